@@ -1,0 +1,51 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/e2e/cluster/', '.k8s/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The policy core is pure: no I/O, no clock, no cluster client. The webhook and the CLI feed it.
+    files: ['src/policy/**/*.ts'],
+    ignores: ['src/policy/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'http', 'https', 'net', 'child_process', 'os', 'path'],
+              message: 'The policy core must stay pure (no I/O).',
+            },
+            {
+              group: [
+                'express',
+                '@kubernetes/client-node',
+                'pino',
+                'prom-client',
+                '../cli/*',
+                '../server/*',
+                '../../cli/*',
+                '../../server/*',
+              ],
+              message: 'The policy core must not depend on shells.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'No env in the policy core.' },
+        { name: 'Date', message: 'No clock in the policy core.' },
+      ],
+    },
+  },
+);

@@ -1,0 +1,14 @@
+// ESM + ts-jest: @kubernetes/client-node 1.x is ESM-only, so the whole project is ESM
+// (see README "Development"). Run through `node --experimental-vm-modules` (npm test does it).
+/** @type {import('jest').Config} */
+export default {
+  preset: 'ts-jest/presets/default-esm',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/faults/'],
+  // Sources import './x.js' (NodeNext rule); map to the .ts file for ts-jest.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+  extensionsToTreatAsEsm: ['.ts'],
+};

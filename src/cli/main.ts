@@ -1,0 +1,67 @@
+// ais-guard command line. Each command is imported on demand, so `check` never loads the
+// Kubernetes client, express or node-forge.
+import { processIo, UsageError, type Io } from './usage.js';
+import { VERSION } from './version.js';
+
+const HELP = `Usage: ais-guard <command> [options]
+
+Commands:
+  check PATH...   check AIStore manifests offline (CI, GitOps)
+  serve           run the HTTPS admission webhook
+  certs           create or renew the webhook's CA and serving certificate
+  render          print the deploy manifests with namespace, image and caBundle filled in
+  version         print the version
+
+Run "ais-guard <command> --help" for a command's options.`;
+
+type Command = (argv: string[], io: Io) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  check: async () => (await import('./check.js')).runCheck,
+  serve: async () => (await import('./serve.js')).runServe,
+  certs: async () => (await import('./certs.js')).runCerts,
+  render: async () => (await import('./render.js')).runRender,
+};
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    io.stdout.write(HELP + '\n');
+    return command ? 0 : 2;
+  }
+  if (command === 'version' || command === '--version') {
+    io.stdout.write(`ais-guard ${VERSION}\n`);
+    return 0;
+  }
+  const load = COMMANDS[command];
+  if (!load) {
+    io.stderr.write(`ais-guard: unknown command "${command}"\n${HELP}\n`);
+    return 2;
+  }
+  try {
+    return await (
+      await load()
+    )(rest, io);
+  } catch (err) {
+    // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`ais-guard ${command}: ${(err as Error).message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+// Run when executed (bin/ais-guard.js imports this module), not when imported by tests.
+if (process.argv[1] && /ais-guard(\.js)?$|cli[\\/]main\.js$/.test(process.argv[1])) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`ais-guard: ${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

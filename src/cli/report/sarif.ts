@@ -1,0 +1,75 @@
+// SARIF 2.1.0 for code-scanning uploads: one run, the rule catalogue as the driver's rules,
+// a result per finding located at the line of the offending field.
+import { RULES } from '../../policy/index.js';
+import { lineOf } from '../load.js';
+import type { CheckReport } from './model.js';
+
+const LEVEL = { deny: 'error', warn: 'warning', audit: 'note' } as const;
+
+const uri = (file: string) => (file === '-' ? 'stdin' : file.replace(/^\.\//, ''));
+
+export function renderSarif(report: CheckReport, version: string): string {
+  const index = new Map(RULES.map((r, i) => [r.id, i]));
+  const results = report.judged.flatMap(({ manifest, evaluation }) =>
+    evaluation.findings.map((f) => ({
+      ruleId: f.ruleId,
+      ruleIndex: index.get(f.ruleId),
+      level: LEVEL[f.action],
+      message: { text: `${f.message} Fix: ${f.fix}` },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: uri(manifest.source.file) },
+            region: { startLine: lineOf(manifest, f.path) },
+          },
+          logicalLocations: [
+            {
+              fullyQualifiedName: `${manifest.object.kind}/${manifest.object.metadata?.namespace ?? ''}/${manifest.object.metadata?.name ?? ''}${f.path}`,
+            },
+          ],
+        },
+      ],
+    })),
+  );
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'ais-guard',
+            version,
+            rules: RULES.map((r) => ({
+              id: r.id,
+              name: r.title,
+              shortDescription: { text: r.title },
+              fullDescription: { text: r.summary },
+              help: { text: `${r.summary} Upstream: ${r.upstream}` },
+              helpUri: r.upstream.split(' ')[0],
+            })),
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: report.errors.length === 0,
+            toolExecutionNotifications: report.errors.map((e) => ({
+              level: 'error',
+              message: { text: e.message },
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: uri(e.file) },
+                    ...(e.line ? { region: { startLine: e.line } } : {}),
+                  },
+                },
+              ],
+            })),
+          },
+        ],
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}

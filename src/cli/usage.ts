@@ -1,0 +1,10 @@
+// Usage errors exit 2 with a one-line reason, never a stack trace.
+export class UsageError extends Error {}
+
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+}
+
+export const processIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };

@@ -1,0 +1,63 @@
+// Where the pod spec lives in a target StatefulSet or Pod, and walks over it that several rules share.
+import { isObject, type Container, type PodSpec, type Volume } from './k8s.js';
+import type { Recognised } from './recognise.js';
+import { pointer } from './rule.js';
+
+export interface PodSpecRef {
+  spec: PodSpec;
+  /** JSON pointer of the pod spec inside the object. */
+  base: string;
+  /** Words for messages: "pod template" or "pod". */
+  what: string;
+}
+
+export function podSpecOf(subject: Recognised): PodSpecRef | undefined {
+  if (subject.role === 'target-statefulset') {
+    const spec = subject.object.spec?.template?.spec;
+    return isObject(spec) ? { spec, base: '/spec/template/spec', what: 'pod template' } : undefined;
+  }
+  if (subject.role === 'target-pod') {
+    const spec = subject.object.spec;
+    return isObject(spec) ? { spec, base: '/spec', what: 'pod' } : undefined;
+  }
+  return undefined;
+}
+
+export interface HostPortUse {
+  path: string;
+  container: string;
+  hostPort: number;
+  protocol: string;
+}
+
+/** Every container (and init/sidecar container) port that asks for a host port. */
+export function hostPortsOf(ref: PodSpecRef): HostPortUse[] {
+  const uses: HostPortUse[] = [];
+  for (const field of ['containers', 'initContainers'] as const) {
+    const containers: unknown = ref.spec[field];
+    if (!Array.isArray(containers)) continue;
+    containers.forEach((c: Container, i) => {
+      if (!isObject(c) || !Array.isArray(c.ports)) return;
+      c.ports.forEach((p, j) => {
+        if (isObject(p) && typeof p.hostPort === 'number' && p.hostPort !== 0) {
+          uses.push({
+            path: `${ref.base}${pointer(field, i, 'ports', j, 'hostPort')}`,
+            container: String(c.name ?? i),
+            hostPort: p.hostPort,
+            protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
+          });
+        }
+      });
+    });
+  }
+  return uses;
+}
+
+/** Claims a pod spec mounts, in order. */
+export function claimNamesOf(spec: PodSpec): string[] {
+  if (!Array.isArray(spec.volumes)) return [];
+  return spec.volumes.flatMap((v: Volume | null) => {
+    const claim = v?.persistentVolumeClaim?.claimName;
+    return typeof claim === 'string' ? [claim] : [];
+  });
+}

@@ -1,0 +1,26 @@
+// DESIGN rule 6. When the layout is multi-target by other signals (PVs, nodeSelector, node count)
+// but target anti-affinity is still on, the second target on a node stays Pending. Turn it off on
+// CREATE (the operator rejects targetSpec changes on UPDATE; rule targets-exceed-nodes warns then).
+import { describeLayout } from '../layout.js';
+import { defineRule, MULTI_TARGET_DOC } from '../rule.js';
+
+export default defineRule({
+  id: 'anti-affinity-not-disabled',
+  title: 'Multi-target layout with target anti-affinity still on',
+  summary:
+    'Multi-target layout (by PVs, nodeSelector or node count) without spec.targetSpec.disablePodAntiAffinity: set to true on CREATE (warn).',
+  upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("Disable Pod Anti-Affinity ... critical for deploying multiple targets per node")`,
+  roles: ['aistore'],
+  mutates: true,
+  check({ subject, layout, operation, report }) {
+    if (operation !== 'CREATE' || !layout.multiTarget || layout.view.antiAffinityOff) return;
+    const spec = (subject.object.spec ??= {});
+    (spec.targetSpec ??= {}).disablePodAntiAffinity = true;
+    report.warn(
+      '/spec/targetSpec/disablePodAntiAffinity',
+      `${describeLayout(layout)}, but target anti-affinity was on: every target after the first on a node would stay Pending ` +
+        `("node(s) didn't match pod anti-affinity rules"); set spec.targetSpec.disablePodAntiAffinity: true.`,
+      'Write spec.targetSpec.disablePodAntiAffinity: true in your manifest.',
+    );
+  },
+});

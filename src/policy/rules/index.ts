@@ -1,0 +1,30 @@
+// The rule catalogue, in evaluation order: the two CR mutations first (later rules judge the
+// corrected object), then the checks, then the disk binding that mutates claims and pods.
+import antiAffinityNotDisabled from './anti-affinity-not-disabled.js';
+import legacyAntiAffinityField from './legacy-anti-affinity-field.js';
+import mountTemplateName from './mount-template-name.js';
+import pvTargetBinding from './pv-target-binding.js';
+import pvcName from './pvc-name.js';
+import targetAntiAffinity from './target-anti-affinity.js';
+import targetDiskBinding from './target-disk-binding.js';
+import targetHostNetwork from './target-host-network.js';
+import targetHostPathShared from './target-host-path-shared.js';
+import targetHostPort from './target-host-port.js';
+import targetsExceedNodes from './targets-exceed-nodes.js';
+import type { Rule } from '../rule.js';
+
+export const RULES: readonly Rule[] = [
+  legacyAntiAffinityField,
+  antiAffinityNotDisabled,
+  targetHostPort,
+  targetHostNetwork,
+  targetHostPathShared,
+  targetAntiAffinity,
+  mountTemplateName,
+  pvcName,
+  pvTargetBinding,
+  targetDiskBinding,
+  targetsExceedNodes,
+];
+
+export const RULE_IDS = RULES.map((r) => r.id);

@@ -1,0 +1,39 @@
+// DESIGN rule 1. The top-level spec.disablePodAntiAffinity (operator <= v1.1.0) was removed in
+// v2.0.0: the apiserver prunes it (or rejects it under strict field validation), which silently
+// leaves the targets' required anti-affinity on. Move it to spec.targetSpec on CREATE.
+import { defineRule, MULTI_TARGET_DOC } from '../rule.js';
+
+export default defineRule({
+  id: 'legacy-anti-affinity-field',
+  title: 'Removed top-level spec.disablePodAntiAffinity',
+  summary:
+    'CR sets spec.disablePodAntiAffinity (removed in operator v2.0.0): moved to spec.targetSpec.disablePodAntiAffinity on CREATE (warn), denied on UPDATE.',
+  upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("set disablePodAntiAffinity: true"), written for operator <= v1.1.0`,
+  roles: ['aistore'],
+  mutates: true,
+  check({ subject, operation, report }) {
+    const spec = subject.object.spec;
+    if (!spec || !Object.prototype.hasOwnProperty.call(spec, 'disablePodAntiAffinity')) return;
+    const value = spec.disablePodAntiAffinity;
+    const why =
+      'spec.disablePodAntiAffinity was removed in ais-operator v2.0.0; the apiserver drops it as an unknown field ' +
+      '(or rejects it under strict field validation), so target anti-affinity would stay on';
+    if (operation === 'CREATE') {
+      delete spec.disablePodAntiAffinity;
+      const targetSpec = (spec.targetSpec ??= {});
+      if (value === true && targetSpec.disablePodAntiAffinity === undefined)
+        targetSpec.disablePodAntiAffinity = true;
+      report.warn(
+        '/spec/disablePodAntiAffinity',
+        `${why}; moved to spec.targetSpec.disablePodAntiAffinity${value === true ? ': true' : ' (dropped: it was not true)'}.`,
+        'Write spec.targetSpec.disablePodAntiAffinity: true in your manifest.',
+      );
+      return;
+    }
+    report.deny(
+      '/spec/disablePodAntiAffinity',
+      `${why}; the operator also rejects changes to spec.targetSpec on UPDATE.`,
+      'Remove spec.disablePodAntiAffinity; to disable target anti-affinity, recreate the AIStore CR with spec.targetSpec.disablePodAntiAffinity: true.',
+    );
+  },
+});

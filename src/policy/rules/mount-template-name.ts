@@ -1,0 +1,85 @@
+// DESIGN rule 7. Each non-hostPath mount becomes a volumeClaimTemplate named <cr><path-with-dashes>;
+// that name must be a DNS-1123 label and unique, or the StatefulSet (and every claim) is invalid.
+import { claimMounts, mountsOf, templateName } from '../aistore.js';
+import { isObject } from '../k8s.js';
+import { defineRule, MULTI_TARGET_DOC, pointer } from '../rule.js';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function labelProblem(name: string): string | undefined {
+  if (name.length > 63) return `is ${name.length} characters long (a DNS-1123 label allows 63)`;
+  if (!DNS1123_LABEL.test(name))
+    return 'is not a DNS-1123 label (lowercase letters, digits and "-", starting and ending with a letter or digit)';
+  return undefined;
+}
+
+export default defineRule({
+  id: 'mount-template-name',
+  title: 'Mount path gives a valid, unique claim template name',
+  summary:
+    'Mount paths start with "/", have no trailing "/", and give a volumeClaimTemplate name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters: deny otherwise.',
+  upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("data/aistore is transformed to data-aistore as the path")`,
+  roles: ['aistore', 'target-statefulset'],
+  mutates: false,
+  check({ subject, report }) {
+    const { crName } = subject;
+    if (subject.role === 'target-statefulset') {
+      const templates = subject.object.spec?.volumeClaimTemplates;
+      if (!Array.isArray(templates)) return;
+      const names = templates.map((t) =>
+        isObject(t) && typeof t.metadata?.name === 'string' ? t.metadata.name : '',
+      );
+      names.forEach((name, i) => {
+        const problem = labelProblem(name);
+        if (problem)
+          report.deny(
+            pointer('spec', 'volumeClaimTemplates', i, 'metadata', 'name'),
+            `volumeClaimTemplate "${name}" ${problem}.`,
+            'Shorten or rename the AIStore mount path it comes from.',
+          );
+      });
+      // With the CR known, every PVC-backed mount must have its template, or its claims are never made.
+      for (const mount of subject.cr ? claimMounts(subject.cr) : []) {
+        const template = templateName(crName, mount.path);
+        if (!names.includes(template))
+          report.warn(
+            '/spec/volumeClaimTemplates',
+            `mount ${mount.path} of AIStore ${crName} has no volumeClaimTemplate "${template}" in this StatefulSet.`,
+            'Let the operator render the target StatefulSet from the CR.',
+          );
+      }
+      return;
+    }
+    const seen = new Map<string, string>();
+    for (const mount of mountsOf(subject.object)) {
+      const at = pointer('spec', 'targetSpec', 'mounts', mount.index, 'path');
+      if (!mount.path.startsWith('/') || (mount.path.length > 1 && mount.path.endsWith('/'))) {
+        report.deny(
+          at,
+          `mount path "${mount.path}" must be absolute and must not end with "/".`,
+          'Write the path as the disk is mounted on the node, e.g. /data/aistore.',
+        );
+        continue;
+      }
+      if (mount.useHostPath) continue;
+      const template = templateName(crName, mount.path);
+      const problem = labelProblem(template);
+      if (problem) {
+        report.deny(
+          at,
+          `mount ${mount.path} becomes the claim template "${template}", which ${problem}.`,
+          'Use a shorter, lowercase mount path (letters, digits, "-" and "/").',
+        );
+        continue;
+      }
+      const other = seen.get(template);
+      if (other !== undefined)
+        report.deny(
+          at,
+          `mounts ${other} and ${mount.path} both become the claim template "${template}".`,
+          'Give every mount a distinct path.',
+        );
+      seen.set(template, mount.path);
+    }
+  },
+});

@@ -1,0 +1,123 @@
+// DESIGN rule 9. Kubernetes binds a claimRef-pinned PV without checking class or selector, so a
+// wrong class, a small disk or two PVs on one disk pass silently. Check each target PV against the
+// CR and against every other known PV; on the CR, report (ordinal, mount) pairs that have no PV.
+import { claimMounts, dataClaimName, targetSize } from '../aistore.js';
+import { claimNameProblem, mountOfClaim } from '../claims.js';
+import { pinnedHostnames, type PersistentVolume } from '../k8s.js';
+import { pvHostname, targetVolumes } from '../layout.js';
+import { parseQuantity } from '../quantity.js';
+import { defineRule, MULTI_TARGET_DOC, pointer, type RuleInput } from '../rule.js';
+import { nameOf } from '../k8s.js';
+
+const diskPath = (pv: PersistentVolume) => pv.spec?.local?.path ?? pv.spec?.hostPath?.path;
+const isLocalDisk = (pv: PersistentVolume) => diskPath(pv) !== undefined;
+
+function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'>): void {
+  const pv = subject.object;
+  // Network volumes outside a multi-target layout are not this rule's business.
+  if (!isLocalDisk(pv) && !layout.multiTarget) return;
+  const { namespace, crName, cr, claimName } = subject;
+  const self = nameOf(pv);
+
+  const problem = claimNameProblem(namespace, crName, cr, claimName, ctx);
+  if (problem)
+    report[problem.severity](
+      '/spec/claimRef/name',
+      `PV ${self} is pre-bound to ${problem.message}`,
+      problem.fix,
+    );
+
+  const mount = cr ? mountOfClaim(crName, cr, claimName) : undefined;
+  if (mount?.storageClass && pv.spec?.storageClassName !== mount.storageClass) {
+    report.deny(
+      '/spec/storageClassName',
+      `PV ${self} has storageClassName "${pv.spec?.storageClassName ?? ''}" but mount ${mount.path} asks for "${mount.storageClass}"; a claimRef binds regardless, so the mismatch would pass silently.`,
+      `Set storageClassName: ${mount.storageClass}.`,
+    );
+  }
+  const need = parseQuantity(mount?.size);
+  const have = parseQuantity(pv.spec?.capacity?.storage);
+  if (mount?.size && need !== undefined && (have === undefined || have < need)) {
+    report.deny(
+      '/spec/capacity/storage',
+      `PV ${self} offers ${pv.spec?.capacity?.storage ?? 'no capacity'} but mount ${mount.path} needs ${mount.size}.`,
+      `Use a disk of at least ${mount.size}, or lower the mount size.`,
+    );
+  }
+  const modes = pv.spec?.accessModes ?? [];
+  if (!modes.includes('ReadWriteOnce') && !modes.includes('ReadWriteOncePod')) {
+    report.deny(
+      '/spec/accessModes',
+      `PV ${self} is not ReadWriteOnce (${modes.join(', ') || 'no access modes'}): a target's disk belongs to one node and one pod.`,
+      'Set accessModes: [ReadWriteOnce].',
+    );
+  }
+  const hosts = pinnedHostnames(pv.spec?.nodeAffinity?.required?.nodeSelectorTerms);
+  if (hosts.length !== 1) {
+    report.deny(
+      '/spec/nodeAffinity',
+      `PV ${self} must pin exactly one node with kubernetes.io/hostname in spec.nodeAffinity (found ${hosts.length ? hosts.join(', ') : 'none'}): the target must follow its disk.`,
+      'Add nodeAffinity.required.nodeSelectorTerms[0].matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [<node>]}].',
+    );
+  }
+
+  const host = pvHostname(pv);
+  const path = diskPath(pv);
+  for (const other of targetVolumes(ctx, namespace, crName)) {
+    if (nameOf(other.pv) === self) continue;
+    if (other.claim === claimName) {
+      report.deny(
+        '/spec/claimRef/name',
+        `PVs ${self} and ${nameOf(other.pv)} are both pre-bound to claim ${claimName}: the claim binds one and strands the other.`,
+        'Keep one PV per (target, mount) claim.',
+      );
+    } else if (host && other.host === host && path && diskPath(other.pv) === path) {
+      report.deny(
+        pointer('spec', pv.spec?.local ? 'local' : 'hostPath', 'path'),
+        `PVs ${self} and ${nameOf(other.pv)} use the same disk ${host}:${path} for two claims (${claimName}, ${other.claim}).`,
+        'Give every target its own disk.',
+      );
+    } else if (host && other.host && other.host !== host && other.ordinal === subject.ordinal) {
+      report.deny(
+        '/spec/nodeAffinity',
+        `the disks of ${crName}-target-${subject.ordinal} are on two nodes (${self} on ${host}, ${nameOf(other.pv)} on ${other.host}): the pod cannot run on both.`,
+        'Put all disks of one target on one node.',
+      );
+    }
+  }
+}
+
+/** On the CR: in a multi-target layout with some PVs known, every (ordinal, mount) needs one. */
+function checkCoverage({ subject, layout, ctx, report }: RuleInput<'aistore'>): void {
+  if (!layout.multiTarget) return;
+  const { crName, namespace } = subject;
+  const size = targetSize(subject.object);
+  const known = targetVolumes(ctx, namespace, crName);
+  if (size === undefined || known.length === 0) return; // no PVs at all: dynamic provisioning, or not created yet
+  const claimed = new Set(known.map((v) => v.claim));
+  for (const mount of claimMounts(subject.object)) {
+    for (let ordinal = 0; ordinal < size; ordinal++) {
+      const claim = dataClaimName(crName, mount.path, ordinal);
+      if (!claimed.has(claim))
+        report.warn(
+          pointer('spec', 'targetSpec', 'mounts', mount.index),
+          `target ${crName}-target-${ordinal} has no PV for mount ${mount.path} (no PV has claimRef ${namespace}/${claim}); it stays Pending unless a provisioner makes one.`,
+          `Create a PV for ${claim} on the node that holds its disk.`,
+        );
+    }
+  }
+}
+
+export default defineRule({
+  id: 'pv-target-binding',
+  title: 'Target PVs bound one disk per (target, mount)',
+  summary:
+    'A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, one hostname; no two PVs for one claim or one disk, one node per target (deny). On the CR: every (target, mount) has a PV once any is known (warn).',
+  upstream: `${MULTI_TARGET_DOC}#persistent-volume-configuration ("Properly setting up PVs and PVCs is crucial for managing storage resources")`,
+  roles: ['target-volume', 'aistore'],
+  mutates: false,
+  check(input) {
+    if (input.subject.role === 'target-volume') checkVolume(input as RuleInput<'target-volume'>);
+    else checkCoverage(input as RuleInput<'aistore'>);
+  },
+});

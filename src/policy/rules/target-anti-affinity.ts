@@ -1,0 +1,66 @@
+// DESIGN rule 5. With anti-affinity disabled the operator copies targetSpec.affinity verbatim, so a
+// hand-written required hostname anti-affinity between targets still keeps them one per node.
+import { targetPodLabels } from '../aistore.js';
+import { labelsOf, type Affinity } from '../k8s.js';
+import { describeLayout, requiredTargetAntiAffinity } from '../layout.js';
+import { podSpecOf } from '../podspec.js';
+import { defineRule, MULTI_TARGET_DOC } from '../rule.js';
+
+const REQUIRED = 'podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution';
+
+/** Remove the given terms, and the objects they leave empty, so the result is what a human would write. */
+function stripTerms(affinity: Affinity, terms: unknown[]): void {
+  const anti = affinity.podAntiAffinity;
+  if (!anti?.requiredDuringSchedulingIgnoredDuringExecution) return;
+  const kept = anti.requiredDuringSchedulingIgnoredDuringExecution.filter((t) => !terms.includes(t));
+  if (kept.length > 0) anti.requiredDuringSchedulingIgnoredDuringExecution = kept;
+  else delete anti.requiredDuringSchedulingIgnoredDuringExecution;
+  if (Object.keys(anti).length === 0) delete affinity.podAntiAffinity;
+}
+
+export default defineRule({
+  id: 'target-anti-affinity',
+  title: 'Required target-to-target anti-affinity in a multi-target layout',
+  summary:
+    'A required kubernetes.io/hostname pod anti-affinity selecting the targets, in a multi-target layout: deny on the CR and StatefulSet; removed from target Pods on CREATE (warn).',
+  upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("To allow the placement of multiple proxies/targets on a single node, set disablePodAntiAffinity: true")`,
+  roles: ['aistore', 'target-statefulset', 'target-pod'],
+  mutates: true,
+  check({ subject, layout, operation, report }) {
+    if (!layout.multiTarget) return;
+    const blocked = `keeps targets one per node in a ${describeLayout(layout)}: the second target on a node stays Pending ("node(s) didn't match pod anti-affinity rules")`;
+    if (subject.role === 'aistore') {
+      const affinity = subject.object.spec?.targetSpec?.affinity;
+      const terms = requiredTargetAntiAffinity(affinity, targetPodLabels(subject.crName));
+      if (terms.length > 0)
+        report.deny(
+          `/spec/targetSpec/affinity/${REQUIRED}`,
+          `spec.targetSpec.affinity has a required hostname anti-affinity between targets; the operator copies it verbatim even with disablePodAntiAffinity, so it ${blocked}.`,
+          'Remove the target-selecting term from spec.targetSpec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution (a preferred term is fine).',
+        );
+      return;
+    }
+    const ref = podSpecOf(subject);
+    const labels =
+      subject.role === 'target-pod' ? labelsOf(subject.object) : labelsOf(subject.object.spec?.template);
+    const terms = requiredTargetAntiAffinity(ref?.spec.affinity, labels);
+    if (!ref || terms.length === 0) return;
+    const path = `${ref.base}/affinity/${REQUIRED}`;
+    if (subject.role === 'target-pod' && operation === 'CREATE') {
+      stripTerms(ref.spec.affinity as Affinity, terms);
+      if (Object.keys(ref.spec.affinity ?? {}).length === 0) delete ref.spec.affinity;
+      report.warn(
+        path,
+        `removed the target pod's required hostname anti-affinity: it ${blocked}.`,
+        'Set spec.targetSpec.disablePodAntiAffinity: true on the AIStore CR.',
+      );
+      return;
+    }
+    if (subject.role === 'target-statefulset')
+      report.deny(
+        path,
+        `the target pod template's required hostname anti-affinity ${blocked}.`,
+        'Set spec.targetSpec.disablePodAntiAffinity: true on the AIStore CR and let the operator re-render the StatefulSet.',
+      );
+  },
+});

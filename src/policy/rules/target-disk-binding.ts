@@ -1,0 +1,127 @@
+// DESIGN rule 10. Bind each target to its own disks: a target claim gets spec.volumeName of the PV
+// pre-bound to it; a target Pod gets node affinity to the node of its PVs and an annotation listing
+// them. Never guess: without a known PV, warn (only where the layout needs local disks).
+import { HOSTNAME_KEY, nameOf, type NodeSelectorTerm, type PersistentVolume, type Pod } from '../k8s.js';
+import { describeLayout, pvHostname } from '../layout.js';
+import { claimNamesOf } from '../podspec.js';
+import { defineRule, MULTI_TARGET_DOC, type RuleInput } from '../rule.js';
+
+export const DISKS_ANNOTATION = 'ais-guard/disks';
+
+function bindClaim({ subject, layout, ctx, operation, report }: RuleInput<'target-claim'>): void {
+  const claim = subject.object;
+  const name = nameOf(claim);
+  const pvs = ctx.pvsForClaim(subject.namespace, name);
+  const wanted = claim.spec?.volumeName;
+  if (pvs.length === 1) {
+    const pv = nameOf(pvs[0] as PersistentVolume);
+    if (wanted && wanted !== pv) {
+      report.deny(
+        '/spec/volumeName',
+        `claim ${name} asks for PV ${wanted}, but PV ${pv} is the one pre-bound to it (claimRef).`,
+        `Set spec.volumeName: ${pv}, or fix the PVs' claimRefs.`,
+      );
+    } else if (!wanted && operation === 'CREATE') {
+      (claim.spec ??= {}).volumeName = pv;
+      report.warn(
+        '/spec/volumeName',
+        `bound claim ${name} to PV ${pv} (its claimRef names this claim).`,
+        `Write spec.volumeName: ${pv} in your manifest.`,
+      );
+    }
+    return;
+  }
+  if (pvs.length === 0 && !wanted && layout.multiTarget && operation === 'CREATE') {
+    report.warn(
+      '/spec/volumeName',
+      `no PV is pre-bound to claim ${subject.namespace}/${name} in a ${describeLayout(layout)}: it is left to the provisioner, which may not put it on the target's own disk.`,
+      'Create one PV per (target, mount) with claimRef to this claim.',
+    );
+  }
+}
+
+/** Add `hostname In [host]` to every required node-selector term (terms are ORed, expressions ANDed). */
+function requireHost(pod: Pod, host: string): boolean {
+  const spec = (pod.spec ??= {});
+  const nodeAffinity = ((spec.affinity ??= {}).nodeAffinity ??= {});
+  const required = (nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution ??= {});
+  const terms: NodeSelectorTerm[] = (required.nodeSelectorTerms ??= []);
+  if (terms.length === 0) terms.push({});
+  let changed = false;
+  for (const term of terms) {
+    const exprs = (term.matchExpressions ??= []);
+    const has = exprs.some(
+      (e) => e.key === HOSTNAME_KEY && e.operator === 'In' && e.values?.length === 1 && e.values[0] === host,
+    );
+    if (!has) {
+      exprs.push({ key: HOSTNAME_KEY, operator: 'In', values: [host] });
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+function bindPod({ subject, layout, ctx, operation, report }: RuleInput<'target-pod'>): void {
+  if (operation !== 'CREATE') return; // pod scheduling fields are immutable after CREATE
+  const pod = subject.object;
+  const claims = claimNamesOf(pod.spec ?? {});
+  const disks = claims.flatMap((claim) =>
+    ctx.pvsForClaim(subject.namespace, claim).map((pv) => ({ claim, pv, host: pvHostname(pv) })),
+  );
+  if (disks.length === 0) {
+    if (layout.multiTarget && claims.length > 0)
+      report.warn(
+        '/spec/volumes',
+        `no PV is known for the claims of target pod ${nameOf(pod)} (${claims.join(', ')}) in a ${describeLayout(layout)}: the guard does not guess its node.`,
+        'Create one PV per (target, mount) with claimRef to the target claim.',
+      );
+    return;
+  }
+  const hosts = [...new Set(disks.map((d) => d.host).filter((h): h is string => !!h))];
+  if (hosts.length !== 1) {
+    if (hosts.length > 1)
+      report.deny(
+        '/spec/volumes',
+        `the disks of target pod ${nameOf(pod)} are on ${hosts.length} nodes (${hosts.join(', ')}): it can never be scheduled.`,
+        'Put all disks of one target on one node.',
+      );
+    return;
+  }
+  const host = hosts[0] as string;
+  const pinned = pod.spec?.nodeSelector?.[HOSTNAME_KEY];
+  if (pinned && pinned !== host) {
+    report.deny(
+      '/spec/nodeSelector',
+      `target pod ${nameOf(pod)} is pinned to ${pinned}, but its disks are on ${host}: it can never be scheduled.`,
+      `Pin it to ${host}, or move its PVs.`,
+    );
+    return;
+  }
+  const list = disks
+    .map((d) => `${nameOf(d.pv)}=${d.host}:${d.pv.spec?.local?.path ?? d.pv.spec?.hostPath?.path ?? ''}`)
+    .sort()
+    .join(',');
+  const annotations = ((pod.metadata ??= {}).annotations ??= {});
+  const annotated = annotations[DISKS_ANNOTATION] !== list;
+  annotations[DISKS_ANNOTATION] = list;
+  if (requireHost(pod, host) || annotated)
+    report.warn(
+      '/spec/affinity/nodeAffinity',
+      `bound target pod ${nameOf(pod)} to node ${host}, where its disks are (${list}).`,
+      'None needed: the guard keeps each target on its own disks.',
+    );
+}
+
+export default defineRule({
+  id: 'target-disk-binding',
+  title: 'Targets bound to their own disks',
+  summary:
+    "On CREATE: a target claim gets spec.volumeName of the PV pre-bound to it; a target Pod gets node affinity to its disks' node and an ais-guard/disks annotation (warn). Conflicts deny; no known PV in a multi-target layout warns.",
+  upstream: `${MULTI_TARGET_DOC}#example-deployment ("two PVs are created, each linked to a distinct disk ... each target utilizing one of the PVs")`,
+  roles: ['target-claim', 'target-pod'],
+  mutates: true,
+  check(input) {
+    if (input.subject.role === 'target-claim') bindClaim(input as RuleInput<'target-claim'>);
+    else bindPod(input as RuleInput<'target-pod'>);
+  },
+});

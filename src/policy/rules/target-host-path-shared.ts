@@ -1,0 +1,29 @@
+// DESIGN rule 4. A useHostPath mount is mounted at <path>/<ns>/<cr>/target with no per-pod subPath,
+// so two targets on one node would write into the same directory.
+import { mountsOf } from '../aistore.js';
+import { describeLayout } from '../layout.js';
+import { defineRule, MULTI_TARGET_DOC, pointer } from '../rule.js';
+
+export default defineRule({
+  id: 'target-host-path-shared',
+  title: 'useHostPath mount in a multi-target layout',
+  summary:
+    'A targetSpec mount with useHostPath: true in a multi-target layout (targets on one node share the directory): deny.',
+  upstream: `${MULTI_TARGET_DOC}#persistent-volume-configuration ("Properly setting up PVs and PVCs is crucial")`,
+  roles: ['aistore'],
+  mutates: false,
+  check({ subject, layout, report }) {
+    if (!layout.multiTarget) return;
+    const { crName, namespace } = subject;
+    for (const mount of mountsOf(subject.object)) {
+      if (!mount.useHostPath) continue;
+      report.deny(
+        pointer('spec', 'targetSpec', 'mounts', mount.index, 'useHostPath'),
+        `mount ${mount.path} uses useHostPath in a ${describeLayout(layout)}: the operator mounts ${mount.path}/${namespace}/${crName}/target ` +
+          'with no per-pod subPath, so targets on the same node would share one data directory.',
+        'Drop useHostPath and give the mount a storageClass; bind each target to its own disk with one PV per (target, mount) ' +
+          '(claimRef to the target claim, nodeAffinity to its node). `ais-guard plan` generates them.',
+      );
+    }
+  },
+});

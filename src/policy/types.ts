@@ -1,0 +1,50 @@
+// Shapes the policy core works on. Kubernetes objects are kept loose (`KubeObject`): the core reads
+// them defensively because admission input and user manifests can be anything.
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: { apiVersion?: string; kind?: string; name?: string; controller?: boolean }[];
+}
+
+export interface KubeObject extends JsonObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+}
+
+export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+
+/** One object to judge, as the apiserver or a manifest file presents it. */
+export interface Subject {
+  operation: Operation;
+  object: KubeObject;
+  oldObject?: KubeObject;
+  /** The request's namespace; StatefulSet-created Pods and PVCs may not carry one in metadata yet. */
+  namespace?: string;
+}
+
+export type Severity = 'deny' | 'warn';
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** JSON pointer into the object (RFC 6901). */
+  path: string;
+  fix: string;
+  doc: string;
+}
+
+/** A JSON Patch operation (RFC 6902), as produced by the patch library. */
+export interface PatchOperation {
+  op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test' | '_get';
+  path: string;
+  value?: unknown;
+  from?: string;
+}
