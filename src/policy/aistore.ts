@@ -114,7 +114,7 @@ export function antiAffinityDisabled(cr: AIStoreCR): boolean {
 }
 
 export function hasLegacyAntiAffinityField(cr: AIStoreCR): boolean {
-  return cr.spec !== undefined && Object.prototype.hasOwnProperty.call(cr.spec, 'disablePodAntiAffinity');
+  return isObject(cr.spec) && Object.prototype.hasOwnProperty.call(cr.spec, 'disablePodAntiAffinity');
 }
 
 /** The labels the operator puts on target pods (and PVCs through the StatefulSet selector). */

@@ -2,7 +2,17 @@
 // Nodes and StatefulSets. The webhook fills it from informer caches, the CLI from the manifest set.
 // Built once per snapshot and indexed, so each review does map lookups, not scans.
 import { isAIStore, type AIStoreCR } from './aistore.js';
-import { kindOf, labelsOf, nameOf, type Node, type PersistentVolume, type StatefulSet } from './k8s.js';
+import {
+  claimRefOf,
+  isObject,
+  kindOf,
+  labelsOf,
+  nameOf,
+  namespaceOf,
+  type Node,
+  type PersistentVolume,
+  type StatefulSet,
+} from './k8s.js';
 import type { KubeObject } from './types.js';
 
 export interface ContextOptions {
@@ -35,7 +45,8 @@ export class ClusterContext {
   }
 
   private add(obj: KubeObject): void {
-    const ns = obj.metadata?.namespace ?? '';
+    if (!isObject(obj)) return;
+    const ns = namespaceOf(obj);
     if (isAIStore(obj)) {
       this.aistores.set(key(ns, nameOf(obj)), obj);
       push(this.aistoresByNamespace, ns, obj);
@@ -51,10 +62,10 @@ export class ClusterContext {
       case 'PersistentVolume': {
         const pv = obj as PersistentVolume;
         this.pvs.push(pv);
-        const ref = pv.spec?.claimRef;
-        if (ref?.name) {
-          push(this.pvsByClaim, key(ref.namespace ?? '', ref.name), pv);
-          push(this.pvsByClaimNamespace, ref.namespace ?? '', pv);
+        const ref = claimRefOf(pv);
+        if (ref) {
+          push(this.pvsByClaim, key(ref.namespace, ref.name), pv);
+          push(this.pvsByClaimNamespace, ref.namespace, pv);
         }
         return;
       }

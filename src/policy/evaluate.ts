@@ -2,6 +2,7 @@
 // out. Pure: no I/O, no clock. Rules see a private draft; the patch is diffed by a library.
 import jsonpatch from 'fast-json-patch';
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
+import { isObject } from './k8s.js';
 import { detectLayout, type Layout } from './layout.js';
 import { actionFor, ENFORCE, modeOf, type Action, type Modes } from './modes.js';
 import { recognise, type Recognised } from './recognise.js';
@@ -49,7 +50,9 @@ function runRules(
   for (const rule of rules) {
     if (stale) {
       recognised = recognise(draft, subject.namespace, ctx);
-      layout = recognised && detectLayout(recognised, ctx);
+      const fresh = recognised && detectLayout(recognised, ctx);
+      // After the guard itself turned anti-affinity off, keep naming the evidence that made it do so.
+      layout = fresh && layout?.multiTarget ? { ...fresh, signals: layout.signals } : fresh;
       stale = false;
     }
     if (!recognised || !layout || !rule.roles.includes(recognised.role)) continue;
@@ -66,7 +69,7 @@ function runRules(
       report: collectFindings(rule.id, sink),
     });
     for (const f of sink) findings.push({ ...f, action: actionFor(mode, f.severity) });
-    if (rule.mutates && target === recognised && sink.length > 0) stale = true;
+    if (target === recognised && sink.some((f) => f.mutation)) stale = true;
   }
   return { findings, recognised, layout };
 }
@@ -83,7 +86,11 @@ function ratchet(
   rules: readonly Rule[],
   modes: Modes,
 ) {
-  if (subject.operation !== 'UPDATE' || !subject.oldObject || !findings.some((f) => f.action === 'deny'))
+  if (
+    subject.operation !== 'UPDATE' ||
+    !isObject(subject.oldObject) ||
+    !findings.some((f) => f.action === 'deny')
+  )
     return findings;
   const old = runRules(
     { ...subject, object: subject.oldObject },
@@ -108,6 +115,7 @@ export function evaluate(
   options: EvaluateOptions = {},
 ): Evaluation {
   const { object } = subject;
+  if (!isObject(object)) return untouched(object);
   if (subject.operation !== 'CREATE' && subject.operation !== 'UPDATE') return untouched(object);
   if (!recognise(object, subject.namespace, ctx)) return untouched(object);
 

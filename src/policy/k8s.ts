@@ -119,12 +119,47 @@ export function groupOf(obj: KubeObject): string {
 }
 
 export function nameOf(obj: KubeObject): string {
-  return typeof obj.metadata?.name === 'string' ? obj.metadata.name : '';
+  const meta: unknown = obj.metadata;
+  return isObject(meta) && typeof meta.name === 'string' ? meta.name : '';
+}
+
+export function annotationsOf(obj: KubeObject): Record<string, string> {
+  const meta: unknown = obj.metadata;
+  return isObject(meta) ? recordOf(meta.annotations) : {};
+}
+
+export function namespaceOf(obj: KubeObject): string {
+  const meta: unknown = obj.metadata;
+  return isObject(meta) && typeof meta.namespace === 'string' ? meta.namespace : '';
 }
 
 export function labelsOf(obj: { metadata?: { labels?: unknown } } | undefined): Record<string, string> {
-  const labels = obj?.metadata?.labels;
-  return isObject(labels) ? (labels as Record<string, string>) : {};
+  const meta: unknown = obj?.metadata;
+  return isObject(meta) ? recordOf(meta.labels) : {};
+}
+
+/**
+ * The object at parent[key], created when absent. Undefined when something else is there: the
+ * guard does not overwrite junk it cannot interpret (the apiserver's validation will reject it).
+ */
+export function objectAt(parent: unknown, key: string): Record<string, unknown> | undefined {
+  if (!isObject(parent)) return undefined;
+  const value = parent[key];
+  if (value === undefined || value === null) return (parent[key] = {});
+  return isObject(value) ? value : undefined;
+}
+
+/** The objects of an array field; anything else (junk from unvalidated input) reads as empty. */
+export function objectsOf<T>(value: unknown): T[] {
+  return Array.isArray(value) ? (value.filter(isObject) as T[]) : [];
+}
+
+export function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+export function recordOf(value: unknown): Record<string, string> {
+  return isObject(value) ? (value as Record<string, string>) : {};
 }
 
 /** Does a label selector select this label set? (Kubernetes semantics; an empty selector selects all.) */
@@ -132,17 +167,20 @@ export function selectorMatches(
   selector: LabelSelector | undefined,
   labels: Record<string, string>,
 ): boolean {
-  if (!selector) return false;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const req of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, req.key);
-    const values = req.values ?? [];
+  if (!isObject(selector)) return false;
+  for (const [k, v] of Object.entries(recordOf(selector.matchLabels))) if (labels[k] !== v) return false;
+  for (const req of objectsOf<{ key: unknown; operator: unknown; values?: unknown }>(
+    selector.matchExpressions,
+  )) {
+    const key = String(req.key);
+    const has = Object.prototype.hasOwnProperty.call(labels, key);
+    const values = stringsOf(req.values);
     switch (req.operator) {
       case 'In':
-        if (!has || !values.includes(labels[req.key] as string)) return false;
+        if (!has || !values.includes(labels[key] as string)) return false;
         break;
       case 'NotIn':
-        if (has && values.includes(labels[req.key] as string)) return false;
+        if (has && values.includes(labels[key] as string)) return false;
         break;
       case 'Exists':
         if (!has) return false;
@@ -157,14 +195,32 @@ export function selectorMatches(
   return true;
 }
 
-/** The single hostname a node-selector term list pins, if it pins exactly one. */
-export function pinnedHostnames(terms: NodeSelectorTerm[] | undefined): string[] {
+/** The hostnames a required node-selector term list pins with `In`. */
+export function pinnedHostnames(terms: unknown): string[] {
   const hosts = new Set<string>();
-  for (const term of terms ?? []) {
-    for (const req of [...(term.matchExpressions ?? []), ...(term.matchFields ?? [])]) {
+  for (const term of objectsOf<NodeSelectorTerm>(terms)) {
+    for (const req of [
+      ...objectsOf<NodeSelectorRequirement>(term.matchExpressions),
+      ...objectsOf<NodeSelectorRequirement>(term.matchFields),
+    ]) {
       const isHost = req.key === HOSTNAME_KEY || req.key === 'metadata.name';
-      if (isHost && req.operator === 'In') for (const v of req.values ?? []) hosts.add(v);
+      if (isHost && req.operator === 'In') for (const v of stringsOf(req.values)) hosts.add(v);
     }
   }
   return [...hosts];
+}
+
+/** A PV's claimRef when it names a claim (both name and namespace are strings). */
+export function claimRefOf(pv: PersistentVolume): { namespace: string; name: string } | undefined {
+  const spec: unknown = pv.spec;
+  const ref = isObject(spec) ? spec.claimRef : undefined;
+  if (!isObject(ref) || typeof ref.name !== 'string' || !ref.name) return undefined;
+  return { name: ref.name, namespace: typeof ref.namespace === 'string' ? ref.namespace : '' };
+}
+
+/** A PV's required node-selector terms, whatever shape the input had. */
+export function requiredTermsOf(pv: PersistentVolume): unknown {
+  const affinity = pv.spec?.nodeAffinity;
+  const required = isObject(affinity) ? affinity.required : undefined;
+  return isObject(required) ? required.nodeSelectorTerms : undefined;
 }

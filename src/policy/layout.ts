@@ -12,11 +12,16 @@ import {
 import type { ClusterContext } from './context.js';
 import {
   HOSTNAME_KEY,
+  isObject,
   labelsOf,
+  objectsOf,
+  recordOf,
+  requiredTermsOf,
   pinnedHostnames,
   selectorMatches,
   type Affinity,
   type PersistentVolume,
+  type PodAffinityTerm,
   type PodSpec,
   type StatefulSet,
 } from './k8s.js';
@@ -54,13 +59,14 @@ export function requiredTargetAntiAffinity(
   affinity: Affinity | undefined,
   targetLabels: Record<string, string>,
 ) {
-  return (affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).filter(
-    (term) => term.topologyKey === HOSTNAME_KEY && selectorMatches(term.labelSelector, targetLabels),
-  );
+  const anti = isObject(affinity) ? affinity.podAntiAffinity : undefined;
+  return objectsOf<PodAffinityTerm>(
+    isObject(anti) ? anti.requiredDuringSchedulingIgnoredDuringExecution : undefined,
+  ).filter((term) => term.topologyKey === HOSTNAME_KEY && selectorMatches(term.labelSelector, targetLabels));
 }
 
 export function pvHostname(pv: PersistentVolume): string | undefined {
-  const hosts = pinnedHostnames(pv.spec?.nodeAffinity?.required?.nodeSelectorTerms);
+  const hosts = pinnedHostnames(requiredTermsOf(pv));
   return hosts.length === 1 ? hosts[0] : undefined;
 }
 
@@ -71,7 +77,7 @@ function viewFromCR(cr: AIStoreCR, namespace: string, crName: string): TargetSet
     namespace,
     size: targetSize(cr),
     minSize: 0,
-    nodeSelector: cr.spec?.targetSpec?.nodeSelector ?? {},
+    nodeSelector: recordOf(cr.spec?.targetSpec?.nodeSelector),
     antiAffinityOff: antiAffinityDisabled(cr) || legacy,
     antiAffinityOffBecause: antiAffinityDisabled(cr)
       ? 'spec.targetSpec.disablePodAntiAffinity is true'
@@ -88,10 +94,17 @@ function viewFromPodSpec(
   const guarded = requiredTargetAntiAffinity(spec?.affinity, labels).length > 0;
   return {
     ...base,
-    nodeSelector: spec?.nodeSelector ?? {},
+    nodeSelector: recordOf(spec?.nodeSelector),
     antiAffinityOff: !guarded,
     antiAffinityOffBecause: `the ${what} has no required hostname anti-affinity between targets`,
   };
+}
+
+/** spec.replicas, defaulting to 1 as the apiserver does; undefined when it is not a count. */
+function replicasOf(sts: StatefulSet): number | undefined {
+  const replicas: unknown = sts.spec?.replicas;
+  if (replicas === undefined || replicas === null) return 1;
+  return typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0 ? replicas : undefined;
 }
 
 function viewFromStatefulSet(sts: StatefulSet, namespace: string, crName: string): TargetSetView {
@@ -99,7 +112,7 @@ function viewFromStatefulSet(sts: StatefulSet, namespace: string, crName: string
   return viewFromPodSpec(
     template?.spec,
     labelsOf(template),
-    { crName, namespace, size: sts.spec?.replicas ?? 1, minSize: 0 },
+    { crName, namespace, size: replicasOf(sts), minSize: 0 },
     'pod template',
   );
 }
@@ -136,7 +149,7 @@ export function targetSetView(subject: Recognised, ctx: ClusterContext): TargetS
 /** PVs pre-bound to this CR's target claims, with the ordinal each claim belongs to. */
 export function targetVolumes(ctx: ClusterContext, namespace: string, crName: string) {
   return ctx.pvsForNamespace(namespace).flatMap((pv) => {
-    const claim = pv.spec?.claimRef?.name ?? '';
+    const claim = String(pv.spec?.claimRef?.name ?? '');
     const ordinal = claim.startsWith(`${crName}-`) ? targetOrdinal(crName, claim) : undefined;
     return ordinal === undefined ? [] : [{ pv, claim, ordinal, host: pvHostname(pv) }];
   });
@@ -164,7 +177,8 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext): Layout {
   }
 
   const size = view.size;
-  const pinned = view.nodeSelector[HOSTNAME_KEY];
+  const pinned =
+    typeof view.nodeSelector[HOSTNAME_KEY] === 'string' ? view.nodeSelector[HOSTNAME_KEY] : undefined;
   if (pinned && (size ?? view.minSize) > 1) {
     signals.push({ id: 'node-selector-one-host', detail: `nodeSelector pins every target to ${pinned}` });
   }

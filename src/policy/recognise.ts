@@ -3,7 +3,10 @@
 import { isAIStore, isStateClaim, targetOrdinal, targetStatefulSetName, type AIStoreCR } from './aistore.js';
 import type { ClusterContext } from './context.js';
 import {
+  annotationsOf,
+  claimRefOf,
   kindOf,
+  namespaceOf,
   labelsOf,
   nameOf,
   type PersistentVolume,
@@ -29,9 +32,9 @@ export type Recognised =
 
 /** The CR name carried by the operator's target labels (current and legacy set). */
 export function crNameFromTargetLabels(labels: Record<string, string>): string | undefined {
-  if (labels['app.kubernetes.io/component'] === 'target' && labels['app.kubernetes.io/name'])
-    return labels['app.kubernetes.io/name'];
-  if (labels.component === 'target' && labels.app) return labels.app;
+  const name = labels['app.kubernetes.io/name'];
+  if (labels['app.kubernetes.io/component'] === 'target' && typeof name === 'string' && name) return name;
+  if (labels.component === 'target' && typeof labels.app === 'string' && labels.app) return labels.app;
   return undefined;
 }
 
@@ -66,7 +69,7 @@ export function recognise(
   requestNamespace: string | undefined,
   ctx: ClusterContext,
 ): Recognised | undefined {
-  const namespace = object.metadata?.namespace || requestNamespace || '';
+  const namespace = namespaceOf(object) || requestNamespace || '';
   const withCr = <T extends object>(crName: string, rest: T) => ({
     ...rest,
     namespace,
@@ -111,10 +114,10 @@ export function recognise(
     }
     case 'PersistentVolume': {
       const pv = object as PersistentVolume;
-      const ref = pv.spec?.claimRef;
-      if (!ref?.name || !ref.namespace) return undefined;
+      const ref = claimRefOf(pv);
+      if (!ref?.namespace) return undefined;
       // Dynamically provisioned PVs are the provisioner's business, not a hand-made disk layout.
-      if (pv.metadata?.annotations?.['pv.kubernetes.io/provisioned-by']) return undefined;
+      if (annotationsOf(pv)['pv.kubernetes.io/provisioned-by']) return undefined;
       const crName = crForClaimName(ctx, ref.namespace, ref.name) ?? crFromClaimShape(ref.name);
       if (!crName || isStateClaim(ref.namespace, crName, ref.name)) return undefined;
       return {

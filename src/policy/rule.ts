@@ -15,6 +15,8 @@ export const MULTI_TARGET_DOC =
 export interface Reporter {
   deny(path: string, message: string, fix: string): void;
   warn(path: string, message: string, fix: string): void;
+  /** A warning that reports a change the rule made to the draft. */
+  mutated(path: string, message: string, fix: string): void;
 }
 
 export interface RuleInput<R extends Role = Role> {
@@ -46,9 +48,17 @@ export function defineRule<R extends Role>(rule: Rule<R>): Rule {
 export const docAnchor = (ruleId: string) => `docs/rules.md#${ruleId}`;
 
 export function collectFindings(ruleId: string, sink: Finding[]): Reporter {
-  const add = (severity: Severity) => (path: string, message: string, fix: string) =>
-    sink.push({ ruleId, severity, message, path, fix, doc: docAnchor(ruleId) });
-  return { deny: add('deny'), warn: add('warn') };
+  const add = (severity: Severity, mutation?: true) => (path: string, message: string, fix: string) =>
+    sink.push({
+      ruleId,
+      severity,
+      message,
+      path,
+      fix,
+      doc: docAnchor(ruleId),
+      ...(mutation && { mutation }),
+    });
+  return { deny: add('deny'), warn: add('warn'), mutated: add('warn', true) };
 }
 
 /** JSON pointer from path segments (RFC 6901 escaping). */

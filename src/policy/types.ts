@@ -39,6 +39,8 @@ export interface Finding {
   path: string;
   fix: string;
   doc: string;
+  /** Set when the finding reports a change the rule made to the object (a mutation). */
+  mutation?: true;
 }
 
 /** A JSON Patch operation (RFC 6902), as produced by the patch library. */

@@ -2,6 +2,7 @@
 // but target anti-affinity is still on, the second target on a node stays Pending. Turn it off on
 // CREATE (the operator rejects targetSpec changes on UPDATE; rule targets-exceed-nodes warns then).
 import { describeLayout } from '../layout.js';
+import { objectAt } from '../k8s.js';
 import { defineRule, MULTI_TARGET_DOC } from '../rule.js';
 
 export default defineRule({
@@ -14,9 +15,10 @@ export default defineRule({
   mutates: true,
   check({ subject, layout, operation, report }) {
     if (operation !== 'CREATE' || !layout.multiTarget || layout.view.antiAffinityOff) return;
-    const spec = (subject.object.spec ??= {});
-    (spec.targetSpec ??= {}).disablePodAntiAffinity = true;
-    report.warn(
+    const targetSpec = objectAt(objectAt(subject.object, 'spec'), 'targetSpec');
+    if (!targetSpec) return; // not an object: the CRD's schema validation rejects it anyway
+    targetSpec.disablePodAntiAffinity = true;
+    report.mutated(
       '/spec/targetSpec/disablePodAntiAffinity',
       `${describeLayout(layout)}, but target anti-affinity was on: every target after the first on a node would stay Pending ` +
         `("node(s) didn't match pod anti-affinity rules"); set spec.targetSpec.disablePodAntiAffinity: true.`,

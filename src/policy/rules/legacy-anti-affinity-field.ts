@@ -1,6 +1,8 @@
 // DESIGN rule 1. The top-level spec.disablePodAntiAffinity (operator <= v1.1.0) was removed in
 // v2.0.0: the apiserver prunes it (or rejects it under strict field validation), which silently
 // leaves the targets' required anti-affinity on. Move it to spec.targetSpec on CREATE.
+import { hasLegacyAntiAffinityField } from '../aistore.js';
+import { objectAt } from '../k8s.js';
 import { defineRule, MULTI_TARGET_DOC } from '../rule.js';
 
 export default defineRule({
@@ -13,17 +15,17 @@ export default defineRule({
   mutates: true,
   check({ subject, operation, report }) {
     const spec = subject.object.spec;
-    if (!spec || !Object.prototype.hasOwnProperty.call(spec, 'disablePodAntiAffinity')) return;
+    if (!spec || !hasLegacyAntiAffinityField(subject.object)) return;
     const value = spec.disablePodAntiAffinity;
     const why =
       'spec.disablePodAntiAffinity was removed in ais-operator v2.0.0; the apiserver drops it as an unknown field ' +
       '(or rejects it under strict field validation), so target anti-affinity would stay on';
     if (operation === 'CREATE') {
       delete spec.disablePodAntiAffinity;
-      const targetSpec = (spec.targetSpec ??= {});
-      if (value === true && targetSpec.disablePodAntiAffinity === undefined)
+      const targetSpec = objectAt(spec, 'targetSpec');
+      if (value === true && targetSpec && targetSpec.disablePodAntiAffinity === undefined)
         targetSpec.disablePodAntiAffinity = true;
-      report.warn(
+      report.mutated(
         '/spec/disablePodAntiAffinity',
         `${why}; moved to spec.targetSpec.disablePodAntiAffinity${value === true ? ': true' : ' (dropped: it was not true)'}.`,
         'Write spec.targetSpec.disablePodAntiAffinity: true in your manifest.',

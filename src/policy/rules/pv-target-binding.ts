@@ -3,7 +3,7 @@
 // CR and against every other known PV; on the CR, report (ordinal, mount) pairs that have no PV.
 import { claimMounts, dataClaimName, targetSize } from '../aistore.js';
 import { claimNameProblem, mountOfClaim } from '../claims.js';
-import { pinnedHostnames, type PersistentVolume } from '../k8s.js';
+import { pinnedHostnames, requiredTermsOf, stringsOf, type PersistentVolume } from '../k8s.js';
 import { pvHostname, targetVolumes } from '../layout.js';
 import { parseQuantity } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, pointer, type RuleInput } from '../rule.js';
@@ -44,7 +44,7 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
       `Use a disk of at least ${mount.size}, or lower the mount size.`,
     );
   }
-  const modes = pv.spec?.accessModes ?? [];
+  const modes = stringsOf(pv.spec?.accessModes);
   if (!modes.includes('ReadWriteOnce') && !modes.includes('ReadWriteOncePod')) {
     report.deny(
       '/spec/accessModes',
@@ -52,7 +52,7 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
       'Set accessModes: [ReadWriteOnce].',
     );
   }
-  const hosts = pinnedHostnames(pv.spec?.nodeAffinity?.required?.nodeSelectorTerms);
+  const hosts = pinnedHostnames(requiredTermsOf(pv));
   if (hosts.length !== 1) {
     report.deny(
       '/spec/nodeAffinity',

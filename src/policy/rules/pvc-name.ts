@@ -1,6 +1,7 @@
 // DESIGN rule 8. The StatefulSet claims <template>-<statefulset>-<ordinal>; a PVC named any other way
 // (notably after the namespace, as the old AIStore doc wrote) is never used by a target.
 import { claimNameProblem } from '../claims.js';
+import { nameOf } from '../k8s.js';
 import { defineRule, MULTI_TARGET_DOC } from '../rule.js';
 
 export default defineRule({
@@ -12,7 +13,7 @@ export default defineRule({
   roles: ['target-claim'],
   mutates: false,
   check({ subject, ctx, report }) {
-    const name = subject.object.metadata?.name ?? '';
+    const name = nameOf(subject.object);
     const problem = claimNameProblem(subject.namespace, subject.crName, subject.cr, name, ctx);
     if (problem) report[problem.severity]('/metadata/name', problem.message, problem.fix);
   },

@@ -49,7 +49,7 @@ export default defineRule({
     if (subject.role === 'target-pod' && operation === 'CREATE') {
       stripTerms(ref.spec.affinity as Affinity, terms);
       if (Object.keys(ref.spec.affinity ?? {}).length === 0) delete ref.spec.affinity;
-      report.warn(
+      report.mutated(
         path,
         `removed the target pod's required hostname anti-affinity: it ${blocked}.`,
         'Set spec.targetSpec.disablePodAntiAffinity: true on the AIStore CR.',

@@ -1,7 +1,17 @@
 // DESIGN rule 10. Bind each target to its own disks: a target claim gets spec.volumeName of the PV
 // pre-bound to it; a target Pod gets node affinity to the node of its PVs and an annotation listing
 // them. Never guess: without a known PV, warn (only where the layout needs local disks).
-import { HOSTNAME_KEY, nameOf, type NodeSelectorTerm, type PersistentVolume, type Pod } from '../k8s.js';
+import {
+  HOSTNAME_KEY,
+  isObject,
+  nameOf,
+  objectAt,
+  objectsOf,
+  stringsOf,
+  type NodeSelectorRequirement,
+  type PersistentVolume,
+  type Pod,
+} from '../k8s.js';
 import { describeLayout, pvHostname } from '../layout.js';
 import { claimNamesOf } from '../podspec.js';
 import { defineRule, MULTI_TARGET_DOC, type RuleInput } from '../rule.js';
@@ -22,8 +32,10 @@ function bindClaim({ subject, layout, ctx, operation, report }: RuleInput<'targe
         `Set spec.volumeName: ${pv}, or fix the PVs' claimRefs.`,
       );
     } else if (!wanted && operation === 'CREATE') {
-      (claim.spec ??= {}).volumeName = pv;
-      report.warn(
+      const spec = objectAt(claim, 'spec');
+      if (!spec) return;
+      spec.volumeName = pv;
+      report.mutated(
         '/spec/volumeName',
         `bound claim ${name} to PV ${pv} (its claimRef names this claim).`,
         `Write spec.volumeName: ${pv} in your manifest.`,
@@ -42,16 +54,27 @@ function bindClaim({ subject, layout, ctx, operation, report }: RuleInput<'targe
 
 /** Add `hostname In [host]` to every required node-selector term (terms are ORed, expressions ANDed). */
 function requireHost(pod: Pod, host: string): boolean {
-  const spec = (pod.spec ??= {});
-  const nodeAffinity = ((spec.affinity ??= {}).nodeAffinity ??= {});
-  const required = (nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution ??= {});
-  const terms: NodeSelectorTerm[] = (required.nodeSelectorTerms ??= []);
+  const required = objectAt(
+    objectAt(objectAt(objectAt(pod, 'spec'), 'affinity'), 'nodeAffinity'),
+    'requiredDuringSchedulingIgnoredDuringExecution',
+  );
+  if (!required) return false;
+  required.nodeSelectorTerms ??= [];
+  const terms = required.nodeSelectorTerms;
+  if (!Array.isArray(terms)) return false;
   if (terms.length === 0) terms.push({});
   let changed = false;
   for (const term of terms) {
-    const exprs = (term.matchExpressions ??= []);
-    const has = exprs.some(
-      (e) => e.key === HOSTNAME_KEY && e.operator === 'In' && e.values?.length === 1 && e.values[0] === host,
+    if (!isObject(term)) continue;
+    term.matchExpressions ??= [];
+    const exprs = term.matchExpressions;
+    if (!Array.isArray(exprs)) continue;
+    const has = objectsOf<NodeSelectorRequirement>(exprs).some(
+      (e) =>
+        e.key === HOSTNAME_KEY &&
+        e.operator === 'In' &&
+        stringsOf(e.values).length === 1 &&
+        e.values?.[0] === host,
     );
     if (!has) {
       exprs.push({ key: HOSTNAME_KEY, operator: 'In', values: [host] });
@@ -101,11 +124,11 @@ function bindPod({ subject, layout, ctx, operation, report }: RuleInput<'target-
     .map((d) => `${nameOf(d.pv)}=${d.host}:${d.pv.spec?.local?.path ?? d.pv.spec?.hostPath?.path ?? ''}`)
     .sort()
     .join(',');
-  const annotations = ((pod.metadata ??= {}).annotations ??= {});
-  const annotated = annotations[DISKS_ANNOTATION] !== list;
-  annotations[DISKS_ANNOTATION] = list;
+  const annotations = objectAt(objectAt(pod, 'metadata'), 'annotations');
+  const annotated = annotations !== undefined && annotations[DISKS_ANNOTATION] !== list;
+  if (annotations) annotations[DISKS_ANNOTATION] = list;
   if (requireHost(pod, host) || annotated)
-    report.warn(
+    report.mutated(
       '/spec/affinity/nodeAffinity',
       `bound target pod ${nameOf(pod)} to node ${host}, where its disks are (${list}).`,
       'None needed: the guard keeps each target on its own disks.',

@@ -1,0 +1,62 @@
+import { describe, it } from '@jest/globals';
+import { aistore, targetStatefulSet } from '../../../test/support/builders.js';
+import { checkRow, type Row } from '../../../test/support/table.js';
+
+const long = '/' + 'x'.repeat(60);
+
+const rows: Row[] = [
+  { name: 'valid mount', object: aistore(), expect: {} },
+  {
+    name: 'relative path',
+    object: aistore({ mounts: [{ path: 'data/aistore' }] }),
+    expect: { deny: [/must be absolute/] },
+  },
+  {
+    name: 'trailing slash',
+    object: aistore({ mounts: [{ path: '/data/aistore/' }] }),
+    expect: { deny: [/must not end with "\/"/] },
+  },
+  {
+    name: 'uppercase path',
+    object: aistore({ mounts: [{ path: '/Data' }] }),
+    expect: { deny: [/"ais-Data", which is not a DNS-1123 label/] },
+  },
+  {
+    name: 'underscore',
+    object: aistore({ mounts: [{ path: '/data_1' }] }),
+    expect: { deny: [/not a DNS-1123 label/] },
+  },
+  {
+    name: 'too long',
+    object: aistore({ mounts: [{ path: long }] }),
+    expect: { deny: [/is 64 characters long/] },
+  },
+  {
+    name: 'duplicate mounts',
+    object: aistore({ mounts: [{ path: '/data' }, { path: '/data' }] }),
+    expect: { deny: [/mounts \/data and \/data both become the claim template "ais-data"/] },
+  },
+  {
+    name: 'hostPath mounts make no template',
+    object: aistore({ mounts: [{ path: '/Data_X', useHostPath: true }] }),
+    expect: {},
+  },
+  { name: 'StatefulSet templates valid', object: targetStatefulSet(), expect: {} },
+  {
+    name: 'StatefulSet template invalid',
+    object: targetStatefulSet({ templates: ['Bad_Name'] }),
+    expect: { deny: [/volumeClaimTemplate "Bad_Name" is not a DNS-1123 label/] },
+  },
+  {
+    name: 'StatefulSet lacks the template of a CR mount',
+    object: targetStatefulSet({ templates: ['ais-data-aistore'] }),
+    context: [aistore({ mounts: [{ path: '/data/aistore' }, { path: '/data/ssd' }] })],
+    expect: { warn: [/mount \/data\/ssd of AIStore ais has no volumeClaimTemplate "ais-data-ssd"/] },
+  },
+];
+
+describe('rule mount-template-name', () => {
+  it.each(rows)('$name', (row) => {
+    checkRow('mount-template-name', row);
+  });
+});

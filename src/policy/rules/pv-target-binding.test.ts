@@ -1,0 +1,124 @@
+import { describe, it } from '@jest/globals';
+import { aistore, claimName, oneNodeDisks, pv } from '../../../test/support/builders.js';
+import { checkRow, type Row } from '../../../test/support/table.js';
+
+const cr = aistore({ disable: true, nodeSelector: { 'kubernetes.io/hostname': 'node-1' } });
+const [sda, sdb] = oneNodeDisks();
+
+const rows: Row[] = [
+  { name: 'the worked example: two disks on one node', object: sda!, context: [cr, sdb!], expect: {} },
+  {
+    name: 'claimRef follows the old doc wording',
+    object: pv('pv-x', { claim: 'ais-prod-data-aistore-ais-target-0', claimNamespace: 'ais-prod' }),
+    context: [aistore({ namespace: 'ais-prod', disable: true })],
+    expect: {
+      deny: [/PV pv-x is pre-bound to "ais-prod-data-aistore-ais-target-0" is not a claim.*old AIStore doc/],
+    },
+  },
+  {
+    name: 'wrong storage class',
+    object: pv('pv-x', { claim: claimName(0), storageClass: 'standard' }),
+    context: [cr],
+    expect: { deny: [/storageClassName "standard" but mount \/data\/aistore asks for "ais-local-storage"/] },
+  },
+  {
+    name: 'disk too small',
+    object: pv('pv-x', { claim: claimName(0), capacity: '500Gi' }),
+    context: [cr],
+    expect: { deny: [/offers 500Gi but mount \/data\/aistore needs 5Ti/] },
+  },
+  {
+    name: 'bigger disk is fine (5T < 5Ti is not)',
+    object: pv('pv-x', { claim: claimName(0), capacity: '6T' }),
+    context: [cr],
+    expect: {},
+  },
+  {
+    name: 'decimal disk smaller than binary size',
+    object: pv('pv-x', { claim: claimName(0), capacity: '5T' }),
+    context: [cr],
+    expect: { deny: [/offers 5T but .* needs 5Ti/] },
+  },
+  {
+    name: 'not ReadWriteOnce',
+    object: pv('pv-x', { claim: claimName(0), accessModes: ['ReadWriteMany'] }),
+    context: [cr],
+    expect: { deny: [/not ReadWriteOnce \(ReadWriteMany\)/] },
+  },
+  {
+    name: 'no node affinity',
+    object: pv('pv-x', { claim: claimName(0), host: null }),
+    context: [cr],
+    expect: { deny: [/exactly one node .* \(found none\)/] },
+  },
+  {
+    name: 'two nodes',
+    object: pv('pv-x', { claim: claimName(0), host: ['node-1', 'node-2'] }),
+    context: [cr],
+    expect: { deny: [/found node-1, node-2/] },
+  },
+  {
+    name: 'two PVs for one claim',
+    object: pv('pv-x', { claim: claimName(0), path: '/ais/sdc' }),
+    context: [cr, sda!],
+    expect: { deny: [/PVs pv-x and pv-sda are both pre-bound to claim ais-data-aistore-ais-target-0/] },
+  },
+  {
+    name: 'two claims on one disk',
+    object: pv('pv-x', { claim: claimName(2), path: '/ais/sda' }),
+    context: [aistore({ size: 3, disable: true }), sda!],
+    expect: { deny: [/PVs pv-x and pv-sda use the same disk node-1:\/ais\/sda/] },
+  },
+  {
+    name: "one target's disks on two nodes",
+    object: pv('pv-x', { claim: claimName(0, 'ais', '/data/ssd'), host: 'node-2' }),
+    context: [aistore({ disable: true, mounts: [{ path: '/data/aistore' }, { path: '/data/ssd' }] }), sda!],
+    expect: { deny: [/disks of ais-target-0 are on two nodes \(pv-x on node-2, pv-sda on node-1\)/] },
+  },
+  {
+    name: 'local volume source counts as a disk',
+    object: pv('pv-x', { claim: claimName(0), local: true, storageClass: 'other' }),
+    context: [cr],
+    expect: { deny: [/storageClassName "other"/] },
+  },
+  {
+    name: 'dynamically provisioned PVs are the provisioner’s business',
+    object: pv('pvc-123', {
+      claim: claimName(0),
+      host: null,
+      storageClass: 'gp3',
+      annotations: { 'pv.kubernetes.io/provisioned-by': 'ebs.csi.aws.com' },
+    }),
+    context: [cr],
+    expect: {},
+  },
+  {
+    name: 'PV for a claim of nobody we know',
+    object: pv('pv-x', { claim: 'postgres-data-0' }),
+    context: [cr],
+    expect: {},
+  },
+  {
+    name: 'no CR known: intrinsic checks only',
+    object: pv('pv-x', { claim: claimName(0), host: null }),
+    expect: { deny: [/found none/] },
+  },
+  { name: 'CR: all (target, mount) covered', object: cr, context: [sda!, sdb!], expect: {} },
+  {
+    name: 'CR: a target without a PV once some are known',
+    object: aistore({ size: 3, disable: true }),
+    context: [sda!, sdb!],
+    expect: { warn: [/target ais-target-2 has no PV for mount \/data\/aistore/] },
+  },
+  {
+    name: 'CR: no PVs at all (dynamic provisioning)',
+    object: aistore({ size: 3, disable: true }),
+    expect: {},
+  },
+];
+
+describe('rule pv-target-binding', () => {
+  it.each(rows)('$name', (row) => {
+    checkRow('pv-target-binding', row);
+  });
+});

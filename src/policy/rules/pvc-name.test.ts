@@ -1,0 +1,102 @@
+import { describe, it } from '@jest/globals';
+import { aistore, claimName, pvc, targetStatefulSet } from '../../../test/support/builders.js';
+import { checkRow, type Row } from '../../../test/support/table.js';
+
+const prod = aistore({ namespace: 'ais-prod', disable: true });
+
+const rows: Row[] = [
+  { name: 'correct name with the CR known', object: pvc(claimName(1)), context: [aistore()], expect: {} },
+  { name: 'correct name, CR unknown: shape only', object: pvc(claimName(1)), expect: {} },
+  {
+    name: 'old doc wording <namespace>-<path>-<pod> in a namespace named differently',
+    object: pvc('ais-prod-data-aistore-ais-target-0', { namespace: 'ais-prod' }),
+    context: [prod],
+    expect: {
+      deny: [
+        /pod ais-target-0 claims "ais-data-aistore-ais-target-0".*old AIStore doc's <namespace>-<path>-<pod> wording.*"ais-prod"/,
+      ],
+    },
+  },
+  {
+    name: 'old doc wording is right when namespace == CR name',
+    object: pvc(claimName(0)),
+    context: [aistore({ namespace: 'ais' })],
+    expect: {},
+  },
+  {
+    name: 'unlabelled hand-made claim is recognised by its suffix',
+    object: pvc('ais-prod-data-aistore-ais-target-1', { namespace: 'ais-prod', labels: null }),
+    context: [prod],
+    expect: { deny: [/claims "ais-data-aistore-ais-target-1"/] },
+  },
+  {
+    name: 'ordinal beyond the target count',
+    object: pvc(claimName(2)),
+    context: [aistore({ size: 2 })],
+    expect: { deny: [/ais-target-2, but AIStore ais has 2 target\(s\)/] },
+  },
+  {
+    name: 'ordinal beyond the CR size but within StatefulSet replicas (scale-up in flight)',
+    object: pvc(claimName(2)),
+    context: [aistore({ size: 2 }), targetStatefulSet({ replicas: 3 })],
+    expect: {},
+  },
+  {
+    name: 'autoscaled CR (size -1): any ordinal',
+    object: pvc(claimName(7)),
+    context: [aistore({ size: -1 })],
+    expect: {},
+  },
+  {
+    name: 'mount the CR does not have',
+    object: pvc('ais-data-other-ais-target-0'),
+    context: [aistore()],
+    expect: { deny: [/claims "ais-data-aistore-ais-target-0"/] },
+  },
+  {
+    name: 'second mount: each mount has its own claims',
+    object: pvc('ais-data-ssd-ais-target-1'),
+    context: [aistore({ mounts: [{ path: '/data/aistore' }, { path: '/data/ssd' }] })],
+    expect: {},
+  },
+  {
+    name: 'CR with only hostPath mounts has no data claims',
+    object: pvc(claimName(0)),
+    context: [aistore({ mounts: [{ path: '/data/aistore', useHostPath: true }] })],
+    expect: { deny: [/no PVC-backed mounts/] },
+  },
+  {
+    name: 'labelled claim with a wrong shape and no CR',
+    object: pvc('data-ais-0'),
+    expect: { deny: [/does not have the shape of a target data claim of AIStore ais/] },
+  },
+  {
+    name: 'no CR, namespace-prefixed: cannot tell, warns',
+    object: pvc('ais-prod-data-aistore-ais-target-0', { namespace: 'ais-prod' }),
+    expect: { warn: [/starts with the namespace "ais-prod"/] },
+  },
+  {
+    name: 'state claim is not a data claim',
+    object: pvc('ais-ais-state-ais-target-0'),
+    context: [aistore()],
+    expect: {},
+  },
+  {
+    name: 'unrelated claim in the namespace',
+    object: pvc('postgres-data', { labels: null }),
+    context: [aistore()],
+    expect: {},
+  },
+  {
+    name: 'claim of another CR in the same namespace is judged against that CR',
+    object: pvc('blue-data-aistore-blue-target-0', { labels: null }),
+    context: [aistore(), aistore({ name: 'blue' })],
+    expect: {},
+  },
+];
+
+describe('rule pvc-name', () => {
+  it.each(rows)('$name', (row) => {
+    checkRow('pvc-name', row);
+  });
+});

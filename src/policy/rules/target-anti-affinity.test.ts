@@ -1,0 +1,136 @@
+import { describe, expect, it } from '@jest/globals';
+import { aistore, HOST_ANTI_AFFINITY, targetPod, targetStatefulSet } from '../../../test/support/builders.js';
+import { checkRow, type Row } from '../../../test/support/table.js';
+
+const preferred = {
+  podAntiAffinity: {
+    preferredDuringSchedulingIgnoredDuringExecution: [
+      {
+        weight: 100,
+        podAffinityTerm: {
+          labelSelector: { matchLabels: { 'app.kubernetes.io/component': 'target' } },
+          topologyKey: 'kubernetes.io/hostname',
+        },
+      },
+    ],
+  },
+};
+const zoneAnti = {
+  podAntiAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: [
+      {
+        labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'ais' } },
+        topologyKey: 'topology.kubernetes.io/zone',
+      },
+    ],
+  },
+};
+const otherApp = {
+  podAntiAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: [
+      { labelSelector: { matchLabels: { app: 'postgres' } }, topologyKey: 'kubernetes.io/hostname' },
+    ],
+  },
+};
+const byExpression = {
+  podAntiAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: [
+      {
+        labelSelector: {
+          matchExpressions: [{ key: 'component', operator: 'In', values: ['target', 'proxy'] }],
+        },
+        topologyKey: 'kubernetes.io/hostname',
+      },
+    ],
+  },
+};
+
+const rows: Row[] = [
+  {
+    name: 'CR: user anti-affinity with disablePodAntiAffinity',
+    object: aistore({ disable: true, affinity: HOST_ANTI_AFFINITY() }),
+    expect: {
+      deny: [/copies it verbatim even with disablePodAntiAffinity.*didn't match pod anti-affinity rules/],
+    },
+  },
+  {
+    name: 'CR: selected by matchExpressions',
+    object: aistore({ disable: true, affinity: byExpression }),
+    expect: { deny: [/required hostname anti-affinity/] },
+  },
+  {
+    name: 'CR: preferred anti-affinity is fine',
+    object: aistore({ disable: true, affinity: preferred }),
+    expect: {},
+  },
+  {
+    name: 'CR: zone anti-affinity is fine',
+    object: aistore({ disable: true, affinity: zoneAnti }),
+    expect: {},
+  },
+  {
+    name: 'CR: anti-affinity against another app is fine',
+    object: aistore({ disable: true, affinity: otherApp }),
+    expect: {},
+  },
+  {
+    name: 'CR: one target per node keeps it',
+    object: aistore({ affinity: HOST_ANTI_AFFINITY() }),
+    expect: {},
+  },
+  {
+    name: 'StatefulSet: anti-affinity in template, CR says multi-target',
+    object: targetStatefulSet({ affinity: HOST_ANTI_AFFINITY() }),
+    context: [aistore({ disable: true })],
+    expect: { deny: [/target pod template's required hostname anti-affinity/] },
+  },
+  {
+    name: 'Pod CREATE: stripped',
+    object: targetPod({ affinity: HOST_ANTI_AFFINITY() }),
+    context: [aistore({ disable: true })],
+    expect: { warn: [/removed the target pod's required hostname anti-affinity/], patched: true },
+  },
+  {
+    name: 'Pod CREATE: other affinity kept',
+    object: targetPod({
+      affinity: {
+        ...HOST_ANTI_AFFINITY(),
+        ...(preferred.podAntiAffinity && {
+          nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [] },
+        }),
+      },
+    }),
+    context: [aistore({ disable: true })],
+    expect: { warn: [/removed/], patched: true },
+  },
+  {
+    name: 'Pod UPDATE: affinity is immutable, nothing to do',
+    object: targetPod({ affinity: HOST_ANTI_AFFINITY() }),
+    operation: 'UPDATE',
+    oldObject: targetPod({ affinity: HOST_ANTI_AFFINITY() }),
+    context: [aistore({ disable: true })],
+    expect: { patched: false },
+  },
+  {
+    name: 'Pod in a one-target-per-node cluster keeps it',
+    object: targetPod({ affinity: HOST_ANTI_AFFINITY() }),
+    context: [aistore()],
+    expect: {},
+  },
+];
+
+describe('rule target-anti-affinity', () => {
+  it.each(rows)('$name', (row) => {
+    checkRow('target-anti-affinity', row);
+  });
+
+  it('removes the whole podAntiAffinity when it was the only term', () => {
+    const ev = checkRow('target-anti-affinity', rows[7] as Row);
+    expect(ev.patch).toEqual([{ op: 'remove', path: '/spec/affinity' }]);
+  });
+
+  it('keeps the rest of the affinity', () => {
+    const ev = checkRow('target-anti-affinity', rows[8] as Row);
+    expect(ev.patch).toEqual([{ op: 'remove', path: '/spec/affinity/podAntiAffinity' }]);
+  });
+});

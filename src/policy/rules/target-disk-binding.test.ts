@@ -1,0 +1,144 @@
+import { describe, expect, it } from '@jest/globals';
+import { aistore, claimName, oneNodeDisks, pvc, targetPod } from '../../../test/support/builders.js';
+import { checkRow, type Row } from '../../../test/support/table.js';
+
+const cr = aistore({ disable: true });
+const disks = oneNodeDisks('node-7');
+
+const rows: Row[] = [
+  {
+    name: 'PVC CREATE bound to its pre-bound PV',
+    object: pvc(claimName(1)),
+    context: [cr, ...disks],
+    expect: { warn: [/bound claim ais-data-aistore-ais-target-1 to PV pv-sdb/], patched: true },
+  },
+  {
+    name: 'PVC already names that PV',
+    object: pvc(claimName(1), { volumeName: 'pv-sdb' }),
+    context: [cr, ...disks],
+    expect: { patched: false },
+  },
+  {
+    name: 'PVC names another PV',
+    object: pvc(claimName(1), { volumeName: 'pv-sda' }),
+    context: [cr, ...disks],
+    expect: { deny: [/asks for PV pv-sda, but PV pv-sdb is the one pre-bound/] },
+  },
+  {
+    name: 'PVC, no PV known, multi-target: warn, never guess',
+    object: pvc(claimName(1)),
+    context: [cr],
+    expect: { warn: [/no PV is pre-bound to claim ais\/ais-data-aistore-ais-target-1/], patched: false },
+  },
+  {
+    name: 'PVC, no PV known, one target per node: quiet',
+    object: pvc(claimName(1)),
+    context: [aistore()],
+    expect: {},
+  },
+  {
+    name: 'PVC UPDATE is not mutated',
+    object: pvc(claimName(1)),
+    operation: 'UPDATE',
+    oldObject: pvc(claimName(1)),
+    context: [cr, ...disks],
+    expect: { patched: false },
+  },
+  {
+    name: 'Pod CREATE bound to the node of its disks',
+    object: targetPod({ ordinal: 1 }),
+    context: [cr, ...disks],
+    expect: {
+      warn: [
+        /bound target pod ais-target-1 to node node-7, where its disks are \(pv-sdb=node-7:\/ais\/sdb\)/,
+      ],
+      patched: true,
+    },
+  },
+  {
+    name: 'Pod pinned elsewhere',
+    object: targetPod({ ordinal: 1, nodeSelector: { 'kubernetes.io/hostname': 'node-1' } }),
+    context: [cr, ...disks],
+    expect: { deny: [/pinned to node-1, but its disks are on node-7/] },
+  },
+  {
+    name: 'Pod, no PV known, multi-target',
+    object: targetPod({ ordinal: 1 }),
+    context: [cr],
+    expect: { warn: [/no PV is known for the claims of target pod ais-target-1/] },
+  },
+  {
+    name: 'Pod UPDATE untouched',
+    object: targetPod({ ordinal: 1 }),
+    operation: 'UPDATE',
+    oldObject: targetPod({ ordinal: 1 }),
+    context: [cr, ...disks],
+    expect: { patched: false },
+  },
+];
+
+describe('rule target-disk-binding', () => {
+  it.each(rows)('$name', (row) => {
+    checkRow('target-disk-binding', row);
+  });
+
+  it('sets spec.volumeName', () => {
+    expect(checkRow('target-disk-binding', rows[0] as Row).patch).toEqual([
+      { op: 'add', path: '/spec/volumeName', value: 'pv-sdb' },
+    ]);
+  });
+
+  it('adds node affinity and the disks annotation', () => {
+    const ev = checkRow('target-disk-binding', rows[6] as Row);
+    expect(ev.object).toMatchObject({
+      metadata: { annotations: { 'ais-guard/disks': 'pv-sdb=node-7:/ais/sdb' } },
+      spec: {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-7'] }] },
+              ],
+            },
+          },
+        },
+      },
+    });
+  });
+
+  it('ANDs the host into every existing node-selector term', () => {
+    const pod = targetPod({
+      ordinal: 1,
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [
+              { matchExpressions: [{ key: 'pool', operator: 'In', values: ['a'] }] },
+              { matchExpressions: [{ key: 'pool', operator: 'In', values: ['b'] }] },
+            ],
+          },
+        },
+      },
+    });
+    const ev = checkRow('target-disk-binding', {
+      name: 'terms',
+      object: pod,
+      context: [cr, ...disks],
+      expect: { warn: [/bound/], patched: true },
+    });
+    const terms = (
+      ev.object as {
+        spec: {
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: { matchExpressions: unknown[] }[];
+              };
+            };
+          };
+        };
+      }
+    ).spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    expect(terms.map((t) => t.matchExpressions.length)).toEqual([2, 2]);
+  });
+});

@@ -1,0 +1,114 @@
+import { describe, it } from '@jest/globals';
+import {
+  aistore,
+  HOST_ANTI_AFFINITY,
+  node,
+  oneNodeDisks,
+  targetPod,
+  targetStatefulSet,
+} from '../../../test/support/builders.js';
+import { checkRow, type Row } from '../../../test/support/table.js';
+
+const pinned = { 'kubernetes.io/hostname': 'node-1' };
+
+const rows: Row[] = [
+  {
+    name: 'CR: hostPort with anti-affinity disabled',
+    object: aistore({ disable: true, hostPort: 51081 }),
+    expect: {
+      deny: [
+        /hostPort 51081 in a multi-target layout \(spec.targetSpec.disablePodAntiAffinity is true\).*didn't have free ports/,
+      ],
+    },
+  },
+  {
+    name: 'CR: hostPort, one target per node (anti-affinity on)',
+    object: aistore({ hostPort: 51081 }),
+    expect: {},
+  },
+  { name: 'CR: hostPort 0 means none', object: aistore({ disable: true, hostPort: 0 }), expect: {} },
+  { name: 'CR: no hostPort in multi-target', object: aistore({ disable: true }), expect: {} },
+  {
+    name: 'CR: hostPort with PVs putting two targets on one node (anti-affinity turned off first)',
+    object: aistore({ hostPort: 51081 }),
+    context: oneNodeDisks(),
+    expect: {
+      deny: [/multi-target layout .*PVs put the disks of ais-target-0, ais-target-1 on node node-1/],
+    },
+  },
+  {
+    name: 'CR: hostPort, size 1 can never share a node',
+    object: aistore({ disable: true, size: 1, hostPort: 51081 }),
+    expect: {},
+  },
+  {
+    name: 'CR: hostPort, more targets than nodes (multi-target by node count)',
+    object: aistore({ size: 3, hostPort: 51081 }),
+    context: [node('node-1'), node('node-2')],
+    expect: { deny: [/3 targets but only 2 matching node/] },
+  },
+  {
+    name: 'CR: hostPort, as many nodes as targets',
+    object: aistore({ size: 2, hostPort: 51081 }),
+    context: [node('node-1'), node('node-2')],
+    expect: {},
+  },
+  {
+    name: 'CR: nodes filtered by the target nodeSelector',
+    object: aistore({ size: 2, hostPort: 51081, nodeSelector: { pool: 'storage' } }),
+    context: [node('node-1', { pool: 'storage' }), node('node-2')],
+    expect: { deny: [/2 targets but only 1 matching node/] },
+  },
+  {
+    name: 'StatefulSet: hostPort, no anti-affinity, 2 replicas',
+    object: targetStatefulSet({ hostPort: 51081 }),
+    expect: { deny: [/container "ais-node" of the target pod template asks for hostPort 51081\/TCP/] },
+  },
+  {
+    name: 'StatefulSet: hostPort with required anti-affinity',
+    object: targetStatefulSet({ hostPort: 51081, affinity: HOST_ANTI_AFFINITY() }),
+    expect: {},
+  },
+  {
+    name: 'StatefulSet: anti-affinity in template but pinned to one host',
+    object: targetStatefulSet({ hostPort: 51081, affinity: HOST_ANTI_AFFINITY(), nodeSelector: pinned }),
+    expect: { deny: [/nodeSelector pins every target to node-1/] },
+  },
+  { name: 'StatefulSet: 1 replica', object: targetStatefulSet({ hostPort: 51081, replicas: 1 }), expect: {} },
+  {
+    name: 'StatefulSet: judged by the CR when known',
+    object: targetStatefulSet({ hostPort: 51081 }),
+    context: [aistore({ disable: false })],
+    expect: {},
+  },
+  {
+    name: 'Pod: hostPort in multi-target',
+    object: targetPod({ hostPort: 51081, ordinal: 1 }),
+    context: [aistore({ disable: true })],
+    expect: { deny: [/target pod asks for hostPort 51081/] },
+  },
+  {
+    name: 'Pod: no hostPort',
+    object: targetPod({ ordinal: 1 }),
+    context: [aistore({ disable: true })],
+    expect: {},
+  },
+  {
+    name: 'proxy StatefulSet keeps its hostPort',
+    object: {
+      ...targetStatefulSet({ hostPort: 51080 }),
+      metadata: {
+        name: 'ais-proxy',
+        namespace: 'ais',
+        labels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'proxy' },
+      },
+    },
+    expect: {},
+  },
+];
+
+describe('rule target-host-port', () => {
+  it.each(rows)('$name', (row) => {
+    checkRow('target-host-port', row);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, it } from '@jest/globals';
+import { aistore, HOST_ANTI_AFFINITY, node, targetStatefulSet } from '../../../test/support/builders.js';
+import { checkRow, type Row } from '../../../test/support/table.js';
+
+const pinned = { 'kubernetes.io/hostname': 'node-1' };
+const nodes = [node('a'), node('b')];
+
+const rows: Row[] = [
+  {
+    name: 'CR CREATE: anti-affinity is turned off instead',
+    object: aistore({ size: 3 }),
+    context: nodes,
+    expect: {},
+  },
+  {
+    name: 'CR UPDATE: warns',
+    object: aistore({ size: 3 }),
+    operation: 'UPDATE',
+    oldObject: aistore({ size: 2 }),
+    context: nodes,
+    expect: {
+      warn: [
+        /3 targets with required anti-affinity but only 2 matching node\(s\): 1 target\(s\) stay Pending/,
+      ],
+    },
+  },
+  {
+    name: 'CR UPDATE pinned to one host',
+    object: aistore({ size: 2, nodeSelector: pinned }),
+    operation: 'UPDATE',
+    oldObject: aistore({ size: 2, nodeSelector: pinned }),
+    expect: { warn: [/only 1 matching node/] },
+  },
+  {
+    name: 'enough nodes',
+    object: aistore({ size: 2 }),
+    operation: 'UPDATE',
+    oldObject: aistore(),
+    context: nodes,
+    expect: {},
+  },
+  {
+    name: 'nodes unknown',
+    object: aistore({ size: 9 }),
+    operation: 'UPDATE',
+    oldObject: aistore(),
+    expect: {},
+  },
+  {
+    name: 'StatefulSet with anti-affinity and too few nodes',
+    object: targetStatefulSet({ replicas: 3, affinity: HOST_ANTI_AFFINITY() }),
+    context: nodes,
+    expect: { warn: [/3 targets/] },
+  },
+  {
+    name: 'StatefulSet without anti-affinity is multi-target',
+    object: targetStatefulSet({ replicas: 3 }),
+    context: nodes,
+    expect: {},
+  },
+];
+
+describe('rule targets-exceed-nodes', () => {
+  it.each(rows)('$name', (row) => {
+    checkRow('targets-exceed-nodes', row);
+  });
+});

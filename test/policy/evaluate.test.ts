@@ -1,0 +1,146 @@
+// evaluate() as a whole: the fast path for other objects, idempotent mutations, ratcheting on
+// UPDATE, and modes.
+import { describe, expect, it } from '@jest/globals';
+import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
+import {
+  aistore,
+  HOST_ANTI_AFFINITY,
+  node,
+  oneNodeDisks,
+  pvc,
+  run,
+  targetPod,
+  targetStatefulSet,
+  claimName,
+} from '../support/builders.js';
+
+const ctx = new ClusterContext([aistore({ disable: true }), ...oneNodeDisks()]);
+
+describe('objects that are not AIStore’s', () => {
+  const others: [string, KubeObject][] = [
+    [
+      'a Deployment',
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'ais' } },
+    ],
+    [
+      'a Pod without target labels',
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'web-0', namespace: 'ais', labels: { app: 'web' } },
+        spec: { containers: [{ name: 'c', ports: [{ containerPort: 80, hostPort: 80 }] }] },
+      },
+    ],
+    [
+      'a proxy Pod',
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: 'ais-proxy-0',
+          namespace: 'ais',
+          labels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'proxy' },
+        },
+      },
+    ],
+    ['a PVC of another app', pvc('pgdata-postgres-0', { labels: { app: 'postgres' } })],
+    [
+      'a StatefulSet of another app',
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'postgres', namespace: 'ais' } },
+    ],
+    [
+      'an AIStore-looking kind of another group',
+      { apiVersion: 'example.com/v1', kind: 'AIStore', metadata: { name: 'ais', namespace: 'ais' } },
+    ],
+    [
+      'a ConfigMap',
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ais-target', namespace: 'ais' } },
+    ],
+    ['no kind at all', { metadata: { name: 'x' } }],
+  ];
+  it.each(others)('%s: no findings, no patch, same object', (_name, object) => {
+    const ev = evaluate({ operation: 'CREATE', object }, ctx);
+    expect(ev).toEqual({ findings: [], allowed: true, patch: [], object });
+    expect(ev.object).toBe(object);
+  });
+
+  it.each(['DELETE', 'CONNECT'] as const)('%s is never judged', (operation) => {
+    const object = aistore({ disable: true, hostPort: 1 });
+    expect(evaluate({ operation, object }, ctx)).toMatchObject({ allowed: true, findings: [], patch: [] });
+  });
+});
+
+describe('mutations are idempotent: the engine on its own output gives no patch', () => {
+  const mutating: [string, KubeObject, KubeObject[]][] = [
+    ['legacy field CR', aistore({ legacyDisable: true }), []],
+    ['pinned CR', aistore({ nodeSelector: { 'kubernetes.io/hostname': 'node-1' } }), []],
+    ['CR with more targets than nodes', aistore({ size: 3 }), [node('a')]],
+    ['target claim with a pre-bound PV', pvc(claimName(0)), [aistore({ disable: true }), ...oneNodeDisks()]],
+    [
+      'target pod with anti-affinity and PVs',
+      targetPod({ ordinal: 1, affinity: HOST_ANTI_AFFINITY() }),
+      [aistore({ disable: true }), ...oneNodeDisks()],
+    ],
+  ];
+  it.each(mutating)('%s', (_name, object, context) => {
+    const first = run({ name: '', object, context });
+    expect(first.patch.length).toBeGreaterThan(0);
+    const second = run({ name: '', object: first.object, context });
+    expect(second.patch).toEqual([]);
+    expect(second.findings.filter((f) => f.mutation)).toEqual([]);
+  });
+});
+
+describe('UPDATE ratchets: violations the old object already had do not deny', () => {
+  it('a pre-existing hostPort warns, a new one denies', () => {
+    const bad = targetStatefulSet({ hostPort: 51081 });
+    const old = run({ name: '', object: bad, operation: 'UPDATE', oldObject: bad });
+    expect(old.allowed).toBe(true);
+    expect(old.findings[0]).toMatchObject({
+      ruleId: 'target-host-port',
+      action: 'warn',
+      message: expect.stringMatching(/^already so before this update/),
+    });
+    const fresh = run({ name: '', object: bad, operation: 'UPDATE', oldObject: targetStatefulSet() });
+    expect(fresh.allowed).toBe(false);
+  });
+});
+
+describe('modes', () => {
+  const bad = aistore({ disable: true, hostPort: 51081, legacyDisable: true });
+  it('enforce denies', () => {
+    expect(run({ name: '', object: bad }).allowed).toBe(false);
+  });
+  it('warn allows, keeps mutations', () => {
+    const ev = run({ name: '', object: bad, modes: { default: 'warn' } });
+    expect(ev.allowed).toBe(true);
+    expect(ev.findings.map((f) => f.action)).toEqual(['warn', 'warn']);
+    expect(ev.patch.length).toBeGreaterThan(0);
+  });
+  it('audit allows and changes nothing', () => {
+    const ev = run({ name: '', object: bad, modes: { default: 'audit' } });
+    expect(ev).toMatchObject({ allowed: true, patch: [] });
+    expect(ev.findings.map((f) => `${f.ruleId}:${f.action}`)).toEqual([
+      'legacy-anti-affinity-field:audit',
+      'target-host-port:audit',
+    ]);
+  });
+  it('per-rule override', () => {
+    const ev = run({
+      name: '',
+      object: bad,
+      modes: { default: 'enforce', rules: { 'target-host-port': 'warn' } },
+    });
+    expect(ev.allowed).toBe(true);
+  });
+});
+
+describe('the request namespace stands in for a missing metadata.namespace', () => {
+  it('judges a StatefulSet-created claim by the CR of the request namespace', () => {
+    const claim = pvc('ais-prod-data-aistore-ais-target-0', { labels: null });
+    delete claim.metadata?.namespace;
+    const context = new ClusterContext([aistore({ namespace: 'ais-prod', disable: true })]);
+    const ev = evaluate({ operation: 'CREATE', object: claim, namespace: 'ais-prod' }, context);
+    expect(ev.allowed).toBe(false);
+  });
+});

@@ -1,0 +1,101 @@
+// Admission input is not validated before mutating webhooks see it (CRs are decoded unstructured),
+// so evaluate() must survive any shape: wrong types in every field, junk, deep nesting.
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { ClusterContext, evaluate, type KubeObject, type Operation } from '../../src/policy/index.js';
+import {
+  aistore,
+  HOST_ANTI_AFFINITY,
+  oneNodeDisks,
+  pv,
+  pvc,
+  targetPod,
+  targetStatefulSet,
+  claimName,
+} from '../support/builders.js';
+
+const seeds: KubeObject[] = [
+  aistore({
+    disable: true,
+    hostPort: 1,
+    legacyDisable: true,
+    affinity: HOST_ANTI_AFFINITY(),
+    mounts: [{ path: '/a', useHostPath: true }, { path: '/b' }],
+  }),
+  targetStatefulSet({ hostPort: 1, hostNetwork: true, affinity: HOST_ANTI_AFFINITY() }),
+  targetPod({
+    ordinal: 1,
+    hostPort: 1,
+    affinity: HOST_ANTI_AFFINITY(),
+    nodeSelector: { 'kubernetes.io/hostname': 'x' },
+  }),
+  pvc(claimName(1), { volumeName: 'x' }),
+  pv('p', { claim: claimName(0) }),
+];
+
+/** Every path to a value inside an object. */
+function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (typeof value !== 'object' || value === null) return [prefix];
+  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+  return [prefix, ...entries.flatMap(([k, v]) => paths(v, [...prefix, k]))];
+}
+
+function replaceAt(root: unknown, path: (string | number)[], replacement: unknown): unknown {
+  if (path.length === 0) return replacement;
+  const copy = structuredClone(root) as Record<string | number, unknown>;
+  let cur = copy;
+  for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
+  cur[path[path.length - 1] as string | number] = replacement;
+  return copy;
+}
+
+const junk = fc.oneof(
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.boolean(),
+  fc.integer(),
+  fc.double(),
+  fc.string(),
+  fc.constant('-1'),
+  fc.constant(''),
+  fc.array(fc.anything(), { maxLength: 3 }),
+  fc.dictionary(fc.string(), fc.anything(), { maxKeys: 3 }),
+  fc.anything(),
+);
+
+const operation = fc.constantFrom<Operation>('CREATE', 'UPDATE', 'DELETE', 'CONNECT');
+const context = new ClusterContext([aistore({ disable: true }), ...oneNodeDisks(), targetStatefulSet()]);
+
+describe('evaluate() never throws', () => {
+  it('on any field of the real shapes replaced by junk', () => {
+    const mutated = fc.tuple(fc.constantFrom(...seeds), fc.nat(), junk).map(([seed, n, value]) => {
+      const all = paths(seed);
+      return replaceAt(seed, all[n % all.length] as (string | number)[], value) as KubeObject;
+    });
+    fc.assert(
+      fc.property(mutated, operation, mutated, (object, op, old) => {
+        const ev = evaluate({ operation: op, object, oldObject: old }, context);
+        expect(Array.isArray(ev.patch)).toBe(true);
+        // A context made of junk is survivable too.
+        evaluate({ operation: op, object }, new ClusterContext([object, old]));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('on arbitrary JSON', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), operation, (value, op) => {
+        const object = (
+          typeof value === 'object' && value !== null && !Array.isArray(value) ? value : { value }
+        ) as KubeObject;
+        evaluate({ operation: op, object }, context);
+        evaluate(
+          { operation: op, object: { ...object, apiVersion: 'ais.nvidia.com/v1beta1', kind: 'AIStore' } },
+          context,
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

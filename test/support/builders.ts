@@ -1,0 +1,253 @@
+// Small builders for the objects the rules judge, shaped like what ais-operator and the
+// StatefulSet controller really produce (see ../shared/fixtures for full-size examples).
+import {
+  ClusterContext,
+  evaluate,
+  type Evaluation,
+  type KubeObject,
+  type Modes,
+  type Operation,
+} from '../../src/policy/index.js';
+
+export interface MountSpec {
+  path: string;
+  size?: string;
+  storageClass?: string;
+  useHostPath?: boolean;
+}
+
+export interface AIStoreOptions {
+  name?: string;
+  namespace?: string;
+  size?: number;
+  disable?: boolean;
+  legacyDisable?: unknown;
+  hostPort?: number;
+  hostNetwork?: boolean;
+  nodeSelector?: Record<string, string>;
+  mounts?: MountSpec[];
+  affinity?: unknown;
+}
+
+export const DATA_MOUNT: MountSpec = {
+  path: '/data/aistore',
+  size: '5Ti',
+  storageClass: 'ais-local-storage',
+};
+
+export function aistore(o: AIStoreOptions = {}): KubeObject {
+  const targetSpec: Record<string, unknown> = {
+    size: o.size ?? 2,
+    servicePort: 51081,
+    mounts: o.mounts ?? [DATA_MOUNT],
+  };
+  if (o.disable !== undefined) targetSpec.disablePodAntiAffinity = o.disable;
+  if (o.hostPort !== undefined) targetSpec.hostPort = o.hostPort;
+  if (o.hostNetwork !== undefined) targetSpec.hostNetwork = o.hostNetwork;
+  if (o.nodeSelector) targetSpec.nodeSelector = o.nodeSelector;
+  if (o.affinity) targetSpec.affinity = o.affinity;
+  const spec: Record<string, unknown> = {
+    nodeImage: 'aistorage/aisnode:v3.30',
+    proxySpec: { size: 1, servicePort: 51080 },
+    targetSpec,
+  };
+  if (o.legacyDisable !== undefined) spec.disablePodAntiAffinity = o.legacyDisable;
+  return {
+    apiVersion: 'ais.nvidia.com/v1beta1',
+    kind: 'AIStore',
+    metadata: { name: o.name ?? 'ais', namespace: o.namespace ?? 'ais' },
+    spec,
+  };
+}
+
+export function targetLabels(cr = 'ais'): Record<string, string> {
+  return {
+    app: cr,
+    component: 'target',
+    'app.kubernetes.io/name': cr,
+    'app.kubernetes.io/component': 'target',
+    'app.kubernetes.io/managed-by': 'ais-operator',
+  };
+}
+
+export const HOST_ANTI_AFFINITY = (cr = 'ais') => ({
+  podAntiAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: [
+      {
+        labelSelector: {
+          matchLabels: { 'app.kubernetes.io/name': cr, 'app.kubernetes.io/component': 'target' },
+        },
+        topologyKey: 'kubernetes.io/hostname',
+      },
+    ],
+  },
+});
+
+export interface PodSpecOptions {
+  hostPort?: number;
+  hostNetwork?: boolean;
+  nodeSelector?: Record<string, string>;
+  affinity?: unknown;
+  claims?: string[];
+}
+
+function podSpec(o: PodSpecOptions): Record<string, unknown> {
+  const port: Record<string, unknown> = { name: 'http', containerPort: 51081, protocol: 'TCP' };
+  if (o.hostPort !== undefined) port.hostPort = o.hostPort;
+  const spec: Record<string, unknown> = {
+    containers: [{ name: 'ais-node', image: 'aistorage/aisnode:v3.30', ports: [port] }],
+    volumes: (o.claims ?? []).map((claimName, i) => ({
+      name: `data-${i}`,
+      persistentVolumeClaim: { claimName },
+    })),
+  };
+  if (o.hostNetwork !== undefined) spec.hostNetwork = o.hostNetwork;
+  if (o.nodeSelector) spec.nodeSelector = o.nodeSelector;
+  if (o.affinity) spec.affinity = o.affinity;
+  return spec;
+}
+
+export function targetStatefulSet(
+  o: PodSpecOptions & { cr?: string; namespace?: string; replicas?: number; templates?: string[] } = {},
+): KubeObject {
+  const cr = o.cr ?? 'ais';
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: `${cr}-target`, namespace: o.namespace ?? 'ais', labels: targetLabels(cr) },
+    spec: {
+      replicas: o.replicas ?? 2,
+      podManagementPolicy: 'Parallel',
+      selector: { matchLabels: { 'app.kubernetes.io/name': cr, 'app.kubernetes.io/component': 'target' } },
+      template: { metadata: { labels: targetLabels(cr) }, spec: podSpec(o) },
+      volumeClaimTemplates: (o.templates ?? [`${cr}-data-aistore`]).map((name) => ({
+        metadata: { name },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: 'ais-local-storage',
+          resources: { requests: { storage: '5Ti' } },
+        },
+      })),
+    },
+  };
+}
+
+export function targetPod(
+  o: PodSpecOptions & { cr?: string; namespace?: string; ordinal?: number } = {},
+): KubeObject {
+  const cr = o.cr ?? 'ais';
+  const ordinal = o.ordinal ?? 0;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `${cr}-target-${ordinal}`,
+      namespace: o.namespace ?? 'ais',
+      labels: { ...targetLabels(cr), 'statefulset.kubernetes.io/pod-name': `${cr}-target-${ordinal}` },
+    },
+    spec: podSpec({ claims: [`${cr}-data-aistore-${cr}-target-${ordinal}`], ...o }),
+  };
+}
+
+export function pvc(
+  name: string,
+  o: { namespace?: string; labels?: Record<string, string> | null; volumeName?: string } = {},
+): KubeObject {
+  const spec: Record<string, unknown> = {
+    accessModes: ['ReadWriteOnce'],
+    storageClassName: 'ais-local-storage',
+    resources: { requests: { storage: '5Ti' } },
+  };
+  if (o.volumeName) spec.volumeName = o.volumeName;
+  const metadata: Record<string, unknown> = { name, namespace: o.namespace ?? 'ais' };
+  if (o.labels !== null)
+    metadata.labels = o.labels ?? {
+      'app.kubernetes.io/name': 'ais',
+      'app.kubernetes.io/component': 'target',
+    };
+  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata, spec };
+}
+
+export interface PvOptions {
+  claim: string;
+  claimNamespace?: string;
+  host?: string | string[] | null;
+  path?: string;
+  storageClass?: string;
+  capacity?: string;
+  accessModes?: string[];
+  local?: boolean;
+  annotations?: Record<string, string>;
+}
+
+export function pv(name: string, o: PvOptions): KubeObject {
+  const hosts = o.host === null ? [] : Array.isArray(o.host) ? o.host : [o.host ?? 'node-1'];
+  const source = { path: o.path ?? `/ais/${name}` };
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name, ...(o.annotations && { annotations: o.annotations }) },
+    spec: {
+      storageClassName: o.storageClass ?? 'ais-local-storage',
+      capacity: { storage: o.capacity ?? '5Ti' },
+      accessModes: o.accessModes ?? ['ReadWriteOnce'],
+      persistentVolumeReclaimPolicy: 'Retain',
+      ...(o.local ? { local: source } : { hostPath: source }),
+      claimRef: {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        namespace: o.claimNamespace ?? 'ais',
+        name: o.claim,
+      },
+      ...(hosts.length > 0 && {
+        nodeAffinity: {
+          required: {
+            nodeSelectorTerms: [
+              { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: hosts }] },
+            ],
+          },
+        },
+      }),
+    },
+  };
+}
+
+export function node(name: string, labels: Record<string, string> = {}): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels } },
+  };
+}
+
+/** `ais-data-aistore-ais-target-N` */
+export const claimName = (ordinal: number, cr = 'ais', path = '/data/aistore') =>
+  `${cr}${path.replaceAll('/', '-')}-${cr}-target-${ordinal}`;
+
+/** Two disks on one node, pre-bound to target-0 and target-1 (the worked example). */
+export const oneNodeDisks = (host = 'node-1') => [
+  pv('pv-sda', { claim: claimName(0), host, path: '/ais/sda' }),
+  pv('pv-sdb', { claim: claimName(1), host, path: '/ais/sdb' }),
+];
+
+export interface Case {
+  name: string;
+  object: KubeObject;
+  context?: KubeObject[];
+  operation?: Operation;
+  oldObject?: KubeObject;
+  modes?: Modes;
+  nodeCount?: number;
+}
+
+export function run(c: Case): Evaluation {
+  const ctx = new ClusterContext([...(c.context ?? []), c.object], { nodeCount: c.nodeCount });
+  return evaluate({ operation: c.operation ?? 'CREATE', object: c.object, oldObject: c.oldObject }, ctx, {
+    modes: c.modes,
+  });
+}
+
+/** The findings of one rule, as "severity: message" strings, for compact table assertions. */
+export function findingsOf(ev: Evaluation, ruleId: string) {
+  return ev.findings.filter((f) => f.ruleId === ruleId);
+}
