@@ -1,5 +1,128 @@
+// `ais-guard certs`: create or renew the webhook's private CA and serving certificate on disk,
+// for installs without cert-manager and for running the guard outside the cluster.
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { parseArgs } from 'node:util';
+import { parseCert, subjectAltNames } from '../tls/inspect.js';
+import {
+  CAReplaceRefusedError,
+  DEFAULT_CA_DAYS,
+  DEFAULT_RENEW_BEFORE_DAYS,
+  DEFAULT_SERVING_DAYS,
+  ensureCerts,
+  serviceDnsNames,
+} from '../tls/index.js';
 import { UsageError, type Io } from './usage.js';
 
-export async function runCerts(_argv: string[], _io: Io): Promise<number> {
-  throw new UsageError('not built yet');
+export const CERTS_HELP = `Usage: ais-guard certs [options]
+
+Creates or renews the webhook's CA and serving certificate: DIR/ca.crt, ca.key, tls.crt, tls.key.
+Safe to re-run: the CA is kept (so the caBundle stays valid) and tls.crt is reissued only when it
+is missing, expires within the renewal window, or does not cover the requested names.
+The last line printed is the caBundle (base64 of ca.crt) for the webhook configurations.
+
+Options:
+      --dir DIR             where the files live (default: certs)
+      --service NAME        the webhook Service (default: ais-guard)
+      --namespace NS        its namespace (default: ais-guard)
+      --dns NAME            one more DNS name for the certificate (repeatable)
+      --ip ADDR             an IP address for the certificate, e.g. 127.0.0.1 for a guard
+                            run outside the cluster (repeatable)
+      --days N              serving certificate validity in days (default: ${DEFAULT_SERVING_DAYS})
+      --ca-days N           validity of a new CA in days (default: ${DEFAULT_CA_DAYS})
+      --renew-before DUR    reissue when the serving cert expires within DUR, e.g. 30d or 720h
+                            (default: ${DEFAULT_RENEW_BEFORE_DAYS}d)
+      --force               new CA and serving certificate; every caBundle must be updated after
+  -h, --help                this help
+
+Exit codes: 0 done, 1 refused (the CA on disk cannot be used and --force was not given),
+2 usage errors.`;
+
+// DNS-1123 label: what Kubernetes accepts as a Service or Namespace name.
+const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/i;
+const UNIT_DAYS: Record<string, number> = { d: 1, h: 1 / 24, m: 1 / 1440 };
+
+/** "30d", "720h", "90m" in days. Units are required: a bare "30" is ambiguous. */
+export function parseDurationDays(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([dhm])$/.exec(text.trim());
+  if (!m) throw new UsageError(`--renew-before takes a duration like 30d or 720h, got "${text}"`);
+  return Number(m[1]) * UNIT_DAYS[m[2]!]!;
+}
+
+function positiveDays(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const days = Number(text);
+  if (!(Number.isInteger(days) && days > 0)) throw new UsageError(`${flag} takes a whole number of days > 0`);
+  return days;
+}
+
+function options(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      dir: { type: 'string', default: 'certs' },
+      service: { type: 'string', default: 'ais-guard' },
+      namespace: { type: 'string', default: 'ais-guard' },
+      dns: { type: 'string', multiple: true, default: [] },
+      ip: { type: 'string', multiple: true, default: [] },
+      days: { type: 'string' },
+      'ca-days': { type: 'string' },
+      'renew-before': { type: 'string' },
+      force: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  for (const [flag, value] of [
+    ['--service', values.service],
+    ['--namespace', values.namespace],
+  ] as const)
+    if (!LABEL.test(value)) throw new UsageError(`${flag} "${value}" is not a valid Kubernetes name`);
+  for (const name of values.dns)
+    if (!HOSTNAME.test(name)) throw new UsageError(`--dns "${name}" is not a DNS name`);
+  for (const ip of values.ip) if (!isIP(ip)) throw new UsageError(`--ip "${ip}" is not an IP address`);
+  return {
+    ...values,
+    days: positiveDays('--days', values.days),
+    caDays: positiveDays('--ca-days', values['ca-days']),
+    renewBeforeDays:
+      values['renew-before'] === undefined ? undefined : parseDurationDays(values['renew-before']),
+  };
+}
+
+export async function runCerts(argv: string[], io: Io): Promise<number> {
+  const opts = options(argv);
+  if (opts.help) {
+    io.stdout.write(CERTS_HELP + '\n');
+    return 0;
+  }
+  const dnsNames = [...new Set([...serviceDnsNames(opts.service, opts.namespace), ...opts.dns])];
+  let result;
+  try {
+    result = await ensureCerts(opts.dir, {
+      dnsNames,
+      ipAddresses: opts.ip,
+      validityDays: opts.days,
+      renewBeforeDays: opts.renewBeforeDays,
+      force: opts.force,
+      ca: { validityDays: opts.caDays },
+    });
+  } catch (err) {
+    if (!(err instanceof CAReplaceRefusedError)) throw err;
+    io.stderr.write(`ais-guard certs: ${err.message}\n`);
+    return 1;
+  }
+  const { paths } = result;
+  const sans = subjectAltNames(parseCert(await readFile(paths.cert, 'utf8')));
+  io.stdout.write(
+    [
+      `CA       ${paths.caCert}: ${result.caReason}; valid until ${result.caNotAfter.toISOString()}`,
+      `serving  ${paths.cert}: ${result.servingReason}; valid until ${result.notAfter.toISOString()}`,
+      `         names: ${sans}`,
+      `keys     ${paths.caKey}, ${paths.key} (mode 0600)`,
+      `caBundle (base64 of ${paths.caCert}):`,
+      result.caBundle,
+    ].join('\n') + '\n',
+  );
+  return 0;
 }

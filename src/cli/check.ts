@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { MODES, type Mode } from '../policy/index.js';
-import { applyFixes, renderSource } from './fix.js';
+import { applyFixes, joinDocuments, renderDocuments, renderSource } from './fix.js';
 import { judge, type Judged } from './judge.js';
 import { loadManifests, parseSource } from './load.js';
 import { renderJson } from './report/json.js';
@@ -77,7 +77,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     const changed = applyFixes(judged);
     const sources = [...new Set(manifests.map((m) => m.source))];
     if (opts.write) for (const source of changed) await writeFile(source.file, renderSource(source));
-    else io.stdout.write(sources.map(renderSource).join('---\n'));
+    else io.stdout.write(joinDocuments(sources.flatMap(renderDocuments)));
     io.stderr.write(renderText(report, { quiet: opts.quiet }));
     if (opts.write) io.stderr.write(`rewrote ${changed.size} file(s)\n`);
     if (errors.length > 0) return 2;

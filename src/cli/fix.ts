@@ -58,10 +58,16 @@ export function applyFixes(judged: Judged[]): Set<SourceFile> {
   return changed;
 }
 
-/** A source file's text after fixes: every document re-serialised, separated as in YAML streams. */
+/** A source file's documents after fixes, re-serialised (empty documents dropped). */
+export function renderDocuments(source: SourceFile): string[] {
+  return source.documents.filter((d) => d.contents !== null).map((d) => d.toString({ lineWidth: 0 }));
+}
+
+/** One YAML stream: a "---" line between documents (a document may already start with one). */
+export function joinDocuments(documents: string[]): string {
+  return documents.map((d, i) => (i === 0 || d.startsWith('---') ? d : `---\n${d}`)).join('');
+}
+
 export function renderSource(source: SourceFile): string {
-  return source.documents
-    .filter((d) => d.contents !== null || d.commentBefore)
-    .map((d) => d.toString({ lineWidth: 0 }))
-    .join('---\n');
+  return joinDocuments(renderDocuments(source));
 }

@@ -10,6 +10,7 @@ Commands:
   serve           run the HTTPS admission webhook
   certs           create or renew the webhook's CA and serving certificate
   render          print the deploy manifests with namespace, image and caBundle filled in
+  rules           list the rules (-o text|json|markdown|table)
   version         print the version
 
 Run "ais-guard <command> --help" for a command's options.`;
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.js')).runServe,
   certs: async () => (await import('./certs.js')).runCerts,
   render: async () => (await import('./render.js')).runRender,
+  rules: async () => (await import('./rules.js')).runRules,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

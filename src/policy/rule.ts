@@ -33,6 +33,8 @@ export interface Rule<R extends Role = Role> {
   title: string;
   /** One line for the catalogue: what the rule checks and its verdict. */
   summary: string;
+  /** The usual fix, for the catalogue (each finding carries its own, more precise one). */
+  howToFix: string;
   /** The upstream AIStore doc sentence (or operator fact) it enforces. */
   upstream: string;
   roles: readonly R[];

@@ -10,6 +10,7 @@ export default defineRule({
   title: 'Multi-target layout with target anti-affinity still on',
   summary:
     'Multi-target layout (by PVs, nodeSelector or node count) without spec.targetSpec.disablePodAntiAffinity: set to true on CREATE (warn).',
+  howToFix: 'Set `spec.targetSpec.disablePodAntiAffinity: true` (the guard does it on CREATE).',
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("Disable Pod Anti-Affinity ... critical for deploying multiple targets per node")`,
   roles: ['aistore'],
   mutates: true,

@@ -10,6 +10,8 @@ export default defineRule({
   title: 'Removed top-level spec.disablePodAntiAffinity',
   summary:
     'CR sets spec.disablePodAntiAffinity (removed in operator v2.0.0): moved to spec.targetSpec.disablePodAntiAffinity on CREATE (warn), denied on UPDATE.',
+  howToFix:
+    'Write `spec.targetSpec.disablePodAntiAffinity: true`; on a live CR, recreate it (the operator rejects targetSpec changes).',
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("set disablePodAntiAffinity: true"), written for operator <= v1.1.0`,
   roles: ['aistore'],
   mutates: true,

@@ -18,6 +18,7 @@ export default defineRule({
   title: 'Mount path gives a valid, unique claim template name',
   summary:
     'Mount paths start with "/", have no trailing "/", and give a volumeClaimTemplate name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters: deny otherwise.',
+  howToFix: 'Use short, lowercase, absolute mount paths, each distinct.',
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("data/aistore is transformed to data-aistore as the path")`,
   roles: ['aistore', 'target-statefulset'],
   mutates: false,

@@ -108,7 +108,21 @@ const rows: Row[] = [
     name: 'CR: a target without a PV once some are known',
     object: aistore({ size: 3, disable: true }),
     context: [sda!, sdb!],
-    expect: { warn: [/target ais-target-2 has no PV for mount \/data\/aistore/] },
+    expect: { warn: [/^ais-target-2 has no PV for mount \/data\/aistore/] },
+  },
+  {
+    name: 'CR: many missing are summarised',
+    object: aistore({ size: 40, disable: true }),
+    context: [sda!, sdb!],
+    expect: {
+      warn: [/^ais-target-2, ais-target-3, ais-target-4, ais-target-5, ais-target-6 and 33 more have no PV/],
+    },
+  },
+  {
+    name: 'CR: an absurd size is not walked',
+    object: aistore({ size: 2 ** 31 - 1, disable: true }),
+    context: [sda!, sdb!],
+    expect: {},
   },
   {
     name: 'CR: no PVs at all (dynamic provisioning)',

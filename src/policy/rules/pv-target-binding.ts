@@ -1,7 +1,7 @@
 // DESIGN rule 9. Kubernetes binds a claimRef-pinned PV without checking class or selector, so a
 // wrong class, a small disk or two PVs on one disk pass silently. Check each target PV against the
 // CR and against every other known PV; on the CR, report (ordinal, mount) pairs that have no PV.
-import { claimMounts, dataClaimName, targetSize } from '../aistore.js';
+import { claimMounts, dataClaimName, targetSize, templateName } from '../aistore.js';
 import { claimNameProblem, mountOfClaim } from '../claims.js';
 import { pinnedHostnames, requiredTermsOf, stringsOf, type PersistentVolume } from '../k8s.js';
 import { pvHostname, targetVolumes } from '../layout.js';
@@ -87,24 +87,30 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
   }
 }
 
+/** Past this many targets the CR is junk or hostile: checking each ordinal would stall the webhook. */
+const MAX_ORDINALS = 4096;
+const LISTED = 5;
+
 /** On the CR: in a multi-target layout with some PVs known, every (ordinal, mount) needs one. */
 function checkCoverage({ subject, layout, ctx, report }: RuleInput<'aistore'>): void {
   if (!layout.multiTarget) return;
   const { crName, namespace } = subject;
   const size = targetSize(subject.object);
   const known = targetVolumes(ctx, namespace, crName);
-  if (size === undefined || known.length === 0) return; // no PVs at all: dynamic provisioning, or not created yet
+  if (size === undefined || size > MAX_ORDINALS || known.length === 0) return; // no PVs at all: dynamic provisioning, or not created yet
   const claimed = new Set(known.map((v) => v.claim));
   for (const mount of claimMounts(subject.object)) {
-    for (let ordinal = 0; ordinal < size; ordinal++) {
-      const claim = dataClaimName(crName, mount.path, ordinal);
-      if (!claimed.has(claim))
-        report.warn(
-          pointer('spec', 'targetSpec', 'mounts', mount.index),
-          `target ${crName}-target-${ordinal} has no PV for mount ${mount.path} (no PV has claimRef ${namespace}/${claim}); it stays Pending unless a provisioner makes one.`,
-          `Create a PV for ${claim} on the node that holds its disk.`,
-        );
-    }
+    const missing: number[] = [];
+    for (let ordinal = 0; ordinal < size; ordinal++)
+      if (!claimed.has(dataClaimName(crName, mount.path, ordinal))) missing.push(ordinal);
+    if (missing.length === 0) continue;
+    const names = missing.slice(0, LISTED).map((n) => `${crName}-target-${n}`);
+    const more = missing.length > LISTED ? ` and ${missing.length - LISTED} more` : '';
+    report.warn(
+      pointer('spec', 'targetSpec', 'mounts', mount.index),
+      `${names.join(', ')}${more} ha${missing.length === 1 ? 's' : 've'} no PV for mount ${mount.path} (no PV with claimRef ${namespace}/${dataClaimName(crName, mount.path, missing[0] as number)}${missing.length > 1 ? ', …' : ''}); without one a target stays Pending unless a provisioner makes it.`,
+      `Create one PV per missing claim, on the node that holds its disk (claimRef ${namespace}/${templateName(crName, mount.path)}-${crName}-target-<N>).`,
+    );
   }
 }
 
@@ -113,6 +119,8 @@ export default defineRule({
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
     'A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, one hostname; no two PVs for one claim or one disk, one node per target (deny). On the CR: every (target, mount) has a PV once any is known (warn).',
+  howToFix:
+    "One PV per (target, mount): claimRef to the target claim, the mount's class, enough capacity, ReadWriteOnce, one hostname; all disks of a target on one node.",
   upstream: `${MULTI_TARGET_DOC}#persistent-volume-configuration ("Properly setting up PVs and PVCs is crucial for managing storage resources")`,
   roles: ['target-volume', 'aistore'],
   mutates: false,

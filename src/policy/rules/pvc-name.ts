@@ -9,6 +9,8 @@ export default defineRule({
   title: 'Target data PVC named as the StatefulSet claims it',
   summary:
     'A target data PVC must be named <cr><mount-path-with-dashes>-<cr>-target-<N> for a mount of the CR and N below the target count: deny otherwise, with the expected name.',
+  howToFix:
+    'Name the claim `<cr><mount-path-with-dashes>-<cr>-target-<N>` (the message gives the exact name).',
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("Follow a naming convention for PVCs: <namespace>-<path-separated-by-dashes>-<pod-name>", corrected: the operator uses the CR name)`,
   roles: ['target-claim'],
   mutates: false,

@@ -23,6 +23,7 @@ export default defineRule({
   title: 'Required target-to-target anti-affinity in a multi-target layout',
   summary:
     'A required kubernetes.io/hostname pod anti-affinity selecting the targets, in a multi-target layout: deny on the CR and StatefulSet; removed from target Pods on CREATE (warn).',
+  howToFix: 'Remove the target-selecting required term (a preferred one is fine).',
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("To allow the placement of multiple proxies/targets on a single node, set disablePodAntiAffinity: true")`,
   roles: ['aistore', 'target-statefulset', 'target-pod'],
   mutates: true,

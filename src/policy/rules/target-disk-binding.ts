@@ -12,6 +12,7 @@ import {
   type PersistentVolume,
   type Pod,
 } from '../k8s.js';
+import { claimNameProblem } from '../claims.js';
 import { describeLayout, pvHostname } from '../layout.js';
 import { claimNamesOf } from '../podspec.js';
 import { defineRule, MULTI_TARGET_DOC, type RuleInput } from '../rule.js';
@@ -43,6 +44,8 @@ function bindClaim({ subject, layout, ctx, operation, report }: RuleInput<'targe
     }
     return;
   }
+  // A misnamed claim is pvc-name's finding; whether it has a disk does not matter then.
+  if (claimNameProblem(subject.namespace, subject.crName, subject.cr, name, ctx)?.severity === 'deny') return;
   if (pvs.length === 0 && !wanted && layout.multiTarget && operation === 'CREATE') {
     report.warn(
       '/spec/volumeName',
@@ -140,6 +143,7 @@ export default defineRule({
   title: 'Targets bound to their own disks',
   summary:
     "On CREATE: a target claim gets spec.volumeName of the PV pre-bound to it; a target Pod gets node affinity to its disks' node and an ais-guard/disks annotation (warn). Conflicts deny; no known PV in a multi-target layout warns.",
+  howToFix: 'Create the PVs with claimRefs; the guard then binds claims and pods to them.',
   upstream: `${MULTI_TARGET_DOC}#example-deployment ("two PVs are created, each linked to a distinct disk ... each target utilizing one of the PVs")`,
   roles: ['target-claim', 'target-pod'],
   mutates: true,

@@ -9,6 +9,7 @@ export default defineRule({
   title: 'hostNetwork on targets in a multi-target layout',
   summary:
     'targetSpec.hostNetwork, or hostNetwork on a target StatefulSet/Pod, in a multi-target layout: deny.',
+  howToFix: 'Set `hostNetwork: false`; reach targets as for hostPort.',
   upstream: `${MULTI_TARGET_DOC}#configuring-network-access ("This approach needs adjustment when deploying multiple targets on a single node to avoid port conflicts")`,
   roles: ['aistore', 'target-statefulset', 'target-pod'],
   mutates: false,

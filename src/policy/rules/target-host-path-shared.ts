@@ -9,6 +9,7 @@ export default defineRule({
   title: 'useHostPath mount in a multi-target layout',
   summary:
     'A targetSpec mount with useHostPath: true in a multi-target layout (targets on one node share the directory): deny.',
+  howToFix: 'Drop `useHostPath`; give the mount a storageClass and one PV per (target, mount).',
   upstream: `${MULTI_TARGET_DOC}#persistent-volume-configuration ("Properly setting up PVs and PVCs is crucial")`,
   roles: ['aistore'],
   mutates: false,

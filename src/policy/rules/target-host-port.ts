@@ -9,6 +9,8 @@ export default defineRule({
   title: 'hostPort on targets in a multi-target layout',
   summary:
     'targetSpec.hostPort, or a hostPort on a target StatefulSet/Pod container, in a multi-target layout: deny.',
+  howToFix:
+    'Drop `hostPort`: clients inside use the service port, clients outside `spec.targetSpec.externalAccess` (a LoadBalancer per target).',
   upstream: `${MULTI_TARGET_DOC}#internal-and-external-access ("By omitting the hostPort field, targets can communicate internally using servicePort")`,
   roles: ['aistore', 'target-statefulset', 'target-pod'],
   mutates: false,

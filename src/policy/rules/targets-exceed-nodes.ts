@@ -8,6 +8,7 @@ export default defineRule({
   title: 'More targets than nodes with anti-affinity on',
   summary:
     'Target anti-affinity on and more targets than matching nodes: warn (the extra targets stay Pending).',
+  howToFix: 'Add nodes, lower the size, or go multi-target (anti-affinity off, a PV per disk, no hostPort).',
   upstream: `${MULTI_TARGET_DOC} ("it's recommended to operate one proxy and one target per Kubernetes (K8s) node")`,
   roles: ['aistore', 'target-statefulset'],
   mutates: false,

@@ -1,0 +1,38 @@
+// Judging certificates already on disk with Node's own X.509 parser (OpenSSL underneath), so
+// "is this still good?" is answered by the same code path a TLS handshake would use.
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
+
+export function parseCert(pem: string): X509Certificate {
+  return new X509Certificate(pem);
+}
+
+export function notAfter(cert: X509Certificate): Date {
+  return new Date(cert.validTo);
+}
+
+export function keyMatches(cert: X509Certificate, keyPem: string): boolean {
+  try {
+    return cert.checkPrivateKey(createPrivateKey(keyPem));
+  } catch {
+    return false;
+  }
+}
+
+export function signedBy(cert: X509Certificate, ca: X509Certificate): boolean {
+  return cert.checkIssued(ca) && cert.verify(ca.publicKey);
+}
+
+/** Exact SAN matches only: no CN fallback, no wildcards (we never issue either). */
+export function coversNames(cert: X509Certificate, dnsNames: string[], ipAddresses: string[]): boolean {
+  const exact = { subject: 'never', wildcards: false, partialWildcards: false } as const;
+  return (
+    dnsNames.every((name) => cert.checkHost(name, exact) !== undefined) &&
+    ipAddresses.every((ip) => isIP(ip) !== 0 && cert.checkIP(ip) !== undefined)
+  );
+}
+
+/** The SANs, for messages: "DNS:a, IP Address:127.0.0.1" as OpenSSL prints them. */
+export function subjectAltNames(cert: X509Certificate): string {
+  return cert.subjectAltName ?? '';
+}

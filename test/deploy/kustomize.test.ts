@@ -1,0 +1,307 @@
+// deploy/ as `kubectl kustomize` builds it: the safety properties of the webhook configurations,
+// the pod hardening, least-privilege RBAC, and parity with `ais-guard render`.
+import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { DEPLOY_DIR, overlayDir, renderManifests, type KObject, type Overlay } from '../../src/cli/render.js';
+
+function kustomize(overlay: Overlay): KObject[] {
+  let out: string;
+  try {
+    out = execFileSync('kubectl', ['kustomize', overlayDir(overlay)], { encoding: 'utf8', stdio: 'pipe' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(
+        'kubectl is not on PATH: the deploy tests build deploy/ with `kubectl kustomize` (kubectl >= 1.27)',
+        { cause: err },
+      );
+    throw new Error(
+      `kubectl kustomize ${overlay} failed: ${(err as { stderr?: string }).stderr ?? String(err)}`,
+      { cause: err },
+    );
+  }
+  // YAML 1.1, as kubectl itself reads manifests.
+  return YAML.parseAllDocuments(out, { version: '1.1' }).map((d) => d.toJS() as KObject);
+}
+
+const built = Object.fromEntries(
+  (['base', 'audit', 'cert-manager'] as const).map((o) => [o, kustomize(o)]),
+) as Record<Overlay, KObject[]>;
+
+interface Rule {
+  apiGroups: string[];
+  apiVersions: string[];
+  resources: string[];
+  operations: string[];
+  scope: string;
+}
+interface Webhook {
+  name: string;
+  admissionReviewVersions: string[];
+  sideEffects: string;
+  timeoutSeconds: number;
+  failurePolicy: string;
+  reinvocationPolicy?: string;
+  clientConfig: { service: { name: string; namespace: string; path: string; port: number } };
+  namespaceSelector: { matchExpressions: { key: string; operator: string; values: string[] }[] };
+  rules: Rule[];
+  matchConditions?: { name: string; expression: string }[];
+}
+
+const one = (objects: KObject[], kind: string) => {
+  const found = objects.filter((o) => o.kind === kind);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+const hooks = (objects: KObject[], kind: 'Validating' | 'Mutating') =>
+  one(objects, `${kind}WebhookConfiguration`).webhooks as Webhook[];
+const failurePolicies = (objects: KObject[], kind: 'Validating' | 'Mutating') =>
+  Object.fromEntries(hooks(objects, kind).map((w) => [w.name, w.failurePolicy]));
+
+const ALLOWED_RULES = new Set([
+  'ais.nvidia.com/v1beta1/aistores',
+  'apps/v1/statefulsets',
+  '/v1/pods',
+  '/v1/persistentvolumeclaims',
+  '/v1/persistentvolumes',
+]);
+
+describe.each(['base', 'audit', 'cert-manager'] as const)('kubectl kustomize deploy (%s)', (overlay) => {
+  const objects = built[overlay];
+  const allHooks = [...hooks(objects, 'Validating'), ...hooks(objects, 'Mutating')];
+
+  it('has every part of the install', () => {
+    const kinds = new Set(objects.map((o) => o.kind));
+    for (const kind of [
+      'Namespace',
+      'ServiceAccount',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Deployment',
+      'PodDisruptionBudget',
+      'Service',
+      'NetworkPolicy',
+      'ValidatingWebhookConfiguration',
+      'MutatingWebhookConfiguration',
+    ])
+      expect(kinds).toContain(kind);
+    expect(one(objects, 'Namespace').metadata?.name).toBe('ais-guard');
+  });
+
+  it('webhooks: v1 reviews, no side effects, 5 s at most, CREATE/UPDATE of the AIStore kinds only', () => {
+    expect(allHooks).toHaveLength(6);
+    for (const w of allHooks) {
+      expect(w.admissionReviewVersions).toEqual(['v1']);
+      expect(w.sideEffects).toBe('None');
+      expect(w.timeoutSeconds).toBeLessThanOrEqual(5);
+      expect(w.clientConfig.service).toMatchObject({ name: 'ais-guard', namespace: 'ais-guard', port: 443 });
+      expect(w.clientConfig.service.path).toBe(w.name.includes('.validate.') ? '/validate' : '/mutate');
+      for (const rule of w.rules) {
+        expect(rule.operations.every((op) => op === 'CREATE' || op === 'UPDATE')).toBe(true);
+        for (const g of rule.apiGroups)
+          for (const v of rule.apiVersions)
+            for (const r of rule.resources) expect(ALLOWED_RULES).toContain(`${g}/${v}/${r}`);
+        expect(rule.scope).toBe(rule.resources.includes('persistentvolumes') ? 'Cluster' : 'Namespaced');
+      }
+    }
+  });
+
+  it("webhooks: system namespaces and the guard's own are never sent", () => {
+    for (const w of allHooks)
+      expect(w.namespaceSelector.matchExpressions).toContainEqual({
+        key: 'kubernetes.io/metadata.name',
+        operator: 'NotIn',
+        values: expect.arrayContaining(['kube-system', 'kube-public', 'kube-node-lease', 'ais-guard']),
+      });
+  });
+
+  it('webhooks: every one but the AIStore ones filters with matchConditions', () => {
+    for (const w of allHooks) {
+      const aistore = w.rules.some((r) => r.resources.includes('aistores'));
+      if (aistore) {
+        expect(w.rules).toHaveLength(1);
+        expect(w.matchConditions).toBeUndefined();
+      } else {
+        expect(w.matchConditions?.length).toBeGreaterThan(0);
+        for (const c of w.matchConditions!) expect(c.expression).toMatch(/\S/);
+      }
+    }
+    const pods = hooks(objects, 'Validating').find((w) => w.name === 'pods.validate.ais-guard.io')!;
+    expect(pods.matchConditions![0]!.expression).toMatch(
+      /app\.kubernetes\.io\/component.*'target'.*\bcomponent'.*'app'/s,
+    );
+  });
+
+  it('webhooks: mutations are optional (Ignore) and see the final object (IfNeeded)', () => {
+    for (const w of hooks(objects, 'Mutating')) {
+      expect(w.failurePolicy).toBe('Ignore');
+      expect(w.reinvocationPolicy).toBe('IfNeeded');
+    }
+  });
+
+  it('the guard runs hardened, twice, on different nodes when it can', () => {
+    const deploy = one(objects, 'Deployment') as {
+      spec: {
+        replicas: number;
+        strategy: { rollingUpdate: { maxUnavailable: number } };
+        template: { spec: Record<string, unknown> & { containers: Record<string, unknown>[] } };
+      };
+    };
+    expect(deploy.spec.replicas).toBe(2);
+    expect(deploy.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+    const pod = deploy.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(pod.topologySpreadConstraints).toContainEqual(
+      expect.objectContaining({ topologyKey: 'kubernetes.io/hostname', maxSkew: 1 }),
+    );
+    expect(pod.serviceAccountName).toBe('ais-guard');
+    expect(pod.containers).toHaveLength(1);
+    const c = pod.containers[0]!;
+    expect(c.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(c.resources).toMatchObject({
+      requests: { cpu: expect.anything(), memory: expect.anything() },
+      limits: { cpu: expect.anything(), memory: expect.anything() },
+    });
+    expect(c.ports).toEqual([{ name: 'https', containerPort: 8443, protocol: 'TCP' }]);
+    expect(c.livenessProbe).toMatchObject({ httpGet: { path: '/healthz', port: 'https', scheme: 'HTTPS' } });
+    expect(c.readinessProbe).toMatchObject({ httpGet: { path: '/readyz', port: 'https', scheme: 'HTTPS' } });
+    expect(c.args).toEqual(
+      expect.arrayContaining([
+        'serve',
+        '--port=8443',
+        '--tls-cert=/etc/ais-guard/tls/tls.crt',
+        '--tls-key=/etc/ais-guard/tls/tls.key',
+      ]),
+    );
+    expect(c.volumeMounts).toContainEqual({ name: 'tls', mountPath: '/etc/ais-guard/tls', readOnly: true });
+    expect(pod.volumes).toContainEqual({
+      name: 'tls',
+      secret: { secretName: 'ais-guard-tls', defaultMode: 0o440 },
+    });
+  });
+
+  it('a disruption budget, a Service on 443 and a NetworkPolicy that opens 8443 only', () => {
+    expect(one(objects, 'PodDisruptionBudget').spec).toMatchObject({
+      minAvailable: 1,
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'ais-guard' } },
+    });
+    expect((one(objects, 'Service').spec as { ports: unknown[] }).ports).toEqual([
+      { name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' },
+    ]);
+    expect(one(objects, 'NetworkPolicy').spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ais-guard' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ ports: [{ protocol: 'TCP', port: 8443 }] }],
+    });
+  });
+
+  it('RBAC: read-only context, and get/patch on the two webhook configurations by name', () => {
+    const rules = (one(objects, 'ClusterRole') as { rules: Record<string, string[]>[] }).rules;
+    expect(rules).toEqual([
+      { apiGroups: ['ais.nvidia.com'], resources: ['aistores'], verbs: ['get', 'list', 'watch'] },
+      {
+        apiGroups: [''],
+        resources: ['persistentvolumes', 'persistentvolumeclaims', 'nodes'],
+        verbs: ['get', 'list', 'watch'],
+      },
+      { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch'] },
+      {
+        apiGroups: ['admissionregistration.k8s.io'],
+        resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'],
+        resourceNames: ['ais-guard'],
+        verbs: ['get', 'patch'],
+      },
+    ]);
+    expect(one(objects, 'ClusterRoleBinding')).toMatchObject({
+      roleRef: { kind: 'ClusterRole', name: 'ais-guard' },
+      subjects: [{ kind: 'ServiceAccount', name: 'ais-guard', namespace: 'ais-guard' }],
+    });
+    expect(objects.filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding')).toEqual([]);
+  });
+
+  it('is what `ais-guard render` prints, object for object', async () => {
+    const key = (o: KObject) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+    const rendered = await renderManifests({ overlay });
+    expect(rendered.map(key).sort()).toEqual(objects.map(key).sort());
+    const byKey = new Map(objects.map((o) => [key(o), o]));
+    for (const o of rendered) expect(o).toEqual(byKey.get(key(o)));
+  });
+});
+
+describe('the failurePolicy table (docs/deploy.md)', () => {
+  it('base: AIStore CRs and target storage fail closed, target pods fail open', () => {
+    expect(failurePolicies(built.base, 'Validating')).toEqual({
+      'aistores.validate.ais-guard.io': 'Fail',
+      'storage.validate.ais-guard.io': 'Fail',
+      'pods.validate.ais-guard.io': 'Ignore',
+    });
+  });
+
+  it('audit: nothing can block, and the guard runs with --mode=audit', () => {
+    expect(Object.values(failurePolicies(built.audit, 'Validating'))).toEqual(['Ignore', 'Ignore', 'Ignore']);
+    const args = (
+      one(built.audit, 'Deployment') as { spec: { template: { spec: { containers: { args: string[] }[] } } } }
+    ).spec.template.spec.containers[0]!.args;
+    expect(args.at(-1)).toBe('--mode=audit');
+  });
+
+  it('cert-manager: same policies as the base', () => {
+    expect(failurePolicies(built['cert-manager'], 'Validating')).toEqual(
+      failurePolicies(built.base, 'Validating'),
+    );
+  });
+});
+
+describe('the cert-manager overlay', () => {
+  const objects = built['cert-manager'];
+  const named = (kind: string, name: string) =>
+    objects.find((o) => o.kind === kind && o.metadata?.name === name);
+
+  it('injects the CA into both webhook configurations from the serving Certificate', () => {
+    for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'])
+      expect(one(objects, kind).metadata?.annotations).toEqual({
+        'cert-manager.io/inject-ca-from': 'ais-guard/ais-guard-serving',
+      });
+  });
+
+  it('issues the serving certificate the Deployment mounts, from a private CA', () => {
+    expect(named('Issuer', 'ais-guard-selfsigned')?.spec).toEqual({ selfSigned: {} });
+    expect(named('Certificate', 'ais-guard-ca')?.spec).toMatchObject({
+      isCA: true,
+      secretName: 'ais-guard-ca',
+      issuerRef: { kind: 'Issuer', name: 'ais-guard-selfsigned' },
+    });
+    expect(named('Issuer', 'ais-guard-ca')?.spec).toEqual({ ca: { secretName: 'ais-guard-ca' } });
+    expect(named('Certificate', 'ais-guard-serving')?.spec).toMatchObject({
+      secretName: 'ais-guard-tls',
+      dnsNames: ['ais-guard.ais-guard.svc', 'ais-guard.ais-guard.svc.cluster.local'],
+      usages: expect.arrayContaining(['server auth']),
+      issuerRef: { kind: 'Issuer', name: 'ais-guard-ca' },
+    });
+  });
+});
+
+describe('Dockerfile', () => {
+  it('builds in node:24-slim, runs on distroless as a numeric non-root user, ships deploy/ for render', async () => {
+    const text = await readFile(join(DEPLOY_DIR, '..', 'Dockerfile'), 'utf8');
+    const froms = [...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    expect(froms).toEqual(['node:24-slim', 'node:24-slim', 'gcr.io/distroless/nodejs24-debian12:nonroot']);
+    expect(text).toMatch(/^RUN npm ci --omit=dev --ignore-scripts$/m);
+    expect(text).toMatch(/^USER 65532:65532$/m);
+    expect(text).toMatch(/^COPY deploy \.\/deploy$/m);
+    expect(text).not.toMatch(/^COPY \. /m);
+    const ignore = await readFile(join(DEPLOY_DIR, '..', '.dockerignore'), 'utf8');
+    expect(ignore.split('\n')).toContain('*');
+    expect(ignore).not.toMatch(/^!certs/m);
+  });
+});
