@@ -13,6 +13,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript files are Node scripts (TypeScript files get globals from @types/node).
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+  },
+  {
     // The policy core is pure: no I/O, no clock, no cluster client. The webhook and the CLI feed it.
     files: ['src/policy/**/*.ts'],
     ignores: ['src/policy/**/*.test.ts'],
