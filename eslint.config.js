@@ -15,7 +15,9 @@ export default tseslint.config(
   {
     // Plain JavaScript files are Node scripts (TypeScript files get globals from @types/node).
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' },
+    },
   },
   {
     // The policy core is pure: no I/O, no clock, no cluster client. The webhook and the CLI feed it.

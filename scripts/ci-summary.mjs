@@ -8,7 +8,9 @@ let ok = true;
 for (const file of process.argv.slice(2)) {
   try {
     const r = JSON.parse(readFileSync(file, 'utf8'));
-    console.log(`${file.replace(/.*jest-|\.json$/g, '')}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+    console.log(
+      `${file.replace(/.*jest-|\.json$/g, '')}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`,
+    );
     passed += r.numPassedTests;
     failed += r.numFailedTests;
     ok &&= r.success && r.numTotalTests > 0;

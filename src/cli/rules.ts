@@ -4,7 +4,12 @@ import { parseArgs } from 'node:util';
 import { RULES, type Rule } from '../policy/index.js';
 import { UsageError, type Io } from './usage.js';
 
-const verdict = (r: Rule) => (r.mutates ? 'mutate + warn / deny' : /\(warn\)|: warn/.test(r.summary) && !/deny/.test(r.summary) ? 'warn' : 'deny');
+const verdict = (r: Rule) =>
+  r.mutates
+    ? 'mutate + warn / deny'
+    : /\(warn\)|: warn/.test(r.summary) && !/deny/.test(r.summary)
+      ? 'warn'
+      : 'deny';
 const cell = (s: string) => s.replaceAll('|', '\\|');
 
 export function markdownTable(): string {
@@ -12,7 +17,11 @@ export function markdownTable(): string {
     (r, i) =>
       `| ${i + 1} | [\`${r.id}\`](docs/rules.md#${r.id}) | ${cell(r.summary)} | ${verdict(r)} | ${cell(r.howToFix)} | [AIStore doc](${r.upstream.split(' ')[0]}) |`,
   );
-  return ['| # | rule | what it checks | verdict | how to fix | source |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| # | rule | what it checks | verdict | how to fix | source |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 export function markdownDoc(): string {
@@ -43,14 +52,25 @@ export function markdownDoc(): string {
 }
 
 export async function runRules(argv: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { output: { type: 'string', short: 'o', default: 'text' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      output: { type: 'string', short: 'o', default: 'text' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) {
     io.stdout.write('Usage: ais-guard rules [-o text|json|markdown|table]\n');
     return 0;
   }
   const out = {
     text: () => RULES.map((r) => `${r.id.padEnd(28)} ${r.summary}`).join('\n') + '\n',
-    json: () => JSON.stringify(RULES.map(({ check: _check, ...meta }) => meta), null, 2) + '\n',
+    json: () =>
+      JSON.stringify(
+        RULES.map(({ check: _check, ...meta }) => meta),
+        null,
+        2,
+      ) + '\n',
     markdown: () => markdownDoc(),
     table: () => markdownTable() + '\n',
   }[values.output as string];
