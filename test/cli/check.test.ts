@@ -7,12 +7,10 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { aistore } from '../support/builders.js';
 import { cli } from '../support/cli.js';
+import { fixture, FIXTURES } from '../support/shared.js';
 
-const F = join(process.cwd(), '..', 'shared', 'fixtures', 'aistore');
-const fx = (prefix: string) => join(F, readFileSyncDir().find((f) => f.startsWith(prefix)) as string);
-function readFileSyncDir(): string[] {
-  return execFileSync('ls', [F], { encoding: 'utf8' }).trim().split('\n');
-}
+const F = FIXTURES;
+const fx = fixture;
 const VALID_SET = ['01', '04', '05', '07', '09'].map(fx);
 const tmp = () => mkdtempSync(join(tmpdir(), 'ais-guard-check-'));
 

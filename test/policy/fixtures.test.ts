@@ -1,11 +1,10 @@
 // Every shared fixture gets the verdict its header states, judged the way `check` judges a set.
 import { describe, expect, it } from '@jest/globals';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { judge } from '../../src/cli/judge.js';
 import { parseSource, type LoadError } from '../../src/cli/load.js';
-
-export const FIXTURES = join(process.cwd(), '..', 'shared', 'fixtures', 'aistore');
+import { FIXTURE_FILES, FIXTURES } from '../support/shared.js';
 
 /** The rule each DENY fixture is about. */
 const DENY_RULE: Record<string, string> = {
@@ -15,9 +14,7 @@ const DENY_RULE: Record<string, string> = {
   '10': 'target-host-path-shared',
 };
 
-const files = readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.yaml'))
-  .sort();
+const files = FIXTURE_FILES;
 
 function verdictOf(text: string): 'ALLOW' | 'DENY' | 'ALLOW AFTER MUTATION' {
   const m = /Guard verdict: (ALLOW AFTER MUTATION|ALLOW|DENY)/.exec(text);
