@@ -11,7 +11,9 @@ import {
 } from './aistore.js';
 import type { ClusterContext } from './context.js';
 import {
+  claimRefOf,
   HOSTNAME_KEY,
+  nameOf,
   isObject,
   labelsOf,
   objectsOf,
@@ -146,9 +148,16 @@ export function targetSetView(subject: Recognised, ctx: ClusterContext): TargetS
   };
 }
 
-/** PVs pre-bound to this CR's target claims, with the ordinal each claim belongs to. */
-export function targetVolumes(ctx: ClusterContext, namespace: string, crName: string) {
-  return ctx.pvsForNamespace(namespace).flatMap((pv) => {
+/**
+ * PVs pre-bound to this CR's target claims, with the ordinal each claim belongs to. A PV under
+ * review counts as it will be stored, replacing its cached version: the webhook and `check`
+ * (whose input set contains the object) then see the same set.
+ */
+export function targetVolumes(ctx: ClusterContext, namespace: string, crName: string, reviewed?: PersistentVolume) {
+  const self = reviewed && nameOf(reviewed);
+  const pvs = ctx.pvsForNamespace(namespace).filter((pv) => !self || nameOf(pv) !== self);
+  if (reviewed && claimRefOf(reviewed)?.namespace === namespace) pvs.push(reviewed);
+  return pvs.flatMap((pv) => {
     const claim = String(pv.spec?.claimRef?.name ?? '');
     const ordinal = claim.startsWith(`${crName}-`) ? targetOrdinal(crName, claim) : undefined;
     return ordinal === undefined ? [] : [{ pv, claim, ordinal, host: pvHostname(pv) }];
@@ -162,7 +171,8 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext): Layout {
     signals.push({ id: 'anti-affinity-disabled', detail: view.antiAffinityOffBecause });
 
   const ordinalsByHost = new Map<string, Set<number>>();
-  for (const { host, ordinal } of targetVolumes(ctx, view.namespace, view.crName)) {
+  const reviewed = subject.role === 'target-volume' ? subject.object : undefined;
+  for (const { host, ordinal } of targetVolumes(ctx, view.namespace, view.crName, reviewed)) {
     if (host) ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));
   }
   for (const [host, ordinals] of ordinalsByHost) {

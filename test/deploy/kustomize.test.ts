@@ -5,7 +5,13 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { DEPLOY_DIR, overlayDir, renderManifests, type KObject, type Overlay } from '../../src/cli/render.js';
+import {
+  DEPLOY_DIR,
+  overlayDir,
+  renderManifests,
+  type KObject,
+  type Overlay,
+} from '../../src/deploy/index.js';
 
 function kustomize(overlay: Overlay): KObject[] {
   let out: string;
@@ -117,21 +123,41 @@ describe.each(['base', 'audit', 'cert-manager'] as const)('kubectl kustomize dep
       });
   });
 
-  it('webhooks: every one but the AIStore ones filters with matchConditions', () => {
+  it('webhooks: every one but the AIStore ones is sent AIStore targets only (matchConditions)', () => {
     for (const w of allHooks) {
       const aistore = w.rules.some((r) => r.resources.includes('aistores'));
+      const selecting = (w.matchConditions ?? []).filter((c) => c.name !== 'create-or-spec-change');
       if (aistore) {
         expect(w.rules).toHaveLength(1);
-        expect(w.matchConditions).toBeUndefined();
+        expect(selecting).toEqual([]);
       } else {
-        expect(w.matchConditions?.length).toBeGreaterThan(0);
-        for (const c of w.matchConditions!) expect(c.expression).toMatch(/\S/);
+        expect(selecting.length).toBeGreaterThan(0);
+        for (const c of selecting) expect(c.expression).toMatch(/target/);
       }
     }
     const pods = hooks(objects, 'Validating').find((w) => w.name === 'pods.validate.ais-guard.io')!;
     expect(pods.matchConditions![0]!.expression).toMatch(
       /app\.kubernetes\.io\/component.*'target'.*\bcomponent'.*'app'/s,
     );
+  });
+
+  it('webhooks: no validating entry is sent an UPDATE that leaves the spec alone', () => {
+    // Finalizers, labels, owner references: a guard that is down must never block them (deleting
+    // an AIStore or a claim ends with one). Checked against an apiserver in docs/deploy.md.
+    for (const w of hooks(objects, 'Validating'))
+      expect(w.matchConditions).toContainEqual({
+        name: 'create-or-spec-change',
+        expression:
+          "request.operation == 'CREATE' || !has(object.spec) || !has(oldObject.spec) || " +
+          'object.spec != oldObject.spec',
+      });
+  });
+
+  it('webhooks: mutations happen on CREATE only', () => {
+    for (const w of hooks(objects, 'Mutating')) {
+      for (const rule of w.rules) expect(rule.operations).toEqual(['CREATE']);
+      expect(JSON.stringify(w.matchConditions ?? [])).not.toContain('oldObject');
+    }
   });
 
   it('webhooks: mutations are optional (Ignore) and see the final object (IfNeeded)', () => {
@@ -175,14 +201,27 @@ describe.each(['base', 'audit', 'cert-manager'] as const)('kubectl kustomize dep
     expect(c.ports).toEqual([{ name: 'https', containerPort: 8443, protocol: 'TCP' }]);
     expect(c.livenessProbe).toMatchObject({ httpGet: { path: '/healthz', port: 'https', scheme: 'HTTPS' } });
     expect(c.readinessProbe).toMatchObject({ httpGet: { path: '/readyz', port: 'https', scheme: 'HTTPS' } });
-    expect(c.args).toEqual(
+    const args = c.args as string[];
+    expect(args[0]).toBe('serve');
+    expect(args).toEqual(
       expect.arrayContaining([
-        'serve',
         '--port=8443',
         '--tls-cert=/etc/ais-guard/tls/tls.crt',
         '--tls-key=/etc/ais-guard/tls/tls.key',
       ]),
     );
+    // One explicit mode; the caBundle is the guard's to keep current unless cert-manager owns it.
+    expect(args.filter((a) => a.startsWith('--mode'))).toEqual([
+      overlay === 'audit' ? '--mode=audit' : '--mode=enforce',
+    ]);
+    expect(args.filter((a) => a.startsWith('--manage-webhook-config'))).toEqual(
+      overlay === 'cert-manager' ? [] : ['--manage-webhook-config'],
+    );
+    expect(args.filter((a) => a.startsWith('--config'))).toEqual([]);
+    expect(c.env).toContainEqual({
+      name: 'AIS_GUARD_NAMESPACE',
+      valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
+    });
     expect(c.volumeMounts).toContainEqual({ name: 'tls', mountPath: '/etc/ais-guard/tls', readOnly: true });
     expect(pod.volumes).toContainEqual({
       name: 'tls',
@@ -252,7 +291,12 @@ describe('the failurePolicy table (docs/deploy.md)', () => {
     const args = (
       one(built.audit, 'Deployment') as { spec: { template: { spec: { containers: { args: string[] }[] } } } }
     ).spec.template.spec.containers[0]!.args;
-    expect(args.at(-1)).toBe('--mode=audit');
+    // The base's --mode=enforce replaced in place, not overridden by a later flag.
+    expect(args.filter((a) => a.startsWith('--mode'))).toEqual(['--mode=audit']);
+    const base = (
+      one(built.base, 'Deployment') as { spec: { template: { spec: { containers: { args: string[] }[] } } } }
+    ).spec.template.spec.containers[0]!.args;
+    expect(args).toEqual(base.map((a) => (a === '--mode=enforce' ? '--mode=audit' : a)));
   });
 
   it('cert-manager: same policies as the base', () => {

@@ -144,3 +144,17 @@ describe('the request namespace stands in for a missing metadata.namespace', () 
     expect(ev.allowed).toBe(false);
   });
 });
+
+describe('a PV under review counts as it will be stored', () => {
+  it('gives the same verdict whether or not the context already has it (webhook cache vs check input)', () => {
+    const [sda, sdb] = oneNodeDisks();
+    const cr = aistore({ hostPort: 51081 });
+    const sdbMoved = { ...sdb!, spec: { ...(sdb!.spec as object), hostPath: { path: '/ais/sda' } } };
+    for (const object of [sda!, sdbMoved]) {
+      const asWebhook = evaluate({ operation: 'CREATE', object }, new ClusterContext([cr, sda!, sdb!].filter((o) => o !== object)));
+      const asCheck = evaluate({ operation: 'CREATE', object }, new ClusterContext([cr, sda!, sdb!, object]));
+      expect(asWebhook.findings).toEqual(asCheck.findings);
+      expect(asWebhook.multiTarget).toBe(asCheck.multiTarget);
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { buildKustomization, renderManifests, type KObject } from '../../src/cli/render.js';
+import { buildKustomization, renderManifests, type KObject } from '../../src/deploy/index.js';
 import { main } from '../../src/cli/main.js';
 import { ensureCerts, serviceDnsNames } from '../../src/tls/index.js';
 import { captureIo, withTempDir } from '../tls/support.js';

@@ -63,7 +63,7 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
 
   const host = pvHostname(pv);
   const path = diskPath(pv);
-  for (const other of targetVolumes(ctx, namespace, crName)) {
+  for (const other of targetVolumes(ctx, namespace, crName, pv)) {
     if (nameOf(other.pv) === self) continue;
     if (other.claim === claimName) {
       report.deny(

@@ -1,0 +1,13 @@
+// The deploy manifests (deploy/) as objects: what `ais-guard render` prints and the e2e harness applies.
+export { buildKustomization } from './kustomize.js';
+export {
+  DEPLOY_DIR,
+  OVERLAYS,
+  overlayDir,
+  renderManifests,
+  toYamlStream,
+  type Overlay,
+  type RenderOptions,
+} from './manifests.js';
+export type { KObject } from './objects.js';
+export { renameNamespace, setCaBundle, setImage, setUrl } from './transform.js';

@@ -1,0 +1,76 @@
+// The deploy manifests as objects: deploy/base or an overlay, built with the kustomize subset,
+// then namespace, image, caBundle and URL applied. `ais-guard render` prints them; the e2e
+// harness applies them. deploy/ ships in the npm package and the image, so neither kustomize nor
+// a checkout is needed.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { buildKustomization } from './kustomize.js';
+import { isWebhookConfiguration, YAML_OPTIONS, type KObject } from './objects.js';
+import { renameNamespace, setCaBundle, setImage, setUrl } from './transform.js';
+
+export const OVERLAYS = ['base', 'audit', 'cert-manager'] as const;
+export type Overlay = (typeof OVERLAYS)[number];
+
+/** deploy/ of the installed package: ../../deploy from dist/deploy/ and from src/deploy/ alike. */
+export const DEPLOY_DIR = fileURLToPath(new URL('../../deploy/', import.meta.url));
+
+export function overlayDir(overlay: Overlay): string {
+  return overlay === 'base' ? join(DEPLOY_DIR, 'base') : join(DEPLOY_DIR, 'overlays', overlay);
+}
+
+export interface RenderOptions {
+  /** deploy/base when absent. */
+  overlay?: Overlay;
+  /** Install into this namespace instead of ais-guard. */
+  namespace?: string;
+  /** The guard's container image. */
+  image?: string;
+  /** base64 PEM of the CA, for every webhook (not with cert-manager: its cainjector fills it). */
+  caBundle?: string;
+  /** https://HOST:PORT of a guard outside the cluster, instead of the Service. */
+  url?: string;
+  /** Only the two webhook configurations. */
+  webhooksOnly?: boolean;
+}
+
+/** The objects, in file order; toYamlStream orders them for `kubectl apply`. */
+export async function renderManifests(opts: RenderOptions = {}): Promise<KObject[]> {
+  let objects = await buildKustomization(overlayDir(opts.overlay ?? 'base'));
+  const current = objects.find((o) => o.kind === 'Namespace')?.metadata?.name ?? 'ais-guard';
+  if (opts.namespace && opts.namespace !== current) renameNamespace(objects, current, opts.namespace);
+  if (opts.image) setImage(objects, opts.image);
+  if (opts.caBundle) setCaBundle(objects, opts.caBundle);
+  if (opts.url) setUrl(objects, opts.url);
+  if (opts.webhooksOnly) objects = objects.filter(isWebhookConfiguration);
+  return objects;
+}
+
+// kubectl applies a stream in order: namespaces and RBAC first, webhooks last (kustomize's order).
+const ORDER_FIRST = [
+  'Namespace',
+  'ServiceAccount',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'ConfigMap',
+  'Secret',
+  'Service',
+  'Deployment',
+  'PodDisruptionBudget',
+];
+const ORDER_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
+
+function rank(kind: string | undefined): number {
+  const first = ORDER_FIRST.indexOf(kind ?? '');
+  const last = ORDER_LAST.indexOf(kind ?? '');
+  return first >= 0 ? first : last >= 0 ? 1000 + last : ORDER_FIRST.length;
+}
+
+/** One YAML stream for `kubectl apply -f -`, in apply order. */
+export function toYamlStream(objects: KObject[]): string {
+  // Array.prototype.sort is stable: equal kinds keep their file order.
+  const sorted = [...objects].sort((a, b) => rank(a.kind) - rank(b.kind));
+  return sorted.map((o) => YAML.stringify(o, { ...YAML_OPTIONS, lineWidth: 0 })).join('---\n');
+}

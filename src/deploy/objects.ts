@@ -1,0 +1,75 @@
+// The Kubernetes objects of deploy/, typed only as far as render reads or writes them, and the
+// YAML reading kubectl does.
+import YAML from 'yaml';
+
+interface Metadata {
+  name?: string;
+  namespace?: string;
+  annotations?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface KObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: Metadata;
+  [key: string]: unknown;
+}
+
+export interface Webhook {
+  name: string;
+  clientConfig: {
+    service?: { name: string; namespace: string; path?: string; port?: number };
+    url?: string;
+    caBundle?: string;
+  };
+  namespaceSelector?: { matchExpressions?: { key: string; values?: string[] }[] };
+}
+
+export interface Subject {
+  kind: string;
+  namespace?: string;
+}
+
+interface Container {
+  name?: string;
+  image?: string;
+}
+
+export const WEBHOOK_KINDS = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
+
+// Kinds without a namespace that can appear in deploy/ (kustomize knows this from the schema).
+export const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+  'ClusterIssuer',
+  ...WEBHOOK_KINDS,
+]);
+
+export const isWebhookConfiguration = (o: KObject): boolean => WEBHOOK_KINDS.has(o.kind ?? '');
+
+export const webhooksOf = (o: KObject): Webhook[] =>
+  isWebhookConfiguration(o) ? ((o.webhooks ?? []) as Webhook[]) : [];
+
+export function podTemplateContainers(o: KObject): Container[] {
+  const spec = o.spec as { template?: { spec?: { containers?: Container[]; initContainers?: Container[] } } };
+  const pod = spec?.template?.spec;
+  return [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])];
+}
+
+// kubectl reads YAML 1.1 (go-yaml): 0440 is octal there, yes/no are booleans. Read it the same way.
+export const YAML_OPTIONS = { version: '1.1' } as const;
+
+/** Every non-empty document of a YAML stream; the first YAML error, with the file, throws. */
+export function parseDocs(text: string, file: string): unknown[] {
+  return YAML.parseAllDocuments(text, YAML_OPTIONS).flatMap((doc) => {
+    if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
+    const value: unknown = doc.toJS();
+    return value === null || value === undefined ? [] : [value];
+  });
+}
