@@ -1,5 +1,147 @@
+// `ais-guard serve`: the HTTPS admission webhook. Loads the Kubernetes client only here.
+import { parseArgs } from 'node:util';
+import { pino, type Logger } from 'pino';
+import { ConfigError, loadConfig, type ServerConfig } from '../server/config.js';
 import { UsageError, type Io } from './usage.js';
 
-export async function runServe(_argv: string[], _io: Io): Promise<number> {
-  throw new UsageError('not built yet');
+export const SERVE_HELP = `Usage: ais-guard serve [options]
+
+Serves POST /validate and /mutate (AdmissionReview v1) over HTTPS, plus /healthz, /readyz, /metrics.
+Flags win over environment variables (AIS_GUARD_*), which win over the --config file.
+
+Options:
+  --port N                  listen port (default 8443)             [AIS_GUARD_PORT]
+  --host ADDR               listen address (default 0.0.0.0)       [AIS_GUARD_HOST]
+  --cert-dir DIR            tls.crt/tls.key (and ca.crt) here; created with a CA when absent (default certs)
+  --tls-cert FILE --tls-key FILE   explicit serving files (reloaded when they change)
+  --mode MODE               enforce (default), warn or audit        [AIS_GUARD_MODE]
+  --rule-mode ID=MODE,...   per-rule modes                          [AIS_GUARD_RULE_MODES]
+  --failure-mode allow|deny what a review that cannot be judged gets (default allow)
+  --include-namespaces A,B  judge only these namespaces
+  --exclude-namespaces A,B  never judge these (default kube-system,kube-public,kube-node-lease; plus $AIS_GUARD_NAMESPACE)
+  --config FILE             YAML/JSON config file                   [AIS_GUARD_CONFIG]
+  --kubeconfig FILE         cluster for the context cache (default: $KUBECONFIG, ~/.kube/config, in-cluster)
+  --no-cluster              judge from the request alone
+  --manage-webhook-config   keep the caBundle of the ais-guard webhook configurations in step with ca.crt
+  --webhook-config-name N   their name (default ais-guard)
+  --log-level LEVEL         info (default), debug, warn, error, silent
+  --shutdown-delay S        keep serving S seconds after SIGTERM before closing (default 0)
+  --shutdown-timeout S      then cut connections still open after S seconds (default 20)
+  -h, --help`;
+
+const FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'cert-dir': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  mode: { type: 'string' },
+  'rule-mode': { type: 'string' },
+  'failure-mode': { type: 'string' },
+  'include-namespaces': { type: 'string' },
+  'exclude-namespaces': { type: 'string' },
+  config: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  'no-cluster': { type: 'boolean' },
+  'manage-webhook-config': { type: 'boolean' },
+  'webhook-config-name': { type: 'string' },
+  'log-level': { type: 'string' },
+  'shutdown-delay': { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+async function clusterSource(config: ServerConfig, logger: Logger) {
+  const { kubeCluster, noCluster, detectKubeConfig } = await import('../server/cluster.js');
+  if (config.noCluster) {
+    logger.info('no cluster (--no-cluster): judging each request alone');
+    return { cluster: noCluster(), kc: undefined };
+  }
+  const kc = await detectKubeConfig(config.kubeconfig);
+  if (!kc) {
+    logger.warn(
+      'no kubeconfig or in-cluster service account found: judging each request alone, without AIStore CRs, PVs or Nodes',
+    );
+    return { cluster: noCluster(), kc: undefined };
+  }
+  logger.info(
+    { server: kc.getCurrentCluster()?.server },
+    'watching AIStore CRs, PVs, Nodes and StatefulSets',
+  );
+  return { cluster: kubeCluster(kc, { logger }), kc };
+}
+
+/** Runs the server until SIGTERM/SIGINT; resolves with the exit code. */
+export async function runServe(argv: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: FLAGS, allowPositionals: false });
+  if (values.help) {
+    io.stdout.write(SERVE_HELP + '\n');
+    return 0;
+  }
+  let config: ServerConfig;
+  try {
+    config = await loadConfig({ flags: values, env: process.env });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  const logger = pino(
+    { level: config.logLevel, base: { service: 'ais-guard' } },
+    pino.destination({ dest: 1, sync: false }),
+  );
+  const { cluster, kc } = await clusterSource(config, logger);
+  const { createGuardServer } = await import('../server/server.js');
+
+  let patchWebhooks: (() => Promise<void>) | undefined;
+  const guard = await createGuardServer({
+    config,
+    cluster,
+    logger,
+    onCertificateChange: () => void patchWebhooks?.(),
+  });
+  if (config.manageWebhookConfig) {
+    if (!kc) throw new UsageError('--manage-webhook-config needs a cluster (kubeconfig or in-cluster)');
+    const { patchCaBundle } = await import('../k8s/webhook-config.js');
+    const names = { validating: config.webhookConfigName, mutating: config.webhookConfigName };
+    patchWebhooks = async () => {
+      const bundle = await guard.caBundle();
+      if (!bundle) return logger.warn('no ca.crt next to the serving certificate: caBundle not managed');
+      await patchCaBundle(kc, names, bundle).then(
+        () => logger.info(names, 'webhook configurations carry the current caBundle'),
+        (err: Error) => logger.error({ error: err.message }, 'could not patch the webhook caBundle'),
+      );
+    };
+  }
+
+  const address = await guard.listen();
+  logger.info(
+    { address: address.address, port: address.port, modes: config.modes, failureMode: config.failureMode },
+    'ais-guard serving',
+  );
+  void patchWebhooks?.();
+  cluster.start().then(
+    () => logger.info(cluster.status(), 'cluster context synced'),
+    (err: Error) =>
+      logger.warn({ error: err.message }, 'cluster context not synced yet (retrying in the background)'),
+  );
+
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'signal received');
+      guard.shutdown().then(
+        () => {
+          logger.flush();
+          // Anything still holding the event loop open (a stuck watch) must not outlive the bound.
+          setTimeout(() => process.exit(0), 1000).unref();
+          resolve(0);
+        },
+        (err: Error) => {
+          logger.error({ error: err.message }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
 }

@@ -153,7 +153,12 @@ export function targetSetView(subject: Recognised, ctx: ClusterContext): TargetS
  * review counts as it will be stored, replacing its cached version: the webhook and `check`
  * (whose input set contains the object) then see the same set.
  */
-export function targetVolumes(ctx: ClusterContext, namespace: string, crName: string, reviewed?: PersistentVolume) {
+export function targetVolumes(
+  ctx: ClusterContext,
+  namespace: string,
+  crName: string,
+  reviewed?: PersistentVolume,
+) {
   const self = reviewed && nameOf(reviewed);
   const pvs = ctx.pvsForNamespace(namespace).filter((pv) => !self || nameOf(pv) !== self);
   if (reviewed && claimRefOf(reviewed)?.namespace === namespace) pvs.push(reviewed);

@@ -151,7 +151,10 @@ describe('a PV under review counts as it will be stored', () => {
     const cr = aistore({ hostPort: 51081 });
     const sdbMoved = { ...sdb!, spec: { ...(sdb!.spec as object), hostPath: { path: '/ais/sda' } } };
     for (const object of [sda!, sdbMoved]) {
-      const asWebhook = evaluate({ operation: 'CREATE', object }, new ClusterContext([cr, sda!, sdb!].filter((o) => o !== object)));
+      const asWebhook = evaluate(
+        { operation: 'CREATE', object },
+        new ClusterContext([cr, sda!, sdb!].filter((o) => o !== object)),
+      );
       const asCheck = evaluate({ operation: 'CREATE', object }, new ClusterContext([cr, sda!, sdb!, object]));
       expect(asWebhook.findings).toEqual(asCheck.findings);
       expect(asWebhook.multiTarget).toBe(asCheck.multiTarget);

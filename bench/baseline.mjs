@@ -1,0 +1,39 @@
+// Baselines on bare node:https, same certificate as the guard:
+//   b0: a fixed "allowed" AdmissionReview, body not read (TLS + HTTP only);
+//   b1: reads and JSON.parses the review, answers allowed with its uid (the unavoidable work).
+// Usage: node baseline.mjs b0|b1 PORT CERT KEY
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+
+const [mode, port, certFile, keyFile] = process.argv.slice(2);
+const FIXED = JSON.stringify({
+  apiVersion: 'admission.k8s.io/v1',
+  kind: 'AdmissionReview',
+  response: { uid: 'fixed', allowed: true },
+});
+
+const server = createServer(
+  { cert: readFileSync(certFile), key: readFileSync(keyFile), minVersion: 'TLSv1.2' },
+  (req, res) => {
+    if (mode === 'b0' || req.method !== 'POST') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(FIXED) });
+      res.end(FIXED);
+      return;
+    }
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const review = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const text = JSON.stringify({
+        apiVersion: 'admission.k8s.io/v1',
+        kind: 'AdmissionReview',
+        response: { uid: review.request.uid, allowed: true },
+      });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    });
+  },
+);
+server.keepAliveTimeout = 95_000;
+server.listen(Number(port), '127.0.0.1', () => process.stdout.write(`listening ${port}\n`));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,0 +1,101 @@
+// The CLI's numbers: `check` over 10,000 generated documents, and its cold start on one small file.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+function generated(count) {
+  const docs = [];
+  for (let c = 0; docs.length < count; c++) {
+    const ns = `ais-${c}`;
+    docs.push({
+      apiVersion: 'ais.nvidia.com/v1beta1',
+      kind: 'AIStore',
+      metadata: { name: 'ais', namespace: ns },
+      spec: {
+        targetSpec: {
+          size: 8,
+          disablePodAntiAffinity: true,
+          mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'local' }],
+        },
+      },
+    });
+    for (let n = 0; n < 8 && docs.length < count; n++) {
+      const claim = `ais-data-aistore-ais-target-${n}`;
+      docs.push({
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: { name: `${ns}-pv-${n}` },
+        spec: {
+          storageClassName: 'local',
+          capacity: { storage: '6Ti' },
+          accessModes: ['ReadWriteOnce'],
+          hostPath: { path: `/ais/disk${n}` },
+          claimRef: { namespace: ns, name: claim },
+          nodeAffinity: {
+            required: {
+              nodeSelectorTerms: [
+                {
+                  matchExpressions: [
+                    { key: 'kubernetes.io/hostname', operator: 'In', values: [`${ns}-node-${n % 4}`] },
+                  ],
+                },
+              ],
+            },
+          },
+        },
+      });
+      docs.push({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: {
+          name: claim,
+          namespace: ns,
+          labels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' },
+        },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: 'local',
+          volumeName: `${ns}-pv-${n}`,
+          resources: { requests: { storage: '5Ti' } },
+        },
+      });
+    }
+  }
+  return docs
+    .slice(0, count)
+    .map((d) => stringify(d))
+    .join('---\n');
+}
+
+const time = (fn) => {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+};
+
+export function checkBench(root, quick) {
+  const dir = mkdtempSync(join(tmpdir(), 'ais-guard-check-bench-'));
+  const big = join(dir, 'ten-thousand.yaml');
+  writeFileSync(big, generated(10_000));
+  const small = join(root, '../shared/fixtures/aistore/01-aistore-multitarget-valid.yaml');
+  const cli = (file) => () => {
+    try {
+      execFileSync(process.execPath, [join(root, 'bin/ais-guard.js'), 'check', '-q', file], {
+        stdio: 'ignore',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
+    } catch (err) {
+      if (err.status !== 1) throw err; // 1 = findings; anything else is a broken run
+    }
+  };
+  const bigRuns = Array.from({ length: quick ? 1 : 3 }, () => time(cli(big)));
+  const coldRuns = Array.from({ length: quick ? 3 : 7 }, () => time(cli(small)));
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return {
+    tenThousandDocsS: Number((median(bigRuns) / 1000).toFixed(2)),
+    coldStartMs: Math.round(median(coldRuns)),
+    coldRuns: coldRuns.length,
+  };
+}

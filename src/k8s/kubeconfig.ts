@@ -1,0 +1,124 @@
+// Which cluster the webhook watches, and plain GETs against it with the kubeconfig's credentials.
+import { existsSync } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * A KubeConfig when one is really configured: the explicit path, else $KUBECONFIG, else
+ * ~/.kube/config, else the in-cluster service account; undefined when there is none of these.
+ * client-node's `loadFromDefault` would instead fall back to http://localhost:8080, and the guard
+ * would then report "not synced" forever instead of saying plainly that it has no cluster.
+ */
+export async function detectKubeConfig(explicitPath?: string): Promise<KubeConfig | undefined> {
+  const kc = new KubeConfig();
+  let source: string;
+  // $HOME first, as kubectl and client-node read it; os.homedir() falls back to the passwd entry.
+  const home = join(process.env.HOME || homedir(), '.kube', 'config');
+  if (explicitPath) {
+    source = explicitPath;
+    kc.loadFromFile(explicitPath);
+  } else if (process.env.KUBECONFIG) {
+    // loadFromDefault merges the $KUBECONFIG list as kubectl does; a named file that is missing
+    // throws, which is what a mistyped variable deserves.
+    source = `$KUBECONFIG (${process.env.KUBECONFIG})`;
+    kc.loadFromDefault();
+  } else if (existsSync(home)) {
+    source = home;
+    kc.loadFromFile(home);
+  } else if (process.env.KUBERNETES_SERVICE_HOST && existsSync(SERVICE_ACCOUNT_TOKEN)) {
+    // Both, as client-go's InClusterConfig requires: a mounted token alone is not a reachable apiserver.
+    source = 'the in-cluster service account';
+    kc.loadFromCluster();
+  } else {
+    return undefined;
+  }
+  if (!kc.getCurrentCluster()) throw new Error(`${source}: the current context names no cluster`);
+  return kc;
+}
+
+/** A non-2xx answer; `statusCode` is the field client-node's ListWatch reads (410 Gone means "relist"). */
+export class KubeRequestError extends Error {
+  constructor(
+    message: string,
+    readonly statusCode: number,
+  ) {
+    super(message);
+    this.name = 'KubeRequestError';
+  }
+}
+
+export interface GetOptions {
+  signal?: AbortSignal;
+  /** Gives up when the connection stays idle this long. */
+  timeoutMs?: number;
+}
+
+/**
+ * GET `path` on the current cluster and parse the JSON body, with the same TLS settings, agent
+ * (proxies included) and Authorization header as client-node's own Watch. The generated API
+ * clients are not used for lists on purpose: they deserialize into model classes (Dates for
+ * timestamps, unknown fields dropped) while watch events stay plain JSON, and the cache must hold
+ * one shape, the one the policy core reads.
+ */
+export async function getJson(kc: KubeConfig, path: string, options: GetOptions = {}): Promise<unknown> {
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) throw new Error('the kubeconfig has no current cluster');
+  const request: https.RequestOptions = {};
+  await kc.applyToHTTPSOptions(request);
+  const url = new URL(server + path);
+  const client = url.protocol === 'http:' ? http : https;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  return new Promise((resolve, reject) => {
+    const req = client.request(
+      url,
+      {
+        ...request,
+        method: 'GET',
+        headers: { ...request.headers, Accept: 'application/json' },
+        signal: options.signal,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          if (status < 200 || status > 299) {
+            reject(
+              new KubeRequestError(
+                `GET ${path}: ${status} ${statusMessage(text, res.statusMessage)}`,
+                status,
+              ),
+            );
+            return;
+          }
+          try {
+            resolve(JSON.parse(text));
+          } catch (err) {
+            reject(new Error(`GET ${path}: the answer is not JSON (${(err as Error).message})`));
+          }
+        });
+      },
+    );
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`GET ${path}: no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The apiserver explains failures in a Status object; fall back to the HTTP reason phrase. */
+function statusMessage(body: string, fallback = ''): string {
+  try {
+    const status = JSON.parse(body) as { message?: unknown };
+    if (typeof status.message === 'string') return status.message;
+  } catch {
+    // not a Status object (a proxy's error page, say)
+  }
+  return fallback;
+}

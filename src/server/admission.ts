@@ -1,0 +1,145 @@
+// The AdmissionReview v1 wire format: decoding a request the guard can judge (or saying exactly why
+// not, for a 400), and encoding responses as the apiserver expects them.
+import type { KubeObject, Operation, PatchOperation } from '../policy/index.js';
+
+export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
+
+export interface AdmissionRequest {
+  uid: string;
+  kind: { group: string; version: string; kind: string };
+  resource?: { group?: string; version?: string; resource?: string };
+  subResource?: string;
+  name?: string;
+  namespace?: string;
+  operation: Operation;
+  object?: KubeObject;
+  oldObject?: KubeObject;
+  dryRun: boolean;
+  userInfo?: { username?: string };
+}
+
+export class BadReview extends Error {
+  /** The uid, when the body had one: a 400 still names the request it refuses. */
+  constructor(
+    message: string,
+    readonly uid?: string,
+  ) {
+    super(message);
+  }
+}
+
+const OPERATIONS: readonly string[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What the request says the object's kind is must be what the object says it is. */
+function kindMatches(kind: AdmissionRequest['kind'], object: KubeObject): boolean {
+  if (object.kind === undefined && object.apiVersion === undefined) return true; // some callers omit TypeMeta
+  const apiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
+  return object.kind === kind.kind && object.apiVersion === apiVersion;
+}
+
+export function decodeReview(body: unknown): AdmissionRequest {
+  if (!isObject(body)) throw new BadReview('body is not a JSON object');
+  if (body.kind !== 'AdmissionReview')
+    throw new BadReview(`kind must be AdmissionReview, got ${JSON.stringify(body.kind)}`);
+  const request = body.request;
+  const uid = isObject(request) && typeof request.uid === 'string' ? request.uid : undefined;
+  if (body.apiVersion !== ADMISSION_API_VERSION)
+    throw new BadReview(
+      `only ${ADMISSION_API_VERSION} AdmissionReviews are served (got ${JSON.stringify(body.apiVersion)}); set admissionReviewVersions: [v1]`,
+      uid,
+    );
+  if (!isObject(request)) throw new BadReview('request is missing');
+  if (!uid) throw new BadReview('request.uid is missing');
+  if (!OPERATIONS.includes(request.operation as string))
+    throw new BadReview(
+      `request.operation ${JSON.stringify(request.operation)} is not one of ${OPERATIONS.join(', ')}`,
+      uid,
+    );
+  const kind = request.kind;
+  if (!isObject(kind) || typeof kind.kind !== 'string' || typeof kind.version !== 'string')
+    throw new BadReview('request.kind must be {group, version, kind}', uid);
+  const gvk = {
+    group: typeof kind.group === 'string' ? kind.group : '',
+    version: kind.version,
+    kind: kind.kind,
+  };
+  for (const field of ['object', 'oldObject'] as const) {
+    const value = request[field];
+    if (value !== undefined && value !== null && !isObject(value))
+      throw new BadReview(`request.${field} must be an object`, uid);
+    if (isObject(value) && !kindMatches(gvk, value))
+      throw new BadReview(
+        `request.${field} is ${String(value.apiVersion)} ${String(value.kind)} but request.kind is ${gvk.group ? gvk.group + '/' : ''}${gvk.version} ${gvk.kind}`,
+        uid,
+      );
+  }
+  const operation = request.operation as Operation;
+  if ((operation === 'CREATE' || operation === 'UPDATE') && !isObject(request.object))
+    throw new BadReview(`request.object is missing for ${operation}`, uid);
+  return {
+    uid,
+    kind: gvk,
+    resource: isObject(request.resource) ? (request.resource as AdmissionRequest['resource']) : undefined,
+    subResource: typeof request.subResource === 'string' ? request.subResource : undefined,
+    name: typeof request.name === 'string' ? request.name : undefined,
+    namespace: typeof request.namespace === 'string' ? request.namespace : undefined,
+    operation,
+    object: isObject(request.object) ? (request.object as KubeObject) : undefined,
+    oldObject: isObject(request.oldObject) ? (request.oldObject as KubeObject) : undefined,
+    dryRun: request.dryRun === true,
+    userInfo: isObject(request.userInfo) ? (request.userInfo as AdmissionRequest['userInfo']) : undefined,
+  };
+}
+
+export interface AdmissionResponse {
+  uid: string;
+  allowed: boolean;
+  status?: { code: number; reason?: string; message: string };
+  patchType?: 'JSONPatch';
+  patch?: string;
+  warnings?: string[];
+  auditAnnotations?: Record<string, string>;
+}
+
+export interface ResponseParts {
+  allowed: boolean;
+  denyMessage?: string;
+  patch?: PatchOperation[];
+  warnings?: string[];
+  auditAnnotations?: Record<string, string>;
+}
+
+/** Kubernetes recommends warnings under 120 characters and may truncate those over 256. */
+const MAX_WARNING = 256;
+const MAX_WARNINGS = 16;
+
+export function shortWarning(text: string): string {
+  if (text.length <= MAX_WARNING) return text;
+  const cut = text.lastIndexOf(' ', MAX_WARNING - 1);
+  return `${text.slice(0, cut > MAX_WARNING / 2 ? cut : MAX_WARNING - 1)}…`;
+}
+
+export function encodeResponse(
+  uid: string,
+  parts: ResponseParts,
+): { apiVersion: string; kind: string; response: AdmissionResponse } {
+  const response: AdmissionResponse = { uid, allowed: parts.allowed };
+  if (!parts.allowed)
+    response.status = { code: 403, reason: 'Forbidden', message: parts.denyMessage ?? 'denied by ais-guard' };
+  if (parts.patch && parts.patch.length > 0) {
+    response.patchType = 'JSONPatch';
+    response.patch = Buffer.from(JSON.stringify(parts.patch)).toString('base64');
+  }
+  if (parts.warnings && parts.warnings.length > 0) {
+    const warnings = parts.warnings.slice(0, MAX_WARNINGS).map(shortWarning);
+    if (parts.warnings.length > MAX_WARNINGS)
+      warnings.push(`ais-guard: ${parts.warnings.length - MAX_WARNINGS} more finding(s) in the audit log`);
+    response.warnings = warnings;
+  }
+  if (parts.auditAnnotations && Object.keys(parts.auditAnnotations).length > 0)
+    response.auditAnnotations = parts.auditAnnotations;
+  return { apiVersion: ADMISSION_API_VERSION, kind: 'AdmissionReview', response };
+}

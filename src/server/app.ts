@@ -1,0 +1,144 @@
+// The HTTP surface: two admission routes that only decode, judge and encode, plus health,
+// readiness and metrics. Errors answer with a reason and never a stack trace.
+import express, { type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { BadReview, decodeReview, type AdmissionRequest } from './admission.js';
+import { BodyError, isJsonContentType, readBody } from './body.js';
+import type { ClusterSource } from './cluster.js';
+import type { Metrics } from './metrics.js';
+import { cannotJudge, review, type Endpoint, type ReviewDeps, type ReviewOutcome } from './review.js';
+
+export interface AppState {
+  /** Serving certificate loaded. */
+  tlsReady: boolean;
+  /** Set on SIGTERM: readiness fails so endpoints drop the pod while in-flight work finishes. */
+  draining: boolean;
+}
+
+export interface AppDeps {
+  config: ReviewDeps['config'];
+  cluster: ClusterSource;
+  metrics: Metrics;
+  logger: Logger;
+  state: AppState;
+}
+
+function sendJson(res: Response, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function logReview(
+  logger: Logger,
+  endpoint: Endpoint,
+  req: AdmissionRequest,
+  outcome: ReviewOutcome,
+  ms: number,
+): void {
+  const meta = (req.object ?? req.oldObject)?.metadata;
+  const fields = {
+    endpoint,
+    uid: req.uid,
+    operation: req.operation,
+    kind: req.kind.kind,
+    namespace: req.namespace,
+    name: meta?.name ?? req.name,
+    verdict: outcome.verdict,
+    rules: outcome.findings.length ? outcome.findings.map((f) => `${f.ruleId}=${f.action}`) : undefined,
+    dryRun: req.dryRun || undefined,
+    ms: Math.round(ms * 1000) / 1000,
+  };
+  if (outcome.verdict === 'error')
+    logger.error({ ...fields, error: outcome.error }, 'review could not be judged');
+  else if (outcome.verdict !== 'skipped' || logger.isLevelEnabled('debug')) logger.info(fields, 'review');
+}
+
+function admissionRoute(endpoint: Endpoint, deps: AppDeps) {
+  return async (req: Request, res: Response) => {
+    const started = performance.now();
+    deps.metrics.inFlight.inc();
+    try {
+      if (!isJsonContentType(req.headers['content-type']))
+        throw new BodyError(
+          415,
+          `content-type must be application/json, got ${JSON.stringify(req.headers['content-type'] ?? '')}`,
+        );
+      const raw = await readBody(req);
+      if (raw.length === 0) throw new BodyError(400, 'empty body: expected an AdmissionReview');
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch (err) {
+        throw new BadReview(`body is not valid JSON: ${(err as Error).message.slice(0, 200)}`);
+      }
+      const request = decodeReview(body);
+      let outcome: ReviewOutcome;
+      try {
+        outcome = review(endpoint, request, deps);
+      } catch (err) {
+        // review() already turns evaluation errors into the failure mode; this is the last net.
+        outcome = cannotJudge(request, (err as Error).message, deps.config);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      deps.metrics.observe(endpoint, outcome.verdict, outcome.findings, seconds);
+      if (outcome.verdict === 'error') deps.metrics.errors.inc({ endpoint, reason: 'internal' });
+      logReview(deps.logger, endpoint, request, outcome, seconds * 1000);
+      sendJson(res, 200, outcome.body);
+    } catch (err) {
+      const status = err instanceof BodyError ? err.status : err instanceof BadReview ? 400 : 500;
+      const reason =
+        status === 413
+          ? 'too_large'
+          : status === 415
+            ? 'unsupported_media_type'
+            : status === 400
+              ? 'bad_review'
+              : 'internal';
+      const message = status === 500 ? 'internal error' : (err as Error).message;
+      const uid = err instanceof BadReview ? err.uid : undefined;
+      deps.metrics.errors.inc({ endpoint, reason });
+      deps.logger.warn(
+        { endpoint, status, uid, reason, error: status === 500 ? String(err) : message },
+        'bad admission request',
+      );
+      if (!res.headersSent) sendJson(res, status, { error: message, ...(uid && { uid }) });
+      // A body we stopped reading leaves the connection in an unknown state: do not reuse it.
+      if (status === 413) res.once('finish', () => req.socket.destroySoon());
+    } finally {
+      deps.metrics.inFlight.dec();
+    }
+  };
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.post('/validate', admissionRoute('validate', deps));
+  app.post('/mutate', admissionRoute('mutate', deps));
+
+  app.get('/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
+  app.get('/readyz', (_req, res) => {
+    const { state, cluster } = deps;
+    const cache = cluster.status();
+    const checks = { tls: state.tlsReady, cluster: cache.synced, draining: state.draining };
+    const ready = state.tlsReady && cache.synced && !state.draining;
+    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks, cluster: cache });
+  });
+  app.get('/metrics', async (_req, res) => {
+    deps.metrics.cacheSynced.set(deps.cluster.synced() ? 1 : 0);
+    const text = await deps.metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+    res.end(text);
+  });
+
+  app.use((req, res) => sendJson(res, 404, { error: `no route for ${req.method} ${req.path}` }));
+  // Express's own errors (e.g. a malformed URL): a reason, never a stack trace.
+  app.use((err: Error, _req: Request, res: Response, _next: express.NextFunction) => {
+    deps.logger.warn({ error: err.message }, 'request failed');
+    if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+  });
+  return app;
+}

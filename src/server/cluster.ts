@@ -1,0 +1,437 @@
+// The webhook's view of the cluster: AIStore CRs, PVs, Nodes and StatefulSets, listed and then
+// watched by client-node informers and kept in memory, so that a review never waits on the apiserver.
+// PVCs are not cached: no rule reads them from the cluster (claims are named from the AIStore CR and
+// matched against the PVs' claimRefs), and a busy cluster has many.
+import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { getJson } from '../k8s/kubeconfig.js';
+import { ClusterContext, EMPTY_CONTEXT, type KubeObject } from '../policy/index.js';
+
+export { detectKubeConfig } from '../k8s/kubeconfig.js';
+
+export interface KindStatus {
+  synced: boolean;
+  connected: boolean;
+  objects: number;
+  lastError?: string;
+  /** List/watch (re)starts after the first: reconnects, relists after 410 Gone, retries. */
+  restarts: number;
+}
+
+export interface ClusterSource {
+  /** Current context; rebuilt lazily (at most once per change burst), cheap when nothing changed. */
+  context(): ClusterContext;
+  /** True once every informer listed at least once. Stays true across a lost watch (the cache is kept and refreshed on reconnect). */
+  synced(): boolean;
+  status(): { mode: 'cluster' | 'none'; synced: boolean; kinds: Record<string, KindStatus> };
+  /** Starts informers; resolves when all are synced or rejects after `syncTimeoutMs`; never throws synchronously. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface KubeClusterOptions {
+  logger?: { info(o: object, msg?: string): void; warn(o: object, msg?: string): void };
+  syncTimeoutMs?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+/** Judged from the request alone: an empty context that is always "synced". */
+export function noCluster(): ClusterSource {
+  return {
+    context: () => EMPTY_CONTEXT,
+    synced: () => true,
+    status: () => ({ mode: 'none', synced: true, kinds: {} }),
+    start: () => Promise.resolve(),
+    stop: () => Promise.resolve(),
+  };
+}
+
+interface Resource {
+  /** The key in `status().kinds`: the resource's plural. */
+  name: string;
+  path: string;
+  apiVersion: string;
+  kind: string;
+  /** A CRD may not be installed (yet): a 404 then means "none", not "broken". */
+  optional?: boolean;
+}
+
+const RESOURCES: Resource[] = [
+  {
+    name: 'aistores',
+    path: '/apis/ais.nvidia.com/v1beta1/aistores',
+    apiVersion: 'ais.nvidia.com/v1beta1',
+    kind: 'AIStore',
+    optional: true,
+  },
+  {
+    name: 'persistentvolumes',
+    path: '/api/v1/persistentvolumes',
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+  },
+  { name: 'nodes', path: '/api/v1/nodes', apiVersion: 'v1', kind: 'Node' },
+  { name: 'statefulsets', path: '/apis/apps/v1/statefulsets', apiVersion: 'apps/v1', kind: 'StatefulSet' },
+];
+
+/** What the informers cache: plain JSON, parsed from the apiserver's answers (see `tidy`). */
+type Cached = KubernetesObject & KubeObject;
+
+type Logger = NonNullable<KubeClusterOptions['logger']>;
+const SILENT: Logger = { info() {}, warn() {} };
+
+interface Settings {
+  logger: Logger;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export function kubeCluster(kc: KubeConfig, opts: KubeClusterOptions = {}): ClusterSource {
+  return new InformerCluster(kc, opts);
+}
+
+class InformerCluster implements ClusterSource {
+  private readonly feeds: Feed[];
+  private readonly syncTimeoutMs: number;
+  private built: ClusterContext | undefined;
+  private starting: Promise<void> | undefined;
+  private stopped = false;
+  private waiting: { resolve(): void; reject(err: Error): void; timer: NodeJS.Timeout } | undefined;
+
+  constructor(kc: KubeConfig, opts: KubeClusterOptions) {
+    this.syncTimeoutMs = opts.syncTimeoutMs ?? 60_000;
+    const settings: Settings = {
+      logger: opts.logger ?? SILENT,
+      retryBaseMs: opts.retryBaseMs ?? 500,
+      retryMaxMs: opts.retryMaxMs ?? 30_000,
+    };
+    const events = {
+      // Only marks the context stale: a relist of thousands of objects then costs one rebuild,
+      // done by the next review that needs it, not one per event.
+      changed: () => (this.built = undefined),
+      synced: () => this.settleIfSynced(),
+    };
+    this.feeds = RESOURCES.map((resource) => new Feed(kc, resource, settings, events));
+  }
+
+  context(): ClusterContext {
+    this.built ??= new ClusterContext(this.feeds.flatMap((feed) => feed.objects()));
+    return this.built;
+  }
+
+  synced(): boolean {
+    return this.feeds.every((feed) => feed.status.synced);
+  }
+
+  status() {
+    const kinds = Object.fromEntries(this.feeds.map((feed) => [feed.resource.name, feed.snapshot()]));
+    return { mode: 'cluster' as const, synced: this.synced(), kinds };
+  }
+
+  start(): Promise<void> {
+    this.starting ??= new Promise<void>((resolve, reject) => {
+      if (this.stopped) return reject(new Error('the cluster source is stopped'));
+      const timer = setTimeout(() => {
+        this.waiting = undefined;
+        reject(new Error(`cluster context not synced within ${this.syncTimeoutMs} ms: ${this.unsynced()}`));
+      }, this.syncTimeoutMs);
+      this.waiting = { resolve, reject, timer };
+      for (const feed of this.feeds) feed.start();
+      this.settleIfSynced();
+    });
+    return this.starting;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.settle(new Error('stopped before the cluster context synced'));
+    await Promise.all(this.feeds.map((feed) => feed.stop()));
+  }
+
+  private settleIfSynced(): void {
+    if (this.synced()) this.settle();
+  }
+
+  private settle(err?: Error): void {
+    const waiting = this.waiting;
+    if (!waiting) return;
+    this.waiting = undefined;
+    clearTimeout(waiting.timer);
+    if (err) waiting.reject(err);
+    else waiting.resolve();
+  }
+
+  private unsynced(): string {
+    return this.feeds
+      .filter((feed) => !feed.status.synced)
+      .map((feed) => `${feed.resource.name} (${feed.status.lastError ?? 'no answer yet'})`)
+      .join(', ');
+  }
+}
+
+/**
+ * client-node's Watch plus what ListWatch needs here: bookmarks, hooks telling when a watch starts
+ * (ListWatch calls it right after a list has filled the cache) and when it is established, and
+ * close(), which aborts every watch it opened. ListWatch.stop() alone can leave one running: a
+ * watch whose request was still in flight when stop() came is assigned after stop() ran.
+ */
+class ClosableWatch extends Watch {
+  private readonly open = new Set<AbortController>();
+  private closed = false;
+
+  constructor(
+    kc: KubeConfig,
+    private readonly hooks: { starting(): void; established(): void },
+  ) {
+    super(kc);
+  }
+
+  override async watch(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
+    if (this.closed) return aborted();
+    this.hooks.starting();
+    let ended = false;
+    let controller: AbortController | undefined;
+    const finish = (err: unknown) => {
+      ended = true;
+      if (controller) this.open.delete(controller);
+      done(err);
+    };
+    try {
+      // Bookmarks move ListWatch's resume point forward while nothing changes (it takes the
+      // version of every event, bookmarks included), so a reconnect after a quiet hour resumes
+      // instead of meeting 410 Gone and relisting every PV and Node.
+      controller = await super.watch(path, { ...query, allowWatchBookmarks: true }, callback, finish);
+    } catch (err) {
+      // Credentials that cannot be applied (a failing exec plugin, say) make Watch throw, and
+      // ListWatch does not catch it on a relist: report it as a broken watch instead.
+      finish(err);
+      return aborted();
+    }
+    if (!ended) {
+      if (this.closed) controller.abort();
+      else {
+        this.open.add(controller);
+        this.hooks.established();
+      }
+    }
+    return controller;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const controller of this.open) controller.abort();
+    this.open.clear();
+  }
+}
+
+function aborted(): AbortController {
+  const controller = new AbortController();
+  controller.abort();
+  return controller;
+}
+
+/**
+ * One resource's informer, kept alive. ListWatch relists by itself after 410 Gone and re-watches
+ * after a clean end of the stream, but after any other error (a dropped connection, a failed list)
+ * it emits 'error' and stops for good: restarting it, with backoff, is this class's job.
+ */
+class Feed {
+  readonly status: KindStatus = { synced: false, connected: false, restarts: 0, objects: 0 };
+  private informer: ListWatch<Cached>;
+  private watch: ClosableWatch;
+  private lists = new AbortController();
+  private retry: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private healthySince: number | undefined;
+  private starts = 0;
+  private listed = false;
+  private absent = false;
+  private stopped = false;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    readonly resource: Resource,
+    private readonly settings: Settings,
+    private readonly events: { changed(): void; synced(): void },
+  ) {
+    [this.informer, this.watch] = this.makeInformer();
+  }
+
+  objects(): readonly KubeObject[] {
+    return this.informer.list();
+  }
+
+  snapshot(): KindStatus {
+    return { ...this.status, objects: this.informer.list().length };
+  }
+
+  start(): void {
+    void this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    this.retry = undefined;
+    this.lists.abort();
+    this.watch.close();
+    await this.informer.stop();
+    this.status.connected = false;
+  }
+
+  private makeInformer(): [ListWatch<Cached>, ClosableWatch] {
+    // What makeInformer() builds, with our Watch in place of client-node's.
+    const watch: ClosableWatch = new ClosableWatch(this.kc, {
+      starting: () => current() && this.watchStarting(),
+      established: () => current() && this.watchEstablished(),
+    });
+    const informer: ListWatch<Cached> = new ListWatch<Cached>(
+      this.resource.path,
+      watch,
+      () => this.list(),
+      false,
+    );
+    const current = (): boolean => !this.stopped && this.informer === informer;
+    const changed = (obj: Cached) => {
+      if (!current()) return;
+      // ListWatch calls back with the very object it caches, for listed items and watch events alike.
+      tidy(obj, this.resource);
+      this.events.changed();
+    };
+    informer.on('add', changed);
+    informer.on('update', changed);
+    informer.on('delete', () => current() && this.events.changed());
+    informer.on('connect', () => {
+      // Emitted before every list or watch attempt; the first one is the start, not a restart.
+      if (current() && this.starts++ > 0) this.status.restarts++;
+    });
+    informer.on('error', (err: unknown) => current() && this.failed(err));
+    return [informer, watch];
+  }
+
+  private async run(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.informer.start();
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  private async list() {
+    const body = (await getJson(this.kc, this.resource.path, { signal: this.lists.signal })) as {
+      metadata?: { resourceVersion?: string };
+      items?: Cached[] | null;
+    };
+    this.listed = true;
+    return { metadata: body.metadata, items: body.items ?? [] };
+  }
+
+  /** ListWatch has put the listed items in its cache and now watches from the list's version. */
+  private watchStarting(): void {
+    if (!this.listed) return;
+    this.listed = false;
+    if (this.absent) {
+      this.absent = false;
+      this.settings.logger.info({ resource: this.resource.name }, 'the resource is served now: watching it');
+    }
+    const first = !this.status.synced;
+    this.status.synced = true;
+    if (first) {
+      this.settings.logger.info(
+        { resource: this.resource.name, objects: this.informer.list().length },
+        'listed',
+      );
+    }
+    this.events.synced();
+  }
+
+  private watchEstablished(): void {
+    this.status.connected = true;
+    this.healthySince = Date.now();
+  }
+
+  private failed(err: unknown): void {
+    if (this.stopped) return;
+    const message = err instanceof Error ? err.message : String(err);
+    if (statusCodeOf(err) === 404 && this.resource.optional) return this.notServed(message);
+    this.status.connected = false;
+    this.status.lastError = message;
+    const delayMs = this.backoff();
+    this.settings.logger.warn(
+      { resource: this.resource.name, error: message, retryInMs: Math.round(delayMs) },
+      'list/watch failed',
+    );
+    this.retryIn(delayMs);
+  }
+
+  /**
+   * The CRD is not installed, or was deleted: there are no such objects, and that is a known
+   * state, so the kind counts as synced. A fresh informer drops what the old one cached and
+   * relists from scratch; ListWatch alone would only ever re-watch from its last version.
+   */
+  private notServed(message: string): void {
+    const hadObjects = this.informer.list().length > 0;
+    this.watch.close();
+    void this.informer.stop();
+    [this.informer, this.watch] = this.makeInformer();
+    if (hadObjects) this.events.changed();
+    this.status.lastError = `${message} (is the CRD installed?)`;
+    this.status.connected = true; // the apiserver answered
+    if (!this.absent) {
+      this.absent = true;
+      this.settings.logger.warn(
+        { resource: this.resource.name, error: message, retryEveryMs: this.settings.retryMaxMs },
+        'the resource is not served: judging without it, and listing it again periodically',
+      );
+    }
+    if (!this.status.synced) {
+      this.status.synced = true;
+      this.events.synced();
+    }
+    this.retryIn(jitter(this.settings.retryMaxMs));
+  }
+
+  private backoff(): number {
+    const { retryBaseMs, retryMaxMs } = this.settings;
+    // A watch that stayed up for a while was healthy: start the backoff over. One that breaks
+    // right after connecting keeps it growing, so a flapping proxy is not hammered.
+    if (this.healthySince !== undefined && Date.now() - this.healthySince >= retryMaxMs) this.failures = 0;
+    this.healthySince = undefined;
+    return jitter(Math.min(retryMaxMs, retryBaseMs * 2 ** this.failures++));
+  }
+
+  private retryIn(delayMs: number): void {
+    if (this.stopped || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.run();
+    }, delayMs);
+  }
+}
+
+/** Between half and all of `ms`: replicas that lost the apiserver together do not return together. */
+function jitter(ms: number): number {
+  return ms / 2 + (Math.random() * ms) / 2;
+}
+
+function statusCodeOf(err: unknown): number | undefined {
+  const code = (err as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/**
+ * Shapes a cached object: items of a list of built-in kinds come without apiVersion and kind (the
+ * list carries them), and the context sorts objects by kind; managedFields are large and no rule
+ * reads them. Done in place, on the very object ListWatch caches.
+ */
+function tidy(obj: Cached, resource: Resource): void {
+  obj.apiVersion ??= resource.apiVersion;
+  obj.kind ??= resource.kind;
+  if (obj.metadata) delete obj.metadata.managedFields;
+}

@@ -1,0 +1,144 @@
+// One admission review: the request goes to the same evaluate() as `ais-guard check`, and the
+// evaluation becomes the response for the endpoint. No HTTP here: app.ts decodes and encodes.
+import { evaluate, type Evaluation, type JudgedFinding, type KubeObject } from '../policy/index.js';
+import { encodeResponse, type AdmissionRequest, type ResponseParts } from './admission.js';
+import type { ClusterSource } from './cluster.js';
+import type { ServerConfig } from './config.js';
+
+export type Endpoint = 'validate' | 'mutate';
+export type Verdict = 'allowed' | 'denied' | 'patched' | 'skipped' | 'error';
+
+export interface ReviewOutcome {
+  body: ReturnType<typeof encodeResponse>;
+  verdict: Verdict;
+  findings: JudgedFinding[];
+  /** Why the guard could not judge (verdict "error"), for the log. */
+  error?: string;
+}
+
+export interface ReviewDeps {
+  config: Pick<ServerConfig, 'modes' | 'failureMode' | 'includeNamespaces' | 'excludeNamespaces'>;
+  cluster: ClusterSource;
+}
+
+function describe(req: AdmissionRequest): string {
+  const meta = (req.object ?? req.oldObject ?? {}).metadata ?? {};
+  const name = meta.name ?? req.name ?? (meta.generateName ? `${meta.generateName}*` : '');
+  const ns = req.namespace ?? meta.namespace;
+  return `${req.kind.kind} ${ns ? `${ns}/` : ''}${name}`;
+}
+
+export function namespaceJudged(namespace: string | undefined, config: ReviewDeps['config']): boolean {
+  if (!namespace) return true; // cluster-scoped (PVs): the namespace lists do not apply
+  if (config.excludeNamespaces.includes(namespace)) return false;
+  return config.includeNamespaces.length === 0 || config.includeNamespaces.includes(namespace);
+}
+
+const line = (f: JudgedFinding) => `[${f.ruleId}] ${f.message} Fix: ${f.fix} (see ${f.doc})`;
+const warning = (f: JudgedFinding) => `ais-guard ${f.ruleId}: ${f.message}`;
+
+function auditAnnotations(ev: Evaluation, findings: JudgedFinding[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (findings.length === 0) return out;
+  out.findings = findings.map((f) => `${f.ruleId}=${f.action}`).join(',');
+  if (ev.multiTarget) out.layout = `multi-target: ${ev.signal ?? ''}`.slice(0, 256);
+  // Audit mode exists to be read later: keep the first audited message whole enough to act on.
+  const audited = findings.find((f) => f.action === 'audit');
+  if (audited) out.detail = `[${audited.ruleId}] ${audited.message}`.slice(0, 1024);
+  return out;
+}
+
+function respond(
+  endpoint: Endpoint,
+  req: AdmissionRequest,
+  ev: Evaluation,
+  extraWarnings: string[],
+): ReviewOutcome {
+  if (endpoint === 'mutate') {
+    // The mutating webhook only mutates; the validating webhook, called after it, judges the result.
+    const findings = ev.findings.filter((f) => f.mutation);
+    const parts: ResponseParts = {
+      allowed: true,
+      patch: ev.patch,
+      warnings: [...extraWarnings, ...findings.filter((f) => f.action === 'warn').map(warning)],
+      auditAnnotations: auditAnnotations(ev, findings),
+    };
+    return {
+      body: encodeResponse(req.uid, parts),
+      verdict: ev.patch.length > 0 ? 'patched' : 'allowed',
+      findings,
+    };
+  }
+  const denies = ev.findings.filter((f) => f.action === 'deny');
+  // The validating webhook sees the object after the mutating one: a change still to make here was
+  // not applied (the mutating webhook failed open, or another webhook undid it). Say so.
+  const warn = (f: JudgedFinding) =>
+    f.mutation
+      ? `ais-guard ${f.ruleId}: not applied (the mutating webhook did not run): ${f.message}`
+      : warning(f);
+  const parts: ResponseParts = {
+    allowed: denies.length === 0,
+    denyMessage: denies.length
+      ? `ais-guard denied ${describe(req)}: ${denies.map(line).join('; ')}`
+      : undefined,
+    warnings: [...extraWarnings, ...ev.findings.filter((f) => f.action === 'warn').map(warn)],
+    auditAnnotations: auditAnnotations(ev, ev.findings),
+  };
+  return {
+    body: encodeResponse(req.uid, parts),
+    verdict: parts.allowed ? 'allowed' : 'denied',
+    findings: ev.findings,
+  };
+}
+
+/** The configured answer for a review the guard cannot judge; the caller logs it with the uid. */
+export function cannotJudge(
+  req: AdmissionRequest,
+  reason: string,
+  config: ReviewDeps['config'],
+): ReviewOutcome {
+  const allowed = config.failureMode === 'allow';
+  const message = `ais-guard could not judge ${describe(req)} (${reason}); failure mode ${config.failureMode}`;
+  return {
+    body: encodeResponse(req.uid, {
+      allowed,
+      denyMessage: message,
+      warnings: allowed ? [message] : [],
+      auditAnnotations: { error: reason.slice(0, 256) },
+    }),
+    verdict: 'error',
+    findings: [],
+    error: reason,
+  };
+}
+
+export function review(endpoint: Endpoint, req: AdmissionRequest, deps: ReviewDeps): ReviewOutcome {
+  const untouched = () => ({
+    body: encodeResponse(req.uid, { allowed: true }),
+    verdict: 'skipped' as const,
+    findings: [],
+  });
+  if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return untouched();
+  if (!namespaceJudged(req.namespace, deps.config)) return untouched();
+  if (req.subResource) return untouched(); // status and scale writes carry no layout
+
+  const extraWarnings: string[] = [];
+  if (!deps.cluster.synced())
+    extraWarnings.push('ais-guard: cluster context not loaded yet; judged from this request alone');
+  let ev: Evaluation;
+  try {
+    ev = evaluate(
+      {
+        operation: req.operation,
+        object: req.object as KubeObject,
+        oldObject: req.oldObject,
+        namespace: req.namespace,
+      },
+      deps.cluster.context(),
+      { modes: deps.config.modes },
+    );
+  } catch (err) {
+    return cannotJudge(req, err instanceof Error ? `${err.name}: ${err.message}` : String(err), deps.config);
+  }
+  return respond(endpoint, req, ev, ev.role ? extraWarnings : []);
+}

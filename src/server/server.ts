@@ -1,0 +1,152 @@
+// The guard as a running HTTPS server: TLS material (given, or self-managed in certDir with
+// renewal), hot certificate reload, timeouts against slow clients, graceful shutdown.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import type { Logger } from 'pino';
+import { ensureCerts, serviceDnsNames } from '../tls/index.js';
+import { createApp, type AppState } from './app.js';
+import type { ClusterSource } from './cluster.js';
+import type { ServerConfig } from './config.js';
+import { Metrics } from './metrics.js';
+import { readPair, TLS_OPTIONS, watchPair, type ServingPair } from './tls.js';
+
+export interface GuardServer {
+  server: Server;
+  metrics: Metrics;
+  state: AppState;
+  /** Resolves with the bound address once listening. */
+  listen(): Promise<AddressInfo>;
+  /** Graceful: readiness off, stop accepting, finish in-flight, then close; bounded by shutdownTimeoutMs. */
+  shutdown(): Promise<void>;
+  /** The base64 CA bundle next to the serving certificate, when there is one (ca.crt). */
+  caBundle(): Promise<string | undefined>;
+}
+
+export interface GuardServerDeps {
+  config: ServerConfig;
+  cluster: ClusterSource;
+  logger: Logger;
+  /** Called after the serving certificate changed (e.g. to re-patch the webhook caBundle). */
+  onCertificateChange?: () => void;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The serving files in use: explicit ones, or the self-managed pair in certDir (created or renewed). */
+async function servingFiles(
+  config: ServerConfig,
+  logger: Logger,
+): Promise<{ cert: string; key: string; selfManaged: boolean }> {
+  if (config.tlsCert && config.tlsKey)
+    return { cert: config.tlsCert, key: config.tlsKey, selfManaged: false };
+  const result = await ensureCerts(config.certDir, selfManagedNames(config));
+  logger.info(
+    {
+      certDir: config.certDir,
+      createdCA: result.createdCA,
+      issued: result.issued,
+      notAfter: result.notAfter,
+    },
+    'serving certificate ready (self-managed)',
+  );
+  return { cert: result.paths.cert, key: result.paths.key, selfManaged: true };
+}
+
+function selfManagedNames(config: ServerConfig) {
+  const ns = config.ownNamespace ?? 'ais-guard';
+  return {
+    dnsNames: ['localhost', ...serviceDnsNames('ais-guard', ns)],
+    ipAddresses: ['127.0.0.1', '::1'],
+    renewBeforeDays: 30,
+  };
+}
+
+export async function createGuardServer({
+  config,
+  cluster,
+  logger,
+  onCertificateChange,
+}: GuardServerDeps): Promise<GuardServer> {
+  const metrics = new Metrics();
+  const state: AppState = { tlsReady: false, draining: false };
+  const files = await servingFiles(config, logger);
+  let pair: ServingPair = await readPair(files.cert, files.key);
+  state.tlsReady = true;
+  metrics.certExpiry.set(pair.notAfter.getTime() / 1000);
+
+  const app = createApp({ config, cluster, metrics, logger, state });
+  const server = createServer({ ...TLS_OPTIONS, cert: pair.cert, key: pair.key }, app);
+  // The apiserver keeps connections alive (Go's idle timeout is 90 s): outlive it, so the server is
+  // never the side that closes an idle connection just as a request is sent on it.
+  server.keepAliveTimeout = 95_000;
+  server.headersTimeout = 10_000; // slowloris: the whole header block within 10 s
+  server.requestTimeout = 30_000; // and the whole request (a 7 MiB body included) within 30 s
+  server.timeout = 120_000; // idle sockets between requests
+
+  const stopWatching = watchPair({
+    certFile: files.cert,
+    keyFile: files.key,
+    current: pair,
+    onChange: (next) => {
+      server.setSecureContext({ ...TLS_OPTIONS, cert: next.cert, key: next.key });
+      pair = next;
+      metrics.certExpiry.set(next.notAfter.getTime() / 1000);
+      metrics.certReloads.inc({ result: 'ok' });
+      logger.info({ notAfter: next.notAfter, fingerprint: next.fingerprint }, 'serving certificate reloaded');
+      onCertificateChange?.();
+    },
+    onError: (err) => {
+      metrics.certReloads.inc({ result: 'error' });
+      logger.warn({ error: err.message }, 'serving certificate not reloaded (will retry)');
+    },
+  });
+  // Self-managed certificates renew themselves well before they expire; the watcher picks them up.
+  const renewal = files.selfManaged
+    ? setInterval(() => {
+        ensureCerts(config.certDir, selfManagedNames(config)).catch((err: Error) =>
+          logger.error({ error: err.message }, 'certificate renewal failed'),
+        );
+      }, DAY_MS / 2)
+    : undefined;
+  renewal?.unref();
+
+  const listen = () =>
+    new Promise<AddressInfo>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve(server.address() as AddressInfo);
+      });
+    });
+
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = () =>
+    (shuttingDown ??= (async () => {
+      state.draining = true;
+      logger.info({ delayMs: config.shutdownDelayMs, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
+      if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
+      stopWatching();
+      if (renewal) clearInterval(renewal);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => {
+        logger.warn('shutdown timeout: closing remaining connections');
+        server.closeAllConnections();
+      }, config.shutdownTimeoutMs);
+      force.unref();
+      await closed;
+      clearTimeout(force);
+      await cluster.stop();
+      logger.info('stopped');
+    })());
+
+  const caBundle = async () => {
+    const caFile = join(dirname(files.cert), 'ca.crt');
+    return existsSync(caFile) ? Buffer.from(await readFile(caFile)).toString('base64') : undefined;
+  };
+
+  return { server, metrics, state, listen, shutdown, caBundle };
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from '@jest/globals';
+import { BadReview, decodeReview, encodeResponse, shortWarning } from '../../src/server/admission.js';
+import { pvc } from '../support/builders.js';
+import { reviewOf } from '../support/review.js';
+
+const good = reviewOf(pvc('ais-data-aistore-ais-target-0'), { uid: 'u-1' });
+const withRequest = (patch: Record<string, unknown>) => ({ ...good, request: { ...good.request, ...patch } });
+
+describe('decodeReview', () => {
+  it('decodes what the apiserver sends', () => {
+    expect(decodeReview(good)).toMatchObject({
+      uid: 'u-1',
+      operation: 'CREATE',
+      namespace: 'ais',
+      kind: { group: '', version: 'v1', kind: 'PersistentVolumeClaim' },
+      dryRun: false,
+    });
+  });
+
+  it.each<[string, unknown, RegExp, string | undefined]>([
+    ['not an object', [], /body is not a JSON object/, undefined],
+    ['another kind', { ...good, kind: 'Pod' }, /kind must be AdmissionReview/, undefined],
+    [
+      'v1beta1',
+      { ...good, apiVersion: 'admission.k8s.io/v1beta1' },
+      /only admission.k8s.io\/v1 AdmissionReviews are served .*admissionReviewVersions: \[v1\]/,
+      'u-1',
+    ],
+    [
+      'no request',
+      { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' },
+      /request is missing/,
+      undefined,
+    ],
+    ['no uid', withRequest({ uid: undefined }), /request.uid is missing/, undefined],
+    ['uid of the wrong type', withRequest({ uid: 7 }), /request.uid is missing/, undefined],
+    [
+      'unknown operation',
+      withRequest({ operation: 'PATCH' }),
+      /request.operation "PATCH" is not one of/,
+      'u-1',
+    ],
+    ['no kind', withRequest({ kind: 'Pod' }), /request.kind must be/, 'u-1'],
+    [
+      'object of another kind',
+      withRequest({ kind: { group: '', version: 'v1', kind: 'Pod' } }),
+      /request.object is v1 PersistentVolumeClaim but request.kind is v1 Pod/,
+      'u-1',
+    ],
+    ['object not an object', withRequest({ object: 'x' }), /request.object must be an object/, 'u-1'],
+    ['CREATE without object', withRequest({ object: null }), /request.object is missing for CREATE/, 'u-1'],
+  ])('refuses %s', (_name, body, message, uid) => {
+    let caught: unknown;
+    try {
+      decodeReview(body);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(BadReview);
+    expect((caught as BadReview).message).toMatch(message);
+    expect((caught as BadReview).uid).toBe(uid);
+  });
+
+  it('accepts DELETE without object', () => {
+    expect(
+      decodeReview(withRequest({ operation: 'DELETE', object: null, oldObject: good.request.object }))
+        .operation,
+    ).toBe('DELETE');
+  });
+});
+
+describe('encodeResponse', () => {
+  it('echoes the uid and says 403 with the message on deny', () => {
+    expect(encodeResponse('u-1', { allowed: false, denyMessage: 'no' })).toEqual({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      response: { uid: 'u-1', allowed: false, status: { code: 403, reason: 'Forbidden', message: 'no' } },
+    });
+  });
+
+  it('sends a base64 JSONPatch only when something changes', () => {
+    expect(encodeResponse('u', { allowed: true, patch: [] }).response).toEqual({ uid: 'u', allowed: true });
+    const { response } = encodeResponse('u', {
+      allowed: true,
+      patch: [{ op: 'add', path: '/spec/volumeName', value: 'pv' }],
+    });
+    expect(response.patchType).toBe('JSONPatch');
+    expect(JSON.parse(Buffer.from(response.patch as string, 'base64').toString())).toEqual([
+      { op: 'add', path: '/spec/volumeName', value: 'pv' },
+    ]);
+  });
+
+  it('keeps warnings short and few', () => {
+    const long = 'word '.repeat(100);
+    expect(shortWarning(long).length).toBeLessThanOrEqual(257);
+    const { response } = encodeResponse('u', {
+      allowed: true,
+      warnings: Array.from({ length: 20 }, (_, i) => `w${i}`),
+    });
+    expect(response.warnings).toHaveLength(17);
+    expect(response.warnings?.at(-1)).toMatch(/4 more finding/);
+  });
+});

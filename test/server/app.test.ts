@@ -1,0 +1,289 @@
+// The HTTP surface with supertest: every endpoint, and a table of bad input.
+import { describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { aistore, claimName, oneNodeDisks, pvc, targetPod } from '../support/builders.js';
+import { testApp } from '../support/app.js';
+import { decodePatch, fixedCluster, reviewOf } from '../support/review.js';
+
+const json = (app: Parameters<typeof request>[0], path: string, body: unknown) =>
+  request(app)
+    .post(path)
+    .set('content-type', 'application/json')
+    .send(typeof body === 'string' ? body : JSON.stringify(body));
+
+describe('POST /validate', () => {
+  const { app } = testApp({ context: [aistore({ namespace: 'ais-prod', disable: true })] });
+
+  it('denies with 403, the rule and the fix, echoing the uid', async () => {
+    const res = await json(
+      app,
+      '/validate',
+      reviewOf(pvc('ais-prod-data-aistore-ais-target-0', { namespace: 'ais-prod' }), { uid: 'uid-42' }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      response: { uid: 'uid-42', allowed: false, status: { code: 403 } },
+    });
+    expect(res.body.response.status.message).toMatch(
+      /^ais-guard denied PersistentVolumeClaim ais-prod\/ais-prod-data-aistore-ais-target-0: \[pvc-name\] .* Fix: Name it ais-data-aistore-ais-target-0\./,
+    );
+    expect(res.body.response.auditAnnotations).toEqual({
+      findings: 'pvc-name=deny',
+      layout: 'multi-target: spec.targetSpec.disablePodAntiAffinity is true',
+    });
+    expect(res.body.response.patch).toBeUndefined();
+  });
+
+  it('allows a correct claim; never patches; says when a mutation was not applied', async () => {
+    const { app: withDisks } = testApp({ context: [aistore({ disable: true }), ...oneNodeDisks()] });
+    const bound = await json(withDisks, '/validate', reviewOf(pvc(claimName(0), { volumeName: 'pv-sda' })));
+    expect(bound.body.response).toEqual({ uid: expect.any(String), allowed: true });
+    const unbound = await json(withDisks, '/validate', reviewOf(pvc(claimName(0))));
+    expect(unbound.body.response.patch).toBeUndefined();
+    expect(unbound.body.response.warnings).toEqual([
+      expect.stringMatching(
+        /^ais-guard target-disk-binding: not applied \(the mutating webhook did not run\): bound claim/,
+      ),
+    ]);
+  });
+
+  it('warns in warn mode instead of denying', async () => {
+    const { app: warnApp } = testApp({
+      context: [aistore({ namespace: 'ais-prod', disable: true })],
+      config: { modes: { default: 'warn' } },
+    });
+    const res = await json(
+      warnApp,
+      '/validate',
+      reviewOf(pvc('ais-prod-data-aistore-ais-target-0', { namespace: 'ais-prod' })),
+    );
+    expect(res.body.response.allowed).toBe(true);
+    expect(res.body.response.warnings).toEqual([
+      expect.stringMatching(/^ais-guard pvc-name: "ais-prod-data-aistore-ais-target-0" is not a claim/),
+    ]);
+  });
+
+  it('audit mode allows and only annotates', async () => {
+    const { app: auditApp } = testApp({ config: { modes: { default: 'audit' } } });
+    const res = await json(auditApp, '/validate', reviewOf(aistore({ disable: true, hostPort: 51081 })));
+    expect(res.body.response).toMatchObject({
+      allowed: true,
+      auditAnnotations: {
+        findings: 'target-host-port=audit',
+        detail: expect.stringMatching(/^\[target-host-port\]/),
+      },
+    });
+    expect(res.body.response.warnings).toBeUndefined();
+  });
+
+  it('says so when the cluster context is not loaded', async () => {
+    const { app: cold } = testApp({ synced: false });
+    const res = await json(cold, '/validate', reviewOf(pvc(claimName(0))));
+    expect(res.body.response.warnings).toContain(
+      'ais-guard: cluster context not loaded yet; judged from this request alone',
+    );
+  });
+
+  it('leaves excluded namespaces, DELETE and subresources alone', async () => {
+    const bad = aistore({ disable: true, hostPort: 1, namespace: 'kube-system' });
+    expect((await json(app, '/validate', reviewOf(bad))).body.response).toEqual({
+      uid: expect.any(String),
+      allowed: true,
+    });
+    const del = reviewOf(aistore({ disable: true, hostPort: 1 }), {
+      operation: 'DELETE',
+      oldObject: aistore(),
+    });
+    expect((await json(app, '/validate', del)).body.response.allowed).toBe(true);
+    const status = reviewOf(aistore({ disable: true, hostPort: 1 }));
+    (status.request as Record<string, unknown>).subResource = 'status';
+    expect((await json(app, '/validate', status)).body.response.allowed).toBe(true);
+  });
+
+  it('judges an included namespace list', async () => {
+    const { app: only } = testApp({ config: { includeNamespaces: ['ais'] } });
+    expect(
+      (await json(only, '/validate', reviewOf(aistore({ disable: true, hostPort: 1, namespace: 'other' }))))
+        .body.response.allowed,
+    ).toBe(true);
+    expect(
+      (await json(only, '/validate', reviewOf(aistore({ disable: true, hostPort: 1 })))).body.response
+        .allowed,
+    ).toBe(false);
+  });
+
+  it.each([
+    ['deny', false],
+    ['allow', true],
+  ] as const)('answers a review it cannot judge with failure mode %s', async (failureMode, allowed) => {
+    const broken = {
+      ...fixedCluster(),
+      context: () => {
+        throw new Error('cache corrupted');
+      },
+    };
+    const { app: failing, metrics } = testApp({ cluster: broken, config: { failureMode } });
+    const res = await json(failing, '/validate', reviewOf(aistore({ disable: true }), { uid: 'broken-1' }));
+    expect(res.status).toBe(200);
+    expect(res.body.response).toMatchObject({
+      uid: 'broken-1',
+      allowed,
+      auditAnnotations: { error: 'Error: cache corrupted' },
+    });
+    const text = `could not judge AIStore ais/ais (Error: cache corrupted); failure mode ${failureMode}`;
+    if (allowed) expect(res.body.response.warnings).toEqual([`ais-guard ${text}`]);
+    else
+      expect(res.body.response.status).toEqual({
+        code: 403,
+        reason: 'Forbidden',
+        message: `ais-guard ${text}`,
+      });
+    expect(await metrics.registry.metrics()).toMatch(
+      /ais_guard_reviews_total\{endpoint="validate",verdict="error"\} 1/,
+    );
+  });
+});
+
+describe('POST /mutate', () => {
+  const { app } = testApp({ context: [aistore({ disable: true }), ...oneNodeDisks('node-7')] });
+
+  it('returns the patch base64, only the mutation warnings, and never denies', async () => {
+    const res = await json(app, '/mutate', reviewOf(targetPod({ ordinal: 1, hostPort: 51081 })));
+    expect(res.body.response.allowed).toBe(true);
+    expect(res.body.response.patchType).toBe('JSONPatch');
+    expect(
+      decodePatch(res.body.response)
+        .map((op) => (op as { path: string }).path)
+        .sort(),
+    ).toEqual(['/metadata/annotations', '/spec/affinity']);
+    expect(res.body.response.warnings).toEqual([
+      expect.stringMatching(/^ais-guard target-disk-binding: bound target pod ais-target-1 to node node-7/),
+    ]);
+  });
+
+  it('sends no patch when nothing changes', async () => {
+    const res = await json(app, '/mutate', reviewOf(aistore({ disable: true })));
+    expect(res.body.response).toEqual({ uid: expect.any(String), allowed: true });
+  });
+
+  it('changes nothing in audit mode', async () => {
+    const { app: auditApp } = testApp({
+      context: [aistore({ disable: true }), ...oneNodeDisks()],
+      config: { modes: { default: 'audit' } },
+    });
+    const res = await json(auditApp, '/mutate', reviewOf(pvc(claimName(0))));
+    expect(res.body.response.patch).toBeUndefined();
+  });
+});
+
+describe('bad input', () => {
+  const { app, metrics } = testApp();
+  const review = reviewOf(pvc(claimName(0)), { uid: 'u-bad' });
+  const rows: [string, () => request.Test, number, RegExp][] = [
+    ['non-JSON body', () => json(app, '/validate', '{not json'), 400, /^body is not valid JSON/],
+    [
+      'wrong content type',
+      () => request(app).post('/validate').set('content-type', 'text/plain').send(JSON.stringify(review)),
+      415,
+      /content-type must be application\/json, got "text\/plain"/,
+    ],
+    [
+      'no content type',
+      () => request(app).post('/validate').send(Buffer.from('{}')),
+      415,
+      /content-type must be application\/json/,
+    ],
+    ['empty body', () => json(app, '/validate', ''), 400, /empty body/],
+    [
+      'v1beta1 review',
+      () => json(app, '/validate', { ...review, apiVersion: 'admission.k8s.io/v1beta1' }),
+      400,
+      /only admission.k8s.io\/v1/,
+    ],
+    [
+      'missing request',
+      () => json(app, '/validate', { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' }),
+      400,
+      /request is missing/,
+    ],
+    [
+      'missing uid',
+      () => json(app, '/mutate', { ...review, request: { ...review.request, uid: undefined } }),
+      400,
+      /request.uid is missing/,
+    ],
+    [
+      'object not matching its kind',
+      () =>
+        json(app, '/validate', {
+          ...review,
+          request: { ...review.request, kind: { group: 'apps', version: 'v1', kind: 'StatefulSet' } },
+        }),
+      400,
+      /request.object is v1 PersistentVolumeClaim but request.kind is apps\/v1 StatefulSet/,
+    ],
+    [
+      'huge object',
+      () =>
+        json(app, '/validate', {
+          ...review,
+          request: {
+            ...review.request,
+            object: { ...review.request.object, blob: 'x'.repeat(8 * 1024 * 1024) },
+          },
+        }),
+      413,
+      /over the 7340032-byte limit/,
+    ],
+    ['unknown route', () => request(app).post('/admit'), 404, /no route for POST \/admit/],
+    ['GET on an admission route', () => request(app).get('/validate'), 404, /no route for GET \/validate/],
+  ];
+  it.each(rows)('%s → %d', async (_name, send, status, message) => {
+    const res = await send();
+    expect(res.status).toBe(status);
+    expect(res.body.error).toMatch(message);
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/); // no stack traces
+  });
+
+  it('deep nesting is a 400 from the JSON parser or a judged review, never a crash', async () => {
+    const res = await json(app, '/validate', '['.repeat(200000) + ']'.repeat(200000));
+    expect([200, 400]).toContain(res.status);
+  });
+
+  it('counts refusals by reason', async () => {
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/ais_guard_errors_total\{endpoint="validate",reason="bad_review"\} [1-9]/);
+    expect(text).toMatch(/ais_guard_errors_total\{endpoint="validate",reason="too_large"\} 1/);
+  });
+});
+
+describe('health, readiness, metrics', () => {
+  it('healthz is up while the process is', async () => {
+    const { app } = testApp();
+    expect((await request(app).get('/healthz')).body).toEqual({ status: 'ok' });
+  });
+
+  it('readyz waits for the cache and fails while draining', async () => {
+    const cold = testApp({ synced: false });
+    const res = await request(cold.app).get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body.checks).toEqual({ tls: true, cluster: false, draining: false });
+    const warm = testApp();
+    expect((await request(warm.app).get('/readyz')).status).toBe(200);
+    warm.state.draining = true;
+    expect((await request(warm.app).get('/readyz')).status).toBe(503);
+  });
+
+  it('metrics count reviews by verdict and findings by rule', async () => {
+    const { app } = testApp();
+    await json(app, '/validate', reviewOf(aistore({ disable: true, hostPort: 1 })));
+    const res = await request(app).get('/metrics');
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.text).toMatch(/ais_guard_reviews_total\{endpoint="validate",verdict="denied"\} 1/);
+    expect(res.text).toMatch(/ais_guard_findings_total\{rule="target-host-port",action="deny"\} 1/);
+    expect(res.text).toMatch(/ais_guard_review_duration_seconds_bucket/);
+    expect(res.text).toMatch(/ais_guard_in_flight_reviews 0/);
+  });
+});

@@ -1,0 +1,343 @@
+// The webhook's cluster context cache against a fake apiserver: initial sync, watch events,
+// reconnects, 410 Gone, a missing CRD, clean shutdown; and how the kubeconfig is found.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectKubeConfig, kubeCluster, noCluster, type ClusterSource } from '../../src/server/cluster.js';
+import { aistore, claimName, node, pv } from '../support/builders.js';
+import { FakeApiServer, type StoredObject } from '../support/fake-apiserver.js';
+
+// Short timings keep the file fast and let every retry timer fire (or be cleared) within a test.
+const FAST = { syncTimeoutMs: 3_000, retryBaseMs: 20, retryMaxMs: 200 };
+
+async function until(what: string, condition: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const statefulSet = (name: string, namespace = 'ais'): StoredObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'StatefulSet',
+  metadata: { name, namespace },
+  spec: { replicas: 2 },
+});
+
+const managed = (obj: StoredObject): StoredObject => ({
+  ...obj,
+  metadata: { ...obj.metadata, managedFields: [{ manager: 'kubectl', operation: 'Apply', fieldsV1: {} }] },
+});
+
+let fake: FakeApiServer;
+let source: ClusterSource | undefined;
+const warnings: string[] = [];
+const logger = { info() {}, warn: (_o: object, msg?: string) => void warnings.push(msg ?? '') };
+
+function cluster(): ClusterSource {
+  source = kubeCluster(fake.kubeConfig(), { ...FAST, logger });
+  return source;
+}
+
+/** start() resolves once everything is listed; the watches connect a moment later. */
+async function watching(c: ClusterSource, watches = 4): Promise<void> {
+  await c.start();
+  await until('watches open', () => fake.openWatches() === watches);
+}
+
+beforeEach(async () => {
+  warnings.length = 0;
+  fake = await FakeApiServer.start();
+  fake.put('aistores', aistore());
+  fake.put('persistentvolumes', managed(pv('pv-0', { claim: claimName(0) })));
+  fake.put('nodes', node('node-1'));
+  fake.put('statefulsets', statefulSet('ais-target'));
+});
+
+afterEach(async () => {
+  await source?.stop();
+  source = undefined;
+  await fake.close();
+});
+
+describe('kubeCluster', () => {
+  it('lists every kind once, then judges from the cache', async () => {
+    const c = cluster();
+    expect(c.synced()).toBe(false);
+    expect(c.status().mode).toBe('cluster');
+    await c.start();
+    expect(c.synced()).toBe(true);
+    expect(c.status().kinds.persistentvolumes).toMatchObject({ synced: true, objects: 1, restarts: 0 });
+    const ctx = c.context();
+    expect(ctx.aistore('ais', 'ais')?.spec?.targetSpec?.size).toBe(2);
+    expect(ctx.pvsForClaim('ais', claimName(0)).map((p) => p.metadata?.name)).toEqual(['pv-0']);
+    expect(ctx.nodes.map((n) => n.metadata?.name)).toEqual(['node-1']);
+    expect(ctx.statefulSet('ais', 'ais-target')).toBeDefined();
+    expect(fake.listCalls).toEqual({ nodes: 1, persistentvolumes: 1, statefulsets: 1, aistores: 1 });
+    await until('connected', () => Object.values(c.status().kinds).every((kind) => kind.connected));
+    const { kinds } = c.status();
+    expect(Object.keys(kinds).sort()).toEqual(['aistores', 'nodes', 'persistentvolumes', 'statefulsets']);
+    expect(kinds.persistentvolumes).toEqual({ synced: true, connected: true, objects: 1, restarts: 0 });
+  });
+
+  it('keeps list items in the shape of watch events: kind and apiVersion set, managedFields dropped', async () => {
+    const c = cluster();
+    await watching(c);
+    const [listed] = c.context().pvs;
+    expect(listed).toMatchObject({ apiVersion: 'v1', kind: 'PersistentVolume' });
+    expect(listed?.metadata).not.toHaveProperty('managedFields');
+    fake.put('persistentvolumes', managed(pv('pv-1', { claim: claimName(1) })));
+    await until('pv-1 arrives', () => c.context().pvs.length === 2);
+    expect(c.context().pvs.find((p) => p.metadata?.name === 'pv-1')?.metadata).not.toHaveProperty(
+      'managedFields',
+    );
+  });
+
+  it('applies ADDED, MODIFIED and DELETED to the next context, and rebuilds only after a change', async () => {
+    const c = cluster();
+    await watching(c);
+    const first = c.context();
+    expect(c.context()).toBe(first);
+
+    fake.put('nodes', node('node-2'));
+    await until('node-2 added', () => c.context().nodes.length === 2);
+    const second = c.context();
+    expect(second).not.toBe(first);
+    expect(c.context()).toBe(second);
+
+    fake.put('aistores', aistore({ size: 5 }));
+    await until('AIStore resized', () => c.context().aistore('ais', 'ais')?.spec?.targetSpec?.size === 5);
+
+    fake.remove('persistentvolumes', 'pv-0');
+    await until('pv-0 deleted', () => c.context().pvsForClaim('ais', claimName(0)).length === 0);
+    expect(c.status().kinds.persistentvolumes?.objects).toBe(0);
+    expect(fake.listCalls.persistentvolumes).toBe(1);
+  });
+
+  it('reconnects after the watches drop, keeps the cache meanwhile, and gets the events it missed', async () => {
+    const c = cluster();
+    await watching(c);
+    const before = c.context();
+    fake.dropWatches();
+    fake.put('nodes', node('node-2')); // while no watch is open: replayed from the resumed version
+    await until('watch reconnected', () => fake.openWatches('nodes') === 1);
+    await until('missed event replayed', () => c.context().nodes.length === 2);
+    expect(before.nodes).toHaveLength(1);
+    expect(c.synced()).toBe(true);
+    expect(c.status().kinds.nodes).toMatchObject({ synced: true, connected: true, restarts: 1 });
+    expect(c.status().kinds.nodes?.lastError).toBeDefined();
+    // A resumed watch, not a relist.
+    expect(fake.listCalls.nodes).toBe(1);
+
+    fake.put('nodes', node('node-3'));
+    await until('later events arrive', () => c.context().nodes.length === 3);
+  });
+
+  it('relists after an HTTP 410 Gone, dropping what was deleted while it was away', async () => {
+    const c = cluster();
+    await watching(c);
+    fake.goneAs = 'http';
+    fake.dropWatches();
+    fake.remove('persistentvolumes', 'pv-0', undefined, { quietly: true });
+    fake.put('persistentvolumes', pv('pv-9', { claim: claimName(9) }), { quietly: true });
+    await until('relisted', () => fake.listCalls.persistentvolumes === 2);
+    await until(
+      'state after relist',
+      () =>
+        c
+          .context()
+          .pvs.map((p) => p.metadata?.name)
+          .join() === 'pv-9',
+    );
+    await until('watching again', () => fake.openWatches('persistentvolumes') === 1);
+    expect(c.status().kinds.persistentvolumes?.restarts).toBeGreaterThanOrEqual(2);
+    fake.put('persistentvolumes', pv('pv-10', { claim: claimName(10) }));
+    await until('events after relist', () => c.context().pvs.length === 2);
+  });
+
+  it('resumes from a bookmark instead of relisting when only other kinds changed', async () => {
+    const c = cluster();
+    await watching(c);
+    fake.put('nodes', node('node-2'), { quietly: true }); // history compacted past every watch's version
+    fake.bookmark('persistentvolumes');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    fake.dropWatches();
+    await until('nodes relisted', () => fake.listCalls.nodes === 2 && c.context().nodes.length === 2);
+    await until('watching again', () => fake.openWatches() === 4);
+    expect(fake.listCalls.persistentvolumes).toBe(1);
+    expect(fake.listCalls.statefulsets).toBe(2);
+  });
+
+  it('relists after an ERROR 410 event on an open watch', async () => {
+    const c = cluster();
+    await watching(c);
+    fake.remove('statefulsets', 'ais-target', 'ais', { quietly: true });
+    fake.expireWatches();
+    await until('relisted', () => fake.listCalls.statefulsets === 2);
+    await until('state after relist', () => c.context().statefulSets.size === 0);
+    expect(c.context().nodes).toHaveLength(1); // the other kinds relisted too, and kept their objects
+    fake.put('statefulsets', statefulSet('ais-proxy'));
+    await until('events after relist', () => c.context().statefulSet('ais', 'ais-proxy') !== undefined);
+  });
+
+  it('counts a missing AIStore CRD as synced and empty, warns once, and picks the CRD up later', async () => {
+    fake.serve('aistores', false);
+    const c = cluster();
+    await c.start();
+    expect(c.synced()).toBe(true);
+    expect(c.context().aistores.size).toBe(0);
+    expect(c.context().nodes).toHaveLength(1);
+    expect(c.status().kinds.aistores).toMatchObject({ synced: true, objects: 0 });
+    expect(c.status().kinds.aistores?.lastError).toMatch(/404.*CRD/);
+    await until('listed again', () => fake.listCalls.aistores >= 3);
+    expect(warnings.filter((w) => w.includes('not served'))).toHaveLength(1);
+
+    fake.serve('aistores', true);
+    await until('CRD picked up', () => c.context().aistore('ais', 'ais') !== undefined);
+    fake.put('aistores', aistore({ name: 'second' }));
+    await until('watched once served', () => c.context().aistore('ais', 'second') !== undefined);
+  });
+
+  it('forgets the AIStores when the CRD goes away', async () => {
+    const c = cluster();
+    await watching(c);
+    expect(c.context().aistores.size).toBe(1);
+    fake.serve('aistores', false);
+    fake.dropWatches();
+    await until('AIStores forgotten', () => c.context().aistores.size === 0);
+    expect(c.synced()).toBe(true);
+    expect(c.context().nodes).toHaveLength(1);
+  });
+
+  it('rejects start() after syncTimeoutMs when a kind cannot be listed, and syncs in the background later', async () => {
+    fake.serve('nodes', false); // nodes are not optional: a 404 is an error, retried with backoff
+    const c = kubeCluster(fake.kubeConfig(), { ...FAST, syncTimeoutMs: 300, logger });
+    source = c;
+    await expect(c.start()).rejects.toThrow(/not synced within 300 ms: nodes \(GET \/api\/v1\/nodes: 404/);
+    expect(c.synced()).toBe(false);
+    expect(c.status().kinds.nodes).toMatchObject({ synced: false, connected: false });
+    expect(c.status().kinds.persistentvolumes?.synced).toBe(true);
+    const retried = fake.listCalls.nodes;
+    expect(retried).toBeGreaterThanOrEqual(3);
+    // Backoff: at most one list per retryBaseMs, capped at retryMaxMs.
+    expect(retried).toBeLessThanOrEqual(300 / FAST.retryBaseMs);
+
+    fake.serve('nodes', true);
+    await until('synced in the background', () => c.synced());
+    expect(c.context().nodes).toHaveLength(1);
+  });
+
+  it('stop() closes every watch and leaves no timer or socket behind', async () => {
+    const timers = active('Timeout');
+    const c = cluster();
+    await watching(c);
+    fake.serve('aistores', false);
+    fake.dropWatches(); // retry timers are pending while stop() runs
+    await c.stop();
+    await until('watches closed', () => fake.openWatches() === 0);
+    const watchesAfterStop = { ...fake.watchCalls };
+    await new Promise((resolve) => setTimeout(resolve, 3 * FAST.retryMaxMs));
+    expect(fake.watchCalls).toEqual(watchesAfterStop);
+    expect(fake.openWatches()).toBe(0);
+    await fake.close();
+    await until('sockets released', () => active('TCPSocketWrap') + active('TCPServerWrap') === 0);
+    expect(active('Timeout')).toBeLessThanOrEqual(timers);
+  });
+
+  it('stop() also ends a watch whose request was still unanswered', async () => {
+    const c = cluster();
+    await watching(c);
+    const release = fake.holdWatches();
+    fake.dropWatches();
+    await until('watches asked again', () => fake.watchCalls.nodes === 2);
+    await c.stop();
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.openWatches()).toBe(0);
+  });
+
+  it('stop() before the first sync rejects the pending start()', async () => {
+    fake.serve('nodes', false);
+    const c = cluster();
+    const started = c.start();
+    await c.stop();
+    await expect(started).rejects.toThrow(/stopped before/);
+  });
+});
+
+/** How many resources of this kind keep the process alive (jest's own are timers and pipes). */
+function active(kind: 'TCPSocketWrap' | 'TCPServerWrap' | 'Timeout'): number {
+  return process.getActiveResourcesInfo().filter((k) => k === kind).length;
+}
+
+describe('noCluster', () => {
+  it('judges from the request alone: an empty context, always synced', async () => {
+    const c = noCluster();
+    await c.start();
+    expect(c.synced()).toBe(true);
+    expect(c.status()).toEqual({ mode: 'none', synced: true, kinds: {} });
+    expect(c.context().aistores.size).toBe(0);
+    expect(c.context()).toBe(c.context());
+    await c.stop();
+  });
+});
+
+describe('detectKubeConfig', () => {
+  const saved = { ...process.env };
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ais-guard-kubeconfig-'));
+    process.env.HOME = dir;
+    delete process.env.KUBECONFIG;
+    delete process.env.KUBERNETES_SERVICE_HOST;
+  });
+
+  afterEach(async () => {
+    process.env = { ...saved };
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const kubeconfigFile = async (name: string, server: string) => {
+    const file = join(dir, name);
+    await writeFile(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        `clusters: [{name: c, cluster: {server: '${server}'}}]`,
+        'users: [{name: u, user: {token: t}}]',
+        'contexts: [{name: x, context: {cluster: c, user: u}}]',
+        'current-context: x',
+      ].join('\n'),
+    );
+    return file;
+  };
+
+  it('loads the explicit file', async () => {
+    const file = await kubeconfigFile('explicit', 'https://explicit.example:6443');
+    process.env.KUBECONFIG = await kubeconfigFile('env', 'https://env.example:6443');
+    expect((await detectKubeConfig(file))?.getCurrentCluster()?.server).toBe('https://explicit.example:6443');
+  });
+
+  it('rejects an explicit file that does not exist', async () => {
+    await expect(detectKubeConfig(join(dir, 'missing'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('loads $KUBECONFIG', async () => {
+    process.env.KUBECONFIG = await kubeconfigFile('env', 'https://env.example:6443');
+    expect((await detectKubeConfig())?.getCurrentCluster()?.server).toBe('https://env.example:6443');
+  });
+
+  it('loads ~/.kube/config', async () => {
+    await mkdir(join(dir, '.kube'));
+    await kubeconfigFile('.kube/config', 'https://home.example:6443');
+    expect((await detectKubeConfig())?.getCurrentCluster()?.server).toBe('https://home.example:6443');
+  });
+
+  it('is undefined when nothing is configured, instead of client-node’s localhost:8080', async () => {
+    expect(await detectKubeConfig()).toBeUndefined();
+  });
+});

@@ -1,0 +1,191 @@
+// The guard over real HTTPS: the served certificate verifies against the generated CA, a rotated
+// certificate is picked up with no failed request, and SIGTERM drains and exits.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type PeerCertificate } from 'node:tls';
+import { pino } from 'pino';
+import { DEFAULTS } from '../../src/server/config.js';
+import { createGuardServer, type GuardServer } from '../../src/server/server.js';
+import { createServingCert } from '../../src/tls/index.js';
+import { aistore } from '../support/builders.js';
+import { fixedCluster, reviewOf } from '../support/review.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ais-guard-https-'));
+let guard: GuardServer;
+let port: number;
+const ca = () => readFileSync(join(dir, 'ca.crt'), 'utf8');
+
+function post(
+  path: string,
+  body: unknown,
+  agent?: Agent,
+): Promise<{ status: number; json: { response?: { uid: string; allowed: boolean } } }> {
+  return new Promise((resolve, reject) => {
+    const text = JSON.stringify(body);
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        ca: ca(),
+        agent: agent ?? false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+/** The certificate a fresh TLS connection is served, verified against the CA on disk. */
+function servedCertificate(): Promise<PeerCertificate> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, ca: ca(), servername: undefined }, () => {
+      const cert = socket.getPeerCertificate();
+      socket.end();
+      resolve(cert);
+    });
+    socket.on('error', reject);
+  });
+}
+
+beforeAll(async () => {
+  guard = await createGuardServer({
+    config: { ...DEFAULTS, host: '127.0.0.1', port: 0, certDir: dir, shutdownTimeoutMs: 2000 },
+    cluster: fixedCluster(),
+    logger: pino({ level: 'silent' }),
+  });
+  port = (await guard.listen()).port;
+});
+
+afterAll(async () => {
+  await guard.shutdown();
+});
+
+describe('HTTPS', () => {
+  it('serves a certificate that verifies against the generated CA, for 127.0.0.1', async () => {
+    const served = await servedCertificate();
+    const x509 = new X509Certificate(served.raw);
+    expect(x509.verify(new X509Certificate(ca()).publicKey)).toBe(true);
+    expect(x509.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(x509.checkHost('ais-guard.ais-guard.svc')).toBe('ais-guard.ais-guard.svc');
+  });
+
+  it('refuses clients that do not trust the CA', async () => {
+    await expect(
+      new Promise((resolve, reject) =>
+        connect({ host: '127.0.0.1', port }, () => resolve(undefined)).on('error', reject),
+      ),
+    ).rejects.toThrow(/self[- ]signed|unable to verify/);
+  });
+
+  it('answers a review over TLS', async () => {
+    const res = await post('/validate', reviewOf(aistore({ disable: true, hostPort: 1 }), { uid: 'tls-1' }));
+    expect(res.status).toBe(200);
+    expect(res.json.response).toMatchObject({ uid: 'tls-1', allowed: false });
+  });
+
+  it('swaps in a rotated certificate with no failed request; new connections get it', async () => {
+    const before = (await servedCertificate()).fingerprint256;
+    const keepAlive = new Agent({ keepAlive: true, maxSockets: 4, ca: ca() });
+    let failures = 0;
+    let answered = 0;
+    let running = true;
+    const load = (async () => {
+      while (running) {
+        const results = await Promise.allSettled([
+          post('/validate', reviewOf(aistore()), keepAlive),
+          post('/mutate', reviewOf(aistore())),
+        ]);
+        for (const r of results) if (r.status === 'rejected' || r.value.status !== 200) failures++;
+        answered += results.length;
+      }
+    })();
+    // Rotate as `ais-guard certs` or a Secret update would: new files renamed into place, key first.
+    const next = createServingCert(
+      { cert: ca(), key: readFileSync(join(dir, 'ca.key'), 'utf8') },
+      { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] },
+    );
+    writeFileSync(join(dir, '.tls.key.new'), next.key, { mode: 0o600 });
+    renameSync(join(dir, '.tls.key.new'), join(dir, 'tls.key'));
+    writeFileSync(join(dir, '.tls.crt.new'), next.cert);
+    renameSync(join(dir, '.tls.crt.new'), join(dir, 'tls.crt'));
+    const expected = new X509Certificate(next.cert).fingerprint256;
+    const deadline = Date.now() + 15_000;
+    let now = before;
+    while (now !== expected && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      now = (await servedCertificate()).fingerprint256;
+    }
+    running = false;
+    await load;
+    keepAlive.destroy();
+    expect(now).toBe(expected);
+    expect(answered).toBeGreaterThan(10);
+    expect(failures).toBe(0);
+    const metrics = await guard.metrics.registry.metrics();
+    expect(metrics).toMatch(/ais_guard_certificate_reloads_total\{result="ok"\} [1-9]/);
+  }, 30_000);
+});
+
+describe('ais-guard serve (the command)', () => {
+  it('serves with a generated certificate and exits 0 on SIGTERM', async () => {
+    const certDir = mkdtempSync(join(tmpdir(), 'ais-guard-serve-'));
+    const child = spawn(
+      process.execPath,
+      [
+        'bin/ais-guard.js',
+        'serve',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--cert-dir',
+        certDir,
+        '--no-cluster',
+      ],
+      {
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const deadline = Date.now() + 20_000;
+    while (!/"msg":"ais-guard serving"/.test(out) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    const line = out.split('\n').find((l) => l.includes('"msg":"ais-guard serving"')) as string;
+    expect(line).toBeDefined();
+    const servedPort = JSON.parse(line).port as number;
+    const health = await new Promise<number>((resolve, reject) =>
+      request(
+        { host: '127.0.0.1', port: servedPort, path: '/healthz', ca: readFileSync(join(certDir, 'ca.crt')) },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      )
+        .on('error', reject)
+        .end(),
+    );
+    expect(health).toBe(200);
+    const started = Date.now();
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(out).toMatch(/"msg":"stopped"/);
+  }, 30_000);
+});

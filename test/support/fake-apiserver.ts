@@ -1,0 +1,256 @@
+// A small stand-in for kube-apiserver: list and watch of the four resources the webhook caches,
+// plus the failures its informers must survive (dropped watches, 410 Gone, a CRD not installed),
+// all set off by the test. Speaks plain HTTP on 127.0.0.1, port picked by the OS.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+
+export type Resource = 'nodes' | 'persistentvolumes' | 'statefulsets' | 'aistores';
+
+const RESOURCES: Record<Resource, { path: string; apiVersion: string; kind: string }> = {
+  nodes: { path: '/api/v1/nodes', apiVersion: 'v1', kind: 'Node' },
+  persistentvolumes: { path: '/api/v1/persistentvolumes', apiVersion: 'v1', kind: 'PersistentVolume' },
+  statefulsets: { path: '/apis/apps/v1/statefulsets', apiVersion: 'apps/v1', kind: 'StatefulSet' },
+  aistores: {
+    path: '/apis/ais.nvidia.com/v1beta1/aistores',
+    apiVersion: 'ais.nvidia.com/v1beta1',
+    kind: 'AIStore',
+  },
+};
+const ALL = Object.keys(RESOURCES) as Resource[];
+
+export interface StoredObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; managedFields?: unknown[] };
+  [key: string]: unknown;
+}
+
+interface Event {
+  resource: Resource;
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: StoredObject;
+  version: number;
+}
+
+interface OpenWatch {
+  resource: Resource;
+  res: ServerResponse;
+  bookmarks: boolean;
+}
+
+export interface ChangeOptions {
+  /** Change the store without a watch event, as if etcd compaction had already dropped it: a
+   * watch resuming from an older version is then answered 410 Gone and must relist. */
+  quietly?: boolean;
+}
+
+const keyOf = (obj: StoredObject) => `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+
+export class FakeApiServer {
+  /** How a watch from a compacted version is refused: like the real apiserver (an ERROR event in a 200 stream) or with HTTP 410. */
+  goneAs: 'event' | 'http' = 'event';
+  readonly listCalls = Object.fromEntries(ALL.map((r) => [r, 0])) as Record<Resource, number>;
+  readonly watchCalls = Object.fromEntries(ALL.map((r) => [r, 0])) as Record<Resource, number>;
+  private version = 1;
+  private compactedAt = 0;
+  private readonly store = new Map<Resource, Map<string, StoredObject>>(ALL.map((r) => [r, new Map()]));
+  private history: Event[] = [];
+  private readonly watches = new Set<OpenWatch>();
+  private readonly unserved = new Set<Resource>();
+  private held: (() => void)[] | undefined;
+
+  private readonly server: Server = createServer((req, res) => this.handle(req, res));
+
+  private constructor() {}
+
+  static async start(): Promise<FakeApiServer> {
+    const fake = new FakeApiServer();
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  kubeConfig(): KubeConfig {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'f', server: this.url, skipTLSVerify: true }],
+      users: [{ name: 'u' }],
+      contexts: [{ name: 'c', cluster: 'f', user: 'u' }],
+      currentContext: 'c',
+    });
+    return kc;
+  }
+
+  /** Creates or replaces an object; open watches get ADDED or MODIFIED. */
+  put(resource: Resource, obj: StoredObject, options: ChangeOptions = {}): void {
+    const objects = this.objectsOf(resource);
+    const type = objects.has(keyOf(obj)) ? 'MODIFIED' : 'ADDED';
+    const stored = structuredClone(obj);
+    stored.metadata = { ...stored.metadata, resourceVersion: String(++this.version) };
+    objects.set(keyOf(stored), stored);
+    this.record(resource, type, stored, options);
+  }
+
+  remove(resource: Resource, name: string, namespace?: string, options: ChangeOptions = {}): void {
+    const objects = this.objectsOf(resource);
+    const key = `${namespace ?? ''}/${name}`;
+    const old = objects.get(key);
+    if (!old) throw new Error(`no ${resource} ${key}`);
+    objects.delete(key);
+    const gone = structuredClone(old);
+    gone.metadata = { ...gone.metadata, resourceVersion: String(++this.version) };
+    this.record(resource, 'DELETED', gone, options);
+  }
+
+  /** A 404 for the resource's list and watch, as when its CRD is not installed; `true` serves it again. */
+  serve(resource: Resource, served: boolean): void {
+    if (served) this.unserved.delete(resource);
+    else this.unserved.add(resource);
+  }
+
+  /** Cuts every watch connection without ending the chunked stream, as a lost network does. */
+  dropWatches(): void {
+    for (const watch of this.watches) watch.res.socket?.destroy();
+    this.watches.clear();
+  }
+
+  /** Ends every open watch with an ERROR 410 event, as the apiserver does when a watcher falls too far behind. */
+  expireWatches(): void {
+    this.compactedAt = this.version;
+    this.history = [];
+    for (const watch of this.watches) this.refuseGone(watch.res, 0);
+    this.watches.clear();
+  }
+
+  /** Tells the watches that asked for bookmarks the current version, as the apiserver does about once a minute. */
+  bookmark(resource: Resource): void {
+    const { apiVersion, kind } = RESOURCES[resource];
+    const object = { apiVersion, kind, metadata: { resourceVersion: String(this.version) } };
+    for (const watch of this.watches) {
+      if (watch.resource === resource && watch.bookmarks)
+        watch.res.write(JSON.stringify({ type: 'BOOKMARK', object }) + '\n');
+    }
+  }
+
+  /** Leaves new watch requests unanswered until the returned function is called. */
+  holdWatches(): () => void {
+    const held: (() => void)[] = (this.held = []);
+    return () => {
+      this.held = undefined;
+      for (const answer of held) answer();
+    };
+  }
+
+  openWatches(resource?: Resource): number {
+    return [...this.watches].filter((w) => resource === undefined || w.resource === resource).length;
+  }
+
+  async close(): Promise<void> {
+    for (const watch of this.watches) watch.res.end();
+    this.watches.clear();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private objectsOf(resource: Resource): Map<string, StoredObject> {
+    return this.store.get(resource) as Map<string, StoredObject>;
+  }
+
+  private record(
+    resource: Resource,
+    type: Event['type'],
+    object: StoredObject,
+    options: ChangeOptions,
+  ): void {
+    if (options.quietly) {
+      this.compactedAt = this.version;
+      this.history = [];
+      return;
+    }
+    const event: Event = { resource, type, object, version: this.version };
+    this.history.push(event);
+    for (const watch of this.watches) if (watch.resource === resource) this.send(watch.res, event);
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', this.url);
+    const resource = ALL.find((r) => RESOURCES[r].path === url.pathname);
+    if (req.method !== 'GET' || !resource)
+      return this.status(res, 404, 'NotFound', `no route ${url.pathname}`);
+    const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    if (watch) this.watchCalls[resource]++;
+    else this.listCalls[resource]++;
+    if (this.unserved.has(resource))
+      return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
+    if (watch && this.held) this.held.push(() => this.watch(resource, url, res));
+    else if (watch) this.watch(resource, url, res);
+    else this.list(resource, res);
+  }
+
+  private list(resource: Resource, res: ServerResponse): void {
+    const { apiVersion, kind } = RESOURCES[resource];
+    const items = [...this.objectsOf(resource).values()].map((obj) => {
+      // Like the real apiserver, lists of built-in kinds do not repeat apiVersion/kind per item.
+      if (resource === 'aistores') return obj;
+      const { apiVersion: _a, kind: _k, ...rest } = obj;
+      return rest;
+    });
+    this.json(res, 200, {
+      apiVersion,
+      kind: `${kind}List`,
+      metadata: { resourceVersion: String(this.version) },
+      items,
+    });
+  }
+
+  private watch(resource: Resource, url: URL, res: ServerResponse): void {
+    if (res.socket?.destroyed !== false) return; // the client gave up while the watch was held
+    const from = Number(url.searchParams.get('resourceVersion') || this.version);
+    if (from < this.compactedAt) {
+      if (this.goneAs === 'http')
+        return this.status(res, 410, 'Expired', `too old resource version: ${from}`);
+      return this.refuseGone(res, from);
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.flushHeaders();
+    for (const event of this.history)
+      if (event.resource === resource && event.version > from) this.send(res, event);
+    const open: OpenWatch = {
+      resource,
+      res,
+      bookmarks: url.searchParams.get('allowWatchBookmarks') === 'true',
+    };
+    this.watches.add(open);
+    res.on('close', () => this.watches.delete(open));
+  }
+
+  private send(res: ServerResponse, event: Event): void {
+    // Watch events, unlike list items, carry apiVersion and kind.
+    const { apiVersion, kind } = RESOURCES[event.resource];
+    res.write(JSON.stringify({ type: event.type, object: { ...event.object, apiVersion, kind } }) + '\n');
+  }
+
+  private refuseGone(res: ServerResponse, from: number): void {
+    if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' });
+    const status = statusObject(410, 'Expired', `too old resource version: ${from} (${this.compactedAt})`);
+    res.end(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
+  }
+
+  private status(res: ServerResponse, code: number, reason: string, message: string): void {
+    this.json(res, code, statusObject(code, reason, message));
+  }
+
+  private json(res: ServerResponse, code: number, body: unknown): void {
+    res.writeHead(code, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(body));
+  }
+}
+
+function statusObject(code: number, reason: string, message: string) {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+}
