@@ -52,11 +52,13 @@ const FLAGS = {
 } as const;
 
 async function clusterSource(config: ServerConfig, logger: Logger) {
-  const { kubeCluster, noCluster, detectKubeConfig } = await import('../server/cluster.js');
   if (config.noCluster) {
     logger.info('no cluster (--no-cluster): judging each request alone');
+    const { noCluster } = await import('../server/cluster-source.js');
     return { cluster: noCluster(), kc: undefined };
   }
+  // The Kubernetes client is large: load it only when there is a cluster to talk to.
+  const { kubeCluster, noCluster, detectKubeConfig } = await import('../server/cluster.js');
   const kc = await detectKubeConfig(config.kubeconfig);
   if (!kc) {
     logger.warn(
@@ -87,7 +89,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   }
   const logger = pino(
     { level: config.logLevel, base: { service: 'ais-guard' } },
-    pino.destination({ dest: 1, sync: false }),
+    pino.destination({ dest: 1, sync: true }),
   );
   const { cluster, kc } = await clusterSource(config, logger);
   const { createGuardServer } = await import('../server/server.js');

@@ -21,6 +21,18 @@ export interface ClaimNameProblem {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** `^(<c>)-.+-<c>-target-<N>$`, compiled once per CR name (a handful per cluster). */
+const shapes = new Map<string, RegExp>();
+function claimShape(crName: string): RegExp {
+  let shape = shapes.get(crName);
+  if (!shape) {
+    if (shapes.size > 1000) shapes.clear(); // names come from requests: bound the cache
+    shape = new RegExp(`^${escape(crName)}-.+-${escape(crName)}-target-(0|[1-9][0-9]*)$`);
+    shapes.set(crName, shape);
+  }
+  return shape;
+}
+
 /** The target count a claim is checked against: the CR's, or more if the StatefulSet already has more. */
 export function effectiveTargetCount(
   ctx: ClusterContext,
@@ -86,7 +98,7 @@ function withCR(
 }
 
 function withoutCR(namespace: string, crName: string, name: string): ClaimNameProblem | undefined {
-  const shape = new RegExp(`^${escape(crName)}-.+-${escape(crName)}-target-(0|[1-9][0-9]*)$`);
+  const shape = claimShape(crName);
   const example = `${crName}-data-aistore-${crName}-target-0`;
   if (!shape.test(name)) {
     return {

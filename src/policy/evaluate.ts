@@ -2,7 +2,7 @@
 // out. Pure: no I/O, no clock. Rules see a private draft; the patch is diffed by a library.
 import jsonpatch from 'fast-json-patch';
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
-import { isObject } from './k8s.js';
+import { cloneJson, isObject } from './k8s.js';
 import { detectLayout, type Layout } from './layout.js';
 import { actionFor, ENFORCE, modeOf, type Action, type Modes } from './modes.js';
 import { recognise, type Recognised } from './recognise.js';
@@ -58,8 +58,8 @@ function runRules(
     if (!recognised || !layout || !rule.roles.includes(recognised.role)) continue;
     const mode = modeOf(modes, rule.id);
     // An audit-mode rule may still compute its change, but on a copy: audit never changes objects.
-    const target = rule.mutates && mode === 'audit' ? structuredClone(recognised) : recognised;
-    if (target !== recognised) target.object = structuredClone(draft) as never;
+    const target =
+      rule.mutates && mode === 'audit' ? { ...recognised, object: cloneJson(draft) as never } : recognised;
     const sink: Finding[] = [];
     rule.check({
       subject: target,
@@ -94,7 +94,7 @@ function ratchet(
     return findings;
   const old = runRules(
     { ...subject, object: subject.oldObject },
-    structuredClone(subject.oldObject),
+    cloneJson(subject.oldObject),
     ctx,
     rules,
     modes,
@@ -121,10 +121,13 @@ export function evaluate(
 
   const rules = options.rules ?? RULES;
   const modes = options.modes ?? ENFORCE;
-  const draft = structuredClone(object);
+  const draft = cloneJson(object);
   const run = runRules(subject, draft, ctx, rules, modes);
   const findings = ratchet(run.findings, subject, ctx, rules, modes);
-  const patch = jsonpatch.compare(object, draft) as PatchOperation[];
+  // Rules change the draft only where they report a mutation: no mutation, no diff to compute.
+  const patch = run.findings.some((f) => f.mutation)
+    ? (jsonpatch.compare(object, draft) as PatchOperation[])
+    : [];
   return {
     role: run.recognised?.role,
     crName: run.recognised?.crName,

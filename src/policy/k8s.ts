@@ -109,6 +109,18 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * A deep copy of parsed JSON (objects, arrays, primitives). Several times faster than
+ * structuredClone on admission objects, which matters: every AIStore object is copied once.
+ */
+export function cloneJson<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = cloneJson((value as Record<string, unknown>)[key]);
+  return out as T;
+}
+
 export function kindOf(obj: KubeObject): string {
   return typeof obj.kind === 'string' ? obj.kind : '';
 }

@@ -4,46 +4,18 @@
 // matched against the PVs' claimRefs), and a busy cluster has many.
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { getJson } from '../k8s/kubeconfig.js';
-import { ClusterContext, EMPTY_CONTEXT, type KubeObject } from '../policy/index.js';
+import { ClusterContext, type KubeObject } from '../policy/index.js';
 
 export { detectKubeConfig } from '../k8s/kubeconfig.js';
 
-export interface KindStatus {
-  synced: boolean;
-  connected: boolean;
-  objects: number;
-  lastError?: string;
-  /** List/watch (re)starts after the first: reconnects, relists after 410 Gone, retries. */
-  restarts: number;
-}
-
-export interface ClusterSource {
-  /** Current context; rebuilt lazily (at most once per change burst), cheap when nothing changed. */
-  context(): ClusterContext;
-  /** True once every informer listed at least once. Stays true across a lost watch (the cache is kept and refreshed on reconnect). */
-  synced(): boolean;
-  status(): { mode: 'cluster' | 'none'; synced: boolean; kinds: Record<string, KindStatus> };
-  /** Starts informers; resolves when all are synced or rejects after `syncTimeoutMs`; never throws synchronously. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
+export { noCluster, type ClusterSource, type KindStatus } from './cluster-source.js';
+import type { ClusterSource, KindStatus } from './cluster-source.js';
 
 export interface KubeClusterOptions {
   logger?: { info(o: object, msg?: string): void; warn(o: object, msg?: string): void };
   syncTimeoutMs?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
-}
-
-/** Judged from the request alone: an empty context that is always "synced". */
-export function noCluster(): ClusterSource {
-  return {
-    context: () => EMPTY_CONTEXT,
-    synced: () => true,
-    status: () => ({ mode: 'none', synced: true, kinds: {} }),
-    start: () => Promise.resolve(),
-    stop: () => Promise.resolve(),
-  };
 }
 
 interface Resource {

@@ -2,7 +2,7 @@
 // evaluation becomes the response for the endpoint. No HTTP here: app.ts decodes and encodes.
 import { evaluate, type Evaluation, type JudgedFinding, type KubeObject } from '../policy/index.js';
 import { encodeResponse, type AdmissionRequest, type ResponseParts } from './admission.js';
-import type { ClusterSource } from './cluster.js';
+import type { ClusterSource } from './cluster-source.js';
 import type { ServerConfig } from './config.js';
 
 export type Endpoint = 'validate' | 'mutate';

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { ensureCerts, serviceDnsNames } from '../tls/index.js';
 import { createApp, type AppState } from './app.js';
-import type { ClusterSource } from './cluster.js';
+import type { ClusterSource } from './cluster-source.js';
 import type { ServerConfig } from './config.js';
 import { Metrics } from './metrics.js';
 import { readPair, TLS_OPTIONS, watchPair, type ServingPair } from './tls.js';

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import type { KubeObject } from '../../src/policy/index.js';
 import { createApp } from '../../src/server/app.js';
 import { DEFAULTS, type ServerConfig } from '../../src/server/config.js';
-import type { ClusterSource } from '../../src/server/cluster.js';
+import type { ClusterSource } from '../../src/server/cluster-source.js';
 import { Metrics } from '../../src/server/metrics.js';
 import { fixedCluster } from './review.js';
 

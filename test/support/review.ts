@@ -1,7 +1,7 @@
 // AdmissionReview v1 requests as the apiserver sends them, and a fixed cluster for server tests.
 import { randomUUID } from 'node:crypto';
 import { ClusterContext, type KubeObject, type Operation } from '../../src/policy/index.js';
-import type { ClusterSource } from '../../src/server/cluster.js';
+import type { ClusterSource } from '../../src/server/cluster-source.js';
 
 const RESOURCES: Record<string, string> = {
   AIStore: 'aistores',
