@@ -58,6 +58,14 @@ function load(options) {
   return JSON.parse(out.toString());
 }
 
+function paced(options) {
+  const out = execFileSync(process.execPath, [join(ROOT, 'bench/paced.mjs'), JSON.stringify(options)], {
+    maxBuffer: 1 << 20,
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  return JSON.parse(out.toString());
+}
+
 function maxThroughput(server, c) {
   const runs = [];
   for (let i = 0; i < P.repeats; i++)
@@ -123,14 +131,9 @@ try {
   for (const c of CASES) {
     const ours = maxThroughput(servers.ours, c);
     const b1 = maxThroughput(servers.b1, c);
-    const atRate = load({
-      port: ports.ours,
-      path: c.path,
-      body: c.text,
-      duration: P.rateSeconds,
-      rate: 1000,
-      connections: 16,
-    });
+    const fixedRate = { path: c.path, body: c.text, seconds: P.rateSeconds, rate: 1000, connections: 16 };
+    const atRate = paced({ ...fixedRate, port: ports.ours });
+    const b1AtRate = paced({ ...fixedRate, port: ports.b1 });
     results.cases.push({
       id: c.id,
       bodyBytes: c.text.length,
@@ -142,7 +145,8 @@ try {
       runs: ours.runs,
       max: { p50: ours.p50, p99: ours.p99, p999: ours.p999 },
       at1000: { rps: Math.round(atRate.rps), p50: atRate.p50, p99: atRate.p99, p999: atRate.p999 },
-      errors: ours.errors + atRate.errors + atRate.non2xx + atRate.timeouts,
+      b1At1000: { p50: b1AtRate.p50, p99: b1AtRate.p99, p999: b1AtRate.p999 },
+      errors: ours.errors + atRate.errors,
     });
     process.stderr.write(
       `${c.id}: ${Math.round(ours.rps)} req/s (B1 ${Math.round(b1.rps)}, B0 ${Math.round(b0.rps)})\n`,

@@ -1,0 +1,75 @@
+// Fixed-rate latency: an open-loop client that sends requests on a 1/rate schedule (checked every
+// millisecond) over keep-alive HTTPS connections, whether or not earlier ones were answered, so a
+// stalled server cannot slow the client down and hide its stall. Latency runs from the moment a
+// request is sent. autocannon's overallRate sends each second's quota in one burst, which
+// measures its own queue rather than the server.
+// Usage: node paced.mjs '<json: port, path, body, rate, seconds, connections>'; prints JSON.
+import { Agent, request } from 'node:https';
+
+const o = JSON.parse(process.argv[2]);
+const agent = new Agent({ keepAlive: true, maxSockets: o.connections ?? 16, rejectUnauthorized: false });
+const body = Buffer.from(o.body);
+const total = Math.round(o.rate * o.seconds);
+const intervalNs = 1e9 / o.rate;
+const latencies = new Float64Array(total);
+let done = 0;
+let errors = 0;
+let sent = 0;
+const start = process.hrtime.bigint();
+
+function send(i, scheduled) {
+  const req = request(
+    {
+      host: '127.0.0.1',
+      port: o.port,
+      path: o.path,
+      method: 'POST',
+      agent,
+      headers: { 'content-type': 'application/json', 'content-length': body.length },
+    },
+    (res) => {
+      res.resume();
+      res.on('end', () => {
+        if (res.statusCode !== 200) errors++;
+        latencies[i] = Number(process.hrtime.bigint() - scheduled) / 1e6;
+        if (++done === total) finish();
+      });
+    },
+  );
+  req.on('error', () => {
+    errors++;
+    latencies[i] = Number(process.hrtime.bigint() - scheduled) / 1e6;
+    if (++done === total) finish();
+  });
+  req.end(body);
+}
+
+function tick() {
+  const now = process.hrtime.bigint();
+  while (sent < total && start + BigInt(Math.round(sent * intervalNs)) <= now) {
+    send(sent, process.hrtime.bigint());
+    sent++;
+  }
+  // A 1 ms timer rather than a busy loop: the client must not take the CPU the server needs.
+  if (sent < total) setTimeout(tick, 1);
+}
+
+function finish() {
+  const sorted = Array.from(latencies).sort((a, b) => a - b);
+  const q = (p) => Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(2));
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  process.stdout.write(
+    JSON.stringify({
+      requests: total,
+      rps: Number((total / seconds).toFixed(1)),
+      p50: q(0.5),
+      p99: q(0.99),
+      p999: q(0.999),
+      max: q(1),
+      errors,
+    }) + '\n',
+  );
+  agent.destroy();
+}
+
+tick();
