@@ -19,7 +19,7 @@ export class Metrics {
   });
   readonly duration = new Histogram({
     name: 'ais_guard_review_duration_seconds',
-    help: 'Time from a complete request body to the response, by endpoint',
+    help: 'Time from the start of the request (body read included) to the response, by endpoint',
     labelNames: ['endpoint'] as const,
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
     registers: [this.registry],

@@ -3,6 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { ClusterContext, evaluate, type KubeObject, type Operation } from '../../src/policy/index.js';
+import { paths, replaceAt } from '../support/mutate.js';
 import {
   aistore,
   HOST_ANTI_AFFINITY,
@@ -32,22 +33,6 @@ const seeds: KubeObject[] = [
   pvc(claimName(1), { volumeName: 'x' }),
   pv('p', { claim: claimName(0) }),
 ];
-
-/** Every path to a value inside an object. */
-function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
-  if (typeof value !== 'object' || value === null) return [prefix];
-  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
-  return [prefix, ...entries.flatMap(([k, v]) => paths(v, [...prefix, k]))];
-}
-
-function replaceAt(root: unknown, path: (string | number)[], replacement: unknown): unknown {
-  if (path.length === 0) return replacement;
-  const copy = structuredClone(root) as Record<string | number, unknown>;
-  let cur = copy;
-  for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
-  cur[path[path.length - 1] as string | number] = replacement;
-  return copy;
-}
 
 const junk = fc.oneof(
   fc.constant(null),

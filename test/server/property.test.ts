@@ -18,6 +18,7 @@ import {
 } from '../support/builders.js';
 import { testApp } from '../support/app.js';
 import { fixedCluster, reviewOf } from '../support/review.js';
+import { paths, replaceAt } from '../support/mutate.js';
 
 const seeds = [
   reviewOf(aistore({ disable: true, hostPort: 1, legacyDisable: true, affinity: HOST_ANTI_AFFINITY() })),
@@ -27,21 +28,6 @@ const seeds = [
   reviewOf(pv('p', { claim: claimName(0) })),
 ];
 const cluster = fixedCluster([aistore({ disable: true }), ...oneNodeDisks()]);
-
-function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
-  if (typeof value !== 'object' || value === null) return [prefix];
-  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
-  return [prefix, ...entries.flatMap(([k, v]) => paths(v, [...prefix, k]))];
-}
-
-function replaceAt(root: unknown, path: (string | number)[], replacement: unknown): unknown {
-  if (path.length === 0) return replacement;
-  const copy = structuredClone(root) as Record<string | number, unknown>;
-  let cur = copy;
-  for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
-  cur[path[path.length - 1] as string | number] = replacement;
-  return copy;
-}
 
 const mutatedReview = fc
   .tuple(
