@@ -9,7 +9,10 @@ Commands:
   check PATH...   check AIStore manifests offline (CI, GitOps)
   serve           run the HTTPS admission webhook
   certs           create or renew the webhook's CA and serving certificate
+  plan            the PVs of a multi-target layout, from an AIStore CR and a node/disk map
+  audit           list live AIStore objects that break the rules (text, JSON, PolicyReports)
   render          print the deploy manifests with namespace, image and caBundle filled in
+                  (--vap: ValidatingAdmissionPolicies that hold without the webhook)
   rules           list the rules (-o text|json|markdown|table)
   version         print the version
 
@@ -23,6 +26,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   certs: async () => (await import('./certs.js')).runCerts,
   render: async () => (await import('./render.js')).runRender,
   rules: async () => (await import('./rules.js')).runRules,
+  plan: async () => (await import('./plan.js')).runPlan,
+  audit: async () => (await import('./audit.js')).runAudit,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

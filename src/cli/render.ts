@@ -5,7 +5,13 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { OVERLAYS, renderManifests, toYamlStream, type Overlay } from '../deploy/index.js';
+import {
+  OVERLAYS,
+  renderAdmissionPolicies,
+  renderManifests,
+  toYamlStream,
+  type Overlay,
+} from '../deploy/index.js';
 import { UsageError, type Io } from './usage.js';
 
 // For callers that found it here first; src/deploy/index.js is its home.
@@ -25,6 +31,9 @@ Options:
       --url URL          call the guard at https://HOST:PORT instead of the in-cluster Service,
                          e.g. a guard run on the apiserver's host for tests
       --webhooks-only    print only the two webhook configurations
+      --vap              print ValidatingAdmissionPolicies + bindings instead (CEL, run by the
+                         apiserver: the single-object rules keep holding when the webhook is down)
+      --vap-actions A    deny (default: validationActions [Deny]) or warn ([Warn, Audit])
   -h, --help             this help`;
 
 const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -68,9 +77,24 @@ function options(argv: string[]) {
       'cert-dir': { type: 'string' },
       url: { type: 'string' },
       'webhooks-only': { type: 'boolean', default: false },
+      vap: { type: 'boolean', default: false },
+      'vap-actions': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values['vap-actions'] !== undefined && !values.vap)
+    throw new UsageError('--vap-actions goes with --vap');
+  const vapActions = values['vap-actions'] ?? 'deny';
+  if (vapActions !== 'deny' && vapActions !== 'warn')
+    throw new UsageError(`unknown --vap-actions "${vapActions}" (use deny or warn)`);
+  const webhookFlags = ['namespace', 'image', 'ca-bundle', 'cert-dir', 'url'] as const;
+  if (
+    values.vap &&
+    (values.overlay !== 'base' || values['webhooks-only'] || webhookFlags.some((f) => values[f]))
+  )
+    throw new UsageError(
+      '--vap prints the admission policies alone: they take no overlay, namespace, image, caBundle or URL',
+    );
   const overlay = values.overlay as Overlay;
   if (!OVERLAYS.includes(overlay))
     throw new UsageError(`unknown overlay "${values.overlay}" (use ${OVERLAYS.join(', ')})`);
@@ -84,13 +108,22 @@ function options(argv: string[]) {
     );
   if (values.image !== undefined && !/^[^\s]+$/.test(values.image))
     throw new UsageError('--image takes an image reference');
-  return { ...values, overlay, url: values.url === undefined ? undefined : checkUrl(values.url) };
+  return {
+    ...values,
+    overlay,
+    vapActions: vapActions as 'deny' | 'warn',
+    url: values.url === undefined ? undefined : checkUrl(values.url),
+  };
 }
 
 export async function runRender(argv: string[], io: Io): Promise<number> {
   const opts = options(argv);
   if (opts.help) {
     io.stdout.write(RENDER_HELP + '\n');
+    return 0;
+  }
+  if (opts.vap) {
+    io.stdout.write(toYamlStream(renderAdmissionPolicies(opts.vapActions)));
     return 0;
   }
   let caBundle = opts['ca-bundle'] && checkCaBundle(opts['ca-bundle'], '--ca-bundle');

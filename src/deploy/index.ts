@@ -11,3 +11,4 @@ export {
 } from './manifests.js';
 export type { KObject } from './objects.js';
 export { renameNamespace, setCaBundle, setImage, setUrl } from './transform.js';
+export { renderAdmissionPolicies } from './admission-policies.js';

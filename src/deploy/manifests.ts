@@ -60,7 +60,14 @@ const ORDER_FIRST = [
   'Deployment',
   'PodDisruptionBudget',
 ];
-const ORDER_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
+// A binding names its policy: the policy goes first, as kubectl would otherwise warn of nothing but
+// a reader of the stream would look for it.
+const ORDER_LAST = [
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+];
 
 function rank(kind: string | undefined): number {
   const first = ORDER_FIRST.indexOf(kind ?? '');

@@ -30,6 +30,22 @@ export class BadReview extends Error {
 
 const OPERATIONS: readonly string[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
 
+/** Caller text as a refusal quotes it: clipped, since the 400 and its log line echo it (the fuzz sent megabytes). */
+function clipped(text: string, max = 100): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** A value as JSON, clipped; a deeply nested one overflows the stack in JSON.stringify and String()
+ * alike, and that escaped as a 500 (test/faults/fuzz.test.ts). */
+function shown(value: unknown): string {
+  try {
+    return clipped(JSON.stringify(value) ?? String(value));
+  } catch {
+    return `(a ${Array.isArray(value) ? 'list' : typeof value} nested too deeply to show)`;
+  }
+}
+const said = (value: unknown) => (typeof value === 'string' ? value : shown(value));
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -43,19 +59,19 @@ function kindMatches(kind: AdmissionRequest['kind'], object: KubeObject): boolea
 export function decodeReview(body: unknown): AdmissionRequest {
   if (!isObject(body)) throw new BadReview('body is not a JSON object');
   if (body.kind !== 'AdmissionReview')
-    throw new BadReview(`kind must be AdmissionReview, got ${JSON.stringify(body.kind)}`);
+    throw new BadReview(`kind must be AdmissionReview, got ${shown(body.kind)}`);
   const request = body.request;
   const uid = isObject(request) && typeof request.uid === 'string' ? request.uid : undefined;
   if (body.apiVersion !== ADMISSION_API_VERSION)
     throw new BadReview(
-      `only ${ADMISSION_API_VERSION} AdmissionReviews are served (got ${JSON.stringify(body.apiVersion)}); set admissionReviewVersions: [v1]`,
+      `only ${ADMISSION_API_VERSION} AdmissionReviews are served (got ${shown(body.apiVersion)}); set admissionReviewVersions: [v1]`,
       uid,
     );
   if (!isObject(request)) throw new BadReview('request is missing');
   if (!uid) throw new BadReview('request.uid is missing');
   if (!OPERATIONS.includes(request.operation as string))
     throw new BadReview(
-      `request.operation ${JSON.stringify(request.operation)} is not one of ${OPERATIONS.join(', ')}`,
+      `request.operation ${shown(request.operation)} is not one of ${OPERATIONS.join(', ')}`,
       uid,
     );
   const kind = request.kind;
@@ -72,7 +88,10 @@ export function decodeReview(body: unknown): AdmissionRequest {
       throw new BadReview(`request.${field} must be an object`, uid);
     if (isObject(value) && !kindMatches(gvk, value))
       throw new BadReview(
-        `request.${field} is ${String(value.apiVersion)} ${String(value.kind)} but request.kind is ${gvk.group ? gvk.group + '/' : ''}${gvk.version} ${gvk.kind}`,
+        clipped(
+          `request.${field} is ${said(value.apiVersion)} ${said(value.kind)} but request.kind is ${gvk.group ? gvk.group + '/' : ''}${gvk.version} ${gvk.kind}`,
+          300,
+        ),
         uid,
       );
   }

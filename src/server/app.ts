@@ -34,6 +34,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** Names and uids as the log quotes them: a caller can send megabyte-long ones (test/faults/fuzz.test.ts). */
+function clip(text: string | undefined): string | undefined {
+  return text !== undefined && text.length > 256 ? `${text.slice(0, 256)}…` : text;
+}
+
 function logReview(
   logger: Logger,
   endpoint: Endpoint,
@@ -44,11 +49,11 @@ function logReview(
   const meta = (req.object ?? req.oldObject)?.metadata;
   const fields = {
     endpoint,
-    uid: req.uid,
+    uid: clip(req.uid),
     operation: req.operation,
-    kind: req.kind.kind,
-    namespace: req.namespace,
-    name: meta?.name ?? req.name,
+    kind: clip(req.kind.kind),
+    namespace: clip(req.namespace),
+    name: clip(typeof meta?.name === 'string' ? meta.name : req.name),
     verdict: outcome.verdict,
     rules: outcome.findings.length ? outcome.findings.map((f) => `${f.ruleId}=${f.action}`) : undefined,
     dryRun: req.dryRun || undefined,
@@ -109,11 +114,13 @@ function admissionRoute(endpoint: Endpoint, deps: AppDeps) {
       const uid = err instanceof BadReview ? err.uid : undefined;
       deps.metrics.errors.inc({ endpoint, reason });
       deps.logger.warn(
-        { endpoint, status, uid, reason, error: status === 500 ? String(err) : message },
+        { endpoint, status, uid: clip(uid), reason, error: status === 500 ? String(err) : message },
         'bad admission request',
       );
+      // A body we stopped reading leaves the connection in an unknown state: do not reuse it, and
+      // say so (Connection: close), or a keep-alive client reuses a socket we are about to destroy.
+      if (status === 413) res.shouldKeepAlive = false;
       if (!res.headersSent) sendJson(res, status, { error: message, ...(uid && { uid }) });
-      // A body we stopped reading leaves the connection in an unknown state: do not reuse it.
       if (status === 413) res.once('finish', () => req.socket.destroySoon());
     } finally {
       deps.metrics.inFlight.dec();

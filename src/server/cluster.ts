@@ -16,6 +16,13 @@ export interface KubeClusterOptions {
   syncTimeoutMs?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /**
+   * A watch with no event and no bookmark for this long is presumed dead and restarted (resuming
+   * from its last version). client-node has no watch timeout: a connection that goes silent
+   * without closing (a lost NAT entry, a half-dead proxy) was noticed only by TCP keepalive, after
+   * about 11 minutes of a stale cache. The apiserver sends a bookmark about every minute.
+   */
+  watchIdleTimeoutMs?: number;
 }
 
 interface Resource {
@@ -56,6 +63,7 @@ interface Settings {
   logger: Logger;
   retryBaseMs: number;
   retryMaxMs: number;
+  watchIdleTimeoutMs: number;
 }
 
 export function kubeCluster(kc: KubeConfig, opts: KubeClusterOptions = {}): ClusterSource {
@@ -76,6 +84,7 @@ class InformerCluster implements ClusterSource {
       logger: opts.logger ?? SILENT,
       retryBaseMs: opts.retryBaseMs ?? 500,
       retryMaxMs: opts.retryMaxMs ?? 30_000,
+      watchIdleTimeoutMs: opts.watchIdleTimeoutMs ?? 180_000,
     };
     const events = {
       // Only marks the context stale: a relist of thousands of objects then costs one rebuild,
@@ -154,6 +163,7 @@ class ClosableWatch extends Watch {
   constructor(
     kc: KubeConfig,
     private readonly hooks: { starting(): void; established(): void },
+    private readonly idleTimeoutMs: number,
   ) {
     super(kc);
   }
@@ -168,16 +178,25 @@ class ClosableWatch extends Watch {
     this.hooks.starting();
     let ended = false;
     let controller: AbortController | undefined;
+    let heard = Date.now();
+    let watchdog: NodeJS.Timeout | undefined;
     const finish = (err: unknown) => {
+      if (ended) return; // the watchdog already ended it; the abort that followed reports again
       ended = true;
+      clearInterval(watchdog);
       if (controller) this.open.delete(controller);
       done(err);
+    };
+    const heardFrom = (phase: string, apiObj: unknown, watchObj?: unknown) => {
+      heard = Date.now();
+      callback(phase, apiObj, watchObj);
     };
     try {
       // Bookmarks move ListWatch's resume point forward while nothing changes (it takes the
       // version of every event, bookmarks included), so a reconnect after a quiet hour resumes
-      // instead of meeting 410 Gone and relisting every PV and Node.
-      controller = await super.watch(path, { ...query, allowWatchBookmarks: true }, callback, finish);
+      // instead of meeting 410 Gone and relisting every PV and Node. They also prove the watch
+      // alive to the watchdog below.
+      controller = await super.watch(path, { ...query, allowWatchBookmarks: true }, heardFrom, finish);
     } catch (err) {
       // Credentials that cannot be applied (a failing exec plugin, say) make Watch throw, and
       // ListWatch does not catch it on a relist: report it as a broken watch instead.
@@ -189,6 +208,20 @@ class ClosableWatch extends Watch {
       else {
         this.open.add(controller);
         this.hooks.established();
+        const open = controller;
+        heard = Date.now();
+        watchdog = setInterval(
+          () => {
+            if (Date.now() - heard < this.idleTimeoutMs) return;
+            // A failure like a dropped connection: the feed restarts the watch from its last version.
+            finish(
+              new Error(`no event or bookmark for ${this.idleTimeoutMs} ms: watch presumed dead, restarted`),
+            );
+            open.abort();
+          },
+          Math.min(10_000, this.idleTimeoutMs / 4),
+        );
+        watchdog.unref();
       }
     }
     return controller;
@@ -258,10 +291,14 @@ class Feed {
 
   private makeInformer(): [ListWatch<Cached>, ClosableWatch] {
     // What makeInformer() builds, with our Watch in place of client-node's.
-    const watch: ClosableWatch = new ClosableWatch(this.kc, {
-      starting: () => current() && this.watchStarting(),
-      established: () => current() && this.watchEstablished(),
-    });
+    const watch: ClosableWatch = new ClosableWatch(
+      this.kc,
+      {
+        starting: () => current() && this.watchStarting(),
+        established: () => current() && this.watchEstablished(),
+      },
+      this.settings.watchIdleTimeoutMs,
+    );
     const informer: ListWatch<Cached> = new ListWatch<Cached>(
       this.resource.path,
       watch,

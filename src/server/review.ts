@@ -21,10 +21,15 @@ export interface ReviewDeps {
   cluster: ClusterSource;
 }
 
+/** Strings only: a name that is a deeply nested array overflowed the stack when formatted, inside
+ * the failure-mode answer itself, and became a 500 (test/faults/fuzz.test.ts). */
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
 function describe(req: AdmissionRequest): string {
   const meta = (req.object ?? req.oldObject ?? {}).metadata ?? {};
-  const name = meta.name ?? req.name ?? (meta.generateName ? `${meta.generateName}*` : '');
-  const ns = req.namespace ?? meta.namespace;
+  const generated = text(meta.generateName);
+  const name = text(meta.name) ?? req.name ?? (generated ? `${generated}*` : '');
+  const ns = req.namespace ?? text(meta.namespace);
   return `${req.kind.kind} ${ns ? `${ns}/` : ''}${name}`;
 }
 

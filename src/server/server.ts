@@ -11,6 +11,7 @@ import { createApp, type AppState } from './app.js';
 import type { ClusterSource } from './cluster-source.js';
 import type { ServerConfig } from './config.js';
 import { Metrics } from './metrics.js';
+import { trackConnections } from './drain.js';
 import { readPair, TLS_OPTIONS, watchPair, type ServingPair } from './tls.js';
 
 export interface GuardServer {
@@ -31,7 +32,29 @@ export interface GuardServerDeps {
   logger: Logger;
   /** Called after the serving certificate changed (e.g. to re-patch the webhook caBundle). */
   onCertificateChange?: () => void;
+  /** Shorter limits for tests; production uses SERVER_TIMEOUTS (the README's "Limits"). */
+  timeouts?: Partial<ServerTimeouts>;
 }
+
+export interface ServerTimeouts {
+  /** The TLS handshake and then the whole header block (slowloris). */
+  headersMs: number;
+  /** The whole request, a 7 MiB body included. */
+  requestMs: number;
+  /** Idle keep-alive connection between requests. */
+  keepAliveMs: number;
+  /** Any socket without traffic. */
+  idleMs: number;
+}
+
+export const SERVER_TIMEOUTS: Readonly<ServerTimeouts> = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  // The apiserver keeps connections alive (Go's idle timeout is 90 s): outlive it, so the server is
+  // never the side that closes an idle connection just as a request is sent on it.
+  keepAliveMs: 95_000,
+  idleMs: 120_000,
+};
 
 const DAY_MS = 86_400_000;
 
@@ -69,7 +92,9 @@ export async function createGuardServer({
   cluster,
   logger,
   onCertificateChange,
+  timeouts,
 }: GuardServerDeps): Promise<GuardServer> {
+  const limits = { ...SERVER_TIMEOUTS, ...timeouts };
   const metrics = new Metrics();
   const state: AppState = { tlsReady: false, draining: false };
   const files = await servingFiles(config, logger);
@@ -78,13 +103,24 @@ export async function createGuardServer({
   metrics.certExpiry.set(pair.notAfter.getTime() / 1000);
 
   const app = createApp({ config, cluster, metrics, logger, state });
-  const server = createServer({ ...TLS_OPTIONS, cert: pair.cert, key: pair.key }, app);
-  // The apiserver keeps connections alive (Go's idle timeout is 90 s): outlive it, so the server is
-  // never the side that closes an idle connection just as a request is sent on it.
-  server.keepAliveTimeout = 95_000;
-  server.headersTimeout = 10_000; // slowloris: the whole header block within 10 s
-  server.requestTimeout = 30_000; // and the whole request (a 7 MiB body included) within 30 s
-  server.timeout = 120_000; // idle sockets between requests
+  const server = createServer(
+    {
+      ...TLS_OPTIONS,
+      cert: pair.cert,
+      key: pair.key,
+      // A client that connects and never completes the handshake is not seen by headersTimeout
+      // (HTTP starts after TLS), and tls.Server's default gives it 120 s: same bound as headers.
+      handshakeTimeout: limits.headersMs,
+      // Node enforces headersTimeout and requestTimeout only when it sweeps its connection list,
+      // by default every 30 s: a "10 s" slowloris then lived up to 40 s (test/faults/abuse.test.ts).
+      connectionsCheckingInterval: Math.min(1_000, limits.headersMs / 4),
+    },
+    app,
+  );
+  server.keepAliveTimeout = limits.keepAliveMs;
+  server.headersTimeout = limits.headersMs; // slowloris: the whole header block within 10 s
+  server.requestTimeout = limits.requestMs; // and the whole request (a 7 MiB body included) within 30 s
+  server.timeout = limits.idleMs; // idle sockets between requests
 
   const stopWatching = watchPair({
     certFile: files.cert,
@@ -122,6 +158,7 @@ export async function createGuardServer({
       });
     });
 
+  const connections = trackConnections(server);
   let shuttingDown: Promise<void> | undefined;
   const shutdown = () =>
     (shuttingDown ??= (async () => {
@@ -131,7 +168,7 @@ export async function createGuardServer({
       stopWatching();
       if (renewal) clearInterval(renewal);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      connections.drain();
       const force = setTimeout(() => {
         logger.warn('shutdown timeout: closing remaining connections');
         server.closeAllConnections();

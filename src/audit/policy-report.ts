@@ -1,0 +1,82 @@
+// wgpolicyk8s.io/v1alpha2 PolicyReports, the format Kyverno and Kubewarden write and their UIs,
+// Policy Reporter and kubectl plugins read: one PolicyReport per namespace, one ClusterPolicyReport
+// for the cluster-scoped PersistentVolumes. Results name the policy "ais-guard" and the rule id.
+import type { AuditedObject, Result } from './results.js';
+
+export const REPORT_API = 'wgpolicyk8s.io/v1alpha2';
+export const REPORT_NAME = 'ais-guard';
+const SOURCE = 'ais-guard';
+const CATEGORY = 'AIStore multi-target layout';
+const SEVERITY: Record<Result, string | undefined> = { fail: 'high', warn: 'medium', pass: undefined };
+
+export interface ReportOptions {
+  /** When the audit ran (seconds since the epoch). */
+  now: number;
+}
+
+function resultEntries(audited: AuditedObject[], now: number) {
+  return audited.flatMap(({ object, results }) =>
+    results.map((r) => ({
+      source: SOURCE,
+      policy: SOURCE,
+      rule: r.rule,
+      category: CATEGORY,
+      ...(SEVERITY[r.result] && { severity: SEVERITY[r.result] }),
+      result: r.result,
+      scored: true,
+      message: r.message,
+      timestamp: { seconds: now, nanos: 0 },
+      resources: [
+        {
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          name: object.metadata?.name,
+          ...(object.metadata?.namespace && { namespace: object.metadata.namespace }),
+          ...(typeof (object.metadata as { uid?: unknown })?.uid === 'string' && {
+            uid: (object.metadata as { uid: string }).uid,
+          }),
+        },
+      ],
+      ...(r.fix && { properties: { fix: r.fix, path: r.path ?? '', doc: `docs/rules.md#${r.rule}` } }),
+    })),
+  );
+}
+
+function summary(entries: { result: Result }[]) {
+  const count = (r: Result) => entries.filter((e) => e.result === r).length;
+  return { pass: count('pass'), fail: count('fail'), warn: count('warn'), error: 0, skip: 0 };
+}
+
+const LABELS = { 'app.kubernetes.io/managed-by': 'ais-guard' };
+
+export function policyReports(audited: AuditedObject[], { now }: ReportOptions) {
+  const judged = audited.filter((a) => a.results.length > 0);
+  const byNamespace = new Map<string, AuditedObject[]>();
+  const cluster: AuditedObject[] = [];
+  for (const a of judged) {
+    const ns = a.object.metadata?.namespace;
+    if (ns) byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), a]);
+    else cluster.push(a);
+  }
+  const reports: Record<string, unknown>[] = [...byNamespace.keys()].sort().map((namespace) => {
+    const results = resultEntries(byNamespace.get(namespace) as AuditedObject[], now);
+    return {
+      apiVersion: REPORT_API,
+      kind: 'PolicyReport',
+      metadata: { name: REPORT_NAME, namespace, labels: LABELS },
+      summary: summary(results),
+      results,
+    };
+  });
+  if (cluster.length > 0) {
+    const results = resultEntries(cluster, now);
+    reports.push({
+      apiVersion: REPORT_API,
+      kind: 'ClusterPolicyReport',
+      metadata: { name: REPORT_NAME, labels: LABELS },
+      summary: summary(results),
+      results,
+    });
+  }
+  return reports;
+}

@@ -1,0 +1,44 @@
+// The audit's findings per live object, in the PolicyReport vocabulary: every rule that applies to
+// an object gives one result, fail (a deny finding), warn (a warning, or a change the guard would make
+// at CREATE), or pass (no finding), so a report also says what was checked and found in order.
+import { RULES, type Evaluation, type KubeObject } from '../policy/index.js';
+
+export type Result = 'pass' | 'fail' | 'warn';
+
+export interface RuleResult {
+  rule: string;
+  result: Result;
+  message: string;
+  /** For fail and warn: where in the object, and how to fix. */
+  path?: string;
+  fix?: string;
+}
+
+export interface AuditedObject {
+  object: KubeObject;
+  evaluation: Evaluation;
+  results: RuleResult[];
+}
+
+const RANK: Record<Result, number> = { pass: 0, warn: 1, fail: 2 };
+
+/** One result per finding, and a pass for every rule of the object's role that found nothing. */
+export function resultsOf(evaluation: Evaluation): RuleResult[] {
+  const role = evaluation.role;
+  if (!role) return [];
+  const results: RuleResult[] = evaluation.findings.map((f) => ({
+    rule: f.ruleId,
+    result: f.action === 'deny' ? 'fail' : 'warn',
+    message: f.mutation ? `the guard would change this on CREATE: ${f.message}` : f.message,
+    path: f.path,
+    fix: f.fix,
+  }));
+  for (const rule of RULES)
+    if (rule.roles.includes(role) && !results.some((r) => r.rule === rule.id))
+      results.push({ rule: rule.id, result: 'pass', message: rule.title });
+  return results;
+}
+
+export function worst(results: RuleResult[]): Result {
+  return results.reduce<Result>((w, r) => (RANK[r.result] > RANK[w] ? r.result : w), 'pass');
+}

@@ -1,0 +1,163 @@
+// `ais-guard audit`: the rules over what is live in a cluster, one shot. Lists the AIStore CRs, target
+// StatefulSets, Pods and claims, PVs and Nodes through the kubeconfig, then judges them exactly as
+// `check` judges a manifest set (src/cli/judge.ts: every object a CREATE, the whole set its context).
+// Output: text, JSON, or wgpolicyk8s.io PolicyReports (--apply writes those to the cluster).
+import { parseArgs } from 'node:util';
+import YAML, { LineCounter } from 'yaml';
+import { policyReports, resultsOf, worst, type AuditedObject } from '../audit/index.js';
+import type { KubeObject } from '../policy/index.js';
+import { judge } from './judge.js';
+import type { Manifest, SourceFile } from './load.js';
+import { UsageError, type Io } from './usage.js';
+import { VERSION } from './version.js';
+
+export const AUDIT_HELP = `Usage: ais-guard audit [options]
+
+Lists live AIStore objects that break the rules: AIStore CRs, target StatefulSets, Pods and claims,
+and target PVs, judged together as "ais-guard check" judges a manifest set (every object as if it
+were created now, the cluster as its context).
+
+Options:
+  -o, --output FORMAT     text (default), json, or policyreport (wgpolicyk8s.io/v1alpha2 PolicyReport
+                          per namespace + ClusterPolicyReport for PVs, as YAML)
+      --apply             write the PolicyReports to the cluster (server-side apply, field manager
+                          ais-guard); needs the PolicyReport CRDs (Kyverno or the wg-policy prototypes)
+  -n, --namespace NS      report only this namespace's objects (repeat for more; PVs by their claim)
+      --kubeconfig PATH   default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account
+  -h, --help              this help
+
+Exit codes: 0 nothing fails, 1 some object breaks a rule the webhook would deny,
+2 usage errors, an unreachable cluster, or --apply without the PolicyReport CRDs.`;
+
+const FORMATS = ['text', 'json', 'policyreport'] as const;
+
+function options(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      output: { type: 'string', short: 'o', default: 'text' },
+      apply: { type: 'boolean', default: false },
+      namespace: { type: 'string', short: 'n', multiple: true },
+      kubeconfig: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const format = values.output as (typeof FORMATS)[number];
+  if (!FORMATS.includes(format))
+    throw new UsageError(`unknown output format "${values.output}" (use ${FORMATS.join(', ')})`);
+  return { ...values, format, namespaces: values.namespace ?? [] };
+}
+
+// The live objects as a manifest set, so `judge` is used as is: one source, one "document" each.
+const CLUSTER: SourceFile = { file: 'cluster', text: '', lineCounter: new LineCounter(), documents: [] };
+const asManifests = (objects: KubeObject[]): Manifest[] =>
+  objects.map((object, i) => ({ source: CLUSTER, document: i + 1, yamlPath: [], line: 0, object }));
+
+/** The namespace an object is reported under: its own, or for a PV the namespace of its claim. */
+function namespaceOf(object: KubeObject): string | undefined {
+  const spec = object.spec as { claimRef?: { namespace?: string } } | undefined;
+  return object.metadata?.namespace ?? spec?.claimRef?.namespace;
+}
+
+export function audit(objects: KubeObject[], namespaces: string[] = []): AuditedObject[] {
+  return judge(asManifests(objects))
+    .map(({ manifest, evaluation }) => ({
+      object: manifest.object,
+      evaluation,
+      results: resultsOf(evaluation),
+    }))
+    .filter((a) => a.results.length > 0)
+    .filter((a) => namespaces.length === 0 || namespaces.includes(namespaceOf(a.object) ?? ''));
+}
+
+const MARK = { fail: 'FAIL', warn: 'WARN', pass: 'PASS' } as const;
+const label = (o: KubeObject) =>
+  `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
+
+function counts(audited: AuditedObject[]) {
+  const of = (r: string) => audited.filter((a) => worst(a.results) === r).length;
+  return { objects: audited.length, failing: of('fail'), warned: of('warn'), passing: of('pass') };
+}
+
+export function renderAuditText(audited: AuditedObject[], notes: string[]): string {
+  const out = notes.map((n) => `note: ${n}`);
+  for (const { object, evaluation, results } of audited) {
+    const problems = results.filter((r) => r.result !== 'pass');
+    if (problems.length === 0) continue;
+    const layout = evaluation.multiTarget
+      ? ` [multi-target: ${evaluation.signal}]`
+      : ' [one target per node]';
+    out.push(`${label(object)}${layout}`);
+    for (const r of problems) {
+      out.push(`  ${MARK[r.result]}  ${r.rule}: ${r.message}`);
+      out.push(`        fix: ${r.fix}`);
+      out.push(`        see: docs/rules.md#${r.rule}`);
+    }
+  }
+  const c = counts(audited);
+  out.push(
+    `${c.objects} AIStore object(s) audited: ${c.failing} failing, ${c.warned} with warnings, ${c.passing} passing`,
+  );
+  return out.join('\n') + '\n';
+}
+
+export function renderAuditJson(audited: AuditedObject[], notes: string[]): string {
+  const objects = audited.map(({ object, evaluation, results }) => ({
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    namespace: object.metadata?.namespace,
+    name: object.metadata?.name,
+    role: evaluation.role,
+    multiTarget: evaluation.multiTarget ?? null,
+    signal: evaluation.signal ?? null,
+    result: worst(results),
+    results,
+  }));
+  return (
+    JSON.stringify(
+      { tool: 'ais-guard', version: VERSION, summary: counts(audited), notes, objects },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+export async function runAudit(argv: string[], io: Io): Promise<number> {
+  const opts = options(argv);
+  if (opts.help) {
+    io.stdout.write(AUDIT_HELP + '\n');
+    return 0;
+  }
+  const { detectKubeConfig } = await import('../k8s/kubeconfig.js');
+  const kc = await detectKubeConfig(opts.kubeconfig);
+  if (!kc) throw new UsageError('no kubeconfig: give --kubeconfig, set $KUBECONFIG or create ~/.kube/config');
+  const { collect } = await import('../audit/collect.js');
+  let collected;
+  try {
+    collected = await collect(kc);
+  } catch (err) {
+    io.stderr.write(`ais-guard audit: cannot read the cluster: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const audited = audit(collected.objects, opts.namespaces);
+  const reports = () => policyReports(audited, { now: Math.floor(Date.now() / 1000) });
+  const render = {
+    text: () => renderAuditText(audited, collected.notes),
+    json: () => renderAuditJson(audited, collected.notes),
+    policyreport: () =>
+      reports()
+        .map((r) => YAML.stringify(r, { lineWidth: 0 }))
+        .join('---\n'),
+  }[opts.format];
+  io.stdout.write(render());
+  if (opts.apply) {
+    const { applyReports } = await import('../audit/apply.js');
+    const outcome = await applyReports(kc, reports());
+    if ('missingCrd' in outcome) {
+      io.stderr.write(`ais-guard audit: not applied: ${outcome.missingCrd}\n`);
+      return 2;
+    }
+    for (const name of outcome.applied) io.stderr.write(`applied ${name}\n`);
+  }
+  return audited.some((a) => worst(a.results) === 'fail') ? 1 : 0;
+}

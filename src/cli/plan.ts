@@ -1,0 +1,229 @@
+// `ais-guard plan`: the exact PV set for a multi-target layout, from an AIStore CR (a file or the
+// cluster) and a node/disk map; `--diff` compares it with PVs that exist. Flag parsing, reading and
+// printing only: the planning is src/plan/. The Kubernetes client is loaded only for the cluster flags.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import YAML from 'yaml';
+import { isAIStore, type AIStoreCR } from '../policy/aistore.js';
+import type { KubeObject } from '../policy/index.js';
+import {
+  differenceCount,
+  diffVolumes,
+  parseDiskMap,
+  PlanError,
+  planVolumes,
+  readiness,
+  type Plan,
+  type VolumeDiff,
+} from '../plan/index.js';
+import { loadManifests } from './load.js';
+import { UsageError, type Io } from './usage.js';
+
+export const PLAN_HELP = `Usage: ais-guard plan [options] --disks MAP CR.yaml       ("-" reads the CR from stdin)
+       ais-guard plan [options] --disks MAP --from-cluster NS/NAME
+
+Prints the PersistentVolumes of a multi-target layout: one local PV per (target, mount), pre-bound to
+the claim the target StatefulSet makes, pinned to its disk's node. Targets go round-robin over the
+map's nodes, one disk per mount each, all of a target's disks on one node, no disk shared.
+
+The disk map is YAML: node name -> list of disks, e.g.
+  storage-node-01:
+    - {path: /mnt/sda, size: 8Ti}
+    - {path: /mnt/nvme0, size: 4Ti, class: ais-nvme}   # class: only for a mount of that storageClass
+
+Options:
+      --disks FILE            the node/disk map (required)
+      --from-cluster NS/NAME  read the AIStore CR from the cluster instead of a file
+      --kubeconfig PATH       for the cluster flags (default: $KUBECONFIG, ~/.kube/config, in-cluster)
+      --targets N             the target count, when the CR autoscales (size -1) or gives none
+  -n, --namespace NS          the CR's namespace, when its manifest has none
+  -o, --output FORMAT         yaml (default: a stream for kubectl apply -f -) or json (a v1 List)
+      --diff PATH             compare with the PVs in PATH (file or directory; repeat for more)
+      --diff-cluster          compare with the cluster's PVs
+  -h, --help                  this help
+
+Exit codes: 0 planned (warnings about the CR go to stderr), 1 --diff found differences,
+2 usage or input errors, or disks that cannot hold the targets.`;
+
+const FORMATS = ['yaml', 'json'] as const;
+
+function options(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      disks: { type: 'string' },
+      'from-cluster': { type: 'string' },
+      kubeconfig: { type: 'string' },
+      targets: { type: 'string' },
+      namespace: { type: 'string', short: 'n' },
+      output: { type: 'string', short: 'o', default: 'yaml' },
+      diff: { type: 'string', multiple: true },
+      'diff-cluster': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return { help: true as const };
+  const format = values.output as (typeof FORMATS)[number];
+  if (!FORMATS.includes(format))
+    throw new UsageError(`unknown output format "${values.output}" (use ${FORMATS.join(', ')})`);
+  if (!values.disks) throw new UsageError('--disks MAP is required (the node/disk map)');
+  const fromCluster = values['from-cluster'];
+  if (fromCluster !== undefined && positionals.length > 0)
+    throw new UsageError('give a CR file or --from-cluster, not both');
+  if (fromCluster === undefined && positionals.length !== 1)
+    throw new UsageError('give one AIStore CR file (or "-" for stdin), or --from-cluster NS/NAME');
+  const ref = fromCluster?.split('/');
+  if (ref && (ref.length !== 2 || !ref[0] || !ref[1]))
+    throw new UsageError(`--from-cluster takes NAMESPACE/NAME (got "${fromCluster}")`);
+  const targets = values.targets === undefined ? undefined : Number(values.targets);
+  if (targets !== undefined && !(Number.isInteger(targets) && targets > 0))
+    throw new UsageError('--targets takes a whole number above 0');
+  return {
+    help: false as const,
+    format,
+    disks: values.disks,
+    crFile: positionals[0],
+    fromCluster: ref as [string, string] | undefined,
+    kubeconfig: values.kubeconfig,
+    targets,
+    namespace: values.namespace,
+    diff: values.diff ?? [],
+    diffCluster: values['diff-cluster'],
+  };
+}
+
+type Options = Exclude<ReturnType<typeof options>, { help: true }>;
+
+async function loadKubeConfig(path: string | undefined) {
+  const { detectKubeConfig } = await import('../k8s/kubeconfig.js');
+  const kc = await detectKubeConfig(path);
+  if (!kc) throw new UsageError('no kubeconfig: give --kubeconfig, set $KUBECONFIG or create ~/.kube/config');
+  return kc;
+}
+
+async function readCR(opts: Options, io: Io): Promise<AIStoreCR> {
+  if (opts.fromCluster) {
+    const { getAIStore } = await import('../audit/list.js');
+    const kc = await loadKubeConfig(opts.kubeconfig);
+    try {
+      return (await getAIStore(kc, ...opts.fromCluster)) as AIStoreCR;
+    } catch (err) {
+      throw new UsageError((err as Error).message, { cause: err });
+    }
+  }
+  const file = opts.crFile as string;
+  const { manifests, errors } = await loadManifests([file], io.stdin);
+  const problem = errors[0];
+  if (problem)
+    throw new UsageError(`${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`);
+  const crs = manifests.map((m) => m.object).filter(isAIStore);
+  if (crs.length !== 1)
+    throw new UsageError(
+      crs.length === 0
+        ? `${file} holds no AIStore CR (ais.nvidia.com AIStore)`
+        : `${file} holds ${crs.length} AIStore CRs: give a file with one`,
+    );
+  return crs[0] as AIStoreCR;
+}
+
+async function readDiskMap(file: string) {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  const doc = YAML.parseDocument(text, { prettyErrors: false });
+  if (doc.errors[0]) throw new UsageError(`${file}: ${doc.errors[0].message.split('\n')[0]}`);
+  try {
+    return parseDiskMap(doc.toJS(), file);
+  } catch (err) {
+    if (err instanceof PlanError) throw new UsageError(err.message, { cause: err });
+    throw err;
+  }
+}
+
+async function existingVolumes(opts: Options, io: Io): Promise<KubeObject[]> {
+  const objects: KubeObject[] = [];
+  if (opts.diff.length > 0) {
+    const { manifests, errors } = await loadManifests(opts.diff, io.stdin);
+    const problem = errors[0];
+    if (problem)
+      throw new UsageError(
+        `--diff ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`,
+      );
+    objects.push(...manifests.map((m) => m.object));
+  }
+  if (opts.diffCluster) {
+    const { listAll } = await import('../audit/list.js');
+    const kc = await loadKubeConfig(opts.kubeconfig);
+    const pvs = await listAll(kc, '/api/v1/persistentvolumes', {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+    });
+    objects.push(...(pvs ?? []));
+  }
+  return objects;
+}
+
+function stringify(value: unknown, format: Options['format']): string {
+  return format === 'json' ? JSON.stringify(value, null, 2) + '\n' : YAML.stringify(value, { lineWidth: 0 });
+}
+
+function printVolumes(plan: Plan, format: Options['format']): string {
+  if (format === 'json') return stringify({ apiVersion: 'v1', kind: 'List', items: plan.volumes }, format);
+  return plan.volumes.map((pv) => YAML.stringify(pv, { lineWidth: 0 })).join('---\n');
+}
+
+/** Where each target went, for the person running the command (stderr: stdout stays pure data). */
+function summary(plan: Plan): string {
+  const lines = [
+    `planned ${plan.volumes.length} PV(s): ${plan.targets} target(s) of ${plan.namespace}/${plan.crName} × ${plan.mounts.length} mount(s) (${plan.mounts.map((m) => m.path).join(', ')}) on ${plan.nodes.length} node(s)`,
+  ];
+  for (const node of plan.nodes) {
+    const here = plan.placements.filter((p) => p.node === node.name);
+    const used = here.map(
+      (p) => `${plan.crName}-target-${p.ordinal} (${p.disks.map((d) => d.path).join(', ')})`,
+    );
+    lines.push(`  ${node.name}: ${used.length > 0 ? used.join(', ') : 'no target'}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function diffSummary(diff: VolumeDiff): string {
+  return `plan vs existing PVs: ${diff.missing.length} missing, ${diff.extra.length} extra, ${diff.conflicting.length} conflicting\n`;
+}
+
+export async function runPlan(argv: string[], io: Io): Promise<number> {
+  const opts = options(argv);
+  if (opts.help) {
+    io.stdout.write(PLAN_HELP + '\n');
+    return 0;
+  }
+  const [cr, diskMap] = await Promise.all([readCR(opts, io), readDiskMap(opts.disks)]);
+  let plan: Plan;
+  try {
+    plan = planVolumes(cr, diskMap, { targets: opts.targets, namespace: opts.namespace });
+  } catch (err) {
+    if (err instanceof PlanError) throw new UsageError(err.message, { cause: err });
+    throw err;
+  }
+  io.stderr.write(summary(plan));
+  const crForJudging = cr.metadata?.namespace
+    ? cr
+    : { ...cr, metadata: { ...cr.metadata, namespace: plan.namespace } };
+  for (const { object, finding } of readiness(crForJudging, plan.volumes)) {
+    io.stderr.write(
+      `warning: ${object} is not ready for this layout: [${finding.ruleId}] ${finding.message}\n  fix: ${finding.fix}\n`,
+    );
+  }
+  if (opts.diff.length === 0 && !opts.diffCluster) {
+    io.stdout.write(printVolumes(plan, opts.format));
+    return 0;
+  }
+  const diff = diffVolumes(plan.volumes, await existingVolumes(opts, io), plan.namespace, plan.crName);
+  io.stdout.write(stringify(diff, opts.format));
+  io.stderr.write(diffSummary(diff));
+  return differenceCount(diff) > 0 ? 1 : 0;
+}

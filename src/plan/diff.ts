@@ -1,0 +1,130 @@
+// The plan against PVs that exist (manifests or the cluster): per target claim, is its PV missing,
+// extra (a PV for a claim of this CR the plan does not have), or conflicting (same claim, another
+// node, path, class or capacity)? Keyed by claim, never by PV name, because a claim is what a
+// target binds: two PVs named differently for one claim are the same volume to the StatefulSet.
+import { targetOrdinal, targetStatefulSetName } from '../policy/aistore.js';
+import { claimRefOf, isObject, kindOf, nameOf, type PersistentVolume } from '../policy/k8s.js';
+import { pvHostname } from '../policy/layout.js';
+import { parseQuantity } from '../policy/quantity.js';
+import type { KubeObject } from '../policy/types.js';
+
+export interface VolumeFacts {
+  pv: string;
+  node?: string;
+  path?: string;
+  class?: string;
+  capacity?: string;
+}
+
+export type Field = 'node' | 'path' | 'class' | 'capacity';
+
+export interface Difference {
+  /** namespace/name of the target claim. */
+  claim: string;
+  planned?: VolumeFacts;
+  existing?: VolumeFacts;
+  /** For conflicts: the fields that differ. */
+  fields?: Field[];
+  /** What else the reader must know, e.g. that the planned disk already holds another PV. */
+  note?: string;
+}
+
+export interface VolumeDiff {
+  missing: Difference[];
+  extra: Difference[];
+  conflicting: Difference[];
+}
+
+function factsOf(pv: PersistentVolume): VolumeFacts {
+  const path = pv.spec?.local?.path ?? pv.spec?.hostPath?.path;
+  const capacity = pv.spec?.capacity?.storage;
+  return {
+    pv: nameOf(pv),
+    ...(pvHostname(pv) !== undefined && { node: pvHostname(pv) }),
+    ...(typeof path === 'string' && { path }),
+    ...(typeof pv.spec?.storageClassName === 'string' && { class: pv.spec.storageClassName }),
+    ...(capacity !== undefined && { capacity: String(capacity) }),
+  };
+}
+
+function differing(planned: VolumeFacts, existing: VolumeFacts): Field[] {
+  const fields: Field[] = [];
+  if (planned.node !== existing.node) fields.push('node');
+  if (planned.path !== existing.path) fields.push('path');
+  if ((planned.class ?? '') !== (existing.class ?? '')) fields.push('class');
+  // 8Ti and 8796093022208 are the same capacity.
+  if (parseQuantity(planned.capacity) !== parseQuantity(existing.capacity)) fields.push('capacity');
+  return fields;
+}
+
+const claimKey = (pv: PersistentVolume) => {
+  const ref = claimRefOf(pv);
+  return ref ? `${ref.namespace}/${ref.name}` : undefined;
+};
+
+/** Is this existing PV pre-bound to a target claim of this CR (however badly named)? */
+function isTargetVolume(pv: PersistentVolume, namespace: string, crName: string): boolean {
+  const ref = claimRefOf(pv);
+  return (
+    ref?.namespace === namespace &&
+    ref.name.includes(`-${targetStatefulSetName(crName)}-`) &&
+    targetOrdinal(crName, ref.name) !== undefined
+  );
+}
+
+export function diffVolumes(
+  planned: PersistentVolume[],
+  existingObjects: KubeObject[],
+  namespace: string,
+  crName: string,
+): VolumeDiff {
+  const existing = existingObjects.filter(
+    (o): o is PersistentVolume => isObject(o) && kindOf(o) === 'PersistentVolume',
+  );
+  const byClaim = new Map<string, PersistentVolume[]>();
+  for (const pv of existing) {
+    const key = claimKey(pv);
+    if (key) byClaim.set(key, [...(byClaim.get(key) ?? []), pv]);
+  }
+  const onDisk = new Map<string, PersistentVolume>();
+  for (const pv of existing) {
+    const f = factsOf(pv);
+    if (f.node && f.path) onDisk.set(`${f.node}:${f.path}`, pv);
+  }
+
+  const diff: VolumeDiff = { missing: [], extra: [], conflicting: [] };
+  const plannedClaims = new Set<string>();
+  for (const pv of planned) {
+    const claim = claimKey(pv) as string;
+    plannedClaims.add(claim);
+    const want = factsOf(pv);
+    const occupant = onDisk.get(`${want.node}:${want.path}`);
+    const occupied =
+      occupant && claimKey(occupant) !== claim
+        ? {
+            note: `disk ${want.node}:${want.path} already holds PV ${nameOf(occupant)} (claim ${claimKey(occupant) ?? 'none'})`,
+          }
+        : {};
+    const have = byClaim.get(claim) ?? [];
+    if (have.length === 0) {
+      diff.missing.push({ claim, planned: want, ...occupied });
+      continue;
+    }
+    // One PV per claim: the one that matches (or else the first) is this claim's; any other is extra.
+    const match = have.find((h) => differing(want, factsOf(h)).length === 0) ?? (have[0] as PersistentVolume);
+    const fields = differing(want, factsOf(match));
+    if (fields.length > 0)
+      diff.conflicting.push({ claim, fields, planned: want, existing: factsOf(match), ...occupied });
+    for (const other of have)
+      if (other !== match)
+        diff.extra.push({ claim, existing: factsOf(other), note: `a second PV pre-bound to ${claim}` });
+  }
+  for (const pv of existing) {
+    const claim = claimKey(pv);
+    if (claim && !plannedClaims.has(claim) && isTargetVolume(pv, namespace, crName))
+      diff.extra.push({ claim, existing: factsOf(pv) });
+  }
+  return diff;
+}
+
+export const differenceCount = (d: VolumeDiff) => d.missing.length + d.extra.length + d.conflicting.length;

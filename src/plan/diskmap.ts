@@ -1,0 +1,64 @@
+// The node/disk map `ais-guard plan` reads: node name → the disks on it. Checked strictly (unknown
+// keys are errors), because a typo such as `szie:` would otherwise plan a PV without a capacity.
+import { isObject } from '../policy/k8s.js';
+import { parseQuantity } from '../policy/quantity.js';
+import { PlanError } from './error.js';
+
+export interface Disk {
+  node: string;
+  path: string;
+  /** The size as written in the map: it becomes the PV's capacity unchanged. */
+  size: string;
+  bytes: number;
+  /** A storage class for this disk's PV; it can then only back a mount of that class (or of none). */
+  class?: string;
+  /** Position in the map, the tie-break everywhere, so the user's order decides. */
+  index: number;
+}
+
+export interface DiskNode {
+  name: string;
+  disks: Disk[];
+}
+
+const DISK_KEYS = new Set(['path', 'size', 'class']);
+// What the apiserver accepts as a node name and a storage class name: a DNS-1123 subdomain.
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function parseDisk(node: string, raw: unknown, at: string, index: number): Disk {
+  if (!isObject(raw)) throw new PlanError(`${at}: a disk is a mapping with path and size`);
+  const unknown = Object.keys(raw).filter((k) => !DISK_KEYS.has(k));
+  if (unknown.length > 0)
+    throw new PlanError(`${at}: unknown key(s) ${unknown.join(', ')} (a disk has path, size, class)`);
+  const { path, size, class: cls } = raw;
+  if (typeof path !== 'string' || !path.startsWith('/') || (path.length > 1 && path.endsWith('/')))
+    throw new PlanError(`${at}: path must be the disk's absolute mount point on the node, e.g. /mnt/sda`);
+  const text = typeof size === 'number' ? String(size) : size;
+  const bytes = parseQuantity(text);
+  if (typeof text !== 'string' || bytes === undefined || bytes <= 0)
+    throw new PlanError(`${at}: size must be a positive Kubernetes quantity, e.g. 8Ti (got ${String(size)})`);
+  if (cls !== undefined && (typeof cls !== 'string' || !SUBDOMAIN.test(cls)))
+    throw new PlanError(`${at}: class must be a storage class name`);
+  return { node, path, size: text, bytes, ...(cls !== undefined && { class: cls }), index };
+}
+
+/** Reads a parsed YAML/JSON document: `{<node>: [{path, size, class?}, ...], ...}`. */
+export function parseDiskMap(doc: unknown, file = 'the disk map'): DiskNode[] {
+  if (!isObject(doc))
+    throw new PlanError(`${file}: expected a mapping of node name to a list of disks (path, size, class)`);
+  let index = 0;
+  const nodes = Object.entries(doc).map(([name, disks]) => {
+    if (!SUBDOMAIN.test(name) || name.length > 253)
+      throw new PlanError(`${file}: "${name}" is not a valid node name`);
+    if (!Array.isArray(disks)) throw new PlanError(`${file}: ${name}: expected a list of disks`);
+    const parsed = disks.map((raw, i) => parseDisk(name, raw, `${file}: ${name}[${i}]`, index++));
+    const seen = new Set<string>();
+    for (const disk of parsed) {
+      if (seen.has(disk.path)) throw new PlanError(`${file}: ${name}: disk ${disk.path} is listed twice`);
+      seen.add(disk.path);
+    }
+    return { name, disks: parsed };
+  });
+  if (nodes.length === 0) throw new PlanError(`${file}: no nodes`);
+  return nodes;
+}

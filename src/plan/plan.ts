@@ -1,0 +1,137 @@
+// `ais-guard plan`'s core: an AIStore CR and a node/disk map in, the exact PV set out. Pure (no I/O):
+// the CLI reads the inputs and prints.
+import { claimMounts, templateName, type AIStoreCR, type Mount } from '../policy/aistore.js';
+import { HOSTNAME_KEY, nameOf, namespaceOf, type PersistentVolume } from '../policy/k8s.js';
+import { parseQuantity } from '../policy/quantity.js';
+import { labelProblem } from '../policy/rules/mount-template-name.js';
+import { nodeCapacity, placeTargets, unfit, type MountNeed, type Placement } from './assign.js';
+import type { DiskNode } from './diskmap.js';
+import { PlanError } from './error.js';
+import { buildVolume } from './volumes.js';
+
+export interface PlanOptions {
+  /** The target count, for a CR that autoscales (size -1) or gives none. */
+  targets?: number;
+  /** The CR's namespace, when its manifest has none. */
+  namespace?: string;
+}
+
+export interface Plan {
+  namespace: string;
+  crName: string;
+  targets: number;
+  mounts: Mount[];
+  /** The nodes the targets could use (all of the map's, or the one the CR's nodeSelector pins). */
+  nodes: DiskNode[];
+  placements: Placement[];
+  volumes: PersistentVolume[];
+}
+
+function targetCount(cr: AIStoreCR, wanted: number | undefined): number {
+  const raw: unknown = cr.spec?.targetSpec?.size ?? cr.spec?.size;
+  const size = typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 ? raw : undefined;
+  if (wanted !== undefined && size !== undefined && wanted !== size)
+    throw new PlanError(
+      `--targets ${wanted}, but the CR asks for ${size} target(s): drop --targets or change the CR`,
+    );
+  const count = size ?? wanted;
+  if (count === undefined)
+    throw new PlanError(
+      raw === -1
+        ? 'the CR autoscales its targets (size -1: one per matching node), so the target count is unknown: give --targets N'
+        : 'the CR gives no target count (spec.targetSpec.size or spec.size): give --targets N',
+    );
+  if (count === 0) throw new PlanError('the CR asks for 0 targets: nothing to plan');
+  return count;
+}
+
+function mountNeeds(cr: AIStoreCR, crName: string): MountNeed[] {
+  const mounts = claimMounts(cr);
+  if (mounts.length === 0)
+    throw new PlanError(
+      'the CR has no PVC-backed mount (spec.targetSpec.mounts without useHostPath): no PV to plan',
+    );
+  return mounts.map((mount) => {
+    const problem = labelProblem(templateName(crName, mount.path));
+    if (problem || !mount.path.startsWith('/'))
+      throw new PlanError(
+        `mount ${mount.path} gives the claim template "${templateName(crName, mount.path)}", which ${problem ?? 'is not absolute'}: fix the CR first (ais-guard check says how)`,
+      );
+    const bytes = mount.size === undefined ? undefined : parseQuantity(mount.size);
+    if (mount.size !== undefined && bytes === undefined)
+      throw new PlanError(`mount ${mount.path}: size "${mount.size}" is not a quantity`);
+    return { mount, ...(bytes !== undefined && { bytes }) };
+  });
+}
+
+/** The nodes a target may use: a nodeSelector that pins one hostname allows that node only. */
+function usableNodes(cr: AIStoreCR, nodes: DiskNode[]): DiskNode[] {
+  const pinned = cr.spec?.targetSpec?.nodeSelector?.[HOSTNAME_KEY];
+  if (typeof pinned !== 'string') return nodes;
+  const node = nodes.find((n) => n.name === pinned);
+  if (!node)
+    throw new PlanError(
+      `spec.targetSpec.nodeSelector pins every target to ${pinned}, which the disk map does not list`,
+    );
+  return [node];
+}
+
+const UNUSABLE_LISTED = 4;
+
+/** Why the disks cannot hold the targets, in the user's terms: too few, too small, wrong class. */
+function shortage(nodes: DiskNode[], needs: MountNeed[], targets: number, crName: string): PlanError {
+  const capacity = nodes.map((n) => nodeCapacity(n.disks, needs));
+  const total = capacity.reduce((a, b) => a + b, 0);
+  const perNode = nodes.map((n, i) => `${n.name} ${capacity[i]}`).join(', ');
+  const unsized = needs.map((n) => ({ mount: n.mount }));
+  const withoutSizes = nodes.reduce((sum, n) => sum + nodeCapacity(n.disks, unsized), 0);
+  const rejected = nodes.flatMap((n) =>
+    n.disks.flatMap((disk) => {
+      const reasons = needs.map((need) => unfit(disk, need));
+      return reasons.every((r) => r !== undefined)
+        ? [`${disk.node}:${disk.path} (${reasons.join('; ')})`]
+        : [];
+    }),
+  );
+  const listed =
+    rejected.slice(0, UNUSABLE_LISTED).join(', ') +
+    (rejected.length > UNUSABLE_LISTED ? ` and ${rejected.length - UNUSABLE_LISTED} more` : '');
+  const lead =
+    withoutSizes >= targets && total < targets ? 'disks smaller than the mount size' : 'not enough disks';
+  return new PlanError(
+    `${lead}: ${targets} target(s) of ${crName} need ${needs.length} disk(s) each (one per mount: ${needs.map((n) => n.mount.path).join(', ')}), all on one node, no disk shared; ` +
+      `the map holds ${total} target(s) (${perNode})` +
+      (rejected.length > 0 ? `; unusable: ${listed}` : ''),
+  );
+}
+
+export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOptions = {}): Plan {
+  const crName = nameOf(cr);
+  if (!crName) throw new PlanError('the AIStore CR has no metadata.name');
+  const own = namespaceOf(cr);
+  if (own && options.namespace && own !== options.namespace)
+    throw new PlanError(`the CR is in namespace ${own}, not ${options.namespace}`);
+  const namespace = own || options.namespace;
+  if (!namespace)
+    throw new PlanError(
+      "the CR has no metadata.namespace, so the claims' namespace is unknown: give --namespace",
+    );
+  const targets = targetCount(cr, options.targets);
+  const needs = mountNeeds(cr, crName);
+  const nodes = usableNodes(cr, diskMap);
+  const placements = placeTargets(nodes, needs, targets);
+  if (!placements) throw shortage(nodes, needs, targets, `AIStore ${namespace}/${crName}`);
+  const volumes = placements.flatMap(({ ordinal, disks }) =>
+    needs.map(({ mount }, m) =>
+      buildVolume({
+        namespace,
+        crName,
+        ordinal,
+        mount,
+        disk: disks[m]!,
+        rawMounts: cr.spec?.targetSpec?.mounts,
+      }),
+    ),
+  );
+  return { namespace, crName, targets, mounts: needs.map((n) => n.mount), nodes, placements, volumes };
+}

@@ -1,0 +1,9 @@
+// ValidatingAdmissionPolicies (CEL) for the single-object rules: `ais-guard render --vap`.
+export {
+  admissionPolicies,
+  coverage,
+  oldName,
+  POLICY_DEFS,
+  type Actions,
+  type VapOptions,
+} from './policies.js';

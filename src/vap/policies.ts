@@ -1,0 +1,382 @@
+// The guard's single-object rules as admissionregistration.k8s.io/v1 ValidatingAdmissionPolicies:
+// checked by the apiserver itself, so they keep holding when the webhook is down. One policy per kind
+// (CEL is type-checked against each matched kind's schema, so a policy never mixes a Pod's paths with
+// a StatefulSet's). What a single object cannot show (PVs in the cluster, node counts, the CR behind a
+// claim) stays the webhook's job; docs/vap.md lists what is covered.
+import { and, not, or, present, valueOr } from './cel.js';
+import {
+  hostNetworkIn,
+  hostPortIn,
+  pinsOneHost,
+  regexQuote,
+  requiredTargetAntiAffinity,
+  targetCrName,
+  targetPodLabels,
+} from './targets.js';
+
+/** A variable of the policy, asked of `object` and (for ratcheting) of `oldObject`. */
+interface Fact {
+  name: string;
+  /** The CEL, given the root and an accessor for the root's other facts. */
+  of: (root: string, fact: (name: string) => string) => string;
+  /** Its value when there is no old object (CREATE). */
+  absent: string;
+}
+
+interface Check {
+  rule: string;
+  /** CEL that is true when the root breaks the rule. */
+  broken: (root: string, fact: (name: string) => string) => string;
+  message: string;
+  messageExpression?: string;
+  /** Judged on UPDATE only (the CREATE case is a mutation the webhook makes). */
+  updateOnly?: boolean;
+}
+
+interface PolicyDef {
+  name: string;
+  kind: string;
+  resource: { apiGroups: string[]; apiVersions: string[]; resources: string[] };
+  /** Is the object one the policy judges (matchConditions)? Absent: every object of the kind. */
+  recognised?: (root: string) => string;
+  facts: Fact[];
+  checks: Check[];
+}
+
+const DNS1123_LABEL = `'^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'`;
+const badLabel = (name: string) => or(`${name}.size() > 63`, not(`${name}.matches(${DNS1123_LABEL})`));
+const doc = (rule: string) => ` (see docs/rules.md#${rule} in ais-guard)`;
+const HOSTPORT_WHY =
+  'every target asks for the same host port, so the second target on a node stays Pending; drop hostPort: clients inside use the service port, clients outside spec.targetSpec.externalAccess';
+
+const targetFacts: Fact[] = [
+  { name: 'crName', of: (r) => targetCrName(r), absent: "''" },
+  { name: 'target', of: (_r, f) => `${f('crName')} != ''`, absent: 'false' },
+];
+
+const AISTORE: PolicyDef = {
+  name: 'ais-guard-aistore',
+  kind: 'AIStore',
+  resource: { apiGroups: ['ais.nvidia.com'], apiVersions: ['v1beta1'], resources: ['aistores'] },
+  facts: [
+    { name: 'crName', of: (r) => valueOr(r, 'metadata.name', "''"), absent: "''" },
+    {
+      // targetSpec.size, else spec.size; -1 (autoscale) or none is "unknown".
+      name: 'size',
+      of: (r) =>
+        `${present(r, 'spec.targetSpec.size')} ? ${r}.spec.targetSpec.size : ${present(r, 'spec.size')} ? ${r}.spec.size : -1`,
+      absent: '-1',
+    },
+    {
+      name: 'antiAffinityOff',
+      of: (r) =>
+        or(
+          and(
+            present(r, 'spec.targetSpec.disablePodAntiAffinity'),
+            `${r}.spec.targetSpec.disablePodAntiAffinity == true`,
+          ),
+          // The removed top-level field: on CREATE the webhook moves it into targetSpec, unless
+          // targetSpec already says otherwise; on UPDATE it still means what it meant.
+          and(
+            present(r, 'spec.disablePodAntiAffinity'),
+            `${r}.spec.disablePodAntiAffinity == true`,
+            or("request.operation == 'UPDATE'", not(present(r, 'spec.targetSpec.disablePodAntiAffinity'))),
+          ),
+        ),
+      absent: 'false',
+    },
+    {
+      name: 'pinnedToOneHost',
+      of: (r, f) =>
+        and(present(r, 'spec.targetSpec'), pinsOneHost(`${r}.spec.targetSpec`), `${f('size')} > 1`),
+      absent: 'false',
+    },
+    {
+      // One target can never share a node; otherwise anti-affinity off or one pinned host.
+      name: 'multiTarget',
+      of: (_r, f) =>
+        and(
+          not(and(`${f('size')} >= 0`, `${f('size')} <= 1`)),
+          or(f('antiAffinityOff'), f('pinnedToOneHost')),
+        ),
+      absent: 'false',
+    },
+  ],
+  checks: [
+    {
+      rule: 'target-host-port',
+      broken: (r, f) =>
+        and(f('multiTarget'), present(r, 'spec.targetSpec.hostPort'), `${r}.spec.targetSpec.hostPort != 0`),
+      message: `[target-host-port] spec.targetSpec.hostPort in a multi-target layout: ${HOSTPORT_WHY}${doc('target-host-port')}`,
+    },
+    {
+      rule: 'target-host-network',
+      broken: (r, f) =>
+        and(f('multiTarget'), present(r, 'spec.targetSpec'), hostNetworkIn(`${r}.spec.targetSpec`)),
+      message: `[target-host-network] spec.targetSpec.hostNetwork in a multi-target layout: every container port becomes a host port, so the second target on a node stays Pending; set hostNetwork: false${doc('target-host-network')}`,
+    },
+    {
+      rule: 'target-host-path-shared',
+      broken: (r, f) =>
+        and(
+          f('multiTarget'),
+          present(r, 'spec.targetSpec.mounts'),
+          `${r}.spec.targetSpec.mounts.exists(m, has(m.path) && has(m.useHostPath) && m.useHostPath == true)`,
+        ),
+      message: `[target-host-path-shared] a useHostPath mount in a multi-target layout: targets on one node would share one data directory; drop useHostPath and give each target its own disk PV (ais-guard plan)${doc('target-host-path-shared')}`,
+    },
+    {
+      rule: 'target-anti-affinity',
+      broken: (r, f) =>
+        and(
+          f('multiTarget'),
+          present(r, 'spec.targetSpec.affinity'),
+          requiredTargetAntiAffinity(`${r}.spec.targetSpec.affinity`, targetPodLabels(f('crName'))),
+        ),
+      message: `[target-anti-affinity] spec.targetSpec.affinity requires hostname anti-affinity between targets in a multi-target layout: the operator copies it even with disablePodAntiAffinity, so the second target on a node stays Pending${doc('target-anti-affinity')}`,
+    },
+    {
+      rule: 'mount-template-name',
+      broken: (r, f) => {
+        const valid = (m: string) =>
+          and(`${m}.path.startsWith('/')`, not(and(`${m}.path.size() > 1`, `${m}.path.endsWith('/')`)));
+        const claimed = (m: string) => not(and(`has(${m}.useHostPath)`, `${m}.useHostPath == true`));
+        const template = (m: string) => `(${f('crName')} + ${m}.path.replace('/', '-'))`;
+        const mounts = `${r}.spec.targetSpec.mounts`;
+        const duplicate = `${mounts}.filter(o, has(o.path) && ${valid('o')} && ${claimed('o')} && ${template('o')} == ${template('m')}).size() > 1`;
+        return and(
+          present(r, 'spec.targetSpec.mounts'),
+          `${mounts}.exists(m, has(m.path) && (${not(valid('m'))} || (${claimed('m')} && (${badLabel(template('m'))} || ${duplicate}))))`,
+        );
+      },
+      message: `[mount-template-name] a mount path must be absolute, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters${doc('mount-template-name')}`,
+    },
+    {
+      rule: 'legacy-anti-affinity-field',
+      updateOnly: true,
+      broken: (r) => present(r, 'spec.disablePodAntiAffinity'),
+      message: `[legacy-anti-affinity-field] spec.disablePodAntiAffinity was removed in ais-operator v2.0.0 and the operator rejects spec.targetSpec changes on UPDATE: remove it, and recreate the CR with spec.targetSpec.disablePodAntiAffinity: true${doc('legacy-anti-affinity-field')}`,
+    },
+  ],
+};
+
+/** Facts of a target pod spec at `spec` with the labels its anti-affinity terms select. */
+function podFacts(spec: (r: string) => string, specPath: string, labels: (r: string) => string): Fact[] {
+  return [
+    { name: 'labels', of: labels, absent: '{}' },
+    {
+      name: 'requiredAntiAffinity',
+      of: (r, f) =>
+        and(
+          present(r, `${specPath}.affinity`),
+          requiredTargetAntiAffinity(`${spec(r)}.affinity`, f('labels')),
+        ),
+      absent: 'false',
+    },
+    { name: 'hostPort', of: (r) => and(present(r, specPath), hostPortIn(spec(r))), absent: 'false' },
+    { name: 'hostNetwork', of: (r) => and(present(r, specPath), hostNetworkIn(spec(r))), absent: 'false' },
+    { name: 'pinsOneHost', of: (r) => and(present(r, specPath), pinsOneHost(spec(r))), absent: 'false' },
+  ];
+}
+
+const podChecks = (what: string): Check[] => [
+  {
+    rule: 'target-host-port',
+    broken: (_r, f) => and(f('target'), f('multiTarget'), f('hostPort')),
+    message: `[target-host-port] a container of the target ${what} asks for a hostPort, and it has no required hostname anti-affinity between targets (multi-target): ${HOSTPORT_WHY}${doc('target-host-port')}`,
+  },
+  {
+    rule: 'target-host-network',
+    broken: (_r, f) => and(f('target'), f('multiTarget'), f('hostNetwork')),
+    message: `[target-host-network] the target ${what} has hostNetwork: true and no required hostname anti-affinity between targets (multi-target): every container port becomes a host port, so the second target on a node stays Pending${doc('target-host-network')}`,
+  },
+];
+
+const labelsAt = (path: string) => (r: string) => `${present(r, path)} ? ${r}.${path} : {}`;
+
+const STATEFULSET: PolicyDef = {
+  name: 'ais-guard-target-statefulset',
+  kind: 'StatefulSet',
+  resource: { apiGroups: ['apps'], apiVersions: ['v1'], resources: ['statefulsets'] },
+  recognised: (r) => `${targetCrName(r)} != ''`,
+  facts: [
+    ...targetFacts,
+    { name: 'replicas', of: (r) => `${present(r, 'spec.replicas')} ? ${r}.spec.replicas : 1`, absent: '1' },
+    ...podFacts(
+      (r) => `${r}.spec.template.spec`,
+      'spec.template.spec',
+      labelsAt('spec.template.metadata.labels'),
+    ),
+    {
+      // The StatefulSet without its CR (layout.ts viewFromStatefulSet): no required anti-affinity
+      // between targets means the operator rendered it with anti-affinity disabled.
+      name: 'multiTarget',
+      of: (_r, f) => and(`${f('replicas')} > 1`, or(not(f('requiredAntiAffinity')), f('pinsOneHost'))),
+      absent: 'false',
+    },
+  ],
+  checks: [
+    ...podChecks('pod template'),
+    {
+      rule: 'target-anti-affinity',
+      broken: (_r, f) => and(f('target'), f('multiTarget'), f('requiredAntiAffinity')),
+      message: `[target-anti-affinity] the target pod template requires hostname anti-affinity between targets, but its nodeSelector pins them all to one node: the second target stays Pending; set spec.targetSpec.disablePodAntiAffinity: true on the AIStore CR${doc('target-anti-affinity')}`,
+    },
+    {
+      rule: 'mount-template-name',
+      broken: (r, f) =>
+        and(
+          f('target'),
+          present(r, 'spec.volumeClaimTemplates'),
+          `${r}.spec.volumeClaimTemplates.exists(t, !(has(t.metadata) && has(t.metadata.name)) || ${badLabel('t.metadata.name')})`,
+        ),
+      message: `[mount-template-name] a volumeClaimTemplate name is not a DNS-1123 label of at most 63 characters: shorten or rename the AIStore mount path it comes from${doc('mount-template-name')}`,
+    },
+  ],
+};
+
+const POD: PolicyDef = {
+  name: 'ais-guard-target-pod',
+  kind: 'Pod',
+  resource: { apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] },
+  recognised: (r) => `${targetCrName(r)} != ''`,
+  facts: [
+    ...targetFacts,
+    ...podFacts((r) => `${r}.spec`, 'spec', labelsAt('metadata.labels')),
+    {
+      // A pod alone says how many targets there are at least: its ordinal + 1.
+      name: 'laterOrdinal',
+      of: (r, f) =>
+        and(
+          f('target'),
+          present(r, 'metadata.name'),
+          `${r}.metadata.name.matches('(^|-)' + ${regexQuote(f('crName'))} + '-target-[1-9][0-9]*$')`,
+        ),
+      absent: 'false',
+    },
+    {
+      name: 'multiTarget',
+      of: (_r, f) => or(not(f('requiredAntiAffinity')), and(f('pinsOneHost'), f('laterOrdinal'))),
+      absent: 'false',
+    },
+  ],
+  checks: podChecks('pod'),
+};
+
+const CLAIM: PolicyDef = {
+  name: 'ais-guard-target-claim',
+  kind: 'PersistentVolumeClaim',
+  resource: { apiGroups: [''], apiVersions: ['v1'], resources: ['persistentvolumeclaims'] },
+  recognised: (r) => `${targetCrName(r)} != ''`,
+  facts: [
+    ...targetFacts,
+    { name: 'claimName', of: (r) => valueOr(r, 'metadata.name', "''"), absent: "''" },
+    {
+      // <ns>-<c>-state-<c>-target-<N> is the state claim, not a data claim.
+      name: 'stateClaim',
+      of: (_r, f) =>
+        `${f('claimName')}.startsWith(request.namespace + '-' + ${f('crName')} + '-state-' + ${f('crName')} + '-target-')`,
+      absent: 'false',
+    },
+    {
+      // <c>-…-<c>-target-<N>, the shape rule 8 checks without the CR (RE2 has no backreferences,
+      // so the CR name comes from the label, quoted, rather than from a (<c>)…\1 group).
+      name: 'dataClaimShape',
+      of: (_r, f) => {
+        const c = regexQuote(f('crName'));
+        return `${f('claimName')}.matches('^' + ${c} + '-.+-' + ${c} + '-target-(0|[1-9][0-9]*)$')`;
+      },
+      absent: 'false',
+    },
+  ],
+  checks: [
+    {
+      rule: 'pvc-name',
+      broken: (_r, f) => and(f('target'), not(f('stateClaim')), not(f('dataClaimShape'))),
+      message: `[pvc-name] a target data claim must be named <cr><mount-path-with-dashes>-<cr>-target-<N>, as the target StatefulSet claims it; a claim named otherwise is never used${doc('pvc-name')}`,
+      messageExpression:
+        "'[pvc-name] \"' + variables.claimName + '\" is not a claim the StatefulSet ' + variables.crName + '-target will use: it claims ' + variables.crName + '<mount-path-with-dashes>-' + variables.crName + '-target-<N>, e.g. ' + variables.crName + '-data-aistore-' + variables.crName + '-target-0 for mount /data/aistore (see docs/rules.md#pvc-name in ais-guard)'",
+    },
+  ],
+};
+
+export const POLICY_DEFS: readonly PolicyDef[] = [AISTORE, STATEFULSET, POD, CLAIM];
+
+export type Actions = 'deny' | 'warn';
+
+export interface VapOptions {
+  /** deny (default): validationActions [Deny]; warn: [Warn, Audit], for a first rollout. */
+  actions?: Actions;
+}
+
+const LABELS = { 'app.kubernetes.io/name': 'ais-guard', 'app.kubernetes.io/component': 'admission-policy' };
+const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+export const oldName = (fact: string) => `old${cap(fact)}`;
+
+function policyObject(def: PolicyDef) {
+  const now = (name: string) => `variables.${name}`;
+  const old = (name: string) => `variables.${oldName(name)}`;
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name: def.name, labels: LABELS },
+    spec: {
+      // Fail: an expression that cannot be evaluated rejects (none can, on objects the apiserver has
+      // validated: every access is guarded). The webhook's Ignore for pods is about a guard that is
+      // down; a policy evaluated inside the apiserver is never down.
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        matchPolicy: 'Equivalent',
+        namespaceSelector: {
+          matchExpressions: [
+            { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: SYSTEM_NAMESPACES },
+          ],
+        },
+        resourceRules: [{ ...def.resource, operations: ['CREATE', 'UPDATE'], scope: 'Namespaced' }],
+      },
+      ...(def.recognised && {
+        matchConditions: [{ name: 'aistore-target', expression: def.recognised('object') }],
+      }),
+      variables: [
+        ...def.facts.map((f) => ({ name: f.name, expression: f.of('object', now) })),
+        // The same facts of the old object: on UPDATE a violation it already had is not the
+        // update's fault (ratcheting, as the webhook does), so controllers can keep updating it.
+        ...def.facts.map((f) => ({
+          name: oldName(f.name),
+          expression: `oldObject == null ? ${f.absent} : (${f.of('oldObject', old)})`,
+        })),
+      ],
+      validations: def.checks.map((c) => ({
+        expression: or(
+          ...(c.updateOnly ? ["request.operation != 'UPDATE'"] : []),
+          not(c.broken('object', now)),
+          and('oldObject != null', c.broken('oldObject', old)),
+        ),
+        message: c.message,
+        ...(c.messageExpression && { messageExpression: c.messageExpression }),
+        reason: 'Forbidden',
+      })),
+    },
+  };
+}
+
+function bindingObject(def: PolicyDef, actions: Actions) {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name: def.name, labels: LABELS },
+    spec: { policyName: def.name, validationActions: actions === 'warn' ? ['Warn', 'Audit'] : ['Deny'] },
+  };
+}
+
+/** The policies, then their bindings: the objects `ais-guard render --vap` prints. */
+export function admissionPolicies(options: VapOptions = {}) {
+  const actions = options.actions ?? 'deny';
+  return [...POLICY_DEFS.map(policyObject), ...POLICY_DEFS.map((d) => bindingObject(d, actions))];
+}
+
+/** Which rule each policy's validations check, in order (the agreement test and docs read it). */
+export function coverage(): { policy: string; kind: string; rules: string[] }[] {
+  return POLICY_DEFS.map((d) => ({ policy: d.name, kind: d.kind, rules: d.checks.map((c) => c.rule) }));
+}

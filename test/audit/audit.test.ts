@@ -1,0 +1,154 @@
+// `ais-guard audit` against a stand-in apiserver: what it lists, how it judges (as `check` would),
+// the PolicyReports it writes, and --apply with and without the PolicyReport CRDs.
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { parseSource, type LoadError } from '../../src/cli/load.js';
+import type { KubeObject } from '../../src/policy/index.js';
+import { cli } from '../support/cli.js';
+import { fixture } from '../support/shared.js';
+import { FakeCluster } from './support/fake-cluster.js';
+
+const objectsOf = (...prefixes: string[]): KubeObject[] =>
+  prefixes.flatMap((p) => {
+    const errors: LoadError[] = [];
+    return parseSource(p, readFileSync(fixture(p), 'utf8'), errors).manifests.map((m) => m.object);
+  });
+const withUid = (o: KubeObject, i: number): KubeObject => ({
+  ...o,
+  metadata: { ...o.metadata, uid: `uid-${i}` } as KubeObject['metadata'],
+});
+
+let cluster: FakeCluster | undefined;
+afterEach(async () => {
+  await cluster?.close();
+  cluster = undefined;
+});
+
+async function start(objects: KubeObject[]) {
+  cluster = await FakeCluster.start(objects.map(withUid));
+  const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-audit-')), 'kubeconfig');
+  writeFileSync(file, cluster.kubeConfigYaml());
+  return { cluster, kubeconfig: ['--kubeconfig', file] };
+}
+
+// The valid set in namespace "ais", plus the hostPort StatefulSet's twin and a misnamed claim in "ais-prod".
+const LIVE = () => [
+  ...objectsOf('01', '04', '05', '09'),
+  ...objectsOf('06'),
+  { ...objectsOf('08')[0]!, metadata: { ...objectsOf('08')[0]!.metadata, namespace: 'ais-prod' } },
+];
+
+describe('audit', () => {
+  it('lists through paged lists and judges the set as check does: text, exit 1 on a deny', async () => {
+    const { kubeconfig } = await start(LIVE());
+    const r = await cli(['audit', ...kubeconfig]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'PersistentVolumeClaim ais-prod/ais-prod-data-aistore-ais-target-0 [multi-target',
+    );
+    expect(r.stdout).toMatch(/FAIL {2}pvc-name: .*Name it|fix: Name it ais-data-aistore-ais-target-0\./);
+    expect(r.stdout).toContain('StatefulSet ais-prod/ais-target');
+    expect(r.stdout).toMatch(/FAIL {2}target-host-port: container "ais-node"/);
+    // The valid namespace is audited, and passes.
+    expect(r.stdout).not.toMatch(/AIStore ais\/ais \[/);
+    expect(r.stdout).toMatch(/\d+ AIStore object\(s\) audited: 2 failing, \d+ with warnings, \d+ passing\n$/);
+  });
+
+  it('exit 0 on a clean cluster; -n keeps one namespace (PVs by their claim)', async () => {
+    const { kubeconfig } = await start(LIVE());
+    const r = await cli(['audit', ...kubeconfig, '-n', 'ais', '-o', 'json']);
+    const report = JSON.parse(r.stdout) as {
+      summary: { failing: number };
+      objects: { namespace?: string; kind: string; result: string }[];
+    };
+    expect(r.code).toBe(0);
+    expect(report.summary.failing).toBe(0);
+    expect(report.objects.map((o) => `${o.kind} ${o.result}`).sort()).toEqual([
+      'AIStore pass',
+      'PersistentVolume pass',
+      'PersistentVolume pass',
+      'PersistentVolumeClaim warn',
+      'Pod warn',
+    ]);
+  });
+
+  it('says so when the AIStore CRD is not installed, and still judges the targets', async () => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    fake.aistoreCrd = false;
+    const r = await cli(['audit', ...kubeconfig]);
+    expect(r.stdout).toMatch(/^note: the AIStore CRD \(aistores\.ais\.nvidia\.com\) is not installed/);
+    expect(r.stdout).toMatch(/FAIL {2}target-host-port/);
+  });
+
+  it('-o policyreport: a PolicyReport per namespace and a ClusterPolicyReport for PVs, counted', async () => {
+    const { kubeconfig } = await start(LIVE());
+    const r = await cli(['audit', ...kubeconfig, '-o', 'policyreport']);
+    const reports = YAML.parseAllDocuments(r.stdout).map((d) => d.toJS()) as {
+      kind: string;
+      metadata: { name: string; namespace?: string };
+      summary: { pass: number; fail: number; warn: number };
+      results: {
+        policy: string;
+        rule: string;
+        result: string;
+        severity?: string;
+        resources: { kind: string; uid?: string }[];
+      }[];
+    }[];
+    expect(reports.map((p) => `${p.kind} ${p.metadata.namespace ?? ''}/${p.metadata.name}`)).toEqual([
+      'PolicyReport ais/ais-guard',
+      'PolicyReport ais-prod/ais-guard',
+      'ClusterPolicyReport /ais-guard',
+    ]);
+    const prod = reports[1]!;
+    const fails = prod.results.filter((x) => x.result === 'fail');
+    expect(fails.map((x) => `${x.resources[0]!.kind} ${x.rule} ${x.severity}`).sort()).toEqual([
+      'PersistentVolumeClaim pvc-name high',
+      'StatefulSet target-host-port high',
+    ]);
+    for (const p of reports) {
+      expect(p.summary.fail).toBe(p.results.filter((x) => x.result === 'fail').length);
+      expect(p.summary.pass + p.summary.warn + p.summary.fail).toBe(p.results.length);
+      for (const x of p.results) expect(x.resources[0]!.uid).toMatch(/^uid-/);
+    }
+    expect(reports[2]!.results.every((x) => x.resources[0]!.kind === 'PersistentVolume')).toBe(true);
+  });
+
+  it('--apply without the PolicyReport CRDs: prints the report, says why nothing was written, exit 2', async () => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    const r = await cli(['audit', ...kubeconfig, '--apply']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /not applied: wgpolicyk8s\.io\/v1alpha2 is not served: install the PolicyReport CRDs/,
+    );
+    expect(fake.applied).toEqual([]);
+  });
+
+  it('--apply with the CRDs: server-side apply of each report, field manager ais-guard', async () => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    fake.policyReportCrd = true;
+    const r = await cli(['audit', ...kubeconfig, '--apply']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'applied PolicyReport ais/ais-guard\napplied PolicyReport ais-prod/ais-guard\napplied ClusterPolicyReport ais-guard\n',
+    );
+    expect(fake.applied.map((a) => a.path)).toEqual([
+      'PATCH /apis/wgpolicyk8s.io/v1alpha2/namespaces/ais/policyreports/ais-guard?fieldManager=ais-guard&force=true',
+      'PATCH /apis/wgpolicyk8s.io/v1alpha2/namespaces/ais-prod/policyreports/ais-guard?fieldManager=ais-guard&force=true',
+      'PATCH /apis/wgpolicyk8s.io/v1alpha2/clusterpolicyreports/ais-guard?fieldManager=ais-guard&force=true',
+    ]);
+    expect(fake.applied[0]!.contentType).toBe('application/apply-patch+yaml');
+  });
+
+  it('exit 2 with a reason when the cluster cannot be read', async () => {
+    const { cluster: fake, kubeconfig } = await start([]);
+    await fake.close();
+    cluster = undefined;
+    const r = await cli(['audit', ...kubeconfig]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^ais-guard audit: cannot read the cluster: /);
+  });
+});

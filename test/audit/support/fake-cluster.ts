@@ -1,0 +1,139 @@
+// A stand-in apiserver for the one-shot commands (audit, plan --from-cluster/--diff-cluster): paged
+// lists with label selectors, GET of one AIStore, and the wgpolicyk8s.io discovery and server-side
+// apply that `audit --apply` uses. The webhook's informer fake (test/support/fake-apiserver.ts) serves
+// list+watch of four kinds; these commands need other kinds and verbs, so this one stands beside it.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeObject } from '../../../src/policy/index.js';
+
+const LISTS: Record<string, string> = {
+  '/apis/ais.nvidia.com/v1beta1/aistores': 'AIStore',
+  '/apis/apps/v1/statefulsets': 'StatefulSet',
+  '/api/v1/pods': 'Pod',
+  '/api/v1/persistentvolumeclaims': 'PersistentVolumeClaim',
+  '/api/v1/persistentvolumes': 'PersistentVolume',
+  '/api/v1/nodes': 'Node',
+};
+
+export class FakeCluster {
+  /** Served when true; a 404 for the AIStore CRD's paths otherwise. */
+  aistoreCrd = true;
+  policyReportCrd = false;
+  readonly applied: { path: string; contentType?: string; body: KubeObject }[] = [];
+  pageSize = 2;
+  private readonly server = createServer((req, res) => void this.handle(req, res));
+
+  private constructor(private readonly objects: KubeObject[]) {}
+
+  static async start(objects: KubeObject[]): Promise<FakeCluster> {
+    const fake = new FakeCluster(objects);
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  kubeConfig(): KubeConfig {
+    const kc = new KubeConfig();
+    const port = (this.server.address() as AddressInfo).port;
+    kc.loadFromOptions({
+      clusters: [{ name: 'f', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+      users: [{ name: 'u' }],
+      contexts: [{ name: 'c', cluster: 'f', user: 'u' }],
+      currentContext: 'c',
+    });
+    return kc;
+  }
+
+  /** A kubeconfig file's text, for the CLI's --kubeconfig. */
+  kubeConfigYaml(): string {
+    return this.kubeConfig().exportConfig();
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private json(res: ServerResponse, code: number, body: unknown): void {
+    res.writeHead(code, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(body));
+  }
+
+  private notFound(res: ServerResponse): void {
+    this.json(res, 404, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      reason: 'NotFound',
+      code: 404,
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
+    if (path.startsWith('/apis/ais.nvidia.com') && !this.aistoreCrd) return this.notFound(res);
+    if (path.startsWith('/apis/wgpolicyk8s.io')) return this.policyReports(req, res, path);
+    const one = /^\/apis\/ais\.nvidia\.com\/v1beta1\/namespaces\/([^/]+)\/aistores\/([^/]+)$/.exec(path);
+    if (one) {
+      const cr = this.objects.find(
+        (o) => o.kind === 'AIStore' && o.metadata?.namespace === one[1] && o.metadata?.name === one[2],
+      );
+      return cr ? this.json(res, 200, cr) : this.notFound(res);
+    }
+    const kind = LISTS[path];
+    if (!kind || req.method !== 'GET') return this.notFound(res);
+    const selector = url.searchParams.get('labelSelector');
+    const matching = this.objects.filter((o) => {
+      if (o.kind !== kind) return false;
+      if (!selector) return true;
+      const [k, v] = selector.split('=') as [string, string];
+      return o.metadata?.labels?.[k] === v;
+    });
+    // Pages, as the apiserver gives them with limit/continue; built-in kinds' items lose apiVersion/kind.
+    const from = Number(url.searchParams.get('continue') || 0);
+    const page = matching.slice(from, from + this.pageSize).map((o) => {
+      if (kind === 'AIStore') return o;
+      const { apiVersion: _a, kind: _k, ...rest } = o;
+      return rest;
+    });
+    const next = from + this.pageSize < matching.length ? String(from + this.pageSize) : undefined;
+    this.json(res, 200, { kind: `${kind}List`, metadata: { ...(next && { continue: next }) }, items: page });
+  }
+
+  private async policyReports(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (!this.policyReportCrd) return this.notFound(res);
+    if (path === '/apis/wgpolicyk8s.io/v1alpha2')
+      return this.json(res, 200, {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: 'wgpolicyk8s.io/v1alpha2',
+        resources: [
+          {
+            name: 'policyreports',
+            singularName: 'policyreport',
+            namespaced: true,
+            kind: 'PolicyReport',
+            verbs: ['get', 'patch'],
+          },
+          {
+            name: 'clusterpolicyreports',
+            singularName: 'clusterpolicyreport',
+            namespaced: false,
+            kind: 'ClusterPolicyReport',
+            verbs: ['get', 'patch'],
+          },
+        ],
+      });
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as KubeObject;
+    this.applied.push({
+      path: `${req.method} ${path}${new URL(req.url ?? '', 'http://x').search}`,
+      contentType: req.headers['content-type'],
+      body,
+    });
+    this.json(res, 200, body);
+  }
+}

@@ -1,0 +1,122 @@
+// Issue 6, scenario 5: kube-scheduler places the targets on Node objects the test makes (Ready,
+// allocatable, not-ready taint removed) with local PVs on them. Two targets of one AIStore share a
+// node, each on its own disk. Counter-case, in a namespace the guard is told not to judge
+// (--exclude-namespaces): with hostPort on the targets the second one stays unschedulable, with the
+// scheduler's "didn't have free ports" message: the failure the guard prevents.
+import * as k8s from '@kubernetes/client-node';
+import { ofKind, one, variant, yamlStream, type Placement } from './support/fixtures.js';
+import { suffix } from './support/env.js';
+import type { Guard } from './support/guard.js';
+import { Cleanup, core, create, createReadyNode, eventually, rejected, type Obj } from './support/kube.js';
+import { kubectl, ok } from './support/run.js';
+import { guardFor, installAistoreCrd } from './support/suite.js';
+
+const cleanup = new Cleanup();
+/** Binding and scheduling retry on the controllers' own schedule (the PV binder resyncs every 15 s). */
+const CONTROLLER_WAIT = { timeoutMs: 90_000 };
+let guard: Guard;
+/** The counter-case's namespace: the guard is started with it excluded. */
+const unjudged = `sched-unjudged-${suffix()}`;
+
+beforeAll(async () => {
+  await installAistoreCrd();
+  guard = await guardFor(cleanup, {
+    name: 'scheduler',
+    args: ['--exclude-namespaces', `kube-system,kube-public,kube-node-lease,${unjudged}`],
+  });
+});
+afterAll(() => cleanup.run());
+
+/** Fixture 04's two disks as `local` PVs (node-local disks; hostPath in the fixture). */
+function localDisks(place: Placement): Obj[] {
+  return ofKind('04', 'PersistentVolume', place).map((pv) =>
+    variant(pv, (o) => {
+      const spec = o.spec as { hostPath?: { path: string }; local?: { path: string } };
+      spec.local = { path: `/mnt${spec.hostPath?.path}` };
+      delete spec.hostPath;
+    }),
+  );
+}
+
+/** A Ready node, its two disks, CR and target StatefulSet (fixtures 01/02 and 07/08) in `place`. */
+async function deploy(place: Placement, cr: Obj, statefulSet: Obj): Promise<Obj[]> {
+  await createReadyNode(cleanup, place.node);
+  const disks = localDisks(place);
+  for (const pv of disks) await cleanup.createOwned(pv);
+  await create(cr);
+  ok(await kubectl(['apply', '-f', '-'], yamlStream([statefulSet])), 'kubectl apply the StatefulSet');
+  return disks;
+}
+
+function readPod(namespace: string, name: string): Promise<k8s.V1Pod> {
+  return core.readNamespacedPod({ name, namespace });
+}
+
+async function scheduledNode(namespace: string, name: string): Promise<string> {
+  return eventually(
+    `${name} scheduled`,
+    async () => {
+      const node = (await readPod(namespace, name)).spec?.nodeName;
+      if (!node) throw new Error('no spec.nodeName');
+      return node;
+    },
+    CONTROLLER_WAIT,
+  );
+}
+
+it('schedules two targets of one AIStore onto the same node, each on its own disk', async () => {
+  const namespace = await cleanup.namespace('sched-shared-node');
+  const place = { namespace, node: `${namespace}-node` };
+  const disks = await deploy(place, one('01', place), one('07', place));
+
+  expect(await scheduledNode(namespace, 'ais-target-0')).toBe(place.node);
+  expect(await scheduledNode(namespace, 'ais-target-1')).toBe(place.node);
+  const volumes = [];
+  for (const ordinal of [0, 1]) {
+    const claim = await core.readNamespacedPersistentVolumeClaim({
+      name: `ais-data-aistore-ais-target-${ordinal}`,
+      namespace,
+    });
+    expect(claim.status?.phase).toBe('Bound');
+    volumes.push(claim.spec?.volumeName);
+    const pv = await core.readPersistentVolume({ name: disks[ordinal]?.metadata.name ?? '' });
+    expect(pv.status?.phase).toBe('Bound');
+    expect(pv.spec?.claimRef?.uid).toBe(claim.metadata?.uid);
+  }
+  expect(volumes).toEqual(disks.map((d) => d.metadata.name));
+  expect(new Set(volumes).size).toBe(2);
+});
+
+it('with hostPort, unjudged, the second target stays Pending: "didn\'t have free ports"', async () => {
+  const namespace = await cleanup.namespace(unjudged, unjudged);
+  const place = { namespace, node: `${namespace}-node` };
+  // The operator renders the hostPort StatefulSet (08) from a CR with targetSpec.hostPort (02).
+  await deploy(place, one('02', place), one('08', place));
+
+  expect(await scheduledNode(namespace, 'ais-target-0')).toBe(place.node);
+  const condition = await eventually(
+    'ais-target-1 unschedulable',
+    async () => {
+      const pod = await readPod(namespace, 'ais-target-1');
+      const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+      if (scheduled?.reason !== 'Unschedulable' || !scheduled.message?.includes('free ports'))
+        throw new Error(`PodScheduled: ${JSON.stringify(scheduled)}`);
+      return scheduled;
+    },
+    CONTROLLER_WAIT,
+  );
+  expect(condition.status).toBe('False');
+  expect(condition.message).toContain("1 node(s) didn't have free ports for the requested pod ports");
+  // And it stays so (the scheduler retries unschedulable pods).
+  await new Promise((r) => setTimeout(r, 3_000));
+  expect((await readPod(namespace, 'ais-target-1')).spec?.nodeName).toBeUndefined();
+
+  // The guard was told to leave this namespace alone and did; anywhere it judges, this
+  // StatefulSet is refused up front.
+  expect(guard.logs().filter((l) => l.namespace === namespace)).toEqual([]);
+  const judged = await cleanup.namespace('sched-judged');
+  const refused = await rejected(
+    create(one('08', { namespace: judged, node: place.node }), { dryRun: true }),
+  );
+  expect(refused.message).toContain(`ais-guard denied StatefulSet ${judged}/ais-target: [target-host-port]`);
+});

@@ -1,0 +1,182 @@
+// `ais-guard plan` as a user runs it: the plan together with its CR passes `ais-guard check` clean,
+// --diff classifies differences, the cluster flags read through the kubeconfig, errors exit 2.
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import type { KubeObject } from '../../src/policy/index.js';
+import { cli } from '../support/cli.js';
+import { fixture } from '../support/shared.js';
+import { FakeCluster } from '../audit/support/fake-cluster.js';
+
+const HERE = new URL('./fixtures/', import.meta.url).pathname;
+const CR = join(HERE, 'ais-6-targets.yaml');
+const DISKS = join(HERE, 'disks-3x4.yaml');
+const tmp = () => mkdtempSync(join(tmpdir(), 'ais-guard-plan-'));
+
+describe('plan', () => {
+  it('the 3-node, 4-disk, 6-target example: its PVs with the CR pass check with no deny and no warning', async () => {
+    const plan = await cli(['plan', '--disks', DISKS, CR]);
+    expect(plan.code).toBe(0);
+    const file = join(tmp(), 'pvs.yaml');
+    writeFileSync(file, plan.stdout);
+    const check = await cli(['check', CR, file]);
+    expect(check.stdout).toBe('7 object(s) checked: 0 denied, 0 with warnings, 0 the guard would change\n');
+    expect(check.code).toBe(0);
+    expect((await cli(['check', '--strict', CR, file])).code).toBe(0);
+  });
+
+  it("docs/plan.md shows the example's real output", async () => {
+    const plan = await cli(['plan', '--disks', DISKS, CR]);
+    const doc = readFileSync(new URL('../../docs/plan.md', import.meta.url), 'utf8');
+    expect(doc).toContain(plan.stderr);
+    expect(doc).toContain(plan.stdout);
+  });
+
+  it('-o json is a v1 List of the same PVs', async () => {
+    const yaml = YAML.parseAllDocuments((await cli(['plan', '--disks', DISKS, CR])).stdout).map((d) =>
+      d.toJS(),
+    );
+    const json = JSON.parse((await cli(['plan', '--disks', DISKS, CR, '-o', 'json'])).stdout) as {
+      kind: string;
+      items: unknown[];
+    };
+    expect(json.kind).toBe('List');
+    expect(json.items).toEqual(yaml);
+  });
+
+  it("warns, on stderr, when the CR is not ready for the layout, in the guard's words", async () => {
+    const cr = readFileSync(CR, 'utf8').replace(
+      '    disablePodAntiAffinity: true\n',
+      '    hostPort: 51081\n',
+    );
+    const r = await cli(['plan', '--disks', DISKS, '-'], cr);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      /warning: AIStore ais\/ais is not ready for this layout: \[anti-affinity-not-disabled\] multi-target layout \(PVs put the disks of ais-target-0, ais-target-3 on node storage-node-01\)/,
+    );
+    expect(r.stderr).toMatch(/warning: AIStore ais\/ais is not ready for this layout: \[target-host-port\] /);
+  });
+
+  it.each([
+    [['plan', CR], /--disks MAP is required/],
+    [['plan', '--disks', DISKS], /give one AIStore CR file/],
+    [['plan', '--disks', DISKS, CR, '--from-cluster', 'ais/ais'], /not both/],
+    [['plan', '--disks', DISKS, '--from-cluster', 'ais'], /NAMESPACE\/NAME/],
+    [['plan', '--disks', DISKS, CR, '--targets', '0'], /--targets takes a whole number above 0/],
+    [['plan', '--disks', DISKS, CR, '--targets', '7'], /--targets 7, but the CR asks for 6/],
+    [['plan', '--disks', DISKS, fixture('04')], /holds no AIStore CR/],
+    [['plan', '--disks', CR, CR], /not a valid node name|expected a list of disks/],
+  ])('exit 2: %j', async (argv, reason) => {
+    const r = await cli(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(reason);
+  });
+
+  it('exit 2 with the reason when the disks cannot hold the targets', async () => {
+    const r = await cli(
+      ['plan', '--disks', DISKS, '-'],
+      readFileSync(CR, 'utf8').replace('size: 6', 'size: 13'),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^ais-guard plan: not enough disks: 13 target\(s\) of AIStore ais\/ais need 1 disk\(s\) each/,
+    );
+  });
+});
+
+describe('plan --diff', () => {
+  it('nothing to do when the PVs are the plan: exit 0', async () => {
+    const file = join(tmp(), 'pvs.yaml');
+    writeFileSync(file, (await cli(['plan', '--disks', DISKS, CR])).stdout);
+    const r = await cli(['plan', '--disks', DISKS, CR, '--diff', file]);
+    expect(r.code).toBe(0);
+    expect(YAML.parse(r.stdout)).toEqual({ missing: [], extra: [], conflicting: [] });
+    expect(r.stderr).toMatch(/plan vs existing PVs: 0 missing, 0 extra, 0 conflicting\n$/);
+  });
+
+  it('missing, extra and conflicting, each with what differs: exit 1', async () => {
+    const planned = YAML.parseAllDocuments((await cli(['plan', '--disks', DISKS, CR])).stdout).map((d) =>
+      d.toJS(),
+    ) as KubeObject[];
+    const existing = structuredClone(planned.slice(0, 5)); // target-5's PV is missing
+    (existing[1]!.spec as { local: { path: string } }).local.path = '/mnt/sdd'; // target-1 elsewhere
+    const extra = structuredClone(planned[0]!) as KubeObject & { spec: { claimRef: { name: string } } };
+    extra.metadata = { name: 'old-target-9' };
+    extra.spec.claimRef.name = 'ais-data-aistore-ais-target-9';
+    const file = join(tmp(), 'pvs.yaml');
+    writeFileSync(file, [...existing, extra].map((o) => YAML.stringify(o)).join('---\n'));
+    const r = await cli(['plan', '--disks', DISKS, CR, '--diff', file, '-o', 'json']);
+    expect(r.code).toBe(1);
+    const diff = JSON.parse(r.stdout) as Record<
+      string,
+      { claim: string; fields?: string[]; note?: string }[]
+    >;
+    expect(diff.missing!.map((d) => d.claim)).toEqual(['ais/ais-data-aistore-ais-target-5']);
+    expect(diff.conflicting).toEqual([
+      expect.objectContaining({ claim: 'ais/ais-data-aistore-ais-target-1', fields: ['path'] }),
+    ]);
+    // A PV for target-9, which a 6-target CR never claims, is extra.
+    expect(diff.extra!.map((d) => d.claim)).toEqual(['ais/ais-data-aistore-ais-target-9']);
+    expect(r.stderr).toMatch(/1 missing, 1 extra, 1 conflicting/);
+  });
+});
+
+describe('plan with the cluster', () => {
+  let cluster: FakeCluster | undefined;
+  afterEach(async () => {
+    await cluster?.close();
+    cluster = undefined;
+  });
+
+  it("--from-cluster reads the CR, --diff-cluster the PVs (the shared fixture's two hostPath PVs)", async () => {
+    const cr = YAML.parse(readFileSync(CR, 'utf8')) as KubeObject;
+    const pvs = YAML.parseAllDocuments(readFileSync(fixture('04'), 'utf8')).map((d) =>
+      d.toJS(),
+    ) as KubeObject[];
+    cluster = await FakeCluster.start([cr, ...pvs]);
+    const kubeconfig = join(tmp(), 'kubeconfig');
+    writeFileSync(kubeconfig, cluster.kubeConfigYaml());
+    const fromFile = await cli(['plan', '--disks', DISKS, CR]);
+    const fromCluster = await cli([
+      'plan',
+      '--disks',
+      DISKS,
+      '--from-cluster',
+      'ais/ais',
+      '--kubeconfig',
+      kubeconfig,
+    ]);
+    expect(fromCluster.stdout).toBe(fromFile.stdout);
+    const r = await cli([
+      'plan',
+      '--disks',
+      DISKS,
+      CR,
+      '--diff-cluster',
+      '--kubeconfig',
+      kubeconfig,
+      '-o',
+      'json',
+    ]);
+    expect(r.code).toBe(1);
+    const diff = JSON.parse(r.stdout) as Record<string, { claim: string; fields?: string[] }[]>;
+    expect(diff.conflicting!.map((d) => `${d.claim} ${d.fields!.join(',')}`)).toEqual([
+      'ais/ais-data-aistore-ais-target-0 path,capacity',
+      'ais/ais-data-aistore-ais-target-1 node,path,capacity',
+    ]);
+    expect(diff.missing).toHaveLength(4);
+    const missing = await cli([
+      'plan',
+      '--disks',
+      DISKS,
+      '--from-cluster',
+      'ais/nope',
+      '--kubeconfig',
+      kubeconfig,
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no AIStore ais\/nope in the cluster/);
+  });
+});

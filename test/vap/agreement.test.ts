@@ -1,0 +1,153 @@
+// The CEL policies agree with the engine, rule by rule, on every shared fixture and builder case:
+// for each rule a policy covers, the policy rejects exactly when evaluate() (the object alone, as the
+// apiserver sees it) denies. Evaluated with a CEL library, so the expressions themselves are tested,
+// not a re-reading of them. The table in docs/vap.md is this test's output.
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { admissionPolicies, coverage } from '../../src/vap/index.js';
+import type { KubeObject } from '../../src/policy/index.js';
+import { aistore, HOST_ANTI_AFFINITY, pvc, run, targetPod, targetStatefulSet } from '../support/builders.js';
+import { builderCases, fixtureCases, type AgreementCase } from './cases.js';
+import { admit } from './support/vap-eval.js';
+
+const POLICIES = admissionPolicies().filter((o) => o.kind === 'ValidatingAdmissionPolicy');
+const COVERED = new Map(coverage().map((c) => [c.kind, c.rules]));
+
+interface Outcome {
+  covered: string[];
+  engine: string[];
+  vap: string[];
+  errors: string[];
+}
+
+function judge(c: AgreementCase): Outcome {
+  const covered = COVERED.get(c.object.kind ?? '') ?? [];
+  const ev = run({ name: c.name, object: c.object, operation: c.operation, oldObject: c.oldObject });
+  const engine = [
+    ...new Set(
+      ev.findings.filter((f) => f.action === 'deny' && covered.includes(f.ruleId)).map((f) => f.ruleId),
+    ),
+  ];
+  const verdicts = POLICIES.map((p) => admit(p, c));
+  const vap = [...new Set(verdicts.flatMap((v) => v.failures.map((f) => f.rule)))];
+  return { covered, engine: engine.sort(), vap: vap.sort(), errors: verdicts.flatMap((v) => v.errors) };
+}
+
+const CASES = [...fixtureCases(), ...builderCases()];
+
+describe("VAP verdicts equal the engine's for the rules they cover", () => {
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const outcome = judge(c);
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.vap).toEqual(outcome.engine);
+  });
+
+  it('every covered rule is denied by some case, so no rule agrees only by never firing', () => {
+    const fired = new Set(CASES.flatMap((c) => judge(c).vap.map((r) => `${c.object.kind} ${r}`)));
+    for (const { kind, rules } of coverage())
+      for (const rule of rules) expect(fired).toContain(`${kind} ${rule}`);
+  });
+});
+
+describe('on random objects from the builders', () => {
+  const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+  const podOptions = fc.record({
+    hostPort: opt(fc.constantFrom(0, 51081)),
+    hostNetwork: opt(fc.boolean()),
+    nodeSelector: opt(fc.constant({ 'kubernetes.io/hostname': 'node-1' })),
+    affinity: opt(fc.constantFrom(HOST_ANTI_AFFINITY(), HOST_ANTI_AFFINITY('other'))),
+  });
+  const objects: fc.Arbitrary<KubeObject> = fc.oneof(
+    fc
+      .record({
+        size: opt(fc.integer({ min: -1, max: 4 })),
+        disable: opt(fc.boolean()),
+        legacyDisable: opt(fc.boolean()),
+        hostPort: opt(fc.constantFrom(0, 51081)),
+        hostNetwork: opt(fc.boolean()),
+        nodeSelector: opt(fc.constant({ 'kubernetes.io/hostname': 'node-1' })),
+        affinity: opt(fc.constant(HOST_ANTI_AFFINITY())),
+        mounts: opt(
+          fc.array(
+            fc.record({
+              path: fc.constantFrom('/data', '/data/a', '/data-a', 'data', '/x/', '/ais/sda'),
+              useHostPath: opt(fc.boolean()),
+            }),
+            { minLength: 1, maxLength: 3 },
+          ),
+        ),
+      })
+      .map((o) => aistore(o)),
+    fc
+      .tuple(podOptions, fc.integer({ min: 0, max: 3 }))
+      .map(([o, replicas]) => targetStatefulSet({ ...o, replicas })),
+    fc.tuple(podOptions, fc.integer({ min: 0, max: 12 })).map(([o, ordinal]) => targetPod({ ...o, ordinal })),
+    fc
+      .tuple(
+        fc.constantFrom('ais', 'a.b', 'x'),
+        fc.constantFrom('data', 'data-aistore', 'ais-data'),
+        fc.nat(12),
+      )
+      .chain(([cr, middle, n]) =>
+        fc
+          .constantFrom(
+            `${cr}-${middle}-${cr}-target-${n}`,
+            `${middle}-${cr}-target-${n}`,
+            `${cr}-${middle}-${n}`,
+            `ais-ais-state-ais-target-${n}`,
+          )
+          .map((name) =>
+            pvc(name, { labels: { 'app.kubernetes.io/name': cr, 'app.kubernetes.io/component': 'target' } }),
+          ),
+      ),
+  );
+
+  it('CREATE and UPDATE (ratcheting) agree', () => {
+    fc.assert(
+      fc.property(objects, objects, fc.boolean(), (object, other, asUpdate) => {
+        const sameKind = other.kind === object.kind;
+        const c: AgreementCase =
+          asUpdate && sameKind
+            ? { name: 'random', operation: 'UPDATE', object, oldObject: other }
+            : { name: 'random', operation: 'CREATE', object };
+        const outcome = judge(c);
+        expect(outcome.errors).toEqual([]);
+        if (c.operation === 'CREATE') return void expect(outcome.vap).toEqual(outcome.engine);
+        // On UPDATE the engine ratchets per field (a violation at a path the old object had), the
+        // policy per rule (CEL cannot pair list items by index): where the old object already broke
+        // a rule the policy allows, elsewhere the two agree exactly.
+        const before = judge({ name: 'old', operation: 'UPDATE', object: other });
+        for (const rule of outcome.covered) {
+          if (before.engine.includes(rule)) expect(outcome.vap).not.toContain(rule);
+          else expect(outcome.vap.includes(rule)).toBe(outcome.engine.includes(rule));
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
+// The table in docs/vap.md, between its markers. AIS_GUARD_WRITE_DOCS=1 rewrites it.
+describe('docs/vap.md', () => {
+  it('shows this agreement table', () => {
+    const cell = (rules: string[]) => (rules.length > 0 ? rules.map((r) => `\`${r}\``).join(', ') : '—');
+    const rows = CASES.map((c) => {
+      const o = judge(c);
+      const same = o.engine.join() === o.vap.join() && o.errors.length === 0;
+      return `| ${c.name} | ${c.operation} | ${cell(o.engine)} | ${cell(o.vap)} | ${same ? 'yes' : '**NO**'} |`;
+    });
+    const table = [
+      '| object | operation | engine denies (object alone) | VAP denies | agree |',
+      '| --- | --- | --- | --- | --- |',
+      ...rows,
+    ].join('\n');
+    const file = new URL('../../docs/vap.md', import.meta.url);
+    const text = readFileSync(file, 'utf8');
+    const block = /(<!-- agreement:start[^\n]*-->\n)[\s\S]*?(<!-- agreement:end -->)/;
+    const wanted = text.replace(block, `$1${table}\n$2`);
+    if (process.env.AIS_GUARD_WRITE_DOCS === '1') writeFileSync(file, wanted);
+    expect(text).toMatch(block);
+    expect(text).toBe(wanted);
+  });
+});

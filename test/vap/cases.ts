@@ -1,0 +1,236 @@
+// The objects the VAP-vs-engine agreement is proven on: every document of the shared fixtures, and the
+// rule tests' builders turned to each branch the policies encode (CREATE and, for ratcheting, UPDATE).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseSource, type LoadError } from '../../src/cli/load.js';
+import type { KubeObject } from '../../src/policy/index.js';
+import {
+  aistore,
+  HOST_ANTI_AFFINITY,
+  pvc,
+  targetPod,
+  targetStatefulSet,
+  type MountSpec,
+} from '../support/builders.js';
+import { FIXTURE_FILES, FIXTURES } from '../support/shared.js';
+
+export interface AgreementCase {
+  name: string;
+  operation: 'CREATE' | 'UPDATE';
+  object: KubeObject;
+  oldObject?: KubeObject;
+}
+
+const PINNED = { 'kubernetes.io/hostname': 'node-1' };
+const LEGACY_LABELS = { app: 'ais', component: 'target' };
+
+export function fixtureCases(): AgreementCase[] {
+  return FIXTURE_FILES.flatMap((file) => {
+    const errors: LoadError[] = [];
+    const { manifests } = parseSource(file, readFileSync(join(FIXTURES, file), 'utf8'), errors);
+    if (errors.length > 0) throw new Error(`${file}: ${errors[0]!.message}`);
+    return manifests.map((m) => ({
+      name: `${file.slice(0, 2)} ${m.object.kind} ${m.object.metadata?.name}`,
+      operation: 'CREATE' as const,
+      object: m.object,
+    }));
+  });
+}
+
+const withLabels = (o: KubeObject, labels: Record<string, string>): KubeObject => ({
+  ...o,
+  metadata: { ...o.metadata, labels },
+});
+
+const mounts = (...paths: string[]): MountSpec[] => paths.map((path) => ({ path, size: '1Ti' }));
+
+export function builderCases(): AgreementCase[] {
+  const create = (name: string, object: KubeObject): AgreementCase => ({ name, operation: 'CREATE', object });
+  const update = (name: string, oldObject: KubeObject, object: KubeObject): AgreementCase => ({
+    name,
+    operation: 'UPDATE',
+    object,
+    oldObject,
+  });
+  return [
+    create('CR: anti-affinity off, clean', aistore({ disable: true })),
+    create('CR: hostPort, anti-affinity off', aistore({ disable: true, hostPort: 51081 })),
+    create('CR: hostPort, anti-affinity on', aistore({ hostPort: 51081 })),
+    create('CR: hostPort 0, anti-affinity off', aistore({ disable: true, hostPort: 0 })),
+    create('CR: hostPort, anti-affinity off, 1 target', aistore({ disable: true, hostPort: 51081, size: 1 })),
+    create(
+      'CR: hostPort, autoscaled, anti-affinity off',
+      aistore({ disable: true, hostPort: 51081, size: -1 }),
+    ),
+    create('CR: hostPort, nodeSelector pins one host', aistore({ hostPort: 51081, nodeSelector: PINNED })),
+    create(
+      'CR: hostPort, pinned host, 1 target',
+      aistore({ hostPort: 51081, nodeSelector: PINNED, size: 1 }),
+    ),
+    create('CR: hostPort, removed top-level field true', aistore({ legacyDisable: true, hostPort: 51081 })),
+    create('CR: hostPort, removed top-level field false', aistore({ legacyDisable: false, hostPort: 51081 })),
+    create('CR: hostNetwork, anti-affinity off', aistore({ disable: true, hostNetwork: true })),
+    create('CR: hostNetwork false, anti-affinity off', aistore({ disable: true, hostNetwork: false })),
+    create(
+      'CR: useHostPath, anti-affinity off',
+      aistore({ disable: true, mounts: [{ path: '/ais/sda', useHostPath: true }] }),
+    ),
+    create(
+      'CR: useHostPath, anti-affinity on',
+      aistore({ mounts: [{ path: '/ais/sda', useHostPath: true }] }),
+    ),
+    create(
+      'CR: target anti-affinity in targetSpec.affinity, anti-affinity off',
+      aistore({ disable: true, affinity: HOST_ANTI_AFFINITY() }),
+    ),
+    create('CR: target anti-affinity, anti-affinity on', aistore({ affinity: HOST_ANTI_AFFINITY() })),
+    create(
+      'CR: anti-affinity for another CR, anti-affinity off',
+      aistore({ disable: true, affinity: HOST_ANTI_AFFINITY('other') }),
+    ),
+    create('CR: mount path not absolute', aistore({ mounts: mounts('data') })),
+    create('CR: mount path with a trailing /', aistore({ mounts: mounts('/data/') })),
+    create('CR: mount path with capitals', aistore({ mounts: mounts('/Data') })),
+    create('CR: two mounts, one template', aistore({ mounts: mounts('/a/b', '/a-b') })),
+    create('CR: a template over 63 characters', aistore({ mounts: mounts(`/${'x'.repeat(70)}`) })),
+    create('CR: mount "/"', aistore({ mounts: mounts('/') })),
+    create('CR: two distinct mounts', aistore({ disable: true, mounts: mounts('/data/a', '/data/b') })),
+    update(
+      'CR: top-level field added on UPDATE',
+      aistore({ disable: true }),
+      aistore({ disable: true, legacyDisable: true }),
+    ),
+    update(
+      'CR: top-level field kept on UPDATE',
+      aistore({ disable: true, legacyDisable: true }),
+      aistore({ disable: true, legacyDisable: true, size: 3 }),
+    ),
+    update(
+      'CR: hostPort added on UPDATE',
+      aistore({ disable: true }),
+      aistore({ disable: true, hostPort: 51081 }),
+    ),
+    update(
+      'CR: hostPort kept on UPDATE',
+      aistore({ disable: true, hostPort: 51081 }),
+      aistore({ disable: true, hostPort: 51081, size: 3 }),
+    ),
+
+    create('STS: hostPort, no anti-affinity', targetStatefulSet({ hostPort: 51081 })),
+    create(
+      'STS: hostPort, target anti-affinity',
+      targetStatefulSet({ hostPort: 51081, affinity: HOST_ANTI_AFFINITY() }),
+    ),
+    create('STS: hostPort, 1 replica', targetStatefulSet({ hostPort: 51081, replicas: 1 })),
+    create('STS: hostNetwork, no anti-affinity', targetStatefulSet({ hostNetwork: true })),
+    create(
+      'STS: anti-affinity, pinned to one host',
+      targetStatefulSet({ affinity: HOST_ANTI_AFFINITY(), nodeSelector: PINNED }),
+    ),
+    create(
+      'STS: hostPort, anti-affinity, pinned to one host',
+      targetStatefulSet({ hostPort: 51081, affinity: HOST_ANTI_AFFINITY(), nodeSelector: PINNED }),
+    ),
+    create(
+      'STS: anti-affinity selecting other pods',
+      targetStatefulSet({ hostPort: 51081, affinity: HOST_ANTI_AFFINITY('other') }),
+    ),
+    create(
+      'STS: anti-affinity by matchExpressions',
+      targetStatefulSet({
+        hostPort: 51081,
+        affinity: {
+          podAntiAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: [
+              {
+                topologyKey: 'kubernetes.io/hostname',
+                labelSelector: {
+                  matchExpressions: [
+                    { key: 'app.kubernetes.io/component', operator: 'In', values: ['target'] },
+                    { key: 'app.kubernetes.io/name', operator: 'Exists' },
+                    { key: 'tier', operator: 'DoesNotExist' },
+                    { key: 'component', operator: 'NotIn', values: ['proxy'] },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+      }),
+    ),
+    create(
+      'STS: a template name over 63 characters',
+      targetStatefulSet({ templates: [`ais-${'x'.repeat(70)}`] }),
+    ),
+    create(
+      'STS: legacy labels only, hostPort',
+      withLabels(targetStatefulSet({ hostPort: 51081 }), LEGACY_LABELS),
+    ),
+    create(
+      'STS: not a target (proxy labels)',
+      withLabels(targetStatefulSet({ hostPort: 51081 }), { app: 'ais', component: 'proxy' }),
+    ),
+    update('STS: hostPort added on UPDATE', targetStatefulSet(), targetStatefulSet({ hostPort: 51081 })),
+    update(
+      'STS: hostPort kept on UPDATE (scaled)',
+      targetStatefulSet({ hostPort: 51081 }),
+      targetStatefulSet({ hostPort: 51081, replicas: 3 }),
+    ),
+
+    create('Pod: hostPort, no anti-affinity', targetPod({ hostPort: 51081 })),
+    create(
+      'Pod: hostPort, target anti-affinity',
+      targetPod({ hostPort: 51081, affinity: HOST_ANTI_AFFINITY() }),
+    ),
+    create(
+      'Pod: hostPort, anti-affinity, pinned, ordinal 1',
+      targetPod({ hostPort: 51081, affinity: HOST_ANTI_AFFINITY(), nodeSelector: PINNED, ordinal: 1 }),
+    ),
+    create(
+      'Pod: hostPort, anti-affinity, pinned, ordinal 0',
+      targetPod({ hostPort: 51081, affinity: HOST_ANTI_AFFINITY(), nodeSelector: PINNED, ordinal: 0 }),
+    ),
+    create('Pod: hostNetwork, no anti-affinity', targetPod({ hostNetwork: true })),
+    create('Pod: no hostPort', targetPod()),
+    create(
+      'Pod: CR name with a dot, ordinal 3',
+      targetPod({
+        cr: 'a.b',
+        hostPort: 1,
+        affinity: HOST_ANTI_AFFINITY('a.b'),
+        nodeSelector: PINNED,
+        ordinal: 3,
+      }),
+    ),
+
+    create('PVC: the name the StatefulSet claims', pvc('ais-data-aistore-ais-target-1')),
+    create(
+      "PVC: the old doc's <namespace>- name",
+      pvc('ais-prod-data-aistore-ais-target-0', { namespace: 'ais-prod' }),
+    ),
+    create('PVC: not a target claim shape', pvc('data-ais-0')),
+    create('PVC: ordinal with a leading 0', pvc('ais-data-ais-target-01')),
+    create('PVC: nothing between the CR names', pvc('ais-ais-target-0')),
+    create('PVC: the state claim', pvc('ais-ais-state-ais-target-0')),
+    create('PVC: legacy labels, bad name', pvc('data-0', { labels: LEGACY_LABELS })),
+    create('PVC: no labels (the webhook judges it by name)', pvc('data-0', { labels: null })),
+    create(
+      'PVC: CR name with a dot, the dot is literal',
+      pvc('axb-data-axb-target-0', {
+        labels: { 'app.kubernetes.io/name': 'a.b', 'app.kubernetes.io/component': 'target' },
+      }),
+    ),
+    create(
+      'PVC: CR name with a dot, right name',
+      pvc('a.b-data-a.b-target-0', {
+        labels: { 'app.kubernetes.io/name': 'a.b', 'app.kubernetes.io/component': 'target' },
+      }),
+    ),
+    update('PVC: labels added to a badly named claim', pvc('data-0', { labels: null }), pvc('data-0')),
+    update(
+      'PVC: badly named claim relabelled',
+      pvc('data-0'),
+      pvc('data-0', { labels: { ...LEGACY_LABELS, x: 'y' } }),
+    ),
+  ];
+}

@@ -1,0 +1,118 @@
+// Evaluates a ValidatingAdmissionPolicy the way kube-apiserver does, with a CEL library instead of
+// cel-go: resource and namespace match, matchConditions, variables, then each validation. Objects
+// are handed over as the apiserver types them: JSON integers are CEL ints, nulls are absent.
+import { celEnv, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+import type { KubeObject } from '../../../src/policy/index.js';
+
+// Kubernetes CEL has the strings extension (replace, among others) on top of the standard library.
+const env = celEnv({ funcs: strings });
+const programs = new Map<string, ReturnType<typeof plan>>();
+
+export function evalCel(expression: string, bindings: Record<string, unknown>): CelResult {
+  let program = programs.get(expression);
+  if (!program) {
+    program = plan(env, parse(expression));
+    programs.set(expression, program);
+  }
+  return program(bindings as Record<string, CelInput>);
+}
+
+/** JSON as the apiserver hands it to CEL: integers are `int` (bigint here), null fields absent. */
+export function celValue(value: unknown): unknown {
+  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+  if (Array.isArray(value)) return value.filter((v) => v !== null && v !== undefined).map(celValue);
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => [k, celValue(v)]),
+    );
+  return value;
+}
+
+const RESOURCE: Record<string, string> = {
+  AIStore: 'aistores',
+  StatefulSet: 'statefulsets',
+  Pod: 'pods',
+  PersistentVolumeClaim: 'persistentvolumeclaims',
+};
+
+export interface AdmissionRequest {
+  operation: 'CREATE' | 'UPDATE';
+  object: KubeObject;
+  oldObject?: KubeObject;
+  namespace?: string;
+}
+
+export interface Verdict {
+  matched: boolean;
+  /** Validations that came out false, by the rule id their message starts with. */
+  failures: { rule: string; message: string }[];
+  /** Expressions that did not evaluate to a bool: under failurePolicy Fail, each one rejects. */
+  errors: string[];
+}
+
+interface Policy {
+  metadata: { name: string };
+  spec: {
+    matchConstraints: {
+      resourceRules: { resources: string[]; operations: string[] }[];
+      namespaceSelector: { matchExpressions: { values: string[] }[] };
+    };
+    matchConditions?: { name: string; expression: string }[];
+    variables: { name: string; expression: string }[];
+    validations: { expression: string; message: string; messageExpression?: string }[];
+  };
+}
+
+export function admit(policyObject: unknown, req: AdmissionRequest): Verdict {
+  const policy = policyObject as Policy;
+  const none: Verdict = { matched: false, failures: [], errors: [] };
+  const namespace = req.namespace ?? req.object.metadata?.namespace ?? '';
+  const { resourceRules, namespaceSelector } = policy.spec.matchConstraints;
+  const resource = RESOURCE[req.object.kind ?? ''];
+  if (
+    !resourceRules.some((r) => r.resources.includes(resource ?? '') && r.operations.includes(req.operation))
+  )
+    return none;
+  if (namespaceSelector.matchExpressions.some((e) => e.values.includes(namespace))) return none;
+
+  const bindings: Record<string, unknown> = {
+    object: celValue(req.object),
+    oldObject: req.oldObject ? celValue(req.oldObject) : null,
+    request: { operation: req.operation, namespace, name: req.object.metadata?.name ?? '' },
+  };
+  const errors: string[] = [];
+  const asBool = (what: string, result: CelResult): boolean | undefined => {
+    if (typeof result === 'boolean') return result;
+    errors.push(`${what}: ${isCelError(result) ? result.message : `not a bool: ${String(result)}`}`);
+    return undefined;
+  };
+  for (const condition of policy.spec.matchConditions ?? []) {
+    const ok = asBool(`matchCondition ${condition.name}`, evalCel(condition.expression, bindings));
+    if (ok === false) return none;
+    if (ok === undefined) return { matched: true, failures: [], errors };
+  }
+  // The apiserver evaluates variables lazily; evaluating each one here, eagerly, also proves that
+  // none of them can fail on these objects.
+  const variables: Record<string, unknown> = {};
+  for (const v of policy.spec.variables) {
+    const value = evalCel(v.expression, { ...bindings, variables });
+    if (isCelError(value)) errors.push(`variable ${v.name}: ${value.message}`);
+    else variables[v.name] = value;
+  }
+  const failures: Verdict['failures'] = [];
+  for (const [i, validation] of policy.spec.validations.entries()) {
+    const ok = asBool(`validation ${i}`, evalCel(validation.expression, { ...bindings, variables }));
+    if (ok !== false) continue;
+    let message = validation.message;
+    if (validation.messageExpression) {
+      const text = evalCel(validation.messageExpression, { ...bindings, variables });
+      if (typeof text === 'string') message = text;
+      else errors.push(`messageExpression ${i}: ${String(text)}`);
+    }
+    failures.push({ rule: /^\[([a-z-]+)\]/.exec(message)?.[1] ?? '?', message });
+  }
+  return { matched: true, failures, errors };
+}
