@@ -3,18 +3,23 @@
 import autocannon from 'autocannon';
 
 const o = JSON.parse(process.argv[2]);
-const result = await autocannon({
-  url: `https://127.0.0.1:${o.port}${o.path}`,
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: o.body,
-  connections: o.connections ?? 32,
-  pipelining: 1,
-  duration: o.duration,
-  amount: o.amount,
-  overallRate: o.rate,
-  timeout: 10,
-});
+// Only the options given: autocannon treats an explicit `duration: undefined` as invalid.
+const defined = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const result = await autocannon(
+  defined({
+    url: `https://127.0.0.1:${o.port}${o.path}`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: o.body,
+    connections: o.connections ?? 32,
+    pipelining: 1,
+    duration: o.duration,
+    amount: o.amount,
+    overallRate: o.rate,
+    timeout: 10,
+  }),
+);
+
 const l = result.latency;
 process.stdout.write(
   JSON.stringify({
