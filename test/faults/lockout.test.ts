@@ -1,0 +1,318 @@
+// Fault 6: lockout safety of the rendered webhook configurations (base and both overlays, in the
+// default namespace and another one). A guard that is down or broken must never stand between the
+// cluster and kube-system, kube-public, kube-node-lease or its own namespace (namespaceSelector),
+// and everything that is not an AIStore object must be filtered before the call is made
+// (matchConditions, evaluated here with a CEL implementation as the apiserver evaluates them).
+// A CEL error counts as a webhook failure (a rejected request on a Fail entry), so no condition
+// may fail to evaluate, on any sample or on any variant with fields missing.
+import { describe, expect, it } from '@jest/globals';
+import { isCelError, run, type CelInput } from '@bufbuild/cel';
+import { readFileSync } from 'node:fs';
+import { parseSource } from '../../src/cli/load.js';
+import { OVERLAYS, renderManifests, type Overlay } from '../../src/deploy/index.js';
+import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
+import { aistore, claimName, node, pv, pvc, targetPod, targetStatefulSet } from '../support/builders.js';
+import { paths } from '../support/mutate.js';
+import { FIXTURE_FILES, FIXTURES } from '../support/shared.js';
+import { record } from './support/report.js';
+
+interface Selector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+interface Webhook {
+  name: string;
+  failurePolicy?: string;
+  namespaceSelector?: Selector;
+  objectSelector?: Selector;
+  rules: { resources: string[]; operations: string[]; scope?: string }[];
+  matchConditions?: { name: string; expression: string }[];
+}
+interface Config {
+  kind: string;
+  metadata: { name: string };
+  webhooks: Webhook[];
+}
+
+const SYSTEM = ['kube-system', 'kube-public', 'kube-node-lease'];
+const RESOURCE: Record<string, string> = {
+  AIStore: 'aistores',
+  Pod: 'pods',
+  PersistentVolumeClaim: 'persistentvolumeclaims',
+  PersistentVolume: 'persistentvolumes',
+  StatefulSet: 'statefulsets',
+  ConfigMap: 'configmaps',
+  Deployment: 'deployments',
+  Secret: 'secrets',
+};
+
+/** A Kubernetes label selector, as the apiserver applies it (an empty one selects everything). */
+function selects(selector: Selector | undefined, labels: Record<string, string>): boolean {
+  if (!selector) return true;
+  const ok = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  return (
+    ok &&
+    (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+      const has = key in labels;
+      if (operator === 'In') return has && values.includes(labels[key] as string);
+      if (operator === 'NotIn') return !has || !values.includes(labels[key] as string);
+      if (operator === 'Exists') return has;
+      if (operator === 'DoesNotExist') return !has;
+      throw new Error(`unknown operator ${operator}`);
+    })
+  );
+}
+
+/** JSON as CEL sees it: objects are maps (undefined members dropped, as JSON drops them), and
+ * `has()` on a missing field is false. */
+function cel(value: unknown): CelInput {
+  if (Array.isArray(value)) return value.map(cel);
+  if (value && typeof value === 'object')
+    return new Map(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, cel(v)]),
+    );
+  return value as CelInput;
+}
+
+interface Call {
+  object: KubeObject;
+  oldObject?: KubeObject;
+  operation: 'CREATE' | 'UPDATE';
+}
+
+const conditionErrors: string[] = [];
+
+/** Whether the apiserver sends this request to this webhook entry (before any call is made). */
+function sent(hook: Webhook, call: Call): boolean {
+  const resource = RESOURCE[call.object.kind as string] ?? 'unknown';
+  const ruled = hook.rules.some(
+    (r) => r.resources.includes(resource) && r.operations.includes(call.operation),
+  );
+  if (!ruled) return false;
+  const ns = call.object.metadata?.namespace;
+  // The apiserver sets kubernetes.io/metadata.name on every namespace; cluster-scoped objects skip this.
+  if (ns !== undefined && !selects(hook.namespaceSelector, { 'kubernetes.io/metadata.name': ns }))
+    return false;
+  if (!selects(hook.objectSelector, call.object.metadata?.labels ?? {})) return false;
+  const vars = {
+    object: cel(call.object),
+    oldObject: call.oldObject ? cel(call.oldObject) : null,
+    request: cel({
+      operation: call.operation,
+      resource: { group: '', version: 'v1', resource },
+      namespace: ns ?? '',
+    }),
+  };
+  return (hook.matchConditions ?? []).every((c) => {
+    const result = run(c.expression, vars);
+    if (isCelError(result) || typeof result !== 'boolean') {
+      conditionErrors.push(
+        `${hook.name}/${c.name} on ${call.object.kind} ${call.object.metadata?.name}: ${String(result)}`,
+      );
+      return true; // as an error would: the call is attempted (and fails per failurePolicy)
+    }
+    return result;
+  });
+}
+
+const webhooksOf = (objects: unknown[]) =>
+  (objects as Config[]).filter((o) => /WebhookConfiguration$/.test(o.kind)).flatMap((c) => c.webhooks);
+
+const RENDERS: [Overlay, string | undefined][] = OVERLAYS.flatMap((o) => [
+  [o, undefined],
+  [o, 'guard-ops'],
+]);
+
+const fixtureObjects = FIXTURE_FILES.flatMap(
+  (f) => parseSource(f, readFileSync(`${FIXTURES}/${f}`, 'utf8'), []).manifests,
+).map((m) => m.object);
+const TARGETS: KubeObject[] = [
+  ...fixtureObjects,
+  aistore({ namespace: 'team-a' }),
+  targetPod({ ordinal: 3 }),
+  {
+    ...targetPod(),
+    metadata: { name: 'legacy-0', namespace: 'ais', labels: { component: 'target', app: 'ais' } },
+  },
+  targetStatefulSet(),
+  { ...targetStatefulSet(), metadata: { name: 'ais-target', namespace: 'ais' } }, // unlabelled
+  pvc(claimName(0)),
+  pvc(claimName(1), { labels: null }), // hand-made, no labels
+  pv('pv-0', { claim: claimName(0) }),
+];
+const OTHERS: [string, KubeObject][] = [
+  [
+    'a plain pod',
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web', namespace: 'ais', labels: { app: 'web' } },
+      spec: {},
+    },
+  ],
+  [
+    'a pod with only the component label',
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'ais', labels: { 'app.kubernetes.io/component': 'target' } },
+      spec: {},
+    },
+  ],
+  [
+    'a pod with no labels at all',
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare', namespace: 'ais' }, spec: {} },
+  ],
+  ['a plain claim', pvc('data', { labels: null })],
+  [
+    'a plain StatefulSet',
+    { ...targetStatefulSet(), metadata: { name: 'db', namespace: 'ais', labels: { app: 'db' } } },
+  ],
+  [
+    'a PV without claimRef',
+    {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'free' },
+      spec: { capacity: { storage: '1Gi' } },
+    },
+  ],
+  [
+    'a dynamically provisioned PV bound to a target claim',
+    pv('pvc-123', {
+      claim: claimName(0),
+      annotations: { 'pv.kubernetes.io/provisioned-by': 'ebs.csi.aws.com' },
+    }),
+  ],
+  ['a ConfigMap', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ais' } }],
+  [
+    'a Deployment',
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'ais' }, spec: {} },
+  ],
+  ['a node', node('n1')],
+];
+
+const inNamespace = (o: KubeObject, namespace: string): KubeObject =>
+  o.metadata?.namespace === undefined ? o : { ...o, metadata: { ...o.metadata, namespace } };
+
+/**
+ * Each field removed in turn, one path at a time (what a hand-written manifest may omit). Never
+ * `metadata`, nor the `spec` of a built-in kind: the apiserver sends the typed object, where both
+ * are structs that are always serialized (and a PV without spec fails validation before the
+ * validating webhooks). An AIStore CR is unstructured: its spec may be absent.
+ */
+function withFieldsMissing(o: KubeObject): KubeObject[] {
+  const out: KubeObject[] = [];
+  const kept = ['metadata', 'kind', 'apiVersion', ...(o.kind === 'AIStore' ? [] : ['spec'])];
+  for (const path of paths(o).filter(
+    (p) => p.length > 0 && p.length <= 4 && !(p.length === 1 && kept.includes(p[0] as string)),
+  )) {
+    const copy = structuredClone(o) as Record<string | number, unknown>;
+    let cur = copy;
+    for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
+    const last = path[path.length - 1] as string | number;
+    if (Array.isArray(cur) && typeof last === 'number') cur.splice(last, 1);
+    else delete cur[last];
+    out.push(copy as KubeObject);
+  }
+  return out;
+}
+
+describe.each(RENDERS)('webhook configurations rendered for %s, namespace %s', (overlay, namespace) => {
+  const own = namespace ?? 'ais-guard';
+  let hooks: Webhook[] = [];
+  const load = async () =>
+    (hooks = webhooksOf(await renderManifests({ overlay, namespace, webhooksOnly: true })));
+
+  it(`never match kube-system, kube-public, kube-node-lease or ${own}, for any object`, async () => {
+    await load();
+    expect(hooks.length).toBe(6);
+    for (const hook of hooks) {
+      expect(hook.namespaceSelector).toBeDefined();
+      for (const ns of [...SYSTEM, own]) {
+        expect(selects(hook.namespaceSelector, { 'kubernetes.io/metadata.name': ns })).toBe(false);
+        for (const o of [...TARGETS, ...OTHERS.map(([, x]) => x)]) {
+          const moved = inNamespace(o, ns);
+          if (moved.metadata?.namespace === undefined) continue; // cluster-scoped: no namespace to protect
+          expect(sent(hook, { object: moved, operation: 'CREATE' })).toBe(false);
+        }
+      }
+      expect(selects(hook.namespaceSelector, { 'kubernetes.io/metadata.name': 'ais' })).toBe(true);
+      // Only the kinds the guard judges: never a wildcard.
+      for (const rule of hook.rules)
+        for (const r of rule.resources) expect(Object.values(RESOURCE).slice(0, 5)).toContain(r);
+    }
+  });
+
+  it('send every AIStore object the guard judges, and nothing else, on CREATE', async () => {
+    await load();
+    const ctx = new ClusterContext(TARGETS);
+    for (const object of TARGETS) {
+      const judged = evaluate({ operation: 'CREATE', object }, ctx).role !== undefined;
+      const validating = hooks
+        .filter((h) => h.name.includes('.validate.'))
+        .some((h) => sent(h, { object, operation: 'CREATE' }));
+      // Wider than the guard's recognition, never narrower.
+      if (judged)
+        expect([object.kind, object.metadata?.name, validating]).toEqual([
+          object.kind,
+          object.metadata?.name,
+          true,
+        ]);
+    }
+    for (const [what, object] of OTHERS) {
+      const reached = hooks.filter((h) => sent(h, { object, operation: 'CREATE' })).map((h) => h.name);
+      expect([what, reached]).toEqual([what, []]);
+    }
+  });
+
+  it('leave out updates that do not change the spec, and every update from the mutating webhooks', async () => {
+    await load();
+    for (const object of TARGETS) {
+      const relabelled = {
+        ...object,
+        metadata: { ...object.metadata, labels: { ...object.metadata?.labels, x: 'y' } },
+      };
+      const specChanged = { ...object, spec: { ...(object.spec as object), changed: true } };
+      for (const hook of hooks) {
+        expect(sent(hook, { object: relabelled, oldObject: object, operation: 'UPDATE' })).toBe(false);
+        if (hook.name.includes('.mutate.'))
+          expect(sent(hook, { object: specChanged, oldObject: object, operation: 'UPDATE' })).toBe(false);
+      }
+      const validating = hooks.filter((h) => h.name.includes('.validate.'));
+      if (validating.some((h) => sent(h, { object, operation: 'CREATE' })))
+        expect(
+          validating.some((h) => sent(h, { object: specChanged, oldObject: object, operation: 'UPDATE' })),
+        ).toBe(true);
+    }
+  });
+
+  it('never fail to evaluate a condition, whatever field is missing', async () => {
+    await load();
+    conditionErrors.length = 0;
+    let evaluated = 0;
+    for (const object of [...TARGETS, ...OTHERS.map(([, o]) => o)]) {
+      for (const variant of [object, ...withFieldsMissing(object)]) {
+        for (const hook of hooks) {
+          sent(hook, { object: variant, operation: 'CREATE' });
+          sent(hook, { object: variant, oldObject: object, operation: 'UPDATE' });
+          sent(hook, { object, oldObject: variant, operation: 'UPDATE' });
+          evaluated += 3;
+        }
+      }
+    }
+    if (overlay === 'base' && namespace === undefined)
+      record('lockout', {
+        renders: RENDERS.map(([o, n]) => `${o}/${n ?? 'ais-guard'}`),
+        webhookEntries: hooks.length,
+        protectedNamespaces: [...SYSTEM, own],
+        targetSamples: TARGETS.length,
+        otherSamples: OTHERS.length,
+        conditionEvaluations: evaluated,
+        conditionErrors: conditionErrors.length,
+      });
+    expect(conditionErrors.slice(0, 5)).toEqual([]);
+  });
+});
