@@ -75,14 +75,7 @@ export class FakeApiServer {
   }
 
   kubeConfig(): KubeConfig {
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'f', server: this.url, skipTLSVerify: true }],
-      users: [{ name: 'u' }],
-      contexts: [{ name: 'c', cluster: 'f', user: 'u' }],
-      currentContext: 'c',
-    });
-    return kc;
+    return kubeConfigFor(this.url);
   }
 
   /** Creates or replaces an object; open watches get ADDED or MODIFIED. */
@@ -253,4 +246,16 @@ export class FakeApiServer {
 
 function statusObject(code: number, reason: string, message: string) {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+}
+
+/** A kubeconfig for a test server at this URL, with no credentials. */
+export function kubeConfigFor(url: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'f', server: url, skipTLSVerify: true }],
+    users: [{ name: 'u' }],
+    contexts: [{ name: 'c', cluster: 'f', user: 'u' }],
+    currentContext: 'c',
+  });
+  return kc;
 }

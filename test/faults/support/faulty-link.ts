@@ -4,7 +4,8 @@
 // or a lost NAT entry), deliver slowly, or cut answers after a few bytes (partial responses).
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { kubeConfigFor } from '../../support/fake-apiserver.js';
 
 interface Pipe {
   client: Socket;
@@ -40,14 +41,7 @@ export class FaultyLink {
   }
 
   kubeConfig(): KubeConfig {
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'f', server: this.url, skipTLSVerify: true }],
-      users: [{ name: 'u' }],
-      contexts: [{ name: 'c', cluster: 'f', user: 'u' }],
-      currentContext: 'c',
-    });
-    return kc;
+    return kubeConfigFor(this.url);
   }
 
   /** Connections refused from now on, and every open one reset: the apiserver is down. */
