@@ -1,5 +1,6 @@
 // The one entry point the webhook and the CLI share: object + context in, findings and a JSON Patch
-// out. Pure: no I/O, no clock. Rules see a private draft; the patch is diffed by a library.
+// out. Pure: no I/O, no clock. Rules read the input and change a copy taken on first write; the
+// patch is diffed by a library.
 import jsonpatch from 'fast-json-patch';
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
 import { cloneJson, isObject } from './k8s.js';
@@ -36,42 +37,63 @@ export interface EvaluateOptions {
 
 const untouched = (object: KubeObject): Evaluation => ({ findings: [], allowed: true, patch: [], object });
 
+interface RuleRun {
+  findings: JudgedFinding[];
+  recognised?: Recognised;
+  layout?: Layout;
+  /** The changed copy, when a rule asked for one (copy-on-write). */
+  draft?: KubeObject;
+}
+
 function runRules(
   subject: Subject,
-  draft: KubeObject,
+  first: Recognised,
   ctx: ClusterContext,
   rules: readonly Rule[],
   modes: Modes,
-) {
+): RuleRun {
   const findings: JudgedFinding[] = [];
-  let recognised: Recognised | undefined;
-  let layout: Layout | undefined;
-  let stale = true;
+  let draft: KubeObject | undefined;
+  let recognised: Recognised | undefined = first;
+  let layout: Layout | undefined = detectLayout(first, ctx);
+  let stale = false;
+  /** The subject on a copy of `object` (what a rule changes); same role, since only rules changed it. */
+  const onCopy = (object: KubeObject) => recognise(object, subject.namespace, ctx) as Recognised;
   for (const rule of rules) {
     if (stale) {
-      recognised = recognise(draft, subject.namespace, ctx);
+      recognised = recognise(draft as KubeObject, subject.namespace, ctx);
       const fresh = recognised && detectLayout(recognised, ctx);
       // After the guard itself turned anti-affinity off, keep naming the evidence that made it do so.
       layout = fresh && layout?.multiTarget ? { ...fresh, signals: layout.signals } : fresh;
       stale = false;
     }
     if (!recognised || !layout || !rule.roles.includes(recognised.role)) continue;
+    const current = recognised;
     const mode = modeOf(modes, rule.id);
-    // An audit-mode rule may still compute its change, but on a copy: audit never changes objects.
-    const target =
-      rule.mutates && mode === 'audit' ? { ...recognised, object: cloneJson(draft) as never } : recognised;
+    const audit = mode === 'audit';
+    let copy: Recognised | undefined;
+    const writable = () => {
+      // An audit-mode rule may still compute its change, but on a throwaway copy.
+      if (audit) return (copy ??= onCopy(cloneJson(current.object)));
+      if (draft === undefined) {
+        draft = cloneJson(current.object);
+        copy = onCopy(draft);
+      }
+      return (copy ??= current.object === draft ? current : onCopy(draft));
+    };
     const sink: Finding[] = [];
     rule.check({
-      subject: target,
+      subject: current,
+      writable: writable as never,
       layout,
       ctx,
       operation: subject.operation,
       report: collectFindings(rule.id, sink),
     });
     for (const f of sink) findings.push({ ...f, action: actionFor(mode, f.severity) });
-    if (target === recognised && sink.some((f) => f.mutation)) stale = true;
+    if (!audit && copy !== undefined) stale = true;
   }
-  return { findings, recognised, layout };
+  return { findings, recognised, layout, draft };
 }
 
 /**
@@ -92,13 +114,10 @@ function ratchet(
     !findings.some((f) => f.action === 'deny')
   )
     return findings;
-  const old = runRules(
-    { ...subject, object: subject.oldObject },
-    cloneJson(subject.oldObject),
-    ctx,
-    rules,
-    modes,
-  );
+  const oldSubject = { ...subject, object: subject.oldObject };
+  const recognisedOld = recognise(subject.oldObject, subject.namespace, ctx);
+  if (!recognisedOld) return findings;
+  const old = runRules(oldSubject, recognisedOld, ctx, rules, modes);
   const before = new Set(
     old.findings.filter((f) => f.severity === 'deny').map((f) => `${f.ruleId} ${f.path}`),
   );
@@ -117,17 +136,15 @@ export function evaluate(
   const { object } = subject;
   if (!isObject(object)) return untouched(object);
   if (subject.operation !== 'CREATE' && subject.operation !== 'UPDATE') return untouched(object);
-  if (!recognise(object, subject.namespace, ctx)) return untouched(object);
+  const recognised = recognise(object, subject.namespace, ctx);
+  if (!recognised) return untouched(object);
 
   const rules = options.rules ?? RULES;
   const modes = options.modes ?? ENFORCE;
-  const draft = cloneJson(object);
-  const run = runRules(subject, draft, ctx, rules, modes);
+  const run = runRules(subject, recognised, ctx, rules, modes);
   const findings = ratchet(run.findings, subject, ctx, rules, modes);
-  // Rules change the draft only where they report a mutation: no mutation, no diff to compute.
-  const patch = run.findings.some((f) => f.mutation)
-    ? (jsonpatch.compare(object, draft) as PatchOperation[])
-    : [];
+  // No rule asked for a copy, nothing changed: no diff to compute.
+  const patch = run.draft ? (jsonpatch.compare(object, run.draft) as PatchOperation[]) : [];
   return {
     role: run.recognised?.role,
     crName: run.recognised?.crName,
@@ -136,6 +153,6 @@ export function evaluate(
     findings,
     allowed: !findings.some((f) => f.action === 'deny'),
     patch,
-    object: patch.length > 0 ? draft : object,
+    object: patch.length > 0 && run.draft ? run.draft : object,
   };
 }

@@ -121,6 +121,21 @@ export function cloneJson<T>(value: T): T {
   return out as T;
 }
 
+/**
+ * A field's value as a message quotes it. Unvalidated input can hold anything where a string belongs,
+ * and `${value}` throws on some JSON (an object with a "toString" key): strings as they are, other
+ * values as clipped JSON, never an exception (test/policy/robustness.test.ts).
+ */
+export function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    const json = JSON.stringify(value) ?? typeof value;
+    return json.length > 100 ? `${json.slice(0, 100)}…` : json;
+  } catch {
+    return typeof value;
+  }
+}
+
 export function kindOf(obj: KubeObject): string {
   return typeof obj.kind === 'string' ? obj.kind : '';
 }
@@ -184,7 +199,7 @@ export function selectorMatches(
   for (const req of objectsOf<{ key: unknown; operator: unknown; values?: unknown }>(
     selector.matchExpressions,
   )) {
-    const key = String(req.key);
+    const key = asText(req.key);
     const has = Object.prototype.hasOwnProperty.call(labels, key);
     const values = stringsOf(req.values);
     switch (req.operator) {

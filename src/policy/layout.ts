@@ -163,7 +163,7 @@ export function targetVolumes(
   const pvs = ctx.pvsForNamespace(namespace).filter((pv) => !self || nameOf(pv) !== self);
   if (reviewed && claimRefOf(reviewed)?.namespace === namespace) pvs.push(reviewed);
   return pvs.flatMap((pv) => {
-    const claim = String(pv.spec?.claimRef?.name ?? '');
+    const claim = claimRefOf(pv)?.name ?? '';
     const ordinal = claim.startsWith(`${crName}-`) ? targetOrdinal(crName, claim) : undefined;
     return ordinal === undefined ? [] : [{ pv, claim, ordinal, host: pvHostname(pv) }];
   });

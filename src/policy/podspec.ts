@@ -1,5 +1,5 @@
 // Where the pod spec lives in a target StatefulSet or Pod, and walks over it that several rules share.
-import { isObject, type Container, type PodSpec, type Volume } from './k8s.js';
+import { asText, isObject, type Container, type PodSpec, type Volume } from './k8s.js';
 import type { Recognised } from './recognise.js';
 import { pointer } from './rule.js';
 
@@ -42,7 +42,7 @@ export function hostPortsOf(ref: PodSpecRef): HostPortUse[] {
         if (isObject(p) && typeof p.hostPort === 'number' && p.hostPort !== 0) {
           uses.push({
             path: `${ref.base}${pointer(field, i, 'ports', j, 'hostPort')}`,
-            container: String(c.name ?? i),
+            container: c.name === undefined ? String(i) : asText(c.name),
             hostPort: p.hostPort,
             protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
           });

@@ -1,5 +1,7 @@
-// The contract every rule file implements. A rule reads the recognised object (a draft it may
-// change on CREATE), the layout and the cluster context, and reports findings through `report`.
+// The contract every rule file implements. A rule reads the recognised object, the layout and the
+// cluster context, and reports findings through `report`. A rule that changes the object takes
+// `writable()` first: the guard copies the object only then, so a review that changes nothing
+// (most of them, /validate after /mutate always) never pays for a copy of a 6 KB pod.
 import type { ClusterContext } from './context.js';
 import type { Layout } from './layout.js';
 import type { Recognised } from './recognise.js';
@@ -20,8 +22,14 @@ export interface Reporter {
 }
 
 export interface RuleInput<R extends Role = Role> {
-  /** The object being judged: a private draft, safe to change when `operation` is CREATE. */
+  /** The object being judged, as it stands: read it, never change it (it may be the caller's input). */
   subject: SubjectOf<R>;
+  /**
+   * The same subject on the private draft the guard diffs into the JSON Patch, copied on first use.
+   * Take it right before changing anything, change only what it returns, and report the change with
+   * `report.mutated`. In audit mode it is a throwaway copy: audit never changes objects.
+   */
+  writable(): SubjectOf<R>;
   layout: Layout;
   ctx: ClusterContext;
   operation: Operation;

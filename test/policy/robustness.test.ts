@@ -64,7 +64,7 @@ describe('evaluate() never throws', () => {
         // A context made of junk is survivable too.
         evaluate({ operation: op, object }, new ClusterContext([object, old]));
       }),
-      { numRuns: 3000 },
+      { numRuns: 5000 },
     );
   });
 
@@ -80,7 +80,21 @@ describe('evaluate() never throws', () => {
           context,
         );
       }),
-      { numRuns: 2000 },
+      { numRuns: 3000 },
     );
+  });
+
+  // JSON can override what a message's `${value}` calls: {"toString": 1} throws "Cannot convert
+  // object to primitive value". Every field of every real shape, both as the object and as the old one.
+  it('on {"toString": 1} in every field', () => {
+    const hostile: unknown = JSON.parse('{"toString": 1, "valueOf": 1}');
+    for (const seed of seeds)
+      for (const path of paths(seed)) {
+        const object = replaceAt(seed, path, hostile) as KubeObject;
+        for (const op of ['CREATE', 'UPDATE'] as const) {
+          expect(() => evaluate({ operation: op, object, oldObject: object }, context)).not.toThrow();
+          expect(() => evaluate({ operation: op, object }, new ClusterContext([object]))).not.toThrow();
+        }
+      }
   });
 });

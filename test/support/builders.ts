@@ -240,7 +240,18 @@ export interface Case {
   nodeCount?: number;
 }
 
+/** Frozen all the way down: evaluate() must never change its input (rules change a copy they take
+ * with writable()), and a rule that writes to the input throws here instead of corrupting a review. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 export function run(c: Case): Evaluation {
+  deepFreeze([c.object, c.oldObject, c.context]);
   const ctx = new ClusterContext([...(c.context ?? []), c.object], { nodeCount: c.nodeCount });
   return evaluate({ operation: c.operation ?? 'CREATE', object: c.object, oldObject: c.oldObject }, ctx, {
     modes: c.modes,

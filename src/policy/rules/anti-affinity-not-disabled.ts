@@ -14,9 +14,9 @@ export default defineRule({
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("Disable Pod Anti-Affinity ... critical for deploying multiple targets per node")`,
   roles: ['aistore'],
   mutates: true,
-  check({ subject, layout, operation, report }) {
+  check({ writable, layout, operation, report }) {
     if (operation !== 'CREATE' || !layout.multiTarget || layout.view.antiAffinityOff) return;
-    const targetSpec = objectAt(objectAt(subject.object, 'spec'), 'targetSpec');
+    const targetSpec = objectAt(objectAt(writable().object, 'spec'), 'targetSpec');
     if (!targetSpec) return; // not an object: the CRD's schema validation rejects it anyway
     targetSpec.disablePodAntiAffinity = true;
     report.mutated(

@@ -15,14 +15,14 @@ export default defineRule({
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("set disablePodAntiAffinity: true"), written for operator <= v1.1.0`,
   roles: ['aistore'],
   mutates: true,
-  check({ subject, operation, report }) {
-    const spec = subject.object.spec;
-    if (!spec || !hasLegacyAntiAffinityField(subject.object)) return;
-    const value = spec.disablePodAntiAffinity;
+  check({ subject, writable, operation, report }) {
+    if (!subject.object.spec || !hasLegacyAntiAffinityField(subject.object)) return;
+    const value = subject.object.spec.disablePodAntiAffinity;
     const why =
       'spec.disablePodAntiAffinity was removed in ais-operator v2.0.0; the apiserver drops it as an unknown field ' +
       '(or rejects it under strict field validation), so target anti-affinity would stay on';
     if (operation === 'CREATE') {
+      const spec = writable().object.spec ?? {};
       delete spec.disablePodAntiAffinity;
       const targetSpec = objectAt(spec, 'targetSpec');
       if (value === true && targetSpec && targetSpec.disablePodAntiAffinity === undefined)

@@ -3,7 +3,7 @@
 // CR and against every other known PV; on the CR, report (ordinal, mount) pairs that have no PV.
 import { claimMounts, dataClaimName, targetSize, templateName } from '../aistore.js';
 import { claimNameProblem, mountOfClaim } from '../claims.js';
-import { pinnedHostnames, requiredTermsOf, stringsOf, type PersistentVolume } from '../k8s.js';
+import { asText, pinnedHostnames, requiredTermsOf, stringsOf, type PersistentVolume } from '../k8s.js';
 import { pvHostname, targetVolumes } from '../layout.js';
 import { parseQuantity } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, pointer, type RuleInput } from '../rule.js';
@@ -28,10 +28,11 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
     );
 
   const mount = cr ? mountOfClaim(crName, cr, claimName) : undefined;
-  if (mount?.storageClass && pv.spec?.storageClassName !== mount.storageClass) {
+  const storageClass: unknown = pv.spec?.storageClassName;
+  if (mount?.storageClass && storageClass !== mount.storageClass) {
     report.deny(
       '/spec/storageClassName',
-      `PV ${self} has storageClassName "${pv.spec?.storageClassName ?? ''}" but mount ${mount.path} asks for "${mount.storageClass}"; a claimRef binds regardless, so the mismatch would pass silently.`,
+      `PV ${self} has storageClassName "${typeof storageClass === 'string' ? storageClass : ''}" but mount ${mount.path} asks for "${mount.storageClass}"; a claimRef binds regardless, so the mismatch would pass silently.`,
       `Set storageClassName: ${mount.storageClass}.`,
     );
   }
@@ -40,7 +41,7 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
   if (mount?.size && need !== undefined && (have === undefined || have < need)) {
     report.deny(
       '/spec/capacity/storage',
-      `PV ${self} offers ${pv.spec?.capacity?.storage ?? 'no capacity'} but mount ${mount.path} needs ${mount.size}.`,
+      `PV ${self} offers ${pv.spec?.capacity?.storage === undefined ? 'no capacity' : asText(pv.spec.capacity.storage)} but mount ${mount.path} needs ${mount.size}.`,
       `Use a disk of at least ${mount.size}, or lower the mount size.`,
     );
   }

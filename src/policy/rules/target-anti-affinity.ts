@@ -27,7 +27,7 @@ export default defineRule({
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("To allow the placement of multiple proxies/targets on a single node, set disablePodAntiAffinity: true")`,
   roles: ['aistore', 'target-statefulset', 'target-pod'],
   mutates: true,
-  check({ subject, layout, operation, report }) {
+  check({ subject, writable, layout, operation, report }) {
     if (!layout.multiTarget) return;
     const blocked = `keeps targets one per node in a ${describeLayout(layout)}: the second target on a node stays Pending ("node(s) didn't match pod anti-affinity rules")`;
     if (subject.role === 'aistore') {
@@ -48,8 +48,10 @@ export default defineRule({
     if (!ref || terms.length === 0) return;
     const path = `${ref.base}/affinity/${REQUIRED}`;
     if (subject.role === 'target-pod' && operation === 'CREATE') {
-      stripTerms(ref.spec.affinity as Affinity, terms);
-      if (Object.keys(ref.spec.affinity ?? {}).length === 0) delete ref.spec.affinity;
+      // The same terms, found again on the copy the guard changes.
+      const spec = (podSpecOf(writable()) as NonNullable<typeof ref>).spec;
+      stripTerms(spec.affinity as Affinity, requiredTargetAntiAffinity(spec.affinity, labels));
+      if (Object.keys(spec.affinity ?? {}).length === 0) delete spec.affinity;
       report.mutated(
         path,
         `removed the target pod's required hostname anti-affinity: it ${blocked}.`,

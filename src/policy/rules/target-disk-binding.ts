@@ -2,6 +2,8 @@
 // pre-bound to it; a target Pod gets node affinity to the node of its PVs and an annotation listing
 // them. Never guess: without a known PV, warn (only where the layout needs local disks).
 import {
+  asText,
+  cloneJson,
   HOSTNAME_KEY,
   isObject,
   nameOf,
@@ -19,21 +21,21 @@ import { defineRule, MULTI_TARGET_DOC, type RuleInput } from '../rule.js';
 
 export const DISKS_ANNOTATION = 'ais-guard/disks';
 
-function bindClaim({ subject, layout, ctx, operation, report }: RuleInput<'target-claim'>): void {
+function bindClaim({ subject, writable, layout, ctx, operation, report }: RuleInput<'target-claim'>): void {
   const claim = subject.object;
   const name = nameOf(claim);
   const pvs = ctx.pvsForClaim(subject.namespace, name);
-  const wanted = claim.spec?.volumeName;
+  const wanted: unknown = claim.spec?.volumeName;
   if (pvs.length === 1) {
     const pv = nameOf(pvs[0] as PersistentVolume);
     if (wanted && wanted !== pv) {
       report.deny(
         '/spec/volumeName',
-        `claim ${name} asks for PV ${wanted}, but PV ${pv} is the one pre-bound to it (claimRef).`,
+        `claim ${name} asks for PV ${asText(wanted)}, but PV ${pv} is the one pre-bound to it (claimRef).`,
         `Set spec.volumeName: ${pv}, or fix the PVs' claimRefs.`,
       );
     } else if (!wanted && operation === 'CREATE') {
-      const spec = objectAt(claim, 'spec');
+      const spec = objectAt(writable().object, 'spec');
       if (!spec) return;
       spec.volumeName = pv;
       report.mutated(
@@ -87,7 +89,7 @@ function requireHost(pod: Pod, host: string): boolean {
   return changed;
 }
 
-function bindPod({ subject, layout, ctx, operation, report }: RuleInput<'target-pod'>): void {
+function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInput<'target-pod'>): void {
   if (operation !== 'CREATE') return; // pod scheduling fields are immutable after CREATE
   const pod = subject.object;
   const claims = claimNamesOf(pod.spec ?? {});
@@ -118,24 +120,35 @@ function bindPod({ subject, layout, ctx, operation, report }: RuleInput<'target-
   if (pinned && pinned !== host) {
     report.deny(
       '/spec/nodeSelector',
-      `target pod ${nameOf(pod)} is pinned to ${pinned}, but its disks are on ${host}: it can never be scheduled.`,
+      `target pod ${nameOf(pod)} is pinned to ${asText(pinned)}, but its disks are on ${host}: it can never be scheduled.`,
       `Pin it to ${host}, or move its PVs.`,
     );
     return;
   }
   const list = disks
-    .map((d) => `${nameOf(d.pv)}=${d.host}:${d.pv.spec?.local?.path ?? d.pv.spec?.hostPath?.path ?? ''}`)
+    .map((d) => `${nameOf(d.pv)}=${d.host}:${asText(d.pv.spec?.local?.path ?? d.pv.spec?.hostPath?.path ?? '')}`)
     .sort()
     .join(',');
-  const annotations = objectAt(objectAt(pod, 'metadata'), 'annotations');
-  const annotated = annotations !== undefined && annotations[DISKS_ANNOTATION] !== list;
-  if (annotations) annotations[DISKS_ANNOTATION] = list;
-  if (requireHost(pod, host) || annotated)
-    report.mutated(
-      '/spec/affinity/nodeAffinity',
-      `bound target pod ${nameOf(pod)} to node ${host}, where its disks are (${list}).`,
-      'None needed: the guard keeps each target on its own disks.',
-    );
+  // Decide on the input (a probe copy of the small affinity subtree), change only the writable copy.
+  const bound = !requireHost({ spec: { affinity: cloneJson(pod.spec?.affinity) } }, host);
+  // objectAt's rule: an absent metadata or annotations map is created, a junk one left alone.
+  const absentOrObject = (v: unknown) => v === undefined || v === null || isObject(v);
+  const meta: unknown = pod.metadata;
+  const annotations = isObject(meta) ? meta.annotations : undefined;
+  const annotate =
+    absentOrObject(meta) &&
+    absentOrObject(annotations) &&
+    (annotations as Record<string, unknown> | undefined)?.[DISKS_ANNOTATION] !== list;
+  if (bound && !annotate) return;
+  const draft = writable().object;
+  requireHost(draft, host);
+  const draftAnnotations = objectAt(objectAt(draft, 'metadata'), 'annotations');
+  if (draftAnnotations) draftAnnotations[DISKS_ANNOTATION] = list;
+  report.mutated(
+    '/spec/affinity/nodeAffinity',
+    `bound target pod ${nameOf(pod)} to node ${host}, where its disks are (${list}).`,
+    'None needed: the guard keeps each target on its own disks.',
+  );
 }
 
 export default defineRule({
