@@ -126,7 +126,9 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
     return;
   }
   const list = disks
-    .map((d) => `${nameOf(d.pv)}=${d.host}:${asText(d.pv.spec?.local?.path ?? d.pv.spec?.hostPath?.path ?? '')}`)
+    .map(
+      (d) => `${nameOf(d.pv)}=${d.host}:${asText(d.pv.spec?.local?.path ?? d.pv.spec?.hostPath?.path ?? '')}`,
+    )
     .sort()
     .join(',');
   // Decide on the input (a probe copy of the small affinity subtree), change only the writable copy.
