@@ -67,8 +67,10 @@ if (process.argv[1] && /ais-guard(\.js)?$|cli[\\/]main\.js$/.test(process.argv[1
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`ais-guard: ${(err as Error).stack ?? String(err)}\n`);
-      process.exitCode = 2;
+      // Exit now: a serve that failed half-way (say, its port is taken) still has certificate
+      // watchers and timers holding the event loop, and a process that neither serves nor exits
+      // is the worst outcome for a Deployment (test/server/https.test.ts).
+      process.stderr.write(`ais-guard: ${(err as Error).stack ?? String(err)}\n`, () => process.exit(2));
     },
   );
 }

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createNetServer } from 'node:net';
 import { connect, type PeerCertificate } from 'node:tls';
 import { pino } from 'pino';
 import { DEFAULTS } from '../../src/server/config.js';
@@ -187,5 +188,35 @@ describe('ais-guard serve (the command)', () => {
     expect(await exit).toBe(0);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(out).toMatch(/"msg":"stopped"/);
+  }, 30_000);
+
+  it('exits 2 with the reason when it cannot listen (port in use), instead of hanging on its watchers', async () => {
+    const taken = createNetServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+    const busyPort = (taken.address() as { port: number }).port;
+    const certDir = mkdtempSync(join(tmpdir(), 'ais-guard-serve-'));
+    const child = spawn(
+      process.execPath,
+      [
+        'bin/ais-guard.js',
+        'serve',
+        '--port',
+        String(busyPort),
+        '--host',
+        '127.0.0.1',
+        '--cert-dir',
+        certDir,
+        '--no-cluster',
+      ],
+      { env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    clearTimeout(timer);
+    taken.close();
+    expect(code).toBe(2);
+    expect(err).toMatch(/EADDRINUSE/);
   }, 30_000);
 });
