@@ -95,7 +95,10 @@ function viewFromPodSpec(
 ): TargetSetView {
   const guarded = requiredTargetAntiAffinity(spec?.affinity, labels).length > 0;
   return {
-    ...base,
+    crName: base.crName,
+    namespace: base.namespace,
+    size: base.size,
+    minSize: base.minSize,
     nodeSelector: recordOf(spec?.nodeSelector),
     antiAffinityOff: !guarded,
     antiAffinityOffBecause: `the ${what} has no required hostname anti-affinity between targets`,

@@ -57,21 +57,27 @@ export function defineRule<R extends Role>(rule: Rule<R>): Rule {
 
 export const docAnchor = (ruleId: string) => `docs/rules.md#${ruleId}`;
 
-export function collectFindings(ruleId: string, sink: Finding[]): Reporter {
-  const add = (severity: Severity, mutation?: true) => (path: string, message: string, fix: string) =>
-    sink.push({
-      ruleId,
-      severity,
-      message,
-      path,
-      fix,
-      doc: docAnchor(ruleId),
-      ...(mutation && { mutation }),
-    });
-  return { deny: add('deny'), warn: add('warn'), mutated: add('warn', true) };
+/** A reporter that appends to `sink`, each finding with what `decorate` adds (e.g. the mode's action). */
+export function collectFindings<F extends Finding = Finding>(
+  ruleId: string,
+  sink: F[],
+  decorate: (finding: Finding) => F = (finding) => finding as F,
+): Reporter {
+  const doc = docAnchor(ruleId);
+  const add = (severity: Severity, mutation: boolean) => (path: string, message: string, fix: string) => {
+    const finding: Finding = { ruleId, severity, message, path, fix, doc };
+    if (mutation) finding.mutation = true;
+    sink.push(decorate(finding));
+  };
+  return { deny: add('deny', false), warn: add('warn', false), mutated: add('warn', true) };
 }
 
 /** JSON pointer from path segments (RFC 6901 escaping). */
 export function pointer(...segments: (string | number)[]): string {
-  return segments.map((s) => '/' + String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
+  let out = '';
+  for (const segment of segments) {
+    const s = String(segment);
+    out += '/' + (s.includes('~') || s.includes('/') ? s.replaceAll('~', '~0').replaceAll('/', '~1') : s);
+  }
+  return out;
 }
