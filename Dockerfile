@@ -31,5 +31,9 @@ COPY deploy ./deploy
 # Numeric, so the kubelet can check runAsNonRoot without looking up a user name.
 USER 65532:65532
 EXPOSE 8443
-ENTRYPOINT ["/nodejs/bin/node", "/app/dist/cli/main.js"]
+# A 4 MiB young-generation semi-space (V8 sizes it from the machine's memory, up to 32 MiB and more
+# on a big node, whatever the pod's limit): the same throughput on admission-sized objects, and
+# 15-100 MiB less RSS after a million reviews (README "Performance"). `npm run bench` reads these
+# flags from here.
+ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=4", "/app/dist/cli/main.js"]
 CMD ["serve"]

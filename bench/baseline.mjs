@@ -1,11 +1,14 @@
 // Baselines on bare node:https, same certificate as the guard:
 //   b0: a fixed "allowed" AdmissionReview, body not read (TLS + HTTP only);
-//   b1: reads and JSON.parses the review, answers allowed with its uid (the unavoidable work).
-// Usage: node baseline.mjs b0|b1 PORT CERT KEY
+//   b1: reads and JSON.parses the review, answers allowed with its uid (the unavoidable work);
+//   b1spin: b1 plus SPIN_US microseconds of busy CPU per request, a calibration: how much throughput
+//     a fixed amount of policy work costs on this machine (more than its share: see the README).
+// Usage: node baseline.mjs b0|b1|b1spin PORT CERT KEY [SPIN_US]
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 
-const [mode, port, certFile, keyFile] = process.argv.slice(2);
+const [mode, port, certFile, keyFile, spinUs = '0'] = process.argv.slice(2);
+const spinMs = Number(spinUs) / 1000;
 const FIXED = JSON.stringify({
   apiVersion: 'admission.k8s.io/v1',
   kind: 'AdmissionReview',
@@ -24,6 +27,7 @@ const server = createServer(
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const review = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      if (spinMs > 0) for (const until = performance.now() + spinMs; performance.now() < until;);
       const text = JSON.stringify({
         apiVersion: 'admission.k8s.io/v1',
         kind: 'AdmissionReview',

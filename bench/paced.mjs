@@ -3,13 +3,16 @@
 // stalled server cannot slow the client down and hide its stall. Latency runs from the moment a
 // request is sent. autocannon's overallRate sends each second's quota in one burst, which
 // measures its own queue rather than the server.
-// Usage: node paced.mjs '<json: port, path, body, rate, seconds, connections>'; prints JSON.
+// The first `warmupSeconds` (default 1) run at the same rate but are not counted: they hold the TLS
+// handshakes of every connection and the JIT warming up, on client and server alike.
+// Usage: node paced.mjs '<json: port, path, body, rate, seconds, connections, warmupSeconds>'; prints JSON.
 import { Agent, request } from 'node:https';
 
 const o = JSON.parse(process.argv[2]);
 const agent = new Agent({ keepAlive: true, maxSockets: o.connections ?? 16, rejectUnauthorized: false });
 const body = Buffer.from(o.body);
-const total = Math.round(o.rate * o.seconds);
+const warmup = Math.round(o.rate * (o.warmupSeconds ?? 1));
+const total = warmup + Math.round(o.rate * o.seconds);
 const intervalNs = 1e9 / o.rate;
 const latencies = new Float64Array(total);
 let done = 0;
@@ -55,12 +58,12 @@ function tick() {
 }
 
 function finish() {
-  const sorted = Array.from(latencies).sort((a, b) => a - b);
+  const sorted = Array.from(latencies.subarray(warmup)).sort((a, b) => a - b);
   const q = (p) => Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(2));
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   process.stdout.write(
     JSON.stringify({
-      requests: total,
+      requests: total - warmup,
       rps: Number((total / seconds).toFixed(1)),
       p50: q(0.5),
       p99: q(0.99),

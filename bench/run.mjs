@@ -1,6 +1,9 @@
 // `npm run bench`: the guard against two bare node:https baselines, same certificate, same machine,
 // load from a separate process, all on 127.0.0.1. Prints a table and writes bench/results.json.
-//   --quick   every case briefly (the whole run well under a minute), for a smoke check
+//   --quick        every case briefly (the whole run well under a minute), for a smoke check
+//   --node PATH    run the three servers on another Node binary (e.g. Node 24, the image's runtime:
+//                  `PATH=$(scripts/node24.sh):$PATH npm run bench` does the same for everything)
+// Every server runs with the Node flags of the Dockerfile's ENTRYPOINT, as production does.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -10,10 +13,20 @@ import { CASES } from './reviews.mjs';
 import { checkBench } from './check.mjs';
 
 const QUICK = process.argv.includes('--quick');
+const nodeAt = process.argv.indexOf('--node');
+const NODE = nodeAt > 0 ? process.argv[nodeAt + 1] : process.execPath;
 const ROOT = new URL('..', import.meta.url).pathname;
 const P = QUICK
   ? { repeats: 1, seconds: 2, rateSeconds: 2, leakRequests: 0 }
   : { repeats: 3, seconds: 6, rateSeconds: 10, leakRequests: 1_500_000 };
+
+/** The V8 flags production runs with: the ones between node and the script in the ENTRYPOINT. */
+function productionNodeFlags() {
+  const line = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').match(/^ENTRYPOINT\s+(\[.*\])\s*$/m);
+  if (!line) throw new Error('Dockerfile: no exec-form ENTRYPOINT');
+  return JSON.parse(line[1]).filter((arg) => arg.startsWith('--'));
+}
+const NODE_FLAGS = productionNodeFlags();
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -33,7 +46,7 @@ function rssMb(pid) {
 }
 
 async function start(name, args, port) {
-  const child = spawn(process.execPath, args, {
+  const child = spawn(NODE, [...NODE_FLAGS, ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NODE_OPTIONS: '' },
   });
@@ -48,6 +61,13 @@ async function start(name, args, port) {
     }
   }
   throw new Error(`${name} did not start`);
+}
+
+/** The guard's live JS heap, from its own /metrics. */
+function heapUsedMb(port) {
+  const text = execFileSync('curl', ['-sk', `https://127.0.0.1:${port}/metrics`]).toString();
+  const m = /^ais_guard_nodejs_heap_size_used_bytes (\d+)/m.exec(text);
+  return m ? Math.round(Number(m[1]) / 2 ** 20) : null;
 }
 
 function load(options) {
@@ -90,7 +110,8 @@ execFileSync(
 );
 const [cert, key] = [join(certDir, 'tls.crt'), join(certDir, 'tls.key')];
 
-const ports = { ours: await freePort(), b0: await freePort(), b1: await freePort() };
+const SPIN_US = 10;
+const ports = { ours: await freePort(), b0: await freePort(), b1: await freePort(), spin: await freePort() };
 const servers = {};
 process.on('exit', () => Object.values(servers).forEach((s) => s.child.kill('SIGTERM')));
 Object.assign(servers, {
@@ -115,10 +136,16 @@ Object.assign(servers, {
   ),
   b0: await start('B0', [join(ROOT, 'bench/baseline.mjs'), 'b0', String(ports.b0), cert, key], ports.b0),
   b1: await start('B1', [join(ROOT, 'bench/baseline.mjs'), 'b1', String(ports.b1), cert, key], ports.b1),
+  spin: await start(
+    'B1+spin',
+    [join(ROOT, 'bench/baseline.mjs'), 'b1spin', String(ports.spin), cert, key, String(SPIN_US)],
+    ports.spin,
+  ),
 });
 const results = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
-  node: process.version,
+  node: execFileSync(NODE, ['--version']).toString().trim(),
+  nodeFlags: NODE_FLAGS,
   date: new Date().toISOString(),
   quick: QUICK,
   params: P,
@@ -152,18 +179,32 @@ try {
       `${c.id}: ${Math.round(ours.rps)} req/s (B1 ${Math.round(b1.rps)}, B0 ${Math.round(b0.rps)})\n`,
     );
   }
+  // Calibration: B1 plus a fixed 10 us of CPU per request, on the first case. What a perfect policy
+  // costing only that would score shows how much a microsecond weighs on this machine.
+  const spin = maxThroughput(servers.spin, CASES[0]);
+  const b1First = results.cases[0].b1Rps;
+  results.calibration = {
+    case: CASES[0].id,
+    spinUs: SPIN_US,
+    rps: Math.round(spin.rps),
+    ratio: Number((spin.rps / b1First).toFixed(3)),
+  };
   results.rss = { beforeMb: Math.round(rssBefore), afterCasesMb: Math.round(rssMb(servers.ours.child.pid)) };
 
   if (P.leakRequests > 0) {
-    // Memory over a long run: RSS after each half-million; no growth between the 2nd and 3rd.
+    // Memory over a long run: RSS after each half-million of the same case (the largest review),
+    // and the JS heap in use then; no growth between the 2nd and 3rd half-million.
     const half = P.leakRequests / 3;
+    const c = CASES[0];
     const marks = [];
+    const heap = [];
     for (let i = 0; i < 3; i++) {
-      const c = CASES[i % 2 === 0 ? 0 : 1];
       load({ port: ports.ours, path: c.path, body: c.text, amount: half, connections: 32 });
       marks.push(Math.round(rssMb(servers.ours.child.pid)));
+      heap.push(heapUsedMb(ports.ours));
     }
     results.rss.halfMillionMarksMb = marks;
+    results.rss.heapUsedMarksMb = heap;
     results.rss.growthLastHalfMb = marks[2] - marks[1];
   }
 } finally {
@@ -221,11 +262,14 @@ const lines = [
   ),
 ];
 console.log(
-  `ais-guard bench (${QUICK ? 'quick' : 'full'}) on ${results.machine.cpus} cores, Node ${results.node}, ${results.date}`,
+  `ais-guard bench (${QUICK ? 'quick' : 'full'}) on ${results.machine.cpus} cores, servers on Node ${results.node.replace(/^v/, '')} ${NODE_FLAGS.join(' ')}, ${results.date}`,
 );
 console.log(lines.join('\n'));
 console.log(
-  `RSS: ${results.rss.beforeMb} MB before, ${results.rss.afterCasesMb} MB after the cases${results.rss.halfMillionMarksMb ? `, ${results.rss.halfMillionMarksMb.join(' / ')} MB after each half-million` : ''}`,
+  `calibration: B1 + ${SPIN_US} us of busy CPU per request (${results.calibration.case}): ${results.calibration.rps} req/s = ${results.calibration.ratio.toFixed(2)} of B1`,
+);
+console.log(
+  `RSS: ${results.rss.beforeMb} MB before, ${results.rss.afterCasesMb} MB after the cases${results.rss.halfMillionMarksMb ? `, ${results.rss.halfMillionMarksMb.join(' / ')} MB after each half-million (heap used ${results.rss.heapUsedMarksMb.join(' / ')} MB)` : ''}`,
 );
 console.log(
   `check: ${results.cli.tenThousandDocsS} s for 10,000 documents; cold start ${results.cli.coldStartMs} ms (median of ${results.cli.coldRuns})`,

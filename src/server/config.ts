@@ -1,7 +1,6 @@
 // Server configuration from flags, environment (AIS_GUARD_*) and an optional YAML/JSON file, in
 // that order of precedence, validated at start: a bad value stops the server with a clear error.
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 import { MODES, RULE_IDS, type Mode, type Modes } from '../policy/index.js';
 
 export type FailureMode = 'allow' | 'deny';
@@ -140,6 +139,7 @@ async function readConfigFile(path: string): Promise<ConfigFile> {
   }
   let data: unknown;
   try {
+    const { parse } = await import('yaml'); // only with --config: the parser is not needed to serve
     data = parse(text);
   } catch (err) {
     throw new ConfigError(`--config ${path}: not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);

@@ -6,7 +6,6 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import { ensureCerts, serviceDnsNames } from '../tls/index.js';
 import { createApp, type AppState } from './app.js';
 import type { ClusterSource } from './cluster-source.js';
 import type { ServerConfig } from './config.js';
@@ -65,7 +64,7 @@ async function servingFiles(
 ): Promise<{ cert: string; key: string; selfManaged: boolean }> {
   if (config.tlsCert && config.tlsKey)
     return { cert: config.tlsCert, key: config.tlsKey, selfManaged: false };
-  const result = await ensureCerts(config.certDir, selfManagedNames(config));
+  const result = await renewSelfManaged(config);
   logger.info(
     {
       certDir: config.certDir,
@@ -78,13 +77,16 @@ async function servingFiles(
   return { cert: result.paths.cert, key: result.paths.key, selfManaged: true };
 }
 
-function selfManagedNames(config: ServerConfig) {
+/** Creates or renews the self-managed pair. node-forge (~6 MB of RSS) loads only for this, not
+ * when the certificate comes from a Secret or cert-manager. */
+async function renewSelfManaged(config: ServerConfig) {
+  const { ensureCerts, serviceDnsNames } = await import('../tls/index.js');
   const ns = config.ownNamespace ?? 'ais-guard';
-  return {
+  return ensureCerts(config.certDir, {
     dnsNames: ['localhost', ...serviceDnsNames('ais-guard', ns)],
     ipAddresses: ['127.0.0.1', '::1'],
     renewBeforeDays: 30,
-  };
+  });
 }
 
 export async function createGuardServer({
@@ -142,7 +144,7 @@ export async function createGuardServer({
   // Self-managed certificates renew themselves well before they expire; the watcher picks them up.
   const renewal = files.selfManaged
     ? setInterval(() => {
-        ensureCerts(config.certDir, selfManagedNames(config)).catch((err: Error) =>
+        renewSelfManaged(config).catch((err: Error) =>
           logger.error({ error: err.message }, 'certificate renewal failed'),
         );
       }, DAY_MS / 2)
