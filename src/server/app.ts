@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { BadReview, decodeReview, type AdmissionRequest } from './admission.js';
-import { BodyError, isJsonContentType, readBody } from './body.js';
+import { BodyError, isJsonContentType, MAX_REVIEW_BYTES, readBody } from './body.js';
 import type { ClusterSource } from './cluster-source.js';
 import type { Metrics } from './metrics.js';
 import { cannotJudge, review, type Endpoint, type ReviewDeps, type ReviewOutcome } from './review.js';
@@ -46,6 +46,12 @@ function logReview(
   outcome: ReviewOutcome,
   ms: number,
 ): void {
+  // Every review the guard acted on (a finding, a patch, a denial) at info; clean ones at debug:
+  // the apiserver's audit log already records those, and a log line per clean review was the
+  // largest cost on the hot path after TLS. The line is built only when it is written.
+  const acted = outcome.findings.length > 0 || outcome.verdict === 'patched' || outcome.verdict === 'denied';
+  const level = outcome.verdict === 'error' ? 'error' : acted ? 'info' : 'debug';
+  if (!logger.isLevelEnabled(level)) return;
   const meta = (req.object ?? req.oldObject)?.metadata;
   const fields = {
     endpoint,
@@ -58,73 +64,87 @@ function logReview(
     rules: outcome.findings.length ? outcome.findings.map((f) => `${f.ruleId}=${f.action}`) : undefined,
     dryRun: req.dryRun || undefined,
     ms: Math.round(ms * 1000) / 1000,
+    error: outcome.error,
   };
-  if (outcome.verdict === 'error')
-    logger.error({ ...fields, error: outcome.error }, 'review could not be judged');
-  // Every review the guard acted on (a finding, a patch, a denial) at info; clean ones at debug:
-  // the apiserver's audit log already records those, and a log line per clean review was the
-  // largest cost on the hot path after TLS.
-  else if (outcome.findings.length > 0 || outcome.verdict === 'patched' || outcome.verdict === 'denied')
-    logger.info(fields, 'review');
-  else if (logger.isLevelEnabled('debug')) logger.debug(fields, 'review');
+  logger[level](fields, level === 'error' ? 'review could not be judged' : 'review');
 }
 
-function admissionRoute(endpoint: Endpoint, deps: AppDeps) {
-  return async (req: IncomingMessage, res: ServerResponse) => {
-    const started = performance.now();
-    deps.metrics.inFlight.inc();
+/** Why a request could not be reviewed, as its HTTP status and the reason label of the errors metric. */
+function refusal(err: unknown): { status: number; reason: string; message: string; uid?: string } {
+  if (err instanceof BodyError)
+    return {
+      status: err.status,
+      reason: err.status === 413 ? 'too_large' : err.status === 415 ? 'unsupported_media_type' : 'bad_review',
+      message: err.message,
+    };
+  if (err instanceof BadReview)
+    return { status: 400, reason: 'bad_review', message: err.message, uid: err.uid };
+  return { status: 500, reason: 'internal', message: 'internal error' };
+}
+
+// Plain callbacks from the request to the answer, no Promise and no async function: on the fast
+// path those cost 14 % of the throughput of the bare node:https baseline (README, Performance).
+function admissionRoute(endpoint: Endpoint, deps: AppDeps): Handler {
+  const { metrics, logger } = deps;
+
+  function refuse(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+    const { status, reason, message, uid } = refusal(err);
+    metrics.errors.inc({ endpoint, reason });
+    logger.warn(
+      { endpoint, status, uid: clip(uid), reason, error: status === 500 ? String(err) : message },
+      'bad admission request',
+    );
+    // A body we stopped reading leaves the connection in an unknown state: do not reuse it, and
+    // say so (Connection: close), or a keep-alive client reuses a socket we are about to destroy.
+    if (status === 413) res.shouldKeepAlive = false;
+    if (!res.headersSent) sendJson(res, status, uid ? { error: message, uid } : { error: message });
+    if (status === 413) res.once('finish', () => req.socket.destroySoon());
+  }
+
+  function answer(res: ServerResponse, raw: Buffer, started: number): void {
+    if (raw.length === 0) throw new BodyError(400, 'empty body: expected an AdmissionReview');
+    let body: unknown;
     try {
-      if (!isJsonContentType(req.headers['content-type']))
-        throw new BodyError(
-          415,
-          `content-type must be application/json, got ${JSON.stringify(req.headers['content-type'] ?? '')}`,
-        );
-      const raw = await readBody(req);
-      if (raw.length === 0) throw new BodyError(400, 'empty body: expected an AdmissionReview');
-      let body: unknown;
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch (err) {
-        throw new BadReview(`body is not valid JSON: ${(err as Error).message.slice(0, 200)}`);
-      }
-      const request = decodeReview(body);
-      let outcome: ReviewOutcome;
-      try {
-        outcome = review(endpoint, request, deps);
-      } catch (err) {
-        // review() already turns evaluation errors into the failure mode; this is the last net.
-        outcome = cannotJudge(request, (err as Error).message, deps.config);
-      }
-      const seconds = (performance.now() - started) / 1000;
-      deps.metrics.observe(endpoint, outcome.verdict, outcome.findings, seconds);
-      if (outcome.verdict === 'error') deps.metrics.errors.inc({ endpoint, reason: 'internal' });
-      logReview(deps.logger, endpoint, request, outcome, seconds * 1000);
-      sendJson(res, 200, outcome.body);
+      body = JSON.parse(raw.toString('utf8'));
     } catch (err) {
-      const status = err instanceof BodyError ? err.status : err instanceof BadReview ? 400 : 500;
-      const reason =
-        status === 413
-          ? 'too_large'
-          : status === 415
-            ? 'unsupported_media_type'
-            : status === 400
-              ? 'bad_review'
-              : 'internal';
-      const message = status === 500 ? 'internal error' : (err as Error).message;
-      const uid = err instanceof BadReview ? err.uid : undefined;
-      deps.metrics.errors.inc({ endpoint, reason });
-      deps.logger.warn(
-        { endpoint, status, uid: clip(uid), reason, error: status === 500 ? String(err) : message },
-        'bad admission request',
-      );
-      // A body we stopped reading leaves the connection in an unknown state: do not reuse it, and
-      // say so (Connection: close), or a keep-alive client reuses a socket we are about to destroy.
-      if (status === 413) res.shouldKeepAlive = false;
-      if (!res.headersSent) sendJson(res, status, { error: message, ...(uid && { uid }) });
-      if (status === 413) res.once('finish', () => req.socket.destroySoon());
-    } finally {
-      deps.metrics.inFlight.dec();
+      throw new BadReview(`body is not valid JSON: ${(err as Error).message.slice(0, 200)}`);
     }
+    const request = decodeReview(body);
+    let outcome: ReviewOutcome;
+    try {
+      outcome = review(endpoint, request, deps);
+    } catch (err) {
+      // review() already turns evaluation errors into the failure mode; this is the last net.
+      outcome = cannotJudge(request, (err as Error).message, deps.config);
+    }
+    // Answer first, then account: the apiserver is waiting for the answer, not for our metrics and
+    // log line (measured: +10 % throughput on the fast path). The duration includes the write.
+    sendJson(res, 200, outcome.body);
+    const seconds = (performance.now() - started) / 1000;
+    metrics.observe(endpoint, outcome.verdict, outcome.findings, seconds);
+    if (outcome.verdict === 'error') metrics.errors.inc({ endpoint, reason: 'internal' });
+    logReview(logger, endpoint, request, outcome, seconds * 1000);
+  }
+
+  return (req, res) => {
+    const started = performance.now();
+    metrics.reviewStarted();
+    const contentType = req.headers['content-type'];
+    if (!isJsonContentType(contentType)) {
+      const message = `content-type must be application/json, got ${JSON.stringify(contentType ?? '')}`;
+      refuse(req, res, new BodyError(415, message));
+      return metrics.reviewDone();
+    }
+    readBody(req, MAX_REVIEW_BYTES, (err, raw) => {
+      try {
+        if (err) throw err;
+        answer(res, raw, started);
+      } catch (failure) {
+        refuse(req, res, failure);
+      } finally {
+        metrics.reviewDone();
+      }
+    });
   };
 }
 

@@ -1,5 +1,8 @@
 // Reads a request body with a hard size limit, without a framework parser: the admission routes
 // need exactly "bytes → JSON.parse", and express.json() costs more than the policy itself.
+//
+// Callback-shaped on purpose: a Promise here (and an async handler awaiting it) measured 14 % of
+// the fast path's throughput against the bare node:https baseline (README, Performance).
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -23,28 +26,36 @@ export function isJsonContentType(header: string | undefined): boolean {
   return type === 'application/json';
 }
 
-export function readBody(req: IncomingMessage, limit = MAX_REVIEW_BYTES): Promise<Buffer> {
+export type BodyCallback = (err: BodyError | undefined, body: Buffer) => void;
+
+const EMPTY = Buffer.alloc(0);
+
+/** Calls `done` exactly once: with the whole body, or with a 413 (over `limit`) or a 400 (aborted). */
+export function readBody(req: IncomingMessage, limit: number, done: BodyCallback): void {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
+  if (declared > limit) {
     req.resume(); // drain, so the 413 can still be written on this connection
-    return Promise.reject(new BodyError(413, `review of ${declared} bytes is over the ${limit}-byte limit`));
+    return done(new BodyError(413, `review of ${declared} bytes is over the ${limit}-byte limit`), EMPTY);
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.resume();
-        reject(new BodyError(413, `review is over the ${limit}-byte limit`));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
-    req.once('error', reject);
-    req.once('aborted', () => reject(new BodyError(400, 'request aborted')));
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  const finish = (err: BodyError | undefined, body: Buffer) => {
+    if (finished) return;
+    finished = true;
+    done(err, body);
+  };
+  req.on('data', (chunk: Buffer) => {
+    if (finished) return;
+    size += chunk.length;
+    if (size > limit) {
+      chunks.length = 0;
+      req.resume();
+      return finish(new BodyError(413, `review is over the ${limit}-byte limit`), EMPTY);
+    }
+    chunks.push(chunk);
   });
+  req.on('end', () => finish(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+  // A client that goes away mid-body: Node destroys the request with an "aborted" error.
+  req.on('error', () => finish(new BodyError(400, 'request aborted'), EMPTY));
 }

@@ -1,33 +1,18 @@
 // Prometheus metrics. One registry per server instance (tests run several in one process).
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { JudgedFinding } from '../policy/index.js';
 import type { Endpoint, Verdict } from './review.js';
+import { ReviewStats } from './review-stats.js';
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly reviews = new Counter({
-    name: 'ais_guard_reviews_total',
-    help: 'Admission reviews answered, by endpoint and verdict (allowed, denied, patched, skipped, error)',
-    labelNames: ['endpoint', 'verdict'] as const,
-    registers: [this.registry],
-  });
-  readonly findings = new Counter({
-    name: 'ais_guard_findings_total',
-    help: 'Findings reported, by rule and action (deny, warn, audit)',
-    labelNames: ['rule', 'action'] as const,
-    registers: [this.registry],
-  });
-  readonly duration = new Histogram({
-    name: 'ais_guard_review_duration_seconds',
-    help: 'Time from the start of the request (body read included) to the response, by endpoint',
-    labelNames: ['endpoint'] as const,
-    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
-    registers: [this.registry],
-  });
-  readonly inFlight = new Gauge({
+  /** A plain number on the hot path, read by the gauge at scrape time. */
+  private inFlightNow = 0;
+  readonly inFlight: Gauge = new Gauge({
     name: 'ais_guard_in_flight_reviews',
     help: 'Reviews being processed',
     registers: [this.registry],
+    collect: (): void => this.inFlight.set(this.inFlightNow),
   });
   readonly errors = new Counter({
     name: 'ais_guard_errors_total',
@@ -52,13 +37,23 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Reviews, findings and review duration: see review-stats.ts for why not prom-client's classes. */
+  private readonly stats = new ReviewStats();
+
   constructor() {
+    this.stats.register(this.registry);
     collectDefaultMetrics({ register: this.registry, prefix: 'ais_guard_' });
   }
 
+  reviewStarted(): void {
+    this.inFlightNow++;
+  }
+
+  reviewDone(): void {
+    this.inFlightNow--;
+  }
+
   observe(endpoint: Endpoint, verdict: Verdict, findings: JudgedFinding[], seconds: number): void {
-    this.reviews.inc({ endpoint, verdict });
-    this.duration.observe({ endpoint }, seconds);
-    for (const f of findings) this.findings.inc({ rule: f.ruleId, action: f.action });
+    this.stats.record(endpoint, verdict, findings, seconds);
   }
 }

@@ -10,13 +10,15 @@ import { createApp, type AppState } from './app.js';
 import type { ClusterSource } from './cluster-source.js';
 import type { ServerConfig } from './config.js';
 import { Metrics } from './metrics.js';
-import { trackConnections } from './drain.js';
+import { trackConnections } from './connections.js';
 import { readPair, TLS_OPTIONS, watchPair, type ServingPair } from './tls.js';
 
 export interface GuardServer {
   server: Server;
   metrics: Metrics;
   state: AppState;
+  /** The limits in force (SERVER_TIMEOUTS unless a test gave shorter ones). */
+  timeouts: Readonly<ServerTimeouts>;
   /** Resolves with the bound address once listening. */
   listen(): Promise<AddressInfo>;
   /** Graceful: readiness off, stop accepting, finish in-flight, then close; bounded by shutdownTimeoutMs. */
@@ -42,7 +44,7 @@ export interface ServerTimeouts {
   requestMs: number;
   /** Idle keep-alive connection between requests. */
   keepAliveMs: number;
-  /** Any socket without traffic. */
+  /** A connection with no bytes moving either way, e.g. a client that stopped reading mid-response. */
   idleMs: number;
 }
 
@@ -105,24 +107,27 @@ export async function createGuardServer({
   metrics.certExpiry.set(pair.notAfter.getTime() / 1000);
 
   const app = createApp({ config, cluster, metrics, logger, state });
-  const server = createServer(
-    {
-      ...TLS_OPTIONS,
-      cert: pair.cert,
-      key: pair.key,
-      // A client that connects and never completes the handshake is not seen by headersTimeout
-      // (HTTP starts after TLS), and tls.Server's default gives it 120 s: same bound as headers.
-      handshakeTimeout: limits.headersMs,
-      // Node enforces headersTimeout and requestTimeout only when it sweeps its connection list,
-      // by default every 30 s: a "10 s" slowloris then lived up to 40 s (test/faults/abuse.test.ts).
-      connectionsCheckingInterval: Math.min(1_000, limits.headersMs / 4),
-    },
-    app,
-  );
+  const server = createServer({
+    ...TLS_OPTIONS,
+    cert: pair.cert,
+    key: pair.key,
+    // A client that connects and never completes the handshake is not seen by headersTimeout
+    // (HTTP starts after TLS), and tls.Server's default gives it 120 s: same bound as headers.
+    handshakeTimeout: limits.headersMs,
+    // Node enforces headersTimeout and requestTimeout only when it sweeps its connection list,
+    // by default every 30 s: a "10 s" slowloris then lived up to 40 s (test/faults/abuse.test.ts).
+    connectionsCheckingInterval: Math.min(1_000, limits.headersMs / 4),
+  });
   server.keepAliveTimeout = limits.keepAliveMs;
   server.headersTimeout = limits.headersMs; // slowloris: the whole header block within 10 s
   server.requestTimeout = limits.requestMs; // and the whole request (a 7 MiB body included) within 30 s
-  server.timeout = limits.idleMs; // idle sockets between requests
+  // Idle sockets (a client that stops reading mid-response) are cut by the connection sweep, not by
+  // server.timeout: see connections.ts.
+  const connections = trackConnections(server, limits.idleMs);
+  server.on('request', (req, res) => {
+    connections.track(req, res);
+    app(req, res);
+  });
 
   const stopWatching = watchPair({
     certFile: files.cert,
@@ -160,7 +165,6 @@ export async function createGuardServer({
       });
     });
 
-  const connections = trackConnections(server);
   let shuttingDown: Promise<void> | undefined;
   const shutdown = () =>
     (shuttingDown ??= (async () => {
@@ -171,6 +175,7 @@ export async function createGuardServer({
       if (renewal) clearInterval(renewal);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       connections.drain();
+      connections.stop();
       const force = setTimeout(() => {
         logger.warn('shutdown timeout: closing remaining connections');
         server.closeAllConnections();
@@ -187,5 +192,5 @@ export async function createGuardServer({
     return existsSync(caFile) ? Buffer.from(await readFile(caFile)).toString('base64') : undefined;
   };
 
-  return { server, metrics, state, listen, shutdown, caBundle };
+  return { server, metrics, state, timeouts: limits, listen, shutdown, caBundle };
 }

@@ -153,7 +153,7 @@ describe('production limits', () => {
     expect(guard.server.headersTimeout).toBe(10_000);
     expect(guard.server.requestTimeout).toBe(30_000);
     expect(guard.server.keepAliveTimeout).toBe(95_000);
-    expect(guard.server.timeout).toBe(120_000);
+    expect(guard.timeouts.idleMs).toBe(120_000);
     await guard.shutdown();
   });
 });
