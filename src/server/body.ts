@@ -21,6 +21,7 @@ export class BodyError extends Error {
 }
 
 export function isJsonContentType(header: string | undefined): boolean {
+  if (header === 'application/json') return true; // what the apiserver sends, without parsing
   if (!header) return false;
   const type = header.split(';', 1)[0]?.trim().toLowerCase();
   return type === 'application/json';
