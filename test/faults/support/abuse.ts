@@ -8,6 +8,8 @@ import type { Target } from './client.js';
 export interface Conn {
   socket: Socket | TLSSocket;
   openedAt: number;
+  /** Its opening (request line and headers) is written: only then may the trickle start. */
+  started?: boolean;
   closedAt?: number;
   /** The status line the server answered with, if any (e.g. "HTTP/1.1 408 Request Timeout"). */
   answer?: string;
@@ -85,6 +87,7 @@ export class Abusers {
 
   private start(conn: Conn): void {
     const s = conn.socket;
+    conn.started = true;
     if (this.kind === 'slow-headers') s.write(HEAD);
     if (this.kind === 'slow-body') s.write(`${HEAD}content-length: 100000\r\n\r\n{`);
     if (this.kind === 'idle-keep-alive') s.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
@@ -93,7 +96,9 @@ export class Abusers {
   private trickle(): void {
     let n = 0;
     for (const c of this.conns) {
-      if (c.closedAt !== undefined || c.socket.destroyed) continue;
+      // Not before its opening: a header line written while TLS is still connecting would go out
+      // ahead of the request line and earn a 400 (seen when 200 cut slowloris reopen at once).
+      if (!c.started || c.closedAt !== undefined || c.socket.destroyed) continue;
       c.socket.write(this.kind === 'slow-headers' ? `x-slow-${n++}: y\r\n` : ' ');
     }
   }
