@@ -129,13 +129,8 @@ function admissionRoute(endpoint: Endpoint, deps: AppDeps): Handler {
   return (req, res) => {
     const started = performance.now();
     metrics.reviewStarted();
-    const contentType = req.headers['content-type'];
-    if (!isJsonContentType(contentType)) {
-      const message = `content-type must be application/json, got ${JSON.stringify(contentType ?? '')}`;
-      refuse(req, res, new BodyError(415, message));
-      return metrics.reviewDone();
-    }
-    readBody(req, MAX_REVIEW_BYTES, (err, raw) => {
+    // The one way out of a review, answered or refused.
+    const complete = (err: BodyError | undefined, raw: Buffer) => {
       try {
         if (err) throw err;
         answer(res, raw, started);
@@ -144,7 +139,11 @@ function admissionRoute(endpoint: Endpoint, deps: AppDeps): Handler {
       } finally {
         metrics.reviewDone();
       }
-    });
+    };
+    const contentType = req.headers['content-type'];
+    if (isJsonContentType(contentType)) return readBody(req, MAX_REVIEW_BYTES, complete);
+    const message = `content-type must be application/json, got ${JSON.stringify(contentType ?? '')}`;
+    complete(new BodyError(415, message), Buffer.alloc(0));
   };
 }
 

@@ -15,15 +15,13 @@ export const DURATION_BUCKETS: readonly number[] = [
 const ENDPOINTS: readonly Endpoint[] = ['validate', 'mutate'];
 const VERDICTS: readonly Verdict[] = ['allowed', 'denied', 'patched', 'skipped', 'error'];
 const ACTIONS: readonly Action[] = ['deny', 'warn', 'audit'];
-const ENDPOINT_INDEX: Readonly<Record<Endpoint, number>> = { validate: 0, mutate: 1 };
-const VERDICT_INDEX: Readonly<Record<Verdict, number>> = {
-  allowed: 0,
-  denied: 1,
-  patched: 2,
-  skipped: 3,
-  error: 4,
-};
-const ACTION_INDEX: Readonly<Record<Action, number>> = { deny: 0, warn: 1, audit: 2 };
+/** Each value's position in its list, so the lists above stay the only place that names them. */
+const positions = <T extends string>(list: readonly T[]) =>
+  Object.fromEntries(list.map((value, i) => [value, i])) as Readonly<Record<T, number>>;
+const ENDPOINT_INDEX = positions(ENDPOINTS);
+const VERDICT_INDEX = positions(VERDICTS);
+const ACTION_INDEX = positions(ACTIONS);
+const DURATION = 'ais_guard_review_duration_seconds';
 
 /** One sample as prom-client's Registry prints it. */
 interface Sample {
@@ -86,7 +84,7 @@ export class ReviewStats {
         () => this.findings.clear(),
       ),
       new Collected(
-        'ais_guard_review_duration_seconds',
+        DURATION,
         'Time from the start of the request (body read included) to the answer written, by endpoint',
         'histogram',
         () => this.durationSamples(),
@@ -118,7 +116,6 @@ export class ReviewStats {
   }
 
   private durationSamples(): Sample[] {
-    const name = 'ais_guard_review_duration_seconds';
     const samples: Sample[] = [];
     ENDPOINTS.forEach((endpoint, e) => {
       const row = this.buckets.subarray(
@@ -130,11 +127,11 @@ export class ReviewStats {
       let cumulative = 0;
       DURATION_BUCKETS.forEach((le, b) => {
         cumulative += row[b]!;
-        samples.push({ metricName: `${name}_bucket`, labels: { endpoint, le }, value: cumulative });
+        samples.push({ metricName: `${DURATION}_bucket`, labels: { endpoint, le }, value: cumulative });
       });
-      samples.push({ metricName: `${name}_bucket`, labels: { endpoint, le: '+Inf' }, value: count });
-      samples.push({ metricName: `${name}_sum`, labels: { endpoint }, value: this.sums[e]! });
-      samples.push({ metricName: `${name}_count`, labels: { endpoint }, value: count });
+      samples.push({ metricName: `${DURATION}_bucket`, labels: { endpoint, le: '+Inf' }, value: count });
+      samples.push({ metricName: `${DURATION}_sum`, labels: { endpoint }, value: this.sums[e]! });
+      samples.push({ metricName: `${DURATION}_count`, labels: { endpoint }, value: count });
     });
     return samples;
   }
