@@ -79,7 +79,7 @@ export function checkBench(root, quick) {
   const dir = mkdtempSync(join(tmpdir(), 'ais-guard-check-bench-'));
   const big = join(dir, 'ten-thousand.yaml');
   writeFileSync(big, generated(10_000));
-  const small = join(root, '../shared/fixtures/aistore/01-aistore-multitarget-valid.yaml');
+  const small = join(root, 'test/fixtures/aistore/01-aistore-multitarget-valid.yaml');
   const cli = (file) => () => {
     try {
       execFileSync(process.execPath, [join(root, 'bin/ais-guard.js'), 'check', '-q', file], {

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
-const SHARED = process.env.AIS_GUARD_SHARED ?? new URL('../../shared', import.meta.url).pathname;
-const fixture = (name) => parse(readFileSync(`${SHARED}/fixtures/aistore/${name}`, 'utf8'));
+const FIXTURES = new URL('../test/fixtures/aistore/', import.meta.url);
+const fixture = (name) => parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
 
 function review(object, kind, resource, operation = 'CREATE') {
   const [group, version] = object.apiVersion.includes('/')

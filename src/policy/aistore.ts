@@ -1,5 +1,5 @@
 // The AIStore custom resource as the operator reads it, and the names the operator derives from it.
-// Facts from the ais-k8s operator (see ../shared/DESIGN.md §1 in the project's workspace, and the README).
+// Facts from the ais-k8s operator (docs/rules.md and the README; operator v3.4.0 source cited per fact).
 import { isObject, type Affinity } from './k8s.js';
 import type { KubeObject } from './types.js';
 

@@ -8,7 +8,7 @@ import YAML from 'yaml';
 import { parseSource, type LoadError } from '../../src/cli/load.js';
 import type { KubeObject } from '../../src/policy/index.js';
 import { cli } from '../support/cli.js';
-import { fixture } from '../support/shared.js';
+import { fixture } from '../support/fixtures.js';
 import { FakeCluster } from './support/fake-cluster.js';
 
 const objectsOf = (...prefixes: string[]): KubeObject[] =>

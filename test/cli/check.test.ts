@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { aistore } from '../support/builders.js';
 import { cli } from '../support/cli.js';
-import { fixture, FIXTURES } from '../support/shared.js';
+import { fixture, FIXTURES } from '../support/fixtures.js';
 
 const F = FIXTURES;
 const fx = fixture;

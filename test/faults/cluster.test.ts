@@ -16,7 +16,7 @@ import { node } from '../support/builders.js';
 import { testApp } from '../support/app.js';
 import { FakeApiServer, type StoredObject } from '../support/fake-apiserver.js';
 import { reviewOf } from '../support/review.js';
-import { fixture } from '../support/shared.js';
+import { fixture } from '../support/fixtures.js';
 import { sleep, until } from './support/client.js';
 import { FaultyLink } from './support/faulty-link.js';
 import { record } from './support/report.js';

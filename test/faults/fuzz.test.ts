@@ -29,7 +29,7 @@ import {
 } from '../support/builders.js';
 import { FakeApiServer, type Resource, type StoredObject } from '../support/fake-apiserver.js';
 import { decodePatch, reviewOf } from '../support/review.js';
-import { fixture } from '../support/shared.js';
+import { fixture } from '../support/fixtures.js';
 import { keepAlive, pool, round, send, until, type Target } from './support/client.js';
 import {
   random,

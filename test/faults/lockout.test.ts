@@ -13,7 +13,7 @@ import { OVERLAYS, renderManifests, type Overlay } from '../../src/deploy/index.
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import { aistore, claimName, node, pv, pvc, targetPod, targetStatefulSet } from '../support/builders.js';
 import { paths } from '../support/mutate.js';
-import { FIXTURE_FILES, FIXTURES } from '../support/shared.js';
+import { FIXTURE_FILES, FIXTURES } from '../support/fixtures.js';
 import { record } from './support/report.js';
 
 interface Selector {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import type { KubeObject } from '../../src/policy/index.js';
 import { cli } from '../support/cli.js';
-import { fixture } from '../support/shared.js';
+import { fixture } from '../support/fixtures.js';
 import { FakeCluster } from '../audit/support/fake-cluster.js';
 
 const HERE = new URL('./fixtures/', import.meta.url).pathname;

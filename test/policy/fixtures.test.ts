@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { judge } from '../../src/cli/judge.js';
 import { parseSource, type LoadError } from '../../src/cli/load.js';
-import { FIXTURE_FILES, FIXTURES } from '../support/shared.js';
+import { FIXTURE_FILES, FIXTURES } from '../support/fixtures.js';
 
 /** The rule each DENY fixture is about. */
 const DENY_RULE: Record<string, string> = {

@@ -7,7 +7,7 @@ import { judge } from '../../src/cli/judge.js';
 import { parseSource, type Manifest } from '../../src/cli/load.js';
 import { testApp } from '../support/app.js';
 import { decodePatch, reviewOf } from '../support/review.js';
-import { fixture, FIXTURE_FILES, FIXTURES } from '../support/shared.js';
+import { fixture, FIXTURE_FILES, FIXTURES } from '../support/fixtures.js';
 
 const load = (...files: string[]): Manifest[] =>
   files.flatMap((f) => parseSource(f, readFileSync(f, 'utf8'), []).manifests);

@@ -12,7 +12,7 @@ import {
   targetStatefulSet,
   type MountSpec,
 } from '../support/builders.js';
-import { FIXTURE_FILES, FIXTURES } from '../support/shared.js';
+import { FIXTURE_FILES, FIXTURES } from '../support/fixtures.js';
 
 export interface AgreementCase {
   name: string;

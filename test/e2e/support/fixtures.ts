@@ -2,7 +2,7 @@
 // onto its own node names, so tests never share PVs, Nodes or claims.
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { fixture } from '../../support/shared.js';
+import { fixture } from '../../support/fixtures.js';
 import type { Obj } from './kube.js';
 
 /** The node name the fixtures pin targets and disks to. */

@@ -1,12 +1,11 @@
 // What every e2e file does around its tests: the AIStore CRD installed, a guard started and
 // registered, a namespace for the webhook probes, and all of it undone afterwards.
-import { join } from 'node:path';
-import { SHARED } from '../../support/shared.js';
+import { AISTORE_CRD } from './operator-source.js';
 import { startGuard, type Guard, type StartOptions } from './guard.js';
 import { Cleanup, installCrds } from './kube.js';
 import { registerWebhooks, unregisterWebhooks } from './webhooks.js';
 
-export const AISTORE_CRD = join(SHARED, 'crd', 'ais.nvidia.com_aistores.yaml');
+export { AISTORE_CRD };
 
 export function installAistoreCrd(): Promise<void> {
   return installCrds(AISTORE_CRD, ['aistores.ais.nvidia.com']);
