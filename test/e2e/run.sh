@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run test:e2e`: the end-to-end suite against a real control plane (etcd, kube-apiserver,
 # kube-controller-manager, kube-scheduler v1.33), with `ais-guard serve` started by the tests from dist/.
-#   1. test/e2e/cluster/build.sh: builds the binaries once (~8 min cold), instant when cached
+#   1. test/e2e/cluster/build.sh: builds the binaries once (~8 min cold), instant when cached;
+#      test/helm/build.sh likewise builds helm (for 10-helm-chart), exported as HELM
 #   2. npm run build, when dist/ is older than src/
 #   3. up.sh into a fresh state dir, with the controllers the scenarios need
 #   4. jest -c jest.e2e.config.js --runInBand (extra arguments go to jest, e.g. a file pattern)
@@ -16,6 +17,8 @@ t0=$(date +%s)
 say() { printf 'e2e: %s\n' "$*" >&2; }
 
 BIN=$("$CLUSTER/build.sh" | tail -n1)
+HELM=$("$ROOT/test/helm/build.sh" | tail -n1)
+export HELM
 t_build=$(date +%s)
 
 # The tests run the built CLI: rebuild when anything it is built from is newer than dist/.

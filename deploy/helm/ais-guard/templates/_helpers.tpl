@@ -1,0 +1,101 @@
+{{/*
+Names and choices every template shares. Object names do not depend on the release name: with
+the default values the chart renders exactly deploy/base (as `ais-guard render` does).
+*/}}
+
+{{- define "ais-guard.name" -}}
+{{- .Values.fullnameOverride | default "ais-guard" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "ais-guard.namespace" -}}
+{{- .Values.namespace.name | default .Release.Namespace -}}
+{{- end -}}
+
+{{/* The labels of deploy/base, on every object; the selectors use the first one only. */}}
+{{- define "ais-guard.labels" -}}
+app.kubernetes.io/name: ais-guard
+{{- end -}}
+
+{{- define "ais-guard.tlsSecret" -}}
+{{- if eq .Values.certificates.mode "existing-secret" -}}
+{{- required "certificates.existingSecret: name the Secret to mount (certificates.mode is existing-secret)" .Values.certificates.existingSecret -}}
+{{- else -}}
+{{- include "ais-guard.name" . }}-tls
+{{- end -}}
+{{- end -}}
+
+{{- define "ais-guard.certManager" -}}
+{{- if eq .Values.certificates.mode "cert-manager" -}}
+{{- if .Values.certificates.caBundle -}}
+{{- fail "certificates.caBundle: cert-manager's cainjector fills the caBundle; leave it empty with certificates.mode cert-manager" -}}
+{{- end -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{- define "ais-guard.manageWebhookConfig" -}}
+{{- if and .Values.certificates.manageWebhookConfig (not (include "ais-guard.certManager" .)) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{- define "ais-guard.image" -}}
+{{- $tag := .Values.image.tag | default .Chart.AppVersion -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/* failurePolicy of one validating webhook: the value, or Fail (Ignore in audit mode). */}}
+{{- define "ais-guard.failurePolicy" -}}
+{{- $explicit := index .root.Values.failurePolicy .webhook -}}
+{{- if $explicit -}}
+{{- $explicit -}}
+{{- else if eq .root.Values.mode "audit" -}}
+Ignore
+{{- else -}}
+Fail
+{{- end -}}
+{{- end -}}
+
+{{/* The guard's own namespace is never sent, whatever namespaces.excluded says. */}}
+{{- define "ais-guard.namespaceSelector" -}}
+{{- $excluded := .Values.namespaces.excluded | default list -}}
+{{- $own := include "ais-guard.namespace" . -}}
+{{- if not (has $own $excluded) -}}
+{{- $excluded = append $excluded $own -}}
+{{- end -}}
+namespaceSelector:
+  matchExpressions:
+    - key: kubernetes.io/metadata.name
+      operator: NotIn
+      values: [{{ join ", " $excluded }}]
+    {{- with .Values.namespaces.judged }}
+    - key: kubernetes.io/metadata.name
+      operator: In
+      values: [{{ join ", " . }}]
+    {{- end }}
+{{- end -}}
+
+{{/* clientConfig of one webhook: the Service, and the caBundle when given. */}}
+{{- define "ais-guard.clientConfig" -}}
+clientConfig:
+  service:
+    name: {{ include "ais-guard.name" .root }}
+    namespace: {{ include "ais-guard.namespace" .root }}
+    path: {{ .path }}
+    port: 443
+  {{- with .root.Values.certificates.caBundle }}
+  caBundle: {{ . }}
+  {{- end }}
+{{- end -}}
+
+{{/* cert-manager's cainjector annotation for the webhook configurations. */}}
+{{- define "ais-guard.injectCa" -}}
+{{- if include "ais-guard.certManager" . }}
+  annotations:
+    cert-manager.io/inject-ca-from: {{ include "ais-guard.namespace" . }}/{{ include "ais-guard.name" . }}-serving
+{{- end }}
+{{- end -}}

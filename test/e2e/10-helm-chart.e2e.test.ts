@@ -1,0 +1,340 @@
+// The Helm chart (deploy/helm/ais-guard, docs/helm.md): `helm lint`; `helm template` renders what
+// `ais-guard render` does, object for object, with the default values and with the values that
+// stand for each overlay and render flag; the chart's own values reach the guard as flags it
+// parses; and the apiserver accepts the rendered chart (`kubectl apply --dry-run=server`), then a
+// real `helm install` and `helm uninstall`.
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { renderManifests, type KObject, type RenderOptions } from '../../src/deploy/index.js';
+import { loadConfig } from '../../src/server/config.js';
+import { ARTIFACTS, ROOT, suffix } from './support/env.js';
+import { makeCerts } from './support/guard.js';
+import { CHART, helm, setArgs, template, templateFails, type Values } from './support/helm.js';
+import { Cleanup, eventually, installCrds, read } from './support/kube.js';
+import { kubectl, ok } from './support/run.js';
+
+const cleanup = new Cleanup();
+const MANIFESTS = join(ROOT, 'test', 'e2e', 'manifests');
+const CERT_MANAGER = join(MANIFESTS, 'cert-manager-stand-in-crds.yaml');
+const SERVICE_MONITOR = join(MANIFESTS, 'servicemonitor-stand-in-crd.yaml');
+let caBundle: string;
+
+beforeAll(async () => {
+  caBundle = await makeCerts(join(ARTIFACTS, `helm-certs-${process.pid}`));
+  await installCrds(CERT_MANAGER, ['issuers.cert-manager.io', 'certificates.cert-manager.io']);
+  cleanup.add('cert-manager stand-in CRDs', () => kubectl(['delete', '-f', CERT_MANAGER]));
+  await installCrds(SERVICE_MONITOR, ['servicemonitors.monitoring.coreos.com']);
+  cleanup.add('ServiceMonitor stand-in CRD', () => kubectl(['delete', '-f', SERVICE_MONITOR]));
+});
+afterAll(() => cleanup.run());
+
+const key = (o: KObject) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+
+function expectSameObjects(chart: KObject[], rendered: KObject[]): void {
+  expect(chart.map(key).sort()).toEqual(rendered.map(key).sort());
+  const byKey = new Map(rendered.map((o) => [key(o), o]));
+  for (const o of chart) expect(o).toEqual(byKey.get(key(o)));
+}
+
+const one = (objects: KObject[], kind: string): KObject => {
+  const found = objects.filter((o) => o.kind === kind);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+
+interface PodSpec {
+  containers: { args: string[]; image: string; imagePullPolicy?: string }[];
+  volumes: { name: string; secret?: { secretName: string } }[];
+}
+const podSpec = (objects: KObject[]) =>
+  (one(objects, 'Deployment').spec as { template: { spec: PodSpec } }).template.spec;
+const argsOf = (objects: KObject[]) => podSpec(objects).containers[0]!.args;
+
+interface Webhook {
+  name: string;
+  failurePolicy: string;
+  timeoutSeconds: number;
+  namespaceSelector: { matchExpressions: { key: string; operator: string; values: string[] }[] };
+}
+const webhooks = (objects: KObject[]) =>
+  [
+    ...(one(objects, 'ValidatingWebhookConfiguration').webhooks as Webhook[]),
+    ...(one(objects, 'MutatingWebhookConfiguration').webhooks as Webhook[]),
+  ] as Webhook[];
+
+describe('helm lint', () => {
+  it.each<[string, Values]>([
+    ['default values', {}],
+    ['cert-manager', { 'certificates.mode': 'cert-manager' }],
+    ['audit, ServiceMonitor, one replica', { mode: 'audit', 'serviceMonitor.enabled': true, replicas: 1 }],
+  ])('--strict passes: %s', async (_name, values) => {
+    const result = ok(await helm(['lint', '--strict', CHART, ...setArgs(values)]), 'helm lint');
+    expect(result.stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
+  });
+});
+
+describe('helm template is `ais-guard render`, object for object', () => {
+  const cases: [string, Values, RenderOptions][] = [
+    ['default values = deploy/base', {}, {}],
+    ['mode=audit = overlays/audit', { mode: 'audit' }, { overlay: 'audit' }],
+    [
+      'certificates.mode=cert-manager = overlays/cert-manager',
+      { 'certificates.mode': 'cert-manager' },
+      { overlay: 'cert-manager' },
+    ],
+    [
+      'cert-manager in another namespace = render --overlay cert-manager --namespace guard-ops',
+      { 'certificates.mode': 'cert-manager', 'namespace.name': 'guard-ops' },
+      { overlay: 'cert-manager', namespace: 'guard-ops' },
+    ],
+  ];
+  it.each(cases)('%s', async (_name, values, opts) => {
+    const { objects } = await template(values);
+    expectSameObjects(objects, await renderManifests(opts));
+  });
+
+  it('namespace, image and caBundle = render --namespace --image --ca-bundle', async () => {
+    const { objects } = await template({
+      'namespace.name': 'guard-ops',
+      'image.repository': 'registry.example.com/ais-guard',
+      'image.tag': '0.2.0',
+      'certificates.caBundle': caBundle,
+    });
+    expectSameObjects(
+      objects,
+      await renderManifests({
+        namespace: 'guard-ops',
+        image: 'registry.example.com/ais-guard:0.2.0',
+        caBundle,
+      }),
+    );
+  });
+
+  it('does not depend on the release name or the release namespace', async () => {
+    const a = await template({}, 'ais-guard');
+    const b = ok(
+      await helm(['template', 'other-release', CHART, '--namespace', 'elsewhere']),
+      'helm template',
+    );
+    expect(b.stdout).toBe(a.yaml);
+  });
+});
+
+describe("the chart's own values", () => {
+  it('mode, per-rule modes, failure mode and namespaces reach the guard as flags it accepts', async () => {
+    const { objects } = await template({
+      mode: 'warn',
+      'rules.pvc-name': 'enforce',
+      'rules.target-host-port': 'audit',
+      failureMode: 'deny',
+      'namespaces.excluded': '{kube-system,kube-public,kube-node-lease,legacy}',
+      'namespaces.judged': '{ais-prod,ais-test}',
+      'extraArgs[0]': '--log-level=debug',
+    });
+    const args = argsOf(objects);
+    expect(args[0]).toBe('serve');
+    const { values } = parseArgs({ args: args.slice(1), strict: false });
+    const config = await loadConfig({ flags: values, env: { AIS_GUARD_NAMESPACE: 'ais-guard' } });
+    expect(config.modes).toEqual({
+      default: 'warn',
+      rules: { 'pvc-name': 'enforce', 'target-host-port': 'audit' },
+    });
+    expect(config.failureMode).toBe('deny');
+    expect(config.excludeNamespaces).toEqual([
+      'kube-system',
+      'kube-public',
+      'kube-node-lease',
+      'legacy',
+      'ais-guard',
+    ]);
+    expect(config.includeNamespaces).toEqual(['ais-prod', 'ais-test']);
+    expect(config.logLevel).toBe('debug');
+    expect(config.manageWebhookConfig).toBe(true);
+    // The apiserver never sends what the guard would not judge.
+    for (const w of webhooks(objects))
+      expect(w.namespaceSelector.matchExpressions).toEqual([
+        {
+          key: 'kubernetes.io/metadata.name',
+          operator: 'NotIn',
+          values: ['kube-system', 'kube-public', 'kube-node-lease', 'legacy', 'ais-guard'],
+        },
+        { key: 'kubernetes.io/metadata.name', operator: 'In', values: ['ais-prod', 'ais-test'] },
+      ]);
+  });
+
+  it('failure policies and webhook timeout', async () => {
+    const { objects } = await template({
+      'failurePolicy.storage': 'Ignore',
+      'failurePolicy.pods': 'Fail',
+      webhookTimeoutSeconds: 3,
+    });
+    expect(Object.fromEntries(webhooks(objects).map((w) => [w.name, w.failurePolicy]))).toEqual({
+      'aistores.validate.ais-guard.io': 'Fail',
+      'storage.validate.ais-guard.io': 'Ignore',
+      'pods.validate.ais-guard.io': 'Fail',
+      'aistores.mutate.ais-guard.io': 'Ignore',
+      'storage.mutate.ais-guard.io': 'Ignore',
+      'pods.mutate.ais-guard.io': 'Ignore',
+    });
+    for (const w of webhooks(objects)) expect(w.timeoutSeconds).toBe(3);
+  });
+
+  it('replicas, resources, image digest and pull policy; no disruption budget for one replica', async () => {
+    const { objects } = await template({
+      replicas: 1,
+      'resources.limits.memory': '1Gi',
+      'image.digest': `sha256:${'a'.repeat(64)}`,
+      'image.pullPolicy': 'Always',
+    });
+    expect((one(objects, 'Deployment').spec as { replicas: number }).replicas).toBe(1);
+    expect(objects.filter((o) => o.kind === 'PodDisruptionBudget')).toEqual([]);
+    const c = podSpec(objects).containers[0]! as PodSpec['containers'][0] & {
+      resources: { limits: { memory: string; cpu: string } };
+    };
+    expect(c.resources.limits).toEqual({ cpu: '1', memory: '1Gi' });
+    expect(c.image).toBe(`ais-guard@sha256:${'a'.repeat(64)}`);
+    expect(c.imagePullPolicy).toBe('Always');
+  });
+
+  it('an existing Secret: mounted, and required', async () => {
+    const { objects } = await template({
+      'certificates.mode': 'existing-secret',
+      'certificates.existingSecret': 'corp-pki-ais-guard',
+    });
+    expect(podSpec(objects).volumes).toContainEqual({
+      name: 'tls',
+      secret: { secretName: 'corp-pki-ais-guard', defaultMode: 0o440 },
+    });
+    expect(objects.filter((o) => o.apiVersion?.startsWith('cert-manager.io'))).toEqual([]);
+    expect(await templateFails({ 'certificates.mode': 'existing-secret' })).toContain(
+      'certificates.existingSecret: name the Secret to mount',
+    );
+  });
+
+  it('refuses a caBundle with cert-manager, an unknown rule, mode or certificate source', async () => {
+    expect(
+      await templateFails({ 'certificates.mode': 'cert-manager', 'certificates.caBundle': caBundle }),
+    ).toContain("cert-manager's cainjector fills the caBundle");
+    expect(await templateFails({ 'rules.no-such-rule': 'warn' })).toMatch(/rules/);
+    expect(await templateFails({ mode: 'strict' })).toMatch(/mode/);
+    expect(await templateFails({ 'certificates.mode': 'vault' })).toMatch(/certificates/);
+  });
+
+  it('a ServiceMonitor that scrapes /metrics over HTTPS with the CA of the TLS Secret', async () => {
+    const { objects } = await template({
+      'serviceMonitor.enabled': true,
+      'serviceMonitor.labels.release': 'prometheus',
+    });
+    const monitor = one(objects, 'ServiceMonitor');
+    expect(monitor.metadata?.labels).toEqual({
+      'app.kubernetes.io/name': 'ais-guard',
+      release: 'prometheus',
+    });
+    expect(monitor.spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'ais-guard' } },
+      endpoints: [
+        {
+          port: 'https',
+          scheme: 'https',
+          path: '/metrics',
+          interval: '30s',
+          scrapeTimeout: '10s',
+          tlsConfig: {
+            serverName: 'ais-guard.ais-guard.svc',
+            ca: { secret: { name: 'ais-guard-tls', key: 'ca.crt' } },
+          },
+        },
+      ],
+    });
+  });
+});
+
+/** How kubectl names an object in its output: resource[.group]/name. */
+function resourceOf(o: KObject): string {
+  const apiVersion = String(o.apiVersion);
+  const group = apiVersion.includes('/') ? `.${apiVersion.split('/')[0]}` : '';
+  return `${String(o.kind).toLowerCase()}${group}/${o.metadata?.name}`;
+}
+
+describe('the apiserver accepts the rendered chart (kubectl apply --dry-run=server)', () => {
+  it.each<[string, Values]>([
+    ['default values', {}],
+    [
+      'cert-manager and a ServiceMonitor',
+      { 'certificates.mode': 'cert-manager', 'serviceMonitor.enabled': true },
+    ],
+    [
+      'audit mode, rule modes, judged namespaces, caBundle, one replica',
+      {
+        mode: 'audit',
+        'rules.pvc-name': 'warn',
+        'namespaces.judged': '{ais-prod}',
+        replicas: 1,
+        'certificates.caBundle': 'CA',
+      },
+    ],
+  ])('%s', async (_name, values) => {
+    const withCa =
+      values['certificates.caBundle'] === 'CA' ? { ...values, 'certificates.caBundle': caBundle } : values;
+    const namespace = `ais-guard-helm-${suffix()}`;
+    const { yaml, objects } = await template({ ...withCa, 'namespace.name': namespace });
+    const result = await kubectl(['apply', '--dry-run=server', '-f', '-'], yaml);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    for (const line of lines) expect(line).toMatch(/ created \(server dry run\)$/);
+    expect(lines.map((l) => l.split(' ')[0]).sort()).toEqual(objects.map(resourceOf).sort());
+  });
+});
+
+describe('helm install and uninstall', () => {
+  it('installs every object (namespace included) and removes them again', async () => {
+    // Its own names and namespace, so nothing else in the cluster is touched; Ignore everywhere, so
+    // nothing waits on a guard that never starts (this control plane runs no kubelet).
+    const name = `ais-guard-helm-${suffix()}`;
+    const values: Values = {
+      fullnameOverride: name,
+      'namespace.name': name,
+      'failurePolicy.aistores': 'Ignore',
+      'failurePolicy.storage': 'Ignore',
+      'certificates.caBundle': caBundle,
+    };
+    const release = `e2e-${suffix()}`;
+    const installed = await helm(['install', release, CHART, '--namespace', 'default', ...setArgs(values)]);
+    cleanup.add(`helm release ${release}`, () => helm(['uninstall', release, '--namespace', 'default']));
+    ok(installed, 'helm install');
+    expect(installed.stdout).toContain('STATUS: deployed');
+    const { objects } = await template(values, release);
+    for (const o of objects)
+      expect(await read(o as Parameters<typeof read>[0])).toMatchObject({
+        kind: o.kind,
+        metadata: { name: o.metadata?.name },
+      });
+    const webhook = await read({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name },
+    });
+    expect(
+      (webhook?.webhooks as { clientConfig: { service: { namespace: string } } }[])[0]!.clientConfig.service
+        .namespace,
+    ).toBe(name);
+    // The guard is told the configurations' name, since it is not ais-guard.
+    expect(argsOf(objects)).toContain(`--webhook-config-name=${name}`);
+
+    ok(await helm(['uninstall', release, '--namespace', 'default', '--wait']), 'helm uninstall');
+    for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ClusterRole'])
+      expect(
+        await read({
+          apiVersion: objects.find((o) => o.kind === kind)!.apiVersion!,
+          kind,
+          metadata: { name },
+        }),
+      ).toBeUndefined();
+    await eventually(`namespace ${name} gone`, async () => {
+      const ns = await read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      if (ns && ns.status && (ns.status as { phase?: string }).phase !== 'Terminating')
+        throw new Error('namespace still Active');
+    });
+  });
+});

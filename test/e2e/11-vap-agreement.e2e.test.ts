@@ -1,0 +1,212 @@
+// Issue 13: the VAP-vs-engine agreement cases (test/vap/cases.ts, docs/vap.md) against the real
+// kube-apiserver of the e2e stage, with the AIStore CRD (from AIS_K8S_SOURCE) and the policies of
+// `ais-guard render --vap` applied: every expression compiled and run by cel-go, Pod defaulting and
+// the CRD's schema (pruning) included, beside the CEL library's verdicts in test/vap/agreement.test.ts.
+// No guard and no webhook configuration here: only the policies decide. They are removed again,
+// and the file waits until the apiserver no longer applies them, so later files see webhooks only.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { renderAdmissionPolicies } from '../../src/deploy/index.js';
+import type { KubeObject } from '../../src/policy/index.js';
+import { coverage } from '../../src/vap/index.js';
+import { run } from '../support/builders.js';
+import { builderCases, fixtureCases, type AgreementCase } from '../vap/cases.js';
+import { attempt, core, create, eventually, mergePatch, objects, read, type Obj } from './support/kube.js';
+import { installAistoreCrd } from './support/suite.js';
+
+const COVERED = new Map(coverage().map((c) => [c.kind, c.rules]));
+const POLICIES = renderAdmissionPolicies('deny') as Obj[];
+
+/** The AIStore CRD requires fields the builders leave out; they change no rule's verdict. */
+function schemaComplete(object: KubeObject | undefined): KubeObject | undefined {
+  if (object?.kind !== 'AIStore') return object;
+  const copy = structuredClone(object) as KubeObject & { spec: Record<string, Record<string, unknown>> };
+  copy.spec.initImage ??= 'aistorage/ais-init:v3.30' as never;
+  for (const role of ['proxySpec', 'targetSpec'])
+    for (const port of ['portPublic', 'portIntraControl', 'portIntraData']) copy.spec[role]![port] ??= 51082;
+  return copy;
+}
+
+/**
+ * The current AIStore CRD no longer declares the top-level spec.disablePodAntiAffinity (removed in
+ * operator v2.0.0): the apiserver prunes it while decoding, before any webhook or policy sees it.
+ */
+function pruned(object: KubeObject | undefined): KubeObject | undefined {
+  if (object?.kind !== 'AIStore') return object;
+  const copy = structuredClone(object) as KubeObject & { spec: Record<string, unknown> };
+  delete copy.spec.disablePodAntiAffinity;
+  return copy;
+}
+
+/** What Pod defaulting does before any policy runs: with hostNetwork, each port's hostPort = containerPort. */
+function podDefaults(object: KubeObject): KubeObject {
+  const spec = object.spec as { hostNetwork?: boolean; containers?: { ports?: Record<string, unknown>[] }[] };
+  if (object.kind !== 'Pod' || spec?.hostNetwork !== true) return object;
+  const copy = structuredClone(object);
+  for (const c of (copy.spec as typeof spec).containers ?? [])
+    for (const p of c.ports ?? []) p.hostPort ??= p.containerPort;
+  return copy;
+}
+
+const asObj = (o: KubeObject) => o as unknown as Obj;
+
+/** The apiserver's answer to a request: the stored (or dry-run) object, or its rejection message. */
+async function answer(call: Promise<unknown>): Promise<{ ok: boolean; message: string }> {
+  const outcome = await attempt(call);
+  return outcome.ok ? { ok: true, message: '' } : { ok: false, message: outcome.rejection.message };
+}
+
+const deniedByPolicy = (message: string) => /denied request/.test(message);
+
+async function setActions(policy: string, actions: string[]): Promise<void> {
+  const binding = POLICIES.find(
+    (o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === policy,
+  );
+  if (!binding) throw new Error(`no binding ${policy} in render --vap`);
+  await mergePatch(binding, { spec: { validationActions: actions } });
+}
+
+/**
+ * Creates an object the policy would deny (the old side of a ratcheting case): the policy's binding
+ * warns instead of denying while it is created. Bindings reach the admission plugin through an
+ * informer, so each switch is awaited by its effect.
+ */
+async function createPast(policy: string, object: KubeObject): Promise<void> {
+  await setActions(policy, ['Warn']);
+  await eventually(`${policy} only warns`, async () => {
+    const created = await answer(create(asObj(object)));
+    if (!created.ok) throw new Error(created.message);
+  });
+  await setActions(policy, ['Deny']);
+  await eventually(`${policy} denies again`, async () => {
+    const again = await answer(create(asObj(object), { dryRun: true }));
+    if (!deniedByPolicy(again.message)) throw new Error(again.message || 'admitted');
+  });
+}
+
+/** Deletes an object and waits until it is gone (the next case may create one of the same name). */
+async function deleteAndWait(object: KubeObject): Promise<void> {
+  await answer(objects.delete(object as KubernetesObject));
+  await eventually(`${object.kind} ${object.metadata?.name} deleted`, async () => {
+    if (await read(asObj(object))) throw new Error('still there');
+  });
+}
+
+const POLICY_OF: Record<string, string> = {
+  AIStore: 'ais-guard-aistore',
+  StatefulSet: 'ais-guard-target-statefulset',
+  Pod: 'ais-guard-target-pod',
+  PersistentVolumeClaim: 'ais-guard-target-claim',
+};
+
+/** The rule ids the apiserver's policies deny the request with (it reports the first failing one). */
+async function apiserverDenies(c: AgreementCase): Promise<string[]> {
+  let result;
+  if (c.operation === 'CREATE') result = await answer(create(asObj(c.object), { dryRun: true }));
+  else {
+    const old = c.oldObject as KubeObject;
+    const created = await answer(create(asObj(old)));
+    if (deniedByPolicy(created.message)) await createPast(POLICY_OF[old.kind ?? ''] as string, old);
+    else expect(created).toEqual({ ok: true, message: '' });
+    // replace needs the stored resourceVersion
+    const stored = (await read(asObj(old))) as Obj;
+    const object = {
+      ...c.object,
+      metadata: { ...c.object.metadata, resourceVersion: stored.metadata.resourceVersion },
+    };
+    result = await answer(objects.replace(object as KubernetesObject, undefined, 'All'));
+    await deleteAndWait(old);
+  }
+  // Anything but a policy's denial must be a success: a schema error would pass for agreement.
+  // (AlreadyExists comes from storage, after admission: a claim the StatefulSet controller made.)
+  if (!deniedByPolicy(result.message) && !/already exists/.test(result.message))
+    expect(result).toEqual({ ok: true, message: '' });
+  return [
+    ...result.message.matchAll(
+      /ValidatingAdmissionPolicy '[^']+' with binding '[^']+' denied request: \[([a-z-]+)\]/g,
+    ),
+  ]
+    .map((m) => m[1] as string)
+    .sort();
+}
+
+const cases = [...fixtureCases(), ...builderCases()]
+  .filter((c) => COVERED.has(c.object.kind ?? ''))
+  .map((c) => ({
+    ...c,
+    object: schemaComplete(c.object) as KubeObject,
+    oldObject: schemaComplete(c.oldObject),
+  }));
+
+/** The namespaces the cases are in, made here when missing and removed at the end. */
+const created: string[] = [];
+const NAMESPACES = [
+  ...new Set(cases.map((c) => c.object.metadata?.namespace).filter((n): n is string => !!n)),
+];
+
+/** A claim of the wrong shape: denied by ais-guard-target-claim, and by nothing else here. */
+const PROBE = cases.find((c) => c.operation === 'CREATE' && c.name === 'PVC: not a target claim shape');
+
+beforeAll(async () => {
+  await installAistoreCrd();
+  for (const name of NAMESPACES)
+    if (!(await read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }))) {
+      await core.createNamespace({ body: { metadata: { name } } });
+      created.push(name);
+    }
+  for (const policy of POLICIES) await create(policy);
+  // Policies reach the admission plugin through an informer: wait until they are in effect.
+  await eventually('the policies are in effect', async () => {
+    const probe = await answer(create(asObj(PROBE!.object), { dryRun: true }));
+    if (!deniedByPolicy(probe.message)) throw new Error(probe.message || 'admitted');
+  });
+});
+
+afterAll(async () => {
+  for (const policy of [...POLICIES].reverse()) await answer(objects.delete(policy as KubernetesObject));
+  // Later files expect the webhook's verdicts, not the policies': wait until none applies.
+  await eventually('the policies are no longer applied', async () => {
+    const probe = await answer(create(asObj(PROBE!.object), { dryRun: true }));
+    if (deniedByPolicy(probe.message)) throw new Error(probe.message);
+  });
+  for (const name of created) await answer(core.deleteNamespace({ name }));
+  for (const name of created)
+    await eventually(
+      `namespace ${name} deleted`,
+      async () => {
+        if (await read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }))
+          throw new Error('still there');
+      },
+      { timeoutMs: 60_000 },
+    );
+});
+
+it('has the cases of test/vap/cases.ts for the kinds the policies match, and its probe claim', () => {
+  expect(PROBE).toBeDefined();
+  // docs/vap.md reports this count ("N of N agree").
+  expect(cases.length).toBeGreaterThan(0);
+});
+
+describe('on a real kube-apiserver, the policies deny exactly when the engine does', () => {
+  it.each(cases.map((c) => [c.name, c] as const))(
+    '%s',
+    async (_name, c) => {
+      const covered = COVERED.get(c.object.kind ?? '') ?? [];
+      const ev = run({
+        name: c.name,
+        object: podDefaults(pruned(c.object) as KubeObject),
+        operation: c.operation,
+        oldObject: pruned(c.oldObject),
+      });
+      const engine = [
+        ...new Set(
+          ev.findings.filter((f) => f.action === 'deny' && covered.includes(f.ruleId)).map((f) => f.ruleId),
+        ),
+      ];
+      const denied = await apiserverDenies(c);
+      // Denied exactly when the engine denies, for one of the engine's reasons.
+      expect(denied.length > 0).toBe(engine.length > 0);
+      for (const rule of denied) expect(engine).toContain(rule);
+    },
+    60_000,
+  );
+});
