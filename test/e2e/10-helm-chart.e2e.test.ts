@@ -3,13 +3,14 @@
 // stand for each overlay and render flag; the chart's own values reach the guard as flags it
 // parses; and the apiserver accepts the rendered chart (`kubectl apply --dry-run=server`), then a
 // real `helm install` and `helm uninstall`.
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { renderManifests, type KObject, type RenderOptions } from '../../src/deploy/index.js';
 import { loadConfig } from '../../src/server/config.js';
 import { ARTIFACTS, ROOT, suffix } from './support/env.js';
 import { makeCerts } from './support/guard.js';
-import { CHART, helm, setArgs, template, templateFails, type Values } from './support/helm.js';
+import { certFiles, CHART, helm, setArgs, template, templateFails, type Values } from './support/helm.js';
 import { Cleanup, eventually, installCrds, read } from './support/kube.js';
 import { kubectl, ok } from './support/run.js';
 
@@ -17,10 +18,11 @@ const cleanup = new Cleanup();
 const MANIFESTS = join(ROOT, 'test', 'e2e', 'manifests');
 const CERT_MANAGER = join(MANIFESTS, 'cert-manager-stand-in-crds.yaml');
 const SERVICE_MONITOR = join(MANIFESTS, 'servicemonitor-stand-in-crd.yaml');
+const CERTS = join(ARTIFACTS, `helm-certs-${process.pid}`);
 let caBundle: string;
 
 beforeAll(async () => {
-  caBundle = await makeCerts(join(ARTIFACTS, `helm-certs-${process.pid}`));
+  caBundle = await makeCerts(CERTS);
   await installCrds(CERT_MANAGER, ['issuers.cert-manager.io', 'certificates.cert-manager.io']);
   cleanup.add('cert-manager stand-in CRDs', () => kubectl(['delete', '-f', CERT_MANAGER]));
   await installCrds(SERVICE_MONITOR, ['servicemonitors.monitoring.coreos.com']);
@@ -196,6 +198,25 @@ describe("the chart's own values", () => {
     expect(c.imagePullPolicy).toBe('Always');
   });
 
+  it('self-managed with the files of `ais-guard certs`: the chart makes the Secret and the caBundle', async () => {
+    const { objects } = await template({}, 'ais-guard', certFiles(CERTS));
+    const secret = one(objects, 'Secret') as KObject & { type: string; data: Record<string, string> };
+    expect(secret.metadata).toMatchObject({ name: 'ais-guard-tls', namespace: 'ais-guard' });
+    expect(secret.type).toBe('kubernetes.io/tls');
+    for (const file of ['tls.crt', 'tls.key', 'ca.crt'])
+      expect(Buffer.from(secret.data[file]!, 'base64').toString('utf8')).toBe(
+        readFileSync(join(CERTS, file), 'utf8'),
+      );
+    // Otherwise the same objects as render --cert-dir.
+    expectSameObjects(
+      objects.filter((o) => o.kind !== 'Secret'),
+      await renderManifests({ caBundle }),
+    );
+    expect(
+      await templateFails({ 'certificates.files.tlsCrt': readFileSync(join(CERTS, 'tls.crt'), 'utf8') }),
+    ).toContain('certificates.files: give tlsCrt, tlsKey and caCrt together');
+  });
+
   it('an existing Secret: mounted, and required', async () => {
     const { objects } = await template({
       'certificates.mode': 'existing-secret',
@@ -297,14 +318,22 @@ describe('helm install and uninstall', () => {
       'namespace.name': name,
       'failurePolicy.aistores': 'Ignore',
       'failurePolicy.storage': 'Ignore',
-      'certificates.caBundle': caBundle,
     };
     const release = `e2e-${suffix()}`;
-    const installed = await helm(['install', release, CHART, '--namespace', 'default', ...setArgs(values)]);
+    const installed = await helm([
+      'install',
+      release,
+      CHART,
+      '--namespace',
+      'default',
+      ...setArgs(values),
+      ...certFiles(CERTS),
+    ]);
     cleanup.add(`helm release ${release}`, () => helm(['uninstall', release, '--namespace', 'default']));
     ok(installed, 'helm install');
     expect(installed.stdout).toContain('STATUS: deployed');
-    const { objects } = await template(values, release);
+    const { objects } = await template(values, release, certFiles(CERTS));
+    expect(objects.map((o) => o.kind)).toContain('Secret');
     for (const o of objects)
       expect(await read(o as Parameters<typeof read>[0])).toMatchObject({
         kind: o.kind,
@@ -315,10 +344,11 @@ describe('helm install and uninstall', () => {
       kind: 'ValidatingWebhookConfiguration',
       metadata: { name },
     });
-    expect(
-      (webhook?.webhooks as { clientConfig: { service: { namespace: string } } }[])[0]!.clientConfig.service
-        .namespace,
-    ).toBe(name);
+    const clientConfig = (
+      webhook?.webhooks as { clientConfig: { service: { namespace: string }; caBundle: string } }[]
+    )[0]!.clientConfig;
+    expect(clientConfig.service.namespace).toBe(name);
+    expect(clientConfig.caBundle).toBe(caBundle);
     // The guard is told the configurations' name, since it is not ais-guard.
     expect(argsOf(objects)).toContain(`--webhook-config-name=${name}`);
 

@@ -34,8 +34,9 @@ function setArgs(values: Values): string[] {
 export async function template(
   values: Values = {},
   release = 'ais-guard',
+  extra: string[] = [],
 ): Promise<{ yaml: string; objects: KObject[] }> {
-  const result = ok(await helm(['template', release, CHART, ...setArgs(values)]), 'helm template');
+  const result = ok(await helm(['template', release, CHART, ...setArgs(values), ...extra]), 'helm template');
   const objects = YAML.parseAllDocuments(result.stdout, { version: '1.1' })
     .map((d) => {
       if (d.errors.length > 0) throw new Error(`helm template printed bad YAML: ${d.errors[0]!.message}`);
@@ -50,6 +51,15 @@ export async function templateFails(values: Values): Promise<string> {
   const result = await helm(['template', 'ais-guard', CHART, ...setArgs(values)]);
   if (result.code === 0) throw new Error(`helm template succeeded with ${JSON.stringify(values)}`);
   return result.stderr;
+}
+
+/** `--set-file` for the three files `ais-guard certs` wrote into dir. */
+export function certFiles(dir: string): string[] {
+  return [
+    ['tlsCrt', 'tls.crt'],
+    ['tlsKey', 'tls.key'],
+    ['caCrt', 'ca.crt'],
+  ].flatMap(([value, file]) => ['--set-file', `certificates.files.${value}=${join(dir, file!)}`]);
 }
 
 export { setArgs };

@@ -33,6 +33,15 @@ true
 {{- end -}}
 {{- end -}}
 
+{{/* certificates.caBundle, or the CA given as a file (self-managed). */}}
+{{- define "ais-guard.caBundle" -}}
+{{- if .Values.certificates.caBundle -}}
+{{- .Values.certificates.caBundle -}}
+{{- else if and (eq .Values.certificates.mode "self-managed") .Values.certificates.files.caCrt -}}
+{{- .Values.certificates.files.caCrt | b64enc -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "ais-guard.manageWebhookConfig" -}}
 {{- if and .Values.certificates.manageWebhookConfig (not (include "ais-guard.certManager" .)) -}}
 true
@@ -87,7 +96,7 @@ clientConfig:
     namespace: {{ include "ais-guard.namespace" .root }}
     path: {{ .path }}
     port: 443
-  {{- with .root.Values.certificates.caBundle }}
+  {{- with include "ais-guard.caBundle" .root }}
   caBundle: {{ . }}
   {{- end }}
 {{- end -}}
