@@ -148,12 +148,28 @@ const PROBE = cases.find((c) => c.operation === 'CREATE' && c.name === 'PVC: not
 
 beforeAll(async () => {
   await installAistoreCrd();
-  for (const name of NAMESPACES)
-    if (!(await read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }))) {
+  for (const name of NAMESPACES) {
+    // Another file may have just deleted one of these (ais-prod): wait until it is gone or Active.
+    const existing = await eventually(
+      `namespace ${name} not terminating`,
+      async () => {
+        const ns = await read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+        if ((ns?.status as { phase?: string } | undefined)?.phase === 'Terminating')
+          throw new Error('Terminating');
+        return ns;
+      },
+      { timeoutMs: 60_000 },
+    );
+    if (!existing) {
       await core.createNamespace({ body: { metadata: { name } } });
       created.push(name);
     }
-  for (const policy of POLICIES) await create(policy);
+  }
+  for (const policy of POLICIES) {
+    const made = await answer(create(policy));
+    // Left by an interrupted run: the same objects, render prints nothing else.
+    if (!made.ok && !/already exists/.test(made.message)) throw new Error(made.message);
+  }
   // Policies reach the admission plugin through an informer: wait until they are in effect.
   await eventually('the policies are in effect', async () => {
     const probe = await answer(create(asObj(PROBE!.object), { dryRun: true }));
