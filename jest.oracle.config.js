@@ -1,0 +1,15 @@
+// The differential test against the AIStore operator's own code (test/oracle/*.oracle.test.ts):
+// `npm run test:oracle` (test/oracle/run.sh builds the oracle first). The unit config ignores
+// /test/oracle/; this one runs only it.
+import base from './jest.config.js';
+
+/** @type {import('jest').Config} */
+export default {
+  ...base,
+  roots: ['<rootDir>/test/oracle'],
+  testMatch: ['**/*.oracle.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  // A thousand cases plus shrinking, each step a round trip to the oracle process.
+  testTimeout: 1_800_000,
+  verbose: true,
+};

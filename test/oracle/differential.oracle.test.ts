@@ -1,0 +1,94 @@
+// Differential test: the AIStore operator's own code (test/oracle/go, built by build.sh) against
+// the guard's core, on generated CRs. `npm run test:oracle` (test/oracle/run.sh) builds the oracle
+// and sets ORACLE_BIN. ORACLE_SEED and ORACLE_RUNS replay or widen a run; the seed is printed.
+import fc from 'fast-check';
+import { caseArb, type OracleCase } from './support/generate.js';
+import { judge, PROPERTIES, type Outcome } from './support/judge.js';
+import { OracleProcess } from './support/oracle-process.js';
+
+const binary = process.env.ORACLE_BIN;
+const seed = Number(process.env.ORACLE_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const runs = Number(process.env.ORACLE_RUNS ?? 1000);
+
+const say = (line: string) => process.stdout.write(`oracle: ${line}\n`);
+
+/** A case, printed short: the CR's spec, the nodes as name[labels|taints], the old CR's diff. */
+function describe_(c: OracleCase): string {
+  const nodes = c.nodes.map((n) => {
+    const spec = (n.spec ?? {}) as { taints?: { key: string; effect: string }[]; unschedulable?: boolean };
+    const labels = Object.entries(n.metadata?.labels ?? {})
+      .filter(([k]) => k !== 'kubernetes.io/hostname')
+      .map(([k, v]) => `${k}=${v}`);
+    const taints = (spec.taints ?? []).map((t) => `${t.key}:${t.effect}`);
+    return `${n.metadata?.name}[${[...labels, ...taints, ...(spec.unschedulable ? ['unschedulable'] : [])].join(',')}]`;
+  });
+  return [
+    `  CR ${c.namespace}/${c.cr.metadata?.name}: ${JSON.stringify(c.cr.spec)}`,
+    `  other CRs in the namespace: ${c.neighbours.map((n) => n.metadata?.name).join(', ') || 'none'}`,
+    `  nodes: ${nodes.join(' ')}`,
+    ...(c.old ? [`  old CR (UPDATE): ${JSON.stringify(c.old.spec)}`] : []),
+  ].join('\n');
+}
+
+const maybe = binary ? describe : describe.skip;
+
+maybe('the operator (v3.4.0 source) as the oracle', () => {
+  let oracle: OracleProcess;
+  beforeAll(() => {
+    oracle = new OracleProcess(binary as string);
+  });
+  afterAll(() => oracle.close());
+
+  test(`${runs} generated CRs: claim names, target count, operator output passes, mutations accepted`, async () => {
+    say(`seed ${seed}, ${runs} cases (replay: ORACLE_SEED=${seed} ORACLE_RUNS=${runs} npm run test:oracle)`);
+    const cases = fc.sample(caseArb, { seed, numRuns: runs });
+    const judged = await Promise.all(cases.map((c, i) => judge(c, oracle, String(i))));
+
+    const counts = Object.fromEntries(PROPERTIES.map((p) => [p, { agree: 0, disagree: 0, skip: 0 }]));
+    const classes = new Map<string, { count: number; first: number; outcome: Outcome }>();
+    judged.forEach((outcomes, i) => {
+      for (const o of outcomes) {
+        (counts[o.property] as Record<Outcome['status'], number>)[o.status]++;
+        if (o.status !== 'disagree' || !o.signature) continue;
+        const known = classes.get(o.signature);
+        if (known) known.count++;
+        else classes.set(o.signature, { count: 1, first: i, outcome: o });
+      }
+    });
+    for (const p of PROPERTIES) {
+      const { agree, disagree, skip } = counts[p] as Record<Outcome['status'], number>;
+      const judgedN = agree + disagree;
+      const pct = judgedN ? ((100 * agree) / judgedN).toFixed(1) : '-';
+      say(`${p}: ${agree}/${judgedN} agree (${pct} %), ${skip} not applicable`);
+    }
+
+    // One minimal counterexample per disagreement class: shrink with fast-check, same seed.
+    const report: string[] = [];
+    for (const [signature, { count, first, outcome }] of classes) {
+      const minimal = await fc.check(
+        fc.asyncProperty(
+          caseArb,
+          async (c) => !(await judge(c, oracle, 'shrink')).some((o) => o.signature === signature),
+        ),
+        { seed, numRuns: runs, examples: [[cases[first] as OracleCase]] },
+      );
+      const example = (minimal.counterexample?.[0] ?? cases[first]) as OracleCase;
+      const again =
+        (await judge(example, oracle, 'minimal')).find((o) => o.signature === signature) ?? outcome;
+      report.push(
+        `DISAGREEMENT ${signature} (${count} case(s), first #${first})\n  ${again.detail}\n${describe_(example)}`,
+      );
+    }
+    for (const r of report) say(r);
+    say(classes.size === 0 ? 'no disagreement' : `${classes.size} disagreement class(es), seed ${seed}`);
+    expect(report).toEqual([]);
+  });
+});
+
+if (!binary) {
+  test('oracle binary', () => {
+    throw new Error(
+      'ORACLE_BIN is not set: run `npm run test:oracle` (test/oracle/run.sh), which builds the oracle',
+    );
+  });
+}

@@ -1,0 +1,188 @@
+// ais-guard's oracle: the AIStore operator's own code, asked what it does with a CR.
+//
+// This file is ais-guard's, not the operator's. run.sh copies it into a temporary copy of
+// the operator module ($AIS_K8S_SOURCE/operator) as cmd/aisguard-oracle/main.go, together
+// with export.go (placed in internal/controller/aistore, see there), and builds it there:
+// the operator's module path is not on the Go proxy and its internal packages can only be
+// imported from inside the module.
+//
+// Protocol: one JSON object per input line, one JSON object per output line, same order.
+//
+//	in:  {"id":"…","cr":<AIStore>,"old":<AIStore, optional>,"nodes":[<Node>…],"storageClasses":["…"]}
+//	out: {"id":"…","targetSize":N,"expectedTargetNodes":[…],"statefulSet":<StatefulSet>,
+//	      "create":{"allowed":bool,"error":"…","warnings":[…]},"update":{…} (only with "old")}
+//
+// What each field comes from (operator v3.4.0):
+//   - expectedTargetNodes: Reconciler.listMatchingNodeNames (internal/controller/aistore,
+//     cluster_controller.go), as determineAutoScaleStatus fills status.autoScaleStatus for a
+//     new cluster (no target pods running yet); only when IsTargetAutoScaling.
+//   - targetSize: AIStore.GetTargetSize (api/aistore/v1beta1/aistore_types.go) with that status.
+//   - statefulSet: target.NewTargetSS(ais, ais.GetTargetSize()) (internal/resources/aistore/
+//     target/statefulset.go) created through K8sClient.CreateResourceIfNotExists (internal/
+//     client/api.go) into a fake API client and read back, as Reconciler.initTargets does, so the
+//     controller owner reference to the CR is set by the operator's own code.
+//   - create / update: AIStoreWebhook.ValidateCreate / ValidateUpdate (internal/webhook/aistore/
+//     v1beta1/aistore_webhook.go) against a fake client holding the given nodes and storage
+//     classes. The webhook sees the CR as submitted (empty status), as in a real admission.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	aisv1 "github.com/ais-operator/api/aistore/v1beta1"
+	aisclient "github.com/ais-operator/internal/client"
+	ctrlais "github.com/ais-operator/internal/controller/aistore"
+	"github.com/ais-operator/internal/resources/aistore/target"
+	aiswebhook "github.com/ais-operator/internal/webhook/aistore/v1beta1"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+)
+
+type request struct {
+	ID             string         `json:"id"`
+	CR             *aisv1.AIStore `json:"cr"`
+	Old            *aisv1.AIStore `json:"old,omitempty"`
+	Nodes          []corev1.Node  `json:"nodes"`
+	StorageClasses []string       `json:"storageClasses"`
+}
+
+type verdict struct {
+	Allowed  bool     `json:"allowed"`
+	Error    string   `json:"error,omitempty"`
+	Warnings []string `json:"warnings"`
+}
+
+type response struct {
+	ID                  string              `json:"id"`
+	Error               string              `json:"error,omitempty"`
+	TargetSize          int32               `json:"targetSize"`
+	TargetAutoScaling   bool                `json:"targetAutoScaling"`
+	ExpectedTargetNodes []string            `json:"expectedTargetNodes"`
+	StatefulSet         *appsv1.StatefulSet `json:"statefulSet,omitempty"`
+	Create              *verdict            `json:"create,omitempty"`
+	Update              *verdict            `json:"update,omitempty"`
+}
+
+func newScheme() *runtime.Scheme {
+	s := runtime.NewScheme()
+	must(clientgoscheme.AddToScheme(s))
+	must(aisv1.AddToScheme(s))
+	return s
+}
+
+func must(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "aisguard-oracle:", err)
+		os.Exit(2)
+	}
+}
+
+func newClient(s *runtime.Scheme, req *request) client.Client {
+	objs := make([]client.Object, 0, len(req.Nodes)+len(req.StorageClasses))
+	for i := range req.Nodes {
+		objs = append(objs, req.Nodes[i].DeepCopy())
+	}
+	for _, name := range req.StorageClasses {
+		objs = append(objs, &storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: name}, Provisioner: "example.com/none"})
+	}
+	return fake.NewClientBuilder().WithScheme(s).WithObjects(objs...).Build()
+}
+
+func toVerdict(warnings []string, err error) *verdict {
+	v := &verdict{Allowed: err == nil, Warnings: warnings}
+	if v.Warnings == nil {
+		v.Warnings = []string{}
+	}
+	if err != nil {
+		v.Error = err.Error()
+	}
+	return v
+}
+
+func answer(ctx context.Context, s *runtime.Scheme, req *request) (res response) {
+	res.ID = req.ID
+	if req.CR == nil {
+		res.Error = "no cr"
+		return
+	}
+	c := newClient(s, req)
+	hook := &aiswebhook.AIStoreWebhook{Client: c}
+
+	// The webhook runs first in reality, on the CR as submitted; it may mutate its argument
+	// (ValidateUpdate rewrites prev), so each call gets its own copy.
+	res.Create = toVerdict(hook.ValidateCreate(ctx, req.CR.DeepCopy()))
+	if req.Old != nil {
+		res.Update = toVerdict(hook.ValidateUpdate(ctx, req.Old.DeepCopy(), req.CR.DeepCopy()))
+	}
+
+	// Size and rendering need the specs the operator would read; a nil spec.size with no
+	// targetSpec.size would make GetTargetSize dereference nil, which the webhook rejects anyway.
+	ais := req.CR.DeepCopy()
+	if !ais.IsTargetAutoScaling() && ais.Spec.TargetSpec.Size == nil && ais.Spec.Size == nil {
+		res.Error = "no size: operator would not render"
+		return
+	}
+	res.TargetAutoScaling = ais.IsTargetAutoScaling()
+	res.ExpectedTargetNodes = []string{}
+	if ais.IsTargetAutoScaling() {
+		names, err := ctrlais.AISGuardOracleMatchingNodeNames(ctx, c, s, ais.Spec.TargetSpec.NodeSelector, ais.Spec.TargetSpec.Tolerations)
+		if err != nil {
+			res.Error = "listing nodes: " + err.Error()
+			return
+		}
+		ais.Status.AutoScaleStatus.ExpectedTargetNodes = names
+		res.ExpectedTargetNodes = names
+	}
+	res.TargetSize = ais.GetTargetSize()
+
+	ss := target.NewTargetSS(ais, ais.GetTargetSize())
+	if _, err := aisclient.NewClient(c, s).CreateResourceIfNotExists(ctx, ais, ss); err != nil {
+		res.Error = "creating statefulset: " + err.Error()
+		return
+	}
+	created := &appsv1.StatefulSet{}
+	if err := c.Get(ctx, client.ObjectKeyFromObject(ss), created); err != nil {
+		res.Error = "reading statefulset: " + err.Error()
+		return
+	}
+	created.APIVersion, created.Kind = "apps/v1", "StatefulSet"
+	created.ResourceVersion = ""
+	res.StatefulSet = created
+	return
+}
+
+func main() {
+	ctx := context.Background()
+	s := newScheme()
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 64<<20)
+	out := bufio.NewWriter(os.Stdout)
+	enc := json.NewEncoder(out)
+	for in.Scan() {
+		line := in.Bytes()
+		if len(line) == 0 {
+			continue
+		}
+		var req request
+		var res response
+		if err := json.Unmarshal(line, &req); err != nil {
+			res = response{Error: "bad input line: " + err.Error()}
+		} else {
+			res = answer(ctx, s, &req)
+		}
+		must(enc.Encode(&res))
+		// One answer per line, flushed at once: the caller may wait for each reply.
+		must(out.Flush())
+	}
+	must(in.Err())
+}

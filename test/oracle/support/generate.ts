@@ -1,0 +1,276 @@
+// fast-check generators for the differential test: AIStore CRs as a user (or the apiserver, after
+// CRD defaulting) would submit them, the nodes of the cluster they land on, and for some cases the
+// previous version of the CR (an UPDATE). The value space leans on what the guard judges: sizes
+// (incl. -1 with autoScale.sizeLimit), mounts (nested, trailing "/", labels, selectors,
+// useHostPath), hostPort, hostNetwork, externalAccess, stateStorage, tolerations, nodeSelector,
+// required node affinity, the removed top-level anti-affinity field, and CR names that overlap
+// (`ais`, `ais-x`, `x-ais`, …) with neighbours in the same namespace.
+import fc from 'fast-check';
+import type { KubeObject } from '../../../src/policy/index.js';
+
+export interface OracleCase {
+  namespace: string;
+  cr: KubeObject;
+  /** Other AIStore CRs in the same namespace (names overlapping the case's CR). */
+  neighbours: KubeObject[];
+  nodes: KubeObject[];
+  /** The CR before this change, for the UPDATE comparison. */
+  old?: KubeObject;
+}
+
+/** Names chosen to overlap: each is a prefix, suffix or infix of another. */
+export const CR_NAMES = ['ais', 'ais-x', 'x-ais', 'a', 'ais-ais', 'ais-target', 'x'] as const;
+const NAMESPACES = ['ais', 'ais-x', 'default'] as const;
+/** Storage classes the oracle's fake cluster holds (the webhook checks the state class exists). */
+export const STORAGE_CLASSES = ['local-nvme', 'state-sc'];
+
+const UNSCHEDULABLE_TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
+
+const taint = fc.constantFrom(
+  undefined,
+  { key: 'dedicated', value: 'ais', effect: 'NoSchedule' },
+  { key: 'dedicated', value: 'ais', effect: 'NoExecute' },
+  { key: 'dedicated', value: 'ais', effect: 'PreferNoSchedule' },
+  { key: 'gpu', value: 'true', effect: 'NoSchedule' },
+);
+
+const node = (i: number) =>
+  fc
+    .record({
+      pool: fc.constantFrom(undefined, 'a', 'b'),
+      taint,
+      // A cordoned node: the node lifecycle controller adds the unschedulable taint with the flag.
+      cordoned: fc.boolean(),
+    })
+    .map(({ pool, taint: t, cordoned }) => {
+      const name = `node-${i}`;
+      const taints = [...(t ? [t] : []), ...(cordoned ? [UNSCHEDULABLE_TAINT] : [])];
+      return {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: {
+          name,
+          labels: { 'kubernetes.io/hostname': name, ...(pool ? { pool } : {}) },
+        },
+        spec: { ...(cordoned ? { unschedulable: true } : {}), ...(taints.length ? { taints } : {}) },
+      } as KubeObject;
+    });
+
+export const nodesArb = fc
+  .integer({ min: 1, max: 5 })
+  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => node(i))));
+
+const mountPath = fc.constantFrom(
+  '/data',
+  '/data/aistore',
+  '/ais/nvme0n1',
+  '/mnt/disk0',
+  '/mnt/disk1',
+  '/data/',
+  '/mnt/a/b/c',
+  '/d',
+);
+
+const mount = fc
+  .record(
+    {
+      path: mountPath,
+      size: fc.constantFrom('1Ti', '500Gi'),
+      storageClass: fc.constantFrom('local-nvme', 'ais-local'),
+      label: fc.constantFrom('disk0', 'nvme'),
+      selector: fc.constant({ matchLabels: { disk: 'd0' } }),
+      useHostPath: fc.boolean(),
+    },
+    { requiredKeys: ['path', 'size'] },
+  )
+  .map((m) => {
+    // Host-path mounts carry no claim fields in practice; keep them plain.
+    if (m.useHostPath) return { path: m.path, size: m.size, useHostPath: true };
+    return m;
+  });
+
+const mounts = fc.uniqueArray(mount, { minLength: 1, maxLength: 3, selector: (m) => m.path });
+
+const size = fc.constantFrom(undefined, -1, 1, 2, 3, 4);
+
+const nodeSelector = fc.constantFrom(undefined, {}, { pool: 'a' }, { 'kubernetes.io/hostname': 'node-0' });
+
+const tolerations = fc.constantFrom(
+  undefined,
+  [{ key: 'dedicated', operator: 'Equal', value: 'ais', effect: 'NoSchedule' }],
+  [{ key: 'dedicated', operator: 'Exists' }],
+  [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }],
+  [{ operator: 'Exists' }],
+);
+
+const targetLabelSelector = (crName: string) => ({
+  matchLabels: { 'app.kubernetes.io/name': crName, 'app.kubernetes.io/component': 'target' },
+});
+
+const affinity = (crName: string) =>
+  fc.constantFrom(
+    undefined,
+    {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['a'] }] }],
+        },
+      },
+    },
+    {
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          { topologyKey: 'kubernetes.io/hostname', labelSelector: targetLabelSelector(crName) },
+        ],
+      },
+    },
+    {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 100,
+            podAffinityTerm: {
+              topologyKey: 'kubernetes.io/hostname',
+              labelSelector: targetLabelSelector(crName),
+            },
+          },
+        ],
+      },
+    },
+  );
+
+const stateStorage = fc.constantFrom(
+  { stateStorage: { hostPath: { prefix: '/etc/ais' } } },
+  { stateStorage: { pvc: { storageClass: 'state-sc' } } },
+  { stateStorage: { emptyDir: {} } },
+  { hostpathPrefix: '/etc/ais' },
+);
+
+const ports = (base: number) => ({
+  servicePort: base,
+  portPublic: base,
+  portIntraControl: 51082,
+  portIntraData: 51083,
+});
+
+/** Drop undefined members, as a YAML/JSON manifest would not have them. */
+function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function crArb(name: string, namespace: string) {
+  return fc
+    .record({
+      size,
+      targetSize: size,
+      proxySize: fc.constantFrom(undefined, 1),
+      autoScale: fc.constantFrom(
+        undefined,
+        { sizeLimit: 1 },
+        { sizeLimit: 2 },
+        { sizeLimit: 3, maxUnavailable: 1 },
+      ),
+      mounts,
+      nodeSelector,
+      proxyNodeSelector: nodeSelector,
+      tolerations,
+      affinity: affinity(name),
+      disablePodAntiAffinity: fc.constantFrom(undefined, true, false),
+      legacyDisablePodAntiAffinity: fc.constantFrom(undefined, undefined, true, false),
+      hostPort: fc.constantFrom(undefined, undefined, 51081),
+      hostNetwork: fc.constantFrom(undefined, undefined, true, false),
+      externalAccess: fc.constantFrom(undefined, undefined, {}, { annotations: { 'lb.example.com/x': 'y' } }),
+      labels: fc.constantFrom(undefined, { team: 'storage' }, { 'app.kubernetes.io/name': 'other' }),
+      state: stateStorage,
+    })
+    .map((g) => {
+      const targetSpec = compact({
+        size: g.targetSize,
+        autoScale: g.autoScale,
+        mounts: g.mounts,
+        nodeSelector: g.nodeSelector,
+        tolerations: g.tolerations,
+        affinity: g.affinity,
+        disablePodAntiAffinity: g.disablePodAntiAffinity,
+        hostPort: g.hostPort,
+        hostNetwork: g.hostNetwork,
+        externalAccess: g.externalAccess,
+        labels: g.labels,
+        scaleDownMode: 'safe_decommission', // CRD default
+        ...ports(51081),
+      });
+      const proxySpec = compact({ size: g.proxySize, nodeSelector: g.proxyNodeSelector, ...ports(51080) });
+      const spec = compact({
+        size: g.size,
+        disablePodAntiAffinity: g.legacyDisablePodAntiAffinity,
+        nodeImage: 'docker.io/aistorage/aisnode:v3.30',
+        initImage: 'docker.io/aistorage/ais-init:v3.30',
+        publicNetDNSMode: 'IP', // CRD default
+        ...g.state,
+        proxySpec,
+        targetSpec,
+      });
+      return {
+        apiVersion: 'ais.nvidia.com/v1beta1',
+        kind: 'AIStore',
+        metadata: { name, namespace, uid: `uid-${namespace}-${name}` },
+        spec,
+      } as KubeObject;
+    });
+}
+
+/** How the previous version of the CR differed from this one (an UPDATE). */
+const change = fc.constantFrom('none', 'size', 'hostPort', 'mounts', 'antiAffinity', 'legacyField', 'labels');
+
+function previous(cr: KubeObject, how: string): KubeObject {
+  const old = structuredClone(cr) as KubeObject & { spec: Record<string, unknown> };
+  const ts = old.spec.targetSpec as Record<string, unknown>;
+  switch (how) {
+    case 'size':
+      ts.size = typeof ts.size === 'number' && ts.size > 1 ? ts.size - 1 : 2;
+      break;
+    case 'hostPort':
+      if (ts.hostPort === undefined) ts.hostPort = 51081;
+      else delete ts.hostPort;
+      break;
+    case 'mounts':
+      ts.mounts = [
+        ...(ts.mounts as unknown[]).slice(0, 1),
+        { path: '/old', size: '1Ti', storageClass: 'local-nvme' },
+      ];
+      break;
+    case 'antiAffinity':
+      ts.disablePodAntiAffinity = ts.disablePodAntiAffinity !== true;
+      break;
+    case 'legacyField':
+      old.spec.disablePodAntiAffinity = true;
+      break;
+    case 'labels':
+      ts.labels = { team: 'old' };
+      break;
+  }
+  return old;
+}
+
+export const caseArb: fc.Arbitrary<OracleCase> = fc
+  .record({
+    name: fc.constantFrom(...CR_NAMES),
+    namespace: fc.constantFrom(...NAMESPACES),
+    neighbourNames: fc.subarray([...CR_NAMES], { maxLength: 2 }),
+    nodes: nodesArb,
+    update: fc.option(change, { freq: 3 }),
+  })
+  .chain(({ name, namespace, neighbourNames, nodes, update }) =>
+    fc
+      .tuple(
+        crArb(name, namespace),
+        fc.tuple(...neighbourNames.filter((n) => n !== name).map((n) => crArb(n, namespace))),
+      )
+      .map(([cr, neighbours]) => ({
+        namespace,
+        cr,
+        neighbours,
+        nodes,
+        ...(update ? { old: previous(cr, update) } : {}),
+      })),
+  );

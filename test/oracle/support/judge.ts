@@ -1,0 +1,199 @@
+// The four properties of the differential test, judged for one generated case:
+//   (a) claim-names   the guard's data claim names per ordinal = the rendered StatefulSet's
+//   (b) target-count  the guard's target count = the operator's (GetTargetSize)
+//   (c) operator-output-passes  nothing the operator renders (StatefulSet, its pods, its claims,
+//       labelled by the controller or pre-created unlabelled) is denied when the guard accepts the CR
+//   (d) mutation-accepted  a CR the guard patches on CREATE is still accepted by the operator's
+//       webhook (when the original was); a patch on UPDATE is accepted by ValidateUpdate(old, new)
+import jsonpatch from 'fast-json-patch';
+import { ClusterContext, evaluate, type Evaluation, type KubeObject } from '../../../src/policy/index.js';
+import type { OracleCase } from './generate.js';
+import { MISSING, naming } from './guard-api.js';
+import type { OracleAnswer, OracleProcess } from './oracle-process.js';
+import { STORAGE_CLASSES } from './generate.js';
+import { claimName, claimTemplateNames, podsAndClaims, unlabelled } from './statefulset-controller.js';
+
+export const PROPERTIES = [
+  'claim-names',
+  'target-count',
+  'operator-output-passes',
+  'mutation-accepted',
+] as const;
+export type Property = (typeof PROPERTIES)[number];
+
+export interface Outcome {
+  property: Property;
+  status: 'agree' | 'disagree' | 'skip';
+  /** Disagreements with the same signature are one class (property + what differed + rule). */
+  signature?: string;
+  /** Why skipped, or what each side said. */
+  detail?: string;
+}
+
+const nameOf = (o: KubeObject) => String(o.metadata?.name ?? '');
+const denials = (e: Evaluation) => e.findings.filter((f) => f.action === 'deny');
+const denialText = (e: Evaluation) =>
+  denials(e)
+    .map((f) => `${f.ruleId} at ${f.path}: ${f.message}`)
+    .join(' | ');
+
+function claimNames(c: OracleCase, answer: OracleAnswer): Outcome {
+  const property = 'claim-names';
+  if (!naming)
+    return {
+      property,
+      status: 'disagree',
+      signature: `${property}: API missing`,
+      detail: `src/policy/index.ts does not export ${MISSING.join(', ')}`,
+    };
+  if (!answer.statefulSet)
+    return { property, status: 'skip', detail: `operator renders nothing: ${answer.error}` };
+  const api = naming;
+  const crName = nameOf(c.cr);
+  const sts = answer.statefulSet;
+  const templates = claimTemplateNames(sts);
+  for (let n = 0; n < 3; n++) {
+    const rendered = templates.map((t) => claimName(t, nameOf(sts), n));
+    const state = rendered.filter((r) => api.isStateClaim(c.namespace, crName, r));
+    const data = rendered.filter((r) => !state.includes(r));
+    const guard = api.claimMounts(c.cr).map((m) => api.dataClaimName(crName, m.path, n));
+    if (JSON.stringify(data) !== JSON.stringify(guard) || state.length > 1)
+      return {
+        property,
+        status: 'disagree',
+        signature: `${property}: ${state.length > 1 ? 'several state claims' : 'data claim names differ'}`,
+        detail: `ordinal ${n}: operator's claims ${JSON.stringify(rendered)} (state: ${JSON.stringify(state)}), guard's data claims ${JSON.stringify(guard)}`,
+      };
+  }
+  return { property, status: 'agree' };
+}
+
+function targetCount(c: OracleCase, answer: OracleAnswer, ctx: ClusterContext): Outcome {
+  const property = 'target-count';
+  if (!naming)
+    return {
+      property,
+      status: 'disagree',
+      signature: `${property}: API missing`,
+      detail: `src/policy/index.ts does not export ${MISSING.join(', ')}`,
+    };
+  if (answer.error) return { property, status: 'skip', detail: `operator renders nothing: ${answer.error}` };
+  const guard = naming.targetCount(c.cr, ctx);
+  if (guard === answer.targetSize) return { property, status: 'agree' };
+  const spec = (c.cr as { spec: { size?: number; targetSpec: { size?: number; autoScale?: unknown } } }).spec;
+  const kind = answer.targetAutoScaling
+    ? `autoscaling${spec.targetSpec.autoScale ? ' with sizeLimit' : ''}${spec.size === -1 && spec.targetSpec.size !== undefined && spec.targetSpec.size !== -1 ? ', spec.size -1 over targetSpec.size' : ''}`
+    : 'fixed size';
+  return {
+    property,
+    status: 'disagree',
+    signature: `${property}: ${kind}`,
+    detail: `operator GetTargetSize = ${answer.targetSize} (autoscaling: ${answer.targetAutoScaling}, expected nodes ${JSON.stringify(answer.expectedTargetNodes)}), guard = ${String(guard)}`,
+  };
+}
+
+function renderedPass(c: OracleCase, cr: KubeObject, answer: OracleAnswer): Outcome {
+  const property = 'operator-output-passes';
+  if (!answer.create?.allowed)
+    return { property, status: 'skip', detail: `operator rejects the CR: ${answer.create?.error}` };
+  if (!answer.statefulSet)
+    return { property, status: 'skip', detail: `operator renders nothing: ${answer.error}` };
+  const sts = answer.statefulSet;
+  const ctx = new ClusterContext([cr, ...c.neighbours, ...c.nodes, sts]);
+  const { pods, claims } = podsAndClaims(sts);
+  const objects: [string, KubeObject][] = [
+    ['StatefulSet', sts],
+    ...pods.map((p): [string, KubeObject] => ['Pod', p]),
+    ...claims.map((p): [string, KubeObject] => ['PVC (controller-made, labelled)', p]),
+    ...claims.map((p): [string, KubeObject] => ['PVC (pre-created, unlabelled)', unlabelled(p)]),
+  ];
+  for (const [what, object] of objects) {
+    const e = evaluate({ operation: 'CREATE', object, namespace: c.namespace }, ctx);
+    if (!e.allowed) {
+      const rules = [...new Set(denials(e).map((f) => f.ruleId))].join(',');
+      return {
+        property,
+        status: 'disagree',
+        signature: `${property}: ${what} denied by ${rules}`,
+        detail: `guard denies the operator's ${what} ${nameOf(object)}: ${denialText(e)}`,
+      };
+    }
+  }
+  return { property, status: 'agree' };
+}
+
+/** Judge one case; asks the oracle about the CR and, when the guard patches it, the patched CR. */
+export async function judge(c: OracleCase, oracle: OracleProcess, id: string): Promise<Outcome[]> {
+  const base = { nodes: c.nodes, storageClasses: STORAGE_CLASSES };
+  const ctx = new ClusterContext([c.cr, ...c.neighbours, ...c.nodes]);
+  const created = evaluate({ operation: 'CREATE', object: c.cr, namespace: c.namespace }, ctx);
+  const patched = created.patch.length > 0 ? created.object : undefined;
+
+  let updated: Evaluation | undefined;
+  let updatedCR: KubeObject | undefined;
+  if (c.old) {
+    // On UPDATE the guard's caches hold the stored (old) CR.
+    const before = new ClusterContext([c.old, ...c.neighbours, ...c.nodes]);
+    updated = evaluate(
+      { operation: 'UPDATE', object: c.cr, oldObject: c.old, namespace: c.namespace },
+      before,
+    );
+    if (updated.patch.length > 0)
+      updatedCR = jsonpatch.applyPatch(
+        structuredClone(c.cr),
+        updated.patch as jsonpatch.Operation[],
+        false,
+        false,
+      ).newDocument;
+  }
+
+  const [answer, answerPatched, answerUpdate] = await Promise.all([
+    oracle.ask({ id, cr: c.cr, ...(c.old ? { old: c.old } : {}), ...base }),
+    patched ? oracle.ask({ id: `${id}/patched`, cr: patched, ...base }) : undefined,
+    updatedCR && c.old
+      ? oracle.ask({ id: `${id}/update-patched`, cr: updatedCR, old: c.old, ...base })
+      : undefined,
+  ]);
+
+  const outcomes: Outcome[] = [claimNames(c, answer), targetCount(c, answer, ctx)];
+
+  // (c) only for layouts the guard accepts; the operator renders the CR as the guard left it.
+  outcomes.push(
+    created.allowed
+      ? renderedPass(c, patched ?? c.cr, answerPatched ?? answer)
+      : {
+          property: 'operator-output-passes',
+          status: 'skip',
+          detail: `guard denies the CR: ${denialText(created)}`,
+        },
+  );
+
+  // (d) mutations, on CREATE and on UPDATE.
+  const property = 'mutation-accepted';
+  if (patched && answerPatched && answer.create?.allowed && !answerPatched.create?.allowed) {
+    outcomes.push({
+      property,
+      status: 'disagree',
+      signature: `${property}: CREATE patch rejected by the operator`,
+      detail: `guard patch ${JSON.stringify(created.patch)}; operator accepts the original but rejects the patched CR: ${answerPatched.create?.error}`,
+    });
+  } else if (answerUpdate && !answerUpdate.update?.allowed) {
+    outcomes.push({
+      property,
+      status: 'disagree',
+      signature: `${property}: UPDATE patch rejected by the operator`,
+      detail: `guard patch on UPDATE ${JSON.stringify(updated?.patch)}; operator ValidateUpdate(old, patched): ${answerUpdate.update?.error}`,
+    });
+  } else if (patched && answer.create?.allowed) {
+    outcomes.push({ property, status: 'agree' });
+  } else if (updatedCR) {
+    outcomes.push({ property, status: 'agree' });
+  } else {
+    outcomes.push({
+      property,
+      status: 'skip',
+      detail: patched ? 'operator rejects the original CR too' : 'guard does not patch',
+    });
+  }
+  return outcomes;
+}
