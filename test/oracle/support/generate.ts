@@ -60,15 +60,21 @@ export const nodesArb = fc
   .integer({ min: 1, max: 5 })
   .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => node(i))));
 
-const mountPath = fc.constantFrom(
-  '/data',
-  '/data/aistore',
-  '/ais/nvme0n1',
-  '/mnt/disk0',
-  '/mnt/disk1',
-  '/data/',
-  '/mnt/a/b/c',
-  '/d',
+const mountPath = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom(
+      '/data',
+      '/data/aistore',
+      '/ais/nvme0n1',
+      '/mnt/disk0',
+      '/mnt/disk1',
+      '/mnt/a/b/c',
+      '/d',
+    ),
+  },
+  // A trailing "/" gives the template name "<cr>-data-", which is no DNS-1123 label.
+  { weight: 1, arbitrary: fc.constantFrom('/data/', '/mnt/disk0/') },
 );
 
 const mount = fc
@@ -79,7 +85,7 @@ const mount = fc
       storageClass: fc.constantFrom('local-nvme', 'ais-local'),
       label: fc.constantFrom('disk0', 'nvme'),
       selector: fc.constant({ matchLabels: { disk: 'd0' } }),
-      useHostPath: fc.boolean(),
+      useHostPath: fc.constantFrom(false, false, false, true),
     },
     { requiredKeys: ['path', 'size'] },
   )
@@ -177,8 +183,8 @@ function crArb(name: string, namespace: string) {
       affinity: affinity(name),
       disablePodAntiAffinity: fc.constantFrom(undefined, true, false),
       legacyDisablePodAntiAffinity: fc.constantFrom(undefined, undefined, true, false),
-      hostPort: fc.constantFrom(undefined, undefined, 51081),
-      hostNetwork: fc.constantFrom(undefined, undefined, true, false),
+      hostPort: fc.constantFrom(undefined, undefined, undefined, 51081),
+      hostNetwork: fc.constantFrom(undefined, undefined, undefined, true, false),
       externalAccess: fc.constantFrom(undefined, undefined, {}, { annotations: { 'lb.example.com/x': 'y' } }),
       labels: fc.constantFrom(undefined, { team: 'storage' }, { 'app.kubernetes.io/name': 'other' }),
       state: stateStorage,

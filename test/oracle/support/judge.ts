@@ -28,6 +28,8 @@ export interface Outcome {
   signature?: string;
   /** Why skipped, or what each side said. */
   detail?: string;
+  /** Why skipped, short enough to tally. */
+  reason?: string;
 }
 
 const nameOf = (o: KubeObject) => String(o.metadata?.name ?? '');
@@ -46,8 +48,7 @@ function claimNames(c: OracleCase, answer: OracleAnswer): Outcome {
       signature: `${property}: API missing`,
       detail: `src/policy/index.ts does not export ${MISSING.join(', ')}`,
     };
-  if (!answer.statefulSet)
-    return { property, status: 'skip', detail: `operator renders nothing: ${answer.error}` };
+  if (!answer.statefulSet) return { property, status: 'skip', reason: 'operator renders nothing (no size)' };
   const api = naming;
   const crName = nameOf(c.cr);
   const sts = answer.statefulSet;
@@ -77,7 +78,9 @@ function targetCount(c: OracleCase, answer: OracleAnswer, ctx: ClusterContext): 
       signature: `${property}: API missing`,
       detail: `src/policy/index.ts does not export ${MISSING.join(', ')}`,
     };
-  if (answer.error) return { property, status: 'skip', detail: `operator renders nothing: ${answer.error}` };
+  if (answer.error) return { property, status: 'skip', reason: 'operator renders nothing (no size)' };
+  // A CR the operator's webhook rejects never exists, and neither do its targets.
+  if (!answer.create?.allowed) return { property, status: 'skip', reason: 'operator rejects the CR' };
   const guard = naming.targetCount(c.cr, ctx);
   if (guard === answer.targetSize) return { property, status: 'agree' };
   const spec = (c.cr as { spec: { size?: number; targetSpec: { size?: number; autoScale?: unknown } } }).spec;
@@ -95,11 +98,16 @@ function targetCount(c: OracleCase, answer: OracleAnswer, ctx: ClusterContext): 
 function renderedPass(c: OracleCase, cr: KubeObject, answer: OracleAnswer): Outcome {
   const property = 'operator-output-passes';
   if (!answer.create?.allowed)
-    return { property, status: 'skip', detail: `operator rejects the CR: ${answer.create?.error}` };
-  if (!answer.statefulSet)
-    return { property, status: 'skip', detail: `operator renders nothing: ${answer.error}` };
+    return {
+      property,
+      status: 'skip',
+      reason: `operator rejects the CR: ${(answer.create?.error ?? '').replace(/-?\d+/g, 'N')}`,
+    };
+  if (!answer.statefulSet) return { property, status: 'skip', reason: 'operator renders nothing (no size)' };
   const sts = answer.statefulSet;
-  const ctx = new ClusterContext([cr, ...c.neighbours, ...c.nodes, sts]);
+  // Neighbour CRs first: a cache lists CRs in no particular order, and one listed before the case's
+  // CR is where attributing a claim by a name's prefix or suffix goes wrong.
+  const ctx = new ClusterContext([...c.neighbours, cr, ...c.nodes, sts]);
   const { pods, claims } = podsAndClaims(sts);
   const objects: [string, KubeObject][] = [
     ['StatefulSet', sts],
@@ -125,7 +133,7 @@ function renderedPass(c: OracleCase, cr: KubeObject, answer: OracleAnswer): Outc
 /** Judge one case; asks the oracle about the CR and, when the guard patches it, the patched CR. */
 export async function judge(c: OracleCase, oracle: OracleProcess, id: string): Promise<Outcome[]> {
   const base = { nodes: c.nodes, storageClasses: STORAGE_CLASSES };
-  const ctx = new ClusterContext([c.cr, ...c.neighbours, ...c.nodes]);
+  const ctx = new ClusterContext([...c.neighbours, c.cr, ...c.nodes]);
   const created = evaluate({ operation: 'CREATE', object: c.cr, namespace: c.namespace }, ctx);
   const patched = created.patch.length > 0 ? created.object : undefined;
 
@@ -133,7 +141,7 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
   let updatedCR: KubeObject | undefined;
   if (c.old) {
     // On UPDATE the guard's caches hold the stored (old) CR.
-    const before = new ClusterContext([c.old, ...c.neighbours, ...c.nodes]);
+    const before = new ClusterContext([...c.neighbours, c.old, ...c.nodes]);
     updated = evaluate(
       { operation: 'UPDATE', object: c.cr, oldObject: c.old, namespace: c.namespace },
       before,
@@ -164,7 +172,7 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
       : {
           property: 'operator-output-passes',
           status: 'skip',
-          detail: `guard denies the CR: ${denialText(created)}`,
+          reason: `guard denies the CR (${denials(created)[0]?.ruleId ?? '?'}${denials(created).length > 1 ? ' and more' : ''})`,
         },
   );
 
@@ -192,8 +200,40 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
     outcomes.push({
       property,
       status: 'skip',
-      detail: patched ? 'operator rejects the original CR too' : 'guard does not patch',
+      reason: patched ? 'operator rejects the original CR too' : 'guard does not patch',
     });
   }
   return outcomes;
+}
+
+/**
+ * Not one of the four properties, reported beside them: after the guard patched a CR on CREATE, the
+ * stored CR differs from the user's manifest. Re-sending the manifest unchanged as an UPDATE (kubectl
+ * replace, server-side apply by the same manager, a GitOps sync) asks the operator to change
+ * spec.targetSpec back, which its webhook rejects. Returns the operator's error, if any.
+ */
+export async function reapplyAfterPatch(
+  c: OracleCase,
+  oracle: OracleProcess,
+  id: string,
+): Promise<string | undefined> {
+  const ctx = new ClusterContext([...c.neighbours, c.cr, ...c.nodes]);
+  const created = evaluate({ operation: 'CREATE', object: c.cr, namespace: c.namespace }, ctx);
+  if (created.patch.length === 0 || !created.allowed) return undefined;
+  const stored = created.object;
+  const answer = await oracle.ask({
+    id,
+    cr: c.cr,
+    old: stored,
+    nodes: c.nodes,
+    storageClasses: STORAGE_CLASSES,
+  });
+  if (!answer.create?.allowed || answer.update?.allowed) return undefined;
+  // Only when the guard itself would let the re-apply through (otherwise it says why).
+  const before = new ClusterContext([...c.neighbours, stored, ...c.nodes]);
+  const update = evaluate(
+    { operation: 'UPDATE', object: c.cr, oldObject: stored, namespace: c.namespace },
+    before,
+  );
+  return update.allowed ? `${JSON.stringify(created.patch)} → ${answer.update?.error}` : undefined;
 }
