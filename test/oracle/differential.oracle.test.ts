@@ -29,7 +29,7 @@ function essentials(cr: KubeObject | undefined): string {
 }
 
 /** A case, printed short: the CR's spec, the nodes as name[labels|taints], the old CR. */
-function describe_(c: OracleCase): string {
+function describeCase(c: OracleCase): string {
   const nodes = c.nodes.map((n) => {
     const spec = (n.spec ?? {}) as { taints?: { key: string; effect: string }[]; unschedulable?: boolean };
     const labels = Object.entries(n.metadata?.labels ?? {})
@@ -105,7 +105,7 @@ maybe('the operator (v3.4.0 source) as the oracle', () => {
       const again =
         (await judge(example, oracle, 'minimal')).find((o) => o.signature === signature) ?? outcome;
       report.push(
-        `DISAGREEMENT ${signature} (${count} case(s), first #${first})\n  ${again.detail}\n${describe_(example)}`,
+        `DISAGREEMENT ${signature} (${count} case(s), first #${first})\n  ${again.detail}\n${describeCase(example)}`,
       );
     }
     for (const r of report) say(r);

@@ -200,7 +200,9 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
     outcomes.push({
       property,
       status: 'skip',
-      reason: patched ? 'operator rejects the original CR too' : 'guard does not patch',
+      reason: patched
+        ? 'operator rejects the original CR too'
+        : `guard does not patch (${c.old ? 'neither on CREATE nor on UPDATE' : 'CREATE'})`,
     });
   }
   return outcomes;
