@@ -2,7 +2,8 @@
 # `npm run test:oracle`: the differential test against the AIStore operator's own code.
 #   1. test/oracle/build.sh builds the oracle inside a temporary copy of $AIS_K8S_SOURCE/operator
 #      (cached by content hash under ~/.cache/ais-guard/oracle-*; minutes cold, instant warm)
-#   2. jest -c jest.oracle.config.js with ORACLE_BIN set (ORACLE_SEED / ORACLE_RUNS pass through)
+#   2. jest -c jest.oracle.config.js with ORACLE_BIN set (ORACLE_SEED / ORACLE_RUNS pass through;
+#      JEST_JSON names a results file, as for the other stages)
 # Without the operator source it skips loudly (exit 0), except in CI (CI=true), where it fails:
 # there AIS_K8S_SOURCE is always set and the oracle must run.
 set -euo pipefail
@@ -20,6 +21,7 @@ export ORACLE_BIN
 t1=$(date +%s)
 echo "oracle: build.sh $((t1 - t0)) s ($ORACLE_BIN)" >&2
 rc=0
-NODE_OPTIONS=--experimental-vm-modules node_modules/.bin/jest -c jest.oracle.config.js --runInBand "$@" || rc=$?
+NODE_OPTIONS=--experimental-vm-modules node_modules/.bin/jest -c jest.oracle.config.js --runInBand \
+  ${JEST_JSON:+--json --outputFile="$JEST_JSON"} "$@" || rc=$?
 echo "oracle: tests $(($(date +%s) - t1)) s, exit $rc" >&2
 exit "$rc"
