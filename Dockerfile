@@ -1,7 +1,11 @@
 # ais-guard image: `node dist/cli/main.js` on distroless Node.js 24, as user 65532, no shell.
-#   docker build -t REGISTRY/ais-guard:0.1.0 .
-# The default command is `serve`; the Deployment in deploy/ passes its own arguments, and
-# `docker run --rm IMAGE render ...` prints the manifests shipped inside the image.
+#   docker build --build-arg SOURCE_URL=$(git remote get-url origin) -t REGISTRY/ais-guard:0.1.0 .
+# The default command is `serve` on 0.0.0.0:8443 with a self-managed certificate under /tmp (the
+# only writable path: /app is root-owned, and the Deployment's root filesystem is read-only with an
+# emptyDir on /tmp; with `docker run --read-only` add `--tmpfs /tmp`). The Deployment in deploy/
+# passes its own arguments and a mounted certificate; `docker run --rm IMAGE render ...` prints the
+# manifests shipped inside the image. scripts/image-stage.sh runs this final stage without Docker
+# (it reads WORKDIR, ENV, COPY, USER, ENTRYPOINT and CMD from here) and checks /readyz.
 
 # Build: compile TypeScript with the dev dependencies.
 FROM node:24-slim AS build
@@ -20,8 +24,21 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts
 
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
+# Keep VERSION equal to package.json's version and LICENSES to its license (scripts/image-stage.sh
+# checks both); SOURCE_URL is the repository the image is built from.
+ARG VERSION=0.1.0
+ARG SOURCE_URL=
+LABEL org.opencontainers.image.title="ais-guard" \
+      org.opencontainers.image.description="Admission guard for AIStore multi-target layouts on Kubernetes" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.source="${SOURCE_URL}"
 WORKDIR /app
-ENV NODE_ENV=production
+# Environment, so it holds whatever arguments replace CMD: listen on every interface (a pod's), and
+# keep self-managed certificates where uid 65532 can write them. Flags still win over these.
+ENV NODE_ENV=production \
+    AIS_GUARD_ADDRESS=0.0.0.0 \
+    AIS_GUARD_CERT_DIR=/tmp/ais-guard/certs
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY package.json ./

@@ -11,8 +11,10 @@ Flags win over environment variables (AIS_GUARD_*), which win over the --config 
 
 Options:
   --port N                  listen port (default 8443)             [AIS_GUARD_PORT]
-  --host ADDR               listen address (default 0.0.0.0)       [AIS_GUARD_HOST]
-  --cert-dir DIR            tls.crt/tls.key (and ca.crt) here; created with a CA when absent (default certs)
+  --address ADDR            listen address (default 0.0.0.0: all interfaces, as in a pod;
+                            127.0.0.1 keeps a laptop's guard local)  [AIS_GUARD_ADDRESS]
+  --cert-dir DIR            tls.crt/tls.key (and ca.crt) here; created with a CA when absent
+                            (default certs; the image sets /tmp/ais-guard/certs)  [AIS_GUARD_CERT_DIR]
   --tls-cert FILE --tls-key FILE   explicit serving files (reloaded when they change)
   --mode MODE               enforce (default), warn or audit        [AIS_GUARD_MODE]
   --rule-mode ID=MODE,...   per-rule modes                          [AIS_GUARD_RULE_MODES]
@@ -31,6 +33,8 @@ Options:
 
 const FLAGS = {
   port: { type: 'string' },
+  address: { type: 'string' },
+  // The older name of --address, kept for existing command lines.
   host: { type: 'string' },
   'cert-dir': { type: 'string' },
   'tls-cert': { type: 'string' },
@@ -100,6 +104,15 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     cluster,
     logger,
     onCertificateChange: () => void patchWebhooks?.(),
+  }).catch((err: NodeJS.ErrnoException) => {
+    // A read-only or foreign cert dir (say, `serve` in a container's read-only /app) is a
+    // set-up mistake: one line naming the way out, not a stack trace.
+    if (!config.tlsCert && ['EACCES', 'EPERM', 'EROFS'].includes(err.code ?? ''))
+      throw new UsageError(
+        `cannot write the self-managed certificate in ${config.certDir}: ${err.message}; ` +
+          'give a writable --cert-dir (or AIS_GUARD_CERT_DIR), or --tls-cert and --tls-key',
+      );
+    throw err;
   });
   if (config.manageWebhookConfig) {
     if (!kc) throw new UsageError('--manage-webhook-config needs a cluster (kubeconfig or in-cluster)');

@@ -9,6 +9,19 @@ import { KubeConfig } from '@kubernetes/client-node';
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /**
+ * ~/.kube/config: $HOME first, as kubectl and client-node read it, then the passwd entry. Neither
+ * exists for a uid without one and no HOME (a container run as a bare numeric uid): no such file,
+ * instead of os.homedir()'s ENOENT ending the server.
+ */
+function kubeconfigInHome(): string | undefined {
+  try {
+    return join(process.env.HOME || homedir(), '.kube', 'config');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * A KubeConfig when one is really configured: the explicit path, else $KUBECONFIG, else
  * ~/.kube/config, else the in-cluster service account; undefined when there is none of these.
  * client-node's `loadFromDefault` would instead fall back to http://localhost:8080, and the guard
@@ -17,8 +30,7 @@ const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/tok
 export async function detectKubeConfig(explicitPath?: string): Promise<KubeConfig | undefined> {
   const kc = new KubeConfig();
   let source: string;
-  // $HOME first, as kubectl and client-node read it; os.homedir() falls back to the passwd entry.
-  const home = join(process.env.HOME || homedir(), '.kube', 'config');
+  const home = kubeconfigInHome();
   if (explicitPath) {
     source = explicitPath;
     kc.loadFromFile(explicitPath);
@@ -27,7 +39,7 @@ export async function detectKubeConfig(explicitPath?: string): Promise<KubeConfi
     // throws, which is what a mistyped variable deserves.
     source = `$KUBECONFIG (${process.env.KUBECONFIG})`;
     kc.loadFromDefault();
-  } else if (existsSync(home)) {
+  } else if (home && existsSync(home)) {
     source = home;
     kc.loadFromFile(home);
   } else if (process.env.KUBERNETES_SERVICE_HOST && existsSync(SERVICE_ACCOUNT_TOKEN)) {

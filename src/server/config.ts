@@ -7,6 +7,7 @@ export type FailureMode = 'allow' | 'deny';
 
 export interface ServerConfig {
   port: number;
+  /** The listen address (--address; 0.0.0.0 by default, as in a pod; `npm start` passes 127.0.0.1). */
   host: string;
   /** Where tls.crt/tls.key are read, or created (with a CA) when absent and no explicit files are given. */
   certDir: string;
@@ -54,6 +55,8 @@ export class ConfigError extends Error {}
 /** The file format (all keys optional). */
 interface ConfigFile {
   port?: number;
+  address?: string;
+  /** The older name of address. */
   host?: string;
   certDir?: string;
   tlsCert?: string;
@@ -69,6 +72,7 @@ interface ConfigFile {
 
 const FILE_KEYS = [
   'port',
+  'address',
   'host',
   'certDir',
   'tlsCert',
@@ -172,7 +176,15 @@ export async function loadConfig({ flags, env }: ConfigSources): Promise<ServerC
 
   const [p, pWhere] = pick('port', 'AIS_GUARD_PORT', file.port);
   if (p !== undefined) cfg.port = port(p, pWhere);
-  const [h] = pick('host', 'AIS_GUARD_HOST', file.host);
+  // --address is the documented name; --host (and AIS_GUARD_HOST, `host:`) still work.
+  const h = [
+    flags.address,
+    flags.host,
+    env.AIS_GUARD_ADDRESS || undefined,
+    env.AIS_GUARD_HOST || undefined,
+    file.address,
+    file.host,
+  ].find((v) => v !== undefined);
   if (h !== undefined) cfg.host = String(h);
   const [dir] = pick('cert-dir', 'AIS_GUARD_CERT_DIR', file.certDir);
   if (dir !== undefined) cfg.certDir = String(dir);

@@ -28,6 +28,14 @@ describe('server config', () => {
     });
   });
 
+  it('--address (or its older name --host) picks the listen address; flags win over env and file', async () => {
+    const config = file('address: 10.0.0.1\n');
+    expect((await loadConfig({ flags: { config }, env: {} })).host).toBe('10.0.0.1');
+    expect((await loadConfig({ flags: { config }, env: { AIS_GUARD_HOST: '::1' } })).host).toBe('::1');
+    expect((await loadConfig({ flags: { host: '::' }, env: { AIS_GUARD_ADDRESS: '::1' } })).host).toBe('::');
+    expect((await loadConfig({ flags: { address: '127.0.0.1', host: '::' }, env: {} })).host).toBe('127.0.0.1');
+  });
+
   it('the guard never judges its own namespace', async () => {
     const cfg = await loadConfig({
       flags: { 'exclude-namespaces': 'x' },
