@@ -33,7 +33,9 @@ describe('server config', () => {
     expect((await loadConfig({ flags: { config }, env: {} })).host).toBe('10.0.0.1');
     expect((await loadConfig({ flags: { config }, env: { AIS_GUARD_HOST: '::1' } })).host).toBe('::1');
     expect((await loadConfig({ flags: { host: '::' }, env: { AIS_GUARD_ADDRESS: '::1' } })).host).toBe('::');
-    expect((await loadConfig({ flags: { address: '127.0.0.1', host: '::' }, env: {} })).host).toBe('127.0.0.1');
+    expect((await loadConfig({ flags: { address: '127.0.0.1', host: '::' }, env: {} })).host).toBe(
+      '127.0.0.1',
+    );
   });
 
   it('the guard never judges its own namespace', async () => {
