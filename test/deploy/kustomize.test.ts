@@ -344,6 +344,15 @@ describe('Dockerfile', () => {
     expect(text).toMatch(/^USER 65532:65532$/m);
     expect(text).toMatch(/^COPY deploy \.\/deploy$/m);
     expect(text).not.toMatch(/^COPY \. /m);
+    // The labels follow package.json; scripts/image-stage.sh checks them again on the parsed stage.
+    const pkg = JSON.parse(await readFile(join(DEPLOY_DIR, '..', 'package.json'), 'utf8')) as {
+      version: string;
+      license: string;
+    };
+    expect(text).toMatch(new RegExp(`^ARG VERSION=${pkg.version.replace(/\./g, '\\.')}$`, 'm'));
+    expect(text).toContain(`org.opencontainers.image.licenses="${pkg.license}"`);
+    // uid 65532 can write only under /tmp (an emptyDir in the Deployment): self-managed certs go there.
+    expect(text).toMatch(/AIS_GUARD_CERT_DIR=\/tmp\//);
     const ignore = await readFile(join(DEPLOY_DIR, '..', '.dockerignore'), 'utf8');
     expect(ignore.split('\n')).toContain('*');
     expect(ignore).not.toMatch(/^!certs/m);
