@@ -105,14 +105,16 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     logger,
     onCertificateChange: () => void patchWebhooks?.(),
   }).catch((err: NodeJS.ErrnoException) => {
-    // A read-only or foreign cert dir (say, `serve` in a container's read-only /app) is a
-    // set-up mistake: one line naming the way out, not a stack trace.
-    if (!config.tlsCert && ['EACCES', 'EPERM', 'EROFS'].includes(err.code ?? ''))
-      throw new UsageError(
-        `cannot write the self-managed certificate in ${config.certDir}: ${err.message}; ` +
-          'give a writable --cert-dir (or AIS_GUARD_CERT_DIR), or --tls-cert and --tls-key',
-      );
-    throw err;
+    // A file system error on the certificate files (a read-only cert dir, say `serve` in a
+    // container's root-owned /app; a missing --tls-cert) is a set-up mistake: one line naming the
+    // way out, not a stack trace.
+    if (!err.syscall || !err.code) throw err;
+    throw new UsageError(
+      config.tlsCert
+        ? `cannot read the serving certificate: ${err.message}`
+        : `cannot keep the self-managed certificate in ${config.certDir}: ${err.message}; ` +
+            'give a writable --cert-dir (or AIS_GUARD_CERT_DIR), or --tls-cert and --tls-key',
+    );
   });
   if (config.manageWebhookConfig) {
     if (!kc) throw new UsageError('--manage-webhook-config needs a cluster (kubeconfig or in-cluster)');
