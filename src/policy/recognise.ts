@@ -1,10 +1,33 @@
 // Which AIStore object (if any) is this? Everything that is not AIStore's gets `undefined` and,
 // from evaluate(), no findings and no patch: this is the fast path for most admission traffic.
-import { isAIStore, isStateClaim, targetOrdinal, targetStatefulSetName, type AIStoreCR } from './aistore.js';
+//
+// An object is AIStore's only with operator evidence (docs/rules.md#recognition):
+// - an ownerReference to an AIStore CR: the operator creates what it renders through
+//   CreateResourceIfNotExists (operator/internal/client/api.go), which sets the CR as controller;
+// - the label app.kubernetes.io/managed-by: ais-operator beside the target labels: NewTargetSS
+//   (operator/internal/resources/aistore/target/statefulset.go) puts it on the StatefulSet and, via
+//   MergePodLabels (cmn/labels.go), on the pod template, so target pods carry it too;
+// - a CR in the context whose names the object carries: the StatefulSet <cr>-target or the target
+//   labels naming <cr>, a claim named <cr><mount>-<cr>-target-<N>, all in the CR's namespace.
+// Target labels alone (app.kubernetes.io/component: target + a name) are no evidence: any chart may
+// use them. The claims the StatefulSet controller creates carry only the selector labels
+// (cmn.SelectorLabels), so a claim needs its CR in the context (or a label or owner saying so).
+// PVs never carry operator evidence: a claimRef whose name has the operator's claim shape is taken
+// as it (crFromClaimShape), since PVs are made before the CR exists.
+import {
+  AIS_GROUP,
+  AIS_KIND,
+  isAIStore,
+  isStateClaim,
+  targetOrdinal,
+  targetStatefulSetName,
+  type AIStoreCR,
+} from './aistore.js';
 import type { ClusterContext } from './context.js';
 import {
   annotationsOf,
   claimRefOf,
+  isObject,
   kindOf,
   namespaceOf,
   labelsOf,
@@ -36,6 +59,52 @@ export function crNameFromTargetLabels(labels: Record<string, string>): string |
   if (labels['app.kubernetes.io/component'] === 'target' && typeof name === 'string' && name) return name;
   if (labels.component === 'target' && typeof labels.app === 'string' && labels.app) return labels.app;
   return undefined;
+}
+
+/** The operator's own label (cmn.LabelManagedBy = cmn.LabelManagedByValue in cmn/statefulset.go). */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_OPERATOR = 'ais-operator';
+
+export const managedByOperator = (labels: Record<string, string>): boolean =>
+  labels[MANAGED_BY_LABEL] === MANAGED_BY_OPERATOR;
+
+/** The AIStore CR named by an ownerReference (apiVersion ais.nvidia.com/*, kind AIStore), if any. */
+export function ownerAIStore(object: KubeObject): string | undefined {
+  const meta: unknown = object.metadata;
+  const refs: unknown = isObject(meta) ? meta.ownerReferences : undefined;
+  if (!Array.isArray(refs)) return undefined;
+  for (const ref of refs as unknown[]) {
+    if (
+      isObject(ref) &&
+      ref.kind === AIS_KIND &&
+      typeof ref.apiVersion === 'string' &&
+      ref.apiVersion.startsWith(`${AIS_GROUP}/`) &&
+      typeof ref.name === 'string' &&
+      ref.name
+    )
+      return ref.name;
+  }
+  return undefined;
+}
+
+/**
+ * The CR a namespaced object belongs to, when the operator's evidence says so: its owner, its
+ * target labels with the operator's managed-by label, or a name (`fromName`, or the labels' name)
+ * that a CR in the context has. Undefined otherwise: the object is left alone.
+ */
+function evidencedCr(
+  object: KubeObject,
+  labels: Record<string, string>,
+  namespace: string,
+  ctx: ClusterContext,
+  fromName: () => string | undefined,
+): string | undefined {
+  const owner = ownerAIStore(object);
+  if (owner) return owner;
+  const labelled = crNameFromTargetLabels(labels);
+  if (labelled && (managedByOperator(labels) || ctx.aistore(namespace, labelled))) return labelled;
+  const named = fromName();
+  return named && ctx.aistore(namespace, named) ? named : undefined;
 }
 
 /** The CR a target claim name belongs to: a known CR in the namespace whose target suffix it has. */
@@ -81,22 +150,26 @@ export function recognise(
   switch (kindOf(object)) {
     case 'StatefulSet': {
       const name = nameOf(object);
-      const crName =
-        crNameFromTargetLabels(labels) ??
-        (name.endsWith('-target') && ctx.aistore(namespace, name.slice(0, -7))
-          ? name.slice(0, -7)
-          : undefined);
+      const crName = evidencedCr(object, labels, namespace, ctx, () =>
+        name.endsWith('-target') ? name.slice(0, -7) : undefined,
+      );
       return crName
         ? { role: 'target-statefulset', object: object as StatefulSet, namespace, crName, cr: cr(crName) }
         : undefined;
     }
     case 'Pod': {
-      const crName = crNameFromTargetLabels(labels);
+      // Pods are owned by the StatefulSet, not the CR: the managed-by label (from the template) or
+      // the CR in the context is the evidence.
+      const name = nameOf(object);
+      const crName = evidencedCr(object, labels, namespace, ctx, () => {
+        const m = /^(.+)-target-(?:0|[1-9]\d*)$/.exec(name);
+        return m?.[1];
+      });
       if (!crName) return undefined;
       return {
         role: 'target-pod',
         object: object as Pod,
-        ordinal: targetOrdinal(crName, nameOf(object)),
+        ordinal: targetOrdinal(crName, name),
         namespace,
         crName,
         cr: cr(crName),
@@ -104,7 +177,7 @@ export function recognise(
     }
     case 'PersistentVolumeClaim': {
       const name = nameOf(object);
-      const crName = crNameFromTargetLabels(labels) ?? crForClaimName(ctx, namespace, name);
+      const crName = evidencedCr(object, labels, namespace, ctx, () => crForClaimName(ctx, namespace, name));
       if (!crName || isStateClaim(namespace, crName, name)) return undefined;
       return {
         role: 'target-claim',
