@@ -9,20 +9,50 @@ const paren = (e: string): string => `(${e})`;
 const COMPONENT = 'app.kubernetes.io/component';
 const NAME = 'app.kubernetes.io/name';
 
+/** The operator's evidence rule (recognise.ts evidencedCr, the object alone: no CR in a context). */
+const MANAGED_BY = 'app.kubernetes.io/managed-by';
+const aisOwner = (r: string) =>
+  and(
+    `has(${r}.kind)`,
+    `${r}.kind == 'AIStore'`,
+    `has(${r}.apiVersion)`,
+    `${r}.apiVersion.startsWith('ais.nvidia.com/')`,
+    `has(${r}.name)`,
+    `${r}.name != ''`,
+  );
+
+/** The AIStore CR named by an ownerReference, '' when none (recognise.ts ownerAIStore). */
+function ownerCrName(root: string): string {
+  const refs = `${root}.metadata.ownerReferences`;
+  return paren(
+    `${paren(and(`has(${refs})`, `${refs}.exists(r, ${aisOwner('r')})`))} ? ` +
+      `${refs}.filter(r, ${aisOwner('r')})[0].name : ''`,
+  );
+}
+
 /**
  * The CR name the operator's target labels carry, '' when they are not a target's
  * (crNameFromTargetLabels: the app.kubernetes.io pair first, then the legacy component/app pair).
  */
-export function targetCrName(root: string): string {
+function labelledCrName(root: string): string {
   const labels = `${root}.metadata.labels`;
   const is = (key: string, value: string) =>
     and(`${str(key)} in ${labels}`, `${label(labels, key)} == ${str(value)}`);
   const named = (key: string) => and(`${str(key)} in ${labels}`, `${label(labels, key)} != ''`);
   return paren(
-    `!${paren(present(root, 'metadata.labels'))} ? '' : ` +
+    `!${paren(present(root, 'metadata.labels'))} || !${paren(is(MANAGED_BY, 'ais-operator'))} ? '' : ` +
       `${paren(and(is(COMPONENT, 'target'), named(NAME)))} ? ${label(labels, NAME)} : ` +
       `${paren(and(is('component', 'target'), named('app')))} ? ${label(labels, 'app')} : ''`,
   );
+}
+
+/**
+ * The CR an object belongs to on the operator's evidence alone, '' when it has none: its AIStore
+ * owner, else its target labels beside app.kubernetes.io/managed-by: ais-operator. Target labels
+ * alone are not enough (issue 14, class 4): a policy cannot see the CRs a webhook's context holds.
+ */
+export function targetCrName(root: string): string {
+  return paren(`${ownerCrName(root)} != '' ? ${ownerCrName(root)} : ${labelledCrName(root)}`);
 }
 
 /** A CR name as a regular expression: label values may hold "." (the only RE2 metacharacter they allow). */

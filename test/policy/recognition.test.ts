@@ -36,13 +36,13 @@ const aisOwner = (name = 'web', apiVersion = 'ais.nvidia.com/v1beta1', kind = 'A
 });
 
 const hostPortDenied = (object: KubeObject, context: KubeObject[] = []) => {
-  const ev = run({ object, context });
+  const ev = run({ name: 'class 4', object, context });
   return ev.findings.some((f) => f.ruleId === 'target-host-port' && f.action === 'deny');
 };
 
 describe('defect class 4: recognition', () => {
   it('leaves alone a non-AIStore StatefulSet shop/web-target with component: target, a name label and hostPort', () => {
-    const ev = run({ object: shopStatefulSet() });
+    const ev = run({ name: 'class 4', object: shopStatefulSet() });
     expect(ev.allowed).toBe(true);
     expect(ev.role).toBeUndefined();
     expect(ev.findings).toEqual([]);
@@ -64,7 +64,7 @@ describe('defect class 4: recognition', () => {
       pv('pv-b', { claim: 'data-web-target-1', claimNamespace: 'shop', host: 'n1', path: '/d/b' }),
     ];
     for (const object of [pod, claim, ...volumes]) {
-      const ev = run({ object, context: [shopStatefulSet(), ...volumes] });
+      const ev = run({ name: 'class 4', object, context: [shopStatefulSet(), ...volumes] });
       expect([object.metadata?.name, ev.role, ev.findings]).toEqual([object.metadata?.name, undefined, []]);
     }
   });
@@ -84,7 +84,7 @@ describe('defect class 4: recognition', () => {
     // Even without any label: the owner names the CR.
     const bare = shopStatefulSet({}, aisOwner());
     delete (bare.metadata as { labels?: unknown }).labels;
-    expect(run({ object: bare }).crName).toBe('web');
+    expect(run({ name: 'class 4', object: bare }).crName).toBe('web');
   });
 
   it('judges it when an AIStore CR named web is in the context, in its namespace only', () => {
@@ -104,17 +104,19 @@ describe('defect class 4: recognition', () => {
   });
 
   it('recognises the operator output itself: StatefulSet and pods by managed-by, claims by their CR', () => {
-    expect(run({ object: targetStatefulSet() }).role).toBe('target-statefulset');
-    expect(run({ object: targetPod({ ordinal: 1 }) }).role).toBe('target-pod');
+    expect(run({ name: 'class 4', object: targetStatefulSet() }).role).toBe('target-statefulset');
+    expect(run({ name: 'class 4', object: targetPod({ ordinal: 1 }) }).role).toBe('target-pod');
     expect(targetLabels()['app.kubernetes.io/managed-by']).toBe('ais-operator');
     // A claim made by the StatefulSet controller (selector labels only): its CR must be known.
-    expect(run({ object: pvc(claimName(0)) }).role).toBeUndefined();
-    expect(run({ object: pvc(claimName(0)), context: [aistore()] }).role).toBe('target-claim');
-    expect(run({ object: pvc(claimName(0), { labels: null }), context: [aistore()] }).role).toBe(
+    expect(run({ name: 'class 4', object: pvc(claimName(0)) }).role).toBeUndefined();
+    expect(run({ name: 'class 4', object: pvc(claimName(0)), context: [aistore()] }).role).toBe(
       'target-claim',
     );
+    expect(
+      run({ name: 'class 4', object: pvc(claimName(0), { labels: null }), context: [aistore()] }).role,
+    ).toBe('target-claim');
     // PVs: the claimRef's shape <c>…-<c>-target-<N> (no evidence a PV could carry instead).
-    expect(run({ object: pv('pv-0', { claim: claimName(0) }) }).role).toBe('target-volume');
+    expect(run({ name: 'class 4', object: pv('pv-0', { claim: claimName(0) }) }).role).toBe('target-volume');
   });
 
   it('never throws on malformed ownerReferences', () => {
@@ -130,7 +132,7 @@ describe('defect class 4: recognition', () => {
         ...shopStatefulSet(),
         metadata: { name: 'web-target', namespace: 'shop', ownerReferences },
       };
-      expect(run({ object: object as unknown as KubeObject }).role).toBeUndefined();
+      expect(run({ name: 'class 4', object: object as unknown as KubeObject }).role).toBeUndefined();
     }
   });
 

@@ -22,7 +22,15 @@ export interface AgreementCase {
 }
 
 const PINNED = { 'kubernetes.io/hostname': 'node-1' };
-const LEGACY_LABELS = { app: 'ais', component: 'target' };
+// The operator labels what it renders app.kubernetes.io/managed-by: ais-operator (NewTargetSS); the
+// policies and the engine judge nothing without that (or an AIStore owner) when the CR is unknown.
+const MANAGED = { 'app.kubernetes.io/managed-by': 'ais-operator' };
+const LEGACY_LABELS = { app: 'ais', component: 'target', ...MANAGED };
+const SELECTOR_LABELS = { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' };
+
+/** A claim with the operator evidence a webhook without the CR needs (labelled by hand, or owned). */
+const claim = (name: string, o: { namespace?: string; labels?: Record<string, string> | null } = {}) =>
+  pvc(name, { ...o, labels: o.labels === null ? null : { ...(o.labels ?? SELECTOR_LABELS), ...MANAGED } });
 
 export function fixtureCases(): AgreementCase[] {
   return FIXTURE_FILES.flatMap((file) => {
@@ -171,6 +179,20 @@ export function builderCases(): AgreementCase[] {
       withLabels(targetStatefulSet({ hostPort: 51081 }), { app: 'ais', component: 'proxy' }),
     ),
     update('STS: hostPort added on UPDATE', targetStatefulSet(), targetStatefulSet({ hostPort: 51081 })),
+    create(
+      'STS: target labels without managed-by, hostPort (no evidence: not AIStore)',
+      withLabels(targetStatefulSet({ hostPort: 51081 }), SELECTOR_LABELS),
+    ),
+    create('STS: AIStore owner, no labels, hostPort', {
+      ...targetStatefulSet({ hostPort: 51081 }),
+      metadata: {
+        name: 'ais-target',
+        namespace: 'ais',
+        ownerReferences: [
+          { apiVersion: 'ais.nvidia.com/v1beta1', kind: 'AIStore', name: 'ais', controller: true },
+        ],
+      },
+    }),
     update(
       'STS: hostPort kept on UPDATE (scaled)',
       targetStatefulSet({ hostPort: 51081 }),
@@ -203,34 +225,35 @@ export function builderCases(): AgreementCase[] {
       }),
     ),
 
-    create('PVC: the name the StatefulSet claims', pvc('ais-data-aistore-ais-target-1')),
+    create('PVC: the name the StatefulSet claims', claim('ais-data-aistore-ais-target-1')),
     create(
       "PVC: the old doc's <namespace>- name",
-      pvc('ais-prod-data-aistore-ais-target-0', { namespace: 'ais-prod' }),
+      claim('ais-prod-data-aistore-ais-target-0', { namespace: 'ais-prod' }),
     ),
-    create('PVC: not a target claim shape', pvc('data-ais-0')),
-    create('PVC: ordinal with a leading 0', pvc('ais-data-ais-target-01')),
-    create('PVC: nothing between the CR names', pvc('ais-ais-target-0')),
-    create('PVC: the state claim', pvc('ais-ais-state-ais-target-0')),
-    create('PVC: legacy labels, bad name', pvc('data-0', { labels: LEGACY_LABELS })),
-    create('PVC: no labels (the webhook judges it by name)', pvc('data-0', { labels: null })),
+    create('PVC: not a target claim shape', claim('data-ais-0')),
+    create('PVC: ordinal with a leading 0', claim('ais-data-ais-target-01')),
+    create('PVC: nothing between the CR names', claim('ais-ais-target-0')),
+    create('PVC: selector labels only, bad name (no evidence: not AIStore)', pvc('data-ais-0')),
+    create('PVC: the state claim', claim('ais-ais-state-ais-target-0')),
+    create('PVC: legacy labels, bad name', claim('data-0', { labels: LEGACY_LABELS })),
+    create('PVC: no labels (the webhook judges it by name)', claim('data-0', { labels: null })),
     create(
       'PVC: CR name with a dot, the dot is literal',
-      pvc('axb-data-axb-target-0', {
+      claim('axb-data-axb-target-0', {
         labels: { 'app.kubernetes.io/name': 'a.b', 'app.kubernetes.io/component': 'target' },
       }),
     ),
     create(
       'PVC: CR name with a dot, right name',
-      pvc('a.b-data-a.b-target-0', {
+      claim('a.b-data-a.b-target-0', {
         labels: { 'app.kubernetes.io/name': 'a.b', 'app.kubernetes.io/component': 'target' },
       }),
     ),
-    update('PVC: labels added to a badly named claim', pvc('data-0', { labels: null }), pvc('data-0')),
+    update('PVC: labels added to a badly named claim', claim('data-0', { labels: null }), claim('data-0')),
     update(
       'PVC: badly named claim relabelled',
-      pvc('data-0'),
-      pvc('data-0', { labels: { ...LEGACY_LABELS, x: 'y' } }),
+      claim('data-0'),
+      claim('data-0', { labels: { ...LEGACY_LABELS, x: 'y' } }),
     ),
   ];
 }

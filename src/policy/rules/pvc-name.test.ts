@@ -2,6 +2,13 @@ import { describe, it } from '@jest/globals';
 import { aistore, claimName, pvc, targetStatefulSet } from '../../../test/support/builders.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
 
+// The selector labels alone are no operator evidence (recognise.ts): without the CR, the rule sees a
+// claim only when it also carries app.kubernetes.io/managed-by: ais-operator.
+const OPERATOR_LABELS = {
+  'app.kubernetes.io/name': 'ais',
+  'app.kubernetes.io/component': 'target',
+  'app.kubernetes.io/managed-by': 'ais-operator',
+};
 const prod = aistore({ namespace: 'ais-prod', disable: true });
 
 const rows: Row[] = [
@@ -66,14 +73,19 @@ const rows: Row[] = [
     expect: { deny: [/no PVC-backed mounts/] },
   },
   {
-    name: 'labelled claim with a wrong shape and no CR',
-    object: pvc('data-ais-0'),
+    name: 'claim with the operator label, a wrong shape and no CR',
+    object: pvc('data-ais-0', { labels: OPERATOR_LABELS }),
     expect: { deny: [/does not have the shape of a target data claim of AIStore ais/] },
   },
   {
     name: 'no CR, namespace-prefixed: cannot tell, warns',
-    object: pvc('ais-prod-data-aistore-ais-target-0', { namespace: 'ais-prod' }),
+    object: pvc('ais-prod-data-aistore-ais-target-0', { namespace: 'ais-prod', labels: OPERATOR_LABELS }),
     expect: { warn: [/starts with the namespace "ais-prod"/] },
+  },
+  {
+    name: 'selector labels only, wrong shape, no CR: no operator evidence, left alone',
+    object: pvc('data-ais-0'),
+    expect: {},
   },
   {
     name: 'state claim is not a data claim',
