@@ -88,9 +88,11 @@ export function ownerAIStore(object: KubeObject): string | undefined {
 }
 
 /**
- * The CR a namespaced object belongs to, when the operator's evidence says so: its owner, its
- * target labels with the operator's managed-by label, or a name (`fromName`, or the labels' name)
- * that a CR in the context has. Undefined otherwise: the object is left alone.
+ * The CR a namespaced object belongs to, when the operator's evidence says so. The candidates are
+ * the CR its target labels name and the CR its own name carries (`fromName`); one is taken when the
+ * object's AIStore owner is that CR, when the operator's managed-by label stands beside the target
+ * labels, or when the context has that CR in the object's namespace. Undefined otherwise: the object
+ * is left alone (an owner alone is not enough: the operator also owns its proxy StatefulSet).
  */
 function evidencedCr(
   object: KubeObject,
@@ -100,11 +102,11 @@ function evidencedCr(
   fromName: () => string | undefined,
 ): string | undefined {
   const owner = ownerAIStore(object);
-  if (owner) return owner;
   const labelled = crNameFromTargetLabels(labels);
-  if (labelled && (managedByOperator(labels) || ctx.aistore(namespace, labelled))) return labelled;
+  if (labelled && (labelled === owner || managedByOperator(labels) || ctx.aistore(namespace, labelled)))
+    return labelled;
   const named = fromName();
-  return named && ctx.aistore(namespace, named) ? named : undefined;
+  return named && (named === owner || ctx.aistore(namespace, named)) ? named : undefined;
 }
 
 /** The CR a target claim name belongs to: a known CR in the namespace whose target suffix it has. */
@@ -177,7 +179,13 @@ export function recognise(
     }
     case 'PersistentVolumeClaim': {
       const name = nameOf(object);
-      const crName = evidencedCr(object, labels, namespace, ctx, () => crForClaimName(ctx, namespace, name));
+      const crName = evidencedCr(
+        object,
+        labels,
+        namespace,
+        ctx,
+        () => crForClaimName(ctx, namespace, name) ?? crFromClaimShape(name),
+      );
       if (!crName || isStateClaim(namespace, crName, name)) return undefined;
       return {
         role: 'target-claim',

@@ -9,26 +9,8 @@ const paren = (e: string): string => `(${e})`;
 const COMPONENT = 'app.kubernetes.io/component';
 const NAME = 'app.kubernetes.io/name';
 
-/** The operator's evidence rule (recognise.ts evidencedCr, the object alone: no CR in a context). */
+/** The operator's own label (NewTargetSS puts it on what it renders). */
 const MANAGED_BY = 'app.kubernetes.io/managed-by';
-const aisOwner = (r: string) =>
-  and(
-    `has(${r}.kind)`,
-    `${r}.kind == 'AIStore'`,
-    `has(${r}.apiVersion)`,
-    `${r}.apiVersion.startsWith('ais.nvidia.com/')`,
-    `has(${r}.name)`,
-    `${r}.name != ''`,
-  );
-
-/** The AIStore CR named by an ownerReference, '' when none (recognise.ts ownerAIStore). */
-function ownerCrName(root: string): string {
-  const refs = `${root}.metadata.ownerReferences`;
-  return paren(
-    `${paren(and(`has(${refs})`, `${refs}.exists(r, ${aisOwner('r')})`))} ? ` +
-      `${refs}.filter(r, ${aisOwner('r')})[0].name : ''`,
-  );
-}
 
 /**
  * The CR name the operator's target labels carry, '' when they are not a target's
@@ -40,19 +22,43 @@ function labelledCrName(root: string): string {
     and(`${str(key)} in ${labels}`, `${label(labels, key)} == ${str(value)}`);
   const named = (key: string) => and(`${str(key)} in ${labels}`, `${label(labels, key)} != ''`);
   return paren(
-    `!${paren(present(root, 'metadata.labels'))} || !${paren(is(MANAGED_BY, 'ais-operator'))} ? '' : ` +
+    `!${paren(present(root, 'metadata.labels'))} ? '' : ` +
       `${paren(and(is(COMPONENT, 'target'), named(NAME)))} ? ${label(labels, NAME)} : ` +
       `${paren(and(is('component', 'target'), named('app')))} ? ${label(labels, 'app')} : ''`,
   );
 }
 
+/** The operator's evidence for CR `crName` (recognise.ts evidencedCr, the object alone, no context). */
+function operatorEvidence(root: string, crName: string): string {
+  const labels = `${root}.metadata.labels`;
+  const refs = `${root}.metadata.ownerReferences`;
+  const owner = (r: string) =>
+    and(
+      `has(${r}.kind)`,
+      `${r}.kind == 'AIStore'`,
+      `has(${r}.apiVersion)`,
+      `${r}.apiVersion.startsWith('ais.nvidia.com/')`,
+      `has(${r}.name)`,
+      `${r}.name == ${crName}`,
+    );
+  return or(
+    and(
+      `has(${labels})`,
+      `${str(MANAGED_BY)} in ${labels}`,
+      `${label(labels, MANAGED_BY)} == 'ais-operator'`,
+    ),
+    and(`has(${refs})`, `${refs}.exists(r, ${owner('r')})`),
+  );
+}
+
 /**
- * The CR an object belongs to on the operator's evidence alone, '' when it has none: its AIStore
- * owner, else its target labels beside app.kubernetes.io/managed-by: ais-operator. Target labels
- * alone are not enough (issue 14, class 4): a policy cannot see the CRs a webhook's context holds.
+ * The CR an object's target labels name, '' when it has none or lacks the operator's evidence: the
+ * managed-by label, or an AIStore owner of that name. Target labels alone are not enough (issue 14,
+ * class 4), and a policy cannot see the CRs that a webhook's context holds.
  */
 export function targetCrName(root: string): string {
-  return paren(`${ownerCrName(root)} != '' ? ${ownerCrName(root)} : ${labelledCrName(root)}`);
+  const c = labelledCrName(root);
+  return paren(`${c} != '' && ${paren(operatorEvidence(root, c))} ? ${c} : ''`);
 }
 
 /** A CR name as a regular expression: label values may hold "." (the only RE2 metacharacter they allow). */

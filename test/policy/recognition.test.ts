@@ -87,6 +87,14 @@ describe('defect class 4: recognition', () => {
     expect(run({ name: 'class 4', object: bare }).crName).toBe('web');
   });
 
+  it('an AIStore owner alone is not a target: the operator owns its proxy StatefulSet too', () => {
+    const proxy = shopStatefulSet({}, aisOwner());
+    proxy.metadata = { name: 'web-proxy', namespace: 'shop', ...aisOwner() };
+    expect(run({ name: 'class 4', object: proxy }).role).toBeUndefined();
+    // An owner naming another CR than the labels do is no evidence for either.
+    expect(hostPortDenied(shopStatefulSet({}, aisOwner('other')))).toBe(false);
+  });
+
   it('judges it when an AIStore CR named web is in the context, in its namespace only', () => {
     expect(
       hostPortDenied(shopStatefulSet(), [aistore({ name: 'web', namespace: 'shop', disable: true })]),

@@ -183,11 +183,12 @@ export function builderCases(): AgreementCase[] {
       'STS: target labels without managed-by, hostPort (no evidence: not AIStore)',
       withLabels(targetStatefulSet({ hostPort: 51081 }), SELECTOR_LABELS),
     ),
-    create('STS: AIStore owner, no labels, hostPort', {
+    create('STS: AIStore owner, selector labels, hostPort', {
       ...targetStatefulSet({ hostPort: 51081 }),
       metadata: {
         name: 'ais-target',
         namespace: 'ais',
+        labels: SELECTOR_LABELS,
         ownerReferences: [
           { apiVersion: 'ais.nvidia.com/v1beta1', kind: 'AIStore', name: 'ais', controller: true },
         ],
