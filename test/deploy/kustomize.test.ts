@@ -97,7 +97,7 @@ describe.each(['base', 'audit', 'cert-manager'] as const)('kubectl kustomize dep
   });
 
   it('webhooks: v1 reviews, no side effects, 5 s at most, CREATE/UPDATE of the AIStore kinds only', () => {
-    expect(allHooks).toHaveLength(6);
+    expect(allHooks).toHaveLength(8);
     for (const w of allHooks) {
       expect(w.admissionReviewVersions).toEqual(['v1']);
       expect(w.sideEffects).toBe('None');
@@ -132,7 +132,8 @@ describe.each(['base', 'audit', 'cert-manager'] as const)('kubectl kustomize dep
         expect(selecting).toEqual([]);
       } else {
         expect(selecting.length).toBeGreaterThan(0);
-        for (const c of selecting) expect(c.expression).toMatch(/target/);
+        for (const c of selecting)
+          expect(c.expression).toMatch(/target|'ais-operator'|'AIStore'|provisioned-by/);
       }
     }
     const pods = hooks(objects, 'Validating').find((w) => w.name === 'pods.validate.ais-guard.io')!;
@@ -141,10 +142,26 @@ describe.each(['base', 'audit', 'cert-manager'] as const)('kubectl kustomize dep
     );
   });
 
+  it('webhooks: only AIStore CRs and objects with operator evidence reach a Fail entry (issue 15)', () => {
+    const fail = hooks(objects, 'Validating').filter((w) => w.failurePolicy === 'Fail');
+    for (const w of fail) {
+      if (w.rules.some((r) => r.resources.includes('aistores'))) continue;
+      const text = JSON.stringify(w.matchConditions);
+      // Operator labels or owner, or (PVs, CREATE only) the operator's claim shape.
+      expect(text).toMatch(/'ais-operator'|claim-ref-has-aistore-claim-shape/);
+      if (w.rules.some((r) => r.resources.includes('persistentvolumes')))
+        for (const r of w.rules) expect(r.operations).toEqual(['CREATE']);
+    }
+  });
+
   it('webhooks: no validating entry is sent an UPDATE that leaves the spec alone', () => {
     // Finalizers, labels, owner references: a guard that is down must never block them (deleting
     // an AIStore or a claim ends with one). Checked against an apiserver in docs/deploy.md.
-    for (const w of hooks(objects, 'Validating'))
+    const updated = hooks(objects, 'Validating').filter((w) =>
+      w.rules.some((r) => r.operations.includes('UPDATE')),
+    );
+    expect(updated.map((w) => w.name)).not.toContain('volumes.validate.ais-guard.io');
+    for (const w of updated)
       expect(w.matchConditions).toContainEqual({
         name: 'create-or-spec-change',
         expression:
@@ -282,12 +299,20 @@ describe('the failurePolicy table (docs/deploy.md)', () => {
     expect(failurePolicies(built.base, 'Validating')).toEqual({
       'aistores.validate.ais-guard.io': 'Fail',
       'storage.validate.ais-guard.io': 'Fail',
+      'volumes.validate.ais-guard.io': 'Fail',
+      'unproven.validate.ais-guard.io': 'Ignore',
       'pods.validate.ais-guard.io': 'Ignore',
     });
   });
 
   it('audit: nothing can block, and the guard runs with --mode=audit', () => {
-    expect(Object.values(failurePolicies(built.audit, 'Validating'))).toEqual(['Ignore', 'Ignore', 'Ignore']);
+    expect(Object.values(failurePolicies(built.audit, 'Validating'))).toEqual([
+      'Ignore',
+      'Ignore',
+      'Ignore',
+      'Ignore',
+      'Ignore',
+    ]);
     const args = (
       one(built.audit, 'Deployment') as { spec: { template: { spec: { containers: { args: string[] }[] } } } }
     ).spec.template.spec.containers[0]!.args;

@@ -115,7 +115,7 @@ describe('ais-guard render', () => {
       expect(code).toBe(0);
       const objects = parseStream(out);
       const hooks = webhooks(objects);
-      expect(hooks).toHaveLength(6);
+      expect(hooks).toHaveLength(8);
       for (const w of hooks) expect(w.clientConfig.caBundle).toBe(caBundle);
       expect(Buffer.from(caBundle, 'base64').toString('utf8')).toBe(
         await readFile(join(dir, 'ca.crt'), 'utf8'),
@@ -128,7 +128,7 @@ describe('ais-guard render', () => {
     withTempDir(async (dir) => {
       const { caBundle } = await ensureCerts(dir, { dnsNames: ['x'], ipAddresses: [] });
       const objects = parseStream((await render('--ca-bundle', caBundle)).out);
-      expect(webhooks(objects).map((w) => w.clientConfig.caBundle)).toEqual(Array(6).fill(caBundle));
+      expect(webhooks(objects).map((w) => w.clientConfig.caBundle)).toEqual(Array(8).fill(caBundle));
     }));
 
   it('--url calls the guard outside the cluster, with each webhook keeping its path', () =>
