@@ -6,11 +6,14 @@
 // A CEL error counts as a webhook failure (a rejected request on a Fail entry), so no condition
 // may fail to evaluate, on any sample or on any variant with fields missing.
 import { describe, expect, it } from '@jest/globals';
-import { isCelError, run, type CelInput } from '@bufbuild/cel';
+import { celEnv, isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { parseSource } from '../../src/cli/load.js';
 import { OVERLAYS, renderManifests, type Overlay } from '../../src/deploy/index.js';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
+import { crFromClaimShape, managedByOperator, ownerAIStore } from '../../src/policy/recognise.js';
 import { aistore, claimName, node, pv, pvc, targetPod, targetStatefulSet } from '../support/builders.js';
 import { paths } from '../support/mutate.js';
 import { FIXTURE_FILES, FIXTURES } from '../support/fixtures.js';
@@ -84,6 +87,15 @@ interface Call {
 
 const conditionErrors: string[] = [];
 
+// Kubernetes CEL has the strings extension (split, substring, lastIndexOf) on top of the standard library.
+const env = celEnv({ funcs: strings });
+const programs = new Map<string, ReturnType<typeof plan>>();
+function run(expression: string, vars: Record<string, CelInput>) {
+  let program = programs.get(expression);
+  if (!program) programs.set(expression, (program = plan(env, parse(expression))));
+  return program(vars);
+}
+
 /** Whether the apiserver sends this request to this webhook entry (before any call is made). */
 function sent(hook: Webhook, call: Call): boolean {
   const resource = RESOURCE[call.object.kind as string] ?? 'unknown';
@@ -98,7 +110,7 @@ function sent(hook: Webhook, call: Call): boolean {
   if (!selects(hook.objectSelector, call.object.metadata?.labels ?? {})) return false;
   const vars = {
     object: cel(call.object),
-    oldObject: call.oldObject ? cel(call.oldObject) : null,
+    oldObject: call.oldObject ? cel(call.oldObject) : (null as unknown as CelInput),
     request: cel({
       operation: call.operation,
       resource: { group: '', version: 'v1', resource },
@@ -194,6 +206,77 @@ const OTHERS: [string, KubeObject][] = [
   ['a node', node('n1')],
 ];
 
+// Issue 14 class 4 / issue 15: a chart's StatefulSet shop/web-target with the target labels, a
+// hostPort and a claim template `data`, its claims (the StatefulSet controller's selector labels, or
+// none), static PVs for them (pre-bound or not), and the PV binder's update binding one. They may
+// reach an Ignore entry (the guard judges them when it runs); never a Fail entry.
+const SHOP_LABELS = { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/component': 'target' };
+const shopStatefulSet: KubeObject = {
+  ...targetStatefulSet({ cr: 'web', namespace: 'shop', hostPort: 8080, templates: ['data'] }),
+  metadata: { name: 'web-target', namespace: 'shop', labels: SHOP_LABELS },
+};
+const staticPv = (name: string, claimRef?: object): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'PersistentVolume',
+  metadata: { name },
+  spec: {
+    capacity: { storage: '1Gi' },
+    accessModes: ['ReadWriteOnce'],
+    storageClassName: 'local',
+    local: { path: `/mnt/${name}` },
+    ...(claimRef && { claimRef }),
+  },
+});
+const LOOKALIKES: [string, KubeObject][] = [
+  ['StatefulSet shop/web-target with target labels and hostPort', shopStatefulSet],
+  [
+    'its claim with the selector labels',
+    pvc('data-web-target-0', { namespace: 'shop', labels: SHOP_LABELS }),
+  ],
+  ['its claim without labels', pvc('data-web-target-1', { namespace: 'shop', labels: null })],
+  [
+    'a static PV pre-bound to its claim',
+    staticPv('shop-0', { namespace: 'shop', name: 'data-web-target-0' }),
+  ],
+  ['a static PV, not pre-bound', staticPv('shop-1')],
+];
+const BINDER_UPDATES: [string, KubeObject, KubeObject][] = [
+  // The binder sets the whole claimRef on a free PV, or fills in the uid of a pre-bound one.
+  [
+    'the PV binder binding a free static PV to data-web-target-1',
+    staticPv('shop-1'),
+    staticPv('shop-1', {
+      kind: 'PersistentVolumeClaim',
+      namespace: 'shop',
+      name: 'data-web-target-1',
+      uid: 'u1',
+    }),
+  ],
+  [
+    'the PV binder completing a pre-bound PV of an AIStore target claim',
+    pv('pv-0', { claim: claimName(0) }),
+    (() => {
+      const bound = structuredClone(pv('pv-0', { claim: claimName(0) }));
+      (bound.spec as { claimRef: Record<string, string> }).claimRef.uid = 'u0';
+      return bound;
+    })(),
+  ],
+];
+
+/** Evidence an object may carry for a Fail entry (recognise.ts, on the object alone). */
+function evidence(call: Call): boolean {
+  const o = call.object;
+  if (o.kind === 'AIStore') return true;
+  if (o.kind === 'PersistentVolume') {
+    const ref = (o.spec as { claimRef?: { name?: string } } | undefined)?.claimRef;
+    return (
+      call.operation === 'CREATE' && typeof ref?.name === 'string' && crFromClaimShape(ref.name) !== undefined
+    );
+  }
+  const labels = (o.metadata?.labels ?? {}) as Record<string, string>;
+  return managedByOperator(labels) || ownerAIStore(o) !== undefined;
+}
+
 const inNamespace = (o: KubeObject, namespace: string): KubeObject =>
   o.metadata?.namespace === undefined ? o : { ...o, metadata: { ...o.metadata, namespace } };
 
@@ -228,7 +311,7 @@ describe.each(RENDERS)('webhook configurations rendered for %s, namespace %s', (
 
   it(`never match kube-system, kube-public, kube-node-lease or ${own}, for any object`, async () => {
     await load();
-    expect(hooks.length).toBe(6);
+    expect(hooks.length).toBe(8);
     for (const hook of hooks) {
       expect(hook.namespaceSelector).toBeDefined();
       for (const ns of [...SYSTEM, own]) {
@@ -268,6 +351,60 @@ describe.each(RENDERS)('webhook configurations rendered for %s, namespace %s', (
     }
   });
 
+  it('send nothing without operator evidence to a Fail entry: a guard that is down blocks only AIStore objects', async () => {
+    await load();
+    const fail = hooks.filter((h) => h.failurePolicy === 'Fail');
+    const calls: [string, Call][] = [
+      ...[...TARGETS, ...OTHERS.map(([, o]) => o), ...LOOKALIKES.map(([, o]) => o)].flatMap((object) => {
+        const name = `${object.kind} ${object.metadata?.name}`;
+        const specChanged = { ...object, spec: { ...(object.spec as object), changed: true } };
+        return [
+          [name, { object, operation: 'CREATE' }],
+          [`${name} (spec update)`, { object: specChanged, oldObject: object, operation: 'UPDATE' }],
+        ] as [string, Call][];
+      }),
+      ...BINDER_UPDATES.map(
+        ([what, oldObject, object]) => [what, { object, oldObject, operation: 'UPDATE' }] as [string, Call],
+      ),
+    ];
+    let failSent = 0;
+    for (const [what, call] of calls) {
+      const reached = fail.filter((h) => sent(h, call)).map((h) => h.name);
+      if (reached.length > 0) failSent++;
+      if (!evidence(call)) expect([what, reached]).toEqual([what, []]);
+    }
+    // The lookalikes are still judged by a running guard (Ignore entries), and real AIStore objects
+    // with evidence still reach a Fail entry in the base (the audit overlay has none).
+    for (const [what, object] of LOOKALIKES.filter(([what]) => !what.endsWith('not pre-bound'))) {
+      const ignore = hooks.filter((h) => h.failurePolicy === 'Ignore' && h.name.includes('.validate.'));
+      expect([what, ignore.some((h) => sent(h, { object, operation: 'CREATE' }))]).toEqual([what, true]);
+    }
+    if (overlay !== 'audit') expect(failSent).toBeGreaterThan(10);
+    else expect(failSent).toBe(0);
+  });
+
+  it("take a PV's claimRef as AIStore's exactly when recognise.ts does (crFromClaimShape)", async () => {
+    await load();
+    const volumes = hooks.find((h) => h.name === 'volumes.validate.ais-guard.io')!;
+    const part = fc.stringMatching(/^[a-z0-9]{1,4}$/);
+    const name = fc.array(part, { minLength: 1, maxLength: 4 }).map((p) => p.join('-'));
+    // Operator-shaped names (<c><mount>-<c>-target-<N>) and arbitrary ones alike.
+    const claim = fc.oneof(
+      fc
+        .tuple(name, fc.array(part, { maxLength: 3 }), fc.nat(20))
+        .map(([c, mount, n]) => `${c}-${mount.join('-')}-${c}-target-${n}`),
+      fc.tuple(name, fc.nat(20)).map(([rest, n]) => `${rest}-target-${n}`),
+    );
+    fc.assert(
+      fc.property(claim, (claimRefName) => {
+        const object = pv('pv-x', { claim: claimRefName });
+        const celSays = sent(volumes, { object, operation: 'CREATE' });
+        return celSays === (crFromClaimShape(claimRefName) !== undefined);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('leave out updates that do not change the spec, and every update from the mutating webhooks', async () => {
     await load();
     for (const object of TARGETS) {
@@ -293,7 +430,7 @@ describe.each(RENDERS)('webhook configurations rendered for %s, namespace %s', (
     await load();
     conditionErrors.length = 0;
     let evaluated = 0;
-    for (const object of [...TARGETS, ...OTHERS.map(([, o]) => o)]) {
+    for (const object of [...TARGETS, ...OTHERS.map(([, o]) => o), ...LOOKALIKES.map(([, o]) => o)]) {
       for (const variant of [object, ...withFieldsMissing(object)]) {
         for (const hook of hooks) {
           sent(hook, { object: variant, operation: 'CREATE' });
