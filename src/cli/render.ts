@@ -3,6 +3,7 @@
 // (the kustomize subset, the install-specific rewrites) is src/deploy/.
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -30,6 +31,9 @@ Options:
       --cert-dir DIR     read the caBundle from DIR/ca.crt (as written by "ais-guard certs")
       --url URL          call the guard at https://HOST:PORT instead of the in-cluster Service,
                          e.g. a guard run on the apiserver's host for tests
+      --apiserver-cidr C the apiserver's address as a CIDR, e.g. 10.0.0.10/32 (repeatable):
+                         the NetworkPolicy admits port 8443 only from it and lets the guard
+                         reach only it (and DNS); see docs/deploy.md for the CNI caveat
       --webhooks-only    print only the two webhook configurations
       --vap              print ValidatingAdmissionPolicies + bindings instead (CEL, run by the
                          apiserver: the single-object rules keep holding when the webhook is down)
@@ -66,6 +70,15 @@ function checkUrl(text: string): string {
   return url.origin;
 }
 
+function checkCidr(text: string): string {
+  const [address = '', prefix, ...rest] = text.split('/');
+  const family = isIP(address);
+  const bits = Number(prefix);
+  if (family === 0 || rest.length > 0 || !/^\d{1,3}$/.test(prefix ?? '') || bits > (family === 4 ? 32 : 128))
+    throw new UsageError(`--apiserver-cidr "${text}" is not a CIDR such as 10.0.0.10/32`);
+  return text;
+}
+
 function options(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
@@ -76,6 +89,7 @@ function options(argv: string[]) {
       'ca-bundle': { type: 'string' },
       'cert-dir': { type: 'string' },
       url: { type: 'string' },
+      'apiserver-cidr': { type: 'string', multiple: true },
       'webhooks-only': { type: 'boolean', default: false },
       vap: { type: 'boolean', default: false },
       'vap-actions': { type: 'string' },
@@ -87,7 +101,7 @@ function options(argv: string[]) {
   const vapActions = values['vap-actions'] ?? 'deny';
   if (vapActions !== 'deny' && vapActions !== 'warn')
     throw new UsageError(`unknown --vap-actions "${vapActions}" (use deny or warn)`);
-  const webhookFlags = ['namespace', 'image', 'ca-bundle', 'cert-dir', 'url'] as const;
+  const webhookFlags = ['namespace', 'image', 'ca-bundle', 'cert-dir', 'url', 'apiserver-cidr'] as const;
   if (
     values.vap &&
     (values.overlay !== 'base' || values['webhooks-only'] || webhookFlags.some((f) => values[f]))
@@ -113,6 +127,7 @@ function options(argv: string[]) {
     overlay,
     vapActions: vapActions as 'deny' | 'warn',
     url: values.url === undefined ? undefined : checkUrl(values.url),
+    apiserverCidrs: (values['apiserver-cidr'] ?? []).map(checkCidr),
   };
 }
 
@@ -146,6 +161,7 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
     image: opts.image,
     caBundle,
     url: opts.url,
+    apiserverCidrs: opts.apiserverCidrs,
     webhooksOnly: opts['webhooks-only'],
   });
   io.stdout.write(toYamlStream(objects));

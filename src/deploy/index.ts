@@ -10,5 +10,5 @@ export {
   type RenderOptions,
 } from './manifests.js';
 export type { KObject } from './objects.js';
-export { renameNamespace, setCaBundle, setImage, setUrl } from './transform.js';
+export { renameNamespace, setApiserverCidrs, setCaBundle, setImage, setUrl } from './transform.js';
 export { renderAdmissionPolicies } from './admission-policies.js';

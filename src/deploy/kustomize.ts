@@ -1,5 +1,6 @@
 // The subset of kustomize that deploy/'s kustomization.yaml files use: resources (files and
-// directories), patches (JSON 6902, or strategic-merge patches of maps only), namespace, images.
+// directories), patches (JSON 6902, strategic-merge patches of maps only, or a `$patch: delete`
+// that removes the resource it names), namespace, images.
 // Anything outside it is an error, never silently ignored: an ignored field would make render and
 // `kubectl kustomize` disagree without anyone noticing (test/deploy compares the two).
 import { readFile, stat } from 'node:fs/promises';
@@ -96,6 +97,10 @@ async function applyPatches(dir: string, k: Kustomization, objects: KObject[]): 
     if (!target) throw new Error(`${where}: a JSON6902 patch needs a target`);
     const hits = objects.filter((o) => matches(o, target));
     if (hits.length === 0) throw new Error(`${where}: the patch matches no resource`);
+    if (!isJson6902 && (smp as Record<string, unknown>)['$patch'] === 'delete') {
+      for (const o of hits) objects.splice(objects.indexOf(o), 1);
+      continue;
+    }
     for (const o of hits) {
       if (isJson6902) {
         try {

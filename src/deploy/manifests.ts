@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { buildKustomization } from './kustomize.js';
 import { isWebhookConfiguration, YAML_OPTIONS, type KObject } from './objects.js';
-import { renameNamespace, setCaBundle, setImage, setUrl } from './transform.js';
+import { renameNamespace, setApiserverCidrs, setCaBundle, setImage, setUrl } from './transform.js';
 
 export const OVERLAYS = ['base', 'audit', 'cert-manager'] as const;
 export type Overlay = (typeof OVERLAYS)[number];
@@ -30,6 +30,8 @@ export interface RenderOptions {
   caBundle?: string;
   /** https://HOST:PORT of a guard outside the cluster, instead of the Service. */
   url?: string;
+  /** The apiserver's addresses (CIDRs): the NetworkPolicy admits and reaches only them. */
+  apiserverCidrs?: string[];
   /** Only the two webhook configurations. */
   webhooksOnly?: boolean;
 }
@@ -42,6 +44,7 @@ export async function renderManifests(opts: RenderOptions = {}): Promise<KObject
   if (opts.image) setImage(objects, opts.image);
   if (opts.caBundle) setCaBundle(objects, opts.caBundle);
   if (opts.url) setUrl(objects, opts.url);
+  if (opts.apiserverCidrs?.length) setApiserverCidrs(objects, opts.apiserverCidrs);
   if (opts.webhooksOnly) objects = objects.filter(isWebhookConfiguration);
   return objects;
 }

@@ -56,9 +56,14 @@ export const isWebhookConfiguration = (o: KObject): boolean => WEBHOOK_KINDS.has
 export const webhooksOf = (o: KObject): Webhook[] =>
   isWebhookConfiguration(o) ? ((o.webhooks ?? []) as Webhook[]) : [];
 
+interface PodTemplate {
+  template?: { spec?: { containers?: Container[]; initContainers?: Container[] } };
+}
+
+/** The containers of a workload's pod template (a CronJob's is one level further down). */
 export function podTemplateContainers(o: KObject): Container[] {
-  const spec = o.spec as { template?: { spec?: { containers?: Container[]; initContainers?: Container[] } } };
-  const pod = spec?.template?.spec;
+  const spec = o.spec as (PodTemplate & { jobTemplate?: { spec?: PodTemplate } }) | undefined;
+  const pod = (spec?.jobTemplate?.spec ?? spec)?.template?.spec;
   return [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])];
 }
 

@@ -46,3 +46,22 @@ export function setUrl(objects: KObject[], base: string): void {
 export function setImage(objects: KObject[], image: string): void {
   for (const c of objects.flatMap(podTemplateContainers)) c.image = image;
 }
+
+/**
+ * The NetworkPolicy's apiserver rules narrowed to these addresses (the apiserver's endpoint
+ * addresses, where the CNI can select them): ingress to the HTTPS port only from them, and the
+ * apiserver egress rule only to them. DNS egress is left as it is.
+ */
+export function setApiserverCidrs(objects: KObject[], cidrs: string[]): void {
+  const from = cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+  for (const o of objects) {
+    if (o.kind !== 'NetworkPolicy') continue;
+    const spec = o.spec as {
+      ingress?: { from?: unknown[]; ports?: { port?: unknown }[] }[];
+      egress?: { to?: unknown[]; ports?: { port?: unknown }[] }[];
+    };
+    for (const rule of spec.ingress ?? []) rule.from = structuredClone(from);
+    // The apiserver rule is the one without a destination (the DNS rule names kube-dns).
+    for (const rule of spec.egress ?? []) if (!rule.to) rule.to = structuredClone(from);
+  }
+}

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import {
+  buildKustomization,
   DEPLOY_DIR,
   overlayDir,
   renderManifests,
@@ -13,10 +14,12 @@ import {
   type Overlay,
 } from '../../src/deploy/index.js';
 
-function kustomize(overlay: Overlay): KObject[] {
+const kustomize = (overlay: Overlay): KObject[] => kustomizeDir(overlayDir(overlay));
+
+function kustomizeDir(dir: string): KObject[] {
   let out: string;
   try {
-    out = execFileSync('kubectl', ['kustomize', overlayDir(overlay)], { encoding: 'utf8', stdio: 'pipe' });
+    out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: 'pipe' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT')
       throw new Error(
@@ -24,7 +27,7 @@ function kustomize(overlay: Overlay): KObject[] {
         { cause: err },
       );
     throw new Error(
-      `kubectl kustomize ${overlay} failed: ${(err as { stderr?: string }).stderr ?? String(err)}`,
+      `kubectl kustomize ${dir} failed: ${(err as { stderr?: string }).stderr ?? String(err)}`,
       { cause: err },
     );
   }
@@ -246,7 +249,7 @@ describe.each(['base', 'audit', 'cert-manager'] as const)('kubectl kustomize dep
     });
   });
 
-  it('a disruption budget, a Service on 443 and a NetworkPolicy that opens 8443 only', () => {
+  it('a disruption budget, a Service on 443, and a NetworkPolicy: in on 8443, out to the apiserver and DNS', () => {
     expect(one(objects, 'PodDisruptionBudget').spec).toMatchObject({
       minAvailable: 1,
       selector: { matchLabels: { 'app.kubernetes.io/name': 'ais-guard' } },
@@ -256,32 +259,67 @@ describe.each(['base', 'audit', 'cert-manager'] as const)('kubectl kustomize dep
     ]);
     expect(one(objects, 'NetworkPolicy').spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ais-guard' } },
-      policyTypes: ['Ingress'],
+      policyTypes: ['Ingress', 'Egress'],
       ingress: [{ ports: [{ protocol: 'TCP', port: 8443 }] }],
+      egress: [
+        {
+          ports: [
+            { protocol: 'TCP', port: 443 },
+            { protocol: 'TCP', port: 6443 },
+          ],
+        },
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            },
+          ],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+      ],
     });
   });
 
-  it('RBAC: read-only context, and get/patch on the two webhook configurations by name', () => {
-    const rules = (one(objects, 'ClusterRole') as { rules: Record<string, string[]>[] }).rules;
-    expect(rules).toEqual([
+  it('RBAC: read-only context without claims; get/patch on the two webhook configurations by name, only with --manage-webhook-config', () => {
+    const role = (name: string) =>
+      objects.find((o) => o.kind === 'ClusterRole' && o.metadata?.name === name) as
+        { rules: Record<string, string[]>[] } | undefined;
+    const binding = (name: string) =>
+      objects.find((o) => o.kind === 'ClusterRoleBinding' && o.metadata?.name === name);
+    expect(role('ais-guard')!.rules).toEqual([
       { apiGroups: ['ais.nvidia.com'], resources: ['aistores'], verbs: ['get', 'list', 'watch'] },
-      {
-        apiGroups: [''],
-        resources: ['persistentvolumes', 'persistentvolumeclaims', 'nodes'],
-        verbs: ['get', 'list', 'watch'],
-      },
+      { apiGroups: [''], resources: ['persistentvolumes', 'nodes'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch'] },
-      {
-        apiGroups: ['admissionregistration.k8s.io'],
-        resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'],
-        resourceNames: ['ais-guard'],
-        verbs: ['get', 'patch'],
-      },
     ]);
-    expect(one(objects, 'ClusterRoleBinding')).toMatchObject({
+    expect(binding('ais-guard')).toMatchObject({
       roleRef: { kind: 'ClusterRole', name: 'ais-guard' },
       subjects: [{ kind: 'ServiceAccount', name: 'ais-guard', namespace: 'ais-guard' }],
     });
+    const args = (
+      one(objects, 'Deployment') as { spec: { template: { spec: { containers: { args: string[] }[] } } } }
+    ).spec.template.spec.containers[0]!.args;
+    if (args.includes('--manage-webhook-config')) {
+      expect(role('ais-guard-webhook-ca')!.rules).toEqual([
+        {
+          apiGroups: ['admissionregistration.k8s.io'],
+          resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'],
+          resourceNames: ['ais-guard'],
+          verbs: ['get', 'patch'],
+        },
+      ]);
+      expect(binding('ais-guard-webhook-ca')).toMatchObject({
+        roleRef: { kind: 'ClusterRole', name: 'ais-guard-webhook-ca' },
+        subjects: [{ kind: 'ServiceAccount', name: 'ais-guard', namespace: 'ais-guard' }],
+      });
+    } else {
+      // cert-manager's cainjector writes the caBundle: the guard may write nothing at all.
+      expect(role('ais-guard-webhook-ca')).toBeUndefined();
+      expect(binding('ais-guard-webhook-ca')).toBeUndefined();
+    }
     expect(objects.filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding')).toEqual([]);
   });
 
@@ -291,6 +329,54 @@ describe.each(['base', 'audit', 'cert-manager'] as const)('kubectl kustomize dep
     expect(rendered.map(key).sort()).toEqual(objects.map(key).sort());
     const byKey = new Map(objects.map((o) => [key(o), o]));
     for (const o of rendered) expect(o).toEqual(byKey.get(key(o)));
+  });
+});
+
+describe('kubectl kustomize deploy/audit (the audit CronJob)', () => {
+  const objects = kustomizeDir(join(DEPLOY_DIR, 'audit'));
+
+  it('has its own ServiceAccount and ClusterRole: reads claims and pods, writes PolicyReports only', () => {
+    const role = one(objects, 'ClusterRole') as {
+      metadata: { name: string };
+      rules: Record<string, string[]>[];
+    };
+    expect(role.metadata.name).toBe('ais-guard-audit');
+    expect(role.rules).toContainEqual({
+      apiGroups: [''],
+      resources: ['pods', 'persistentvolumeclaims', 'persistentvolumes', 'nodes'],
+      verbs: ['get', 'list'],
+    });
+    const writes = role.rules.filter((r) => r.verbs!.some((v) => !['get', 'list'].includes(v)));
+    expect(writes).toEqual([
+      {
+        apiGroups: ['wgpolicyk8s.io'],
+        resources: ['policyreports', 'clusterpolicyreports'],
+        verbs: ['get', 'create', 'patch'],
+      },
+    ]);
+    expect(one(objects, 'ClusterRoleBinding')).toMatchObject({
+      roleRef: { name: 'ais-guard-audit' },
+      subjects: [{ kind: 'ServiceAccount', name: 'ais-guard-audit', namespace: 'ais-guard' }],
+    });
+    const job = one(objects, 'CronJob') as {
+      spec: {
+        jobTemplate: {
+          spec: {
+            template: {
+              spec: { serviceAccountName: string; containers: { args: string[]; image: string }[] };
+            };
+          };
+        };
+      };
+    };
+    const pod = job.spec.jobTemplate.spec.template.spec;
+    expect(pod.serviceAccountName).toBe('ais-guard-audit');
+    expect(pod.containers[0]!.args.slice(0, 2)).toEqual(['audit', '--apply']);
+    expect(pod.containers[0]!.image).toBe('ais-guard:0.1.0');
+  });
+
+  it('is what the kustomize subset builds', async () => {
+    expect(await buildKustomization(join(DEPLOY_DIR, 'audit'))).toEqual(objects);
   });
 });
 

@@ -43,7 +43,9 @@ describe('renderManifests', () => {
     const objects = await renderManifests();
     expect(objects.map((o) => `${o.kind}/${o.metadata?.name}`).sort()).toEqual([
       'ClusterRole/ais-guard',
+      'ClusterRole/ais-guard-webhook-ca',
       'ClusterRoleBinding/ais-guard',
+      'ClusterRoleBinding/ais-guard-webhook-ca',
       'Deployment/ais-guard',
       'MutatingWebhookConfiguration/ais-guard',
       'Namespace/ais-guard',
@@ -261,6 +263,13 @@ describe('the kustomize subset', () => {
       },
       /target: render does not support labelSelector/,
     ],
+    [
+      {
+        'kustomization.yaml': 'resources: [cm.yaml]\npatches: [{path: p.yaml}]\n',
+        'p.yaml': '$patch: delete\nkind: ConfigMap\nmetadata: {name: nosuch}\n',
+      },
+      /matches no resource/,
+    ],
   ])('refuses what it does not support, instead of ignoring it (%#)', async (files, message) => {
     const dir = await kustomization({ 'cm.yaml': cm, ...files });
     try {
@@ -268,5 +277,45 @@ describe('the kustomize subset', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('render --apiserver-cidr (NetworkPolicy)', () => {
+  const policy = (objects: KObject[]) =>
+    byKind(objects, 'NetworkPolicy')[0]!.spec as {
+      ingress: { from?: unknown[] }[];
+      egress: { to?: unknown[]; ports: { port: number }[] }[];
+    };
+
+  it('admits 8443 only from the apiserver and lets the guard reach only it and DNS', async () => {
+    const { code, out } = await render('--apiserver-cidr', '10.0.0.10/32', '--apiserver-cidr', 'fd00::a/128');
+    expect(code).toBe(0);
+    const spec = policy(parseStream(out));
+    const blocks = [{ ipBlock: { cidr: '10.0.0.10/32' } }, { ipBlock: { cidr: 'fd00::a/128' } }];
+    expect(spec.ingress).toEqual([{ ports: [{ protocol: 'TCP', port: 8443 }], from: blocks }]);
+    expect(spec.egress[0]!.to).toEqual(blocks);
+    // DNS stays with kube-dns.
+    expect(JSON.stringify(spec.egress[1]!.to)).toContain('kube-dns');
+    // Without the flag: no source restriction (the CNI caveat, docs/deploy.md).
+    expect(policy(await renderManifests()).ingress[0]!.from).toBeUndefined();
+  });
+
+  it.each(['10.0.0.1', '10.0.0.300/32', '10.0.0.0/33', 'fd00::/129', 'x/8', '10.0.0.0/8/1'])(
+    'refuses %s',
+    async (cidr) => {
+      const { code, err } = await render('--apiserver-cidr', cidr);
+      expect(code).toBe(2);
+      expect(err).toContain(`--apiserver-cidr "${cidr}" is not a CIDR`);
+    },
+  );
+});
+
+describe('the kustomize subset: $patch: delete', () => {
+  it('removes the resource the patch names, as kustomize does (overlays/cert-manager drops the caBundle role)', async () => {
+    const objects = await renderManifests({ overlay: 'cert-manager' });
+    const names = objects.map((o) => `${o.kind}/${o.metadata?.name}`);
+    expect(names).toContain('ClusterRole/ais-guard');
+    expect(names).not.toContain('ClusterRole/ais-guard-webhook-ca');
+    expect(names).not.toContain('ClusterRoleBinding/ais-guard-webhook-ca');
   });
 });
