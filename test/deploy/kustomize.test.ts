@@ -386,7 +386,7 @@ describe('the failurePolicy table (docs/deploy.md)', () => {
       'aistores.validate.ais-guard.io': 'Fail',
       'storage.validate.ais-guard.io': 'Fail',
       'volumes.validate.ais-guard.io': 'Fail',
-      'unproven.validate.ais-guard.io': 'Ignore',
+      'storage-by-name.validate.ais-guard.io': 'Ignore',
       'pods.validate.ais-guard.io': 'Ignore',
     });
   });

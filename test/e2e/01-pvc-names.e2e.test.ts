@@ -45,7 +45,8 @@ describe('in namespace ais-prod with AIStore CR ais', () => {
     const rejection = await rejected(create(misnamed));
     expect(rejection.code).toBe(403);
     expect(rejection.message).toContain(
-      'admission webhook "storage.validate.ais-guard.io" denied the request: ' +
+      // A claim with the selector labels only carries no operator evidence: the Ignore entry sends it.
+      'admission webhook "storage-by-name.validate.ais-guard.io" denied the request: ' +
         'ais-guard denied PersistentVolumeClaim ais-prod/ais-prod-data-aistore-ais-target-0: [pvc-name]',
     );
     expect(rejection.message).toContain('pod ais-target-0 claims "ais-data-aistore-ais-target-0"');

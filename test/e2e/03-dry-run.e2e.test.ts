@@ -66,7 +66,7 @@ it('rejects a bad set: hostPort StatefulSet, hostPort CR, misnamed claim; persis
     `admission webhook "aistores.validate.ais-guard.io" denied the request: ais-guard denied AIStore ${namespace}/ais2: [target-host-port]`,
   );
   expect(result.stderr).toContain(
-    `admission webhook "storage.validate.ais-guard.io" denied the request: ais-guard denied PersistentVolumeClaim ${namespace}/${namespace}-data-aistore-ais-target-0: [pvc-name]`,
+    `admission webhook "storage-by-name.validate.ais-guard.io" denied the request: ais-guard denied PersistentVolumeClaim ${namespace}/${namespace}-data-aistore-ais-target-0: [pvc-name]`,
   );
   // The guard saw each as a dry run.
   for (const o of bad)

@@ -1,5 +1,6 @@
 // Issue 6, scenario 6: what the webhook configurations do when the guard is down (docs/deploy.md,
-// "failurePolicy"): AIStore CR and target storage writes fail closed, target pods fail open,
+// "failurePolicy"): AIStore CRs, the operator's StatefulSets and pre-bound PVs fail closed, claims
+// without operator evidence and target pods fail open,
 // metadata-only updates never wait on the guard; kube-system, non-AIStore objects and the guard's
 // own namespace are never intercepted at all.
 import { readFileSync } from 'node:fs';
@@ -101,17 +102,22 @@ describe('with the guard stopped', () => {
     expect(released.metadata.finalizers).toBeUndefined();
   });
 
-  it('rejects creating a target claim and a PV pre-bound to one (storage.validate: Fail)', async () => {
+  it('rejects a PV pre-bound to a target claim (volumes.validate: Fail), admits a hand-made claim (no operator evidence: Ignore)', async () => {
     const other = await cleanup.namespace('failure-policy-storage');
     const elsewhere = { namespace: other, node: place.node };
+    const pv = ofKind('04', 'PersistentVolume', elsewhere)[0] as Obj;
+    expect((await rejected(create(pv))).message).toEqual(failedCalling('volumes.validate'));
+    expect(await read(pv)).toBeUndefined();
+    // The selector labels are what any StatefulSet's claims carry: no evidence, so it fails open.
     const claim = variant(one('05', elsewhere), (o) => {
       o.metadata.name = 'ais-data-aistore-ais-target-0';
     });
-    expect((await rejected(create(claim))).message).toEqual(failedCalling('storage.validate'));
-    const pv = ofKind('04', 'PersistentVolume', elsewhere)[0] as Obj;
-    expect((await rejected(create(pv))).message).toEqual(failedCalling('storage.validate'));
-    expect(await read(claim)).toBeUndefined();
-    expect(await read(pv)).toBeUndefined();
+    await create(claim);
+    await eventually('the apiserver logs storage-by-name.validate failing open', () =>
+      expect(readFileSync(APISERVER_LOG, 'utf8')).toContain(
+        'failing open storage-by-name.validate.ais-guard.io: failed calling webhook',
+      ),
+    );
   });
 
   it('rejects a spec change of the target StatefulSet, passes label changes of it and its claims', async () => {
