@@ -1,7 +1,7 @@
 // Which AIStore object (if any) is this? Everything that is not AIStore's gets `undefined` and,
 // from evaluate(), no findings and no patch: this is the fast path for most admission traffic.
 //
-// An object is AIStore's only with operator evidence (docs/rules.md#recognition):
+// An object is AIStore's only with operator evidence (docs/deploy.md, "Which requests reach the guard"):
 // - an ownerReference to an AIStore CR: the operator creates what it renders through
 //   CreateResourceIfNotExists (operator/internal/client/api.go), which sets the CR as controller;
 // - the label app.kubernetes.io/managed-by: ais-operator beside the target labels: NewTargetSS

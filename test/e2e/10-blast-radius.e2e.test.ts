@@ -54,6 +54,8 @@ function webTarget(o: { hostPort?: number } = {}): Obj {
     metadata: { name: 'web-target', namespace, labels: LABELS },
     spec: {
       replicas: 2,
+      // No kubelet here: pods never turn Ready, so OrderedReady would never create the second one.
+      podManagementPolicy: 'Parallel',
       serviceName: 'web-target',
       selector: { matchLabels: LABELS },
       template: {

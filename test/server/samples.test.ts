@@ -26,8 +26,17 @@ describe('README samples (no cluster context)', () => {
     });
   });
 
-  it('a claim named after the namespace warns when the CR is not known', async () => {
+  it('a claim named after the namespace, CR not known: the selector labels are no evidence, left alone', async () => {
     const res = await post(sample('review-pvc-old-doc-name.json'));
+    expect(res.body.response).toEqual({ uid: expect.any(String), allowed: true });
+  });
+
+  it('the same claim labelled managed-by: ais-operator warns when the CR is not known', async () => {
+    const review = JSON.parse(sample('review-pvc-old-doc-name.json')) as {
+      request: { object: { metadata: { labels: Record<string, string> } } };
+    };
+    review.request.object.metadata.labels['app.kubernetes.io/managed-by'] = 'ais-operator';
+    const res = await post(JSON.stringify(review));
     expect(res.body.response).toMatchObject({
       allowed: true,
       auditAnnotations: { findings: 'pvc-name=warn' },
