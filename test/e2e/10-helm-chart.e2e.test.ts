@@ -89,6 +89,11 @@ describe('helm template is `ais-guard render`, object for object', () => {
       { 'certificates.mode': 'cert-manager', 'namespace.name': 'guard-ops' },
       { overlay: 'cert-manager', namespace: 'guard-ops' },
     ],
+    [
+      'networkPolicy.apiserverCidrs = render --apiserver-cidr',
+      { 'networkPolicy.apiserverCidrs': '{10.0.0.10/32,fd00::a/128}' },
+      { apiserverCidrs: ['10.0.0.10/32', 'fd00::a/128'] },
+    ],
   ];
   it.each(cases)('%s', async (_name, values, opts) => {
     const { objects } = await template(values);
@@ -173,6 +178,8 @@ describe("the chart's own values", () => {
     expect(Object.fromEntries(webhooks(objects).map((w) => [w.name, w.failurePolicy]))).toEqual({
       'aistores.validate.ais-guard.io': 'Fail',
       'storage.validate.ais-guard.io': 'Ignore',
+      'volumes.validate.ais-guard.io': 'Fail',
+      'storage-by-name.validate.ais-guard.io': 'Ignore',
       'pods.validate.ais-guard.io': 'Fail',
       'aistores.mutate.ais-guard.io': 'Ignore',
       'storage.mutate.ais-guard.io': 'Ignore',
@@ -330,6 +337,7 @@ describe('helm install and uninstall', () => {
       'namespace.name': name,
       'failurePolicy.aistores': 'Ignore',
       'failurePolicy.storage': 'Ignore',
+      'failurePolicy.volumes': 'Ignore',
     };
     const release = `e2e-${suffix()}`;
     const installed = await helm([
