@@ -80,7 +80,15 @@ describe('POST /validate', () => {
 
   it('says so when the cluster context is not loaded', async () => {
     const { app: cold } = testApp({ synced: false });
-    const res = await json(cold, '/validate', reviewOf(pvc(claimName(0))));
+    // A claim the operator's label marks as AIStore's (the selector labels alone would need the CR).
+    const labelled = pvc(claimName(0), {
+      labels: {
+        'app.kubernetes.io/name': 'ais',
+        'app.kubernetes.io/component': 'target',
+        'app.kubernetes.io/managed-by': 'ais-operator',
+      },
+    });
+    const res = await json(cold, '/validate', reviewOf(labelled));
     expect(res.body.response.warnings).toContain(
       'ais-guard: cluster context not loaded yet; judged from this request alone',
     );
