@@ -190,7 +190,13 @@ export function builderCases(): AgreementCase[] {
         namespace: 'ais',
         labels: SELECTOR_LABELS,
         ownerReferences: [
-          { apiVersion: 'ais.nvidia.com/v1beta1', kind: 'AIStore', name: 'ais', controller: true },
+          {
+            apiVersion: 'ais.nvidia.com/v1beta1',
+            kind: 'AIStore',
+            name: 'ais',
+            uid: '00000000-0000-0000-0000-000000000001',
+            controller: true,
+          },
         ],
       },
     }),
