@@ -3,11 +3,11 @@
 // `check` judges a manifest set (src/cli/judge.ts: every object a CREATE, the whole set its context).
 // Output: text, JSON, or wgpolicyk8s.io PolicyReports (--apply writes those to the cluster).
 import { parseArgs } from 'node:util';
-import YAML, { LineCounter } from 'yaml';
+import YAML from 'yaml';
 import { policyReports, resultsOf, worst, type AuditedObject } from '../audit/index.js';
 import type { KubeObject } from '../policy/index.js';
 import { judge } from './judge.js';
-import type { Manifest, SourceFile } from './load.js';
+import { sourceWithoutText, type Manifest, type SourceFile } from './load.js';
 import { UsageError, type Io } from './usage.js';
 import { VERSION } from './version.js';
 
@@ -49,7 +49,7 @@ function options(argv: string[]) {
 }
 
 // The live objects as a manifest set, so `judge` is used as is: one source, one "document" each.
-const CLUSTER: SourceFile = { file: 'cluster', text: '', lineCounter: new LineCounter(), documents: [] };
+const CLUSTER: SourceFile = sourceWithoutText('cluster');
 const asManifests = (objects: KubeObject[]): Manifest[] =>
   objects.map((object, i) => ({ source: CLUSTER, document: i + 1, yamlPath: [], line: 0, object }));
 

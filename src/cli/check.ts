@@ -1,36 +1,57 @@
 // `ais-guard check`: the policy core over manifests, for CI dry-runs and GitOps guardrails.
 // Exit codes: 0 clean, 1 deny findings (or warnings with --strict), 2 usage or input errors.
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { MODES, type Mode } from '../policy/index.js';
-import { applyFixes, joinDocuments, renderDocuments, renderSource } from './fix.js';
-import { judge, type Judged } from './judge.js';
-import { loadManifests, parseSource } from './load.js';
+import { MODES, type KubeObject, type Mode } from '../policy/index.js';
+import { joinSources, planFixes } from './fix.js';
+import { duplicates, judge, nodeCountUnknown, type JudgeOptions, type Judged } from './judge.js';
+import { loadManifests, parseInput, type LoadError } from './load.js';
+import { DEFAULT_LIMITS } from './read.js';
 import { renderJson } from './report/json.js';
 import { renderJunit } from './report/junit.js';
+import { warns } from './report/model.js';
 import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
 import { UsageError, type Io } from './usage.js';
 import { VERSION } from './version.js';
+import { writeFixes } from './write.js';
+
+const MiB = 1024 * 1024;
 
 export const CHECK_HELP = `Usage: ais-guard check [options] PATH... ("-" reads stdin)
 
 Checks AIStore manifests (files, directories, kustomize/helm output) with the same rules as the webhook.
 The whole input set is the cluster context: CRs, PVs, PVCs, StatefulSets and Nodes are judged together.
+Documents without apiVersion and kind (Chart.yaml, values files) and kustomization files are skipped
+with a note; FIFOs, devices and links to directories are skipped with a note, never opened.
 
 Options:
   -o, --output FORMAT   text (default), json, junit or sarif
-      --strict          exit 1 on warnings too
+      --strict          exit 1 on warnings too (info findings never fail)
       --mode MODE       enforce (default), warn or audit
       --nodes N         number of schedulable nodes, when the input has no Node objects
-      --fix             print the input with the guard's mutations applied (to stdout)
-      --write           with --fix: rewrite the files in place instead
+      --nodes-file FILE the cluster's Node objects (kubectl get nodes -o yaml), or node names one per line
+      --context-per-dir judge each PATH as its own cluster (GitOps: check --context-per-dir clusters/*/)
+      --fix             print the input with the guard's mutations applied (to stdout);
+                        with -o json: the JSON report (patches per object) instead
+      --write           with --fix: rewrite the files in place (atomically, all or none)
+      --follow-symlinks with --write: write a linked file's target (default: refuse)
+      --max-file-bytes N    cap per input file (default ${DEFAULT_LIMITS.maxFileBytes / MiB}Mi; suffix Ki, Mi, Gi)
+      --max-total-bytes N   cap on all input together (default ${DEFAULT_LIMITS.maxTotalBytes / MiB}Mi)
   -q, --quiet           text output: deny findings only
   -h, --help            this help
 
-Exit codes: 0 clean, 1 deny findings (or warnings with --strict), 2 usage or input errors.`;
+Exit codes: 0 clean, 1 deny findings (or warnings with --strict), 2 usage or input errors
+(including an input with no Kubernetes objects, and the same object given twice).`;
 
 const FORMATS = ['text', 'json', 'junit', 'sarif'] as const;
+const UNITS: Record<string, number> = { '': 1, Ki: 1024, Mi: MiB, Gi: 1024 * MiB };
+
+function bytes(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const m = /^(\d+)(Ki|Mi|Gi)?$/.exec(text.trim());
+  if (!m || Number(m[1]) === 0) throw new UsageError(`${flag} takes a size like 64Mi or 1048576`);
+  return Number(m[1]) * UNITS[m[2] ?? '']!;
+}
 
 function options(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -41,8 +62,13 @@ function options(argv: string[]) {
       strict: { type: 'boolean', default: false },
       mode: { type: 'string', default: 'enforce' },
       nodes: { type: 'string' },
+      'nodes-file': { type: 'string' },
+      'context-per-dir': { type: 'boolean', default: false },
       fix: { type: 'boolean', default: false },
       write: { type: 'boolean', default: false },
+      'follow-symlinks': { type: 'boolean', default: false },
+      'max-file-bytes': { type: 'string' },
+      'max-total-bytes': { type: 'string' },
       quiet: { type: 'boolean', short: 'q', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -56,10 +82,39 @@ function options(argv: string[]) {
   if (nodeCount !== undefined && !(Number.isInteger(nodeCount) && nodeCount >= 0))
     throw new UsageError('--nodes takes a whole number');
   if (values.write && !values.fix) throw new UsageError('--write goes with --fix');
+  if (values['follow-symlinks'] && !values.write) throw new UsageError('--follow-symlinks goes with --write');
+  if (values.fix && (format === 'junit' || format === 'sarif'))
+    throw new UsageError(
+      `--fix prints YAML (or, with -o json, the JSON report); -o ${format} does not go with it`,
+    );
   if (!values.help && positionals.length === 0)
     throw new UsageError('no input: give files, directories or "-" for stdin');
   if (values.write && positionals.includes('-')) throw new UsageError('--write cannot rewrite stdin');
-  return { ...values, format, nodeCount, mode: values.mode as Mode, paths: positionals };
+  const limits = {
+    maxFileBytes: bytes('--max-file-bytes', values['max-file-bytes'], DEFAULT_LIMITS.maxFileBytes),
+    maxTotalBytes: bytes('--max-total-bytes', values['max-total-bytes'], DEFAULT_LIMITS.maxTotalBytes),
+  };
+  return { ...values, format, nodeCount, limits, mode: values.mode as Mode, paths: positionals };
+}
+
+/** --nodes-file: Node objects (a List or a stream), or bare node names one per line. */
+async function readNodes(file: string | undefined, io: Io): Promise<KubeObject[] | undefined> {
+  if (file === undefined) return undefined;
+  const loaded = await loadManifests([file], io.stdin);
+  const problem = loaded.errors[0];
+  const nodes = loaded.manifests.map((m) => m.object).filter((o) => o.kind === 'Node');
+  if (!problem && nodes.length > 0) return nodes;
+  const text = loaded.sources[0]?.text ?? '';
+  const names = text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter(Boolean);
+  if (!problem && names.length > 0 && names.every((n) => /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(n)))
+    return names.map((name) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name } }));
+  const where = problem
+    ? `${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`
+    : file;
+  throw new UsageError(`--nodes-file: no Node objects or node names in ${where}`);
 }
 
 export async function runCheck(argv: string[], io: Io): Promise<number> {
@@ -68,25 +123,29 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     io.stdout.write(CHECK_HELP + '\n');
     return 0;
   }
-  const { manifests, errors } = await loadManifests(opts.paths, io.stdin);
-  const judgeOptions = { modes: { default: opts.mode }, nodeCount: opts.nodeCount };
+  const judgeOptions: JudgeOptions = {
+    modes: { default: opts.mode },
+    nodeCount: opts.nodeCount,
+    nodes: await readNodes(opts['nodes-file'], io),
+    contextPerArgument: opts['context-per-dir'],
+  };
+  const { sources, manifests, errors, notes } = await loadManifests(opts.paths, io.stdin, opts.limits);
+  errors.push(...duplicates(manifests, judgeOptions.contextPerArgument));
+  if (manifests.length === 0)
+    errors.push({
+      file: opts.paths.join(' '),
+      message: 'no Kubernetes objects in the input: nothing was checked',
+    });
+  if (nodeCountUnknown(manifests, judgeOptions))
+    notes.push({
+      file: opts.paths.join(' '),
+      message:
+        'node count unknown (no Node objects, --nodes or --nodes-file): checks that compare targets with nodes were skipped',
+    });
   const judged = judge(manifests, judgeOptions);
-  const report = { judged, errors };
+  const report = { judged, errors, notes };
 
-  if (opts.fix) {
-    const changed = applyFixes(judged);
-    const sources = [...new Set(manifests.map((m) => m.source))];
-    if (opts.write) for (const source of changed) await writeFile(source.file, renderSource(source));
-    else io.stdout.write(joinDocuments(sources.flatMap(renderDocuments)));
-    io.stderr.write(renderText(report, { quiet: opts.quiet }));
-    if (opts.write) io.stderr.write(`rewrote ${changed.size} file(s)\n`);
-    if (errors.length > 0) return 2;
-    // The exit code speaks of the fixed output: judge it again as the next run would.
-    const refixed = sources.flatMap(
-      (source) => parseSource(source.file, renderSource(source), errors).manifests,
-    );
-    return exitCode(judge(refixed, judgeOptions), opts.strict);
-  }
+  if (opts.fix) return fix(opts, io, { sources, judged, errors, notes }, judgeOptions);
   const render = {
     text: () => renderText(report, { quiet: opts.quiet }),
     json: () => renderJson(report, VERSION),
@@ -97,8 +156,55 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   return errors.length > 0 ? 2 : exitCode(judged, opts.strict);
 }
 
+async function fix(
+  opts: ReturnType<typeof options>,
+  io: Io,
+  input: {
+    sources: Awaited<ReturnType<typeof loadManifests>>['sources'];
+    judged: Judged[];
+    errors: LoadError[];
+    notes: LoadError[];
+  },
+  judgeOptions: JudgeOptions,
+): Promise<number> {
+  const { sources, judged, errors, notes } = input;
+  // Judge and fix everything in memory first; write only when every file can be written.
+  const planned = planFixes(judged);
+  errors.push(...planned.errors);
+  let written = 0;
+  if (opts.write) {
+    if (errors.length > 0)
+      notes.push({ file: opts.paths.join(' '), message: 'input errors: no file was rewritten' });
+    else {
+      const result = await writeFixes(planned.fixed, { followSymlinks: opts['follow-symlinks'] });
+      errors.push(...result.errors);
+      written = result.written.length;
+      if (result.written.length < planned.fixed.length && result.written.length === 0)
+        notes.push({ file: opts.paths.join(' '), message: 'no file was rewritten' });
+    }
+  }
+  const report = { judged, errors, notes };
+  if (opts.format === 'json') io.stdout.write(renderJson(report, VERSION));
+  else {
+    if (!opts.write) io.stdout.write(joinSources(sources, planned.fixed));
+    io.stderr.write(renderText(report, { quiet: opts.quiet }));
+  }
+  if (opts.write) io.stderr.write(`rewrote ${written} file(s)\n`);
+  if (errors.length > 0) return 2;
+  // The exit code speaks of the fixed output: judge it again as the next run would.
+  const fixedBytes = new Map(planned.fixed.map((f) => [f.source, f.bytes]));
+  const refixed = sources.flatMap(
+    (source) =>
+      parseInput(
+        { file: source.file, argument: source.argument, bytes: fixedBytes.get(source) ?? source.bytes },
+        errors,
+      ).manifests,
+  );
+  return exitCode(judge(refixed, judgeOptions), opts.strict);
+}
+
 function exitCode(judged: Judged[], strict: boolean): number {
   const denied = judged.some((j) => !j.evaluation.allowed);
-  const warned = judged.some((j) => j.evaluation.findings.some((f) => f.action === 'warn'));
+  const warned = judged.some((j) => j.evaluation.findings.some(warns));
   return denied || (strict && warned) ? 1 : 0;
 }

@@ -1,73 +1,107 @@
-// `check --fix`: applies each document's JSON Patch to its YAML Document, so comments, key order
-// and flow style survive where the yaml library can keep them.
-import type { Document } from 'yaml';
+// `check --fix`: each object's JSON Patch applied to its file's text in place (yaml-edit.ts), one
+// document slice at a time. Documents without a patch are copied as they are, byte for byte; a
+// patched document is checked after the edit: it must parse to exactly the patched object, or the
+// file is refused with a one-line reason instead of being written wrong.
+import { isDeepStrictEqual } from 'node:util';
+import jsonpatch from 'fast-json-patch';
+import { parseDocument } from 'yaml';
 import type { PatchOperation } from '../policy/index.js';
 import type { Judged } from './judge.js';
-import type { SourceFile } from './load.js';
+import type { LoadError, Manifest, SourceFile } from './load.js';
+import { applyOperation, EditError } from './yaml-edit.js';
 
-function segmentsOf(pointer: string): (string | number)[] {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+export interface FixedFile {
+  source: SourceFile;
+  /** The file's new content. */
+  bytes: Buffer;
+  /** The objects it changes, for the report. */
+  objects: number;
 }
 
-function applyOperation(doc: Document, prefix: (string | number)[], op: PatchOperation): void {
-  const path = [...prefix, ...segmentsOf(op.path)];
-  switch (op.op) {
-    case 'remove':
-      doc.deleteIn(path);
-      return;
-    case 'add': {
-      const last = path[path.length - 1];
-      const parent = doc.getIn(path.slice(0, -1)) as { items?: unknown[] } | undefined;
-      // Appending to a sequence ("-" or index == length): addIn appends; otherwise set the key.
-      if (
-        last === '-' ||
-        (typeof last === 'number' && Array.isArray(parent?.items) && last >= parent.items.length)
-      ) {
-        doc.addIn(path.slice(0, -1), doc.createNode(op.value));
-        return;
-      }
-      if (typeof last === 'number' && Array.isArray(parent?.items)) {
-        parent.items.splice(last, 0, doc.createNode(op.value)); // RFC 6902 "add" inserts into arrays
-        return;
-      }
-      doc.setIn(path, doc.createNode(op.value));
-      return;
+const toPointer = (segments: (string | number)[]) =>
+  segments.map((s) => '/' + String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
+
+function fixDocument(text: string, edits: { manifest: Manifest; patch: PatchOperation[] }[]): string {
+  const before: unknown = parseDocument(text, { prettyErrors: false }).toJS({ maxAliasCount: 100 });
+  let expected = before;
+  let out = text;
+  for (const { manifest, patch } of edits) {
+    for (const op of patch) {
+      out = applyOperation(out, manifest.yamlPath, op);
+      const whole = { ...op, path: toPointer(manifest.yamlPath) + op.path } as jsonpatch.Operation;
+      expected = jsonpatch.applyOperation(expected, whole, false, false).newDocument;
     }
-    case 'replace':
-      doc.setIn(path, doc.createNode(op.value));
-      return;
-    default:
-      throw new Error(`unexpected patch operation ${op.op}`);
   }
+  const after = parseDocument(out, { prettyErrors: false });
+  if (after.errors.length > 0 || !isDeepStrictEqual(after.toJS({ maxAliasCount: 100 }), expected))
+    throw new EditError('the edited text would not read back as the fixed object');
+  return out;
 }
 
-/** Applies the patches and returns the sources that changed. */
-export function applyFixes(judged: Judged[]): Set<SourceFile> {
-  const changed = new Set<SourceFile>();
+/** Fixes every file with patched objects, in memory; files that cannot be fixed exactly are errors. */
+export function planFixes(judged: Judged[]): { fixed: FixedFile[]; errors: LoadError[] } {
+  const bySource = new Map<SourceFile, Map<number, { manifest: Manifest; patch: PatchOperation[] }[]>>();
   for (const { manifest, evaluation } of judged) {
     if (evaluation.patch.length === 0) continue;
-    const doc = manifest.source.documents[manifest.document - 1];
-    if (!doc) continue;
-    for (const op of evaluation.patch) applyOperation(doc, manifest.yamlPath, op);
-    changed.add(manifest.source);
+    const docs = bySource.get(manifest.source) ?? new Map();
+    bySource.set(manifest.source, docs);
+    const edits = docs.get(manifest.document) ?? [];
+    docs.set(manifest.document, edits);
+    edits.push({ manifest, patch: evaluation.patch });
   }
-  return changed;
+  const fixed: FixedFile[] = [];
+  const errors: LoadError[] = [];
+  for (const [source, docs] of bySource) {
+    const file = source.file;
+    if (!source.validUtf8) {
+      errors.push({
+        file,
+        message: 'not valid UTF-8: --fix will not rewrite it (its other bytes would change)',
+      });
+      continue;
+    }
+    try {
+      const parts: string[] = [];
+      let objects = 0;
+      source.slices.forEach(([start, end], i) => {
+        const text = source.text.slice(start, end);
+        const edits = docs.get(i + 1);
+        if (!edits) return parts.push(text);
+        objects += edits.length;
+        try {
+          parts.push(fixDocument(text, edits));
+        } catch (err) {
+          const line = edits[0]!.manifest.line;
+          throw Object.assign(new EditError((err as Error).message), { line });
+        }
+      });
+      const lastEnd = source.slices[source.slices.length - 1]?.[1] ?? 0;
+      parts.push(source.text.slice(lastEnd));
+      fixed.push({ source, bytes: Buffer.from(parts.join(''), 'utf8'), objects });
+    } catch (err) {
+      if (!(err instanceof EditError)) throw err;
+      errors.push({
+        file,
+        line: (err as EditError & { line?: number }).line,
+        message: `cannot apply the fix in place: ${err.message}`,
+      });
+    }
+  }
+  return { fixed, errors };
 }
 
-/** A source file's documents after fixes, re-serialised (empty documents dropped). */
-export function renderDocuments(source: SourceFile): string[] {
-  return source.documents.filter((d) => d.contents !== null).map((d) => d.toString({ lineWidth: 0 }));
-}
-
-/** One YAML stream: a "---" line between documents (a document may already start with one). */
-export function joinDocuments(documents: string[]): string {
-  return documents.map((d, i) => (i === 0 || d.startsWith('---') ? d : `---\n${d}`)).join('');
-}
-
-export function renderSource(source: SourceFile): string {
-  return joinDocuments(renderDocuments(source));
+/** All inputs after fixes as one YAML stream, for `--fix` to stdout: a "---" line between files. */
+export function joinSources(sources: SourceFile[], fixed: FixedFile[]): Buffer {
+  const byFile = new Map(fixed.map((f) => [f.source, f.bytes]));
+  const parts: Buffer[] = [];
+  for (const source of sources) {
+    let bytes = byFile.get(source) ?? source.bytes;
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3); // BOM mid-stream
+    if (bytes.length === 0) continue;
+    const marked = bytes.subarray(0, 3).toString() === '---';
+    if (parts.length > 0 && !marked) parts.push(Buffer.from('---\n'));
+    parts.push(bytes);
+    if (bytes[bytes.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
+  }
+  return Buffer.concat(parts);
 }

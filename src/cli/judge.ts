@@ -1,7 +1,8 @@
 // Judges a manifest set the way the webhook judges admission requests: every object is a CREATE,
-// and the whole set is the cluster context (so a CR, its PVs and its PVCs are checked together).
-import { ClusterContext, evaluate, type Evaluation, type Modes } from '../policy/index.js';
-import type { Manifest } from './load.js';
+// and the set is the cluster context (so a CR, its PVs and its PVCs are checked together). With
+// `--context-per-dir` each PATH argument is a context of its own: one cluster per folder.
+import { ClusterContext, evaluate, type Evaluation, type KubeObject, type Modes } from '../policy/index.js';
+import type { LoadError, Manifest } from './load.js';
 
 export interface Judged {
   manifest: Manifest;
@@ -11,15 +12,74 @@ export interface Judged {
 export interface JudgeOptions {
   modes?: Modes;
   nodeCount?: number;
+  /** Node objects from --nodes-file: part of every context, not judged. */
+  nodes?: KubeObject[];
+  contextPerArgument?: boolean;
+}
+
+/** The manifests grouped by context, in input order. */
+export function contextsOf(manifests: Manifest[], perArgument = false): Manifest[][] {
+  if (!perArgument) return manifests.length > 0 ? [manifests] : [];
+  const groups = new Map<number, Manifest[]>();
+  for (const m of manifests) {
+    const group = groups.get(m.source.argument) ?? [];
+    groups.set(m.source.argument, group);
+    group.push(m);
+  }
+  return [...groups.values()];
 }
 
 export function judge(manifests: Manifest[], options: JudgeOptions = {}): Judged[] {
-  const ctx = new ClusterContext(
-    manifests.map((m) => m.object),
-    { nodeCount: options.nodeCount },
-  );
-  return manifests.map((manifest) => ({
-    manifest,
-    evaluation: evaluate({ operation: 'CREATE', object: manifest.object }, ctx, { modes: options.modes }),
-  }));
+  const judged: Judged[] = [];
+  for (const group of contextsOf(manifests, options.contextPerArgument)) {
+    const ctx = new ClusterContext([...(options.nodes ?? []), ...group.map((m) => m.object)], {
+      nodeCount: options.nodeCount,
+    });
+    for (const manifest of group)
+      judged.push({
+        manifest,
+        evaluation: evaluate({ operation: 'CREATE', object: manifest.object }, ctx, { modes: options.modes }),
+      });
+  }
+  return judged;
+}
+
+const identity = (o: KubeObject) => {
+  const name = o.metadata?.name;
+  return typeof name === 'string' && name !== ''
+    ? `${o.kind}/${typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : ''}/${name}`
+    : undefined;
+};
+
+/** The same kind/namespace/name twice in one context: the verdict would depend on argument order. */
+export function duplicates(manifests: Manifest[], perArgument = false): LoadError[] {
+  const errors: LoadError[] = [];
+  for (const group of contextsOf(manifests, perArgument)) {
+    const seen = new Map<string, Manifest>();
+    for (const m of group) {
+      const id = identity(m.object);
+      if (id === undefined) continue;
+      const first = seen.get(id);
+      if (!first) {
+        seen.set(id, m);
+        continue;
+      }
+      const ns = m.object.metadata?.namespace;
+      errors.push({
+        file: m.source.file,
+        line: m.line,
+        message: `${m.object.kind} ${ns ? `${ns}/` : ''}${m.object.metadata?.name} is given twice: also at ${first.source.file}:${first.line} (one object per kind/namespace/name, or the verdict depends on argument order)`,
+      });
+    }
+  }
+  return errors;
+}
+
+/** Whether a context has AIStore CRs but no way to know the node count (no Nodes, no --nodes). */
+export function nodeCountUnknown(manifests: Manifest[], options: JudgeOptions): boolean {
+  if (options.nodeCount !== undefined || (options.nodes?.length ?? 0) > 0) return false;
+  const kinds = new Set(manifests.map((m) => m.object.kind));
+  // TODO(core, issue 14 class 5): when the core infers nodes from PVs' node affinity (and reports
+  // "node count unknown" itself), ask it here instead of this kind check.
+  return kinds.has('AIStore') && !kinds.has('Node');
 }

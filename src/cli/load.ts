@@ -1,17 +1,40 @@
 // Reads manifests for `check`: files, directories (recursively), or "-" for stdin; multi-document
-// YAML or JSON; `List` kinds are unpacked. Every document keeps its file, index and line, and its
-// YAML Document so `--fix` can write changes back with comments and key order kept.
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+// YAML or JSON; `List` kinds are unpacked. Documents are composed one at a time (a stream), and
+// only the plain objects are kept, not the YAML syntax trees: memory grows with the objects, not
+// with the parser's bookkeeping. Each object keeps its file, document, line and the document's
+// slice of the file, so findings can name lines and `--fix` can edit the text in place.
+import { Composer, LineCounter, parseDocument, Parser, type Document } from 'yaml';
 import type { KubeObject } from '../policy/index.js';
+import { pointerSegments } from './pointer.js';
+import {
+  DEFAULT_LIMITS,
+  errorReason,
+  findInputs,
+  InputTooLarge,
+  Reader,
+  type Limits,
+  type Place,
+} from './read.js';
+
+export type { Place } from './read.js';
+/** An input error (exit 2) or a note (a skipped file or document). */
+export type LoadError = Place;
 
 export interface SourceFile {
-  /** Path as given (or "-" for stdin). */
+  /** Path as given or found (or "-" for stdin). */
   file: string;
+  /** Index of the PATH argument it came from. */
+  argument: number;
+  viaSymlink: boolean;
+  /** The bytes as read: what --fix --write must keep outside the changed nodes. */
+  bytes: Buffer;
+  /** The bytes as UTF-16 text, a BOM kept as U+FEFF so offsets cover the whole file. */
   text: string;
+  /** False when the bytes are not UTF-8: the text is then lossy and the file never rewritten. */
+  validUtf8: boolean;
   lineCounter: LineCounter;
-  documents: Document.Parsed[];
+  /** Each document's [start, end) in text: consecutive, so together they are the whole stream. */
+  slices: [number, number][];
 }
 
 export interface Manifest {
@@ -24,68 +47,126 @@ export interface Manifest {
   object: KubeObject;
 }
 
-export interface LoadError {
-  file: string;
-  line?: number;
-  message: string;
+export interface Loaded {
+  sources: SourceFile[];
+  manifests: Manifest[];
+  errors: LoadError[];
+  notes: LoadError[];
 }
 
-const MANIFEST_EXT = /\.(ya?ml|json)$/i;
+/** Kinds that describe how to build manifests, not objects an apiserver would receive. */
+const BUILD_FILE_GROUPS = /^(kustomize\.config\.k8s\.io|config\.kubernetes\.io|kpt\.dev|helm\.sh)\//;
 
-async function expand(path: string): Promise<string[]> {
-  const info = await stat(path);
-  if (!info.isDirectory()) return [path];
-  const entries = await readdir(path, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries
-      .filter((e) => !e.name.startsWith('.'))
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((e) =>
-        e.isDirectory() ? expand(join(path, e.name)) : MANIFEST_EXT.test(e.name) ? [join(path, e.name)] : [],
-      ),
-  );
-  return nested.flat();
+/** Aliases per document before it counts as an alias bomb (the yaml library's own default). */
+const MAX_ALIAS_COUNT = 100;
+
+function decode(bytes: Buffer): { text: string; validUtf8: boolean } {
+  try {
+    return {
+      text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes),
+      validUtf8: true,
+    };
+  } catch {
+    return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), validUtf8: false };
+  }
 }
 
-async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
+function firstLine(message: string): string {
+  return message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'invalid YAML';
 }
 
-export function parseSource(
-  file: string,
-  text: string,
-  errors: LoadError[],
-): { source: SourceFile; manifests: Manifest[] } {
-  const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
-  const source: SourceFile = {
+/** Objects that come from no file (audit's live objects): a source with no text. */
+export function sourceWithoutText(file: string): SourceFile {
+  return {
     file,
-    text,
-    lineCounter,
-    documents: Array.isArray(documents) ? documents : [],
+    argument: 0,
+    viaSymlink: false,
+    bytes: Buffer.alloc(0),
+    text: '',
+    validUtf8: true,
+    lineCounter: new LineCounter(),
+    slices: [],
   };
+}
+
+/** A manifest file's text (tests, fixtures): as parseInput, from a string. */
+export function parseSource(file: string, text: string, errors: LoadError[], notes: LoadError[] = []) {
+  return parseInput({ file, bytes: Buffer.from(text, 'utf8') }, errors, notes);
+}
+
+export function parseInput(
+  input: { file: string; argument?: number; viaSymlink?: boolean; bytes: Buffer },
+  errors: LoadError[],
+  notes: LoadError[] = [],
+): { source: SourceFile; manifests: Manifest[] } {
+  const { text, validUtf8 } = decode(input.bytes);
+  const lineCounter = new LineCounter();
+  const source: SourceFile = {
+    file: input.file,
+    argument: input.argument ?? 0,
+    viaSymlink: input.viaSymlink ?? false,
+    bytes: input.bytes,
+    text,
+    validUtf8,
+    lineCounter,
+    slices: [],
+  };
+  const file = input.file;
   const manifests: Manifest[] = [];
-  source.documents.forEach((doc, i) => {
+  const composer = new Composer({ prettyErrors: false });
+  let start = 0;
+  let i = 0;
+  for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(text), true)) {
+    const end = doc.range[2];
+    source.slices.push([start, end]);
+    start = end;
+    judgeDocument(doc, i++);
+  }
+  return { source, manifests };
+
+  function judgeDocument(doc: Document.Parsed, i: number): void {
+    const line = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
     const problem = doc.errors[0];
     if (problem) {
       errors.push({
         file,
         line: lineCounter.linePos(problem.pos[0]).line,
-        message: problem.message.split('\n')[0] ?? 'invalid YAML',
+        message: firstLine(problem.message),
       });
       return;
     }
-    const value: unknown = doc.toJS();
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      // An alias bomb ("Excessive alias count ...") or an alias to no anchor: this document only.
+      errors.push({ file, line, message: `document ${i + 1}: ${firstLine((err as Error).message)}` });
+      return;
+    }
     if (value === null || value === undefined) return; // empty document, e.g. a trailing "---"
-    const line = lineCounter.linePos(doc.contents?.range?.[0] ?? 0).line;
     if (typeof value !== 'object' || Array.isArray(value)) {
       errors.push({ file, line, message: `document ${i + 1} is not a Kubernetes object` });
       return;
     }
     const object = value as KubeObject;
-    if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) {
+    if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
+      // Chart.yaml, values files, arbitrary config: not for the apiserver, so not judged.
+      notes.push({
+        file,
+        line,
+        message: `document ${i + 1} skipped: no apiVersion and kind (not a Kubernetes object)`,
+      });
+      return;
+    }
+    if (BUILD_FILE_GROUPS.test(object.apiVersion)) {
+      notes.push({
+        file,
+        line,
+        message: `document ${i + 1} skipped: ${object.kind} (${object.apiVersion}) is a build file`,
+      });
+      return;
+    }
+    if (object.kind.endsWith('List') && Array.isArray(object.items)) {
       object.items.forEach((item: unknown, j: number) => {
         if (typeof item !== 'object' || item === null) return;
         const node = doc.getIn(['items', j], true) as { range?: [number, number, number] } | undefined;
@@ -100,53 +181,59 @@ export function parseSource(
       return;
     }
     manifests.push({ source, document: i + 1, yamlPath: [], line, object });
-  });
-  return { source, manifests };
+  }
 }
 
-export async function loadManifests(paths: string[], stdin: NodeJS.ReadableStream = process.stdin) {
-  const errors: LoadError[] = [];
-  const sources: SourceFile[] = [];
-  const manifests: Manifest[] = [];
-  for (const path of paths) {
-    let files: string[];
+export async function loadManifests(
+  paths: string[],
+  stdin: NodeJS.ReadableStream = process.stdin,
+  limits: Limits = DEFAULT_LIMITS,
+): Promise<Loaded> {
+  const loaded: Loaded = { sources: [], manifests: [], errors: [], notes: [] };
+  const inputs = await findInputs(paths, loaded.errors, loaded.notes);
+  const reader = new Reader(limits, stdin);
+  for (const input of inputs) {
+    let bytes: Buffer | null;
     try {
-      files = path === '-' ? ['-'] : await expand(path);
+      bytes = await reader.read(input.file, loaded.notes);
     } catch (err) {
-      errors.push({
-        file: path,
-        message: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : String(err),
+      loaded.errors.push({
+        file: input.file,
+        message: err instanceof InputTooLarge ? err.message : errorReason(err),
       });
+      if (err instanceof InputTooLarge && /in total/.test(err.message)) break; // the rest would fail too
       continue;
     }
-    for (const file of files) {
-      let text: string;
-      try {
-        text = file === '-' ? await readStdin(stdin) : await readFile(file, 'utf8');
-      } catch (err) {
-        errors.push({ file, message: String((err as Error).message) });
-        continue;
-      }
-      const parsed = parseSource(file, text, errors);
-      sources.push(parsed.source);
-      manifests.push(...parsed.manifests);
-    }
+    if (!bytes) continue;
+    const parsed = parseInput({ ...input, bytes }, loaded.errors, loaded.notes);
+    loaded.sources.push(parsed.source);
+    for (const m of parsed.manifests) loaded.manifests.push(m);
   }
-  return { sources, manifests, errors };
+  return loaded;
+}
+
+/** A document's text on its own, parsed again: for line numbers and --fix, never kept. */
+export function documentAt(
+  source: SourceFile,
+  document: number,
+): { doc: Document.Parsed; offset: number } | undefined {
+  const slice = source.slices[document - 1];
+  if (!slice) return undefined;
+  return {
+    doc: parseDocument(source.text.slice(slice[0], slice[1]), { prettyErrors: false }),
+    offset: slice[0],
+  };
 }
 
 /** The line a JSON pointer points at inside a manifest, or the nearest existing parent's line. */
 export function lineOf(manifest: Manifest, pointer: string): number {
-  const segments = pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-  const doc = manifest.source.documents[manifest.document - 1];
-  for (let n = segments.length; n > 0 && doc; n--) {
-    const node = doc.getIn([...manifest.yamlPath, ...segments.slice(0, n)], true) as
+  const segments = pointerSegments(pointer);
+  const found = documentAt(manifest.source, manifest.document);
+  if (!found) return manifest.line;
+  for (let n = segments.length; n > 0; n--) {
+    const node = found.doc.getIn([...manifest.yamlPath, ...segments.slice(0, n)], true) as
       { range?: [number, number, number] } | undefined;
-    if (node?.range) return manifest.source.lineCounter.linePos(node.range[0]).line;
+    if (node?.range) return manifest.source.lineCounter.linePos(found.offset + node.range[0]).line;
   }
   return manifest.line;
 }

@@ -1,5 +1,5 @@
 // Machine-readable report: one entry per object, with its findings and the patch the webhook would send.
-import { summarise, type CheckReport } from './model.js';
+import { informational, summarise, type CheckReport } from './model.js';
 
 export function renderJson(report: CheckReport, version: string): string {
   return (
@@ -9,6 +9,7 @@ export function renderJson(report: CheckReport, version: string): string {
         version,
         summary: summarise(report),
         errors: report.errors,
+        notes: report.notes ?? [],
         results: report.judged.map(({ manifest, evaluation }) => ({
           file: manifest.source.file,
           document: manifest.document,
@@ -21,7 +22,7 @@ export function renderJson(report: CheckReport, version: string): string {
           multiTarget: evaluation.multiTarget ?? null,
           signal: evaluation.signal ?? null,
           allowed: evaluation.allowed,
-          findings: evaluation.findings,
+          findings: evaluation.findings.map((f) => (informational(f) ? { ...f, severity: 'info' } : f)),
           patch: evaluation.patch,
         })),
       },

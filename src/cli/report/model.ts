@@ -1,11 +1,28 @@
 // The numbers every output format reports, computed once.
+import type { JudgedFinding } from '../../policy/index.js';
 import type { Judged } from '../judge.js';
 import type { LoadError } from '../load.js';
 
 export interface CheckReport {
   judged: Judged[];
   errors: LoadError[];
+  /** Skipped files and documents, and what the input leaves unknown: said, never an error. */
+  notes?: LoadError[];
 }
+
+/**
+ * A finding that asks nothing of the user: the guard does it on admission ("None needed").
+ * Shown as info; never counted as a warning, so never fails --strict.
+ * TODO(core): carry this as the finding's own severity ('info') in rule metadata; until then the
+ * CLI recognises the binding mutations of target-disk-binding and "None needed" fixes.
+ */
+export function informational(f: JudgedFinding): boolean {
+  if ((f.severity as string) === 'info') return true;
+  if (f.action !== 'warn') return false;
+  return /^None needed\b/i.test(f.fix) || (f.mutation === true && f.ruleId === 'target-disk-binding');
+}
+
+export const warns = (f: JudgedFinding) => f.action === 'warn' && !informational(f);
 
 export function summarise({ judged, errors }: CheckReport) {
   let denied = 0;
@@ -13,7 +30,7 @@ export function summarise({ judged, errors }: CheckReport) {
   let mutated = 0;
   for (const { evaluation } of judged) {
     if (!evaluation.allowed) denied++;
-    else if (evaluation.findings.some((f) => f.action === 'warn')) warned++;
+    else if (evaluation.findings.some(warns)) warned++;
     if (evaluation.patch.length > 0) mutated++;
   }
   return { documents: judged.length, denied, warned, mutated, errors: errors.length };

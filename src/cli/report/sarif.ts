@@ -2,7 +2,7 @@
 // a result per finding located at the line of the offending field.
 import { RULES } from '../../policy/index.js';
 import { lineOf } from '../load.js';
-import type { CheckReport } from './model.js';
+import { informational, type CheckReport } from './model.js';
 
 const LEVEL = { deny: 'error', warn: 'warning', audit: 'note' } as const;
 
@@ -14,7 +14,7 @@ export function renderSarif(report: CheckReport, version: string): string {
     evaluation.findings.map((f) => ({
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId),
-      level: LEVEL[f.action],
+      level: informational(f) ? 'note' : LEVEL[f.action],
       message: { text: `${f.message} Fix: ${f.fix}` },
       locations: [
         {

@@ -1,0 +1,170 @@
+// Finds and reads the input files of `check`, treating the file system as hostile input:
+// stat before open (a FIFO or a device is never opened), O_NONBLOCK in case one appears between the
+// stat and the open, caps on bytes per file and in total, and one note or error per problem
+// instead of a crash: a bad entry never hides the rest of a directory.
+import { constants, type Dirent } from 'node:fs';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface Place {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+export interface InputFile {
+  /** Path as found (argument or directory walk), or "-" for stdin. */
+  file: string;
+  /** The PATH argument it came from (0-based): `--context-per-dir` judges each argument alone. */
+  argument: number;
+  /** Reached through a symbolic link: `--fix --write` leaves it alone unless asked. */
+  viaSymlink: boolean;
+}
+
+export interface Limits {
+  maxFileBytes: number;
+  maxTotalBytes: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { maxFileBytes: 32 * 1024 * 1024, maxTotalBytes: 64 * 1024 * 1024 };
+
+const MANIFEST_EXT = /\.(ya?ml|json)$/i;
+
+const reason = (err: unknown): string => {
+  const e = err as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'ENOTDIR':
+      return 'not a directory';
+    default:
+      return e.code ? `${e.code}: ${e.message.split('\n')[0]}` : String(e.message ?? e);
+  }
+};
+
+function kindOfEntry(info: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean }) {
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  return 'not a regular file';
+}
+
+/** Expands PATH arguments into input files; problems go to errors, skipped entries to notes. */
+export async function findInputs(paths: string[], errors: Place[], notes: Place[]): Promise<InputFile[]> {
+  const found: InputFile[] = [];
+  const walk = async (dir: string, argument: number, viaSymlink: boolean): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      errors.push({ file: dir, message: `cannot read directory: ${reason(err)}` });
+      return;
+    }
+    entries = entries.filter((e) => !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) await walk(path, argument, viaSymlink);
+      else if (!MANIFEST_EXT.test(e.name)) continue;
+      else if (e.isFile()) found.push({ file: path, argument, viaSymlink });
+      else if (e.isSymbolicLink()) {
+        // A link to a file is read (and never written through unless asked); a link to a
+        // directory is not walked: it may loop or lead out of the tree.
+        const target = await stat(path).catch((err: unknown) => err as Error);
+        if (target instanceof Error) errors.push({ file: path, message: `broken link: ${reason(target)}` });
+        else if (target.isFile()) found.push({ file: path, argument, viaSymlink: true });
+        else if (target.isDirectory()) notes.push({ file: path, message: 'skipped: a link to a directory' });
+        else notes.push({ file: path, message: `skipped: links to ${kindOfEntry(target)}` });
+      } else notes.push({ file: path, message: `skipped: ${kindOfEntry(e)}` });
+    }
+  };
+  for (const [argument, path] of paths.entries()) {
+    if (path === '-') {
+      found.push({ file: '-', argument, viaSymlink: false });
+      continue;
+    }
+    try {
+      const link = await lstat(path);
+      const info = link.isSymbolicLink() ? await stat(path) : link;
+      if (info.isDirectory()) await walk(path, argument, link.isSymbolicLink());
+      else if (info.isFile()) found.push({ file: path, argument, viaSymlink: link.isSymbolicLink() });
+      else notes.push({ file: path, message: `skipped: ${kindOfEntry(info)}` });
+    } catch (err) {
+      errors.push({ file: path, message: reason(err) });
+    }
+  }
+  return found;
+}
+
+export class InputTooLarge extends Error {}
+
+/** Reads a regular file, or stdin, within the byte budget. */
+export class Reader {
+  private total = 0;
+  constructor(
+    private readonly limits: Limits,
+    private readonly stdin: NodeJS.ReadableStream,
+  ) {}
+
+  private charge(file: string, bytes: number): void {
+    const { maxFileBytes, maxTotalBytes } = this.limits;
+    if (bytes > maxFileBytes)
+      throw new InputTooLarge(`over ${maxFileBytes} bytes (raise it with --max-file-bytes)`);
+    if (this.total + bytes > maxTotalBytes)
+      throw new InputTooLarge(
+        `the input passes ${maxTotalBytes} bytes in total at ${file} (raise it with --max-total-bytes)`,
+      );
+  }
+
+  /** The file's bytes; null (with a note) when it is not a regular file after all. */
+  async read(file: string, notes: Place[]): Promise<Buffer | null> {
+    const bytes = file === '-' ? await this.readStdin() : await this.readFile(file, notes);
+    if (bytes) this.total += bytes.length;
+    return bytes;
+  }
+
+  private async readStdin(): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of this.stdin) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      size += buf.length;
+      this.charge('-', size);
+      chunks.push(buf);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  private async readFile(file: string, notes: Place[]): Promise<Buffer | null> {
+    // O_NONBLOCK: had a FIFO replaced the file since the walk, the open would otherwise wait forever.
+    const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        notes.push({ file, message: `skipped: ${kindOfEntry(info)}` });
+        return null;
+      }
+      this.charge(file, info.size);
+      // Read to EOF, not to the stat'ed size: the file may grow, and the cap holds either way.
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for (;;) {
+        const chunk = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(4096, info.size + 1)));
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+        if (bytesRead === 0) break;
+        size += bytesRead;
+        this.charge(file, size);
+        chunks.push(chunk.subarray(0, bytesRead));
+      }
+      return Buffer.concat(chunks, size);
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+export { reason as errorReason };

@@ -1,0 +1,193 @@
+// Applies one JSON Patch operation to a YAML document's text by editing only the text of the node
+// it changes: the rest of the document (comments, quoting, YAML 1.1 scalars such as 0644, big
+// integers, line endings) stays byte for byte. The yaml library supplies the node ranges; values
+// the patch brings in are rendered in YAML 1.1 (what Kubernetes reads), so a string like "0644" or
+// "on" is quoted. Whatever it cannot do exactly it refuses (EditError) rather than guess.
+import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import type { PatchOperation } from '../policy/index.js';
+import { pointerSegments } from './pointer.js';
+
+export class EditError extends Error {}
+
+type Range = [number, number, number];
+type Collection = { items: unknown[]; flow?: boolean; range?: Range | null };
+
+function render(value: unknown, style: 'block' | 'flow'): string {
+  return new Document(value, { version: '1.1' })
+    .toString({ lineWidth: 0, blockQuote: false, collectionStyle: style })
+    .replace(/\n$/, '');
+}
+
+const isCollectionValue = (v: unknown) =>
+  typeof v === 'object' && v !== null && Object.keys(v as object).length > 0;
+
+export function applyOperation(text: string, base: (string | number)[], op: PatchOperation): string {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) throw new EditError(doc.errors[0]!.message.split('\n')[0]);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const path = [...base, ...pointerSegments(op.path)];
+  if (path.length === 0) throw new EditError('a patch of the whole document');
+  const parentPath = path.slice(0, -1);
+  const last = path[path.length - 1]!;
+  const parent = (parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true)) as unknown;
+
+  const lineStart = (pos: number) => text.lastIndexOf('\n', pos - 1) + 1;
+  const lineEndAfter = (pos: number) => {
+    if (pos > 0 && text[pos - 1] === '\n') return pos;
+    const i = text.indexOf('\n', pos);
+    return i < 0 ? text.length : i + 1;
+  };
+  const column = (pos: number) => pos - lineStart(pos);
+  const aloneOnLine = (pos: number) => text.slice(lineStart(pos), pos).trim() === '';
+  const splice = (from: number, to: number, insert: string) => text.slice(0, from) + insert + text.slice(to);
+  /** Lines to insert at a line start: each indented, each ending in the file's line ending. */
+  const lines = (rendered: string, first: string, rest: string, at: number) => {
+    const body = rendered
+      .split('\n')
+      .map((l, i) => (i === 0 ? first : rest) + l)
+      .join(eol);
+    const needsBreak = at === text.length && at > 0 && text[at - 1] !== '\n';
+    return (needsBreak ? eol : '') + body + eol;
+  };
+  const rangeOf = (node: unknown): Range => {
+    const r = (node as Node | null)?.range;
+    if (!r) throw new EditError(`no source position for ${op.path}`);
+    return r;
+  };
+
+  if (isMap(parent)) {
+    const key = String(last);
+    const items = parent.items as Pair<Node, Node | null>[];
+    const index = items.findIndex((p) => (isScalar(p.key) ? String(p.key.value) : p.key) === key);
+    const pair = items[index];
+    const pairEnd = (p: Pair<Node, Node | null>) => (p.value ? rangeOf(p.value)[1] : rangeOf(p.key)[1]);
+    const op2 = op.op === 'add' && pair ? 'replace' : op.op;
+    if (op2 === 'add') {
+      if (parent.flow) {
+        const close = rangeOf(parent)[1] - 1;
+        if (text[close] !== '}') throw new EditError(`cannot find the end of the flow map at ${op.path}`);
+        const entry = `${render(key, 'flow')}: ${render(op.value, 'flow')}`;
+        const lastItem = items[items.length - 1];
+        return lastItem
+          ? splice(pairEnd(lastItem), pairEnd(lastItem), `, ${entry}`)
+          : splice(close, close, ` ${entry} `);
+      }
+      const lastItem = items[items.length - 1];
+      if (!lastItem) throw new EditError(`empty block map at ${op.path}`);
+      const at = lineEndAfter(pairEnd(lastItem));
+      const indent = ' '.repeat(column(rangeOf(items[0]!.key)[0]));
+      return splice(at, at, lines(render({ [key]: op.value }, 'block'), indent, indent, at));
+    }
+    if (!pair) throw new EditError(`${op.path} is not there`);
+    const keyStart = rangeOf(pair.key)[0];
+    if (op2 === 'remove') {
+      if (parent.flow) {
+        const next = items[index + 1];
+        const prev = items[index - 1];
+        if (next) return splice(keyStart, rangeOf(next.key)[0], '');
+        if (prev) return splice(pairEnd(prev), pairEnd(pair), '');
+        return splice(keyStart, pairEnd(pair), '');
+      }
+      if (items.length === 1) {
+        // The last key: an empty block map would read as null, so the map becomes {}.
+        const start = rangeOf(parent)[0];
+        return splice(start, lineEndAfter(pairEnd(pair)), '{}' + eol);
+      }
+      if (aloneOnLine(keyStart)) return splice(lineStart(keyStart), lineEndAfter(pairEnd(pair)), '');
+      const next = items[index + 1];
+      if (index === 0 && next) return splice(keyStart, rangeOf(next.key)[0], ''); // "- a: 1\n  b: 2"
+      throw new EditError(`cannot remove ${op.path} in place`);
+    }
+    if (op2 === 'replace') {
+      const value = pair.value;
+      if (isScalar(value) && rangeOf(value)[1] > rangeOf(value)[0] && !isCollectionValue(op.value)) {
+        const [from, to] = rangeOf(value);
+        return splice(from, to, render(op.value, parent.flow ? 'flow' : 'block'));
+      }
+      if (parent.flow) {
+        if (!value) throw new EditError(`cannot replace ${op.path} in place`);
+        return splice(rangeOf(value)[0], rangeOf(value)[1], render(op.value, 'flow'));
+      }
+      if (!aloneOnLine(keyStart)) throw new EditError(`cannot replace ${op.path} in place`);
+      const at = lineStart(keyStart);
+      const indent = ' '.repeat(column(keyStart));
+      const end = lineEndAfter(pairEnd(pair));
+      return (
+        text.slice(0, at) +
+        lines(render({ [key]: op.value }, 'block'), indent, indent, end).replace(/^\r?\n/, '') +
+        text.slice(end)
+      );
+    }
+    throw new EditError(`unexpected patch operation ${op.op}`);
+  }
+
+  if (isSeq(parent)) {
+    const items = parent.items as (Node | null)[];
+    const index = last === '-' ? items.length : Number(last);
+    if (!Number.isInteger(index) || index < 0 || index > items.length)
+      throw new EditError(`${op.path} is not an index of the sequence`);
+    const item = items[index];
+    const itemRange = (n: Node | null | undefined) => rangeOf(n);
+    const dashOf = (n: Node | null | undefined) => {
+      const start = itemRange(n)[0];
+      const dash = text.lastIndexOf('-', start - 1);
+      if (dash < lineStart(start) && !aloneOnLine(start))
+        throw new EditError(`cannot find the "-" of ${op.path}`);
+      return dash < 0 ? start : dash;
+    };
+    const asItem = (value: unknown, indent: string, at: number) =>
+      lines(render(value, 'block'), `${indent}- `, `${indent}  `, at);
+    if (op.op === 'add') {
+      if ((parent as Collection).flow) {
+        const close = rangeOf(parent)[1] - 1;
+        if (text[close] !== ']')
+          throw new EditError(`cannot find the end of the flow sequence at ${op.path}`);
+        const entry = render(op.value, 'flow');
+        if (item) return splice(itemRange(item)[0], itemRange(item)[0], `${entry}, `);
+        const lastItem = items[items.length - 1];
+        return lastItem
+          ? splice(itemRange(lastItem)[1], itemRange(lastItem)[1], `, ${entry}`)
+          : splice(close, close, ` ${entry} `);
+      }
+      if (items.length === 0) throw new EditError(`empty block sequence at ${op.path}`);
+      const indent = ' '.repeat(column(dashOf(items[0])));
+      const at = item ? lineStart(dashOf(item)) : lineEndAfter(itemRange(items[items.length - 1])[1]);
+      return splice(at, at, asItem(op.value, indent, at));
+    }
+    if (!item) throw new EditError(`${op.path} is not there`);
+    if (op.op === 'remove') {
+      if ((parent as Collection).flow) {
+        const next = items[index + 1];
+        const prev = items[index - 1];
+        if (next) return splice(itemRange(item)[0], itemRange(next)[0], '');
+        if (prev) return splice(itemRange(prev)[1], itemRange(item)[1], '');
+        return splice(itemRange(item)[0], itemRange(item)[1], '');
+      }
+      if (items.length === 1) return splice(rangeOf(parent)[0], lineEndAfter(itemRange(item)[1]), '[]' + eol);
+      const dash = dashOf(item);
+      if (!aloneOnLine(dash)) throw new EditError(`cannot remove ${op.path} in place`);
+      return splice(lineStart(dash), lineEndAfter(itemRange(item)[1]), '');
+    }
+    if (op.op === 'replace') {
+      if (isScalar(item) && itemRange(item)[1] > itemRange(item)[0] && !isCollectionValue(op.value))
+        return splice(
+          itemRange(item)[0],
+          itemRange(item)[1],
+          render(op.value, parent.flow ? 'flow' : 'block'),
+        );
+      if ((parent as Collection).flow)
+        return splice(itemRange(item)[0], itemRange(item)[1], render(op.value, 'flow'));
+      const dash = dashOf(item);
+      if (!aloneOnLine(dash)) throw new EditError(`cannot replace ${op.path} in place`);
+      const at = lineStart(dash);
+      const end = lineEndAfter(itemRange(item)[1]);
+      return (
+        text.slice(0, at) +
+        asItem(op.value, ' '.repeat(column(dash)), end).replace(/^\r?\n/, '') +
+        text.slice(end)
+      );
+    }
+    throw new EditError(`unexpected patch operation ${op.op}`);
+  }
+  throw new EditError(`the parent of ${op.path} is not a map or a sequence`);
+}
