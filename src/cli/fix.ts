@@ -2,7 +2,6 @@
 // document slice at a time. Documents without a patch are copied as they are, byte for byte; a
 // patched document is checked after the edit: it must parse to exactly the patched object, or the
 // file is refused with a one-line reason instead of being written wrong.
-import { isDeepStrictEqual } from 'node:util';
 import jsonpatch from 'fast-json-patch';
 import { parseDocument } from 'yaml';
 import type { PatchOperation } from '../policy/index.js';
@@ -21,19 +20,34 @@ export interface FixedFile {
 const toPointer = (segments: (string | number)[]) =>
   segments.map((s) => '/' + String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
 
+/** Deep equality of plain data, whatever realm made the objects (structuredClone vs the parser). */
+function same(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => Object.hasOwn(b, k) && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}
+
 function fixDocument(text: string, edits: { manifest: Manifest; patch: PatchOperation[] }[]): string {
   const before: unknown = parseDocument(text, { prettyErrors: false }).toJS({ maxAliasCount: 100 });
-  let expected = before;
+  // structuredClone and a mutating apply: the library's own copy goes through JSON, which would
+  // turn a YAML .inf or a big integer into something the text does not say.
+  let expected = structuredClone(before);
   let out = text;
   for (const { manifest, patch } of edits) {
     for (const op of patch) {
       out = applyOperation(out, manifest.yamlPath, op);
       const whole = { ...op, path: toPointer(manifest.yamlPath) + op.path } as jsonpatch.Operation;
-      expected = jsonpatch.applyOperation(expected, whole, false, false).newDocument;
+      expected = jsonpatch.applyOperation(expected, whole, false, true).newDocument;
     }
   }
   const after = parseDocument(out, { prettyErrors: false });
-  if (after.errors.length > 0 || !isDeepStrictEqual(after.toJS({ maxAliasCount: 100 }), expected))
+  if (after.errors.length > 0 || !same(after.toJS({ maxAliasCount: 100 }), expected))
     throw new EditError('the edited text would not read back as the fixed object');
   return out;
 }

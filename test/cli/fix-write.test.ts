@@ -1,0 +1,244 @@
+// Issue 15, "Data loss in check --fix --write": the fix edits only the nodes it changes, keeps
+// everything else byte for byte, and writes all files or none, never through a symlink unasked.
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDocument, type Node, type Pair } from 'yaml';
+import { parseInput } from '../../src/cli/load.js';
+import { cli } from '../support/cli.js';
+import { fixture } from '../support/fixtures.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'ais-guard-fix-'));
+
+/** An AIStore CR with the removed top-level field: its fix removes one key and adds another. */
+function legacyCR(name: string, eol: string, withTargetSpec: boolean, extra = ''): string {
+  const lines = [
+    `# legacy CR ${name}`,
+    'apiVersion: ais.nvidia.com/v1beta1',
+    'kind: AIStore',
+    'metadata:',
+    `  name: ${name}`,
+    '  namespace: ais',
+    'spec:',
+    '  size: 2',
+    '  disablePodAntiAffinity: true # the seed-era place',
+    ...(extra ? [extra] : []),
+    '  stateStorage: {hostPath: {prefix: /etc/ais}}',
+    ...(withTargetSpec
+      ? ['  targetSpec:', '    size: 2', '    mounts:', '      - path: /data/aistore', '        size: 5Ti']
+      : []),
+  ];
+  return lines.join(eol) + eol;
+}
+
+const UNTOUCHED = [
+  'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: modes\n  namespace: ais\ndata: {}\nmode: 0644   # octal in YAML 1.1\nbig: 123456789012345678901234567890\nflag: yes\nhex: 0x1F\n',
+  'apiVersion: v1\nkind: Secret\nmetadata:\n  name: anchors\n  namespace: ais\nbase: &b {a: 1, b: [x, y]}\ncopy: *b\nquoted: "a # not a comment"\n',
+];
+
+describe('--fix --write keeps every byte outside the fixed nodes', () => {
+  it('octal, big ints, CRLF, BOM and comments survive; the fix lands', async () => {
+    const dir = tmp();
+    const file = join(dir, 'set.yaml');
+    const crlf = (s: string) => s.replaceAll('\n', '\r\n');
+    const before = '\uFEFF' + crlf(UNTOUCHED[0]!) + '---\r\n' + legacyCR('ais', '\r\n', true) + '---\r\n' + crlf(UNTOUCHED[1]!);
+    writeFileSync(file, before);
+    chmodSync(file, 0o640);
+    const r = await cli(['check', '--fix', '--write', file]);
+    expect(r.stderr).toContain('rewrote 1 file(s)');
+    const after = readFileSync(file, 'utf8');
+    expect(after.startsWith('\uFEFF')).toBe(true);
+    expect(after).toContain('mode: 0644   # octal in YAML 1.1\r\n');
+    expect(after).toContain('big: 123456789012345678901234567890\r\n');
+    expect(after).not.toMatch(/[^\r]\n/); // no LF without its CR
+    expect(after).toContain('    disablePodAntiAffinity: true\r\n');
+    expect(after).not.toContain('disablePodAntiAffinity: true # the seed-era place');
+    // Exactly one line gone and one line added.
+    expect(after.replace('    disablePodAntiAffinity: true\r\n', '')).toBe(
+      before.replace('  disablePodAntiAffinity: true # the seed-era place\r\n', ''),
+    );
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    expect(readdirSync(dir)).toEqual(['set.yaml']); // no temp file left behind
+  });
+
+  it('a file that is not UTF-8 and needs a fix is refused in one line; untouched ones are never written', async () => {
+    const dir = tmp();
+    const bad = Buffer.concat([Buffer.from(legacyCR('ais', '\n', true) + '---\n'), Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {k: "\xff"}\n', 'latin1')]);
+    const other = Buffer.concat([Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\ndata: {k: "'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]);
+    writeFileSync(join(dir, 'a.yaml'), bad);
+    writeFileSync(join(dir, 'b.yaml'), other);
+    const r = await cli(['check', '--fix', '--write', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/a\.yaml: error: not valid UTF-8: --fix will not rewrite it/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(readFileSync(join(dir, 'a.yaml')).equals(bad)).toBe(true);
+    expect(readFileSync(join(dir, 'b.yaml')).equals(other)).toBe(true);
+  });
+});
+
+describe('--fix --write as a batch: all files or none', () => {
+  it('a broken document elsewhere: nothing written, every file reported, exit 2', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.yaml'), legacyCR('ais-a', '\n', true));
+    writeFileSync(join(dir, 'b.yaml'), legacyCR('ais-b', '\n', true) + '---\nkind: [unclosed\n');
+    const r = await cli(['check', '--fix', '--write', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/b\.yaml:\d+: error: /);
+    expect(r.stderr).toContain('rewrote 0 file(s)');
+    expect(readFileSync(join(dir, 'a.yaml'), 'utf8')).toBe(legacyCR('ais-a', '\n', true));
+  });
+
+  it('a read-only file: nothing written, one line naming it', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.yaml'), legacyCR('ais-a', '\n', true));
+    writeFileSync(join(dir, 'b.yaml'), legacyCR('ais-b', '\n', true));
+    chmodSync(join(dir, 'b.yaml'), 0o444);
+    const r = await cli(['check', '--fix', '--write', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/b\.yaml: error: read-only: not written/);
+    expect(readFileSync(join(dir, 'a.yaml'), 'utf8')).toBe(legacyCR('ais-a', '\n', true));
+  });
+
+  it('symlinks are not written through unless --follow-symlinks', async () => {
+    const root = tmp();
+    mkdirSync(join(root, 'repo'));
+    mkdirSync(join(root, 'outside'));
+    writeFileSync(join(root, 'outside', 'target.yaml'), legacyCR('ais', '\n', true));
+    symlinkSync('../outside/target.yaml', join(root, 'repo', 'linked.yaml'));
+    const r = await cli(['check', '--fix', '--write', join(root, 'repo')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/linked\.yaml: error: reached through a symbolic link: not written/);
+    expect(readFileSync(join(root, 'outside', 'target.yaml'), 'utf8')).toBe(legacyCR('ais', '\n', true));
+    const followed = await cli(['check', '--fix', '--write', '--follow-symlinks', join(root, 'repo')]);
+    expect(followed.code).toBe(0);
+    expect(readFileSync(join(root, 'outside', 'target.yaml'), 'utf8')).toContain('    disablePodAntiAffinity: true');
+    expect(statSync(join(root, 'repo', 'linked.yaml')).isFile()).toBe(true); // still a link to it
+  });
+
+  it('--fix -o json: the report with each object\'s patch', async () => {
+    const r = await cli(['check', '--fix', '-o', 'json', fixture('03')]);
+    const report = JSON.parse(r.stdout);
+    expect(report.results[0].patch).toHaveLength(2);
+    expect(report.results[0].patch).toEqual(
+      expect.arrayContaining([
+        { op: 'remove', path: '/spec/disablePodAntiAffinity' },
+        { op: 'add', path: '/spec/targetSpec/disablePodAntiAffinity', value: true },
+      ]),
+    );
+    expect((await cli(['check', '--fix', '-o', 'sarif', fixture('03')])).stderr).toMatch(/does not go with it/);
+  });
+});
+
+// ---- the property: bytes outside the fixed nodes are equal ----
+
+const scalar = fc.constantFrom(
+  '0644',
+  '0o755',
+  '123456789012345678901234567890',
+  'yes',
+  'on',
+  '"quoted # not a comment"',
+  "'single'",
+  '~',
+  '1e3',
+  '0x1F',
+  '-.inf',
+  'plain text',
+);
+const comment = fc.constantFrom('', ' # c', '   # spaced comment');
+
+const otherDoc = fc
+  .record({
+    name: fc.integer({ min: 0, max: 1e6 }),
+    values: fc.array(fc.tuple(scalar, comment), { minLength: 1, maxLength: 5 }),
+    anchors: fc.boolean(),
+    kube: fc.boolean(),
+  })
+  .map(({ name, values, anchors, kube }) => {
+    const head = kube ? `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${name}\n  namespace: ais\n` : `# a values file\n`;
+    const body = values.map(([v, c], i) => `k${i}: ${v}${c}\n`).join('');
+    return head + body + (anchors ? 'base: &a {x: 1, y: [p, q]}\nref: *a\n' : '');
+  });
+
+const file = fc
+  .record({
+    docs: fc.array(fc.oneof(otherDoc, fc.record({ targetSpec: fc.boolean(), extra: scalar })), {
+      minLength: 1,
+      maxLength: 5,
+    }),
+    crlf: fc.boolean(),
+    bom: fc.boolean(),
+  })
+  .map(({ docs, crlf, bom }) => {
+    const eol = crlf ? '\r\n' : '\n';
+    let cr = 0;
+    const texts = docs.map((d, i) =>
+      typeof d === 'string'
+        ? d.replace(/name: cm-(\d+)/, `name: cm-$1-${i}`).replaceAll('\n', eol)
+        : legacyCR(`ais-${cr++}`, eol, d.targetSpec, `  extra: ${d.extra}`),
+    );
+    return (bom ? '\uFEFF' : '') + texts.join(`---${eol}`);
+  });
+
+/** The text with the lines of the pair at path cut out (from its key's line to its value's last). */
+function withoutPair(text: string, path: string[]): string {
+  const doc = parseDocument(text);
+  const parent = doc.getIn(path.slice(0, -1), true) as { items: Pair<Node, Node>[] };
+  const pair = parent.items.find((p) => String((p.key as { value?: unknown }).value) === path[path.length - 1]);
+  if (!pair) throw new Error(`no ${path.join('.')}`);
+  const start = text.lastIndexOf('\n', pair.key.range![0] - 1) + 1;
+  const valueEnd = pair.value!.range![1];
+  const end = text[valueEnd - 1] === '\n' ? valueEnd : text.indexOf('\n', valueEnd) + 1 || text.length;
+  return text.slice(0, start) + text.slice(end);
+}
+
+const documents = (bytes: Buffer) => {
+  const { source } = parseInput({ file: 'x', bytes }, []);
+  return source.slices.map(([s, e]) => source.text.slice(s, e));
+};
+
+describe('property: --fix --write changes only the fixed paths', () => {
+  it('over generated files (comments, anchors, octal, big ints, CRLF, BOM, multi-document)', async () => {
+    const dir = tmp();
+    let fixedDocuments = 0;
+    let outsideBytesChanged = 0;
+    await fc.assert(
+      fc.asyncProperty(file, async (text) => {
+        const path = join(dir, 'gen.yaml');
+        writeFileSync(path, text);
+        const r = await cli(['check', '--fix', '--write', path]);
+        expect(r.stderr).not.toMatch(/error: (?!no Kubernetes objects)/);
+        const before = documents(Buffer.from(text));
+        const after = documents(readFileSync(path));
+        expect(after).toHaveLength(before.length);
+        before.forEach((old, i) => {
+          const now = after[i]!;
+          if (!/kind: AIStore/.test(old)) return expect(now).toBe(old);
+          fixedDocuments++;
+          const hadTargetSpec = /\n {2}targetSpec:/.test(old);
+          const oldRest = withoutPair(old, ['spec', 'disablePodAntiAffinity']);
+          const newRest = withoutPair(
+            now,
+            hadTargetSpec ? ['spec', 'targetSpec', 'disablePodAntiAffinity'] : ['spec', 'targetSpec'],
+          );
+          if (newRest !== oldRest) outsideBytesChanged += Math.abs(newRest.length - oldRest.length) || 1;
+          expect(newRest).toBe(oldRest);
+        });
+      }),
+      { numRuns: 60 },
+    );
+    expect(fixedDocuments).toBeGreaterThan(20);
+    expect(outsideBytesChanged).toBe(0);
+  });
+});
