@@ -109,7 +109,11 @@ async function readNodes(file: string | undefined, io: Io): Promise<KubeObject[]
     .split(/\r?\n/)
     .map((l) => l.replace(/#.*/, '').trim())
     .filter(Boolean);
-  if (!problem && names.length > 0 && names.every((n) => /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(n)))
+  if (
+    nodes.length === 0 &&
+    names.length > 0 &&
+    names.every((n) => /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(n))
+  )
     return names.map((name) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name } }));
   const where = problem
     ? `${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`

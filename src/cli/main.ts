@@ -67,6 +67,13 @@ if (process.argv[1] && /ais-guard(\.js)?$|cli[\\/]main\.js$/.test(process.argv[1
       process.exitCode = code;
     },
     (err: unknown) => {
+      // A system error (a port in use, a certificate directory that is not one or not ours) is the
+      // user's to fix, not a bug: its one-line message names the file or address, no stack trace.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+        process.stderr.write(`ais-guard: ${(err as Error).message.split('\n')[0]}\n`, () => process.exit(2));
+        return;
+      }
       // Exit now: a serve that failed half-way (say, its port is taken) still has certificate
       // watchers and timers holding the event loop, and a process that neither serves nor exits
       // is the worst outcome for a Deployment (test/server/https.test.ts).

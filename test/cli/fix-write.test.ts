@@ -52,7 +52,13 @@ describe('--fix --write keeps every byte outside the fixed nodes', () => {
     const dir = tmp();
     const file = join(dir, 'set.yaml');
     const crlf = (s: string) => s.replaceAll('\n', '\r\n');
-    const before = '\uFEFF' + crlf(UNTOUCHED[0]!) + '---\r\n' + legacyCR('ais', '\r\n', true) + '---\r\n' + crlf(UNTOUCHED[1]!);
+    const before =
+      '\uFEFF' +
+      crlf(UNTOUCHED[0]!) +
+      '---\r\n' +
+      legacyCR('ais', '\r\n', true) +
+      '---\r\n' +
+      crlf(UNTOUCHED[1]!);
     writeFileSync(file, before);
     chmodSync(file, 0o640);
     const r = await cli(['check', '--fix', '--write', file]);
@@ -74,8 +80,15 @@ describe('--fix --write keeps every byte outside the fixed nodes', () => {
 
   it('a file that is not UTF-8 and needs a fix is refused in one line; untouched ones are never written', async () => {
     const dir = tmp();
-    const bad = Buffer.concat([Buffer.from(legacyCR('ais', '\n', true) + '---\n'), Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {k: "\xff"}\n', 'latin1')]);
-    const other = Buffer.concat([Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\ndata: {k: "'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]);
+    const bad = Buffer.concat([
+      Buffer.from(legacyCR('ais', '\n', true) + '---\n'),
+      Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {k: "\xff"}\n', 'latin1'),
+    ]);
+    const other = Buffer.concat([
+      Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\ndata: {k: "'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}\n'),
+    ]);
     writeFileSync(join(dir, 'a.yaml'), bad);
     writeFileSync(join(dir, 'b.yaml'), other);
     const r = await cli(['check', '--fix', '--write', dir]);
@@ -122,11 +135,13 @@ describe('--fix --write as a batch: all files or none', () => {
     expect(readFileSync(join(root, 'outside', 'target.yaml'), 'utf8')).toBe(legacyCR('ais', '\n', true));
     const followed = await cli(['check', '--fix', '--write', '--follow-symlinks', join(root, 'repo')]);
     expect(followed.code).toBe(0);
-    expect(readFileSync(join(root, 'outside', 'target.yaml'), 'utf8')).toContain('    disablePodAntiAffinity: true');
+    expect(readFileSync(join(root, 'outside', 'target.yaml'), 'utf8')).toContain(
+      '    disablePodAntiAffinity: true',
+    );
     expect(statSync(join(root, 'repo', 'linked.yaml')).isFile()).toBe(true); // still a link to it
   });
 
-  it('--fix -o json: the report with each object\'s patch', async () => {
+  it("--fix -o json: the report with each object's patch", async () => {
     const r = await cli(['check', '--fix', '-o', 'json', fixture('03')]);
     const report = JSON.parse(r.stdout);
     expect(report.results[0].patch).toHaveLength(2);
@@ -136,7 +151,9 @@ describe('--fix --write as a batch: all files or none', () => {
         { op: 'add', path: '/spec/targetSpec/disablePodAntiAffinity', value: true },
       ]),
     );
-    expect((await cli(['check', '--fix', '-o', 'sarif', fixture('03')])).stderr).toMatch(/does not go with it/);
+    expect((await cli(['check', '--fix', '-o', 'sarif', fixture('03')])).stderr).toMatch(
+      /does not go with it/,
+    );
   });
 });
 
@@ -166,7 +183,9 @@ const otherDoc = fc
     kube: fc.boolean(),
   })
   .map(({ name, values, anchors, kube }) => {
-    const head = kube ? `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${name}\n  namespace: ais\n` : `# a values file\n`;
+    const head = kube
+      ? `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${name}\n  namespace: ais\n`
+      : `# a values file\n`;
     const body = values.map(([v, c], i) => `k${i}: ${v}${c}\n`).join('');
     return head + body + (anchors ? 'base: &a {x: 1, y: [p, q]}\nref: *a\n' : '');
   });
@@ -195,7 +214,9 @@ const file = fc
 function withoutPair(text: string, path: string[]): string {
   const doc = parseDocument(text);
   const parent = doc.getIn(path.slice(0, -1), true) as { items: Pair<Node, Node>[] };
-  const pair = parent.items.find((p) => String((p.key as { value?: unknown }).value) === path[path.length - 1]);
+  const pair = parent.items.find(
+    (p) => String((p.key as { value?: unknown }).value) === path[path.length - 1],
+  );
   if (!pair) throw new Error(`no ${path.join('.')}`);
   const start = text.lastIndexOf('\n', pair.key.range![0] - 1) + 1;
   const valueEnd = pair.value!.range![1];

@@ -1,0 +1,176 @@
+// What `check` takes as input and as context (issue 14 class 9, issue 15 "The CLI on bad input").
+import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { aistore } from '../support/builders.js';
+import { cli } from '../support/cli.js';
+import { fixture } from '../support/fixtures.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'ais-guard-input-'));
+const VALID_SET = ['01', '04', '05', '07', '09'].map(fixture);
+const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
+
+describe('class 9: what check takes as its context', () => {
+  it('class 9, duplicate object: the same kind/namespace/name twice is an input error naming both places', async () => {
+    const dir = tmp();
+    const pv = readFileSync(fixture('04'), 'utf8');
+    writeFileSync(join(dir, 'a.yaml'), pv);
+    writeFileSync(join(dir, 'b.yaml'), pv);
+    const r = await cli(['check', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(
+      /b\.yaml:\d+: error: PersistentVolume storage-node-01-pv-ais-sd[a-z] is given twice: also at .*a\.yaml:\d+/,
+    );
+  });
+
+  it('class 9, context per directory: --context-per-dir judges each folder as its own cluster', async () => {
+    const root = tmp();
+    for (const cluster of ['prod', 'staging']) {
+      mkdirSync(join(root, cluster));
+      cpSync(fixture('01'), join(root, cluster, 'cr.yaml'));
+    }
+    const mixed = await cli(['check', root]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stdout).toMatch(/AIStore ais\/ais is given twice/);
+    const apart = await cli(['check', '--context-per-dir', join(root, 'prod'), join(root, 'staging')]);
+    expect(apart.stdout).not.toMatch(/given twice/);
+    expect(apart.code).toBe(0);
+    // A claim is judged against its own cluster's CR only: with the CR in another folder it is unknown.
+    const [cr, claim] = readFileSync(fixture('06'), 'utf8').split(/^---$/m);
+    writeFileSync(join(root, 'prod', 'cr.yaml'), cr as string);
+    writeFileSync(join(root, 'staging', 'cr.yaml'), claim as string);
+    expect((await cli(['check', join(root, 'prod'), join(root, 'staging')])).stdout).toContain(
+      'DENY  pvc-name',
+    );
+    const separate = await cli(['check', '--context-per-dir', join(root, 'prod'), join(root, 'staging')]);
+    expect(separate.stdout).toContain('WARN  pvc-name');
+    expect(separate.stdout).not.toContain('DENY');
+  });
+
+  it('class 9, empty input: no objects (a failed kustomize build piped in) exits 2 with a message', async () => {
+    const r = await cli(['check', '-'], '');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/-: error: no Kubernetes objects in the input: nothing was checked/);
+    const dir = tmp();
+    expect((await cli(['check', dir])).code).toBe(2);
+  });
+
+  it('class 9, non-Kubernetes YAML: Chart.yaml, kustomization.yaml and values files are skipped with a note', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: ais\nversion: 1.0.0\n');
+    writeFileSync(join(dir, 'values.yaml'), 'replicas: 2\nimage: {tag: v3}\n');
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [pv.yaml]\n',
+    );
+    cpSync(fixture('04'), join(dir, 'pv.yaml'));
+    const r = await cli(['check', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Chart\.yaml:1: note: document 1 skipped: no apiVersion and kind/);
+    expect(r.stdout).toMatch(/values\.yaml:1: note: document 1 skipped/);
+    expect(r.stdout).toMatch(
+      /kustomization\.yaml:1: note: document 1 skipped: Kustomization .* is a build file/,
+    );
+    expect(r.stdout).toMatch(/2 object\(s\) checked/);
+  });
+
+  it('class 9, nothing needed: "None needed" findings are info; the README\'s valid example passes --strict', async () => {
+    const r = await cli(['check', '--strict', ...VALID_SET]);
+    expect(r.stdout).toMatch(/INFO {2}target-disk-binding/);
+    expect(r.stdout).not.toMatch(/WARN/);
+    expect(r.code).toBe(0);
+    const json = JSON.parse((await cli(['check', '-o', 'json', ...VALID_SET])).stdout);
+    const infos = json.results.flatMap((x: { findings: { severity: string }[] }) => x.findings);
+    expect(infos.length).toBeGreaterThan(0);
+    expect(infos.every((f: { severity: string }) => f.severity === 'info')).toBe(true);
+  });
+});
+
+describe('class 5 on the command line: node count', () => {
+  it('says when the node count is unknown, and --nodes-file feeds the nodes', async () => {
+    const dir = tmp();
+    const file = join(dir, 'cr.yaml');
+    writeFileSync(file, stringify(aistore({ size: 2, hostPort: 51081 })));
+    const unknown = await cli(['check', file]);
+    expect(unknown.stdout).toMatch(/note: node count unknown/);
+    writeFileSync(join(dir, 'nodes.txt'), 'node-a\n');
+    const names = await cli(['check', '--nodes-file', join(dir, 'nodes.txt'), file]);
+    expect(names.code).toBe(1);
+    expect(names.stdout).toMatch(/2 targets but only 1 matching node/);
+    expect(names.stdout).not.toMatch(/node count unknown/);
+    const list = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: ['a', 'b'].map((n) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: n } })),
+    };
+    writeFileSync(join(dir, 'nodes.yaml'), stringify(list));
+    expect((await cli(['check', '--nodes-file', join(dir, 'nodes.yaml'), file])).code).toBe(0);
+    const bad = await cli(['check', '--nodes-file', join(dir, 'cr.yaml'), file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--nodes-file: no Node objects or node names/);
+  });
+});
+
+describe('bad input: one line with its place, the rest still judged, exit 2', () => {
+  it('a YAML alias bomb', async () => {
+    const dir = tmp();
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const cur = String.fromCharCode(97 + i);
+      levels.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    writeFileSync(join(dir, 'bomb.yaml'), levels.join('\n') + '\n');
+    cpSync(fixture('02'), join(dir, 'deny.yaml'));
+    const r = await cli(['check', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/bomb\.yaml:1: error: document 1: Excessive alias count/);
+    expect(r.stdout).toContain('DENY  target-host-port');
+    noStack(r.stdout + r.stderr);
+  });
+
+  it('an unresolved alias', async () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, 'alias.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: *nosuch\n',
+    );
+    cpSync(fixture('04'), join(dir, 'pv.yaml'));
+    const r = await cli(['check', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/alias\.yaml:\d+: error: .*nosuch/);
+    expect(r.stdout).toMatch(/2 object\(s\) checked/);
+    noStack(r.stdout + r.stderr);
+  });
+
+  it('a FIFO, as an argument or in a directory, is skipped with a note, never opened', async () => {
+    const dir = tmp();
+    execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
+    cpSync(fixture('04'), join(dir, 'pv.yaml'));
+    const r = await cli(['check', dir, join(dir, 'pipe.yaml'), '/dev/null']);
+    expect(r.stdout).toMatch(/pipe\.yaml: note: skipped: a FIFO/);
+    expect(r.stdout).toMatch(/\/dev\/null: note: skipped: a character device/);
+    expect(r.code).toBe(0); // a note is no error
+  });
+
+  it('size caps: bytes per file and in total, with flags to raise them', async () => {
+    const dir = tmp();
+    cpSync(fixture('01'), join(dir, 'a.yaml'));
+    cpSync(fixture('04'), join(dir, 'b.yaml'));
+    const small = await cli(['check', '--max-file-bytes', '100', dir]);
+    expect(small.code).toBe(2);
+    expect(small.stdout).toMatch(/a\.yaml: error: over 100 bytes \(raise it with --max-file-bytes\)/);
+    const total = await cli(['check', '--max-total-bytes', '1Ki', dir]);
+    expect(total.code).toBe(2);
+    expect(total.stdout).toMatch(
+      /error: the input passes 1024 bytes in total at .* \(raise it with --max-total-bytes\)/,
+    );
+    expect((await cli(['check', '--max-file-bytes', '1Mi', dir])).code).toBe(0);
+    const stdin = await cli(['check', '--max-file-bytes', '10', '-'], readFileSync(fixture('04'), 'utf8'));
+    expect(stdin.stdout).toMatch(/-: error: over 10 bytes/);
+    expect((await cli(['check', '--max-file-bytes', 'lots', dir])).stderr).toMatch(/takes a size like 64Mi/);
+  });
+});
