@@ -1,0 +1,78 @@
+// The in-place YAML editor behind `check --fix --write`: any JSON Patch between two objects,
+// applied to the text of the first (block, flow or mixed style), reads back as the second.
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import jsonpatch from 'fast-json-patch';
+import { Document, parseDocument } from 'yaml';
+import type { PatchOperation } from '../../src/policy/index.js';
+import { applyOperation, EditError } from '../../src/cli/yaml-edit.js';
+
+const key = fc.constantFrom('a', 'b', 'spec', 'x/y', 'ais-guard/disks', 'on', '0644', 'k');
+const leaf = fc.oneof(
+  fc.constantFrom('0644', 'yes', 'on', '', 'two words', 'a: b', '# not a comment', '-', 'x\ny'),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+);
+const value = fc.letrec((tie) => ({
+  node: fc.oneof({ depthSize: 'small' }, leaf, tie('map'), tie('list')),
+  map: fc.dictionary(key, tie('node'), { maxKeys: 4 }),
+  list: fc.array(tie('node'), { maxLength: 3 }),
+})).map;
+
+function render(obj: unknown, style: 'block' | 'flow' | 'mixed', eol: string): string {
+  const doc = new Document(obj, { version: '1.1' });
+  const text = doc.toString({
+    lineWidth: 0,
+    collectionStyle: style === 'mixed' ? 'any' : style,
+    flowCollectionPadding: style !== 'mixed',
+  });
+  return text.replaceAll('\n', eol);
+}
+
+describe('applyOperation', () => {
+  it('property: the edited text reads back as the patched object, or the edit is refused', () => {
+    let applied = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(
+        value,
+        value,
+        fc.constantFrom('block', 'flow', 'mixed'),
+        fc.constantFrom('\n', '\r\n'),
+        (before, after, style, eol) => {
+          const ops = jsonpatch.compare(before, after) as PatchOperation[];
+          if (ops.length === 0) return;
+          let text = render(before, style as 'block', eol);
+          try {
+            for (const op of ops) text = applyOperation(text, [], op);
+          } catch (err) {
+            if (!(err instanceof EditError)) throw err;
+            refused++;
+            return;
+          }
+          applied++;
+          expect(parseDocument(text, { version: '1.1' }).toJS()).toEqual(after);
+        },
+      ),
+      { numRuns: Number(process.env.EDIT_RUNS ?? 400) },
+    );
+    // Refusals are the editor's escape hatch, not its habit.
+    expect(refused).toBeLessThan(applied / 4);
+  });
+
+  it('keeps comments and YAML 1.1 scalars next to the edit', () => {
+    const text = 'metadata:\n  annotations: {keep: "1"}  # flow\n  labels:\n    mode: 0644 # octal\n';
+    const out = applyOperation(text, [], {
+      op: 'add',
+      path: '/metadata/annotations/ais-guard~1disks',
+      value: 'pv=n:/x',
+    });
+    expect(out).toBe(
+      'metadata:\n  annotations: {keep: "1", ais-guard/disks: pv=n:/x}  # flow\n  labels:\n    mode: 0644 # octal\n',
+    );
+    expect(applyOperation(out, [], { op: 'add', path: '/metadata/labels/on', value: 'yes' })).toBe(
+      out + '    "on": "yes"\n',
+    );
+  });
+});
