@@ -140,12 +140,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
       file: opts.paths.join(' '),
       message: 'no Kubernetes objects in the input: nothing was checked',
     });
-  if (nodeCountUnknown(manifests, judgeOptions))
-    notes.push({
-      file: opts.paths.join(' '),
-      message:
-        'node count unknown (no Node objects, --nodes or --nodes-file): checks that compare targets with nodes were skipped',
-    });
+  notes.push(...nodeCountUnknown(manifests, judgeOptions));
   const judged = judge(manifests, judgeOptions);
   const report = { judged, errors, notes };
 

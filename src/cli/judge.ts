@@ -75,11 +75,25 @@ export function duplicates(manifests: Manifest[], perArgument = false): LoadErro
   return errors;
 }
 
-/** Whether a context has AIStore CRs but no way to know the node count (no Nodes, no --nodes). */
-export function nodeCountUnknown(manifests: Manifest[], options: JudgeOptions): boolean {
-  if (options.nodeCount !== undefined || (options.nodes?.length ?? 0) > 0) return false;
-  const kinds = new Set(manifests.map((m) => m.object.kind));
-  // TODO(core, issue 14 class 5): when the core infers nodes from PVs' node affinity (and reports
-  // "node count unknown" itself), ask it here instead of this kind check.
-  return kinds.has('AIStore') && !kinds.has('Node');
+/**
+ * Where the node count is unknown: per context, the first AIStore CR when the context has no Node
+ * objects and neither --nodes nor --nodes-file was given. Said as a note: rules comparing targets
+ * with nodes pass silently otherwise.
+ */
+export function nodeCountUnknown(manifests: Manifest[], options: JudgeOptions): LoadError[] {
+  if (options.nodeCount !== undefined || (options.nodes?.length ?? 0) > 0) return [];
+  // TODO(core, issue 14 class 5): when the core infers nodes from PVs' node affinity and reports
+  // "node count unknown" as its own finding, defer to it here instead of this kind check.
+  return contextsOf(manifests, options.contextPerArgument).flatMap((group) => {
+    const cr = group.find((m) => m.object.kind === 'AIStore');
+    if (!cr || group.some((m) => m.object.kind === 'Node')) return [];
+    return [
+      {
+        file: cr.source.file,
+        line: cr.line,
+        message:
+          'node count unknown (no Node objects, --nodes or --nodes-file): checks that compare targets with nodes were skipped',
+      },
+    ];
+  });
 }

@@ -261,5 +261,5 @@ describe('property: --fix --write changes only the fixed paths', () => {
     );
     expect(fixedDocuments).toBeGreaterThan(20);
     expect(outsideBytesChanged).toBe(0);
-  });
+  }, 120_000);
 });

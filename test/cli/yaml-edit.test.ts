@@ -59,7 +59,7 @@ describe('applyOperation', () => {
     );
     // Refusals are the editor's escape hatch, not its habit.
     expect(refused).toBeLessThan(applied / 4);
-  });
+  }, 120_000);
 
   it('keeps comments and YAML 1.1 scalars next to the edit', () => {
     const text = 'metadata:\n  annotations: {keep: "1"}  # flow\n  labels:\n    mode: 0644 # octal\n';
