@@ -6,8 +6,8 @@ import { joinSources, planFixes } from './fix.js';
 import { duplicates, judge, nodeCountUnknown, type JudgeOptions, type Judged } from './judge.js';
 import { loadManifests, parseInput, type LoadError } from './load.js';
 import { DEFAULT_LIMITS } from './read.js';
-import { renderJson } from './report/json.js';
-import { renderJunit } from './report/junit.js';
+import { renderJsonChunks } from './report/json.js';
+import { renderJunitChunks } from './report/junit.js';
 import { warns } from './report/model.js';
 import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
@@ -147,11 +147,13 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   if (opts.fix) return fix(opts, io, { sources, judged, errors, notes }, judgeOptions);
   const render = {
     text: () => renderText(report, { quiet: opts.quiet }),
-    json: () => renderJson(report, VERSION),
-    junit: () => renderJunit(report),
+    json: () => renderJsonChunks(report, VERSION),
+    junit: () => renderJunitChunks(report),
     sarif: () => renderSarif(report, VERSION),
   }[opts.format];
-  io.stdout.write(render());
+  const rendered = render();
+  if (typeof rendered === 'string') io.stdout.write(rendered);
+  else for (const chunk of rendered) io.stdout.write(chunk);
   return errors.length > 0 ? 2 : exitCode(judged, opts.strict);
 }
 
@@ -183,7 +185,7 @@ async function fix(
     }
   }
   const report = { judged, errors, notes };
-  if (opts.format === 'json') io.stdout.write(renderJson(report, VERSION));
+  if (opts.format === 'json') for (const chunk of renderJsonChunks(report, VERSION)) io.stdout.write(chunk);
   else {
     if (!opts.write) io.stdout.write(joinSources(sources, planned.fixed));
     io.stderr.write(renderText(report, { quiet: opts.quiet }));

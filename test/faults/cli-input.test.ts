@@ -164,6 +164,15 @@ describe('check on bad input, as a process', () => {
     const r = await node(['--import', join(SUPPORT, 'max-rss.mjs'), BIN, 'check', file]);
     expect(r.stdout).toMatch(/100000 object\(s\) checked/);
     const maxRssMB = Number(/maxRSS_KB (\d+)/.exec(r.stderr)?.[1]) / 1024;
+    const json = await node(
+      ['--import', join(SUPPORT, 'max-rss.mjs'), BIN, 'check', '-o', 'json', file],
+      {},
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    expect(json.code).toBe(0);
+    const jsonRssMB = Number(/maxRSS_KB (\d+)/.exec(json.stderr)?.[1]) / 1024;
     const random = await node(
       ['--import', join(SUPPORT, 'max-rss.mjs'), BIN, 'check', '-'],
       {},
@@ -178,9 +187,11 @@ describe('check on bad input, as a process', () => {
       documents: 100_000,
       inputMB: Math.round(readFileSync(file).length / 1e5) / 10,
       maxRssMB: Math.round(maxRssMB),
+      jsonMaxRssMB: Math.round(jsonRssMB),
       urandomMaxRssMB: Math.round(urandomRssMB),
     });
     expect(maxRssMB).toBeLessThanOrEqual(300);
+    expect(jsonRssMB).toBeLessThanOrEqual(300);
     expect(urandomRssMB).toBeLessThanOrEqual(300);
   }, 600_000);
 });

@@ -1,33 +1,53 @@
 // Machine-readable report: one entry per object, with its findings and the patch the webhook would send.
+// Produced in pieces: 100,000 results as one string would double the memory a large input needs.
+import type { Judged } from '../judge.js';
 import { informational, summarise, type CheckReport } from './model.js';
 
-export function renderJson(report: CheckReport, version: string): string {
-  return (
-    JSON.stringify(
-      {
-        tool: 'ais-guard',
-        version,
-        summary: summarise(report),
-        errors: report.errors,
-        notes: report.notes ?? [],
-        results: report.judged.map(({ manifest, evaluation }) => ({
-          file: manifest.source.file,
-          document: manifest.document,
-          line: manifest.line,
-          apiVersion: manifest.object.apiVersion,
-          kind: manifest.object.kind,
-          namespace: manifest.object.metadata?.namespace,
-          name: manifest.object.metadata?.name,
-          role: evaluation.role ?? null,
-          multiTarget: evaluation.multiTarget ?? null,
-          signal: evaluation.signal ?? null,
-          allowed: evaluation.allowed,
-          findings: evaluation.findings.map((f) => (informational(f) ? { ...f, severity: 'info' } : f)),
-          patch: evaluation.patch,
-        })),
-      },
-      null,
-      2,
-    ) + '\n'
+function result({ manifest, evaluation }: Judged) {
+  return {
+    file: manifest.source.file,
+    document: manifest.document,
+    line: manifest.line,
+    apiVersion: manifest.object.apiVersion,
+    kind: manifest.object.kind,
+    namespace: manifest.object.metadata?.namespace,
+    name: manifest.object.metadata?.name,
+    role: evaluation.role ?? null,
+    multiTarget: evaluation.multiTarget ?? null,
+    signal: evaluation.signal ?? null,
+    allowed: evaluation.allowed,
+    findings: evaluation.findings.map((f) => (informational(f) ? { ...f, severity: 'info' } : f)),
+    patch: evaluation.patch,
+  };
+}
+
+/** The report as JSON text in chunks of about 64 KiB; joined, exactly JSON.stringify(report, null, 2). */
+export function* renderJsonChunks(report: CheckReport, version: string): Generator<string> {
+  const head = JSON.stringify(
+    {
+      tool: 'ais-guard',
+      version,
+      summary: summarise(report),
+      errors: report.errors,
+      notes: report.notes ?? [],
+      results: [],
+    },
+    null,
+    2,
   );
+  if (report.judged.length === 0) return yield head + '\n';
+  let chunk = head.slice(0, head.lastIndexOf('[]')) + '[';
+  for (const [i, judged] of report.judged.entries()) {
+    const entry = JSON.stringify(result(judged), null, 2).replaceAll('\n', '\n    ');
+    chunk += `${i === 0 ? '' : ','}\n    ${entry}`;
+    if (chunk.length >= 64 * 1024) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield chunk + '\n  ]\n}\n';
+}
+
+export function renderJson(report: CheckReport, version: string): string {
+  return [...renderJsonChunks(report, version)].join('');
 }

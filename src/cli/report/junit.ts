@@ -1,5 +1,7 @@
 // JUnit XML for CI test reports: a suite per file, a test case per object, a failure per deny.
 import { lineOf } from '../load.js';
+import type { Judged } from '../judge.js';
+import type { LoadError } from '../load.js';
 import { objectLabel, type CheckReport } from './model.js';
 
 const esc = (s: string) =>
@@ -12,50 +14,70 @@ const esc = (s: string) =>
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
-export function renderJunit(report: CheckReport): string {
-  const files = new Map<string, string[]>();
-  const counts = new Map<string, { tests: number; failures: number; errors: number }>();
+type Counts = { tests: number; failures: number; errors: number };
+
+function judgedCase(judged: Judged): { xml: string; failed: boolean } {
+  const { manifest, evaluation } = judged;
+  const name = `${objectLabel(judged)} (document ${manifest.document}, line ${manifest.line})`;
+  const denies = evaluation.findings.filter((f) => f.action === 'deny');
+  const others = evaluation.findings.filter((f) => f.action !== 'deny');
+  const body: string[] = denies.map(
+    (f) =>
+      `<failure type="${esc(f.ruleId)}" message="${esc(f.message)}">${esc(`line ${lineOf(manifest, f.path)}: ${f.message}\nfix: ${f.fix}\nsee: ${f.doc}`)}</failure>`,
+  );
+  if (others.length)
+    body.push(
+      `<system-out>${esc(others.map((f) => `${f.action} ${f.ruleId}: ${f.message}`).join('\n'))}</system-out>`,
+    );
+  return {
+    xml: `    <testcase classname="${esc(manifest.source.file)}" name="${esc(name)}">${body.join('')}</testcase>`,
+    failed: denies.length > 0,
+  };
+}
+
+/** The XML in pieces, a suite at a time: counts first (the suite header carries them), then cases. */
+export function* renderJunitChunks(report: CheckReport): Generator<string> {
+  const files = new Map<string, { errors: LoadError[]; judged: Judged[]; counts: Counts }>();
   const bucket = (file: string) => {
-    if (!files.has(file)) {
-      files.set(file, []);
-      counts.set(file, { tests: 0, failures: 0, errors: 0 });
-    }
-    return {
-      cases: files.get(file) as string[],
-      count: counts.get(file) as { tests: number; failures: number; errors: number },
-    };
+    let b = files.get(file);
+    if (!b) files.set(file, (b = { errors: [], judged: [], counts: { tests: 0, failures: 0, errors: 0 } }));
+    return b;
   };
   for (const e of report.errors) {
-    const { cases, count } = bucket(e.file);
-    count.tests++;
-    count.errors++;
-    cases.push(
-      `    <testcase classname="${esc(e.file)}" name="parse${e.line ? `:${e.line}` : ''}"><error message="${esc(e.message)}"/></testcase>`,
-    );
+    const b = bucket(e.file);
+    b.errors.push(e);
+    b.counts.tests++;
+    b.counts.errors++;
   }
   for (const judged of report.judged) {
-    const { manifest, evaluation } = judged;
-    const { cases, count } = bucket(manifest.source.file);
-    count.tests++;
-    const name = `${objectLabel(judged)} (document ${manifest.document}, line ${manifest.line})`;
-    const denies = evaluation.findings.filter((f) => f.action === 'deny');
-    const others = evaluation.findings.filter((f) => f.action !== 'deny');
-    const body: string[] = denies.map(
-      (f) =>
-        `<failure type="${esc(f.ruleId)}" message="${esc(f.message)}">${esc(`line ${lineOf(manifest, f.path)}: ${f.message}\nfix: ${f.fix}\nsee: ${f.doc}`)}</failure>`,
-    );
-    if (denies.length) count.failures++;
-    if (others.length)
-      body.push(
-        `<system-out>${esc(others.map((f) => `${f.action} ${f.ruleId}: ${f.message}`).join('\n'))}</system-out>`,
-      );
-    cases.push(
-      `    <testcase classname="${esc(manifest.source.file)}" name="${esc(name)}">${body.join('')}</testcase>`,
-    );
+    const b = bucket(judged.manifest.source.file);
+    b.judged.push(judged);
+    b.counts.tests++;
+    if (judged.evaluation.findings.some((f) => f.action === 'deny')) b.counts.failures++;
   }
-  const suites = [...files].map(([file, cases]) => {
-    const c = counts.get(file) as { tests: number; failures: number; errors: number };
-    return `  <testsuite name="${esc(file)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}">\n${cases.join('\n')}\n  </testsuite>`;
-  });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ais-guard check">\n${suites.join('\n')}\n</testsuites>\n`;
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ais-guard check">`;
+  for (const [file, { errors, judged, counts: c }] of files) {
+    const cases = errors.map(
+      (e) =>
+        `    <testcase classname="${esc(e.file)}" name="parse${e.line ? `:${e.line}` : ''}"><error message="${esc(e.message)}"/></testcase>`,
+    );
+    yield (
+      `\n  <testsuite name="${esc(file)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}">\n` +
+      cases.join('\n')
+    );
+    let chunk = '';
+    for (const [i, j] of judged.entries()) {
+      chunk += (i === 0 && cases.length === 0 ? '' : '\n') + judgedCase(j).xml;
+      if (chunk.length >= 64 * 1024) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    yield chunk + '\n  </testsuite>';
+  }
+  yield '\n</testsuites>\n';
+}
+
+export function renderJunit(report: CheckReport): string {
+  return [...renderJunitChunks(report)].join('');
 }
