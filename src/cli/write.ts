@@ -51,6 +51,16 @@ export async function writeFixes(
   options: WriteOptions,
 ): Promise<{ written: FixedFile[]; errors: LoadError[] }> {
   const prepared = await Promise.all(fixes.map((f) => prepare(f, options)));
+  // One file reached twice (two PATH arguments, or a link to it): two fixes would race for it.
+  const seen = new Map<string, string>();
+  for (const [i, p] of prepared.entries()) {
+    if (!('fix' in p)) continue;
+    const real = await realpath(p.path);
+    const first = seen.get(real);
+    if (first !== undefined)
+      prepared[i] = { file: p.fix.source.file, message: `the same file as ${first}: not written twice` };
+    else seen.set(real, p.fix.source.file);
+  }
   const errors = prepared.filter((p): p is LoadError => !('fix' in p));
   if (errors.length > 0) return { written: [], errors };
   const written: FixedFile[] = [];

@@ -141,6 +141,15 @@ describe('--fix --write as a batch: all files or none', () => {
     expect(statSync(join(root, 'repo', 'linked.yaml')).isFile()).toBe(true); // still a link to it
   });
 
+  it('one file reached twice (two contexts): refused, not written twice', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'x.yaml'), legacyCR('ais', '\n', true));
+    const r = await cli(['check', '--context-per-dir', '--fix', '--write', dir, join(dir, 'x.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/x\.yaml: error: the same file as .*x\.yaml: not written twice/);
+    expect(readFileSync(join(dir, 'x.yaml'), 'utf8')).toBe(legacyCR('ais', '\n', true));
+  });
+
   it("--fix -o json: the report with each object's patch", async () => {
     const r = await cli(['check', '--fix', '-o', 'json', fixture('03')]);
     const report = JSON.parse(r.stdout);
