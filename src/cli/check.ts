@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { MODES, type KubeObject, type Mode } from '../policy/index.js';
 import { joinSources, planFixes } from './fix.js';
 import { duplicates, judge, nodeCountUnknown, type JudgeOptions, type Judged } from './judge.js';
-import { loadManifests, parseInput, type LoadError } from './load.js';
+import { bytesOf, loadManifests, parseInput, type LoadError } from './load.js';
 import { DEFAULT_LIMITS } from './read.js';
 import { renderJsonChunks } from './report/json.js';
 import { renderJunitChunks } from './report/junit.js';
@@ -197,7 +197,7 @@ async function fix(
   const refixed = sources.flatMap(
     (source) =>
       parseInput(
-        { file: source.file, argument: source.argument, bytes: fixedBytes.get(source) ?? source.bytes },
+        { file: source.file, argument: source.argument, bytes: fixedBytes.get(source) ?? bytesOf(source) },
         errors,
       ).manifests,
   );

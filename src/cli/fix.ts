@@ -6,7 +6,7 @@ import jsonpatch from 'fast-json-patch';
 import { parseDocument } from 'yaml';
 import type { PatchOperation } from '../policy/index.js';
 import type { Judged } from './judge.js';
-import type { LoadError, Manifest, SourceFile } from './load.js';
+import { bytesOf, type LoadError, type Manifest, type SourceFile } from './load.js';
 import { applyOperation, EditError } from './yaml-edit.js';
 
 export interface FixedFile {
@@ -112,7 +112,7 @@ export function joinSources(sources: SourceFile[], fixed: FixedFile[]): Buffer {
   const byFile = new Map(fixed.map((f) => [f.source, f.bytes]));
   const parts: Buffer[] = [];
   for (const source of sources) {
-    let bytes = byFile.get(source) ?? source.bytes;
+    let bytes = byFile.get(source) ?? bytesOf(source);
     if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3); // BOM mid-stream
     if (bytes.length === 0) continue;
     const marked = bytes.subarray(0, 3).toString() === '---';

@@ -26,8 +26,8 @@ export interface SourceFile {
   /** Index of the PATH argument it came from. */
   argument: number;
   viaSymlink: boolean;
-  /** The bytes as read: what --fix --write must keep outside the changed nodes. */
-  bytes: Buffer;
+  /** The bytes as read, kept only when they are not UTF-8 (else the text encodes back to them). */
+  raw?: Buffer;
   /** The bytes as UTF-16 text, a BOM kept as U+FEFF so offsets cover the whole file. */
   text: string;
   /** False when the bytes are not UTF-8: the text is then lossy and the file never rewritten. */
@@ -75,13 +75,17 @@ function firstLine(message: string): string {
   return message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'invalid YAML';
 }
 
+/** The file's bytes as read: --fix --write keeps them outside the changed nodes. */
+export function bytesOf(source: SourceFile): Buffer {
+  return source.raw ?? Buffer.from(source.text, 'utf8');
+}
+
 /** Objects that come from no file (audit's live objects): a source with no text. */
 export function sourceWithoutText(file: string): SourceFile {
   return {
     file,
     argument: 0,
     viaSymlink: false,
-    bytes: Buffer.alloc(0),
     text: '',
     validUtf8: true,
     lineCounter: new LineCounter(),
@@ -105,7 +109,7 @@ export function parseInput(
     file: input.file,
     argument: input.argument ?? 0,
     viaSymlink: input.viaSymlink ?? false,
-    bytes: input.bytes,
+    raw: validUtf8 ? undefined : input.bytes,
     text,
     validUtf8,
     lineCounter,

@@ -6,7 +6,7 @@ import { access, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../tls/atomic.js';
 import type { FixedFile } from './fix.js';
-import type { LoadError } from './load.js';
+import { bytesOf, type LoadError } from './load.js';
 import { errorReason } from './read.js';
 
 export interface WriteOptions {
@@ -37,7 +37,7 @@ async function prepare(fix: FixedFile, options: WriteOptions): Promise<Target | 
     });
     await access(dirname(path), constants.W_OK | constants.X_OK);
     // Someone else's edit since the read would be lost: refuse rather than overwrite it.
-    if (!(await readFile(path)).equals(fix.source.bytes))
+    if (!(await readFile(path)).equals(bytesOf(fix.source)))
       return { file, message: 'changed since it was read: not written' };
     return { fix, path, mode: info.mode & 0o7777 };
   } catch (err) {
