@@ -135,7 +135,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   };
   const { sources, manifests, errors, notes } = await loadManifests(opts.paths, io.stdin, opts.limits);
   errors.push(...duplicates(manifests, judgeOptions.contextPerArgument));
-  if (manifests.length === 0)
+  if (manifests.length === 0 && errors.length === 0)
     errors.push({
       file: opts.paths.join(' '),
       message: 'no Kubernetes objects in the input: nothing was checked',

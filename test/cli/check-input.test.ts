@@ -174,3 +174,17 @@ describe('bad input: one line with its place, the rest still judged, exit 2', ()
     expect((await cli(['check', '--max-file-bytes', 'lots', dir])).stderr).toMatch(/takes a size like 64Mi/);
   });
 });
+
+describe("class 9: the README's own examples", () => {
+  it('class 9, README valid example: examples/multi-target/ passes --strict', async () => {
+    const r = await cli(['check', '--strict', 'examples/multi-target/']);
+    expect(r.stdout).toMatch(/6 object\(s\) checked: 0 denied, 0 with warnings/);
+    expect(r.code).toBe(0);
+  });
+
+  it('broken YAML alone is one error, not also "no objects"', async () => {
+    const r = await cli(['check', 'examples/broken.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/1 input error\(s\)/);
+  });
+});
