@@ -9,7 +9,7 @@ import { buildKustomization } from './kustomize.js';
 import { isWebhookConfiguration, YAML_OPTIONS, type KObject } from './objects.js';
 import { renameNamespace, setApiserverCidrs, setCaBundle, setImage, setUrl } from './transform.js';
 
-export const OVERLAYS = ['base', 'audit', 'cert-manager'] as const;
+export const OVERLAYS = ['base', 'audit', 'cert-manager', 'validate-only', 'argocd'] as const;
 export type Overlay = (typeof OVERLAYS)[number];
 
 /** deploy/ of the installed package: ../../deploy from dist/deploy/ and from src/deploy/ alike. */

@@ -40,11 +40,17 @@ async function patchOne(
   read: () => Promise<Webhooks>,
   patch: (ops: JsonPatchOp[]) => Promise<unknown>,
   caBundle: string,
+  optional = false,
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     let step = 'reading';
     try {
-      const ops = caBundlePatch(await read(), caBundle);
+      const config = await read().catch((err: unknown) => {
+        if (optional && err instanceof k8s.ApiException && err.code === 404) return undefined;
+        throw err;
+      });
+      if (!config) return;
+      const ops = caBundlePatch(config, caBundle);
       // Nothing to change: no write, so no needless watch event for every apiserver and informer.
       if (ops.length === 0) return;
       step = 'patching the caBundle of';
@@ -76,5 +82,8 @@ export async function patchCaBundle(
     () => api.readMutatingWebhookConfiguration({ name: names.mutating }),
     (body) => api.patchMutatingWebhookConfiguration({ name: names.mutating, body }, jsonPatch),
     caBundleBase64,
+    // Absent in a validate-only install (deploy/overlays/validate-only, mutatingWebhook.enabled
+    // false in the chart): nothing to keep current. The validating one must exist.
+    true,
   );
 }

@@ -8,6 +8,7 @@ import YAML from 'yaml';
 import {
   buildKustomization,
   DEPLOY_DIR,
+  OVERLAYS,
   overlayDir,
   renderManifests,
   type KObject,
@@ -35,9 +36,7 @@ function kustomizeDir(dir: string): KObject[] {
   return YAML.parseAllDocuments(out, { version: '1.1' }).map((d) => d.toJS() as KObject);
 }
 
-const built = Object.fromEntries(
-  (['base', 'audit', 'cert-manager'] as const).map((o) => [o, kustomize(o)]),
-) as Record<Overlay, KObject[]>;
+const built = Object.fromEntries(OVERLAYS.map((o) => [o, kustomize(o)])) as Record<Overlay, KObject[]>;
 
 interface Rule {
   apiGroups: string[];
@@ -66,6 +65,9 @@ const one = (objects: KObject[], kind: string) => {
 };
 const hooks = (objects: KObject[], kind: 'Validating' | 'Mutating') =>
   one(objects, `${kind}WebhookConfiguration`).webhooks as Webhook[];
+/** The mutating entries; the validate-only overlay has no mutating configuration at all. */
+const mutatingHooks = (objects: KObject[]) =>
+  objects.some((o) => o.kind === 'MutatingWebhookConfiguration') ? hooks(objects, 'Mutating') : [];
 const failurePolicies = (objects: KObject[], kind: 'Validating' | 'Mutating') =>
   Object.fromEntries(hooks(objects, kind).map((w) => [w.name, w.failurePolicy]));
 
@@ -77,9 +79,10 @@ const ALLOWED_RULES = new Set([
   '/v1/persistentvolumes',
 ]);
 
-describe.each(['base', 'audit', 'cert-manager'] as const)('kubectl kustomize deploy (%s)', (overlay) => {
+describe.each(OVERLAYS)('kubectl kustomize deploy (%s)', (overlay) => {
   const objects = built[overlay];
-  const allHooks = [...hooks(objects, 'Validating'), ...hooks(objects, 'Mutating')];
+  const allHooks = [...hooks(objects, 'Validating'), ...mutatingHooks(objects)];
+  const validateOnly = overlay === 'validate-only';
 
   it('has every part of the install', () => {
     const kinds = new Set(objects.map((o) => o.kind));
@@ -93,14 +96,15 @@ describe.each(['base', 'audit', 'cert-manager'] as const)('kubectl kustomize dep
       'Service',
       'NetworkPolicy',
       'ValidatingWebhookConfiguration',
-      'MutatingWebhookConfiguration',
+      ...(validateOnly ? [] : ['MutatingWebhookConfiguration']),
     ])
       expect(kinds).toContain(kind);
+    expect(kinds.has('MutatingWebhookConfiguration')).toBe(!validateOnly);
     expect(one(objects, 'Namespace').metadata?.name).toBe('ais-guard');
   });
 
   it('webhooks: v1 reviews, no side effects, 5 s at most, CREATE/UPDATE of the AIStore kinds only', () => {
-    expect(allHooks).toHaveLength(8);
+    expect(allHooks).toHaveLength(validateOnly ? 5 : 8);
     for (const w of allHooks) {
       expect(w.admissionReviewVersions).toEqual(['v1']);
       expect(w.sideEffects).toBe('None');
@@ -174,14 +178,14 @@ describe.each(['base', 'audit', 'cert-manager'] as const)('kubectl kustomize dep
   });
 
   it('webhooks: mutations happen on CREATE only', () => {
-    for (const w of hooks(objects, 'Mutating')) {
+    for (const w of mutatingHooks(objects)) {
       for (const rule of w.rules) expect(rule.operations).toEqual(['CREATE']);
       expect(JSON.stringify(w.matchConditions ?? [])).not.toContain('oldObject');
     }
   });
 
   it('webhooks: mutations are optional (Ignore) and see the final object (IfNeeded)', () => {
-    for (const w of hooks(objects, 'Mutating')) {
+    for (const w of mutatingHooks(objects)) {
       expect(w.failurePolicy).toBe('Ignore');
       expect(w.reinvocationPolicy).toBe('IfNeeded');
     }
@@ -410,10 +414,51 @@ describe('the failurePolicy table (docs/deploy.md)', () => {
     expect(args).toEqual(base.map((a) => (a === '--mode=enforce' ? '--mode=audit' : a)));
   });
 
-  it('cert-manager: same policies as the base', () => {
-    expect(failurePolicies(built['cert-manager'], 'Validating')).toEqual(
-      failurePolicies(built.base, 'Validating'),
+  it('cert-manager, validate-only and argocd: same policies as the base', () => {
+    for (const overlay of ['cert-manager', 'validate-only', 'argocd'] as const)
+      expect(failurePolicies(built[overlay], 'Validating')).toEqual(
+        failurePolicies(built.base, 'Validating'),
+      );
+  });
+});
+
+describe('the validate-only overlay', () => {
+  it('is the base without the MutatingWebhookConfiguration, nothing else changed', () => {
+    const key = (o: KObject) => `${o.kind}/${o.metadata?.name}`;
+    const withoutMutating = built.base.filter((o) => o.kind !== 'MutatingWebhookConfiguration');
+    expect(built['validate-only'].map(key)).toEqual(withoutMutating.map(key));
+    expect(built['validate-only']).toEqual(withoutMutating);
+  });
+});
+
+describe('the argocd overlay', () => {
+  const wave = (o: KObject) => o.metadata?.annotations?.['argocd.argoproj.io/sync-wave'];
+
+  it('syncs the webhook configurations and the rest before the guard, and the guard before wave 0', () => {
+    const waves = Object.fromEntries(built.argocd.map((o) => [`${o.kind}/${o.metadata?.name}`, wave(o)]));
+    expect(waves).toEqual(
+      Object.fromEntries(
+        built.base.map((o) => [`${o.kind}/${o.metadata?.name}`, o.kind === 'Deployment' ? '-1' : '-2']),
+      ),
     );
+    expect(Object.keys(waves)).toEqual(
+      expect.arrayContaining([
+        'ValidatingWebhookConfiguration/ais-guard',
+        'MutatingWebhookConfiguration/ais-guard',
+        'ClusterRole/ais-guard-webhook-ca',
+      ]),
+    );
+  });
+
+  it('is the base with the annotations added, nothing else changed', () => {
+    const strip = (o: KObject) => {
+      const c = structuredClone(o);
+      delete c.metadata?.annotations?.['argocd.argoproj.io/sync-wave'];
+      if (c.metadata?.annotations && Object.keys(c.metadata.annotations).length === 0)
+        delete c.metadata.annotations;
+      return c;
+    };
+    expect(built.argocd.map(strip)).toEqual(built.base);
   });
 });
 

@@ -173,12 +173,21 @@ describe('patchCaBundle', () => {
     ]);
   });
 
-  it('gives up with a clear error when the object does not exist', async () => {
-    await expect(patchCaBundle(kc, { validating: 'ais-guard', mutating: 'missing' }, NEW)).rejects.toThrow(
-      /^reading MutatingWebhookConfiguration missing: .*404/s,
+  it('gives up with a clear error when the validating configuration does not exist', async () => {
+    await expect(patchCaBundle(kc, { validating: 'missing', mutating: 'ais-guard' }, NEW)).rejects.toThrow(
+      /^reading ValidatingWebhookConfiguration missing: .*404/s,
     );
-    // The validating one was still patched first.
+  });
+
+  it('skips a mutating configuration that does not exist (a validate-only install)', async () => {
+    objects.delete(MUTATING);
+    await patchCaBundle(kc, NAMES, NEW);
     expect(bundles(VALIDATING)).toEqual([NEW, NEW, NEW]);
+    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
+      `GET ${VALIDATING}`,
+      `PATCH ${VALIDATING}`,
+      `GET ${MUTATING}`,
+    ]);
   });
 
   it('gives up after a few attempts when the patch keeps failing', async () => {

@@ -69,6 +69,7 @@ describe('helm lint', () => {
     ['default values', {}],
     ['cert-manager', { 'certificates.mode': 'cert-manager' }],
     ['audit, ServiceMonitor, one replica', { mode: 'audit', 'serviceMonitor.enabled': true, replicas: 1 }],
+    ['validate-only', { 'mutatingWebhook.enabled': false }],
   ])('--strict passes: %s', async (_name, values) => {
     const result = ok(await helm(['lint', '--strict', CHART, ...setArgs(values)]), 'helm lint');
     expect(result.stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
@@ -79,6 +80,11 @@ describe('helm template is `ais-guard render`, object for object', () => {
   const cases: [string, Values, RenderOptions][] = [
     ['default values = deploy/base', {}, {}],
     ['mode=audit = overlays/audit', { mode: 'audit' }, { overlay: 'audit' }],
+    [
+      'mutatingWebhook.enabled=false = overlays/validate-only',
+      { 'mutatingWebhook.enabled': false },
+      { overlay: 'validate-only' },
+    ],
     [
       'certificates.mode=cert-manager = overlays/cert-manager',
       { 'certificates.mode': 'cert-manager' },

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Step 2 of action.yml: `ais-guard check -o sarif` over INPUT_PATHS, with INPUT_MODE, INPUT_STRICT
+# and INPUT_NODES. Writes the SARIF file, annotations for the job log, the counts to
+# $GITHUB_OUTPUT and a line to $GITHUB_STEP_SUMMARY, and exits 0 even on denials: the upload
+# step runs first, verdict.sh fails the job after. AIS_GUARD overrides the command (tests).
+set -uo pipefail
+here=$(dirname "$0")
+read -r -a guard <<<"${AIS_GUARD:-ais-guard}"
+read -r -a paths <<<"$(printf '%s' "${INPUT_PATHS:-.}" | tr '\n' ' ')"
+sarif=${INPUT_SARIF_FILE:-ais-guard.sarif}
+
+flags=(--mode "${INPUT_MODE:-enforce}")
+case "${INPUT_STRICT:-false}" in
+  true) flags+=(--strict) ;;
+  false | '') ;;
+  *)
+    echo "::error::strict: true or false (got \"$INPUT_STRICT\")"
+    exit 2
+    ;;
+esac
+if [ -n "${INPUT_NODES:-}" ]; then flags+=(--nodes "$INPUT_NODES"); fi
+
+output() { if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "$1=$2" >>"$GITHUB_OUTPUT"; fi; }
+
+mkdir -p "$(dirname "$sarif")"
+"${guard[@]}" check -o sarif "${flags[@]}" -- "${paths[@]}" >"$sarif"
+code=$?
+output exit-code "$code"
+
+if [ ! -s "$sarif" ]; then
+  # A usage error (bad mode, unknown flag; ais-guard said which above): nothing judged, nothing
+  # to upload.
+  rm -f "$sarif"
+  output sarif-file ''
+  output denials 0
+  output warnings 0
+  output input-errors 0
+  exit 0
+fi
+output sarif-file "$sarif"
+# Readable findings in the job log (same flags, so the same verdict), then annotations on the
+# files (workflow commands) and the counts for the outputs and the summary.
+"${guard[@]}" check "${flags[@]}" -- "${paths[@]}" 2>&1
+node "$here/sarif-summary.mjs" "$sarif" "${GITHUB_OUTPUT:-}" "${GITHUB_STEP_SUMMARY:-}"
+exit 0

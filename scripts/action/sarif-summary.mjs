@@ -1,0 +1,54 @@
+// The SARIF of `ais-guard check -o sarif` as GitHub sees it in a job: one annotation per result
+// (::error / ::warning / ::notice workflow commands, shown on the file in the pull request even
+// without code scanning), the counts as step outputs, one summary line.
+// Usage: node sarif-summary.mjs SARIF [GITHUB_OUTPUT] [GITHUB_STEP_SUMMARY]
+import { appendFileSync, readFileSync } from 'node:fs';
+
+const [sarifFile, outputFile, summaryFile] = process.argv.slice(2);
+let sarif;
+try {
+  sarif = JSON.parse(readFileSync(sarifFile, 'utf8'));
+} catch (err) {
+  console.log(`::error::${sarifFile} is not SARIF: ${err.message}`);
+  process.exit(2);
+}
+
+// Workflow command escaping: data escapes %, CR, LF; properties also : and ,.
+const data = (s) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const prop = (s) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+const COMMAND = { error: 'error', warning: 'warning', note: 'notice' };
+
+function annotate(level, title, r) {
+  const loc = r.locations?.[0]?.physicalLocation;
+  const props = [];
+  if (loc?.artifactLocation?.uri) props.push(`file=${prop(loc.artifactLocation.uri)}`);
+  if (loc?.region?.startLine) props.push(`line=${loc.region.startLine}`);
+  props.push(`title=${prop(title)}`);
+  console.log(`::${COMMAND[level] ?? 'warning'} ${props.join(',')}::${data(r.message?.text ?? '')}`);
+}
+
+const counts = { error: 0, warning: 0, note: 0, inputErrors: 0 };
+for (const run of sarif.runs ?? []) {
+  // Inputs that could not be read (a YAML slip): nothing in them was judged.
+  for (const invocation of run.invocations ?? [])
+    for (const n of invocation.toolExecutionNotifications ?? []) {
+      counts.inputErrors++;
+      annotate('error', 'ais-guard: input error', n);
+    }
+  for (const r of run.results ?? []) {
+    const level = r.level ?? 'warning';
+    counts[level] = (counts[level] ?? 0) + 1;
+    annotate(level, `ais-guard ${r.ruleId ?? ''}`.trim(), r);
+  }
+}
+
+const line =
+  `ais-guard: ${counts.error} denial(s), ${counts.warning} warning(s), ${counts.note} audit note(s), ` +
+  `${counts.inputErrors} input error(s)`;
+console.log(line);
+if (outputFile)
+  appendFileSync(
+    outputFile,
+    `denials=${counts.error}\nwarnings=${counts.warning}\ninput-errors=${counts.inputErrors}\n`,
+  );
+if (summaryFile) appendFileSync(summaryFile, `${line}\n`);

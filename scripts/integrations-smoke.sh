@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The CI integrations as users install them, from this checkout packed as a release would be:
+#   1. the GitHub Action's install step from the `npm pack` tarball (input install-from), then its
+#      check step with the installed ais-guard on PATH, as a runner would chain them
+#   2. the krew archive built by scripts/release/krew.sh, linked as krew links it, run through
+#      `kubectl ais-guard`
+#   3. the pre-commit hook through `pre-commit try-repo` (scripts/precommit-smoke.sh)
+# Needs the npm registry (production dependencies) and, for 3, root or pre-commit installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d "${TMPDIR:-/tmp}/ais-guard-integrations.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL $*" >&2; exit 1; }
+
+echo "--- GitHub Action: install from the packed tarball, check examples/"
+tarball=$(npm pack --silent --pack-destination "$work" | tail -1)
+mkdir -p "$work/runner"
+: >"$work/github-path"
+: >"$work/github-output"
+RUNNER_TEMP=$work/runner GITHUB_PATH=$work/github-path INPUT_VERSION=0.0.0 \
+  INPUT_INSTALL_FROM="$work/$tarball" scripts/action/install.sh
+bin=$(cat "$work/github-path")
+[ -x "$bin/ais-guard" ] || fail "install.sh put no ais-guard in $bin"
+set +e
+PATH="$bin:$PATH" GITHUB_OUTPUT=$work/github-output INPUT_PATHS=examples/ais-prod.yaml \
+  INPUT_SARIF_FILE=$work/ais-guard.sarif scripts/action/check.sh >"$work/check.log" 2>&1
+code=$?
+set -e
+[ "$code" = 0 ] || { cat "$work/check.log"; fail "check.sh exited $code"; }
+grep -qx 'exit-code=1' "$work/github-output" || fail "check.sh outputs: $(cat "$work/github-output")"
+grep -qx 'denials=1' "$work/github-output" || fail "check.sh outputs: $(cat "$work/github-output")"
+grep '^::error' "$work/check.log" | cut -c1-110
+if INPUT_EXIT_CODE=1 scripts/action/verdict.sh >/dev/null; then fail "verdict.sh passed a denial"; fi
+echo "ok   action: installed $("$bin/ais-guard" version), exit-code=1, denials=1, the verdict fails the job"
+
+echo "--- krew: the release archive, linked as krew links it"
+scripts/release/krew.sh "$work/krew" "file://$work/krew" https://example.invalid/ais-guard >"$work/krew.log"
+grep -q 'RELEASE-PLACEHOLDER' "$work/krew/ais-guard.yaml" && fail "placeholders left in the krew manifest"
+archive=$(ls "$work"/krew/ais-guard-krew-v*.tar.gz)
+sha=$(sha256sum "$archive" | cut -d' ' -f1)
+grep -q "sha256: $sha" "$work/krew/ais-guard.yaml" || fail "the manifest's sha256 is not the archive's"
+mkdir -p "$work/krew/install" "$work/krew/bin"
+tar -xzf "$archive" -C "$work/krew/install"
+ln -s "$work/krew/install/package/bin/kubectl-ais_guard.js" "$work/krew/bin/kubectl-ais_guard"
+out=$(cd "$work" && PATH="$work/krew/bin:$PATH" kubectl ais-guard version)
+[ "$out" = "ais-guard $(node -p 'require("./package.json").version')" ] ||
+  fail "kubectl ais-guard version printed: $out"
+echo "ok   krew: $(du -h "$archive" | cut -f1) archive, sha256 ${sha:0:12}..., kubectl ais-guard version: $out"
+
+echo "--- pre-commit"
+scripts/precommit-smoke.sh

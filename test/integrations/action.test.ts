@@ -1,0 +1,182 @@
+// The GitHub Action (action.yml): its wiring, and its steps' scripts run as a runner runs them
+// (inputs as INPUT_* variables, outputs appended to the $GITHUB_OUTPUT file) against examples/.
+// AIS_GUARD points the scripts at this checkout's CLI (bin/ais-guard.js, built by npm ci).
+import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import YAML from 'yaml';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const action = YAML.parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { default?: string; description: string }>;
+  outputs: Record<string, { value: string }>;
+  runs: {
+    using: string;
+    steps: { id?: string; run?: string; uses?: string; env?: Record<string, string> }[];
+  };
+};
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  outputs: Record<string, string>;
+  sarif?: { runs: { tool: { driver: { name: string } }; results: { ruleId: string; level: string }[] }[] };
+}
+
+/** One step script, as the runner would run it: cwd the repository, INPUT_* set, $GITHUB_OUTPUT a file. */
+function step(script: string, inputs: Record<string, string>): Run {
+  const dir = mkdtempSync(join(tmpdir(), 'ais-guard-action-'));
+  const outputFile = join(dir, 'github-output');
+  writeFileSync(outputFile, '');
+  const sarifFile = join(dir, 'ais-guard.sarif');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AIS_GUARD: `${process.execPath} ${join(ROOT, 'bin', 'ais-guard.js')}`,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    INPUT_SARIF_FILE: sarifFile,
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+  };
+  const r = spawnSync('bash', [join(ROOT, 'scripts', 'action', script)], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
+  const outputs = Object.fromEntries(
+    readFileSync(outputFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  let sarif: Run['sarif'];
+  try {
+    sarif = JSON.parse(readFileSync(sarifFile, 'utf8')) as Run['sarif'];
+  } catch {
+    sarif = undefined;
+  }
+  return { code: r.status, stdout: r.stdout + r.stderr, outputs, sarif };
+}
+
+describe('action.yml', () => {
+  const steps = action.runs.steps;
+
+  it('is a composite action whose steps run the scripts in scripts/action/', () => {
+    expect(action.runs.using).toBe('composite');
+    const scripts = steps.flatMap((s) =>
+      [...(s.run ?? '').matchAll(/scripts\/action\/([\w-]+\.sh)/g)].map((m) => m[1]),
+    );
+    expect(scripts).toEqual(['install.sh', 'check.sh', 'verdict.sh']);
+    for (const s of scripts) accessSync(join(ROOT, 'scripts', 'action', s!), constants.X_OK);
+    for (const s of steps.filter((x) => x.run)) expect(s.run).toContain('$GITHUB_ACTION_PATH/');
+  });
+
+  it('every input it reads is declared, and every declared input is read', () => {
+    const text = readFileSync(join(ROOT, 'action.yml'), 'utf8');
+    const used = new Set([...text.matchAll(/inputs\.([\w-]+)/g)].map((m) => m[1]));
+    expect([...used].sort()).toEqual(Object.keys(action.inputs).sort());
+    for (const name of ['paths', 'mode', 'strict', 'version']) expect(action.inputs).toHaveProperty(name);
+  });
+
+  it('each INPUT_* variable a script reads is set by its step', () => {
+    for (const s of steps.filter((x) => x.run)) {
+      const script = /scripts\/action\/([\w-]+\.sh)/.exec(s.run!)![1]!;
+      const source = readFileSync(join(ROOT, 'scripts', 'action', script), 'utf8');
+      const read = new Set([...source.matchAll(/\bINPUT_[A-Z_]+/g)].map((m) => m[0]));
+      expect([...read].sort()).toEqual(Object.keys(s.env ?? {}).sort());
+    }
+  });
+
+  it('installs the pinned version of this package by default, and uploads with codeql-action v3', () => {
+    expect(action.inputs.version!.default).toBe(pkg.version);
+    const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'));
+    expect(upload?.uses).toBe('github/codeql-action/upload-sarif@v3');
+    // Upload before failing: the verdict is the last step.
+    expect(steps.indexOf(upload!)).toBe(steps.length - 2);
+  });
+
+  it("its outputs are the check step's, which check.sh writes", () => {
+    for (const [name, o] of Object.entries(action.outputs))
+      expect(o.value).toBe(`\${{ steps.check.outputs.${name} }}`);
+    const r = step('check.sh', { paths: 'examples/multi-target' });
+    expect(Object.keys(r.outputs).sort()).toEqual(Object.keys(action.outputs).sort());
+  });
+});
+
+describe('scripts/action/check.sh', () => {
+  it('a valid layout: exit code 0, warnings counted, SARIF written', () => {
+    const r = step('check.sh', { paths: 'examples/multi-target' });
+    expect(r.code).toBe(0);
+    expect(r.outputs).toMatchObject({ 'exit-code': '0', denials: '0', warnings: '2', 'input-errors': '0' });
+    expect(r.sarif?.runs[0]?.tool.driver.name).toBe('ais-guard');
+    expect(r.sarif?.runs[0]?.results.map((x) => x.level)).toEqual(['warning', 'warning']);
+    expect(r.stdout).toMatch(
+      /^::warning file=examples\/multi-target\/03-pvc-target-1\.yaml,line=11,title=ais-guard target-disk-binding::/m,
+    );
+  });
+
+  it('a denial: the step passes (so the upload runs), exit-code 1 for the verdict, an error annotation', () => {
+    const r = step('check.sh', { paths: 'examples/ais-prod.yaml' });
+    expect(r.code).toBe(0);
+    expect(r.outputs).toMatchObject({ 'exit-code': '1', denials: '1' });
+    expect(r.sarif?.runs[0]?.results).toEqual([
+      expect.objectContaining({ ruleId: 'pvc-name', level: 'error' }),
+    ]);
+    expect(r.stdout).toMatch(/^::error file=examples\/ais-prod\.yaml,line=38,title=ais-guard pvc-name::/m);
+    expect(r.stdout).toContain('DENY  pvc-name');
+  });
+
+  it('several paths, one per line, judged together; a broken file is an input error', () => {
+    const r = step('check.sh', { paths: 'examples/broken.yaml\nexamples/ais-prod.yaml\n' });
+    expect(r.outputs).toMatchObject({ 'exit-code': '2', denials: '1', 'input-errors': '1' });
+    expect(r.stdout).toMatch(
+      /^::error file=examples\/broken\.yaml,line=30,title=ais-guard%3A input error::/m,
+    );
+  });
+
+  it('mode warn turns the denial into a warning; strict fails on it again', () => {
+    expect(step('check.sh', { paths: 'examples/ais-prod.yaml', mode: 'warn' }).outputs).toMatchObject({
+      'exit-code': '0',
+      denials: '0',
+      warnings: '1',
+    });
+    expect(
+      step('check.sh', { paths: 'examples/ais-prod.yaml', mode: 'warn', strict: 'true' }).outputs[
+        'exit-code'
+      ],
+    ).toBe('1');
+  });
+
+  it('a bad input is exit code 2 with no SARIF to upload', () => {
+    const bad = step('check.sh', { paths: 'examples/ais-prod.yaml', mode: 'bogus' });
+    expect(bad.code).toBe(0);
+    expect(bad.outputs).toMatchObject({ 'exit-code': '2', 'sarif-file': '' });
+    expect(bad.stdout).toContain('unknown mode "bogus"');
+    const strict = step('check.sh', { paths: 'examples', strict: 'yes' });
+    expect(strict.code).toBe(2);
+    expect(strict.stdout).toContain('::error::strict: true or false');
+  });
+});
+
+describe('scripts/action/verdict.sh and install.sh', () => {
+  it.each([
+    ['0', 0],
+    ['1', 1],
+    ['2', 2],
+    ['', 2],
+  ])('verdict on exit code "%s" is %d', (code, want) => {
+    expect(step('verdict.sh', { exit_code: code }).code).toBe(want);
+  });
+
+  it('install.sh takes exact versions only, and an install-from that exists (checked before npm runs)', () => {
+    const range = step('install.sh', { version: '^0.1' });
+    expect(range.code).toBe(2);
+    expect(range.stdout).toContain('::error::version: give an exact version');
+    const missing = step('install.sh', { version: pkg.version, install_from: '/nonexistent/ais-guard.tgz' });
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toContain('::error::install-from: no such file');
+  });
+});

@@ -1,0 +1,96 @@
+// The kubectl plugin: package.json installs `kubectl-ais_guard` beside `ais-guard`, kubectl finds
+// it as `kubectl ais-guard`, and plugins/ais-guard.yaml is a well-formed krew manifest whose
+// release placeholders scripts/release/krew.sh fills (tried in CI by scripts/integrations-smoke.sh).
+import { describe, expect, it } from '@jest/globals';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import YAML from 'yaml';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  bin: Record<string, string>;
+};
+const manifest = YAML.parse(readFileSync(join(ROOT, 'plugins', 'ais-guard.yaml'), 'utf8')) as {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec: {
+    version: string;
+    homepage: string;
+    shortDescription: string;
+    description: string;
+    platforms: {
+      selector: { matchLabels: Record<string, string> };
+      uri: string;
+      sha256: string;
+      bin: string;
+      files: { from: string; to: string }[];
+    }[];
+  };
+};
+
+describe('kubectl-ais_guard', () => {
+  it('package.json installs it beside ais-guard', () => {
+    expect(pkg.bin).toEqual({
+      'ais-guard': 'bin/ais-guard.js',
+      'kubectl-ais_guard': 'bin/kubectl-ais_guard.js',
+    });
+  });
+
+  it('kubectl finds it on PATH and runs it as `kubectl ais-guard`', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ais-guard-plugin-'));
+    symlinkSync(join(ROOT, pkg.bin['kubectl-ais_guard']!), join(dir, 'kubectl-ais_guard'));
+    const env = { ...process.env, PATH: `${dir}${delimiter}${process.env.PATH}` };
+    const list = execFileSync('kubectl', ['plugin', 'list', '--name-only'], { env, encoding: 'utf8' });
+    expect(list.split('\n')).toContain('kubectl-ais_guard');
+    const version = execFileSync('kubectl', ['ais-guard', 'version'], { env, encoding: 'utf8' });
+    expect(version).toBe(`ais-guard ${pkg.version}\n`);
+    const check = spawnSync('kubectl', ['ais-guard', 'check', join(ROOT, 'examples', 'ais-prod.yaml')], {
+      env,
+      encoding: 'utf8',
+    });
+    expect([check.status, check.stdout]).toEqual([1, expect.stringContaining('DENY  pvc-name')]);
+  });
+});
+
+describe('plugins/ais-guard.yaml (krew)', () => {
+  const { spec } = manifest;
+
+  it('is a krew v1alpha2 Plugin named ais-guard, at the package version', () => {
+    expect(manifest.apiVersion).toBe('krew.googlecontainertools.github.com/v1alpha2');
+    expect(manifest.kind).toBe('Plugin');
+    expect(manifest.metadata.name).toBe('ais-guard');
+    expect(spec.version).toBe(`v${pkg.version}`);
+    // krew-index's limits: a one-line short description under 50 characters, and a description.
+    expect(spec.shortDescription.length).toBeLessThan(50);
+    expect(spec.shortDescription).not.toContain('\n');
+    expect(spec.description.length).toBeGreaterThan(50);
+  });
+
+  it('covers linux and darwin on amd64 and arm64, each running kubectl-ais_guard from the archive', () => {
+    const platforms = spec.platforms.map(
+      (p) => `${p.selector.matchLabels.os}/${p.selector.matchLabels.arch}`,
+    );
+    expect(platforms.sort()).toEqual(['darwin/amd64', 'darwin/arm64', 'linux/amd64', 'linux/arm64']);
+    for (const p of spec.platforms) {
+      expect(p.bin).toBe(pkg.bin['kubectl-ais_guard']);
+      expect(p.files).toEqual([{ from: 'package/*', to: '.' }]);
+    }
+  });
+
+  it('leaves homepage, uri and sha256 as placeholders that the release script fills', () => {
+    expect(spec.homepage).toBe('RELEASE-PLACEHOLDER-HOMEPAGE');
+    for (const p of spec.platforms) {
+      expect(p.uri).toBe('RELEASE-PLACEHOLDER-URI');
+      expect(p.sha256).toBe('RELEASE-PLACEHOLDER-SHA256');
+    }
+    const script = readFileSync(join(ROOT, 'scripts', 'release', 'krew.sh'), 'utf8');
+    for (const placeholder of ['URI', 'SHA256', 'HOMEPAGE'])
+      expect(script).toContain(`RELEASE-PLACEHOLDER-${placeholder}`);
+    const doc = readFileSync(join(ROOT, 'docs', 'gitops.md'), 'utf8');
+    expect(doc).toContain('scripts/release/krew.sh');
+  });
+});
