@@ -43,7 +43,7 @@ for (const run of sarif.runs ?? []) {
 }
 
 const line =
-  `ais-guard: ${counts.error} denial(s), ${counts.warning} warning(s), ${counts.note} audit note(s), ` +
+  `ais-guard: ${counts.error} denial(s), ${counts.warning} warning(s), ${counts.note} note(s), ` +
   `${counts.inputErrors} input error(s)`;
 console.log(line);
 if (outputFile)

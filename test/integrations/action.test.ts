@@ -107,14 +107,14 @@ describe('action.yml', () => {
 });
 
 describe('scripts/action/check.sh', () => {
-  it('a valid layout: exit code 0, warnings counted, SARIF written', () => {
+  it('a valid layout: exit code 0, the corrections as notes, SARIF written', () => {
     const r = step('check.sh', { paths: 'examples/multi-target' });
     expect(r.code).toBe(0);
-    expect(r.outputs).toMatchObject({ 'exit-code': '0', denials: '0', warnings: '2', 'input-errors': '0' });
+    expect(r.outputs).toMatchObject({ 'exit-code': '0', denials: '0', warnings: '0', 'input-errors': '0' });
     expect(r.sarif?.runs[0]?.tool.driver.name).toBe('ais-guard');
-    expect(r.sarif?.runs[0]?.results.map((x) => x.level)).toEqual(['warning', 'warning']);
+    expect(r.sarif?.runs[0]?.results.map((x) => x.level)).toEqual(['note', 'note']);
     expect(r.stdout).toMatch(
-      /^::warning file=examples\/multi-target\/03-pvc-target-1\.yaml,line=11,title=ais-guard target-disk-binding::/m,
+      /^::notice file=examples\/multi-target\/03-pvc-target-1\.yaml,line=11,title=ais-guard target-disk-binding::/m,
     );
   });
 
