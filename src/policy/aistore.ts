@@ -1,6 +1,6 @@
 // The AIStore custom resource as the operator reads it, and the names the operator derives from it.
 // Facts from the ais-k8s operator (docs/rules.md and the README; operator v3.4.0 source cited per fact).
-import { isObject, type Affinity } from './k8s.js';
+import { isObject, nameOf, namespaceOf, type Affinity } from './k8s.js';
 import type { KubeObject } from './types.js';
 
 export const AIS_GROUP = 'ais.nvidia.com';
@@ -16,6 +16,8 @@ export interface Mount {
 
 export interface TargetSpec {
   size?: number;
+  autoScaleConf?: unknown;
+  tolerations?: unknown;
   mounts?: unknown;
   hostPort?: number;
   hostNetwork?: boolean;
@@ -38,10 +40,29 @@ export function isAIStore(obj: KubeObject): obj is AIStoreCR {
   );
 }
 
-/** Target count: `targetSpec.size`, else `spec.size`; undefined when unknown or autoscaled (-1). */
-export function targetSize(cr: AIStoreCR): number | undefined {
-  const size = cr.spec?.targetSpec?.size ?? cr.spec?.size;
-  return typeof size === 'number' && Number.isInteger(size) && size >= 0 ? size : undefined;
+/** A non-negative integer, or undefined: sizes come from unvalidated input. */
+const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
+
+/**
+ * Autoscaling: spec.size or spec.targetSpec.size is -1, and -1 wins over any other size
+ * (operator api/aistore/v1beta1/aistore_types.go IsTargetAutoScaling).
+ */
+export function isTargetAutoScaling(cr: AIStoreCR): boolean {
+  return cr.spec?.size === -1 || cr.spec?.targetSpec?.size === -1;
+}
+
+/** spec.targetSpec.autoScaleConf.sizeLimit: at most this many targets when autoscaling. */
+export function autoScaleSizeLimit(cr: AIStoreCR): number | undefined {
+  const conf: unknown = cr.spec?.targetSpec?.autoScaleConf;
+  const limit = isObject(conf) ? count(conf.sizeLimit) : undefined;
+  return limit !== undefined && limit >= 1 ? limit : undefined;
+}
+
+/** The fixed target count: targetSpec.size, else spec.size; undefined when autoscaled or not a count (GetTargetSize). */
+export function fixedTargetSize(cr: AIStoreCR): number | undefined {
+  if (isTargetAutoScaling(cr)) return undefined;
+  const own: unknown = cr.spec?.targetSpec?.size;
+  return own !== undefined && own !== null ? count(own) : count(cr.spec?.size);
 }
 
 export function mountsOf(cr: AIStoreCR): Mount[] {
@@ -104,9 +125,41 @@ export function targetOrdinal(crName: string, name: string): number | undefined 
   return /^(0|[1-9]\d*)$/.test(tail) ? Number(tail) : undefined;
 }
 
+/** The state claim template `<ns>-<cr>-state` (operator internal/resources/aistore/cmn/res.go getStatePVCName). */
+export function stateTemplateName(namespace: string, crName: string): string {
+  return `${namespace}-${crName}-state`;
+}
+
 /** The state claim (`<ns>-<c>-state-<c>-target-<N>`) is not a data claim and follows other rules. */
 export function isStateClaim(namespace: string, crName: string, name: string): boolean {
-  return name.startsWith(`${namespace}-${crName}-state-${targetStatefulSetName(crName)}-`);
+  return name.startsWith(`${stateTemplateName(namespace, crName)}-${targetStatefulSetName(crName)}-`);
+}
+
+/**
+ * Whether the target StatefulSet gets a state volumeClaimTemplate: spec.stateStorage.pvc when
+ * stateStorage is set, else the deprecated spec.stateStorageClass
+ * (operator api/aistore/v1beta1/aistore_types.go StateStoragePVCStorageClass).
+ */
+export function hasStateClaim(cr: AIStoreCR): boolean {
+  const spec = cr.spec;
+  if (!isObject(spec)) return false;
+  const storage: unknown = spec.stateStorage;
+  if (storage !== undefined && storage !== null) return isObject(storage) && isObject(storage.pvc);
+  return typeof spec.stateStorageClass === 'string';
+}
+
+/** The volumeClaimTemplate names, in the operator's order: data mounts, then state (target/volumes.go newTargetPVCs). */
+export function claimTemplateNames(cr: AIStoreCR): string[] {
+  const crName = nameOf(cr);
+  const names = claimMounts(cr).map((m) => templateName(crName, m.path));
+  if (hasStateClaim(cr)) names.push(stateTemplateName(namespaceOf(cr), crName));
+  return names;
+}
+
+/** The claims target <ordinal> of this CR mounts: <template>-<cr>-target-<ordinal>, per template. */
+export function targetClaimNames(cr: AIStoreCR, ordinal: number): string[] {
+  const crName = nameOf(cr);
+  return claimTemplateNames(cr).map((t) => `${t}-${targetStatefulSetName(crName)}-${ordinal}`);
 }
 
 export function antiAffinityDisabled(cr: AIStoreCR): boolean {

@@ -6,17 +6,17 @@ import {
   claimRefOf,
   isObject,
   kindOf,
-  labelsOf,
   nameOf,
   namespaceOf,
   type Node,
   type PersistentVolume,
   type StatefulSet,
 } from './k8s.js';
+import { nodesFromVolumes, schedulableNodes, type Placement } from './nodes.js';
 import type { KubeObject } from './types.js';
 
 export interface ContextOptions {
-  /** Number of schedulable nodes when no Node objects are given (CLI `--nodes`). */
+  /** Number of schedulable nodes when no Node objects are given (CLI `--nodes`): every target may use each. */
   nodeCount?: number;
 }
 
@@ -33,6 +33,8 @@ export class ClusterContext {
   readonly statefulSets = new Map<string, StatefulSet>();
   readonly pvs: PersistentVolume[] = [];
   readonly nodes: Node[] = [];
+  /** namespace/name of the PVCs in the context (the CLI's manifests; the webhook does not list claims). */
+  private readonly claims = new Set<string>();
   private readonly pvsByClaim = new Map<string, PersistentVolume[]>();
   private readonly pvsByClaimNamespace = new Map<string, PersistentVolume[]>();
   private readonly aistoresByNamespace = new Map<string, AIStoreCR[]>();
@@ -58,6 +60,9 @@ export class ClusterContext {
         return;
       case 'Node':
         this.nodes.push(obj as Node);
+        return;
+      case 'PersistentVolumeClaim':
+        this.claims.add(key(ns, nameOf(obj)));
         return;
       case 'PersistentVolume': {
         const pv = obj as PersistentVolume;
@@ -94,11 +99,23 @@ export class ClusterContext {
     return this.pvsByClaimNamespace.get(namespace) ?? [];
   }
 
-  /** How many known nodes carry all these labels; undefined when nodes are unknown. */
-  nodesMatching(nodeSelector: Record<string, string>): number | undefined {
+  /** Whether a claim of this name exists in the context or a PV is pre-bound to it. */
+  claimInUse(namespace: string, claimName: string): boolean {
+    return this.claims.has(key(namespace, claimName)) || this.pvsByClaim.has(key(namespace, claimName));
+  }
+
+  /**
+   * How many nodes a pod with this placement can be scheduled on: from the Node objects, else the
+   * CLI's node count (taken as already matching); undefined when nodes are unknown.
+   */
+  /** The node names PVs pin (kubernetes.io/hostname In): nodes that exist, whatever else does. */
+  hostsOfVolumes(): string[] {
+    return nodesFromVolumes(this.pvs).map(nameOf);
+  }
+
+  schedulableNodeCount(placement: Placement): number | undefined {
     if (this.nodes.length === 0) return this.options.nodeCount;
-    return this.nodes.filter((n) => Object.entries(nodeSelector).every(([k, v]) => labelsOf(n)[k] === v))
-      .length;
+    return schedulableNodes(placement, this.nodes).length;
   }
 }
 

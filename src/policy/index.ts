@@ -5,3 +5,12 @@ export { RULES, RULE_IDS } from './rules/index.js';
 export { MODES, ENFORCE, type Mode, type Modes, type Action } from './modes.js';
 export type { Finding, KubeObject, Operation, PatchOperation, Subject, Severity } from './types.js';
 export type { Rule } from './rule.js';
+
+// What the operator renders for a CR (the differential oracle compares these with the operator's Go code).
+export { targetClaimNames, claimTemplateNames, isTargetAutoScaling } from './aistore.js';
+export { operatorTargetCount } from './target-count.js';
+// Which nodes a target can use, and the nodes PVs name (the CLI's fallback when no Node objects are given).
+export { nodesFromVolumes, schedulableNodes, autoScaleNodes, placementOf, type Placement } from './nodes.js';
+export { RULE_DOC_BASE, OPERATOR_SOURCE, MULTI_TARGET_DOC, type Verdict } from './rule.js';
+export { clip, clipMiddle } from './text.js';
+export { isObject } from './k8s.js';

@@ -4,8 +4,8 @@ import {
   antiAffinityDisabled,
   hasLegacyAntiAffinityField,
   targetOrdinal,
+  isTargetAutoScaling,
   targetPodLabels,
-  targetSize,
   targetStatefulSetName,
   type AIStoreCR,
 } from './aistore.js';
@@ -17,7 +17,7 @@ import {
   isObject,
   labelsOf,
   objectsOf,
-  recordOf,
+  replicasOf,
   requiredTermsOf,
   pinnedHostnames,
   selectorMatches,
@@ -27,7 +27,9 @@ import {
   type PodSpec,
   type StatefulSet,
 } from './k8s.js';
+import { placementOf, type Placement } from './nodes.js';
 import type { Recognised } from './recognise.js';
+import { targetCount } from './target-count.js';
 
 export type SignalId =
   'anti-affinity-disabled' | 'pvs-share-node' | 'node-selector-one-host' | 'more-targets-than-nodes';
@@ -45,8 +47,14 @@ export interface TargetSetView {
   /** Lower bound on the size when only a pod is known (ordinal + 1). */
   minSize: number;
   nodeSelector: Record<string, string>;
+  /** What decides which nodes a target may use (selector, tolerations, required node affinity). */
+  placement: Placement;
+  /** The count follows the nodes (the CR autoscales): never "more targets than nodes" by design. */
+  autoScaled: boolean;
   antiAffinityOff: boolean;
   antiAffinityOffBecause: string;
+  /** The CR says disablePodAntiAffinity: false in so many words: the guard never turns it off. */
+  antiAffinityKeptExplicitly: boolean;
 }
 
 export interface Layout {
@@ -72,14 +80,18 @@ export function pvHostname(pv: PersistentVolume): string | undefined {
   return hosts.length === 1 ? hosts[0] : undefined;
 }
 
-function viewFromCR(cr: AIStoreCR, namespace: string, crName: string): TargetSetView {
+function viewFromCR(cr: AIStoreCR, namespace: string, crName: string, ctx: ClusterContext): TargetSetView {
   const legacy = hasLegacyAntiAffinityField(cr) && cr.spec?.disablePodAntiAffinity === true;
+  const placement = placementOf(cr.spec?.targetSpec);
   return {
     crName,
     namespace,
-    size: targetSize(cr),
+    size: targetCount(cr, ctx),
     minSize: 0,
-    nodeSelector: recordOf(cr.spec?.targetSpec?.nodeSelector),
+    nodeSelector: placement.nodeSelector,
+    placement,
+    autoScaled: isTargetAutoScaling(cr),
+    antiAffinityKeptExplicitly: isObject(cr.spec?.targetSpec) && cr.spec.targetSpec.disablePodAntiAffinity === false,
     antiAffinityOff: antiAffinityDisabled(cr) || legacy,
     antiAffinityOffBecause: antiAffinityDisabled(cr)
       ? 'spec.targetSpec.disablePodAntiAffinity is true'
@@ -94,22 +106,19 @@ function viewFromPodSpec(
   what: string,
 ): TargetSetView {
   const guarded = requiredTargetAntiAffinity(spec?.affinity, labels).length > 0;
+  const placement = placementOf(spec);
   return {
     crName: base.crName,
     namespace: base.namespace,
     size: base.size,
     minSize: base.minSize,
-    nodeSelector: recordOf(spec?.nodeSelector),
+    nodeSelector: placement.nodeSelector,
+    placement,
+    autoScaled: false,
+    antiAffinityKeptExplicitly: false,
     antiAffinityOff: !guarded,
     antiAffinityOffBecause: `the ${what} has no required hostname anti-affinity between targets`,
   };
-}
-
-/** spec.replicas, defaulting to 1 as the apiserver does; undefined when it is not a count. */
-function replicasOf(sts: StatefulSet): number | undefined {
-  const replicas: unknown = sts.spec?.replicas;
-  if (replicas === undefined || replicas === null) return 1;
-  return typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0 ? replicas : undefined;
 }
 
 function viewFromStatefulSet(sts: StatefulSet, namespace: string, crName: string): TargetSetView {
@@ -125,7 +134,7 @@ function viewFromStatefulSet(sts: StatefulSet, namespace: string, crName: string
 /** The view of the target set behind a recognised object, preferring the CR when known. */
 export function targetSetView(subject: Recognised, ctx: ClusterContext): TargetSetView {
   const { crName, namespace, cr } = subject;
-  if (cr) return viewFromCR(cr, namespace, crName);
+  if (cr) return viewFromCR(cr, namespace, crName, ctx);
   const sts =
     subject.role === 'target-statefulset'
       ? subject.object
@@ -146,6 +155,9 @@ export function targetSetView(subject: Recognised, ctx: ClusterContext): TargetS
     namespace,
     minSize: 0,
     nodeSelector: {},
+    placement: { nodeSelector: {}, tolerations: undefined },
+    autoScaled: false,
+    antiAffinityKeptExplicitly: false,
     antiAffinityOff: false,
     antiAffinityOffBecause: '',
   };
@@ -200,11 +212,11 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext): Layout {
   if (pinned && (size ?? view.minSize) > 1) {
     signals.push({ id: 'node-selector-one-host', detail: `nodeSelector pins every target to ${pinned}` });
   }
-  const nodes = ctx.nodesMatching(view.nodeSelector);
-  if (size !== undefined && nodes !== undefined && size > nodes && !pinned) {
+  const nodes = ctx.schedulableNodeCount(view.placement);
+  if (size !== undefined && nodes !== undefined && size > nodes && !pinned && !view.autoScaled) {
     signals.push({
       id: 'more-targets-than-nodes',
-      detail: `${size} targets but only ${nodes} matching node(s)`,
+      detail: `${size} targets but only ${nodes} node(s) they can be scheduled on`,
     });
   }
 

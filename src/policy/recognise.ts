@@ -23,6 +23,7 @@ import {
   targetStatefulSetName,
   type AIStoreCR,
 } from './aistore.js';
+import { crForClaimName } from './claims.js';
 import type { ClusterContext } from './context.js';
 import {
   annotationsOf,
@@ -107,19 +108,6 @@ function evidencedCr(
     return labelled;
   const named = fromName();
   return named && (named === owner || ctx.aistore(namespace, named)) ? named : undefined;
-}
-
-/** The CR a target claim name belongs to: a known CR in the namespace whose target suffix it has. */
-function crForClaimName(ctx: ClusterContext, namespace: string, claimName: string): string | undefined {
-  for (const cr of ctx.aistoresIn(namespace)) {
-    const crName = nameOf(cr);
-    if (
-      targetOrdinal(crName, claimName) !== undefined &&
-      claimName.includes(`-${targetStatefulSetName(crName)}-`)
-    )
-      return crName;
-  }
-  return undefined;
 }
 
 /** Without a CR: `<c>-…-<c>-target-<N>` names its CR `c` (DESIGN rule 8's shape). */

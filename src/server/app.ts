@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { clip } from '../policy/index.js';
 import { BadReview, decodeReview, type AdmissionRequest } from './admission.js';
 import { BodyError, isJsonContentType, MAX_REVIEW_BYTES, readBody } from './body.js';
 import type { ClusterSource } from './cluster-source.js';
@@ -35,8 +36,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** Names and uids as the log quotes them: a caller can send megabyte-long ones (test/faults/fuzz.test.ts). */
-function clip(text: string | undefined): string | undefined {
-  return text !== undefined && text.length > 256 ? `${text.slice(0, 256)}…` : text;
+function clipName(text: string | undefined): string | undefined {
+  return text === undefined ? text : clip(text, 256);
 }
 
 function logReview(
@@ -55,11 +56,11 @@ function logReview(
   const meta = (req.object ?? req.oldObject)?.metadata;
   const fields = {
     endpoint,
-    uid: clip(req.uid),
+    uid: clipName(req.uid),
     operation: req.operation,
-    kind: clip(req.kind.kind),
-    namespace: clip(req.namespace),
-    name: clip(typeof meta?.name === 'string' ? meta.name : req.name),
+    kind: clipName(req.kind.kind),
+    namespace: clipName(req.namespace),
+    name: clipName(typeof meta?.name === 'string' ? meta.name : req.name),
     verdict: outcome.verdict,
     rules: outcome.findings.length ? outcome.findings.map((f) => `${f.ruleId}=${f.action}`) : undefined,
     dryRun: req.dryRun || undefined,
@@ -91,7 +92,7 @@ function admissionRoute(endpoint: Endpoint, deps: AppDeps): Handler {
     const { status, reason, message, uid } = refusal(err);
     metrics.errors.inc({ endpoint, reason });
     logger.warn(
-      { endpoint, status, uid: clip(uid), reason, error: status === 500 ? String(err) : message },
+      { endpoint, status, uid: clipName(uid), reason, error: status === 500 ? String(err) : message },
       'bad admission request',
     );
     // A body we stopped reading leaves the connection in an unknown state: do not reuse it, and

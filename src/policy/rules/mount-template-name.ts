@@ -2,7 +2,7 @@
 // that name must be a DNS-1123 label and unique, or the StatefulSet (and every claim) is invalid.
 import { claimMounts, mountsOf, templateName } from '../aistore.js';
 import { isObject } from '../k8s.js';
-import { defineRule, MULTI_TARGET_DOC, pointer } from '../rule.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer } from '../rule.js';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -18,6 +18,8 @@ export default defineRule({
   title: 'Mount path gives a valid, unique claim template name',
   summary:
     'Mount paths start with "/", have no trailing "/", and give a volumeClaimTemplate name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters: deny otherwise.',
+  verdict: 'deny',
+  operator: `The operator names each non-hostPath mount's volumeClaimTemplate CR name + path with "/" turned into "-", as written (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1040, 'Mount.GetPVCName')}, ${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}).`,
   howToFix: 'Use short, lowercase, absolute mount paths, each distinct.',
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("data/aistore is transformed to data-aistore as the path")`,
   roles: ['aistore', 'target-statefulset'],
