@@ -61,7 +61,10 @@ export function claimOwners(ctx: ClusterContext, namespace: string, name: string
     const crName = nameOf(cr);
     if (!name.startsWith(crName) || !name.includes(`-${targetStatefulSetName(crName)}-`)) continue;
     for (const mount of claimMounts(cr)) {
-      const ordinal = ordinalAfter(`${templateName(crName, mount.path)}-${targetStatefulSetName(crName)}-`, name);
+      const ordinal = ordinalAfter(
+        `${templateName(crName, mount.path)}-${targetStatefulSetName(crName)}-`,
+        name,
+      );
       if (ordinal !== undefined) owners.push({ crName, mount, ordinal });
     }
   }
@@ -124,12 +127,15 @@ function renameHint(
   const names = fits.map((m) => dataClaimName(crName, m.path, ordinal));
   const free = names.filter((n) => n !== name && !ctx.claimInUse(namespace, n));
   if (free.length === 1) return `Name it ${free[0] as string}.`;
-  if (free.length > 1) return `Name it after the mount it is for, one of: ${free.slice(0, LISTED).join(', ')}${free.length > LISTED ? ', …' : ''}.`;
+  if (free.length > 1)
+    return `Name it after the mount it is for, one of: ${free.slice(0, LISTED).join(', ')}${free.length > LISTED ? ', …' : ''}.`;
   return `Every claim of ${crName}-target-${ordinal} (${quoted(names)}) already exists or has a PV: delete this claim, or rename it for another target.`;
 }
 
 function conflict(owners: ClaimOwner[]): ClaimNameProblem {
-  const who = owners.map((o) => `AIStore ${o.crName} (mount ${o.mount.path}, ${o.crName}-target-${o.ordinal})`);
+  const who = owners.map(
+    (o) => `AIStore ${o.crName} (mount ${o.mount.path}, ${o.crName}-target-${o.ordinal})`,
+  );
   return {
     severity: 'deny',
     reason: `which is the claim of ${who.join(' and of ')} at once: their StatefulSets would share one volume`,
@@ -187,7 +193,12 @@ function withCR(
   };
 }
 
-function withoutCR(namespace: string, crName: string, name: string, ctx: ClusterContext): ClaimNameProblem | undefined {
+function withoutCR(
+  namespace: string,
+  crName: string,
+  name: string,
+  ctx: ClusterContext,
+): ClaimNameProblem | undefined {
   const example = `${crName}-data-aistore-${crName}-target-0`;
   if (!claimShape(crName).test(name)) {
     return {
@@ -230,6 +241,8 @@ export function claimNameProblem(
 /** The mount a correctly named claim belongs to. */
 export function mountOfClaim(crName: string, cr: AIStoreCR, claimName: string): Mount | undefined {
   return claimMounts(cr).find(
-    (m) => ordinalAfter(`${templateName(crName, m.path)}-${targetStatefulSetName(crName)}-`, claimName) !== undefined,
+    (m) =>
+      ordinalAfter(`${templateName(crName, m.path)}-${targetStatefulSetName(crName)}-`, claimName) !==
+      undefined,
   );
 }

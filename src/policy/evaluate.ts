@@ -209,7 +209,11 @@ function patchOf(object: KubeObject, run: RuleRun, findings: JudgedFinding[]) {
   } catch (err) {
     const denied = findings.map((f) =>
       f.mutation && f.action !== 'audit'
-        ? judged(f, 'deny', `not applied: the guard could not write this change (${errorText(err)}; the object is nested too deeply): ${f.message}`)
+        ? judged(
+            f,
+            'deny',
+            `not applied: the guard could not write this change (${errorText(err)}; the object is nested too deeply): ${f.message}`,
+          )
         : f,
     );
     return { patch: [] as PatchOperation[], findings: denied };

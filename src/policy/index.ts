@@ -13,4 +13,31 @@ export { operatorTargetCount } from './target-count.js';
 export { nodesFromVolumes, schedulableNodes, autoScaleNodes, placementOf, type Placement } from './nodes.js';
 export { RULE_DOC_BASE, OPERATOR_SOURCE, MULTI_TARGET_DOC, type Verdict } from './rule.js';
 export { clip, clipMiddle } from './text.js';
-export { isObject } from './k8s.js';
+
+// Names, fields and quantities the shells (plan, vap, cli) share with the rules: one definition each.
+export {
+  claimMounts,
+  dataClaimName,
+  isAIStore,
+  targetOrdinal,
+  targetStatefulSetName,
+  templateName,
+  type AIStoreCR,
+  type Mount,
+} from './aistore.js';
+export {
+  capacityOf,
+  isObject,
+  claimRefOf,
+  diskPathOf,
+  HOSTNAME_KEY,
+  kindOf,
+  nameOf,
+  namespaceOf,
+  normalDiskPath,
+  recordOf,
+  type PersistentVolume,
+} from './k8s.js';
+export { pvHostname } from './layout.js';
+export { parseQuantity } from './quantity.js';
+export { labelProblem } from './rules/mount-template-name.js';

@@ -120,7 +120,9 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 export function cloneJson<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   const root: unknown = Array.isArray(value) ? new Array(value.length) : {};
-  const pending: [from: object, to: Record<string, unknown> | unknown[]][] = [[value, root as object as never]];
+  const pending: [from: object, to: Record<string, unknown> | unknown[]][] = [
+    [value, root as object as never],
+  ];
   while (pending.length > 0) {
     const [from, to] = pending.pop() as [object, Record<string, unknown> | unknown[]];
     if (Array.isArray(from)) {
@@ -128,7 +130,8 @@ export function cloneJson<T>(value: T): T {
       for (let i = 0; i < from.length; i++) out[i] = copyInto(from[i], pending);
     } else {
       const out = to as Record<string, unknown>;
-      for (const key of Object.keys(from)) out[key] = copyInto((from as Record<string, unknown>)[key], pending);
+      for (const key of Object.keys(from))
+        out[key] = copyInto((from as Record<string, unknown>)[key], pending);
     }
   }
   return root as T;

@@ -5,7 +5,6 @@ import {
   hasLegacyAntiAffinityField,
   targetOrdinal,
   isTargetAutoScaling,
-  targetPodLabels,
   targetStatefulSetName,
   type AIStoreCR,
 } from './aistore.js';
@@ -91,7 +90,8 @@ function viewFromCR(cr: AIStoreCR, namespace: string, crName: string, ctx: Clust
     nodeSelector: placement.nodeSelector,
     placement,
     autoScaled: isTargetAutoScaling(cr),
-    antiAffinityKeptExplicitly: isObject(cr.spec?.targetSpec) && cr.spec.targetSpec.disablePodAntiAffinity === false,
+    antiAffinityKeptExplicitly:
+      isObject(cr.spec?.targetSpec) && cr.spec.targetSpec.disablePodAntiAffinity === false,
     antiAffinityOff: antiAffinityDisabled(cr) || legacy,
     antiAffinityOffBecause: antiAffinityDisabled(cr)
       ? 'spec.targetSpec.disablePodAntiAffinity is true'
@@ -230,4 +230,3 @@ export function describeLayout(layout: Layout): string {
   return first ? `multi-target layout (${first.detail})` : 'one target per node';
 }
 
-export { targetPodLabels };

@@ -4,7 +4,17 @@
 //   (operator internal/controller/aistore/cluster_controller.go listMatchingNodes, common.go toleratesTaints);
 // - where the scheduler can put a target pod: the same, minus cordoned nodes (NodeUnschedulable)
 //   and nodes outside the required node affinity (NodeAffinity).
-import { HOSTNAME_KEY, isObject, labelsOf, nameOf, objectsOf, pinnedHostnames, recordOf, requiredTermsOf, stringsOf } from './k8s.js';
+import {
+  HOSTNAME_KEY,
+  isObject,
+  labelsOf,
+  nameOf,
+  objectsOf,
+  pinnedHostnames,
+  recordOf,
+  requiredTermsOf,
+  stringsOf,
+} from './k8s.js';
 import type { NodeSelectorRequirement, NodeSelectorTerm, PersistentVolume, Node } from './k8s.js';
 import type { KubeObject } from './types.js';
 
@@ -76,13 +86,17 @@ const HARD_EFFECTS = new Set(['NoSchedule', 'NoExecute']);
 /** Every NoSchedule/NoExecute taint of the node is tolerated (operator common.go toleratesTaints). */
 export function toleratesTaints(tolerations: unknown, node: Node): boolean {
   const list = objectsOf<Toleration>(tolerations);
-  return taintsOf(node).every((taint) => !HARD_EFFECTS.has(taint.effect) || list.some((t) => toleratesTaint(t, taint)));
+  return taintsOf(node).every(
+    (taint) => !HARD_EFFECTS.has(taint.effect) || list.some((t) => toleratesTaint(t, taint)),
+  );
 }
 
 /** labels.SelectorFromSet(nodeSelector).Matches(node labels): every pair present and equal. */
 export function matchesNodeSelector(nodeSelector: Record<string, string>, node: Node): boolean {
   const labels = labelsOf(node);
-  return Object.entries(nodeSelector).every(([k, v]) => Object.prototype.hasOwnProperty.call(labels, k) && labels[k] === String(v));
+  return Object.entries(nodeSelector).every(
+    ([k, v]) => Object.prototype.hasOwnProperty.call(labels, k) && labels[k] === String(v),
+  );
 }
 
 function requirementHolds(req: NodeSelectorRequirement, value: string | undefined): boolean {
@@ -118,7 +132,10 @@ export function matchesRequiredTerms(terms: unknown, node: Node): boolean {
     if (exprs.length === 0 && fields.length === 0) return false;
     return (
       exprs.every((r) =>
-        requirementHolds(r, Object.prototype.hasOwnProperty.call(labels, str(r.key)) ? labels[str(r.key)] : undefined),
+        requirementHolds(
+          r,
+          Object.prototype.hasOwnProperty.call(labels, str(r.key)) ? labels[str(r.key)] : undefined,
+        ),
       ) && fields.every((r) => r.key === 'metadata.name' && requirementHolds(r, nameOf(node)))
     );
   });
@@ -129,7 +146,11 @@ function cordoned(node: Node): boolean {
   return isObject(spec) && spec.unschedulable === true;
 }
 
-const UNSCHEDULABLE_TAINT: Taint = { key: 'node.kubernetes.io/unschedulable', value: '', effect: 'NoSchedule' };
+const UNSCHEDULABLE_TAINT: Taint = {
+  key: 'node.kubernetes.io/unschedulable',
+  value: '',
+  effect: 'NoSchedule',
+};
 
 /** Nodes the operator counts for an autoscaled target set (selector + tolerated taints). */
 export function autoScaleNodes(placement: Placement, nodes: readonly Node[]): Node[] {
@@ -170,7 +191,9 @@ export function placementOf(targetSpec: unknown): Placement {
   const spec = recordOf(targetSpec) as Record<string, unknown>;
   const affinity: unknown = spec.affinity;
   const nodeAffinity: unknown = isObject(affinity) ? affinity.nodeAffinity : undefined;
-  const required: unknown = isObject(nodeAffinity) ? nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution : undefined;
+  const required: unknown = isObject(nodeAffinity)
+    ? nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+    : undefined;
   return {
     nodeSelector: recordOf(spec.nodeSelector),
     tolerations: spec.tolerations,

@@ -20,7 +20,6 @@ import {
   isAIStore,
   isStateClaim,
   targetOrdinal,
-  targetStatefulSetName,
   type AIStoreCR,
 } from './aistore.js';
 import { crForClaimName } from './claims.js';

@@ -1,6 +1,13 @@
 // The AdmissionReview v1 wire format: decoding a request the guard can judge (or saying exactly why
 // not, for a 400), and encoding responses as the apiserver expects them.
-import { clip, clipMiddle, isObject, type KubeObject, type Operation, type PatchOperation } from '../policy/index.js';
+import {
+  clip,
+  clipMiddle,
+  isObject,
+  type KubeObject,
+  type Operation,
+  type PatchOperation,
+} from '../policy/index.js';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 
@@ -43,7 +50,6 @@ function shown(value: unknown): string {
   }
 }
 const said = (value: unknown) => (typeof value === 'string' ? value : shown(value));
-
 
 /** What the request says the object's kind is must be what the object says it is. */
 function kindMatches(kind: AdmissionRequest['kind'], object: KubeObject): boolean {

@@ -41,7 +41,8 @@ export function namespaceJudged(namespace: string | undefined, config: ReviewDep
 
 const line = (f: JudgedFinding) => `[${f.ruleId}] ${f.message} Fix: ${f.fix} (see ${f.doc})`;
 /** Rule id and link first, the fix last: a warning over 256 characters loses its middle (admission.ts shortWarning). */
-const warning = (f: JudgedFinding, note = '') => `ais-guard ${f.ruleId} ${f.doc}: ${note}${f.message} Fix: ${f.fix}`;
+const warning = (f: JudgedFinding, note = '') =>
+  `ais-guard ${f.ruleId} ${f.doc}: ${note}${f.message} Fix: ${f.fix}`;
 
 function auditAnnotations(ev: Evaluation, findings: JudgedFinding[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -3,6 +3,7 @@
 // (CEL is type-checked against each matched kind's schema, so a policy never mixes a Pod's paths with
 // a StatefulSet's). What a single object cannot show (PVs in the cluster, node counts, the CR behind a
 // claim) stays the webhook's job; docs/vap.md lists what is covered.
+import { RULE_DOC_BASE } from '../policy/index.js';
 import { and, not, or, present, valueOr } from './cel.js';
 import {
   hostNetworkIn,
@@ -45,7 +46,7 @@ interface PolicyDef {
 
 const DNS1123_LABEL = `'^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'`;
 const badLabel = (name: string) => or(`${name}.size() > 63`, not(`${name}.matches(${DNS1123_LABEL})`));
-const doc = (rule: string) => ` (see docs/rules.md#${rule} in ais-guard)`;
+const doc = (rule: string) => ` (see ${RULE_DOC_BASE}#${rule})`;
 const HOSTPORT_WHY =
   'every target asks for the same host port, so the second target on a node stays Pending; drop hostPort: clients inside use the service port, clients outside spec.targetSpec.externalAccess';
 
@@ -294,8 +295,7 @@ const CLAIM: PolicyDef = {
       rule: 'pvc-name',
       broken: (_r, f) => and(f('target'), not(f('stateClaim')), not(f('dataClaimShape'))),
       message: `[pvc-name] a target data claim must be named <cr><mount-path-with-dashes>-<cr>-target-<N>, as the target StatefulSet claims it; a claim named otherwise is never used${doc('pvc-name')}`,
-      messageExpression:
-        "'[pvc-name] \"' + variables.claimName + '\" is not a claim the StatefulSet ' + variables.crName + '-target will use: it claims ' + variables.crName + '<mount-path-with-dashes>-' + variables.crName + '-target-<N>, e.g. ' + variables.crName + '-data-aistore-' + variables.crName + '-target-0 for mount /data/aistore (see docs/rules.md#pvc-name in ais-guard)'",
+      messageExpression: `'[pvc-name] "' + variables.claimName + '" is not a claim the StatefulSet ' + variables.crName + '-target will use: it claims ' + variables.crName + '<mount-path-with-dashes>-' + variables.crName + '-target-<N>, e.g. ' + variables.crName + '-data-aistore-' + variables.crName + '-target-0 for mount /data/aistore (see ${RULE_DOC_BASE}#pvc-name)'`,
     },
   ],
 };

@@ -16,12 +16,23 @@ import { aistore, claimName, findingsOf, node, pv, pvc, run } from '../support/b
 import { fixedCluster, reviewOf } from '../support/review.js';
 
 /** An AIStore CR with raw spec overrides on top of the builder's. */
-function cr(spec: Record<string, unknown>, targetSpec: Record<string, unknown> = {}, name = 'ais'): KubeObject {
-  const base = aistore({ name }) as { spec: Record<string, unknown> & { targetSpec: Record<string, unknown> } };
+function cr(
+  spec: Record<string, unknown>,
+  targetSpec: Record<string, unknown> = {},
+  name = 'ais',
+): KubeObject {
+  const base = aistore({ name }) as {
+    spec: Record<string, unknown> & { targetSpec: Record<string, unknown> };
+  };
   return { ...base, spec: { ...base.spec, ...spec, targetSpec: { ...base.spec.targetSpec, ...targetSpec } } };
 }
 
-const messages = (object: KubeObject, context: KubeObject[], ruleId: string, extra: Partial<Parameters<typeof run>[0]> = {}) =>
+const messages = (
+  object: KubeObject,
+  context: KubeObject[],
+  ruleId: string,
+  extra: Partial<Parameters<typeof run>[0]> = {},
+) =>
   findingsOf(run({ name: '', object, context, ...extra }), ruleId).map((f) => `${f.severity}: ${f.message}`);
 
 function tainted(name: string, taints: unknown[], labels: Record<string, string> = {}): KubeObject {
@@ -99,7 +110,10 @@ describe('defect class 2: disk identity', () => {
     ['a double slash', '/ais/sda', '/ais//sda'],
     ['a dot segment', '/ais/sda', '/ais/./sda'],
   ])('two PVs whose paths differ by %s are one disk', (_what, a, b) => {
-    const pvs = [pv('pv-a', { claim: claims[0] as string, path: a }), pv('pv-b', { claim: claims[1] as string, path: b })];
+    const pvs = [
+      pv('pv-a', { claim: claims[0] as string, path: a }),
+      pv('pv-b', { claim: claims[1] as string, path: b }),
+    ];
     const ais = aistore({ disable: true });
     expect(messages(pvs[1] as KubeObject, [ais, pvs[0] as KubeObject], 'pv-target-binding')).toEqual([
       expect.stringMatching(/^deny: PVs pv-b and pv-a use the same disk node-1:\/ais\/sda /),
@@ -148,7 +162,9 @@ describe('defect class 5: node count', () => {
       expect.stringMatching(/^warn: 3 targets .* only 2 /),
     ]);
     expect(messages(ais, nodes, 'anti-affinity-not-disabled')).toEqual([
-      expect.stringMatching(/^warn: multi-target layout \(3 targets but only 2 node\(s\) they can be scheduled on\)/),
+      expect.stringMatching(
+        /^warn: multi-target layout \(3 targets but only 2 node\(s\) they can be scheduled on\)/,
+      ),
     ]);
     const zoned = cr(
       { size: 3 },
@@ -169,21 +185,30 @@ describe('defect class 5: node count', () => {
     ]);
   });
   it('a tolerated taint counts', () => {
-    const tolerant = cr({}, { size: 2, tolerations: [{ key: 'x', operator: 'Exists', effect: 'NoSchedule' }] });
+    const tolerant = cr(
+      {},
+      { size: 2, tolerations: [{ key: 'x', operator: 'Exists', effect: 'NoSchedule' }] },
+    );
     const nodes = [node('n1'), tainted('n2', [{ key: 'x', effect: 'NoSchedule' }])];
     expect(messages(tolerant, nodes, 'targets-exceed-nodes', update(tolerant))).toEqual([]);
     expect(messages(tolerant, nodes, 'anti-affinity-not-disabled')).toEqual([]);
   });
   it('an explicit disablePodAntiAffinity: false is never overridden', () => {
     const explicit = aistore({ disable: false });
-    const ev = run({ name: '', object: explicit, context: [pv('pv-sda', { claim: claimName(0) }), pv('pv-sdb', { claim: claimName(1) })] });
+    const ev = run({
+      name: '',
+      object: explicit,
+      context: [pv('pv-sda', { claim: claimName(0) }), pv('pv-sdb', { claim: claimName(1) })],
+    });
     expect(ev.patch).toEqual([]);
     expect(findingsOf(ev, 'anti-affinity-not-disabled').map((f) => `${f.severity}: ${f.message}`)).toEqual([
       expect.stringMatching(/^warn: .*disablePodAntiAffinity is explicitly false/),
     ]);
   });
   it('offline with no nodes known, the output says the count is unknown', () => {
-    expect(messages(ais, [], 'targets-exceed-nodes')).toEqual([expect.stringMatching(/^warn: node count unknown/)]);
+    expect(messages(ais, [], 'targets-exceed-nodes')).toEqual([
+      expect.stringMatching(/^warn: node count unknown/),
+    ]);
     expect(messages(ais, [], 'targets-exceed-nodes', { nodeCount: 3 })).toEqual([]);
   });
   it('nodes are inferred from PVs’ node affinity', () => {
@@ -209,12 +234,18 @@ describe('defect class 7: fix hints that mislead', () => {
   const ais = aistore({ disable: true, mounts: [{ path: '/data/a' }, { path: '/data/b' }] });
   it('never proposes a name a claim or PV already holds', () => {
     const held = pv('pv-held', { claim: claimName(0, 'ais', '/data/a') });
-    const [finding] = findingsOf(run({ name: '', object: pvc('ais-data-c-ais-target-0'), context: [ais, held] }), 'pvc-name');
+    const [finding] = findingsOf(
+      run({ name: '', object: pvc('ais-data-c-ais-target-0'), context: [ais, held] }),
+      'pvc-name',
+    );
     expect(finding?.fix).toContain(claimName(0, 'ais', '/data/b'));
     expect(finding?.fix).not.toContain(claimName(0, 'ais', '/data/a'));
   });
   it('lists every name that fits', () => {
-    const [finding] = findingsOf(run({ name: '', object: pvc('ais-data-c-ais-target-0'), context: [ais] }), 'pvc-name');
+    const [finding] = findingsOf(
+      run({ name: '', object: pvc('ais-data-c-ais-target-0'), context: [ais] }),
+      'pvc-name',
+    );
     expect(finding?.fix).toContain(claimName(0, 'ais', '/data/a'));
     expect(finding?.fix).toContain(claimName(0, 'ais', '/data/b'));
   });
@@ -224,25 +255,43 @@ describe('defect class 8: messages and links', () => {
   it('a PV pre-bound to a CR without PVC-backed mounts gets a whole sentence', () => {
     const hostOnly = aistore({ mounts: [{ path: '/data', useHostPath: true }] });
     const [message] = messages(pv('pv-x', { claim: claimName(0) }), [hostOnly], 'pv-target-binding');
-    expect(message).toMatch(/^deny: PV pv-x is pre-bound to claim "ais-data-aistore-ais-target-0", but AIStore ais has no PVC-backed mounts/);
+    expect(message).toMatch(
+      /^deny: PV pv-x is pre-bound to claim "ais-data-aistore-ais-target-0", but AIStore ais has no PVC-backed mounts/,
+    );
   });
   it('findings link the rule doc by full URL', () => {
-    const [finding] = findingsOf(run({ name: '', object: pvc('ais-data-c-ais-target-0'), context: [aistore()] }), 'pvc-name');
+    const [finding] = findingsOf(
+      run({ name: '', object: pvc('ais-data-c-ais-target-0'), context: [aistore()] }),
+      'pvc-name',
+    );
     expect(finding?.doc).toBe(`${RULE_DOC_BASE}#pvc-name`);
-    expect(finding?.doc).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/main\/docs\/rules\.md#pvc-name$/);
+    expect(finding?.doc).toMatch(
+      /^https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/main\/docs\/rules\.md#pvc-name$/,
+    );
   });
   it('a long warning keeps rule id and link first and the end of the fix', () => {
     const held = pv('pv-held', { claim: claimName(0) });
     const object = pvc(claimName(0), { volumeName: undefined });
-    const outcome = review('validate', reviewOf(aistore({ hostPort: 1, size: 2 }) as KubeObject).request as never, {
-      config: { modes: { default: 'warn' }, failureMode: 'deny', includeNamespaces: [], excludeNamespaces: [] },
-      cluster: fixedCluster([held, object, ...[pv('pv-2', { claim: claimName(1) })]]),
-    });
+    const outcome = review(
+      'validate',
+      reviewOf(aistore({ hostPort: 1, size: 2 }) as KubeObject).request as never,
+      {
+        config: {
+          modes: { default: 'warn' },
+          failureMode: 'deny',
+          includeNamespaces: [],
+          excludeNamespaces: [],
+        },
+        cluster: fixedCluster([held, object, ...[pv('pv-2', { claim: claimName(1) })]]),
+      },
+    );
     const warnings = outcome.body.response.warnings ?? [];
     const hostPort = warnings.find((w) => w.includes('target-host-port'));
     expect(hostPort).toBeDefined();
     expect(hostPort?.length).toBeLessThanOrEqual(256);
-    expect(hostPort).toMatch(new RegExp(`^ais-guard target-host-port ${RULE_DOC_BASE.replaceAll('.', '\\.')}#target-host-port: `));
+    expect(hostPort).toMatch(
+      new RegExp(`^ais-guard target-host-port ${RULE_DOC_BASE.replaceAll('.', '\\.')}#target-host-port: `),
+    );
     expect(hostPort).toMatch(/Proxies may keep their hostPort\.$/);
   });
 });
@@ -267,7 +316,10 @@ describe('fail-open: a rule that cannot run does not erase the others’ verdict
 
 describe('budget: rule work is bounded by the input size', () => {
   it('a CR with 10,000 mounts, 4,000 targets and a PV is judged, the coverage summarised', () => {
-    const mounts = Array.from({ length: 10_000 }, (_, i) => ({ path: `/d/m${i}`, storageClass: 'ais-local-storage' }));
+    const mounts = Array.from({ length: 10_000 }, (_, i) => ({
+      path: `/d/m${i}`,
+      storageClass: 'ais-local-storage',
+    }));
     const ais = aistore({ size: 4000, disable: true, mounts });
     const volume = pv('pv-0', { claim: claimName(0, 'ais', '/d/m0') });
     const onCR = messages(ais, [volume], 'pv-target-binding');

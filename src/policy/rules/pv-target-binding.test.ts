@@ -12,7 +12,9 @@ const rows: Row[] = [
     object: pv('pv-x', { claim: 'ais-prod-data-aistore-ais-target-0', claimNamespace: 'ais-prod' }),
     context: [aistore({ namespace: 'ais-prod', disable: true })],
     expect: {
-      deny: [/PV pv-x is pre-bound to claim "ais-prod-data-aistore-ais-target-0", which is not a claim.*old AIStore doc/],
+      deny: [
+        /PV pv-x is pre-bound to claim "ais-prod-data-aistore-ais-target-0", which is not a claim.*old AIStore doc/,
+      ],
     },
   },
   {

@@ -3,7 +3,16 @@
 // CR and against every other known PV; on the CR, report (ordinal, mount) pairs that have no PV.
 import { claimMounts, dataClaimName, templateName } from '../aistore.js';
 import { claimNameProblem, mountOfClaim } from '../claims.js';
-import { asText, capacityOf, diskPathOf, isObject, nameOf, pinnedHostnames, requiredTermsOf, stringsOf } from '../k8s.js';
+import {
+  asText,
+  capacityOf,
+  diskPathOf,
+  isObject,
+  nameOf,
+  pinnedHostnames,
+  requiredTermsOf,
+  stringsOf,
+} from '../k8s.js';
 import { pvHostname, targetVolumes } from '../layout.js';
 import { parseQuantity } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';

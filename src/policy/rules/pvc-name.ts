@@ -19,6 +19,7 @@ export default defineRule({
   check({ subject, ctx, report }) {
     const name = nameOf(subject.object);
     const problem = claimNameProblem(subject.namespace, subject.crName, subject.cr, name, ctx);
-    if (problem) report[problem.severity]('/metadata/name', `claim "${name}", ${problem.reason}.`, problem.fix);
+    if (problem)
+      report[problem.severity]('/metadata/name', `claim "${name}", ${problem.reason}.`, problem.fix);
   },
 });

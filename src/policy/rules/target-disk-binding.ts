@@ -4,6 +4,7 @@
 import {
   asText,
   cloneJson,
+  diskPathOf,
   HOSTNAME_KEY,
   isObject,
   nameOf,
@@ -126,9 +127,7 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
     return;
   }
   const list = disks
-    .map(
-      (d) => `${nameOf(d.pv)}=${d.host}:${asText(d.pv.spec?.local?.path ?? d.pv.spec?.hostPath?.path ?? '')}`,
-    )
+    .map((d) => `${nameOf(d.pv)}=${d.host}:${diskPathOf(d.pv) ?? ''}`)
     .sort()
     .join(',');
   // Decide on the input (a probe copy of the small affinity subtree), change only the writable copy.

@@ -23,7 +23,9 @@ export default defineRule({
       report.warn(
         '',
         `node count unknown: whether ${view.size} targets with required anti-affinity fit one per node was not checked` +
-          (inferred.length ? ` (PVs name ${inferred.length} node(s): ${inferred.slice(0, 5).join(', ')}${inferred.length > 5 ? ', …' : ''}).` : '.'),
+          (inferred.length
+            ? ` (PVs name ${inferred.length} node(s): ${inferred.slice(0, 5).join(', ')}${inferred.length > 5 ? ', …' : ''}).`
+            : '.'),
         'Give the Node objects (kubectl get nodes -o yaml) or the number of schedulable nodes with the input.',
       );
       return;
