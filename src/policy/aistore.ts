@@ -65,10 +65,40 @@ export function fixedTargetSize(cr: AIStoreCR): number | undefined {
   return own !== undefined && own !== null ? count(own) : count(cr.spec?.size);
 }
 
-export function mountsOf(cr: AIStoreCR): Mount[] {
-  const raw = cr.spec?.targetSpec?.mounts;
-  if (!Array.isArray(raw)) return [];
-  return raw.flatMap((m, index) =>
+interface MountIndex {
+  all: readonly Mount[];
+  claims: readonly Mount[];
+  /** Claim mounts by template name, for the CR name they were indexed under (the first mount wins). */
+  crName: string;
+  byTemplate: Map<string, Mount>;
+}
+
+/**
+ * Mounts parsed once per mounts array: a review asks for them many times, and a CR in the context
+ * is the same object across reviews. A 3 MiB CR holds ~60,000 mounts; re-parsing them per question
+ * made a PVC review take a second.
+ */
+const mountIndexes = new WeakMap<object, MountIndex>();
+
+/**
+ * The most mounts the guard reads from a CR: more than any node has disks. A CR with more is denied
+ * (rule mount-template-name); reading only this many keeps every review's work bounded.
+ */
+export const MAX_MOUNTS = 1024;
+
+/** How many entries spec.targetSpec.mounts has, read or not. */
+export function mountCount(cr: AIStoreCR): number {
+  const raw: unknown = cr.spec?.targetSpec?.mounts;
+  return Array.isArray(raw) ? raw.length : 0;
+}
+
+function mountIndex(cr: AIStoreCR): MountIndex | undefined {
+  const raw: unknown = cr.spec?.targetSpec?.mounts;
+  if (!Array.isArray(raw)) return undefined;
+  const crName = nameOf(cr);
+  const known = mountIndexes.get(raw);
+  if (known && known.crName === crName) return known;
+  const all = raw.slice(0, MAX_MOUNTS + 1).flatMap((m: unknown, index) =>
     isObject(m) && typeof m.path === 'string'
       ? [
           {
@@ -81,11 +111,45 @@ export function mountsOf(cr: AIStoreCR): Mount[] {
         ]
       : [],
   );
+  const claims = all.filter((m) => !m.useHostPath);
+  const byTemplate = new Map<string, Mount>();
+  for (const m of claims) {
+    const t = templateName(crName, m.path);
+    if (!byTemplate.has(t)) byTemplate.set(t, m);
+  }
+  const index = { all, claims, crName, byTemplate };
+  mountIndexes.set(raw, index);
+  return index;
 }
 
-/** Mounts that become volumeClaimTemplates (useHostPath mounts do not). */
-export function claimMounts(cr: AIStoreCR): Mount[] {
-  return mountsOf(cr).filter((m) => !m.useHostPath);
+/** The CR's mounts (entries without a string path skipped). Shared: do not change. */
+export function mountsOf(cr: AIStoreCR): readonly Mount[] {
+  return mountIndex(cr)?.all ?? [];
+}
+
+/** Mounts that become volumeClaimTemplates (useHostPath mounts do not). Shared: do not change. */
+export function claimMounts(cr: AIStoreCR): readonly Mount[] {
+  return mountIndex(cr)?.claims ?? [];
+}
+
+/** The claim mount whose volumeClaimTemplate is exactly this name. */
+export function mountOfTemplate(cr: AIStoreCR, template: string): Mount | undefined {
+  return mountIndex(cr)?.byTemplate.get(template);
+}
+
+/**
+ * A target claim name split as the StatefulSet controller builds it for this CR:
+ * <template>-<cr>-target-<N>. Undefined when the name does not end that way.
+ */
+export function splitClaimName(
+  crName: string,
+  name: string,
+): { template: string; ordinal: number } | undefined {
+  const suffix = `-${targetStatefulSetName(crName)}-`;
+  const at = name.lastIndexOf(suffix);
+  if (at <= 0) return undefined;
+  const tail = name.slice(at + suffix.length);
+  return /^(0|[1-9]\d*)$/.test(tail) ? { template: name.slice(0, at), ordinal: Number(tail) } : undefined;
 }
 
 /** The operator's volumeClaimTemplate name for a mount: CR name + path with "/" turned into "-". */

@@ -6,6 +6,8 @@ import {
   claimMounts,
   dataClaimName,
   legacyDocClaimName,
+  mountOfTemplate,
+  splitClaimName,
   targetOrdinal,
   targetStatefulSetName,
   templateName,
@@ -59,14 +61,9 @@ export function claimOwners(ctx: ClusterContext, namespace: string, name: string
   const owners: ClaimOwner[] = [];
   for (const cr of ctx.aistoresIn(namespace)) {
     const crName = nameOf(cr);
-    if (!name.startsWith(crName) || !name.includes(`-${targetStatefulSetName(crName)}-`)) continue;
-    for (const mount of claimMounts(cr)) {
-      const ordinal = ordinalAfter(
-        `${templateName(crName, mount.path)}-${targetStatefulSetName(crName)}-`,
-        name,
-      );
-      if (ordinal !== undefined) owners.push({ crName, mount, ordinal });
-    }
+    const split = crName ? splitClaimName(crName, name) : undefined;
+    const mount = split && mountOfTemplate(cr, split.template);
+    if (split && mount) owners.push({ crName, mount, ordinal: split.ordinal });
   }
   return owners;
 }
@@ -110,26 +107,33 @@ function explainTemplate(crName: string, mount: Mount, ordinal: number): string 
 }
 
 const LISTED = 5;
-const quoted = (names: string[]) => {
+/** The first names quoted, and how many more of `total` there are. */
+const quoted = (names: string[], total = names.length) => {
   const shown = names.slice(0, LISTED).map((n) => `"${n}"`);
-  return names.length > LISTED ? `${shown.join(', ')} and ${names.length - LISTED} more` : shown.join(', ');
+  return total > LISTED ? `${shown.join(', ')} and ${total - LISTED} more` : shown.join(', ');
 };
 
 /** The rename hint: names of this target's claims that no claim or PV holds yet; never one in use. */
 function renameHint(
   namespace: string,
   crName: string,
-  fits: Mount[],
+  fits: readonly Mount[],
   ordinal: number,
   name: string,
   ctx: ClusterContext,
 ): string {
-  const names = fits.map((m) => dataClaimName(crName, m.path, ordinal));
-  const free = names.filter((n) => n !== name && !ctx.claimInUse(namespace, n));
+  // Bounded: a CR may have thousands of mounts; the hint lists a few.
+  const free: string[] = [];
+  for (const m of fits) {
+    const candidate = dataClaimName(crName, m.path, ordinal);
+    if (candidate !== name && !ctx.claimInUse(namespace, candidate)) free.push(candidate);
+    if (free.length > LISTED) break;
+  }
   if (free.length === 1) return `Name it ${free[0] as string}.`;
   if (free.length > 1)
     return `Name it after the mount it is for, one of: ${free.slice(0, LISTED).join(', ')}${free.length > LISTED ? ', …' : ''}.`;
-  return `Every claim of ${crName}-target-${ordinal} (${quoted(names)}) already exists or has a PV: delete this claim, or rename it for another target.`;
+  const names = fits.slice(0, LISTED + 1).map((m) => dataClaimName(crName, m.path, ordinal));
+  return `Every claim of ${crName}-target-${ordinal} (${quoted(names, fits.length)}) already exists or has a PV: delete this claim, or rename it for another target.`;
 }
 
 function conflict(owners: ClaimOwner[]): ClaimNameProblem {
@@ -177,13 +181,16 @@ function withCR(
   const fits = named.length > 0 ? named : mounts;
   const mount = fits[0] as Mount;
   const legacy = mounts.find((m) => name === legacyDocClaimName(namespace, crName, m.path, ordinal));
-  const others = mounts.filter((m) => m !== mount).map((m) => dataClaimName(crName, m.path, ordinal));
+  const others = mounts
+    .filter((m) => m !== mount)
+    .slice(0, LISTED + 1)
+    .map((m) => dataClaimName(crName, m.path, ordinal));
   const alsoFits = shapedCandidates(ctx, namespace, name).filter((c) => c !== crName);
   return {
     severity: 'deny',
     reason:
       `which is not a claim the StatefulSet ${targetStatefulSetName(crName)} will use: pod ${crName}-target-${ordinal} claims ${explainTemplate(crName, mount, ordinal)}` +
-      (others.length ? ` and ${quoted(others)}` : '') +
+      (others.length ? ` and ${quoted(others, mounts.length - 1)}` : '') +
       '. The StatefulSet would create its own claim and leave this one unused' +
       (legacy && namespace !== crName
         ? `. This name follows the old AIStore doc's <namespace>-<path>-<pod> wording; the operator names templates after the CR ("${crName}"), not the namespace ("${namespace}"): the two agree only when they are equal`

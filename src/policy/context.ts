@@ -77,6 +77,20 @@ export class ClusterContext {
     }
   }
 
+  private readonly memos = new Map<string, unknown>();
+
+  /**
+   * A value derived from this (immutable) snapshot, computed once. Bounded, since keys carry names
+   * from requests and the empty context is never rebuilt.
+   */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    if (this.memos.size >= 1000) this.memos.clear();
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
+  }
+
   aistore(namespace: string, name: string): AIStoreCR | undefined {
     return this.aistores.get(key(namespace, name));
   }

@@ -1,9 +1,9 @@
 // The one entry point the webhook and the CLI share: object + context in, findings and a JSON Patch
 // out. Pure: no I/O, no clock. Rules read the input and change a copy taken on first write; the
-// patch is diffed by a library.
-import jsonpatch from 'fast-json-patch';
+// patch is diffed by a library (draft.ts).
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
-import { cloneJson, isObject } from './k8s.js';
+import { patchBetween, writableCopy } from './draft.js';
+import { isObject } from './k8s.js';
 import { detectLayout, type Layout } from './layout.js';
 import { actionFor, ENFORCE, modeOf, type Action, type Modes } from './modes.js';
 import { recognise, type Recognised } from './recognise.js';
@@ -110,9 +110,9 @@ function runRules(
     let copy: Recognised | undefined;
     const writable = () => {
       // An audit-mode rule may still compute its change, but on a throwaway copy.
-      if (audit) return (copy ??= onCopy(cloneJson(current.object)));
+      if (audit) return (copy ??= onCopy(writableCopy(current.object)));
       if (draft === undefined) {
-        draft = cloneJson(current.object);
+        draft = writableCopy(current.object);
         copy = onCopy(draft);
       }
       return (copy ??= current.object === draft ? current : onCopy(draft));
@@ -205,7 +205,7 @@ export function evaluate(
 function patchOf(object: KubeObject, run: RuleRun, findings: JudgedFinding[]) {
   if (!run.draft || run.draftSpoiled) return { patch: [] as PatchOperation[], findings };
   try {
-    return { patch: jsonpatch.compare(object, run.draft) as PatchOperation[], findings };
+    return { patch: patchBetween(object, run.draft), findings };
   } catch (err) {
     const denied = findings.map((f) =>
       f.mutation && f.action !== 'audit'

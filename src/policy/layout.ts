@@ -168,20 +168,36 @@ export function targetSetView(subject: Recognised, ctx: ClusterContext): TargetS
  * review counts as it will be stored, replacing its cached version: the webhook and `check`
  * (whose input set contains the object) then see the same set.
  */
+export interface TargetVolume {
+  pv: PersistentVolume;
+  claim: string;
+  ordinal: number;
+  host: string | undefined;
+}
+
+function targetVolumeOf(pv: PersistentVolume, crName: string): TargetVolume | undefined {
+  const claim = claimRefOf(pv)?.name ?? '';
+  const ordinal = claim.startsWith(`${crName}-`) ? targetOrdinal(crName, claim) : undefined;
+  return ordinal === undefined ? undefined : { pv, claim, ordinal, host: pvHostname(pv) };
+}
+
 export function targetVolumes(
   ctx: ClusterContext,
   namespace: string,
   crName: string,
   reviewed?: PersistentVolume,
-) {
-  const self = reviewed && nameOf(reviewed);
-  const pvs = ctx.pvsForNamespace(namespace).filter((pv) => !self || nameOf(pv) !== self);
-  if (reviewed && claimRefOf(reviewed)?.namespace === namespace) pvs.push(reviewed);
-  return pvs.flatMap((pv) => {
-    const claim = claimRefOf(pv)?.name ?? '';
-    const ordinal = claim.startsWith(`${crName}-`) ? targetOrdinal(crName, claim) : undefined;
-    return ordinal === undefined ? [] : [{ pv, claim, ordinal, host: pvHostname(pv) }];
-  });
+): TargetVolume[] {
+  // The context's share is computed once per snapshot: a review asks several times, and a namespace
+  // may hold thousands of PVs.
+  const known = ctx.memo(`target-volumes ${namespace}/${crName}`, () =>
+    ctx.pvsForNamespace(namespace).flatMap((pv) => targetVolumeOf(pv, crName) ?? []),
+  );
+  if (!reviewed) return known;
+  const self = nameOf(reviewed);
+  const out = known.filter((v) => nameOf(v.pv) !== self);
+  const mine = claimRefOf(reviewed)?.namespace === namespace ? targetVolumeOf(reviewed, crName) : undefined;
+  if (mine) out.push(mine);
+  return out;
 }
 
 export function detectLayout(subject: Recognised, ctx: ClusterContext): Layout {
@@ -229,4 +245,3 @@ export function describeLayout(layout: Layout): string {
   const first = layout.signals[0];
   return first ? `multi-target layout (${first.detail})` : 'one target per node';
 }
-

@@ -324,6 +324,9 @@ describe('budget: rule work is bounded by the input size', () => {
     const volume = pv('pv-0', { claim: claimName(0, 'ais', '/d/m0') });
     const onCR = messages(ais, [volume], 'pv-target-binding');
     expect(onCR).toEqual([expect.stringMatching(/^warn: .*too many .*to check one by one/)]);
+    expect(messages(ais, [volume], 'mount-template-name')).toEqual([
+      expect.stringMatching(/^deny: 10000 mounts: more than 1024, .*not checked one by one/),
+    ]);
     expect(messages(volume, [ais], 'pv-target-binding')).toEqual([]);
   });
 });

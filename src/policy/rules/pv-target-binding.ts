@@ -17,6 +17,8 @@ import { pvHostname, targetVolumes } from '../layout.js';
 import { parseQuantity } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
 
+const LISTED = 5;
+
 function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'>): void {
   const pv = subject.object;
   // Network volumes outside a multi-target layout are not this rule's business.
@@ -69,29 +71,43 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
     );
   }
 
+  // Each kind of clash is reported for the first few PVs, then counted: thousands of PVs on one
+  // disk must not become thousands of findings.
+  const clashes = { claim: [] as string[], disk: [] as string[], node: [] as string[] };
   const host = pvHostname(pv);
   for (const other of targetVolumes(ctx, namespace, crName, pv)) {
-    if (nameOf(other.pv) === self) continue;
+    const otherName = nameOf(other.pv);
+    if (otherName === self) continue;
     if (other.claim === claimName) {
-      report.deny(
-        '/spec/claimRef/name',
-        `PVs ${self} and ${nameOf(other.pv)} are both pre-bound to claim ${claimName}: the claim binds one and strands the other.`,
-        'Keep one PV per (target, mount) claim.',
-      );
+      if (clashes.claim.push(otherName) <= LISTED)
+        report.deny(
+          '/spec/claimRef/name',
+          `PVs ${self} and ${otherName} are both pre-bound to claim ${claimName}: the claim binds one and strands the other.`,
+          'Keep one PV per (target, mount) claim.',
+        );
     } else if (host && other.host === host && path && diskPathOf(other.pv) === path) {
-      report.deny(
-        pointer('spec', isObject(pv.spec?.local) ? 'local' : 'hostPath', 'path'),
-        `PVs ${self} and ${nameOf(other.pv)} use the same disk ${host}:${path} for two claims (${claimName}, ${other.claim}).`,
-        'Give every target its own disk.',
-      );
+      if (clashes.disk.push(otherName) <= LISTED)
+        report.deny(
+          pointer('spec', isObject(pv.spec?.local) ? 'local' : 'hostPath', 'path'),
+          `PVs ${self} and ${otherName} use the same disk ${host}:${path} for two claims (${claimName}, ${other.claim}).`,
+          'Give every target its own disk.',
+        );
     } else if (host && other.host && other.host !== host && other.ordinal === subject.ordinal) {
-      report.deny(
-        '/spec/nodeAffinity',
-        `the disks of ${crName}-target-${subject.ordinal} are on two nodes (${self} on ${host}, ${nameOf(other.pv)} on ${other.host}): the pod cannot run on both.`,
-        'Put all disks of one target on one node.',
-      );
+      if (clashes.node.push(otherName) <= LISTED)
+        report.deny(
+          '/spec/nodeAffinity',
+          `the disks of ${crName}-target-${subject.ordinal} are on two nodes (${self} on ${host}, ${otherName} on ${other.host}): the pod cannot run on both.`,
+          'Put all disks of one target on one node.',
+        );
     }
   }
+  const more = Object.values(clashes).reduce((n, list) => n + Math.max(0, list.length - LISTED), 0);
+  if (more > 0)
+    report.deny(
+      '/spec',
+      `PV ${self} clashes with ${more} more PV(s) in the ways above (not listed one by one).`,
+      'Give every (target, mount) its own PV and disk, all disks of a target on one node.',
+    );
 }
 
 /**
@@ -100,7 +116,6 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
  * keeping every review's work bounded by the input's size.
  */
 export const COVERAGE_BUDGET = 50_000;
-const LISTED = 5;
 
 /** On the CR: in a multi-target layout with some PVs known, every (ordinal, mount) needs one. */
 function checkCoverage({ subject, layout, ctx, report }: RuleInput<'aistore'>): void {
