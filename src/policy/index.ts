@@ -19,6 +19,7 @@ export {
   claimMounts,
   dataClaimName,
   isAIStore,
+  MAX_MOUNTS,
   targetOrdinal,
   targetStatefulSetName,
   templateName,

@@ -3,7 +3,7 @@
 // (CEL is type-checked against each matched kind's schema, so a policy never mixes a Pod's paths with
 // a StatefulSet's). What a single object cannot show (PVs in the cluster, node counts, the CR behind a
 // claim) stays the webhook's job; docs/vap.md lists what is covered.
-import { RULE_DOC_BASE } from '../policy/index.js';
+import { MAX_MOUNTS, RULE_DOC_BASE } from '../policy/index.js';
 import { and, not, or, present, valueOr } from './cel.js';
 import {
   hostNetworkIn,
@@ -147,10 +147,14 @@ const AISTORE: PolicyDef = {
         const duplicate = `${mounts}.filter(o, has(o.path) && ${valid('o')} && ${claimed('o')} && ${template('o')} == ${template('m')}).size() > 1`;
         return and(
           present(r, 'spec.targetSpec.mounts'),
-          `${mounts}.exists(m, has(m.path) && (${not(valid('m'))} || (${claimed('m')} && (${badLabel(template('m'))} || ${duplicate}))))`,
+          or(
+            // More mounts than the guard reads (src/policy/aistore.ts MAX_MOUNTS): denied as a whole.
+            `size(${mounts}) > ${MAX_MOUNTS}`,
+            `${mounts}.exists(m, has(m.path) && (${not(valid('m'))} || (${claimed('m')} && (${badLabel(template('m'))} || ${duplicate}))))`,
+          ),
         );
       },
-      message: `[mount-template-name] a mount path must be absolute, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters${doc('mount-template-name')}`,
+      message: `[mount-template-name] a mount path must be absolute, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters; at most ${MAX_MOUNTS} mounts${doc('mount-template-name')}`,
     },
     {
       rule: 'legacy-anti-affinity-field',

@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { OPERATOR_SOURCE, RULES } from '../../src/policy/index.js';
 
 describe('rule metadata', () => {
-  it.each(RULES.map((r) => [r.id, r]))('%s has a verdict and operator source links', (_id, rule) => {
+  it.each(RULES.map((r) => [r.id, r] as const))('%s has a verdict and operator source links', (_id, rule) => {
     expect(['deny', 'warn', 'deny / warn', 'mutate + warn / deny', 'mutate + warn']).toContain(rule.verdict);
     if (rule.mutates) expect(rule.verdict.startsWith('mutate')).toBe(true);
     const links = rule.operator.match(/\]\(([^)]+)\)/g) ?? [];
