@@ -5,6 +5,7 @@ import {
   hasLegacyAntiAffinityField,
   targetOrdinal,
   isTargetAutoScaling,
+  targetPodLabels,
   targetStatefulSetName,
   type AIStoreCR,
 } from './aistore.js';
@@ -92,11 +93,25 @@ function viewFromCR(cr: AIStoreCR, namespace: string, crName: string, ctx: Clust
     autoScaled: isTargetAutoScaling(cr),
     antiAffinityKeptExplicitly:
       isObject(cr.spec?.targetSpec) && cr.spec.targetSpec.disablePodAntiAffinity === false,
-    antiAffinityOff: antiAffinityDisabled(cr) || legacy,
+    antiAffinityOff: antiAffinityDisabled(cr) || legacy || ownAntiAffinityWithoutTerm(cr),
     antiAffinityOffBecause: antiAffinityDisabled(cr)
       ? 'spec.targetSpec.disablePodAntiAffinity is true'
-      : 'the removed top-level spec.disablePodAntiAffinity is true',
+      : legacy
+        ? 'the removed top-level spec.disablePodAntiAffinity is true'
+        : 'spec.targetSpec.affinity.podAntiAffinity has no required hostname term between targets, and the operator then adds none',
   };
+}
+
+/**
+ * The operator adds its required target anti-affinity only when targetSpec.affinity has no
+ * podAntiAffinity at all; a user's own (say, only preferred terms) replaces it
+ * (operator internal/resources/aistore/cmn/res.go CreateAISAffinity).
+ */
+function ownAntiAffinityWithoutTerm(cr: AIStoreCR): boolean {
+  const affinity: unknown = cr.spec?.targetSpec?.affinity;
+  if (!isObject(affinity) || affinity.podAntiAffinity === undefined || affinity.podAntiAffinity === null)
+    return false;
+  return requiredTargetAntiAffinity(affinity, targetPodLabels(nameOf(cr))).length === 0;
 }
 
 function viewFromPodSpec(

@@ -330,3 +330,19 @@ describe('budget: rule work is bounded by the input size', () => {
     expect(messages(volume, [ais], 'pv-target-binding')).toEqual([]);
   });
 });
+
+describe('operator affinity (cmn/res.go CreateAISAffinity): a user podAntiAffinity replaces the operator’s', () => {
+  it('a CR with only a preferred anti-affinity gets no required one: targets may share nodes', () => {
+    const preferred = {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 1, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: {} } },
+        ],
+      },
+    };
+    const ais = aistore({ hostPort: 51081, affinity: preferred });
+    expect(messages(ais, [], 'target-host-port')).toEqual([
+      expect.stringMatching(/^deny: .*podAntiAffinity has no required hostname term between targets/),
+    ]);
+  });
+});
