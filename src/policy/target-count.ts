@@ -6,6 +6,7 @@ import {
   fixedTargetSize,
   isAIStore,
   isTargetAutoScaling,
+  targetClaimNames,
   type AIStoreCR,
 } from './aistore.js';
 import type { ClusterContext } from './context.js';
@@ -40,4 +41,16 @@ export function targetCount(cr: AIStoreCR, ctx: ClusterContext): number | undefi
 /** An upper bound on the target count: the count when known, else an autoscaled CR's sizeLimit. */
 export function maxTargetCount(cr: AIStoreCR, ctx: ClusterContext): number | undefined {
   return targetCount(cr, ctx) ?? (isTargetAutoScaling(cr) ? autoScaleSizeLimit(cr) : undefined);
+}
+
+/**
+ * The claims of every target the operator renders for this CR given these nodes: index = ordinal,
+ * each the claim names in volumeClaimTemplates order (aistore.ts targetClaimNames). Undefined when
+ * the CR gives no count; a RangeError past 100,000 targets (a list that size is a mistake).
+ */
+export function operatorClaimNames(cr: KubeObject, nodes: readonly KubeObject[]): string[][] | undefined {
+  const count = operatorTargetCount(cr, nodes);
+  if (count === undefined || !isAIStore(cr)) return undefined;
+  if (count > 100_000) throw new RangeError(`${count} targets: too many to list`);
+  return Array.from({ length: count }, (_, ordinal) => targetClaimNames(cr, ordinal));
 }

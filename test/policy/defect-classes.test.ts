@@ -6,6 +6,7 @@ import {
   ClusterContext,
   evaluate,
   nodesFromVolumes,
+  operatorClaimNames,
   operatorTargetCount,
   RULE_DOC_BASE,
   targetClaimNames,
@@ -95,6 +96,8 @@ describe('operator claim names (target/volumes.go newTargetPVCs, Mount.GetPVCNam
       { mounts: [{ path: '/data/a' }, { path: '/host', useHostPath: true }, { path: '/data/b/' }] },
       'ais-x',
     );
+    expect(operatorClaimNames(ais, [])?.length).toBe(2);
+    expect(operatorClaimNames(ais, [])?.[1]).toEqual(targetClaimNames(ais, 1));
     expect(targetClaimNames(ais, 1)).toEqual([
       'ais-x-data-a-ais-x-target-1',
       'ais-x-data-b--ais-x-target-1',
