@@ -16,7 +16,7 @@ export interface Mount {
 
 export interface TargetSpec {
   size?: number;
-  autoScaleConf?: unknown;
+  autoScale?: unknown;
   tolerations?: unknown;
   mounts?: unknown;
   hostPort?: number;
@@ -51,9 +51,9 @@ export function isTargetAutoScaling(cr: AIStoreCR): boolean {
   return cr.spec?.size === -1 || cr.spec?.targetSpec?.size === -1;
 }
 
-/** spec.targetSpec.autoScaleConf.sizeLimit: at most this many targets when autoscaling. */
+/** spec.targetSpec.autoScale.sizeLimit (Go field AutoScaleConf, JSON "autoScale"): at most this many targets when autoscaling. */
 export function autoScaleSizeLimit(cr: AIStoreCR): number | undefined {
-  const conf: unknown = cr.spec?.targetSpec?.autoScaleConf;
+  const conf: unknown = cr.spec?.targetSpec?.autoScale;
   const limit = isObject(conf) ? count(conf.sizeLimit) : undefined;
   return limit !== undefined && limit >= 1 ? limit : undefined;
 }

@@ -43,11 +43,11 @@ function tainted(name: string, taints: unknown[], labels: Record<string, string>
 
 describe('defect class 1: target count under autoscaling', () => {
   // api/aistore/v1beta1/aistore_types.go IsTargetAutoScaling: spec.size or targetSpec.size -1.
-  // GetTargetSize: autoscaled, min(expected target nodes, autoScaleConf.sizeLimit); else targetSpec.size ?? spec.size.
+  // GetTargetSize: autoscaled, min(expected target nodes, autoScale.sizeLimit); else targetSpec.size ?? spec.size.
   const nodes = ['n1', 'n2', 'n3', 'n4'].map((n) => node(n));
 
   it('spec.size -1 wins over targetSpec.size, and sizeLimit caps the count', () => {
-    const ais = cr({ size: -1 }, { size: 3, nodeSelector: {}, autoScaleConf: { sizeLimit: 2 } });
+    const ais = cr({ size: -1 }, { size: 3, nodeSelector: {}, autoScale: { sizeLimit: 2 } });
     expect(operatorTargetCount(ais, nodes)).toBe(2);
     expect(messages(pvc(claimName(2)), [ais, ...nodes], 'pvc-name')).toEqual([
       expect.stringMatching(/^deny: .*has 2 target/),
@@ -65,7 +65,7 @@ describe('defect class 1: target count under autoscaling', () => {
   });
 
   it('autoscaled with nodes unknown: ordinals at or past sizeLimit never exist', () => {
-    const ais = cr({ size: -1 }, { nodeSelector: {}, autoScaleConf: { sizeLimit: 3 } });
+    const ais = cr({ size: -1 }, { nodeSelector: {}, autoScale: { sizeLimit: 3 } });
     expect(messages(pvc(claimName(3)), [ais], 'pvc-name')).toEqual([expect.stringMatching(/^deny: /)]);
     expect(messages(pvc(claimName(2)), [ais], 'pvc-name')).toEqual([]);
   });
