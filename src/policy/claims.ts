@@ -8,6 +8,7 @@ import {
   legacyDocClaimName,
   mountOfTemplate,
   splitClaimName,
+  stateTemplateName,
   targetOrdinal,
   targetStatefulSetName,
   templateName,
@@ -69,11 +70,17 @@ export function claimOwners(ctx: ClusterContext, namespace: string, name: string
 }
 
 /**
- * The CR a claim name belongs to, among the CRs in its namespace: the one whose claim it is
- * exactly; else the one whose shape `<c>-…-<c>-target-<N>` it has (a misnamed claim of that CR),
+ * The CR a claim name belongs to, among the CRs in its namespace: the one whose (data or state)
+ * claim it is exactly; else the one whose shape `<c>-…-<c>-target-<N>` it has (a misnamed claim of that CR),
  * the longest name when several fit. Undefined when it fits none.
  */
 export function crForClaimName(ctx: ClusterContext, namespace: string, name: string): string | undefined {
+  // The state claim <ns>-<cr>-state-<cr>-target-<N> is a CR's own too (not a data claim, not judged).
+  for (const cr of ctx.aistoresIn(namespace)) {
+    const crName = nameOf(cr);
+    if (crName && splitClaimName(crName, name)?.template === stateTemplateName(namespace, crName))
+      return crName;
+  }
   const exact = claimOwners(ctx, namespace, name)[0];
   if (exact) return exact.crName;
   return shapedCandidates(ctx, namespace, name)[0];

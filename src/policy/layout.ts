@@ -83,6 +83,7 @@ export function pvHostname(pv: PersistentVolume): string | undefined {
 function viewFromCR(cr: AIStoreCR, namespace: string, crName: string, ctx: ClusterContext): TargetSetView {
   const legacy = hasLegacyAntiAffinityField(cr) && cr.spec?.disablePodAntiAffinity === true;
   const placement = placementOf(cr.spec?.targetSpec);
+  const off = antiAffinityDisabled(cr) || legacy || ownAntiAffinityWithoutTerm(cr);
   return {
     crName,
     namespace,
@@ -92,8 +93,8 @@ function viewFromCR(cr: AIStoreCR, namespace: string, crName: string, ctx: Clust
     placement,
     autoScaled: isTargetAutoScaling(cr),
     antiAffinityKeptExplicitly:
-      isObject(cr.spec?.targetSpec) && cr.spec.targetSpec.disablePodAntiAffinity === false,
-    antiAffinityOff: antiAffinityDisabled(cr) || legacy || ownAntiAffinityWithoutTerm(cr),
+      !off && isObject(cr.spec?.targetSpec) && cr.spec.targetSpec.disablePodAntiAffinity === false,
+    antiAffinityOff: off,
     antiAffinityOffBecause: antiAffinityDisabled(cr)
       ? 'spec.targetSpec.disablePodAntiAffinity is true'
       : legacy
@@ -253,7 +254,16 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext): Layout {
 
   // One target can never share a node with another.
   const single = size !== undefined && size <= 1;
-  return { view, multiTarget: !single && signals.length > 0, signals: single ? [] : signals };
+  // An explicit disablePodAntiAffinity: false keeps targets one per node, whatever else the layout
+  // suggests: not multi-target (the signals stay, for the warning that says what it costs).
+  const multiTarget = !single && signals.length > 0 && !view.antiAffinityKeptExplicitly;
+  return { view, multiTarget, signals: single ? [] : signals };
+}
+
+/** The first multi-target signal in words, whether or not the layout counts as multi-target. */
+export function describeSignal(layout: Layout): string {
+  const first = layout.signals[0];
+  return first ? `multi-target layout (${first.detail})` : 'one target per node';
 }
 
 export function describeLayout(layout: Layout): string {

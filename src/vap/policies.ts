@@ -62,10 +62,11 @@ const AISTORE: PolicyDef = {
   facts: [
     { name: 'crName', of: (r) => valueOr(r, 'metadata.name', "''"), absent: "''" },
     {
-      // targetSpec.size, else spec.size; -1 (autoscale) or none is "unknown".
+      // targetSpec.size, else spec.size; none is "unknown" (-1), and so is autoscaling: -1 in either
+      // field wins (operator IsTargetAutoScaling), the count then follows the nodes.
       name: 'size',
       of: (r) =>
-        `${present(r, 'spec.targetSpec.size')} ? ${r}.spec.targetSpec.size : ${present(r, 'spec.size')} ? ${r}.spec.size : -1`,
+        `(${present(r, 'spec.size')} && ${r}.spec.size == -1) ? -1 : ${present(r, 'spec.targetSpec.size')} ? ${r}.spec.targetSpec.size : ${present(r, 'spec.size')} ? ${r}.spec.size : -1`,
       absent: '-1',
     },
     {
@@ -83,6 +84,29 @@ const AISTORE: PolicyDef = {
             `${r}.spec.disablePodAntiAffinity == true`,
             or("request.operation == 'UPDATE'", not(present(r, 'spec.targetSpec.disablePodAntiAffinity'))),
           ),
+          // A podAntiAffinity of the user's own replaces the operator's; without a required hostname
+          // term between targets, targets may share nodes (operator cmn/res.go CreateAISAffinity).
+          and(
+            present(r, 'spec.targetSpec.affinity'),
+            `has(${r}.spec.targetSpec.affinity.podAntiAffinity)`,
+            not(
+              requiredTargetAntiAffinity(
+                `${r}.spec.targetSpec.affinity`,
+                targetPodLabels(valueOr(r, 'metadata.name', "''")),
+              ),
+            ),
+          ),
+        ),
+      absent: 'false',
+    },
+    {
+      // disablePodAntiAffinity: false in so many words: targets stay one per node, whatever else.
+      name: 'antiAffinityKept',
+      of: (r, f) =>
+        and(
+          present(r, 'spec.targetSpec.disablePodAntiAffinity'),
+          `${r}.spec.targetSpec.disablePodAntiAffinity == false`,
+          not(f('antiAffinityOff')),
         ),
       absent: 'false',
     },
@@ -98,7 +122,7 @@ const AISTORE: PolicyDef = {
       of: (_r, f) =>
         and(
           not(and(`${f('size')} >= 0`, `${f('size')} <= 1`)),
-          or(f('antiAffinityOff'), f('pinnedToOneHost')),
+          or(f('antiAffinityOff'), and(f('pinnedToOneHost'), not(f('antiAffinityKept')))),
         ),
       absent: 'false',
     },

@@ -1,7 +1,7 @@
 // DESIGN rule 6. When the layout is multi-target by other signals (PVs, nodeSelector, node count)
 // but target anti-affinity is still on, the second target on a node stays Pending. Turn it off on
 // CREATE (the operator rejects targetSpec changes on UPDATE; rule targets-exceed-nodes warns then).
-import { describeLayout } from '../layout.js';
+import { describeLayout, describeSignal } from '../layout.js';
 import { objectAt } from '../k8s.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
 
@@ -17,16 +17,17 @@ export default defineRule({
   roles: ['aistore'],
   mutates: true,
   check({ writable, layout, operation, report }) {
-    if (operation !== 'CREATE' || !layout.multiTarget || layout.view.antiAffinityOff) return;
-    if (layout.view.antiAffinityKeptExplicitly) {
+    if (operation !== 'CREATE' || layout.view.antiAffinityOff) return;
+    if (layout.view.antiAffinityKeptExplicitly && layout.signals.length > 0) {
       // The user said false in so many words: never override it, say what it costs.
       report.warn(
         '/spec/targetSpec/disablePodAntiAffinity',
-        `${describeLayout(layout)}, but spec.targetSpec.disablePodAntiAffinity is explicitly false: every target after the first on a node stays Pending ("node(s) didn't match pod anti-affinity rules"). The guard leaves an explicit choice alone.`,
+        `${describeSignal(layout)}, but spec.targetSpec.disablePodAntiAffinity is explicitly false: every target after the first on a node stays Pending ("node(s) didn't match pod anti-affinity rules"). The guard leaves an explicit choice alone.`,
         'Set spec.targetSpec.disablePodAntiAffinity: true for several targets per node, or give every target its own node.',
       );
       return;
     }
+    if (!layout.multiTarget) return;
     const targetSpec = objectAt(objectAt(writable().object, 'spec'), 'targetSpec');
     if (!targetSpec) return; // not an object: the CRD's schema validation rejects it anyway
     targetSpec.disablePodAntiAffinity = true;
