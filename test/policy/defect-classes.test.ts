@@ -13,7 +13,17 @@ import {
   type KubeObject,
 } from '../../src/policy/index.js';
 import { review } from '../../src/server/review.js';
-import { aistore, claimName, findingsOf, node, pv, pvc, run } from '../support/builders.js';
+import {
+  aistore,
+  claimName,
+  findingsOf,
+  HOST_ANTI_AFFINITY,
+  node,
+  pv,
+  pvc,
+  run,
+  targetStatefulSet,
+} from '../support/builders.js';
 import { fixedCluster, reviewOf } from '../support/review.js';
 
 /** An AIStore CR with raw spec overrides on top of the builder's. */
@@ -146,6 +156,12 @@ describe('defect class 3: claim to CR attribution', () => {
       expect.stringMatching(/^deny: .*AIStore a .*AIStore a-a|^deny: .*AIStore a-a .*AIStore a /),
     ]);
   });
+  it('the state claim of x-ais (<ns>-<cr>-state-<cr>-target-<N>) is not judged as a claim of ais', () => {
+    const a = aistore({ name: 'ais', namespace: 'ais-x', disable: true });
+    const x = aistore({ name: 'x-ais', namespace: 'ais-x', disable: true });
+    const state = pvc('ais-x-x-ais-state-x-ais-target-0', { namespace: 'ais-x', labels: null });
+    expect(messages(state, [a, x], 'pvc-name')).toEqual([]);
+  });
   it('a name that fits no CR in a namespace that has CRs says so', () => {
     const volume = pv('pv-y', { claim: 'y-data-y-target-0' });
     expect(messages(volume, [ais, xais], 'pv-target-binding')).toEqual([
@@ -185,6 +201,15 @@ describe('defect class 5: node count', () => {
     const zones = [node('n1', { zone: 'a' }), node('n2', { zone: 'b' }), node('n3', { zone: 'a' })];
     expect(messages(zoned, zones, 'targets-exceed-nodes', update(zoned))).toEqual([
       expect.stringMatching(/^warn: 3 targets .* only 2 /),
+    ]);
+  });
+  it('explicit false with too few nodes: the operator’s StatefulSet is not denied, the cost is warned', () => {
+    const explicit = cr({}, { size: 3, disablePodAntiAffinity: false });
+    const cordonedAll = [{ ...node('n1'), spec: { unschedulable: true } }];
+    const sts = targetStatefulSet({ replicas: 3, affinity: HOST_ANTI_AFFINITY() });
+    expect(run({ name: '', object: sts, context: [explicit, ...cordonedAll] }).allowed).toBe(true);
+    expect(messages(explicit, cordonedAll, 'targets-exceed-nodes', update(explicit))).toEqual([
+      expect.stringMatching(/^warn: 3 targets .* only 0 /),
     ]);
   });
   it('a tolerated taint counts', () => {
