@@ -14,14 +14,7 @@
 // (cmn.SelectorLabels), so a claim needs its CR in the context (or a label or owner saying so).
 // PVs never carry operator evidence: a claimRef whose name has the operator's claim shape is taken
 // as it (crFromClaimShape), since PVs are made before the CR exists.
-import {
-  AIS_GROUP,
-  AIS_KIND,
-  isAIStore,
-  isStateClaim,
-  targetOrdinal,
-  type AIStoreCR,
-} from './aistore.js';
+import { AIS_GROUP, AIS_KIND, isAIStore, isStateClaim, targetOrdinal, type AIStoreCR } from './aistore.js';
 import { crForClaimName } from './claims.js';
 import type { ClusterContext } from './context.js';
 import {
