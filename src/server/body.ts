@@ -13,7 +13,7 @@ export const MAX_REVIEW_BYTES = 7 * 1024 * 1024;
 
 export class BodyError extends Error {
   constructor(
-    readonly status: 400 | 413 | 415,
+    readonly status: 400 | 413 | 415 | 429,
     message: string,
   ) {
     super(message);
@@ -31,12 +31,34 @@ export type BodyCallback = (err: BodyError | undefined, body: Buffer) => void;
 
 const EMPTY = Buffer.alloc(0);
 
-/** Calls `done` exactly once: with the whole body, or with a 413 (over `limit`) or a 400 (aborted). */
-export function readBody(req: IncomingMessage, limit: number, done: BodyCallback): void {
+/**
+ * The body bytes held by all requests together, against one limit: a number added to and taken
+ * from once per chunk, nothing per request beyond that. Bytes count from when they are read until
+ * the review they belong to is answered (the answer is written in the same tick as the parse).
+ */
+export class ByteBudget {
+  inUse = 0;
+  constructor(readonly limit: number) {}
+}
+
+const overloaded = (budget: ByteBudget) =>
+  new BodyError(429, `too many review bytes in flight (limit ${budget.limit}): retry shortly`);
+
+/**
+ * Calls `done` exactly once: with the whole body, or with a 413 (over `limit`), a 429 (the bytes
+ * in flight over `budget`) or a 400 (aborted). A refused body is drained, never kept.
+ */
+export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget, done: BodyCallback): void {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) {
     req.resume(); // drain, so the 413 can still be written on this connection
     return done(new BodyError(413, `review of ${declared} bytes is over the ${limit}-byte limit`), EMPTY);
+  }
+  // Refused at once when its declared size cannot fit now; not reserved, though: a body counts as
+  // it arrives, so slow senders hold the budget only for what they really sent.
+  if (declared > 0 && budget.inUse + declared > budget.limit) {
+    req.resume();
+    return done(overloaded(budget), EMPTY);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -44,15 +66,24 @@ export function readBody(req: IncomingMessage, limit: number, done: BodyCallback
   const finish = (err: BodyError | undefined, body: Buffer) => {
     if (finished) return;
     finished = true;
-    done(err, body);
+    try {
+      done(err, body);
+    } finally {
+      budget.inUse -= size;
+      size = 0;
+    }
   };
   req.on('data', (chunk: Buffer) => {
     if (finished) return;
     size += chunk.length;
-    if (size > limit) {
+    budget.inUse += chunk.length;
+    if (size > limit || budget.inUse > budget.limit) {
       chunks.length = 0;
       req.resume();
-      return finish(new BodyError(413, `review is over the ${limit}-byte limit`), EMPTY);
+      return finish(
+        size > limit ? new BodyError(413, `review is over the ${limit}-byte limit`) : overloaded(budget),
+        EMPTY,
+      );
     }
     chunks.push(chunk);
   });
