@@ -54,11 +54,15 @@ export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget
     req.resume(); // drain, so the 413 can still be written on this connection
     return done(new BodyError(413, `review of ${declared} bytes is over the ${limit}-byte limit`), EMPTY);
   }
-  // Refused at once when its declared size cannot fit now; not reserved, though: a body counts as
-  // it arrives, so slow senders hold the budget only for what they really sent.
-  if (declared > 0 && budget.inUse + declared > budget.limit) {
-    req.resume();
-    return done(overloaded(budget), EMPTY);
+  // A declared size is reserved at once (refused when it cannot fit); a chunked body counts as it arrives.
+  let held = 0;
+  if (declared > 0) {
+    if (budget.inUse + declared > budget.limit) {
+      req.resume();
+      return done(overloaded(budget), EMPTY);
+    }
+    held = declared;
+    budget.inUse += declared;
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -69,14 +73,17 @@ export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget
     try {
       done(err, body);
     } finally {
-      budget.inUse -= size;
-      size = 0;
+      budget.inUse -= held;
+      held = 0;
     }
   };
   req.on('data', (chunk: Buffer) => {
     if (finished) return;
     size += chunk.length;
-    budget.inUse += chunk.length;
+    if (size > held) {
+      budget.inUse += size - held;
+      held = size;
+    }
     if (size > limit || budget.inUse > budget.limit) {
       chunks.length = 0;
       req.resume();

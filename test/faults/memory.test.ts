@@ -1,0 +1,228 @@
+// Memory under a burst of maximal reviews (issue 15): 200 reviews of the largest size the guard
+// accepts (7 MiB, an UPDATE carrying two 3.4 MiB objects), all at once on new connections, to the
+// real CLI with the Node flags of the Dockerfile. Before the byte budget, 40 / 80 of them took RSS
+// to 381 / 638 MiB against the pod's 384Mi limit. Now each answer is the verdict or a 429 with
+// Retry-After, the process's peak RSS (VmHWM) stays under the limit, and the bytes are given back.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type TLSSocket } from 'node:tls';
+import { MAX_REVIEW_BYTES } from '../../src/server/body.js';
+import { aistore } from '../support/builders.js';
+import { reviewOf } from '../support/review.js';
+import { errorCode, pool, send, sleep, until, type Target } from './support/client.js';
+import { spawnGuard, type ChildGuard } from './support/guard.js';
+import { record } from './support/report.js';
+
+const CONCURRENT = 200;
+/** deploy/base/deployment.yaml: resources.limits.memory. */
+const POD_LIMIT_MIB = 384;
+const dir = mkdtempSync(join(tmpdir(), 'ais-guard-memory-'));
+let guard: ChildGuard;
+let target: Target;
+
+/** VmRSS and VmHWM (peak) of a process, in MiB, from /proc. */
+function memory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+}
+
+/** A TLS connection opened ahead, as the apiserver keeps a pool of them warm. */
+function open(target: Target): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port: target.port, ca: target.ca }, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/**
+ * One review on an open connection, written as one HTTP/1.1 request (keep-alive); resolves with
+ * the answer as soon as it is whole, even while the body is still being sent (a 429 comes early).
+ */
+function post(socket: TLSSocket, body: Buffer): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    let received = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const end = received.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      const [statusLine, ...lines] = received.subarray(0, end).toString('latin1').split('\r\n');
+      const headers = Object.fromEntries(
+        lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
+      const length = Number(headers['content-length']);
+      if (received.length < end + 4 + length) return;
+      socket.off('data', onData);
+      resolve({
+        status: Number(statusLine!.split(' ')[1]),
+        headers,
+        text: received.subarray(end + 4, end + 4 + length).toString('utf8'),
+      });
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+    socket.once('close', () =>
+      reject(Object.assign(new Error('closed before an answer'), { code: 'CLOSED' })),
+    );
+    socket.write(
+      `POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
+        `content-length: ${body.length}\r\n\r\n`,
+    );
+    socket.write(body);
+  });
+}
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+/** An AIStore CR with a target hostPort (denied), padded with annotations to reach `bytes` as an UPDATE review. */
+function maximalReview(bytes: number): { body: Buffer; uid: string } {
+  const uid = 'maximal-review';
+  // The update adds the hostPort: denied (an unchanged one is only warned about).
+  const object = aistore({ disable: true, hostPort: 51081 });
+  const oldObject = aistore({ disable: true });
+  const annotations: Record<string, string> = {};
+  object.metadata!.annotations = annotations;
+  oldObject.metadata!.annotations = annotations;
+  const review = () => JSON.stringify(reviewOf(object, { uid, operation: 'UPDATE', oldObject }));
+  const base = Buffer.byteLength(review());
+  // Many small entries, not one long string: the worst case for the parsed size.
+  const entry = (i: number) => [`pad.example.com/k${String(i).padStart(6, '0')}`, 'v'.repeat(60)] as const;
+  const perEntry = Buffer.byteLength(JSON.stringify(Object.fromEntries([entry(0)]))) - 1; // plus a comma
+  const entries = Math.floor((bytes - base) / 2 / perEntry) - 1;
+  for (let i = 0; i < entries; i++) {
+    const [k, v] = entry(i);
+    annotations[k] = v;
+  }
+  const body = Buffer.from(review());
+  return { body, uid };
+}
+
+beforeAll(async () => {
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(process.execPath, ['bin/ais-guard.js', 'certs', `--dir=${dir}`, '--ip=127.0.0.1'], {
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  guard = await spawnGuard(
+    ['--port=0', '--host=127.0.0.1', `--cert-dir=${dir}`, '--no-cluster'],
+    // As the Dockerfile's ENTRYPOINT runs it; 429 lines are counted, not kept.
+    { nodeArgs: ['--max-semi-space-size=4'], keep: (line) => !line.includes('"status":429') },
+  );
+  target = { port: guard.port, ca: readFileSync(join(dir, 'ca.crt')) };
+});
+
+afterAll(async () => {
+  await guard?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a burst of maximal reviews', () => {
+  it(`${CONCURRENT} concurrent 7 MiB reviews: verdicts or 429 + Retry-After, peak RSS under ${POD_LIMIT_MIB} MiB, bytes given back`, async () => {
+    const { body, uid } = maximalReview(MAX_REVIEW_BYTES);
+    expect(body.length).toBeLessThanOrEqual(MAX_REVIEW_BYTES);
+    expect(body.length).toBeGreaterThan(MAX_REVIEW_BYTES - 64 * 1024);
+    const pid = guard.child.pid as number;
+    const atRest = memory(pid);
+
+    let sampling = true;
+    let maxRss = 0;
+    const sampler = (async () => {
+      while (sampling) {
+        maxRss = Math.max(maxRss, memory(pid).rss);
+        await sleep(25);
+      }
+    })();
+    // The connections first (20 handshakes at a time), then every review at once on them: the
+    // burst is the bodies, not 200 handshakes racing 1.4 GB of uploads for the 10 s handshake limit.
+    const sockets: TLSSocket[] = [];
+    await pool(CONCURRENT, 20, async () => void sockets.push(await open(target)));
+    const cpuBefore = cpuSeconds(pid);
+    const clientCpuBefore = process.cpuUsage();
+    const started = Date.now();
+    const results = await Promise.allSettled(sockets.map((socket) => post(socket, body)));
+    const burstMs = Date.now() - started;
+    const serverCpuS = cpuSeconds(pid) - cpuBefore;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    sampling = false;
+    await sampler;
+    // A refused review's body may still be on its way: the test is done with these connections.
+    for (const s of sockets) s.destroy();
+
+    const answers = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [errorCode(r.reason)] : []));
+    const verdict = (a: RawAnswer) => {
+      const response = (
+        JSON.parse(a.text) as {
+          response?: { uid?: string; allowed?: boolean; status?: { message?: string } };
+        }
+      ).response;
+      return (
+        response?.uid === uid &&
+        response.allowed === false &&
+        /target-host-port/.test(response.status?.message ?? '')
+      );
+    };
+    const judged = answers.filter((a) => a.status === 200 && verdict(a));
+    const overloaded = answers.filter((a) => a.status === 429 && a.headers['retry-after'] === '1');
+    const other = answers.filter((a) => !judged.includes(a) && !overloaded.includes(a));
+
+    // Everything given back: no review in flight, no bytes held.
+    const metric = async (name: string) => {
+      const res = await send(target, undefined, { path: '/metrics', method: 'GET' });
+      return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(res.text)?.[1]);
+    };
+    await until(
+      'no review bytes in flight',
+      async () => (await metric('ais_guard_review_bytes_in_flight')) === 0,
+    );
+    expect(await metric('ais_guard_in_flight_reviews')).toBe(0);
+    // After the burst, RSS settles: sampled until it stops falling (at most 20 s).
+    let after = memory(pid).rss;
+    for (let i = 0; i < 40; i++) {
+      await sleep(500);
+      const now = memory(pid).rss;
+      if (now >= after - 1) break;
+      after = now;
+    }
+    const end = memory(pid);
+    // And the guard still answers a normal review.
+    const normal = await send(target, JSON.stringify(reviewOf(aistore())));
+
+    record('memory-burst', {
+      concurrent: CONCURRENT,
+      reviewBytes: body.length,
+      burstMs,
+      serverCpuS,
+      clientCpuS: (clientCpu.user + clientCpu.system) / 1e6,
+      judged: judged.length,
+      overloaded429: overloaded.length,
+      other: other.map((a) => `${a.status} ${a.text.slice(0, 120)}`).slice(0, 5),
+      errors: errors.slice(0, 5),
+      errorCount: errors.length,
+      serverLines: guard.lineStats().lines,
+      serverKept: guard.stdout().split('\n').length,
+      rssAtRestMiB: Math.round(atRest.rss),
+      rssMaxSampledMiB: Math.round(maxRss),
+      peakVmHWMMiB: Math.round(end.peak),
+      rssAfterMiB: Math.round(end.rss),
+    });
+    expect(errors).toEqual([]);
+    expect(other.map((a) => `${a.status} ${a.text.slice(0, 200)}`)).toEqual([]);
+    expect(judged.length + overloaded.length).toBe(CONCURRENT);
+    expect(judged.length).toBeGreaterThan(0);
+    expect(end.peak).toBeLessThan(POD_LIMIT_MIB);
+    expect(end.rss).toBeLessThan(end.peak);
+    expect(normal.status).toBe(200);
+  });
+});
