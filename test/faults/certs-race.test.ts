@@ -47,15 +47,27 @@ describe('concurrent `ais-guard certs`', () => {
   it(`${RUNS} runs at once on an empty directory, ${TRIALS} times: always one consistent set`, async () => {
     const failed: string[] = [];
     let created = 0;
+    let badTrials = 0;
+    let unsignedTrials = 0;
     for (let t = 0; t < TRIALS; t++) {
       const dir = join(root, `trial-${t}`);
       const runs = await Promise.all(Array.from({ length: RUNS }, () => certs(dir)));
       for (const r of runs) if (r.code !== 0) failed.push(`trial ${t}: exit ${r.code}: ${r.stderr.trim()}`);
       created += runs.filter((r) => /^CA .*: created/m.test(r.stdout)).length;
       const bundles = runs.map((r) => r.stdout.trim().split('\n').pop() ?? '');
-      for (const p of problems(dir, bundles)) failed.push(`trial ${t}: ${p}`);
+      const found = problems(dir, bundles);
+      if (found.length) badTrials++;
+      if (found.some((p) => p.includes('not signed'))) unsignedTrials++;
+      for (const p of found) failed.push(`trial ${t}: ${p}`);
     }
-    record('certs-race', { trials: TRIALS, runsPerTrial: RUNS, casCreated: created, failed: failed.length });
+    record('certs-race', {
+      trials: TRIALS,
+      runsPerTrial: RUNS,
+      casCreated: created,
+      badTrials,
+      unsignedTrials,
+      problems: failed.slice(0, 6),
+    });
     expect(failed).toEqual([]);
     // One CA per trial: the other runs found it and kept it.
     expect(created).toBe(TRIALS);
