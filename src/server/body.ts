@@ -32,9 +32,9 @@ export type BodyCallback = (err: BodyError | undefined, body: Buffer) => void;
 const EMPTY = Buffer.alloc(0);
 
 /**
- * The body bytes held by all requests together, against one limit: a number added to and taken
- * from once per chunk, nothing per request beyond that. Bytes count from when they are read until
- * the review they belong to is answered (the answer is written in the same tick as the parse).
+ * The body bytes held by all requests together, against one limit: one number, added to when a
+ * request's declared length is reserved (or, for a chunked body, per chunk) and taken from when its
+ * review is answered (the answer is written in the same tick as the parse). O(1) per request.
  */
 export class ByteBudget {
   inUse = 0;
@@ -54,7 +54,10 @@ export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget
     req.resume(); // drain, so the 413 can still be written on this connection
     return done(new BodyError(413, `review of ${declared} bytes is over the ${limit}-byte limit`), EMPTY);
   }
-  // A declared size is reserved at once (refused when it cannot fit); a chunked body counts as it arrives.
+  // A declared size is reserved when the headers arrive, and refused at once when it cannot fit:
+  // under a burst, most reviews are turned away before a byte of their body is read (reserving
+  // only as bytes arrived let all 200 of a burst start, and then refused them half-read). A chunked
+  // body counts as it arrives.
   let held = 0;
   if (declared > 0) {
     if (budget.inUse + declared > budget.limit) {
