@@ -98,6 +98,8 @@ export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget
     chunks.push(chunk);
   });
   req.on('end', () => finish(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-  // A client that goes away mid-body: Node destroys the request with an "aborted" error.
+  // A client that goes away mid-body: Node destroys the request with an "aborted" error. And any
+  // other end without 'end' (a destroy with no error) must still give the budget back.
   req.on('error', () => finish(new BodyError(400, 'request aborted'), EMPTY));
+  req.on('close', () => finish(new BodyError(400, 'request aborted'), EMPTY));
 }

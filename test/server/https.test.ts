@@ -211,6 +211,25 @@ describe('capacity', () => {
     for (const s of [...held, fourth]) s.destroy();
   });
 
+  it('gives the budget back when a client goes away mid-body', async () => {
+    const connections = () =>
+      new Promise<number>((resolve) => small.server.getConnections((_e, n) => resolve(n)));
+    while ((await connections()) > 0) await new Promise((r) => setTimeout(r, 20));
+    const socket = await new Promise<ReturnType<typeof connect>>((resolve, reject) => {
+      const s = connect({ host: '127.0.0.1', port: smallPort, ca: ca() }, () => resolve(s));
+      s.on('error', reject);
+    });
+    socket.write(
+      'POST /validate HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 50000\r\n\r\n{"a":',
+    );
+    const bytes = async () =>
+      Number(/^ais_guard_review_bytes_in_flight (\S+)$/m.exec(await small.metrics.registry.metrics())?.[1]);
+    while ((await bytes()) === 0) await new Promise((r) => setTimeout(r, 20)); // reserved on the headers
+    expect(await bytes()).toBe(50000);
+    socket.destroy();
+    while ((await bytes()) !== 0) await new Promise((r) => setTimeout(r, 20));
+  });
+
   it('answers 429 with Retry-After once the bytes in flight would pass the budget, and keeps the connection', async () => {
     // The connections of the test before must be gone first (maxConnections is 3).
     const connections = () =>
