@@ -115,6 +115,8 @@ describe('HTTPS', () => {
         answered += results.length;
       }
     })();
+    // Load running first (an event, not a delay): the swap below can take only a few milliseconds.
+    while (answered < 12) await new Promise((r) => setTimeout(r, 10));
     // Rotate as `ais-guard certs` or a Secret update would: new files renamed into place, key first.
     const next = createServingCert(
       { cert: ca(), key: readFileSync(join(dir, 'ca.key'), 'utf8') },
