@@ -16,7 +16,7 @@ export class Metrics {
   });
   readonly errors = new Counter({
     name: 'ais_guard_errors_total',
-    help: 'Requests the guard could not judge or refused, by reason (bad_review, too_large, unsupported_media_type, internal)',
+    help: 'Requests the guard could not judge or refused, by reason (bad_review, too_large, unsupported_media_type, overloaded, internal)',
     labelNames: ['endpoint', 'reason'] as const,
     registers: [this.registry],
   });
@@ -31,6 +31,18 @@ export class Metrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly certReloadFailing = new Gauge({
+    name: 'ais_guard_certificate_reload_failing',
+    help: '1 while the serving certificate files cannot be read (the last good certificate is served), else 0',
+    registers: [this.registry],
+  });
+  private bytesInFlightNow: () => number = () => 0;
+  readonly bytesInFlight: Gauge = new Gauge({
+    name: 'ais_guard_review_bytes_in_flight',
+    help: 'Review body bytes held in memory now, all requests together (over the limit: 429)',
+    registers: [this.registry],
+    collect: (): void => this.bytesInFlight.set(this.bytesInFlightNow()),
+  });
   readonly cacheSynced = new Gauge({
     name: 'ais_guard_cluster_cache_synced',
     help: '1 when the cluster context cache has listed every kind at least once (always 1 without a cluster)',
@@ -43,6 +55,11 @@ export class Metrics {
   constructor() {
     this.stats.register(this.registry);
     collectDefaultMetrics({ register: this.registry, prefix: 'ais_guard_' });
+  }
+
+  /** The app's byte budget, read at scrape time. */
+  trackBytesInFlight(read: () => number): void {
+    this.bytesInFlightNow = read;
   }
 
   reviewStarted(): void {
