@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build promtool from Go modules (no prebuilt download) into a version-keyed cache outside the
 # checkout, the way test/helm/build.sh builds helm:
-#   ${AIS_GUARD_CACHE:-$HOME/.cache/ais-guard}/promtool-<version>/promtool
+#   ${AIS_GUARD_CACHE:-$HOME/.cache/ais-guard}/promtool-<version>-nosd/promtool
 # The version comes from the committed wrapper module promtoolbuild/ (go.mod + go.sum pin Prometheus
 # and every dependency; regenerate with gen-gomod.sh). Does nothing when the binary exists. The last
 # stdout line is always the binary's path, so `PROMTOOL=$(test/monitoring/build.sh | tail -n1)`.
@@ -12,7 +12,7 @@ PV=$(sed -n 's#^[[:space:]]*github\.com/prometheus/prometheus \(v[^ ]*\).*#\1#p'
 if [ -z "$PV" ]; then echo "build.sh: cannot read the prometheus version from promtoolbuild/go.mod" >&2; exit 1; fi
 
 CACHE=${AIS_GUARD_CACHE:-$HOME/.cache/ais-guard}
-OUT="$CACHE/promtool-$PV"
+OUT="$CACHE/promtool-$PV-nosd"
 PROMTOOL="$OUT/promtool"
 if [ -x "$PROMTOOL" ]; then echo "$PROMTOOL"; exit 0; fi
 
@@ -34,7 +34,9 @@ start=$(date +%s)
 echo "build.sh: building promtool $PV (Prometheus $RELEASE)" >&2
 TMP="$OUT/promtool.tmp.$$"
 trap 'rm -f "$TMP"' EXIT
-(cd "$HERE/promtoolbuild" && go build -trimpath \
+# remove_all_sd (Prometheus' own build tag) leaves out the cloud service-discovery plugins and their
+# SDKs: promtool's rule commands need none of them, and the cold build is much smaller.
+(cd "$HERE/promtoolbuild" && go build -trimpath -tags remove_all_sd \
   -ldflags "-s -w -X github.com/prometheus/common/version.Version=$RELEASE -X github.com/prometheus/common/version.Branch=module-$PV" \
   -o "$TMP" github.com/prometheus/prometheus/cmd/promtool) >&2
 "$TMP" --version >&2

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The monitoring pack's CI stage (.ci/run): promtool, built from Go modules by build.sh (Prometheus
-# v0.316.0 = 3.16.0, cached in ~/.cache/ais-guard/promtool-v0.316.0/), checks the alert rules and
+# v0.316.0 = 3.16.0, cached in ~/.cache/ais-guard/promtool-v0.316.0-nosd/), checks the alert rules and
 # runs their unit tests (rules.test.yaml: each alert firing and not firing); then the chart, with
 # helm built from Go modules (test/helm/build.sh), renders the same ServiceMonitor, PrometheusRule
 # and dashboard as deploy/overlays/monitoring, and promtool checks the rules as the chart renders them.
