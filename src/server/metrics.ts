@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { JudgedFinding } from '../policy/index.js';
 import type { Endpoint, Verdict } from './review.js';
 import { ReviewStats } from './review-stats.js';
+import { VERSION } from '../cli/version.js';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -49,12 +50,23 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Always 1; the labels say which guard and which Node.js answer, for dashboards and alerts to join on. */
+  readonly buildInfo = new Gauge({
+    name: 'ais_guard_build_info',
+    help: 'ais-guard version and Node.js version of this process (always 1)',
+    labelNames: ['version', 'node'] as const,
+    registers: [this.registry],
+  });
+
   /** Reviews, findings and review duration: see review-stats.ts for why not prom-client's classes. */
   private readonly stats = new ReviewStats();
 
   constructor() {
     this.stats.register(this.registry);
-    collectDefaultMetrics({ register: this.registry, prefix: 'ais_guard_' });
+    this.buildInfo.set({ version: VERSION, node: process.version }, 1);
+    // No prefix: stock Node.js dashboards and alerts query process_cpu_seconds_total,
+    // nodejs_heap_size_used_bytes and the rest under their standard names.
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** The app's byte budget, read at scrape time. */
