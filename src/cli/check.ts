@@ -140,8 +140,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
       file: opts.paths.join(' '),
       message: 'no Kubernetes objects in the input: nothing was checked',
     });
-  notes.push(...nodeCountUnknown(manifests, judgeOptions));
   const judged = judge(manifests, judgeOptions);
+  notes.push(...nodeCountUnknown(judged, judgeOptions));
   const report = { judged, errors, notes };
 
   if (opts.fix) return fix(opts, io, { sources, judged, errors, notes }, judgeOptions);
