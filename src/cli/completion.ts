@@ -59,8 +59,9 @@ export async function specs(
       ),
     });
   }
-  for (const name of ['help', 'version'])
-    out.push({ name, description: described.get(name) ?? '', flags: [], valued: [], subcommands: [] });
+  const builtin: Record<string, string> = { help: 'list the commands', version: 'print the version' };
+  for (const [name, fallback] of Object.entries(builtin))
+    out.push({ name, description: described.get(name) ?? fallback, flags: [], valued: [], subcommands: [] });
   return out;
 }
 
