@@ -2,7 +2,15 @@
 // docs/rules.md and the README's table are generated from it, so they cannot drift from the code.
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
-import { ClusterContext, evaluate, RULE_IDS, RULES, type KubeObject, type Rule } from '../policy/index.js';
+import {
+  ClusterContext,
+  evaluate,
+  RULE_DOC_BASE,
+  RULE_IDS,
+  RULES,
+  type KubeObject,
+  type Rule,
+} from '../policy/index.js';
 import { EXAMPLES, type Example } from './rules-examples.js';
 import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
@@ -70,6 +78,9 @@ export function judgeExample(ruleId: string, example: Example) {
   return { subject, findings: evaluation.findings.filter((f) => f.ruleId === ruleId) };
 }
 
+/** Markdown links as a terminal shows them: "NewDaemonPorts (https://…)". */
+const plainLinks = (markdown: string) => markdown.replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1 ($2)');
+
 const label = (o: KubeObject) =>
   `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
 const indent = (text: string, by: string) => text.replace(/^(?=.)/gm, by);
@@ -89,19 +100,19 @@ function explainExample(rule: Rule, heading: string, example: Example): string[]
 
 /** `rules explain ID`: the rule, what of the operator it follows, an example it passes and one it fails. */
 export function explain(rule: Rule): string {
-  const meta = rule as Rule & { operator?: string };
   const examples = EXAMPLES[rule.id];
   return [
     `${rule.id}: ${rule.title}`,
     '',
     rule.summary,
     '',
+    `Verdict:         ${rule.verdict}`,
     `Applies to:      ${rule.roles.join(', ')}`,
     `Changes objects: ${rule.mutates ? 'yes, on CREATE' : 'no'}`,
-    `How to fix:      ${rule.howToFix}`,
-    `Enforces:        ${rule.upstream}`,
-    ...(meta.operator ? [`Operator:        ${meta.operator}`] : []),
-    `Reference:       docs/rules.md#${rule.id}`,
+    `How to fix:      ${plainLinks(rule.howToFix)}`,
+    `Enforces:        ${plainLinks(rule.upstream)}`,
+    `Operator:        ${plainLinks(rule.operator)}`,
+    `Reference:       ${RULE_DOC_BASE}#${rule.id}`,
     ...(examples
       ? [
           '',
