@@ -29,18 +29,18 @@ export interface ClaimNameProblem {
   fix: string;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** `^(<c>)-.+-<c>-target-<N>$`, compiled once per CR name (a handful per cluster). */
-const shapes = new Map<string, RegExp>();
-function claimShape(crName: string): RegExp {
-  let shape = shapes.get(crName);
-  if (!shape) {
-    if (shapes.size > 1000) shapes.clear(); // names come from requests: bound the cache
-    shape = new RegExp(`^${escape(crName)}-.+-${escape(crName)}-target-(0|[1-9][0-9]*)$`);
-    shapes.set(crName, shape);
-  }
-  return shape;
+/**
+ * Whether `name` has the shape `<c>-<something>-<c>-target-<N>` of one of CR c's target claims.
+ * Plain string work, not a RegExp built from the name: names come from requests, and a RegExp
+ * compiled from a 70,000-character name fails to compile (and check would throw on it).
+ */
+function hasClaimShape(crName: string, name: string): boolean {
+  const suffix = `-${crName}-target-`;
+  // N has no dash, so the suffix that precedes it is the last one in the name.
+  const at = name.lastIndexOf(suffix);
+  if (at < 0 || !/^(0|[1-9][0-9]*)$/.test(name.slice(at + suffix.length))) return false;
+  const middle = name.slice(crName.length + 1, at);
+  return name.startsWith(`${crName}-`) && middle.length > 0 && !/[\n\r\u2028\u2029]/.test(middle);
 }
 
 /** The ordinal when `name` is exactly `<prefix><N>` with N a canonical non-negative integer. */
@@ -91,7 +91,7 @@ function shapedCandidates(ctx: ClusterContext, namespace: string, name: string):
   return ctx
     .aistoresIn(namespace)
     .map(nameOf)
-    .filter((c) => c && claimShape(c).test(name))
+    .filter((c) => c && hasClaimShape(c, name))
     .sort((a, b) => b.length - a.length);
 }
 
@@ -214,7 +214,7 @@ function withoutCR(
   ctx: ClusterContext,
 ): ClaimNameProblem | undefined {
   const example = `${crName}-data-aistore-${crName}-target-0`;
-  if (!claimShape(crName).test(name)) {
+  if (!hasClaimShape(crName, name)) {
     return {
       severity: 'deny',
       reason: `which does not have the shape of a target data claim of AIStore ${crName}: <cr><mount-path-with-dashes>-<cr>-target-<N>, e.g. "${example}" for mount /data/aistore`,

@@ -145,5 +145,7 @@ export function review(endpoint: Endpoint, req: AdmissionRequest, deps: ReviewDe
   } catch (err) {
     return cannotJudge(req, err instanceof Error ? `${err.name}: ${err.message}` : String(err), deps.config);
   }
-  return respond(endpoint, req, ev, ev.role ? extraWarnings : []);
+  // Unsynced, even an object the guard does not recognise gets the warning: recognition itself may
+  // need the CR the cache has not loaded yet (a claim carries only the StatefulSet's selector labels).
+  return respond(endpoint, req, ev, extraWarnings);
 }

@@ -97,4 +97,26 @@ describe('evaluate() never throws', () => {
         }
       }
   });
+
+  // The fuzz suite found it: a claim's shape was a RegExp compiled from the CR's name, and a name of
+  // 70,000 characters made it fail to compile. Names come from requests; claim shapes are string work.
+  it("on CR and claim names far beyond the apiserver's limits", () => {
+    for (const crName of ['a'.repeat(70_000), '/'.repeat(40_000), '-'.repeat(40_000), '(['.repeat(20_000)]) {
+      const cr = aistore({ name: crName, disable: true });
+      const claims = [
+        pvc(`${crName}-data-${crName}-target-0`),
+        pvc(`${crName}-x`),
+        pv('p', { claim: `${crName}-target-1` }),
+      ];
+      for (const object of claims) {
+        const ev = evaluate({ operation: 'CREATE', object }, new ClusterContext([cr]));
+        expect(typeof ev.allowed).toBe('boolean');
+      }
+    }
+    const cr = aistore({ name: 'ais', disable: true });
+    const ok = evaluate({ operation: 'CREATE', object: pvc(claimName(0)) }, new ClusterContext([cr]));
+    expect(ok.allowed).toBe(true);
+    const bad = evaluate({ operation: 'CREATE', object: pvc('ais-ais-target-0') }, new ClusterContext([cr]));
+    expect(bad.allowed).toBe(false);
+  });
 });
