@@ -168,18 +168,22 @@ export class ClusterContext {
       for (const [k, v] of Object.entries(labelsOf(node))) this.nodesByLabel.add(labelKey(k, v), name, node);
       return;
     }
-    this.removeNode(name);
+    this.unindexNode(name);
     this.nodeByName.set(name, { node, signature });
     for (const [k, v] of Object.entries(labelsOf(node))) this.nodesByLabel.add(labelKey(k, v), name, node);
     this.nodesChanged();
   }
 
   private removeNode(name: string): void {
+    if (this.unindexNode(name)) this.nodesChanged();
+  }
+
+  private unindexNode(name: string): boolean {
     const known = this.nodeByName.get(name);
-    if (!known) return;
+    if (!known) return false;
     this.nodeByName.delete(name);
     for (const [k, v] of Object.entries(labelsOf(known.node))) this.nodesByLabel.delete(labelKey(k, v), name);
-    this.nodesChanged();
+    return true;
   }
 
   private nodesChanged(): void {

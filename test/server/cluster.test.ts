@@ -211,7 +211,9 @@ describe('kubeCluster', () => {
     fake.serve('nodes', false); // nodes are not optional: a 404 is an error, retried with backoff
     const c = kubeCluster(fake.kubeConfig(), { ...FAST, syncTimeoutMs: 300, logger });
     source = c;
-    await expect(c.start()).rejects.toThrow(/not synced within 300 ms: nodes \(GET \/api\/v1\/nodes\?limit=500: 404/);
+    await expect(c.start()).rejects.toThrow(
+      /not synced within 300 ms: nodes \(GET \/api\/v1\/nodes\?limit=500: 404/,
+    );
     expect(c.synced()).toBe(false);
     expect(c.status().kinds.nodes).toMatchObject({ synced: false, connected: false });
     expect(c.status().kinds.persistentvolumes?.synced).toBe(true);
@@ -262,7 +264,7 @@ describe('kubeCluster', () => {
     await expect(started).rejects.toThrow(/stopped before/);
   });
 
-  it('keeps only what rules read: Nodes without status, PVs without status, only the operator\'s StatefulSets', async () => {
+  it("keeps only what rules read: Nodes without status, PVs without status, only the operator's StatefulSets", async () => {
     const withStatus = {
       ...node('node-9'),
       spec: { taints: [{ key: 'k', effect: 'NoSchedule' }], podCIDR: '10.0.0.0/24' },
@@ -286,7 +288,7 @@ describe('kubeCluster', () => {
     expect(c.status().kinds.statefulsets?.objects).toBe(1);
   });
 
-  it('lists in pages, and a status-only Node update keeps the nodes\' version', async () => {
+  it("lists in pages, and a status-only Node update keeps the nodes' version", async () => {
     for (let i = 0; i < 1200; i++) fake.put('persistentvolumes', pv(`pv-x${i}`, { claim: `c${i}` }));
     const c = cluster();
     await watching(c);
