@@ -29,23 +29,50 @@ const key = (namespace: string, name: string) => `${namespace}/${name}`;
 /** Memo entries kept per context: keys carry values from requests, so the map must not grow unbounded. */
 const MEMO_LIMIT = 1000;
 
+/** A bucket of one: most claims have one PV, and a Map costs some 200 bytes more than this. */
+class Single<T> {
+  constructor(
+    readonly k: string,
+    readonly value: T,
+  ) {}
+}
+
 /** A map of keyed buckets, each a map by object key, so an object leaves its bucket in O(1). */
 class Buckets<T> {
-  private readonly buckets = new Map<string, Map<string, T>>();
+  private readonly buckets = new Map<string, Map<string, T> | Single<T>>();
 
   add(bucket: string, k: string, value: T): void {
     const found = this.buckets.get(bucket);
-    if (found) found.set(k, value);
-    else this.buckets.set(bucket, new Map([[k, value]]));
+    if (!found || (found instanceof Single && found.k === k)) this.buckets.set(bucket, new Single(k, value));
+    else if (found instanceof Single)
+      this.buckets.set(
+        bucket,
+        new Map([
+          [found.k, found.value],
+          [k, value],
+        ]),
+      );
+    else found.set(k, value);
   }
 
   delete(bucket: string, k: string): void {
     const found = this.buckets.get(bucket);
-    if (found?.delete(k) && found.size === 0) this.buckets.delete(bucket);
+    if (found instanceof Single) {
+      if (found.k === k) this.buckets.delete(bucket);
+    } else if (found?.delete(k) && found.size === 0) this.buckets.delete(bucket);
   }
 
-  get(bucket: string): ReadonlyMap<string, T> | undefined {
-    return this.buckets.get(bucket);
+  /** The bucket's objects, keyed; an empty map when there are none. */
+  get(bucket: string): ReadonlyMap<string, T> {
+    const found = this.buckets.get(bucket);
+    if (found instanceof Single) return new Map([[found.k, found.value]]);
+    return found ?? EMPTY;
+  }
+
+  values(bucket: string): T[] {
+    const found = this.buckets.get(bucket);
+    if (found instanceof Single) return [found.value];
+    return found ? [...found.values()] : [];
   }
 
   has(bucket: string): boolean {
@@ -56,6 +83,7 @@ class Buckets<T> {
     return this.buckets.keys();
   }
 }
+const EMPTY: ReadonlyMap<string, never> = new Map<string, never>();
 
 /** The parts of a Node the rules read: a change elsewhere (status, heartbeats) changes no answer. */
 function nodeSignature(node: Node): string {
@@ -243,7 +271,7 @@ export class ClusterContext {
   }
 
   aistoresIn(namespace: string): AIStoreCR[] {
-    return this.visit([...(this.aistoresByNamespace.get(namespace)?.values() ?? [])]);
+    return this.visit(this.aistoresByNamespace.values(namespace));
   }
 
   statefulSet(namespace: string, name: string): StatefulSet | undefined {
@@ -253,7 +281,7 @@ export class ClusterContext {
 
   /** PVs pre-bound (claimRef) to this claim. More than one is itself a finding. */
   pvsForClaim(namespace: string, claimName: string): PersistentVolume[] {
-    return this.visit([...(this.pvsByClaim.get(key(namespace, claimName))?.values() ?? [])]);
+    return this.visit(this.pvsByClaim.values(key(namespace, claimName)));
   }
 
   /** Whether any PV is pre-bound to this claim. */
@@ -264,12 +292,12 @@ export class ClusterContext {
 
   /** PVs pre-bound to claims in this namespace. */
   pvsForNamespace(namespace: string): PersistentVolume[] {
-    return this.visit([...(this.pvsByClaimNamespace.get(namespace)?.values() ?? [])]);
+    return this.visit(this.pvsByClaimNamespace.values(namespace));
   }
 
   /** PVs whose node affinity pins this node (kubernetes.io/hostname In). */
   pvsOnHost(host: string): PersistentVolume[] {
-    return this.visit([...(this.pvsByHost.get(host)?.values() ?? [])]);
+    return this.visit(this.pvsByHost.values(host));
   }
 
   /** The node names PVs pin: a key walk of the index, one per pinned node. */
@@ -288,7 +316,7 @@ export class ClusterContext {
     const buckets: ReadonlyMap<string, Node>[] = [];
     for (const w of wanted) {
       const bucket = this.nodesByLabel.get(w);
-      if (!bucket) return [];
+      if (bucket.size === 0) return [];
       buckets.push(bucket);
       if (!smallest || bucket.size < smallest.size) smallest = bucket;
     }

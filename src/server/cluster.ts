@@ -4,10 +4,10 @@
 // least of all on a review's path. Objects are reduced on arrival to what the rules read (reduce.ts).
 // PVCs are not cached: no rule reads them from the cluster (claims are named from the AIStore CR and
 // matched against the PVs' claimRefs), and a busy cluster has many.
-import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { ListWatch, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { getJson } from '../k8s/kubeconfig.js';
 import { ClusterContext, type KubeObject } from '../policy/index.js';
-import { reduce } from './reduce.js';
+import { reduced, type Cached } from './reduce.js';
 
 export { detectKubeConfig } from '../k8s/kubeconfig.js';
 
@@ -70,9 +70,6 @@ const RESOURCES: Resource[] = [
     labelSelector: 'app.kubernetes.io/managed-by=ais-operator',
   },
 ];
-
-/** What the informers cache: plain JSON, parsed from the apiserver's answers and reduced (see reduce.ts). */
-type Cached = KubernetesObject & KubeObject;
 
 type Logger = NonNullable<KubeClusterOptions['logger']>;
 const SILENT: Logger = { info() {}, warn() {} };
@@ -181,6 +178,8 @@ class ClosableWatch extends Watch {
     kc: KubeConfig,
     private readonly hooks: { starting(): void; established(): void },
     private readonly idleTimeoutMs: number,
+    /** Maps each object a watch event carries before ListWatch caches it (reduce.ts). */
+    private readonly shape: (obj: Cached) => Cached,
   ) {
     super(kc);
   }
@@ -206,7 +205,9 @@ class ClosableWatch extends Watch {
     };
     const heardFrom = (phase: string, apiObj: unknown, watchObj?: unknown) => {
       heard = Date.now();
-      callback(phase, apiObj, watchObj);
+      // BOOKMARK and ERROR events carry no object of the kind: left as they are.
+      const object = OBJECT_EVENTS.has(phase) ? this.shape(apiObj as Cached) : apiObj;
+      callback(phase, object, watchObj);
     };
     try {
       // Bookmarks move ListWatch's resume point forward while nothing changes (it takes the
@@ -250,6 +251,8 @@ class ClosableWatch extends Watch {
     this.open.clear();
   }
 }
+
+const OBJECT_EVENTS = new Set(['ADDED', 'MODIFIED', 'DELETED']);
 
 function aborted(): AbortController {
   const controller = new AbortController();
@@ -312,6 +315,10 @@ class Feed {
     this.status.connected = false;
   }
 
+  private shape(obj: Cached): Cached {
+    return reduced(obj, this.resource.apiVersion, this.resource.kind);
+  }
+
   private makeInformer(): [ListWatch<Cached>, ClosableWatch] {
     // What makeInformer() builds, with our Watch in place of client-node's.
     const watch: ClosableWatch = new ClosableWatch(
@@ -321,6 +328,7 @@ class Feed {
         established: () => current() && this.watchEstablished(),
       },
       this.settings.watchIdleTimeoutMs,
+      (obj) => this.shape(obj),
     );
     const informer: ListWatch<Cached> = new ListWatch<Cached>(
       this.resource.path,
@@ -330,19 +338,12 @@ class Feed {
       this.resource.labelSelector,
     );
     const current = (): boolean => !this.stopped && this.informer === informer;
-    const changed = (obj: Cached) => {
-      if (!current()) return;
-      // ListWatch calls back with the very object it caches, for listed items and watch events alike.
-      reduce(obj, this.resource.apiVersion, this.resource.kind);
-      this.events.upsert(obj);
-    };
+    // ListWatch calls back with the very object it caches, already reduced (list() and the watch
+    // shape it on arrival): the context holds the same object, not a copy.
+    const changed = (obj: Cached) => current() && this.events.upsert(obj);
     informer.on('add', changed);
     informer.on('update', changed);
-    informer.on('delete', (obj: Cached) => {
-      if (!current()) return;
-      reduce(obj, this.resource.apiVersion, this.resource.kind);
-      this.events.remove(obj);
-    });
+    informer.on('delete', (obj: Cached) => current() && this.events.remove(obj));
     informer.on('connect', () => {
       // Emitted before every list or watch attempt; the first one is the start, not a restart.
       if (current() && this.starts++ > 0) this.status.restarts++;
@@ -374,10 +375,7 @@ class Feed {
       const body = (await getJson(this.kc, `${this.resource.path}?${query.toString()}`, {
         signal: this.lists.signal,
       })) as { metadata?: typeof metadata; items?: Cached[] | null };
-      for (const item of body.items ?? []) {
-        reduce(item, this.resource.apiVersion, this.resource.kind);
-        items.push(item);
-      }
+      for (const item of body.items ?? []) items.push(this.shape(item));
       metadata = body.metadata;
     } while (metadata?.continue);
     this.listed = true;
