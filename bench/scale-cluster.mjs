@@ -81,6 +81,7 @@ process.on('message', (m) => {
       const due = Math.floor(((Date.now() - start) / 1000) * m.churn);
       while (sent - first < due) event();
     }, 10);
+    process.send({ started: true });
   } else {
     process.send({ sent });
     sent = 0;
