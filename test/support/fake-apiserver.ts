@@ -66,6 +66,8 @@ export class FakeApiServer {
   private readonly watches = new Set<OpenWatch>();
   private readonly unserved = new Set<Resource>();
   private held: (() => void)[] | undefined;
+  private readonly snapshots = new Map<string, StoredObject[]>();
+  private lastSnapshot = 0;
 
   private readonly server: Server = createServer((req, res) => this.handle(req, res));
 
@@ -208,11 +210,20 @@ export class FakeApiServer {
   /** Lists like the apiserver: an equality labelSelector, and pages with limit and continue (an offset here). */
   private list(resource: Resource, url: URL, res: ServerResponse): void {
     const { apiVersion, kind } = RESOURCES[resource];
-    const selected = [...this.objectsOf(resource).values()].filter(selects(url));
     const limit = Number(url.searchParams.get('limit') || 0);
-    const offset = Number(url.searchParams.get('continue') || 0);
+    // A paged list reads one snapshot, taken by its first page and named by the continue token
+    // ("<snapshot>:<offset>"), as the apiserver serves every page from one etcd revision.
+    const [token, at] = (url.searchParams.get('continue') ?? '').split(':');
+    const offset = Number(at || 0);
+    let selected = token ? this.snapshots.get(token) : undefined;
+    if (!selected) {
+      selected = [...this.objectsOf(resource).values()].filter(selects(url));
+      if (limit > 0 && limit < selected.length) this.snapshots.set(String(++this.lastSnapshot), selected);
+    }
+    const id = token || String(this.lastSnapshot);
     const page = limit > 0 ? selected.slice(offset, offset + limit) : selected;
     const more = limit > 0 && offset + limit < selected.length;
+    if (!more) this.snapshots.delete(id);
     const items = page.map((obj) => {
       // Like the real apiserver, lists of built-in kinds do not repeat apiVersion/kind per item.
       if (resource === 'aistores') return obj;
@@ -224,7 +235,7 @@ export class FakeApiServer {
       kind: `${kind}List`,
       metadata: {
         resourceVersion: String(this.version),
-        ...(more ? { continue: String(offset + limit) } : {}),
+        ...(more ? { continue: `${id}:${offset + limit}` } : {}),
       },
       items,
     });
