@@ -189,7 +189,9 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
   try {
     const port = await freePort();
     bigRun = await withGuard({ ...common, port, kubeconfig: kubeconfigFor(big.port) }, async (pid) => {
-      // CPU: an idle window, then a window of churn alone, equally long.
+      // The reviews on the large cluster at rest; then CPU: an idle window, then a window of churn
+      // alone, equally long; then the reviews under churn.
+      const quiet = await reviews(root, port, reviewRate, seconds);
       let c = cpuSeconds(pid);
       await sleep(cpuWindowS * 1000);
       const idleCpu = cpuSeconds(pid) - c;
@@ -209,6 +211,7 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
         },
         events: sent,
         reviews: underChurn,
+        quietReviews: quiet,
         rssAfterChurnMb: rssAfter,
       };
     });
@@ -261,24 +264,27 @@ export function scaleTable(s) {
   const o = s.shape.objects;
   const lines = [
     `cluster: ${o.nodes} Nodes, ${o.persistentvolumes} PVs, ${o.statefulsets} StatefulSets (${s.shape.operatorSets} the operator's), ${o.aistores} AIStore CRs; ${s.churnRate} events/s, ${s.reviewRate} reviews/s for ${s.seconds} s`,
-    row(['', 'empty cluster', 'large cluster']),
-    row(['---', '---', '---']),
-    row(['initial sync (spawn to ready)', `${s.empty.syncS} s`, `${s.cluster.syncS} s`]),
+    row(['', 'empty cluster', 'large cluster, no events', 'large cluster, under churn']),
+    row(['---', '---', '---', '---']),
+    row(['initial sync (spawn to ready)', `${s.empty.syncS} s`, `${s.cluster.syncS} s`, '']),
     row([
       'RSS / JS heap after sync',
       `${s.empty.rssMb} / ${s.empty.heapUsedMb} MB`,
       `${s.cluster.rssMb} / ${s.cluster.heapUsedMb} MB`,
+      `RSS ${s.cluster.rssAfterChurnMb} MB after`,
     ]),
     ...Object.keys(s.cluster.reviews).map((id) =>
       row([
         `${id} p50 / p99 / p99.9 ms`,
         lat(s.empty.reviews[id]),
-        `${lat(s.cluster.reviews[id])} (under churn)`,
+        lat(s.cluster.quietReviews[id]),
+        lat(s.cluster.reviews[id]),
       ]),
     ),
     row([
       'CPU for the events',
-      '-',
+      '',
+      '',
       `${(s.cluster.cpu.eventsShareOfCore * 100).toFixed(1)} % of a core (${s.cluster.cpu.churnS} s churn - ${s.cluster.cpu.idleS} s idle in ${s.cluster.cpu.windowS} s; ${s.cluster.events} events sent)`,
     ]),
   ];
