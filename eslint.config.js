@@ -27,6 +27,23 @@ export default tseslint.config(
     },
   },
   {
+    // The shells enter the core through its public surface only.
+    files: ['src/plan/**/*.ts', 'src/vap/**/*.ts', 'src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/policy/*', '!**/policy/index.js'],
+              message: 'Import the policy core through src/policy/index.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The policy core is pure: no I/O, no clock, no cluster client. The webhook and the CLI feed it.
     files: ['src/policy/**/*.ts'],
     ignores: ['src/policy/**/*.test.ts'],
@@ -36,7 +53,12 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['node:*', 'fs', 'http', 'https', 'net', 'child_process', 'os', 'path'],
+              group: ['fs', 'http', 'https', 'net', 'child_process', 'os', 'path'],
+              message: 'The policy core must stay pure (no I/O).',
+            },
+            {
+              // node:path/posix is string functions only (normalising disk paths).
+              regex: '^node:(?!path/posix$)',
               message: 'The policy core must stay pure (no I/O).',
             },
             {

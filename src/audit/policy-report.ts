@@ -1,6 +1,7 @@
 // wgpolicyk8s.io/v1alpha2 PolicyReports, the format Kyverno and Kubewarden write and their UIs,
 // Policy Reporter and kubectl plugins read: one PolicyReport per namespace, one ClusterPolicyReport
 // for the cluster-scoped PersistentVolumes. Results name the policy "ais-guard" and the rule id.
+import { RULE_DOC_BASE } from '../policy/index.js';
 import type { AuditedObject, Result } from './results.js';
 
 export const REPORT_API = 'wgpolicyk8s.io/v1alpha2';
@@ -37,7 +38,7 @@ function resultEntries(audited: AuditedObject[], now: number) {
           }),
         },
       ],
-      ...(r.fix && { properties: { fix: r.fix, path: r.path ?? '', doc: `docs/rules.md#${r.rule}` } }),
+      ...(r.fix && { properties: { fix: r.fix, path: r.path ?? '', doc: `${RULE_DOC_BASE}#${r.rule}` } }),
     })),
   );
 }

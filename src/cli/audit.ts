@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { policyReports, resultsOf, worst, type AuditedObject } from '../audit/index.js';
-import type { KubeObject } from '../policy/index.js';
+import { RULE_DOC_BASE, type KubeObject } from '../policy/index.js';
 import { judge } from './judge.js';
 import { sourceWithoutText, type Manifest, type SourceFile } from './load.js';
 import { UsageError, type Io } from './usage.js';
@@ -91,7 +91,7 @@ export function renderAuditText(audited: AuditedObject[], notes: string[]): stri
     for (const r of problems) {
       out.push(`  ${MARK[r.result]}  ${r.rule}: ${r.message}`);
       out.push(`        fix: ${r.fix}`);
-      out.push(`        see: docs/rules.md#${r.rule}`);
+      out.push(`        see: ${RULE_DOC_BASE}#${r.rule}`);
     }
   }
   const c = counts(audited);

@@ -10,6 +10,7 @@ import {
   DEFAULT_RENEW_BEFORE_DAYS,
   DEFAULT_SERVING_DAYS,
   ensureCerts,
+  LockTimeoutError,
   serviceDnsNames,
 } from '../tls/index.js';
 import { UsageError, type Io } from './usage.js';
@@ -35,8 +36,10 @@ Options:
       --force               new CA and serving certificate; every caBundle must be updated after
   -h, --help                this help
 
-Exit codes: 0 done, 1 refused (the CA on disk cannot be used and --force was not given),
-2 usage errors.`;
+Concurrent runs on one directory take turns (a lock file, DIR/.ais-guard.lock).
+
+Exit codes: 0 done, 1 refused (the CA on disk cannot be used and --force was not given, or
+another run held the directory for over a minute), 2 usage errors.`;
 
 // DNS-1123 label: what Kubernetes accepts as a Service or Namespace name.
 const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -108,7 +111,7 @@ export async function runCerts(argv: string[], io: Io): Promise<number> {
       ca: { validityDays: opts.caDays },
     });
   } catch (err) {
-    if (!(err instanceof CAReplaceRefusedError)) throw err;
+    if (!(err instanceof CAReplaceRefusedError || err instanceof LockTimeoutError)) throw err;
     io.stderr.write(`ais-guard certs: ${err.message}\n`);
     return 1;
   }

@@ -4,8 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
-import { isAIStore, type AIStoreCR } from '../policy/aistore.js';
-import type { KubeObject } from '../policy/index.js';
+import { isAIStore, type AIStoreCR, type KubeObject } from '../policy/index.js';
 import {
   differenceCount,
   diffVolumes,

@@ -4,22 +4,18 @@ import { parseArgs } from 'node:util';
 import { RULES, type Rule } from '../policy/index.js';
 import { UsageError, type Io } from './usage.js';
 
-const verdict = (r: Rule) =>
-  r.mutates
-    ? 'mutate + warn / deny'
-    : /\(warn\)|: warn/.test(r.summary) && !/deny/.test(r.summary)
-      ? 'warn'
-      : 'deny';
 const cell = (s: string) => s.replaceAll('|', '\\|');
+/** The operator source links of a rule's `operator` text, for the table. */
+const operatorLinks = (r: Rule) => (r.operator.match(/\[[^\]]+\]\([^)]+\)/g) ?? []).join(', ');
 
 export function markdownTable(): string {
   const rows = RULES.map(
     (r, i) =>
-      `| ${i + 1} | [\`${r.id}\`](docs/rules.md#${r.id}) | ${cell(r.summary)} | ${verdict(r)} | ${cell(r.howToFix)} | [AIStore doc](${r.upstream.split(' ')[0]}) |`,
+      `| ${i + 1} | [\`${r.id}\`](docs/rules.md#${r.id}) | ${cell(r.summary)} | ${r.verdict} | ${cell(r.howToFix)} | ${operatorLinks(r)} | [AIStore doc](${r.upstream.split(' ')[0]}) |`,
   );
   return [
-    '| # | rule | what it checks | verdict | how to fix | source |',
-    '|---|---|---|---|---|---|',
+    '| # | rule | what it checks | verdict | how to fix | operator (v3.4.0) | doc |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
@@ -34,7 +30,9 @@ export function markdownDoc(): string {
       '',
       `- **Applies to:** ${r.roles.join(', ')}`,
       `- **Changes objects:** ${r.mutates ? 'yes, on CREATE (reported as a warning saying what changed)' : 'no'}`,
+      `- **Verdict:** ${r.verdict}`,
       `- **How to fix:** ${r.howToFix}`,
+      `- **What the operator does:** ${r.operator}`,
       `- **Enforces:** ${r.upstream}`,
     ].join('\n'),
   );
@@ -46,6 +44,11 @@ export function markdownDoc(): string {
     'Every finding names its rule id, says why and how to fix, and links here. Findings of "multi-target" rules',
     'name the signal that made the layout multi-target (anti-affinity disabled, PVs sharing a node, a nodeSelector',
     'pinning one host, more targets than nodes).',
+    '',
+    'Each rule follows what the AIStore operator does; "What the operator does" links the lines of its',
+    'source (v3.4.0) that decide. The AIStore doc links point at the multi-target doc as it was when the',
+    'rules were written (a pinned commit); upstream has since rewritten it, see',
+    '[docs/storage_volumes.md](https://github.com/NVIDIA/ais-k8s/blob/main/docs/storage_volumes.md).',
     '',
     ...sections.flatMap((s) => [s, '']),
   ].join('\n');

@@ -3,7 +3,7 @@
 // augmenting paths (Kuhn's algorithm) find one whenever one exists, so a disk that could back two
 // mounts never leaves a target short because a greedy pick took it first. Across nodes, targets go
 // round-robin in the map's order, each node up to what its disks allow.
-import type { Mount } from '../policy/aistore.js';
+import { type Mount } from '../policy/index.js';
 import type { Disk, DiskNode } from './diskmap.js';
 
 export interface MountNeed {

@@ -2,11 +2,20 @@
 // extra (a PV for a claim of this CR the plan does not have), or conflicting (same claim, another
 // node, path, class or capacity)? Keyed by claim, never by PV name, because a claim is what a
 // target binds: two PVs named differently for one claim are the same volume to the StatefulSet.
-import { targetOrdinal, targetStatefulSetName } from '../policy/aistore.js';
-import { claimRefOf, isObject, kindOf, nameOf, type PersistentVolume } from '../policy/k8s.js';
-import { pvHostname } from '../policy/layout.js';
-import { parseQuantity } from '../policy/quantity.js';
-import type { KubeObject } from '../policy/types.js';
+import {
+  capacityOf,
+  diskPathOf,
+  claimRefOf,
+  isObject,
+  kindOf,
+  nameOf,
+  parseQuantity,
+  pvHostname,
+  targetOrdinal,
+  targetStatefulSetName,
+  type KubeObject,
+  type PersistentVolume,
+} from '../policy/index.js';
 
 export interface VolumeFacts {
   pv: string;
@@ -36,8 +45,9 @@ export interface VolumeDiff {
 }
 
 function factsOf(pv: PersistentVolume): VolumeFacts {
-  const path = pv.spec?.local?.path ?? pv.spec?.hostPath?.path;
-  const capacity = pv.spec?.capacity?.storage;
+  // Normalised (POSIX rules): /ais/sda/ and /ais//sda are the disk /ais/sda.
+  const path = diskPathOf(pv);
+  const capacity = capacityOf(pv);
   return {
     pv: nameOf(pv),
     ...(pvHostname(pv) !== undefined && { node: pvHostname(pv) }),

@@ -1,7 +1,7 @@
 // The node/disk map `ais-guard plan` reads: node name → the disks on it. Checked strictly (unknown
 // keys are errors), because a typo such as `szie:` would otherwise plan a PV without a capacity.
-import { isObject } from '../policy/k8s.js';
-import { parseQuantity } from '../policy/quantity.js';
+import { isObject } from '../policy/index.js';
+import { parseQuantity } from '../policy/index.js';
 import { PlanError } from './error.js';
 
 export interface Disk {

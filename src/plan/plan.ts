@@ -1,9 +1,17 @@
 // `ais-guard plan`'s core: an AIStore CR and a node/disk map in, the exact PV set out. Pure (no I/O):
 // the CLI reads the inputs and prints.
-import { claimMounts, templateName, type AIStoreCR, type Mount } from '../policy/aistore.js';
-import { HOSTNAME_KEY, nameOf, namespaceOf, type PersistentVolume } from '../policy/k8s.js';
-import { parseQuantity } from '../policy/quantity.js';
-import { labelProblem } from '../policy/rules/mount-template-name.js';
+import {
+  claimMounts,
+  HOSTNAME_KEY,
+  labelProblem,
+  nameOf,
+  namespaceOf,
+  parseQuantity,
+  templateName,
+  type AIStoreCR,
+  type Mount,
+  type PersistentVolume,
+} from '../policy/index.js';
 import { nodeCapacity, placeTargets, unfit, type MountNeed, type Placement } from './assign.js';
 import type { DiskNode } from './diskmap.js';
 import { PlanError } from './error.js';

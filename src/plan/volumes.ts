@@ -1,7 +1,13 @@
 // The PersistentVolume of one (target, mount): a local volume on the disk, pre-bound to the claim
 // the target StatefulSet will make, pinned to the disk's node.
-import { dataClaimName, type Mount } from '../policy/aistore.js';
-import { HOSTNAME_KEY, isObject, recordOf, type PersistentVolume } from '../policy/k8s.js';
+import {
+  dataClaimName,
+  HOSTNAME_KEY,
+  isObject,
+  recordOf,
+  type Mount,
+  type PersistentVolume,
+} from '../policy/index.js';
 import type { Disk } from './diskmap.js';
 
 /** `<namespace>.<claim>`: unique across namespaces (a namespace has no dots) and says what it serves. */

@@ -1,6 +1,6 @@
 // The AIStore custom resource as the operator reads it, and the names the operator derives from it.
 // Facts from the ais-k8s operator (docs/rules.md and the README; operator v3.4.0 source cited per fact).
-import { isObject, type Affinity } from './k8s.js';
+import { isObject, nameOf, namespaceOf, type Affinity } from './k8s.js';
 import type { KubeObject } from './types.js';
 
 export const AIS_GROUP = 'ais.nvidia.com';
@@ -16,6 +16,8 @@ export interface Mount {
 
 export interface TargetSpec {
   size?: number;
+  autoScale?: unknown;
+  tolerations?: unknown;
   mounts?: unknown;
   hostPort?: number;
   hostNetwork?: boolean;
@@ -38,16 +40,65 @@ export function isAIStore(obj: KubeObject): obj is AIStoreCR {
   );
 }
 
-/** Target count: `targetSpec.size`, else `spec.size`; undefined when unknown or autoscaled (-1). */
-export function targetSize(cr: AIStoreCR): number | undefined {
-  const size = cr.spec?.targetSpec?.size ?? cr.spec?.size;
-  return typeof size === 'number' && Number.isInteger(size) && size >= 0 ? size : undefined;
+/** A non-negative integer, or undefined: sizes come from unvalidated input. */
+const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
+
+/**
+ * Autoscaling: spec.size or spec.targetSpec.size is -1, and -1 wins over any other size
+ * (operator api/aistore/v1beta1/aistore_types.go IsTargetAutoScaling).
+ */
+export function isTargetAutoScaling(cr: AIStoreCR): boolean {
+  return cr.spec?.size === -1 || cr.spec?.targetSpec?.size === -1;
 }
 
-export function mountsOf(cr: AIStoreCR): Mount[] {
-  const raw = cr.spec?.targetSpec?.mounts;
-  if (!Array.isArray(raw)) return [];
-  return raw.flatMap((m, index) =>
+/** spec.targetSpec.autoScale.sizeLimit (Go field AutoScaleConf, JSON "autoScale"): at most this many targets when autoscaling. */
+export function autoScaleSizeLimit(cr: AIStoreCR): number | undefined {
+  const conf: unknown = cr.spec?.targetSpec?.autoScale;
+  const limit = isObject(conf) ? count(conf.sizeLimit) : undefined;
+  return limit !== undefined && limit >= 1 ? limit : undefined;
+}
+
+/** The fixed target count: targetSpec.size, else spec.size; undefined when autoscaled or not a count (GetTargetSize). */
+export function fixedTargetSize(cr: AIStoreCR): number | undefined {
+  if (isTargetAutoScaling(cr)) return undefined;
+  const own: unknown = cr.spec?.targetSpec?.size;
+  return own !== undefined && own !== null ? count(own) : count(cr.spec?.size);
+}
+
+interface MountIndex {
+  all: readonly Mount[];
+  claims: readonly Mount[];
+  /** Claim mounts by template name, for the CR name they were indexed under (the first mount wins). */
+  crName: string;
+  byTemplate: Map<string, Mount>;
+}
+
+/**
+ * Mounts parsed once per mounts array: a review asks for them many times, and a CR in the context
+ * is the same object across reviews. A 3 MiB CR holds ~60,000 mounts; re-parsing them per question
+ * made a PVC review take a second.
+ */
+const mountIndexes = new WeakMap<object, MountIndex>();
+
+/**
+ * The most mounts the guard reads from a CR: more than any node has disks. A CR with more is denied
+ * (rule mount-template-name); reading only this many keeps every review's work bounded.
+ */
+export const MAX_MOUNTS = 1024;
+
+/** How many entries spec.targetSpec.mounts has, read or not. */
+export function mountCount(cr: AIStoreCR): number {
+  const raw: unknown = cr.spec?.targetSpec?.mounts;
+  return Array.isArray(raw) ? raw.length : 0;
+}
+
+function mountIndex(cr: AIStoreCR): MountIndex | undefined {
+  const raw: unknown = cr.spec?.targetSpec?.mounts;
+  if (!Array.isArray(raw)) return undefined;
+  const crName = nameOf(cr);
+  const known = mountIndexes.get(raw);
+  if (known && known.crName === crName) return known;
+  const all = raw.slice(0, MAX_MOUNTS + 1).flatMap((m: unknown, index) =>
     isObject(m) && typeof m.path === 'string'
       ? [
           {
@@ -60,11 +111,45 @@ export function mountsOf(cr: AIStoreCR): Mount[] {
         ]
       : [],
   );
+  const claims = all.filter((m) => !m.useHostPath);
+  const byTemplate = new Map<string, Mount>();
+  for (const m of claims) {
+    const t = templateName(crName, m.path);
+    if (!byTemplate.has(t)) byTemplate.set(t, m);
+  }
+  const index = { all, claims, crName, byTemplate };
+  mountIndexes.set(raw, index);
+  return index;
 }
 
-/** Mounts that become volumeClaimTemplates (useHostPath mounts do not). */
-export function claimMounts(cr: AIStoreCR): Mount[] {
-  return mountsOf(cr).filter((m) => !m.useHostPath);
+/** The CR's mounts (entries without a string path skipped). Shared: do not change. */
+export function mountsOf(cr: AIStoreCR): readonly Mount[] {
+  return mountIndex(cr)?.all ?? [];
+}
+
+/** Mounts that become volumeClaimTemplates (useHostPath mounts do not). Shared: do not change. */
+export function claimMounts(cr: AIStoreCR): readonly Mount[] {
+  return mountIndex(cr)?.claims ?? [];
+}
+
+/** The claim mount whose volumeClaimTemplate is exactly this name. */
+export function mountOfTemplate(cr: AIStoreCR, template: string): Mount | undefined {
+  return mountIndex(cr)?.byTemplate.get(template);
+}
+
+/**
+ * A target claim name split as the StatefulSet controller builds it for this CR:
+ * <template>-<cr>-target-<N>. Undefined when the name does not end that way.
+ */
+export function splitClaimName(
+  crName: string,
+  name: string,
+): { template: string; ordinal: number } | undefined {
+  const suffix = `-${targetStatefulSetName(crName)}-`;
+  const at = name.lastIndexOf(suffix);
+  if (at <= 0) return undefined;
+  const tail = name.slice(at + suffix.length);
+  return /^(0|[1-9]\d*)$/.test(tail) ? { template: name.slice(0, at), ordinal: Number(tail) } : undefined;
 }
 
 /** The operator's volumeClaimTemplate name for a mount: CR name + path with "/" turned into "-". */
@@ -104,9 +189,41 @@ export function targetOrdinal(crName: string, name: string): number | undefined 
   return /^(0|[1-9]\d*)$/.test(tail) ? Number(tail) : undefined;
 }
 
+/** The state claim template `<ns>-<cr>-state` (operator internal/resources/aistore/cmn/res.go getStatePVCName). */
+export function stateTemplateName(namespace: string, crName: string): string {
+  return `${namespace}-${crName}-state`;
+}
+
 /** The state claim (`<ns>-<c>-state-<c>-target-<N>`) is not a data claim and follows other rules. */
 export function isStateClaim(namespace: string, crName: string, name: string): boolean {
-  return name.startsWith(`${namespace}-${crName}-state-${targetStatefulSetName(crName)}-`);
+  return name.startsWith(`${stateTemplateName(namespace, crName)}-${targetStatefulSetName(crName)}-`);
+}
+
+/**
+ * Whether the target StatefulSet gets a state volumeClaimTemplate: spec.stateStorage.pvc when
+ * stateStorage is set, else the deprecated spec.stateStorageClass
+ * (operator api/aistore/v1beta1/aistore_types.go StateStoragePVCStorageClass).
+ */
+export function hasStateClaim(cr: AIStoreCR): boolean {
+  const spec = cr.spec;
+  if (!isObject(spec)) return false;
+  const storage: unknown = spec.stateStorage;
+  if (storage !== undefined && storage !== null) return isObject(storage) && isObject(storage.pvc);
+  return typeof spec.stateStorageClass === 'string';
+}
+
+/** The volumeClaimTemplate names, in the operator's order: data mounts, then state (target/volumes.go newTargetPVCs). */
+export function claimTemplateNames(cr: AIStoreCR): string[] {
+  const crName = nameOf(cr);
+  const names = claimMounts(cr).map((m) => templateName(crName, m.path));
+  if (hasStateClaim(cr)) names.push(stateTemplateName(namespaceOf(cr), crName));
+  return names;
+}
+
+/** The claims target <ordinal> of this CR mounts: <template>-<cr>-target-<ordinal>, per template. */
+export function targetClaimNames(cr: AIStoreCR, ordinal: number): string[] {
+  const crName = nameOf(cr);
+  return claimTemplateNames(cr).map((t) => `${t}-${targetStatefulSetName(crName)}-${ordinal}`);
 }
 
 export function antiAffinityDisabled(cr: AIStoreCR): boolean {

@@ -1,21 +1,31 @@
-// Is this the name of a claim the target StatefulSet will really use? Shared by the PVC rule and the
-// PV rule (a PV's claimRef must name such a claim, or the PV is never bound to a target).
+// Is this the name of a claim the target StatefulSet will really use, and whose is it? Shared by
+// the PVC rule and the PV rule (a PV's claimRef must name such a claim, or the PV is never bound to
+// a target). A claim is <template>-<cr>-target-<N>, the template being the CR name + the mount path
+// with "/" turned into "-" (operator api/aistore/v1beta1/aistore_types.go Mount.GetPVCName, BuildPVC).
 import {
   claimMounts,
   dataClaimName,
   legacyDocClaimName,
+  mountOfTemplate,
+  splitClaimName,
+  stateTemplateName,
   targetOrdinal,
-  targetSize,
   targetStatefulSetName,
   templateName,
   type AIStoreCR,
   type Mount,
 } from './aistore.js';
 import type { ClusterContext } from './context.js';
+import { nameOf, replicasOf } from './k8s.js';
+import { maxTargetCount } from './target-count.js';
 
 export interface ClaimNameProblem {
   severity: 'deny' | 'warn';
-  message: string;
+  /**
+   * What is wrong, as a clause after the claim's name and a comma ("which is for …", "but …"):
+   * the PVC rule says `claim "<name>", <reason>.`, the PV rule `PV <pv> is pre-bound to claim "<name>", <reason>.`
+   */
+  reason: string;
   fix: string;
 }
 
@@ -33,6 +43,58 @@ function claimShape(crName: string): RegExp {
   return shape;
 }
 
+/** The ordinal when `name` is exactly `<prefix><N>` with N a canonical non-negative integer. */
+function ordinalAfter(prefix: string, name: string): number | undefined {
+  if (!name.startsWith(prefix)) return undefined;
+  const tail = name.slice(prefix.length);
+  return /^(0|[1-9]\d*)$/.test(tail) ? Number(tail) : undefined;
+}
+
+/** A CR whose StatefulSet would create a claim of exactly this name: which mount, which target. */
+export interface ClaimOwner {
+  crName: string;
+  mount: Mount;
+  ordinal: number;
+}
+
+/** Every (CR, mount, ordinal) in the namespace whose claim is exactly this name. */
+export function claimOwners(ctx: ClusterContext, namespace: string, name: string): ClaimOwner[] {
+  const owners: ClaimOwner[] = [];
+  for (const cr of ctx.aistoresIn(namespace)) {
+    const crName = nameOf(cr);
+    const split = crName ? splitClaimName(crName, name) : undefined;
+    const mount = split && mountOfTemplate(cr, split.template);
+    if (split && mount) owners.push({ crName, mount, ordinal: split.ordinal });
+  }
+  return owners;
+}
+
+/**
+ * The CR a claim name belongs to, among the CRs in its namespace: the one whose (data or state)
+ * claim it is exactly; else the one whose shape `<c>-…-<c>-target-<N>` it has (a misnamed claim of that CR),
+ * the longest name when several fit. Undefined when it fits none.
+ */
+export function crForClaimName(ctx: ClusterContext, namespace: string, name: string): string | undefined {
+  // The state claim <ns>-<cr>-state-<cr>-target-<N> is a CR's own too (not a data claim, not judged).
+  for (const cr of ctx.aistoresIn(namespace)) {
+    const crName = nameOf(cr);
+    if (crName && splitClaimName(crName, name)?.template === stateTemplateName(namespace, crName))
+      return crName;
+  }
+  const exact = claimOwners(ctx, namespace, name)[0];
+  if (exact) return exact.crName;
+  return shapedCandidates(ctx, namespace, name)[0];
+}
+
+/** CR names in the namespace whose claim shape the name has, longest first. */
+function shapedCandidates(ctx: ClusterContext, namespace: string, name: string): string[] {
+  return ctx
+    .aistoresIn(namespace)
+    .map(nameOf)
+    .filter((c) => c && claimShape(c).test(name))
+    .sort((a, b) => b.length - a.length);
+}
+
 /** The target count a claim is checked against: the CR's, or more if the StatefulSet already has more. */
 export function effectiveTargetCount(
   ctx: ClusterContext,
@@ -40,14 +102,56 @@ export function effectiveTargetCount(
   crName: string,
   cr: AIStoreCR,
 ): number | undefined {
-  const replicas = ctx.statefulSet(namespace, targetStatefulSetName(crName))?.spec?.replicas;
-  const size = targetSize(cr);
-  if (size === undefined) return undefined; // autoscaled: one target per matching node, count unknown
-  return typeof replicas === 'number' ? Math.max(size, replicas) : size;
+  const size = maxTargetCount(cr, ctx);
+  if (size === undefined) return undefined; // autoscaled, nodes unknown, no sizeLimit: count unknown
+  const sts = ctx.statefulSet(namespace, targetStatefulSetName(crName));
+  const replicas = sts ? replicasOf(sts) : undefined;
+  return replicas === undefined ? size : Math.max(size, replicas);
 }
 
 function explainTemplate(crName: string, mount: Mount, ordinal: number): string {
   return `"${dataClaimName(crName, mount.path, ordinal)}" (template "${templateName(crName, mount.path)}" = CR name "${crName}" + mount path ${mount.path} with "/" turned into "-", then "-${targetStatefulSetName(crName)}-${ordinal}")`;
+}
+
+const LISTED = 5;
+/** The first names quoted, and how many more of `total` there are. */
+const quoted = (names: string[], total = names.length) => {
+  const shown = names.slice(0, LISTED).map((n) => `"${n}"`);
+  return total > LISTED ? `${shown.join(', ')} and ${total - LISTED} more` : shown.join(', ');
+};
+
+/** The rename hint: names of this target's claims that no claim or PV holds yet; never one in use. */
+function renameHint(
+  namespace: string,
+  crName: string,
+  fits: readonly Mount[],
+  ordinal: number,
+  name: string,
+  ctx: ClusterContext,
+): string {
+  // Bounded: a CR may have thousands of mounts; the hint lists a few.
+  const free: string[] = [];
+  for (const m of fits) {
+    const candidate = dataClaimName(crName, m.path, ordinal);
+    if (candidate !== name && !ctx.claimInUse(namespace, candidate)) free.push(candidate);
+    if (free.length > LISTED) break;
+  }
+  if (free.length === 1) return `Name it ${free[0] as string}.`;
+  if (free.length > 1)
+    return `Name it after the mount it is for, one of: ${free.slice(0, LISTED).join(', ')}${free.length > LISTED ? ', …' : ''}.`;
+  const names = fits.slice(0, LISTED + 1).map((m) => dataClaimName(crName, m.path, ordinal));
+  return `Every claim of ${crName}-target-${ordinal} (${quoted(names, fits.length)}) already exists or has a PV: delete this claim, or rename it for another target.`;
+}
+
+function conflict(owners: ClaimOwner[]): ClaimNameProblem {
+  const who = owners.map(
+    (o) => `AIStore ${o.crName} (mount ${o.mount.path}, ${o.crName}-target-${o.ordinal})`,
+  );
+  return {
+    severity: 'deny',
+    reason: `which is the claim of ${who.join(' and of ')} at once: their StatefulSets would share one volume`,
+    fix: 'Change a mount path (or the name) of one of these CRs so their claim names differ.',
+  };
 }
 
 function withCR(
@@ -57,61 +161,82 @@ function withCR(
   name: string,
   ctx: ClusterContext,
 ): ClaimNameProblem | undefined {
+  const owners = claimOwners(ctx, namespace, name);
+  if (new Set(owners.map((o) => o.crName)).size > 1) return conflict(owners);
   const mounts = claimMounts(cr);
   if (mounts.length === 0) {
     return {
       severity: 'deny',
-      message: `AIStore ${crName} has no PVC-backed mounts (spec.targetSpec.mounts without useHostPath), so no target ever claims "${name}".`,
+      reason: `but AIStore ${crName} has no PVC-backed mounts (spec.targetSpec.mounts without useHostPath), so no target ever claims it`,
       fix: 'Add the mount to spec.targetSpec.mounts, or delete this claim.',
     };
   }
   const count = effectiveTargetCount(ctx, namespace, crName, cr);
-  for (const mount of mounts) {
-    const prefix = `${templateName(crName, mount.path)}-${targetStatefulSetName(crName)}-`;
-    if (!name.startsWith(prefix)) continue;
-    const ordinal = targetOrdinal(crName, name);
-    if (ordinal === undefined || ordinal !== Number(name.slice(prefix.length))) continue;
-    if (count !== undefined && ordinal >= count) {
+  const own = owners.find((o) => o.crName === crName);
+  if (own) {
+    if (count !== undefined && own.ordinal >= count) {
       return {
         severity: 'deny',
-        message: `claim "${name}" is for ${crName}-target-${ordinal}, but AIStore ${crName} has ${count} target(s) (ordinals 0..${count - 1}): no pod will use it.`,
-        fix: `Raise the target size to at least ${ordinal + 1}, or delete this claim.`,
+        reason: `which is for ${crName}-target-${own.ordinal}, but AIStore ${crName} has ${count} target(s) (ordinals 0..${count - 1}): no pod will use it`,
+        fix: `Raise the target size to at least ${own.ordinal + 1}, or delete this claim.`,
       };
     }
     return undefined;
   }
   const ordinal = targetOrdinal(crName, name) ?? 0;
-  const mount = mounts.find((m) => name.includes(m.path.replaceAll('/', '-'))) ?? (mounts[0] as Mount);
+  const named = mounts.filter((m) => name.includes(m.path.replaceAll('/', '-')));
+  const fits = named.length > 0 ? named : mounts;
+  const mount = fits[0] as Mount;
   const legacy = mounts.find((m) => name === legacyDocClaimName(namespace, crName, m.path, ordinal));
-  const others = mounts.filter((m) => m !== mount).map((m) => `"${dataClaimName(crName, m.path, ordinal)}"`);
+  const others = mounts
+    .filter((m) => m !== mount)
+    .slice(0, LISTED + 1)
+    .map((m) => dataClaimName(crName, m.path, ordinal));
+  const alsoFits = shapedCandidates(ctx, namespace, name).filter((c) => c !== crName);
   return {
     severity: 'deny',
-    message:
-      `"${name}" is not a claim the StatefulSet ${targetStatefulSetName(crName)} will use: pod ${crName}-target-${ordinal} claims ${explainTemplate(crName, mount, ordinal)}` +
-      (others.length ? ` and ${others.join(', ')}` : '') +
-      '. The StatefulSet would create its own claim and leave this one unused.' +
+    reason:
+      `which is not a claim the StatefulSet ${targetStatefulSetName(crName)} will use: pod ${crName}-target-${ordinal} claims ${explainTemplate(crName, mount, ordinal)}` +
+      (others.length ? ` and ${quoted(others, mounts.length - 1)}` : '') +
+      '. The StatefulSet would create its own claim and leave this one unused' +
       (legacy && namespace !== crName
-        ? ` This name follows the old AIStore doc's <namespace>-<path>-<pod> wording; the operator names templates after the CR ("${crName}"), not the namespace ("${namespace}"): the two agree only when they are equal.`
-        : ''),
-    fix: `Name it ${dataClaimName(crName, mount.path, ordinal)}.`,
+        ? `. This name follows the old AIStore doc's <namespace>-<path>-<pod> wording; the operator names templates after the CR ("${crName}"), not the namespace ("${namespace}"): the two agree only when they are equal`
+        : '') +
+      (alsoFits.length ? `. The name also has the shape of AIStore ${alsoFits.join(', ')}'s claims` : ''),
+    fix: renameHint(namespace, crName, fits, ordinal, name, ctx),
   };
 }
 
-function withoutCR(namespace: string, crName: string, name: string): ClaimNameProblem | undefined {
-  const shape = claimShape(crName);
+function withoutCR(
+  namespace: string,
+  crName: string,
+  name: string,
+  ctx: ClusterContext,
+): ClaimNameProblem | undefined {
   const example = `${crName}-data-aistore-${crName}-target-0`;
-  if (!shape.test(name)) {
+  if (!claimShape(crName).test(name)) {
     return {
       severity: 'deny',
-      message: `"${name}" does not have the shape of a target data claim of AIStore ${crName}: <cr><mount-path-with-dashes>-<cr>-target-<N>, e.g. "${example}" for mount /data/aistore.`,
+      reason: `which does not have the shape of a target data claim of AIStore ${crName}: <cr><mount-path-with-dashes>-<cr>-target-<N>, e.g. "${example}" for mount /data/aistore`,
       fix: `Rename it to ${crName}<mount path with "/" turned into "-">-${crName}-target-<N>.`,
     };
   }
-  if (namespace !== crName && name.startsWith(`${namespace}-`)) {
+  const known = ctx.aistoresIn(namespace).map(nameOf);
+  if (known.length > 0) {
     return {
       severity: 'warn',
-      message: `"${name}" starts with the namespace "${namespace}", as the old AIStore doc's <namespace>-<path>-<pod> wording says; the operator uses the CR name "${crName}". Without the AIStore CR the guard cannot tell whether "${namespace.slice(crName.length)}" is part of the mount path.`,
-      fix: `If the mount path does not start with ${namespace.slice(crName.length).replaceAll('-', '/')}, name it ${crName}<mount-path-with-dashes>-${crName}-target-<N>.`,
+      reason: `which fits no AIStore CR known in namespace ${namespace}: it names no AIStore "${crName}" (known: ${known.slice(0, LISTED).join(', ')}${known.length > LISTED ? ', …' : ''}), so no target claims it unless that CR is created`,
+      fix: `Create AIStore ${crName}, or name the claim after one of the known CRs.`,
+    };
+  }
+  // Ambiguous only when the namespace extends the CR name: "ais-prod-data-…" for CR "ais" in namespace
+  // "ais-prod" may be the mount /prod/data or the old doc's <namespace>-<path> wording.
+  const middle = namespace.startsWith(`${crName}-`) ? namespace.slice(crName.length) : '';
+  if (middle && name.startsWith(`${namespace}-`)) {
+    return {
+      severity: 'warn',
+      reason: `which starts with the namespace "${namespace}", as the old AIStore doc's <namespace>-<path>-<pod> wording says; the operator uses the CR name "${crName}". Without the AIStore CR the guard cannot tell whether "${middle}" is part of the mount path`,
+      fix: `If the mount path does not start with ${middle.replaceAll('-', '/')}, name it ${crName}<mount-path-with-dashes>-${crName}-target-<N>.`,
     };
   }
   return undefined;
@@ -124,12 +249,14 @@ export function claimNameProblem(
   name: string,
   ctx: ClusterContext,
 ): ClaimNameProblem | undefined {
-  return cr ? withCR(namespace, crName, cr, name, ctx) : withoutCR(namespace, crName, name);
+  return cr ? withCR(namespace, crName, cr, name, ctx) : withoutCR(namespace, crName, name, ctx);
 }
 
 /** The mount a correctly named claim belongs to. */
 export function mountOfClaim(crName: string, cr: AIStoreCR, claimName: string): Mount | undefined {
-  return claimMounts(cr).find((m) =>
-    claimName.startsWith(`${templateName(crName, m.path)}-${targetStatefulSetName(crName)}-`),
+  return claimMounts(cr).find(
+    (m) =>
+      ordinalAfter(`${templateName(crName, m.path)}-${targetStatefulSetName(crName)}-`, claimName) !==
+      undefined,
   );
 }

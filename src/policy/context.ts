@@ -18,10 +18,11 @@ import {
   type PersistentVolume,
   type StatefulSet,
 } from './k8s.js';
+import { autoScaleNodes, schedulableNodes, type Placement } from './nodes.js';
 import type { KubeObject } from './types.js';
 
 export interface ContextOptions {
-  /** Number of schedulable nodes when no Node objects are given (CLI `--nodes`). */
+  /** Number of schedulable nodes when no Node objects are given (CLI `--nodes`): every target may use each. */
   nodeCount?: number;
 }
 
@@ -107,6 +108,11 @@ export class ClusterContext {
   private readonly pvsByClaimNamespace = new Buckets<PersistentVolume>();
   private readonly pvsByHost = new Buckets<PersistentVolume>();
   private readonly aistoresByNamespace = new Buckets<AIStoreCR>();
+  /** namespace/name of the PVCs in the context (the CLI's manifests; the webhook does not watch claims). */
+  private readonly claims = new Set<string>();
+  /** Values derived from the whole content, valid while `version` is `memoVersion`. */
+  private memos = new Map<string, unknown>();
+  private memoVersion = 0;
   private nodeMemo = new Map<string, unknown>();
   private nodeList: Node[] | undefined;
   private pvList: PersistentVolume[] | undefined;
@@ -157,6 +163,10 @@ export class ClusterContext {
         this.addPV(obj as PersistentVolume, name);
         this.versionCount++;
         return;
+      case 'PersistentVolumeClaim':
+        this.claims.add(key(ns, name));
+        this.versionCount++;
+        return;
     }
   }
 
@@ -178,6 +188,9 @@ export class ClusterContext {
           break;
         case 'PersistentVolume':
           this.removePV(name);
+          break;
+        case 'PersistentVolumeClaim':
+          this.claims.delete(key(ns, name));
           break;
         default:
           return;
@@ -265,6 +278,26 @@ export class ClusterContext {
     return items;
   }
 
+  /**
+   * A value derived from the context's content (its PVs, CRs, StatefulSets), computed once per
+   * version: a review asks several times, and the next event drops it. Bounded, since keys carry
+   * names from requests.
+   */
+  memo<T>(memoKey: string, compute: () => T): T {
+    if (this.memoVersion !== this.versionCount) {
+      this.memoVersion = this.versionCount;
+      if (this.memos.size > 0) this.memos = new Map();
+    }
+    if (this.memos.has(memoKey)) {
+      this.visited++;
+      return this.memos.get(memoKey) as T;
+    }
+    if (this.memos.size >= MEMO_LIMIT) this.memos = new Map();
+    const value = compute();
+    this.memos.set(memoKey, value);
+    return value;
+  }
+
   aistore(namespace: string, name: string): AIStoreCR | undefined {
     this.visited++;
     return this.aistores.get(key(namespace, name));
@@ -343,12 +376,52 @@ export class ClusterContext {
     return value;
   }
 
-  /** How many known nodes carry all these labels; undefined when nodes are unknown. */
-  nodesMatching(nodeSelector: Record<string, string>): number | undefined {
-    if (this.nodeByName.size === 0) return this.options.nodeCount;
-    const memoKey = `labelled ${JSON.stringify(Object.entries(nodeSelector).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
-    return this.memoByNodes(memoKey, () => this.nodesLabelled(nodeSelector).length);
+  /** Whether a claim of this name exists in the context or a PV is pre-bound to it. */
+  claimInUse(namespace: string, claimName: string): boolean {
+    this.visited++;
+    return this.claims.has(key(namespace, claimName)) || this.pvsByClaim.has(key(namespace, claimName));
   }
+
+  /** The node names PVs pin (kubernetes.io/hostname In), sorted: nodes that exist, whatever else does. */
+  hostsOfVolumes(): string[] {
+    return this.memo('volume-hosts', () => this.volumeHosts().sort());
+  }
+
+  /**
+   * How many nodes a pod with this placement can be scheduled on: from the Node objects, else the
+   * CLI's node count (taken as already matching); undefined when nodes are unknown. Counted among the
+   * nodes carrying the nodeSelector's labels, once per node version.
+   */
+  schedulableNodeCount(placement: Placement): number | undefined {
+    if (this.nodeByName.size === 0) return this.options.nodeCount;
+    return this.memoByNodes(
+      `schedulable ${placementKey(placement)}`,
+      () => schedulableNodes(placement, this.nodesLabelled(placement.nodeSelector)).length,
+    );
+  }
+
+  /**
+   * How many nodes the operator counts for an autoscaled target set with this placement (labels and
+   * tolerated taints; target-count.ts): undefined when no Node objects are known. Once per node version.
+   */
+  autoScaleNodeCount(placement: Placement): number | undefined {
+    if (this.nodeByName.size === 0) return undefined;
+    return this.memoByNodes(
+      `autoscale ${placementKey(placement)}`,
+      () => autoScaleNodes(placement, this.nodesLabelled(placement.nodeSelector)).length,
+    );
+  }
+}
+
+/** A memo key for a placement: the selector's pairs in key order, so equal selectors share it. */
+function placementKey(placement: Placement): string {
+  return JSON.stringify([
+    Object.entries(placement.nodeSelector)
+      .map(([k, v]) => labelKey(k, String(v)))
+      .sort(),
+    placement.tolerations ?? null,
+    placement.requiredTerms ?? null,
+  ]);
 }
 
 export const EMPTY_CONTEXT = new ClusterContext();

@@ -1,13 +1,13 @@
 // The one entry point the webhook and the CLI share: object + context in, findings and a JSON Patch
 // out. Pure: no I/O, no clock. Rules read the input and change a copy taken on first write; the
-// patch is diffed by a library.
-import jsonpatch from 'fast-json-patch';
+// patch is diffed by a library (draft.ts).
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
-import { cloneJson, isObject } from './k8s.js';
+import { patchBetween, writableCopy } from './draft.js';
+import { isObject } from './k8s.js';
 import { detectLayout, type Layout } from './layout.js';
 import { actionFor, ENFORCE, modeOf, type Action, type Modes } from './modes.js';
 import { recognise, type Recognised } from './recognise.js';
-import { collectFindings, type Rule } from './rule.js';
+import { collectFindings, docAnchor, type Rule } from './rule.js';
 import { RULES } from './rules/index.js';
 import type { Finding, KubeObject, PatchOperation, Subject } from './types.js';
 
@@ -58,6 +58,26 @@ interface RuleRun {
   layout?: Layout;
   /** The changed copy, when a rule asked for one (copy-on-write). */
   draft?: KubeObject;
+  /** A rule threw after taking the copy: the draft may be half-changed and must not become a patch. */
+  draftSpoiled?: boolean;
+}
+
+const errorText = (err: unknown) =>
+  err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : 'a non-Error exception';
+
+/**
+ * A rule that cannot run on this object (junk input, or a bug) denies it in its own name and
+ * leaves every other rule's verdict standing: one rule's failure never turns a deny into "allowed".
+ */
+function failedRule(ruleId: string, err: unknown): Finding {
+  return {
+    ruleId,
+    severity: 'deny',
+    message: `this rule could not judge the object (${errorText(err)}), so it is denied rather than let through unjudged.`,
+    path: '',
+    fix: 'Remove malformed or deeply nested fields from the object; if it is well-formed, report this to the ais-guard maintainers.',
+    doc: docAnchor(ruleId),
+  };
 }
 
 function runRules(
@@ -72,6 +92,7 @@ function runRules(
   let recognised: Recognised | undefined = first;
   let layout: Layout | undefined = detectLayout(first, ctx);
   let stale = false;
+  let spoiled = false;
   /** The subject on a copy of `object` (what a rule changes); same role, since only rules changed it. */
   const onCopy = (object: KubeObject) => recognise(object, subject.namespace, ctx) as Recognised;
   for (const rule of rules) {
@@ -89,24 +110,30 @@ function runRules(
     let copy: Recognised | undefined;
     const writable = () => {
       // An audit-mode rule may still compute its change, but on a throwaway copy.
-      if (audit) return (copy ??= onCopy(cloneJson(current.object)));
+      if (audit) return (copy ??= onCopy(writableCopy(current.object)));
       if (draft === undefined) {
-        draft = cloneJson(current.object);
+        draft = writableCopy(current.object);
         copy = onCopy(draft);
       }
       return (copy ??= current.object === draft ? current : onCopy(draft));
     };
-    rule.check({
-      subject: current,
-      writable: writable as never,
-      layout,
-      ctx,
-      operation: subject.operation,
-      report: collectFindings(rule.id, findings, (f) => judged(f, actionFor(mode, f.severity))),
-    });
+    const decorate = (f: Finding) => judged(f, actionFor(mode, f.severity));
+    try {
+      rule.check({
+        subject: current,
+        writable: writable as never,
+        layout,
+        ctx,
+        operation: subject.operation,
+        report: collectFindings(rule.id, findings, decorate),
+      });
+    } catch (err) {
+      findings.push(decorate(failedRule(rule.id, err)));
+      if (!audit && copy !== undefined) spoiled = true;
+    }
     if (!audit && copy !== undefined) stale = true;
   }
-  return { findings, recognised, layout, draft };
+  return { findings, recognised, layout, draft, draftSpoiled: spoiled };
 }
 
 /**
@@ -157,15 +184,38 @@ export function evaluate(
   const run = runRules(subject, recognised, ctx, rules, modes);
   const findings = ratchet(run.findings, subject, ctx, rules, modes);
   // No rule asked for a copy, nothing changed: no diff to compute.
-  const patch = run.draft ? (jsonpatch.compare(object, run.draft) as PatchOperation[]) : [];
+  const { patch, findings: final } = patchOf(object, run, findings);
   return {
     role: run.recognised?.role,
     crName: run.recognised?.crName,
     multiTarget: run.layout?.multiTarget,
     signal: run.layout?.signals[0]?.detail,
-    findings,
-    allowed: !findings.some((f) => f.action === 'deny'),
+    findings: final,
+    allowed: !final.some((f) => f.action === 'deny'),
     patch,
     object: patch.length > 0 && run.draft ? run.draft : object,
   };
+}
+
+/**
+ * The JSON Patch from the input to the draft. The diff library recurses, so an object nested
+ * thousands deep cannot be diffed: its changes are then not made, and each is reported as a deny
+ * (deep input is rejected, never let through half-judged).
+ */
+function patchOf(object: KubeObject, run: RuleRun, findings: JudgedFinding[]) {
+  if (!run.draft || run.draftSpoiled) return { patch: [] as PatchOperation[], findings };
+  try {
+    return { patch: patchBetween(object, run.draft), findings };
+  } catch (err) {
+    const denied = findings.map((f) =>
+      f.mutation && f.action !== 'audit'
+        ? judged(
+            f,
+            'deny',
+            `not applied: the guard could not write this change (${errorText(err)}; the object is nested too deeply): ${f.message}`,
+          )
+        : f,
+    );
+    return { patch: [] as PatchOperation[], findings: denied };
+  }
 }

@@ -5,3 +5,40 @@ export { RULES, RULE_IDS } from './rules/index.js';
 export { MODES, ENFORCE, type Mode, type Modes, type Action } from './modes.js';
 export type { Finding, KubeObject, Operation, PatchOperation, Subject, Severity } from './types.js';
 export type { Rule } from './rule.js';
+
+// What the operator renders for a CR (the differential oracle compares these with the operator's Go code).
+export { targetClaimNames, claimTemplateNames, isStateClaim, isTargetAutoScaling } from './aistore.js';
+export { operatorClaimNames, operatorTargetCount, targetCount } from './target-count.js';
+// Which nodes a target can use, and the nodes PVs name (the CLI's fallback when no Node objects are given).
+export { nodesFromVolumes, schedulableNodes, autoScaleNodes, placementOf, type Placement } from './nodes.js';
+export { RULE_DOC_BASE, OPERATOR_SOURCE, MULTI_TARGET_DOC, type Verdict } from './rule.js';
+export { clip, clipMiddle } from './text.js';
+
+// Names, fields and quantities the shells (plan, vap, cli) share with the rules: one definition each.
+export {
+  claimMounts,
+  dataClaimName,
+  isAIStore,
+  MAX_MOUNTS,
+  targetOrdinal,
+  targetStatefulSetName,
+  templateName,
+  type AIStoreCR,
+  type Mount,
+} from './aistore.js';
+export {
+  capacityOf,
+  isObject,
+  claimRefOf,
+  diskPathOf,
+  HOSTNAME_KEY,
+  kindOf,
+  nameOf,
+  namespaceOf,
+  normalDiskPath,
+  recordOf,
+  type PersistentVolume,
+} from './k8s.js';
+export { pvHostname } from './layout.js';
+export { parseQuantity } from './quantity.js';
+export { labelProblem } from './rules/mount-template-name.js';

@@ -1,4 +1,6 @@
 // Typed views of the few Kubernetes fields the rules read. Everything is optional on purpose.
+import { normalize } from 'node:path/posix';
+import { clip } from './text.js';
 import type { KubeObject } from './types.js';
 
 export interface LabelSelector {
@@ -112,13 +114,34 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 /**
  * A deep copy of parsed JSON (objects, arrays, primitives). Several times faster than
  * structuredClone on admission objects, which matters: every AIStore object is copied once.
+ * Iterative, with its own stack: a 3,000-deep array in a CR overflowed the call stack of the
+ * recursive version and the review failed open (issue 15).
  */
 export function cloneJson<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(cloneJson) as T;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = cloneJson((value as Record<string, unknown>)[key]);
-  return out as T;
+  const root: unknown = Array.isArray(value) ? new Array(value.length) : {};
+  const pending: [from: object, to: Record<string, unknown> | unknown[]][] = [
+    [value, root as object as never],
+  ];
+  while (pending.length > 0) {
+    const [from, to] = pending.pop() as [object, Record<string, unknown> | unknown[]];
+    if (Array.isArray(from)) {
+      const out = to as unknown[];
+      for (let i = 0; i < from.length; i++) out[i] = copyInto(from[i], pending);
+    } else {
+      const out = to as Record<string, unknown>;
+      for (const key of Object.keys(from))
+        out[key] = copyInto((from as Record<string, unknown>)[key], pending);
+    }
+  }
+  return root as T;
+}
+
+function copyInto(v: unknown, pending: [object, Record<string, unknown> | unknown[]][]): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  const copy = Array.isArray(v) ? new Array(v.length) : {};
+  pending.push([v, copy as Record<string, unknown> | unknown[]]);
+  return copy;
 }
 
 /**
@@ -129,8 +152,7 @@ export function cloneJson<T>(value: T): T {
 export function asText(value: unknown): string {
   if (typeof value === 'string') return value;
   try {
-    const json = JSON.stringify(value) ?? typeof value;
-    return json.length > 100 ? `${json.slice(0, 100)}…` : json;
+    return clip(JSON.stringify(value) ?? typeof value, 100);
   } catch {
     return typeof value;
   }
@@ -138,11 +160,6 @@ export function asText(value: unknown): string {
 
 export function kindOf(obj: KubeObject): string {
   return typeof obj.kind === 'string' ? obj.kind : '';
-}
-
-export function groupOf(obj: KubeObject): string {
-  const api = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
-  return api.includes('/') ? api.slice(0, api.indexOf('/')) : '';
 }
 
 export function nameOf(obj: KubeObject): string {
@@ -250,4 +267,36 @@ export function requiredTermsOf(pv: PersistentVolume): unknown {
   const affinity = pv.spec?.nodeAffinity;
   const required = isObject(affinity) ? affinity.required : undefined;
   return isObject(required) ? required.nodeSelectorTerms : undefined;
+}
+
+/**
+ * A PV's local or hostPath directory, normalised by POSIX rules ("//", "/./", "..", a trailing "/"):
+ * two spellings of one directory are one disk. Undefined when the PV has neither.
+ */
+export function diskPathOf(pv: PersistentVolume): string | undefined {
+  const spec: unknown = pv.spec;
+  if (!isObject(spec)) return undefined;
+  const source = isObject(spec.local) ? spec.local : isObject(spec.hostPath) ? spec.hostPath : undefined;
+  return source && typeof source.path === 'string' ? normalDiskPath(source.path) : undefined;
+}
+
+export function normalDiskPath(path: string): string {
+  const normal = normalize(path);
+  return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
+}
+
+/** A PV's spec.capacity.storage as written (a quantity string or number), if any. */
+export function capacityOf(pv: PersistentVolume): string | number | undefined {
+  const spec: unknown = pv.spec;
+  const capacity = isObject(spec) ? spec.capacity : undefined;
+  const storage = isObject(capacity) ? capacity.storage : undefined;
+  return typeof storage === 'string' || typeof storage === 'number' ? storage : undefined;
+}
+
+/** spec.replicas, defaulting to 1 as the apiserver does; undefined when it is not a count. */
+export function replicasOf(sts: StatefulSet): number | undefined {
+  const spec: unknown = sts.spec;
+  const replicas: unknown = isObject(spec) ? spec.replicas : undefined;
+  if (replicas === undefined || replicas === null) return 1;
+  return typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0 ? replicas : undefined;
 }

@@ -4,8 +4,8 @@ import {
   antiAffinityDisabled,
   hasLegacyAntiAffinityField,
   targetOrdinal,
+  isTargetAutoScaling,
   targetPodLabels,
-  targetSize,
   targetStatefulSetName,
   type AIStoreCR,
 } from './aistore.js';
@@ -17,7 +17,7 @@ import {
   isObject,
   labelsOf,
   objectsOf,
-  recordOf,
+  replicasOf,
   requiredTermsOf,
   pinnedHostnames,
   selectorMatches,
@@ -27,7 +27,9 @@ import {
   type PodSpec,
   type StatefulSet,
 } from './k8s.js';
+import { placementOf, type Placement } from './nodes.js';
 import type { Recognised } from './recognise.js';
+import { targetCount } from './target-count.js';
 
 export type SignalId =
   'anti-affinity-disabled' | 'pvs-share-node' | 'node-selector-one-host' | 'more-targets-than-nodes';
@@ -45,8 +47,14 @@ export interface TargetSetView {
   /** Lower bound on the size when only a pod is known (ordinal + 1). */
   minSize: number;
   nodeSelector: Record<string, string>;
+  /** What decides which nodes a target may use (selector, tolerations, required node affinity). */
+  placement: Placement;
+  /** The count follows the nodes (the CR autoscales): never "more targets than nodes" by design. */
+  autoScaled: boolean;
   antiAffinityOff: boolean;
   antiAffinityOffBecause: string;
+  /** The CR says disablePodAntiAffinity: false in so many words: the guard never turns it off. */
+  antiAffinityKeptExplicitly: boolean;
 }
 
 export interface Layout {
@@ -72,19 +80,39 @@ export function pvHostname(pv: PersistentVolume): string | undefined {
   return hosts.length === 1 ? hosts[0] : undefined;
 }
 
-function viewFromCR(cr: AIStoreCR, namespace: string, crName: string): TargetSetView {
+function viewFromCR(cr: AIStoreCR, namespace: string, crName: string, ctx: ClusterContext): TargetSetView {
   const legacy = hasLegacyAntiAffinityField(cr) && cr.spec?.disablePodAntiAffinity === true;
+  const placement = placementOf(cr.spec?.targetSpec);
+  const off = antiAffinityDisabled(cr) || legacy || ownAntiAffinityWithoutTerm(cr);
   return {
     crName,
     namespace,
-    size: targetSize(cr),
+    size: targetCount(cr, ctx),
     minSize: 0,
-    nodeSelector: recordOf(cr.spec?.targetSpec?.nodeSelector),
-    antiAffinityOff: antiAffinityDisabled(cr) || legacy,
+    nodeSelector: placement.nodeSelector,
+    placement,
+    autoScaled: isTargetAutoScaling(cr),
+    antiAffinityKeptExplicitly:
+      !off && isObject(cr.spec?.targetSpec) && cr.spec.targetSpec.disablePodAntiAffinity === false,
+    antiAffinityOff: off,
     antiAffinityOffBecause: antiAffinityDisabled(cr)
       ? 'spec.targetSpec.disablePodAntiAffinity is true'
-      : 'the removed top-level spec.disablePodAntiAffinity is true',
+      : legacy
+        ? 'the removed top-level spec.disablePodAntiAffinity is true'
+        : 'spec.targetSpec.affinity.podAntiAffinity has no required hostname term between targets, and the operator then adds none',
   };
+}
+
+/**
+ * The operator adds its required target anti-affinity only when targetSpec.affinity has no
+ * podAntiAffinity at all; a user's own (say, only preferred terms) replaces it
+ * (operator internal/resources/aistore/cmn/res.go CreateAISAffinity).
+ */
+function ownAntiAffinityWithoutTerm(cr: AIStoreCR): boolean {
+  const affinity: unknown = cr.spec?.targetSpec?.affinity;
+  if (!isObject(affinity) || affinity.podAntiAffinity === undefined || affinity.podAntiAffinity === null)
+    return false;
+  return requiredTargetAntiAffinity(affinity, targetPodLabels(nameOf(cr))).length === 0;
 }
 
 function viewFromPodSpec(
@@ -94,22 +122,19 @@ function viewFromPodSpec(
   what: string,
 ): TargetSetView {
   const guarded = requiredTargetAntiAffinity(spec?.affinity, labels).length > 0;
+  const placement = placementOf(spec);
   return {
     crName: base.crName,
     namespace: base.namespace,
     size: base.size,
     minSize: base.minSize,
-    nodeSelector: recordOf(spec?.nodeSelector),
+    nodeSelector: placement.nodeSelector,
+    placement,
+    autoScaled: false,
+    antiAffinityKeptExplicitly: false,
     antiAffinityOff: !guarded,
     antiAffinityOffBecause: `the ${what} has no required hostname anti-affinity between targets`,
   };
-}
-
-/** spec.replicas, defaulting to 1 as the apiserver does; undefined when it is not a count. */
-function replicasOf(sts: StatefulSet): number | undefined {
-  const replicas: unknown = sts.spec?.replicas;
-  if (replicas === undefined || replicas === null) return 1;
-  return typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0 ? replicas : undefined;
 }
 
 function viewFromStatefulSet(sts: StatefulSet, namespace: string, crName: string): TargetSetView {
@@ -125,7 +150,7 @@ function viewFromStatefulSet(sts: StatefulSet, namespace: string, crName: string
 /** The view of the target set behind a recognised object, preferring the CR when known. */
 export function targetSetView(subject: Recognised, ctx: ClusterContext): TargetSetView {
   const { crName, namespace, cr } = subject;
-  if (cr) return viewFromCR(cr, namespace, crName);
+  if (cr) return viewFromCR(cr, namespace, crName, ctx);
   const sts =
     subject.role === 'target-statefulset'
       ? subject.object
@@ -146,6 +171,9 @@ export function targetSetView(subject: Recognised, ctx: ClusterContext): TargetS
     namespace,
     minSize: 0,
     nodeSelector: {},
+    placement: { nodeSelector: {}, tolerations: undefined },
+    autoScaled: false,
+    antiAffinityKeptExplicitly: false,
     antiAffinityOff: false,
     antiAffinityOffBecause: '',
   };
@@ -156,20 +184,36 @@ export function targetSetView(subject: Recognised, ctx: ClusterContext): TargetS
  * review counts as it will be stored, replacing its cached version: the webhook and `check`
  * (whose input set contains the object) then see the same set.
  */
+export interface TargetVolume {
+  pv: PersistentVolume;
+  claim: string;
+  ordinal: number;
+  host: string | undefined;
+}
+
+function targetVolumeOf(pv: PersistentVolume, crName: string): TargetVolume | undefined {
+  const claim = claimRefOf(pv)?.name ?? '';
+  const ordinal = claim.startsWith(`${crName}-`) ? targetOrdinal(crName, claim) : undefined;
+  return ordinal === undefined ? undefined : { pv, claim, ordinal, host: pvHostname(pv) };
+}
+
 export function targetVolumes(
   ctx: ClusterContext,
   namespace: string,
   crName: string,
   reviewed?: PersistentVolume,
-) {
-  const self = reviewed && nameOf(reviewed);
-  const pvs = ctx.pvsForNamespace(namespace).filter((pv) => !self || nameOf(pv) !== self);
-  if (reviewed && claimRefOf(reviewed)?.namespace === namespace) pvs.push(reviewed);
-  return pvs.flatMap((pv) => {
-    const claim = claimRefOf(pv)?.name ?? '';
-    const ordinal = claim.startsWith(`${crName}-`) ? targetOrdinal(crName, claim) : undefined;
-    return ordinal === undefined ? [] : [{ pv, claim, ordinal, host: pvHostname(pv) }];
-  });
+): TargetVolume[] {
+  // The context's share is computed once per snapshot: a review asks several times, and a namespace
+  // may hold thousands of PVs.
+  const known = ctx.memo(`target-volumes ${namespace}/${crName}`, () =>
+    ctx.pvsForNamespace(namespace).flatMap((pv) => targetVolumeOf(pv, crName) ?? []),
+  );
+  if (!reviewed) return known;
+  const self = nameOf(reviewed);
+  const out = known.filter((v) => nameOf(v.pv) !== self);
+  const mine = claimRefOf(reviewed)?.namespace === namespace ? targetVolumeOf(reviewed, crName) : undefined;
+  if (mine) out.push(mine);
+  return out;
 }
 
 export function detectLayout(subject: Recognised, ctx: ClusterContext): Layout {
@@ -200,22 +244,29 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext): Layout {
   if (pinned && (size ?? view.minSize) > 1) {
     signals.push({ id: 'node-selector-one-host', detail: `nodeSelector pins every target to ${pinned}` });
   }
-  const nodes = ctx.nodesMatching(view.nodeSelector);
-  if (size !== undefined && nodes !== undefined && size > nodes && !pinned) {
+  const nodes = ctx.schedulableNodeCount(view.placement);
+  if (size !== undefined && nodes !== undefined && size > nodes && !pinned && !view.autoScaled) {
     signals.push({
       id: 'more-targets-than-nodes',
-      detail: `${size} targets but only ${nodes} matching node(s)`,
+      detail: `${size} targets but only ${nodes} node(s) they can be scheduled on`,
     });
   }
 
   // One target can never share a node with another.
   const single = size !== undefined && size <= 1;
-  return { view, multiTarget: !single && signals.length > 0, signals: single ? [] : signals };
+  // An explicit disablePodAntiAffinity: false keeps targets one per node, whatever else the layout
+  // suggests: not multi-target (the signals stay, for the warning that says what it costs).
+  const multiTarget = !single && signals.length > 0 && !view.antiAffinityKeptExplicitly;
+  return { view, multiTarget, signals: single ? [] : signals };
+}
+
+/** The first multi-target signal in words, whether or not the layout counts as multi-target. */
+export function describeSignal(layout: Layout): string {
+  const first = layout.signals[0];
+  return first ? `multi-target layout (${first.detail})` : 'one target per node';
 }
 
 export function describeLayout(layout: Layout): string {
   const first = layout.signals[0];
   return first ? `multi-target layout (${first.detail})` : 'one target per node';
 }
-
-export { targetPodLabels };

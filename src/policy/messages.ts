@@ -5,7 +5,3 @@ export const HOSTPORT_FIX =
   'Proxies may keep their hostPort.';
 
 export const PENDING_PORTS = "node(s) didn't have free ports for the requested pod ports";
-
-export function targetPod(crName: string, ordinal?: number): string {
-  return ordinal === undefined ? `${crName}-target-*` : `${crName}-target-${ordinal}`;
-}

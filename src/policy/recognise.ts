@@ -14,15 +14,8 @@
 // (cmn.SelectorLabels), so a claim needs its CR in the context (or a label or owner saying so).
 // PVs never carry operator evidence: a claimRef whose name has the operator's claim shape is taken
 // as it (crFromClaimShape), since PVs are made before the CR exists.
-import {
-  AIS_GROUP,
-  AIS_KIND,
-  isAIStore,
-  isStateClaim,
-  targetOrdinal,
-  targetStatefulSetName,
-  type AIStoreCR,
-} from './aistore.js';
+import { AIS_GROUP, AIS_KIND, isAIStore, isStateClaim, targetOrdinal, type AIStoreCR } from './aistore.js';
+import { crForClaimName } from './claims.js';
 import type { ClusterContext } from './context.js';
 import {
   annotationsOf,
@@ -107,19 +100,6 @@ function evidencedCr(
     return labelled;
   const named = fromName();
   return named && (named === owner || ctx.aistore(namespace, named)) ? named : undefined;
-}
-
-/** The CR a target claim name belongs to: a known CR in the namespace whose target suffix it has. */
-function crForClaimName(ctx: ClusterContext, namespace: string, claimName: string): string | undefined {
-  for (const cr of ctx.aistoresIn(namespace)) {
-    const crName = nameOf(cr);
-    if (
-      targetOrdinal(crName, claimName) !== undefined &&
-      claimName.includes(`-${targetStatefulSetName(crName)}-`)
-    )
-      return crName;
-  }
-  return undefined;
 }
 
 /** Without a CR: `<c>-…-<c>-target-<N>` names its CR `c` (DESIGN rule 8's shape). */

@@ -10,9 +10,25 @@ import type { Finding, Operation, Severity } from './types.js';
 export type Role = Recognised['role'];
 export type SubjectOf<R extends Role> = Extract<Recognised, { role: R }>;
 
-/** Where the AIStore doc states what a rule enforces. */
+/**
+ * Where the AIStore doc states what a rule enforces: the multi-target doc as it was when the rules
+ * were written, at a pinned commit (upstream rewrote it in May 2026 and its anchors are gone).
+ */
 export const MULTI_TARGET_DOC =
-  'https://github.com/NVIDIA/ais-k8s/blob/main/docs/multiple_targets_per_node.md';
+  'https://github.com/NVIDIA/ais-k8s/blob/61ca1b60d1d2ad121676240dcb2b204cf0ddd967/docs/multiple_targets_per_node.md';
+
+/** The operator source the rules follow (v3.4.0), for links to the lines that decide. */
+export const OPERATOR_SOURCE = 'https://github.com/NVIDIA/ais-k8s/blob/v3.4.0/operator';
+
+/** A Markdown link to an operator source line: `operatorLink('api/…/aistore_types.go', 964, 'IsTargetAutoScaling')`. */
+export const operatorLink = (file: string, line: number, what: string) =>
+  `[${what}](${OPERATOR_SOURCE}/${file}#L${line})`;
+
+/**
+ * The project's rule reference, as findings link it. The project has no published repository URL
+ * yet (package.json has none): this constant is the one place to change when it does.
+ */
+export const RULE_DOC_BASE = 'https://github.com/ais-guard/ais-guard/blob/main/docs/rules.md';
 
 export interface Reporter {
   deny(path: string, message: string, fix: string): void;
@@ -36,11 +52,17 @@ export interface RuleInput<R extends Role = Role> {
   report: Reporter;
 }
 
+/** What a rule's findings do, for the catalogue's verdict column. */
+export type Verdict = 'deny' | 'warn' | 'deny / warn' | 'mutate + warn / deny' | 'mutate + warn';
+
 export interface Rule<R extends Role = Role> {
   id: string;
   title: string;
   /** One line for the catalogue: what the rule checks and its verdict. */
   summary: string;
+  verdict: Verdict;
+  /** The operator behaviour the rule follows, with links to the source lines (Markdown). */
+  operator: string;
   /** The usual fix, for the catalogue (each finding carries its own, more precise one). */
   howToFix: string;
   /** The upstream AIStore doc sentence (or operator fact) it enforces. */
@@ -55,7 +77,7 @@ export function defineRule<R extends Role>(rule: Rule<R>): Rule {
   return rule as unknown as Rule;
 }
 
-export const docAnchor = (ruleId: string) => `docs/rules.md#${ruleId}`;
+export const docAnchor = (ruleId: string) => `${RULE_DOC_BASE}#${ruleId}`;
 
 /** A reporter that appends to `sink`, each finding with what `decorate` adds (e.g. the mode's action). */
 export function collectFindings<F extends Finding = Finding>(

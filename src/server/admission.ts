@@ -1,6 +1,13 @@
 // The AdmissionReview v1 wire format: decoding a request the guard can judge (or saying exactly why
 // not, for a 400), and encoding responses as the apiserver expects them.
-import type { KubeObject, Operation, PatchOperation } from '../policy/index.js';
+import {
+  clip,
+  clipMiddle,
+  isObject,
+  type KubeObject,
+  type Operation,
+  type PatchOperation,
+} from '../policy/index.js';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 
@@ -31,9 +38,7 @@ export class BadReview extends Error {
 const OPERATIONS: readonly string[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
 
 /** Caller text as a refusal quotes it: clipped, since the 400 and its log line echo it (the fuzz sent megabytes). */
-function clipped(text: string, max = 100): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
+const clipped = (text: string, max = 100) => clip(text, max);
 
 /** A value as JSON, clipped; a deeply nested one overflows the stack in JSON.stringify and String()
  * alike, and that escaped as a 500 (test/faults/fuzz.test.ts). */
@@ -45,9 +50,6 @@ function shown(value: unknown): string {
   }
 }
 const said = (value: unknown) => (typeof value === 'string' ? value : shown(value));
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** What the request says the object's kind is must be what the object says it is. */
 function kindMatches(kind: AdmissionRequest['kind'], object: KubeObject): boolean {
@@ -135,10 +137,9 @@ export interface ResponseParts {
 const MAX_WARNING = 256;
 const MAX_WARNINGS = 16;
 
+/** A warning in 256 characters: its start (rule id and link) and its end (the fix) survive, the middle is cut. */
 export function shortWarning(text: string): string {
-  if (text.length <= MAX_WARNING) return text;
-  const cut = text.lastIndexOf(' ', MAX_WARNING - 1);
-  return `${text.slice(0, cut > MAX_WARNING / 2 ? cut : MAX_WARNING - 1)}…`;
+  return clipMiddle(text, MAX_WARNING, 100);
 }
 
 export function encodeResponse(

@@ -7,8 +7,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { clip } from '../policy/index.js';
 import { BadReview, decodeReview, type AdmissionRequest } from './admission.js';
-import { BodyError, isJsonContentType, MAX_REVIEW_BYTES, readBody } from './body.js';
+import { BodyError, ByteBudget, isJsonContentType, MAX_REVIEW_BYTES, readBody } from './body.js';
+import { certificateReport, type CertificateStatus, type ExpiryState } from './certificate.js';
 import type { ClusterSource } from './cluster-source.js';
 import type { Metrics } from './metrics.js';
 import { cannotJudge, review, type Endpoint, type ReviewDeps, type ReviewOutcome } from './review.js';
@@ -18,6 +20,8 @@ export interface AppState {
   tlsReady: boolean;
   /** Set on SIGTERM: readiness fails so endpoints drop the pod while in-flight work finishes. */
   draining: boolean;
+  /** The serving certificate's end and reload health (absent in tests that serve none). */
+  certificate?: CertificateStatus;
 }
 
 export interface AppDeps {
@@ -26,7 +30,17 @@ export interface AppDeps {
   metrics: Metrics;
   logger: Logger;
   state: AppState;
+  /** Review bytes held at once across requests (MAX_BYTES_IN_FLIGHT unless a test gives less). */
+  maxBytesInFlight?: number;
 }
+
+/**
+ * Review bodies held in memory at once, all requests together: six reviews of the maximal size.
+ * Beyond it a review gets 429 with Retry-After before its body is kept. The apiserver's own reviews
+ * are a few KiB; 200 concurrent maximal ones took RSS past the pod's 384Mi limit without this.
+ */
+export const MAX_BYTES_IN_FLIGHT = 6 * MAX_REVIEW_BYTES;
+const RETRY_AFTER_SECONDS = '1';
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -34,9 +48,16 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+const REASONS: Record<BodyError['status'], string> = {
+  400: 'bad_review',
+  413: 'too_large',
+  415: 'unsupported_media_type',
+  429: 'overloaded',
+};
+
 /** Names and uids as the log quotes them: a caller can send megabyte-long ones (test/faults/fuzz.test.ts). */
-function clip(text: string | undefined): string | undefined {
-  return text !== undefined && text.length > 256 ? `${text.slice(0, 256)}…` : text;
+function clipName(text: string | undefined): string | undefined {
+  return text === undefined ? text : clip(text, 256);
 }
 
 function logReview(
@@ -55,11 +76,11 @@ function logReview(
   const meta = (req.object ?? req.oldObject)?.metadata;
   const fields = {
     endpoint,
-    uid: clip(req.uid),
+    uid: clipName(req.uid),
     operation: req.operation,
-    kind: clip(req.kind.kind),
-    namespace: clip(req.namespace),
-    name: clip(typeof meta?.name === 'string' ? meta.name : req.name),
+    kind: clipName(req.kind.kind),
+    namespace: clipName(req.namespace),
+    name: clipName(typeof meta?.name === 'string' ? meta.name : req.name),
     verdict: outcome.verdict,
     rules: outcome.findings.length ? outcome.findings.map((f) => `${f.ruleId}=${f.action}`) : undefined,
     dryRun: req.dryRun || undefined,
@@ -72,11 +93,7 @@ function logReview(
 /** Why a request could not be reviewed, as its HTTP status and the reason label of the errors metric. */
 function refusal(err: unknown): { status: number; reason: string; message: string; uid?: string } {
   if (err instanceof BodyError)
-    return {
-      status: err.status,
-      reason: err.status === 413 ? 'too_large' : err.status === 415 ? 'unsupported_media_type' : 'bad_review',
-      message: err.message,
-    };
+    return { status: err.status, reason: REASONS[err.status], message: err.message };
   if (err instanceof BadReview)
     return { status: 400, reason: 'bad_review', message: err.message, uid: err.uid };
   return { status: 500, reason: 'internal', message: 'internal error' };
@@ -84,19 +101,21 @@ function refusal(err: unknown): { status: number; reason: string; message: strin
 
 // Plain callbacks from the request to the answer, no Promise and no async function: on the fast
 // path those cost 14 % of the throughput of the bare node:https baseline (README, Performance).
-function admissionRoute(endpoint: Endpoint, deps: AppDeps): Handler {
+function admissionRoute(endpoint: Endpoint, deps: AppDeps, budget: ByteBudget): Handler {
   const { metrics, logger } = deps;
 
   function refuse(req: IncomingMessage, res: ServerResponse, err: unknown): void {
     const { status, reason, message, uid } = refusal(err);
     metrics.errors.inc({ endpoint, reason });
     logger.warn(
-      { endpoint, status, uid: clip(uid), reason, error: status === 500 ? String(err) : message },
+      { endpoint, status, uid: clipName(uid), reason, error: status === 500 ? String(err) : message },
       'bad admission request',
     );
     // A body we stopped reading leaves the connection in an unknown state: do not reuse it, and
     // say so (Connection: close), or a keep-alive client reuses a socket we are about to destroy.
     if (status === 413) res.shouldKeepAlive = false;
+    // Overloaded: the body is drained, not kept, and the connection stays usable for the retry.
+    if (status === 429 && !res.headersSent) res.setHeader('retry-after', RETRY_AFTER_SECONDS);
     if (!res.headersSent) sendJson(res, status, uid ? { error: message, uid } : { error: message });
     if (status === 413) res.once('finish', () => req.socket.destroySoon());
   }
@@ -141,7 +160,7 @@ function admissionRoute(endpoint: Endpoint, deps: AppDeps): Handler {
       }
     };
     const contentType = req.headers['content-type'];
-    if (isJsonContentType(contentType)) return readBody(req, MAX_REVIEW_BYTES, complete);
+    if (isJsonContentType(contentType)) return readBody(req, MAX_REVIEW_BYTES, budget, complete);
     const message = `content-type must be application/json, got ${JSON.stringify(contentType ?? '')}`;
     complete(new BodyError(415, message), Buffer.alloc(0));
   };
@@ -151,15 +170,26 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** The server's request handler: admission routes first, everything else through express. */
 export function createApp(deps: AppDeps): Handler {
+  const budget = new ByteBudget(deps.maxBytesInFlight ?? MAX_BYTES_IN_FLIGHT);
+  deps.metrics.trackBytesInFlight(() => budget.inUse);
   const admission: Record<string, Handler> = {
-    '/validate': admissionRoute('validate', deps),
-    '/mutate': admissionRoute('mutate', deps),
+    '/validate': admissionRoute('validate', deps, budget),
+    '/mutate': admissionRoute('mutate', deps, budget),
   };
   const app = surface(deps);
   return (req, res) => {
     const route = req.method === 'POST' ? admission[pathOf(req.url)] : undefined;
     if (route) route(req, res);
     else app(req, res);
+  };
+}
+
+function certificateJson(c: CertificateStatus, expiry: ExpiryState) {
+  return {
+    notAfter: c.notAfter.toISOString(),
+    expiry,
+    reloadFailing: c.reloadFailing,
+    ...(c.reloadError && { reloadError: c.reloadError }),
   };
 }
 
@@ -179,9 +209,19 @@ function surface(deps: AppDeps): express.Express {
   app.get('/readyz', (_req, res) => {
     const { state, cluster } = deps;
     const cache = cluster.status();
-    const checks = { tls: state.tlsReady, cluster: cache.synced, draining: state.draining };
-    const ready = state.tlsReady && cache.synced && !state.draining;
-    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks, cluster: cache });
+    const cert = state.certificate && certificateReport(state.certificate, Date.now());
+    const tls = state.tlsReady && (cert?.ready ?? true);
+    const checks = { tls, cluster: cache.synced, draining: state.draining };
+    const ready = tls && cache.synced && !state.draining;
+    const degraded = cert?.degraded.length ? cert.degraded : undefined;
+    sendJson(res, ready ? 200 : 503, {
+      status: ready ? (degraded ? 'degraded' : 'ready') : 'not ready',
+      checks,
+      ...(cert?.reason && { reason: cert.reason }),
+      ...(degraded && { degraded }),
+      ...(state.certificate && cert && { certificate: certificateJson(state.certificate, cert.expiry) }),
+      cluster: cache,
+    });
   });
   app.get('/metrics', async (_req, res) => {
     deps.metrics.cacheSynced.set(deps.cluster.synced() ? 1 : 0);

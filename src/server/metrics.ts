@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { JudgedFinding } from '../policy/index.js';
 import type { Endpoint, Verdict } from './review.js';
 import { ReviewStats } from './review-stats.js';
+import { VERSION } from '../cli/version.js';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -16,7 +17,7 @@ export class Metrics {
   });
   readonly errors = new Counter({
     name: 'ais_guard_errors_total',
-    help: 'Requests the guard could not judge or refused, by reason (bad_review, too_large, unsupported_media_type, internal)',
+    help: 'Requests the guard could not judge or refused, by reason (bad_review, too_large, unsupported_media_type, overloaded, internal)',
     labelNames: ['endpoint', 'reason'] as const,
     registers: [this.registry],
   });
@@ -31,9 +32,29 @@ export class Metrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly certReloadFailing = new Gauge({
+    name: 'ais_guard_certificate_reload_failing',
+    help: '1 while the serving certificate files cannot be read (the last good certificate is served), else 0',
+    registers: [this.registry],
+  });
+  private bytesInFlightNow: () => number = () => 0;
+  readonly bytesInFlight: Gauge = new Gauge({
+    name: 'ais_guard_review_bytes_in_flight',
+    help: 'Review body bytes held in memory now, all requests together (over the limit: 429)',
+    registers: [this.registry],
+    collect: (): void => this.bytesInFlight.set(this.bytesInFlightNow()),
+  });
   readonly cacheSynced = new Gauge({
     name: 'ais_guard_cluster_cache_synced',
     help: '1 when the cluster context cache has listed every kind at least once (always 1 without a cluster)',
+    registers: [this.registry],
+  });
+
+  /** Always 1; the labels say which guard and which Node.js answer, for dashboards and alerts to join on. */
+  readonly buildInfo = new Gauge({
+    name: 'ais_guard_build_info',
+    help: 'ais-guard version and Node.js version of this process (always 1)',
+    labelNames: ['version', 'node'] as const,
     registers: [this.registry],
   });
 
@@ -42,7 +63,15 @@ export class Metrics {
 
   constructor() {
     this.stats.register(this.registry);
-    collectDefaultMetrics({ register: this.registry, prefix: 'ais_guard_' });
+    this.buildInfo.set({ version: VERSION, node: process.version }, 1);
+    // No prefix: stock Node.js dashboards and alerts query process_cpu_seconds_total,
+    // nodejs_heap_size_used_bytes and the rest under their standard names.
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The app's byte budget, read at scrape time. */
+  trackBytesInFlight(read: () => number): void {
+    this.bytesInFlightNow = read;
   }
 
   reviewStarted(): void {

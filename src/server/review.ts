@@ -40,7 +40,9 @@ export function namespaceJudged(namespace: string | undefined, config: ReviewDep
 }
 
 const line = (f: JudgedFinding) => `[${f.ruleId}] ${f.message} Fix: ${f.fix} (see ${f.doc})`;
-const warning = (f: JudgedFinding) => `ais-guard ${f.ruleId}: ${f.message}`;
+/** Rule id and link first, the fix last: a warning over 256 characters loses its middle (admission.ts shortWarning). */
+const warning = (f: JudgedFinding, note = '') =>
+  `ais-guard ${f.ruleId} ${f.doc}: ${note}${f.message} Fix: ${f.fix}`;
 
 function auditAnnotations(ev: Evaluation, findings: JudgedFinding[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -65,7 +67,7 @@ function respond(
     const parts: ResponseParts = {
       allowed: true,
       patch: ev.patch,
-      warnings: [...extraWarnings, ...findings.filter((f) => f.action === 'warn').map(warning)],
+      warnings: [...extraWarnings, ...findings.filter((f) => f.action === 'warn').map((f) => warning(f))],
       auditAnnotations: auditAnnotations(ev, findings),
     };
     return {
@@ -78,9 +80,7 @@ function respond(
   // The validating webhook sees the object after the mutating one: a change still to make here was
   // not applied (the mutating webhook failed open, or another webhook undid it). Say so.
   const warn = (f: JudgedFinding) =>
-    f.mutation
-      ? `ais-guard ${f.ruleId}: not applied (the mutating webhook did not run): ${f.message}`
-      : warning(f);
+    warning(f, f.mutation ? 'not applied (the mutating webhook did not run): ' : '');
   const parts: ResponseParts = {
     allowed: denies.length === 0,
     denyMessage: denies.length

@@ -6,12 +6,13 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import { createApp, type AppState } from './app.js';
+import { createApp, MAX_BYTES_IN_FLIGHT, type AppState } from './app.js';
+import { expiryState, type CertificateStatus, type ExpiryState } from './certificate.js';
 import type { ClusterSource } from './cluster-source.js';
 import type { ServerConfig } from './config.js';
 import { Metrics } from './metrics.js';
 import { trackConnections } from './connections.js';
-import { readPair, TLS_OPTIONS, watchPair, type ServingPair } from './tls.js';
+import { readPair, TLS_OPTIONS, watchPair, type RetryPolicy, type ServingPair } from './tls.js';
 
 export interface GuardServer {
   server: Server;
@@ -19,6 +20,7 @@ export interface GuardServer {
   state: AppState;
   /** The limits in force (SERVER_TIMEOUTS unless a test gave shorter ones). */
   timeouts: Readonly<ServerTimeouts>;
+  capacity: Readonly<ServerCapacity>;
   /** Resolves with the bound address once listening. */
   listen(): Promise<AddressInfo>;
   /** Graceful: readiness off, stop accepting, finish in-flight, then close; bounded by shutdownTimeoutMs. */
@@ -35,7 +37,27 @@ export interface GuardServerDeps {
   onCertificateChange?: () => void;
   /** Shorter limits for tests; production uses SERVER_TIMEOUTS (the README's "Limits"). */
   timeouts?: Partial<ServerTimeouts>;
+  /** Smaller caps for tests; production uses SERVER_CAPACITY. */
+  capacity?: Partial<ServerCapacity>;
+  /** Faster certificate reload retries for tests; production uses RELOAD_RETRY. */
+  certificateRetry?: Partial<RetryPolicy>;
 }
+
+export interface ServerCapacity {
+  /** Open connections; more are closed as they are accepted. */
+  maxConnections: number;
+  /** Review body bytes held at once; beyond it, 429 with Retry-After. */
+  maxBytesInFlight: number;
+}
+
+/**
+ * What fits in the Deployment's 384Mi with room to spare: ~33 KiB per idle TLS connection (100 MiB
+ * for 3,000), six maximal reviews' bodies, the heap. The apiserver keeps a few dozen connections.
+ */
+export const SERVER_CAPACITY: Readonly<ServerCapacity> = {
+  maxConnections: 3_000,
+  maxBytesInFlight: MAX_BYTES_IN_FLIGHT,
+};
 
 export interface ServerTimeouts {
   /** The TLS handshake and then the whole header block (slowloris). */
@@ -58,6 +80,34 @@ export const SERVER_TIMEOUTS: Readonly<ServerTimeouts> = {
 };
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Logs the serving certificate's expiry when its state changes (valid, expiring within 14 days,
+ * expired) and once a day while it stays expiring or expired; checks hourly and after each reload.
+ */
+function expiryWatch(logger: Logger, certificate: CertificateStatus): () => void {
+  let last: { state: ExpiryState; at: number } | undefined;
+  return () => {
+    const now = Date.now();
+    const state = expiryState(certificate.notAfter, now);
+    if (last?.state === state && (state === 'valid' || now - last.at < DAY_MS)) return;
+    const wasBad = last !== undefined && last.state !== 'valid';
+    last = { state, at: now };
+    const notAfter = certificate.notAfter.toISOString();
+    if (state === 'expired')
+      logger.error(
+        { notAfter },
+        'serving certificate has expired: the apiserver refuses the TLS handshake; /readyz fails until it is replaced',
+      );
+    else if (state === 'expiring')
+      logger.warn(
+        { notAfter, daysLeft: Math.floor((certificate.notAfter.getTime() - now) / DAY_MS) },
+        'serving certificate expires soon',
+      );
+    else if (wasBad) logger.info({ notAfter }, 'serving certificate valid again');
+  };
+}
 
 /** The serving files in use: explicit ones, or the self-managed pair in certDir (created or renewed). */
 async function servingFiles(
@@ -97,16 +147,33 @@ export async function createGuardServer({
   logger,
   onCertificateChange,
   timeouts,
+  capacity: capacityOverride,
+  certificateRetry,
 }: GuardServerDeps): Promise<GuardServer> {
   const limits = { ...SERVER_TIMEOUTS, ...timeouts };
+  const capacity = { ...SERVER_CAPACITY, ...capacityOverride };
   const metrics = new Metrics();
   const state: AppState = { tlsReady: false, draining: false };
   const files = await servingFiles(config, logger);
   let pair: ServingPair = await readPair(files.cert, files.key);
   state.tlsReady = true;
+  const certificate: CertificateStatus = { notAfter: pair.notAfter, reloadFailing: false };
+  state.certificate = certificate;
   metrics.certExpiry.set(pair.notAfter.getTime() / 1000);
+  metrics.certReloadFailing.set(0);
+  const checkExpiry = expiryWatch(logger, certificate);
+  checkExpiry();
+  const expiryTimer = setInterval(checkExpiry, HOUR_MS);
+  expiryTimer.unref();
 
-  const app = createApp({ config, cluster, metrics, logger, state });
+  const app = createApp({
+    config,
+    cluster,
+    metrics,
+    logger,
+    state,
+    maxBytesInFlight: capacity.maxBytesInFlight,
+  });
   const server = createServer({
     ...TLS_OPTIONS,
     cert: pair.cert,
@@ -121,6 +188,7 @@ export async function createGuardServer({
   server.keepAliveTimeout = limits.keepAliveMs;
   server.headersTimeout = limits.headersMs; // slowloris: the whole header block within 10 s
   server.requestTimeout = limits.requestMs; // and the whole request (a 7 MiB body included) within 30 s
+  server.maxConnections = capacity.maxConnections;
   // Idle sockets (a client that stops reading mid-response) are cut by the connection sweep, not by
   // server.timeout: see connections.ts.
   const connections = trackConnections(server, limits.idleMs);
@@ -133,17 +201,35 @@ export async function createGuardServer({
     certFile: files.cert,
     keyFile: files.key,
     current: pair,
+    retry: certificateRetry,
     onChange: (next) => {
       server.setSecureContext({ ...TLS_OPTIONS, cert: next.cert, key: next.key });
       pair = next;
+      certificate.notAfter = next.notAfter;
       metrics.certExpiry.set(next.notAfter.getTime() / 1000);
       metrics.certReloads.inc({ result: 'ok' });
       logger.info({ notAfter: next.notAfter, fingerprint: next.fingerprint }, 'serving certificate reloaded');
+      checkExpiry();
       onCertificateChange?.();
     },
-    onError: (err) => {
-      metrics.certReloads.inc({ result: 'error' });
-      logger.warn({ error: err.message }, 'serving certificate not reloaded (will retry)');
+    onAttempt: (ok) => {
+      if (!ok) metrics.certReloads.inc({ result: 'error' });
+    },
+    // Once per change of state, not per attempt: a directory gone for hours is two log lines.
+    onFailing: (err) => {
+      certificate.reloadFailing = true;
+      certificate.reloadError = err.message;
+      metrics.certReloadFailing.set(1);
+      logger.warn(
+        { error: err.message, notAfter: certificate.notAfter },
+        'serving certificate files unreadable: serving the last good certificate, retrying with backoff',
+      );
+    },
+    onRecovered: () => {
+      certificate.reloadFailing = false;
+      certificate.reloadError = undefined;
+      metrics.certReloadFailing.set(0);
+      logger.info('serving certificate files readable again');
     },
   });
   // Self-managed certificates renew themselves well before they expire; the watcher picks them up.
@@ -172,6 +258,7 @@ export async function createGuardServer({
       logger.info({ delayMs: config.shutdownDelayMs, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
       if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
       stopWatching();
+      clearInterval(expiryTimer);
       if (renewal) clearInterval(renewal);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       connections.drain();
@@ -192,5 +279,5 @@ export async function createGuardServer({
     return existsSync(caFile) ? Buffer.from(await readFile(caFile)).toString('base64') : undefined;
   };
 
-  return { server, metrics, state, timeouts: limits, listen, shutdown, caBundle };
+  return { server, metrics, state, timeouts: limits, capacity, listen, shutdown, caBundle };
 }

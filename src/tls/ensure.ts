@@ -5,6 +5,7 @@ import type { X509Certificate } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
+import { withDirLock } from './lock.js';
 import { coversNames, keyMatches, notAfter, parseCert, signedBy } from './inspect.js';
 import {
   checkServingOptions,
@@ -134,11 +135,19 @@ async function servingProblem(
   return undefined;
 }
 
+/**
+ * Creates what is missing and renews what must be, holding the directory's lock: concurrent runs
+ * (two `certs`, or `certs` next to `serve --cert-dir`) take turns, and each sees a complete set.
+ */
 export async function ensureCerts(dir: string, opts: EnsureOptions): Promise<EnsureResult> {
   checkServingOptions(opts);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  return withDirLock(dir, () => ensureLocked(dir, opts));
+}
+
+async function ensureLocked(dir: string, opts: EnsureOptions): Promise<EnsureResult> {
   const paths = certPaths(dir);
   const now = Date.now();
-  await mkdir(dir, { recursive: true, mode: 0o700 });
 
   const loaded = await loadCA(paths, now);
   if (loaded.state === 'unusable' && !opts.force)

@@ -3,6 +3,7 @@
 // (CEL is type-checked against each matched kind's schema, so a policy never mixes a Pod's paths with
 // a StatefulSet's). What a single object cannot show (PVs in the cluster, node counts, the CR behind a
 // claim) stays the webhook's job; docs/vap.md lists what is covered.
+import { MAX_MOUNTS, RULE_DOC_BASE } from '../policy/index.js';
 import { and, not, or, present, valueOr } from './cel.js';
 import {
   hostNetworkIn,
@@ -45,7 +46,7 @@ interface PolicyDef {
 
 const DNS1123_LABEL = `'^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'`;
 const badLabel = (name: string) => or(`${name}.size() > 63`, not(`${name}.matches(${DNS1123_LABEL})`));
-const doc = (rule: string) => ` (see docs/rules.md#${rule} in ais-guard)`;
+const doc = (rule: string) => ` (see ${RULE_DOC_BASE}#${rule})`;
 const HOSTPORT_WHY =
   'every target asks for the same host port, so the second target on a node stays Pending; drop hostPort: clients inside use the service port, clients outside spec.targetSpec.externalAccess';
 
@@ -61,10 +62,11 @@ const AISTORE: PolicyDef = {
   facts: [
     { name: 'crName', of: (r) => valueOr(r, 'metadata.name', "''"), absent: "''" },
     {
-      // targetSpec.size, else spec.size; -1 (autoscale) or none is "unknown".
+      // targetSpec.size, else spec.size; none is "unknown" (-1), and so is autoscaling: -1 in either
+      // field wins (operator IsTargetAutoScaling), the count then follows the nodes.
       name: 'size',
       of: (r) =>
-        `${present(r, 'spec.targetSpec.size')} ? ${r}.spec.targetSpec.size : ${present(r, 'spec.size')} ? ${r}.spec.size : -1`,
+        `(${present(r, 'spec.size')} && ${r}.spec.size == -1) ? -1 : ${present(r, 'spec.targetSpec.size')} ? ${r}.spec.targetSpec.size : ${present(r, 'spec.size')} ? ${r}.spec.size : -1`,
       absent: '-1',
     },
     {
@@ -82,6 +84,29 @@ const AISTORE: PolicyDef = {
             `${r}.spec.disablePodAntiAffinity == true`,
             or("request.operation == 'UPDATE'", not(present(r, 'spec.targetSpec.disablePodAntiAffinity'))),
           ),
+          // A podAntiAffinity of the user's own replaces the operator's; without a required hostname
+          // term between targets, targets may share nodes (operator cmn/res.go CreateAISAffinity).
+          and(
+            present(r, 'spec.targetSpec.affinity'),
+            `has(${r}.spec.targetSpec.affinity.podAntiAffinity)`,
+            not(
+              requiredTargetAntiAffinity(
+                `${r}.spec.targetSpec.affinity`,
+                targetPodLabels(valueOr(r, 'metadata.name', "''")),
+              ),
+            ),
+          ),
+        ),
+      absent: 'false',
+    },
+    {
+      // disablePodAntiAffinity: false in so many words: targets stay one per node, whatever else.
+      name: 'antiAffinityKept',
+      of: (r, f) =>
+        and(
+          present(r, 'spec.targetSpec.disablePodAntiAffinity'),
+          `${r}.spec.targetSpec.disablePodAntiAffinity == false`,
+          not(f('antiAffinityOff')),
         ),
       absent: 'false',
     },
@@ -97,7 +122,7 @@ const AISTORE: PolicyDef = {
       of: (_r, f) =>
         and(
           not(and(`${f('size')} >= 0`, `${f('size')} <= 1`)),
-          or(f('antiAffinityOff'), f('pinnedToOneHost')),
+          or(f('antiAffinityOff'), and(f('pinnedToOneHost'), not(f('antiAffinityKept')))),
         ),
       absent: 'false',
     },
@@ -146,10 +171,14 @@ const AISTORE: PolicyDef = {
         const duplicate = `${mounts}.filter(o, has(o.path) && ${valid('o')} && ${claimed('o')} && ${template('o')} == ${template('m')}).size() > 1`;
         return and(
           present(r, 'spec.targetSpec.mounts'),
-          `${mounts}.exists(m, has(m.path) && (${not(valid('m'))} || (${claimed('m')} && (${badLabel(template('m'))} || ${duplicate}))))`,
+          or(
+            // More mounts than the guard reads (src/policy/aistore.ts MAX_MOUNTS): denied as a whole.
+            `size(${mounts}) > ${MAX_MOUNTS}`,
+            `${mounts}.exists(m, has(m.path) && (${not(valid('m'))} || (${claimed('m')} && (${badLabel(template('m'))} || ${duplicate}))))`,
+          ),
         );
       },
-      message: `[mount-template-name] a mount path must be absolute, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters${doc('mount-template-name')}`,
+      message: `[mount-template-name] a mount path must be absolute, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters; at most ${MAX_MOUNTS} mounts${doc('mount-template-name')}`,
     },
     {
       rule: 'legacy-anti-affinity-field',
@@ -294,8 +323,7 @@ const CLAIM: PolicyDef = {
       rule: 'pvc-name',
       broken: (_r, f) => and(f('target'), not(f('stateClaim')), not(f('dataClaimShape'))),
       message: `[pvc-name] a target data claim must be named <cr><mount-path-with-dashes>-<cr>-target-<N>, as the target StatefulSet claims it; a claim named otherwise is never used${doc('pvc-name')}`,
-      messageExpression:
-        "'[pvc-name] \"' + variables.claimName + '\" is not a claim the StatefulSet ' + variables.crName + '-target will use: it claims ' + variables.crName + '<mount-path-with-dashes>-' + variables.crName + '-target-<N>, e.g. ' + variables.crName + '-data-aistore-' + variables.crName + '-target-0 for mount /data/aistore (see docs/rules.md#pvc-name in ais-guard)'",
+      messageExpression: `'[pvc-name] "' + variables.claimName + '" is not a claim the StatefulSet ' + variables.crName + '-target will use: it claims ' + variables.crName + '<mount-path-with-dashes>-' + variables.crName + '-target-<N>, e.g. ' + variables.crName + '-data-aistore-' + variables.crName + '-target-0 for mount /data/aistore (see ${RULE_DOC_BASE}#pvc-name)'`,
     },
   ],
 };

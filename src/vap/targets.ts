@@ -2,7 +2,7 @@
 // podspec.ts), each a function of the root (`object` or `oldObject`), so the same fact is asked of
 // the new and the old object for ratcheting. Each mirrors one TypeScript function; the agreement test
 // (test/vap) holds them to the engine's verdicts.
-import { HOSTNAME_KEY } from '../policy/k8s.js';
+import { HOSTNAME_KEY } from '../policy/index.js';
 import { and, label, or, present, str } from './cel.js';
 
 const paren = (e: string): string => `(${e})`;

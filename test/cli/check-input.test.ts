@@ -98,7 +98,7 @@ describe('class 5 on the command line: node count', () => {
     writeFileSync(join(dir, 'nodes.txt'), 'node-a\n');
     const names = await cli(['check', '--nodes-file', join(dir, 'nodes.txt'), file]);
     expect(names.code).toBe(1);
-    expect(names.stdout).toMatch(/2 targets but only 1 matching node/);
+    expect(names.stdout).toMatch(/2 targets but only 1 node\(s\) they can be scheduled on/);
     expect(names.stdout).not.toMatch(/node count unknown/);
     const list = {
       apiVersion: 'v1',

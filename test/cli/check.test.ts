@@ -133,7 +133,7 @@ describe('inputs', () => {
     expect((await cli(['check', file])).code).toBe(0);
     const r = await cli(['check', '--nodes', '1', file]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/2 targets but only 1 matching node/);
+    expect(r.stdout).toMatch(/2 targets but only 1 node\(s\) they can be scheduled on/);
   });
 });
 

@@ -71,7 +71,9 @@ describe('in namespace ais-prod with AIStore CR ais', () => {
     expect(result.stderr).not.toContain('Error');
     expect(result.stdout.trim()).toBe('persistentvolumeclaim/ais-data-aistore-ais-target-0 created');
     // Judged, not skipped: no PV is pre-bound to it yet, which the guard says.
-    expect(result.stderr).toContain('Warning: ais-guard target-disk-binding: no PV is pre-bound to claim');
+    expect(result.stderr).toMatch(
+      /Warning: ais-guard target-disk-binding https:\S+#target-disk-binding: no PV is pre-bound to claim/,
+    );
     const stored = await read(correct);
     expect(stored?.metadata.labels).toEqual(correct.metadata.labels);
   });

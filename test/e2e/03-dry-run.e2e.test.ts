@@ -113,7 +113,9 @@ it('admits a good set (second CR, its disks, a claim, its StatefulSet), correcti
       'statefulset.apps/ais2-target created (server dry run)',
     ].sort(),
   );
-  expect(result.stderr).toContain('Warning: ais-guard anti-affinity-not-disabled: multi-target layout');
+  expect(result.stderr).toMatch(
+    /Warning: ais-guard anti-affinity-not-disabled https:\S+#anti-affinity-not-disabled: multi-target layout/,
+  );
   await eventually('log of the CR', () =>
     expect(reviewsOf(cr, 'mutate')).toEqual([
       expect.objectContaining({

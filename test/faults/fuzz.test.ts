@@ -365,7 +365,7 @@ describe(`fuzzing a running guard (seed ${RUN_SEED})`, () => {
     const seconds = (performance.now() - started) / 1000;
     const readyz = await send(target, undefined, { path: '/readyz', method: 'GET' });
     const metrics = await send(target, undefined, { path: '/metrics', method: 'GET' });
-    const serverCpu = Number(/^ais_guard_process_cpu_seconds_total (\S+)$/m.exec(metrics.text)?.[1]);
+    const serverCpu = Number(/^process_cpu_seconds_total (\S+)$/m.exec(metrics.text)?.[1]);
     const clientCpu = process.cpuUsage();
     const logs = guard.lineStats();
     record('fuzz', {

@@ -22,7 +22,8 @@ describe('policy core purity', () => {
   it('has sources', () => expect(files.length).toBeGreaterThan(10));
   it.each(files.map((f) => [f.slice(CORE.length + 1), f]))('%s imports nothing impure', (_name, file) => {
     const text = readFileSync(file, 'utf8');
-    expect(text).not.toMatch(FORBIDDEN);
+    // node:path/posix is pure string work (disk path normalisation); every other node: module is not.
+    expect(text.replaceAll("from 'node:path/posix'", '')).not.toMatch(FORBIDDEN);
     expect(text).not.toMatch(/\b(process\.|Date\.now|new Date\(|setTimeout|Math\.random)/);
   });
 });

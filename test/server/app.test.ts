@@ -44,7 +44,7 @@ describe('POST /validate', () => {
     expect(unbound.body.response.patch).toBeUndefined();
     expect(unbound.body.response.warnings).toEqual([
       expect.stringMatching(
-        /^ais-guard target-disk-binding: not applied \(the mutating webhook did not run\): bound claim/,
+        /^ais-guard target-disk-binding https:\S+#target-disk-binding: not applied \(the mutating webhook did .* Fix: Write spec\.volumeName: pv-sda in your manifest\.$/,
       ),
     ]);
   });
@@ -61,7 +61,9 @@ describe('POST /validate', () => {
     );
     expect(res.body.response.allowed).toBe(true);
     expect(res.body.response.warnings).toEqual([
-      expect.stringMatching(/^ais-guard pvc-name: "ais-prod-data-aistore-ais-target-0" is not a claim/),
+      expect.stringMatching(
+        /^ais-guard pvc-name https:\S+#pvc-name: claim "ais-prod-data-aistore-ais-target-0", which is not a .* Fix: Name it ais-data-aistore-ais-target-0\.$/,
+      ),
     ]);
   });
 
@@ -167,7 +169,9 @@ describe('POST /mutate', () => {
         .sort(),
     ).toEqual(['/metadata/annotations', '/spec/affinity']);
     expect(res.body.response.warnings).toEqual([
-      expect.stringMatching(/^ais-guard target-disk-binding: bound target pod ais-target-1 to node node-7/),
+      expect.stringMatching(
+        /^ais-guard target-disk-binding https:\S+#target-disk-binding: bound target pod ais-target-1 to node /,
+      ),
     ]);
   });
 

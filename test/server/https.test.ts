@@ -115,6 +115,8 @@ describe('HTTPS', () => {
         answered += results.length;
       }
     })();
+    // Load running first (an event, not a delay): the swap below can take only a few milliseconds.
+    while (answered < 12) await new Promise((r) => setTimeout(r, 10));
     // Rotate as `ais-guard certs` or a Secret update would: new files renamed into place, key first.
     const next = createServingCert(
       { cert: ca(), key: readFileSync(join(dir, 'ca.key'), 'utf8') },
@@ -140,6 +142,158 @@ describe('HTTPS', () => {
     const metrics = await guard.metrics.registry.metrics();
     expect(metrics).toMatch(/ais_guard_certificate_reloads_total\{result="ok"\} [1-9]/);
   }, 30_000);
+});
+
+/** The handshake's outcome for a client limited to `o` (TLS version and cipher list). */
+function handshake(o: { ciphers?: string; maxVersion?: 'TLSv1.2' | 'TLSv1.3' }): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port, ca: ca(), ...o }, () => {
+      const cipher = socket.getCipher();
+      socket.end();
+      resolve(`${socket.getProtocol()} ${cipher.name}`);
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => resolve(`error ${err.code ?? err.message}`));
+  });
+}
+
+describe('TLS parameters', () => {
+  it('negotiates TLS 1.3 with a client that offers it', async () => {
+    expect(await handshake({})).toMatch(/^TLSv1\.3 TLS_/);
+  });
+
+  it('accepts TLS 1.2 with ECDHE and AEAD (the apiserver on an old cluster)', async () => {
+    for (const cipher of [
+      'ECDHE-RSA-AES128-GCM-SHA256',
+      'ECDHE-RSA-AES256-GCM-SHA384',
+      'ECDHE-RSA-CHACHA20-POLY1305',
+    ])
+      expect(await handshake({ ciphers: cipher, maxVersion: 'TLSv1.2' })).toBe(`TLSv1.2 ${cipher}`);
+  });
+
+  it('refuses TLS 1.2 suites without forward secrecy or without AEAD', async () => {
+    for (const cipher of [
+      'AES128-SHA',
+      'AES128-GCM-SHA256',
+      'AES256-SHA256',
+      'ECDHE-RSA-AES128-SHA',
+      'ECDHE-RSA-AES256-SHA384',
+    ])
+      expect(await handshake({ ciphers: cipher, maxVersion: 'TLSv1.2' })).toMatch(
+        /^error .*(HANDSHAKE|ALERT)/,
+      );
+  });
+});
+
+describe('capacity', () => {
+  let small: GuardServer;
+  let smallPort: number;
+  beforeAll(async () => {
+    small = await createGuardServer({
+      config: { ...DEFAULTS, host: '127.0.0.1', port: 0, certDir: dir, shutdownTimeoutMs: 2000 },
+      cluster: fixedCluster(),
+      logger: pino({ level: 'silent' }),
+      capacity: { maxConnections: 3, maxBytesInFlight: 64 * 1024 },
+    });
+    smallPort = (await small.listen()).port;
+  });
+  afterAll(() => small.shutdown());
+
+  it('closes connections over maxConnections as they are accepted, and takes new ones once others close', async () => {
+    const open = () =>
+      new Promise<ReturnType<typeof connect>>((resolve, reject) => {
+        const s = connect({ host: '127.0.0.1', port: smallPort, ca: ca() }, () => resolve(s));
+        s.on('error', reject);
+      });
+    const held = [await open(), await open(), await open()];
+    await expect(open()).rejects.toThrow(/ECONNRESET|socket disconnected|EPIPE/);
+    held.pop()!.destroy();
+    // The server counts the close when it sees it: retry until the freed place is taken.
+    let fourth: Awaited<ReturnType<typeof open>> | undefined;
+    while (!fourth) fourth = await open().catch(() => undefined);
+    for (const s of [...held, fourth]) s.destroy();
+  });
+
+  it('gives the budget back when a client goes away mid-body', async () => {
+    const connections = () =>
+      new Promise<number>((resolve) => small.server.getConnections((_e, n) => resolve(n)));
+    while ((await connections()) > 0) await new Promise((r) => setTimeout(r, 20));
+    const socket = await new Promise<ReturnType<typeof connect>>((resolve, reject) => {
+      const s = connect({ host: '127.0.0.1', port: smallPort, ca: ca() }, () => resolve(s));
+      s.on('error', reject);
+    });
+    socket.write(
+      'POST /validate HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 50000\r\n\r\n{"a":',
+    );
+    const bytes = async () =>
+      Number(/^ais_guard_review_bytes_in_flight (\S+)$/m.exec(await small.metrics.registry.metrics())?.[1]);
+    while ((await bytes()) === 0) await new Promise((r) => setTimeout(r, 20)); // reserved on the headers
+    expect(await bytes()).toBe(50000);
+    socket.destroy();
+    while ((await bytes()) !== 0) await new Promise((r) => setTimeout(r, 20));
+  });
+
+  it('answers 429 with Retry-After once the bytes in flight would pass the budget, and keeps the connection', async () => {
+    // The connections of the test before must be gone first (maxConnections is 3).
+    const connections = () =>
+      new Promise<number>((resolve) => small.server.getConnections((_e, n) => resolve(n)));
+    while ((await connections()) > 0) await new Promise((r) => setTimeout(r, 20));
+    const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: ca() });
+    const big = JSON.stringify({ ...reviewOf(aistore(), { uid: 'big' }), padding: 'x'.repeat(70 * 1024) });
+    const answer = await new Promise<{ status: number; retryAfter?: string; text: string }>(
+      (resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: smallPort,
+            path: '/validate',
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                retryAfter: res.headers['retry-after'] as string,
+                text,
+              }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end(big);
+      },
+    );
+    expect(answer).toMatchObject({ status: 429, retryAfter: '1' });
+    expect(answer.text).toMatch(/too many review bytes in flight/);
+    // The same connection then carries a review that fits; the budget was given back.
+    const res = await new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+      const text = JSON.stringify(reviewOf(aistore(), { uid: 'small' }));
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: smallPort,
+          path: '/validate',
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+        },
+        (r) => {
+          r.resume();
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, reused: req.reusedSocket }));
+        },
+      );
+      req.on('error', reject);
+      req.end(text);
+    });
+    agent.destroy();
+    expect(res).toEqual({ status: 200, reused: true });
+    const metrics = await small.metrics.registry.metrics();
+    expect(metrics).toMatch(/ais_guard_errors_total\{endpoint="validate",reason="overloaded"\} 1/);
+    expect(metrics).toMatch(/ais_guard_review_bytes_in_flight 0/);
+  });
 });
 
 describe('ais-guard serve (the command)', () => {

@@ -1,7 +1,7 @@
 // Table-driven rule tests: each row is an object, its context and the findings one rule must give.
 import { expect } from '@jest/globals';
 import { findingsOf, run, type Case } from './builders.js';
-import type { Evaluation } from '../../src/policy/index.js';
+import { RULE_DOC_BASE, type Evaluation } from '../../src/policy/index.js';
 
 export interface Expected {
   deny?: RegExp[];
@@ -21,7 +21,7 @@ export function checkRow(ruleId: string, row: Row): Evaluation {
   if (row.expect.patched !== undefined) expect(ev.patch.length > 0).toBe(row.expect.patched);
   for (const f of mine) {
     expect(f.fix.length).toBeGreaterThan(0);
-    expect(f.doc).toBe(`docs/rules.md#${ruleId}`);
+    expect(f.doc).toBe(`${RULE_DOC_BASE}#${ruleId}`);
     expect(f.path === '' || f.path.startsWith('/')).toBe(true);
   }
   return ev;

@@ -102,6 +102,10 @@ export function builderCases(): AgreementCase[] {
     create('CR: two mounts, one template', aistore({ mounts: mounts('/a/b', '/a-b') })),
     create('CR: a template over 63 characters', aistore({ mounts: mounts(`/${'x'.repeat(70)}`) })),
     create('CR: mount "/"', aistore({ mounts: mounts('/') })),
+    create(
+      'CR: 1,025 mounts (more than the guard reads)',
+      aistore({ disable: true, mounts: mounts(...Array.from({ length: 1025 }, (_, i) => `/d/m${i}`)) }),
+    ),
     create('CR: two distinct mounts', aistore({ disable: true, mounts: mounts('/data/a', '/data/b') })),
     update(
       'CR: top-level field added on UPDATE',

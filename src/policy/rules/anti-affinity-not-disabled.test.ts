@@ -25,7 +25,7 @@ const rows: Row[] = [
     name: 'more targets than nodes',
     object: aistore({ size: 4 }),
     context: [node('a'), node('b')],
-    expect: { warn: [/4 targets but only 2 matching node/], patched: true },
+    expect: { warn: [/4 targets but only 2 node\(s\) they can be scheduled on/], patched: true },
   },
   {
     name: '--nodes count when no Node objects',
@@ -35,9 +35,9 @@ const rows: Row[] = [
   },
   { name: 'already disabled', object: aistore({ disable: true, nodeSelector: pinned }), expect: {} },
   {
-    name: 'explicitly false is still turned on by evidence',
+    name: 'explicitly false is never overridden: a warning says what it costs (defect class 5)',
     object: aistore({ disable: false, nodeSelector: pinned }),
-    expect: { warn: [/nodeSelector pins/], patched: true },
+    expect: { warn: [/nodeSelector pins.*explicitly false/], patched: false },
   },
   {
     name: 'no evidence of multi-target',

@@ -3,13 +3,15 @@
 // leaves the targets' required anti-affinity on. Move it to spec.targetSpec on CREATE.
 import { hasLegacyAntiAffinityField } from '../aistore.js';
 import { objectAt } from '../k8s.js';
-import { defineRule, MULTI_TARGET_DOC } from '../rule.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
 
 export default defineRule({
   id: 'legacy-anti-affinity-field',
   title: 'Removed top-level spec.disablePodAntiAffinity',
   summary:
     'CR sets spec.disablePodAntiAffinity (removed in operator v2.0.0): moved to spec.targetSpec.disablePodAntiAffinity on CREATE (warn), denied on UPDATE.',
+  verdict: 'mutate + warn / deny',
+  operator: `The CR's spec has no top-level disablePodAntiAffinity (${operatorLink('api/aistore/v1beta1/aistore_types.go', 370, 'AIStoreSpec')}); only targetSpec.disablePodAntiAffinity exists (${operatorLink('api/aistore/v1beta1/aistore_types.go', 695, 'TargetSpec.DisablePodAntiAffinity')}), and the operator's webhook rejects targetSpec changes on UPDATE (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 244, 'validateTargetUpdate')}).`,
   howToFix:
     'Write `spec.targetSpec.disablePodAntiAffinity: true`; on a live CR, recreate it (the operator rejects targetSpec changes).',
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("set disablePodAntiAffinity: true"), written for operator <= v1.1.0`,

@@ -1,8 +1,8 @@
 // DESIGN rule 7. Each non-hostPath mount becomes a volumeClaimTemplate named <cr><path-with-dashes>;
 // that name must be a DNS-1123 label and unique, or the StatefulSet (and every claim) is invalid.
-import { claimMounts, mountsOf, templateName } from '../aistore.js';
+import { claimMounts, MAX_MOUNTS, mountCount, mountsOf, templateName } from '../aistore.js';
 import { isObject } from '../k8s.js';
-import { defineRule, MULTI_TARGET_DOC, pointer } from '../rule.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer } from '../rule.js';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -17,7 +17,9 @@ export default defineRule({
   id: 'mount-template-name',
   title: 'Mount path gives a valid, unique claim template name',
   summary:
-    'Mount paths start with "/", have no trailing "/", and give a volumeClaimTemplate name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters: deny otherwise.',
+    'Mount paths start with "/", have no trailing "/", and give a volumeClaimTemplate name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters; at most 1,024 mounts: deny otherwise.',
+  verdict: 'deny',
+  operator: `The operator names each non-hostPath mount's volumeClaimTemplate CR name + path with "/" turned into "-", as written (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1040, 'Mount.GetPVCName')}, ${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}).`,
   howToFix: 'Use short, lowercase, absolute mount paths, each distinct.',
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("data/aistore is transformed to data-aistore as the path")`,
   roles: ['aistore', 'target-statefulset'],
@@ -51,8 +53,19 @@ export default defineRule({
       }
       return;
     }
+    const mounts = mountsOf(subject.object);
+    if (mountCount(subject.object) > MAX_MOUNTS) {
+      // Checked one by one, tens of thousands of mounts (a 3 MiB CR holds ~60,000) cost the review
+      // its time budget; and the StatefulSet rendered from them could not be stored anyway.
+      report.deny(
+        '/spec/targetSpec/mounts',
+        `${mountCount(subject.object)} mounts: more than ${MAX_MOUNTS}, so the target StatefulSet (a volumeClaimTemplate and a volume mount per mount) would be too large to store; the mounts were not checked one by one.`,
+        'Use one mount per disk a target really has.',
+      );
+      return;
+    }
     const seen = new Map<string, string>();
-    for (const mount of mountsOf(subject.object)) {
+    for (const mount of mounts) {
       const at = pointer('spec', 'targetSpec', 'mounts', mount.index, 'path');
       if (!mount.path.startsWith('/') || (mount.path.length > 1 && mount.path.endsWith('/'))) {
         report.deny(

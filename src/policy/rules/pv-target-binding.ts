@@ -1,21 +1,29 @@
 // DESIGN rule 9. Kubernetes binds a claimRef-pinned PV without checking class or selector, so a
 // wrong class, a small disk or two PVs on one disk pass silently. Check each target PV against the
 // CR and against every other known PV; on the CR, report (ordinal, mount) pairs that have no PV.
-import { claimMounts, dataClaimName, targetSize, templateName } from '../aistore.js';
+import { claimMounts, dataClaimName, templateName } from '../aistore.js';
 import { claimNameProblem, mountOfClaim } from '../claims.js';
-import { asText, pinnedHostnames, requiredTermsOf, stringsOf, type PersistentVolume } from '../k8s.js';
+import {
+  asText,
+  capacityOf,
+  diskPathOf,
+  isObject,
+  nameOf,
+  pinnedHostnames,
+  requiredTermsOf,
+  stringsOf,
+} from '../k8s.js';
 import { pvHostname, targetVolumes } from '../layout.js';
 import { parseQuantity } from '../quantity.js';
-import { defineRule, MULTI_TARGET_DOC, pointer, type RuleInput } from '../rule.js';
-import { nameOf } from '../k8s.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
 
-const diskPath = (pv: PersistentVolume) => pv.spec?.local?.path ?? pv.spec?.hostPath?.path;
-const isLocalDisk = (pv: PersistentVolume) => diskPath(pv) !== undefined;
+const LISTED = 5;
 
 function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'>): void {
   const pv = subject.object;
   // Network volumes outside a multi-target layout are not this rule's business.
-  if (!isLocalDisk(pv) && !layout.multiTarget) return;
+  const path = diskPathOf(pv);
+  if (path === undefined && !layout.multiTarget) return;
   const { namespace, crName, cr, claimName } = subject;
   const self = nameOf(pv);
 
@@ -23,7 +31,7 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
   if (problem)
     report[problem.severity](
       '/spec/claimRef/name',
-      `PV ${self} is pre-bound to ${problem.message}`,
+      `PV ${self} is pre-bound to claim "${claimName}", ${problem.reason}.`,
       problem.fix,
     );
 
@@ -37,11 +45,12 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
     );
   }
   const need = parseQuantity(mount?.size);
-  const have = parseQuantity(pv.spec?.capacity?.storage);
+  const capacity = capacityOf(pv);
+  const have = parseQuantity(capacity);
   if (mount?.size && need !== undefined && (have === undefined || have < need)) {
     report.deny(
       '/spec/capacity/storage',
-      `PV ${self} offers ${pv.spec?.capacity?.storage === undefined ? 'no capacity' : asText(pv.spec.capacity.storage)} but mount ${mount.path} needs ${mount.size}.`,
+      `PV ${self} offers ${capacity === undefined ? 'no capacity' : asText(capacity)} but mount ${mount.path} needs ${mount.size}.`,
       `Use a disk of at least ${mount.size}, or lower the mount size.`,
     );
   }
@@ -62,45 +71,70 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
     );
   }
 
+  // Each kind of clash is reported for the first few PVs, then counted: thousands of PVs on one
+  // disk must not become thousands of findings.
+  const clashes = { claim: [] as string[], disk: [] as string[], node: [] as string[] };
   const host = pvHostname(pv);
-  const path = diskPath(pv);
   for (const other of targetVolumes(ctx, namespace, crName, pv)) {
-    if (nameOf(other.pv) === self) continue;
+    const otherName = nameOf(other.pv);
+    if (otherName === self) continue;
     if (other.claim === claimName) {
-      report.deny(
-        '/spec/claimRef/name',
-        `PVs ${self} and ${nameOf(other.pv)} are both pre-bound to claim ${claimName}: the claim binds one and strands the other.`,
-        'Keep one PV per (target, mount) claim.',
-      );
-    } else if (host && other.host === host && path && diskPath(other.pv) === path) {
-      report.deny(
-        pointer('spec', pv.spec?.local ? 'local' : 'hostPath', 'path'),
-        `PVs ${self} and ${nameOf(other.pv)} use the same disk ${host}:${path} for two claims (${claimName}, ${other.claim}).`,
-        'Give every target its own disk.',
-      );
+      if (clashes.claim.push(otherName) <= LISTED)
+        report.deny(
+          '/spec/claimRef/name',
+          `PVs ${self} and ${otherName} are both pre-bound to claim ${claimName}: the claim binds one and strands the other.`,
+          'Keep one PV per (target, mount) claim.',
+        );
+    } else if (host && other.host === host && path && diskPathOf(other.pv) === path) {
+      if (clashes.disk.push(otherName) <= LISTED)
+        report.deny(
+          pointer('spec', isObject(pv.spec?.local) ? 'local' : 'hostPath', 'path'),
+          `PVs ${self} and ${otherName} use the same disk ${host}:${path} for two claims (${claimName}, ${other.claim}).`,
+          'Give every target its own disk.',
+        );
     } else if (host && other.host && other.host !== host && other.ordinal === subject.ordinal) {
-      report.deny(
-        '/spec/nodeAffinity',
-        `the disks of ${crName}-target-${subject.ordinal} are on two nodes (${self} on ${host}, ${nameOf(other.pv)} on ${other.host}): the pod cannot run on both.`,
-        'Put all disks of one target on one node.',
-      );
+      if (clashes.node.push(otherName) <= LISTED)
+        report.deny(
+          '/spec/nodeAffinity',
+          `the disks of ${crName}-target-${subject.ordinal} are on two nodes (${self} on ${host}, ${otherName} on ${other.host}): the pod cannot run on both.`,
+          'Put all disks of one target on one node.',
+        );
     }
   }
+  const more = Object.values(clashes).reduce((n, list) => n + Math.max(0, list.length - LISTED), 0);
+  if (more > 0)
+    report.deny(
+      '/spec',
+      `PV ${self} clashes with ${more} more PV(s) in the ways above (not listed one by one).`,
+      'Give every (target, mount) its own PV and disk, all disks of a target on one node.',
+    );
 }
 
-/** Past this many targets the CR is junk or hostile: checking each ordinal would stall the webhook. */
-const MAX_ORDINALS = 4096;
-const LISTED = 5;
+/**
+ * The most (target, mount) claims the coverage check names one by one. Beyond it (a CR with
+ * thousands of mounts and targets is junk or hostile: 10,000 x 4,000 took 38 s) it says so once,
+ * keeping every review's work bounded by the input's size.
+ */
+export const COVERAGE_BUDGET = 50_000;
 
 /** On the CR: in a multi-target layout with some PVs known, every (ordinal, mount) needs one. */
 function checkCoverage({ subject, layout, ctx, report }: RuleInput<'aistore'>): void {
   if (!layout.multiTarget) return;
   const { crName, namespace } = subject;
-  const size = targetSize(subject.object);
+  const size = layout.view.size;
   const known = targetVolumes(ctx, namespace, crName);
-  if (size === undefined || size > MAX_ORDINALS || known.length === 0) return; // no PVs at all: dynamic provisioning, or not created yet
+  if (size === undefined || known.length === 0) return; // no PVs at all: dynamic provisioning, or not created yet
+  const mounts = claimMounts(subject.object);
+  if (size * mounts.length > COVERAGE_BUDGET) {
+    report.warn(
+      '/spec/targetSpec/mounts',
+      `${size} targets x ${mounts.length} PVC-backed mounts are too many (target, mount) pairs to check one by one (over ${COVERAGE_BUDGET}); ${known.length} PV(s) are pre-bound to claims of AIStore ${crName}.`,
+      `Check that every (target, mount) has a PV with \`ais-guard plan\`, or lower the target count or the number of mounts.`,
+    );
+    return;
+  }
   const claimed = new Set(known.map((v) => v.claim));
-  for (const mount of claimMounts(subject.object)) {
+  for (const mount of mounts) {
     const missing: number[] = [];
     for (let ordinal = 0; ordinal < size; ordinal++)
       if (!claimed.has(dataClaimName(crName, mount.path, ordinal))) missing.push(ordinal);
@@ -119,7 +153,9 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    'A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, one hostname; no two PVs for one claim or one disk, one node per target (deny). On the CR: every (target, mount) has a PV once any is known (warn).',
+    'A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, one hostname; no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target (deny). On the CR: every (target, mount) has a PV once any is known (warn).',
+  verdict: 'deny / warn',
+  operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:
     "One PV per (target, mount): claimRef to the target claim, the mount's class, enough capacity, ReadWriteOnce, one hostname; all disks of a target on one node.",
   upstream: `${MULTI_TARGET_DOC}#persistent-volume-configuration ("Properly setting up PVs and PVCs is crucial for managing storage resources")`,

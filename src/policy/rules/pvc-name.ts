@@ -2,13 +2,15 @@
 // (notably after the namespace, as the old AIStore doc wrote) is never used by a target.
 import { claimNameProblem } from '../claims.js';
 import { nameOf } from '../k8s.js';
-import { defineRule, MULTI_TARGET_DOC } from '../rule.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
 
 export default defineRule({
   id: 'pvc-name',
   title: 'Target data PVC named as the StatefulSet claims it',
   summary:
-    'A target data PVC must be named <cr><mount-path-with-dashes>-<cr>-target-<N> for a mount of the CR and N below the target count: deny otherwise, with the expected name.',
+    'A target data PVC must be named <cr><mount-path-with-dashes>-<cr>-target-<N> for a mount of the CR and N below the target count (autoscaled: the matching nodes, at most autoScale.sizeLimit): deny otherwise, with the free names that fit; the claim of two CRs at once: deny; a name of no known CR: warn.',
+  verdict: 'deny / warn',
+  operator: `The StatefulSet claims <template>-<cr>-target-<N>, the template being the CR name + the mount path with "/" turned into "-" (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1040, 'Mount.GetPVCName')}, ${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}); N runs below the target count: targetSpec.size, else spec.size, or with size -1 the nodes matching the selector whose taints are tolerated, at most sizeLimit (${operatorLink('api/aistore/v1beta1/aistore_types.go', 964, 'IsTargetAutoScaling')}, ${operatorLink('api/aistore/v1beta1/aistore_types.go', 888, 'GetTargetSize')}, ${operatorLink('internal/controller/aistore/cluster_controller.go', 1193, 'listMatchingNodes')}).`,
   howToFix:
     'Name the claim `<cr><mount-path-with-dashes>-<cr>-target-<N>` (the message gives the exact name).',
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("Follow a naming convention for PVCs: <namespace>-<path-separated-by-dashes>-<pod-name>", corrected: the operator uses the CR name)`,
@@ -17,6 +19,7 @@ export default defineRule({
   check({ subject, ctx, report }) {
     const name = nameOf(subject.object);
     const problem = claimNameProblem(subject.namespace, subject.crName, subject.cr, name, ctx);
-    if (problem) report[problem.severity]('/metadata/name', problem.message, problem.fix);
+    if (problem)
+      report[problem.severity]('/metadata/name', `claim "${name}", ${problem.reason}.`, problem.fix);
   },
 });

@@ -4,7 +4,7 @@ import { targetPodLabels } from '../aistore.js';
 import { labelsOf, type Affinity } from '../k8s.js';
 import { describeLayout, requiredTargetAntiAffinity } from '../layout.js';
 import { podSpecOf } from '../podspec.js';
-import { defineRule, MULTI_TARGET_DOC } from '../rule.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
 
 const REQUIRED = 'podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution';
 
@@ -23,6 +23,8 @@ export default defineRule({
   title: 'Required target-to-target anti-affinity in a multi-target layout',
   summary:
     'A required kubernetes.io/hostname pod anti-affinity selecting the targets, in a multi-target layout: deny on the CR and StatefulSet; removed from target Pods on CREATE (warn).',
+  verdict: 'mutate + warn / deny',
+  operator: `With disablePodAntiAffinity true the operator copies targetSpec.affinity verbatim onto the target pods (${operatorLink('internal/resources/aistore/target/statefulset.go', 158, 'createTargetAffinity')}), so a hand-written required term still applies.`,
   howToFix: 'Remove the target-selecting required term (a preferred one is fine).',
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("To allow the placement of multiple proxies/targets on a single node, set disablePodAntiAffinity: true")`,
   roles: ['aistore', 'target-statefulset', 'target-pod'],

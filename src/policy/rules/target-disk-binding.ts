@@ -4,6 +4,7 @@
 import {
   asText,
   cloneJson,
+  diskPathOf,
   HOSTNAME_KEY,
   isObject,
   nameOf,
@@ -17,7 +18,7 @@ import {
 import { claimNameProblem } from '../claims.js';
 import { describeLayout, pvHostname } from '../layout.js';
 import { claimNamesOf } from '../podspec.js';
-import { defineRule, MULTI_TARGET_DOC, type RuleInput } from '../rule.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink, type RuleInput } from '../rule.js';
 
 export const DISKS_ANNOTATION = 'ais-guard/disks';
 
@@ -126,9 +127,7 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
     return;
   }
   const list = disks
-    .map(
-      (d) => `${nameOf(d.pv)}=${d.host}:${asText(d.pv.spec?.local?.path ?? d.pv.spec?.hostPath?.path ?? '')}`,
-    )
+    .map((d) => `${nameOf(d.pv)}=${d.host}:${diskPathOf(d.pv) ?? ''}`)
     .sort()
     .join(',');
   // Decide on the input (a probe copy of the small affinity subtree), change only the writable copy.
@@ -158,6 +157,8 @@ export default defineRule({
   title: 'Targets bound to their own disks',
   summary:
     "On CREATE: a target claim gets spec.volumeName of the PV pre-bound to it; a target Pod gets node affinity to its disks' node and an ais-guard/disks annotation (warn). Conflicts deny; no known PV in a multi-target layout warns.",
+  verdict: 'mutate + warn / deny',
+  operator: `The operator leaves binding to the StatefulSet's claims (${operatorLink('internal/resources/aistore/target/statefulset.go', 63, 'NewTargetSS')}, volumeClaimTemplates) and places pods only by targetSpec.nodeSelector and affinity (${operatorLink('internal/resources/aistore/target/statefulset.go', 114, 'targetPodSpec')}): nothing ties a target to its own disks but the PVs.`,
   howToFix: 'Create the PVs with claimRefs; the guard then binds claims and pods to them.',
   upstream: `${MULTI_TARGET_DOC}#example-deployment ("two PVs are created, each linked to a distinct disk ... each target utilizing one of the PVs")`,
   roles: ['target-claim', 'target-pod'],

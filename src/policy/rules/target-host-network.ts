@@ -2,13 +2,15 @@
 import { describeLayout } from '../layout.js';
 import { HOSTPORT_FIX, PENDING_PORTS } from '../messages.js';
 import { podSpecOf } from '../podspec.js';
-import { defineRule, MULTI_TARGET_DOC } from '../rule.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
 
 export default defineRule({
   id: 'target-host-network',
   title: 'hostNetwork on targets in a multi-target layout',
   summary:
     'targetSpec.hostNetwork, or hostNetwork on a target StatefulSet/Pod, in a multi-target layout: deny.',
+  verdict: 'deny',
+  operator: `The operator sets the target pods' hostNetwork from targetSpec.hostNetwork (${operatorLink('internal/resources/aistore/target/statefulset.go', 110, 'targetPodSpec')}).`,
   howToFix: 'Set `hostNetwork: false`; reach targets as for hostPort.',
   upstream: `${MULTI_TARGET_DOC}#configuring-network-access ("This approach needs adjustment when deploying multiple targets on a single node to avoid port conflicts")`,
   roles: ['aistore', 'target-statefulset', 'target-pod'],

@@ -2,13 +2,15 @@
 // so two targets on one node would write into the same directory.
 import { mountsOf } from '../aistore.js';
 import { describeLayout } from '../layout.js';
-import { defineRule, MULTI_TARGET_DOC, pointer } from '../rule.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer } from '../rule.js';
 
 export default defineRule({
   id: 'target-host-path-shared',
   title: 'useHostPath mount in a multi-target layout',
   summary:
     'A targetSpec mount with useHostPath: true in a multi-target layout (targets on one node share the directory): deny.',
+  verdict: 'deny',
+  operator: `For a useHostPath mount the operator mounts the host directory <path>/<namespace>/<cr>/target, the same for every target (${operatorLink('internal/resources/aistore/target/volumes.go', 81, 'appendHostPathDataVolumes')}).`,
   howToFix: 'Drop `useHostPath`; give the mount a storageClass and one PV per (target, mount).',
   upstream: `${MULTI_TARGET_DOC}#persistent-volume-configuration ("Properly setting up PVs and PVCs is crucial")`,
   roles: ['aistore'],

@@ -45,7 +45,7 @@ const rows: Row[] = [
     name: 'CR: hostPort, more targets than nodes (multi-target by node count)',
     object: aistore({ size: 3, hostPort: 51081 }),
     context: [node('node-1'), node('node-2')],
-    expect: { deny: [/3 targets but only 2 matching node/] },
+    expect: { deny: [/3 targets but only 2 node\(s\) they can be scheduled on/] },
   },
   {
     name: 'CR: hostPort, as many nodes as targets',
@@ -57,7 +57,7 @@ const rows: Row[] = [
     name: 'CR: nodes filtered by the target nodeSelector',
     object: aistore({ size: 2, hostPort: 51081, nodeSelector: { pool: 'storage' } }),
     context: [node('node-1', { pool: 'storage' }), node('node-2')],
-    expect: { deny: [/2 targets but only 1 matching node/] },
+    expect: { deny: [/2 targets but only 1 node\(s\) they can be scheduled on/] },
   },
   {
     name: 'StatefulSet: hostPort, no anti-affinity, 2 replicas',

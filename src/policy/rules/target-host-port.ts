@@ -2,13 +2,15 @@
 import { describeLayout } from '../layout.js';
 import { HOSTPORT_FIX, PENDING_PORTS } from '../messages.js';
 import { hostPortsOf, podSpecOf } from '../podspec.js';
-import { defineRule, MULTI_TARGET_DOC } from '../rule.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
 
 export default defineRule({
   id: 'target-host-port',
   title: 'hostPort on targets in a multi-target layout',
   summary:
     'targetSpec.hostPort, or a hostPort on a target StatefulSet/Pod container, in a multi-target layout: deny.',
+  verdict: 'deny',
+  operator: `The operator puts targetSpec.hostPort on the target container's port (${operatorLink('internal/resources/aistore/cmn/res.go', 136, 'NewDaemonPorts')}), the same on every target pod.`,
   howToFix:
     'Drop `hostPort`: clients inside use the service port, clients outside `spec.targetSpec.externalAccess` (a LoadBalancer per target).',
   upstream: `${MULTI_TARGET_DOC}#internal-and-external-access ("By omitting the hostPort field, targets can communicate internally using servicePort")`,

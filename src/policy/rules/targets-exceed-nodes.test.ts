@@ -20,7 +20,7 @@ const rows: Row[] = [
     context: nodes,
     expect: {
       warn: [
-        /3 targets with required anti-affinity but only 2 matching node\(s\): 1 target\(s\) stay Pending/,
+        /3 targets with required anti-affinity but only 2 node\(s\) they can be scheduled on: 1 target\(s\) stay Pending/,
       ],
     },
   },
@@ -29,7 +29,7 @@ const rows: Row[] = [
     object: aistore({ size: 2, nodeSelector: pinned }),
     operation: 'UPDATE',
     oldObject: aistore({ size: 2, nodeSelector: pinned }),
-    expect: { warn: [/only 1 matching node/] },
+    expect: { warn: [/only 1 node\(s\) they can be scheduled on/] },
   },
   {
     name: 'enough nodes',
@@ -40,11 +40,11 @@ const rows: Row[] = [
     expect: {},
   },
   {
-    name: 'nodes unknown',
+    name: 'nodes unknown: says it was not checked',
     object: aistore({ size: 9 }),
     operation: 'UPDATE',
     oldObject: aistore(),
-    expect: {},
+    expect: { warn: [/^node count unknown: whether 9 targets .* was not checked\.$/] },
   },
   {
     name: 'StatefulSet with anti-affinity and too few nodes',

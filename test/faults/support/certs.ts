@@ -3,9 +3,10 @@
 // each key is a symlink through `..data`. An update writes a new timestamped directory, points a
 // new symlink `..data_tmp` at it, renames that over `..data` (the one atomic step), and then
 // removes the old directory.
-import { X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { mkdirSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import forge from 'node-forge';
 import { createCA, createServingCert, type Pem } from '../../../src/tls/index.js';
 
 export function newCA(): Pem {
@@ -55,4 +56,22 @@ export class SecretVolume {
       rmSync(join(this.dir, old), { recursive: true, force: true });
     }
   }
+}
+
+/** A self-signed serving pair for 127.0.0.1 valid from `notBefore` to `notAfter` (past ones included). */
+export function pairValid(notBefore: Date, notAfter: Date): Pem & { fingerprint: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  cert.serialNumber = '01';
+  cert.validity.notBefore = notBefore;
+  cert.validity.notAfter = notAfter;
+  const subject = [{ name: 'commonName', value: '127.0.0.1' }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }]);
+  const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  cert.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
+  const pem = forge.pki.certificateToPem(cert);
+  return { cert: pem, key: keyPem, fingerprint: new X509Certificate(pem).fingerprint256 };
 }

@@ -1,0 +1,70 @@
+// The copy rules change, and the patch from the input to it. Only what the mutating rules write is
+// copied (the root, metadata and its annotations, spec, spec.targetSpec, spec.affinity); the rest is
+// shared with the input, and the diff skips shared subtrees. A 3 MiB CR whose legacy field is moved
+// thus costs a few small copies instead of a deep copy and a deep diff (which also overflowed the
+// stack on deeply nested junk). Tests freeze their inputs: a rule writing outside these parts throws.
+import jsonpatch from 'fast-json-patch';
+import { cloneJson, isObject } from './k8s.js';
+import type { KubeObject, PatchOperation } from './types.js';
+
+function shallow(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = value[key];
+  return out;
+}
+
+function copyChild(
+  parent: Record<string, unknown>,
+  key: string,
+  deep = false,
+): Record<string, unknown> | undefined {
+  const child = parent[key];
+  if (!isObject(child)) return undefined;
+  const copy = deep ? cloneJson(child) : shallow(child);
+  parent[key] = copy;
+  return copy;
+}
+
+/** A copy the mutating rules may change (see the header for which parts are copied). */
+export function writableCopy<T extends KubeObject>(object: T): T {
+  const root = shallow(object);
+  const meta = copyChild(root, 'metadata');
+  if (meta) copyChild(meta, 'annotations');
+  const spec = copyChild(root, 'spec');
+  if (spec) {
+    copyChild(spec, 'targetSpec');
+    copyChild(spec, 'affinity', true);
+  }
+  return root as T;
+}
+
+/**
+ * Both objects without the subtrees they share (same reference, so unchanged): the library's diff
+ * of the pruned pair gives the same operations, in the same order, as the diff of the whole.
+ */
+function prune(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+): [Record<string, unknown>, Record<string, unknown>] {
+  const pa: Record<string, unknown> = {};
+  const pb: Record<string, unknown> = {};
+  for (const key of Object.keys(a)) {
+    const va = a[key];
+    const has = Object.prototype.hasOwnProperty.call(b, key);
+    const vb = has ? b[key] : undefined;
+    if (has && va === vb) continue;
+    if (has && isObject(va) && isObject(vb)) [pa[key], pb[key]] = prune(va, vb);
+    else {
+      pa[key] = va;
+      if (has) pb[key] = vb;
+    }
+  }
+  for (const key of Object.keys(b)) if (!Object.prototype.hasOwnProperty.call(a, key)) pb[key] = b[key];
+  return [pa, pb];
+}
+
+/** RFC 6902 patch from `object` to its changed copy `draft`. */
+export function patchBetween(object: KubeObject, draft: KubeObject): PatchOperation[] {
+  const [from, to] = prune(object, draft);
+  return jsonpatch.compare(from, to) as PatchOperation[];
+}

@@ -1,0 +1,202 @@
+// Which nodes a target can use. Two questions, answered as their owners answer them:
+// - how many targets the operator renders when autoscaling: nodes whose labels match
+//   targetSpec.nodeSelector and whose NoSchedule/NoExecute taints targetSpec.tolerations tolerate
+//   (operator internal/controller/aistore/cluster_controller.go listMatchingNodes, common.go toleratesTaints);
+// - where the scheduler can put a target pod: the same, minus cordoned nodes (NodeUnschedulable)
+//   and nodes outside the required node affinity (NodeAffinity).
+import {
+  HOSTNAME_KEY,
+  isObject,
+  labelsOf,
+  nameOf,
+  objectsOf,
+  pinnedHostnames,
+  recordOf,
+  requiredTermsOf,
+  stringsOf,
+} from './k8s.js';
+import type { NodeSelectorRequirement, NodeSelectorTerm, PersistentVolume, Node } from './k8s.js';
+import type { KubeObject } from './types.js';
+
+export interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+}
+
+interface Taint {
+  key: string;
+  value: string;
+  effect: string;
+}
+
+/** What a target pod carries that decides where it may run. */
+export interface Placement {
+  nodeSelector: Record<string, string>;
+  tolerations: unknown;
+  /** spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms */
+  requiredTerms?: unknown;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+function taintsOf(node: Node): Taint[] {
+  const spec: unknown = node.spec;
+  return objectsOf<Record<string, unknown>>(isObject(spec) ? spec.taints : undefined).map((t) => ({
+    key: str(t.key),
+    value: str(t.value),
+    effect: str(t.effect),
+  }));
+}
+
+/** k8s.io/apimachinery content.IsDecimalInteger, parsed as int64 (strconv.ParseInt), else undefined. */
+function int64(value: string): bigint | undefined {
+  if (!/^(0|-?[1-9][0-9]*)$/.test(value)) return undefined;
+  const n = BigInt(value);
+  return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
+}
+
+/** k8s.io/api core/v1 Toleration.ToleratesTaint (v0.36, comparison operators enabled, as the operator calls it). */
+export function toleratesTaint(toleration: Toleration, taint: Taint): boolean {
+  const effect = str(toleration.effect);
+  if (effect && effect !== taint.effect) return false;
+  const key = str(toleration.key);
+  if (key && key !== taint.key) return false;
+  switch (toleration.operator ?? '') {
+    case '':
+    case 'Equal':
+      return str(toleration.value) === taint.value;
+    case 'Exists':
+      return true;
+    case 'Lt':
+    case 'Gt': {
+      const want = int64(str(toleration.value));
+      const have = int64(taint.value);
+      if (want === undefined || have === undefined) return false;
+      return toleration.operator === 'Lt' ? have < want : have > want;
+    }
+    default:
+      return false;
+  }
+}
+
+const HARD_EFFECTS = new Set(['NoSchedule', 'NoExecute']);
+
+/** Every NoSchedule/NoExecute taint of the node is tolerated (operator common.go toleratesTaints). */
+export function toleratesTaints(tolerations: unknown, node: Node): boolean {
+  const list = objectsOf<Toleration>(tolerations);
+  return taintsOf(node).every(
+    (taint) => !HARD_EFFECTS.has(taint.effect) || list.some((t) => toleratesTaint(t, taint)),
+  );
+}
+
+/** labels.SelectorFromSet(nodeSelector).Matches(node labels): every pair present and equal. */
+export function matchesNodeSelector(nodeSelector: Record<string, string>, node: Node): boolean {
+  const labels = labelsOf(node);
+  return Object.entries(nodeSelector).every(
+    ([k, v]) => Object.prototype.hasOwnProperty.call(labels, k) && labels[k] === String(v),
+  );
+}
+
+function requirementHolds(req: NodeSelectorRequirement, value: string | undefined): boolean {
+  const values = stringsOf(req.values);
+  switch (req.operator) {
+    case 'In':
+      return value !== undefined && values.includes(value);
+    case 'NotIn':
+      return value === undefined || !values.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+    case 'Gt':
+    case 'Lt': {
+      const have = value === undefined ? undefined : int64(value);
+      const want = values.length === 1 ? int64(values[0] as string) : undefined;
+      if (have === undefined || want === undefined) return false;
+      return req.operator === 'Gt' ? have > want : have < want;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Required node affinity (terms ORed, requirements ANDed; matchFields knows metadata.name only). */
+export function matchesRequiredTerms(terms: unknown, node: Node): boolean {
+  if (terms === undefined || terms === null) return true;
+  const labels = labelsOf(node);
+  return objectsOf<NodeSelectorTerm>(terms).some((term) => {
+    const exprs = objectsOf<NodeSelectorRequirement>(term.matchExpressions);
+    const fields = objectsOf<NodeSelectorRequirement>(term.matchFields);
+    if (exprs.length === 0 && fields.length === 0) return false;
+    return (
+      exprs.every((r) =>
+        requirementHolds(
+          r,
+          Object.prototype.hasOwnProperty.call(labels, str(r.key)) ? labels[str(r.key)] : undefined,
+        ),
+      ) && fields.every((r) => r.key === 'metadata.name' && requirementHolds(r, nameOf(node)))
+    );
+  });
+}
+
+function cordoned(node: Node): boolean {
+  const spec: unknown = node.spec;
+  return isObject(spec) && spec.unschedulable === true;
+}
+
+const UNSCHEDULABLE_TAINT: Taint = {
+  key: 'node.kubernetes.io/unschedulable',
+  value: '',
+  effect: 'NoSchedule',
+};
+
+/** Nodes the operator counts for an autoscaled target set (selector + tolerated taints). */
+export function autoScaleNodes(placement: Placement, nodes: readonly Node[]): Node[] {
+  return nodes.filter(
+    (n) => matchesNodeSelector(placement.nodeSelector, n) && toleratesTaints(placement.tolerations, n),
+  );
+}
+
+/** Nodes the scheduler can put a target pod on. */
+export function schedulableNodes(placement: Placement, nodes: readonly Node[]): Node[] {
+  const tolerations = objectsOf<Toleration>(placement.tolerations);
+  return autoScaleNodes(placement, nodes).filter(
+    (n) =>
+      (!cordoned(n) || tolerations.some((t) => toleratesTaint(t, UNSCHEDULABLE_TAINT))) &&
+      matchesRequiredTerms(placement.requiredTerms, n),
+  );
+}
+
+/**
+ * The nodes PVs name in their node affinity (kubernetes.io/hostname In [...]), as Node objects with
+ * only a name and its hostname label: when no Node objects are known, these nodes at least exist.
+ */
+export function nodesFromVolumes(objects: Iterable<KubeObject>): Node[] {
+  const hosts = new Set<string>();
+  for (const obj of objects) {
+    if (!isObject(obj) || obj.kind !== 'PersistentVolume') continue;
+    for (const host of pinnedHostnames(requiredTermsOf(obj as PersistentVolume))) hosts.add(host);
+  }
+  return [...hosts].sort().map((name) => ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { [HOSTNAME_KEY]: name } },
+  }));
+}
+
+/** The placement fields of an AIStore CR's targetSpec (operator target/statefulset.go targetPodSpec). */
+export function placementOf(targetSpec: unknown): Placement {
+  const spec = recordOf(targetSpec) as Record<string, unknown>;
+  const affinity: unknown = spec.affinity;
+  const nodeAffinity: unknown = isObject(affinity) ? affinity.nodeAffinity : undefined;
+  const required: unknown = isObject(nodeAffinity)
+    ? nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+    : undefined;
+  return {
+    nodeSelector: recordOf(spec.nodeSelector),
+    tolerations: spec.tolerations,
+    requiredTerms: isObject(required) ? (required.nodeSelectorTerms ?? []) : undefined,
+  };
+}

@@ -1,0 +1,24 @@
+// Clipping text that comes from requests or goes into bounded places (warnings, logs, refusals).
+// One helper for what the webhook, its log and the core's messages each did their own way.
+
+/** `text` cut to `max` characters, with "…" when cut. */
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/**
+ * `text` in at most `max` characters keeping its start and its end, the middle replaced by "…":
+ * a warning keeps its rule id and link (first) and the end of its fix (last). Cuts at spaces when
+ * one is near, so words stay whole.
+ */
+export function clipMiddle(text: string, max: number, tail = Math.floor(max / 2)): string {
+  if (text.length <= max) return text;
+  const headRoom = max - tail - 1;
+  let head = text.slice(0, headRoom);
+  const headSpace = head.lastIndexOf(' ');
+  if (headSpace > headRoom / 2) head = head.slice(0, headSpace + 1);
+  let end = text.slice(text.length - tail);
+  const tailSpace = end.indexOf(' ');
+  if (tailSpace >= 0 && tailSpace < tail / 2) end = end.slice(tailSpace);
+  return `${head}…${end}`;
+}
