@@ -8,7 +8,7 @@ import { policyReports, resultsOf, worst, type AuditedObject } from '../audit/in
 import { RULE_DOC_BASE, type KubeObject } from '../policy/index.js';
 import { judge } from './judge.js';
 import { sourceWithoutText, type Manifest, type SourceFile } from './load.js';
-import { UsageError, type Io } from './usage.js';
+import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
 import { VERSION } from './version.js';
 
 export const AUDIT_HELP = `Usage: ais-guard audit [options]
@@ -31,16 +31,19 @@ Exit codes: 0 nothing fails, 1 some object breaks a rule the webhook would deny,
 
 const FORMATS = ['text', 'json', 'policyreport'] as const;
 
+/** The options as parseArgs reads them; `completion` offers the same flags. */
+export const FLAGS = {
+  output: { type: 'string', short: 'o', default: 'text' },
+  apply: { type: 'boolean', default: false },
+  namespace: { type: 'string', short: 'n', multiple: true },
+  kubeconfig: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} satisfies ParseArgsOptionsConfig;
+
 function options(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
-    options: {
-      output: { type: 'string', short: 'o', default: 'text' },
-      apply: { type: 'boolean', default: false },
-      namespace: { type: 'string', short: 'n', multiple: true },
-      kubeconfig: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: FLAGS,
   });
   const format = values.output as (typeof FORMATS)[number];
   if (!FORMATS.includes(format))

@@ -13,7 +13,7 @@ import {
   LockTimeoutError,
   serviceDnsNames,
 } from '../tls/index.js';
-import { UsageError, type Io } from './usage.js';
+import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
 export const CERTS_HELP = `Usage: ais-guard certs [options]
 
@@ -60,21 +60,24 @@ function positiveDays(flag: string, text: string | undefined): number | undefine
   return days;
 }
 
+/** The options as parseArgs reads them; `completion` offers the same flags. */
+export const FLAGS = {
+  dir: { type: 'string', default: 'certs' },
+  service: { type: 'string', default: 'ais-guard' },
+  namespace: { type: 'string', default: 'ais-guard' },
+  dns: { type: 'string', multiple: true, default: [] },
+  ip: { type: 'string', multiple: true, default: [] },
+  days: { type: 'string' },
+  'ca-days': { type: 'string' },
+  'renew-before': { type: 'string' },
+  force: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} satisfies ParseArgsOptionsConfig;
+
 function options(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
-    options: {
-      dir: { type: 'string', default: 'certs' },
-      service: { type: 'string', default: 'ais-guard' },
-      namespace: { type: 'string', default: 'ais-guard' },
-      dns: { type: 'string', multiple: true, default: [] },
-      ip: { type: 'string', multiple: true, default: [] },
-      days: { type: 'string' },
-      'ca-days': { type: 'string' },
-      'renew-before': { type: 'string' },
-      force: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: FLAGS,
   });
   for (const [flag, value] of [
     ['--service', values.service],

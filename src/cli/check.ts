@@ -2,6 +2,7 @@
 // Exit codes: 0 clean, 1 deny findings (or warnings with --strict), 2 usage or input errors.
 import { parseArgs } from 'node:util';
 import { MODES, type KubeObject, type Mode } from '../policy/index.js';
+import { paintFor } from './colour.js';
 import { joinSources, planFixes } from './fix.js';
 import { duplicates, judge, nodeCountUnknown, type JudgeOptions, type Judged } from './judge.js';
 import { bytesOf, loadManifests, parseInput, type LoadError } from './load.js';
@@ -11,13 +12,13 @@ import { renderJunitChunks } from './report/junit.js';
 import { warns } from './report/model.js';
 import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
-import { UsageError, type Io } from './usage.js';
+import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
 import { VERSION } from './version.js';
 import { writeFixes } from './write.js';
 
 const MiB = 1024 * 1024;
 
-export const CHECK_HELP = `Usage: ais-guard check [options] PATH... ("-" reads stdin)
+export const CHECK_HELP = `Usage: ais-guard check [options] PATH... ("-" reads stdin; -f PATH works too)
 
 Checks AIStore manifests (files, directories, kustomize/helm output) with the same rules as the webhook.
 The whole input set is the cluster context: CRs, PVs, PVCs, StatefulSets and Nodes are judged together.
@@ -37,7 +38,9 @@ Options:
       --follow-symlinks with --write: write a linked file's target (default: refuse)
       --max-file-bytes N    cap per input file (default ${DEFAULT_LIMITS.maxFileBytes / MiB}Mi; suffix Ki, Mi, Gi)
       --max-total-bytes N   cap on all input together (default ${DEFAULT_LIMITS.maxTotalBytes / MiB}Mi)
-  -q, --quiet           text output: deny findings only
+  -f, --filename PATH   a file or directory to check, as a PATH argument (repeatable; -f - reads stdin)
+  -q, --quiet           text output: only what fails the run (deny findings; warnings too with --strict);
+                        nothing at all when the input is clean
   -h, --help            this help
 
 Exit codes: 0 clean, 1 deny findings (or warnings with --strict), 2 usage or input errors
@@ -53,26 +56,36 @@ function bytes(flag: string, text: string | undefined, fallback: number): number
   return Number(m[1]) * UNITS[m[2] ?? '']!;
 }
 
+/** The options as parseArgs reads them; `completion` offers the same flags. */
+export const FLAGS = {
+  output: { type: 'string', short: 'o', default: 'text' },
+  strict: { type: 'boolean', default: false },
+  mode: { type: 'string', default: 'enforce' },
+  nodes: { type: 'string' },
+  'nodes-file': { type: 'string' },
+  'context-per-dir': { type: 'boolean', default: false },
+  fix: { type: 'boolean', default: false },
+  write: { type: 'boolean', default: false },
+  'follow-symlinks': { type: 'boolean', default: false },
+  'max-file-bytes': { type: 'string' },
+  'max-total-bytes': { type: 'string' },
+  // kubectl's habit: -f FILE (repeatable; -f - reads stdin), the same as a PATH argument.
+  filename: { type: 'string', short: 'f', multiple: true },
+  quiet: { type: 'boolean', short: 'q', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} satisfies ParseArgsOptionsConfig;
+
 function options(argv: string[]) {
-  const { values, positionals } = parseArgs({
+  const { values, tokens } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      output: { type: 'string', short: 'o', default: 'text' },
-      strict: { type: 'boolean', default: false },
-      mode: { type: 'string', default: 'enforce' },
-      nodes: { type: 'string' },
-      'nodes-file': { type: 'string' },
-      'context-per-dir': { type: 'boolean', default: false },
-      fix: { type: 'boolean', default: false },
-      write: { type: 'boolean', default: false },
-      'follow-symlinks': { type: 'boolean', default: false },
-      'max-file-bytes': { type: 'string' },
-      'max-total-bytes': { type: 'string' },
-      quiet: { type: 'boolean', short: 'q', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    tokens: true,
+    options: FLAGS,
   });
+  // PATHs and -f values in command-line order (the report follows the input order).
+  const positionals = tokens.flatMap((t) =>
+    t.kind === 'positional' ? [t.value] : t.kind === 'option' && t.name === 'filename' ? [t.value!] : [],
+  );
   const format = values.output as (typeof FORMATS)[number];
   if (!FORMATS.includes(format))
     throw new UsageError(`unknown output format "${values.output}" (use ${FORMATS.join(', ')})`);
@@ -140,13 +153,13 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
       file: opts.paths.join(' '),
       message: 'no Kubernetes objects in the input: nothing was checked',
     });
-  notes.push(...nodeCountUnknown(manifests, judgeOptions));
   const judged = judge(manifests, judgeOptions);
+  notes.push(...nodeCountUnknown(judged, judgeOptions));
   const report = { judged, errors, notes };
 
   if (opts.fix) return fix(opts, io, { sources, judged, errors, notes }, judgeOptions);
   const render = {
-    text: () => renderText(report, { quiet: opts.quiet }),
+    text: () => renderText(report, { quiet: opts.quiet, strict: opts.strict, paint: paintFor(io.stdout) }),
     json: () => renderJsonChunks(report, VERSION),
     junit: () => renderJunitChunks(report),
     sarif: () => renderSarif(report, VERSION),
@@ -188,7 +201,9 @@ async function fix(
   if (opts.format === 'json') for (const chunk of renderJsonChunks(report, VERSION)) io.stdout.write(chunk);
   else {
     if (!opts.write) io.stdout.write(joinSources(sources, planned.fixed));
-    io.stderr.write(renderText(report, { quiet: opts.quiet }));
+    io.stderr.write(
+      renderText(report, { quiet: opts.quiet, strict: opts.strict, paint: paintFor(io.stderr) }),
+    );
   }
   if (opts.write) io.stderr.write(`rewrote ${written} file(s)\n`);
   if (errors.length > 0) return 2;

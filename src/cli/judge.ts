@@ -77,16 +77,20 @@ export function duplicates(manifests: Manifest[], perArgument = false): LoadErro
 
 /**
  * Where the node count is unknown: per context, the first AIStore CR when the context has no Node
- * objects and neither --nodes nor --nodes-file was given. Said as a note: rules comparing targets
- * with nodes pass silently otherwise.
+ * objects and neither --nodes nor --nodes-file was given. Said as a note, unless the core already
+ * said it for that CR (targets-exceed-nodes warns when anti-affinity makes the count matter).
  */
-export function nodeCountUnknown(manifests: Manifest[], options: JudgeOptions): LoadError[] {
+export function nodeCountUnknown(judged: Judged[], options: JudgeOptions): LoadError[] {
   if (options.nodeCount !== undefined || (options.nodes?.length ?? 0) > 0) return [];
-  // TODO(core, issue 14 class 5): when the core infers nodes from PVs' node affinity and reports
-  // "node count unknown" as its own finding, defer to it here instead of this kind check.
+  const saidByCore = new Set(
+    judged
+      .filter((j) => j.evaluation.findings.some((f) => f.ruleId === 'targets-exceed-nodes'))
+      .map((j) => j.manifest),
+  );
+  const manifests = judged.map((j) => j.manifest);
   return contextsOf(manifests, options.contextPerArgument).flatMap((group) => {
     const cr = group.find((m) => m.object.kind === 'AIStore');
-    if (!cr || group.some((m) => m.object.kind === 'Node')) return [];
+    if (!cr || saidByCore.has(cr) || group.some((m) => m.object.kind === 'Node')) return [];
     return [
       {
         file: cr.source.file,

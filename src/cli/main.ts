@@ -1,6 +1,6 @@
 // ais-guard command line. Each command is imported on demand, so `check` never loads the
 // Kubernetes client, express or node-forge.
-import { processIo, UsageError, type Io } from './usage.js';
+import { processIo, UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
 import { VERSION } from './version.js';
 
 const HELP = `Usage: ais-guard <command> [options]
@@ -13,21 +13,29 @@ Commands:
   audit           list live AIStore objects that break the rules (text, JSON, PolicyReports)
   render          print the deploy manifests with namespace, image and caBundle filled in
                   (--vap: ValidatingAdmissionPolicies that hold without the webhook)
-  rules           list the rules (-o text|json|markdown|table)
+  rules           list the rules (-o text|json|markdown|table); rules explain ID: one rule in full
+  completion      print a shell completion script (ais-guard completion bash|zsh)
   version         print the version
 
 Run "ais-guard <command> --help" for a command's options.`;
 
 type Command = (argv: string[], io: Io) => Promise<number>;
+/** A command's runner and the options its parser takes (shell completion offers the same). */
+export interface CommandModule {
+  run: Command;
+  flags?: ParseArgsOptionsConfig;
+}
 
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  check: async () => (await import('./check.js')).runCheck,
-  serve: async () => (await import('./serve.js')).runServe,
-  certs: async () => (await import('./certs.js')).runCerts,
-  render: async () => (await import('./render.js')).runRender,
-  rules: async () => (await import('./rules.js')).runRules,
-  plan: async () => (await import('./plan.js')).runPlan,
-  audit: async () => (await import('./audit.js')).runAudit,
+export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  check: () => import('./check.js').then((m) => ({ run: m.runCheck, flags: m.FLAGS })),
+  serve: () => import('./serve.js').then((m) => ({ run: m.runServe, flags: m.FLAGS })),
+  certs: () => import('./certs.js').then((m) => ({ run: m.runCerts, flags: m.FLAGS })),
+  render: () => import('./render.js').then((m) => ({ run: m.runRender, flags: m.FLAGS })),
+  rules: () => import('./rules.js').then((m) => ({ run: m.runRules, flags: m.FLAGS })),
+  plan: () => import('./plan.js').then((m) => ({ run: m.runPlan, flags: m.FLAGS })),
+  audit: () => import('./audit.js').then((m) => ({ run: m.runAudit, flags: m.FLAGS })),
+  completion: () =>
+    import('./completion.js').then((m) => ({ run: (argv, io) => m.runCompletion(argv, io, COMMANDS, HELP) })),
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -46,13 +54,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 2;
   }
   try {
-    return await (
-      await load()
-    )(rest, io);
+    return await (await load()).run(rest, io);
   } catch (err) {
-    // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
+    // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options:
+    // one line naming the flag (parseArgs' first sentence) and where the valid ones are listed.
     const code = (err as NodeJS.ErrnoException).code ?? '';
-    if (err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
+    if (code.startsWith('ERR_PARSE_ARGS')) {
+      const what = (err as Error).message.split(/(?<=')\. /)[0]!.replace(/\.$/, '');
+      io.stderr.write(`ais-guard ${command}: ${what}; see "ais-guard ${command} --help"\n`);
+      return 2;
+    }
+    if (err instanceof UsageError) {
       io.stderr.write(`ais-guard ${command}: ${(err as Error).message}\n`);
       return 2;
     }

@@ -16,7 +16,7 @@ import {
   type VolumeDiff,
 } from '../plan/index.js';
 import { loadManifests } from './load.js';
-import { UsageError, type Io } from './usage.js';
+import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
 export const PLAN_HELP = `Usage: ais-guard plan [options] --disks MAP CR.yaml       ("-" reads the CR from stdin)
        ais-guard plan [options] --disks MAP --from-cluster NS/NAME
@@ -46,21 +46,24 @@ Exit codes: 0 planned (warnings about the CR go to stderr), 1 --diff found diffe
 
 const FORMATS = ['yaml', 'json'] as const;
 
+/** The options as parseArgs reads them; `completion` offers the same flags. */
+export const FLAGS = {
+  disks: { type: 'string' },
+  'from-cluster': { type: 'string' },
+  kubeconfig: { type: 'string' },
+  targets: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  output: { type: 'string', short: 'o', default: 'yaml' },
+  diff: { type: 'string', multiple: true },
+  'diff-cluster': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} satisfies ParseArgsOptionsConfig;
+
 function options(argv: string[]) {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      disks: { type: 'string' },
-      'from-cluster': { type: 'string' },
-      kubeconfig: { type: 'string' },
-      targets: { type: 'string' },
-      namespace: { type: 'string', short: 'n' },
-      output: { type: 'string', short: 'o', default: 'yaml' },
-      diff: { type: 'string', multiple: true },
-      'diff-cluster': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: FLAGS,
   });
   if (values.help) return { help: true as const };
   const format = values.output as (typeof FORMATS)[number];

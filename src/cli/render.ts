@@ -13,7 +13,7 @@ import {
   toYamlStream,
   type Overlay,
 } from '../deploy/index.js';
-import { UsageError, type Io } from './usage.js';
+import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
 // For callers that found it here first; src/deploy/index.js is its home.
 export { renderManifests } from '../deploy/index.js';
@@ -79,22 +79,25 @@ function checkCidr(text: string): string {
   return text;
 }
 
+/** The options as parseArgs reads them; `completion` offers the same flags. */
+export const FLAGS = {
+  overlay: { type: 'string', default: 'base' },
+  namespace: { type: 'string' },
+  image: { type: 'string' },
+  'ca-bundle': { type: 'string' },
+  'cert-dir': { type: 'string' },
+  url: { type: 'string' },
+  'apiserver-cidr': { type: 'string', multiple: true },
+  'webhooks-only': { type: 'boolean', default: false },
+  vap: { type: 'boolean', default: false },
+  'vap-actions': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} satisfies ParseArgsOptionsConfig;
+
 function options(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
-    options: {
-      overlay: { type: 'string', default: 'base' },
-      namespace: { type: 'string' },
-      image: { type: 'string' },
-      'ca-bundle': { type: 'string' },
-      'cert-dir': { type: 'string' },
-      url: { type: 'string' },
-      'apiserver-cidr': { type: 'string', multiple: true },
-      'webhooks-only': { type: 'boolean', default: false },
-      vap: { type: 'boolean', default: false },
-      'vap-actions': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: FLAGS,
   });
   if (values['vap-actions'] !== undefined && !values.vap)
     throw new UsageError('--vap-actions goes with --vap');

@@ -1,8 +1,18 @@
 // `ais-guard rules`: the rule catalogue, as a table for people or Markdown for the docs.
 // docs/rules.md and the README's table are generated from it, so they cannot drift from the code.
 import { parseArgs } from 'node:util';
-import { RULES, type Rule } from '../policy/index.js';
-import { UsageError, type Io } from './usage.js';
+import YAML from 'yaml';
+import {
+  ClusterContext,
+  evaluate,
+  RULE_DOC_BASE,
+  RULE_IDS,
+  RULES,
+  type KubeObject,
+  type Rule,
+} from '../policy/index.js';
+import { EXAMPLES, type Example } from './rules-examples.js';
+import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
 const cell = (s: string) => s.replaceAll('|', '\\|');
 /** The operator source links of a rule's `operator` text, for the table. */
@@ -54,16 +64,89 @@ export function markdownDoc(): string {
   ].join('\n');
 }
 
+/** The options as parseArgs reads them; `completion` offers the same flags. */
+export const FLAGS = {
+  output: { type: 'string', short: 'o', default: 'text' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsOptionsConfig;
+
+/** An example judged as the webhook would on CREATE: the last object, the others as its cluster. */
+export function judgeExample(ruleId: string, example: Example) {
+  const subject = example.objects.at(-1)!;
+  const ctx = new ClusterContext(example.objects);
+  const evaluation = evaluate({ operation: 'CREATE', object: subject }, ctx);
+  return { subject, findings: evaluation.findings.filter((f) => f.ruleId === ruleId) };
+}
+
+/** Markdown links as a terminal shows them: "NewDaemonPorts (https://…)". */
+const plainLinks = (markdown: string) => markdown.replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1 ($2)');
+
+const label = (o: KubeObject) =>
+  `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
+const indent = (text: string, by: string) => text.replace(/^(?=.)/gm, by);
+
+function explainExample(rule: Rule, heading: string, example: Example): string[] {
+  const { subject, findings } = judgeExample(rule.id, example);
+  const context = example.objects.slice(0, -1).map(label);
+  return [
+    `${heading}: ${example.name}`,
+    ...(context.length ? [`  with: ${context.join(', ')}`] : []),
+    indent(YAML.stringify(subject).trimEnd(), '    '),
+    ...(findings.length === 0
+      ? [`  -> no ${rule.id} finding`]
+      : findings.map((f) => `  -> ${f.action.toUpperCase()} ${rule.id}: ${f.message}`)),
+  ];
+}
+
+/** `rules explain ID`: the rule, what of the operator it follows, an example it passes and one it fails. */
+export function explain(rule: Rule): string {
+  const examples = EXAMPLES[rule.id];
+  return [
+    `${rule.id}: ${rule.title}`,
+    '',
+    rule.summary,
+    '',
+    `Verdict:         ${rule.verdict}`,
+    `Applies to:      ${rule.roles.join(', ')}`,
+    `Changes objects: ${rule.mutates ? 'yes, on CREATE' : 'no'}`,
+    `How to fix:      ${plainLinks(rule.howToFix)}`,
+    `Enforces:        ${plainLinks(rule.upstream)}`,
+    `Operator:        ${plainLinks(rule.operator)}`,
+    `Reference:       ${RULE_DOC_BASE}#${rule.id}`,
+    ...(examples
+      ? [
+          '',
+          ...explainExample(rule, 'Passes', examples.pass),
+          '',
+          ...explainExample(rule, 'Fails', examples.fail),
+        ]
+      : []),
+  ].join('\n');
+}
+
+const RULES_HELP = `Usage: ais-guard rules [-o text|json|markdown|table]
+       ais-guard rules explain ID   one rule: what it checks, the operator behaviour it follows,
+                                    an example it passes and one it fails`;
+
 export async function runRules(argv: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
-    options: {
-      output: { type: 'string', short: 'o', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    allowPositionals: true,
+    options: FLAGS,
   });
   if (values.help) {
-    io.stdout.write('Usage: ais-guard rules [-o text|json|markdown|table]\n');
+    io.stdout.write(RULES_HELP + '\n');
+    return 0;
+  }
+  if (positionals.length > 0) {
+    const [sub, id, ...extra] = positionals;
+    if (sub !== 'explain') throw new UsageError(`unknown subcommand "${sub}" (use: rules explain ID)`);
+    const rule = RULES.find((r) => r.id === id);
+    if (!rule || extra.length > 0)
+      throw new UsageError(
+        `${id === undefined ? 'no rule id' : `unknown rule "${[id, ...extra].join(' ')}"`}; rule ids: ${RULE_IDS.join(', ')}`,
+      );
+    io.stdout.write(explain(rule) + '\n');
     return 0;
   }
   const out = {

@@ -31,7 +31,7 @@ Options:
   --shutdown-timeout S      then cut connections still open after S seconds (default 20)
   -h, --help`;
 
-const FLAGS = {
+export const FLAGS = {
   port: { type: 'string' },
   address: { type: 'string' },
   // The older name of --address, kept for existing command lines.

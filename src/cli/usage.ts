@@ -8,3 +8,6 @@ export interface Io {
 }
 
 export const processIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+
+/** A command's parseArgs options; exported by each command as FLAGS for shell completion. */
+export type ParseArgsOptionsConfig = NonNullable<import('node:util').ParseArgsConfig['options']>;

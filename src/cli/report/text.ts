@@ -1,18 +1,40 @@
 // Human output: file:line, the object, then each finding with its fix and doc link.
+import type { JudgedFinding } from '../../policy/index.js';
+import { plain, type Paint, type Style } from '../colour.js';
 import { lineOf } from '../load.js';
-import { informational, objectLabel, summarise, type CheckReport } from './model.js';
+import { informational, objectLabel, summarise, warns, type CheckReport } from './model.js';
 
 const MARK = { deny: 'DENY ', warn: 'WARN ', audit: 'AUDIT' } as const;
+const STYLE: Record<keyof typeof MARK | 'info', Style> = {
+  deny: 'red',
+  warn: 'yellow',
+  audit: 'cyan',
+  info: 'dim',
+};
 
-export function renderText(report: CheckReport, { quiet = false }: { quiet?: boolean } = {}): string {
+export interface TextOptions {
+  /** Only what fails the run: input errors, deny findings (warnings too when `strict`); no notes, no summary when clean. */
+  quiet?: boolean;
+  strict?: boolean;
+  /** Colours the verdict words; `plain` (the default) leaves the text as is. */
+  paint?: Paint;
+}
+
+export function renderText(
+  report: CheckReport,
+  { quiet = false, strict = false, paint = plain }: TextOptions = {},
+): string {
+  const fails = (f: JudgedFinding) => f.action === 'deny' || (strict && warns(f));
   const out: string[] = [];
-  for (const e of report.errors) out.push(`${e.file}${e.line ? `:${e.line}` : ''}: error: ${e.message}`);
+  for (const e of report.errors)
+    out.push(`${e.file}${e.line ? `:${e.line}` : ''}: ${paint('red', 'error:')} ${e.message}`);
   if (!quiet)
     for (const n of report.notes ?? [])
-      out.push(`${n.file}${n.line ? `:${n.line}` : ''}: note: ${n.message}`);
+      out.push(`${n.file}${n.line ? `:${n.line}` : ''}: ${paint('dim', 'note:')} ${n.message}`);
   for (const judged of report.judged) {
     const { manifest, evaluation } = judged;
-    if (evaluation.findings.length === 0) continue;
+    const shown = quiet ? evaluation.findings.filter(fails) : evaluation.findings;
+    if (shown.length === 0) continue;
     const where = `${manifest.source.file}:${manifest.line}`;
     const layout =
       evaluation.multiTarget === undefined
@@ -20,15 +42,17 @@ export function renderText(report: CheckReport, { quiet = false }: { quiet?: boo
         : evaluation.multiTarget
           ? ` [multi-target: ${evaluation.signal}]`
           : ' [one target per node]';
-    out.push(`${where} (document ${manifest.document}) ${objectLabel(judged)}${layout}`);
-    for (const f of evaluation.findings) {
-      if (quiet && f.action !== 'deny') continue;
-      const mark = informational(f) ? 'INFO ' : MARK[f.action];
+    out.push(`${where} (document ${manifest.document}) ${paint('bold', objectLabel(judged))}${layout}`);
+    for (const f of shown) {
+      const kind = informational(f) ? 'info' : f.action;
+      const mark = paint(STYLE[kind], kind === 'info' ? 'INFO ' : MARK[f.action]);
       out.push(`  ${mark} ${f.ruleId} (line ${lineOf(manifest, f.path)}): ${f.message}`);
       out.push(`        fix: ${f.fix}`);
       out.push(`        see: ${f.doc}`);
     }
   }
+  // Quiet and nothing failed: no output at all, as `grep -q` and friends (the exit code says it).
+  if (quiet && out.length === 0) return '';
   const s = summarise(report);
   out.push(
     `${s.documents} object(s) checked: ${s.denied} denied, ${s.warned} with warnings, ${s.mutated} the guard would change` +
