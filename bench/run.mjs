@@ -3,16 +3,21 @@
 //   --quick        every case briefly (the whole run well under a minute), for a smoke check
 //   --node PATH    run the three servers on another Node binary (e.g. Node 24, the image's runtime:
 //                  `PATH=$(scripts/node24.sh):$PATH npm run bench` does the same for everything)
+//   --scale        only the scale bench (bench/scale.mjs): the guard before a 5,000-node,
+//                  100,000-PV cluster under watch churn; with --quick a tenth of that, which
+//                  --quick alone also runs after the cases
 // Every server runs with the Node flags of the Dockerfile's ENTRYPOINT, as production does.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { CASES } from './reviews.mjs';
 import { checkBench } from './check.mjs';
+import { scaleBench, scaleTable, scaleTargets } from './scale.mjs';
 
 const QUICK = process.argv.includes('--quick');
+const SCALE = process.argv.includes('--scale');
 const nodeAt = process.argv.indexOf('--node');
 const NODE = nodeAt > 0 ? process.argv[nodeAt + 1] : process.execPath;
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -115,6 +120,39 @@ execFileSync(
   { stdio: 'ignore' },
 );
 const [cert, key] = [join(certDir, 'tls.crt'), join(certDir, 'tls.key')];
+
+async function runScale() {
+  const scale = await scaleBench(ROOT, {
+    quick: QUICK,
+    node: NODE,
+    nodeFlags: NODE_FLAGS,
+    cert,
+    key,
+    freePort,
+  });
+  scale.node = execFileSync(NODE, ['--version']).toString().trim();
+  scale.date = new Date().toISOString();
+  scale.loadavg = loadavg().map((l) => Number(l.toFixed(2)));
+  scale.targets = scaleTargets(scale);
+  return scale;
+}
+
+function printScale(scale) {
+  console.log(
+    `scale bench (${QUICK ? 'quick' : 'full'}) on ${cpus().length} cores, guard on Node ${scale.node.replace(/^v/, '')}, load average after ${scale.loadavg.join(' ')}, ${scale.date}`,
+  );
+  console.log(scaleTable(scale));
+  console.log('scale targets:');
+  for (const [name, met] of Object.entries(scale.targets))
+    console.log(`  ${met ? 'met    ' : 'MISSED '} ${name}`);
+}
+
+if (SCALE) {
+  const scale = await runScale();
+  writeFileSync(join(ROOT, 'bench/results-scale.json'), JSON.stringify(scale, null, 2) + '\n');
+  printScale(scale);
+  process.exit(0);
+}
 
 const SPIN_US = 10;
 const ports = { ours: await freePort(), b0: await freePort(), b1: await freePort(), spin: await freePort() };
@@ -223,6 +261,7 @@ try {
 }
 
 results.cli = checkBench(ROOT, QUICK);
+if (QUICK) results.scale = await runScale();
 
 const targets = {
   'validate/mutate >= 0.80 of B1': results.cases
@@ -285,6 +324,7 @@ console.log(
 console.log(
   `check: ${results.cli.tenThousandDocsS} s for 10,000 documents; cold start ${results.cli.coldStartMs} ms (median of ${results.cli.coldRuns})`,
 );
+if (results.scale) printScale(results.scale);
 console.log('targets:');
 for (const [name, met] of Object.entries(targets))
   console.log(`  ${met === null ? 'skipped' : met ? 'met    ' : 'MISSED '} ${name}`);

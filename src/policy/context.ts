@@ -1,18 +1,24 @@
 // What the guard knows about the cluster besides the object under review: AIStore CRs, PVs, PVCs,
-// Nodes and StatefulSets. The webhook fills it from informer caches, the CLI from the manifest set.
-// Built once per snapshot and indexed, so each review does map lookups, not scans.
+// Nodes and StatefulSets. The webhook keeps one context up to date from its informers (upsert and
+// remove, a few map operations per event); the CLI builds one from its manifest set.
+// Every query is an index lookup whose work is proportional to what it returns (the objects of one
+// AIStore deployment), never to the cluster: a 5,000-node, 100,000-PV cluster costs a review what
+// a 5-node one does. `visited` counts the objects queries touch, so a test can hold that.
 import { isAIStore, type AIStoreCR } from './aistore.js';
 import {
   claimRefOf,
   isObject,
   kindOf,
+  labelsOf,
   nameOf,
   namespaceOf,
+  pinnedHostnames,
+  requiredTermsOf,
   type Node,
   type PersistentVolume,
   type StatefulSet,
 } from './k8s.js';
-import { nodesFromVolumes, schedulableNodes, type Placement } from './nodes.js';
+import { autoScaleNodes, schedulableNodes, type Placement } from './nodes.js';
 import type { KubeObject } from './types.js';
 
 export interface ContextOptions {
@@ -21,116 +27,401 @@ export interface ContextOptions {
 }
 
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
+/** Memo entries kept per context: keys carry values from requests, so the map must not grow unbounded. */
+const MEMO_LIMIT = 1000;
 
-function push<T>(index: Map<string, T[]>, k: string, value: T): void {
-  const list = index.get(k);
-  if (list) list.push(value);
-  else index.set(k, [value]);
+/** A bucket of one: most claims have one PV, and a Map costs some 200 bytes more than this. */
+class Single<T> {
+  constructor(
+    readonly k: string,
+    readonly value: T,
+  ) {}
 }
+
+/** A map of keyed buckets, each a map by object key, so an object leaves its bucket in O(1). */
+class Buckets<T> {
+  private readonly buckets = new Map<string, Map<string, T> | Single<T>>();
+
+  add(bucket: string, k: string, value: T): void {
+    const found = this.buckets.get(bucket);
+    if (!found || (found instanceof Single && found.k === k)) this.buckets.set(bucket, new Single(k, value));
+    else if (found instanceof Single)
+      this.buckets.set(
+        bucket,
+        new Map([
+          [found.k, found.value],
+          [k, value],
+        ]),
+      );
+    else found.set(k, value);
+  }
+
+  delete(bucket: string, k: string): void {
+    const found = this.buckets.get(bucket);
+    if (found instanceof Single) {
+      if (found.k === k) this.buckets.delete(bucket);
+    } else if (found?.delete(k) && found.size === 0) this.buckets.delete(bucket);
+  }
+
+  /** The bucket's objects, keyed; an empty map when there are none. */
+  get(bucket: string): ReadonlyMap<string, T> {
+    const found = this.buckets.get(bucket);
+    if (found instanceof Single) return new Map([[found.k, found.value]]);
+    return found ?? EMPTY;
+  }
+
+  values(bucket: string): T[] {
+    const found = this.buckets.get(bucket);
+    if (found instanceof Single) return [found.value];
+    return found ? [...found.values()] : [];
+  }
+
+  has(bucket: string): boolean {
+    return this.buckets.has(bucket);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.buckets.keys();
+  }
+}
+const EMPTY: ReadonlyMap<string, never> = new Map<string, never>();
+
+/** The parts of a Node the rules read: a change elsewhere (status, heartbeats) changes no answer. */
+function nodeSignature(node: Node): string {
+  const spec: unknown = node.spec;
+  return JSON.stringify([
+    labelsOf(node),
+    isObject(spec) ? spec.taints : undefined,
+    isObject(spec) ? spec.unschedulable : undefined,
+  ]);
+}
+
+const labelKey = (k: string, v: string) => `${k}=${v}`;
 
 export class ClusterContext {
   readonly aistores = new Map<string, AIStoreCR>();
   readonly statefulSets = new Map<string, StatefulSet>();
-  readonly pvs: PersistentVolume[] = [];
-  readonly nodes: Node[] = [];
-  /** namespace/name of the PVCs in the context (the CLI's manifests; the webhook does not list claims). */
+  private readonly nodeByName = new Map<string, { node: Node; signature: string }>();
+  private readonly nodesByLabel = new Buckets<Node>();
+  private readonly pvByName = new Map<string, PersistentVolume>();
+  private readonly pvsByClaim = new Buckets<PersistentVolume>();
+  private readonly pvsByClaimNamespace = new Buckets<PersistentVolume>();
+  private readonly pvsByHost = new Buckets<PersistentVolume>();
+  private readonly aistoresByNamespace = new Buckets<AIStoreCR>();
+  /** namespace/name of the PVCs in the context (the CLI's manifests; the webhook does not watch claims). */
   private readonly claims = new Set<string>();
-  private readonly pvsByClaim = new Map<string, PersistentVolume[]>();
-  private readonly pvsByClaimNamespace = new Map<string, PersistentVolume[]>();
-  private readonly aistoresByNamespace = new Map<string, AIStoreCR[]>();
+  /** Values derived from the whole content, valid while `version` is `memoVersion`. */
+  private memos = new Map<string, unknown>();
+  private memoVersion = 0;
+  private nodeMemo = new Map<string, unknown>();
+  private nodeList: Node[] | undefined;
+  private pvList: PersistentVolume[] | undefined;
+  /** Bumped when a Node change can change an answer about nodes (labels, taints, cordon, set of nodes). */
+  private nodeVersionCount = 0;
+  /** Bumped on every change of the context's content. */
+  private versionCount = 0;
+  /** Objects that queries have touched so far: the per-review cost, counted for tests. */
+  visited = 0;
 
   constructor(
     objects: Iterable<KubeObject> = [],
     readonly options: ContextOptions = {},
   ) {
-    for (const obj of objects) this.add(obj);
+    for (const obj of objects) this.upsert(obj);
   }
 
-  private add(obj: KubeObject): void {
+  /** Changes whenever the content does: a key for anything derived from the whole context. */
+  get version(): number {
+    return this.versionCount;
+  }
+
+  /** Changes whenever an answer about nodes can (not on status-only Node updates). */
+  get nodeVersion(): number {
+    return this.nodeVersionCount;
+  }
+
+  /** Adds an object, or replaces the one of the same kind and name. Other kinds are ignored. */
+  upsert(obj: KubeObject): void {
     if (!isObject(obj)) return;
     const ns = namespaceOf(obj);
+    const name = nameOf(obj);
     if (isAIStore(obj)) {
-      this.aistores.set(key(ns, nameOf(obj)), obj);
-      push(this.aistoresByNamespace, ns, obj);
+      this.aistores.set(key(ns, name), obj);
+      this.aistoresByNamespace.add(ns, name, obj);
+      this.versionCount++;
       return;
     }
     switch (kindOf(obj)) {
       case 'StatefulSet':
-        this.statefulSets.set(key(ns, nameOf(obj)), obj as StatefulSet);
+        this.statefulSets.set(key(ns, name), obj as StatefulSet);
+        this.versionCount++;
         return;
       case 'Node':
-        this.nodes.push(obj as Node);
+        return this.upsertNode(obj as Node, name);
+      case 'PersistentVolume':
+        this.removePV(name);
+        this.addPV(obj as PersistentVolume, name);
+        this.versionCount++;
         return;
       case 'PersistentVolumeClaim':
-        this.claims.add(key(ns, nameOf(obj)));
+        this.claims.add(key(ns, name));
+        this.versionCount++;
         return;
-      case 'PersistentVolume': {
-        const pv = obj as PersistentVolume;
-        this.pvs.push(pv);
-        const ref = claimRefOf(pv);
-        if (ref) {
-          push(this.pvsByClaim, key(ref.namespace, ref.name), pv);
-          push(this.pvsByClaimNamespace, ref.namespace, pv);
-        }
-        return;
-      }
     }
   }
 
-  private readonly memos = new Map<string, unknown>();
+  /** Forgets the object of this kind and name, if known. */
+  remove(obj: KubeObject): void {
+    if (!isObject(obj)) return;
+    const ns = namespaceOf(obj);
+    const name = nameOf(obj);
+    if (isAIStore(obj)) {
+      this.aistores.delete(key(ns, name));
+      this.aistoresByNamespace.delete(ns, name);
+    } else {
+      switch (kindOf(obj)) {
+        case 'StatefulSet':
+          this.statefulSets.delete(key(ns, name));
+          break;
+        case 'Node':
+          this.removeNode(name);
+          break;
+        case 'PersistentVolume':
+          this.removePV(name);
+          break;
+        case 'PersistentVolumeClaim':
+          this.claims.delete(key(ns, name));
+          break;
+        default:
+          return;
+      }
+    }
+    this.versionCount++;
+  }
+
+  private upsertNode(node: Node, name: string): void {
+    const signature = nodeSignature(node);
+    const known = this.nodeByName.get(name);
+    this.versionCount++;
+    if (known?.signature === signature) {
+      // Same labels, taints and cordon: no answer changes, only the object is fresher.
+      known.node = node;
+      for (const [k, v] of Object.entries(labelsOf(node))) this.nodesByLabel.add(labelKey(k, v), name, node);
+      return;
+    }
+    this.unindexNode(name);
+    this.nodeByName.set(name, { node, signature });
+    for (const [k, v] of Object.entries(labelsOf(node))) this.nodesByLabel.add(labelKey(k, v), name, node);
+    this.nodesChanged();
+  }
+
+  private removeNode(name: string): void {
+    if (this.unindexNode(name)) this.nodesChanged();
+  }
+
+  private unindexNode(name: string): boolean {
+    const known = this.nodeByName.get(name);
+    if (!known) return false;
+    this.nodeByName.delete(name);
+    for (const [k, v] of Object.entries(labelsOf(known.node))) this.nodesByLabel.delete(labelKey(k, v), name);
+    return true;
+  }
+
+  private nodesChanged(): void {
+    this.nodeVersionCount++;
+    this.nodeList = undefined;
+    if (this.nodeMemo.size > 0) this.nodeMemo = new Map();
+  }
+
+  private addPV(pv: PersistentVolume, name: string): void {
+    this.pvByName.set(name, pv);
+    this.pvList = undefined;
+    const ref = claimRefOf(pv);
+    if (ref) {
+      this.pvsByClaim.add(key(ref.namespace, ref.name), name, pv);
+      this.pvsByClaimNamespace.add(ref.namespace, name, pv);
+    }
+    for (const host of pinnedHostnames(requiredTermsOf(pv))) this.pvsByHost.add(host, name, pv);
+  }
+
+  private removePV(name: string): void {
+    const pv = this.pvByName.get(name);
+    if (!pv) return;
+    this.pvByName.delete(name);
+    this.pvList = undefined;
+    const ref = claimRefOf(pv);
+    if (ref) {
+      this.pvsByClaim.delete(key(ref.namespace, ref.name), name);
+      this.pvsByClaimNamespace.delete(ref.namespace, name);
+    }
+    for (const host of pinnedHostnames(requiredTermsOf(pv))) this.pvsByHost.delete(host, name);
+  }
+
+  /** Every Node. A scan of the cluster: for the CLI and reports, not for a review. Cached until nodes change. */
+  get nodes(): readonly Node[] {
+    this.nodeList ??= [...this.nodeByName.values()].map((n) => n.node);
+    return this.nodeList;
+  }
+
+  /** Every PV. A scan of the cluster: for the CLI and reports, not for a review. */
+  get pvs(): readonly PersistentVolume[] {
+    this.pvList ??= [...this.pvByName.values()];
+    return this.pvList;
+  }
+
+  get nodeTotal(): number {
+    return this.nodeByName.size;
+  }
+
+  private visit<T>(items: T[]): T[] {
+    this.visited += items.length;
+    return items;
+  }
 
   /**
-   * A value derived from this (immutable) snapshot, computed once. Bounded, since keys carry names
-   * from requests and the empty context is never rebuilt.
+   * A value derived from the context's content (its PVs, CRs, StatefulSets), computed once per
+   * version: a review asks several times, and the next event drops it. Bounded, since keys carry
+   * names from requests.
    */
-  memo<T>(key: string, compute: () => T): T {
-    if (this.memos.has(key)) return this.memos.get(key) as T;
-    if (this.memos.size >= 1000) this.memos.clear();
+  memo<T>(memoKey: string, compute: () => T): T {
+    if (this.memoVersion !== this.versionCount) {
+      this.memoVersion = this.versionCount;
+      if (this.memos.size > 0) this.memos = new Map();
+    }
+    if (this.memos.has(memoKey)) {
+      this.visited++;
+      return this.memos.get(memoKey) as T;
+    }
+    if (this.memos.size >= MEMO_LIMIT) this.memos = new Map();
     const value = compute();
-    this.memos.set(key, value);
+    this.memos.set(memoKey, value);
     return value;
   }
 
   aistore(namespace: string, name: string): AIStoreCR | undefined {
+    this.visited++;
     return this.aistores.get(key(namespace, name));
   }
 
   aistoresIn(namespace: string): AIStoreCR[] {
-    return this.aistoresByNamespace.get(namespace) ?? [];
+    return this.visit(this.aistoresByNamespace.values(namespace));
   }
 
   statefulSet(namespace: string, name: string): StatefulSet | undefined {
+    this.visited++;
     return this.statefulSets.get(key(namespace, name));
   }
 
   /** PVs pre-bound (claimRef) to this claim. More than one is itself a finding. */
   pvsForClaim(namespace: string, claimName: string): PersistentVolume[] {
-    return this.pvsByClaim.get(key(namespace, claimName)) ?? [];
+    return this.visit(this.pvsByClaim.values(key(namespace, claimName)));
+  }
+
+  /** Whether any PV is pre-bound to this claim. */
+  claimBound(namespace: string, claimName: string): boolean {
+    this.visited++;
+    return this.pvsByClaim.has(key(namespace, claimName));
   }
 
   /** PVs pre-bound to claims in this namespace. */
   pvsForNamespace(namespace: string): PersistentVolume[] {
-    return this.pvsByClaimNamespace.get(namespace) ?? [];
+    return this.visit(this.pvsByClaimNamespace.values(namespace));
+  }
+
+  /** PVs whose node affinity pins this node (kubernetes.io/hostname In). */
+  pvsOnHost(host: string): PersistentVolume[] {
+    return this.visit(this.pvsByHost.values(host));
+  }
+
+  /** The node names PVs pin: a key walk of the index, one per pinned node. */
+  volumeHosts(): string[] {
+    return this.visit([...this.pvsByHost.keys()]);
+  }
+
+  /**
+   * The Nodes carrying every label of the selector, found from the smallest label's index bucket:
+   * work proportional to the nodes with that label, not to the cluster.
+   */
+  nodesLabelled(nodeSelector: Record<string, string>): Node[] {
+    const wanted = Object.entries(nodeSelector).map(([k, v]) => labelKey(k, String(v)));
+    if (wanted.length === 0) return this.visit([...this.nodes]);
+    let smallest: ReadonlyMap<string, Node> | undefined;
+    const buckets: ReadonlyMap<string, Node>[] = [];
+    for (const w of wanted) {
+      const bucket = this.nodesByLabel.get(w);
+      if (bucket.size === 0) return [];
+      buckets.push(bucket);
+      if (!smallest || bucket.size < smallest.size) smallest = bucket;
+    }
+    const found: Node[] = [];
+    for (const [name, node] of smallest ?? []) {
+      this.visited++;
+      if (buckets.every((b) => b.has(name))) found.push(node);
+    }
+    return found;
+  }
+
+  /**
+   * A value derived from the nodes alone (a count of matching nodes, say), computed once per node
+   * version: Node status updates, which arrive every few seconds per node, keep it.
+   */
+  memoByNodes<T>(memoKey: string, compute: () => T): T {
+    if (this.nodeMemo.has(memoKey)) {
+      this.visited++;
+      return this.nodeMemo.get(memoKey) as T;
+    }
+    if (this.nodeMemo.size >= MEMO_LIMIT) this.nodeMemo = new Map();
+    const value = compute();
+    this.nodeMemo.set(memoKey, value);
+    return value;
   }
 
   /** Whether a claim of this name exists in the context or a PV is pre-bound to it. */
   claimInUse(namespace: string, claimName: string): boolean {
+    this.visited++;
     return this.claims.has(key(namespace, claimName)) || this.pvsByClaim.has(key(namespace, claimName));
+  }
+
+  /** The node names PVs pin (kubernetes.io/hostname In), sorted: nodes that exist, whatever else does. */
+  hostsOfVolumes(): string[] {
+    return this.memo('volume-hosts', () => this.volumeHosts().sort());
   }
 
   /**
    * How many nodes a pod with this placement can be scheduled on: from the Node objects, else the
-   * CLI's node count (taken as already matching); undefined when nodes are unknown.
+   * CLI's node count (taken as already matching); undefined when nodes are unknown. Counted among the
+   * nodes carrying the nodeSelector's labels, once per node version.
    */
-  /** The node names PVs pin (kubernetes.io/hostname In): nodes that exist, whatever else does. */
-  hostsOfVolumes(): string[] {
-    return nodesFromVolumes(this.pvs).map(nameOf);
+  schedulableNodeCount(placement: Placement): number | undefined {
+    if (this.nodeByName.size === 0) return this.options.nodeCount;
+    return this.memoByNodes(
+      `schedulable ${placementKey(placement)}`,
+      () => schedulableNodes(placement, this.nodesLabelled(placement.nodeSelector)).length,
+    );
   }
 
-  schedulableNodeCount(placement: Placement): number | undefined {
-    if (this.nodes.length === 0) return this.options.nodeCount;
-    return schedulableNodes(placement, this.nodes).length;
+  /**
+   * How many nodes the operator counts for an autoscaled target set with this placement (labels and
+   * tolerated taints; target-count.ts): undefined when no Node objects are known. Once per node version.
+   */
+  autoScaleNodeCount(placement: Placement): number | undefined {
+    if (this.nodeByName.size === 0) return undefined;
+    return this.memoByNodes(
+      `autoscale ${placementKey(placement)}`,
+      () => autoScaleNodes(placement, this.nodesLabelled(placement.nodeSelector)).length,
+    );
   }
+}
+
+/** A memo key for a placement: the selector's pairs in key order, so equal selectors share it. */
+function placementKey(placement: Placement): string {
+  return JSON.stringify([
+    Object.entries(placement.nodeSelector)
+      .map(([k, v]) => labelKey(k, String(v)))
+      .sort(),
+    placement.tolerations ?? null,
+    placement.requiredTerms ?? null,
+  ]);
 }
 
 export const EMPTY_CONTEXT = new ClusterContext();

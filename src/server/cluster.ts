@@ -1,10 +1,13 @@
 // The webhook's view of the cluster: AIStore CRs, PVs, Nodes and StatefulSets, listed and then
 // watched by client-node informers and kept in memory, so that a review never waits on the apiserver.
+// Each event updates one live ClusterContext in place (a few index operations): nothing is rebuilt,
+// least of all on a review's path. Objects are reduced on arrival to what the rules read (reduce.ts).
 // PVCs are not cached: no rule reads them from the cluster (claims are named from the AIStore CR and
 // matched against the PVs' claimRefs), and a busy cluster has many.
-import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { ListWatch, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { getJson } from '../k8s/kubeconfig.js';
 import { ClusterContext, type KubeObject } from '../policy/index.js';
+import { reduced, type Cached } from './reduce.js';
 
 export { detectKubeConfig } from '../k8s/kubeconfig.js';
 
@@ -33,7 +36,12 @@ interface Resource {
   kind: string;
   /** A CRD may not be installed (yet): a 404 then means "none", not "broken". */
   optional?: boolean;
+  /** Only these objects are listed and watched. */
+  labelSelector?: string;
 }
+
+/** Items per list page: a 100,000-PV list then never sits in memory as one JSON body. */
+const LIST_PAGE = 500;
 
 const RESOURCES: Resource[] = [
   {
@@ -50,11 +58,18 @@ const RESOURCES: Resource[] = [
     kind: 'PersistentVolume',
   },
   { name: 'nodes', path: '/api/v1/nodes', apiVersion: 'v1', kind: 'Node' },
-  { name: 'statefulsets', path: '/apis/apps/v1/statefulsets', apiVersion: 'apps/v1', kind: 'StatefulSet' },
+  {
+    name: 'statefulsets',
+    path: '/apis/apps/v1/statefulsets',
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    // Rules read only the operator's StatefulSets. The operator labels the target and proxy
+    // StatefulSet objects it creates app.kubernetes.io/managed-by=ais-operator (ais-k8s operator
+    // internal/resources/aistore/target/statefulset.go NewTargetSS, proxy/statefulset.go
+    // NewProxyStatefulSet; the key and value: internal/resources/aistore/cmn/statefulset.go).
+    labelSelector: 'app.kubernetes.io/managed-by=ais-operator',
+  },
 ];
-
-/** What the informers cache: plain JSON, parsed from the apiserver's answers (see `tidy`). */
-type Cached = KubernetesObject & KubeObject;
 
 type Logger = NonNullable<KubeClusterOptions['logger']>;
 const SILENT: Logger = { info() {}, warn() {} };
@@ -73,7 +88,8 @@ export function kubeCluster(kc: KubeConfig, opts: KubeClusterOptions = {}): Clus
 class InformerCluster implements ClusterSource {
   private readonly feeds: Feed[];
   private readonly syncTimeoutMs: number;
-  private built: ClusterContext | undefined;
+  /** Updated in place by every feed's events; reviews read it as it is. */
+  private readonly live = new ClusterContext();
   private starting: Promise<void> | undefined;
   private stopped = false;
   private waiting: { resolve(): void; reject(err: Error): void; timer: NodeJS.Timeout } | undefined;
@@ -86,18 +102,16 @@ class InformerCluster implements ClusterSource {
       retryMaxMs: opts.retryMaxMs ?? 30_000,
       watchIdleTimeoutMs: opts.watchIdleTimeoutMs ?? 180_000,
     };
-    const events = {
-      // Only marks the context stale: a relist of thousands of objects then costs one rebuild,
-      // done by the next review that needs it, not one per event.
-      changed: () => (this.built = undefined),
+    const events: FeedEvents = {
+      upsert: (obj) => this.live.upsert(obj),
+      remove: (obj) => this.live.remove(obj),
       synced: () => this.settleIfSynced(),
     };
     this.feeds = RESOURCES.map((resource) => new Feed(kc, resource, settings, events));
   }
 
   context(): ClusterContext {
-    this.built ??= new ClusterContext(this.feeds.flatMap((feed) => feed.objects()));
-    return this.built;
+    return this.live;
   }
 
   synced(): boolean {
@@ -164,6 +178,8 @@ class ClosableWatch extends Watch {
     kc: KubeConfig,
     private readonly hooks: { starting(): void; established(): void },
     private readonly idleTimeoutMs: number,
+    /** Maps each object a watch event carries before ListWatch caches it (reduce.ts). */
+    private readonly shape: (obj: Cached) => Cached,
   ) {
     super(kc);
   }
@@ -189,7 +205,9 @@ class ClosableWatch extends Watch {
     };
     const heardFrom = (phase: string, apiObj: unknown, watchObj?: unknown) => {
       heard = Date.now();
-      callback(phase, apiObj, watchObj);
+      // BOOKMARK and ERROR events carry no object of the kind: left as they are.
+      const object = OBJECT_EVENTS.has(phase) ? this.shape(apiObj as Cached) : apiObj;
+      callback(phase, object, watchObj);
     };
     try {
       // Bookmarks move ListWatch's resume point forward while nothing changes (it takes the
@@ -234,10 +252,18 @@ class ClosableWatch extends Watch {
   }
 }
 
+const OBJECT_EVENTS = new Set(['ADDED', 'MODIFIED', 'DELETED']);
+
 function aborted(): AbortController {
   const controller = new AbortController();
   controller.abort();
   return controller;
+}
+
+interface FeedEvents {
+  upsert(obj: KubeObject): void;
+  remove(obj: KubeObject): void;
+  synced(): void;
 }
 
 /**
@@ -262,7 +288,7 @@ class Feed {
     private readonly kc: KubeConfig,
     readonly resource: Resource,
     private readonly settings: Settings,
-    private readonly events: { changed(): void; synced(): void },
+    private readonly events: FeedEvents,
   ) {
     [this.informer, this.watch] = this.makeInformer();
   }
@@ -289,6 +315,10 @@ class Feed {
     this.status.connected = false;
   }
 
+  private shape(obj: Cached): Cached {
+    return reduced(obj, this.resource.apiVersion, this.resource.kind);
+  }
+
   private makeInformer(): [ListWatch<Cached>, ClosableWatch] {
     // What makeInformer() builds, with our Watch in place of client-node's.
     const watch: ClosableWatch = new ClosableWatch(
@@ -298,23 +328,22 @@ class Feed {
         established: () => current() && this.watchEstablished(),
       },
       this.settings.watchIdleTimeoutMs,
+      (obj) => this.shape(obj),
     );
     const informer: ListWatch<Cached> = new ListWatch<Cached>(
       this.resource.path,
       watch,
       () => this.list(),
       false,
+      this.resource.labelSelector,
     );
     const current = (): boolean => !this.stopped && this.informer === informer;
-    const changed = (obj: Cached) => {
-      if (!current()) return;
-      // ListWatch calls back with the very object it caches, for listed items and watch events alike.
-      tidy(obj, this.resource);
-      this.events.changed();
-    };
+    // ListWatch calls back with the very object it caches, already reduced (list() and the watch
+    // shape it on arrival): the context holds the same object, not a copy.
+    const changed = (obj: Cached) => current() && this.events.upsert(obj);
     informer.on('add', changed);
     informer.on('update', changed);
-    informer.on('delete', () => current() && this.events.changed());
+    informer.on('delete', (obj: Cached) => current() && this.events.remove(obj));
     informer.on('connect', () => {
       // Emitted before every list or watch attempt; the first one is the start, not a restart.
       if (current() && this.starts++ > 0) this.status.restarts++;
@@ -332,13 +361,25 @@ class Feed {
     }
   }
 
+  /**
+   * Lists in pages (limit/continue), reducing each page's items as it arrives, so the memory a
+   * relist takes is one page plus the reduced objects, not the whole list's JSON.
+   */
   private async list() {
-    const body = (await getJson(this.kc, this.resource.path, { signal: this.lists.signal })) as {
-      metadata?: { resourceVersion?: string };
-      items?: Cached[] | null;
-    };
+    const items: Cached[] = [];
+    let metadata: { resourceVersion?: string; continue?: string } | undefined;
+    do {
+      const query = new URLSearchParams({ limit: String(LIST_PAGE) });
+      if (this.resource.labelSelector) query.set('labelSelector', this.resource.labelSelector);
+      if (metadata?.continue) query.set('continue', metadata.continue);
+      const body = (await getJson(this.kc, `${this.resource.path}?${query.toString()}`, {
+        signal: this.lists.signal,
+      })) as { metadata?: typeof metadata; items?: Cached[] | null };
+      for (const item of body.items ?? []) items.push(this.shape(item));
+      metadata = body.metadata;
+    } while (metadata?.continue);
     this.listed = true;
-    return { metadata: body.metadata, items: body.items ?? [] };
+    return { metadata: { resourceVersion: metadata?.resourceVersion }, items };
   }
 
   /** ListWatch has put the listed items in its cache and now watches from the list's version. */
@@ -385,11 +426,10 @@ class Feed {
    * relists from scratch; ListWatch alone would only ever re-watch from its last version.
    */
   private notServed(message: string): void {
-    const hadObjects = this.informer.list().length > 0;
+    for (const obj of this.informer.list()) this.events.remove(obj);
     this.watch.close();
     void this.informer.stop();
     [this.informer, this.watch] = this.makeInformer();
-    if (hadObjects) this.events.changed();
     this.status.lastError = `${message} (is the CRD installed?)`;
     this.status.connected = true; // the apiserver answered
     if (!this.absent) {
@@ -432,15 +472,4 @@ function jitter(ms: number): number {
 function statusCodeOf(err: unknown): number | undefined {
   const code = (err as { statusCode?: unknown } | undefined)?.statusCode;
   return typeof code === 'number' ? code : undefined;
-}
-
-/**
- * Shapes a cached object: items of a list of built-in kinds come without apiVersion and kind (the
- * list carries them), and the context sorts objects by kind; managedFields are large and no rule
- * reads them. Done in place, on the very object ListWatch caches.
- */
-function tidy(obj: Cached, resource: Resource): void {
-  obj.apiVersion ??= resource.apiVersion;
-  obj.kind ??= resource.kind;
-  if (obj.metadata) delete obj.metadata.managedFields;
 }

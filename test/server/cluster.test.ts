@@ -22,7 +22,8 @@ async function until(what: string, condition: () => boolean, timeoutMs = 3_000):
 const statefulSet = (name: string, namespace = 'ais'): StoredObject => ({
   apiVersion: 'apps/v1',
   kind: 'StatefulSet',
-  metadata: { name, namespace },
+  // The label the operator sets on its StatefulSets: the informer watches only those.
+  metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'ais-operator' } },
   spec: { replicas: 2 },
 });
 
@@ -95,17 +96,14 @@ describe('kubeCluster', () => {
     );
   });
 
-  it('applies ADDED, MODIFIED and DELETED to the next context, and rebuilds only after a change', async () => {
+  it('applies ADDED, MODIFIED and DELETED to the one live context, in place', async () => {
     const c = cluster();
     await watching(c);
-    const first = c.context();
-    expect(c.context()).toBe(first);
+    const live = c.context();
 
     fake.put('nodes', node('node-2'));
     await until('node-2 added', () => c.context().nodes.length === 2);
-    const second = c.context();
-    expect(second).not.toBe(first);
-    expect(c.context()).toBe(second);
+    expect(c.context()).toBe(live);
 
     fake.put('aistores', aistore({ size: 5 }));
     await until('AIStore resized', () => c.context().aistore('ais', 'ais')?.spec?.targetSpec?.size === 5);
@@ -119,12 +117,10 @@ describe('kubeCluster', () => {
   it('reconnects after the watches drop, keeps the cache meanwhile, and gets the events it missed', async () => {
     const c = cluster();
     await watching(c);
-    const before = c.context();
     fake.dropWatches();
     fake.put('nodes', node('node-2')); // while no watch is open: replayed from the resumed version
     await until('watch reconnected', () => fake.openWatches('nodes') === 1);
     await until('missed event replayed', () => c.context().nodes.length === 2);
-    expect(before.nodes).toHaveLength(1);
     expect(c.synced()).toBe(true);
     expect(c.status().kinds.nodes).toMatchObject({ synced: true, connected: true, restarts: 1 });
     expect(c.status().kinds.nodes?.lastError).toBeDefined();
@@ -215,7 +211,9 @@ describe('kubeCluster', () => {
     fake.serve('nodes', false); // nodes are not optional: a 404 is an error, retried with backoff
     const c = kubeCluster(fake.kubeConfig(), { ...FAST, syncTimeoutMs: 300, logger });
     source = c;
-    await expect(c.start()).rejects.toThrow(/not synced within 300 ms: nodes \(GET \/api\/v1\/nodes: 404/);
+    await expect(c.start()).rejects.toThrow(
+      /not synced within 300 ms: nodes \(GET \/api\/v1\/nodes\?limit=500: 404/,
+    );
     expect(c.synced()).toBe(false);
     expect(c.status().kinds.nodes).toMatchObject({ synced: false, connected: false });
     expect(c.status().kinds.persistentvolumes?.synced).toBe(true);
@@ -264,6 +262,43 @@ describe('kubeCluster', () => {
     const started = c.start();
     await c.stop();
     await expect(started).rejects.toThrow(/stopped before/);
+  });
+
+  it("keeps only what rules read: Nodes without status, PVs without status, only the operator's StatefulSets", async () => {
+    const withStatus = {
+      ...node('node-9'),
+      spec: { taints: [{ key: 'k', effect: 'NoSchedule' }], podCIDR: '10.0.0.0/24' },
+      status: { images: [{ names: ['a'], sizeBytes: 1 }], conditions: [{ type: 'Ready', status: 'True' }] },
+    };
+    fake.put('nodes', withStatus);
+    fake.put('persistentvolumes', { ...pv('pv-9', { claim: claimName(9) }), status: { phase: 'Bound' } });
+    fake.put('statefulsets', { ...statefulSet('web'), metadata: { name: 'web', namespace: 'shop' } });
+    const c = cluster();
+    await watching(c);
+    const cached = c.context().nodes.find((n) => n.metadata?.name === 'node-9');
+    expect(cached).toEqual({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'node-9', labels: expect.any(Object), resourceVersion: expect.any(String) },
+      spec: { taints: [{ key: 'k', effect: 'NoSchedule' }] },
+    });
+    expect(c.context().pvsForClaim('ais', claimName(9))[0]).not.toHaveProperty('status');
+    expect(c.context().statefulSet('shop', 'web')).toBeUndefined();
+    expect(c.context().statefulSet('ais', 'ais-target')).toBeDefined();
+    expect(c.status().kinds.statefulsets?.objects).toBe(1);
+  });
+
+  it("lists in pages, and a status-only Node update keeps the nodes' version", async () => {
+    for (let i = 0; i < 1200; i++) fake.put('persistentvolumes', pv(`pv-x${i}`, { claim: `c${i}` }));
+    const c = cluster();
+    await watching(c);
+    expect(c.context().pvs).toHaveLength(1201);
+    expect(fake.listCalls.persistentvolumes).toBe(3); // 500 + 500 + 201
+    const version = c.context().nodeVersion;
+    fake.put('nodes', { ...node('node-1'), status: { conditions: [{ type: 'Ready', status: 'False' }] } });
+    fake.put('nodes', node('node-2'));
+    await until('node-2 added', () => c.context().nodes.length === 2);
+    expect(c.context().nodeVersion).toBe(version + 1);
   });
 });
 

@@ -22,7 +22,13 @@ const ALL = Object.keys(RESOURCES) as Resource[];
 export interface StoredObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string; managedFields?: unknown[] };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    managedFields?: unknown[];
+  };
   [key: string]: unknown;
 }
 
@@ -37,6 +43,7 @@ interface OpenWatch {
   resource: Resource;
   res: ServerResponse;
   bookmarks: boolean;
+  selects(obj: StoredObject): boolean;
 }
 
 export interface ChangeOptions {
@@ -59,6 +66,8 @@ export class FakeApiServer {
   private readonly watches = new Set<OpenWatch>();
   private readonly unserved = new Set<Resource>();
   private held: (() => void)[] | undefined;
+  private readonly snapshots = new Map<string, StoredObject[]>();
+  private lastSnapshot = 0;
 
   private readonly server: Server = createServer((req, res) => this.handle(req, res));
 
@@ -76,6 +85,18 @@ export class FakeApiServer {
 
   kubeConfig(): KubeConfig {
     return kubeConfigFor(this.url);
+  }
+
+  /**
+   * Stores many objects at once, as they were before any watch began: no events, no copies (the
+   * caller must not change them afterwards). For the scale bench's cluster of 100,000 objects.
+   */
+  seed(resource: Resource, objects: Iterable<StoredObject>): void {
+    const store = this.objectsOf(resource);
+    for (const obj of objects) {
+      obj.metadata = { ...obj.metadata, resourceVersion: String(++this.version) };
+      store.set(keyOf(obj), obj);
+    }
   }
 
   /** Creates or replaces an object; open watches get ADDED or MODIFIED. */
@@ -167,7 +188,8 @@ export class FakeApiServer {
     }
     const event: Event = { resource, type, object, version: this.version };
     this.history.push(event);
-    for (const watch of this.watches) if (watch.resource === resource) this.send(watch.res, event);
+    for (const watch of this.watches)
+      if (watch.resource === resource && watch.selects(object)) this.send(watch.res, event);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -182,12 +204,27 @@ export class FakeApiServer {
       return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
     if (watch && this.held) this.held.push(() => this.watch(resource, url, res));
     else if (watch) this.watch(resource, url, res);
-    else this.list(resource, res);
+    else this.list(resource, url, res);
   }
 
-  private list(resource: Resource, res: ServerResponse): void {
+  /** Lists like the apiserver: an equality labelSelector, and pages with limit and continue (an offset here). */
+  private list(resource: Resource, url: URL, res: ServerResponse): void {
     const { apiVersion, kind } = RESOURCES[resource];
-    const items = [...this.objectsOf(resource).values()].map((obj) => {
+    const limit = Number(url.searchParams.get('limit') || 0);
+    // A paged list reads one snapshot, taken by its first page and named by the continue token
+    // ("<snapshot>:<offset>"), as the apiserver serves every page from one etcd revision.
+    const [token, at] = (url.searchParams.get('continue') ?? '').split(':');
+    const offset = Number(at || 0);
+    let selected = token ? this.snapshots.get(token) : undefined;
+    if (!selected) {
+      selected = [...this.objectsOf(resource).values()].filter(selects(url));
+      if (limit > 0 && limit < selected.length) this.snapshots.set(String(++this.lastSnapshot), selected);
+    }
+    const id = token || String(this.lastSnapshot);
+    const page = limit > 0 ? selected.slice(offset, offset + limit) : selected;
+    const more = limit > 0 && offset + limit < selected.length;
+    if (!more) this.snapshots.delete(id);
+    const items = page.map((obj) => {
       // Like the real apiserver, lists of built-in kinds do not repeat apiVersion/kind per item.
       if (resource === 'aistores') return obj;
       const { apiVersion: _a, kind: _k, ...rest } = obj;
@@ -196,7 +233,10 @@ export class FakeApiServer {
     this.json(res, 200, {
       apiVersion,
       kind: `${kind}List`,
-      metadata: { resourceVersion: String(this.version) },
+      metadata: {
+        resourceVersion: String(this.version),
+        ...(more ? { continue: `${id}:${offset + limit}` } : {}),
+      },
       items,
     });
   }
@@ -211,13 +251,15 @@ export class FakeApiServer {
     }
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.flushHeaders();
-    for (const event of this.history)
-      if (event.resource === resource && event.version > from) this.send(res, event);
     const open: OpenWatch = {
       resource,
       res,
       bookmarks: url.searchParams.get('allowWatchBookmarks') === 'true',
+      selects: selects(url),
     };
+    for (const event of this.history)
+      if (event.resource === resource && event.version > from && open.selects(event.object))
+        this.send(res, event);
     this.watches.add(open);
     res.on('close', () => this.watches.delete(open));
   }
@@ -242,6 +284,18 @@ export class FakeApiServer {
     res.writeHead(code, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(body));
   }
+}
+
+/** The request's labelSelector (equality terms, comma-separated) as a predicate. */
+function selects(url: URL): (obj: StoredObject) => boolean {
+  const terms = (url.searchParams.get('labelSelector') ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((term) => term.split('=') as [string, string]);
+  return (obj) => {
+    const labels = obj.metadata?.labels ?? {};
+    return terms.every(([k, v]) => labels[k] === v);
+  };
 }
 
 function statusObject(code: number, reason: string, message: string) {

@@ -1,0 +1,311 @@
+// `npm run bench -- --scale`: the guard in front of a large shared cluster. A fake apiserver (the
+// fault suite's, test/support/fake-apiserver.ts) serves 5,000 Nodes with kubelet status, 100,000
+// PVs, 10,000 StatefulSets (100 of them the operator's) and 20 AIStore CRs; then 200 watch events
+// per second (Node heartbeats, StatefulSet status, PV phase) while target Pod and PVC reviews come
+// at 500 per second. The same reviews against an empty cluster are the reference.
+// Measured: initial sync (spawn to /readyz 200), RSS and JS heap after sync, heap bytes per cached
+// object (bench/scale-bytes.mjs), review latency, and the CPU the events cost (process CPU time
+// during churn alone minus during an equal idle period, from /proc/<pid>/stat).
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { CASES } from './reviews.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const FULL = { nodes: 5000, pvs: 100_000, statefulSets: 10_000, operatorSets: 100, crs: 20 };
+const QUICK = { nodes: 500, pvs: 10_000, statefulSets: 1000, operatorSets: 20, crs: 10 };
+
+/** The fake apiserver is TypeScript, for jest: transpiled once into a cache the bench can import. */
+function fakeApiServerModule(root) {
+  const dir = join(root, 'node_modules/.cache/ais-guard-bench');
+  mkdirSync(dir, { recursive: true });
+  const source = readFileSync(join(root, 'test/support/fake-apiserver.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
+  const file = join(dir, 'fake-apiserver.mjs');
+  writeFileSync(file, outputText);
+  return file;
+}
+
+/** The cluster process: resolves with it once it serves. */
+function startCluster(root, fake, shape) {
+  const child = spawn(
+    process.execPath,
+    ['--max-old-space-size=4096', join(root, 'bench/scale-cluster.mjs'), fake, JSON.stringify(shape)],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve({ child, ...m }));
+    child.once('exit', (code) => reject(new Error(`the scale cluster exited (${code})`)));
+  });
+}
+
+function ask(child, message) {
+  return new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send(message);
+  });
+}
+
+function get(port, path) {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.on('error', () => resolve({ status: 0, body: '' }));
+    req.end();
+  });
+}
+
+/** CPU seconds (user + system) the process has used, from /proc/<pid>/stat. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+function rssMb(pid) {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+}
+
+/** A paced open-loop client (bench/paced.mjs) in its own process, not blocking this one. */
+function paced(root, options) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'bench/paced.mjs'), JSON.stringify(options)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`paced: ${code}`))));
+  });
+}
+
+const REVIEWS = ['validate-target-pod', 'validate-target-pvc'].map((id) => CASES.find((c) => c.id === id));
+
+/**
+ * The two reviews at half the rate each, at once, and the guard's CPU time per review: on a
+ * shared machine latency mostly measures the scheduler, CPU time what the guard itself spent.
+ */
+async function reviews(root, port, rate, seconds, pid) {
+  const cpu0 = cpuSeconds(pid);
+  const runs = await Promise.all(
+    REVIEWS.map((c) =>
+      paced(root, { port, path: c.path, body: c.text, rate: rate / 2, seconds, connections: 8 }),
+    ),
+  );
+  const cpuS = cpuSeconds(pid) - cpu0;
+  const total = runs.reduce((n, r) => n + r.requests, 0) * (1 + 1 / seconds); // the warm-up second too
+  const out = Object.fromEntries(REVIEWS.map((c, i) => [c.id, runs[i]]));
+  return { ...out, cpuUsPerReview: Math.round((cpuS / total) * 1e6) };
+}
+
+/** One guard against one cluster: sync, memory, then the measurements `during` asks for. */
+async function withGuard({ root, node, nodeFlags, cert, key, port, kubeconfig }, during) {
+  const t0 = process.hrtime.bigint();
+  const guard = spawn(
+    node,
+    [
+      ...nodeFlags,
+      join(root, 'dist/cli/main.js'),
+      'serve',
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--tls-cert',
+      cert,
+      '--tls-key',
+      key,
+      '--kubeconfig',
+      kubeconfig,
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+  try {
+    for (;;) {
+      if ((await get(port, '/readyz')).status === 200) break;
+      if (Number(process.hrtime.bigint() - t0) / 1e9 > 120)
+        throw new Error('the guard did not sync in 120 s');
+      await sleep(20);
+    }
+    const syncS = Number(process.hrtime.bigint() - t0) / 1e9;
+    await sleep(2000); // the lists' garbage collected, the watches open
+    const metrics = (await get(port, '/metrics')).body;
+    const heap = /^ais_guard_nodejs_heap_size_used_bytes (\d+)/m.exec(metrics);
+    const memory = {
+      rssMb: Math.round(rssMb(guard.pid)),
+      heapUsedMb: heap ? Math.round(Number(heap[1]) / 2 ** 20) : null,
+    };
+    return { syncS: Number(syncS.toFixed(2)), ...memory, ...(await during(guard.pid)) };
+  } finally {
+    guard.kill('SIGTERM');
+  }
+}
+
+export async function scaleBench(root, { quick, node, nodeFlags, cert, key, freePort }) {
+  const shape = quick ? QUICK : FULL;
+  const seconds = quick ? 4 : 15;
+  const cpuWindowS = quick ? 4 : 10;
+  const churnRate = 200;
+  const reviewRate = 500;
+  const fake = fakeApiServerModule(root);
+  const kubeconfigFor = (apiPort) => {
+    const file = join(root, 'node_modules/.cache/ais-guard-bench', `kubeconfig-${apiPort}`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          {
+            name: 'fake',
+            cluster: { server: `http://127.0.0.1:${apiPort}`, 'insecure-skip-tls-verify': true },
+          },
+        ],
+        users: [{ name: 'u', user: {} }],
+        contexts: [{ name: 'c', context: { cluster: 'fake', user: 'u' } }],
+        'current-context': 'c',
+      }),
+    );
+    return file;
+  };
+  const common = { root, node, nodeFlags, cert, key };
+
+  // The empty cluster first: the reference latency, no events.
+  const empty = await startCluster(root, fake, { ...shape, empty: true });
+  let emptyRun;
+  try {
+    const port = await freePort();
+    emptyRun = await withGuard({ ...common, port, kubeconfig: kubeconfigFor(empty.port) }, async (pid) => ({
+      reviews: await reviews(root, port, reviewRate, seconds, pid),
+    }));
+  } finally {
+    empty.child.kill();
+  }
+
+  const big = await startCluster(root, fake, shape);
+  let bigRun;
+  try {
+    const port = await freePort();
+    bigRun = await withGuard({ ...common, port, kubeconfig: kubeconfigFor(big.port) }, async (pid) => {
+      // The reviews on the large cluster at rest; then CPU: an idle window, then a window of churn
+      // alone, equally long; then the reviews under churn.
+      const quiet = await reviews(root, port, reviewRate, seconds, pid);
+      let c = cpuSeconds(pid);
+      await sleep(cpuWindowS * 1000);
+      const idleCpu = cpuSeconds(pid) - c;
+      await ask(big.child, { churn: churnRate });
+      c = cpuSeconds(pid);
+      await sleep(cpuWindowS * 1000);
+      const churnCpu = cpuSeconds(pid) - c;
+      const underChurn = await reviews(root, port, reviewRate, seconds, pid);
+      const { sent } = await ask(big.child, { churn: 0 });
+      const rssAfter = Math.round(rssMb(pid));
+      return {
+        cpu: {
+          windowS: cpuWindowS,
+          idleS: Number(idleCpu.toFixed(2)),
+          churnS: Number(churnCpu.toFixed(2)),
+          eventsShareOfCore: Number(((churnCpu - idleCpu) / cpuWindowS).toFixed(4)),
+        },
+        events: sent,
+        reviews: underChurn,
+        quietReviews: quiet,
+        rssAfterChurnMb: rssAfter,
+      };
+    });
+  } finally {
+    big.child.kill();
+  }
+  const bytes = await new Promise((resolve, reject) => {
+    const child = spawn(
+      node,
+      ['--expose-gc', join(root, 'bench/scale-bytes.mjs'), root, quick ? '5000' : '20000'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`scale-bytes: ${code}`)),
+    );
+  });
+  return {
+    shape: { ...shape, objects: big.objects, seedMs: big.ms },
+    churnRate,
+    reviewRate,
+    seconds,
+    empty: emptyRun,
+    cluster: bigRun,
+    bytesPerObject: bytes,
+  };
+}
+
+/** The goals of issue 16, from one scale run. */
+export function scaleTargets(s) {
+  const ids = REVIEWS.map((c) => c.id);
+  return {
+    'review p99 under churn <= 1 ms': ids.every((id) => s.cluster.reviews[id].p99 <= 1),
+    'review p99 under churn <= 1.5x the empty cluster': ids.every(
+      (id) => s.cluster.reviews[id].p99 <= 1.5 * s.empty.reviews[id].p99,
+    ),
+    'initial sync <= 10 s': s.cluster.syncS <= 10,
+    'RSS after sync <= 256 MB': s.cluster.rssMb <= 256,
+    'CPU for the events <= 5 % of a core': s.cluster.cpu.eventsShareOfCore <= 0.05,
+  };
+}
+
+export function scaleTable(s) {
+  const row = (cells) => `| ${cells.join(' | ')} |`;
+  const lat = (r) => `${r.p50} / ${r.p99} / ${r.p999}`;
+  const o = s.shape.objects;
+  const lines = [
+    `cluster: ${o.nodes} Nodes, ${o.persistentvolumes} PVs, ${o.statefulsets} StatefulSets (${s.shape.operatorSets} the operator's), ${o.aistores} AIStore CRs; ${s.churnRate} events/s, ${s.reviewRate} reviews/s for ${s.seconds} s`,
+    row(['', 'empty cluster', 'large cluster, no events', 'large cluster, under churn']),
+    row(['---', '---', '---', '---']),
+    row(['initial sync (spawn to ready)', `${s.empty.syncS} s`, `${s.cluster.syncS} s`, '']),
+    row([
+      'RSS / JS heap after sync',
+      `${s.empty.rssMb} / ${s.empty.heapUsedMb} MB`,
+      `${s.cluster.rssMb} / ${s.cluster.heapUsedMb} MB`,
+      `RSS ${s.cluster.rssAfterChurnMb} MB after`,
+    ]),
+    ...REVIEWS.map((c) => c.id).map((id) =>
+      row([
+        `${id} p50 / p99 / p99.9 ms`,
+        lat(s.empty.reviews[id]),
+        lat(s.cluster.quietReviews[id]),
+        lat(s.cluster.reviews[id]),
+      ]),
+    ),
+    row([
+      'guard CPU per review (µs, reviews and events of the window)',
+      s.empty.reviews.cpuUsPerReview,
+      s.cluster.quietReviews.cpuUsPerReview,
+      s.cluster.reviews.cpuUsPerReview,
+    ]),
+    row([
+      'CPU for the events',
+      '',
+      '',
+      `${(s.cluster.cpu.eventsShareOfCore * 100).toFixed(1)} % of a core (${s.cluster.cpu.churnS} s churn - ${s.cluster.cpu.idleS} s idle in ${s.cluster.cpu.windowS} s; ${s.cluster.events} events sent)`,
+    ]),
+  ];
+  const b = s.bytesPerObject;
+  lines.push(
+    `heap bytes per cached object (JSON bytes as served -> as cached): ${Object.entries(b)
+      .map(([k, v]) => `${k} ${v.heapBytes} (${v.fullJson} -> ${v.reducedJson})`)
+      .join(', ')}`,
+  );
+  return lines.join('\n');
+}
