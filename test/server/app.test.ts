@@ -261,7 +261,8 @@ describe('bad input', () => {
     ['unknown route', (app) => request(app).post('/admit'), 404, /no route for POST \/admit/],
     ['GET on an admission route', (app) => request(app).get('/validate'), 404, /no route for GET \/validate/],
   ];
-  it.each(rows)('%s → %d', async (_name, send, status, message) => {
+  const cases = rows.map(([name, send, status, message]) => ({ name, send, status, message }));
+  it.each(cases)('$name → $status', async ({ send, status, message }) => {
     const res = await send(testApp().app);
     expect(res.status).toBe(status);
     expect(res.body.error).toMatch(message);
