@@ -1,7 +1,7 @@
 // The webhook's cluster context cache against a fake apiserver: initial sync, watch events,
 // reconnects, 410 Gone, a missing CRD, clean shutdown; and how the kubeconfig is found.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { createHook } from 'node:async_hooks';
+import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -240,18 +240,23 @@ describe('kubeCluster', () => {
   });
 
   it('stop() closes every watch and leaves no timer or socket behind', async () => {
-    // Only what this test creates from here on is counted: the fake apiserver's listening socket
-    // and whatever earlier test files left in this worker process are not.
+    // Only what the cluster source creates is counted (all that descends from the code run inside
+    // created.run): not the fake apiserver's sockets, nor jest's own timers, nor what earlier test
+    // files left in this worker process.
     const created = trackResources();
     try {
-      // A long retryMaxMs: the retry of the kind that is not served is surely pending when stop() runs.
-      const c = kubeCluster(fake.kubeConfig(), { ...FAST, retryMaxMs: 60_000, logger });
-      source = c;
-      await watching(c);
-      fake.serve('aistores', false);
-      fake.dropWatches();
-      await until('a retry pending', () => /CRD installed/.test(c.status().kinds.aistores?.lastError ?? ''));
-      await c.stop();
+      await created.run(async () => {
+        // A long retryMaxMs: the retry of the kind that is not served is surely pending when stop() runs.
+        const c = kubeCluster(fake.kubeConfig(), { ...FAST, retryMaxMs: 60_000, logger });
+        source = c;
+        await watching(c);
+        fake.serve('aistores', false);
+        fake.dropWatches();
+        await until('a retry pending', () =>
+          /CRD installed/.test(c.status().kinds.aistores?.lastError ?? ''),
+        );
+        await c.stop();
+      });
       // Nothing it started keeps the process alive: the retry and sync timers are cleared. Timers still
       // pending are unref'd ones (a watch's idle watchdog until its abort lands, client-node's
       // AbortSignal.timeout) and end by themselves.
@@ -288,15 +293,18 @@ describe('kubeCluster', () => {
 });
 
 /**
- * Timers and TCP sockets created from now on and not yet destroyed (cleared, fired or closed),
- * seen through async_hooks: the test's own handles, not a process-wide count.
+ * Timers and TCP sockets created by code run inside `run` (and by everything it set off, the
+ * async context follows callbacks) and not yet destroyed (cleared, fired or closed), seen through
+ * async_hooks: the handles of the code under test, not a process-wide count.
  */
 function trackResources() {
+  const scope = new AsyncLocalStorage<true>();
   type Handle = { hasRef(): boolean; _destroyed?: boolean };
   const live = new Map<number, { type: string; resource: Handle }>();
   const hook = createHook({
     init(asyncId, type, _trigger, resource) {
-      if (type === 'Timeout' || type === 'TCPWRAP') live.set(asyncId, { type, resource: resource as Handle });
+      if ((type === 'Timeout' || type === 'TCPWRAP') && scope.getStore())
+        live.set(asyncId, { type, resource: resource as Handle });
     },
     destroy(asyncId) {
       live.delete(asyncId);
@@ -304,6 +312,7 @@ function trackResources() {
   }).enable();
   const pending = (type: string) => [...live.values()].filter((r) => r.type === type).map((r) => r.resource);
   return {
+    run: <T>(fn: () => Promise<T>) => scope.run(true, fn),
     // async_hooks reports a destroy a moment after the fact; a Timeout says at once that it is done.
     pendingTimers: () => pending('Timeout').filter((t) => t._destroyed !== true),
     sockets: () => pending('TCPWRAP'),
