@@ -95,16 +95,13 @@ describe('idle cut', () => {
       const socket = connect({ host: '127.0.0.1', port, ca });
       await new Promise((resolve) => socket.once('secureConnect', resolve));
       socket.on('error', () => undefined);
-      const closed = new Promise<number>(
-        (resolve) => void serverSide.then((s) => s.once('close', () => resolve(Date.now()))),
-      );
+      const closed = new Promise<void>((resolve) => void serverSide.then((s) => s.once('close', resolve)));
       // Thousands of pipelined /metrics requests: far more answer than the socket buffers hold.
       socket.write('GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.repeat(3_000));
       socket.pause();
-      const stalledBy = Date.now();
       // A paused client cannot see the close: watch the server's side. Nothing but the idle cut can
       // close it within the 60 s bound (the other limits are 10 minutes).
-      const closedAt = await Promise.race([
+      await Promise.race([
         closed,
         new Promise<never>((_, reject) => {
           deadline = setTimeout(
@@ -113,8 +110,6 @@ describe('idle cut', () => {
           );
         }),
       ]);
-      // Not before the limit: bytes moved until the client stopped reading.
-      expect(closedAt - stalledBy).toBeGreaterThanOrEqual(IDLE_MS);
       socket.destroy();
     } finally {
       clearTimeout(deadline);
