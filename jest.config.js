@@ -11,4 +11,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   extensionsToTreatAsEsm: ['.ts'],
+  // Tests must hold on a busy 2-core machine: one that generates RSA keys or starts a process can
+  // take many times jest's default 5 s there. This bounds only a hang; no test waits on it.
+  testTimeout: 60_000,
 };

@@ -191,44 +191,53 @@ describe('POST /mutate', () => {
 });
 
 describe('bad input', () => {
-  const { app, metrics } = testApp();
+  // Each row gets a fresh app, and so fresh counters: no row depends on another having run.
+  type App = ReturnType<typeof testApp>['app'];
   const review = reviewOf(pvc(claimName(0)), { uid: 'u-bad' });
-  const rows: [string, () => request.Test, number, RegExp][] = [
-    ['non-JSON body', () => json(app, '/validate', '{not json'), 400, /^body is not valid JSON/],
+  const huge = (app: App) =>
+    json(app, '/validate', {
+      ...review,
+      request: {
+        ...review.request,
+        object: { ...review.request.object, blob: 'x'.repeat(8 * 1024 * 1024) },
+      },
+    });
+  const rows: [string, (app: App) => request.Test, number, RegExp][] = [
+    ['non-JSON body', (app) => json(app, '/validate', '{not json'), 400, /^body is not valid JSON/],
     [
       'wrong content type',
-      () => request(app).post('/validate').set('content-type', 'text/plain').send(JSON.stringify(review)),
+      (app) => request(app).post('/validate').set('content-type', 'text/plain').send(JSON.stringify(review)),
       415,
       /content-type must be application\/json, got "text\/plain"/,
     ],
     [
       'no content type',
-      () => request(app).post('/validate').send(Buffer.from('{}')),
+      (app) => request(app).post('/validate').send(Buffer.from('{}')),
       415,
       /content-type must be application\/json/,
     ],
-    ['empty body', () => json(app, '/validate', ''), 400, /empty body/],
+    ['empty body', (app) => json(app, '/validate', ''), 400, /empty body/],
     [
       'v1beta1 review',
-      () => json(app, '/validate', { ...review, apiVersion: 'admission.k8s.io/v1beta1' }),
+      (app) => json(app, '/validate', { ...review, apiVersion: 'admission.k8s.io/v1beta1' }),
       400,
       /only admission.k8s.io\/v1/,
     ],
     [
       'missing request',
-      () => json(app, '/validate', { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' }),
+      (app) => json(app, '/validate', { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' }),
       400,
       /request is missing/,
     ],
     [
       'missing uid',
-      () => json(app, '/mutate', { ...review, request: { ...review.request, uid: undefined } }),
+      (app) => json(app, '/mutate', { ...review, request: { ...review.request, uid: undefined } }),
       400,
       /request.uid is missing/,
     ],
     [
       'object not matching its kind',
-      () =>
+      (app) =>
         json(app, '/validate', {
           ...review,
           request: { ...review.request, kind: { group: 'apps', version: 'v1', kind: 'StatefulSet' } },
@@ -238,7 +247,7 @@ describe('bad input', () => {
     ],
     [
       'huge object',
-      () =>
+      (app) =>
         json(app, '/validate', {
           ...review,
           request: {
@@ -249,25 +258,30 @@ describe('bad input', () => {
       413,
       /over the 7340032-byte limit/,
     ],
-    ['unknown route', () => request(app).post('/admit'), 404, /no route for POST \/admit/],
-    ['GET on an admission route', () => request(app).get('/validate'), 404, /no route for GET \/validate/],
+    ['unknown route', (app) => request(app).post('/admit'), 404, /no route for POST \/admit/],
+    ['GET on an admission route', (app) => request(app).get('/validate'), 404, /no route for GET \/validate/],
   ];
-  it.each(rows)('%s → %d', async (_name, send, status, message) => {
-    const res = await send();
+  const cases = rows.map(([name, send, status, message]) => ({ name, send, status, message }));
+  it.each(cases)('$name → $status', async ({ send, status, message }) => {
+    const res = await send(testApp().app);
     expect(res.status).toBe(status);
     expect(res.body.error).toMatch(message);
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/); // no stack traces
   });
 
   it('deep nesting is a 400 from the JSON parser or a judged review, never a crash', async () => {
-    const res = await json(app, '/validate', '['.repeat(200000) + ']'.repeat(200000));
+    const res = await json(testApp().app, '/validate', '['.repeat(200000) + ']'.repeat(200000));
     expect([200, 400]).toContain(res.status);
   });
 
   it('counts refusals by reason', async () => {
+    const { app, metrics } = testApp();
+    await json(app, '/validate', '{not json');
+    await json(app, '/validate', '');
+    await huge(app);
     const text = await metrics.registry.metrics();
-    expect(text).toMatch(/ais_guard_errors_total\{endpoint="validate",reason="bad_review"\} [1-9]/);
-    expect(text).toMatch(/ais_guard_errors_total\{endpoint="validate",reason="too_large"\} 1/);
+    expect(text).toMatch(/ais_guard_errors_total\{endpoint="validate",reason="bad_review"\} 2\n/);
+    expect(text).toMatch(/ais_guard_errors_total\{endpoint="validate",reason="too_large"\} 1\n/);
   });
 });
 

@@ -65,7 +65,9 @@ describe('any review', () => {
     );
   });
 
-  it('over HTTP: 200 with the uid echoed, or 400 with a reason; never 500 (300 runs)', async () => {
+  // 100 runs: the HTTP path is the fault suite's (test/faults/fuzz.test.ts, 100,000 reviews over
+  // HTTPS); here it only has to show that the express shell adds no 500 of its own.
+  it('over HTTP: 200 with the uid echoed, or 400 with a reason; never 500 (100 runs)', async () => {
     const { app } = testApp({ context: [aistore({ disable: true }), ...oneNodeDisks()] });
     await fc.assert(
       fc.asyncProperty(anyBody, fc.constantFrom('/validate', '/mutate'), async (body, path) => {
@@ -77,7 +79,7 @@ describe('any review', () => {
         if (res.status === 200) expect(res.body.response.uid).toBe(uidOf(body));
         else expect(typeof res.body.error).toBe('string');
       }),
-      { numRuns: 300 },
+      { numRuns: 100 },
     );
   });
 });
