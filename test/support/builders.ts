@@ -1,5 +1,5 @@
 // Small builders for the objects the rules judge, shaped like what ais-operator and the
-// StatefulSet controller really produce (see ../shared/fixtures for full-size examples).
+// StatefulSet controller really produce (see test/fixtures/aistore for full-size examples).
 import {
   ClusterContext,
   evaluate,
