@@ -55,7 +55,7 @@ expect_check() {
   grep -qF -- "$want_text" <<<"$out" || fail "ais-guard check $*: output lacks \"$want_text\": $out"
   say "npx ais-guard check $*: exit $rc, \"$want_text\""
 }
-expect_check 0 '6 object(s) checked: 0 denied, 2 with warnings' "$installed/examples/multi-target"
+expect_check 0 '6 object(s) checked: 0 denied, 0 with warnings, 2 the guard would change' "$installed/examples/multi-target"
 expect_check 1 'DENY  pvc-name' "$installed/examples/ais-prod.yaml"
 expect_check 2 'error: Nested mappings are not allowed' "$installed/examples/broken.yaml"
 # stdin, as CI pipelines use it
