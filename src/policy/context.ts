@@ -29,6 +29,8 @@ export interface ContextOptions {
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
 /** Memo entries kept per context: keys carry values from requests, so the map must not grow unbounded. */
 const MEMO_LIMIT = 1000;
+/** The longest memoByNodes key kept: a placement written by hand is far shorter. */
+const MEMO_KEY_LIMIT = 4096;
 
 /** A bucket of one: most claims have one PV, and a Map costs some 200 bytes more than this. */
 class Single<T> {
@@ -202,13 +204,14 @@ export class ClusterContext {
   private upsertNode(node: Node, name: string): void {
     const signature = nodeSignature(node);
     const known = this.nodeByName.get(name);
-    this.versionCount++;
     if (known?.signature === signature) {
-      // Same labels, taints and cordon: no answer changes, only the object is fresher.
+      // Same labels, taints and cordon: no answer changes, only the object is fresher. So no new
+      // version either: under node heartbeats that would empty memo() on nearly every review.
       known.node = node;
       for (const [k, v] of Object.entries(labelsOf(node))) this.nodesByLabel.add(labelKey(k, v), name, node);
       return;
     }
+    this.versionCount++;
     this.unindexNode(name);
     this.nodeByName.set(name, { node, signature });
     for (const [k, v] of Object.entries(labelsOf(node))) this.nodesByLabel.add(labelKey(k, v), name, node);
@@ -366,6 +369,8 @@ export class ClusterContext {
    * version: Node status updates, which arrive every few seconds per node, keep it.
    */
   memoByNodes<T>(memoKey: string, compute: () => T): T {
+    // Keys carry request input (tolerations, affinity terms): a large one is computed, not kept.
+    if (memoKey.length > MEMO_KEY_LIMIT) return compute();
     if (this.nodeMemo.has(memoKey)) {
       this.visited++;
       return this.nodeMemo.get(memoKey) as T;

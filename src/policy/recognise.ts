@@ -115,6 +115,9 @@ export function crFromClaimShape(claimName: string): string | undefined {
   return undefined;
 }
 
+/** A DNS subdomain, the longest name any object the guard judges can have. */
+const MAX_NAME_LENGTH = 253;
+
 export function recognise(
   object: KubeObject,
   requestNamespace: string | undefined,
@@ -124,6 +127,9 @@ export function recognise(
   // Object literals, not `{ ...rest, cr }`: on Node 20 a spread followed by properties takes V8's
   // slow path (~2 us each, more than the rest of recognise()); this runs on every AIStore review.
   const cr = (crName: string) => ctx.aistore(namespace, crName);
+  // Longer is no Kubernetes name (the apiserver rejects it after mutating admission), and the name
+  // parsers below do work that grows with the name: a megabyte of name would stall every review.
+  if (nameOf(object).length > MAX_NAME_LENGTH) return undefined;
 
   if (isAIStore(object)) {
     return { role: 'aistore', object, namespace, crName: nameOf(object), cr: object };
@@ -179,7 +185,7 @@ export function recognise(
     case 'PersistentVolume': {
       const pv = object as PersistentVolume;
       const ref = claimRefOf(pv);
-      if (!ref?.namespace) return undefined;
+      if (!ref?.namespace || ref.name.length > MAX_NAME_LENGTH) return undefined;
       // Dynamically provisioned PVs are the provisioner's business, not a hand-made disk layout.
       if (annotationsOf(pv)['pv.kubernetes.io/provisioned-by']) return undefined;
       const crName = crForClaimName(ctx, ref.namespace, ref.name) ?? crFromClaimShape(ref.name);

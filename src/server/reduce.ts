@@ -11,11 +11,15 @@ type Json = Record<string, unknown>;
 
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Interned strings, bounded: past the bound a string is kept as it came (correct, just not shared). */
+/**
+ * Interned strings, bounded in count and length: past either bound a string is kept as it came
+ * (correct, just not shared). Short only, since the table outlives the objects that brought them.
+ */
 const INTERN_LIMIT = 50_000;
+const INTERN_MAX_LENGTH = 64;
 const interned = new Map<string, string>();
 function intern<T>(value: T): T {
-  if (typeof value !== 'string') return value;
+  if (typeof value !== 'string' || value.length > INTERN_MAX_LENGTH) return value;
   const found = interned.get(value);
   if (found !== undefined) return found as T;
   if (interned.size < INTERN_LIMIT) interned.set(value, value);

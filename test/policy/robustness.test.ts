@@ -119,4 +119,23 @@ describe('evaluate() never throws', () => {
     const bad = evaluate({ operation: 'CREATE', object: pvc('ais-ais-target-0') }, new ClusterContext([cr]));
     expect(bad.allowed).toBe(false);
   });
+
+  // Name parsers do work that grows with the name (a claim's shape is tried at every dash): names
+  // longer than a DNS subdomain, which the apiserver rejects anyway, are not judged at all.
+  it('leaves names longer than 253 characters alone', () => {
+    const cr = aistore({ name: 'ais', disable: true });
+    const within = `ais-data-${'x'.repeat(253 - 'ais-data--ais-target-0'.length)}-ais-target-0`;
+    const beyond = `ais-data-${'x'.repeat(254 - 'ais-data--ais-target-0'.length)}-ais-target-0`;
+    expect(within).toHaveLength(253);
+    const judged = (name: string) =>
+      evaluate({ operation: 'CREATE', object: pvc(name) }, new ClusterContext([cr])).role;
+    expect(judged(within)).toBe('target-claim');
+    expect(judged(beyond)).toBeUndefined();
+    const ref = (name: string) =>
+      evaluate({ operation: 'CREATE', object: pv('p', { claim: name }) }, new ClusterContext([cr])).role;
+    expect(ref(within)).toBe('target-volume');
+    expect(ref(beyond)).toBeUndefined();
+    const dashes = `${'b-'.repeat(500_000)}c-target-0`;
+    expect(judged(dashes)).toBeUndefined();
+  });
 });

@@ -142,8 +142,10 @@ describe('per-review cost does not grow with the cluster', () => {
     // node-0 is cordoned and tainted, node-7 tainted.
     expect(matching({ pool: 'ais' })).toBe(TARGETS);
     const version = ctx.nodeVersion;
+    const probes = ctx.version; // memo() of PV-derived answers must survive node heartbeats too
     ctx.upsert({ ...node('ais-0', { pool: 'ais' }), status: { conditions: [] } });
     expect(ctx.nodeVersion).toBe(version);
+    expect(ctx.version).toBe(probes);
     ctx.upsert(node('ais-0', { pool: 'other' }));
     expect(ctx.nodeVersion).toBe(version + 1);
     expect(matching({ pool: 'ais' })).toBe(TARGETS - 1);
