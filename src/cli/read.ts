@@ -65,7 +65,9 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
       errors.push({ file: dir, message: `cannot read directory: ${reason(err)}` });
       return;
     }
-    entries = entries.filter((e) => !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name));
+    entries = entries
+      .filter((e) => !e.name.startsWith('.'))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // the same order in any locale
     for (const e of entries) {
       const path = join(dir, e.name);
       if (e.isDirectory()) await walk(path, argument, viaSymlink);

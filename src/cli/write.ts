@@ -16,6 +16,8 @@ export interface WriteOptions {
 interface Target {
   fix: FixedFile;
   path: string;
+  /** The file itself, links resolved: one file reached twice is written once. */
+  real: string;
   mode: number;
 }
 
@@ -39,7 +41,7 @@ async function prepare(fix: FixedFile, options: WriteOptions): Promise<Target | 
     // Someone else's edit since the read would be lost: refuse rather than overwrite it.
     if (!(await readFile(path)).equals(bytesOf(fix.source)))
       return { file, message: 'changed since it was read: not written' };
-    return { fix, path, mode: info.mode & 0o7777 };
+    return { fix, path, real: await realpath(path), mode: info.mode & 0o7777 };
   } catch (err) {
     return { file, message: `cannot write: ${errorReason(err)}` };
   }
@@ -55,11 +57,10 @@ export async function writeFixes(
   const seen = new Map<string, string>();
   for (const [i, p] of prepared.entries()) {
     if (!('fix' in p)) continue;
-    const real = await realpath(p.path);
-    const first = seen.get(real);
+    const first = seen.get(p.real);
     if (first !== undefined)
       prepared[i] = { file: p.fix.source.file, message: `the same file as ${first}: not written twice` };
-    else seen.set(real, p.fix.source.file);
+    else seen.set(p.real, p.fix.source.file);
   }
   const errors = prepared.filter((p): p is LoadError => !('fix' in p));
   if (errors.length > 0) return { written: [], errors };
