@@ -20,11 +20,7 @@ import { record } from './support/report.js';
 
 const BIN = join(process.cwd(), 'bin/ais-guard.js');
 const SUPPORT = join(process.cwd(), 'test/faults/support');
-const tmp = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ais-guard-cli-faults-'));
-  chmodSync(dir, 0o755); // readable by the unprivileged user some tests run as
-  return dir;
-};
+const tmp = () => mkdtempSync(join(tmpdir(), 'ais-guard-cli-faults-'));
 const isRoot = process.getuid?.() === 0;
 
 interface Run {
@@ -48,10 +44,14 @@ async function run(command: string, args: string[], options: SpawnOptions = {}):
 const node = (args: string[], env: Record<string, string> = {}, options: SpawnOptions = {}) =>
   run(process.execPath, args, { env: { ...process.env, NODE_OPTIONS: '', ...env }, ...options });
 
-/** As an unprivileged user when we are root: root reads any directory, so EACCES needs a real user. */
+/**
+ * Without the capabilities that let root read and write any file (root reads any directory, so
+ * EACCES needs them gone). Still uid 0, so the checkout stays readable wherever it was cloned (a
+ * mktemp -d folder is 0700: another user could not even load the CLI).
+ */
 const unprivileged = (args: string[]) =>
   isRoot
-    ? run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...args], {
+    ? run('setpriv', ['--bounding-set=-all', '--inh-caps=-all', process.execPath, ...args], {
         env: { ...process.env, NODE_OPTIONS: '' },
       })
     : node(args);
