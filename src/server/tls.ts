@@ -42,7 +42,9 @@ export const TLS_OPTIONS = {
 
 /** Reads and checks a cert/key pair; throws with the reason when they are unusable or do not match. */
 export async function readPair(certFile: string, keyFile: string): Promise<ServingPair> {
-  const [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
+  // One after the other: when both are missing, the error names the certificate, always.
+  const cert = await readFile(certFile, 'utf8');
+  const key = await readFile(keyFile, 'utf8');
   const x509 = new X509Certificate(cert);
   if (!x509.checkPrivateKey(createPrivateKey(key)))
     throw new Error(`${keyFile} is not the key of ${certFile}`);
