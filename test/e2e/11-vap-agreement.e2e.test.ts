@@ -91,6 +91,24 @@ async function deleteAndWait(object: KubeObject): Promise<void> {
   });
 }
 
+/**
+ * A dry-run replace of the stored object by `object`. Replace needs the stored resourceVersion, and
+ * a controller may write the object between read and replace (the StatefulSet controller sets its
+ * status): a conflict is retried with the version read again, since it says nothing about admission.
+ */
+async function replaceStored(object: KubeObject): Promise<{ ok: boolean; message: string }> {
+  return eventually(`${object.kind} ${object.metadata?.name} replaced without a conflict`, async () => {
+    const stored = (await read(asObj(object))) as Obj;
+    const next = {
+      ...object,
+      metadata: { ...object.metadata, resourceVersion: stored.metadata.resourceVersion },
+    };
+    const result = await answer(objects.replace(next as KubernetesObject, undefined, 'All'));
+    if (/the object has been modified/.test(result.message)) throw new Error(result.message);
+    return result;
+  });
+}
+
 const POLICY_OF: Record<string, string> = {
   AIStore: 'ais-guard-aistore',
   StatefulSet: 'ais-guard-target-statefulset',
@@ -107,13 +125,7 @@ async function apiserverDenies(c: AgreementCase): Promise<string[]> {
     const created = await answer(create(asObj(old)));
     if (deniedByPolicy(created.message)) await createPast(POLICY_OF[old.kind ?? ''] as string, old);
     else expect(created).toEqual({ ok: true, message: '' });
-    // replace needs the stored resourceVersion
-    const stored = (await read(asObj(old))) as Obj;
-    const object = {
-      ...c.object,
-      metadata: { ...c.object.metadata, resourceVersion: stored.metadata.resourceVersion },
-    };
-    result = await answer(objects.replace(object as KubernetesObject, undefined, 'All'));
+    result = await replaceStored(c.object);
     await deleteAndWait(old);
   }
   // Anything but a policy's denial must be a success: a schema error would pass for agreement.
