@@ -139,7 +139,9 @@ export function mountOfTemplate(cr: AIStoreCR, template: string): Mount | undefi
 
 /**
  * A target claim name split as the StatefulSet controller builds it for this CR:
- * <template>-<cr>-target-<N>. Undefined when the name does not end that way.
+ * <template>-<cr>-target-<N>. Undefined when the name does not end that way. The one parser of
+ * claim names: every other question about a claim's name is asked of its result. Plain string
+ * work, not a RegExp built from the name: names come from requests.
  */
 export function splitClaimName(
   crName: string,
@@ -149,8 +151,11 @@ export function splitClaimName(
   const at = name.lastIndexOf(suffix);
   if (at <= 0) return undefined;
   const tail = name.slice(at + suffix.length);
-  return /^(0|[1-9]\d*)$/.test(tail) ? { template: name.slice(0, at), ordinal: Number(tail) } : undefined;
+  return CANONICAL_ORDINAL.test(tail) ? { template: name.slice(0, at), ordinal: Number(tail) } : undefined;
 }
+
+/** A StatefulSet ordinal as the controller writes it: decimal, no sign, no leading zero. */
+const CANONICAL_ORDINAL = /^(0|[1-9]\d*)$/;
 
 /** The operator's volumeClaimTemplate name for a mount: CR name + path with "/" turned into "-". */
 export function templateName(crName: string, mountPath: string): string {
@@ -178,15 +183,25 @@ export function legacyDocClaimName(
 
 /** The ordinal at the end of a target claim or pod name (`…-<cr>-target-<N>`), if the name has one. */
 export function targetOrdinal(crName: string, name: string): number | undefined {
-  const suffix = `-${targetStatefulSetName(crName)}-`;
-  const at = name.lastIndexOf(suffix);
-  const tail =
-    at >= 0
-      ? name.slice(at + suffix.length)
-      : name.startsWith(`${crName}-target-`)
-        ? name.slice(crName.length + 8)
-        : '';
-  return /^(0|[1-9]\d*)$/.test(tail) ? Number(tail) : undefined;
+  const claim = splitClaimName(crName, name);
+  if (claim) return claim.ordinal;
+  const pod = `${targetStatefulSetName(crName)}-`;
+  const tail = name.startsWith(pod) ? name.slice(pod.length) : '';
+  return CANONICAL_ORDINAL.test(tail) ? Number(tail) : undefined;
+}
+
+/**
+ * Whether `name` has the shape `<c>-<something>-<c>-target-<N>` of one of CR c's target claims,
+ * whatever the mount: the template starts with the CR name and has a path after it.
+ */
+export function hasClaimShape(crName: string, name: string): boolean {
+  const template = splitClaimName(crName, name)?.template;
+  return (
+    template !== undefined &&
+    template.length > crName.length + 1 &&
+    template.startsWith(`${crName}-`) &&
+    !/[\n\r\u2028\u2029]/.test(template)
+  );
 }
 
 /** The state claim template `<ns>-<cr>-state` (operator internal/resources/aistore/cmn/res.go getStatePVCName). */

@@ -5,6 +5,7 @@
 import {
   claimMounts,
   dataClaimName,
+  hasClaimShape,
   legacyDocClaimName,
   mountOfTemplate,
   splitClaimName,
@@ -27,27 +28,6 @@ export interface ClaimNameProblem {
    */
   reason: string;
   fix: string;
-}
-
-/**
- * Whether `name` has the shape `<c>-<something>-<c>-target-<N>` of one of CR c's target claims.
- * Plain string work, not a RegExp built from the name: names come from requests, and a RegExp
- * compiled from a 70,000-character name fails to compile (and check would throw on it).
- */
-function hasClaimShape(crName: string, name: string): boolean {
-  const suffix = `-${crName}-target-`;
-  // N has no dash, so the suffix that precedes it is the last one in the name.
-  const at = name.lastIndexOf(suffix);
-  if (at < 0 || !/^(0|[1-9][0-9]*)$/.test(name.slice(at + suffix.length))) return false;
-  const middle = name.slice(crName.length + 1, at);
-  return name.startsWith(`${crName}-`) && middle.length > 0 && !/[\n\r\u2028\u2029]/.test(middle);
-}
-
-/** The ordinal when `name` is exactly `<prefix><N>` with N a canonical non-negative integer. */
-function ordinalAfter(prefix: string, name: string): number | undefined {
-  if (!name.startsWith(prefix)) return undefined;
-  const tail = name.slice(prefix.length);
-  return /^(0|[1-9]\d*)$/.test(tail) ? Number(tail) : undefined;
 }
 
 /** A CR whose StatefulSet would create a claim of exactly this name: which mount, which target. */
@@ -254,9 +234,6 @@ export function claimNameProblem(
 
 /** The mount a correctly named claim belongs to. */
 export function mountOfClaim(crName: string, cr: AIStoreCR, claimName: string): Mount | undefined {
-  return claimMounts(cr).find(
-    (m) =>
-      ordinalAfter(`${templateName(crName, m.path)}-${targetStatefulSetName(crName)}-`, claimName) !==
-      undefined,
-  );
+  const template = splitClaimName(crName, claimName)?.template;
+  return template === undefined ? undefined : mountOfTemplate(cr, template);
 }

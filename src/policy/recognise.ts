@@ -14,7 +14,15 @@
 // (cmn.SelectorLabels), so a claim needs its CR in the context (or a label or owner saying so).
 // PVs never carry operator evidence: a claimRef whose name has the operator's claim shape is taken
 // as it (crFromClaimShape), since PVs are made before the CR exists.
-import { AIS_GROUP, AIS_KIND, isAIStore, isStateClaim, targetOrdinal, type AIStoreCR } from './aistore.js';
+import {
+  AIS_GROUP,
+  AIS_KIND,
+  hasClaimShape,
+  isAIStore,
+  isStateClaim,
+  targetOrdinal,
+  type AIStoreCR,
+} from './aistore.js';
 import { crForClaimName } from './claims.js';
 import type { ClusterContext } from './context.js';
 import {
@@ -102,15 +110,11 @@ function evidencedCr(
   return named && (named === owner || ctx.aistore(namespace, named)) ? named : undefined;
 }
 
-/** Without a CR: `<c>-…-<c>-target-<N>` names its CR `c` (DESIGN rule 8's shape). */
+/** Without a CR: `<c>-…-<c>-target-<N>` names its CR `c` (docs/rules.md, the claim shape), the shortest such c. */
 export function crFromClaimShape(claimName: string): string | undefined {
-  const m = /^(.+)-target-(?:0|[1-9]\d*)$/.exec(claimName);
-  if (!m?.[1]) return undefined;
-  const rest = m[1];
-  // c is both a prefix ("c-") and the suffix ("-c") of the rest, with something in between.
-  for (let end = rest.indexOf('-'); end > 0; end = rest.indexOf('-', end + 1)) {
-    const c = rest.slice(0, end);
-    if (rest.length > 2 * c.length + 1 && rest.endsWith(`-${c}`)) return c;
+  for (let end = claimName.indexOf('-'); end > 0; end = claimName.indexOf('-', end + 1)) {
+    const c = claimName.slice(0, end);
+    if (hasClaimShape(c, claimName)) return c;
   }
   return undefined;
 }
