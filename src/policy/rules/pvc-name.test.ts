@@ -1,6 +1,7 @@
 import { describe, it } from '@jest/globals';
 import { aistore, claimName, pvc, targetStatefulSet } from '../../../test/support/builders.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
+import type { KubeObject } from '../index.js';
 
 // The selector labels alone are no operator evidence (recognise.ts): without the CR, the rule sees a
 // claim only when it also carries app.kubernetes.io/managed-by: ais-operator.
@@ -9,6 +10,12 @@ const OPERATOR_LABELS = {
   'app.kubernetes.io/component': 'target',
   'app.kubernetes.io/managed-by': 'ais-operator',
 };
+/** The same object without the operator's managed-by label (someone else's StatefulSet). */
+function unmanaged(object: KubeObject): KubeObject {
+  const copy = structuredClone(object);
+  delete (copy.metadata?.labels as Record<string, string>)['app.kubernetes.io/managed-by'];
+  return copy;
+}
 const prod = aistore({ namespace: 'ais-prod', disable: true });
 
 const rows: Row[] = [
@@ -47,6 +54,13 @@ const rows: Row[] = [
     object: pvc(claimName(2)),
     context: [aistore({ size: 2 }), targetStatefulSet({ replicas: 3 })],
     expect: {},
+  },
+  {
+    // The webhook watches only the operator's StatefulSets; check and audit count the same ones.
+    name: 'a StatefulSet named <cr>-target that the operator does not manage: its replicas do not count',
+    object: pvc(claimName(2)),
+    context: [aistore({ size: 2 }), unmanaged(targetStatefulSet({ replicas: 3 }))],
+    expect: { deny: [/ais-target-2, but AIStore ais has 2 target\(s\)/] },
   },
   {
     name: 'autoscaled CR (size -1): any ordinal',
