@@ -125,6 +125,7 @@ function runRules(
         layout,
         ctx,
         operation: subject.operation,
+        oldObject: subject.oldObject,
         report: collectFindings(rule.id, findings, decorate),
       });
     } catch (err) {

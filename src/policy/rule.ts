@@ -5,7 +5,7 @@
 import type { ClusterContext } from './context.js';
 import type { Layout } from './layout.js';
 import type { Recognised } from './recognise.js';
-import type { Finding, Operation, Severity } from './types.js';
+import type { Finding, KubeObject, Operation, Severity } from './types.js';
 
 export type Role = Recognised['role'];
 export type SubjectOf<R extends Role> = Extract<Recognised, { role: R }>;
@@ -49,6 +49,8 @@ export interface RuleInput<R extends Role = Role> {
   layout: Layout;
   ctx: ClusterContext;
   operation: Operation;
+  /** On UPDATE, the object as stored before the request: read it, never change it. */
+  oldObject?: KubeObject;
   report: Reporter;
 }
 

@@ -84,6 +84,16 @@ const AISTORE: PolicyDef = {
             `${r}.spec.disablePodAntiAffinity == true`,
             or("request.operation == 'UPDATE'", not(present(r, 'spec.targetSpec.disablePodAntiAffinity'))),
           ),
+          // An update that drops a true the stored CR has: the mutating webhook keeps the true (the
+          // operator rejects the change anyway). Asked of oldObject, the term compares it with itself: false.
+          and(
+            "request.operation == 'UPDATE'",
+            'oldObject != null',
+            present(r, 'spec.targetSpec'),
+            not(present(r, 'spec.targetSpec.disablePodAntiAffinity')),
+            present('oldObject', 'spec.targetSpec.disablePodAntiAffinity'),
+            'oldObject.spec.targetSpec.disablePodAntiAffinity == true',
+          ),
           // A podAntiAffinity of the user's own replaces the operator's; without a required hostname
           // term between targets, targets may share nodes (operator cmn/res.go CreateAISAffinity).
           and(

@@ -127,6 +127,12 @@ export function builderCases(): AgreementCase[] {
       aistore({ disable: true, hostPort: 51081 }),
       aistore({ disable: true, hostPort: 51081, size: 3 }),
     ),
+    // The manifest the guard patched on CREATE, re-sent: the mutating webhook keeps the stored true.
+    update(
+      'CR: anti-affinity off dropped on UPDATE, useHostPath',
+      aistore({ disable: true }),
+      aistore({ mounts: [{ path: '/data', useHostPath: true }] }),
+    ),
 
     create('STS: hostPort, no anti-affinity', targetStatefulSet({ hostPort: 51081 })),
     create(

@@ -52,12 +52,39 @@ const rows: Row[] = [
     oldObject: aistore({ nodeSelector: pinned }),
     expect: { patched: false },
   },
+  {
+    // kubectl replace, or a server-side apply / GitOps sync of the manifest the guard patched on CREATE
+    name: 'UPDATE that drops the true the stored CR has: kept (the operator rejects the change)',
+    object: aistore({ nodeSelector: pinned }),
+    operation: 'UPDATE',
+    oldObject: aistore({ disable: true, nodeSelector: pinned }),
+    expect: { warn: [/true in the stored CR and missing from this update.*keeps true/], patched: true },
+  },
+  {
+    name: 'UPDATE that says false in so many words: left to the operator to judge',
+    object: aistore({ disable: false, nodeSelector: pinned }),
+    operation: 'UPDATE',
+    oldObject: aistore({ disable: true, nodeSelector: pinned }),
+    expect: { patched: false },
+  },
+  {
+    name: 'UPDATE of a CR that never had it: nothing to keep',
+    object: aistore(),
+    operation: 'UPDATE',
+    oldObject: aistore(),
+    expect: {},
+  },
   { name: 'size 1 pinned is fine', object: aistore({ size: 1, nodeSelector: pinned }), expect: {} },
 ];
 
 describe('rule anti-affinity-not-disabled', () => {
   it.each(rows)('$name', (row) => {
     checkRow('anti-affinity-not-disabled', row);
+  });
+
+  it('keeps the stored true on UPDATE with an add of exactly that field', () => {
+    const ev = checkRow('anti-affinity-not-disabled', rows.find((r) => r.name.includes('drops')) as Row);
+    expect(ev.patch).toEqual([{ op: 'add', path: '/spec/targetSpec/disablePodAntiAffinity', value: true }]);
   });
 
   it('sets the current field', () => {

@@ -1,22 +1,38 @@
 // DESIGN rule 6. When the layout is multi-target by other signals (PVs, nodeSelector, node count)
 // but target anti-affinity is still on, the second target on a node stays Pending. Turn it off on
 // CREATE (the operator rejects targetSpec changes on UPDATE; rule targets-exceed-nodes warns then).
+// On UPDATE, keep a true the stored CR has when the update drops the field: re-sending the manifest
+// the guard patched on CREATE would otherwise be a targetSpec change the operator rejects.
 import { describeLayout, describeSignal } from '../layout.js';
-import { objectAt } from '../k8s.js';
+import { isObject, objectAt } from '../k8s.js';
+import type { KubeObject } from '../types.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
 
 export default defineRule({
   id: 'anti-affinity-not-disabled',
   title: 'Multi-target layout with target anti-affinity still on',
   summary:
-    'Multi-target layout (by PVs, nodeSelector or node count) without spec.targetSpec.disablePodAntiAffinity: set to true on CREATE (warn); an explicit false is kept and warned about.',
+    'Multi-target layout (by PVs, nodeSelector or node count) without spec.targetSpec.disablePodAntiAffinity: set to true on CREATE (warn) and kept on an UPDATE that drops it; an explicit false is kept and warned about.',
   verdict: 'mutate + warn',
   operator: `Unless targetSpec.disablePodAntiAffinity is true (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1137, 'AllowTargetSharedNodes')}), the operator gives targets a required kubernetes.io/hostname anti-affinity against each other (${operatorLink('internal/resources/aistore/target/statefulset.go', 158, 'createTargetAffinity')}, ${operatorLink('internal/resources/aistore/cmn/res.go', 165, 'createPodAntiAffinity')}).`,
   howToFix: 'Set `spec.targetSpec.disablePodAntiAffinity: true` (the guard does it on CREATE).',
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("Disable Pod Anti-Affinity ... critical for deploying multiple targets per node")`,
   roles: ['aistore'],
   mutates: true,
-  check({ writable, layout, operation, report }) {
+  check({ subject, writable, layout, operation, oldObject, report }) {
+    if (operation === 'UPDATE' && droppedStoredTrue(subject.object, oldObject)) {
+      const targetSpec = objectAt(objectAt(writable().object, 'spec'), 'targetSpec') as Record<
+        string,
+        unknown
+      >;
+      targetSpec.disablePodAntiAffinity = true;
+      report.mutated(
+        '/spec/targetSpec/disablePodAntiAffinity',
+        'spec.targetSpec.disablePodAntiAffinity is true in the stored CR and missing from this update: the operator rejects any change to it on UPDATE (its webhook compares targetSpec), so the guard keeps true.',
+        'Write spec.targetSpec.disablePodAntiAffinity: true in your manifest.',
+      );
+      return;
+    }
     if (operation !== 'CREATE' || layout.view.antiAffinityOff) return;
     if (layout.view.antiAffinityKeptExplicitly && layout.signals.length > 0) {
       // The user said false in so many words: never override it, say what it costs.
@@ -39,3 +55,16 @@ export default defineRule({
     );
   },
 });
+
+/** The stored CR has targetSpec.disablePodAntiAffinity: true and the update has a targetSpec without the key. */
+function droppedStoredTrue(object: KubeObject, oldObject: KubeObject | undefined): boolean {
+  const targetSpecOf = (o: KubeObject | undefined) => {
+    const spec: unknown = o?.spec;
+    return isObject(spec) && isObject(spec.targetSpec) ? spec.targetSpec : undefined;
+  };
+  const before = targetSpecOf(oldObject);
+  const after = targetSpecOf(object);
+  return (
+    before?.disablePodAntiAffinity === true && !!after && !Object.hasOwn(after, 'disablePodAntiAffinity')
+  );
+}

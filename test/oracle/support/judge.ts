@@ -171,16 +171,20 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
       signature: `${property}: CREATE patch rejected by the operator`,
       detail: `guard patch ${JSON.stringify(created.patch)}; operator accepts the original but rejects the patched CR: ${answerPatched.create?.error}`,
     });
-  } else if (answerUpdate && !answerUpdate.update?.allowed) {
+  } else if (answerUpdate && answer.update?.allowed && !answerUpdate.update?.allowed) {
     outcomes.push({
       property,
       status: 'disagree',
       signature: `${property}: UPDATE patch rejected by the operator`,
-      detail: `guard patch on UPDATE ${JSON.stringify(updated?.patch)}; operator ValidateUpdate(old, patched): ${answerUpdate.update?.error}`,
+      detail: `guard patch on UPDATE ${JSON.stringify(updated?.patch)}; operator accepts the update as sent but rejects ValidateUpdate(old, patched): ${answerUpdate.update?.error}`,
     });
   } else if (patched && answer.create?.allowed) {
     outcomes.push({ property, status: 'agree' });
-  } else if (updatedCR) {
+  } else if (answerUpdate && answer.update?.allowed) {
+    outcomes.push({ property, status: 'agree' });
+  } else if (answerUpdate && answerUpdate.update?.allowed) {
+    // The guard's UPDATE patch makes an update the operator would reject acceptable (it keeps
+    // a stored value the update dropped): accepted, which is all this property asks.
     outcomes.push({ property, status: 'agree' });
   } else {
     outcomes.push({
@@ -188,7 +192,9 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
       status: 'skip',
       reason: patched
         ? 'operator rejects the original CR too'
-        : `guard does not patch (${c.old ? 'neither on CREATE nor on UPDATE' : 'CREATE'})`,
+        : updatedCR
+          ? 'operator rejects the original update too'
+          : `guard does not patch (${c.old ? 'neither on CREATE nor on UPDATE' : 'CREATE'})`,
     });
   }
   return outcomes;
@@ -209,19 +215,22 @@ export async function reapplyAfterPatch(
   const created = evaluate({ operation: 'CREATE', object: c.cr, namespace: c.namespace }, ctx);
   if (created.patch.length === 0 || !created.allowed) return undefined;
   const stored = created.object;
-  const answer = await oracle.ask({
-    id,
-    cr: c.cr,
-    old: stored,
-    nodes: c.nodes,
-    storageClasses: STORAGE_CLASSES,
-  });
-  if (!answer.create?.allowed || answer.update?.allowed) return undefined;
-  // Only when the guard itself would let the re-apply through (otherwise it says why).
+  // Only when the guard itself would let the re-apply through (otherwise it says why). The
+  // apiserver runs mutating admission before validating: the operator's webhook sees the manifest
+  // with the guard's UPDATE patch applied, not the manifest as sent.
   const before = new ClusterContext([...c.neighbours, stored, ...c.nodes]);
   const update = evaluate(
     { operation: 'UPDATE', object: c.cr, oldObject: stored, namespace: c.namespace },
     before,
   );
-  return update.allowed ? `${JSON.stringify(created.patch)} → ${answer.update?.error}` : undefined;
+  if (!update.allowed) return undefined;
+  const answer = await oracle.ask({
+    id,
+    cr: update.object,
+    old: stored,
+    nodes: c.nodes,
+    storageClasses: STORAGE_CLASSES,
+  });
+  if (!answer.create?.allowed || answer.update?.allowed) return undefined;
+  return `${JSON.stringify(created.patch)}, then ${JSON.stringify(update.patch)} on UPDATE → ${answer.update?.error}`;
 }
