@@ -87,6 +87,7 @@ describe('audit --apply with both report CRDs served', () => {
       'apply',
       '--server-side',
       '--field-manager=e2e',
+      '--force-conflicts',
       '--dry-run=server',
       '--validate=strict',
       '-f',
@@ -100,7 +101,7 @@ describe('audit --apply with both report CRDs served', () => {
       yaml.replace('  - source: ais-guard\n', '  - sources: ais-guard\n'),
     );
     expect(misspelt.code).not.toBe(0);
-    expect(misspelt.stderr).toContain('unknown field "results[0].sources"');
+    expect(misspelt.stderr).toContain('.results[0].sources: field not declared in schema');
   });
 
   it('--report-format auto (the default): OpenReports only, as the cluster serves them', async () => {
@@ -110,9 +111,17 @@ describe('audit --apply with both report CRDs served', () => {
       `applied Report ${namespace}/ais-guard\napplied ClusterReport ais-guard\n`,
     ]);
     const table = ok(await kubectl(['get', 'reports', '-n', namespace]), 'kubectl get reports');
+    const cluster = ok(await kubectl(['get', 'clusterreports']), 'kubectl get clusterreports');
+    expect(cluster.stdout).toMatch(/^NAME\s+PASS\s+FAIL\s+WARN\s+ERROR\s+SKIP\s+AGE\nais-guard\s+\d+\s/);
     expect(table.stdout).toMatch(
       /^NAME\s+PASS\s+FAIL\s+WARN\s+ERROR\s+SKIP\s+AGE\nais-guard\s+\d+\s+[1-9]\d*\s/,
     );
-    console.log(`$ kubectl get reports -n ${namespace}\n${table.stdout}`);
+    // Real output for docs/audit.md.
+    const yaml = (await aisGuard(['audit', '-n', namespace, '-o', 'report'])).stdout;
+    console.log(
+      `$ ais-guard audit -n ${namespace} --apply -o json >/dev/null\n${applied.stderr}` +
+        `$ kubectl get reports -n ${namespace}\n${table.stdout}$ kubectl get clusterreports\n${cluster.stdout}` +
+        `$ ais-guard audit -n ${namespace} -o report\n${yaml.split('\n').slice(0, 60).join('\n')}`,
+    );
   });
 });
