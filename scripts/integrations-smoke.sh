@@ -3,7 +3,7 @@
 #   1. the GitHub Action's install step from the `npm pack` tarball (input install-from), then its
 #      check step with the installed ais-guard on PATH, as a runner would chain them
 #   2. the krew archive built by scripts/release/krew.sh, linked as krew links it, run through
-#      `kubectl ais-guard`
+#      `kubectl ais-guard`; completion through the caveats' link and `kubectl __complete`
 #   3. the pre-commit hook through `pre-commit try-repo` (scripts/precommit-smoke.sh)
 # Needs the npm registry (production dependencies) and, for 3, root or pre-commit installed.
 set -euo pipefail
@@ -46,6 +46,13 @@ out=$(cd "$work" && PATH="$work/krew/bin:$PATH" kubectl ais-guard version)
 [ "$out" = "ais-guard $(node -p 'require("./package.json").version')" ] ||
   fail "kubectl ais-guard version printed: $out"
 echo "ok   krew: $(du -h "$archive" | cut -f1) archive, sha256 ${sha:0:12}..., kubectl ais-guard version: $out"
+# Completion: the caveats' one-liner links the helper from the archive; kubectl then asks it.
+link=$(grep 'kubectl_complete-ais_guard"' "$work/krew/ais-guard.yaml" | sed 's/^ *//')
+[ -n "$link" ] || fail "the krew manifest's caveats have no completion one-liner"
+PATH="$work/krew/bin:$PATH" sh -c "$link" || fail "the caveats' completion one-liner failed"
+got=$(cd "$work" && PATH="$work/krew/bin:$PATH" kubectl __complete ais-guard ch 2>/dev/null | tr '\t\n' ' |')
+case "$got" in "check check AIStore manifests"*"|:4|") ;; *) fail "kubectl __complete ais-guard ch printed: $got" ;; esac
+echo "ok   krew: kubectl ais-guard <TAB> after the caveats' link: $got"
 
 echo "--- pre-commit"
 scripts/precommit-smoke.sh

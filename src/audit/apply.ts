@@ -1,6 +1,7 @@
 // `audit --apply`: writes the reports with server-side apply (field manager "ais-guard"), so a rerun
-// replaces the previous results and nothing else. The PolicyReport CRDs come with Kyverno or the
-// wg-policy prototypes, not with the guard: without them, say so instead of failing half-way.
+// replaces the previous results and nothing else. The report CRDs (PolicyReport, OpenReports) come
+// with Kyverno, the wg-policy prototypes or reports-api, not with the guard: which ones the cluster
+// serves is asked first, and a missing one is said before anything is written (no half-done batch).
 import {
   KubernetesObjectApi,
   PatchStrategy,
@@ -8,13 +9,11 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { getJson, KubeRequestError } from '../k8s/kubeconfig.js';
-import { REPORT_API } from './policy-report.js';
+import { REPORT_APIS, REPORT_CRDS, type ReportFormat, type ReportKind } from './report-format.js';
 
-export type ApplyOutcome = { applied: string[] } | { missingCrd: string };
-
-async function served(kc: KubeConfig): Promise<boolean> {
+async function served(kc: KubeConfig, api: string): Promise<boolean> {
   try {
-    await getJson(kc, `/apis/${REPORT_API}`);
+    await getJson(kc, `/apis/${api}`);
     return true;
   } catch (err) {
     if (err instanceof KubeRequestError && err.statusCode === 404) return false;
@@ -22,14 +21,31 @@ async function served(kc: KubeConfig): Promise<boolean> {
   }
 }
 
-export async function applyReports(
-  kc: KubeConfig,
-  reports: Record<string, unknown>[],
-): Promise<ApplyOutcome> {
-  if (!(await served(kc)))
-    return {
-      missingCrd: `${REPORT_API} is not served: install the PolicyReport CRDs (policyreports and clusterpolicyreports.wgpolicyk8s.io, shipped by Kyverno and the wg-policy prototypes), or use -o policyreport and keep the YAML`,
-    };
+/** The report kinds whose API group-version the cluster serves (discovery). */
+export async function servedKinds(kc: KubeConfig): Promise<Set<ReportKind>> {
+  const kinds = Object.keys(REPORT_APIS) as ReportKind[];
+  const found = await Promise.all(kinds.map((k) => served(kc, REPORT_APIS[k])));
+  return new Set(kinds.filter((_, i) => found[i]));
+}
+
+/** Why the chosen kinds cannot be written, or undefined when every one is served. */
+export function missingCrds(
+  format: ReportFormat,
+  kinds: ReportKind[],
+  servedKinds: ReadonlySet<ReportKind>,
+): string | undefined {
+  if (format === 'auto' && servedKinds.size === 0)
+    return `neither ${REPORT_APIS.openreports} nor ${REPORT_APIS.policyreport} is served: install ${REPORT_CRDS.openreports} or ${REPORT_CRDS.policyreport}, or use -o report and keep the YAML`;
+  const missing = kinds.filter((k) => !servedKinds.has(k));
+  if (missing.length === 0) return undefined;
+  return missing
+    .map((k) => `${REPORT_APIS[k]} is not served: install ${REPORT_CRDS[k]}`)
+    .join('; ')
+    .concat(', or use -o report and keep the YAML');
+}
+
+/** Applies each report in turn; the names of those applied ("PolicyReport ns/ais-guard"). */
+export async function applyReports(kc: KubeConfig, reports: Record<string, unknown>[]): Promise<string[]> {
   const client = KubernetesObjectApi.makeApiClient(kc);
   const applied: string[] = [];
   for (const report of reports as unknown as KubernetesObject[]) {
@@ -38,5 +54,5 @@ export async function applyReports(
       `${report.kind} ${report.metadata?.namespace ? `${report.metadata.namespace}/` : ''}${report.metadata?.name}`,
     );
   }
-  return { applied };
+  return applied;
 }

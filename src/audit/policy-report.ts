@@ -1,12 +1,14 @@
-// wgpolicyk8s.io/v1alpha2 PolicyReports, the format Kyverno and Kubewarden write and their UIs,
+// wgpolicyk8s.io/v1alpha2 PolicyReports, the format Kyverno and Kubewarden have written and their UIs,
 // Policy Reporter and kubectl plugins read: one PolicyReport per namespace, one ClusterPolicyReport
 // for the cluster-scoped PersistentVolumes. Results name the policy "ais-guard" and the rule id.
+// The result entries and the grouping are shared with the OpenReports form (openreports.ts), whose
+// results have the same fields.
 import { RULE_DOC_BASE } from '../policy/index.js';
 import type { AuditedObject, Result } from './results.js';
 
 export const REPORT_API = 'wgpolicyk8s.io/v1alpha2';
 export const REPORT_NAME = 'ais-guard';
-const SOURCE = 'ais-guard';
+export const SOURCE = 'ais-guard';
 const CATEGORY = 'AIStore multi-target layout';
 const SEVERITY: Record<Result, string | undefined> = { fail: 'high', warn: 'medium', pass: undefined };
 
@@ -15,7 +17,7 @@ export interface ReportOptions {
   now: number;
 }
 
-function resultEntries(audited: AuditedObject[], now: number) {
+export function resultEntries(audited: AuditedObject[], now: number) {
   return audited.flatMap(({ object, results }) =>
     results.map((r) => ({
       source: SOURCE,
@@ -43,14 +45,15 @@ function resultEntries(audited: AuditedObject[], now: number) {
   );
 }
 
-function summary(entries: { result: Result }[]) {
+export function summary(entries: { result: Result }[]) {
   const count = (r: Result) => entries.filter((e) => e.result === r).length;
   return { pass: count('pass'), fail: count('fail'), warn: count('warn'), error: 0, skip: 0 };
 }
 
-const LABELS = { 'app.kubernetes.io/managed-by': 'ais-guard' };
+export const LABELS = { 'app.kubernetes.io/managed-by': 'ais-guard' };
 
-export function policyReports(audited: AuditedObject[], { now }: ReportOptions) {
+/** The judged objects by namespace (sorted), and the cluster-scoped ones (PVs) apart. */
+export function byScope(audited: AuditedObject[]) {
   const judged = audited.filter((a) => a.results.length > 0);
   const byNamespace = new Map<string, AuditedObject[]>();
   const cluster: AuditedObject[] = [];
@@ -59,8 +62,17 @@ export function policyReports(audited: AuditedObject[], { now }: ReportOptions) 
     if (ns) byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), a]);
     else cluster.push(a);
   }
-  const reports: Record<string, unknown>[] = [...byNamespace.keys()].sort().map((namespace) => {
-    const results = resultEntries(byNamespace.get(namespace) as AuditedObject[], now);
+  const namespaces = [...byNamespace.keys()].sort().map((namespace) => ({
+    namespace,
+    audited: byNamespace.get(namespace) as AuditedObject[],
+  }));
+  return { namespaces, cluster };
+}
+
+export function policyReports(audited: AuditedObject[], { now }: ReportOptions) {
+  const { namespaces, cluster } = byScope(audited);
+  const reports: Record<string, unknown>[] = namespaces.map(({ namespace, audited }) => {
+    const results = resultEntries(audited, now);
     return {
       apiVersion: REPORT_API,
       kind: 'PolicyReport',

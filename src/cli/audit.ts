@@ -1,14 +1,25 @@
 // `ais-guard audit`: the rules over what is live in a cluster, one shot. Lists the AIStore CRs, target
 // StatefulSets, Pods and claims, PVs and Nodes through the kubeconfig, then judges them exactly as
 // `check` judges a manifest set (src/cli/judge.ts: every object a CREATE, the whole set its context).
-// Output: text, JSON, or wgpolicyk8s.io PolicyReports (--apply writes those to the cluster).
+// Output: text, JSON (docs/schema/report.v1.json, shared with check), or reports as YAML:
+// wgpolicyk8s.io PolicyReports and/or openreports.io Reports (--report-format); --apply writes those.
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
-import { policyReports, resultsOf, worst, type AuditedObject } from '../audit/index.js';
+import {
+  buildReports,
+  REPORT_FORMATS,
+  reportKinds,
+  resultsOf,
+  worst,
+  type AuditedObject,
+  type ReportFormat,
+  type ReportKind,
+} from '../audit/index.js';
 import { RULE_DOC_BASE, type KubeObject } from '../policy/index.js';
 import { judge } from './judge.js';
 import { sourceWithoutText, type Manifest, type SourceFile } from './load.js';
 import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
+import { SCHEMA_VERSION } from './report/schema.js';
 import { VERSION } from './version.js';
 
 export const AUDIT_HELP = `Usage: ais-guard audit [options]
@@ -18,22 +29,27 @@ and target PVs, judged together as "ais-guard check" judges a manifest set (ever
 were created now, the cluster as its context).
 
 Options:
-  -o, --output FORMAT     text (default), json, or policyreport (wgpolicyk8s.io/v1alpha2 PolicyReport
-                          per namespace + ClusterPolicyReport for PVs, as YAML)
-      --apply             write the PolicyReports to the cluster (server-side apply, field manager
-                          ais-guard); needs the PolicyReport CRDs (Kyverno or the wg-policy prototypes)
+  -o, --output FORMAT     text (default), json (docs/schema/report.v1.json), or report: the reports
+                          --report-format chooses, as YAML (one per namespace, a cluster one for PVs);
+                          policyreport and openreports are -o report with that --report-format
+      --report-format F   which reports -o report prints and --apply writes: auto (default:
+                          OpenReports if the cluster serves openreports.io/v1alpha1, else
+                          PolicyReports), policyreport (wgpolicyk8s.io/v1alpha2), openreports, both
+      --apply             write the reports to the cluster (server-side apply, field manager
+                          ais-guard); needs their CRDs (Kyverno, wg-policy prototypes, reports-api)
   -n, --namespace NS      report only this namespace's objects (repeat for more; PVs by their claim)
       --kubeconfig PATH   default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account
   -h, --help              this help
 
 Exit codes: 0 nothing fails, 1 some object breaks a rule the webhook would deny,
-2 usage errors, an unreachable cluster, or --apply without the PolicyReport CRDs.`;
+2 usage errors, an unreachable cluster, or --apply without the chosen reports' CRDs.`;
 
-const FORMATS = ['text', 'json', 'policyreport'] as const;
+const FORMATS = ['text', 'json', 'report', 'policyreport', 'openreports'] as const;
 
 /** The options as parseArgs reads them; `completion` offers the same flags. */
 export const FLAGS = {
   output: { type: 'string', short: 'o', default: 'text' },
+  'report-format': { type: 'string' },
   apply: { type: 'boolean', default: false },
   namespace: { type: 'string', short: 'n', multiple: true },
   kubeconfig: { type: 'string' },
@@ -45,10 +61,19 @@ function options(argv: string[]) {
     args: argv,
     options: FLAGS,
   });
-  const format = values.output as (typeof FORMATS)[number];
-  if (!FORMATS.includes(format))
+  const output = values.output as (typeof FORMATS)[number];
+  if (!FORMATS.includes(output))
     throw new UsageError(`unknown output format "${values.output}" (use ${FORMATS.join(', ')})`);
-  return { ...values, format, namespaces: values.namespace ?? [] };
+  const given = values['report-format'] as ReportFormat | undefined;
+  if (given !== undefined && !REPORT_FORMATS.includes(given))
+    throw new UsageError(`unknown --report-format "${given}" (use ${REPORT_FORMATS.join(', ')})`);
+  // -o policyreport / -o openreports: -o report with that report format (the older spelling).
+  const implied = output === 'policyreport' || output === 'openreports' ? output : undefined;
+  if (implied && given && given !== implied)
+    throw new UsageError(`-o ${implied} asks for ${implied} reports, --report-format for ${given}: give one`);
+  const format = implied ? 'report' : (output as 'text' | 'json' | 'report');
+  const reportFormat: ReportFormat = implied ?? given ?? 'auto';
+  return { ...values, format, reportFormat, namespaces: values.namespace ?? [] };
 }
 
 // The live objects as a manifest set, so `judge` is used as is: one source, one "document" each.
@@ -118,7 +143,15 @@ export function renderAuditJson(audited: AuditedObject[], notes: string[]): stri
   }));
   return (
     JSON.stringify(
-      { tool: 'ais-guard', version: VERSION, summary: counts(audited), notes, objects },
+      {
+        schemaVersion: SCHEMA_VERSION,
+        tool: 'ais-guard',
+        version: VERSION,
+        command: 'audit',
+        summary: counts(audited),
+        notes,
+        objects,
+      },
       null,
       2,
     ) + '\n'
@@ -143,24 +176,27 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   const audited = audit(collected.objects, opts.namespaces);
-  const reports = () => policyReports(audited, { now: Math.floor(Date.now() / 1000) });
+  // The report APIs the cluster serves: asked only when reports are wanted and it matters.
+  const needsDiscovery = opts.apply || (opts.format === 'report' && opts.reportFormat === 'auto');
+  const apply = await import('../audit/apply.js');
+  const served: Set<ReportKind> = needsDiscovery ? await apply.servedKinds(kc) : new Set();
+  const kinds = reportKinds(opts.reportFormat, served);
+  const reports = buildReports(audited, opts.format === 'report' || opts.apply ? kinds : [], {
+    now: Math.floor(Date.now() / 1000),
+  });
   const render = {
     text: () => renderAuditText(audited, collected.notes),
     json: () => renderAuditJson(audited, collected.notes),
-    policyreport: () =>
-      reports()
-        .map((r) => YAML.stringify(r, { lineWidth: 0 }))
-        .join('---\n'),
+    report: () => reports.map((r) => YAML.stringify(r, { lineWidth: 0 })).join('---\n'),
   }[opts.format];
   io.stdout.write(render());
   if (opts.apply) {
-    const { applyReports } = await import('../audit/apply.js');
-    const outcome = await applyReports(kc, reports());
-    if ('missingCrd' in outcome) {
-      io.stderr.write(`ais-guard audit: not applied: ${outcome.missingCrd}\n`);
+    const missing = apply.missingCrds(opts.reportFormat, kinds, served);
+    if (missing) {
+      io.stderr.write(`ais-guard audit: not applied: ${missing}\n`);
       return 2;
     }
-    for (const name of outcome.applied) io.stderr.write(`applied ${name}\n`);
+    for (const name of await apply.applyReports(kc, reports)) io.stderr.write(`applied ${name}\n`);
   }
   return audited.some((a) => worst(a.results) === 'fail') ? 1 : 0;
 }

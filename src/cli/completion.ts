@@ -1,5 +1,7 @@
 // `ais-guard completion bash|zsh`: a completion script built from the command table and each
 // command's parseArgs options, so a new command or flag is offered without touching this file.
+// `ais-guard __complete WORD...`: the same choices in Cobra's completion protocol, which kubectl
+// (>= 1.26) speaks to a plugin's `kubectl_complete-<plugin>` executable (bin/kubectl_complete-ais_guard.js).
 import type { CommandModule } from './main.js';
 import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
@@ -189,5 +191,49 @@ export async function runCompletion(
     throw new UsageError(`give one shell: bash or zsh (got ${argv.length ? `"${argv.join(' ')}"` : 'none'})`);
   const all = await specs(commands, help);
   io.stdout.write(shell === 'bash' ? bashScript(all) : zshScript(all));
+  return 0;
+}
+
+/** Cobra's ShellCompDirective values (kubectl reads them from the last line, ":N"). */
+const DEFAULT_FILES = 0;
+const NO_FILE_COMPLETION = 4;
+
+/**
+ * The candidates for the last of `words` (the words after the command name, the last one being
+ * completed, possibly empty), as the bash script chooses them: commands (with their description),
+ * a command's flags, its subcommand and the subcommand's words; a flag's value and free arguments
+ * are file names (the shell's own completion).
+ */
+export function complete(all: Spec[], words: string[]): { candidates: string[]; directive: number } {
+  const cur = words.at(-1) ?? '';
+  const matching = (list: readonly string[]) => list.filter((w) => w.startsWith(cur));
+  if (words.length <= 1)
+    return {
+      candidates: all
+        .filter((c) => c.name.startsWith(cur))
+        .map((c) => (c.description ? `${c.name}\t${c.description}` : c.name)),
+      directive: NO_FILE_COMPLETION,
+    };
+  const spec = all.find((c) => c.name === words[0]);
+  const prev = words.at(-2) ?? '';
+  const files = { candidates: [], directive: DEFAULT_FILES };
+  if (!spec || (spec.valued.includes(prev) && words.length > 2) || cur.includes('=')) return files;
+  if (cur.startsWith('-')) return { candidates: matching(spec.flags), directive: NO_FILE_COMPLETION };
+  if (words.length === 2 && spec.subcommands.length > 0)
+    return { candidates: matching(spec.subcommands.map((s) => s.name)), directive: NO_FILE_COMPLETION };
+  const sub = spec.subcommands.find((s) => s.name === words[1]);
+  if (words.length === 3 && sub && sub.words.length > 0)
+    return { candidates: matching(sub.words), directive: NO_FILE_COMPLETION };
+  return files;
+}
+
+export async function runComplete(
+  argv: string[],
+  io: Io,
+  commands: Record<string, () => Promise<CommandModule>>,
+  help: string,
+): Promise<number> {
+  const { candidates, directive } = complete(await specs(commands, help), argv);
+  io.stdout.write([...candidates, `:${directive}`].join('\n') + '\n');
   return 0;
 }

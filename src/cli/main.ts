@@ -10,7 +10,7 @@ Commands:
   serve           run the HTTPS admission webhook
   certs           create or renew the webhook's CA and serving certificate
   plan            the PVs of a multi-target layout, from an AIStore CR and a node/disk map
-  audit           list live AIStore objects that break the rules (text, JSON, PolicyReports)
+  audit           list live AIStore objects that break the rules (text, JSON, Policy/OpenReports)
   render          print the deploy manifests with namespace, image and caBundle filled in
                   (--vap: ValidatingAdmissionPolicies that hold without the webhook)
   rules           list the rules (-o text|json|markdown|table); rules explain ID: one rule in full
@@ -48,6 +48,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.stdout.write(`ais-guard ${VERSION}\n`);
     return 0;
   }
+  // Hidden: shell completion for `kubectl ais-guard` (bin/kubectl_complete-ais_guard.js).
+  if (command === '__complete')
+    return (await import('./completion.js')).runComplete(rest, io, COMMANDS, HELP);
   const load = COMMANDS[command];
   if (!load) {
     io.stderr.write(`ais-guard: unknown command "${command}"\n${HELP}\n`);

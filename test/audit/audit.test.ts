@@ -1,5 +1,6 @@
 // `ais-guard audit` against a stand-in apiserver: what it lists, how it judges (as `check` would),
-// the PolicyReports it writes, and --apply with and without the PolicyReport CRDs.
+// the reports it writes (PolicyReports, OpenReports, --report-format), and --apply with and without
+// their CRDs.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,17 +118,115 @@ describe('audit', () => {
     expect(reports[2]!.results.every((x) => x.resources[0]!.kind === 'PersistentVolume')).toBe(true);
   });
 
-  it('--apply without the PolicyReport CRDs: prints the report, says why nothing was written, exit 2', async () => {
+  it('--apply without any report CRD: prints the report, says why nothing was written, exit 2', async () => {
     const { cluster: fake, kubeconfig } = await start(LIVE());
     const r = await cli(['audit', ...kubeconfig, '--apply']);
     expect(r.code).toBe(2);
+    expect(r.stdout).toContain('AIStore object(s) audited');
     expect(r.stderr).toMatch(
-      /not applied: wgpolicyk8s\.io\/v1alpha2 is not served: install the PolicyReport CRDs/,
+      /^ais-guard audit: not applied: neither openreports\.io\/v1alpha1 nor wgpolicyk8s\.io\/v1alpha2 is served: install the OpenReports CRDs .* or the PolicyReport CRDs /,
     );
     expect(fake.applied).toEqual([]);
   });
 
-  it('--apply with the CRDs: server-side apply of each report, field manager ais-guard', async () => {
+  it('--apply --report-format both with only the PolicyReport CRDs: nothing written, the missing CRDs named', async () => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    fake.policyReportCrd = true;
+    const r = await cli(['audit', ...kubeconfig, '--apply', '--report-format', 'both']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'ais-guard audit: not applied: openreports.io/v1alpha1 is not served: install the OpenReports CRDs (reports and clusterreports.openreports.io, from github.com/openreports/reports-api or Kyverno), or use -o report and keep the YAML\n',
+    );
+    expect(fake.applied).toEqual([]);
+  });
+
+  it.each<[string, string[], boolean, boolean, string[]]>([
+    ['auto, only OpenReports served', [], false, true, ['Report', 'Report', 'ClusterReport']],
+    ['auto, both served: OpenReports only', [], true, true, ['Report', 'Report', 'ClusterReport']],
+    [
+      'auto, nothing served: PolicyReports',
+      [],
+      false,
+      false,
+      ['PolicyReport', 'PolicyReport', 'ClusterPolicyReport'],
+    ],
+    [
+      'both',
+      ['--report-format', 'both'],
+      false,
+      false,
+      ['PolicyReport', 'PolicyReport', 'ClusterPolicyReport', 'Report', 'Report', 'ClusterReport'],
+    ],
+    ['-o openreports', ['-o', 'openreports'], true, false, ['Report', 'Report', 'ClusterReport']],
+    [
+      '-o policyreport',
+      ['-o', 'policyreport'],
+      false,
+      true,
+      ['PolicyReport', 'PolicyReport', 'ClusterPolicyReport'],
+    ],
+  ])('-o report, %s', async (_name, args, policyReportCrd, openReportsCrd, kinds) => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    Object.assign(fake, { policyReportCrd, openReportsCrd });
+    const r = await cli(['audit', ...kubeconfig, ...(args[0] === '-o' ? args : ['-o', 'report', ...args])]);
+    expect(r.code).toBe(1);
+    const reports = YAML.parseAllDocuments(r.stdout).map((d) => d.toJS()) as { kind: string }[];
+    expect(reports.map((p) => p.kind)).toEqual(kinds);
+    expect(fake.applied).toEqual([]);
+  });
+
+  it('-o openreports: the same results as the PolicyReports, with the report-level source', async () => {
+    const { kubeconfig } = await start(LIVE());
+    const parse = (stdout: string) =>
+      YAML.parseAllDocuments(stdout).map((d) => d.toJS()) as Record<string, unknown>[];
+    const policy = parse((await cli(['audit', ...kubeconfig, '-o', 'policyreport'])).stdout);
+    const open = parse((await cli(['audit', ...kubeconfig, '-o', 'openreports'])).stdout);
+    expect(open.map((o) => `${o.apiVersion} ${o.kind} ${o.source}`)).toEqual([
+      'openreports.io/v1alpha1 Report ais-guard',
+      'openreports.io/v1alpha1 Report ais-guard',
+      'openreports.io/v1alpha1 ClusterReport ais-guard',
+    ]);
+    const timeless = (o: Record<string, unknown>) =>
+      (o.results as { timestamp: unknown }[]).map(({ timestamp: _t, ...rest }) => rest);
+    for (const [i, p] of policy.entries()) {
+      expect(open[i]!.metadata).toEqual(p.metadata);
+      expect(open[i]!.summary).toEqual(p.summary);
+      expect(timeless(open[i]!)).toEqual(timeless(p));
+    }
+  });
+
+  it('usage errors: an unknown --report-format, and -o policyreport with another one', async () => {
+    const { kubeconfig } = await start(LIVE());
+    const unknown = await cli(['audit', ...kubeconfig, '--report-format', 'sarif']);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      expect.stringContaining('unknown --report-format "sarif" (use auto, policyreport, openreports, both)'),
+    ]);
+    const clash = await cli(['audit', ...kubeconfig, '-o', 'policyreport', '--report-format', 'openreports']);
+    expect([clash.code, clash.stderr]).toEqual([
+      2,
+      expect.stringContaining(
+        '-o policyreport asks for policyreport reports, --report-format for openreports',
+      ),
+    ]);
+  });
+
+  it('--apply, auto, OpenReports served: server-side apply of Report and ClusterReport', async () => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    Object.assign(fake, { policyReportCrd: true, openReportsCrd: true });
+    const r = await cli(['audit', ...kubeconfig, '--apply', '-o', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'applied Report ais/ais-guard\napplied Report ais-prod/ais-guard\napplied ClusterReport ais-guard\n',
+    );
+    expect(fake.applied.map((a) => a.path)).toEqual([
+      'PATCH /apis/openreports.io/v1alpha1/namespaces/ais/reports/ais-guard?fieldManager=ais-guard&force=true',
+      'PATCH /apis/openreports.io/v1alpha1/namespaces/ais-prod/reports/ais-guard?fieldManager=ais-guard&force=true',
+      'PATCH /apis/openreports.io/v1alpha1/clusterreports/ais-guard?fieldManager=ais-guard&force=true',
+    ]);
+  });
+
+  it('--apply, auto, only the PolicyReport CRDs: server-side apply of each report, field manager ais-guard', async () => {
     const { cluster: fake, kubeconfig } = await start(LIVE());
     fake.policyReportCrd = true;
     const r = await cli(['audit', ...kubeconfig, '--apply']);

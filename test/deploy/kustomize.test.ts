@@ -339,7 +339,7 @@ describe.each(OVERLAYS)('kubectl kustomize deploy (%s)', (overlay) => {
 describe('kubectl kustomize deploy/audit (the audit CronJob)', () => {
   const objects = kustomizeDir(join(DEPLOY_DIR, 'audit'));
 
-  it('has its own ServiceAccount and ClusterRole: reads claims and pods, writes PolicyReports only', () => {
+  it('has its own ServiceAccount and ClusterRole: reads claims and pods, writes PolicyReports and OpenReports only', () => {
     const role = one(objects, 'ClusterRole') as {
       metadata: { name: string };
       rules: Record<string, string[]>[];
@@ -355,6 +355,11 @@ describe('kubectl kustomize deploy/audit (the audit CronJob)', () => {
       {
         apiGroups: ['wgpolicyk8s.io'],
         resources: ['policyreports', 'clusterpolicyreports'],
+        verbs: ['get', 'create', 'patch'],
+      },
+      {
+        apiGroups: ['openreports.io'],
+        resources: ['reports', 'clusterreports'],
         verbs: ['get', 'create', 'patch'],
       },
     ]);

@@ -96,6 +96,11 @@ describe('helm template is `ais-guard render`, object for object', () => {
       { overlay: 'cert-manager', namespace: 'guard-ops' },
     ],
     [
+      'argocd.syncWaves.enabled = overlays/argocd',
+      { 'argocd.syncWaves.enabled': true },
+      { overlay: 'argocd' },
+    ],
+    [
       'networkPolicy.apiserverCidrs = render --apiserver-cidr',
       { 'networkPolicy.apiserverCidrs': '{10.0.0.10/32,fd00::a/128}' },
       { apiserverCidrs: ['10.0.0.10/32', 'fd00::a/128'] },
@@ -130,6 +135,42 @@ describe('helm template is `ais-guard render`, object for object', () => {
       'helm template',
     );
     expect(b.stdout).toBe(a.yaml);
+  });
+});
+
+describe('argocd.syncWaves', () => {
+  const wave = (o: KObject) => o.metadata?.annotations?.['argocd.argoproj.io/sync-wave'];
+
+  it('puts every object the chart can render in a wave, the Deployment in its own, other annotations kept', async () => {
+    const { objects } = await template({
+      'argocd.syncWaves.enabled': true,
+      'argocd.syncWaves.objects': -5,
+      'argocd.syncWaves.deployment': -3,
+      'certificates.mode': 'cert-manager',
+      'serviceMonitor.enabled': true,
+      'prometheusRule.enabled': true,
+      'grafanaDashboard.enabled': true,
+      'grafanaDashboard.annotations.grafana_folder': 'Storage',
+    });
+    const kinds = new Set(objects.map((o) => o.kind));
+    for (const kind of ['Certificate', 'Issuer', 'ServiceMonitor', 'PrometheusRule', 'ConfigMap'])
+      expect(kinds).toContain(kind);
+    expect(objects.map((o) => `${o.kind} ${wave(o)}`)).toEqual(
+      objects.map((o) => `${o.kind} ${o.kind === 'Deployment' ? '-3' : '-5'}`),
+    );
+    expect(one(objects, 'ConfigMap').metadata?.annotations?.grafana_folder).toBe('Storage');
+    for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'])
+      expect(one(objects, kind).metadata?.annotations?.['cert-manager.io/inject-ca-from']).toBe(
+        'ais-guard/ais-guard-serving',
+      );
+  });
+
+  it('off by default: no object has a wave', async () => {
+    const { objects } = await template({
+      'certificates.mode': 'cert-manager',
+      'serviceMonitor.enabled': true,
+    });
+    expect(objects.filter((o) => wave(o) !== undefined)).toEqual([]);
   });
 });
 

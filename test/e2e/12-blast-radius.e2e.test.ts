@@ -288,7 +288,7 @@ describe('RBAC (deploy/base and deploy/audit, applied)', () => {
         ).toBe(true);
   });
 
-  it('audit: its own ServiceAccount reads claims and writes PolicyReports, and nothing of the webhook', async () => {
+  it('audit: its own ServiceAccount reads claims and writes PolicyReports and OpenReports, and nothing of the webhook', async () => {
     await eventually('the audit role in effect', async () => {
       if (!(await can('ais-guard-audit', { verb: 'list', resource: 'persistentvolumeclaims' })))
         throw new Error('not yet');
@@ -298,6 +298,8 @@ describe('RBAC (deploy/base and deploy/audit, applied)', () => {
       { verb: 'list', group: 'ais.nvidia.com', resource: 'aistores' },
       { verb: 'patch', group: 'wgpolicyk8s.io', resource: 'policyreports', namespace },
       { verb: 'create', group: 'wgpolicyk8s.io', resource: 'clusterpolicyreports' },
+      { verb: 'patch', group: 'openreports.io', resource: 'reports', namespace },
+      { verb: 'create', group: 'openreports.io', resource: 'clusterreports' },
     ])
       expect([attrs.verb, attrs.resource, await can('ais-guard-audit', attrs)]).toEqual([
         attrs.verb,

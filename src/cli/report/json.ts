@@ -1,7 +1,9 @@
 // Machine-readable report: one entry per object, with its findings and the patch the webhook would send.
+// Its shape is docs/schema/report.v1.json (shared with `audit -o json`; SCHEMA_VERSION in schema.ts).
 // Produced in pieces: 100,000 results as one string would double the memory a large input needs.
 import type { Judged } from '../judge.js';
 import { informational, summarise, type CheckReport } from './model.js';
+import { SCHEMA_VERSION } from './schema.js';
 
 function result({ manifest, evaluation }: Judged) {
   return {
@@ -25,8 +27,10 @@ function result({ manifest, evaluation }: Judged) {
 export function* renderJsonChunks(report: CheckReport, version: string): Generator<string> {
   const head = JSON.stringify(
     {
+      schemaVersion: SCHEMA_VERSION,
       tool: 'ais-guard',
       version,
+      command: 'check',
       summary: summarise(report),
       errors: report.errors,
       notes: report.notes ?? [],

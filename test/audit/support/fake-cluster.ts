@@ -1,11 +1,17 @@
 // A stand-in apiserver for the one-shot commands (audit, plan --from-cluster/--diff-cluster): paged
-// lists with label selectors, GET of one AIStore, and the wgpolicyk8s.io discovery and server-side
-// apply that `audit --apply` uses. The webhook's informer fake (test/support/fake-apiserver.ts) serves
+// lists with label selectors, GET of one AIStore, and the wgpolicyk8s.io and openreports.io discovery
+// and server-side apply that `audit --apply` uses. The webhook's informer fake (test/support/fake-apiserver.ts) serves
 // list+watch of four kinds; these commands need other kinds and verbs, so this one stands beside it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../../src/policy/index.js';
+
+/** The report APIs `audit --apply` discovers and writes: group-version, namespaced and cluster kind. */
+const REPORT_APIS = {
+  policyreport: { groupVersion: 'wgpolicyk8s.io/v1alpha2', kinds: ['PolicyReport', 'ClusterPolicyReport'] },
+  openreports: { groupVersion: 'openreports.io/v1alpha1', kinds: ['Report', 'ClusterReport'] },
+} as const satisfies Record<string, { groupVersion: string; kinds: [string, string] }>;
 
 const LISTS: Record<string, string> = {
   '/apis/ais.nvidia.com/v1beta1/aistores': 'AIStore',
@@ -20,6 +26,7 @@ export class FakeCluster {
   /** Served when true; a 404 for the AIStore CRD's paths otherwise. */
   aistoreCrd = true;
   policyReportCrd = false;
+  openReportsCrd = false;
   readonly applied: { path: string; contentType?: string; body: KubeObject }[] = [];
   pageSize = 2;
   private readonly server = createServer((req, res) => void this.handle(req, res));
@@ -74,7 +81,10 @@ export class FakeCluster {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
     if (path.startsWith('/apis/ais.nvidia.com') && !this.aistoreCrd) return this.notFound(res);
-    if (path.startsWith('/apis/wgpolicyk8s.io')) return this.policyReports(req, res, path);
+    if (path.startsWith('/apis/wgpolicyk8s.io'))
+      return this.reports(req, res, path, this.policyReportCrd, REPORT_APIS.policyreport);
+    if (path.startsWith('/apis/openreports.io'))
+      return this.reports(req, res, path, this.openReportsCrd, REPORT_APIS.openreports);
     const one = /^\/apis\/ais\.nvidia\.com\/v1beta1\/namespaces\/([^/]+)\/aistores\/([^/]+)$/.exec(path);
     if (one) {
       const cr = this.objects.find(
@@ -102,29 +112,27 @@ export class FakeCluster {
     this.json(res, 200, { kind: `${kind}List`, metadata: { ...(next && { continue: next }) }, items: page });
   }
 
-  private async policyReports(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (!this.policyReportCrd) return this.notFound(res);
-    if (path === '/apis/wgpolicyk8s.io/v1alpha2')
+  private async reports(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    served: boolean,
+    api: { groupVersion: string; kinds: [string, string] },
+  ): Promise<void> {
+    if (!served) return this.notFound(res);
+    const resource = (kind: string, namespaced: boolean) => ({
+      name: `${kind.toLowerCase()}s`,
+      singularName: kind.toLowerCase(),
+      namespaced,
+      kind,
+      verbs: ['get', 'patch'],
+    });
+    if (path === `/apis/${api.groupVersion}`)
       return this.json(res, 200, {
         kind: 'APIResourceList',
         apiVersion: 'v1',
-        groupVersion: 'wgpolicyk8s.io/v1alpha2',
-        resources: [
-          {
-            name: 'policyreports',
-            singularName: 'policyreport',
-            namespaced: true,
-            kind: 'PolicyReport',
-            verbs: ['get', 'patch'],
-          },
-          {
-            name: 'clusterpolicyreports',
-            singularName: 'clusterpolicyreport',
-            namespaced: false,
-            kind: 'ClusterPolicyReport',
-            verbs: ['get', 'patch'],
-          },
-        ],
+        groupVersion: api.groupVersion,
+        resources: [resource(api.kinds[0], true), resource(api.kinds[1], false)],
       });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);

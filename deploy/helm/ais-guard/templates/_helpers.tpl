@@ -102,9 +102,27 @@ clientConfig:
 {{- end -}}
 
 {{/* cert-manager's cainjector annotation for the webhook configurations. */}}
-{{- define "ais-guard.injectCa" -}}
-{{- if include "ais-guard.certManager" . }}
+{{/*
+metadata.annotations of one object, on new lines indented for metadata (nothing when empty):
+  extra     annotations of its own (a map; e.g. grafanaDashboard.annotations)
+  injectCa  true for the webhook configurations: cert-manager's cainjector fills their caBundle
+  kind      "Deployment" for the guard's Deployment: its own sync wave
+With argocd.syncWaves.enabled, every object gets argocd.argoproj.io/sync-wave: the guard's objects
+`objects` (-2), its Deployment `deployment` (-1), so Argo CD has them applied, and the guard
+Healthy, before the AIStore objects of wave 0 (as deploy/overlays/argocd does).
+*/}}
+{{- define "ais-guard.annotations" -}}
+{{- $annotations := deepCopy (.extra | default dict) -}}
+{{- if and .injectCa (include "ais-guard.certManager" .root) -}}
+{{- $_ := set $annotations "cert-manager.io/inject-ca-from" (printf "%s/%s-serving" (include "ais-guard.namespace" .root) (include "ais-guard.name" .root)) -}}
+{{- end -}}
+{{- $waves := .root.Values.argocd.syncWaves -}}
+{{- if $waves.enabled -}}
+{{- $wave := ternary $waves.deployment $waves.objects (eq (.kind | default "") "Deployment") -}}
+{{- $_ := set $annotations "argocd.argoproj.io/sync-wave" (printf "%d" (int $wave)) -}}
+{{- end -}}
+{{- if $annotations }}
   annotations:
-    cert-manager.io/inject-ca-from: {{ include "ais-guard.namespace" . }}/{{ include "ais-guard.name" . }}-serving
+    {{- toYaml $annotations | nindent 4 }}
 {{- end }}
 {{- end -}}
