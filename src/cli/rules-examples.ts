@@ -10,652 +10,196 @@ export interface Example {
   objects: KubeObject[];
 }
 
+const DATA_MOUNT = { path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' };
+const TARGET_SELECTOR = { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' };
+const OPERATOR_LABELS = {
+  app: 'ais',
+  component: 'target',
+  ...TARGET_SELECTOR,
+  'app.kubernetes.io/managed-by': 'ais-operator',
+};
+const CLAIM_1 = 'ais-data-aistore-ais-target-1';
+
+/** AIStore ais/ais with 2 targets on one data mount; `targetSpec` fields are added or replaced. */
+function aistore(targetSpec: Record<string, unknown> = {}, spec: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'ais.nvidia.com/v1beta1',
+    kind: 'AIStore',
+    metadata: { name: 'ais', namespace: 'ais' },
+    spec: {
+      nodeImage: 'aistorage/aisnode:v3.30',
+      proxySpec: { size: 1, servicePort: 51080 },
+      targetSpec: { size: 2, servicePort: 51081, mounts: [DATA_MOUNT], ...targetSpec },
+      ...spec,
+    },
+  };
+}
+
+const node = (name: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+});
+
+const CLAIM_SPEC = {
+  accessModes: ['ReadWriteOnce'],
+  storageClassName: 'ais-local-storage',
+  resources: { requests: { storage: '5Ti' } },
+};
+
+function pvc(name: string, labels: Record<string, string>, volumeName?: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name, namespace: 'ais', labels },
+    spec: { ...CLAIM_SPEC, ...(volumeName ? { volumeName } : {}) },
+  };
+}
+
+/** A local PV on `path`, pre-bound to an ais claim, optionally pinned to one node. */
+function pv(name: string, path: string, claim: string, host?: string): KubeObject {
+  const onHost = host && {
+    nodeAffinity: {
+      required: {
+        nodeSelectorTerms: [
+          { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [host] }] },
+        ],
+      },
+    },
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name },
+    spec: {
+      storageClassName: 'ais-local-storage',
+      capacity: { storage: '5Ti' },
+      accessModes: ['ReadWriteOnce'],
+      persistentVolumeReclaimPolicy: 'Retain',
+      hostPath: { path },
+      claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'ais', name: claim },
+      ...onHost,
+    },
+  };
+}
+
+/** Required hostname anti-affinity against pods with these labels. */
+const antiAffinity = (matchLabels: Record<string, string>) => ({
+  podAntiAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: [
+      { labelSelector: { matchLabels }, topologyKey: 'kubernetes.io/hostname' },
+    ],
+  },
+});
+
+/** The target StatefulSet as the operator renders it with anti-affinity on. */
+const targetStatefulSet = (replicas: number): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'StatefulSet',
+  metadata: { name: 'ais-target', namespace: 'ais', labels: OPERATOR_LABELS },
+  spec: {
+    replicas,
+    podManagementPolicy: 'Parallel',
+    selector: { matchLabels: TARGET_SELECTOR },
+    template: {
+      metadata: { labels: OPERATOR_LABELS },
+      spec: {
+        containers: [
+          {
+            name: 'ais-node',
+            image: 'aistorage/aisnode:v3.30',
+            ports: [{ name: 'http', containerPort: 51081, protocol: 'TCP' }],
+          },
+        ],
+        volumes: [],
+        affinity: antiAffinity(TARGET_SELECTOR),
+      },
+    },
+    volumeClaimTemplates: [{ metadata: { name: 'ais-data-aistore' }, spec: CLAIM_SPEC }],
+  },
+});
+
+const example = (name: string, ...objects: KubeObject[]): Example => ({ name, objects });
+const off = { disablePodAntiAffinity: true };
+const hostPathMount = (path: string) => ({ mounts: [{ path, useHostPath: true }] });
+
 export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
   'pv-target-binding': {
-    pass: {
-      name: 'CR: no PVs at all (dynamic provisioning)',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 3,
-              servicePort: 51081,
-              mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-              disablePodAntiAffinity: true,
-            },
-          },
-        },
-      ],
-    },
-    fail: {
-      name: 'no CR known: intrinsic checks only',
-      objects: [
-        {
-          apiVersion: 'v1',
-          kind: 'PersistentVolume',
-          metadata: { name: 'pv-x' },
-          spec: {
-            storageClassName: 'ais-local-storage',
-            capacity: { storage: '5Ti' },
-            accessModes: ['ReadWriteOnce'],
-            persistentVolumeReclaimPolicy: 'Retain',
-            hostPath: { path: '/ais/pv-x' },
-            claimRef: {
-              apiVersion: 'v1',
-              kind: 'PersistentVolumeClaim',
-              namespace: 'ais',
-              name: 'ais-data-aistore-ais-target-0',
-            },
-          },
-        },
-      ],
-    },
+    pass: example('CR: no PVs at all (dynamic provisioning)', aistore({ size: 3, ...off })),
+    fail: example(
+      'no CR known: intrinsic checks only',
+      pv('pv-x', '/ais/pv-x', 'ais-data-aistore-ais-target-0'),
+    ),
   },
   'targets-exceed-nodes': {
-    pass: {
-      name: 'CR CREATE: anti-affinity is turned off instead',
-      objects: [
-        {
-          apiVersion: 'v1',
-          kind: 'Node',
-          metadata: { name: 'a', labels: { 'kubernetes.io/hostname': 'a' } },
-        },
-        {
-          apiVersion: 'v1',
-          kind: 'Node',
-          metadata: { name: 'b', labels: { 'kubernetes.io/hostname': 'b' } },
-        },
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 3,
-              servicePort: 51081,
-              mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-            },
-          },
-        },
-      ],
-    },
-    fail: {
-      name: 'StatefulSet with anti-affinity and too few nodes',
-      objects: [
-        {
-          apiVersion: 'v1',
-          kind: 'Node',
-          metadata: { name: 'a', labels: { 'kubernetes.io/hostname': 'a' } },
-        },
-        {
-          apiVersion: 'v1',
-          kind: 'Node',
-          metadata: { name: 'b', labels: { 'kubernetes.io/hostname': 'b' } },
-        },
-        {
-          apiVersion: 'apps/v1',
-          kind: 'StatefulSet',
-          metadata: {
-            name: 'ais-target',
-            namespace: 'ais',
-            labels: {
-              app: 'ais',
-              component: 'target',
-              'app.kubernetes.io/name': 'ais',
-              'app.kubernetes.io/component': 'target',
-              'app.kubernetes.io/managed-by': 'ais-operator',
-            },
-          },
-          spec: {
-            replicas: 3,
-            podManagementPolicy: 'Parallel',
-            selector: {
-              matchLabels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' },
-            },
-            template: {
-              metadata: {
-                labels: {
-                  app: 'ais',
-                  component: 'target',
-                  'app.kubernetes.io/name': 'ais',
-                  'app.kubernetes.io/component': 'target',
-                  'app.kubernetes.io/managed-by': 'ais-operator',
-                },
-              },
-              spec: {
-                containers: [
-                  {
-                    name: 'ais-node',
-                    image: 'aistorage/aisnode:v3.30',
-                    ports: [{ name: 'http', containerPort: 51081, protocol: 'TCP' }],
-                  },
-                ],
-                volumes: [],
-                affinity: {
-                  podAntiAffinity: {
-                    requiredDuringSchedulingIgnoredDuringExecution: [
-                      {
-                        labelSelector: {
-                          matchLabels: {
-                            'app.kubernetes.io/name': 'ais',
-                            'app.kubernetes.io/component': 'target',
-                          },
-                        },
-                        topologyKey: 'kubernetes.io/hostname',
-                      },
-                    ],
-                  },
-                },
-              },
-            },
-            volumeClaimTemplates: [
-              {
-                metadata: { name: 'ais-data-aistore' },
-                spec: {
-                  accessModes: ['ReadWriteOnce'],
-                  storageClassName: 'ais-local-storage',
-                  resources: { requests: { storage: '5Ti' } },
-                },
-              },
-            ],
-          },
-        },
-      ],
-    },
+    pass: example(
+      'CR CREATE: anti-affinity is turned off instead',
+      node('a'),
+      node('b'),
+      aistore({ size: 3 }),
+    ),
+    fail: example(
+      'StatefulSet with anti-affinity and too few nodes',
+      node('a'),
+      node('b'),
+      targetStatefulSet(3),
+    ),
   },
   'target-host-network': {
-    pass: {
-      name: 'CR: hostNetwork, one target per node',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 2,
-              servicePort: 51081,
-              mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-              hostNetwork: true,
-            },
-          },
-        },
-      ],
-    },
-    fail: {
-      name: 'CR: hostNetwork in multi-target',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 2,
-              servicePort: 51081,
-              mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-              disablePodAntiAffinity: true,
-              hostNetwork: true,
-            },
-          },
-        },
-      ],
-    },
+    pass: example('CR: hostNetwork, one target per node', aistore({ hostNetwork: true })),
+    fail: example('CR: hostNetwork in multi-target', aistore({ ...off, hostNetwork: true })),
   },
   'target-disk-binding': {
-    pass: {
-      name: 'PVC, no PV known, one target per node: quiet',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 2,
-              servicePort: 51081,
-              mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-            },
-          },
-        },
-        {
-          apiVersion: 'v1',
-          kind: 'PersistentVolumeClaim',
-          metadata: {
-            name: 'ais-data-aistore-ais-target-1',
-            namespace: 'ais',
-            labels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' },
-          },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: 'ais-local-storage',
-            resources: { requests: { storage: '5Ti' } },
-          },
-        },
-      ],
-    },
-    fail: {
-      name: 'PVC names another PV',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 2,
-              servicePort: 51081,
-              mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-              disablePodAntiAffinity: true,
-            },
-          },
-        },
-        {
-          apiVersion: 'v1',
-          kind: 'PersistentVolume',
-          metadata: { name: 'pv-sda' },
-          spec: {
-            storageClassName: 'ais-local-storage',
-            capacity: { storage: '5Ti' },
-            accessModes: ['ReadWriteOnce'],
-            persistentVolumeReclaimPolicy: 'Retain',
-            hostPath: { path: '/ais/sda' },
-            claimRef: {
-              apiVersion: 'v1',
-              kind: 'PersistentVolumeClaim',
-              namespace: 'ais',
-              name: 'ais-data-aistore-ais-target-0',
-            },
-            nodeAffinity: {
-              required: {
-                nodeSelectorTerms: [
-                  {
-                    matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-7'] }],
-                  },
-                ],
-              },
-            },
-          },
-        },
-        {
-          apiVersion: 'v1',
-          kind: 'PersistentVolume',
-          metadata: { name: 'pv-sdb' },
-          spec: {
-            storageClassName: 'ais-local-storage',
-            capacity: { storage: '5Ti' },
-            accessModes: ['ReadWriteOnce'],
-            persistentVolumeReclaimPolicy: 'Retain',
-            hostPath: { path: '/ais/sdb' },
-            claimRef: {
-              apiVersion: 'v1',
-              kind: 'PersistentVolumeClaim',
-              namespace: 'ais',
-              name: 'ais-data-aistore-ais-target-1',
-            },
-            nodeAffinity: {
-              required: {
-                nodeSelectorTerms: [
-                  {
-                    matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-7'] }],
-                  },
-                ],
-              },
-            },
-          },
-        },
-        {
-          apiVersion: 'v1',
-          kind: 'PersistentVolumeClaim',
-          metadata: {
-            name: 'ais-data-aistore-ais-target-1',
-            namespace: 'ais',
-            labels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' },
-          },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: 'ais-local-storage',
-            resources: { requests: { storage: '5Ti' } },
-            volumeName: 'pv-sda',
-          },
-        },
-      ],
-    },
+    pass: example('PVC, no PV known, one target per node: quiet', aistore(), pvc(CLAIM_1, TARGET_SELECTOR)),
+    fail: example(
+      'PVC names another PV',
+      aistore(off),
+      pv('pv-sda', '/ais/sda', 'ais-data-aistore-ais-target-0', 'node-7'),
+      pv('pv-sdb', '/ais/sdb', CLAIM_1, 'node-7'),
+      pvc(CLAIM_1, TARGET_SELECTOR, 'pv-sda'),
+    ),
   },
   'target-anti-affinity': {
-    pass: {
-      name: 'CR: anti-affinity against another app is fine',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 2,
-              servicePort: 51081,
-              mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-              disablePodAntiAffinity: true,
-              affinity: {
-                podAntiAffinity: {
-                  requiredDuringSchedulingIgnoredDuringExecution: [
-                    {
-                      labelSelector: { matchLabels: { app: 'postgres' } },
-                      topologyKey: 'kubernetes.io/hostname',
-                    },
-                  ],
-                },
-              },
-            },
-          },
-        },
-      ],
-    },
-    fail: {
-      name: 'CR: user anti-affinity with disablePodAntiAffinity',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 2,
-              servicePort: 51081,
-              mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-              disablePodAntiAffinity: true,
-              affinity: {
-                podAntiAffinity: {
-                  requiredDuringSchedulingIgnoredDuringExecution: [
-                    {
-                      labelSelector: {
-                        matchLabels: {
-                          'app.kubernetes.io/name': 'ais',
-                          'app.kubernetes.io/component': 'target',
-                        },
-                      },
-                      topologyKey: 'kubernetes.io/hostname',
-                    },
-                  ],
-                },
-              },
-            },
-          },
-        },
-      ],
-    },
+    pass: example(
+      'CR: anti-affinity against another app is fine',
+      aistore({ ...off, affinity: antiAffinity({ app: 'postgres' }) }),
+    ),
+    fail: example(
+      'CR: user anti-affinity with disablePodAntiAffinity',
+      aistore({ ...off, affinity: antiAffinity(TARGET_SELECTOR) }),
+    ),
   },
   'pvc-name': {
-    pass: {
-      name: 'correct name with the CR known',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 2,
-              servicePort: 51081,
-              mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-            },
-          },
-        },
-        {
-          apiVersion: 'v1',
-          kind: 'PersistentVolumeClaim',
-          metadata: {
-            name: 'ais-data-aistore-ais-target-1',
-            namespace: 'ais',
-            labels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' },
-          },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: 'ais-local-storage',
-            resources: { requests: { storage: '5Ti' } },
-          },
-        },
-      ],
-    },
-    fail: {
-      name: 'claim with the operator label, a wrong shape and no CR',
-      objects: [
-        {
-          apiVersion: 'v1',
-          kind: 'PersistentVolumeClaim',
-          metadata: {
-            name: 'data-ais-0',
-            namespace: 'ais',
-            labels: {
-              'app.kubernetes.io/name': 'ais',
-              'app.kubernetes.io/component': 'target',
-              'app.kubernetes.io/managed-by': 'ais-operator',
-            },
-          },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: 'ais-local-storage',
-            resources: { requests: { storage: '5Ti' } },
-          },
-        },
-      ],
-    },
+    pass: example('correct name with the CR known', aistore(), pvc(CLAIM_1, TARGET_SELECTOR)),
+    fail: example(
+      'claim with the operator label, a wrong shape and no CR',
+      pvc('data-ais-0', { ...TARGET_SELECTOR, 'app.kubernetes.io/managed-by': 'ais-operator' }),
+    ),
   },
   'target-host-port': {
-    pass: {
-      name: 'CR: hostPort, one target per node (anti-affinity on)',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 2,
-              servicePort: 51081,
-              mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-              hostPort: 51081,
-            },
-          },
-        },
-      ],
-    },
-    fail: {
-      name: 'CR: hostPort with anti-affinity disabled',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 2,
-              servicePort: 51081,
-              mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-              disablePodAntiAffinity: true,
-              hostPort: 51081,
-            },
-          },
-        },
-      ],
-    },
+    pass: example('CR: hostPort, one target per node (anti-affinity on)', aistore({ hostPort: 51081 })),
+    fail: example('CR: hostPort with anti-affinity disabled', aistore({ ...off, hostPort: 51081 })),
   },
   'anti-affinity-not-disabled': {
-    pass: {
-      name: 'size 1 pinned is fine',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 1,
-              servicePort: 51081,
-              mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-              nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
-            },
-          },
-        },
-      ],
-    },
-    fail: {
-      name: 'nodeSelector pins one host, size 2',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 2,
-              servicePort: 51081,
-              mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-              nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
-            },
-          },
-        },
-      ],
-    },
+    pass: example(
+      'size 1 pinned is fine',
+      aistore({ size: 1, nodeSelector: { 'kubernetes.io/hostname': 'node-1' } }),
+    ),
+    fail: example(
+      'nodeSelector pins one host, size 2',
+      aistore({ nodeSelector: { 'kubernetes.io/hostname': 'node-1' } }),
+    ),
   },
   'mount-template-name': {
-    pass: {
-      name: 'hostPath mounts make no template',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: { size: 2, servicePort: 51081, mounts: [{ path: '/Data_X', useHostPath: true }] },
-          },
-        },
-      ],
-    },
-    fail: {
-      name: 'uppercase path',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: { size: 2, servicePort: 51081, mounts: [{ path: '/Data' }] },
-          },
-        },
-      ],
-    },
+    pass: example('hostPath mounts make no template', aistore(hostPathMount('/Data_X'))),
+    fail: example('uppercase path', aistore({ mounts: [{ path: '/Data' }] })),
   },
   'legacy-anti-affinity-field': {
-    pass: {
-      name: 'current field only',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 2,
-              servicePort: 51081,
-              mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-              disablePodAntiAffinity: true,
-            },
-          },
-        },
-      ],
-    },
-    fail: {
-      name: 'CREATE: moved to targetSpec',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 2,
-              servicePort: 51081,
-              mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-            },
-            disablePodAntiAffinity: true,
-          },
-        },
-      ],
-    },
+    pass: example('current field only', aistore(off)),
+    fail: example('CREATE: moved to targetSpec', aistore({}, off)),
   },
   'target-host-path-shared': {
-    pass: {
-      name: 'useHostPath with one target per node',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: { size: 2, servicePort: 51081, mounts: [{ path: '/ais/sda', useHostPath: true }] },
-          },
-        },
-      ],
-    },
-    fail: {
-      name: 'useHostPath mount in multi-target',
-      objects: [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          metadata: { name: 'ais', namespace: 'ais' },
-          spec: {
-            nodeImage: 'aistorage/aisnode:v3.30',
-            proxySpec: { size: 1, servicePort: 51080 },
-            targetSpec: {
-              size: 2,
-              servicePort: 51081,
-              mounts: [{ path: '/ais/sda', useHostPath: true }],
-              disablePodAntiAffinity: true,
-            },
-          },
-        },
-      ],
-    },
+    pass: example('useHostPath with one target per node', aistore(hostPathMount('/ais/sda'))),
+    fail: example('useHostPath mount in multi-target', aistore({ ...hostPathMount('/ais/sda'), ...off })),
   },
 };
