@@ -5,42 +5,14 @@
 // OpenReports ReportResult keeps their field names (policy, rule, result pass|fail|warn|error|skip,
 // severity, resources, properties as strings). What is new is the report-level `source`, set here
 // because one engine produced every result; no `scope`, as a report covers a namespace, not one object.
-import {
-  byScope,
-  LABELS,
-  REPORT_NAME,
-  resultEntries,
-  SOURCE,
-  summary,
-  type ReportOptions,
-} from './policy-report.js';
+import { reportsIn, SOURCE, type ReportOptions } from './policy-report.js';
 import type { AuditedObject } from './results.js';
 
 export const OPENREPORTS_API = 'openreports.io/v1alpha1';
 
-export function openReports(audited: AuditedObject[], { now }: ReportOptions) {
-  const { namespaces, cluster } = byScope(audited);
-  const reports: Record<string, unknown>[] = namespaces.map(({ namespace, audited }) => {
-    const results = resultEntries(audited, now);
-    return {
-      apiVersion: OPENREPORTS_API,
-      kind: 'Report',
-      metadata: { name: REPORT_NAME, namespace, labels: LABELS },
-      source: SOURCE,
-      summary: summary(results),
-      results,
-    };
-  });
-  if (cluster.length > 0) {
-    const results = resultEntries(cluster, now);
-    reports.push({
-      apiVersion: OPENREPORTS_API,
-      kind: 'ClusterReport',
-      metadata: { name: REPORT_NAME, labels: LABELS },
-      source: SOURCE,
-      summary: summary(results),
-      results,
-    });
-  }
-  return reports;
-}
+export const openReports = (audited: AuditedObject[], options: ReportOptions) =>
+  reportsIn(
+    { apiVersion: OPENREPORTS_API, kind: 'Report', clusterKind: 'ClusterReport', extra: { source: SOURCE } },
+    audited,
+    options,
+  );

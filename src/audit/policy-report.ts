@@ -69,27 +69,38 @@ export function byScope(audited: AuditedObject[]) {
   return { namespaces, cluster };
 }
 
-export function policyReports(audited: AuditedObject[], { now }: ReportOptions) {
+/** What sets one report format apart: its API, its kinds, any report-level fields. */
+export interface ReportFormat {
+  apiVersion: string;
+  kind: string;
+  clusterKind: string;
+  extra?: Record<string, unknown>;
+}
+
+/** One report per namespace with findings, and one cluster-wide report for the PVs, in `format`. */
+export function reportsIn(format: ReportFormat, audited: AuditedObject[], { now }: ReportOptions) {
   const { namespaces, cluster } = byScope(audited);
-  const reports: Record<string, unknown>[] = namespaces.map(({ namespace, audited }) => {
-    const results = resultEntries(audited, now);
+  const report = (kind: string, metadata: Record<string, unknown>, of: AuditedObject[]) => {
+    const results = resultEntries(of, now);
     return {
-      apiVersion: REPORT_API,
-      kind: 'PolicyReport',
-      metadata: { name: REPORT_NAME, namespace, labels: LABELS },
+      apiVersion: format.apiVersion,
+      kind,
+      metadata: { name: REPORT_NAME, ...metadata, labels: LABELS },
+      ...format.extra,
       summary: summary(results),
       results,
     };
-  });
-  if (cluster.length > 0) {
-    const results = resultEntries(cluster, now);
-    reports.push({
-      apiVersion: REPORT_API,
-      kind: 'ClusterPolicyReport',
-      metadata: { name: REPORT_NAME, labels: LABELS },
-      summary: summary(results),
-      results,
-    });
-  }
+  };
+  const reports: Record<string, unknown>[] = namespaces.map(({ namespace, audited }) =>
+    report(format.kind, { namespace }, audited),
+  );
+  if (cluster.length > 0) reports.push(report(format.clusterKind, {}, cluster));
   return reports;
 }
+
+export const policyReports = (audited: AuditedObject[], options: ReportOptions) =>
+  reportsIn(
+    { apiVersion: REPORT_API, kind: 'PolicyReport', clusterKind: 'ClusterPolicyReport' },
+    audited,
+    options,
+  );
