@@ -11,35 +11,19 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 PV=$(sed -n 's#^[[:space:]]*github\.com/prometheus/prometheus \(v[^ ]*\).*#\1#p' "$HERE/promtoolbuild/go.mod" | head -1)
 if [ -z "$PV" ]; then echo "build.sh: cannot read the prometheus version from promtoolbuild/go.mod" >&2; exit 1; fi
 
-CACHE=${AIS_GUARD_CACHE:-$HOME/.cache/ais-guard}
-OUT="$CACHE/promtool-$PV-nosd"
-PROMTOOL="$OUT/promtool"
-if [ -x "$PROMTOOL" ]; then echo "$PROMTOOL"; exit 0; fi
-
-mkdir -p "$OUT"
-# Serialise concurrent builds of the same version (two test runs at once).
-exec 9>"$OUT/.lock"
-flock 9
-if [ -x "$PROMTOOL" ]; then echo "$PROMTOOL"; exit 0; fi
-
-# Local toolchain only; exactly what go.sum pins (readonly); the wrapper sits in the project's git
-# repository, whose state must not leak into the build (buildvcs=false); ignore any go.work above.
-export GOTOOLCHAIN=${GOTOOLCHAIN:-local} CGO_ENABLED=0 GOWORK=off GOFLAGS="-mod=readonly -buildvcs=false"
+# shellcheck source=../../scripts/lib/go-build-cache.sh
+. "$HERE/../../scripts/lib/go-build-cache.sh"
 
 # Module v0.MMM.P is Prometheus release 3.MMM-300.P (v0.316.0 -> 3.16.0); stamped so `promtool --version` names it.
 MINOR=$(echo "$PV" | cut -d. -f2) PATCH=$(echo "$PV" | cut -d. -f3)
 RELEASE="3.$((10#$MINOR - 300)).$PATCH"
 
-start=$(date +%s)
-echo "build.sh: building promtool $PV (Prometheus $RELEASE)" >&2
-TMP="$OUT/promtool.tmp.$$"
-trap 'rm -f "$TMP"' EXIT
 # remove_all_sd (Prometheus' own build tag) leaves out the cloud service-discovery plugins and their
 # SDKs: promtool's rule commands need none of them, and the cold build is much smaller.
-(cd "$HERE/promtoolbuild" && go build -trimpath -tags remove_all_sd \
-  -ldflags "-s -w -X github.com/prometheus/common/version.Version=$RELEASE -X github.com/prometheus/common/version.Branch=module-$PV" \
-  -o "$TMP" github.com/prometheus/prometheus/cmd/promtool) >&2
-"$TMP" --version >&2
-mv "$TMP" "$PROMTOOL"
-echo "build.sh: promtool $PV built in $(($(date +%s) - start)) s" >&2
-echo "$PROMTOOL"
+build_promtool() {
+  (cd "$HERE/promtoolbuild" && go build -trimpath -tags remove_all_sd \
+    -ldflags "-s -w -X github.com/prometheus/common/version.Version=$RELEASE -X github.com/prometheus/common/version.Branch=module-$PV" \
+    -o "$1" github.com/prometheus/prometheus/cmd/promtool) &&
+    "$1" --version
+}
+go_build_cached "promtool-$PV-nosd" promtool build_promtool
