@@ -11,6 +11,7 @@ Commands:
   certs           create or renew the webhook's CA and serving certificate
   plan            the PVs of a multi-target layout, from an AIStore CR and a node/disk map
   audit           list live AIStore objects that break the rules (text, JSON, Policy/OpenReports)
+  doctor          check a live ais-guard installation and say what to fix
   render          print the deploy manifests with namespace, image and caBundle filled in
                   (--vap: ValidatingAdmissionPolicies that hold without the webhook)
   rules           list the rules (-o text|json|markdown|table); rules explain ID: one rule in full
@@ -34,6 +35,7 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   rules: () => import('./rules.js').then((m) => ({ run: m.runRules, flags: m.FLAGS })),
   plan: () => import('./plan.js').then((m) => ({ run: m.runPlan, flags: m.FLAGS })),
   audit: () => import('./audit.js').then((m) => ({ run: m.runAudit, flags: m.FLAGS })),
+  doctor: () => import('./doctor.js').then((m) => ({ run: m.runDoctor, flags: m.FLAGS })),
   completion: () =>
     import('./completion.js').then((m) => ({ run: (argv, io) => m.runCompletion(argv, io, COMMANDS, HELP) })),
 };

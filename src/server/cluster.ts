@@ -28,7 +28,7 @@ export interface KubeClusterOptions {
   watchIdleTimeoutMs?: number;
 }
 
-interface Resource {
+export interface Resource {
   /** The key in `status().kinds`: the resource's plural. */
   name: string;
   path: string;
@@ -43,7 +43,8 @@ interface Resource {
 /** Items per list page: a 100,000-PV list then never sits in memory as one JSON body. */
 const LIST_PAGE = 500;
 
-const RESOURCES: Resource[] = [
+/** What the informers list and watch; `ais-guard doctor` asks RBAC for exactly these. */
+export const RESOURCES: Resource[] = [
   {
     name: 'aistores',
     path: '/apis/ais.nvidia.com/v1beta1/aistores',

@@ -1,0 +1,86 @@
+// `ais-guard doctor`: checks a live installation against what `ais-guard render` gives for the same
+// overlay and namespace, and says what to fix. Read-only: it only GETs and asks SubjectAccessReviews.
+import { parseArgs } from 'node:util';
+import { OVERLAYS, type Overlay } from '../deploy/index.js';
+import { paintFor } from './colour.js';
+import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
+import { VERSION } from './version.js';
+
+export const DOCTOR_HELP = `Usage: ais-guard doctor [options]
+
+Checks a live ais-guard installation and says what to fix, one line per check:
+  webhook-configurations  both configurations present, with every webhook deploy/ renders
+  webhook-service         the Service they call exists and has ready endpoints (or the URL answers)
+  ca-bundle               one caBundle, and it signed the serving certificate for the name dialled
+  certificate-expiry      serving certificate and CA: fail when expired, warn within 14 days
+  rbac                    the guard's ServiceAccount may list/watch what its informers need
+                          (SubjectAccessReviews), and get/patch its configurations if it manages them
+  namespace-selector      kube-system, kube-public, kube-node-lease and its own namespace excluded
+  failure-policy          each webhook's failurePolicy as docs/deploy.md documents for the overlay
+  aistore-crd             the AIStore CRD installed and serving ais.nvidia.com/v1beta1
+The serving certificate is read over TLS from a guard the webhooks call by URL, else from the TLS
+Secret (needs get on that Secret); the RBAC check needs create on subjectaccessreviews.
+
+Options:
+      --overlay NAME      how it was installed: ${OVERLAYS.join(', ')} (default base); sets the
+                          expected failure policies (audit: all Ignore) and configurations
+  -n, --namespace NS      the guard's namespace (default ais-guard)
+  -o, --output FORMAT     text (default) or json
+      --strict            exit 1 on warnings too
+      --kubeconfig PATH   default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account
+  -h, --help              this help
+
+Exit codes: 0 nothing to fix, 1 a check failed (or warned, with --strict),
+2 could not run (usage, no kubeconfig, apiserver unreachable or credentials refused).`;
+
+export const FLAGS = {
+  overlay: { type: 'string', default: 'base' },
+  namespace: { type: 'string', short: 'n', default: 'ais-guard' },
+  output: { type: 'string', short: 'o', default: 'text' },
+  strict: { type: 'boolean', default: false },
+  kubeconfig: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} satisfies ParseArgsOptionsConfig;
+
+function options(argv: string[]) {
+  const { values } = parseArgs({ args: argv, options: FLAGS });
+  if (!['text', 'json'].includes(values.output))
+    throw new UsageError(`unknown output format "${values.output}" (use text, json)`);
+  if (!OVERLAYS.includes(values.overlay as Overlay))
+    throw new UsageError(`unknown overlay "${values.overlay}" (use ${OVERLAYS.join(', ')})`);
+  return { ...values, overlay: values.overlay as Overlay };
+}
+
+export async function runDoctor(argv: string[], io: Io): Promise<number> {
+  const opts = options(argv);
+  if (opts.help) {
+    io.stdout.write(DOCTOR_HELP + '\n');
+    return 0;
+  }
+  const { detectKubeConfig } = await import('../k8s/kubeconfig.js');
+  const kc = await detectKubeConfig(opts.kubeconfig);
+  if (!kc) throw new UsageError('no kubeconfig: give --kubeconfig, set $KUBECONFIG or create ~/.kube/config');
+  const doctor = await import('../doctor/index.js');
+  const { fetchSnapshot, CannotRun } = await import('../doctor/fetch.js');
+  const expected = await doctor.expectedInstall(opts.overlay, opts.namespace);
+  let snapshot;
+  try {
+    snapshot = await fetchSnapshot(kc, expected);
+  } catch (err) {
+    if (!(err instanceof CannotRun)) throw err;
+    io.stderr.write(`ais-guard doctor: cannot read the cluster: ${err.message}\n`);
+    return 2;
+  }
+  const results = doctor.runChecks(snapshot, expected, new Date());
+  io.stdout.write(
+    opts.output === 'json'
+      ? doctor.renderDoctorJson(results, {
+          version: VERSION,
+          overlay: opts.overlay,
+          namespace: opts.namespace,
+          cluster: kc.getCurrentCluster()?.server,
+        })
+      : doctor.renderDoctorText(results, paintFor(io.stdout)),
+  );
+  return doctor.exitCodeOf(results, opts.strict);
+}

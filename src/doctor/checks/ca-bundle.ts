@@ -1,0 +1,89 @@
+// Every webhook carries one caBundle, and that CA signed the certificate the guard serves, for the
+// name the apiserver dials (<service>.<namespace>.svc, or the URL's host). Otherwise every call
+// fails its TLS handshake: the guard looks down although it runs.
+import type { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { CheckResult, Expected, Snapshot } from '../types.js';
+import { liveEntries, list, renderHint, skip, verdict, type Finding } from './common.js';
+import { bundleCerts, caBundles, commonName, issuedBy, servingCert } from './certs.js';
+
+/** The host names the apiserver verifies: one per Service or URL the webhooks call. */
+function dialledNames(snapshot: Snapshot): string[] {
+  const names = new Set<string>();
+  for (const { entry } of liveEntries(snapshot)) {
+    const { service, url } = entry.clientConfig ?? {};
+    if (url) names.add(new URL(url).hostname.replace(/^\[|\]$/g, ''));
+    else if (service) names.add(`${service.name}.${service.namespace}.svc`);
+  }
+  return [...names];
+}
+
+const covers = (cert: X509Certificate, name: string): boolean =>
+  isIP(name) ? cert.checkIP(name) !== undefined : cert.checkHost(name, { subject: 'never' }) !== undefined;
+
+function caFix(expected: Expected): string {
+  return expected.overlay === 'cert-manager'
+    ? `check cert-manager's cainjector (kubectl -n cert-manager logs deploy/cert-manager-cainjector) and the inject-ca-from annotation`
+    : `put the CA that signed the serving certificate into the caBundles: ${renderHint(expected.overlay, expected.namespace)}, or keep ca.crt in Secret ${expected.namespace}/${expected.tlsSecret} and run the guard with --manage-webhook-config`;
+}
+
+export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResult {
+  const bundles = caBundles(snapshot);
+  if (bundles.length === 0) return skip('ca-bundle', 'no webhook configuration to compare');
+  const findings: Finding[] = [];
+  const empty = bundles.find((b) => b.bundle === '');
+  if (empty)
+    findings.push({
+      status: 'fail',
+      message: `no caBundle on ${list(empty.webhooks)}`,
+      fix: caFix(expected),
+    });
+  const set = bundles.filter((b) => b.bundle !== '');
+  if (set.length > 1)
+    findings.push({
+      status: 'fail',
+      message: `the webhooks carry ${set.length} different caBundles (${set.map((b) => list(b.webhooks, 2)).join(' / ')})`,
+      fix: caFix(expected),
+    });
+  const cert = servingCert(snapshot);
+  for (const { bundle, webhooks } of set) {
+    const cas = bundleCerts(bundle);
+    if (typeof cas === 'string') {
+      findings.push({
+        status: 'fail',
+        message: `caBundle of ${list(webhooks, 2)}: ${cas}`,
+        fix: caFix(expected),
+      });
+      continue;
+    }
+    if (typeof cert === 'string') continue;
+    if (!cas.some((ca) => issuedBy(cert, ca)))
+      findings.push({
+        status: 'fail',
+        message: `the caBundle of ${list(webhooks, 2)} (CA "${cas.map((c) => commonName(c.subject)).join('", "')}") did not sign the serving certificate from ${snapshot.servingCert.source} (issuer "${commonName(cert.issuer)}"): every call fails TLS`,
+        fix: caFix(expected),
+      });
+  }
+  if (typeof cert === 'string') {
+    findings.push({
+      status: 'warn',
+      message: `serving certificate not read (${cert}): caBundle not compared with it`,
+      fix: `let the doctor's user get Secret ${expected.namespace}/${expected.tlsSecret}`,
+    });
+  } else {
+    const uncovered = dialledNames(snapshot).filter((n) => !covers(cert, n));
+    if (uncovered.length > 0)
+      findings.push({
+        status: 'fail',
+        message: `the serving certificate does not name ${list(uncovered)} (it has ${cert.subjectAltName ?? 'no SANs'})`,
+        fix: `reissue it (ais-guard certs --dir CERTS --namespace ${expected.namespace} reissues a certificate that lacks a name), then update Secret ${expected.namespace}/${expected.tlsSecret}`,
+      });
+  }
+  if (findings.length === 0 && typeof cert !== 'string')
+    return {
+      check: 'ca-bundle',
+      status: 'ok',
+      message: `${set.reduce((n, b) => n + b.webhooks.length, 0)} webhooks carry one caBundle, which signed the serving certificate from ${snapshot.servingCert.source} (names ${list(dialledNames(snapshot))})`,
+    };
+  return verdict('ca-bundle', findings, '');
+}

@@ -1,0 +1,84 @@
+import { beforeAll, it } from '@jest/globals';
+import { unreadable } from '../types.js';
+import {
+  checkRow,
+  DAY,
+  makeCerts,
+  NOW,
+  servingCert,
+  type CheckRow,
+  type Certs,
+} from '../../../test/doctor/support.js';
+import { checkCertificateExpiry } from './certificate-expiry.js';
+
+let certs: Certs;
+beforeAll(() => {
+  certs = makeCerts();
+});
+
+const withServing =
+  (from: number, to: number): CheckRow['edit'] =>
+  (s, c) =>
+    (s.servingCert.pem = {
+      ok: true,
+      value: servingCert(c.ca, {
+        from: new Date(NOW.getTime() + from * DAY),
+        to: new Date(NOW.getTime() + to * DAY),
+      }).cert,
+    });
+
+const rows: CheckRow[] = [
+  {
+    name: 'healthy: a year left, CA ten years',
+    expect: {
+      status: 'ok',
+      message:
+        /serving certificate valid until 2027-11-30 \(365 days\); CA "ais-guard webhook CA" valid until/,
+    },
+  },
+  {
+    name: 'expired yesterday',
+    edit: withServing(-90, -1),
+    expect: {
+      status: 'fail',
+      message: /serving certificate expired on 2026-11-29/,
+      fix: /ais-guard certs --dir CERTS --namespace ais-guard/,
+    },
+  },
+  {
+    name: 'expires in 5 days',
+    edit: withServing(-90, 5),
+    expect: { status: 'warn', message: /expires on 2026-12-05 \(in 5 days\)/ },
+  },
+  {
+    name: '14 days and a bit: still ok',
+    edit: withServing(-90, 14.5),
+    expect: { status: 'ok', message: /\(14 days\)/ },
+  },
+  {
+    name: 'not valid yet (clock skew)',
+    edit: withServing(1, 300),
+    expect: { status: 'fail', message: /not valid before 2026-12-01/ },
+  },
+  {
+    name: 'cert-manager: the fix is the Certificate',
+    overlay: 'cert-manager',
+    edit: withServing(-90, -1),
+    expect: { status: 'fail', fix: /describe certificate/ },
+  },
+  {
+    name: 'serving certificate not read: the CA is still judged',
+    edit: (s) => (s.servingCert.pem = unreadable('403')),
+    expect: { status: 'ok', message: /^CA "ais-guard webhook CA" valid until/ },
+  },
+  {
+    name: 'nothing to read',
+    edit: (s) => {
+      s.servingCert.pem = unreadable('403');
+      s.configs = {};
+    },
+    expect: { status: 'skip', message: /no certificate read \(Secret ais-guard\/ais-guard-tls: 403\)/ },
+  },
+];
+
+it.each(rows)('$name', (row) => checkRow(checkCertificateExpiry, certs, row));

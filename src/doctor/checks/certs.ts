@@ -1,0 +1,50 @@
+// Reading the caBundles and the serving certificate for the two certificate checks, with Node's
+// X.509 parser (what src/tls/inspect.ts uses too).
+import { X509Certificate } from 'node:crypto';
+import type { Snapshot } from '../types.js';
+import { liveEntries } from './common.js';
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/** Every certificate in a PEM text; throws when there is none or one does not parse. */
+export function parsePemChain(pem: string): X509Certificate[] {
+  const blocks = pem.match(PEM_BLOCK) ?? [];
+  if (blocks.length === 0) throw new Error('no PEM certificate in it');
+  return blocks.map((b) => new X509Certificate(b));
+}
+
+export const commonName = (dn: string): string =>
+  /(?:^|\n)CN=([^\n]*)/.exec(dn)?.[1] ?? dn.replace(/\n/g, ', ');
+
+/** The distinct caBundles of the live webhooks, each with the webhooks that carry it. */
+export function caBundles(snapshot: Snapshot): { bundle: string; webhooks: string[] }[] {
+  const by = new Map<string, string[]>();
+  for (const { entry } of liveEntries(snapshot)) {
+    const bundle = entry.clientConfig?.caBundle ?? '';
+    by.set(bundle, [...(by.get(bundle) ?? []), entry.name]);
+  }
+  return [...by].map(([bundle, webhooks]) => ({ bundle, webhooks }));
+}
+
+/** A caBundle's certificates, or why it has none. */
+export function bundleCerts(bundle: string): X509Certificate[] | string {
+  try {
+    return parsePemChain(Buffer.from(bundle, 'base64').toString('utf8'));
+  } catch (err) {
+    return `not a base64 PEM certificate bundle (${(err as Error).message})`;
+  }
+}
+
+/** The serving certificate (the first of its chain), or why there is none. */
+export function servingCert(snapshot: Snapshot): X509Certificate | string {
+  const { pem, source } = snapshot.servingCert;
+  if (!pem.ok) return `${source}: ${pem.reason}`;
+  try {
+    return parsePemChain(pem.value)[0]!;
+  } catch (err) {
+    return `${source}: ${(err as Error).message}`;
+  }
+}
+
+export const issuedBy = (cert: X509Certificate, ca: X509Certificate): boolean =>
+  cert.fingerprint256 === ca.fingerprint256 || (cert.checkIssued(ca) && cert.verify(ca.publicKey));

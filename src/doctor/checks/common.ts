@@ -1,0 +1,65 @@
+// Helpers the checks share: the live webhook entries, and turning a list of findings into one line.
+import type { CheckId, CheckResult, ConfigKind, Snapshot, Status, WebhookEntry } from '../types.js';
+
+export interface LiveEntry {
+  kind: ConfigKind;
+  config: string;
+  /** Its index in the configuration's webhooks (for JSON patches). */
+  index: number;
+  entry: WebhookEntry;
+}
+
+/** Every webhook of every configuration that was read. */
+export function liveEntries(snapshot: Snapshot): LiveEntry[] {
+  return Object.entries(snapshot.configs).flatMap(([kind, fetched]) =>
+    fetched?.ok
+      ? (fetched.value.webhooks ?? []).map((entry, index) => ({
+          kind: kind as ConfigKind,
+          config: fetched.value.metadata?.name ?? '',
+          index,
+          entry,
+        }))
+      : [],
+  );
+}
+
+export interface Finding {
+  status: Exclude<Status, 'ok' | 'skip'>;
+  message: string;
+  fix?: string;
+}
+
+const RANK: Record<Status, number> = { skip: 0, ok: 1, warn: 2, fail: 3 };
+export const worse = (a: Status, b: Status): Status => (RANK[a] >= RANK[b] ? a : b);
+
+/** ok with `okMessage` when nothing was found; otherwise the worst status, findings joined. */
+export function verdict(check: CheckId, findings: Finding[], okMessage: string): CheckResult {
+  if (findings.length === 0) return { check, status: 'ok', message: okMessage };
+  const status = findings.map((f) => f.status).reduce<Status>(worse, 'ok');
+  // The fixes of the worst findings first, each once.
+  const fixes = [...new Set(findings.filter((f) => f.status === status && f.fix).map((f) => f.fix!))];
+  const rest = [...new Set(findings.filter((f) => f.status !== status && f.fix).map((f) => f.fix!))];
+  const fix = [...fixes, ...rest].join('; ');
+  return { check, status, message: findings.map((f) => f.message).join('; '), ...(fix ? { fix } : {}) };
+}
+
+export const skip = (check: CheckId, message: string): CheckResult => ({ check, status: 'skip', message });
+
+/** "a, b and 3 more": long lists stay one readable line. */
+export function list(items: string[], max = 4): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
+export const entryTarget = (e: WebhookEntry): string =>
+  e.clientConfig?.url
+    ? `URL ${e.clientConfig.url}`
+    : e.clientConfig?.service
+      ? `Service ${e.clientConfig.service.namespace}/${e.clientConfig.service.name}`
+      : 'nothing';
+
+/** `ais-guard render` with the options that reproduce this install (the fix for most drift). */
+export const renderHint = (overlay: string, namespace: string): string =>
+  `re-apply the manifests: ais-guard render${overlay === 'base' ? '' : ` --overlay ${overlay}`}${
+    namespace === 'ais-guard' ? '' : ` --namespace ${namespace}`
+  } --cert-dir CERTS | kubectl apply -f -`;

@@ -1,0 +1,50 @@
+// Both webhook configurations present, with every entry deploy/ renders (validate-only: the
+// validating one only).
+import type { CheckResult, Expected, Snapshot } from '../types.js';
+import { list, renderHint, verdict, type Finding } from './common.js';
+
+export function checkWebhookConfigurations(snapshot: Snapshot, expected: Expected): CheckResult {
+  const findings: Finding[] = [];
+  const present: string[] = [];
+  const hint = renderHint(expected.overlay, expected.namespace);
+  for (const want of expected.configs) {
+    const got = snapshot.configs[want.kind];
+    const label = `${want.kind} ${want.name}`;
+    if (!got || !got.ok) {
+      const missing = !got || got.absent;
+      findings.push({
+        status: 'fail',
+        message: missing ? `${label} is missing` : `${label} could not be read (${got.reason})`,
+        fix: missing
+          ? want.kind === 'MutatingWebhookConfiguration' && expected.overlay === 'base'
+            ? `${hint} (or, for an install without mutation, run doctor --overlay validate-only)`
+            : hint
+          : 'run doctor with a kubeconfig that may get webhook configurations',
+      });
+      continue;
+    }
+    const names = new Set((got.value.webhooks ?? []).map((w) => w.name));
+    const missing = want.webhooks.filter((w) => !names.has(w.name)).map((w) => w.name);
+    const wanted = new Set(want.webhooks.map((w) => w.name));
+    const extra = [...names].filter((n) => !wanted.has(n));
+    if (missing.length > 0)
+      findings.push({ status: 'fail', message: `${label} lacks ${list(missing)}`, fix: hint });
+    if (extra.length > 0)
+      findings.push({
+        status: 'warn',
+        message: `${label} has entries deploy/ does not render: ${list(extra)}`,
+        fix: `remove them, or ${hint}`,
+      });
+    present.push(`${label} (${names.size} webhooks)`);
+  }
+  for (const other of expected.notRendered) {
+    const got = snapshot.configs[other.kind];
+    if (got?.ok)
+      findings.push({
+        status: 'warn',
+        message: `${other.kind} ${other.name} exists, but the ${expected.overlay} install has none`,
+        fix: `kubectl delete ${other.kind.toLowerCase()} ${other.name}, or run doctor with the --overlay it was installed with`,
+      });
+  }
+  return verdict('webhook-configurations', findings, present.join(', '));
+}

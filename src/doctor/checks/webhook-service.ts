@@ -1,0 +1,112 @@
+// Each webhook calls the guard's Service (as rendered), the Service exists with that port, and it
+// has ready endpoints in its EndpointSlices: otherwise every call fails (Fail entries block, Ignore
+// entries admit unchecked). A webhook called by URL (a guard outside the cluster) is probed instead.
+import type { CheckResult, EndpointSlice, Expected, Service, ServiceRef, Snapshot } from '../types.js';
+import { liveEntries, list, renderHint, skip, verdict, type Finding } from './common.js';
+
+const keyOf = (s: ServiceRef) => `${s.namespace}/${s.name}`;
+
+/** Ready endpoints (an unset `ready` counts as ready, as the API says) behind the Service port. */
+export function readyEndpoints(service: Service, port: number, slices: EndpointSlice[]): number {
+  const portName = service.spec?.ports?.find((p) => p.port === port)?.name ?? '';
+  const addresses = new Set<string>();
+  for (const slice of slices) {
+    // A slice with no ports list serves all ports; otherwise it must carry the Service port's name.
+    if (slice.ports && !slice.ports.some((p) => (p.name ?? '') === portName)) continue;
+    for (const e of slice.endpoints ?? [])
+      if (e.conditions?.ready !== false) for (const a of e.addresses ?? []) addresses.add(a);
+  }
+  return addresses.size;
+}
+
+export function checkWebhookService(snapshot: Snapshot, expected: Expected): CheckResult {
+  const entries = liveEntries(snapshot);
+  if (entries.length === 0) return skip('webhook-service', 'no webhook configuration to follow');
+  const findings: Finding[] = [];
+  const seen: string[] = [];
+  const wanted = new Map(expected.configs.flatMap((c) => c.webhooks.map((w) => [w.name, w.service])));
+  const done = new Set<string>();
+  for (const { entry } of entries) {
+    const url = entry.clientConfig?.url;
+    if (url) {
+      const origin = new URL(url).origin;
+      if (done.has(origin)) continue;
+      done.add(origin);
+      const probe = snapshot.probes[origin];
+      if (probe?.ok && probe.status === 200) seen.push(`${origin} (by URL, /readyz 200)`);
+      else
+        findings.push({
+          status: 'fail',
+          message: `${entry.name} calls ${url}, which does not answer: ${
+            probe ? (probe.ok ? `/readyz ${probe.status}` : probe.reason) : 'not probed'
+          }`,
+          fix: `start the guard at ${origin}, or point the webhooks at the Service (${renderHint(expected.overlay, expected.namespace)})`,
+        });
+      continue;
+    }
+    const ref = entry.clientConfig?.service;
+    if (!ref) {
+      findings.push({
+        status: 'fail',
+        message: `${entry.name} names neither a Service nor a URL`,
+        fix: renderHint(expected.overlay, expected.namespace),
+      });
+      continue;
+    }
+    const want = wanted.get(entry.name);
+    if (want && (keyOf(want) !== keyOf(ref) || (want.path ?? '') !== (ref.path ?? '')))
+      findings.push({
+        status: 'warn',
+        message: `${entry.name} calls ${keyOf(ref)}${ref.path ?? ''}, deploy/ renders ${keyOf(want)}${want.path ?? ''}`,
+        fix: renderHint(expected.overlay, expected.namespace),
+      });
+    const port = ref.port ?? 443;
+    const key = `${keyOf(ref)}:${port}`;
+    if (done.has(key)) continue;
+    done.add(key);
+    const state = snapshot.services[keyOf(ref)];
+    if (!state || !state.service.ok) {
+      const reason = state && !state.service.ok ? state.service : undefined;
+      findings.push(
+        reason && !reason.absent
+          ? {
+              status: 'warn',
+              message: `Service ${keyOf(ref)} could not be read (${reason.reason})`,
+              fix: `run doctor as a user that may get services in ${ref.namespace}`,
+            }
+          : {
+              status: 'fail',
+              message: `Service ${keyOf(ref)} does not exist`,
+              fix: renderHint(expected.overlay, ref.namespace),
+            },
+      );
+      continue;
+    }
+    const service = state.service.value;
+    if (!service.spec?.ports?.some((p) => p.port === port)) {
+      findings.push({
+        status: 'fail',
+        message: `Service ${keyOf(ref)} has no port ${port}`,
+        fix: renderHint(expected.overlay, ref.namespace),
+      });
+      continue;
+    }
+    if (!state.slices.ok) {
+      findings.push({
+        status: 'warn',
+        message: `EndpointSlices of ${keyOf(ref)} could not be read (${state.slices.reason})`,
+        fix: `run doctor as a user that may list endpointslices in ${ref.namespace}`,
+      });
+      continue;
+    }
+    const ready = readyEndpoints(service, port, state.slices.value);
+    if (ready === 0)
+      findings.push({
+        status: 'fail',
+        message: `Service ${keyOf(ref)} has no ready endpoints: no guard pod is running and ready`,
+        fix: `kubectl -n ${ref.namespace} get pods,endpointslices -l app.kubernetes.io/name=ais-guard; kubectl -n ${ref.namespace} rollout status deployment/ais-guard`,
+      });
+    else seen.push(`Service ${key} (${ready} ready endpoint${ready === 1 ? '' : 's'})`);
+  }
+  return verdict('webhook-service', findings, `webhooks call ${list(seen)}`);
+}

@@ -1,0 +1,151 @@
+// The thin layer: read what the checks judge from the cluster, with the kubeconfig's credentials,
+// and turn each answer into found / absent / unreadable. Nothing here decides anything.
+// The serving certificate comes from the guard itself when a webhook calls it by URL (a TLS
+// handshake), else from its TLS Secret (needs `get` on that one Secret): the apiserver's service
+// proxy does not show the backend's certificate, and a laptop cannot reach pod IPs.
+import * as k8s from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { getJson, KubeRequestError } from '../k8s/kubeconfig.js';
+import { probe } from './probe.js';
+import {
+  absent,
+  found,
+  unreadable,
+  type ConfigKind,
+  type EndpointSlice,
+  type Expected,
+  type Fetched,
+  type Service,
+  type Snapshot,
+  type WebhookConfiguration,
+} from './types.js';
+
+/** The apiserver could not be asked at all: doctor exits 2. */
+export class CannotRun extends Error {}
+
+const CONFIG_PATHS: Record<ConfigKind, string> = {
+  ValidatingWebhookConfiguration: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/',
+  MutatingWebhookConfiguration: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/',
+};
+
+async function get<T>(kc: KubeConfig, path: string): Promise<Fetched<T>> {
+  try {
+    return found((await getJson(kc, path, { timeoutMs: 15_000 })) as T);
+  } catch (err) {
+    if (err instanceof KubeRequestError) {
+      if (err.statusCode === 404) return absent();
+      if (err.statusCode === 401) throw new CannotRun(err.message);
+      return unreadable(err.message.replace(/^GET \S+: /, ''));
+    }
+    // No answer at all (refused, DNS, TLS, timeout): nothing else will work either.
+    throw new CannotRun(`${kc.getCurrentCluster()?.server ?? 'the apiserver'}: ${(err as Error).message}`);
+  }
+}
+
+const enc = encodeURIComponent;
+
+async function servingCertFrom(
+  kc: KubeConfig,
+  expected: Expected,
+  probes: Snapshot['probes'],
+): Promise<Snapshot['servingCert']> {
+  for (const [origin, p] of Object.entries(probes))
+    if (p.ok) return { source: `TLS at ${origin}`, pem: found(p.certPem) };
+  const source = `Secret ${expected.namespace}/${expected.tlsSecret}`;
+  const secret = await get<{ data?: Record<string, string> }>(
+    kc,
+    `/api/v1/namespaces/${enc(expected.namespace)}/secrets/${enc(expected.tlsSecret)}`,
+  );
+  if (!secret.ok) return { source, pem: secret };
+  const crt = secret.value.data?.['tls.crt'];
+  return {
+    source,
+    pem: crt ? found(Buffer.from(crt, 'base64').toString('utf8')) : unreadable('it has no tls.crt'),
+  };
+}
+
+async function accessOf(kc: KubeConfig, expected: Expected): Promise<Snapshot['access']> {
+  const api = kc.makeApiClient(k8s.AuthorizationV1Api);
+  const user = `system:serviceaccount:${expected.namespace}:${expected.serviceAccount}`;
+  const out: Snapshot['access'] = [];
+  for (const permission of expected.permissions) {
+    try {
+      const review = await api.createSubjectAccessReview({
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SubjectAccessReview',
+          spec: {
+            user,
+            groups: [
+              'system:serviceaccounts',
+              `system:serviceaccounts:${expected.namespace}`,
+              'system:authenticated',
+            ],
+            resourceAttributes: { ...permission },
+          },
+        },
+      });
+      out.push({ permission, allowed: review.status?.allowed === true });
+    } catch (err) {
+      const reason =
+        err instanceof k8s.ApiException
+          ? `creating a SubjectAccessReview: ${err.code}`
+          : `creating a SubjectAccessReview: ${(err as Error).message}`;
+      // One refusal (403) means all would be refused: say so once per permission, ask no more.
+      return [...out, ...expected.permissions.slice(out.length).map((p) => ({ permission: p, reason }))];
+    }
+  }
+  return out;
+}
+
+export async function fetchSnapshot(kc: KubeConfig, expected: Expected): Promise<Snapshot> {
+  const configs: Snapshot['configs'] = {};
+  const kinds = [...expected.configs, ...expected.notRendered];
+  for (const { kind, name } of kinds)
+    configs[kind] = await get<WebhookConfiguration>(kc, CONFIG_PATHS[kind] + enc(name));
+
+  const services: Snapshot['services'] = {};
+  const probes: Snapshot['probes'] = {};
+  for (const fetched of Object.values(configs)) {
+    if (!fetched?.ok) continue;
+    for (const w of fetched.value.webhooks ?? []) {
+      const { service, url } = w.clientConfig ?? {};
+      if (url) {
+        const origin = new URL(url).origin;
+        probes[origin] ??= await probe(`${origin}/readyz`);
+      } else if (service && !services[`${service.namespace}/${service.name}`]) {
+        const ns = enc(service.namespace);
+        services[`${service.namespace}/${service.name}`] = {
+          service: await get<Service>(kc, `/api/v1/namespaces/${ns}/services/${enc(service.name)}`),
+          slices: await get<{ items: EndpointSlice[] }>(
+            kc,
+            `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices?labelSelector=${enc(`kubernetes.io/service-name=${service.name}`)}`,
+          ).then((f) => (f.ok ? found(f.value.items ?? []) : f)),
+        };
+      }
+    }
+  }
+
+  const namespaceLabels: Snapshot['namespaceLabels'] = {};
+  for (const ns of expected.excludedNamespaces) {
+    const got = await get<{ metadata?: { labels?: Record<string, string> } }>(
+      kc,
+      `/api/v1/namespaces/${enc(ns)}`,
+    );
+    if (got.ok) namespaceLabels[ns] = got.value.metadata?.labels ?? {};
+  }
+
+  return {
+    configs,
+    services,
+    probes,
+    servingCert: await servingCertFrom(kc, expected, probes),
+    serviceAccount: await get(
+      kc,
+      `/api/v1/namespaces/${enc(expected.namespace)}/serviceaccounts/${enc(expected.serviceAccount)}`,
+    ),
+    access: await accessOf(kc, expected),
+    namespaceLabels,
+    crd: await get(kc, `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${enc(expected.crd.name)}`),
+  };
+}

@@ -1,0 +1,135 @@
+// `ais-guard doctor`: what the fetch layer brings back from a live cluster (Snapshot), what the
+// install should look like (Expected, from the rendered deploy manifests), and what a check says.
+// The checks are pure functions of (Snapshot, Expected, now): no client, no clock of their own.
+
+export type Status = 'ok' | 'warn' | 'fail' | 'skip';
+
+export const CHECK_IDS = [
+  'webhook-configurations',
+  'webhook-service',
+  'ca-bundle',
+  'certificate-expiry',
+  'rbac',
+  'namespace-selector',
+  'failure-policy',
+  'aistore-crd',
+] as const;
+export type CheckId = (typeof CHECK_IDS)[number];
+
+export interface CheckResult {
+  check: CheckId;
+  status: Status;
+  /** What was found, one sentence or a few joined by "; ". */
+  message: string;
+  /** What to do about it (problems only). */
+  fix?: string;
+}
+
+/** An object read from the apiserver: found, absent (404), or not readable (403, 5xx, …). */
+export type Fetched<T> = { ok: true; value: T } | { ok: false; absent: boolean; reason: string };
+
+export const found = <T>(value: T): Fetched<T> => ({ ok: true, value });
+export const absent = <T>(reason = 'not found'): Fetched<T> => ({ ok: false, absent: true, reason });
+export const unreadable = <T>(reason: string): Fetched<T> => ({ ok: false, absent: false, reason });
+
+export interface ServiceRef {
+  name: string;
+  namespace: string;
+  path?: string;
+  port?: number;
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+export interface WebhookRule {
+  apiGroups?: string[];
+  apiVersions?: string[];
+  resources?: string[];
+  scope?: string;
+}
+
+export interface WebhookEntry {
+  name: string;
+  failurePolicy?: string;
+  clientConfig?: { service?: ServiceRef; url?: string; caBundle?: string };
+  namespaceSelector?: LabelSelector;
+  rules?: WebhookRule[];
+}
+
+export interface WebhookConfiguration {
+  kind?: string;
+  metadata?: { name?: string };
+  webhooks?: WebhookEntry[];
+}
+
+export interface Service {
+  spec?: { ports?: { name?: string; port: number }[] };
+}
+
+export interface EndpointSlice {
+  ports?: { name?: string; port?: number }[] | null;
+  endpoints?: { addresses?: string[]; conditions?: { ready?: boolean | null } }[] | null;
+}
+
+export interface CustomResourceDefinition {
+  spec?: { group?: string; versions?: { name: string; served?: boolean; storage?: boolean }[] };
+  status?: { conditions?: { type: string; status: string }[] };
+}
+
+export type ConfigKind = 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration';
+
+/** One thing the guard's ServiceAccount must be allowed to do. */
+export interface Permission {
+  verb: string;
+  group: string;
+  resource: string;
+  name?: string;
+}
+
+/** A direct HTTPS GET of <url origin>/readyz: the webhook called by URL (a guard outside the cluster). */
+export type Probe = { ok: true; status: number; certPem: string } | { ok: false; reason: string };
+
+export interface Snapshot {
+  configs: Partial<Record<ConfigKind, Fetched<WebhookConfiguration>>>;
+  /** By "namespace/name" of each Service the webhooks call. */
+  services: Record<string, { service: Fetched<Service>; slices: Fetched<EndpointSlice[]> }>;
+  /** By URL origin of each webhook called by URL. */
+  probes: Record<string, Probe>;
+  /** The certificate the guard serves (PEM, leaf first) and where it was read. */
+  servingCert: { source: string; pem: Fetched<string> };
+  serviceAccount: Fetched<unknown>;
+  /** The SubjectAccessReview answers for Expected.permissions, in order; a reason when not asked. */
+  access: { permission: Permission; allowed?: boolean; reason?: string }[];
+  /** Labels of the namespaces that must be excluded (absent: not readable, judged by name alone). */
+  namespaceLabels: Record<string, Record<string, string>>;
+  crd: Fetched<CustomResourceDefinition>;
+}
+
+export interface ExpectedWebhook {
+  name: string;
+  failurePolicy: 'Fail' | 'Ignore';
+  service?: ServiceRef;
+}
+
+export interface ExpectedConfig {
+  kind: ConfigKind;
+  name: string;
+  webhooks: ExpectedWebhook[];
+}
+
+export interface Expected {
+  overlay: string;
+  namespace: string;
+  /** The configurations the install renders (validate-only: the validating one only). */
+  configs: ExpectedConfig[];
+  /** Rendered by other overlays but not by this one (validate-only: the mutating one). */
+  notRendered: { kind: ConfigKind; name: string }[];
+  excludedNamespaces: string[];
+  serviceAccount: string;
+  tlsSecret: string;
+  permissions: Permission[];
+  crd: { name: string; group: string; version: string };
+}

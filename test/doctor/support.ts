@@ -1,0 +1,153 @@
+// Building blocks for doctor's table tests (and its e2e file): certificates with any validity, a
+// healthy snapshot of a base install as the fetch layer would return it, and small edits of it.
+import forge from 'node-forge';
+import { renderManifests, type Overlay } from '../../src/deploy/index.js';
+import { expectationsOf } from '../../src/doctor/expected.js';
+import { found, type Expected, type Snapshot, type WebhookConfiguration } from '../../src/doctor/types.js';
+import { issueCA, type Pem } from '../../src/tls/issue.js';
+import { keyPairFromPem, randomSerialHex, rsaKeyPairSync } from '../../src/tls/keys.js';
+import { serviceDnsNames } from '../../src/tls/names.js';
+
+export const DAY = 86_400_000;
+export const NOW = new Date('2026-11-30T12:00:00Z');
+
+export const makeCA = (commonName = 'ais-guard webhook CA'): Pem =>
+  issueCA(rsaKeyPairSync(), { commonName, validityDays: 3650 });
+
+/** A serving certificate signed by `ca`, valid from `from` to `to` (either may lie in the past). */
+export function servingCert(
+  ca: Pem,
+  opts: { from?: Date; to?: Date; dnsNames?: string[]; ipAddresses?: string[] } = {},
+): Pem {
+  const keys = rsaKeyPairSync();
+  const caCert = forge.pki.certificateFromPem(ca.cert);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = randomSerialHex();
+  cert.validity.notBefore = opts.from ?? new Date(Date.now() - DAY);
+  cert.validity.notAfter = opts.to ?? new Date(Date.now() + 365 * DAY);
+  const dns = opts.dnsNames ?? serviceDnsNames('ais-guard', 'ais-guard');
+  const ips = opts.ipAddresses ?? [];
+  cert.setSubject([{ name: 'commonName', value: dns[0] ?? ips[0]! }]);
+  cert.setIssuer(caCert.subject.attributes);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'extKeyUsage', serverAuth: true },
+    {
+      name: 'subjectAltName',
+      altNames: [...dns.map((value) => ({ type: 2, value })), ...ips.map((ip) => ({ type: 7, ip }))],
+    },
+  ]);
+  cert.sign(keyPairFromPem(ca.key).signer, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n'), key: keys.pem };
+}
+
+export const b64 = (pem: string) => Buffer.from(pem).toString('base64');
+
+export async function expectedFor(overlay: Overlay = 'base', namespace = 'ais-guard'): Promise<Expected> {
+  return expectationsOf(await renderManifests({ overlay, namespace }), overlay, namespace);
+}
+
+/** What fetchSnapshot returns for a healthy install of `overlay`: the rendered configurations live. */
+export async function healthySnapshot(
+  expected: Expected,
+  certs: { ca: Pem; serving: Pem },
+): Promise<Snapshot> {
+  const rendered = await renderManifests({
+    overlay: expected.overlay as Overlay,
+    namespace: expected.namespace,
+    caBundle: b64(certs.ca.cert),
+    webhooksOnly: true,
+  });
+  const configs: Snapshot['configs'] = {};
+  for (const o of rendered)
+    configs[o.kind as 'ValidatingWebhookConfiguration'] = found(structuredClone(o) as WebhookConfiguration);
+  const ns = expected.namespace;
+  return {
+    configs,
+    services: {
+      [`${ns}/ais-guard`]: {
+        service: found({ spec: { ports: [{ name: 'https', port: 443 }] } }),
+        slices: found([
+          {
+            ports: [{ name: 'https', port: 8443 }],
+            endpoints: [
+              { addresses: ['10.1.0.5'], conditions: { ready: true } },
+              { addresses: ['10.1.0.6'], conditions: { ready: true } },
+            ],
+          },
+        ]),
+      },
+    },
+    probes: {},
+    servingCert: { source: `Secret ${ns}/ais-guard-tls`, pem: found(certs.serving.cert) },
+    serviceAccount: found({}),
+    access: expected.permissions.map((permission) => ({ permission, allowed: true })),
+    namespaceLabels: {},
+    crd: found({
+      spec: { group: 'ais.nvidia.com', versions: [{ name: 'v1beta1', served: true, storage: true }] },
+      status: { conditions: [{ type: 'Established', status: 'True' }] },
+    }),
+  };
+}
+
+/** The live webhook entry `name` of a snapshot, to edit in place. */
+export function entry(snapshot: Snapshot, name: string) {
+  for (const fetched of Object.values(snapshot.configs))
+    if (fetched?.ok) {
+      const found = fetched.value.webhooks?.find((w) => w.name === name);
+      if (found) return found;
+    }
+  throw new Error(`no webhook ${name}`);
+}
+
+export function allEntries(snapshot: Snapshot) {
+  return Object.values(snapshot.configs).flatMap((f) => (f?.ok ? (f.value.webhooks ?? []) : []));
+}
+
+export interface Certs {
+  ca: Pem;
+  serving: Pem;
+  otherCa: Pem;
+}
+
+/** One CA, its serving certificate (valid a year from NOW's day) and an unrelated CA: made once per file. */
+export function makeCerts(): Certs {
+  const ca = makeCA();
+  return {
+    ca,
+    serving: servingCert(ca, {
+      from: new Date(NOW.getTime() - DAY),
+      to: new Date(NOW.getTime() + 365 * DAY),
+    }),
+    otherCa: makeCA('some other CA'),
+  };
+}
+
+export interface CheckRow {
+  name: string;
+  overlay?: Overlay;
+  edit?: (snapshot: Snapshot, certs: Certs, expected: Expected) => void;
+  expect: { status: string; message?: RegExp; fix?: RegExp };
+}
+
+type Check = (
+  snapshot: Snapshot,
+  expected: Expected,
+  now: Date,
+) => { status: string; message: string; fix?: string };
+
+/** One table row: a healthy snapshot, the row's edit, the check; status, message and fix as the row says. */
+export async function checkRow(check: Check, certs: Certs, row: CheckRow): Promise<void> {
+  const { expect } = await import('@jest/globals');
+  const expected = await expectedFor(row.overlay ?? 'base');
+  const snapshot = await healthySnapshot(expected, certs);
+  row.edit?.(snapshot, certs, expected);
+  const result = check(snapshot, expected, NOW);
+  expect({ status: result.status, message: result.message }).toEqual({
+    status: row.expect.status,
+    message: expect.stringMatching(row.expect.message ?? /./),
+  });
+  if (row.expect.fix) expect(result.fix).toMatch(row.expect.fix);
+  if (result.status === 'fail' || result.status === 'warn') expect(result.fix ?? '').not.toBe('');
+}
