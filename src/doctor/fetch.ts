@@ -49,8 +49,16 @@ async function servingCertFrom(
   expected: Expected,
   probes: Snapshot['probes'],
 ): Promise<Snapshot['servingCert']> {
-  for (const [origin, p] of Object.entries(probes))
-    if (p.ok) return { source: `TLS at ${origin}`, pem: found(p.certPem) };
+  // Called by URL: the certificate is the one served there (the Secret, if any, is not what the
+  // apiserver sees); a guard that does not answer shows none.
+  const [byUrl] = Object.entries(probes);
+  if (byUrl) {
+    const [origin, p] = byUrl;
+    return {
+      source: `TLS at ${origin}`,
+      pem: p.ok ? found(p.certPem) : unreadable(`no answer (${p.reason})`),
+    };
+  }
   const source = `Secret ${expected.namespace}/${expected.tlsSecret}`;
   const secret = await get<{ data?: Record<string, string> }>(
     kc,
