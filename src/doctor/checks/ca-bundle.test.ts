@@ -75,6 +75,19 @@ const rows: CheckRow[] = [
     },
   },
   {
+    name: 'by URL, the guard does not answer: the fix is the guard, not the Secret',
+    edit: (s) =>
+      (s.servingCert = {
+        source: 'TLS at https://127.0.0.1:8443',
+        pem: unreadable('no answer (connect ECONNREFUSED)'),
+      }),
+    expect: {
+      status: 'warn',
+      message: /serving certificate not read \(TLS at https:\/\/127\.0\.0\.1:8443: no answer/,
+      fix: /^make the guard at https:\/\/127\.0\.0\.1:8443 answer/,
+    },
+  },
+  {
     name: 'serving certificate for another namespace',
     edit: (s, c) =>
       (s.servingCert.pem = {

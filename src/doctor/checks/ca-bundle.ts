@@ -24,7 +24,7 @@ const covers = (cert: X509Certificate, name: string): boolean =>
 function caFix(expected: Expected): string {
   return expected.overlay === 'cert-manager'
     ? `check cert-manager's cainjector (kubectl -n cert-manager logs deploy/cert-manager-cainjector) and the inject-ca-from annotation`
-    : `put the CA that signed the serving certificate into the caBundles: ${renderHint(expected.overlay, expected.namespace)}, or keep ca.crt in Secret ${expected.namespace}/${expected.tlsSecret} and run the guard with --manage-webhook-config`;
+    : `${renderHint(expected.overlay, expected.namespace)} with the CERTS the Secret was made from, or keep ca.crt in Secret ${expected.namespace}/${expected.tlsSecret} and run the guard with --manage-webhook-config`;
 }
 
 export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResult {
@@ -68,7 +68,9 @@ export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResu
     findings.push({
       status: 'warn',
       message: `serving certificate not read (${cert}): caBundle not compared with it`,
-      fix: `let the doctor's user get Secret ${expected.namespace}/${expected.tlsSecret}`,
+      fix: snapshot.servingCert.source.startsWith('Secret')
+        ? `let the doctor's user get Secret ${expected.namespace}/${expected.tlsSecret}`
+        : `make the guard at ${snapshot.servingCert.source.replace(/^TLS at /, '')} answer (see webhook-service)`,
     });
   } else {
     const uncovered = dialledNames(snapshot).filter((n) => !covers(cert, n));

@@ -23,7 +23,7 @@ export function checkNamespaceSelector(snapshot: Snapshot, expected: Expected): 
       findings.push({
         status: 'fail',
         message: `${ns} is not excluded from ${list(sent, 3)}`,
-        fix: `add ${ns} to the NotIn values of ${NAME_LABEL} in every namespaceSelector: ${renderHint(expected.overlay, expected.namespace)}`,
+        fix: `add ${ns} to the NotIn values of ${NAME_LABEL} in every namespaceSelector, or ${renderHint(expected.overlay, expected.namespace)}`,
       });
   }
   return verdict(

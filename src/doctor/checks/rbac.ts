@@ -21,7 +21,7 @@ export function checkRbac(snapshot: Snapshot, expected: Expected): CheckResult {
     findings.push({
       status: 'fail',
       message: `${who} may not ${list(denied, 6)}`,
-      fix: `restore the ClusterRoles ais-guard${expected.permissions.some((p) => p.name) ? ' and ais-guard-webhook-ca' : ''} and their bindings: ${hint}`,
+      fix: `restore the ClusterRoles ais-guard${expected.permissions.some((p) => p.name) ? ' and ais-guard-webhook-ca' : ''} and their bindings (${hint})`,
     });
   if (unasked.length > 0)
     findings.push({
