@@ -15,6 +15,7 @@ import {
   type EndpointSlice,
   type Expected,
   type Fetched,
+  type Permission,
   type Service,
   type Snapshot,
   type WebhookConfiguration,
@@ -72,38 +73,66 @@ async function servingCertFrom(
   };
 }
 
-async function accessOf(kc: KubeConfig, expected: Expected): Promise<Snapshot['access']> {
-  const api = kc.makeApiClient(k8s.AuthorizationV1Api);
-  const user = `system:serviceaccount:${expected.namespace}:${expected.serviceAccount}`;
+type Ask = (permission: Permission) => Promise<boolean>;
+
+/** Each permission asked with `ask`; the first refusal stops the asking (all would be refused). */
+async function askAll(permissions: Permission[], ask: Ask): Promise<Snapshot['access'] | string> {
   const out: Snapshot['access'] = [];
-  for (const permission of expected.permissions) {
+  for (const permission of permissions) {
     try {
-      const review = await api.createSubjectAccessReview({
-        body: {
-          apiVersion: 'authorization.k8s.io/v1',
-          kind: 'SubjectAccessReview',
-          spec: {
-            user,
-            groups: [
-              'system:serviceaccounts',
-              `system:serviceaccounts:${expected.namespace}`,
-              'system:authenticated',
-            ],
-            resourceAttributes: { ...permission },
-          },
-        },
-      });
-      out.push({ permission, allowed: review.status?.allowed === true });
+      out.push({ permission, allowed: await ask(permission) });
     } catch (err) {
-      const reason =
-        err instanceof k8s.ApiException
-          ? `creating a SubjectAccessReview: ${err.code}`
-          : `creating a SubjectAccessReview: ${(err as Error).message}`;
-      // One refusal (403) means all would be refused: say so once per permission, ask no more.
-      return [...out, ...expected.permissions.slice(out.length).map((p) => ({ permission: p, reason }))];
+      return err instanceof k8s.ApiException ? `${err.code}` : (err as Error).message;
     }
   }
   return out;
+}
+
+/**
+ * SubjectAccessReviews for the guard's ServiceAccount. A user who may not create them but is that
+ * ServiceAccount (doctor run from the guard's own pod or token) asks SelfSubjectAccessReviews,
+ * which everyone may create; who "self" is comes from a SelfSubjectReview (GA in 1.28).
+ */
+async function accessOf(kc: KubeConfig, expected: Expected): Promise<Snapshot['access']> {
+  const api = kc.makeApiClient(k8s.AuthorizationV1Api);
+  const user = `system:serviceaccount:${expected.namespace}:${expected.serviceAccount}`;
+  const groups = [
+    'system:serviceaccounts',
+    `system:serviceaccounts:${expected.namespace}`,
+    'system:authenticated',
+  ];
+  const asked = await askAll(expected.permissions, async (permission) => {
+    const review = await api.createSubjectAccessReview({
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: { user, groups, resourceAttributes: { ...permission } },
+      },
+    });
+    return review.status?.allowed === true;
+  });
+  if (typeof asked !== 'string') return asked;
+  let reason = `creating a SubjectAccessReview: ${asked}`;
+  const self = await kc
+    .makeApiClient(k8s.AuthenticationV1Api)
+    .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } })
+    .then((r) => r.status?.userInfo?.username)
+    .catch(() => undefined);
+  if (self === user) {
+    const selfAsked = await askAll(expected.permissions, async (permission) => {
+      const review = await api.createSelfSubjectAccessReview({
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: { resourceAttributes: { ...permission } },
+        },
+      });
+      return review.status?.allowed === true;
+    });
+    if (typeof selfAsked !== 'string') return selfAsked.map((a) => ({ ...a, self: true }));
+    reason += `; a SelfSubjectAccessReview: ${selfAsked}`;
+  }
+  return expected.permissions.map((permission) => ({ permission, reason }));
 }
 
 export async function fetchSnapshot(kc: KubeConfig, expected: Expected): Promise<Snapshot> {

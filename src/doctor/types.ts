@@ -101,8 +101,11 @@ export interface Snapshot {
   /** The certificate the guard serves (PEM, leaf first) and where it was read. */
   servingCert: { source: string; pem: Fetched<string> };
   serviceAccount: Fetched<unknown>;
-  /** The SubjectAccessReview answers for Expected.permissions, in order; a reason when not asked. */
-  access: { permission: Permission; allowed?: boolean; reason?: string }[];
+  /**
+   * The SubjectAccessReview answers for Expected.permissions, in order; a reason when not asked;
+   * `self` when asked as the ServiceAccount itself (SelfSubjectAccessReview).
+   */
+  access: { permission: Permission; allowed?: boolean; reason?: string; self?: boolean }[];
   /** Labels of the namespaces that must be excluded (absent: not readable, judged by name alone). */
   namespaceLabels: Record<string, Record<string, string>>;
   crd: Fetched<CustomResourceDefinition>;

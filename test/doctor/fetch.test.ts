@@ -28,8 +28,14 @@ const json = (res: ServerResponse, code: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 
-/** Serves a healthy base install in namespace ais-guard; `refuse` paths (prefixes) answer 403. */
-async function apiserver(refuse: string[] = []): Promise<{ kubeconfig: string; asked: string[] }> {
+/**
+ * Serves a healthy base install in namespace ais-guard; `refuse` paths (prefixes) answer 403, `deny`
+ * permissions ("verb resource") are answered not allowed, `self` is who the user is.
+ */
+async function apiserver(
+  refuse: string[] = [],
+  opts: { deny?: string[]; self?: string } = {},
+): Promise<{ kubeconfig: string; asked: string[] }> {
   const rendered = await renderManifests({ caBundle: b64(certs.ca.cert), webhooksOnly: true });
   const byPath: Record<string, unknown> = {
     '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/ais-guard': rendered.find(
@@ -59,12 +65,18 @@ async function apiserver(refuse: string[] = []): Promise<{ kubeconfig: string; a
     asked.push(`${req.method} ${url.pathname}${url.search}`);
     if (refuse.some((p) => url.pathname.startsWith(p)))
       return json(res, 403, { kind: 'Status', code: 403, message: `${url.pathname} is forbidden` });
-    if (req.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/subjectaccessreviews') {
+    if (req.method === 'POST') {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const review = JSON.parse(Buffer.concat(chunks).toString()) as { spec: object };
-        json(res, 201, { ...review, status: { allowed: true } });
+        const review = JSON.parse(Buffer.concat(chunks).toString()) as {
+          spec: { resourceAttributes?: { verb: string; resource: string } };
+        };
+        if (url.pathname === '/apis/authentication.k8s.io/v1/selfsubjectreviews')
+          return json(res, 201, { ...review, status: { userInfo: { username: opts.self ?? 'admin' } } });
+        const attrs = review.spec.resourceAttributes;
+        const allowed = !opts.deny?.includes(`${attrs?.verb} ${attrs?.resource}`);
+        json(res, 201, { ...review, status: { allowed } });
       });
       return;
     }
@@ -127,4 +139,28 @@ it('refusals become warnings naming what could not be read, not oks', async () =
     'aistore-crd': 'warn',
   });
   expect((await cli(['doctor', '--kubeconfig', kubeconfig, '--strict'])).code).toBe(1);
+});
+
+it("run as the guard's own ServiceAccount: SelfSubjectAccessReviews instead", async () => {
+  const { kubeconfig, asked } = await apiserver(['/apis/authorization.k8s.io/v1/subjectaccessreviews'], {
+    self: 'system:serviceaccount:ais-guard:ais-guard',
+    deny: ['watch nodes'],
+  });
+  const r = await cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json']);
+  const rbac = (JSON.parse(r.stdout) as { checks: CheckResult[] }).checks.find((c) => c.check === 'rbac');
+  expect(rbac).toMatchObject({
+    status: 'fail',
+    message: 'ServiceAccount ais-guard/ais-guard may not watch nodes',
+  });
+  expect(asked.filter((a) => a.endsWith('/selfsubjectaccessreviews'))).toHaveLength(12);
+});
+
+it('anyone else who may not create SubjectAccessReviews: not checked (warn)', async () => {
+  const { kubeconfig, asked } = await apiserver(['/apis/authorization.k8s.io/v1/subjectaccessreviews'], {
+    self: 'jane',
+  });
+  const r = await cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json']);
+  const rbac = (JSON.parse(r.stdout) as { checks: CheckResult[] }).checks.find((c) => c.check === 'rbac');
+  expect(rbac).toMatchObject({ status: 'warn', message: 'not checked: creating a SubjectAccessReview: 403' });
+  expect(asked.filter((a) => a.endsWith('/selfsubjectaccessreviews'))).toHaveLength(0);
 });

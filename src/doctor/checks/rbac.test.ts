@@ -30,6 +30,11 @@ const rows: CheckRow[] = [
     expect: { status: 'ok', message: /statefulsets\.apps \(8 SubjectAccessReviews\)$/ },
   },
   {
+    name: 'asked as the ServiceAccount itself',
+    edit: (s) => s.access.forEach((a) => (a.self = true)),
+    expect: { status: 'ok', message: /\(12 SelfSubjectAccessReviews\)$/ },
+  },
+  {
     name: 'watch nodes removed',
     edit: deny('watch', 'nodes'),
     expect: {

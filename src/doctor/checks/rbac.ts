@@ -35,6 +35,6 @@ export function checkRbac(snapshot: Snapshot, expected: Expected): CheckResult {
   const configs = expected.permissions.filter((p) => p.name && p.verb === 'get').length;
   const summary = `${who} may list and watch ${resources.join(', ')}${
     configs ? ` and get/patch its ${configs} webhook configuration${configs === 1 ? '' : 's'}` : ''
-  } (${snapshot.access.length} SubjectAccessReviews)`;
+  } (${snapshot.access.length} ${snapshot.access[0]?.self ? 'SelfSubjectAccessReviews' : 'SubjectAccessReviews'})`;
   return verdict('rbac', findings, summary);
 }
