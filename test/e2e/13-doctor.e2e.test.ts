@@ -14,7 +14,7 @@ import YAML from 'yaml';
 import { renderManifests } from '../../src/deploy/index.js';
 import type { CheckResult } from '../../src/doctor/types.js';
 import { DAY, makeCA, servingCert } from '../doctor/support.js';
-import { ARTIFACTS, suffix } from './support/env.js';
+import { ARTIFACTS, KUBECONFIG, suffix } from './support/env.js';
 import type { Guard } from './support/guard.js';
 import { Cleanup, eventually, objects, type Obj } from './support/kube.js';
 import { aisGuard, kubectl, ok } from './support/run.js';
@@ -180,6 +180,35 @@ describe('a healthy installation', () => {
     expect(text.stdout).toMatch(
       /^ok {4}ca-bundle .* signed the serving certificate from Secret doctor-\w+\/ais-guard-tls/m,
     );
+  });
+
+  it("run with the guard's own ServiceAccount token: RBAC asked by SelfSubjectAccessReviews", async () => {
+    const token = ok(await kubectl(['-n', ns, 'create', 'token', 'ais-guard']), 'create token').stdout.trim();
+    const admin = YAML.parse(readFileSync(KUBECONFIG, 'utf8')) as { clusters: unknown[] };
+    const file = join(mkdtempSync(join(ARTIFACTS, 'sa-')), 'kubeconfig');
+    writeFileSync(
+      file,
+      YAML.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: admin.clusters,
+        users: [{ name: 'sa', user: { token } }],
+        contexts: [{ name: 'sa', context: { cluster: 'e2e', user: 'sa' } }],
+        'current-context': 'sa',
+      }),
+    );
+    const r = await aisGuard(['doctor', '-n', ns, '-o', 'json', '--kubeconfig', file]);
+    const checks = (JSON.parse(r.stdout) as { checks: CheckResult[] }).checks;
+    expect(checks.find((c) => c.check === 'rbac')).toMatchObject({
+      status: 'ok',
+      message: expect.stringMatching(/\(12 SelfSubjectAccessReviews\)$/),
+    });
+    // It may get its own two configurations and nothing else doctor reads: named, not passed.
+    expect(checks.find((c) => c.check === 'webhook-configurations')?.status).toBe('ok');
+    expect(checks.find((c) => c.check === 'aistore-crd')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(/could not be read \(403 .*forbidden/),
+    });
   });
 });
 
