@@ -2,8 +2,9 @@
 // certificate, same machine, load from a separate process, all on 127.0.0.1. Prints a table and
 // writes bench/results.json.
 //   --quick        every case briefly (the whole run well under a minute), for a smoke check
-//   --memory       only the long run: 1.5M target Pod reviews, the guard's RssAnon and RssFile
-//                  after each half-million (run it with --node on Node 24, the image's runtime)
+//   --long         also the long run after the cases: 1.5M target Pod reviews, the guard's RSS,
+//                  RssAnon and RssFile after each half-million (minutes on a busy machine)
+//   --memory       only the long run (run it with --node on Node 24, the image's runtime)
 //   --node PATH    run the three servers on another Node binary (e.g. Node 24, the image's runtime:
 //                  `PATH=$(scripts/node24.sh):$PATH npm run bench` does the same for everything)
 //   --scale        only the scale bench (bench/scale.mjs): the guard before a 5,000-node,
@@ -23,12 +24,13 @@ import { scaleBench, scaleTable, scaleTargets } from './scale.mjs';
 const QUICK = process.argv.includes('--quick');
 const SCALE = process.argv.includes('--scale');
 const MEMORY = process.argv.includes('--memory');
+const LONG = process.argv.includes('--long');
 const nodeAt = process.argv.indexOf('--node');
 const NODE = nodeAt > 0 ? process.argv[nodeAt + 1] : process.execPath;
 const ROOT = new URL('..', import.meta.url).pathname;
 const P = QUICK
   ? { repeats: 1, seconds: 2, rateSeconds: 2, leakRequests: 0 }
-  : { repeats: 3, seconds: 6, rateSeconds: 10, leakRequests: 1_500_000 };
+  : { repeats: 3, seconds: 6, rateSeconds: 10, leakRequests: LONG ? 1_500_000 : 0 };
 
 /** The V8 flags production runs with: the ones between node and the script in the ENTRYPOINT. */
 function productionNodeFlags() {
