@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type ServerConfig } from '../server/config.js';
+import { turnBatchedDestination } from './log-destination.js';
 import { UsageError, type Io } from './usage.js';
 
 export const SERVE_HELP = `Usage: ais-guard serve [options]
@@ -91,10 +92,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     if (err instanceof ConfigError) throw new UsageError(err.message);
     throw err;
   }
-  const logger = pino(
-    { level: config.logLevel, base: { service: 'ais-guard' } },
-    pino.destination({ dest: 1, sync: true }),
-  );
+  const logger = pino({ level: config.logLevel, base: { service: 'ais-guard' } }, turnBatchedDestination(1));
   const { cluster, kc } = await clusterSource(config, logger);
   const { createGuardServer } = await import('../server/server.js');
 

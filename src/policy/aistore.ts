@@ -98,19 +98,19 @@ function mountIndex(cr: AIStoreCR): MountIndex | undefined {
   const crName = nameOf(cr);
   const known = mountIndexes.get(raw);
   if (known && known.crName === crName) return known;
-  const all = raw.slice(0, MAX_MOUNTS + 1).flatMap((m: unknown, index) =>
-    isObject(m) && typeof m.path === 'string'
-      ? [
-          {
-            index,
-            path: m.path,
-            size: typeof m.size === 'string' || typeof m.size === 'number' ? String(m.size) : undefined,
-            storageClass: typeof m.storageClass === 'string' ? m.storageClass : undefined,
-            useHostPath: m.useHostPath === true,
-          },
-        ]
-      : [],
-  );
+  const all: Mount[] = [];
+  const count = Math.min(raw.length, MAX_MOUNTS + 1);
+  for (let index = 0; index < count; index++) {
+    const m: unknown = raw[index];
+    if (isObject(m) && typeof m.path === 'string')
+      all.push({
+        index,
+        path: m.path,
+        size: typeof m.size === 'string' || typeof m.size === 'number' ? String(m.size) : undefined,
+        storageClass: typeof m.storageClass === 'string' ? m.storageClass : undefined,
+        useHostPath: m.useHostPath === true,
+      });
+  }
   const claims = all.filter((m) => !m.useHostPath);
   const byTemplate = new Map<string, Mount>();
   for (const m of claims) {

@@ -205,9 +205,14 @@ export function targetVolumes(
 ): TargetVolume[] {
   // The context's share is computed once per snapshot: a review asks several times, and a namespace
   // may hold thousands of PVs.
-  const known = ctx.memo(`target-volumes ${namespace}/${crName}`, () =>
-    ctx.pvsForNamespace(namespace).flatMap((pv) => targetVolumeOf(pv, crName) ?? []),
-  );
+  const known = ctx.memo(`target-volumes ${namespace}/${crName}`, () => {
+    const volumes: TargetVolume[] = [];
+    for (const pv of ctx.pvsForNamespace(namespace)) {
+      const volume = targetVolumeOf(pv, crName);
+      if (volume) volumes.push(volume);
+    }
+    return volumes;
+  });
   if (!reviewed) return known;
   const self = nameOf(reviewed);
   const out = known.filter((v) => nameOf(v.pv) !== self);

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { clip } from '../policy/index.js';
-import { BadReview, decodeReview, type AdmissionRequest } from './admission.js';
+import { answerText, BadReview, decodeReview, type AdmissionRequest } from './admission.js';
 import { BodyError, ByteBudget, isJsonContentType, MAX_REVIEW_BYTES, readBody } from './body.js';
 import { certificateReport, type CertificateStatus, type ExpiryState } from './certificate.js';
 import type { ClusterSource } from './cluster-source.js';
@@ -42,11 +42,13 @@ export interface AppDeps {
 export const MAX_BYTES_IN_FLIGHT = 6 * MAX_REVIEW_BYTES;
 const RETRY_AFTER_SECONDS = '1';
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
+
+const sendJson = (res: ServerResponse, status: number, body: unknown) =>
+  sendText(res, status, JSON.stringify(body));
 
 const REASONS: Record<BodyError['status'], string> = {
   400: 'bad_review',
@@ -138,7 +140,7 @@ function admissionRoute(endpoint: Endpoint, deps: AppDeps, budget: ByteBudget): 
     }
     // Answer first, then account: the apiserver is waiting for the answer, not for our metrics and
     // log line (measured: +10 % throughput on the fast path). The duration includes the write.
-    sendJson(res, 200, outcome.body);
+    sendText(res, 200, answerText(outcome.body));
     const seconds = (performance.now() - started) / 1000;
     metrics.observe(endpoint, outcome.verdict, outcome.findings, seconds);
     if (outcome.verdict === 'error') metrics.errors.inc({ endpoint, reason: 'internal' });

@@ -100,6 +100,11 @@ export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget
   req.on('end', () => finish(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
   // A client that goes away mid-body: Node destroys the request with an "aborted" error. And any
   // other end without 'end' (a destroy with no error) must still give the budget back.
-  req.on('error', () => finish(new BodyError(400, 'request aborted'), EMPTY));
-  req.on('close', () => finish(new BodyError(400, 'request aborted'), EMPTY));
+  // The error is made only when it is the outcome: 'close' follows 'end' on every request, and an
+  // Error's stack capture there was 4 % of the server's busy time on judged reviews.
+  const aborted = () => {
+    if (!finished) finish(new BodyError(400, 'request aborted'), EMPTY);
+  };
+  req.on('error', aborted);
+  req.on('close', aborted);
 }

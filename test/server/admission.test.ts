@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { BadReview, decodeReview, encodeResponse, shortWarning } from '../../src/server/admission.js';
+import {
+  answerText,
+  BadReview,
+  decodeReview,
+  encodeResponse,
+  shortWarning,
+} from '../../src/server/admission.js';
 import { pvc } from '../support/builders.js';
 import { reviewOf } from '../support/review.js';
 
@@ -99,5 +105,20 @@ describe('encodeResponse', () => {
     });
     expect(response.warnings).toHaveLength(17);
     expect(response.warnings?.at(-1)).toMatch(/4 more finding/);
+  });
+});
+
+describe('answerText', () => {
+  // The template for a bare "allowed" must be exactly what JSON.stringify gives, uid escapes included.
+  it.each([
+    ['a bare allowed', 'u-1', { allowed: true }],
+    ['a uid that needs escaping', 'q"\\\u2028\n\u0001é', { allowed: true }],
+    ['a denial', 'u-2', { allowed: false, denyMessage: 'no' }],
+    ['a patch', 'u-3', { allowed: true, patch: [{ op: 'add' as const, path: '/a', value: 1 }] }],
+    ['a warning', 'u-4', { allowed: true, warnings: ['careful'] }],
+    ['audit annotations', 'u-5', { allowed: true, auditAnnotations: { findings: 'x=audit' } }],
+  ])('%s: the same bytes as JSON.stringify', (_name, uid, parts) => {
+    const body = encodeResponse(uid, parts);
+    expect(answerText(body)).toBe(JSON.stringify(body));
   });
 });

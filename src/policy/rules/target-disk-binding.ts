@@ -94,9 +94,10 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
   if (operation !== 'CREATE') return; // pod scheduling fields are immutable after CREATE
   const pod = subject.object;
   const claims = claimNamesOf(pod.spec ?? {});
-  const disks = claims.flatMap((claim) =>
-    ctx.pvsForClaim(subject.namespace, claim).map((pv) => ({ claim, pv, host: pvHostname(pv) })),
-  );
+  const disks: { claim: string; pv: PersistentVolume; host: string | undefined }[] = [];
+  for (const claim of claims)
+    for (const pv of ctx.pvsForClaim(subject.namespace, claim))
+      disks.push({ claim, pv, host: pvHostname(pv) });
   if (disks.length === 0) {
     if (layout.multiTarget && claims.length > 0)
       report.warn(
