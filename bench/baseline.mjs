@@ -2,13 +2,29 @@
 //   b0: a fixed "allowed" AdmissionReview, body not read (TLS + HTTP only);
 //   b1: reads and JSON.parses the review, answers allowed with its uid (the unavoidable work);
 //   b1spin: b1 plus SPIN_US microseconds of busy CPU per request, a calibration: how much throughput
-//     a fixed amount of policy work costs on this machine (more than its share: see the README).
-// Usage: node baseline.mjs b0|b1|b1spin PORT CERT KEY [SPIN_US]
+//     a fixed amount of policy work costs on this machine (more than its share: see the README);
+//   b2: reads and parses the review like b1, then answers with the exact bytes ais-guard answered for
+//     that review (ANSWERS: a JSON file of { path, kind, name, answer } the caller recorded from the
+//     guard), its uid swapped in: the guard's answer size and TLS write without its policy work.
+// Usage: node baseline.mjs b0|b1|b1spin|b2 PORT CERT KEY [SPIN_US | ANSWERS]
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 
-const [mode, port, certFile, keyFile, spinUs = '0'] = process.argv.slice(2);
-const spinMs = Number(spinUs) / 1000;
+const [mode, port, certFile, keyFile, extra = '0'] = process.argv.slice(2);
+const spinMs = mode === 'b1spin' ? Number(extra) / 1000 : 0;
+/** b2: answer bytes around the uid, by path, kind and name of the review. */
+const answers = new Map(
+  mode === 'b2'
+    ? JSON.parse(readFileSync(extra, 'utf8')).map(({ path, kind, name, answer }) => {
+        const uid = JSON.parse(answer).response.uid;
+        const at = answer.indexOf(JSON.stringify(uid));
+        return [
+          `${path} ${kind} ${name}`,
+          [answer.slice(0, at), answer.slice(at + JSON.stringify(uid).length)],
+        ];
+      })
+    : [],
+);
 const FIXED = JSON.stringify({
   apiVersion: 'admission.k8s.io/v1',
   kind: 'AdmissionReview',
@@ -28,11 +44,14 @@ const server = createServer(
     req.on('end', () => {
       const review = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       if (spinMs > 0) for (const until = performance.now() + spinMs; performance.now() < until;);
-      const text = JSON.stringify({
-        apiVersion: 'admission.k8s.io/v1',
-        kind: 'AdmissionReview',
-        response: { uid: review.request.uid, allowed: true },
-      });
+      const recorded = answers.get(`${req.url} ${review.request.kind.kind} ${review.request.name}`);
+      const text = recorded
+        ? recorded[0] + JSON.stringify(review.request.uid) + recorded[1]
+        : JSON.stringify({
+            apiVersion: 'admission.k8s.io/v1',
+            kind: 'AdmissionReview',
+            response: { uid: review.request.uid, allowed: true },
+          });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       res.end(text);
     });

@@ -46,7 +46,9 @@ function up() {
     return { env, kubeconfig: env.KUBECONFIG, state };
   } catch (e) {
     const tail = (e.stderr ?? '').toString().trim().split('\n').slice(-3).join(' / ');
-    throw new Error(`control plane did not start (test/e2e/cluster/up.sh): ${tail || e.message}`);
+    throw new Error(`control plane did not start (test/e2e/cluster/up.sh): ${tail || e.message}`, {
+      cause: e,
+    });
   }
 }
 

@@ -2,8 +2,10 @@
 // as Pepr's controller runs a module) serving capability.mjs, against the e2e control plane, which
 // holds Pepr's store. Log level: Pepr's default (info: a line per request), as deployed.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { controlPlane } from '../cluster.mjs';
 
 const HERE = new URL('.', import.meta.url).pathname;
@@ -35,21 +37,23 @@ export default {
     return undefined;
   },
   async start({ certFile, keyFile, port }) {
+    // stderr to a file, not a pipe: the bench's load runs block this process's event loop.
+    const log = join(mkdtempSync(join(tmpdir(), 'ais-guard-pepr-')), 'stderr.log');
     const child = spawn(
       process.execPath,
       [join(HERE, 'serve.mjs'), dir, String(port), certFile, keyFile, API_PATH],
       {
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: ['ignore', 'ignore', openSync(log, 'w')],
         env: { ...process.env, NODE_OPTIONS: '', KUBECONFIG: cluster.kubeconfig, LOG_LEVEL: 'info' },
       },
     );
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
     const exited = new Promise((resolve) => child.once('exit', resolve));
     // Pepr binds its endpoints (/healthz among them) only once it has read its store.
     for (let i = 0; i < 600 && child.exitCode === null; i++) {
       try {
-        execFileSync('curl', ['-sfk', '-o', '/dev/null', `https://127.0.0.1:${port}/healthz`], { timeout: 2000 });
+        execFileSync('curl', ['-sfk', '-o', '/dev/null', `https://127.0.0.1:${port}/healthz`], {
+          timeout: 2000,
+        });
         return {
           url: `https://127.0.0.1:${port}/validate/${API_PATH}`,
           pid: child.pid,
@@ -66,6 +70,7 @@ export default {
       }
     }
     child.kill('SIGKILL');
-    throw new Error(`Pepr did not become ready: ${stderr.trim().split('\n').pop() ?? ''}`);
+    const last = readFileSync(log, 'utf8').trim().split('\n').pop();
+    throw new Error(`Pepr did not become ready${last ? `: ${last}` : ''} (log: ${log})`);
   },
 };
