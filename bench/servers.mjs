@@ -28,7 +28,7 @@ export function freePort() {
   });
 }
 
-/** A self-signed serving pair for 127.0.0.1 from `ais-guard certs`: { cert, key } file paths. */
+/** A serving pair for 127.0.0.1 from `ais-guard certs`: { dir, cert, key, ca } (its CA in ca.crt). */
 export function benchCertificate() {
   const dir = mkdtempSync(join(tmpdir(), 'ais-guard-bench-'));
   execFileSync(
@@ -38,7 +38,7 @@ export function benchCertificate() {
       stdio: 'ignore',
     },
   );
-  return { cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
+  return { dir, cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key'), ca: join(dir, 'ca.crt') };
 }
 
 /** `ais-guard serve` as the benches run it: loopback, no cluster, the given pair. */

@@ -7,10 +7,11 @@
 // A peer is a bench/peers/<name>/peer.mjs (default export { name, version, prepare(), start() }, see
 // README there); one whose prepare() returns a reason is listed as unavailable with it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CASES } from '../reviews.mjs';
+import { discoverPeers } from './discover.mjs';
 import {
   benchCertificate,
   freePort,
@@ -40,27 +41,6 @@ function ask(url, body) {
   } catch {
     return { text: out, review: null };
   }
-}
-
-async function discoverPeers() {
-  const dir = new URL('.', import.meta.url).pathname;
-  const names = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'peer.mjs')))
-    .map((e) => e.name)
-    .sort();
-  const peers = [];
-  for (const name of names) {
-    const peer = (await import(join(dir, name, 'peer.mjs'))).default;
-    let reason;
-    try {
-      reason = (await peer.prepare()) || undefined;
-    } catch (e) {
-      reason = `prepare() failed: ${e.message.split('\n')[0]}`;
-    }
-    peers.push({ peer, reason });
-    process.stderr.write(`peers: ${peer.name} ${peer.version}: ${reason ?? 'ready'}\n`);
-  }
-  return peers;
 }
 
 const { cert, key } = benchCertificate();
