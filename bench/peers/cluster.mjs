@@ -23,7 +23,10 @@ function up() {
   const given = process.env.AIS_GUARD_PEERS_KUBECONFIG;
   if (given) return { env: { KUBECONFIG: given }, kubeconfig: given };
   const state = mkdtempSync(join(tmpdir(), 'ais-guard-peers-cluster-'));
+  let stopped = false;
   const down = () => {
+    if (stopped) return;
+    stopped = true;
     try {
       execFileSync(join(CLUSTER, 'down.sh'), [state], { stdio: 'ignore' });
       rmSync(state, { recursive: true, force: true });
@@ -43,7 +46,7 @@ function up() {
       .split('\n')
       .pop();
     const env = parseEnv(readFileSync(envFile, 'utf8'));
-    return { env, kubeconfig: env.KUBECONFIG, state };
+    return { env, kubeconfig: env.KUBECONFIG, state, down };
   } catch (e) {
     const tail = (e.stderr ?? '').toString().trim().split('\n').slice(-3).join(' / ');
     throw new Error(`control plane did not start (test/e2e/cluster/up.sh): ${tail || e.message}`, {
@@ -56,4 +59,9 @@ function up() {
 export function controlPlane() {
   shared ??= up();
   return shared;
+}
+
+/** Stops the control plane now, if this process started one (jest does not run 'exit' handlers). */
+export function stopControlPlane() {
+  shared?.down?.();
 }
