@@ -1,59 +1,62 @@
 // Baselines on bare node:https, same certificate as the guard:
 //   b0: a fixed "allowed" AdmissionReview, body not read (TLS + HTTP only);
 //   b1: reads and JSON.parses the review, answers allowed with its uid (the unavoidable work);
+//   b2: reads and JSON.parses the review, answers with the exact bytes ais-guard answers for that
+//     review (its warnings, audit annotations, patch), the request's uid swapped in: B1 plus the
+//     cost of the guard's larger answer on the wire, none of the guard's own work;
 //   b1spin: b1 plus SPIN_US microseconds of busy CPU per request, a calibration: how much throughput
-//     a fixed amount of policy work costs on this machine (more than its share: see the README);
-//   b2: reads and parses the review like b1, then answers with the exact bytes ais-guard answered for
-//     that review (ANSWERS: a JSON file of { path, kind, name, answer } the caller recorded from the
-//     guard), its uid swapped in: the guard's answer size and TLS write without its policy work.
-// Usage: node baseline.mjs b0|b1|b1spin|b2 PORT CERT KEY [SPIN_US | ANSWERS]
+//     a fixed amount of policy work costs on this machine (more than its share: see the README).
+// Usage: node baseline.mjs b0|b1|b1spin|b2 PORT CERT KEY [SPIN_US | ANSWERS_JSON]
+//   ANSWERS_JSON (b2): a file {"<path> <kind> <name>": {"answer": "<ais-guard's answer>", "uid": "<its uid>"}}
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 
 const [mode, port, certFile, keyFile, extra = '0'] = process.argv.slice(2);
 const spinMs = mode === 'b1spin' ? Number(extra) / 1000 : 0;
-/** b2: answer bytes around the uid, by path, kind and name of the review. */
-const answers = new Map(
-  mode === 'b2'
-    ? JSON.parse(readFileSync(extra, 'utf8')).map(({ path, kind, name, answer }) => {
-        const uid = JSON.parse(answer).response.uid;
-        const at = answer.indexOf(JSON.stringify(uid));
-        return [
-          `${path} ${kind} ${name}`,
-          [answer.slice(0, at), answer.slice(at + JSON.stringify(uid).length)],
-        ];
-      })
-    : [],
-);
 const FIXED = JSON.stringify({
   apiVersion: 'admission.k8s.io/v1',
   kind: 'AdmissionReview',
   response: { uid: 'fixed', allowed: true },
 });
 
+/** Each answer split around its uid, so the request's own uid goes in between. */
+const answers = new Map();
+if (mode === 'b2')
+  for (const [key, { answer, uid }] of Object.entries(JSON.parse(readFileSync(extra, 'utf8')))) {
+    const quoted = JSON.stringify(uid);
+    const at = answer.indexOf(quoted);
+    if (at < 0) throw new Error(`b2: the answer for ${key} does not hold its uid`);
+    answers.set(key, [answer.slice(0, at), answer.slice(at + quoted.length)]);
+  }
+
+function reply(res, text) {
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 const server = createServer(
   { cert: readFileSync(certFile), key: readFileSync(keyFile), minVersion: 'TLSv1.2' },
   (req, res) => {
-    if (mode === 'b0' || req.method !== 'POST') {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(FIXED) });
-      res.end(FIXED);
-      return;
-    }
+    if (mode === 'b0' || req.method !== 'POST') return reply(res, FIXED);
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const review = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const { uid } = review.request;
       if (spinMs > 0) for (const until = performance.now() + spinMs; performance.now() < until;);
-      const recorded = answers.get(`${req.url} ${review.request.kind.kind} ${review.request.name}`);
-      const text = recorded
-        ? recorded[0] + JSON.stringify(review.request.uid) + recorded[1]
-        : JSON.stringify({
-            apiVersion: 'admission.k8s.io/v1',
-            kind: 'AdmissionReview',
-            response: { uid: review.request.uid, allowed: true },
-          });
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-      res.end(text);
+      if (mode === 'b2') {
+        const r = review.request;
+        const parts = answers.get(`${req.url} ${r.kind.kind} ${r.name ?? r.object?.metadata?.name}`);
+        if (parts) return reply(res, parts[0] + JSON.stringify(uid) + parts[1]);
+      }
+      reply(
+        res,
+        JSON.stringify({
+          apiVersion: 'admission.k8s.io/v1',
+          kind: 'AdmissionReview',
+          response: { uid, allowed: true },
+        }),
+      );
     });
   },
 );

@@ -7,21 +7,12 @@
 //                  100,000-PV cluster under watch churn; with --quick a tenth of that, which
 //                  --quick alone also runs after the cases
 // Every server runs with the Node flags of the Dockerfile's ENTRYPOINT, as production does.
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { CASES } from './reviews.mjs';
-import {
-  benchCertificate,
-  freePort,
-  guardServeArgs,
-  load,
-  median,
-  productionNodeFlags,
-  ROOT,
-  startNode,
-} from './servers.mjs';
 import { checkBench } from './check.mjs';
 import { scaleBench, scaleTable, scaleTargets } from './scale.mjs';
 
@@ -29,24 +20,67 @@ const QUICK = process.argv.includes('--quick');
 const SCALE = process.argv.includes('--scale');
 const nodeAt = process.argv.indexOf('--node');
 const NODE = nodeAt > 0 ? process.argv[nodeAt + 1] : process.execPath;
+const ROOT = new URL('..', import.meta.url).pathname;
 const P = QUICK
   ? { repeats: 1, seconds: 2, rateSeconds: 2, leakRequests: 0 }
   : { repeats: 3, seconds: 6, rateSeconds: 10, leakRequests: 1_500_000 };
 
+/** The V8 flags production runs with: the ones between node and the script in the ENTRYPOINT. */
+function productionNodeFlags() {
+  const line = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').match(/^ENTRYPOINT\s+(\[.*\])\s*$/m);
+  if (!line) throw new Error('Dockerfile: no exec-form ENTRYPOINT');
+  return JSON.parse(line[1]).filter((arg) => arg.startsWith('--'));
+}
 const NODE_FLAGS = productionNodeFlags();
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 }
 
-const start = (name, args, port) => startNode({ name, node: NODE, nodeFlags: NODE_FLAGS, args, port });
+async function start(name, args, port) {
+  const child = spawn(NODE, [...NODE_FLAGS, ...args], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  for (let i = 0; i < 200; i++) {
+    try {
+      execFileSync('curl', ['-sk', '-o', '/dev/null', `https://127.0.0.1:${port}/healthz`], {
+        timeout: 2000,
+      });
+      return { name, child, port };
+    } catch {
+      await sleep(50);
+    }
+  }
+  throw new Error(`${name} did not start`);
+}
 
 /** The guard's live JS heap, from its own /metrics. */
 function heapUsedMb(port) {
   const text = execFileSync('curl', ['-sk', `https://127.0.0.1:${port}/metrics`]).toString();
   const m = /^ais_guard_nodejs_heap_size_used_bytes (\d+)/m.exec(text);
   return m ? Math.round(Number(m[1]) / 2 ** 20) : null;
+}
+
+function load(options) {
+  const out = execFileSync(process.execPath, [join(ROOT, 'bench/load.mjs'), JSON.stringify(options)], {
+    maxBuffer: 1 << 20,
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  return JSON.parse(out.toString());
 }
 
 function paced(options) {
@@ -79,7 +113,13 @@ function maxThroughputs(list, c) {
   });
 }
 
-const { cert, key } = benchCertificate();
+const certDir = mkdtempSync(join(tmpdir(), 'ais-guard-bench-'));
+execFileSync(
+  process.execPath,
+  [join(ROOT, 'dist/cli/main.js'), 'certs', '--dir', certDir, '--ip', '127.0.0.1'],
+  { stdio: 'ignore' },
+);
+const [cert, key] = [join(certDir, 'tls.crt'), join(certDir, 'tls.key')];
 
 async function runScale() {
   const scale = await scaleBench(ROOT, {
@@ -119,7 +159,25 @@ const ports = { ours: await freePort(), b0: await freePort(), b1: await freePort
 const servers = {};
 process.on('exit', () => Object.values(servers).forEach((s) => s.child.kill('SIGTERM')));
 Object.assign(servers, {
-  ours: await start('ais-guard', guardServeArgs({ port: ports.ours, cert, key }), ports.ours),
+  ours: await start(
+    'ais-guard',
+    [
+      join(ROOT, 'dist/cli/main.js'),
+      'serve',
+      '--port',
+      String(ports.ours),
+      '--host',
+      '127.0.0.1',
+      '--tls-cert',
+      cert,
+      '--tls-key',
+      key,
+      '--no-cluster',
+      '--log-level',
+      'info',
+    ],
+    ports.ours,
+  ),
   b0: await start('B0', [join(ROOT, 'bench/baseline.mjs'), 'b0', String(ports.b0), cert, key], ports.b0),
   b1: await start('B1', [join(ROOT, 'bench/baseline.mjs'), 'b1', String(ports.b1), cert, key], ports.b1),
   spin: await start(

@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { captureAnswers, checkB2 } from '../answers.mjs';
 import { CASES } from '../reviews.mjs';
 import { discoverPeers } from './discover.mjs';
 import {
@@ -73,15 +74,9 @@ const unavailable = [];
 try {
   const ports = { ours: await freePort(), b0: await freePort(), b1: await freePort(), b2: await freePort() };
   const ours = await nodeServer('ais-guard', guardServeArgs({ port: ports.ours, cert, key }), ports.ours);
-  // B2 answers with the guard's own answer bytes: record them first, one per case.
+  // B2 answers with the guard's own answer bytes (bench/answers.mjs): recorded first, checked after.
   const answersFile = join(mkdtempSync(join(tmpdir(), 'ais-guard-b2-')), 'answers.json');
-  const answers = CASES.map((c) => ({
-    path: c.path,
-    kind: c.body.request.kind.kind,
-    name: c.body.request.name,
-    answer: ask(ours.urlFor(c), c.text).text,
-  }));
-  writeFileSync(answersFile, JSON.stringify(answers));
+  writeFileSync(answersFile, JSON.stringify(await captureAnswers(ports.ours, CASES)));
   const baseline = (mode, port, extra = []) =>
     nodeServer(
       mode.toUpperCase(),
@@ -94,6 +89,7 @@ try {
     await baseline('b1', ports.b1),
     await baseline('b2', ports.b2, [answersFile]),
   );
+  await checkB2(ports.ours, ports.b2, CASES);
 
   for (const { peer, reason } of await discoverPeers()) {
     if (reason) {
