@@ -4,8 +4,10 @@
 // load generator and connections, rounds interleaved (A B C … A B C …) so a slow spell of this shared
 // machine hits all alike; the median round of each. Prints a table, writes bench/results-peers.json.
 //   --quick   one short round (a smoke check: every server starts, answers as ais-guard does, takes load)
-// A peer is a bench/peers/<name>/peer.mjs (default export { name, version, prepare(), start() }, see
-// README there); one whose prepare() returns a reason is listed as unavailable with it.
+// A peer is a bench/peers/<name>/peer.mjs, default export { name, version, prepare(), start() }:
+// prepare() builds or installs it (cached) and returns a reason when it cannot; start({ certFile,
+// keyFile, port }) gives { url (its validate endpoint), stop() }. An unavailable peer is listed with its
+// reason. Exit status 1 when a server's verdict differs from ais-guard's or a load run had errors.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -25,7 +27,9 @@ import {
 } from '../servers.mjs';
 
 const QUICK = process.argv.includes('--quick');
-const P = QUICK ? { rounds: 1, seconds: 2, connections: 32 } : { rounds: 3, seconds: 5, connections: 32 };
+const P = QUICK
+  ? { rounds: 1, seconds: 2, warmupSeconds: 1, connections: 32 }
+  : { rounds: 3, seconds: 5, warmupSeconds: 2, connections: 32 };
 const NODE_FLAGS = productionNodeFlags();
 // Peers judge the validating cases; the CR case is a mutation only ais-guard and the baselines do.
 const PEER_CASES = new Set(['validate-target-pod', 'validate-target-pvc', 'validate-other-pod']);
@@ -166,6 +170,9 @@ try {
   for (const c of CASES) {
     const list = servers.filter((s) => !s.cases || s.cases.has(c.id));
     const runs = list.map(() => []);
+    // Unmeasured first: JIT-compiled paths and warm connections for every server alike.
+    for (const s of list)
+      load({ url: s.urlFor(c), body: c.text, duration: P.warmupSeconds, connections: P.connections });
     for (let round = 0; round < P.rounds; round++)
       list.forEach((s, k) =>
         runs[k].push(
