@@ -322,10 +322,12 @@ try {
     for (const kind of Object.keys(KINDS))
       for (const mode of Object.keys(modes)) await measure(s, kind, mode, WARMUP, false);
   // Rounds: every set-up in turn, REQUESTS / ROUNDS each time, so a slow spell hits all alike.
-  for (let round = 0; round < ROUNDS; round++)
+  for (let round = 0; round < ROUNDS; round++) {
     for (const s of setups)
       for (const kind of Object.keys(KINDS))
         for (const mode of Object.keys(modes)) await measure(s, kind, mode, REQUESTS / ROUNDS, true);
+    process.stderr.write(`apiserver: round ${round + 1} of ${ROUNDS} done\n`);
+  }
 
   const quantile = (xs, q) => {
     const sorted = [...xs].sort((a, b) => a - b);
