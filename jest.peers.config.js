@@ -1,12 +1,13 @@
-// The side-by-side peers' verdict tests (test/peers, issue 17): `npm run test:peers`. Each starts a
-// peer (installed or built outside the checkout on first use), so the unit config ignores them.
+// The peers' verdict test (test/peers/*.peers.test.ts): `npm run test:peers` (test/peers/run.sh
+// builds the peers' Go binaries first). The unit config ignores /test/peers/; this one runs only it.
 import base from './jest.config.js';
 
 /** @type {import('jest').Config} */
 export default {
   ...base,
   roots: ['<rootDir>/test/peers'],
+  testMatch: ['**/*.peers.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
-  // A cold Pepr install or Go build takes minutes; this bounds only a hang.
-  testTimeout: 900_000,
+  // Forty short-lived Go processes and one server start on a busy machine; bounds only a hang.
+  testTimeout: 600_000,
 };

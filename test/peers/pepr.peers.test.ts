@@ -1,7 +1,8 @@
 // Pepr's capability (bench/peers/pepr) gives the shared verdict set's verdicts (bench/peers/verdicts.mjs),
 // through Pepr's own admission server: the side-by-side bench compares equal work. Needs Pepr installed
 // (bench/peers/pepr/install.sh, run by prepare()) and a control plane for Pepr's store (up.sh, started by
-// prepare() unless AIS_GUARD_PEERS_KUBECONFIG names one): `npm run test:peers`, not `npm test`.
+// prepare() unless AIS_GUARD_PEERS_KUBECONFIG names one), and dist/ for the certificate:
+// `npm run test:peers` (the other helper's test/peers/run.sh builds dist/), not `npm test`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { request } from 'node:https';
