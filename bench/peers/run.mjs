@@ -2,7 +2,9 @@
 // install instead, each serving the same single-object rules (bench/peers/<peer>/), and the bare
 // baselines B0, B1, B2 (bench/baseline.mjs). Same certificate, same reviews (bench/reviews.mjs), same
 // load generator and connections, rounds interleaved (A B C … A B C …) so a slow spell of this shared
-// machine hits all alike; the median round of each. Prints a table, writes bench/results-peers.json.
+// machine hits all alike. The table shows each server's best round (other work on the machine only
+// ever slows a round down, and on a busy machine rounds differ many times over); the JSON has every
+// round and the medians too. Prints a table, writes bench/results-peers.json.
 //   --quick   one short round (a smoke check: every server starts, answers as ais-guard does, takes load)
 // A peer is a bench/peers/<name>/peer.mjs, default export { name, version, prepare(), start() }:
 // prepare() builds or installs it (cached) and returns a reason when it cannot; start({ certFile,
@@ -180,11 +182,12 @@ try {
         ),
       );
     const rows = list.map((s, k) => {
-      const rps = median(runs[k].map((r) => r.rps));
+      const rps = Math.max(...runs[k].map((r) => r.rps));
       const pick = runs[k].find((r) => r.rps === rps);
       return {
         server: s.name,
         rps: Math.round(rps),
+        medianRps: Math.round(median(runs[k].map((r) => r.rps))),
         rounds: runs[k].map((r) => Math.round(r.rps)),
         p50: pick.p50,
         p99: pick.p99,
@@ -205,7 +208,7 @@ try {
   const row = (cells) => `| ${cells.join(' | ')} |`;
   const versionOf = Object.fromEntries(servers.map((s) => [s.name, s.version]));
   console.log(
-    `ais-guard side by side (${QUICK ? 'quick' : 'full'}): ${results.machine.cpus} cores (${results.machine.cpu}), load average ${results.machine.loadavgBefore[0]} before / ${results.machine.loadavgAfter[0]} after; Node ${process.version.slice(1)}; ${P.connections} connections, ${P.rounds} round(s) of ${P.seconds} s, interleaved; ${results.date}`,
+    `ais-guard side by side (${QUICK ? 'quick' : 'full'}): ${results.machine.cpus} cores (${results.machine.cpu}), load average ${results.machine.loadavgBefore[0]} before / ${results.machine.loadavgAfter[0]} after; Node ${process.version.slice(1)}; ${P.connections} connections, best of ${P.rounds} interleaved round(s) of ${P.seconds} s; ${results.date}`,
   );
   console.log(
     row(['case', 'server', 'req/s', 'p50 ms', 'p99 ms', 'ais-guard req/s ÷ this', 'p99 ÷ ais-guard p99']),
