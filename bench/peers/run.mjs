@@ -50,6 +50,23 @@ function ask(url, body) {
   }
 }
 
+/** The process listening on a URL's port (every server here is one process, threads included). */
+function pidListeningOn(url) {
+  const port = new URL(url).port;
+  const line = execFileSync('ss', ['-ltnpH'])
+    .toString()
+    .split('\n')
+    .find((l) => new RegExp(`:${port}\\s`).test(l));
+  return Number(/pid=(\d+)/.exec(line ?? '')?.[1]) || undefined;
+}
+
+/** CPU time (user + system, all threads) a process has used, in microseconds (USER_HZ 100). */
+function cpuUs(pid) {
+  if (!pid) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+}
+
 const { cert, key } = benchCertificate();
 const running = [];
 const stopAll = async () => {
@@ -65,6 +82,7 @@ async function nodeServer(name, args, port, path) {
     version: name === 'ais-guard' ? JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version : '',
     urlFor: (c) => `https://127.0.0.1:${port}${path ?? c.path}`,
     cases: null,
+    pid: s.child.pid,
     kill: () => s.child.kill('SIGTERM'),
     stop: async () => {
       s.child.kill('SIGTERM');
@@ -110,10 +128,11 @@ try {
         urlFor: () => s.url,
         cases: PEER_CASES,
         stop: s.stop,
+        pid: s.pid ?? pidListeningOn(s.url),
         // On an abrupt exit (the finally below does not run) no peer process is left behind.
         kill: () => {
           try {
-            if (s.pid) process.kill(s.pid, 'SIGKILL');
+            if (server.pid) process.kill(server.pid, 'SIGKILL');
           } catch {
             /* already gone */
           }
@@ -176,11 +195,11 @@ try {
     for (const s of list)
       load({ url: s.urlFor(c), body: c.text, duration: P.warmupSeconds, connections: P.connections });
     for (let round = 0; round < P.rounds; round++)
-      list.forEach((s, k) =>
-        runs[k].push(
-          load({ url: s.urlFor(c), body: c.text, duration: P.seconds, connections: P.connections }),
-        ),
-      );
+      list.forEach((s, k) => {
+        const before = cpuUs(s.pid);
+        const r = load({ url: s.urlFor(c), body: c.text, duration: P.seconds, connections: P.connections });
+        runs[k].push({ ...r, cpuUs: s.pid ? (cpuUs(s.pid) - before) / Math.max(1, r.requests) : null });
+      });
     const rows = list.map((s, k) => {
       const rps = Math.max(...runs[k].map((r) => r.rps));
       const pick = runs[k].find((r) => r.rps === rps);
@@ -191,6 +210,7 @@ try {
         rounds: runs[k].map((r) => Math.round(r.rps)),
         p50: pick.p50,
         p99: pick.p99,
+        cpuUsPerRequest: s.pid ? Math.round(median(runs[k].map((r) => r.cpuUs))) : null,
         errors: runs[k].reduce((sum, r) => sum + r.errors + r.non2xx + r.timeouts, 0),
       };
     });
@@ -211,9 +231,18 @@ try {
     `ais-guard side by side (${QUICK ? 'quick' : 'full'}): ${results.machine.cpus} cores (${results.machine.cpu}), load average ${results.machine.loadavgBefore[0]} before / ${results.machine.loadavgAfter[0]} after; Node ${process.version.slice(1)}; ${P.connections} connections, best of ${P.rounds} interleaved round(s) of ${P.seconds} s; ${results.date}`,
   );
   console.log(
-    row(['case', 'server', 'req/s', 'p50 ms', 'p99 ms', 'ais-guard req/s ÷ this', 'p99 ÷ ais-guard p99']),
+    row([
+      'case',
+      'server',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'ais-guard req/s ÷ this',
+      'p99 ÷ ais-guard p99',
+      'server CPU µs/req',
+    ]),
   );
-  console.log(row(Array(7).fill('---')));
+  console.log(row(Array(8).fill('---')));
   for (const c of results.cases)
     for (const r of c.rows)
       console.log(
@@ -225,10 +254,11 @@ try {
           r.p99,
           r.guardOverThis.toFixed(2),
           r.p99OverGuard.toFixed(2),
+          r.cpuUsPerRequest ?? '',
         ]),
       );
   for (const u of unavailable)
-    console.log(row(['—', `${u.name} ${u.version}`, `unavailable: ${u.reason}`, '', '', '', '']));
+    console.log(row(['—', `${u.name} ${u.version}`, `unavailable: ${u.reason}`, '', '', '', '', '']));
   const mismatched = servers.filter((s) => s.verdictMismatches?.length);
   for (const s of mismatched) console.log(`VERDICTS DIFFER: ${s.name}: ${s.verdictMismatches.join('; ')}`);
   const errored = results.cases.flatMap((c) =>
