@@ -7,7 +7,8 @@ const o = JSON.parse(process.argv[2]);
 const defined = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 const result = await autocannon(
   defined({
-    url: `https://127.0.0.1:${o.port}${o.path}`,
+    // A peer's full URL (its own validate path), else the guard's port and path.
+    url: o.url ?? `https://127.0.0.1:${o.port}${o.path}`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: o.body,

@@ -1,0 +1,93 @@
+// The guard's single-object rules for Pods and claims in plain JavaScript, for the Pepr peer: the
+// same facts `ais-guard render --vap` asks in CEL (src/vap/targets.ts, src/vap/policies.ts: policies
+// ais-guard-target-pod and ais-guard-target-claim), so Pepr does the work the VAPs do and the verdicts
+// match the shared set (bench/peers/verdicts.mjs). Each function returns the denial message, or
+// undefined to allow.
+const HOSTNAME = 'kubernetes.io/hostname';
+const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+const DOC = 'https://github.com/ais-guard/ais-guard/blob/main/docs/rules.md';
+
+/** The CR named by the operator's target labels, '' when they are not a target's. */
+function labelledCrName(labels) {
+  if (!labels) return '';
+  if (labels['app.kubernetes.io/component'] === 'target' && labels['app.kubernetes.io/name'])
+    return labels['app.kubernetes.io/name'];
+  if (labels.component === 'target' && labels.app) return labels.app;
+  return '';
+}
+
+/** The CR of a target object with the operator's evidence (managed-by label or AIStore owner), else ''. */
+export function targetCrName(object) {
+  const meta = object?.metadata ?? {};
+  const cr = labelledCrName(meta.labels);
+  if (cr === '') return '';
+  const managed = meta.labels['app.kubernetes.io/managed-by'] === 'ais-operator';
+  const owned = (meta.ownerReferences ?? []).some(
+    (r) => r.kind === 'AIStore' && r.apiVersion?.startsWith('ais.nvidia.com/') && r.name === cr,
+  );
+  return managed || owned ? cr : '';
+}
+
+/** Kubernetes label-selector semantics over a labels map. */
+function selects(selector, labels) {
+  const byLabel = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const byExpression = (selector.matchExpressions ?? []).every((e) => {
+    const inValues = e.key in labels && (e.values ?? []).includes(labels[e.key]);
+    if (e.operator === 'In') return inValues;
+    if (e.operator === 'NotIn') return !inValues;
+    if (e.operator === 'Exists') return e.key in labels;
+    if (e.operator === 'DoesNotExist') return !(e.key in labels);
+    return false;
+  });
+  return byLabel && byExpression;
+}
+
+const requiredAntiAffinity = (spec, labels) =>
+  (spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).some(
+    (t) => t.topologyKey === HOSTNAME && t.labelSelector && selects(t.labelSelector, labels),
+  );
+
+const hostPort = (spec) =>
+  [...(spec.containers ?? []), ...(spec.initContainers ?? [])].some((c) =>
+    (c.ports ?? []).some((p) => p.hostPort),
+  );
+
+const quote = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** target-host-port / target-host-network on a target Pod in a multi-target layout as it alone shows. */
+export function podDenial(pod, namespace) {
+  if (SYSTEM_NAMESPACES.has(namespace)) return undefined;
+  const cr = targetCrName(pod);
+  if (cr === '') return undefined;
+  const spec = pod.spec ?? {};
+  const pinsOneHost = HOSTNAME in (spec.nodeSelector ?? {});
+  // A pod says there are at least ordinal + 1 targets.
+  const laterOrdinal = new RegExp(`(^|-)${quote(cr)}-target-[1-9][0-9]*$`).test(pod.metadata?.name ?? '');
+  const multiTarget = !requiredAntiAffinity(spec, pod.metadata.labels ?? {}) || (pinsOneHost && laterOrdinal);
+  if (!multiTarget) return undefined;
+  if (hostPort(spec))
+    return `[target-host-port] a container of the target pod asks for a hostPort, and it has no required hostname anti-affinity between targets (multi-target) (see ${DOC}#target-host-port)`;
+  if (spec.hostNetwork === true)
+    return `[target-host-network] the target pod has hostNetwork: true and no required hostname anti-affinity between targets (multi-target) (see ${DOC}#target-host-network)`;
+  return undefined;
+}
+
+/** pvc-name, the shape only: <cr>-…-<cr>-target-<N>; the state claim <ns>-<cr>-state-<cr>-target-… excepted. */
+export function claimDenial(claim, namespace) {
+  if (SYSTEM_NAMESPACES.has(namespace)) return undefined;
+  const cr = targetCrName(claim);
+  if (cr === '') return undefined;
+  const name = claim.metadata?.name ?? '';
+  if (name.startsWith(`${namespace}-${cr}-state-${cr}-target-`)) return undefined;
+  if (new RegExp(`^${quote(cr)}-.+-${quote(cr)}-target-(0|[1-9][0-9]*)$`).test(name)) return undefined;
+  return `[pvc-name] "${name}" is not a claim the StatefulSet ${cr}-target will use: it claims ${cr}<mount-path-with-dashes>-${cr}-target-<N> (see ${DOC}#pvc-name)`;
+}
+
+const ruleOf = (message) => message?.slice(0, message.indexOf(']') + 1);
+
+/** On UPDATE a rule the old object already broke is not judged again (the VAPs' ratcheting). */
+export function judge(denial, request, object, oldObject) {
+  const message = denial(object, request.namespace);
+  if (message === undefined || request.operation !== 'UPDATE' || !oldObject) return message;
+  return ruleOf(denial(oldObject, request.namespace)) === ruleOf(message) ? undefined : message;
+}

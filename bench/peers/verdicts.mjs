@@ -1,0 +1,126 @@
+// The shared verdict set for issue 17's side-by-side peers (OPA, Kyverno, Gatekeeper's gator, Pepr):
+// AdmissionReviews (v1, validating, CREATE) that every peer's policy must judge as ais-guard's
+// evaluate() does on the object alone, so the comparison is of equal work. test/peers checks it.
+//
+// The rules a single-object policy can express are the ones `ais-guard render --vap` exports for
+// Pods and claims (docs/vap.md, src/vap/policies.ts: ais-guard-target-pod, ais-guard-target-claim):
+// - target-host-port / target-host-network on a target Pod: the target labels plus the operator's
+//   evidence (managed-by: ais-operator, or an AIStore owner of the labelled name), in a multi-target
+//   layout as the Pod alone shows it (no required kubernetes.io/hostname anti-affinity selecting its
+//   own labels, or a nodeSelector pinning one host on an ordinal >= 1): deny a hostPort or hostNetwork.
+// - pvc-name, the shape only, on a target claim with that evidence: <cr>-…-<cr>-target-<N>, the
+//   state claim <ns>-<cr>-state-<cr>-target-… excepted. The CR behind a claim is the webhook's (not
+//   a single object's) to know, so a right shape under the wrong CR is not in this set.
+// Nothing here mutates; UPDATE ratcheting is left out (every review is a CREATE).
+import { CASES } from '../reviews.mjs';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+const FIXTURES = new URL('../../test/fixtures/aistore/', import.meta.url);
+const fixture = (name) => parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
+const benchReview = (id) => JSON.parse(JSON.stringify(CASES.find((c) => c.id === id).body));
+
+/** The review of `object`, with the request's name, namespace, kind and resource filled in. */
+function reviewOf(object, kind, resource) {
+  const review = benchReview('validate-target-pod');
+  const version = object.apiVersion;
+  Object.assign(review.request, {
+    kind: { group: '', version, kind },
+    resource: { group: '', version, resource },
+    requestKind: { group: '', version, kind },
+    requestResource: { group: '', version, resource },
+    name: object.metadata.name,
+    namespace: object.metadata.namespace,
+    object,
+  });
+  return review;
+}
+
+/** The bench's operator-made target Pod (ais-target-1, pinned to one host), changed by `edit`. */
+function targetPod(edit = () => {}) {
+  const review = benchReview('validate-target-pod');
+  edit(review.request.object);
+  return review;
+}
+
+const withHostPort = (pod) => {
+  pod.spec.containers[0].ports[0].hostPort = 51081;
+};
+
+/** A target claim for CR "ais", labelled as the operator's own. */
+function targetClaim(name, namespace = 'ais') {
+  const claim = fixture('05-pvc-target-data-correct-name.yaml');
+  claim.metadata.name = name;
+  claim.metadata.namespace = namespace;
+  claim.metadata.labels['app.kubernetes.io/managed-by'] = 'ais-operator';
+  return reviewOf(claim, 'PersistentVolumeClaim', 'persistentvolumeclaims');
+}
+
+function otherPod(edit) {
+  const review = benchReview('validate-other-pod');
+  edit(review.request.object);
+  return review;
+}
+
+export const VERDICTS = [
+  { name: 'target-pod', review: targetPod(), allowed: true },
+  { name: 'target-pod-hostport', review: targetPod(withHostPort), allowed: false },
+  {
+    name: 'target-pod-hostnetwork',
+    review: targetPod((pod) => {
+      pod.spec.hostNetwork = true;
+    }),
+    allowed: false,
+  },
+  {
+    // Required hostname anti-affinity against its own targets and no pinned host: one target per
+    // node, so a hostPort cannot collide.
+    name: 'target-pod-anti-affinity-hostport',
+    review: targetPod((pod) => {
+      withHostPort(pod);
+      delete pod.spec.nodeSelector;
+      pod.spec.affinity = {
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            {
+              labelSelector: {
+                matchLabels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' },
+              },
+              topologyKey: 'kubernetes.io/hostname',
+            },
+          ],
+        },
+      };
+    }),
+    allowed: true,
+  },
+  {
+    // Target labels without the operator's evidence: any chart may use them (issue 14).
+    name: 'chart-pod-target-labels-hostport',
+    review: targetPod((pod) => {
+      withHostPort(pod);
+      delete pod.metadata.labels['app.kubernetes.io/managed-by'];
+    }),
+    allowed: true,
+  },
+  {
+    name: 'other-pod-hostport',
+    review: otherPod((pod) => {
+      pod.spec.containers[0].ports[0].hostPort = 8080;
+    }),
+    allowed: true,
+  },
+  { name: 'target-pvc', review: targetClaim('ais-data-aistore-ais-target-1'), allowed: true },
+  { name: 'target-pvc-bad-shape', review: targetClaim('data-aistore-ais-target-0'), allowed: false },
+  {
+    // The state claim <ns>-<cr>-state-<cr>-target-<N> is not a data claim (its shape differs when the
+    // namespace is not the CR's name).
+    name: 'target-pvc-state-claim',
+    review: targetClaim('store-ais-state-ais-target-0', 'store'),
+    allowed: true,
+  },
+  // The bench's PVC review: the StatefulSet controller's claim carries no managed-by label.
+  { name: 'bench-target-pvc', review: benchReview('validate-target-pvc'), allowed: true },
+];
+
+export default VERDICTS;
