@@ -135,6 +135,8 @@ describe('production limits', () => {
     expect(SERVER_TIMEOUTS).toEqual({
       headersMs: 10_000,
       requestMs: 30_000,
+      bodyGraceMs: 5_000,
+      bodyMinBytesPerSecond: 1024 * 1024,
       keepAliveMs: 95_000,
       idleMs: 120_000,
     });
