@@ -71,7 +71,7 @@ async function start(name, args, port) {
 /** The guard's live JS heap, from its own /metrics. */
 function heapUsedMb(port) {
   const text = execFileSync('curl', ['-sk', `https://127.0.0.1:${port}/metrics`]).toString();
-  const m = /^ais_guard_nodejs_heap_size_used_bytes (\d+)/m.exec(text);
+  const m = /^(?:ais_guard_)?nodejs_heap_size_used_bytes (\d+)/m.exec(text);
   return m ? Math.round(Number(m[1]) / 2 ** 20) : null;
 }
 

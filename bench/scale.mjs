@@ -139,7 +139,7 @@ async function withGuard({ root, node, nodeFlags, cert, key, port, kubeconfig },
     const syncS = Number(process.hrtime.bigint() - t0) / 1e9;
     await sleep(2000); // the lists' garbage collected, the watches open
     const metrics = (await get(port, '/metrics')).body;
-    const heap = /^ais_guard_nodejs_heap_size_used_bytes (\d+)/m.exec(metrics);
+    const heap = /^(?:ais_guard_)?nodejs_heap_size_used_bytes (\d+)/m.exec(metrics);
     const memory = {
       rssMb: Math.round(rssMb(guard.pid)),
       heapUsedMb: heap ? Math.round(Number(heap[1]) / 2 ** 20) : null,
