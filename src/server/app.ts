@@ -9,7 +9,14 @@ import express, { type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { clip } from '../policy/index.js';
 import { BadReview, decodeReview, type AdmissionRequest } from './admission.js';
-import { BodyError, ByteBudget, type BodyPace, isJsonContentType, MAX_REVIEW_BYTES, readBody } from './body.js';
+import {
+  BodyError,
+  ByteBudget,
+  type BodyPace,
+  isJsonContentType,
+  MAX_REVIEW_BYTES,
+  readBody,
+} from './body.js';
 import { certificateReport, type CertificateStatus, type ExpiryState } from './certificate.js';
 import type { ClusterSource } from './cluster-source.js';
 import type { Metrics } from './metrics.js';

@@ -36,9 +36,13 @@ export async function spawnGuard(
 ): Promise<ChildGuard> {
   const startMs = o.startMs ?? 20_000;
   // NODE_OPTIONS from jest (--experimental-vm-modules) must not leak into the server under test.
-  const child = spawn(o.node ?? process.execPath, [...(o.nodeArgs ?? []), 'bin/ais-guard.js', 'serve', ...args], {
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  const child = spawn(
+    o.node ?? process.execPath,
+    [...(o.nodeArgs ?? []), 'bin/ais-guard.js', 'serve', ...args],
+    {
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   // A long fuzz run logs a line per refused review: keep what `keep` wants, count the rest.
   let out = '';
   let err = '';
