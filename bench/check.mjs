@@ -1,5 +1,7 @@
-// The CLI's numbers: `check` over 10,000 generated documents, and its cold start on one small file.
-import { execFileSync } from 'node:child_process';
+// The CLI's numbers: `check` over 10,000 generated documents, and its cold start on one small file;
+// then 100,000 against 10,000 documents (issue 16: per-document time within 2x, max RSS <= 300 MB),
+// in interleaved rounds so a slow spell of the shared machine hits both sizes alike.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,10 +84,14 @@ export function checkBench(root, quick) {
   const small = join(root, 'test/fixtures/aistore/01-aistore-multitarget-valid.yaml');
   const cli = (file) => () => {
     try {
-      execFileSync(process.execPath, [join(root, 'bin/ais-guard.js'), 'check', '-q', file], {
-        stdio: 'ignore',
-        env: { ...process.env, NODE_OPTIONS: '' },
-      });
+      execFileSync(
+        process.execPath,
+        [join(root, 'bin/ais-guard.js'), 'check', '-q', '--max-file-bytes=64Mi', file],
+        {
+          stdio: 'ignore',
+          env: { ...process.env, NODE_OPTIONS: '' },
+        },
+      );
     } catch (err) {
       if (err.status !== 1) throw err; // 1 = findings; anything else is a broken run
     }
@@ -97,5 +103,48 @@ export function checkBench(root, quick) {
     tenThousandDocsS: Number((median(bigRuns) / 1000).toFixed(2)),
     coldStartMs: Math.round(median(coldRuns)),
     coldRuns: coldRuns.length,
+    ...manyDocuments(root, dir, big, quick ? 1 : 2),
+  };
+}
+
+/** `check` of 100,000 documents next to 10,000: ms per document of each (median of `rounds`), max RSS. */
+function manyDocuments(root, dir, tenThousand, rounds) {
+  const hundred = join(dir, 'hundred-thousand.yaml');
+  writeFileSync(hundred, generated(100_000));
+  const maxRss = join(root, 'test/faults/support/max-rss.mjs');
+  const run = (file) => {
+    const t = process.hrtime.bigint();
+    const r = spawnSync(
+      process.execPath,
+      ['--import', maxRss, join(root, 'bin/ais-guard.js'), 'check', '-q', '--max-file-bytes=64Mi', file],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+        maxBuffer: 1 << 30,
+      },
+    );
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    if (r.status !== 0 && r.status !== 1)
+      throw new Error(`check ${file}: exit ${r.status}: ${r.stderr.slice(0, 300)}`);
+    return { ms, maxRssMb: Number(/maxRSS_KB (\d+)/.exec(r.stderr)?.[1]) / 1024 };
+  };
+  const ten = [];
+  const hundredRuns = [];
+  for (let i = 0; i < rounds; i++) {
+    ten.push(run(tenThousand));
+    hundredRuns.push(run(hundred));
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const perDocTen = median(ten.map((r) => r.ms)) / 10_000;
+  const perDocHundred = median(hundredRuns.map((r) => r.ms)) / 100_000;
+  return {
+    manyDocs: {
+      rounds,
+      tenThousandMsPerDoc: Number(perDocTen.toFixed(4)),
+      hundredThousandMsPerDoc: Number(perDocHundred.toFixed(4)),
+      perDocRatio: Number((perDocHundred / perDocTen).toFixed(2)),
+      tenThousandMaxRssMb: Math.round(Math.max(...ten.map((r) => r.maxRssMb))),
+      hundredThousandMaxRssMb: Math.round(Math.max(...hundredRuns.map((r) => r.maxRssMb))),
+    },
   };
 }

@@ -140,8 +140,19 @@ async function withGuard({ root, node, nodeFlags, cert, key, port, kubeconfig },
     await sleep(2000); // the lists' garbage collected, the watches open
     const metrics = (await get(port, '/metrics')).body;
     const heap = /^nodejs_heap_size_used_bytes (\d+)/m.exec(metrics);
+    // And once settled: V8 shrinks an idle heap some seconds after the lists' garbage is
+    // collected; RSS polled from /proc (a /metrics scrape allocates) until it stops falling.
+    const rssAt2s = Math.round(rssMb(guard.pid));
+    let settled = rssAt2s;
+    for (let i = 0; i < 30; i++) {
+      await sleep(1000);
+      const now = rssMb(guard.pid);
+      if (i >= 10 && now >= settled - 1) break;
+      settled = Math.min(settled, now);
+    }
     const memory = {
-      rssMb: Math.round(rssMb(guard.pid)),
+      rssMb: rssAt2s,
+      rssSettledMb: Math.round(settled),
       heapUsedMb: heap ? Math.round(Number(heap[1]) / 2 ** 20) : null,
     };
     return { syncS: Number(syncS.toFixed(2)), ...memory, ...(await during(guard.pid)) };
@@ -275,9 +286,9 @@ export function scaleTable(s) {
     row(['---', '---', '---', '---']),
     row(['initial sync (spawn to ready)', `${s.empty.syncS} s`, `${s.cluster.syncS} s`, '']),
     row([
-      'RSS / JS heap after sync',
-      `${s.empty.rssMb} / ${s.empty.heapUsedMb} MB`,
-      `${s.cluster.rssMb} / ${s.cluster.heapUsedMb} MB`,
+      'RSS / JS heap after sync (RSS settled)',
+      `${s.empty.rssMb} / ${s.empty.heapUsedMb} MB (${s.empty.rssSettledMb})`,
+      `${s.cluster.rssMb} / ${s.cluster.heapUsedMb} MB (${s.cluster.rssSettledMb})`,
       `RSS ${s.cluster.rssAfterChurnMb} MB after`,
     ]),
     ...REVIEWS.map((c) => c.id).map((id) =>

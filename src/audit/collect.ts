@@ -4,6 +4,7 @@
 // including hand-made claims that carry no label. Nodes give the layout detection its node count.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../policy/index.js';
+import { reduced, type Cached } from '../server/reduce.js';
 import { AISTORE_VERSION, AISTORES, listAll } from './list.js';
 
 export interface Collected {
@@ -12,13 +13,29 @@ export interface Collected {
   notes: string[];
 }
 
+/**
+ * Nodes, PVs and StatefulSets kept as the webhook caches them (src/server/reduce.ts: the fields the
+ * rules read), plus the uid a report names them by; reduced page by page, so a cluster of 5,000
+ * Nodes with their status and 100,000 PVs is never held whole.
+ */
+const compact = (o: KubeObject): KubeObject => {
+  const out = reduced(o as Cached, o.apiVersion as string, o.kind as string) as KubeObject;
+  const uid = (o.metadata as { uid?: unknown } | undefined)?.uid;
+  if (out.metadata && typeof uid === 'string') (out.metadata as { uid?: string }).uid = uid;
+  return out;
+};
+
 const key = (o: KubeObject) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 export async function collect(kc: KubeConfig): Promise<Collected> {
   const notes: string[] = [];
   const [aistores, statefulSets, podsNow, podsLegacy, claims, volumes, nodes] = await Promise.all([
     listAll(kc, AISTORES, { apiVersion: AISTORE_VERSION, kind: 'AIStore' }),
-    listAll(kc, '/apis/apps/v1/statefulsets', { apiVersion: 'apps/v1', kind: 'StatefulSet' }),
+    listAll(kc, '/apis/apps/v1/statefulsets', {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      shape: compact,
+    }),
     listAll(kc, '/api/v1/pods', {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -26,8 +43,12 @@ export async function collect(kc: KubeConfig): Promise<Collected> {
     }),
     listAll(kc, '/api/v1/pods', { apiVersion: 'v1', kind: 'Pod', labelSelector: 'component=target' }),
     listAll(kc, '/api/v1/persistentvolumeclaims', { apiVersion: 'v1', kind: 'PersistentVolumeClaim' }),
-    listAll(kc, '/api/v1/persistentvolumes', { apiVersion: 'v1', kind: 'PersistentVolume' }),
-    listAll(kc, '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node' }),
+    listAll(kc, '/api/v1/persistentvolumes', {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      shape: compact,
+    }),
+    listAll(kc, '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', shape: compact }),
   ]);
   if (!aistores)
     notes.push(

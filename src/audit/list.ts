@@ -12,6 +12,11 @@ export interface ListOptions {
   /** Items of built-in lists come without apiVersion and kind: fill them in, the policy sorts by kind. */
   apiVersion: string;
   kind: string;
+  /**
+   * Maps each item as its page arrives, so only what is kept stays in memory (a 100,000-PV list
+   * then holds the reduced PVs and one page, not 100,000 whole ones).
+   */
+  shape?: (item: KubeObject) => KubeObject;
 }
 
 /** Every item of a list, page by page; a 404 (a CRD not installed) is undefined, not an error. */
@@ -37,7 +42,7 @@ export async function listAll(
       item.apiVersion ??= options.apiVersion;
       item.kind ??= options.kind;
       if (item.metadata) delete (item.metadata as { managedFields?: unknown }).managedFields;
-      items.push(item);
+      items.push(options.shape ? options.shape(item) : item);
     }
     next = page.metadata?.continue || undefined;
   } while (next);

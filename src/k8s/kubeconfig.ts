@@ -95,11 +95,16 @@ export async function getJson(kc: KubeConfig, path: string, options: GetOptions 
         signal: options.signal,
       },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        // Decoded as they arrive: a list page (500 Nodes with their status: ~5 MB) kept as
+        // Buffers until its end outlived young-generation collections, and their memory, outside
+        // the JS heap, came back only at a full GC; the strings are heap the next GC reclaims.
+        res.setEncoding('utf8');
+        const parts: string[] = [];
+        res.on('data', (part: string) => parts.push(part));
         res.on('error', reject);
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const text = parts.join('');
+          parts.length = 0;
           const status = res.statusCode ?? 0;
           if (status < 200 || status > 299) {
             reject(

@@ -9,7 +9,14 @@ import express, { type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { clip } from '../policy/index.js';
 import { answerText, BadReview, decodeReview, type AdmissionRequest } from './admission.js';
-import { BodyError, ByteBudget, isJsonContentType, MAX_REVIEW_BYTES, readBody } from './body.js';
+import {
+  BodyError,
+  ByteBudget,
+  type BodyPace,
+  isJsonContentType,
+  MAX_REVIEW_BYTES,
+  readBody,
+} from './body.js';
 import { certificateReport, type CertificateStatus, type ExpiryState } from './certificate.js';
 import type { ClusterSource } from './cluster-source.js';
 import type { Metrics } from './metrics.js';
@@ -32,6 +39,8 @@ export interface AppDeps {
   state: AppState;
   /** Review bytes held at once across requests (MAX_BYTES_IN_FLIGHT unless a test gives less). */
   maxBytesInFlight?: number;
+  /** The slowest a review body may arrive (BODY_PACE unless a test gives another). */
+  bodyPace?: BodyPace;
 }
 
 /**
@@ -52,6 +61,7 @@ const sendJson = (res: ServerResponse, status: number, body: unknown) =>
 
 const REASONS: Record<BodyError['status'], string> = {
   400: 'bad_review',
+  408: 'too_slow',
   413: 'too_large',
   415: 'unsupported_media_type',
   429: 'overloaded',
@@ -115,11 +125,11 @@ function admissionRoute(endpoint: Endpoint, deps: AppDeps, budget: ByteBudget): 
     );
     // A body we stopped reading leaves the connection in an unknown state: do not reuse it, and
     // say so (Connection: close), or a keep-alive client reuses a socket we are about to destroy.
-    if (status === 413) res.shouldKeepAlive = false;
+    if (status === 413 || status === 408) res.shouldKeepAlive = false;
     // Overloaded: the body is drained, not kept, and the connection stays usable for the retry.
     if (status === 429 && !res.headersSent) res.setHeader('retry-after', RETRY_AFTER_SECONDS);
     if (!res.headersSent) sendJson(res, status, uid ? { error: message, uid } : { error: message });
-    if (status === 413) res.once('finish', () => req.socket.destroySoon());
+    if (status === 413 || status === 408) res.once('finish', () => req.socket.destroySoon());
   }
 
   function answer(res: ServerResponse, raw: Buffer, started: number): void {
@@ -172,7 +182,7 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** The server's request handler: admission routes first, everything else through express. */
 export function createApp(deps: AppDeps): Handler {
-  const budget = new ByteBudget(deps.maxBytesInFlight ?? MAX_BYTES_IN_FLIGHT);
+  const budget = new ByteBudget(deps.maxBytesInFlight ?? MAX_BYTES_IN_FLIGHT, deps.bodyPace);
   deps.metrics.trackBytesInFlight(() => budget.inUse);
   const admission: Record<string, Handler> = {
     '/validate': admissionRoute('validate', deps, budget),

@@ -17,7 +17,7 @@ export class Metrics {
   });
   readonly errors = new Counter({
     name: 'ais_guard_errors_total',
-    help: 'Requests the guard could not judge or refused, by reason (bad_review, too_large, unsupported_media_type, overloaded, internal)',
+    help: 'Requests the guard could not judge or refused, by reason (bad_review, too_large, too_slow, unsupported_media_type, overloaded, internal)',
     labelNames: ['endpoint', 'reason'] as const,
     registers: [this.registry],
   });

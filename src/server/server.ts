@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { createApp, MAX_BYTES_IN_FLIGHT, type AppState } from './app.js';
+import { BODY_PACE } from './body.js';
 import { expiryState, type CertificateStatus, type ExpiryState } from './certificate.js';
 import type { ClusterSource } from './cluster-source.js';
 import type { ServerConfig } from './config.js';
@@ -64,6 +65,10 @@ export interface ServerTimeouts {
   headersMs: number;
   /** The whole request, a 7 MiB body included. */
   requestMs: number;
+  /** A review body must arrive within this long after its headers, plus... */
+  bodyGraceMs: number;
+  /** ...a second per this many bytes it declares, or it gets 408 (body.ts BODY_PACE: 12 s for 7 MiB). */
+  bodyMinBytesPerSecond: number;
   /** Idle keep-alive connection between requests. */
   keepAliveMs: number;
   /** A connection with no bytes moving either way, e.g. a client that stopped reading mid-response. */
@@ -73,6 +78,8 @@ export interface ServerTimeouts {
 export const SERVER_TIMEOUTS: Readonly<ServerTimeouts> = {
   headersMs: 10_000,
   requestMs: 30_000,
+  bodyGraceMs: BODY_PACE.graceMs,
+  bodyMinBytesPerSecond: BODY_PACE.bytesPerSecond,
   // The apiserver keeps connections alive (Go's idle timeout is 90 s): outlive it, so the server is
   // never the side that closes an idle connection just as a request is sent on it.
   keepAliveMs: 95_000,
@@ -173,6 +180,7 @@ export async function createGuardServer({
     logger,
     state,
     maxBytesInFlight: capacity.maxBytesInFlight,
+    bodyPace: { graceMs: limits.bodyGraceMs, bytesPerSecond: limits.bodyMinBytesPerSecond },
   });
   const server = createServer({
     ...TLS_OPTIONS,

@@ -4,11 +4,16 @@
 // the lock reads, decides and writes; the others wait, then find the set complete and keep it.
 //
 // The lock is a file created with O_EXCL (atomic on local filesystems and NFSv3+), holding the
-// owner's pid and host. A lock whose owner is gone (same host, no such pid) or that is older than
+// owner's pid, host and a random token. A lock whose owner is gone (same host, no such pid) or that is older than
 // STALE_MS is broken: moved aside under a unique name (one waiter wins), checked again, and put
 // back if what was moved turns out to be a live lock. A crash between creating the lock and writing
 // its pid leaves an empty file, broken by age. (proper-lockfile does the same with mtime refreshes;
 // one small file here avoids a dependency for a lock held under a second.)
+//
+// Release removes only the holder's own lock: a holder judged stale (paused past STALE_MS, e.g. a
+// stopped process or a clock jump) may find its lock broken and taken by another run, and removing
+// that one would let a third run in beside the second. The lock is moved aside under a unique name
+// (so what is read is what is removed), its token compared, and a lock that is not ours put back.
 import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -55,12 +60,13 @@ async function staleness(path: string): Promise<string | undefined> {
 export async function withDirLock<T>(dir: string, fn: () => Promise<T>, o: LockOptions = {}): Promise<T> {
   const path = join(dir, LOCK_NAME);
   const deadline = Date.now() + (o.timeoutMs ?? 60_000);
+  const content = `${process.pid} ${hostname()} ${randomBytes(12).toString('hex')}\n`;
   let wait = 20;
   for (;;) {
     try {
       const file = await open(path, 'wx', 0o600);
       try {
-        await file.writeFile(`${process.pid} ${hostname()}\n`);
+        await file.writeFile(content);
       } finally {
         await file.close();
       }
@@ -82,7 +88,8 @@ export async function withDirLock<T>(dir: string, fn: () => Promise<T>, o: LockO
       continue;
     }
     if (Date.now() > deadline) {
-      const owner = (await readFile(path, 'utf8').catch(() => '')).trim() || 'unknown';
+      const [pid, host] = (await readFile(path, 'utf8').catch(() => '')).trim().split(' ');
+      const owner = pid ? `${pid} ${host ?? '?'}` : 'unknown';
       throw new LockTimeoutError(
         `${dir} is locked by another ais-guard (pid, host: ${owner}; ${path}). ` +
           'If none is running, remove the lock file.',
@@ -94,6 +101,20 @@ export async function withDirLock<T>(dir: string, fn: () => Promise<T>, o: LockO
   try {
     return await fn();
   } finally {
-    await rm(path, { force: true });
+    await release(path, content);
   }
+}
+
+/** Removes the lock at `path` if it is still the one this holder wrote (`content`), else leaves it. */
+async function release(path: string, content: string): Promise<void> {
+  const aside = `${path}.release.${randomBytes(4).toString('hex')}`;
+  const moved = await rename(path, aside).then(
+    () => true,
+    () => false, // gone: broken and not retaken, nothing of ours to remove
+  );
+  if (!moved) return;
+  const found = await readFile(aside, 'utf8').catch(() => '');
+  // Another run's lock: back in place (link(2) fails rather than replace one taken meanwhile).
+  if (found !== content) await link(aside, path).catch(() => undefined);
+  await rm(aside, { force: true });
 }

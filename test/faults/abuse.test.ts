@@ -135,6 +135,8 @@ describe('production limits', () => {
     expect(SERVER_TIMEOUTS).toEqual({
       headersMs: 10_000,
       requestMs: 30_000,
+      bodyGraceMs: 5_000,
+      bodyMinBytesPerSecond: 1024 * 1024,
       keepAliveMs: 95_000,
       idleMs: 120_000,
     });
@@ -190,7 +192,7 @@ describe('normal reviews under all of it at once (the CLI, production limits)', 
   const rssMiB = async () => {
     const metrics = (await send(target, undefined, { path: '/metrics', method: 'GET' })).text;
     const mib = (name: string) =>
-      round(Number(new RegExp(`^ais_guard_${name} (\\d+)$`, 'm').exec(metrics)?.[1]) / 2 ** 20, 1);
+      round(Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]) / 2 ** 20, 1);
     return { rss: mib('process_resident_memory_bytes'), heapUsed: mib('nodejs_heap_size_used_bytes') };
   };
 

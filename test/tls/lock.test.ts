@@ -2,7 +2,7 @@
 // process is broken, a live one is waited on and then reported with its owner.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCK_NAME, LockTimeoutError, withDirLock } from '../../src/tls/lock.js';
@@ -59,5 +59,31 @@ describe('withDirLock', () => {
       }),
     ).rejects.toThrow('boom');
     expect(existsSync(join(dir, LOCK_NAME))).toBe(false);
+  });
+
+  it('leaves alone a lock that another run took over while this holder was judged stale', async () => {
+    const dir = freshDir();
+    const lock = join(dir, LOCK_NAME);
+    const other = `${process.pid + 1} ${hostname()} token-of-the-other-run\n`;
+    await withDirLock(dir, async () => {
+      // What a waiter does to a lock it judged stale: moves it aside, then creates its own.
+      rmSync(lock);
+      writeFileSync(lock, other);
+    });
+    expect(readFileSync(lock, 'utf8')).toBe(other);
+  });
+
+  it('writes a token unique to each holder, and releases a lock already broken and not retaken', async () => {
+    const dir = freshDir();
+    const lock = join(dir, LOCK_NAME);
+    const seen: string[] = [];
+    for (let i = 0; i < 2; i++)
+      await withDirLock(dir, async () => {
+        seen.push(readFileSync(lock, 'utf8'));
+        if (i === 1) rmSync(lock);
+      });
+    expect(seen[0]).toMatch(new RegExp(`^${process.pid} ${hostname()} [0-9a-f]{24}\n$`));
+    expect(seen[1]).not.toBe(seen[0]);
+    expect(existsSync(lock)).toBe(false);
   });
 });

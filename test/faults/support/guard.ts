@@ -32,13 +32,17 @@ const SERVING = '"msg":"ais-guard serving"';
  */
 export async function spawnGuard(
   args: string[],
-  o: { startMs?: number; keep?: (line: string) => boolean; nodeArgs?: string[] } = {},
+  o: { startMs?: number; keep?: (line: string) => boolean; nodeArgs?: string[]; node?: string } = {},
 ): Promise<ChildGuard> {
   const startMs = o.startMs ?? 20_000;
   // NODE_OPTIONS from jest (--experimental-vm-modules) must not leak into the server under test.
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), 'bin/ais-guard.js', 'serve', ...args], {
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  const child = spawn(
+    o.node ?? process.execPath,
+    [...(o.nodeArgs ?? []), 'bin/ais-guard.js', 'serve', ...args],
+    {
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   // A long fuzz run logs a line per refused review: keep what `keep` wants, count the rest.
   let out = '';
   let err = '';
