@@ -52,11 +52,7 @@ const AISTORE: MapDef = {
       // pinning one hostname with more than one target. An explicit false is left alone.
       rule: 'anti-affinity-not-disabled',
       patch: patchIf(
-        and(
-          not('variables.antiAffinityOff'),
-          'variables.pinnedToOneHost',
-          not('variables.antiAffinityKept'),
-        ),
+        and(not('variables.antiAffinityOff'), 'variables.pinnedToOneHost', not('variables.antiAffinityKept')),
         patchOp('add', '/spec/targetSpec/disablePodAntiAffinity', 'true'),
       ),
     },

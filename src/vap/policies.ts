@@ -420,7 +420,9 @@ export function matchOf(kind: string, operations: string[]) {
     matchConstraints: {
       matchPolicy: 'Equivalent',
       namespaceSelector: {
-        matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: SYSTEM_NAMESPACES }],
+        matchExpressions: [
+          { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: SYSTEM_NAMESPACES },
+        ],
       },
       resourceRules: [{ ...def.resource, operations, scope: 'Namespaced' }],
     },
