@@ -1,6 +1,6 @@
 // The guard's single-object mutations as admissionregistration.k8s.io/v1 MutatingAdmissionPolicies
 // (GA in Kubernetes 1.36): applied by the apiserver itself, so a cluster keeps them without the
-// webhook. Only what one object shows on CREATE: the facts are the VAP export's (src/vap), asked of
+// webhook. Only what one object (and, on UPDATE, the stored one) shows: the facts are the VAP export's (src/vap), asked of
 // `object` alone; what needs PVs, Nodes or the CR behind a pod (target-disk-binding, the PV and
 // node-count signals) stays the webhook's job. docs/map.md lists what is covered.
 //
@@ -29,30 +29,55 @@ interface MutationDef {
 interface MapDef {
   name: string;
   kind: string;
+  operations: string[];
   /** Variables beyond the VAP facts of the kind. */
   variables?: { name: string; expression: string }[];
   mutations: MutationDef[];
 }
 
 const TARGET_SPEC = 'object.spec.targetSpec';
+const CREATE = "request.operation == 'CREATE'";
 
 const AISTORE: MapDef = {
   name: 'ais-guard-aistore-mutate',
   kind: 'AIStore',
+  operations: ['CREATE', 'UPDATE'],
   mutations: [
     {
       // legacy-anti-affinity-field on CREATE: drop the removed top-level field; a true moves into
       // targetSpec unless targetSpec says something already. (The current CRD prunes the field before
       // admission, so this acts only with a CRD from an operator before v2.0.0.)
       rule: 'legacy-anti-affinity-field',
-      patch: `${present('object', 'spec.disablePodAntiAffinity')} ? [${patchOp('remove', '/spec/disablePodAntiAffinity')}] + (${not(present('object', 'spec.targetSpec'))} ? [${patchOp('add', '/spec/targetSpec', "object.spec.disablePodAntiAffinity == true ? {'disablePodAntiAffinity': true} : {}")}] : ${patchIf(and('object.spec.disablePodAntiAffinity == true', `!has(${TARGET_SPEC}.disablePodAntiAffinity)`), patchOp('add', '/spec/targetSpec/disablePodAntiAffinity', 'true'))}) : []`,
+      patch: `${CREATE} && ${present('object', 'spec.disablePodAntiAffinity')} ? [${patchOp('remove', '/spec/disablePodAntiAffinity')}] + (${not(present('object', 'spec.targetSpec'))} ? [${patchOp('add', '/spec/targetSpec', "object.spec.disablePodAntiAffinity == true ? {'disablePodAntiAffinity': true} : {}")}] : ${patchIf(and('object.spec.disablePodAntiAffinity == true', `!has(${TARGET_SPEC}.disablePodAntiAffinity)`), patchOp('add', '/spec/targetSpec/disablePodAntiAffinity', 'true'))}) : []`,
     },
     {
       // anti-affinity-not-disabled on CREATE, by the one signal a CR alone shows: a nodeSelector
       // pinning one hostname with more than one target. An explicit false is left alone.
       rule: 'anti-affinity-not-disabled',
       patch: patchIf(
-        and(not('variables.antiAffinityOff'), 'variables.pinnedToOneHost', not('variables.antiAffinityKept')),
+        and(
+          CREATE,
+          not('variables.antiAffinityOff'),
+          'variables.pinnedToOneHost',
+          not('variables.antiAffinityKept'),
+        ),
+        patchOp('add', '/spec/targetSpec/disablePodAntiAffinity', 'true'),
+      ),
+    },
+    {
+      // anti-affinity-not-disabled on UPDATE: a stored true that the update drops is kept (the
+      // operator rejects any targetSpec change on UPDATE, and re-sending the manifest the guard
+      // patched on CREATE would be one).
+      rule: 'anti-affinity-not-disabled',
+      patch: patchIf(
+        and(
+          "request.operation == 'UPDATE'",
+          'oldObject != null',
+          present('oldObject', 'spec.targetSpec.disablePodAntiAffinity'),
+          'oldObject.spec.targetSpec.disablePodAntiAffinity == true',
+          present('object', 'spec.targetSpec'),
+          `!has(${TARGET_SPEC}.disablePodAntiAffinity)`,
+        ),
         patchOp('add', '/spec/targetSpec/disablePodAntiAffinity', 'true'),
       ),
     },
@@ -65,6 +90,7 @@ const REQUIRED = `${ANTI}/requiredDuringSchedulingIgnoredDuringExecution`;
 const POD: MapDef = {
   name: 'ais-guard-target-pod-mutate',
   kind: 'Pod',
+  operations: ['CREATE'],
   variables: [
     {
       // The required anti-affinity terms that do not keep targets apart (the ones the guard keeps).
@@ -102,7 +128,7 @@ function policyObject(def: MapDef) {
       failurePolicy: 'Ignore',
       reinvocationPolicy: 'IfNeeded',
       ...(() => {
-        const { variables, ...match } = matchOf(def.kind, ['CREATE']);
+        const { variables, ...match } = matchOf(def.kind, def.operations);
         return { ...match, variables: [...variables, ...(def.variables ?? [])] };
       })(),
       mutations: def.mutations.map((m) => ({ patchType: 'JSONPatch', jsonPatch: { expression: m.patch } })),

@@ -429,7 +429,7 @@ export function matchOf(kind: string, operations: string[]) {
     ...(def.recognised && {
       matchConditions: [{ name: 'aistore-target', expression: def.recognised('object') }],
     }),
-    /** The facts of `kind`'s policy about `object` alone (no oldObject: CREATE-only policies). */
+    /** The facts of `kind`'s policy about `object` (the VAP adds each again for `oldObject`). */
     variables: def.facts.map((f) => ({ name: f.name, expression: f.of('object', (n) => `variables.${n}`) })),
   };
 }

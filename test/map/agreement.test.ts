@@ -29,13 +29,13 @@ interface Outcome {
 
 export function judge(c: AgreementCase): Outcome {
   const covered = COVERED.get(c.object.kind ?? '') ?? [];
-  const ev = run({ name: c.name, object: c.object, operation: c.operation });
+  const ev = run({ name: c.name, object: c.object, operation: c.operation, oldObject: c.oldObject });
   const rules = [...new Set(ev.findings.filter((f) => f.mutation).map((f) => f.ruleId))].sort();
   let object = c.object;
   const mapPatch: Outcome['mapPatch'] = [];
   const errors: string[] = [];
   for (const policy of POLICIES) {
-    const m = mutate(policy, c.operation, object);
+    const m = mutate(policy, c.operation, object, c.oldObject);
     object = m.object;
     mapPatch.push(...m.patches.flat());
     errors.push(...m.errors);
@@ -130,10 +130,15 @@ describe('on random objects from the builders', () => {
       }),
   );
 
-  it('CREATE: the same object', () => {
+  it('CREATE, and UPDATE of a CR: the same object', () => {
     fc.assert(
-      fc.property(objects, (object) => {
-        const o = judge({ name: 'random', operation: 'CREATE', object });
+      fc.property(objects, objects, fc.boolean(), (object, other, asUpdate) => {
+        const update = asUpdate && object.kind === 'AIStore' && other.kind === 'AIStore';
+        const o = judge(
+          update
+            ? { name: 'random', operation: 'UPDATE', object, oldObject: other }
+            : { name: 'random', operation: 'CREATE', object },
+        );
         expect(o.errors).toEqual([]);
         expect(o.uncovered).toEqual([]);
         expect(o.map).toEqual(o.engine);
@@ -152,11 +157,11 @@ describe('docs/map.md', () => {
       const o = judge(c);
       const same = JSON.stringify(o.map) === JSON.stringify(o.engine) && o.errors.length === 0;
       const rules = o.engineRules.length > 0 ? o.engineRules.map((r) => `\`${r}\``).join(', ') : '—';
-      return `| ${c.name} | ${rules} | ${ops(o.enginePatch)} | ${ops(o.mapPatch)} | ${same ? 'yes' : '**NO**'} |`;
+      return `| ${c.name} | ${c.operation} | ${rules} | ${ops(o.enginePatch)} | ${ops(o.mapPatch)} | ${same ? 'yes' : '**NO**'} |`;
     });
     const table = [
-      '| object (CREATE) | engine mutates with | engine patch | MAP patch | same object |',
-      '| --- | --- | --- | --- | --- |',
+      '| object | operation | engine mutates with | engine patch | MAP patch | same object |',
+      '| --- | --- | --- | --- | --- | --- |',
       ...rows,
     ].join('\n');
     const file = new URL('../../docs/map.md', import.meta.url);

@@ -1,5 +1,5 @@
-// The objects the MAP-vs-engine agreement is proven on: the VAP agreement's CREATE cases of the kinds
-// the mutating policies match (every shared fixture included), and the rule tests' builders turned
+// The objects the MAP-vs-engine agreement is proven on: the VAP agreement's cases of the kinds the
+// mutating policies match, for the operations they match (every shared fixture included), and the rule tests' builders turned
 // to each branch of the three mutations.
 import type { KubeObject } from '../../src/policy/index.js';
 import { aistore, HOST_ANTI_AFFINITY, targetPod } from '../support/builders.js';
@@ -25,7 +25,22 @@ const NODE_AFFINITY = {
 function mutationCases(): AgreementCase[] {
   const pinnedPod = (affinity: unknown, ordinal = 1) =>
     targetPod({ affinity, nodeSelector: PINNED, ordinal });
+  const update = (name: string, oldObject: KubeObject, object: KubeObject): AgreementCase => ({
+    name,
+    operation: 'UPDATE',
+    object,
+    oldObject,
+  });
   return [
+    update('CR: stored true dropped on UPDATE', aistore({ disable: true }), aistore({ size: 3 })),
+    update('CR: stored true, UPDATE says false', aistore({ disable: true }), aistore({ disable: false })),
+    update('CR: stored false dropped on UPDATE', aistore({ disable: false }), aistore({ size: 3 })),
+    update('CR: stored true kept on UPDATE', aistore({ disable: true }), aistore({ disable: true, size: 3 })),
+    update(
+      'CR: nothing stored, pinned on UPDATE (CREATE only)',
+      aistore(),
+      aistore({ nodeSelector: PINNED }),
+    ),
     create('CR: pinned to one host, 2 targets', aistore({ nodeSelector: PINNED })),
     create('CR: pinned, 3 targets, hostPort', aistore({ nodeSelector: PINNED, size: 3, hostPort: 51081 })),
     create('CR: pinned, explicit false kept', aistore({ nodeSelector: PINNED, disable: false })),
@@ -99,7 +114,8 @@ function mutationCases(): AgreementCase[] {
 
 export function mapCases(): AgreementCase[] {
   const shared = [...fixtureCases(), ...builderCases()].filter(
-    (c) => c.operation === 'CREATE' && MAP_KINDS.includes(c.object.kind ?? ''),
+    (c) =>
+      MAP_KINDS.includes(c.object.kind ?? '') && (c.operation === 'CREATE' || c.object.kind === 'AIStore'),
   );
   return [...shared, ...mutationCases()];
 }

@@ -54,7 +54,12 @@ export interface Mutated {
   errors: string[];
 }
 
-export function mutate(policyObject: unknown, operation: 'CREATE' | 'UPDATE', input: KubeObject): Mutated {
+export function mutate(
+  policyObject: unknown,
+  operation: 'CREATE' | 'UPDATE',
+  input: KubeObject,
+  oldInput?: KubeObject,
+): Mutated {
   const policy = policyObject as Policy;
   const none: Mutated = { matched: false, object: input, patches: [], errors: [] };
   const namespace = input.metadata?.namespace ?? '';
@@ -66,8 +71,9 @@ export function mutate(policyObject: unknown, operation: 'CREATE' | 'UPDATE', in
 
   const errors: string[] = [];
   const request = { operation, namespace, name: input.metadata?.name ?? '' };
+  const oldObject = oldInput ? celValue(oldInput) : null;
   for (const condition of policy.spec.matchConditions ?? []) {
-    const ok = evalCel(condition.expression, { object: celValue(input), oldObject: null, request });
+    const ok = evalCel(condition.expression, { object: celValue(input), oldObject, request });
     if (ok === false) return none;
     if (ok !== true)
       return { ...none, matched: true, errors: [`matchCondition ${condition.name}: ${String(ok)}`] };
@@ -76,7 +82,7 @@ export function mutate(policyObject: unknown, operation: 'CREATE' | 'UPDATE', in
   const patches: Mutated['patches'] = [];
   for (const [i, mutation] of policy.spec.mutations.entries()) {
     // Variables are per evaluation: each mutation sees them computed on the current object.
-    const bindings = { object: celValue(object), oldObject: null, request };
+    const bindings = { object: celValue(object), oldObject, request };
     const variables: Record<string, unknown> = {};
     for (const v of policy.spec.variables) {
       const value = evalCel(v.expression, { ...bindings, variables });
