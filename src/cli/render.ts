@@ -10,6 +10,7 @@ import {
   OVERLAYS,
   renderAdmissionPolicies,
   renderManifests,
+  renderMutatingPolicies,
   toYamlStream,
   type Overlay,
 } from '../deploy/index.js';
@@ -38,6 +39,8 @@ Options:
       --vap              print ValidatingAdmissionPolicies + bindings instead (CEL, run by the
                          apiserver: the single-object rules keep holding when the webhook is down)
       --vap-actions A    deny (default: validationActions [Deny]) or warn ([Warn, Audit])
+      --map              print MutatingAdmissionPolicies + bindings instead (CEL, Kubernetes
+                         1.36+: the single-object mutations without the webhook)
   -h, --help             this help`;
 
 const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -91,6 +94,7 @@ export const FLAGS = {
   'webhooks-only': { type: 'boolean', default: false },
   vap: { type: 'boolean', default: false },
   'vap-actions': { type: 'string' },
+  map: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsOptionsConfig;
 
@@ -105,12 +109,14 @@ function options(argv: string[]) {
   if (vapActions !== 'deny' && vapActions !== 'warn')
     throw new UsageError(`unknown --vap-actions "${vapActions}" (use deny or warn)`);
   const webhookFlags = ['namespace', 'image', 'ca-bundle', 'cert-dir', 'url', 'apiserver-cidr'] as const;
+  if (values.vap && values.map) throw new UsageError('give --vap or --map, not both');
+  const policies = values.vap ? '--vap' : values.map ? '--map' : undefined;
   if (
-    values.vap &&
+    policies &&
     (values.overlay !== 'base' || values['webhooks-only'] || webhookFlags.some((f) => values[f]))
   )
     throw new UsageError(
-      '--vap prints the admission policies alone: they take no overlay, namespace, image, caBundle or URL',
+      `${policies} prints the admission policies alone: they take no overlay, namespace, image, caBundle or URL`,
     );
   const overlay = values.overlay as Overlay;
   if (!OVERLAYS.includes(overlay))
@@ -142,6 +148,10 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
   }
   if (opts.vap) {
     io.stdout.write(toYamlStream(renderAdmissionPolicies(opts.vapActions)));
+    return 0;
+  }
+  if (opts.map) {
+    io.stdout.write(toYamlStream(renderMutatingPolicies()));
     return 0;
   }
   let caBundle = opts['ca-bundle'] && checkCaBundle(opts['ca-bundle'], '--ca-bundle');

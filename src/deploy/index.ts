@@ -11,4 +11,4 @@ export {
 } from './manifests.js';
 export type { KObject } from './objects.js';
 export { renameNamespace, setApiserverCidrs, setCaBundle, setImage, setUrl } from './transform.js';
-export { renderAdmissionPolicies } from './admission-policies.js';
+export { renderAdmissionPolicies, renderMutatingPolicies } from './admission-policies.js';

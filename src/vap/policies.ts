@@ -347,14 +347,18 @@ export interface VapOptions {
   actions?: Actions;
 }
 
-const LABELS = { 'app.kubernetes.io/name': 'ais-guard', 'app.kubernetes.io/component': 'admission-policy' };
-const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
+export const LABELS = {
+  'app.kubernetes.io/name': 'ais-guard',
+  'app.kubernetes.io/component': 'admission-policy',
+};
+export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 export const oldName = (fact: string) => `old${cap(fact)}`;
 
 function policyObject(def: PolicyDef) {
   const now = (name: string) => `variables.${name}`;
   const old = (name: string) => `variables.${oldName(name)}`;
+  const { variables: _objectOnly, ...match } = matchOf(def.kind, ['CREATE', 'UPDATE']);
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicy',
@@ -364,18 +368,7 @@ function policyObject(def: PolicyDef) {
       // validated: every access is guarded). The webhook's Ignore for pods is about a guard that is
       // down; a policy evaluated inside the apiserver is never down.
       failurePolicy: 'Fail',
-      matchConstraints: {
-        matchPolicy: 'Equivalent',
-        namespaceSelector: {
-          matchExpressions: [
-            { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: SYSTEM_NAMESPACES },
-          ],
-        },
-        resourceRules: [{ ...def.resource, operations: ['CREATE', 'UPDATE'], scope: 'Namespaced' }],
-      },
-      ...(def.recognised && {
-        matchConditions: [{ name: 'aistore-target', expression: def.recognised('object') }],
-      }),
+      ...match,
       variables: [
         ...def.facts.map((f) => ({ name: f.name, expression: f.of('object', now) })),
         // The same facts of the old object: on UPDATE a violation it already had is not the
@@ -417,4 +410,26 @@ export function admissionPolicies(options: VapOptions = {}) {
 /** Which rule each policy's validations check, in order (the agreement test and docs read it). */
 export function coverage(): { policy: string; kind: string; rules: string[] }[] {
   return POLICY_DEFS.map((d) => ({ policy: d.name, kind: d.kind, rules: d.checks.map((c) => c.rule) }));
+}
+
+/** A policy's match on `kind` (resource, namespaces, recognition), for policies of other types. */
+export function matchOf(kind: string, operations: string[]) {
+  const def = POLICY_DEFS.find((d) => d.kind === kind);
+  if (!def) throw new Error(`no policy for kind ${kind}`);
+  return {
+    matchConstraints: {
+      matchPolicy: 'Equivalent',
+      namespaceSelector: {
+        matchExpressions: [
+          { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: SYSTEM_NAMESPACES },
+        ],
+      },
+      resourceRules: [{ ...def.resource, operations, scope: 'Namespaced' }],
+    },
+    ...(def.recognised && {
+      matchConditions: [{ name: 'aistore-target', expression: def.recognised('object') }],
+    }),
+    /** The facts of `kind`'s policy about `object` (the VAP adds each again for `oldObject`). */
+    variables: def.facts.map((f) => ({ name: f.name, expression: f.of('object', (n) => `variables.${n}`) })),
+  };
 }

@@ -96,13 +96,17 @@ export function selects(selector: string, labels: string): string {
   return `[${labels}].all(L, ${body})`;
 }
 
+/** Pod affinity term `t` is on kubernetes.io/hostname and selects these labels (layout.ts requiredTargetAntiAffinity's filter). */
+export const targetAntiAffinityTerm = (t: string, labels: string): string =>
+  `has(${t}.topologyKey) && ${t}.topologyKey == ${str(HOSTNAME_KEY)} && has(${t}.labelSelector) && ${selects(`${t}.labelSelector`, labels)}`;
+
 /** A required kubernetes.io/hostname pod anti-affinity term selecting these labels (layout.ts requiredTargetAntiAffinity). */
 export function requiredTargetAntiAffinity(affinity: string, labels: string): string {
   const terms = `${affinity}.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution`;
   return and(
     `has(${affinity}.podAntiAffinity)`,
     `has(${terms})`,
-    `${terms}.exists(t, has(t.topologyKey) && t.topologyKey == ${str(HOSTNAME_KEY)} && has(t.labelSelector) && ${selects('t.labelSelector', labels)})`,
+    `${terms}.exists(t, ${targetAntiAffinityTerm('t', labels)})`,
   );
 }
 

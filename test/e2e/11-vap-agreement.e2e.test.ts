@@ -11,41 +11,11 @@ import { coverage } from '../../src/vap/index.js';
 import { run } from '../support/builders.js';
 import { builderCases, fixtureCases, type AgreementCase } from '../vap/cases.js';
 import { attempt, core, create, eventually, mergePatch, objects, read, type Obj } from './support/kube.js';
+import { podDefaults, pruned, schemaComplete } from './support/apiserver-view.js';
 import { installAistoreCrd } from './support/suite.js';
 
 const COVERED = new Map(coverage().map((c) => [c.kind, c.rules]));
 const POLICIES = renderAdmissionPolicies('deny') as Obj[];
-
-/** The AIStore CRD requires fields the builders leave out; they change no rule's verdict. */
-function schemaComplete(object: KubeObject | undefined): KubeObject | undefined {
-  if (object?.kind !== 'AIStore') return object;
-  const copy = structuredClone(object) as KubeObject & { spec: Record<string, Record<string, unknown>> };
-  copy.spec.initImage ??= 'aistorage/ais-init:v3.30' as never;
-  for (const role of ['proxySpec', 'targetSpec'])
-    for (const port of ['portPublic', 'portIntraControl', 'portIntraData']) copy.spec[role]![port] ??= 51082;
-  return copy;
-}
-
-/**
- * The current AIStore CRD no longer declares the top-level spec.disablePodAntiAffinity (removed in
- * operator v2.0.0): the apiserver prunes it while decoding, before any webhook or policy sees it.
- */
-function pruned(object: KubeObject | undefined): KubeObject | undefined {
-  if (object?.kind !== 'AIStore') return object;
-  const copy = structuredClone(object) as KubeObject & { spec: Record<string, unknown> };
-  delete copy.spec.disablePodAntiAffinity;
-  return copy;
-}
-
-/** What Pod defaulting does before any policy runs: with hostNetwork, each port's hostPort = containerPort. */
-function podDefaults(object: KubeObject): KubeObject {
-  const spec = object.spec as { hostNetwork?: boolean; containers?: { ports?: Record<string, unknown>[] }[] };
-  if (object.kind !== 'Pod' || spec?.hostNetwork !== true) return object;
-  const copy = structuredClone(object);
-  for (const c of (copy.spec as typeof spec).containers ?? [])
-    for (const p of c.ports ?? []) p.hostPort ??= p.containerPort;
-  return copy;
-}
 
 const asObj = (o: KubeObject) => o as unknown as Obj;
 

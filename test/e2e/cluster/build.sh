@@ -5,13 +5,25 @@
 # Versions come from the committed wrapper modules k8sbuild/ and etcdbuild/
 # (go.mod + go.sum, regenerate with gen-gomod.sh). If the binaries exist it does
 # nothing. The last stdout line is always the bin dir.
+# K8S_VERSION=v1.36.3 picks the wrappers under versions/v1.36.3/ instead (another
+# Kubernetes release, e.g. for APIs the default one lacks); unset, or equal to the
+# default's version, it is the default build, in the same cache dir as before.
 # Cold build on 2 cores: ~8 min incl. downloads (see NOTES.md); needs ~4 GB of Go caches.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 # Single source of truth for versions: the pinned go.mod files.
-KV=$(sed -n 's#^[[:space:]]*k8s\.io/kubernetes \(v[^ ]*\).*#\1#p' "$HERE/k8sbuild/go.mod" | head -1)
-EV=$(sed -n 's#^[[:space:]]*go\.etcd\.io/etcd/server/v3 \(v[^ ]*\).*#\1#p' "$HERE/etcdbuild/go.mod" | head -1)
+kv_of() { sed -n 's#^[[:space:]]*k8s\.io/kubernetes \(v[^ ]*\).*#\1#p' "$1/k8sbuild/go.mod" | head -1; }
+WRAP=$HERE
+if [ -n "${K8S_VERSION:-}" ] && [ "$K8S_VERSION" != "$(kv_of "$HERE")" ]; then
+  WRAP="$HERE/versions/$K8S_VERSION"
+  if [ ! -f "$WRAP/k8sbuild/go.mod" ]; then
+    echo "build.sh: no wrapper modules for K8S_VERSION=$K8S_VERSION (have: $(kv_of "$HERE") $(ls "$HERE/versions" 2>/dev/null | tr '\n' ' '))" >&2
+    exit 1
+  fi
+fi
+KV=$(kv_of "$WRAP")
+EV=$(sed -n 's#^[[:space:]]*go\.etcd\.io/etcd/server/v3 \(v[^ ]*\).*#\1#p' "$WRAP/etcdbuild/go.mod" | head -1)
 if [ -z "$KV" ] || [ -z "$EV" ]; then echo "build.sh: cannot read versions from go.mod" >&2; exit 1; fi
 
 CACHE=${AIS_GUARD_CACHE:-$HOME/.cache/ais-guard}
@@ -49,10 +61,10 @@ done
 
 echo "build.sh: building etcd $EV" >&2
 # -o with a file name: the package's default binary name would be "v3", not "etcd".
-(cd "$HERE/etcdbuild" && go build -trimpath -ldflags "-s -w" -o "$TMP/etcd" go.etcd.io/etcd/server/v3) >&2
+(cd "$WRAP/etcdbuild" && go build -trimpath -ldflags "-s -w" -o "$TMP/etcd" go.etcd.io/etcd/server/v3) >&2
 
 echo "build.sh: building kube-apiserver, kube-controller-manager, kube-scheduler $KV" >&2
-(cd "$HERE/k8sbuild" && go build -trimpath -ldflags "$LD" -o "$TMP/" \
+(cd "$WRAP/k8sbuild" && go build -trimpath -ldflags "$LD" -o "$TMP/" \
   k8s.io/kubernetes/cmd/kube-apiserver \
   k8s.io/kubernetes/cmd/kube-controller-manager \
   k8s.io/kubernetes/cmd/kube-scheduler) >&2

@@ -1,0 +1,121 @@
+// The objects the MAP-vs-engine agreement is proven on: the VAP agreement's cases of the kinds the
+// mutating policies match, for the operations they match (every shared fixture included), and the rule tests' builders turned
+// to each branch of the three mutations.
+import type { KubeObject } from '../../src/policy/index.js';
+import { aistore, HOST_ANTI_AFFINITY, targetPod } from '../support/builders.js';
+import { builderCases, fixtureCases, type AgreementCase } from '../vap/cases.js';
+
+const PINNED = { 'kubernetes.io/hostname': 'node-1' };
+const MAP_KINDS = ['AIStore', 'Pod'];
+
+const create = (name: string, object: KubeObject): AgreementCase => ({ name, operation: 'CREATE', object });
+
+const TARGET_TERM = HOST_ANTI_AFFINITY().podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]!;
+const OTHER_TERM = {
+  labelSelector: { matchLabels: { app: 'cache' } },
+  topologyKey: 'kubernetes.io/hostname',
+};
+const PREFERRED = [{ weight: 10, podAffinityTerm: OTHER_TERM }];
+const NODE_AFFINITY = {
+  requiredDuringSchedulingIgnoredDuringExecution: {
+    nodeSelectorTerms: [{ matchExpressions: [{ key: 'disk', operator: 'In', values: ['nvme'] }] }],
+  },
+};
+
+function mutationCases(): AgreementCase[] {
+  const pinnedPod = (affinity: unknown, ordinal = 1) =>
+    targetPod({ affinity, nodeSelector: PINNED, ordinal });
+  const update = (name: string, oldObject: KubeObject, object: KubeObject): AgreementCase => ({
+    name,
+    operation: 'UPDATE',
+    object,
+    oldObject,
+  });
+  return [
+    update('CR: stored true dropped on UPDATE', aistore({ disable: true }), aistore({ size: 3 })),
+    update('CR: stored true, UPDATE says false', aistore({ disable: true }), aistore({ disable: false })),
+    update('CR: stored false dropped on UPDATE', aistore({ disable: false }), aistore({ size: 3 })),
+    update('CR: stored true kept on UPDATE', aistore({ disable: true }), aistore({ disable: true, size: 3 })),
+    update(
+      'CR: nothing stored, pinned on UPDATE (CREATE only)',
+      aistore(),
+      aistore({ nodeSelector: PINNED }),
+    ),
+    create('CR: pinned to one host, 2 targets', aistore({ nodeSelector: PINNED })),
+    create('CR: pinned, 3 targets, hostPort', aistore({ nodeSelector: PINNED, size: 3, hostPort: 51081 })),
+    create('CR: pinned, explicit false kept', aistore({ nodeSelector: PINNED, disable: false })),
+    create('CR: pinned, already true', aistore({ nodeSelector: PINNED, disable: true })),
+    create('CR: pinned, 1 target', aistore({ nodeSelector: PINNED, size: 1 })),
+    create('CR: pinned, autoscaled', aistore({ nodeSelector: PINNED, size: -1 })),
+    create('CR: not pinned', aistore({ nodeSelector: { disk: 'nvme' } })),
+    create(
+      'CR: pinned, own anti-affinity without a target term (off already)',
+      aistore({
+        nodeSelector: PINNED,
+        affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: PREFERRED } },
+      }),
+    ),
+    create(
+      'CR: pinned, target anti-affinity in targetSpec.affinity',
+      aistore({ nodeSelector: PINNED, affinity: HOST_ANTI_AFFINITY() }),
+    ),
+    create('CR: removed top-level field true', aistore({ legacyDisable: true })),
+    create('CR: removed top-level field false', aistore({ legacyDisable: false })),
+    create(
+      'CR: removed top-level field true, targetSpec false',
+      aistore({ legacyDisable: true, disable: false }),
+    ),
+    create(
+      'CR: removed top-level field false, pinned',
+      aistore({ legacyDisable: false, nodeSelector: PINNED }),
+    ),
+
+    create('Pod: target anti-affinity, pinned, ordinal 1', pinnedPod(HOST_ANTI_AFFINITY())),
+    create('Pod: target anti-affinity, pinned, ordinal 0', pinnedPod(HOST_ANTI_AFFINITY(), 0)),
+    create(
+      'Pod: target anti-affinity, not pinned',
+      targetPod({ affinity: HOST_ANTI_AFFINITY(), ordinal: 1 }),
+    ),
+    create(
+      'Pod: target and other required terms, pinned, ordinal 2',
+      pinnedPod(
+        { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [OTHER_TERM, TARGET_TERM] } },
+        2,
+      ),
+    ),
+    create(
+      'Pod: target term and preferred terms, pinned',
+      pinnedPod({
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [TARGET_TERM],
+          preferredDuringSchedulingIgnoredDuringExecution: PREFERRED,
+        },
+      }),
+    ),
+    create(
+      'Pod: target term and node affinity, pinned',
+      pinnedPod({ ...HOST_ANTI_AFFINITY(), nodeAffinity: NODE_AFFINITY }),
+    ),
+    create('Pod: target term for another CR, pinned', pinnedPod(HOST_ANTI_AFFINITY('other'))),
+    create(
+      'Pod: CR name with a dot, pinned, ordinal 3',
+      targetPod({ cr: 'a.b', affinity: HOST_ANTI_AFFINITY('a.b'), nodeSelector: PINNED, ordinal: 3 }),
+    ),
+    create('Pod: no evidence (selector labels only), pinned', {
+      ...pinnedPod(HOST_ANTI_AFFINITY()),
+      metadata: {
+        name: 'ais-target-1',
+        namespace: 'ais',
+        labels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' },
+      },
+    }),
+  ];
+}
+
+export function mapCases(): AgreementCase[] {
+  const shared = [...fixtureCases(), ...builderCases()].filter(
+    (c) =>
+      MAP_KINDS.includes(c.object.kind ?? '') && (c.operation === 'CREATE' || c.object.kind === 'AIStore'),
+  );
+  return [...shared, ...mutationCases()];
+}
