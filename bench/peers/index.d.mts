@@ -25,10 +25,11 @@ export interface OfflineTool {
   version(): string;
   prepare(): Promise<void>;
   argv(dir: string): string[];
-  okCodes: number[];
+  okCodes: (number | string)[];
   denied(stdout: string): number;
 }
 export const TOOLS: readonly OfflineTool[];
+export function runTool(argv: string[]): Promise<{ code: number | string; stdout: string; stderr: string }>;
 export function documents(count: number): { docs: Record<string, unknown>[]; denied: number };
 
 export interface Peer {

@@ -2,6 +2,7 @@
 // holding the same documents twice over (docs.yaml, a multi-document YAML stream; docs.json, a JSON
 // array of the same objects for `opa eval`, whose --input reads one document) and says how many of
 // them it denies. Each judges the single-object rules of bench/peers/verdicts.mjs.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,29 @@ const count = (re, text, what) => {
 /** The version in the binary's cache directory (~/.cache/ais-guard/<tool>-<version>/<binary>). */
 function fromCache() {
   return /-(v[^/]+)\/[^/]+$/.exec(this.bin ?? '')?.[1] ?? '?';
+}
+
+/**
+ * Run argv to its end: { code, stdout, stderr }. stdin is /dev/null: gator reads a piped stdin as
+ * more input and would wait on it for ever.
+ */
+export function runTool(argv) {
+  const [bin, ...args] = argv;
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code, signal) =>
+      resolve({
+        code: code ?? `signal ${signal}`,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+      }),
+    );
+  });
 }
 
 export const TOOLS = [
@@ -108,8 +132,14 @@ export const TOOLS = [
         join(dir, 'docs.yaml'),
       ];
     },
-    // gator test exits 1 when a deny constraint is violated.
+    // gator test exits 1 when a deny constraint is violated; its JSON is null when none is.
     okCodes: [0, 1],
-    denied: (out) => JSON.parse(out || '[]').length,
+    denied: (out) => {
+      const objects = (JSON.parse(out) ?? []).map((v) => {
+        const m = v.violatingObject.metadata;
+        return `${v.violatingObject.kind}/${m.namespace}/${m.name}`;
+      });
+      return new Set(objects).size;
+    },
   },
 ];

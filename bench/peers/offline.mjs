@@ -4,13 +4,12 @@
 // exactly as many documents as evaluate() does, or the run fails (equal work, not just speed).
 //   npm run build && node bench/peers/offline.mjs [--quick] [--count N] [--rounds R] [--json FILE]
 // Peers missing their binary are built first (bench/peers/<peer>/build.sh; minutes when cold).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { TOOLS } from './offline-tools.mjs';
+import { runTool, TOOLS } from './offline-tools.mjs';
 import { VERDICTS } from './verdicts.mjs';
 
 const TIME = '/usr/bin/time';
@@ -35,17 +34,14 @@ export function documents(count) {
 }
 
 /** Run argv under GNU time: { code, stdout, stderr, wallMs, maxRssKb }. */
-function timed(argv) {
-  return new Promise((resolve) => {
-    const out = join(tmpdir(), `peers-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
-    const t0 = process.hrtime.bigint();
-    execFile(TIME, ['-f', '%M', '-o', out, ...argv], { maxBuffer: 1 << 30 }, (error, stdout, stderr) => {
-      const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      const maxRssKb = Number(readFileSync(out, 'utf8').trim().split('\n').pop());
-      rmSync(out, { force: true });
-      resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr, wallMs, maxRssKb });
-    });
-  });
+async function timed(argv) {
+  const out = join(tmpdir(), `peers-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const t0 = process.hrtime.bigint();
+  const r = await runTool([TIME, '-f', '%M', '-o', out, ...argv]);
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const maxRssKb = Number(readFileSync(out, 'utf8').trim().split('\n').pop());
+  rmSync(out, { force: true });
+  return { ...r, wallMs, maxRssKb };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -2,7 +2,6 @@
 // on the shared verdict set, so the side-by-side numbers compare equal work. Needs the peers' Go
 // binaries: run through `npm run test:peers` (test/peers/run.sh builds them), not `npm test`.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -16,22 +15,13 @@ import {
   gatorTemplateText,
   kyvernoPolicyText,
   opaPeer,
+  runTool as run,
   type OfflineTool,
 } from '../../bench/peers/index.mjs';
 
 const ROOT = new URL('../../', import.meta.url);
 const work = mkdtempSync(join(tmpdir(), 'ais-guard-peers-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const [bin, ...args] = argv as [string, ...string[]];
-  return new Promise((resolve) => {
-    execFile(bin, args, { maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('the shared verdict set', () => {
   it.each(VERDICTS.map((v) => [v.name, v] as const))('%s: evaluate() agrees', (_name, v) => {

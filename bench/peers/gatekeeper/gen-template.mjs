@@ -8,13 +8,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { stringify } from 'yaml';
 
+// Gatekeeper parses the template's code as Rego v1 when its source says so (as OPA 1.x does).
 const lib = readFileSync(new URL('../rego/aisguard.rego', import.meta.url), 'utf8');
 
 // gator's reviews carry no operation (a manifest is judged as a CREATE); Gatekeeper's webhook's do.
 const rego = `package aisguardpeer
 
 import data.lib.aisguard
-import rego.v1
 
 judged if not input.review.operation
 
@@ -32,7 +32,12 @@ export const template = {
   metadata: { name: 'aisguardpeer' },
   spec: {
     crd: { spec: { names: { kind: 'AisGuardPeer' } } },
-    targets: [{ target: 'admission.k8s.gatekeeper.sh', rego, libs: [lib] }],
+    targets: [
+      {
+        target: 'admission.k8s.gatekeeper.sh',
+        code: [{ engine: 'Rego', source: { version: 'v1', rego, libs: [lib] } }],
+      },
+    ],
   },
 };
 

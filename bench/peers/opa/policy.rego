@@ -4,7 +4,6 @@
 package system
 
 import data.lib.aisguard
-import rego.v1
 
 main := {
 	"apiVersion": "admission.k8s.io/v1",

@@ -5,10 +5,8 @@
 # for one object: recognise a target by its labels and the operator's evidence, decide the layout from
 # the object alone, then judge hostPort/hostNetwork (Pods) and the claim-name shape (claims).
 # Not mirrored: UPDATE ratcheting (the object is judged as it is) and everything needing the cluster.
-# `import rego.v1` so one text parses both as Rego v1 (OPA 1.x) and as v0 (Gatekeeper's templates).
+# Rego v1 (OPA 1.x's default; the Gatekeeper template declares its source version v1).
 package lib.aisguard
-
-import rego.v1
 
 hostname_key := "kubernetes.io/hostname"
 
