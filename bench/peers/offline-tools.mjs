@@ -113,7 +113,7 @@ export const TOOLS = [
   },
   {
     name: 'gator test',
-    peer: 'gator',
+    peer: 'gatekeeper',
     version: fromCache,
     async prepare() {
       this.bin = await buildPeer(new URL('./gatekeeper/', import.meta.url));
