@@ -133,7 +133,9 @@ describe.each(OVERLAYS)('kubectl kustomize deploy (%s)', (overlay) => {
   it('webhooks: every one but the AIStore ones is sent AIStore targets only (matchConditions)', () => {
     for (const w of allHooks) {
       const aistore = w.rules.some((r) => r.resources.includes('aistores'));
-      const selecting = (w.matchConditions ?? []).filter((c) => c.name !== 'create-or-spec-change');
+      const selecting = (w.matchConditions ?? []).filter(
+        (c) => c.name !== 'create-or-spec-change' && c.name !== 'create-or-drops-stored-anti-affinity-off',
+      );
       if (aistore) {
         expect(w.rules).toHaveLength(1);
         expect(selecting).toEqual([]);
@@ -177,10 +179,22 @@ describe.each(OVERLAYS)('kubectl kustomize deploy (%s)', (overlay) => {
       });
   });
 
-  it('webhooks: mutations happen on CREATE only', () => {
+  it('webhooks: mutations happen on CREATE, and on the one AIStore UPDATE that drops a stored anti-affinity off', () => {
     for (const w of mutatingHooks(objects)) {
-      for (const rule of w.rules) expect(rule.operations).toEqual(['CREATE']);
-      expect(JSON.stringify(w.matchConditions ?? [])).not.toContain('oldObject');
+      const aistore = w.rules.some((r) => r.resources.includes('aistores'));
+      for (const rule of w.rules)
+        expect(rule.operations).toEqual(aistore ? ['CREATE', 'UPDATE'] : ['CREATE']);
+      if (!aistore) expect(JSON.stringify(w.matchConditions ?? [])).not.toContain('oldObject');
+      // Any other update (finalizers, labels, spec changes) is never sent: see 15-reapply.e2e.test.ts.
+      else
+        expect(w.matchConditions).toEqual([
+          expect.objectContaining({
+            name: 'create-or-drops-stored-anti-affinity-off',
+            expression: expect.stringMatching(
+              /^request\.operation == 'CREATE' \|\| \(.*oldObject\.spec\.targetSpec\.disablePodAntiAffinity == true.*!has\(object\.spec\.targetSpec\.disablePodAntiAffinity\)\)$/s,
+            ),
+          }),
+        ]);
     }
   });
 
