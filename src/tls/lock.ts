@@ -105,16 +105,22 @@ export async function withDirLock<T>(dir: string, fn: () => Promise<T>, o: LockO
   }
 }
 
-/** Removes the lock at `path` if it is still the one this holder wrote (`content`), else leaves it. */
+/**
+ * Removes the lock at `path` if it is still the one this holder wrote (`content`), else leaves it.
+ * Read first: another run's lock is never moved, so a waiter cannot take the path while it is
+ * aside. Ours is moved aside and read again before it goes, in case a run that judged it stale
+ * replaced it between the two steps; such a replacement is put back.
+ */
 async function release(path: string, content: string): Promise<void> {
+  if ((await readFile(path, 'utf8').catch(() => '')) !== content) return; // gone, or another run's
   const aside = `${path}.release.${randomBytes(4).toString('hex')}`;
   const moved = await rename(path, aside).then(
     () => true,
-    () => false, // gone: broken and not retaken, nothing of ours to remove
+    () => false,
   );
   if (!moved) return;
   const found = await readFile(aside, 'utf8').catch(() => '');
-  // Another run's lock: back in place (link(2) fails rather than replace one taken meanwhile).
+  // link(2) fails rather than replace a lock taken meanwhile.
   if (found !== content) await link(aside, path).catch(() => undefined);
   await rm(aside, { force: true });
 }
