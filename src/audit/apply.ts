@@ -21,9 +21,13 @@ async function served(kc: KubeConfig, api: string): Promise<boolean> {
   }
 }
 
-/** The report kinds whose API group-version the cluster serves (discovery). */
-export async function servedKinds(kc: KubeConfig): Promise<Set<ReportKind>> {
-  const kinds = Object.keys(REPORT_APIS) as ReportKind[];
+/**
+ * Of the report kinds `format` may write, those whose API group-version the cluster serves
+ * (discovery). Only those are asked: an API the format does not need cannot fail the run.
+ */
+export async function servedKinds(kc: KubeConfig, format: ReportFormat): Promise<Set<ReportKind>> {
+  const kinds =
+    format === 'auto' || format === 'both' ? (Object.keys(REPORT_APIS) as ReportKind[]) : [format];
   const found = await Promise.all(kinds.map((k) => served(kc, REPORT_APIS[k])));
   return new Set(kinds.filter((_, i) => found[i]));
 }

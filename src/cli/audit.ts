@@ -179,7 +179,13 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   // The report APIs the cluster serves: asked only when reports are wanted and it matters.
   const needsDiscovery = opts.apply || (opts.format === 'report' && opts.reportFormat === 'auto');
   const apply = await import('../audit/apply.js');
-  const served: Set<ReportKind> = needsDiscovery ? await apply.servedKinds(kc) : new Set();
+  let served = new Set<ReportKind>();
+  try {
+    if (needsDiscovery) served = await apply.servedKinds(kc, opts.reportFormat);
+  } catch (err) {
+    io.stderr.write(`ais-guard audit: cannot ask which report APIs are served: ${(err as Error).message}\n`);
+    return 2;
+  }
   const kinds = reportKinds(opts.reportFormat, served);
   const reports = buildReports(audited, opts.format === 'report' || opts.apply ? kinds : [], {
     now: Math.floor(Date.now() / 1000),
@@ -196,7 +202,30 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`ais-guard audit: not applied: ${missing}\n`);
       return 2;
     }
-    for (const name of await apply.applyReports(kc, reports)) io.stderr.write(`applied ${name}\n`);
+    try {
+      for (const name of await apply.applyReports(kc, reports)) io.stderr.write(`applied ${name}\n`);
+    } catch (err) {
+      io.stderr.write(`ais-guard audit: not applied: ${apiError(err)}\n`);
+      return 2;
+    }
   }
   return audited.some((a) => worst(a.results) === 'fail') ? 1 : 0;
+}
+
+/**
+ * An apiserver error on one line: the client's ApiException message spans lines (code, message,
+ * body, headers); the Status message the apiserver sent says it best.
+ */
+function apiError(err: unknown): string {
+  const { code, body, message } = err as { code?: unknown; body?: unknown; message?: unknown };
+  let status: string | undefined;
+  try {
+    const parsed: unknown = typeof body === 'string' ? JSON.parse(body) : body;
+    const text = (parsed as { message?: unknown } | undefined)?.message;
+    if (typeof text === 'string') status = text;
+  } catch {
+    // not JSON: fall back to the first line of the message
+  }
+  const first = String(message ?? err).split('\n')[0];
+  return `${typeof code === 'number' ? `HTTP ${code}: ` : ''}${status ?? first}`;
 }

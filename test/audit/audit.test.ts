@@ -129,6 +129,43 @@ describe('audit', () => {
     expect(fake.applied).toEqual([]);
   });
 
+  it('--apply --report-format policyreport asks nothing of the OpenReports API (an outage there cannot fail it)', async () => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    fake.policyReportCrd = true;
+    fake.failing['/apis/openreports.io'] = 503;
+    const r = await cli(['audit', ...kubeconfig, '--apply', '--report-format', 'policyreport']);
+    expect(r.code).toBe(1);
+    expect(fake.applied.map((a) => a.body.kind)).toEqual([
+      'PolicyReport',
+      'PolicyReport',
+      'ClusterPolicyReport',
+    ]);
+  });
+
+  it('a report API that cannot be asked (auto): one line naming it, exit 2, nothing written', async () => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    fake.failing['/apis/openreports.io'] = 503;
+    const r = await cli(['audit', ...kubeconfig, '--apply']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^ais-guard audit: cannot ask which report APIs are served: .*openreports\.io.*\n$/,
+    );
+    expect(r.stderr.split('\n')).toHaveLength(2);
+    expect(fake.applied).toEqual([]);
+  });
+
+  it('a report the apiserver refuses: one line, exit 2', async () => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    fake.policyReportCrd = true;
+    fake.failing['/apis/wgpolicyk8s.io/v1alpha2/namespaces'] = 403;
+    const r = await cli(['audit', ...kubeconfig, '--apply', '--report-format', 'policyreport']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^ais-guard audit: not applied: .*403.*\n$|^ais-guard audit: not applied: .*failed on purpose.*\n$/,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('--apply --report-format both with only the PolicyReport CRDs: nothing written, the missing CRDs named', async () => {
     const { cluster: fake, kubeconfig } = await start(LIVE());
     fake.policyReportCrd = true;

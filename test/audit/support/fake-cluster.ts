@@ -27,6 +27,8 @@ export class FakeCluster {
   aistoreCrd = true;
   policyReportCrd = false;
   openReportsCrd = false;
+  /** Paths starting with a key answer its status (an APIService down, a forbidden group). */
+  readonly failing: Record<string, number> = {};
   readonly applied: { path: string; contentType?: string; body: KubeObject }[] = [];
   pageSize = 2;
   private readonly server = createServer((req, res) => void this.handle(req, res));
@@ -80,6 +82,15 @@ export class FakeCluster {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
+    const failing = Object.keys(this.failing).find((prefix) => path.startsWith(prefix));
+    if (failing)
+      return this.json(res, this.failing[failing]!, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        message: `${path} failed on purpose`,
+        code: this.failing[failing],
+      });
     if (path.startsWith('/apis/ais.nvidia.com') && !this.aistoreCrd) return this.notFound(res);
     if (path.startsWith('/apis/wgpolicyk8s.io'))
       return this.reports(req, res, path, this.policyReportCrd, REPORT_APIS.policyreport);
