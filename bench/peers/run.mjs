@@ -9,7 +9,8 @@
 // A peer is a bench/peers/<name>/peer.mjs, default export { name, version, prepare(), start() }:
 // prepare() builds or installs it (cached) and returns a reason when it cannot; start({ certFile,
 // keyFile, port }) gives { url (its validate endpoint), stop() }. An unavailable peer is listed with its
-// reason. Exit status 1 when a server's verdict differs from ais-guard's or a load run had errors.
+// reason. Exit status 1 when a server's verdict differs from ais-guard's, a load run had errors, or a
+// peer could not be built or started (one that declares runsAsWebhook: false is only listed).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -117,7 +118,12 @@ try {
 
   for (const { peer, reason } of await discoverPeers()) {
     if (reason) {
-      unavailable.push({ name: peer.name, version: peer.version, reason });
+      unavailable.push({
+        name: peer.name,
+        version: peer.version,
+        reason,
+        expected: peer.runsAsWebhook === false,
+      });
       continue;
     }
     try {
@@ -265,10 +271,14 @@ try {
     c.rows.filter((r) => r.errors).map((r) => `${c.id}/${r.server}`),
   );
   if (errored.length) console.log(`ERRORS under load: ${errored.join(', ')}`);
+  // A peer that should serve but could not be built or started is a failure, not a footnote.
+  const missing = unavailable.filter((u) => !u.expected);
+  if (missing.length) console.log(`PEERS NOT RUN: ${missing.map((u) => u.name).join(', ')}`);
+  const failed = mismatched.length || errored.length || missing.length;
   console.log(
-    `bench:peers: ${servers.length} servers measured, ${unavailable.length} unavailable${mismatched.length || errored.length ? ', FAILED' : ''}`,
+    `bench:peers: ${servers.length} servers measured, ${unavailable.length} unavailable${failed ? ', FAILED' : ''}`,
   );
-  process.exitCode = mismatched.length || errored.length ? 1 : 0;
+  process.exitCode = failed ? 1 : 0;
 } finally {
   await stopAll();
 }

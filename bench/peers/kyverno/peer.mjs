@@ -11,6 +11,8 @@ const REASON =
 export default {
   name: 'kyverno',
   version: process.env.KYVERNO_VERSION ?? 'v1.19.1',
+  /** Listed, not run: its absence does not fail bench:peers (every other peer's does). */
+  runsAsWebhook: false,
   async prepare() {
     return REASON;
   },
