@@ -17,9 +17,9 @@
 import {
   AIS_GROUP,
   AIS_KIND,
-  hasClaimShape,
   isAIStore,
   isStateClaim,
+  splitClaimName,
   targetOrdinal,
   type AIStoreCR,
 } from './aistore.js';
@@ -110,11 +110,16 @@ function evidencedCr(
   return named && (named === owner || ctx.aistore(namespace, named)) ? named : undefined;
 }
 
-/** Without a CR: `<c>-…-<c>-target-<N>` names its CR `c` (docs/rules.md, the claim shape), the shortest such c. */
+/**
+ * Without a CR: `<c>-…-<c>-target-<N>` names its CR `c` (docs/rules.md, the claim shape), the
+ * shortest such c. The part between may be empty, as the webhook's matchConditions accept it
+ * (test/faults/lockout.test.ts holds the two to one answer).
+ */
 export function crFromClaimShape(claimName: string): string | undefined {
   for (let end = claimName.indexOf('-'); end > 0; end = claimName.indexOf('-', end + 1)) {
     const c = claimName.slice(0, end);
-    if (hasClaimShape(c, claimName)) return c;
+    const template = splitClaimName(c, claimName)?.template;
+    if (template?.startsWith(`${c}-`) && !/[\n\r\u2028\u2029]/.test(template)) return c;
   }
   return undefined;
 }
