@@ -1,8 +1,8 @@
 // Fault 3: SIGTERM during keep-alive load, then a second instance on the same port.
 //  - With --shutdown-delay (the Kubernetes way): readiness fails at once, the listener stays open
 //    for the delay while endpoints drop the pod (here: a client that polls /readyz every 100 ms and
-//    stops sending when it fails), in-flight reviews finish, a stuck one is cut at
-//    --shutdown-timeout, the process exits within delay + timeout. The second instance binds the
+//    stops sending when it fails), in-flight reviews finish, a stuck one is cut (by the body
+//    deadline or at --shutdown-timeout), the process exits within delay + timeout. The second instance binds the
 //    port as soon as the first closed its listener (Node listens with SO_REUSEADDR: connections of
 //    the first still draining on that port do not block it). The refused window is measured.
 //  - Without a delay, a client that does not watch readiness: what it sees, measured.
@@ -144,7 +144,9 @@ describe('graceful restart under load', () => {
     expect(numbers.readinessFailedAfterMs).toBeLessThan(500);
     expect(numbers.listenerClosedAfterMs).toBeGreaterThanOrEqual(DELAY_S * 1000 - 50);
     expect(results).toEqual(Array(5).fill('HTTP/1.1 200 OK'));
-    expect(stuckResult).toMatch(/^error|closed/);
+    // Cut either way: by the body deadline (408: 5 s for a small body, src/server/body.ts) or by the
+    // shutdown timeout, whichever comes first on this machine; never answered with a verdict.
+    expect(stuckResult).toMatch(/^error|closed|^HTTP\/1\.1 408 /);
     expect(exit.code).toBe(0);
     expect(numbers.exitedAfterMs).toBeLessThanOrEqual((DELAY_S + TIMEOUT_S) * 1000 + 1_500);
     expect(numbers.exitedAfterMs).toBeGreaterThanOrEqual((DELAY_S + TIMEOUT_S) * 1000 - 100);
