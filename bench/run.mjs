@@ -17,6 +17,7 @@ import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { CASES } from './reviews.mjs';
+import { guardServeArgs } from './servers.mjs';
 import { answerKey, captureAnswers, checkB2 } from './answers.mjs';
 import { checkBench } from './check.mjs';
 import { scaleBench, scaleTable, scaleTargets } from './scale.mjs';
@@ -182,26 +183,7 @@ const SPIN_US = 10;
 const servers = {};
 process.on('exit', () => Object.values(servers).forEach((s) => s.child.kill('SIGTERM')));
 
-const startOurs = (port) =>
-  start(
-    'ais-guard',
-    [
-      join(ROOT, 'dist/cli/main.js'),
-      'serve',
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--tls-cert',
-      cert,
-      '--tls-key',
-      key,
-      '--no-cluster',
-      '--log-level',
-      'info',
-    ],
-    port,
-  );
+const startOurs = (port) => start('ais-guard', guardServeArgs({ port, cert, key }), port);
 
 /** The guard's memory in MB: RSS, and its anonymous and file-backed parts. */
 function memoryOf(pid) {

@@ -12,6 +12,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { CASES } from './reviews.mjs';
+import { guardServeArgs } from './servers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -110,23 +111,7 @@ async function withGuard({ root, node, nodeFlags, cert, key, port, kubeconfig },
   const t0 = process.hrtime.bigint();
   const guard = spawn(
     node,
-    [
-      ...nodeFlags,
-      join(root, 'dist/cli/main.js'),
-      'serve',
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--tls-cert',
-      cert,
-      '--tls-key',
-      key,
-      '--kubeconfig',
-      kubeconfig,
-      '--log-level',
-      'warn',
-    ],
+    [...nodeFlags, ...guardServeArgs({ root, port, cert, key, kubeconfig, logLevel: 'warn' })],
     { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } },
   );
   try {

@@ -41,9 +41,12 @@ export function benchCertificate() {
   return { dir, cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key'), ca: join(dir, 'ca.crt') };
 }
 
-/** `ais-guard serve` as the benches run it: loopback, no cluster, the given pair. */
-export const guardServeArgs = ({ port, cert, key }) => [
-  join(ROOT, 'dist/cli/main.js'),
+/**
+ * `ais-guard serve` as the benches run it: loopback, the given pair, no cluster unless a kubeconfig
+ * is given; `root` is the checkout whose dist/ runs (another build, for the scale bench's baseline).
+ */
+export const guardServeArgs = ({ port, cert, key, root = ROOT, kubeconfig, logLevel = 'info' }) => [
+  join(root, 'dist/cli/main.js'),
   'serve',
   '--port',
   String(port),
@@ -53,9 +56,9 @@ export const guardServeArgs = ({ port, cert, key }) => [
   cert,
   '--tls-key',
   key,
-  '--no-cluster',
+  ...(kubeconfig ? ['--kubeconfig', kubeconfig] : ['--no-cluster']),
   '--log-level',
-  'info',
+  logLevel,
 ];
 
 /** Waits until https://127.0.0.1:port/healthz answers. */
