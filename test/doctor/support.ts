@@ -11,8 +11,18 @@ import { serviceDnsNames } from '../../src/tls/names.js';
 export const DAY = 86_400_000;
 export const NOW = new Date('2026-11-30T12:00:00Z');
 
-export const makeCA = (commonName = 'ais-guard webhook CA'): Pem =>
-  issueCA(rsaKeyPairSync(), { commonName, validityDays: 3650 });
+/**
+ * A CA as `ais-guard certs` issues it, re-dated to start a day before NOW: the library dates from the
+ * real clock, and a fixed NOW must not fall before a CA made on a later day.
+ */
+export function makeCA(commonName = 'ais-guard webhook CA'): Pem {
+  const issued = issueCA(rsaKeyPairSync(), { commonName, validityDays: 3650 });
+  const cert = forge.pki.certificateFromPem(issued.cert);
+  cert.validity.notBefore = new Date(NOW.getTime() - DAY);
+  cert.validity.notAfter = new Date(NOW.getTime() + 3650 * DAY);
+  cert.sign(keyPairFromPem(issued.key).signer, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n'), key: issued.key };
+}
 
 /** A serving certificate signed by `ca`, valid from `from` to `to` (either may lie in the past). */
 export function servingCert(
