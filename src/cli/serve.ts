@@ -64,6 +64,7 @@ async function clusterSource(config: ServerConfig, logger: Logger) {
   }
   // The Kubernetes client is large: load it only when there is a cluster to talk to.
   const { kubeCluster, noCluster, detectKubeConfig } = await import('../server/cluster.js');
+  const { memoryReleaser } = await import('../server/memory.js');
   const kc = await detectKubeConfig(config.kubeconfig);
   if (!kc) {
     logger.warn(
@@ -75,7 +76,14 @@ async function clusterSource(config: ServerConfig, logger: Logger) {
     { server: kc.getCurrentCluster()?.server },
     'watching AIStore CRs, PVs, Nodes and StatefulSets',
   );
-  return { cluster: kubeCluster(kc, { logger }), kc };
+  const afterListed = memoryReleaser({
+    onCollected: (pauseMs) =>
+      logger.info(
+        { pauseMs: Math.round(pauseMs), rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20) },
+        "listed: returned the list's memory",
+      ),
+  });
+  return { cluster: kubeCluster(kc, { logger, afterListed }), kc };
 }
 
 /** Runs the server until SIGTERM/SIGINT; resolves with the exit code. */

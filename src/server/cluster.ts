@@ -26,6 +26,8 @@ export interface KubeClusterOptions {
    * about 11 minutes of a stale cache. The apiserver sends a bookmark about every minute.
    */
   watchIdleTimeoutMs?: number;
+  /** Called when every kind is listed, after the first list and after each re-list (memory.ts). */
+  afterListed?: () => void;
 }
 
 export interface Resource {
@@ -106,7 +108,11 @@ class InformerCluster implements ClusterSource {
     const events: FeedEvents = {
       upsert: (obj) => this.live.upsert(obj),
       remove: (obj) => this.live.remove(obj),
-      synced: () => this.settleIfSynced(),
+      synced: () => {
+        // Before the settle: the first sync's collection then runs before the guard is ready.
+        if (this.synced()) opts.afterListed?.();
+        this.settleIfSynced();
+      },
     };
     this.feeds = RESOURCES.map((resource) => new Feed(kc, resource, settings, events));
   }

@@ -134,6 +134,23 @@ describe('kubeCluster', () => {
     await until('later events arrive', () => c.context().nodes.length === 3);
   });
 
+  it('calls afterListed once every kind is listed, before start() resolves, and again after a relist', async () => {
+    const listedAt: number[] = [];
+    source = kubeCluster(fake.kubeConfig(), {
+      ...FAST,
+      logger,
+      afterListed: () => void listedAt.push(source!.synced() ? 1 : 0),
+    });
+    await watching(source);
+    expect(listedAt).toEqual([1]); // before start() resolved: the first collection delays readiness only
+    fake.goneAs = 'http';
+    fake.dropWatches();
+    fake.put('persistentvolumes', pv('pv-9', { claim: claimName(9) }), { quietly: true });
+    await until('relisted', () => fake.listCalls.persistentvolumes === 2);
+    await until('afterListed after the relist', () => listedAt.length >= 2);
+    expect(listedAt.every((synced) => synced === 1)).toBe(true);
+  });
+
   it('relists after an HTTP 410 Gone, dropping what was deleted while it was away', async () => {
     const c = cluster();
     await watching(c);
