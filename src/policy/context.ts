@@ -101,6 +101,31 @@ function nodeSignature(node: Node): string {
 
 const labelKey = (k: string, v: string) => `${k}=${v}`;
 
+/**
+ * Whether two JSON values are equal, the top-level metadata.resourceVersion aside: a watch event
+ * whose object differs only there (a PV's phase, which the cache does not keep) changes nothing.
+ * Shared parts (reduce.ts) compare by identity first.
+ */
+const versionless = (m: unknown) => (isObject(m) ? { ...m, resourceVersion: undefined } : m);
+
+function sameContent(a: unknown, b: unknown, top = true): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => sameContent(item, b[i], false));
+  }
+  if (!isObject(a) || !isObject(b) || Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) {
+    if (!Object.hasOwn(b, k)) return false;
+    if (top && k === 'metadata') {
+      if (!sameContent(versionless(a.metadata), versionless(b.metadata), false)) return false;
+    } else if (!sameContent(a[k], b[k], false)) return false;
+  }
+  return true;
+}
+
 export class ClusterContext {
   readonly aistores = new Map<string, AIStoreCR>();
   readonly statefulSets = new Map<string, StatefulSet>();
@@ -164,11 +189,15 @@ export class ClusterContext {
         return;
       case 'Node':
         return this.upsertNode(obj as Node, name);
-      case 'PersistentVolume':
+      case 'PersistentVolume': {
+        const known = this.pvByName.get(name);
+        // A phase change (most PV events in a busy cluster): no index work, and memos stay valid.
+        if (known && sameContent(known, obj)) return;
         this.removePV(name);
         this.addPV(obj as PersistentVolume, name);
         this.versionCount++;
         return;
+      }
       case 'PersistentVolumeClaim':
         this.claims.add(key(ns, name));
         this.versionCount++;
@@ -208,13 +237,10 @@ export class ClusterContext {
   private upsertNode(node: Node, name: string): void {
     const signature = nodeSignature(node);
     const known = this.nodeByName.get(name);
-    if (known?.signature === signature) {
-      // Same labels, taints and cordon: no answer changes, only the object is fresher. So no new
-      // version either: under node heartbeats that would empty memo() on nearly every review.
-      known.node = node;
-      for (const [k, v] of Object.entries(labelsOf(node))) this.nodesByLabel.add(labelKey(k, v), name, node);
-      return;
-    }
+    // Same labels, taints and cordon (a status update, most Node events): nothing any rule reads
+    // changed, so the indexed object stays, and no new version: under node heartbeats that would
+    // empty memo() on nearly every review.
+    if (known?.signature === signature) return;
     this.versionCount++;
     this.unindexNode(name);
     this.nodeByName.set(name, { node, signature });

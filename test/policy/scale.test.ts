@@ -172,6 +172,24 @@ describe('per-review cost does not grow with the cluster', () => {
     expect(ctx.memo('probe', () => ctx.pvsForNamespace('ais').length)).toBe(TARGETS - 1);
   });
 
+  it('a PV event that changes only the resourceVersion keeps the memo; any other change drops it', () => {
+    const ctx = new ClusterContext(deployment());
+    const versioned = (resourceVersion: string, o = pv('ais-pv-0', { claim: claimName(0) })) => ({
+      ...o,
+      metadata: { ...o.metadata, resourceVersion },
+    });
+    ctx.upsert(versioned('1'));
+    const version = ctx.version;
+    ctx.upsert(versioned('2')); // the cache drops status: a phase change arrives as this
+    expect(ctx.version).toBe(version);
+    expect(ctx.pvsForClaim('ais', claimName(0))).toHaveLength(1);
+    ctx.upsert(versioned('3', pv('ais-pv-0', { claim: claimName(1) })));
+    expect(ctx.version).toBe(version + 1);
+    expect(ctx.pvsForClaim('ais', claimName(0))).toHaveLength(0);
+    ctx.upsert(versioned('4', { ...pv('ais-pv-0', { claim: claimName(1) }), status: { phase: 'Bound' } }));
+    expect(ctx.version).toBe(version + 2); // unreduced objects (the CLI's): status is content
+  });
+
   it('PV upsert and remove keep the claim, namespace and host indexes in step', () => {
     const ctx = new ClusterContext(deployment());
     ctx.upsert(pv('ais-pv-0', { claim: claimName(0), host: 'ais-5' })); // moved to another node
