@@ -1,6 +1,12 @@
 // One admission review: the request goes to the same evaluate() as `ais-guard check`, and the
 // evaluation becomes the response for the endpoint. No HTTP here: app.ts decodes and encodes.
-import { evaluate, type Evaluation, type JudgedFinding, type KubeObject } from '../policy/index.js';
+import {
+  evaluate,
+  MUTATING_RULES,
+  type Evaluation,
+  type JudgedFinding,
+  type KubeObject,
+} from '../policy/index.js';
 import { encodeResponse, type AdmissionRequest, type ResponseParts } from './admission.js';
 import type { ClusterSource } from './cluster-source.js';
 import type { ServerConfig } from './config.js';
@@ -140,7 +146,9 @@ export function review(endpoint: Endpoint, req: AdmissionRequest, deps: ReviewDe
         namespace: req.namespace,
       },
       deps.cluster.context(),
-      { modes: deps.config.modes },
+      // A mutating call answers only with changes: the rules that make none need not run (the
+      // validating call runs them all on the changed object).
+      { modes: deps.config.modes, rules: endpoint === 'mutate' ? MUTATING_RULES : undefined },
     );
   } catch (err) {
     return cannotJudge(req, err instanceof Error ? `${err.name}: ${err.message}` : String(err), deps.config);

@@ -28,3 +28,10 @@ export const RULES: readonly Rule[] = [
 ];
 
 export const RULE_IDS = RULES.map((r) => r.id);
+
+/**
+ * The rules that may change the object, in catalogue order: all a mutating webhook call needs,
+ * since its answer carries only their changes and findings (the validating call, after it, judges
+ * the result with every rule). test/policy/mutating-rules.test.ts holds the equivalence.
+ */
+export const MUTATING_RULES: readonly Rule[] = RULES.filter((r) => r.mutates);
