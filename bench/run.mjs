@@ -1,6 +1,6 @@
-// `npm run bench`: the guard against bare node:https baselines (B0, B1, B2: bench/baseline.mjs), same
-// certificate, same machine, load from a separate process, all on 127.0.0.1. Prints a table and
-// writes bench/results.json.
+// `npm run bench`: the guard against bare node:https baselines (B0, B1, B2, and B3: B2 with the
+// guard's review in it; bench/baseline.mjs), same certificate, same machine, load from a separate
+// process, all on 127.0.0.1. Prints a table and writes bench/results.json.
 //   --quick        every case briefly (the whole run well under a minute), for a smoke check
 //   --long         also the long run after the cases: 1.5M target Pod reviews, the guard's RSS,
 //                  RssAnon and RssFile after each half-million (minutes on a busy machine)
@@ -247,6 +247,7 @@ const ports = {
   b0: await freePort(),
   b1: await freePort(),
   b2: await freePort(),
+  b3: await freePort(),
   spin: await freePort(),
 };
 servers.ours = await startOurs(ports.ours);
@@ -261,6 +262,7 @@ Object.assign(servers, {
     [join(ROOT, 'bench/baseline.mjs'), 'b2', String(ports.b2), cert, key, answersFile],
     ports.b2,
   ),
+  b3: await start('B3', [join(ROOT, 'bench/baseline.mjs'), 'b3', String(ports.b3), cert, key], ports.b3),
   spin: await start(
     'B1+spin',
     [join(ROOT, 'bench/baseline.mjs'), 'b1spin', String(ports.spin), cert, key, String(SPIN_US)],
@@ -268,6 +270,7 @@ Object.assign(servers, {
   ),
 });
 await checkB2(ports.ours, ports.b2, CASES);
+await checkB2(ports.ours, ports.b3, CASES);
 const results = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
   node: execFileSync(NODE, ['--version']).toString().trim(),
@@ -285,8 +288,8 @@ try {
   let spin;
   for (const c of CASES) {
     // The calibration server runs beside the first case, interleaved with the others.
-    const list = [servers.ours, servers.b1, servers.b2];
-    const [ours, b1, b2, spun] = maxThroughputs(c === CASES[0] ? [...list, servers.spin] : list, c);
+    const list = [servers.ours, servers.b1, servers.b2, servers.b3];
+    const [ours, b1, b2, b3, spun] = maxThroughputs(c === CASES[0] ? [...list, servers.spin] : list, c);
     spin ??= spun;
     const fixedRate = { path: c.path, body: c.text, seconds: P.rateSeconds, rate: 1000, connections: 16 };
     const atRate = paced({ ...fixedRate, port: ports.ours });
@@ -298,21 +301,24 @@ try {
       rps: Math.round(ours.rps),
       b1Rps: Math.round(b1.rps),
       b2Rps: Math.round(b2.rps),
+      b3Rps: Math.round(b3.rps),
       b0Rps: Math.round(b0.rps),
       ratio: Number((ours.rps / b1.rps).toFixed(3)),
       ratioB2: Number((ours.rps / b2.rps).toFixed(3)),
+      ratioB3B2: Number((b3.rps / b2.rps).toFixed(3)),
       ratioB0: Number((ours.rps / b0.rps).toFixed(3)),
       runs: ours.runs,
       b1Runs: b1.runs,
       b2Runs: b2.runs,
-      cpuUsPerReview: { ours: ours.cpuUs, b1: b1.cpuUs, b2: b2.cpuUs },
+      b3Runs: b3.runs,
+      cpuUsPerReview: { ours: ours.cpuUs, b1: b1.cpuUs, b2: b2.cpuUs, b3: b3.cpuUs },
       max: { p50: ours.p50, p99: ours.p99, p999: ours.p999 },
       at1000: { rps: Math.round(atRate.rps), p50: atRate.p50, p99: atRate.p99, p999: atRate.p999 },
       b1At1000: { p50: b1AtRate.p50, p99: b1AtRate.p99, p999: b1AtRate.p999 },
       errors: ours.errors + atRate.errors,
     });
     process.stderr.write(
-      `${c.id}: ${Math.round(ours.rps)} req/s (B1 ${Math.round(b1.rps)}, B2 ${Math.round(b2.rps)}, B0 ${Math.round(b0.rps)})\n`,
+      `${c.id}: ${Math.round(ours.rps)} req/s (B1 ${Math.round(b1.rps)}, B2 ${Math.round(b2.rps)}, B3 ${Math.round(b3.rps)}, B0 ${Math.round(b0.rps)})\n`,
     );
   }
   // Calibration: B1 plus a fixed 10 us of CPU per request, on the first case. What a perfect policy
@@ -358,14 +364,16 @@ const lines = [
     'req/s',
     'B1 req/s',
     'B2 req/s',
+    'B3 req/s',
     'B0 req/s',
     'ours/B1',
     'ours/B2',
-    'CPU us/review ours/B1/B2',
+    'B3/B2',
+    'CPU us/review ours/B1/B2/B3',
     'p50/p99/p99.9 ms (max)',
     'p50/p99/p99.9 ms (1000/s)',
   ]),
-  row(Array(11).fill('---')),
+  row(Array(13).fill('---')),
   ...results.cases.map((c) =>
     row([
       c.id,
@@ -373,10 +381,12 @@ const lines = [
       c.rps,
       c.b1Rps,
       c.b2Rps,
+      c.b3Rps,
       c.b0Rps,
       c.ratio.toFixed(2),
       c.ratioB2.toFixed(2),
-      `${c.cpuUsPerReview.ours}/${c.cpuUsPerReview.b1}/${c.cpuUsPerReview.b2}`,
+      c.ratioB3B2.toFixed(2),
+      `${c.cpuUsPerReview.ours}/${c.cpuUsPerReview.b1}/${c.cpuUsPerReview.b2}/${c.cpuUsPerReview.b3}`,
       `${c.max.p50}/${c.max.p99}/${c.max.p999}`,
       `${c.at1000.p50}/${c.at1000.p99}/${c.at1000.p999}`,
     ]),
