@@ -51,7 +51,7 @@ EXPOSE 8443
 # A 4 MiB young-generation semi-space (V8 sizes it from the machine's memory, up to 32 MiB and more
 # on a big node, whatever the pod's limit): the same throughput on admission-sized objects, and
 # 15-100 MiB less RSS after a million reviews (README "Performance"). --expose-gc: after listing a
-# large cluster the guard runs one memory-returning collection (src/server/memory.ts; 350 -> 208 MB
-# RSS at 100,000 PVs). `npm run bench` reads these flags from here.
+# large cluster the guard runs one memory-returning collection (src/server/memory.ts; 349 -> 219 MB
+# RSS at 100,000 PVs, bench --scale). `npm run bench` reads these flags from here.
 ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=4", "--expose-gc", "/app/dist/cli/main.js"]
 CMD ["serve"]

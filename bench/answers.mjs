@@ -41,12 +41,12 @@ export async function captureAnswers(port, cases) {
   return out;
 }
 
-/** B2's answer must be ours with the uid swapped: checked with a uid neither has seen. */
-export async function checkB2(oursPort, b2Port, cases) {
+/** B2's (or B3's) answer must be ours with the uid swapped: checked with a uid neither has seen. */
+export async function checkB2(oursPort, b2Port, cases, name = 'B2') {
   for (const c of cases) {
     const body = { ...c.body, request: { ...c.body.request, uid: 'b2-check-0f3a' } };
     const text = JSON.stringify(body);
     const [ours, b2] = [await post(oursPort, c.path, text), await post(b2Port, c.path, text)];
-    if (ours !== b2) throw new Error(`B2 answers ${c.id} differently from ais-guard:\n${ours}\n${b2}`);
+    if (ours !== b2) throw new Error(`${name} answers ${c.id} differently from ais-guard:\n${ours}\n${b2}`);
   }
 }

@@ -270,7 +270,7 @@ Object.assign(servers, {
   ),
 });
 await checkB2(ports.ours, ports.b2, CASES);
-await checkB2(ports.ours, ports.b3, CASES);
+await checkB2(ports.ours, ports.b3, CASES, 'B3');
 const results = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
   node: execFileSync(NODE, ['--version']).toString().trim(),

@@ -82,6 +82,7 @@ async function clusterSource(config: ServerConfig, logger: Logger) {
         { pauseMs: Math.round(pauseMs), rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20) },
         "listed: returned the list's memory",
       ),
+    onError: (err) => logger.warn({ error: String(err) }, "could not return the list's memory"),
   });
   return { cluster: kubeCluster(kc, { logger, afterListed }), kc };
 }

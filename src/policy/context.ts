@@ -130,7 +130,8 @@ export class ClusterContext {
   readonly aistores = new Map<string, AIStoreCR>();
   readonly statefulSets = new Map<string, StatefulSet>();
   private readonly nodeByName = new Map<string, { node: Node; signature: string }>();
-  private readonly nodesByLabel = new Buckets<Node>();
+  /** Node names by label `key=value`; the Node itself is read from nodeByName (one copy to swap). */
+  private readonly nodesByLabel = new Buckets<string>();
   private readonly pvByName = new Map<string, PersistentVolume>();
   private readonly pvsByClaim = new Buckets<PersistentVolume>();
   private readonly pvsByClaimNamespace = new Buckets<PersistentVolume>();
@@ -191,8 +192,10 @@ export class ClusterContext {
         return this.upsertNode(obj as Node, name);
       case 'PersistentVolume': {
         const known = this.pvByName.get(name);
-        // A phase change (most PV events in a busy cluster): no index work, and memos stay valid.
-        if (known && sameContent(known, obj)) return;
+        // A phase change (most PV events in a busy cluster): the fresher object takes the old one's
+        // place under the same index keys (the informer caches it: one copy, not two), and no new
+        // version, so the memos stay valid.
+        if (known && sameContent(known, obj)) return this.addPV(obj as PersistentVolume, name);
         this.removePV(name);
         this.addPV(obj as PersistentVolume, name);
         this.versionCount++;
@@ -238,13 +241,18 @@ export class ClusterContext {
     const signature = nodeSignature(node);
     const known = this.nodeByName.get(name);
     // Same labels, taints and cordon (a status update, most Node events): nothing any rule reads
-    // changed, so the indexed object stays, and no new version: under node heartbeats that would
-    // empty memo() on nearly every review.
-    if (known?.signature === signature) return;
+    // changed. The fresher object replaces the old one (the informer caches it: one copy, not two),
+    // with no index work and no new version: under node heartbeats that would empty memo() on
+    // nearly every review.
+    if (known?.signature === signature) {
+      known.node = node;
+      this.nodeList = undefined;
+      return;
+    }
     this.versionCount++;
     this.unindexNode(name);
     this.nodeByName.set(name, { node, signature });
-    for (const [k, v] of Object.entries(labelsOf(node))) this.nodesByLabel.add(labelKey(k, v), name, node);
+    for (const [k, v] of Object.entries(labelsOf(node))) this.nodesByLabel.add(labelKey(k, v), name, name);
     this.nodesChanged();
   }
 
@@ -378,8 +386,8 @@ export class ClusterContext {
   nodesLabelled(nodeSelector: Record<string, string>): Node[] {
     const wanted = Object.entries(nodeSelector).map(([k, v]) => labelKey(k, String(v)));
     if (wanted.length === 0) return this.visit([...this.nodes]);
-    let smallest: ReadonlyMap<string, Node> | undefined;
-    const buckets: ReadonlyMap<string, Node>[] = [];
+    let smallest: ReadonlyMap<string, string> | undefined;
+    const buckets: ReadonlyMap<string, string>[] = [];
     for (const w of wanted) {
       const bucket = this.nodesByLabel.get(w);
       if (bucket.size === 0) return [];
@@ -387,9 +395,10 @@ export class ClusterContext {
       if (!smallest || bucket.size < smallest.size) smallest = bucket;
     }
     const found: Node[] = [];
-    for (const [name, node] of smallest ?? []) {
+    for (const name of smallest?.keys() ?? []) {
       this.visited++;
-      if (buckets.every((b) => b.has(name))) found.push(node);
+      const known = this.nodeByName.get(name);
+      if (known && buckets.every((b) => b.has(name))) found.push(known.node);
     }
     return found;
   }

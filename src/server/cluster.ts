@@ -26,8 +26,11 @@ export interface KubeClusterOptions {
    * about 11 minutes of a stale cache. The apiserver sends a bookmark about every minute.
    */
   watchIdleTimeoutMs?: number;
-  /** Called when every kind is listed, after the first list and after each re-list (memory.ts). */
-  afterListed?: () => void;
+  /**
+   * Called when every kind is listed, after the first sync and after each re-list, with the number
+   * of objects listed since the previous call (memory.ts decides whether that is worth a collection).
+   */
+  afterListed?: (listedObjects: number) => void;
 }
 
 export interface Resource {
@@ -95,6 +98,7 @@ class InformerCluster implements ClusterSource {
   private readonly live = new ClusterContext();
   private starting: Promise<void> | undefined;
   private stopped = false;
+  private listedSinceReported = 0;
   private waiting: { resolve(): void; reject(err: Error): void; timer: NodeJS.Timeout } | undefined;
 
   constructor(kc: KubeConfig, opts: KubeClusterOptions) {
@@ -108,9 +112,13 @@ class InformerCluster implements ClusterSource {
     const events: FeedEvents = {
       upsert: (obj) => this.live.upsert(obj),
       remove: (obj) => this.live.remove(obj),
-      synced: () => {
+      synced: (listed) => {
+        this.listedSinceReported += listed;
         // Before the settle: the first sync's collection then runs before the guard is ready.
-        if (this.synced()) opts.afterListed?.();
+        if (this.synced()) {
+          opts.afterListed?.(this.listedSinceReported);
+          this.listedSinceReported = 0;
+        }
         this.settleIfSynced();
       },
     };
@@ -270,7 +278,8 @@ function aborted(): AbortController {
 interface FeedEvents {
   upsert(obj: KubeObject): void;
   remove(obj: KubeObject): void;
-  synced(): void;
+  /** A list completed and its items are cached (`listed` of them); the kind is synced. */
+  synced(listed: number): void;
 }
 
 /**
@@ -287,7 +296,8 @@ class Feed {
   private failures = 0;
   private healthySince: number | undefined;
   private starts = 0;
-  private listed = false;
+  /** Items of the list ListWatch has just taken (undefined once reported). */
+  private listed: number | undefined;
   private absent = false;
   private stopped = false;
 
@@ -385,14 +395,15 @@ class Feed {
       for (const item of body.items ?? []) items.push(this.shape(item));
       metadata = body.metadata;
     } while (metadata?.continue);
-    this.listed = true;
+    this.listed = items.length;
     return { metadata: { resourceVersion: metadata?.resourceVersion }, items };
   }
 
   /** ListWatch has put the listed items in its cache and now watches from the list's version. */
   private watchStarting(): void {
-    if (!this.listed) return;
-    this.listed = false;
+    if (this.listed === undefined) return;
+    const listed = this.listed;
+    this.listed = undefined;
     if (this.absent) {
       this.absent = false;
       this.settings.logger.info({ resource: this.resource.name }, 'the resource is served now: watching it');
@@ -405,7 +416,7 @@ class Feed {
         'listed',
       );
     }
-    this.events.synced();
+    this.events.synced(listed);
   }
 
   private watchEstablished(): void {
@@ -448,7 +459,7 @@ class Feed {
     }
     if (!this.status.synced) {
       this.status.synced = true;
-      this.events.synced();
+      this.events.synced(0);
     }
     this.retryIn(jitter(this.settings.retryMaxMs));
   }

@@ -83,8 +83,8 @@ describe("the lists' memory", () => {
       record('list-memory', { pvs: PVS, pauseMs: line.pauseMs, rssMb: line.rssMb, ...memory });
       expect(line.pauseMs).toBeGreaterThanOrEqual(0);
       // The pages V8 grew into while listing are handed back: without the collection RSS stays at
-      // its high-water mark (README, "At scale").
-      expect(memory.rss).toBeLessThan(memory.hwm);
+      // its high-water mark (README, "At scale"; the run below records it).
+      expect(memory.rss).toBeLessThanOrEqual(0.9 * memory.hwm);
       expect(guard.logs(RETURNED)).toHaveLength(1);
     } finally {
       await guard.stop();
@@ -95,6 +95,7 @@ describe("the lists' memory", () => {
     const guard = await listedGuard([]);
     try {
       expect(guard.logs(RETURNED)).toHaveLength(0);
+      record('list-memory-without-collection', { pvs: PVS, ...memoryKb(guard.child.pid!) });
     } finally {
       await guard.stop();
     }

@@ -143,9 +143,13 @@ describe('per-review cost does not grow with the cluster', () => {
     expect(matching({ pool: 'ais' })).toBe(TARGETS);
     const version = ctx.nodeVersion;
     const probes = ctx.version; // memo() of PV-derived answers must survive node heartbeats too
-    ctx.upsert({ ...node('ais-0', { pool: 'ais' }), status: { conditions: [] } });
+    const heartbeat = { ...node('ais-0', { pool: 'ais' }), status: { conditions: [] } };
+    ctx.upsert(heartbeat);
     expect(ctx.nodeVersion).toBe(version);
     expect(ctx.version).toBe(probes);
+    // The fresher object is the one the context hands out (one copy, the informer's).
+    expect(ctx.nodesLabelled({ pool: 'ais' }).filter((n) => n === heartbeat)).toHaveLength(1);
+    expect(ctx.nodes.filter((n) => n.metadata?.name === 'ais-0')).toEqual([heartbeat]);
     ctx.upsert(node('ais-0', { pool: 'other' }));
     expect(ctx.nodeVersion).toBe(version + 1);
     expect(matching({ pool: 'ais' })).toBe(TARGETS - 1);
@@ -180,9 +184,14 @@ describe('per-review cost does not grow with the cluster', () => {
     });
     ctx.upsert(versioned('1'));
     const version = ctx.version;
-    ctx.upsert(versioned('2')); // the cache drops status: a phase change arrives as this
+    const fresher = versioned('2'); // the cache drops status: a phase change arrives as this
+    ctx.upsert(fresher);
     expect(ctx.version).toBe(version);
-    expect(ctx.pvsForClaim('ais', claimName(0))).toHaveLength(1);
+    // The fresher object replaces the old one everywhere: the informer holds it, so one copy, not two.
+    expect(ctx.pvsForClaim('ais', claimName(0))).toEqual([fresher]);
+    expect(ctx.pvsForClaim('ais', claimName(0))[0]).toBe(fresher);
+    expect(ctx.pvsForNamespace('ais').filter((p) => p === fresher)).toHaveLength(1);
+    expect(ctx.pvs.filter((p) => p.metadata?.name === 'ais-pv-0')).toEqual([fresher]);
     ctx.upsert(versioned('3', pv('ais-pv-0', { claim: claimName(1) })));
     expect(ctx.version).toBe(version + 1);
     expect(ctx.pvsForClaim('ais', claimName(0))).toHaveLength(0);

@@ -135,20 +135,27 @@ describe('kubeCluster', () => {
   });
 
   it('calls afterListed once every kind is listed, before start() resolves, and again after a relist', async () => {
-    const listedAt: number[] = [];
+    const calls: { started: boolean; synced: boolean; listed: number }[] = [];
+    let started = false;
     source = kubeCluster(fake.kubeConfig(), {
       ...FAST,
       logger,
-      afterListed: () => void listedAt.push(source!.synced() ? 1 : 0),
+      afterListed: (listed) => void calls.push({ started, synced: source!.synced(), listed }),
     });
-    await watching(source);
-    expect(listedAt).toEqual([1]); // before start() resolved: the first collection delays readiness only
+    await source.start();
+    started = true;
+    // Once, with every kind's objects (1 CR, 1 PV, 1 Node, 1 StatefulSet), before start() resolved:
+    // a collection then delays readiness, not a review.
+    expect(calls).toEqual([{ started: false, synced: true, listed: 4 }]);
+    await until('watches open', () => fake.openWatches() === 4);
     fake.goneAs = 'http';
     fake.dropWatches();
     fake.put('persistentvolumes', pv('pv-9', { claim: claimName(9) }), { quietly: true });
     await until('relisted', () => fake.listCalls.persistentvolumes === 2);
-    await until('afterListed after the relist', () => listedAt.length >= 2);
-    expect(listedAt.every((synced) => synced === 1)).toBe(true);
+    await until('afterListed after the relist', () => calls.length >= 2);
+    expect(calls.slice(1).every((c) => c.started && c.synced)).toBe(true);
+    // Every object relisted is counted once: the relists together listed what the cluster holds.
+    await until('every kind relisted', () => calls.reduce((n, c) => n + c.listed, 0) >= 4 + 5);
   });
 
   it('relists after an HTTP 410 Gone, dropping what was deleted while it was away', async () => {
