@@ -7,7 +7,7 @@
 // Reproduce a run with AIS_GUARD_FUZZ_SEED=<seed from the report>; AIS_GUARD_FUZZ_CASES=<n> for a
 // shorter or longer one.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -287,18 +287,7 @@ async function useContext(objects: KubeObject[]): Promise<void> {
 
 beforeAll(async () => {
   fake = await FakeApiServer.start();
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      `clusters: [{name: f, cluster: {server: '${fake.url}', insecure-skip-tls-verify: true}}]`,
-      'users: [{name: u, user: {}}]',
-      'contexts: [{name: c, context: {cluster: f, user: u}}]',
-      'current-context: c',
-    ].join('\n'),
-  );
+  const kubeconfig = fake.writeKubeConfig(join(dir, 'kubeconfig'));
   guard = await spawnGuard(
     ['--port=0', '--host=127.0.0.1', `--cert-dir=${dir}`, `--kubeconfig=${kubeconfig}`],
     // A refused review is a log line each: keep only errors and what is not about one review.

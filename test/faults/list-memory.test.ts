@@ -4,7 +4,7 @@
 // listed and its RSS falls below its peak. Without --expose-gc it says nothing and keeps serving.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aistore, claimName, pv } from '../support/builders.js';
@@ -54,18 +54,7 @@ beforeAll(async () => {
         quietly: true,
       },
     );
-  kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      `clusters: [{name: f, cluster: {server: '${fake.url}', insecure-skip-tls-verify: true}}]`,
-      'users: [{name: u, user: {}}]',
-      'contexts: [{name: c, context: {cluster: f, user: u}}]',
-      'current-context: c',
-    ].join('\n'),
-  );
+  kubeconfig = fake.writeKubeConfig(join(dir, 'kubeconfig'));
 });
 
 afterAll(async () => {

@@ -2,6 +2,7 @@
 // plus the failures its informers must survive (dropped watches, 410 Gone, a CRD not installed),
 // all set off by the test. Speaks plain HTTP on 127.0.0.1, port picked by the OS.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 
@@ -85,6 +86,12 @@ export class FakeApiServer {
 
   kubeConfig(): KubeConfig {
     return kubeConfigFor(this.url);
+  }
+
+  /** The same kubeconfig as a file, for a child process (`serve --kubeconfig`); returns its path. */
+  writeKubeConfig(file: string): string {
+    writeFileSync(file, this.kubeConfig().exportConfig());
+    return file;
   }
 
   /**
