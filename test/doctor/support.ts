@@ -1,5 +1,6 @@
 // Building blocks for doctor's table tests (and its e2e file): certificates with any validity, a
 // healthy snapshot of a base install as the fetch layer would return it, and small edits of it.
+import { beforeAll, it } from '@jest/globals';
 import forge from 'node-forge';
 import { renderManifests, type Overlay } from '../../src/deploy/index.js';
 import { expectationsOf } from '../../src/doctor/expected.js';
@@ -160,4 +161,13 @@ export async function checkRow(check: Check, certs: Certs, row: CheckRow): Promi
   });
   if (row.expect.fix) expect(result.fix).toMatch(row.expect.fix);
   if (result.status === 'fail' || result.status === 'warn') expect(result.fix ?? '').not.toBe('');
+}
+
+/** A check's table test: one set of certificates for the file, then each row through checkRow. */
+export function checkTable(check: Check, rows: CheckRow[]): void {
+  let certs: Certs;
+  beforeAll(() => {
+    certs = makeCerts();
+  });
+  it.each(rows)('$name', (row) => checkRow(check, certs, row));
 }

@@ -1,12 +1,6 @@
-import { beforeAll, it } from '@jest/globals';
 import { absent, found, unreadable } from '../types.js';
-import { checkRow, makeCerts, type CheckRow, type Certs } from '../../../test/doctor/support.js';
+import { checkTable, type CheckRow } from '../../../test/doctor/support.js';
 import { checkAistoreCrd } from './aistore-crd.js';
-
-let certs: Certs;
-beforeAll(() => {
-  certs = makeCerts();
-});
 
 const versions =
   (...v: { name: string; served?: boolean; storage?: boolean }[]): CheckRow['edit'] =>
@@ -57,4 +51,4 @@ const rows: CheckRow[] = [
   },
 ];
 
-it.each(rows)('$name', (row) => checkRow(checkAistoreCrd, certs, row));
+checkTable(checkAistoreCrd, rows);

@@ -1,23 +1,15 @@
-import { beforeAll, it } from '@jest/globals';
 import { unreadable } from '../types.js';
 import {
   allEntries,
   b64,
-  checkRow,
+  checkTable,
   entry,
-  makeCerts,
   NOW,
   DAY,
   servingCert,
   type CheckRow,
-  type Certs,
 } from '../../../test/doctor/support.js';
 import { checkCaBundle } from './ca-bundle.js';
-
-let certs: Certs;
-beforeAll(() => {
-  certs = makeCerts();
-});
 
 const rows: CheckRow[] = [
   {
@@ -117,4 +109,4 @@ const rows: CheckRow[] = [
   },
 ];
 
-it.each(rows)('$name', (row) => checkRow(checkCaBundle, certs, row));
+checkTable(checkCaBundle, rows);

@@ -1,20 +1,6 @@
-import { beforeAll, it } from '@jest/globals';
 import { unreadable } from '../types.js';
-import {
-  checkRow,
-  DAY,
-  makeCerts,
-  NOW,
-  servingCert,
-  type CheckRow,
-  type Certs,
-} from '../../../test/doctor/support.js';
+import { checkTable, DAY, NOW, servingCert, type CheckRow } from '../../../test/doctor/support.js';
 import { checkCertificateExpiry } from './certificate-expiry.js';
-
-let certs: Certs;
-beforeAll(() => {
-  certs = makeCerts();
-});
 
 const withServing =
   (from: number, to: number): CheckRow['edit'] =>
@@ -81,4 +67,4 @@ const rows: CheckRow[] = [
   },
 ];
 
-it.each(rows)('$name', (row) => checkRow(checkCertificateExpiry, certs, row));
+checkTable(checkCertificateExpiry, rows);

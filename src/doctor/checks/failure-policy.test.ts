@@ -1,11 +1,5 @@
-import { beforeAll, it } from '@jest/globals';
-import { checkRow, entry, makeCerts, type CheckRow, type Certs } from '../../../test/doctor/support.js';
+import { checkTable, entry, type CheckRow } from '../../../test/doctor/support.js';
 import { checkFailurePolicy } from './failure-policy.js';
-
-let certs: Certs;
-beforeAll(() => {
-  certs = makeCerts();
-});
 
 const rows: CheckRow[] = [
   {
@@ -57,4 +51,4 @@ const rows: CheckRow[] = [
   { name: 'no configuration', edit: (s) => (s.configs = {}), expect: { status: 'skip' } },
 ];
 
-it.each(rows)('$name', (row) => checkRow(checkFailurePolicy, certs, row));
+checkTable(checkFailurePolicy, rows);

@@ -1,18 +1,5 @@
-import { beforeAll, it } from '@jest/globals';
-import {
-  allEntries,
-  checkRow,
-  entry,
-  makeCerts,
-  type CheckRow,
-  type Certs,
-} from '../../../test/doctor/support.js';
+import { allEntries, checkTable, entry, type CheckRow } from '../../../test/doctor/support.js';
 import { checkNamespaceSelector } from './namespace-selector.js';
-
-let certs: Certs;
-beforeAll(() => {
-  certs = makeCerts();
-});
 
 const rows: CheckRow[] = [
   {
@@ -70,4 +57,4 @@ const rows: CheckRow[] = [
   },
 ];
 
-it.each(rows)('$name', (row) => checkRow(checkNamespaceSelector, certs, row));
+checkTable(checkNamespaceSelector, rows);

@@ -1,12 +1,7 @@
-import { beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { absent } from '../types.js';
-import { checkRow, expectedFor, makeCerts, type CheckRow, type Certs } from '../../../test/doctor/support.js';
+import { checkTable, expectedFor, type CheckRow } from '../../../test/doctor/support.js';
 import { checkRbac } from './rbac.js';
-
-let certs: Certs;
-beforeAll(() => {
-  certs = makeCerts();
-});
 
 const deny =
   (verb: string, resource: string): CheckRow['edit'] =>
@@ -77,7 +72,7 @@ const rows: CheckRow[] = [
   },
 ];
 
-it.each(rows)('$name', (row) => checkRow(checkRbac, certs, row));
+checkTable(checkRbac, rows);
 
 it('asks for list and watch of every resource the informers use (src/server/cluster.ts)', async () => {
   const { RESOURCES } = await import('../../server/cluster.js');

@@ -1,12 +1,6 @@
-import { beforeAll, it } from '@jest/globals';
 import { absent, unreadable } from '../types.js';
-import { checkRow, makeCerts, type CheckRow, type Certs } from '../../../test/doctor/support.js';
+import { checkTable, type CheckRow } from '../../../test/doctor/support.js';
 import { checkWebhookConfigurations } from './webhook-configurations.js';
-
-let certs: Certs;
-beforeAll(() => {
-  certs = makeCerts();
-});
 
 const rows: CheckRow[] = [
   {
@@ -78,4 +72,4 @@ const rows: CheckRow[] = [
   },
 ];
 
-it.each(rows)('$name', (row) => checkRow(checkWebhookConfigurations, certs, row));
+checkTable(checkWebhookConfigurations, rows);

@@ -1,12 +1,7 @@
-import { beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { absent, found, unreadable, type Snapshot } from '../types.js';
-import { allEntries, checkRow, makeCerts, type CheckRow, type Certs } from '../../../test/doctor/support.js';
+import { allEntries, checkTable, type CheckRow } from '../../../test/doctor/support.js';
 import { checkWebhookService, readyEndpoints } from './webhook-service.js';
-
-let certs: Certs;
-beforeAll(() => {
-  certs = makeCerts();
-});
 
 const svc = (s: Snapshot) => s.services['ais-guard/ais-guard']!;
 const byUrl = (s: Snapshot, url: string) => {
@@ -101,7 +96,7 @@ const rows: CheckRow[] = [
   },
 ];
 
-it.each(rows)('$name', (row) => checkRow(checkWebhookService, certs, row));
+checkTable(checkWebhookService, rows);
 
 it.each([
   {
