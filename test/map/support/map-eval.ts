@@ -4,11 +4,15 @@
 import { isCelError, isCelList, isCelMap } from '@bufbuild/cel';
 import fastJsonPatch from 'fast-json-patch';
 import type { KubeObject } from '../../../src/policy/index.js';
-import { celValue, evalCel } from '../../vap/support/vap-eval.js';
+import {
+  celValue,
+  constraintsMatch,
+  evalCel,
+  evalVariables,
+  type MatchConstraints,
+} from '../../vap/support/vap-eval.js';
 
 const { applyPatch } = fastJsonPatch;
-
-const RESOURCE: Record<string, string> = { AIStore: 'aistores', Pod: 'pods' };
 
 /**
  * The apiserver's `JSONPatch{op: …, path: …, value: …}` is a message type the CEL library does not
@@ -34,10 +38,7 @@ export function toJson(v: unknown): unknown {
 
 interface Policy {
   spec: {
-    matchConstraints: {
-      resourceRules: { resources: string[]; operations: string[] }[];
-      namespaceSelector: { matchExpressions: { values: string[] }[] };
-    };
+    matchConstraints: MatchConstraints;
     matchConditions?: { name: string; expression: string }[];
     variables: { name: string; expression: string }[];
     mutations: { patchType: string; jsonPatch: { expression: string } }[];
@@ -63,11 +64,7 @@ export function mutate(
   const policy = policyObject as Policy;
   const none: Mutated = { matched: false, object: input, patches: [], errors: [] };
   const namespace = input.metadata?.namespace ?? '';
-  const { resourceRules, namespaceSelector } = policy.spec.matchConstraints;
-  const resource = RESOURCE[input.kind ?? ''] ?? '';
-  if (!resourceRules.some((r) => r.resources.includes(resource) && r.operations.includes(operation)))
-    return none;
-  if (namespaceSelector.matchExpressions.some((e) => e.values.includes(namespace))) return none;
+  if (!constraintsMatch(policy.spec.matchConstraints, input, operation, namespace)) return none;
 
   const errors: string[] = [];
   const request = { operation, namespace, name: input.metadata?.name ?? '' };
@@ -83,12 +80,7 @@ export function mutate(
   for (const [i, mutation] of policy.spec.mutations.entries()) {
     // Variables are per evaluation: each mutation sees them computed on the current object.
     const bindings = { object: celValue(object), oldObject, request };
-    const variables: Record<string, unknown> = {};
-    for (const v of policy.spec.variables) {
-      const value = evalCel(v.expression, { ...bindings, variables });
-      if (isCelError(value)) errors.push(`variable ${v.name}: ${value.message}`);
-      else variables[v.name] = value;
-    }
+    const variables = evalVariables(policy.spec.variables, bindings, errors);
     const result = evalCel(asMapLiterals(mutation.jsonPatch.expression), { ...bindings, variables });
     if (isCelError(result) || !isCelList(result)) {
       errors.push(`mutation ${i}: ${isCelError(result) ? result.message : 'not a list'}`);

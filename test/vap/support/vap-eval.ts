@@ -38,6 +38,46 @@ const RESOURCE: Record<string, string> = {
   PersistentVolumeClaim: 'persistentvolumeclaims',
 };
 
+/** The matchConstraints the exports write: resource rules, and namespaces excluded by name. */
+export interface MatchConstraints {
+  resourceRules: { resources: string[]; operations: string[] }[];
+  namespaceSelector: { matchExpressions: { values: string[] }[] };
+}
+
+/** Whether a policy's matchConstraints select this object on this operation in this namespace. */
+export function constraintsMatch(
+  constraints: MatchConstraints,
+  object: KubeObject,
+  operation: string,
+  namespace: string,
+): boolean {
+  const resource = RESOURCE[object.kind ?? ''] ?? '';
+  return (
+    constraints.resourceRules.some(
+      (r) => r.resources.includes(resource) && r.operations.includes(operation),
+    ) && !constraints.namespaceSelector.matchExpressions.some((e) => e.values.includes(namespace))
+  );
+}
+
+/**
+ * A policy's variables, each evaluated in order and seeing those before it; a failure is added to
+ * `errors`. The apiserver evaluates them lazily: evaluating each one eagerly also proves that none
+ * of them can fail on these objects.
+ */
+export function evalVariables(
+  variables: { name: string; expression: string }[],
+  bindings: Record<string, unknown>,
+  errors: string[],
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const v of variables) {
+    const value = evalCel(v.expression, { ...bindings, variables: values });
+    if (isCelError(value)) errors.push(`variable ${v.name}: ${value.message}`);
+    else values[v.name] = value;
+  }
+  return values;
+}
+
 export interface AdmissionRequest {
   operation: 'CREATE' | 'UPDATE';
   object: KubeObject;
@@ -56,10 +96,7 @@ export interface Verdict {
 interface Policy {
   metadata: { name: string };
   spec: {
-    matchConstraints: {
-      resourceRules: { resources: string[]; operations: string[] }[];
-      namespaceSelector: { matchExpressions: { values: string[] }[] };
-    };
+    matchConstraints: MatchConstraints;
     matchConditions?: { name: string; expression: string }[];
     variables: { name: string; expression: string }[];
     validations: { expression: string; message: string; messageExpression?: string }[];
@@ -70,13 +107,7 @@ export function admit(policyObject: unknown, req: AdmissionRequest): Verdict {
   const policy = policyObject as Policy;
   const none: Verdict = { matched: false, failures: [], errors: [] };
   const namespace = req.namespace ?? req.object.metadata?.namespace ?? '';
-  const { resourceRules, namespaceSelector } = policy.spec.matchConstraints;
-  const resource = RESOURCE[req.object.kind ?? ''];
-  if (
-    !resourceRules.some((r) => r.resources.includes(resource ?? '') && r.operations.includes(req.operation))
-  )
-    return none;
-  if (namespaceSelector.matchExpressions.some((e) => e.values.includes(namespace))) return none;
+  if (!constraintsMatch(policy.spec.matchConstraints, req.object, req.operation, namespace)) return none;
 
   const bindings: Record<string, unknown> = {
     object: celValue(req.object),
@@ -94,14 +125,7 @@ export function admit(policyObject: unknown, req: AdmissionRequest): Verdict {
     if (ok === false) return none;
     if (ok === undefined) return { matched: true, failures: [], errors };
   }
-  // The apiserver evaluates variables lazily; evaluating each one here, eagerly, also proves that
-  // none of them can fail on these objects.
-  const variables: Record<string, unknown> = {};
-  for (const v of policy.spec.variables) {
-    const value = evalCel(v.expression, { ...bindings, variables });
-    if (isCelError(value)) errors.push(`variable ${v.name}: ${value.message}`);
-    else variables[v.name] = value;
-  }
+  const variables = evalVariables(policy.spec.variables, bindings, errors);
   const failures: Verdict['failures'] = [];
   for (const [i, validation] of policy.spec.validations.entries()) {
     const ok = asBool(`validation ${i}`, evalCel(validation.expression, { ...bindings, variables }));
