@@ -12,7 +12,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { CASES } from './reviews.mjs';
-import { guardServeArgs } from './servers.mjs';
+import { guardServeArgs, startNode } from './servers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -94,6 +94,7 @@ const REVIEWS = ['validate-target-pod', 'validate-target-pvc'].map((id) => CASES
  * shared machine latency mostly measures the scheduler, CPU time what the guard itself spent.
  */
 async function reviews(root, port, rate, seconds, pid) {
+  await get(port, '/metrics'); // prom-client restarts its event-loop delay histogram at each scrape
   const cpu0 = cpuSeconds(pid);
   const runs = await Promise.all(
     REVIEWS.map((c) =>
@@ -101,9 +102,46 @@ async function reviews(root, port, rate, seconds, pid) {
     ),
   );
   const cpuS = cpuSeconds(pid) - cpu0;
+  const loop = eventLoopDelay((await get(port, '/metrics')).body);
   const total = runs.reduce((n, r) => n + r.requests, 0) * (1 + 1 / seconds); // the warm-up second too
   const out = Object.fromEntries(REVIEWS.map((c, i) => [c.id, runs[i]]));
-  return { ...out, cpuUsPerReview: Math.round((cpuS / total) * 1e6) };
+  return { ...out, cpuUsPerReview: Math.round((cpuS / total) * 1e6), eventLoopDelayMs: loop };
+}
+
+/** The same two paced loads at a B1 server started for them (it judges nothing; every answer allows). */
+async function rigFloor(root, { node, nodeFlags, cert, key, freePort }, rate, seconds) {
+  const port = await freePort();
+  const b1 = await startNode({
+    name: 'B1',
+    node,
+    nodeFlags,
+    args: [join(root, 'bench/baseline.mjs'), 'b1', String(port), cert, key],
+    port,
+  });
+  try {
+    const runs = await Promise.all(
+      REVIEWS.map((c) =>
+        paced(root, { port, path: c.path, body: c.text, rate: rate / 2, seconds, connections: 8 }),
+      ),
+    );
+    return Object.fromEntries(REVIEWS.map((c, i) => [c.id, runs[i]]));
+  } finally {
+    b1.child.kill('SIGTERM');
+  }
+}
+
+/**
+ * The guard's own event-loop delay over the window: node's monitorEventLoopDelay through prom-client,
+ * a 10 ms timer whose recorded intervals include those 10 ms, taken off here. A stall inside the guard
+ * shows here; a wait for the CPU between its turns, in the kernel or in the client does not.
+ */
+const LOOP_SAMPLE_MS = 10;
+function eventLoopDelay(metrics) {
+  const ms = (name) => {
+    const m = new RegExp(`^nodejs_eventloop_lag_${name}_seconds (\\S+)`, 'm').exec(metrics);
+    return m ? Number(Math.max(0, Number(m[1]) * 1000 - LOOP_SAMPLE_MS).toFixed(2)) : null;
+  };
+  return { p50: ms('p50'), p99: ms('p99'), max: ms('max') };
 }
 
 /** One guard against one cluster: sync, memory, then the measurements `during` asks for. */
@@ -195,6 +233,10 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
       // The reviews on the large cluster at rest; then CPU: an idle window, then a window of churn
       // alone, equally long; then the reviews under churn.
       const quiet = await reviews(root, port, reviewRate, seconds, pid);
+      // The rig's own floor: the same paced load at B1 (bench/baseline.mjs: parse, allow; no cluster),
+      // before and during the churn. The clients, the fake apiserver and the server share two cores,
+      // and what B1 shows the guard pays too, whatever it does.
+      const b1Quiet = await rigFloor(root, { node, nodeFlags, cert, key, freePort }, reviewRate, seconds);
       let c = cpuSeconds(pid);
       await sleep(cpuWindowS * 1000);
       const idleCpu = cpuSeconds(pid) - c;
@@ -203,6 +245,7 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
       await sleep(cpuWindowS * 1000);
       const churnCpu = cpuSeconds(pid) - c;
       const underChurn = await reviews(root, port, reviewRate, seconds, pid);
+      const b1Churn = await rigFloor(root, { node, nodeFlags, cert, key, freePort }, reviewRate, seconds);
       const { sent } = await ask(big.child, { churn: 0 });
       const rssAfter = Math.round(rssMb(pid));
       return {
@@ -215,6 +258,7 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
         events: sent,
         reviews: underChurn,
         quietReviews: quiet,
+        b1: { quiet: b1Quiet, churn: b1Churn },
         rssAfterChurnMb: rssAfter,
       };
     });
@@ -284,11 +328,26 @@ export function scaleTable(s) {
         lat(s.cluster.reviews[id]),
       ]),
     ),
+    ...REVIEWS.map((c) => c.id).map((id) =>
+      row([
+        `B1 at the same load (the rig's floor), ${id} p50 / p99 / p99.9 ms`,
+        '',
+        lat(s.cluster.b1.quiet[id]),
+        lat(s.cluster.b1.churn[id]),
+      ]),
+    ),
     row([
       'guard CPU per review (µs, reviews and events of the window)',
       s.empty.reviews.cpuUsPerReview,
       s.cluster.quietReviews.cpuUsPerReview,
       s.cluster.reviews.cpuUsPerReview,
+    ]),
+    row([
+      "guard's event-loop delay p50 / p99 / max ms",
+      ...[s.empty.reviews, s.cluster.quietReviews, s.cluster.reviews].map((r) => {
+        const d = r.eventLoopDelayMs;
+        return d ? `${d.p50} / ${d.p99} / ${d.max}` : '';
+      }),
     ]),
     row([
       'CPU for the events',

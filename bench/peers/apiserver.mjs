@@ -3,6 +3,8 @@
 // dry run and real create, under each admission set-up:
 //   none       no admission of ours at all;
 //   vap        the ValidatingAdmissionPolicies of `ais-guard render --vap`;
+//   vap-floor  one trivial VAP (one validation reading one label) on the same pods and claims: the
+//              apiserver's policy machinery alone, the floor any VAP export pays;
 //   ais-guard  `ais-guard serve` (--no-cluster: each object judged alone) behind its two webhook
 //              configurations as `ais-guard render --webhooks-only --url … --cert-dir …` gives them;
 //   B1         bench/baseline.mjs b1 (parse, allow) behind the same two configurations;
@@ -175,6 +177,50 @@ function peerConfig(id, ns, url, caFile) {
   };
 }
 
+const FLOOR_DENY_LABEL = 'bench.ais-guard.io/deny';
+
+/** One VAP and its binding, scoped to `ns`: denies only an object labelled FLOOR_DENY_LABEL. */
+function trivialVap(ns) {
+  const name = 'bench-vap-floor';
+  return [
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: [
+            {
+              apiGroups: [''],
+              apiVersions: ['v1'],
+              resources: ['pods', 'persistentvolumeclaims'],
+              operations: ['CREATE', 'UPDATE'],
+              scope: 'Namespaced',
+            },
+          ],
+        },
+        validations: [
+          {
+            expression: `!has(object.metadata.labels) || !('${FLOOR_DENY_LABEL}' in object.metadata.labels)`,
+            message: 'denied by the bench floor policy',
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name },
+      spec: {
+        policyName: name,
+        validationActions: ['Deny'],
+        matchResources: { namespaceSelector: onlyIn(undefined, ns) },
+      },
+    },
+  ];
+}
+
 // Namespaces are per run: without the controller manager a deleted namespace stays Terminating.
 const RUN = Date.now().toString(36).slice(-5);
 const nsOf = (id) => `bench-${id}-${RUN}`;
@@ -207,6 +253,10 @@ try {
         : o,
     ),
   );
+  // The floor of any policy: one VAP with one validation reading one label, bound to the same pods
+  // and claims. What the apiserver's policy machinery costs before any rule of ours runs.
+  const [floorPolicy, floorBinding] = trivialVap(nsOf('vap-floor'));
+  add('vap-floor', 'one trivial VAP (floor)', '', [floorPolicy, floorBinding]);
   const ports = { ours: await freePort(), b1: await freePort() };
   const ours = await startNode({
     name: 'ais-guard',
@@ -270,6 +320,11 @@ try {
       .filter((l) => l.startsWith('apiserver_admission_webhook_request_total{') && l.includes(`name="${id}.`))
       .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
   };
+  const floorDenied = (ns) => {
+    const pod = KINDS.pod.object(ns, 0);
+    pod.metadata.labels = { ...pod.metadata.labels, [FLOOR_DENY_LABEL]: 'yes' };
+    return pod;
+  };
   for (const s of setups) {
     for (let i = 0; ; i++) {
       const before = await webhookCalls(s.id);
@@ -283,12 +338,15 @@ try {
       const wrong = answers.filter(([, a]) => a.status !== 201);
       if (wrong.length)
         throw new Error(`${s.label}: ${wrong[0][0]} not admitted: ${wrong[0][1].body.slice(0, 300)}`);
+      const refused = (r) => r.status === 422 || r.status === 403;
       const inEffect =
         s.id === 'none'
           ? true
           : s.id === 'vap'
-            ? denied.status === 422 || denied.status === 403
-            : (await webhookCalls(s.id)) > before;
+            ? refused(denied)
+            : s.id === 'vap-floor'
+              ? refused(await call('POST', `/api/v1/namespaces/${s.ns}/pods?dryRun=All`, floorDenied(s.ns)))
+              : (await webhookCalls(s.id)) > before;
       if (inEffect) break;
       if (i === 300) throw new Error(`${s.label}: not in effect after 300 probes`);
       await new Promise((r) => setTimeout(r, 100));
@@ -360,6 +418,8 @@ try {
     results.added[cell] = {
       guardOverB1Ms: Number((by['ais-guard'][cell].p50 - by.b1[cell].p50).toFixed(2)),
       vapOverNoneMs: Number((by.vap[cell].p50 - by.none[cell].p50).toFixed(2)),
+      floorOverNoneMs: Number((by['vap-floor'][cell].p50 - by.none[cell].p50).toFixed(2)),
+      vapOverFloorMs: Number((by.vap[cell].p50 - by['vap-floor'][cell].p50).toFixed(2)),
     };
   results.machine = {
     cpus: cpus().length,
@@ -392,6 +452,12 @@ try {
   );
   console.log(
     `VAP over none, p50 ms: ${cellNames.map((c) => `${c} ${results.added[c].vapOverNoneMs}`).join(', ')}`,
+  );
+  console.log(
+    `one trivial VAP over none, p50 ms: ${cellNames.map((c) => `${c} ${results.added[c].floorOverNoneMs}`).join(', ')}`,
+  );
+  console.log(
+    `VAP over the trivial VAP, p50 ms: ${cellNames.map((c) => `${c} ${results.added[c].vapOverFloorMs}`).join(', ')}`,
   );
   console.log(
     `bench:apiserver: ${setups.length} set-ups measured, ${results.unavailable.length} unavailable`,
