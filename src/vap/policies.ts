@@ -6,11 +6,15 @@
 import { MAX_MOUNTS, RULE_DOC_BASE } from '../policy/index.js';
 import { and, not, or, present, valueOr } from './cel.js';
 import {
+  dataClaimName,
   hostNetworkIn,
   hostPortIn,
+  labelledCrName,
+  laterTargetName,
+  metadataLabels,
   pinsOneHost,
-  regexQuote,
   requiredTargetAntiAffinity,
+  targetComponentLabel,
   targetCrName,
   targetPodLabels,
 } from './targets.js';
@@ -38,11 +42,17 @@ interface PolicyDef {
   name: string;
   kind: string;
   resource: { apiGroups: string[]; apiVersions: string[]; resources: string[] };
-  /** Is the object one the policy judges (matchConditions)? Absent: every object of the kind. */
+  /**
+   * Can the object be one the policy judges (matchConditions)? Absent: every object of the kind.
+   * A cheap necessary condition: every check also asks the `target` fact, which needs more.
+   */
   recognised?: (root: string) => string;
   facts: Fact[];
   checks: Check[];
 }
+
+/** A target's component label at all (the rest is the `target` fact's to ask). */
+const targetLabelled = targetComponentLabel;
 
 const DNS1123_LABEL = `'^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'`;
 const badLabel = (name: string) => or(`${name}.size() > 63`, not(`${name}.matches(${DNS1123_LABEL})`));
@@ -50,8 +60,17 @@ const doc = (rule: string) => ` (see ${RULE_DOC_BASE}#${rule})`;
 const HOSTPORT_WHY =
   'every target asks for the same host port, so the second target on a node stays Pending; drop hostPort: clients inside use the service port, clients outside spec.targetSpec.externalAccess';
 
+// Each field access costs the apiserver more than the logic around it, and it shares no
+// subexpressions: the labels and the name they carry are variables of their own (evaluated once,
+// then memoised) rather than object.metadata.labels read ~20 times inside crName.
 const targetFacts: Fact[] = [
-  { name: 'crName', of: (r) => targetCrName(r), absent: "''" },
+  { name: 'metaLabels', of: (r) => metadataLabels(r), absent: '{}' },
+  { name: 'labelledCrName', of: (_r, f) => labelledCrName(f('metaLabels')), absent: "''" },
+  {
+    name: 'crName',
+    of: (r, f) => targetCrName(r, f('metaLabels'), f('labelledCrName')),
+    absent: "''",
+  },
   { name: 'target', of: (_r, f) => `${f('crName')} != ''`, absent: 'false' },
 ];
 
@@ -200,7 +219,7 @@ const AISTORE: PolicyDef = {
 };
 
 /** Facts of a target pod spec at `spec` with the labels its anti-affinity terms select. */
-function podFacts(spec: (r: string) => string, specPath: string, labels: (r: string) => string): Fact[] {
+function podFacts(spec: (r: string) => string, specPath: string, labels: Fact['of']): Fact[] {
   return [
     { name: 'labels', of: labels, absent: '{}' },
     {
@@ -237,7 +256,7 @@ const STATEFULSET: PolicyDef = {
   name: 'ais-guard-target-statefulset',
   kind: 'StatefulSet',
   resource: { apiGroups: ['apps'], apiVersions: ['v1'], resources: ['statefulsets'] },
-  recognised: (r) => `${targetCrName(r)} != ''`,
+  recognised: targetLabelled,
   facts: [
     ...targetFacts,
     { name: 'replicas', of: (r) => `${present(r, 'spec.replicas')} ? ${r}.spec.replicas : 1`, absent: '1' },
@@ -278,19 +297,19 @@ const POD: PolicyDef = {
   name: 'ais-guard-target-pod',
   kind: 'Pod',
   resource: { apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] },
-  recognised: (r) => `${targetCrName(r)} != ''`,
+  recognised: targetLabelled,
   facts: [
     ...targetFacts,
-    ...podFacts((r) => `${r}.spec`, 'spec', labelsAt('metadata.labels')),
+    ...podFacts(
+      (r) => `${r}.spec`,
+      'spec',
+      (_r, f) => f('metaLabels'),
+    ),
     {
       // A pod alone says how many targets there are at least: its ordinal + 1.
       name: 'laterOrdinal',
       of: (r, f) =>
-        and(
-          f('target'),
-          present(r, 'metadata.name'),
-          `${r}.metadata.name.matches('(^|-)' + ${regexQuote(f('crName'))} + '-target-[1-9][0-9]*$')`,
-        ),
+        and(f('target'), present(r, 'metadata.name'), laterTargetName(`${r}.metadata.name`, f('crName'))),
       absent: 'false',
     },
     {
@@ -306,7 +325,7 @@ const CLAIM: PolicyDef = {
   name: 'ais-guard-target-claim',
   kind: 'PersistentVolumeClaim',
   resource: { apiGroups: [''], apiVersions: ['v1'], resources: ['persistentvolumeclaims'] },
-  recognised: (r) => `${targetCrName(r)} != ''`,
+  recognised: targetLabelled,
   facts: [
     ...targetFacts,
     { name: 'claimName', of: (r) => valueOr(r, 'metadata.name', "''"), absent: "''" },
@@ -318,13 +337,10 @@ const CLAIM: PolicyDef = {
       absent: 'false',
     },
     {
-      // <c>-…-<c>-target-<N>, the shape rule 8 checks without the CR (RE2 has no backreferences,
-      // so the CR name comes from the label, quoted, rather than from a (<c>)…\1 group).
+      // <c>-…-<c>-target-<N>, the shape rule 8 checks without the CR (the CR name comes from the
+      // label): "<c>-", at least one character, then "-<c>-target-" and the ordinal.
       name: 'dataClaimShape',
-      of: (_r, f) => {
-        const c = regexQuote(f('crName'));
-        return `${f('claimName')}.matches('^' + ${c} + '-.+-' + ${c} + '-target-(0|[1-9][0-9]*)$')`;
-      },
+      of: (_r, f) => dataClaimName(f('claimName'), f('crName')),
       absent: 'false',
     },
   ],

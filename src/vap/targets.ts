@@ -15,22 +15,37 @@ const MANAGED_BY = 'app.kubernetes.io/managed-by';
 /**
  * The CR name the operator's target labels carry, '' when they are not a target's
  * (crNameFromTargetLabels: the app.kubernetes.io pair first, then the legacy component/app pair).
+ * `labels` is a labels map (present, possibly empty).
  */
-function labelledCrName(root: string): string {
-  const labels = `${root}.metadata.labels`;
+export function labelledCrName(labels: string): string {
   const is = (key: string, value: string) =>
     and(`${str(key)} in ${labels}`, `${label(labels, key)} == ${str(value)}`);
   const named = (key: string) => and(`${str(key)} in ${labels}`, `${label(labels, key)} != ''`);
   return paren(
-    `!${paren(present(root, 'metadata.labels'))} ? '' : ` +
-      `${paren(and(is(COMPONENT, 'target'), named(NAME)))} ? ${label(labels, NAME)} : ` +
+    `${paren(and(is(COMPONENT, 'target'), named(NAME)))} ? ${label(labels, NAME)} : ` +
       `${paren(and(is('component', 'target'), named('app')))} ? ${label(labels, 'app')} : ''`,
   );
 }
 
-/** The operator's evidence for CR `crName` (recognise.ts evidencedCr, the object alone, no context). */
-function operatorEvidence(root: string, crName: string): string {
+/** The object's own labels, {} when it has none. */
+export const metadataLabels = (root: string): string =>
+  `${present(root, 'metadata.labels')} ? ${root}.metadata.labels : {}`;
+
+/**
+ * Can the object at `root` carry a target's labels at all: a component label of "target", in either
+ * of the operator's two label sets. A cheap necessary condition of labelledCrName(...) != ''.
+ */
+export function targetComponentLabel(root: string): string {
   const labels = `${root}.metadata.labels`;
+  const target = (key: string) => and(`${str(key)} in ${labels}`, `${label(labels, key)} == 'target'`);
+  return and(present(root, 'metadata.labels'), or(target(COMPONENT), target('component')));
+}
+
+/**
+ * The operator's evidence for CR `crName` (recognise.ts evidencedCr, the object alone, no context);
+ * `labels` is the object's labels map (metadataLabels).
+ */
+function operatorEvidence(root: string, labels: string, crName: string): string {
   const refs = `${root}.metadata.ownerReferences`;
   const owner = (r: string) =>
     and(
@@ -42,11 +57,7 @@ function operatorEvidence(root: string, crName: string): string {
       `${r}.name == ${crName}`,
     );
   return or(
-    and(
-      `has(${labels})`,
-      `${str(MANAGED_BY)} in ${labels}`,
-      `${label(labels, MANAGED_BY)} == 'ais-operator'`,
-    ),
+    and(`${str(MANAGED_BY)} in ${labels}`, `${label(labels, MANAGED_BY)} == 'ais-operator'`),
     and(`has(${refs})`, `${refs}.exists(r, ${owner('r')})`),
   );
 }
@@ -54,15 +65,27 @@ function operatorEvidence(root: string, crName: string): string {
 /**
  * The CR an object's target labels name, '' when it has none or lacks the operator's evidence: the
  * managed-by label, or an AIStore owner of that name. Target labels alone are not enough (issue 14,
- * class 4), and a policy cannot see the CRs that a webhook's context holds.
+ * class 4), and a policy cannot see the CRs that a webhook's context holds. `labels` and `labelled`
+ * are the policy variables holding metadataLabels and labelledCrName of the same root.
  */
-export function targetCrName(root: string): string {
-  const c = labelledCrName(root);
-  return paren(`${c} != '' && ${paren(operatorEvidence(root, c))} ? ${c} : ''`);
+export function targetCrName(root: string, labels: string, labelled: string): string {
+  return paren(`${labelled} != '' && ${paren(operatorEvidence(root, labels, labelled))} ? ${labelled} : ''`);
 }
 
-/** A CR name as a regular expression: label values may hold "." (the only RE2 metacharacter they allow). */
-export const regexQuote = (name: string): string => `${name}.replace('.', '\\\\.')`;
+/**
+ * `name` ends with `marker` followed by an ordinal matching `ordinal` (a constant RE2), and
+ * `before(i)` holds for the index i where that marker starts. A pattern built from the CR name would
+ * be compiled by the apiserver on every evaluation; string functions and one constant pattern are
+ * not. Only the last occurrence of the marker can be the one: the ordinal after it holds no "-".
+ */
+function endsWithOrdinal(
+  name: string,
+  marker: string,
+  ordinal: string,
+  before: (i: string) => string,
+): string {
+  return `[${name}.lastIndexOf(${marker})].all(i, ${and('i >= 0', before('i'), `${name}.substring(i + size(${marker})).matches(${str(ordinal)})`)})`;
+}
 
 /** Some container or init container port asks for a host port (podspec.ts hostPortsOf). */
 export function hostPortIn(spec: string): string {
@@ -122,3 +145,15 @@ export function targetPodLabels(crName: string): string {
 /** The pod spec pins one hostname with its nodeSelector. */
 export const pinsOneHost = (spec: string): string =>
   and(`has(${spec}.nodeSelector)`, `${str(HOSTNAME_KEY)} in ${spec}.nodeSelector`);
+
+/** `name` is `<cr>-target-<N>` or ends with `-<cr>-target-<N>`, N >= 1: a target pod after the first. */
+export const laterTargetName = (name: string, crName: string): string =>
+  endsWithOrdinal(name, `${crName} + '-target-'`, '^[1-9][0-9]*$', (i) =>
+    or(`${i} == 0`, `${name}.substring(${i} - 1, ${i}) == '-'`),
+  );
+
+/** `name` is `<cr>-<anything>-<cr>-target-<N>`: the shape of a target's data claim. */
+export const dataClaimName = (name: string, crName: string): string =>
+  endsWithOrdinal(name, `'-' + ${crName} + '-target-'`, '^(0|[1-9][0-9]*)$', (i) =>
+    and(`${name}.startsWith(${crName} + '-')`, `${i} >= size(${crName}) + 2`),
+  );
