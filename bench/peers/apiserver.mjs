@@ -148,6 +148,15 @@ function guardConfigs(id, ns, url, certDir) {
   }));
 }
 
+/** What every peer and the trivial VAP are asked about: the bench's objects. */
+const PODS_AND_CLAIMS = {
+  apiGroups: [''],
+  apiVersions: ['v1'],
+  resources: ['pods', 'persistentvolumeclaims'],
+  operations: ['CREATE', 'UPDATE'],
+  scope: 'Namespaced',
+};
+
 /** A peer's registration: one validating webhook for pods and claims, as a validate-only module has. */
 function peerConfig(id, ns, url, caFile) {
   return {
@@ -163,15 +172,7 @@ function peerConfig(id, ns, url, caFile) {
         failurePolicy: 'Fail',
         clientConfig: { url, caBundle: readFileSync(caFile).toString('base64') },
         namespaceSelector: onlyIn(undefined, ns),
-        rules: [
-          {
-            apiGroups: [''],
-            apiVersions: ['v1'],
-            resources: ['pods', 'persistentvolumeclaims'],
-            operations: ['CREATE', 'UPDATE'],
-            scope: 'Namespaced',
-          },
-        ],
+        rules: [PODS_AND_CLAIMS],
       },
     ],
   };
@@ -190,15 +191,7 @@ function trivialVap(ns) {
       spec: {
         failurePolicy: 'Fail',
         matchConstraints: {
-          resourceRules: [
-            {
-              apiGroups: [''],
-              apiVersions: ['v1'],
-              resources: ['pods', 'persistentvolumeclaims'],
-              operations: ['CREATE', 'UPDATE'],
-              scope: 'Namespaced',
-            },
-          ],
+          resourceRules: [PODS_AND_CLAIMS],
         },
         validations: [
           {

@@ -10,21 +10,12 @@ import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Peer } from '../../bench/peers/index.mjs';
 
 interface Verdict {
   name: string;
   review: { request: { uid: string } };
   allowed: boolean;
-}
-interface Peer {
-  name: string;
-  version: string;
-  prepare(): Promise<string | undefined>;
-  start(o: {
-    certFile: string;
-    keyFile: string;
-    port: number;
-  }): Promise<{ url: string; stop(): Promise<void> }>;
 }
 
 const ROOT = new URL('../..', import.meta.url).pathname;
