@@ -105,7 +105,7 @@ const POD: MapDef = {
       // Pending: the terms go, and what they leave empty with them.
       rule: 'target-anti-affinity',
       patch:
-        `${and('variables.requiredAntiAffinity', 'variables.multiTarget')} ? (` +
+        `${and('variables.target', 'variables.requiredAntiAffinity', 'variables.multiTarget')} ? (` +
         `variables.otherTerms.size() > 0 ? [${patchOp('replace', REQUIRED, 'variables.otherTerms')}] : ` +
         `has(object.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution) ? [${patchOp('remove', REQUIRED)}] : ` +
         `(has(object.spec.affinity.nodeAffinity) || has(object.spec.affinity.podAffinity)) ? [${patchOp('remove', ANTI)}] : ` +

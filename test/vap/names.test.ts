@@ -12,17 +12,24 @@ const laterTarget = (name: string, cr: string) =>
 const dataClaim = (name: string, cr: string) =>
   new RegExp(`^${quote(cr)}-.+-${quote(cr)}-target-(0|[1-9][0-9]*)$`).test(name);
 
-const cel = (expression: string, name: string, cr: string) => evalCel(expression, { name, cr }) === true;
+/** The expression's boolean; an evaluation error fails the test (under failurePolicy Fail it would deny). */
+function cel(expression: string, name: string, cr: string): boolean {
+  const result = evalCel(expression, { name, cr });
+  if (typeof result !== 'boolean') throw new Error(`${expression} on ${name}, ${cr}: ${String(result)}`);
+  return result;
+}
 
 // Names built from the pieces the shapes are made of, so matches are frequent, not luck.
 const piece = fc.constantFrom('a', 'b', 'a.b', '-', '.', 'target', '-target-', '0', '1', '12', '01', 'x');
 const word = fc.array(piece, { minLength: 1, maxLength: 5 }).map((p) => p.join(''));
-const cr = fc.constantFrom('a', 'ais', 'a.b', 'a-target', 'x1');
+const cr = fc.constantFrom('', 'a', 'ais', 'a.b', 'a-target', 'x1');
 const name = fc.oneof(
   word,
   fc.tuple(word, cr, fc.constantFrom('0', '1', '12', '01', 'x')).map(([w, c, n]) => `${w}-${c}-target-${n}`),
   fc.tuple(cr, word, fc.constantFrom('0', '3', '10', '00')).map(([c, w, n]) => `${c}-${w}-${c}-target-${n}`),
   fc.tuple(cr, fc.constantFrom('1', '0', '7')).map(([c, n]) => `${c}-target-${n}`),
+  // Shorter than the marker, or the marker cut short: no index may fall outside the name.
+  fc.constantFrom('', '-', 'a', 'ais-', 'ais-target-', '-target-1', 'target-1'),
 );
 
 describe('name shapes without a pattern built from the CR name', () => {
