@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run test:peers`: the side-by-side peers judge the shared verdict set as ais-guard does.
-#   1. bench/peers/{opa,kyverno,gatekeeper}/build.sh build OPA, the Kyverno CLI and gator from the Go
-#      module proxy (cached under ~/.cache/ais-guard/<tool>-<version>; many minutes cold, instant warm)
+#   1. bench/peers/{opa,kyverno,gatekeeper}/build.sh build OPA, the Kyverno CLI (and its admission
+#      controller) and gator from the Go module proxy (cached under ~/.cache/ais-guard/<tool>-<version>;
+#      many minutes cold, instant warm)
 #   2. npm run build (the Kyverno policy is generated from dist's render --vap)
 #   3. jest -c jest.peers.config.js (JEST_JSON names a results file, as for the other stages)
 # PEERS (default "opa kyverno gatekeeper") picks the peers to build and test; the others' tests skip.
@@ -15,6 +16,10 @@ for peer in $PEERS; do
   bin=$("bench/peers/$peer/build.sh" | tail -n1)
   echo "peers: $peer: $bin" >&2
 done
+# Kyverno's admission controller too (test/peers/webhook.peers.test.ts), outside jest's time limits.
+if [[ " $PEERS " == *" kyverno "* ]]; then
+  echo "peers: kyverno controller: $(bench/peers/kyverno/build.sh controller | tail -n1)" >&2
+fi
 t1=$(date +%s)
 npm run build --silent >&2
 rc=0

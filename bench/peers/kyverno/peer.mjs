@@ -35,6 +35,7 @@ const ENV = {
   INIT_CONFIG: 'kyverno',
   METRICS_CONFIG: 'kyverno-metrics',
 };
+const LEASE_HOLDER = 'ais-guard-bench-placeholder';
 let bin;
 let crds;
 let cluster;
@@ -47,11 +48,36 @@ const kubectl = (args, input) =>
     stdio: ['pipe', 'ignore', 'pipe'],
   });
 
-/** The hostPort variant of the target pod review: denied once the policies are loaded. */
-function deniedReview() {
-  const review = JSON.parse(CASES.find((c) => c.id === 'validate-target-pod').text);
-  review.request.object.spec.containers[0].ports[0].hostPort = 51081;
-  return JSON.stringify(review);
+/** Reviews each of the two policies denies once loaded: a hostPort target pod, a misnamed target claim. */
+function deniedReviews() {
+  const pod = JSON.parse(CASES.find((c) => c.id === 'validate-target-pod').text);
+  pod.request.object.spec.containers[0].ports[0].hostPort = 51081;
+  const claim = JSON.parse(CASES.find((c) => c.id === 'validate-target-pvc').text);
+  // With the operator's label: a policy sees the object alone, not the CR behind the claim.
+  claim.request.object.metadata.name = 'not-a-target-claim-name';
+  claim.request.object.metadata.labels['app.kubernetes.io/managed-by'] = 'ais-operator';
+  return [pod, claim].map((review) => JSON.stringify(review));
+}
+
+/**
+ * Throws unless Kyverno is a follower: the placeholder still holds the Lease and no webhook
+ * configuration of Kyverno's exists (a Kyverno that leads registers them for the whole cluster, with
+ * failurePolicy Fail, pointing at this short-lived process). Another version may name its Lease otherwise.
+ */
+function assertFollower() {
+  const get = (...args) =>
+    execFileSync('kubectl', ['--kubeconfig', cluster.kubeconfig, 'get', ...args])
+      .toString()
+      .trim();
+  const holder = get('lease', 'kyverno', '-n', NS, '-o', 'jsonpath={.spec.holderIdentity}');
+  const configs = get('validatingwebhookconfigurations,mutatingwebhookconfigurations', '-o', 'name')
+    .split('\n')
+    .filter((name) => /\/kyverno-/.test(name));
+  if (holder !== LEASE_HOLDER || configs.length > 0)
+    throw new Error(
+      `Kyverno ${VERSION} leads (Lease holder ${holder || 'none'}; ${configs.join(', ') || 'no webhooks yet'}): ` +
+        'delete its webhook configurations from the control plane and give the peer its Lease name',
+    );
 }
 
 /** The `allowed` of one review, or undefined while the server does not answer one. */
@@ -106,7 +132,7 @@ function objects(certFile, keyFile) {
       kind: 'Lease',
       metadata: { name: 'kyverno', namespace: NS },
       spec: {
-        holderIdentity: 'ais-guard-bench-placeholder',
+        holderIdentity: LEASE_HOLDER,
         leaseDurationSeconds: 10 * 365 * 24 * 3600,
         acquireTime: now,
         renewTime: now,
@@ -189,10 +215,17 @@ export default {
     const exited = once(child, 'exit').catch(() => {});
     const names = items.filter((o) => o.kind === 'ValidatingPolicy').map((o) => o.metadata.name);
     const url = `https://127.0.0.1:${port}/vpol/${names.join('/')}`;
-    const denied = deniedReview();
+    const denied = deniedReviews();
     const deadline = Date.now() + 180_000;
     while (child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
-      if ((await allowed(url, denied)) === false) {
+      const answers = await Promise.all(denied.map((review) => allowed(url, review)));
+      if (answers.every((a) => a === false)) {
+        try {
+          assertFollower();
+        } catch (e) {
+          child.kill('SIGKILL');
+          throw e;
+        }
         process.stderr.write(`peers: kyverno ready in ${Date.now() - t0} ms (log: ${log})\n`);
         return {
           url,
