@@ -131,9 +131,11 @@ async function rigFloor(root, { node, nodeFlags, cert, key, freePort }, rate, se
 }
 
 /**
- * The guard's own event-loop delay over the window: node's monitorEventLoopDelay through prom-client,
- * a 10 ms timer whose recorded intervals include those 10 ms, taken off here. A stall inside the guard
- * shows here; a wait for the CPU between its turns, in the kernel or in the client does not.
+ * The guard's event-loop delay over the window: node's monitorEventLoopDelay through prom-client, how
+ * late a 10 ms timer fires (its recorded intervals include those 10 ms, taken off here). It shows the
+ * guard's own stalls and the time its process waits for a CPU while it has work; not a wait in the
+ * kernel's network path or in the client. A stall shorter than the time to the next tick shows only in
+ * part, and another scraper of /metrics during the window would cut the window short.
  */
 const LOOP_SAMPLE_MS = 10;
 function eventLoopDelay(metrics) {
@@ -244,9 +246,12 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
       c = cpuSeconds(pid);
       await sleep(cpuWindowS * 1000);
       const churnCpu = cpuSeconds(pid) - c;
+      // The events of the CPU window alone; then the churn again for the review windows.
+      const { sent } = await ask(big.child, { churn: 0 });
+      await ask(big.child, { churn: churnRate });
       const underChurn = await reviews(root, port, reviewRate, seconds, pid);
       const b1Churn = await rigFloor(root, { node, nodeFlags, cert, key, freePort }, reviewRate, seconds);
-      const { sent } = await ask(big.child, { churn: 0 });
+      await ask(big.child, { churn: 0 });
       const rssAfter = Math.round(rssMb(pid));
       return {
         cpu: {
