@@ -4,6 +4,7 @@
 // Every query is an index lookup whose work is proportional to what it returns (the objects of one
 // AIStore deployment), never to the cluster: a 5,000-node, 100,000-PV cluster costs a review what
 // a 5-node one does. `visited` counts the objects queries touch, so a test can hold that.
+import jsonpatch from 'fast-json-patch';
 import { isAIStore, type AIStoreCR } from './aistore.js';
 import {
   claimRefOf,
@@ -102,29 +103,11 @@ function nodeSignature(node: Node): string {
 const labelKey = (k: string, v: string) => `${k}=${v}`;
 
 /**
- * Whether two JSON values are equal, the top-level metadata.resourceVersion aside: a watch event
- * whose object differs only there (a PV's phase, which the cache does not keep) changes nothing.
- * Shared parts (reduce.ts) compare by identity first.
+ * A watch event whose object differs from the cached one only in its resourceVersion (a PV's phase,
+ * which the cache does not keep) changes nothing. Shared parts (reduce.ts) compare by identity.
  */
-const versionless = (m: unknown) => (isObject(m) ? { ...m, resourceVersion: undefined } : m);
-
-function sameContent(a: unknown, b: unknown, top = true): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((item, i) => sameContent(item, b[i], false));
-  }
-  if (!isObject(a) || !isObject(b) || Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const k of keys) {
-    if (!Object.hasOwn(b, k)) return false;
-    if (top && k === 'metadata') {
-      if (!sameContent(versionless(a.metadata), versionless(b.metadata), false)) return false;
-    } else if (!sameContent(a[k], b[k], false)) return false;
-  }
-  return true;
-}
+const onlyVersionDiffers = (known: object, next: object) =>
+  jsonpatch.compare(known, next).every((op) => op.path === '/metadata/resourceVersion');
 
 export class ClusterContext {
   readonly aistores = new Map<string, AIStoreCR>();
@@ -195,7 +178,7 @@ export class ClusterContext {
         // A phase change (most PV events in a busy cluster): the fresher object takes the old one's
         // place under the same index keys (the informer caches it: one copy, not two), and no new
         // version, so the memos stay valid.
-        if (known && sameContent(known, obj)) return this.addPV(obj as PersistentVolume, name);
+        if (known && onlyVersionDiffers(known, obj)) return this.addPV(obj as PersistentVolume, name);
         this.removePV(name);
         this.addPV(obj as PersistentVolume, name);
         this.versionCount++;
