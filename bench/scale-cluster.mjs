@@ -3,13 +3,16 @@
 // transpiled by the bench) holding a large shared cluster with a few AIStore deployments in it,
 // and a churn of watch events on demand. Runs in its own process, driven over IPC:
 //   node scale-cluster.mjs <fake-apiserver.mjs> '<json: nodes, pvs, statefulSets, operatorSets, crs, empty>'
-// sends { port, objects, ms } when serving; then { churn: rate } starts events, { churn: 0 } stops
-// them and answers { sent }.
+// sends { kubeconfig (a file for the guard), objects, ms } when serving; then { churn: rate } starts
+// events, { churn: 0 } stops them and answers { sent }.
 
 const [fakePath, json] = process.argv.slice(2);
 const o = JSON.parse(json);
 const { FakeApiServer } = await import(fakePath);
 
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TARGETS_PER_CR, aistore, node, nsOf, pv, statefulSet } from './scale-objects.mjs';
 
 const t0 = Date.now();
@@ -88,4 +91,5 @@ process.on('message', (m) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
-process.send({ port: new URL(fake.url).port, objects: counts, ms: Date.now() - t0 });
+const kubeconfig = fake.writeKubeConfig(join(mkdtempSync(join(tmpdir(), 'ais-guard-scale-')), 'kubeconfig'));
+process.send({ kubeconfig, objects: counts, ms: Date.now() - t0 });

@@ -96,16 +96,22 @@ const REVIEWS = ['validate-target-pod', 'validate-target-pvc'].map((id) => CASES
 async function reviews(root, port, rate, seconds, pid) {
   await get(port, '/metrics'); // prom-client restarts its event-loop delay histogram at each scrape
   const cpu0 = cpuSeconds(pid);
+  const out = await pacedReviews(root, port, rate, seconds);
+  const cpuS = cpuSeconds(pid) - cpu0;
+  const loop = eventLoopDelay((await get(port, '/metrics')).body);
+  const requests = REVIEWS.reduce((n, c) => n + out[c.id].requests, 0);
+  const total = requests * (1 + 1 / seconds); // the warm-up second too
+  return { ...out, cpuUsPerReview: Math.round((cpuS / total) * 1e6), eventLoopDelayMs: loop };
+}
+
+/** The two reviews at half the rate each, at once, from two paced clients: { [case id]: result }. */
+async function pacedReviews(root, port, rate, seconds) {
   const runs = await Promise.all(
     REVIEWS.map((c) =>
       paced(root, { port, path: c.path, body: c.text, rate: rate / 2, seconds, connections: 8 }),
     ),
   );
-  const cpuS = cpuSeconds(pid) - cpu0;
-  const loop = eventLoopDelay((await get(port, '/metrics')).body);
-  const total = runs.reduce((n, r) => n + r.requests, 0) * (1 + 1 / seconds); // the warm-up second too
-  const out = Object.fromEntries(REVIEWS.map((c, i) => [c.id, runs[i]]));
-  return { ...out, cpuUsPerReview: Math.round((cpuS / total) * 1e6), eventLoopDelayMs: loop };
+  return Object.fromEntries(REVIEWS.map((c, i) => [c.id, runs[i]]));
 }
 
 /** The same two paced loads at a B1 server started for them (it judges nothing; every answer allows). */
@@ -119,12 +125,7 @@ async function rigFloor(root, { node, nodeFlags, cert, key, freePort }, rate, se
     port,
   });
   try {
-    const runs = await Promise.all(
-      REVIEWS.map((c) =>
-        paced(root, { port, path: c.path, body: c.text, rate: rate / 2, seconds, connections: 8 }),
-      ),
-    );
-    return Object.fromEntries(REVIEWS.map((c, i) => [c.id, runs[i]]));
+    return await pacedReviews(root, port, rate, seconds);
   } finally {
     b1.child.kill('SIGTERM');
   }
@@ -193,26 +194,6 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
   const churnRate = 200;
   const reviewRate = 500;
   const fake = fakeApiServerModule(root);
-  const kubeconfigFor = (apiPort) => {
-    const file = join(root, 'node_modules/.cache/ais-guard-bench', `kubeconfig-${apiPort}`);
-    writeFileSync(
-      file,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [
-          {
-            name: 'fake',
-            cluster: { server: `http://127.0.0.1:${apiPort}`, 'insecure-skip-tls-verify': true },
-          },
-        ],
-        users: [{ name: 'u', user: {} }],
-        contexts: [{ name: 'c', context: { cluster: 'fake', user: 'u' } }],
-        'current-context': 'c',
-      }),
-    );
-    return file;
-  };
   const common = { root, node, nodeFlags, cert, key };
 
   // The empty cluster first: the reference latency, no events.
@@ -220,7 +201,7 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
   let emptyRun;
   try {
     const port = await freePort();
-    emptyRun = await withGuard({ ...common, port, kubeconfig: kubeconfigFor(empty.port) }, async (pid) => ({
+    emptyRun = await withGuard({ ...common, port, kubeconfig: empty.kubeconfig }, async (pid) => ({
       reviews: await reviews(root, port, reviewRate, seconds, pid),
     }));
   } finally {
@@ -231,7 +212,7 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
   let bigRun;
   try {
     const port = await freePort();
-    bigRun = await withGuard({ ...common, port, kubeconfig: kubeconfigFor(big.port) }, async (pid) => {
+    bigRun = await withGuard({ ...common, port, kubeconfig: big.kubeconfig }, async (pid) => {
       // The reviews on the large cluster at rest; then CPU: an idle window, then a window of churn
       // alone, equally long; then the reviews under churn.
       const quiet = await reviews(root, port, reviewRate, seconds, pid);
