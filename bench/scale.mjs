@@ -200,7 +200,8 @@ async function startGuard({ root, node, nodeFlags, cert, key, port, kubeconfig }
  * The latency windows, taken in this order in every round: the empty cluster's guard, the large
  * cluster's guard at rest and under churn, then B1 (bench/baseline.mjs: parse, allow; no cluster) at
  * rest and under the same churn, the rig's own floor: the clients, the fake apiserver and the server
- * share two cores, and what B1 shows the guard pays too, whatever it does. One window's p99 on this
+ * share two cores, and what B1 shows the guard pays too, whatever it does (during B1's churn window
+ * the large cluster's guard takes the events, as it does in its own). One window's p99 on this
  * rig moves by 2-3x from one window to the next (seen with the same server, minutes apart), so the
  * windows are interleaved round by round and each column reports the median of its rounds.
  */
