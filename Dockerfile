@@ -55,7 +55,7 @@ EXPOSE 8443
 # RSS at 100,000 PVs, bench --scale). --no-allocation-site-pretenuring: while the lists fill the
 # cache nearly every object survives, and V8 may then allocate from those code paths straight into the
 # old generation for good; one fresh guard in three then promoted 8x more per scavenge and made a full
-# collection of the whole cache every ~6 s (p99 9-10 ms against 3-4; README "At scale"). None did with
+# collection of the whole cache every ~6 s (p99 9-10 ms against 2.5-3.7; README "At scale"). None did with
 # the flag. `npm run bench` reads these flags from here.
 ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=4", "--expose-gc", "--no-allocation-site-pretenuring", "/app/dist/cli/main.js"]
 CMD ["serve"]
