@@ -12,14 +12,23 @@ export class EditError extends Error {}
 type Range = [number, number, number];
 type Collection = { items: unknown[]; flow?: boolean; range?: Range | null };
 
-function render(value: unknown, style: 'block' | 'flow'): string {
-  return new Document(value, { version: '1.1' })
-    .toString({ lineWidth: 0, blockQuote: false, collectionStyle: style })
-    .replace(/\n$/, '');
-}
-
 const isCollectionValue = (v: unknown) =>
   typeof v === 'object' && v !== null && Object.keys(v as object).length > 0;
+
+/**
+ * A value as YAML 1.1 text to splice in. A flow collection or a lone scalar must take one line: the
+ * library folds a string with a line break over several lines, indented for a document of its own,
+ * and spliced into a nested position those lines are read at the wrong indentation (a flow sequence
+ * under a block key lost the keys after it). JSON (double-quoted strings, escapes) is one line and
+ * reads back the same. Block collections are indented line by line by the caller.
+ */
+function render(value: unknown, style: 'block' | 'flow'): string {
+  const text = new Document(value, { version: '1.1' })
+    .toString({ lineWidth: 0, blockQuote: false, collectionStyle: style })
+    .replace(/\n$/, '');
+  const oneLine = style === 'flow' || !isCollectionValue(value);
+  return oneLine && text.includes('\n') ? JSON.stringify(value) : text;
+}
 
 export function applyOperation(text: string, base: (string | number)[], op: PatchOperation): string {
   const doc = parseDocument(text, { prettyErrors: false });
@@ -53,6 +62,13 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
     const r = (node as Node | null)?.range;
     if (!r) throw new EditError(`no source position for ${op.path}`);
     return r;
+  };
+  /** A scalar's text without the line break a block scalar (|, >) ends with: a value put in its place leaves it. */
+  const scalarRange = (node: unknown): [number, number] => {
+    const [from, to] = rangeOf(node);
+    let end = to;
+    while (end > from && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+    return [from, end];
   };
 
   if (isMap(parent)) {
@@ -101,7 +117,7 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
     if (op2 === 'replace') {
       const value = pair.value;
       if (isScalar(value) && rangeOf(value)[1] > rangeOf(value)[0] && !isCollectionValue(op.value)) {
-        const [from, to] = rangeOf(value);
+        const [from, to] = scalarRange(value);
         return splice(from, to, render(op.value, parent.flow ? 'flow' : 'block'));
       }
       if (parent.flow) {
@@ -170,11 +186,7 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
     }
     if (op.op === 'replace') {
       if (isScalar(item) && itemRange(item)[1] > itemRange(item)[0] && !isCollectionValue(op.value))
-        return splice(
-          itemRange(item)[0],
-          itemRange(item)[1],
-          render(op.value, parent.flow ? 'flow' : 'block'),
-        );
+        return splice(...scalarRange(item), render(op.value, parent.flow ? 'flow' : 'block'));
       if ((parent as Collection).flow)
         return splice(itemRange(item)[0], itemRange(item)[1], render(op.value, 'flow'));
       const dash = dashOf(item);

@@ -61,6 +61,29 @@ describe('applyOperation', () => {
     expect(refused).toBeLessThan(applied / 4);
   }, 120_000);
 
+  it('a value with a line break spliced into a nested flow collection keeps it one line (the keys after it survive)', () => {
+    // Found by the property above (seed -179673061): the item went in folded over lines at column 0,
+    // and the document read back without x/y.
+    const text = 'b:\n  []\nx/y: "0644"\n';
+    const out = applyOperation(text, [], { op: 'add', path: '/b/0', value: { a: { a: 'x\ny' } } });
+    expect(parseDocument(out, { version: '1.1' }).toJS()).toEqual({
+      b: [{ a: { a: 'x\ny' } }],
+      'x/y': '0644',
+    });
+    expect(out.slice(out.indexOf('x/y'))).toBe('x/y: "0644"\n');
+  });
+
+  it('a block scalar (|-) replaced by a plain value keeps its line break', () => {
+    // Found by the property above: "- |-" replaced by null ran into the next key.
+    const text = 'k:\n  - |-\n    x\n    y\n"on": "0644"\n';
+    expect(applyOperation(text, [], { op: 'replace', path: '/k/0', value: null })).toBe(
+      'k:\n  - null\n"on": "0644"\n',
+    );
+    expect(applyOperation('a: |\n  x\nb: 1\n', [], { op: 'replace', path: '/a', value: 2 })).toBe(
+      'a: 2\nb: 1\n',
+    );
+  });
+
   it('keeps comments and YAML 1.1 scalars next to the edit', () => {
     const text = 'metadata:\n  annotations: {keep: "1"}  # flow\n  labels:\n    mode: 0644 # octal\n';
     const out = applyOperation(text, [], {
