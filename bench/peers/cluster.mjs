@@ -61,6 +61,16 @@ export function controlPlane() {
   return shared;
 }
 
+/** Why a peer that needs the control plane cannot run (its prepare() answer), or undefined when it is up. */
+export function controlPlaneMissing() {
+  try {
+    controlPlane();
+    return undefined;
+  } catch (e) {
+    return e.message;
+  }
+}
+
 /** Stops the control plane now, if this process started one (jest does not run 'exit' handlers). */
 export function stopControlPlane() {
   shared?.down?.();

@@ -7,13 +7,13 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Run `build.sh` beside `moduleUrl` and return the binary path it prints last, or throw with the
+ * Run `build.sh ARGS` beside `moduleUrl` and return the binary path it prints last, or throw with the
  * script's last lines of stderr. Cold builds take minutes; warm ones return at once.
  */
-export function buildPeer(moduleUrl, script = 'build.sh') {
+export function buildPeer(moduleUrl, script = 'build.sh', args = []) {
   const path = fileURLToPath(new URL(script, moduleUrl));
   return new Promise((resolve, reject) => {
-    execFile(path, { maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile(path, args, { maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       if (error) {
         const tail = String(stderr).trim().split('\n').slice(-5).join(' | ');
         reject(new Error(`${path} failed: ${tail || error.message}`));

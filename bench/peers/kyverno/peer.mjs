@@ -4,19 +4,20 @@
 // at run time), policies, TLS secrets and leader Lease in namespace NS. It serves the bench's
 // serving pair (the TLS secret) and is asked on /vpol/<policy>/<policy>, the path its own webhook
 // registration gives the two policies. Flags and log level as the release manifest deploys it,
-// except where noted at ARGS. start() returns once a hostPort target pod is denied.
-import { execFile, execFileSync, spawn } from 'node:child_process';
+// except where noted at ARGS. start() returns once both policies deny (deniedReviews) and Kyverno
+// does not lead (assertFollower).
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
-import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { CASES } from '../../reviews.mjs';
 import { freePort } from '../../servers.mjs';
-import { controlPlane } from '../cluster.mjs';
+import { controlPlane, controlPlaneMissing } from '../cluster.mjs';
+import { buildPeer } from '../go-peer.mjs';
 
 const HERE = new URL('.', import.meta.url).pathname;
 const POLICY = join(HERE, 'policy.yaml');
@@ -42,11 +43,11 @@ let cluster;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const b64 = (file) => readFileSync(file).toString('base64');
+/** kubectl against the control plane; its output as text. */
 const kubectl = (args, input) =>
-  execFileSync('kubectl', ['--kubeconfig', cluster.kubeconfig, ...args], {
-    input,
-    stdio: ['pipe', 'ignore', 'pipe'],
-  });
+  execFileSync('kubectl', ['--kubeconfig', cluster.kubeconfig, ...args], { input, stdio: 'pipe' })
+    .toString()
+    .trim();
 
 /** Reviews each of the two policies denies once loaded: a hostPort target pod, a misnamed target claim. */
 function deniedReviews() {
@@ -65,10 +66,7 @@ function deniedReviews() {
  * failurePolicy Fail, pointing at this short-lived process). Another version may name its Lease otherwise.
  */
 function assertFollower() {
-  const get = (...args) =>
-    execFileSync('kubectl', ['--kubeconfig', cluster.kubeconfig, 'get', ...args])
-      .toString()
-      .trim();
+  const get = (...args) => kubectl(['get', ...args]);
   const holder = get('lease', 'kyverno', '-n', NS, '-o', 'jsonpath={.spec.holderIdentity}');
   const configs = get('validatingwebhookconfigurations,mutatingwebhookconfigurations', '-o', 'name')
     .split('\n')
@@ -147,10 +145,7 @@ export default {
   version: VERSION,
   async prepare() {
     try {
-      const { stdout } = await promisify(execFile)(join(HERE, 'build.sh'), ['controller'], {
-        maxBuffer: 64 << 20,
-      });
-      bin = stdout.trim().split('\n').pop();
+      bin = await buildPeer(import.meta.url, 'build.sh', ['controller']);
       // The module build.sh built from: its CRDs are the ones this binary expects.
       const mod = execFileSync('go', ['mod', 'download', '-json', `${MODULE}@${VERSION}`], {
         cwd: tmpdir(),
@@ -158,22 +153,13 @@ export default {
       });
       crds = join(JSON.parse(mod.toString()).Dir, 'config/crds');
     } catch (e) {
-      const tail = String(e.stderr ?? '')
-        .trim()
-        .split('\n')
-        .slice(-3)
-        .join(' | ');
-      return `Kyverno controller ${VERSION} build failed: ${tail || e.message.split('\n')[0]}`;
+      return `Kyverno controller ${VERSION} build failed: ${e.message.split('\n')[0]}`;
     }
-    try {
-      cluster = controlPlane();
-    } catch (e) {
-      return e.message;
-    }
-    return undefined;
+    return controlPlaneMissing();
   },
   async start({ certFile, keyFile, port }) {
     if (!bin) throw new Error('kyverno peer: prepare() first');
+    cluster = controlPlane();
     const t0 = Date.now();
     // Server-side apply: the CRDs are too large for kubectl's last-applied annotation.
     const apply = ['apply', '--server-side', '--force-conflicts'];
@@ -243,6 +229,8 @@ export default {
     }
     child.kill('SIGKILL');
     const last = readFileSync(log, 'utf8').trim().split('\n').pop();
-    throw new Error(`Kyverno did not deny a hostPort target pod${last ? `: ${last}` : ''} (log: ${log})`);
+    throw new Error(
+      `Kyverno did not deny a hostPort target pod and a misnamed target claim${last ? `: ${last}` : ''} (log: ${log})`,
+    );
   },
 };

@@ -6,13 +6,12 @@ import { mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
-import { controlPlane } from '../cluster.mjs';
+import { controlPlane, controlPlaneMissing } from '../cluster.mjs';
 
 const HERE = new URL('.', import.meta.url).pathname;
 const VERSION = JSON.parse(readFileSync(join(HERE, 'install/package.json'), 'utf8')).dependencies.pepr;
 const API_PATH = 'ais-guard-bench';
 let dir;
-let cluster;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -29,14 +28,10 @@ export default {
     } catch (e) {
       return `npm ci of pepr ${VERSION} failed: ${e.message.split('\n')[0]}`;
     }
-    try {
-      cluster = controlPlane();
-    } catch (e) {
-      return e.message;
-    }
-    return undefined;
+    return controlPlaneMissing();
   },
   async start({ certFile, keyFile, port }) {
+    const cluster = controlPlane();
     // stderr to a file, not a pipe: the bench's load runs block this process's event loop.
     const log = join(mkdtempSync(join(tmpdir(), 'ais-guard-pepr-')), 'stderr.log');
     const child = spawn(
