@@ -4,11 +4,7 @@
 // prepare() does it, cached) and a control plane for its state (up.sh, started by prepare() unless
 // AIS_GUARD_PEERS_KUBECONFIG names one), and dist/ for the certificate: `npm run test:peers`
 // (test/peers/run.sh builds dist/), not `npm test`.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Peer } from '../../bench/peers/index.mjs';
 
@@ -21,15 +17,6 @@ interface Verdict {
 const ROOT = new URL('../..', import.meta.url).pathname;
 // .mjs modules without type declarations: imported by path.
 const load = async <T>(path: string): Promise<T> => (await import(join(ROOT, path))) as T;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** One review to the peer; its answer's response (the certificate is our own, for 127.0.0.1). */
 function ask(
@@ -93,19 +80,13 @@ describe.each(PEERS)('$name', ({ path, name, message }) => {
     const peer = (await load<{ default: Peer }>(path)).default;
     const reason = await peer.prepare();
     if (reason) throw new Error(`${name} unavailable: ${reason}`);
-    const dir = mkdtempSync(join(tmpdir(), 'ais-guard-peer-test-'));
-    execFileSync(
-      process.execPath,
-      [join(ROOT, 'dist/cli/main.js'), 'certs', '--dir', dir, '--ip', '127.0.0.1'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    server = await peer.start({
-      certFile: join(dir, 'tls.crt'),
-      keyFile: join(dir, 'tls.key'),
-      port: await freePort(),
-    });
+    // The benches' own serving pair and port, as bench:peers gives them to a peer.
+    const { benchCertificate, freePort } = await load<{
+      benchCertificate(): { cert: string; key: string };
+      freePort(): Promise<number>;
+    }>('bench/servers.mjs');
+    const pair = benchCertificate();
+    server = await peer.start({ certFile: pair.cert, keyFile: pair.key, port: await freePort() });
   }, 900_000);
 
   afterAll(async () => {
