@@ -4,6 +4,7 @@
 // file is refused with a one-line reason instead of being written wrong.
 import jsonpatch from 'fast-json-patch';
 import { parseDocument } from 'yaml';
+import { KUBE_YAML } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
 import type { Judged } from './judge.js';
 import { bytesOf, type LoadError, type Manifest, type SourceFile } from './load.js';
@@ -37,7 +38,7 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 function fixDocument(text: string, edits: { manifest: Manifest; patch: PatchOperation[] }[]): string {
-  const before: unknown = parseDocument(text, { prettyErrors: false }).toJS({ maxAliasCount: 100 });
+  const before: unknown = parseDocument(text, KUBE_YAML).toJS({ maxAliasCount: 100 });
   // structuredClone and a mutating apply: the library's own copy goes through JSON, which would
   // turn a YAML .inf or a big integer into something the text does not say.
   let expected = structuredClone(before);
@@ -49,7 +50,7 @@ function fixDocument(text: string, edits: { manifest: Manifest; patch: PatchOper
       expected = jsonpatch.applyOperation(expected, whole, false, true).newDocument;
     }
   }
-  const after = parseDocument(out, { prettyErrors: false });
+  const after = parseDocument(out, KUBE_YAML);
   if (after.errors.length > 0 || !same(after.toJS({ maxAliasCount: 100 }), expected))
     throw new EditError('the edited text would not read back as the fixed object');
   return out;

@@ -4,6 +4,7 @@
 // with the parser's bookkeeping. Each object keeps its file, document, line and the document's
 // slice of the file, so findings can name lines and `--fix` can edit the text in place.
 import { Composer, LineCounter, parseDocument, Parser, type Document } from 'yaml';
+import { KUBE_YAML } from '../k8s/yaml.js';
 import type { KubeObject } from '../policy/index.js';
 import { pointerSegments } from './pointer.js';
 import {
@@ -117,7 +118,7 @@ export function parseInput(
   };
   const file = input.file;
   const manifests: Manifest[] = [];
-  const composer = new Composer({ prettyErrors: false });
+  const composer = new Composer(KUBE_YAML);
   let start = 0;
   let i = 0;
   for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(text), true)) {
@@ -224,7 +225,7 @@ export function documentAt(
   const slice = source.slices[document - 1];
   if (!slice) return undefined;
   return {
-    doc: parseDocument(source.text.slice(slice[0], slice[1]), { prettyErrors: false }),
+    doc: parseDocument(source.text.slice(slice[0], slice[1]), KUBE_YAML),
     offset: slice[0],
   };
 }

@@ -1,6 +1,7 @@
 // The Kubernetes objects of deploy/, typed only as far as render reads or writes them, and the
 // YAML reading kubectl does.
 import YAML from 'yaml';
+import { KUBE_YAML } from '../k8s/yaml.js';
 
 interface Metadata {
   name?: string;
@@ -68,7 +69,7 @@ export function podTemplateContainers(o: KObject): Container[] {
 }
 
 // kubectl reads YAML 1.1 (go-yaml): 0440 is octal there, yes/no are booleans. Read it the same way.
-export const YAML_OPTIONS = { version: '1.1' } as const;
+export const YAML_OPTIONS = KUBE_YAML;
 
 /** Every non-empty document of a YAML stream; the first YAML error, with the file, throws. */
 export function parseDocs(text: string, file: string): unknown[] {

@@ -5,6 +5,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { parseSource } from '../../src/cli/load.js';
 import { aistore } from '../support/builders.js';
 import { cli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
@@ -189,5 +190,54 @@ describe("class 9: the README's own examples", () => {
     const r = await cli(['check', 'examples/broken.yaml']);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/1 input error\(s\)/);
+  });
+});
+
+// kubectl and the apiserver read manifests as YAML 1.1 (go-yaml v2 through sigs.k8s.io/yaml):
+// src/k8s/yaml.ts. Read as YAML 1.2, each of these passed a layout that kubectl would deploy.
+describe('YAML read as Kubernetes reads it', () => {
+  const cr = readFileSync(fixture('01'), 'utf8');
+  const withTarget = (line: string) => cr.replace('  targetSpec:\n', `  targetSpec:\n    ${line}\n`);
+
+  it.each(['yes', 'on', 'y', 'True'])('hostNetwork: %s on the targets is true: denied', async (word) => {
+    const r = await cli(['check', '-'], withTarget(`hostNetwork: ${word}`));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('DENY  target-host-network');
+  });
+
+  it('a merge key brings hostNetwork: true into targetSpec: denied', async () => {
+    const merged = cr
+      .replace('  proxySpec:\n', '  proxySpec: &shared\n    hostNetwork: true\n')
+      .replace('  targetSpec:\n', '  targetSpec:\n    <<: *shared\n');
+    const r = await cli(['check', '-'], merged);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('DENY  target-host-network');
+  });
+
+  it('a legacy disablePodAntiAffinity: yes is true: moved, not dropped', async () => {
+    const legacy = cr
+      .replace('    disablePodAntiAffinity: true\n', '')
+      .replace('  targetSpec:\n', '  disablePodAntiAffinity: yes\n  targetSpec:\n');
+    const r = await cli(['check', '-'], legacy);
+    expect(r.stdout).toContain('[multi-target: the removed top-level spec.disablePodAntiAffinity is true]');
+    expect(r.stdout).toContain('moved to spec.targetSpec.disablePodAntiAffinity: true.');
+  });
+
+  it('values as go-yaml gives them: 1.1 booleans and octals, timestamps and a:b as text', () => {
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: 2001-12-14, b: 1:20}\n' +
+      'x: {on: yes, off: n, mode: 0644, big: 1_000, base: &b {k: 1}, merged: {<<: *b, j: 2}}\n';
+    const errors: unknown[] = [];
+    const [manifest] = parseSource('f.yaml', text, errors as never).manifests;
+    expect(errors).toEqual([]);
+    expect(manifest!.object.data).toEqual({ a: '2001-12-14', b: '1:20' });
+    expect(manifest!.object.x).toEqual({
+      true: true,
+      false: false,
+      mode: 420,
+      big: 1000,
+      base: { k: 1 },
+      merged: { k: 1, j: 2 },
+    });
   });
 });
