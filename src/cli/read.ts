@@ -42,8 +42,11 @@ const reason = (err: unknown): string => {
       return 'too many levels of symbolic links';
     case 'ENOTDIR':
       return 'not a directory';
-    default:
-      return e.code ? `${e.code}: ${e.message.split('\n')[0]}` : String(e.message ?? e);
+    default: {
+      const first = String(e.message ?? e).split('\n')[0]!;
+      // Node's own messages already begin with the code ("ENAMETOOLONG: name too long, ...").
+      return e.code && !first.startsWith(`${e.code}:`) ? `${e.code}: ${first}` : first;
+    }
   }
 };
 

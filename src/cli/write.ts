@@ -1,10 +1,11 @@
 // `check --fix --write`: all or nothing. Every file to rewrite is checked first (not a symlink
-// unless --follow-symlinks, writable, unchanged since it was read); only when all pass is any file
-// written, each one atomically (temp file beside it, fsync, rename) with its mode kept.
+// unless --follow-symlinks, writable, unchanged since it was read); then each new content is
+// written and synced beside its file (where a full disk or a name too long shows), and only when
+// all of them are staged is any renamed over its file, with its mode (and, for root, its owner) kept.
 import { constants } from 'node:fs';
 import { access, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from '../tls/atomic.js';
+import { stageFile, type StagedFile } from '../tls/atomic.js';
 import type { FixedFile } from './fix.js';
 import { bytesOf, type LoadError } from './load.js';
 import { errorReason } from './read.js';
@@ -19,7 +20,11 @@ interface Target {
   /** The file itself, links resolved: one file reached twice is written once. */
   real: string;
   mode: number;
+  /** The file's owner, kept when root rewrites it (rename would make it root's). */
+  owner?: { uid: number; gid: number };
 }
+
+const runningAsRoot = () => process.getuid?.() === 0;
 
 async function prepare(fix: FixedFile, options: WriteOptions): Promise<Target | LoadError> {
   const file = fix.source.file;
@@ -41,7 +46,13 @@ async function prepare(fix: FixedFile, options: WriteOptions): Promise<Target | 
     // Someone else's edit since the read would be lost: refuse rather than overwrite it.
     if (!(await readFile(path)).equals(bytesOf(fix.source)))
       return { file, message: 'changed since it was read: not written' };
-    return { fix, path, real: await realpath(path), mode: info.mode & 0o7777 };
+    return {
+      fix,
+      path,
+      real: await realpath(path),
+      mode: info.mode & 0o7777,
+      owner: runningAsRoot() ? { uid: info.uid, gid: info.gid } : undefined,
+    };
   } catch (err) {
     return { file, message: `cannot write: ${errorReason(err)}` };
   }
@@ -51,6 +62,7 @@ async function prepare(fix: FixedFile, options: WriteOptions): Promise<Target | 
 export async function writeFixes(
   fixes: FixedFile[],
   options: WriteOptions,
+  stage: typeof stageFile = stageFile, // tests make a staging fail here
 ): Promise<{ written: FixedFile[]; errors: LoadError[] }> {
   const prepared = await Promise.all(fixes.map((f) => prepare(f, options)));
   // One file reached twice (two PATH arguments, or a link to it): two fixes would race for it.
@@ -64,14 +76,28 @@ export async function writeFixes(
   }
   const errors = prepared.filter((p): p is LoadError => !('fix' in p));
   if (errors.length > 0) return { written: [], errors };
-  const written: FixedFile[] = [];
-  for (const target of prepared as Target[]) {
+  const targets = prepared as Target[];
+  const staged: StagedFile[] = [];
+  for (const target of targets) {
     try {
-      await writeFileAtomic(target.path, target.fix.bytes, target.mode);
+      staged.push(await stage(target.path, target.fix.bytes, target));
+    } catch (err) {
+      errors.push({ file: target.fix.source.file, message: `cannot write: ${errorReason(err)}` });
+      await Promise.all(staged.map((s) => s.discard()));
+      return { written: [], errors };
+    }
+  }
+  const written: FixedFile[] = [];
+  for (const [i, target] of targets.entries()) {
+    try {
+      await staged[i]!.commit();
       written.push(target.fix);
     } catch (err) {
-      // Each file is whole either way; the ones before this one are already rewritten.
+      // A rename in a directory just written to: should it fail all the same, the files before this
+      // one are rewritten (each whole) and the rest are left as they were.
       errors.push({ file: target.fix.source.file, message: `cannot write: ${errorReason(err)}` });
+      await Promise.all(staged.slice(i + 1).map((s) => s.discard()));
+      break;
     }
   }
   return { written, errors };

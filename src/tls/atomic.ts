@@ -1,20 +1,56 @@
 // Atomic file replacement: a running server that watches the cert files must never read a
 // half-written PEM, and `check --fix --write` must never leave a manifest cut short. rename(2)
 // within one directory swaps the whole file at once.
+//
+// In two steps, so that a batch can be all or nothing: stageFile() writes and syncs the new
+// content beside the target (where most failures happen: disk full, a name too long, no
+// permission), and commit() renames it over the target; a batch stages every file before it
+// commits any, and discards what it staged when one of them fails.
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode: number): Promise<void> {
+export interface StagedFile {
+  /** Publishes the new content under the target's name. */
+  commit(): Promise<void>;
+  /** Removes the staged content; the target stays as it was. */
+  discard(): Promise<void>;
+}
+
+export interface StageOptions {
+  mode: number;
+  /** The owner to give the new file (a root process rewriting someone else's file keeps it theirs). */
+  owner?: { uid: number; gid: number };
+}
+
+/** File names are at most 255 bytes: a temporary name keeps at most this much of the target's. */
+const MAX_NAME_PART_BYTES = 120;
+
+function shortened(name: string): string {
+  let out = name;
+  while (Buffer.byteLength(out) > MAX_NAME_PART_BYTES) out = [...out].slice(0, -1).join('');
+  return out;
+}
+
+export async function stageFile(
+  path: string,
+  data: string | Uint8Array,
+  options: StageOptions,
+): Promise<StagedFile> {
   const dir = dirname(path);
   // Same directory as the target: rename across file systems is not atomic (or fails with EXDEV).
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(
+    dir,
+    `.${shortened(basename(path))}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   // 'wx': never follow or reuse something already there; mode at creation, so a key is never
   // readable by others, not even for the instant before a chmod.
-  const file = await open(temp, 'wx', mode);
+  const file = await open(temp, 'wx', options.mode);
   try {
-    // The exact mode, whatever the umask took away at creation (a rewritten manifest keeps its mode).
-    await file.chmod(mode);
+    if (options.owner) await file.chown(options.owner.uid, options.owner.gid);
+    // The exact mode, whatever the umask took away at creation (a rewritten manifest keeps its
+    // mode); after chown, which may clear set-id bits.
+    await file.chmod(options.mode);
     await file.writeFile(data);
     // On disk before the rename publishes it: after a crash the name holds the old or the new file.
     await file.sync();
@@ -24,14 +60,24 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     throw err;
   }
   await file.close();
-  try {
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
-  // The rename itself on disk too; some file systems cannot sync a directory, which is no error.
-  const parent = await open(dir, 'r').catch(() => undefined);
-  await parent?.sync().catch(() => undefined);
-  await parent?.close();
+  const discard = () => rm(temp, { force: true });
+  return {
+    discard,
+    async commit() {
+      try {
+        await rename(temp, path);
+      } catch (err) {
+        await discard();
+        throw err;
+      }
+      // The rename itself on disk too; some file systems cannot sync a directory, which is no error.
+      const parent = await open(dir, 'r').catch(() => undefined);
+      await parent?.sync().catch(() => undefined);
+      await parent?.close();
+    },
+  };
+}
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode: number): Promise<void> {
+  await (await stageFile(path, data, { mode })).commit();
 }

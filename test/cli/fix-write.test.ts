@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
   chmodSync,
+  chownSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -16,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument, type Node, type Pair } from 'yaml';
 import { parseInput } from '../../src/cli/load.js';
+import { writeFixes } from '../../src/cli/write.js';
+import { stageFile } from '../../src/tls/atomic.js';
 import { cli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
 
@@ -121,6 +124,55 @@ describe('--fix --write as a batch: all files or none', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/b\.yaml: error: read-only: not written/);
     expect(readFileSync(join(dir, 'a.yaml'), 'utf8')).toBe(legacyCR('ais-a', '\n', true));
+  });
+
+  it('a file name near the 255-byte limit is rewritten (its temporary name is shortened)', async () => {
+    const dir = tmp();
+    const long = join(dir, `${'x'.repeat(250)}.yaml`);
+    writeFileSync(join(dir, 'a.yaml'), legacyCR('ais-a', '\n', true));
+    writeFileSync(long, legacyCR('ais-b', '\n', true));
+    const r = await cli(['check', '--fix', '--write', dir]);
+    expect(r.stderr).toContain('rewrote 2 file(s)');
+    expect(readFileSync(long, 'utf8')).toContain('    disablePodAntiAffinity: true');
+    expect(readdirSync(dir).sort()).toEqual(['a.yaml', `${'x'.repeat(250)}.yaml`]);
+  });
+
+  it('a file that cannot be staged: none renamed, the staged ones removed', async () => {
+    const dir = tmp();
+    for (const name of ['a', 'b', 'c']) writeFileSync(join(dir, `${name}.yaml`), legacyCR(name, '\n', true));
+    const errors: never[] = [];
+    const loaded = ['a', 'b', 'c'].map((name) => {
+      const file = join(dir, `${name}.yaml`);
+      return parseInput({ file, bytes: readFileSync(file) }, errors).source;
+    });
+    const fixes = loaded.map((source) => ({ source, bytes: Buffer.from('changed\n'), objects: 1 }));
+    let calls = 0;
+    const result = await writeFixes(fixes, { followSymlinks: false }, async (path, data, options) => {
+      if (++calls === 3)
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return stageFile(path, data, options);
+    });
+    expect(result.written).toEqual([]);
+    expect(result.errors).toEqual([
+      { file: join(dir, 'c.yaml'), message: 'cannot write: ENOSPC: no space left on device' },
+    ]);
+    for (const name of ['a', 'b', 'c'])
+      expect(readFileSync(join(dir, `${name}.yaml`), 'utf8')).toBe(legacyCR(name, '\n', true));
+    expect(readdirSync(dir).sort()).toEqual(['a.yaml', 'b.yaml', 'c.yaml']);
+  });
+
+  const asRoot = process.getuid?.() === 0 ? it : it.skip;
+  asRoot('run as root, a rewritten file keeps its owner and mode', async () => {
+    const dir = tmp();
+    const file = join(dir, 'owned.yaml');
+    writeFileSync(file, legacyCR('ais', '\n', true));
+    chownSync(file, 1234, 2345);
+    chmodSync(file, 0o640);
+    const r = await cli(['check', '--fix', '--write', file]);
+    expect(r.code).toBe(0);
+    const after = statSync(file);
+    expect([after.uid, after.gid, after.mode & 0o7777]).toEqual([1234, 2345, 0o640]);
+    expect(readFileSync(file, 'utf8')).toContain('    disablePodAntiAffinity: true');
   });
 
   it('symlinks are not written through unless --follow-symlinks', async () => {
