@@ -205,7 +205,8 @@ async function fix(
       renderText(report, { quiet: opts.quiet, strict: opts.strict, paint: paintFor(io.stderr) }),
     );
   }
-  if (opts.write) io.stderr.write(`rewrote ${written} file(s)\n`);
+  // -q: nothing at all when the run passes; what was written is said when something failed.
+  if (opts.write && (!opts.quiet || errors.length > 0)) io.stderr.write(`rewrote ${written} file(s)\n`);
   if (errors.length > 0) return 2;
   // The exit code speaks of the fixed output: judge it again as the next run would.
   const fixedBytes = new Map(planned.fixed.map((f) => [f.source, f.bytes]));

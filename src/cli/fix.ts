@@ -108,6 +108,17 @@ export function planFixes(judged: Judged[]): { fixed: FixedFile[]; errors: LoadE
   return { fixed, errors };
 }
 
+/**
+ * What goes between two files joined into one stream: nothing when the next starts its own document
+ * with "---"; "..." (the end of the previous document) when it starts with directives (`%YAML 1.1`),
+ * which may only follow an ended document and come before their own "---"; "---" otherwise.
+ */
+function separatorBefore(next: string): string {
+  const first = next.split('\n').find((line) => !/^\s*(#.*)?\r?$/.test(line)) ?? '';
+  if (first.startsWith('%')) return '...\n';
+  return next.startsWith('---') ? '' : '---\n';
+}
+
 /** All inputs after fixes as one YAML stream, for `--fix` to stdout: a "---" line between files. */
 export function joinSources(sources: SourceFile[], fixed: FixedFile[]): Buffer {
   const byFile = new Map(fixed.map((f) => [f.source, f.bytes]));
@@ -116,8 +127,7 @@ export function joinSources(sources: SourceFile[], fixed: FixedFile[]): Buffer {
     let bytes = byFile.get(source) ?? bytesOf(source);
     if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3); // BOM mid-stream
     if (bytes.length === 0) continue;
-    const marked = bytes.subarray(0, 3).toString() === '---';
-    if (parts.length > 0 && !marked) parts.push(Buffer.from('---\n'));
+    if (parts.length > 0) parts.push(Buffer.from(separatorBefore(bytes.toString('utf8'))));
     parts.push(bytes);
     if (bytes[bytes.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
   }

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { aistore } from '../support/builders.js';
 import { cli } from '../support/cli.js';
 import { fixture, FIXTURES } from '../support/fixtures.js';
@@ -231,6 +231,32 @@ describe('--fix', () => {
     expect(readFileSync(join(dir, 'valid.yaml'), 'utf8')).toBe(before);
     expect(readFileSync(join(dir, 'legacy.yaml'), 'utf8')).toContain('disablePodAntiAffinity: true');
     expect((await cli(['check', '--strict', dir])).code).toBe(0);
+  });
+
+  it('joins the files into one valid stream, a file that opens with a %YAML directive too', async () => {
+    const dir = tmp();
+    cpSync(fx('03'), join(dir, 'a-legacy.yaml'));
+    writeFileSync(join(dir, 'b-directive.yaml'), '%YAML 1.1\n---\n' + readFileSync(fx('04'), 'utf8'));
+    writeFileSync(
+      join(dir, 'c-comment.yaml'),
+      '# a comment first\n%YAML 1.1\n---\n' + readFileSync(fx('05'), 'utf8'),
+    );
+    const r = await cli(['check', '--fix', dir]);
+    const docs = parseAllDocuments(r.stdout);
+    expect(docs.map((d) => d.errors.map((e) => e.message))).toEqual(docs.map(() => []));
+    expect(docs.map((d) => (d.toJS() as { kind?: string } | null)?.kind).filter(Boolean)).toEqual(
+      [...r.stdout.matchAll(/^kind: (\w+)/gm)].map((m) => m[1]),
+    );
+    expect(r.stdout).toContain('...\n%YAML 1.1\n---\n');
+    expect((await cli(['check', '--strict', '-'], r.stdout)).code).toBe(0);
+  });
+
+  it('-q --fix --write on input it fixes cleanly prints nothing at all', async () => {
+    const dir = tmp();
+    cpSync(fx('03'), join(dir, 'legacy.yaml'));
+    const r = await cli(['check', '-q', '--fix', '--write', dir]);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, '', '']);
+    expect(readFileSync(join(dir, 'legacy.yaml'), 'utf8')).toContain('disablePodAntiAffinity: true');
   });
 
   it('a deny stays a deny after --fix', async () => {
