@@ -17,9 +17,19 @@ const rows: Row[] = [
     expect: { warn: [/dropped: it was not true/], patched: true },
   },
   {
-    name: 'CREATE: both set, targetSpec wins',
+    name: 'CREATE: both set, targetSpec wins and the message says so',
     object: aistore({ legacyDisable: true, disable: false }),
-    expect: { warn: [/moved/], patched: true },
+    expect: {
+      warn: [
+        /dropped: spec.targetSpec.disablePodAntiAffinity already says false, and that is what the operator reads/,
+      ],
+      patched: true,
+    },
+  },
+  {
+    name: 'CREATE: targetSpec not an object, nothing to move it to',
+    object: { ...aistore({ legacyDisable: true }), spec: { disablePodAntiAffinity: true, targetSpec: 'x' } },
+    expect: { warn: [/dropped: spec.targetSpec is not an object it could move to/], patched: true },
   },
   {
     name: 'UPDATE: denied',

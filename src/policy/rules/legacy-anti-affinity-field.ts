@@ -27,11 +27,19 @@ export default defineRule({
       const spec = writable().object.spec ?? {};
       delete spec.disablePodAntiAffinity;
       const targetSpec = objectAt(spec, 'targetSpec');
-      if (value === true && targetSpec && targetSpec.disablePodAntiAffinity === undefined)
+      // Say what was done: the message is the user's only record of a field that disappears.
+      let done: string;
+      if (value !== true) done = 'dropped: it was not true';
+      else if (!targetSpec) done = 'dropped: spec.targetSpec is not an object it could move to';
+      else if (targetSpec.disablePodAntiAffinity !== undefined)
+        done = `dropped: spec.targetSpec.disablePodAntiAffinity already says ${JSON.stringify(targetSpec.disablePodAntiAffinity)}, and that is what the operator reads`;
+      else {
         targetSpec.disablePodAntiAffinity = true;
+        done = 'moved to spec.targetSpec.disablePodAntiAffinity: true';
+      }
       report.mutated(
         '/spec/disablePodAntiAffinity',
-        `${why}; moved to spec.targetSpec.disablePodAntiAffinity${value === true ? ': true' : ' (dropped: it was not true)'}.`,
+        `${why}; ${done}.`,
         'Write spec.targetSpec.disablePodAntiAffinity: true in your manifest.',
       );
       return;
