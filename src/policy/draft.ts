@@ -38,13 +38,39 @@ export function writableCopy<T extends KubeObject>(object: T): T {
   return root as T;
 }
 
+/** Equal as JSON values (elements of an array a rule filtered: copies, not the same objects). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Object.is(a, b);
+  return Array.isArray(a) === Array.isArray(b) && jsonpatch.compare(a, b).length === 0;
+}
+
+/** The indices of `a` whose removal leaves `b`, when `b` is `a` with elements taken out; else undefined. */
+function removedIndices(a: unknown[], b: unknown[]): number[] | undefined {
+  if (b.length >= a.length) return undefined;
+  const removed: number[] = [];
+  let j = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (j < b.length && sameValue(a[i], b[j])) j++;
+    else removed.push(i);
+  }
+  return j === b.length ? removed : undefined;
+}
+
+const pointerPart = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
+
 /**
  * Both objects without the subtrees they share (same reference, so unchanged): the library's diff
  * of the pruned pair gives the same operations, in the same order, as the diff of the whole.
+ * An array the draft only took elements out of (a rule filtered it) becomes "remove" operations of
+ * those elements, pushed to `removals`, instead of the library's index-by-index rewrite of every
+ * element after the first removed: the same result, and `check --fix` then deletes the removed
+ * element's lines rather than rewriting its neighbours' values under their comments.
  */
 function prune(
   a: Record<string, unknown>,
   b: Record<string, unknown>,
+  path: string,
+  removals: PatchOperation[],
 ): [Record<string, unknown>, Record<string, unknown>] {
   const pa: Record<string, unknown> = {};
   const pb: Record<string, unknown> = {};
@@ -53,7 +79,12 @@ function prune(
     const has = Object.prototype.hasOwnProperty.call(b, key);
     const vb = has ? b[key] : undefined;
     if (has && va === vb) continue;
-    if (has && isObject(va) && isObject(vb)) [pa[key], pb[key]] = prune(va, vb);
+    const at = `${path}/${pointerPart(key)}`;
+    const removed = has && Array.isArray(va) && Array.isArray(vb) ? removedIndices(va, vb) : undefined;
+    if (removed) {
+      // Highest index first: each removal leaves the indices before it where they were.
+      for (const i of removed.reverse()) removals.push({ op: 'remove', path: `${at}/${i}` });
+    } else if (has && isObject(va) && isObject(vb)) [pa[key], pb[key]] = prune(va, vb, at, removals);
     else {
       pa[key] = va;
       if (has) pb[key] = vb;
@@ -65,6 +96,8 @@ function prune(
 
 /** RFC 6902 patch from `object` to its changed copy `draft`. */
 export function patchBetween(object: KubeObject, draft: KubeObject): PatchOperation[] {
-  const [from, to] = prune(object, draft);
-  return jsonpatch.compare(from, to) as PatchOperation[];
+  const removals: PatchOperation[] = [];
+  const [from, to] = prune(object, draft, '', removals);
+  // The removals touch arrays the library's diff no longer sees: the order between the two is free.
+  return [...(jsonpatch.compare(from, to) as PatchOperation[]), ...removals];
 }

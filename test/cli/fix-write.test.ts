@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
   chmodSync,
+  cpSync,
   chownSync,
   mkdirSync,
   mkdtempSync,
@@ -100,6 +101,69 @@ describe('--fix --write keeps every byte outside the fixed nodes', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(readFileSync(join(dir, 'a.yaml')).equals(bad)).toBe(true);
     expect(readFileSync(join(dir, 'b.yaml')).equals(other)).toBe(true);
+  });
+});
+
+describe('--fix keeps comments with what they describe', () => {
+  it('a removed array element goes with its own lines; the other elements keep their comments', async () => {
+    const dir = tmp();
+    cpSync(fixture('01'), join(dir, 'cr.yaml'));
+    cpSync(fixture('04'), join(dir, 'pvs.yaml'));
+    const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: ais-target-1
+  namespace: ais
+  labels: {app.kubernetes.io/name: ais, app.kubernetes.io/component: target, statefulset.kubernetes.io/pod-name: ais-target-1}
+  annotations: {a: b}
+  ownerReferences:
+    - {apiVersion: apps/v1, kind: StatefulSet, name: ais-target, uid: u1, controller: true}
+spec:
+  affinity:
+    nodeAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+        nodeSelectorTerms:
+          - matchExpressions:
+              - {key: kubernetes.io/hostname, operator: In, values: [storage-node-01]}
+    podAntiAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+        # first: the targets
+        - labelSelector:
+            matchLabels:
+              app.kubernetes.io/component: target
+          topologyKey: kubernetes.io/hostname
+        # second: something else, keep this comment
+        - labelSelector:
+            matchLabels:
+              app: other   # other app
+          topologyKey: kubernetes.io/hostname
+        # third
+        - labelSelector: {matchLabels: {app: third}}
+          topologyKey: zone
+  containers:
+    - name: ais-node
+      image: x
+  volumes:
+    - name: ais-data-aistore
+      persistentVolumeClaim:
+        claimName: ais-data-aistore-ais-target-1
+`;
+    writeFileSync(join(dir, 'pod.yaml'), pod);
+    const r = await cli(['check', '--fix', '--write', dir]);
+    expect(r.stderr).toContain('rewrote 1 file(s)');
+    const after = readFileSync(join(dir, 'pod.yaml'), 'utf8');
+    // The target-selecting term is gone as a whole; the others are where they were, comments and
+    // all (the disk binding's annotation is the other fix).
+    const term =
+      / {8}- labelSelector:\n {12}matchLabels:\n {14}app\.kubernetes\.io\/component: target\n {10}topologyKey: kubernetes\.io\/hostname\n/;
+    expect(after).toBe(
+      pod
+        .replace(term, '')
+        .replace(
+          'annotations: {a: b}',
+          'annotations: {a: b, ais-guard/disks: storage-node-01-pv-ais-sdb=storage-node-01:/ais/sdb}',
+        ),
+    );
   });
 });
 

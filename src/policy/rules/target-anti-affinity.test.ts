@@ -129,6 +129,28 @@ describe('rule target-anti-affinity', () => {
     expect(ev.patch).toEqual([{ op: 'remove', path: '/spec/affinity' }]);
   });
 
+  it('takes the target term out of a list by index: one remove, the other terms untouched', () => {
+    const zone = { labelSelector: { matchLabels: { app: 'other' } }, topologyKey: 'zone' };
+    const host = { labelSelector: { matchLabels: { app: 'third' } }, topologyKey: 'kubernetes.io/hostname' };
+    const target = HOST_ANTI_AFFINITY().podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0];
+    const ev = checkRow('target-anti-affinity', {
+      name: 'three terms, the target one first',
+      object: targetPod({
+        affinity: {
+          podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [target, zone, host] },
+        },
+      }),
+      context: [aistore({ disable: true })],
+      expect: { warn: [/removed/], patched: true },
+    });
+    expect(ev.patch).toEqual([
+      {
+        op: 'remove',
+        path: '/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/0',
+      },
+    ]);
+  });
+
   it('keeps the rest of the affinity', () => {
     const ev = checkRow('target-anti-affinity', rows[8] as Row);
     expect(ev.patch).toEqual([{ op: 'remove', path: '/spec/affinity/podAntiAffinity' }]);
