@@ -17,4 +17,7 @@ export const KUBE_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   customTags: goYamlTags,
   prettyErrors: false,
+  // The library's runtime warnings (a key that is a list or a map gets stringified) would reach the
+  // user as Node's multi-line process warning; such a key is no Kubernetes field either way.
+  logLevel: 'error',
 };

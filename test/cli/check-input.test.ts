@@ -1,5 +1,5 @@
 // What `check` takes as input and as context (issue 14 class 9, issue 15 "The CLI on bad input").
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -221,6 +221,21 @@ describe('YAML read as Kubernetes reads it', () => {
     const r = await cli(['check', '-'], legacy);
     expect(r.stdout).toContain('[multi-target: the removed top-level spec.disablePodAntiAffinity is true]');
     expect(r.stdout).toContain('moved to spec.targetSpec.disablePodAntiAffinity: true.');
+  });
+
+  it("a key that is a list: no Node warning from the YAML library on the user's terminal", async () => {
+    const warnings: unknown[] = [];
+    const spy = jest.spyOn(process, 'emitWarning').mockImplementation((w) => void warnings.push(w));
+    try {
+      const r = await cli(
+        ['check', '-'],
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  ? [a, b]\n  : x\n',
+      );
+      expect(r.code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings).toEqual([]);
   });
 
   it('values as go-yaml gives them: 1.1 booleans and octals, timestamps and a:b as text', () => {
