@@ -175,9 +175,14 @@ export function encodeResponse(
     response.patch = Buffer.from(JSON.stringify(parts.patch)).toString('base64');
   }
   if (parts.warnings && parts.warnings.length > 0) {
-    const warnings = parts.warnings.slice(0, MAX_WARNINGS).map(shortWarning);
-    if (parts.warnings.length > MAX_WARNINGS)
-      warnings.push(`ais-guard: ${parts.warnings.length - MAX_WARNINGS} more finding(s) in the audit log`);
+    const all = parts.warnings;
+    // At most MAX_WARNINGS in all: past it, the last place says how many more, and where to see them.
+    const shown = all.length > MAX_WARNINGS ? all.slice(0, MAX_WARNINGS - 1) : all;
+    const warnings = shown.map(shortWarning);
+    if (shown.length < all.length)
+      warnings.push(
+        `ais-guard: ${all.length - shown.length} more warning(s) not shown; \`ais-guard check\` on the object lists them all`,
+      );
     response.warnings = warnings;
   }
   if (parts.auditAnnotations && Object.keys(parts.auditAnnotations).length > 0)

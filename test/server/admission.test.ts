@@ -103,8 +103,17 @@ describe('encodeResponse', () => {
       allowed: true,
       warnings: Array.from({ length: 20 }, (_, i) => `w${i}`),
     });
-    expect(response.warnings).toHaveLength(17);
-    expect(response.warnings?.at(-1)).toMatch(/4 more finding/);
+    expect(response.warnings).toHaveLength(16);
+    expect(response.warnings?.slice(0, 15)).toEqual(Array.from({ length: 15 }, (_, i) => `w${i}`));
+    expect(response.warnings?.at(-1)).toBe(
+      'ais-guard: 5 more warning(s) not shown; `ais-guard check` on the object lists them all',
+    );
+    const exactly = encodeResponse('u', {
+      allowed: true,
+      warnings: Array.from({ length: 16 }, (_, i) => `w${i}`),
+    });
+    expect(exactly.response.warnings).toHaveLength(16);
+    expect(exactly.response.warnings?.at(-1)).toBe('w15');
   });
 });
 
