@@ -2,6 +2,7 @@
 // evaluation becomes the response for the endpoint. No HTTP here: app.ts decodes and encodes.
 import {
   evaluate,
+  isObject,
   MUTATING_RULES,
   type Evaluation,
   type JudgedFinding,
@@ -39,8 +40,20 @@ function describe(req: AdmissionRequest): string {
   return `${req.kind.kind} ${ns ? `${ns}/` : ''}${name}`;
 }
 
+/**
+ * The namespace whose lists decide: the request's, or for a PersistentVolume (cluster-scoped) the
+ * namespace of the claim it is bound to, so a PV for a claim in kube-system or an excluded namespace
+ * is left alone as that claim is.
+ */
+function reviewNamespace(req: AdmissionRequest): string | undefined {
+  if (req.namespace || req.kind.kind !== 'PersistentVolume') return req.namespace;
+  const spec = (req.object ?? req.oldObject)?.spec;
+  const claimRef = isObject(spec) ? spec.claimRef : undefined;
+  return isObject(claimRef) ? text(claimRef.namespace) : undefined;
+}
+
 export function namespaceJudged(namespace: string | undefined, config: ReviewDeps['config']): boolean {
-  if (!namespace) return true; // cluster-scoped (PVs): the namespace lists do not apply
+  if (!namespace) return true; // cluster-scoped and bound to no claim: the namespace lists do not apply
   if (config.excludeNamespaces.includes(namespace)) return false;
   return config.includeNamespaces.length === 0 || config.includeNamespaces.includes(namespace);
 }
@@ -130,7 +143,7 @@ export function review(endpoint: Endpoint, req: AdmissionRequest, deps: ReviewDe
     findings: [],
   });
   if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return untouched();
-  if (!namespaceJudged(req.namespace, deps.config)) return untouched();
+  if (!namespaceJudged(reviewNamespace(req), deps.config)) return untouched();
   if (req.subResource) return untouched(); // status and scale writes carry no layout
 
   const extraWarnings: string[] = [];

@@ -1,7 +1,7 @@
 // The HTTP surface with supertest: every endpoint, and a table of bad input.
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { aistore, claimName, oneNodeDisks, pvc, targetPod } from '../support/builders.js';
+import { aistore, claimName, oneNodeDisks, pv, pvc, targetPod } from '../support/builders.js';
 import { testApp } from '../support/app.js';
 import { decodePatch, fixedCluster, reviewOf } from '../support/review.js';
 
@@ -110,6 +110,21 @@ describe('POST /validate', () => {
     const status = reviewOf(aistore({ disable: true, hostPort: 1 }));
     (status.request as Record<string, unknown>).subResource = 'status';
     expect((await json(app, '/validate', status)).body.response.allowed).toBe(true);
+  });
+
+  it('leaves a PV alone when the claim it is bound to is in an excluded namespace', async () => {
+    const shared = (claimNamespace: string) =>
+      reviewOf(pv('pv-sda', { claim: claimName(0), claimNamespace, accessModes: ['ReadWriteMany'] }));
+    expect((await json(app, '/validate', shared('ais'))).body.response.allowed).toBe(false);
+    expect((await json(app, '/validate', shared('kube-system'))).body.response).toEqual({
+      uid: expect.any(String),
+      allowed: true,
+    });
+    const { app: excluding } = testApp({ config: { excludeNamespaces: ['team-x'] } });
+    expect((await json(excluding, '/validate', shared('team-x'))).body.response.allowed).toBe(true);
+    expect((await json(excluding, '/validate', shared('ais'))).body.response.allowed).toBe(false);
+    const { app: only } = testApp({ config: { includeNamespaces: ['ais'] } });
+    expect((await json(only, '/validate', shared('other'))).body.response.allowed).toBe(true);
   });
 
   it('judges an included namespace list', async () => {
