@@ -61,6 +61,42 @@ const rows: Row[] = [
     context: [cr, ...disks],
     expect: { deny: [/pinned to node-1, but its disks are on node-7/] },
   },
+  ...[
+    ['In another node', { key: 'kubernetes.io/hostname', operator: 'In', values: ['node-1'] }],
+    ["NotIn its disks' node", { key: 'kubernetes.io/hostname', operator: 'NotIn', values: ['node-7'] }],
+  ].map(([how, expression]): Row => ({
+    name: `Pod whose required node affinity rules its disks' node out (${how as string})`,
+    object: targetPod({
+      ordinal: 1,
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [expression] }],
+          },
+        },
+      },
+    }),
+    context: [cr, ...disks],
+    expect: { deny: [/ais-target-1's required node affinity rules out node-7, where its disks are/] },
+  })),
+  {
+    name: 'Pod with one term ruling its node out and one allowing it: bound',
+    object: targetPod({
+      ordinal: 1,
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [
+              { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-1'] }] },
+              { matchExpressions: [{ key: 'pool', operator: 'In', values: ['a'] }] },
+            ],
+          },
+        },
+      },
+    }),
+    context: [cr, ...disks],
+    expect: { warn: [/bound target pod ais-target-1 to node node-7/], patched: true },
+  },
   {
     name: 'Pod, no PV known, multi-target',
     object: targetPod({ ordinal: 1 }),

@@ -90,6 +90,33 @@ function requireHost(pod: Pod, host: string): boolean {
   return changed;
 }
 
+/** Does this node-selector requirement on the hostname rule `host` out? */
+function excludes(e: NodeSelectorRequirement, host: string): boolean {
+  if (e.key !== HOSTNAME_KEY) return false;
+  const values = stringsOf(e.values);
+  if (e.operator === 'In') return !values.includes(host);
+  if (e.operator === 'NotIn') return values.includes(host);
+  return e.operator === 'DoesNotExist';
+}
+
+/**
+ * The pod's required node affinity, when every one of its terms (terms are ORed) rules `host` out by
+ * a hostname requirement: the pod can never run where its disks are, and adding `In [host]` to the
+ * terms would only hide that behind a warning. Requirements on other labels are not judged here.
+ */
+function hostRuledOut(pod: Pod, host: string): boolean {
+  const required: unknown = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const terms =
+    isObject(required) && Array.isArray(required.nodeSelectorTerms) ? required.nodeSelectorTerms : [];
+  const objects = terms.filter(isObject);
+  return (
+    objects.length > 0 &&
+    objects.every((t) =>
+      objectsOf<NodeSelectorRequirement>(t.matchExpressions).some((e) => excludes(e, host)),
+    )
+  );
+}
+
 function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInput<'target-pod'>): void {
   if (operation !== 'CREATE') return; // pod scheduling fields are immutable after CREATE
   const pod = subject.object;
@@ -124,6 +151,14 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
       '/spec/nodeSelector',
       `target pod ${nameOf(pod)} is pinned to ${asText(pinned)}, but its disks are on ${host}: it can never be scheduled.`,
       `Pin it to ${host}, or move its PVs.`,
+    );
+    return;
+  }
+  if (hostRuledOut(pod, host)) {
+    report.deny(
+      '/spec/affinity/nodeAffinity',
+      `target pod ${nameOf(pod)}'s required node affinity rules out ${host}, where its disks are: it can never be scheduled.`,
+      `Require ${host} (kubernetes.io/hostname In [${host}]) or drop the hostname requirement, or move its PVs.`,
     );
     return;
   }
