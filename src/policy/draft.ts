@@ -4,6 +4,7 @@
 // thus costs a few small copies instead of a deep copy and a deep diff (which also overflowed the
 // stack on deeply nested junk). Tests freeze their inputs: a rule writing outside these parts throws.
 import jsonpatch from 'fast-json-patch';
+import { sameJson } from './json.js';
 import { cloneJson, isObject } from './k8s.js';
 import type { KubeObject, PatchOperation } from './types.js';
 
@@ -38,19 +39,14 @@ export function writableCopy<T extends KubeObject>(object: T): T {
   return root as T;
 }
 
-/** Equal as JSON values (elements of an array a rule filtered: copies, not the same objects). */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Object.is(a, b);
-  return Array.isArray(a) === Array.isArray(b) && jsonpatch.compare(a, b).length === 0;
-}
-
 /** The indices of `a` whose removal leaves `b`, when `b` is `a` with elements taken out; else undefined. */
 function removedIndices(a: unknown[], b: unknown[]): number[] | undefined {
   if (b.length >= a.length) return undefined;
   const removed: number[] = [];
   let j = 0;
   for (let i = 0; i < a.length; i++) {
-    if (j < b.length && sameValue(a[i], b[j])) j++;
+    if (j < b.length && sameJson(a[i], b[j]))
+      j++; // copies: a rule filtered a deep copy
     else removed.push(i);
   }
   return j === b.length ? removed : undefined;

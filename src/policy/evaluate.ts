@@ -3,6 +3,7 @@
 // patch is diffed by a library (draft.ts).
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
 import { patchBetween, writableCopy } from './draft.js';
+import { sameJson, valueAt } from './json.js';
 import { isObject } from './k8s.js';
 import { detectLayout, type Layout } from './layout.js';
 import { actionFor, ENFORCE, modeOf, type Action, type Modes } from './modes.js';
@@ -159,11 +160,21 @@ function ratchet(
   const recognisedOld = recognise(subject.oldObject, subject.namespace, ctx);
   if (!recognisedOld) return findings;
   const old = runRules(oldSubject, recognisedOld, ctx, rules, modes);
-  const before = new Set(
-    old.findings.filter((f) => f.severity === 'deny').map((f) => `${f.ruleId} ${f.path}`),
-  );
+  const before = old.findings.filter((f) => f.severity === 'deny');
+  // The same violation, not the same place: by what it says (a sidecar inserted before the container
+  // moves the path of its hostPort, not the message), or at the same path with the value there
+  // unchanged (a message that describes the layout changes when replicas do). A changed value at the
+  // same path (hostPort 51081 -> 9999) is a new violation.
+  const alreadySo = (f: JudgedFinding) =>
+    before.some(
+      (o) =>
+        o.ruleId === f.ruleId &&
+        (o.message === f.message ||
+          (o.path === f.path &&
+            sameJson(valueAt(subject.object, f.path), valueAt(subject.oldObject, f.path)))),
+    );
   return findings.map((f) =>
-    f.action === 'deny' && before.has(`${f.ruleId} ${f.path}`)
+    f.action === 'deny' && alreadySo(f)
       ? judged(f, 'warn', `already so before this update: ${f.message}`)
       : f,
   );

@@ -104,6 +104,35 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
     const fresh = run({ name: '', object: bad, operation: 'UPDATE', oldObject: targetStatefulSet() });
     expect(fresh.allowed).toBe(false);
   });
+
+  type Sts = { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+  const containersOf = (o: KubeObject) => (o as unknown as Sts).spec.template.spec.containers;
+
+  it('the same violation at another index (a sidecar inserted first) still warns', () => {
+    const bad = targetStatefulSet({ hostPort: 51081 });
+    const moved = structuredClone(bad);
+    containersOf(moved).unshift({ name: 'sidecar', image: 'busybox' });
+    const ev = run({ name: '', object: moved, operation: 'UPDATE', oldObject: bad });
+    expect(ev.allowed).toBe(true);
+    expect(ev.findings.find((f) => f.ruleId === 'target-host-port')?.action).toBe('warn');
+  });
+
+  it('a changed value at the same place is a new violation: denied', () => {
+    const bad = targetStatefulSet({ hostPort: 51081 });
+    const changed = structuredClone(bad);
+    const ports = containersOf(changed)[0]!.ports as { hostPort: number }[];
+    ports.find((p) => p.hostPort === 51081)!.hostPort = 9999;
+    const ev = run({ name: '', object: changed, operation: 'UPDATE', oldObject: bad });
+    expect(ev.allowed).toBe(false);
+    expect(ev.findings.find((f) => f.ruleId === 'target-host-port')?.message).toMatch(/hostPort 9999/);
+  });
+
+  it('the same value at the same place still warns when the message changes with the layout (a scale-up)', () => {
+    const bad = targetStatefulSet({ hostPort: 51081, replicas: 2 });
+    const scaled = targetStatefulSet({ hostPort: 51081, replicas: 5 });
+    const ev = run({ name: '', object: scaled, operation: 'UPDATE', oldObject: bad });
+    expect(ev.allowed).toBe(true);
+  });
 });
 
 describe('modes', () => {
