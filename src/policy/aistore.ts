@@ -1,6 +1,6 @@
 // The AIStore custom resource as the operator reads it, and the names the operator derives from it.
 // Facts from the ais-k8s operator (docs/rules.md and the README; operator v3.4.0 source cited per fact).
-import { isObject, nameOf, namespaceOf, type Affinity } from './k8s.js';
+import { isObject, nameOf, namespaceOf, recordOf, type Affinity } from './k8s.js';
 import type { KubeObject } from './types.js';
 
 export const AIS_GROUP = 'ais.nvidia.com';
@@ -23,6 +23,8 @@ export interface TargetSpec {
   hostNetwork?: boolean;
   nodeSelector?: Record<string, string>;
   affinity?: Affinity;
+  /** Extra pod labels; the operator merges its own over them (targetPodLabels). */
+  labels?: unknown;
   disablePodAntiAffinity?: boolean;
 }
 
@@ -249,9 +251,15 @@ export function hasLegacyAntiAffinityField(cr: AIStoreCR): boolean {
   return isObject(cr.spec) && Object.prototype.hasOwnProperty.call(cr.spec, 'disablePodAntiAffinity');
 }
 
-/** The labels the operator puts on target pods (and PVCs through the StatefulSet selector). */
-export function targetPodLabels(crName: string): Record<string, string> {
+/**
+ * The labels the operator puts on target pods (and PVCs through the StatefulSet selector): the CR's
+ * spec.targetSpec.labels, then its own over them (operator internal/resources/aistore/cmn/labels.go
+ * MergePodLabels, called by target/statefulset.go NewTargetSS), so a user's anti-affinity term that
+ * selects `team: storage` selects the targets too.
+ */
+export function targetPodLabels(crName: string, userLabels?: unknown): Record<string, string> {
   return {
+    ...recordOf(userLabels),
     app: crName,
     component: 'target',
     'app.kubernetes.io/name': crName,

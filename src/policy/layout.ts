@@ -112,7 +112,10 @@ function ownAntiAffinityWithoutTerm(cr: AIStoreCR): boolean {
   const affinity: unknown = cr.spec?.targetSpec?.affinity;
   if (!isObject(affinity) || affinity.podAntiAffinity === undefined || affinity.podAntiAffinity === null)
     return false;
-  return requiredTargetAntiAffinity(affinity, targetPodLabels(nameOf(cr))).length === 0;
+  return (
+    requiredTargetAntiAffinity(affinity, targetPodLabels(nameOf(cr), cr.spec?.targetSpec?.labels)).length ===
+    0
+  );
 }
 
 function viewFromPodSpec(

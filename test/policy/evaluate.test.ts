@@ -190,3 +190,41 @@ describe('a PV under review counts as it will be stored', () => {
     }
   });
 });
+
+// The operator merges spec.targetSpec.labels into the target pods' labels (cmn/labels.go
+// MergePodLabels, called by target/statefulset.go NewTargetSS): a user's anti-affinity term that
+// selects one of those labels keeps the targets one per node, as one on the operator's labels does.
+describe("a required anti-affinity on the CR's own target labels", () => {
+  const onTeam = {
+    podAntiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        { labelSelector: { matchLabels: { team: 'storage' } }, topologyKey: 'kubernetes.io/hostname' },
+      ],
+    },
+  };
+  const withLabels = (o: Parameters<typeof aistore>[0]) => {
+    const cr = aistore(o) as KubeObject & { spec: { targetSpec: Record<string, unknown> } };
+    cr.spec.targetSpec.labels = { team: 'storage' };
+    return cr;
+  };
+  const nodes = ['n1', 'n2', 'n3'].map((n) => node(n));
+
+  it('keeps targets one per node: a hostPort with three targets on three nodes is fine', () => {
+    const ev = run({
+      name: '',
+      object: withLabels({ size: 3, hostPort: 51081, affinity: onTeam }),
+      context: nodes,
+    });
+    expect(ev.multiTarget).toBe(false);
+    expect(ev.allowed).toBe(true);
+  });
+
+  it('with disablePodAntiAffinity, the term still selects the targets: denied', () => {
+    const ev = run({
+      name: '',
+      object: withLabels({ size: 3, disable: true, affinity: onTeam }),
+      context: nodes,
+    });
+    expect(ev.findings.map((f) => `${f.ruleId}:${f.action}`)).toContain('target-anti-affinity:deny');
+  });
+});

@@ -34,7 +34,8 @@ export default defineRule({
     const blocked = `keeps targets one per node in a ${describeLayout(layout)}: the second target on a node stays Pending ("node(s) didn't match pod anti-affinity rules")`;
     if (subject.role === 'aistore') {
       const affinity = subject.object.spec?.targetSpec?.affinity;
-      const terms = requiredTargetAntiAffinity(affinity, targetPodLabels(subject.crName));
+      const labels = targetPodLabels(subject.crName, subject.object.spec?.targetSpec?.labels);
+      const terms = requiredTargetAntiAffinity(affinity, labels);
       if (terms.length > 0)
         report.deny(
           `/spec/targetSpec/affinity/${REQUIRED}`,
