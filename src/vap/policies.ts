@@ -192,9 +192,13 @@ const AISTORE: PolicyDef = {
     {
       rule: 'mount-template-name',
       broken: (r, f) => {
-        const valid = (m: string) =>
-          and(`${m}.path.startsWith('/')`, not(and(`${m}.path.size() > 1`, `${m}.path.endsWith('/')`)));
         const claimed = (m: string) => not(and(`has(${m}.useHostPath)`, `${m}.useHostPath == true`));
+        // A trailing "/" only matters where the path becomes a claim template name.
+        const valid = (m: string) =>
+          and(
+            `${m}.path.startsWith('/')`,
+            not(and(claimed(m), `${m}.path.size() > 1`, `${m}.path.endsWith('/')`)),
+          );
         const template = (m: string) => `(${f('crName')} + ${m}.path.replace('/', '-'))`;
         const mounts = `${r}.spec.targetSpec.mounts`;
         const duplicate = `${mounts}.filter(o, has(o.path) && ${valid('o')} && ${claimed('o')} && ${template('o')} == ${template('m')}).size() > 1`;
@@ -207,7 +211,7 @@ const AISTORE: PolicyDef = {
           ),
         );
       },
-      message: `[mount-template-name] a mount path must be absolute, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters; at most ${MAX_MOUNTS} mounts${doc('mount-template-name')}`,
+      message: `[mount-template-name] a mount path must be absolute and, unless useHostPath, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters; at most ${MAX_MOUNTS} mounts${doc('mount-template-name')}`,
     },
     {
       rule: 'legacy-anti-affinity-field',

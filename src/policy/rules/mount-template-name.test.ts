@@ -17,6 +17,17 @@ const rows: Row[] = [
     expect: { deny: [/must not end with "\/"/] },
   },
   {
+    // The operator path.Join-s a hostPath mount (target/volumes.go appendHostPathDataVolumes).
+    name: 'trailing slash on a useHostPath mount: fine',
+    object: aistore({ mounts: [{ path: '/ais/disk0/', useHostPath: true }] }),
+    expect: {},
+  },
+  {
+    name: 'relative useHostPath mount',
+    object: aistore({ mounts: [{ path: 'ais/disk0', useHostPath: true }] }),
+    expect: { deny: [/mount path "ais\/disk0" must be absolute\.$/] },
+  },
+  {
     name: 'uppercase path',
     object: aistore({ mounts: [{ path: '/Data' }] }),
     expect: { deny: [/"ais-Data", which is not a DNS-1123 label/] },

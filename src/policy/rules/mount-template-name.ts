@@ -67,10 +67,13 @@ export default defineRule({
     const seen = new Map<string, string>();
     for (const mount of mounts) {
       const at = pointer('spec', 'targetSpec', 'mounts', mount.index, 'path');
-      if (!mount.path.startsWith('/') || (mount.path.length > 1 && mount.path.endsWith('/'))) {
+      // A trailing "/" only matters where the path becomes a claim template name: a useHostPath
+      // mount's directory is path.Join-ed (operator target/volumes.go appendHostPathDataVolumes).
+      const trailing = !mount.useHostPath && mount.path.length > 1 && mount.path.endsWith('/');
+      if (!mount.path.startsWith('/') || trailing) {
         report.deny(
           at,
-          `mount path "${mount.path}" must be absolute and must not end with "/".`,
+          `mount path "${mount.path}" must be absolute${mount.useHostPath ? '' : ' and must not end with "/"'}.`,
           'Write the path as the disk is mounted on the node, e.g. /data/aistore.',
         );
         continue;
