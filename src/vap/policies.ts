@@ -201,13 +201,17 @@ const AISTORE: PolicyDef = {
           );
         const template = (m: string) => `(${f('crName')} + ${m}.path.replace('/', '-'))`;
         const mounts = `${r}.spec.targetSpec.mounts`;
+        // The state claim template <ns>-<cr>-state, when there is one (aistore.ts hasStateClaim).
+        const stateClaim = `(${present(r, 'spec.stateStorage')} ? ${present(r, 'spec.stateStorage.pvc')} : ${present(r, 'spec.stateStorageClass')})`;
+        const isState = (m: string) =>
+          and(stateClaim, `${template(m)} == request.namespace + '-' + ${f('crName')} + '-state'`);
         const duplicate = `${mounts}.filter(o, has(o.path) && ${valid('o')} && ${claimed('o')} && ${template('o')} == ${template('m')}).size() > 1`;
         return and(
           present(r, 'spec.targetSpec.mounts'),
           or(
             // More mounts than the guard reads (src/policy/aistore.ts MAX_MOUNTS): denied as a whole.
             `size(${mounts}) > ${MAX_MOUNTS}`,
-            `${mounts}.exists(m, has(m.path) && (${not(valid('m'))} || (${claimed('m')} && (${badLabel(template('m'))} || ${duplicate}))))`,
+            `${mounts}.exists(m, has(m.path) && (${not(valid('m'))} || (${claimed('m')} && (${badLabel(template('m'))} || ${isState('m')} || ${duplicate}))))`,
           ),
         );
       },

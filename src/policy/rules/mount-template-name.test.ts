@@ -1,8 +1,16 @@
 import { describe, it } from '@jest/globals';
 import { aistore, targetStatefulSet } from '../../../test/support/builders.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
+import type { KubeObject } from '../index.js';
 
 const long = '/' + 'x'.repeat(60);
+
+/** The CR with its state on a claim (spec.stateStorage.pvc). */
+function withState(cr: KubeObject): KubeObject {
+  const out = structuredClone(cr) as KubeObject & { spec: Record<string, unknown> };
+  out.spec.stateStorage = { pvc: { storageClass: 'local-path', size: '1Gi' } };
+  return out;
+}
 
 const rows: Row[] = [
   { name: 'valid mount', object: aistore(), expect: {} },
@@ -26,6 +34,21 @@ const rows: Row[] = [
     name: 'relative useHostPath mount',
     object: aistore({ mounts: [{ path: 'ais/disk0', useHostPath: true }] }),
     expect: { deny: [/mount path "ais\/disk0" must be absolute\.$/] },
+  },
+  {
+    // newTargetPVCs (target/volumes.go) adds the state template <ns>-<cr>-state after the data ones.
+    name: 'a data mount named as the state claim template',
+    object: withState(aistore({ namespace: 'ais', mounts: [{ path: '/ais/state', size: '1Ti' }] })),
+    expect: {
+      deny: [
+        /mount \/ais\/state becomes the claim template "ais-ais-state", the name of the state storage's/,
+      ],
+    },
+  },
+  {
+    name: 'the same mount with the state on a hostPath: fine',
+    object: aistore({ namespace: 'ais', mounts: [{ path: '/ais/state', size: '1Ti' }] }),
+    expect: {},
   },
   {
     name: 'uppercase path',

@@ -1,6 +1,14 @@
 // DESIGN rule 7. Each non-hostPath mount becomes a volumeClaimTemplate named <cr><path-with-dashes>;
 // that name must be a DNS-1123 label and unique, or the StatefulSet (and every claim) is invalid.
-import { claimMounts, MAX_MOUNTS, mountCount, mountsOf, templateName } from '../aistore.js';
+import {
+  claimMounts,
+  hasStateClaim,
+  MAX_MOUNTS,
+  mountCount,
+  mountsOf,
+  stateTemplateName,
+  templateName,
+} from '../aistore.js';
 import { isObject } from '../k8s.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer } from '../rule.js';
 
@@ -65,6 +73,8 @@ export default defineRule({
       return;
     }
     const seen = new Map<string, string>();
+    // The state claim template is the StatefulSet's too (target/volumes.go newTargetPVCs).
+    const state = hasStateClaim(subject.object) ? stateTemplateName(subject.namespace, crName) : undefined;
     for (const mount of mounts) {
       const at = pointer('spec', 'targetSpec', 'mounts', mount.index, 'path');
       // A trailing "/" only matters where the path becomes a claim template name: a useHostPath
@@ -86,6 +96,14 @@ export default defineRule({
           at,
           `mount ${mount.path} becomes the claim template "${template}", which ${problem}.`,
           'Use a shorter, lowercase mount path (letters, digits, "-" and "/").',
+        );
+        continue;
+      }
+      if (template === state) {
+        report.deny(
+          at,
+          `mount ${mount.path} becomes the claim template "${template}", the name of the state storage's claim template: the target StatefulSet would hold two templates of that name.`,
+          'Use another mount path.',
         );
         continue;
       }
