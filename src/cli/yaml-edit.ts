@@ -6,6 +6,7 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import type { PatchOperation } from '../policy/index.js';
 import { pointerSegments } from './pointer.js';
+import { skipGap } from './yaml-gaps.js';
 
 export class EditError extends Error {}
 
@@ -144,12 +145,15 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
       throw new EditError(`${op.path} is not an index of the sequence`);
     const item = items[index];
     const itemRange = (n: Node | null | undefined) => rangeOf(n);
-    const dashOf = (n: Node | null | undefined) => {
-      const start = itemRange(n)[0];
-      const dash = text.lastIndexOf('-', start - 1);
-      if (dash < lineStart(start) && !aloneOnLine(start))
-        throw new EditError(`cannot find the "-" of ${op.path}`);
-      return dash < 0 ? start : dash;
+    /**
+     * Where item i's "-" is: a block sequence starts with its first; each other one is the first thing
+     * after the item before it, past blanks and comments. (Searching back from the item's start for a
+     * "-" found one inside an anchor or a comment between the dash and the item: "- &zone-req".)
+     */
+    const dashOf = (i: number) => {
+      const dash = i === 0 ? rangeOf(parent)[0] : skipGap(text, itemRange(items[i - 1])[1]);
+      if (text[dash] !== '-') throw new EditError(`cannot find the "-" of ${op.path}`);
+      return dash;
     };
     const asItem = (value: unknown, indent: string, at: number) =>
       lines(render(value, 'block'), `${indent}- `, `${indent}  `, at);
@@ -166,8 +170,8 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
           : splice(close, close, ` ${entry} `);
       }
       if (items.length === 0) throw new EditError(`empty block sequence at ${op.path}`);
-      const indent = ' '.repeat(column(dashOf(items[0])));
-      const at = item ? lineStart(dashOf(item)) : lineEndAfter(itemRange(items[items.length - 1])[1]);
+      const indent = ' '.repeat(column(dashOf(0)));
+      const at = item ? lineStart(dashOf(index)) : lineEndAfter(itemRange(items[items.length - 1])[1]);
       return splice(at, at, asItem(op.value, indent, at));
     }
     if (!item) throw new EditError(`${op.path} is not there`);
@@ -180,7 +184,7 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
         return splice(itemRange(item)[0], itemRange(item)[1], '');
       }
       if (items.length === 1) return splice(rangeOf(parent)[0], lineEndAfter(itemRange(item)[1]), '[]' + eol);
-      const dash = dashOf(item);
+      const dash = dashOf(index);
       if (!aloneOnLine(dash)) throw new EditError(`cannot remove ${op.path} in place`);
       return splice(lineStart(dash), lineEndAfter(itemRange(item)[1]), '');
     }
@@ -189,7 +193,7 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
         return splice(...scalarRange(item), render(op.value, parent.flow ? 'flow' : 'block'));
       if ((parent as Collection).flow)
         return splice(itemRange(item)[0], itemRange(item)[1], render(op.value, 'flow'));
-      const dash = dashOf(item);
+      const dash = dashOf(index);
       if (!aloneOnLine(dash)) throw new EditError(`cannot replace ${op.path} in place`);
       const at = lineStart(dash);
       const end = lineEndAfter(itemRange(item)[1]);

@@ -99,3 +99,21 @@ describe('applyOperation', () => {
     );
   });
 });
+
+describe('applyOperation: defects found by an adversarial tester', () => {
+  const read = (text: string) => parseDocument(text, { version: '1.1' }).toJS() as unknown;
+
+  it('finds the "-" of an item after an anchor or a comment with a hyphen in it', () => {
+    for (const props of ['&zone-req', '  # zone-pinning']) {
+      const text = `terms:\n  - ${props}\n    key: zone\n    values: [z1]\n`;
+      const out = applyOperation(text, [], { op: 'add', path: '/terms/-', value: { key: 'host' } });
+      expect(out).toBe(text + '  - key: host\n');
+      expect(read(applyOperation(out, [], { op: 'remove', path: '/terms/0' }))).toEqual({
+        terms: [{ key: 'host' }],
+      });
+      expect(read(applyOperation(out, [], { op: 'add', path: '/terms/0', value: 'x' }))).toEqual({
+        terms: ['x', { key: 'zone', values: ['z1'] }, { key: 'host' }],
+      });
+    }
+  });
+});
