@@ -50,15 +50,28 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
   const column = (pos: number) => pos - lineStart(pos);
   const aloneOnLine = (pos: number) => text.slice(lineStart(pos), pos).trim() === '';
   const splice = (from: number, to: number, insert: string) => text.slice(0, from) + insert + text.slice(to);
-  /** Lines to insert at a line start: each indented, each ending in the file's line ending. */
+  /**
+   * The text may end without a line break: load.ts ends a document's slice before its last one when
+   * the last value is null ("selector:"), and fix.ts puts that break back after the edited slice. An
+   * edit keeps the text ending as it did, or that break shows up as a blank line.
+   */
+  const noFinalBreak = text.length > 0 && !text.endsWith('\n');
+  /** Lines to insert at a line start: each indented and ended by the file's line ending (before them at an unended end). */
   const lines = (rendered: string, first: string, rest: string, at: number) => {
     const body = rendered
       .split('\n')
       .map((l, i) => (i === 0 ? first : rest) + l)
       .join(eol);
-    const needsBreak = at === text.length && at > 0 && text[at - 1] !== '\n';
-    return (needsBreak ? eol : '') + body + eol;
+    return noFinalBreak && at === text.length ? eol + body : body + eol;
   };
+  /** Whole lines from..to cut out; at an unended end, the line break before them goes instead of theirs. */
+  const cutLines = (from: number, to: number) =>
+    noFinalBreak && to === text.length && from > 0
+      ? splice(from - (text[from - 2] === '\r' ? 2 : 1), to, '')
+      : splice(from, to, '');
+  /** The text from..(a line end) replaced by a line, ended like the text it replaces. */
+  const putLine = (from: number, to: number, line: string) =>
+    splice(from, to, line + (text[to - 1] === '\n' ? eol : ''));
   const rangeOf = (node: unknown): Range => {
     const r = (node as Node | null)?.range;
     if (!r) throw new EditError(`no source position for ${op.path}`);
@@ -108,9 +121,9 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
       if (items.length === 1) {
         // The last key: an empty block map would read as null, so the map becomes {}.
         const start = rangeOf(parent)[0];
-        return splice(start, lineEndAfter(pairEnd(pair)), '{}' + eol);
+        return putLine(start, lineEndAfter(pairEnd(pair)), '{}');
       }
-      if (aloneOnLine(keyStart)) return splice(lineStart(keyStart), lineEndAfter(pairEnd(pair)), '');
+      if (aloneOnLine(keyStart)) return cutLines(lineStart(keyStart), lineEndAfter(pairEnd(pair)));
       const next = items[index + 1];
       if (index === 0 && next) return splice(keyStart, rangeOf(next.key)[0], ''); // "- a: 1\n  b: 2"
       throw new EditError(`cannot remove ${op.path} in place`);
@@ -183,10 +196,10 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
         if (prev) return splice(itemRange(prev)[1], itemRange(item)[1], '');
         return splice(itemRange(item)[0], itemRange(item)[1], '');
       }
-      if (items.length === 1) return splice(rangeOf(parent)[0], lineEndAfter(itemRange(item)[1]), '[]' + eol);
+      if (items.length === 1) return putLine(rangeOf(parent)[0], lineEndAfter(itemRange(item)[1]), '[]');
       const dash = dashOf(index);
       if (!aloneOnLine(dash)) throw new EditError(`cannot remove ${op.path} in place`);
-      return splice(lineStart(dash), lineEndAfter(itemRange(item)[1]), '');
+      return cutLines(lineStart(dash), lineEndAfter(itemRange(item)[1]));
     }
     if (op.op === 'replace') {
       if (isScalar(item) && itemRange(item)[1] > itemRange(item)[0] && !isCollectionValue(op.value))
