@@ -6,7 +6,7 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import type { PatchOperation } from '../policy/index.js';
 import { pointerSegments } from './pointer.js';
-import { skipGap } from './yaml-gaps.js';
+import { cutFlowEntry, skipGap } from './yaml-gaps.js';
 
 export class EditError extends Error {}
 
@@ -77,6 +77,12 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
     if (!r) throw new EditError(`no source position for ${op.path}`);
     return r;
   };
+  /** Entry `index` of a flow collection removed, with one comma (yaml-gaps.ts). */
+  const cutFlow = (collection: unknown, ends: number[], index: number) => {
+    const out = cutFlowEntry(text, rangeOf(collection)[0], ends, index);
+    if (out === undefined) throw new EditError(`cannot remove ${op.path} in place`);
+    return out;
+  };
   /** A scalar's text without the line break a block scalar (|, >) ends with: a value put in its place leaves it. */
   const scalarRange = (node: unknown): [number, number] => {
     const [from, to] = rangeOf(node);
@@ -111,13 +117,7 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
     if (!pair) throw new EditError(`${op.path} is not there`);
     const keyStart = rangeOf(pair.key)[0];
     if (op2 === 'remove') {
-      if (parent.flow) {
-        const next = items[index + 1];
-        const prev = items[index - 1];
-        if (next) return splice(keyStart, rangeOf(next.key)[0], '');
-        if (prev) return splice(pairEnd(prev), pairEnd(pair), '');
-        return splice(keyStart, pairEnd(pair), '');
-      }
+      if (parent.flow) return cutFlow(parent, items.map(pairEnd), index);
       if (items.length === 1) {
         // The last key: an empty block map would read as null, so the map becomes {}.
         const start = rangeOf(parent)[0];
@@ -189,13 +189,12 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
     }
     if (!item) throw new EditError(`${op.path} is not there`);
     if (op.op === 'remove') {
-      if ((parent as Collection).flow) {
-        const next = items[index + 1];
-        const prev = items[index - 1];
-        if (next) return splice(itemRange(item)[0], itemRange(next)[0], '');
-        if (prev) return splice(itemRange(prev)[1], itemRange(item)[1], '');
-        return splice(itemRange(item)[0], itemRange(item)[1], '');
-      }
+      if ((parent as Collection).flow)
+        return cutFlow(
+          parent,
+          items.map((n) => itemRange(n)[1]),
+          index,
+        );
       if (items.length === 1) return putLine(rangeOf(parent)[0], lineEndAfter(itemRange(item)[1]), '[]');
       const dash = dashOf(index);
       if (!aloneOnLine(dash)) throw new EditError(`cannot remove ${op.path} in place`);

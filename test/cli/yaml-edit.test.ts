@@ -20,7 +20,25 @@ const value = fc.letrec((tie) => ({
   list: fc.array(tie('node'), { maxLength: 3 }),
 })).map;
 
-function render(obj: unknown, style: 'block' | 'flow' | 'mixed', eol: string): string {
+/**
+ * Pretty JSON (one flow map over many lines) with a comment in each gap between top-level entries:
+ * on a line of its own before each and at the end of each one's last line. No edit of the entries
+ * may take them.
+ */
+function commented(obj: unknown): string {
+  let n = 0;
+  return JSON.stringify(obj, null, 2)
+    .split('\n')
+    .flatMap((line) => {
+      if (!/^ {2}\S/.test(line)) return [line];
+      const before = line.startsWith('  "') ? [`  # keep${++n}`] : [];
+      return [...before, /[{[]$/.test(line) ? line : `${line}  # keep${++n}`];
+    })
+    .join('\n');
+}
+
+function render(obj: unknown, style: 'block' | 'flow' | 'mixed' | 'commented', eol: string): string {
+  if (style === 'commented') return (commented(obj) + '\n').replaceAll('\n', eol);
   const doc = new Document(obj, { version: '1.1' });
   const text = doc.toString({
     lineWidth: 0,
@@ -38,13 +56,14 @@ describe('applyOperation', () => {
       fc.property(
         value,
         value,
-        fc.constantFrom('block', 'flow', 'mixed'),
+        fc.constantFrom('block', 'flow', 'mixed', 'commented'),
         fc.constantFrom('\n', '\r\n'),
         fc.boolean(),
         (before, after, style, eol, finalBreak) => {
           const ops = jsonpatch.compare(before, after) as PatchOperation[];
           if (ops.length === 0) return;
           let text = render(before, style as 'block', eol);
+          const comments = text.match(/# keep\d+/g) ?? [];
           // A document's slice may end before its last line break (see "gains none" below).
           if (!finalBreak) text = text.slice(0, -eol.length);
           try {
@@ -57,6 +76,7 @@ describe('applyOperation', () => {
           applied++;
           expect(parseDocument(text, { version: '1.1' }).toJS()).toEqual(after);
           expect(text.endsWith('\n')).toBe(finalBreak);
+          expect(text.match(/# keep\d+/g) ?? []).toEqual(comments);
         },
       ),
       { numRuns: Number(process.env.EDIT_RUNS ?? 400) },
@@ -106,6 +126,35 @@ describe('applyOperation', () => {
 
 describe('applyOperation: defects found by an adversarial tester', () => {
   const read = (text: string) => parseDocument(text, { version: '1.1' }).toJS() as unknown;
+
+  it('removing a key from a multi-line flow map keeps the comments on the other lines', () => {
+    const head = 'kind: AIStore\nspec: {\n';
+    expect(
+      applyOperation(
+        head + '  targetSpec: {size: 2},  # two targets: keep me\n  disablePodAntiAffinity: true\n}\n',
+        [],
+        { op: 'remove', path: '/spec/disablePodAntiAffinity' },
+      ),
+    ).toBe(head + '  targetSpec: {size: 2}  # two targets: keep me\n}\n');
+    expect(
+      applyOperation(
+        head +
+          '  disablePodAntiAffinity: true,\n  # target settings below: keep me\n  targetSpec: {size: 2}\n}\n',
+        [],
+        { op: 'remove', path: '/spec/disablePodAntiAffinity' },
+      ),
+    ).toBe(head + '  # target settings below: keep me\n  targetSpec: {size: 2}\n}\n');
+    // The same in a flow sequence, and on one line.
+    expect(applyOperation('k: [\n  a,  # keep\n  b\n]\n', [], { op: 'remove', path: '/k/1' })).toBe(
+      'k: [\n  a  # keep\n]\n',
+    );
+    expect(applyOperation('k: {a: 1, b: 2, c: 3}\n', [], { op: 'remove', path: '/k/a' })).toBe(
+      'k: {b: 2, c: 3}\n',
+    );
+    expect(applyOperation('k: {a: 1, b: 2, c: 3}\n', [], { op: 'remove', path: '/k/c' })).toBe(
+      'k: {a: 1, b: 2}\n',
+    );
+  });
 
   it('a text without a final line break (a document slice ending at a null value) gains none', () => {
     // load.ts ends such a slice before its last line break and fix.ts puts that break back after
