@@ -31,10 +31,33 @@ function render(value: unknown, style: 'block' | 'flow'): string {
   return oneLine && text.includes('\n') ? JSON.stringify(value) : text;
 }
 
+/** A value as JSON on one line, spaced as flow YAML is usually written: {"a": 1, "b": [1, 2]}. */
+function json(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(json).join(', ')}]`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  return `{${Object.entries(value)
+    .map(([k, v]) => `${JSON.stringify(k)}: ${json(v)}`)
+    .join(', ')}}`;
+}
+
+/** A flow map whose keys are all double-quoted (all JSON), or no keys at all. */
+const quotedKeys = (node: unknown) =>
+  isMap(node) &&
+  node.flow === true &&
+  node.items.every((p) => isScalar(p.key) && p.key.type === 'QUOTE_DOUBLE');
+
 export function applyOperation(text: string, base: (string | number)[], op: PatchOperation): string {
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) throw new EditError(doc.errors[0]!.message.split('\n')[0]);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  // A JSON document must stay JSON: plain YAML put into it (volumeName: pv-1) made a .json file
+  // invalid. So in a document that is a flow map with JSON keys, and in any flow map with JSON keys
+  // of its own, keys and values go in as JSON; elsewhere in flow style they go in as plain YAML.
+  const jsonDocument = quotedKeys(doc.contents);
+  const flowText = (value: unknown, collection: unknown) =>
+    jsonDocument || ((collection as Collection).items.length > 0 && quotedKeys(collection))
+      ? json(value)
+      : render(value, 'flow');
   const path = [...base, ...pointerSegments(op.path)];
   if (path.length === 0) throw new EditError('a patch of the whole document');
   const parentPath = path.slice(0, -1);
@@ -102,7 +125,7 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
       if (parent.flow) {
         const close = rangeOf(parent)[1] - 1;
         if (text[close] !== '}') throw new EditError(`cannot find the end of the flow map at ${op.path}`);
-        const entry = `${render(key, 'flow')}: ${render(op.value, 'flow')}`;
+        const entry = `${flowText(key, parent)}: ${flowText(op.value, parent)}`;
         const lastItem = items[items.length - 1];
         return lastItem
           ? splice(pairEnd(lastItem), pairEnd(lastItem), `, ${entry}`)
@@ -132,11 +155,11 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
       const value = pair.value;
       if (isScalar(value) && rangeOf(value)[1] > rangeOf(value)[0] && !isCollectionValue(op.value)) {
         const [from, to] = scalarRange(value);
-        return splice(from, to, render(op.value, parent.flow ? 'flow' : 'block'));
+        return splice(from, to, parent.flow ? flowText(op.value, parent) : render(op.value, 'block'));
       }
       if (parent.flow) {
         if (!value) throw new EditError(`cannot replace ${op.path} in place`);
-        return splice(rangeOf(value)[0], rangeOf(value)[1], render(op.value, 'flow'));
+        return splice(rangeOf(value)[0], rangeOf(value)[1], flowText(op.value, parent));
       }
       if (!aloneOnLine(keyStart)) throw new EditError(`cannot replace ${op.path} in place`);
       const at = lineStart(keyStart);
@@ -175,7 +198,7 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
         const close = rangeOf(parent)[1] - 1;
         if (text[close] !== ']')
           throw new EditError(`cannot find the end of the flow sequence at ${op.path}`);
-        const entry = render(op.value, 'flow');
+        const entry = flowText(op.value, parent);
         if (item) return splice(itemRange(item)[0], itemRange(item)[0], `${entry}, `);
         const lastItem = items[items.length - 1];
         return lastItem
@@ -202,9 +225,12 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
     }
     if (op.op === 'replace') {
       if (isScalar(item) && itemRange(item)[1] > itemRange(item)[0] && !isCollectionValue(op.value))
-        return splice(...scalarRange(item), render(op.value, parent.flow ? 'flow' : 'block'));
+        return splice(
+          ...scalarRange(item),
+          parent.flow ? flowText(op.value, parent) : render(op.value, 'block'),
+        );
       if ((parent as Collection).flow)
-        return splice(itemRange(item)[0], itemRange(item)[1], render(op.value, 'flow'));
+        return splice(itemRange(item)[0], itemRange(item)[1], flowText(op.value, parent));
       const dash = dashOf(index);
       if (!aloneOnLine(dash)) throw new EditError(`cannot replace ${op.path} in place`);
       const at = lineStart(dash);

@@ -37,8 +37,9 @@ function commented(obj: unknown): string {
     .join('\n');
 }
 
-function render(obj: unknown, style: 'block' | 'flow' | 'mixed' | 'commented', eol: string): string {
+function render(obj: unknown, style: 'block' | 'flow' | 'mixed' | 'commented' | 'json', eol: string): string {
   if (style === 'commented') return (commented(obj) + '\n').replaceAll('\n', eol);
+  if (style === 'json') return (JSON.stringify(obj, null, 2) + '\n').replaceAll('\n', eol);
   const doc = new Document(obj, { version: '1.1' });
   const text = doc.toString({
     lineWidth: 0,
@@ -56,7 +57,7 @@ describe('applyOperation', () => {
       fc.property(
         value,
         value,
-        fc.constantFrom('block', 'flow', 'mixed', 'commented'),
+        fc.constantFrom('block', 'flow', 'mixed', 'commented', 'json'),
         fc.constantFrom('\n', '\r\n'),
         fc.boolean(),
         (before, after, style, eol, finalBreak) => {
@@ -77,6 +78,8 @@ describe('applyOperation', () => {
           expect(parseDocument(text, { version: '1.1' }).toJS()).toEqual(after);
           expect(text.endsWith('\n')).toBe(finalBreak);
           expect(text.match(/# keep\d+/g) ?? []).toEqual(comments);
+          // A JSON text stays JSON.
+          if (style === 'json') expect(JSON.parse(text)).toEqual(after);
         },
       ),
       { numRuns: Number(process.env.EDIT_RUNS ?? 400) },
@@ -126,6 +129,33 @@ describe('applyOperation', () => {
 
 describe('applyOperation: defects found by an adversarial tester', () => {
   const read = (text: string) => parseDocument(text, { version: '1.1' }).toJS() as unknown;
+
+  it('a JSON document stays JSON: keys and values it gains are written as JSON', () => {
+    const pvc =
+      '{ "apiVersion": "v1", "kind": "PersistentVolumeClaim",\n' +
+      '  "metadata": {"name": "ais-data-aistore-ais-target-1", "namespace": "ais"},\n' +
+      '  "spec": {"storageClassName": "ais-local-storage", "accessModes": ["ReadWriteOnce"],\n' +
+      '           "resources": {"requests": {"storage": "5Ti"}}} }\n';
+    const out = applyOperation(pvc, [], { op: 'add', path: '/spec/volumeName', value: 'pv-ais-sdb' });
+    const expected = JSON.parse(pvc) as { spec: Record<string, unknown> };
+    expected.spec.volumeName = 'pv-ais-sdb';
+    expect(JSON.parse(out)).toEqual(expected);
+    // Collections, replaced scalars and items of flow sequences too.
+    const more = [
+      { op: 'add', path: '/metadata/labels', value: { on: 'yes', n: [1, null] } },
+      { op: 'replace', path: '/spec/storageClassName', value: '0644' },
+      { op: 'add', path: '/spec/accessModes/-', value: 'ReadOnlyMany' },
+      { op: 'replace', path: '/spec/accessModes/0', value: 'on' },
+    ] as PatchOperation[];
+    const edited = more.reduce((text, op) => applyOperation(text, [], op), out);
+    expect(JSON.parse(edited)).toEqual(
+      jsonpatch.applyPatch(expected, more as jsonpatch.Operation[]).newDocument,
+    );
+    // In a YAML document, a flow map with double-quoted keys gets double-quoted keys too.
+    expect(applyOperation('a: 1\nb: {"x": 1}\n', [], { op: 'add', path: '/b/y', value: 'z' })).toBe(
+      'a: 1\nb: {"x": 1, "y": "z"}\n',
+    );
+  });
 
   it('removing a key from a multi-line flow map keeps the comments on the other lines', () => {
     const head = 'kind: AIStore\nspec: {\n';
