@@ -4,6 +4,7 @@
 // the patch brings in are rendered in YAML 1.1 (what Kubernetes reads), so a string like "0644" or
 // "on" is quoted. Whatever it cannot do exactly it refuses (EditError) rather than guess.
 import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { KUBE_YAML } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
 import { pointerSegments } from './pointer.js';
 import { cutFlowEntry, skipGap } from './yaml-gaps.js';
@@ -47,7 +48,7 @@ const quotedKeys = (node: unknown) =>
   node.items.every((p) => isScalar(p.key) && p.key.type === 'QUOTE_DOUBLE');
 
 export function applyOperation(text: string, base: (string | number)[], op: PatchOperation): string {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text, KUBE_YAML);
   if (doc.errors.length > 0) throw new EditError(doc.errors[0]!.message.split('\n')[0]);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   // A JSON document must stay JSON: plain YAML put into it (volumeName: pv-1) made a .json file
