@@ -1,7 +1,14 @@
 // Judges a manifest set the way the webhook judges admission requests: every object is a CREATE,
 // and the set is the cluster context (so a CR, its PVs and its PVCs are checked together). With
 // `--context-per-dir` each PATH argument is a context of its own: one cluster per folder.
-import { ClusterContext, evaluate, type Evaluation, type KubeObject, type Modes } from '../policy/index.js';
+import {
+  ClusterContext,
+  evaluate,
+  isAIStore,
+  type Evaluation,
+  type KubeObject,
+  type Modes,
+} from '../policy/index.js';
 import type { LoadError, Manifest } from './load.js';
 
 export interface Judged {
@@ -29,17 +36,26 @@ export function contextsOf(manifests: Manifest[], perArgument = false): Manifest
   return [...groups.values()];
 }
 
+/**
+ * Every object judged as a CREATE through the guard, in a context of the whole set. The AIStore
+ * CRs first: the other objects (StatefulSets, pods, claims) then see each CR as the guard admits
+ * it, its own changes made (a multi-target CR gets disablePodAntiAffinity: true), as they would
+ * see it stored in a cluster.
+ */
 export function judge(manifests: Manifest[], options: JudgeOptions = {}): Judged[] {
   const judged: Judged[] = [];
+  const opts = { modes: options.modes };
+  const context = (objects: KubeObject[]) =>
+    new ClusterContext([...(options.nodes ?? []), ...objects], { nodeCount: options.nodeCount });
+  const create = (object: KubeObject, ctx: ClusterContext) =>
+    evaluate({ operation: 'CREATE', object }, ctx, opts);
   for (const group of contextsOf(manifests, options.contextPerArgument)) {
-    const ctx = new ClusterContext([...(options.nodes ?? []), ...group.map((m) => m.object)], {
-      nodeCount: options.nodeCount,
-    });
+    const asWritten = context(group.map((m) => m.object));
+    const crs = new Map<Manifest, Evaluation>();
+    for (const m of group) if (isAIStore(m.object)) crs.set(m, create(m.object, asWritten));
+    const admitted = crs.size === 0 ? asWritten : context(group.map((m) => crs.get(m)?.object ?? m.object));
     for (const manifest of group)
-      judged.push({
-        manifest,
-        evaluation: evaluate({ operation: 'CREATE', object: manifest.object }, ctx, { modes: options.modes }),
-      });
+      judged.push({ manifest, evaluation: crs.get(manifest) ?? create(manifest.object, admitted) });
   }
   return judged;
 }

@@ -91,7 +91,7 @@ function runRules(
   const findings: JudgedFinding[] = [];
   let draft: KubeObject | undefined;
   let recognised: Recognised | undefined = first;
-  let layout: Layout | undefined = detectLayout(first, ctx);
+  let layout: Layout | undefined = detectLayout(first, ctx, subject.operation);
   let stale = false;
   let spoiled = false;
   /** The subject on a copy of `object` (what a rule changes); same role, since only rules changed it. */
@@ -99,7 +99,7 @@ function runRules(
   for (const rule of rules) {
     if (stale) {
       recognised = recognise(draft as KubeObject, subject.namespace, ctx);
-      const fresh = recognised && detectLayout(recognised, ctx);
+      const fresh = recognised && detectLayout(recognised, ctx, subject.operation);
       // After the guard itself turned anti-affinity off, keep naming the evidence that made it do so.
       layout = fresh && layout?.multiTarget ? { ...fresh, signals: layout.signals } : fresh;
       stale = false;

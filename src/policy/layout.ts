@@ -30,6 +30,7 @@ import {
 import { placementOf, type Placement } from './nodes.js';
 import type { Recognised } from './recognise.js';
 import { targetCount } from './target-count.js';
+import type { Operation } from './types.js';
 
 export type SignalId =
   'anti-affinity-disabled' | 'pvs-share-node' | 'node-selector-one-host' | 'more-targets-than-nodes';
@@ -55,6 +56,13 @@ export interface TargetSetView {
   antiAffinityOffBecause: string;
   /** The CR says disablePodAntiAffinity: false in so many words: the guard never turns it off. */
   antiAffinityKeptExplicitly: boolean;
+  /**
+   * Target anti-affinity stays on: false in so many words, or no value where nobody will set one
+   * (the operator reads nil as false, AllowTargetSharedNodes). Only the CR under review on CREATE
+   * may still get true from the guard; a stored CR, or one under UPDATE (the operator's webhook
+   * rejects the change), keeps what it has.
+   */
+  antiAffinityKept: boolean;
 }
 
 export interface Layout {
@@ -80,10 +88,19 @@ export function pvHostname(pv: PersistentVolume): string | undefined {
   return hosts.length === 1 ? hosts[0] : undefined;
 }
 
-function viewFromCR(cr: AIStoreCR, namespace: string, crName: string, ctx: ClusterContext): TargetSetView {
+function viewFromCR(
+  cr: AIStoreCR,
+  namespace: string,
+  crName: string,
+  ctx: ClusterContext,
+  settable: boolean,
+): TargetSetView {
   const legacy = hasLegacyAntiAffinityField(cr) && cr.spec?.disablePodAntiAffinity === true;
   const placement = placementOf(cr.spec?.targetSpec);
   const off = antiAffinityDisabled(cr) || legacy || ownAntiAffinityWithoutTerm(cr);
+  const explicit =
+    !off && isObject(cr.spec?.targetSpec) && cr.spec.targetSpec.disablePodAntiAffinity === false;
+  const unset = isObject(cr.spec?.targetSpec) ? cr.spec.targetSpec.disablePodAntiAffinity == null : true;
   return {
     crName,
     namespace,
@@ -92,8 +109,8 @@ function viewFromCR(cr: AIStoreCR, namespace: string, crName: string, ctx: Clust
     nodeSelector: placement.nodeSelector,
     placement,
     autoScaled: isTargetAutoScaling(cr),
-    antiAffinityKeptExplicitly:
-      !off && isObject(cr.spec?.targetSpec) && cr.spec.targetSpec.disablePodAntiAffinity === false,
+    antiAffinityKeptExplicitly: explicit,
+    antiAffinityKept: explicit || (!off && unset && !settable),
     antiAffinityOff: off,
     antiAffinityOffBecause: antiAffinityDisabled(cr)
       ? 'spec.targetSpec.disablePodAntiAffinity is true'
@@ -135,6 +152,7 @@ function viewFromPodSpec(
     placement,
     autoScaled: false,
     antiAffinityKeptExplicitly: false,
+    antiAffinityKept: false,
     antiAffinityOff: !guarded,
     antiAffinityOffBecause: `the ${what} has no required hostname anti-affinity between targets`,
   };
@@ -150,10 +168,14 @@ function viewFromStatefulSet(sts: StatefulSet, namespace: string, crName: string
   );
 }
 
-/** The view of the target set behind a recognised object, preferring the CR when known. */
-export function targetSetView(subject: Recognised, ctx: ClusterContext): TargetSetView {
+/**
+ * The view of the target set behind a recognised object, preferring the CR when known. `operation`
+ * is the review's: a CR under review on CREATE is the one whose anti-affinity the guard may still
+ * turn off.
+ */
+export function targetSetView(subject: Recognised, ctx: ClusterContext, operation: Operation): TargetSetView {
   const { crName, namespace, cr } = subject;
-  if (cr) return viewFromCR(cr, namespace, crName, ctx);
+  if (cr) return viewFromCR(cr, namespace, crName, ctx, subject.role === 'aistore' && operation === 'CREATE');
   const sts =
     subject.role === 'target-statefulset'
       ? subject.object
@@ -177,6 +199,7 @@ export function targetSetView(subject: Recognised, ctx: ClusterContext): TargetS
     placement: { nodeSelector: {}, tolerations: undefined },
     autoScaled: false,
     antiAffinityKeptExplicitly: false,
+    antiAffinityKept: false,
     antiAffinityOff: false,
     antiAffinityOffBecause: '',
   };
@@ -224,8 +247,8 @@ export function targetVolumes(
   return out;
 }
 
-export function detectLayout(subject: Recognised, ctx: ClusterContext): Layout {
-  const view = targetSetView(subject, ctx);
+export function detectLayout(subject: Recognised, ctx: ClusterContext, operation: Operation): Layout {
+  const view = targetSetView(subject, ctx, operation);
   const signals: Signal[] = [];
   if (view.antiAffinityOff)
     signals.push({ id: 'anti-affinity-disabled', detail: view.antiAffinityOffBecause });
@@ -262,9 +285,10 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext): Layout {
 
   // One target can never share a node with another.
   const single = size !== undefined && size <= 1;
-  // An explicit disablePodAntiAffinity: false keeps targets one per node, whatever else the layout
-  // suggests: not multi-target (the signals stay, for the warning that says what it costs).
-  const multiTarget = !single && signals.length > 0 && !view.antiAffinityKeptExplicitly;
+  // Anti-affinity that stays on (false, or unset where the guard will not set it) keeps targets one
+  // per node, whatever else the layout suggests: not multi-target (the signals stay, for the
+  // warnings that say what it costs).
+  const multiTarget = !single && signals.length > 0 && !view.antiAffinityKept;
   return { view, multiTarget, signals: single ? [] : signals };
 }
 

@@ -129,12 +129,19 @@ const AISTORE: PolicyDef = {
       absent: 'false',
     },
     {
-      // disablePodAntiAffinity: false in so many words: targets stay one per node, whatever else.
+      // Target anti-affinity stays on, whatever else: disablePodAntiAffinity: false in so many words,
+      // or unset on UPDATE, where nobody will set it (the operator reads nil as false and rejects
+      // the change; src/policy/layout.ts antiAffinityKept). On CREATE the mutating webhook may.
       name: 'antiAffinityKept',
       of: (r, f) =>
         and(
-          present(r, 'spec.targetSpec.disablePodAntiAffinity'),
-          `${r}.spec.targetSpec.disablePodAntiAffinity == false`,
+          or(
+            and(
+              present(r, 'spec.targetSpec.disablePodAntiAffinity'),
+              `${r}.spec.targetSpec.disablePodAntiAffinity == false`,
+            ),
+            and("request.operation == 'UPDATE'", not(present(r, 'spec.targetSpec.disablePodAntiAffinity'))),
+          ),
           not(f('antiAffinityOff')),
         ),
       absent: 'false',

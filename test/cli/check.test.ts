@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { aistore } from '../support/builders.js';
+import { aistore, HOST_ANTI_AFFINITY, targetStatefulSet } from '../support/builders.js';
 import { cli } from '../support/cli.js';
 import { fixture, FIXTURES } from '../support/fixtures.js';
 
@@ -195,6 +195,18 @@ describe('formats', () => {
       expect.objectContaining({ ruleId: 'legacy-anti-affinity-field', level: 'warning' }),
     ]);
     for (const res of run.results) expect(run.tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
+  });
+});
+
+describe('the set as the guard admits it', () => {
+  it("pods and StatefulSets are judged against each CR with the guard's own changes made", async () => {
+    // Pinned to one host with anti-affinity unset: the guard turns it off on the CR, so the target
+    // StatefulSet's required anti-affinity (rendered before) is what keeps targets apart.
+    const cr = aistore({ size: 2, nodeSelector: { 'kubernetes.io/hostname': 'n1' } });
+    const sts = targetStatefulSet({ affinity: HOST_ANTI_AFFINITY() });
+    const r = await cli(['check', '--nodes', '3', '-'], [cr, sts].map((o) => stringify(o)).join('---\n'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/StatefulSet ais\/ais-target[^\n]*\n\s+DENY {2}target-anti-affinity/);
   });
 });
 

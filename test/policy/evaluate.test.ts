@@ -228,3 +228,37 @@ describe("a required anti-affinity on the CR's own target labels", () => {
     expect(ev.findings.map((f) => `${f.ruleId}:${f.action}`)).toContain('target-anti-affinity:deny');
   });
 });
+
+// The operator reads an unset spec.targetSpec.disablePodAntiAffinity as false (AllowTargetSharedNodes)
+// and its webhook rejects a change to it on UPDATE (validateTargetUpdate): only a CR under review on
+// CREATE can still get true from the guard. Everywhere else, unset keeps targets one per node.
+describe('an unset disablePodAntiAffinity where nobody will set it keeps anti-affinity on', () => {
+  const nodes = ['n1', 'n2', 'n3'].map((n) => node(n));
+  const unset = (size: number) => aistore({ size, hostPort: 51081 });
+
+  it('a scale-up past the node count with a hostPort is allowed, as with an explicit false', () => {
+    for (const [grown, old] of [
+      [unset(4), unset(3)],
+      [
+        aistore({ size: 4, hostPort: 51081, disable: false }),
+        aistore({ size: 3, hostPort: 51081, disable: false }),
+      ],
+    ]) {
+      const ev = run({ name: '', object: grown!, operation: 'UPDATE', oldObject: old, context: nodes });
+      expect(ev.multiTarget).toBe(false);
+      expect(ev.allowed).toBe(true);
+    }
+  });
+
+  it('on CREATE the guard still turns it off for a multi-target layout', () => {
+    const ev = run({ name: '', object: aistore({ size: 4 }), context: nodes });
+    expect(ev.patch).toEqual([{ op: 'add', path: '/spec/targetSpec/disablePodAntiAffinity', value: true }]);
+  });
+
+  it("a new target pod keeps the operator's anti-affinity when the stored CR keeps it on", () => {
+    const pod = targetPod({ ordinal: 3, affinity: HOST_ANTI_AFFINITY() });
+    const ev = run({ name: '', object: pod, context: [aistore({ size: 4 }), ...nodes] });
+    expect(ev.patch).toEqual([]);
+    expect(ev.findings.filter((f) => f.ruleId === 'target-anti-affinity')).toEqual([]);
+  });
+});
