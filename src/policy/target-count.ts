@@ -11,7 +11,7 @@ import {
 } from './aistore.js';
 import type { ClusterContext } from './context.js';
 import { autoScaleNodes, placementOf } from './nodes.js';
-import type { Node } from './k8s.js';
+import { HOSTNAME_KEY, type Node } from './k8s.js';
 import type { KubeObject } from './types.js';
 
 const capped = (cr: AIStoreCR, nodes: number) => {
@@ -38,7 +38,11 @@ export function targetCount(cr: AIStoreCR, ctx: ClusterContext): number | undefi
   const nodes = ctx.autoScaleNodeCount(placementOf(cr.spec?.targetSpec));
   if (nodes !== undefined) return capped(cr, nodes);
   const given = ctx.options.nodeCount;
-  return given === undefined ? undefined : capped(cr, given);
+  if (given === undefined) return undefined;
+  // --nodes counts nodes, not their names: a nodeSelector on one hostname matches one of them at
+  // most (the operator's listMatchingNodes), whatever the count.
+  const pinned = typeof placementOf(cr.spec?.targetSpec).nodeSelector[HOSTNAME_KEY] === 'string';
+  return capped(cr, pinned ? Math.min(given, 1) : given);
 }
 
 /** An upper bound on the target count: the count when known, else an autoscaled CR's sizeLimit. */

@@ -69,6 +69,21 @@ const rows: Row[] = [
     expect: {},
   },
   {
+    // --nodes 3 counts nodes, not names: one hostname in the nodeSelector matches one at most.
+    name: 'autoscaled CR pinned to one host, --nodes 3: one target, ordinal 2 denied',
+    object: pvc(claimName(2)),
+    context: [aistore({ size: -1, nodeSelector: { 'kubernetes.io/hostname': 'n0' } })],
+    nodeCount: 3,
+    expect: { deny: [/AIStore ais has 1 target\(s\) \(ordinals 0..0\)/] },
+  },
+  {
+    name: 'autoscaled CR pinned to one host, --nodes 3: ordinal 0 is fine',
+    object: pvc(claimName(0)),
+    context: [aistore({ size: -1, nodeSelector: { 'kubernetes.io/hostname': 'n0' } })],
+    nodeCount: 3,
+    expect: {},
+  },
+  {
     name: 'mount the CR does not have',
     object: pvc('ais-data-other-ais-target-0'),
     context: [aistore()],
