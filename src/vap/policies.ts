@@ -218,11 +218,11 @@ const AISTORE: PolicyDef = {
           or(
             // More mounts than the guard reads (src/policy/aistore.ts MAX_MOUNTS): denied as a whole.
             `size(${mounts}) > ${MAX_MOUNTS}`,
-            `${mounts}.exists(m, has(m.path) && (${not(valid('m'))} || (${claimed('m')} && (${badLabel(template('m'))} || ${isState('m')} || ${duplicate}))))`,
+            `${mounts}.exists(m, has(m.path) && (${not(valid('m'))} || (${claimed('m')} && (!has(m.size) || ${badLabel(template('m'))} || ${isState('m')} || ${duplicate}))))`,
           ),
         );
       },
-      message: `[mount-template-name] a mount path must be absolute and, unless useHostPath, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters; at most ${MAX_MOUNTS} mounts${doc('mount-template-name')}`,
+      message: `[mount-template-name] a mount path must be absolute and, unless useHostPath, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters, not the state claim's, and such a mount needs a size; at most ${MAX_MOUNTS} mounts${doc('mount-template-name')}`,
     },
     {
       rule: 'legacy-anti-affinity-field',

@@ -51,6 +51,22 @@ const rows: Row[] = [
     expect: {},
   },
   {
+    // Mount.GetPVCResources: no size, or under one byte, requests no storage.
+    name: 'a claim-backed mount without a size',
+    object: aistore({ mounts: [{ path: '/data' }] }),
+    expect: { deny: [/mount \/data has no size: the operator's claim template for it requests no storage/] },
+  },
+  {
+    name: 'a claim-backed mount of half a byte',
+    object: aistore({ mounts: [{ path: '/data', size: '0.5' }] }),
+    expect: { deny: [/mount \/data has size 0.5, under one byte/] },
+  },
+  {
+    name: 'a useHostPath mount needs no size',
+    object: aistore({ mounts: [{ path: '/data', useHostPath: true }] }),
+    expect: {},
+  },
+  {
     name: 'uppercase path',
     object: aistore({ mounts: [{ path: '/Data' }] }),
     expect: { deny: [/"ais-Data", which is not a DNS-1123 label/] },
@@ -67,7 +83,12 @@ const rows: Row[] = [
   },
   {
     name: 'duplicate mounts',
-    object: aistore({ mounts: [{ path: '/data' }, { path: '/data' }] }),
+    object: aistore({
+      mounts: [
+        { path: '/data', size: '1Ti' },
+        { path: '/data', size: '1Ti' },
+      ],
+    }),
     expect: { deny: [/mounts \/data and \/data both become the claim template "ais-data"/] },
   },
   {

@@ -10,6 +10,7 @@ import {
   templateName,
 } from '../aistore.js';
 import { isObject } from '../k8s.js';
+import { parseQuantity } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer } from '../rule.js';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -25,7 +26,7 @@ export default defineRule({
   id: 'mount-template-name',
   title: 'Mount path gives a valid, unique claim template name',
   summary:
-    'Mount paths start with "/", have no trailing "/", and give a volumeClaimTemplate name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters; at most 1,024 mounts: deny otherwise.',
+    'Mount paths start with "/", have no trailing "/" (but on useHostPath mounts), and give a volumeClaimTemplate name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters, not the state claim\'s; such a mount has a size of at least one byte; at most 1,024 mounts: deny otherwise.',
   verdict: 'deny',
   operator: `The operator names each non-hostPath mount's volumeClaimTemplate CR name + path with "/" turned into "-", as written (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1040, 'Mount.GetPVCName')}, ${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}).`,
   howToFix: 'Use short, lowercase, absolute mount paths, each distinct.',
@@ -96,6 +97,17 @@ export default defineRule({
           at,
           `mount ${mount.path} becomes the claim template "${template}", which ${problem}.`,
           'Use a shorter, lowercase mount path (letters, digits, "-" and "/").',
+        );
+        continue;
+      }
+      // Without a size (or one that rounds down to 0 bytes) the operator's claim template requests
+      // no storage (Mount.GetPVCResources), and Kubernetes creates no claim from it.
+      const bytes = parseQuantity(mount.size);
+      if (mount.size === undefined || (bytes !== undefined && bytes < 1)) {
+        report.deny(
+          at,
+          `mount ${mount.path} ${mount.size === undefined ? 'has no size' : `has size ${mount.size}, under one byte`}: the operator's claim template for it requests no storage, which Kubernetes rejects, so its claims are never made and the targets stay Pending.`,
+          'Give the mount the size of its disk, e.g. size: 5Ti.',
         );
         continue;
       }
