@@ -65,10 +65,11 @@ export default defineRule({
     const mounts = mountsOf(subject.object);
     if (mountCount(subject.object) > MAX_MOUNTS) {
       // Checked one by one, tens of thousands of mounts (a 3 MiB CR holds ~60,000) cost the review
-      // its time budget; and the StatefulSet rendered from them could not be stored anyway.
+      // its time budget. The operator has no limit of its own: this is the guard's, and the message
+      // says so (1,025 mounts render a StatefulSet of ~200 KB, which the apiserver stores).
       report.deny(
         '/spec/targetSpec/mounts',
-        `${mountCount(subject.object)} mounts: more than ${MAX_MOUNTS}, so the target StatefulSet (a volumeClaimTemplate and a volume mount per mount) would be too large to store; the mounts were not checked one by one.`,
+        `${mountCount(subject.object)} mounts: more than the ${MAX_MOUNTS} ais-guard checks one by one (a disk per mount and target); the mounts were not checked, so the CR is denied rather than let through unjudged.`,
         'Use one mount per disk a target really has.',
       );
       return;
