@@ -53,7 +53,8 @@ export function judge(manifests: Manifest[], options: JudgeOptions = {}): Judged
     const asWritten = context(group.map((m) => m.object));
     const crs = new Map<Manifest, Evaluation>();
     for (const m of group) if (isAIStore(m.object)) crs.set(m, create(m.object, asWritten));
-    const admitted = crs.size === 0 ? asWritten : context(group.map((m) => crs.get(m)?.object ?? m.object));
+    const changed = [...crs.values()].some((e) => e.patch.length > 0);
+    const admitted = changed ? context(group.map((m) => crs.get(m)?.object ?? m.object)) : asWritten;
     for (const manifest of group)
       judged.push({ manifest, evaluation: crs.get(manifest) ?? create(manifest.object, admitted) });
   }

@@ -353,7 +353,9 @@ describe('budget: rule work is bounded by the input size', () => {
     const onCR = messages(ais, [volume], 'pv-target-binding');
     expect(onCR).toEqual([expect.stringMatching(/^warn: .*too many .*to check one by one/)]);
     expect(messages(ais, [volume], 'mount-template-name')).toEqual([
-      expect.stringMatching(/^deny: 10000 mounts: more than the 1024 ais-guard checks one by one .*the mounts were not checked/),
+      expect.stringMatching(
+        /^deny: 10000 mounts: more than the 1024 ais-guard checks one by one .*the mounts were not checked/,
+      ),
     ]);
     expect(messages(volume, [ais], 'pv-target-binding')).toEqual([]);
   });
