@@ -65,10 +65,17 @@ function mountNeeds(cr: AIStoreCR, crName: string): MountNeed[] {
       throw new PlanError(
         `mount ${mount.path} gives the claim template "${templateName(crName, mount.path)}", which ${problem ?? 'is not absolute'}: fix the CR first (ais-guard check says how)`,
       );
-    const bytes = mount.size === undefined ? undefined : parseQuantity(mount.size);
-    if (mount.size !== undefined && bytes === undefined)
+    // Without a size the operator's claims request no storage and are never made (rule
+    // mount-template-name): nothing to plan disks for.
+    if (mount.size === undefined)
+      throw new PlanError(
+        `mount ${mount.path} has no size: its claims would request no storage, which Kubernetes rejects: give it the size of its disks`,
+      );
+    const bytes = parseQuantity(mount.size);
+    if (bytes === undefined)
       throw new PlanError(`mount ${mount.path}: size "${mount.size}" is not a quantity`);
-    return { mount, ...(bytes !== undefined && { bytes }) };
+    if (bytes < 1) throw new PlanError(`mount ${mount.path}: size "${mount.size}" is under one byte`);
+    return { mount, bytes };
   });
 }
 

@@ -121,6 +121,16 @@ describe('errors (exit 2 with a reason)', () => {
       /pins every target to node-9, which the disk map does not list/,
     ],
     [
+      'a mount without a size (its claims would request no storage)',
+      cr({ mounts: [{ path: '/data', storageClass: 'x' }] }),
+      /mount \/data has no size: its claims would request no storage/,
+    ],
+    [
+      'a mount under one byte',
+      cr({ mounts: [{ path: '/data', size: '0.5' }] }),
+      /size "0.5" is under one byte/,
+    ],
+    [
       'an invalid claim template',
       cr({ mounts: [{ path: '/Data', size: '1Ti' }] }),
       /claim template "ais-Data", which is not a DNS-1123 label/,
@@ -181,7 +191,8 @@ describe('for any plannable map', () => {
   const nodesArb = fc.array(fc.array(diskArb, { maxLength: 5 }), { minLength: 1, maxLength: 4 });
   const mountsArb = fc.array(
     fc.record({
-      size: fc.option(fc.constantFrom('1Ti', '2Ti', '5Ti'), { nil: undefined }),
+      // A mount without a size is a PlanError (the table above): every generated one has one.
+      size: fc.constantFrom('512Gi', '1Ti', '2Ti'),
       storageClass: fc.option(fc.constantFrom('fast', 'slow'), { nil: undefined }),
     }),
     { minLength: 1, maxLength: 3 },
