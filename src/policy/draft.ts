@@ -44,9 +44,9 @@ function removedIndices(a: unknown[], b: unknown[]): number[] | undefined {
   if (b.length >= a.length) return undefined;
   const removed: number[] = [];
   let j = 0;
+  // Compared as JSON, not by identity: the rule filtered a deep copy.
   for (let i = 0; i < a.length; i++) {
-    if (j < b.length && sameJson(a[i], b[j]))
-      j++; // copies: a rule filtered a deep copy
+    if (j < b.length && sameJson(a[i], b[j])) j++;
     else removed.push(i);
   }
   return j === b.length ? removed : undefined;
