@@ -6,6 +6,7 @@
 import jsonpatch from 'fast-json-patch';
 import { sameJson } from './json.js';
 import { cloneJson, isObject } from './k8s.js';
+import { pointer } from './rule.js';
 import type { KubeObject, PatchOperation } from './types.js';
 
 function shallow(value: Record<string, unknown>): Record<string, unknown> {
@@ -52,8 +53,6 @@ function removedIndices(a: unknown[], b: unknown[]): number[] | undefined {
   return j === b.length ? removed : undefined;
 }
 
-const pointerPart = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
-
 /**
  * Both objects without the subtrees they share (same reference, so unchanged): the library's diff
  * of the pruned pair gives the same operations, in the same order, as the diff of the whole.
@@ -75,7 +74,7 @@ function prune(
     const has = Object.prototype.hasOwnProperty.call(b, key);
     const vb = has ? b[key] : undefined;
     if (has && va === vb) continue;
-    const at = `${path}/${pointerPart(key)}`;
+    const at = path + pointer(key);
     const removed = has && Array.isArray(va) && Array.isArray(vb) ? removedIndices(va, vb) : undefined;
     if (removed) {
       // Highest index first: each removal leaves the indices before it where they were.
