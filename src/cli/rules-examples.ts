@@ -194,6 +194,16 @@ export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
     pass: example('hostPath mounts make no template', aistore(hostPathMount('/Data_X'))),
     fail: example('uppercase path', aistore({ mounts: [{ path: '/Data' }] })),
   },
+  'mount-path-unique': {
+    pass: example(
+      'one directory per disk',
+      aistore({ mounts: [DATA_MOUNT, { ...DATA_MOUNT, path: '/data/ssd' }] }),
+    ),
+    fail: example(
+      "a disk on the operator's state directory",
+      aistore({ mounts: [{ ...DATA_MOUNT, path: '/etc/ais' }] }),
+    ),
+  },
   'legacy-anti-affinity-field': {
     pass: example('current field only', aistore(off)),
     fail: example('CREATE: moved to targetSpec', aistore({}, off)),

@@ -18,10 +18,16 @@ const cell = (s: string) => s.replaceAll('|', '\\|');
 /** The operator source links of a rule's `operator` text, for the table. */
 const operatorLinks = (r: Rule) => (r.operator.match(/\[[^\]]+\]\([^)]+\)/g) ?? []).join(', ');
 
+/** The rule's upstream link, named by where it points (the AIStore doc, or Kubernetes' own source). */
+function docLink(upstream: string): string {
+  const url = upstream.split(' ')[0] ?? '';
+  return `[${url.startsWith('https://github.com/kubernetes/') ? 'Kubernetes' : 'AIStore doc'}](${url})`;
+}
+
 export function markdownTable(): string {
   const rows = RULES.map(
     (r, i) =>
-      `| ${i + 1} | [\`${r.id}\`](docs/rules.md#${r.id}) | ${cell(r.summary)} | ${r.verdict} | ${cell(r.howToFix)} | ${operatorLinks(r)} | [AIStore doc](${r.upstream.split(' ')[0]}) |`,
+      `| ${i + 1} | [\`${r.id}\`](docs/rules.md#${r.id}) | ${cell(r.summary)} | ${r.verdict} | ${cell(r.howToFix)} | ${operatorLinks(r)} | ${docLink(r.upstream)} |`,
   );
   return [
     '| # | rule | what it checks | verdict | how to fix | operator (v3.4.0) | doc |',

@@ -243,6 +243,44 @@ export function targetClaimNames(cr: AIStoreCR, ordinal: number): string[] {
   return claimTemplateNames(cr).map((t) => `${t}-${targetStatefulSetName(crName)}-${ordinal}`);
 }
 
+/**
+ * A mount's directory in the container as the runtime resolves it: "//", "/./" and a trailing "/"
+ * name one directory. ".." stays as written (so the VAP export can compare alike; a claim mount
+ * with ".." is denied for its template name anyway).
+ */
+export function containerPath(path: string): string {
+  return (
+    '/' +
+    path
+      .split('/')
+      .filter((s) => s !== '' && s !== '.')
+      .join('/')
+  );
+}
+
+/**
+ * The directories the operator mounts in the target's aisnode container before the data mounts,
+ * with what each holds (operator internal/resources/aistore/cmn/volumes.go NewAISVolumeMounts,
+ * target/volumes.go appendCloudVolumeMounts). The state directory is mounted whatever the state
+ * storage (the operator's webhook requires one); the others only when their field is set.
+ */
+export function operatorMountPaths(cr: AIStoreCR): Map<string, string> {
+  const spec = isObject(cr.spec) ? cr.spec : {};
+  const set = (field: string) => spec[field] !== undefined && spec[field] !== null;
+  const paths = new Map<string, string>([
+    ['/var/ais_config', 'the AIStore config'],
+    ['/var/log/ais', 'the AIStore logs'],
+    ['/etc/ais', "the target's state"],
+  ]);
+  if (set('tls')) paths.set('/var/certs', 'the TLS certificate (spec.tls)');
+  if (set('tracingTokenSecretName'))
+    paths.set('/var/traces', 'the tracing token (spec.tracingTokenSecretName)');
+  if (set('awsSecretName')) paths.set('/root/.aws', 'the AWS credentials (spec.awsSecretName)');
+  if (set('gcpSecretName')) paths.set('/var/gcp', 'the GCP credentials (spec.gcpSecretName)');
+  if (set('ociSecretName')) paths.set('/root/.oci', 'the OCI credentials (spec.ociSecretName)');
+  return paths;
+}
+
 export function antiAffinityDisabled(cr: AIStoreCR): boolean {
   return cr.spec?.targetSpec?.disablePodAntiAffinity === true;
 }

@@ -225,6 +225,37 @@ const AISTORE: PolicyDef = {
       message: `[mount-template-name] a mount path must be absolute and, unless useHostPath, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters, not the state claim's, and such a mount needs a size; at most ${MAX_MOUNTS} mounts${doc('mount-template-name')}`,
     },
     {
+      rule: 'mount-path-unique',
+      broken: (r) => {
+        const mounts = `${r}.spec.targetSpec.mounts`;
+        const absolute = (m: string) => and(`has(${m}.path)`, `${m}.path.startsWith('/')`);
+        const hostPath = (m: string) => and(`has(${m}.useHostPath)`, `${m}.useHostPath == true`);
+        // The container directory, as aistore.ts containerPath() resolves it ("//", "/./", trailing "/").
+        const dir = (m: string) => `('/' + ${m}.path.split('/').filter(s, s != '' && s != '.').join('/'))`;
+        // The operator's own mounts (aistore.ts operatorMountPaths); a null field is absent here.
+        const optional: [string, string][] = [
+          ['tls', '/var/certs'],
+          ['tracingTokenSecretName', '/var/traces'],
+          ['awsSecretName', '/root/.aws'],
+          ['gcpSecretName', '/var/gcp'],
+          ['ociSecretName', '/root/.oci'],
+        ];
+        const reserved = [
+          `['/var/ais_config', '/var/log/ais', '/etc/ais']`,
+          ...optional.map(([field, path]) => `(has(${r}.spec.${field}) ? ['${path}'] : [])`),
+        ].join(' + ');
+        // Another mount on the same directory; two claim mounts of one path are mount-template-name's.
+        // A useHostPath mount counts itself (it is "another" than no claim twin), hence the bound.
+        const twins = `${mounts}.filter(o, ${absolute('o')} && ${dir('o')} == ${dir('m')} && (${hostPath('o')} || ${hostPath('m')} || o.path != m.path)).size()`;
+        return and(
+          present(r, 'spec.targetSpec.mounts'),
+          `size(${mounts}) <= ${MAX_MOUNTS}`,
+          `${mounts}.exists(m, ${absolute('m')} && (${dir('m')} in (${reserved}) || ${twins} > (${hostPath('m')} ? 1 : 0)))`,
+        );
+      },
+      message: `[mount-path-unique] each mount needs a container directory of its own: not another mount's and not one the operator mounts (/etc/ais, /var/ais_config, /var/log/ais; /var/certs, /var/traces, /root/.aws, /var/gcp, /root/.oci with their fields): Kubernetes rejects every target pod whose container mounts one path twice${doc('mount-path-unique')}`,
+    },
+    {
       rule: 'legacy-anti-affinity-field',
       updateOnly: true,
       broken: (r) => present(r, 'spec.disablePodAntiAffinity'),

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
+import { RULES } from '../../src/policy/index.js';
 import { aistore, HOST_ANTI_AFFINITY, targetStatefulSet } from '../support/builders.js';
 import { cli } from '../support/cli.js';
 import { fixture, FIXTURES } from '../support/fixtures.js';
@@ -178,7 +179,7 @@ describe('formats', () => {
     const sarif = JSON.parse(r.stdout);
     expect(sarif.version).toBe('2.1.0');
     const run = sarif.runs[0];
-    expect(run.tool.driver.rules).toHaveLength(11);
+    expect(run.tool.driver.rules).toHaveLength(RULES.length);
     expect(run.results).toEqual([
       expect.objectContaining({
         ruleId: 'target-host-port',

@@ -71,14 +71,33 @@ describe('on random objects from the builders', () => {
         mounts: opt(
           fc.array(
             fc.record({
-              path: fc.constantFrom('/data', '/data/a', '/data-a', 'data', '/x/', '/ais/sda'),
+              path: fc.constantFrom(
+                '/data',
+                '/data/a',
+                '/data-a',
+                'data',
+                '/x/',
+                '/x',
+                '/ais/sda',
+                '/data//a',
+                '/etc/ais',
+                '/var/certs',
+              ),
               useHostPath: opt(fc.boolean()),
             }),
             { minLength: 1, maxLength: 3 },
           ),
         ),
+        // Fields that make the operator mount a directory of its own (rule mount-path-unique).
+        specExtra: opt(
+          fc.constantFrom({ tls: {} }, { awsSecretName: 'aws' }, { tls: {}, ociSecretName: 'oci' }),
+        ),
       })
-      .map((o) => aistore(o)),
+      .map(({ specExtra, ...o }) => {
+        const cr = aistore(o);
+        Object.assign(cr.spec as Record<string, unknown>, specExtra);
+        return cr;
+      }),
     fc
       .tuple(podOptions, fc.integer({ min: 0, max: 3 }))
       .map(([o, replicas]) => targetStatefulSet({ ...o, replicas })),

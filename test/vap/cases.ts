@@ -52,6 +52,12 @@ const withLabels = (o: KubeObject, labels: Record<string, string>): KubeObject =
 
 const mounts = (...paths: string[]): MountSpec[] => paths.map((path) => ({ path, size: '1Ti' }));
 
+/** The CR with top-level spec fields the builder does not take (TLS, cloud secrets). */
+function withSpec(cr: KubeObject, extra: Record<string, unknown>): KubeObject {
+  Object.assign(cr.spec as Record<string, unknown>, extra);
+  return cr;
+}
+
 export function builderCases(): AgreementCase[] {
   const create = (name: string, object: KubeObject): AgreementCase => ({ name, operation: 'CREATE', object });
   const update = (name: string, oldObject: KubeObject, object: KubeObject): AgreementCase => ({
@@ -105,6 +111,19 @@ export function builderCases(): AgreementCase[] {
     create(
       'CR: 1,025 mounts (more than the guard reads)',
       aistore({ disable: true, mounts: mounts(...Array.from({ length: 1025 }, (_, i) => `/d/m${i}`)) }),
+    ),
+    create("CR: a mount at the operator's state directory", aistore({ mounts: mounts('/etc/ais') })),
+    create(
+      'CR: a mount at /var/certs with TLS on',
+      withSpec(aistore({ mounts: mounts('/var/certs') }), { tls: { secretName: 'ais-tls' } }),
+    ),
+    create(
+      'CR: a mount at /var/certs with TLS off',
+      aistore({ disable: true, mounts: mounts('/var/certs') }),
+    ),
+    create(
+      'CR: a claim mount and a hostPath mount on one directory',
+      aistore({ mounts: [...mounts('/data'), { path: '/data//', useHostPath: true }] }),
     ),
     create('CR: two distinct mounts', aistore({ disable: true, mounts: mounts('/data/a', '/data/b') })),
     update(

@@ -2,6 +2,7 @@
 // corrected object), then the checks, then the disk binding that mutates claims and pods.
 import antiAffinityNotDisabled from './anti-affinity-not-disabled.js';
 import legacyAntiAffinityField from './legacy-anti-affinity-field.js';
+import mountPathUnique from './mount-path-unique.js';
 import mountTemplateName from './mount-template-name.js';
 import pvTargetBinding from './pv-target-binding.js';
 import pvcName from './pvc-name.js';
@@ -21,6 +22,7 @@ export const RULES: readonly Rule[] = [
   targetHostPathShared,
   targetAntiAffinity,
   mountTemplateName,
+  mountPathUnique,
   pvcName,
   pvTargetBinding,
   targetDiskBinding,

@@ -3,7 +3,8 @@
 // previous version of the CR (an UPDATE). The value space leans on what the guard judges: sizes
 // (incl. -1 with autoScale.sizeLimit), mounts (nested, trailing "/", labels, selectors,
 // useHostPath), hostPort, hostNetwork, externalAccess, stateStorage, tolerations, nodeSelector,
-// required node affinity, the removed top-level anti-affinity field, and CR names that overlap
+// required node affinity, the removed top-level anti-affinity field, mounts at the operator's own
+// directories (with the fields that add them), and CR names that overlap
 // (`ais`, `ais-x`, `x-ais`, …) with neighbours in the same namespace.
 import fc from 'fast-check';
 import type { KubeObject } from '../../../src/policy/index.js';
@@ -75,6 +76,18 @@ const mountPath = fc.oneof(
   },
   // A trailing "/" gives the template name "<cr>-data-", which is no DNS-1123 label.
   { weight: 1, arbitrary: fc.constantFrom('/data/', '/mnt/disk0/') },
+  // The operator's own directories in the target container, and a second spelling of a disk's.
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '/etc/ais',
+      '/var/log/ais',
+      '/var/certs',
+      '/root/.aws',
+      '/var/gcp',
+      '/mnt//disk0',
+    ),
+  },
 );
 
 const mount = fc
@@ -95,7 +108,24 @@ const mount = fc
     return m;
   });
 
-const mounts = fc.uniqueArray(mount, { minLength: 1, maxLength: 3, selector: (m) => m.path });
+// Two claim mounts of one path are one template (mount-template-name); a hostPath mount may share
+// a claim mount's path, which only the container paths tell apart.
+const mounts = fc.uniqueArray(mount, {
+  minLength: 1,
+  maxLength: 3,
+  selector: (m) => `${m.useHostPath ? 'host' : 'claim'} ${m.path}`,
+});
+
+/** Fields that make the operator mount a directory of its own in the target container. */
+const mountingFields = fc.constantFrom(
+  undefined,
+  undefined,
+  { tls: { secretName: 'ais-tls' } },
+  { awsSecretName: 'aws-creds' },
+  { gcpSecretName: 'gcp-creds' },
+  { ociSecretName: 'oci-creds' },
+  { tracingTokenSecretName: 'tracing-token' },
+);
 
 const size = fc.constantFrom(undefined, -1, 1, 2, 3, 4);
 
@@ -188,6 +218,7 @@ function crArb(name: string, namespace: string) {
       externalAccess: fc.constantFrom(undefined, undefined, {}, { annotations: { 'lb.example.com/x': 'y' } }),
       labels: fc.constantFrom(undefined, { team: 'storage' }, { 'app.kubernetes.io/name': 'other' }),
       state: stateStorage,
+      mountingFields,
     })
     .map((g) => {
       const targetSpec = compact({
@@ -213,6 +244,7 @@ function crArb(name: string, namespace: string) {
         initImage: 'docker.io/aistorage/ais-init:v3.30',
         publicNetDNSMode: 'IP', // CRD default
         ...g.state,
+        ...g.mountingFields,
         proxySpec,
         targetSpec,
       });

@@ -5,6 +5,11 @@
 //       labelled by the controller or pre-created unlabelled) is denied when the guard accepts the CR
 //   (d) mutation-accepted  a CR the guard patches on CREATE is still accepted by the operator's
 //       webhook (when the original was); a patch on UPDATE is accepted by ValidateUpdate(old, new)
+//   (e) container-paths  when a container of the rendered pod template mounts one path twice (which
+//       Kubernetes' ValidateVolumeMounts rejects: "must be unique"), the guard denies the CR; and
+//       when the guard denies it by mount-path-unique, the aisnode container does mount one
+//       directory twice (the same path, or two spellings of it)
+import { normalize } from 'node:path/posix';
 import jsonpatch from 'fast-json-patch';
 import { ClusterContext, evaluate, type Evaluation, type KubeObject } from '../../../src/policy/index.js';
 import type { OracleCase } from './generate.js';
@@ -18,6 +23,7 @@ export const PROPERTIES = [
   'target-count',
   'operator-output-passes',
   'mutation-accepted',
+  'container-paths',
 ] as const;
 export type Property = (typeof PROPERTIES)[number];
 
@@ -116,6 +122,62 @@ function renderedPass(c: OracleCase, cr: KubeObject, answer: OracleAnswer): Outc
   return { property, status: 'agree' };
 }
 
+type Container = { name?: string; volumeMounts?: { mountPath?: string }[] };
+
+/** The containers of the rendered pod template, init containers included, by name. */
+function containersOf(sts: KubeObject): Container[] {
+  const pod = (
+    sts.spec as { template?: { spec?: { containers?: Container[]; initContainers?: Container[] } } }
+  ).template?.spec;
+  return [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])];
+}
+
+/** Paths mounted more than once in one container, compared as `key` makes them. */
+function twiceMounted(c: Container, key: (path: string) => string): string[] {
+  const seen = new Set<string>();
+  const twice: string[] = [];
+  for (const m of c.volumeMounts ?? []) {
+    const k = key(m.mountPath ?? '');
+    if (seen.has(k)) twice.push(m.mountPath ?? '');
+    seen.add(k);
+  }
+  return twice;
+}
+
+function containerPaths(answer: OracleAnswer, created: Evaluation): Outcome {
+  const property = 'container-paths';
+  if (!answer.create?.allowed) return { property, status: 'skip', reason: 'operator rejects the CR' };
+  if (!answer.statefulSet) return { property, status: 'skip', reason: 'operator renders nothing (no size)' };
+  const containers = containersOf(answer.statefulSet);
+  const exact = containers.flatMap((c) => twiceMounted(c, (p) => p).map((p) => `${c.name}: ${p}`));
+  // Independent of the guard's own reading: POSIX normalisation, then no trailing "/".
+  const directory = (p: string) => normalize(p).replace(/(.)\/$/, '$1');
+  const aisnode = containers.find((c) => c.name === 'ais-node');
+  const sameDirectory = aisnode ? twiceMounted(aisnode, directory) : [];
+  const byRule = denials(created).filter((f) => f.ruleId === 'mount-path-unique');
+  // Two claim mounts of one path are mount-template-name's to deny (one template name).
+  const byMountRules = denials(created).some(
+    (f) => f.ruleId === 'mount-path-unique' || f.ruleId === 'mount-template-name',
+  );
+  if (exact.length > 0 && !byMountRules)
+    return {
+      property,
+      status: 'disagree',
+      signature: `${property}: Kubernetes rejects every pod of the StatefulSet, no mount rule of the guard denies the CR`,
+      detail: `the operator's pod template mounts ${exact.join(', ')} twice; the guard: ${created.allowed ? 'allows the CR' : denialText(created)}`,
+    };
+  if (byRule.length > 0 && sameDirectory.length === 0)
+    return {
+      property,
+      status: 'disagree',
+      signature: `${property}: mount-path-unique denies a CR whose container mounts no directory twice`,
+      detail: `guard: ${denialText(created)}; the aisnode container mounts ${JSON.stringify(aisnode?.volumeMounts?.map((m) => m.mountPath))}`,
+    };
+  if (exact.length === 0 && byRule.length === 0)
+    return { property, status: 'skip', reason: 'no path mounted twice, and the guard says none is' };
+  return { property, status: 'agree' };
+}
+
 /** Judge one case; asks the oracle about the CR and, when the guard patches it, the patched CR. */
 export async function judge(c: OracleCase, oracle: OracleProcess, id: string): Promise<Outcome[]> {
   const base = { nodes: c.nodes, storageClasses: STORAGE_CLASSES };
@@ -161,6 +223,8 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
           reason: `guard denies the CR (${denials(created)[0]?.ruleId ?? '?'}${denials(created).length > 1 ? ' and more' : ''})`,
         },
   );
+
+  outcomes.push(containerPaths(answer, created));
 
   // (d) mutations, on CREATE and on UPDATE.
   const property = 'mutation-accepted';

@@ -1,0 +1,119 @@
+import { describe, it } from '@jest/globals';
+import { aistore } from '../../../test/support/builders.js';
+import { checkRow, type Row } from '../../../test/support/table.js';
+import type { KubeObject } from '../index.js';
+
+/** The CR with extra top-level spec fields (TLS, tracing, cloud secrets). */
+function withSpec(cr: KubeObject, extra: Record<string, unknown>): KubeObject {
+  const out = structuredClone(cr) as KubeObject & { spec: Record<string, unknown> };
+  Object.assign(out.spec, extra);
+  return out;
+}
+
+const disk = (path: string, useHostPath = false) =>
+  useHostPath ? { path, useHostPath: true } : { path, size: '1Ti', storageClass: 'local-nvme' };
+const TWICE =
+  /Kubernetes rejects every target pod, whose container would mount one path twice, so no target starts/;
+
+const rows: Row[] = [
+  { name: 'distinct mounts', object: aistore({ mounts: [disk('/ais/sda'), disk('/ais/sdb')] }), expect: {} },
+  {
+    // cmn/volumes.go NewAISVolumeMounts: the state directory, whatever the state storage.
+    name: "a mount at the operator's state directory",
+    object: aistore({ mounts: [disk('/ais/sda'), disk('/etc/ais')] }),
+    expect: {
+      deny: [new RegExp(`mount /etc/ais is where the operator mounts the target's state .*${TWICE.source}`)],
+    },
+  },
+  {
+    name: 'the config and log directories, written with a trailing "/" and "//"',
+    object: aistore({ mounts: [disk('/var/ais_config/', true), disk('/var//log/ais', true)] }),
+    expect: {
+      deny: [
+        /mount \/var\/ais_config\/ is where the operator mounts the AIStore config/,
+        /mount \/var\/\/log\/ais is where the operator mounts the AIStore logs/,
+      ],
+    },
+  },
+  {
+    name: 'a nested directory of the state is another path: fine',
+    object: aistore({ mounts: [disk('/etc/ais/disk0', true)] }),
+    expect: {},
+  },
+  {
+    // target/volumes.go appendCloudVolumeMounts, cmn/volumes.go NewAISVolumeMounts: only when set.
+    name: 'the secrets directories, with no secret set: fine',
+    object: aistore({
+      mounts: ['/var/certs', '/var/traces', '/root/.aws', '/var/gcp', '/root/.oci'].map((p) => disk(p, true)),
+    }),
+    expect: {},
+  },
+  {
+    name: 'the secrets directories, each with its field set',
+    object: withSpec(
+      aistore({
+        mounts: ['/var/certs', '/var/traces', '/root/.aws', '/var/gcp', '/root/.oci'].map((p) =>
+          disk(p, true),
+        ),
+      }),
+      { tls: {}, tracingTokenSecretName: 't', awsSecretName: 'a', gcpSecretName: 'g', ociSecretName: 'o' },
+    ),
+    expect: {
+      deny: [
+        /mount \/var\/certs is where the operator mounts the TLS certificate \(spec.tls\)/,
+        /mount \/var\/traces is where the operator mounts the tracing token/,
+        /mount \/root\/.aws is where the operator mounts the AWS credentials/,
+        /mount \/var\/gcp is where the operator mounts the GCP credentials/,
+        /mount \/root\/.oci is where the operator mounts the OCI credentials/,
+      ],
+    },
+  },
+  {
+    name: 'a field set to null is not set',
+    object: withSpec(aistore({ mounts: [disk('/var/certs', true)] }), { tls: null }),
+    expect: {},
+  },
+  {
+    name: 'a claim mount and a hostPath mount on one path',
+    object: aistore({ mounts: [disk('/ais/sda'), disk('/ais/sda', true)] }),
+    expect: {
+      deny: [new RegExp(`mounts 0 and 1 both mount /ais/sda in the target container: ${TWICE.source}`)],
+    },
+  },
+  {
+    name: 'two hostPath mounts on one path',
+    object: aistore({ mounts: [disk('/ais/sda', true), disk('/ais/sdb', true), disk('/ais/sda', true)] }),
+    expect: { deny: [/mounts 0 and 2 both mount \/ais\/sda/] },
+  },
+  {
+    name: 'two claim mounts on one path: mount-template-name says so',
+    object: aistore({ mounts: [disk('/ais/sda'), disk('/ais/sda')] }),
+    expect: {},
+  },
+  {
+    // Kubernetes compares the strings and accepts both; the runtime mounts both on one directory.
+    name: 'two spellings of one directory',
+    object: aistore({ mounts: [disk('/ais/sda', true), disk('/ais//sda/./', true)] }),
+    expect: {
+      deny: [
+        /mounts \/ais\/sda and \/ais\/\/sda\/.\/ are one directory \(\/ais\/sda\) in the target container: one disk would hide the other/,
+      ],
+    },
+  },
+  {
+    name: 'claim mounts "/a//b" and "/a/b" (distinct templates, one directory)',
+    object: aistore({ mounts: [disk('/a/b'), disk('/a//b')] }),
+    expect: { deny: [/mounts \/a\/b and \/a\/\/b are one directory/] },
+  },
+  {
+    name: "a relative path is mount-template-name's",
+    object: aistore({ mounts: [disk('etc/ais'), disk('etc/ais', true)] }),
+    expect: {},
+  },
+];
+
+describe('rule mount-path-unique', () => {
+  it.each(rows)('$name', (row) => {
+    checkRow('mount-path-unique', row);
+  });
+});

@@ -1,0 +1,64 @@
+// Every mount becomes a volumeMount of the target's aisnode container at its path as written, after
+// the operator's own mounts. Kubernetes rejects a pod whose container mounts one path twice ("must be
+// unique"). It does not check a StatefulSet's template for that: the target StatefulSet is stored,
+// and every pod its controller makes is rejected, so no target starts and nobody is told at apply
+// time (test/e2e/16-mount-paths). Two spellings of one directory pass even the pod check.
+import {
+  containerPath,
+  MAX_MOUNTS,
+  mountCount,
+  mountsOf,
+  operatorMountPaths,
+  type AIStoreCR,
+  type Mount,
+} from '../aistore.js';
+import { defineRule, operatorLink, pointer } from '../rule.js';
+
+export default defineRule({
+  id: 'mount-path-unique',
+  title: 'Mount paths are distinct container paths',
+  summary:
+    "Each targetSpec mount path is a directory of its own in the target container: not another mount's, and not one the operator mounts itself (/etc/ais, /var/ais_config, /var/log/ais, and /var/certs, /var/traces, /root/.aws, /var/gcp, /root/.oci when their fields are set): deny otherwise.",
+  verdict: 'deny',
+  operator: `The operator mounts each mount at its path in the aisnode container, after its own mounts (${operatorLink('internal/resources/aistore/target/volumes.go', 107, 'newVolumeMounts')}, ${operatorLink('internal/resources/aistore/cmn/volumes.go', 220, 'NewAISVolumeMounts')}); Kubernetes rejects a pod whose container mounts one path twice.`,
+  howToFix:
+    'Mount each disk at a path of its own, outside the directories the operator uses, e.g. /ais/nvme0n1.',
+  upstream:
+    'https://github.com/kubernetes/kubernetes/blob/v1.33.13/pkg/apis/core/validation/validation.go (ValidateVolumeMounts: a container\'s mountPath "must be unique")',
+  roles: ['aistore'],
+  mutates: false,
+  check({ subject, report }) {
+    const cr: AIStoreCR = subject.object;
+    // Over the limit, mount-template-name denies the CR unread; so does this rule's VAP twin.
+    if (mountCount(cr) > MAX_MOUNTS) return;
+    const reserved = operatorMountPaths(cr);
+    const seen = new Map<string, Mount>();
+    for (const mount of mountsOf(cr)) {
+      // A relative path is mount-template-name's to deny; it has no place to compare.
+      if (!mount.path.startsWith('/')) continue;
+      const at = pointer('spec', 'targetSpec', 'mounts', mount.index, 'path');
+      const key = containerPath(mount.path);
+      const operatorUse = reserved.get(key);
+      if (operatorUse !== undefined) {
+        report.deny(
+          at,
+          `mount ${mount.path} is where the operator mounts ${operatorUse} in the target container: Kubernetes rejects every target pod, whose container would mount one path twice, so no target starts.`,
+          'Mount the disk at a path of its own, e.g. /ais/nvme0n1.',
+        );
+        continue;
+      }
+      const other = seen.get(key);
+      seen.set(key, mount);
+      if (other === undefined) continue;
+      // Two claim mounts on one path also share a claim template name: mount-template-name says so.
+      if (other.path === mount.path && !other.useHostPath && !mount.useHostPath) continue;
+      report.deny(
+        at,
+        other.path === mount.path
+          ? `mounts ${other.index} and ${mount.index} both mount ${mount.path} in the target container: Kubernetes rejects every target pod, whose container would mount one path twice, so no target starts.`
+          : `mounts ${other.path} and ${mount.path} are one directory (${key}) in the target container: one disk would hide the other.`,
+        'Give every mount a path of its own.',
+      );
+    }
+  },
+});
