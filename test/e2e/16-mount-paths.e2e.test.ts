@@ -65,7 +65,8 @@ it('a target pod mounting /etc//ais beside /etc/ais is admitted: one directory, 
 });
 
 it('the guard denies both CRs, naming the operator mount', async () => {
-  for (const path of ['/etc/ais', '/etc//ais']) {
+  const outcomes = { '/etc/ais': 'so no target starts', '/etc//ais': 'one volume would hide the other' };
+  for (const [path, outcome] of Object.entries(outcomes)) {
     const cr = variant(one('01', place), (o) => {
       o.metadata.name = 'ais2';
       (o.spec as { targetSpec: { mounts: { path: string }[] } }).targetSpec.mounts[0]!.path = path;
@@ -74,5 +75,6 @@ it('the guard denies both CRs, naming the operator mount', async () => {
     expect(rejection.message).toContain(
       `ais-guard denied AIStore ${place.namespace}/ais2: [mount-path-unique] mount ${path} is where the operator mounts the target's state`,
     );
+    expect(rejection.message).toContain(outcome);
   }
 });

@@ -40,9 +40,15 @@ export default defineRule({
       const key = containerPath(mount.path);
       const operatorUse = reserved.get(key);
       if (operatorUse !== undefined) {
+        // Written as the operator writes it, Kubernetes refuses the pods; spelled otherwise, it
+        // admits them and the runtime mounts one volume over the other.
         report.deny(
           at,
-          `mount ${mount.path} is where the operator mounts ${operatorUse} in the target container: Kubernetes rejects every target pod, whose container would mount one path twice, so no target starts.`,
+          `mount ${mount.path} is where the operator mounts ${operatorUse} in the target container: ${
+            mount.path === key
+              ? 'Kubernetes rejects every target pod, whose container would mount one path twice, so no target starts.'
+              : 'one volume would hide the other.'
+          }`,
           'Mount the disk at a path of its own, e.g. /ais/nvme0n1.',
         );
         continue;
