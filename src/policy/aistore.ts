@@ -260,24 +260,30 @@ export function containerPath(path: string): string {
 
 /**
  * The directories the operator mounts in the target's aisnode container before the data mounts,
- * with what each holds (operator internal/resources/aistore/cmn/volumes.go NewAISVolumeMounts,
- * target/volumes.go appendCloudVolumeMounts). The state directory is mounted whatever the state
- * storage (the operator's webhook requires one); the others only when their field is set.
+ * with what each holds and, for those it mounts only then, the spec field that must be set
+ * (operator internal/resources/aistore/cmn/volumes.go NewAISVolumeMounts, target/volumes.go
+ * appendCloudVolumeMounts). The state directory is mounted whatever the state storage (the
+ * operator's webhook requires one). The VAP export reads the same table.
  */
+export const OPERATOR_MOUNTS: readonly { path: string; holds: string; field?: string }[] = [
+  { path: '/var/ais_config', holds: 'the AIStore config' },
+  { path: '/var/log/ais', holds: 'the AIStore logs' },
+  { path: '/etc/ais', holds: "the target's state" },
+  { path: '/var/certs', holds: 'the TLS certificate', field: 'tls' },
+  { path: '/var/traces', holds: 'the tracing token', field: 'tracingTokenSecretName' },
+  { path: '/root/.aws', holds: 'the AWS credentials', field: 'awsSecretName' },
+  { path: '/var/gcp', holds: 'the GCP credentials', field: 'gcpSecretName' },
+  { path: '/root/.oci', holds: 'the OCI credentials', field: 'ociSecretName' },
+];
+
+/** OPERATOR_MOUNTS this CR gets, by path, with what each holds (and the field behind it). */
 export function operatorMountPaths(cr: AIStoreCR): Map<string, string> {
   const spec = isObject(cr.spec) ? cr.spec : {};
-  const set = (field: string) => spec[field] !== undefined && spec[field] !== null;
-  const paths = new Map<string, string>([
-    ['/var/ais_config', 'the AIStore config'],
-    ['/var/log/ais', 'the AIStore logs'],
-    ['/etc/ais', "the target's state"],
-  ]);
-  if (set('tls')) paths.set('/var/certs', 'the TLS certificate (spec.tls)');
-  if (set('tracingTokenSecretName'))
-    paths.set('/var/traces', 'the tracing token (spec.tracingTokenSecretName)');
-  if (set('awsSecretName')) paths.set('/root/.aws', 'the AWS credentials (spec.awsSecretName)');
-  if (set('gcpSecretName')) paths.set('/var/gcp', 'the GCP credentials (spec.gcpSecretName)');
-  if (set('ociSecretName')) paths.set('/root/.oci', 'the OCI credentials (spec.ociSecretName)');
+  const paths = new Map<string, string>();
+  for (const { path, holds, field } of OPERATOR_MOUNTS) {
+    if (field === undefined) paths.set(path, holds);
+    else if (spec[field] !== undefined && spec[field] !== null) paths.set(path, `${holds} (spec.${field})`);
+  }
   return paths;
 }
 

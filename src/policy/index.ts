@@ -20,6 +20,7 @@ export {
   dataClaimName,
   isAIStore,
   MAX_MOUNTS,
+  OPERATOR_MOUNTS,
   targetOrdinal,
   targetStatefulSetName,
   templateName,

@@ -3,8 +3,8 @@
 // (CEL is type-checked against each matched kind's schema, so a policy never mixes a Pod's paths with
 // a StatefulSet's). What a single object cannot show (PVs in the cluster, node counts, the CR behind a
 // claim) stays the webhook's job; docs/vap.md lists what is covered.
-import { MAX_MOUNTS, RULE_DOC_BASE } from '../policy/index.js';
-import { and, not, or, present, valueOr } from './cel.js';
+import { MAX_MOUNTS, OPERATOR_MOUNTS, RULE_DOC_BASE } from '../policy/index.js';
+import { and, not, or, present, str, valueOr } from './cel.js';
 import {
   dataClaimName,
   hostNetworkIn,
@@ -232,17 +232,13 @@ const AISTORE: PolicyDef = {
         const hostPath = (m: string) => and(`has(${m}.useHostPath)`, `${m}.useHostPath == true`);
         // The container directory, as aistore.ts containerPath() resolves it ("//", "/./", trailing "/").
         const dir = (m: string) => `('/' + ${m}.path.split('/').filter(s, s != '' && s != '.').join('/'))`;
-        // The operator's own mounts (aistore.ts operatorMountPaths); a null field is absent here.
-        const optional: [string, string][] = [
-          ['tls', '/var/certs'],
-          ['tracingTokenSecretName', '/var/traces'],
-          ['awsSecretName', '/root/.aws'],
-          ['gcpSecretName', '/var/gcp'],
-          ['ociSecretName', '/root/.oci'],
-        ];
+        // The operator's own mounts (aistore.ts OPERATOR_MOUNTS); a null field is absent here.
+        const always = OPERATOR_MOUNTS.filter((o) => o.field === undefined).map((o) => str(o.path));
         const reserved = [
-          `['/var/ais_config', '/var/log/ais', '/etc/ais']`,
-          ...optional.map(([field, path]) => `(has(${r}.spec.${field}) ? ['${path}'] : [])`),
+          `[${always.join(', ')}]`,
+          ...OPERATOR_MOUNTS.filter((o) => o.field !== undefined).map(
+            ({ path, field }) => `(has(${r}.spec.${field}) ? [${str(path)}] : [])`,
+          ),
         ].join(' + ');
         // Another mount on the same directory; two claim mounts of one path are mount-template-name's.
         // A useHostPath mount counts itself (it is "another" than no claim twin), hence the bound.
