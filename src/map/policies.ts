@@ -95,7 +95,7 @@ const POD: MapDef = {
     {
       // The required anti-affinity terms that do not keep targets apart (the ones the guard keeps).
       name: 'otherTerms',
-      expression: `variables.requiredAntiAffinity ? object.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.filter(t, !(${targetAntiAffinityTerm('t', 'variables.labels')})) : []`,
+      expression: `variables.requiredAntiAffinity ? object.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.filter(t, !(${targetAntiAffinityTerm('t', 'variables.labels', 'request.namespace')})) : []`,
     },
   ],
   mutations: [

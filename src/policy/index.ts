@@ -40,6 +40,6 @@ export {
   recordOf,
   type PersistentVolume,
 } from './k8s.js';
-export { pvHostname } from './layout.js';
+export { NAMESPACE_NAME_LABEL, PER_POD_LABELS, pvHostname, REVISION_LABEL } from './layout.js';
 export { parseQuantity } from './quantity.js';
 export { labelProblem } from './rules/mount-template-name.js';

@@ -12,6 +12,9 @@ export interface PodAffinityTerm {
   labelSelector?: LabelSelector;
   topologyKey?: string;
   namespaces?: string[];
+  namespaceSelector?: LabelSelector | null;
+  matchLabelKeys?: string[];
+  mismatchLabelKeys?: string[];
 }
 
 export interface NodeSelectorRequirement {

@@ -20,8 +20,11 @@ import {
   replicasOf,
   requiredTermsOf,
   pinnedHostnames,
+  recordOf,
   selectorMatches,
+  stringsOf,
   type Affinity,
+  type LabelSelector,
   type PersistentVolume,
   type PodAffinityTerm,
   type PodSpec,
@@ -72,15 +75,72 @@ export interface Layout {
   signals: Signal[];
 }
 
-/** A required pod anti-affinity on the hostname that selects these target labels. */
+/** Labels the StatefulSet controller gives each pod a value of its own (k8s pkg/controller/statefulset/stateful_set_utils.go updateIdentity). */
+export const PER_POD_LABELS: ReadonlySet<string> = new Set([
+  'statefulset.kubernetes.io/pod-name',
+  'apps.kubernetes.io/pod-index',
+]);
+/** The label every pod of one StatefulSet revision shares, though no template carries it. */
+export const REVISION_LABEL = 'controller-revision-hash';
+/** The label Kubernetes sets on every namespace to its name; the only one known here. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/**
+ * The namespaces a pod affinity term applies to include `namespace`: neither `namespaces` nor a
+ * `namespaceSelector` means the pod's own; otherwise the union of the two (k8s
+ * pkg/scheduler/framework/types.go getNamespacesFromPodAffinityTerm, AffinityTerm.Matches). Only a
+ * namespace's name is known here, so a selector is judged on its kubernetes.io/metadata.name
+ * requirements alone: one on other labels may pick the namespace, and is taken to.
+ */
+function termAppliesIn(term: PodAffinityTerm, namespace: string): boolean {
+  const names = stringsOf(term.namespaces);
+  const selector = term.namespaceSelector;
+  if (names.length === 0 && (selector === undefined || selector === null)) return true;
+  if (names.includes(namespace)) return true;
+  if (!isObject(selector)) return false;
+  const byName: LabelSelector = {
+    matchLabels: Object.fromEntries(
+      Object.entries(recordOf(selector.matchLabels)).filter(([k]) => k === NAMESPACE_NAME_LABEL),
+    ),
+    matchExpressions: objectsOf<{ key: unknown }>(selector.matchExpressions).filter(
+      (e) => e.key === NAMESPACE_NAME_LABEL,
+    ) as LabelSelector['matchExpressions'],
+  };
+  return selectorMatches(byName, { [NAMESPACE_NAME_LABEL]: namespace });
+}
+
+/**
+ * The term's selector still picks the other targets once the apiserver has added `key in (own
+ * value)` for each matchLabelKeys key and `key notin (own value)` for each mismatchLabelKeys key
+ * (GA in 1.33; k8s pkg/registry/core/pod/strategy.go applyMatchLabelKeysAndMismatchLabelKeys). A
+ * per-pod key in matchLabelKeys leaves only the pod itself; a key all targets share in
+ * mismatchLabelKeys leaves none of them. Keys a pod does not carry are skipped, as there.
+ */
+function selectsOtherTargets(term: PodAffinityTerm, labels: Record<string, string>): boolean {
+  if (!selectorMatches(term.labelSelector, labels)) return false;
+  if (stringsOf(term.matchLabelKeys).some((k) => PER_POD_LABELS.has(k))) return false;
+  const shared = (k: string) => !PER_POD_LABELS.has(k) && (k === REVISION_LABEL || Object.hasOwn(labels, k));
+  return !stringsOf(term.mismatchLabelKeys).some(shared);
+}
+
+/**
+ * The required pod anti-affinity terms on the hostname that keep targets with these labels, in
+ * this namespace, off each other's nodes.
+ */
 export function requiredTargetAntiAffinity(
   affinity: Affinity | undefined,
   targetLabels: Record<string, string>,
+  namespace: string,
 ) {
   const anti = isObject(affinity) ? affinity.podAntiAffinity : undefined;
   return objectsOf<PodAffinityTerm>(
     isObject(anti) ? anti.requiredDuringSchedulingIgnoredDuringExecution : undefined,
-  ).filter((term) => term.topologyKey === HOSTNAME_KEY && selectorMatches(term.labelSelector, targetLabels));
+  ).filter(
+    (term) =>
+      term.topologyKey === HOSTNAME_KEY &&
+      termAppliesIn(term, namespace) &&
+      selectsOtherTargets(term, targetLabels),
+  );
 }
 
 export function pvHostname(pv: PersistentVolume): string | undefined {
@@ -97,7 +157,7 @@ function viewFromCR(
 ): TargetSetView {
   const legacy = hasLegacyAntiAffinityField(cr) && cr.spec?.disablePodAntiAffinity === true;
   const placement = placementOf(cr.spec?.targetSpec);
-  const off = antiAffinityDisabled(cr) || legacy || ownAntiAffinityWithoutTerm(cr);
+  const off = antiAffinityDisabled(cr) || legacy || ownAntiAffinityWithoutTerm(cr, namespace);
   const explicit =
     !off && isObject(cr.spec?.targetSpec) && cr.spec.targetSpec.disablePodAntiAffinity === false;
   const unset = isObject(cr.spec?.targetSpec) ? cr.spec.targetSpec.disablePodAntiAffinity == null : true;
@@ -125,13 +185,13 @@ function viewFromCR(
  * podAntiAffinity at all; a user's own (say, only preferred terms) replaces it
  * (operator internal/resources/aistore/cmn/res.go CreateAISAffinity).
  */
-function ownAntiAffinityWithoutTerm(cr: AIStoreCR): boolean {
+function ownAntiAffinityWithoutTerm(cr: AIStoreCR, namespace: string): boolean {
   const affinity: unknown = cr.spec?.targetSpec?.affinity;
   if (!isObject(affinity) || affinity.podAntiAffinity === undefined || affinity.podAntiAffinity === null)
     return false;
   return (
-    requiredTargetAntiAffinity(affinity, targetPodLabels(nameOf(cr), cr.spec?.targetSpec?.labels)).length ===
-    0
+    requiredTargetAntiAffinity(affinity, targetPodLabels(nameOf(cr), cr.spec?.targetSpec?.labels), namespace)
+      .length === 0
   );
 }
 
@@ -141,7 +201,7 @@ function viewFromPodSpec(
   base: Pick<TargetSetView, 'crName' | 'namespace' | 'size' | 'minSize'>,
   what: string,
 ): TargetSetView {
-  const guarded = requiredTargetAntiAffinity(spec?.affinity, labels).length > 0;
+  const guarded = requiredTargetAntiAffinity(spec?.affinity, labels, base.namespace).length > 0;
   const placement = placementOf(spec);
   return {
     crName: base.crName,

@@ -122,6 +122,7 @@ const AISTORE: PolicyDef = {
               requiredTargetAntiAffinity(
                 `${r}.spec.targetSpec.affinity`,
                 targetPodLabels(valueOr(r, 'metadata.name', "''")),
+                'request.namespace',
               ),
             ),
           ),
@@ -192,7 +193,11 @@ const AISTORE: PolicyDef = {
         and(
           f('multiTarget'),
           present(r, 'spec.targetSpec.affinity'),
-          requiredTargetAntiAffinity(`${r}.spec.targetSpec.affinity`, targetPodLabels(f('crName'))),
+          requiredTargetAntiAffinity(
+            `${r}.spec.targetSpec.affinity`,
+            targetPodLabels(f('crName')),
+            'request.namespace',
+          ),
         ),
       message: `[target-anti-affinity] spec.targetSpec.affinity requires hostname anti-affinity between targets in a multi-target layout: the operator copies it even with disablePodAntiAffinity, so the second target on a node stays Pending${doc('target-anti-affinity')}`,
     },
@@ -269,7 +274,7 @@ function podFacts(spec: (r: string) => string, specPath: string, labels: Fact['o
       of: (r, f) =>
         and(
           present(r, `${specPath}.affinity`),
-          requiredTargetAntiAffinity(`${spec(r)}.affinity`, f('labels')),
+          requiredTargetAntiAffinity(`${spec(r)}.affinity`, f('labels'), 'request.namespace'),
         ),
       absent: 'false',
     },

@@ -2,7 +2,7 @@
 // podspec.ts), each a function of the root (`object` or `oldObject`), so the same fact is asked of
 // the new and the old object for ratcheting. Each mirrors one TypeScript function; the agreement test
 // (test/vap) holds them to the engine's verdicts.
-import { HOSTNAME_KEY } from '../policy/index.js';
+import { HOSTNAME_KEY, NAMESPACE_NAME_LABEL, PER_POD_LABELS, REVISION_LABEL } from '../policy/index.js';
 import { and, label, or, present, str } from './cel.js';
 
 const paren = (e: string): string => `(${e})`;
@@ -100,36 +100,84 @@ export function hostPortIn(spec: string): string {
 export const hostNetworkIn = (spec: string): string =>
   and(`has(${spec}.hostNetwork)`, `${spec}.hostNetwork == true`);
 
-/** Kubernetes label selector semantics over a labels map (k8s.ts selectorMatches). */
-export function selects(selector: string, labels: string): string {
-  const inValues = and('e.key in L', 'has(e.values)', 'L[e.key] in e.values');
-  const expression =
+/** Requirement `e` of a label selector holds when `has` says whether its key is set and `value` is its value. */
+const requirementHolds = (has: string, value: string): string => {
+  const inValues = and(has, 'has(e.values)', `${value} in e.values`);
+  return (
     `e.operator == 'In' ? ${paren(inValues)} : ` +
     `e.operator == 'NotIn' ? !${paren(inValues)} : ` +
-    `e.operator == 'Exists' ? e.key in L : ` +
-    `e.operator == 'DoesNotExist' ? !(e.key in L) : false`;
-  const body = and(
+    `e.operator == 'Exists' ? ${has} : ` +
+    `e.operator == 'DoesNotExist' ? !${paren(has)} : false`
+  );
+};
+
+/** Kubernetes label selector semantics over the labels map bound to `L` (k8s.ts selectorMatches). */
+const selectsIn = (selector: string, L: string): string =>
+  and(
     or(
       `!has(${selector}.matchLabels)`,
-      `${selector}.matchLabels.all(k, k in L && L[k] == ${selector}.matchLabels[k])`,
+      `${selector}.matchLabels.all(k, k in ${L} && ${L}[k] == ${selector}.matchLabels[k])`,
     ),
-    or(`!has(${selector}.matchExpressions)`, `${selector}.matchExpressions.all(e, ${expression})`),
+    or(
+      `!has(${selector}.matchExpressions)`,
+      `${selector}.matchExpressions.all(e, ${requirementHolds(`e.key in ${L}`, `${L}[e.key]`)})`,
+    ),
   );
-  // L is bound once with a one-element list macro: CEL has no let, and the labels expression may be long.
-  return `[${labels}].all(L, ${body})`;
+
+/**
+ * Pod affinity term `t` applies in namespace `ns` (layout.ts termAppliesIn): the pod's own when it
+ * names none, else the listed ones and those its namespaceSelector picks, judged on the name label alone.
+ */
+function termAppliesIn(t: string, ns: string): string {
+  const S = `${t}.namespaceSelector`;
+  const key = str(NAMESPACE_NAME_LABEL);
+  const byName = and(
+    or(`!has(${S}.matchLabels)`, `!(${key} in ${S}.matchLabels)`, `${S}.matchLabels[${key}] == ${ns}`),
+    or(
+      `!has(${S}.matchExpressions)`,
+      `${S}.matchExpressions.all(e, e.key != ${key} || ${paren(requirementHolds('true', ns))})`,
+    ),
+  );
+  return or(
+    and(or(`!has(${t}.namespaces)`, `size(${t}.namespaces) == 0`), `!has(${S})`),
+    and(`has(${t}.namespaces)`, `${ns} in ${t}.namespaces`),
+    and(`has(${S})`, byName),
+  );
 }
 
-/** Pod affinity term `t` is on kubernetes.io/hostname and selects these labels (layout.ts requiredTargetAntiAffinity's filter). */
-export const targetAntiAffinityTerm = (t: string, labels: string): string =>
-  `has(${t}.topologyKey) && ${t}.topologyKey == ${str(HOSTNAME_KEY)} && has(${t}.labelSelector) && ${selects(`${t}.labelSelector`, labels)}`;
+/** matchLabelKeys / mismatchLabelKeys leave the other targets selected (layout.ts selectsOtherTargets), labels bound to `L`. */
+function keysKeepOtherTargets(t: string, L: string): string {
+  const perPod = `[${[...PER_POD_LABELS].map(str).join(', ')}]`;
+  return and(
+    or(`!has(${t}.matchLabelKeys)`, `!${t}.matchLabelKeys.exists(k, k in ${perPod})`),
+    or(
+      `!has(${t}.mismatchLabelKeys)`,
+      `!${t}.mismatchLabelKeys.exists(k, !(k in ${perPod}) && (k == ${str(REVISION_LABEL)} || k in ${L}))`,
+    ),
+  );
+}
 
-/** A required kubernetes.io/hostname pod anti-affinity term selecting these labels (layout.ts requiredTargetAntiAffinity). */
-export function requiredTargetAntiAffinity(affinity: string, labels: string): string {
+/**
+ * Pod affinity term `t` is on kubernetes.io/hostname and keeps the targets with these labels in
+ * namespace `ns` apart (layout.ts requiredTargetAntiAffinity's filter). The labels are bound once
+ * with a one-element list macro: CEL has no let, and the labels expression may be long.
+ */
+export const targetAntiAffinityTerm = (t: string, labels: string, ns: string): string =>
+  and(
+    `has(${t}.topologyKey)`,
+    `${t}.topologyKey == ${str(HOSTNAME_KEY)}`,
+    termAppliesIn(t, ns),
+    `has(${t}.labelSelector)`,
+    `[${labels}].all(L, ${and(selectsIn(`${t}.labelSelector`, 'L'), keysKeepOtherTargets(t, 'L'))})`,
+  );
+
+/** A required kubernetes.io/hostname pod anti-affinity term keeping targets apart (layout.ts requiredTargetAntiAffinity). */
+export function requiredTargetAntiAffinity(affinity: string, labels: string, ns: string): string {
   const terms = `${affinity}.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution`;
   return and(
     `has(${affinity}.podAntiAffinity)`,
     `has(${terms})`,
-    `${terms}.exists(t, ${targetAntiAffinityTerm('t', labels)})`,
+    `${terms}.exists(t, ${targetAntiAffinityTerm('t', labels, ns)})`,
   );
 }
 

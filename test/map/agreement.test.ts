@@ -7,7 +7,14 @@ import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mutatingPolicies, mutationCoverage } from '../../src/map/index.js';
 import type { KubeObject } from '../../src/policy/index.js';
-import { aistore, HOST_ANTI_AFFINITY, run, targetPod } from '../support/builders.js';
+import {
+  aistore,
+  HOST_ANTI_AFFINITY,
+  hostAntiAffinityWith,
+  run,
+  TERM_SCOPES,
+  targetPod,
+} from '../support/builders.js';
 import type { AgreementCase } from '../vap/cases.js';
 import { mapCases } from './cases.js';
 import { mutate } from './support/map-eval.js';
@@ -91,9 +98,12 @@ describe('on random objects from the builders', () => {
         hostPort: opt(fc.constantFrom(0, 51081)),
         nodeSelector: pinned,
         affinity: opt(
-          fc.constantFrom(HOST_ANTI_AFFINITY(), HOST_ANTI_AFFINITY('other'), {
-            podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [] },
-          }),
+          fc.constantFrom(
+            HOST_ANTI_AFFINITY(),
+            HOST_ANTI_AFFINITY('other'),
+            { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [] } },
+            ...TERM_SCOPES.map(({ extra }) => hostAntiAffinityWith(extra)),
+          ),
         ),
       })
       .map((o) => aistore(o)),
@@ -103,15 +113,19 @@ describe('on random objects from the builders', () => {
         nodeSelector: pinned,
         ordinal: fc.integer({ min: 0, max: 3 }),
         terms: fc.subarray(['target', 'other-cr', 'cache']),
+        scope: fc.nat(TERM_SCOPES.length),
         preferred: fc.boolean(),
         nodeAffinity: fc.boolean(),
       })
-      .map(({ terms, preferred, nodeAffinity, ...o }) => {
+      .map(({ terms, scope, preferred, nodeAffinity, ...o }) => {
         const term = (t: string) =>
           t === 'cache'
             ? { labelSelector: { matchLabels: { app: 'cache' } }, topologyKey: 'kubernetes.io/hostname' }
-            : HOST_ANTI_AFFINITY(t === 'target' ? 'ais' : 'other').podAntiAffinity
-                .requiredDuringSchedulingIgnoredDuringExecution[0];
+            : {
+                ...HOST_ANTI_AFFINITY(t === 'target' ? 'ais' : 'other').podAntiAffinity
+                  .requiredDuringSchedulingIgnoredDuringExecution[0],
+                ...TERM_SCOPES[scope]?.extra, // one past the end: no scope fields
+              };
         const anti: Record<string, unknown> = {};
         if (terms.length > 0) anti.requiredDuringSchedulingIgnoredDuringExecution = terms.map(term);
         if (preferred)

@@ -2,7 +2,13 @@
 // mutating policies match, for the operations they match (every shared fixture included), and the rule tests' builders turned
 // to each branch of the three mutations.
 import type { KubeObject } from '../../src/policy/index.js';
-import { aistore, HOST_ANTI_AFFINITY, targetPod } from '../support/builders.js';
+import {
+  aistore,
+  HOST_ANTI_AFFINITY,
+  hostAntiAffinityWith,
+  TERM_SCOPES,
+  targetPod,
+} from '../support/builders.js';
 import { builderCases, fixtureCases, type AgreementCase } from '../vap/cases.js';
 
 const PINNED = { 'kubernetes.io/hostname': 'node-1' };
@@ -71,6 +77,21 @@ function mutationCases(): AgreementCase[] {
     ),
 
     create('Pod: target anti-affinity, pinned, ordinal 1', pinnedPod(HOST_ANTI_AFFINITY())),
+    // A term the mutation must strip only when it reaches the other targets.
+    ...TERM_SCOPES.flatMap(({ name, extra }) => [
+      create(
+        `Pod: pinned, target term and a term for ${name}`,
+        pinnedPod({
+          podAntiAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: [{ ...TARGET_TERM, ...extra }, OTHER_TERM],
+          },
+        }),
+      ),
+      create(
+        `CR: pinned, own podAntiAffinity with a target term for ${name}`,
+        aistore({ nodeSelector: PINNED, affinity: hostAntiAffinityWith(extra) }),
+      ),
+    ]),
     create('Pod: target anti-affinity, pinned, ordinal 0', pinnedPod(HOST_ANTI_AFFINITY(), 0)),
     create(
       'Pod: target anti-affinity, not pinned',

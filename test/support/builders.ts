@@ -83,6 +83,68 @@ export const HOST_ANTI_AFFINITY = (cr = 'ais') => ({
   },
 });
 
+/** HOST_ANTI_AFFINITY with `extra` fields on its one term (namespaces, namespaceSelector, matchLabelKeys, …). */
+export const hostAntiAffinityWith = (extra: Record<string, unknown>, cr = 'ais') => {
+  const [term] = HOST_ANTI_AFFINITY(cr).podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+  return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ ...term, ...extra }] } };
+};
+
+/**
+ * Term fields that decide whether a target anti-affinity term reaches the other targets (the
+ * builders' objects live in namespace "ais"): each with whether it still keeps them apart.
+ */
+export const TERM_SCOPES: { name: string; extra: Record<string, unknown>; keepsApart: boolean }[] = [
+  { name: 'another namespace', extra: { namespaces: ['monitoring'] }, keepsApart: false },
+  { name: 'its own namespace listed', extra: { namespaces: ['monitoring', 'ais'] }, keepsApart: true },
+  { name: 'every namespace', extra: { namespaceSelector: {} }, keepsApart: true },
+  {
+    name: 'another namespace by name label',
+    extra: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+    keepsApart: false,
+  },
+  {
+    name: 'its own namespace by name expression',
+    extra: {
+      namespaceSelector: {
+        matchExpressions: [
+          { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] },
+        ],
+      },
+    },
+    keepsApart: true,
+  },
+  {
+    name: 'a namespace label the guard cannot see',
+    extra: { namespaceSelector: { matchLabels: { team: 'storage' } } },
+    keepsApart: true,
+  },
+  {
+    name: 'matchLabelKeys pod name',
+    extra: { matchLabelKeys: ['statefulset.kubernetes.io/pod-name'] },
+    keepsApart: false,
+  },
+  {
+    name: 'matchLabelKeys revision',
+    extra: { matchLabelKeys: ['controller-revision-hash'] },
+    keepsApart: true,
+  },
+  {
+    name: 'mismatchLabelKeys shared label',
+    extra: { mismatchLabelKeys: ['app.kubernetes.io/name'] },
+    keepsApart: false,
+  },
+  {
+    name: 'mismatchLabelKeys revision',
+    extra: { mismatchLabelKeys: ['controller-revision-hash'] },
+    keepsApart: false,
+  },
+  {
+    name: 'mismatchLabelKeys pod index',
+    extra: { mismatchLabelKeys: ['apps.kubernetes.io/pod-index'] },
+    keepsApart: true,
+  },
+];
+
 export interface PodSpecOptions {
   hostPort?: number;
   hostNetwork?: boolean;

@@ -7,7 +7,16 @@ import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { admissionPolicies, coverage } from '../../src/vap/index.js';
 import type { KubeObject } from '../../src/policy/index.js';
-import { aistore, HOST_ANTI_AFFINITY, pvc, run, targetPod, targetStatefulSet } from '../support/builders.js';
+import {
+  aistore,
+  HOST_ANTI_AFFINITY,
+  hostAntiAffinityWith,
+  pvc,
+  run,
+  TERM_SCOPES,
+  targetPod,
+  targetStatefulSet,
+} from '../support/builders.js';
 import { builderCases, fixtureCases, type AgreementCase } from './cases.js';
 import { admit } from './support/vap-eval.js';
 
@@ -51,12 +60,13 @@ describe("VAP verdicts equal the engine's for the rules they cover", () => {
 });
 
 describe('on random objects from the builders', () => {
+  const SCOPED_TERMS = TERM_SCOPES.map(({ extra }) => hostAntiAffinityWith(extra));
   const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
   const podOptions = fc.record({
     hostPort: opt(fc.constantFrom(0, 51081)),
     hostNetwork: opt(fc.boolean()),
     nodeSelector: opt(fc.constant({ 'kubernetes.io/hostname': 'node-1' })),
-    affinity: opt(fc.constantFrom(HOST_ANTI_AFFINITY(), HOST_ANTI_AFFINITY('other'))),
+    affinity: opt(fc.constantFrom(HOST_ANTI_AFFINITY(), HOST_ANTI_AFFINITY('other'), ...SCOPED_TERMS)),
   });
   const objects: fc.Arbitrary<KubeObject> = fc.oneof(
     fc
@@ -67,7 +77,7 @@ describe('on random objects from the builders', () => {
         hostPort: opt(fc.constantFrom(0, 51081)),
         hostNetwork: opt(fc.boolean()),
         nodeSelector: opt(fc.constant({ 'kubernetes.io/hostname': 'node-1' })),
-        affinity: opt(fc.constant(HOST_ANTI_AFFINITY())),
+        affinity: opt(fc.constantFrom(HOST_ANTI_AFFINITY(), ...SCOPED_TERMS)),
         mounts: opt(
           fc.array(
             fc.record({

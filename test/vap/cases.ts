@@ -7,6 +7,8 @@ import type { KubeObject } from '../../src/policy/index.js';
 import {
   aistore,
   HOST_ANTI_AFFINITY,
+  hostAntiAffinityWith,
+  TERM_SCOPES,
   pvc,
   targetPod,
   targetStatefulSet,
@@ -68,6 +70,26 @@ export function builderCases(): AgreementCase[] {
   });
   return [
     create('CR: anti-affinity off, clean', aistore({ disable: true })),
+    // Whether a target anti-affinity term reaches the other targets: on the CR (target-anti-affinity,
+    // and whether the user's own podAntiAffinity leaves targets free), the StatefulSet and the pod.
+    ...TERM_SCOPES.flatMap(({ name, extra }) => [
+      create(
+        `CR: anti-affinity off, target term for ${name}`,
+        aistore({ disable: true, affinity: hostAntiAffinityWith(extra) }),
+      ),
+      create(
+        `CR: hostPort, own podAntiAffinity with a target term for ${name}`,
+        aistore({ hostPort: 51081, affinity: hostAntiAffinityWith(extra) }),
+      ),
+      create(
+        `STS: hostPort, template term for ${name}`,
+        targetStatefulSet({ hostPort: 51081, affinity: hostAntiAffinityWith(extra) }),
+      ),
+      create(
+        `Pod: hostPort, term for ${name}`,
+        targetPod({ hostPort: 51081, ordinal: 1, affinity: hostAntiAffinityWith(extra) }),
+      ),
+    ]),
     create('CR: hostPort, anti-affinity off', aistore({ disable: true, hostPort: 51081 })),
     create('CR: hostPort, anti-affinity on', aistore({ hostPort: 51081 })),
     create('CR: hostPort 0, anti-affinity off', aistore({ disable: true, hostPort: 0 })),

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { aistore, HOST_ANTI_AFFINITY, targetPod, targetStatefulSet } from '../../../test/support/builders.js';
+import {
+  aistore,
+  HOST_ANTI_AFFINITY,
+  hostAntiAffinityWith,
+  targetPod,
+  targetStatefulSet,
+} from '../../../test/support/builders.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
 
 const preferred = {
@@ -44,6 +50,8 @@ const byExpression = {
     ],
   },
 };
+
+const NAME_LABEL = 'kubernetes.io/metadata.name';
 
 const rows: Row[] = [
   {
@@ -116,6 +124,106 @@ const rows: Row[] = [
     object: targetPod({ affinity: HOST_ANTI_AFFINITY() }),
     context: [aistore()],
     expect: {},
+  },
+  // The scheduler applies a term only in its namespaces (k8s scheduler framework/types.go
+  // getNamespacesFromPodAffinityTerm); the builders' objects are in namespace "ais".
+  {
+    name: 'CR: a term for another namespace does not keep targets apart',
+    object: aistore({ disable: true, affinity: hostAntiAffinityWith({ namespaces: ['monitoring'] }) }),
+    expect: {},
+  },
+  {
+    name: "CR: a namespaces list naming the CR's namespace does",
+    object: aistore({ disable: true, affinity: hostAntiAffinityWith({ namespaces: ['monitoring', 'ais'] }) }),
+    expect: { deny: [/required hostname anti-affinity/] },
+  },
+  {
+    name: 'CR: an empty namespaceSelector (every namespace) does',
+    object: aistore({ disable: true, affinity: hostAntiAffinityWith({ namespaceSelector: {} }) }),
+    expect: { deny: [/required hostname anti-affinity/] },
+  },
+  {
+    name: 'CR: a namespaceSelector on the name of another namespace does not',
+    object: aistore({
+      disable: true,
+      affinity: hostAntiAffinityWith({ namespaceSelector: { matchLabels: { [NAME_LABEL]: 'monitoring' } } }),
+    }),
+    expect: {},
+  },
+  {
+    name: "CR: a namespaceSelector by expression on the CR's namespace name does",
+    object: aistore({
+      disable: true,
+      affinity: hostAntiAffinityWith({
+        namespaceSelector: { matchExpressions: [{ key: NAME_LABEL, operator: 'In', values: ['ais'] }] },
+      }),
+    }),
+    expect: { deny: [/required hostname anti-affinity/] },
+  },
+  {
+    name: 'CR: a namespaceSelector on labels the guard cannot see is taken to pick the namespace',
+    object: aistore({
+      disable: true,
+      affinity: hostAntiAffinityWith({ namespaceSelector: { matchLabels: { team: 'storage' } } }),
+    }),
+    expect: { deny: [/required hostname anti-affinity/] },
+  },
+  // matchLabelKeys / mismatchLabelKeys: the apiserver narrows the selector to the pod's own values
+  // (k8s pkg/registry/core/pod/strategy.go applyMatchLabelKeysAndMismatchLabelKeys, GA in 1.33).
+  {
+    name: 'CR: matchLabelKeys on the pod name leaves each target only itself',
+    object: aistore({
+      disable: true,
+      affinity: hostAntiAffinityWith({ matchLabelKeys: ['statefulset.kubernetes.io/pod-name'] }),
+    }),
+    expect: {},
+  },
+  {
+    name: 'CR: matchLabelKeys on the revision hash still selects the other targets',
+    object: aistore({
+      disable: true,
+      affinity: hostAntiAffinityWith({ matchLabelKeys: ['controller-revision-hash'] }),
+    }),
+    expect: { deny: [/required hostname anti-affinity/] },
+  },
+  {
+    name: 'CR: mismatchLabelKeys on a label all targets share selects none of them',
+    object: aistore({
+      disable: true,
+      affinity: hostAntiAffinityWith({ mismatchLabelKeys: ['app.kubernetes.io/name'] }),
+    }),
+    expect: {},
+  },
+  {
+    name: 'CR: mismatchLabelKeys on the pod index still selects the other targets',
+    object: aistore({
+      disable: true,
+      affinity: hostAntiAffinityWith({ mismatchLabelKeys: ['apps.kubernetes.io/pod-index'] }),
+    }),
+    expect: { deny: [/required hostname anti-affinity/] },
+  },
+  {
+    name: 'CR: mismatchLabelKeys on a key no target carries is skipped, as the apiserver does',
+    object: aistore({ disable: true, affinity: hostAntiAffinityWith({ mismatchLabelKeys: ['tier'] }) }),
+    expect: { deny: [/required hostname anti-affinity/] },
+  },
+  {
+    name: 'StatefulSet: a template term for another namespace is left alone',
+    object: targetStatefulSet({ affinity: hostAntiAffinityWith({ namespaces: ['monitoring'] }) }),
+    context: [aistore({ disable: true })],
+    expect: {},
+  },
+  {
+    name: 'Pod CREATE: a term for another namespace is not removed',
+    object: targetPod({ affinity: hostAntiAffinityWith({ namespaces: ['monitoring'] }) }),
+    context: [aistore({ disable: true })],
+    expect: { patched: false },
+  },
+  {
+    name: 'Pod CREATE: a term listing its own namespace is removed',
+    object: targetPod({ affinity: hostAntiAffinityWith({ namespaces: ['ais'] }) }),
+    context: [aistore({ disable: true })],
+    expect: { warn: [/removed/], patched: true },
   },
 ];
 

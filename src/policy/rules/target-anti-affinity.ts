@@ -1,5 +1,6 @@
 // DESIGN rule 5. With anti-affinity disabled the operator copies targetSpec.affinity verbatim, so a
-// hand-written required hostname anti-affinity between targets still keeps them one per node.
+// hand-written required hostname anti-affinity between targets still keeps them one per node. Which
+// terms reach the other targets is layout.ts requiredTargetAntiAffinity's question.
 import { targetPodLabels } from '../aistore.js';
 import { labelsOf, type Affinity } from '../k8s.js';
 import { describeLayout, requiredTargetAntiAffinity } from '../layout.js';
@@ -22,7 +23,7 @@ export default defineRule({
   id: 'target-anti-affinity',
   title: 'Required target-to-target anti-affinity in a multi-target layout',
   summary:
-    'A required kubernetes.io/hostname pod anti-affinity selecting the targets, in a multi-target layout: deny on the CR and StatefulSet; removed from target Pods on CREATE (warn).',
+    "A required kubernetes.io/hostname pod anti-affinity that reaches the other targets (in their namespace, after matchLabelKeys/mismatchLabelKeys), in a multi-target layout: deny on the CR and StatefulSet; removed from target Pods on CREATE (warn). A term for other namespaces, or keyed on the pod's own name, is left alone.",
   verdict: 'mutate + warn / deny',
   operator: `With disablePodAntiAffinity true the operator copies targetSpec.affinity verbatim onto the target pods (${operatorLink('internal/resources/aistore/target/statefulset.go', 158, 'createTargetAffinity')}), so a hand-written required term still applies.`,
   howToFix: 'Remove the target-selecting required term (a preferred one is fine).',
@@ -35,7 +36,7 @@ export default defineRule({
     if (subject.role === 'aistore') {
       const affinity = subject.object.spec?.targetSpec?.affinity;
       const labels = targetPodLabels(subject.crName, subject.object.spec?.targetSpec?.labels);
-      const terms = requiredTargetAntiAffinity(affinity, labels);
+      const terms = requiredTargetAntiAffinity(affinity, labels, subject.namespace);
       if (terms.length > 0)
         report.deny(
           `/spec/targetSpec/affinity/${REQUIRED}`,
@@ -47,13 +48,16 @@ export default defineRule({
     const ref = podSpecOf(subject);
     const labels =
       subject.role === 'target-pod' ? labelsOf(subject.object) : labelsOf(subject.object.spec?.template);
-    const terms = requiredTargetAntiAffinity(ref?.spec.affinity, labels);
+    const terms = requiredTargetAntiAffinity(ref?.spec.affinity, labels, subject.namespace);
     if (!ref || terms.length === 0) return;
     const path = `${ref.base}/affinity/${REQUIRED}`;
     if (subject.role === 'target-pod' && operation === 'CREATE') {
       // The same terms, found again on the copy the guard changes.
       const spec = (podSpecOf(writable()) as NonNullable<typeof ref>).spec;
-      stripTerms(spec.affinity as Affinity, requiredTargetAntiAffinity(spec.affinity, labels));
+      stripTerms(
+        spec.affinity as Affinity,
+        requiredTargetAntiAffinity(spec.affinity, labels, subject.namespace),
+      );
       if (Object.keys(spec.affinity ?? {}).length === 0) delete spec.affinity;
       report.mutated(
         path,

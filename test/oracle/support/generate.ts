@@ -160,6 +160,30 @@ const affinity = (crName: string) =>
         ],
       },
     },
+    // Target terms the scheduler does not apply between the targets: another namespace, or a
+    // selector the apiserver narrows to the pod itself (the CR and its StatefulSet must agree).
+    {
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          {
+            topologyKey: 'kubernetes.io/hostname',
+            labelSelector: targetLabelSelector(crName),
+            namespaces: ['elsewhere'],
+          },
+        ],
+      },
+    },
+    {
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          {
+            topologyKey: 'kubernetes.io/hostname',
+            labelSelector: targetLabelSelector(crName),
+            matchLabelKeys: ['statefulset.kubernetes.io/pod-name'],
+          },
+        ],
+      },
+    },
     {
       podAntiAffinity: {
         preferredDuringSchedulingIgnoredDuringExecution: [
