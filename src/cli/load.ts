@@ -118,6 +118,17 @@ export function parseInput(
   };
   const file = input.file;
   const manifests: Manifest[] = [];
+  // The YAML library reads a lone CR (classic Mac line ending) as part of the line, so such a file
+  // would parse as one long line and fail somewhere unhelpful, or pass as one comment. Say what it is.
+  const loneCr = text.search(/\r(?!\n)/);
+  if (loneCr >= 0) {
+    errors.push({
+      file,
+      line: text.slice(0, loneCr).split('\n').length,
+      message: 'line ends with a lone carriage return (CR): use LF or CRLF line endings',
+    });
+    return { source, manifests };
+  }
   const composer = new Composer(KUBE_YAML);
   let start = 0;
   let i = 0;

@@ -150,6 +150,28 @@ describe('bad input: one line with its place, the rest still judged, exit 2', ()
     noStack(r.stdout + r.stderr);
   });
 
+  it('lone-CR line endings: refused with the line, the file left as it is even by --fix --write', async () => {
+    const dir = tmp();
+    const mac = `# old editor\n${readFileSync(fixture('02'), 'utf8').replaceAll('\n', '\r')}`;
+    writeFileSync(join(dir, 'mac.yaml'), mac);
+    cpSync(fixture('02'), join(dir, 'deny.yaml'));
+    const r = await cli(['check', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(
+      /mac\.yaml:2: error: line ends with a lone carriage return \(CR\): use LF or CRLF/,
+    );
+    expect(r.stdout).toContain('DENY  target-host-port'); // the other file is still judged
+    noStack(r.stdout + r.stderr);
+    const crlf = readFileSync(fixture('02'), 'utf8').replaceAll('\n', '\r\n');
+    expect((await cli(['check', '-'], crlf)).stdout).toContain('DENY  target-host-port');
+    const fixed = await cli(['check', '--fix', '--write', join(dir, 'mac.yaml')]);
+    expect(fixed.code).toBe(2);
+    expect(fixed.stderr).toMatch(
+      /mac\.yaml:2: error: line ends with a lone carriage return[^]*no file was rewritten/,
+    );
+    expect(readFileSync(join(dir, 'mac.yaml'), 'utf8')).toBe(mac);
+  });
+
   it('a FIFO, as an argument or in a directory, is skipped with a note, never opened', async () => {
     const dir = tmp();
     execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
