@@ -2,7 +2,7 @@
 // CRD defaulting) would submit them, the nodes of the cluster they land on, and for some cases the
 // previous version of the CR (an UPDATE). The value space leans on what the guard judges: sizes
 // (incl. -1 with autoScale.sizeLimit), mounts (nested, trailing "/", labels, selectors,
-// useHostPath), hostPort, hostNetwork, externalAccess, stateStorage, tolerations, nodeSelector,
+// useHostPath, no size), anti-affinity terms (by user label, for another namespace, per pod), hostPort, hostNetwork, externalAccess, stateStorage, tolerations, nodeSelector,
 // required node affinity, the removed top-level anti-affinity field, mounts at the operator's own
 // directories (with the fields that add them), and CR names that overlap
 // (`ais`, `ais-x`, `x-ais`, …) with neighbours in the same namespace.
@@ -94,7 +94,8 @@ const mount = fc
   .record(
     {
       path: mountPath,
-      size: fc.constantFrom('1Ti', '500Gi'),
+      // The CRD requires only the path: a claim mount may come without a size.
+      size: fc.constantFrom('1Ti', '500Gi', '1Ti', undefined),
       storageClass: fc.constantFrom('local-nvme', 'ais-local'),
       label: fc.constantFrom('disk0', 'nvme'),
       selector: fc.constant({ matchLabels: { disk: 'd0' } }),
@@ -104,8 +105,8 @@ const mount = fc
   )
   .map((m) => {
     // Host-path mounts carry no claim fields in practice; keep them plain.
-    if (m.useHostPath) return { path: m.path, size: m.size, useHostPath: true };
-    return m;
+    if (m.useHostPath) return compact({ path: m.path, size: m.size, useHostPath: true });
+    return compact(m);
   });
 
 // Two claim mounts of one path are one template (mount-template-name); a hostPath mount may share
@@ -157,6 +158,14 @@ const affinity = (crName: string) =>
       podAntiAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: [
           { topologyKey: 'kubernetes.io/hostname', labelSelector: targetLabelSelector(crName) },
+        ],
+      },
+    },
+    // A target term by a user label (targetSpec.labels reach the pods, the operator's own win).
+    {
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { team: 'storage' } } },
         ],
       },
     },
