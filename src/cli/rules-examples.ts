@@ -83,6 +83,15 @@ function pv(name: string, path: string, claim: string, host?: string): KubeObjec
   };
 }
 
+/** The PV with the uid of the claim it was bound to, as `kubectl get pv -o yaml` exports it. */
+function withClaimUid(volume: KubeObject): KubeObject {
+  const spec = volume.spec as { claimRef: Record<string, unknown> };
+  return {
+    ...volume,
+    spec: { ...spec, claimRef: { ...spec.claimRef, uid: '5c1e6f2a-0d4b-4c9e-9a57-1f0e2b3c4d5e' } },
+  };
+}
+
 /** Required hostname anti-affinity against pods with these labels. */
 const antiAffinity = (matchLabels: Record<string, string>) => ({
   podAntiAffinity: {
@@ -129,6 +138,13 @@ export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
     fail: example(
       'no CR known: intrinsic checks only',
       pv('pv-x', '/ais/pv-x', 'ais-data-aistore-ais-target-0'),
+    ),
+  },
+  'pv-claim-uid': {
+    pass: example('PV pre-bound by namespace and name', pv('pv-sda', '/ais/sda', CLAIM_1, 'node-7')),
+    fail: example(
+      "PV manifest exported with its claim's uid",
+      withClaimUid(pv('pv-sda', '/ais/sda', CLAIM_1, 'node-7')),
     ),
   },
   'targets-exceed-nodes': {

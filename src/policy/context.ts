@@ -102,13 +102,21 @@ function nodeSignature(node: Node): string {
 
 const labelKey = (k: string, v: string) => `${k}=${v}`;
 
+/** What a PV's binding changes: read from the object by rules, never by an index or a memo. */
+const BINDING_STATE = new Set([
+  '/metadata/resourceVersion',
+  '/spec/claimRef/uid',
+  '/status',
+  '/status/phase',
+]);
+
 /**
- * A watch event whose object differs from the cached one only in its resourceVersion (a PV's phase,
- * which the cache does not keep) changes nothing. fast-json-patch's compare walks every field (a
- * reduced PV is a few dozen): ~2 µs per PV event.
+ * A watch event whose object differs from the cached one only in its binding state (resourceVersion,
+ * and a claimRef uid and phase once its claim is gone) changes no index key and no memo.
+ * fast-json-patch's compare walks every field (a reduced PV is a few dozen): ~2 µs per PV event.
  */
-const onlyVersionDiffers = (known: object, next: object) =>
-  jsonpatch.compare(known, next).every((op) => op.path === '/metadata/resourceVersion');
+const onlyBindingStateDiffers = (known: object, next: object) =>
+  jsonpatch.compare(known, next).every((op) => BINDING_STATE.has(op.path));
 
 export class ClusterContext {
   readonly aistores = new Map<string, AIStoreCR>();
@@ -178,8 +186,8 @@ export class ClusterContext {
         const known = this.pvByName.get(name);
         // A phase change (most PV events in a busy cluster): the fresher object takes the old one's
         // place under the same index keys (the informer caches it: one copy, not two), and no new
-        // version, so the memos stay valid.
-        if (known && onlyVersionDiffers(known, obj)) return this.addPV(obj as PersistentVolume, name);
+        // version, so the memos stay valid. Rules read the binding state from the object itself.
+        if (known && onlyBindingStateDiffers(known, obj)) return this.addPV(obj as PersistentVolume, name);
         this.removePV(name);
         this.addPV(obj as PersistentVolume, name);
         this.versionCount++;

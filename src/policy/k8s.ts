@@ -175,6 +175,10 @@ export function annotationsOf(obj: KubeObject): Record<string, string> {
   return isObject(meta) ? recordOf(meta.annotations) : {};
 }
 
+/** Made by a provisioner for the claim it served (its annotation), not a disk pre-bound by hand. */
+export const isProvisioned = (pv: PersistentVolume): boolean =>
+  Boolean(annotationsOf(pv)['pv.kubernetes.io/provisioned-by']);
+
 export function namespaceOf(obj: KubeObject): string {
   const meta: unknown = obj.metadata;
   return isObject(meta) && typeof meta.namespace === 'string' ? meta.namespace : '';

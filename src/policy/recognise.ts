@@ -26,7 +26,7 @@ import {
 import { crForClaimName } from './claims.js';
 import type { ClusterContext } from './context.js';
 import {
-  annotationsOf,
+  isProvisioned,
   claimRefOf,
   isObject,
   kindOf,
@@ -196,7 +196,7 @@ export function recognise(
       const ref = claimRefOf(pv);
       if (!ref?.namespace || ref.name.length > MAX_NAME_LENGTH) return undefined;
       // Dynamically provisioned PVs are the provisioner's business, not a hand-made disk layout.
-      if (annotationsOf(pv)['pv.kubernetes.io/provisioned-by']) return undefined;
+      if (isProvisioned(pv)) return undefined;
       const crName = crForClaimName(ctx, ref.namespace, ref.name) ?? crFromClaimShape(ref.name);
       if (!crName || isStateClaim(ref.namespace, crName, ref.name)) return undefined;
       return {

@@ -97,7 +97,14 @@ function nodeOf(obj: Cached): Cached {
   };
 }
 
-/** PV: claimRef, the disk path, node affinity, capacity, class and modes; no status (phase is read by no rule). */
+/**
+ * A PV whose claim of its claimRef.uid is gone (rules/pv-claim-uid.ts): Released, or Failed to be
+ * reclaimed. Bound PVs, nearly all of them, keep neither uid nor phase: ~100 bytes each, and
+ * their phase changes stay invisible to the context.
+ */
+const CLAIM_GONE = new Set(['Released', 'Failed']);
+
+/** PV: claimRef, the disk path, node affinity, capacity, class and modes; uid and phase only off Bound. */
 function persistentVolumeOf(obj: Cached): Cached {
   const spec = pick(obj.spec, [
     'claimRef',
@@ -109,7 +116,9 @@ function persistentVolumeOf(obj: Cached): Cached {
     'accessModes',
     'persistentVolumeReclaimPolicy',
   ]);
-  if (spec.claimRef !== undefined) spec.claimRef = pick(spec.claimRef, ['namespace', 'name'], (v) => v);
+  const phase = isRecord(obj.status) ? obj.status.phase : undefined;
+  const claimKeys = phase === 'Bound' ? ['namespace', 'name'] : ['namespace', 'name', 'uid'];
+  if (spec.claimRef !== undefined) spec.claimRef = pick(spec.claimRef, claimKeys);
   if (isRecord(spec.claimRef) && spec.claimRef.namespace !== undefined)
     spec.claimRef.namespace = intern(spec.claimRef.namespace);
   if (spec.local !== undefined) spec.local = pick(spec.local, ['path']);
@@ -124,7 +133,13 @@ function persistentVolumeOf(obj: Cached): Cached {
   const annotations = isRecord(obj.metadata) ? obj.metadata.annotations : undefined;
   const provisioner = isRecord(annotations) ? annotations[PROVISIONED_BY] : undefined;
   if (provisioner !== undefined) metadata.annotations = { [PROVISIONED_BY]: intern(provisioner) };
-  return { apiVersion: 'v1', kind: 'PersistentVolume', metadata, spec };
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata,
+    spec,
+    ...(typeof phase === 'string' && CLAIM_GONE.has(phase) && { status: { phase: intern(phase) } }),
+  };
 }
 
 /** StatefulSet: metadata and spec (replicas, template, claim templates); status churns and is read by no rule. */

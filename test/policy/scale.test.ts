@@ -176,7 +176,7 @@ describe('per-review cost does not grow with the cluster', () => {
     expect(ctx.memo('probe', () => ctx.pvsForNamespace('ais').length)).toBe(TARGETS - 1);
   });
 
-  it('a PV event that changes only the resourceVersion keeps the memo; any other change drops it', () => {
+  it('a PV event that changes only the binding state keeps the memo; any other change drops it', () => {
     const ctx = new ClusterContext(deployment());
     const versioned = (resourceVersion: string, o = pv('ais-pv-0', { claim: claimName(0) })) => ({
       ...o,
@@ -195,8 +195,17 @@ describe('per-review cost does not grow with the cluster', () => {
     ctx.upsert(versioned('3', pv('ais-pv-0', { claim: claimName(1) })));
     expect(ctx.version).toBe(version + 1);
     expect(ctx.pvsForClaim('ais', claimName(0))).toHaveLength(0);
-    ctx.upsert(versioned('4', { ...pv('ais-pv-0', { claim: claimName(1) }), status: { phase: 'Bound' } }));
-    expect(ctx.version).toBe(version + 2); // unreduced objects (the CLI's): status is content
+    // Binding state (phase, and the claimRef uid the cache keeps off Bound) is read from the object
+    // by rules, never by an index or a memo: the object is swapped, the memo kept.
+    const released = versioned('4', pv('ais-pv-0', { claim: claimName(1) }));
+    (released as { spec?: { claimRef: Record<string, unknown> } }).spec!.claimRef.uid =
+      'uid-of-a-deleted-claim';
+    ctx.upsert({ ...released, status: { phase: 'Released' } });
+    expect(ctx.version).toBe(version + 1);
+    const found = ctx.pvsForClaim('ais', claimName(1)).find((p) => p.metadata?.name === 'ais-pv-0');
+    expect(found?.status).toEqual({ phase: 'Released' });
+    ctx.upsert(versioned('5', { ...pv('ais-pv-0', { claim: claimName(1), capacity: '1Ti' }) }));
+    expect(ctx.version).toBe(version + 2);
   });
 
   it('PV upsert and remove keep the claim, namespace and host indexes in step', () => {

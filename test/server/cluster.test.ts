@@ -311,14 +311,20 @@ describe('kubeCluster', () => {
     await expect(started).rejects.toThrow(/stopped before/);
   });
 
-  it("keeps only what rules read: Nodes without status, PVs without status, only the operator's StatefulSets", async () => {
+  it("keeps only what rules read: Nodes without status, PVs without status unless Released, only the operator's StatefulSets", async () => {
     const withStatus = {
       ...node('node-9'),
       spec: { taints: [{ key: 'k', effect: 'NoSchedule' }], podCIDR: '10.0.0.0/24' },
       status: { images: [{ names: ['a'], sizeBytes: 1 }], conditions: [{ type: 'Ready', status: 'True' }] },
     };
     fake.put('nodes', withStatus);
-    fake.put('persistentvolumes', { ...pv('pv-9', { claim: claimName(9) }), status: { phase: 'Bound' } });
+    const withUid = (name: string, claim: string, phase: string) => {
+      const o = pv(name, { claim });
+      (o.spec as { claimRef: Record<string, unknown> }).claimRef.uid = `uid-${claim}`;
+      return { ...o, status: { phase } };
+    };
+    fake.put('persistentvolumes', withUid('pv-9', claimName(9), 'Bound'));
+    fake.put('persistentvolumes', withUid('pv-8', claimName(8), 'Released'));
     fake.put('statefulsets', { ...statefulSet('web'), metadata: { name: 'web', namespace: 'shop' } });
     const c = cluster();
     await watching(c);
@@ -329,7 +335,18 @@ describe('kubeCluster', () => {
       metadata: { name: 'node-9', labels: expect.any(Object), resourceVersion: expect.any(String) },
       spec: { taints: [{ key: 'k', effect: 'NoSchedule' }] },
     });
-    expect(c.context().pvsForClaim('ais', claimName(9))[0]).not.toHaveProperty('status');
+    // A Bound PV keeps neither its claim's uid nor its phase; one whose claim is gone keeps both
+    // (rules/pv-claim-uid.ts: the next claim of that name will not bind it).
+    const [bound] = c.context().pvsForClaim('ais', claimName(9));
+    expect(bound).not.toHaveProperty('status');
+    expect(bound?.spec?.claimRef).toEqual({ namespace: 'ais', name: claimName(9) });
+    const [released] = c.context().pvsForClaim('ais', claimName(8));
+    expect(released?.status).toEqual({ phase: 'Released' });
+    expect(released?.spec?.claimRef).toEqual({
+      namespace: 'ais',
+      name: claimName(8),
+      uid: `uid-${claimName(8)}`,
+    });
     expect(c.context().statefulSet('shop', 'web')).toBeUndefined();
     expect(c.context().statefulSet('ais', 'ais-target')).toBeDefined();
     expect(c.status().kinds.statefulsets?.objects).toBe(1);

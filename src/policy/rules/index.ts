@@ -4,6 +4,7 @@ import antiAffinityNotDisabled from './anti-affinity-not-disabled.js';
 import legacyAntiAffinityField from './legacy-anti-affinity-field.js';
 import mountPathUnique from './mount-path-unique.js';
 import mountTemplateName from './mount-template-name.js';
+import pvClaimUid from './pv-claim-uid.js';
 import pvTargetBinding from './pv-target-binding.js';
 import pvcName from './pvc-name.js';
 import targetAntiAffinity from './target-anti-affinity.js';
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   mountPathUnique,
   pvcName,
   pvTargetBinding,
+  pvClaimUid,
   targetDiskBinding,
   targetsExceedNodes,
 ];

@@ -7,6 +7,7 @@ import {
   diskPathOf,
   HOSTNAME_KEY,
   isObject,
+  isProvisioned,
   nameOf,
   objectAt,
   objectsOf,
@@ -25,7 +26,9 @@ export const DISKS_ANNOTATION = 'ais-guard/disks';
 function bindClaim({ subject, writable, layout, ctx, operation, report }: RuleInput<'target-claim'>): void {
   const claim = subject.object;
   const name = nameOf(claim);
-  const pvs = ctx.pvsForClaim(subject.namespace, name);
+  // A provisioner's PV that names this claim served an earlier claim of that name (Released): the
+  // provisioner makes this one its own, and a volumeName pointing back would leave it Pending.
+  const pvs = ctx.pvsForClaim(subject.namespace, name).filter((pv) => !isProvisioned(pv));
   const wanted: unknown = claim.spec?.volumeName;
   if (pvs.length === 1) {
     const pv = nameOf(pvs[0] as PersistentVolume);

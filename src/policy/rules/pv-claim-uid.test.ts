@@ -1,0 +1,136 @@
+import { describe, expect, it } from '@jest/globals';
+import { aistore, claimName, pv, pvc } from '../../../test/support/builders.js';
+import { checkRow, type Row } from '../../../test/support/table.js';
+import type { KubeObject } from '../index.js';
+
+const cr = aistore({ disable: true, nodeSelector: { 'kubernetes.io/hostname': 'node-1' } });
+
+/** Target 0's PV with a claimRef uid and, when given, a status phase (a live object; none in a manifest). */
+function pvWithUid(
+  uid: string | undefined,
+  phase?: string,
+  annotations?: Record<string, string>,
+): KubeObject {
+  const volume = pv('pv-sda', { claim: claimName(0), annotations });
+  const spec = volume.spec as { claimRef: Record<string, unknown> };
+  if (uid !== undefined) spec.claimRef.uid = uid;
+  return phase ? { ...volume, status: { phase } } : volume;
+}
+
+const UID = '5c1e6f2a-0d4b-4c9e-9a57-1f0e2b3c4d5e';
+
+const rows: Row[] = [
+  {
+    name: 'PV manifest pre-bound by namespace and name: fine',
+    object: pvWithUid(undefined),
+    context: [cr],
+    expect: {},
+  },
+  {
+    name: 'PV manifest with the uid of a claim (exported from a live cluster)',
+    object: pvWithUid(UID),
+    context: [cr],
+    expect: {
+      warn: [new RegExp(`PV pv-sda is pre-bound to claim ais/${claimName(0)} by uid ${UID}: .*Released`)],
+    },
+  },
+  {
+    name: "a provisioner's new PV carries its claim's uid by right (and is no target volume)",
+    object: pvWithUid(UID, undefined, { 'pv.kubernetes.io/provisioned-by': 'local.csi.example.com' }),
+    context: [cr],
+    expect: {},
+  },
+  {
+    name: 'a Bound PV (audit of a live cluster) is fine',
+    object: pvWithUid(UID, 'Bound'),
+    context: [cr],
+    expect: {},
+  },
+  {
+    name: 'a Released PV: its claim is gone and the next one will not bind',
+    object: pvWithUid(UID, 'Released'),
+    context: [cr],
+    expect: { warn: [/PV pv-sda is Released: its claimRef still holds uid .* stays Pending/] },
+  },
+  {
+    name: 'a Failed PV (Delete policy, nothing could delete a local disk) likewise',
+    object: pvWithUid(UID, 'Failed'),
+    operation: 'UPDATE',
+    oldObject: pvWithUid(UID, 'Failed'),
+    context: [cr],
+    expect: { warn: [/PV pv-sda is Failed/] },
+  },
+  {
+    name: 'UPDATE of a PV not Released (the PV controller binding it) is fine',
+    object: pvWithUid(UID),
+    operation: 'UPDATE',
+    oldObject: pvWithUid(undefined),
+    context: [cr],
+    expect: {},
+  },
+  {
+    name: 'claim CREATE meets a Released PV pre-bound to its name',
+    object: pvc(claimName(0)),
+    context: [cr, pvWithUid(UID, 'Released')],
+    expect: {
+      warn: [
+        new RegExp(`PV pv-sda, pre-bound to claim ${claimName(0)}, holds uid ${UID} .* stays Pending.*`),
+      ],
+    },
+  },
+  {
+    name: 'claim CREATE meets a PV manifest with a uid (check of a manifest set)',
+    object: pvc(claimName(0)),
+    context: [cr, pvWithUid(UID)],
+    expect: { warn: [/holds uid/] },
+  },
+  {
+    name: "claim CREATE beside a provisioner's Released PV: the provisioner makes it a new one",
+    object: pvc(claimName(0)),
+    context: [cr, pvWithUid(UID, 'Released', { 'pv.kubernetes.io/provisioned-by': 'local.csi.example.com' })],
+    expect: {},
+  },
+  {
+    name: 'claim CREATE with its PV pre-bound by name only: fine',
+    object: pvc(claimName(0)),
+    context: [cr, pvWithUid(undefined)],
+    expect: {},
+  },
+  {
+    name: 'claim CREATE beside a Bound PV: the claim of that name exists, and this CREATE fails on the name',
+    object: pvc(claimName(0)),
+    context: [cr, pvWithUid(UID, 'Bound')],
+    expect: {},
+  },
+  {
+    name: 'claim UPDATE: nothing new to say',
+    object: pvc(claimName(0), { volumeName: 'pv-sda' }),
+    operation: 'UPDATE',
+    oldObject: pvc(claimName(0), { volumeName: 'pv-sda' }),
+    context: [cr, pvWithUid(UID, 'Released')],
+    expect: {},
+  },
+];
+
+describe('rule pv-claim-uid', () => {
+  it.each(rows)('$name', (row) => {
+    checkRow('pv-claim-uid', row);
+  });
+
+  it('the fix names the kubectl patch that clears the uid of that PV', () => {
+    const ev = checkRow('pv-claim-uid', rows[4] as Row);
+    expect(ev.findings.find((f) => f.ruleId === 'pv-claim-uid')?.fix).toContain(
+      `kubectl patch pv pv-sda -p '{"spec":{"claimRef":{"uid":null}}}'`,
+    );
+  });
+
+  it('the disk binding still points the claim at its own disk, so it binds once the uid is gone', () => {
+    const ev = checkRow('pv-claim-uid', rows[7] as Row);
+    expect(ev.patch).toEqual([{ op: 'add', path: '/spec/volumeName', value: 'pv-sda' }]);
+  });
+
+  it("the disk binding leaves a provisioner's Released PV alone: pointing back at it would leave the claim Pending", () => {
+    const ev = checkRow('pv-claim-uid', rows[9] as Row);
+    expect(ev.patch).toEqual([]);
+  });
+});

@@ -1,0 +1,84 @@
+// A target PV pre-bound by a claimRef that still carries a uid. The PV controller binds a PV only to
+// the claim object its claimRef.uid names (component-helpers storage/volume IsVolumeBoundToClaim), and
+// a PV whose claim of that uid is gone is Released, not offered to the next claim of that name
+// (pkg/controller/volume/persistentvolume pv_controller.go syncVolume). A claim the StatefulSet
+// controller makes anew always has a new uid: after an AIStore is deleted and redeployed on Retain
+// disks, or from PV manifests exported from a live cluster, the target's claim stays Pending.
+import { asText, isObject, isProvisioned, nameOf, type PersistentVolume } from '../k8s.js';
+import { defineRule, operatorLink, type RuleInput } from '../rule.js';
+
+function claimUidOf(pv: PersistentVolume): string | undefined {
+  const ref: unknown = isObject(pv.spec) ? pv.spec.claimRef : undefined;
+  const uid = isObject(ref) ? ref.uid : undefined;
+  return typeof uid === 'string' && uid !== '' ? uid : undefined;
+}
+
+const phaseOf = (pv: PersistentVolume): string | undefined => {
+  const status: unknown = pv.status;
+  return isObject(status) && typeof status.phase === 'string' ? status.phase : undefined;
+};
+
+/** The claim of that uid is gone: the PV controller has released the PV (or failed to reclaim it). */
+const released = (phase: string | undefined) => phase === 'Released' || phase === 'Failed';
+
+/** A merge patch's null removes the field; short enough to survive a warning's 256 characters. */
+const removeUidCommand = (pv: string) => `kubectl patch pv ${pv} -p '{"spec":{"claimRef":{"uid":null}}}'`;
+
+function checkVolume({ subject, operation, report }: RuleInput<'target-volume'>): void {
+  const pv = subject.object;
+  const uid = claimUidOf(pv);
+  if (!uid) return;
+  const phase = phaseOf(pv);
+  const claim = `${subject.namespace}/${subject.claimName}`;
+  if (released(phase)) {
+    report.warn(
+      '/spec/claimRef/uid',
+      `PV ${nameOf(pv)} is ${asText(phase)}: its claimRef still holds uid ${uid} of an earlier claim ${claim}, so the PV controller binds it to no new claim of that name and the target's claim stays Pending.`,
+      `Remove spec.claimRef.uid and the next claim of that name binds (namespace and name still pre-bind the disk): ${removeUidCommand(nameOf(pv))}`,
+    );
+    return;
+  }
+  // A bound PV carries its claim's uid by right (a provisioner's PV is no target volume at all:
+  // recognise.ts).
+  if (operation !== 'CREATE' || phase === 'Bound') return;
+  report.warn(
+    '/spec/claimRef/uid',
+    `PV ${nameOf(pv)} is pre-bound to claim ${claim} by uid ${uid}: the PV controller binds it only to the claim object with that uid. A claim made from a manifest, or by the StatefulSet controller, gets a new uid; the PV is then Released instead of bound and the claim stays Pending.`,
+    'Remove spec.claimRef.uid (and resourceVersion): a claim made now gets a new uid and would not bind this PV; namespace and name pre-bind it.',
+  );
+}
+
+function checkClaim({ subject, ctx, operation, report }: RuleInput<'target-claim'>): void {
+  if (operation !== 'CREATE') return;
+  const name = nameOf(subject.object);
+  for (const pv of ctx.pvsForClaim(subject.namespace, name)) {
+    const uid = claimUidOf(pv);
+    // A Bound PV's claim of that name still exists: this CREATE fails on the name, not here. A
+    // provisioner's Released PV stays so, and the provisioner makes this claim a new one.
+    if (!uid || isProvisioned(pv) || phaseOf(pv) === 'Bound') continue;
+    report.warn(
+      '/metadata/name',
+      `PV ${nameOf(pv)}, pre-bound to claim ${name}, holds uid ${uid} of an earlier claim of that name: the PV controller will not bind it to this one, so this claim stays Pending and its target with it.`,
+      `Clear the PV's stale uid and this claim binds: ${removeUidCommand(nameOf(pv))}`,
+    );
+  }
+}
+
+export default defineRule({
+  id: 'pv-claim-uid',
+  title: "A target PV pre-bound by an earlier claim's uid",
+  summary:
+    "A PV pre-bound to a target claim whose claimRef carries a uid: on a new PV (not a provisioner's) or a Released one, and on the CREATE of the claim it names (warn). The claim would stay Pending: a new claim always has a new uid.",
+  verdict: 'warn',
+  operator: `The operator asks for the target claims through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), so the StatefulSet controller creates each claim anew, with a new uid, whenever it is missing: an AIStore deleted and redeployed on Retain disks meets its old PVs still holding the old claims' uids.`,
+  howToFix:
+    'Pre-bind by claimRef namespace and name only; remove a stale uid from a live PV with kubectl patch.',
+  upstream:
+    'https://github.com/kubernetes/kubernetes/blob/v1.33.13/pkg/controller/volume/persistentvolume/pv_controller.go#L562 (syncVolume: a PV whose claim of its claimRef.uid is gone is Released, and bound to no other)',
+  roles: ['target-volume', 'target-claim'],
+  mutates: false,
+  check(input) {
+    if (input.subject.role === 'target-volume') checkVolume(input as RuleInput<'target-volume'>);
+    else checkClaim(input as RuleInput<'target-claim'>);
+  },
+});

@@ -1,0 +1,137 @@
+// Rule pv-claim-uid, on a real control plane. Its premise: the PV controller binds a PV pre-bound by
+// a claimRef that carries a uid only to the claim object of that uid (component-helpers
+// IsVolumeBoundToClaim); with no such claim it marks the PV Released (pv_controller.go syncVolume),
+// and a claim created under that name, as the StatefulSet controller creates a target's, stays
+// Pending even when it names the PV in spec.volumeName. Removing the uid is all it takes. The premise
+// runs in a namespace the guard is told not to judge; the guard's warnings in one it judges.
+import * as k8s from '@kubernetes/client-node';
+import { ofKind, one, variant, yamlStream, type Placement } from './support/fixtures.js';
+import { suffix } from './support/env.js';
+import { Cleanup, core, eventually, type Obj } from './support/kube.js';
+import { kubectl, ok } from './support/run.js';
+import { guardFor, installAistoreCrd } from './support/suite.js';
+
+const cleanup = new Cleanup();
+/** The PV binder works on its own schedule (it resyncs every 15 s). */
+const CONTROLLER_WAIT = { timeoutMs: 90_000 };
+const unjudged = `claim-uid-unjudged-${suffix()}`;
+const STALE_UID = '5c1e6f2a-0d4b-4c9e-9a57-1f0e2b3c4d5e';
+const CLAIM_0 = 'ais-data-aistore-ais-target-0';
+
+beforeAll(async () => {
+  await installAistoreCrd();
+  await guardFor(cleanup, {
+    name: 'claim-uid',
+    args: ['--exclude-namespaces', `kube-system,kube-public,kube-node-lease,${unjudged}`],
+  });
+});
+afterAll(() => cleanup.run());
+
+type ClaimRef = { claimRef: Record<string, unknown> };
+
+/** Fixture 04's disks in `place`: target-0's pre-bound with a uid no claim has, target-1's by name. */
+function disks(place: Placement): [Obj, Obj] {
+  const [sda, sdb] = ofKind('04', 'PersistentVolume', place) as [Obj, Obj];
+  return [
+    variant(sda, (o) => {
+      (o.spec as ClaimRef).claimRef.uid = STALE_UID;
+    }),
+    sdb,
+  ];
+}
+
+/** Fixture 05 (target-1's data claim) in `place`, or target-0's pointing at its disk as the guard points it. */
+const claim1 = (place: Placement): Obj => one('05', place);
+const claim0 = (place: Placement, volumeName?: string): Obj =>
+  variant(claim1(place), (o) => {
+    o.metadata.name = CLAIM_0;
+    if (volumeName) (o.spec as { volumeName?: string }).volumeName = volumeName;
+  });
+
+const readPv = (name: string): Promise<k8s.V1PersistentVolume> => core.readPersistentVolume({ name });
+const readClaim = (namespace: string, name: string): Promise<k8s.V1PersistentVolumeClaim> =>
+  core.readNamespacedPersistentVolumeClaim({ namespace, name });
+
+function phaseOf<T extends { status?: { phase?: string } }>(
+  what: string,
+  read: () => Promise<T>,
+  phase: string,
+) {
+  return eventually(
+    `${what} ${phase}`,
+    async () => {
+      const object = await read();
+      if (object.status?.phase !== phase) throw new Error(`phase ${object.status?.phase}`);
+      return object;
+    },
+    CONTROLLER_WAIT,
+  );
+}
+
+it("a PV pre-bound with another claim's uid is Released, and the claim of its name stays Pending until the uid is removed", async () => {
+  const namespace = await cleanup.namespace(unjudged, unjudged);
+  const place = { namespace, node: `${namespace}-node` };
+  const [stale, byName] = disks(place);
+  for (const pv of [stale, byName]) await cleanup.createOwned(pv);
+  await phaseOf(stale.metadata.name, () => readPv(stale.metadata.name), 'Released');
+
+  ok(
+    await kubectl(['create', '-f', '-'], yamlStream([claim0(place, stale.metadata.name), claim1(place)])),
+    'kubectl create the two claims',
+  );
+  // The binder has been through the claims once the one pre-bound by name is Bound.
+  await phaseOf('target-1 claim', () => readClaim(namespace, 'ais-data-aistore-ais-target-1'), 'Bound');
+  expect((await readClaim(namespace, CLAIM_0)).status?.phase).toBe('Pending');
+  expect((await readPv(stale.metadata.name)).status?.phase).toBe('Released');
+
+  // The command the guard's warning gives (src/policy/rules/pv-claim-uid.ts).
+  ok(
+    await kubectl(['patch', 'pv', stale.metadata.name, '-p', '{"spec":{"claimRef":{"uid":null}}}']),
+    'kubectl patch',
+  );
+  const bound = await phaseOf('target-0 claim', () => readClaim(namespace, CLAIM_0), 'Bound');
+  expect(bound.spec?.volumeName).toBe(stale.metadata.name);
+  expect((await readPv(stale.metadata.name)).spec?.claimRef?.uid).toBe(bound.metadata?.uid);
+});
+
+it('the guard warns on the PV with a uid, and on the claim that PV would leave Pending', async () => {
+  const namespace = await cleanup.namespace('claim-uid-judged');
+  const place = { namespace, node: `${namespace}-node` };
+  await kubectl(['create', '-f', '-'], yamlStream([one('01', place)])); // CR ais
+  const [stale] = disks(place);
+  cleanup.add(`PersistentVolume ${stale.metadata.name}`, () =>
+    core.deletePersistentVolume({ name: stale.metadata.name }),
+  );
+  const created = ok(await kubectl(['create', '-f', '-'], yamlStream([stale])), 'kubectl create the PV');
+  // A warning keeps its start and its fix: the apiserver may truncate past 256 characters.
+  expect(created.stderr).toContain(
+    `Warning: ais-guard pv-claim-uid https://github.com/ais-guard/ais-guard/blob/main/docs/rules.md#pv-claim-uid: PV ${stale.metadata.name} is pre-bound`,
+  );
+  expect(created.stderr).toContain('a claim made now gets a new uid and would not bind this PV');
+
+  // The guard's view of the PV arrives by its watch: ask (dry run) until it has it.
+  const warning = await eventually(
+    'the guard knows the PV',
+    async () => {
+      const dryRun = ok(
+        await kubectl(['create', '--dry-run=server', '-f', '-'], yamlStream([claim0(place)])),
+        'dry-run create of the claim',
+      );
+      if (!dryRun.stderr.includes('pv-claim-uid')) throw new Error(dryRun.stderr);
+      return dryRun.stderr;
+    },
+    CONTROLLER_WAIT,
+  );
+  expect(warning).toContain(
+    'Warning: ais-guard pv-claim-uid https://github.com/ais-guard/ais-guard/blob/main/docs/rules.md#pv-claim-uid: PV ',
+  );
+  expect(warning).toContain(
+    `kubectl patch pv ${stale.metadata.name} -p '{"spec":{"claimRef":{"uid":null}}}'`,
+  );
+  // And the claim still goes to its own disk, so it binds once the uid is gone.
+  const stored = ok(
+    await kubectl(['create', '-o', 'jsonpath={.spec.volumeName}', '-f', '-'], yamlStream([claim0(place)])),
+    'kubectl create the claim',
+  );
+  expect(stored.stdout).toBe(stale.metadata.name);
+});
