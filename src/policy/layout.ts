@@ -86,27 +86,28 @@ export const REVISION_LABEL = 'controller-revision-hash';
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
- * The namespaces a pod affinity term applies to include `namespace`: neither `namespaces` nor a
- * `namespaceSelector` means the pod's own; otherwise the union of the two (k8s
- * pkg/scheduler/framework/types.go getNamespacesFromPodAffinityTerm, AffinityTerm.Matches). Only a
- * namespace's name is known here, so a selector is judged on its kubernetes.io/metadata.name
- * requirements alone: one on other labels may pick the namespace, and is taken to.
+ * Whether a pod affinity term applies in `namespace`: neither `namespaces` nor a `namespaceSelector`
+ * means the pod's own; otherwise the union of the two (k8s pkg/scheduler/framework/types.go
+ * getNamespacesFromPodAffinityTerm, AffinityTerm.Matches). Only a namespace's name is known here:
+ * a selector that also asks for other labels, or a manifest without metadata.namespace (check: it
+ * lands wherever it is applied), leaves it open, 'maybe'.
  */
-function termAppliesIn(term: PodAffinityTerm, namespace: string): boolean {
+function termScope(term: PodAffinityTerm, namespace: string): 'yes' | 'no' | 'maybe' {
   const names = stringsOf(term.namespaces);
   const selector = term.namespaceSelector;
-  if (names.length === 0 && (selector === undefined || selector === null)) return true;
-  if (names.includes(namespace)) return true;
-  if (!isObject(selector)) return false;
+  if (names.length === 0 && (selector === undefined || selector === null)) return 'yes';
+  if (namespace === '') return 'maybe';
+  if (names.includes(namespace)) return 'yes';
+  if (!isObject(selector)) return 'no';
+  const onName = (key: unknown) => key === NAMESPACE_NAME_LABEL;
+  const labels = Object.entries(recordOf(selector.matchLabels));
+  const expressions = objectsOf<{ key: unknown }>(selector.matchExpressions);
   const byName: LabelSelector = {
-    matchLabels: Object.fromEntries(
-      Object.entries(recordOf(selector.matchLabels)).filter(([k]) => k === NAMESPACE_NAME_LABEL),
-    ),
-    matchExpressions: objectsOf<{ key: unknown }>(selector.matchExpressions).filter(
-      (e) => e.key === NAMESPACE_NAME_LABEL,
-    ) as LabelSelector['matchExpressions'],
+    matchLabels: Object.fromEntries(labels.filter(([k]) => onName(k))),
+    matchExpressions: expressions.filter((e) => onName(e.key)) as LabelSelector['matchExpressions'],
   };
-  return selectorMatches(byName, { [NAMESPACE_NAME_LABEL]: namespace });
+  if (!selectorMatches(byName, { [NAMESPACE_NAME_LABEL]: namespace })) return 'no';
+  return labels.every(([k]) => onName(k)) && expressions.every((e) => onName(e.key)) ? 'yes' : 'maybe';
 }
 
 /**
@@ -125,20 +126,24 @@ function selectsOtherTargets(term: PodAffinityTerm, labels: Record<string, strin
 
 /**
  * The required pod anti-affinity terms on the hostname that keep targets with these labels, in
- * this namespace, off each other's nodes.
+ * this namespace, off each other's nodes: every term that may (`'may'`, what the guard denies or
+ * removes), or only those that surely do (`'surely'`, what makes target anti-affinity "on").
+ * Where the namespace is left open, both sides then ask the user to be explicit.
  */
 export function requiredTargetAntiAffinity(
   affinity: Affinity | undefined,
   targetLabels: Record<string, string>,
   namespace: string,
+  keeps: 'may' | 'surely' = 'may',
 ) {
   const anti = isObject(affinity) ? affinity.podAntiAffinity : undefined;
+  const scopes = keeps === 'may' ? ['yes', 'maybe'] : ['yes'];
   return objectsOf<PodAffinityTerm>(
     isObject(anti) ? anti.requiredDuringSchedulingIgnoredDuringExecution : undefined,
   ).filter(
     (term) =>
       term.topologyKey === HOSTNAME_KEY &&
-      termAppliesIn(term, namespace) &&
+      scopes.includes(termScope(term, namespace)) &&
       selectsOtherTargets(term, targetLabels),
   );
 }
@@ -176,7 +181,7 @@ function viewFromCR(
       ? 'spec.targetSpec.disablePodAntiAffinity is true'
       : legacy
         ? 'the removed top-level spec.disablePodAntiAffinity is true'
-        : 'spec.targetSpec.affinity.podAntiAffinity has no required hostname term between targets, and the operator then adds none',
+        : 'spec.targetSpec.affinity.podAntiAffinity has no required hostname term sure to keep targets apart in their namespace, and the operator then adds none',
   };
 }
 
@@ -190,8 +195,12 @@ function ownAntiAffinityWithoutTerm(cr: AIStoreCR, namespace: string): boolean {
   if (!isObject(affinity) || affinity.podAntiAffinity === undefined || affinity.podAntiAffinity === null)
     return false;
   return (
-    requiredTargetAntiAffinity(affinity, targetPodLabels(nameOf(cr), cr.spec?.targetSpec?.labels), namespace)
-      .length === 0
+    requiredTargetAntiAffinity(
+      affinity,
+      targetPodLabels(nameOf(cr), cr.spec?.targetSpec?.labels),
+      namespace,
+      'surely',
+    ).length === 0
   );
 }
 
@@ -201,7 +210,7 @@ function viewFromPodSpec(
   base: Pick<TargetSetView, 'crName' | 'namespace' | 'size' | 'minSize'>,
   what: string,
 ): TargetSetView {
-  const guarded = requiredTargetAntiAffinity(spec?.affinity, labels, base.namespace).length > 0;
+  const guarded = requiredTargetAntiAffinity(spec?.affinity, labels, base.namespace, 'surely').length > 0;
   const placement = placementOf(spec);
   return {
     crName: base.crName,

@@ -123,6 +123,7 @@ const AISTORE: PolicyDef = {
                 `${r}.spec.targetSpec.affinity`,
                 targetPodLabels(valueOr(r, 'metadata.name', "''")),
                 'request.namespace',
+                true,
               ),
             ),
           ),
@@ -270,11 +271,22 @@ function podFacts(spec: (r: string) => string, specPath: string, labels: Fact['o
   return [
     { name: 'labels', of: labels, absent: '{}' },
     {
+      // A term that may keep targets apart: what target-anti-affinity denies or removes.
       name: 'requiredAntiAffinity',
       of: (r, f) =>
         and(
           present(r, `${specPath}.affinity`),
           requiredTargetAntiAffinity(`${spec(r)}.affinity`, f('labels'), 'request.namespace'),
+        ),
+      absent: 'false',
+    },
+    {
+      // A term sure to keep them apart: what keeps the layout one target per node (layout.ts viewFromPodSpec).
+      name: 'guardedAntiAffinity',
+      of: (r, f) =>
+        and(
+          present(r, `${specPath}.affinity`),
+          requiredTargetAntiAffinity(`${spec(r)}.affinity`, f('labels'), 'request.namespace', true),
         ),
       absent: 'false',
     },
@@ -316,7 +328,7 @@ const STATEFULSET: PolicyDef = {
       // The StatefulSet without its CR (layout.ts viewFromStatefulSet): no required anti-affinity
       // between targets means the operator rendered it with anti-affinity disabled.
       name: 'multiTarget',
-      of: (_r, f) => and(`${f('replicas')} > 1`, or(not(f('requiredAntiAffinity')), f('pinsOneHost'))),
+      of: (_r, f) => and(`${f('replicas')} > 1`, or(not(f('guardedAntiAffinity')), f('pinsOneHost'))),
       absent: 'false',
     },
   ],
@@ -361,7 +373,7 @@ const POD: PolicyDef = {
     },
     {
       name: 'multiTarget',
-      of: (_r, f) => or(not(f('requiredAntiAffinity')), and(f('pinsOneHost'), f('laterOrdinal'))),
+      of: (_r, f) => or(not(f('guardedAntiAffinity')), and(f('pinsOneHost'), f('laterOrdinal'))),
       absent: 'false',
     },
   ],

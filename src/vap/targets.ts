@@ -125,10 +125,11 @@ const selectsIn = (selector: string, L: string): string =>
   );
 
 /**
- * Pod affinity term `t` applies in namespace `ns` (layout.ts termAppliesIn): the pod's own when it
- * names none, else the listed ones and those its namespaceSelector picks, judged on the name label alone.
+ * Pod affinity term `t` applies in namespace `ns` (layout.ts termScope): the pod's own when it names
+ * none, else the listed ones and those its namespaceSelector picks by the name label. A selector
+ * that also asks for other labels may pick it: `surely` leaves that out.
  */
-function termAppliesIn(t: string, ns: string): string {
+function termAppliesIn(t: string, ns: string, surely: boolean): string {
   const S = `${t}.namespaceSelector`;
   const key = str(NAMESPACE_NAME_LABEL);
   const byName = and(
@@ -138,10 +139,14 @@ function termAppliesIn(t: string, ns: string): string {
       `${S}.matchExpressions.all(e, e.key != ${key} || ${paren(requirementHolds('true', ns))})`,
     ),
   );
+  const onlyByName = and(
+    or(`!has(${S}.matchLabels)`, `${S}.matchLabels.all(k, k == ${key})`),
+    or(`!has(${S}.matchExpressions)`, `${S}.matchExpressions.all(e, e.key == ${key})`),
+  );
   return or(
     and(or(`!has(${t}.namespaces)`, `size(${t}.namespaces) == 0`), `!has(${S})`),
     and(`has(${t}.namespaces)`, `${ns} in ${t}.namespaces`),
-    and(`has(${S})`, byName),
+    surely ? and(`has(${S})`, byName, onlyByName) : and(`has(${S})`, byName),
   );
 }
 
@@ -158,26 +163,32 @@ function keysKeepOtherTargets(t: string, L: string): string {
 }
 
 /**
- * Pod affinity term `t` is on kubernetes.io/hostname and keeps the targets with these labels in
- * namespace `ns` apart (layout.ts requiredTargetAntiAffinity's filter). The labels are bound once
- * with a one-element list macro: CEL has no let, and the labels expression may be long.
+ * Pod affinity term `t` is on kubernetes.io/hostname and may (or, `surely`, does) keep the targets
+ * with these labels in namespace `ns` apart (layout.ts requiredTargetAntiAffinity's filter). The
+ * labels are bound once with a one-element list macro: CEL has no let, and the labels expression
+ * may be long.
  */
-export const targetAntiAffinityTerm = (t: string, labels: string, ns: string): string =>
+export const targetAntiAffinityTerm = (t: string, labels: string, ns: string, surely = false): string =>
   and(
     `has(${t}.topologyKey)`,
     `${t}.topologyKey == ${str(HOSTNAME_KEY)}`,
-    termAppliesIn(t, ns),
+    termAppliesIn(t, ns, surely),
     `has(${t}.labelSelector)`,
     `[${labels}].all(L, ${and(selectsIn(`${t}.labelSelector`, 'L'), keysKeepOtherTargets(t, 'L'))})`,
   );
 
-/** A required kubernetes.io/hostname pod anti-affinity term keeping targets apart (layout.ts requiredTargetAntiAffinity). */
-export function requiredTargetAntiAffinity(affinity: string, labels: string, ns: string): string {
+/** A required kubernetes.io/hostname pod anti-affinity term that may (`surely`: does) keep targets apart (layout.ts requiredTargetAntiAffinity). */
+export function requiredTargetAntiAffinity(
+  affinity: string,
+  labels: string,
+  ns: string,
+  surely = false,
+): string {
   const terms = `${affinity}.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution`;
   return and(
     `has(${affinity}.podAntiAffinity)`,
     `has(${terms})`,
-    `${terms}.exists(t, ${targetAntiAffinityTerm('t', labels, ns)})`,
+    `${terms}.exists(t, ${targetAntiAffinityTerm('t', labels, ns, surely)})`,
   );
 }
 

@@ -372,7 +372,9 @@ describe('operator affinity (cmn/res.go CreateAISAffinity): a user podAntiAffini
     };
     const ais = aistore({ hostPort: 51081, affinity: preferred });
     expect(messages(ais, [], 'target-host-port')).toEqual([
-      expect.stringMatching(/^deny: .*podAntiAffinity has no required hostname term between targets/),
+      expect.stringMatching(
+        /^deny: .*podAntiAffinity has no required hostname term sure to keep targets apart/,
+      ),
     ]);
   });
 });

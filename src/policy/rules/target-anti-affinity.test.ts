@@ -7,6 +7,7 @@ import {
   targetStatefulSet,
 } from '../../../test/support/builders.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
+import type { KubeObject } from '../index.js';
 
 const preferred = {
   podAntiAffinity: {
@@ -52,6 +53,11 @@ const byExpression = {
 };
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
+/** The object as a manifest may give it, its namespace left to `kubectl apply -n`. */
+const withoutNamespace = (o: KubeObject): KubeObject => {
+  const { namespace: _namespace, ...metadata } = o.metadata ?? {};
+  return { ...o, metadata };
+};
 
 const rows: Row[] = [
   {
@@ -168,6 +174,23 @@ const rows: Row[] = [
     }),
     expect: { deny: [/required hostname anti-affinity/] },
   },
+  // Where the namespace is left open, both sides ask the user to be explicit: the term is denied
+  // (it may keep targets apart), and target anti-affinity does not count as on (it may not).
+  {
+    name: 'CR without metadata.namespace (check): a term naming a namespace may be its own',
+    object: withoutNamespace(
+      aistore({ disable: true, affinity: hostAntiAffinityWith({ namespaces: ['default'] }) }),
+    ),
+    expect: { deny: [/required hostname anti-affinity/] },
+  },
+  {
+    name: 'CR: hostPort and only a term whose namespaceSelector the guard cannot judge: denied on both counts',
+    object: aistore({
+      hostPort: 51081,
+      affinity: hostAntiAffinityWith({ namespaceSelector: { matchLabels: { team: 'storage' } } }),
+    }),
+    expect: { deny: [/required hostname anti-affinity/] },
+  },
   // matchLabelKeys / mismatchLabelKeys: the apiserver narrows the selector to the pod's own values
   // (k8s pkg/registry/core/pod/strategy.go applyMatchLabelKeysAndMismatchLabelKeys, GA in 1.33).
   {
@@ -230,6 +253,17 @@ const rows: Row[] = [
 describe('rule target-anti-affinity', () => {
   it.each(rows)('$name', (row) => {
     checkRow('target-anti-affinity', row);
+  });
+
+  it('the open-namespace CR with hostPort is also denied for its port: anti-affinity does not count as on', () => {
+    const ev = checkRow(
+      'target-anti-affinity',
+      rows.find((r) => r.name.startsWith('CR: hostPort and only'))!,
+    );
+    expect(ev.findings.filter((f) => f.severity === 'deny').map((f) => f.ruleId)).toEqual([
+      'target-host-port',
+      'target-anti-affinity',
+    ]);
   });
 
   it('removes the whole podAntiAffinity when it was the only term', () => {
