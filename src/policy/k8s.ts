@@ -97,6 +97,7 @@ export interface PersistentVolume extends KubeObject {
     capacity?: { storage?: string | number };
     accessModes?: string[];
     persistentVolumeReclaimPolicy?: string;
+    volumeMode?: string;
     hostPath?: { path?: string };
     local?: { path?: string };
     claimRef?: { namespace?: string; name?: string };

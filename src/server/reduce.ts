@@ -104,7 +104,7 @@ function nodeOf(obj: Cached): Cached {
  */
 const CLAIM_GONE = new Set(['Released', 'Failed']);
 
-/** PV: claimRef, the disk path, node affinity, capacity, class and modes; uid and phase only off Bound. */
+/** PV: claimRef, the disk path, node affinity, capacity, class, access and volume modes; uid and phase only off Bound. */
 function persistentVolumeOf(obj: Cached): Cached {
   const spec = pick(obj.spec, [
     'claimRef',
@@ -115,6 +115,7 @@ function persistentVolumeOf(obj: Cached): Cached {
     'storageClassName',
     'accessModes',
     'persistentVolumeReclaimPolicy',
+    'volumeMode',
   ]);
   const phase = isRecord(obj.status) ? obj.status.phase : undefined;
   const claimKeys = phase === 'Bound' ? ['namespace', 'name'] : ['namespace', 'name', 'uid'];
@@ -125,7 +126,7 @@ function persistentVolumeOf(obj: Cached): Cached {
   if (spec.hostPath !== undefined) spec.hostPath = pick(spec.hostPath, ['path']);
   for (const k of ['nodeAffinity', 'capacity', 'accessModes'] as const)
     if (spec[k] !== undefined) spec[k] = shared(spec[k]);
-  for (const k of ['storageClassName', 'persistentVolumeReclaimPolicy'] as const)
+  for (const k of ['storageClassName', 'persistentVolumeReclaimPolicy', 'volumeMode'] as const)
     if (spec[k] !== undefined) spec[k] = intern(spec[k]);
   const metadata = metadataOf(obj, ['name', 'resourceVersion', 'labels']);
   // Of a PV's annotations rules read one (recognise.ts: dynamically provisioned PVs are not the

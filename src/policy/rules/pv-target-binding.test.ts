@@ -42,6 +42,24 @@ const rows: Row[] = [
     expect: { deny: [/offers 5T but .* needs 5Ti/] },
   },
   {
+    name: 'a raw block device: the claim is Filesystem',
+    object: {
+      ...pv('pv-x', { claim: claimName(0) }),
+      spec: { ...pv('pv-x', { claim: claimName(0) }).spec!, volumeMode: 'Block' },
+    },
+    context: [cr],
+    expect: { deny: [/PV pv-x has volumeMode Block, but the target's claim is Filesystem/] },
+  },
+  {
+    name: 'volumeMode Filesystem, written out, is fine',
+    object: {
+      ...pv('pv-x', { claim: claimName(0) }),
+      spec: { ...pv('pv-x', { claim: claimName(0) }).spec!, volumeMode: 'Filesystem' },
+    },
+    context: [cr],
+    expect: {},
+  },
+  {
     name: 'not ReadWriteOnce',
     object: pv('pv-x', { claim: claimName(0), accessModes: ['ReadWriteMany'] }),
     context: [cr],

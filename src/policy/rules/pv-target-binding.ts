@@ -62,6 +62,16 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
       'Set accessModes: [ReadWriteOnce].',
     );
   }
+  // The operator's claims carry no volumeMode (Mount.BuildPVC), so the apiserver makes them
+  // Filesystem; a target mounts its disk as a directory.
+  const volumeMode: unknown = pv.spec?.volumeMode;
+  if (volumeMode !== undefined && volumeMode !== 'Filesystem') {
+    report.deny(
+      '/spec/volumeMode',
+      `PV ${self} has volumeMode ${asText(volumeMode)}, but the target's claim is Filesystem: the PV binder passes it over (CheckVolumeModeMismatches), and bound by name the kubelet refuses it ("has volumeMode Block, but is specified in volumeMounts"), so the target never starts.`,
+      'Remove volumeMode (Filesystem is the default), and give the PV a formatted disk.',
+    );
+  }
   const hosts = pinnedHostnames(requiredTermsOf(pv));
   if (hosts.length !== 1) {
     report.deny(
@@ -153,11 +163,11 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    'A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, one hostname; no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target (deny). On the CR: every (target, mount) has a PV once any is known (warn).',
+    'A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname; no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target (deny). On the CR: every (target, mount) has a PV once any is known (warn).',
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:
-    "One PV per (target, mount): claimRef to the target claim, the mount's class, enough capacity, ReadWriteOnce, one hostname; all disks of a target on one node.",
+    "One PV per (target, mount): claimRef to the target claim, the mount's class, enough capacity, ReadWriteOnce, volumeMode Filesystem, one hostname; all disks of a target on one node.",
   upstream: `${MULTI_TARGET_DOC}#persistent-volume-configuration ("Properly setting up PVs and PVCs is crucial for managing storage resources")`,
   roles: ['target-volume', 'aistore'],
   mutates: false,

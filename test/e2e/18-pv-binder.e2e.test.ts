@@ -1,9 +1,17 @@
-// Rule pv-claim-uid, on a real control plane. Its premise: the PV controller binds a PV pre-bound by
-// a claimRef that carries a uid only to the claim object of that uid (component-helpers
-// IsVolumeBoundToClaim); with no such claim it marks the PV Released (pv_controller.go syncVolume),
-// and a claim created under that name, as the StatefulSet controller creates a target's, stays
-// Pending even when it names the PV in spec.volumeName. Removing the uid is all it takes. The premise
-// runs in a namespace the guard is told not to judge; the guard's warnings in one it judges.
+// What the PV binder (kube-controller-manager) refuses, that the guard must see at the door.
+//
+// Rule pv-claim-uid. The PV controller binds a PV pre-bound by a claimRef that carries a uid only to
+// the claim object of that uid (component-helpers IsVolumeBoundToClaim); with no such claim it marks
+// the PV Released (pv_controller.go syncVolume), and a claim created under that name, as the
+// StatefulSet controller creates a target's, stays Pending even when it names the PV in
+// spec.volumeName. Removing the uid is all it takes.
+//
+// Rule pv-target-binding, volumeMode. A Block PV pre-bound to a (Filesystem) target claim is passed
+// over by the binder's matching (CheckVolumeModeMismatches), but a claim that names it in
+// spec.volumeName, as the guard's disk binding writes it, is bound without that check: the kubelet
+// (not run here) then refuses to mount it. So the guard denies the PV itself.
+//
+// The premises run in namespaces the guard is told not to judge; the guard's answers in judged ones.
 import * as k8s from '@kubernetes/client-node';
 import { ofKind, one, variant, yamlStream, type Placement } from './support/fixtures.js';
 import { suffix } from './support/env.js';
@@ -14,15 +22,18 @@ import { guardFor, installAistoreCrd } from './support/suite.js';
 const cleanup = new Cleanup();
 /** The PV binder works on its own schedule (it resyncs every 15 s). */
 const CONTROLLER_WAIT = { timeoutMs: 90_000 };
-const unjudged = `claim-uid-unjudged-${suffix()}`;
+const [uidPlace, blockPlace] = ['uid', 'block'].map((what) => `pv-binder-${what}-${suffix()}`) as [
+  string,
+  string,
+];
 const STALE_UID = '5c1e6f2a-0d4b-4c9e-9a57-1f0e2b3c4d5e';
 const CLAIM_0 = 'ais-data-aistore-ais-target-0';
 
 beforeAll(async () => {
   await installAistoreCrd();
   await guardFor(cleanup, {
-    name: 'claim-uid',
-    args: ['--exclude-namespaces', `kube-system,kube-public,kube-node-lease,${unjudged}`],
+    name: 'pv-binder',
+    args: ['--exclude-namespaces', `kube-system,kube-public,kube-node-lease,${uidPlace},${blockPlace}`],
   });
 });
 afterAll(() => cleanup.run());
@@ -69,7 +80,7 @@ function phaseOf<T extends { status?: { phase?: string } }>(
 }
 
 it("a PV pre-bound with another claim's uid is Released, and the claim of its name stays Pending until the uid is removed", async () => {
-  const namespace = await cleanup.namespace(unjudged, unjudged);
+  const namespace = await cleanup.namespace(uidPlace, uidPlace);
   const place = { namespace, node: `${namespace}-node` };
   const [stale, byName] = disks(place);
   for (const pv of [stale, byName]) await cleanup.createOwned(pv);
@@ -95,7 +106,7 @@ it("a PV pre-bound with another claim's uid is Released, and the claim of its na
 });
 
 it('the guard warns on the PV with a uid, and on the claim that PV would leave Pending', async () => {
-  const namespace = await cleanup.namespace('claim-uid-judged');
+  const namespace = await cleanup.namespace('pv-binder-judged');
   const place = { namespace, node: `${namespace}-node` };
   await kubectl(['create', '-f', '-'], yamlStream([one('01', place)])); // CR ais
   const [stale] = disks(place);
@@ -134,4 +145,56 @@ it('the guard warns on the PV with a uid, and on the claim that PV would leave P
     'kubectl create the claim',
   );
   expect(stored.stdout).toBe(stale.metadata.name);
+});
+
+/** Target-0's disk as a raw block device (a `local` PV: hostPath has no block mode). */
+function blockDisk(place: Placement): Obj {
+  return variant(ofKind('04', 'PersistentVolume', place)[0]!, (o) => {
+    const spec = o.spec as { hostPath?: { path: string }; local?: { path: string }; volumeMode?: string };
+    spec.local = { path: `/dev/disk/by-id${spec.hostPath?.path}` };
+    delete spec.hostPath;
+    spec.volumeMode = 'Block';
+  });
+}
+
+it('a Block PV pre-bound to a target claim is passed over, yet bound once the claim names it', async () => {
+  const namespace = await cleanup.namespace(blockPlace, blockPlace);
+  const place = { namespace, node: `${namespace}-node` };
+  const block = blockDisk(place);
+  const [, sdb] = disks(place);
+  for (const pv of [block, sdb]) await cleanup.createOwned(pv);
+
+  ok(
+    await kubectl(['create', '-f', '-'], yamlStream([claim0(place), claim1(place)])),
+    'kubectl create the claims',
+  );
+  await phaseOf('target-1 claim', () => readClaim(namespace, 'ais-data-aistore-ais-target-1'), 'Bound');
+  expect((await readClaim(namespace, CLAIM_0)).status?.phase).toBe('Pending');
+  expect((await readPv(block.metadata.name)).status?.phase).toBe('Available');
+
+  // Named in spec.volumeName, as the guard's disk binding names a target's disk: bound, mode unchecked.
+  await core.deleteNamespacedPersistentVolumeClaim({ namespace, name: CLAIM_0 });
+  await eventually('the Pending claim gone', async () => {
+    const gone = (await core.listNamespacedPersistentVolumeClaim({ namespace })).items.every(
+      (c) => c.metadata?.name !== CLAIM_0,
+    );
+    if (!gone) throw new Error('still there');
+  });
+  ok(
+    await kubectl(['create', '-f', '-'], yamlStream([claim0(place, block.metadata.name)])),
+    'kubectl create',
+  );
+  const bound = await phaseOf('target-0 claim', () => readClaim(namespace, CLAIM_0), 'Bound');
+  expect(bound.spec?.volumeMode).toBe('Filesystem');
+  expect((await readPv(block.metadata.name)).spec?.volumeMode).toBe('Block');
+});
+
+it('the guard denies the Block PV', async () => {
+  const namespace = await cleanup.namespace('pv-binder-judged');
+  const place = { namespace, node: `${namespace}-node` };
+  await kubectl(['create', '-f', '-'], yamlStream([one('01', place)])); // CR ais
+  const refused = await kubectl(['create', '--dry-run=server', '-f', '-'], yamlStream([blockDisk(place)]));
+  expect(refused.code).not.toBe(0);
+  expect(refused.stderr).toContain('[pv-target-binding]');
+  expect(refused.stderr).toContain("has volumeMode Block, but the target's claim is Filesystem");
 });
