@@ -290,6 +290,13 @@ export class ClusterContext {
     for (const host of pinnedHostnames(requiredTermsOf(pv))) this.pvsByHost.delete(host, name);
   }
 
+  /** The Node of this name, if known. */
+  node(name: string): Node | undefined {
+    const found = this.nodeByName.get(name);
+    if (found) this.visited++;
+    return found?.node;
+  }
+
   /** Every Node. A scan of the cluster: for the CLI and reports, not for a review. Cached until nodes change. */
   get nodes(): readonly Node[] {
     this.nodeList ??= [...this.nodeByName.values()].map((n) => n.node);

@@ -169,6 +169,41 @@ export function schedulableNodes(placement: Placement, nodes: readonly Node[]): 
   );
 }
 
+/** Every requirement of every term asks only for the hostname (or metadata.name). */
+const onlyByHostname = (terms: unknown): boolean =>
+  objectsOf<NodeSelectorTerm>(terms).every(
+    (term) =>
+      objectsOf<NodeSelectorRequirement>(term.matchExpressions).every((r) => r.key === HOSTNAME_KEY) &&
+      objectsOf<NodeSelectorRequirement>(term.matchFields).every((r) => r.key === 'metadata.name'),
+  );
+
+/**
+ * Why a target with this placement can never run on node `name`, or undefined: its nodeSelector,
+ * its required node affinity, or a NoSchedule/NoExecute taint it does not tolerate rule the node out
+ * (the scheduler's NodeAffinity and TaintToleration filters). A cordon passes: it is lifted again.
+ * With only the name known (no Node object), only what asks for the hostname is judged.
+ */
+export function placementExcludes(
+  placement: Placement,
+  name: string,
+  node: Node | undefined,
+): string | undefined {
+  const known = node ?? { kind: 'Node', metadata: { name, labels: { [HOSTNAME_KEY]: name } } };
+  const selector = node
+    ? placement.nodeSelector
+    : Object.fromEntries(Object.entries(placement.nodeSelector).filter(([k]) => k === HOSTNAME_KEY));
+  if (!matchesNodeSelector(selector, known))
+    return `spec.targetSpec.nodeSelector ${Object.entries(selector)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ')}`;
+  const terms = placement.requiredTerms;
+  if ((node || onlyByHostname(terms)) && !matchesRequiredTerms(terms, known))
+    return "spec.targetSpec.affinity's required node affinity";
+  if (node && !toleratesTaints(placement.tolerations, node))
+    return 'a NoSchedule/NoExecute taint of that node, not tolerated by spec.targetSpec.tolerations';
+  return undefined;
+}
+
 /**
  * The nodes PVs name in their node affinity (kubernetes.io/hostname In [...]), as Node objects with
  * only a name and its hostname label: when no Node objects are known, these nodes at least exist.

@@ -17,12 +17,14 @@ const CONTROLLER_WAIT = { timeoutMs: 90_000 };
 let guard: Guard;
 /** The counter-case's namespace: the guard is started with it excluded. */
 const unjudged = `sched-unjudged-${suffix()}`;
+/** The disks-elsewhere case's namespace, also excluded. */
+const elsewhere = `sched-elsewhere-${suffix()}`;
 
 beforeAll(async () => {
   await installAistoreCrd();
   guard = await guardFor(cleanup, {
     name: 'scheduler',
-    args: ['--exclude-namespaces', `kube-system,kube-public,kube-node-lease,${unjudged}`],
+    args: ['--exclude-namespaces', `kube-system,kube-public,kube-node-lease,${unjudged},${elsewhere}`],
   });
 });
 afterAll(() => cleanup.run());
@@ -119,4 +121,46 @@ it('with hostPort, unjudged, the second target stays Pending: "didn\'t have free
     create(one('08', { namespace: judged, node: place.node }), { dryRun: true }),
   );
   expect(refused.message).toContain(`ais-guard denied StatefulSet ${judged}/ais-target: [target-host-port]`);
+});
+
+it('with the disks on a node the targets may not use, unjudged, the target stays Pending: "didn\'t match PersistentVolume\'s node affinity"', async () => {
+  const namespace = await cleanup.namespace(elsewhere, elsewhere);
+  const targets = { namespace, node: `${namespace}-node` };
+  const disks = { namespace, node: `${namespace}-disks` };
+  await createReadyNode(cleanup, disks.node);
+  for (const pv of localDisks(disks)) await cleanup.createOwned(pv);
+  // CR 01 and StatefulSet 07 pin the targets to their own node by kubernetes.io/hostname.
+  await createReadyNode(cleanup, targets.node);
+  await create(one('01', targets));
+  ok(await kubectl(['apply', '-f', '-'], yamlStream([one('07', targets)])), 'kubectl apply the StatefulSet');
+  const condition = await eventually(
+    'ais-target-0 unschedulable',
+    async () => {
+      const pod = await readPod(namespace, 'ais-target-0');
+      const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+      if (
+        scheduled?.reason !== 'Unschedulable' ||
+        !scheduled.message?.includes("didn't match PersistentVolume's node affinity")
+      )
+        throw new Error(`PodScheduled: ${JSON.stringify(scheduled)}`);
+      return scheduled;
+    },
+    CONTROLLER_WAIT,
+  );
+  expect(condition.message).toContain("1 node(s) didn't match PersistentVolume's node affinity");
+
+  // Where the guard judges, the CR is refused for its PVs, and a PV for its CR.
+  const judged = await cleanup.namespace('sched-elsewhere-judged');
+  const judgedDisks = { namespace: judged, node: `${judged}-disks` };
+  const [pv] = localDisks(judgedDisks);
+  await cleanup.createOwned(pv!);
+  // The guard learns of the PV by its watch: ask until it has.
+  const refused = await eventually(
+    'the guard refuses the CR',
+    () => rejected(create(one('01', { namespace: judged, node: targets.node }), { dryRun: true })),
+    CONTROLLER_WAIT,
+  );
+  expect(refused.message).toContain(
+    `[pv-target-binding] the targets cannot run on node ${judgedDisks.node} (spec.targetSpec.nodeSelector kubernetes.io/hostname=${targets.node})`,
+  );
 });

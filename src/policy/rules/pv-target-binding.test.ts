@@ -1,9 +1,34 @@
 import { describe, it } from '@jest/globals';
-import { aistore, claimName, oneNodeDisks, pv } from '../../../test/support/builders.js';
+import { aistore, claimName, node, oneNodeDisks, pv } from '../../../test/support/builders.js';
+import type { KubeObject } from '../index.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
 
 const cr = aistore({ disable: true, nodeSelector: { 'kubernetes.io/hostname': 'node-1' } });
 const [sda, sdb] = oneNodeDisks();
+
+/** A Node with a NoSchedule taint dedicated=ais. */
+const tainted = (name: string): KubeObject => ({
+  ...node(name),
+  spec: { taints: [{ key: 'dedicated', value: 'ais', effect: 'NoSchedule' }] },
+});
+/** The CR with targets tolerating that taint. */
+function tolerating(cr: KubeObject): KubeObject {
+  const copy = structuredClone(cr) as KubeObject & { spec: { targetSpec: Record<string, unknown> } };
+  copy.spec.targetSpec.tolerations = [
+    { key: 'dedicated', operator: 'Equal', value: 'ais', effect: 'NoSchedule' },
+  ];
+  return copy;
+}
+/** Required node affinity keeping the targets off one hostname. */
+const notOnHost = (host: string) => ({
+  nodeAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: [
+        { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: [host] }] },
+      ],
+    },
+  },
+});
 
 const rows: Row[] = [
   { name: 'the worked example: two disks on one node', object: sda!, context: [cr, sdb!], expect: {} },
@@ -143,6 +168,69 @@ const rows: Row[] = [
     object: aistore({ size: 2 ** 31 - 1, disable: true }),
     context: [sda!, sdb!],
     expect: { warn: [/^2147483647 targets x 1 PVC-backed mounts are too many .* to check one by one/] },
+  },
+  // The node of a target's disk must be one its targets may use (the scheduler's NodeAffinity and
+  // TaintToleration filters), or the target stays Pending ("didn't match PersistentVolume's node affinity").
+  {
+    name: 'PV on another node than the hostname the targets are pinned to',
+    object: pv('pv-x', { claim: claimName(0), host: 'node-2' }),
+    context: [cr],
+    expect: {
+      deny: [
+        /PV pv-x is on node node-2, where the targets of ais cannot run \(spec.targetSpec.nodeSelector kubernetes.io\/hostname=node-1\): ais-target-0 would stay Pending/,
+      ],
+    },
+  },
+  {
+    name: 'PV on a node without the pool label the targets select (Node known)',
+    object: pv('pv-x', { claim: claimName(0), host: 'node-2' }),
+    context: [aistore({ disable: true, nodeSelector: { pool: 'a' } }), node('node-2', { pool: 'b' })],
+    expect: {
+      deny: [/node node-2, where the targets of ais cannot run \(spec.targetSpec.nodeSelector pool=a\)/],
+    },
+  },
+  {
+    name: 'the same with no Node object: only the hostname could be judged',
+    object: pv('pv-x', { claim: claimName(0), host: 'node-2' }),
+    context: [aistore({ disable: true, nodeSelector: { pool: 'a' } })],
+    expect: {},
+  },
+  {
+    name: 'PV on a node with a NoSchedule taint the targets do not tolerate',
+    object: pv('pv-x', { claim: claimName(0), host: 'node-2' }),
+    context: [aistore({ disable: true }), tainted('node-2')],
+    expect: { deny: [/node node-2, where the targets of ais cannot run \(a NoSchedule\/NoExecute taint/] },
+  },
+  {
+    name: 'the taint tolerated: fine',
+    object: pv('pv-x', { claim: claimName(0), host: 'node-2' }),
+    context: [tolerating(aistore({ disable: true })), tainted('node-2')],
+    expect: {},
+  },
+  {
+    name: 'a cordoned node passes: the cordon is lifted again',
+    object: pv('pv-x', { claim: claimName(0), host: 'node-2' }),
+    context: [aistore({ disable: true }), { ...node('node-2'), spec: { unschedulable: true } }],
+    expect: {},
+  },
+  {
+    name: 'required node affinity on hostnames rules the PV node out, Node unknown',
+    object: pv('pv-x', { claim: claimName(0), host: 'node-2' }),
+    context: [aistore({ disable: true, affinity: notOnHost('node-2') })],
+    expect: { deny: [/\(spec.targetSpec.affinity's required node affinity\)/] },
+  },
+  {
+    name: 'CR: its PVs on a node its targets cannot use, named once per node',
+    object: cr,
+    context: [
+      pv('pv-a', { claim: claimName(0), host: 'node-2' }),
+      pv('pv-b', { claim: claimName(1), host: 'node-2' }),
+    ],
+    expect: {
+      deny: [
+        /^the targets cannot run on node node-2 \(spec.targetSpec.nodeSelector kubernetes.io\/hostname=node-1\), yet their PV\(s\) pv-a, pv-b are there/,
+      ],
+    },
   },
   {
     name: 'CR: no PVs at all (dynamic provisioning)',

@@ -14,6 +14,7 @@ import {
   stringsOf,
 } from '../k8s.js';
 import { pvHostname, targetVolumes } from '../layout.js';
+import { placementExcludes } from '../nodes.js';
 import { parseQuantity } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
 
@@ -81,10 +82,20 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
     );
   }
 
+  const host = pvHostname(pv);
+  const excluded = host && placementExcludes(layout.view.placement, host, ctx.node(host));
+  if (host && excluded) {
+    const target = subject.ordinal === undefined ? 'its target' : `${crName}-target-${subject.ordinal}`;
+    report.deny(
+      '/spec/nodeAffinity',
+      `PV ${self} is on node ${host}, where the targets of ${crName} cannot run (${excluded}): ${target} would stay Pending ("node(s) didn't match PersistentVolume's node affinity").`,
+      "Put the PV on a node the targets may use, or change the targets' placement.",
+    );
+  }
+
   // Each kind of clash is reported for the first few PVs, then counted: thousands of PVs on one
   // disk must not become thousands of findings.
   const clashes = { claim: [] as string[], disk: [] as string[], node: [] as string[] };
-  const host = pvHostname(pv);
   for (const other of targetVolumes(ctx, namespace, crName, pv)) {
     const otherName = nameOf(other.pv);
     if (otherName === self) continue;
@@ -127,6 +138,26 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
  */
 export const COVERAGE_BUDGET = 50_000;
 
+/** On the CR: the nodes its target PVs are on must be nodes its targets may use. */
+function checkPlacement({ subject, layout, ctx, report }: RuleInput<'aistore'>): void {
+  const byHost = new Map<string, string[]>();
+  for (const volume of targetVolumes(ctx, subject.namespace, subject.crName))
+    if (volume.host) byHost.set(volume.host, [...(byHost.get(volume.host) ?? []), nameOf(volume.pv)]);
+  let reported = 0;
+  for (const [host, pvs] of byHost) {
+    const excluded = placementExcludes(layout.view.placement, host, ctx.node(host));
+    if (!excluded) continue;
+    if (++reported > LISTED) break;
+    const listed =
+      pvs.slice(0, LISTED).join(', ') + (pvs.length > LISTED ? ` and ${pvs.length - LISTED} more` : '');
+    report.deny(
+      '/spec/targetSpec',
+      `the targets cannot run on node ${host} (${excluded}), yet their PV(s) ${listed} are there: those targets would stay Pending ("node(s) didn't match PersistentVolume's node affinity").`,
+      'Let the targets use the nodes of their disks (nodeSelector, required node affinity, tolerations), or move the PVs.',
+    );
+  }
+}
+
 /** On the CR: in a multi-target layout with some PVs known, every (ordinal, mount) needs one. */
 function checkCoverage({ subject, layout, ctx, report }: RuleInput<'aistore'>): void {
   if (!layout.multiTarget) return;
@@ -163,7 +194,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    'A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname; no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target (deny). On the CR: every (target, mount) has a PV once any is known (warn).',
+    'A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target (deny). On the CR: every (target, mount) has a PV once any is known (warn).',
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:
@@ -173,6 +204,9 @@ export default defineRule({
   mutates: false,
   check(input) {
     if (input.subject.role === 'target-volume') checkVolume(input as RuleInput<'target-volume'>);
-    else checkCoverage(input as RuleInput<'aistore'>);
+    else {
+      checkPlacement(input as RuleInput<'aistore'>);
+      checkCoverage(input as RuleInput<'aistore'>);
+    }
   },
 });
