@@ -30,6 +30,14 @@ const notOnHost = (host: string) => ({
   },
 });
 
+/** A Node as the node lifecycle controller leaves it: each taint it manages, NoSchedule (doNoScheduleTaintingPass). */
+const lifecycleTainted = (name: string, key: string, extra: Record<string, unknown> = {}): KubeObject => ({
+  ...node(name),
+  spec: { ...extra, taints: [{ key, effect: 'NoSchedule' }] },
+});
+/** A Node as `check --nodes-file` makes it from a bare name: no labels known. */
+const nameOnly = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name } });
+
 const rows: Row[] = [
   { name: 'the worked example: two disks on one node', object: sda!, context: [cr, sdb!], expect: {} },
   {
@@ -237,8 +245,60 @@ const rows: Row[] = [
     object: aistore({ size: 3, disable: true }),
     expect: {},
   },
+  // Review review/pv: false denials.
+  {
+    name: 'a cordoned node as a cluster has it (spec.unschedulable and its NoSchedule taint) passes',
+    object: pv('pv-x', { claim: claimName(0), host: 'node-2' }),
+    context: [
+      aistore({ disable: true }),
+      lifecycleTainted('node-2', 'node.kubernetes.io/unschedulable', { unschedulable: true }),
+    ],
+    expect: {},
+  },
+  {
+    name: 'a node NotReady for the moment (node.kubernetes.io/not-ready:NoSchedule) passes',
+    object: pv('pv-x', { claim: claimName(0), host: 'node-2' }),
+    context: [aistore({ disable: true }), lifecycleTainted('node-2', 'node.kubernetes.io/not-ready')],
+    expect: {},
+  },
+  {
+    name: 'CR CREATE while a disk node is under disk pressure passes',
+    object: aistore({ disable: true }),
+    context: [
+      pv('pv-a', { claim: claimName(0), host: 'node-2' }),
+      lifecycleTainted('node-2', 'node.kubernetes.io/disk-pressure'),
+    ],
+    expect: {},
+  },
+  {
+    name: 'PV made before its CR, on a dedicated tainted node: nothing yet says the targets do not tolerate it',
+    object: pv('pv-x', { claim: claimName(0), host: 'node-2' }),
+    context: [tainted('node-2')],
+    expect: {},
+  },
+  {
+    name: 'check --nodes-file with bare names: a label-less Node rules out no nodeSelector',
+    object: pv('pv-x', { claim: claimName(0), host: 'node-1' }),
+    context: [cr, nameOnly('node-1')],
+    expect: {},
+  },
+  {
+    name: 'check --nodes-file with bare names and a pool label selector',
+    object: pv('pv-x', { claim: claimName(0), host: 'node-1' }),
+    context: [aistore({ disable: true, nodeSelector: { pool: 'a' } }), nameOnly('node-1')],
+    expect: {},
+  },
+  {
+    name: 'volumeMode: null (an empty YAML value) is the default, Filesystem',
+    object: (() => {
+      const v = pv('pv-x', { claim: claimName(0) }) as KubeObject & { spec: Record<string, unknown> };
+      v.spec.volumeMode = null;
+      return v;
+    })(),
+    context: [cr],
+    expect: {},
+  },
 ];
-
 describe('rule pv-target-binding', () => {
   it.each(rows)('$name', (row) => {
     checkRow('pv-target-binding', row);
