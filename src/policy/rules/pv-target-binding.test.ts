@@ -263,7 +263,7 @@ const rows: Row[] = [
   },
   {
     name: 'CR CREATE while a disk node is under disk pressure passes',
-    object: aistore({ disable: true }),
+    object: aistore({ size: 1, disable: true }),
     context: [
       pv('pv-a', { claim: claimName(0), host: 'node-2' }),
       lifecycleTainted('node-2', 'node.kubernetes.io/disk-pressure'),
