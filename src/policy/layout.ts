@@ -53,6 +53,11 @@ export interface TargetSetView {
   nodeSelector: Record<string, string>;
   /** What decides which nodes a target may use (selector, tolerations, required node affinity). */
   placement: Placement;
+  /**
+   * A CR, StatefulSet or pod said how targets are placed; not so for a claim or volume alone, whose
+   * placement (no selector, no toleration) is a stand-in to judge nothing by.
+   */
+  placementKnown: boolean;
   /** The count follows the nodes (the CR autoscales): never "more targets than nodes" by design. */
   autoScaled: boolean;
   antiAffinityOff: boolean;
@@ -173,6 +178,7 @@ function viewFromCR(
     minSize: 0,
     nodeSelector: placement.nodeSelector,
     placement,
+    placementKnown: true,
     autoScaled: isTargetAutoScaling(cr),
     antiAffinityKeptExplicitly: explicit,
     antiAffinityKept: explicit || (!off && unset && !settable),
@@ -219,6 +225,7 @@ function viewFromPodSpec(
     minSize: base.minSize,
     nodeSelector: placement.nodeSelector,
     placement,
+    placementKnown: true,
     autoScaled: false,
     antiAffinityKeptExplicitly: false,
     antiAffinityKept: false,
@@ -266,6 +273,7 @@ export function targetSetView(subject: Recognised, ctx: ClusterContext, operatio
     minSize: 0,
     nodeSelector: {},
     placement: { nodeSelector: {}, tolerations: undefined },
+    placementKnown: false,
     autoScaled: false,
     antiAffinityKeptExplicitly: false,
     antiAffinityKept: false,

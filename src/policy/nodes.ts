@@ -178,16 +178,41 @@ const onlyByHostname = (terms: unknown): boolean =>
   );
 
 /**
+ * Taints the node lifecycle controller keeps in step with a node's conditions and its cordon
+ * (v1.33 pkg/controller/nodelifecycle doNoScheduleTaintingPass, nodeConditionToTaintKeyStatusMap):
+ * they come and go with the node's state, as the cordon does, so they rule no node out for good.
+ */
+const LIFECYCLE_TAINTS = new Set([
+  'node.kubernetes.io/unschedulable',
+  'node.kubernetes.io/not-ready',
+  'node.kubernetes.io/unreachable',
+  'node.kubernetes.io/memory-pressure',
+  'node.kubernetes.io/disk-pressure',
+  'node.kubernetes.io/pid-pressure',
+  'node.kubernetes.io/network-unavailable',
+]);
+
+function withoutLifecycleTaints(node: Node): Node {
+  const spec: unknown = node.spec;
+  if (!isObject(spec) || !Array.isArray(spec.taints)) return node;
+  const taints = (spec.taints as unknown[]).filter((t) => !(isObject(t) && LIFECYCLE_TAINTS.has(str(t.key))));
+  return { ...node, spec: { ...spec, taints } };
+}
+
+/**
  * Why a target with this placement can never run on node `name`, or undefined: its nodeSelector,
  * its required node affinity, or a NoSchedule/NoExecute taint it does not tolerate rule the node out
- * (the scheduler's NodeAffinity and TaintToleration filters). A cordon passes: it is lifted again.
+ * (the scheduler's NodeAffinity and TaintToleration filters). A cordon and the taints of a node's conditions pass: they are lifted again.
  * With only the name known (no Node object), only what asks for the hostname is judged.
  */
 export function placementExcludes(
   placement: Placement,
   name: string,
-  node: Node | undefined,
+  given: Node | undefined,
 ): string | undefined {
+  // Every kubelet labels its Node with the hostname: a Node without labels is one known by name
+  // only (`check --nodes-file` with bare names), whose labels are not known to be absent.
+  const node = given && Object.keys(labelsOf(given)).length > 0 ? given : undefined;
   const known = node ?? { kind: 'Node', metadata: { name, labels: { [HOSTNAME_KEY]: name } } };
   const selector = node
     ? placement.nodeSelector
@@ -199,7 +224,7 @@ export function placementExcludes(
   const terms = placement.requiredTerms;
   if ((node || onlyByHostname(terms)) && !matchesRequiredTerms(terms, known))
     return "spec.targetSpec.affinity's required node affinity";
-  if (node && !toleratesTaints(placement.tolerations, node))
+  if (node && !toleratesTaints(placement.tolerations, withoutLifecycleTaints(node)))
     return 'a NoSchedule/NoExecute taint of that node, not tolerated by spec.targetSpec.tolerations';
   return undefined;
 }

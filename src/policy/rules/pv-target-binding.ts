@@ -65,8 +65,9 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
   }
   // The operator's claims carry no volumeMode (Mount.BuildPVC), so the apiserver makes them
   // Filesystem; a target mounts its disk as a directory.
+  // null, as an empty YAML value reads, is unset to the apiserver too: Filesystem.
   const volumeMode: unknown = pv.spec?.volumeMode;
-  if (volumeMode !== undefined && volumeMode !== 'Filesystem') {
+  if (volumeMode !== undefined && volumeMode !== null && volumeMode !== 'Filesystem') {
     report.deny(
       '/spec/volumeMode',
       `PV ${self} has volumeMode ${asText(volumeMode)}, but the target's claim is Filesystem: the PV binder passes it over (CheckVolumeModeMismatches), and bound by name the kubelet refuses it ("has volumeMode Block, but is specified in volumeMounts"), so the target never starts.`,
@@ -83,7 +84,10 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
   }
 
   const host = pvHostname(pv);
-  const excluded = host && placementExcludes(layout.view.placement, host, ctx.node(host));
+  // With no CR or StatefulSet yet (PVs are made first), nothing says the targets will not tolerate
+  // a dedicated node's taint.
+  const excluded =
+    host && layout.view.placementKnown && placementExcludes(layout.view.placement, host, ctx.node(host));
   if (host && excluded) {
     const target = subject.ordinal === undefined ? 'its target' : `${crName}-target-${subject.ordinal}`;
     report.deny(
