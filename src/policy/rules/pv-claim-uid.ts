@@ -39,8 +39,10 @@ function checkVolume({ subject, operation, report }: RuleInput<'target-volume'>)
     return;
   }
   // A bound PV carries its claim's uid by right (a provisioner's PV is no target volume at all:
-  // recognise.ts).
-  if (operation !== 'CREATE' || phase === 'Bound') return;
+  // recognise.ts); a live one reaches the rules without it (server/reduce.ts, also audit's). On
+  // CREATE a status is what `kubectl get -o yaml` left in a manifest: the apiserver resets it to
+  // Pending (pkg/registry/core/persistentvolume strategy.go PrepareForCreate).
+  if (operation !== 'CREATE') return;
   report.warn(
     '/spec/claimRef/uid',
     `PV ${nameOf(pv)} is pre-bound to claim ${claim} by uid ${uid}: the PV controller binds it only to the claim object with that uid. A claim made from a manifest, or by the StatefulSet controller, gets a new uid; the PV is then Released instead of bound and the claim stays Pending.`,
@@ -53,9 +55,11 @@ function checkClaim({ subject, ctx, operation, report }: RuleInput<'target-claim
   const name = nameOf(subject.object);
   for (const pv of ctx.pvsForClaim(subject.namespace, name)) {
     const uid = claimUidOf(pv);
-    // A Bound PV's claim of that name still exists: this CREATE fails on the name, not here. A
-    // provisioner's Released PV stays so, and the provisioner makes this claim a new one.
-    if (!uid || isProvisioned(pv) || phaseOf(pv) === 'Bound') continue;
+    // A live Bound PV reaches the rules without its uid (server/reduce.ts): its claim of that name
+    // exists and this CREATE fails on the name. One with a uid and phase Bound is a manifest
+    // exported with its status, created anew as Pending. A provisioner's Released PV stays so, and
+    // the provisioner makes this claim a new one.
+    if (!uid || isProvisioned(pv)) continue;
     report.warn(
       '/metadata/name',
       `PV ${nameOf(pv)}, pre-bound to claim ${name}, holds uid ${uid} of an earlier claim of that name: the PV controller will not bind it to this one, so this claim stays Pending and its target with it.`,
