@@ -307,7 +307,9 @@ export function targetVolumes(
   reviewed?: PersistentVolume,
 ): TargetVolume[] {
   // The context's share is computed once per snapshot: a review asks several times, and a namespace
-  // may hold thousands of PVs.
+  // may hold thousands of PVs. A PV's binding state (uid, phase) changes without a new snapshot
+  // (context.ts onlyBindingStateDiffers), so the objects here may be older in just that: read it
+  // from ctx.pvsForClaim instead.
   const known = ctx.memo(`target-volumes ${namespace}/${crName}`, () => {
     const volumes: TargetVolume[] = [];
     for (const pv of ctx.pvsForNamespace(namespace)) {
