@@ -263,11 +263,18 @@ export function pinnedHostnames(terms: unknown): string[] {
 }
 
 /** A PV's claimRef when it names a claim (both name and namespace are strings). */
-export function claimRefOf(pv: PersistentVolume): { namespace: string; name: string } | undefined {
+export function claimRefOf(
+  pv: PersistentVolume,
+): { namespace: string; name: string; uid: string | undefined } | undefined {
   const spec: unknown = pv.spec;
   const ref = isObject(spec) ? spec.claimRef : undefined;
   if (!isObject(ref) || typeof ref.name !== 'string' || !ref.name) return undefined;
-  return { name: ref.name, namespace: typeof ref.namespace === 'string' ? ref.namespace : '' };
+  return {
+    name: ref.name,
+    namespace: typeof ref.namespace === 'string' ? ref.namespace : '',
+    // Pins the PV to one claim object (rules/pv-claim-uid.ts); '' is none.
+    uid: typeof ref.uid === 'string' && ref.uid !== '' ? ref.uid : undefined,
+  };
 }
 
 /** A PV's required node-selector terms, whatever shape the input had. */

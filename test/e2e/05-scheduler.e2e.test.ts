@@ -2,18 +2,18 @@
 // allocatable, not-ready taint removed) with local PVs on them. Two targets of one AIStore share a
 // node, each on its own disk. Counter-case, in a namespace the guard is told not to judge
 // (--exclude-namespaces): with hostPort on the targets the second one stays unschedulable, with the
-// scheduler's "didn't have free ports" message: the failure the guard prevents.
-import * as k8s from '@kubernetes/client-node';
-import { ofKind, one, variant, yamlStream, type Placement } from './support/fixtures.js';
+// scheduler's "didn't have free ports" message: the failure the guard prevents. And with the disks on
+// a node the targets' nodeSelector rules out, the target stays unschedulable on the PV's node
+// affinity; the guard refuses such a CR (rule pv-target-binding).
+import { one, yamlStream } from './support/fixtures.js';
 import { suffix } from './support/env.js';
 import type { Guard } from './support/guard.js';
-import { Cleanup, core, create, createReadyNode, eventually, rejected, type Obj } from './support/kube.js';
+import { Cleanup, core, create, createReadyNode, eventually, rejected } from './support/kube.js';
 import { kubectl, ok } from './support/run.js';
+import { CONTROLLER_WAIT, deployTargets, localDisks, readPod, scheduledNode } from './support/scheduling.js';
 import { guardFor, installAistoreCrd } from './support/suite.js';
 
 const cleanup = new Cleanup();
-/** Binding and scheduling retry on the controllers' own schedule (the PV binder resyncs every 15 s). */
-const CONTROLLER_WAIT = { timeoutMs: 90_000 };
 let guard: Guard;
 /** The counter-case's namespace: the guard is started with it excluded. */
 const unjudged = `sched-unjudged-${suffix()}`;
@@ -29,47 +29,10 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup.run());
 
-/** Fixture 04's two disks as `local` PVs (node-local disks; hostPath in the fixture). */
-function localDisks(place: Placement): Obj[] {
-  return ofKind('04', 'PersistentVolume', place).map((pv) =>
-    variant(pv, (o) => {
-      const spec = o.spec as { hostPath?: { path: string }; local?: { path: string } };
-      spec.local = { path: `/mnt${spec.hostPath?.path}` };
-      delete spec.hostPath;
-    }),
-  );
-}
-
-/** A Ready node, its two disks, CR and target StatefulSet (fixtures 01/02 and 07/08) in `place`. */
-async function deploy(place: Placement, cr: Obj, statefulSet: Obj): Promise<Obj[]> {
-  await createReadyNode(cleanup, place.node);
-  const disks = localDisks(place);
-  for (const pv of disks) await cleanup.createOwned(pv);
-  await create(cr);
-  ok(await kubectl(['apply', '-f', '-'], yamlStream([statefulSet])), 'kubectl apply the StatefulSet');
-  return disks;
-}
-
-function readPod(namespace: string, name: string): Promise<k8s.V1Pod> {
-  return core.readNamespacedPod({ name, namespace });
-}
-
-async function scheduledNode(namespace: string, name: string): Promise<string> {
-  return eventually(
-    `${name} scheduled`,
-    async () => {
-      const node = (await readPod(namespace, name)).spec?.nodeName;
-      if (!node) throw new Error('no spec.nodeName');
-      return node;
-    },
-    CONTROLLER_WAIT,
-  );
-}
-
 it('schedules two targets of one AIStore onto the same node, each on its own disk', async () => {
   const namespace = await cleanup.namespace('sched-shared-node');
   const place = { namespace, node: `${namespace}-node` };
-  const disks = await deploy(place, one('01', place), one('07', place));
+  const disks = await deployTargets(cleanup, place, one('01', place), one('07', place));
 
   expect(await scheduledNode(namespace, 'ais-target-0')).toBe(place.node);
   expect(await scheduledNode(namespace, 'ais-target-1')).toBe(place.node);
@@ -93,7 +56,7 @@ it('with hostPort, unjudged, the second target stays Pending: "didn\'t have free
   const namespace = await cleanup.namespace(unjudged, unjudged);
   const place = { namespace, node: `${namespace}-node` };
   // The operator renders the hostPort StatefulSet (08) from a CR with targetSpec.hostPort (02).
-  await deploy(place, one('02', place), one('08', place));
+  await deployTargets(cleanup, place, one('02', place), one('08', place));
 
   expect(await scheduledNode(namespace, 'ais-target-0')).toBe(place.node);
   const condition = await eventually(

@@ -6,16 +6,13 @@
 // deny it nor strip it. A term for the targets' own namespace still leaves the second one Pending.
 // The scheduler cases run in namespaces the guard is told not to judge, so what the scheduler does
 // is seen unchanged by any webhook.
-import * as k8s from '@kubernetes/client-node';
-import { ofKind, one, variant, yamlStream, type Placement } from './support/fixtures.js';
+import { one, variant, type Placement } from './support/fixtures.js';
 import { suffix } from './support/env.js';
-import { Cleanup, core, create, createReadyNode, eventually, rejected, type Obj } from './support/kube.js';
-import { kubectl, ok } from './support/run.js';
+import { Cleanup, create, eventually, rejected, type Obj } from './support/kube.js';
+import { CONTROLLER_WAIT, deployTargets, readPod, scheduledNode } from './support/scheduling.js';
 import { guardFor, installAistoreCrd } from './support/suite.js';
 
 const cleanup = new Cleanup();
-/** Binding and scheduling retry on the controllers' own schedule (the PV binder resyncs every 15 s). */
-const CONTROLLER_WAIT = { timeoutMs: 90_000 };
 const unjudged = ['other-ns', 'pod-name-key', 'own-ns'].map((what) => `scope-${what}-${suffix()}`);
 const POD_NAME = 'statefulset.kubernetes.io/pod-name';
 
@@ -51,36 +48,6 @@ const statefulSetWith = (place: Placement, affinity: unknown): Obj =>
     (o.spec as { template: { spec: PodSpec } }).template.spec.affinity = affinity;
   });
 
-/** Fixture 04's disks as `local` PVs on a Ready node, CR 01, and this StatefulSet, in `place`. */
-async function deploy(place: Placement, statefulSet: Obj): Promise<void> {
-  await createReadyNode(cleanup, place.node);
-  for (const pv of ofKind('04', 'PersistentVolume', place))
-    await cleanup.createOwned(
-      variant(pv, (o) => {
-        const spec = o.spec as { hostPath?: { path: string }; local?: { path: string } };
-        spec.local = { path: `/mnt${spec.hostPath?.path}` };
-        delete spec.hostPath;
-      }),
-    );
-  await create(one('01', place));
-  ok(await kubectl(['apply', '-f', '-'], yamlStream([statefulSet])), 'kubectl apply the StatefulSet');
-}
-
-const readPod = (namespace: string, name: string): Promise<k8s.V1Pod> =>
-  core.readNamespacedPod({ name, namespace });
-
-function scheduledNode(namespace: string, name: string): Promise<string> {
-  return eventually(
-    `${name} scheduled`,
-    async () => {
-      const node = (await readPod(namespace, name)).spec?.nodeName;
-      if (!node) throw new Error('no spec.nodeName');
-      return node;
-    },
-    CONTROLLER_WAIT,
-  );
-}
-
 async function unjudgedPlace(name: string): Promise<Placement> {
   const namespace = await cleanup.namespace(name, name);
   return { namespace, node: `${namespace}-node` };
@@ -89,8 +56,18 @@ async function unjudgedPlace(name: string): Promise<Placement> {
 it('the scheduler puts both targets on one node when the term is for another namespace, or keyed on the pod name', async () => {
   const [otherNs, podNameKey] = await Promise.all(unjudged.slice(0, 2).map(unjudgedPlace));
   await Promise.all([
-    deploy(otherNs!, statefulSetWith(otherNs!, targetTerm({ namespaces: ['elsewhere'] }))),
-    deploy(podNameKey!, statefulSetWith(podNameKey!, targetTerm({ matchLabelKeys: [POD_NAME] }))),
+    deployTargets(
+      cleanup,
+      otherNs!,
+      one('01', otherNs!),
+      statefulSetWith(otherNs!, targetTerm({ namespaces: ['elsewhere'] })),
+    ),
+    deployTargets(
+      cleanup,
+      podNameKey!,
+      one('01', podNameKey!),
+      statefulSetWith(podNameKey!, targetTerm({ matchLabelKeys: [POD_NAME] })),
+    ),
   ]);
   for (const place of [otherNs!, podNameKey!])
     for (const pod of ['ais-target-0', 'ais-target-1'])
@@ -108,7 +85,12 @@ it('the scheduler puts both targets on one node when the term is for another nam
 
 it("a term for the targets' own namespace leaves the second target Pending", async () => {
   const place = await unjudgedPlace(unjudged[2]!);
-  await deploy(place, statefulSetWith(place, targetTerm({ namespaces: ['elsewhere', place.namespace] })));
+  await deployTargets(
+    cleanup,
+    place,
+    one('01', place),
+    statefulSetWith(place, targetTerm({ namespaces: ['elsewhere', place.namespace] })),
+  );
   const scheduled = await Promise.all(
     ['ais-target-0', 'ais-target-1'].map(async (name) => {
       const pod = await eventually(

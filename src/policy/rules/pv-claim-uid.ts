@@ -4,14 +4,8 @@
 // (pkg/controller/volume/persistentvolume pv_controller.go syncVolume). A claim the StatefulSet
 // controller makes anew always has a new uid: after an AIStore is deleted and redeployed on Retain
 // disks, or from PV manifests exported from a live cluster, the target's claim stays Pending.
-import { asText, isObject, isProvisioned, nameOf, type PersistentVolume } from '../k8s.js';
+import { asText, claimRefOf, isObject, isProvisioned, nameOf, type PersistentVolume } from '../k8s.js';
 import { defineRule, operatorLink, type RuleInput } from '../rule.js';
-
-function claimUidOf(pv: PersistentVolume): string | undefined {
-  const ref: unknown = isObject(pv.spec) ? pv.spec.claimRef : undefined;
-  const uid = isObject(ref) ? ref.uid : undefined;
-  return typeof uid === 'string' && uid !== '' ? uid : undefined;
-}
 
 const phaseOf = (pv: PersistentVolume): string | undefined => {
   const status: unknown = pv.status;
@@ -26,7 +20,7 @@ const removeUidCommand = (pv: string) => `kubectl patch pv ${pv} -p '{"spec":{"c
 
 function checkVolume({ subject, operation, report }: RuleInput<'target-volume'>): void {
   const pv = subject.object;
-  const uid = claimUidOf(pv);
+  const uid = claimRefOf(pv)?.uid;
   if (!uid) return;
   const phase = phaseOf(pv);
   const claim = `${subject.namespace}/${subject.claimName}`;
@@ -54,7 +48,7 @@ function checkClaim({ subject, ctx, operation, report }: RuleInput<'target-claim
   if (operation !== 'CREATE') return;
   const name = nameOf(subject.object);
   for (const pv of ctx.pvsForClaim(subject.namespace, name)) {
-    const uid = claimUidOf(pv);
+    const uid = claimRefOf(pv)?.uid;
     // A live Bound PV reaches the rules without its uid (server/reduce.ts): its claim of that name
     // exists and this CREATE fails on the name. One with a uid and phase Bound is a manifest
     // exported with its status, created anew as Pending. A provisioner's Released PV stays so, and
