@@ -91,16 +91,16 @@ export const hostAntiAffinityWith = (extra: Record<string, unknown>, cr = 'ais')
 
 /**
  * Term fields that decide whether a target anti-affinity term reaches the other targets (the
- * builders' objects live in namespace "ais"): each with whether it still keeps them apart.
+ * builders' objects live in namespace "ais"); src/policy/rules/target-anti-affinity.test.ts says
+ * which do.
  */
-export const TERM_SCOPES: { name: string; extra: Record<string, unknown>; keepsApart: boolean }[] = [
-  { name: 'another namespace', extra: { namespaces: ['monitoring'] }, keepsApart: false },
-  { name: 'its own namespace listed', extra: { namespaces: ['monitoring', 'ais'] }, keepsApart: true },
-  { name: 'every namespace', extra: { namespaceSelector: {} }, keepsApart: true },
+export const TERM_SCOPES: { name: string; extra: Record<string, unknown> }[] = [
+  { name: 'another namespace', extra: { namespaces: ['monitoring'] } },
+  { name: 'its own namespace listed', extra: { namespaces: ['monitoring', 'ais'] } },
+  { name: 'every namespace', extra: { namespaceSelector: {} } },
   {
     name: 'another namespace by name label',
     extra: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
-    keepsApart: false,
   },
   {
     name: 'its own namespace by name expression',
@@ -111,37 +111,30 @@ export const TERM_SCOPES: { name: string; extra: Record<string, unknown>; keepsA
         ],
       },
     },
-    keepsApart: true,
   },
   {
     name: 'a namespace label the guard cannot see',
     extra: { namespaceSelector: { matchLabels: { team: 'storage' } } },
-    keepsApart: true,
   },
   {
     name: 'matchLabelKeys pod name',
     extra: { matchLabelKeys: ['statefulset.kubernetes.io/pod-name'] },
-    keepsApart: false,
   },
   {
     name: 'matchLabelKeys revision',
     extra: { matchLabelKeys: ['controller-revision-hash'] },
-    keepsApart: true,
   },
   {
     name: 'mismatchLabelKeys shared label',
     extra: { mismatchLabelKeys: ['app.kubernetes.io/name'] },
-    keepsApart: false,
   },
   {
     name: 'mismatchLabelKeys revision',
     extra: { mismatchLabelKeys: ['controller-revision-hash'] },
-    keepsApart: false,
   },
   {
     name: 'mismatchLabelKeys pod index',
     extra: { mismatchLabelKeys: ['apps.kubernetes.io/pod-index'] },
-    keepsApart: true,
   },
 ];
 
