@@ -93,10 +93,10 @@ function withClaimUid(volume: KubeObject): KubeObject {
 }
 
 /** Required hostname anti-affinity against pods with these labels. */
-const antiAffinity = (matchLabels: Record<string, string>) => ({
+const antiAffinity = (matchLabels: Record<string, string>, extra: Record<string, unknown> = {}) => ({
   podAntiAffinity: {
     requiredDuringSchedulingIgnoredDuringExecution: [
-      { labelSelector: { matchLabels }, topologyKey: 'kubernetes.io/hostname' },
+      { labelSelector: { matchLabels }, topologyKey: 'kubernetes.io/hostname', ...extra },
     ],
   },
 });
@@ -138,6 +138,18 @@ export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
     fail: example(
       'no CR known: intrinsic checks only',
       pv('pv-x', '/ais/pv-x', 'ais-data-aistore-ais-target-0'),
+    ),
+  },
+  'affinity-label-keys': {
+    pass: example(
+      'matchLabelKeys on the pod name: each target keeps apart only from itself',
+      aistore({
+        affinity: antiAffinity(TARGET_SELECTOR, { matchLabelKeys: ['statefulset.kubernetes.io/pod-name'] }),
+      }),
+    ),
+    fail: example(
+      'matchLabelKeys on a key the selector already has',
+      aistore({ affinity: antiAffinity(TARGET_SELECTOR, { matchLabelKeys: ['app.kubernetes.io/name'] }) }),
     ),
   },
   'pv-claim-uid': {

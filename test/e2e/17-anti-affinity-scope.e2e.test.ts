@@ -6,14 +6,18 @@
 // deny it nor strip it. A term for the targets' own namespace still leaves the second one Pending.
 // The scheduler cases run in namespaces the guard is told not to judge, so what the scheduler does
 // is seen unchanged by any webhook.
-import { one, variant, type Placement } from './support/fixtures.js';
+import type * as k8s from '@kubernetes/client-node';
+import { one, variant, yamlStream, type Placement } from './support/fixtures.js';
 import { suffix } from './support/env.js';
-import { Cleanup, create, eventually, rejected, type Obj } from './support/kube.js';
+import { Cleanup, core, create, eventually, rejected, type Obj } from './support/kube.js';
+import { kubectl, ok } from './support/run.js';
 import { CONTROLLER_WAIT, deployTargets, readPod, scheduledNode } from './support/scheduling.js';
 import { guardFor, installAistoreCrd } from './support/suite.js';
 
 const cleanup = new Cleanup();
-const unjudged = ['other-ns', 'pod-name-key', 'own-ns'].map((what) => `scope-${what}-${suffix()}`);
+const unjudged = ['other-ns', 'pod-name-key', 'own-ns', 'label-keys'].map(
+  (what) => `scope-${what}-${suffix()}`,
+);
 const POD_NAME = 'statefulset.kubernetes.io/pod-name';
 
 beforeAll(async () => {
@@ -91,29 +95,29 @@ it("a term for the targets' own namespace leaves the second target Pending", asy
     one('01', place),
     statefulSetWith(place, targetTerm({ namespaces: ['elsewhere', place.namespace] })),
   );
-  const scheduled = await Promise.all(
-    ['ais-target-0', 'ais-target-1'].map(async (name) => {
-      const pod = await eventually(
-        `${name} scheduled or unschedulable`,
-        async () => {
-          const pod = await readPod(place.namespace, name);
-          const condition = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-          if (!pod.spec?.nodeName && condition?.reason !== 'Unschedulable')
-            throw new Error(`PodScheduled: ${JSON.stringify(condition)}`);
-          return pod;
-        },
-        CONTROLLER_WAIT,
+  // Parallel pod management: either ordinal may win the node. A pod may first be refused for its
+  // claim not yet bound; wait for the outcome that lasts: one placed, one refused for anti-affinity.
+  const refusedForAntiAffinity = (pod: k8s.V1Pod) =>
+    !pod.spec?.nodeName &&
+    (pod.status?.conditions?.find((c) => c.type === 'PodScheduled')?.message ?? '').includes(
+      "didn't match pod anti-affinity rules",
+    );
+  const [placed, pending] = await eventually(
+    'one target placed, the other refused for anti-affinity',
+    async () => {
+      const pods = await Promise.all(
+        ['ais-target-0', 'ais-target-1'].map((n) => readPod(place.namespace, n)),
       );
-      return pod;
-    }),
+      const placedPods = pods.filter((p) => p.spec?.nodeName);
+      const pendingPods = pods.filter(refusedForAntiAffinity);
+      if (placedPods.length !== 1 || pendingPods.length !== 1)
+        throw new Error(JSON.stringify(pods.map((p) => p.status?.conditions)));
+      return [placedPods[0], pendingPods[0]];
+    },
+    CONTROLLER_WAIT,
   );
-  // Parallel pod management: either ordinal may win the node.
-  const [placed, pending] = scheduled[0]?.spec?.nodeName ? scheduled : [...scheduled].reverse();
   expect(placed?.spec?.nodeName).toBe(place.node);
   expect(pending?.spec?.nodeName).toBeUndefined();
-  expect(pending?.status?.conditions?.find((c) => c.type === 'PodScheduled')?.message).toContain(
-    "didn't match pod anti-affinity rules",
-  );
 });
 
 it('the guard denies only the term that reaches the other targets, and strips only that one from a pod', async () => {
@@ -138,4 +142,38 @@ it('the guard denies only the term that reaches the other targets, and strips on
   expect((kept.spec as PodSpec).affinity).toEqual(targetTerm({ namespaces: ['elsewhere'] }));
   const stripped = await create(podWith(targetTerm({ namespaces: [namespace] })), { dryRun: true });
   expect((stripped.spec as PodSpec).affinity).toBeUndefined();
+});
+
+// Rule affinity-label-keys: a matchLabelKeys key its selector already has passes the StatefulSet's
+// validation, and the apiserver refuses every pod made from it once the key is merged in
+// (pkg/apis/core/validation validateMatchLabelKeysAndMismatchLabelKeys).
+it('a matchLabelKeys key also in the selector: the StatefulSet is stored, its every pod refused; the guard denies the CR', async () => {
+  const namespace = await cleanup.namespace(unjudged[3]!, unjudged[3]!);
+  const place = { namespace, node: `${namespace}-node` };
+  const keyed = targetTerm({ matchLabelKeys: ['app.kubernetes.io/name'] });
+  ok(await kubectl(['apply', '-f', '-'], yamlStream([statefulSetWith(place, keyed)])), 'kubectl apply');
+  const failure = await eventually(
+    'the StatefulSet controller reports the pod it could not create',
+    async () => {
+      const events = await core.listNamespacedEvent({ namespace });
+      const event = events.items.find(
+        (e) => e.reason === 'FailedCreate' && e.message?.includes('matchLabelKeys'),
+      );
+      if (!event)
+        throw new Error(`no FailedCreate event yet: ${events.items.map((e) => e.reason).join(', ')}`);
+      return event.message ?? '';
+    },
+    CONTROLLER_WAIT,
+  );
+  expect(failure).toContain('exists in both matchLabelKeys and labelSelector');
+  expect((await core.listNamespacedPod({ namespace })).items).toEqual([]);
+
+  const judged = await cleanup.namespace('scope-label-keys-judged');
+  const cr = variant(one('01', { namespace: judged, node: place.node }), (o) => {
+    (o.spec as { targetSpec: { affinity?: unknown } }).targetSpec.affinity = keyed;
+  });
+  const refused = await rejected(create(cr, { dryRun: true }));
+  expect(refused.message).toContain(
+    '[affinity-label-keys] this pod affinity term has "app.kubernetes.io/name" exists in both matchLabelKeys and labelSelector',
+  );
 });
