@@ -174,6 +174,6 @@ it('a matchLabelKeys key also in the selector: the StatefulSet is stored, its ev
   });
   const refused = await rejected(create(cr, { dryRun: true }));
   expect(refused.message).toContain(
-    '[affinity-label-keys] this pod affinity term has "app.kubernetes.io/name" exists in both matchLabelKeys and labelSelector',
+    '[affinity-label-keys] Kubernetes refuses every target pod made from this pod affinity term ("app.kubernetes.io/name" exists in both matchLabelKeys and labelSelector)',
   );
 });

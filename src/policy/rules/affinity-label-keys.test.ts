@@ -9,7 +9,7 @@ import { checkRow, type Row } from '../../../test/support/table.js';
 
 const NAME = 'app.kubernetes.io/name';
 const REFUSED =
-  /this pod affinity term has "app.kubernetes.io\/name" exists in both matchLabelKeys and labelSelector: Kubernetes refuses every target pod/;
+  /Kubernetes refuses every target pod made from this pod affinity term \("app.kubernetes.io\/name" exists in both matchLabelKeys and labelSelector\)/;
 /** A preferred pod affinity term (co-locate with the cache) keyed on `keys`. */
 const preferredWith = (extra: Record<string, unknown>) => ({
   podAffinity: {

@@ -107,7 +107,7 @@ export default defineRule({
       if (why)
         report.deny(
           path,
-          `this pod affinity term has ${why}: Kubernetes refuses every target pod made from it, so no target starts (the StatefulSet controller reports FailedCreate).`,
+          `Kubernetes refuses every target pod made from this pod affinity term (${why}), so no target starts: the StatefulSet controller reports FailedCreate.`,
           'Drop the key from matchLabelKeys (it already selects pods with the same value), or from the labelSelector.',
         );
     }
