@@ -91,6 +91,13 @@ export const REVISION_LABEL = 'controller-revision-hash';
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
+ * Every target pod carries label `key`: its own labels (from the CR or the pod template), and the
+ * ones the StatefulSet controller adds to each pod (per-pod values, and the revision hash).
+ */
+export const targetsCarry = (labels: Record<string, string>, key: string): boolean =>
+  Object.hasOwn(labels, key) || PER_POD_LABELS.has(key) || key === REVISION_LABEL;
+
+/**
  * Whether a pod affinity term applies in `namespace`: neither `namespaces` nor a `namespaceSelector`
  * means the pod's own; otherwise the union of the two (k8s pkg/scheduler/framework/types.go
  * getNamespacesFromPodAffinityTerm, AffinityTerm.Matches). Only a namespace's name is known here:
@@ -125,7 +132,7 @@ function termScope(term: PodAffinityTerm, namespace: string): 'yes' | 'no' | 'ma
 function selectsOtherTargets(term: PodAffinityTerm, labels: Record<string, string>): boolean {
   if (!selectorMatches(term.labelSelector, labels)) return false;
   if (stringsOf(term.matchLabelKeys).some((k) => PER_POD_LABELS.has(k))) return false;
-  const shared = (k: string) => !PER_POD_LABELS.has(k) && (k === REVISION_LABEL || Object.hasOwn(labels, k));
+  const shared = (k: string) => !PER_POD_LABELS.has(k) && targetsCarry(labels, k);
   return !stringsOf(term.mismatchLabelKeys).some(shared);
 }
 

@@ -5,7 +5,7 @@
 // ("must be unique"): no target ever starts, and nothing tells the user at apply time. Two spellings
 // of one directory pass even that check. The guard denies such a CR at the door, saying why.
 import { one, variant } from './support/fixtures.js';
-import { Cleanup, core, create, eventually, rejected, type Obj } from './support/kube.js';
+import { Cleanup, core, create, rejected, type Obj, failedCreate } from './support/kube.js';
 import { guardFor, installAistoreCrd } from './support/suite.js';
 
 const cleanup = new Cleanup();
@@ -42,19 +42,7 @@ it('the StatefulSet of a mount at /etc/ais is stored, and its controller cannot 
     '/etc/ais',
   );
   await create(statefulSet);
-  const failure = await eventually(
-    'the StatefulSet controller reports the pod it could not create',
-    async () => {
-      const events = await core.listNamespacedEvent({ namespace: place.namespace });
-      const event = events.items.find(
-        (e) => e.reason === 'FailedCreate' && e.message?.includes('must be unique'),
-      );
-      if (!event)
-        throw new Error(`no FailedCreate event yet: ${events.items.map((e) => e.reason).join(', ')}`);
-      return event.message ?? '';
-    },
-    CONTROLLER_WAIT,
-  );
+  const failure = await failedCreate(place.namespace, 'must be unique', CONTROLLER_WAIT);
   expect(failure).toMatch(/volumeMounts\[\d+\]\.mountPath: Invalid value: "\/etc\/ais": must be unique/);
   expect((await core.listNamespacedPod({ namespace: place.namespace })).items).toEqual([]);
 });

@@ -9,7 +9,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import { one, variant, yamlStream, type Placement } from './support/fixtures.js';
 import { suffix } from './support/env.js';
-import { Cleanup, core, create, eventually, rejected, type Obj } from './support/kube.js';
+import { Cleanup, core, create, eventually, rejected, type Obj, failedCreate } from './support/kube.js';
 import { kubectl, ok } from './support/run.js';
 import { CONTROLLER_WAIT, deployTargets, readPod, scheduledNode } from './support/scheduling.js';
 import { guardFor, installAistoreCrd } from './support/suite.js';
@@ -152,19 +152,7 @@ it('a matchLabelKeys key also in the selector: the StatefulSet is stored, its ev
   const place = { namespace, node: `${namespace}-node` };
   const keyed = targetTerm({ matchLabelKeys: ['app.kubernetes.io/name'] });
   ok(await kubectl(['apply', '-f', '-'], yamlStream([statefulSetWith(place, keyed)])), 'kubectl apply');
-  const failure = await eventually(
-    'the StatefulSet controller reports the pod it could not create',
-    async () => {
-      const events = await core.listNamespacedEvent({ namespace });
-      const event = events.items.find(
-        (e) => e.reason === 'FailedCreate' && e.message?.includes('matchLabelKeys'),
-      );
-      if (!event)
-        throw new Error(`no FailedCreate event yet: ${events.items.map((e) => e.reason).join(', ')}`);
-      return event.message ?? '';
-    },
-    CONTROLLER_WAIT,
-  );
+  const failure = await failedCreate(namespace, 'matchLabelKeys', CONTROLLER_WAIT);
   expect(failure).toContain('exists in both matchLabelKeys and labelSelector');
   expect((await core.listNamespacedPod({ namespace })).items).toEqual([]);
 

@@ -6,7 +6,7 @@
 // validateMatchLabelKeysAndMismatchLabelKeys). Every target pod is refused; no target starts.
 import { targetPodLabels } from '../aistore.js';
 import { isObject, labelsOf, objectsOf, recordOf, stringsOf } from '../k8s.js';
-import { PER_POD_LABELS, REVISION_LABEL } from '../layout.js';
+import { targetsCarry } from '../layout.js';
 import { podSpecOf } from '../podspec.js';
 import { defineRule, operatorLink, pointer } from '../rule.js';
 
@@ -99,9 +99,7 @@ export default defineRule({
       base = `${ref.base}/affinity`;
       labels = labelsOf(subject.object.spec?.template);
     }
-    // Besides their own labels, the StatefulSet controller gives every target these.
-    const carried = (key: string) =>
-      Object.hasOwn(labels, key) || PER_POD_LABELS.has(key) || key === REVISION_LABEL;
+    const carried = (key: string) => targetsCarry(labels, key);
     for (const { term, path } of termsOf(affinity, base)) {
       const why = refusal(term, carried);
       if (why)

@@ -228,3 +228,18 @@ export async function createReadyNode(cleanup: Cleanup, name: string): Promise<v
   const taints = (node.spec?.taints ?? []).filter((t) => t.key !== 'node.kubernetes.io/not-ready');
   await core.patchNode({ name, body: { spec: { taints } } }, merge);
 }
+
+/** The message of the StatefulSet controller's FailedCreate event in `namespace` that contains `text`, once it reports one. */
+export function failedCreate(namespace: string, text: string, wait: { timeoutMs: number }): Promise<string> {
+  return eventually(
+    'the StatefulSet controller reports the pod it could not create',
+    async () => {
+      const events = await core.listNamespacedEvent({ namespace });
+      const event = events.items.find((e) => e.reason === 'FailedCreate' && e.message?.includes(text));
+      if (!event)
+        throw new Error(`no FailedCreate event yet: ${events.items.map((e) => e.reason).join(', ')}`);
+      return event.message ?? '';
+    },
+    wait,
+  );
+}
