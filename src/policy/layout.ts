@@ -122,18 +122,76 @@ function termScope(term: PodAffinityTerm, namespace: string): 'yes' | 'no' | 'ma
   return labels.every(([k]) => onName(k)) && expressions.every((e) => onName(e.key)) ? 'yes' : 'maybe';
 }
 
+/** How many of the other targets a selector picks: all, some (it depends on the pod), or none. */
+type Reach = 'all' | 'some' | 'none';
+
 /**
- * The term's selector still picks the other targets once the apiserver has added `key in (own
+ * A requirement on a label the StatefulSet controller sets, judged on the other targets, or
+ * undefined for any other label. A per-pod label has a value of its own on each of them, different
+ * from `labels`' own (a pod's, when it has one): `pod-index notin (own)` picks them all, `in (own)`
+ * none, other values some. The revision hash is shared, and unknown until a pod carries it. A
+ * stored pod's selector holds such requirements: the apiserver merged its mismatchLabelKeys in.
+ */
+function controllerLabelReach(
+  key: string,
+  operator: unknown,
+  values: string[],
+  labels: Record<string, string>,
+): Reach | undefined {
+  const perPod = PER_POD_LABELS.has(key);
+  if (!perPod && (key !== REVISION_LABEL || Object.hasOwn(labels, key))) return undefined;
+  const own = perPod ? labels[key] : undefined;
+  const others = values.some((v) => v !== own); // a value some other target may have
+  switch (operator) {
+    case 'Exists':
+      return 'all';
+    case 'DoesNotExist':
+      return 'none';
+    case 'In':
+      return others ? 'some' : 'none';
+    case 'NotIn':
+      return others ? 'some' : 'all';
+    default:
+      return undefined; // selectorMatches refuses it
+  }
+}
+
+/** What the selector picks among the other targets, whose labels are `labels` plus the controller's. */
+function selectorReach(selector: LabelSelector | undefined, labels: Record<string, string>): Reach {
+  if (!isObject(selector)) return 'none';
+  const reaches: Reach[] = [];
+  // The requirements on other labels, for selectorMatches to judge on `labels` alone.
+  const rest = { matchLabels: {} as Record<string, string>, matchExpressions: [] as unknown[] };
+  for (const [key, value] of Object.entries(recordOf(selector.matchLabels))) {
+    const reach = controllerLabelReach(key, 'In', [value], labels);
+    if (reach) reaches.push(reach);
+    else rest.matchLabels[key] = value;
+  }
+  for (const req of objectsOf<{ key: unknown; operator: unknown; values?: unknown }>(
+    selector.matchExpressions,
+  )) {
+    const reach =
+      typeof req.key === 'string' &&
+      controllerLabelReach(req.key, req.operator, stringsOf(req.values), labels);
+    if (reach) reaches.push(reach);
+    else rest.matchExpressions.push(req);
+  }
+  if (reaches.includes('none') || !selectorMatches(rest as LabelSelector, labels)) return 'none';
+  return reaches.includes('some') ? 'some' : 'all';
+}
+
+/**
+ * What the term's selector picks among the other targets once the apiserver has added `key in (own
  * value)` for each matchLabelKeys key and `key notin (own value)` for each mismatchLabelKeys key
  * (GA in 1.33; k8s pkg/registry/core/pod/strategy.go applyMatchLabelKeysAndMismatchLabelKeys). A
  * per-pod key in matchLabelKeys leaves only the pod itself; a key all targets share in
  * mismatchLabelKeys leaves none of them. Keys a pod does not carry are skipped, as there.
  */
-function selectsOtherTargets(term: PodAffinityTerm, labels: Record<string, string>): boolean {
-  if (!selectorMatches(term.labelSelector, labels)) return false;
-  if (stringsOf(term.matchLabelKeys).some((k) => PER_POD_LABELS.has(k))) return false;
+function otherTargetsReach(term: PodAffinityTerm, labels: Record<string, string>): Reach {
+  if (stringsOf(term.matchLabelKeys).some((k) => PER_POD_LABELS.has(k))) return 'none';
   const shared = (k: string) => !PER_POD_LABELS.has(k) && targetsCarry(labels, k);
-  return !stringsOf(term.mismatchLabelKeys).some(shared);
+  if (stringsOf(term.mismatchLabelKeys).some(shared)) return 'none';
+  return selectorReach(term.labelSelector, labels);
 }
 
 /**
@@ -150,13 +208,14 @@ export function requiredTargetAntiAffinity(
 ) {
   const anti = isObject(affinity) ? affinity.podAntiAffinity : undefined;
   const scopes = keeps === 'may' ? ['yes', 'maybe'] : ['yes'];
+  const reaches = keeps === 'may' ? ['all', 'some'] : ['all'];
   return objectsOf<PodAffinityTerm>(
     isObject(anti) ? anti.requiredDuringSchedulingIgnoredDuringExecution : undefined,
   ).filter(
     (term) =>
       term.topologyKey === HOSTNAME_KEY &&
       scopes.includes(termScope(term, namespace)) &&
-      selectsOtherTargets(term, targetLabels),
+      reaches.includes(otherTargetsReach(term, targetLabels)),
   );
 }
 

@@ -111,16 +111,41 @@ const requirementHolds = (has: string, value: string): string => {
   );
 };
 
-/** Kubernetes label selector semantics over the labels map bound to `L` (k8s.ts selectorMatches). */
-const selectsIn = (selector: string, L: string): string =>
+const PER_POD = `[${[...PER_POD_LABELS].map(str).join(', ')}]`;
+
+/** Key `k` is one only the StatefulSet controller sets, not in the labels bound to `L` but the per-pod ones. */
+const controllerKey = (k: string, L: string): string =>
+  or(`${k} in ${PER_POD}`, and(`${k} == ${str(REVISION_LABEL)}`, `!(${k} in ${L})`));
+
+/**
+ * Requirement `e` on such a key, on the other targets (layout.ts controllerLabelReach): it picks
+ * some of them (or, `surely`, all). They hold a value other than the one bound in `L`, if any.
+ */
+function controllerRequirement(L: string, surely: boolean): string {
+  const others = and('has(e.values)', `e.values.exists(v, !(e.key in ${L}) || ${L}[e.key] != v)`);
+  return (
+    `e.operator == 'Exists' ? true : e.operator == 'In' ? ${surely ? 'false' : paren(others)} : ` +
+    `e.operator == 'NotIn' ? ${surely ? `!${paren(others)}` : 'true'} : false`
+  );
+}
+
+/**
+ * Kubernetes label selector semantics over the labels map bound to `L` (k8s.ts selectorMatches),
+ * with the controller's labels judged on the other targets: the selector picks some of them (or,
+ * `surely`, all; layout.ts selectorReach).
+ */
+const selectsIn = (selector: string, L: string, surely: boolean): string =>
   and(
     or(
       `!has(${selector}.matchLabels)`,
-      `${selector}.matchLabels.all(k, k in ${L} && ${L}[k] == ${selector}.matchLabels[k])`,
+      `${selector}.matchLabels.all(k, ${controllerKey('k', L)} ? ` +
+        `${surely ? 'false' : `!(k in ${L}) || ${L}[k] != ${selector}.matchLabels[k]`} : ` +
+        `k in ${L} && ${L}[k] == ${selector}.matchLabels[k])`,
     ),
     or(
       `!has(${selector}.matchExpressions)`,
-      `${selector}.matchExpressions.all(e, ${requirementHolds(`e.key in ${L}`, `${L}[e.key]`)})`,
+      `${selector}.matchExpressions.all(e, ${controllerKey('e.key', L)} ? ${paren(controllerRequirement(L, surely))} : ` +
+        `${paren(requirementHolds(`e.key in ${L}`, `${L}[e.key]`))})`,
     ),
   );
 
@@ -152,12 +177,11 @@ function termAppliesIn(t: string, ns: string, surely: boolean): string {
 
 /** matchLabelKeys / mismatchLabelKeys leave the other targets selected (layout.ts selectsOtherTargets), labels bound to `L`. */
 function keysKeepOtherTargets(t: string, L: string): string {
-  const perPod = `[${[...PER_POD_LABELS].map(str).join(', ')}]`;
   return and(
-    or(`!has(${t}.matchLabelKeys)`, `!${t}.matchLabelKeys.exists(k, k in ${perPod})`),
+    or(`!has(${t}.matchLabelKeys)`, `!${t}.matchLabelKeys.exists(k, k in ${PER_POD})`),
     or(
       `!has(${t}.mismatchLabelKeys)`,
-      `!${t}.mismatchLabelKeys.exists(k, !(k in ${perPod}) && (k == ${str(REVISION_LABEL)} || k in ${L}))`,
+      `!${t}.mismatchLabelKeys.exists(k, !(k in ${PER_POD}) && (k == ${str(REVISION_LABEL)} || k in ${L}))`,
     ),
   );
 }
@@ -174,7 +198,7 @@ export const targetAntiAffinityTerm = (t: string, labels: string, ns: string, su
     `${t}.topologyKey == ${str(HOSTNAME_KEY)}`,
     termAppliesIn(t, ns, surely),
     `has(${t}.labelSelector)`,
-    `[${labels}].all(L, ${and(selectsIn(`${t}.labelSelector`, 'L'), keysKeepOtherTargets(t, 'L'))})`,
+    `[${labels}].all(L, ${and(selectsIn(`${t}.labelSelector`, 'L', surely), keysKeepOtherTargets(t, 'L'))})`,
   );
 
 /** A required kubernetes.io/hostname pod anti-affinity term that may (`surely`: does) keep targets apart (layout.ts requiredTargetAntiAffinity). */

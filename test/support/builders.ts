@@ -89,6 +89,15 @@ export const hostAntiAffinityWith = (extra: Record<string, unknown>, cr = 'ais')
   return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ ...term, ...extra }] } };
 };
 
+const POD_NAME = 'statefulset.kubernetes.io/pod-name';
+const POD_INDEX = 'apps.kubernetes.io/pod-index';
+const REVISION = 'controller-revision-hash';
+/** HOST_ANTI_AFFINITY's target selector with one more requirement. */
+const withRequirement = (requirement: Record<string, unknown>) => ({
+  matchLabels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' },
+  matchExpressions: [requirement],
+});
+
 /**
  * Term fields that decide whether a target anti-affinity term reaches the other targets (the
  * builders' objects live in namespace "ais"); src/policy/rules/target-anti-affinity.test.ts says
@@ -135,6 +144,27 @@ export const TERM_SCOPES: { name: string; extra: Record<string, unknown> }[] = [
   {
     name: 'mismatchLabelKeys pod index',
     extra: { mismatchLabelKeys: ['apps.kubernetes.io/pod-index'] },
+  },
+  // Selectors on the labels only the StatefulSet controller sets (layout.ts controllerLabelReach).
+  {
+    name: 'selector pod index Exists',
+    extra: { labelSelector: { matchExpressions: [{ key: POD_INDEX, operator: 'Exists' }] } },
+  },
+  {
+    name: 'selector revision DoesNotExist',
+    extra: { labelSelector: withRequirement({ key: REVISION, operator: 'DoesNotExist' }) },
+  },
+  {
+    name: 'selector pod index In 0 and 1',
+    extra: { labelSelector: withRequirement({ key: POD_INDEX, operator: 'In', values: ['0', '1'] }) },
+  },
+  {
+    // What the apiserver stores for target 1 after merging its mismatchLabelKeys (its own name).
+    name: 'selector pod name NotIn target 1',
+    extra: {
+      labelSelector: withRequirement({ key: POD_NAME, operator: 'NotIn', values: ['ais-target-1'] }),
+      mismatchLabelKeys: [POD_NAME],
+    },
   },
 ];
 

@@ -5,9 +5,13 @@ import {
   hostAntiAffinityWith,
   targetPod,
   targetStatefulSet,
+  TERM_SCOPES,
 } from '../../../test/support/builders.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
 import type { KubeObject } from '../index.js';
+
+/** One of the shared term scopes, by name (the VAP and MAP agreement cases run them all). */
+const scope = (name: string) => TERM_SCOPES.find((s) => s.name === name)!.extra;
 
 const preferred = {
   podAntiAffinity: {
@@ -229,6 +233,54 @@ const rows: Row[] = [
     name: 'CR: mismatchLabelKeys on a key no target carries is skipped, as the apiserver does',
     object: aistore({ disable: true, affinity: hostAntiAffinityWith({ mismatchLabelKeys: ['tier'] }) }),
     expect: { deny: [/required hostname anti-affinity/] },
+  },
+  // Selectors on the labels only the StatefulSet controller sets: no template carries them, every
+  // target pod does (k8s pkg/controller/statefulset/stateful_set_utils.go updateIdentity, and
+  // stateful_set_control.go the revision hash).
+  {
+    name: 'CR: a selector asking only for the pod-index label picks every target',
+    object: aistore({ disable: true, affinity: hostAntiAffinityWith(scope('selector pod index Exists')) }),
+    expect: { deny: [/required hostname anti-affinity/] },
+  },
+  {
+    name: 'CR: a selector refusing the revision hash picks no target',
+    object: aistore({
+      disable: true,
+      affinity: hostAntiAffinityWith(scope('selector revision DoesNotExist')),
+    }),
+    expect: {},
+  },
+  {
+    name: 'CR: a selector on some pod indexes may keep those targets apart',
+    object: aistore({
+      disable: true,
+      affinity: hostAntiAffinityWith(scope('selector pod index In 0 and 1')),
+    }),
+    expect: { deny: [/required hostname anti-affinity/] },
+  },
+  {
+    name: 'Pod CREATE: the merged pod-name NotIn its own name picks every other target, and is removed',
+    object: targetPod({
+      ordinal: 1,
+      affinity: hostAntiAffinityWith(scope('selector pod name NotIn target 1')),
+    }),
+    context: [aistore({ disable: true })],
+    expect: { warn: [/removed/], patched: true },
+  },
+  {
+    name: 'Pod CREATE: pod-name In its own name picks no other target, and is kept',
+    object: targetPod({
+      ordinal: 1,
+      affinity: hostAntiAffinityWith({
+        labelSelector: {
+          matchExpressions: [
+            { key: 'statefulset.kubernetes.io/pod-name', operator: 'In', values: ['ais-target-1'] },
+          ],
+        },
+      }),
+    }),
+    context: [aistore({ disable: true })],
+    expect: { patched: false },
   },
   {
     name: 'StatefulSet: a template term for another namespace is left alone',
