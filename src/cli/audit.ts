@@ -1,6 +1,7 @@
 // `ais-guard audit`: the rules over what is live in a cluster, one shot. Lists the AIStore CRs, target
 // StatefulSets, Pods and claims, PVs and Nodes through the kubeconfig, then judges them exactly as
-// `check` judges a manifest set (src/cli/judge.ts: every object a CREATE, the whole set its context).
+// `check` judges a manifest set (src/cli/judge.ts: every object a CREATE, the whole set its context),
+// except that the objects beside a CR see it as stored, not as the guard would change it now.
 // Output: text, JSON (docs/schema/report.v1.json, shared with check), or reports as YAML:
 // wgpolicyk8s.io PolicyReports and/or openreports.io Reports (--report-format); --apply writes those.
 import { parseArgs } from 'node:util';
@@ -88,7 +89,7 @@ function namespaceOf(object: KubeObject): string | undefined {
 }
 
 export function audit(objects: KubeObject[], namespaces: string[] = []): AuditedObject[] {
-  return judge(asManifests(objects))
+  return judge(asManifests(objects), { live: true })
     .map(({ manifest, evaluation }) => ({
       object: manifest.object,
       evaluation,

@@ -22,6 +22,11 @@ export interface JudgeOptions {
   /** Node objects from --nodes-file: part of every context, not judged. */
   nodes?: KubeObject[];
   contextPerArgument?: boolean;
+  /**
+   * The objects are live (audit): a StatefulSet, pod or claim is judged beside its CR as stored,
+   * which the operator rendered it from, not as the guard would admit that CR if created now.
+   */
+  live?: boolean;
 }
 
 /** The manifests grouped by context, in input order. */
@@ -38,9 +43,9 @@ export function contextsOf(manifests: Manifest[], perArgument = false): Manifest
 
 /**
  * Every object judged as a CREATE through the guard, in a context of the whole set. The AIStore
- * CRs first: the other objects (StatefulSets, pods, claims) then see each CR as the guard admits
- * it, its own changes made (a multi-target CR gets disablePodAntiAffinity: true), as they would
- * see it stored in a cluster.
+ * CRs first: the other objects (StatefulSets, pods, claims) of a manifest set then see each CR as
+ * the guard admits it, its own changes made (a multi-target CR gets disablePodAntiAffinity: true),
+ * as they would see it stored in a cluster; those of a `live` set see the CR as it is stored.
  */
 export function judge(manifests: Manifest[], options: JudgeOptions = {}): Judged[] {
   const judged: Judged[] = [];
@@ -53,7 +58,7 @@ export function judge(manifests: Manifest[], options: JudgeOptions = {}): Judged
     const asWritten = context(group.map((m) => m.object));
     const crs = new Map<Manifest, Evaluation>();
     for (const m of group) if (isAIStore(m.object)) crs.set(m, create(m.object, asWritten));
-    const changed = [...crs.values()].some((e) => e.patch.length > 0);
+    const changed = !options.live && [...crs.values()].some((e) => e.patch.length > 0);
     const admitted = changed ? context(group.map((m) => crs.get(m)?.object ?? m.object)) : asWritten;
     for (const manifest of group)
       judged.push({ manifest, evaluation: crs.get(manifest) ?? create(manifest.object, admitted) });

@@ -1,0 +1,72 @@
+// `audit` judges live objects: a StatefulSet, pod or claim beside the CR as stored, which the
+// operator rendered it from (ais-k8s target/statefulset.go createTargetAffinity), not beside the CR
+// as the guard would admit it if created now. A CR created before the guard (anti-affinity on, two
+// target PVs on one node) made audit fail the operator's StatefulSet "because
+// spec.targetSpec.disablePodAntiAffinity is true", which the live CR does not say, and exit 1 for a
+// StatefulSet the webhook would never deny.
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from '../support/cli.js';
+import { FakeCluster } from './support/fake-cluster.js';
+import { audit } from '../../src/cli/audit.js';
+import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
+import {
+  aistore,
+  claimName,
+  HOST_ANTI_AFFINITY,
+  node,
+  oneNodeDisks,
+  pvc,
+  targetPod,
+  targetStatefulSet,
+} from '../support/builders.js';
+
+// What the operator renders for a CR without disablePodAntiAffinity: required target anti-affinity.
+const live: KubeObject[] = [
+  aistore({ size: 2 }),
+  targetStatefulSet({ replicas: 2, affinity: HOST_ANTI_AFFINITY() }),
+  targetPod({ ordinal: 0, affinity: HOST_ANTI_AFFINITY() }),
+  targetPod({ ordinal: 1, affinity: HOST_ANTI_AFFINITY() }),
+  pvc(claimName(0), { volumeName: 'pv-sda' }),
+  pvc(claimName(1), { volumeName: 'pv-sdb' }),
+  ...oneNodeDisks('node-1'),
+  node('node-1'),
+  node('node-2'),
+];
+
+describe('audit of a live cluster whose CR predates the guard', () => {
+  it('says nothing about the StatefulSet that the live CR contradicts', () => {
+    const sts = audit(live).find((a) => a.object.kind === 'StatefulSet');
+    const claims = (sts?.results ?? []).filter((r) => /disablePodAntiAffinity is true/.test(r.message));
+    expect(claims).toEqual([]);
+  });
+
+  it('fails only what the webhook would deny with the stored CR as context', () => {
+    const ctx = new ClusterContext(live);
+    const sts = live[1] as KubeObject;
+    const webhook = evaluate({ operation: 'CREATE', object: sts }, ctx);
+    const audited = audit(live).find((a) => a.object.kind === 'StatefulSet');
+    expect(audited?.results.some((r) => r.result === 'fail')).toBe(!webhook.allowed);
+  });
+});
+
+let cluster: FakeCluster | undefined;
+afterEach(async () => {
+  await cluster?.close();
+  cluster = undefined;
+});
+
+describe('ais-guard audit (CLI, fake apiserver)', () => {
+  it('exits 0 and prints no FAIL for the StatefulSet the operator rendered from the stored CR', async () => {
+    cluster = await FakeCluster.start(
+      live.map((o, i) => ({ ...o, metadata: { ...o.metadata, uid: `uid-${i}` } }) as KubeObject),
+    );
+    const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-audit-')), 'kubeconfig');
+    writeFileSync(file, cluster.kubeConfigYaml());
+    const r = await cli(['audit', '--kubeconfig', file]);
+    expect(r.stdout).not.toMatch(/FAIL {2}target-anti-affinity: .*disablePodAntiAffinity is true/);
+    expect(r.code).toBe(0);
+  });
+});
