@@ -12,12 +12,14 @@ const label = (o: KubeObject) =>
   `${o.kind ?? '?'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
 
 export function readiness(cr: KubeObject, volumes: KubeObject[]): ReadinessNote[] {
-  const objects = [cr, ...volumes];
-  const ctx = new ClusterContext(objects);
-  return objects.flatMap((object) =>
-    evaluate({ operation: 'CREATE', object }, ctx).findings.map((finding) => ({
-      object: label(object),
-      finding,
-    })),
-  );
+  const judged = evaluate({ operation: 'CREATE', object: cr }, new ClusterContext([cr, ...volumes]));
+  // The PVs see the CR as the guard admits it, its changes made, as `check` judges a set
+  // (src/cli/judge.ts): a CR the guard turns multi-target does not leave them warning of anti-affinity.
+  const ctx = new ClusterContext([judged.object, ...volumes]);
+  const notes = (object: KubeObject, findings: JudgedFinding[]) =>
+    findings.map((finding) => ({ object: label(object), finding }));
+  return [
+    ...notes(cr, judged.findings),
+    ...volumes.flatMap((object) => notes(object, evaluate({ operation: 'CREATE', object }, ctx).findings)),
+  ];
 }

@@ -8,6 +8,7 @@ import jsonpatch from 'fast-json-patch';
 import { isAIStore, type AIStoreCR } from './aistore.js';
 import {
   claimRefOf,
+  HOSTNAME_KEY,
   isObject,
   kindOf,
   labelsOf,
@@ -295,6 +296,16 @@ export class ClusterContext {
     const found = this.nodeByName.get(name);
     if (found) this.visited++;
     return found?.node;
+  }
+
+  /**
+   * The Node a PV's node affinity pins by `host`: the one whose kubernetes.io/hostname label has
+   * that value, as the scheduler matches it (kubelet --hostname-override and some clouds' node
+   * names make it differ from the Node's name), else the Node of that name (matchFields metadata.name).
+   */
+  nodeOfHost(host: string): Node | undefined {
+    const labelled = this.nodesLabelled({ [HOSTNAME_KEY]: host });
+    return labelled.length === 1 ? labelled[0] : this.node(host);
   }
 
   /** Every Node. A scan of the cluster: for the CLI and reports, not for a review. Cached until nodes change. */

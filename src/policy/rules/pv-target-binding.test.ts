@@ -1,8 +1,18 @@
 import { describe, it } from '@jest/globals';
-import { aistore, claimName, node, oneNodeDisks, pv } from '../../../test/support/builders.js';
+import {
+  aistore,
+  claimName,
+  DATA_MOUNT,
+  HOST_ANTI_AFFINITY,
+  node,
+  oneNodeDisks,
+  pv,
+  targetStatefulSet,
+} from '../../../test/support/builders.js';
 import type { KubeObject } from '../index.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
 
+const HOSTNAME = 'kubernetes.io/hostname';
 const cr = aistore({ disable: true, nodeSelector: { 'kubernetes.io/hostname': 'node-1' } });
 const [sda, sdb] = oneNodeDisks();
 
@@ -297,6 +307,80 @@ const rows: Row[] = [
     })(),
     context: [cr],
     expect: {},
+  },
+  // The scheduler matches a PV's kubernetes.io/hostname on the Node's label, which kubelet
+  // --hostname-override and some clouds' node names make differ from the Node's name.
+  {
+    name: 'PV on a node without the pool label, the Node named other than its hostname label',
+    object: pv('pv-x', { claim: claimName(0), host: 'node-1' }),
+    context: [
+      aistore({ disable: true, nodeSelector: { pool: 'a' } }),
+      {
+        ...node('node-1.example.internal'),
+        metadata: { name: 'node-1.example.internal', labels: { [HOSTNAME]: 'node-1' } },
+      },
+    ],
+    expect: {
+      deny: [/on node node-1, where the targets of ais cannot run \(spec.targetSpec.nodeSelector pool=a\)/],
+    },
+  },
+  {
+    name: 'the same Node with the pool label: fine',
+    object: pv('pv-x', { claim: claimName(0), host: 'node-1' }),
+    context: [
+      aistore({ disable: true, nodeSelector: { pool: 'a' } }),
+      {
+        ...node('node-1.example.internal'),
+        metadata: { name: 'node-1.example.internal', labels: { [HOSTNAME]: 'node-1', pool: 'a' } },
+      },
+    ],
+    expect: {},
+  },
+  // A CR created with anti-affinity on before its PVs (nothing said multi-target then) is not turned
+  // multi-target later: a PV that puts a second target on a node leaves one of them Pending.
+  {
+    name: 'a PV beside another target’s disk while the stored CR keeps anti-affinity on',
+    object: pv('pv-sdb', { claim: claimName(1), host: 'node-1', path: '/ais/sdb' }),
+    context: [
+      aistore({ size: 2 }),
+      pv('pv-sda', { claim: claimName(0), host: 'node-1', path: '/ais/sda' }),
+      node('node-1'),
+      node('node-2'),
+    ],
+    expect: { warn: [/puts ais-target-1 on node node-1 beside ais-target-0 \(PV pv-sda\).*anti-affinity/] },
+  },
+  {
+    name: 'the same with disablePodAntiAffinity: true is the multi-target layout, fine',
+    object: pv('pv-sdb', { claim: claimName(1), host: 'node-1', path: '/ais/sdb' }),
+    context: [
+      aistore({ size: 2, disable: true }),
+      pv('pv-sda', { claim: claimName(0), host: 'node-1', path: '/ais/sda' }),
+    ],
+    expect: {},
+  },
+  {
+    name: 'anti-affinity on, each target on its own node: fine',
+    object: pv('pv-sdb', { claim: claimName(1), host: 'node-2', path: '/ais/sdb' }),
+    context: [aistore({ size: 2 }), pv('pv-sda', { claim: claimName(0), host: 'node-1', path: '/ais/sda' })],
+    expect: {},
+  },
+  {
+    name: 'anti-affinity on, a second disk of the same target on its node: fine',
+    object: pv('pv-sdb', { claim: claimName(0, 'ais', '/ais/sdb'), host: 'node-1', path: '/ais/sdb' }),
+    context: [
+      aistore({ size: 2, mounts: [DATA_MOUNT, { ...DATA_MOUNT, path: '/ais/sdb' }] }),
+      pv('pv-sda', { claim: claimName(0), host: 'node-1', path: '/ais/sda' }),
+    ],
+    expect: {},
+  },
+  {
+    name: 'no CR, but a target StatefulSet whose template keeps targets apart',
+    object: pv('pv-sdb', { claim: claimName(1), host: 'node-1', path: '/ais/sdb' }),
+    context: [
+      targetStatefulSet({ replicas: 2, affinity: HOST_ANTI_AFFINITY() }),
+      pv('pv-sda', { claim: claimName(0), host: 'node-1', path: '/ais/sda' }),
+    ],
+    expect: { warn: [/in their pod template/] },
   },
 ];
 describe('rule pv-target-binding', () => {

@@ -20,7 +20,8 @@ import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } f
 
 const LISTED = 5;
 
-function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'>): void {
+function checkVolume(input: RuleInput<'target-volume'>): void {
+  const { subject, layout, ctx, report } = input;
   const pv = subject.object;
   // Network volumes outside a multi-target layout are not this rule's business.
   const path = diskPathOf(pv);
@@ -87,7 +88,7 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
   // With no CR or StatefulSet yet (PVs are made first), nothing says the targets will not tolerate
   // a dedicated node's taint.
   const excluded =
-    host && layout.view.placementKnown && placementExcludes(layout.view.placement, host, ctx.node(host));
+    host && layout.view.placementKnown && placementExcludes(layout.view.placement, host, ctx.nodeOfHost(host));
   if (host && excluded) {
     const target = subject.ordinal === undefined ? 'its target' : `${crName}-target-${subject.ordinal}`;
     report.deny(
@@ -127,12 +128,40 @@ function checkVolume({ subject, layout, ctx, report }: RuleInput<'target-volume'
     }
   }
   const more = Object.values(clashes).reduce((n, list) => n + Math.max(0, list.length - LISTED), 0);
+  warnKeptApart(input, host);
   if (more > 0)
     report.deny(
       '/spec',
       `PV ${self} clashes with ${more} more PV(s) in the ways above (not listed one by one).`,
       'Give every (target, mount) its own PV and disk, all disks of a target on one node.',
     );
+}
+
+/**
+ * A PV that puts its target on the node of another target's disk, while the targets it is for keep
+ * required hostname anti-affinity (a CR created with it on, before any PV said "multi-target", is
+ * not changed later: the operator refuses a targetSpec update, validateTargetUpdate). The scheduler
+ * then never places one of the two ("node(s) didn't match pod anti-affinity rules"). A warning: the
+ * PV is right for the layout the user meant; the CR is what must change.
+ */
+function warnKeptApart(
+  { subject, layout, ctx, report }: RuleInput<'target-volume'>,
+  host: string | undefined,
+): void {
+  const { crName, namespace, ordinal } = subject;
+  if (!host || ordinal === undefined || !layout.view.placementKnown || layout.view.antiAffinityOff) return;
+  const beside = new Map<number, string>(); // ordinal -> a PV of it on this node
+  for (const other of targetVolumes(ctx, namespace, crName, subject.object))
+    if (other.host === host && other.ordinal !== undefined && other.ordinal !== ordinal)
+      if (!beside.has(other.ordinal)) beside.set(other.ordinal, nameOf(other.pv));
+  if (beside.size === 0) return;
+  const listed = [...beside].slice(0, LISTED).map(([n, pv]) => `${crName}-target-${n} (PV ${pv})`);
+  const more = beside.size > LISTED ? ` and ${beside.size - LISTED} more` : '';
+  report.warn(
+    '/spec/nodeAffinity',
+    `PV ${nameOf(subject.object)} puts ${crName}-target-${ordinal} on node ${host} beside ${listed.join(', ')}${more}, but the targets of ${crName} keep a required hostname anti-affinity (${subject.cr ? 'spec.targetSpec.disablePodAntiAffinity is not true' : 'in their pod template'}): all but one of them stay Pending ("node(s) didn't match pod anti-affinity rules").`,
+    `Put the PV on a node with no other target's disk, or recreate AIStore ${crName} with spec.targetSpec.disablePodAntiAffinity: true (the operator refuses that change on an update).`,
+  );
 }
 
 /**
@@ -149,7 +178,7 @@ function checkPlacement({ subject, layout, ctx, report }: RuleInput<'aistore'>):
     if (volume.host) byHost.set(volume.host, [...(byHost.get(volume.host) ?? []), nameOf(volume.pv)]);
   let reported = 0;
   for (const [host, pvs] of byHost) {
-    const excluded = placementExcludes(layout.view.placement, host, ctx.node(host));
+    const excluded = placementExcludes(layout.view.placement, host, ctx.nodeOfHost(host));
     if (!excluded) continue;
     if (++reported > LISTED) break;
     const listed =
