@@ -28,6 +28,11 @@ export interface ClaimNameProblem {
    */
   reason: string;
   fix: string;
+  /**
+   * The claim is for a target past the CR's size (`ordinal`, with `size` targets now): unused until
+   * the size is raised. A PV made ahead of a scale-out is that on purpose, so it is only warned of.
+   */
+  laterTarget?: { ordinal: number; size: number };
 }
 
 /** A CR whose StatefulSet would create a claim of exactly this name: which mount, which target. */
@@ -159,6 +164,7 @@ function withCR(
         severity: 'deny',
         reason: `which is for ${crName}-target-${own.ordinal}, but AIStore ${crName} has ${count} target(s) (ordinals 0..${count - 1}): no pod will use it`,
         fix: `Raise the target size to at least ${own.ordinal + 1}, or delete this claim.`,
+        laterTarget: { ordinal: own.ordinal, size: count },
       };
     }
     return undefined;

@@ -308,6 +308,23 @@ const rows: Row[] = [
     context: [cr],
     expect: {},
   },
+  // Disks prepared before a scale-out: the operator's webhook lets targetSpec.size change on update.
+  {
+    name: 'a PV for a target past the CR size: warned of, not denied (a scale-out)',
+    object: pv('pv-x', { claim: claimName(2), host: 'node-1' }),
+    context: [cr],
+    expect: {
+      warn: [
+        /claim "ais-data-aistore-ais-target-2" of ais-target-2, but AIStore ais has 2 target\(s\).*until the target size is at least 3/,
+      ],
+    },
+  },
+  {
+    name: 'a PV for a target within the size: fine',
+    object: pv('pv-x', { claim: claimName(1), host: 'node-1' }),
+    context: [cr],
+    expect: {},
+  },
   // The scheduler matches a PV's kubernetes.io/hostname on the Node's label, which kubelet
   // --hostname-override and some clouds' node names make differ from the Node's name.
   {

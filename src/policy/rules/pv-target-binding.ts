@@ -30,7 +30,15 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
   const self = nameOf(pv);
 
   const problem = claimNameProblem(namespace, crName, cr, claimName, ctx);
-  if (problem)
+  const later = problem?.laterTarget;
+  if (later)
+    // Disks are prepared before a scale-out (the operator's webhook lets targetSpec.size change).
+    report.warn(
+      '/spec/claimRef/name',
+      `PV ${self} is pre-bound to claim "${claimName}" of ${crName}-target-${later.ordinal}, but AIStore ${crName} has ${later.size} target(s) (ordinals 0..${later.size - 1}): no pod uses it until the target size is at least ${later.ordinal + 1}.`,
+      `If this PV is for a scale-out, raise spec.targetSpec.size to at least ${later.ordinal + 1} when the disks are ready; otherwise delete it.`,
+    );
+  else if (problem)
     report[problem.severity](
       '/spec/claimRef/name',
       `PV ${self} is pre-bound to claim "${claimName}", ${problem.reason}.`,
@@ -227,7 +235,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    'A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target (deny). On the CR: every (target, mount) has a PV once any is known (warn).',
+    'A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known (warn).',
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:
