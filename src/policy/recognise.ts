@@ -194,17 +194,21 @@ export function recognise(
     case 'PersistentVolume': {
       const pv = object as PersistentVolume;
       const ref = claimRefOf(pv);
-      if (!ref?.namespace || ref.name.length > MAX_NAME_LENGTH) return undefined;
+      if (!ref || ref.name.length > MAX_NAME_LENGTH) return undefined;
       // Dynamically provisioned PVs are the provisioner's business, not a hand-made disk layout.
       if (isProvisioned(pv)) return undefined;
-      const crName = crForClaimName(ctx, ref.namespace, ref.name) ?? crFromClaimShape(ref.name);
-      if (!crName || isStateClaim(ref.namespace, crName, ref.name)) return undefined;
+      // A claimRef without a namespace binds no claim: still a target PV by its claim's shape
+      // (namespace ''), so that pv-target-binding can say so.
+      const crName =
+        (ref.namespace ? crForClaimName(ctx, ref.namespace, ref.name) : undefined) ??
+        crFromClaimShape(ref.name);
+      if (!crName || (ref.namespace && isStateClaim(ref.namespace, crName, ref.name))) return undefined;
       return {
         role: 'target-volume',
         object: pv,
         namespace: ref.namespace,
         crName,
-        cr: ctx.aistore(ref.namespace, crName),
+        cr: ref.namespace ? ctx.aistore(ref.namespace, crName) : undefined,
         claimName: ref.name,
         ordinal: targetOrdinal(crName, ref.name),
       };

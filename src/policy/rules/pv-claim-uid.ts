@@ -21,7 +21,7 @@ const removeUidCommand = (pv: string) => `kubectl patch pv ${pv} -p '{"spec":{"c
 function checkVolume({ subject, operation, report }: RuleInput<'target-volume'>): void {
   const pv = subject.object;
   const uid = claimRefOf(pv)?.uid;
-  if (!uid) return;
+  if (!uid || subject.namespace === '') return; // no namespace: pv-target-binding denies the claimRef
   const phase = phaseOf(pv);
   const claim = `${subject.namespace}/${subject.claimName}`;
   if (released(phase)) {

@@ -308,6 +308,25 @@ const rows: Row[] = [
     context: [cr],
     expect: {},
   },
+  // The PV controller binds a claimRef's namespace and name together (IsVolumeBoundToClaim).
+  {
+    name: 'a claimRef without a namespace binds no claim',
+    object: (() => {
+      const v = pv('pv-x', { claim: claimName(0) }) as KubeObject & {
+        spec: { claimRef: Record<string, unknown> };
+      };
+      delete v.spec.claimRef.namespace;
+      return v;
+    })(),
+    context: [cr],
+    expect: { deny: [/pre-bound to claim "ais-data-aistore-ais-target-0" in no namespace/] },
+  },
+  {
+    name: 'an empty claimRef namespace is none',
+    object: pv('pv-x', { claim: claimName(0), claimNamespace: '' }),
+    context: [cr],
+    expect: { deny: [/in no namespace/] },
+  },
   // Disks prepared before a scale-out: the operator's webhook lets targetSpec.size change on update.
   {
     name: 'a PV for a target past the CR size: warned of, not denied (a scale-out)',

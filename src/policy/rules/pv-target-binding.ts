@@ -28,6 +28,15 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
   if (path === undefined && !layout.multiTarget) return;
   const { namespace, crName, cr, claimName } = subject;
   const self = nameOf(pv);
+  if (namespace === '') {
+    // component-helpers storage/volume IsVolumeBoundToClaim compares the claim's namespace too.
+    report.deny(
+      '/spec/claimRef',
+      `PV ${self} is pre-bound to claim "${claimName}" in no namespace: the PV controller binds a claimRef's namespace and name together, so this PV binds no claim and stays Available, and the target's claim stays Pending (or gets another disk).`,
+      `Set spec.claimRef.namespace to the namespace of AIStore ${crName}.`,
+    );
+    return;
+  }
 
   const problem = claimNameProblem(namespace, crName, cr, claimName, ctx);
   const later = problem?.laterTarget;
@@ -96,7 +105,9 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
   // With no CR or StatefulSet yet (PVs are made first), nothing says the targets will not tolerate
   // a dedicated node's taint.
   const excluded =
-    host && layout.view.placementKnown && placementExcludes(layout.view.placement, host, ctx.nodeOfHost(host));
+    host &&
+    layout.view.placementKnown &&
+    placementExcludes(layout.view.placement, host, ctx.nodeOfHost(host));
   if (host && excluded) {
     const target = subject.ordinal === undefined ? 'its target' : `${crName}-target-${subject.ordinal}`;
     report.deny(
