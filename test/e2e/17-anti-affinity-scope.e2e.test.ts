@@ -15,7 +15,7 @@ import { CONTROLLER_WAIT, deployTargets, readPod, scheduledNode } from './suppor
 import { guardFor, installAistoreCrd } from './support/suite.js';
 
 const cleanup = new Cleanup();
-const unjudged = ['other-ns', 'pod-name-key', 'own-ns', 'label-keys'].map(
+const unjudged = ['other-ns', 'pod-name-key', 'own-ns', 'label-keys', 'pod-index', 'revision'].map(
   (what) => `scope-${what}-${suffix()}`,
 );
 const POD_NAME = 'statefulset.kubernetes.io/pod-name';
@@ -87,14 +87,8 @@ it('the scheduler puts both targets on one node when the term is for another nam
   });
 });
 
-it("a term for the targets' own namespace leaves the second target Pending", async () => {
-  const place = await unjudgedPlace(unjudged[2]!);
-  await deployTargets(
-    cleanup,
-    place,
-    one('01', place),
-    statefulSetWith(place, targetTerm({ namespaces: ['elsewhere', place.namespace] })),
-  );
+/** Waits for the outcome that lasts: one target placed on the place's node, the other refused for anti-affinity. */
+async function oneRefusedForAntiAffinity(place: Placement): Promise<void> {
   // Parallel pod management: either ordinal may win the node. A pod may first be refused for its
   // claim not yet bound; wait for the outcome that lasts: one placed, one refused for anti-affinity.
   const refusedForAntiAffinity = (pod: k8s.V1Pod) =>
@@ -118,6 +112,62 @@ it("a term for the targets' own namespace leaves the second target Pending", asy
   );
   expect(placed?.spec?.nodeName).toBe(place.node);
   expect(pending?.spec?.nodeName).toBeUndefined();
+}
+
+it("a term for the targets' own namespace leaves the second target Pending", async () => {
+  const place = await unjudgedPlace(unjudged[2]!);
+  await deployTargets(
+    cleanup,
+    place,
+    one('01', place),
+    statefulSetWith(place, targetTerm({ namespaces: ['elsewhere', place.namespace] })),
+  );
+  await oneRefusedForAntiAffinity(place);
+});
+
+// No template carries the labels the StatefulSet controller sets (pod-name, pod-index, the revision
+// hash: k8s pkg/controller/statefulset stateful_set_utils.go updateIdentity, newVersionedStatefulSetPod);
+// every target pod does, and the scheduler matches the selector on the pods.
+const POD_INDEX_EXISTS = {
+  labelSelector: { matchExpressions: [{ key: 'apps.kubernetes.io/pod-index', operator: 'Exists' }] },
+};
+const NO_REVISION = {
+  labelSelector: {
+    matchLabels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' },
+    matchExpressions: [{ key: 'controller-revision-hash', operator: 'DoesNotExist' }],
+  },
+};
+
+it("a selector on the StatefulSet controller's labels: pod-index Exists keeps targets apart, revision DoesNotExist picks none; the guard judges both so", async () => {
+  const [indexed, unrevised] = await Promise.all(unjudged.slice(4, 6).map(unjudgedPlace));
+  await Promise.all([
+    deployTargets(
+      cleanup,
+      indexed!,
+      one('01', indexed!),
+      statefulSetWith(indexed!, targetTerm(POD_INDEX_EXISTS)),
+    ),
+    deployTargets(
+      cleanup,
+      unrevised!,
+      one('01', unrevised!),
+      statefulSetWith(unrevised!, targetTerm(NO_REVISION)),
+    ),
+  ]);
+  for (const pod of ['ais-target-0', 'ais-target-1'])
+    expect(await scheduledNode(unrevised!.namespace, pod)).toBe(unrevised!.node);
+  await oneRefusedForAntiAffinity(indexed!);
+
+  const namespace = await cleanup.namespace('scope-controller-labels');
+  const place = { namespace, node: `${namespace}-node` };
+  await create(one('01', place));
+  await create(statefulSetWith(place, targetTerm(NO_REVISION)), { dryRun: true });
+  const refused = await rejected(
+    create(statefulSetWith(place, targetTerm(POD_INDEX_EXISTS)), { dryRun: true }),
+  );
+  expect(refused.message).toContain(
+    `ais-guard denied StatefulSet ${namespace}/ais-target: [target-anti-affinity]`,
+  );
 });
 
 it('the guard denies only the term that reaches the other targets, and strips only that one from a pod', async () => {
