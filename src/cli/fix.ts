@@ -3,7 +3,7 @@
 // patched document is checked after the edit: it must parse to exactly the patched object, or the
 // file is refused with a one-line reason instead of being written wrong.
 import jsonpatch from 'fast-json-patch';
-import { parseDocument } from 'yaml';
+import { parseDocument, visit } from 'yaml';
 import { KUBE_YAML } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
 import type { Judged } from './judge.js';
@@ -21,7 +21,7 @@ export interface FixedFile {
 const toPointer = (segments: (string | number)[]) =>
   segments.map((s) => '/' + String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
 
-/** Deep equality of plain data, whatever realm made the objects (structuredClone vs the parser). */
+/** Deep equality of plain data, whatever made the objects (our copy or the parser). */
 function same(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
@@ -37,11 +37,24 @@ function same(a: unknown, b: unknown): boolean {
   );
 }
 
+/**
+ * A copy in which no two places share an object. The parser gives an anchor and its aliases one
+ * object, and structuredClone keeps that: a patch of the anchored node then changed the alias in
+ * the expected object too, and an edit that changed both in the text read back as right.
+ */
+function unshared(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unshared);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = unshared(v);
+  return out;
+}
+
 function fixDocument(text: string, edits: { manifest: Manifest; patch: PatchOperation[] }[]): string {
-  const before: unknown = parseDocument(text, KUBE_YAML).toJS({ maxAliasCount: 100 });
-  // structuredClone and a mutating apply: the library's own copy goes through JSON, which would
-  // turn a YAML .inf or a big integer into something the text does not say.
-  let expected = structuredClone(before);
+  const doc = parseDocument(text, KUBE_YAML);
+  // A copy and a mutating apply: the library's own copy goes through JSON, which would turn a YAML
+  // .inf or a big integer into something the text does not say.
+  let expected = unshared(doc.toJS({ maxAliasCount: 100 }));
   let out = text;
   for (const { manifest, patch } of edits) {
     for (const op of patch) {
@@ -51,8 +64,15 @@ function fixDocument(text: string, edits: { manifest: Manifest; patch: PatchOper
     }
   }
   const after = parseDocument(out, KUBE_YAML);
-  if (after.errors.length > 0 || !same(after.toJS({ maxAliasCount: 100 }), expected))
-    throw new EditError('the edited text would not read back as the fixed object');
+  if (after.errors.length > 0 || !same(after.toJS({ maxAliasCount: 100 }), expected)) {
+    let aliased = false;
+    visit(doc, { Alias: () => ((aliased = true), visit.BREAK) });
+    throw new EditError(
+      aliased
+        ? 'the edit would also change what a YAML alias shares with the edited node: write that part out without the anchor'
+        : 'the edited text would not read back as the fixed object',
+    );
+  }
   return out;
 }
 

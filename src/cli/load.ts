@@ -3,9 +3,10 @@
 // only the plain objects are kept, not the YAML syntax trees: memory grows with the objects, not
 // with the parser's bookkeeping. Each object keeps its file, document, line and the document's
 // slice of the file, so findings can name lines and `--fix` can edit the text in place.
+import { basename, dirname, resolve } from 'node:path';
 import { Composer, LineCounter, parseDocument, Parser, type Document } from 'yaml';
-import { KUBE_YAML } from '../k8s/yaml.js';
-import type { KubeObject } from '../policy/index.js';
+import { KUBE_YAML, mergeOverridingKey } from '../k8s/yaml.js';
+import { clip, type KubeObject } from '../policy/index.js';
 import { pointerSegments } from './pointer.js';
 import {
   DEFAULT_LIMITS,
@@ -58,6 +59,26 @@ export interface Loaded {
 /** Kinds that describe how to build manifests, not objects an apiserver would receive. */
 const BUILD_FILE_GROUPS = /^(kustomize\.config\.k8s\.io|config\.kubernetes\.io|kpt\.dev|helm\.sh)\//;
 
+const KUSTOMIZATION_FILE = /^(kustomization\.ya?ml|Kustomization)$/;
+
+/**
+ * The files a kustomization lists as patches (patches[].path, patchesStrategicMerge,
+ * patchesJson6902[].path), resolved from its folder: partial objects kustomize merges into others,
+ * never sent to the apiserver on their own. A strategic-merge entry may be the patch itself, inline.
+ */
+function kustomizePatchFiles(object: Record<string, unknown>, file: string): string[] {
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const pathOf = (entry: unknown) =>
+    typeof entry === 'object' && entry !== null ? (entry as { path?: unknown }).path : undefined;
+  const paths = [
+    ...list(object.patches).map(pathOf),
+    ...list(object.patchesStrategicMerge).filter((p) => typeof p === 'string' && !p.includes('\n')),
+    ...list(object.patchesJson6902).map(pathOf),
+  ];
+  const folder = file === '-' ? '.' : dirname(file);
+  return paths.filter((p): p is string => typeof p === 'string' && p !== '').map((p) => resolve(folder, p));
+}
+
 /** Aliases per document before it counts as an alias bomb (the yaml library's own default). */
 const MAX_ALIAS_COUNT = 100;
 
@@ -103,7 +124,7 @@ export function parseInput(
   input: { file: string; argument?: number; viaSymlink?: boolean; bytes: Buffer },
   errors: LoadError[],
   notes: LoadError[] = [],
-): { source: SourceFile; manifests: Manifest[] } {
+): { source: SourceFile; manifests: Manifest[]; patchFiles: string[] } {
   const { text, validUtf8 } = decode(input.bytes);
   const lineCounter = new LineCounter();
   const source: SourceFile = {
@@ -118,6 +139,7 @@ export function parseInput(
   };
   const file = input.file;
   const manifests: Manifest[] = [];
+  const patchFiles: string[] = [];
   // The YAML library reads a lone CR (classic Mac line ending) as part of the line, so such a file
   // would parse as one long line and fail somewhere unhelpful, or pass as one comment. Say what it is.
   const loneCr = text.search(/\r(?!\n)/);
@@ -127,7 +149,7 @@ export function parseInput(
       line: text.slice(0, loneCr).split('\n').length,
       message: 'line ends with a lone carriage return (CR): use LF or CRLF line endings',
     });
-    return { source, manifests };
+    return { source, manifests, patchFiles };
   }
   const composer = new Composer(KUBE_YAML);
   let start = 0;
@@ -138,7 +160,7 @@ export function parseInput(
     start = end;
     judgeDocument(doc, i++);
   }
-  return { source, manifests };
+  return { source, manifests, patchFiles };
 
   function judgeDocument(doc: Document.Parsed, i: number): void {
     const line = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
@@ -148,6 +170,15 @@ export function parseInput(
         file,
         line: lineCounter.linePos(problem.pos[0]).line,
         message: firstLine(problem.message),
+      });
+      return;
+    }
+    const merge = mergeOverridingKey(doc);
+    if (merge) {
+      errors.push({
+        file,
+        line: lineCounter.linePos(merge.offset).line,
+        message: `"<<" merges in "${clip(merge.key, 60)}" after the mapping set it: kubectl (go-yaml v2) applies the merged value over it, the YAML 1.1 spec keeps the explicit one; write the key once`,
       });
       return;
     }
@@ -165,6 +196,11 @@ export function parseInput(
       return;
     }
     const object = value as KubeObject;
+    if (
+      KUSTOMIZATION_FILE.test(basename(file)) ||
+      (typeof object.apiVersion === 'string' && object.apiVersion.startsWith('kustomize.config.k8s.io/'))
+    )
+      patchFiles.push(...kustomizePatchFiles(object, file));
     if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
       // Chart.yaml, values files, arbitrary config: not for the apiserver, so not judged.
       notes.push({
@@ -207,6 +243,7 @@ export async function loadManifests(
 ): Promise<Loaded> {
   const loaded: Loaded = { sources: [], manifests: [], errors: [], notes: [] };
   const inputs = await findInputs(paths, loaded.errors, loaded.notes);
+  const patchFiles = new Map<string, string>(); // patch file -> the kustomization listing it
   const reader = new Reader(limits, stdin);
   for (const input of inputs) {
     let bytes: Buffer | null;
@@ -224,8 +261,26 @@ export async function loadManifests(
     const parsed = parseInput({ ...input, bytes }, loaded.errors, loaded.notes);
     loaded.sources.push(parsed.source);
     for (const m of parsed.manifests) loaded.manifests.push(m);
+    for (const f of parsed.patchFiles) patchFiles.set(f, input.file);
   }
-  return loaded;
+  return withoutPatchFiles(loaded, patchFiles);
+}
+
+/** A kustomize tree checked as a folder: its patch files are not objects, and are left out with a note. */
+function withoutPatchFiles(loaded: Loaded, patchFiles: Map<string, string>): Loaded {
+  if (patchFiles.size === 0) return loaded;
+  const skipped = new Set<SourceFile>();
+  const manifests = loaded.manifests.filter((m) => {
+    if (m.source.file === '-' || !patchFiles.has(resolve(m.source.file))) return true;
+    skipped.add(m.source);
+    return false;
+  });
+  for (const source of skipped)
+    loaded.notes.push({
+      file: source.file,
+      message: `skipped: a kustomize patch listed by ${patchFiles.get(resolve(source.file))}, not an object on its own (check the output of \`kustomize build\` to judge what is applied)`,
+    });
+  return { ...loaded, manifests };
 }
 
 /** A document's text on its own, parsed again: for line numbers and --fix, never kept. */

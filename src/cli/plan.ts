@@ -138,8 +138,15 @@ async function readDiskMap(file: string) {
   }
   const doc = YAML.parseDocument(text, { prettyErrors: false });
   if (doc.errors[0]) throw new UsageError(`${file}: ${doc.errors[0].message.split('\n')[0]}`);
+  let map: unknown;
   try {
-    return parseDiskMap(doc.toJS(), file);
+    // An alias to no anchor (a typo, or one set later) and an alias bomb fail here, not in the parse.
+    map = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new UsageError(`${file}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
+  try {
+    return parseDiskMap(map, file);
   } catch (err) {
     if (err instanceof PlanError) throw new UsageError(err.message, { cause: err });
     throw err;

@@ -6,7 +6,8 @@
 // Two YAML 1.1 types of the yaml library are left out, since go-yaml v2 has neither: an unquoted
 // timestamp stays a string (go-yaml decodes it into an interface{} as the text), and `1:20` is a
 // string, not the base-60 number 80.
-import type { DocumentOptions, ParseOptions, SchemaOptions, Tags } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, visit } from 'yaml';
+import type { Document, DocumentOptions, ParseOptions, SchemaOptions, Tags } from 'yaml';
 
 const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
 
@@ -21,3 +22,44 @@ export const KUBE_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
   // user as Node's multi-line process warning; such a key is no Kubernetes field either way.
   logLevel: 'error',
 };
+
+const isMergeKey = (key: unknown): boolean => {
+  const value = isScalar(key) ? key.value : key;
+  return value === '<<' || (typeof value === 'symbol' && value.description === '<<');
+};
+const keyText = (key: unknown): string | undefined =>
+  isScalar(key) && typeof key.value !== 'symbol' ? String(key.value) : undefined;
+
+/**
+ * The first `<<` that merges in a key its mapping already set: `{a: 1, <<: {a: 2}}`. YAML 1.1 (and
+ * this library) keep the explicit 1; go-yaml v2, which kubectl uses, applies each `<<` in document
+ * order over what came before (decode.go (*decoder).mapping and merge), so the apiserver gets 2.
+ * The guard would judge another object than the one applied, so such input is refused.
+ */
+export function mergeOverridingKey(doc: Document): { key: string; offset: number } | undefined {
+  let found: { key: string; offset: number } | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const set = new Set<string>();
+      for (const pair of map.items) {
+        if (!isMergeKey(pair.key)) {
+          const key = keyText(pair.key);
+          if (key !== undefined) set.add(key);
+          continue;
+        }
+        const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+        for (const source of sources) {
+          const merged = isAlias(source) ? source.resolve(doc) : source;
+          const key = isMap(merged)
+            ? merged.items.map((p) => keyText(p.key)).find((k) => k !== undefined && set.has(k))
+            : undefined;
+          if (key === undefined) continue;
+          found = { key, offset: (pair.key as { range?: [number, number, number] }).range?.[0] ?? 0 };
+          return visit.BREAK;
+        }
+      }
+      return undefined;
+    },
+  });
+  return found;
+}

@@ -6,7 +6,9 @@ import { informational, type CheckReport } from './model.js';
 
 const LEVEL = { deny: 'error', warn: 'warning', audit: 'note' } as const;
 
-const uri = (file: string) => (file === '-' ? 'stdin' : file.replace(/^\.\//, ''));
+/** A relative URI reference (RFC 3986), as SARIF 2.1.0 §3.4.3 asks: a space, "#" or "%" in a path encoded. */
+const uri = (file: string) =>
+  file === '-' ? 'stdin' : file.replace(/^\.\//, '').split('/').map(encodeURIComponent).join('/');
 
 export function renderSarif(report: CheckReport, version: string): string {
   const index = new Map(RULES.map((r, i) => [r.id, i]));
