@@ -26,6 +26,8 @@ export interface TargetSpec {
   /** Extra pod labels; the operator merges its own over them (targetPodLabels). */
   labels?: unknown;
   disablePodAntiAffinity?: boolean;
+  /** Per-target LoadBalancers (operator TargetExternalAccessEnabled). */
+  externalAccess?: unknown;
 }
 
 export interface AIStoreCR extends KubeObject {

@@ -167,10 +167,22 @@ const AISTORE: PolicyDef = {
   ],
   checks: [
     {
+      // Any hostPort, 0 too, makes the operator advertise the node's address for every target on it
+      // unless targets have external access (rules/target-host-port.ts targetExternalAccess).
       rule: 'target-host-port',
       broken: (r, f) =>
-        and(f('multiTarget'), present(r, 'spec.targetSpec.hostPort'), `${r}.spec.targetSpec.hostPort != 0`),
-      message: `[target-host-port] spec.targetSpec.hostPort in a multi-target layout: ${HOSTPORT_WHY}${doc('target-host-port')}`,
+        and(
+          f('multiTarget'),
+          present(r, 'spec.targetSpec.hostPort'),
+          or(
+            `${r}.spec.targetSpec.hostPort != 0`,
+            and(
+              `!has(${r}.spec.targetSpec.externalAccess)`,
+              `!(has(${r}.spec.enableExternalLB) && ${r}.spec.enableExternalLB == true)`,
+            ),
+          ),
+        ),
+      message: `[target-host-port] spec.targetSpec.hostPort in a multi-target layout (0 too: the operator still gives the targets on a node its address as public hostname, which AIStore refuses as "duplicate IPs"): ${HOSTPORT_WHY}${doc('target-host-port')}`,
     },
     {
       rule: 'target-host-network',

@@ -60,6 +60,15 @@ function withSpec(cr: KubeObject, extra: Record<string, unknown>): KubeObject {
   return cr;
 }
 
+/** The CR with more targetSpec fields. */
+function withTargetSpec(cr: KubeObject, extra: Record<string, unknown>): KubeObject {
+  Object.assign((cr.spec as { targetSpec: Record<string, unknown> }).targetSpec, extra);
+  return cr;
+}
+
+/** The CRD's targetSpec.externalAccess: annotations for the per-target LoadBalancer Services. */
+const EXTERNAL_ACCESS = { annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'ais.example.com' } };
+
 export function builderCases(): AgreementCase[] {
   const create = (name: string, object: KubeObject): AgreementCase => ({ name, operation: 'CREATE', object });
   const update = (name: string, oldObject: KubeObject, object: KubeObject): AgreementCase => ({
@@ -93,6 +102,14 @@ export function builderCases(): AgreementCase[] {
     create('CR: hostPort, anti-affinity off', aistore({ disable: true, hostPort: 51081 })),
     create('CR: hostPort, anti-affinity on', aistore({ hostPort: 51081 })),
     create('CR: hostPort 0, anti-affinity off', aistore({ disable: true, hostPort: 0 })),
+    create(
+      'CR: hostPort 0, per-target external access, anti-affinity off',
+      withTargetSpec(aistore({ disable: true, hostPort: 0 }), { externalAccess: EXTERNAL_ACCESS }),
+    ),
+    create(
+      'CR: hostPort 0, enableExternalLB, anti-affinity off',
+      withSpec(aistore({ disable: true, hostPort: 0 }), { enableExternalLB: true }),
+    ),
     create('CR: hostPort, anti-affinity off, 1 target', aistore({ disable: true, hostPort: 51081, size: 1 })),
     create(
       'CR: hostPort, autoscaled, anti-affinity off',

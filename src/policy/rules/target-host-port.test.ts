@@ -8,6 +8,14 @@ import {
   targetStatefulSet,
 } from '../../../test/support/builders.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
+import type { KubeObject } from '../index.js';
+
+/** The CR with more targetSpec fields. */
+function withTargetSpec(cr: KubeObject, extra: Record<string, unknown>): KubeObject {
+  const copy = structuredClone(cr) as KubeObject & { spec: { targetSpec: Record<string, unknown> } };
+  Object.assign(copy.spec.targetSpec, extra);
+  return copy;
+}
 
 const pinned = { 'kubernetes.io/hostname': 'node-1' };
 
@@ -26,7 +34,40 @@ const rows: Row[] = [
     object: aistore({ hostPort: 51081 }),
     expect: {},
   },
-  { name: 'CR: hostPort 0 means none', object: aistore({ disable: true, hostPort: 0 }), expect: {} },
+  // 0 asks for no host port, but any hostPort makes the operator advertise the node's address as each
+  // target's public hostname (target/statefulset.go NewInitContainerEnv): targets on one node then
+  // share an address and port, which AIStore refuses (core/meta Snode.isDupNet, "duplicate IPs").
+  {
+    name: 'CR: hostPort 0 in multi-target still makes targets on a node share their public address',
+    object: aistore({ disable: true, hostPort: 0 }),
+    expect: { deny: [/hostPort 0 in a multi-target layout.*"duplicate IPs"/] },
+  },
+  { name: 'CR: hostPort 0, one target per node', object: aistore({ hostPort: 0 }), expect: {} },
+  {
+    name: 'CR: hostPort 0 with per-target external access: no node address advertised',
+    object: withTargetSpec(aistore({ disable: true, hostPort: 0 }), {
+      externalAccess: { type: 'LoadBalancer' },
+    }),
+    expect: {},
+  },
+  {
+    name: 'CR: hostPort 0 with spec.enableExternalLB',
+    object: (() => {
+      const cr = structuredClone(aistore({ disable: true, hostPort: 0 })) as KubeObject & {
+        spec: Record<string, unknown>;
+      };
+      cr.spec.enableExternalLB = true;
+      return cr;
+    })(),
+    expect: {},
+  },
+  {
+    name: 'CR: hostPort 51081 with external access still asks every target for the port',
+    object: withTargetSpec(aistore({ disable: true, hostPort: 51081 }), {
+      externalAccess: { type: 'LoadBalancer' },
+    }),
+    expect: { deny: [/hostPort 51081/] },
+  },
   { name: 'CR: no hostPort in multi-target', object: aistore({ disable: true }), expect: {} },
   {
     name: 'CR: hostPort with PVs putting two targets on one node (anti-affinity turned off first)',

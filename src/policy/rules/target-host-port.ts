@@ -1,16 +1,24 @@
 // DESIGN rule 2. Targets that share a node cannot all bind the same host port.
+import type { AIStoreCR } from '../aistore.js';
 import { describeLayout } from '../layout.js';
 import { HOSTPORT_FIX, PENDING_PORTS } from '../messages.js';
 import { hostPortsOf, podSpecOf } from '../podspec.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
 
+/**
+ * Targets reached through per-target LoadBalancers: the operator then sets no public hostname from
+ * the node (operator api/aistore/v1beta1/aistore_types.go TargetExternalAccessEnabled).
+ */
+const targetExternalAccess = (cr: AIStoreCR): boolean =>
+  (cr.spec?.targetSpec?.externalAccess ?? null) !== null || cr.spec?.enableExternalLB === true;
+
 export default defineRule({
   id: 'target-host-port',
   title: 'hostPort on targets in a multi-target layout',
   summary:
-    'targetSpec.hostPort, or a hostPort on a target StatefulSet/Pod container, in a multi-target layout: deny.',
+    'targetSpec.hostPort (0 too, unless targets have external access: the operator then advertises the node address for every target on it), or a hostPort on a target StatefulSet/Pod container, in a multi-target layout: deny.',
   verdict: 'deny',
-  operator: `The operator puts targetSpec.hostPort on the target container's port (${operatorLink('internal/resources/aistore/cmn/res.go', 136, 'NewDaemonPorts')}), the same on every target pod.`,
+  operator: `The operator puts targetSpec.hostPort on the target container's port (${operatorLink('internal/resources/aistore/cmn/res.go', 136, 'NewDaemonPorts')}), the same on every target pod; with any hostPort set, 0 included, and no external access it makes the node's address each target's public hostname (${operatorLink('internal/resources/aistore/target/statefulset.go', 129, 'NewInitContainerEnv')}).`,
   howToFix:
     'Drop `hostPort`: clients inside use the service port, clients outside `spec.targetSpec.externalAccess` (a LoadBalancer per target).',
   upstream: `${MULTI_TARGET_DOC}#internal-and-external-access ("By omitting the hostPort field, targets can communicate internally using servicePort")`,
@@ -26,6 +34,12 @@ export default defineRule({
           '/spec/targetSpec/hostPort',
           `spec.targetSpec.hostPort ${hostPort} in a ${describeLayout(layout)}: every target asks for host port ${hostPort}/TCP, so ${where}.`,
           HOSTPORT_FIX,
+        );
+      } else if (hostPort === 0 && !targetExternalAccess(subject.object)) {
+        report.deny(
+          '/spec/targetSpec/hostPort',
+          `spec.targetSpec.hostPort 0 in a ${describeLayout(layout)}: 0 asks for no host port, but a hostPort at all makes the operator give each target its node's address as public hostname, so targets on one node advertise the same address and port, and AIStore refuses all but one ("duplicate IPs").`,
+          'Remove spec.targetSpec.hostPort (0 is not "none" to the operator).',
         );
       }
       return;
