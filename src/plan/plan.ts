@@ -1,8 +1,11 @@
 // `ais-guard plan`'s core: an AIStore CR and a node/disk map in, the exact PV set out. Pure (no I/O):
 // the CLI reads the inputs and prints.
 import {
+  autoScaleSizeLimit,
   claimMounts,
+  fixedTargetSize,
   HOSTNAME_KEY,
+  isTargetAutoScaling,
   labelProblem,
   nameOf,
   namespaceOf,
@@ -35,18 +38,26 @@ export interface Plan {
   volumes: PersistentVolume[];
 }
 
+/**
+ * The target count to plan for: the CR's fixed size, or --targets where the CR autoscales (-1 in
+ * spec.size or spec.targetSpec.size wins over any other size: operator GetTargetSize) or gives none.
+ */
 function targetCount(cr: AIStoreCR, wanted: number | undefined): number {
-  const raw: unknown = cr.spec?.targetSpec?.size ?? cr.spec?.size;
-  const size = typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 ? raw : undefined;
+  const size = fixedTargetSize(cr);
   if (wanted !== undefined && size !== undefined && wanted !== size)
     throw new PlanError(
       `--targets ${wanted}, but the CR asks for ${size} target(s): drop --targets or change the CR`,
     );
+  const limit = isTargetAutoScaling(cr) ? autoScaleSizeLimit(cr) : undefined;
+  if (wanted !== undefined && limit !== undefined && wanted > limit)
+    throw new PlanError(
+      `--targets ${wanted}, but spec.targetSpec.autoScale.sizeLimit caps the CR at ${limit} target(s)`,
+    );
   const count = size ?? wanted;
   if (count === undefined)
     throw new PlanError(
-      raw === -1
-        ? 'the CR autoscales its targets (size -1: one per matching node), so the target count is unknown: give --targets N'
+      isTargetAutoScaling(cr)
+        ? 'the CR autoscales its targets (size -1 in spec.size or spec.targetSpec.size: one per matching node, whatever the other size says), so the target count is unknown: give --targets N'
         : 'the CR gives no target count (spec.targetSpec.size or spec.size): give --targets N',
     );
   if (count === 0) throw new PlanError('the CR asks for 0 targets: nothing to plan');

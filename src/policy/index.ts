@@ -7,7 +7,14 @@ export type { Finding, KubeObject, Operation, PatchOperation, Subject, Severity 
 export type { Rule } from './rule.js';
 
 // What the operator renders for a CR (the differential oracle compares these with the operator's Go code).
-export { targetClaimNames, claimTemplateNames, isStateClaim, isTargetAutoScaling } from './aistore.js';
+export {
+  autoScaleSizeLimit,
+  claimTemplateNames,
+  fixedTargetSize,
+  isStateClaim,
+  isTargetAutoScaling,
+  targetClaimNames,
+} from './aistore.js';
 export { operatorClaimNames, operatorTargetCount, targetCount } from './target-count.js';
 // Which nodes a target can use, and the nodes PVs name (the CLI's fallback when no Node objects are given).
 export { nodesFromVolumes, schedulableNodes, autoScaleNodes, placementOf, type Placement } from './nodes.js';

@@ -140,6 +140,28 @@ describe('errors (exit 2 with a reason)', () => {
     expect(() => planVolumes(resource, threeByFour())).toThrow(reason);
   });
 
+  // -1 in spec.size wins over targetSpec.size (operator GetTargetSize, IsTargetAutoScaling): the
+  // count is the matching nodes', which the disk map does not say.
+  const autoscaledOverSize = (autoScale?: Record<string, unknown>) => {
+    const resource = structuredClone(cr({ size: 4 })) as AIStoreCR & {
+      spec: { targetSpec: Record<string, unknown> };
+    };
+    resource.spec.size = -1;
+    if (autoScale) resource.spec.targetSpec.autoScale = autoScale;
+    return resource;
+  };
+
+  it('spec.size -1 beside targetSpec.size autoscales: --targets is needed, and taken', () => {
+    expect(() => planVolumes(autoscaledOverSize(), threeByFour())).toThrow(/autoscales its targets/);
+    expect(planVolumes(autoscaledOverSize(), threeByFour(), { targets: 2 }).volumes).toHaveLength(2);
+  });
+
+  it('--targets past autoScale.sizeLimit is refused', () => {
+    expect(() => planVolumes(autoscaledOverSize({ sizeLimit: 3 }), threeByFour(), { targets: 5 })).toThrow(
+      /--targets 5, but spec.targetSpec.autoScale.sizeLimit caps the CR at 3/,
+    );
+  });
+
   it('--targets must agree with the CR', () => {
     expect(() => planVolumes(cr({ size: 6 }), threeByFour(), { targets: 4 })).toThrow(
       /--targets 4, but the CR asks for 6/,
