@@ -1,5 +1,6 @@
 // `audit --apply`: writes the reports with server-side apply (field manager "ais-guard"), so a rerun
-// replaces the previous results and nothing else. The report CRDs (PolicyReport, OpenReports) come
+// replaces the previous results and nothing else; an earlier report where nothing is found now is
+// applied empty (reportScopes says where they are). The report CRDs (PolicyReport, OpenReports) come
 // with Kyverno, the wg-policy prototypes or reports-api, not with the guard: which ones the cluster
 // serves is asked first, and a missing one is said before anything is written (no half-done batch).
 import {
@@ -9,7 +10,14 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { getJson, KubeRequestError } from '../k8s/kubeconfig.js';
-import { REPORT_APIS, REPORT_CRDS, type ReportFormat, type ReportKind } from './report-format.js';
+import { LABELS, REPORT_NAME, type ReportScopes } from './policy-report.js';
+import {
+  REPORT_APIS,
+  REPORT_CRDS,
+  REPORT_RESOURCES,
+  type ReportFormat,
+  type ReportKind,
+} from './report-format.js';
 
 async function served(kc: KubeConfig, api: string): Promise<boolean> {
   try {
@@ -59,4 +67,50 @@ export async function applyReports(kc: KubeConfig, reports: Record<string, unkno
     );
   }
   return applied;
+}
+
+const MANAGED = encodeURIComponent(`app.kubernetes.io/managed-by=${LABELS['app.kubernetes.io/managed-by']}`);
+
+/** How often a list answered 429 is asked again, a second more apart each time. */
+const LIST_ATTEMPTS = 5;
+
+/**
+ * GET, asked again on 429: the apiserver answers so while a just-installed CRD's storage starts
+ * ("storage is (re)initializing", Retry-After: 1), which the e2e suite met right after installing
+ * the report CRDs.
+ */
+async function getPatiently(kc: KubeConfig, path: string): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await getJson(kc, path);
+    } catch (err) {
+      if (!(err instanceof KubeRequestError) || err.statusCode !== 429 || attempt >= LIST_ATTEMPTS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, attempt * 1000));
+    }
+  }
+}
+
+/** The names of the items of a list, with their namespaces ('' for cluster-scoped ones). */
+async function listed(kc: KubeConfig, path: string): Promise<{ name?: string; namespace?: string }[]> {
+  const list = (await getPatiently(kc, `${path}?labelSelector=${MANAGED}`)) as {
+    items?: { metadata?: { name?: string; namespace?: string } }[];
+  };
+  return (list.items ?? []).map((i) => i.metadata ?? {});
+}
+
+/**
+ * Where earlier runs wrote this kind's reports: a rerun must clear those it finds nothing for,
+ * or a namespace whose AIStore objects are gone keeps its last FAIL results for good.
+ */
+export async function reportScopes(kc: KubeConfig, kind: ReportKind): Promise<ReportScopes> {
+  const [namespaced, clustered] = REPORT_RESOURCES[kind].map((r) => `/apis/${REPORT_APIS[kind]}/${r}`);
+  const [inNamespaces, inCluster] = await Promise.all([
+    listed(kc, namespaced as string),
+    listed(kc, clustered as string),
+  ]);
+  const ours = (m: { name?: string }) => m.name === REPORT_NAME;
+  return {
+    namespaces: [...new Set(inNamespaces.filter(ours).map((m) => m.namespace ?? ''))].filter(Boolean).sort(),
+    cluster: inCluster.some(ours),
+  };
 }

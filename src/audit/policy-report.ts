@@ -15,6 +15,14 @@ const SEVERITY: Record<Result, string | undefined> = { fail: 'high', warn: 'medi
 export interface ReportOptions {
   /** When the audit ran (seconds since the epoch). */
   now: number;
+  /** Reports written even with no results: where an earlier run's report must be cleared. */
+  clear?: ReportScopes;
+}
+
+/** Where reports are: namespaces (one report each) and the cluster (one for the PVs). */
+export interface ReportScopes {
+  namespaces: string[];
+  cluster: boolean;
 }
 
 export function resultEntries(audited: AuditedObject[], now: number) {
@@ -78,8 +86,11 @@ export interface ReportFormat {
 }
 
 /** One report per namespace with findings, and one cluster-wide report for the PVs, in `format`. */
-export function reportsIn(format: ReportFormat, audited: AuditedObject[], { now }: ReportOptions) {
+export function reportsIn(format: ReportFormat, audited: AuditedObject[], { now, clear }: ReportOptions) {
   const { namespaces, cluster } = byScope(audited);
+  for (const namespace of clear?.namespaces ?? [])
+    if (!namespaces.some((n) => n.namespace === namespace)) namespaces.push({ namespace, audited: [] });
+  namespaces.sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
   const report = (kind: string, metadata: Record<string, unknown>, of: AuditedObject[]) => {
     const results = resultEntries(of, now);
     return {
@@ -94,7 +105,7 @@ export function reportsIn(format: ReportFormat, audited: AuditedObject[], { now 
   const reports: Record<string, unknown>[] = namespaces.map(({ namespace, audited }) =>
     report(format.kind, { namespace }, audited),
   );
-  if (cluster.length > 0) reports.push(report(format.clusterKind, {}, cluster));
+  if (cluster.length > 0 || clear?.cluster) reports.push(report(format.clusterKind, {}, cluster));
   return reports;
 }
 

@@ -4,7 +4,7 @@
 // result twice in Policy Reporter, which reads both), else PolicyReports (what the guard wrote before,
 // and what a cluster serving only wgpolicyk8s.io reads).
 import { OPENREPORTS_API, openReports } from './openreports.js';
-import { policyReports, REPORT_API, type ReportOptions } from './policy-report.js';
+import { policyReports, REPORT_API, type ReportOptions, type ReportScopes } from './policy-report.js';
 import type { AuditedObject } from './results.js';
 
 export const REPORT_FORMATS = ['auto', 'policyreport', 'openreports', 'both'] as const;
@@ -30,11 +30,21 @@ export function reportKinds(format: ReportFormat, served: ReadonlySet<ReportKind
   return served.has('openreports') ? ['openreports'] : ['policyreport'];
 }
 
+/** The plural resource names of each kind's namespaced and cluster-scoped report. */
+export const REPORT_RESOURCES: Record<ReportKind, [string, string]> = {
+  policyreport: ['policyreports', 'clusterpolicyreports'],
+  openreports: ['reports', 'clusterreports'],
+};
+
+/**
+ * The reports of each kind; `clear` names, per kind, the scopes an earlier run wrote a report to,
+ * which get an empty one when this run finds nothing there.
+ */
 export function buildReports(
   audited: AuditedObject[],
   kinds: ReportKind[],
-  options: ReportOptions,
+  options: Omit<ReportOptions, 'clear'> & { clear?: Partial<Record<ReportKind, ReportScopes>> },
 ): Record<string, unknown>[] {
   const build = { policyreport: policyReports, openreports: openReports };
-  return kinds.flatMap((kind) => build[kind](audited, options));
+  return kinds.flatMap((kind) => build[kind](audited, { now: options.now, clear: options.clear?.[kind] }));
 }

@@ -5,6 +5,7 @@
 // Output: text, JSON (docs/schema/report.v1.json, shared with check), or reports as YAML:
 // wgpolicyk8s.io PolicyReports and/or openreports.io Reports (--report-format); --apply writes those.
 import { parseArgs } from 'node:util';
+import type { KubeConfig } from '@kubernetes/client-node';
 import YAML from 'yaml';
 import {
   buildReports,
@@ -15,6 +16,7 @@ import {
   type AuditedObject,
   type ReportFormat,
   type ReportKind,
+  type ReportScopes,
 } from '../audit/index.js';
 import { RULE_DOC_BASE, type KubeObject } from '../policy/index.js';
 import { judge } from './judge.js';
@@ -188,8 +190,12 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   const kinds = reportKinds(opts.reportFormat, served);
+  // Only kinds the cluster serves: for the others, --apply stops below and says what to install.
+  const clearable = kinds.filter((k) => served.has(k));
+  const clear = opts.apply ? await staleScopes(apply, kc, clearable, audited, opts.namespaces, io) : {};
   const reports = buildReports(audited, opts.format === 'report' || opts.apply ? kinds : [], {
     now: Math.floor(Date.now() / 1000),
+    clear,
   });
   const render = {
     text: () => renderAuditText(audited, collected.notes),
@@ -211,6 +217,39 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     }
   }
   return audited.some((a) => worst(a.results) === 'fail') ? 1 : 0;
+}
+
+/**
+ * Per report kind, where an earlier run wrote a report that this run has no results for (within
+ * the -n namespaces, and the cluster report only without -n): those get an empty report, so a rerun
+ * replaces the previous results there too. A cluster that refuses the list (an install whose RBAC
+ * predates it) keeps its old reports, and is told so.
+ */
+async function staleScopes(
+  apply: typeof import('../audit/apply.js'),
+  kc: KubeConfig,
+  kinds: ReportKind[],
+  audited: AuditedObject[],
+  namespaces: string[],
+  io: Io,
+): Promise<Partial<Record<ReportKind, ReportScopes>>> {
+  const fresh = new Set(audited.map((a) => a.object.metadata?.namespace).filter(Boolean));
+  const inScope = (ns: string) => !fresh.has(ns) && (namespaces.length === 0 || namespaces.includes(ns));
+  const clear: Partial<Record<ReportKind, ReportScopes>> = {};
+  for (const kind of kinds) {
+    try {
+      const earlier = await apply.reportScopes(kc, kind);
+      clear[kind] = {
+        namespaces: earlier.namespaces.filter(inScope),
+        cluster: namespaces.length === 0 && earlier.cluster,
+      };
+    } catch (err) {
+      io.stderr.write(
+        `ais-guard audit: earlier ${kind} reports not cleared where nothing is found now: ${apiError(err)} (deploy/audit/rbac.yaml grants list)\n`,
+      );
+    }
+  }
+  return clear;
 }
 
 /**

@@ -279,6 +279,62 @@ describe('audit', () => {
     expect(fake.applied[0]!.contentType).toBe('application/apply-patch+yaml');
   });
 
+  // A rerun replaces the previous results (docs/audit.md), where nothing is found now too: the hourly
+  // CronJob kept a namespace's last FAIL results for good once its AIStore objects were gone.
+  it('--apply again after a namespace lost its AIStore objects: that report is applied empty', async () => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    fake.policyReportCrd = true;
+    await cli(['audit', ...kubeconfig, '--apply']);
+    fake.objects.splice(
+      0,
+      fake.objects.length,
+      ...fake.objects.filter((o) => o.metadata?.namespace !== 'ais-prod'),
+    );
+    const before = fake.applied.length;
+    const r = await cli(['audit', ...kubeconfig, '--apply']);
+    expect(r.stderr).toContain('applied PolicyReport ais-prod/ais-guard\n');
+    const cleared = fake.applied.slice(before).find((a) => a.body.metadata?.namespace === 'ais-prod')!;
+    expect(cleared.body).toMatchObject({
+      kind: 'PolicyReport',
+      summary: { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 },
+      results: [],
+    });
+  });
+
+  it('-n limits the clearing to its namespaces, and leaves the cluster report alone', async () => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    fake.policyReportCrd = true;
+    await cli(['audit', ...kubeconfig, '--apply']);
+    fake.objects.splice(0, fake.objects.length);
+    const before = fake.applied.length;
+    const r = await cli(['audit', ...kubeconfig, '--apply', '-n', 'ais']);
+    expect(r.code).toBe(0);
+    expect(
+      fake.applied.slice(before).map((a) => `${a.body.kind} ${a.body.metadata?.namespace ?? ''}`),
+    ).toEqual(['PolicyReport ais']);
+  });
+
+  it('a cluster that refuses to list the reports: they are applied, the clearing is skipped and said', async () => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    fake.policyReportCrd = true;
+    fake.failing['/apis/wgpolicyk8s.io/v1alpha2/policyreports'] = 403;
+    const r = await cli(['audit', ...kubeconfig, '--apply']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^ais-guard audit: earlier policyreport reports not cleared .*: 403 .*grants list\)\napplied PolicyReport ais\/ais-guard\n/,
+    );
+  });
+
+  it('the report list answered 429 while the CRD storage starts: asked again, then cleared as usual', async () => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    fake.policyReportCrd = true;
+    fake.busy['/apis/wgpolicyk8s.io/v1alpha2/policyreports'] = 1;
+    const r = await cli(['audit', ...kubeconfig, '--apply']);
+    expect(fake.busy['/apis/wgpolicyk8s.io/v1alpha2/policyreports']).toBe(0);
+    expect(r.stderr).not.toContain('not cleared');
+    expect(r.code).toBe(1);
+  });
+
   it('exit 2 with a reason when the cluster cannot be read', async () => {
     const { cluster: fake, kubeconfig } = await start([]);
     await fake.close();

@@ -369,12 +369,12 @@ describe('kubectl kustomize deploy/audit (the audit CronJob)', () => {
       {
         apiGroups: ['wgpolicyk8s.io'],
         resources: ['policyreports', 'clusterpolicyreports'],
-        verbs: ['get', 'create', 'patch'],
+        verbs: ['get', 'list', 'create', 'patch'],
       },
       {
         apiGroups: ['openreports.io'],
         resources: ['reports', 'clusterreports'],
-        verbs: ['get', 'create', 'patch'],
+        verbs: ['get', 'list', 'create', 'patch'],
       },
     ]);
     expect(one(objects, 'ClusterRoleBinding')).toMatchObject({

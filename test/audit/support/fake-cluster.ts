@@ -29,11 +29,14 @@ export class FakeCluster {
   openReportsCrd = false;
   /** Paths starting with a key answer its status (an APIService down, a forbidden group). */
   readonly failing: Record<string, number> = {};
+  /** Paths starting with a key answer 429 that many times first (storage still starting). */
+  readonly busy: Record<string, number> = {};
   readonly applied: { path: string; contentType?: string; body: KubeObject }[] = [];
   pageSize = 2;
   private readonly server = createServer((req, res) => void this.handle(req, res));
 
-  private constructor(private readonly objects: KubeObject[]) {}
+  /** The live objects: a test may change them between runs. */
+  private constructor(readonly objects: KubeObject[]) {}
 
   static async start(objects: KubeObject[]): Promise<FakeCluster> {
     const fake = new FakeCluster(objects);
@@ -91,6 +94,17 @@ export class FakeCluster {
         message: `${path} failed on purpose`,
         code: this.failing[failing],
       });
+    const busy = Object.keys(this.busy).find((prefix) => path.startsWith(prefix) && this.busy[prefix]! > 0);
+    if (busy) {
+      this.busy[busy]!--;
+      return this.json(res, 429, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        message: 'storage is (re)initializing',
+        code: 429,
+      });
+    }
     if (path.startsWith('/apis/ais.nvidia.com') && !this.aistoreCrd) return this.notFound(res);
     if (path.startsWith('/apis/wgpolicyk8s.io'))
       return this.reports(req, res, path, this.policyReportCrd, REPORT_APIS.policyreport);
@@ -136,7 +150,7 @@ export class FakeCluster {
       singularName: kind.toLowerCase(),
       namespaced,
       kind,
-      verbs: ['get', 'patch'],
+      verbs: ['get', 'list', 'patch'],
     });
     if (path === `/apis/${api.groupVersion}`)
       return this.json(res, 200, {
@@ -145,6 +159,15 @@ export class FakeCluster {
         groupVersion: api.groupVersion,
         resources: [resource(api.kinds[0], true), resource(api.kinds[1], false)],
       });
+    // A list across namespaces (GET /apis/<gv>/<plural>): the reports applied so far, latest of each.
+    const list = new RegExp(`^/apis/${api.groupVersion}/([a-z]+)$`).exec(path);
+    if (req.method === 'GET' && list) {
+      const kind = api.kinds.find((k) => `${k.toLowerCase()}s` === list[1]);
+      const latest = new Map<string, KubeObject>();
+      for (const { body } of this.applied)
+        if (body.kind === kind) latest.set(`${body.metadata?.namespace}/${body.metadata?.name}`, body);
+      return this.json(res, 200, { kind: `${kind}List`, metadata: {}, items: [...latest.values()] });
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as KubeObject;
