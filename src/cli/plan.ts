@@ -219,6 +219,14 @@ export async function runPlan(argv: string[], io: Io): Promise<number> {
     throw err;
   }
   io.stderr.write(summary(plan));
+  if (plan.stateClaims) {
+    const { template, storageClass } = plan.stateClaims;
+    const cls = storageClass ? `class ${storageClass}` : 'no class named (the default class)';
+    io.stderr.write(
+      `warning: each target also claims a state volume (${template}-${plan.crName}-target-<N>, 1Gi, ${cls}) that this plan makes no PV for: without a provisioner for that class the targets stay Pending\n` +
+        `  fix: give that class a provisioner, create those PVs on each target's node, or use spec.stateStorage.hostPath\n`,
+    );
+  }
   const crForJudging = cr.metadata?.namespace
     ? cr
     : { ...cr, metadata: { ...cr.metadata, namespace: plan.namespace } };

@@ -10,6 +10,8 @@ import {
   nameOf,
   namespaceOf,
   parseQuantity,
+  stateClaimClass,
+  stateTemplateName,
   templateName,
   type AIStoreCR,
   type Mount,
@@ -36,6 +38,11 @@ export interface Plan {
   nodes: DiskNode[];
   placements: Placement[];
   volumes: PersistentVolume[];
+  /**
+   * The per-target state claims (spec.stateStorage.pvc, or the deprecated stateStorageClass), for
+   * which the plan makes no PV: the disk map names data disks only.
+   */
+  stateClaims?: { template: string; storageClass: string };
 }
 
 /**
@@ -159,5 +166,19 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
       }),
     ),
   );
-  return { namespace, crName, targets, mounts: needs.map((n) => n.mount), nodes, placements, volumes };
+  const stateClass = stateClaimClass(cr);
+  const stateClaims =
+    stateClass === undefined
+      ? undefined
+      : { template: stateTemplateName(namespace, crName), storageClass: stateClass };
+  return {
+    namespace,
+    crName,
+    targets,
+    mounts: needs.map((n) => n.mount),
+    nodes,
+    placements,
+    volumes,
+    ...(stateClaims && { stateClaims }),
+  };
 }

@@ -224,11 +224,19 @@ export function isStateClaim(namespace: string, crName: string, name: string): b
  * (operator api/aistore/v1beta1/aistore_types.go StateStoragePVCStorageClass).
  */
 export function hasStateClaim(cr: AIStoreCR): boolean {
+  return stateClaimClass(cr) !== undefined;
+}
+
+/** The storage class of the target state claims ('' for none named), undefined when there are none. */
+export function stateClaimClass(cr: AIStoreCR): string | undefined {
   const spec = cr.spec;
-  if (!isObject(spec)) return false;
+  if (!isObject(spec)) return undefined;
   const storage: unknown = spec.stateStorage;
-  if (storage !== undefined && storage !== null) return isObject(storage) && isObject(storage.pvc);
-  return typeof spec.stateStorageClass === 'string';
+  if (storage !== undefined && storage !== null) {
+    if (!isObject(storage) || !isObject(storage.pvc)) return undefined;
+    return typeof storage.pvc.storageClass === 'string' ? storage.pvc.storageClass : '';
+  }
+  return typeof spec.stateStorageClass === 'string' ? spec.stateStorageClass : undefined;
 }
 
 /** The volumeClaimTemplate names, in the operator's order: data mounts, then state (target/volumes.go newTargetPVCs). */

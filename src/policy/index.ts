@@ -28,6 +28,8 @@ export {
   isAIStore,
   MAX_MOUNTS,
   OPERATOR_MOUNTS,
+  stateClaimClass,
+  stateTemplateName,
   targetOrdinal,
   targetStatefulSetName,
   templateName,

@@ -77,6 +77,19 @@ describe('plan', () => {
     expect(r.stderr).toMatch(reason);
   });
 
+  // The operator adds a state claim template per target when spec.stateStorage.pvc is set
+  // (target/volumes.go newTargetPVCs, cmn/res.go DefineStatePVC): the disk map names data disks only.
+  it('a CR with state claims: the plan says it makes no PV for them, and how to get one', async () => {
+    const withState = YAML.parse(readFileSync(CR, 'utf8')) as { spec: Record<string, unknown> };
+    withState.spec.stateStorage = { pvc: { storageClass: 'ais-local-storage' } };
+    const r = await cli(['plan', '--disks', DISKS, '-'], YAML.stringify(withState));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'warning: each target also claims a state volume (ais-ais-state-ais-target-<N>, 1Gi, class ais-local-storage) that this plan makes no PV for',
+    );
+    expect((await cli(['plan', '--disks', DISKS, CR])).stderr).not.toContain('state volume');
+  });
+
   it('exit 2 with the reason when the disks cannot hold the targets', async () => {
     const r = await cli(
       ['plan', '--disks', DISKS, '-'],
