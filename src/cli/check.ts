@@ -1,7 +1,7 @@
 // `ais-guard check`: the policy core over manifests, for CI dry-runs and GitOps guardrails.
 // Exit codes: 0 clean, 1 deny findings (or warnings with --strict), 2 usage or input errors.
 import { parseArgs } from 'node:util';
-import { MODES, type KubeObject, type Mode } from '../policy/index.js';
+import { clip, MODES, type KubeObject, type Mode } from '../policy/index.js';
 import { paintFor } from './colour.js';
 import { joinSources, planFixes } from './fix.js';
 import { duplicates, judge, nodeCountUnknown, type JudgeOptions, type Judged } from './judge.js';
@@ -118,16 +118,16 @@ async function readNodes(file: string | undefined, io: Io): Promise<KubeObject[]
   const nodes = loaded.manifests.map((m) => m.object).filter((o) => o.kind === 'Node');
   if (!problem && nodes.length > 0) return nodes;
   const text = loaded.sources[0]?.text ?? '';
-  const names = text
-    .split(/\r?\n/)
-    .map((l) => l.replace(/#.*/, '').trim())
-    .filter(Boolean);
-  if (
-    nodes.length === 0 &&
-    names.length > 0 &&
-    names.every((n) => /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(n))
-  )
-    return names.map((name) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name } }));
+  const lines = text.split(/\r?\n/).map((l, i) => ({ line: i + 1, name: l.replace(/#.*/, '').trim() }));
+  const names = lines.filter((l) => l.name !== '');
+  const bad = names.find((l) => !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(l.name));
+  if (nodes.length === 0 && names.length > 0 && !bad)
+    return names.map(({ name }) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name } }));
+  // A list of names (no line is YAML: none has a colon) with a typo: name the line, not "document 1".
+  if (nodes.length === 0 && bad && names.every((l) => !l.name.includes(':')))
+    throw new UsageError(
+      `--nodes-file: ${file}:${bad.line}: "${clip(bad.name, 80)}" is not a node name (lowercase letters, digits, "-" and ".")`,
+    );
   const where = problem
     ? `${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`
     : file;

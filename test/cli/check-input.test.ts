@@ -115,6 +115,11 @@ describe('class 5 on the command line: node count', () => {
     const bad = await cli(['check', '--nodes-file', join(dir, 'cr.yaml'), file]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--nodes-file: no Node objects or node names/);
+    // A list of names with a typo: the line named, not "document 1 is not a Kubernetes object".
+    writeFileSync(join(dir, 'typo.txt'), 'node-1\n# spare\nnode_2\n');
+    const typo = await cli(['check', '--nodes-file', join(dir, 'typo.txt'), file]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(`--nodes-file: ${join(dir, 'typo.txt')}:3: "node_2" is not a node name`);
   });
 });
 
