@@ -151,6 +151,8 @@ export function parseInput(
     });
     return { source, manifests, patchFiles };
   }
+  // Only a file with "<<" in it can merge keys: the rest skip the walk over each document.
+  const mayMerge = text.includes('<<');
   const composer = new Composer(KUBE_YAML);
   let start = 0;
   let i = 0;
@@ -173,7 +175,7 @@ export function parseInput(
       });
       return;
     }
-    const merge = mergeOverridingKey(doc);
+    const merge = mayMerge ? mergeOverridingKey(doc) : undefined;
     if (merge) {
       errors.push({
         file,

@@ -175,7 +175,7 @@ function termAppliesIn(t: string, ns: string, surely: boolean): string {
   );
 }
 
-/** matchLabelKeys / mismatchLabelKeys leave the other targets selected (layout.ts selectsOtherTargets), labels bound to `L`. */
+/** matchLabelKeys / mismatchLabelKeys leave the other targets selected (layout.ts otherTargetsReach), labels bound to `L`. */
 function keysKeepOtherTargets(t: string, L: string): string {
   return and(
     or(`!has(${t}.matchLabelKeys)`, `!${t}.matchLabelKeys.exists(k, k in ${PER_POD})`),

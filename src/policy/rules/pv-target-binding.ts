@@ -147,13 +147,13 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
     }
   }
   const more = Object.values(clashes).reduce((n, list) => n + Math.max(0, list.length - LISTED), 0);
-  warnKeptApart(input, host);
   if (more > 0)
     report.deny(
       '/spec',
       `PV ${self} clashes with ${more} more PV(s) in the ways above (not listed one by one).`,
       'Give every (target, mount) its own PV and disk, all disks of a target on one node.',
     );
+  warnKeptApart(input, host);
 }
 
 /**
