@@ -246,24 +246,20 @@ function runSteps(steps: Step[]) {
   const deliver = (phase: 'ADDED' | 'MODIFIED' | 'DELETED', obj: Obj) => {
     if (connected) feeds.get(obj.kind as string)!.event(phase, obj);
   };
+  /** The apiserver stores the object; a label-selected watch sees one leaving its selection DELETED, one entering it ADDED. */
+  const put = (obj: Obj) => {
+    const kind = obj.kind as string;
+    const k = objKey(kind, (obj.metadata.namespace as string | undefined) ?? '', obj.metadata.name as string);
+    const before = server.get(k);
+    obj.metadata.resourceVersion = String(rv++);
+    server.set(k, obj);
+    const was = before !== undefined && selected(kind, before);
+    if (selected(kind, obj)) deliver(was ? 'MODIFIED' : 'ADDED', obj);
+    else if (was) deliver('DELETED', obj);
+  };
   for (const step of steps) {
-    if (step.t === 'put') {
-      const obj = structuredClone(step.obj);
-      const kind = obj.kind as string;
-      const k = objKey(
-        kind,
-        (obj.metadata.namespace as string | undefined) ?? '',
-        obj.metadata.name as string,
-      );
-      const before = server.get(k);
-      obj.metadata.resourceVersion = String(rv++);
-      server.set(k, obj);
-      const was = before !== undefined && selected(kind, before);
-      const is = selected(kind, obj);
-      // A label-selected watch: an object leaving the selection is DELETED, one entering it ADDED.
-      if (is) deliver(was ? 'MODIFIED' : 'ADDED', obj);
-      else if (was) deliver('DELETED', obj);
-    } else if (step.t === 'del') {
+    if (step.t === 'put') put(structuredClone(step.obj));
+    else if (step.t === 'del') {
       const k = objKey(step.kind, step.ns, step.name);
       const before = server.get(k);
       if (!before) continue;
@@ -295,20 +291,7 @@ function runSteps(steps: Step[]) {
         else delete labels['app.kubernetes.io/managed-by'];
       } else (obj as Record<string, unknown>).status = { state: step.phase };
       obj.metadata.labels = labels;
-      steps.push(); // no-op: keeps the shape of the loop
-      const kind = obj.kind as string;
-      const k = objKey(
-        kind,
-        (obj.metadata.namespace as string | undefined) ?? '',
-        obj.metadata.name as string,
-      );
-      const before = server.get(k);
-      obj.metadata.resourceVersion = String(rv++);
-      server.set(k, obj);
-      const was = before !== undefined && selected(kind, before);
-      const is = selected(kind, obj);
-      if (is) deliver(was ? 'MODIFIED' : 'ADDED', obj);
-      else if (was) deliver('DELETED', obj);
+      put(obj);
     } else if (step.t === 'drop') connected = false;
     else if (step.t === 'relist') {
       connected = true;
