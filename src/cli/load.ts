@@ -175,15 +175,6 @@ export function parseInput(
       });
       return;
     }
-    const merge = mayMerge ? mergeOverridingKey(doc) : undefined;
-    if (merge) {
-      errors.push({
-        file,
-        line: lineCounter.linePos(merge.offset).line,
-        message: `"<<" merges in "${clip(merge.key, 60)}" after the mapping set it: kubectl (go-yaml v2) applies the merged value over it, the YAML 1.1 spec keeps the explicit one; write the key once`,
-      });
-      return;
-    }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -217,6 +208,16 @@ export function parseInput(
         file,
         line,
         message: `document ${i + 1} skipped: ${object.kind} (${object.apiVersion}) is a build file`,
+      });
+      return;
+    }
+    // Only what is judged: other YAML (Compose files, CI pipelines) is not read by kubectl.
+    const merge = mayMerge ? mergeOverridingKey(doc) : undefined;
+    if (merge) {
+      errors.push({
+        file,
+        line: lineCounter.linePos(merge.offset).line,
+        message: `"<<" merges in "${clip(merge.key, 60)}" after the mapping set it: kubectl (go-yaml v2) applies the merged value over it, the YAML 1.1 spec keeps the first; write the key once`,
       });
       return;
     }

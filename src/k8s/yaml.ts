@@ -30,11 +30,29 @@ const isMergeKey = (key: unknown): boolean => {
 const keyText = (key: unknown): string | undefined =>
   isScalar(key) && typeof key.value !== 'symbol' ? String(key.value) : undefined;
 
+/** The keys a `<<` with this value merges in: its sources', theirs merged in included. */
+function mergedKeys(value: unknown, doc: Document, depth = 0): Set<string> {
+  const keys = new Set<string>();
+  if (depth > 20) return keys; // the alias count limit refuses such a document anyway
+  for (const source of isSeq(value) ? value.items : [value]) {
+    const map = isAlias(source) ? source.resolve(doc) : source;
+    if (!isMap(map)) continue;
+    for (const pair of map.items) {
+      const own = keyText(pair.key);
+      if (!isMergeKey(pair.key)) {
+        if (own !== undefined) keys.add(own);
+      } else for (const key of mergedKeys(pair.value, doc, depth + 1)) keys.add(key);
+    }
+  }
+  return keys;
+}
+
 /**
- * The first `<<` that merges in a key its mapping already set: `{a: 1, <<: {a: 2}}`. YAML 1.1 (and
- * this library) keep the explicit 1; go-yaml v2, which kubectl uses, applies each `<<` in document
- * order over what came before (decode.go (*decoder).mapping and merge), so the apiserver gets 2.
- * The guard would judge another object than the one applied, so such input is refused.
+ * The first `<<` that merges in a key its mapping already set, by an explicit key or an earlier
+ * `<<`: `{a: 1, <<: {a: 2}}`. YAML 1.1 (and this library) keep the first; go-yaml v2, which kubectl
+ * uses, applies each `<<` in document order over what came before, through the merge source's own
+ * merges too (decode.go (*decoder).mapping and merge), so the apiserver gets 2. The guard would
+ * judge another object than the one applied, so such input is refused.
  */
 export function mergeOverridingKey(doc: Document): { key: string; offset: number } | undefined {
   let found: { key: string; offset: number } | undefined;
@@ -47,16 +65,13 @@ export function mergeOverridingKey(doc: Document): { key: string; offset: number
           if (key !== undefined) set.add(key);
           continue;
         }
-        const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
-        for (const source of sources) {
-          const merged = isAlias(source) ? source.resolve(doc) : source;
-          const key = isMap(merged)
-            ? merged.items.map((p) => keyText(p.key)).find((k) => k !== undefined && set.has(k))
-            : undefined;
-          if (key === undefined) continue;
+        const merged = mergedKeys(pair.value, doc);
+        const key = [...merged].find((k) => set.has(k));
+        if (key !== undefined) {
           found = { key, offset: (pair.key as { range?: [number, number, number] }).range?.[0] ?? 0 };
           return visit.BREAK;
         }
+        for (const k of merged) set.add(k);
       }
       return undefined;
     },

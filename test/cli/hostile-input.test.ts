@@ -96,6 +96,37 @@ describe('merge keys read as kubectl reads them', () => {
     expect(r.stdout).not.toContain('target-host-network');
   });
 
+  it('two "<<" setting the same key: go-yaml v2 keeps the later, YAML 1.1 the first: refused', async () => {
+    const r = await cli(
+      ['check', '-'],
+      merged('    <<: {hostNetwork: false}\n    <<: {hostNetwork: true}\n'),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('"<<" merges in "hostNetwork"');
+  });
+
+  it('a merge source\'s own "<<" counts too (go-yaml v2 merges it into the same map): refused', async () => {
+    const r = await cli(
+      ['check', '-'],
+      merged('    hostNetwork: false\n    <<: {<<: {hostNetwork: true}}\n'),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('"<<" merges in "hostNetwork"');
+  });
+
+  it('YAML that is no Kubernetes object (a Compose file) is skipped as before, whatever its merges', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'aistore.yaml'), readFileSync(fixture('01')));
+    writeFileSync(
+      join(dir, 'docker-compose.yml'),
+      'x-defaults: &defaults\n  restart: always\n  image: app:1\nservices:\n  web:\n    image: web:2\n    <<: *defaults\n',
+    );
+    const r = await cli(['check', dir]);
+    expect(r.stdout).not.toContain('error:');
+    expect(r.stdout).toMatch(/docker-compose.yml:1: note: document 1 skipped: no apiVersion and kind/);
+    expect(r.code).toBe(0);
+  });
+
   it('through an alias to a shared anchor, too', async () => {
     const text = merged('    hostNetwork: false\n    <<: *net\n').replace(
       'kind: AIStore\n',
