@@ -20,6 +20,7 @@ import {
 } from '../audit/index.js';
 import { RULE_DOC_BASE, type KubeObject } from '../policy/index.js';
 import { judge } from './judge.js';
+import { terminalSafe } from './terminal.js';
 import { sourceWithoutText, type Manifest, type SourceFile } from './load.js';
 import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
 import { SCHEMA_VERSION } from './report/schema.js';
@@ -111,17 +112,17 @@ function counts(audited: AuditedObject[]) {
 }
 
 export function renderAuditText(audited: AuditedObject[], notes: string[]): string {
-  const out = notes.map((n) => `note: ${n}`);
+  const out = notes.map((n) => `note: ${terminalSafe(n)}`);
   for (const { object, evaluation, results } of audited) {
     const problems = results.filter((r) => r.result !== 'pass');
     if (problems.length === 0) continue;
     const layout = evaluation.multiTarget
       ? ` [multi-target: ${evaluation.signal}]`
       : ' [one target per node]';
-    out.push(`${label(object)}${layout}`);
+    out.push(terminalSafe(`${label(object)}${layout}`));
     for (const r of problems) {
-      out.push(`  ${MARK[r.result]}  ${r.rule}: ${r.message}`);
-      out.push(`        fix: ${r.fix}`);
+      out.push(`  ${MARK[r.result]}  ${r.rule}: ${terminalSafe(r.message)}`);
+      out.push(`        fix: ${terminalSafe(r.fix ?? '')}`);
       out.push(`        see: ${RULE_DOC_BASE}#${r.rule}`);
     }
   }

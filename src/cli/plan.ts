@@ -221,10 +221,14 @@ export async function runPlan(argv: string[], io: Io): Promise<number> {
   io.stderr.write(summary(plan));
   if (plan.stateClaims) {
     const { template, storageClass } = plan.stateClaims;
-    const cls = storageClass ? `class ${storageClass}` : 'no class named (the default class)';
+    // storageClassName "" is no class at all: the default class is filled in only for a missing one,
+    // so only a PV without a class binds such a claim (it is never provisioned).
+    const [cls, unless] = storageClass
+      ? [`class ${storageClass}`, 'without a provisioner for that class']
+      : ['storageClassName ""', 'no provisioner serves "" and, without such PVs,'];
     io.stderr.write(
-      `warning: each target also claims a state volume (${template}-${plan.crName}-target-<N>, 1Gi, ${cls}) that this plan makes no PV for: without a provisioner for that class the targets stay Pending\n` +
-        `  fix: give that class a provisioner, create those PVs on each target's node, or use spec.stateStorage.hostPath\n`,
+      `warning: each target also claims a state volume (${template}-${plan.crName}-target-<N>, 1Gi, ${cls}) that this plan makes no PV for: ${unless} the targets stay Pending\n` +
+        `  fix: create those PVs on each target's node${storageClass ? ', give that class a provisioner' : ''}, or use spec.stateStorage.hostPath\n`,
     );
   }
   const crForJudging = cr.metadata?.namespace

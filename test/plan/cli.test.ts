@@ -88,6 +88,13 @@ describe('plan', () => {
       'warning: each target also claims a state volume (ais-ais-state-ais-target-<N>, 1Gi, class ais-local-storage) that this plan makes no PV for',
     );
     expect((await cli(['plan', '--disks', DISKS, CR])).stderr).not.toContain('state volume');
+    // The deprecated field with "": storageClassName "" is no class, never provisioned.
+    delete withState.spec.stateStorage;
+    withState.spec.stateStorageClass = '';
+    const empty = await cli(['plan', '--disks', DISKS, '-'], YAML.stringify(withState));
+    expect(empty.stderr).toContain(
+      '1Gi, storageClassName "") that this plan makes no PV for: no provisioner serves ""',
+    );
   });
 
   it('exit 2 with the reason when the disks cannot hold the targets', async () => {

@@ -2,6 +2,7 @@
 import type { JudgedFinding } from '../../policy/index.js';
 import { plain, type Paint, type Style } from '../colour.js';
 import { lineOf } from '../load.js';
+import { terminalSafe } from '../terminal.js';
 import { informational, objectLabel, summarise, warns, type CheckReport } from './model.js';
 
 const MARK = { deny: 'DENY ', warn: 'WARN ', audit: 'AUDIT' } as const;
@@ -11,16 +12,6 @@ const STYLE: Record<keyof typeof MARK | 'info', Style> = {
   audit: 'cyan',
   info: 'dim',
 };
-
-/**
- * Control characters (and bidirectional overrides) written as \uXXXX: names and values come from the
- * manifest, which `check` reads before any apiserver has refused them, and raw they recolour, move
- * the cursor or overwrite a DENY line in a CI log. The verdict words are painted after this.
- */
-// eslint-disable-next-line no-control-regex -- matching them is the point
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-const safe = (text: string) =>
-  text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 export interface TextOptions {
   /** Only what fails the run: input errors, deny findings (warnings too when `strict`); no notes, no summary when clean. */
@@ -37,15 +28,19 @@ export function renderText(
   const fails = (f: JudgedFinding) => f.action === 'deny' || (strict && warns(f));
   const out: string[] = [];
   for (const e of report.errors)
-    out.push(`${safe(e.file)}${e.line ? `:${e.line}` : ''}: ${paint('red', 'error:')} ${safe(e.message)}`);
+    out.push(
+      `${terminalSafe(e.file)}${e.line ? `:${e.line}` : ''}: ${paint('red', 'error:')} ${terminalSafe(e.message)}`,
+    );
   if (!quiet)
     for (const n of report.notes ?? [])
-      out.push(`${safe(n.file)}${n.line ? `:${n.line}` : ''}: ${paint('dim', 'note:')} ${safe(n.message)}`);
+      out.push(
+        `${terminalSafe(n.file)}${n.line ? `:${n.line}` : ''}: ${paint('dim', 'note:')} ${terminalSafe(n.message)}`,
+      );
   for (const judged of report.judged) {
     const { manifest, evaluation } = judged;
     const shown = quiet ? evaluation.findings.filter(fails) : evaluation.findings;
     if (shown.length === 0) continue;
-    const where = `${safe(manifest.source.file)}:${manifest.line}`;
+    const where = `${terminalSafe(manifest.source.file)}:${manifest.line}`;
     const layout =
       evaluation.multiTarget === undefined
         ? ''
@@ -53,13 +48,13 @@ export function renderText(
           ? ` [multi-target: ${evaluation.signal}]`
           : ' [one target per node]';
     out.push(
-      `${where} (document ${manifest.document}) ${paint('bold', safe(objectLabel(judged)))}${safe(layout)}`,
+      `${where} (document ${manifest.document}) ${paint('bold', terminalSafe(objectLabel(judged)))}${terminalSafe(layout)}`,
     );
     for (const f of shown) {
       const kind = informational(f) ? 'info' : f.action;
       const mark = paint(STYLE[kind], kind === 'info' ? 'INFO ' : MARK[f.action]);
-      out.push(`  ${mark} ${f.ruleId} (line ${lineOf(manifest, f.path)}): ${safe(f.message)}`);
-      out.push(`        fix: ${safe(f.fix)}`);
+      out.push(`  ${mark} ${f.ruleId} (line ${lineOf(manifest, f.path)}): ${terminalSafe(f.message)}`);
+      out.push(`        fix: ${terminalSafe(f.fix)}`);
       out.push(`        see: ${f.doc}`);
     }
   }
