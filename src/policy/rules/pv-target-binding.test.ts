@@ -386,6 +386,19 @@ const rows: Row[] = [
     expect: { warn: [/puts ais-target-1 on node node-1 beside ais-target-0 \(PV pv-sda\).*anti-affinity/] },
   },
   {
+    name: "anti-affinity kept by the CR's own required term: named, with a fix that removes it",
+    object: pv('pv-sdb', { claim: claimName(1), host: 'node-1', path: '/ais/sdb' }),
+    context: [
+      aistore({ size: 2, affinity: HOST_ANTI_AFFINITY() }),
+      pv('pv-sda', { claim: claimName(0), host: 'node-1', path: '/ais/sda' }),
+    ],
+    expect: {
+      warn: [
+        /keep a required hostname anti-affinity \(spec.targetSpec.affinity's own required hostname term\)/,
+      ],
+    },
+  },
+  {
     name: 'the same with disablePodAntiAffinity: true is the multi-target layout, fine',
     object: pv('pv-sdb', { claim: claimName(1), host: 'node-1', path: '/ais/sdb' }),
     context: [
