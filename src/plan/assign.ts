@@ -78,8 +78,9 @@ export function placeTargets(
   nodes: DiskNode[],
   needs: MountNeed[],
   targets: number,
+  perNode = Infinity,
 ): Placement[] | undefined {
-  const capacity = nodes.map((n) => nodeCapacity(n.disks, needs));
+  const capacity = nodes.map((n) => Math.min(perNode, nodeCapacity(n.disks, needs)));
   if (capacity.reduce((a, b) => a + b, 0) < targets) return undefined;
   const counts = nodes.map(() => 0);
   const nodeOfOrdinal: number[] = [];

@@ -152,7 +152,15 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
   const targets = targetCount(cr, options.targets);
   const needs = mountNeeds(cr, crName);
   const nodes = usableNodes(cr, diskMap);
-  const placements = placeTargets(nodes, needs, targets);
+  // Autoscaled, the operator runs one target per node its selector matches (cluster_controller.go
+  // determineAutoScaleStatus): never two on a node, whatever --targets says.
+  const autoscaled = isTargetAutoScaling(cr);
+  const able = nodes.filter((n) => nodeCapacity(n.disks, needs) > 0).length;
+  if (autoscaled && targets > able)
+    throw new PlanError(
+      `the CR autoscales its targets, one per node its nodeSelector matches: --targets ${targets} is more than the ${able} node(s) of the disk map that can hold one`,
+    );
+  const placements = placeTargets(nodes, needs, targets, autoscaled ? 1 : Infinity);
   if (!placements) throw shortage(nodes, needs, targets, `AIStore ${namespace}/${crName}`);
   const volumes = placements.flatMap(({ ordinal, disks }) =>
     needs.map(({ mount }, m) =>

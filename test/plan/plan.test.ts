@@ -99,9 +99,9 @@ describe('placement', () => {
     expect(pv!.spec?.storageClassName).toBeUndefined();
   });
 
-  it('plans an autoscaled CR with --targets', () => {
-    const plan = planVolumes(cr({ size: -1 }), threeByFour(), { targets: 4 });
-    expect(plan.volumes).toHaveLength(4);
+  it('plans an autoscaled CR with --targets, one target per node', () => {
+    const plan = planVolumes(cr({ size: -1 }), threeByFour(), { targets: 3 });
+    expect(plan.volumes).toHaveLength(3);
   });
 });
 
@@ -154,6 +154,15 @@ describe('errors (exit 2 with a reason)', () => {
   it('spec.size -1 beside targetSpec.size autoscales: --targets is needed, and taken', () => {
     expect(() => planVolumes(autoscaledOverSize(), threeByFour())).toThrow(/autoscales its targets/);
     expect(planVolumes(autoscaledOverSize(), threeByFour(), { targets: 2 }).volumes).toHaveLength(2);
+  });
+
+  it('autoscaled: one target per node, so --targets past the nodes that can hold one is refused', () => {
+    const pinned = structuredClone(cr({ size: -1, nodeSelector: { 'kubernetes.io/hostname': 'node-1' } }));
+    expect(() => planVolumes(pinned, threeByFour(), { targets: 2 })).toThrow(
+      /autoscales its targets, one per node its nodeSelector matches: --targets 2 is more than the 1 node\(s\)/,
+    );
+    const spread = planVolumes(cr({ size: -1 }), threeByFour(), { targets: 3 });
+    expect(new Set(spread.placements.map((p) => p.node)).size).toBe(3);
   });
 
   it('--targets past autoScale.sizeLimit is refused', () => {
