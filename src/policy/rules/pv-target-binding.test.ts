@@ -339,6 +339,16 @@ const rows: Row[] = [
     },
   },
   {
+    name: 'a PV past an autoscaled CR’s targets: used once enough nodes match, not by a size field',
+    object: pv('pv-x', { claim: claimName(2), host: 'node-1' }),
+    context: [aistore({ disable: true, size: -1 }), node('node-1'), node('node-2')],
+    expect: {
+      warn: [
+        /has 2 target\(s\) \(ordinals 0..1, one per node its targets may use\): no pod uses it until there are 3 such nodes/,
+      ],
+    },
+  },
+  {
     name: 'a PV for a target within the size: fine',
     object: pv('pv-x', { claim: claimName(1), host: 'node-1' }),
     context: [cr],

@@ -1,7 +1,13 @@
 // DESIGN rule 9. Kubernetes binds a claimRef-pinned PV without checking class or selector, so a
 // wrong class, a small disk or two PVs on one disk pass silently. Check each target PV against the
 // CR and against every other known PV; on the CR, report (ordinal, mount) pairs that have no PV.
-import { claimMounts, dataClaimName, targetPodLabels, templateName } from '../aistore.js';
+import {
+  claimMounts,
+  dataClaimName,
+  isTargetAutoScaling,
+  targetPodLabels,
+  templateName,
+} from '../aistore.js';
 import { claimNameProblem, mountOfClaim } from '../claims.js';
 import {
   asText,
@@ -40,12 +46,16 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
 
   const problem = claimNameProblem(namespace, crName, cr, claimName, ctx);
   const later = problem?.laterTarget;
+  // An autoscaled CR grows with the nodes its targets may use, not with a size field.
+  const autoscaled = cr !== undefined && isTargetAutoScaling(cr);
   if (later)
     // Disks are prepared before a scale-out (the operator's webhook lets targetSpec.size change).
     report.warn(
       '/spec/claimRef/name',
-      `PV ${self} is pre-bound to claim "${claimName}" of ${crName}-target-${later.ordinal}, but AIStore ${crName} has ${later.size} target(s) (ordinals 0..${later.size - 1}): no pod uses it until the target size is at least ${later.ordinal + 1}.`,
-      `If this PV is for a scale-out, raise spec.targetSpec.size to at least ${later.ordinal + 1} when the disks are ready; otherwise delete it.`,
+      `PV ${self} is pre-bound to claim "${claimName}" of ${crName}-target-${later.ordinal}, but AIStore ${crName} has ${later.size} target(s) (ordinals 0..${later.size - 1}${autoscaled ? ', one per node its targets may use' : ''}): no pod uses it until ${autoscaled ? `there are ${later.ordinal + 1} such nodes` : `the target size is at least ${later.ordinal + 1}`}.`,
+      autoscaled
+        ? `If this PV is for a node still to join, it is used once ${later.ordinal + 1} nodes match the targets' placement; otherwise delete it.`
+        : `If this PV is for a scale-out, raise spec.targetSpec.size to at least ${later.ordinal + 1} when the disks are ready; otherwise delete it.`,
     );
   else if (problem)
     report[problem.severity](
