@@ -41,7 +41,8 @@ Options:
                           PolicyReports), policyreport (wgpolicyk8s.io/v1alpha2), openreports, both
       --apply             write the reports to the cluster (server-side apply, field manager
                           ais-guard); needs their CRDs (Kyverno, wg-policy prototypes, reports-api)
-  -n, --namespace NS      report only this namespace's objects (repeat for more; PVs by their claim)
+  -n, --namespace NS      report only this namespace's objects (repeat for more; PVs by their claim;
+                          the cluster report still holds every PV: it is one object for all namespaces)
       --kubeconfig PATH   default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account
   -h, --help              this help
 
@@ -92,15 +93,30 @@ function namespaceOf(object: KubeObject): string | undefined {
 }
 
 export function audit(objects: KubeObject[], namespaces: string[] = []): AuditedObject[] {
-  return judge(asManifests(objects), { live: true })
-    .map(({ manifest, evaluation }) => ({
-      object: manifest.object,
-      evaluation,
-      results: resultsOf(evaluation),
-    }))
-    .filter((a) => a.results.length > 0)
-    .filter((a) => namespaces.length === 0 || namespaces.includes(namespaceOf(a.object) ?? ''));
+  return inNamespaces(
+    judge(asManifests(objects), { live: true })
+      .map(({ manifest, evaluation }) => ({
+        object: manifest.object,
+        evaluation,
+        results: resultsOf(evaluation),
+      }))
+      .filter((a) => a.results.length > 0),
+    namespaces,
+  );
 }
+
+/** The objects of these namespaces (every one when none is given), PVs by their claim's. */
+const inNamespaces = (audited: AuditedObject[], namespaces: string[]) =>
+  audited.filter((a) => namespaces.length === 0 || namespaces.includes(namespaceOf(a.object) ?? ''));
+
+/**
+ * What the reports hold: the namespaced objects of the -n namespaces, and every PV. The cluster
+ * report is one object for all namespaces' PVs: written from a part, it would drop the rest.
+ */
+const reportedOf = (all: AuditedObject[], namespaces: string[]) => [
+  ...inNamespaces(all, namespaces).filter((a) => a.object.metadata?.namespace),
+  ...all.filter((a) => !a.object.metadata?.namespace),
+];
 
 const MARK = { fail: 'FAIL', warn: 'WARN', pass: 'PASS' } as const;
 const label = (o: KubeObject) =>
@@ -179,7 +195,9 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     io.stderr.write(`ais-guard audit: cannot read the cluster: ${(err as Error).message}\n`);
     return 2;
   }
-  const audited = audit(collected.objects, opts.namespaces);
+  const all = audit(collected.objects);
+  const audited = inNamespaces(all, opts.namespaces);
+  const reported = reportedOf(all, opts.namespaces);
   // The report APIs the cluster serves: asked only when reports are wanted and it matters.
   const needsDiscovery = opts.apply || (opts.format === 'report' && opts.reportFormat === 'auto');
   const apply = await import('../audit/apply.js');
@@ -191,13 +209,22 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   const kinds = reportKinds(opts.reportFormat, served);
-  // Only kinds the cluster serves: for the others, --apply stops below and says what to install.
-  const clearable = kinds.filter((k) => served.has(k));
-  const clear = opts.apply ? await staleScopes(apply, kc, clearable, audited, opts.namespaces, io) : {};
-  const reports = buildReports(audited, opts.format === 'report' || opts.apply ? kinds : [], {
-    now: Math.floor(Date.now() / 1000),
-    clear,
-  });
+  // Earlier reports are looked for only where the cluster serves their kind (for a kind it does
+  // not, --apply stops below and says what to install). With auto, also those of the kind no longer
+  // written (the cluster now serves OpenReports): Policy Reporter reads both and kept them for good.
+  const inspected = opts.reportFormat === 'auto' ? [...served] : kinds.filter((k) => served.has(k));
+  const clear = opts.apply
+    ? await staleScopes(apply, kc, inspected, kinds, reported, opts.namespaces, io)
+    : {};
+  const built = { now: Math.floor(Date.now() / 1000), clear };
+  const reports = buildReports(reported, opts.format === 'report' || opts.apply ? kinds : [], built);
+  const retired = opts.apply
+    ? buildReports(
+        [],
+        inspected.filter((k) => !kinds.includes(k)),
+        built,
+      )
+    : [];
   const render = {
     text: () => renderAuditText(audited, collected.notes),
     json: () => renderAuditJson(audited, collected.notes),
@@ -211,7 +238,8 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
       return 2;
     }
     try {
-      for (const name of await apply.applyReports(kc, reports)) io.stderr.write(`applied ${name}\n`);
+      for (const name of await apply.applyReports(kc, [...reports, ...retired]))
+        io.stderr.write(`applied ${name}\n`);
     } catch (err) {
       io.stderr.write(`ais-guard audit: not applied: ${apiError(err)}\n`);
       return 2;
@@ -222,28 +250,28 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
 
 /**
  * Per report kind, where an earlier run wrote a report that this run has no results for (within
- * the -n namespaces, and the cluster report only without -n): those get an empty report, so a rerun
- * replaces the previous results there too. A cluster that refuses the list (an install whose RBAC
+ * the -n namespaces, and the cluster report; every one of a kind this run does not write): those
+ * get an empty report, so a rerun replaces the previous results there too. A cluster that refuses the list (an install whose RBAC
  * predates it) keeps its old reports, and is told so.
  */
 async function staleScopes(
   apply: typeof import('../audit/apply.js'),
   kc: KubeConfig,
   kinds: ReportKind[],
+  written: ReportKind[],
   audited: AuditedObject[],
   namespaces: string[],
   io: Io,
 ): Promise<Partial<Record<ReportKind, ReportScopes>>> {
-  const fresh = new Set(audited.map((a) => a.object.metadata?.namespace).filter(Boolean));
-  const inScope = (ns: string) => !fresh.has(ns) && (namespaces.length === 0 || namespaces.includes(ns));
+  const found = new Set(audited.map((a) => a.object.metadata?.namespace).filter(Boolean));
   const clear: Partial<Record<ReportKind, ReportScopes>> = {};
   for (const kind of kinds) {
+    // A namespace with results this run gets a report of each written kind anyway.
+    const inScope = (ns: string) =>
+      !(written.includes(kind) && found.has(ns)) && (namespaces.length === 0 || namespaces.includes(ns));
     try {
       const earlier = await apply.reportScopes(kc, kind);
-      clear[kind] = {
-        namespaces: earlier.namespaces.filter(inScope),
-        cluster: namespaces.length === 0 && earlier.cluster,
-      };
+      clear[kind] = { namespaces: earlier.namespaces.filter(inScope), cluster: earlier.cluster };
     } catch (err) {
       io.stderr.write(
         `ais-guard audit: earlier ${kind} reports not cleared where nothing is found now: ${apiError(err)} (deploy/audit/rbac.yaml grants list)\n`,

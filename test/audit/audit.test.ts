@@ -301,7 +301,7 @@ describe('audit', () => {
     });
   });
 
-  it('-n limits the clearing to its namespaces, and leaves the cluster report alone', async () => {
+  it('-n limits the clearing to its namespaces (the cluster report covers every PV)', async () => {
     const { cluster: fake, kubeconfig } = await start(LIVE());
     fake.policyReportCrd = true;
     await cli(['audit', ...kubeconfig, '--apply']);
@@ -311,7 +311,44 @@ describe('audit', () => {
     expect(r.code).toBe(0);
     expect(
       fake.applied.slice(before).map((a) => `${a.body.kind} ${a.body.metadata?.namespace ?? ''}`),
-    ).toEqual(['PolicyReport ais']);
+    ).toEqual(['PolicyReport ais', 'ClusterPolicyReport ']);
+  });
+
+  // Auto writes OpenReports once the cluster serves them (a Kyverno upgrade): the PolicyReports an
+  // earlier run wrote are cleared too, or Policy Reporter, which reads both, shows them for good.
+  it('auto, after openreports.io appears: the earlier PolicyReports are applied empty', async () => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    fake.policyReportCrd = true;
+    await cli(['audit', ...kubeconfig, '--apply']);
+    fake.openReportsCrd = true;
+    const before = fake.applied.length;
+    const r = await cli(['audit', ...kubeconfig, '--apply']);
+    expect(r.code).toBe(1);
+    const second = fake.applied.slice(before).map((a) => a.body);
+    expect(second.filter((b) => b.kind === 'Report').map((b) => b.metadata?.namespace)).toEqual([
+      'ais',
+      'ais-prod',
+    ]);
+    const retired = second.filter((b) => b.kind === 'PolicyReport' || b.kind === 'ClusterPolicyReport');
+    expect(retired.map((b) => `${b.kind} ${b.metadata?.namespace ?? ''}`)).toEqual([
+      'PolicyReport ais',
+      'PolicyReport ais-prod',
+      'ClusterPolicyReport ',
+    ]);
+    for (const b of retired) expect(b).toMatchObject({ results: [], summary: { fail: 0, warn: 0, pass: 0 } });
+  });
+
+  it("-n: the cluster report still holds every namespace's PVs (written from a part, it would drop the rest)", async () => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    fake.policyReportCrd = true;
+    const r = await cli(['audit', ...kubeconfig, '--apply', '-n', 'ais-prod']);
+    expect(r.stderr).toBe('applied PolicyReport ais-prod/ais-guard\napplied ClusterPolicyReport ais-guard\n');
+    const clusterReport = fake.applied.find((a) => a.body.kind === 'ClusterPolicyReport')!
+      .body as unknown as {
+      results: { resources: { kind: string }[] }[];
+    };
+    // The PVs are fixture 04's, bound to claims in namespace ais, not ais-prod.
+    expect(clusterReport.results.map((x) => x.resources[0]!.kind)).toContain('PersistentVolume');
   });
 
   it('a cluster that refuses to list the reports: they are applied, the clearing is skipped and said', async () => {

@@ -104,12 +104,20 @@ describe('audit --apply with both report CRDs served', () => {
     expect(misspelt.stderr).toContain('.results[0].sources: field not declared in schema');
   });
 
-  it('--report-format auto (the default): OpenReports only, as the cluster serves them', async () => {
+  it('--report-format auto (the default): OpenReports, as the cluster serves them; the PolicyReports of the run before are emptied', async () => {
     const applied = await aisGuard(['audit', '-n', namespace, '--apply', '-o', 'json']);
+    // Policy Reporter reads both kinds: the PolicyReports "both" wrote would show every result twice.
     expect([applied.code, applied.stderr]).toEqual([
       1,
-      `applied Report ${namespace}/ais-guard\napplied ClusterReport ais-guard\n`,
+      `applied Report ${namespace}/ais-guard\napplied ClusterReport ais-guard\n` +
+        `applied PolicyReport ${namespace}/ais-guard\napplied ClusterPolicyReport ais-guard\n`,
     ]);
+    const retired = (await read({
+      apiVersion: 'wgpolicyk8s.io/v1alpha2',
+      kind: 'PolicyReport',
+      metadata: { name: 'ais-guard', namespace },
+    } as Obj)) as Report | undefined;
+    expect([retired?.results ?? [], retired?.summary.fail]).toEqual([[], 0]);
     const table = ok(await kubectl(['get', 'reports', '-n', namespace]), 'kubectl get reports');
     const cluster = ok(await kubectl(['get', 'clusterreports']), 'kubectl get clusterreports');
     expect(cluster.stdout).toMatch(/^NAME\s+PASS\s+FAIL\s+WARN\s+ERROR\s+SKIP\s+AGE\nais-guard\s+\d+\s/);
