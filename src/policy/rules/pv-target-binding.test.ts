@@ -1,4 +1,4 @@
-import { describe, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   aistore,
   claimName,
@@ -9,7 +9,7 @@ import {
   pv,
   targetStatefulSet,
 } from '../../../test/support/builders.js';
-import type { KubeObject } from '../index.js';
+import { ClusterContext, evaluate, type KubeObject } from '../index.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
 
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -445,5 +445,19 @@ const rows: Row[] = [
 describe('rule pv-target-binding', () => {
   it.each(rows)('$name', (row) => {
     checkRow('pv-target-binding', row);
+  });
+
+  // test/server/cache-poison.test.ts found it: the stored CR is unvalidated input.
+  it('a stored CR with targetSpec: null does not make the kept-apart check throw', () => {
+    const junk = aistore({ size: 2 }) as KubeObject & { spec: Record<string, unknown> };
+    junk.spec.targetSpec = null;
+    const ev = evaluate(
+      {
+        operation: 'CREATE',
+        object: pv('pv-sdb', { claim: claimName(1), host: 'node-1', path: '/ais/sdb' }),
+      },
+      new ClusterContext([junk, pv('pv-sda', { claim: claimName(0), host: 'node-1', path: '/ais/sda' })]),
+    );
+    expect(ev.findings.filter((f) => f.message.includes('could not judge'))).toEqual([]);
   });
 });

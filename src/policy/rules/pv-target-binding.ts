@@ -187,11 +187,13 @@ function warnKeptApart(
   const listed = [...beside].slice(0, LISTED).map(([n, pv]) => `${crName}-target-${n} (PV ${pv})`);
   const more = beside.size > LISTED ? ` and ${beside.size - LISTED} more` : '';
   // The user's own term (the operator then adds none, and keeps it even with disablePodAntiAffinity).
-  const spec = subject.cr?.spec?.targetSpec;
+  // The stored CR is unvalidated input (a junk targetSpec: null in the cache threw here).
+  const spec: unknown = subject.cr?.spec?.targetSpec;
+  const affinity = isObject(spec) && isObject(spec.affinity) ? spec.affinity : undefined;
   const own =
-    spec !== undefined &&
-    requiredTargetAntiAffinity(spec.affinity, targetPodLabels(crName, spec.labels), namespace, 'surely')
-      .length > 0;
+    isObject(spec) &&
+    requiredTargetAntiAffinity(affinity, targetPodLabels(crName, spec.labels), namespace, 'surely').length >
+      0;
   const why = !subject.cr
     ? 'in their pod template'
     : own
