@@ -62,6 +62,11 @@ export interface TargetSetView {
   autoScaled: boolean;
   antiAffinityOff: boolean;
   antiAffinityOffBecause: string;
+  /**
+   * What keeps the targets apart while anti-affinity is on: the operator's own term, the CR's own
+   * required term (the operator then adds none), or the pod template of a StatefulSet or pod.
+   */
+  antiAffinityFrom?: 'operator' | 'own-term' | 'template';
   /** The CR says disablePodAntiAffinity: false in so many words: the guard never turns it off. */
   antiAffinityKeptExplicitly: boolean;
   /**
@@ -249,6 +254,7 @@ function viewFromCR(
     antiAffinityKeptExplicitly: explicit,
     antiAffinityKept: explicit || (!off && unset && !settable),
     antiAffinityOff: off,
+    ...(!off && { antiAffinityFrom: hasOwnPodAntiAffinity(cr) ? 'own-term' : 'operator' }),
     antiAffinityOffBecause: antiAffinityDisabled(cr)
       ? 'spec.targetSpec.disablePodAntiAffinity is true'
       : legacy
@@ -257,18 +263,22 @@ function viewFromCR(
   };
 }
 
+/** targetSpec.affinity has a podAntiAffinity of the user's own. */
+function hasOwnPodAntiAffinity(cr: AIStoreCR): boolean {
+  const affinity: unknown = cr.spec?.targetSpec?.affinity;
+  return isObject(affinity) && affinity.podAntiAffinity !== undefined && affinity.podAntiAffinity !== null;
+}
+
 /**
  * The operator adds its required target anti-affinity only when targetSpec.affinity has no
  * podAntiAffinity at all; a user's own (say, only preferred terms) replaces it
  * (operator internal/resources/aistore/cmn/res.go CreateAISAffinity).
  */
 function ownAntiAffinityWithoutTerm(cr: AIStoreCR, namespace: string): boolean {
-  const affinity: unknown = cr.spec?.targetSpec?.affinity;
-  if (!isObject(affinity) || affinity.podAntiAffinity === undefined || affinity.podAntiAffinity === null)
-    return false;
+  if (!hasOwnPodAntiAffinity(cr)) return false;
   return (
     requiredTargetAntiAffinity(
-      affinity,
+      cr.spec?.targetSpec?.affinity,
       targetPodLabels(nameOf(cr), cr.spec?.targetSpec?.labels),
       namespace,
       'surely',
@@ -296,6 +306,7 @@ function viewFromPodSpec(
     antiAffinityKeptExplicitly: false,
     antiAffinityKept: false,
     antiAffinityOff: !guarded,
+    ...(guarded && { antiAffinityFrom: 'template' as const }),
     antiAffinityOffBecause: `the ${what} has no required hostname anti-affinity between targets`,
   };
 }

@@ -1,13 +1,7 @@
 // DESIGN rule 9. Kubernetes binds a claimRef-pinned PV without checking class or selector, so a
 // wrong class, a small disk or two PVs on one disk pass silently. Check each target PV against the
 // CR and against every other known PV; on the CR, report (ordinal, mount) pairs that have no PV.
-import {
-  claimMounts,
-  dataClaimName,
-  isTargetAutoScaling,
-  targetPodLabels,
-  templateName,
-} from '../aistore.js';
+import { claimMounts, dataClaimName, isTargetAutoScaling, templateName } from '../aistore.js';
 import { claimNameProblem, mountOfClaim } from '../claims.js';
 import {
   asText,
@@ -19,7 +13,7 @@ import {
   requiredTermsOf,
   stringsOf,
 } from '../k8s.js';
-import { pvHostname, requiredTargetAntiAffinity, targetVolumes } from '../layout.js';
+import { pvHostname, targetVolumes } from '../layout.js';
 import { placementExcludes } from '../nodes.js';
 import { parseQuantity } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
@@ -186,22 +180,18 @@ function warnKeptApart(
   if (beside.size === 0) return;
   const listed = [...beside].slice(0, LISTED).map(([n, pv]) => `${crName}-target-${n} (PV ${pv})`);
   const more = beside.size > LISTED ? ` and ${beside.size - LISTED} more` : '';
-  // The user's own term (the operator then adds none, and keeps it even with disablePodAntiAffinity).
-  // The stored CR is unvalidated input (a junk targetSpec: null in the cache threw here).
-  const spec: unknown = subject.cr?.spec?.targetSpec;
-  const affinity = isObject(spec) && isObject(spec.affinity) ? spec.affinity : undefined;
-  const own =
-    isObject(spec) &&
-    requiredTargetAntiAffinity(affinity, targetPodLabels(crName, spec.labels), namespace, 'surely').length >
-      0;
-  const why = !subject.cr
-    ? 'in their pod template'
-    : own
-      ? "spec.targetSpec.affinity's own required hostname term"
-      : 'spec.targetSpec.disablePodAntiAffinity is not true';
-  const change = own
-    ? 'without the required hostname term in spec.targetSpec.affinity.podAntiAffinity, and with spec.targetSpec.disablePodAntiAffinity: true'
-    : 'with spec.targetSpec.disablePodAntiAffinity: true';
+  const from = layout.view.antiAffinityFrom;
+  const why =
+    from === 'template'
+      ? 'in their pod template'
+      : from === 'own-term'
+        ? "spec.targetSpec.affinity's own required hostname term"
+        : 'spec.targetSpec.disablePodAntiAffinity is not true';
+  // The operator keeps the user's own term even with disablePodAntiAffinity: it must go too.
+  const change =
+    from === 'own-term'
+      ? 'without the required hostname term in spec.targetSpec.affinity.podAntiAffinity, and with spec.targetSpec.disablePodAntiAffinity: true'
+      : 'with spec.targetSpec.disablePodAntiAffinity: true';
   report.warn(
     '/spec/nodeAffinity',
     `PV ${nameOf(subject.object)} puts ${crName}-target-${ordinal} on node ${host} beside ${listed.join(', ')}${more}, but the targets of ${crName} keep a required hostname anti-affinity (${why}): all but one of them stay Pending ("node(s) didn't match pod anti-affinity rules").`,
