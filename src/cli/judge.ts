@@ -1,14 +1,7 @@
 // Judges a manifest set the way the webhook judges admission requests: every object is a CREATE,
 // and the set is the cluster context (so a CR, its PVs and its PVCs are checked together). With
 // `--context-per-dir` each PATH argument is a context of its own: one cluster per folder.
-import {
-  ClusterContext,
-  evaluate,
-  isAIStore,
-  type Evaluation,
-  type KubeObject,
-  type Modes,
-} from '../policy/index.js';
+import { evaluateSet, type Evaluation, type KubeObject, type Modes } from '../policy/index.js';
 import type { LoadError, Manifest } from './load.js';
 
 export interface Judged {
@@ -22,10 +15,7 @@ export interface JudgeOptions {
   /** Node objects from --nodes-file: part of every context, not judged. */
   nodes?: KubeObject[];
   contextPerArgument?: boolean;
-  /**
-   * The objects are live (audit): a StatefulSet, pod or claim is judged beside its CR as stored,
-   * which the operator rendered it from, not as the guard would admit that CR if created now.
-   */
+  /** The objects are live (audit): see evaluateSet's SetOptions.live. */
   live?: boolean;
 }
 
@@ -41,27 +31,15 @@ export function contextsOf(manifests: Manifest[], perArgument = false): Manifest
   return [...groups.values()];
 }
 
-/**
- * Every object judged as a CREATE through the guard, in a context of the whole set. The AIStore
- * CRs first: the other objects (StatefulSets, pods, claims) of a manifest set then see each CR as
- * the guard admits it, its own changes made (a multi-target CR gets disablePodAntiAffinity: true),
- * as they would see it stored in a cluster; those of a `live` set see the CR as it is stored.
- */
+/** Every object judged as a CREATE through the guard, each context's set its cluster (evaluateSet). */
 export function judge(manifests: Manifest[], options: JudgeOptions = {}): Judged[] {
   const judged: Judged[] = [];
-  const opts = { modes: options.modes };
-  const context = (objects: KubeObject[]) =>
-    new ClusterContext([...(options.nodes ?? []), ...objects], { nodeCount: options.nodeCount });
-  const create = (object: KubeObject, ctx: ClusterContext) =>
-    evaluate({ operation: 'CREATE', object }, ctx, opts);
   for (const group of contextsOf(manifests, options.contextPerArgument)) {
-    const asWritten = context(group.map((m) => m.object));
-    const crs = new Map<Manifest, Evaluation>();
-    for (const m of group) if (isAIStore(m.object)) crs.set(m, create(m.object, asWritten));
-    const changed = !options.live && [...crs.values()].some((e) => e.patch.length > 0);
-    const admitted = changed ? context(group.map((m) => crs.get(m)?.object ?? m.object)) : asWritten;
-    for (const manifest of group)
-      judged.push({ manifest, evaluation: crs.get(manifest) ?? create(manifest.object, admitted) });
+    const evaluations = evaluateSet(
+      group.map((m) => m.object),
+      { modes: options.modes, nodeCount: options.nodeCount, given: options.nodes, live: options.live },
+    );
+    group.forEach((manifest, i) => judged.push({ manifest, evaluation: evaluations[i]! }));
   }
   return judged;
 }
