@@ -251,8 +251,8 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
 /**
  * Per report kind, where an earlier run wrote a report that this run has no results for (within
  * the -n namespaces, and the cluster report; every one of a kind this run does not write): those
- * get an empty report, so a rerun replaces the previous results there too. A cluster that refuses the list (an install whose RBAC
- * predates it) keeps its old reports, and is told so.
+ * get an empty report, so a rerun replaces the previous results there too. A cluster that refuses
+ * the list (an install whose RBAC predates it) keeps its old reports, and is told so.
  */
 async function staleScopes(
   apply: typeof import('../audit/apply.js'),

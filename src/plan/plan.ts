@@ -155,8 +155,8 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
   // Autoscaled, the operator runs one target per node its selector matches (cluster_controller.go
   // determineAutoScaleStatus): never two on a node, whatever --targets says.
   const autoscaled = isTargetAutoScaling(cr);
-  const able = nodes.filter((n) => nodeCapacity(n.disks, needs) > 0).length;
-  if (autoscaled && targets > able)
+  const able = autoscaled ? nodes.filter((n) => nodeCapacity(n.disks, needs) > 0).length : Infinity;
+  if (targets > able)
     throw new PlanError(
       `the CR autoscales its targets, one per node its nodeSelector matches: --targets ${targets} is more than the ${able} node(s) of the disk map that can hold one`,
     );
