@@ -124,9 +124,13 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
   // Each kind of clash is reported for the first few PVs, then counted: thousands of PVs on one
   // disk must not become thousands of findings.
   const clashes = { claim: [] as string[], disk: [] as string[], node: [] as string[] };
+  const beside = new Map<number, string>(); // other targets with a PV on this node: ordinal -> a PV
   for (const other of targetVolumes(ctx, namespace, crName, pv)) {
     const otherName = nameOf(other.pv);
     if (otherName === self) continue;
+    const { ordinal } = other;
+    if (host && other.host === host && ordinal !== undefined && ordinal !== subject.ordinal)
+      if (!beside.has(ordinal)) beside.set(ordinal, otherName);
     if (other.claim === claimName) {
       if (clashes.claim.push(otherName) <= LISTED)
         report.deny(
@@ -157,7 +161,7 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
       `PV ${self} clashes with ${more} more PV(s) in the ways above (not listed one by one).`,
       'Give every (target, mount) its own PV and disk, all disks of a target on one node.',
     );
-  warnKeptApart(input, host);
+  warnKeptApart(input, host, beside);
 }
 
 /**
@@ -168,15 +172,12 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
  * PV is right for the layout the user meant; the CR is what must change.
  */
 function warnKeptApart(
-  { subject, layout, ctx, report }: RuleInput<'target-volume'>,
+  { subject, layout, report }: RuleInput<'target-volume'>,
   host: string | undefined,
+  beside: ReadonlyMap<number, string>,
 ): void {
-  const { crName, namespace, ordinal } = subject;
+  const { crName, ordinal } = subject;
   if (!host || ordinal === undefined || !layout.view.placementKnown || layout.view.antiAffinityOff) return;
-  const beside = new Map<number, string>(); // ordinal -> a PV of it on this node
-  for (const other of targetVolumes(ctx, namespace, crName, subject.object))
-    if (other.host === host && other.ordinal !== undefined && other.ordinal !== ordinal)
-      if (!beside.has(other.ordinal)) beside.set(other.ordinal, nameOf(other.pv));
   if (beside.size === 0) return;
   const listed = [...beside].slice(0, LISTED).map(([n, pv]) => `${crName}-target-${n} (PV ${pv})`);
   const more = beside.size > LISTED ? ` and ${beside.size - LISTED} more` : '';
