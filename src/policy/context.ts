@@ -21,7 +21,7 @@ import {
   type StatefulSet,
 } from './k8s.js';
 import { autoScaleNodes, schedulableNodes, type Placement } from './nodes.js';
-import { managedByOperator } from './recognise.js';
+import { isOperatorTargetStatefulSet } from './recognise.js';
 import type { KubeObject } from './types.js';
 
 export interface ContextOptions {
@@ -175,9 +175,9 @@ export class ClusterContext {
     }
     switch (kindOf(obj)) {
       case 'StatefulSet':
-        // Only the operator's, whatever the source: the webhook watches only those (a label
-        // selector), and check and audit must count replicas the same way it does.
-        if (managedByOperator(labelsOf(obj))) this.statefulSets.set(key(ns, name), obj as StatefulSet);
+        // Only the operator's target StatefulSets, whatever the source: the webhook watches only
+        // those (a label selector), and check and audit must count replicas the same way it does.
+        if (isOperatorTargetStatefulSet(obj)) this.statefulSets.set(key(ns, name), obj as StatefulSet);
         else if (!this.statefulSets.delete(key(ns, name))) return;
         this.versionCount++;
         return;

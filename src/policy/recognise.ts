@@ -69,6 +69,28 @@ export const MANAGED_BY_OPERATOR = 'ais-operator';
 export const managedByOperator = (labels: Record<string, string>): boolean =>
   labels[MANAGED_BY_LABEL] === MANAGED_BY_OPERATOR;
 
+/**
+ * The label every operator release since v2.1.2 puts on its target StatefulSet object (BasicLabels,
+ * LegacyLabels in cmn/labels.go): what the webhook's StatefulSet watch selects by. The managed-by
+ * label is no selector for it: the operator added it in v3.3.0 and never relabels a StatefulSet made
+ * before (v3.4.0 syncs only the pod template, target_controllers.go; shouldUpdateLabels in
+ * controller/aistore/common.go even skips the rollout that would put it on the pods).
+ */
+export const TARGET_COMPONENT_SELECTOR = 'app.kubernetes.io/component=target';
+
+/**
+ * The operator's target StatefulSet, as the context keeps it: the target labels, and the managed-by
+ * label or an AIStore owner (CreateResourceIfNotExists makes the CR its controller in every release).
+ * The webhook watches by TARGET_COMPONENT_SELECTOR; check and audit must keep the same ones.
+ */
+export function isOperatorTargetStatefulSet(object: KubeObject): boolean {
+  const labels = labelsOf(object);
+  return (
+    labels['app.kubernetes.io/component'] === 'target' &&
+    (managedByOperator(labels) || ownerAIStore(object) !== undefined)
+  );
+}
+
 /** The AIStore CR named by an ownerReference (apiVersion ais.nvidia.com/*, kind AIStore), if any. */
 export function ownerAIStore(object: KubeObject): string | undefined {
   const meta: unknown = object.metadata;

@@ -6,7 +6,7 @@
 // matched against the PVs' claimRefs), and a busy cluster has many.
 import { ListWatch, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { getJson } from '../k8s/kubeconfig.js';
-import { ClusterContext, type KubeObject } from '../policy/index.js';
+import { ClusterContext, TARGET_COMPONENT_SELECTOR, type KubeObject } from '../policy/index.js';
 import { reduced, type Cached } from './reduce.js';
 
 export { detectKubeConfig } from '../k8s/kubeconfig.js';
@@ -69,11 +69,10 @@ export const RESOURCES: Resource[] = [
     path: '/apis/apps/v1/statefulsets',
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    // Rules read only the operator's StatefulSets. The operator labels the target and proxy
-    // StatefulSet objects it creates app.kubernetes.io/managed-by=ais-operator (ais-k8s operator
-    // internal/resources/aistore/target/statefulset.go NewTargetSS, proxy/statefulset.go
-    // NewProxyStatefulSet; the key and value: internal/resources/aistore/cmn/statefulset.go).
-    labelSelector: 'app.kubernetes.io/managed-by=ais-operator',
+    // Rules read only the operator's target StatefulSets: the watch selects target ones, the
+    // context keeps those with operator evidence (recognise.ts isOperatorTargetStatefulSet; not
+    // the managed-by label alone, which StatefulSets made before operator v3.3.0 never get).
+    labelSelector: TARGET_COMPONENT_SELECTOR,
   },
 ];
 

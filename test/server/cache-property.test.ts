@@ -63,6 +63,7 @@ const arbSts = fc
     ns: fc.constantFrom(...NS),
     cr: fc.constantFrom('ais', 'x'),
     managed: fc.boolean(),
+    owned: fc.boolean(),
     replicas: fc.integer({ min: 1, max: 4 }),
     pool: fc.constantFrom(undefined, 'a'),
   })
@@ -74,6 +75,9 @@ const arbSts = fc
       nodeSelector: o.pool ? { pool: o.pool } : undefined,
     }) as Obj;
     if (!o.managed) delete (s.metadata.labels as Record<string, string>)['app.kubernetes.io/managed-by'];
+    // Made before operator v3.3.0: no managed-by label, the CR its owner (recognise.ts).
+    if (o.owned)
+      s.metadata.ownerReferences = [{ apiVersion: 'ais.nvidia.com/v1beta1', kind: 'AIStore', name: o.cr }];
     return s;
   });
 
@@ -109,6 +113,8 @@ type Step =
       uid: string | undefined;
       pool: string | undefined;
       managed: boolean;
+      /** A StatefulSet's component label: the watch selects only target ones. */
+      target: boolean;
     };
 
 const arbStep: fc.Arbitrary<Step> = fc.oneof(
@@ -137,6 +143,7 @@ const arbStep: fc.Arbitrary<Step> = fc.oneof(
       uid: fc.constantFrom(undefined, 'u1', 'u2'),
       pool: fc.constantFrom(undefined, 'a', 'b'),
       managed: fc.boolean(),
+      target: fc.boolean(),
     }),
   },
 );
@@ -289,6 +296,7 @@ function runSteps(steps: Step[]) {
       } else if (obj.kind === 'StatefulSet') {
         if (step.managed) labels['app.kubernetes.io/managed-by'] = 'ais-operator';
         else delete labels['app.kubernetes.io/managed-by'];
+        labels['app.kubernetes.io/component'] = step.target ? 'target' : 'proxy';
       } else (obj as Record<string, unknown>).status = { state: step.phase };
       obj.metadata.labels = labels;
       put(obj);

@@ -22,11 +22,29 @@ async function until(what: string, condition: () => boolean, timeoutMs = 30_000)
   }
 }
 
-const statefulSet = (name: string, namespace = 'ais'): StoredObject => ({
+// The labels operator v3.4.0 sets on its target StatefulSet (NewTargetSS): the informer watches
+// target StatefulSets and keeps those with operator evidence.
+const OPERATOR_TARGET = {
+  'app.kubernetes.io/name': 'ais',
+  'app.kubernetes.io/component': 'target',
+  'app.kubernetes.io/managed-by': 'ais-operator',
+};
+const statefulSet = (
+  name: string,
+  namespace = 'ais',
+  labels: Record<string, string> = OPERATOR_TARGET,
+  owner?: string,
+): StoredObject => ({
   apiVersion: 'apps/v1',
   kind: 'StatefulSet',
-  // The label the operator sets on its StatefulSets: the informer watches only those.
-  metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'ais-operator' } },
+  metadata: {
+    name,
+    namespace,
+    labels,
+    ...(owner && {
+      ownerReferences: [{ apiVersion: 'ais.nvidia.com/v1beta1', kind: 'AIStore', name: owner, uid: 'u' }],
+    }),
+  },
   spec: { replicas: 2 },
 });
 
@@ -326,6 +344,14 @@ describe('kubeCluster', () => {
     fake.put('persistentvolumes', withUid('pv-9', claimName(9), 'Bound'));
     fake.put('persistentvolumes', withUid('pv-8', claimName(8), 'Released'));
     fake.put('statefulsets', { ...statefulSet('web'), metadata: { name: 'web', namespace: 'shop' } });
+    // Target labels with no operator evidence: another chart's StatefulSet.
+    const { 'app.kubernetes.io/managed-by': _managedBy, ...unmanaged } = OPERATOR_TARGET;
+    fake.put('statefulsets', statefulSet('other-target', 'shop', unmanaged));
+    // Made by operator v3.2.0 (no managed-by label before v3.3.0, never added later), owned by its CR.
+    fake.put(
+      'statefulsets',
+      statefulSet('old-target', 'ais', { ...unmanaged, 'app.kubernetes.io/name': 'old' }, 'old'),
+    );
     const c = cluster();
     await watching(c);
     const cached = c.context().nodes.find((n) => n.metadata?.name === 'node-9');
@@ -348,8 +374,11 @@ describe('kubeCluster', () => {
       uid: `uid-${claimName(8)}`,
     });
     expect(c.context().statefulSet('shop', 'web')).toBeUndefined();
+    expect(c.context().statefulSet('shop', 'other-target')).toBeUndefined();
     expect(c.context().statefulSet('ais', 'ais-target')).toBeDefined();
-    expect(c.status().kinds.statefulsets?.objects).toBe(1);
+    expect(c.context().statefulSet('ais', 'old-target')?.metadata?.ownerReferences).toHaveLength(1);
+    // The watch asked for target StatefulSets only: 'web' never reached the guard.
+    expect(c.status().kinds.statefulsets?.objects).toBe(3);
   });
 
   it("lists in pages, and a status-only Node update keeps the nodes' version", async () => {

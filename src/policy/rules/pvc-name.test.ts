@@ -16,6 +16,17 @@ function unmanaged(object: KubeObject): KubeObject {
   delete (copy.metadata?.labels as Record<string, string>)['app.kubernetes.io/managed-by'];
   return copy;
 }
+/** The object with its AIStore CR "ais" as controller, as the operator creates what it renders. */
+function ownedByCR(object: KubeObject): KubeObject {
+  const copy = structuredClone(object);
+  copy.metadata = {
+    ...copy.metadata,
+    ownerReferences: [
+      { apiVersion: 'ais.nvidia.com/v1beta1', kind: 'AIStore', name: 'ais', controller: true },
+    ],
+  };
+  return copy;
+}
 const prod = aistore({ namespace: 'ais-prod', disable: true });
 
 const rows: Row[] = [
@@ -61,6 +72,14 @@ const rows: Row[] = [
     object: pvc(claimName(2)),
     context: [aistore({ size: 2 }), unmanaged(targetStatefulSet({ replicas: 3 }))],
     expect: { deny: [/ais-target-2, but AIStore ais has 2 target\(s\)/] },
+  },
+  {
+    // Operator v3.2.0 made its StatefulSets without the managed-by label, and v3.4.0 never adds it:
+    // the AIStore owner (CreateResourceIfNotExists, operator/pkg/client/api.go) is the evidence.
+    name: 'a StatefulSet made before operator v3.3.0 (no managed-by label, the CR its owner): its replicas count',
+    object: pvc(claimName(2)),
+    context: [aistore({ size: 2 }), ownedByCR(unmanaged(targetStatefulSet({ replicas: 3 })))],
+    expect: {},
   },
   {
     name: 'autoscaled CR (size -1): any ordinal',

@@ -1,0 +1,77 @@
+// A cluster first deployed by ais-operator v3.2.0 or older and upgraded since: its target StatefulSet
+// has no app.kubernetes.io/managed-by label (the operator added it in v3.3.0, and v3.4.0 never puts
+// it on a StatefulSet made before: it syncs only the pod template, target_controllers.go), only the
+// target labels and its CR as owner. The guard's StatefulSet informer must still see it, or it counts
+// the CR's size alone: with the CR lowered to 2 while the StatefulSet still runs 3 targets (a
+// scale-down in flight), the claim the StatefulSet controller makes for target 2 was denied, and
+// that target could not start again.
+import { one, variant } from './support/fixtures.js';
+import { Cleanup, create, eventually, failedCreate, core, rejected, type Obj } from './support/kube.js';
+import { guardFor, installAistoreCrd } from './support/suite.js';
+
+const cleanup = new Cleanup();
+
+beforeAll(async () => {
+  await installAistoreCrd();
+  await guardFor(cleanup, { name: 'operator-upgrade' });
+});
+afterAll(() => cleanup.run());
+
+const CONTROLLER_WAIT = { timeoutMs: 90_000 };
+const CLAIM_2 = 'ais-data-aistore-ais-target-2';
+const OVER_SIZE = 'ais-target-2, but AIStore ais has 2 target(s)';
+
+/** Fixture 07 as an operator before v3.3.0 made it, at 3 replicas; owned by `cr` when given. */
+function olderOperatorStatefulSet(namespace: string, cr?: Obj): Obj {
+  return variant(one('07', { namespace, node: `${namespace}-node` }), (o) => {
+    delete o.metadata.labels?.['app.kubernetes.io/managed-by'];
+    (o.spec as { replicas: number }).replicas = 3;
+    if (cr)
+      o.metadata.ownerReferences = [
+        {
+          apiVersion: 'ais.nvidia.com/v1beta1',
+          kind: 'AIStore',
+          name: cr.metadata.name,
+          uid: cr.metadata.uid as string,
+          controller: true,
+        },
+      ];
+  });
+}
+
+async function claimNames(namespace: string): Promise<string[]> {
+  const claims = await core.listNamespacedPersistentVolumeClaim({ namespace });
+  return claims.items.map((c) => c.metadata?.name ?? '').sort();
+}
+
+it('counts the replicas of a target StatefulSet made before operator v3.3.0 (no managed-by label, owned by its CR)', async () => {
+  const namespace = await cleanup.namespace('upgraded');
+  const place = { namespace, node: `${namespace}-node` };
+  const cr = await create(one('01', place)); // targetSpec.size: 2
+  // The rule is live: with nothing but the CR, a claim for a third target is over its size.
+  const claim = variant(one('05', place), (o) => {
+    o.metadata.name = CLAIM_2;
+  });
+  expect((await rejected(create(claim, { dryRun: true }))).message).toContain(OVER_SIZE);
+
+  await create(olderOperatorStatefulSet(namespace, cr));
+  await eventually(
+    'the StatefulSet controller creates the claims of all 3 targets',
+    async () =>
+      expect(await claimNames(namespace)).toEqual([
+        'ais-data-aistore-ais-target-0',
+        'ais-data-aistore-ais-target-1',
+        CLAIM_2,
+      ]),
+    CONTROLLER_WAIT,
+  );
+});
+
+it('still counts the CR alone beside a StatefulSet of that name with no operator evidence (control)', async () => {
+  const namespace = await cleanup.namespace('not-operator');
+  await create(one('01', { namespace, node: `${namespace}-node` }));
+  await create(olderOperatorStatefulSet(namespace));
+  // What the upgraded cluster met before: the guard does not keep this StatefulSet, and denies claim 2.
+  expect(await failedCreate(namespace, OVER_SIZE, CONTROLLER_WAIT)).toContain(CLAIM_2);
+  expect(await claimNames(namespace)).not.toContain(CLAIM_2);
+});
