@@ -115,6 +115,21 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
     return [from, end];
   };
 
+  /**
+   * The comment closing the line of a key whose whole value is rewritten (`annotations: # none yet`,
+   * `labels: {}  # later`): it is the user's, and stays on that line.
+   */
+  const keyLineComment = (pair: Pair<Node, Node | null>): string | undefined => {
+    const keyEnd = rangeOf(pair.key)[1];
+    const lineEnd = lineEndAfter(keyEnd);
+    const valueEnd = pair.value ? rangeOf(pair.value)[1] : keyEnd;
+    const from = valueEnd <= lineEnd ? Math.max(keyEnd, valueEnd) : keyEnd;
+    const m = /^(?:[ \t]*:)?[ \t]*(#[^\r\n]*)\r?\n?$/.exec(text.slice(from, lineEnd));
+    if (!m) return undefined;
+    const hash = lineEnd - m[0].length + m[0].indexOf('#');
+    return text[hash - 1] === ' ' || text[hash - 1] === '\t' ? m[1] : undefined;
+  };
+
   if (isMap(parent)) {
     const key = String(last);
     const items = parent.items as Pair<Node, Node | null>[];
@@ -166,11 +181,10 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
       const at = lineStart(keyStart);
       const indent = ' '.repeat(column(keyStart));
       const end = lineEndAfter(pairEnd(pair));
-      return (
-        text.slice(0, at) +
-        lines(render({ [key]: op.value }, 'block'), indent, indent, end).replace(/^\r?\n/, '') +
-        text.slice(end)
-      );
+      const comment = keyLineComment(pair);
+      const block = render({ [key]: op.value }, 'block');
+      const rendered = comment ? block.replace(/^[^\n]*/, (first) => `${first} ${comment}`) : block;
+      return text.slice(0, at) + lines(rendered, indent, indent, end).replace(/^\r?\n/, '') + text.slice(end);
     }
     throw new EditError(`unexpected patch operation ${op.op}`);
   }

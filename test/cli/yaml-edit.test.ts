@@ -127,6 +127,41 @@ describe('applyOperation', () => {
   });
 });
 
+describe('applyOperation: the comment closing the line of a key whose value is rewritten stays', () => {
+  const add = (text: string, path: string, value: unknown) =>
+    applyOperation(text, [], { op: 'add', path, value } as PatchOperation);
+  it.each([
+    [
+      'a null value',
+      'metadata:\n  annotations: # none yet\n  name: ais\n',
+      'metadata:\n  annotations: # none yet\n    ais-guard/disks: pv=n:/x\n  name: ais\n',
+    ],
+    [
+      'an empty flow map',
+      'metadata:\n  annotations: {}  # later\n',
+      'metadata:\n  annotations: # later\n    ais-guard/disks: pv=n:/x\n',
+    ],
+    [
+      'a block map',
+      'metadata:\n  annotations: # ours\n    a: "1"\n',
+      'metadata:\n  annotations: # ours\n    ais-guard/disks: pv=n:/x\n',
+    ],
+    [
+      'with CRLF',
+      'metadata:\r\n  annotations: # none yet\r\n',
+      'metadata:\r\n  annotations: # none yet\r\n    ais-guard/disks: pv=n:/x\r\n',
+    ],
+  ])('%s', (_name, text, expected) => {
+    expect(add(text, '/metadata/annotations', { 'ais-guard/disks': 'pv=n:/x' })).toBe(expected);
+  });
+  it('a scalar rewritten in place keeps its comment; a "#" inside a value is no comment', () => {
+    expect(add('spec:\n  volumeName: # set by the guard\n', '/spec/volumeName', 'pv-1')).toBe(
+      'spec:\n  volumeName: pv-1 # set by the guard\n',
+    );
+    expect(add('m:\n  k: "a #b"\n', '/m/k', { x: 1 })).toBe('m:\n  k:\n    x: 1\n');
+  });
+});
+
 describe('applyOperation: defects found by an adversarial tester', () => {
   const read = (text: string) => parseDocument(text, { version: '1.1' }).toJS() as unknown;
 
