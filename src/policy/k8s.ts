@@ -50,6 +50,7 @@ export interface ContainerPort {
 export interface Container {
   name?: string;
   ports?: ContainerPort[];
+  env?: unknown;
 }
 
 export interface Volume {

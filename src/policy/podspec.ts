@@ -53,6 +53,44 @@ export function hostPortsOf(ref: PodSpecRef): HostPortUse[] {
   return uses;
 }
 
+/** The env variable the init container renders the target's public hostname from (the config's Hostname). */
+export const PUBLIC_HOSTNAME_ENV = 'AIS_PUBLIC_HOSTNAME';
+/** Pod fields that name the node (the same for every target on it), as the operator reads them into it. */
+export const NODE_FIELDS: readonly string[] = ['status.hostIP', 'spec.nodeName'];
+
+export interface NodeHostnameUse {
+  path: string;
+  container: string;
+  fieldPath: string;
+}
+
+/**
+ * Init containers that set AIS_PUBLIC_HOSTNAME from the node: what the operator renders whenever the
+ * CR has targetSpec.hostPort (0 too) and no external access (target/statefulset.go
+ * NewInitContainerEnv; up to v3.0.0 with external access too). The init container writes it into the
+ * target's config, so every target on a node advertises the same public address and port.
+ */
+export function nodeHostnamesOf(ref: PodSpecRef): NodeHostnameUse[] {
+  const uses: NodeHostnameUse[] = [];
+  const containers: unknown = ref.spec.initContainers;
+  if (!Array.isArray(containers)) return uses;
+  containers.forEach((c: Container, i) => {
+    if (!isObject(c) || !Array.isArray(c.env)) return;
+    (c.env as unknown[]).forEach((e, j) => {
+      if (!isObject(e) || e.name !== PUBLIC_HOSTNAME_ENV || !isObject(e.valueFrom)) return;
+      const fieldRef = e.valueFrom.fieldRef;
+      const fieldPath = isObject(fieldRef) ? fieldRef.fieldPath : undefined;
+      if (typeof fieldPath === 'string' && NODE_FIELDS.includes(fieldPath))
+        uses.push({
+          path: `${ref.base}${pointer('initContainers', i, 'env', j)}`,
+          container: c.name === undefined ? String(i) : asText(c.name),
+          fieldPath,
+        });
+    });
+  });
+  return uses;
+}
+
 /** Claims a pod spec mounts, in order. A loop, not flatMap: V8's flatMap took 16 % of a target Pod's
  * evaluation (it runs on every review of one). */
 export function claimNamesOf(spec: PodSpec): string[] {

@@ -174,6 +174,8 @@ export interface PodSpecOptions {
   nodeSelector?: Record<string, string>;
   affinity?: unknown;
   claims?: string[];
+  /** The init container's AIS_PUBLIC_HOSTNAME from this pod field, as the operator renders it for a hostPort. */
+  publicHostnameFrom?: string;
 }
 
 function podSpec(o: PodSpecOptions): Record<string, unknown> {
@@ -187,6 +189,17 @@ function podSpec(o: PodSpecOptions): Record<string, unknown> {
     })),
   };
   if (o.hostNetwork !== undefined) spec.hostNetwork = o.hostNetwork;
+  if (o.publicHostnameFrom)
+    spec.initContainers = [
+      {
+        name: 'populate-env',
+        image: 'aistorage/ais-init:v3.30',
+        env: [
+          { name: 'AIS_K8S_CLUSTER_DOMAIN', value: 'cluster.local' },
+          { name: 'AIS_PUBLIC_HOSTNAME', valueFrom: { fieldRef: { fieldPath: o.publicHostnameFrom } } },
+        ],
+      },
+    ];
   if (o.nodeSelector) spec.nodeSelector = o.nodeSelector;
   if (o.affinity) spec.affinity = o.affinity;
   return spec;

@@ -268,6 +268,32 @@ export function builderCases(): AgreementCase[] {
         ],
       },
     }),
+    create(
+      'STS: AIS_PUBLIC_HOSTNAME from status.hostIP, no anti-affinity',
+      targetStatefulSet({ publicHostnameFrom: 'status.hostIP' }),
+    ),
+    create(
+      'STS: AIS_PUBLIC_HOSTNAME from spec.nodeName, target anti-affinity',
+      targetStatefulSet({ publicHostnameFrom: 'spec.nodeName', affinity: HOST_ANTI_AFFINITY() }),
+    ),
+    create(
+      'STS: AIS_PUBLIC_HOSTNAME from status.podIP, no anti-affinity',
+      targetStatefulSet({ publicHostnameFrom: 'status.podIP' }),
+    ),
+    create(
+      'STS: hostPort and AIS_PUBLIC_HOSTNAME from the node',
+      targetStatefulSet({ hostPort: 51081, publicHostnameFrom: 'status.hostIP' }),
+    ),
+    update(
+      'STS: hostPort dropped on UPDATE, AIS_PUBLIC_HOSTNAME from the node kept',
+      targetStatefulSet({ hostPort: 51081, publicHostnameFrom: 'status.hostIP' }),
+      targetStatefulSet({ publicHostnameFrom: 'status.hostIP' }),
+    ),
+    update(
+      'STS: AIS_PUBLIC_HOSTNAME from the node kept on UPDATE (scaled)',
+      targetStatefulSet({ publicHostnameFrom: 'status.hostIP' }),
+      targetStatefulSet({ publicHostnameFrom: 'status.hostIP', replicas: 3 }),
+    ),
     update(
       'STS: hostPort kept on UPDATE (scaled)',
       targetStatefulSet({ hostPort: 51081 }),
@@ -288,6 +314,15 @@ export function builderCases(): AgreementCase[] {
       targetPod({ hostPort: 51081, affinity: HOST_ANTI_AFFINITY(), nodeSelector: PINNED, ordinal: 0 }),
     ),
     create('Pod: hostNetwork, no anti-affinity', targetPod({ hostNetwork: true })),
+    create(
+      'Pod: AIS_PUBLIC_HOSTNAME from spec.nodeName, pinned, ordinal 1',
+      targetPod({
+        publicHostnameFrom: 'spec.nodeName',
+        affinity: HOST_ANTI_AFFINITY(),
+        nodeSelector: PINNED,
+        ordinal: 1,
+      }),
+    ),
     create('Pod: no hostPort', targetPod()),
     create(
       'Pod: CR name with a dot, ordinal 3',

@@ -134,6 +134,41 @@ const rows: Row[] = [
     context: [aistore({ disable: true })],
     expect: {},
   },
+  // What the operator renders for a CR with hostPort 0 (or, before v3.1.0, with any hostPort and
+  // external access): no host port, but AIS_PUBLIC_HOSTNAME from the node in the init container
+  // (target/statefulset.go NewInitContainerEnv), which it never rolls out alone.
+  {
+    name: 'StatefulSet: init container sets AIS_PUBLIC_HOSTNAME from status.hostIP, no anti-affinity',
+    object: targetStatefulSet({ publicHostnameFrom: 'status.hostIP' }),
+    expect: {
+      deny: [
+        /init container "populate-env" of the target pod template sets AIS_PUBLIC_HOSTNAME from status.hostIP in a multi-target layout.*"duplicate IPs"/,
+      ],
+    },
+  },
+  {
+    name: 'Pod: AIS_PUBLIC_HOSTNAME from spec.nodeName (publicNetDNSMode Node), CR multi-target',
+    object: targetPod({ publicHostnameFrom: 'spec.nodeName', ordinal: 1 }),
+    context: [withTargetSpec(aistore({ disable: true }), { externalAccess: { type: 'LoadBalancer' } })],
+    expect: { deny: [/sets AIS_PUBLIC_HOSTNAME from spec.nodeName/] },
+  },
+  {
+    name: 'Pod: AIS_PUBLIC_HOSTNAME from the node with one target per node',
+    object: targetPod({ publicHostnameFrom: 'status.hostIP', ordinal: 1 }),
+    context: [aistore({ hostPort: 0 })],
+    expect: {},
+  },
+  {
+    name: 'Pod: AIS_PUBLIC_HOSTNAME from the pod IP is no node address',
+    object: targetPod({ publicHostnameFrom: 'status.podIP', ordinal: 1 }),
+    context: [aistore({ disable: true })],
+    expect: {},
+  },
+  {
+    name: 'StatefulSet: hostPort and the variable: one deny, for the host port',
+    object: targetStatefulSet({ hostPort: 51081, publicHostnameFrom: 'status.hostIP' }),
+    expect: { deny: [/asks for hostPort 51081\/TCP/] },
+  },
   {
     name: 'proxy StatefulSet keeps its hostPort',
     object: {
