@@ -363,6 +363,12 @@ export class ClusterContext {
     return this.statefulSets.get(key(namespace, name));
   }
 
+  /** The PV of this name as last seen: its binding state (uid, phase) is fresher than a memo's copy. */
+  pv(name: string): PersistentVolume | undefined {
+    this.visited++;
+    return this.pvByName.get(name);
+  }
+
   /** PVs pre-bound (claimRef) to this claim. More than one is itself a finding. */
   pvsForClaim(namespace: string, claimName: string): PersistentVolume[] {
     return this.visit(this.pvsByClaim.values(key(namespace, claimName)));

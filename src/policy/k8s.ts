@@ -278,6 +278,23 @@ export function claimRefOf(
   };
 }
 
+/** A PV's status.phase, when it has one (a manifest usually has none). */
+export function phaseOf(pv: PersistentVolume): string | undefined {
+  const status: unknown = pv.status;
+  return isObject(status) && typeof status.phase === 'string' ? status.phase : undefined;
+}
+
+/**
+ * The claim of the PV's claimRef uid is gone: the PV controller has Released it (or failed to
+ * reclaim it) and binds it to no other claim of that name (pv_controller.go syncVolume; component-
+ * helpers IsVolumeBoundToClaim compares the uid). Until someone clears the uid it is no target's
+ * disk: not where a target's pod goes, not what its next claim binds, not a clash with its new PV.
+ */
+export function claimGone(pv: PersistentVolume): boolean {
+  const phase = phaseOf(pv);
+  return (phase === 'Released' || phase === 'Failed') && claimRefOf(pv)?.uid !== undefined;
+}
+
 /** A PV's required node-selector terms, whatever shape the input had. */
 export function requiredTermsOf(pv: PersistentVolume): unknown {
   const affinity = pv.spec?.nodeAffinity;

@@ -11,6 +11,7 @@ import {
 } from './aistore.js';
 import type { ClusterContext } from './context.js';
 import {
+  claimGone,
   claimRefOf,
   HOSTNAME_KEY,
   nameOf,
@@ -385,9 +386,9 @@ export function targetVolumes(
 ): TargetVolume[] {
   // The context's share is computed once per snapshot: a review asks several times, and a namespace
   // may hold thousands of PVs. A PV's binding state (uid, phase) changes without a new snapshot
-  // (context.ts onlyBindingStateDiffers), so the objects here may be older in just that: read it
-  // from ctx.pvsForClaim instead.
-  const known = ctx.memo(`target-volumes ${namespace}/${crName}`, () => {
+  // (context.ts onlyBindingStateDiffers), so the objects here may be older in just that: it is read
+  // from ctx.pv, and a PV whose claim is gone (k8s.ts claimGone) is no target's disk.
+  const all = ctx.memo(`target-volumes ${namespace}/${crName}`, () => {
     const volumes: TargetVolume[] = [];
     for (const pv of ctx.pvsForNamespace(namespace)) {
       const volume = targetVolumeOf(pv, crName);
@@ -395,10 +396,15 @@ export function targetVolumes(
     }
     return volumes;
   });
-  if (!reviewed) return known;
-  const self = nameOf(reviewed);
-  const out = known.filter((v) => nameOf(v.pv) !== self);
-  const mine = claimRefOf(reviewed)?.namespace === namespace ? targetVolumeOf(reviewed, crName) : undefined;
+  const self = reviewed && nameOf(reviewed);
+  const out = all.filter((v) => {
+    const name = nameOf(v.pv);
+    return name !== self && !claimGone(ctx.pv(name) ?? v.pv);
+  });
+  const mine =
+    reviewed && claimRefOf(reviewed)?.namespace === namespace && !claimGone(reviewed)
+      ? targetVolumeOf(reviewed, crName)
+      : undefined;
   if (mine) out.push(mine);
   return out;
 }

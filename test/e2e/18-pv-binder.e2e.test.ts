@@ -120,16 +120,22 @@ it('the guard warns on the PV with a uid, and on the claim that PV would leave P
   );
   expect(created.stderr).toContain('a claim made now gets a new uid and would not bind this PV');
 
-  // The guard's view of the PV arrives by its watch: ask (dry run) until it has it.
+  // The PV controller releases the PV (no claim has its uid), and the guard's view of it arrives by
+  // its watch: ask (dry run) until the guard warns of the uid and, seeing the PV Released, leaves the
+  // claim's volumeName unset (set once, it would tie the claim to a PV it cannot bind).
+  await phaseOf(stale.metadata.name, () => readPv(stale.metadata.name), 'Released');
+  const dryRun = (claim: Obj) =>
+    kubectl(
+      ['create', '--dry-run=server', '-o', 'jsonpath={.spec.volumeName}', '-f', '-'],
+      yamlStream([claim]),
+    );
   const warning = await eventually(
-    'the guard knows the PV',
+    'the guard knows the PV as Released',
     async () => {
-      const dryRun = ok(
-        await kubectl(['create', '--dry-run=server', '-f', '-'], yamlStream([claim0(place)])),
-        'dry-run create of the claim',
-      );
-      if (!dryRun.stderr.includes('pv-claim-uid')) throw new Error(dryRun.stderr);
-      return dryRun.stderr;
+      const answer = ok(await dryRun(claim0(place)), 'dry-run create of the claim');
+      if (!answer.stderr.includes('pv-claim-uid') || answer.stdout !== '')
+        throw new Error(`volumeName "${answer.stdout}": ${answer.stderr}`);
+      return answer.stderr;
     },
     CONTROLLER_WAIT,
   );
@@ -139,12 +145,15 @@ it('the guard warns on the PV with a uid, and on the claim that PV would leave P
   expect(warning).toContain(
     `kubectl patch pv ${stale.metadata.name} -p '{"spec":{"claimRef":{"uid":null}}}'`,
   );
-  // And the claim still goes to its own disk, so it binds once the uid is gone.
-  const stored = ok(
-    await kubectl(['create', '-o', 'jsonpath={.spec.volumeName}', '-f', '-'], yamlStream([claim0(place)])),
-    'kubectl create the claim',
+  ok(await kubectl(['create', '-f', '-'], yamlStream([claim0(place)])), 'kubectl create the claim');
+  expect((await readClaim(namespace, CLAIM_0)).spec?.volumeName).toBeUndefined();
+  // The command of the warning frees the PV, and its claimRef alone binds the claim to its own disk.
+  ok(
+    await kubectl(['patch', 'pv', stale.metadata.name, '-p', '{"spec":{"claimRef":{"uid":null}}}']),
+    'kubectl patch',
   );
-  expect(stored.stdout).toBe(stale.metadata.name);
+  const bound = await phaseOf('target-0 claim', () => readClaim(namespace, CLAIM_0), 'Bound');
+  expect(bound.spec?.volumeName).toBe(stale.metadata.name);
 });
 
 /** Target-0's disk as a raw block device (a `local` PV: hostPath has no block mode). */

@@ -322,6 +322,17 @@ export function node(name: string, labels: Record<string, string> = {}): KubeObj
 export const claimName = (ordinal: number, cr = 'ais', path = '/data/aistore') =>
   `${cr}${path.replaceAll('/', '-')}-${cr}-target-${ordinal}`;
 
+/**
+ * The PV as the PV controller leaves it once the claim it was bound to is deleted (scale-in with
+ * whenScaled: Delete, the operator's cleanup, a node replaced): Released, the claimRef holding that
+ * claim's uid. It binds no new claim of the name until someone clears the uid.
+ */
+export function released(volume: KubeObject, uid = 'uid-of-a-deleted-claim'): KubeObject {
+  const copy = structuredClone(volume) as KubeObject & { spec: { claimRef: Record<string, unknown> } };
+  copy.spec.claimRef.uid = uid;
+  return { ...copy, status: { phase: 'Released' } };
+}
+
 /** Two disks on one node, pre-bound to target-0 and target-1 (the worked example). */
 export const oneNodeDisks = (host = 'node-1') => [
   pv('pv-sda', { claim: claimName(0), host, path: '/ais/sda' }),

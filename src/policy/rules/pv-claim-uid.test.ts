@@ -138,9 +138,13 @@ describe('rule pv-claim-uid', () => {
     );
   });
 
-  it('the disk binding still points the claim at its own disk, so it binds once the uid is gone', () => {
+  // volumeName is set once (ValidatePersistentVolumeClaimUpdate): pointed at a PV held by an earlier
+  // claim's uid, the claim could bind nothing else, and a replacement PV of another name would leave
+  // it Pending until deleted (review "lifecycle", F4). The PV's name-only claimRef binds it once the
+  // uid is cleared, without a volumeName.
+  it('the disk binding leaves a Released PV alone: its claimRef binds the claim once the uid is cleared', () => {
     const ev = checkRow('pv-claim-uid', rows[7] as Row);
-    expect(ev.patch).toEqual([{ op: 'add', path: '/spec/volumeName', value: 'pv-sda' }]);
+    expect(ev.patch).toEqual([]);
   });
 
   it("the disk binding leaves a provisioner's Released PV alone: pointing back at it would leave the claim Pending", () => {

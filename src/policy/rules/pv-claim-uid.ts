@@ -4,13 +4,8 @@
 // (pkg/controller/volume/persistentvolume pv_controller.go syncVolume). A claim the StatefulSet
 // controller makes anew always has a new uid: after an AIStore is deleted and redeployed on Retain
 // disks, or from PV manifests exported from a live cluster, the target's claim stays Pending.
-import { asText, claimRefOf, isObject, isProvisioned, nameOf, type PersistentVolume } from '../k8s.js';
+import { asText, claimRefOf, isProvisioned, nameOf, phaseOf } from '../k8s.js';
 import { defineRule, operatorLink, type RuleInput } from '../rule.js';
-
-const phaseOf = (pv: PersistentVolume): string | undefined => {
-  const status: unknown = pv.status;
-  return isObject(status) && typeof status.phase === 'string' ? status.phase : undefined;
-};
 
 /** The claim of that uid is gone: the PV controller has released the PV (or failed to reclaim it). */
 const released = (phase: string | undefined) => phase === 'Released' || phase === 'Failed';

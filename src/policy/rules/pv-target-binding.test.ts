@@ -7,6 +7,7 @@ import {
   node,
   oneNodeDisks,
   pv,
+  released,
   targetStatefulSet,
 } from '../../../test/support/builders.js';
 import { ClusterContext, evaluate, type KubeObject } from '../index.js';
@@ -250,6 +251,30 @@ const rows: Row[] = [
       ],
     },
   },
+  // A PV whose claim is gone (Released, with that claim's uid: scale-in with whenScaled: Delete, the
+  // operator's cleanup of a deleted CR) binds no new claim of the name: it is no target's disk.
+  {
+    name: 'a new PV for a claim whose earlier PV is Released on another node: no clash',
+    object: pv('pv-new', { claim: claimName(0), host: 'node-1', path: '/ais/sdc' }),
+    context: [cr, released(pv('pv-old', { claim: claimName(0), host: 'node-1', path: '/ais/sda' }))],
+    expect: {},
+  },
+  {
+    name: 'the same with the earlier PV still Bound: the claim strands one',
+    object: pv('pv-new', { claim: claimName(0), host: 'node-1', path: '/ais/sdc' }),
+    context: [cr, pv('pv-old', { claim: claimName(0), host: 'node-1', path: '/ais/sda' })],
+    expect: { deny: [/PVs pv-new and pv-old are both pre-bound to claim/] },
+  },
+  {
+    name: 'CR re-created on other nodes: the Released PVs of its earlier life are not its disks',
+    object: aistore({ disable: true, nodeSelector: { pool: 'v2' } }),
+    context: [
+      node('old-1', { pool: 'v1' }),
+      node('new-1', { pool: 'v2' }),
+      released(pv('pv-old', { claim: claimName(0), host: 'old-1' })),
+    ],
+    expect: {},
+  },
   {
     name: 'CR: no PVs at all (dynamic provisioning)',
     object: aistore({ size: 3, disable: true }),
@@ -445,6 +470,23 @@ const rows: Row[] = [
 describe('rule pv-target-binding', () => {
   it.each(rows)('$name', (row) => {
     checkRow('pv-target-binding', row);
+  });
+
+  // A phase change keeps the context's version (context.ts onlyBindingStateDiffers), so the memo of
+  // the CR's volumes outlives it: the binding state must still be read fresh.
+  it("a PV Released after the CR's volumes were memoised is no longer counted", () => {
+    const placed = aistore({ disable: true, nodeSelector: { pool: 'v2' } });
+    const before = pv('pv-old', { claim: claimName(0), host: 'old-1' });
+    const ctx = new ClusterContext([node('old-1', { pool: 'v1' }), before]);
+    const denials = () =>
+      evaluate({ operation: 'CREATE', object: placed }, ctx).findings.filter(
+        (f) => f.ruleId === 'pv-target-binding' && f.severity === 'deny',
+      );
+    expect(denials()).toHaveLength(1);
+    const version = ctx.version;
+    ctx.upsert(released(before));
+    expect(ctx.version).toBe(version);
+    expect(denials()).toEqual([]);
   });
 
   // test/server/cache-poison.test.ts found it: the stored CR is unvalidated input.

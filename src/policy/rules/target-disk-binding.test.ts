@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { aistore, claimName, oneNodeDisks, pvc, targetPod } from '../../../test/support/builders.js';
+import {
+  aistore,
+  claimName,
+  oneNodeDisks,
+  pv,
+  pvc,
+  released,
+  targetPod,
+} from '../../../test/support/builders.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
 
 const cr = aistore({ disable: true });
@@ -102,6 +110,35 @@ const rows: Row[] = [
     object: targetPod({ ordinal: 1 }),
     context: [cr],
     expect: { warn: [/no PV is known for the claims of target pod ais-target-1/] },
+  },
+  // A PV whose claim is gone (Released, with that claim's uid) binds no new claim of the name
+  // (pv_controller.go syncVolume): it is not where the target's disk is.
+  {
+    name: 'Pod: beside its disk, a Released PV of an earlier claim of that name on another node',
+    object: targetPod({ ordinal: 1 }),
+    context: [cr, ...disks, released(pv('pv-old', { claim: claimName(1), host: 'node-3' }))],
+    expect: { warn: [/bound target pod ais-target-1 to node node-7/], patched: true },
+  },
+  {
+    name: 'Pod: only a Released PV, on a node since replaced: not pinned there',
+    object: targetPod({ ordinal: 1 }),
+    context: [cr, released(pv('pv-old', { claim: claimName(1), host: 'node-gone' }))],
+    expect: { warn: [/no PV is known for the claims of target pod ais-target-1/], patched: false },
+  },
+  {
+    name: 'PVC: only a Released PV pre-bound to its name: no volumeName (set once, it would stay Pending)',
+    object: pvc(claimName(1)),
+    context: [cr, released(pv('pv-old', { claim: claimName(1), host: 'node-3' }))],
+    expect: { patched: false },
+  },
+  {
+    name: 'PVC: the same PV once its uid is cleared (Available again): bound',
+    object: pvc(claimName(1)),
+    context: [
+      cr,
+      { ...pv('pv-old', { claim: claimName(1), host: 'node-3' }), status: { phase: 'Available' } },
+    ],
+    expect: { warn: [/bound claim ais-data-aistore-ais-target-1 to PV pv-old/], patched: true },
   },
   {
     name: 'Pod UPDATE untouched',

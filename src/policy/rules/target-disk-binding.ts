@@ -3,6 +3,7 @@
 // them. Never guess: without a known PV, warn (only where the layout needs local disks).
 import {
   asText,
+  claimGone,
   cloneJson,
   diskPathOf,
   HOSTNAME_KEY,
@@ -27,8 +28,11 @@ function bindClaim({ subject, writable, layout, ctx, operation, report }: RuleIn
   const claim = subject.object;
   const name = nameOf(claim);
   // A provisioner's PV that names this claim served an earlier claim of that name (Released): the
-  // provisioner makes this one its own, and a volumeName pointing back would leave it Pending.
-  const pvs = ctx.pvsForClaim(subject.namespace, name).filter((pv) => !isProvisioned(pv));
+  // provisioner makes this one its own, and a volumeName pointing back would leave it Pending. A
+  // hand-made PV whose claim is gone binds no new claim either, and volumeName is set only once: the
+  // claim would stay Pending until deleted (pv-claim-uid warns how to free the PV).
+  const named = ctx.pvsForClaim(subject.namespace, name);
+  const pvs = named.filter((pv) => !isProvisioned(pv) && !claimGone(pv));
   const wanted: unknown = claim.spec?.volumeName;
   if (pvs.length === 1) {
     const pv = nameOf(pvs[0] as PersistentVolume);
@@ -52,6 +56,8 @@ function bindClaim({ subject, writable, layout, ctx, operation, report }: RuleIn
   }
   // A misnamed claim is pvc-name's finding; whether it has a disk does not matter then.
   if (claimNameProblem(subject.namespace, subject.crName, subject.cr, name, ctx)?.severity === 'deny') return;
+  // A PV is pre-bound to it, but held by an earlier claim's uid: pv-claim-uid says how to free it.
+  if (named.some(claimGone)) return;
   if (pvs.length === 0 && !wanted && layout.multiTarget && operation === 'CREATE') {
     report.warn(
       '/spec/volumeName',
@@ -125,9 +131,11 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
   const pod = subject.object;
   const claims = claimNamesOf(pod.spec ?? {});
   const disks: { claim: string; pv: PersistentVolume; host: string | undefined }[] = [];
+  // A PV whose claim is gone (an earlier claim of that name) is not where this pod's disk is: after a
+  // node is replaced its Released PV names a node that may no longer exist.
   for (const claim of claims)
     for (const pv of ctx.pvsForClaim(subject.namespace, claim))
-      disks.push({ claim, pv, host: pvHostname(pv) });
+      if (!claimGone(pv)) disks.push({ claim, pv, host: pvHostname(pv) });
   if (disks.length === 0) {
     if (layout.multiTarget && claims.length > 0)
       report.warn(
@@ -195,7 +203,7 @@ export default defineRule({
   id: 'target-disk-binding',
   title: 'Targets bound to their own disks',
   summary:
-    "On CREATE: a target claim gets spec.volumeName of the PV pre-bound to it; a target Pod gets node affinity to its disks' node and an ais-guard/disks annotation (warn). Conflicts deny; no known PV in a multi-target layout warns.",
+    "On CREATE: a target claim gets spec.volumeName of the PV pre-bound to it; a target Pod gets node affinity to its disks' node and an ais-guard/disks annotation (warn). A PV still held by a deleted claim's uid (Released, Failed) is no one's disk. Conflicts deny; no known PV in a multi-target layout warns.",
   verdict: 'mutate + warn / deny',
   operator: `The operator leaves binding to the StatefulSet's claims (${operatorLink('internal/resources/aistore/target/statefulset.go', 63, 'NewTargetSS')}, volumeClaimTemplates) and places pods only by targetSpec.nodeSelector and affinity (${operatorLink('internal/resources/aistore/target/statefulset.go', 114, 'targetPodSpec')}): nothing ties a target to its own disks but the PVs.`,
   howToFix: 'Create the PVs with claimRefs; the guard then binds claims and pods to them.',
