@@ -138,6 +138,22 @@ function runRules(
   return { findings, recognised, layout, draft, draftSpoiled: spoiled };
 }
 
+const BOUND_WHILE_FREE =
+  'not refused: this update only gives a PV that named no claim its claimRef, as the PV controller does when it binds a free PV (a refusal would leave the claim Pending)';
+
+/**
+ * A PV that named no claim, and this update sets its claimRef and changes nothing else in its spec:
+ * what the PV controller does when it binds a free PV to a claim (pv_controller.go bindVolumeToClaim).
+ * The PV was admitted free, as no target's; its binding must not be refused, or the claim stays
+ * Pending and the binder retries forever. The findings stand, as warnings.
+ */
+function boundWhileFree(before: KubeObject, after: KubeObject): boolean {
+  if (before.kind !== 'PersistentVolume' || !isObject(before.spec) || !isObject(after.spec)) return false;
+  const { claimRef: was, ...restBefore } = before.spec;
+  const { claimRef: _now, ...restAfter } = after.spec;
+  return (was === undefined || was === null) && sameJson(restBefore, restAfter);
+}
+
 /**
  * On UPDATE, a violation the old object already had is not the update's fault: it is reported but
  * does not deny (ratcheting, as Kubernetes does for CRD validation), so controllers can keep
@@ -158,7 +174,12 @@ function ratchet(
     return findings;
   const oldSubject = { ...subject, object: subject.oldObject };
   const recognisedOld = recognise(subject.oldObject, subject.namespace, ctx);
-  if (!recognisedOld) return findings;
+  if (!recognisedOld) {
+    if (!boundWhileFree(subject.oldObject, subject.object)) return findings;
+    return findings.map((f) =>
+      f.action === 'deny' ? judged(f, 'warn', `${BOUND_WHILE_FREE}: ${f.message}`) : f,
+    );
+  }
   const old = runRules(oldSubject, recognisedOld, ctx, rules, modes);
   const before = old.findings.filter((f) => f.severity === 'deny');
   // The same violation, not the same place: by what it says (a sidecar inserted before the container

@@ -7,6 +7,7 @@ import {
   HOST_ANTI_AFFINITY,
   node,
   oneNodeDisks,
+  pv,
   pvc,
   run,
   targetPod,
@@ -115,6 +116,40 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
     const ev = run({ name: '', object: moved, operation: 'UPDATE', oldObject: bad });
     expect(ev.allowed).toBe(true);
     expect(ev.findings.find((f) => f.ruleId === 'target-host-port')?.action).toBe('warn');
+  });
+
+  // pv_controller.go bindVolumeToClaim sets the claimRef of a free PV it binds: the PV was admitted
+  // free, as no target's, and a refused bind leaves the claim Pending for good (review "lifecycle", F2).
+  describe('the PV controller binding a free PV', () => {
+    const bound = pv('pv-x', { claim: claimName(0), host: null });
+    const free = (volume: KubeObject) => {
+      const copy = structuredClone(volume) as KubeObject & { spec: Record<string, unknown> };
+      delete copy.spec.claimRef;
+      return copy;
+    };
+    const context = [aistore({ disable: true })];
+    const binding = (f: { ruleId: string }) => f.ruleId === 'pv-target-binding';
+
+    it('is not refused when only the claimRef is new: the findings stand as warnings', () => {
+      const ev = run({ name: '', object: bound, operation: 'UPDATE', oldObject: free(bound), context });
+      expect(ev.allowed).toBe(true);
+      expect(ev.findings.filter(binding)).toEqual([
+        expect.objectContaining({
+          action: 'warn',
+          message: expect.stringMatching(
+            /^not refused: this update only gives a PV that named no claim its claimRef.*must pin exactly one node/,
+          ),
+        }),
+      ]);
+    });
+
+    it('is judged as any change when the spec changes beside the claimRef, and as a CREATE when made bound', () => {
+      const moved = pv('pv-x', { claim: claimName(0), host: null, path: '/ais/other' });
+      expect(
+        run({ name: '', object: moved, operation: 'UPDATE', oldObject: free(bound), context }).allowed,
+      ).toBe(false);
+      expect(run({ name: '', object: bound, context }).allowed).toBe(false);
+    });
   });
 
   it('a changed value at the same place is a new violation: denied', () => {
