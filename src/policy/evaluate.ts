@@ -4,10 +4,11 @@
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
 import { patchBetween, writableCopy } from './draft.js';
 import { sameJson, valueAt } from './json.js';
-import { isObject } from './k8s.js';
+import { isObject, labelsOf } from './k8s.js';
 import { detectLayout, type Layout } from './layout.js';
 import { actionFor, ENFORCE, modeOf, type Action, type Modes } from './modes.js';
-import { recognise, type Recognised } from './recognise.js';
+import { managedByOperator, ownerAIStore, recognise, type Recognised } from './recognise.js';
+import { targetStatefulSetName } from './aistore.js';
 import { collectFindings, docAnchor, type Rule } from './rule.js';
 import { RULES } from './rules/index.js';
 import type { Finding, KubeObject, PatchOperation, Subject } from './types.js';
@@ -201,6 +202,48 @@ function ratchet(
   );
 }
 
+/** Rendered by the operator from its CR: the target StatefulSet it owns, or a pod of that StatefulSet. */
+function renderedByOperator(subject: Recognised): boolean {
+  if (subject.role === 'target-statefulset')
+    return ownerAIStore(subject.object) === subject.crName || managedByOperator(labelsOf(subject.object));
+  if (subject.role !== 'target-pod') return false;
+  const refs: unknown = subject.object.metadata?.ownerReferences;
+  const sts = targetStatefulSetName(subject.crName);
+  return Array.isArray(refs) && refs.some((r) => isObject(r) && r.kind === 'StatefulSet' && r.name === sts);
+}
+
+/**
+ * The operator renders its target StatefulSet from the CR, and the StatefulSet controller the pods
+ * from that: they carry what the CR says. A stored CR that itself breaks a rule predates the guard
+ * (or was admitted in audit mode), and the operator's webhook refuses any change of its targetSpec
+ * (validateTargetUpdate): denying what is rendered from it only keeps the targets from starting
+ * again (a rollout, an eviction, the StatefulSet re-created). The rule's findings on those objects
+ * stand as warnings; the CR's own finding says what to change (a new CR).
+ */
+function renderedFromStoredCR(
+  findings: JudgedFinding[],
+  subject: Recognised,
+  ctx: ClusterContext,
+  rules: readonly Rule[],
+  modes: Modes,
+): JudgedFinding[] {
+  const { cr } = subject;
+  if (!cr || !findings.some((f) => f.action === 'deny') || !renderedByOperator(subject)) return findings;
+  const stored = recognise(cr, subject.namespace, ctx);
+  if (!stored) return findings;
+  const crFindings = runRules({ operation: 'UPDATE', object: cr }, stored, ctx, rules, modes).findings;
+  const broken = new Set(crFindings.filter((f) => f.severity === 'deny').map((f) => f.ruleId));
+  return findings.map((f) =>
+    f.action === 'deny' && broken.has(f.ruleId)
+      ? judged(
+          f,
+          'warn',
+          `not refused: so is AIStore ${subject.crName}, which it is rendered from and whose targetSpec cannot change in place: ${f.message}`,
+        )
+      : f,
+  );
+}
+
 export function evaluate(
   subject: Subject,
   ctx: ClusterContext = EMPTY_CONTEXT,
@@ -215,7 +258,13 @@ export function evaluate(
   const rules = options.rules ?? RULES;
   const modes = options.modes ?? ENFORCE;
   const run = runRules(subject, recognised, ctx, rules, modes);
-  const findings = ratchet(run.findings, subject, ctx, rules, modes);
+  const findings = renderedFromStoredCR(
+    ratchet(run.findings, subject, ctx, rules, modes),
+    recognised,
+    ctx,
+    rules,
+    modes,
+  );
   // No rule asked for a copy, nothing changed: no diff to compute.
   const { patch, findings: final } = patchOf(object, run, findings);
   return {

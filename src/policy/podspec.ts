@@ -56,7 +56,7 @@ export function hostPortsOf(ref: PodSpecRef): HostPortUse[] {
 /** The env variable the init container renders the target's public hostname from (the config's Hostname). */
 export const PUBLIC_HOSTNAME_ENV = 'AIS_PUBLIC_HOSTNAME';
 /** Pod fields that name the node (the same for every target on it), as the operator reads them into it. */
-export const NODE_FIELDS: readonly string[] = ['status.hostIP', 'spec.nodeName'];
+const NODE_FIELDS: readonly string[] = ['status.hostIP', 'spec.nodeName'];
 
 export interface NodeHostnameUse {
   path: string;

@@ -9,7 +9,6 @@ import {
   dataClaimName,
   hostNetworkIn,
   hostPortIn,
-  nodeHostnameIn,
   labelledCrName,
   laterTargetName,
   metadataLabels,
@@ -304,11 +303,6 @@ function podFacts(spec: (r: string) => string, specPath: string, labels: Fact['o
       absent: 'false',
     },
     { name: 'hostPort', of: (r) => and(present(r, specPath), hostPortIn(spec(r))), absent: 'false' },
-    {
-      name: 'nodeHostname',
-      of: (r) => and(present(r, specPath), nodeHostnameIn(spec(r))),
-      absent: 'false',
-    },
     { name: 'hostNetwork', of: (r) => and(present(r, specPath), hostNetworkIn(spec(r))), absent: 'false' },
     { name: 'pinsOneHost', of: (r) => and(present(r, specPath), pinsOneHost(spec(r))), absent: 'false' },
   ];
@@ -319,13 +313,6 @@ const podChecks = (what: string): Check[] => [
     rule: 'target-host-port',
     broken: (_r, f) => and(f('target'), f('multiTarget'), f('hostPort')),
     message: `[target-host-port] a container of the target ${what} asks for a hostPort, and it has no required hostname anti-affinity between targets (multi-target): ${HOSTPORT_WHY}${doc('target-host-port')}`,
-  },
-  {
-    // No host port, but the node's address as every target's public hostname (the operator's
-    // rendering of hostPort 0): a check of its own, as the engine ratchets it apart from a host port.
-    rule: 'target-host-port',
-    broken: (_r, f) => and(f('target'), f('multiTarget'), not(f('hostPort')), f('nodeHostname')),
-    message: `[target-host-port] an init container of the target ${what} sets AIS_PUBLIC_HOSTNAME from the node (status.hostIP or spec.nodeName), and it has no required hostname anti-affinity between targets (multi-target): every target on a node advertises the same address and port, and AIStore refuses all but one ("duplicate IPs"); remove spec.targetSpec.hostPort from the AIStore CR${doc('target-host-port')}`,
   },
   {
     rule: 'target-host-network',

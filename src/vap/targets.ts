@@ -2,14 +2,7 @@
 // podspec.ts), each a function of the root (`object` or `oldObject`), so the same fact is asked of
 // the new and the old object for ratcheting. Each mirrors one TypeScript function; the agreement test
 // (test/vap) holds them to the engine's verdicts.
-import {
-  HOSTNAME_KEY,
-  NAMESPACE_NAME_LABEL,
-  NODE_FIELDS,
-  PER_POD_LABELS,
-  PUBLIC_HOSTNAME_ENV,
-  REVISION_LABEL,
-} from '../policy/index.js';
+import { HOSTNAME_KEY, NAMESPACE_NAME_LABEL, PER_POD_LABELS, REVISION_LABEL } from '../policy/index.js';
 import { and, label, or, present, str } from './cel.js';
 
 const paren = (e: string): string => `(${e})`;
@@ -102,21 +95,6 @@ export function hostPortIn(spec: string): string {
       `${spec}.${field}.exists(c, has(c.ports) && c.ports.exists(p, has(p.hostPort) && p.hostPort != 0))`,
     );
   return or(ports('containers'), ports('initContainers'));
-}
-
-/** An init container sets AIS_PUBLIC_HOSTNAME from the node (podspec.ts nodeHostnamesOf). */
-export function nodeHostnameIn(spec: string): string {
-  const fromNode = and(
-    `e.name == ${str(PUBLIC_HOSTNAME_ENV)}`,
-    'has(e.valueFrom)',
-    'has(e.valueFrom.fieldRef)',
-    'has(e.valueFrom.fieldRef.fieldPath)',
-    `e.valueFrom.fieldRef.fieldPath in [${NODE_FIELDS.map(str).join(', ')}]`,
-  );
-  return and(
-    `has(${spec}.initContainers)`,
-    `${spec}.initContainers.exists(c, has(c.env) && c.env.exists(e, ${fromNode}))`,
-  );
 }
 
 export const hostNetworkIn = (spec: string): string =>

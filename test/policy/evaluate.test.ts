@@ -152,6 +152,49 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
     });
   });
 
+  // A CR that predates the guard with disablePodAntiAffinity and a hostPort: the operator's webhook
+  // refuses any targetSpec change (validateTargetUpdate), so what it renders keeps the hostPort for
+  // good (review "lifecycle", F5).
+  describe('objects rendered from a stored CR that breaks the same rule', () => {
+    const stored = aistore({ disable: true, hostPort: 51081 });
+    const ownedBy = (o: KubeObject, owner: Record<string, unknown>): KubeObject => ({
+      ...o,
+      metadata: { ...o.metadata, ownerReferences: [{ ...owner, uid: 'u', controller: true }] },
+    });
+    const ofStatefulSet = (o: KubeObject) =>
+      ownedBy(o, { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'ais-target' });
+    const ofCR = (o: KubeObject) =>
+      ownedBy(o, { apiVersion: 'ais.nvidia.com/v1beta1', kind: 'AIStore', name: 'ais' });
+    const hostPortFinding = (ev: ReturnType<typeof run>) =>
+      ev.findings.find((f) => f.ruleId === 'target-host-port');
+
+    it('the StatefulSet controller’s pod and the operator’s StatefulSet are not refused', () => {
+      for (const object of [
+        ofStatefulSet(targetPod({ hostPort: 51081, ordinal: 1 })),
+        ofCR(targetStatefulSet({ hostPort: 51081 })),
+      ]) {
+        const ev = run({ name: '', object, context: [stored] });
+        expect(ev.allowed).toBe(true);
+        expect(hostPortFinding(ev)).toMatchObject({
+          action: 'warn',
+          message: expect.stringMatching(/^not refused: so is AIStore ais, which it is rendered from/),
+        });
+      }
+    });
+
+    it('a pod no StatefulSet of the CR owns, or one beside a CR without the violation, is denied', () => {
+      expect(
+        run({ name: '', object: targetPod({ hostPort: 51081, ordinal: 1 }), context: [stored] }).allowed,
+      ).toBe(false);
+      const ev = run({
+        name: '',
+        object: ofStatefulSet(targetPod({ hostPort: 51081, ordinal: 1 })),
+        context: [aistore({ disable: true })],
+      });
+      expect(ev.allowed).toBe(false);
+    });
+  });
+
   it('a changed value at the same place is a new violation: denied', () => {
     const bad = targetStatefulSet({ hostPort: 51081 });
     const changed = structuredClone(bad);

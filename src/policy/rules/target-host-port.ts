@@ -16,8 +16,8 @@ export default defineRule({
   id: 'target-host-port',
   title: 'hostPort on targets in a multi-target layout',
   summary:
-    'targetSpec.hostPort (0 too, unless targets have external access: the operator then advertises the node address for every target on it), a hostPort on a target StatefulSet/Pod container, or a target init container that sets AIS_PUBLIC_HOSTNAME from the node, in a multi-target layout: deny.',
-  verdict: 'deny',
+    'targetSpec.hostPort (0 too, unless targets have external access: the operator then advertises the node address for every target on it), or a hostPort on a target StatefulSet/Pod container, in a multi-target layout: deny; a target init container that sets AIS_PUBLIC_HOSTNAME from the node there: warn.',
+  verdict: 'deny / warn',
   operator: `The operator puts targetSpec.hostPort on the target container's port (${operatorLink('internal/resources/aistore/cmn/res.go', 136, 'NewDaemonPorts')}), the same on every target pod; with any hostPort set, 0 included, and no external access it makes the node's address each target's public hostname, the AIS_PUBLIC_HOSTNAME variable of the init container (${operatorLink('internal/resources/aistore/target/statefulset.go', 129, 'NewInitContainerEnv')}), and it rolls the targets out for no change of that variable alone (${operatorLink('internal/controller/aistore/common.go', 76, 'shouldUpdateInitContainers')}).`,
   howToFix:
     'Drop `hostPort`: clients inside use the service port, clients outside `spec.targetSpec.externalAccess` (a LoadBalancer per target).',
@@ -56,13 +56,14 @@ export default defineRule({
     }
     // No host port asked for, yet the node's address as public hostname: a CR with hostPort 0, or one
     // rendered by an operator before v3.1.0 with hostPort and external access. (With a host port the
-    // operator always sets it too, and the deny above says what to change.)
+    // operator always sets it too, and the deny above says what to change.) A warning: the targets
+    // may still run one per node, and a refused pod of a live set would only keep it from starting.
     if (hostPorts.length > 0) return;
     for (const use of nodeHostnamesOf(ref)) {
-      report.deny(
+      report.warn(
         use.path,
-        `init container "${use.container}" of the target ${ref.what} sets ${PUBLIC_HOSTNAME_ENV} from ${use.fieldPath} in a ${describeLayout(layout)}: every target on a node then advertises the node's address with the same port, and AIStore refuses all but one ("duplicate IPs").`,
-        'Remove spec.targetSpec.hostPort from the AIStore CR (0 is not "none" to the operator). The operator takes the variable out of the pod template at its next rollout of the targets: a change of the init container\'s env alone starts none.',
+        `init container "${use.container}" of the target ${ref.what} sets ${PUBLIC_HOSTNAME_ENV} from ${use.fieldPath} in a ${describeLayout(layout)}: targets that share a node advertise its address with the same port, and AIStore refuses all but one of them ("duplicate IPs").`,
+        'A live CR\'s targetSpec cannot change (the operator\'s webhook refuses it): create the AIStore CR anew without spec.targetSpec.hostPort (0 is not "none" to the operator), or keep one target per node.',
       );
     }
   },
