@@ -76,6 +76,9 @@ export const managedByOperator = (labels: Record<string, string>): boolean =>
  * before (v3.4.0 syncs only the pod template, target_controllers.go; shouldUpdateLabels in
  * controller/aistore/common.go even skips the rollout that would put it on the pods).
  */
+// Target StatefulSets made by operators before v2.1.1 carry only the legacy `component`/`app` labels
+// and are not watched (one selector cannot ask for either label): operator v3.x fails their rollout
+// and cleanup, and its docs/COMPATIBILITY.md has users sync the prefixed labels first.
 export const TARGET_COMPONENT_SELECTOR = 'app.kubernetes.io/component=target';
 
 /**
