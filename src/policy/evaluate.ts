@@ -1,6 +1,7 @@
 // The one entry point the webhook and the CLI share: object + context in, findings and a JSON Patch
 // out. Pure: no I/O, no clock. Rules read the input and change a copy taken on first write; the
 // patch is diffed by a library (draft.ts).
+import { targetStatefulSetName } from './aistore.js';
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
 import { patchBetween, writableCopy } from './draft.js';
 import { sameJson, valueAt } from './json.js';
@@ -8,7 +9,6 @@ import { isObject, labelsOf } from './k8s.js';
 import { detectLayout, type Layout } from './layout.js';
 import { actionFor, ENFORCE, modeOf, type Action, type Modes } from './modes.js';
 import { managedByOperator, ownerAIStore, recognise, type Recognised } from './recognise.js';
-import { targetStatefulSetName } from './aistore.js';
 import { collectFindings, docAnchor, type Rule } from './rule.js';
 import { RULES } from './rules/index.js';
 import type { Finding, KubeObject, PatchOperation, Subject } from './types.js';
@@ -140,19 +140,35 @@ function runRules(
 }
 
 const BOUND_WHILE_FREE =
-  'not refused: this update only gives a PV that named no claim its claimRef, as the PV controller does when it binds a free PV (a refusal would leave the claim Pending)';
+  'not refused: the PV controller binds this free PV (a refusal would leave the claim Pending)';
+/** What the binder marks a PV it bound itself with (component-helpers storage/volume GetBindVolumeToClaim). */
+const BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
+
+const annotationOf = (o: KubeObject, key: string): unknown => {
+  const annotations: unknown = o.metadata?.annotations;
+  return isObject(annotations) ? annotations[key] : undefined;
+};
 
 /**
- * A PV that named no claim, and this update sets its claimRef and changes nothing else in its spec:
- * what the PV controller does when it binds a free PV to a claim (pv_controller.go bindVolumeToClaim).
- * The PV was admitted free, as no target's; its binding must not be refused, or the claim stays
- * Pending and the binder retries forever. The findings stand, as warnings.
+ * The PV controller (or the scheduler's binder) binding a free PV to a claim: the claimRef, with the
+ * claim's uid, and the bound-by-controller annotation appear on a PV that named no claim, and nothing
+ * else in its spec changes (GetBindVolumeToClaim; a person's apply or patch writes neither the uid nor
+ * the annotation). The PV was admitted free, as no target's; a refused bind would leave the claim
+ * Pending and the binder retrying forever. The findings stand, as warnings.
  */
 function boundWhileFree(before: KubeObject, after: KubeObject): boolean {
   if (before.kind !== 'PersistentVolume' || !isObject(before.spec) || !isObject(after.spec)) return false;
   const { claimRef: was, ...restBefore } = before.spec;
-  const { claimRef: _now, ...restAfter } = after.spec;
-  return (was === undefined || was === null) && sameJson(restBefore, restAfter);
+  const { claimRef: now, ...restAfter } = after.spec;
+  return (
+    (was === undefined || was === null) &&
+    isObject(now) &&
+    typeof now.uid === 'string' &&
+    now.uid !== '' &&
+    annotationOf(after, BOUND_BY_CONTROLLER) === 'yes' &&
+    annotationOf(before, BOUND_BY_CONTROLLER) === undefined &&
+    sameJson(restBefore, restAfter)
+  );
 }
 
 /**

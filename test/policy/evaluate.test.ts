@@ -121,10 +121,19 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
   // pv_controller.go bindVolumeToClaim sets the claimRef of a free PV it binds: the PV was admitted
   // free, as no target's, and a refused bind leaves the claim Pending for good (review "lifecycle", F2).
   describe('the PV controller binding a free PV', () => {
-    const bound = pv('pv-x', { claim: claimName(0), host: null });
+    // As GetBindVolumeToClaim (component-helpers storage/volume) writes it: the claim's uid, and the
+    // annotation that says the controller bound it.
+    const byHand = pv('pv-x', { claim: claimName(0), host: null });
+    const bound = (() => {
+      const copy = structuredClone(byHand) as KubeObject & { spec: { claimRef: Record<string, unknown> } };
+      copy.spec.claimRef.uid = 'uid-of-the-claim';
+      copy.metadata = { ...copy.metadata, annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' } };
+      return copy as KubeObject;
+    })();
     const free = (volume: KubeObject) => {
       const copy = structuredClone(volume) as KubeObject & { spec: Record<string, unknown> };
       delete copy.spec.claimRef;
+      delete copy.metadata?.annotations;
       return copy;
     };
     const context = [aistore({ disable: true })];
@@ -137,10 +146,15 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
         expect.objectContaining({
           action: 'warn',
           message: expect.stringMatching(
-            /^not refused: this update only gives a PV that named no claim its claimRef.*must pin exactly one node/,
+            /^not refused: the PV controller binds this free PV.*must pin exactly one node/,
           ),
         }),
       ]);
+    });
+
+    it('a person setting the claimRef (no uid, no bound-by-controller annotation) is judged as any change', () => {
+      const ev = run({ name: '', object: byHand, operation: 'UPDATE', oldObject: free(bound), context });
+      expect(ev.allowed).toBe(false);
     });
 
     it('is judged as any change when the spec changes beside the claimRef, and as a CREATE when made bound', () => {
