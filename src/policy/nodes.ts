@@ -141,17 +141,6 @@ export function matchesRequiredTerms(terms: unknown, node: Node): boolean {
   });
 }
 
-function cordoned(node: Node): boolean {
-  const spec: unknown = node.spec;
-  return isObject(spec) && spec.unschedulable === true;
-}
-
-const UNSCHEDULABLE_TAINT: Taint = {
-  key: 'node.kubernetes.io/unschedulable',
-  value: '',
-  effect: 'NoSchedule',
-};
-
 /** Nodes the operator counts for an autoscaled target set (selector + tolerated taints). */
 export function autoScaleNodes(placement: Placement, nodes: readonly Node[]): Node[] {
   return nodes.filter(
@@ -159,12 +148,17 @@ export function autoScaleNodes(placement: Placement, nodes: readonly Node[]): No
   );
 }
 
-/** Nodes the scheduler can put a target pod on. */
+/**
+ * Nodes the scheduler can put a target pod on, for good: by nodeSelector, tolerated taints and
+ * required node affinity. A cordon and the taints of a node that is briefly not ready, unreachable or
+ * under pressure come and go (withoutLifecycleTaints): a node drained for maintenance while a CR is
+ * created must not make its layout multi-target, which the operator never lets change back.
+ */
 export function schedulableNodes(placement: Placement, nodes: readonly Node[]): Node[] {
-  const tolerations = objectsOf<Toleration>(placement.tolerations);
-  return autoScaleNodes(placement, nodes).filter(
+  return nodes.filter(
     (n) =>
-      (!cordoned(n) || tolerations.some((t) => toleratesTaint(t, UNSCHEDULABLE_TAINT))) &&
+      matchesNodeSelector(placement.nodeSelector, n) &&
+      toleratesTaints(placement.tolerations, withoutLifecycleTaints(n)) &&
       matchesRequiredTerms(placement.requiredTerms, n),
   );
 }

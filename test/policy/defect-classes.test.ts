@@ -175,8 +175,8 @@ describe('defect class 5: node count', () => {
   const cordoned = { ...node('n3'), spec: { unschedulable: true } };
   // On CREATE the guard turns anti-affinity off for such a layout; on UPDATE it can only warn.
   const update = (object: KubeObject) => ({ operation: 'UPDATE' as const, oldObject: object });
-  it('cordoned, tainted and affinity-excluded nodes do not count', () => {
-    const nodes = [node('n1'), node('n2'), cordoned, tainted('n4', [{ key: 'x', effect: 'NoSchedule' }])];
+  it('tainted and affinity-excluded nodes do not count', () => {
+    const nodes = [node('n1'), node('n2'), tainted('n4', [{ key: 'x', effect: 'NoSchedule' }])];
     expect(messages(ais, nodes, 'targets-exceed-nodes', update(ais))).toEqual([
       expect.stringMatching(/^warn: 3 targets .* only 2 /),
     ]);
@@ -203,13 +203,39 @@ describe('defect class 5: node count', () => {
       expect.stringMatching(/^warn: 3 targets .* only 2 /),
     ]);
   });
+  // Review "lifecycle2", L1: a node drained for maintenance (or briefly not ready) while the CR is
+  // created made a one-target-per-node layout multi-target, for good (the operator refuses any later
+  // targetSpec change), or denied a CR with a hostPort. The cordon and the node lifecycle
+  // controller's taints are lifted again (pkg/controller/nodelifecycle doNoScheduleTaintingPass).
+  it('a cordoned node, or one briefly not ready or unreachable, still counts', () => {
+    const away = (name: string, key: string) => ({
+      ...node(name),
+      spec: {
+        unschedulable: key === 'node.kubernetes.io/unschedulable',
+        taints: [{ key, effect: 'NoSchedule' }],
+      },
+    });
+    for (const key of [
+      'node.kubernetes.io/unschedulable',
+      'node.kubernetes.io/not-ready',
+      'node.kubernetes.io/unreachable',
+    ]) {
+      const nodes = [node('n1'), node('n2'), away('n3', key)];
+      expect(messages(ais, nodes, 'anti-affinity-not-disabled')).toEqual([]);
+      expect(messages(ais, nodes, 'targets-exceed-nodes', update(ais))).toEqual([]);
+      expect(run({ name: '', object: aistore({ size: 3, hostPort: 51081 }), context: nodes }).allowed).toBe(
+        true,
+      );
+    }
+    expect(messages(ais, [node('n1'), node('n2'), cordoned], 'anti-affinity-not-disabled')).toEqual([]);
+  });
   it('explicit false with too few nodes: the operator’s StatefulSet is not denied, the cost is warned', () => {
     const explicit = cr({}, { size: 3, disablePodAntiAffinity: false });
-    const cordonedAll = [{ ...node('n1'), spec: { unschedulable: true } }];
+    const one = [node('n1')];
     const sts = targetStatefulSet({ replicas: 3, affinity: HOST_ANTI_AFFINITY() });
-    expect(run({ name: '', object: sts, context: [explicit, ...cordonedAll] }).allowed).toBe(true);
-    expect(messages(explicit, cordonedAll, 'targets-exceed-nodes', update(explicit))).toEqual([
-      expect.stringMatching(/^warn: 3 targets .* only 0 /),
+    expect(run({ name: '', object: sts, context: [explicit, ...one] }).allowed).toBe(true);
+    expect(messages(explicit, one, 'targets-exceed-nodes', update(explicit))).toEqual([
+      expect.stringMatching(/^warn: 3 targets .* only 1 /),
     ]);
   });
   it('a tolerated taint counts', () => {

@@ -125,8 +125,9 @@ describe('per-review cost does not grow with the cluster', () => {
     });
     expect(ctx.schedulableNodeCount(placement([TOLERATION]))).toBe(TARGETS);
     expect(ctx.schedulableNodeCount(placement(undefined))).toBe(0);
-    // node-0..29 minus the cordoned (0, 10, 20) and the gpu-tainted (0, 7, 14, 21, 28); the ais nodes are tainted.
-    expect(ctx.schedulableNodeCount(placement(undefined, {}))).toBe(30 - 7);
+    // node-0..29 minus the gpu-tainted (0, 7, 14, 21, 28); the cordoned (0, 10, 20) count: a cordon is
+    // lifted again. The ais nodes are tainted.
+    expect(ctx.schedulableNodeCount(placement(undefined, {}))).toBe(30 - 5);
     const autoScaled = (shape: Shape) =>
       targetCount(cr({ ...shape, autoScaled: true }) as Parameters<typeof targetCount>[0], ctx);
     expect(autoScaled({ nodeSelector: { pool: 'ais' }, tainted: true })).toBe(TARGETS);
