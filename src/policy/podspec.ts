@@ -33,13 +33,21 @@ export interface HostPortUse {
 /** Every container (and init/sidecar container) port that asks for a host port. */
 export function hostPortsOf(ref: PodSpecRef): HostPortUse[] {
   const uses: HostPortUse[] = [];
+  // With hostNetwork the apiserver gives every pod port hostPort = containerPort (SetDefaults_Pod,
+  // defaultHostNetworkPorts): those are hostNetwork's, which target-host-network judges.
+  const hostNetwork = ref.spec.hostNetwork === true;
   for (const field of ['containers', 'initContainers'] as const) {
     const containers: unknown = ref.spec[field];
     if (!Array.isArray(containers)) continue;
     containers.forEach((c: Container, i) => {
       if (!isObject(c) || !Array.isArray(c.ports)) return;
       c.ports.forEach((p, j) => {
-        if (isObject(p) && typeof p.hostPort === 'number' && p.hostPort !== 0) {
+        if (
+          isObject(p) &&
+          typeof p.hostPort === 'number' &&
+          p.hostPort !== 0 &&
+          !(hostNetwork && p.hostPort === p.containerPort)
+        ) {
           uses.push({
             path: `${ref.base}${pointer(field, i, 'ports', j, 'hostPort')}`,
             container: c.name === undefined ? String(i) : asText(c.name),

@@ -87,12 +87,16 @@ function endsWithOrdinal(
   return `[${name}.lastIndexOf(${marker})].all(i, ${and('i >= 0', before('i'), `${name}.substring(i + size(${marker})).matches(${str(ordinal)})`)})`;
 }
 
-/** Some container or init container port asks for a host port (podspec.ts hostPortsOf). */
+/**
+ * Some container or init container port asks for a host port (podspec.ts hostPortsOf): not the
+ * hostPort = containerPort the apiserver gives every port of a hostNetwork pod.
+ */
 export function hostPortIn(spec: string): string {
+  const defaulted = `(${hostNetworkIn(spec)} && has(p.containerPort) && p.hostPort == p.containerPort)`;
   const ports = (field: string) =>
     and(
       `has(${spec}.${field})`,
-      `${spec}.${field}.exists(c, has(c.ports) && c.ports.exists(p, has(p.hostPort) && p.hostPort != 0))`,
+      `${spec}.${field}.exists(c, has(c.ports) && c.ports.exists(p, has(p.hostPort) && p.hostPort != 0 && !${defaulted}))`,
     );
   return or(ports('containers'), ports('initContainers'));
 }

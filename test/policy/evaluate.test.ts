@@ -196,6 +196,14 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
       }
     });
 
+    it('a hostNetwork pod of a stored hostNetwork CR: its defaulted host ports are hostNetwork’s (review "lifecycle2", L4)', () => {
+      const hostNetworked = aistore({ disable: true, hostNetwork: true });
+      const pod = ofStatefulSet(targetPod({ hostNetwork: true, hostPort: 51081, ordinal: 1 }));
+      const ev = run({ name: '', object: pod, context: [hostNetworked] });
+      expect(ev.allowed).toBe(true);
+      expect(ev.findings.map((f) => `${f.ruleId}=${f.action}`)).toContain('target-host-network=warn');
+    });
+
     it('a pod no StatefulSet of the CR owns, or one beside a CR without the violation, is denied', () => {
       expect(
         run({ name: '', object: targetPod({ hostPort: 51081, ordinal: 1 }), context: [stored] }).allowed,

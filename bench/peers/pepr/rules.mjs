@@ -47,9 +47,10 @@ const requiredAntiAffinity = (spec, labels) =>
     (t) => t.topologyKey === HOSTNAME && t.labelSelector && selects(t.labelSelector, labels),
   );
 
+// hostPort = containerPort on a hostNetwork pod is the apiserver's default, hostNetwork's finding.
 const hostPort = (spec) =>
   [...(spec.containers ?? []), ...(spec.initContainers ?? [])].some((c) =>
-    (c.ports ?? []).some((p) => p.hostPort),
+    (c.ports ?? []).some((p) => p.hostPort && !(spec.hostNetwork === true && p.hostPort === p.containerPort)),
   );
 
 const quote = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -50,6 +50,13 @@ host_port(spec) if {
 	some c in spec[field]
 	some p in c.ports
 	p.hostPort != 0
+	not defaulted_host_port(spec, p)
+}
+
+# hostPort = containerPort, as the apiserver defaults every port of a hostNetwork pod.
+defaulted_host_port(spec, p) if {
+	host_network(spec)
+	p.hostPort == p.containerPort
 }
 
 host_network(spec) if spec.hostNetwork == true
