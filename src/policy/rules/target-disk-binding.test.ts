@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   aistore,
   claimName,
+  node,
   oneNodeDisks,
   pv,
   pvc,
@@ -139,6 +140,22 @@ const rows: Row[] = [
       { ...pv('pv-old', { claim: claimName(1), host: 'node-3' }), status: { phase: 'Available' } },
     ],
     expect: { warn: [/bound claim ais-data-aistore-ais-target-1 to PV pv-old/], patched: true },
+  },
+  {
+    // Review "lifecycle2", L5: the node replaced, its PV not yet Released in the cache.
+    name: 'Pod: its disk on a node the cluster no longer has: not pinned there',
+    object: targetPod({ ordinal: 1 }),
+    context: [cr, ...disks, node('node-new')],
+    expect: {
+      warn: [/disks of target pod ais-target-1 are on node node-7, which is not among the cluster's Nodes/],
+      patched: false,
+    },
+  },
+  {
+    name: 'Pod: its disk on a known node: pinned',
+    object: targetPod({ ordinal: 1 }),
+    context: [cr, ...disks, node('node-7')],
+    expect: { warn: [/bound target pod ais-target-1 to node node-7/], patched: true },
   },
   {
     name: 'Pod UPDATE untouched',

@@ -156,6 +156,16 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
     return;
   }
   const host = hosts[0] as string;
+  // A node replaced or gone: pinned there (immutable on a pod) the target would wait for good, while
+  // left free the StatefulSet controller makes its missing claim and the pod goes where that lands.
+  if (ctx.nodeTotal > 0 && !ctx.nodeOfHost(host)) {
+    report.warn(
+      '/spec/volumes',
+      `the disks of target pod ${nameOf(pod)} are on node ${host}, which is not among the cluster's Nodes: not pinned there.`,
+      `Delete the PVs of ${host} (or free them) if that node is gone for good, so the target gets disks on a live node.`,
+    );
+    return;
+  }
   const pinned = pod.spec?.nodeSelector?.[HOSTNAME_KEY];
   if (pinned && pinned !== host) {
     report.deny(
