@@ -125,6 +125,19 @@ const rows: Row[] = [
     context: [cr, pvWithUid(UID, 'Bound')],
     expect: { warn: [/holds uid/] },
   },
+  // A node replaced: a new PV serves the claim, the old one stays Released (review "today", F3).
+  {
+    name: 'a Released PV whose claim another PV serves now: delete it, do not free it',
+    object: pvWithUid(UID, 'Released'),
+    context: [cr, pv('pv-new', { claim: claimName(0), path: '/ais/sdc' })],
+    expect: { warn: [/PV pv-sda is Released: .* and PV pv-new is pre-bound to that claim now/] },
+  },
+  {
+    name: 'claim CREATE beside that Released PV and the one serving it: nothing to clear',
+    object: pvc(claimName(0)),
+    context: [cr, pvWithUid(UID, 'Released'), pv('pv-new', { claim: claimName(0), path: '/ais/sdc' })],
+    expect: {},
+  },
 ];
 describe('rule pv-claim-uid', () => {
   it.each(rows)('$name', (row) => {

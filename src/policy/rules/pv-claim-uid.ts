@@ -4,7 +4,8 @@
 // (pkg/controller/volume/persistentvolume pv_controller.go syncVolume). A claim the StatefulSet
 // controller makes anew always has a new uid: after an AIStore is deleted and redeployed on Retain
 // disks, or from PV manifests exported from a live cluster, the target's claim stays Pending.
-import { asText, claimRefOf, isProvisioned, nameOf, phaseOf } from '../k8s.js';
+import type { ClusterContext } from '../context.js';
+import { asText, claimGone, claimRefOf, isProvisioned, nameOf, phaseOf } from '../k8s.js';
 import { defineRule, operatorLink, type RuleInput } from '../rule.js';
 
 /** The claim of that uid is gone: the PV controller has released the PV (or failed to reclaim it). */
@@ -13,12 +14,28 @@ const released = (phase: string | undefined) => phase === 'Released' || phase ==
 /** A merge patch's null removes the field; short enough to survive a warning's 256 characters. */
 const removeUidCommand = (pv: string) => `kubectl patch pv ${pv} -p '{"spec":{"claimRef":{"uid":null}}}'`;
 
-function checkVolume({ subject, operation, report }: RuleInput<'target-volume'>): void {
+/** Another PV pre-bound to the claim that can serve it: neither a provisioner's nor held by a gone claim's uid. */
+const servingPV = (ctx: ClusterContext, namespace: string, claim: string, besides: string) =>
+  ctx
+    .pvsForClaim(namespace, claim)
+    .find((pv) => nameOf(pv) !== besides && !isProvisioned(pv) && !claimGone(pv));
+
+function checkVolume({ subject, ctx, operation, report }: RuleInput<'target-volume'>): void {
   const pv = subject.object;
   const uid = claimRefOf(pv)?.uid;
   if (!uid || subject.namespace === '') return; // no namespace: pv-target-binding denies the claimRef
   const phase = phaseOf(pv);
   const claim = `${subject.namespace}/${subject.claimName}`;
+  const serving = released(phase) && servingPV(ctx, subject.namespace, subject.claimName, nameOf(pv));
+  if (serving) {
+    // A replacement PV serves the claim now (a node replaced): freeing this one would pre-bind two.
+    report.warn(
+      '/spec/claimRef/uid',
+      `PV ${nameOf(pv)} is ${asText(phase)}: its claimRef still holds uid ${uid} of an earlier claim ${claim}, and PV ${nameOf(serving)} is pre-bound to that claim now.`,
+      `Delete PV ${nameOf(pv)} once its data is not needed; clearing its uid would pre-bind two PVs to one claim.`,
+    );
+    return;
+  }
   if (released(phase)) {
     report.warn(
       '/spec/claimRef/uid',
@@ -49,6 +66,8 @@ function checkClaim({ subject, ctx, operation, report }: RuleInput<'target-claim
     // exported with its status, created anew as Pending. A provisioner's Released PV stays so, and
     // the provisioner makes this claim a new one.
     if (!uid || isProvisioned(pv)) continue;
+    // Another PV serves this claim (the guard binds the claim to it): this one is an earlier disk.
+    if (servingPV(ctx, subject.namespace, name, nameOf(pv))) continue;
     report.warn(
       '/metadata/name',
       `PV ${nameOf(pv)}, pre-bound to claim ${name}, holds uid ${uid} of an earlier claim of that name: the PV controller will not bind it to this one, so this claim stays Pending and its target with it.`,

@@ -260,6 +260,20 @@ const rows: Row[] = [
     expect: {},
   },
   {
+    name: "the Released PV itself beside the one serving its claim: no clash, it is no target's disk",
+    object: released(pv('pv-old', { claim: claimName(0), host: 'node-1', path: '/ais/sda' })),
+    context: [cr, pv('pv-new', { claim: claimName(0), host: 'node-1', path: '/ais/sdc' })],
+    expect: {},
+  },
+  {
+    name: 'its uid cleared (an UPDATE): two PVs pre-bound to one claim, a new violation',
+    object: pv('pv-old', { claim: claimName(0), host: 'node-1', path: '/ais/sda' }),
+    operation: 'UPDATE',
+    oldObject: released(pv('pv-old', { claim: claimName(0), host: 'node-1', path: '/ais/sda' })),
+    context: [cr, pv('pv-new', { claim: claimName(0), host: 'node-1', path: '/ais/sdc' })],
+    expect: { deny: [/PVs pv-old and pv-new are both pre-bound to claim/] },
+  },
+  {
     name: 'the same with the earlier PV still Bound: the claim strands one',
     object: pv('pv-new', { claim: claimName(0), host: 'node-1', path: '/ais/sdc' }),
     context: [cr, pv('pv-old', { claim: claimName(0), host: 'node-1', path: '/ais/sda' })],

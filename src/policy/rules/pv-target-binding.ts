@@ -6,6 +6,7 @@ import { claimNameProblem, mountOfClaim } from '../claims.js';
 import {
   asText,
   capacityOf,
+  claimGone,
   diskPathOf,
   isObject,
   nameOf,
@@ -105,6 +106,9 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
     );
   }
 
+  // Held by a deleted claim's uid, the PV is no target's disk (pv-claim-uid says how to free or drop
+  // it): where it is and what it shares are judged again when its uid is cleared, an update.
+  if (claimGone(pv)) return;
   const host = pvHostname(pv);
   // With no CR or StatefulSet yet (PVs are made first), nothing says the targets will not tolerate
   // a dedicated node's taint.
@@ -263,7 +267,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    'A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known (warn).',
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:
