@@ -31,7 +31,7 @@ import {
   type PodSpec,
   type StatefulSet,
 } from './k8s.js';
-import { placementOf, type Placement } from './nodes.js';
+import { placementExcludes, placementOf, type Placement } from './nodes.js';
 import type { Recognised } from './recognise.js';
 import { targetCount } from './target-count.js';
 import type { Operation } from './types.js';
@@ -378,11 +378,16 @@ function targetVolumeOf(pv: PersistentVolume, crName: string): TargetVolume | un
   return ordinal === undefined ? undefined : { pv, claim, ordinal, host: pvHostname(pv) };
 }
 
+/**
+ * The CR's target PVs: its disks, or with `gone` the PVs held by a deleted claim's uid (k8s.ts
+ * claimGone), which are no target's disk until freed. `reviewed` stands for the PV of its name.
+ */
 export function targetVolumes(
   ctx: ClusterContext,
   namespace: string,
   crName: string,
   reviewed?: PersistentVolume,
+  gone = false,
 ): TargetVolume[] {
   // The context's share is computed once per snapshot: a review asks several times, and a namespace
   // may hold thousands of PVs. A PV's binding state (uid, phase) changes without a new snapshot
@@ -399,10 +404,10 @@ export function targetVolumes(
   const self = reviewed && nameOf(reviewed);
   const out = all.filter((v) => {
     const name = nameOf(v.pv);
-    return name !== self && !claimGone(ctx.pv(name) ?? v.pv);
+    return name !== self && claimGone(ctx.pv(name) ?? v.pv) === gone;
   });
   const mine =
-    reviewed && claimRefOf(reviewed)?.namespace === namespace && !claimGone(reviewed)
+    reviewed && claimRefOf(reviewed)?.namespace === namespace && claimGone(reviewed) === gone
       ? targetVolumeOf(reviewed, crName)
       : undefined;
   if (mine) out.push(mine);
@@ -420,6 +425,13 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
   for (const { host, ordinal } of targetVolumes(ctx, view.namespace, view.crName, reviewed)) {
     if (host) ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));
   }
+  // On the CR's CREATE, PVs of its earlier life (its claims deleted by the operator's cleanup) on
+  // nodes its targets may use: the disks the user means to free and reuse. A layout they make
+  // multi-target must be known now; the operator never lets anti-affinity be turned off later.
+  if (subject.role === 'aistore' && operation === 'CREATE' && view.placementKnown)
+    for (const { host, ordinal } of targetVolumes(ctx, view.namespace, view.crName, reviewed, true))
+      if (host && !placementExcludes(view.placement, host, ctx.nodeOfHost(host)))
+        ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));
   for (const [host, ordinals] of ordinalsByHost) {
     if (ordinals.size >= 2) {
       const list = [...ordinals].sort((a, b) => a - b).map((n) => `${view.crName}-target-${n}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { aistore, node, oneNodeDisks } from '../../../test/support/builders.js';
+import { aistore, node, oneNodeDisks, released } from '../../../test/support/builders.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
 
 const pinned = { 'kubernetes.io/hostname': 'node-1' };
@@ -75,6 +75,25 @@ const rows: Row[] = [
     expect: {},
   },
   { name: 'size 1 pinned is fine', object: aistore({ size: 1, nodeSelector: pinned }), expect: {} },
+  // Review "today", F2: a CR re-created over the Released PVs of its earlier life (the operator's
+  // cleanup deleted its claims), meant to be freed and reused: the layout they show must count now.
+  {
+    name: 'CR re-created: its Released PVs on nodes it may use still put two targets on one node',
+    object: aistore(),
+    context: [node('node-1'), node('node-2'), ...oneNodeDisks().map((v) => released(v))],
+    expect: { warn: [/PVs put the disks of ais-target-0, ais-target-1 on node node-1/], patched: true },
+  },
+  {
+    name: 'the same Released PVs on nodes the new CR cannot use (moved to another pool): no signal',
+    object: aistore({ nodeSelector: { pool: 'v2' } }),
+    context: [
+      node('node-1', { pool: 'v1' }),
+      node('node-2', { pool: 'v2' }),
+      node('node-3', { pool: 'v2' }),
+      ...oneNodeDisks().map((v) => released(v)),
+    ],
+    expect: { patched: false },
+  },
 ];
 
 describe('rule anti-affinity-not-disabled', () => {
