@@ -70,7 +70,7 @@ export const managedByOperator = (labels: Record<string, string>): boolean =>
   labels[MANAGED_BY_LABEL] === MANAGED_BY_OPERATOR;
 
 /**
- * The label every operator release since v2.1.2 puts on its target StatefulSet object (BasicLabels,
+ * The label every operator release since v2.1.1 puts on its target StatefulSet object (BasicLabels,
  * LegacyLabels in cmn/labels.go): what the webhook's StatefulSet watch selects by. The managed-by
  * label is no selector for it: the operator added it in v3.3.0 and never relabels a StatefulSet made
  * before (v3.4.0 syncs only the pod template, target_controllers.go; shouldUpdateLabels in
