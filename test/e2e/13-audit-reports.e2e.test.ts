@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { ROOT, suffix } from './support/env.js';
 import { fixtureObjects, place } from './support/fixtures.js';
-import { Cleanup, create, installCrds, read, type Obj } from './support/kube.js';
+import { Cleanup, core, create, eventually, installCrds, read, type Obj } from './support/kube.js';
 import { aisGuard, kubectl, ok } from './support/run.js';
 import { installAistoreCrd } from './support/suite.js';
 
@@ -30,6 +30,18 @@ beforeAll(async () => {
   for (const o of [...fixtureObjects('06'), ...fixtureObjects('04')].map((x) => place(x, to)))
     if (o.kind === 'PersistentVolume') await cleanup.createOwned(o);
     else await create(o);
+  // The cluster reports hold every PV of the cluster: wait until the PVs other files made are gone
+  // (their deletion waits on pv-protection), or two audit runs a moment apart report different sets.
+  await eventually(
+    'only this file’s PVs in the cluster',
+    async () => {
+      const others = (await core.listPersistentVolume()).items
+        .map((pv) => pv.metadata?.name ?? '')
+        .filter((name) => !name.startsWith(to.node));
+      if (others.length > 0) throw new Error(`still there: ${others.slice(0, 5).join(', ')}`);
+    },
+    { timeoutMs: 120_000 },
+  );
 });
 afterAll(() => cleanup.run());
 

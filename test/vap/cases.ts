@@ -319,10 +319,6 @@ export function builderCases(): AgreementCase[] {
       targetPod({ hostNetwork: true, hostPort: 51081 }),
     ),
     create(
-      'Pod: hostNetwork, a host port other than its container port',
-      targetPod({ hostNetwork: true, hostPort: 9999 }),
-    ),
-    create(
       'Pod: AIS_PUBLIC_HOSTNAME from spec.nodeName, pinned, ordinal 1',
       targetPod({
         publicHostnameFrom: 'spec.nodeName',
