@@ -5,7 +5,7 @@
 // the CR's size alone: with the CR lowered to 2 while the StatefulSet still runs 3 targets (a
 // scale-down in flight), the claim the StatefulSet controller makes for target 2 was denied, and
 // that target could not start again.
-import { one, variant } from './support/fixtures.js';
+import { one, ownedByCR, variant } from './support/fixtures.js';
 import { Cleanup, create, eventually, failedCreate, core, rejected, type Obj } from './support/kube.js';
 import { guardFor, installAistoreCrd } from './support/suite.js';
 
@@ -26,16 +26,7 @@ function olderOperatorStatefulSet(namespace: string, cr?: Obj): Obj {
   return variant(one('07', { namespace, node: `${namespace}-node` }), (o) => {
     delete o.metadata.labels?.['app.kubernetes.io/managed-by'];
     (o.spec as { replicas: number }).replicas = 3;
-    if (cr)
-      o.metadata.ownerReferences = [
-        {
-          apiVersion: 'ais.nvidia.com/v1beta1',
-          kind: 'AIStore',
-          name: cr.metadata.name,
-          uid: cr.metadata.uid as string,
-          controller: true,
-        },
-      ];
+    if (cr) o.metadata.ownerReferences = ownedByCR(cr);
   });
 }
 

@@ -4,7 +4,7 @@
 // so the StatefulSet it renders keeps the hostPort for good. When the StatefulSet controller recreates a
 // target pod (a rollout, an eviction), the guard must not refuse it: the pod would never come back.
 // Control: the same StatefulSet with a hostPort its CR does not have (edited by hand) is still refused.
-import { one, variant } from './support/fixtures.js';
+import { one, ownedByCR, variant } from './support/fixtures.js';
 import { startGuard, type Guard } from './support/guard.js';
 import { Cleanup, core, create, eventually, failedCreate, type Obj } from './support/kube.js';
 import { installAistoreCrd } from './support/suite.js';
@@ -27,15 +27,7 @@ function statefulSet(namespace: string, cr: Obj): Obj {
   return variant(one('07', { namespace, node: `${namespace}-node` }), (o) => {
     const spec = o.spec as { template: { spec: { containers: { ports?: Record<string, unknown>[] }[] } } };
     for (const port of spec.template.spec.containers[0]!.ports ?? []) port.hostPort = port.containerPort;
-    o.metadata.ownerReferences = [
-      {
-        apiVersion: 'ais.nvidia.com/v1beta1',
-        kind: 'AIStore',
-        name: cr.metadata.name,
-        uid: cr.metadata.uid as string,
-        controller: true,
-      },
-    ];
+    o.metadata.ownerReferences = ownedByCR(cr);
   });
 }
 

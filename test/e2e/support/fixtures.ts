@@ -60,6 +60,17 @@ export function variant<T extends Obj>(obj: T, edit: (copy: T) => void): T {
   return copy;
 }
 
+/** The ownerReferences the operator gives what it renders for a stored CR (SetControllerReference). */
+export const ownedByCR = (cr: Obj): Obj['metadata']['ownerReferences'] => [
+  {
+    apiVersion: 'ais.nvidia.com/v1beta1',
+    kind: 'AIStore',
+    name: cr.metadata.name,
+    uid: cr.metadata.uid as string,
+    controller: true,
+  },
+];
+
 /** Loose access for assertions: obj.a.b.c without a chain of casts. */
 export function at(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
