@@ -457,8 +457,11 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
     });
   }
 
-  // One target can never share a node with another.
-  const single = size !== undefined && size <= 1;
+  // One target can never share a node with another. Unless, on its CREATE, the CR meets PVs already
+  // made for later targets beside its first (a planned scale-out): only now can anti-affinity go.
+  const planned =
+    subject.role === 'aistore' && operation === 'CREATE' && signals.some((s) => s.id === 'pvs-share-node');
+  const single = size !== undefined && size <= 1 && !planned;
   // Anti-affinity that stays on (false, or unset where the guard will not set it) keeps targets one
   // per node, whatever else the layout suggests: not multi-target (the signals stay, for the
   // warnings that say what it costs).

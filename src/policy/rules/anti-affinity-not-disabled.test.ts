@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { aistore, node, oneNodeDisks, released } from '../../../test/support/builders.js';
+import { aistore, claimName, node, oneNodeDisks, pv, released } from '../../../test/support/builders.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
 
 const pinned = { 'kubernetes.io/hostname': 'node-1' };
@@ -94,6 +94,42 @@ const rows: Row[] = [
     ],
     expect: { patched: false },
   },
+  // Review "lifecycle2", L3: the PVs made first for a scale-out, two targets' disks on one node.
+  ...((): Row[] => {
+    const cluster = [
+      node('n1'),
+      node('n2'),
+      node('n3'),
+      pv('pv0', { claim: claimName(0), host: 'n1', path: '/ais/sda' }),
+      pv('pv1', { claim: claimName(1), host: 'n1', path: '/ais/sdb' }),
+    ];
+    return [
+      {
+        name: 'CREATE of a size-1 CR beside PVs made for its later targets on one node: anti-affinity off now',
+        object: aistore({ size: 1 }),
+        context: cluster,
+        expect: { warn: [/PVs put the disks of ais-target-0, ais-target-1 on node n1/], patched: true },
+      },
+      {
+        name: 'UPDATE scaling it out with anti-affinity kept: warned that one stays Pending',
+        object: aistore({ size: 2 }),
+        operation: 'UPDATE',
+        oldObject: aistore({ size: 1 }),
+        context: cluster,
+        expect: {
+          warn: [/on node n1, but the targets keep a required hostname anti-affinity.*stays Pending/],
+        },
+      },
+      {
+        name: 'UPDATE that leaves the size as it was: nothing new to say',
+        object: aistore({ size: 2 }),
+        operation: 'UPDATE',
+        oldObject: aistore({ size: 2 }),
+        context: cluster,
+        expect: {},
+      },
+    ];
+  })(),
 ];
 
 describe('rule anti-affinity-not-disabled', () => {

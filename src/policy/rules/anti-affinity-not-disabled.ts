@@ -3,16 +3,17 @@
 // CREATE (the operator rejects targetSpec changes on UPDATE; rule targets-exceed-nodes warns then).
 // On UPDATE, keep a true the stored CR has when the update drops the field: re-sending the manifest
 // the guard patched on CREATE would otherwise be a targetSpec change the operator rejects.
-import { describeLayout, describeSignal } from '../layout.js';
+import { sameJson } from '../json.js';
+import { describeLayout, describeSignal, type Layout } from '../layout.js';
 import { isObject, objectAt } from '../k8s.js';
 import type { KubeObject } from '../types.js';
-import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink, type Reporter } from '../rule.js';
 
 export default defineRule({
   id: 'anti-affinity-not-disabled',
   title: 'Multi-target layout with target anti-affinity still on',
   summary:
-    'Multi-target layout (by PVs, nodeSelector or node count) without spec.targetSpec.disablePodAntiAffinity: set to true on CREATE (warn) and kept on an UPDATE that drops it; an explicit false is kept and warned about.',
+    'Multi-target layout (by PVs, nodeSelector or node count; on CREATE also a size-1 CR beside PVs made for its later targets on one node) without spec.targetSpec.disablePodAntiAffinity: set to true on CREATE (warn) and kept on an UPDATE that drops it; an explicit false is kept and warned about; a size change while PVs put two targets on one node and anti-affinity stays on is warned about.',
   verdict: 'mutate + warn',
   operator: `Unless targetSpec.disablePodAntiAffinity is true (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1137, 'AllowTargetSharedNodes')}), the operator gives targets a required kubernetes.io/hostname anti-affinity against each other (${operatorLink('internal/resources/aistore/target/statefulset.go', 158, 'createTargetAffinity')}, ${operatorLink('internal/resources/aistore/cmn/res.go', 165, 'createPodAntiAffinity')}).`,
   howToFix: 'Set `spec.targetSpec.disablePodAntiAffinity: true` (the guard does it on CREATE).',
@@ -33,7 +34,9 @@ export default defineRule({
       );
       return;
     }
-    if (operation !== 'CREATE' || layout.view.antiAffinityOff) return;
+    if (layout.view.antiAffinityOff) return;
+    if (operation === 'UPDATE') return warnScaledBesideEachOther(subject.object, oldObject, layout, report);
+    if (operation !== 'CREATE') return;
     if (layout.view.antiAffinityKeptExplicitly && layout.signals.length > 0) {
       // The user said false in so many words: never override it, say what it costs.
       report.warn(
@@ -55,6 +58,30 @@ export default defineRule({
     );
   },
 });
+
+const sizeOf = (o: KubeObject | undefined): unknown => {
+  const spec: unknown = o?.spec;
+  return isObject(spec) && isObject(spec.targetSpec) ? spec.targetSpec.size : undefined;
+};
+
+/**
+ * A scale-out (or in) of a CR whose targets keep anti-affinity while PVs put two of them on one node:
+ * the operator lets the size change but not disablePodAntiAffinity, so one of them stays Pending.
+ */
+function warnScaledBesideEachOther(
+  object: KubeObject,
+  oldObject: KubeObject | undefined,
+  layout: Layout,
+  report: Reporter,
+): void {
+  const shared = layout.signals.find((s) => s.id === 'pvs-share-node');
+  if (!shared || layout.multiTarget || sameJson(sizeOf(object), sizeOf(oldObject))) return;
+  report.warn(
+    '/spec/targetSpec/size',
+    `${shared.detail}, but the targets keep a required hostname anti-affinity, which the operator refuses to change on a live CR: every target after the first on that node stays Pending ("node(s) didn't match pod anti-affinity rules").`,
+    'Move those PVs to nodes of their own, or recreate the AIStore CR with spec.targetSpec.disablePodAntiAffinity: true.',
+  );
+}
 
 /** The stored CR has targetSpec.disablePodAntiAffinity: true and the update has a targetSpec without the key. */
 function droppedStoredTrue(object: KubeObject, oldObject: KubeObject | undefined): boolean {
