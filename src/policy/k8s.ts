@@ -295,6 +295,9 @@ export function claimGone(pv: PersistentVolume): boolean {
   return (phase === 'Released' || phase === 'Failed') && claimRefOf(pv)?.uid !== undefined;
 }
 
+/** A hand-made PV that can still bind the claim its claimRef names: what the guard binds a target to. */
+export const canServeClaim = (pv: PersistentVolume): boolean => !isProvisioned(pv) && !claimGone(pv);
+
 /** A PV's required node-selector terms, whatever shape the input had. */
 export function requiredTermsOf(pv: PersistentVolume): unknown {
   const affinity = pv.spec?.nodeAffinity;

@@ -5,20 +5,15 @@
 // controller makes anew always has a new uid: after an AIStore is deleted and redeployed on Retain
 // disks, or from PV manifests exported from a live cluster, the target's claim stays Pending.
 import type { ClusterContext } from '../context.js';
-import { asText, claimGone, claimRefOf, isProvisioned, nameOf, phaseOf } from '../k8s.js';
+import { asText, canServeClaim, claimGone, claimRefOf, isProvisioned, nameOf, phaseOf } from '../k8s.js';
 import { defineRule, operatorLink, type RuleInput } from '../rule.js';
-
-/** The claim of that uid is gone: the PV controller has released the PV (or failed to reclaim it). */
-const released = (phase: string | undefined) => phase === 'Released' || phase === 'Failed';
 
 /** A merge patch's null removes the field; short enough to survive a warning's 256 characters. */
 const removeUidCommand = (pv: string) => `kubectl patch pv ${pv} -p '{"spec":{"claimRef":{"uid":null}}}'`;
 
 /** Another PV pre-bound to the claim that can serve it: neither a provisioner's nor held by a gone claim's uid. */
 const servingPV = (ctx: ClusterContext, namespace: string, claim: string, besides: string) =>
-  ctx
-    .pvsForClaim(namespace, claim)
-    .find((pv) => nameOf(pv) !== besides && !isProvisioned(pv) && !claimGone(pv));
+  ctx.pvsForClaim(namespace, claim).find((pv) => nameOf(pv) !== besides && canServeClaim(pv));
 
 function checkVolume({ subject, ctx, operation, report }: RuleInput<'target-volume'>): void {
   const pv = subject.object;
@@ -26,7 +21,7 @@ function checkVolume({ subject, ctx, operation, report }: RuleInput<'target-volu
   if (!uid || subject.namespace === '') return; // no namespace: pv-target-binding denies the claimRef
   const phase = phaseOf(pv);
   const claim = `${subject.namespace}/${subject.claimName}`;
-  const serving = released(phase) && servingPV(ctx, subject.namespace, subject.claimName, nameOf(pv));
+  const serving = claimGone(pv) && servingPV(ctx, subject.namespace, subject.claimName, nameOf(pv));
   if (serving) {
     // A replacement PV serves the claim now (a node replaced): freeing this one would pre-bind two.
     report.warn(
@@ -36,7 +31,7 @@ function checkVolume({ subject, ctx, operation, report }: RuleInput<'target-volu
     );
     return;
   }
-  if (released(phase)) {
+  if (claimGone(pv)) {
     report.warn(
       '/spec/claimRef/uid',
       `PV ${nameOf(pv)} is ${asText(phase)}: its claimRef still holds uid ${uid} of an earlier claim ${claim}, so the PV controller binds it to no new claim of that name and the target's claim stays Pending.`,

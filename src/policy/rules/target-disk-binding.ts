@@ -3,12 +3,12 @@
 // them. Never guess: without a known PV, warn (only where the layout needs local disks).
 import {
   asText,
+  canServeClaim,
   claimGone,
   cloneJson,
   diskPathOf,
   HOSTNAME_KEY,
   isObject,
-  isProvisioned,
   nameOf,
   objectAt,
   objectsOf,
@@ -32,7 +32,7 @@ function bindClaim({ subject, writable, layout, ctx, operation, report }: RuleIn
   // hand-made PV whose claim is gone binds no new claim either, and volumeName is set only once: the
   // claim would stay Pending until deleted (pv-claim-uid warns how to free the PV).
   const named = ctx.pvsForClaim(subject.namespace, name);
-  const pvs = named.filter((pv) => !isProvisioned(pv) && !claimGone(pv));
+  const pvs = named.filter(canServeClaim);
   const wanted: unknown = claim.spec?.volumeName;
   if (pvs.length === 1) {
     const pv = nameOf(pvs[0] as PersistentVolume);
