@@ -321,3 +321,27 @@ export function targetPodLabels(crName: string, userLabels?: unknown): Record<st
     'app.kubernetes.io/managed-by': 'ais-operator',
   };
 }
+
+/**
+ * The targetSpec fields a live CR may change: the operator's webhook copies these from the update
+ * onto the stored spec and refuses the update if anything else differs (operator
+ * internal/webhook/aistore/v1beta1/aistore_webhook.go validateTargetUpdate, allowDaemonSpecUpdates).
+ * Every other field (hostPort, hostNetwork, mounts, affinity, nodeSelector, disablePodAntiAffinity…)
+ * is fixed when the CR is created.
+ */
+export const MUTABLE_TARGET_FIELDS: ReadonlySet<string> = new Set([
+  'size',
+  'annotations',
+  'labels',
+  'env',
+  'resources',
+  'securityContext',
+  'capabilities',
+  'aisContainerSecurityContext',
+  'autoScale',
+  'pvcRetentionPolicy',
+  'probes',
+  'tolerations',
+  'pdb',
+  'scaleDownMode',
+]);

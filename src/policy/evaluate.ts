@@ -1,7 +1,7 @@
 // The one entry point the webhook and the CLI share: object + context in, findings and a JSON Patch
 // out. Pure: no I/O, no clock. Rules read the input and change a copy taken on first write; the
 // patch is diffed by a library (draft.ts).
-import { targetStatefulSetName } from './aistore.js';
+import { MUTABLE_TARGET_FIELDS, targetStatefulSetName } from './aistore.js';
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
 import { patchBetween, writableCopy } from './draft.js';
 import { sameJson, valueAt } from './json.js';
@@ -218,6 +218,40 @@ function ratchet(
   );
 }
 
+/** The targetSpec field a finding's path lies in, e.g. "hostPort" for /spec/targetSpec/hostPort. */
+const targetSpecField = (path: string): string | undefined => /^\/spec\/targetSpec\/([^/]+)/.exec(path)?.[1];
+
+/**
+ * On a CR's UPDATE, a deny about targets sharing a node (a rule's `sharedNodes`), at a targetSpec
+ * field the operator never lets change and left as the stored CR has it: the update cannot mend it,
+ * and refusing it would refuse every change the operator does allow. A size-1 CR with a hostPort
+ * and anti-affinity off could otherwise never scale out. The finding stands as a warning, and says
+ * what would mend it: a new CR. (Findings on the object alone, a mount's name, stay denies: a new
+ * one comes from the update itself, e.g. spec.tls added beside a mount at /var/certs.)
+ */
+function fixedAtCreation(
+  findings: JudgedFinding[],
+  subject: Subject,
+  recognised: Recognised,
+  rules: readonly Rule[],
+) {
+  const { object, oldObject } = subject;
+  if (subject.operation !== 'UPDATE' || recognised.role !== 'aistore' || !isObject(oldObject))
+    return findings;
+  const sharedNodes = (id: string) => rules.some((r) => r.id === id && r.sharedNodes);
+  return findings.map((f) => {
+    const field = f.action === 'deny' && sharedNodes(f.ruleId) ? targetSpecField(f.path) : undefined;
+    if (field === undefined || MUTABLE_TARGET_FIELDS.has(field)) return f;
+    const at = `/spec/targetSpec/${field}`;
+    if (!sameJson(valueAt(object, at), valueAt(oldObject, at))) return f;
+    return judged(
+      f,
+      'warn',
+      `not refused: spec.targetSpec.${field} is as the stored CR has it, and the operator's webhook refuses any change of it (validateTargetUpdate), so only a new AIStore CR can mend this: ${f.message}`,
+    );
+  });
+}
+
 /** Rendered by the operator from its CR: the target StatefulSet it owns, or a pod of that StatefulSet. */
 function renderedByOperator(subject: Recognised): boolean {
   if (subject.role === 'target-statefulset')
@@ -275,7 +309,7 @@ export function evaluate(
   const modes = options.modes ?? ENFORCE;
   const run = runRules(subject, recognised, ctx, rules, modes);
   const findings = renderedFromStoredCR(
-    ratchet(run.findings, subject, ctx, rules, modes),
+    fixedAtCreation(ratchet(run.findings, subject, ctx, rules, modes), subject, recognised, rules),
     recognised,
     ctx,
     rules,

@@ -479,3 +479,12 @@ export function describeLayout(layout: Layout): string {
   const first = layout.signals[0];
   return first ? `multi-target layout (${first.detail})` : 'one target per node';
 }
+
+/**
+ * One target today, but target anti-affinity off: once the CR's size grows its targets may share a
+ * node, and what is fixed when the CR is created (hostPort, hostNetwork) can no longer change then.
+ */
+export function sharedOnceScaled(layout: Layout): boolean {
+  const { size, antiAffinityOff } = layout.view;
+  return !layout.multiTarget && antiAffinityOff && size !== undefined && size <= 1;
+}

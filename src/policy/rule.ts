@@ -72,6 +72,12 @@ export interface Rule<R extends Role = Role> {
   roles: readonly R[];
   /** Whether the rule may change the object (on CREATE). */
   mutates: boolean;
+  /**
+   * Its findings are about targets sharing a node, so a CR's size (or the cluster) can bring them
+   * on with nothing else changed: on a CR's UPDATE, one at a targetSpec field fixed at creation and
+   * left as it was only warns (evaluate.ts fixedAtCreation; the VAP's twin is the check's fixedField).
+   */
+  sharedNodes?: true;
   check(input: RuleInput<R>): void;
 }
 

@@ -36,6 +36,11 @@ interface Check {
   messageExpression?: string;
   /** Judged on UPDATE only (the CREATE case is a mutation the webhook makes). */
   updateOnly?: boolean;
+  /**
+   * The targetSpec field the check is about, fixed at the CR's creation (the operator's webhook
+   * refuses changing it): an UPDATE that leaves it as it was passes (evaluate.ts fixedAtCreation).
+   */
+  fixedField?: string;
 }
 
 interface PolicyDef {
@@ -170,6 +175,7 @@ const AISTORE: PolicyDef = {
       // Any hostPort, 0 too, makes the operator advertise the node's address for every target on it
       // unless targets have external access (rules/target-host-port.ts targetExternalAccess).
       rule: 'target-host-port',
+      fixedField: 'hostPort',
       broken: (r, f) =>
         and(
           f('multiTarget'),
@@ -186,12 +192,14 @@ const AISTORE: PolicyDef = {
     },
     {
       rule: 'target-host-network',
+      fixedField: 'hostNetwork',
       broken: (r, f) =>
         and(f('multiTarget'), present(r, 'spec.targetSpec'), hostNetworkIn(`${r}.spec.targetSpec`)),
       message: `[target-host-network] spec.targetSpec.hostNetwork in a multi-target layout: every container port becomes a host port, so the second target on a node stays Pending; set hostNetwork: false${doc('target-host-network')}`,
     },
     {
       rule: 'target-host-path-shared',
+      fixedField: 'mounts',
       broken: (r, f) =>
         and(
           f('multiTarget'),
@@ -202,6 +210,7 @@ const AISTORE: PolicyDef = {
     },
     {
       rule: 'target-anti-affinity',
+      fixedField: 'affinity',
       broken: (r, f) =>
         and(
           f('multiTarget'),
@@ -442,6 +451,16 @@ export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 export const oldName = (fact: string) => `old${cap(fact)}`;
 
+/** On UPDATE, the field at `path` is there and as the stored object has it. */
+const keptAsStored = (path: string) =>
+  and(
+    "request.operation == 'UPDATE'",
+    'oldObject != null',
+    present('object', path),
+    present('oldObject', path),
+    `object.${path} == oldObject.${path}`,
+  );
+
 function policyObject(def: PolicyDef) {
   const now = (name: string) => `variables.${name}`;
   const old = (name: string) => `variables.${oldName(name)}`;
@@ -470,6 +489,7 @@ function policyObject(def: PolicyDef) {
           ...(c.updateOnly ? ["request.operation != 'UPDATE'"] : []),
           not(c.broken('object', now)),
           and('oldObject != null', c.broken('oldObject', old)),
+          ...(c.fixedField ? [keptAsStored(`spec.targetSpec.${c.fixedField}`)] : []),
         ),
         message: c.message,
         ...(c.messageExpression && { messageExpression: c.messageExpression }),

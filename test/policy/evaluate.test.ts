@@ -217,6 +217,74 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
     });
   });
 
+  // Review "lifecycle2", L2: a single-target CR with anti-affinity off and a hostPort was admitted
+  // (one target never shares a node), and its scale-out was denied for good: the operator's webhook
+  // never lets the hostPort go (validateTargetUpdate), so nothing the user could send would pass.
+  describe('a CR update that leaves a field fixed at creation as it was', () => {
+    const single = aistore({ disable: true, size: 1, hostPort: 51081 });
+    const scaled = aistore({ disable: true, size: 2, hostPort: 51081 });
+    const hostPortFinding = (ev: ReturnType<typeof run>) =>
+      ev.findings.find((f) => f.ruleId === 'target-host-port');
+
+    it('a scale-out is not refused; the hostPort stays a warning that names the way out', () => {
+      const ev = run({ name: '', object: scaled, operation: 'UPDATE', oldObject: single });
+      expect(ev.allowed).toBe(true);
+      expect(hostPortFinding(ev)).toMatchObject({
+        severity: 'deny',
+        action: 'warn',
+        path: '/spec/targetSpec/hostPort',
+        message: expect.stringMatching(
+          /^not refused: spec.targetSpec.hostPort is as the stored CR has it, .*validateTargetUpdate.*new AIStore CR.*hostPort 51081 in a multi-target layout/,
+        ),
+      });
+    });
+
+    it('the same for hostNetwork and a useHostPath mount', () => {
+      const before = aistore({
+        disable: true,
+        size: 1,
+        hostNetwork: true,
+        mounts: [{ path: '/d', useHostPath: true }],
+      });
+      const after = aistore({
+        disable: true,
+        size: 3,
+        hostNetwork: true,
+        mounts: [{ path: '/d', useHostPath: true }],
+      });
+      const ev = run({ name: '', object: after, operation: 'UPDATE', oldObject: before });
+      expect(ev.allowed).toBe(true);
+      expect(ev.findings.map((f) => `${f.ruleId}=${f.action}`).sort()).toEqual([
+        'target-host-network=warn',
+        'target-host-path-shared=warn',
+      ]);
+    });
+
+    it('a changed or new value is still refused, as is any deny on CREATE', () => {
+      const changed = aistore({ disable: true, size: 2, hostPort: 9999 });
+      expect(run({ name: '', object: changed, operation: 'UPDATE', oldObject: single }).allowed).toBe(false);
+      const added = aistore({ disable: true, size: 2, hostPort: 51081 });
+      const without = aistore({ disable: true, size: 1 });
+      expect(run({ name: '', object: added, operation: 'UPDATE', oldObject: without }).allowed).toBe(false);
+      expect(run({ name: '', object: scaled }).allowed).toBe(false);
+    });
+
+    it('only a CR: a target StatefulSet keeps its ratchet by the old object (its template may change)', () => {
+      const one = targetStatefulSet({ hostPort: 51081, replicas: 1 });
+      const two = targetStatefulSet({ hostPort: 51081, replicas: 2 });
+      expect(run({ name: '', object: two, operation: 'UPDATE', oldObject: one }).allowed).toBe(false);
+    });
+
+    it('the CREATE of such a single-target CR warns: it is the one time the hostPort can go', () => {
+      const ev = run({ name: '', object: single });
+      expect(ev.allowed).toBe(true);
+      expect(hostPortFinding(ev)).toMatchObject({
+        action: 'warn',
+        message: expect.stringMatching(/one target now, but once spec.targetSpec.size grows/),
+      });
+    });
+  });
+
   it('a changed value at the same place is a new violation: denied', () => {
     const bad = targetStatefulSet({ hostPort: 51081 });
     const changed = structuredClone(bad);

@@ -185,6 +185,23 @@ export function builderCases(): AgreementCase[] {
       aistore({ disable: true, hostPort: 51081 }),
       aistore({ disable: true, hostPort: 51081, size: 3 }),
     ),
+    // A size-1 CR gets no hostPort finding; the operator never lets the port go afterwards, so its
+    // scale-out is not refused (evaluate.ts fixedAtCreation, the check's fixedField).
+    update(
+      'CR: hostPort kept on a scale-out from one target',
+      aistore({ disable: true, hostPort: 51081, size: 1 }),
+      aistore({ disable: true, hostPort: 51081, size: 2 }),
+    ),
+    update(
+      'CR: hostPort changed on a scale-out from one target',
+      aistore({ disable: true, hostPort: 51081, size: 1 }),
+      aistore({ disable: true, hostPort: 9999, size: 2 }),
+    ),
+    update(
+      'CR: hostNetwork and useHostPath kept on a scale-out from one target',
+      aistore({ disable: true, hostNetwork: true, mounts: [{ path: '/d', useHostPath: true }], size: 1 }),
+      aistore({ disable: true, hostNetwork: true, mounts: [{ path: '/d', useHostPath: true }], size: 3 }),
+    ),
     // The manifest the guard patched on CREATE, re-sent: the mutating webhook keeps the stored true.
     update(
       'CR: anti-affinity off dropped on UPDATE, useHostPath',

@@ -11,6 +11,16 @@ const rows: Row[] = [
   { name: 'CR: hostNetwork false', object: aistore({ disable: true, hostNetwork: false }), expect: {} },
   { name: 'CR: hostNetwork, one target per node', object: aistore({ hostNetwork: true }), expect: {} },
   {
+    name: 'CR: hostNetwork, size 1 with anti-affinity off: warned on CREATE, while it can still go',
+    object: aistore({ disable: true, size: 1, hostNetwork: true }),
+    expect: { warn: [/hostNetwork is true with target anti-affinity disabled: one target now/] },
+  },
+  {
+    name: 'CR: hostNetwork, size 1 with anti-affinity on',
+    object: aistore({ size: 1, hostNetwork: true }),
+    expect: {},
+  },
+  {
     name: 'StatefulSet: hostNetwork without anti-affinity',
     object: targetStatefulSet({ hostNetwork: true }),
     expect: { deny: [/pod template's hostNetwork is true/] },

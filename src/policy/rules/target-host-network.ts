@@ -1,5 +1,5 @@
 // DESIGN rule 3. hostNetwork makes every container port a host port: same collision as hostPort.
-import { describeLayout } from '../layout.js';
+import { describeLayout, sharedOnceScaled } from '../layout.js';
 import { HOSTPORT_FIX, PENDING_PORTS } from '../messages.js';
 import { podSpecOf } from '../podspec.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
@@ -8,15 +8,30 @@ export default defineRule({
   id: 'target-host-network',
   title: 'hostNetwork on targets in a multi-target layout',
   summary:
-    'targetSpec.hostNetwork, or hostNetwork on a target StatefulSet/Pod, in a multi-target layout: deny.',
-  verdict: 'deny',
+    'targetSpec.hostNetwork, or hostNetwork on a target StatefulSet/Pod, in a multi-target layout: deny; on a single-target CR created with anti-affinity off: warn (it cannot change later).',
+  verdict: 'deny / warn',
   operator: `The operator sets the target pods' hostNetwork from targetSpec.hostNetwork (${operatorLink('internal/resources/aistore/target/statefulset.go', 110, 'targetPodSpec')}).`,
   howToFix: 'Set `hostNetwork: false`; reach targets as for hostPort.',
   upstream: `${MULTI_TARGET_DOC}#configuring-network-access ("This approach needs adjustment when deploying multiple targets on a single node to avoid port conflicts")`,
   roles: ['aistore', 'target-statefulset', 'target-pod'],
   mutates: false,
-  check({ subject, layout, report }) {
-    if (!layout.multiTarget) return;
+  sharedNodes: true,
+  check({ subject, layout, operation, report }) {
+    if (!layout.multiTarget) {
+      // One target now, anti-affinity off: the one time hostNetwork can still go (target-host-port's twin).
+      if (
+        subject.role === 'aistore' &&
+        operation === 'CREATE' &&
+        sharedOnceScaled(layout) &&
+        subject.object.spec?.targetSpec?.hostNetwork === true
+      )
+        report.warn(
+          '/spec/targetSpec/hostNetwork',
+          `spec.targetSpec.hostNetwork is true with target anti-affinity disabled: one target now, but once spec.targetSpec.size grows targets may share a node, and the second on a node stays Pending ("${PENDING_PORTS}"); the operator refuses any change of hostNetwork after the CR is created.`,
+          `Set hostNetwork to false. ${HOSTPORT_FIX}`,
+        );
+      return;
+    }
     const message = (field: string) =>
       `${field} is true in a ${describeLayout(layout)}: every container port becomes a host port, so the second target on a node ` +
       `stays Pending ("${PENDING_PORTS}").`;

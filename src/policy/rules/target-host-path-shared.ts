@@ -15,6 +15,7 @@ export default defineRule({
   upstream: `${MULTI_TARGET_DOC}#persistent-volume-configuration ("Properly setting up PVs and PVCs is crucial")`,
   roles: ['aistore'],
   mutates: false,
+  sharedNodes: true,
   check({ subject, layout, report }) {
     if (!layout.multiTarget) return;
     const { crName, namespace } = subject;

@@ -78,8 +78,31 @@ const rows: Row[] = [
     },
   },
   {
-    name: 'CR: hostPort, size 1 can never share a node',
+    name: 'CR: hostPort, size 1 with anti-affinity off: no target shares a node yet, but the port cannot go later',
     object: aistore({ disable: true, size: 1, hostPort: 51081 }),
+    expect: {
+      warn: [
+        /hostPort 51081 with target anti-affinity disabled: one target now.*refuses any change of hostPort/,
+      ],
+    },
+  },
+  {
+    name: 'CR: hostPort, size 1 with anti-affinity on',
+    object: aistore({ size: 1, hostPort: 51081 }),
+    expect: {},
+  },
+  {
+    name: 'CR: hostPort 0, size 1, external access: no node address, nothing to say',
+    object: withTargetSpec(aistore({ disable: true, size: 1, hostPort: 0 }), {
+      externalAccess: { type: 'LoadBalancer' },
+    }),
+    expect: {},
+  },
+  {
+    name: 'CR: hostPort, size 1 with anti-affinity off, on UPDATE: too late to say it',
+    object: aistore({ disable: true, size: 1, hostPort: 51081 }),
+    operation: 'UPDATE',
+    oldObject: aistore({ disable: true, size: 1, hostPort: 51081 }),
     expect: {},
   },
   {

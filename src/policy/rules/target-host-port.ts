@@ -1,9 +1,9 @@
 // DESIGN rule 2. Targets that share a node cannot all bind the same host port.
 import type { AIStoreCR } from '../aistore.js';
-import { describeLayout } from '../layout.js';
+import { describeLayout, sharedOnceScaled } from '../layout.js';
 import { HOSTPORT_FIX, PENDING_PORTS } from '../messages.js';
 import { hostPortsOf, nodeHostnamesOf, podSpecOf, PUBLIC_HOSTNAME_ENV } from '../podspec.js';
-import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink, type Reporter } from '../rule.js';
 
 /**
  * Targets reached through per-target LoadBalancers: the operator then sets no public hostname from
@@ -12,11 +12,26 @@ import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
 const targetExternalAccess = (cr: AIStoreCR): boolean =>
   (cr.spec?.targetSpec?.externalAccess ?? null) !== null || cr.spec?.enableExternalLB === true;
 
+/**
+ * A single-target CR with anti-affinity off and a host port: admitted, but a later scale-out can put
+ * two targets on one node, and then the port cannot go (the operator fixes it at creation). Now is
+ * the one time to drop it.
+ */
+function warnBeforeScaleOut(cr: AIStoreCR, report: Reporter): void {
+  const hostPort = cr.spec?.targetSpec?.hostPort;
+  if (typeof hostPort !== 'number' || (hostPort === 0 && targetExternalAccess(cr))) return;
+  report.warn(
+    '/spec/targetSpec/hostPort',
+    `spec.targetSpec.hostPort ${hostPort} with target anti-affinity disabled: one target now, but once spec.targetSpec.size grows targets may share a node, and the second on a node stays Pending ("${PENDING_PORTS}"); the operator refuses any change of hostPort after the CR is created.`,
+    HOSTPORT_FIX,
+  );
+}
+
 export default defineRule({
   id: 'target-host-port',
   title: 'hostPort on targets in a multi-target layout',
   summary:
-    'targetSpec.hostPort (0 too, unless targets have external access: the operator then advertises the node address for every target on it), or a hostPort on a target StatefulSet/Pod container, in a multi-target layout: deny; a target init container that sets AIS_PUBLIC_HOSTNAME from the node there: warn.',
+    'targetSpec.hostPort (0 too, unless targets have external access: the operator then advertises the node address for every target on it), or a hostPort on a target StatefulSet/Pod container, in a multi-target layout: deny; a target init container that sets AIS_PUBLIC_HOSTNAME from the node there: warn; a hostPort on a single-target CR created with anti-affinity off: warn (it cannot change later).',
   verdict: 'deny / warn',
   operator: `The operator puts targetSpec.hostPort on the target container's port (${operatorLink('internal/resources/aistore/cmn/res.go', 136, 'NewDaemonPorts')}), the same on every target pod; with any hostPort set, 0 included, and no external access it makes the node's address each target's public hostname, the AIS_PUBLIC_HOSTNAME variable of the init container (${operatorLink('internal/resources/aistore/target/statefulset.go', 129, 'NewInitContainerEnv')}), and it rolls the targets out for no change of that variable alone (${operatorLink('internal/controller/aistore/common.go', 76, 'shouldUpdateInitContainers')}).`,
   howToFix:
@@ -24,8 +39,13 @@ export default defineRule({
   upstream: `${MULTI_TARGET_DOC}#internal-and-external-access ("By omitting the hostPort field, targets can communicate internally using servicePort")`,
   roles: ['aistore', 'target-statefulset', 'target-pod'],
   mutates: false,
-  check({ subject, layout, report }) {
-    if (!layout.multiTarget) return;
+  sharedNodes: true,
+  check({ subject, layout, operation, report }) {
+    if (!layout.multiTarget) {
+      if (subject.role === 'aistore' && operation === 'CREATE' && sharedOnceScaled(layout))
+        warnBeforeScaleOut(subject.object, report);
+      return;
+    }
     const where = `the second target on a node stays Pending ("${PENDING_PORTS}")`;
     if (subject.role === 'aistore') {
       const hostPort = subject.object.spec?.targetSpec?.hostPort;
