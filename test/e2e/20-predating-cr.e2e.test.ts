@@ -4,9 +4,20 @@
 // so the StatefulSet it renders keeps the hostPort for good. When the StatefulSet controller recreates a
 // target pod (a rollout, an eviction), the guard must not refuse it: the pod would never come back.
 // Control: the same StatefulSet with a hostPort its CR does not have (edited by hand) is still refused.
+// Then the CR itself: one created with a single target, anti-affinity off and a hostPort (no target can
+// share a node yet) must still scale out, though the hostPort cannot go (review "lifecycle2", L2).
 import { one, ownedByCR, variant } from './support/fixtures.js';
 import { startGuard, type Guard } from './support/guard.js';
-import { Cleanup, core, create, eventually, failedCreate, type Obj } from './support/kube.js';
+import {
+  Cleanup,
+  core,
+  create,
+  eventually,
+  failedCreate,
+  mergePatch,
+  rejected,
+  type Obj,
+} from './support/kube.js';
 import { installAistoreCrd } from './support/suite.js';
 import { registerWebhooks, unregisterWebhooks } from './support/webhooks.js';
 
@@ -86,4 +97,40 @@ it('a hostPort the CR does not have (the StatefulSet edited by hand) is still re
   expect(before).toBeDefined();
   await core.deleteNamespacedPod({ namespace: handEdited, name: 'ais-target-0', gracePeriodSeconds: 0 });
   expect(await failedCreate(handEdited, 'target-host-port', CONTROLLER_WAIT)).toContain('ais-target-0');
+});
+
+describe('a single-target CR with anti-affinity off and a hostPort', () => {
+  let cr: Obj;
+  beforeAll(async () => {
+    const namespace = await cleanup.namespace('scale-out');
+    cr = await create(
+      variant(aistore(namespace, 51081), (o) => {
+        (o.spec as { targetSpec: { size: number } }).targetSpec.size = 1;
+      }),
+    );
+  });
+  const targetSpec = (extra: Record<string, unknown>) => ({ spec: { targetSpec: extra } });
+
+  it('is admitted on CREATE with a warning: the one time the port can still go', async () => {
+    // The log line follows the answer: wait for it.
+    await eventually('the CREATE review in the log', async () => {
+      expect(guard.reviews('AIStore', cr.metadata.namespace, 'ais')).toContainEqual(
+        expect.objectContaining({
+          endpoint: 'validate',
+          verdict: 'allowed',
+          rules: ['target-host-port=warn'],
+        }),
+      );
+    });
+  });
+
+  it('scales out: the hostPort, which the operator never lets change, is warned of, not refused', async () => {
+    const scaled = await mergePatch(cr, targetSpec({ size: 2 }));
+    expect((scaled.spec as { targetSpec: { size: number } }).targetSpec.size).toBe(2);
+  });
+
+  it('a changed hostPort on the same scale-out is refused (control)', async () => {
+    const rejection = await rejected(mergePatch(cr, targetSpec({ size: 3, hostPort: 9999 })));
+    expect(rejection.message).toMatch(/target-host-port/);
+  });
 });
