@@ -139,8 +139,12 @@ export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget
     held = declared;
     budget.inUse += declared;
   }
-  // Node's parser delivers exactly the declared length, never more.
-  let whole: Buffer | undefined = declared > 0 ? Buffer.allocUnsafeSlow(declared) : undefined;
+  // Node's parser delivers exactly the declared length, never more. A body that comes in one chunk
+  // (a review of a few KiB does) is that chunk, uncopied; one in several is copied into a buffer of
+  // its declared length, made at its second chunk (a per-request allocUnsafeSlow and copy cost ~2 µs
+  // for 1 KB and ~5 µs for 5.5 KB on Node 20, of the ~50-150 µs a whole review costs).
+  let one: Buffer | undefined;
+  let whole: Buffer | undefined;
   const chunks: Buffer[] = [];
   let finished = false;
   const reading: Reading = {
@@ -160,6 +164,7 @@ export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget
       budget.inUse -= held;
       held = 0;
       chunks.length = 0;
+      one = undefined;
       // The answer is written: the body's memory goes back now, not at the next full GC.
       if (whole) release(whole);
       whole = undefined;
@@ -186,16 +191,24 @@ export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget
         EMPTY,
       );
     }
-    if (whole && size <= whole.length) chunk.copy(whole, size - chunk.length);
-    else chunks.push(chunk);
+    if (declared > 0 && size === chunk.length) {
+      one = chunk;
+      return;
+    }
+    if (declared > 0 && size <= declared) {
+      if (whole === undefined) {
+        whole = Buffer.allocUnsafeSlow(declared);
+        if (one) one.copy(whole, 0);
+        one = undefined;
+      }
+      chunk.copy(whole, size - chunk.length);
+    } else chunks.push(chunk);
   });
   req.on('end', () => {
     const size = reading.size;
-    const body = whole
-      ? whole.subarray(0, size)
-      : chunks.length === 1
-        ? chunks[0]!
-        : Buffer.concat(chunks, size);
+    const body =
+      one ??
+      (whole ? whole.subarray(0, size) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     finish(undefined, body);
   });
   // A client that goes away mid-body: Node destroys the request with an "aborted" error. And any
