@@ -1,12 +1,12 @@
 // The one entry point the webhook and the CLI share: object + context in, findings and a JSON Patch
 // out. Pure: no I/O, no clock. Rules read the input and change a copy taken on first write; the
 // patch is diffed by a library (draft.ts).
-import { MUTABLE_TARGET_FIELDS, targetStatefulSetName } from './aistore.js';
+import { MUTABLE_TARGET_FIELDS, targetStatefulSetName, type AIStoreCR } from './aistore.js';
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
 import { patchBetween, writableCopy } from './draft.js';
 import { sameJson, valueAt } from './json.js';
 import { isObject, labelsOf } from './k8s.js';
-import { detectLayout, type Layout } from './layout.js';
+import { detectLayout, sharingForced, type Layout } from './layout.js';
 import { actionFor, ENFORCE, modeOf, type Action, type Modes } from './modes.js';
 import { managedByOperator, ownerAIStore, recognise, type Recognised } from './recognise.js';
 import { collectFindings, docAnchor, type Rule } from './rule.js';
@@ -222,33 +222,49 @@ function ratchet(
 const targetSpecField = (path: string): string | undefined => /^\/spec\/targetSpec\/([^/]+)/.exec(path)?.[1];
 
 /**
- * On a CR's UPDATE, a deny about targets sharing a node (a rule's `sharedNodes`), at a targetSpec
- * field the operator never lets change and left as the stored CR has it: the update cannot mend it,
- * and refusing it would refuse every change the operator does allow. A size-1 CR with a hostPort
- * and anti-affinity off could otherwise never scale out. The finding stands as a warning, and says
- * what would mend it: a new CR. (Findings on the object alone, a mount's name, stay denies: a new
- * one comes from the update itself, e.g. spec.tls added beside a mount at /var/certs.)
+ * On a CR's UPDATE, a deny of a rule whose finding keeps targets apart by itself (a host port, a
+ * required anti-affinity: `keepsTargetsApart`), at a targetSpec field the operator never lets
+ * change and left as the stored CR has it. The update cannot mend it, and refusing it refuses every
+ * change the operator does allow: a size-1 CR with a hostPort and anti-affinity off could never scale
+ * out. Unless the layout forces two targets onto one node (PVs, a pinned host, more targets than
+ * nodes): a target would then stay Pending for good, and a smaller size is the fix. The finding
+ * stands as a warning whose fix is a new CR. A useHostPath mount keeps no target apart: its
+ * scale-out stays refused (targets on one node would share a data directory).
  */
 function fixedAtCreation(
   findings: JudgedFinding[],
   subject: Subject,
-  recognised: Recognised,
+  run: RuleRun,
   rules: readonly Rule[],
-) {
+): JudgedFinding[] {
   const { object, oldObject } = subject;
-  if (subject.operation !== 'UPDATE' || recognised.role !== 'aistore' || !isObject(oldObject))
+  if (
+    subject.operation !== 'UPDATE' ||
+    run.recognised?.role !== 'aistore' ||
+    !isObject(oldObject) ||
+    !run.layout
+  )
     return findings;
-  const sharedNodes = (id: string) => rules.some((r) => r.id === id && r.sharedNodes);
+  const forced = sharingForced(run.layout);
+  const keepsApart = (id: string) =>
+    rules.find((r) => r.id === id)?.keepsTargetsApart?.(object as AIStoreCR) === true;
   return findings.map((f) => {
-    const field = f.action === 'deny' && sharedNodes(f.ruleId) ? targetSpecField(f.path) : undefined;
+    const field = f.action === 'deny' && keepsApart(f.ruleId) ? targetSpecField(f.path) : undefined;
     if (field === undefined || MUTABLE_TARGET_FIELDS.has(field)) return f;
     const at = `/spec/targetSpec/${field}`;
     if (!sameJson(valueAt(object, at), valueAt(oldObject, at))) return f;
-    return judged(
-      f,
-      'warn',
-      `not refused: spec.targetSpec.${field} is as the stored CR has it, and the operator's webhook refuses any change of it (validateTargetUpdate), so only a new AIStore CR can mend this: ${f.message}`,
-    );
+    if (forced)
+      return judged(
+        f,
+        'deny',
+        `${f.message} This update cannot place every target: ${forced.detail}, and spec.targetSpec.${field} is fixed at creation.`,
+      );
+    // A warning keeps its first 155 and last 100 characters (admission.ts shortWarning): the rule,
+    // its link, "fixed at creation" and this fix.
+    return {
+      ...judged(f, 'warn', `fixed at creation, kept: ${f.message}`),
+      fix: `Only a new AIStore CR can change spec.targetSpec.${field}: until then, one target per node.`,
+    };
   });
 }
 
@@ -309,7 +325,7 @@ export function evaluate(
   const modes = options.modes ?? ENFORCE;
   const run = runRules(subject, recognised, ctx, rules, modes);
   const findings = renderedFromStoredCR(
-    fixedAtCreation(ratchet(run.findings, subject, ctx, rules, modes), subject, recognised, rules),
+    fixedAtCreation(ratchet(run.findings, subject, ctx, rules, modes), subject, run, rules),
     recognised,
     ctx,
     rules,

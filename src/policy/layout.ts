@@ -488,3 +488,13 @@ export function sharedOnceScaled(layout: Layout): boolean {
   const { size, antiAffinityOff } = layout.view;
   return !layout.multiTarget && antiAffinityOff && size !== undefined && size <= 1;
 }
+
+/** Signals that put two targets on one node whatever the scheduler does: PVs, a pinned host, too few nodes. */
+const FORCED_SHARING: ReadonlySet<SignalId> = new Set([
+  'pvs-share-node',
+  'node-selector-one-host',
+  'more-targets-than-nodes',
+]);
+
+export const sharingForced = (layout: Layout): Signal | undefined =>
+  layout.signals.find((s) => FORCED_SHARING.has(s.id));

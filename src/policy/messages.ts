@@ -5,3 +5,11 @@ export const HOSTPORT_FIX =
   'Proxies may keep their hostPort.';
 
 export const PENDING_PORTS = "node(s) didn't have free ports for the requested pod ports";
+
+/** Why a CR's CREATE is the last chance for a field (operator aistore_webhook.go validateTargetUpdate). */
+export const fixedOnceCreated = (field: string) =>
+  `the operator refuses any change of spec.targetSpec.${field} once the CR exists`;
+
+/** What a single-target CR with anti-affinity off and a field that keeps targets apart meets later. */
+export const SCALE_OUT_LATER =
+  'a later scale-out that needs targets to share a node (their PVs on one node, more targets than nodes) will be refused';

@@ -2,6 +2,7 @@
 // cluster context, and reports findings through `report`. A rule that changes the object takes
 // `writable()` first: the guard copies the object only then, so a review that changes nothing
 // (most of them, /validate after /mutate always) never pays for a copy of a 6 KB pod.
+import type { AIStoreCR } from './aistore.js';
 import type { ClusterContext } from './context.js';
 import type { Layout } from './layout.js';
 import type { Recognised } from './recognise.js';
@@ -73,11 +74,12 @@ export interface Rule<R extends Role = Role> {
   /** Whether the rule may change the object (on CREATE). */
   mutates: boolean;
   /**
-   * Its findings are about targets sharing a node, so a CR's size (or the cluster) can bring them
-   * on with nothing else changed: on a CR's UPDATE, one at a targetSpec field fixed at creation and
-   * left as it was only warns (evaluate.ts fixedAtCreation; the VAP's twin is the check's fixedField).
+   * Whether what it finds on this CR (a host port, a required anti-affinity) keeps targets one per
+   * node by itself: a multi-target layout then leaves a target Pending, never two on one node. On a
+   * CR's UPDATE that forces no sharing, such a finding at a targetSpec field fixed at creation and
+   * left as it was only warns (evaluate.ts fixedAtCreation; the VAP's twin is the check's `fixed`).
    */
-  sharedNodes?: true;
+  keepsTargetsApart?: (cr: AIStoreCR) => boolean;
   check(input: RuleInput<R>): void;
 }
 

@@ -38,9 +38,11 @@ interface Check {
   updateOnly?: boolean;
   /**
    * The targetSpec field the check is about, fixed at the CR's creation (the operator's webhook
-   * refuses changing it): an UPDATE that leaves it as it was passes (evaluate.ts fixedAtCreation).
+   * refuses changing it), and `when` (CEL, of the new object's facts) what it finds keeps targets
+   * apart and nothing the policy can see forces them together: an UPDATE that leaves the field as it
+   * was then passes (evaluate.ts fixedAtCreation).
    */
-  fixedField?: string;
+  fixed?: { field: string; when: (fact: (name: string) => string) => string };
 }
 
 interface PolicyDef {
@@ -78,6 +80,16 @@ const targetFacts: Fact[] = [
   },
   { name: 'target', of: (_r, f) => `${f('crName')} != ''`, absent: 'false' },
 ];
+
+/**
+ * A CR field fixed at creation whose finding keeps targets one per node by itself (`also`, when only
+ * some values do), while the layout does not pin them all to one host: the scheduler then leaves a
+ * target Pending at worst (src/policy/rules *.keepsTargetsApart, layout.ts sharingForced).
+ */
+const keptApart = (field: string, also?: string): Check['fixed'] => ({
+  field,
+  when: (f) => and(...(also ? [also] : []), not(f('pinnedToOneHost'))),
+});
 
 const AISTORE: PolicyDef = {
   name: 'ais-guard-aistore',
@@ -175,7 +187,7 @@ const AISTORE: PolicyDef = {
       // Any hostPort, 0 too, makes the operator advertise the node's address for every target on it
       // unless targets have external access (rules/target-host-port.ts targetExternalAccess).
       rule: 'target-host-port',
-      fixedField: 'hostPort',
+      fixed: keptApart('hostPort', 'object.spec.targetSpec.hostPort != 0'),
       broken: (r, f) =>
         and(
           f('multiTarget'),
@@ -192,14 +204,13 @@ const AISTORE: PolicyDef = {
     },
     {
       rule: 'target-host-network',
-      fixedField: 'hostNetwork',
+      fixed: keptApart('hostNetwork'),
       broken: (r, f) =>
         and(f('multiTarget'), present(r, 'spec.targetSpec'), hostNetworkIn(`${r}.spec.targetSpec`)),
       message: `[target-host-network] spec.targetSpec.hostNetwork in a multi-target layout: every container port becomes a host port, so the second target on a node stays Pending; set hostNetwork: false${doc('target-host-network')}`,
     },
     {
       rule: 'target-host-path-shared',
-      fixedField: 'mounts',
       broken: (r, f) =>
         and(
           f('multiTarget'),
@@ -210,7 +221,7 @@ const AISTORE: PolicyDef = {
     },
     {
       rule: 'target-anti-affinity',
-      fixedField: 'affinity',
+      fixed: keptApart('affinity'),
       broken: (r, f) =>
         and(
           f('multiTarget'),
@@ -489,7 +500,7 @@ function policyObject(def: PolicyDef) {
           ...(c.updateOnly ? ["request.operation != 'UPDATE'"] : []),
           not(c.broken('object', now)),
           and('oldObject != null', c.broken('oldObject', old)),
-          ...(c.fixedField ? [keptAsStored(`spec.targetSpec.${c.fixedField}`)] : []),
+          ...(c.fixed ? [and(keptAsStored(`spec.targetSpec.${c.fixed.field}`), c.fixed.when(now))] : []),
         ),
         message: c.message,
         ...(c.messageExpression && { messageExpression: c.messageExpression }),

@@ -5,7 +5,9 @@
 // target pod (a rollout, an eviction), the guard must not refuse it: the pod would never come back.
 // Control: the same StatefulSet with a hostPort its CR does not have (edited by hand) is still refused.
 // Then the CR itself: one created with a single target, anti-affinity off and a hostPort (no target can
-// share a node yet) must still scale out, though the hostPort cannot go (review "lifecycle2", L2).
+// share a node yet) must still scale out, though the hostPort cannot go (review "lifecycle2", L2): the
+// port keeps its targets one per node, and nothing here (no PVs, no Nodes, no pinned host) forces two
+// onto one.
 import { one, ownedByCR, variant } from './support/fixtures.js';
 import { startGuard, type Guard } from './support/guard.js';
 import {
@@ -105,7 +107,11 @@ describe('a single-target CR with anti-affinity off and a hostPort', () => {
     const namespace = await cleanup.namespace('scale-out');
     cr = await create(
       variant(aistore(namespace, 51081), (o) => {
-        (o.spec as { targetSpec: { size: number } }).targetSpec.size = 1;
+        const targetSpec = (o.spec as { targetSpec: Record<string, unknown> }).targetSpec;
+        targetSpec.size = 1;
+        // Not pinned to one host: the scheduler can give each target a node (the host port keeps
+        // them apart), so a scale-out can work.
+        delete targetSpec.nodeSelector;
       }),
     );
   });

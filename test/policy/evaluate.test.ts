@@ -2,6 +2,7 @@
 // UPDATE, and modes.
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
+import { shortWarning } from '../../src/server/admission.js';
 import {
   aistore,
   HOST_ANTI_AFFINITY,
@@ -220,52 +221,78 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
   // Review "lifecycle2", L2: a single-target CR with anti-affinity off and a hostPort was admitted
   // (one target never shares a node), and its scale-out was denied for good: the operator's webhook
   // never lets the hostPort go (validateTargetUpdate), so nothing the user could send would pass.
+  // Review "l2review" then: only while the scheduler can keep the targets apart.
   describe('a CR update that leaves a field fixed at creation as it was', () => {
     const single = aistore({ disable: true, size: 1, hostPort: 51081 });
     const scaled = aistore({ disable: true, size: 2, hostPort: 51081 });
-    const hostPortFinding = (ev: ReturnType<typeof run>) =>
-      ev.findings.find((f) => f.ruleId === 'target-host-port');
+    const threeNodes = [node('node-1'), node('node-2'), node('node-3')];
+    const update = (object: KubeObject, oldObject: KubeObject, context: KubeObject[] = []) =>
+      run({ name: '', object, operation: 'UPDATE', oldObject, context: [...context, oldObject] });
+    const actions = (ev: ReturnType<typeof run>) => ev.findings.map((f) => `${f.ruleId}=${f.action}`).sort();
 
-    it('a scale-out is not refused; the hostPort stays a warning that names the way out', () => {
-      const ev = run({ name: '', object: scaled, operation: 'UPDATE', oldObject: single });
+    it('a scale-out the scheduler can place is not refused; the warning keeps its point in its fix', () => {
+      const ev = update(scaled, single, threeNodes);
       expect(ev.allowed).toBe(true);
-      expect(hostPortFinding(ev)).toMatchObject({
+      const finding = ev.findings.find((f) => f.ruleId === 'target-host-port');
+      expect(finding).toMatchObject({
         severity: 'deny',
         action: 'warn',
         path: '/spec/targetSpec/hostPort',
         message: expect.stringMatching(
-          /^not refused: spec.targetSpec.hostPort is as the stored CR has it, .*validateTargetUpdate.*new AIStore CR.*hostPort 51081 in a multi-target layout/,
+          /^fixed at creation, kept: spec.targetSpec.hostPort 51081 in a multi-target layout/,
         ),
+        fix: expect.stringMatching(/^Only a new AIStore CR can change spec.targetSpec.hostPort/),
       });
+      // What the apiserver passes on: the start (rule, link) and the fix survive the 256-character cut.
+      const warning = shortWarning(
+        `ais-guard ${finding!.ruleId} ${finding!.doc}: ${finding!.message} Fix: ${finding!.fix}`,
+      );
+      expect(warning).toMatch(
+        /: fixed at creation, kept: .*Fix: Only a new AIStore CR can change spec.targetSpec.hostPort: until then, one target per node.$/,
+      );
     });
 
-    it('the same for hostNetwork and a useHostPath mount', () => {
-      const before = aistore({
-        disable: true,
-        size: 1,
-        hostNetwork: true,
-        mounts: [{ path: '/d', useHostPath: true }],
-      });
-      const after = aistore({
-        disable: true,
-        size: 3,
-        hostNetwork: true,
-        mounts: [{ path: '/d', useHostPath: true }],
-      });
-      const ev = run({ name: '', object: after, operation: 'UPDATE', oldObject: before });
+    it('the same for hostNetwork and a required anti-affinity term', () => {
+      const term = { affinity: HOST_ANTI_AFFINITY() };
+      const before = aistore({ disable: true, size: 1, hostNetwork: true, ...term });
+      const after = aistore({ disable: true, size: 3, hostNetwork: true, ...term });
+      const ev = update(after, before, threeNodes);
       expect(ev.allowed).toBe(true);
-      expect(ev.findings.map((f) => `${f.ruleId}=${f.action}`).sort()).toEqual([
-        'target-host-network=warn',
-        'target-host-path-shared=warn',
-      ]);
+      expect(actions(ev)).toEqual(['target-anti-affinity=warn', 'target-host-network=warn']);
+    });
+
+    it('refused when a target could never be placed: more targets than nodes, PVs on one node, one pinned host', () => {
+      expect(update(aistore({ disable: true, size: 4, hostPort: 51081 }), single, threeNodes).allowed).toBe(
+        false,
+      );
+      const sharedDisks = [
+        pv('pv-a', { claim: claimName(0), host: 'node-1' }),
+        pv('pv-b', { claim: claimName(1), host: 'node-1' }),
+      ];
+      const onOneNode = update(scaled, single, [...threeNodes, ...sharedDisks]);
+      expect(onOneNode.allowed).toBe(false);
+      expect(onOneNode.findings.find((f) => f.ruleId === 'target-host-port')?.message).toMatch(
+        /This update cannot place every target: PVs put the disks of ais-target-0, ais-target-1 on node node-1, and spec.targetSpec.hostPort is fixed at creation.$/,
+      );
+      const pinned = { 'kubernetes.io/hostname': 'node-1' };
+      const before = aistore({ disable: true, size: 1, hostPort: 51081, nodeSelector: pinned });
+      expect(
+        update(aistore({ disable: true, size: 2, hostPort: 51081, nodeSelector: pinned }), before).allowed,
+      ).toBe(false);
+    });
+
+    it('refused when the field keeps no target apart: hostPort 0, a useHostPath mount (one data directory)', () => {
+      const zero = (size: number) => aistore({ disable: true, size, hostPort: 0 });
+      expect(update(zero(2), zero(1), threeNodes).allowed).toBe(false);
+      const mounts = [{ path: '/d', useHostPath: true }];
+      const hostPath = (size: number) => aistore({ disable: true, size, mounts });
+      expect(actions(update(hostPath(3), hostPath(1), threeNodes))).toEqual(['target-host-path-shared=deny']);
     });
 
     it('a changed or new value is still refused, as is any deny on CREATE', () => {
       const changed = aistore({ disable: true, size: 2, hostPort: 9999 });
-      expect(run({ name: '', object: changed, operation: 'UPDATE', oldObject: single }).allowed).toBe(false);
-      const added = aistore({ disable: true, size: 2, hostPort: 51081 });
-      const without = aistore({ disable: true, size: 1 });
-      expect(run({ name: '', object: added, operation: 'UPDATE', oldObject: without }).allowed).toBe(false);
+      expect(update(changed, single, threeNodes).allowed).toBe(false);
+      expect(update(scaled, aistore({ disable: true, size: 1 }), threeNodes).allowed).toBe(false);
       expect(run({ name: '', object: scaled }).allowed).toBe(false);
     });
 
@@ -275,12 +302,14 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
       expect(run({ name: '', object: two, operation: 'UPDATE', oldObject: one }).allowed).toBe(false);
     });
 
-    it('the CREATE of such a single-target CR warns: it is the one time the hostPort can go', () => {
+    it('the CREATE of such a single-target CR warns: it is the one time the field can go', () => {
       const ev = run({ name: '', object: single });
       expect(ev.allowed).toBe(true);
-      expect(hostPortFinding(ev)).toMatchObject({
+      expect(ev.findings.find((f) => f.ruleId === 'target-host-port')).toMatchObject({
         action: 'warn',
-        message: expect.stringMatching(/one target now, but once spec.targetSpec.size grows/),
+        message: expect.stringMatching(
+          /no two can share a node, and the operator refuses any change of spec.targetSpec.hostPort once the CR exists/,
+        ),
       });
     });
   });

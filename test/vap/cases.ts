@@ -185,8 +185,9 @@ export function builderCases(): AgreementCase[] {
       aistore({ disable: true, hostPort: 51081 }),
       aistore({ disable: true, hostPort: 51081, size: 3 }),
     ),
-    // A size-1 CR gets no hostPort finding; the operator never lets the port go afterwards, so its
-    // scale-out is not refused (evaluate.ts fixedAtCreation, the check's fixedField).
+    // A size-1 CR gets no hostPort finding; the operator never lets the port go afterwards, and a
+    // real one keeps the targets apart: its scale-out is not refused (evaluate.ts fixedAtCreation,
+    // the check's `fixed`), unless it cannot work (one pinned host) or keeps none apart (0, useHostPath).
     update(
       'CR: hostPort kept on a scale-out from one target',
       aistore({ disable: true, hostPort: 51081, size: 1 }),
@@ -198,9 +199,34 @@ export function builderCases(): AgreementCase[] {
       aistore({ disable: true, hostPort: 9999, size: 2 }),
     ),
     update(
-      'CR: hostNetwork and useHostPath kept on a scale-out from one target',
-      aistore({ disable: true, hostNetwork: true, mounts: [{ path: '/d', useHostPath: true }], size: 1 }),
-      aistore({ disable: true, hostNetwork: true, mounts: [{ path: '/d', useHostPath: true }], size: 3 }),
+      'CR: hostPort kept on a scale-out onto one pinned host',
+      aistore({
+        disable: true,
+        hostPort: 51081,
+        size: 1,
+        nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
+      }),
+      aistore({
+        disable: true,
+        hostPort: 51081,
+        size: 2,
+        nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
+      }),
+    ),
+    update(
+      'CR: hostPort 0 kept on a scale-out from one target',
+      aistore({ disable: true, hostPort: 0, size: 1 }),
+      aistore({ disable: true, hostPort: 0, size: 2 }),
+    ),
+    update(
+      'CR: hostNetwork kept on a scale-out from one target',
+      aistore({ disable: true, hostNetwork: true, size: 1 }),
+      aistore({ disable: true, hostNetwork: true, size: 3 }),
+    ),
+    update(
+      'CR: useHostPath kept on a scale-out from one target',
+      aistore({ disable: true, mounts: [{ path: '/d', useHostPath: true }], size: 1 }),
+      aistore({ disable: true, mounts: [{ path: '/d', useHostPath: true }], size: 3 }),
     ),
     // The manifest the guard patched on CREATE, re-sent: the mutating webhook keeps the stored true.
     update(

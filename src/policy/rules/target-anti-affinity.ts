@@ -30,7 +30,8 @@ export default defineRule({
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("To allow the placement of multiple proxies/targets on a single node, set disablePodAntiAffinity: true")`,
   roles: ['aistore', 'target-statefulset', 'target-pod'],
   mutates: true,
-  sharedNodes: true,
+  // The finding is a required hostname anti-affinity between targets.
+  keepsTargetsApart: () => true,
   check({ subject, writable, layout, operation, report }) {
     if (!layout.multiTarget) return;
     const blocked = `keeps targets one per node in a ${describeLayout(layout)}: the second target on a node stays Pending ("node(s) didn't match pod anti-affinity rules")`;

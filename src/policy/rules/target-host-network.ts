@@ -1,6 +1,6 @@
 // DESIGN rule 3. hostNetwork makes every container port a host port: same collision as hostPort.
 import { describeLayout, sharedOnceScaled } from '../layout.js';
-import { HOSTPORT_FIX, PENDING_PORTS } from '../messages.js';
+import { fixedOnceCreated, HOSTPORT_FIX, PENDING_PORTS, SCALE_OUT_LATER } from '../messages.js';
 import { podSpecOf } from '../podspec.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
 
@@ -15,7 +15,8 @@ export default defineRule({
   upstream: `${MULTI_TARGET_DOC}#configuring-network-access ("This approach needs adjustment when deploying multiple targets on a single node to avoid port conflicts")`,
   roles: ['aistore', 'target-statefulset', 'target-pod'],
   mutates: false,
-  sharedNodes: true,
+  // Every container port a host port: two targets never share a node.
+  keepsTargetsApart: () => true,
   check({ subject, layout, operation, report }) {
     if (!layout.multiTarget) {
       // One target now, anti-affinity off: the one time hostNetwork can still go (target-host-port's twin).
@@ -27,7 +28,7 @@ export default defineRule({
       )
         report.warn(
           '/spec/targetSpec/hostNetwork',
-          `spec.targetSpec.hostNetwork is true with target anti-affinity disabled: one target now, but once spec.targetSpec.size grows targets may share a node, and the second on a node stays Pending ("${PENDING_PORTS}"); the operator refuses any change of hostNetwork after the CR is created.`,
+          `spec.targetSpec.hostNetwork is true with target anti-affinity disabled: every container port becomes a host port, so no two targets can share a node, and ${fixedOnceCreated('hostNetwork')}; ${SCALE_OUT_LATER}.`,
           `Set hostNetwork to false. ${HOSTPORT_FIX}`,
         );
       return;

@@ -29,6 +29,22 @@ const rows: Row[] = [
     object: aistore({ mounts: [{ path: '/ais/sda', useHostPath: true }] }),
     expect: {},
   },
+  {
+    name: 'useHostPath on a single-target CR with anti-affinity off: warned on CREATE, refused on scale-out',
+    object: aistore({ disable: true, size: 1, mounts: [{ path: '/ais/sda', useHostPath: true }] }),
+    expect: {
+      warn: [
+        /mount \/ais\/sda uses useHostPath with target anti-affinity disabled: .*refuses any change of spec.targetSpec.mounts once the CR exists, so a later scale-out will be refused/,
+      ],
+    },
+  },
+  {
+    name: 'the same CR on UPDATE: nothing more to say',
+    object: aistore({ disable: true, size: 1, mounts: [{ path: '/ais/sda', useHostPath: true }] }),
+    operation: 'UPDATE',
+    oldObject: aistore({ disable: true, size: 1, mounts: [{ path: '/ais/sda', useHostPath: true }] }),
+    expect: {},
+  },
   { name: 'no hostPath mounts', object: aistore({ disable: true }), expect: {} },
   {
     name: 'useHostPath false',

@@ -78,11 +78,11 @@ const rows: Row[] = [
     },
   },
   {
-    name: 'CR: hostPort, size 1 with anti-affinity off: no target shares a node yet, but the port cannot go later',
+    name: 'CR: hostPort, size 1 with anti-affinity off: no target shares a node yet, but the port is fixed once the CR exists',
     object: aistore({ disable: true, size: 1, hostPort: 51081 }),
     expect: {
       warn: [
-        /hostPort 51081 with target anti-affinity disabled: one target now.*refuses any change of hostPort/,
+        /hostPort 51081 with target anti-affinity disabled: .*no two can share a node, .*refuses any change of spec.targetSpec.hostPort once the CR exists; a later scale-out that needs targets to share a node/,
       ],
     },
   },
@@ -90,6 +90,15 @@ const rows: Row[] = [
     name: 'CR: hostPort, size 1 with anti-affinity on',
     object: aistore({ size: 1, hostPort: 51081 }),
     expect: {},
+  },
+  {
+    name: 'CR: hostPort 0, size 1 with anti-affinity off: warned of the address targets on a node would share',
+    object: aistore({ disable: true, size: 1, hostPort: 0 }),
+    expect: {
+      warn: [
+        /hostPort 0 with target anti-affinity disabled: 0 asks for no host port.*"duplicate IPs"\); .*a later scale-out will be refused/,
+      ],
+    },
   },
   {
     name: 'CR: hostPort 0, size 1, external access: no node address, nothing to say',

@@ -1,7 +1,7 @@
 // DESIGN rule 2. Targets that share a node cannot all bind the same host port.
 import type { AIStoreCR } from '../aistore.js';
 import { describeLayout, sharedOnceScaled } from '../layout.js';
-import { HOSTPORT_FIX, PENDING_PORTS } from '../messages.js';
+import { fixedOnceCreated, HOSTPORT_FIX, PENDING_PORTS, SCALE_OUT_LATER } from '../messages.js';
 import { hostPortsOf, nodeHostnamesOf, podSpecOf, PUBLIC_HOSTNAME_ENV } from '../podspec.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, type Reporter } from '../rule.js';
 
@@ -13,18 +13,28 @@ const targetExternalAccess = (cr: AIStoreCR): boolean =>
   (cr.spec?.targetSpec?.externalAccess ?? null) !== null || cr.spec?.enableExternalLB === true;
 
 /**
- * A single-target CR with anti-affinity off and a host port: admitted, but a later scale-out can put
- * two targets on one node, and then the port cannot go (the operator fixes it at creation). Now is
- * the one time to drop it.
+ * A single-target CR with anti-affinity off and a host port: admitted (one target shares no node),
+ * but the port is fixed once the CR exists. A real one keeps every later target on a node of its
+ * own; 0 keeps none apart and makes targets on one node advertise one address. Now is the one time
+ * to drop it.
  */
 function warnBeforeScaleOut(cr: AIStoreCR, report: Reporter): void {
   const hostPort = cr.spec?.targetSpec?.hostPort;
   if (typeof hostPort !== 'number' || (hostPort === 0 && targetExternalAccess(cr))) return;
-  report.warn(
-    '/spec/targetSpec/hostPort',
-    `spec.targetSpec.hostPort ${hostPort} with target anti-affinity disabled: one target now, but once spec.targetSpec.size grows targets may share a node, and the second on a node stays Pending ("${PENDING_PORTS}"); the operator refuses any change of hostPort after the CR is created.`,
-    HOSTPORT_FIX,
-  );
+  const path = '/spec/targetSpec/hostPort';
+  const fixed = fixedOnceCreated('hostPort');
+  if (hostPort === 0)
+    report.warn(
+      path,
+      `spec.targetSpec.hostPort 0 with target anti-affinity disabled: 0 asks for no host port, but any hostPort makes the operator give each target its node's address as public hostname, so targets that come to share a node would advertise one address, and AIStore refuses all but one ("duplicate IPs"); ${fixed}, so a later scale-out will be refused.`,
+      'Remove spec.targetSpec.hostPort now (0 is not "none" to the operator).',
+    );
+  else
+    report.warn(
+      path,
+      `spec.targetSpec.hostPort ${hostPort} with target anti-affinity disabled: while every target asks for host port ${hostPort}/TCP no two can share a node, and ${fixed}; ${SCALE_OUT_LATER}.`,
+      HOSTPORT_FIX,
+    );
 }
 
 export default defineRule({
@@ -39,7 +49,8 @@ export default defineRule({
   upstream: `${MULTI_TARGET_DOC}#internal-and-external-access ("By omitting the hostPort field, targets can communicate internally using servicePort")`,
   roles: ['aistore', 'target-statefulset', 'target-pod'],
   mutates: false,
-  sharedNodes: true,
+  // A real host port does; hostPort 0 asks for none, and targets on one node then share an address.
+  keepsTargetsApart: (cr) => (cr.spec?.targetSpec?.hostPort ?? 0) !== 0,
   check({ subject, layout, operation, report }) {
     if (!layout.multiTarget) {
       if (subject.role === 'aistore' && operation === 'CREATE' && sharedOnceScaled(layout))
