@@ -2,6 +2,8 @@
 // DESIGN §2 lists the signals, strongest first; every verdict that depends on MT names the signal.
 import {
   antiAffinityDisabled,
+  claimTemplateNames,
+  splitClaimName,
   hasLegacyAntiAffinityField,
   targetOrdinal,
   isTargetAutoScaling,
@@ -378,16 +380,26 @@ function targetVolumeOf(pv: PersistentVolume, crName: string): TargetVolume | un
   return ordinal === undefined ? undefined : { pv, claim, ordinal, host: pvHostname(pv) };
 }
 
-/**
- * The CR's target PVs: its disks, or with `gone` the PVs held by a deleted claim's uid (k8s.ts
- * claimGone), which are no target's disk until freed. `reviewed` stands for the PV of its name.
- */
+/** Which of a CR's target PVs to list (targetVolumes). */
+export interface VolumeQuery {
+  /** A PV under review: it stands for the cached PV of its name, as it will be stored. */
+  reviewed?: PersistentVolume;
+  /** The PVs held by a deleted claim's uid (k8s.ts claimGone), no target's disk until freed. */
+  gone?: boolean;
+  /**
+   * The CR, when known: only claims of its own claim templates count. A CR re-created with another
+   * mount path leaves PVs for the old mount's claims (cleanupMetadata, or the claims kept), which
+   * no pod of the new StatefulSet ever claims (operator target/volumes.go newTargetPVCs).
+   */
+  cr?: AIStoreCR;
+}
+
+/** The CR's target PVs: its disks, or with `gone` the PVs a deleted claim still holds. */
 export function targetVolumes(
   ctx: ClusterContext,
   namespace: string,
   crName: string,
-  reviewed?: PersistentVolume,
-  gone = false,
+  { reviewed, gone = false, cr }: VolumeQuery = {},
 ): TargetVolume[] {
   // The context's share is computed once per snapshot: a review asks several times, and a namespace
   // may hold thousands of PVs. A PV's binding state (uid, phase) changes without a new snapshot
@@ -401,16 +413,19 @@ export function targetVolumes(
     }
     return volumes;
   });
+  const templates = cr && new Set(claimTemplateNames(cr));
+  const claimedByCR = (v: TargetVolume) =>
+    templates === undefined || templates.has(splitClaimName(crName, v.claim)?.template ?? '');
   const self = reviewed && nameOf(reviewed);
   const out = all.filter((v) => {
     const name = nameOf(v.pv);
-    return name !== self && claimGone(ctx.pv(name) ?? v.pv) === gone;
+    return name !== self && claimGone(ctx.pv(name) ?? v.pv) === gone && claimedByCR(v);
   });
   const mine =
     reviewed && claimRefOf(reviewed)?.namespace === namespace && claimGone(reviewed) === gone
       ? targetVolumeOf(reviewed, crName)
       : undefined;
-  if (mine) out.push(mine);
+  if (mine && claimedByCR(mine)) out.push(mine);
   return out;
 }
 
@@ -422,14 +437,21 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
 
   const ordinalsByHost = new Map<string, Set<number>>();
   const reviewed = subject.role === 'target-volume' ? subject.object : undefined;
-  for (const { host, ordinal } of targetVolumes(ctx, view.namespace, view.crName, reviewed)) {
+  for (const { host, ordinal } of targetVolumes(ctx, view.namespace, view.crName, {
+    reviewed,
+    cr: subject.cr,
+  })) {
     if (host) ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));
   }
   // On the CR's CREATE, PVs of its earlier life (its claims deleted by the operator's cleanup) on
   // nodes its targets may use: the disks the user means to free and reuse. A layout they make
   // multi-target must be known now; the operator never lets anti-affinity be turned off later.
   if (subject.role === 'aistore' && operation === 'CREATE' && view.placementKnown)
-    for (const { host, ordinal } of targetVolumes(ctx, view.namespace, view.crName, reviewed, true))
+    for (const { host, ordinal } of targetVolumes(ctx, view.namespace, view.crName, {
+      reviewed,
+      gone: true,
+      cr: subject.cr,
+    }))
       if (host && !placementExcludes(view.placement, host, ctx.nodeOfHost(host)))
         ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));
   for (const [host, ordinals] of ordinalsByHost) {

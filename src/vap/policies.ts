@@ -251,16 +251,21 @@ const AISTORE: PolicyDef = {
         const isState = (m: string) =>
           and(stateClaim, `${template(m)} == request.namespace + '-' + ${f('crName')} + '-state'`);
         const duplicate = `${mounts}.filter(o, has(o.path) && ${valid('o')} && ${claimed('o')} && ${template('o')} == ${template('m')}).size() > 1`;
-        return and(
-          present(r, 'spec.targetSpec.mounts'),
-          or(
-            // More mounts than the guard reads (src/policy/aistore.ts MAX_MOUNTS): denied as a whole.
-            `size(${mounts}) > ${MAX_MOUNTS}`,
-            `${mounts}.exists(m, has(m.path) && (${not(valid('m'))} || (${claimed('m')} && (!has(m.size) || ${badLabel(template('m'))} || ${isState('m')} || ${duplicate}))))`,
+        const stateTemplate = `(request.namespace + '-' + ${f('crName')} + '-state')`;
+        return or(
+          and(
+            present(r, 'spec.targetSpec.mounts'),
+            or(
+              // More mounts than the guard reads (src/policy/aistore.ts MAX_MOUNTS): denied as a whole.
+              `size(${mounts}) > ${MAX_MOUNTS}`,
+              `${mounts}.exists(m, has(m.path) && (${not(valid('m'))} || (${claimed('m')} && (!has(m.size) || ${badLabel(template('m'))} || ${isState('m')} || ${duplicate}))))`,
+            ),
           ),
+          // The state claim template is every target pod's volume name too.
+          and(stateClaim, badLabel(stateTemplate)),
         );
       },
-      message: `[mount-template-name] a mount path must be absolute and, unless useHostPath, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters, not the state claim's, and such a mount needs a size; at most ${MAX_MOUNTS} mounts${doc('mount-template-name')}`,
+      message: `[mount-template-name] a mount path must be absolute and, unless useHostPath, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters, not the state claim's, and such a mount needs a size; at most ${MAX_MOUNTS} mounts; the state claim template <namespace>-<cr>-state must be such a label too${doc('mount-template-name')}`,
     },
     {
       rule: 'mount-path-unique',

@@ -10,6 +10,7 @@ import {
   oneNodeDisks,
   pv,
   pvc,
+  released,
   run,
   targetPod,
   targetStatefulSet,
@@ -329,6 +330,68 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
     const scaled = targetStatefulSet({ hostPort: 51081, replicas: 5 });
     const ev = run({ name: '', object: scaled, operation: 'UPDATE', oldObject: bad });
     expect(ev.allowed).toBe(true);
+  });
+});
+
+// Review "lifecycle3", F1: a cluster deleted and created again under the same name with another mount
+// path. Its old PVs stay (Released after cleanupMetadata, still Bound to the kept claims by default),
+// pre-bound to ais-data-aistore-ais-target-N; the new StatefulSet only claims its own templates
+// (operator target/volumes.go newTargetPVCs, Mount.GetPVCName), so those PVs place no target.
+describe("a CR re-created with another mount path beside the old cluster's PVs", () => {
+  const nvme = [{ path: '/ais/nvme0', size: '1Ti', storageClass: 'fast-nvme' }];
+  const oldDisks = (host: string) =>
+    [0, 1].map((i) => pv(`old-sd${i}`, { claim: claimName(i), host, path: `/ais/sd${i}` }));
+  const releasedOld = () => oldDisks('node-1').map((v, i) => released(v, `gone-${i}`));
+  const twoNodes = [node('node-1'), node('node-2')];
+
+  it('the new CR (a hostPort, one target per node) is not refused for PVs of a mount it does not have', () => {
+    const ev = run({
+      name: '',
+      object: aistore({ size: 2, hostPort: 51081, mounts: nvme }),
+      context: [...twoNodes, ...releasedOld()],
+    });
+    expect(ev.allowed).toBe(true);
+    expect(ev.multiTarget).toBe(false);
+  });
+
+  it('anti-affinity is not turned off for good for them', () => {
+    const ev = run({
+      name: '',
+      object: aistore({ size: 2, mounts: nvme }),
+      context: [...twoNodes, ...releasedOld()],
+    });
+    expect(ev.patch).toEqual([]);
+  });
+
+  it('with the old claims kept, the new CR on other nodes is not refused, nor a PV for its new claim', () => {
+    const cr = aistore({ size: 2, disable: true, nodeSelector: { pool: 'new' }, mounts: nvme });
+    const context = [
+      node('node-old', { pool: 'old' }),
+      node('node-a', { pool: 'new' }),
+      node('node-b', { pool: 'new' }),
+      ...oldDisks('node-old'),
+      pvc(claimName(0)),
+      pvc(claimName(1)),
+    ];
+    expect(run({ name: '', object: cr, context }).allowed).toBe(true);
+    const newDisk = pv('nv0', {
+      claim: claimName(0, 'ais', '/ais/nvme0'),
+      host: 'node-a',
+      path: '/mnt/nvme0',
+      storageClass: 'fast-nvme',
+      capacity: '1Ti',
+    });
+    const ev = run({ name: '', object: newDisk, context: [cr, ...context] });
+    expect(ev.findings.filter((f) => f.action === 'deny')).toEqual([]);
+  });
+
+  it("PVs of the CR's own mount on one node still decide (control)", () => {
+    const ev = run({
+      name: '',
+      object: aistore({ size: 2, hostPort: 51081 }),
+      context: [...twoNodes, ...oldDisks('node-1')],
+    });
+    expect(ev.allowed).toBe(false);
   });
 });
 

@@ -164,6 +164,19 @@ export function builderCases(): AgreementCase[] {
       'CR: a claim mount and a hostPath mount on one directory',
       aistore({ mounts: [...mounts('/data'), { path: '/data//', useHostPath: true }] }),
     ),
+    create(
+      'CR: a state claim template <ns>-<cr>-state over 63 characters',
+      withSpec(
+        aistore({ name: 'ais-cluster-01', namespace: 'aistore-object-storage-production-eu-west-1a' }),
+        {
+          stateStorage: { pvc: { storageClass: 'local-path' } },
+        },
+      ),
+    ),
+    create(
+      'CR: the same names with the state on a hostPath',
+      aistore({ name: 'ais-cluster-01', namespace: 'aistore-object-storage-production-eu-west-1a' }),
+    ),
     create('CR: two distinct mounts', aistore({ disable: true, mounts: mounts('/data/a', '/data/b') })),
     update(
       'CR: top-level field added on UPDATE',

@@ -51,6 +51,32 @@ const rows: Row[] = [
     expect: {},
   },
   {
+    // cmn/res.go getStatePVCName: <ns>-<cr>-state, each target pod's volume name (review "lifecycle3", F4).
+    name: 'a state claim template over 63 characters',
+    object: withState(
+      aistore({ name: 'ais-cluster-01', namespace: 'aistore-object-storage-production-eu-west-1a' }),
+    ),
+    expect: {
+      deny: [
+        /the state storage's claim template "aistore-object-storage-production-eu-west-1a-ais-cluster-01-state" \(<namespace>-<cr>-state\) is 65 characters long .*refuses every target pod/,
+      ],
+    },
+  },
+  {
+    name: 'the same names with the state on a hostPath: fine',
+    object: aistore({ name: 'ais-cluster-01', namespace: 'aistore-object-storage-production-eu-west-1a' }),
+    expect: {},
+  },
+  {
+    name: 'a state claim in a manifest with no namespace: left to the webhook',
+    object: (() => {
+      const cr = withState(aistore());
+      delete (cr.metadata as Record<string, unknown>).namespace;
+      return cr;
+    })(),
+    expect: {},
+  },
+  {
     // Mount.GetPVCResources: no size, or under one byte, requests no storage.
     name: 'a claim-backed mount without a size',
     object: aistore({ mounts: [{ path: '/data' }] }),

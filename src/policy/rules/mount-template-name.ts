@@ -26,7 +26,7 @@ export default defineRule({
   id: 'mount-template-name',
   title: 'Mount path gives a valid, unique claim template name',
   summary:
-    'Mount paths start with "/"; a mount that becomes a volumeClaimTemplate (not useHostPath) has no trailing "/", a size of at least one byte, and a template name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters, not the state claim\'s; at most 1,024 mounts: deny otherwise.',
+    'Mount paths start with "/"; a mount that becomes a volumeClaimTemplate (not useHostPath) has no trailing "/", a size of at least one byte, and a template name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters, not the state claim\'s; the state claim template <namespace>-<cr>-state is such a label too; at most 1,024 mounts: deny otherwise.',
   verdict: 'deny',
   operator: `The operator names each non-hostPath mount's volumeClaimTemplate CR name + path with "/" turned into "-", as written (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1040, 'Mount.GetPVCName')}, ${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}).`,
   howToFix: 'Use short, lowercase, absolute mount paths, each distinct.',
@@ -77,6 +77,15 @@ export default defineRule({
     const seen = new Map<string, string>();
     // The state claim template is the StatefulSet's too (target/volumes.go newTargetPVCs).
     const state = hasStateClaim(subject.object) ? stateTemplateName(subject.namespace, crName) : undefined;
+    // Its name is every target pod's volume name too, held to the same 63 characters (a manifest
+    // with no namespace cannot tell: `check` leaves it to the webhook).
+    const stateProblem = state !== undefined && subject.namespace !== '' ? labelProblem(state) : undefined;
+    if (stateProblem)
+      report.deny(
+        isObject(subject.object.spec?.stateStorage) ? '/spec/stateStorage' : '/spec/stateStorageClass',
+        `the state storage's claim template "${state}" (<namespace>-<cr>-state) ${stateProblem}: every target pod mounts a volume of that name, so Kubernetes refuses every target pod.`,
+        'Use a shorter namespace or AIStore name, or keep the state on the host (spec.stateStorage.hostPath).',
+      );
     for (const mount of mounts) {
       const at = pointer('spec', 'targetSpec', 'mounts', mount.index, 'path');
       // A trailing "/" only matters where the path becomes a claim template name: a useHostPath

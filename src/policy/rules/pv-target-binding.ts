@@ -129,7 +129,7 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
   // disk must not become thousands of findings.
   const clashes = { claim: [] as string[], disk: [] as string[], node: [] as string[] };
   const beside = new Map<number, string>(); // other targets with a PV on this node: ordinal -> a PV
-  for (const other of targetVolumes(ctx, namespace, crName, pv)) {
+  for (const other of targetVolumes(ctx, namespace, crName, { reviewed: pv, cr })) {
     const otherName = nameOf(other.pv);
     if (otherName === self) continue;
     const { ordinal } = other;
@@ -214,7 +214,7 @@ export const COVERAGE_BUDGET = 50_000;
 /** On the CR: the nodes its target PVs are on must be nodes its targets may use. */
 function checkPlacement({ subject, layout, ctx, report }: RuleInput<'aistore'>): void {
   const byHost = new Map<string, string[]>();
-  for (const volume of targetVolumes(ctx, subject.namespace, subject.crName))
+  for (const volume of targetVolumes(ctx, subject.namespace, subject.crName, { cr: subject.object }))
     if (volume.host) byHost.set(volume.host, [...(byHost.get(volume.host) ?? []), nameOf(volume.pv)]);
   let reported = 0;
   for (const [host, pvs] of byHost) {
@@ -236,7 +236,7 @@ function checkCoverage({ subject, layout, ctx, report }: RuleInput<'aistore'>): 
   if (!layout.multiTarget) return;
   const { crName, namespace } = subject;
   const size = layout.view.size;
-  const known = targetVolumes(ctx, namespace, crName);
+  const known = targetVolumes(ctx, namespace, crName, { cr: subject.object });
   if (size === undefined || known.length === 0) return; // no PVs at all: dynamic provisioning, or not created yet
   const mounts = claimMounts(subject.object);
   if (size * mounts.length > COVERAGE_BUDGET) {
