@@ -28,6 +28,8 @@ export interface TargetSpec {
   disablePodAntiAffinity?: boolean;
   /** Per-target LoadBalancers (operator TargetExternalAccessEnabled). */
   externalAccess?: unknown;
+  /** Copied onto the target StatefulSet (operator target/statefulset.go NewTargetSS). */
+  pvcRetentionPolicy?: { whenScaled?: unknown; whenDeleted?: unknown };
 }
 
 export interface AIStoreCR extends KubeObject {
@@ -295,6 +297,15 @@ export function operatorMountPaths(cr: AIStoreCR): Map<string, string> {
     else if (spec[field] !== undefined && spec[field] !== null) paths.set(path, `${holds} (spec.${field})`);
   }
   return paths;
+}
+
+/**
+ * The CR shuts its cluster down (the operator scales the target StatefulSet to 0: controller
+ * cluster_controller.go shutdownCluster) while the StatefulSet deletes the claims of every pod a
+ * scale-down removes (targetSpec.pvcRetentionPolicy.whenScaled: Delete): all target claims go.
+ */
+export function shutdownDeletesClaims(cr: AIStoreCR): boolean {
+  return cr.spec?.shutdownCluster === true && cr.spec.targetSpec?.pvcRetentionPolicy?.whenScaled === 'Delete';
 }
 
 export function antiAffinityDisabled(cr: AIStoreCR): boolean {

@@ -13,3 +13,10 @@ export const fixedOnceCreated = (field: string) =>
 /** What a single-target CR with anti-affinity off and a field that keeps targets apart meets later. */
 export const SCALE_OUT_LATER =
   'a later scale-out that needs targets to share a node (their PVs on one node, more targets than nodes) will be refused';
+
+/**
+ * The command that frees a PV held by a deleted claim's uid (pv-claim-uid's fix): a merge patch's null
+ * removes the field; short enough to survive a warning's 256 characters.
+ */
+export const removeUidCommand = (pv: string) =>
+  `kubectl patch pv ${pv} -p '{"spec":{"claimRef":{"uid":null}}}'`;

@@ -6,10 +6,8 @@
 // disks, or from PV manifests exported from a live cluster, the target's claim stays Pending.
 import type { ClusterContext } from '../context.js';
 import { asText, canServeClaim, claimGone, claimRefOf, isProvisioned, nameOf, phaseOf } from '../k8s.js';
+import { removeUidCommand } from '../messages.js';
 import { defineRule, operatorLink, type RuleInput } from '../rule.js';
-
-/** A merge patch's null removes the field; short enough to survive a warning's 256 characters. */
-const removeUidCommand = (pv: string) => `kubectl patch pv ${pv} -p '{"spec":{"claimRef":{"uid":null}}}'`;
 
 /** Another PV pre-bound to the claim that can serve it: neither a provisioner's nor held by a gone claim's uid. */
 const servingPV = (ctx: ClusterContext, namespace: string, claim: string, besides: string) =>

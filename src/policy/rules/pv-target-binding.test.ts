@@ -49,8 +49,51 @@ const lifecycleTainted = (name: string, key: string, extra: Record<string, unkno
 /** A Node as `check --nodes-file` makes it from a bare name: no labels known. */
 const nameOnly = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name } });
 
+/** The CR with spec fields set (shutdownCluster) and a pvcRetentionPolicy on its targets. */
+function shutDown(base: KubeObject, shutdown: boolean | undefined, whenScaled: string): KubeObject {
+  const copy = structuredClone(base) as KubeObject & {
+    spec: Record<string, unknown> & { targetSpec: Record<string, unknown> };
+  };
+  if (shutdown !== undefined) copy.spec.shutdownCluster = shutdown;
+  copy.spec.targetSpec.pvcRetentionPolicy = { whenDeleted: 'Retain', whenScaled };
+  return copy;
+}
+const SHUTDOWN_DELETES =
+  /spec.shutdownCluster scales the target StatefulSet to 0, .*whenScaled: Delete .*deletes every target claim/;
+
 const rows: Row[] = [
   { name: 'the worked example: two disks on one node', object: sda!, context: [cr, sdb!], expect: {} },
+  // Review "lifecycle3", F3: operator cluster_controller.go shutdownCluster scales the targets to 0.
+  {
+    name: 'CR: shutdown with whenScaled Delete, asked for by this update',
+    object: shutDown(cr, true, 'Delete'),
+    operation: 'UPDATE',
+    oldObject: shutDown(cr, undefined, 'Delete'),
+    context: [sda!, sdb!],
+    expect: { warn: [SHUTDOWN_DELETES] },
+  },
+  {
+    name: 'CR: shutdown with whenScaled Delete, already asked for: said once',
+    object: shutDown(cr, true, 'Delete'),
+    operation: 'UPDATE',
+    oldObject: shutDown(cr, true, 'Delete'),
+    context: [sda!, sdb!],
+    expect: {},
+  },
+  {
+    name: 'CR: shutdown with whenScaled Retain',
+    object: shutDown(cr, true, 'Retain'),
+    operation: 'UPDATE',
+    oldObject: shutDown(cr, false, 'Retain'),
+    context: [sda!, sdb!],
+    expect: {},
+  },
+  {
+    name: 'CR: whenScaled Delete, running',
+    object: shutDown(cr, false, 'Delete'),
+    context: [sda!, sdb!],
+    expect: {},
+  },
   {
     name: 'claimRef follows the old doc wording',
     object: pv('pv-x', { claim: 'ais-prod-data-aistore-ais-target-0', claimNamespace: 'ais-prod' }),
@@ -515,5 +558,53 @@ describe('rule pv-target-binding', () => {
       new ClusterContext([junk, pv('pv-sda', { claim: claimName(0), host: 'node-1', path: '/ais/sda' })]),
     );
     expect(ev.findings.filter((f) => f.message.includes('could not judge'))).toEqual([]);
+  });
+
+  // Review "lifecycle3", F2: scale 4 -> 2 with pvcRetentionPolicy.whenScaled: Delete deletes the claims
+  // of targets 2 and 3 (k8s stateful_set_utils.go updateClaimOwnerRefForSetAndPod); their Retain PVs
+  // are Released with the old uids, and 2 -> 4 again leaves the new claims Pending.
+  describe('a scale-out after a whenScaled: Delete scale-in', () => {
+    const pinned = { 'kubernetes.io/hostname': 'node-1' };
+    const disks = [0, 1, 2, 3].map((i) =>
+      pv(`pv-sd${i}`, { claim: claimName(i), host: 'node-1', path: `/ais/sd${i}` }),
+    );
+    const context = [
+      node('node-1'),
+      disks[0]!,
+      disks[1]!,
+      released(disks[2]!, 'gone-2'),
+      released(disks[3]!, 'gone-3'),
+    ];
+    const messages = (ev: ReturnType<typeof evaluate>) =>
+      ev.findings.filter((f) => f.ruleId === 'pv-target-binding').map((f) => `${f.message} Fix: ${f.fix}`);
+
+    it('the CR update names the Released PVs to free, not "no PV"', () => {
+      const old = aistore({ size: 2, disable: true, nodeSelector: pinned });
+      const scaled = aistore({ size: 4, disable: true, nodeSelector: pinned });
+      const ev = evaluate(
+        { operation: 'UPDATE', object: scaled, oldObject: old },
+        new ClusterContext([old, ...context]),
+      );
+      expect(messages(ev)).toEqual([
+        expect.stringMatching(
+          /the PVs for mount \/data\/aistore of 2 target\(s\) \(pv-sd2, pv-sd3\) are held by the uid of a deleted claim .*Fix: Free each, do not make another PV for its disk: kubectl patch pv pv-sd2/,
+        ),
+      ]);
+    });
+
+    it('a second PV made for the disk of a Released one is warned about', () => {
+      const cr = aistore({ size: 4, disable: true, nodeSelector: pinned });
+      const again = pv('pv-sd2-new', { claim: claimName(2), host: 'node-1', path: '/ais/sd2' });
+      const ev = evaluate(
+        { operation: 'CREATE', object: again },
+        new ClusterContext([cr, ...context, again]),
+      );
+      expect(ev.allowed).toBe(true);
+      expect(messages(ev)).toEqual([
+        expect.stringMatching(
+          /PV pv-sd2, held by the uid of its deleted claim .* is on the same disk node-1:\/ais\/sd2.*Fix: Free PV pv-sd2 instead/,
+        ),
+      ]);
+    });
   });
 });

@@ -1,7 +1,14 @@
 // DESIGN rule 9. Kubernetes binds a claimRef-pinned PV without checking class or selector, so a
 // wrong class, a small disk or two PVs on one disk pass silently. Check each target PV against the
 // CR and against every other known PV; on the CR, report (ordinal, mount) pairs that have no PV.
-import { claimMounts, dataClaimName, isTargetAutoScaling, templateName } from '../aistore.js';
+import {
+  claimMounts,
+  dataClaimName,
+  isTargetAutoScaling,
+  shutdownDeletesClaims,
+  templateName,
+  type AIStoreCR,
+} from '../aistore.js';
 import { claimNameProblem, mountOfClaim } from '../claims.js';
 import {
   asText,
@@ -15,6 +22,7 @@ import {
   stringsOf,
 } from '../k8s.js';
 import { pvHostname, targetVolumes } from '../layout.js';
+import { removeUidCommand } from '../messages.js';
 import { placementExcludes } from '../nodes.js';
 import { parseQuantity } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
@@ -158,6 +166,19 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
         );
     }
   }
+  // A PV its deleted claim still holds on this very disk: freed (or re-created by its reclaim), it
+  // and this one would be two PV objects for one disk.
+  if (host && path) {
+    const stale = targetVolumes(ctx, namespace, crName, { gone: true, cr }).find(
+      (v) => nameOf(v.pv) !== self && v.host === host && diskPathOf(v.pv) === path,
+    );
+    if (stale)
+      report.warn(
+        pointer('spec', isObject(pv.spec?.local) ? 'local' : 'hostPath', 'path'),
+        `PV ${nameOf(stale.pv)}, held by the uid of its deleted claim ${stale.claim}, is on the same disk ${host}:${path}: freed, it and ${self} would be two PVs for one disk.`,
+        `Free PV ${nameOf(stale.pv)} instead of making a new one (${removeUidCommand(nameOf(stale.pv))}), or delete it first.`,
+      );
+  }
   const more = Object.values(clashes).reduce((n, list) => n + Math.max(0, list.length - LISTED), 0);
   if (more > 0)
     report.deny(
@@ -248,10 +269,29 @@ function checkCoverage({ subject, layout, ctx, report }: RuleInput<'aistore'>): 
     return;
   }
   const claimed = new Set(known.map((v) => v.claim));
+  // A claim deleted by a scale-in (whenScaled: Delete) or a cleanup leaves its PV Released, held
+  // by the old uid: that PV is the one to free, not another to make for the same disk.
+  const held = new Map<string, string>();
+  for (const v of targetVolumes(ctx, namespace, crName, { gone: true, cr: subject.object }))
+    held.set(v.claim, nameOf(v.pv));
   for (const mount of mounts) {
     const missing: number[] = [];
-    for (let ordinal = 0; ordinal < size; ordinal++)
-      if (!claimed.has(dataClaimName(crName, mount.path, ordinal))) missing.push(ordinal);
+    const freeable: string[] = [];
+    for (let ordinal = 0; ordinal < size; ordinal++) {
+      const claim = dataClaimName(crName, mount.path, ordinal);
+      if (claimed.has(claim)) continue;
+      const pv = held.get(claim);
+      if (pv === undefined) missing.push(ordinal);
+      else freeable.push(pv);
+    }
+    if (freeable.length > 0) {
+      const more = freeable.length > LISTED ? ` and ${freeable.length - LISTED} more` : '';
+      report.warn(
+        pointer('spec', 'targetSpec', 'mounts', mount.index),
+        `the PVs for mount ${mount.path} of ${freeable.length} target(s) (${freeable.slice(0, LISTED).join(', ')}${more}) are held by the uid of a deleted claim (Released): the targets' new claims stay Pending until each is freed.`,
+        `Free each, do not make another PV for its disk: ${removeUidCommand(freeable[0] as string)}`,
+      );
+    }
     if (missing.length === 0) continue;
     const names = missing.slice(0, LISTED).map((n) => `${crName}-target-${n}`);
     const more = missing.length > LISTED ? ` and ${missing.length - LISTED} more` : '';
@@ -263,11 +303,26 @@ function checkCoverage({ subject, layout, ctx, report }: RuleInput<'aistore'>): 
   }
 }
 
+/**
+ * On the CR: a shutdown that deletes every target claim (aistore.ts shutdownDeletesClaims). Pre-bound
+ * PVs are then Released with the deleted claims' uids, so on restart every new claim stays Pending
+ * (pv-claim-uid); provisioned disks go with their claims. Said once, when the update asks for it.
+ */
+function checkShutdown({ subject, oldObject, report }: RuleInput<'aistore'>): void {
+  if (!shutdownDeletesClaims(subject.object)) return;
+  if (isObject(oldObject) && shutdownDeletesClaims(oldObject as AIStoreCR)) return;
+  report.warn(
+    '/spec/shutdownCluster',
+    `spec.shutdownCluster scales the target StatefulSet to 0, and with spec.targetSpec.pvcRetentionPolicy.whenScaled: Delete the StatefulSet controller then deletes every target claim: PVs made for them come back Released, bound to claims that no longer exist, so no target starts again on restart (provisioned disks are deleted with their data).`,
+    'First set spec.targetSpec.pvcRetentionPolicy.whenScaled: Retain (the operator lets it change on a live CR) and let the operator apply it to the target StatefulSet, then shut down.',
+  );
+}
+
 export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about. A CR shutdown (spec.shutdownCluster) with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim: warn.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:
@@ -280,6 +335,7 @@ export default defineRule({
     else {
       checkPlacement(input as RuleInput<'aistore'>);
       checkCoverage(input as RuleInput<'aistore'>);
+      checkShutdown(input as RuleInput<'aistore'>);
     }
   },
 });
