@@ -299,14 +299,12 @@ export function operatorMountPaths(cr: AIStoreCR): Map<string, string> {
   return paths;
 }
 
-/**
- * The CR shuts its cluster down (the operator scales the target StatefulSet to 0: controller
- * cluster_controller.go shutdownCluster) while the StatefulSet deletes the claims of every pod a
- * scale-down removes (targetSpec.pvcRetentionPolicy.whenScaled: Delete): all target claims go.
- */
-export function shutdownDeletesClaims(cr: AIStoreCR): boolean {
-  return cr.spec?.shutdownCluster === true && cr.spec.targetSpec?.pvcRetentionPolicy?.whenScaled === 'Delete';
-}
+/** The CR asks for its cluster shut down: the operator scales the target StatefulSet to 0 (cluster_controller.go shutdownCluster). */
+export const shutsDown = (cr: AIStoreCR): boolean => cr.spec?.shutdownCluster === true;
+
+/** The target StatefulSet deletes the claims of every pod a scale-down removes (pvcRetentionPolicy.whenScaled: Delete). */
+export const scaleDownDeletesClaims = (cr: AIStoreCR): boolean =>
+  cr.spec?.targetSpec?.pvcRetentionPolicy?.whenScaled === 'Delete';
 
 export function antiAffinityDisabled(cr: AIStoreCR): boolean {
   return cr.spec?.targetSpec?.disablePodAntiAffinity === true;

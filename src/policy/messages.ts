@@ -6,13 +6,13 @@ export const HOSTPORT_FIX =
 
 export const PENDING_PORTS = "node(s) didn't have free ports for the requested pod ports";
 
-/** Why a CR's CREATE is the last chance for a field (operator aistore_webhook.go validateTargetUpdate). */
-export const fixedOnceCreated = (field: string) =>
-  `the operator refuses any change of spec.targetSpec.${field} once the CR exists`;
-
-/** What a single-target CR with anti-affinity off and a field that keeps targets apart meets later. */
-export const SCALE_OUT_LATER =
-  'a later scale-out that needs targets to share a node (their PVs on one node, more targets than nodes) will be refused';
+/**
+ * The fix of a warning on a CR's CREATE that is the last chance for a field (the operator refuses any
+ * targetSpec change on a live CR: aistore_webhook.go validateTargetUpdate). Short: a warning keeps
+ * only its last 100 characters after the rule and link (admission.ts shortWarning).
+ */
+export const lastChance = (what: string) =>
+  `${what} now: once the CR exists it is fixed, and a scale-out would be refused.`;
 
 /**
  * The command that frees a PV held by a deleted claim's uid (pv-claim-uid's fix): a merge patch's null

@@ -303,15 +303,29 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
       expect(run({ name: '', object: two, operation: 'UPDATE', oldObject: one }).allowed).toBe(false);
     });
 
-    it('the CREATE of such a single-target CR warns: it is the one time the field can go', () => {
-      const ev = run({ name: '', object: single });
-      expect(ev.allowed).toBe(true);
-      expect(ev.findings.find((f) => f.ruleId === 'target-host-port')).toMatchObject({
-        action: 'warn',
-        message: expect.stringMatching(
-          /no two can share a node, and the operator refuses any change of spec.targetSpec.hostPort once the CR exists/,
-        ),
-      });
+    // A warning reaches kubectl clipped to 256 characters: its start (rule, link) and its last 100.
+    const shown = (f: { ruleId: string; doc: string; message: string; fix: string } | undefined) =>
+      shortWarning(`ais-guard ${f!.ruleId} ${f!.doc}: ${f!.message} Fix: ${f!.fix}`);
+
+    it('the CREATE of a single-target CR is warned only where its scale-out will be refused', () => {
+      expect(run({ name: '', object: single }).findings).toEqual([]);
+      const zero = run({ name: '', object: aistore({ disable: true, size: 1, hostPort: 0 }) });
+      expect(shown(zero.findings.find((f) => f.ruleId === 'target-host-port'))).toMatch(
+        /Fix: Remove hostPort now: once the CR exists it is fixed, and a scale-out would be refused\.$/,
+      );
+      const mounts = [{ path: '/d', useHostPath: true }];
+      const hostPath = run({ name: '', object: aistore({ disable: true, size: 1, mounts }) });
+      expect(shown(hostPath.findings.find((f) => f.ruleId === 'target-host-path-shared'))).toMatch(
+        /Fix: Drop useHostPath now: once the CR exists it is fixed, and a scale-out would be refused\.$/,
+      );
+    });
+
+    it('a refused scale-out says what would place every target, not to drop a field the operator keeps', () => {
+      // A denial's message is not clipped (only warnings are).
+      const ev = update(aistore({ disable: true, size: 4, hostPort: 51081 }), single, threeNodes);
+      expect(ev.findings.find((f) => f.ruleId === 'target-host-port')?.fix).toBe(
+        'Keep a node per target: a smaller spec.targetSpec.size, or more nodes; only a new AIStore CR changes spec.targetSpec.hostPort.',
+      );
     });
   });
 

@@ -11,6 +11,7 @@ import {
   targetStatefulSet,
 } from '../../../test/support/builders.js';
 import { ClusterContext, evaluate, type KubeObject } from '../index.js';
+import { shortWarning } from '../../server/admission.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
 
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -79,6 +80,19 @@ const rows: Row[] = [
     oldObject: shutDown(cr, true, 'Delete'),
     context: [sda!, sdb!],
     expect: {},
+  },
+  {
+    // The shutdown only scales the StatefulSet; the policy it has is the stored CR's (review "today2").
+    name: 'CR: shutdown and whenScaled Delete -> Retain in one update: the claims still go',
+    object: shutDown(cr, true, 'Retain'),
+    operation: 'UPDATE',
+    oldObject: shutDown(cr, false, 'Delete'),
+    context: [sda!, sdb!],
+    expect: {
+      warn: [
+        /whenScaled: Delete \(as the stored CR has it: a change in the same update is not applied before the shutdown\)/,
+      ],
+    },
   },
   {
     name: 'CR: shutdown with whenScaled Retain',
@@ -563,6 +577,50 @@ describe('rule pv-target-binding', () => {
   // Review "lifecycle3", F2: scale 4 -> 2 with pvcRetentionPolicy.whenScaled: Delete deletes the claims
   // of targets 2 and 3 (k8s stateful_set_utils.go updateClaimOwnerRefForSetAndPod); their Retain PVs
   // are Released with the old uids, and 2 -> 4 again leaves the new claims Pending.
+  it("the shutdown warning's fix survives the 256-character cut", () => {
+    const ev = evaluate(
+      { operation: 'UPDATE', object: shutDown(cr, true, 'Delete'), oldObject: shutDown(cr, false, 'Delete') },
+      new ClusterContext([sda!, sdb!]),
+    );
+    const f = ev.findings.find((x) => x.ruleId === 'pv-target-binding')!;
+    expect(shortWarning(`ais-guard ${f.ruleId} ${f.doc}: ${f.message} Fix: ${f.fix}`)).toMatch(
+      /Fix: Set shutdownCluster: false, apply whenScaled: Retain first, then shut down in a later update\.$/,
+    );
+  });
+
+  // Review "today2", F4: only claims of the CR's own templates count (a re-created CR's old mount);
+  // a misspelt mount path in the PVs must still be said on the CR.
+  describe('PVs pre-bound to claims no template of the CR makes', () => {
+    const typo = [0, 1].map((i) =>
+      pv(`pv-${i}`, { claim: `ais-ais-disk-1-ais-target-${i}`, host: 'node-1', path: `/ais/sd${i}` }),
+    );
+    const strays = (ev: ReturnType<typeof evaluate>) =>
+      ev.findings.filter((f) => f.ruleId === 'pv-target-binding' && /no claim template/.test(f.message));
+
+    it('are named on the CR, with its templates', () => {
+      const cr = aistore({ size: 2, disable: true, mounts: [{ path: '/ais/disk1', size: '5Ti' }] });
+      const ev = evaluate({ operation: 'CREATE', object: cr }, new ClusterContext([node('node-1'), ...typo]));
+      expect(strays(ev).map((f) => f.message)).toEqual([
+        expect.stringMatching(
+          /^PV\(s\) pv-0 \(claim ais-ais-disk-1-ais-target-0\), pv-1 \(claim ais-ais-disk-1-ais-target-1\) are pre-bound to claims no claim template of AIStore ais makes \(ais-ais-disk1\)/,
+        ),
+      ]);
+    });
+
+    it("but not those of another CR whose name the first one's prefixes (b beside b-b)", () => {
+      const b = aistore({ name: 'b', size: 2, disable: true });
+      const bb = aistore({ name: 'b-b', size: 2, disable: true });
+      const ofBB = [0, 1].map((i) =>
+        pv(`bb-${i}`, { claim: claimName(i, 'b-b'), host: 'node-1', path: `/ais/sd${i}` }),
+      );
+      const ev = evaluate(
+        { operation: 'CREATE', object: b },
+        new ClusterContext([node('node-1'), bb, ...ofBB]),
+      );
+      expect(strays(ev)).toEqual([]);
+    });
+  });
+
   describe('a scale-out after a whenScaled: Delete scale-in', () => {
     const pinned = { 'kubernetes.io/hostname': 'node-1' };
     const disks = [0, 1, 2, 3].map((i) =>
@@ -588,6 +646,37 @@ describe('rule pv-target-binding', () => {
       expect(messages(ev)).toEqual([
         expect.stringMatching(
           /the PVs for mount \/data\/aistore of 2 target\(s\) \(pv-sd2, pv-sd3\) are held by the uid of a deleted claim .*Fix: Free each, do not make another PV for its disk: kubectl patch pv pv-sd2/,
+        ),
+      ]);
+    });
+
+    it('the restart after a shutdown that deleted every claim names them all', () => {
+      const all = [0, 1].map((i) => released(disks[i]!, `gone-${i}`));
+      const stopped = aistore({ size: 2, disable: true, nodeSelector: pinned });
+      const ev = evaluate(
+        { operation: 'CREATE', object: stopped },
+        new ClusterContext([node('node-1'), ...all]),
+      );
+      expect(messages(ev)).toEqual([
+        expect.stringMatching(/of 2 target\(s\) \(pv-sd0, pv-sd1\) are held by the uid of a deleted claim/),
+      ]);
+    });
+
+    it('the same for a Released PV of a mount the CR no longer has (review "gitops")', () => {
+      const cr = aistore({
+        size: 2,
+        disable: true,
+        nodeSelector: pinned,
+        mounts: [{ path: '/ais/nvme0', size: '1Ti' }],
+      });
+      const fresh = pv('nv0', { claim: claimName(0, 'ais', '/ais/nvme0'), host: 'node-1', path: '/ais/sd0' });
+      const ev = evaluate(
+        { operation: 'CREATE', object: fresh },
+        new ClusterContext([cr, node('node-1'), released(disks[0]!, 'gone-0'), fresh]),
+      );
+      expect(messages(ev)).toEqual([
+        expect.stringMatching(
+          /PV pv-sd0, held by the uid of its deleted claim .* same disk node-1:\/ais\/sd0/,
         ),
       ]);
     });

@@ -3,9 +3,12 @@
 // CR and against every other known PV; on the CR, report (ordinal, mount) pairs that have no PV.
 import {
   claimMounts,
+  claimTemplateNames,
+  splitClaimName,
   dataClaimName,
   isTargetAutoScaling,
-  shutdownDeletesClaims,
+  scaleDownDeletesClaims,
+  shutsDown,
   templateName,
   type AIStoreCR,
 } from '../aistore.js';
@@ -21,7 +24,7 @@ import {
   requiredTermsOf,
   stringsOf,
 } from '../k8s.js';
-import { pvHostname, targetVolumes } from '../layout.js';
+import { pvHostname, targetVolumes, type TargetVolume } from '../layout.js';
 import { removeUidCommand } from '../messages.js';
 import { placementExcludes } from '../nodes.js';
 import { parseQuantity } from '../quantity.js';
@@ -169,7 +172,8 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
   // A PV its deleted claim still holds on this very disk: freed (or re-created by its reclaim), it
   // and this one would be two PV objects for one disk.
   if (host && path) {
-    const stale = targetVolumes(ctx, namespace, crName, { gone: true, cr }).find(
+    // Any template: a disk left by a mount the CR no longer has is as taken.
+    const stale = targetVolumes(ctx, namespace, crName, { gone: true }).find(
       (v) => nameOf(v.pv) !== self && v.host === host && diskPathOf(v.pv) === path,
     );
     if (stale)
@@ -253,12 +257,47 @@ function checkPlacement({ subject, layout, ctx, report }: RuleInput<'aistore'>):
 }
 
 /** On the CR: in a multi-target layout with some PVs known, every (ordinal, mount) needs one. */
-function checkCoverage({ subject, layout, ctx, report }: RuleInput<'aistore'>): void {
+/**
+ * PVs pre-bound to claims shaped as this CR's (<cr>-…-<cr>-target-N) that none of its claim
+ * templates makes, nor another CR's in the namespace: a mount path misspelt in the PVs, or PVs of a
+ * mount the re-created CR no longer has. No target ever claims them.
+ */
+function warnStrays({ subject, ctx, report }: RuleInput<'aistore'>, known: readonly TargetVolume[]): void {
+  const { crName, namespace } = subject;
+  const mine = new Set(known.map((v) => v.pv));
+  const others = ctx.aistoresIn(namespace).filter((cr) => nameOf(cr) !== crName);
+  const ofOther = (claim: string) =>
+    others.some((cr) => claimTemplateNames(cr).includes(splitClaimName(nameOf(cr), claim)?.template ?? ''));
+  const strays = targetVolumes(ctx, namespace, crName).filter((v) => !mine.has(v.pv) && !ofOther(v.claim));
+  if (strays.length === 0) return;
+  const listed = strays.slice(0, LISTED).map((v) => `${nameOf(v.pv)} (claim ${v.claim})`);
+  const more = strays.length > LISTED ? ` and ${strays.length - LISTED} more` : '';
+  const templates = claimTemplateNames(subject.object);
+  report.warn(
+    '/spec/targetSpec/mounts',
+    `PV(s) ${listed.join(', ')}${more} are pre-bound to claims no claim template of AIStore ${crName} makes (${templates.length ? templates.join(', ') : 'it has none'}): no target ever claims them.`,
+    'Point each at a claim of a mount the CR has (spec.claimRef.name: <template>-<cr>-target-<N>), or delete it once its data is not needed.',
+  );
+}
+
+function checkCoverage(input: RuleInput<'aistore'>): void {
+  const { subject, layout, ctx, report } = input;
   if (!layout.multiTarget) return;
   const { crName, namespace } = subject;
   const size = layout.view.size;
   const known = targetVolumes(ctx, namespace, crName, { cr: subject.object });
-  if (size === undefined || known.length === 0) return; // no PVs at all: dynamic provisioning, or not created yet
+  // A claim deleted by a scale-in (whenScaled: Delete), a shutdown or a cleanup leaves its PV
+  // Released, held by the old uid: that PV is the one to free, not another to make for its disk.
+  // Only those on a node the targets may use: freeing one elsewhere (a CR moved to another pool)
+  // would pin its target where it cannot run.
+  const { placement, placementKnown } = layout.view;
+  const held = new Map<string, string>();
+  for (const v of targetVolumes(ctx, namespace, crName, { gone: true, cr: subject.object }))
+    if (!v.host || !placementKnown || !placementExcludes(placement, v.host, ctx.nodeOfHost(v.host)))
+      held.set(v.claim, nameOf(v.pv));
+  warnStrays(input, known);
+  // No PVs at all: dynamic provisioning, or not created yet.
+  if (size === undefined || (known.length === 0 && held.size === 0)) return;
   const mounts = claimMounts(subject.object);
   if (size * mounts.length > COVERAGE_BUDGET) {
     report.warn(
@@ -269,11 +308,6 @@ function checkCoverage({ subject, layout, ctx, report }: RuleInput<'aistore'>): 
     return;
   }
   const claimed = new Set(known.map((v) => v.claim));
-  // A claim deleted by a scale-in (whenScaled: Delete) or a cleanup leaves its PV Released, held
-  // by the old uid: that PV is the one to free, not another to make for the same disk.
-  const held = new Map<string, string>();
-  for (const v of targetVolumes(ctx, namespace, crName, { gone: true, cr: subject.object }))
-    held.set(v.claim, nameOf(v.pv));
   for (const mount of mounts) {
     const missing: number[] = [];
     const freeable: string[] = [];
@@ -304,17 +338,21 @@ function checkCoverage({ subject, layout, ctx, report }: RuleInput<'aistore'>): 
 }
 
 /**
- * On the CR: a shutdown that deletes every target claim (aistore.ts shutdownDeletesClaims). Pre-bound
- * PVs are then Released with the deleted claims' uids, so on restart every new claim stays Pending
- * (pv-claim-uid); provisioned disks go with their claims. Said once, when the update asks for it.
+ * On the CR: the update that shuts the cluster down while the target StatefulSet deletes the claims
+ * a scale-down removes: at 0 replicas, every target claim. Pre-bound PVs come back Released with the
+ * deleted claims' uids, so on restart every new claim stays Pending (pv-claim-uid); provisioned disks
+ * go with their claims. The stored CR's policy counts too: the shutdown only scales the StatefulSet
+ * (client UpdateStatefulSetReplicas) and never syncs a policy changed in the same update
+ * (target_controllers.go syncTargetPVCRetentionPolicy runs in the normal reconcile only).
  */
 function checkShutdown({ subject, oldObject, report }: RuleInput<'aistore'>): void {
-  if (!shutdownDeletesClaims(subject.object)) return;
-  if (isObject(oldObject) && shutdownDeletesClaims(oldObject as AIStoreCR)) return;
+  const stored = isObject(oldObject) ? (oldObject as AIStoreCR) : undefined;
+  if (!shutsDown(subject.object) || (stored && shutsDown(stored))) return;
+  if (!scaleDownDeletesClaims(subject.object) && !(stored && scaleDownDeletesClaims(stored))) return;
   report.warn(
     '/spec/shutdownCluster',
-    `spec.shutdownCluster scales the target StatefulSet to 0, and with spec.targetSpec.pvcRetentionPolicy.whenScaled: Delete the StatefulSet controller then deletes every target claim: PVs made for them come back Released, bound to claims that no longer exist, so no target starts again on restart (provisioned disks are deleted with their data).`,
-    'First set spec.targetSpec.pvcRetentionPolicy.whenScaled: Retain (the operator lets it change on a live CR) and let the operator apply it to the target StatefulSet, then shut down.',
+    `spec.shutdownCluster scales the target StatefulSet to 0, and with pvcRetentionPolicy.whenScaled: Delete (${stored && scaleDownDeletesClaims(stored) ? 'as the stored CR has it: a change in the same update is not applied before the shutdown' : 'in this CR'}) the StatefulSet controller then deletes every target claim: PVs made for them come back Released, bound to claims that no longer exist, and no target starts again.`,
+    'Set shutdownCluster: false, apply whenScaled: Retain first, then shut down in a later update.',
   );
 }
 
@@ -322,7 +360,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about. A CR shutdown (spec.shutdownCluster) with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim: warn.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free; PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:

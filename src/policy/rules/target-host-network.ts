@@ -1,6 +1,6 @@
 // DESIGN rule 3. hostNetwork makes every container port a host port: same collision as hostPort.
-import { describeLayout, sharedOnceScaled } from '../layout.js';
-import { fixedOnceCreated, HOSTPORT_FIX, PENDING_PORTS, SCALE_OUT_LATER } from '../messages.js';
+import { describeLayout } from '../layout.js';
+import { HOSTPORT_FIX, PENDING_PORTS } from '../messages.js';
 import { podSpecOf } from '../podspec.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
 
@@ -8,8 +8,8 @@ export default defineRule({
   id: 'target-host-network',
   title: 'hostNetwork on targets in a multi-target layout',
   summary:
-    'targetSpec.hostNetwork, or hostNetwork on a target StatefulSet/Pod, in a multi-target layout: deny; on a single-target CR created with anti-affinity off: warn (it cannot change later).',
-  verdict: 'deny / warn',
+    'targetSpec.hostNetwork, or hostNetwork on a target StatefulSet/Pod, in a multi-target layout: deny.',
+  verdict: 'deny',
   operator: `The operator sets the target pods' hostNetwork from targetSpec.hostNetwork (${operatorLink('internal/resources/aistore/target/statefulset.go', 110, 'targetPodSpec')}).`,
   howToFix: 'Set `hostNetwork: false`; reach targets as for hostPort.',
   upstream: `${MULTI_TARGET_DOC}#configuring-network-access ("This approach needs adjustment when deploying multiple targets on a single node to avoid port conflicts")`,
@@ -17,22 +17,8 @@ export default defineRule({
   mutates: false,
   // Every container port a host port: two targets never share a node.
   keepsTargetsApart: () => true,
-  check({ subject, layout, operation, report }) {
-    if (!layout.multiTarget) {
-      // One target now, anti-affinity off: the one time hostNetwork can still go (target-host-port's twin).
-      if (
-        subject.role === 'aistore' &&
-        operation === 'CREATE' &&
-        sharedOnceScaled(layout) &&
-        subject.object.spec?.targetSpec?.hostNetwork === true
-      )
-        report.warn(
-          '/spec/targetSpec/hostNetwork',
-          `spec.targetSpec.hostNetwork is true with target anti-affinity disabled: every container port becomes a host port, so no two targets can share a node, and ${fixedOnceCreated('hostNetwork')}; ${SCALE_OUT_LATER}.`,
-          `Set hostNetwork to false. ${HOSTPORT_FIX}`,
-        );
-      return;
-    }
+  check({ subject, layout, report }) {
+    if (!layout.multiTarget) return;
     const message = (field: string) =>
       `${field} is true in a ${describeLayout(layout)}: every container port becomes a host port, so the second target on a node ` +
       `stays Pending ("${PENDING_PORTS}").`;

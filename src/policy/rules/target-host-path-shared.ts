@@ -2,7 +2,7 @@
 // so two targets on one node would write into the same directory.
 import { mountsOf } from '../aistore.js';
 import { describeLayout, sharedOnceScaled } from '../layout.js';
-import { fixedOnceCreated } from '../messages.js';
+import { lastChance } from '../messages.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer } from '../rule.js';
 
 export default defineRule({
@@ -25,8 +25,8 @@ export default defineRule({
         if (mount.useHostPath)
           report.warn(
             pointer('spec', 'targetSpec', 'mounts', mount.index, 'useHostPath'),
-            `mount ${mount.path} uses useHostPath with target anti-affinity disabled: targets that come to share a node would share one data directory, and ${fixedOnceCreated('mounts')}, so a later scale-out will be refused.`,
-            'Drop useHostPath now and give the mount a storageClass (one PV per target and mount: `ais-guard plan`), or keep target anti-affinity on.',
+            `mount ${mount.path} uses useHostPath with target anti-affinity disabled: targets that come to share a node would share one data directory.`,
+            lastChance('Drop useHostPath'),
           );
       return;
     }

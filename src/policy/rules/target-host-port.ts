@@ -1,7 +1,7 @@
 // DESIGN rule 2. Targets that share a node cannot all bind the same host port.
 import type { AIStoreCR } from '../aistore.js';
 import { describeLayout, sharedOnceScaled } from '../layout.js';
-import { fixedOnceCreated, HOSTPORT_FIX, PENDING_PORTS, SCALE_OUT_LATER } from '../messages.js';
+import { HOSTPORT_FIX, lastChance, PENDING_PORTS } from '../messages.js';
 import { hostPortsOf, nodeHostnamesOf, podSpecOf, PUBLIC_HOSTNAME_ENV } from '../podspec.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, type Reporter } from '../rule.js';
 
@@ -13,35 +13,25 @@ const targetExternalAccess = (cr: AIStoreCR): boolean =>
   (cr.spec?.targetSpec?.externalAccess ?? null) !== null || cr.spec?.enableExternalLB === true;
 
 /**
- * A single-target CR with anti-affinity off and a host port: admitted (one target shares no node),
- * but the port is fixed once the CR exists. A real one keeps every later target on a node of its
- * own; 0 keeps none apart and makes targets on one node advertise one address. Now is the one time
- * to drop it.
+ * A single-target CR with anti-affinity off and hostPort 0: admitted (one target shares no node), but
+ * 0 keeps no later target apart, and any hostPort makes targets on one node advertise one address,
+ * so its scale-out will be refused; the field is fixed once the CR exists. (A real host port keeps
+ * the targets one per node by itself: its scale-out passes, evaluate.ts fixedAtCreation.)
  */
 function warnBeforeScaleOut(cr: AIStoreCR, report: Reporter): void {
-  const hostPort = cr.spec?.targetSpec?.hostPort;
-  if (typeof hostPort !== 'number' || (hostPort === 0 && targetExternalAccess(cr))) return;
-  const path = '/spec/targetSpec/hostPort';
-  const fixed = fixedOnceCreated('hostPort');
-  if (hostPort === 0)
-    report.warn(
-      path,
-      `spec.targetSpec.hostPort 0 with target anti-affinity disabled: 0 asks for no host port, but any hostPort makes the operator give each target its node's address as public hostname, so targets that come to share a node would advertise one address, and AIStore refuses all but one ("duplicate IPs"); ${fixed}, so a later scale-out will be refused.`,
-      'Remove spec.targetSpec.hostPort now (0 is not "none" to the operator).',
-    );
-  else
-    report.warn(
-      path,
-      `spec.targetSpec.hostPort ${hostPort} with target anti-affinity disabled: while every target asks for host port ${hostPort}/TCP no two can share a node, and ${fixed}; ${SCALE_OUT_LATER}.`,
-      HOSTPORT_FIX,
-    );
+  if (cr.spec?.targetSpec?.hostPort !== 0 || targetExternalAccess(cr)) return;
+  report.warn(
+    '/spec/targetSpec/hostPort',
+    `spec.targetSpec.hostPort 0 with target anti-affinity disabled: 0 asks for no host port, but any hostPort makes the operator give each target its node's address as public hostname, so targets that come to share a node would advertise one address, and AIStore refuses all but one ("duplicate IPs").`,
+    lastChance('Remove hostPort'),
+  );
 }
 
 export default defineRule({
   id: 'target-host-port',
   title: 'hostPort on targets in a multi-target layout',
   summary:
-    'targetSpec.hostPort (0 too, unless targets have external access: the operator then advertises the node address for every target on it), or a hostPort on a target StatefulSet/Pod container, in a multi-target layout: deny; a target init container that sets AIS_PUBLIC_HOSTNAME from the node there: warn; a hostPort on a single-target CR created with anti-affinity off: warn (it cannot change later).',
+    'targetSpec.hostPort (0 too, unless targets have external access: the operator then advertises the node address for every target on it), or a hostPort on a target StatefulSet/Pod container, in a multi-target layout: deny; a target init container that sets AIS_PUBLIC_HOSTNAME from the node there: warn; hostPort 0 on a single-target CR created with anti-affinity off: warn (it cannot change later, and keeps no target apart).',
   verdict: 'deny / warn',
   operator: `The operator puts targetSpec.hostPort on the target container's port (${operatorLink('internal/resources/aistore/cmn/res.go', 136, 'NewDaemonPorts')}), the same on every target pod; with any hostPort set, 0 included, and no external access it makes the node's address each target's public hostname, the AIS_PUBLIC_HOSTNAME variable of the init container (${operatorLink('internal/resources/aistore/target/statefulset.go', 129, 'NewInitContainerEnv')}), and it rolls the targets out for no change of that variable alone (${operatorLink('internal/controller/aistore/common.go', 76, 'shouldUpdateInitContainers')}).`,
   howToFix:
