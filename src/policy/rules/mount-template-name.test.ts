@@ -58,7 +58,7 @@ const rows: Row[] = [
     ),
     expect: {
       deny: [
-        /the state storage's claim template "aistore-object-storage-production-eu-west-1a-ais-cluster-01-state" \(<namespace>-<cr>-state\) is 65 characters long .*refuses every target pod/,
+        /the state storage's claim template "aistore-object-storage-production-eu-west-1a-ais-cluster-01-state" \(<namespace>-<cr>-state\) is 65 characters long .*refuses them all/,
       ],
     },
   },

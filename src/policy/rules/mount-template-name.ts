@@ -83,7 +83,7 @@ export default defineRule({
     if (stateProblem)
       report.deny(
         isObject(subject.object.spec?.stateStorage) ? '/spec/stateStorage' : '/spec/stateStorageClass',
-        `the state storage's claim template "${state}" (<namespace>-<cr>-state) ${stateProblem}: every target pod mounts a volume of that name, so Kubernetes refuses every target pod.`,
+        `the state storage's claim template "${state}" (<namespace>-<cr>-state) ${stateProblem}: every target and proxy pod mounts a volume of that name (proxy/statefulset.go uses the same template), so Kubernetes refuses them all.`,
         'Use a shorter namespace or AIStore name, or keep the state on the host (spec.stateStorage.hostPath).',
       );
     for (const mount of mounts) {
