@@ -4,7 +4,14 @@ import { parseArgs } from 'node:util';
 import { clip, MODES, type KubeObject, type Mode } from '../policy/index.js';
 import { paintFor } from './colour.js';
 import { joinSources, planFixes } from './fix.js';
-import { duplicates, judge, nodeCountUnknown, type JudgeOptions, type Judged } from './judge.js';
+import {
+  duplicates,
+  judge,
+  namespaceUnknown,
+  nodeCountUnknown,
+  type JudgeOptions,
+  type Judged,
+} from './judge.js';
 import { bytesOf, loadManifests, parseInput, type LoadError } from './load.js';
 import { DEFAULT_LIMITS } from './read.js';
 import { renderJsonChunks } from './report/json.js';
@@ -31,6 +38,7 @@ Options:
       --mode MODE       enforce (default), warn or audit
       --nodes N         number of schedulable nodes, when the input has no Node objects
       --nodes-file FILE the cluster's Node objects (kubectl get nodes -o yaml), or node names one per line
+  -n, --namespace NS    the namespace of objects that name none (as kubectl apply -n gives them)
       --context-per-dir judge each PATH as its own cluster (GitOps: check --context-per-dir clusters/*/)
       --fix             print the input with the guard's mutations applied (to stdout);
                         with -o json: the JSON report (patches per object) instead
@@ -63,6 +71,7 @@ export const FLAGS = {
   mode: { type: 'string', default: 'enforce' },
   nodes: { type: 'string' },
   'nodes-file': { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
   'context-per-dir': { type: 'boolean', default: false },
   fix: { type: 'boolean', default: false },
   write: { type: 'boolean', default: false },
@@ -140,7 +149,10 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     io.stdout.write(CHECK_HELP + '\n');
     return 0;
   }
+  if (opts.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(opts.namespace))
+    throw new UsageError(`--namespace: "${clip(opts.namespace, 80)}" is not a namespace name`);
   const judgeOptions: JudgeOptions = {
+    namespace: opts.namespace,
     modes: { default: opts.mode },
     nodeCount: opts.nodeCount,
     nodes: await readNodes(opts['nodes-file'], io),
@@ -154,7 +166,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
       message: 'no Kubernetes objects in the input: nothing was checked',
     });
   const judged = judge(manifests, judgeOptions);
-  notes.push(...nodeCountUnknown(judged, judgeOptions));
+  notes.push(...nodeCountUnknown(judged, judgeOptions), ...namespaceUnknown(judged, judgeOptions));
   const report = { judged, errors, notes };
 
   if (opts.fix) return fix(opts, io, { sources, judged, errors, notes }, judgeOptions);

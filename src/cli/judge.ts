@@ -17,6 +17,37 @@ export interface JudgeOptions {
   contextPerArgument?: boolean;
   /** The objects are live (audit): see evaluateSet's SetOptions.live. */
   live?: boolean;
+  /** -n: the namespace of namespaced objects that name none, as `kubectl apply -n` gives them. */
+  namespace?: string;
+}
+
+/** Kinds with no namespace; any other is judged as namespaced (AIStore, claims, StatefulSets, pods). */
+const CLUSTER_SCOPED = new Set([
+  'PersistentVolume',
+  'Node',
+  'Namespace',
+  'StorageClass',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PriorityClass',
+  'CSIDriver',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+]);
+
+const namespaceless = (o: KubeObject) =>
+  !CLUSTER_SCOPED.has(o.kind ?? '') &&
+  (typeof o.metadata?.namespace !== 'string' || o.metadata.namespace === '');
+
+/** The object as the apiserver would store it under `kubectl apply -n namespace`: a copy, the input untouched. */
+function inNamespace(o: KubeObject, namespace: string | undefined): KubeObject {
+  if (namespace === undefined || !namespaceless(o)) return o;
+  return { ...o, metadata: { ...o.metadata, namespace } };
 }
 
 /** The manifests grouped by context, in input order. */
@@ -36,7 +67,7 @@ export function judge(manifests: Manifest[], options: JudgeOptions = {}): Judged
   const judged: Judged[] = [];
   for (const group of contextsOf(manifests, options.contextPerArgument)) {
     const evaluations = evaluateSet(
-      group.map((m) => m.object),
+      group.map((m) => inNamespace(m.object, options.namespace)),
       { modes: options.modes, nodeCount: options.nodeCount, given: options.nodes, live: options.live },
     );
     group.forEach((manifest, i) => judged.push({ manifest, evaluation: evaluations[i]! }));
@@ -100,4 +131,20 @@ export function nodeCountUnknown(judged: Judged[], options: JudgeOptions): LoadE
       },
     ];
   });
+}
+
+/**
+ * An AIStore with no namespace, judged without -n: the PVs and claims of its targets name their
+ * namespace, so none is matched to it and their checks against it are skipped. kustomize's
+ * `namespace:` is not applied here (kustomization files are skipped), nor Helm's --namespace.
+ */
+export function namespaceUnknown(judged: Judged[], options: JudgeOptions): LoadError[] {
+  if (options.namespace !== undefined) return [];
+  return judged
+    .filter((j) => j.manifest.object.kind === 'AIStore' && namespaceless(j.manifest.object))
+    .map(({ manifest }) => ({
+      file: manifest.source.file,
+      line: manifest.line,
+      message: `AIStore ${String(manifest.object.metadata?.name ?? '')} has no metadata.namespace: it was judged in none, so PVs and claims naming a namespace were not checked against it; give -n NAMESPACE, or check \`kubectl kustomize\` / \`helm template -n\` output`,
+    }));
 }

@@ -89,6 +89,34 @@ describe('class 9: what check takes as its context', () => {
   });
 });
 
+// Review "gitops": a kustomize base whose kustomization sets `namespace:`, or Helm output, has CRs
+// with no namespace; their PVs name one, so nothing matched them and a broken PV passed silently.
+describe('a CR with no namespace', () => {
+  it('is said as a note; -n judges it (and its claims) in that namespace, as kubectl apply -n would', async () => {
+    const dir = tmp();
+    const cr = aistore({ disable: true, nodeSelector: { 'kubernetes.io/hostname': 'node-1' } });
+    delete (cr.metadata as Record<string, unknown>).namespace;
+    writeFileSync(join(dir, 'cr.yaml'), stringify(cr));
+    // A PV for target 0 in namespace ais with a class the mount does not have.
+    const pv = readFileSync(fixture('04'), 'utf8')
+      .split(/^---$/m)[0]!
+      .replace(/storageClassName: \S+/, 'storageClassName: ais-local-storag');
+    writeFileSync(join(dir, 'pv.yaml'), pv);
+    const without = await cli(['check', '--nodes', '1', dir]);
+    expect(without.code).toBe(0);
+    expect(without.stdout).toMatch(/note: AIStore ais has no metadata.namespace: .*give -n NAMESPACE/);
+    const judged = await cli(['check', '--nodes', '1', '-n', 'ais', dir]);
+    expect(judged.code).toBe(1);
+    expect(judged.stdout).toMatch(/ais-local-storag/);
+    expect(judged.stdout).not.toMatch(/has no metadata.namespace/);
+    // The input bytes are not changed by -n: --fix prints no namespace that was not there.
+    expect(
+      (await cli(['check', '--nodes', '1', '-n', 'ais', '--fix', join(dir, 'cr.yaml')])).stdout,
+    ).not.toMatch(/namespace: ais/);
+    expect((await cli(['check', '-n', 'Not_A_Namespace', dir])).code).toBe(2);
+  });
+});
+
 describe('class 5 on the command line: node count', () => {
   it('says when the node count is unknown, and --nodes-file feeds the nodes', async () => {
     const dir = tmp();
