@@ -249,6 +249,12 @@ export function claimTemplateNames(cr: AIStoreCR): string[] {
   return names;
 }
 
+/** Whether `template` is one of the CR's volumeClaimTemplates (claimTemplateNames), without listing them. */
+export function isClaimTemplateOf(cr: AIStoreCR, template: string): boolean {
+  if (mountOfTemplate(cr, template) !== undefined) return true;
+  return hasStateClaim(cr) && template === stateTemplateName(namespaceOf(cr), nameOf(cr));
+}
+
 /** The claims target <ordinal> of this CR mounts: <template>-<cr>-target-<ordinal>, per template. */
 export function targetClaimNames(cr: AIStoreCR, ordinal: number): string[] {
   const crName = nameOf(cr);

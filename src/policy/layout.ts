@@ -2,7 +2,7 @@
 // DESIGN §2 lists the signals, strongest first; every verdict that depends on MT names the signal.
 import {
   antiAffinityDisabled,
-  claimTemplateNames,
+  isClaimTemplateOf,
   splitClaimName,
   hasLegacyAntiAffinityField,
   targetOrdinal,
@@ -413,9 +413,8 @@ export function targetVolumes(
     }
     return volumes;
   });
-  const templates = cr && new Set(claimTemplateNames(cr));
   const claimedByCR = (v: TargetVolume) =>
-    templates === undefined || templates.has(splitClaimName(crName, v.claim)?.template ?? '');
+    cr === undefined || isClaimTemplateOf(cr, splitClaimName(crName, v.claim)?.template ?? '');
   const self = reviewed && nameOf(reviewed);
   const out = all.filter((v) => {
     const name = nameOf(v.pv);
@@ -504,7 +503,8 @@ export function describeLayout(layout: Layout): string {
 
 /**
  * One target today, but target anti-affinity off: once the CR's size grows its targets may share a
- * node, and what is fixed when the CR is created (hostPort, hostNetwork) can no longer change then.
+ * node, and what is fixed when the CR is created (hostPort 0, a useHostPath mount) can no longer
+ * change then.
  */
 export function sharedOnceScaled(layout: Layout): boolean {
   const { size, antiAffinityOff } = layout.view;

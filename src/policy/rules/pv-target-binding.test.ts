@@ -574,9 +574,6 @@ describe('rule pv-target-binding', () => {
     expect(ev.findings.filter((f) => f.message.includes('could not judge'))).toEqual([]);
   });
 
-  // Review "lifecycle3", F2: scale 4 -> 2 with pvcRetentionPolicy.whenScaled: Delete deletes the claims
-  // of targets 2 and 3 (k8s stateful_set_utils.go updateClaimOwnerRefForSetAndPod); their Retain PVs
-  // are Released with the old uids, and 2 -> 4 again leaves the new claims Pending.
   it("the shutdown warning's fix survives the 256-character cut", () => {
     const ev = evaluate(
       { operation: 'UPDATE', object: shutDown(cr, true, 'Delete'), oldObject: shutDown(cr, false, 'Delete') },
@@ -621,6 +618,9 @@ describe('rule pv-target-binding', () => {
     });
   });
 
+  // Review "lifecycle3", F2: scale 4 -> 2 with pvcRetentionPolicy.whenScaled: Delete deletes the claims
+  // of targets 2 and 3 (k8s stateful_set_utils.go updateClaimOwnerRefForSetAndPod); their Retain PVs
+  // are Released with the old uids, and 2 -> 4 again leaves the new claims Pending.
   describe('a scale-out after a whenScaled: Delete scale-in', () => {
     const pinned = { 'kubernetes.io/hostname': 'node-1' };
     const disks = [0, 1, 2, 3].map((i) =>

@@ -4,6 +4,7 @@
 import {
   claimMounts,
   claimTemplateNames,
+  isClaimTemplateOf,
   splitClaimName,
   dataClaimName,
   isTargetAutoScaling,
@@ -267,7 +268,7 @@ function warnStrays({ subject, ctx, report }: RuleInput<'aistore'>, known: reado
   const mine = new Set(known.map((v) => v.pv));
   const others = ctx.aistoresIn(namespace).filter((cr) => nameOf(cr) !== crName);
   const ofOther = (claim: string) =>
-    others.some((cr) => claimTemplateNames(cr).includes(splitClaimName(nameOf(cr), claim)?.template ?? ''));
+    others.some((cr) => isClaimTemplateOf(cr, splitClaimName(nameOf(cr), claim)?.template ?? ''));
   const strays = targetVolumes(ctx, namespace, crName).filter((v) => !mine.has(v.pv) && !ofOther(v.claim));
   if (strays.length === 0) return;
   const listed = strays.slice(0, LISTED).map((v) => `${nameOf(v.pv)} (claim ${v.claim})`);
