@@ -24,8 +24,9 @@ export const RENDER_HELP = `Usage: ais-guard render [options] | kubectl apply -f
 Prints the deploy manifests (deploy/base, or an overlay) as one YAML stream.
 
 Options:
-      --overlay NAME     base (default), audit (first rollout: findings only, never blocks)
-                         or cert-manager (cert-manager issues the certificate, injects caBundle)
+      --overlay NAME     base (default), audit (first rollout: findings only, never blocks),
+                         cert-manager (cert-manager issues the certificate, injects caBundle),
+                         validate-only (no mutating webhook) or argocd (base with sync waves)
       --namespace NS     install into NS instead of ais-guard
       --image IMAGE      the guard's container image, e.g. registry.example.com/ais-guard:0.1.0
       --ca-bundle B64    the caBundle (base64 PEM of the CA) for every webhook
