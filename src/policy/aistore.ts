@@ -312,6 +312,15 @@ export const shutsDown = (cr: AIStoreCR): boolean => cr.spec?.shutdownCluster ==
 export const scaleDownDeletesClaims = (cr: AIStoreCR): boolean =>
   cr.spec?.targetSpec?.pvcRetentionPolicy?.whenScaled === 'Delete';
 
+/**
+ * Every target asks for the same host port (a non-zero hostPort, or hostNetwork: every container port):
+ * the scheduler never puts two on one node (its NodePorts filter), whatever the anti-affinity.
+ */
+export function hostPortsKeepTargetsApart(cr: AIStoreCR): boolean {
+  const { hostPort, hostNetwork } = cr.spec?.targetSpec ?? {};
+  return (typeof hostPort === 'number' && hostPort !== 0) || hostNetwork === true;
+}
+
 export function antiAffinityDisabled(cr: AIStoreCR): boolean {
   return cr.spec?.targetSpec?.disablePodAntiAffinity === true;
 }

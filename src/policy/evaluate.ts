@@ -235,8 +235,8 @@ const PLACE_EVERY_TARGET: Record<string, string> = {
  * change the operator does allow: a size-1 CR with a hostPort and anti-affinity off could never scale
  * out. Unless the layout forces two targets onto one node (PVs, a pinned host, more targets than
  * nodes): a target would then stay Pending for good, and a smaller size is the fix. The finding
- * stands as a warning whose fix is a new CR. A useHostPath mount keeps no target apart: its
- * scale-out stays refused (targets on one node would share a data directory).
+ * stands as a warning whose fix is a new CR. A useHostPath mount keeps no target apart by itself:
+ * without a host port its scale-out stays refused (targets on one node would share a directory).
  */
 function fixedAtCreation(
   findings: JudgedFinding[],

@@ -86,6 +86,12 @@ const targetFacts: Fact[] = [
  * some values do), while the layout does not pin them all to one host: the scheduler then leaves a
  * target Pending at worst (src/policy/rules *.keepsTargetsApart, layout.ts sharingForced).
  */
+/** Every target asks for the same host port: a non-zero hostPort, or hostNetwork (aistore.ts hostPortsKeepTargetsApart). */
+const HOST_PORTS_APART = or(
+  and(present('object', 'spec.targetSpec.hostPort'), 'object.spec.targetSpec.hostPort != 0'),
+  hostNetworkIn('object.spec.targetSpec'),
+);
+
 const keptApart = (field: string, also?: string): Check['fixed'] => ({
   field,
   when: (f) => and(...(also ? [also] : []), not(f('pinnedToOneHost'))),
@@ -187,7 +193,7 @@ const AISTORE: PolicyDef = {
       // Any hostPort, 0 too, makes the operator advertise the node's address for every target on it
       // unless targets have external access (rules/target-host-port.ts targetExternalAccess).
       rule: 'target-host-port',
-      fixed: keptApart('hostPort', 'object.spec.targetSpec.hostPort != 0'),
+      fixed: keptApart('hostPort', HOST_PORTS_APART),
       broken: (r, f) =>
         and(
           f('multiTarget'),
@@ -211,6 +217,8 @@ const AISTORE: PolicyDef = {
     },
     {
       rule: 'target-host-path-shared',
+      // A host port on every target keeps them apart, and their host directories.
+      fixed: keptApart('mounts', HOST_PORTS_APART),
       broken: (r, f) =>
         and(
           f('multiTarget'),

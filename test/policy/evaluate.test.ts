@@ -282,6 +282,15 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
       ).toBe(false);
     });
 
+    it('a useHostPath mount beside a real hostPort: no two targets share a node, nor a directory (review "today2" F5)', () => {
+      const mounts = [{ path: '/d', useHostPath: true }];
+      const both = (size: number) => aistore({ disable: true, size, hostPort: 51081, mounts });
+      const ev = update(both(3), both(1), threeNodes);
+      expect(ev.allowed).toBe(true);
+      expect(actions(ev)).toEqual(['target-host-path-shared=warn', 'target-host-port=warn']);
+      expect(run({ name: '', object: both(1) }).findings).toEqual([]);
+    });
+
     it('refused when the field keeps no target apart: hostPort 0, a useHostPath mount (one data directory)', () => {
       const zero = (size: number) => aistore({ disable: true, size, hostPort: 0 });
       expect(update(zero(2), zero(1), threeNodes).allowed).toBe(false);

@@ -237,6 +237,11 @@ export function builderCases(): AgreementCase[] {
       aistore({ disable: true, hostNetwork: true, size: 3 }),
     ),
     update(
+      'CR: useHostPath and a hostPort kept on a scale-out from one target',
+      aistore({ disable: true, hostPort: 51081, mounts: [{ path: '/d', useHostPath: true }], size: 1 }),
+      aistore({ disable: true, hostPort: 51081, mounts: [{ path: '/d', useHostPath: true }], size: 3 }),
+    ),
+    update(
       'CR: useHostPath kept on a scale-out from one target',
       aistore({ disable: true, mounts: [{ path: '/d', useHostPath: true }], size: 1 }),
       aistore({ disable: true, mounts: [{ path: '/d', useHostPath: true }], size: 3 }),

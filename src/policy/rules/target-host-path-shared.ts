@@ -1,6 +1,6 @@
 // DESIGN rule 4. A useHostPath mount is mounted at <path>/<ns>/<cr>/target with no per-pod subPath,
 // so two targets on one node would write into the same directory.
-import { mountsOf } from '../aistore.js';
+import { hostPortsKeepTargetsApart, mountsOf } from '../aistore.js';
 import { describeLayout, sharedOnceScaled } from '../layout.js';
 import { lastChance } from '../messages.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer } from '../rule.js';
@@ -16,11 +16,14 @@ export default defineRule({
   upstream: `${MULTI_TARGET_DOC}#persistent-volume-configuration ("Properly setting up PVs and PVCs is crucial")`,
   roles: ['aistore'],
   mutates: false,
+  // With a host port on every target no two share a node, nor a host directory.
+  keepsTargetsApart: hostPortsKeepTargetsApart,
   check({ subject, layout, operation, report }) {
     const { crName, namespace } = subject;
     if (!layout.multiTarget) {
       // One target now, anti-affinity off: the one time the mount can still change.
-      if (operation !== 'CREATE' || !sharedOnceScaled(layout)) return;
+      if (operation !== 'CREATE' || !sharedOnceScaled(layout) || hostPortsKeepTargetsApart(subject.object))
+        return;
       for (const mount of mountsOf(subject.object))
         if (mount.useHostPath)
           report.warn(

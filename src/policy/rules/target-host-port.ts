@@ -1,5 +1,5 @@
 // DESIGN rule 2. Targets that share a node cannot all bind the same host port.
-import type { AIStoreCR } from '../aistore.js';
+import { hostPortsKeepTargetsApart, type AIStoreCR } from '../aistore.js';
 import { describeLayout, sharedOnceScaled } from '../layout.js';
 import { HOSTPORT_FIX, lastChance, PENDING_PORTS } from '../messages.js';
 import { hostPortsOf, nodeHostnamesOf, podSpecOf, PUBLIC_HOSTNAME_ENV } from '../podspec.js';
@@ -40,7 +40,7 @@ export default defineRule({
   roles: ['aistore', 'target-statefulset', 'target-pod'],
   mutates: false,
   // A real host port does; hostPort 0 asks for none, and targets on one node then share an address.
-  keepsTargetsApart: (cr) => (cr.spec?.targetSpec?.hostPort ?? 0) !== 0,
+  keepsTargetsApart: hostPortsKeepTargetsApart,
   check({ subject, layout, operation, report }) {
     if (!layout.multiTarget) {
       if (subject.role === 'aistore' && operation === 'CREATE' && sharedOnceScaled(layout))
