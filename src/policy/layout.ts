@@ -370,14 +370,18 @@ export function targetSetView(subject: Recognised, ctx: ClusterContext, operatio
 export interface TargetVolume {
   pv: PersistentVolume;
   claim: string;
+  /** The claim template the claim name gives ('' when it gives none): split once, in the memo. */
+  template: string;
   ordinal: number;
   host: string | undefined;
 }
 
 function targetVolumeOf(pv: PersistentVolume, crName: string): TargetVolume | undefined {
   const claim = claimRefOf(pv)?.name ?? '';
-  const ordinal = claim.startsWith(`${crName}-`) ? targetOrdinal(crName, claim) : undefined;
-  return ordinal === undefined ? undefined : { pv, claim, ordinal, host: pvHostname(pv) };
+  if (!claim.startsWith(`${crName}-`)) return undefined;
+  const ordinal = targetOrdinal(crName, claim);
+  const template = splitClaimName(crName, claim)?.template ?? '';
+  return ordinal === undefined ? undefined : { pv, claim, template, ordinal, host: pvHostname(pv) };
 }
 
 /** Which of a CR's target PVs to list (targetVolumes). */
@@ -413,8 +417,7 @@ export function targetVolumes(
     }
     return volumes;
   });
-  const claimedByCR = (v: TargetVolume) =>
-    cr === undefined || isClaimTemplateOf(cr, splitClaimName(crName, v.claim)?.template ?? '');
+  const claimedByCR = (v: TargetVolume) => cr === undefined || isClaimTemplateOf(cr, v.template);
   const self = reviewed && nameOf(reviewed);
   const out = all.filter((v) => {
     const name = nameOf(v.pv);
