@@ -1,7 +1,7 @@
 // `ais-guard check`: the policy core over manifests, for CI dry-runs and GitOps guardrails.
 // Exit codes: 0 clean, 1 deny findings (or warnings with --strict), 2 usage or input errors.
 import { parseArgs } from 'node:util';
-import { clip, MODES, type KubeObject, type Mode } from '../policy/index.js';
+import { clip, labelProblem, MODES, type KubeObject, type Mode } from '../policy/index.js';
 import { paintFor } from './colour.js';
 import { joinSources, planFixes } from './fix.js';
 import {
@@ -149,8 +149,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     io.stdout.write(CHECK_HELP + '\n');
     return 0;
   }
-  if (opts.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(opts.namespace))
-    throw new UsageError(`--namespace: "${clip(opts.namespace, 80)}" is not a namespace name`);
+  const badNamespace = opts.namespace === undefined ? undefined : labelProblem(opts.namespace);
+  if (badNamespace) throw new UsageError(`--namespace: "${clip(opts.namespace!, 80)}" ${badNamespace}`);
   const judgeOptions: JudgeOptions = {
     namespace: opts.namespace,
     modes: { default: opts.mode },

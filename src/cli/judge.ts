@@ -1,6 +1,7 @@
 // Judges a manifest set the way the webhook judges admission requests: every object is a CREATE,
 // and the set is the cluster context (so a CR, its PVs and its PVCs are checked together). With
 // `--context-per-dir` each PATH argument is a context of its own: one cluster per folder.
+import { CLUSTER_SCOPED } from '../deploy/objects.js';
 import { evaluateSet, type Evaluation, type KubeObject, type Modes } from '../policy/index.js';
 import type { LoadError, Manifest } from './load.js';
 
@@ -21,25 +22,7 @@ export interface JudgeOptions {
   namespace?: string;
 }
 
-/** Kinds with no namespace; any other is judged as namespaced (AIStore, claims, StatefulSets, pods). */
-const CLUSTER_SCOPED = new Set([
-  'PersistentVolume',
-  'Node',
-  'Namespace',
-  'StorageClass',
-  'CustomResourceDefinition',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'PriorityClass',
-  'CSIDriver',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-  'MutatingAdmissionPolicy',
-  'MutatingAdmissionPolicyBinding',
-]);
-
+/** A namespaced object (any kind but the cluster-scoped ones) that names no namespace. */
 const namespaceless = (o: KubeObject) =>
   !CLUSTER_SCOPED.has(o.kind ?? '') &&
   (typeof o.metadata?.namespace !== 'string' || o.metadata.namespace === '');

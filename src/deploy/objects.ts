@@ -39,8 +39,9 @@ interface Container {
 
 export const WEBHOOK_KINDS = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
 
-// Kinds without a namespace that can appear in deploy/ (kustomize knows this from the schema).
-export const CLUSTER_SCOPED = new Set([
+// Kinds without a namespace (kustomize knows this from the schema): those that can appear in
+// deploy/, and those `check` meets beside an AIStore (Nodes, CSI drivers, admission policies).
+export const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
   'Namespace',
   'ClusterRole',
   'ClusterRoleBinding',
@@ -49,6 +50,12 @@ export const CLUSTER_SCOPED = new Set([
   'StorageClass',
   'PriorityClass',
   'ClusterIssuer',
+  'Node',
+  'CSIDriver',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
   ...WEBHOOK_KINDS,
 ]);
 

@@ -221,13 +221,6 @@ function ratchet(
 /** The targetSpec field a finding's path lies in, e.g. "hostPort" for /spec/targetSpec/hostPort. */
 const targetSpecField = (path: string): string | undefined => /^\/spec\/targetSpec\/([^/]+)/.exec(path)?.[1];
 
-/** What lets every target have a node of its own, by the signal that says they cannot. */
-const PLACE_EVERY_TARGET: Record<string, string> = {
-  'more-targets-than-nodes': 'a smaller spec.targetSpec.size, or more nodes',
-  'pvs-share-node': "each target's PVs on a node of its own",
-  'node-selector-one-host': 'no scale-out while the nodeSelector pins one host',
-};
-
 /**
  * On a CR's UPDATE, a deny of a rule whose finding keeps targets apart by itself (a host port, a
  * required anti-affinity: `keepsTargetsApart`), at a targetSpec field the operator never lets
@@ -265,9 +258,9 @@ function fixedAtCreation(
         ...judged(
           f,
           'deny',
-          `${f.message} This update cannot place every target: ${forced.detail}, and spec.targetSpec.${field} is fixed at creation.`,
+          `${f.message} This update cannot place every target: ${forced.signal.detail}, and spec.targetSpec.${field} is fixed at creation.`,
         ),
-        fix: `Keep a node per target: ${PLACE_EVERY_TARGET[forced.id]}; only a new AIStore CR changes spec.targetSpec.${field}.`,
+        fix: `Keep a node per target: ${forced.remedy}; only a new AIStore CR changes spec.targetSpec.${field}.`,
       };
     // A warning keeps its first 155 and last 100 characters (admission.ts shortWarning): the rule,
     // its link, "fixed at creation" and this fix.

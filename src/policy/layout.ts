@@ -514,12 +514,21 @@ export function sharedOnceScaled(layout: Layout): boolean {
   return !layout.multiTarget && antiAffinityOff && size !== undefined && size <= 1;
 }
 
-/** Signals that put two targets on one node whatever the scheduler does: PVs, a pinned host, too few nodes. */
-const FORCED_SHARING: ReadonlySet<SignalId> = new Set([
-  'pvs-share-node',
-  'node-selector-one-host',
-  'more-targets-than-nodes',
+/**
+ * Signals that put two targets on one node whatever the scheduler does (PVs, a pinned host, too few
+ * nodes), each with what would give every target a node of its own.
+ */
+const FORCED_SHARING: ReadonlyMap<SignalId, string> = new Map([
+  ['pvs-share-node', "each target's PVs on a node of its own"],
+  ['node-selector-one-host', 'no scale-out while the nodeSelector pins one host'],
+  ['more-targets-than-nodes', 'a smaller spec.targetSpec.size, or more nodes'],
 ]);
 
-export const sharingForced = (layout: Layout): Signal | undefined =>
-  layout.signals.find((s) => FORCED_SHARING.has(s.id));
+/** The signal that forces targets to share a node, and what would place every target; none: undefined. */
+export function sharingForced(layout: Layout): { signal: Signal; remedy: string } | undefined {
+  for (const signal of layout.signals) {
+    const remedy = FORCED_SHARING.get(signal.id);
+    if (remedy) return { signal, remedy };
+  }
+  return undefined;
+}
