@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Step 2 of action.yml: `ais-guard check -o sarif` over INPUT_PATHS, with INPUT_MODE, INPUT_STRICT
-# and INPUT_NODES. Writes the SARIF file, annotations for the job log, the counts to
+# Step 2 of action.yml: `ais-guard check -o sarif` over INPUT_PATHS, with INPUT_MODE, INPUT_STRICT,
+# INPUT_NODES and INPUT_BASE. Writes the SARIF file, annotations for the job log, the counts to
 # $GITHUB_OUTPUT and a line to $GITHUB_STEP_SUMMARY, and exits 0 even on denials: the upload
 # step runs first, verdict.sh fails the job after. AIS_GUARD overrides the command (tests).
 set -uo pipefail
@@ -19,6 +19,7 @@ case "${INPUT_STRICT:-false}" in
     ;;
 esac
 if [ -n "${INPUT_NODES:-}" ]; then flags+=(--nodes "$INPUT_NODES"); fi
+if [ -n "${INPUT_BASE:-}" ]; then flags+=(--base "$INPUT_BASE"); fi
 
 output() { if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "$1=$2" >>"$GITHUB_OUTPUT"; fi; }
 

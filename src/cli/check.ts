@@ -9,9 +9,11 @@ import {
   judge,
   namespaceUnknown,
   nodeCountUnknown,
+  updatesNote,
   type JudgeOptions,
   type Judged,
 } from './judge.js';
+import { loadBase } from './base.js';
 import { bytesOf, loadManifests, parseInput, type LoadError } from './load.js';
 import { DEFAULT_LIMITS } from './read.js';
 import { renderJsonChunks } from './report/json.js';
@@ -40,6 +42,9 @@ Options:
       --nodes-file FILE the cluster's Node objects (kubectl get nodes -o yaml), or node names one per line
   -n, --namespace NS    the namespace of objects that name none (as kubectl apply -n gives them)
       --context-per-dir judge each PATH as its own cluster (GitOps: check --context-per-dir clusters/*/)
+      --base DIR        a checkout of what is applied now (the target branch): each PATH is read under
+                        DIR too, and an object found there is judged as the update from that version,
+                        as the webhook judges its apply (without --base every object is a create)
       --fix             print the input with the guard's mutations applied (to stdout);
                         with -o json: the JSON report (patches per object) instead
       --write           with --fix: rewrite the files in place (atomically, all or none)
@@ -73,6 +78,7 @@ export const FLAGS = {
   'nodes-file': { type: 'string' },
   namespace: { type: 'string', short: 'n' },
   'context-per-dir': { type: 'boolean', default: false },
+  base: { type: 'string' },
   fix: { type: 'boolean', default: false },
   write: { type: 'boolean', default: false },
   'follow-symlinks': { type: 'boolean', default: false },
@@ -112,6 +118,8 @@ function options(argv: string[]) {
   if (!values.help && positionals.length === 0)
     throw new UsageError('no input: give files, directories or "-" for stdin');
   if (values.write && positionals.includes('-')) throw new UsageError('--write cannot rewrite stdin');
+  if (values.base !== undefined && positionals.includes('-'))
+    throw new UsageError('--base reads each PATH again under its DIR: stdin has no path there');
   const limits = {
     maxFileBytes: bytes('--max-file-bytes', values['max-file-bytes'], DEFAULT_LIMITS.maxFileBytes),
     maxTotalBytes: bytes('--max-total-bytes', values['max-total-bytes'], DEFAULT_LIMITS.maxTotalBytes),
@@ -160,6 +168,12 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   };
   const { sources, manifests, errors, notes } = await loadManifests(opts.paths, io.stdin, opts.limits);
   errors.push(...duplicates(manifests, judgeOptions.contextPerArgument));
+  if (opts.base !== undefined) {
+    const base = await loadBase(opts.base, opts.paths, opts.limits);
+    errors.push(...base.errors, ...duplicates(base.manifests, judgeOptions.contextPerArgument));
+    notes.push(...base.notes);
+    judgeOptions.base = base.manifests;
+  }
   if (manifests.length === 0 && errors.length === 0)
     errors.push({
       file: opts.paths.join(' '),
@@ -167,6 +181,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     });
   const judged = judge(manifests, judgeOptions);
   notes.push(...nodeCountUnknown(judged, judgeOptions), ...namespaceUnknown(judged, judgeOptions));
+  if (opts.base !== undefined) notes.push(updatesNote(opts.base, judged, judgeOptions));
   const report = { judged, errors, notes };
 
   if (opts.fix) return fix(opts, io, { sources, judged, errors, notes }, judgeOptions);

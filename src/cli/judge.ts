@@ -1,8 +1,9 @@
 // Judges a manifest set the way the webhook judges admission requests: every object is a CREATE,
-// and the set is the cluster context (so a CR, its PVs and its PVCs are checked together). With
-// `--context-per-dir` each PATH argument is a context of its own: one cluster per folder.
+// or with `--base` an UPDATE of its version there, and the set is the cluster context (so a CR, its
+// PVs and its PVCs are checked together). With `--context-per-dir` each PATH argument is a context
+// of its own: one cluster per folder.
 import { CLUSTER_SCOPED } from '../deploy/objects.js';
-import { evaluateSet, type Evaluation, type KubeObject, type Modes } from '../policy/index.js';
+import { evaluateSet, identityOf, type Evaluation, type KubeObject, type Modes } from '../policy/index.js';
 import type { LoadError, Manifest } from './load.js';
 
 export interface Judged {
@@ -20,6 +21,11 @@ export interface JudgeOptions {
   live?: boolean;
   /** -n: the namespace of namespaced objects that name none, as `kubectl apply -n` gives them. */
   namespace?: string;
+  /**
+   * --base: the versions applied now, each from the PATH argument (`source.argument`) whose
+   * counterpart it is. An object found there is judged as the UPDATE from it.
+   */
+  base?: Manifest[];
 }
 
 /** A namespaced object (any kind but the cluster-scoped ones) that names no namespace. */
@@ -45,25 +51,33 @@ export function contextsOf(manifests: Manifest[], perArgument = false): Manifest
   return [...groups.values()];
 }
 
-/** Every object judged as a CREATE through the guard, each context's set its cluster (evaluateSet). */
+/** The base versions an input context is an update of: those of its own PATHs with --context-per-dir. */
+function baseOf(group: Manifest[], options: JudgeOptions): KubeObject[] | undefined {
+  if (!options.base) return undefined;
+  const args = new Set(group.map((m) => m.source.argument));
+  return options.base
+    .filter((m) => !options.contextPerArgument || args.has(m.source.argument))
+    .map((m) => inNamespace(m.object, options.namespace));
+}
+
+/** Every object judged through the guard (a CREATE, or an UPDATE of its --base version), each context's set its cluster (evaluateSet). */
 export function judge(manifests: Manifest[], options: JudgeOptions = {}): Judged[] {
   const judged: Judged[] = [];
   for (const group of contextsOf(manifests, options.contextPerArgument)) {
     const evaluations = evaluateSet(
       group.map((m) => inNamespace(m.object, options.namespace)),
-      { modes: options.modes, nodeCount: options.nodeCount, given: options.nodes, live: options.live },
+      {
+        modes: options.modes,
+        nodeCount: options.nodeCount,
+        given: options.nodes,
+        live: options.live,
+        stored: baseOf(group, options),
+      },
     );
     group.forEach((manifest, i) => judged.push({ manifest, evaluation: evaluations[i]! }));
   }
   return judged;
 }
-
-const identity = (o: KubeObject) => {
-  const name = o.metadata?.name;
-  return typeof name === 'string' && name !== ''
-    ? `${o.kind}/${typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : ''}/${name}`
-    : undefined;
-};
 
 /** The same kind/namespace/name twice in one context: the verdict would depend on argument order. */
 export function duplicates(manifests: Manifest[], perArgument = false): LoadError[] {
@@ -71,7 +85,7 @@ export function duplicates(manifests: Manifest[], perArgument = false): LoadErro
   for (const group of contextsOf(manifests, perArgument)) {
     const seen = new Map<string, Manifest>();
     for (const m of group) {
-      const id = identity(m.object);
+      const id = identityOf(m.object);
       if (id === undefined) continue;
       const first = seen.get(id);
       if (!first) {
@@ -130,4 +144,18 @@ export function namespaceUnknown(judged: Judged[], options: JudgeOptions): LoadE
       line: manifest.line,
       message: `AIStore ${String(manifest.object.metadata?.name ?? '')} has no metadata.namespace: it was judged in none, so PVs and claims naming a namespace were not checked against it; give -n NAMESPACE, or check \`kubectl kustomize\` / \`helm template -n\` output`,
     }));
+}
+
+/** --base: how many objects were judged as updates of their version under DIR, the rest creates. */
+export function updatesNote(dir: string, judged: Judged[], options: JudgeOptions): LoadError {
+  const manifests = judged.map((j) => j.manifest);
+  let updates = 0;
+  for (const group of contextsOf(manifests, options.contextPerArgument)) {
+    const stored = new Set((baseOf(group, options) ?? []).map(identityOf));
+    for (const m of group) if (stored.has(identityOf(inNamespace(m.object, options.namespace)))) updates++;
+  }
+  return {
+    file: dir,
+    message: `--base: ${updates} of ${judged.length} object(s) judged as updates of their version here, the rest as creates`,
+  };
 }

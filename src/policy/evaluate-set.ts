@@ -1,5 +1,6 @@
 // A set of objects judged together, as `check`, `audit` and `plan` judge manifests and live objects:
-// every object a CREATE, the set (and `given` objects, such as Nodes) its cluster context.
+// every object a CREATE, or an UPDATE of its stored version when one is given, and the set (with
+// `given` objects, such as Nodes) its cluster context.
 import { isAIStore } from './aistore.js';
 import { ClusterContext, type ContextOptions } from './context.js';
 import { evaluate, type EvaluateOptions, type Evaluation } from './evaluate.js';
@@ -13,6 +14,29 @@ export interface SetOptions extends Pick<EvaluateOptions, 'modes'>, ContextOptio
    * operator rendered them from, not as the guard would admit that CR if created now.
    */
   live?: boolean;
+  /**
+   * The versions the cluster holds now (check --base): an object with the same kind, namespace and
+   * name is judged as the UPDATE from that version, as the webhook judges the apply of a change;
+   * the others as CREATEs.
+   */
+  stored?: KubeObject[];
+}
+
+/** kind/namespace/name, or undefined for an object without a name (it can only be created). */
+export function identityOf(o: KubeObject): string | undefined {
+  const name = o.metadata?.name;
+  if (typeof name !== 'string' || name === '') return undefined;
+  const ns = o.metadata?.namespace;
+  return `${String(o.kind)}/${typeof ns === 'string' ? ns : ''}/${name}`;
+}
+
+function byIdentity(objects: KubeObject[] = []): Map<string, KubeObject> {
+  const index = new Map<string, KubeObject>();
+  for (const o of objects) {
+    const id = identityOf(o);
+    if (id !== undefined) index.set(id, o);
+  }
+  return index;
 }
 
 /**
@@ -24,11 +48,18 @@ export interface SetOptions extends Pick<EvaluateOptions, 'modes'>, ContextOptio
 export function evaluateSet(objects: KubeObject[], options: SetOptions = {}): Evaluation[] {
   const context = (set: KubeObject[]) =>
     new ClusterContext([...(options.given ?? []), ...set], { nodeCount: options.nodeCount });
-  const create = (object: KubeObject, ctx: ClusterContext) =>
-    evaluate({ operation: 'CREATE', object }, ctx, { modes: options.modes });
+  const stored = byIdentity(options.stored);
+  const admit = (object: KubeObject, ctx: ClusterContext) => {
+    const id = stored.size > 0 ? identityOf(object) : undefined;
+    const oldObject = id === undefined ? undefined : stored.get(id);
+    const subject = oldObject
+      ? { operation: 'UPDATE' as const, object, oldObject }
+      : { operation: 'CREATE' as const, object };
+    return evaluate(subject, ctx, { modes: options.modes });
+  };
   const asWritten = context(objects);
-  const crs = objects.map((o) => (isAIStore(o) ? create(o, asWritten) : undefined));
+  const crs = objects.map((o) => (isAIStore(o) ? admit(o, asWritten) : undefined));
   const changed = !options.live && crs.some((e) => e !== undefined && e.patch.length > 0);
   const admitted = changed ? context(objects.map((o, i) => crs[i]?.object ?? o)) : asWritten;
-  return objects.map((o, i) => crs[i] ?? create(o, admitted));
+  return objects.map((o, i) => crs[i] ?? admit(o, admitted));
 }

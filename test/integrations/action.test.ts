@@ -3,7 +3,7 @@
 // AIS_GUARD points the scripts at this checkout's CLI (bin/ais-guard.js, built by npm ci).
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
@@ -148,6 +148,15 @@ describe('scripts/action/check.sh', () => {
         'exit-code'
       ],
     ).toBe('1');
+  });
+
+  it("base: a violation the target branch already has is not the pull request's doing (a warning)", () => {
+    const base = mkdtempSync(join(tmpdir(), 'ais-guard-action-base-'));
+    mkdirSync(join(base, 'examples'));
+    cpSync(join(ROOT, 'examples', 'ais-prod.yaml'), join(base, 'examples', 'ais-prod.yaml'));
+    const r = step('check.sh', { paths: 'examples/ais-prod.yaml', base });
+    expect(r.outputs).toMatchObject({ 'exit-code': '0', denials: '0', warnings: '1' });
+    expect(r.stdout).toContain('already so before this update');
   });
 
   it('a bad input is exit code 2 with no SARIF to upload', () => {
