@@ -98,6 +98,33 @@ function explainTemplate(crName: string, mount: Mount, ordinal: number): string 
   return `"${dataClaimName(crName, mount.path, ordinal)}" (template "${templateName(crName, mount.path)}" = CR name "${crName}" + mount path ${mount.path} with "/" turned into "-", then "-${targetStatefulSetName(crName)}-${ordinal}")`;
 }
 
+/**
+ * The fixes speak of what carries the claim name: a claim is renamed or deleted; a PV pre-bound to
+ * it (pv-target-binding) gets another spec.claimRef.name, or is deleted.
+ */
+export type ClaimHolder = 'claim' | 'pv';
+const WORDS = {
+  claim: {
+    nameIt: 'Name it',
+    renameIt: 'Rename it to',
+    orNameIt: 'name it',
+    nameItAfterMount: 'Name it after the mount it is for, one of:',
+    deleteIt: 'delete this claim',
+    forAnotherTarget: 'rename it for another target',
+    afterKnownCR: 'name the claim after one of the known CRs',
+  },
+  pv: {
+    nameIt: 'Set spec.claimRef.name to',
+    renameIt: 'Set spec.claimRef.name to',
+    orNameIt: 'set spec.claimRef.name to',
+    nameItAfterMount: 'Set spec.claimRef.name to the claim of the mount it is for, one of:',
+    deleteIt: 'delete this PV',
+    forAnotherTarget: "pre-bind it to another target's claim",
+    afterKnownCR: 'pre-bind it to a claim of one of the known CRs',
+  },
+} as const;
+type Words = (typeof WORDS)[ClaimHolder];
+
 const LISTED = 5;
 /** The first names quoted, and how many more of `total` there are. */
 const quoted = (names: string[], total = names.length) => {
@@ -113,6 +140,7 @@ function renameHint(
   ordinal: number,
   name: string,
   ctx: ClusterContext,
+  w: Words,
 ): string {
   // Bounded: a CR may have thousands of mounts; the hint lists a few.
   const free: string[] = [];
@@ -121,11 +149,11 @@ function renameHint(
     if (candidate !== name && !ctx.claimInUse(namespace, candidate)) free.push(candidate);
     if (free.length > LISTED) break;
   }
-  if (free.length === 1) return `Name it ${free[0] as string}.`;
+  if (free.length === 1) return `${w.nameIt} ${free[0] as string}.`;
   if (free.length > 1)
-    return `Name it after the mount it is for, one of: ${free.slice(0, LISTED).join(', ')}${free.length > LISTED ? ', …' : ''}.`;
+    return `${w.nameItAfterMount} ${free.slice(0, LISTED).join(', ')}${free.length > LISTED ? ', …' : ''}.`;
   const names = fits.slice(0, LISTED + 1).map((m) => dataClaimName(crName, m.path, ordinal));
-  return `Every claim of ${crName}-target-${ordinal} (${quoted(names, fits.length)}) already exists or has a PV: delete this claim, or rename it for another target.`;
+  return `Every claim of ${crName}-target-${ordinal} (${quoted(names, fits.length)}) already exists or has a PV: ${w.deleteIt}, or ${w.forAnotherTarget}.`;
 }
 
 function conflict(owners: ClaimOwner[]): ClaimNameProblem {
@@ -145,6 +173,7 @@ function withCR(
   cr: AIStoreCR,
   name: string,
   ctx: ClusterContext,
+  w: Words,
 ): ClaimNameProblem | undefined {
   const owners = claimOwners(ctx, namespace, name);
   if (new Set(owners.map((o) => o.crName)).size > 1) return conflict(owners);
@@ -153,7 +182,7 @@ function withCR(
     return {
       severity: 'deny',
       reason: `but AIStore ${crName} has no PVC-backed mounts (spec.targetSpec.mounts without useHostPath), so no target ever claims it`,
-      fix: 'Add the mount to spec.targetSpec.mounts, or delete this claim.',
+      fix: `Add the mount to spec.targetSpec.mounts, or ${w.deleteIt}.`,
     };
   }
   const count = effectiveTargetCount(ctx, namespace, crName, cr);
@@ -163,7 +192,7 @@ function withCR(
       return {
         severity: 'deny',
         reason: `which is for ${crName}-target-${own.ordinal}, but AIStore ${crName} has ${count} target(s) (ordinals 0..${count - 1}): no pod will use it`,
-        fix: `Raise the target size to at least ${own.ordinal + 1}, or delete this claim.`,
+        fix: `Raise the target size to at least ${own.ordinal + 1}, or ${w.deleteIt}.`,
         laterTarget: { ordinal: own.ordinal, size: count },
       };
     }
@@ -189,7 +218,7 @@ function withCR(
         ? `. This name follows the old AIStore doc's <namespace>-<path>-<pod> wording; the operator names templates after the CR ("${crName}"), not the namespace ("${namespace}"): the two agree only when they are equal`
         : '') +
       (alsoFits.length ? `. The name also has the shape of AIStore ${alsoFits.join(', ')}'s claims` : ''),
-    fix: renameHint(namespace, crName, fits, ordinal, name, ctx),
+    fix: renameHint(namespace, crName, fits, ordinal, name, ctx, w),
   };
 }
 
@@ -198,13 +227,14 @@ function withoutCR(
   crName: string,
   name: string,
   ctx: ClusterContext,
+  w: Words,
 ): ClaimNameProblem | undefined {
   const example = `${crName}-data-aistore-${crName}-target-0`;
   if (!hasClaimShape(crName, name)) {
     return {
       severity: 'deny',
       reason: `which does not have the shape of a target data claim of AIStore ${crName}: <cr><mount-path-with-dashes>-<cr>-target-<N>, e.g. "${example}" for mount /data/aistore`,
-      fix: `Rename it to ${crName}<mount path with "/" turned into "-">-${crName}-target-<N>.`,
+      fix: `${w.renameIt} ${crName}<mount path with "/" turned into "-">-${crName}-target-<N>.`,
     };
   }
   const known = ctx.aistoresIn(namespace).map(nameOf);
@@ -212,7 +242,7 @@ function withoutCR(
     return {
       severity: 'warn',
       reason: `which fits no AIStore CR known in namespace ${namespace}: it names no AIStore "${crName}" (known: ${known.slice(0, LISTED).join(', ')}${known.length > LISTED ? ', …' : ''}), so no target claims it unless that CR is created`,
-      fix: `Create AIStore ${crName}, or name the claim after one of the known CRs.`,
+      fix: `Create AIStore ${crName}, or ${w.afterKnownCR}.`,
     };
   }
   // Ambiguous only when the namespace extends the CR name: "ais-prod-data-…" for CR "ais" in namespace
@@ -222,7 +252,7 @@ function withoutCR(
     return {
       severity: 'warn',
       reason: `which starts with the namespace "${namespace}", as the old AIStore doc's <namespace>-<path>-<pod> wording says; the operator uses the CR name "${crName}". Without the AIStore CR the guard cannot tell whether "${middle}" is part of the mount path`,
-      fix: `If the mount path does not start with ${middle.replaceAll('-', '/')}, name it ${crName}<mount-path-with-dashes>-${crName}-target-<N>.`,
+      fix: `If the mount path does not start with ${middle.replaceAll('-', '/')}, ${w.orNameIt} ${crName}<mount-path-with-dashes>-${crName}-target-<N>.`,
     };
   }
   return undefined;
@@ -234,8 +264,10 @@ export function claimNameProblem(
   cr: AIStoreCR | undefined,
   name: string,
   ctx: ClusterContext,
+  holder: ClaimHolder = 'claim',
 ): ClaimNameProblem | undefined {
-  return cr ? withCR(namespace, crName, cr, name, ctx) : withoutCR(namespace, crName, name, ctx);
+  const w = WORDS[holder];
+  return cr ? withCR(namespace, crName, cr, name, ctx, w) : withoutCR(namespace, crName, name, ctx, w);
 }
 
 /** The mount a correctly named claim belongs to. */

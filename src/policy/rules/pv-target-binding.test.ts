@@ -574,6 +574,28 @@ describe('rule pv-target-binding', () => {
     expect(ev.findings.filter((f) => f.message.includes('could not judge'))).toEqual([]);
   });
 
+  // The fix speaks of the PV's spec.claimRef.name, not of renaming or deleting a claim (claims.ts WORDS).
+  it('a PV pre-bound to a misnamed claim: the fix names the claimRef to set, or deleting the PV', () => {
+    const ctx = new ClusterContext([aistore({ namespace: 'ais-prod', disable: true })]);
+    const fixOf = (claim: string) =>
+      evaluate(
+        { operation: 'CREATE', object: pv('pv-x', { claim, claimNamespace: 'ais-prod' }) },
+        ctx,
+      ).findings.find((f) => f.ruleId === 'pv-target-binding')?.fix;
+    expect(fixOf('ais-prod-data-aistore-ais-target-0')).toBe(
+      'Set spec.claimRef.name to ais-data-aistore-ais-target-0.',
+    );
+    const aistoreNone = new ClusterContext([aistore({ namespace: 'ais-prod', disable: true, mounts: [] })]);
+    const none = evaluate(
+      {
+        operation: 'CREATE',
+        object: pv('pv-x', { claim: 'ais-data-aistore-ais-target-0', claimNamespace: 'ais-prod' }),
+      },
+      aistoreNone,
+    ).findings.find((f) => f.ruleId === 'pv-target-binding');
+    expect(none?.fix).toBe('Add the mount to spec.targetSpec.mounts, or delete this PV.');
+  });
+
   it("the shutdown warning's fix survives the 256-character cut", () => {
     const ev = evaluate(
       { operation: 'UPDATE', object: shutDown(cr, true, 'Delete'), oldObject: shutDown(cr, false, 'Delete') },

@@ -51,7 +51,7 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
     return;
   }
 
-  const problem = claimNameProblem(namespace, crName, cr, claimName, ctx);
+  const problem = claimNameProblem(namespace, crName, cr, claimName, ctx, 'pv');
   const later = problem?.laterTarget;
   // An autoscaled CR grows with the nodes its targets may use, not with a size field.
   const autoscaled = cr !== undefined && isTargetAutoScaling(cr);
