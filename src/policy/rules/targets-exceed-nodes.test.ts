@@ -1,4 +1,6 @@
-import { describe, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
+import { ClusterContext } from '../context.js';
+import { evaluate } from '../evaluate.js';
 import { aistore, HOST_ANTI_AFFINITY, node, targetStatefulSet } from '../../../test/support/builders.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
 
@@ -63,5 +65,22 @@ const rows: Row[] = [
 describe('rule targets-exceed-nodes', () => {
   it.each(rows)('$name', (row) => {
     checkRow('targets-exceed-nodes', row);
+  });
+
+  // The operator refuses a change of disablePodAntiAffinity on a live CR (aistore_webhook.go
+  // validateTargetUpdate): the scale-out's fix names only what it allows.
+  it("a live CR's scale-out: the fix is more nodes or fewer targets, not anti-affinity off", () => {
+    const fixOf = (ev: ReturnType<typeof evaluate>) =>
+      ev.findings.find((f) => f.ruleId === 'targets-exceed-nodes')?.fix;
+    const ctx = new ClusterContext(nodes);
+    const update = evaluate(
+      { operation: 'UPDATE', object: aistore({ size: 3 }), oldObject: aistore({ size: 2 }) },
+      ctx,
+    );
+    expect(fixOf(update)).toBe(
+      'Add nodes or lower the target size: anti-affinity is fixed at creation (a new CR changes it).',
+    );
+    const created = evaluate({ operation: 'CREATE', object: aistore({ size: 3, disable: false }) }, ctx);
+    expect(fixOf(created)).toMatch(/disablePodAntiAffinity: true/);
   });
 });

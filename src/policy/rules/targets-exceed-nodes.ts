@@ -14,7 +14,7 @@ export default defineRule({
   upstream: `${MULTI_TARGET_DOC} ("it's recommended to operate one proxy and one target per Kubernetes (K8s) node")`,
   roles: ['aistore', 'target-statefulset'],
   mutates: false,
-  check({ layout, ctx, report }) {
+  check({ subject, operation, layout, ctx, report }) {
     const { view } = layout;
     if (view.antiAffinityOff || view.size === undefined || view.size <= 1) return;
     const capacity = view.nodeSelector[HOSTNAME_KEY] ? 1 : ctx.schedulableNodeCount(view.placement);
@@ -34,7 +34,11 @@ export default defineRule({
     report.warn(
       '',
       `${view.size} targets with required anti-affinity but only ${capacity} node(s) they can be scheduled on: ${view.size - capacity} target(s) stay Pending ("node(s) didn't match pod anti-affinity rules").`,
-      'Add nodes, lower the target size, or run several targets per node: spec.targetSpec.disablePodAntiAffinity: true, one PV per target disk, no hostPort.',
+      // A live CR keeps its anti-affinity and hostPort as created (the operator's validateTargetUpdate):
+      // only a new CR goes multi-target. Short, so it survives the 256-character warning cut.
+      operation === 'UPDATE' && subject.role === 'aistore'
+        ? 'Add nodes or lower the target size: anti-affinity is fixed at creation (a new CR changes it).'
+        : 'Add nodes, lower the target size, or run several targets per node: spec.targetSpec.disablePodAntiAffinity: true, one PV per target disk, no hostPort.',
     );
   },
 });
