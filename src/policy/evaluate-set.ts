@@ -1,6 +1,6 @@
 // A set of objects judged together, as `check`, `audit` and `plan` judge manifests and live objects:
-// every object a CREATE, or an UPDATE of its stored version when one is given, and the set (with
-// `given` objects, such as Nodes) its cluster context.
+// every object a CREATE, or an UPDATE of its stored version when one is given (a live CR: of itself),
+// and the set (with `given` objects, such as Nodes) its cluster context.
 import { isAIStore } from './aistore.js';
 import { ClusterContext, type ContextOptions } from './context.js';
 import { evaluate, type EvaluateOptions, type Evaluation } from './evaluate.js';
@@ -10,8 +10,11 @@ export interface SetOptions extends Pick<EvaluateOptions, 'modes'>, ContextOptio
   /** Part of the context, not judged (Node objects from check --nodes-file). */
   given?: KubeObject[];
   /**
-   * The objects are live (audit): the others are judged beside each CR as stored, which the
-   * operator rendered them from, not as the guard would admit that CR if created now.
+   * The objects are live (audit). A CR is judged as the UPDATE from itself, unratcheted: what the
+   * operator keeps as created (hostPort, anti-affinity) is said as fixed, with a fix a live CR can
+   * take, and its violations are reported, not excused as "already so". The others are judged
+   * beside each CR as stored, which the operator rendered them from, not as the guard would admit
+   * that CR if created now.
    */
   live?: boolean;
   /**
@@ -57,8 +60,14 @@ export function evaluateSet(objects: KubeObject[], options: SetOptions = {}): Ev
       : { operation: 'CREATE' as const, object };
     return evaluate(subject, ctx, { modes: options.modes });
   };
+  const asLive = (cr: KubeObject, ctx: ClusterContext) =>
+    evaluate({ operation: 'UPDATE', object: cr, oldObject: cr }, ctx, {
+      modes: options.modes,
+      asStored: true,
+    });
   const asWritten = context(objects);
-  const crs = objects.map((o) => (isAIStore(o) ? admit(o, asWritten) : undefined));
+  const judgeCR = options.live ? asLive : admit;
+  const crs = objects.map((o) => (isAIStore(o) ? judgeCR(o, asWritten) : undefined));
   const changed = !options.live && crs.some((e) => e !== undefined && e.patch.length > 0);
   const admitted = changed ? context(objects.map((o, i) => crs[i]?.object ?? o)) : asWritten;
   return objects.map((o, i) => crs[i] ?? admit(o, admitted));

@@ -35,6 +35,11 @@ export interface Evaluation {
 export interface EvaluateOptions {
   modes?: Modes;
   rules?: readonly Rule[];
+  /**
+   * The subject is a stored object judged as it stands (audit of a live CR: an UPDATE from itself).
+   * Nothing is ratcheted: a violation it has is reported as such, not as "already so".
+   */
+  asStored?: boolean;
 }
 
 /** A finding with its action. A literal, not a spread: see recognise.ts on Node 20's spread cost. */
@@ -328,7 +333,12 @@ export function evaluate(
   const modes = options.modes ?? ENFORCE;
   const run = runRules(subject, recognised, ctx, rules, modes);
   const findings = renderedFromStoredCR(
-    fixedAtCreation(ratchet(run.findings, subject, ctx, rules, modes), subject, run, rules),
+    fixedAtCreation(
+      options.asStored ? run.findings : ratchet(run.findings, subject, ctx, rules, modes),
+      subject,
+      run,
+      rules,
+    ),
     recognised,
     ctx,
     rules,

@@ -1,7 +1,8 @@
 // evaluateSet: the set as its own cluster; with `stored`, an object found there is the UPDATE from it.
 import { describe, expect, it } from '@jest/globals';
 import { evaluateSet, identityOf } from '../../src/policy/index.js';
-import { aistore } from '../support/builders.js';
+import type { KubeObject } from '../../src/policy/index.js';
+import { aistore, node, pv } from '../support/builders.js';
 
 const ids = (e: { findings: { ruleId: string; action: string }[] }) =>
   e.findings.map((f) => `${f.ruleId}=${f.action}`);
@@ -36,5 +37,39 @@ describe('evaluateSet with stored versions', () => {
     expect(created!.patch).not.toEqual([]);
     const [updated] = evaluateSet([four], { nodeCount: 2, stored: [one] });
     expect(updated!.patch).toEqual([]);
+  });
+});
+
+// audit: a live CR is judged as the update from itself, unratcheted (evaluate's asStored).
+describe('evaluateSet of live objects (audit)', () => {
+  const nodes = [node('node-1'), node('node-2'), node('node-3')];
+  const findingsOf = (cr: KubeObject, more: KubeObject[] = []) =>
+    evaluateSet([cr, ...nodes, ...more], { live: true })[0]!.findings;
+
+  it('a hostPort the operator keeps as created: a warning with a fix a live CR can take', () => {
+    const [f] = findingsOf(aistore({ size: 2, disable: true, hostPort: 51081 }));
+    expect([f?.ruleId, f?.action, f?.fix]).toEqual([
+      'target-host-port',
+      'warn',
+      'Only a new AIStore CR can change spec.targetSpec.hostPort: until then, one target per node.',
+    ]);
+  });
+
+  it('a fail when its layout puts two targets on one node, not excused as "already so"', () => {
+    const [f] = findingsOf(aistore({ size: 4, disable: true, hostPort: 51081 }));
+    expect([f?.ruleId, f?.action]).toEqual(['target-host-port', 'deny']);
+    expect(f?.fix).toMatch(
+      /^Keep a node per target: .*only a new AIStore CR changes spec\.targetSpec\.hostPort/,
+    );
+  });
+
+  it('PVs that put two targets on one node while anti-affinity is on: said, no CREATE-time change offered', () => {
+    const shared = [0, 1].map((i) =>
+      pv(`pv-${i}`, { claim: `ais-data-aistore-ais-target-${i}`, host: 'node-1', path: `/ais/sd${i}` }),
+    );
+    const [cr] = evaluateSet([aistore({ size: 2 }), ...nodes, ...shared], { live: true });
+    expect(cr!.patch).toEqual([]);
+    expect(cr!.findings.map((f) => `${f.ruleId}=${f.action}`)).toEqual(['anti-affinity-not-disabled=warn']);
+    expect(cr!.findings[0]!.message).toMatch(/keep a required hostname anti-affinity.*stays Pending/);
   });
 });

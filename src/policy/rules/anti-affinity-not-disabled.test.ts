@@ -121,10 +121,21 @@ const rows: Row[] = [
         },
       },
       {
-        name: 'UPDATE that leaves the size as it was: nothing new to say',
+        // The second target is Pending whatever the update changes; audit judges a live CR so too.
+        name: 'UPDATE that leaves the size as it was: still said, the second target stays Pending',
         object: aistore({ size: 2 }),
         operation: 'UPDATE',
         oldObject: aistore({ size: 2 }),
+        context: cluster,
+        expect: {
+          warn: [/on node n1, but the targets keep a required hostname anti-affinity.*stays Pending/],
+        },
+      },
+      {
+        name: 'UPDATE of the size-1 CR, still one target: nothing to say',
+        object: aistore({ size: 1 }),
+        operation: 'UPDATE',
+        oldObject: aistore({ size: 1 }),
         context: cluster,
         expect: {},
       },

@@ -3,7 +3,6 @@
 // CREATE (the operator rejects targetSpec changes on UPDATE; rule targets-exceed-nodes warns then).
 // On UPDATE, keep a true the stored CR has when the update drops the field: re-sending the manifest
 // the guard patched on CREATE would otherwise be a targetSpec change the operator rejects.
-import { sameJson } from '../json.js';
 import { describeLayout, describeSignal, type Layout } from '../layout.js';
 import { isObject, objectAt } from '../k8s.js';
 import type { KubeObject } from '../types.js';
@@ -13,7 +12,7 @@ export default defineRule({
   id: 'anti-affinity-not-disabled',
   title: 'Multi-target layout with target anti-affinity still on',
   summary:
-    'Multi-target layout (by PVs, nodeSelector or node count; on CREATE also a size-1 CR beside PVs made for its later targets on one node) without spec.targetSpec.disablePodAntiAffinity: set to true on CREATE (warn) and kept on an UPDATE that drops it; an explicit false is kept and warned about; a size change while PVs put two targets on one node and anti-affinity stays on is warned about.',
+    'Multi-target layout (by PVs, nodeSelector or node count; on CREATE also a size-1 CR beside PVs made for its later targets on one node) without spec.targetSpec.disablePodAntiAffinity: set to true on CREATE (warn) and kept on an UPDATE that drops it; an explicit false is kept and warned about; an update while PVs put two targets on one node and anti-affinity stays on is warned about.',
   verdict: 'mutate + warn',
   operator: `Unless targetSpec.disablePodAntiAffinity is true (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1137, 'AllowTargetSharedNodes')}), the operator gives targets a required kubernetes.io/hostname anti-affinity against each other (${operatorLink('internal/resources/aistore/target/statefulset.go', 158, 'createTargetAffinity')}, ${operatorLink('internal/resources/aistore/cmn/res.go', 165, 'createPodAntiAffinity')}).`,
   howToFix: 'Set `spec.targetSpec.disablePodAntiAffinity: true` (the guard does it on CREATE).',
@@ -35,7 +34,7 @@ export default defineRule({
       return;
     }
     if (layout.view.antiAffinityOff) return;
-    if (operation === 'UPDATE') return warnScaledBesideEachOther(subject.object, oldObject, layout, report);
+    if (operation === 'UPDATE') return warnKeptApartOnSharedNode(layout, report);
     if (operation !== 'CREATE') return;
     if (layout.view.antiAffinityKeptExplicitly && layout.signals.length > 0) {
       // The user said false in so many words: never override it, say what it costs.
@@ -59,23 +58,15 @@ export default defineRule({
   },
 });
 
-const sizeOf = (o: KubeObject | undefined): unknown => {
-  const spec: unknown = o?.spec;
-  return isObject(spec) && isObject(spec.targetSpec) ? spec.targetSpec.size : undefined;
-};
-
 /**
- * A scale-out (or in) of a CR whose targets keep anti-affinity while PVs put two of them on one node:
- * the operator lets the size change but not disablePodAntiAffinity, so one of them stays Pending.
+ * An update of a CR whose targets keep anti-affinity while PVs put two of them on one node: the
+ * operator lets the size change but not disablePodAntiAffinity, so one of them stays Pending. Said on
+ * every update (and by audit, which judges a live CR as the update from itself), not only a scale-out:
+ * the targets stay Pending whatever else the update changes.
  */
-function warnScaledBesideEachOther(
-  object: KubeObject,
-  oldObject: KubeObject | undefined,
-  layout: Layout,
-  report: Reporter,
-): void {
+function warnKeptApartOnSharedNode(layout: Layout, report: Reporter): void {
   const shared = layout.signals.find((s) => s.id === 'pvs-share-node');
-  if (!shared || layout.multiTarget || sameJson(sizeOf(object), sizeOf(oldObject))) return;
+  if (!shared || layout.multiTarget) return;
   report.warn(
     '/spec/targetSpec/size',
     `${shared.detail}, but the targets keep a required hostname anti-affinity, which the operator refuses to change on a live CR: every target after the first on that node stays Pending ("node(s) didn't match pod anti-affinity rules").`,
