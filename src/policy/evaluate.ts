@@ -179,7 +179,9 @@ function boundWhileFree(before: KubeObject, after: KubeObject): boolean {
 /**
  * On UPDATE, a violation the old object already had is not the update's fault: it is reported but
  * does not deny (ratcheting, as Kubernetes does for CRD validation), so controllers can keep
- * updating objects that predate a rule.
+ * updating objects that predate a rule. "Already had" is the old object's verdict as stored, after
+ * fixedAtCreation: a CR whose hostPort the layout tolerated (a warning) and that this update scales
+ * past its nodes did not already have the denial.
  */
 function ratchet(
   findings: JudgedFinding[],
@@ -203,7 +205,8 @@ function ratchet(
     );
   }
   const old = runRules(oldSubject, recognisedOld, ctx, rules, modes);
-  const before = old.findings.filter((f) => f.severity === 'deny');
+  const asStored = { operation: 'UPDATE' as const, object: subject.oldObject, oldObject: subject.oldObject };
+  const before = fixedAtCreation(old.findings, asStored, old, rules).filter((f) => f.action === 'deny');
   // The same violation, not the same place: by what it says (a sidecar inserted before the container
   // moves the path of its hostPort, not the message), or at the same path with the value there
   // unchanged (a message that describes the layout changes when replicas do). A changed value at the
@@ -332,13 +335,9 @@ export function evaluate(
   const rules = options.rules ?? RULES;
   const modes = options.modes ?? ENFORCE;
   const run = runRules(subject, recognised, ctx, rules, modes);
+  const fixed = fixedAtCreation(run.findings, subject, run, rules);
   const findings = renderedFromStoredCR(
-    fixedAtCreation(
-      options.asStored ? run.findings : ratchet(run.findings, subject, ctx, rules, modes),
-      subject,
-      run,
-      rules,
-    ),
+    options.asStored ? fixed : ratchet(fixed, subject, ctx, rules, modes),
     recognised,
     ctx,
     rules,

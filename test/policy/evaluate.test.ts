@@ -282,6 +282,24 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
       ).toBe(false);
     });
 
+    // Review "base1" F7: the stored size-2 CR's hostPort was a warning (its layout placed every
+    // target), so a scale-out past the nodes did not "already" have the denial.
+    it('refused from any size: a stored CR whose layout placed every target did not already have the denial', () => {
+      const sized = (size: number) => aistore({ disable: true, size, hostPort: 51081 });
+      expect(update(sized(4), sized(1), threeNodes).allowed).toBe(false);
+      const fromTwo = update(sized(4), sized(2), threeNodes);
+      expect(fromTwo.allowed).toBe(false);
+      expect(fromTwo.findings.find((f) => f.ruleId === 'target-host-port')?.message).toMatch(
+        /This update cannot place every target: 4 targets but only 3 node\(s\)/,
+      );
+      // Already past the nodes when stored: ratcheted, so its other updates are not refused.
+      const stuck = update(sized(4), sized(4), threeNodes);
+      expect(stuck.allowed).toBe(true);
+      expect(stuck.findings.find((f) => f.ruleId === 'target-host-port')?.message).toMatch(
+        /^already so before this update: /,
+      );
+    });
+
     it('a useHostPath mount beside a real hostPort: no two targets share a node, nor a directory (review "today2" F5)', () => {
       const mounts = [{ path: '/d', useHostPath: true }];
       const both = (size: number) => aistore({ disable: true, size, hostPort: 51081, mounts });
