@@ -19,7 +19,15 @@ case "${INPUT_STRICT:-false}" in
     ;;
 esac
 if [ -n "${INPUT_NODES:-}" ]; then flags+=(--nodes "$INPUT_NODES"); fi
-if [ -n "${INPUT_BASE:-}" ]; then flags+=(--base "$INPUT_BASE"); fi
+# base: only in a pull request's run. On a push, a merge queue or a manual run GITHUB_BASE_REF is
+# empty and a checkout of it is the commit under test: judged against itself, nothing could fail.
+if [ -n "${INPUT_BASE:-}" ]; then
+  if [ -n "${GITHUB_BASE_REF:-}" ]; then
+    flags+=(--base "$INPUT_BASE")
+  else
+    echo "::notice::ais-guard: base ignored (not a pull request: GITHUB_BASE_REF is empty): every object is judged as a create"
+  fi
+fi
 
 output() { if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "$1=$2" >>"$GITHUB_OUTPUT"; fi; }
 

@@ -9,7 +9,7 @@ import {
   judge,
   namespaceUnknown,
   nodeCountUnknown,
-  updatesNote,
+  baseNotes,
   type JudgeOptions,
   type Judged,
 } from './judge.js';
@@ -169,8 +169,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   const { sources, manifests, errors, notes } = await loadManifests(opts.paths, io.stdin, opts.limits);
   errors.push(...duplicates(manifests, judgeOptions.contextPerArgument));
   if (opts.base !== undefined) {
-    const base = await loadBase(opts.base, opts.paths, opts.limits);
-    errors.push(...base.errors, ...duplicates(base.manifests, judgeOptions.contextPerArgument));
+    const base = await loadBase(opts.base, opts.paths, opts.limits, judgeOptions.contextPerArgument);
     notes.push(...base.notes);
     judgeOptions.base = base.manifests;
   }
@@ -181,7 +180,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     });
   const judged = judge(manifests, judgeOptions);
   notes.push(...nodeCountUnknown(judged, judgeOptions), ...namespaceUnknown(judged, judgeOptions));
-  if (opts.base !== undefined) notes.push(updatesNote(opts.base, judged, judgeOptions));
+  if (opts.base !== undefined) notes.push(...baseNotes(opts.base, judged, judgeOptions));
   const report = { judged, errors, notes };
 
   if (opts.fix) return fix(opts, io, { sources, judged, errors, notes }, judgeOptions);

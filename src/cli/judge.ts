@@ -3,7 +3,14 @@
 // PVs and its PVCs are checked together). With `--context-per-dir` each PATH argument is a context
 // of its own: one cluster per folder.
 import { CLUSTER_SCOPED } from '../deploy/objects.js';
-import { evaluateSet, identityOf, type Evaluation, type KubeObject, type Modes } from '../policy/index.js';
+import {
+  evaluateSet,
+  identityOf,
+  storedOnly,
+  type Evaluation,
+  type KubeObject,
+  type Modes,
+} from '../policy/index.js';
 import type { LoadError, Manifest } from './load.js';
 
 export interface Judged {
@@ -146,16 +153,36 @@ export function namespaceUnknown(judged: Judged[], options: JudgeOptions): LoadE
     }));
 }
 
-/** --base: how many objects were judged as updates of their version under DIR, the rest creates. */
-export function updatesNote(dir: string, judged: Judged[], options: JudgeOptions): LoadError {
+/**
+ * --base: how many objects were judged as updates of their version under DIR (the rest creates),
+ * and the objects only there: kept in the context, and named, since a pruning sync deletes them.
+ */
+export function baseNotes(dir: string, judged: Judged[], options: JudgeOptions): LoadError[] {
   const manifests = judged.map((j) => j.manifest);
   let updates = 0;
+  const left: string[] = [];
   for (const group of contextsOf(manifests, options.contextPerArgument)) {
-    const stored = new Set((baseOf(group, options) ?? []).map(identityOf));
-    for (const m of group) if (stored.has(identityOf(inNamespace(m.object, options.namespace)))) updates++;
+    const base = baseOf(group, options) ?? [];
+    const stored = new Set(base.map(identityOf));
+    const objects = group.map((m) => inNamespace(m.object, options.namespace));
+    for (const o of objects) if (stored.has(identityOf(o))) updates++;
+    for (const o of storedOnly(objects, base)) left.push(described(o));
   }
-  return {
-    file: dir,
-    message: `--base: ${updates} of ${judged.length} object(s) judged as updates of their version here, the rest as creates`,
-  };
+  const notes = [
+    {
+      file: dir,
+      message: `--base: ${updates} of ${judged.length} object(s) judged as updates of their version here, the rest as creates`,
+    },
+  ];
+  if (left.length > 0)
+    notes.push({
+      file: dir,
+      message: `--base: ${left.length} object(s) only here, kept in the context (kubectl apply deletes nothing; a pruning sync deletes them): ${left.slice(0, 5).join(', ')}${left.length > 5 ? ', …' : ''}`,
+    });
+  return notes;
 }
+
+const described = (o: KubeObject) => {
+  const ns = o.metadata?.namespace;
+  return `${String(o.kind)} ${typeof ns === 'string' && ns ? `${ns}/` : ''}${String(o.metadata?.name ?? '')}`;
+};

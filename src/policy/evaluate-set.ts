@@ -18,9 +18,12 @@ export interface SetOptions extends Pick<EvaluateOptions, 'modes'>, ContextOptio
    */
   live?: boolean;
   /**
-   * The versions the cluster holds now (check --base): an object with the same kind, namespace and
-   * name is judged as the UPDATE from that version, as the webhook judges the apply of a change;
-   * the others as CREATEs.
+   * The versions applied now (check --base): an object with the same kind, namespace and name is
+   * judged as the UPDATE from that version, as the webhook judges the apply of a change; the others
+   * as CREATEs. A stored AIStore CR is taken as the guard admitted it (its CREATE changes made, such
+   * as disablePodAntiAffinity: true, which GitOps tools are told to leave to the cluster). A stored
+   * object the set no longer has stays in the context: `kubectl apply` deletes nothing, and a
+   * pruned PV stays while its claim is bound.
    */
   stored?: KubeObject[];
 }
@@ -48,10 +51,25 @@ function byIdentity(objects: KubeObject[] = []): Map<string, KubeObject> {
  * (a multi-target CR gets disablePodAntiAffinity: true), as they would see it stored in a cluster;
  * those of a `live` set see the CR as it is stored.
  */
+/** The stored objects `objects` does not have: still in the cluster while the change is applied. */
+export function storedOnly(objects: KubeObject[], stored: KubeObject[] = []): KubeObject[] {
+  if (stored.length === 0) return [];
+  const kept = new Set(objects.map(identityOf));
+  return stored.filter((o) => !kept.has(identityOf(o)));
+}
+
+/** The stored CRs as the guard admitted them: a CREATE's changes made (a CR the guard never saw may lack them). */
+function asAdmitted(stored: KubeObject[], options: SetOptions): KubeObject[] {
+  if (!stored.some(isAIStore)) return stored;
+  const ctx = new ClusterContext([...(options.given ?? []), ...stored], { nodeCount: options.nodeCount });
+  return stored.map((o) => (isAIStore(o) ? evaluate({ operation: 'CREATE', object: o }, ctx).object : o));
+}
+
 export function evaluateSet(objects: KubeObject[], options: SetOptions = {}): Evaluation[] {
+  const stayed = storedOnly(objects, options.stored);
   const context = (set: KubeObject[]) =>
-    new ClusterContext([...(options.given ?? []), ...set], { nodeCount: options.nodeCount });
-  const stored = byIdentity(options.stored);
+    new ClusterContext([...(options.given ?? []), ...stayed, ...set], { nodeCount: options.nodeCount });
+  const stored = byIdentity(options.stored && asAdmitted(options.stored, options));
   const admit = (object: KubeObject, ctx: ClusterContext) => {
     const id = stored.size > 0 ? identityOf(object) : undefined;
     const oldObject = id === undefined ? undefined : stored.get(id);

@@ -1,6 +1,6 @@
 // Public surface of the policy core.
 export { evaluate, type Evaluation, type EvaluateOptions, type JudgedFinding } from './evaluate.js';
-export { evaluateSet, identityOf, type SetOptions } from './evaluate-set.js';
+export { evaluateSet, identityOf, storedOnly, type SetOptions } from './evaluate-set.js';
 export { ClusterContext, EMPTY_CONTEXT, type ContextOptions } from './context.js';
 export { MUTATING_RULES, RULES, RULE_IDS } from './rules/index.js';
 export { MODES, ENFORCE, type Mode, type Modes, type Action } from './modes.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../src/policy/index.js';
-import { aistore } from '../support/builders.js';
+import { aistore, pv } from '../support/builders.js';
 import { cli } from '../support/cli.js';
 
 // --base reads each PATH again at the same place under DIR, so PATHs are relative to the
@@ -100,7 +100,7 @@ describe('check --base', () => {
     expect(r.code).toBe(0);
   });
 
-  it('refuses what it cannot read as a base, with exit 2 and one line', async () => {
+  it('refuses a DIR that cannot be a base, with exit 2 and one line', async () => {
     change('deploy/cr.yaml', scaledOut, live);
     const stdin = await cli(['check', '--base', '../main', '-'], stringify(scaledOut));
     expect(stdin.code).toBe(2);
@@ -111,10 +111,73 @@ describe('check --base', () => {
     const outside = await cli(['check', '--base', '../main', join(repo, 'main', 'deploy')]);
     expect(outside.code).toBe(2);
     expect(outside.stderr).toMatch(/is outside the current directory/);
-    // A base that does not parse is an input error naming its place; nothing is judged as passing.
-    writeFileSync(join(repo, 'main', 'deploy', 'cr.yaml'), 'kind: [\n');
-    const bad = await cli(['check', '--nodes', '3', '--base', '../main', 'deploy']);
-    expect(bad.code).toBe(2);
-    expect(bad.stdout).toMatch(/\.\.\/main\/deploy\/cr\.yaml:\d+: error: /);
+    // Review "base1" F1: judged against itself every denial is "already so" and the run passes.
+    const self = await cli(['check', '--base', '.', 'deploy']);
+    expect([self.code, self.stderr]).toEqual([
+      2,
+      expect.stringMatching(/--base: \. is the current directory/),
+    ]);
+    // A base inside a PATH would be read as input too; a hidden one is not (folder walks skip it).
+    mkdirSync(join(repo, 'pr', 'deploy', 'base'));
+    const inside = await cli(['check', '--base', 'deploy/base', 'deploy']);
+    expect([inside.code, inside.stderr]).toEqual([
+      2,
+      expect.stringMatching(/is inside deploy, so it would be read/),
+    ]);
+    mkdirSync(join(repo, 'pr', '.base', 'deploy'), { recursive: true });
+    writeFileSync(join(repo, 'pr', '.base', 'deploy', 'cr.yaml'), stringify(live));
+    const hidden = await cli(['check', '--nodes', '3', '--base', '.base', '.']);
+    expect(hidden.stdout).toContain('1 of 1 object(s) judged as updates');
+  });
+
+  // Review "base1" F2: the pull request that repairs a broken target branch must be able to pass.
+  it('a base it cannot read is a note, and what it held is judged as created (never more lenient)', async () => {
+    change('deploy/cr.yaml', scaledOut, live);
+    writeFileSync(join(repo, 'main', 'deploy', 'broken.yaml'), 'kind: [\n');
+    const broken = await cli(['check', '--nodes', '3', '--base', '../main', 'deploy']);
+    expect(broken.stdout).toMatch(/\.\.\/main\/deploy\/broken\.yaml:\d+: note: --base: .*judged as created/);
+    expect(broken.stdout).toContain('WARN  target-host-port'); // cr.yaml was read: an update
+    expect(broken.code).toBe(0);
+    // The same object twice in the base: which one is applied cannot be told, so it is a create.
+    writeFileSync(join(repo, 'main', 'deploy', 'broken.yaml'), stringify(live));
+    const twice = await cli(['check', '--nodes', '3', '--base', '../main', 'deploy']);
+    expect(twice.stdout).toMatch(/note: --base: AIStore ais is given twice here .*judged as a create/);
+    expect(twice.stdout).toContain('DENY  target-host-port');
+    expect(twice.code).toBe(1);
+  });
+
+  // Review "base1" F3 and F6: kubectl apply deletes nothing, and a pruned PV stays while bound.
+  it('an object only in the base stays in the context, and is named', async () => {
+    const boundTo = (name: string, target: number, host: string) =>
+      pv(name, { claim: `ais-data-aistore-ais-target-${target}`, host, path: '/ais/sda' });
+    const cr = aistore({ size: 2 });
+    change('deploy/cr.yaml', cr, cr);
+    change('deploy/pv-a.yaml', boundTo('pv-a', 0, 'node-01'), boundTo('pv-a', 0, 'node-01'));
+    change('deploy/pv-b.yaml', boundTo('pv-c', 1, 'node-03'), boundTo('pv-b', 1, 'node-02'));
+    const r = await cli(['check', '--nodes', '3', '--base', '../main', 'deploy']);
+    expect(r.stdout).toMatch(/PVs pv-c and pv-b are both pre-bound to claim ais-data-aistore-ais-target-1/);
+    expect(r.stdout).toContain(
+      'note: --base: 1 object(s) only here, kept in the context (kubectl apply deletes nothing; a pruning sync deletes them): PersistentVolume pv-b',
+    );
+    expect(r.code).toBe(1);
+  });
+
+  // Review "base1" F4: the stored CR is the one the guard admitted, its CREATE changes made.
+  it('a base CR is taken as the guard stored it: a true it added is kept, and the manifest told to say so', async () => {
+    change('deploy/cr.yaml', aistore({ size: 4 }), aistore({ size: 3 }));
+    const r = await cli(['check', '--nodes', '2', '--base', '../main', 'deploy']);
+    expect(r.stdout).not.toContain('targets-exceed-nodes');
+    expect(r.stdout).toMatch(
+      /WARN {2}anti-affinity-not-disabled .*in the stored CR and missing from this update/,
+    );
+    expect(r.code).toBe(0);
+  });
+
+  // Review "base1" F7, as a pull request: size 2 to 4 on 3 nodes is refused, as 1 to 4 is.
+  it('a hostPort CR scaled past its nodes is refused from any stored size', async () => {
+    change('deploy/cr.yaml', aistore({ size: 4, disable: true, hostPort: 51081 }), scaledOut);
+    const r = await cli(['check', '--nodes', '3', '--base', '../main', 'deploy']);
+    expect(r.stdout).toMatch(/DENY {2}target-host-port .*This update cannot place every target/);
+    expect(r.code).toBe(1);
   });
 });

@@ -27,7 +27,7 @@ interface Run {
 }
 
 /** One step script, as the runner would run it: cwd the repository, INPUT_* set, $GITHUB_OUTPUT a file. */
-function step(script: string, inputs: Record<string, string>): Run {
+function step(script: string, inputs: Record<string, string>, runner: NodeJS.ProcessEnv = {}): Run {
   const dir = mkdtempSync(join(tmpdir(), 'ais-guard-action-'));
   const outputFile = join(dir, 'github-output');
   writeFileSync(outputFile, '');
@@ -39,6 +39,7 @@ function step(script: string, inputs: Record<string, string>): Run {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: join(dir, 'summary'),
     INPUT_SARIF_FILE: sarifFile,
+    ...runner,
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
   };
   const r = spawnSync('bash', [join(ROOT, 'scripts', 'action', script)], {
@@ -154,9 +155,13 @@ describe('scripts/action/check.sh', () => {
     const base = mkdtempSync(join(tmpdir(), 'ais-guard-action-base-'));
     mkdirSync(join(base, 'examples'));
     cpSync(join(ROOT, 'examples', 'ais-prod.yaml'), join(base, 'examples', 'ais-prod.yaml'));
-    const r = step('check.sh', { paths: 'examples/ais-prod.yaml', base });
+    const r = step('check.sh', { paths: 'examples/ais-prod.yaml', base }, { GITHUB_BASE_REF: 'main' });
     expect(r.outputs).toMatchObject({ 'exit-code': '0', denials: '0', warnings: '1' });
     expect(r.stdout).toContain('already so before this update');
+    // Not a pull request (a push, a merge queue): the base checkout would be this very commit.
+    const push = step('check.sh', { paths: 'examples/ais-prod.yaml', base });
+    expect(push.outputs).toMatchObject({ 'exit-code': '1', denials: '1' });
+    expect(push.stdout).toContain('::notice::ais-guard: base ignored (not a pull request');
   });
 
   it('a bad input is exit code 2 with no SARIF to upload', () => {
