@@ -8,6 +8,8 @@ export interface Example {
   /** What the example shows. */
   name: string;
   objects: KubeObject[];
+  /** The judged object's stored version: the example is then an UPDATE from it, else a CREATE. */
+  old?: KubeObject;
 }
 
 const DATA_MOUNT = { path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' };
@@ -235,6 +237,10 @@ export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
   'legacy-anti-affinity-field': {
     pass: example('current field only', aistore(off)),
     fail: example('CREATE: moved to targetSpec', aistore({}, off)),
+  },
+  'operator-fixed-fields': {
+    pass: { ...example('a scale-out', aistore({ size: 3 })), old: aistore() },
+    fail: { ...example('a hostPort added to a live CR', aistore({ hostPort: 51081 })), old: aistore() },
   },
   'target-host-path-shared': {
     pass: example('useHostPath with one target per node', aistore(hostPathMount('/ais/sda'))),

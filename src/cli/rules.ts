@@ -80,7 +80,12 @@ export const FLAGS = {
 export function judgeExample(ruleId: string, example: Example) {
   const subject = example.objects.at(-1)!;
   const ctx = new ClusterContext(example.objects);
-  const evaluation = evaluate({ operation: 'CREATE', object: subject }, ctx);
+  const evaluation = evaluate(
+    example.old
+      ? { operation: 'UPDATE', object: subject, oldObject: example.old }
+      : { operation: 'CREATE', object: subject },
+    ctx,
+  );
   return { subject, findings: evaluation.findings.filter((f) => f.ruleId === ruleId) };
 }
 
@@ -97,6 +102,9 @@ function explainExample(rule: Rule, heading: string, example: Example): string[]
   return [
     `${heading}: ${example.name}`,
     ...(context.length ? [`  with: ${context.join(', ')}`] : []),
+    ...(example.old
+      ? ['  an update of the stored version:', indent(YAML.stringify(example.old).trimEnd(), '    '), '  to:']
+      : []),
     indent(YAML.stringify(subject).trimEnd(), '    '),
     ...(findings.length === 0
       ? [`  -> no ${rule.id} finding`]

@@ -347,13 +347,13 @@ export function targetPodLabels(crName: string, userLabels?: unknown): Record<st
 }
 
 /**
- * The targetSpec fields a live CR may change: the operator's webhook copies these from the update
- * onto the stored spec and refuses the update if anything else differs (operator
- * internal/webhook/aistore/v1beta1/aistore_webhook.go validateTargetUpdate, allowDaemonSpecUpdates).
+ * The proxySpec and targetSpec fields a live CR may change: the operator's webhook copies these from
+ * the update onto the stored spec and refuses the update if anything else differs (operator
+ * internal/webhook/aistore/v1beta1/aistore_webhook.go allowDaemonSpecUpdates, validateProxyUpdate).
  * Every other field (hostPort, hostNetwork, mounts, affinity, nodeSelector, disablePodAntiAffinity…)
  * is fixed when the CR is created.
  */
-export const MUTABLE_TARGET_FIELDS: ReadonlySet<string> = new Set([
+export const MUTABLE_DAEMON_FIELDS: ReadonlySet<string> = new Set([
   'size',
   'annotations',
   'labels',
@@ -366,6 +366,11 @@ export const MUTABLE_TARGET_FIELDS: ReadonlySet<string> = new Set([
   'pvcRetentionPolicy',
   'probes',
   'tolerations',
+]);
+
+/** The targetSpec fields a live CR may change: the daemon's, and two of the targets' own (validateTargetUpdate). */
+export const MUTABLE_TARGET_FIELDS: ReadonlySet<string> = new Set([
+  ...MUTABLE_DAEMON_FIELDS,
   'pdb',
   'scaleDownMode',
 ]);

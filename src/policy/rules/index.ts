@@ -5,6 +5,7 @@ import antiAffinityNotDisabled from './anti-affinity-not-disabled.js';
 import legacyAntiAffinityField from './legacy-anti-affinity-field.js';
 import mountPathUnique from './mount-path-unique.js';
 import mountTemplateName from './mount-template-name.js';
+import operatorFixedFields from './operator-fixed-fields.js';
 import pvClaimUid from './pv-claim-uid.js';
 import pvTargetBinding from './pv-target-binding.js';
 import pvcName from './pvc-name.js';
@@ -19,6 +20,7 @@ import type { Rule } from '../rule.js';
 export const RULES: readonly Rule[] = [
   legacyAntiAffinityField,
   antiAffinityNotDisabled,
+  operatorFixedFields,
   targetHostPort,
   targetHostNetwork,
   targetHostPathShared,

@@ -1,0 +1,81 @@
+import { describe, it } from '@jest/globals';
+import { aistore, DATA_MOUNT } from '../../../test/support/builders.js';
+import { checkRow, type Row } from '../../../test/support/table.js';
+import type { KubeObject } from '../types.js';
+
+/** The CR with `targetSpec` / `proxySpec` fields added to the builder's. */
+function cr(targetSpec: Record<string, unknown> = {}, proxySpec: Record<string, unknown> = {}, more = {}) {
+  const base = aistore({ size: 2, disable: true });
+  const spec = base.spec as Record<string, Record<string, unknown>>;
+  return {
+    ...base,
+    spec: {
+      ...spec,
+      targetSpec: { ...spec.targetSpec, ...targetSpec },
+      proxySpec: { ...spec.proxySpec, ...proxySpec },
+      ...more,
+    },
+  } as KubeObject;
+}
+const update = (name: string, object: KubeObject, oldObject: KubeObject, warn: RegExp[] = []): Row => ({
+  name,
+  object,
+  operation: 'UPDATE',
+  oldObject,
+  expect: { warn },
+});
+
+const rows: Row[] = [
+  { name: 'CREATE: nothing to compare', object: cr({ hostPort: 51081 }), expect: {} },
+  // What the operator copies onto the stored spec (allowDaemonSpecUpdates, validateTargetUpdate).
+  update(
+    'UPDATE of fields a live CR may change: size, labels, env, pdb',
+    cr(
+      { size: 5, labels: { a: 'b' }, env: [{ name: 'X', value: '1' }], pdb: { enabled: true } },
+      { size: 3 },
+    ),
+    cr(),
+  ),
+  update('UPDATE: hostPort added', cr({ hostPort: 51081 }), cr(), [
+    /^spec.targetSpec.hostPort changes on a live CR \(unset to 51081\): the operator refuses any change to it/,
+  ]),
+  update('UPDATE: hostPort removed', cr(), cr({ hostPort: 51081 }), [/\(51081 to unset\)/]),
+  update('UPDATE: hostPort 0 is not unset (a pointer in the operator)', cr({ hostPort: 0 }), cr(), [
+    /\(unset to 0\)/,
+  ]),
+  update('UPDATE: a mount added', cr({ mounts: [DATA_MOUNT, { ...DATA_MOUNT, path: '/data/b' }] }), cr(), [
+    /^spec.targetSpec.mounts changes on a live CR/,
+  ]),
+  update('UPDATE: proxySpec hostPort changed', cr({}, { hostPort: 51080 }), cr(), [
+    /^spec.proxySpec.hostPort changes on a live CR/,
+  ]),
+  update('UPDATE: enableExternalLB turned on', cr({}, {}, { enableExternalLB: true }), cr(), [
+    /^spec.enableExternalLB changes on a live CR \(false to true\)/,
+  ]),
+  // As the operator decodes them: null, [] and {} are as absent.
+  update(
+    'UPDATE: an empty nodeSelector or null affinity is no change',
+    cr({ nodeSelector: {}, affinity: null }),
+    cr(),
+  ),
+  // anti-affinity-not-disabled keeps a stored true the update drops: nothing changes for the operator.
+  update(
+    'UPDATE dropping a stored disablePodAntiAffinity: true: kept by the guard, no change',
+    (() => {
+      const o = cr();
+      delete ((o.spec as Record<string, Record<string, unknown>>).targetSpec as Record<string, unknown>)
+        .disablePodAntiAffinity;
+      return o;
+    })(),
+    cr(),
+  ),
+  update('UPDATE turning disablePodAntiAffinity false', cr({ disablePodAntiAffinity: false }), cr(), [
+    /^spec.targetSpec.disablePodAntiAffinity changes on a live CR \(true to false\)/,
+  ]),
+];
+
+describe('rule operator-fixed-fields', () => {
+  it.each(rows)('$name', (row) => {
+    checkRow('operator-fixed-fields', row);
+  });
+});

@@ -1,0 +1,98 @@
+// The operator's own webhook refuses an update of a live CR that changes a proxySpec or targetSpec
+// field it does not copy onto the stored spec, or spec.enableExternalLB. The guard warns rather than
+// refuses (the operator decides, and may run without its webhook): in a pull request judged with
+// `check --base`, the change is named before the sync fails on it, with what to do instead.
+import { MUTABLE_DAEMON_FIELDS, MUTABLE_TARGET_FIELDS } from '../aistore.js';
+import { sameJson } from '../json.js';
+import { isObject } from '../k8s.js';
+import { defineRule, operatorLink } from '../rule.js';
+import { clip } from '../text.js';
+import type { KubeObject } from '../types.js';
+
+/**
+ * A value as the operator compares it once decoded into its Go types (equality.Semantic): a null, an
+ * empty list and an empty map are as absent. (A pointer to an empty struct is not, in Go; taken as
+ * absent here too, so the guard errs towards saying nothing.)
+ */
+function settled(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map((v) => settled(v) ?? null);
+  if (!isObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const s = settled(v);
+    if (s !== undefined) out[key] = s;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+const section = (o: KubeObject | undefined, name: string): Record<string, unknown> => {
+  const spec: unknown = o?.spec;
+  const value = isObject(spec) ? spec[name] : undefined;
+  return isObject(value) ? value : {};
+};
+
+const shown = (v: unknown) => (v === undefined ? 'unset' : clip(JSON.stringify(v), 60));
+
+/** The fields of spec.<name> the update changes, other than those in `mutable`. */
+function changed(
+  object: KubeObject,
+  oldObject: KubeObject,
+  name: 'proxySpec' | 'targetSpec',
+  mutable: ReadonlySet<string>,
+): { field: string; before: unknown; after: unknown }[] {
+  const after = section(object, name);
+  const before = section(oldObject, name);
+  const out = [];
+  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (mutable.has(field)) continue;
+    // A stored true the update drops is kept by anti-affinity-not-disabled: no change reaches the operator.
+    if (field === 'disablePodAntiAffinity' && before[field] === true && !Object.hasOwn(after, field))
+      continue;
+    const was = settled(before[field]);
+    const is = settled(after[field]);
+    if (!sameJson(was, is)) out.push({ field, before: was, after: is });
+  }
+  return out;
+}
+
+export default defineRule({
+  id: 'operator-fixed-fields',
+  title: 'A change the operator refuses on a live CR',
+  summary:
+    'CR UPDATE that changes spec.enableExternalLB or a proxySpec or targetSpec field the operator keeps as created (all but size, labels, annotations, env, resources, the security contexts, autoScale, pvcRetentionPolicy, probes, tolerations, and for targets pdb and scaleDownMode): warn (the operator rejects the update).',
+  verdict: 'warn',
+  operator: `Its webhook copies the fields a live cluster may change onto the stored spec (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 219, 'allowDaemonSpecUpdates')}) and refuses the update when anything else in proxySpec or targetSpec differs (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 234, 'validateProxyUpdate')}, ${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 244, 'validateTargetUpdate')}), or enableExternalLB (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 54, 'ValidateUpdate')}).`,
+  howToFix:
+    'Keep the field as stored; to change it, create a new AIStore CR (and move the data), as the operator allows no other way.',
+  upstream: 'Operator fact: a live cluster keeps the proxy and target layout it was created with.',
+  roles: ['aistore'],
+  mutates: false,
+  check({ subject, operation, oldObject, report }) {
+    if (operation !== 'UPDATE' || !isObject(oldObject)) return;
+    const { object } = subject;
+    const changes = [
+      ...changed(object, oldObject, 'proxySpec', MUTABLE_DAEMON_FIELDS).map((c) => ({
+        ...c,
+        at: 'proxySpec',
+      })),
+      ...changed(object, oldObject, 'targetSpec', MUTABLE_TARGET_FIELDS).map((c) => ({
+        ...c,
+        at: 'targetSpec',
+      })),
+    ];
+    for (const { at, field, before, after } of changes)
+      report.warn(
+        `/spec/${at}/${field}`,
+        `spec.${at}.${field} changes on a live CR (${shown(before)} to ${shown(after)}): the operator refuses any change to it ("cannot update spec ... for an existing cluster").`,
+        `Keep spec.${at}.${field} as stored: only a new AIStore CR changes it.`,
+      );
+    const lb = (o: KubeObject) => (isObject(o.spec) && o.spec.enableExternalLB === true) || false;
+    if (lb(object) !== lb(oldObject))
+      report.warn(
+        '/spec/enableExternalLB',
+        `spec.enableExternalLB changes on a live CR (${String(lb(oldObject))} to ${String(lb(object))}): the operator refuses any change to it.`,
+        'Keep spec.enableExternalLB as stored: only a new AIStore CR changes it.',
+      );
+  },
+});
