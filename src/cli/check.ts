@@ -4,16 +4,16 @@ import { parseArgs } from 'node:util';
 import { clip, labelProblem, MODES, type KubeObject, type Mode } from '../policy/index.js';
 import { paintFor } from './colour.js';
 import { joinSources, planFixes } from './fix.js';
+import { loadBase } from './base.js';
 import {
+  baseNotes,
   duplicates,
   judge,
   namespaceUnknown,
   nodeCountUnknown,
-  baseNotes,
   type JudgeOptions,
   type Judged,
 } from './judge.js';
-import { loadBase } from './base.js';
 import { bytesOf, loadManifests, parseInput, type LoadError } from './load.js';
 import { DEFAULT_LIMITS } from './read.js';
 import { renderJsonChunks } from './report/json.js';

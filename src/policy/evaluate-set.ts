@@ -45,12 +45,6 @@ function byIdentity(objects: KubeObject[] = []): Map<string, KubeObject> {
   return index;
 }
 
-/**
- * The evaluations of `objects`, in their order. The AIStore CRs first: the other objects
- * (StatefulSets, pods, claims, PVs) then see each CR as the guard admits it, its own changes made
- * (a multi-target CR gets disablePodAntiAffinity: true), as they would see it stored in a cluster;
- * those of a `live` set see the CR as it is stored.
- */
 /** The stored objects `objects` does not have: still in the cluster while the change is applied. */
 export function storedOnly(objects: KubeObject[], stored: KubeObject[] = []): KubeObject[] {
   if (stored.length === 0) return [];
@@ -65,6 +59,12 @@ function asAdmitted(stored: KubeObject[], options: SetOptions): KubeObject[] {
   return stored.map((o) => (isAIStore(o) ? evaluate({ operation: 'CREATE', object: o }, ctx).object : o));
 }
 
+/**
+ * The evaluations of `objects`, in their order. The AIStore CRs first: the other objects
+ * (StatefulSets, pods, claims, PVs) then see each CR as the guard admits it, its own changes made
+ * (a multi-target CR gets disablePodAntiAffinity: true), as they would see it stored in a cluster;
+ * those of a `live` set see the CR as it is stored.
+ */
 export function evaluateSet(objects: KubeObject[], options: SetOptions = {}): Evaluation[] {
   const stayed = storedOnly(objects, options.stored);
   const context = (set: KubeObject[]) =>
