@@ -100,7 +100,9 @@ function explainTemplate(crName: string, mount: Mount, ordinal: number): string 
 
 /**
  * The fixes speak of what carries the claim name: a claim is renamed or deleted; a PV pre-bound to
- * it (pv-target-binding) gets another spec.claimRef.name, or is deleted.
+ * it (pv-target-binding) gets another spec.claimRef.name, or is deleted. A name is free for a claim
+ * when no claim or PV holds it; for a PV when no other PV is pre-bound to it (the claim itself may
+ * well exist, Pending, waiting for this very PV).
  */
 export type ClaimHolder = 'claim' | 'pv';
 const WORDS = {
@@ -112,6 +114,8 @@ const WORDS = {
     deleteIt: 'delete this claim',
     forAnotherTarget: 'rename it for another target',
     afterKnownCR: 'name the claim after one of the known CRs',
+    allTaken: 'already exists or has a PV',
+    forPV: false,
   },
   pv: {
     nameIt: 'Set spec.claimRef.name to',
@@ -121,6 +125,8 @@ const WORDS = {
     deleteIt: 'delete this PV',
     forAnotherTarget: "pre-bind it to another target's claim",
     afterKnownCR: 'pre-bind it to a claim of one of the known CRs',
+    allTaken: 'already has a PV pre-bound to it',
+    forPV: true,
   },
 } as const;
 type Words = (typeof WORDS)[ClaimHolder];
@@ -146,14 +152,15 @@ function renameHint(
   const free: string[] = [];
   for (const m of fits) {
     const candidate = dataClaimName(crName, m.path, ordinal);
-    if (candidate !== name && !ctx.claimInUse(namespace, candidate)) free.push(candidate);
+    const taken = w.forPV ? ctx.claimBound(namespace, candidate) : ctx.claimInUse(namespace, candidate);
+    if (candidate !== name && !taken) free.push(candidate);
     if (free.length > LISTED) break;
   }
   if (free.length === 1) return `${w.nameIt} ${free[0] as string}.`;
   if (free.length > 1)
     return `${w.nameItAfterMount} ${free.slice(0, LISTED).join(', ')}${free.length > LISTED ? ', …' : ''}.`;
   const names = fits.slice(0, LISTED + 1).map((m) => dataClaimName(crName, m.path, ordinal));
-  return `Every claim of ${crName}-target-${ordinal} (${quoted(names, fits.length)}) already exists or has a PV: ${w.deleteIt}, or ${w.forAnotherTarget}.`;
+  return `Every claim of ${crName}-target-${ordinal} (${quoted(names, fits.length)}) ${w.allTaken}: ${w.deleteIt}, or ${w.forAnotherTarget}.`;
 }
 
 function conflict(owners: ClaimOwner[]): ClaimNameProblem {

@@ -20,10 +20,10 @@ export interface SetOptions extends Pick<EvaluateOptions, 'modes'>, ContextOptio
   /**
    * The versions applied now (check --base): an object with the same kind, namespace and name is
    * judged as the UPDATE from that version, as the webhook judges the apply of a change; the others
-   * as CREATEs. A stored AIStore CR is taken as the guard admitted it (its CREATE changes made, such
-   * as disablePodAntiAffinity: true, which GitOps tools are told to leave to the cluster). A stored
-   * object the set no longer has stays in the context: `kubectl apply` deletes nothing, and a
-   * pruned PV stays while its claim is bound.
+   * as CREATEs. A stored version is taken as written: a live CR reached its layout by updates too,
+   * which get none of the guard's CREATE changes, so assuming them (disablePodAntiAffinity: true)
+   * would hide Pending targets. A stored object the set no longer has stays in the context:
+   * `kubectl apply` deletes nothing, and a pruned PV stays while its claim is bound.
    */
   stored?: KubeObject[];
 }
@@ -52,13 +52,6 @@ export function storedOnly(objects: KubeObject[], stored: KubeObject[] = []): Ku
   return stored.filter((o) => !kept.has(identityOf(o)));
 }
 
-/** The stored CRs as the guard admitted them: a CREATE's changes made (a CR the guard never saw may lack them). */
-function asAdmitted(stored: KubeObject[], options: SetOptions): KubeObject[] {
-  if (!stored.some(isAIStore)) return stored;
-  const ctx = new ClusterContext([...(options.given ?? []), ...stored], { nodeCount: options.nodeCount });
-  return stored.map((o) => (isAIStore(o) ? evaluate({ operation: 'CREATE', object: o }, ctx).object : o));
-}
-
 /**
  * The evaluations of `objects`, in their order. The AIStore CRs first: the other objects
  * (StatefulSets, pods, claims, PVs) then see each CR as the guard admits it, its own changes made
@@ -69,7 +62,7 @@ export function evaluateSet(objects: KubeObject[], options: SetOptions = {}): Ev
   const stayed = storedOnly(objects, options.stored);
   const context = (set: KubeObject[]) =>
     new ClusterContext([...(options.given ?? []), ...stayed, ...set], { nodeCount: options.nodeCount });
-  const stored = byIdentity(options.stored && asAdmitted(options.stored, options));
+  const stored = byIdentity(options.stored);
   const admit = (object: KubeObject, ctx: ClusterContext) => {
     const id = stored.size > 0 ? identityOf(object) : undefined;
     const oldObject = id === undefined ? undefined : stored.get(id);

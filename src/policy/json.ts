@@ -7,6 +7,11 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return Array.isArray(a) === Array.isArray(b) && jsonpatch.compare(a, b).length === 0;
 }
 
+/** A JSON Pointer to one place where two documents (both objects, or both arrays) differ, or undefined. */
+export function somewhereDifferent(a: object, b: object): string | undefined {
+  return jsonpatch.compare(a, b)[0]?.path;
+}
+
 /** The value at `pointer`, or undefined when the way there is missing (the library throws then). */
 export function valueAt(document: unknown, pointer: string): unknown {
   try {

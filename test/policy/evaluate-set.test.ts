@@ -1,7 +1,13 @@
 // evaluateSet: the set as its own cluster; with `stored`, an object found there is the UPDATE from it.
 import { describe, expect, it } from '@jest/globals';
-import { evaluateSet, identityOf } from '../../src/policy/index.js';
-import type { KubeObject } from '../../src/policy/index.js';
+import {
+  ClusterContext,
+  evaluate,
+  evaluateSet,
+  identityOf,
+  type Evaluation,
+  type KubeObject,
+} from '../../src/policy/index.js';
 import { aistore, node, pv } from '../support/builders.js';
 
 const ids = (e: { findings: { ruleId: string; action: string }[] }) =>
@@ -71,5 +77,31 @@ describe('evaluateSet of live objects (audit)', () => {
     expect(cr!.patch).toEqual([]);
     expect(cr!.findings.map((f) => `${f.ruleId}=${f.action}`)).toEqual(['anti-affinity-not-disabled=warn']);
     expect(cr!.findings[0]!.message).toMatch(/keep a required hostname anti-affinity.*stays Pending/);
+  });
+});
+
+// Review "today3": a stored version is taken as written. A live CR scaled out by updates never got
+// the guard's CREATE change (disablePodAntiAffinity: true), so none is assumed.
+describe('evaluateSet with stored versions, as written', () => {
+  const nodes = [node('node-1'), node('node-2')];
+  const stored = aistore({ size: 4 });
+  const rules = (e: Evaluation) => e.findings.map((f) => `${f.ruleId}=${f.action}`).sort();
+
+  it("gives the webhook's verdict on the apply: targets Pending are said", () => {
+    const pr = aistore({ size: 4 }); // a pull request that only labels the targets
+    (pr.spec as { targetSpec: Record<string, unknown> }).targetSpec.labels = { team: 'x' };
+    const webhook = evaluate(
+      { operation: 'UPDATE', object: pr, oldObject: stored },
+      new ClusterContext(nodes),
+    );
+    const [set] = evaluateSet([pr, ...nodes], { stored: [stored, ...nodes] });
+    expect(rules(webhook)).toEqual(['targets-exceed-nodes=warn']);
+    expect(rules(set!)).toEqual(rules(webhook));
+  });
+
+  it('and writing disablePodAntiAffinity: true into it is a change the operator refuses', () => {
+    const written = aistore({ size: 4, disable: true });
+    const [set] = evaluateSet([written, ...nodes], { stored: [stored, ...nodes] });
+    expect(rules(set!)).toContain('operator-fixed-fields=warn');
   });
 });

@@ -1,5 +1,5 @@
-import { describe, it } from '@jest/globals';
-import { aistore, DATA_MOUNT } from '../../../test/support/builders.js';
+import { describe, expect, it } from '@jest/globals';
+import { aistore, DATA_MOUNT, run } from '../../../test/support/builders.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
 import type { KubeObject } from '../types.js';
 
@@ -77,5 +77,25 @@ const rows: Row[] = [
 describe('rule operator-fixed-fields', () => {
   it.each(rows)('$name', (row) => {
     checkRow('operator-fixed-fields', row);
+  });
+
+  // Review "today3": the operator compares mounts with equality.Semantic, whose Quantity equality is
+  // by value (apimachinery pkg/api/equality/semantic.go): 1Ti rewritten as 1024Gi is no change.
+  it('a mount size written another way is no change; a different size is', () => {
+    const sized = (size: string) => cr({ mounts: [{ ...DATA_MOUNT, size }] });
+    const said = (object: KubeObject, oldObject: KubeObject) =>
+      run({ name: '', object, operation: 'UPDATE', oldObject }).findings.filter(
+        (f) => f.ruleId === 'operator-fixed-fields',
+      );
+    expect(said(sized('1024Gi'), sized('1Ti'))).toEqual([]);
+    expect(said(sized('107374182400'), sized('100Gi'))).toEqual([]);
+    expect(said(sized('2Ti'), sized('1Ti')).map((f) => f.message)).toEqual([
+      expect.stringMatching(/^spec.targetSpec.mounts changes on a live CR \(at \/0\/size: "1Ti" to "2Ti"\)/),
+    ]);
+    // A second mount: the message names where, not two clipped copies of the first mount.
+    const two = cr({ mounts: [DATA_MOUNT, { ...DATA_MOUNT, path: '/data/b' }] });
+    expect(said(two, cr()).map((f) => f.message)).toEqual([
+      expect.stringMatching(/\(at \/1: unset to \{"path":"\/data\/b"/),
+    ]);
   });
 });

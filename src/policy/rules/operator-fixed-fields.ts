@@ -3,8 +3,9 @@
 // refuses (the operator decides, and may run without its webhook): in a pull request judged with
 // `check --base`, the change is named before the sync fails on it, with what to do instead.
 import { MUTABLE_DAEMON_FIELDS, MUTABLE_TARGET_FIELDS } from '../aistore.js';
-import { sameJson } from '../json.js';
+import { sameJson, somewhereDifferent, valueAt } from '../json.js';
 import { isObject } from '../k8s.js';
+import { parseQuantity } from '../quantity.js';
 import { defineRule, operatorLink } from '../rule.js';
 import { clip } from '../text.js';
 import type { KubeObject } from '../types.js';
@@ -34,6 +35,24 @@ const section = (o: KubeObject | undefined, name: string): Record<string, unknow
 
 const shown = (v: unknown) => (v === undefined ? 'unset' : clip(JSON.stringify(v), 60));
 
+/** What changed, by the first place that differs inside a list or map (a long mount list clips alike). */
+function change(before: unknown, after: unknown): string {
+  const nested =
+    typeof before === 'object' && typeof after === 'object' && Array.isArray(before) === Array.isArray(after);
+  const at = nested ? somewhereDifferent(before as object, after as object) : undefined;
+  return at
+    ? `at ${at}: ${shown(valueAt(before, at))} to ${shown(valueAt(after, at))}`
+    : `${shown(before)} to ${shown(after)}`;
+}
+
+/** Mount sizes as the operator compares them: quantities by value (1Ti equals 1024Gi). */
+const byValue = (mounts: unknown) =>
+  Array.isArray(mounts)
+    ? mounts.map((m) =>
+        isObject(m) && parseQuantity(m.size) !== undefined ? { ...m, size: parseQuantity(m.size) } : m,
+      )
+    : mounts;
+
 /** The fields of spec.<name> the update changes, other than those in `mutable`. */
 function changed(
   object: KubeObject,
@@ -51,7 +70,8 @@ function changed(
       continue;
     const was = settled(before[field]);
     const is = settled(after[field]);
-    if (!sameJson(was, is)) out.push({ field, before: was, after: is });
+    const same = field === 'mounts' ? sameJson(byValue(was), byValue(is)) : sameJson(was, is);
+    if (!same) out.push({ field, before: was, after: is });
   }
   return out;
 }
@@ -84,7 +104,7 @@ export default defineRule({
     for (const { at, field, before, after } of changes)
       report.warn(
         `/spec/${at}/${field}`,
-        `spec.${at}.${field} changes on a live CR (${shown(before)} to ${shown(after)}): the operator refuses any change to it ("cannot update spec ... for an existing cluster").`,
+        `spec.${at}.${field} changes on a live CR (${change(before, after)}): the operator refuses any change to it ("cannot update spec ... for an existing cluster").`,
         `Keep spec.${at}.${field} as stored: only a new AIStore CR changes it.`,
       );
     const lb = (o: KubeObject) => (isObject(o.spec) && o.spec.enableExternalLB === true) || false;

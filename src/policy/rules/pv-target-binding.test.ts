@@ -7,6 +7,7 @@ import {
   node,
   oneNodeDisks,
   pv,
+  pvc,
   released,
   targetStatefulSet,
 } from '../../../test/support/builders.js';
@@ -585,6 +586,19 @@ describe('rule pv-target-binding', () => {
     expect(fixOf('ais-prod-data-aistore-ais-target-0')).toBe(
       'Set spec.claimRef.name to ais-data-aistore-ais-target-0.',
     );
+    // Review "today3": the StatefulSet's claim already waits, Pending, for a PV: it is the one to name.
+    const waiting = new ClusterContext([
+      aistore({ namespace: 'ais-prod', disable: true }),
+      pvc('ais-data-aistore-ais-target-0', { namespace: 'ais-prod' }),
+    ]);
+    const pvFix = evaluate(
+      {
+        operation: 'CREATE',
+        object: pv('pv-x', { claim: 'ais-prod-data-aistore-ais-target-0', claimNamespace: 'ais-prod' }),
+      },
+      waiting,
+    ).findings.find((f) => f.ruleId === 'pv-target-binding')?.fix;
+    expect(pvFix).toBe('Set spec.claimRef.name to ais-data-aistore-ais-target-0.');
     const aistoreNone = new ClusterContext([aistore({ namespace: 'ais-prod', disable: true, mounts: [] })]);
     const none = evaluate(
       {
