@@ -50,7 +50,9 @@ function withoutDuplicates(manifests: Manifest[], perArgument: boolean, notes: L
     const id = identityOf(m.object);
     if (id === undefined) continue;
     const key = `${perArgument ? m.source.argument : 0} ${id}`;
-    seen.set(key, [...(seen.get(key) ?? []), m]);
+    const same = seen.get(key);
+    if (same) same.push(m);
+    else seen.set(key, [m]);
   }
   const dropped = new Set<Manifest>();
   for (const same of seen.values()) {
