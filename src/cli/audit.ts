@@ -18,7 +18,7 @@ import {
   type ReportKind,
   type ReportScopes,
 } from '../audit/index.js';
-import { RULE_DOC_BASE, type KubeObject } from '../policy/index.js';
+import { kindAndName, RULE_DOC_BASE, type KubeObject } from '../policy/index.js';
 import { judge } from './judge.js';
 import { terminalSafe } from './terminal.js';
 import { sourceWithoutText, type Manifest, type SourceFile } from './load.js';
@@ -119,8 +119,6 @@ const reportedOf = (all: AuditedObject[], namespaces: string[]) => [
 ];
 
 const MARK = { fail: 'FAIL', warn: 'WARN', pass: 'PASS' } as const;
-const label = (o: KubeObject) =>
-  `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
 
 function counts(audited: AuditedObject[]) {
   const of = (r: string) => audited.filter((a) => worst(a.results) === r).length;
@@ -135,7 +133,7 @@ export function renderAuditText(audited: AuditedObject[], notes: string[]): stri
     const layout = evaluation.multiTarget
       ? ` [multi-target: ${evaluation.signal}]`
       : ' [one target per node]';
-    out.push(terminalSafe(`${label(object)}${layout}`));
+    out.push(terminalSafe(`${kindAndName(object)}${layout}`));
     for (const r of problems) {
       out.push(`  ${MARK[r.result]}  ${r.rule}: ${terminalSafe(r.message)}`);
       out.push(`        fix: ${terminalSafe(r.fix ?? '')}`);

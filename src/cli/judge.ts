@@ -6,6 +6,7 @@ import { CLUSTER_SCOPED } from '../deploy/objects.js';
 import {
   evaluateSet,
   identityOf,
+  kindAndName,
   storedOnly,
   type Evaluation,
   type KubeObject,
@@ -166,7 +167,7 @@ export function baseNotes(dir: string, judged: Judged[], options: JudgeOptions):
     const stored = new Set(base.map(identityOf));
     const objects = group.map((m) => inNamespace(m.object, options.namespace));
     for (const o of objects) if (stored.has(identityOf(o))) updates++;
-    for (const o of storedOnly(objects, base)) left.push(described(o));
+    for (const o of storedOnly(objects, base)) left.push(kindAndName(o));
   }
   const notes = [
     {
@@ -181,8 +182,3 @@ export function baseNotes(dir: string, judged: Judged[], options: JudgeOptions):
     });
   return notes;
 }
-
-const described = (o: KubeObject) => {
-  const ns = o.metadata?.namespace;
-  return `${String(o.kind)} ${typeof ns === 'string' && ns ? `${ns}/` : ''}${String(o.metadata?.name ?? '')}`;
-};

@@ -5,10 +5,10 @@ import YAML from 'yaml';
 import {
   ClusterContext,
   evaluate,
+  kindAndName,
   RULE_DOC_BASE,
   RULE_IDS,
   RULES,
-  type KubeObject,
   type Rule,
 } from '../policy/index.js';
 import { EXAMPLES, type Example } from './rules-examples.js';
@@ -92,13 +92,11 @@ export function judgeExample(ruleId: string, example: Example) {
 /** Markdown links as a terminal shows them: "NewDaemonPorts (https://…)". */
 const plainLinks = (markdown: string) => markdown.replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1 ($2)');
 
-const label = (o: KubeObject) =>
-  `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
 const indent = (text: string, by: string) => text.replace(/^(?=.)/gm, by);
 
 function explainExample(rule: Rule, heading: string, example: Example): string[] {
   const { subject, findings } = judgeExample(rule.id, example);
-  const context = example.objects.slice(0, -1).map(label);
+  const context = example.objects.slice(0, -1).map(kindAndName);
   return [
     `${heading}: ${example.name}`,
     ...(context.length ? [`  with: ${context.join(', ')}`] : []),

@@ -44,6 +44,7 @@ export {
   diskPathOf,
   HOSTNAME_KEY,
   kindOf,
+  kindAndName,
   nameOf,
   namespaceOf,
   normalDiskPath,

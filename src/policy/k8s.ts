@@ -172,6 +172,12 @@ export function nameOf(obj: KubeObject): string {
   return isObject(meta) && typeof meta.name === 'string' ? meta.name : '';
 }
 
+/** "Kind namespace/name" (or "Kind name" when cluster-scoped), as reports and notes name an object. */
+export function kindAndName(obj: KubeObject): string {
+  const ns = obj.metadata?.namespace;
+  return `${obj.kind ?? '?'} ${typeof ns === 'string' && ns ? `${ns}/` : ''}${nameOf(obj)}`;
+}
+
 export function annotationsOf(obj: KubeObject): Record<string, string> {
   const meta: unknown = obj.metadata;
   return isObject(meta) ? recordOf(meta.annotations) : {};
