@@ -21,6 +21,12 @@ describe('rule catalogue', () => {
     for (const r of RULES) expect(doc).toContain(`<a id="${r.id}"></a>`);
   });
 
+  // The SARIF report's helpUri is the first word of `upstream`: code scanning takes it as a link.
+  it("every rule's upstream starts with the URL of what it enforces", () => {
+    for (const r of RULES)
+      expect([r.id, r.upstream]).toEqual([r.id, expect.stringMatching(/^https:\/\/\S+( |$)/)]);
+  });
+
   it('lists the rules as text and JSON', async () => {
     const text = await cli(['rules']);
     expect(text.code).toBe(0);

@@ -6,7 +6,7 @@ import { MUTABLE_DAEMON_FIELDS, MUTABLE_TARGET_FIELDS } from '../aistore.js';
 import { sameJson, somewhereDifferent, valueAt } from '../json.js';
 import { isObject } from '../k8s.js';
 import { parseQuantity } from '../quantity.js';
-import { defineRule, operatorLink } from '../rule.js';
+import { defineRule, OPERATOR_SOURCE, operatorLink } from '../rule.js';
 import { clip } from '../text.js';
 import type { KubeObject } from '../types.js';
 
@@ -85,7 +85,7 @@ export default defineRule({
   operator: `Its webhook copies the fields a live cluster may change onto the stored spec (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 219, 'allowDaemonSpecUpdates')}) and refuses the update when anything else in proxySpec or targetSpec differs (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 234, 'validateProxyUpdate')}, ${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 244, 'validateTargetUpdate')}), or enableExternalLB (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 54, 'ValidateUpdate')}).`,
   howToFix:
     'Keep the field as stored; to change it, create a new AIStore CR (and move the data), as the operator allows no other way.',
-  upstream: 'Operator fact: a live cluster keeps the proxy and target layout it was created with.',
+  upstream: `${OPERATOR_SOURCE}/internal/webhook/aistore/v1beta1/aistore_webhook.go#L244 (validateTargetUpdate: "cannot update spec ... for an existing cluster")`,
   roles: ['aistore'],
   mutates: false,
   check({ subject, operation, oldObject, report }) {
