@@ -374,3 +374,19 @@ export const MUTABLE_TARGET_FIELDS: ReadonlySet<string> = new Set([
   'pdb',
   'scaleDownMode',
 ]);
+
+/**
+ * The stored CR has targetSpec.disablePodAntiAffinity: true and the update has a targetSpec without
+ * the key: anti-affinity-not-disabled keeps the true, so no change of it reaches the operator.
+ */
+export function dropsStoredAntiAffinityOff(object: KubeObject, oldObject: KubeObject | undefined): boolean {
+  const targetSpecOf = (o: KubeObject | undefined) => {
+    const spec: unknown = o?.spec;
+    return isObject(spec) && isObject(spec.targetSpec) ? spec.targetSpec : undefined;
+  };
+  const before = targetSpecOf(oldObject);
+  const after = targetSpecOf(object);
+  return (
+    before?.disablePodAntiAffinity === true && !!after && !Object.hasOwn(after, 'disablePodAntiAffinity')
+  );
+}

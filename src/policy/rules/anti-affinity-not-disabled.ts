@@ -4,8 +4,8 @@
 // On UPDATE, keep a true the stored CR has when the update drops the field: re-sending the manifest
 // the guard patched on CREATE would otherwise be a targetSpec change the operator rejects.
 import { describeLayout, describeSignal, type Layout } from '../layout.js';
-import { isObject, objectAt } from '../k8s.js';
-import type { KubeObject } from '../types.js';
+import { objectAt } from '../k8s.js';
+import { dropsStoredAntiAffinityOff } from '../aistore.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, type Reporter } from '../rule.js';
 
 export default defineRule({
@@ -20,7 +20,7 @@ export default defineRule({
   roles: ['aistore'],
   mutates: true,
   check({ subject, writable, layout, operation, oldObject, report }) {
-    if (operation === 'UPDATE' && droppedStoredTrue(subject.object, oldObject)) {
+    if (operation === 'UPDATE' && dropsStoredAntiAffinityOff(subject.object, oldObject)) {
       const targetSpec = objectAt(objectAt(writable().object, 'spec'), 'targetSpec') as Record<
         string,
         unknown
@@ -71,18 +71,5 @@ function warnKeptApartOnSharedNode(layout: Layout, report: Reporter): void {
     '/spec/targetSpec/size',
     `${shared.detail}, but the targets keep a required hostname anti-affinity, which the operator refuses to change on a live CR: every target after the first on that node stays Pending ("node(s) didn't match pod anti-affinity rules").`,
     'Move those PVs to nodes of their own, or recreate the AIStore CR with spec.targetSpec.disablePodAntiAffinity: true.',
-  );
-}
-
-/** The stored CR has targetSpec.disablePodAntiAffinity: true and the update has a targetSpec without the key. */
-function droppedStoredTrue(object: KubeObject, oldObject: KubeObject | undefined): boolean {
-  const targetSpecOf = (o: KubeObject | undefined) => {
-    const spec: unknown = o?.spec;
-    return isObject(spec) && isObject(spec.targetSpec) ? spec.targetSpec : undefined;
-  };
-  const before = targetSpecOf(oldObject);
-  const after = targetSpecOf(object);
-  return (
-    before?.disablePodAntiAffinity === true && !!after && !Object.hasOwn(after, 'disablePodAntiAffinity')
   );
 }

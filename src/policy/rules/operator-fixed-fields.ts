@@ -2,7 +2,7 @@
 // field it does not copy onto the stored spec, or spec.enableExternalLB. The guard warns rather than
 // refuses (the operator decides, and may run without its webhook): in a pull request judged with
 // `check --base`, the change is named before the sync fails on it, with what to do instead.
-import { MUTABLE_DAEMON_FIELDS, MUTABLE_TARGET_FIELDS } from '../aistore.js';
+import { dropsStoredAntiAffinityOff, MUTABLE_DAEMON_FIELDS, MUTABLE_TARGET_FIELDS } from '../aistore.js';
 import { sameJson, somewhereDifferent, valueAt } from '../json.js';
 import { isObject } from '../k8s.js';
 import { parseQuantity } from '../quantity.js';
@@ -65,8 +65,11 @@ function changed(
   const out = [];
   for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (mutable.has(field)) continue;
-    // A stored true the update drops is kept by anti-affinity-not-disabled: no change reaches the operator.
-    if (field === 'disablePodAntiAffinity' && before[field] === true && !Object.hasOwn(after, field))
+    if (
+      field === 'disablePodAntiAffinity' &&
+      name === 'targetSpec' &&
+      dropsStoredAntiAffinityOff(object, oldObject)
+    )
       continue;
     const was = settled(before[field]);
     const is = settled(after[field]);
