@@ -7,6 +7,7 @@
 import jsonpatch from 'fast-json-patch';
 import { isAIStore, type AIStoreCR } from './aistore.js';
 import {
+  byName,
   claimRefOf,
   HOSTNAME_KEY,
   isObject,
@@ -371,7 +372,8 @@ export class ClusterContext {
 
   /** PVs pre-bound (claimRef) to this claim. More than one is itself a finding. */
   pvsForClaim(namespace: string, claimName: string): PersistentVolume[] {
-    return this.visit(this.pvsByClaim.values(key(namespace, claimName)));
+    // In name order, as messages name them: the index keeps the order events came in.
+    return this.visit(this.pvsByClaim.values(key(namespace, claimName)).sort(byName));
   }
 
   /** Whether any PV is pre-bound to this claim. */

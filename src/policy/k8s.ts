@@ -172,6 +172,13 @@ export function nameOf(obj: KubeObject): string {
   return isObject(meta) && typeof meta.name === 'string' ? meta.name : '';
 }
 
+/** Objects in name order, by code unit (as Go sorts strings): the same on every machine and locale. */
+export function byName(a: KubeObject, b: KubeObject): number {
+  const x = nameOf(a);
+  const y = nameOf(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /** "Kind namespace/name" (or "Kind name" when cluster-scoped), as reports and notes name an object. */
 export function kindAndName(obj: KubeObject): string {
   const ns = obj.metadata?.namespace;

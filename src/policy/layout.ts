@@ -16,6 +16,7 @@ import {
   claimGone,
   claimRefOf,
   HOSTNAME_KEY,
+  byName,
   nameOf,
   isObject,
   labelsOf,
@@ -415,7 +416,10 @@ export function targetVolumes(
       const volume = targetVolumeOf(pv, crName);
       if (volume) volumes.push(volume);
     }
-    return volumes;
+    // By PV name, not the index's order (the order events came in): a message that names one PV of
+    // several, or the first node two targets share, must read the same in the webhook, after a
+    // relist, and in `check` (test/server/cache-property.test.ts).
+    return volumes.sort((a, b) => byName(a.pv, b.pv));
   });
   const claimedByCR = (v: TargetVolume) => cr === undefined || isClaimTemplateOf(cr, v.template);
   const self = reviewed && nameOf(reviewed);

@@ -698,6 +698,24 @@ describe('rule pv-target-binding', () => {
       ]);
     });
 
+    // Found by test/server/cache-property.test.ts: with two Released PVs for one claim, the one named
+    // was the one the context had indexed last, so the webhook and `check` could name different PVs.
+    it('two Released PVs for one claim: the same one is named whatever order the context got them in', () => {
+      const twin = released(
+        pv('pv-sd2-old', { claim: claimName(2), host: 'node-1', path: '/ais/sd2' }),
+        'gone-x',
+      );
+      const old = aistore({ size: 2, disable: true, nodeSelector: pinned });
+      const scaled = aistore({ size: 3, disable: true, nodeSelector: pinned });
+      const named = (objects: KubeObject[]) =>
+        messages(
+          evaluate({ operation: 'UPDATE', object: scaled, oldObject: old }, new ClusterContext(objects)),
+        );
+      const forward = named([old, ...context, twin]);
+      expect(forward).toEqual([expect.stringMatching(/of 1 target\(s\) \(pv-sd2\) are held/)]);
+      expect(named([twin, old, ...context])).toEqual(forward);
+    });
+
     it('the same for a Released PV of a mount the CR no longer has (review "gitops")', () => {
       const cr = aistore({
         size: 2,

@@ -295,7 +295,7 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
   const held = new Map<string, string>();
   for (const v of targetVolumes(ctx, namespace, crName, { gone: true, cr: subject.object }))
     if (!v.host || !placementKnown || !placementExcludes(placement, v.host, ctx.nodeOfHost(v.host)))
-      held.set(v.claim, nameOf(v.pv));
+      if (!held.has(v.claim)) held.set(v.claim, nameOf(v.pv)); // of several, the first by name
   warnStrays(input, known);
   // No PVs at all: dynamic provisioning, or not created yet.
   if (size === undefined || (known.length === 0 && held.size === 0)) return;
