@@ -29,9 +29,14 @@ function annotate(level, title, r) {
 
 const counts = { error: 0, warning: 0, note: 0, inputErrors: 0 };
 for (const run of sarif.runs ?? []) {
-  // Inputs that could not be read (a YAML slip): nothing in them was judged.
+  // Inputs that could not be read (a YAML slip): nothing in them was judged. Notifications of
+  // level note are what the text output prints as notes (a skipped file, --base's matching).
   for (const invocation of run.invocations ?? [])
     for (const n of invocation.toolExecutionNotifications ?? []) {
+      if (n.level === 'note') {
+        annotate('note', 'ais-guard: note', n);
+        continue;
+      }
       counts.inputErrors++;
       annotate('error', 'ais-guard: input error', n);
     }

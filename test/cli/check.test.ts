@@ -170,6 +170,10 @@ describe('formats', () => {
     expect(r.stdout.match(/<testsuite /g)).toHaveLength(2);
     expect(r.stdout.match(/<failure type="target-host-port"/g)).toHaveLength(1);
     expect(r.stdout).toMatch(/tests="1" failures="1" errors="0"/);
+    // The notes the text output prints are the suite's output, not a test.
+    expect(r.stdout).toMatch(
+      /<\/testcase>\n {4}<system-out>note \(line 2\): node count unknown \(no Node objects, --nodes or --nodes-file\)[^<]*<\/system-out>\n {2}<\/testsuite>/,
+    );
     const xmllint = spawnSync('xmllint', ['--noout', '-'], { input: r.stdout });
     if (!xmllint.error) expect(xmllint.status).toBe(0);
   });
@@ -196,6 +200,19 @@ describe('formats', () => {
       expect.objectContaining({ ruleId: 'legacy-anti-affinity-field', level: 'warning' }),
     ]);
     for (const res of run.results) expect(run.tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
+    // The notes the text output prints, as notifications: an upload is all some users read.
+    expect(run.invocations[0].toolExecutionNotifications).toContainEqual({
+      level: 'note',
+      message: { text: expect.stringMatching(/^node count unknown \(no Node objects/) },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: expect.stringMatching(/02-.*\.yaml$/) },
+            region: { startLine: 2 },
+          },
+        },
+      ],
+    });
   });
 });
 

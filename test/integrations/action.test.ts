@@ -156,8 +156,12 @@ describe('scripts/action/check.sh', () => {
     mkdirSync(join(base, 'examples'));
     cpSync(join(ROOT, 'examples', 'ais-prod.yaml'), join(base, 'examples', 'ais-prod.yaml'));
     const r = step('check.sh', { paths: 'examples/ais-prod.yaml', base }, { GITHUB_BASE_REF: 'main' });
-    expect(r.outputs).toMatchObject({ 'exit-code': '0', denials: '0', warnings: '1' });
+    expect(r.outputs).toMatchObject({ 'exit-code': '0', denials: '0', warnings: '1', 'input-errors': '0' });
     expect(r.stdout).toContain('already so before this update');
+    // check's notes reach the SARIF as notifications of level note: a notice, not an input error.
+    expect(r.stdout).toMatch(
+      /^::notice file=[^\n]*title=ais-guard%3A note::--base: 2 of 2 object\(s\) judged as updates/m,
+    );
     // Not a pull request (a push, a merge queue): the base checkout would be this very commit.
     const push = step('check.sh', { paths: 'examples/ais-prod.yaml', base });
     expect(push.outputs).toMatchObject({ 'exit-code': '1', denials: '1' });

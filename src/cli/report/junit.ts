@@ -37,12 +37,21 @@ function judgedCase(judged: Judged): { xml: string; failed: boolean } {
 
 /** The XML in pieces, a suite at a time: counts first (the suite header carries them), then cases. */
 export function* renderJunitChunks(report: CheckReport): Generator<string> {
-  const files = new Map<string, { errors: LoadError[]; judged: Judged[]; counts: Counts }>();
+  const files = new Map<
+    string,
+    { errors: LoadError[]; notes: LoadError[]; judged: Judged[]; counts: Counts }
+  >();
   const bucket = (file: string) => {
     let b = files.get(file);
-    if (!b) files.set(file, (b = { errors: [], judged: [], counts: { tests: 0, failures: 0, errors: 0 } }));
+    if (!b)
+      files.set(
+        file,
+        (b = { errors: [], notes: [], judged: [], counts: { tests: 0, failures: 0, errors: 0 } }),
+      );
     return b;
   };
+  // The notes the text output prints, as their suite's output: no test passes or fails by them.
+  for (const n of report.notes ?? []) bucket(n.file).notes.push(n);
   for (const e of report.errors) {
     const b = bucket(e.file);
     b.errors.push(e);
@@ -56,7 +65,7 @@ export function* renderJunitChunks(report: CheckReport): Generator<string> {
     if (judged.evaluation.findings.some((f) => f.action === 'deny')) b.counts.failures++;
   }
   yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ais-guard check">`;
-  for (const [file, { errors, judged, counts: c }] of files) {
+  for (const [file, { errors, notes, judged, counts: c }] of files) {
     const cases = errors.map(
       (e) =>
         `    <testcase classname="${esc(e.file)}" name="parse${e.line ? `:${e.line}` : ''}"><error message="${esc(e.message)}"/></testcase>`,
@@ -73,6 +82,8 @@ export function* renderJunitChunks(report: CheckReport): Generator<string> {
         chunk = '';
       }
     }
+    const said = notes.map((n) => `note${n.line ? ` (line ${n.line})` : ''}: ${n.message}`);
+    if (said.length) chunk += `\n    <system-out>${esc(said.join('\n'))}</system-out>`;
     yield chunk + '\n  </testsuite>';
   }
   yield '\n</testsuites>\n';

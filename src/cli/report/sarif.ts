@@ -1,7 +1,7 @@
 // SARIF 2.1.0 for code-scanning uploads: one run, the rule catalogue as the driver's rules,
 // a result per finding located at the line of the offending field.
 import { RULES } from '../../policy/index.js';
-import { lineOf } from '../load.js';
+import { lineOf, type LoadError } from '../load.js';
 import { informational, type CheckReport } from './model.js';
 
 const LEVEL = { deny: 'error', warn: 'warning', audit: 'note' } as const;
@@ -9,6 +9,19 @@ const LEVEL = { deny: 'error', warn: 'warning', audit: 'note' } as const;
 /** A relative URI reference (RFC 3986), as SARIF 2.1.0 §3.4.3 asks: a space, "#" or "%" in a path encoded. */
 const uri = (file: string) =>
   file === '-' ? 'stdin' : file.replace(/^\.\//, '').split('/').map(encodeURIComponent).join('/');
+
+const notification = (level: 'error' | 'note', { file, line, message }: LoadError) => ({
+  level,
+  message: { text: message },
+  locations: [
+    {
+      physicalLocation: {
+        artifactLocation: { uri: uri(file) },
+        ...(line ? { region: { startLine: line } } : {}),
+      },
+    },
+  ],
+});
 
 export function renderSarif(report: CheckReport, version: string): string {
   const index = new Map(RULES.map((r, i) => [r.id, i]));
@@ -55,18 +68,12 @@ export function renderSarif(report: CheckReport, version: string): string {
         invocations: [
           {
             executionSuccessful: report.errors.length === 0,
-            toolExecutionNotifications: report.errors.map((e) => ({
-              level: 'error',
-              message: { text: e.message },
-              locations: [
-                {
-                  physicalLocation: {
-                    artifactLocation: { uri: uri(e.file) },
-                    ...(e.line ? { region: { startLine: e.line } } : {}),
-                  },
-                },
-              ],
-            })),
+            // Input errors, then the notes the text output prints (skipped files, what the input
+            // leaves unknown, how --base matched): a code-scanning upload is all some users read.
+            toolExecutionNotifications: [
+              ...report.errors.map((e) => notification('error', e)),
+              ...(report.notes ?? []).map((n) => notification('note', n)),
+            ],
           },
         ],
         results,
