@@ -3,6 +3,7 @@
 import {
   antiAffinityDisabled,
   isClaimTemplateOf,
+  isStateClaim,
   splitClaimName,
   hasLegacyAntiAffinityField,
   targetOrdinal,
@@ -377,9 +378,11 @@ export interface TargetVolume {
   host: string | undefined;
 }
 
-function targetVolumeOf(pv: PersistentVolume, crName: string): TargetVolume | undefined {
+function targetVolumeOf(pv: PersistentVolume, crName: string, namespace: string): TargetVolume | undefined {
   const claim = claimRefOf(pv)?.name ?? '';
-  if (!claim.startsWith(`${crName}-`)) return undefined;
+  // A data claim starts with the CR's name; the state claim with the namespace's
+  // (<ns>-<cr>-state-<cr>-target-N). The target mounts both, so both pin it to their node.
+  if (!claim.startsWith(`${crName}-`) && !isStateClaim(namespace, crName, claim)) return undefined;
   const ordinal = targetOrdinal(crName, claim);
   const template = splitClaimName(crName, claim)?.template ?? '';
   return ordinal === undefined ? undefined : { pv, claim, template, ordinal, host: pvHostname(pv) };
@@ -413,7 +416,7 @@ export function targetVolumes(
   const all = ctx.memo(`target-volumes ${namespace}/${crName}`, () => {
     const volumes: TargetVolume[] = [];
     for (const pv of ctx.pvsForNamespace(namespace)) {
-      const volume = targetVolumeOf(pv, crName);
+      const volume = targetVolumeOf(pv, crName, namespace);
       if (volume) volumes.push(volume);
     }
     // By PV name, not the index's order (the order events came in): a message that names one PV of
@@ -429,7 +432,7 @@ export function targetVolumes(
   });
   const mine =
     reviewed && claimRefOf(reviewed)?.namespace === namespace && claimGone(reviewed) === gone
-      ? targetVolumeOf(reviewed, crName)
+      ? targetVolumeOf(reviewed, crName, namespace)
       : undefined;
   if (mine && claimedByCR(mine)) out.push(mine);
   return out;

@@ -654,6 +654,36 @@ describe('rule pv-target-binding', () => {
     });
   });
 
+  // The target pod mounts its state claim (<ns>-<cr>-state-<cr>-target-N, operator target/volumes.go
+  // newTargetPVCs) beside its data claims, so a local state PV pins it as a data PV does. Those PVs
+  // were counted only where the namespace's name starts with the CR's ("ais" for CR "ais").
+  describe.each(['ais', 'prod'])('the state PV in namespace %s', (ns) => {
+    const cr = { ...aistore({ namespace: ns, size: 2, disable: true }) } as KubeObject & {
+      spec: Record<string, unknown>;
+    };
+    cr.spec = { ...cr.spec, stateStorage: { pvc: { storageClass: 'local', size: '1Gi' } } };
+    const data = (host: string) =>
+      pv('data-0', { claim: claimName(0), claimNamespace: ns, host, path: '/ais/sda' });
+    const state = (host: string) =>
+      pv('state-0', { claim: `${ns}-ais-state-ais-target-0`, claimNamespace: ns, host, path: '/ais/state' });
+    const judge = (object: KubeObject, context: KubeObject[]) =>
+      evaluate({ operation: 'CREATE', object }, new ClusterContext([cr, node('n1'), node('n2'), ...context]));
+
+    it("on another node than the target's data PV: the target cannot run (deny)", () => {
+      const ev = judge(data('n1'), [state('n2')]);
+      expect(ev.allowed).toBe(false);
+      expect(ev.findings.map((f) => f.message)).toContain(
+        'the disks of ais-target-0 are on two nodes (data-0 on n1, state-0 on n2): the pod cannot run on both.',
+      );
+    });
+
+    it('on the same node: allowed, and no stray on the CR', () => {
+      expect(judge(data('n1'), [state('n1')]).allowed).toBe(true);
+      const onCR = judge(cr, [data('n1'), state('n1')]);
+      expect(onCR.findings.filter((f) => /no claim template/.test(f.message))).toEqual([]);
+    });
+  });
+
   // Review "lifecycle3", F2: scale 4 -> 2 with pvcRetentionPolicy.whenScaled: Delete deletes the claims
   // of targets 2 and 3 (k8s stateful_set_utils.go updateClaimOwnerRefForSetAndPod); their Retain PVs
   // are Released with the old uids, and 2 -> 4 again leaves the new claims Pending.
