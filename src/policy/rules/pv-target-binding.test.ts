@@ -654,8 +654,9 @@ describe('rule pv-target-binding', () => {
     });
   });
 
-  // The target pod mounts its state claim (<ns>-<cr>-state-<cr>-target-N, operator target/volumes.go
-  // newTargetPVCs) beside its data claims, so a local state PV pins it as a data PV does. Those PVs
+  // The target pod mounts its state claim (<ns>-<cr>-state-<cr>-target-N: a volumeClaimTemplate in
+  // operator target/volumes.go newTargetPVCs, mounted at the state directory in cmn/volumes.go when
+  // UsesStatePVC) beside its data claims, so a local state PV pins it as a data PV does. Those PVs
   // were counted only where the namespace's name starts with the CR's ("ais" for CR "ais").
   describe.each(['ais', 'prod'])('the state PV in namespace %s', (ns) => {
     const cr = { ...aistore({ namespace: ns, size: 2, disable: true }) } as KubeObject & {
