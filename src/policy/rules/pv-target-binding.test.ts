@@ -678,6 +678,27 @@ describe('rule pv-target-binding', () => {
       );
     });
 
+    it("a provisioner's state PVs, data claims provisioned too: no data PV is missing on the CR", () => {
+      // Bound to the claims they were made for: claimRef with its uid, phase Bound.
+      const provisioned = [0, 1].map((i) => {
+        const made = pv(`pvc-${i}`, {
+          claim: `${ns}-ais-state-ais-target-${i}`,
+          claimNamespace: ns,
+          host: `n${i + 1}`,
+          storageClass: 'local',
+          annotations: { 'pv.kubernetes.io/provisioned-by': 'rancher.io/local-path' },
+        });
+        return { ...released(made, `uid-${i}`), status: { phase: 'Bound' } };
+      });
+      for (const operation of ['CREATE', 'UPDATE'] as const) {
+        const ev = evaluate(
+          { operation, object: cr, oldObject: operation === 'UPDATE' ? cr : undefined },
+          new ClusterContext([cr, node('n1'), node('n2'), ...provisioned]),
+        );
+        expect(ev.findings.filter((f) => f.ruleId === 'pv-target-binding')).toEqual([]);
+      }
+    });
+
     it('on the same node: allowed, and no stray on the CR', () => {
       expect(judge(data('n1'), [state('n1')]).allowed).toBe(true);
       const onCR = judge(cr, [data('n1'), state('n1')]);

@@ -10,6 +10,7 @@ import {
   isTargetAutoScaling,
   scaleDownDeletesClaims,
   shutsDown,
+  stateTemplateName,
   templateName,
   type AIStoreCR,
 } from '../aistore.js';
@@ -286,17 +287,21 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
   if (!layout.multiTarget) return;
   const { crName, namespace } = subject;
   const size = layout.view.size;
-  const known = targetVolumes(ctx, namespace, crName, { cr: subject.object });
+  const volumes = targetVolumes(ctx, namespace, crName, { cr: subject.object });
+  // Data disks only: a state PV (a provisioner's, most often) says nothing of how data PVs are made.
+  const state = stateTemplateName(namespace, crName);
+  const isData = (v: TargetVolume) => v.template !== state;
+  const known = volumes.filter(isData);
   // A claim deleted by a scale-in (whenScaled: Delete), a shutdown or a cleanup leaves its PV
   // Released, held by the old uid: that PV is the one to free, not another to make for its disk.
   // Only those on a node the targets may use: freeing one elsewhere (a CR moved to another pool)
   // would pin its target where it cannot run.
   const { placement, placementKnown } = layout.view;
   const held = new Map<string, string>();
-  for (const v of targetVolumes(ctx, namespace, crName, { gone: true, cr: subject.object }))
+  for (const v of targetVolumes(ctx, namespace, crName, { gone: true, cr: subject.object }).filter(isData))
     if (!v.host || !placementKnown || !placementExcludes(placement, v.host, ctx.nodeOfHost(v.host)))
       if (!held.has(v.claim)) held.set(v.claim, nameOf(v.pv)); // of several, the first by name
-  warnStrays(input, known);
+  warnStrays(input, volumes);
   // No PVs at all: dynamic provisioning, or not created yet.
   if (size === undefined || (known.length === 0 && held.size === 0)) return;
   const mounts = claimMounts(subject.object);
