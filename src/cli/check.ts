@@ -51,7 +51,8 @@ Options:
       --follow-symlinks with --write: write a linked file's target (default: refuse)
       --max-file-bytes N    cap per input file (default ${DEFAULT_LIMITS.maxFileBytes / MiB}Mi; suffix Ki, Mi, Gi)
       --max-total-bytes N   cap on all input together (default ${DEFAULT_LIMITS.maxTotalBytes / MiB}Mi)
-  -f, --filename PATH   a file or directory to check, as a PATH argument (repeatable; -f - reads stdin)
+  -f, --filename PATH   a file or directory to check, as a PATH argument (repeatable; -f - reads stdin;
+                        a pipe, as <(kustomize build DIR) gives, is read like stdin)
   -q, --quiet           text output: only what fails the run (deny findings; warnings too with --strict);
                         nothing at all when the input is clean
   -h, --help            this help

@@ -251,7 +251,7 @@ export async function loadManifests(
   for (const input of inputs) {
     let bytes: Buffer | null;
     try {
-      bytes = await reader.read(input.file, loaded.notes);
+      bytes = await reader.read(input, loaded.notes);
     } catch (err) {
       loaded.errors.push({
         file: input.file,

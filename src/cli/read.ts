@@ -1,8 +1,8 @@
 // Finds and reads the input files of `check`, treating the file system as hostile input:
-// stat before open (a FIFO or a device is never opened), O_NONBLOCK in case one appears between the
-// stat and the open, caps on bytes per file and in total, and one note or error per problem
+// stat before open (a device, or a FIFO met in a directory walk, is never opened; a FIFO named as an
+// argument is read like stdin), O_NONBLOCK in case one appears between the stat and the open, caps on bytes per file and in total, and one note or error per problem
 // instead of a crash: a bad entry never hides the rest of a directory.
-import { constants, type Dirent } from 'node:fs';
+import { constants, createReadStream, type Dirent } from 'node:fs';
 import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -19,6 +19,12 @@ export interface InputFile {
   argument: number;
   /** Reached through a symbolic link: `--fix --write` leaves it alone unless asked. */
   viaSymlink: boolean;
+  /**
+   * A pipe named as an argument: a process substitution (`check <(kustomize build overlays/prod)`)
+   * or a named FIFO. Read to its end like stdin; never rewritten. In a directory walk a FIFO is
+   * skipped instead: nobody asked for it, and with no writer it would never end.
+   */
+  pipe?: boolean;
 }
 
 export interface Limits {
@@ -97,6 +103,7 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
       const info = link.isSymbolicLink() ? await stat(path) : link;
       if (info.isDirectory()) await walk(path, argument, link.isSymbolicLink());
       else if (info.isFile()) found.push({ file: path, argument, viaSymlink: link.isSymbolicLink() });
+      else if (info.isFIFO()) found.push({ file: path, argument, viaSymlink: false, pipe: true });
       else notes.push({ file: path, message: `skipped: ${kindOfEntry(info)}` });
     } catch (err) {
       errors.push({ file: path, message: reason(err) });
@@ -125,20 +132,34 @@ export class Reader {
       );
   }
 
-  /** The file's bytes; null (with a note) when it is not a regular file after all. */
-  async read(file: string, notes: Place[]): Promise<Buffer | null> {
-    const bytes = file === '-' ? await this.readStdin() : await this.readFile(file, notes);
+  /** The input's bytes; null (with a note) when a file is not a regular file after all. */
+  async read({ file, pipe }: Pick<InputFile, 'file' | 'pipe'>, notes: Place[]): Promise<Buffer | null> {
+    const bytes =
+      file === '-'
+        ? await this.readStream(file, this.stdin)
+        : pipe
+          ? await this.readPipe(file)
+          : await this.readFile(file, notes);
     if (bytes) this.total += bytes.length;
     return bytes;
   }
 
-  private async readStdin(): Promise<Buffer> {
+  private async readPipe(file: string): Promise<Buffer> {
+    const stream = createReadStream(file);
+    try {
+      return await this.readStream(file, stream);
+    } finally {
+      stream.destroy(); // stopped at a cap: the writer gets EPIPE rather than blocking
+    }
+  }
+
+  private async readStream(file: string, stream: NodeJS.ReadableStream): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of this.stdin) {
+    for await (const chunk of stream) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
       size += buf.length;
-      this.charge('-', size);
+      this.charge(file, size);
       chunks.push(buf);
     }
     return Buffer.concat(chunks);

@@ -36,6 +36,7 @@ async function prepare(fix: FixedFile, options: WriteOptions): Promise<Target | 
   try {
     const path = fix.source.viaSymlink ? await realpath(file) : file;
     const info = await stat(path);
+    if (info.isFIFO()) return { file, message: 'a pipe: not written (print the fixes without --write)' };
     if (!info.isFile()) return { file, message: 'no longer a regular file: not written' };
     // Read-only by its mode is the owner's word, even for root (whom access() never refuses).
     if ((info.mode & 0o222) === 0) return { file, message: 'read-only: not written' };

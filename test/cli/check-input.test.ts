@@ -1,6 +1,6 @@
 // What `check` takes as input and as context (issue 14 class 9, issue 15 "The CLI on bad input").
 import { describe, expect, it, jest } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -205,14 +205,36 @@ describe('bad input: one line with its place, the rest still judged, exit 2', ()
     expect(readFileSync(join(dir, 'mac.yaml'), 'utf8')).toBe(mac);
   });
 
-  it('a FIFO, as an argument or in a directory, is skipped with a note, never opened', async () => {
+  it('a FIFO in a directory is skipped with a note, never opened; a device too', async () => {
     const dir = tmp();
     execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
     cpSync(fixture('04'), join(dir, 'pv.yaml'));
-    const r = await cli(['check', dir, join(dir, 'pipe.yaml'), '/dev/null']);
+    const r = await cli(['check', dir, '/dev/null']);
     expect(r.stdout).toMatch(/pipe\.yaml: note: skipped: a FIFO/);
     expect(r.stdout).toMatch(/\/dev\/null: note: skipped: a character device/);
     expect(r.code).toBe(0); // a note is no error
+  });
+
+  // `check <(kustomize build overlays/prod)`: bash passes /dev/fd/63, a pipe.
+  it('a FIFO named as an argument is read to its end like stdin, within the caps, and never rewritten', async () => {
+    const dir = tmp();
+    const pipe = join(dir, 'rendered');
+    execFileSync('mkfifo', [pipe]);
+    const feed = (file: string) => spawn('sh', ['-c', 'cat "$0" > "$1"', file, pipe]);
+    feed(fixture('02'));
+    const r = await cli(['check', pipe]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /rendered:2 \(document 1\) AIStore ais\/ais[^\n]*\n {2}DENY {2}target-host-port \(line 22\)/,
+    );
+    feed(fixture('02'));
+    const capped = await cli(['check', '--max-file-bytes', '100', pipe]);
+    expect(capped.code).toBe(2);
+    expect(capped.stdout).toMatch(/rendered: error: over 100 bytes/);
+    feed(fixture('03'));
+    const write = await cli(['check', '--fix', '--write', pipe]);
+    expect(write.code).toBe(2);
+    expect(write.stderr).toMatch(/rendered: error: a pipe: not written \(print the fixes without --write\)/);
   });
 
   it('size caps: bytes per file and in total, with flags to raise them', async () => {

@@ -133,13 +133,21 @@ describe('check --fix --write interrupted at any point leaves the old file or th
 });
 
 describe('check on bad input, as a process', () => {
-  it('a FIFO named *.yaml in a directory and as an argument: skipped, the run ends', async () => {
+  it('a FIFO named *.yaml in a directory: skipped, the run ends; a process substitution is read', async () => {
     const dir = tmp();
     await run('mkfifo', [join(dir, 'pipe.yaml')]);
     writeFileSync(join(dir, 'cr.yaml'), LEGACY);
-    const r = await node([BIN, 'check', dir, join(dir, 'pipe.yaml')]);
+    const r = await node([BIN, 'check', dir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/pipe\.yaml: note: skipped: a FIFO/);
+    // What a user types to check rendered output without a temporary file.
+    const substituted = await run(
+      'bash',
+      ['-c', `"${process.execPath}" "${BIN}" check <(cat "$0")`, fixture('02')],
+      { env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    expect(substituted.code).toBe(1);
+    expect(substituted.stdout).toMatch(/^\/dev\/fd\/\d+:2 \(document 1\) AIStore ais\/ais/m);
   });
 
   it('an unreadable subdirectory is reported, the rest is checked', async () => {
