@@ -218,23 +218,28 @@ describe('bad input: one line with its place, the rest still judged, exit 2', ()
   // `check <(kustomize build overlays/prod)`: bash passes /dev/fd/63, a pipe.
   it('a FIFO named as an argument is read to its end like stdin, within the caps, and never rewritten', async () => {
     const dir = tmp();
-    const pipe = join(dir, 'rendered');
-    execFileSync('mkfifo', [pipe]);
-    const feed = (file: string) => spawn('sh', ['-c', 'cat "$0" > "$1"', file, pipe]);
-    feed(fixture('02'));
-    const r = await cli(['check', pipe]);
+    // A new pipe per run, as bash makes one per <(…): a reader that has just stopped may still hold
+    // the last one open, and a writer would meet it there.
+    let pipes = 0;
+    const fed = (file: string) => {
+      const pipe = join(dir, `rendered-${++pipes}`);
+      execFileSync('mkfifo', [pipe]);
+      spawn('sh', ['-c', 'cat "$0" > "$1"', file, pipe]);
+      return pipe;
+    };
+    const r = await cli(['check', fed(fixture('02'))]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
-      /rendered:2 \(document 1\) AIStore ais\/ais[^\n]*\n {2}DENY {2}target-host-port \(line 22\)/,
+      /rendered-1:2 \(document 1\) AIStore ais\/ais[^\n]*\n {2}DENY {2}target-host-port \(line 22\)/,
     );
-    feed(fixture('02'));
-    const capped = await cli(['check', '--max-file-bytes', '100', pipe]);
+    const capped = await cli(['check', '--max-file-bytes', '100', fed(fixture('02'))]);
     expect(capped.code).toBe(2);
-    expect(capped.stdout).toMatch(/rendered: error: over 100 bytes/);
-    feed(fixture('03'));
-    const write = await cli(['check', '--fix', '--write', pipe]);
+    expect(capped.stdout).toMatch(/rendered-2: error: over 100 bytes/);
+    const write = await cli(['check', '--fix', '--write', fed(fixture('03'))]);
     expect(write.code).toBe(2);
-    expect(write.stderr).toMatch(/rendered: error: a pipe: not written \(print the fixes without --write\)/);
+    expect(write.stderr).toMatch(
+      /rendered-3: error: a pipe: not written \(print the fixes without --write\)/,
+    );
   });
 
   it('size caps: bytes per file and in total, with flags to raise them', async () => {
