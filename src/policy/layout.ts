@@ -2,8 +2,10 @@
 // DESIGN §2 lists the signals, strongest first; every verdict that depends on MT names the signal.
 import {
   antiAffinityDisabled,
+  hasStateClaim,
   isClaimTemplateOf,
   isStateClaim,
+  stateTemplateName,
   splitClaimName,
   hasLegacyAntiAffinityField,
   targetOrdinal,
@@ -376,16 +378,36 @@ export interface TargetVolume {
   template: string;
   ordinal: number;
   host: string | undefined;
+  /**
+   * Pre-bound to the target's state claim (<ns>-<cr>-state-<cr>-target-N), not a data claim: it pins
+   * the target to its node as a data PV does, but is no data disk (coverage, strays), and one left
+   * Released by an earlier life is a provisioner's, never freed for reuse.
+   */
+  state: boolean;
 }
 
 function targetVolumeOf(pv: PersistentVolume, crName: string, namespace: string): TargetVolume | undefined {
   const claim = claimRefOf(pv)?.name ?? '';
-  // A data claim starts with the CR's name; the state claim with the namespace's
-  // (<ns>-<cr>-state-<cr>-target-N). The target mounts both, so both pin it to their node.
-  if (!claim.startsWith(`${crName}-`) && !isStateClaim(namespace, crName, claim)) return undefined;
+  // A data claim starts with the CR's name; the state claim with the namespace's.
+  const state = isStateClaim(namespace, crName, claim);
+  if (!state && !claim.startsWith(`${crName}-`)) return undefined;
   const ordinal = targetOrdinal(crName, claim);
   const template = splitClaimName(crName, claim)?.template ?? '';
-  return ordinal === undefined ? undefined : { pv, claim, template, ordinal, host: pvHostname(pv) };
+  return ordinal === undefined ? undefined : { pv, claim, template, ordinal, host: pvHostname(pv), state };
+}
+
+/**
+ * Whether the target pods mount the state claim. The target StatefulSet's claim templates decide:
+ * they never change (the apiserver refuses it), so after a live CR leaves spec.stateStorage.pvc (the
+ * operator allows it: aistore_webhook.go validateStateStorageUpdate) the StatefulSet controller
+ * still gives every pod its state claim. Without a StatefulSet known, the CR's own wish.
+ */
+function stateClaimMounted(ctx: ClusterContext, namespace: string, crName: string, cr: AIStoreCR): boolean {
+  const templates: unknown = ctx.statefulSet(namespace, targetStatefulSetName(crName))?.spec
+    ?.volumeClaimTemplates;
+  if (!Array.isArray(templates)) return hasStateClaim(cr);
+  const name = stateTemplateName(namespace, crName);
+  return templates.some((t) => isObject(t) && isObject(t.metadata) && t.metadata.name === name);
 }
 
 /** Which of a CR's target PVs to list (targetVolumes). */
@@ -424,7 +446,12 @@ export function targetVolumes(
     // relist, and in `check` (test/server/cache-property.test.ts).
     return volumes.sort((a, b) => byName(a.pv, b.pv));
   });
-  const claimedByCR = (v: TargetVolume) => cr === undefined || isClaimTemplateOf(cr, v.template);
+  let mountsState: boolean | undefined;
+  const claimedByCR = (v: TargetVolume) =>
+    cr === undefined ||
+    (v.state
+      ? (mountsState ??= stateClaimMounted(ctx, namespace, crName, cr))
+      : isClaimTemplateOf(cr, v.template));
   const self = reviewed && nameOf(reviewed);
   const out = all.filter((v) => {
     const name = nameOf(v.pv);
@@ -453,15 +480,16 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
     if (host) ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));
   }
   // On the CR's CREATE, PVs of its earlier life (its claims deleted by the operator's cleanup) on
-  // nodes its targets may use: the disks the user means to free and reuse. A layout they make
+  // nodes its targets may use: the disks the user means to free and reuse. Not its state PVs: the
+  // new state claims get new ones wherever the targets land. A layout they make
   // multi-target must be known now; the operator never lets anti-affinity be turned off later.
   if (subject.role === 'aistore' && operation === 'CREATE' && view.placementKnown)
-    for (const { host, ordinal } of targetVolumes(ctx, view.namespace, view.crName, {
+    for (const { host, ordinal, state } of targetVolumes(ctx, view.namespace, view.crName, {
       reviewed,
       gone: true,
       cr: subject.cr,
     }))
-      if (host && !placementExcludes(view.placement, host, ctx.nodeOfHost(host)))
+      if (host && !state && !placementExcludes(view.placement, host, ctx.nodeOfHost(host)))
         ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));
   for (const [host, ordinals] of ordinalsByHost) {
     if (ordinals.size >= 2) {

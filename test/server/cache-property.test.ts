@@ -43,10 +43,12 @@ const arbPV = fc
     phase: fc.constantFrom('Bound', 'Released', 'Available', 'Failed'),
     noClaim: fc.boolean(),
     provisioned: fc.boolean(),
+    /** Pre-bound to the target's state claim rather than a data claim. */
+    state: fc.boolean(),
   })
   .map((o) => {
     const p = pv(o.name, {
-      claim: claimName(o.ordinal, o.cr),
+      claim: o.state ? `${o.ns}-${o.cr}-state-${o.cr}-target-${o.ordinal}` : claimName(o.ordinal, o.cr),
       claimNamespace: o.ns,
       host: o.host,
       path: o.path,
@@ -81,6 +83,10 @@ const arbSts = fc
     return s;
   });
 
+/** The CR with its targets' state on a claim (spec.stateStorage.pvc), or as it is. */
+const withState = (state: boolean) => (cr: KubeObject) =>
+  state ? { ...cr, spec: { ...(cr.spec as object), stateStorage: { pvc: { storageClass: 'local' } } } } : cr;
+
 const arbCR = fc
   .record({
     ns: fc.constantFrom(...NS),
@@ -88,15 +94,18 @@ const arbCR = fc
     size: fc.constantFrom(1, 2, 3, 4, -1),
     disable: fc.constantFrom(undefined, true, false),
     pool: fc.constantFrom(undefined, 'a'),
+    state: fc.boolean(),
   })
   .map((o) =>
-    aistore({
-      name: o.name,
-      namespace: o.ns,
-      size: o.size,
-      disable: o.disable,
-      nodeSelector: o.pool ? { pool: o.pool } : undefined,
-    }),
+    withState(o.state)(
+      aistore({
+        name: o.name,
+        namespace: o.ns,
+        size: o.size,
+        disable: o.disable,
+        nodeSelector: o.pool ? { pool: o.pool } : undefined,
+      }),
+    ),
   );
 
 type Step =
@@ -211,6 +220,7 @@ function probes(server: Map<string, Obj>): KubeObject[] {
       out.push(aistore({ name: cr, namespace: ns, size: 3 }));
       out.push(aistore({ name: cr, namespace: ns, size: 2, disable: true }));
       out.push(aistore({ name: cr, namespace: ns, size: -1, disable: true, nodeSelector: { pool: 'a' } }));
+      out.push(withState(true)(aistore({ name: cr, namespace: ns, size: 3, disable: true })));
       for (const ordinal of [0, 1, 2]) out.push(pvc(claimName(ordinal, cr), { namespace: ns }));
       out.push(targetPod({ cr, namespace: ns, ordinal: 1 }));
       out.push(targetStatefulSet({ cr, namespace: ns, replicas: 3 }));

@@ -674,7 +674,7 @@ describe('rule pv-target-binding', () => {
       const ev = judge(data('n1'), [state('n2')]);
       expect(ev.allowed).toBe(false);
       expect(ev.findings.map((f) => f.message)).toContain(
-        'the disks of ais-target-0 are on two nodes (data-0 on n1, state-0 on n2): the pod cannot run on both.',
+        `the disks of ais-target-0 are on two nodes (data-0 on n1, its state PV state-0, claim ${ns}-ais-state-ais-target-0, on n2): the pod cannot run on both.`,
       );
     });
 

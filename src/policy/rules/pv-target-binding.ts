@@ -10,7 +10,6 @@ import {
   isTargetAutoScaling,
   scaleDownDeletesClaims,
   shutsDown,
-  stateTemplateName,
   templateName,
   type AIStoreCR,
 } from '../aistore.js';
@@ -166,8 +165,10 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
       if (clashes.node.push(otherName) <= LISTED)
         report.deny(
           '/spec/nodeAffinity',
-          `the disks of ${crName}-target-${subject.ordinal} are on two nodes (${self} on ${host}, ${otherName} on ${other.host}): the pod cannot run on both.`,
-          'Put all disks of one target on one node.',
+          `the disks of ${crName}-target-${subject.ordinal} are on two nodes (${self} on ${host}, ${other.state ? `its state PV ${otherName}, claim ${other.claim},` : otherName} on ${other.host}): the pod cannot run on both.`,
+          other.state
+            ? `Put this PV on ${other.host}; or, if the target is to move (its node gone for good), delete the state claim ${namespace}/${other.claim} first: the StatefulSet makes a new one where the pod runs.`
+            : 'Put all disks of one target on one node.',
         );
     }
   }
@@ -240,20 +241,31 @@ export const COVERAGE_BUDGET = 50_000;
 
 /** On the CR: the nodes its target PVs are on must be nodes its targets may use. */
 function checkPlacement({ subject, layout, ctx, report }: RuleInput<'aistore'>): void {
-  const byHost = new Map<string, string[]>();
-  for (const volume of targetVolumes(ctx, subject.namespace, subject.crName, { cr: subject.object }))
-    if (volume.host) byHost.set(volume.host, [...(byHost.get(volume.host) ?? []), nameOf(volume.pv)]);
+  const byHost = new Map<string, TargetVolume[]>();
+  for (const volume of targetVolumes(ctx, subject.namespace, subject.crName, { cr: subject.object })) {
+    if (!volume.host) continue;
+    const on = byHost.get(volume.host);
+    if (on) on.push(volume);
+    else byHost.set(volume.host, [volume]);
+  }
   let reported = 0;
-  for (const [host, pvs] of byHost) {
+  for (const [host, volumes] of byHost) {
     const excluded = placementExcludes(layout.view.placement, host, ctx.nodeOfHost(host));
     if (!excluded) continue;
     if (++reported > LISTED) break;
+    const names = volumes.map((v) => nameOf(v.pv));
     const listed =
-      pvs.slice(0, LISTED).join(', ') + (pvs.length > LISTED ? ` and ${pvs.length - LISTED} more` : '');
+      names.slice(0, LISTED).join(', ') + (names.length > LISTED ? ` and ${names.length - LISTED} more` : '');
+    // State claims kept from an earlier life of the CR (the operator's cleanup keeps claims unless
+    // cleanupMetadata is set): a provisioner's local PV cannot move, but its claim can be made anew.
+    const state = volumes.filter((v) => v.state).map((v) => v.claim);
+    const stateFix = state.length
+      ? ` The state claims there (${state.slice(0, LISTED).join(', ')}${state.length > LISTED ? ', …' : ''}) were kept from an earlier life: delete them, and the StatefulSet makes new ones where the targets run.`
+      : '';
     report.deny(
       '/spec/targetSpec',
       `the targets cannot run on node ${host} (${excluded}), yet their PV(s) ${listed} are there: those targets would stay Pending ("node(s) didn't match PersistentVolume's node affinity").`,
-      'Let the targets use the nodes of their disks (nodeSelector, required node affinity, tolerations), or move the PVs.',
+      `Let the targets use the nodes of their disks (nodeSelector, required node affinity, tolerations), or move the PVs.${stateFix}`,
     );
   }
 }
@@ -270,7 +282,10 @@ function warnStrays({ subject, ctx, report }: RuleInput<'aistore'>, known: reado
   const others = ctx.aistoresIn(namespace).filter((cr) => nameOf(cr) !== crName);
   const ofOther = (claim: string) =>
     others.some((cr) => isClaimTemplateOf(cr, splitClaimName(nameOf(cr), claim)?.template ?? ''));
-  const strays = targetVolumes(ctx, namespace, crName).filter((v) => !mine.has(v.pv) && !ofOther(v.claim));
+  // A state PV is the StatefulSet's while it has the state template, whatever the CR says now.
+  const strays = targetVolumes(ctx, namespace, crName).filter(
+    (v) => !v.state && !mine.has(v.pv) && !ofOther(v.claim),
+  );
   if (strays.length === 0) return;
   const listed = strays.slice(0, LISTED).map((v) => `${nameOf(v.pv)} (claim ${v.claim})`);
   const more = strays.length > LISTED ? ` and ${strays.length - LISTED} more` : '';
@@ -289,8 +304,7 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
   const size = layout.view.size;
   const volumes = targetVolumes(ctx, namespace, crName, { cr: subject.object });
   // Data disks only: a state PV (a provisioner's, most often) says nothing of how data PVs are made.
-  const state = stateTemplateName(namespace, crName);
-  const isData = (v: TargetVolume) => v.template !== state;
+  const isData = (v: TargetVolume) => !v.state;
   const known = volumes.filter(isData);
   // A claim deleted by a scale-in (whenScaled: Delete), a shutdown or a cleanup leaves its PV
   // Released, held by the old uid: that PV is the one to free, not another to make for its disk.
