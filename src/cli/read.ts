@@ -1,7 +1,8 @@
 // Finds and reads the input files of `check`, treating the file system as hostile input:
 // stat before open (a device, or a FIFO met in a directory walk, is never opened; a FIFO named as an
-// argument is read like stdin), O_NONBLOCK in case one appears between the stat and the open, caps on bytes per file and in total, and one note or error per problem
-// instead of a crash: a bad entry never hides the rest of a directory.
+// argument is read like stdin), O_NONBLOCK in case one appears between the stat and the open, caps
+// on bytes per file and in total, and one note or error per problem instead of a crash: a bad entry
+// never hides the rest of a directory.
 import { constants, createReadStream, type Dirent } from 'node:fs';
 import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
