@@ -104,7 +104,8 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
       const info = link.isSymbolicLink() ? await stat(path) : link;
       if (info.isDirectory()) await walk(path, argument, link.isSymbolicLink());
       else if (info.isFile()) found.push({ file: path, argument, viaSymlink: link.isSymbolicLink() });
-      else if (info.isFIFO()) found.push({ file: path, argument, viaSymlink: false, pipe: true });
+      else if (info.isFIFO())
+        found.push({ file: path, argument, viaSymlink: link.isSymbolicLink(), pipe: true });
       else notes.push({ file: path, message: `skipped: ${kindOfEntry(info)}` });
     } catch (err) {
       errors.push({ file: path, message: reason(err) });

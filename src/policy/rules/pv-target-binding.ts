@@ -315,7 +315,7 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
   for (const v of targetVolumes(ctx, namespace, crName, { gone: true, cr: subject.object }).filter(isData))
     if (!v.host || !placementKnown || !placementExcludes(placement, v.host, ctx.nodeOfHost(v.host)))
       if (!held.has(v.claim)) held.set(v.claim, nameOf(v.pv)); // of several, the first by name
-  warnStrays(input, volumes);
+  warnStrays(input, known);
   // No PVs at all: dynamic provisioning, or not created yet.
   if (size === undefined || (known.length === 0 && held.size === 0)) return;
   const mounts = claimMounts(subject.object);
