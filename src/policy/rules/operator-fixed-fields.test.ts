@@ -52,12 +52,49 @@ const rows: Row[] = [
   update('UPDATE: enableExternalLB turned on', cr({}, {}, { enableExternalLB: true }), cr(), [
     /^spec.enableExternalLB changes on a live CR \(false to true\)/,
   ]),
-  // As the operator decodes them: null, [] and {} are as absent.
+  // As the operator decodes them (equality.Semantic): null, [] and an empty map are as absent...
   update(
-    'UPDATE: an empty nodeSelector or null affinity is no change',
-    cr({ nodeSelector: {}, affinity: null }),
+    'UPDATE: an empty nodeSelector, null affinity or empty tolerations list is no change',
+    cr({ nodeSelector: {}, affinity: null, tolerations: [] }),
     cr(),
   ),
+  update(
+    'UPDATE: empty maps that are Go values deep in affinity (podAffinityTerm, matchLabels) are no change',
+    cr({
+      affinity: {
+        podAntiAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight: 1, podAffinityTerm: { topologyKey: 'h', labelSelector: { matchLabels: {} } } },
+          ],
+        },
+      },
+    }),
+    cr({
+      affinity: {
+        podAntiAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight: 1, podAffinityTerm: { topologyKey: 'h', labelSelector: {} } },
+          ],
+        },
+      },
+    }),
+  ),
+  // ...but an empty map where Go has a pointer to a struct decodes to a non-nil pointer: a change.
+  update('UPDATE: affinity: {} added (a non-nil *Affinity)', cr({ affinity: {} }), cr(), [
+    /^spec.targetSpec.affinity changes on a live CR \(unset to \{\}\)/,
+  ]),
+  update(
+    'UPDATE: affinity.podAntiAffinity: {} added',
+    cr({ affinity: { podAntiAffinity: {} } }),
+    cr({ affinity: {} }),
+    [/^spec.targetSpec.affinity changes on a live CR \(at \/podAntiAffinity: unset to \{\}\)/],
+  ),
+  update('UPDATE: a mount selector: {} added', cr({ mounts: [{ ...DATA_MOUNT, selector: {} }] }), cr(), [
+    /^spec.targetSpec.mounts changes on a live CR \(at \/0\/selector: unset to \{\}\)/,
+  ]),
+  update('UPDATE: proxySpec externalAccess: {} removed', cr(), cr({}, { externalAccess: {} }), [
+    /^spec.proxySpec.externalAccess changes on a live CR \(\{\} to unset\)/,
+  ]),
   // anti-affinity-not-disabled keeps a stored true the update drops: nothing changes for the operator.
   update(
     'UPDATE dropping a stored disablePodAntiAffinity: true: kept by the guard, no change',

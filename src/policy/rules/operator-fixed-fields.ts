@@ -11,20 +11,38 @@ import { clip } from '../text.js';
 import type { KubeObject } from '../types.js';
 
 /**
- * A value as the operator compares it once decoded into its Go types (equality.Semantic): a null, an
- * empty list and an empty map are as absent. (A pointer to an empty struct is not, in Go; taken as
- * absent here too, so the guard errs towards saying nothing.)
+ * The keys, in the fixed fields' Go types, of a pointer to a struct (aistore_types.go DaemonSpec,
+ * TargetSpec, Mount; corev1.Affinity and its parts; metav1.LabelSelector). An empty map there decodes to
+ * a non-nil pointer, which equality.Semantic tells from nil: adding `affinity: {}` is a change. Anywhere
+ * else `{}` is a Go map or struct value, equal to absent.
  */
-function settled(value: unknown): unknown {
+const POINTER_KEYS: ReadonlySet<string> = new Set([
+  'affinity',
+  'externalAccess',
+  'nodeAffinity',
+  'podAffinity',
+  'podAntiAffinity',
+  'requiredDuringSchedulingIgnoredDuringExecution',
+  'labelSelector',
+  'namespaceSelector',
+  'selector',
+]);
+
+/**
+ * A value as the operator compares it once decoded into its Go types (equality.Semantic, which takes an
+ * empty slice or map as equal to nil): a null, an empty list and an empty map are as absent, except an
+ * empty map that is a pointer in Go (POINTER_KEYS).
+ */
+function settled(value: unknown, key?: string): unknown {
   if (value === null || value === undefined) return undefined;
   if (Array.isArray(value)) return value.length === 0 ? undefined : value.map((v) => settled(v) ?? null);
   if (!isObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    const s = settled(v);
-    if (s !== undefined) out[key] = s;
+  for (const [k, v] of Object.entries(value)) {
+    const s = settled(v, k);
+    if (s !== undefined) out[k] = s;
   }
-  return Object.keys(out).length === 0 ? undefined : out;
+  return Object.keys(out).length > 0 || (key !== undefined && POINTER_KEYS.has(key)) ? out : undefined;
 }
 
 const section = (o: KubeObject | undefined, name: string): Record<string, unknown> => {
@@ -71,8 +89,8 @@ function changed(
       dropsStoredAntiAffinityOff(object, oldObject)
     )
       continue;
-    const was = settled(before[field]);
-    const is = settled(after[field]);
+    const was = settled(before[field], field);
+    const is = settled(after[field], field);
     const same = field === 'mounts' ? sameJson(byValue(was), byValue(is)) : sameJson(was, is);
     if (!same) out.push({ field, before: was, after: is });
   }
