@@ -291,7 +291,22 @@ function crArb(name: string, namespace: string) {
 }
 
 /** How the previous version of the CR differed from this one (an UPDATE). */
-const change = fc.constantFrom('none', 'size', 'hostPort', 'mounts', 'antiAffinity', 'legacyField', 'labels');
+const change = fc.constantFrom(
+  'none',
+  'size',
+  'hostPort',
+  'mounts',
+  'antiAffinity',
+  'legacyField',
+  'labels',
+  // How the operator's Go types compare (equality.Semantic): an empty map that is a pointer, one that
+  // is not, a Quantity written another way, the deprecated top-level LB switch.
+  'emptyAffinity',
+  'emptyValues',
+  'mountSelector',
+  'sizeSpelling',
+  'externalLB',
+);
 
 function previous(cr: KubeObject, how: string): KubeObject {
   const old = structuredClone(cr) as KubeObject & { spec: Record<string, unknown> };
@@ -318,6 +333,27 @@ function previous(cr: KubeObject, how: string): KubeObject {
       break;
     case 'labels':
       ts.labels = { team: 'old' };
+      break;
+    case 'emptyAffinity':
+      if (ts.affinity === undefined) ts.affinity = {};
+      else delete ts.affinity;
+      break;
+    case 'emptyValues':
+      ts.nodeSelector ??= {};
+      ts.tolerations ??= [];
+      break;
+    case 'mountSelector': {
+      const [first, ...rest] = ts.mounts as Record<string, unknown>[];
+      ts.mounts = [{ ...first, selector: first?.selector === undefined ? {} : undefined }, ...rest];
+      break;
+    }
+    case 'sizeSpelling':
+      ts.mounts = (ts.mounts as Record<string, unknown>[]).map((m) =>
+        m.size === '1Ti' ? { ...m, size: '1024Gi' } : m.size === '500Gi' ? { ...m, size: '0.5Ti' } : m,
+      );
+      break;
+    case 'externalLB':
+      old.spec.enableExternalLB = old.spec.enableExternalLB !== true;
       break;
   }
   return old;

@@ -1,4 +1,4 @@
-// The four properties of the differential test, judged for one generated case:
+// The six properties of the differential test, judged for one generated case:
 //   (a) claim-names   the guard's data claim names per ordinal = the rendered StatefulSet's
 //   (b) target-count  the guard's target count = the operator's (GetTargetSize)
 //   (c) operator-output-passes  nothing the operator renders (StatefulSet, its pods, its claims,
@@ -9,6 +9,9 @@
 //       Kubernetes' ValidateVolumeMounts rejects: "must be unique"), the guard denies the CR; and
 //       when the guard denies it by mount-path-unique, the aisnode container does mount one
 //       directory twice (the same path, or two spellings of it)
+//   (f) fixed-fields  on an UPDATE, the guard warns by operator-fixed-fields exactly when the
+//       operator's ValidateUpdate refuses the update (as the guard's patch leaves it) with "cannot
+//       update spec" (validateProxyUpdate, validateTargetUpdate, the enableExternalLB check)
 import { normalize } from 'node:path/posix';
 import jsonpatch from 'fast-json-patch';
 import { ClusterContext, evaluate, type Evaluation, type KubeObject } from '../../../src/policy/index.js';
@@ -24,6 +27,7 @@ export const PROPERTIES = [
   'operator-output-passes',
   'mutation-accepted',
   'container-paths',
+  'fixed-fields',
 ] as const;
 export type Property = (typeof PROPERTIES)[number];
 
@@ -178,6 +182,23 @@ function containerPaths(answer: OracleAnswer, created: Evaluation): Outcome {
   return { property, status: 'agree' };
 }
 
+function fixedFields(updated: Evaluation | undefined, verdict: OracleAnswer['update']): Outcome {
+  const property = 'fixed-fields';
+  if (!updated || !verdict) return { property, status: 'skip', reason: 'not an update' };
+  const refused = /cannot update spec/.test(verdict.error ?? '');
+  // validateSpec runs first: its refusal hides what the fixed-field checks would say.
+  if (!verdict.allowed && !refused)
+    return { property, status: 'skip', reason: 'operator refuses the update before comparing specs' };
+  const warned = updated.findings.filter((f) => f.ruleId === 'operator-fixed-fields');
+  if (refused === warned.length > 0) return { property, status: 'agree' };
+  return {
+    property,
+    status: 'disagree',
+    signature: `${property}: ${refused ? 'operator refuses, guard silent' : 'guard warns, operator accepts'}`,
+    detail: `operator: ${verdict.error ?? 'accepts'}; guard: ${warned.map((f) => f.message).join(' | ') || 'no warning'}`,
+  };
+}
+
 /** Judge one case; asks the oracle about the CR and, when the guard patches it, the patched CR. */
 export async function judge(c: OracleCase, oracle: OracleProcess, id: string): Promise<Outcome[]> {
   const base = { nodes: c.nodes, storageClasses: STORAGE_CLASSES };
@@ -225,6 +246,7 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
   );
 
   outcomes.push(containerPaths(answer, created));
+  outcomes.push(fixedFields(updated, (answerUpdate ?? answer).update));
 
   // (d) mutations, on CREATE and on UPDATE.
   const property = 'mutation-accepted';
@@ -265,7 +287,7 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
 }
 
 /**
- * Not one of the four properties, reported beside them: after the guard patched a CR on CREATE, the
+ * Not one of the six properties, reported beside them: after the guard patched a CR on CREATE, the
  * stored CR differs from the user's manifest. Re-sending the manifest unchanged as an UPDATE (kubectl
  * replace, server-side apply by the same manager, a GitOps sync) asks the operator to change
  * spec.targetSpec back, which its webhook rejects. Returns the operator's error, if any.
