@@ -95,6 +95,29 @@ const rows: Row[] = [
   update('UPDATE: proxySpec externalAccess: {} removed', cr(), cr({}, { externalAccess: {} }), [
     /^spec.proxySpec.externalAccess changes on a live CR \(\{\} to unset\)/,
   ]),
+  // validateStateStorageUpdate: the target StatefulSet's claim templates cannot change.
+  update(
+    'UPDATE moving the state from hostPath onto claims',
+    cr({}, {}, { stateStorage: { pvc: { storageClass: 'state-sc' } } }),
+    cr({}, {}, { stateStorage: { hostPath: { prefix: '/etc/ais' } } }),
+    [/^the target state claims' storage class changes on a live CR \(no state claims to "state-sc"\)/],
+  ),
+  update(
+    "UPDATE changing the state claims' class",
+    cr({}, {}, { stateStorage: { pvc: { storageClass: 'fast' } } }),
+    cr({}, {}, { stateStorageClass: 'slow' }),
+    [/\("slow" to "fast"\)/],
+  ),
+  update(
+    'UPDATE moving the state off claims (to emptyDir) or naming the same class the new way',
+    cr({}, {}, { stateStorage: { emptyDir: {} } }),
+    cr({}, {}, { stateStorage: { pvc: { storageClass: 'slow' } } }),
+  ),
+  update(
+    'UPDATE naming the same state class through stateStorage instead of the deprecated field',
+    cr({}, {}, { stateStorage: { pvc: { storageClass: 'slow' } } }),
+    cr({}, {}, { stateStorageClass: 'slow' }),
+  ),
   // anti-affinity-not-disabled keeps a stored true the update drops: nothing changes for the operator.
   update(
     'UPDATE dropping a stored disablePodAntiAffinity: true: kept by the guard, no change',

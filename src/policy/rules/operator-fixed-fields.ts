@@ -2,7 +2,12 @@
 // field it does not copy onto the stored spec, or spec.enableExternalLB. The guard warns rather than
 // refuses (the operator decides, and may run without its webhook): in a pull request judged with
 // `check --base`, the change is named before the sync fails on it, with what to do instead.
-import { dropsStoredAntiAffinityOff, MUTABLE_DAEMON_FIELDS, MUTABLE_TARGET_FIELDS } from '../aistore.js';
+import {
+  dropsStoredAntiAffinityOff,
+  MUTABLE_DAEMON_FIELDS,
+  MUTABLE_TARGET_FIELDS,
+  stateClaimClass,
+} from '../aistore.js';
 import { sameJson, somewhereDifferent, valueAt } from '../json.js';
 import { isObject } from '../k8s.js';
 import { parseQuantity } from '../quantity.js';
@@ -97,13 +102,22 @@ function changed(
   return out;
 }
 
+/**
+ * Where the state claims' storage class is written: spec.stateStorage.pvc when stateStorage is set,
+ * else the deprecated spec.stateStorageClass (as stateClaimClass reads it).
+ */
+const stateClassPath = (o: KubeObject) =>
+  isObject(o.spec) && o.spec.stateStorage !== undefined && o.spec.stateStorage !== null
+    ? '/spec/stateStorage/pvc/storageClass'
+    : '/spec/stateStorageClass';
+
 export default defineRule({
   id: 'operator-fixed-fields',
   title: 'A change the operator refuses on a live CR',
   summary:
-    'CR UPDATE that changes spec.enableExternalLB or a proxySpec or targetSpec field the operator keeps as created (all but size, labels, annotations, env, resources, the security contexts, autoScale, pvcRetentionPolicy, probes, tolerations, and for targets pdb and scaleDownMode): warn (the operator rejects the update).',
+    'CR UPDATE that changes spec.enableExternalLB, a proxySpec or targetSpec field the operator keeps as created (all but size, labels, annotations, env, resources, the security contexts, autoScale, pvcRetentionPolicy, probes, tolerations, and for targets pdb and scaleDownMode), or moves the target state onto claims of a new storage class: warn (the operator rejects the update).',
   verdict: 'warn',
-  operator: `Its webhook copies the fields a live cluster may change onto the stored spec (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 219, 'allowDaemonSpecUpdates')}) and refuses the update when anything else in proxySpec or targetSpec differs (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 234, 'validateProxyUpdate')}, ${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 244, 'validateTargetUpdate')}), or enableExternalLB (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 54, 'ValidateUpdate')}).`,
+  operator: `Its webhook copies the fields a live cluster may change onto the stored spec (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 219, 'allowDaemonSpecUpdates')}) and refuses the update when anything else in proxySpec or targetSpec differs (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 234, 'validateProxyUpdate')}, ${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 244, 'validateTargetUpdate')}), or enableExternalLB (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 54, 'ValidateUpdate')}), or the state claims' storage class when the update names one (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 312, 'validateStateStorageUpdate')}).`,
   howToFix:
     'Keep the field as stored; to change it, create a new AIStore CR (and move the data), as the operator allows no other way.',
   upstream: `${OPERATOR_SOURCE}/internal/webhook/aistore/v1beta1/aistore_webhook.go#L244 (validateTargetUpdate: "cannot update spec ... for an existing cluster")`,
@@ -127,6 +141,17 @@ export default defineRule({
         `/spec/${at}/${field}`,
         `spec.${at}.${field} changes on a live CR (${change(before, after)}): the operator refuses any change to it ("cannot update spec ... for an existing cluster").`,
         `Keep spec.${at}.${field} as stored: only a new AIStore CR changes it.`,
+      );
+    // The target StatefulSet's claim templates never change, so state may move from claims to hostPath
+    // or emptyDir, but not onto claims nor to another class (validateStateStorageUpdate).
+    const [stateWas, stateIs] = [stateClaimClass(oldObject), stateClaimClass(object)];
+    if (stateIs !== undefined && stateIs !== stateWas)
+      report.warn(
+        stateClassPath(object),
+        `the target state claims' storage class changes on a live CR (${stateWas === undefined ? 'no state claims' : shown(stateWas)} to ${shown(stateIs)}): the operator refuses it, since a StatefulSet's claim templates cannot change.`,
+        stateWas === undefined
+          ? 'Keep the state where it is stored (hostPath or emptyDir); state claims need a new AIStore CR.'
+          : `Keep the storage class ${shown(stateWas)}, or move the state to hostPath or emptyDir; another class needs a new AIStore CR.`,
       );
     const lb = (o: KubeObject) => (isObject(o.spec) && o.spec.enableExternalLB === true) || false;
     if (lb(object) !== lb(oldObject))

@@ -7,7 +7,7 @@
 // directories (with the fields that add them), and CR names that overlap
 // (`ais`, `ais-x`, `x-ais`, …) with neighbours in the same namespace.
 import fc from 'fast-check';
-import type { KubeObject } from '../../../src/policy/index.js';
+import { isObject, type KubeObject } from '../../../src/policy/index.js';
 
 export interface OracleCase {
   namespace: string;
@@ -306,6 +306,9 @@ const change = fc.constantFrom(
   'mountSelector',
   'sizeSpelling',
   'externalLB',
+  // validateStateStorageUpdate: onto claims, off them, to another class.
+  'stateFrom',
+  'stateClass',
 );
 
 function previous(cr: KubeObject, how: string): KubeObject {
@@ -355,6 +358,15 @@ function previous(cr: KubeObject, how: string): KubeObject {
     case 'externalLB':
       old.spec.enableExternalLB = old.spec.enableExternalLB !== true;
       break;
+    case 'stateFrom':
+    case 'stateClass': {
+      const claims = isObject(old.spec.stateStorage) && isObject(old.spec.stateStorage.pvc);
+      for (const key of ['stateStorage', 'stateStorageClass', 'hostpathPrefix']) delete old.spec[key];
+      if (how === 'stateClass') old.spec.stateStorageClass = claims ? 'old-sc' : 'state-sc';
+      else if (claims) old.spec.stateStorage = { hostPath: { prefix: '/etc/ais' } };
+      else old.spec.stateStorage = { pvc: { storageClass: 'state-sc' } };
+      break;
+    }
   }
   return old;
 }

@@ -11,7 +11,8 @@
 //       directory twice (the same path, or two spellings of it)
 //   (f) fixed-fields  on an UPDATE, the guard warns by operator-fixed-fields exactly when the
 //       operator's ValidateUpdate refuses the update (as the guard's patch leaves it) with "cannot
-//       update spec" (validateProxyUpdate, validateTargetUpdate, the enableExternalLB check)
+//       update spec" (validateProxyUpdate, validateTargetUpdate, the enableExternalLB check,
+//       validateStateStorageUpdate)
 import { normalize } from 'node:path/posix';
 import jsonpatch from 'fast-json-patch';
 import { ClusterContext, evaluate, type Evaluation, type KubeObject } from '../../../src/policy/index.js';
