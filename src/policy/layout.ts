@@ -22,6 +22,7 @@ import {
   byName,
   nameOf,
   isObject,
+  isProvisioned,
   labelsOf,
   objectsOf,
   replicasOf,
@@ -480,16 +481,22 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
     if (host) ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));
   }
   // On the CR's CREATE, PVs of its earlier life (its claims deleted by the operator's cleanup) on
-  // nodes its targets may use: the disks the user means to free and reuse. Not its state PVs: the
-  // new state claims get new ones wherever the targets land. A layout they make
-  // multi-target must be known now; the operator never lets anti-affinity be turned off later.
+  // nodes its targets may use: the disks the user means to free and reuse. Not those a provisioner
+  // made (its state PVs, and data PVs of a dynamic class): a Released one never binds again, and the
+  // new claims get new ones wherever the targets land. A layout they make multi-target must be known
+  // now; the operator never lets anti-affinity be turned off later.
   if (subject.role === 'aistore' && operation === 'CREATE' && view.placementKnown)
-    for (const { host, ordinal, state } of targetVolumes(ctx, view.namespace, view.crName, {
+    for (const { pv, host, ordinal, state } of targetVolumes(ctx, view.namespace, view.crName, {
       reviewed,
       gone: true,
       cr: subject.cr,
     }))
-      if (host && !state && !placementExcludes(view.placement, host, ctx.nodeOfHost(host)))
+      if (
+        host &&
+        !state &&
+        !isProvisioned(pv) &&
+        !placementExcludes(view.placement, host, ctx.nodeOfHost(host))
+      )
         ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));
   for (const [host, ordinals] of ordinalsByHost) {
     if (ordinals.size >= 2) {

@@ -84,6 +84,26 @@ const rows: Row[] = [
     expect: { warn: [/PVs put the disks of ais-target-0, ais-target-1 on node node-1/], patched: true },
   },
   {
+    // A dynamic class's PV never binds again once Released: the new claims get new PVs wherever the
+    // scheduler puts the targets (pv-claim-uid and recognise.ts read provisioned PVs so too).
+    name: 'CR re-created over Released PVs a provisioner made: not its disks, no signal',
+    object: aistore(),
+    context: [
+      node('node-1'),
+      node('node-2'),
+      ...oneNodeDisks().map((v) =>
+        released({
+          ...v,
+          metadata: {
+            ...v.metadata,
+            annotations: { 'pv.kubernetes.io/provisioned-by': 'rancher.io/local-path' },
+          },
+        }),
+      ),
+    ],
+    expect: { patched: false },
+  },
+  {
     name: 'the same Released PVs on nodes the new CR cannot use (moved to another pool): no signal',
     object: aistore({ nodeSelector: { pool: 'v2' } }),
     context: [

@@ -4,6 +4,7 @@ import {
   HOST_ANTI_AFFINITY,
   node,
   oneNodeDisks,
+  released,
   targetPod,
   targetStatefulSet,
 } from '../../../test/support/builders.js';
@@ -32,6 +33,34 @@ const rows: Row[] = [
   {
     name: 'CR: hostPort, one target per node (anti-affinity on)',
     object: aistore({ hostPort: 51081 }),
+    expect: {},
+  },
+  // Re-created over its earlier life's PVs: static ones are the disks it will reuse (two targets on
+  // node-1), Released ones a provisioner made never bind again.
+  {
+    name: "CR re-created with a hostPort over its earlier life's static PVs on one node: denied",
+    object: aistore({ hostPort: 51081 }),
+    context: [node('node-1'), node('node-2'), ...oneNodeDisks().map((v) => released(v))],
+    expect: {
+      deny: [/hostPort 51081 in a multi-target layout \(PVs put the disks of ais-target-0, ais-target-1/],
+    },
+  },
+  {
+    name: 'the same over Released PVs a provisioner made: one target per node, allowed',
+    object: aistore({ hostPort: 51081 }),
+    context: [
+      node('node-1'),
+      node('node-2'),
+      ...oneNodeDisks().map((v) =>
+        released({
+          ...v,
+          metadata: {
+            ...v.metadata,
+            annotations: { 'pv.kubernetes.io/provisioned-by': 'rancher.io/local-path' },
+          },
+        }),
+      ),
+    ],
     expect: {},
   },
   // 0 asks for no host port, but any hostPort makes the operator advertise the node's address as each
