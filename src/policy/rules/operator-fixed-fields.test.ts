@@ -109,7 +109,7 @@ const rows: Row[] = [
     [/\("slow" to "fast"\)/],
   ),
   update(
-    'UPDATE moving the state off claims (to emptyDir) or naming the same class the new way',
+    'UPDATE moving the state off claims (to emptyDir)',
     cr({}, {}, { stateStorage: { emptyDir: {} } }),
     cr({}, {}, { stateStorage: { pvc: { storageClass: 'slow' } } }),
   ),
