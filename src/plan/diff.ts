@@ -9,7 +9,7 @@ import {
   isObject,
   kindOf,
   nameOf,
-  parseQuantity,
+  sameQuantity,
   pvHostname,
   targetOrdinal,
   targetStatefulSetName,
@@ -63,7 +63,7 @@ function differing(planned: VolumeFacts, existing: VolumeFacts): Field[] {
   if (planned.path !== existing.path) fields.push('path');
   if ((planned.class ?? '') !== (existing.class ?? '')) fields.push('class');
   // 8Ti and 8796093022208 are the same capacity.
-  if (parseQuantity(planned.capacity) !== parseQuantity(existing.capacity)) fields.push('capacity');
+  if (!sameQuantity(planned.capacity, existing.capacity)) fields.push('capacity');
   return fields;
 }
 

@@ -376,6 +376,31 @@ export const MUTABLE_TARGET_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * The rest of DaemonSpec's JSON fields (api/aistore/v1beta1/aistore_types.go, ServiceSpec inline):
+ * fixed at creation. A key in neither list is no field of the operator's: the apiserver prunes it
+ * (the CRD keeps no unknown fields there), so it never reaches the operator. The oracle checks that
+ * the two lists are the Go types' fields, no more, no fewer (test/oracle).
+ */
+export const FIXED_DAEMON_FIELDS: ReadonlySet<string> = new Set([
+  'servicePort',
+  'portPublic',
+  'portIntraControl',
+  'portIntraData',
+  'affinity',
+  'nodeSelector',
+  'hostPort',
+  'externalAccess',
+]);
+
+/** The rest of TargetSpec's JSON fields: the daemon's fixed ones and three of the targets' own. */
+export const FIXED_TARGET_FIELDS: ReadonlySet<string> = new Set([
+  ...FIXED_DAEMON_FIELDS,
+  'mounts',
+  'disablePodAntiAffinity',
+  'hostNetwork',
+]);
+
+/**
  * The stored CR has targetSpec.disablePodAntiAffinity: true and the update has a targetSpec without
  * the key: anti-affinity-not-disabled keeps the true, so no change of it reaches the operator.
  */

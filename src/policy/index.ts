@@ -52,7 +52,7 @@ export {
   type PersistentVolume,
 } from './k8s.js';
 export { NAMESPACE_NAME_LABEL, PER_POD_LABELS, pvHostname, REVISION_LABEL } from './layout.js';
-export { parseQuantity } from './quantity.js';
+export { parseQuantity, sameQuantity } from './quantity.js';
 // The webhook's StatefulSet watch selects what the context keeps as the operator's target StatefulSets.
 export { TARGET_COMPONENT_SELECTOR } from './recognise.js';
 export { labelProblem } from './rules/mount-template-name.js';

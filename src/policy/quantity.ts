@@ -1,30 +1,94 @@
-// Kubernetes resource quantities ("5Ti", "500G", "1.5e3", "100m") as plain numbers, for comparing
-// PV capacity with a mount's size. Returns undefined for anything that is not a quantity.
-const SUFFIX: Record<string, number> = {
-  '': 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
+// Kubernetes resource quantities ("5Ti", "500G", "1.5e3", "100m"). parseQuantity gives a plain number,
+// for thresholds; compareQuantities compares two exactly, as Kubernetes' Quantity.Cmp does (the PV
+// controller matching a claim's request to a capacity, equality.Semantic in the operator's webhook):
+// 4.1T and 4100G are equal there, though 4.1 * 1e12 is not 4100 * 1e9 in floating point.
+const DECIMAL_EXPONENT: Record<string, number> = {
+  n: -9,
+  u: -6,
+  m: -3,
+  '': 0,
+  k: 3,
+  M: 6,
+  G: 9,
+  T: 12,
+  P: 15,
+  E: 18,
 };
+const BINARY_EXPONENT: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
 
-const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?)$/;
+const QUANTITY = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
+
+/** Past these, exact arithmetic would be work an attacker chooses; no disk needs them. */
+const MAX_DIGITS = 40;
+const MAX_EXPONENT = 40;
+
+interface Parts {
+  negative: boolean;
+  /** Every digit of the number, the decimal point dropped. */
+  digits: string;
+  /** The power of ten `digits` is multiplied by (the fraction's length taken off). */
+  exponent10: number;
+  exponent2: number;
+}
+
+function partsOf(value: unknown): Parts | undefined {
+  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
+  if (typeof text !== 'string') return undefined;
+  const match = QUANTITY.exec(text.trim());
+  if (!match) return undefined;
+  const [, sign, whole = '', fraction = '', exponent, suffix = ''] = match;
+  if (whole === '' && fraction === '') return undefined;
+  return {
+    negative: sign === '-',
+    digits: whole + fraction,
+    exponent10:
+      (exponent === undefined ? (DECIMAL_EXPONENT[suffix] ?? 0) : Number(exponent)) - fraction.length,
+    exponent2: BINARY_EXPONENT[suffix] ?? 0,
+  };
+}
 
 export function parseQuantity(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value !== 'string') return undefined;
-  const match = QUANTITY.exec(value.trim());
-  if (!match) return undefined;
-  const [, num, exponent, suffix] = match;
-  const base = Number(num);
-  return exponent ? base * 10 ** Number(exponent.slice(1)) : base * (SUFFIX[suffix ?? ''] ?? 1);
+  const p = partsOf(value);
+  if (!p) return undefined;
+  // Number() of the decimal text rounds once: "4.1T" reads 4100000000000 exactly, as "4100G" does.
+  const n = Number(`${p.negative ? '-' : ''}${p.digits}e${p.exponent10}`) * 2 ** p.exponent2;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * The quantity in nano-units, its finest precision (a finer one is rounded up, as ParseQuantity
+ * does), exactly; undefined when it is no quantity or too long to be a size.
+ */
+function nanos(value: unknown): bigint | undefined {
+  const p = partsOf(value);
+  if (!p || p.digits.length > MAX_DIGITS || Math.abs(p.exponent10) > MAX_EXPONENT + MAX_DIGITS)
+    return undefined;
+  let n = BigInt(p.digits) << BigInt(p.exponent2);
+  const shift = p.exponent10 + 9;
+  if (shift >= 0) n *= 10n ** BigInt(shift);
+  else {
+    const divisor = 10n ** BigInt(-shift);
+    n = n / divisor + (n % divisor === 0n ? 0n : 1n);
+  }
+  return p.negative ? -n : n;
+}
+
+/** Sign of a - b, compared exactly; undefined when either is no quantity. */
+export function compareQuantities(a: unknown, b: unknown): number | undefined {
+  const [x, y] = [nanos(a), nanos(b)];
+  if (x === undefined || y === undefined) return undefined;
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
+/** One spelling per value (1Ti and 1024Gi give the same), for comparing structures that hold quantities. */
+export function quantityKey(value: unknown): string | undefined {
+  const n = nanos(value);
+  return n === undefined ? undefined : `${n}n`;
+}
+
+/** Equal as quantities (exactly where both can be compared so); two non-quantities are alike. */
+export function sameQuantity(a: unknown, b: unknown): boolean {
+  const order = compareQuantities(a, b);
+  return order === undefined ? parseQuantity(a) === parseQuantity(b) : order === 0;
 }

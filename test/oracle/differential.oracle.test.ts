@@ -1,7 +1,14 @@
 // Differential test: the AIStore operator's own code (test/oracle/go, built by build.sh) against
 // the guard's core, on generated CRs. `npm run test:oracle` (test/oracle/run.sh) builds the oracle
 // and sets ORACLE_BIN. ORACLE_SEED and ORACLE_RUNS replay or widen a run; the seed is printed.
+import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
+import {
+  FIXED_DAEMON_FIELDS,
+  FIXED_TARGET_FIELDS,
+  MUTABLE_DAEMON_FIELDS,
+  MUTABLE_TARGET_FIELDS,
+} from '../../src/policy/aistore.js';
 import { caseArb, type OracleCase } from './support/generate.js';
 import { judge, PROPERTIES, reapplyAfterPatch, type Outcome } from './support/judge.js';
 import { OracleProcess } from './support/oracle-process.js';
@@ -54,6 +61,18 @@ maybe('the operator (v3.4.0 source) as the oracle', () => {
     oracle = new OracleProcess(binary as string);
   });
   afterAll(() => oracle.close());
+
+  // operator-fixed-fields compares only the fields it lists as fixed, and leaves the mutable ones and
+  // any other key (pruned by the apiserver) alone: together the lists must be the Go types' fields.
+  test('the guard lists every proxySpec and targetSpec field as fixed or mutable, once', () => {
+    const operator = JSON.parse(execFileSync(binary as string, ['fields'], { encoding: 'utf8' })) as Record<
+      'proxySpec' | 'targetSpec',
+      string[]
+    >;
+    const guard = (fixed: ReadonlySet<string>, mutable: ReadonlySet<string>) => [...fixed, ...mutable].sort();
+    expect(guard(FIXED_DAEMON_FIELDS, MUTABLE_DAEMON_FIELDS)).toEqual([...operator.proxySpec].sort());
+    expect(guard(FIXED_TARGET_FIELDS, MUTABLE_TARGET_FIELDS)).toEqual([...operator.targetSpec].sort());
+  });
 
   test(`${runs} generated CRs: claim names, target count, operator output passes, mutations accepted, container paths, fixed fields`, async () => {
     say(`seed ${seed}, ${runs} cases (replay: ORACLE_SEED=${seed} ORACLE_RUNS=${runs} npm run test:oracle)`);

@@ -118,6 +118,9 @@ const rows: Row[] = [
     cr({}, {}, { stateStorage: { pvc: { storageClass: 'slow' } } }),
     cr({}, {}, { stateStorageClass: 'slow' }),
   ),
+  // Review "today14" F3: the CRD keeps no unknown fields under proxySpec/targetSpec, so the apiserver
+  // prunes a misspelt key before the operator decodes anything (`check --base` compares raw files).
+  update("UPDATE adding a key that is no field of the operator's (a typo)", cr({ hostPorts: [51081] }), cr()),
   // anti-affinity-not-disabled keeps a stored true the update drops: nothing changes for the operator.
   update(
     'UPDATE dropping a stored disablePodAntiAffinity: true: kept by the guard, no change',
@@ -149,6 +152,9 @@ describe('rule operator-fixed-fields', () => {
       );
     expect(said(sized('1024Gi'), sized('1Ti'))).toEqual([]);
     expect(said(sized('107374182400'), sized('100Gi'))).toEqual([]);
+    // Review "today14" F1: exactly, as Quantity.Cmp (4.1 * 1e12 is not 4100 * 1e9 in floating point).
+    expect(said(sized('4.1T'), sized('4100G'))).toEqual([]);
+    expect(said(sized('1.1P'), sized('1100T'))).toEqual([]);
     expect(said(sized('2Ti'), sized('1Ti')).map((f) => f.message)).toEqual([
       expect.stringMatching(/^spec.targetSpec.mounts changes on a live CR \(at \/0\/size: "1Ti" to "2Ti"\)/),
     ]);

@@ -4,13 +4,13 @@
 // `check --base`, the change is named before the sync fails on it, with what to do instead.
 import {
   dropsStoredAntiAffinityOff,
-  MUTABLE_DAEMON_FIELDS,
-  MUTABLE_TARGET_FIELDS,
+  FIXED_DAEMON_FIELDS,
+  FIXED_TARGET_FIELDS,
   stateClaimClass,
 } from '../aistore.js';
 import { sameJson, somewhereDifferent, valueAt } from '../json.js';
 import { isObject } from '../k8s.js';
-import { parseQuantity } from '../quantity.js';
+import { quantityKey } from '../quantity.js';
 import { defineRule, OPERATOR_SOURCE, operatorLink } from '../rule.js';
 import { clip } from '../text.js';
 import type { KubeObject } from '../types.js';
@@ -68,26 +68,25 @@ function change(before: unknown, after: unknown): string {
     : `${shown(before)} to ${shown(after)}`;
 }
 
-/** Mount sizes as the operator compares them: quantities by value (1Ti equals 1024Gi). */
+/** Mount sizes as the operator compares them: quantities by exact value (1Ti equals 1024Gi, 4.1T 4100G). */
 const byValue = (mounts: unknown) =>
   Array.isArray(mounts)
     ? mounts.map((m) =>
-        isObject(m) && parseQuantity(m.size) !== undefined ? { ...m, size: parseQuantity(m.size) } : m,
+        isObject(m) && quantityKey(m.size) !== undefined ? { ...m, size: quantityKey(m.size) } : m,
       )
     : mounts;
 
-/** The fields of spec.<name> the update changes, other than those in `mutable`. */
+/** The fields of spec.<name> among `fixed` that the update changes. */
 function changed(
   object: KubeObject,
   oldObject: KubeObject,
   name: 'proxySpec' | 'targetSpec',
-  mutable: ReadonlySet<string>,
+  fixed: ReadonlySet<string>,
 ): { field: string; before: unknown; after: unknown }[] {
   const after = section(object, name);
   const before = section(oldObject, name);
   const out = [];
-  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (mutable.has(field)) continue;
+  for (const field of fixed) {
     if (
       field === 'disablePodAntiAffinity' &&
       name === 'targetSpec' &&
@@ -127,11 +126,11 @@ export default defineRule({
     if (operation !== 'UPDATE' || !isObject(oldObject)) return;
     const { object } = subject;
     const changes = [
-      ...changed(object, oldObject, 'proxySpec', MUTABLE_DAEMON_FIELDS).map((c) => ({
+      ...changed(object, oldObject, 'proxySpec', FIXED_DAEMON_FIELDS).map((c) => ({
         ...c,
         at: 'proxySpec',
       })),
-      ...changed(object, oldObject, 'targetSpec', MUTABLE_TARGET_FIELDS).map((c) => ({
+      ...changed(object, oldObject, 'targetSpec', FIXED_TARGET_FIELDS).map((c) => ({
         ...c,
         at: 'targetSpec',
       })),

@@ -138,6 +138,20 @@ const rows: Row[] = [
     expect: {},
   },
   {
+    // Review "today14" F1: compared exactly, as the PV controller does (4.1 * 1e12 in floating point
+    // is 4099999999999.9995, which was "smaller" than 4100G).
+    name: 'a disk of 4.1T for a mount of 4100G: the same size',
+    object: pv('pv-x', { claim: claimName(0), capacity: '4.1T' }),
+    context: [
+      aistore({
+        disable: true,
+        nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
+        mounts: [{ ...DATA_MOUNT, size: '4100G' }],
+      }),
+    ],
+    expect: {},
+  },
+  {
     name: 'decimal disk smaller than binary size',
     object: pv('pv-x', { claim: claimName(0), capacity: '5T' }),
     context: [cr],

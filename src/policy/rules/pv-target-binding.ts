@@ -20,6 +20,7 @@ import {
   claimGone,
   diskPathOf,
   isObject,
+  isProvisioned,
   nameOf,
   pinnedHostnames,
   requiredTermsOf,
@@ -28,7 +29,7 @@ import {
 import { pvHostname, targetVolumes, type TargetVolume } from '../layout.js';
 import { removeUidCommand } from '../messages.js';
 import { placementExcludes } from '../nodes.js';
-import { parseQuantity } from '../quantity.js';
+import { compareQuantities, parseQuantity } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
 
 const LISTED = 5;
@@ -83,7 +84,10 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
   const need = parseQuantity(mount?.size);
   const capacity = capacityOf(pv);
   const have = parseQuantity(capacity);
-  if (mount?.size && need !== undefined && (have === undefined || have < need)) {
+  // Exactly, as the PV controller matches a claim's request (4.1T is 4100G); floats past 40 digits.
+  const short =
+    have === undefined || (compareQuantities(capacity, mount?.size) ?? Math.sign(have - (need ?? 0))) < 0;
+  if (mount?.size && need !== undefined && short) {
     report.deny(
       '/spec/capacity/storage',
       `PV ${self} offers ${capacity === undefined ? 'no capacity' : asText(capacity)} but mount ${mount.path} needs ${mount.size}.`,
@@ -302,21 +306,26 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
   if (!layout.multiTarget) return;
   const { crName, namespace } = subject;
   const size = layout.view.size;
-  const volumes = targetVolumes(ctx, namespace, crName, { cr: subject.object });
   // Data disks only: a state PV (a provisioner's, most often) says nothing of how data PVs are made.
   const isData = (v: TargetVolume) => !v.state;
-  const known = volumes.filter(isData);
+  const data = targetVolumes(ctx, namespace, crName, { cr: subject.object }).filter(isData);
+  const gone = targetVolumes(ctx, namespace, crName, { gone: true, cr: subject.object }).filter(isData);
+  warnStrays(input, data);
+  // A mount whose PVs a provisioner made gets new ones for new claims: no PV is missing there, and
+  // a Released one of its is never freed (recognise.ts and pv-claim-uid read such PVs so too).
+  const provisioned = new Set([...data, ...gone].filter((v) => isProvisioned(v.pv)).map((v) => v.template));
+  const handMade = (v: TargetVolume) => !provisioned.has(v.template);
+  const known = data.filter(handMade);
   // A claim deleted by a scale-in (whenScaled: Delete), a shutdown or a cleanup leaves its PV
   // Released, held by the old uid: that PV is the one to free, not another to make for its disk.
   // Only those on a node the targets may use: freeing one elsewhere (a CR moved to another pool)
   // would pin its target where it cannot run.
   const { placement, placementKnown } = layout.view;
   const held = new Map<string, string>();
-  for (const v of targetVolumes(ctx, namespace, crName, { gone: true, cr: subject.object }).filter(isData))
+  for (const v of gone.filter(handMade))
     if (!v.host || !placementKnown || !placementExcludes(placement, v.host, ctx.nodeOfHost(v.host)))
       if (!held.has(v.claim)) held.set(v.claim, nameOf(v.pv)); // of several, the first by name
-  warnStrays(input, known);
-  // No PVs at all: dynamic provisioning, or not created yet.
+  // No PVs made by hand at all: dynamic provisioning, or not created yet.
   if (size === undefined || (known.length === 0 && held.size === 0)) return;
   const mounts = claimMounts(subject.object);
   if (size * mounts.length > COVERAGE_BUDGET) {
@@ -329,6 +338,7 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
   }
   const claimed = new Set(known.map((v) => v.claim));
   for (const mount of mounts) {
+    if (provisioned.has(templateName(crName, mount.path))) continue;
     const missing: number[] = [];
     const freeable: string[] = [];
     for (let ordinal = 0; ordinal < size; ordinal++) {
@@ -380,7 +390,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free; PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:

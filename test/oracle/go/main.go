@@ -32,6 +32,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"reflect"
+	"strings"
 
 	aisv1 "github.com/ais-operator/api/aistore/v1beta1"
 	aisclient "github.com/ais-operator/internal/client"
@@ -161,7 +163,36 @@ func answer(ctx context.Context, s *runtime.Scheme, req *request) (res response)
 	return
 }
 
+// jsonFields: the JSON names of a struct type's fields as encoding/json reads them, an embedded
+// struct without a name of its own (`json:",inline"`) flattened into its parent.
+func jsonFields(t reflect.Type) []string {
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-":
+		case name == "" && f.Anonymous && f.Type.Kind() == reflect.Struct:
+			out = append(out, jsonFields(f.Type)...)
+		case name == "":
+			out = append(out, f.Name)
+		default:
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 func main() {
+	// `aisguard-oracle fields`: the spec sections' field names, for the guard's lists of fixed and
+	// mutable fields to be compared with.
+	if len(os.Args) > 1 && os.Args[1] == "fields" {
+		must(json.NewEncoder(os.Stdout).Encode(map[string][]string{
+			"proxySpec":  jsonFields(reflect.TypeOf(aisv1.AIStoreSpec{}.ProxySpec)),
+			"targetSpec": jsonFields(reflect.TypeOf(aisv1.AIStoreSpec{}.TargetSpec)),
+		}))
+		return
+	}
 	ctx := context.Background()
 	s := newScheme()
 	in := bufio.NewScanner(os.Stdin)
