@@ -111,8 +111,9 @@ async function oneRefusedForAntiAffinity(place: Placement): Promise<void> {
       return [placedPods[0], pendingPods[0]];
     },
     // A pod refused for its claim just before the claim binds may wait in the scheduler's
-    // unschedulable queue until its periodic flush (podMaxInUnschedulablePodsDuration, 5 min): seen
-    // once on a loaded machine. The outcome is still the one this test is about.
+    // unschedulable queue until its periodic flush (podMaxInUnschedulablePodsDuration: 5 min by
+    // default, 20 s in cluster/up.sh): seen on a loaded machine. The outcome is still the one this
+    // test is about.
     SCHEDULER_WAIT,
   );
   expect(placed?.spec?.nodeName).toBe(place.node);
