@@ -291,6 +291,17 @@ export function claimRefOf(
   };
 }
 
+/**
+ * Made by a provisioner for one claim: named pvc-<that claim's uid>, as the in-tree, CSI external and
+ * rancher local-path provisioners name them. Not the local static provisioner's PVs (local-pv-<hash>,
+ * provisioned-by set too): those are disks found on a node before any claim, freed and reused as
+ * hand-made ones are, and a Released one never makes way for a new PV by itself.
+ */
+export function isMadeForItsClaim(pv: PersistentVolume): boolean {
+  const uid = claimRefOf(pv)?.uid;
+  return isProvisioned(pv) && uid !== undefined && nameOf(pv) === `pvc-${uid}`;
+}
+
 /** A PV's status.phase, when it has one (a manifest usually has none). */
 export function phaseOf(pv: PersistentVolume): string | undefined {
   const status: unknown = pv.status;

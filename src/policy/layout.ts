@@ -22,7 +22,7 @@ import {
   byName,
   nameOf,
   isObject,
-  isProvisioned,
+  isMadeForItsClaim,
   labelsOf,
   objectsOf,
   replicasOf,
@@ -482,9 +482,9 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
   }
   // On the CR's CREATE, PVs of its earlier life (its claims deleted by the operator's cleanup) on
   // nodes its targets may use: the disks the user means to free and reuse. Not those a provisioner
-  // made (its state PVs, and data PVs of a dynamic class): a Released one never binds again, and the
-  // new claims get new ones wherever the targets land. A layout they make multi-target must be known
-  // now; the operator never lets anti-affinity be turned off later.
+  // made for their claims (its state PVs, and data PVs of a dynamic class): a Released one never
+  // binds again, and the new claims get new ones wherever the targets land. A layout they make
+  // multi-target must be known now; the operator never lets anti-affinity be turned off later.
   if (subject.role === 'aistore' && operation === 'CREATE' && view.placementKnown)
     for (const { pv, host, ordinal, state } of targetVolumes(ctx, view.namespace, view.crName, {
       reviewed,
@@ -494,7 +494,7 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
       if (
         host &&
         !state &&
-        !isProvisioned(pv) &&
+        !isMadeForItsClaim(pv) &&
         !placementExcludes(view.placement, host, ctx.nodeOfHost(host))
       )
         ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));

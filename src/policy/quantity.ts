@@ -92,3 +92,13 @@ export function sameQuantity(a: unknown, b: unknown): boolean {
   const order = compareQuantities(a, b);
   return order === undefined ? parseQuantity(a) === parseQuantity(b) : order === 0;
 }
+
+/**
+ * What a size asks of storage in whole bytes, as the operator's claim template requests it (Mount.
+ * GetPVCResources rounds the size down, towards zero); undefined when it is no quantity or cannot be
+ * bounded (past 40 digits or a huge exponent, where Kubernetes' own rounding runs for seconds).
+ */
+export function wholeBytes(value: unknown): bigint | undefined {
+  const n = nanos(value);
+  return n === undefined ? undefined : n / 1_000_000_000n;
+}

@@ -4,7 +4,7 @@
 // size was warned of, and a PV of 4.1T was "smaller" than a mount of 4100G.
 import { describe, expect, it } from '@jest/globals';
 import { parseQuantity, sameQuantity } from '../../src/policy/index.js';
-import { compareQuantities, quantityKey } from '../../src/policy/quantity.js';
+import { compareQuantities, quantityKey, wholeBytes } from '../../src/policy/quantity.js';
 
 describe('quantities', () => {
   it.each([
@@ -42,6 +42,14 @@ describe('quantities', () => {
   it('rounds finer than nano up, as ParseQuantity does', () => {
     expect(compareQuantities('0.0000000001', '1n')).toBe(0);
     expect(compareQuantities('1.0000000001', '1.000000001')).toBe(0);
+  });
+
+  it('whole bytes as the operator requests them: rounded down, towards zero (Mount.GetPVCResources)', () => {
+    expect(wholeBytes('1.1Ti')).toBe(1209462790553n);
+    expect(wholeBytes('100n')).toBe(0n);
+    expect(wholeBytes('-1.5')).toBe(-1n);
+    expect(wholeBytes('10E')).toBe(10n ** 19n);
+    expect(wholeBytes('1e99999999')).toBeUndefined();
   });
 
   it('no quantity: undefined, never a throw', () => {

@@ -333,6 +333,27 @@ export function released(volume: KubeObject, uid = 'uid-of-a-deleted-claim'): Ku
   return { ...copy, status: { phase: 'Released' } };
 }
 
+/**
+ * The PV as a provisioner makes it for the claim with `uid` (in-tree, CSI external, rancher
+ * local-path): named pvc-<uid>, bound to that claim, annotated pv.kubernetes.io/provisioned-by.
+ */
+export function madeForClaim(
+  volume: KubeObject,
+  uid: string,
+  provisioner = 'rancher.io/local-path',
+): KubeObject {
+  const copy = structuredClone(volume) as KubeObject & { spec: { claimRef: Record<string, unknown> } };
+  copy.spec.claimRef.uid = uid;
+  return {
+    ...copy,
+    metadata: {
+      ...copy.metadata,
+      name: `pvc-${uid}`,
+      annotations: { ...copy.metadata?.annotations, 'pv.kubernetes.io/provisioned-by': provisioner },
+    },
+  };
+}
+
 /** Two disks on one node, pre-bound to target-0 and target-1 (the worked example). */
 export const oneNodeDisks = (host = 'node-1') => [
   pv('pv-sda', { claim: claimName(0), host, path: '/ais/sda' }),

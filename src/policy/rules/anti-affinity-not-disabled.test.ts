@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { aistore, claimName, node, oneNodeDisks, pv, released } from '../../../test/support/builders.js';
+import {
+  aistore,
+  claimName,
+  madeForClaim,
+  node,
+  oneNodeDisks,
+  pv,
+  released,
+} from '../../../test/support/builders.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
 
 const pinned = { 'kubernetes.io/hostname': 'node-1' };
@@ -91,15 +99,7 @@ const rows: Row[] = [
     context: [
       node('node-1'),
       node('node-2'),
-      ...oneNodeDisks().map((v) =>
-        released({
-          ...v,
-          metadata: {
-            ...v.metadata,
-            annotations: { 'pv.kubernetes.io/provisioned-by': 'rancher.io/local-path' },
-          },
-        }),
-      ),
+      ...oneNodeDisks().map((v, i) => released(madeForClaim(v, `uid-${i}`), `uid-${i}`)),
     ],
     expect: { patched: false },
   },

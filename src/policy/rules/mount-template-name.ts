@@ -9,9 +9,10 @@ import {
   stateTemplateName,
   templateName,
 } from '../aistore.js';
-import { isObject } from '../k8s.js';
-import { parseQuantity } from '../quantity.js';
+import { asText, isObject } from '../k8s.js';
+import { wholeBytes } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer } from '../rule.js';
+import { clip } from '../text.js';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -22,11 +23,14 @@ export function labelProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** The most a Kubernetes quantity of bytes holds as the operator reads it (int64). */
+const MAX_REQUEST = 2n ** 63n - 1n;
+
 export default defineRule({
   id: 'mount-template-name',
   title: 'Mount path gives a valid, unique claim template name',
   summary:
-    'Mount paths start with "/"; a mount that becomes a volumeClaimTemplate (not useHostPath) has no trailing "/", a size of at least one byte, and a template name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters, not the state claim\'s; the state claim template <namespace>-<cr>-state is such a label too; at most 1,024 mounts: deny otherwise.',
+    'Mount paths start with "/"; a mount that becomes a volumeClaimTemplate (not useHostPath) has no trailing "/", a size of at least one byte and at most 2^63-1 (as the operator rounds it to whole bytes), and a template name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters, not the state claim\'s; the state claim template <namespace>-<cr>-state is such a label too; at most 1,024 mounts: deny otherwise.',
   verdict: 'deny',
   operator: `The operator names each non-hostPath mount's volumeClaimTemplate CR name + path with "/" turned into "-", as written (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1040, 'Mount.GetPVCName')}, ${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}).`,
   howToFix: 'Use short, lowercase, absolute mount paths, each distinct.',
@@ -111,12 +115,26 @@ export default defineRule({
         continue;
       }
       // Without a size (or one that rounds down to 0 bytes) the operator's claim template requests
-      // no storage (Mount.GetPVCResources), and Kubernetes creates no claim from it.
-      const bytes = parseQuantity(mount.size);
-      if (mount.size === undefined || (bytes !== undefined && bytes < 1)) {
+      // no storage (Mount.GetPVCResources), and Kubernetes creates no claim from it. Past int64 bytes
+      // the operator's count wraps (to no storage, or to another size); a size the guard cannot
+      // bound (1e99999999) costs the operator seconds of rounding on every reconcile.
+      const bytes = wholeBytes(mount.size);
+      const none =
+        "the operator's claim template for it requests no storage, which Kubernetes rejects, so its claims are never made and the targets stay Pending";
+      const fault =
+        mount.size === undefined
+          ? `has no size: ${none}`
+          : bytes === undefined
+            ? `has size ${clip(asText(mount.size), 40)}, which is no size a disk has (not a quantity, over 40 digits, or an exponent past 80): the operator turns it into whole bytes on every reconcile, seconds of work for a huge exponent`
+            : bytes < 1n
+              ? `has size ${String(mount.size)}, under one byte: ${none}`
+              : bytes > MAX_REQUEST
+                ? `has size ${String(mount.size)}, past the 2^63-1 bytes the operator's claim request holds: its count wraps, to no storage or another size`
+                : undefined;
+      if (fault) {
         report.deny(
           at,
-          `mount ${mount.path} ${mount.size === undefined ? 'has no size' : `has size ${mount.size}, under one byte`}: the operator's claim template for it requests no storage, which Kubernetes rejects, so its claims are never made and the targets stay Pending.`,
+          `mount ${mount.path} ${fault}.`,
           'Give the mount the size of its disk, e.g. size: 5Ti.',
         );
         continue;

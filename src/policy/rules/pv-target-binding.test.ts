@@ -152,6 +152,20 @@ const rows: Row[] = [
     expect: {},
   },
   {
+    // Review "today14b" F3: 1.1Ti is 1209462790553.6 bytes; the operator's claim requests the whole
+    // bytes below it (Mount.GetPVCResources rounds down), and a PV of exactly that binds.
+    name: 'a disk of 1209462790553 bytes for a mount of 1.1Ti: the claim requests just that',
+    object: pv('pv-x', { claim: claimName(0), capacity: '1209462790553' }),
+    context: [
+      aistore({
+        disable: true,
+        nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
+        mounts: [{ ...DATA_MOUNT, size: '1.1Ti' }],
+      }),
+    ],
+    expect: {},
+  },
+  {
     name: 'decimal disk smaller than binary size',
     object: pv('pv-x', { claim: claimName(0), capacity: '5T' }),
     context: [cr],

@@ -19,8 +19,8 @@ import {
   capacityOf,
   claimGone,
   diskPathOf,
+  isMadeForItsClaim,
   isObject,
-  isProvisioned,
   nameOf,
   pinnedHostnames,
   requiredTermsOf,
@@ -29,7 +29,7 @@ import {
 import { pvHostname, targetVolumes, type TargetVolume } from '../layout.js';
 import { removeUidCommand } from '../messages.js';
 import { placementExcludes } from '../nodes.js';
-import { compareQuantities, parseQuantity } from '../quantity.js';
+import { compareQuantities, parseQuantity, wholeBytes } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
 
 const LISTED = 5;
@@ -84,9 +84,14 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
   const need = parseQuantity(mount?.size);
   const capacity = capacityOf(pv);
   const have = parseQuantity(capacity);
-  // Exactly, as the PV controller matches a claim's request (4.1T is 4100G); floats past 40 digits.
+  // Against the claim's request, which the operator rounds down to whole bytes (Mount.GetPVCResources),
+  // compared exactly as the PV controller does (4.1T is 4100G); floats where a size cannot be bounded.
+  const request = wholeBytes(mount?.size);
   const short =
-    have === undefined || (compareQuantities(capacity, mount?.size) ?? Math.sign(have - (need ?? 0))) < 0;
+    have === undefined ||
+    (request === undefined
+      ? have < (need ?? 0)
+      : (compareQuantities(capacity, String(request)) ?? Math.sign(have - Number(request))) < 0);
   if (mount?.size && need !== undefined && short) {
     report.deny(
       '/spec/capacity/storage',
@@ -311,18 +316,19 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
   const data = targetVolumes(ctx, namespace, crName, { cr: subject.object }).filter(isData);
   const gone = targetVolumes(ctx, namespace, crName, { gone: true, cr: subject.object }).filter(isData);
   warnStrays(input, data);
-  // A mount whose PVs a provisioner made gets new ones for new claims: no PV is missing there, and
-  // a Released one of its is never freed (recognise.ts and pv-claim-uid read such PVs so too).
-  const provisioned = new Set([...data, ...gone].filter((v) => isProvisioned(v.pv)).map((v) => v.template));
-  const handMade = (v: TargetVolume) => !provisioned.has(v.template);
-  const known = data.filter(handMade);
+  // A mount whose claims a provisioner serves (every PV of it bound now made for its claim) gets new
+  // PVs for new claims: none is missing there. A Released one made so is never freed, whatever the
+  // mount; one left from another class says nothing of how the mount is served now.
+  const dynamic = new Set(data.filter((v) => isMadeForItsClaim(v.pv)).map((v) => v.template));
+  for (const v of data) if (!isMadeForItsClaim(v.pv)) dynamic.delete(v.template);
+  const known = data.filter((v) => !dynamic.has(v.template));
   // A claim deleted by a scale-in (whenScaled: Delete), a shutdown or a cleanup leaves its PV
   // Released, held by the old uid: that PV is the one to free, not another to make for its disk.
   // Only those on a node the targets may use: freeing one elsewhere (a CR moved to another pool)
   // would pin its target where it cannot run.
   const { placement, placementKnown } = layout.view;
   const held = new Map<string, string>();
-  for (const v of gone.filter(handMade))
+  for (const v of gone.filter((g) => !isMadeForItsClaim(g.pv)))
     if (!v.host || !placementKnown || !placementExcludes(placement, v.host, ctx.nodeOfHost(v.host)))
       if (!held.has(v.claim)) held.set(v.claim, nameOf(v.pv)); // of several, the first by name
   // No PVs made by hand at all: dynamic provisioning, or not created yet.
@@ -338,7 +344,7 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
   }
   const claimed = new Set(known.map((v) => v.claim));
   for (const mount of mounts) {
-    if (provisioned.has(templateName(crName, mount.path))) continue;
+    if (dynamic.has(templateName(crName, mount.path))) continue;
     const missing: number[] = [];
     const freeable: string[] = [];
     for (let ordinal = 0; ordinal < size; ordinal++) {

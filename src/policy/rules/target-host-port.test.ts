@@ -3,6 +3,7 @@ import {
   aistore,
   HOST_ANTI_AFFINITY,
   node,
+  madeForClaim,
   oneNodeDisks,
   released,
   targetPod,
@@ -46,7 +47,9 @@ const rows: Row[] = [
     },
   },
   {
-    name: 'the same over Released PVs a provisioner made: one target per node, allowed',
+    // Review "today14b" F5: the local static provisioner annotates the PVs it makes for disks it finds;
+    // they are still the disks to free and reuse, not PVs made for one claim (named pvc-<uid>).
+    name: "the same over the local static provisioner's Released PVs: still denied",
     object: aistore({ hostPort: 51081 }),
     context: [
       node('node-1'),
@@ -56,10 +59,22 @@ const rows: Row[] = [
           ...v,
           metadata: {
             ...v.metadata,
-            annotations: { 'pv.kubernetes.io/provisioned-by': 'rancher.io/local-path' },
+            annotations: { 'pv.kubernetes.io/provisioned-by': 'local-volume-provisioner-node-1-3f1c' },
           },
         }),
       ),
+    ],
+    expect: {
+      deny: [/hostPort 51081 in a multi-target layout \(PVs put the disks of ais-target-0, ais-target-1/],
+    },
+  },
+  {
+    name: 'the same over Released PVs a provisioner made: one target per node, allowed',
+    object: aistore({ hostPort: 51081 }),
+    context: [
+      node('node-1'),
+      node('node-2'),
+      ...oneNodeDisks().map((v, i) => released(madeForClaim(v, `uid-${i}`), `uid-${i}`)),
     ],
     expect: {},
   },
