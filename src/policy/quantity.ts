@@ -18,9 +18,10 @@ const BINARY_EXPONENT: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40
 
 const QUANTITY = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
 
-/** Past these, exact arithmetic would be work an attacker chooses; no disk needs them. */
+/** Past these (digits, and the power of ten they are scaled by), exact arithmetic would be work an
+ * attacker chooses; no disk needs them. */
 const MAX_DIGITS = 40;
-const MAX_EXPONENT = 40;
+const MAX_EXPONENT = 80;
 
 interface Parts {
   negative: boolean;
@@ -62,8 +63,7 @@ export function parseQuantity(value: unknown): number | undefined {
  */
 function nanos(value: unknown): bigint | undefined {
   const p = partsOf(value);
-  if (!p || p.digits.length > MAX_DIGITS || Math.abs(p.exponent10) > MAX_EXPONENT + MAX_DIGITS)
-    return undefined;
+  if (!p || p.digits.length > MAX_DIGITS || Math.abs(p.exponent10) > MAX_EXPONENT) return undefined;
   let n = BigInt(p.digits) << BigInt(p.exponent2);
   const shift = p.exponent10 + 9;
   if (shift >= 0) n *= 10n ** BigInt(shift);
