@@ -292,14 +292,20 @@ export function claimRefOf(
 }
 
 /**
- * Made by a provisioner for one claim: named pvc-<that claim's uid>, as the in-tree, CSI external and
- * rancher local-path provisioners name them. Not the local static provisioner's PVs (local-pv-<hash>,
- * provisioned-by set too): those are disks found on a node before any claim, freed and reused as
- * hand-made ones are, and a Released one never makes way for a new PV by itself.
+ * Made by a provisioner for one claim (a dynamic class): annotated provisioned-by, and not by the
+ * local static provisioner, which annotates the PVs it makes for disks it finds on a node
+ * (local-volume-provisioner-<node>-<uid>, named local-pv-<hash>): those disks outlive their claims
+ * and are freed and reused as hand-made ones are. Read from the annotation and the name only, which
+ * binding never changes: the context keeps its memos across a PV's binding changes (context.ts).
  */
 export function isMadeForItsClaim(pv: PersistentVolume): boolean {
-  const uid = claimRefOf(pv)?.uid;
-  return isProvisioned(pv) && uid !== undefined && nameOf(pv) === `pvc-${uid}`;
+  const by = annotationsOf(pv)['pv.kubernetes.io/provisioned-by'];
+  return (
+    by !== undefined &&
+    by !== '' &&
+    !by.startsWith('local-volume-provisioner-') &&
+    !nameOf(pv).startsWith('local-pv-')
+  );
 }
 
 /** A PV's status.phase, when it has one (a manifest usually has none). */

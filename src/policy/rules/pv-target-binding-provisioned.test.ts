@@ -1,4 +1,4 @@
-// PVs a provisioner made for their claims (named pvc-<claim uid>, pv.kubernetes.io/provisioned-by) in
+// PVs a provisioner made for their claims (pv.kubernetes.io/provisioned-by, k8s.ts isMadeForItsClaim) in
 // the CR's coverage check: the cases two outside reviews ("today14", "today14b") found once layout.ts
 // stopped counting an earlier life's Released ones. The PV controller never binds a Released PV to a
 // new claim of the same name (component-helpers pv_helpers.go FindMatchingVolume skips a claimRef

@@ -316,10 +316,11 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
   const data = targetVolumes(ctx, namespace, crName, { cr: subject.object }).filter(isData);
   const gone = targetVolumes(ctx, namespace, crName, { gone: true, cr: subject.object }).filter(isData);
   warnStrays(input, data);
-  // A mount whose claims a provisioner serves (every PV of it bound now made for its claim) gets new
-  // PVs for new claims: none is missing there. A Released one made so is never freed, whatever the
-  // mount; one left from another class says nothing of how the mount is served now.
-  const dynamic = new Set(data.filter((v) => isMadeForItsClaim(v.pv)).map((v) => v.template));
+  // A mount whose claims a provisioner serves (its PVs, bound or Released, made for their claims)
+  // gets new PVs for new claims: none is missing there. One PV bound now by hand says the mount is
+  // served by hand, whatever stale Released PVs of another class it has. A Released PV made for its
+  // claim is never freed, whatever the mount.
+  const dynamic = new Set([...data, ...gone].filter((v) => isMadeForItsClaim(v.pv)).map((v) => v.template));
   for (const v of data) if (!isMadeForItsClaim(v.pv)) dynamic.delete(v.template);
   const known = data.filter((v) => !dynamic.has(v.template));
   // A claim deleted by a scale-in (whenScaled: Delete), a shutdown or a cleanup leaves its PV
