@@ -48,7 +48,7 @@ const rows: Row[] = [
   },
   {
     // Review "today14b" F5: the local static provisioner annotates the PVs it makes for disks it finds;
-    // they are still the disks to free and reuse, not PVs made for one claim (named pvc-<uid>).
+    // they are still the disks to free and reuse, not PVs made for one claim (k8s.ts isMadeForItsClaim).
     name: "the same over the local static provisioner's Released PVs: still denied",
     object: aistore({ hostPort: 51081 }),
     context: [
