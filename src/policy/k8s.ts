@@ -190,9 +190,12 @@ export function annotationsOf(obj: KubeObject): Record<string, string> {
   return isObject(meta) ? recordOf(meta.annotations) : {};
 }
 
+/** The provisioner a PV names as its maker (its annotation), if any. */
+const provisionerOf = (pv: PersistentVolume): string | undefined =>
+  annotationsOf(pv)['pv.kubernetes.io/provisioned-by'] || undefined;
+
 /** Made by a provisioner for the claim it served (its annotation), not a disk pre-bound by hand. */
-export const isProvisioned = (pv: PersistentVolume): boolean =>
-  Boolean(annotationsOf(pv)['pv.kubernetes.io/provisioned-by']);
+export const isProvisioned = (pv: PersistentVolume): boolean => provisionerOf(pv) !== undefined;
 
 export function namespaceOf(obj: KubeObject): string {
   const meta: unknown = obj.metadata;
@@ -299,12 +302,9 @@ export function claimRefOf(
  * binding never changes: the context keeps its memos across a PV's binding changes (context.ts).
  */
 export function isMadeForItsClaim(pv: PersistentVolume): boolean {
-  const by = annotationsOf(pv)['pv.kubernetes.io/provisioned-by'];
+  const by = provisionerOf(pv);
   return (
-    by !== undefined &&
-    by !== '' &&
-    !by.startsWith('local-volume-provisioner-') &&
-    !nameOf(pv).startsWith('local-pv-')
+    by !== undefined && !by.startsWith('local-volume-provisioner-') && !nameOf(pv).startsWith('local-pv-')
   );
 }
 

@@ -20,6 +20,14 @@ function withTargetSpec(cr: KubeObject, extra: Record<string, unknown>): KubeObj
 }
 
 const pinned = { 'kubernetes.io/hostname': 'node-1' };
+/** Two nodes, and on node-1 the Released PVs of a re-created CR's earlier life, as `as` leaves them. */
+const earlierLife = (as: (v: KubeObject, i: number) => KubeObject) => [
+  node('node-1'),
+  node('node-2'),
+  ...oneNodeDisks().map((v, i) => released(as(v, i))),
+];
+const SHARED_NODE_DENY =
+  /hostPort 51081 in a multi-target layout \(PVs put the disks of ais-target-0, ais-target-1/;
 
 const rows: Row[] = [
   {
@@ -41,41 +49,27 @@ const rows: Row[] = [
   {
     name: "CR re-created with a hostPort over its earlier life's static PVs on one node: denied",
     object: aistore({ hostPort: 51081 }),
-    context: [node('node-1'), node('node-2'), ...oneNodeDisks().map((v) => released(v))],
-    expect: {
-      deny: [/hostPort 51081 in a multi-target layout \(PVs put the disks of ais-target-0, ais-target-1/],
-    },
+    context: earlierLife((v) => v),
+    expect: { deny: [SHARED_NODE_DENY] },
   },
   {
     // Review "today14b" F5: the local static provisioner annotates the PVs it makes for disks it finds;
     // they are still the disks to free and reuse, not PVs made for one claim (k8s.ts isMadeForItsClaim).
     name: "the same over the local static provisioner's Released PVs: still denied",
     object: aistore({ hostPort: 51081 }),
-    context: [
-      node('node-1'),
-      node('node-2'),
-      ...oneNodeDisks().map((v) =>
-        released({
-          ...v,
-          metadata: {
-            ...v.metadata,
-            annotations: { 'pv.kubernetes.io/provisioned-by': 'local-volume-provisioner-node-1-3f1c' },
-          },
-        }),
-      ),
-    ],
-    expect: {
-      deny: [/hostPort 51081 in a multi-target layout \(PVs put the disks of ais-target-0, ais-target-1/],
-    },
+    context: earlierLife((v) => ({
+      ...v,
+      metadata: {
+        ...v.metadata,
+        annotations: { 'pv.kubernetes.io/provisioned-by': 'local-volume-provisioner-node-1-3f1c' },
+      },
+    })),
+    expect: { deny: [SHARED_NODE_DENY] },
   },
   {
     name: 'the same over Released PVs a provisioner made: one target per node, allowed',
     object: aistore({ hostPort: 51081 }),
-    context: [
-      node('node-1'),
-      node('node-2'),
-      ...oneNodeDisks().map((v, i) => released(madeForClaim(v, `uid-${i}`), `uid-${i}`)),
-    ],
+    context: earlierLife((v, i) => madeForClaim(v, `uid-${i}`)),
     expect: {},
   },
   // 0 asks for no host port, but any hostPort makes the operator advertise the node's address as each
