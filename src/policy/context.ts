@@ -10,6 +10,7 @@ import {
   byName,
   claimRefOf,
   HOSTNAME_KEY,
+  isDiscoveredDisk,
   isObject,
   kindOf,
   labelsOf,
@@ -130,6 +131,8 @@ export class ClusterContext {
   private readonly pvsByClaim = new Buckets<PersistentVolume>();
   private readonly pvsByClaimNamespace = new Buckets<PersistentVolume>();
   private readonly pvsByHost = new Buckets<PersistentVolume>();
+  /** Storage classes of the disks the local static provisioner published, with how many it did. */
+  private readonly discoveredDiskClasses = new Map<string, number>();
   private readonly aistoresByNamespace = new Buckets<AIStoreCR>();
   /** namespace/name of the PVCs in the context (the CLI's manifests; the webhook does not watch claims). */
   private readonly claims = new Set<string>();
@@ -277,6 +280,15 @@ export class ClusterContext {
       this.pvsByClaimNamespace.add(ref.namespace, name, pv);
     }
     for (const host of pinnedHostnames(requiredTermsOf(pv))) this.pvsByHost.add(host, name, pv);
+    this.countDiscoveredDisk(pv, 1);
+  }
+
+  private countDiscoveredDisk(pv: PersistentVolume, step: 1 | -1): void {
+    const storageClass = pv.spec?.storageClassName;
+    if (typeof storageClass !== 'string' || !storageClass || !isDiscoveredDisk(pv)) return;
+    const count = (this.discoveredDiskClasses.get(storageClass) ?? 0) + step;
+    if (count > 0) this.discoveredDiskClasses.set(storageClass, count);
+    else this.discoveredDiskClasses.delete(storageClass);
   }
 
   private removePV(name: string): void {
@@ -290,6 +302,7 @@ export class ClusterContext {
       this.pvsByClaimNamespace.delete(ref.namespace, name);
     }
     for (const host of pinnedHostnames(requiredTermsOf(pv))) this.pvsByHost.delete(host, name);
+    this.countDiscoveredDisk(pv, -1);
   }
 
   /** The Node of this name, if known. */
@@ -390,6 +403,15 @@ export class ClusterContext {
   /** PVs whose node affinity pins this node (kubernetes.io/hostname In). */
   pvsOnHost(host: string): PersistentVolume[] {
     return this.visit(this.pvsByHost.values(host));
+  }
+
+  /**
+   * Whether the local static provisioner publishes disks of this class: the scheduler binds each of
+   * its claims to a free one on the node the pod goes to, so no PV is made per claim by hand.
+   */
+  publishesDisks(storageClass: string | undefined): boolean {
+    this.visited++;
+    return storageClass !== undefined && this.discoveredDiskClasses.has(storageClass);
   }
 
   /** The node names PVs pin: a key walk of the index, one per pinned node. */

@@ -295,18 +295,23 @@ export function claimRefOf(
 }
 
 /**
- * Made by a provisioner for one claim (a dynamic class): annotated provisioned-by, and not by the
- * local static provisioner, which annotates the PVs it makes for disks it finds on a node
- * (local-volume-provisioner-<node>-<uid>, named local-pv-<hash>): those disks outlive their claims
- * and are freed and reused as hand-made ones are. Read from the annotation and the name only, which
- * binding never changes: the context keeps its memos across a PV's binding changes (context.ts).
+ * A disk the local static provisioner (sig-storage-local-static-provisioner) found on a node and
+ * published as a PV (annotated local-volume-provisioner-<node>[-<uid>], named local-pv-<hash>), for
+ * whichever claim of its class the scheduler binds to it on that node (WaitForFirstConsumer). Such
+ * a disk outlives its claims and is freed and reused as a hand-made one is. Read from the annotation
+ * and the name only, which binding never changes: the context keeps its memos across a PV's binding
+ * changes (context.ts).
  */
-export function isMadeForItsClaim(pv: PersistentVolume): boolean {
+export function isDiscoveredDisk(pv: PersistentVolume): boolean {
   const by = provisionerOf(pv);
   return (
-    by !== undefined && !by.startsWith('local-volume-provisioner-') && !nameOf(pv).startsWith('local-pv-')
+    by !== undefined && (by.startsWith('local-volume-provisioner-') || nameOf(pv).startsWith('local-pv-'))
   );
 }
+
+/** Made by a provisioner for one claim (a dynamic class): annotated provisioned-by, not a discovered disk. */
+export const isMadeForItsClaim = (pv: PersistentVolume): boolean =>
+  isProvisioned(pv) && !isDiscoveredDisk(pv);
 
 /** A PV's status.phase, when it has one (a manifest usually has none). */
 export function phaseOf(pv: PersistentVolume): string | undefined {

@@ -466,6 +466,10 @@ export function targetVolumes(
   return out;
 }
 
+/** Nodes whose disks two targets share, those of the lowest targets first; then by name. */
+const byFirstTargets = (a: { host: string; ordinals: number[] }, b: { host: string; ordinals: number[] }) =>
+  a.ordinals[1]! - b.ordinals[1]! || a.ordinals[0]! - b.ordinals[0]! || (a.host < b.host ? -1 : 1);
+
 export function detectLayout(subject: Recognised, ctx: ClusterContext, operation: Operation): Layout {
   const view = targetSetView(subject, ctx, operation);
   const signals: Signal[] = [];
@@ -498,16 +502,17 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
         !placementExcludes(view.placement, host, ctx.nodeOfHost(host))
       )
         ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));
-  for (const [host, ordinals] of ordinalsByHost) {
-    if (ordinals.size >= 2) {
-      const list = [...ordinals].sort((a, b) => a - b).map((n) => `${view.crName}-target-${n}`);
-      signals.push({
-        id: 'pvs-share-node',
-        detail: `PVs put the disks of ${list.join(', ')} on node ${host}`,
-      });
-      break;
-    }
-  }
+  // Named by the node whose shared disks come first by target (the first targets a size runs), so
+  // a re-created CR smaller than its earlier life hears of the targets it will have.
+  const shared = [...ordinalsByHost]
+    .map(([host, set]) => ({ host, ordinals: [...set].sort((x, y) => x - y) }))
+    .filter((s) => s.ordinals.length >= 2)
+    .sort(byFirstTargets)[0];
+  if (shared)
+    signals.push({
+      id: 'pvs-share-node',
+      detail: `PVs put the disks of ${shared.ordinals.map((n) => `${view.crName}-target-${n}`).join(', ')} on node ${shared.host}`,
+    });
 
   const size = view.size;
   const pinned =

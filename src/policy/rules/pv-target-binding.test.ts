@@ -63,6 +63,14 @@ function shutDown(base: KubeObject, shutdown: boolean | undefined, whenScaled: s
 const SHUTDOWN_DELETES =
   /spec.shutdownCluster scales the target StatefulSet to 0, .*whenScaled: Delete .*deletes every target claim/;
 
+/** A disk the local static provisioner published on node-1: Available, no claimRef. */
+function discoveredDisk(name: string, path: string): KubeObject {
+  const annotations = { 'pv.kubernetes.io/provisioned-by': 'local-volume-provisioner-node-1' };
+  const disk = pv(name, { claim: '', path, annotations }) as KubeObject & { spec: Record<string, unknown> };
+  delete disk.spec.claimRef;
+  return disk;
+}
+
 const rows: Row[] = [
   { name: 'the worked example: two disks on one node', object: sda!, context: [cr, sdb!], expect: {} },
   // Review "lifecycle3", F3: operator cluster_controller.go shutdownCluster scales the targets to 0.
@@ -218,6 +226,26 @@ const rows: Row[] = [
     object: pv('pv-x', { claim: claimName(2), path: '/ais/sda' }),
     context: [aistore({ size: 3, disable: true }), sda!],
     expect: { deny: [/PVs pv-x and pv-sda use the same disk node-1:\/ais\/sda/] },
+  },
+  {
+    name: 'a disk another app holds (a PV bound to its claim)',
+    object: pv('pv-x', { claim: claimName(0), path: '/ais/sda' }),
+    context: [cr, pv('db-disk', { claim: 'data-postgres-0', claimNamespace: 'db', path: '/ais/sda' })],
+    expect: {
+      deny: [
+        /PVs pv-x and db-disk use the same disk node-1:\/ais\/sda for two claims \(ais-data-aistore-ais-target-0, db\/data-postgres-0\)/,
+      ],
+    },
+  },
+  {
+    name: 'a disk the local static provisioner published (Available, no claimRef)',
+    object: pv('pv-x', { claim: claimName(0), path: '/ais/sda' }),
+    context: [cr, discoveredDisk('local-pv-8f3a', '/ais/sda')],
+    expect: {
+      deny: [
+        /PV local-pv-8f3a, published by the local static provisioner, is already on the disk node-1:\/ais\/sda, free for any claim of its class/,
+      ],
+    },
   },
   {
     name: "one target's disks on two nodes",

@@ -16,9 +16,12 @@ import {
 import { claimNameProblem, mountOfClaim } from '../claims.js';
 import {
   asText,
+  byName,
   capacityOf,
   claimGone,
+  claimRefOf,
   diskPathOf,
+  isDiscoveredDisk,
   isMadeForItsClaim,
   isObject,
   nameOf,
@@ -150,9 +153,11 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
   // disk must not become thousands of findings.
   const clashes = { claim: [] as string[], disk: [] as string[], node: [] as string[] };
   const beside = new Map<number, string>(); // other targets with a PV on this node: ordinal -> a PV
+  const judged = new Set([self]); // the PVs judged against this one so far
   for (const other of targetVolumes(ctx, namespace, crName, { reviewed: pv, cr })) {
     const otherName = nameOf(other.pv);
     if (otherName === self) continue;
+    judged.add(otherName);
     const { ordinal } = other;
     if (host && other.host === host && ordinal !== undefined && ordinal !== subject.ordinal)
       if (!beside.has(ordinal)) beside.set(ordinal, otherName);
@@ -181,20 +186,7 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
         );
     }
   }
-  // A PV its deleted claim still holds on this very disk: freed (or re-created by its reclaim), it
-  // and this one would be two PV objects for one disk.
-  if (host && path) {
-    // Any template: a disk left by a mount the CR no longer has is as taken.
-    const stale = targetVolumes(ctx, namespace, crName, { gone: true }).find(
-      (v) => nameOf(v.pv) !== self && v.host === host && diskPathOf(v.pv) === path,
-    );
-    if (stale)
-      report.warn(
-        pointer('spec', isObject(pv.spec?.local) ? 'local' : 'hostPath', 'path'),
-        `PV ${nameOf(stale.pv)}, held by the uid of its deleted claim ${stale.claim}, is on the same disk ${host}:${path}: freed, it and ${self} would be two PVs for one disk.`,
-        `Free PV ${nameOf(stale.pv)} instead of making a new one (${removeUidCommand(nameOf(stale.pv))}), or delete it first.`,
-      );
-  }
+  if (host && path) checkDiskTaken(input, { host, path, judged, clashes });
   const more = Object.values(clashes).reduce((n, list) => n + Math.max(0, list.length - LISTED), 0);
   if (more > 0)
     report.deny(
@@ -203,6 +195,50 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
       'Give every (target, mount) its own PV and disk, all disks of a target on one node.',
     );
   warnKeptApart(input, host, beside);
+}
+
+/**
+ * Any other PV object on this very disk, whoever's: two PVs for one disk let two claims write it.
+ * Held by its deleted claim's uid, it is the PV to free instead (warn). Otherwise (bound to another
+ * claim, or Available: a disk the local static provisioner published, or a spare made by hand) the
+ * scheduler may bind it to any claim of its class, so this one is refused.
+ */
+function checkDiskTaken(
+  { subject, ctx, report }: RuleInput<'target-volume'>,
+  {
+    host,
+    path,
+    judged,
+    clashes,
+  }: { host: string; path: string; judged: Set<string>; clashes: { disk: string[] } },
+): void {
+  const self = nameOf(subject.object);
+  const at = pointer('spec', isObject(subject.object.spec?.local) ? 'local' : 'hostPath', 'path');
+  const others = ctx
+    .pvsOnHost(host)
+    .filter((other) => !judged.has(nameOf(other)) && pvHostname(other) === host && diskPathOf(other) === path)
+    .map((other) => ctx.pv(nameOf(other)) ?? other) // its binding state as last seen
+    .sort(byName);
+  const held = others.find(claimGone);
+  if (held)
+    report.warn(
+      at,
+      `PV ${nameOf(held)}, held by the uid of its deleted claim ${claimRefOf(held)?.name ?? ''}, is on the same disk ${host}:${path}: freed, it and ${self} would be two PVs for one disk.`,
+      `Free PV ${nameOf(held)} instead of making a new one (${removeUidCommand(nameOf(held))}), or delete it first.`,
+    );
+  for (const other of others.filter((o) => !claimGone(o))) {
+    if (clashes.disk.push(nameOf(other)) > LISTED) continue;
+    const ref = claimRefOf(other);
+    report.deny(
+      at,
+      ref
+        ? `PVs ${self} and ${nameOf(other)} use the same disk ${host}:${path} for two claims (${subject.claimName}, ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}).`
+        : `PV ${nameOf(other)}${isDiscoveredDisk(other) ? ', published by the local static provisioner,' : ''} is already on the disk ${host}:${path}, free for any claim of its class: the scheduler may bind it to another claim, and two targets would write one disk.`,
+      ref
+        ? `Give every target its own disk, or delete PV ${nameOf(other)} if it is no longer meant for claim ${ref.name}.`
+        : `Pre-bind PV ${nameOf(other)} to claim ${subject.namespace}/${subject.claimName} instead of making a second PV for its disk (kubectl patch pv ${nameOf(other)} -p '{"spec":{"claimRef":{"namespace":"${subject.namespace}","name":"${subject.claimName}"}}}').`,
+    );
+  }
 }
 
 /**
@@ -346,14 +382,17 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
   const claimed = new Set(known.map((v) => v.claim));
   for (const mount of mounts) {
     if (dynamic.has(templateName(crName, mount.path))) continue;
+    // The local static provisioner's disks of the mount's class go to its claims as the scheduler
+    // places them: none is missing, though one a deleted claim still holds is to free.
+    const discovered = ctx.publishesDisks(mount.storageClass);
     const missing: number[] = [];
     const freeable: string[] = [];
     for (let ordinal = 0; ordinal < size; ordinal++) {
       const claim = dataClaimName(crName, mount.path, ordinal);
       if (claimed.has(claim)) continue;
       const pv = held.get(claim);
-      if (pv === undefined) missing.push(ordinal);
-      else freeable.push(pv);
+      if (pv !== undefined) freeable.push(pv);
+      else if (!discovered) missing.push(ordinal);
     }
     if (freeable.length > 0) {
       const more = freeable.length > LISTED ? ` and ${freeable.length - LISTED} more` : '';
@@ -397,7 +436,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a disk the local static provisioner published included; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for where the local static provisioner publishes disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:

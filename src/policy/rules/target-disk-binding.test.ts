@@ -14,6 +14,14 @@ import { checkRow, type Row } from '../../../test/support/table.js';
 const cr = aistore({ disable: true });
 const disks = oneNodeDisks('node-7');
 
+/** A disk of class ais-local-storage the local static provisioner published: Available, no claimRef. */
+const discovered = (() => {
+  const annotations = { 'pv.kubernetes.io/provisioned-by': 'local-volume-provisioner-node-7' };
+  const disk = pv('local-pv-5e1d', { claim: '', host: 'node-7', annotations });
+  delete (disk.spec as Record<string, unknown>).claimRef;
+  return disk;
+})();
+
 const rows: Row[] = [
   {
     name: 'PVC CREATE bound to its pre-bound PV',
@@ -111,6 +119,19 @@ const rows: Row[] = [
     object: targetPod({ ordinal: 1 }),
     context: [cr],
     expect: { warn: [/no PV is known for the claims of target pod ais-target-1/] },
+  },
+  // The scheduler binds a claim of such a class to a free disk on the node it picks for the pod.
+  {
+    name: "PVC of the local static provisioner's class, no PV pre-bound: nothing to say",
+    object: pvc(claimName(1)),
+    context: [cr, discovered],
+    expect: { patched: false },
+  },
+  {
+    name: "Pod whose mounts are of the local static provisioner's class, no PV known: nothing to say",
+    object: targetPod({ ordinal: 1 }),
+    context: [cr, discovered],
+    expect: { patched: false },
   },
   // A PV whose claim is gone (Released, with that claim's uid) binds no new claim of the name
   // (pv_controller.go syncVolume): it is not where the target's disk is.
