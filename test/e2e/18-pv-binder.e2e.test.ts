@@ -207,3 +207,40 @@ it('the guard denies the Block PV', async () => {
   expect(refused.stderr).toContain('[pv-target-binding]');
   expect(refused.stderr).toContain("has volumeMode Block, but the target's claim is Filesystem");
 });
+
+// Rule pv-target-binding, a disk taken. The local static provisioner publishes each disk it finds
+// as an Available PV (local-pv-…, annotated provisioned-by local-volume-provisioner-<node>…), which
+// the scheduler binds to any claim of its class on that node. A PV made by hand for the same disk
+// is a second PV for it: two targets could write one disk. The guard's view of the published PV
+// comes by its watch, so the refusal is asked for (dry run) until it comes.
+it('a PV made by hand on a disk the local static provisioner published is refused', async () => {
+  const namespace = await cleanup.namespace('pv-binder-published');
+  const place = { namespace, node: `${namespace}-node` };
+  await kubectl(['create', '-f', '-'], yamlStream([one('01', place)])); // CR ais
+  const [byHand] = disks(place).map((pv) =>
+    variant(pv, (o) => {
+      delete (o.spec as Partial<ClaimRef>).claimRef?.uid;
+    }),
+  ) as [Obj];
+  const published = variant(byHand, (o) => {
+    o.metadata.name = `local-pv-${suffix()}`;
+    o.metadata.annotations = { 'pv.kubernetes.io/provisioned-by': `local-volume-provisioner-${place.node}` };
+    delete (o.spec as Partial<ClaimRef>).claimRef;
+  });
+  await cleanup.createOwned(published);
+  const refusal = await eventually(
+    'the guard knows the published disk',
+    async () => {
+      const answer = await kubectl(['create', '--dry-run=server', '-f', '-'], yamlStream([byHand]));
+      if (answer.code === 0) throw new Error('admitted');
+      return answer.stderr;
+    },
+    CONTROLLER_WAIT,
+  );
+  expect(refusal).toContain(
+    `PV ${published.metadata.name}, published by the local static provisioner, is already on the disk`,
+  );
+  expect(refusal).toContain(
+    'the scheduler may bind it to another claim, and two targets would write one disk',
+  );
+});
