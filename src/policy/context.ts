@@ -103,6 +103,14 @@ function nodeSignature(node: Node): string {
   ]);
 }
 
+/** The class of a disk the local static provisioner published and no claim has yet, if it is one. */
+function freeDiskClass(pv: PersistentVolume, ref: unknown): string | undefined {
+  const storageClass = pv.spec?.storageClassName;
+  return !ref && typeof storageClass === 'string' && storageClass && isDiscoveredDisk(pv)
+    ? storageClass
+    : undefined;
+}
+
 const labelKey = (k: string, v: string) => `${k}=${v}`;
 
 /** What a PV's binding changes: read from the object by rules, never by an index or a memo. */
@@ -131,8 +139,8 @@ export class ClusterContext {
   private readonly pvsByClaim = new Buckets<PersistentVolume>();
   private readonly pvsByClaimNamespace = new Buckets<PersistentVolume>();
   private readonly pvsByHost = new Buckets<PersistentVolume>();
-  /** Storage classes of the disks the local static provisioner published, with how many it did. */
-  private readonly discoveredDiskClasses = new Map<string, number>();
+  /** Free disks the local static provisioner published (no claimRef yet), by storage class. */
+  private readonly freeDisksByClass = new Buckets<PersistentVolume>();
   private readonly aistoresByNamespace = new Buckets<AIStoreCR>();
   /** namespace/name of the PVCs in the context (the CLI's manifests; the webhook does not watch claims). */
   private readonly claims = new Set<string>();
@@ -280,15 +288,8 @@ export class ClusterContext {
       this.pvsByClaimNamespace.add(ref.namespace, name, pv);
     }
     for (const host of pinnedHostnames(requiredTermsOf(pv))) this.pvsByHost.add(host, name, pv);
-    this.countDiscoveredDisk(pv, 1);
-  }
-
-  private countDiscoveredDisk(pv: PersistentVolume, step: 1 | -1): void {
-    const storageClass = pv.spec?.storageClassName;
-    if (typeof storageClass !== 'string' || !storageClass || !isDiscoveredDisk(pv)) return;
-    const count = (this.discoveredDiskClasses.get(storageClass) ?? 0) + step;
-    if (count > 0) this.discoveredDiskClasses.set(storageClass, count);
-    else this.discoveredDiskClasses.delete(storageClass);
+    const free = freeDiskClass(pv, ref);
+    if (free) this.freeDisksByClass.add(free, name, pv);
   }
 
   private removePV(name: string): void {
@@ -302,7 +303,8 @@ export class ClusterContext {
       this.pvsByClaimNamespace.delete(ref.namespace, name);
     }
     for (const host of pinnedHostnames(requiredTermsOf(pv))) this.pvsByHost.delete(host, name);
-    this.countDiscoveredDisk(pv, -1);
+    const free = freeDiskClass(pv, ref);
+    if (free) this.freeDisksByClass.delete(free, name);
   }
 
   /** The Node of this name, if known. */
@@ -406,12 +408,14 @@ export class ClusterContext {
   }
 
   /**
-   * Whether the local static provisioner publishes disks of this class: the scheduler binds each of
-   * its claims to a free one on the node the pod goes to, so no PV is made per claim by hand.
+   * Whether the local static provisioner has a free disk of this class (published, no claimRef yet):
+   * the scheduler binds a claim of the class to one on the node its pod goes to, so none is made by
+   * hand. Not whether that disk is on a node the targets may use, nor one per claim: a hint that the
+   * class is served so, not a count.
    */
-  publishesDisks(storageClass: string | undefined): boolean {
+  hasFreeDiscoveredDisk(storageClass: string | undefined): boolean {
     this.visited++;
-    return storageClass !== undefined && this.discoveredDiskClasses.has(storageClass);
+    return storageClass !== undefined && this.freeDisksByClass.has(storageClass);
   }
 
   /** The node names PVs pin: a key walk of the index, one per pinned node. */

@@ -51,7 +51,8 @@ const arbPV = fc
     uid: fc.constantFrom(undefined, 'u1', 'u2'),
     phase: fc.constantFrom('Bound', 'Released', 'Available', 'Failed'),
     noClaim: fc.boolean(),
-    provisioned: fc.boolean(),
+    // None, a provisioner's for its claim, or a disk the local static provisioner published.
+    provisioned: fc.constantFrom<string | undefined>(undefined, 'x', 'local-volume-provisioner-n1-0b6c'),
     /** Pre-bound to the target's state claim rather than a data claim. */
     state: fc.boolean(),
   })
@@ -61,7 +62,7 @@ const arbPV = fc
       claimNamespace: o.ns,
       host: o.host,
       path: o.path,
-      annotations: o.provisioned ? { 'pv.kubernetes.io/provisioned-by': 'x' } : undefined,
+      annotations: o.provisioned ? { 'pv.kubernetes.io/provisioned-by': o.provisioned } : undefined,
     }) as Obj & { spec: Record<string, unknown> };
     if (o.noClaim) delete p.spec.claimRef;
     else if (o.uid) (p.spec.claimRef as Record<string, unknown>).uid = o.uid;

@@ -234,7 +234,7 @@ describe('claims and pods the StatefulSet makes on a scale-out, disks left to th
   describe.each(SIDES)('%s', (side) => {
     // The claim of target-4 is made while target-0..3's claims are bound to discovered disks: the
     // scheduler picks one on the pod's node (WaitForFirstConsumer): nothing to make or pin by hand
-    // (context.ts publishesDisks: the class of the provisioner's PVs).
+    // (context.ts hasFreeDiscoveredDisk: a free disk of the class).
     it('local static: claim CREATE of target-4 gets no "Create one PV per (target, mount)"', () => {
       const claim = claimOfClass(4, CLASS);
       const ev = review(side, claim, [cr(6), ...nodes, ...runningFour(), ...spare()]);

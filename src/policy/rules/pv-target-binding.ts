@@ -25,6 +25,8 @@ import {
   isMadeForItsClaim,
   isObject,
   nameOf,
+  phaseOf,
+  type PersistentVolume,
   pinnedHostnames,
   requiredTermsOf,
   stringsOf,
@@ -199,9 +201,10 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
 
 /**
  * Any other PV object on this very disk, whoever's: two PVs for one disk let two claims write it.
- * Held by its deleted claim's uid, it is the PV to free instead (warn). Otherwise (bound to another
- * claim, or Available: a disk the local static provisioner published, or a spare made by hand) the
- * scheduler may bind it to any claim of its class, so this one is refused.
+ * Bound or free (a disk the local static provisioner published, or a spare made by hand: the
+ * scheduler may bind it to any claim of its class), it is refused. Held by its deleted claim's uid,
+ * it is the one to free instead, and pre-bound to a claim this CR's templates no longer make (a
+ * mount renamed), the one to delete once this one stands: both warned of.
  */
 function checkDiskTaken(
   { subject, ctx, report }: RuleInput<'target-volume'>,
@@ -212,33 +215,81 @@ function checkDiskTaken(
     clashes,
   }: { host: string; path: string; judged: Set<string>; clashes: { disk: string[] } },
 ): void {
-  const self = nameOf(subject.object);
-  const at = pointer('spec', isObject(subject.object.spec?.local) ? 'local' : 'hostPath', 'path');
+  const self = subject.object;
+  const at = pointer('spec', isObject(self.spec?.local) ? 'local' : 'hostPath', 'path');
+  const disk = `${host}:${path}`;
   const others = ctx
     .pvsOnHost(host)
     .filter((other) => !judged.has(nameOf(other)) && pvHostname(other) === host && diskPathOf(other) === path)
     .map((other) => ctx.pv(nameOf(other)) ?? other) // its binding state as last seen
     .sort(byName);
   const held = others.find(claimGone);
-  if (held)
-    report.warn(
-      at,
-      `PV ${nameOf(held)}, held by the uid of its deleted claim ${claimRefOf(held)?.name ?? ''}, is on the same disk ${host}:${path}: freed, it and ${self} would be two PVs for one disk.`,
-      `Free PV ${nameOf(held)} instead of making a new one (${removeUidCommand(nameOf(held))}), or delete it first.`,
-    );
-  for (const other of others.filter((o) => !claimGone(o))) {
-    if (clashes.disk.push(nameOf(other)) > LISTED) continue;
+  if (held) report.warn(at, ...heldDisk(held, nameOf(self), disk));
+  for (const other of others) {
+    if (claimGone(other)) continue;
     const ref = claimRefOf(other);
-    report.deny(
-      at,
-      ref
-        ? `PVs ${self} and ${nameOf(other)} use the same disk ${host}:${path} for two claims (${subject.claimName}, ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}).`
-        : `PV ${nameOf(other)}${isDiscoveredDisk(other) ? ', published by the local static provisioner,' : ''} is already on the disk ${host}:${path}, free for any claim of its class: the scheduler may bind it to another claim, and two targets would write one disk.`,
-      ref
-        ? `Give every target its own disk, or delete PV ${nameOf(other)} if it is no longer meant for claim ${ref.name}.`
-        : `Pre-bind PV ${nameOf(other)} to claim ${subject.namespace}/${subject.claimName} instead of making a second PV for its disk (kubectl patch pv ${nameOf(other)} -p '{"spec":{"claimRef":{"namespace":"${subject.namespace}","name":"${subject.claimName}"}}}').`,
-    );
+    const template =
+      ref?.namespace === subject.namespace ? splitClaimName(subject.crName, ref.name) : undefined;
+    if (ref && template && subject.cr && !isClaimTemplateOf(subject.cr, template.template)) {
+      report.warn(
+        at,
+        `PV ${nameOf(other)}, pre-bound to claim ${ref.name} that no claim template of AIStore ${subject.crName} makes now, is on the same disk ${disk}: should a claim of that name be made again, both PVs would be written.`,
+        `Delete PV ${nameOf(other)} once ${nameOf(self)} stands for the disk.`,
+      );
+      continue;
+    }
+    if (clashes.disk.push(nameOf(other)) > LISTED) continue;
+    if (ref)
+      report.deny(
+        at,
+        `PVs ${nameOf(self)} and ${nameOf(other)} use the same disk ${disk} for two claims (${subject.claimName}, ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}).`,
+        `Give every target its own disk, or delete PV ${nameOf(other)} if it is no longer meant for claim ${ref.name}.`,
+      );
+    else report.deny(at, ...freeDisk(other, self, subject, disk));
   }
+}
+
+/** Message and fix for a Released PV on the reviewed PV's disk. */
+function heldDisk(held: PersistentVolume, self: string, disk: string): [string, string] {
+  const message = `PV ${nameOf(held)}, held by the uid of its deleted claim ${claimRefOf(held)?.name ?? ''}, is on the same disk ${disk}: freed, it and ${self} would be two PVs for one disk.`;
+  // Its provisioner wipes such a disk and publishes it anew: freed now, a disk being wiped binds.
+  if (isDiscoveredDisk(held) && held.spec?.persistentVolumeReclaimPolicy === 'Delete')
+    return [
+      message,
+      `The local static provisioner is cleaning this disk (reclaim Delete) and will publish it as a new PV: pre-bind that one to the claim instead of making ${self}.`,
+    ];
+  return [
+    message,
+    `Free PV ${nameOf(held)} instead of making a new one (${removeUidCommand(nameOf(held))}), or delete it first.`,
+  ];
+}
+
+/** Message and fix for a free PV (no claimRef) on the reviewed PV's disk. */
+function freeDisk(
+  other: PersistentVolume,
+  self: PersistentVolume,
+  { namespace, claimName }: { namespace: string; claimName: string },
+  disk: string,
+): [string, string] {
+  const published = isDiscoveredDisk(other);
+  const message = `PV ${nameOf(other)}${published ? ', published by the local static provisioner,' : ''} is already on the disk ${disk}, free for any claim of its class: the scheduler may bind it to another claim, and two targets would write one disk.`;
+  // A live PV that holds the disk (audit): the free one is what must go.
+  if (phaseOf(self) === 'Bound')
+    return [
+      message,
+      published
+        ? `Take the disk out of the provisioner's discovery directory, then delete PV ${nameOf(other)}: ${nameOf(self)} holds the disk.`
+        : `Delete PV ${nameOf(other)}: ${nameOf(self)} holds the disk.`,
+    ];
+  // Pre-binding the free PV keeps one object for the disk; Retain keeps the data when the claim
+  // goes (the local static provisioner wipes a disk whose PV says Delete).
+  const patch = JSON.stringify({
+    spec: { persistentVolumeReclaimPolicy: 'Retain', claimRef: { namespace, name: claimName } },
+  });
+  return [
+    message,
+    `Pre-bind PV ${nameOf(other)} to claim ${namespace}/${claimName} instead of making a second PV for its disk (kubectl patch pv ${nameOf(other)} -p '${patch}').`,
+  ];
 }
 
 /**
@@ -384,7 +435,7 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
     if (dynamic.has(templateName(crName, mount.path))) continue;
     // The local static provisioner's disks of the mount's class go to its claims as the scheduler
     // places them: none is missing, though one a deleted claim still holds is to free.
-    const discovered = ctx.publishesDisks(mount.storageClass);
+    const discovered = ctx.hasFreeDiscoveredDisk(mount.storageClass);
     const missing: number[] = [];
     const freeable: string[] = [];
     for (let ordinal = 0; ordinal < size; ordinal++) {
@@ -436,7 +487,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a disk the local static provisioner published included; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for where the local static provisioner publishes disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included; one pre-bound to a claim the CR's templates no longer make is warned of; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:

@@ -20,8 +20,8 @@ import {
 import { claimNameProblem } from '../claims.js';
 import { describeLayout, pvHostname } from '../layout.js';
 import { claimNamesOf } from '../podspec.js';
-import { defineRule, MULTI_TARGET_DOC, operatorLink, type RuleInput, type SubjectOf } from '../rule.js';
-import { mountOfTemplate, splitClaimName } from '../aistore.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink, type RuleInput } from '../rule.js';
+import { mountOfTemplate, splitClaimName, type AIStoreCR } from '../aistore.js';
 import type { ClusterContext } from '../context.js';
 
 export const DISKS_ANNOTATION = 'ais-guard/disks';
@@ -60,8 +60,7 @@ function bindClaim({ subject, writable, layout, ctx, operation, report }: RuleIn
   if (claimNameProblem(subject.namespace, subject.crName, subject.cr, name, ctx)?.severity === 'deny') return;
   // A PV is pre-bound to it, but held by an earlier claim's uid: pv-claim-uid says how to free it.
   if (named.some(claimGone)) return;
-  // The local static provisioner's disks of its class: the scheduler binds it to one on its pod's node.
-  if (ctx.publishesDisks(claim.spec?.storageClassName)) return;
+  if (leftToFreeDisks(subject, [name], ctx)) return;
   if (pvs.length === 0 && !wanted && layout.multiTarget && operation === 'CREATE') {
     report.warn(
       '/spec/volumeName',
@@ -131,22 +130,23 @@ function hostRuledOut(pod: Pod, host: string): boolean {
 }
 
 /**
- * Whether the pod's data claims are all of mounts whose class the local static provisioner publishes
- * disks of: the scheduler picks the node and a free disk there for each, nothing for the guard to pin.
+ * Whether the claims are all of mounts of a class the local static provisioner has free disks of:
+ * the scheduler binds each to a disk on the node it picks for the pod, nothing for the guard to pin.
+ * Read from the CR's mounts, as coverage reads them (the claim's own class may be the apiserver's
+ * default filled in), so a target's claim and pod are judged alike.
  */
-function onDiscoveredDisks(
-  subject: SubjectOf<'target-pod'>,
+function leftToFreeDisks(
+  { cr, crName }: { cr?: AIStoreCR | undefined; crName: string },
   claims: readonly string[],
   ctx: ClusterContext,
 ): boolean {
-  const { cr, crName } = subject;
   if (!cr) return false;
   const classes = claims.flatMap((claim) => {
     const template = splitClaimName(crName, claim)?.template;
     const mount = template === undefined ? undefined : mountOfTemplate(cr, template);
     return mount ? [mount.storageClass] : [];
   });
-  return classes.length > 0 && classes.every((c) => ctx.publishesDisks(c));
+  return classes.length > 0 && classes.every((c) => ctx.hasFreeDiscoveredDisk(c));
 }
 
 function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInput<'target-pod'>): void {
@@ -160,7 +160,7 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
     for (const pv of ctx.pvsForClaim(subject.namespace, claim))
       if (!claimGone(pv)) disks.push({ claim, pv, host: pvHostname(pv) });
   if (disks.length === 0) {
-    if (layout.multiTarget && claims.length > 0 && !onDiscoveredDisks(subject, claims, ctx))
+    if (layout.multiTarget && claims.length > 0 && !leftToFreeDisks(subject, claims, ctx))
       report.warn(
         '/spec/volumes',
         `no PV is known for the claims of target pod ${nameOf(pod)} (${claims.join(', ')}) in a ${describeLayout(layout)}: the guard does not guess its node.`,
@@ -236,7 +236,7 @@ export default defineRule({
   id: 'target-disk-binding',
   title: 'Targets bound to their own disks',
   summary:
-    "On CREATE: a target claim gets spec.volumeName of the PV pre-bound to it; a target Pod gets node affinity to its disks' node and an ais-guard/disks annotation (warn). A PV still held by a deleted claim's uid (Released, Failed) is no one's disk. Conflicts deny; no known PV in a multi-target layout warns, unless the local static provisioner publishes disks of the claims' class (the scheduler binds one on the pod's node).",
+    "On CREATE: a target claim gets spec.volumeName of the PV pre-bound to it; a target Pod gets node affinity to its disks' node and an ais-guard/disks annotation (warn). A PV still held by a deleted claim's uid (Released, Failed) is no one's disk. Conflicts deny; no known PV in a multi-target layout warns, unless the local static provisioner has free disks of the mounts' class (the scheduler binds one on the pod's node).",
   verdict: 'mutate + warn / deny',
   operator: `The operator leaves binding to the StatefulSet's claims (${operatorLink('internal/resources/aistore/target/statefulset.go', 63, 'NewTargetSS')}, volumeClaimTemplates) and places pods only by targetSpec.nodeSelector and affinity (${operatorLink('internal/resources/aistore/target/statefulset.go', 114, 'targetPodSpec')}): nothing ties a target to its own disks but the PVs.`,
   howToFix: 'Create the PVs with claimRefs; the guard then binds claims and pods to them.',

@@ -1,0 +1,232 @@
+// Outside review "disktaken" of 409b3bb: a target PV on a disk another PV stands for
+// (pv-target-binding checkDiskTaken), and the classes the local static provisioner has free disks of
+// (context.ts hasFreeDiscoveredDisk). Each case failed on 409b3bb.
+/* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: PVs patched field by field */
+import { describe, expect, it } from '@jest/globals';
+import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
+import { reduced, type Cached } from '../../src/server/reduce.js';
+import { audit } from '../../src/cli/audit.js';
+import { aistore, claimName, node, pv, pvc, targetPod } from '../support/builders.js';
+
+const CLASS = 'fast-disks';
+const MOUNTS = [{ path: '/data/aistore', size: '1Ti', storageClass: CLASS }];
+const nodes = [node('node-1'), node('node-2')];
+const cached = (v: KubeObject): KubeObject =>
+  v.kind === 'PersistentVolume'
+    ? (reduced(structuredClone(v) as Cached, 'v1', 'PersistentVolume') as KubeObject)
+    : v;
+
+/** A disk the local static provisioner published: Available, no claimRef, reclaim Delete (its chart's default). */
+function discovered(
+  host: string,
+  path: string,
+  name = `local-pv-${host}-${path.split('/').pop()}`,
+): KubeObject {
+  const volume = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: {
+      name,
+      resourceVersion: '1',
+      annotations: { 'pv.kubernetes.io/provisioned-by': `local-volume-provisioner-${host}-0b6c3f2e` },
+    },
+    spec: {
+      capacity: { storage: '1788Gi' },
+      accessModes: ['ReadWriteOnce'],
+      persistentVolumeReclaimPolicy: 'Delete',
+      storageClassName: CLASS,
+      local: { path },
+      volumeMode: 'Filesystem',
+      nodeAffinity: {
+        required: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [host] }] },
+          ],
+        },
+      },
+    },
+    status: { phase: 'Available' },
+  };
+  return volume as KubeObject;
+}
+const withRv = (o: KubeObject, rv: string, patch: (c: any) => void = () => {}): KubeObject => {
+  const c = structuredClone(o) as any;
+  c.metadata.resourceVersion = rv;
+  patch(c);
+  return c;
+};
+const boundTo = (o: KubeObject, ns: string, name: string, uid: string): KubeObject =>
+  withRv(o, '9', (c) => {
+    c.spec.claimRef = { namespace: ns, name, uid };
+    c.metadata.annotations['pv.kubernetes.io/bound-by-controller'] = 'yes';
+    c.status = { phase: 'Bound' };
+  });
+const handMade = (name: string, ordinal: number, host: string, path: string) =>
+  pv(name, { claim: claimName(ordinal), host, path, storageClass: CLASS, capacity: '1788Gi', local: true });
+const lines = (ev: ReturnType<typeof evaluate>, rule: string) =>
+  ev.findings.filter((f) => f.ruleId === rule).map((f) => `${f.action}: ${f.message}`);
+
+describe('F1 webhook cache: a class keeps no free disk once its discovered disks are bound and gone', () => {
+  // context.ts upsert: a binding-state-only event (the PV controller's status Bound, a Released
+  // phase, a resourceVersion-only change) calls addPV again without removePV: a count of the class's
+  // disks went up each time and down once. The index holds each PV once, by name.
+  const disk = discovered('node-1', '/mnt/fast-disks/sda');
+  const events = () => {
+    const live = new ClusterContext();
+    live.upsert(cached(disk)); // ADDED, Available
+    const bound = boundTo(disk, 'db', 'data-db-0', 'q1'); // the binder's claimRef: a reindex
+    live.upsert(cached(withRv(bound, '3', (c) => (c.status = { phase: 'Pending' }))));
+    live.upsert(cached(withRv(bound, '4'))); // the PV controller's status Bound: binding state only
+    live.remove(cached(withRv(bound, '5'))); // deleted (the provisioner uninstalled, disk given away)
+    return live;
+  };
+
+  it('no free disk of the class once the only discovered PV is bound and deleted', () => {
+    expect(events().hasFreeDiscoveredDisk(CLASS)).toBe(false);
+  });
+
+  it('the webhook says what check says on a scale-out of a hand-made layout of that class', () => {
+    const before = aistore({ size: 1, disable: true, mounts: MOUNTS });
+    const after = aistore({ size: 2, disable: true, mounts: MOUNTS });
+    const p0 = handMade('ais-t0', 0, 'node-1', '/mnt/ais/sda');
+    const live = events();
+    for (const o of [...nodes, before, p0]) live.upsert(cached(o));
+    const subject = { operation: 'UPDATE' as const, object: after, oldObject: before };
+    const check = lines(evaluate(subject, new ClusterContext([...nodes, before, p0])), 'pv-target-binding');
+    expect(check).toEqual([expect.stringMatching(/^warn: ais-target-1 has no PV/)]);
+    expect(lines(evaluate(subject, live), 'pv-target-binding')).toEqual(check);
+  });
+});
+
+describe('F2 a class whose discovered disks are all bound has none free', () => {
+  // Targets 0..2 have hand-made PVs of the class; target-3 has none. The class's one discovered disk
+  // is bound to another app: no free disk anywhere, so target-3 stays Pending, and the guard says so
+  // (409b3bb's class-wide flag said nothing: coverage, claim and pod alike).
+  const cr = aistore({ size: 4, disable: true, mounts: MOUNTS });
+  const hand = [0, 1, 2].map((i) => handMade(`ais-t${i}`, i, i < 2 ? 'node-1' : 'node-2', `/mnt/ais/d${i}`));
+  const taken = boundTo(discovered('node-2', '/mnt/fast-disks/x'), 'db', 'data-db-0', 'q1');
+  const world = [...nodes, ...hand, taken];
+
+  it('CR: the missing PV of target-3 is still said', () => {
+    const ev = evaluate({ operation: 'CREATE', object: cr }, new ClusterContext(world));
+    expect(lines(ev, 'pv-target-binding')).toEqual([expect.stringMatching(/^warn: ais-target-3 has no PV/)]);
+  });
+
+  it('claim CREATE of target-3: still told no PV is pre-bound to it', () => {
+    const claim = pvc(claimName(3));
+    (claim.spec as Record<string, unknown>).storageClassName = CLASS;
+    const ev = evaluate({ operation: 'CREATE', object: claim }, new ClusterContext([cr, ...world]));
+    expect(lines(ev, 'target-disk-binding')).toEqual([
+      expect.stringMatching(/^warn: no PV is pre-bound to claim/),
+    ]);
+  });
+
+  // A mount with no storageClass: the DefaultStorageClass admission plugin fills the claim's class
+  // before any webhook runs; the pod's check reads the CR's mount (none). One target, two answers.
+  it("default class = the provisioner's: claim and pod of one target agree", () => {
+    const noClass = aistore({ size: 2, disable: true, mounts: [{ path: '/data/aistore', size: '1Ti' }] });
+    const ctx = new ClusterContext([noClass, ...nodes, discovered('node-1', '/mnt/fast-disks/sda')]);
+    const claim = pvc(claimName(0));
+    (claim.spec as Record<string, unknown>).storageClassName = CLASS; // as the apiserver defaulted it
+    const onClaim = lines(evaluate({ operation: 'CREATE', object: claim }, ctx), 'target-disk-binding');
+    const onPod = lines(
+      evaluate({ operation: 'CREATE', object: targetPod({ ordinal: 0 }) }, ctx),
+      'target-disk-binding',
+    );
+    expect(onPod.length).toBe(onClaim.length);
+  });
+});
+
+describe('F3 "pre-bind the local-pv-* instead" hands the data disk to the provisioner\'s cleaner', () => {
+  // The discovered PV carries its class's reclaim policy (Delete in the provisioner's chart): when
+  // the claim goes (whenScaled: Delete, the operator's cleanupPVC under cleanupMetadata, "user data
+  // cleanup left to the PV reclaim policy"), the provisioner wipes the disk and republishes it. The
+  // hand-made PV it replaces was Retain.
+  it('the fix keeps the disk Retain', () => {
+    const cr = aistore({ size: 2, disable: true, mounts: MOUNTS });
+    const mine = handMade('ais-t0', 0, 'node-1', '/mnt/fast-disks/sda');
+    const ev = evaluate(
+      { operation: 'CREATE', object: mine },
+      new ClusterContext([cr, ...nodes, discovered('node-1', '/mnt/fast-disks/sda')]),
+    );
+    const deny = ev.findings.find((f) => f.ruleId === 'pv-target-binding' && f.action === 'deny');
+    expect(deny?.fix).toMatch(/Retain/);
+  });
+});
+
+describe('F3b the Released-disk warn says "free it" of a discovered disk its provisioner is wiping', () => {
+  // Released with reclaim Delete, a local-pv-* is being cleaned by the provisioner's deleter, which
+  // then deletes the PV and discovery publishes it again, Available. Clearing its uid mid-cleanup
+  // (the advice) makes a disk being wiped bindable; the advice that holds: wait, then pre-bind it.
+  it('no "Free PV ... (kubectl patch ... uid)" for a Released discovered disk with reclaim Delete', () => {
+    const cr = aistore({ size: 2, disable: true, mounts: MOUNTS });
+    const wiping = withRv(
+      boundTo(discovered('node-1', '/mnt/fast-disks/sda'), 'ais', claimName(0), 'gone'),
+      '12',
+      (c) => {
+        c.status = { phase: 'Released' };
+      },
+    );
+    const mine = handMade('ais-t0', 0, 'node-1', '/mnt/fast-disks/sda');
+    const ev = evaluate({ operation: 'CREATE', object: mine }, new ClusterContext([cr, ...nodes, wiping]));
+    const warn = ev.findings.find((f) => f.ruleId === 'pv-target-binding' && /same disk/.test(f.message));
+    expect(warn?.fix ?? '').not.toMatch(/^Free PV local-pv-/);
+  });
+});
+
+describe('F4 audit: a live, bound target PV on a disk the provisioner published later', () => {
+  // audit judges every PV as a CREATE. The bound PV holds the data: the object to act on is the
+  // local-pv-* (its fix for a new PV, "pre-bind it instead", would make two PVs pre-bound to one claim).
+  it('the fix names the published PV to remove, and following it clears the failure', () => {
+    const cr = aistore({ size: 2, disable: true, mounts: MOUNTS });
+    const live = withRv(handMade('ais-t0', 0, 'node-1', '/mnt/fast-disks/sda'), '7', (c) => {
+      c.spec.claimRef.uid = 'u0';
+      c.status = { phase: 'Bound' };
+    });
+    const disk = discovered('node-1', '/mnt/fast-disks/sda');
+    const first = audit([cr, ...nodes, live, disk]).find((a) => a.object.metadata?.name === 'ais-t0');
+    const fail = first?.results.find((r) => r.result === 'fail');
+    expect(fail?.fix).toBe(
+      "Take the disk out of the provisioner's discovery directory, then delete PV local-pv-node-1-sda: ais-t0 holds the disk.",
+    );
+    const again = audit([cr, ...nodes, live]).find((a) => a.object.metadata?.name === 'ais-t0');
+    expect(again?.results.filter((r) => r.result === 'fail').map((r) => r.message)).toEqual([]);
+  });
+});
+
+describe('F5 a PV pre-bound (no uid, never bound) to a claim no template makes now', () => {
+  // CR re-created with mount /data/b instead of /data/a (targetSpec mounts cannot change in place);
+  // the PVs for /data/a were never bound. ais-guard plan names PVs <ns>.<claim>, so the re-planned
+  // PVs are new objects on the same disks: Flux/Argo CD create them before pruning the old ones, the
+  // create was denied by 409b3bb, and Flux prunes only after a successful apply. The old PV binds no
+  // claim the new StatefulSet makes.
+  it('the new PV on that disk is not denied: the old one is warned of, to delete', () => {
+    const cr = aistore({
+      size: 1,
+      disable: true,
+      mounts: [{ path: '/data/b', size: '1Ti', storageClass: CLASS }],
+    });
+    const old = pv('ais.ais-data-a-ais-target-0', {
+      claim: claimName(0, 'ais', '/data/a'),
+      host: 'node-1',
+      path: '/mnt/d0',
+      storageClass: CLASS,
+      capacity: '1788Gi',
+      local: true,
+    });
+    const now = pv('ais.ais-data-b-ais-target-0', {
+      claim: claimName(0, 'ais', '/data/b'),
+      host: 'node-1',
+      path: '/mnt/d0',
+      storageClass: CLASS,
+      capacity: '1788Gi',
+      local: true,
+    });
+    const ev = evaluate({ operation: 'CREATE', object: now }, new ClusterContext([cr, ...nodes, old]));
+    expect(lines(ev, 'pv-target-binding')).toEqual([
+      expect.stringMatching(
+        /^warn: PV ais.ais-data-a-ais-target-0, pre-bound to claim ais-data-a-ais-target-0 that no claim template of AIStore ais makes now, is on the same disk node-1:\/mnt\/d0/,
+      ),
+    ]);
+  });
+});
