@@ -1,6 +1,7 @@
 // DESIGN rule 10. Bind each target to its own disks: a target claim gets spec.volumeName of the PV
 // pre-bound to it; a target Pod gets node affinity to the node of its PVs and an annotation listing
-// them. Never guess: without a known PV, warn (only where the layout needs local disks).
+// them. Never guess: without a known PV, warn (only where the layout needs local disks, and not
+// where the scheduler hands out free disks the local static provisioner published).
 import {
   asText,
   canServeClaim,
@@ -17,12 +18,12 @@ import {
   type PersistentVolume,
   type Pod,
 } from '../k8s.js';
+import { mountOfTemplate, splitClaimName, type AIStoreCR } from '../aistore.js';
 import { claimNameProblem } from '../claims.js';
+import type { ClusterContext } from '../context.js';
 import { describeLayout, pvHostname } from '../layout.js';
 import { claimNamesOf } from '../podspec.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, type RuleInput } from '../rule.js';
-import { mountOfTemplate, splitClaimName, type AIStoreCR } from '../aistore.js';
-import type { ClusterContext } from '../context.js';
 
 export const DISKS_ANNOTATION = 'ais-guard/disks';
 
@@ -60,8 +61,13 @@ function bindClaim({ subject, writable, layout, ctx, operation, report }: RuleIn
   if (claimNameProblem(subject.namespace, subject.crName, subject.cr, name, ctx)?.severity === 'deny') return;
   // A PV is pre-bound to it, but held by an earlier claim's uid: pv-claim-uid says how to free it.
   if (named.some(claimGone)) return;
-  if (leftToFreeDisks(subject, [name], ctx)) return;
-  if (pvs.length === 0 && !wanted && layout.multiTarget && operation === 'CREATE') {
+  if (
+    pvs.length === 0 &&
+    !wanted &&
+    layout.multiTarget &&
+    operation === 'CREATE' &&
+    !leftToFreeDisks(subject, [name], ctx)
+  ) {
     report.warn(
       '/spec/volumeName',
       `no PV is pre-bound to claim ${subject.namespace}/${name} in a ${describeLayout(layout)}: it is left to the provisioner, which may not put it on the target's own disk.`,
