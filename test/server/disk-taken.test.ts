@@ -175,9 +175,11 @@ describe('F3b the Released-disk warn says "free it" of a discovered disk its pro
 });
 
 describe('F4 audit: a live, bound target PV on a disk the provisioner published later', () => {
-  // audit judges every PV as a CREATE. The bound PV holds the data: the object to act on is the
-  // local-pv-* (its fix for a new PV, "pre-bind it instead", would make two PVs pre-bound to one claim).
-  it('the fix names the published PV to remove, and following it clears the failure', () => {
+  // audit judges every PV as a CREATE. The bound PV holds the data at the mount point the provisioner
+  // published (its local.path, immutable): the disk stays there (review disktaken2 R2: "take it out
+  // of the discovery directory" left ais-t0 on an empty directory). Parked on the claim ais-t0
+  // holds, the published PV binds no other claim and is not published again.
+  it('the fix parks the published PV, and following it clears the failure', () => {
     const cr = aistore({ size: 2, disable: true, mounts: MOUNTS });
     const live = withRv(handMade('ais-t0', 0, 'node-1', '/mnt/fast-disks/sda'), '7', (c) => {
       c.spec.claimRef.uid = 'u0';
@@ -186,11 +188,84 @@ describe('F4 audit: a live, bound target PV on a disk the provisioner published 
     const disk = discovered('node-1', '/mnt/fast-disks/sda');
     const first = audit([cr, ...nodes, live, disk]).find((a) => a.object.metadata?.name === 'ais-t0');
     const fail = first?.results.find((r) => r.result === 'fail');
-    expect(fail?.fix).toBe(
-      "Take the disk out of the provisioner's discovery directory, then delete PV local-pv-node-1-sda: ais-t0 holds the disk.",
+    expect(fail?.fix).toMatch(
+      /^Leave the disk where it is mounted \(ais-t0 reads it there\) and park PV local-pv-node-1-sda on claim ais\/ais-data-aistore-ais-target-0/,
     );
-    const again = audit([cr, ...nodes, live]).find((a) => a.object.metadata?.name === 'ais-t0');
+    expect(fail?.fix).not.toMatch(/discovery directory/);
+    const patch = /-p '(.*)'\)\.$/.exec(fail?.fix ?? '')?.[1] as string;
+    const parked = structuredClone(disk) as any;
+    Object.assign(parked.spec, JSON.parse(patch).spec);
+    const again = audit([cr, ...nodes, live, parked]).find((a) => a.object.metadata?.name === 'ais-t0');
     expect(again?.results.filter((r) => r.result === 'fail').map((r) => r.message)).toEqual([]);
+    // The same judgement of the live PV beside the parked one as the webhook's cache holds it.
+    const judged = evaluate(
+      { operation: 'CREATE', object: live },
+      new ClusterContext([cr, ...nodes, live, parked].map(cached)),
+    );
+    expect(judged.findings.filter((f) => f.action === 'deny')).toEqual([]);
+  });
+});
+
+describe("R1 (disktaken2) another CR whose name ends in this one's", () => {
+  // CRs ais and test-ais in one namespace: test-ais's claim test-ais-data-aistore-test-ais-target-0
+  // ends in -ais-target-0 too. Read as a claim of CR ais that its templates no longer make, the other
+  // cluster's live PV on the same disk was only warned of, with the fix to delete it.
+  const ais = aistore({ size: 1, disable: true, mounts: MOUNTS });
+  const other = aistore({ name: 'test-ais', size: 1, disable: true, mounts: MOUNTS });
+  const theirs = withRv(handMade('test-ais-t0', 0, 'node-1', '/mnt/d0'), '7', (c) => {
+    c.spec.claimRef.name = claimName(0, 'test-ais');
+    c.spec.claimRef.uid = 'u-test-ais-0';
+    c.status = { phase: 'Bound' };
+  });
+  const mine = handMade('ais-t0', 0, 'node-1', '/mnt/d0');
+  it.each([
+    ['check', (o: KubeObject) => o],
+    ['webhook', cached],
+  ])("%s: denied as two claims on one disk, no fix deletes the other cluster's PV", (_side, side) => {
+    const ev = evaluate(
+      { operation: 'CREATE', object: mine },
+      new ClusterContext([ais, other, ...nodes, theirs].map(side)),
+    );
+    expect(lines(ev, 'pv-target-binding')).toEqual([
+      expect.stringMatching(
+        /^deny: PVs ais-t0 and test-ais-t0 use the same disk node-1:\/mnt\/d0 for two claims \(ais-data-aistore-ais-target-0, ais\/test-ais-data-aistore-test-ais-target-0\)/,
+      ),
+    ]);
+  });
+});
+
+describe('R3 (disktaken2) a Released PV on the disk, of another claim', () => {
+  // Freed (uid removed) it is pre-bound to its old claim again (target-1 of an earlier layout): it
+  // serves nothing of target-0, and target-0's own PV on that disk is then "two claims on one disk".
+  const cr = aistore({ size: 2, disable: true, mounts: MOUNTS });
+  const old = withRv(handMade('ais-t1-old', 1, 'node-1', '/mnt/d0'), '7', (c) => {
+    c.spec.claimRef.uid = 'gone-1';
+    c.status = { phase: 'Released' };
+  });
+  const mine = handMade('ais-t0', 0, 'node-1', '/mnt/d0');
+  it('the fix points the held PV at the reviewed claim, and following it serves that claim', () => {
+    const ev = evaluate({ operation: 'CREATE', object: mine }, new ClusterContext([cr, ...nodes, old]));
+    const warn = ev.findings.find(
+      (f) => f.ruleId === 'pv-target-binding' && /held by the uid/.test(f.message),
+    );
+    expect(warn?.fix).toMatch(
+      /^Point PV ais-t1-old at claim ais\/ais-data-aistore-ais-target-0 instead of making a new one/,
+    );
+    const patch = JSON.parse(/-p '(.*)'\)/.exec(warn?.fix ?? '')?.[1] as string);
+    const pointed = structuredClone(old) as any;
+    pointed.spec.claimRef = { ...pointed.spec.claimRef, ...patch.spec.claimRef };
+    for (const k of ['uid', 'resourceVersion'])
+      if (pointed.spec.claimRef[k] === null) delete pointed.spec.claimRef[k];
+    pointed.status = { phase: 'Available' };
+    const claim = pvc(claimName(0));
+    (claim.spec as Record<string, unknown>).storageClassName = CLASS;
+    const bound = evaluate(
+      { operation: 'CREATE', object: claim },
+      new ClusterContext([cr, ...nodes, pointed]),
+    );
+    expect(lines(bound, 'target-disk-binding')).toEqual([
+      expect.stringMatching(/^warn: bound claim ais-data-aistore-ais-target-0 to PV ais-t1-old/),
+    ]);
   });
 });
 

@@ -164,7 +164,7 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
     if (host && other.host === host && ordinal !== undefined && ordinal !== subject.ordinal)
       if (!beside.has(ordinal)) beside.set(ordinal, otherName);
     if (other.claim === claimName) {
-      if (clashes.claim.push(otherName) <= LISTED)
+      if (!parkedBeside(pv, ctx.pv(otherName) ?? other.pv) && clashes.claim.push(otherName) <= LISTED)
         report.deny(
           '/spec/claimRef/name',
           `PVs ${self} and ${otherName} are both pre-bound to claim ${claimName}: the claim binds one and strands the other.`,
@@ -224,13 +224,11 @@ function checkDiskTaken(
     .map((other) => ctx.pv(nameOf(other)) ?? other) // its binding state as last seen
     .sort(byName);
   const held = others.find(claimGone);
-  if (held) report.warn(at, ...heldDisk(held, nameOf(self), disk));
+  if (held) report.warn(at, ...heldDisk(held, subject, disk));
   for (const other of others) {
     if (claimGone(other)) continue;
     const ref = claimRefOf(other);
-    const template =
-      ref?.namespace === subject.namespace ? splitClaimName(subject.crName, ref.name) : undefined;
-    if (ref && template && subject.cr && !isClaimTemplateOf(subject.cr, template.template)) {
+    if (ref && isDroppedClaim(ctx, subject, ref)) {
       report.warn(
         at,
         `PV ${nameOf(other)}, pre-bound to claim ${ref.name} that no claim template of AIStore ${subject.crName} makes now, is on the same disk ${disk}: should a claim of that name be made again, both PVs would be written.`,
@@ -249,19 +247,70 @@ function checkDiskTaken(
   }
 }
 
+/**
+ * A claim of this CR's shape (its name, not only its suffix: CR test-ais's claims end in
+ * -ais-target-N too) that none of its templates makes now and no other CR in the namespace makes.
+ */
+function isDroppedClaim(
+  ctx: RuleInput<'target-volume'>['ctx'],
+  { namespace, crName, cr }: { namespace: string; crName: string; cr?: AIStoreCR | undefined },
+  ref: { namespace?: string; name: string },
+): boolean {
+  if (!cr || ref.namespace !== namespace) return false;
+  const template = splitClaimName(crName, ref.name)?.template;
+  if (!template?.startsWith(`${crName}-`) || isClaimTemplateOf(cr, template)) return false;
+  return !ctx
+    .aistoresIn(namespace)
+    .some(
+      (other) =>
+        nameOf(other) !== crName &&
+        isClaimTemplateOf(other, splitClaimName(nameOf(other), ref.name)?.template ?? ''),
+    );
+}
+
 /** Message and fix for a Released PV on the reviewed PV's disk. */
-function heldDisk(held: PersistentVolume, self: string, disk: string): [string, string] {
-  const message = `PV ${nameOf(held)}, held by the uid of its deleted claim ${claimRefOf(held)?.name ?? ''}, is on the same disk ${disk}: freed, it and ${self} would be two PVs for one disk.`;
+function heldDisk(
+  held: PersistentVolume,
+  { object, namespace, claimName }: { object: PersistentVolume; namespace: string; claimName: string },
+  disk: string,
+): [string, string] {
+  const self = nameOf(object);
+  const ref = claimRefOf(held);
+  const message = `PV ${nameOf(held)}, held by the uid of its deleted claim ${ref?.name ?? ''}, is on the same disk ${disk}: freed, it and ${self} would be two PVs for one disk.`;
   // Its provisioner wipes such a disk and publishes it anew: freed now, a disk being wiped binds.
   if (isDiscoveredDisk(held) && held.spec?.persistentVolumeReclaimPolicy === 'Delete')
     return [
       message,
       `The local static provisioner is cleaning this disk (reclaim Delete) and will publish it as a new PV: pre-bind that one to the claim instead of making ${self}.`,
     ];
+  // Freed, it is pre-bound to its old claim again: this disk's PV for this claim only if that is this one.
+  if (ref?.namespace === namespace && ref.name === claimName)
+    return [
+      message,
+      `Free PV ${nameOf(held)} instead of making a new one (${removeUidCommand(nameOf(held))}), or delete it first.`,
+    ];
+  const patch = JSON.stringify({
+    spec: { claimRef: { namespace, name: claimName, uid: null, resourceVersion: null } },
+  });
   return [
     message,
-    `Free PV ${nameOf(held)} instead of making a new one (${removeUidCommand(nameOf(held))}), or delete it first.`,
+    `Point PV ${nameOf(held)} at claim ${namespace}/${claimName} instead of making a new one (kubectl patch pv ${nameOf(held)} -p '${patch}'), or delete it first.`,
   ];
+}
+
+/**
+ * The other PV is parked on the claim this Bound PV holds: pre-bound to it by name (no uid), not
+ * Bound, it binds no other claim (pv_controller.go syncVolume leaves a PV pre-bound by a user to a
+ * claim bound elsewhere as it is), and its provisioner does not publish the disk again. How a disk
+ * published beside a live target PV is kept from other claims (freeDisk's fix).
+ */
+function parkedBeside(self: PersistentVolume, other: PersistentVolume): boolean {
+  return (
+    phaseOf(self) === 'Bound' &&
+    claimRefOf(self)?.uid !== undefined &&
+    claimRefOf(other)?.uid === undefined &&
+    phaseOf(other) !== 'Bound'
+  );
 }
 
 /** Message and fix for a free PV (no claimRef) on the reviewed PV's disk. */
@@ -273,22 +322,24 @@ function freeDisk(
 ): [string, string] {
   const published = isDiscoveredDisk(other);
   const message = `PV ${nameOf(other)}${published ? ', published by the local static provisioner,' : ''} is already on the disk ${disk}, free for any claim of its class: the scheduler may bind it to another claim, and two targets would write one disk.`;
-  // A live PV that holds the disk (audit): the free one is what must go.
+  // Pre-bound to this claim the free PV binds no other; Retain keeps the data when the claim goes
+  // (the local static provisioner wipes a disk whose PV says Delete).
+  const patch = JSON.stringify({
+    spec: { persistentVolumeReclaimPolicy: 'Retain', claimRef: { namespace, name: claimName } },
+  });
+  const command = `kubectl patch pv ${nameOf(other)} -p '${patch}'`;
+  // A live PV holds the disk (audit): the disk stays mounted where that PV reads it, and the free PV
+  // is parked on the claim it holds (parkedBeside); deleted, a published one would come back.
   if (phaseOf(self) === 'Bound')
     return [
       message,
       published
-        ? `Take the disk out of the provisioner's discovery directory, then delete PV ${nameOf(other)}: ${nameOf(self)} holds the disk.`
+        ? `Leave the disk where it is mounted (${nameOf(self)} reads it there) and park PV ${nameOf(other)} on claim ${namespace}/${claimName}, which ${nameOf(self)} holds: no other claim binds it then (${command}).`
         : `Delete PV ${nameOf(other)}: ${nameOf(self)} holds the disk.`,
     ];
-  // Pre-binding the free PV keeps one object for the disk; Retain keeps the data when the claim
-  // goes (the local static provisioner wipes a disk whose PV says Delete).
-  const patch = JSON.stringify({
-    spec: { persistentVolumeReclaimPolicy: 'Retain', claimRef: { namespace, name: claimName } },
-  });
   return [
     message,
-    `Pre-bind PV ${nameOf(other)} to claim ${namespace}/${claimName} instead of making a second PV for its disk (kubectl patch pv ${nameOf(other)} -p '${patch}').`,
+    `Pre-bind PV ${nameOf(other)} to claim ${namespace}/${claimName} instead of making a second PV for its disk (${command}).`,
   ];
 }
 
@@ -487,7 +538,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included; one pre-bound to a claim the CR's templates no longer make is warned of; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included; one pre-bound to a claim the CR's templates no longer make is warned of, and a free PV parked on the claim a live PV holds is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:
