@@ -1,6 +1,7 @@
 // Outside review "disktaken" of 409b3bb: a target PV on a disk another PV stands for
 // (pv-target-binding checkDiskTaken), and the classes the local static provisioner has free disks of
-// (context.ts hasFreeDiscoveredDisk). Each case failed on 409b3bb.
+// (context.ts hasFreeDiscoveredDisk). Each case failed on 409b3bb; those marked "disktaken2", from a
+// second review, on a06affd.
 /* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: PVs patched field by field */
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
