@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import { reduced, type Cached } from '../../src/server/reduce.js';
 import { audit } from '../../src/cli/audit.js';
-import { aistore, claimName, node, pv, pvc, targetPod } from '../support/builders.js';
+import { aistore, claimName, discoveredDisk, node, pv, pvc, targetPod } from '../support/builders.js';
 
 const CLASS = 'fast-disks';
 const MOUNTS = [{ path: '/data/aistore', size: '1Ti', storageClass: CLASS }];
@@ -18,38 +18,8 @@ const cached = (v: KubeObject): KubeObject =>
     : v;
 
 /** A disk the local static provisioner published: Available, no claimRef, reclaim Delete (its chart's default). */
-function discovered(
-  host: string,
-  path: string,
-  name = `local-pv-${host}-${path.split('/').pop()}`,
-): KubeObject {
-  const volume = {
-    apiVersion: 'v1',
-    kind: 'PersistentVolume',
-    metadata: {
-      name,
-      resourceVersion: '1',
-      annotations: { 'pv.kubernetes.io/provisioned-by': `local-volume-provisioner-${host}-0b6c3f2e` },
-    },
-    spec: {
-      capacity: { storage: '1788Gi' },
-      accessModes: ['ReadWriteOnce'],
-      persistentVolumeReclaimPolicy: 'Delete',
-      storageClassName: CLASS,
-      local: { path },
-      volumeMode: 'Filesystem',
-      nodeAffinity: {
-        required: {
-          nodeSelectorTerms: [
-            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [host] }] },
-          ],
-        },
-      },
-    },
-    status: { phase: 'Available' },
-  };
-  return volume as KubeObject;
-}
+const discovered = (host: string, path: string): KubeObject =>
+  discoveredDisk({ host, path, storageClass: CLASS });
 const withRv = (o: KubeObject, rv: string, patch: (c: any) => void = () => {}): KubeObject => {
   const c = structuredClone(o) as any;
   c.metadata.resourceVersion = rv;

@@ -14,7 +14,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import { reduced, type Cached } from '../../src/server/reduce.js';
-import { aistore, claimName, madeForClaim, node, pv, pvc, targetPod } from '../support/builders.js';
+import {
+  aistore,
+  claimName,
+  discoveredDisk,
+  madeForClaim,
+  node,
+  pv,
+  pvc,
+  targetPod,
+} from '../support/builders.js';
 
 const CLASS = 'fast-disks';
 const MOUNTS = [{ path: '/data/aistore', size: '1Ti', storageClass: CLASS }];
@@ -33,33 +42,8 @@ function fnv(s: string): string {
 /** A disk the local static provisioner found on `host` and made a PV for: Available, no claimRef. */
 function discovered(host: string, disk: string, reclaim: 'Delete' | 'Retain' = 'Delete'): KubeObject {
   const path = `/mnt/fast-disks/${disk}`;
-  return {
-    apiVersion: 'v1',
-    kind: 'PersistentVolume',
-    metadata: {
-      name: `local-pv-${fnv(path + host + CLASS)}`,
-      labels: { 'storage.kubernetes.io/created-by': 'local-volume-provisioner' },
-      annotations: {
-        'pv.kubernetes.io/provisioned-by': `local-volume-provisioner-${host}-${NODE_UID[host]}`,
-      },
-    },
-    spec: {
-      capacity: { storage: '1788Gi' },
-      accessModes: ['ReadWriteOnce'],
-      persistentVolumeReclaimPolicy: reclaim,
-      storageClassName: CLASS,
-      local: { path },
-      volumeMode: 'Filesystem',
-      nodeAffinity: {
-        required: {
-          nodeSelectorTerms: [
-            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [host] }] },
-          ],
-        },
-      },
-    },
-    status: { phase: 'Available' },
-  };
+  const name = `local-pv-${fnv(path + host + CLASS)}`;
+  return discoveredDisk({ host, path, name, storageClass: CLASS, reclaim, nodeUid: NODE_UID[host] });
 }
 
 /** The same PV once the scheduler picked it for target `ordinal`'s claim and the PV controller bound it. */

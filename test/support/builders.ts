@@ -310,6 +310,48 @@ export function pv(name: string, o: PvOptions): KubeObject {
   };
 }
 
+/**
+ * A disk the local static provisioner published on `host` (sig-storage-local-static-provisioner):
+ * named local-pv-…, annotated provisioned-by local-volume-provisioner-<node>-<node uid>, a `local`
+ * source, Available with no claimRef until the scheduler binds it to a claim of its class.
+ */
+export function discoveredDisk(o: {
+  host: string;
+  path: string;
+  name?: string;
+  storageClass?: string;
+  reclaim?: 'Delete' | 'Retain';
+  nodeUid?: string;
+}): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: {
+      name: o.name ?? `local-pv-${o.host}-${o.path.split('/').pop() ?? ''}`,
+      labels: { 'storage.kubernetes.io/created-by': 'local-volume-provisioner' },
+      annotations: {
+        'pv.kubernetes.io/provisioned-by': `local-volume-provisioner-${o.host}-${o.nodeUid ?? '0b6c3f2e'}`,
+      },
+    },
+    spec: {
+      capacity: { storage: '1788Gi' },
+      accessModes: ['ReadWriteOnce'],
+      persistentVolumeReclaimPolicy: o.reclaim ?? 'Delete',
+      storageClassName: o.storageClass ?? 'ais-local-storage',
+      local: { path: o.path },
+      volumeMode: 'Filesystem',
+      nodeAffinity: {
+        required: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [o.host] }] },
+          ],
+        },
+      },
+    },
+    status: { phase: 'Available' },
+  };
+}
+
 export function node(name: string, labels: Record<string, string> = {}): KubeObject {
   return {
     apiVersion: 'v1',

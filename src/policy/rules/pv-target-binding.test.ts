@@ -3,6 +3,7 @@ import {
   aistore,
   claimName,
   DATA_MOUNT,
+  discoveredDisk,
   HOST_ANTI_AFFINITY,
   node,
   oneNodeDisks,
@@ -62,14 +63,6 @@ function shutDown(base: KubeObject, shutdown: boolean | undefined, whenScaled: s
 }
 const SHUTDOWN_DELETES =
   /spec.shutdownCluster scales the target StatefulSet to 0, .*whenScaled: Delete .*deletes every target claim/;
-
-/** A disk the local static provisioner published on node-1: Available, no claimRef. */
-function discoveredDisk(name: string, path: string): KubeObject {
-  const annotations = { 'pv.kubernetes.io/provisioned-by': 'local-volume-provisioner-node-1' };
-  const disk = pv(name, { claim: '', path, annotations }) as KubeObject & { spec: Record<string, unknown> };
-  delete disk.spec.claimRef;
-  return disk;
-}
 
 const rows: Row[] = [
   { name: 'the worked example: two disks on one node', object: sda!, context: [cr, sdb!], expect: {} },
@@ -240,7 +233,7 @@ const rows: Row[] = [
   {
     name: 'a disk the local static provisioner published (Available, no claimRef)',
     object: pv('pv-x', { claim: claimName(0), path: '/ais/sda' }),
-    context: [cr, discoveredDisk('local-pv-8f3a', '/ais/sda')],
+    context: [cr, discoveredDisk({ host: 'node-1', path: '/ais/sda', name: 'local-pv-8f3a' })],
     expect: {
       deny: [
         /PV local-pv-8f3a, published by the local static provisioner, is already on the disk node-1:\/ais\/sda, free for any claim of its class/,

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   aistore,
   claimName,
+  discoveredDisk,
   node,
   oneNodeDisks,
   pv,
@@ -14,13 +15,8 @@ import { checkRow, type Row } from '../../../test/support/table.js';
 const cr = aistore({ disable: true });
 const disks = oneNodeDisks('node-7');
 
-/** A disk of class ais-local-storage the local static provisioner published: Available, no claimRef. */
-const discovered = (() => {
-  const annotations = { 'pv.kubernetes.io/provisioned-by': 'local-volume-provisioner-node-7' };
-  const disk = pv('local-pv-5e1d', { claim: '', host: 'node-7', annotations });
-  delete (disk.spec as Record<string, unknown>).claimRef;
-  return disk;
-})();
+/** A free disk of class ais-local-storage the local static provisioner published on node-7. */
+const discovered = discoveredDisk({ host: 'node-7', path: '/mnt/disks/sdz', name: 'local-pv-5e1d' });
 
 const rows: Row[] = [
   {
