@@ -220,6 +220,15 @@ export function isStateClaim(namespace: string, crName: string, name: string): b
   return name.startsWith(`${stateTemplateName(namespace, crName)}-${targetStatefulSetName(crName)}-`);
 }
 
+/** A state claim of any CR in the namespace, by its shape alone (the CR need not be known). */
+export function isSomeStateClaim(namespace: string, name: string): boolean {
+  if (!name.startsWith(`${namespace}-`)) return false;
+  const rest = name.slice(namespace.length + 1);
+  for (let at = rest.indexOf('-state-'); at > 0; at = rest.indexOf('-state-', at + 1))
+    if (isStateClaim(namespace, rest.slice(0, at), name)) return true;
+  return false;
+}
+
 /**
  * Whether the target StatefulSet gets a state volumeClaimTemplate: spec.stateStorage.pvc when
  * stateStorage is set, else the deprecated spec.stateStorageClass

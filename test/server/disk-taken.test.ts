@@ -1,7 +1,7 @@
 // Outside review "disktaken" of 409b3bb: a target PV on a disk another PV stands for
 // (pv-target-binding checkDiskTaken), and the classes the local static provisioner has free disks of
 // (context.ts hasFreeDiscoveredDisk). Each case failed on 409b3bb; those marked "disktaken2", from a
-// second review, on a06affd.
+// second review, on a06affd; those marked "disktaken3", from a third, on de782bf.
 /* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: PVs patched field by field */
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
@@ -34,6 +34,22 @@ const boundTo = (o: KubeObject, ns: string, name: string, uid: string): KubeObje
   });
 const handMade = (name: string, ordinal: number, host: string, path: string) =>
   pv(name, { claim: claimName(ordinal), host, path, storageClass: CLASS, capacity: '1788Gi', local: true });
+/** ais-t0 Bound to target-0's claim (uid u0) on that disk: a live target PV, as audit reads it. */
+const liveT0 = (host: string, path: string): KubeObject =>
+  withRv(handMade('ais-t0', 0, host, path), '7', (c) => {
+    c.spec.claimRef.uid = 'u0';
+    c.status = { phase: 'Bound' };
+  });
+/** A disk the local static provisioner published there, pre-bound by hand to target-0's claim. */
+const publishedFor0 = (host: string, path: string, reclaim?: 'Retain'): KubeObject =>
+  withRv(discoveredDisk({ host, path, storageClass: CLASS, reclaim }), '8', (c) => {
+    c.spec.claimRef = { namespace: 'ais', name: claimName(0) };
+  });
+/** Objects as check reads them, and as the webhook's cache holds them. */
+const SIDES: [string, (o: KubeObject) => KubeObject][] = [
+  ['check', (o) => o],
+  ['webhook', cached],
+];
 const lines = (ev: ReturnType<typeof evaluate>, rule: string) =>
   ev.findings.filter((f) => f.ruleId === rule).map((f) => `${f.action}: ${f.message}`);
 
@@ -152,10 +168,7 @@ describe('F4 audit: a live, bound target PV on a disk the provisioner published 
   // holds, the published PV binds no other claim and is not published again.
   it('the fix parks the published PV, and following it clears the failure', () => {
     const cr = aistore({ size: 2, disable: true, mounts: MOUNTS });
-    const live = withRv(handMade('ais-t0', 0, 'node-1', '/mnt/fast-disks/sda'), '7', (c) => {
-      c.spec.claimRef.uid = 'u0';
-      c.status = { phase: 'Bound' };
-    });
+    const live = liveT0('node-1', '/mnt/fast-disks/sda');
     const disk = discovered('node-1', '/mnt/fast-disks/sda');
     const first = audit([cr, ...nodes, live, disk]).find((a) => a.object.metadata?.name === 'ais-t0');
     const fail = first?.results.find((r) => r.result === 'fail');
@@ -189,20 +202,20 @@ describe("R1 (disktaken2) another CR whose name ends in this one's", () => {
     c.status = { phase: 'Bound' };
   });
   const mine = handMade('ais-t0', 0, 'node-1', '/mnt/d0');
-  it.each([
-    ['check', (o: KubeObject) => o],
-    ['webhook', cached],
-  ])("%s: denied as two claims on one disk, no fix deletes the other cluster's PV", (_side, side) => {
-    const ev = evaluate(
-      { operation: 'CREATE', object: mine },
-      new ClusterContext([ais, other, ...nodes, theirs].map(side)),
-    );
-    expect(lines(ev, 'pv-target-binding')).toEqual([
-      expect.stringMatching(
-        /^deny: PVs ais-t0 and test-ais-t0 use the same disk node-1:\/mnt\/d0 for two claims \(ais-data-aistore-ais-target-0, ais\/test-ais-data-aistore-test-ais-target-0\)/,
-      ),
-    ]);
-  });
+  it.each(SIDES)(
+    "%s: denied as two claims on one disk, no fix deletes the other cluster's PV",
+    (_side, side) => {
+      const ev = evaluate(
+        { operation: 'CREATE', object: mine },
+        new ClusterContext([ais, other, ...nodes, theirs].map(side)),
+      );
+      expect(lines(ev, 'pv-target-binding')).toEqual([
+        expect.stringMatching(
+          /^deny: PVs ais-t0 and test-ais-t0 use the same disk node-1:\/mnt\/d0 for two claims \(ais-data-aistore-ais-target-0, ais\/test-ais-data-aistore-test-ais-target-0\)/,
+        ),
+      ]);
+    },
+  );
 });
 
 describe('R3 (disktaken2) a Released PV on the disk, of another claim', () => {
@@ -274,5 +287,104 @@ describe('F5 a PV pre-bound (no uid, never bound) to a claim no template makes n
         /^warn: PV ais.ais-data-a-ais-target-0, pre-bound to claim ais-data-a-ais-target-0 that no claim template of AIStore ais makes now, is on the same disk node-1:\/mnt\/d0/,
       ),
     ]);
+  });
+});
+
+const denies = (ev: ReturnType<typeof evaluate>) =>
+  ev.findings.filter((f) => f.action === 'deny').map((f) => `${f.ruleId}: ${f.message}`);
+
+// The F4/R2 case above: a live Bound ais-t0 on a disk the provisioner published later.
+const parkCr = aistore({ size: 2, disable: true, mounts: MOUNTS });
+
+describe('disktaken3 B: parkedBeside asks nothing of the disk: a PV elsewhere pre-bound to the live claim', () => {
+  // ais-t0 Bound to claim target-0 on node-1:/mnt/d0 (uid u0). Another PV, not Bound, pre-bound by
+  // name to that same claim, on ANOTHER disk. Until the claim is re-created nothing happens
+  // (pv_controller.go syncVolume: claimRef.uid "" -> Available). Claim deleted and re-created (CR
+  // re-created): ais-t0 is Released (uid u0 no longer matches, IsVolumeBoundToClaim), and the new
+  // claim binds the other PV (syncUnboundClaim -> findBestMatchForClaim takes a PV pre-bound by name
+  // first): target-0 comes up on another node's empty disk; its data stays on ais-t0.
+  const bound = liveT0('node-1', '/mnt/d0');
+  // A disk the local static provisioner published on node-2, pre-bound by hand to target-0's claim.
+  const elsewhere = publishedFor0('node-2', '/mnt/fast-disks/sdz', 'Retain');
+  it('the live PV is still denied as one of two PVs pre-bound to its claim (check)', () => {
+    const ev = evaluate(
+      { operation: 'CREATE', object: bound },
+      new ClusterContext([parkCr, ...nodes, elsewhere]),
+    );
+    expect(denies(ev)).toEqual(expect.arrayContaining([expect.stringMatching(/both pre-bound to claim/)]));
+  });
+  it('audit of the whole cluster fails somewhere', () => {
+    const all = audit([parkCr, ...nodes, bound, elsewhere]);
+    const fails = all.flatMap((x) => x.results.filter((r) => r.result === 'fail'));
+    expect(fails.length).toBeGreaterThan(0);
+  });
+  it('the same, a hand-made PV on another node: the deny is at least on the live PV (was, before c6b8b1e)', () => {
+    const hand = withRv(handMade('ais-t0-b', 0, 'node-2', '/mnt/d9'), '8', (c) => {
+      c.status = { phase: 'Available' };
+    });
+    const ev = evaluate({ operation: 'CREATE', object: bound }, new ClusterContext([parkCr, ...nodes, hand]));
+    expect(denies(ev)).toEqual(expect.arrayContaining([expect.stringMatching(/both pre-bound to claim/)]));
+  });
+});
+
+describe('disktaken3 C: parkedBeside asks nothing of the reclaim policy: a published PV parked with Delete', () => {
+  // The same disk, the published PV pre-bound to the live claim by hand, its reclaim still Delete (the
+  // chart's default; freeDisk's own fix sets Retain for this very reason). Claim re-created: the new
+  // claim binds it; the next time that claim goes (CR deleted with its claims, a scale-down that
+  // deletes claims) it is Released with Delete and the local static provisioner wipes the disk that
+  // ais-t0 (Retain) was meant to keep.
+  const bound = liveT0('node-1', '/mnt/fast-disks/sda');
+  const parkedDelete = publishedFor0('node-1', '/mnt/fast-disks/sda');
+  it.each(SIDES)('%s: the live PV beside it is not green', (_s, side) => {
+    const ev = evaluate(
+      { operation: 'CREATE', object: bound },
+      new ClusterContext([parkCr, ...nodes, parkedDelete].map(side)),
+    );
+    expect(ev.findings.filter((f) => f.ruleId === 'pv-target-binding').length).toBeGreaterThan(0);
+  });
+});
+
+describe("disktaken3 D: isDroppedClaim reads a live, Bound PV of a CR it cannot see as this CR's dropped claim", () => {
+  // R1's own pair (CRs ais and test-ais) in namespace ais-lab. test-ais's STATE claim
+  // (<ns>-<cr>-state-<cr>-target-N) is ais-lab-test-ais-state-test-ais-target-0: it starts with
+  // "ais-" (the namespace) and ends in "-ais-target-0", so under CR ais it splits to template
+  // "ais-lab-test-ais-state-test", which startsWith("ais-"). With test-ais not in the context (check of
+  // a folder of ais's manifests only; test-ais deleted without cleanup, its claims and PVs kept, to be
+  // re-created), its live PV is "dropped": a warn whose fix deletes the other cluster's Bound PV.
+  // Its claim exists (phase Bound, claimRef.uid set): "should a claim of that name be made again" is
+  // false on its face, whatever the names.
+  const ns = 'ais-lab';
+  const ais = aistore({ namespace: ns, size: 1, disable: true, mounts: MOUNTS });
+  const onD0 = (name: string, claim: string) =>
+    pv(name, {
+      claim,
+      claimNamespace: ns,
+      host: 'node-1',
+      path: '/mnt/d0',
+      storageClass: CLASS,
+      capacity: '1788Gi',
+      local: true,
+    });
+  const theirs = withRv(onD0('test-ais-state-0', 'ais-lab-test-ais-state-test-ais-target-0'), '7', (c) => {
+    c.spec.claimRef.uid = 'u-state-0';
+    c.status = { phase: 'Bound' };
+  });
+  const mine = onD0('ais-t0', claimName(0));
+  it('check: denied as two claims on one disk, no fix deletes the Bound PV', () => {
+    const ev = evaluate({ operation: 'CREATE', object: mine }, new ClusterContext([ais, ...nodes, theirs]));
+    const found = ev.findings.filter((f) => f.ruleId === 'pv-target-binding');
+    expect(found.map((f) => f.action)).toContain('deny');
+    expect(found.map((f) => f.fix)).not.toContain(
+      'Delete PV test-ais-state-0 once ais-t0 stands for the disk.',
+    );
+  });
+  it('check, test-ais present but making no state claim now (its old one still Bound): still not a warn to delete it', () => {
+    const other = aistore({ name: 'test-ais', namespace: ns, size: 1, disable: true, mounts: MOUNTS });
+    const ev = evaluate(
+      { operation: 'CREATE', object: mine },
+      new ClusterContext([ais, other, ...nodes, theirs]),
+    );
+    const found = ev.findings.filter((f) => f.ruleId === 'pv-target-binding');
+    expect(found.map((f) => f.action)).toContain('deny');
   });
 });

@@ -5,6 +5,7 @@ import {
   claimMounts,
   claimTemplateNames,
   isClaimTemplateOf,
+  isSomeStateClaim,
   splitClaimName,
   dataClaimName,
   isTargetAutoScaling,
@@ -256,7 +257,8 @@ function isDroppedClaim(
   { namespace, crName, cr }: { namespace: string; crName: string; cr?: AIStoreCR | undefined },
   ref: { namespace?: string; name: string },
 ): boolean {
-  if (!cr || ref.namespace !== namespace) return false;
+  // Another CR's state claim (<ns>-<cr>-state-<cr>-target-N) may end in this CR's -target-N too.
+  if (!cr || ref.namespace !== namespace || isSomeStateClaim(namespace, ref.name)) return false;
   const template = splitClaimName(crName, ref.name)?.template;
   if (!template?.startsWith(`${crName}-`) || isClaimTemplateOf(cr, template)) return false;
   return !ctx
@@ -299,17 +301,28 @@ function heldDisk(
 }
 
 /**
- * The other PV is parked on the claim this Bound PV holds: pre-bound to it by name (no uid), not
- * Bound, it binds no other claim (pv_controller.go syncVolume leaves a PV pre-bound by a user to a
+ * The other PV is parked on the claim this Bound PV holds: on the same disk, pre-bound to it by name
+ * (no uid), not Bound and not to be wiped (Retain), it binds no other claim (pv_controller.go syncVolume leaves a PV pre-bound by a user to a
  * claim bound elsewhere as it is), and its provisioner does not publish the disk again. How a disk
  * published beside a live target PV is kept from other claims (freeDisk's fix).
  */
 function parkedBeside(self: PersistentVolume, other: PersistentVolume): boolean {
+  const host = pvHostname(self);
+  const path = diskPathOf(self);
+  const reclaim = other.spec?.persistentVolumeReclaimPolicy;
   return (
     phaseOf(self) === 'Bound' &&
     claimRefOf(self)?.uid !== undefined &&
     claimRefOf(other)?.uid === undefined &&
-    phaseOf(other) !== 'Bound'
+    phaseOf(other) !== 'Bound' &&
+    // The same disk: a PV elsewhere would bind the claim's next life to another disk.
+    host !== undefined &&
+    path !== undefined &&
+    pvHostname(other) === host &&
+    diskPathOf(other) === path &&
+    // Kept when that next life ends: Delete or Recycle would wipe the disk the live PV keeps.
+    reclaim !== 'Delete' &&
+    reclaim !== 'Recycle'
   );
 }
 
@@ -538,7 +551,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included; one pre-bound to a claim the CR's templates no longer make is warned of, and a free PV parked on the claim a live PV holds is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:
