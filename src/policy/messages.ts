@@ -14,9 +14,12 @@ export const PENDING_PORTS = "node(s) didn't have free ports for the requested p
 export const lastChance = (what: string) =>
   `${what} now: once the CR exists it is fixed, and a scale-out would be refused.`;
 
+/** The kubectl command that merge-patches a PV (a null removes the field). */
+export const patchPvCommand = (pv: string, patch: object) =>
+  `kubectl patch pv ${pv} -p '${JSON.stringify(patch)}'`;
+
 /**
- * The command that frees a PV held by a deleted claim's uid (pv-claim-uid's fix): a merge patch's null
- * removes the field; short enough to survive a warning's 256 characters.
+ * The command that frees a PV held by a deleted claim's uid (pv-claim-uid's fix); short enough to
+ * survive a warning's 256 characters.
  */
-export const removeUidCommand = (pv: string) =>
-  `kubectl patch pv ${pv} -p '{"spec":{"claimRef":{"uid":null}}}'`;
+export const removeUidCommand = (pv: string) => patchPvCommand(pv, { spec: { claimRef: { uid: null } } });

@@ -4,6 +4,7 @@
 import {
   claimMounts,
   claimTemplateNames,
+  hasClaimShape,
   isClaimTemplateOf,
   isSomeStateClaim,
   splitClaimName,
@@ -15,6 +16,7 @@ import {
   type AIStoreCR,
 } from '../aistore.js';
 import { claimNameProblem, mountOfClaim } from '../claims.js';
+import type { ClusterContext } from '../context.js';
 import {
   asText,
   byName,
@@ -33,7 +35,7 @@ import {
   stringsOf,
 } from '../k8s.js';
 import { pvHostname, targetVolumes, type TargetVolume } from '../layout.js';
-import { removeUidCommand } from '../messages.js';
+import { patchPvCommand, removeUidCommand } from '../messages.js';
 import { placementExcludes } from '../nodes.js';
 import { compareQuantities, parseQuantity, wholeBytes } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
@@ -253,21 +255,21 @@ function checkDiskTaken(
  * -ais-target-N too) that none of its templates makes now and no other CR in the namespace makes.
  */
 function isDroppedClaim(
-  ctx: RuleInput<'target-volume'>['ctx'],
+  ctx: ClusterContext,
   { namespace, crName, cr }: { namespace: string; crName: string; cr?: AIStoreCR | undefined },
   ref: { namespace?: string; name: string },
 ): boolean {
   // Another CR's state claim (<ns>-<cr>-state-<cr>-target-N) may end in this CR's -target-N too.
   if (!cr || ref.namespace !== namespace || isSomeStateClaim(namespace, ref.name)) return false;
-  const template = splitClaimName(crName, ref.name)?.template;
-  if (!template?.startsWith(`${crName}-`) || isClaimTemplateOf(cr, template)) return false;
-  return !ctx
-    .aistoresIn(namespace)
-    .some(
-      (other) =>
-        nameOf(other) !== crName &&
-        isClaimTemplateOf(other, splitClaimName(nameOf(other), ref.name)?.template ?? ''),
-    );
+  if (!hasClaimShape(crName, ref.name) || mountOfClaim(crName, cr, ref.name)) return false;
+  return !madeByAnotherCR(ctx, namespace, crName)(ref.name);
+}
+
+/** Whether one of the namespace's other CRs makes the claim now (a data or state claim template). */
+function madeByAnotherCR(ctx: ClusterContext, namespace: string, crName: string): (claim: string) => boolean {
+  const others = ctx.aistoresIn(namespace).filter((cr) => nameOf(cr) !== crName);
+  return (claim) =>
+    others.some((cr) => isClaimTemplateOf(cr, splitClaimName(nameOf(cr), claim)?.template ?? ''));
 }
 
 /** Message and fix for a Released PV on the reviewed PV's disk. */
@@ -291,12 +293,12 @@ function heldDisk(
       message,
       `Free PV ${nameOf(held)} instead of making a new one (${removeUidCommand(nameOf(held))}), or delete it first.`,
     ];
-  const patch = JSON.stringify({
+  const command = patchPvCommand(nameOf(held), {
     spec: { claimRef: { namespace, name: claimName, uid: null, resourceVersion: null } },
   });
   return [
     message,
-    `Point PV ${nameOf(held)} at claim ${namespace}/${claimName} instead of making a new one (kubectl patch pv ${nameOf(held)} -p '${patch}'), or delete it first.`,
+    `Point PV ${nameOf(held)} at claim ${namespace}/${claimName} instead of making a new one (${command}), or delete it first.`,
   ];
 }
 
@@ -337,10 +339,9 @@ function freeDisk(
   const message = `PV ${nameOf(other)}${published ? ', published by the local static provisioner,' : ''} is already on the disk ${disk}, free for any claim of its class: the scheduler may bind it to another claim, and two targets would write one disk.`;
   // Pre-bound to this claim the free PV binds no other; Retain keeps the data when the claim goes
   // (the local static provisioner wipes a disk whose PV says Delete).
-  const patch = JSON.stringify({
+  const command = patchPvCommand(nameOf(other), {
     spec: { persistentVolumeReclaimPolicy: 'Retain', claimRef: { namespace, name: claimName } },
   });
-  const command = `kubectl patch pv ${nameOf(other)} -p '${patch}'`;
   // A live PV holds the disk (audit): the disk stays mounted where that PV reads it, and the free PV
   // is parked on the claim it holds (parkedBeside); deleted, a published one would come back.
   if (phaseOf(self) === 'Bound')
@@ -439,9 +440,7 @@ function checkPlacement({ subject, layout, ctx, report }: RuleInput<'aistore'>):
 function warnStrays({ subject, ctx, report }: RuleInput<'aistore'>, known: readonly TargetVolume[]): void {
   const { crName, namespace } = subject;
   const mine = new Set(known.map((v) => v.pv));
-  const others = ctx.aistoresIn(namespace).filter((cr) => nameOf(cr) !== crName);
-  const ofOther = (claim: string) =>
-    others.some((cr) => isClaimTemplateOf(cr, splitClaimName(nameOf(cr), claim)?.template ?? ''));
+  const ofOther = madeByAnotherCR(ctx, namespace, crName);
   // A state PV is the StatefulSet's while it has the state template, whatever the CR says now.
   const strays = targetVolumes(ctx, namespace, crName).filter(
     (v) => !v.state && !mine.has(v.pv) && !ofOther(v.claim),

@@ -18,8 +18,8 @@ import {
   type PersistentVolume,
   type Pod,
 } from '../k8s.js';
-import { mountOfTemplate, splitClaimName, type AIStoreCR } from '../aistore.js';
-import { claimNameProblem } from '../claims.js';
+import type { AIStoreCR } from '../aistore.js';
+import { claimNameProblem, mountOfClaim } from '../claims.js';
 import type { ClusterContext } from '../context.js';
 import { describeLayout, pvHostname } from '../layout.js';
 import { claimNamesOf } from '../podspec.js';
@@ -148,8 +148,7 @@ function leftToFreeDisks(
 ): boolean {
   if (!cr) return false;
   const classes = claims.flatMap((claim) => {
-    const template = splitClaimName(crName, claim)?.template;
-    const mount = template === undefined ? undefined : mountOfTemplate(cr, template);
+    const mount = mountOfClaim(crName, cr, claim);
     return mount ? [mount.storageClass] : [];
   });
   return classes.length > 0 && classes.every((c) => ctx.hasFreeDiscoveredDisk(c));
