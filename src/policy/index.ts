@@ -48,10 +48,11 @@ export {
   nameOf,
   namespaceOf,
   normalDiskPath,
+  pvHostname,
   recordOf,
   type PersistentVolume,
 } from './k8s.js';
-export { NAMESPACE_NAME_LABEL, PER_POD_LABELS, pvHostname, REVISION_LABEL } from './layout.js';
+export { NAMESPACE_NAME_LABEL, PER_POD_LABELS, REVISION_LABEL } from './layout.js';
 export { parseQuantity, sameQuantity } from './quantity.js';
 // The webhook's StatefulSet watch selects what the context keeps as the operator's target StatefulSets.
 export { TARGET_COMPONENT_SELECTOR } from './recognise.js';

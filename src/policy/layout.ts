@@ -26,8 +26,7 @@ import {
   labelsOf,
   objectsOf,
   replicasOf,
-  requiredTermsOf,
-  pinnedHostnames,
+  pvHostname,
   recordOf,
   selectorMatches,
   stringsOf,
@@ -230,11 +229,6 @@ export function requiredTargetAntiAffinity(
       scopes.includes(termScope(term, namespace)) &&
       reaches.includes(otherTargetsReach(term, targetLabels)),
   );
-}
-
-export function pvHostname(pv: PersistentVolume): string | undefined {
-  const hosts = pinnedHostnames(requiredTermsOf(pv));
-  return hosts.length === 1 ? hosts[0] : undefined;
 }
 
 function viewFromCR(

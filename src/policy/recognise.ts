@@ -13,7 +13,8 @@
 // use them. The claims the StatefulSet controller creates carry only the selector labels
 // (cmn.SelectorLabels), so a claim needs its CR in the context (or a label or owner saying so).
 // PVs never carry operator evidence: a claimRef whose name has the operator's claim shape is taken
-// as it (crFromClaimShape), since PVs are made before the CR exists.
+// as it (crFromClaimShape), since PVs are made before the CR exists. A PV bound to no target claim
+// is judged only when it stands on a target PV's disk (spareOnTargetDisk).
 import {
   AIS_GROUP,
   AIS_KIND,
@@ -26,8 +27,12 @@ import {
 import { crForClaimName } from './claims.js';
 import type { ClusterContext } from './context.js';
 import {
-  isProvisioned,
+  claimGone,
   claimRefOf,
+  diskPathOf,
+  isMadeForItsClaim,
+  isProvisioned,
+  pvHostname,
   isObject,
   kindOf,
   namespaceOf,
@@ -52,7 +57,15 @@ export type Recognised =
   | (Base & { role: 'target-statefulset'; object: StatefulSet })
   | (Base & { role: 'target-pod'; object: Pod; ordinal?: number })
   | (Base & { role: 'target-claim'; object: PersistentVolumeClaim; ordinal?: number })
-  | (Base & { role: 'target-volume'; object: PersistentVolume; claimName: string; ordinal?: number });
+  | (Base & { role: 'target-volume'; object: PersistentVolume; claimName: string; ordinal?: number })
+  /** A PV that is no target's, on a target PV's disk (`holder`, pre-bound to `claimName`). */
+  | (Base & {
+      role: 'spare-volume';
+      object: PersistentVolume;
+      holder: PersistentVolume;
+      claimName: string;
+      ordinal?: number;
+    });
 
 /** The CR name carried by the operator's target labels (current and legacy set). */
 export function crNameFromTargetLabels(labels: Record<string, string>): string | undefined {
@@ -218,26 +231,81 @@ export function recognise(
     }
     case 'PersistentVolume': {
       const pv = object as PersistentVolume;
-      const ref = claimRefOf(pv);
-      if (!ref || ref.name.length > MAX_NAME_LENGTH) return undefined;
+      const claim = targetClaimOf(pv, ctx);
       // Dynamically provisioned PVs are the provisioner's business, not a hand-made disk layout.
-      if (isProvisioned(pv)) return undefined;
-      // A claimRef without a namespace binds no claim: still a target PV by its claim's shape
-      // (namespace ''), so that pv-target-binding can say so.
-      const crName =
-        (ref.namespace ? crForClaimName(ctx, ref.namespace, ref.name) : undefined) ??
-        crFromClaimShape(ref.name);
-      if (!crName || (ref.namespace && isStateClaim(ref.namespace, crName, ref.name))) return undefined;
-      return {
-        role: 'target-volume',
-        object: pv,
-        namespace: ref.namespace,
-        crName,
-        cr: ref.namespace ? ctx.aistore(ref.namespace, crName) : undefined,
-        claimName: ref.name,
-        ordinal: targetOrdinal(crName, ref.name),
-      };
+      if (claim) return isProvisioned(pv) ? undefined : targetVolume(pv, claim, ctx);
+      return spareOnTargetDisk(pv, ctx);
     }
   }
   return undefined;
+}
+
+/** The target claim a PV's claimRef names: its CR by the context or by the claim's shape; no state claim. */
+function targetClaimOf(
+  pv: PersistentVolume,
+  ctx: ClusterContext,
+): { namespace: string; crName: string; claimName: string } | undefined {
+  const ref = claimRefOf(pv);
+  if (!ref || ref.name.length > MAX_NAME_LENGTH) return undefined;
+  // A claimRef without a namespace binds no claim: still a target PV by its claim's shape
+  // (namespace ''), so that pv-target-binding can say so.
+  const crName =
+    (ref.namespace ? crForClaimName(ctx, ref.namespace, ref.name) : undefined) ?? crFromClaimShape(ref.name);
+  if (!crName || (ref.namespace && isStateClaim(ref.namespace, crName, ref.name))) return undefined;
+  return { namespace: ref.namespace, crName, claimName: ref.name };
+}
+
+type TargetClaim = NonNullable<ReturnType<typeof targetClaimOf>>;
+
+function targetVolume(pv: PersistentVolume, claim: TargetClaim, ctx: ClusterContext): Recognised {
+  const { namespace, crName, claimName } = claim;
+  return {
+    role: 'target-volume',
+    object: pv,
+    namespace,
+    crName,
+    cr: namespace ? ctx.aistore(namespace, crName) : undefined,
+    claimName,
+    ordinal: targetOrdinal(crName, claimName),
+  };
+}
+
+/** A live claim's PV before one held by a deleted claim's uid, then by name: one answer whatever the index order. */
+const firstHolder = (a: PersistentVolume, b: PersistentVolume) =>
+  Number(claimGone(a)) - Number(claimGone(b)) || (nameOf(a) < nameOf(b) ? -1 : 1);
+
+/**
+ * A PV that is no target's, on the disk (node and path) a target's PV stands for: a disk the local
+ * static provisioner publishes as it finds it in its discovery directory, or a spare made by hand.
+ * Either is free for any claim of its class, and two claims would write one disk. It is judged as
+ * part of that target's deployment (pv-target-binding).
+ */
+function spareOnTargetDisk(pv: PersistentVolume, ctx: ClusterContext): Recognised | undefined {
+  // A provisioner's PV made for its own claim has a directory of its own, never a target's disk.
+  if (isMadeForItsClaim(pv)) return undefined;
+  const path = diskPathOf(pv);
+  const host = path === undefined ? undefined : pvHostname(pv);
+  if (host === undefined) return undefined;
+  const self = nameOf(pv);
+  let holder: PersistentVolume | undefined;
+  let claim: TargetClaim | undefined;
+  for (const indexed of ctx.pvsOnHost(host)) {
+    if (nameOf(indexed) === self || diskPathOf(indexed) !== path || pvHostname(indexed) !== host) continue;
+    const other = ctx.pv(nameOf(indexed)) ?? indexed; // its binding state as last seen
+    const its = targetClaimOf(other, ctx);
+    if (!its?.namespace || (holder && firstHolder(holder, other) < 0)) continue;
+    holder = other;
+    claim = its;
+  }
+  if (!holder || !claim) return undefined;
+  return {
+    role: 'spare-volume',
+    object: pv,
+    holder,
+    namespace: claim.namespace,
+    crName: claim.crName,
+    cr: ctx.aistore(claim.namespace, claim.crName),
+    claimName: claim.claimName,
+    ordinal: targetOrdinal(claim.crName, claim.claimName),
+  };
 }

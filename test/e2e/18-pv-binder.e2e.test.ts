@@ -244,3 +244,38 @@ it('a PV made by hand on a disk the local static provisioner published is refuse
     'the scheduler may bind it to another claim, and two targets would write one disk',
   );
 });
+
+// The other order: the target's PV stands first, and the provisioner finds the same disk in its
+// discovery directory and publishes it. Its CREATE reaches the guard through the Ignore entry's
+// local-disk condition (deploy/base/validating-webhook.yaml) and is refused: the provisioner retries
+// on its next discovery pass, and no claim gets the target's disk meanwhile.
+it("the local static provisioner's PV for a disk a target PV stands for is refused", async () => {
+  const namespace = await cleanup.namespace('pv-binder-publish-after');
+  const place = { namespace, node: `${namespace}-node` };
+  await kubectl(['create', '-f', '-'], yamlStream([one('01', place)])); // CR ais
+  const [byHand] = disks(place).map((pv) =>
+    variant(pv, (o) => {
+      delete (o.spec as Partial<ClaimRef>).claimRef?.uid;
+    }),
+  ) as [Obj];
+  const published = variant(byHand, (o) => {
+    o.metadata.name = `local-pv-${suffix()}`;
+    o.metadata.annotations = { 'pv.kubernetes.io/provisioned-by': `local-volume-provisioner-${place.node}` };
+    delete (o.spec as Partial<ClaimRef>).claimRef;
+  });
+  await cleanup.createOwned(byHand);
+  const refusal = await eventually(
+    "the guard knows the target's disk",
+    async () => {
+      const answer = await kubectl(['create', '--dry-run=server', '-f', '-'], yamlStream([published]));
+      if (answer.code === 0) throw new Error('admitted');
+      return answer.stderr;
+    },
+    CONTROLLER_WAIT,
+  );
+  expect(refusal).toContain('[pv-target-binding]');
+  expect(refusal).toContain(
+    `PV ${published.metadata.name}, published by the local static provisioner, is on the disk`,
+  );
+  expect(refusal).toContain(`which PV ${byHand.metadata.name} stands for`);
+});

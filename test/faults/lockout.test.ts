@@ -14,7 +14,16 @@ import { parseSource } from '../../src/cli/load.js';
 import { OVERLAYS, renderManifests, type Overlay } from '../../src/deploy/index.js';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import { crFromClaimShape, managedByOperator, ownerAIStore } from '../../src/policy/recognise.js';
-import { aistore, claimName, node, pv, pvc, targetPod, targetStatefulSet } from '../support/builders.js';
+import {
+  aistore,
+  claimName,
+  discoveredDisk,
+  node,
+  pv,
+  pvc,
+  targetPod,
+  targetStatefulSet,
+} from '../support/builders.js';
 import { paths } from '../support/mutate.js';
 import { FIXTURE_FILES, FIXTURES } from '../support/fixtures.js';
 import { record } from './support/report.js';
@@ -382,6 +391,44 @@ describe.each(RENDERS)('webhook configurations rendered for %s, namespace %s', (
     }
     if (overlay !== 'audit') expect(failSent).toBeGreaterThan(10);
     else expect(failSent).toBe(0);
+  });
+
+  it("send a disk beside a target PV's (a spare, the local static provisioner's publish) to an Ignore entry, on CREATE only", async () => {
+    await load();
+    const target = pv('pv-0', { claim: claimName(0) }); // node-1:/ais/pv-0
+    const ctx = new ClusterContext([target]);
+    const published = discoveredDisk({ host: 'node-1', path: '/ais/pv-0', name: 'local-pv-1a2b' });
+    const handMade: KubeObject = { ...published, metadata: { name: 'spare-0' } };
+    const renamed: KubeObject = {
+      ...published,
+      metadata: { name: 'local-pv-9c8d', annotations: { 'pv.kubernetes.io/provisioned-by': 'other' } },
+    };
+    const otherApps = pv('db-0', { claim: 'data-postgres-0', claimNamespace: 'db', path: '/ais/pv-0' });
+    for (const object of [published, handMade, renamed, otherApps]) {
+      const what = object.metadata?.name;
+      expect([what, evaluate({ operation: 'CREATE', object }, ctx).role]).toEqual([what, 'spare-volume']);
+      const reached = hooks.filter((h) => sent(h, { object, operation: 'CREATE' }));
+      expect([what, reached.map((h) => h.failurePolicy)]).toEqual([what, ['Ignore']]);
+      const changed = { ...object, spec: { ...(object.spec as object), changed: true } };
+      expect([
+        what,
+        hooks.some((h) => sent(h, { object: changed, oldObject: object, operation: 'UPDATE' })),
+      ]).toEqual([what, false]);
+    }
+    // A provisioner's PV made for its own claim, and a disk pinned to no node, are never sent.
+    const madeForItsClaim: KubeObject = {
+      ...published,
+      metadata: {
+        name: 'pvc-1',
+        annotations: { 'pv.kubernetes.io/provisioned-by': 'rancher.io/local-path' },
+      },
+    };
+    const unpinned = structuredClone(handMade) as KubeObject & { spec: Record<string, unknown> };
+    delete unpinned.spec.nodeAffinity;
+    for (const object of [madeForItsClaim, unpinned]) {
+      expect(evaluate({ operation: 'CREATE', object }, ctx).role).toBeUndefined();
+      expect(hooks.filter((h) => sent(h, { object, operation: 'CREATE' }))).toEqual([]);
+    }
   });
 
   it("take a PV's claimRef as AIStore's exactly when recognise.ts does (crFromClaimShape)", async () => {

@@ -50,6 +50,18 @@ const lifecycleTainted = (name: string, key: string, extra: Record<string, unkno
   spec: { ...extra, taints: [{ key, effect: 'NoSchedule' }] },
 });
 /** A Node as `check --nodes-file` makes it from a bare name: no labels known. */
+/** The PV with no claimRef: a spare, free for any claim of its class. */
+const unclaimed = (volume: KubeObject): KubeObject => {
+  const copy = structuredClone(volume) as KubeObject & { spec: Record<string, unknown> };
+  delete copy.spec.claimRef;
+  return copy;
+};
+/** A published disk the scheduler bound to target-0's claim (its claimRef with the claim's uid). */
+const boundByScheduler = (volume: KubeObject): KubeObject => {
+  const copy = structuredClone(volume) as KubeObject & { spec: Record<string, unknown> };
+  copy.spec.claimRef = { kind: 'PersistentVolumeClaim', namespace: 'ais', name: claimName(0), uid: 'u0' };
+  return { ...copy, status: { phase: 'Bound' } };
+};
 const nameOnly = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name } });
 
 /** The CR with spec fields set (shutdownCluster) and a pvcRetentionPolicy on its targets. */
@@ -239,6 +251,56 @@ const rows: Row[] = [
         /PV local-pv-8f3a, published by the local static provisioner, is already on the disk node-1:\/ais\/sda, free for any claim of its class/,
       ],
     },
+  },
+  // The other order: the target PV stands first, then a PV bound to no target claim comes on its
+  // disk (recognise.ts spareOnTargetDisk): the provisioner publishing it, or a spare made by hand.
+  {
+    name: 'the local static provisioner publishes a disk a target PV stands for',
+    object: discoveredDisk({ host: 'node-1', path: '/ais/sda', name: 'local-pv-8f3a' }),
+    context: [cr, sda!],
+    expect: {
+      deny: [
+        /^PV local-pv-8f3a, published by the local static provisioner, is on the disk node-1:\/ais\/sda, which PV pv-sda stands for \(claim ais\/ais-data-aistore-ais-target-0, ais-target-0\)/,
+      ],
+    },
+  },
+  {
+    name: 'a spare PV made by hand, with no claimRef, on a target PV\'s disk (no CR known: the claim shape)',
+    object: unclaimed(pv('spare', { claim: '', path: '/ais/sda/' })),
+    context: [sda!],
+    expect: { deny: [/^PV spare is on the disk node-1:\/ais\/sda, which PV pv-sda stands for/] },
+  },
+  {
+    name: "a PV pre-bound to another app's claim on a target PV's disk",
+    object: pv('db-disk', { claim: 'data-postgres-0', claimNamespace: 'db', path: '/ais/sda' }),
+    context: [cr, sda!],
+    expect: { deny: [/^PV db-disk is on the disk node-1:\/ais\/sda, which PV pv-sda stands for/] },
+  },
+  {
+    name: 'a published disk beside a disk of the provisioner that a target claim holds',
+    object: discoveredDisk({ host: 'node-1', path: '/ais/sda', name: 'local-pv-b' }),
+    context: [cr, boundByScheduler(discoveredDisk({ host: 'node-1', path: '/ais/sda', name: 'local-pv-a' }))],
+    expect: { deny: [/^PV local-pv-b, published .* which PV local-pv-a stands for \(claim ais\/ais-data-aistore-ais-target-0/] },
+  },
+  {
+    name: 'a PV on the disk of a Released target PV: warned, the live claim first',
+    object: discoveredDisk({ host: 'node-1', path: '/ais/sda', name: 'local-pv-8f3a' }),
+    context: [cr, released(sda!)],
+    expect: {
+      warn: [/^PV local-pv-8f3a, .* is on the disk node-1:\/ais\/sda of PV pv-sda, which the deleted claim ais\/ais-data-aistore-ais-target-0 \(ais-target-0\) held/],
+    },
+  },
+  {
+    name: 'the same path on another node is another disk',
+    object: discoveredDisk({ host: 'node-2', path: '/ais/sda', name: 'local-pv-8f3a' }),
+    context: [cr, sda!],
+    expect: {},
+  },
+  {
+    name: 'a PV beside a disk that no target claim holds is not judged',
+    object: discoveredDisk({ host: 'node-1', path: '/ais/sda', name: 'local-pv-8f3a' }),
+    context: [cr, pv('db-disk', { claim: 'data-postgres-0', claimNamespace: 'db', path: '/ais/sda' })],
+    expect: {},
   },
   {
     name: "one target's disks on two nodes",

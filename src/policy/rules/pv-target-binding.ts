@@ -29,12 +29,13 @@ import {
   isObject,
   nameOf,
   phaseOf,
+  pvHostname,
   type PersistentVolume,
   pinnedHostnames,
   requiredTermsOf,
   stringsOf,
 } from '../k8s.js';
-import { pvHostname, targetVolumes, type TargetVolume } from '../layout.js';
+import { targetVolumes, type TargetVolume } from '../layout.js';
 import { patchPvCommand, removeUidCommand } from '../messages.js';
 import { placementExcludes } from '../nodes.js';
 import { compareQuantities, parseQuantity, wholeBytes } from '../quantity.js';
@@ -358,6 +359,37 @@ function freeDisk(
 }
 
 /**
+ * A PV that is no target's on a target PV's disk (recognise.ts spareOnTargetDisk), made after it: the
+ * other side of checkDiskTaken, which judges a target PV made after such a PV. Whatever claim of its
+ * class binds it writes the target's disk. A disk the local static provisioner publishes is the
+ * common case: it publishes every mount point in its discovery directory, whoever uses the disk.
+ */
+function checkSpare({ subject, report }: RuleInput<'spare-volume'>): void {
+  const { object, holder, namespace, claimName, crName, ordinal } = subject;
+  const self = nameOf(object);
+  const at = pointer('spec', isObject(object.spec?.local) ? 'local' : 'hostPath', 'path');
+  const disk = `${pvHostname(object) ?? ''}:${diskPathOf(object) ?? ''}`;
+  const published = isDiscoveredDisk(object);
+  const what = `PV ${self}${published ? ', published by the local static provisioner,' : ''}`;
+  const target = ordinal === undefined ? `a target of ${crName}` : `${crName}-target-${ordinal}`;
+  if (claimGone(holder)) {
+    report.warn(
+      at,
+      `${what} is on the disk ${disk} of PV ${nameOf(holder)}, which the deleted claim ${namespace}/${claimName} (${target}) held: freed, ${nameOf(holder)} would be a second PV for this disk, and two claims could write it.`,
+      `Keep one PV for the disk: delete ${self}, and free ${nameOf(holder)} to reuse the target's data (${removeUidCommand(nameOf(holder))}); or delete ${nameOf(holder)} once its data is not needed.`,
+    );
+    return;
+  }
+  report.deny(
+    at,
+    `${what} is on the disk ${disk}, which PV ${nameOf(holder)} stands for (claim ${namespace}/${claimName}, ${target}): free for any claim of its class, it may be bound to another claim, and two pods would write one disk.`,
+    published
+      ? `Leave it refused while ${nameOf(holder)} holds the disk: the provisioner retries and logs the refusal, and no claim gets the disk. To end the retries, take the disk out of the provisioner's discovery directory (with ${target} stopped, and ${nameOf(holder)}'s path changed to match).`
+      : `Do not make a second PV for this disk: ${nameOf(holder)} stands for it. Give the other claim a disk of its own.`,
+  );
+}
+
+/**
  * A PV that puts its target on the node of another target's disk, while the targets it is for keep
  * required hostname anti-affinity (a CR created with it on, before any PV said "multi-target", is
  * not changed later: the operator refuses a targetSpec update, validateTargetUpdate). The scheduler
@@ -550,16 +582,17 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, one the provisioner publishes there included, is refused, warned of beside a Released one; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:
     "One PV per (target, mount): claimRef to the target claim, the mount's class, enough capacity, ReadWriteOnce, volumeMode Filesystem, one hostname; all disks of a target on one node.",
   upstream: `${MULTI_TARGET_DOC}#persistent-volume-configuration ("Properly setting up PVs and PVCs is crucial for managing storage resources")`,
-  roles: ['target-volume', 'aistore'],
+  roles: ['target-volume', 'spare-volume', 'aistore'],
   mutates: false,
   check(input) {
     if (input.subject.role === 'target-volume') checkVolume(input as RuleInput<'target-volume'>);
+    else if (input.subject.role === 'spare-volume') checkSpare(input as RuleInput<'spare-volume'>);
     else {
       checkPlacement(input as RuleInput<'aistore'>);
       checkCoverage(input as RuleInput<'aistore'>);

@@ -13,6 +13,7 @@ import {
   nameOf,
   objectAt,
   objectsOf,
+  pvHostname,
   stringsOf,
   type NodeSelectorRequirement,
   type PersistentVolume,
@@ -21,7 +22,7 @@ import {
 import type { AIStoreCR } from '../aistore.js';
 import { claimNameProblem, mountOfClaim } from '../claims.js';
 import type { ClusterContext } from '../context.js';
-import { describeLayout, pvHostname } from '../layout.js';
+import { describeLayout } from '../layout.js';
 import { claimNamesOf } from '../podspec.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, type RuleInput } from '../rule.js';
 
