@@ -265,7 +265,7 @@ const rows: Row[] = [
     },
   },
   {
-    name: 'a spare PV made by hand, with no claimRef, on a target PV\'s disk (no CR known: the claim shape)',
+    name: "a spare PV made by hand, with no claimRef, on a target PV's disk (no CR known: the claim shape)",
     object: unclaimed(pv('spare', { claim: '', path: '/ais/sda/' })),
     context: [sda!],
     expect: { deny: [/^PV spare is on the disk node-1:\/ais\/sda, which PV pv-sda stands for/] },
@@ -280,14 +280,20 @@ const rows: Row[] = [
     name: 'a published disk beside a disk of the provisioner that a target claim holds',
     object: discoveredDisk({ host: 'node-1', path: '/ais/sda', name: 'local-pv-b' }),
     context: [cr, boundByScheduler(discoveredDisk({ host: 'node-1', path: '/ais/sda', name: 'local-pv-a' }))],
-    expect: { deny: [/^PV local-pv-b, published .* which PV local-pv-a stands for \(claim ais\/ais-data-aistore-ais-target-0/] },
+    expect: {
+      deny: [
+        /^PV local-pv-b, published .* which PV local-pv-a stands for \(claim ais\/ais-data-aistore-ais-target-0/,
+      ],
+    },
   },
   {
     name: 'a PV on the disk of a Released target PV: warned, the live claim first',
     object: discoveredDisk({ host: 'node-1', path: '/ais/sda', name: 'local-pv-8f3a' }),
     context: [cr, released(sda!)],
     expect: {
-      warn: [/^PV local-pv-8f3a, .* is on the disk node-1:\/ais\/sda of PV pv-sda, which the deleted claim ais\/ais-data-aistore-ais-target-0 \(ais-target-0\) held/],
+      warn: [
+        /^PV local-pv-8f3a, .* is on the disk node-1:\/ais\/sda of PV pv-sda, which the deleted claim ais\/ais-data-aistore-ais-target-0 \(ais-target-0\) held/,
+      ],
     },
   },
   {
