@@ -362,6 +362,17 @@ export function normalDiskPath(path: string): string {
   return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
 }
 
+/** Whether normalised path `inner` lies strictly inside directory `outer`. */
+export const isInside = (inner: string, outer: string): boolean =>
+  inner !== outer && inner.startsWith(outer === '/' ? '/' : `${outer}/`);
+
+/**
+ * Whether two normalised paths on one node share a directory tree: the same, or one inside the
+ * other. A PV on a disk's mount point holds every directory on that disk; the local static
+ * provisioner's cleanup of a released one empties the whole tree (deleter.go DeletePVs).
+ */
+export const pathsNest = (a: string, b: string): boolean => a === b || isInside(a, b) || isInside(b, a);
+
 /** A PV's spec.capacity.storage as written (a quantity string or number), if any. */
 export function capacityOf(pv: PersistentVolume): string | number | undefined {
   const spec: unknown = pv.spec;

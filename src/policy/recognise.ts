@@ -32,7 +32,10 @@ import {
   diskPathOf,
   isMadeForItsClaim,
   isProvisioned,
+  pathsNest,
+  pinnedHostnames,
   pvHostname,
+  requiredTermsOf,
   isObject,
   kindOf,
   namespaceOf,
@@ -58,11 +61,12 @@ export type Recognised =
   | (Base & { role: 'target-pod'; object: Pod; ordinal?: number })
   | (Base & { role: 'target-claim'; object: PersistentVolumeClaim; ordinal?: number })
   | (Base & { role: 'target-volume'; object: PersistentVolume; claimName: string; ordinal?: number })
-  /** A PV that is no target's, on a target PV's disk (`holder`, pre-bound to `claimName`). */
+  /** A PV that is no target's, on a target PV's disk (`holder`, pre-bound to `claimName`, on `host`). */
   | (Base & {
       role: 'spare-volume';
       object: PersistentVolume;
       holder: PersistentVolume;
+      host: string;
       claimName: string;
       ordinal?: number;
     });
@@ -241,7 +245,7 @@ export function recognise(
 }
 
 /** The target claim a PV's claimRef names: its CR by the context or by the claim's shape; no state claim. */
-function targetClaimOf(
+export function targetClaimOf(
   pv: PersistentVolume,
   ctx: ClusterContext,
 ): { namespace: string; crName: string; claimName: string } | undefined {
@@ -275,33 +279,36 @@ const firstHolder = (a: PersistentVolume, b: PersistentVolume) =>
   Number(claimGone(a)) - Number(claimGone(b)) || (nameOf(a) < nameOf(b) ? -1 : 1);
 
 /**
- * A PV that is no target's, on the disk (node and path) a target's PV stands for: a disk the local
- * static provisioner publishes as it finds it in its discovery directory, or a spare made by hand.
- * Either is free for any claim of its class, and two claims would write one disk. It is judged as
- * part of that target's deployment (pv-target-binding).
+ * A PV that is no target's, on the disk of a target's PV (its node, and its path or one nesting with
+ * it): a disk the local static provisioner publishes as it finds it in its discovery directory, or
+ * a spare made by hand. Whatever claim binds it writes the target's disk. It is judged as part of
+ * that target's deployment (pv-target-binding checkSpare).
  */
 function spareOnTargetDisk(pv: PersistentVolume, ctx: ClusterContext): Recognised | undefined {
   // A provisioner's PV made for its own claim has a directory of its own, never a target's disk.
   if (isMadeForItsClaim(pv)) return undefined;
   const path = diskPathOf(pv);
-  const host = path === undefined ? undefined : pvHostname(pv);
-  if (host === undefined) return undefined;
+  if (path === undefined) return undefined;
   const self = nameOf(pv);
-  let holder: PersistentVolume | undefined;
-  let claim: TargetClaim | undefined;
-  for (const indexed of ctx.pvsOnHost(host)) {
-    if (nameOf(indexed) === self || diskPathOf(indexed) !== path || pvHostname(indexed) !== host) continue;
-    const other = ctx.pv(nameOf(indexed)) ?? indexed; // its binding state as last seen
-    const its = targetClaimOf(other, ctx);
-    if (!its?.namespace || (holder && firstHolder(holder, other) < 0)) continue;
-    holder = other;
-    claim = its;
-  }
-  if (!holder || !claim) return undefined;
+  let found: { holder: PersistentVolume; claim: TargetClaim; host: string } | undefined;
+  // Every node it may be on: pinned to two, it may be used on either.
+  for (const host of pinnedHostnames(requiredTermsOf(pv)))
+    for (const indexed of ctx.pvsOnHost(host)) {
+      const at = diskPathOf(indexed);
+      if (nameOf(indexed) === self || at === undefined || !pathsNest(at, path)) continue;
+      if (pvHostname(indexed) !== host) continue;
+      const holder = ctx.pv(nameOf(indexed)) ?? indexed; // its binding state as last seen
+      const claim = targetClaimOf(holder, ctx);
+      if (!claim?.namespace || (found && firstHolder(found.holder, holder) < 0)) continue;
+      found = { holder, claim, host };
+    }
+  if (!found) return undefined;
+  const { holder, claim, host } = found;
   return {
     role: 'spare-volume',
     object: pv,
     holder,
+    host,
     namespace: claim.namespace,
     crName: claim.crName,
     cr: ctx.aistore(claim.namespace, claim.crName),

@@ -275,7 +275,7 @@ it("the local static provisioner's PV for a disk a target PV stands for is refus
   );
   expect(refusal).toContain('[pv-target-binding]');
   expect(refusal).toContain(
-    `PV ${published.metadata.name}, published by the local static provisioner, is on the disk`,
+    `PV ${published.metadata.name}, published by the local static provisioner, is on `,
   );
-  expect(refusal).toContain(`which PV ${byHand.metadata.name} stands for`);
+  expect(refusal).toContain(`the disk PV ${byHand.metadata.name} stands for`);
 });

@@ -260,7 +260,7 @@ const rows: Row[] = [
     context: [cr, sda!],
     expect: {
       deny: [
-        /^PV local-pv-8f3a, published by the local static provisioner, is on the disk node-1:\/ais\/sda, which PV pv-sda stands for \(claim ais\/ais-data-aistore-ais-target-0, ais-target-0\)/,
+        /^PV local-pv-8f3a, published by the local static provisioner, is on node-1:\/ais\/sda, the disk PV pv-sda stands for \(claim ais\/ais-data-aistore-ais-target-0, ais-target-0\): free for any claim of its class/,
       ],
     },
   },
@@ -268,13 +268,17 @@ const rows: Row[] = [
     name: "a spare PV made by hand, with no claimRef, on a target PV's disk (no CR known: the claim shape)",
     object: unclaimed(pv('spare', { claim: '', path: '/ais/sda/' })),
     context: [sda!],
-    expect: { deny: [/^PV spare is on the disk node-1:\/ais\/sda, which PV pv-sda stands for/] },
+    expect: { deny: [/^PV spare is on node-1:\/ais\/sda, the disk PV pv-sda stands for/] },
   },
   {
     name: "a PV pre-bound to another app's claim on a target PV's disk",
     object: pv('db-disk', { claim: 'data-postgres-0', claimNamespace: 'db', path: '/ais/sda' }),
     context: [cr, sda!],
-    expect: { deny: [/^PV db-disk is on the disk node-1:\/ais\/sda, which PV pv-sda stands for/] },
+    expect: {
+      deny: [
+        /^PV db-disk, pre-bound to claim db\/data-postgres-0, is on node-1:\/ais\/sda, the disk PV pv-sda stands for .*: two claims would write one disk/,
+      ],
+    },
   },
   {
     name: 'a published disk beside a disk of the provisioner that a target claim holds',
@@ -282,17 +286,17 @@ const rows: Row[] = [
     context: [cr, boundByScheduler(discoveredDisk({ host: 'node-1', path: '/ais/sda', name: 'local-pv-a' }))],
     expect: {
       deny: [
-        /^PV local-pv-b, published .* which PV local-pv-a stands for \(claim ais\/ais-data-aistore-ais-target-0/,
+        /^PV local-pv-b, published .* the disk PV local-pv-a stands for \(claim ais\/ais-data-aistore-ais-target-0/,
       ],
     },
   },
   {
-    name: 'a PV on the disk of a Released target PV: warned, the live claim first',
+    name: 'a PV on the disk of a Released target PV: refused, the data kept there',
     object: discoveredDisk({ host: 'node-1', path: '/ais/sda', name: 'local-pv-8f3a' }),
     context: [cr, released(sda!)],
     expect: {
-      warn: [
-        /^PV local-pv-8f3a, .* is on the disk node-1:\/ais\/sda of PV pv-sda, which the deleted claim ais\/ais-data-aistore-ais-target-0 \(ais-target-0\) held/,
+      deny: [
+        /^PV local-pv-8f3a, .* is on node-1:\/ais\/sda, the disk PV pv-sda keeps for the deleted claim ais\/ais-data-aistore-ais-target-0 \(ais-target-0; Released\): .* write the kept data/,
       ],
     },
   },

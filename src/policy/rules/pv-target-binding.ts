@@ -25,8 +25,10 @@ import {
   claimRefOf,
   diskPathOf,
   isDiscoveredDisk,
+  isInside,
   isMadeForItsClaim,
   isObject,
+  pathsNest,
   nameOf,
   phaseOf,
   pvHostname,
@@ -37,6 +39,7 @@ import {
 } from '../k8s.js';
 import { targetVolumes, type TargetVolume } from '../layout.js';
 import { patchPvCommand, removeUidCommand } from '../messages.js';
+import { targetClaimOf } from '../recognise.js';
 import { placementExcludes } from '../nodes.js';
 import { compareQuantities, parseQuantity, wholeBytes } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
@@ -221,16 +224,25 @@ function checkDiskTaken(
 ): void {
   const self = subject.object;
   const at = pointer('spec', isObject(self.spec?.local) ? 'local' : 'hostPath', 'path');
-  const disk = `${host}:${path}`;
+  // Any PV on this very disk, whoever's; and a PV of no target on a path nesting with this one (a
+  // published mount point holding this directory, say), on this node among others: the mirror of
+  // recognise.ts spareOnTargetDisk. Targets on nested paths may be two disks mounted one in the other.
+  const onDisk = (other: PersistentVolume) => {
+    const otherPath = diskPathOf(other);
+    if (otherPath === path && pvHostname(other) === host) return true;
+    return otherPath !== undefined && pathsNest(otherPath, path) && !targetClaimOf(other, ctx);
+  };
   const others = ctx
     .pvsOnHost(host)
-    .filter((other) => !judged.has(nameOf(other)) && pvHostname(other) === host && diskPathOf(other) === path)
+    .filter((other) => !judged.has(nameOf(other)) && onDisk(other))
     .map((other) => ctx.pv(nameOf(other)) ?? other) // its binding state as last seen
     .sort(byName);
+  const placeOf = (other: PersistentVolume) => diskPlace(host, diskPathOf(other) ?? path, path);
   const held = others.find(claimGone);
-  if (held) report.warn(at, ...heldDisk(held, subject, disk));
+  if (held) report.warn(at, ...heldDisk(held, subject, placeOf(held)));
   for (const other of others) {
     if (claimGone(other)) continue;
+    const disk = placeOf(other);
     const ref = claimRefOf(other);
     if (ref && isDroppedClaim(ctx, subject, ref)) {
       report.warn(
@@ -358,34 +370,63 @@ function freeDisk(
   ];
 }
 
+/** Where `otherPath` is, said beside `path` (the disk under review) on `host`. */
+function diskPlace(host: string, otherPath: string, path: string): string {
+  if (otherPath === path) return `${host}:${path}`;
+  return `${host}:${otherPath} (${isInside(path, otherPath) ? 'which holds' : 'inside'} ${path})`;
+}
+
+/**
+ * The discovery directory and entry of a disk the local static provisioner published: it publishes
+ * each entry of its class's hostDir that its namePattern globs match (discovery.go).
+ */
+function discoveryEntry(path: string): { dir: string; entry: string } {
+  const at = path.lastIndexOf('/');
+  return { dir: path.slice(0, at) || '/', entry: path.slice(at + 1) };
+}
+
 /**
  * A PV that is no target's on a target PV's disk (recognise.ts spareOnTargetDisk), made after it: the
- * other side of checkDiskTaken, which judges a target PV made after such a PV. Whatever claim of its
- * class binds it writes the target's disk. A disk the local static provisioner publishes is the
- * common case: it publishes every mount point in its discovery directory, whoever uses the disk.
+ * other side of checkDiskTaken, which judges a target PV made after such a PV. Free, any claim of
+ * its class may bind it; pre-bound, its claim writes the target's disk. A disk the local static
+ * provisioner publishes is the common case: it publishes every entry of its discovery directory,
+ * whoever uses the disk, and wipes it when its PV is released with reclaim Delete. Beside a
+ * Released target PV it is refused too: the target's kept data is on that disk.
  */
 function checkSpare({ subject, report }: RuleInput<'spare-volume'>): void {
-  const { object, holder, namespace, claimName, crName, ordinal } = subject;
+  const { object, holder, host, namespace, claimName, crName, ordinal } = subject;
   const self = nameOf(object);
+  const path = diskPathOf(object) ?? '';
+  const holderPath = diskPathOf(holder) ?? '';
   const at = pointer('spec', isObject(object.spec?.local) ? 'local' : 'hostPath', 'path');
-  const disk = `${pvHostname(object) ?? ''}:${diskPathOf(object) ?? ''}`;
   const published = isDiscoveredDisk(object);
-  const what = `PV ${self}${published ? ', published by the local static provisioner,' : ''}`;
+  const ref = claimRefOf(object);
   const target = ordinal === undefined ? `a target of ${crName}` : `${crName}-target-${ordinal}`;
-  if (claimGone(holder)) {
-    report.warn(
-      at,
-      `${what} is on the disk ${disk} of PV ${nameOf(holder)}, which the deleted claim ${namespace}/${claimName} (${target}) held: freed, ${nameOf(holder)} would be a second PV for this disk, and two claims could write it.`,
-      `Keep one PV for the disk: delete ${self}, and free ${nameOf(holder)} to reuse the target's data (${removeUidCommand(nameOf(holder))}); or delete ${nameOf(holder)} once its data is not needed.`,
-    );
-    return;
-  }
+  const kept = claimGone(holder);
+  const what = published
+    ? `PV ${self}, published by the local static provisioner,`
+    : ref
+      ? `PV ${self}, pre-bound to claim ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name},`
+      : `PV ${self}`;
+  const whose = kept
+    ? `PV ${nameOf(holder)} keeps for the deleted claim ${namespace}/${claimName} (${target}; Released)`
+    : `PV ${nameOf(holder)} stands for (claim ${namespace}/${claimName}, ${target})`;
+  const harm = ref
+    ? 'two claims would write one disk.'
+    : `free for any claim of its class, it may be bound to another claim, which would write ${kept ? 'the kept data' : "the target's disk"}${published ? ' and, when released, have the provisioner wipe it' : ''}.`;
+  const holderName = nameOf(holder);
+  const fixes = [
+    published
+      ? `Keep the disk out of the provisioner's discovery: the namePattern of its class in the provisioner's storageClassMap (comma-separated globs over the entries of ${discoveryEntry(path).dir}) must not match ${discoveryEntry(path).entry}, and the provisioner pods restarted (it reads its configuration at start); until then it retries on each pass and is refused.`
+      : `Do not make a second PV for this disk: give ${ref ? 'its claim a disk of its own' : 'other claims disks of their own'}.`,
+    kept
+      ? `Free PV ${holderName} for the target to get its data back (${removeUidCommand(holderName)}), or delete PV ${holderName} once its data is not needed (this PV is admitted then).`
+      : `If PV ${holderName} is no longer meant for claim ${claimName}, delete it instead (this PV is admitted then).`,
+  ];
   report.deny(
     at,
-    `${what} is on the disk ${disk}, which PV ${nameOf(holder)} stands for (claim ${namespace}/${claimName}, ${target}): free for any claim of its class, it may be bound to another claim, and two pods would write one disk.`,
-    published
-      ? `Leave it refused while ${nameOf(holder)} holds the disk: the provisioner retries and logs the refusal, and no claim gets the disk. To end the retries, take the disk out of the provisioner's discovery directory (with ${target} stopped, and ${nameOf(holder)}'s path changed to match).`
-      : `Do not make a second PV for this disk: ${nameOf(holder)} stands for it. Give the other claim a disk of its own.`,
+    `${what} is on ${diskPlace(host, path, holderPath)}, the disk ${whose}: ${harm}`,
+    fixes.join(' '),
   );
 }
 
@@ -582,7 +623,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, one the provisioner publishes there included, is refused, warned of beside a Released one; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:
