@@ -13,7 +13,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { CASES } from './reviews.mjs';
-import { guardServeArgs, median, serverCommand, startNode } from './servers.mjs';
+import { guardServeArgs, median, startNode } from './servers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -154,10 +154,8 @@ function eventLoopDelay(metrics) {
 async function startGuard({ root, node, nodeFlags, cert, key, port, kubeconfig }) {
   const t0 = process.hrtime.bigint();
   const guard = spawn(
-    ...serverCommand(node, [
-      ...nodeFlags,
-      ...guardServeArgs({ root, port, cert, key, kubeconfig, logLevel: 'warn' }),
-    ]),
+    node,
+    [...nodeFlags, ...guardServeArgs({ root, port, cert, key, kubeconfig, logLevel: 'warn' })],
     { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } },
   );
   try {

@@ -76,15 +76,9 @@ export async function waitHealthy(name, port, child) {
   throw new Error(`${name} did not start`);
 }
 
-/** The servers' CPUs (taskset list), when BENCH_SERVER_CPUS pins them apart from the clients. */
-const SERVER_CPUS = process.env.BENCH_SERVER_CPUS;
-/** The command that runs `node args` as a server: on SERVER_CPUS when set (taskset execs it: same pid). */
-export const serverCommand = (node, args) =>
-  SERVER_CPUS ? ['taskset', ['-c', SERVER_CPUS, node, ...args]] : [node, args];
-
 /** A Node server (the guard or a baseline) with the production flags, once healthy. */
 export async function startNode({ name, node = process.execPath, nodeFlags, args, port }) {
-  const child = spawn(...serverCommand(node, [...nodeFlags, ...args]), {
+  const child = spawn(node, [...nodeFlags, ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NODE_OPTIONS: '' },
   });
