@@ -163,6 +163,15 @@ export function splitClaimName(
 /** A StatefulSet ordinal as the controller writes it: decimal, no sign, no leading zero. */
 const CANONICAL_ORDINAL = /^(0|[1-9]\d*)$/;
 
+/** A claim's closing `-target-<N>`, the ordinal as the StatefulSet controller writes it. */
+const TARGET_CLAIM_END = /-target-(?:0|[1-9]\d*)$/;
+
+/**
+ * Where a claim name's closing `-target-<N>` starts, if it has one: every target claim, data or
+ * state, of any CR (and some claims of other charts' `*-target` StatefulSets) ends so.
+ */
+export const targetClaimEnd = (name: string): number | undefined => TARGET_CLAIM_END.exec(name)?.index;
+
 /** The operator's volumeClaimTemplate name for a mount: CR name + path with "/" turned into "-". */
 export function templateName(crName: string, mountPath: string): string {
   return crName + mountPath.replaceAll('/', '-');

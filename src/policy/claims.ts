@@ -10,6 +10,7 @@ import {
   mountOfTemplate,
   splitClaimName,
   stateTemplateName,
+  targetClaimEnd,
   targetOrdinal,
   targetStatefulSetName,
   templateName,
@@ -42,10 +43,27 @@ export interface ClaimOwner {
   ordinal: number;
 }
 
+/**
+ * The CRs of the namespace a claim name can be of: those whose name closes it (`…-<cr>-target-<N>`),
+ * the longest name first. Looked up by name, so the work follows the claim's name, never the number
+ * of CRs in its namespace.
+ */
+function crsClosing(ctx: ClusterContext, namespace: string, name: string): AIStoreCR[] {
+  const end = targetClaimEnd(name);
+  if (end === undefined) return [];
+  const head = name.slice(0, end);
+  const found: AIStoreCR[] = [];
+  for (let dash = head.indexOf('-'); dash > 0; dash = head.indexOf('-', dash + 1)) {
+    const cr = ctx.aistore(namespace, head.slice(dash + 1));
+    if (cr) found.push(cr);
+  }
+  return found;
+}
+
 /** Every (CR, mount, ordinal) in the namespace whose claim is exactly this name. */
 export function claimOwners(ctx: ClusterContext, namespace: string, name: string): ClaimOwner[] {
   const owners: ClaimOwner[] = [];
-  for (const cr of ctx.aistoresIn(namespace)) {
+  for (const cr of crsClosing(ctx, namespace, name)) {
     const crName = nameOf(cr);
     const split = crName ? splitClaimName(crName, name) : undefined;
     const mount = split && mountOfTemplate(cr, split.template);
@@ -61,7 +79,7 @@ export function claimOwners(ctx: ClusterContext, namespace: string, name: string
  */
 export function crForClaimName(ctx: ClusterContext, namespace: string, name: string): string | undefined {
   // The state claim <ns>-<cr>-state-<cr>-target-<N> is a CR's own too (not a data claim, not judged).
-  for (const cr of ctx.aistoresIn(namespace)) {
+  for (const cr of crsClosing(ctx, namespace, name)) {
     const crName = nameOf(cr);
     if (crName && splitClaimName(crName, name)?.template === stateTemplateName(namespace, crName))
       return crName;
@@ -71,13 +89,11 @@ export function crForClaimName(ctx: ClusterContext, namespace: string, name: str
   return shapedCandidates(ctx, namespace, name)[0];
 }
 
-/** CR names in the namespace whose claim shape the name has, longest first. */
+/** CR names in the namespace whose claim shape the name has, longest first (crsClosing's order). */
 function shapedCandidates(ctx: ClusterContext, namespace: string, name: string): string[] {
-  return ctx
-    .aistoresIn(namespace)
+  return crsClosing(ctx, namespace, name)
     .map(nameOf)
-    .filter((c) => c && hasClaimShape(c, name))
-    .sort((a, b) => b.length - a.length);
+    .filter((c) => c && hasClaimShape(c, name));
 }
 
 /** The target count a claim is checked against: the CR's, or more if the StatefulSet already has more. */

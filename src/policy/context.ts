@@ -5,7 +5,7 @@
 // AIStore deployment), never to the cluster: a 5,000-node, 100,000-PV cluster costs a review what
 // a 5-node one does. `visited` counts the objects queries touch, so a test can hold that.
 import jsonpatch from 'fast-json-patch';
-import { isAIStore, type AIStoreCR } from './aistore.js';
+import { isAIStore, targetClaimEnd, type AIStoreCR } from './aistore.js';
 import {
   byName,
   claimRefOf,
@@ -139,6 +139,8 @@ export class ClusterContext {
   private readonly pvsByClaim = new Buckets<PersistentVolume>();
   private readonly pvsByClaimNamespace = new Buckets<PersistentVolume>();
   private readonly pvsByHost = new Buckets<PersistentVolume>();
+  /** The PVs of pvsByHost pre-bound to a claim named as a target's (`…-target-<N>`). */
+  private readonly targetPvsByHost = new Buckets<PersistentVolume>();
   /** Free disks the local static provisioner published (no claimRef yet), by storage class. */
   private readonly freeDisksByClass = new Buckets<PersistentVolume>();
   private readonly aistoresByNamespace = new Buckets<AIStoreCR>();
@@ -287,7 +289,11 @@ export class ClusterContext {
       this.pvsByClaim.add(key(ref.namespace, ref.name), name, pv);
       this.pvsByClaimNamespace.add(ref.namespace, name, pv);
     }
-    for (const host of pinnedHostnames(requiredTermsOf(pv))) this.pvsByHost.add(host, name, pv);
+    const targetLike = ref !== undefined && targetClaimEnd(ref.name) !== undefined;
+    for (const host of pinnedHostnames(requiredTermsOf(pv))) {
+      this.pvsByHost.add(host, name, pv);
+      if (targetLike) this.targetPvsByHost.add(host, name, pv);
+    }
     const free = freeDiskClass(pv, ref);
     if (free) this.freeDisksByClass.add(free, name, pv);
   }
@@ -302,7 +308,10 @@ export class ClusterContext {
       this.pvsByClaim.delete(key(ref.namespace, ref.name), name);
       this.pvsByClaimNamespace.delete(ref.namespace, name);
     }
-    for (const host of pinnedHostnames(requiredTermsOf(pv))) this.pvsByHost.delete(host, name);
+    for (const host of pinnedHostnames(requiredTermsOf(pv))) {
+      this.pvsByHost.delete(host, name);
+      this.targetPvsByHost.delete(host, name);
+    }
     const free = freeDiskClass(pv, ref);
     if (free) this.freeDisksByClass.delete(free, name);
   }
@@ -405,6 +414,14 @@ export class ClusterContext {
   /** PVs whose node affinity pins this node (kubernetes.io/hostname In). */
   pvsOnHost(host: string): PersistentVolume[] {
     return this.visit(this.pvsByHost.values(host));
+  }
+
+  /**
+   * The PVs of pvsOnHost pre-bound to a claim named as a target's (`…-target-<N>`): the disks of the
+   * node a target may hold, without walking the node's other PVs.
+   */
+  targetPvsOnHost(host: string): PersistentVolume[] {
+    return this.visit(this.targetPvsByHost.values(host));
   }
 
   /**

@@ -19,8 +19,10 @@ import {
   AIS_GROUP,
   AIS_KIND,
   isAIStore,
+  isSomeStateClaim,
   isStateClaim,
   splitClaimName,
+  targetClaimEnd,
   targetOrdinal,
   type AIStoreCR,
 } from './aistore.js';
@@ -279,10 +281,24 @@ const firstHolder = (a: PersistentVolume, b: PersistentVolume) =>
   Number(claimGone(a)) - Number(claimGone(b)) || (nameOf(a) < nameOf(b) ? -1 : 1);
 
 /**
- * A PV that is no target's, on the disk of a target's PV (its node, and its path or one nesting with
- * it): a disk the local static provisioner publishes as it finds it in its discovery directory, or
- * a spare made by hand. Whatever claim binds it writes the target's disk. It is judged as part of
- * that target's deployment (pv-target-binding checkSpare).
+ * A PV that is neither a target's disk (data or state claim) nor a provisioner's made for its own
+ * claim: on a path holding a target's disk or inside it, whatever claim binds it writes that disk.
+ * (Two targets' PVs on nesting paths may be two disks, one mounted inside the other.)
+ */
+export function isOfNoTarget(pv: PersistentVolume, ctx: ClusterContext): boolean {
+  if (isMadeForItsClaim(pv)) return false;
+  const ref = claimRefOf(pv);
+  // Most PVs of a node are others': told apart by their claim's name alone, with no CR looked up.
+  if (!ref || targetClaimEnd(ref.name) === undefined) return true;
+  return !targetClaimOf(pv, ctx) && !(ref.namespace && isSomeStateClaim(ref.namespace, ref.name));
+}
+
+/**
+ * A PV that is no target's, on the disk of a target's PV (its node, and its path or, for a PV of no
+ * target, one nesting with it): a disk the local static provisioner publishes as it finds it in its
+ * discovery directory, or a spare made by hand. Whatever claim binds it writes the target's disk.
+ * It is judged as part of that target's deployment (pv-target-binding checkSpare). The walk is over
+ * the target PVs of its nodes (ctx.targetPvsOnHost), not over every PV there.
  */
 function spareOnTargetDisk(pv: PersistentVolume, ctx: ClusterContext): Recognised | undefined {
   // A provisioner's PV made for its own claim has a directory of its own, never a target's disk.
@@ -290,12 +306,14 @@ function spareOnTargetDisk(pv: PersistentVolume, ctx: ClusterContext): Recognise
   const path = diskPathOf(pv);
   if (path === undefined) return undefined;
   const self = nameOf(pv);
+  let nests: boolean | undefined; // whether paths nesting with this one count (isOfNoTarget)
   let found: { holder: PersistentVolume; claim: TargetClaim; host: string } | undefined;
   // Every node it may be on: pinned to two, it may be used on either.
   for (const host of pinnedHostnames(requiredTermsOf(pv)))
-    for (const indexed of ctx.pvsOnHost(host)) {
+    for (const indexed of ctx.targetPvsOnHost(host)) {
       const at = diskPathOf(indexed);
       if (nameOf(indexed) === self || at === undefined || !pathsNest(at, path)) continue;
+      if (at !== path && !(nests ??= isOfNoTarget(pv, ctx))) continue;
       if (pvHostname(indexed) !== host) continue;
       const holder = ctx.pv(nameOf(indexed)) ?? indexed; // its binding state as last seen
       const claim = targetClaimOf(holder, ctx);

@@ -39,7 +39,7 @@ import {
 } from '../k8s.js';
 import { targetVolumes, type TargetVolume } from '../layout.js';
 import { patchPvCommand, removeUidCommand } from '../messages.js';
-import { targetClaimOf } from '../recognise.js';
+import { isOfNoTarget } from '../recognise.js';
 import { placementExcludes } from '../nodes.js';
 import { compareQuantities, parseQuantity, wholeBytes } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
@@ -224,25 +224,36 @@ function checkDiskTaken(
 ): void {
   const self = subject.object;
   const at = pointer('spec', isObject(self.spec?.local) ? 'local' : 'hostPath', 'path');
-  // Any PV on this very disk, whoever's; and a PV of no target on a path nesting with this one (a
-  // published mount point holding this directory, say), on this node among others: the mirror of
-  // recognise.ts spareOnTargetDisk. Targets on nested paths may be two disks mounted one in the other.
+  // Any PV on this very disk, whoever's; and a PV of no target on a path holding this one or inside
+  // it (a published mount point holding this directory, say), on this node among others: the
+  // mirror of recognise.ts spareOnTargetDisk.
   const onDisk = (other: PersistentVolume) => {
     const otherPath = diskPathOf(other);
-    if (otherPath === path && pvHostname(other) === host) return true;
-    return otherPath !== undefined && pathsNest(otherPath, path) && !targetClaimOf(other, ctx);
+    if (otherPath === path) return pvHostname(other) === host;
+    return otherPath !== undefined && pathsNest(otherPath, path) && isOfNoTarget(other, ctx);
   };
   const others = ctx
     .pvsOnHost(host)
     .filter((other) => !judged.has(nameOf(other)) && onDisk(other))
     .map((other) => ctx.pv(nameOf(other)) ?? other) // its binding state as last seen
     .sort(byName);
-  const placeOf = (other: PersistentVolume) => diskPlace(host, diskPathOf(other) ?? path, path);
-  const held = others.find(claimGone);
-  if (held) report.warn(at, ...heldDisk(held, subject, placeOf(held)));
+  const disk = `${host}:${path}`;
+  const held = others.find((other) => claimGone(other) && diskPathOf(other) === path);
+  if (held) report.warn(at, ...heldDisk(held, subject, disk));
+  let heldNested = false;
   for (const other of others) {
+    if (diskPathOf(other) !== path) {
+      // Nothing of it is this target's to take over: the fixes below would hand its directory,
+      // not the disk, to the target. Held by a deleted claim's uid it binds nothing yet: warned
+      // of once, as `held` is.
+      if (claimGone(other)) {
+        if (!heldNested) report.warn(at, ...nestedDisk(other, self, host, path));
+        heldNested = true;
+      } else if (clashes.disk.push(nameOf(other)) <= LISTED)
+        report.deny(at, ...nestedDisk(other, self, host, path));
+      continue;
+    }
     if (claimGone(other)) continue;
-    const disk = placeOf(other);
     const ref = claimRefOf(other);
     if (ref && isDroppedClaim(ctx, subject, ref)) {
       report.warn(
@@ -283,6 +294,26 @@ function madeByAnotherCR(ctx: ClusterContext, namespace: string, crName: string)
   const others = ctx.aistoresIn(namespace).filter((cr) => nameOf(cr) !== crName);
   return (claim) =>
     others.some((cr) => isClaimTemplateOf(cr, splitClaimName(nameOf(cr), claim)?.template ?? ''));
+}
+
+/** Message and fix for a PV of no target on a path holding the reviewed PV's disk, or inside it. */
+function nestedDisk(
+  other: PersistentVolume,
+  self: PersistentVolume,
+  host: string,
+  path: string,
+): [string, string] {
+  const ref = claimRefOf(other);
+  const held = claimGone(other);
+  const whose = ref
+    ? `${held ? 'held by the uid of its deleted claim' : 'pre-bound to claim'} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`
+    : 'free for any claim of its class';
+  return [
+    `PV ${nameOf(other)}, ${whose}, is on ${diskPlace(host, diskPathOf(other) ?? '', path)}: ${held ? 'freed, its claim' : ref ? 'its claim' : 'whatever claim binds it'} would write the disk of ${nameOf(self)}.`,
+    isDiscoveredDisk(other)
+      ? `${keepOutOfDiscovery(diskPathOf(other) ?? '')}, then delete PV ${nameOf(other)}${held ? ' once its data is not needed' : ''}.`
+      : `Put this disk where no other PV's path holds it or lies inside it, or delete PV ${nameOf(other)} if it is no longer needed.`,
+  ];
 }
 
 /** Message and fix for a Released PV on the reviewed PV's disk. */
@@ -377,12 +408,14 @@ function diskPlace(host: string, otherPath: string, path: string): string {
 }
 
 /**
- * The discovery directory and entry of a disk the local static provisioner published: it publishes
- * each entry of its class's hostDir that its namePattern globs match (discovery.go).
+ * How to keep a disk the local static provisioner published from being published again: it publishes
+ * each entry of its class's hostDir that the class's namePattern globs match (discovery.go), and
+ * reads that configuration only at start. Its PV path is hostDir/entry.
  */
-function discoveryEntry(path: string): { dir: string; entry: string } {
+function keepOutOfDiscovery(path: string): string {
   const at = path.lastIndexOf('/');
-  return { dir: path.slice(0, at) || '/', entry: path.slice(at + 1) };
+  const [dir, entry] = [path.slice(0, at) || '/', path.slice(at + 1)];
+  return `Keep the disk out of the provisioner's discovery: the namePattern of its class in the provisioner's storageClassMap (comma-separated globs over the entries of ${dir}) must not match ${entry}, and the provisioner pods restarted`;
 }
 
 /**
@@ -417,7 +450,7 @@ function checkSpare({ subject, report }: RuleInput<'spare-volume'>): void {
   const holderName = nameOf(holder);
   const fixes = [
     published
-      ? `Keep the disk out of the provisioner's discovery: the namePattern of its class in the provisioner's storageClassMap (comma-separated globs over the entries of ${discoveryEntry(path).dir}) must not match ${discoveryEntry(path).entry}, and the provisioner pods restarted (it reads its configuration at start); until then it retries on each pass and is refused.`
+      ? `${keepOutOfDiscovery(path)}; until then it retries on each pass and is refused.`
       : `Do not make a second PV for this disk: give ${ref ? 'its claim a disk of its own' : 'other claims disks of their own'}.`,
     kept
       ? `Free PV ${holderName} for the target to get its data back (${removeUidCommand(holderName)}), or delete PV ${holderName} once its data is not needed (this PV is admitted then).`
