@@ -229,8 +229,8 @@ function checkDiskTaken(
   // mirror of recognise.ts spareOnTargetDisk.
   const onDisk = (other: PersistentVolume) => {
     const otherPath = diskPathOf(other);
-    if (otherPath === path) return pvHostname(other) === host;
-    return otherPath !== undefined && pathsNest(otherPath, path) && isOfNoTarget(other, ctx);
+    if (otherPath === undefined || !pathsNest(otherPath, path)) return false;
+    return (otherPath === path && pvHostname(other) === host) || isOfNoTarget(other, ctx);
   };
   const others = ctx
     .pvsOnHost(host)
@@ -444,10 +444,21 @@ function checkSpare({ subject, report }: RuleInput<'spare-volume'>): void {
   const whose = kept
     ? `PV ${nameOf(holder)} keeps for the deleted claim ${namespace}/${claimName} (${target}; Released)`
     : `PV ${nameOf(holder)} stands for (claim ${namespace}/${claimName}, ${target})`;
+  const place = diskPlace(host, path, holderPath);
+  const holderName = nameOf(holder);
+  // Held by its deleted claim's uid it binds nothing until freed: warned of, as checkDiskTaken warns
+  // of such a PV beside a new target PV.
+  if (ref && claimGone(object)) {
+    report.warn(
+      at,
+      `PV ${self}, held by the uid of its deleted claim ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}, is on ${place}, the disk ${whose}: freed, it would be bound again and write ${kept ? 'the kept data' : "the target's disk"}.`,
+      `Delete PV ${self} once its data is not needed; do not free it while PV ${holderName} stands for the disk.`,
+    );
+    return;
+  }
   const harm = ref
     ? 'two claims would write one disk.'
     : `free for any claim of its class, it may be bound to another claim, which would write ${kept ? 'the kept data' : "the target's disk"}${published ? ' and, when released, have the provisioner wipe it' : ''}.`;
-  const holderName = nameOf(holder);
   const fixes = [
     published
       ? `${keepOutOfDiscovery(path)}; until then it retries on each pass and is refused.`
@@ -456,11 +467,7 @@ function checkSpare({ subject, report }: RuleInput<'spare-volume'>): void {
       ? `Free PV ${holderName} for the target to get its data back (${removeUidCommand(holderName)}), or delete PV ${holderName} once its data is not needed (this PV is admitted then).`
       : `If PV ${holderName} is no longer meant for claim ${claimName}, delete it instead (this PV is admitted then).`,
   ];
-  report.deny(
-    at,
-    `${what} is on ${diskPlace(host, path, holderPath)}, the disk ${whose}: ${harm}`,
-    fixes.join(' '),
-  );
+  report.deny(at, `${what} is on ${place}, the disk ${whose}: ${harm}`, fixes.join(' '));
 }
 
 /**
