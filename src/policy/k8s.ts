@@ -340,16 +340,16 @@ export function requiredTermsOf(pv: PersistentVolume): unknown {
   return isObject(required) ? required.nodeSelectorTerms : undefined;
 }
 
-/**
- * A PV's local or hostPath directory, normalised by POSIX rules ("//", "/./", "..", a trailing "/"):
- * two spellings of one directory are one disk. Undefined when the PV has neither.
- */
 /** The one node a PV is pinned to by hostname, if it names exactly one. */
 export function pvHostname(pv: PersistentVolume): string | undefined {
   const hosts = pinnedHostnames(requiredTermsOf(pv));
   return hosts.length === 1 ? hosts[0] : undefined;
 }
 
+/**
+ * A PV's local or hostPath directory, normalised by POSIX rules ("//", "/./", "..", a trailing "/"):
+ * two spellings of one directory are one disk. Undefined when the PV has neither.
+ */
 export function diskPathOf(pv: PersistentVolume): string | undefined {
   const spec: unknown = pv.spec;
   if (!isObject(spec)) return undefined;

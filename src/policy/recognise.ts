@@ -33,16 +33,16 @@ import {
   claimRefOf,
   diskPathOf,
   isMadeForItsClaim,
+  isObject,
   isProvisioned,
+  kindOf,
+  labelsOf,
+  nameOf,
+  namespaceOf,
   pathsNest,
   pinnedHostnames,
   pvHostname,
   requiredTermsOf,
-  isObject,
-  kindOf,
-  namespaceOf,
-  labelsOf,
-  nameOf,
   type PersistentVolume,
   type PersistentVolumeClaim,
   type Pod,
@@ -276,7 +276,8 @@ function targetVolume(pv: PersistentVolume, claim: TargetClaim, ctx: ClusterCont
   };
 }
 
-/** A live claim's PV before one held by a deleted claim's uid, then by name: one answer whatever the index order. */
+/** A live claim's PV before one held by a deleted claim's uid, then by name: one answer whatever
+ * the index order. */
 const firstHolder = (a: PersistentVolume, b: PersistentVolume) =>
   Number(claimGone(a)) - Number(claimGone(b)) || (nameOf(a) < nameOf(b) ? -1 : 1);
 

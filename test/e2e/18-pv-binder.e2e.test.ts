@@ -208,13 +208,12 @@ it('the guard denies the Block PV', async () => {
   expect(refused.stderr).toContain("has volumeMode Block, but the target's claim is Filesystem");
 });
 
-// Rule pv-target-binding, a disk taken. The local static provisioner publishes each disk it finds
-// as an Available PV (local-pv-…, annotated provisioned-by local-volume-provisioner-<node>…), which
-// the scheduler binds to any claim of its class on that node. A PV made by hand for the same disk
-// is a second PV for it: two targets could write one disk. The guard's view of the published PV
-// comes by its watch, so the refusal is asked for (dry run) until it comes.
-it('a PV made by hand on a disk the local static provisioner published is refused', async () => {
-  const namespace = await cleanup.namespace('pv-binder-published');
+/**
+ * In a new namespace with CR ais: target-0's disk of fixture 04 as a PV made by hand (pre-bound by
+ * name), and the PV the local static provisioner publishes for the same disk (no claimRef).
+ */
+async function diskTwice(what: string): Promise<[Obj, Obj]> {
+  const namespace = await cleanup.namespace(what);
   const place = { namespace, node: `${namespace}-node` };
   await kubectl(['create', '-f', '-'], yamlStream([one('01', place)])); // CR ais
   const [byHand] = disks(place).map((pv) =>
@@ -227,6 +226,16 @@ it('a PV made by hand on a disk the local static provisioner published is refuse
     o.metadata.annotations = { 'pv.kubernetes.io/provisioned-by': `local-volume-provisioner-${place.node}` };
     delete (o.spec as Partial<ClaimRef>).claimRef;
   });
+  return [byHand, published];
+}
+
+// Rule pv-target-binding, a disk taken. The local static provisioner publishes each disk it finds
+// as an Available PV (local-pv-…, annotated provisioned-by local-volume-provisioner-<node>…), which
+// the scheduler binds to any claim of its class on that node. A PV made by hand for the same disk
+// is a second PV for it: two targets could write one disk. The guard's view of the published PV
+// comes by its watch, so the refusal is asked for (dry run) until it comes.
+it('a PV made by hand on a disk the local static provisioner published is refused', async () => {
+  const [byHand, published] = await diskTwice('pv-binder-published');
   await cleanup.createOwned(published);
   const refusal = await eventually(
     'the guard knows the published disk',
@@ -250,19 +259,7 @@ it('a PV made by hand on a disk the local static provisioner published is refuse
 // local-disk condition (deploy/base/validating-webhook.yaml) and is refused: the provisioner retries
 // on its next discovery pass, and no claim gets the target's disk meanwhile.
 it("the local static provisioner's PV for a disk a target PV stands for is refused", async () => {
-  const namespace = await cleanup.namespace('pv-binder-publish-after');
-  const place = { namespace, node: `${namespace}-node` };
-  await kubectl(['create', '-f', '-'], yamlStream([one('01', place)])); // CR ais
-  const [byHand] = disks(place).map((pv) =>
-    variant(pv, (o) => {
-      delete (o.spec as Partial<ClaimRef>).claimRef?.uid;
-    }),
-  ) as [Obj];
-  const published = variant(byHand, (o) => {
-    o.metadata.name = `local-pv-${suffix()}`;
-    o.metadata.annotations = { 'pv.kubernetes.io/provisioned-by': `local-volume-provisioner-${place.node}` };
-    delete (o.spec as Partial<ClaimRef>).claimRef;
-  });
+  const [byHand, published] = await diskTwice('pv-binder-publish-after');
   await cleanup.createOwned(byHand);
   const refusal = await eventually(
     "the guard knows the target's disk",

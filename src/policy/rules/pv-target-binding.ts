@@ -28,8 +28,8 @@ import {
   isInside,
   isMadeForItsClaim,
   isObject,
-  pathsNest,
   nameOf,
+  pathsNest,
   phaseOf,
   pvHostname,
   type PersistentVolume,
@@ -436,16 +436,16 @@ function checkSpare({ subject, report }: RuleInput<'spare-volume'>): void {
   const ref = claimRefOf(object);
   const target = ordinal === undefined ? `a target of ${crName}` : `${crName}-target-${ordinal}`;
   const kept = claimGone(holder);
+  const holderName = nameOf(holder);
   const what = published
     ? `PV ${self}, published by the local static provisioner,`
     : ref
       ? `PV ${self}, pre-bound to claim ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name},`
       : `PV ${self}`;
   const whose = kept
-    ? `PV ${nameOf(holder)} keeps for the deleted claim ${namespace}/${claimName} (${target}; Released)`
-    : `PV ${nameOf(holder)} stands for (claim ${namespace}/${claimName}, ${target})`;
+    ? `PV ${holderName} keeps for the deleted claim ${namespace}/${claimName} (${target}; Released)`
+    : `PV ${holderName} stands for (claim ${namespace}/${claimName}, ${target})`;
   const place = diskPlace(host, path, holderPath);
-  const holderName = nameOf(holder);
   // Held by its deleted claim's uid it binds nothing until freed: warned of, as checkDiskTaken warns
   // of such a PV beside a new target PV.
   if (ref && claimGone(object)) {
