@@ -87,9 +87,13 @@ const asManifests = (objects: KubeObject[]): Manifest[] =>
   objects.map((object, i) => ({ source: CLUSTER, document: i + 1, yamlPath: [], line: 0, object }));
 
 /** The namespace an object is reported under: its own, or for a PV the namespace of its claim. */
-function namespaceOf(object: KubeObject): string | undefined {
+/**
+ * The namespace an audited object is listed under with -n: its own, else that of the deployment it
+ * was judged for (a PV: its claim's, or the target's whose disk it stands on), else its claim's.
+ */
+function namespaceOf({ object, evaluation }: AuditedObject): string | undefined {
   const spec = object.spec as { claimRef?: { namespace?: string } } | undefined;
-  return object.metadata?.namespace ?? spec?.claimRef?.namespace;
+  return object.metadata?.namespace ?? evaluation.namespace ?? spec?.claimRef?.namespace;
 }
 
 export function audit(objects: KubeObject[], namespaces: string[] = []): AuditedObject[] {
@@ -107,7 +111,7 @@ export function audit(objects: KubeObject[], namespaces: string[] = []): Audited
 
 /** The objects of these namespaces (every one when none is given), PVs by their claim's. */
 const inNamespaces = (audited: AuditedObject[], namespaces: string[]) =>
-  audited.filter((a) => namespaces.length === 0 || namespaces.includes(namespaceOf(a.object) ?? ''));
+  audited.filter((a) => namespaces.length === 0 || namespaces.includes(namespaceOf(a) ?? ''));
 
 /**
  * What the reports hold: the namespaced objects of the -n namespaces, and every PV. The cluster

@@ -40,6 +40,7 @@ function configsOf(objects: KObject[]): ExpectedConfig[] {
         name: w.name,
         failurePolicy: w.failurePolicy === 'Ignore' ? 'Ignore' : 'Fail',
         ...(w.clientConfig?.service ? { service: w.clientConfig.service } : {}),
+        matchConditions: w.matchConditions ?? [],
       })),
     }));
 }

@@ -51,12 +51,18 @@ export interface WebhookRule {
   scope?: string;
 }
 
+export interface MatchCondition {
+  name: string;
+  expression: string;
+}
+
 export interface WebhookEntry {
   name: string;
   failurePolicy?: string;
   clientConfig?: { service?: ServiceRef; url?: string; caBundle?: string };
   namespaceSelector?: LabelSelector;
   rules?: WebhookRule[];
+  matchConditions?: MatchCondition[];
 }
 
 export interface WebhookConfiguration {
@@ -115,6 +121,8 @@ export interface ExpectedWebhook {
   name: string;
   failurePolicy: 'Fail' | 'Ignore';
   service?: ServiceRef;
+  /** What the entry is sent: another version's conditions send the guard other requests. */
+  matchConditions: MatchCondition[];
 }
 
 export interface ExpectedConfig {

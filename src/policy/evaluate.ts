@@ -21,6 +21,11 @@ export interface Evaluation {
   /** What the object was recognised as; undefined for objects that are not AIStore's. */
   role?: Recognised['role'];
   crName?: string;
+  /**
+   * The namespace of the AIStore deployment judged: the object's, for a PV its claim's, for a PV on
+   * a target's disk (spare-volume) that target's; '' for a PV pre-bound in no namespace.
+   */
+  namespace?: string;
   multiTarget?: boolean;
   /** The MT signal that decided, in words. */
   signal?: string;
@@ -348,6 +353,7 @@ export function evaluate(
   return {
     role: run.recognised?.role,
     crName: run.recognised?.crName,
+    namespace: run.recognised?.namespace,
     multiTarget: run.layout?.multiTarget,
     signal: run.layout?.signals[0]?.detail,
     findings: final,

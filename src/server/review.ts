@@ -40,13 +40,11 @@ function describe(req: AdmissionRequest): string {
   return `${req.kind.kind} ${ns ? `${ns}/` : ''}${name}`;
 }
 
-/**
- * The namespace whose lists decide: the request's, or for a PersistentVolume (cluster-scoped) the
- * namespace of the claim it is bound to, so a PV for a claim in kube-system or an excluded namespace
- * is left alone as that claim is.
- */
-function reviewNamespace(req: AdmissionRequest): string | undefined {
-  if (req.namespace || req.kind.kind !== 'PersistentVolume') return req.namespace;
+/** A PersistentVolume (cluster-scoped): its namespace lists are read after it is recognised. */
+const isVolume = (req: AdmissionRequest) => !req.namespace && req.kind.kind === 'PersistentVolume';
+
+/** For a PV the guard does not recognise: the namespace of the claim it is pre-bound to. */
+function claimNamespace(req: AdmissionRequest): string | undefined {
   const spec = (req.object ?? req.oldObject)?.spec;
   const claimRef = isObject(spec) ? spec.claimRef : undefined;
   return isObject(claimRef) ? text(claimRef.namespace) : undefined;
@@ -143,7 +141,8 @@ export function review(endpoint: Endpoint, req: AdmissionRequest, deps: ReviewDe
     findings: [],
   });
   if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return untouched();
-  if (!namespaceJudged(reviewNamespace(req), deps.config)) return untouched();
+  const volume = isVolume(req);
+  if (!volume && !namespaceJudged(req.namespace, deps.config)) return untouched();
   if (req.subResource) return untouched(); // status and scale writes carry no layout
 
   const extraWarnings: string[] = [];
@@ -166,6 +165,11 @@ export function review(endpoint: Endpoint, req: AdmissionRequest, deps: ReviewDe
   } catch (err) {
     return cannotJudge(req, err instanceof Error ? `${err.name}: ${err.message}` : String(err), deps.config);
   }
+  // A PV's namespace lists are those of the deployment it was judged for (recognise.ts): its claim's,
+  // or for a PV on a target's disk that target's. So a PV pre-bound to a claim in kube-system or an
+  // excluded namespace is left alone as that claim is, unless it stands on a judged target's disk.
+  if (volume && !namespaceJudged(ev.role ? ev.namespace : claimNamespace(req), deps.config))
+    return untouched();
   // Unsynced, even an object the guard does not recognise gets the warning: recognition itself may
   // need the CR the cache has not loaded yet (a claim carries only the StatefulSet's selector labels).
   return respond(endpoint, req, ev, extraWarnings);

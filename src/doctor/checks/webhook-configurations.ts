@@ -1,6 +1,6 @@
 // Both webhook configurations present, with every entry deploy/ renders (validate-only: the
-// validating one only).
-import type { CheckResult, Expected, Snapshot } from '../types.js';
+// validating one only), each selecting requests by the matchConditions this version renders.
+import type { CheckResult, Expected, MatchCondition, Snapshot, WebhookEntry } from '../types.js';
 import { list, renderHint, verdict, type Finding } from './common.js';
 
 export function checkWebhookConfigurations(snapshot: Snapshot, expected: Expected): CheckResult {
@@ -36,6 +36,21 @@ export function checkWebhookConfigurations(snapshot: Snapshot, expected: Expecte
         message: `${label} has entries deploy/ does not render: ${list(extra)}`,
         fix: `remove them, or ${hint}`,
       });
+    const stale = want.webhooks
+      .filter((w) => names.has(w.name))
+      .filter(
+        (w) =>
+          !sameConditions(
+            w.matchConditions,
+            got.value.webhooks?.find((e) => e.name === w.name),
+          ),
+      );
+    if (stale.length > 0)
+      findings.push({
+        status: 'warn',
+        message: `${label}: ${list(stale.map((w) => w.name))} select requests by other matchConditions than this version renders (an install of another version): the guard is not sent all it judges, or is sent more`,
+        fix: hint,
+      });
     present.push(`${label} (${names.size} webhooks)`);
   }
   for (const other of expected.notRendered) {
@@ -48,4 +63,11 @@ export function checkWebhookConfigurations(snapshot: Snapshot, expected: Expecte
       });
   }
   return verdict('webhook-configurations', findings, present.join(', '));
+}
+
+/** The same conditions, in order, their expressions compared with whitespace runs as one space. */
+function sameConditions(want: MatchCondition[], got: WebhookEntry | undefined): boolean {
+  const text = (list: MatchCondition[]) =>
+    JSON.stringify(list.map((c) => [c.name, c.expression.replace(/\s+/g, ' ').trim()]));
+  return text(want) === text(got?.matchConditions ?? []);
 }

@@ -461,7 +461,7 @@ function checkSpare({ subject, report }: RuleInput<'spare-volume'>): void {
     : `free for any claim of its class, it may be bound to another claim, which would write ${kept ? 'the kept data' : "the target's disk"}${published ? ' and, when released, have the provisioner wipe it' : ''}.`;
   const fixes = [
     published
-      ? `${keepOutOfDiscovery(path)}; until then it retries on each pass and is refused.`
+      ? `${keepOutOfDiscovery(path)}, then delete PV ${self} if it stands (the provisioner removes only Released PVs it published); until then the provisioner retries on each pass and is refused.`
       : `Do not make a second PV for this disk: give ${ref ? 'its claim a disk of its own' : 'other claims disks of their own'}.`,
     kept
       ? `Free PV ${holderName} for the target to get its data back (${removeUidCommand(holderName)}), or delete PV ${holderName} once its data is not needed (this PV is admitted then).`
