@@ -86,7 +86,6 @@ const CLUSTER: SourceFile = sourceWithoutText('cluster');
 const asManifests = (objects: KubeObject[]): Manifest[] =>
   objects.map((object, i) => ({ source: CLUSTER, document: i + 1, yamlPath: [], line: 0, object }));
 
-/** The namespace an object is reported under: its own, or for a PV the namespace of its claim. */
 /**
  * The namespace an audited object is listed under with -n: its own, else that of the deployment it
  * was judged for (a PV: its claim's, or the target's whose disk it stands on), else its claim's.
@@ -109,7 +108,7 @@ export function audit(objects: KubeObject[], namespaces: string[] = []): Audited
   );
 }
 
-/** The objects of these namespaces (every one when none is given), PVs by their claim's. */
+/** The objects of these namespaces (every one when none is given), PVs by their deployment's. */
 const inNamespaces = (audited: AuditedObject[], namespaces: string[]) =>
   audited.filter((a) => namespaces.length === 0 || namespaces.includes(namespaceOf(a) ?? ''));
 
