@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { SCHEMA_VERSION } from '../../src/cli/report/schema.js';
 import { parseSource, type LoadError } from '../../src/cli/load.js';
-import type { KubeObject } from '../../src/policy/index.js';
+import { RULES, type KubeObject } from '../../src/policy/index.js';
 import { FakeCluster } from '../audit/support/fake-cluster.js';
 import { cli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
@@ -33,6 +33,12 @@ describe('docs/schema/report.v1.json', () => {
     expect((schema.properties as { schemaVersion: unknown }).schemaVersion).toEqual({
       const: SCHEMA_VERSION,
     });
+  });
+
+  // A new role a rule applies to (spare-volume, review "spare4") put reports outside the schema.
+  it('lists every role a rule applies to, and no other', () => {
+    const roles = (schema.$defs as { role: { enum: string[] } }).role.enum;
+    expect([...roles].sort()).toEqual([...new Set(RULES.flatMap((r) => [...r.roles]))].sort());
   });
 
   it('refuses a report of another version, or with an unknown field', () => {
