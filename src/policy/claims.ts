@@ -36,6 +36,24 @@ export interface ClaimNameProblem {
   laterTarget?: { ordinal: number; size: number };
 }
 
+/**
+ * The StatefulSet controller's identities: its own service account (kube-controller-manager with
+ * --use-service-account-credentials, kubeadm's default), or the controller manager's shared one.
+ */
+const STATEFULSET_CONTROLLER = new Set([
+  'system:serviceaccount:kube-system:statefulset-controller',
+  'system:kube-controller-manager',
+]);
+
+/**
+ * The write comes from the StatefulSet controller. It creates a claim only for an ordinal below the
+ * replicas it has just read (k8s pkg/controller/statefulset stateful_pod_control.go
+ * createPersistentVolumeClaims), so its claim for a later target proves a scale-out the guard's
+ * cache has not seen yet (the CR's and the StatefulSet's watch events come after the controller acts).
+ */
+export const byStatefulSetController = (requester: string | undefined): boolean =>
+  requester !== undefined && STATEFULSET_CONTROLLER.has(requester);
+
 /** A CR whose StatefulSet would create a claim of exactly this name: which mount, which target. */
 export interface ClaimOwner {
   crName: string;

@@ -138,6 +138,7 @@ function runRules(
         ctx,
         operation: subject.operation,
         oldObject: subject.oldObject,
+        requester: subject.requester,
         report: collectFindings(rule.id, findings, decorate),
       });
     } catch (err) {

@@ -52,6 +52,8 @@ export interface RuleInput<R extends Role = Role> {
   operation: Operation;
   /** On UPDATE, the object as stored before the request: read it, never change it. */
   oldObject?: KubeObject;
+  /** Subject.requester: who sends the write, when the caller knows. */
+  requester?: string;
   report: Reporter;
 }
 

@@ -33,6 +33,12 @@ export interface Subject {
   oldObject?: KubeObject;
   /** The request's namespace; StatefulSet-created Pods and PVCs may not carry one in metadata yet. */
   namespace?: string;
+  /**
+   * Who sends the write (the AdmissionReview's userInfo.username), when known: the webhook knows,
+   * `check` and `audit` do not. Only a controller whose writes prove a fact the guard's cache may not
+   * have yet is told apart (claims.ts byStatefulSetController).
+   */
+  requester?: string;
 }
 
 export type Severity = 'deny' | 'warn';

@@ -156,6 +156,7 @@ export function review(endpoint: Endpoint, req: AdmissionRequest, deps: ReviewDe
         object: req.object as KubeObject,
         oldObject: req.oldObject,
         namespace: req.namespace,
+        requester: req.userInfo?.username,
       },
       deps.cluster.context(),
       // A mutating call answers only with changes: the rules that make none need not run (the

@@ -410,6 +410,8 @@ export interface Case {
   oldObject?: KubeObject;
   modes?: Modes;
   nodeCount?: number;
+  /** Who sends the write (Subject.requester), as the webhook passes it. */
+  requester?: string;
 }
 
 /** Frozen all the way down: evaluate() must never change its input (rules change a copy they take
@@ -425,9 +427,8 @@ export function deepFreeze<T>(value: T): T {
 export function run(c: Case): Evaluation {
   deepFreeze([c.object, c.oldObject, c.context]);
   const ctx = new ClusterContext([...(c.context ?? []), c.object], { nodeCount: c.nodeCount });
-  return evaluate({ operation: c.operation ?? 'CREATE', object: c.object, oldObject: c.oldObject }, ctx, {
-    modes: c.modes,
-  });
+  const { operation = 'CREATE', object, oldObject, requester } = c;
+  return evaluate({ operation, object, oldObject, requester }, ctx, { modes: c.modes });
 }
 
 /** The findings of one rule, as "severity: message" strings, for compact table assertions. */

@@ -61,6 +61,37 @@ const rows: Row[] = [
     expect: { deny: [/ais-target-2, but AIStore ais has 2 target\(s\)/] },
   },
   {
+    // The controller claims only for the replicas it has: the guard's cache is behind a scale-out
+    // (review lockout). Refused, the new target waited out the controller's backoff.
+    name: 'ordinal beyond the cached count, claimed by the StatefulSet controller: warned, not refused',
+    object: pvc(claimName(2)),
+    context: [aistore({ size: 2 }), targetStatefulSet({ replicas: 2 })],
+    requester: 'system:serviceaccount:kube-system:statefulset-controller',
+    expect: { warn: [/comes from the StatefulSet controller.*\(2 target\(s\)\) is behind a scale-out; not refused/] },
+  },
+  {
+    name: 'the same through the controller manager\'s shared identity',
+    object: pvc(claimName(2)),
+    context: [aistore({ size: 2 })],
+    requester: 'system:kube-controller-manager',
+    expect: { warn: [/comes from the StatefulSet controller/] },
+  },
+  {
+    name: 'the same claim made by a person: still refused',
+    object: pvc(claimName(2)),
+    context: [aistore({ size: 2 })],
+    requester: 'kubernetes-admin',
+    expect: { deny: [/ais-target-2, but AIStore ais has 2 target\(s\)/] },
+  },
+  {
+    // Only the count can lag: a misnamed claim is the controller's only if the CR changed its mounts.
+    name: 'a claim of no mount of the CR, from the StatefulSet controller: still refused',
+    object: pvc('ais-data-other-ais-target-0'),
+    context: [aistore()],
+    requester: 'system:serviceaccount:kube-system:statefulset-controller',
+    expect: { deny: [/claims "ais-data-aistore-ais-target-0"/] },
+  },
+  {
     name: 'ordinal beyond the CR size but within StatefulSet replicas (scale-up in flight)',
     object: pvc(claimName(2)),
     context: [aistore({ size: 2 }), targetStatefulSet({ replicas: 3 })],

@@ -1,6 +1,6 @@
 // DESIGN rule 8. The StatefulSet claims <template>-<statefulset>-<ordinal>; a PVC named any other way
 // (notably after the namespace, as the old AIStore doc wrote) is never used by a target.
-import { claimNameProblem } from '../claims.js';
+import { byStatefulSetController, claimNameProblem } from '../claims.js';
 import { nameOf } from '../k8s.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
 
@@ -8,7 +8,7 @@ export default defineRule({
   id: 'pvc-name',
   title: 'Target data PVC named as the StatefulSet claims it',
   summary:
-    'A target data PVC must be named <cr><mount-path-with-dashes>-<cr>-target-<N> for a mount of the CR and N below the target count (autoscaled: the matching nodes, at most autoScale.sizeLimit): deny otherwise, with the free names that fit; the claim of two CRs at once: deny; a name of no known CR: warn.',
+    'A target data PVC must be named <cr><mount-path-with-dashes>-<cr>-target-<N> for a mount of the CR and N below the target count (autoscaled: the matching nodes, at most autoScale.sizeLimit): deny otherwise, with the free names that fit (N past the count in a claim from the StatefulSet controller, which claims only for replicas it has: warn, the guard\'s view lags); the claim of two CRs at once: deny; a name of no known CR: warn.',
   verdict: 'deny / warn',
   operator: `The StatefulSet claims <template>-<cr>-target-<N>, the template being the CR name + the mount path with "/" turned into "-" (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1040, 'Mount.GetPVCName')}, ${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}); N runs below the target count: targetSpec.size, else spec.size, or with size -1 the nodes matching the selector whose taints are tolerated, at most sizeLimit (${operatorLink('api/aistore/v1beta1/aistore_types.go', 964, 'IsTargetAutoScaling')}, ${operatorLink('api/aistore/v1beta1/aistore_types.go', 888, 'GetTargetSize')}, ${operatorLink('internal/controller/aistore/cluster_controller.go', 1193, 'listMatchingNodes')}).`,
   howToFix:
@@ -16,10 +16,20 @@ export default defineRule({
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("Follow a naming convention for PVCs: <namespace>-<path-separated-by-dashes>-<pod-name>", corrected: the operator uses the CR name)`,
   roles: ['target-claim'],
   mutates: false,
-  check({ subject, ctx, report }) {
+  check({ subject, ctx, requester, report }) {
     const name = nameOf(subject.object);
     const problem = claimNameProblem(subject.namespace, subject.crName, subject.cr, name, ctx);
-    if (problem)
-      report[problem.severity]('/metadata/name', `claim "${name}", ${problem.reason}.`, problem.fix);
+    if (!problem) return;
+    const later = problem.laterTarget;
+    if (later && byStatefulSetController(requester)) {
+      // Refused, the new target would wait out the controller's backoff (up to ~17 min) after the cache caught up.
+      report.warn(
+        '/metadata/name',
+        `claim "${name}" for ${subject.crName}-target-${later.ordinal} comes from the StatefulSet controller, which claims only for the replicas it has: the guard's view of AIStore ${subject.crName} (${later.size} target(s)) is behind a scale-out; not refused.`,
+        `Nothing, if AIStore ${subject.crName} was scaled out; if the guard's view stays behind, see /readyz (its cluster cache).`,
+      );
+      return;
+    }
+    report[problem.severity]('/metadata/name', `claim "${name}", ${problem.reason}.`, problem.fix);
   },
 });
