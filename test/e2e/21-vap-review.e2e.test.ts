@@ -46,6 +46,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const p of [...POLICIES].reverse()) await attempt(objects.delete(p as KubernetesObject));
+  // Later files expect webhooks only: wait until the policies no longer apply.
+  await eventually('the policies are no longer applied', async () => {
+    if (!(await dryRun(PROBE)).ok) throw new Error('still denied');
+  });
   await attempt(core.deleteNamespace({ name: NS }));
 });
 
