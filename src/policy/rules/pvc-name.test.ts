@@ -67,10 +67,12 @@ const rows: Row[] = [
     object: pvc(claimName(2)),
     context: [aistore({ size: 2 }), targetStatefulSet({ replicas: 2 })],
     requester: 'system:serviceaccount:kube-system:statefulset-controller',
-    expect: { warn: [/comes from the StatefulSet controller.*\(2 target\(s\)\) is behind a scale-out; not refused/] },
+    expect: {
+      warn: [/comes from the StatefulSet controller.*\(2 target\(s\)\) is behind a scale-out; not refused/],
+    },
   },
   {
-    name: 'the same through the controller manager\'s shared identity',
+    name: "the same through the controller manager's shared identity",
     object: pvc(claimName(2)),
     context: [aistore({ size: 2 })],
     requester: 'system:kube-controller-manager',

@@ -8,7 +8,7 @@ export default defineRule({
   id: 'pvc-name',
   title: 'Target data PVC named as the StatefulSet claims it',
   summary:
-    'A target data PVC must be named <cr><mount-path-with-dashes>-<cr>-target-<N> for a mount of the CR and N below the target count (autoscaled: the matching nodes, at most autoScale.sizeLimit): deny otherwise, with the free names that fit (N past the count in a claim from the StatefulSet controller, which claims only for replicas it has: warn, the guard\'s view lags); the claim of two CRs at once: deny; a name of no known CR: warn.',
+    "A target data PVC must be named <cr><mount-path-with-dashes>-<cr>-target-<N> for a mount of the CR and N below the target count (autoscaled: the matching nodes, at most autoScale.sizeLimit): deny otherwise, with the free names that fit (N past the count in a claim from the StatefulSet controller, which claims only for replicas it has: warn, the guard's view lags); the claim of two CRs at once: deny; a name of no known CR: warn.",
   verdict: 'deny / warn',
   operator: `The StatefulSet claims <template>-<cr>-target-<N>, the template being the CR name + the mount path with "/" turned into "-" (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1040, 'Mount.GetPVCName')}, ${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}); N runs below the target count: targetSpec.size, else spec.size, or with size -1 the nodes matching the selector whose taints are tolerated, at most sizeLimit (${operatorLink('api/aistore/v1beta1/aistore_types.go', 964, 'IsTargetAutoScaling')}, ${operatorLink('api/aistore/v1beta1/aistore_types.go', 888, 'GetTargetSize')}, ${operatorLink('internal/controller/aistore/cluster_controller.go', 1193, 'listMatchingNodes')}).`,
   howToFix:
