@@ -145,11 +145,17 @@ export function joinSources(sources: SourceFile[], fixed: FixedFile[]): Buffer {
   const parts: Buffer[] = [];
   for (const source of sources) {
     let bytes = byFile.get(source) ?? bytesOf(source);
-    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3); // BOM mid-stream
+    // The first file is printed as `--write` would write it, its BOM and last line as they are; a
+    // BOM mid-stream is no YAML, and the next file starts on a line of its own.
+    const mid = parts.length > 0;
+    if (mid && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     if (bytes.length === 0) continue;
-    if (parts.length > 0) parts.push(Buffer.from(separatorBefore(bytes.toString('utf8'))));
+    if (mid) {
+      const last = parts[parts.length - 1] as Buffer;
+      if (last[last.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
+      parts.push(Buffer.from(separatorBefore(bytes.toString('utf8'))));
+    }
     parts.push(bytes);
-    if (bytes[bytes.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
   }
   return Buffer.concat(parts);
 }

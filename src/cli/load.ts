@@ -221,22 +221,60 @@ export function parseInput(
       });
       return;
     }
+    const lineOf = (path: (string | number)[], fallback: number) => {
+      const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+      return node?.range ? lineCounter.linePos(node.range[0]).line : fallback;
+    };
+    /** The object, unless its metadata is what kubectl cannot decode: then an error at its place. */
+    const judged = (object: KubeObject, yamlPath: (string | number)[], line: number): void => {
+      const bad = metadataProblem(object);
+      if (bad) errors.push({ file, line: lineOf([...yamlPath, ...bad.at], line), message: bad.message });
+      else manifests.push({ source, document: i + 1, yamlPath, line, object });
+    };
     if (object.kind.endsWith('List') && Array.isArray(object.items)) {
       object.items.forEach((item: unknown, j: number) => {
         if (typeof item !== 'object' || item === null) return;
-        const node = doc.getIn(['items', j], true) as { range?: [number, number, number] } | undefined;
-        manifests.push({
-          source,
-          document: i + 1,
-          yamlPath: ['items', j],
-          line: lineCounter.linePos(node?.range?.[0] ?? 0).line,
-          object: item as KubeObject,
-        });
+        judged(item as KubeObject, ['items', j], lineOf(['items', j], 0));
       });
       return;
     }
-    manifests.push({ source, document: i + 1, yamlPath: [], line, object });
+    judged(object, [], line);
   }
+}
+
+const NAME_FIELDS = ['name', 'generateName', 'namespace'] as const;
+
+/**
+ * Metadata kubectl cannot decode into ObjectMeta: no map (an empty `metadata:` is null, and leaves the
+ * object without a name), or a name, generateName or namespace that is no string: an unrendered Helm
+ * template (`{{ .Values.name }}` reads as a map), a number, a YAML 1.1 boolean (`yes`).
+ */
+function metadataProblem(object: KubeObject): { at: string[]; message: string } | undefined {
+  const { metadata } = object as { metadata?: unknown };
+  if (metadata === undefined) return undefined;
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
+    return {
+      at: ['metadata'],
+      message: `${object.kind} metadata is ${metadata === null ? 'empty' : `a ${Array.isArray(metadata) ? 'list' : typeof metadata}`}, not a map with its name: kubectl cannot apply it`,
+    };
+  for (const field of NAME_FIELDS) {
+    const value = (metadata as Record<string, unknown>)[field];
+    if (value === undefined || value === null || typeof value === 'string') continue;
+    const what = Array.isArray(value)
+      ? 'a list'
+      : typeof value === 'object'
+        ? 'a map'
+        : `the ${typeof value} ${String(value)}`;
+    const hint =
+      typeof value === 'object'
+        ? ' (an unrendered template? render it first, e.g. helm template)'
+        : ' (quote it)';
+    return {
+      at: ['metadata', field],
+      message: `${object.kind} metadata.${field} is ${what}, not a string${hint}: kubectl cannot apply it`,
+    };
+  }
+  return undefined;
 }
 
 export async function loadManifests(

@@ -1,5 +1,5 @@
 // The numbers every output format reports, computed once.
-import type { JudgedFinding } from '../../policy/index.js';
+import { isObject, type JudgedFinding } from '../../policy/index.js';
 import type { Judged } from '../judge.js';
 import type { LoadError } from '../load.js';
 
@@ -37,7 +37,11 @@ export function summarise({ judged, errors }: CheckReport) {
 }
 
 export function objectLabel({ manifest }: Judged): string {
-  const { kind = '?', metadata = {} } = manifest.object;
-  const name = metadata.name ?? metadata.generateName ?? '(unnamed)';
-  return `${kind} ${metadata.namespace ? `${metadata.namespace}/` : ''}${name}`;
+  const { kind = '?', metadata } = manifest.object;
+  // load.ts refuses metadata that is no map and names that are no strings; this never throws regardless.
+  const meta: Record<string, unknown> = isObject(metadata) ? metadata : {};
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const name = text(meta.name) ?? text(meta.generateName) ?? '(unnamed)';
+  const namespace = text(meta.namespace);
+  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }
