@@ -3,6 +3,7 @@ export {
   admissionPolicies,
   coverage,
   oldName,
+  PAIRWISE_MOUNTS,
   POLICY_DEFS,
   type Actions,
   type VapOptions,

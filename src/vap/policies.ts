@@ -54,6 +54,13 @@ interface PolicyDef {
    * A cheap necessary condition: every check also asks the `target` fact, which needs more.
    */
   recognised?: (root: string) => string;
+  /**
+   * Every rule of the policy reads only the object's spec and what never changes (name, namespace):
+   * an UPDATE that leaves the spec as stored is not judged (the webhook's create-or-spec-change
+   * condition). The verdict would be the same (the ratchet allows what the stored object already
+   * breaks); skipping spares the apiserver the work on the operator's finalizer and annotation patches.
+   */
+  specOnly?: true;
   facts: Fact[];
   checks: Check[];
 }
@@ -97,12 +104,81 @@ const keptApart = (field: string, also?: string): Check['fixed'] => ({
   when: (f) => and(...(also ? [also] : []), not(f('pinnedToOneHost'))),
 });
 
+/** A mount that becomes a volumeClaimTemplate: not useHostPath. */
+const claimMount = (m: string) => not(and(`has(${m}.useHostPath)`, `${m}.useHostPath == true`));
+const hostPathMount = (m: string) => and(`has(${m}.useHostPath)`, `${m}.useHostPath == true`);
+const absoluteMount = (m: string) => and(`has(${m}.path)`, `${m}.path.startsWith('/')`);
+/** Absolute, and (a trailing "/" only matters where the path becomes a claim template name) no trailing "/" on a claim mount. */
+const validMountPath = (m: string) =>
+  and(
+    `${m}.path.startsWith('/')`,
+    not(and(claimMount(m), `${m}.path.size() > 1`, `${m}.path.endsWith('/')`)),
+  );
+/** The claim template name <cr><path-with-dashes> (aistore.ts templateName). */
+const mountTemplate = (crName: string) => (m: string) => `(${crName} + ${m}.path.replace('/', '-'))`;
+/** The container directory, as aistore.ts containerPath() resolves it ("//", "/./", trailing "/"). */
+const containerDir = (m: string) => `('/' + ${m}.path.split('/').filter(s, s != '' && s != '.').join('/'))`;
+/**
+ * A claim mount's size asks for at least one whole byte and fits the operator's int64 claim request
+ * (quantity.ts wholeBytes rounds towards zero): an integer of at least 1, or a quantity in [1, 2^63-1).
+ * The CRD takes the field as an int or a string; Kubernetes' quantity library reads the string, and
+ * caps a binary one (8Ei, 9Ei) at 2^63-1 (apimachinery ParseQuantity), so 2^63-1 itself is refused: the
+ * one size the engine takes and the policy does not (docs/vap.md).
+ */
+const sizedMount = (m: string) =>
+  and(
+    `has(${m}.size)`,
+    `type(${m}.size) == int ? ${m}.size >= 1 : (type(${m}.size) == string && isQuantity(string(${m}.size)) && quantity(string(${m}.size)).compareTo(quantity('1')) >= 0 && quantity(string(${m}.size)).compareTo(quantity('9223372036854775807')) < 0)`,
+  );
+
+/**
+ * The most mounts whose pairs the policy compares (two mounts on one directory, two with one claim
+ * template name): the apiserver stops an expression past its cost limit, and pairs grow with the square
+ * of the mounts (1,024 went past it; test/e2e/21-vap-cost). Past it the webhook compares them.
+ */
+export const PAIRWISE_MOUNTS = 256;
+
+/** `what` of each mount `o` of the CR that is `which`, or [] without mounts. */
+const mountList = (r: string, which: string, what: string) =>
+  `${present(r, 'spec.targetSpec.mounts')} ? ${r}.spec.targetSpec.mounts.filter(o, ${which}).map(o, ${what}) : []`;
+
 const AISTORE: PolicyDef = {
   name: 'ais-guard-aistore',
   kind: 'AIStore',
   resource: { apiGroups: ['ais.nvidia.com'], apiVersions: ['v1beta1'], resources: ['aistores'] },
+  specOnly: true,
   facts: [
     { name: 'crName', of: (r) => valueOr(r, 'metadata.name', "''"), absent: "''" },
+    // What the mount checks compare, made once per request: comparing every pair of mounts in place
+    // (each pair recomputing both directories) cost past the apiserver's limit per expression at 80
+    // mounts. An absolute mount as [container directory, "h" for useHostPath or "c", path] (string(): the
+    // apiserver types list literals as homogeneous, and a CR's fields are dyn to it).
+    {
+      name: 'mountRecords',
+      of: (r) =>
+        mountList(
+          r,
+          absoluteMount('o'),
+          `[${containerDir('o')}, ${hostPathMount('o')} ? 'h' : 'c', string(o.path)]`,
+        ),
+      absent: '[]',
+    },
+    { name: 'mountDirs', of: (_r, f) => `${f('mountRecords')}.map(x, x[0])`, absent: '[]' },
+    {
+      name: 'claimPaths',
+      of: (_r, f) => `${f('mountRecords')}.filter(x, x[1] == 'c').map(x, x[2])`,
+      absent: '[]',
+    },
+    {
+      name: 'claimTemplates',
+      of: (r, f) =>
+        mountList(
+          r,
+          and(`has(o.path)`, validMountPath('o'), claimMount('o')),
+          mountTemplate(f('crName'))('o'),
+        ),
+      absent: '[]',
+    },
     {
       // targetSpec.size, else spec.size; none is "unknown" (-1), and so is autoscaling: -1 in either
       // field wins (operator IsTargetAutoScaling), the count then follows the nodes.
@@ -245,44 +321,36 @@ const AISTORE: PolicyDef = {
     {
       rule: 'mount-template-name',
       broken: (r, f) => {
-        const claimed = (m: string) => not(and(`has(${m}.useHostPath)`, `${m}.useHostPath == true`));
-        // A trailing "/" only matters where the path becomes a claim template name.
-        const valid = (m: string) =>
-          and(
-            `${m}.path.startsWith('/')`,
-            not(and(claimed(m), `${m}.path.size() > 1`, `${m}.path.endsWith('/')`)),
-          );
-        const template = (m: string) => `(${f('crName')} + ${m}.path.replace('/', '-'))`;
         const mounts = `${r}.spec.targetSpec.mounts`;
         // The state claim template <ns>-<cr>-state, when there is one (aistore.ts hasStateClaim).
         const stateClaim = `(${present(r, 'spec.stateStorage')} ? ${present(r, 'spec.stateStorage.pvc')} : ${present(r, 'spec.stateStorageClass')})`;
-        const isState = (m: string) =>
-          and(stateClaim, `${template(m)} == request.namespace + '-' + ${f('crName')} + '-state'`);
-        const duplicate = `${mounts}.filter(o, has(o.path) && ${valid('o')} && ${claimed('o')} && ${template('o')} == ${template('m')}).size() > 1`;
         const stateTemplate = `(request.namespace + '-' + ${f('crName')} + '-state')`;
+        const template = mountTemplate(f('crName'));
+        // Two valid claim mounts with one template name, among the names made once per request.
+        const duplicate = and(
+          `size(${mounts}) <= ${PAIRWISE_MOUNTS}`,
+          `${f('claimTemplates')}.exists(t, ${f('claimTemplates')}.filter(u, u == t).size() > 1)`,
+        );
         return or(
           and(
             present(r, 'spec.targetSpec.mounts'),
             or(
               // More mounts than the guard reads (src/policy/aistore.ts MAX_MOUNTS): denied as a whole.
               `size(${mounts}) > ${MAX_MOUNTS}`,
-              `${mounts}.exists(m, has(m.path) && (${not(valid('m'))} || (${claimed('m')} && (!has(m.size) || ${badLabel(template('m'))} || ${isState('m')} || ${duplicate}))))`,
+              `${mounts}.exists(m, has(m.path) && (${not(validMountPath('m'))} || (${claimMount('m')} && (${not(sizedMount('m'))} || ${badLabel(template('m'))} || ${and(stateClaim, `${template('m')} == ${stateTemplate}`)}))))`,
+              duplicate,
             ),
           ),
           // The state claim template is every target pod's volume name too.
           and(stateClaim, badLabel(stateTemplate)),
         );
       },
-      message: `[mount-template-name] a mount path must be absolute and, unless useHostPath, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters, not the state claim's, and such a mount needs a size; at most ${MAX_MOUNTS} mounts; the state claim template <namespace>-<cr>-state must be such a label too${doc('mount-template-name')}`,
+      message: `[mount-template-name] a mount path must be absolute and, unless useHostPath, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters, not the state claim's, and such a mount needs a size of at least one byte and under 2^63-1; at most ${MAX_MOUNTS} mounts; the state claim template <namespace>-<cr>-state must be such a label too${doc('mount-template-name')}`,
     },
     {
       rule: 'mount-path-unique',
-      broken: (r) => {
+      broken: (r, f) => {
         const mounts = `${r}.spec.targetSpec.mounts`;
-        const absolute = (m: string) => and(`has(${m}.path)`, `${m}.path.startsWith('/')`);
-        const hostPath = (m: string) => and(`has(${m}.useHostPath)`, `${m}.useHostPath == true`);
-        // The container directory, as aistore.ts containerPath() resolves it ("//", "/./", trailing "/").
-        const dir = (m: string) => `('/' + ${m}.path.split('/').filter(s, s != '' && s != '.').join('/'))`;
         // The operator's own mounts (aistore.ts OPERATOR_MOUNTS); a null field is absent here.
         const always = OPERATOR_MOUNTS.filter((o) => o.field === undefined).map((o) => str(o.path));
         const reserved = [
@@ -291,13 +359,22 @@ const AISTORE: PolicyDef = {
             ({ path, field }) => `(has(${r}.spec.${field}) ? [${str(path)}] : [])`,
           ),
         ].join(' + ');
-        // Another mount on the same directory; two claim mounts of one path are mount-template-name's.
-        // A useHostPath mount counts itself (it is "another" than no claim twin), hence the bound.
-        const twins = `${mounts}.filter(o, ${absolute('o')} && ${dir('o')} == ${dir('m')} && (${hostPath('o')} || ${hostPath('m')} || o.path != m.path)).size()`;
+        // Another mount on the same directory: the mounts on x's directory, less the claim mounts of
+        // x's very path when x is one (x itself, and its duplicates, which are mount-template-name's);
+        // a useHostPath mount counts itself, hence the bound.
+        const sameDir = `${f('mountDirs')}.filter(d, d == x[0]).size()`;
+        const samePath = `${f('claimPaths')}.filter(p, p == x[2]).size()`;
+        const records = f('mountRecords');
         return and(
           present(r, 'spec.targetSpec.mounts'),
           `size(${mounts}) <= ${MAX_MOUNTS}`,
-          `${mounts}.exists(m, ${absolute('m')} && (${dir('m')} in (${reserved}) || ${twins} > (${hostPath('m')} ? 1 : 0)))`,
+          or(
+            `${records}.exists(x, x[0] in (${reserved}))`,
+            and(
+              `size(${mounts}) <= ${PAIRWISE_MOUNTS}`,
+              `${records}.exists(x, ${sameDir} - (x[1] == 'h' ? 0 : ${samePath}) > (x[1] == 'h' ? 1 : 0))`,
+            ),
+          ),
         );
       },
       message: `[mount-path-unique] each mount needs a container directory of its own: not another mount's and not one the operator mounts (/etc/ais, /var/ais_config, /var/log/ais; /var/certs, /var/traces, /root/.aws, /var/gcp, /root/.oci with their fields): Kubernetes rejects every target pod whose container mounts one path twice${doc('mount-path-unique')}`,
@@ -475,6 +552,13 @@ export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 export const oldName = (fact: string) => `old${cap(fact)}`;
 
+/** The webhook's condition of the same name (deploy/base/validating-webhook.yaml). */
+const SPEC_CHANGE = {
+  name: 'create-or-spec-change',
+  expression:
+    "request.operation == 'CREATE' || !has(object.spec) || !has(oldObject.spec) || object.spec != oldObject.spec",
+};
+
 /** On UPDATE, the field at `path` is there and as the stored object has it. */
 const keptAsStored = (path: string) =>
   and(
@@ -489,6 +573,7 @@ function policyObject(def: PolicyDef) {
   const now = (name: string) => `variables.${name}`;
   const old = (name: string) => `variables.${oldName(name)}`;
   const { variables: _objectOnly, ...match } = matchOf(def.kind, ['CREATE', 'UPDATE']);
+  const matchConditions = [...(def.specOnly ? [SPEC_CHANGE] : []), ...(match.matchConditions ?? [])];
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicy',
@@ -499,6 +584,7 @@ function policyObject(def: PolicyDef) {
       // down; a policy evaluated inside the apiserver is never down.
       failurePolicy: 'Fail',
       ...match,
+      ...(matchConditions.length > 0 && { matchConditions }),
       variables: [
         ...def.facts.map((f) => ({ name: f.name, expression: f.of('object', now) })),
         // The same facts of the old object: on UPDATE a violation it already had is not the

@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { admissionPolicies, coverage } from '../../src/vap/index.js';
+import { admissionPolicies, coverage, PAIRWISE_MOUNTS } from '../../src/vap/index.js';
 import type { KubeObject } from '../../src/policy/index.js';
 import {
   aistore,
@@ -56,6 +56,81 @@ describe("VAP verdicts equal the engine's for the rules they cover", () => {
     const fired = new Set(CASES.flatMap((c) => judge(c).vap.map((r) => `${c.object.kind} ${r}`)));
     for (const { kind, rules } of coverage())
       for (const rule of rules) expect(fired).toContain(`${kind} ${rule}`);
+  });
+});
+
+/**
+ * Where the policies knowingly differ (docs/vap.md "Differences"): objects the operator never makes,
+ * which the webhook judges and the policies do not. Held here so a change of either side is seen.
+ */
+describe('documented differences: the engine denies, the policy is not asked', () => {
+  const AIS_OWNER = { apiVersion: 'ais.nvidia.com/v1beta1', kind: 'AIStore', name: 'ais', uid: 'u1' };
+  const withMeta = (o: KubeObject, m: Record<string, unknown>): KubeObject => ({
+    ...o,
+    metadata: { ...o.metadata, ...m },
+  });
+  const cases: AgreementCase[] = [
+    // recognise.ts takes <cr>-target owned by AIStore <cr> without target labels; the policies'
+    // matchConditions ask for a component label (what the operator's NewTargetSS always sets).
+    {
+      name: 'StatefulSet ais-target owned by AIStore ais, no component label, hostPort',
+      operation: 'CREATE',
+      object: withMeta(targetStatefulSet({ hostPort: 51081 }), {
+        labels: { 'app.kubernetes.io/name': 'ais' },
+        ownerReferences: [AIS_OWNER],
+      }),
+    },
+    {
+      name: 'Pod ais-target-1 owned by AIStore ais, no labels, hostPort',
+      operation: 'CREATE',
+      object: withMeta(targetPod({ ordinal: 1, hostPort: 51081 }), {
+        labels: {},
+        ownerReferences: [AIS_OWNER],
+      }),
+    },
+  ];
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const outcome = judge(c);
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.engine).not.toEqual([]);
+    expect(outcome.vap).toEqual([]);
+  });
+
+  it(`a CR with more than ${PAIRWISE_MOUNTS} mounts, two on one directory: only the engine compares the pairs`, () => {
+    const paths = Array.from({ length: PAIRWISE_MOUNTS + 1 }, (_, i) => `/mnt/d${i}`);
+    paths[PAIRWISE_MOUNTS] = '/mnt/d0//';
+    const outcome = judge({
+      name: 'many mounts',
+      operation: 'CREATE',
+      object: aistore({ disable: true, mounts: paths.map((path) => ({ path, size: '1Ti' })) }),
+    });
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.engine).toEqual(['mount-path-unique', 'mount-template-name']);
+    expect(outcome.vap).toEqual(['mount-template-name']); // the trailing "/", a check of its own
+  });
+
+  it('a size of exactly 2^63-1 bytes: the engine takes it, the policy cannot tell it from a capped 8Ei', () => {
+    const size = '9223372036854775807';
+    const outcome = judge({
+      name: 'max size',
+      operation: 'CREATE',
+      object: aistore({ mounts: [{ path: '/data/aistore', size }] }),
+    });
+    expect(outcome.engine).toEqual([]);
+    expect(outcome.vap).toEqual(['mount-template-name']);
+  });
+
+  it('a pod with two AIStore owners: the engine reads the first, the policy any (it denies, the engine not)', () => {
+    const outcome = judge({
+      name: 'two owners',
+      operation: 'CREATE',
+      object: withMeta(targetPod({ ordinal: 1, hostPort: 51081 }), {
+        labels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' },
+        ownerReferences: [{ ...AIS_OWNER, name: 'other', uid: 'u0' }, AIS_OWNER],
+      }),
+    });
+    expect(outcome.engine).toEqual([]);
+    expect(outcome.vap).toEqual(['target-host-port']);
   });
 });
 

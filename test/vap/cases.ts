@@ -178,6 +178,41 @@ export function builderCases(): AgreementCase[] {
       aistore({ name: 'ais-cluster-01', namespace: 'aistore-object-storage-production-eu-west-1a' }),
     ),
     create('CR: two distinct mounts', aistore({ disable: true, mounts: mounts('/data/a', '/data/b') })),
+    // A claim mount's size: at least one whole byte, under 2^63 (outside review "vap": the policy
+    // asked only has(size)). The CRD's quantity pattern takes every one of these.
+    ...['0', '0Ti', '-1Ti', '500m', '1e100', '9Ei', '1500m', '8Ei', '1', '5Ti'].map((size) =>
+      create(`CR: claim mount size ${size}`, aistore({ mounts: [{ path: '/data/aistore', size }] })),
+    ),
+    ...[0, 1, -3].map((size) =>
+      create(
+        `CR: claim mount size ${size} (integer)`,
+        aistore({ mounts: [{ path: '/data/aistore', size: size as never }] }),
+      ),
+    ),
+    create(
+      'CR: the same claim mount twice',
+      aistore({ disable: true, mounts: mounts('/data/a', '/data/a') }),
+    ),
+    create(
+      'CR: a hostPath mount needs no size',
+      aistore({ mounts: [{ path: '/data', useHostPath: true, size: '0' }] }),
+    ),
+    // Many distinct mounts (a JBOD per node): the lists the checks count in are variables, made once
+    // (the e2e stage runs these on kube-apiserver, whose cost limit the pairwise form exceeded at 80).
+    create(
+      'CR: 256 distinct mounts',
+      aistore({
+        disable: true,
+        mounts: mounts(...Array.from({ length: 256 }, (_, i) => `/mnt/data/nvme-disk-${i}/aistore`)),
+      }),
+    ),
+    create(
+      'CR: 256 mounts, the last two on one directory',
+      aistore({
+        disable: true,
+        mounts: mounts(...Array.from({ length: 255 }, (_, i) => `/mnt/d${i}`), '/mnt/d7/'),
+      }),
+    ),
     update(
       'CR: top-level field added on UPDATE',
       aistore({ disable: true }),

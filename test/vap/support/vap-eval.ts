@@ -1,12 +1,65 @@
 // Evaluates a ValidatingAdmissionPolicy the way kube-apiserver does, with a CEL library instead of
 // cel-go: resource and namespace match, matchConditions, variables, then each validation. Objects
 // are handed over as the apiserver types them: JSON integers are CEL ints, nulls are absent.
-import { celEnv, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
+import {
+  celEnv,
+  celFunc,
+  celMethod,
+  CelScalar,
+  isCelError,
+  mapType,
+  parse,
+  plan,
+  type CelInput,
+  type CelMap,
+  type CelResult,
+} from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import type { KubeObject } from '../../../src/policy/index.js';
 
-// Kubernetes CEL has the strings extension (replace, among others) on top of the standard library.
-const env = celEnv({ funcs: strings });
+/**
+ * The part of Kubernetes' quantity library (k8s.io/apiserver/pkg/cel/library/quantity.go) the
+ * policies use: isQuantity(string), quantity(string), <quantity>.compareTo(<quantity>). A quantity is
+ * a one-key map here (the library has no opaque types), compared exactly as a rational number;
+ * written from the quantity grammar, not from the engine's quantity.ts, so the two stay independent.
+ * The e2e stage runs the same expressions on kube-apiserver's own library.
+ */
+const QUANTITY_GRAMMAR =
+  /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:(Ki|Mi|Gi|Ti|Pi|Ei)|([numkMGTPE])|[eE]([+-]?[0-9]+))?$/;
+const SI: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+
+/** The quantity as numerator / denominator. */
+function rational(text: string): [bigint, bigint] {
+  const m = QUANTITY_GRAMMAR.exec(text);
+  if (!m) throw new Error(`quantities: invalid quantity ${text}`);
+  const [, sign, number = '', binary, si, exponent] = m;
+  const [whole, fraction = ''] = number.split('.');
+  let num = BigInt(`${whole || '0'}${fraction}`) << BigInt(binary ? BINARY[binary]! : 0);
+  const e10 = (si ? SI[si]! : Number(exponent ?? 0)) - fraction.length;
+  let den = 1n;
+  if (e10 >= 0) num *= 10n ** BigInt(e10);
+  else den = 10n ** BigInt(-e10);
+  return [sign === '-' ? -num : num, den];
+}
+const QUANTITY_TYPE = mapType(CelScalar.STRING, CelScalar.STRING);
+const quantityText = (q: CelMap) => String(q.get('quantity'));
+const quantities = [
+  celFunc('isQuantity', [CelScalar.STRING], CelScalar.BOOL, (s) => QUANTITY_GRAMMAR.test(s)),
+  celFunc('quantity', [CelScalar.STRING], QUANTITY_TYPE, (s) => {
+    rational(s); // throws, as the library errors, on a string that is no quantity
+    return new Map([['quantity', s]]);
+  }),
+  celMethod('compareTo', QUANTITY_TYPE, [QUANTITY_TYPE], CelScalar.INT, function (other) {
+    const [a, b] = [rational(quantityText(this)), rational(quantityText(other))];
+    const d = a[0] * b[1] - b[0] * a[1];
+    return d === 0n ? 0n : d < 0n ? -1n : 1n;
+  }),
+];
+
+// Kubernetes CEL has the strings extension (replace, among others) on top of the standard library,
+// and its own libraries (the quantity functions above).
+const env = celEnv({ funcs: [...strings, ...quantities] });
 const programs = new Map<string, ReturnType<typeof plan>>();
 
 export function evalCel(expression: string, bindings: Record<string, unknown>): CelResult {
