@@ -134,7 +134,8 @@ const sizedMount = (m: string) =>
 /**
  * The most mounts whose pairs the policy compares (two mounts on one directory, two with one claim
  * template name): the apiserver stops an expression past its cost limit, and pairs grow with the square
- * of the mounts (1,024 went past it; test/e2e/21-vap-cost). Past it the webhook compares them.
+ * of the mounts (test/e2e/21-vap-cost holds 256 within it, on kube-apiserver). Past it the webhook
+ * compares them.
  */
 export const PAIRWISE_MOUNTS = 256;
 

@@ -349,9 +349,10 @@ function heldDisk(
 /**
  * The other PV is parked on the claim this Bound PV holds: on the same disk, pre-bound to it by name
  * (no uid, so not Bound: binding sets the uid; the webhook's cache keeps no phase of a Bound PV, so
- * the uid is what both it and `check` can read) and not to be wiped (Retain), it binds no other claim (pv_controller.go syncVolume leaves a PV pre-bound by a user to a
- * claim bound elsewhere as it is), and its provisioner does not publish the disk again. How a disk
- * published beside a live target PV is kept from other claims (freeDisk's fix).
+ * the uid is what both it and `check` read) and not to be wiped (Retain), it binds no other claim
+ * (pv_controller.go syncVolume leaves a PV pre-bound by a user to a claim bound elsewhere as it is),
+ * and its provisioner does not publish the disk again. How a disk published beside a live target PV
+ * is kept from other claims (freeDisk's fix).
  */
 function parkedBeside(self: PersistentVolume, other: PersistentVolume): boolean {
   const host = pvHostname(self);
