@@ -190,9 +190,14 @@ export function annotationsOf(obj: KubeObject): Record<string, string> {
   return isObject(meta) ? recordOf(meta.annotations) : {};
 }
 
-/** The provisioner a PV names as its maker (its annotation), if any. */
-const provisionerOf = (pv: PersistentVolume): string | undefined =>
-  annotationsOf(pv)['pv.kubernetes.io/provisioned-by'] || undefined;
+/**
+ * The provisioner a PV names as its maker (its annotation), if it has one: present counts, empty
+ * too, as the PV controller reads it (metav1.HasAnnotation) and the webhook's conditions send it.
+ */
+function provisionerOf(pv: PersistentVolume): string | undefined {
+  const by: unknown = annotationsOf(pv)['pv.kubernetes.io/provisioned-by'];
+  return by === undefined || by === null ? undefined : String(by);
+}
 
 /** Made by a provisioner for the claim it served (its annotation), not a disk pre-bound by hand. */
 export const isProvisioned = (pv: PersistentVolume): boolean => provisionerOf(pv) !== undefined;

@@ -3,7 +3,7 @@ export {
   admissionPolicies,
   coverage,
   oldName,
-  PAIRWISE_MOUNTS,
+  PAIRWISE_BUDGET,
   POLICY_DEFS,
   type Actions,
   type VapOptions,

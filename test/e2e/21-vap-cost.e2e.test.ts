@@ -6,7 +6,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { renderAdmissionPolicies } from '../../src/deploy/index.js';
 import type { KubeObject } from '../../src/policy/index.js';
-import { PAIRWISE_MOUNTS } from '../../src/vap/index.js';
+import { PAIRWISE_BUDGET } from '../../src/vap/index.js';
 import { aistore, run } from '../support/builders.js';
 import { schemaComplete } from './support/apiserver-view.js';
 import { attempt, core, create, eventually, objects, read, type Obj } from './support/kube.js';
@@ -36,10 +36,40 @@ const manyMounts = (n: number) =>
     })),
   });
 
+/** `n` mounts at `path(i)`, the last a useHostPath mount on the first one's path: only mount-path-unique's pairs see it. */
+function twinned(
+  n: number,
+  name: string,
+  path = (i: number) => `/mnt/data/nvme-disk-${String(i).padStart(3, '0')}/aistore`,
+) {
+  const mounts: Record<string, unknown>[] = Array.from({ length: n }, (_, i) => ({
+    path: path(i),
+    size: '7Ti',
+  }));
+  mounts[n - 1] = { path: path(0), useHostPath: true };
+  return aistore({ name, mounts: mounts as never });
+}
+
+/** The most such mounts whose pairs the policy compares (policies.ts pairsAffordable). */
+function budgetEdge(path: (i: number) => string): number {
+  let n = 1;
+  const affordable = (k: number) => {
+    const chars = Array.from({ length: k }, (_, i) => path(i).length).reduce((a, b) => a + b, 0);
+    return k * (5 * k + Math.floor(chars / 10)) <= PAIRWISE_BUDGET;
+  };
+  while (affordable(n + 1)) n++;
+  return n;
+}
+const LONG = (i: number) => `/${String(i).padStart(3, '0')}/${'y'.repeat(54)}`; // a template of 61 characters
+const EDGE = budgetEdge((i) => `/mnt/data/nvme-disk-${String(i).padStart(3, '0')}/aistore`);
+/** Stored before the policies exist, as a CR that predates them: its UPDATEs judge both objects. */
+const STORED = inNs(twinned(EDGE, 'stored'));
+
 beforeAll(async () => {
   await installAistoreCrd();
   if (!(await read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } })))
     await core.createNamespace({ body: { metadata: { name: NS } } });
+  await attempt(create(asObj(STORED)));
   for (const p of POLICIES) await attempt(create(p));
   await eventually('the policies are in effect', async () => {
     const probe = await dryRun(PROBE);
@@ -48,6 +78,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await attempt(objects.delete(asObj(STORED) as KubernetesObject));
   for (const p of [...POLICIES].reverse()) await attempt(objects.delete(p as KubernetesObject));
   // Later files expect webhooks only: wait until the policies no longer apply.
   await eventually('the policies are no longer applied', async () => {
@@ -68,26 +99,46 @@ describe('the exported policies on kube-apiserver: cost', () => {
     },
   );
 
-  /** `n` mounts, the last a useHostPath mount on the first one's path: only mount-path-unique's pairs see it. */
-  const twinned = (n: number) => {
-    const cr = manyMounts(n);
-    const mounts = (cr.spec as { targetSpec: { mounts: Record<string, unknown>[] } }).targetSpec.mounts;
-    mounts[n - 1] = { path: mounts[0]!.path, useHostPath: true };
-    return cr;
-  };
-
-  it(`a CR with ${PAIRWISE_MOUNTS} mounts, two on one directory, is denied by rule, not by a cost error`, async () => {
-    const cr = twinned(PAIRWISE_MOUNTS);
-    expect(engineDenies(cr)).toBe(true);
-    const answer = await dryRun(cr);
-    expect(answer.ok).toBe(false);
-    expect(answer.message).toMatch(/ denied request: \[mount-path-unique\]/);
+  it('at the edge of the pairs budget, two mounts on one directory are denied by rule, not by a cost error', async () => {
+    expect(EDGE).toBeGreaterThan(150);
+    for (const cr of [twinned(EDGE, 'edge'), twinned(budgetEdge(LONG), 'long', LONG)]) {
+      expect(engineDenies(cr)).toBe(true);
+      const answer = await dryRun(cr);
+      expect(answer.ok).toBe(false);
+      expect(answer.message).toMatch(/ denied request: \[mount-path-unique\]/);
+    }
   });
 
-  it("past that many mounts the pairs are the webhook's to compare: admitted, no cost error (docs/vap.md)", async () => {
-    const cr = twinned(1024);
-    expect(engineDenies(cr)).toBe(true);
-    expect(await dryRun(cr)).toEqual({ ok: true, message: '' });
+  it('an UPDATE of a CR at the edge that predates the policy (both objects judged, ratcheted): admitted', async () => {
+    const stored = (await read(asObj(STORED))) as Obj;
+    expect(engineDenies(STORED)).toBe(true);
+    const changed = { ...stored, spec: { ...(stored.spec as object), nodeImage: 'aistorage/aisnode:v3.31' } };
+    const outcome = await attempt(objects.replace(changed as KubernetesObject, undefined, 'All'));
+    expect(outcome.ok ? '' : outcome.rejection.message).toBe('');
+  });
+
+  it("past the budget the pairs are the webhook's to compare: admitted, no cost error (docs/vap.md)", async () => {
+    for (const cr of [twinned(EDGE + 1, 'past'), twinned(256, 'long', LONG)]) {
+      expect(engineDenies(cr)).toBe(true);
+      expect(await dryRun(cr)).toEqual({ ok: true, message: '' });
+    }
+  });
+
+  it('long paths: 256 claim mounts whose templates are 61 characters, 64 useHostPath mounts of 3,000: no cost error', async () => {
+    const claims = aistore({
+      mounts: Array.from({ length: 256 }, (_, i) => ({ path: LONG(i), size: '1Ti' })),
+    });
+    const hostPaths = aistore({
+      size: 1,
+      mounts: Array.from({ length: 64 }, (_, i) => ({
+        path: `/mnt/${String(i).padStart(3, '0')}/${'x'.repeat(3000)}`,
+        useHostPath: true,
+      })),
+    });
+    for (const cr of [claims, hostPaths]) {
+      expect(engineDenies(cr)).toBe(false);
+      expect(await dryRun(cr)).toEqual({ ok: true, message: '' });
+    }
   });
 
   it("an update that leaves a large CR's spec as stored (the operator's finalizer patch) is not judged", async () => {
@@ -104,5 +155,24 @@ describe('the exported policies on kube-apiserver: cost', () => {
     } finally {
       await attempt(objects.delete(asObj(cr) as KubernetesObject));
     }
+  });
+
+  // Sizes the CEL library in test/vap cannot settle: Kubernetes' own quantity library decides.
+  it.each([
+    '0.9999999999',
+    '1.0000000000000000000000000000000000000000',
+    '9223372036854775807.5',
+    '9223372036854775807',
+    '8Ei',
+    '8191Pi',
+  ])('claim mount size %s: the policy denies exactly when evaluate() does', async (size) => {
+    const cr = aistore({ mounts: [{ path: '/data/aistore', size }] });
+    const answer = await dryRun(cr);
+    expect({ size, policyDenies: !answer.ok, message: answer.message.slice(0, 120) }).toEqual({
+      size,
+      policyDenies: engineDenies(cr),
+      message: answer.message.slice(0, 120),
+    });
+    if (!answer.ok) expect(answer.message).toMatch(/\[mount-template-name\]/);
   });
 });

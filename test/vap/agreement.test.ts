@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { admissionPolicies, coverage, PAIRWISE_MOUNTS } from '../../src/vap/index.js';
+import { admissionPolicies, coverage } from '../../src/vap/index.js';
 import type { KubeObject } from '../../src/policy/index.js';
 import {
   aistore,
@@ -96,28 +96,18 @@ describe('documented differences: the engine denies, the policy is not asked', (
     expect(outcome.vap).toEqual([]);
   });
 
-  it(`a CR with more than ${PAIRWISE_MOUNTS} mounts, two on one directory: only the engine compares the pairs`, () => {
-    const paths = Array.from({ length: PAIRWISE_MOUNTS + 1 }, (_, i) => `/mnt/d${i}`);
-    paths[PAIRWISE_MOUNTS] = '/mnt/d0//';
+  it('a CR whose mount pairs cost past the budget, two on one directory: only the engine compares them', () => {
+    // 300 mounts x (5 x 300 + ~2,700 characters / 10) is past PAIRWISE_BUDGET.
+    const paths = Array.from({ length: 300 }, (_, i) => `/mnt/d${i}`);
+    const mounts = [...paths.map((path) => ({ path, size: '1Ti' })), { path: '/mnt/d0', useHostPath: true }];
     const outcome = judge({
       name: 'many mounts',
       operation: 'CREATE',
-      object: aistore({ disable: true, mounts: paths.map((path) => ({ path, size: '1Ti' })) }),
+      object: aistore({ disable: true, mounts }),
     });
     expect(outcome.errors).toEqual([]);
-    expect(outcome.engine).toEqual(['mount-path-unique', 'mount-template-name']);
-    expect(outcome.vap).toEqual(['mount-template-name']); // the trailing "/", a check of its own
-  });
-
-  it('a size of exactly 2^63-1 bytes: the engine takes it, the policy cannot tell it from a capped 8Ei', () => {
-    const size = '9223372036854775807';
-    const outcome = judge({
-      name: 'max size',
-      operation: 'CREATE',
-      object: aistore({ mounts: [{ path: '/data/aistore', size }] }),
-    });
-    expect(outcome.engine).toEqual([]);
-    expect(outcome.vap).toEqual(['mount-template-name']);
+    expect(outcome.engine).toEqual(['mount-path-unique', 'target-host-path-shared']);
+    expect(outcome.vap).toEqual(['target-host-path-shared']);
   });
 
   it('a pod with two AIStore owners: the engine reads the first, the policy any (it denies, the engine not)', () => {

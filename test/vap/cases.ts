@@ -180,7 +180,19 @@ export function builderCases(): AgreementCase[] {
     create('CR: two distinct mounts', aistore({ disable: true, mounts: mounts('/data/a', '/data/b') })),
     // A claim mount's size: at least one whole byte, under 2^63 (outside review "vap": the policy
     // asked only has(size)). The CRD's quantity pattern takes every one of these.
-    ...['0', '0Ti', '-1Ti', '500m', '1e100', '9Ei', '1500m', '8Ei', '1', '5Ti'].map((size) =>
+    ...[
+      ...['0', '0Ti', '-1Ti', '500m', '1e100', '9Ei', '1500m', '8Ei', '1', '5Ti', '8191Pi'],
+      // Past 40 digits the engine reads no size (quantity.ts MAX_DIGITS); up to 2^63 whole bytes
+      // are one (rounded towards zero); a non-zero value rounds up to the nano (review "today").
+      ...['1.0000000000000000000000000000000000000000', '0000000000000000000000000000000000000000001'],
+      ...[
+        '9223372036854775807',
+        '9223372036854775807.5',
+        '9223372036854775807.000000001',
+        '9223372036854775808',
+      ],
+      ...['0.9999999999', '0.000000001'],
+    ].map((size) =>
       create(`CR: claim mount size ${size}`, aistore({ mounts: [{ path: '/data/aistore', size }] })),
     ),
     ...[0, 1, -3].map((size) =>

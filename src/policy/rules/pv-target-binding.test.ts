@@ -336,6 +336,18 @@ const rows: Row[] = [
     expect: {},
   },
   {
+    // The PV controller reads presence (metav1.HasAnnotation), and so do the webhook's conditions,
+    // which never send such a PV (outside review "install").
+    name: 'an empty provisioned-by annotation counts as provisioned, as Kubernetes reads it',
+    object: pv('pv-empty', {
+      claim: claimName(0),
+      capacity: '1Gi',
+      annotations: { 'pv.kubernetes.io/provisioned-by': '' },
+    }),
+    context: [cr],
+    expect: {},
+  },
+  {
     name: 'PV for a claim of nobody we know',
     object: pv('pv-x', { claim: 'postgres-data-0' }),
     context: [cr],

@@ -86,6 +86,24 @@ const rows: Row[] = [
     expect: { deny: [/ais-target-2, but AIStore ais has 2 target\(s\)/] },
   },
   {
+    // The ephemeral-volume controller names a claim <pod>-<volume> and makes the pod its controller;
+    // without --use-service-account-credentials it writes as system:kube-controller-manager too
+    // (outside review "today"). A user's pod ais-data-aistore with a volume ais-target-2 makes this.
+    name: "a later target's claim a Pod controls, under the shared controller-manager identity: still refused",
+    object: {
+      ...pvc(claimName(2)),
+      metadata: {
+        ...pvc(claimName(2)).metadata,
+        ownerReferences: [
+          { apiVersion: 'v1', kind: 'Pod', name: 'ais-data-aistore', uid: 'u', controller: true },
+        ],
+      },
+    },
+    context: [aistore({ size: 2 })],
+    requester: 'system:kube-controller-manager',
+    expect: { deny: [/ais-target-2, but AIStore ais has 2 target\(s\)/] },
+  },
+  {
     // Only the count can lag: a misnamed claim is the controller's only if the CR changed its mounts.
     name: 'a claim of no mount of the CR, from the StatefulSet controller: still refused',
     object: pvc('ais-data-other-ais-target-0'),

@@ -1,8 +1,19 @@
 // DESIGN rule 8. The StatefulSet claims <template>-<statefulset>-<ordinal>; a PVC named any other way
 // (notably after the namespace, as the old AIStore doc wrote) is never used by a target.
 import { byStatefulSetController, claimNameProblem } from '../claims.js';
-import { nameOf } from '../k8s.js';
+import { isObject, nameOf } from '../k8s.js';
+import type { KubeObject } from '../types.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
+
+/**
+ * A claim a Pod controls: the ephemeral-volume controller's <pod>-<volume> claim, which the shared
+ * system:kube-controller-manager identity also sends. The StatefulSet controller's claims never are.
+ */
+const podOwned = (claim: KubeObject): boolean =>
+  Array.isArray(claim.metadata?.ownerReferences) &&
+  claim.metadata.ownerReferences.some(
+    (r: unknown) => isObject(r) && r.kind === 'Pod' && r.controller === true,
+  );
 
 export default defineRule({
   id: 'pvc-name',
@@ -21,7 +32,7 @@ export default defineRule({
     const problem = claimNameProblem(subject.namespace, subject.crName, subject.cr, name, ctx);
     if (!problem) return;
     const later = problem.laterTarget;
-    if (later && byStatefulSetController(requester)) {
+    if (later && byStatefulSetController(requester) && !podOwned(subject.object)) {
       // Refused, the new target would wait out the controller's backoff (up to ~17 min) after the cache caught up.
       report.warn(
         '/metadata/name',

@@ -29,7 +29,13 @@ const QUANTITY_GRAMMAR =
 const SI: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const BINARY: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
 
-/** The quantity as numerator / denominator. */
+const NANO = 1_000_000_000n;
+const MAX_INT64 = 2n ** 63n - 1n;
+
+/**
+ * The quantity as ParseQuantity makes it, in nano-units (numerator over 10^9): a non-zero value is
+ * rounded up (away from zero) to the nano, and a binary one (Ki … Ei) past 2^63-1 is capped there.
+ */
 function rational(text: string): [bigint, bigint] {
   const m = QUANTITY_GRAMMAR.exec(text);
   if (!m) throw new Error(`quantities: invalid quantity ${text}`);
@@ -40,7 +46,9 @@ function rational(text: string): [bigint, bigint] {
   let den = 1n;
   if (e10 >= 0) num *= 10n ** BigInt(e10);
   else den = 10n ** BigInt(-e10);
-  return [sign === '-' ? -num : num, den];
+  let nanos = (num * NANO) / den + ((num * NANO) % den === 0n ? 0n : 1n);
+  if (binary && nanos > MAX_INT64 * NANO) nanos = MAX_INT64 * NANO;
+  return [sign === '-' ? -nanos : nanos, NANO];
 }
 const QUANTITY_TYPE = mapType(CelScalar.STRING, CelScalar.STRING);
 const quantityText = (q: CelMap) => String(q.get('quantity'));
