@@ -9,7 +9,7 @@ import {
   type KubeConfig,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import { getJson, KubeRequestError } from '../k8s/kubeconfig.js';
+import { getJson, getJsonPatiently, KubeRequestError } from '../k8s/kubeconfig.js';
 import { LABELS, REPORT_NAME, type ReportScopes } from './policy-report.js';
 import {
   REPORT_APIS,
@@ -71,28 +71,9 @@ export async function applyReports(kc: KubeConfig, reports: Record<string, unkno
 
 const MANAGED = encodeURIComponent(`app.kubernetes.io/managed-by=${LABELS['app.kubernetes.io/managed-by']}`);
 
-/** How often a list answered 429 is asked again, a second more apart each time. */
-const LIST_ATTEMPTS = 5;
-
-/**
- * GET, asked again on 429: the apiserver answers so while a just-installed CRD's storage starts
- * ("storage is (re)initializing", Retry-After: 1), which the e2e suite met right after installing
- * the report CRDs.
- */
-async function getPatiently(kc: KubeConfig, path: string): Promise<unknown> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await getJson(kc, path);
-    } catch (err) {
-      if (!(err instanceof KubeRequestError) || err.statusCode !== 429 || attempt >= LIST_ATTEMPTS) throw err;
-      await new Promise((resolve) => setTimeout(resolve, attempt * 1000));
-    }
-  }
-}
-
 /** The names of the items of a list, with their namespaces ('' for cluster-scoped ones). */
 async function listed(kc: KubeConfig, path: string): Promise<{ name?: string; namespace?: string }[]> {
-  const list = (await getPatiently(kc, `${path}?labelSelector=${MANAGED}`)) as {
+  const list = (await getJsonPatiently(kc, `${path}?labelSelector=${MANAGED}`)) as {
     items?: { metadata?: { name?: string; namespace?: string } }[];
   };
   return (list.items ?? []).map((i) => i.metadata ?? {});

@@ -2,7 +2,7 @@
 // through the kubeconfig (src/k8s/kubeconfig.ts's getJson), lists fetched in pages so a cluster
 // with thousands of pods or volumes is never one giant answer.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { getJson, KubeRequestError } from '../k8s/kubeconfig.js';
+import { getJsonPatiently, KubeRequestError } from '../k8s/kubeconfig.js';
 import type { KubeObject } from '../policy/index.js';
 
 const PAGE = 500;
@@ -19,8 +19,32 @@ export interface ListOptions {
   shape?: (item: KubeObject) => KubeObject;
 }
 
-/** Every item of a list, page by page; a 404 (a CRD not installed) is undefined, not an error. */
+/** How often a list whose continue token expired is started again before the run gives up. */
+const LIST_RESTARTS = 2;
+
+/**
+ * Every item of a list, page by page; a 404 (a CRD not installed) is undefined, not an error. As
+ * client-go's pager: a 429 is asked again (getJsonPatiently), and a continue token that expired
+ * mid-list (410: older than etcd's compaction, on a large, slow list) starts the list again.
+ */
 export async function listAll(
+  kc: KubeConfig,
+  path: string,
+  options: ListOptions,
+): Promise<KubeObject[] | undefined> {
+  for (let restart = 0; ; restart++) {
+    try {
+      return await listOnce(kc, path, options);
+    } catch (err) {
+      if (err instanceof ExpiredContinue && restart < LIST_RESTARTS) continue;
+      throw err instanceof ExpiredContinue ? err.cause : err;
+    }
+  }
+}
+
+class ExpiredContinue extends Error {}
+
+async function listOnce(
   kc: KubeConfig,
   path: string,
   options: ListOptions,
@@ -33,9 +57,11 @@ export async function listAll(
     if (next) query.set('continue', next);
     let page: { metadata?: { continue?: string }; items?: KubeObject[] | null };
     try {
-      page = (await getJson(kc, `${path}?${query}`)) as typeof page;
+      page = (await getJsonPatiently(kc, `${path}?${query}`)) as typeof page;
     } catch (err) {
       if (err instanceof KubeRequestError && err.statusCode === 404) return undefined;
+      if (err instanceof KubeRequestError && err.statusCode === 410 && next)
+        throw new ExpiredContinue(err.message, { cause: err });
       throw err;
     }
     for (const item of page.items ?? []) {
@@ -44,7 +70,11 @@ export async function listAll(
       if (item.metadata) delete (item.metadata as { managedFields?: unknown }).managedFields;
       items.push(options.shape ? options.shape(item) : item);
     }
+    const previous = next;
     next = page.metadata?.continue || undefined;
+    // A proxy or aggregated API that echoes the token would page forever.
+    if (next !== undefined && next === previous)
+      throw new Error(`GET ${path}: the apiserver answered the same continue token twice`);
   } while (next);
   return items;
 }
@@ -56,7 +86,7 @@ export const AISTORE_VERSION = 'ais.nvidia.com/v1beta1';
 export async function getAIStore(kc: KubeConfig, namespace: string, name: string): Promise<KubeObject> {
   const path = `/apis/ais.nvidia.com/v1beta1/namespaces/${encodeURIComponent(namespace)}/aistores/${encodeURIComponent(name)}`;
   try {
-    const cr = (await getJson(kc, path)) as KubeObject;
+    const cr = (await getJsonPatiently(kc, path)) as KubeObject;
     if (cr.metadata) delete (cr.metadata as { managedFields?: unknown }).managedFields;
     return cr;
   } catch (err) {

@@ -58,9 +58,37 @@ export class KubeRequestError extends Error {
   constructor(
     message: string,
     readonly statusCode: number,
+    /** The answer's Retry-After in seconds, when it gave one (a 429 of API Priority and Fairness). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'KubeRequestError';
+  }
+}
+
+/** How often a GET answered 429 is asked again, as client-go does (it tries up to 10 times). */
+const GET_ATTEMPTS = 5;
+/** The longest wait for one retry, whatever Retry-After says. */
+const MAX_RETRY_WAIT_S = 10;
+
+/**
+ * GET, asked again on 429: API Priority and Fairness throttles a busy apiserver so, with Retry-After,
+ * and a just-installed CRD's storage answers so while it starts ("storage is (re)initializing").
+ * client-go rides both out; a CronJob's audit must too.
+ */
+export async function getJsonPatiently(
+  kc: KubeConfig,
+  path: string,
+  options: GetOptions = {},
+): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await getJson(kc, path, options);
+    } catch (err) {
+      if (!(err instanceof KubeRequestError) || err.statusCode !== 429 || attempt >= GET_ATTEMPTS) throw err;
+      const seconds = Math.min(MAX_RETRY_WAIT_S, Math.max(1, err.retryAfterSeconds ?? attempt));
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    }
   }
 }
 
@@ -77,6 +105,12 @@ export interface GetOptions {
  * timestamps, unknown fields dropped) while watch events stay plain JSON, and the cache must hold
  * one shape, the one the policy core reads.
  */
+/** Retry-After as whole seconds (an HTTP date is not what the apiserver sends). */
+function retryAfter(header: string | undefined): number | undefined {
+  const seconds = Number(header);
+  return header !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
+
 export async function getJson(kc: KubeConfig, path: string, options: GetOptions = {}): Promise<unknown> {
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error('the kubeconfig has no current cluster');
@@ -111,6 +145,7 @@ export async function getJson(kc: KubeConfig, path: string, options: GetOptions 
               new KubeRequestError(
                 `GET ${path}: ${status} ${statusMessage(text, res.statusMessage)}`,
                 status,
+                retryAfter(res.headers['retry-after']),
               ),
             );
             return;

@@ -1,0 +1,134 @@
+// `ais-guard audit` against an apiserver that misbehaves the way real ones do (API Priority and
+// Fairness 429s with Retry-After, an expired continue token, a token that never moves): what an
+// outside review ("audit") found, a small proxy in front of the FakeCluster answering some requests.
+// A small proxy sits in front of the FakeCluster and answers some requests itself.
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseSource, type LoadError } from '../../src/cli/load.js';
+import type { KubeObject } from '../../src/policy/index.js';
+import { cli } from '../support/cli.js';
+import { fixture } from '../support/fixtures.js';
+import { FakeCluster } from './support/fake-cluster.js';
+
+const objectsOf = (...prefixes: string[]): KubeObject[] =>
+  prefixes.flatMap((p) => {
+    const errors: LoadError[] = [];
+    return parseSource(p, readFileSync(fixture(p), 'utf8'), errors).manifests.map((m) => m.object);
+  });
+
+/** Answers a request itself (returns true) or lets it through to the fake cluster. */
+type Intercept = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
+
+let cluster: FakeCluster | undefined;
+let proxy: Server | undefined;
+const seen: string[] = [];
+afterEach(async () => {
+  await cluster?.close();
+  cluster = undefined;
+  if (proxy) {
+    proxy.closeAllConnections();
+    await new Promise<void>((r) => proxy!.close(() => r()));
+  }
+  proxy = undefined;
+  seen.length = 0;
+});
+
+async function start(objects: KubeObject[], intercept: Intercept) {
+  cluster = await FakeCluster.start(objects);
+  cluster.pageSize = 1;
+  const target = new URL(cluster.kubeConfig().getCurrentCluster()!.server);
+  proxy = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    seen.push(`${req.method} ${url.pathname}${url.search}`);
+    if (intercept(req, res, url)) return;
+    const up = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', r));
+  const port = (proxy.address() as AddressInfo).port;
+  const text = cluster
+    .kubeConfigYaml()
+    .replace(/"server":"http:\/\/127\.0\.0\.1:\d+"/, `"server":"http://127.0.0.1:${port}"`);
+  expect(text).toContain(`:${port}`);
+  const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-review-audit-')), 'kubeconfig');
+  writeFileSync(file, text);
+  return ['--kubeconfig', file];
+}
+
+const status = (res: ServerResponse, code: number, reason: string, headers: Record<string, string> = {}) => {
+  res.writeHead(code, { 'Content-Type': 'application/json', ...headers });
+  res.end(
+    JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, code, message: reason }),
+  );
+  return true;
+};
+
+// The valid set in namespace "ais" (CR, claims, pods, PVs): audit exits 0 on it.
+const VALID = () => objectsOf('01', '04', '05', '09');
+
+describe('audit when the apiserver misbehaves', () => {
+  it('(baseline) the valid set through the proxy: exit 0, and -n ais too', async () => {
+    const kubeconfig = await start(VALID(), () => false);
+    expect((await cli(['audit', ...kubeconfig])).code).toBe(0);
+    expect((await cli(['audit', ...kubeconfig, '-n', 'ais'])).code).toBe(0);
+  });
+
+  it('a list answered 429 with Retry-After (API Priority and Fairness) is asked again, as client-go does', async () => {
+    // client-go (rest/request.go checkWait, withRetry.IsNextRetry) retries a 429 that carries
+    // Retry-After, up to 10 times: kubectl rides out APF throttling; audit's lists (src/audit/list.ts
+    // listAll) fail the whole run with exit 2 instead. src/audit/apply.ts getPatiently already retries 429s.
+    let throttled = 0;
+    const kubeconfig = await start(VALID(), (_req, res, url) => {
+      if (url.pathname === '/api/v1/nodes' && throttled++ === 0)
+        return status(res, 429, 'TooManyRequests', { 'Retry-After': '1' });
+      return false;
+    });
+    const r = await cli(['audit', ...kubeconfig]);
+    expect(r.stderr).not.toMatch(/cannot read the cluster/);
+    expect(r.code).toBe(0);
+  });
+
+  it('a continue token that expired mid-list (410 Expired) restarts the list instead of failing the run', async () => {
+    // The apiserver answers 410 ResourceExpired for a continue token older than the etcd compaction
+    // window (5 min by default). client-go's pager (tools/pager ListPager, FullListIfExpired) then
+    // lists again from the start; audit exits 2 on a large, slow-to-list cluster.
+    let expired = 0;
+    const kubeconfig = await start(VALID(), (_req, res, url) => {
+      if (url.pathname === '/api/v1/persistentvolumes' && url.searchParams.get('continue') && expired++ === 0)
+        return status(res, 410, 'Expired');
+      return false;
+    });
+    const r = await cli(['audit', ...kubeconfig]);
+    expect(r.stderr).not.toMatch(/cannot read the cluster/);
+    expect(r.code).toBe(0);
+  });
+
+  it('a list whose continue token never changes stops with exit 2 instead of looping forever', async () => {
+    // A broken aggregated API or proxy that echoes the token: listAll has no bound on pages and no
+    // check that the token moves, so audit spins (and its memory grows) until the CronJob's
+    // activeDeadlineSeconds kills it. After 50 repeats this proxy gives up itself, so the test ends.
+    let repeats = 0;
+    const kubeconfig = await start(VALID(), (_req, res, url) => {
+      if (url.pathname !== '/api/v1/nodes') return false;
+      if (++repeats > 50) return status(res, 500, 'InternalError');
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'NodeList', metadata: { continue: 'same' }, items: [] }));
+      return true;
+    });
+    await cli(['audit', ...kubeconfig]);
+    expect(
+      seen.filter((s) => s.startsWith('GET /api/v1/nodes') && s.includes('continue=same')).length,
+    ).toBeLessThan(3);
+  });
+});
