@@ -4,6 +4,7 @@
 // target binds: two PVs named differently for one claim are the same volume to the StatefulSet.
 import {
   capacityOf,
+  claimGone,
   diskPathOf,
   claimRefOf,
   isObject,
@@ -11,6 +12,8 @@ import {
   nameOf,
   sameQuantity,
   pvHostname,
+  removeUidCommand,
+  stateTemplateName,
   targetOrdinal,
   targetStatefulSetName,
   type KubeObject,
@@ -25,7 +28,8 @@ export interface VolumeFacts {
   capacity?: string;
 }
 
-export type Field = 'node' | 'path' | 'class' | 'capacity';
+/** `uid`: the existing PV is still held by the uid of a deleted claim (Released): the new claim never binds it. */
+export type Field = 'node' | 'path' | 'class' | 'capacity' | 'uid';
 
 export interface Difference {
   /** namespace/name of the target claim. */
@@ -72,12 +76,16 @@ const claimKey = (pv: PersistentVolume) => {
   return ref ? `${ref.namespace}/${ref.name}` : undefined;
 };
 
-/** Is this existing PV pre-bound to a target claim of this CR (however badly named)? */
+/**
+ * Is this existing PV pre-bound to a target data claim of this CR (however badly named)? A state
+ * claim's (<ns>-<cr>-state-<cr>-target-<N>, which the plan's readiness asks for) is not extra.
+ */
 function isTargetVolume(pv: PersistentVolume, namespace: string, crName: string): boolean {
   const ref = claimRefOf(pv);
   return (
     ref?.namespace === namespace &&
     ref.name.includes(`-${targetStatefulSetName(crName)}-`) &&
+    !ref.name.startsWith(`${stateTemplateName(namespace, crName)}-`) &&
     targetOrdinal(crName, ref.name) !== undefined
   );
 }
@@ -123,8 +131,20 @@ export function diffVolumes(
     // One PV per claim: the one that matches (or else the first) is this claim's; any other is extra.
     const match = have.find((h) => differing(want, factsOf(h)).length === 0) ?? (have[0] as PersistentVolume);
     const fields = differing(want, factsOf(match));
+    // Right disk, but still held by a deleted claim's uid (a redeploy on Retain disks): the target's
+    // new claim stays Pending until the uid is removed (rule pv-claim-uid).
+    if (claimGone(match)) fields.push('uid');
     if (fields.length > 0)
-      diff.conflicting.push({ claim, fields, planned: want, existing: factsOf(match), ...occupied });
+      diff.conflicting.push({
+        claim,
+        fields,
+        planned: want,
+        existing: factsOf(match),
+        ...(claimGone(match) && {
+          note: `PV ${nameOf(match)} is Released, held by the uid of a deleted claim: free it with ${removeUidCommand(nameOf(match))}`,
+        }),
+        ...occupied,
+      });
     for (const other of have)
       if (other !== match)
         diff.extra.push({ claim, existing: factsOf(other), note: `a second PV pre-bound to ${claim}` });

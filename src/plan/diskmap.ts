@@ -1,7 +1,7 @@
 // The node/disk map `ais-guard plan` reads: node name → the disks on it. Checked strictly (unknown
 // keys are errors), because a typo such as `szie:` would otherwise plan a PV without a capacity.
 import { isObject } from '../policy/index.js';
-import { parseQuantity } from '../policy/index.js';
+import { normalDiskPath, parseQuantity } from '../policy/index.js';
 import { PlanError } from './error.js';
 
 export interface Disk {
@@ -52,10 +52,16 @@ export function parseDiskMap(doc: unknown, file = 'the disk map'): DiskNode[] {
       throw new PlanError(`${file}: "${name}" is not a valid node name`);
     if (!Array.isArray(disks)) throw new PlanError(`${file}: ${name}: expected a list of disks`);
     const parsed = disks.map((raw, i) => parseDisk(name, raw, `${file}: ${name}[${i}]`, index++));
-    const seen = new Set<string>();
+    // One disk written two ways (/mnt/a, /mnt//a, /mnt/./a) is one disk, as the guard compares PVs.
+    const seen = new Map<string, string>();
     for (const disk of parsed) {
-      if (seen.has(disk.path)) throw new PlanError(`${file}: ${name}: disk ${disk.path} is listed twice`);
-      seen.add(disk.path);
+      const key = normalDiskPath(disk.path);
+      const before = seen.get(key);
+      if (before !== undefined)
+        throw new PlanError(
+          `${file}: ${name}: disk ${disk.path} is listed twice${before === disk.path ? '' : ` (also as ${before})`}`,
+        );
+      seen.set(key, disk.path);
     }
     return { name, disks: parsed };
   });

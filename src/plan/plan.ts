@@ -89,10 +89,19 @@ function mountNeeds(cr: AIStoreCR, crName: string): MountNeed[] {
       throw new PlanError(
         `mount ${mount.path} has no size: its claims would request no storage, which Kubernetes rejects: give it the size of its disks`,
       );
-    const bytes = parseQuantity(mount.size);
-    if (bytes === undefined)
+    const size = parseQuantity(mount.size);
+    if (size === undefined)
       throw new PlanError(`mount ${mount.path}: size "${mount.size}" is not a quantity`);
+    // What the claim requests: whole bytes, rounded down (the operator's Mount.GetPVCResources), so
+    // a disk of exactly those bytes fits a 7.3Ti mount (8026434882764.8 bytes as written).
+    const bytes = Math.floor(size);
     if (bytes < 1) throw new PlanError(`mount ${mount.path}: size "${mount.size}" is under one byte`);
+    const template = templateName(crName, mount.path);
+    const twin = mounts.find((m) => m !== mount && templateName(crName, m.path) === template);
+    if (twin)
+      throw new PlanError(
+        `mounts ${twin.path} and ${mount.path} both give the claim template "${template}": the StatefulSet cannot have two, so fix the CR first (ais-guard check says how)`,
+      );
     return { mount, bytes };
   });
 }

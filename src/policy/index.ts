@@ -39,6 +39,7 @@ export {
 } from './aistore.js';
 export {
   capacityOf,
+  claimGone,
   isObject,
   claimRefOf,
   diskPathOf,
@@ -53,6 +54,7 @@ export {
   type PersistentVolume,
 } from './k8s.js';
 export { NAMESPACE_NAME_LABEL, PER_POD_LABELS, REVISION_LABEL } from './layout.js';
+export { removeUidCommand } from './messages.js';
 export { parseQuantity, sameQuantity } from './quantity.js';
 // The webhook's StatefulSet watch selects what the context keeps as the operator's target StatefulSets.
 export { TARGET_COMPONENT_SELECTOR } from './recognise.js';
