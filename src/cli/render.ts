@@ -141,6 +141,31 @@ function options(argv: string[]) {
   };
 }
 
+const DEFAULT_NAMESPACE = 'ais-guard';
+
+/**
+ * The serving certificate beside ca.crt (as `ais-guard certs` writes it) must name the host the
+ * apiserver calls: made for another namespace, every call fails its TLS name check, and the Fail
+ * entries then refuse every AIStore CR, operator StatefulSet and pre-bound target PV.
+ */
+async function checkServingNames(dir: string, namespace: string, url: string | undefined): Promise<void> {
+  const file = join(dir, 'tls.crt');
+  const pem = await readFile(file, 'utf8').catch(() => undefined);
+  if (pem === undefined) return; // a CA bundle alone: the serving pair lives elsewhere
+  const host = url ? new URL(url).hostname : `ais-guard.${namespace}.svc`;
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(pem);
+  } catch (err) {
+    throw new UsageError(`${file} is not a certificate: ${(err as Error).message}`, { cause: err });
+  }
+  const covered = isIP(host) ? cert.checkIP(host) : cert.checkHost(host, { wildcards: false });
+  if (!covered)
+    throw new UsageError(
+      `${file} is not for ${host} (${cert.subjectAltName ?? 'no names'}): the apiserver would refuse every call to the guard; make the pair for it, e.g. ais-guard certs --dir ${dir} --force ${url ? (isIP(host) ? `--ip ${host}` : `--dns ${host}`) : `--namespace ${namespace}`}`,
+    );
+}
+
 export async function runRender(argv: string[], io: Io): Promise<number> {
   const opts = options(argv);
   if (opts.help) {
@@ -168,7 +193,14 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
       );
     }
     caBundle = checkCaBundle(Buffer.from(pem).toString('base64'), file);
+    await checkServingNames(opts['cert-dir'], opts.namespace ?? DEFAULT_NAMESPACE, opts.url);
   }
+  // The guard never judges its own namespace (every namespaceSelector leaves it out, and so does the
+  // guard): an AIStore deployed there would go unjudged without a word.
+  if (opts.namespace !== undefined && opts.namespace !== DEFAULT_NAMESPACE)
+    io.stderr.write(
+      `ais-guard: nothing in namespace ${opts.namespace} is ever judged (the guard leaves its own namespace out): keep AIStore CRs and their targets in other namespaces\n`,
+    );
   const objects = await renderManifests({
     overlay: opts.overlay,
     namespace: opts.namespace,

@@ -41,6 +41,8 @@ function configsOf(objects: KObject[]): ExpectedConfig[] {
         failurePolicy: w.failurePolicy === 'Ignore' ? 'Ignore' : 'Fail',
         ...(w.clientConfig?.service ? { service: w.clientConfig.service } : {}),
         matchConditions: w.matchConditions ?? [],
+        rules: w.rules ?? [],
+        ...(w.objectSelector ? { objectSelector: w.objectSelector } : {}),
       })),
     }));
 }

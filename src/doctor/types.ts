@@ -48,6 +48,7 @@ export interface WebhookRule {
   apiGroups?: string[];
   apiVersions?: string[];
   resources?: string[];
+  operations?: string[];
   scope?: string;
 }
 
@@ -61,6 +62,7 @@ export interface WebhookEntry {
   failurePolicy?: string;
   clientConfig?: { service?: ServiceRef; url?: string; caBundle?: string };
   namespaceSelector?: LabelSelector;
+  objectSelector?: LabelSelector;
   rules?: WebhookRule[];
   matchConditions?: MatchCondition[];
 }
@@ -123,6 +125,9 @@ export interface ExpectedWebhook {
   service?: ServiceRef;
   /** What the entry is sent: another version's conditions send the guard other requests. */
   matchConditions: MatchCondition[];
+  /** The same for its rules (resources, operations) and objectSelector. */
+  rules: WebhookRule[];
+  objectSelector?: LabelSelector;
 }
 
 export interface ExpectedConfig {

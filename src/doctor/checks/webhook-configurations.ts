@@ -1,6 +1,15 @@
 // Both webhook configurations present, with every entry deploy/ renders (validate-only: the
 // validating one only), each selecting requests by the matchConditions this version renders.
-import type { CheckResult, Expected, MatchCondition, Snapshot, WebhookEntry } from '../types.js';
+import type {
+  CheckResult,
+  Expected,
+  ExpectedWebhook,
+  LabelSelector,
+  MatchCondition,
+  Snapshot,
+  WebhookEntry,
+  WebhookRule,
+} from '../types.js';
 import { list, renderHint, verdict, type Finding } from './common.js';
 
 export function checkWebhookConfigurations(snapshot: Snapshot, expected: Expected): CheckResult {
@@ -36,19 +45,35 @@ export function checkWebhookConfigurations(snapshot: Snapshot, expected: Expecte
         message: `${label} has entries deploy/ does not render: ${list(extra)}`,
         fix: `remove them, or ${hint}`,
       });
-    const stale = want.webhooks
-      .filter((w) => names.has(w.name))
-      .filter(
-        (w) =>
-          !sameConditions(
-            w.matchConditions,
-            got.value.webhooks?.find((e) => e.name === w.name),
-          ),
-      );
+    const entryOf = (w: ExpectedWebhook) => got.value.webhooks?.find((e) => e.name === w.name);
+    const inPlace = want.webhooks.filter((w) => names.has(w.name));
+    // A Fail entry without its conditions (an apiserver before 1.28, or with the
+    // AdmissionWebhookMatchConditions gate off, drops them) is sent every object of its kinds, and
+    // a guard that is down then blocks them all: every StatefulSet, claim or PV of the cluster.
+    const unconditioned = inPlace.filter(
+      (w) =>
+        w.failurePolicy === 'Fail' && w.matchConditions.length > 0 && !entryOf(w)?.matchConditions?.length,
+    );
+    if (unconditioned.length > 0)
+      findings.push({
+        status: 'fail',
+        message: `${label}: ${list(unconditioned.map((w) => w.name))} have no matchConditions (dropped by an apiserver before 1.28 or without AdmissionWebhookMatchConditions): as Fail entries they are sent every object of their kinds, which a guard that is down then refuses`,
+        fix: `use Kubernetes 1.28 or later (1.30 for the chart), then ${hint}`,
+      });
+    const stale = inPlace.filter(
+      (w) => !unconditioned.includes(w) && !sameConditions(w.matchConditions, entryOf(w)),
+    );
     if (stale.length > 0)
       findings.push({
         status: 'warn',
         message: `${label}: ${list(stale.map((w) => w.name))} select requests by other matchConditions than this version renders (an install of another version): the guard is not sent all it judges, or is sent more`,
+        fix: hint,
+      });
+    const reshaped = inPlace.filter((w) => !sameSelection(w, entryOf(w)));
+    if (reshaped.length > 0)
+      findings.push({
+        status: 'warn',
+        message: `${label}: ${list(reshaped.map((w) => w.name))} select other kinds, operations or objects (rules, objectSelector) than this version renders: the guard is not sent all it judges, or is sent more`,
         fix: hint,
       });
     present.push(`${label} (${names.size} webhooks)`);
@@ -63,6 +88,32 @@ export function checkWebhookConfigurations(snapshot: Snapshot, expected: Expecte
       });
   }
   return verdict('webhook-configurations', findings, present.join(', '));
+}
+
+/** The same rules (order aside) and objectSelector. */
+function sameSelection(want: ExpectedWebhook, got: WebhookEntry | undefined): boolean {
+  const sorted = (v: string[] | undefined) => [...(v ?? [])].sort();
+  const rules = (list: WebhookRule[]) =>
+    list
+      .map((r) =>
+        JSON.stringify([
+          sorted(r.apiGroups),
+          sorted(r.apiVersions),
+          sorted(r.resources),
+          sorted(r.operations),
+          r.scope ?? '*',
+        ]),
+      )
+      .sort()
+      .join();
+  const selector = (s: LabelSelector | undefined) =>
+    s && (Object.keys(s.matchLabels ?? {}).length > 0 || (s.matchExpressions ?? []).length > 0)
+      ? JSON.stringify(s)
+      : '';
+  return (
+    rules(want.rules) === rules(got?.rules ?? []) &&
+    selector(want.objectSelector) === selector(got?.objectSelector)
+  );
 }
 
 /** The same conditions, in order, their expressions compared with whitespace runs as one space. */
