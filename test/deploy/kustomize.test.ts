@@ -270,13 +270,15 @@ describe.each(OVERLAYS)('kubectl kustomize deploy (%s)', (overlay) => {
   it('a disruption budget, a Service on 443, and a NetworkPolicy: in on 8443, out to the apiserver and DNS', () => {
     expect(one(objects, 'PodDisruptionBudget').spec).toMatchObject({
       minAvailable: 1,
-      selector: { matchLabels: { 'app.kubernetes.io/name': 'ais-guard' } },
+      selector: { matchLabels: OWN_PODS },
     });
+    // The install's own pods, and those only (another install in the namespace has another instance).
+    expect((one(objects, 'Service').spec as { selector: unknown }).selector).toEqual(OWN_PODS);
     expect((one(objects, 'Service').spec as { ports: unknown[] }).ports).toEqual([
       { name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' },
     ]);
     expect(one(objects, 'NetworkPolicy').spec).toEqual({
-      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ais-guard' } },
+      podSelector: { matchLabels: OWN_PODS },
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ ports: [{ protocol: 'TCP', port: 8443 }] }],
       egress: [
@@ -349,6 +351,8 @@ describe.each(OVERLAYS)('kubectl kustomize deploy (%s)', (overlay) => {
     for (const o of rendered) expect(o).toEqual(byKey.get(key(o)));
   });
 });
+
+const OWN_PODS = { 'app.kubernetes.io/name': 'ais-guard', 'app.kubernetes.io/instance': 'ais-guard' };
 
 describe('kubectl kustomize deploy/audit (the audit CronJob)', () => {
   const objects = kustomizeDir(join(DEPLOY_DIR, 'audit'));

@@ -34,7 +34,7 @@ describe('doctor notices webhook entries that no longer send what the guard judg
 
   it('aistores.validate given an objectSelector no AIStore CR carries', async () => {
     const found = await notOk((s) => {
-      (entry(s, 'aistores.validate.ais-guard.io') as Record<string, unknown>).objectSelector = {
+      entry(s, 'aistores.validate.ais-guard.io').objectSelector = {
         matchLabels: { 'ais-guard.io/enforce': 'true' },
       };
     });

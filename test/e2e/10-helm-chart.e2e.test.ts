@@ -252,6 +252,37 @@ describe("the chart's own values", () => {
     expect(c.imagePullPolicy).toBe('Always');
   });
 
+  it('fullnameOverride: a second install in one namespace selects only its own pods (Service, PDB, NetworkPolicy, spread)', async () => {
+    // Both Services would otherwise send the apiserver's calls to either install's pods, whose
+    // certificates name another Service (outside review "install").
+    const first = (await template({ replicas: 2 })).objects;
+    const second = (await template({ replicas: 2, fullnameOverride: 'guard-b', mode: 'audit' })).objects;
+    type Labels = Record<string, string>;
+    const podLabels = (o: KObject[]) =>
+      (one(o, 'Deployment').spec as { template: { metadata: { labels: Labels } } }).template.metadata.labels;
+    const selects = (selector: Labels, labels: Labels) =>
+      Object.entries(selector).every(([k, v]) => labels[k] === v);
+    for (const [mine, theirs] of [
+      [first, second],
+      [second, first],
+    ] as const) {
+      const selectors: Labels[] = [
+        (one(mine, 'Service').spec as { selector: Labels }).selector,
+        (one(mine, 'PodDisruptionBudget').spec as { selector: { matchLabels: Labels } }).selector.matchLabels,
+        (one(mine, 'NetworkPolicy').spec as { podSelector: { matchLabels: Labels } }).podSelector.matchLabels,
+        ...(
+          podSpec(mine) as unknown as {
+            topologySpreadConstraints: { labelSelector: { matchLabels: Labels } }[];
+          }
+        ).topologySpreadConstraints.map((t) => t.labelSelector.matchLabels),
+      ];
+      for (const selector of selectors) {
+        expect(selects(selector, podLabels(mine))).toBe(true);
+        expect(selects(selector, podLabels(theirs))).toBe(false);
+      }
+    }
+  });
+
   it('self-managed with the files of `ais-guard certs`: the chart makes the Secret and the caBundle', async () => {
     const { objects } = await template({}, 'ais-guard', certFiles(CERTS));
     const secret = one(objects, 'Secret') as KObject & { type: string; data: Record<string, string> };

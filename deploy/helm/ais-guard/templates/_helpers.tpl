@@ -16,6 +16,12 @@ the default values the chart renders exactly deploy/base (as `ais-guard render` 
 app.kubernetes.io/name: ais-guard
 {{- end -}}
 
+{{/* What the install's Service, PDB, NetworkPolicy and spread constraints select: its own pods only. */}}
+{{- define "ais-guard.selectorLabels" -}}
+app.kubernetes.io/name: ais-guard
+app.kubernetes.io/instance: {{ include "ais-guard.name" . }}
+{{- end -}}
+
 {{- define "ais-guard.tlsSecret" -}}
 {{- if eq .Values.certificates.mode "existing-secret" -}}
 {{- required "certificates.existingSecret: name the Secret to mount (certificates.mode is existing-secret)" .Values.certificates.existingSecret -}}
