@@ -112,7 +112,7 @@ describe('renderManifests', () => {
 describe('ais-guard render', () => {
   it('fills the caBundle of every webhook from --cert-dir, and the stream parses', () =>
     withTempDir(async (dir) => {
-      const { caBundle } = await ensureCerts(dir, { dnsNames: ['ais-guard.ais-guard.svc'], ipAddresses: [] });
+      const { caBundle } = await ensureCerts(dir, { dnsNames: ['ais-guard.ops.svc'], ipAddresses: [] });
       const { code, out } = await render('--cert-dir', dir, '--namespace', 'ops', '--image', 'guard:dev');
       expect(code).toBe(0);
       const objects = parseStream(out);
