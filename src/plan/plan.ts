@@ -10,6 +10,8 @@ import {
   nameOf,
   namespaceOf,
   parseQuantity,
+  placementExcludes,
+  placementOf,
   stateClaimClass,
   stateTemplateName,
   templateName,
@@ -106,16 +108,21 @@ function mountNeeds(cr: AIStoreCR, crName: string): MountNeed[] {
   });
 }
 
-/** The nodes a target may use: a nodeSelector that pins one hostname allows that node only. */
+/**
+ * The nodes a target may use, judged as `check` judges a PV's node from its name alone
+ * (placementExcludes): a nodeSelector or required node affinity on kubernetes.io/hostname rules the
+ * others out (the operator copies both onto the target pods: target/statefulset.go).
+ */
 function usableNodes(cr: AIStoreCR, nodes: DiskNode[]): DiskNode[] {
+  const placement = placementOf(cr.spec?.targetSpec);
+  const usable = nodes.filter((n) => placementExcludes(placement, n.name, undefined) === undefined);
+  if (usable.length > 0) return usable;
   const pinned = cr.spec?.targetSpec?.nodeSelector?.[HOSTNAME_KEY];
-  if (typeof pinned !== 'string') return nodes;
-  const node = nodes.find((n) => n.name === pinned);
-  if (!node)
-    throw new PlanError(
-      `spec.targetSpec.nodeSelector pins every target to ${pinned}, which the disk map does not list`,
-    );
-  return [node];
+  throw new PlanError(
+    typeof pinned === 'string'
+      ? `spec.targetSpec.nodeSelector pins every target to ${pinned}, which the disk map does not list`
+      : `no node of the disk map is one the targets may use: ${placementExcludes(placement, nodes[0]!.name, undefined)} rules out ${nodes.map((n) => n.name).join(', ')}`,
+  );
 }
 
 const UNUSABLE_LISTED = 4;

@@ -18,7 +18,14 @@ export {
 } from './aistore.js';
 export { operatorClaimNames, operatorTargetCount, targetCount } from './target-count.js';
 // Which nodes a target can use, and the nodes PVs name (the CLI's fallback when no Node objects are given).
-export { nodesFromVolumes, schedulableNodes, autoScaleNodes, placementOf, type Placement } from './nodes.js';
+export {
+  nodesFromVolumes,
+  schedulableNodes,
+  autoScaleNodes,
+  placementExcludes,
+  placementOf,
+  type Placement,
+} from './nodes.js';
 export { RULE_DOC_BASE, OPERATOR_SOURCE, MULTI_TARGET_DOC, type Verdict } from './rule.js';
 export { clip, clipMiddle } from './text.js';
 

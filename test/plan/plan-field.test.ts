@@ -73,6 +73,36 @@ describe('plan --diff against PVs that exist', () => {
   });
 });
 
+describe('plan: the nodes the CR allows its targets', () => {
+  it('puts no target on a node the CR forbids when the allowed node has room (plan, then check: no deny)', async () => {
+    // targetSpec.affinity is copied into the target pods as is (operator target/statefulset.go
+    // createTargetAffinity: "Don't add additional rules to the affinity set in the target spec"),
+    // so hostname In [storage-node-01] keeps every target there. usableNodes (src/plan/plan.ts)
+    // reads only nodeSelector, so plan deals target-1 to storage-node-02 and exits 0; its own
+    // readiness warning and `ais-guard check` then DENY that PV (pv-target-binding): ais-target-1
+    // would stay Pending ("node(s) didn't match PersistentVolume's node affinity"). storage-node-01
+    // has four disks: both targets fit there.
+    const crText = readFileSync(CR, 'utf8')
+      .replace('size: 6\n', 'size: 2\n')
+      .replace(
+        '    disablePodAntiAffinity: true\n',
+        '    disablePodAntiAffinity: true\n' +
+          '    affinity:\n      nodeAffinity:\n        requiredDuringSchedulingIgnoredDuringExecution:\n' +
+          '          nodeSelectorTerms:\n            - matchExpressions:\n' +
+          '                - {key: kubernetes.io/hostname, operator: In, values: [storage-node-01]}\n',
+      );
+    const dir = tmp();
+    writeFileSync(join(dir, 'cr.yaml'), crText);
+    const plan = await cli(['plan', '--disks', DISKS, join(dir, 'cr.yaml')]);
+    expect(plan.code).toBe(0);
+    writeFileSync(join(dir, 'pvs.yaml'), plan.stdout);
+    expect(plan.stderr).not.toContain('[pv-target-binding]');
+    const check = await cli(['check', join(dir, 'cr.yaml'), join(dir, 'pvs.yaml')]);
+    expect(check.stdout).not.toContain('DENY');
+    expect(check.code).toBe(0);
+  });
+});
+
 describe('plan --diff with the state PVs the plan told the user to create', () => {
   it('does not call the state PVs "extra" (exit 1 for good, and a hint to delete them)', async () => {
     // With spec.stateStorage.pvc the plan warns "create those PVs on each target's node" for the
