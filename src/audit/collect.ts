@@ -30,7 +30,7 @@ const key = (o: KubeObject) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.met
 export async function collect(kc: KubeConfig): Promise<Collected> {
   const notes: string[] = [];
   const [aistores, statefulSets, podsNow, podsLegacy, claims, volumes, nodes] = await Promise.all([
-    listAll(kc, AISTORES, { apiVersion: AISTORE_VERSION, kind: 'AIStore' }),
+    listAll(kc, AISTORES, { apiVersion: AISTORE_VERSION, kind: 'AIStore', optional: true }),
     listAll(kc, '/apis/apps/v1/statefulsets', {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',

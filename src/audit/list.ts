@@ -17,13 +17,18 @@ export interface ListOptions {
    * then holds the reduced PVs and one page, not 100,000 whole ones).
    */
   shape?: (item: KubeObject) => KubeObject;
+  /**
+   * A CRD that may not be installed: a 404 is undefined, not an error. A built-in list answered 404
+   * (a proxy, an aggregated API out of order) is an error: read as empty, it judged nothing silently.
+   */
+  optional?: true;
 }
 
 /** How often a list whose continue token expired is started again before the run gives up. */
 const LIST_RESTARTS = 2;
 
 /**
- * Every item of a list, page by page; a 404 (a CRD not installed) is undefined, not an error. As
+ * Every item of a list, page by page; a 404 of an optional list (a CRD not installed) is undefined. As
  * client-go's pager: a 429 is asked again (getJsonPatiently), and a continue token that expired
  * mid-list (410: older than etcd's compaction, on a large, slow list) starts the list again.
  */
@@ -59,7 +64,7 @@ async function listOnce(
     try {
       page = (await getJsonPatiently(kc, `${path}?${query}`)) as typeof page;
     } catch (err) {
-      if (err instanceof KubeRequestError && err.statusCode === 404) return undefined;
+      if (err instanceof KubeRequestError && err.statusCode === 404 && options.optional) return undefined;
       if (err instanceof KubeRequestError && err.statusCode === 410 && next)
         throw new ExpiredContinue(err.message, { cause: err });
       throw err;

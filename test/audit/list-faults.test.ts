@@ -131,4 +131,16 @@ describe('audit when the apiserver misbehaves', () => {
       seen.filter((s) => s.startsWith('GET /api/v1/nodes') && s.includes('continue=same')).length,
     ).toBeLessThan(3);
   });
+  it('a 404 on a built-in list (a proxy in front of the apiserver) is said, not read as "no PVs"', async () => {
+    // listAll turns every 404 into undefined, meant for the AIStore CRD that is not installed
+    // (collect.ts notes that case). For /api/v1/persistentvolumes (or pods, claims, nodes) the same
+    // 404 silently becomes an empty list: the audit exits 0, "nothing fails", with no PV judged
+    // and no word that PVs were not read.
+    const kubeconfig = await start(VALID(), (_req, res, url) =>
+      url.pathname === '/api/v1/persistentvolumes' ? status(res, 404, 'NotFound') : false,
+    );
+    const r = await cli(['audit', ...kubeconfig, '-o', 'json']);
+    const report = JSON.parse(r.stdout || '{"notes":[]}') as { notes: string[] };
+    expect(r.code === 2 || report.notes.some((n) => /persistentvolumes|PersistentVolume/.test(n))).toBe(true);
+  });
 });
