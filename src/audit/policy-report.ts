@@ -60,6 +60,32 @@ export function summary(entries: { result: Result }[]) {
 
 export const LABELS = { 'app.kubernetes.io/managed-by': 'ais-guard' };
 
+/**
+ * The most JSON a report's results may take: etcd refuses an object over its --max-request-bytes
+ * (1.5 MiB by default, "request is too large"), and one AIStore of 200 targets x 8 mounts gives
+ * ~2 MB of results. A MiB leaves room for the rest of the object and its managedFields.
+ */
+export const MAX_RESULT_BYTES = 1024 * 1024;
+export const OMITTED = 'ais-guard.io/omitted-results';
+const RANK: Record<Result, number> = { fail: 0, warn: 1, pass: 2 };
+
+/** The results, or as many as fit MAX_RESULT_BYTES: fails first, then warnings, then passes; in their order. */
+function withinBudget<T extends { result: Result }>(results: T[]): T[] {
+  const sizes = results.map((r) => JSON.stringify(r).length + 1);
+  if (sizes.reduce((a, b) => a + b, 0) <= MAX_RESULT_BYTES) return results;
+  const byRank = results
+    .map((_, i) => i)
+    .sort((a, b) => RANK[results[a]!.result] - RANK[results[b]!.result] || a - b);
+  const kept = new Set<number>();
+  let total = 0;
+  for (const i of byRank) {
+    if (total + sizes[i]! > MAX_RESULT_BYTES) break;
+    total += sizes[i]!;
+    kept.add(i);
+  }
+  return results.filter((_, i) => kept.has(i));
+}
+
 /** The judged objects by namespace (sorted), and the cluster-scoped ones (PVs) apart. */
 export function byScope(audited: AuditedObject[]) {
   const judged = audited.filter((a) => a.results.length > 0);
@@ -92,13 +118,24 @@ export function reportsIn(format: ReportFormat, audited: AuditedObject[], { now,
     if (!namespaces.some((n) => n.namespace === namespace)) namespaces.push({ namespace, audited: [] });
   namespaces.sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
   const report = (kind: string, metadata: Record<string, unknown>, of: AuditedObject[]) => {
-    const results = resultEntries(of, now);
+    const all = resultEntries(of, now);
+    const results = withinBudget(all);
+    const omitted = all.length - results.length;
     return {
       apiVersion: format.apiVersion,
       kind,
-      metadata: { name: REPORT_NAME, ...metadata, labels: LABELS },
+      metadata: {
+        name: REPORT_NAME,
+        ...metadata,
+        labels: LABELS,
+        ...(omitted > 0 && {
+          annotations: {
+            [OMITTED]: `${omitted} of ${all.length} results (passes first) left out to stay under etcd's object size limit; the summary counts them all, and ais-guard audit -o json lists them`,
+          },
+        }),
+      },
       ...format.extra,
-      summary: summary(results),
+      summary: summary(all),
       results,
     };
   };
