@@ -212,8 +212,10 @@ export async function runPlan(argv: string[], io: Io): Promise<number> {
   }
   const [cr, diskMap] = await Promise.all([readCR(opts, io), readDiskMap(opts.disks)]);
   let plan: Plan;
+  // With --diff, the PVs that exist: targets that have theirs keep them (a scale-out adds targets).
+  const existing = opts.diff.length > 0 || opts.diffCluster ? await existingVolumes(opts, io) : undefined;
   try {
-    plan = planVolumes(cr, diskMap, { targets: opts.targets, namespace: opts.namespace });
+    plan = planVolumes(cr, diskMap, { targets: opts.targets, namespace: opts.namespace, existing });
   } catch (err) {
     if (err instanceof PlanError) throw new UsageError(err.message, { cause: err });
     throw err;
@@ -243,7 +245,7 @@ export async function runPlan(argv: string[], io: Io): Promise<number> {
     io.stdout.write(printVolumes(plan, opts.format));
     return 0;
   }
-  const diff = diffVolumes(plan.volumes, await existingVolumes(opts, io), plan.namespace, plan.crName);
+  const diff = diffVolumes(plan.volumes, existing ?? [], plan.namespace, plan.crName);
   io.stdout.write(stringify(diff, opts.format));
   io.stderr.write(diffSummary(diff));
   return differenceCount(diff) > 0 ? 1 : 0;

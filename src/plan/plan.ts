@@ -3,24 +3,32 @@
 import {
   autoScaleSizeLimit,
   claimMounts,
+  claimRefOf,
+  dataClaimName,
+  diskPathOf,
   fixedTargetSize,
   HOSTNAME_KEY,
+  isObject,
   isTargetAutoScaling,
+  kindOf,
   labelProblem,
   nameOf,
   namespaceOf,
+  normalDiskPath,
   parseQuantity,
   placementExcludes,
   placementOf,
+  pvHostname,
   stateClaimClass,
   stateTemplateName,
   templateName,
   type AIStoreCR,
+  type KubeObject,
   type Mount,
   type PersistentVolume,
 } from '../policy/index.js';
-import { nodeCapacity, placeTargets, unfit, type MountNeed, type Placement } from './assign.js';
-import type { DiskNode } from './diskmap.js';
+import { matchNode, nodeCapacity, placeTargets, unfit, type MountNeed, type Placement } from './assign.js';
+import type { Disk, DiskNode } from './diskmap.js';
 import { PlanError } from './error.js';
 import { buildVolume } from './volumes.js';
 
@@ -29,6 +37,12 @@ export interface PlanOptions {
   targets?: number;
   /** The CR's namespace, when its manifest has none. */
   namespace?: string;
+  /**
+   * PVs that exist (--diff, --diff-cluster). A target whose every data claim has one on a disk of the
+   * map keeps those disks (a PV's source cannot change, and a Bound target keeps its data); the other
+   * targets are placed on the disks no existing PV holds. So a scale-out plans only the new targets.
+   */
+  existing?: KubeObject[];
 }
 
 export interface Plan {
@@ -154,6 +168,89 @@ function shortage(nodes: DiskNode[], needs: MountNeed[], targets: number, crName
   );
 }
 
+/** The existing PVs by the claim they are pre-bound to (namespace/name), with their node and disk. */
+function existingVolumes(
+  objects: KubeObject[],
+  namespace: string,
+): Map<string, { node: string; path: string }> {
+  const byClaim = new Map<string, { node: string; path: string }>();
+  for (const o of objects) {
+    if (!isObject(o) || kindOf(o) !== 'PersistentVolume') continue;
+    const pv = o as PersistentVolume;
+    const ref = claimRefOf(pv);
+    const node = pvHostname(pv);
+    const path = diskPathOf(pv);
+    if (ref?.namespace === namespace && node && path) byClaim.set(ref.name, { node, path });
+  }
+  return byClaim;
+}
+
+interface Layout {
+  namespace: string;
+  crName: string;
+  nodes: DiskNode[];
+  needs: MountNeed[];
+  targets: number;
+  perNode: number;
+}
+
+/**
+ * Targets whose disks exist keep them; each of the rest goes to the node with the fewest targets
+ * that has room, on disks no existing PV holds. Without such targets, placeTargets' round-robin.
+ */
+function placeAround(existing: Map<string, { node: string; path: string }>, layout: Layout): Placement[] {
+  const { namespace, crName, nodes, needs, targets, perNode } = layout;
+  const held = new Set([...existing.values()].map((d) => `${d.node}:${normalDiskPath(d.path)}`));
+  const kept: Placement[] = [];
+  for (let ordinal = 0; ordinal < targets; ordinal++) {
+    const disks = needs.map(({ mount }) => {
+      const at = existing.get(dataClaimName(crName, mount.path, ordinal));
+      const node = at && nodes.find((n) => n.name === at.node);
+      return node?.disks.find((d) => normalDiskPath(d.path) === normalDiskPath(at!.path));
+    });
+    const node = disks[0]?.node;
+    if (node && disks.every((d) => d !== undefined && d.node === node))
+      kept.push({ ordinal, node, disks: disks as Disk[] });
+  }
+  const keptOrdinals = new Set(kept.map((p) => p.ordinal));
+  const free = Array.from({ length: targets }, (_, i) => i).filter((i) => !keptOrdinals.has(i));
+  if (kept.length === 0) {
+    const placed = placeTargets(nodes, needs, targets, perNode);
+    if (!placed) throw shortage(nodes, needs, targets, `AIStore ${namespace}/${crName}`);
+    return placed;
+  }
+  // Each new target to the node with the fewest targets (kept and new) that has room, in map order on a tie.
+  const open = nodes.map((n) => ({
+    ...n,
+    disks: n.disks.filter((d) => !held.has(`${d.node}:${normalDiskPath(d.path)}`)),
+  }));
+  const load = open.map((n) => kept.filter((p) => p.node === n.name).length);
+  const room = open.map((n, i) => Math.min(nodeCapacity(n.disks, needs), perNode - load[i]!));
+  const added = open.map(() => 0);
+  const nodeOf: number[] = [];
+  for (const _ of free) {
+    let best = -1;
+    for (let i = 0; i < open.length; i++)
+      if (added[i]! < room[i]! && (best < 0 || load[i]! + added[i]! < load[best]! + added[best]!)) best = i;
+    if (best < 0)
+      throw shortage(
+        open,
+        needs,
+        free.length,
+        `AIStore ${namespace}/${crName} (${kept.length} target(s) kept on the disks their PVs hold)`,
+      );
+    added[best]!++;
+    nodeOf.push(best);
+  }
+  const disksOf = open.map((n, i) => matchNode(n.disks, needs, added[i]!) ?? []);
+  const taken = open.map(() => 0);
+  const placed = free.map((ordinal, k) => {
+    const i = nodeOf[k]!;
+    return { ordinal, node: open[i]!.name, disks: disksOf[i]![taken[i]!++]! };
+  });
+  return [...kept, ...placed].sort((a, b) => a.ordinal - b.ordinal);
+}
+
 export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOptions = {}): Plan {
   const crName = nameOf(cr);
   if (!crName) throw new PlanError('the AIStore CR has no metadata.name');
@@ -176,8 +273,14 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
     throw new PlanError(
       `the CR autoscales its targets, one per node its nodeSelector matches: --targets ${targets} is more than the ${able} node(s) of the disk map that can hold one`,
     );
-  const placements = placeTargets(nodes, needs, targets, autoscaled ? 1 : Infinity);
-  if (!placements) throw shortage(nodes, needs, targets, `AIStore ${namespace}/${crName}`);
+  const placements = placeAround(existingVolumes(options.existing ?? [], namespace), {
+    namespace,
+    crName,
+    nodes,
+    needs,
+    targets,
+    perNode: autoscaled ? 1 : Infinity,
+  });
   const volumes = placements.flatMap(({ ordinal, disks }) =>
     needs.map(({ mount }, m) =>
       buildVolume({

@@ -103,6 +103,44 @@ describe('plan: the nodes the CR allows its targets', () => {
   });
 });
 
+describe('plan --diff on a scale-out', () => {
+  it('scaling out onto a new node keeps the existing targets on their disks and never plans a PV onto a used disk', async () => {
+    // 6 targets planned on 3 nodes and applied (Bound, with data). The operator scales a StatefulSet
+    // by adding ordinals 6, 7: targets 0-5 keep their claims and PVs. Add storage-node-04 to the map
+    // and size 8: plan re-deals every ordinal round-robin over 4 nodes, so --diff reports targets
+    // 3, 4, 5 as conflicting (their PVs are Bound and PV sources are immutable) and plans target-6
+    // onto storage-node-03:/mnt/sdb, the disk target-5's PV already holds (the diff's own note says
+    // so, yet lists it as "missing", i.e. to create; check then DENIES it under pv-target-binding).
+    const dir = tmp();
+    const existing = await cli(['plan', '--disks', DISKS, CR]);
+    writeFileSync(join(dir, 'existing.yaml'), existing.stdout);
+    writeFileSync(
+      join(dir, 'disks-4.yaml'),
+      readFileSync(DISKS, 'utf8') +
+        'storage-node-04:\n' +
+        ['sda', 'sdb', 'sdc', 'sdd'].map((d) => `  - { path: /mnt/${d}, size: 8Ti }\n`).join(''),
+    );
+    writeFileSync(join(dir, 'cr8.yaml'), readFileSync(CR, 'utf8').replace('size: 6\n', 'size: 8\n'));
+    const r = await cli([
+      'plan',
+      '--disks',
+      join(dir, 'disks-4.yaml'),
+      join(dir, 'cr8.yaml'),
+      '--diff',
+      join(dir, 'existing.yaml'),
+      '-o',
+      'json',
+    ]);
+    const diff = JSON.parse(r.stdout) as Record<string, { claim: string; note?: string }[]>;
+    expect(diff.conflicting).toEqual([]);
+    expect(diff.missing!.filter((m) => m.note?.includes('already holds'))).toEqual([]);
+    expect(diff.missing!.map((m) => m.claim)).toEqual([
+      'ais/ais-data-aistore-ais-target-6',
+      'ais/ais-data-aistore-ais-target-7',
+    ]);
+  });
+});
+
 describe('plan --diff with the state PVs the plan told the user to create', () => {
   it('does not call the state PVs "extra" (exit 1 for good, and a hint to delete them)', async () => {
     // With spec.stateStorage.pvc the plan warns "create those PVs on each target's node" for the
