@@ -168,21 +168,29 @@ function shortage(nodes: DiskNode[], needs: MountNeed[], targets: number, crName
   );
 }
 
-/** The existing PVs by the claim they are pre-bound to (namespace/name), with their node and disk. */
-function existingVolumes(
-  objects: KubeObject[],
-  namespace: string,
-): Map<string, { node: string; path: string }> {
+interface Existing {
+  /** By the name of the claim in the CR's namespace each is pre-bound to: its node and disk. */
+  byClaim: Map<string, { node: string; path: string }>;
+  /** Every disk an existing PV holds, whoever's ("node:path"). */
+  held: Set<string>;
+}
+
+const diskKey = (node: string, path: string) => `${node}:${normalDiskPath(path)}`;
+
+function existingVolumes(objects: KubeObject[], namespace: string): Existing {
   const byClaim = new Map<string, { node: string; path: string }>();
+  const held = new Set<string>();
   for (const o of objects) {
     if (!isObject(o) || kindOf(o) !== 'PersistentVolume') continue;
     const pv = o as PersistentVolume;
     const ref = claimRefOf(pv);
     const node = pvHostname(pv);
     const path = diskPathOf(pv);
-    if (ref?.namespace === namespace && node && path) byClaim.set(ref.name, { node, path });
+    if (!node || !path) continue;
+    held.add(diskKey(node, path));
+    if (ref?.namespace === namespace) byClaim.set(ref.name, { node, path });
   }
-  return byClaim;
+  return { byClaim, held };
 }
 
 interface Layout {
@@ -198,13 +206,12 @@ interface Layout {
  * Targets whose disks exist keep them; each of the rest goes to the node with the fewest targets
  * that has room, on disks no existing PV holds. Without such targets, placeTargets' round-robin.
  */
-function placeAround(existing: Map<string, { node: string; path: string }>, layout: Layout): Placement[] {
+function placeAround({ byClaim, held }: Existing, layout: Layout): Placement[] {
   const { namespace, crName, nodes, needs, targets, perNode } = layout;
-  const held = new Set([...existing.values()].map((d) => `${d.node}:${normalDiskPath(d.path)}`));
   const kept: Placement[] = [];
   for (let ordinal = 0; ordinal < targets; ordinal++) {
     const disks = needs.map(({ mount }) => {
-      const at = existing.get(dataClaimName(crName, mount.path, ordinal));
+      const at = byClaim.get(dataClaimName(crName, mount.path, ordinal));
       const node = at && nodes.find((n) => n.name === at.node);
       return node?.disks.find((d) => normalDiskPath(d.path) === normalDiskPath(at!.path));
     });
@@ -214,15 +221,16 @@ function placeAround(existing: Map<string, { node: string; path: string }>, layo
   }
   const keptOrdinals = new Set(kept.map((p) => p.ordinal));
   const free = Array.from({ length: targets }, (_, i) => i).filter((i) => !keptOrdinals.has(i));
-  if (kept.length === 0) {
+  if (kept.length === 0 && held.size === 0) {
     const placed = placeTargets(nodes, needs, targets, perNode);
     if (!placed) throw shortage(nodes, needs, targets, `AIStore ${namespace}/${crName}`);
     return placed;
   }
-  // Each new target to the node with the fewest targets (kept and new) that has room, in map order on a tie.
+  // Each new target to the node with the fewest targets (kept and new) that has room, in map order on
+  // a tie (so, with nothing kept, the same round-robin), on the disks no existing PV holds.
   const open = nodes.map((n) => ({
     ...n,
-    disks: n.disks.filter((d) => !held.has(`${d.node}:${normalDiskPath(d.path)}`)),
+    disks: n.disks.filter((d) => !held.has(diskKey(d.node, d.path))),
   }));
   const load = open.map((n) => kept.filter((p) => p.node === n.name).length);
   const room = open.map((n, i) => Math.min(nodeCapacity(n.disks, needs), perNode - load[i]!));
@@ -237,7 +245,7 @@ function placeAround(existing: Map<string, { node: string; path: string }>, layo
         open,
         needs,
         free.length,
-        `AIStore ${namespace}/${crName} (${kept.length} target(s) kept on the disks their PVs hold)`,
+        `AIStore ${namespace}/${crName} (${kept.length} target(s) kept on the disks their PVs hold, ${held.size} disk(s) held by existing PVs)`,
       );
     added[best]!++;
     nodeOf.push(best);

@@ -141,6 +141,41 @@ describe('plan --diff on a scale-out', () => {
   });
 });
 
+describe('plan around existing PVs', () => {
+  it("a disk another claim's PV holds gets no planned PV; with nothing held, the plain round-robin", () => {
+    const map = parseDiskMap({
+      n1: [
+        { path: '/mnt/a', size: '8Ti' },
+        { path: '/mnt/b', size: '8Ti' },
+      ],
+      n2: [{ path: '/mnt/a', size: '8Ti' }],
+    });
+    const other = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'postgres-0' },
+      spec: {
+        local: { path: '/mnt//a' },
+        claimRef: { namespace: 'db', name: 'data-postgres-0' },
+        nodeAffinity: {
+          required: {
+            nodeSelectorTerms: [
+              { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['n1'] }] },
+            ],
+          },
+        },
+      },
+    };
+    const ais = cr({ size: 2, mounts: [{ path: '/data', size: '1Ti' }] });
+    const where = (existing?: object[]) =>
+      planVolumes(ais, map, { existing: existing as never }).placements.map(
+        (p) => `${p.node}:${p.disks[0]!.path}`,
+      );
+    expect(where()).toEqual(['n1:/mnt/a', 'n2:/mnt/a']);
+    expect(where([other])).toEqual(['n1:/mnt/b', 'n2:/mnt/a']);
+  });
+});
+
 describe('plan --diff with the state PVs the plan told the user to create', () => {
   it('does not call the state PVs "extra" (exit 1 for good, and a hint to delete them)', async () => {
     // With spec.stateStorage.pvc the plan warns "create those PVs on each target's node" for the

@@ -1,5 +1,6 @@
 // Both webhook configurations present, with every entry deploy/ renders (validate-only: the
-// validating one only), each selecting requests by the matchConditions this version renders.
+// validating one only), each selecting requests by the rules, objectSelector and matchConditions this
+// version renders; a Fail entry without its matchConditions is a failure of its own.
 import type {
   CheckResult,
   Expected,
