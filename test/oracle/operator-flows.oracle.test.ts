@@ -5,7 +5,8 @@
 // From an outside review ("lockout"); its one finding is the last case.
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../src/policy/index.js';
-import { admit, judge, node, pv, renderSts } from './support/flows.js';
+import { node, pv as builtPv } from '../support/builders.js';
+import { admit, judge, renderSts } from './support/flows.js';
 import { podsAndClaims } from './support/statefulset-controller.js';
 
 const claim = (n: number) => `ais-data-aistore-ais-target-${n}`;
@@ -43,6 +44,11 @@ function cr(
     },
   } as KubeObject;
 }
+/** A target's disk PV: on `host` at `path` (local), pre-bound to `claim`, still Available. */
+const pv = (name: string, claim: string, host: string, path: string, capacity?: string): KubeObject => ({
+  ...builtPv(name, { claim, host, path, local: true, capacity }),
+  status: { phase: 'Available' },
+});
 const nodes = [node('node-1'), node('node-2')];
 /** Two disks per node: target-0,1 on node-1, target-2,3 on node-2. */
 const pvs = (n: number) =>
@@ -129,9 +135,7 @@ describe('operator and StatefulSet-controller writes on an admitted multi-target
 
   it('a CR that predates the guard (hostPort, undersized PVs): finalizer, image, scale, pods, claims, binds: none denied', () => {
     const small = [0, 1, 2, 3].map((i) =>
-      pv(`pv-${i}`, claim(i), `node-${Math.floor(i / 2) + 1}`, `/mnt/d${i % 2}`, {
-        capacity: { storage: '4Ti' },
-      }),
+      pv(`pv-${i}`, claim(i), `node-${Math.floor(i / 2) + 1}`, `/mnt/d${i % 2}`, '4Ti'),
     );
     const old = cr(4, { hostPort: 51081 });
     expect(judge('CREATE', old, [...nodes, ...small]).allowed).toBe(false); // would not be admitted today

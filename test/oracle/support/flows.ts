@@ -18,45 +18,6 @@ export function renderSts(cr: KubeObject, nodes: KubeObject[]): KubeObject {
   return JSON.parse(out.split('\n')[0] as string).statefulSet as KubeObject;
 }
 
-export function node(name: string, labels: Record<string, string> = {}): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels } },
-  };
-}
-
-export function pv(
-  name: string,
-  claim: string,
-  host: string,
-  path: string,
-  extra: Record<string, unknown> = {},
-): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'PersistentVolume',
-    metadata: { name },
-    spec: {
-      storageClassName: 'ais-local-storage',
-      capacity: { storage: '5Ti' },
-      accessModes: ['ReadWriteOnce'],
-      persistentVolumeReclaimPolicy: 'Retain',
-      local: { path },
-      claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'ais', name: claim },
-      nodeAffinity: {
-        required: {
-          nodeSelectorTerms: [
-            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [host] }] },
-          ],
-        },
-      },
-      ...extra,
-    },
-    status: { phase: 'Available' },
-  };
-}
-
 export interface Judged {
   allowed: boolean;
   denies: string[];
