@@ -1,8 +1,9 @@
 // Which disks serve which target. Each target needs one disk per mount, all on one node, and no disk
 // serves two targets. On one node that is a bipartite matching of (target, mount) slots to disks:
 // augmenting paths (Kuhn's algorithm) find one whenever one exists, so a disk that could back two
-// mounts never leaves a target short because a greedy pick took it first. Across nodes, targets go
-// round-robin in the map's order, each node up to what its disks allow.
+// mounts never leaves a target short because a greedy pick took it first. Across nodes, each target
+// goes to the node with the fewest targets that has room, in the map's order on a tie: round-robin
+// when the nodes start empty.
 import { type Mount } from '../policy/index.js';
 import type { Disk, DiskNode } from './diskmap.js';
 
@@ -71,28 +72,31 @@ export interface Placement {
 }
 
 /**
- * Round-robin: ordinal 0 to the first node, 1 to the second, … skipping full nodes, so node loads
- * differ by at most one wherever disks allow. Undefined when the nodes cannot hold `targets`.
+ * Each target in turn to the node with the fewest targets (`load`: those it already has, e.g. kept
+ * on their disks) that still has room, in map order on a tie: from empty nodes, round-robin (ordinal
+ * 0 to the first node, 1 to the second, … skipping full nodes), so node loads differ by at most one
+ * wherever disks allow. Ordinals count from 0 here. Undefined when the nodes cannot hold `targets`.
  */
 export function placeTargets(
   nodes: DiskNode[],
   needs: MountNeed[],
   targets: number,
   perNode = Infinity,
+  load: readonly number[] = nodes.map(() => 0),
 ): Placement[] | undefined {
-  const capacity = nodes.map((n) => Math.min(perNode, nodeCapacity(n.disks, needs)));
-  if (capacity.reduce((a, b) => a + b, 0) < targets) return undefined;
-  const counts = nodes.map(() => 0);
+  const room = nodes.map((n, i) => Math.min(perNode - (load[i] ?? 0), nodeCapacity(n.disks, needs)));
+  if (room.reduce((a, b) => a + Math.max(0, b), 0) < targets) return undefined;
+  const added = nodes.map(() => 0);
   const nodeOfOrdinal: number[] = [];
+  const total = (i: number) => (load[i] ?? 0) + (added[i] as number);
   while (nodeOfOrdinal.length < targets) {
-    nodes.forEach((_, i) => {
-      if (nodeOfOrdinal.length < targets && (counts[i] as number) < (capacity[i] as number)) {
-        counts[i] = (counts[i] as number) + 1;
-        nodeOfOrdinal.push(i);
-      }
-    });
+    let best = -1;
+    for (let i = 0; i < nodes.length; i++)
+      if ((added[i] as number) < (room[i] as number) && (best < 0 || total(i) < total(best))) best = i;
+    added[best] = (added[best] as number) + 1;
+    nodeOfOrdinal.push(best);
   }
-  const disksOf = nodes.map((n, i) => matchNode(n.disks, needs, counts[i] as number) ?? []);
+  const disksOf = nodes.map((n, i) => matchNode(n.disks, needs, added[i] as number) ?? []);
   const taken = nodes.map(() => 0);
   return nodeOfOrdinal.map((i, ordinal) => {
     const disks = disksOf[i]?.[taken[i] as number] as Disk[];

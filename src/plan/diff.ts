@@ -133,14 +133,15 @@ export function diffVolumes(
     const fields = differing(want, factsOf(match));
     // Right disk, but still held by a deleted claim's uid (a redeploy on Retain disks): the target's
     // new claim stays Pending until the uid is removed (rule pv-claim-uid).
-    if (claimGone(match)) fields.push('uid');
+    const released = claimGone(match);
+    if (released) fields.push('uid');
     if (fields.length > 0)
       diff.conflicting.push({
         claim,
         fields,
         planned: want,
         existing: factsOf(match),
-        ...(claimGone(match) && {
+        ...(released && {
           note: `PV ${nameOf(match)} is Released, held by the uid of a deleted claim: free it with ${removeUidCommand(nameOf(match))}`,
         }),
         ...occupied,

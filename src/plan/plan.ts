@@ -27,7 +27,7 @@ import {
   type Mount,
   type PersistentVolume,
 } from '../policy/index.js';
-import { matchNode, nodeCapacity, placeTargets, unfit, type MountNeed, type Placement } from './assign.js';
+import { nodeCapacity, placeTargets, unfit, type MountNeed, type Placement } from './assign.js';
 import type { Disk, DiskNode } from './diskmap.js';
 import { PlanError } from './error.js';
 import { buildVolume } from './volumes.js';
@@ -177,7 +177,7 @@ interface Existing {
 
 const diskKey = (node: string, path: string) => `${node}:${normalDiskPath(path)}`;
 
-function existingVolumes(objects: KubeObject[], namespace: string): Existing {
+function existingDisks(objects: KubeObject[], namespace: string): Existing {
   const byClaim = new Map<string, { node: string; path: string }>();
   const held = new Set<string>();
   for (const o of objects) {
@@ -202,18 +202,19 @@ interface Layout {
   perNode: number;
 }
 
-/**
- * Targets whose disks exist keep them; each of the rest goes to the node with the fewest targets
- * that has room, on disks no existing PV holds. Without such targets, placeTargets' round-robin.
- */
+/** Targets whose disks exist keep them; the rest are placed (placeTargets) on the disks no existing PV holds. */
 function placeAround({ byClaim, held }: Existing, layout: Layout): Placement[] {
   const { namespace, crName, nodes, needs, targets, perNode } = layout;
   const kept: Placement[] = [];
   for (let ordinal = 0; ordinal < targets; ordinal++) {
     const disks = needs.map(({ mount }) => {
       const at = byClaim.get(dataClaimName(crName, mount.path, ordinal));
-      const node = at && nodes.find((n) => n.name === at.node);
-      return node?.disks.find((d) => normalDiskPath(d.path) === normalDiskPath(at!.path));
+      return (
+        at &&
+        nodes
+          .find((n) => n.name === at.node)
+          ?.disks.find((d) => diskKey(d.node, d.path) === diskKey(at.node, at.path))
+      );
     });
     const node = disks[0]?.node;
     if (node && disks.every((d) => d !== undefined && d.node === node))
@@ -221,41 +222,18 @@ function placeAround({ byClaim, held }: Existing, layout: Layout): Placement[] {
   }
   const keptOrdinals = new Set(kept.map((p) => p.ordinal));
   const free = Array.from({ length: targets }, (_, i) => i).filter((i) => !keptOrdinals.has(i));
-  if (kept.length === 0 && held.size === 0) {
-    const placed = placeTargets(nodes, needs, targets, perNode);
-    if (!placed) throw shortage(nodes, needs, targets, `AIStore ${namespace}/${crName}`);
-    return placed;
-  }
-  // Each new target to the node with the fewest targets (kept and new) that has room, in map order on
-  // a tie (so, with nothing kept, the same round-robin), on the disks no existing PV holds.
-  const open = nodes.map((n) => ({
-    ...n,
-    disks: n.disks.filter((d) => !held.has(diskKey(d.node, d.path))),
-  }));
+  // The rest on the disks no existing PV holds, the nodes' kept targets counted as their load.
+  const open = nodes.map((n) => ({ ...n, disks: n.disks.filter((d) => !held.has(diskKey(d.node, d.path))) }));
   const load = open.map((n) => kept.filter((p) => p.node === n.name).length);
-  const room = open.map((n, i) => Math.min(nodeCapacity(n.disks, needs), perNode - load[i]!));
-  const added = open.map(() => 0);
-  const nodeOf: number[] = [];
-  for (const _ of free) {
-    let best = -1;
-    for (let i = 0; i < open.length; i++)
-      if (added[i]! < room[i]! && (best < 0 || load[i]! + added[i]! < load[best]! + added[best]!)) best = i;
-    if (best < 0)
-      throw shortage(
-        open,
-        needs,
-        free.length,
-        `AIStore ${namespace}/${crName} (${kept.length} target(s) kept on the disks their PVs hold, ${held.size} disk(s) held by existing PVs)`,
-      );
-    added[best]!++;
-    nodeOf.push(best);
-  }
-  const disksOf = open.map((n, i) => matchNode(n.disks, needs, added[i]!) ?? []);
-  const taken = open.map(() => 0);
-  const placed = free.map((ordinal, k) => {
-    const i = nodeOf[k]!;
-    return { ordinal, node: open[i]!.name, disks: disksOf[i]![taken[i]!++]! };
-  });
+  const added = placeTargets(open, needs, free.length, perNode, load);
+  if (!added)
+    throw shortage(
+      open,
+      needs,
+      free.length,
+      `AIStore ${namespace}/${crName}${held.size > 0 ? ` (${kept.length} target(s) kept on the disks their PVs hold, ${held.size} disk(s) held by existing PVs)` : ''}`,
+    );
+  const placed = added.map((p, k) => ({ ...p, ordinal: free[k] as number }));
   return [...kept, ...placed].sort((a, b) => a.ordinal - b.ordinal);
 }
 
@@ -281,7 +259,7 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
     throw new PlanError(
       `the CR autoscales its targets, one per node its nodeSelector matches: --targets ${targets} is more than the ${able} node(s) of the disk map that can hold one`,
     );
-  const placements = placeAround(existingVolumes(options.existing ?? [], namespace), {
+  const placements = placeAround(existingDisks(options.existing ?? [], namespace), {
     namespace,
     crName,
     nodes,

@@ -104,9 +104,9 @@ const keptApart = (field: string, also?: string): Check['fixed'] => ({
   when: (f) => and(...(also ? [also] : []), not(f('pinnedToOneHost'))),
 });
 
-/** A mount that becomes a volumeClaimTemplate: not useHostPath. */
-const claimMount = (m: string) => not(and(`has(${m}.useHostPath)`, `${m}.useHostPath == true`));
 const hostPathMount = (m: string) => and(`has(${m}.useHostPath)`, `${m}.useHostPath == true`);
+/** A mount that becomes a volumeClaimTemplate: not useHostPath. */
+const claimMount = (m: string) => not(hostPathMount(m));
 const absoluteMount = (m: string) => and(`has(${m}.path)`, `${m}.path.startsWith('/')`);
 /** Absolute, and (a trailing "/" only matters where the path becomes a claim template name) no trailing "/" on a claim mount. */
 const validMountPath = (m: string) =>
@@ -143,10 +143,6 @@ const sizedMount = (m: string) => {
  */
 export const PAIRWISE_BUDGET = 400_000;
 
-/** The pairs of `mounts` fit PAIRWISE_BUDGET (`dirs`: the mountDirs variable). */
-const pairsAffordable = (mounts: string, dirs: string) =>
-  `size(${mounts}) * (5 * size(${mounts}) + ${dirs}.join('').size() / 10) <= ${PAIRWISE_BUDGET}`;
-
 /** `what` of each mount `o` of the CR that is `which`, or [] without mounts. */
 const mountList = (r: string, which: string, what: string) =>
   `${present(r, 'spec.targetSpec.mounts')} ? ${r}.spec.targetSpec.mounts.filter(o, ${which}).map(o, ${what}) : []`;
@@ -172,11 +168,15 @@ const AISTORE: PolicyDef = {
         ),
       absent: '[]',
     },
-    { name: 'mountDirs', of: (_r, f) => `${f('mountRecords')}.map(x, x[0])`, absent: '[]' },
     {
-      name: 'claimPaths',
-      of: (_r, f) => `${f('mountRecords')}.filter(x, x[1] == 'c').map(x, x[2])`,
-      absent: '[]',
+      // The mounts' pairs fit PAIRWISE_BUDGET: both pairwise checks ask it.
+      name: 'pairsAffordable',
+      of: (r, f) =>
+        and(
+          present(r, 'spec.targetSpec.mounts'),
+          `size(${r}.spec.targetSpec.mounts) * (5 * size(${r}.spec.targetSpec.mounts) + ${f('mountRecords')}.map(x, x[0]).join('').size() / 10) <= ${PAIRWISE_BUDGET}`,
+        ),
+      absent: 'false',
     },
     {
       name: 'claimTemplates',
@@ -337,7 +337,7 @@ const AISTORE: PolicyDef = {
         const template = mountTemplate(f('crName'));
         // Two valid claim mounts with one template name, among the names made once per request.
         const duplicate = and(
-          pairsAffordable(mounts, f('mountDirs')),
+          f('pairsAffordable'),
           `${f('claimTemplates')}.exists(t, ${f('claimTemplates')}.filter(u, u == t).size() > 1)`,
         );
         return or(
@@ -378,7 +378,7 @@ const AISTORE: PolicyDef = {
           `size(${mounts}) <= ${MAX_MOUNTS}`,
           or(
             `${records}.exists(x, x[0] in (${reserved}))`,
-            and(pairsAffordable(mounts, f('mountDirs')), `${records}.exists(x, ${other})`),
+            and(f('pairsAffordable'), `${records}.exists(x, ${other})`),
           ),
         );
       },
