@@ -10,6 +10,7 @@ import {
   byName,
   claimRefOf,
   HOSTNAME_KEY,
+  isBeingDeleted,
   isDiscoveredDisk,
   isObject,
   kindOf,
@@ -281,10 +282,16 @@ export class ClusterContext {
     if (this.nodeMemo.size > 0) this.nodeMemo = new Map();
   }
 
+  /**
+   * A PV being deleted (k8s.ts isBeingDeleted) binds no claim any more: it is indexed only by name
+   * and by node, where its disk stays in use until it is gone (pv-target-binding checkDiskTaken).
+   * Taken for a claim's disk, the claim's next binding would be pinned to a PV about to vanish.
+   */
   private addPV(pv: PersistentVolume, name: string): void {
     this.pvByName.set(name, pv);
     this.pvList = undefined;
-    const ref = claimRefOf(pv);
+    const leaving = isBeingDeleted(pv);
+    const ref = leaving ? undefined : claimRefOf(pv);
     if (ref) {
       this.pvsByClaim.add(key(ref.namespace, ref.name), name, pv);
       this.pvsByClaimNamespace.add(ref.namespace, name, pv);
@@ -294,7 +301,7 @@ export class ClusterContext {
       this.pvsByHost.add(host, name, pv);
       if (targetLike) this.targetPvsByHost.add(host, name, pv);
     }
-    const free = freeDiskClass(pv, ref);
+    const free = leaving ? undefined : freeDiskClass(pv, claimRefOf(pv));
     if (free) this.freeDisksByClass.add(free, name, pv);
   }
 
@@ -303,7 +310,7 @@ export class ClusterContext {
     if (!pv) return;
     this.pvByName.delete(name);
     this.pvList = undefined;
-    const ref = claimRefOf(pv);
+    const ref = isBeingDeleted(pv) ? undefined : claimRefOf(pv);
     if (ref) {
       this.pvsByClaim.delete(key(ref.namespace, ref.name), name);
       this.pvsByClaimNamespace.delete(ref.namespace, name);
@@ -312,7 +319,7 @@ export class ClusterContext {
       this.pvsByHost.delete(host, name);
       this.targetPvsByHost.delete(host, name);
     }
-    const free = freeDiskClass(pv, ref);
+    const free = isBeingDeleted(pv) ? undefined : freeDiskClass(pv, claimRefOf(pv));
     if (free) this.freeDisksByClass.delete(free, name);
   }
 
@@ -333,6 +340,14 @@ export class ClusterContext {
     return labelled.length === 1 ? labelled[0] : this.node(host);
   }
 
+  /**
+   * Nodes are known and none is `host`: a node replaced or gone for good, whose PVs pin their claims
+   * (volumeName, immutable) and pods to a node that does not come back.
+   */
+  hostMissing(host: string): boolean {
+    return this.nodeByName.size > 0 && !this.nodeOfHost(host);
+  }
+
   /** Every Node. A scan of the cluster: for the CLI and reports, not for a review. Cached until nodes change. */
   get nodes(): readonly Node[] {
     this.nodeList ??= [...this.nodeByName.values()].map((n) => n.node);
@@ -343,10 +358,6 @@ export class ClusterContext {
   get pvs(): readonly PersistentVolume[] {
     this.pvList ??= [...this.pvByName.values()];
     return this.pvList;
-  }
-
-  get nodeTotal(): number {
-    return this.nodeByName.size;
   }
 
   private visit<T>(items: T[]): T[] {

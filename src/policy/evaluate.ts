@@ -5,7 +5,7 @@ import { MUTABLE_TARGET_FIELDS, targetStatefulSetName, type AIStoreCR } from './
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
 import { patchBetween, writableCopy } from './draft.js';
 import { sameJson, valueAt } from './json.js';
-import { isObject, labelsOf } from './k8s.js';
+import { isBeingDeleted, isObject, labelsOf } from './k8s.js';
 import { detectLayout, sharingForced, type Layout } from './layout.js';
 import { actionFor, ENFORCE, modeOf, type Action, type Modes } from './modes.js';
 import { managedByOperator, ownerAIStore, recognise, type Recognised } from './recognise.js';
@@ -335,6 +335,10 @@ export function evaluate(
   const { object } = subject;
   if (!isObject(object)) return untouched(object);
   if (subject.operation !== 'CREATE' && subject.operation !== 'UPDATE') return untouched(object);
+  // Being deleted, an object only goes away: its controllers' last updates (finalizers removed) must
+  // pass, and a PV being deleted binds no claim again. A CREATE carrying the field reaches the
+  // mutating webhook as sent; the apiserver clears it before validation, which judges the object.
+  if (isBeingDeleted(object)) return untouched(object);
   const recognised = recognise(object, subject.namespace, ctx);
   if (!recognised) return untouched(object);
 

@@ -172,6 +172,16 @@ export function nameOf(obj: KubeObject): string {
   return isObject(meta) && typeof meta.name === 'string' ? meta.name : '';
 }
 
+/**
+ * Deleted and waiting on a finalizer: a PV stays so (pv-protection) for as long as its claim is
+ * bound to it (pv_protection_controller isBeingUsed). Such a PV only goes away: it binds no new
+ * claim (its claimRef uid is the old claim's), and its disk is free once it is gone.
+ */
+export function isBeingDeleted(obj: KubeObject): boolean {
+  const meta: unknown = obj.metadata;
+  return isObject(meta) && typeof meta.deletionTimestamp === 'string' && meta.deletionTimestamp !== '';
+}
+
 /** Objects in name order, by code unit (as Go sorts strings): the same on every machine and locale. */
 export function byName(a: KubeObject, b: KubeObject): number {
   const x = nameOf(a);

@@ -172,9 +172,12 @@ const onlyByHostname = (terms: unknown): boolean =>
   );
 
 /**
- * Taints the node lifecycle controller keeps in step with a node's conditions and its cordon
- * (v1.33 pkg/controller/nodelifecycle doNoScheduleTaintingPass, nodeConditionToTaintKeyStatusMap):
- * they come and go with the node's state, as the cordon does, so they rule no node out for good.
+ * Taints that come and go with a node's state, as the cordon does, so they rule no node out for
+ * good: those the node lifecycle controller keeps in step with its conditions and cordon (v1.33
+ * pkg/controller/nodelifecycle doNoScheduleTaintingPass, nodeConditionToTaintKeyStatusMap); the
+ * one an admin sets on a node shut down without notice and removes when it is back (non-graceful
+ * node shutdown, GA in v1.28); and the cloud node controllers' while a node is shut down or not yet
+ * initialised (k8s.io/cloud-provider api TaintNodeShutdown, TaintExternalCloudProvider).
  */
 const LIFECYCLE_TAINTS = new Set([
   'node.kubernetes.io/unschedulable',
@@ -184,6 +187,9 @@ const LIFECYCLE_TAINTS = new Set([
   'node.kubernetes.io/disk-pressure',
   'node.kubernetes.io/pid-pressure',
   'node.kubernetes.io/network-unavailable',
+  'node.kubernetes.io/out-of-service',
+  'node.cloudprovider.kubernetes.io/shutdown',
+  'node.cloudprovider.kubernetes.io/uninitialized',
 ]);
 
 function withoutLifecycleTaints(node: Node): Node {

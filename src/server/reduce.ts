@@ -128,7 +128,8 @@ function persistentVolumeOf(obj: Cached): Cached {
     if (spec[k] !== undefined) spec[k] = shared(spec[k]);
   for (const k of ['storageClassName', 'persistentVolumeReclaimPolicy', 'volumeMode'] as const)
     if (spec[k] !== undefined) spec[k] = intern(spec[k]);
-  const metadata = metadataOf(obj, ['name', 'resourceVersion', 'labels']);
+  // deletionTimestamp: a PV being deleted binds no claim (k8s.ts isBeingDeleted).
+  const metadata = metadataOf(obj, ['name', 'resourceVersion', 'labels', 'deletionTimestamp']);
   // Of a PV's annotations rules read one (recognise.ts: dynamically provisioned PVs are not the
   // operator's concern); the controllers' bookkeeping ones are dropped.
   const annotations = isRecord(obj.metadata) ? obj.metadata.annotations : undefined;

@@ -5,13 +5,35 @@
 // controller makes anew always has a new uid: after an AIStore is deleted and redeployed on Retain
 // disks, or from PV manifests exported from a live cluster, the target's claim stays Pending.
 import type { ClusterContext } from '../context.js';
-import { asText, canServeClaim, claimGone, claimRefOf, isProvisioned, nameOf, phaseOf } from '../k8s.js';
+import {
+  asText,
+  canServeClaim,
+  claimGone,
+  claimRefOf,
+  isProvisioned,
+  nameOf,
+  phaseOf,
+  pvHostname,
+  type PersistentVolume,
+} from '../k8s.js';
 import { removeUidCommand } from '../messages.js';
 import { defineRule, operatorLink, type RuleInput } from '../rule.js';
 
 /** Another PV pre-bound to the claim that can serve it: neither a provisioner's nor held by a gone claim's uid. */
 const servingPV = (ctx: ClusterContext, namespace: string, claim: string, besides: string) =>
   ctx.pvsForClaim(namespace, claim).find((pv) => nameOf(pv) !== besides && canServeClaim(pv));
+
+/**
+ * The node of a PV that is not among the cluster's Nodes (a node replaced): freeing its stale uid
+ * would fix the next claim's volumeName to a disk no pod can reach.
+ */
+function strandedOn(ctx: ClusterContext, pv: PersistentVolume): string | undefined {
+  const host = pvHostname(pv);
+  return host && ctx.hostMissing(host) ? host : undefined;
+}
+
+const strandedFix = (pv: string, host: string) =>
+  `Do not free it: pre-bind a PV on a live node to the claim, and delete PV ${pv} once its data is not needed (should node ${host} come back, free it instead).`;
 
 function checkVolume({ subject, ctx, operation, report }: RuleInput<'target-volume'>): void {
   const pv = subject.object;
@@ -26,6 +48,15 @@ function checkVolume({ subject, ctx, operation, report }: RuleInput<'target-volu
       '/spec/claimRef/uid',
       `PV ${nameOf(pv)} is ${asText(phase)}: its claimRef still holds uid ${uid} of an earlier claim ${claim}, and PV ${nameOf(serving)} is pre-bound to that claim now.`,
       `Delete PV ${nameOf(pv)} once its data is not needed; clearing its uid would pre-bind two PVs to one claim.`,
+    );
+    return;
+  }
+  const gone = strandedOn(ctx, pv);
+  if (claimGone(pv) && gone) {
+    report.warn(
+      '/spec/claimRef/uid',
+      `PV ${nameOf(pv)} is ${asText(phase)}, held by uid ${uid} of an earlier claim ${claim}, on node ${gone}, which is not among the cluster's Nodes: freed, it would bind the target's next claim to a disk no pod can reach.`,
+      strandedFix(nameOf(pv), gone),
     );
     return;
   }
@@ -61,6 +92,15 @@ function checkClaim({ subject, ctx, operation, report }: RuleInput<'target-claim
     if (!uid || isProvisioned(pv)) continue;
     // Another PV serves this claim (the guard binds the claim to it): this one is an earlier disk.
     if (servingPV(ctx, subject.namespace, name, nameOf(pv))) continue;
+    const gone = strandedOn(ctx, pv);
+    if (gone) {
+      report.warn(
+        '/metadata/name',
+        `PV ${nameOf(pv)}, pre-bound to claim ${name}, holds uid ${uid} of an earlier claim of that name and is on node ${gone}, which is not among the cluster's Nodes: this claim stays Pending until it has a PV on a live node.`,
+        strandedFix(nameOf(pv), gone),
+      );
+      continue;
+    }
     report.warn(
       '/metadata/name',
       `PV ${nameOf(pv)}, pre-bound to claim ${name}, holds uid ${uid} of an earlier claim of that name: the PV controller will not bind it to this one, so this claim stays Pending and its target with it.`,

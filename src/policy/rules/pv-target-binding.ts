@@ -24,6 +24,7 @@ import {
   claimGone,
   claimRefOf,
   diskPathOf,
+  isBeingDeleted,
   isDiscoveredDisk,
   isInside,
   isMadeForItsClaim,
@@ -156,6 +157,14 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
       `PV ${self} is on node ${host}, where the targets of ${crName} cannot run (${excluded}): ${target} would stay Pending ("node(s) didn't match PersistentVolume's node affinity").`,
       "Put the PV on a node the targets may use, or change the targets' placement.",
     );
+  } else if (host && ctx.hostMissing(host)) {
+    // A node replaced: a PV made or freed for it binds the claim (volumeName is then fixed) and the
+    // pod waits for a node that does not come back. A node yet to join is the benign case: warned.
+    report.warn(
+      '/spec/nodeAffinity',
+      `PV ${self} is on node ${host}, which is not among the cluster's Nodes: the target whose claim binds it waits for that node.`,
+      `Put the PV on a live node, or delete it if node ${host} is gone for good.`,
+    );
   }
 
   // Each kind of clash is reported for the first few PVs, then counted: thousands of PVs on one
@@ -232,12 +241,17 @@ function checkDiskTaken(
     if (otherPath === undefined || !pathsNest(otherPath, path)) return false;
     return (otherPath === path && pvHostname(other) === host) || isOfNoTarget(other, ctx);
   };
-  const others = ctx
+  const onThisDisk = ctx
     .pvsOnHost(host)
     .filter((other) => !judged.has(nameOf(other)) && onDisk(other))
     .map((other) => ctx.pv(nameOf(other)) ?? other) // its binding state as last seen
     .sort(byName);
   const disk = `${host}:${path}`;
+  // Being deleted, a PV binds no claim again: its disk is this one's once it is gone. Until then the
+  // pod of its own claim may still write it, which matters only for another claim's PV.
+  const others = onThisDisk.filter((other) => !isBeingDeleted(other));
+  const leaving = onThisDisk.find((other) => isBeingDeleted(other) && !sameClaim(other, subject));
+  if (leaving) report.warn(at, ...leavingDisk(leaving, host, path));
   const held = others.find((other) => claimGone(other) && diskPathOf(other) === path);
   if (held) report.warn(at, ...heldDisk(held, subject, disk));
   let heldNested = false;
@@ -313,6 +327,24 @@ function nestedDisk(
     isDiscoveredDisk(other)
       ? `${keepOutOfDiscovery(diskPathOf(other) ?? '')}, then delete PV ${nameOf(other)}${held ? ' once its data is not needed' : ''}.`
       : `Put this disk where no other PV's path holds it or lies inside it, or delete PV ${nameOf(other)} if it is no longer needed.`,
+  ];
+}
+
+const sameClaim = (
+  pv: PersistentVolume,
+  { namespace, claimName }: { namespace: string; claimName: string },
+) => {
+  const ref = claimRefOf(pv);
+  return ref?.name === claimName && (ref.namespace ?? '') === namespace;
+};
+
+/** Message and fix for a PV being deleted on (or nesting with) the reviewed PV's disk, another claim's. */
+function leavingDisk(leaving: PersistentVolume, host: string, path: string): [string, string] {
+  const ref = claimRefOf(leaving);
+  const claim = ref ? `claim ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}` : undefined;
+  return [
+    `PV ${nameOf(leaving)}, being deleted, is on ${diskPlace(host, diskPathOf(leaving) ?? '', path)}: until it is gone${claim ? `, the pod of its ${claim} may still write the disk` : ''}.`,
+    `Let PV ${nameOf(leaving)} go first${claim ? ` (it goes once ${claim} is deleted and no pod uses it)` : ''}; this PV binds its claim either way.`,
   ];
 }
 
@@ -591,11 +623,23 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
   // Released, held by the old uid: that PV is the one to free, not another to make for its disk.
   // Only those on a node the targets may use: freeing one elsewhere (a CR moved to another pool)
   // would pin its target where it cannot run.
+  // Nor on a node that is gone (replaced): freed, it would fix the new claim to a disk no pod reaches.
   const { placement, placementKnown } = layout.view;
   const held = new Map<string, string>();
-  for (const v of gone.filter((g) => !isMadeForItsClaim(g.pv)))
-    if (!v.host || !placementKnown || !placementExcludes(placement, v.host, ctx.nodeOfHost(v.host)))
+  const stranded: string[] = [];
+  for (const v of gone.filter((g) => !isMadeForItsClaim(g.pv))) {
+    if (v.host && ctx.hostMissing(v.host)) stranded.push(nameOf(v.pv));
+    else if (!v.host || !placementKnown || !placementExcludes(placement, v.host, ctx.nodeOfHost(v.host)))
       if (!held.has(v.claim)) held.set(v.claim, nameOf(v.pv)); // of several, the first by name
+  }
+  if (stranded.length > 0) {
+    const more = stranded.length > LISTED ? ` and ${stranded.length - LISTED} more` : '';
+    report.warn(
+      '/spec/targetSpec/mounts',
+      `PVs of ${crName}'s deleted claims (${stranded.slice(0, LISTED).join(', ')}${more}) are Released on nodes that are not among the cluster's Nodes: freed, they would bind the targets' new claims to disks no pod can reach.`,
+      'Do not free them: make those targets PVs on live nodes, and delete the old PVs once their data is not needed.',
+    );
+  }
   // No PVs made by hand at all: dynamic provisioning, or not created yet.
   if (size === undefined || (known.length === 0 && held.size === 0)) return;
   const mounts = claimMounts(subject.object);

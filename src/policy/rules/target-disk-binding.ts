@@ -187,7 +187,7 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
   const host = hosts[0] as string;
   // A node replaced or gone: pinned there (immutable on a pod) the target would wait for good, while
   // left free the StatefulSet controller makes its missing claim and the pod goes where that lands.
-  if (ctx.nodeTotal > 0 && !ctx.nodeOfHost(host)) {
+  if (ctx.hostMissing(host)) {
     report.warn(
       '/spec/volumes',
       `the disks of target pod ${nameOf(pod)} are on node ${host}, which is not among the cluster's Nodes: not pinned there.`,
