@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Step 2 of action.yml: `ais-guard check -o sarif` over INPUT_PATHS, with INPUT_MODE, INPUT_STRICT,
-# INPUT_NODES and INPUT_BASE. Writes the SARIF file, annotations for the job log, the counts to
+# INPUT_NODES, INPUT_CONTEXT_PER_DIR and INPUT_BASE. Writes the SARIF file, annotations for the job log, the counts to
 # $GITHUB_OUTPUT and a line to $GITHUB_STEP_SUMMARY, and exits 0 even on denials: the upload
 # step runs first, verdict.sh fails the job after. AIS_GUARD overrides the command (tests).
 set -uo pipefail
@@ -19,6 +19,14 @@ case "${INPUT_STRICT:-false}" in
     ;;
 esac
 if [ -n "${INPUT_NODES:-}" ]; then flags+=(--nodes "$INPUT_NODES"); fi
+case "${INPUT_CONTEXT_PER_DIR:-false}" in
+  true) flags+=(--context-per-dir) ;;
+  false | '') ;;
+  *)
+    echo "::error::context-per-dir: true or false (got \"$INPUT_CONTEXT_PER_DIR\")"
+    exit 2
+    ;;
+esac
 # base: only in a pull request's run. On a push, a merge queue or a manual run GITHUB_BASE_REF is
 # empty and a checkout of it is the commit under test: judged against itself, nothing could fail.
 if [ -n "${INPUT_BASE:-}" ]; then

@@ -18,10 +18,22 @@ const data = (s) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, 
 const prop = (s) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 const COMMAND = { error: 'error', warning: 'warning', note: 'notice' };
 
+/**
+ * The workspace path of a SARIF artifact URI: SARIF percent-encodes it (a space is %20), a workflow
+ * command's file property takes the path itself, or the annotation lands on no file.
+ */
+function pathOf(uri) {
+  try {
+    return decodeURIComponent(uri);
+  } catch {
+    return uri; // not percent-encoding after all
+  }
+}
+
 function annotate(level, title, r) {
   const loc = r.locations?.[0]?.physicalLocation;
   const props = [];
-  if (loc?.artifactLocation?.uri) props.push(`file=${prop(loc.artifactLocation.uri)}`);
+  if (loc?.artifactLocation?.uri) props.push(`file=${prop(pathOf(loc.artifactLocation.uri))}`);
   if (loc?.region?.startLine) props.push(`line=${loc.region.startLine}`);
   props.push(`title=${prop(title)}`);
   console.log(`::${COMMAND[level] ?? 'warning'} ${props.join(',')}::${data(r.message?.text ?? '')}`);
@@ -48,7 +60,7 @@ for (const run of sarif.runs ?? []) {
 }
 
 const line =
-  `ais-guard: ${counts.error} denial(s), ${counts.warning} warning(s), ${counts.note} note(s), ` +
+  `ais-guard: ${counts.error} denial(s), ${counts.warning} warning(s), ${counts.note} info finding(s), ` +
   `${counts.inputErrors} input error(s)`;
 console.log(line);
 if (outputFile)

@@ -30,9 +30,11 @@ const MiB = 1024 * 1024;
 export const CHECK_HELP = `Usage: ais-guard check [options] PATH... ("-" reads stdin; -f PATH works too)
 
 Checks AIStore manifests (files, directories, kustomize/helm output) with the same rules as the webhook.
+Input is YAML, JSON, or JSON objects one after another (as jq -c prints them; kubectl reads those too).
 The whole input set is the cluster context: CRs, PVs, PVCs, StatefulSets and Nodes are judged together.
-Documents without apiVersion and kind (Chart.yaml, values files) and kustomization files are skipped
-with a note; FIFOs, devices and links to directories are skipped with a note, never opened.
+Documents without apiVersion and kind (values files) and kustomization files are skipped with a note;
+so are, in a directory walk, a Helm chart's templates and subcharts (check what they render),
+node_modules, FIFOs, devices and links to directories, never opened.
 
 Options:
   -o, --output FORMAT   text (default), json, junit or sarif
@@ -42,6 +44,8 @@ Options:
       --nodes-file FILE the cluster's Node objects (kubectl get nodes -o yaml), or node names one per line
   -n, --namespace NS    the namespace of objects that name none (as kubectl apply -n gives them)
       --context-per-dir judge each PATH as its own cluster (GitOps: check --context-per-dir clusters/*/)
+      --allow-empty     no Kubernetes object in the input is no error (a pre-commit hook's files: a
+                        commit may stage only values or workflow files)
       --base DIR        a checkout of what is applied now (the target branch): each PATH is read under
                         DIR too, and an object found there is judged as the update from that version,
                         as the webhook judges its apply (without --base every object is a create)
@@ -58,7 +62,7 @@ Options:
   -h, --help            this help
 
 Exit codes: 0 clean, 1 deny findings (or warnings with --strict), 2 usage or input errors
-(including an input with no Kubernetes objects, and the same object given twice).`;
+(including an input with no Kubernetes objects, unless --allow-empty, and the same object given twice).`;
 
 const FORMATS = ['text', 'json', 'junit', 'sarif'] as const;
 const UNITS: Record<string, number> = { '': 1, Ki: 1024, Mi: MiB, Gi: 1024 * MiB };
@@ -79,6 +83,7 @@ export const FLAGS = {
   'nodes-file': { type: 'string' },
   namespace: { type: 'string', short: 'n' },
   'context-per-dir': { type: 'boolean', default: false },
+  'allow-empty': { type: 'boolean', default: false },
   base: { type: 'string' },
   fix: { type: 'boolean', default: false },
   write: { type: 'boolean', default: false },
@@ -174,7 +179,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     notes.push(...base.notes);
     judgeOptions.base = base.manifests;
   }
-  if (manifests.length === 0 && errors.length === 0)
+  // An empty pipe (a render that failed quietly) or a path that matched nothing must not pass as clean.
+  if (manifests.length === 0 && errors.length === 0 && !opts['allow-empty'])
     errors.push({
       file: opts.paths.join(' '),
       message: 'no Kubernetes objects in the input: nothing was checked',

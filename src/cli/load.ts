@@ -153,6 +153,22 @@ export function parseInput(
   }
   // Only a file with "<<" in it can merge keys: the rest skip the walk over each document.
   const mayMerge = text.includes('<<');
+  const values = jsonStream(text);
+  if (values) {
+    // Each JSON value is a YAML (flow) document of its own, parsed from its slice: positions in it
+    // are offset by the slice's start.
+    lineCounter.addNewLine(0);
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1))
+      lineCounter.addNewLine(at + 1);
+    // Slices end where the next value starts, as YAML documents do: --fix joins them back whole.
+    values.forEach(([start, end], i) => {
+      const from = i === 0 ? 0 : start;
+      const to = values[i + 1]?.[0] ?? end;
+      source.slices.push([from, to]);
+      judgeDocument(parseDocument(text.slice(from, to), KUBE_YAML), i, from);
+    });
+    return { source, manifests, patchFiles };
+  }
   const composer = new Composer(KUBE_YAML);
   let start = 0;
   let i = 0;
@@ -164,13 +180,15 @@ export function parseInput(
   }
   return { source, manifests, patchFiles };
 
-  function judgeDocument(doc: Document.Parsed, i: number): void {
-    const line = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
+  /** `offset`: where the document's text starts in the file (a JSON stream's value). */
+  function judgeDocument(doc: Document.Parsed, i: number, offset = 0): void {
+    const linePos = (at: number) => lineCounter.linePos(offset + at);
+    const line = linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
     const problem = doc.errors[0];
     if (problem) {
       errors.push({
         file,
-        line: lineCounter.linePos(problem.pos[0]).line,
+        line: linePos(problem.pos[0]).line,
         message: firstLine(problem.message),
       });
       return;
@@ -216,14 +234,14 @@ export function parseInput(
     if (merge) {
       errors.push({
         file,
-        line: lineCounter.linePos(merge.offset).line,
+        line: linePos(merge.offset).line,
         message: `"<<" merges in "${clip(merge.key, 60)}" after the mapping set it: kubectl (go-yaml v2) applies the merged value over it, the YAML 1.1 spec keeps the first; write the key once`,
       });
       return;
     }
     const lineOf = (path: (string | number)[], fallback: number) => {
       const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-      return node?.range ? lineCounter.linePos(node.range[0]).line : fallback;
+      return node?.range ? linePos(node.range[0]).line : fallback;
     };
     /** The object, unless its metadata is what kubectl cannot decode: then an error at its place. */
     const judged = (object: KubeObject, yamlPath: (string | number)[], line: number): void => {
@@ -322,6 +340,46 @@ function withoutPatchFiles(loaded: Loaded, patchFiles: Map<string, string>): Loa
       message: `skipped: a kustomize patch listed by ${patchFiles.get(resolve(source.file))}, not an object on its own (check the output of \`kustomize build\` to judge what is applied)`,
     });
   return { ...loaded, manifests };
+}
+
+/**
+ * The [start, end) of each top-level value of a stream of JSON objects one after another (as
+ * `jq -c` prints them), when the text is one: kubectl reads input whose first character is "{" as
+ * a JSON stream (apimachinery util/yaml YAMLOrJSONDecoder, GuessJSONStream), value after value. A
+ * single value, or text that is no such stream, is left to the YAML reader (undefined).
+ */
+export function jsonStream(text: string): [number, number][] | undefined {
+  let at = text.search(/\S/);
+  if (text[at] !== '{') return undefined;
+  const values: [number, number][] = [];
+  while (at >= 0 && at < text.length) {
+    if (text[at] !== '{') {
+      values.push([at, text.length]); // not a value: the YAML reader says what it is
+      break;
+    }
+    const end = objectEnd(text, at);
+    if (end === undefined) {
+      values.push([at, text.length]); // unclosed: the YAML reader says where
+      break;
+    }
+    values.push([at, end]);
+    const next = text.slice(end).search(/\S/);
+    at = next < 0 ? -1 : end + next;
+  }
+  return values.length > 1 ? values : undefined;
+}
+
+/** Where the JSON object starting at `start` ends (after its "}"), strings and escapes skipped. */
+function objectEnd(text: string, start: number): number | undefined {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '{' || c === '[') depth++;
+    else if ((c === '}' || c === ']') && --depth === 0) return i + 1;
+  }
+  return undefined;
 }
 
 /** A document's text on its own, parsed again: for line numbers and --fix, never kept. */

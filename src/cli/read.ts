@@ -64,7 +64,14 @@ function kindOfEntry(info: { isFIFO(): boolean; isSocket(): boolean; isCharacter
   return 'not a regular file';
 }
 
-/** Expands PATH arguments into input files; problems go to errors, skipped entries to notes. */
+const CHART_SOURCES = new Set(['templates', 'charts']);
+const SKIPPED_CHART =
+  "skipped: a Helm chart's templates (Chart.yaml beside them); check what they render: helm template <release> <chart> | ais-guard check -";
+
+/**
+ * Expands PATH arguments into input files; problems go to errors, skipped entries to notes. A walk
+ * skips hidden entries, node_modules, and a Helm chart's templates and subcharts (with a note).
+ */
 export async function findInputs(paths: string[], errors: Place[], notes: Place[]): Promise<InputFile[]> {
   const found: InputFile[] = [];
   const walk = async (dir: string, argument: number, viaSymlink: boolean): Promise<void> => {
@@ -75,10 +82,17 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
       errors.push({ file: dir, message: `cannot read directory: ${reason(err)}` });
       return;
     }
+    // A Helm chart's templates (and subcharts) are not objects: `helm template` renders what is applied.
+    const chart = entries.some((e) => e.name === 'Chart.yaml' && !e.isDirectory());
     entries = entries
       .filter((e) => !e.name.startsWith('.'))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // the same order in any locale
     for (const e of entries) {
+      if (e.name === 'node_modules' && e.isDirectory()) continue; // packages' own JSON and YAML
+      if (chart && CHART_SOURCES.has(e.name) && e.isDirectory()) {
+        notes.push({ file: join(dir, e.name), message: SKIPPED_CHART });
+        continue;
+      }
       const path = join(dir, e.name);
       if (e.isDirectory()) await walk(path, argument, viaSymlink);
       else if (!MANIFEST_EXT.test(e.name)) continue;

@@ -50,11 +50,7 @@ describe('plan', () => {
   });
 
   it("warns, on stderr, when the CR is not ready for the layout, in the guard's words", async () => {
-    const cr = readFileSync(CR, 'utf8').replace(
-      '    disablePodAntiAffinity: true\n',
-      '    hostPort: 51081\n',
-    );
-    const r = await cli(['plan', '--disks', DISKS, '-'], cr);
+    const r = await cli(['plan', '--disks', DISKS, CR.replace('ais-6-targets', 'not-ready')]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(
       /warning: AIStore ais\/ais is not ready for this layout: \[anti-affinity-not-disabled\] multi-target layout \(PVs put the disks of ais-target-0, ais-target-3 on node storage-node-01\)/,

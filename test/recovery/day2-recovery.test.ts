@@ -1,6 +1,6 @@
 // Review "day-2 recovery" (branch review-recovery): a multi-target AIStore cluster (4 targets, two
 // per node, one hand-made local PV each, Retain) repaired by an admin while the guard runs. Each
-// case is a step of a correct recovery that the guard gets wrong; each fails on main (a058913).
+// case is a step of a correct recovery that the guard gets wrong; each failed on a058913.
 /* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
