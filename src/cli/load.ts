@@ -269,7 +269,7 @@ const NAME_FIELDS = ['name', 'generateName', 'namespace'] as const;
  */
 function metadataProblem(object: KubeObject): { at: string[]; message: string } | undefined {
   const { metadata } = object as { metadata?: unknown };
-  if (metadata === undefined) return undefined;
+  if (metadata === undefined) return JUDGED_KINDS.has(object.kind) ? unnamed(object, []) : undefined;
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
     return {
       at: ['metadata'],
@@ -292,8 +292,25 @@ function metadataProblem(object: KubeObject): { at: string[]; message: string } 
       message: `${object.kind} metadata.${field} is ${what}, not a string${hint}: kubectl cannot apply it`,
     };
   }
+  const { name, generateName } = metadata as { name?: string | null; generateName?: string | null };
+  if (JUDGED_KINDS.has(object.kind) && !name && !generateName) return unnamed(object, ['metadata']);
   return undefined;
 }
+
+const unnamed = (object: KubeObject, at: string[]) => ({
+  at,
+  message: `${object.kind} has no metadata.name (nor generateName): the apiserver refuses it ("name or generateName is required"), and the guard could not tell whose it is`,
+});
+
+/** The kinds the rules judge or read: a nameless one would be judged as "(unnamed)", wrongly. */
+const JUDGED_KINDS = new Set([
+  'AIStore',
+  'Pod',
+  'PersistentVolumeClaim',
+  'PersistentVolume',
+  'StatefulSet',
+  'Node',
+]);
 
 export async function loadManifests(
   paths: string[],
