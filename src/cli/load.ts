@@ -269,7 +269,7 @@ const NAME_FIELDS = ['name', 'generateName', 'namespace'] as const;
  */
 function metadataProblem(object: KubeObject): { at: string[]; message: string } | undefined {
   const { metadata } = object as { metadata?: unknown };
-  if (metadata === undefined) return JUDGED_KINDS.has(object.kind) ? unnamed(object, []) : undefined;
+  if (metadata === undefined) return JUDGED_KINDS.has(object.kind ?? '') ? unnamed(object, []) : undefined;
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
     return {
       at: ['metadata'],
@@ -293,7 +293,7 @@ function metadataProblem(object: KubeObject): { at: string[]; message: string } 
     };
   }
   const { name, generateName } = metadata as { name?: string | null; generateName?: string | null };
-  if (JUDGED_KINDS.has(object.kind) && !name && !generateName) return unnamed(object, ['metadata']);
+  if (JUDGED_KINDS.has(object.kind ?? '') && !name && !generateName) return unnamed(object, ['metadata']);
   return undefined;
 }
 
