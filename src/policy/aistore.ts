@@ -172,6 +172,23 @@ const TARGET_CLAIM_END = /-target-(?:0|[1-9]\d*)$/;
  */
 export const targetClaimEnd = (name: string): number | undefined => TARGET_CLAIM_END.exec(name)?.index;
 
+/**
+ * The CRs a claim named `…-<cr>-target-<N>` in `namespace` may be a target claim of (layout.ts
+ * targetVolumeOf decides): each name that ends its stem after a "-" (or is the whole stem, a claim
+ * named like a pod) and that the claim starts with, or whose state template it carries. Mostly one:
+ * the context indexes PVs by them, so a CR's PVs are found without walking the namespace's.
+ */
+export function targetCrCandidates(namespace: string, claim: string): string[] {
+  const end = targetClaimEnd(claim);
+  if (end === undefined) return [];
+  const stem = claim.slice(0, end);
+  const starts = [0];
+  for (let at = stem.indexOf('-'); at >= 0; at = stem.indexOf('-', at + 1)) starts.push(at + 1);
+  return starts
+    .map((start) => stem.slice(start))
+    .filter((crName) => crName && (claim.startsWith(`${crName}-`) || isStateClaim(namespace, crName, claim)));
+}
+
 /** The operator's volumeClaimTemplate name for a mount: CR name + path with "/" turned into "-". */
 export function templateName(crName: string, mountPath: string): string {
   return crName + mountPath.replaceAll('/', '-');

@@ -5,7 +5,7 @@
 // AIStore deployment), never to the cluster: a 5,000-node, 100,000-PV cluster costs a review what
 // a 5-node one does. `visited` counts the objects queries touch, so a test can hold that.
 import jsonpatch from 'fast-json-patch';
-import { isAIStore, targetClaimEnd, type AIStoreCR } from './aistore.js';
+import { isAIStore, targetClaimEnd, targetCrCandidates, type AIStoreCR } from './aistore.js';
 import {
   byName,
   claimRefOf,
@@ -23,7 +23,7 @@ import {
   type PersistentVolume,
   type StatefulSet,
 } from './k8s.js';
-import { autoScaleNodes, schedulableNodes, type Placement } from './nodes.js';
+import { autoScaleNodes, requiredLabelPairs, schedulableNodes, type Placement } from './nodes.js';
 import { isOperatorTargetStatefulSet } from './recognise.js';
 import type { KubeObject } from './types.js';
 
@@ -138,7 +138,8 @@ export class ClusterContext {
   private readonly nodesByLabel = new Buckets<string>();
   private readonly pvByName = new Map<string, PersistentVolume>();
   private readonly pvsByClaim = new Buckets<PersistentVolume>();
-  private readonly pvsByClaimNamespace = new Buckets<PersistentVolume>();
+  /** PVs pre-bound to a claim named as one of a CR's targets' (aistore.ts targetCrCandidates), by namespace and CR. */
+  private readonly pvsByTargetCR = new Buckets<PersistentVolume>();
   private readonly pvsByHost = new Buckets<PersistentVolume>();
   /** The PVs of pvsByHost pre-bound to a claim named as a target's (`…-target-<N>`). */
   private readonly targetPvsByHost = new Buckets<PersistentVolume>();
@@ -294,7 +295,8 @@ export class ClusterContext {
     const ref = leaving ? undefined : claimRefOf(pv);
     if (ref) {
       this.pvsByClaim.add(key(ref.namespace, ref.name), name, pv);
-      this.pvsByClaimNamespace.add(ref.namespace, name, pv);
+      for (const crName of targetCrCandidates(ref.namespace, ref.name))
+        this.pvsByTargetCR.add(key(ref.namespace, crName), name, pv);
     }
     const targetLike = ref !== undefined && targetClaimEnd(ref.name) !== undefined;
     for (const host of pinnedHostnames(requiredTermsOf(pv))) {
@@ -313,7 +315,8 @@ export class ClusterContext {
     const ref = isBeingDeleted(pv) ? undefined : claimRefOf(pv);
     if (ref) {
       this.pvsByClaim.delete(key(ref.namespace, ref.name), name);
-      this.pvsByClaimNamespace.delete(ref.namespace, name);
+      for (const crName of targetCrCandidates(ref.namespace, ref.name))
+        this.pvsByTargetCR.delete(key(ref.namespace, crName), name);
     }
     for (const host of pinnedHostnames(requiredTermsOf(pv))) {
       this.pvsByHost.delete(host, name);
@@ -417,9 +420,12 @@ export class ClusterContext {
     return this.pvsByClaim.has(key(namespace, claimName));
   }
 
-  /** PVs pre-bound to claims in this namespace. */
-  pvsForNamespace(namespace: string): PersistentVolume[] {
-    return this.visit(this.pvsByClaimNamespace.values(namespace));
+  /**
+   * PVs pre-bound to claims in this namespace named as target claims of CR `crName` may be: a
+   * superset of its target PVs (layout.ts targetVolumeOf decides), never the namespace's other PVs.
+   */
+  pvsForTargetsOf(namespace: string, crName: string): PersistentVolume[] {
+    return this.visit(this.pvsByTargetCR.values(key(namespace, crName)));
   }
 
   /** PVs whose node affinity pins this node (kubernetes.io/hostname In). */
@@ -512,8 +518,23 @@ export class ClusterContext {
     if (this.nodeByName.size === 0) return this.options.nodeCount;
     return this.memoByNodes(
       `schedulable ${placementKey(placement)}`,
-      () => schedulableNodes(placement, this.nodesLabelled(placement.nodeSelector)).length,
+      () => schedulableNodes(placement, this.candidateNodes(placement)).length,
     );
+  }
+
+  /**
+   * The nodes a placement may pick, from the label index: its nodeSelector's, else those its
+   * required node affinity asks for by label (a pool picked by affinity, not by selector); every
+   * node only when neither narrows it.
+   */
+  private candidateNodes(placement: Placement): Node[] {
+    const pairs = requiredLabelPairs(placement.requiredTerms);
+    if (Object.keys(placement.nodeSelector).length > 0 || !pairs)
+      return this.nodesLabelled(placement.nodeSelector);
+    const found = new Map<string, Node>();
+    for (const [k, v] of pairs)
+      for (const node of this.nodesLabelled({ [k]: v })) found.set(nameOf(node), node);
+    return [...found.values()];
   }
 
   /**

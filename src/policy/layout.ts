@@ -426,13 +426,13 @@ export function targetVolumes(
   crName: string,
   { reviewed, gone = false, cr }: VolumeQuery = {},
 ): TargetVolume[] {
-  // The context's share is computed once per snapshot: a review asks several times, and a namespace
-  // may hold thousands of PVs. A PV's binding state (uid, phase) changes without a new snapshot
+  // The context's share is computed once per snapshot: a review asks several times. The PVs walked
+  // are those named as this CR's target claims (an index), not the namespace's. A PV's binding state (uid, phase) changes without a new snapshot
   // (context.ts onlyBindingStateDiffers), so the objects here may be older in just that: it is read
   // from ctx.pv, and a PV whose claim is gone (k8s.ts claimGone) is no target's disk.
   const all = ctx.memo(`target-volumes ${namespace}/${crName}`, () => {
     const volumes: TargetVolume[] = [];
-    for (const pv of ctx.pvsForNamespace(namespace)) {
+    for (const pv of ctx.pvsForTargetsOf(namespace, crName)) {
       const volume = targetVolumeOf(pv, crName, namespace);
       if (volume) volumes.push(volume);
     }

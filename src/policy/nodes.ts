@@ -163,6 +163,26 @@ export function schedulableNodes(placement: Placement, nodes: readonly Node[]): 
   );
 }
 
+/**
+ * Label pairs that hold every node the required terms can match: of each term (terms are ORed, a
+ * term's requirements ANDed) the values of one `In` requirement. Undefined when a term has none
+ * (it may match any node): then only a walk of every node tells.
+ */
+export function requiredLabelPairs(terms: unknown): [string, string][] | undefined {
+  const list = objectsOf<NodeSelectorTerm>(terms);
+  if (list.length === 0) return undefined;
+  const pairs: [string, string][] = [];
+  for (const term of list) {
+    const narrowing = objectsOf<NodeSelectorRequirement>(term.matchExpressions).find(
+      (r) => r.operator === 'In' && typeof r.key === 'string' && Array.isArray(r.values),
+    );
+    if (!narrowing) return undefined;
+    for (const value of narrowing.values ?? [])
+      if (typeof value === 'string') pairs.push([narrowing.key, value]);
+  }
+  return pairs;
+}
+
 /** Every requirement of every term asks only for the hostname (or metadata.name). */
 const onlyByHostname = (terms: unknown): boolean =>
   objectsOf<NodeSelectorTerm>(terms).every(

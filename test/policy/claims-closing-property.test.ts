@@ -6,9 +6,13 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
   hasClaimShape,
+  isStateClaim,
   mountOfTemplate,
   splitClaimName,
   stateTemplateName,
+  targetCrCandidates,
+  targetOrdinal,
+  templateName,
   type Mount,
 } from '../../src/policy/aistore.js';
 import { claimOwners, crForClaimName } from '../../src/policy/claims.js';
@@ -186,5 +190,42 @@ describe('crsClosing (da8de2b) against the old walk of the namespace', () => {
     expect(claimOwners(ab, NS, claim).map((o) => o.crName)).toEqual(
       claimOwners(ba, NS, claim).map((o) => o.crName),
     );
+  });
+});
+
+// Outside review "scale18": the context finds a CR's target PVs through an index keyed by the CRs a
+// claim name may belong to (targetCrCandidates) instead of walking the namespace's PVs. Every CR for
+// which layout.ts targetVolumeOf takes the claim (a data claim starting with the CR's name, its
+// state claim, or a claim named like its pod; an ordinal at the end) must be among the candidates.
+describe('targetCrCandidates: a superset of the CRs targetVolumeOf takes a claim for', () => {
+  const arbClaim = fc.oneof(
+    fc
+      .tuple(arbCrName, arbMount, arbOrdinal)
+      .map(([cr, mount, n]) => `${templateName(cr, mount)}-${cr}-target-${n}`),
+    fc.tuple(arbCrName, arbOrdinal).map(([cr, n]) => `${stateTemplateName(NS, cr)}-${cr}-target-${n}`),
+    fc.tuple(arbCrName, arbOrdinal).map(([cr, n]) => `${cr}-target-${n}`),
+    fc
+      .array(fc.constantFrom(...WORDS, 'state', '-'), { minLength: 1, maxLength: 7 })
+      .map((ws) => ws.join('-')),
+  );
+  it('holds for random CR names and claims', () => {
+    fc.assert(
+      fc.property(arbCrName, arbClaim, (crName, claim) => {
+        const taken =
+          (claim.startsWith(`${crName}-`) || isStateClaim(NS, crName, claim)) &&
+          targetOrdinal(crName, claim) !== undefined;
+        if (taken) expect(targetCrCandidates(NS, claim)).toContain(crName);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('names the one CR of a plain claim, and none of a claim of no target shape', () => {
+    expect(targetCrCandidates(NS, 'ais-2-data-aistore-ais-2-target-0')).toEqual([
+      'ais-2-data-aistore-ais-2', // a claim named like the pod of a CR of that name
+      'ais-2',
+    ]);
+    expect(targetCrCandidates(NS, 'ais-ais-state-ais-target-3')).toEqual(['ais-ais-state-ais', 'ais']);
+    expect(targetCrCandidates(NS, 'postgres-data-0')).toEqual([]);
   });
 });

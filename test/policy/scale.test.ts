@@ -171,10 +171,10 @@ describe('per-review cost does not grow with the cluster', () => {
 
   it('a memo lasts one version: a PV event drops what was derived before it', () => {
     const ctx = new ClusterContext(deployment());
-    const before = ctx.memo('probe', () => ctx.pvsForNamespace('ais').length);
+    const before = ctx.memo('probe', () => ctx.pvsForTargetsOf('ais', 'ais').length);
     expect(before).toBe(TARGETS);
     ctx.remove(pv('ais-pv-0', { claim: claimName(0) }));
-    expect(ctx.memo('probe', () => ctx.pvsForNamespace('ais').length)).toBe(TARGETS - 1);
+    expect(ctx.memo('probe', () => ctx.pvsForTargetsOf('ais', 'ais').length)).toBe(TARGETS - 1);
   });
 
   it('a PV event that changes only the binding state keeps the memo; any other change drops it', () => {
@@ -191,7 +191,7 @@ describe('per-review cost does not grow with the cluster', () => {
     // The fresher object replaces the old one everywhere: the informer holds it, so one copy, not two.
     expect(ctx.pvsForClaim('ais', claimName(0))).toEqual([fresher]);
     expect(ctx.pvsForClaim('ais', claimName(0))[0]).toBe(fresher);
-    expect(ctx.pvsForNamespace('ais').filter((p) => p === fresher)).toHaveLength(1);
+    expect(ctx.pvsForTargetsOf('ais', 'ais').filter((p: unknown) => p === fresher)).toHaveLength(1);
     expect(ctx.pvs.filter((p) => p.metadata?.name === 'ais-pv-0')).toEqual([fresher]);
     ctx.upsert(versioned('3', pv('ais-pv-0', { claim: claimName(1) })));
     expect(ctx.version).toBe(version + 1);
@@ -209,14 +209,14 @@ describe('per-review cost does not grow with the cluster', () => {
     expect(ctx.version).toBe(version + 2);
   });
 
-  it('PV upsert and remove keep the claim, namespace and host indexes in step', () => {
+  it('PV upsert and remove keep the claim, target-CR and host indexes in step', () => {
     const ctx = new ClusterContext(deployment());
     ctx.upsert(pv('ais-pv-0', { claim: claimName(0), host: 'ais-5' })); // moved to another node
     expect(ctx.pvsOnHost('ais-0')).toHaveLength(0);
     expect(ctx.pvsOnHost('ais-5').map((p) => p.metadata?.name)).toEqual(['ais-pv-5', 'ais-pv-0']);
     ctx.remove(pv('ais-pv-0', { claim: claimName(0) }));
     expect(ctx.pvsForClaim('ais', claimName(0))).toHaveLength(0);
-    expect(ctx.pvsForNamespace('ais')).toHaveLength(TARGETS - 1);
+    expect(ctx.pvsForTargetsOf('ais', 'ais')).toHaveLength(TARGETS - 1);
     expect(ctx.pvs).toHaveLength(TARGETS - 1);
     expect(ctx.volumeHosts()).not.toContain('ais-0');
   });
