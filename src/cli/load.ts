@@ -370,6 +370,15 @@ export function jsonStream(text: string): [number, number][] | undefined {
   if (text[at] !== '{') return undefined;
   const values: [number, number][] = [];
   while (at >= 0 && at < text.length) {
+    // kubectl skips a null between objects (cli-runtime StreamVisitor), as `jq -c` may print one:
+    // its own document, which the YAML reader reads as empty.
+    const isNull = /^null(?!\S)/.test(text.slice(at, at + 5));
+    if (isNull) {
+      values.push([at, at + 4]);
+      const next = text.slice(at + 4).search(/\S/);
+      at = next < 0 ? -1 : at + 4 + next;
+      continue;
+    }
     if (text[at] !== '{') {
       values.push([at, text.length]); // not a value: the YAML reader says what it is
       break;

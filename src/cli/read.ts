@@ -5,7 +5,7 @@
 // never hides the rest of a directory.
 import { constants, createReadStream, type Dirent } from 'node:fs';
 import { lstat, open, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export interface Place {
   file: string;
@@ -68,6 +68,19 @@ const CHART_SOURCES = new Set(['templates', 'charts']);
 const SKIPPED_CHART =
   "skipped: a Helm chart's templates (Chart.yaml beside them); check what they render: helm template <release> <chart> | ais-guard check -";
 
+/** Whether a file lies in a chart's templates/ or charts/ (a folder of that name beside a Chart.yaml). */
+async function inChartSources(file: string): Promise<boolean> {
+  for (let dir = dirname(resolve(file)); dir !== dirname(dir); dir = dirname(dir))
+    if (CHART_SOURCES.has(basename(dir)) && (await isFile(join(dirname(dir), 'Chart.yaml')))) return true;
+  return false;
+}
+
+const isFile = (path: string) =>
+  stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+
 /**
  * Expands PATH arguments into input files; problems go to errors, skipped entries to notes. A walk
  * skips hidden entries, node_modules, and a Helm chart's templates and subcharts (with a note).
@@ -117,6 +130,8 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
       const link = await lstat(path);
       const info = link.isSymbolicLink() ? await stat(path) : link;
       if (info.isDirectory()) await walk(path, argument, link.isSymbolicLink());
+      else if (info.isFile() && (await inChartSources(path)))
+        notes.push({ file: path, message: SKIPPED_CHART }); // named by a hook that passes staged files
       else if (info.isFile()) found.push({ file: path, argument, viaSymlink: link.isSymbolicLink() });
       else if (info.isFIFO())
         found.push({ file: path, argument, viaSymlink: link.isSymbolicLink(), pipe: true });

@@ -283,16 +283,10 @@ export class ClusterContext {
     if (this.nodeMemo.size > 0) this.nodeMemo = new Map();
   }
 
-  /**
-   * A PV being deleted (k8s.ts isBeingDeleted) binds no claim any more: it is indexed only by name
-   * and by node, where its disk stays in use until it is gone (pv-target-binding checkDiskTaken).
-   * Taken for a claim's disk, the claim's next binding would be pinned to a PV about to vanish.
-   */
   private addPV(pv: PersistentVolume, name: string): void {
     this.pvByName.set(name, pv);
     this.pvList = undefined;
-    const leaving = isBeingDeleted(pv);
-    const ref = leaving ? undefined : claimRefOf(pv);
+    const ref = claimRefOf(pv);
     if (ref) {
       this.pvsByClaim.add(key(ref.namespace, ref.name), name, pv);
       for (const crName of targetCrCandidates(ref.namespace, ref.name))
@@ -303,7 +297,8 @@ export class ClusterContext {
       this.pvsByHost.add(host, name, pv);
       if (targetLike) this.targetPvsByHost.add(host, name, pv);
     }
-    const free = leaving ? undefined : freeDiskClass(pv, claimRefOf(pv));
+    // Being deleted, a free disk binds no claim (k8s.ts isBeingDeleted).
+    const free = isBeingDeleted(pv) ? undefined : freeDiskClass(pv, ref);
     if (free) this.freeDisksByClass.add(free, name, pv);
   }
 
@@ -312,7 +307,7 @@ export class ClusterContext {
     if (!pv) return;
     this.pvByName.delete(name);
     this.pvList = undefined;
-    const ref = isBeingDeleted(pv) ? undefined : claimRefOf(pv);
+    const ref = claimRefOf(pv);
     if (ref) {
       this.pvsByClaim.delete(key(ref.namespace, ref.name), name);
       for (const crName of targetCrCandidates(ref.namespace, ref.name))
@@ -322,7 +317,7 @@ export class ClusterContext {
       this.pvsByHost.delete(host, name);
       this.targetPvsByHost.delete(host, name);
     }
-    const free = isBeingDeleted(pv) ? undefined : freeDiskClass(pv, claimRefOf(pv));
+    const free = isBeingDeleted(pv) ? undefined : freeDiskClass(pv, ref);
     if (free) this.freeDisksByClass.delete(free, name);
   }
 

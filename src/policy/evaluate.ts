@@ -336,9 +336,10 @@ export function evaluate(
   if (!isObject(object)) return untouched(object);
   if (subject.operation !== 'CREATE' && subject.operation !== 'UPDATE') return untouched(object);
   // Being deleted, an object only goes away: its controllers' last updates (finalizers removed) must
-  // pass, and a PV being deleted binds no claim again. A CREATE carrying the field reaches the
-  // mutating webhook as sent; the apiserver clears it before validation, which judges the object.
-  if (isBeingDeleted(object)) return untouched(object);
+  // pass (the apiserver refuses to set or change deletionTimestamp in an update, so an UPDATE that
+  // carries it is of an object already being deleted). A CREATE carrying it is judged as any other:
+  // the apiserver clears the field before validation (rest.BeforeCreate) and creates the object.
+  if (subject.operation === 'UPDATE' && isBeingDeleted(object)) return untouched(object);
   const recognised = recognise(object, subject.namespace, ctx);
   if (!recognised) return untouched(object);
 

@@ -173,9 +173,11 @@ export function nameOf(obj: KubeObject): string {
 }
 
 /**
- * Deleted and waiting on a finalizer: a PV stays so (pv-protection) for as long as its claim is
- * bound to it (pv_protection_controller isBeingUsed). Such a PV only goes away: it binds no new
- * claim (its claimRef uid is the old claim's), and its disk is free once it is gone.
+ * Deleted and waiting on a finalizer. A PV lingers so (pv-protection) only while its claim is bound
+ * to it (pv_protection_controller isBeingUsed): that claim, and the pod using it, may still write
+ * its disk, so the disk stays taken; but it binds no claim made from now on (its claimRef uid is
+ * the old claim's), so it is no PV to pin a new claim or pod to, and no rival of one pre-bound to
+ * the same claim name.
  */
 export function isBeingDeleted(obj: KubeObject): boolean {
   const meta: unknown = obj.metadata;
@@ -346,7 +348,8 @@ export function claimGone(pv: PersistentVolume): boolean {
 }
 
 /** A hand-made PV that can still bind the claim its claimRef names: what the guard binds a target to. */
-export const canServeClaim = (pv: PersistentVolume): boolean => !isProvisioned(pv) && !claimGone(pv);
+export const canServeClaim = (pv: PersistentVolume): boolean =>
+  !isProvisioned(pv) && !claimGone(pv) && !isBeingDeleted(pv);
 
 /** A PV's required node-selector terms, whatever shape the input had. */
 export function requiredTermsOf(pv: PersistentVolume): unknown {

@@ -2,6 +2,7 @@
 // that name must be a DNS-1123 label and unique, or the StatefulSet (and every claim) is invalid.
 import {
   claimMounts,
+  claimTemplateNames,
   hasStateClaim,
   MAX_MOUNTS,
   mountCount,
@@ -9,9 +10,9 @@ import {
   stateTemplateName,
   templateName,
 } from '../aistore.js';
-import { asText, isObject } from '../k8s.js';
+import { asText, isObject, nameOf } from '../k8s.js';
 import { wholeBytes } from '../quantity.js';
-import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer } from '../rule.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
 import { clip } from '../text.js';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -37,7 +38,8 @@ export default defineRule({
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("data/aistore is transformed to data-aistore as the path")`,
   roles: ['aistore', 'target-statefulset'],
   mutates: false,
-  check({ subject, report }) {
+  check(input) {
+    const { subject, report } = input;
     const { crName } = subject;
     if (subject.role === 'target-statefulset') {
       const templates = subject.object.spec?.volumeClaimTemplates;
@@ -156,5 +158,37 @@ export default defineRule({
         );
       seen.set(template, mount.path);
     }
+    sharedClaims(input as RuleInput<'aistore'>, seen, state); // the StatefulSet returned above
   },
 });
+
+/**
+ * Another CR of the namespace whose claims are this one's: `<template>-<cr>-target-<N>` is the same
+ * name for CRs ais (mount /ais/data/ais) and ais-ais (mount /data). A claim that exists is used as it
+ * is (k8s stateful_pod_control.go createPersistentVolumeClaims): the second StatefulSet's targets
+ * would take the first's volumes. Work: the namespace's CRs times their templates.
+ */
+function sharedClaims(
+  { subject, ctx, report }: RuleInput<'aistore'>,
+  templates: Map<string, string>,
+  state: string | undefined,
+): void {
+  const { crName, namespace } = subject;
+  const stems = new Map<string, string>(); // `<template>-<cr>` -> what makes it
+  for (const [template, path] of templates) stems.set(`${template}-${crName}`, `mount ${path}`);
+  if (state !== undefined) stems.set(`${state}-${crName}`, 'the state storage');
+  for (const other of ctx.aistoresIn(namespace)) {
+    const otherName = nameOf(other);
+    if (otherName === crName) continue;
+    for (const template of claimTemplateNames(other)) {
+      const mine = stems.get(`${template}-${otherName}`);
+      if (mine === undefined) continue;
+      report.deny(
+        '/metadata/name',
+        `${mine} of AIStore ${crName} makes the claims ${template}-${otherName}-target-0, -1, …, which AIStore ${otherName}'s claim template "${template}" makes too: a claim that exists is used as it is, so the targets of one cluster would take the other's volumes.`,
+        'Give this AIStore another name, or the mount another path.',
+      );
+      return;
+    }
+  }
+}

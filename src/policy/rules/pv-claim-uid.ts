@@ -10,6 +10,7 @@ import {
   canServeClaim,
   claimGone,
   claimRefOf,
+  isBeingDeleted,
   isProvisioned,
   nameOf,
   phaseOf,
@@ -84,6 +85,15 @@ function checkClaim({ subject, ctx, operation, report }: RuleInput<'target-claim
   if (operation !== 'CREATE') return;
   const name = nameOf(subject.object);
   for (const pv of ctx.pvsForClaim(subject.namespace, name)) {
+    if (isBeingDeleted(pv)) {
+      if (!servingPV(ctx, subject.namespace, name, nameOf(pv)))
+        report.warn(
+          '/metadata/name',
+          `PV ${nameOf(pv)}, pre-bound to claim ${name}, is being deleted: it binds no claim made now, so this claim stays Pending, and its target with it, until another PV is pre-bound to it.`,
+          `Pre-bind the PV of the target's disk to claim ${subject.namespace}/${name} (claimRef namespace and name, no uid).`,
+        );
+      continue;
+    }
     const uid = claimRefOf(pv)?.uid;
     // A live Bound PV reaches the rules without its uid (server/reduce.ts): its claim of that name
     // exists and this CREATE fails on the name. One with a uid and phase Bound is a manifest

@@ -179,7 +179,11 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
     const { ordinal } = other;
     if (host && other.host === host && ordinal !== undefined && ordinal !== subject.ordinal)
       if (!beside.has(ordinal)) beside.set(ordinal, otherName);
+    // A PV being deleted binds no claim made from now on (k8s.ts isBeingDeleted): no rival of this
+    // one for its claim's name, nor a node this target is held to. Its disk is still taken.
+    const leaving = isBeingDeleted(other.pv);
     if (other.claim === claimName) {
+      if (leaving) continue;
       if (!parkedBeside(pv, ctx.pv(otherName) ?? other.pv) && clashes.claim.push(otherName) <= LISTED)
         report.deny(
           '/spec/claimRef/name',
@@ -193,7 +197,7 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
           `PVs ${self} and ${otherName} use the same disk ${host}:${path} for two claims (${claimName}, ${other.claim}).`,
           'Give every target its own disk.',
         );
-    } else if (host && other.host && other.host !== host && other.ordinal === subject.ordinal) {
+    } else if (host && other.host && other.host !== host && other.ordinal === subject.ordinal && !leaving) {
       if (clashes.node.push(otherName) <= LISTED)
         report.deny(
           '/spec/nodeAffinity',
@@ -241,17 +245,15 @@ function checkDiskTaken(
     if (otherPath === undefined || !pathsNest(otherPath, path)) return false;
     return (otherPath === path && pvHostname(other) === host) || isOfNoTarget(other, ctx);
   };
-  const onThisDisk = ctx
+  // A PV being deleted still takes its disk: it lingers only while its claim is bound to it. Held
+  // by a deleted claim's uid as well, it is gone in a moment: nothing to free.
+  const others = ctx
     .pvsOnHost(host)
     .filter((other) => !judged.has(nameOf(other)) && onDisk(other))
     .map((other) => ctx.pv(nameOf(other)) ?? other) // its binding state as last seen
+    .filter((other) => !(claimGone(other) && isBeingDeleted(other)))
     .sort(byName);
   const disk = `${host}:${path}`;
-  // Being deleted, a PV binds no claim again: its disk is this one's once it is gone. Until then the
-  // pod of its own claim may still write it, which matters only for another claim's PV.
-  const others = onThisDisk.filter((other) => !isBeingDeleted(other));
-  const leaving = onThisDisk.find((other) => isBeingDeleted(other) && !sameClaim(other, subject));
-  if (leaving) report.warn(at, ...leavingDisk(leaving, host, path));
   const held = others.find((other) => claimGone(other) && diskPathOf(other) === path);
   if (held) report.warn(at, ...heldDisk(held, subject, disk));
   let heldNested = false;
@@ -327,24 +329,6 @@ function nestedDisk(
     isDiscoveredDisk(other)
       ? `${keepOutOfDiscovery(diskPathOf(other) ?? '')}, then delete PV ${nameOf(other)}${held ? ' once its data is not needed' : ''}.`
       : `Put this disk where no other PV's path holds it or lies inside it, or delete PV ${nameOf(other)} if it is no longer needed.`,
-  ];
-}
-
-const sameClaim = (
-  pv: PersistentVolume,
-  { namespace, claimName }: { namespace: string; claimName: string },
-) => {
-  const ref = claimRefOf(pv);
-  return ref?.name === claimName && (ref.namespace ?? '') === namespace;
-};
-
-/** Message and fix for a PV being deleted on (or nesting with) the reviewed PV's disk, another claim's. */
-function leavingDisk(leaving: PersistentVolume, host: string, path: string): [string, string] {
-  const ref = claimRefOf(leaving);
-  const claim = ref ? `claim ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}` : undefined;
-  return [
-    `PV ${nameOf(leaving)}, being deleted, is on ${diskPlace(host, diskPathOf(leaving) ?? '', path)}: until it is gone${claim ? `, the pod of its ${claim} may still write the disk` : ''}.`,
-    `Let PV ${nameOf(leaving)} go first${claim ? ` (it goes once ${claim} is deleted and no pod uses it)` : ''}; this PV binds its claim either way.`,
   ];
 }
 
@@ -627,7 +611,8 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
   const { placement, placementKnown } = layout.view;
   const held = new Map<string, string>();
   const stranded: string[] = [];
-  for (const v of gone.filter((g) => !isMadeForItsClaim(g.pv))) {
+  // One being deleted is gone in a moment (Released, nothing holds it): nothing to free.
+  for (const v of gone.filter((g) => !isMadeForItsClaim(g.pv) && !isBeingDeleted(g.pv))) {
     if (v.host && ctx.hostMissing(v.host)) stranded.push(nameOf(v.pv));
     else if (!v.host || !placementKnown || !placementExcludes(placement, v.host, ctx.nodeOfHost(v.host)))
       if (!held.has(v.claim)) held.set(v.claim, nameOf(v.pv)); // of several, the first by name

@@ -9,6 +9,7 @@ import {
   cloneJson,
   diskPathOf,
   HOSTNAME_KEY,
+  isBeingDeleted,
   isObject,
   nameOf,
   objectAt,
@@ -60,8 +61,9 @@ function bindClaim({ subject, writable, layout, ctx, operation, report }: RuleIn
   }
   // A misnamed claim is pvc-name's finding; whether it has a disk does not matter then.
   if (claimNameProblem(subject.namespace, subject.crName, subject.cr, name, ctx)?.severity === 'deny') return;
-  // A PV is pre-bound to it, but held by an earlier claim's uid: pv-claim-uid says how to free it.
-  if (named.some(claimGone)) return;
+  // A PV is pre-bound to it, but held by an earlier claim's uid, or being deleted: pv-claim-uid says
+  // what to do.
+  if (named.some((pv) => claimGone(pv) || isBeingDeleted(pv))) return;
   if (
     pvs.length === 0 &&
     !wanted &&
@@ -165,6 +167,9 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
   for (const claim of claims)
     for (const pv of ctx.pvsForClaim(subject.namespace, claim))
       if (!claimGone(pv)) disks.push({ claim, pv, host: pvHostname(pv) });
+  // A claim's PV being deleted may still be the one it is bound to (it lingers only while bound), or
+  // a stale copy: the pod is left to the scheduler, which follows whatever the claim is bound to.
+  if (disks.some((d) => isBeingDeleted(d.pv))) return;
   if (disks.length === 0) {
     if (layout.multiTarget && claims.length > 0 && !leftToFreeDisks(subject, claims, ctx))
       report.warn(
