@@ -163,6 +163,24 @@ const rows: Row[] = [
     context: [aistore({ mounts: [{ path: '/data/aistore' }, { path: '/data/ssd' }] })],
     expect: { warn: [/mount \/data\/ssd of AIStore ais has no volumeClaimTemplate "ais-data-ssd"/] },
   },
+  {
+    // ais (mount /ais/data/ais) and ais-ais (mount /data) both make ais-ais-data-ais-ais-target-<N>: the
+    // StatefulSet controller uses a claim that exists as it is (stateful_pod_control.go).
+    name: 'a CR whose claims another CR of the namespace makes',
+    object: aistore({ name: 'ais-ais', mounts: [{ path: '/data', size: '1Ti' }] }),
+    context: [aistore({ name: 'ais', mounts: [{ path: '/ais/data/ais', size: '1Ti' }] })],
+    expect: {
+      deny: [
+        /mount \/data of AIStore ais-ais makes the claims ais-ais-data-ais-ais-target-0, -1, …, which AIStore ais's claim template "ais-ais-data-ais" makes too/,
+      ],
+    },
+  },
+  {
+    name: 'CRs ais and ais-2 side by side: their claims differ',
+    object: aistore({ name: 'ais-2' }),
+    context: [aistore({ name: 'ais' })],
+    expect: {},
+  },
 ];
 
 describe('rule mount-template-name', () => {

@@ -31,7 +31,7 @@ export default defineRule({
   id: 'mount-template-name',
   title: 'Mount path gives a valid, unique claim template name',
   summary:
-    'Mount paths start with "/"; a mount that becomes a volumeClaimTemplate (not useHostPath) has no trailing "/", a size of at least one byte and at most 2^63-1 (as the operator rounds it to whole bytes), and a template name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters, not the state claim\'s; the state claim template <namespace>-<cr>-state is such a label too; at most 1,024 mounts: deny otherwise.',
+    'Mount paths start with "/"; a mount that becomes a volumeClaimTemplate (not useHostPath) has no trailing "/", a size of at least one byte and at most 2^63-1 (as the operator rounds it to whole bytes), and a template name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters, not the state claim\'s; the state claim template <namespace>-<cr>-state is such a label too; no claim <template>-<cr>-target-<N> is also another CR\'s of the namespace (ais with mount /ais/data/ais, ais-ais with /data); at most 1,024 mounts: deny otherwise.',
   verdict: 'deny',
   operator: `The operator names each non-hostPath mount's volumeClaimTemplate CR name + path with "/" turned into "-", as written (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1040, 'Mount.GetPVCName')}, ${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}).`,
   howToFix: 'Use short, lowercase, absolute mount paths, each distinct.',
