@@ -104,7 +104,25 @@ export function crForClaimName(ctx: ClusterContext, namespace: string, name: str
   }
   const exact = claimOwners(ctx, namespace, name)[0];
   if (exact) return exact.crName;
-  return shapedCandidates(ctx, namespace, name)[0];
+  return shapedCandidates(ctx, namespace, name)[0] ?? legacyDocCandidate(ctx, namespace, name);
+}
+
+/**
+ * The CR of a claim named as the old AIStore doc says, <namespace>-<path>-<cr>-target-<N>, when the
+ * CR's name does not start it (CR ais-2 in namespace ais: "ais-data-aistore-ais-2-target-0"); with
+ * a namespace that extends the CR's name the shape above already fits. Only a CR of the namespace.
+ */
+function legacyDocCandidate(ctx: ClusterContext, namespace: string, name: string): string | undefined {
+  return crsClosing(ctx, namespace, name)
+    .map(nameOf)
+    .find((c) => {
+      const template = c ? splitClaimName(c, name)?.template : undefined;
+      return (
+        template !== undefined &&
+        template.length > namespace.length + 1 &&
+        template.startsWith(`${namespace}-`)
+      );
+    });
 }
 
 /** CR names in the namespace whose claim shape the name has, longest first (crsClosing's order). */

@@ -5,7 +5,7 @@
 // AIStore deployment), never to the cluster: a 5,000-node, 100,000-PV cluster costs a review what
 // a 5-node one does. `visited` counts the objects queries touch, so a test can hold that.
 import jsonpatch from 'fast-json-patch';
-import { isAIStore, targetClaimEnd, targetCrCandidates, type AIStoreCR } from './aistore.js';
+import { isAIStore, mountsOf, targetClaimEnd, targetCrCandidates, type AIStoreCR } from './aistore.js';
 import {
   byName,
   claimRefOf,
@@ -133,6 +133,8 @@ const onlyBindingStateDiffers = (known: object, next: object) =>
 export class ClusterContext {
   readonly aistores = new Map<string, AIStoreCR>();
   readonly statefulSets = new Map<string, StatefulSet>();
+  /** CRs with a useHostPath mount: their targets write host directories no PV stands for. Few. */
+  private readonly hostPathCRs = new Map<string, AIStoreCR>();
   private readonly nodeByName = new Map<string, { node: Node; signature: string }>();
   /** Node names by label `key=value`; the Node itself is read from nodeByName (one copy to swap). */
   private readonly nodesByLabel = new Buckets<string>();
@@ -186,6 +188,8 @@ export class ClusterContext {
     if (isAIStore(obj)) {
       this.aistores.set(key(ns, name), obj);
       this.aistoresByNamespace.add(ns, name, obj);
+      if (mountsOf(obj).some((m) => m.useHostPath)) this.hostPathCRs.set(key(ns, name), obj);
+      else this.hostPathCRs.delete(key(ns, name));
       this.versionCount++;
       return;
     }
@@ -225,6 +229,7 @@ export class ClusterContext {
     if (isAIStore(obj)) {
       this.aistores.delete(key(ns, name));
       this.aistoresByNamespace.delete(ns, name);
+      this.hostPathCRs.delete(key(ns, name));
     } else {
       switch (kindOf(obj)) {
         case 'StatefulSet':
@@ -386,6 +391,11 @@ export class ClusterContext {
   aistore(namespace: string, name: string): AIStoreCR | undefined {
     this.visited++;
     return this.aistores.get(key(namespace, name));
+  }
+
+  /** The AIStore CRs of every namespace with a useHostPath mount (a handful in any cluster). */
+  aistoresWritingHostPaths(): AIStoreCR[] {
+    return this.visit([...this.hostPathCRs.values()]);
   }
 
   aistoresIn(namespace: string): AIStoreCR[] {

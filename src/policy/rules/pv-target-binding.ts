@@ -7,6 +7,7 @@ import {
   hasClaimShape,
   isClaimTemplateOf,
   isSomeStateClaim,
+  mountsOf,
   splitClaimName,
   dataClaimName,
   isTargetAutoScaling,
@@ -15,7 +16,7 @@ import {
   templateName,
   type AIStoreCR,
 } from '../aistore.js';
-import { claimNameProblem, mountOfClaim } from '../claims.js';
+import { claimNameProblem, claimOwners, mountOfClaim } from '../claims.js';
 import type { ClusterContext } from '../context.js';
 import {
   asText,
@@ -30,6 +31,8 @@ import {
   isMadeForItsClaim,
   isObject,
   nameOf,
+  namespaceOf,
+  normalDiskPath,
   pathsNest,
   phaseOf,
   pvHostname,
@@ -41,7 +44,7 @@ import {
 import { targetVolumes, type TargetVolume } from '../layout.js';
 import { patchPvCommand, removeUidCommand } from '../messages.js';
 import { isOfNoTarget } from '../recognise.js';
-import { placementExcludes } from '../nodes.js';
+import { placementExcludes, placementOf } from '../nodes.js';
 import { compareQuantities, parseQuantity, wholeBytes } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
 
@@ -209,6 +212,7 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
     }
   }
   if (host && path) checkDiskTaken(input, { host, path, judged, clashes });
+  if (host && path) checkHostPathDirs(input, host, path);
   const more = Object.values(clashes).reduce((n, list) => n + Math.max(0, list.length - LISTED), 0);
   if (more > 0)
     report.deny(
@@ -255,7 +259,7 @@ function checkDiskTaken(
     .sort(byName);
   const disk = `${host}:${path}`;
   const held = others.find((other) => claimGone(other) && diskPathOf(other) === path);
-  if (held) report.warn(at, ...heldDisk(held, subject, disk));
+  if (held) report.warn(at, ...heldDisk(ctx, held, subject, disk));
   let heldNested = false;
   for (const other of others) {
     if (diskPathOf(other) !== path) {
@@ -280,14 +284,58 @@ function checkDiskTaken(
       continue;
     }
     if (clashes.disk.push(nameOf(other)) > LISTED) continue;
+    const owner = ref && ownerOf(ctx, ref, subject.crName);
     if (ref)
       report.deny(
         at,
-        `PVs ${nameOf(self)} and ${nameOf(other)} use the same disk ${disk} for two claims (${subject.claimName}, ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}).`,
-        `Give every target its own disk, or delete PV ${nameOf(other)} if it is no longer meant for claim ${ref.name}.`,
+        `PVs ${nameOf(self)} and ${nameOf(other)} use the same disk ${disk} for two claims (${subject.claimName}, ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}${owner ? `, of ${owner}` : ''}).`,
+        owner
+          ? `Give every target its own disk: this PV another one (PV ${nameOf(other)} is the disk of ${owner}).`
+          : `Give every target its own disk, or delete PV ${nameOf(other)} if it is no longer meant for claim ${ref.name}.`,
       );
     else report.deny(at, ...freeDisk(other, self, subject, disk));
   }
+}
+
+/**
+ * A CR's useHostPath mount writes <path>/<namespace>/<cr>/target on every node its targets run on
+ * (operator target/volumes.go appendHostPathDataVolumes): a PV whose disk path holds that directory,
+ * or lies inside it, on such a node puts two targets on one filesystem, as two PVs nesting do
+ * (checkDiskTaken). Work: the cluster's CRs with such a mount, a handful.
+ */
+function checkHostPathDirs(
+  { subject, ctx, report }: RuleInput<'target-volume'>,
+  host: string,
+  path: string,
+): void {
+  const self = subject.object;
+  for (const cr of ctx.aistoresWritingHostPaths()) {
+    const placement = placementOf(cr.spec?.targetSpec);
+    if (placementExcludes(placement, host, ctx.nodeOfHost(host))) continue;
+    for (const mount of mountsOf(cr)) {
+      if (!mount.useHostPath) continue;
+      const dir = normalDiskPath(`${mount.path}/${namespaceOf(cr)}/${nameOf(cr)}/target`);
+      if (!pathsNest(dir, path)) continue;
+      report.deny(
+        pointer('spec', isObject(self.spec?.local) ? 'local' : 'hostPath', 'path'),
+        `PV ${nameOf(self)} is on ${diskPlace(host, path, dir)}, the directory that useHostPath mount ${mount.path} of AIStore ${nameOf(cr)} (namespace ${namespaceOf(cr)}) writes on every node its targets run on: two targets would share one filesystem.`,
+        `Give this PV a disk that AIStore ${nameOf(cr)}'s mounts do not use, or keep ${nameOf(cr)}'s targets off node ${host} (its nodeSelector).`,
+      );
+      return;
+    }
+  }
+}
+
+/** "AIStore <cr> (<cr>-target-<N>)" when another CR (not `self`) of the claim's namespace makes this claim now. */
+function ownerOf(
+  ctx: ClusterContext,
+  ref: { namespace?: string; name: string },
+  self: string,
+): string | undefined {
+  const owner = ref.namespace ? claimOwners(ctx, ref.namespace, ref.name)[0] : undefined;
+  return owner && owner.crName !== self
+    ? `AIStore ${owner.crName} (${owner.crName}-target-${owner.ordinal})`
+    : undefined;
 }
 
 /**
@@ -334,13 +382,27 @@ function nestedDisk(
 
 /** Message and fix for a Released PV on the reviewed PV's disk. */
 function heldDisk(
+  ctx: ClusterContext,
   held: PersistentVolume,
-  { object, namespace, claimName }: { object: PersistentVolume; namespace: string; claimName: string },
+  {
+    object,
+    namespace,
+    claimName,
+    crName,
+  }: { object: PersistentVolume; namespace: string; claimName: string; crName: string },
   disk: string,
 ): [string, string] {
   const self = nameOf(object);
   const ref = claimRefOf(held);
   const message = `PV ${nameOf(held)}, held by the uid of its deleted claim ${ref?.name ?? ''}, is on the same disk ${disk}: freed, it and ${self} would be two PVs for one disk.`;
+  // Its claim is one another live CR makes again (re-created on Retain disks): the disk, and its
+  // data, are that CR's target's, waiting to be freed for it.
+  const owner = ref && ownerOf(ctx, ref, crName);
+  if (owner)
+    return [
+      `${message} It keeps the data of ${owner}, whose claim ${ref.name} is made again.`,
+      `Give this PV another disk; free PV ${nameOf(held)} for ${owner} (${removeUidCommand(nameOf(held))}), or delete it once its data is not needed.`,
+    ];
   // Its provisioner wipes such a disk and publishes it anew: freed now, a disk being wiped binds.
   if (isDiscoveredDisk(held) && held.spec?.persistentVolumeReclaimPolicy === 'Delete')
     return [
