@@ -179,6 +179,9 @@ export const targetClaimEnd = (name: string): number | undefined => TARGET_CLAIM
  * the context indexes PVs by them, so a CR's PVs are found without walking the namespace's.
  */
 export function targetCrCandidates(namespace: string, claim: string): string[] {
+  // A claim name is a DNS subdomain: a longer claimRef name (the apiserver does not check it) is no
+  // target's, and its dash-suffixes would cost the informer quadratic work per event.
+  if (claim.length > MAX_CLAIM_NAME) return [];
   const end = targetClaimEnd(claim);
   if (end === undefined) return [];
   const stem = claim.slice(0, end);
@@ -188,6 +191,9 @@ export function targetCrCandidates(namespace: string, claim: string): string[] {
     .map((start) => stem.slice(start))
     .filter((crName) => crName && (claim.startsWith(`${crName}-`) || isStateClaim(namespace, crName, claim)));
 }
+
+/** The longest claim name: a DNS subdomain (k8s ValidatePersistentVolumeClaimName). */
+const MAX_CLAIM_NAME = 253;
 
 /** The operator's volumeClaimTemplate name for a mount: CR name + path with "/" turned into "-". */
 export function templateName(crName: string, mountPath: string): string {
@@ -449,4 +455,18 @@ export function dropsStoredAntiAffinityOff(object: KubeObject, oldObject: KubeOb
   return (
     before?.disablePodAntiAffinity === true && !!after && !Object.hasOwn(after, 'disablePodAntiAffinity')
   );
+}
+
+/**
+ * Without a CR: `<c>-…-<c>-target-<N>` names its CR `c` (docs/rules.md, the claim shape), the
+ * shortest such c. The part between may be empty, as the webhook's matchConditions accept it
+ * (test/faults/lockout.test.ts holds the two to one answer).
+ */
+export function crFromClaimShape(claimName: string): string | undefined {
+  for (let end = claimName.indexOf('-'); end > 0; end = claimName.indexOf('-', end + 1)) {
+    const c = claimName.slice(0, end);
+    const template = splitClaimName(c, claimName)?.template;
+    if (template?.startsWith(`${c}-`) && !/[\n\r\u2028\u2029]/.test(template)) return c;
+  }
+  return undefined;
 }

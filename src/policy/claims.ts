@@ -16,6 +16,8 @@ import {
   templateName,
   type AIStoreCR,
   type Mount,
+  crFromClaimShape,
+  isSomeStateClaim,
 } from './aistore.js';
 import type { ClusterContext } from './context.js';
 import { nameOf, replicasOf } from './k8s.js';
@@ -113,6 +115,8 @@ export function crForClaimName(ctx: ClusterContext, namespace: string, name: str
  * a namespace that extends the CR's name the shape above already fits. Only a CR of the namespace.
  */
 function legacyDocCandidate(ctx: ClusterContext, namespace: string, name: string): string | undefined {
+  // A name of a CR's own shape, or a state claim's, is that CR's, known yet or not (PVs come first).
+  if (crFromClaimShape(name) !== undefined || isSomeStateClaim(namespace, name)) return undefined;
   return crsClosing(ctx, namespace, name)
     .map(nameOf)
     .find((c) => {

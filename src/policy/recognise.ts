@@ -21,11 +21,13 @@ import {
   isAIStore,
   isSomeStateClaim,
   isStateClaim,
-  splitClaimName,
   targetClaimEnd,
   targetOrdinal,
   type AIStoreCR,
+  crFromClaimShape,
 } from './aistore.js';
+
+export { crFromClaimShape };
 import { crForClaimName } from './claims.js';
 import type { ClusterContext } from './context.js';
 import {
@@ -152,20 +154,6 @@ function evidencedCr(
     return labelled;
   const named = fromName();
   return named && (named === owner || ctx.aistore(namespace, named)) ? named : undefined;
-}
-
-/**
- * Without a CR: `<c>-…-<c>-target-<N>` names its CR `c` (docs/rules.md, the claim shape), the
- * shortest such c. The part between may be empty, as the webhook's matchConditions accept it
- * (test/faults/lockout.test.ts holds the two to one answer).
- */
-export function crFromClaimShape(claimName: string): string | undefined {
-  for (let end = claimName.indexOf('-'); end > 0; end = claimName.indexOf('-', end + 1)) {
-    const c = claimName.slice(0, end);
-    const template = splitClaimName(c, claimName)?.template;
-    if (template?.startsWith(`${c}-`) && !/[\n\r\u2028\u2029]/.test(template)) return c;
-  }
-  return undefined;
 }
 
 /** A DNS subdomain, the longest name any object the guard judges can have. */

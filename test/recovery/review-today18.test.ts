@@ -1,5 +1,5 @@
-// Review today18: attacks on 127165b (a PV being deleted binds no claim; evaluate() leaves any object
-// being deleted untouched) and 3031302 (check reads a JSON object stream). Each test fails on main
+// Outside review "today18": attacks on 127165b (a PV being deleted binds no claim; evaluate() left any object
+// being deleted untouched) and 3031302 (check reads a JSON object stream). Each test failed
 // at 3031302; severity in the comment above it.
 /* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
 import { describe, expect, it } from '@jest/globals';

@@ -211,7 +211,7 @@ describe("R1 (disktaken2) another CR whose name ends in this one's", () => {
       );
       expect(lines(ev, 'pv-target-binding')).toEqual([
         expect.stringMatching(
-          /^deny: PVs ais-t0 and test-ais-t0 use the same disk node-1:\/mnt\/d0 for two claims \(ais-data-aistore-ais-target-0, ais\/test-ais-data-aistore-test-ais-target-0, of AIStore test-ais \(test-ais-target-0\)\)/,
+          /^deny: PVs ais-t0 and test-ais-t0 use the same disk node-1:\/mnt\/d0 for two claims \(ais-data-aistore-ais-target-0, ais\/test-ais-data-aistore-test-ais-target-0, of AIStore test-ais \(ais\/test-ais-target-0\)\)/,
         ),
       ]);
     },

@@ -284,7 +284,7 @@ function checkDiskTaken(
       continue;
     }
     if (clashes.disk.push(nameOf(other)) > LISTED) continue;
-    const owner = ref && ownerOf(ctx, ref, subject.crName);
+    const owner = ref && ownerOf(ctx, ref, subject);
     if (ref)
       report.deny(
         at,
@@ -310,8 +310,13 @@ function checkHostPathDirs(
 ): void {
   const self = subject.object;
   for (const cr of ctx.aistoresWritingHostPaths()) {
+    // Its directory names its namespace; without one (a manifest for `kubectl apply -n`) it is unknown.
+    if (!namespaceOf(cr)) continue;
     const placement = placementOf(cr.spec?.targetSpec);
-    if (placementExcludes(placement, host, ctx.nodeOfHost(host))) continue;
+    const node = ctx.nodeOfHost(host);
+    // With the Node unknown, a placement by labels may well keep the CR off it: not judged.
+    if (!node && (Object.keys(placement.nodeSelector).length > 0 || placement.requiredTerms)) continue;
+    if (placementExcludes(placement, host, node)) continue;
     for (const mount of mountsOf(cr)) {
       if (!mount.useHostPath) continue;
       const dir = normalDiskPath(`${mount.path}/${namespaceOf(cr)}/${nameOf(cr)}/target`);
@@ -326,16 +331,15 @@ function checkHostPathDirs(
   }
 }
 
-/** "AIStore <cr> (<cr>-target-<N>)" when another CR (not `self`) of the claim's namespace makes this claim now. */
+/** "AIStore <cr> (<ns>/<cr>-target-<N>)" when another CR than `self` makes the claim now. */
 function ownerOf(
   ctx: ClusterContext,
   ref: { namespace?: string; name: string },
-  self: string,
+  self: { namespace: string; crName: string },
 ): string | undefined {
   const owner = ref.namespace ? claimOwners(ctx, ref.namespace, ref.name)[0] : undefined;
-  return owner && owner.crName !== self
-    ? `AIStore ${owner.crName} (${owner.crName}-target-${owner.ordinal})`
-    : undefined;
+  if (!owner || (owner.crName === self.crName && ref.namespace === self.namespace)) return undefined;
+  return `AIStore ${owner.crName} (${ref.namespace}/${owner.crName}-target-${owner.ordinal})`;
 }
 
 /**
@@ -397,7 +401,7 @@ function heldDisk(
   const message = `PV ${nameOf(held)}, held by the uid of its deleted claim ${ref?.name ?? ''}, is on the same disk ${disk}: freed, it and ${self} would be two PVs for one disk.`;
   // Its claim is one another live CR makes again (re-created on Retain disks): the disk, and its
   // data, are that CR's target's, waiting to be freed for it.
-  const owner = ref && ownerOf(ctx, ref, crName);
+  const owner = ref && ownerOf(ctx, ref, { namespace, crName });
   if (owner)
     return [
       `${message} It keeps the data of ${owner}, whose claim ${ref.name} is made again.`,
