@@ -17,27 +17,11 @@
 //   claims <template>-<cr>-target-<N> (k8s StatefulSet controller getPersistentVolumeClaimName); a
 //   claim that already exists is used as it is (stateful_pod_control.go createPersistentVolumeClaims).
 import { describe, expect, it } from '@jest/globals';
-import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
-import { reduced, type Cached } from '../../src/server/reduce.js';
+import type { KubeObject } from '../../src/policy/index.js';
 import { aistore, node, pv, pvc } from '../support/builders.js';
+import { judgeCreate as judge, messages, SIDES } from '../support/sides.js';
 
 const nodes = [node('node-1'), node('node-2'), node('node-3')];
-const cached = (o: KubeObject): KubeObject => {
-  const kind = o.kind ?? '';
-  const apiVersion = o.apiVersion ?? 'v1';
-  return reduced(structuredClone(o) as Cached, apiVersion, kind) as KubeObject;
-};
-/** Objects as check reads them, and as the webhook's cache holds them. */
-const SIDES: [string, (o: KubeObject) => KubeObject][] = [
-  ['check', (o) => o],
-  ['webhook', cached],
-];
-function judge(side: (o: KubeObject) => KubeObject, object: KubeObject, context: KubeObject[]) {
-  const ctx = new ClusterContext([...context.map(side), object]);
-  return evaluate({ operation: 'CREATE', object }, ctx);
-}
-const messages = (ev: ReturnType<typeof evaluate>) =>
-  ev.findings.map((f) => `${f.ruleId} ${f.action}: ${f.message} | fix: ${f.fix}`);
 
 describe.each(SIDES)('neighbouring AIStore clusters (%s)', (_side, side) => {
   // HIGH. Prod (namespace prod, CR ais) is one target per node (anti-affinity on) on every node, with

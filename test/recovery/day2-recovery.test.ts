@@ -1,38 +1,12 @@
 // Review "day-2 recovery" (branch review-recovery): a multi-target AIStore cluster (4 targets, two
 // per node, one hand-made local PV each, Retain) repaired by an admin while the guard runs. Each
 // case is a step of a correct recovery that the guard gets wrong; each failed on a058913.
-/* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
+
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
-import { reduced, type Cached } from '../../src/server/reduce.js';
 import { aistore, claimName, node, pv, pvc, targetPod } from '../support/builders.js';
+import { boundPV as bound, changed as mod, SIDES, terminatingPV as terminating } from '../support/sides.js';
 
-const cached = (v: KubeObject): KubeObject =>
-  v.kind === 'PersistentVolume'
-    ? (reduced(structuredClone(v) as Cached, 'v1', 'PersistentVolume') as KubeObject)
-    : v;
-/** Objects as `check` reads them, and as the webhook's cache holds them. */
-const SIDES: [string, (o: KubeObject) => KubeObject][] = [
-  ['check', (o) => o],
-  ['webhook', cached],
-];
-const mod = (o: KubeObject, f: (c: any) => void): KubeObject => {
-  const c = structuredClone(o) as any;
-  f(c);
-  return c;
-};
-const bound = (o: KubeObject, uid: string) =>
-  mod(o, (c) => {
-    c.spec.claimRef.uid = uid;
-    c.metadata.annotations = { 'pv.kubernetes.io/bound-by-controller': 'yes' };
-    c.status = { phase: 'Bound' };
-  });
-/** `kubectl delete pv`: the pv-protection finalizer holds a Bound PV until its claim is gone. */
-const terminating = (o: KubeObject) =>
-  mod(o, (c) => {
-    c.metadata.deletionTimestamp = '2026-12-02T10:00:00Z';
-    c.metadata.finalizers = ['kubernetes.io/pv-protection'];
-  });
 const disk = (name: string, ordinal: number, host: string, path: string) =>
   pv(name, { claim: claimName(ordinal), host, path, local: true });
 

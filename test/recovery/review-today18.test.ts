@@ -1,44 +1,19 @@
 // Outside review "today18": attacks on 127165b (a PV being deleted binds no claim; evaluate() left any object
 // being deleted untouched) and 3031302 (check reads a JSON object stream). Each test failed
 // at 3031302; severity in the comment above it.
-/* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
+
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
-import { reduced, type Cached } from '../../src/server/reduce.js';
 import { aistore, claimName, node, pv, pvc, targetPod } from '../support/builders.js';
+import { boundPV as bound, changed as mod, SIDES, terminatingPV as terminating } from '../support/sides.js';
 import { cli } from '../support/cli.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
-const cached = (v: KubeObject): KubeObject =>
-  v.kind === 'PersistentVolume'
-    ? (reduced(structuredClone(v) as Cached, 'v1', 'PersistentVolume') as KubeObject)
-    : v;
-const SIDES: [string, (o: KubeObject) => KubeObject][] = [
-  ['check', (o) => o],
-  ['webhook', cached],
-];
-const mod = (o: KubeObject, f: (c: any) => void): KubeObject => {
-  const c = structuredClone(o) as any;
-  f(c);
-  return c;
-};
-const bound = (o: KubeObject, uid: string) =>
-  mod(o, (c) => {
-    c.spec.claimRef.uid = uid;
-    c.metadata.annotations = { 'pv.kubernetes.io/bound-by-controller': 'yes' };
-    c.status = { phase: 'Bound' };
-  });
-/** `kubectl delete pv` on a PV whose claim is alive: pv-protection keeps it while it is Bound. */
-const terminating = (o: KubeObject) =>
-  mod(o, (c) => {
-    c.metadata.deletionTimestamp = '2026-12-02T10:00:00Z';
-    c.metadata.finalizers = ['kubernetes.io/pv-protection'];
-  });
 const disk = (name: string, ordinal: number, host: string, path: string) =>
   pv(name, { claim: claimName(ordinal), host, path, local: true });
 const denies = (ev: ReturnType<typeof evaluate>) =>

@@ -2,23 +2,12 @@
 // objects and as the webhook's cache holds them (reduce.ts).
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
-import { reduced, type Cached } from '../../src/server/reduce.js';
 import { aistore, node, pv } from '../support/builders.js';
+import { asCached as cached, judgeCreate as judge, messages, SIDES } from '../support/sides.js';
+
 import { targetCrCandidates } from '../../src/policy/aistore.js';
 
 const nodes = [node('node-1'), node('node-2'), node('node-3')];
-const cached = (o: KubeObject): KubeObject =>
-  reduced(structuredClone(o) as Cached, o.apiVersion ?? 'v1', o.kind ?? '') as KubeObject;
-const SIDES: [string, (o: KubeObject) => KubeObject][] = [
-  ['check', (o) => o],
-  ['webhook', cached],
-];
-function judge(side: (o: KubeObject) => KubeObject, object: KubeObject, context: KubeObject[]) {
-  const ctx = new ClusterContext([...context.map(side), object]);
-  return evaluate({ operation: 'CREATE', object }, ctx);
-}
-const messages = (ev: ReturnType<typeof evaluate>) =>
-  ev.findings.map((f) => `${f.ruleId} ${f.action}: ${f.message} | fix: ${f.fix}`);
 
 describe.each(SIDES)('review today19 (%s)', (_side, side) => {
   // MEDIUM (regression of c1061ce, claims.ts legacyDocCandidate). Namespace team1 runs CR ais; a
