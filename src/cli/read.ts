@@ -68,10 +68,17 @@ const CHART_SOURCES = new Set(['templates', 'charts']);
 const SKIPPED_CHART =
   "skipped: a Helm chart's templates (Chart.yaml beside them); check what they render: helm template <release> <chart> | ais-guard check -";
 
-/** Whether a file lies in a chart's templates/ or charts/ (a folder of that name beside a Chart.yaml). */
-async function inChartSources(file: string): Promise<boolean> {
-  for (let dir = dirname(resolve(file)); dir !== dirname(dir); dir = dirname(dir))
-    if (CHART_SOURCES.has(basename(dir)) && (await isFile(join(dirname(dir), 'Chart.yaml')))) return true;
+/**
+ * Whether a file lies in a chart's templates/ or charts/ (a folder of that name beside a Chart.yaml).
+ * `charts` remembers each folder's answer: a hook names many files of the same few folders.
+ */
+async function inChartSources(file: string, charts: Map<string, Promise<boolean>>): Promise<boolean> {
+  for (let dir = dirname(resolve(file)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (!CHART_SOURCES.has(basename(dir))) continue;
+    const chart = dirname(dir);
+    if (!charts.has(chart)) charts.set(chart, isFile(join(chart, 'Chart.yaml')));
+    if (await charts.get(chart)) return true;
+  }
   return false;
 }
 
@@ -87,6 +94,7 @@ const isFile = (path: string) =>
  */
 export async function findInputs(paths: string[], errors: Place[], notes: Place[]): Promise<InputFile[]> {
   const found: InputFile[] = [];
+  const charts = new Map<string, Promise<boolean>>();
   const walk = async (dir: string, argument: number, viaSymlink: boolean): Promise<void> => {
     let entries: Dirent[];
     try {
@@ -130,7 +138,7 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
       const link = await lstat(path);
       const info = link.isSymbolicLink() ? await stat(path) : link;
       if (info.isDirectory()) await walk(path, argument, link.isSymbolicLink());
-      else if (info.isFile() && (await inChartSources(path)))
+      else if (info.isFile() && (await inChartSources(path, charts)))
         notes.push({ file: path, message: SKIPPED_CHART }); // named by a hook that passes staged files
       else if (info.isFile()) found.push({ file: path, argument, viaSymlink: link.isSymbolicLink() });
       else if (info.isFIFO())

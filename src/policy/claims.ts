@@ -4,8 +4,10 @@
 // with "/" turned into "-" (operator api/aistore/v1beta1/aistore_types.go Mount.GetPVCName, BuildPVC).
 import {
   claimMounts,
+  crFromClaimShape,
   dataClaimName,
   hasClaimShape,
+  isSomeStateClaim,
   legacyDocClaimName,
   mountOfTemplate,
   splitClaimName,
@@ -16,8 +18,6 @@ import {
   templateName,
   type AIStoreCR,
   type Mount,
-  crFromClaimShape,
-  isSomeStateClaim,
 } from './aistore.js';
 import type { ClusterContext } from './context.js';
 import { nameOf, replicasOf } from './k8s.js';

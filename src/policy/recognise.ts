@@ -18,16 +18,14 @@
 import {
   AIS_GROUP,
   AIS_KIND,
+  crFromClaimShape,
   isAIStore,
   isSomeStateClaim,
   isStateClaim,
   targetClaimEnd,
   targetOrdinal,
   type AIStoreCR,
-  crFromClaimShape,
 } from './aistore.js';
-
-export { crFromClaimShape };
 import { crForClaimName } from './claims.js';
 import type { ClusterContext } from './context.js';
 import {

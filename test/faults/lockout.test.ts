@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import { parseSource } from '../../src/cli/load.js';
 import { OVERLAYS, renderManifests, type Overlay } from '../../src/deploy/index.js';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
-import { crFromClaimShape, managedByOperator, ownerAIStore } from '../../src/policy/recognise.js';
+import { crFromClaimShape } from '../../src/policy/aistore.js';
+import { managedByOperator, ownerAIStore } from '../../src/policy/recognise.js';
 import {
   aistore,
   claimName,

@@ -309,11 +309,12 @@ function checkHostPathDirs(
   path: string,
 ): void {
   const self = subject.object;
-  for (const cr of ctx.aistoresWritingHostPaths()) {
+  const crs = ctx.aistoresWritingHostPaths();
+  const node = crs.length > 0 ? ctx.nodeOfHost(host) : undefined;
+  for (const cr of crs) {
     // Its directory names its namespace; without one (a manifest for `kubectl apply -n`) it is unknown.
     if (!namespaceOf(cr)) continue;
     const placement = placementOf(cr.spec?.targetSpec);
-    const node = ctx.nodeOfHost(host);
     // With the Node unknown, a placement by labels may well keep the CR off it: not judged.
     if (!node && (Object.keys(placement.nodeSelector).length > 0 || placement.requiredTerms)) continue;
     if (placementExcludes(placement, host, node)) continue;
