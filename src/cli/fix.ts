@@ -4,7 +4,7 @@
 // file is refused with a one-line reason instead of being written wrong.
 import jsonpatch from 'fast-json-patch';
 import { parseDocument, visit } from 'yaml';
-import { KUBE_YAML } from '../k8s/yaml.js';
+import { KUBE_YAML, MAX_ALIAS_COUNT } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
 import type { Judged } from './judge.js';
 import { bytesOf, type LoadError, type Manifest, type SourceFile } from './load.js';
@@ -54,7 +54,7 @@ function fixDocument(text: string, edits: { manifest: Manifest; patch: PatchOper
   const doc = parseDocument(text, KUBE_YAML);
   // A copy and a mutating apply: the library's own copy goes through JSON, which would turn a YAML
   // .inf or a big integer into something the text does not say.
-  let expected = unshared(doc.toJS({ maxAliasCount: 100 }));
+  let expected = unshared(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
   let out = text;
   for (const { manifest, patch } of edits) {
     for (const op of patch) {
@@ -64,7 +64,7 @@ function fixDocument(text: string, edits: { manifest: Manifest; patch: PatchOper
     }
   }
   const after = parseDocument(out, KUBE_YAML);
-  if (after.errors.length > 0 || !same(after.toJS({ maxAliasCount: 100 }), expected)) {
+  if (after.errors.length > 0 || !same(after.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), expected)) {
     let aliased = false;
     visit(doc, { Alias: () => ((aliased = true), visit.BREAK) });
     throw new EditError(

@@ -5,7 +5,7 @@
 // slice of the file, so findings can name lines and `--fix` can edit the text in place.
 import { basename, dirname, resolve } from 'node:path';
 import { Composer, LineCounter, parseDocument, Parser, type Document } from 'yaml';
-import { KUBE_YAML, mergeOverridingKey } from '../k8s/yaml.js';
+import { KUBE_YAML, MAX_ALIAS_COUNT, mergeOverridingKey, yamlMessage } from '../k8s/yaml.js';
 import { clip, type KubeObject } from '../policy/index.js';
 import { pointerSegments } from './pointer.js';
 import {
@@ -79,9 +79,6 @@ function kustomizePatchFiles(object: Record<string, unknown>, file: string): str
   return paths.filter((p): p is string => typeof p === 'string' && p !== '').map((p) => resolve(folder, p));
 }
 
-/** Aliases per document before it counts as an alias bomb (the yaml library's own default). */
-const MAX_ALIAS_COUNT = 100;
-
 function decode(bytes: Buffer): { text: string; validUtf8: boolean } {
   try {
     return {
@@ -91,10 +88,6 @@ function decode(bytes: Buffer): { text: string; validUtf8: boolean } {
   } catch {
     return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), validUtf8: false };
   }
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'invalid YAML';
 }
 
 /** The file's bytes as read: --fix --write keeps them outside the changed nodes. */
@@ -189,7 +182,7 @@ export function parseInput(
       errors.push({
         file,
         line: linePos(problem.pos[0]).line,
-        message: firstLine(problem.message),
+        message: yamlMessage(problem.message),
       });
       return;
     }
@@ -198,7 +191,7 @@ export function parseInput(
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
       // An alias bomb ("Excessive alias count ...") or an alias to no anchor: this document only.
-      errors.push({ file, line, message: `document ${i + 1}: ${firstLine((err as Error).message)}` });
+      errors.push({ file, line, message: `document ${i + 1}: ${yamlMessage((err as Error).message)}` });
       return;
     }
     if (value === null || value === undefined) return; // empty document, e.g. a trailing "---"

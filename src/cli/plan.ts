@@ -15,6 +15,7 @@ import {
   type Plan,
   type VolumeDiff,
 } from '../plan/index.js';
+import { readYamlValue } from '../k8s/yaml.js';
 import { loadManifests } from './load.js';
 import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
@@ -136,14 +137,11 @@ async function readDiskMap(file: string) {
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
-  const doc = YAML.parseDocument(text, { prettyErrors: false });
-  if (doc.errors[0]) throw new UsageError(`${file}: ${doc.errors[0].message.split('\n')[0]}`);
   let map: unknown;
   try {
-    // An alias to no anchor (a typo, or one set later) and an alias bomb fail here, not in the parse.
-    map = doc.toJS({ maxAliasCount: 100 });
+    map = readYamlValue(text, file);
   } catch (err) {
-    throw new UsageError(`${file}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    throw new UsageError((err as Error).message, { cause: err });
   }
   try {
     return parseDiskMap(map, file);

@@ -6,7 +6,7 @@
 // Two YAML 1.1 types of the yaml library are left out, since go-yaml v2 has neither: an unquoted
 // timestamp stays a string (go-yaml decodes it into an interface{} as the text), and `1:20` is a
 // string, not the base-60 number 80.
-import { isAlias, isMap, isScalar, isSeq, visit } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document, DocumentOptions, ParseOptions, SchemaOptions, Tags } from 'yaml';
 
 const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
@@ -22,6 +22,33 @@ export const KUBE_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
   // user as Node's multi-line process warning; such a key is no Kubernetes field either way.
   logLevel: 'error',
 };
+
+/** Aliases per document before it counts as an alias bomb (the yaml library's own default). */
+export const MAX_ALIAS_COUNT = 100;
+
+/** A parser's message as one line, without the "at line L, column C:" its pretty form adds. */
+export function yamlMessage(message: string): string {
+  return message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'invalid YAML';
+}
+
+/**
+ * The one YAML (or JSON) value of a small file a flag names (plan's disk map, serve's config), as
+ * YAML 1.2 (our own formats, not Kubernetes objects). A syntax or alias error is thrown as one line
+ * with its place, `<where>:<line>: <message>`, the way `check` reports a broken manifest.
+ */
+export function readYamlValue(text: string, where: string): unknown {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter: lines, logLevel: 'error' });
+  const problem = doc.errors[0];
+  if (problem)
+    throw new Error(`${where}:${lines.linePos(problem.pos[0]).line}: ${yamlMessage(problem.message)}`);
+  try {
+    // An alias to no anchor, or one past the alias budget, fails here, not in the parse.
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    throw new Error(`${where}: ${yamlMessage((err as Error).message)}`, { cause: err });
+  }
+}
 
 const isMergeKey = (key: unknown): boolean => {
   const value = isScalar(key) ? key.value : key;

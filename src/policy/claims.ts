@@ -20,7 +20,7 @@ import {
   type Mount,
 } from './aistore.js';
 import type { ClusterContext } from './context.js';
-import { nameOf, replicasOf } from './k8s.js';
+import { isObject, nameOf, replicasOf } from './k8s.js';
 import { maxTargetCount } from './target-count.js';
 
 export interface ClaimNameProblem {
@@ -55,6 +55,28 @@ const STATEFULSET_CONTROLLER = new Set([
  */
 export const byStatefulSetController = (requester: string | undefined): boolean =>
   requester !== undefined && STATEFULSET_CONTROLLER.has(requester);
+
+/**
+ * The target StatefulSet the guard has cached names this claim: one of its claim templates, its own
+ * name and an ordinal. The StatefulSet controller builds its claims' names that way from the set it
+ * has just read (stateful_pod_control.go createPersistentVolumeClaims), so such a claim from it is
+ * well named for that set whatever the guard's (maybe older) view of the CR says.
+ */
+export function cachedSetClaims(
+  ctx: ClusterContext,
+  namespace: string,
+  crName: string,
+  name: string,
+): boolean {
+  const templates: unknown = ctx.statefulSet(namespace, targetStatefulSetName(crName))?.spec
+    ?.volumeClaimTemplates;
+  const template = splitClaimName(crName, name)?.template;
+  return (
+    template !== undefined &&
+    Array.isArray(templates) &&
+    templates.some((t) => isObject(t) && isObject(t.metadata) && t.metadata.name === template)
+  );
+}
 
 /** A CR whose StatefulSet would create a claim of exactly this name: which mount, which target. */
 export interface ClaimOwner {

@@ -5,7 +5,7 @@ import { MUTABLE_TARGET_FIELDS, targetStatefulSetName, type AIStoreCR } from './
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
 import { patchBetween, writableCopy } from './draft.js';
 import { sameJson, valueAt } from './json.js';
-import { isBeingDeleted, isObject, labelsOf } from './k8s.js';
+import { annotationsOf, isBeingDeleted, isObject, labelsOf } from './k8s.js';
 import { detectLayout, sharingForced, type Layout } from './layout.js';
 import { actionFor, ENFORCE, modeOf, type Action, type Modes } from './modes.js';
 import { managedByOperator, ownerAIStore, recognise, type Recognised } from './recognise.js';
@@ -155,11 +155,6 @@ const BOUND_WHILE_FREE =
 /** What the binder marks a PV it bound itself with (component-helpers storage/volume GetBindVolumeToClaim). */
 const BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
 
-const annotationOf = (o: KubeObject, key: string): unknown => {
-  const annotations: unknown = o.metadata?.annotations;
-  return isObject(annotations) ? annotations[key] : undefined;
-};
-
 /**
  * The PV controller (or the scheduler's binder) binding a free PV to a claim: the claimRef, with the
  * claim's uid, and the bound-by-controller annotation appear on a PV that named no claim, and nothing
@@ -176,8 +171,8 @@ function boundWhileFree(before: KubeObject, after: KubeObject): boolean {
     isObject(now) &&
     typeof now.uid === 'string' &&
     now.uid !== '' &&
-    annotationOf(after, BOUND_BY_CONTROLLER) === 'yes' &&
-    annotationOf(before, BOUND_BY_CONTROLLER) === undefined &&
+    annotationsOf(after)[BOUND_BY_CONTROLLER] === 'yes' &&
+    annotationsOf(before)[BOUND_BY_CONTROLLER] === undefined &&
     sameJson(restBefore, restAfter)
   );
 }
@@ -354,7 +349,6 @@ export function evaluate(
     rules,
     modes,
   );
-  // No rule asked for a copy, nothing changed: no diff to compute.
   const { patch, findings: final } = patchOf(object, run, findings);
   return {
     role: run.recognised?.role,
@@ -375,6 +369,7 @@ export function evaluate(
  * (deep input is rejected, never let through half-judged).
  */
 function patchOf(object: KubeObject, run: RuleRun, findings: JudgedFinding[]) {
+  // No rule asked for a copy, nothing changed: no diff to compute.
   if (!run.draft || run.draftSpoiled) return { patch: [] as PatchOperation[], findings };
   try {
     return { patch: patchBetween(object, run.draft), findings };

@@ -1,5 +1,5 @@
 // Multi-target (MT) detection: can more than one target of this AIStore cluster land on one node?
-// DESIGN §2 lists the signals, strongest first; every verdict that depends on MT names the signal.
+// The signals, strongest first (detectLayout); every verdict that depends on MT names the signal.
 import {
   antiAffinityDisabled,
   hasStateClaim,

@@ -143,10 +143,11 @@ async function readConfigFile(path: string): Promise<ConfigFile> {
   }
   let data: unknown;
   try {
-    const { parse } = await import('yaml'); // only with --config: the parser is not needed to serve
-    data = parse(text);
+    // Only with --config: the parser is not needed to serve.
+    const { readYamlValue } = await import('../k8s/yaml.js');
+    data = readYamlValue(text, path);
   } catch (err) {
-    throw new ConfigError(`--config ${path}: not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
+    throw new ConfigError(`--config ${(err as Error).message} (not valid YAML/JSON)`);
   }
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data))

@@ -1,6 +1,7 @@
 // One admission review: the request goes to the same evaluate() as `ais-guard check`, and the
 // evaluation becomes the response for the endpoint. No HTTP here: app.ts decodes and encodes.
 import {
+  EMPTY_CONTEXT,
   evaluate,
   isObject,
   MUTATING_RULES,
@@ -145,9 +146,12 @@ export function review(endpoint: Endpoint, req: AdmissionRequest, deps: ReviewDe
   if (!volume && !namespaceJudged(req.namespace, deps.config)) return untouched();
   if (req.subResource) return untouched(); // status and scale writes carry no layout
 
-  const extraWarnings: string[] = [];
-  if (!deps.cluster.synced())
-    extraWarnings.push('ais-guard: cluster context not loaded yet; judged from this request alone');
+  // Before every kind is listed, judged from the request alone, as the warning says: a context
+  // with the PVs but not yet the Nodes would pin a pod to a node the cluster no longer has.
+  const synced = deps.cluster.synced();
+  const extraWarnings = synced
+    ? []
+    : ['ais-guard: cluster context not loaded yet; judged from this request alone'];
   let ev: Evaluation;
   try {
     ev = evaluate(
@@ -158,7 +162,7 @@ export function review(endpoint: Endpoint, req: AdmissionRequest, deps: ReviewDe
         namespace: req.namespace,
         requester: req.userInfo?.username,
       },
-      deps.cluster.context(),
+      synced ? deps.cluster.context() : EMPTY_CONTEXT,
       // A mutating call answers only with changes: the rules that make none need not run (the
       // validating call runs them all on the changed object).
       { modes: deps.config.modes, rules: endpoint === 'mutate' ? MUTATING_RULES : undefined },

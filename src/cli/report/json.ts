@@ -51,7 +51,3 @@ export function* renderJsonChunks(report: CheckReport, version: string): Generat
   }
   yield chunk + '\n  ]\n}\n';
 }
-
-export function renderJson(report: CheckReport, version: string): string {
-  return [...renderJsonChunks(report, version)].join('');
-}

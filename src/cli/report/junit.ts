@@ -88,7 +88,3 @@ export function* renderJunitChunks(report: CheckReport): Generator<string> {
   }
   yield '\n</testsuites>\n';
 }
-
-export function renderJunit(report: CheckReport): string {
-  return [...renderJunitChunks(report)].join('');
-}

@@ -2,10 +2,10 @@
 // within 14 days (the monitoring pack's alert uses the same window).
 import type { X509Certificate } from 'node:crypto';
 import type { CheckResult, Expected, Snapshot } from '../types.js';
+import { EXPIRY_WARNING_DAYS } from '../../server/certificate.js';
 import { skip, verdict, type Finding } from './common.js';
 import { bundleCerts, caBundles, commonName, servingCert } from './certs.js';
 
-export const WARN_DAYS = 14;
 const DAY_MS = 86_400_000;
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -17,7 +17,8 @@ function judge(what: string, cert: X509Certificate, now: Date, fix: string): Fin
   if (notAfter <= now) return { status: 'fail', message: `${what} expired on ${day(notAfter)}`, fix };
   if (notBefore > now)
     return { status: 'fail', message: `${what} is not valid before ${notBefore.toISOString()}`, fix };
-  if (notAfter.getTime() - now.getTime() < WARN_DAYS * DAY_MS)
+  // The window of the guard's own /readyz "expiring" (server/certificate.ts) and of the alert.
+  if (notAfter.getTime() - now.getTime() < EXPIRY_WARNING_DAYS * DAY_MS)
     return { status: 'warn', message: `${what} expires on ${day(notAfter)} (in ${days} days)`, fix };
   return `${what} valid until ${day(notAfter)} (${days} days)`;
 }

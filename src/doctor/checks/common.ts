@@ -51,13 +51,6 @@ export function list(items: string[], max = 4): string {
   return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
-export const entryTarget = (e: WebhookEntry): string =>
-  e.clientConfig?.url
-    ? `URL ${e.clientConfig.url}`
-    : e.clientConfig?.service
-      ? `Service ${e.clientConfig.service.namespace}/${e.clientConfig.service.name}`
-      : 'nothing';
-
 /** `ais-guard render` with the options that reproduce this install (the fix for most drift). */
 export const renderHint = (overlay: string, namespace: string): string =>
   `re-apply the manifests: ais-guard render${overlay === 'base' ? '' : ` --overlay ${overlay}`}${

@@ -1,4 +1,4 @@
-// DESIGN rule 6. When the layout is multi-target by other signals (PVs, nodeSelector, node count)
+// When the layout is multi-target by other signals (PVs, nodeSelector, node count)
 // but target anti-affinity is still on, the second target on a node stays Pending. Turn it off on
 // CREATE (the operator rejects targetSpec changes on UPDATE; rule targets-exceed-nodes warns then).
 // On UPDATE, keep a true the stored CR has when the update drops the field: re-sending the manifest

@@ -1,5 +1,6 @@
 // The rule catalogue, in evaluation order: the two CR mutations first (later rules judge the
-// corrected object), then the checks, then the disk binding that mutates claims and pods.
+// corrected object), then the checks (target-anti-affinity among them also strips a target Pod's
+// anti-affinity), then the disk binding that mutates claims and pods.
 import affinityLabelKeys from './affinity-label-keys.js';
 import antiAffinityNotDisabled from './anti-affinity-not-disabled.js';
 import legacyAntiAffinityField from './legacy-anti-affinity-field.js';

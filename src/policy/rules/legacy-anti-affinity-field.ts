@@ -1,4 +1,4 @@
-// DESIGN rule 1. The top-level spec.disablePodAntiAffinity (operator <= v1.1.0) was removed in
+// The top-level spec.disablePodAntiAffinity (operator <= v1.1.0) was removed in
 // v2.0.0: the apiserver prunes it (or rejects it under strict field validation), which silently
 // leaves the targets' required anti-affinity on. Move it to spec.targetSpec on CREATE.
 import { hasLegacyAntiAffinityField } from '../aistore.js';

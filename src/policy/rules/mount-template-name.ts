@@ -1,4 +1,4 @@
-// DESIGN rule 7. Each non-hostPath mount becomes a volumeClaimTemplate named <cr><path-with-dashes>;
+// Each non-hostPath mount becomes a volumeClaimTemplate named <cr><path-with-dashes>;
 // that name must be a DNS-1123 label and unique, or the StatefulSet (and every claim) is invalid.
 import {
   claimMounts,

@@ -1,4 +1,4 @@
-// DESIGN rule 9. Kubernetes binds a claimRef-pinned PV without checking class or selector, so a
+// Kubernetes binds a claimRef-pinned PV without checking class or selector, so a
 // wrong class, a small disk or two PVs on one disk pass silently. Check each target PV against the
 // CR and against every other known PV; on the CR, report (ordinal, mount) pairs that have no PV.
 import {

@@ -1,6 +1,6 @@
-// DESIGN rule 8. The StatefulSet claims <template>-<statefulset>-<ordinal>; a PVC named any other way
+// The StatefulSet claims <template>-<statefulset>-<ordinal>; a PVC named any other way
 // (notably after the namespace, as the old AIStore doc wrote) is never used by a target.
-import { byStatefulSetController, claimNameProblem } from '../claims.js';
+import { byStatefulSetController, cachedSetClaims, claimNameProblem } from '../claims.js';
 import { isObject, nameOf } from '../k8s.js';
 import type { KubeObject } from '../types.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
@@ -19,7 +19,7 @@ export default defineRule({
   id: 'pvc-name',
   title: 'Target data PVC named as the StatefulSet claims it',
   summary:
-    "A target data PVC must be named <cr><mount-path-with-dashes>-<cr>-target-<N> for a mount of the CR and N below the target count (autoscaled: the matching nodes, at most autoScale.sizeLimit): deny otherwise, with the free names that fit (N past the count in a claim from the StatefulSet controller, which claims only for replicas it has: warn, the guard's view lags); the claim of two CRs at once: deny; a name of no known CR: warn.",
+    "A target data PVC must be named <cr><mount-path-with-dashes>-<cr>-target-<N> for a mount of the CR and N below the target count (autoscaled: the matching nodes, at most autoScale.sizeLimit): deny otherwise, with the free names that fit (N past the count in a claim from the StatefulSet controller, which claims only for replicas it has, or a name one of the cached target StatefulSet's claim templates makes: warn, the guard's view of the CR lags); the claim of two CRs at once: deny; a name of no known CR: warn.",
   verdict: 'deny / warn',
   operator: `The StatefulSet claims <template>-<cr>-target-<N>, the template being the CR name + the mount path with "/" turned into "-" (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1040, 'Mount.GetPVCName')}, ${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}); N runs below the target count: targetSpec.size, else spec.size, or with size -1 the nodes matching the selector whose taints are tolerated, at most sizeLimit (${operatorLink('api/aistore/v1beta1/aistore_types.go', 964, 'IsTargetAutoScaling')}, ${operatorLink('api/aistore/v1beta1/aistore_types.go', 888, 'GetTargetSize')}, ${operatorLink('internal/controller/aistore/cluster_controller.go', 1193, 'listMatchingNodes')}).`,
   howToFix:
@@ -38,6 +38,22 @@ export default defineRule({
         '/metadata/name',
         `claim "${name}" for ${subject.crName}-target-${later.ordinal} comes from the StatefulSet controller, which claims only for the replicas it has: the guard's view of AIStore ${subject.crName} (${later.size} target(s)) is behind a scale-out; not refused.`,
         `Nothing, if AIStore ${subject.crName} was scaled out; if the guard's view stays behind, see /readyz (its cluster cache).`,
+      );
+      return;
+    }
+    // Watches of different kinds are not ordered: the operator's new StatefulSet can reach the guard
+    // before the CR it was made from (re-created with other mounts, say). Refused, its pod would wait
+    // out the controller's backoff for a claim named exactly as the set makes it.
+    if (
+      problem.severity === 'deny' &&
+      byStatefulSetController(requester) &&
+      !podOwned(subject.object) &&
+      cachedSetClaims(ctx, subject.namespace, subject.crName, name)
+    ) {
+      report.warn(
+        '/metadata/name',
+        `claim "${name}" comes from the StatefulSet controller, named after a claim template of StatefulSet ${subject.crName}-target as the guard has it, yet ${problem.reason}: the guard's view of AIStore ${subject.crName} is behind the StatefulSet's, or the set's templates are not the CR's mounts; not refused.`,
+        `Nothing, if AIStore ${subject.crName} was just created or changed; if this persists, compare the StatefulSet's volumeClaimTemplates with spec.targetSpec.mounts and see /readyz (the guard's cluster cache).`,
       );
       return;
     }

@@ -1,4 +1,4 @@
-// DESIGN rule 5. With anti-affinity disabled the operator copies targetSpec.affinity verbatim, so a
+// With anti-affinity disabled the operator copies targetSpec.affinity verbatim, so a
 // hand-written required hostname anti-affinity between targets still keeps them one per node. Which
 // terms reach the other targets is layout.ts requiredTargetAntiAffinity's question.
 import { targetPodLabels } from '../aistore.js';

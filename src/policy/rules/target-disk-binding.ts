@@ -1,4 +1,4 @@
-// DESIGN rule 10. Bind each target to its own disks: a target claim gets spec.volumeName of the PV
+// Bind each target to its own disks: a target claim gets spec.volumeName of the PV
 // pre-bound to it; a target Pod gets node affinity to the node of its PVs and an annotation listing
 // them. Never guess: without a known PV, warn (only where the layout needs local disks, and not
 // where the scheduler hands out free disks the local static provisioner published).

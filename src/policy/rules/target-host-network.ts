@@ -1,4 +1,4 @@
-// DESIGN rule 3. hostNetwork makes every container port a host port: same collision as hostPort.
+// hostNetwork makes every container port a host port: same collision as hostPort.
 import { describeLayout } from '../layout.js';
 import { HOSTPORT_FIX, PENDING_PORTS } from '../messages.js';
 import { podSpecOf } from '../podspec.js';

@@ -1,4 +1,4 @@
-// DESIGN rule 4. A useHostPath mount is mounted at <path>/<ns>/<cr>/target with no per-pod subPath,
+// A useHostPath mount is mounted at <path>/<ns>/<cr>/target with no per-pod subPath,
 // so two targets on one node would write into the same directory.
 import { hostPortsKeepTargetsApart, mountsOf } from '../aistore.js';
 import { describeLayout, sharedOnceScaled } from '../layout.js';

@@ -1,4 +1,4 @@
-// DESIGN rule 2. Targets that share a node cannot all bind the same host port.
+// Targets that share a node cannot all bind the same host port.
 import { hostPortsKeepTargetsApart, type AIStoreCR } from '../aistore.js';
 import { describeLayout, sharedOnceScaled } from '../layout.js';
 import { HOSTPORT_FIX, lastChance, PENDING_PORTS } from '../messages.js';

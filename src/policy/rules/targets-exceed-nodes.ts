@@ -1,4 +1,4 @@
-// DESIGN rule 11. With target anti-affinity on, at most one target runs per matching node: the rest
+// With target anti-affinity on, at most one target runs per matching node: the rest
 // stay Pending. (On CREATE of a CR, anti-affinity-not-disabled turns it off first.)
 import { HOSTNAME_KEY } from '../k8s.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
