@@ -1,7 +1,7 @@
 // The one entry point the webhook and the CLI share: object + context in, findings and a JSON Patch
 // out. Pure: no I/O, no clock. Rules read the input and change a copy taken on first write; the
 // patch is diffed by a library (draft.ts).
-import { MUTABLE_TARGET_FIELDS, targetStatefulSetName, type AIStoreCR } from './aistore.js';
+import { FIXED_TARGET_FIELDS, targetStatefulSetName, type AIStoreCR } from './aistore.js';
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
 import { patchBetween, writableCopy } from './draft.js';
 import { sameJson, valueAt } from './json.js';
@@ -258,10 +258,12 @@ function fixedAtCreation(
   const keepsApart = (id: string) =>
     rules.find((r) => r.id === id)?.keepsTargetsApart?.(object as AIStoreCR) === true;
   return findings.map((f) => {
-    const field = f.action === 'deny' && keepsApart(f.ruleId) ? targetSpecField(f.path) : undefined;
-    if (field === undefined || MUTABLE_TARGET_FIELDS.has(field)) return f;
+    const field = f.action === 'deny' ? targetSpecField(f.path) : undefined;
+    if (field === undefined || !FIXED_TARGET_FIELDS.has(field)) return f;
     const at = `/spec/targetSpec/${field}`;
     if (!sameJson(valueAt(object, at), valueAt(oldObject, at))) return f;
+    // Still refused, but its fix cannot be a change of a field the operator keeps as created.
+    if (!keepsApart(f.ruleId)) return { ...f, fix: fixedFieldFix(field, object, oldObject) };
     if (forced)
       return {
         ...judged(
@@ -278,6 +280,27 @@ function fixedAtCreation(
       fix: `Only a new AIStore CR can change spec.targetSpec.${field}: until then, one target per node.`,
     };
   });
+}
+
+/**
+ * The fix of a refusal at a targetSpec field fixed at creation and left as stored: the change this
+ * update makes to the fields a live CR may change (the size, labels, ...) brought it, so undo that.
+ */
+function fixedFieldFix(field: string, object: KubeObject, oldObject: KubeObject): string {
+  const spec = (o: KubeObject, key: string) => (isObject(o.spec) ? o.spec[key] : undefined);
+  const [before, after] = [spec(oldObject, 'targetSpec'), spec(object, 'targetSpec')];
+  const keys = new Set([
+    ...Object.keys(isObject(before) ? before : {}),
+    ...Object.keys(isObject(after) ? after : {}),
+  ]);
+  const changed = [...keys]
+    .filter(
+      (k) => !sameJson(valueAt(object, `/spec/targetSpec/${k}`), valueAt(oldObject, `/spec/targetSpec/${k}`)),
+    )
+    .map((k) => `spec.targetSpec.${k}`);
+  if (!sameJson(spec(object, 'size'), spec(oldObject, 'size'))) changed.unshift('spec.size');
+  const undo = changed.length > 0 ? `leave ${changed.join(', ')} as stored` : 'leave the CR as stored';
+  return `spec.targetSpec.${field} is fixed at creation (the operator refuses to change it on a live CR): ${undo}, or make a new AIStore CR.`;
 }
 
 /** Rendered by the operator from its CR: the target StatefulSet it owns, or a pod of that StatefulSet. */

@@ -4,8 +4,8 @@
 // On UPDATE, keep a true the stored CR has when the update drops the field: re-sending the manifest
 // the guard patched on CREATE would otherwise be a targetSpec change the operator rejects.
 import { describeLayout, describeSignal, type Layout } from '../layout.js';
-import { objectAt } from '../k8s.js';
-import { dropsStoredAntiAffinityOff } from '../aistore.js';
+import { isObject, objectAt } from '../k8s.js';
+import { antiAffinityDisabled, dropsStoredAntiAffinityOff, type AIStoreCR } from '../aistore.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, type Reporter } from '../rule.js';
 
 export default defineRule({
@@ -34,7 +34,11 @@ export default defineRule({
       return;
     }
     if (layout.view.antiAffinityOff) return;
-    if (operation === 'UPDATE') return warnKeptApartOnSharedNode(layout, report);
+    if (operation === 'UPDATE') {
+      // Turning it back on: the operator refuses the update, the targets keep anti-affinity off.
+      if (isObject(oldObject) && antiAffinityDisabled(oldObject as AIStoreCR)) return;
+      return warnKeptApartOnSharedNode(layout, report);
+    }
     if (operation !== 'CREATE') return;
     if (layout.view.antiAffinityKeptExplicitly && layout.signals.length > 0) {
       // The user said false in so many words: never override it, say what it costs.

@@ -73,6 +73,12 @@ function shutDown(base: KubeObject, shutdown: boolean | undefined, whenScaled: s
   copy.spec.targetSpec.pvcRetentionPolicy = { whenDeleted: 'Retain', whenScaled };
   return copy;
 }
+/** The CR with spec.targetSpec.size set. */
+function sized(base: KubeObject, size: number): KubeObject {
+  const copy = structuredClone(base) as KubeObject & { spec: { targetSpec: Record<string, unknown> } };
+  copy.spec.targetSpec.size = size;
+  return copy;
+}
 const SHUTDOWN_DELETES =
   /spec.shutdownCluster scales the target StatefulSet to 0, .*whenScaled: Delete .*deletes every target claim/;
 
@@ -121,6 +127,41 @@ const rows: Row[] = [
     object: shutDown(cr, false, 'Delete'),
     context: [sda!, sdb!],
     expect: {},
+  },
+  // Review "update": a scale-down deletes the removed targets' claims as a shutdown does (whenScaled:
+  // Delete); their hand-made PVs come back Released, holding the old uids.
+  {
+    name: "CR: scaled 2 -> 1 with whenScaled Delete: the removed target's hand-made PV is named",
+    object: sized(shutDown(cr, false, 'Delete'), 1),
+    operation: 'UPDATE',
+    oldObject: shutDown(cr, false, 'Delete'),
+    context: [sda!, sdb!],
+    expect: {
+      warn: [
+        /scaling the targets from 2 to 1 with pvcRetentionPolicy.whenScaled: Delete: .*PV\(s\) pv-sdb come back Released/,
+      ],
+    },
+  },
+  {
+    name: 'CR: scaled 2 -> 1 with whenScaled Retain',
+    object: sized(shutDown(cr, false, 'Retain'), 1),
+    operation: 'UPDATE',
+    oldObject: shutDown(cr, false, 'Retain'),
+    context: [sda!, sdb!],
+    expect: {},
+  },
+  {
+    // Autoscaling counts one target per matching node (GetTargetSize): 2 targets on node-1 become 1.
+    name: 'CR: a multi-target CR switched to autoscaling drops to one target per node',
+    object: sized(cr, -1),
+    operation: 'UPDATE',
+    oldObject: cr,
+    context: [sda!, sdb!, node('node-1')],
+    expect: {
+      warn: [
+        /size -1 \(autoscaling\) counts one target per matching node: 1 target\(s\) where there are 2, so the operator decommissions ais-target-1/,
+      ],
+    },
   },
   {
     name: 'claimRef follows the old doc wording',

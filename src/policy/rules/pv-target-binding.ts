@@ -16,7 +16,7 @@ import {
   templateName,
   type AIStoreCR,
 } from '../aistore.js';
-import { claimNameProblem, claimOwners, mountOfClaim } from '../claims.js';
+import { cachedSetClaims, claimNameProblem, claimOwners, mountOfClaim } from '../claims.js';
 import type { ClusterContext } from '../context.js';
 import {
   asText,
@@ -42,6 +42,7 @@ import {
   stringsOf,
 } from '../k8s.js';
 import { targetVolumes, type TargetVolume } from '../layout.js';
+import { targetCount } from '../target-count.js';
 import { patchPvCommand, removeUidCommand } from '../messages.js';
 import { isOfNoTarget } from '../recognise.js';
 import { placementExcludes, placementOf } from '../nodes.js';
@@ -628,11 +629,12 @@ function checkPlacement({ subject, layout, ctx, report }: RuleInput<'aistore'>):
   }
 }
 
-/** On the CR: in a multi-target layout with some PVs known, every (ordinal, mount) needs one. */
 /**
  * PVs pre-bound to claims shaped as this CR's (<cr>-…-<cr>-target-N) that none of its claim
  * templates makes, nor another CR's in the namespace: a mount path misspelt in the PVs, or PVs of a
- * mount the re-created CR no longer has. No target ever claims them.
+ * mount the re-created CR no longer has. No target ever claims them. Not those of a template the
+ * target StatefulSet still has (a mount removed from a live CR: the set's templates never change,
+ * its targets keep those claims, and a PV re-pointed away from its bound claim leaves it Lost).
  */
 function warnStrays({ subject, ctx, report }: RuleInput<'aistore'>, known: readonly TargetVolume[]): void {
   const { crName, namespace } = subject;
@@ -640,7 +642,8 @@ function warnStrays({ subject, ctx, report }: RuleInput<'aistore'>, known: reado
   const ofOther = madeByAnotherCR(ctx, namespace, crName);
   // A state PV is the StatefulSet's while it has the state template, whatever the CR says now.
   const strays = targetVolumes(ctx, namespace, crName).filter(
-    (v) => !v.state && !mine.has(v.pv) && !ofOther(v.claim),
+    (v) =>
+      !v.state && !mine.has(v.pv) && !ofOther(v.claim) && !cachedSetClaims(ctx, namespace, crName, v.claim),
   );
   if (strays.length === 0) return;
   const listed = strays.slice(0, LISTED).map((v) => `${nameOf(v.pv)} (claim ${v.claim})`);
@@ -653,6 +656,7 @@ function warnStrays({ subject, ctx, report }: RuleInput<'aistore'>, known: reado
   );
 }
 
+/** On the CR: in a multi-target layout with some PVs known, every (ordinal, mount) needs one. */
 function checkCoverage(input: RuleInput<'aistore'>): void {
   const { subject, layout, ctx, report } = input;
   if (!layout.multiTarget) return;
@@ -756,11 +760,56 @@ function checkShutdown({ subject, oldObject, report }: RuleInput<'aistore'>): vo
   );
 }
 
+/**
+ * On the CR: an update that lowers the target count. Switched to autoscaling (size -1), a CR counts
+ * one target per matching node (GetTargetSize, from cluster_controller.go determineAutoScaleStatus),
+ * so a cluster running several targets on a node is cut to one per node, silently. And while the target StatefulSet
+ * deletes the claims of the pods it removes (whenScaled: Delete, stateful_pod_control.go
+ * UpdatePodClaimForRetentionPolicy), the removed targets' hand-made PVs come back Released, held by
+ * the deleted claims' uids: the next scale-out's claims stay Pending until they are freed. A scale
+ * to 0 by shutdown is checkShutdown's.
+ */
+function checkScaleDown({ subject, oldObject, ctx, report }: RuleInput<'aistore'>): void {
+  const stored = isObject(oldObject) ? (oldObject as AIStoreCR) : undefined;
+  if (!stored || shutsDown(subject.object)) return;
+  const [before, after] = [targetCount(stored, ctx), targetCount(subject.object, ctx)];
+  if (before === undefined || after === undefined || after >= before) return;
+  const at = sizePointer(subject.object);
+  if (isTargetAutoScaling(subject.object) && !isTargetAutoScaling(stored))
+    report.warn(
+      at,
+      `size -1 (autoscaling) counts one target per matching node: ${after} target(s) where there are ${before}, so the operator decommissions ${crNameList(subject.crName, after, before)} and their disks go unused; autoscaling never runs several targets per node.`,
+      'Keep a fixed size to run several targets per node.',
+    );
+  if (!scaleDownDeletesClaims(subject.object) && !scaleDownDeletesClaims(stored)) return;
+  const left = targetVolumes(ctx, subject.namespace, subject.crName)
+    .filter((v) => v.ordinal >= after && v.ordinal < before && !isMadeForItsClaim(v.pv))
+    .map((v) => nameOf(v.pv));
+  if (left.length === 0) return;
+  const listed =
+    left.slice(0, LISTED).join(', ') + (left.length > LISTED ? ` and ${left.length - LISTED} more` : '');
+  report.warn(
+    at,
+    `scaling the targets from ${before} to ${after} with pvcRetentionPolicy.whenScaled: Delete: the StatefulSet controller deletes the claims of the targets it removes, so PV(s) ${listed} come back Released, held by the deleted claims' uids, and a later scale-out's claims stay Pending until those PVs are freed.`,
+    'Apply whenScaled: Retain before scaling down; or, before scaling out again, remove spec.claimRef.uid from those PVs.',
+  );
+}
+
+/** Where the CR's target count is written: targetSpec.size, else spec.size (GetTargetSize). */
+const sizePointer = (cr: AIStoreCR): string =>
+  cr.spec?.targetSpec?.size !== undefined && cr.spec?.targetSpec?.size !== null
+    ? '/spec/targetSpec/size'
+    : '/spec/size';
+
+/** "ais-target-2" or "ais-target-2 to ais-target-5": the targets at ordinals from..to-1. */
+const crNameList = (crName: string, from: number, to: number): string =>
+  to - from === 1 ? `${crName}-target-${from}` : `${crName}-target-${from} to ${crName}-target-${to - 1}`;
+
 export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs Released, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:
@@ -775,6 +824,7 @@ export default defineRule({
       checkPlacement(input as RuleInput<'aistore'>);
       checkCoverage(input as RuleInput<'aistore'>);
       checkShutdown(input as RuleInput<'aistore'>);
+      checkScaleDown(input as RuleInput<'aistore'>);
     }
   },
 });

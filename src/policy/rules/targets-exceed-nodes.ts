@@ -35,8 +35,9 @@ export default defineRule({
       '',
       `${view.size} targets with required anti-affinity but only ${capacity} node(s) they can be scheduled on: ${view.size - capacity} target(s) stay Pending ("node(s) didn't match pod anti-affinity rules").`,
       // A live CR keeps its anti-affinity and hostPort as created (the operator's validateTargetUpdate):
-      // only a new CR goes multi-target. Short, so it survives the 256-character warning cut.
-      operation === 'UPDATE' && subject.role === 'aistore'
+      // only a new CR goes multi-target; and the operator writes a target StatefulSet only for a CR
+      // that exists. Short, so it survives the 256-character warning cut.
+      operation === 'UPDATE' || subject.role === 'target-statefulset'
         ? 'Add nodes or lower the target size: anti-affinity is fixed at creation (a new CR changes it).'
         : 'Add nodes, lower the target size, or run several targets per node: spec.targetSpec.disablePodAntiAffinity: true, one PV per target disk, no hostPort.',
     );
