@@ -319,11 +319,8 @@ export async function loadManifests(
     try {
       bytes = await reader.read(input, loaded.notes);
     } catch (err) {
-      loaded.errors.push({
-        file: input.file,
-        message: err instanceof InputTooLarge ? err.message : errorReason(err),
-      });
-      if (err instanceof InputTooLarge && /in total/.test(err.message)) break; // the rest would fail too
+      loaded.errors.push({ file: input.file, message: errorReason(err) });
+      if (err instanceof InputTooLarge && err.total) break; // the rest would fail too
       continue;
     }
     if (!bytes) continue;

@@ -151,7 +151,15 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
   return found;
 }
 
-export class InputTooLarge extends Error {}
+export class InputTooLarge extends Error {
+  /** Over the budget of the whole input (every later file would be too), not of one file. */
+  constructor(
+    message: string,
+    readonly total = false,
+  ) {
+    super(message);
+  }
+}
 
 /** Reads a regular file, or stdin, within the byte budget. */
 export class Reader {
@@ -168,6 +176,7 @@ export class Reader {
     if (this.total + bytes > maxTotalBytes)
       throw new InputTooLarge(
         `the input passes ${maxTotalBytes} bytes in total at ${file} (raise it with --max-total-bytes)`,
+        true,
       );
   }
 

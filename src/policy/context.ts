@@ -457,11 +457,6 @@ export class ClusterContext {
     return storageClass !== undefined && this.freeDisksByClass.has(storageClass);
   }
 
-  /** The node names PVs pin: a key walk of the index, one per pinned node. */
-  volumeHosts(): string[] {
-    return this.visit([...this.pvsByHost.keys()]);
-  }
-
   /**
    * The Nodes carrying every label of the selector, found from the smallest label's index bucket:
    * work proportional to the nodes with that label, not to the cluster.
@@ -511,7 +506,8 @@ export class ClusterContext {
 
   /** The node names PVs pin (kubernetes.io/hostname In), sorted: nodes that exist, whatever else does. */
   hostsOfVolumes(): string[] {
-    return this.memo('volume-hosts', () => this.volumeHosts().sort());
+    // A key walk of the index, one per pinned node.
+    return this.memo('volume-hosts', () => this.visit([...this.pvsByHost.keys()]).sort());
   }
 
   /**

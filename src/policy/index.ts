@@ -3,7 +3,7 @@ export { evaluate, type Evaluation, type EvaluateOptions, type JudgedFinding } f
 export { evaluateSet, identityOf, storedOnly, type SetOptions } from './evaluate-set.js';
 export { ClusterContext, EMPTY_CONTEXT, type ContextOptions } from './context.js';
 export { MUTATING_RULES, RULES, RULE_IDS } from './rules/index.js';
-export { MODES, ENFORCE, type Mode, type Modes, type Action } from './modes.js';
+export { MODES, type Mode, type Modes, type Action } from './modes.js';
 export type { Finding, KubeObject, Operation, PatchOperation, Subject, Severity } from './types.js';
 export type { Rule } from './rule.js';
 
@@ -17,16 +17,9 @@ export {
   targetClaimNames,
 } from './aistore.js';
 export { operatorClaimNames, operatorTargetCount, targetCount } from './target-count.js';
-// Which nodes a target can use, and the nodes PVs name (the CLI's fallback when no Node objects are given).
-export {
-  nodesFromVolumes,
-  schedulableNodes,
-  autoScaleNodes,
-  placementExcludes,
-  placementOf,
-  type Placement,
-} from './nodes.js';
-export { RULE_DOC_BASE, OPERATOR_SOURCE, MULTI_TARGET_DOC, type Verdict } from './rule.js';
+// Where a target may run (plan places targets with them).
+export { placementExcludes, placementOf, type Placement } from './nodes.js';
+export { RULE_DOC_BASE, OPERATOR_SOURCE, type Verdict } from './rule.js';
 export { clip, clipMiddle } from './text.js';
 
 // Names, fields and quantities the shells (plan, vap, cli) share with the rules: one definition each.

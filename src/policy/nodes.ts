@@ -4,19 +4,8 @@
 //   (operator internal/controller/aistore/cluster_controller.go listMatchingNodes, common.go toleratesTaints);
 // - where the scheduler can put a target pod: the same, minus cordoned nodes (NodeUnschedulable)
 //   and nodes outside the required node affinity (NodeAffinity).
-import {
-  HOSTNAME_KEY,
-  isObject,
-  labelsOf,
-  nameOf,
-  objectsOf,
-  pinnedHostnames,
-  recordOf,
-  requiredTermsOf,
-  stringsOf,
-} from './k8s.js';
-import type { NodeSelectorRequirement, NodeSelectorTerm, PersistentVolume, Node } from './k8s.js';
-import type { KubeObject } from './types.js';
+import { HOSTNAME_KEY, isObject, labelsOf, nameOf, objectsOf, recordOf, stringsOf } from './k8s.js';
+import type { NodeSelectorRequirement, NodeSelectorTerm, Node } from './k8s.js';
 
 export interface Toleration {
   key?: string;
@@ -247,23 +236,6 @@ export function placementExcludes(
   if (node && !toleratesTaints(placement.tolerations, withoutLifecycleTaints(node)))
     return 'a NoSchedule/NoExecute taint of that node, not tolerated by spec.targetSpec.tolerations';
   return undefined;
-}
-
-/**
- * The nodes PVs name in their node affinity (kubernetes.io/hostname In [...]), as Node objects with
- * only a name and its hostname label: when no Node objects are known, these nodes at least exist.
- */
-export function nodesFromVolumes(objects: Iterable<KubeObject>): Node[] {
-  const hosts = new Set<string>();
-  for (const obj of objects) {
-    if (!isObject(obj) || obj.kind !== 'PersistentVolume') continue;
-    for (const host of pinnedHostnames(requiredTermsOf(obj as PersistentVolume))) hosts.add(host);
-  }
-  return [...hosts].sort().map((name) => ({
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name, labels: { [HOSTNAME_KEY]: name } },
-  }));
 }
 
 /** The placement fields of an AIStore CR's targetSpec (operator target/statefulset.go targetPodSpec). */

@@ -5,7 +5,6 @@ import { describe, expect, it } from '@jest/globals';
 import {
   ClusterContext,
   evaluate,
-  nodesFromVolumes,
   operatorClaimNames,
   operatorTargetCount,
   RULE_DOC_BASE,
@@ -266,12 +265,12 @@ describe('defect class 5: node count', () => {
     expect(messages(ais, [], 'targets-exceed-nodes', { nodeCount: 3 })).toEqual([]);
   });
   it('nodes are inferred from PVs’ node affinity', () => {
-    const inferred = nodesFromVolumes([
-      pv('p1', { claim: 'c1', host: 'node-a' }),
-      pv('p2', { claim: 'c2', host: 'node-b' }),
-      pv('p3', { claim: 'c3', host: 'node-a' }),
-    ]);
-    expect(inferred.map((n) => n.metadata?.name)).toEqual(['node-a', 'node-b']);
+    const inferred = new ClusterContext([
+      pv('p1', { claim: 'c1', host: 'node-b' }),
+      pv('p2', { claim: 'c2', host: 'node-a' }),
+      pv('p3', { claim: 'c3', host: 'node-b' }),
+    ]).hostsOfVolumes();
+    expect(inferred).toEqual(['node-a', 'node-b']);
   });
 });
 

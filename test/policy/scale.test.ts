@@ -218,6 +218,6 @@ describe('per-review cost does not grow with the cluster', () => {
     expect(ctx.pvsForClaim('ais', claimName(0))).toHaveLength(0);
     expect(ctx.pvsForTargetsOf('ais', 'ais')).toHaveLength(TARGETS - 1);
     expect(ctx.pvs).toHaveLength(TARGETS - 1);
-    expect(ctx.volumeHosts()).not.toContain('ais-0');
+    expect(ctx.hostsOfVolumes()).not.toContain('ais-0');
   });
 });
