@@ -51,14 +51,26 @@ import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } f
 
 const LISTED = 5;
 
+/** A PV pre-bound to a target claim: its claim, its shape, its node, and the other PVs it meets. */
 function checkVolume(input: RuleInput<'target-volume'>): void {
-  const { subject, layout, ctx, report } = input;
-  const pv = subject.object;
+  const pv = input.subject.object;
   // Network volumes outside a multi-target layout are not this rule's business.
   const path = diskPathOf(pv);
-  if (path === undefined && !layout.multiTarget) return;
+  if (path === undefined && !input.layout.multiTarget) return;
+  if (!checkVolumeClaim(input)) return;
+  checkVolumeShape(input);
+  // Held by a deleted claim's uid, the PV is no target's disk (pv-claim-uid says how to free or drop
+  // it): where it is and what it shares are judged again when its uid is cleared, an update.
+  if (claimGone(pv)) return;
+  const host = pvHostname(pv);
+  checkVolumeNode(input, host);
+  checkVolumeClashes(input, host, path);
+}
+
+/** The claim it names: in a namespace, and one a target of the CR makes (false: judge no further). */
+function checkVolumeClaim({ subject, ctx, report }: RuleInput<'target-volume'>): boolean {
   const { namespace, crName, cr, claimName } = subject;
-  const self = nameOf(pv);
+  const self = nameOf(subject.object);
   if (namespace === '') {
     // component-helpers storage/volume IsVolumeBoundToClaim compares the claim's namespace too.
     report.deny(
@@ -66,7 +78,7 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
       `PV ${self} is pre-bound to claim "${claimName}" in no namespace: the PV controller binds a claimRef's namespace and name together, so this PV binds no claim and stays Available, and the target's claim stays Pending (or gets another disk).`,
       `Set spec.claimRef.namespace to the namespace of AIStore ${crName}.`,
     );
-    return;
+    return false;
   }
 
   const problem = claimNameProblem(namespace, crName, cr, claimName, ctx, 'pv');
@@ -88,7 +100,14 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
       `PV ${self} is pre-bound to claim "${claimName}", ${problem.reason}.`,
       problem.fix,
     );
+  return true;
+}
 
+/** What the target's claim asks of its disk: class, size, access and volume mode, one node. */
+function checkVolumeShape({ subject, report }: RuleInput<'target-volume'>): void {
+  const { crName, cr, claimName } = subject;
+  const pv = subject.object;
+  const self = nameOf(pv);
   const mount = cr ? mountOfClaim(crName, cr, claimName) : undefined;
   const storageClass: unknown = pv.spec?.storageClassName;
   if (mount?.storageClass && storageClass !== mount.storageClass) {
@@ -143,11 +162,15 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
       'Add nodeAffinity.required.nodeSelectorTerms[0].matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [<node>]}].',
     );
   }
+}
 
-  // Held by a deleted claim's uid, the PV is no target's disk (pv-claim-uid says how to free or drop
-  // it): where it is and what it shares are judged again when its uid is cleared, an update.
-  if (claimGone(pv)) return;
-  const host = pvHostname(pv);
+/** Its node: one the targets may use, and one the cluster has. */
+function checkVolumeNode(
+  { subject, layout, ctx, report }: RuleInput<'target-volume'>,
+  host: string | undefined,
+): void {
+  const { crName } = subject;
+  const self = nameOf(subject.object);
   // With no CR or StatefulSet yet (PVs are made first), nothing says the targets will not tolerate
   // a dedicated node's taint.
   const excluded =
@@ -170,7 +193,18 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
       `Put the PV on a live node, or delete it if node ${host} is gone for good.`,
     );
   }
+}
 
+/** The other PVs it meets: of the same claim, on the same disk, of the same target elsewhere. */
+function checkVolumeClashes(
+  input: RuleInput<'target-volume'>,
+  host: string | undefined,
+  path: string | undefined,
+): void {
+  const { subject, ctx, report } = input;
+  const { namespace, crName, cr, claimName } = subject;
+  const pv = subject.object;
+  const self = nameOf(pv);
   // Each kind of clash is reported for the first few PVs, then counted: thousands of PVs on one
   // disk must not become thousands of findings.
   const clashes = { claim: [] as string[], disk: [] as string[], node: [] as string[] };
