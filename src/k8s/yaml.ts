@@ -46,7 +46,18 @@ export function readYamlValue(text: string, where: string): unknown {
     // An alias to no anchor, or one past the alias budget, fails here, not in the parse.
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    throw new Error(`${where}: ${yamlMessage((err as Error).message)}`, { cause: err });
+    // The place: the alias that names no anchor, else (an alias bomb) where the value starts.
+    let at = doc.contents?.range?.[0] ?? 0;
+    visit(doc, {
+      Alias(_, alias) {
+        if (alias.resolve(doc) !== undefined || !alias.range) return undefined;
+        at = alias.range[0];
+        return visit.BREAK;
+      },
+    });
+    throw new Error(`${where}:${lines.linePos(at).line}: ${yamlMessage((err as Error).message)}`, {
+      cause: err,
+    });
   }
 }
 

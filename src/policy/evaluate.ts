@@ -262,8 +262,7 @@ function fixedAtCreation(
     if (field === undefined || !FIXED_TARGET_FIELDS.has(field)) return f;
     const at = `/spec/targetSpec/${field}`;
     if (!sameJson(valueAt(object, at), valueAt(oldObject, at))) return f;
-    // Still refused, but its fix cannot be a change of a field the operator keeps as created.
-    if (!keepsApart(f.ruleId)) return { ...f, fix: fixedFieldFix(field, object, oldObject) };
+    if (!keepsApart(f.ruleId)) return f; // fixedFieldFixes, once the ratchet has run
     if (forced)
       return {
         ...judged(
@@ -283,24 +282,51 @@ function fixedAtCreation(
 }
 
 /**
- * The fix of a refusal at a targetSpec field fixed at creation and left as stored: the change this
- * update makes to the fields a live CR may change (the size, labels, ...) brought it, so undo that.
+ * On a CR's UPDATE (or audit's judging of a stored CR), a refusal at a targetSpec field fixed at
+ * creation and left as stored: its fix cannot be a change of that field. The update's own change to
+ * what a live CR may change (its size, labels, ...) brought it, so undoing that is the way, or a new
+ * CR. A deny of a rule that keeps targets apart was given its fix by fixedAtCreation.
  */
-function fixedFieldFix(field: string, object: KubeObject, oldObject: KubeObject): string {
-  const spec = (o: KubeObject, key: string) => (isObject(o.spec) ? o.spec[key] : undefined);
-  const [before, after] = [spec(oldObject, 'targetSpec'), spec(object, 'targetSpec')];
-  const keys = new Set([
-    ...Object.keys(isObject(before) ? before : {}),
-    ...Object.keys(isObject(after) ? after : {}),
-  ]);
+function fixedFieldFixes(
+  findings: JudgedFinding[],
+  subject: Subject,
+  rules: readonly Rule[],
+): JudgedFinding[] {
+  const { object, oldObject } = subject;
+  if (subject.operation !== 'UPDATE' || !isObject(oldObject) || object.kind !== 'AIStore') return findings;
+  const keepsApart = (id: string) =>
+    rules.find((r) => r.id === id)?.keepsTargetsApart?.(object as AIStoreCR) === true;
+  return findings.map((f) => {
+    const field = f.action === 'deny' && !keepsApart(f.ruleId) ? targetSpecField(f.path) : undefined;
+    if (field === undefined || !FIXED_TARGET_FIELDS.has(field)) return f;
+    const at = `/spec/targetSpec/${field}`;
+    if (!sameJson(valueAt(object, at), valueAt(oldObject, at))) return f;
+    const changed = changedTargetFields(object, oldObject);
+    const fixed = `spec.targetSpec.${field} is fixed at creation (the operator refuses to change it on a live CR)`;
+    return {
+      ...f,
+      fix:
+        changed.length > 0
+          ? `${fixed}: leave ${changed.join(', ')} as stored, or make a new AIStore CR.`
+          : `${fixed}: only a new AIStore CR mends this.`,
+    };
+  });
+}
+
+/** The targetSpec fields this update changes, and spec.size where it counts the targets (GetTargetSize). */
+function changedTargetFields(object: KubeObject, oldObject: KubeObject): string[] {
+  const spec = (o: KubeObject, key: string): unknown => (isObject(o.spec) ? o.spec[key] : undefined);
+  const keysOf = (v: unknown) => Object.keys(isObject(v) ? v : {});
+  const keys = new Set([...keysOf(spec(oldObject, 'targetSpec')), ...keysOf(spec(object, 'targetSpec'))]);
   const changed = [...keys]
     .filter(
       (k) => !sameJson(valueAt(object, `/spec/targetSpec/${k}`), valueAt(oldObject, `/spec/targetSpec/${k}`)),
     )
     .map((k) => `spec.targetSpec.${k}`);
-  if (!sameJson(spec(object, 'size'), spec(oldObject, 'size'))) changed.unshift('spec.size');
-  const undo = changed.length > 0 ? `leave ${changed.join(', ')} as stored` : 'leave the CR as stored';
-  return `spec.targetSpec.${field} is fixed at creation (the operator refuses to change it on a live CR): ${undo}, or make a new AIStore CR.`;
+  const ownSize = (o: KubeObject) => valueAt(o, '/spec/targetSpec/size');
+  const countsTargets = [object, oldObject].some((o) => ownSize(o) === undefined || ownSize(o) === null);
+  if (countsTargets && !sameJson(spec(object, 'size'), spec(oldObject, 'size'))) changed.unshift('spec.size');
+  return changed;
 }
 
 /** Rendered by the operator from its CR: the target StatefulSet it owns, or a pod of that StatefulSet. */
@@ -366,7 +392,7 @@ export function evaluate(
   const run = runRules(subject, recognised, ctx, rules, modes);
   const fixed = fixedAtCreation(run.findings, subject, run, rules);
   const findings = renderedFromStoredCR(
-    options.asStored ? fixed : ratchet(fixed, subject, ctx, rules, modes),
+    fixedFieldFixes(options.asStored ? fixed : ratchet(fixed, subject, ctx, rules, modes), subject, rules),
     recognised,
     ctx,
     rules,

@@ -138,7 +138,7 @@ const rows: Row[] = [
     context: [sda!, sdb!],
     expect: {
       warn: [
-        /scaling the targets from 2 to 1 with pvcRetentionPolicy.whenScaled: Delete: .*PV\(s\) pv-sdb come back Released/,
+        /scaling the targets from 2 to 1 with pvcRetentionPolicy.whenScaled: Delete: the StatefulSet controller deletes the claims of ais-target-1, so PV\(s\) pv-sdb are left held/,
       ],
     },
   },
@@ -159,7 +159,7 @@ const rows: Row[] = [
     context: [sda!, sdb!, node('node-1')],
     expect: {
       warn: [
-        /size -1 \(autoscaling\) counts one target per matching node: 1 target\(s\) where there are 2, so the operator decommissions ais-target-1/,
+        /size -1 \(autoscaling\) makes the target count the number of matching nodes: 1 where there are 2 targets, so the operator scales down and ais-target-1 leaves the cluster/,
       ],
     },
   },

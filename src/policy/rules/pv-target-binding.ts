@@ -795,27 +795,30 @@ function checkShutdown({ subject, oldObject, report }: RuleInput<'aistore'>): vo
 }
 
 /**
- * On the CR: an update that lowers the target count. Switched to autoscaling (size -1), a CR counts
- * one target per matching node (GetTargetSize, from cluster_controller.go determineAutoScaleStatus),
- * so a cluster running several targets on a node is cut to one per node, silently. And while the target StatefulSet
- * deletes the claims of the pods it removes (whenScaled: Delete, stateful_pod_control.go
- * UpdatePodClaimForRetentionPolicy), the removed targets' hand-made PVs come back Released, held by
- * the deleted claims' uids: the next scale-out's claims stay Pending until they are freed. A scale
- * to 0 by shutdown is checkShutdown's.
+ * On the CR: an update that lowers the target count of a running cluster (a shut-down one has no
+ * pods to remove). Switched to autoscaling (size -1), a CR counts one target per matching node
+ * (GetTargetSize, from cluster_controller.go determineAutoScaleStatus), so a cluster running
+ * several targets on a node loses some, silently. And while the target StatefulSet deletes the claims
+ * of the pods it removes (whenScaled: Delete, stateful_pod_control.go
+ * UpdatePodClaimForRetentionPolicy), the removed targets' hand-made PVs are left held by the deleted
+ * claims' uids: the next scale-out's claims stay Pending until they are freed. The policy is this
+ * update's: the operator syncs it onto the StatefulSet before it scales (target_controllers.go
+ * handleTargetState), unlike a shutdown (checkShutdown).
  */
 function checkScaleDown({ subject, oldObject, ctx, report }: RuleInput<'aistore'>): void {
   const stored = isObject(oldObject) ? (oldObject as AIStoreCR) : undefined;
-  if (!stored || shutsDown(subject.object)) return;
+  if (!stored || shutsDown(subject.object) || shutsDown(stored)) return;
   const [before, after] = [targetCount(stored, ctx), targetCount(subject.object, ctx)];
   if (before === undefined || after === undefined || after >= before) return;
   const at = sizePointer(subject.object);
+  const removed = ordinalRange(subject.crName, after, before);
   if (isTargetAutoScaling(subject.object) && !isTargetAutoScaling(stored))
     report.warn(
       at,
-      `size -1 (autoscaling) counts one target per matching node: ${after} target(s) where there are ${before}, so the operator decommissions ${crNameList(subject.crName, after, before)} and their disks go unused; autoscaling never runs several targets per node.`,
-      'Keep a fixed size to run several targets per node.',
+      `size -1 (autoscaling) makes the target count the number of matching nodes: ${after} where there are ${before} targets, so the operator scales down and ${removed} ${before - after === 1 ? 'leaves' : 'leave'} the cluster (decommissioned, or in maintenance with scaleDownMode: retain); the targets that stay keep their disks and nodes.`,
+      'Keep a fixed size to keep every target.',
     );
-  if (!scaleDownDeletesClaims(subject.object) && !scaleDownDeletesClaims(stored)) return;
+  if (!scaleDownDeletesClaims(subject.object)) return;
   const left = targetVolumes(ctx, subject.namespace, subject.crName)
     .filter((v) => v.ordinal >= after && v.ordinal < before && !isMadeForItsClaim(v.pv))
     .map((v) => nameOf(v.pv));
@@ -824,26 +827,28 @@ function checkScaleDown({ subject, oldObject, ctx, report }: RuleInput<'aistore'
     left.slice(0, LISTED).join(', ') + (left.length > LISTED ? ` and ${left.length - LISTED} more` : '');
   report.warn(
     at,
-    `scaling the targets from ${before} to ${after} with pvcRetentionPolicy.whenScaled: Delete: the StatefulSet controller deletes the claims of the targets it removes, so PV(s) ${listed} come back Released, held by the deleted claims' uids, and a later scale-out's claims stay Pending until those PVs are freed.`,
+    `scaling the targets from ${before} to ${after} with pvcRetentionPolicy.whenScaled: Delete: the StatefulSet controller deletes the claims of ${removed}, so PV(s) ${listed} are left held by the deleted claims' uids, and a later scale-out's claims stay Pending until those PVs are freed.`,
     'Apply whenScaled: Retain before scaling down; or, before scaling out again, remove spec.claimRef.uid from those PVs.',
   );
 }
 
-/** Where the CR's target count is written: targetSpec.size, else spec.size (GetTargetSize). */
-const sizePointer = (cr: AIStoreCR): string =>
-  cr.spec?.targetSpec?.size !== undefined && cr.spec?.targetSpec?.size !== null
-    ? '/spec/targetSpec/size'
-    : '/spec/size';
+/** The field that sets the target count: the -1 that autoscales it, else targetSpec.size, else spec.size. */
+function sizePointer(cr: AIStoreCR): string {
+  const own: unknown = cr.spec?.targetSpec?.size;
+  if (own === -1) return '/spec/targetSpec/size';
+  if (cr.spec?.size === -1) return '/spec/size';
+  return own !== undefined && own !== null ? '/spec/targetSpec/size' : '/spec/size';
+}
 
 /** "ais-target-2" or "ais-target-2 to ais-target-5": the targets at ordinals from..to-1. */
-const crNameList = (crName: string, from: number, to: number): string =>
+const ordinalRange = (crName: string, from: number, to: number): string =>
   to - from === 1 ? `${crName}-target-${from}` : `${crName}-target-${from} to ${crName}-target-${to - 1}`;
 
 export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs Released, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:

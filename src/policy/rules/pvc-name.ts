@@ -1,6 +1,6 @@
 // The StatefulSet claims <template>-<statefulset>-<ordinal>; a PVC named any other way
 // (notably after the namespace, as the old AIStore doc wrote) is never used by a target.
-import { byStatefulSetController, cachedSetClaims, claimNameProblem } from '../claims.js';
+import { byStatefulSetController, cachedSetClaims, claimNameProblem, claimOwners } from '../claims.js';
 import { isObject, nameOf } from '../k8s.js';
 import type { KubeObject } from '../types.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
@@ -48,7 +48,9 @@ export default defineRule({
       problem.severity === 'deny' &&
       byStatefulSetController(requester) &&
       !podOwned(subject.object) &&
-      cachedSetClaims(ctx, subject.namespace, subject.crName, name)
+      cachedSetClaims(ctx, subject.namespace, subject.crName, name) &&
+      // The claim of two CRs at once is no lag: both StatefulSets would mount it.
+      claimOwners(ctx, subject.namespace, name).length < 2
     ) {
       report.warn(
         '/metadata/name',

@@ -34,6 +34,16 @@ const rows: Row[] = [
     expect: { warn: [/only 1 node\(s\) they can be scheduled on/] },
   },
   {
+    // The operator refuses disablePodAntiAffinity true -> false on a live CR (review "fresh"): the
+    // targets keep anti-affinity off, none waits; operator-fixed-fields names the refusal.
+    name: 'CR UPDATE turning anti-affinity back on: nothing stays Pending',
+    object: aistore({ size: 3 }),
+    operation: 'UPDATE',
+    oldObject: aistore({ size: 3, disable: true }),
+    context: nodes,
+    expect: {},
+  },
+  {
     name: 'enough nodes',
     object: aistore({ size: 2 }),
     operation: 'UPDATE',

@@ -1,6 +1,7 @@
 // With target anti-affinity on, at most one target runs per matching node: the rest
 // stay Pending. (On CREATE of a CR, anti-affinity-not-disabled turns it off first.)
-import { HOSTNAME_KEY } from '../k8s.js';
+import { antiAffinityDisabled, type AIStoreCR } from '../aistore.js';
+import { HOSTNAME_KEY, isObject } from '../k8s.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
 
 export default defineRule({
@@ -14,9 +15,12 @@ export default defineRule({
   upstream: `${MULTI_TARGET_DOC} ("it's recommended to operate one proxy and one target per Kubernetes (K8s) node")`,
   roles: ['aistore', 'target-statefulset'],
   mutates: false,
-  check({ subject, operation, layout, ctx, report }) {
+  check({ subject, operation, oldObject, layout, ctx, report }) {
     const { view } = layout;
     if (view.antiAffinityOff || view.size === undefined || view.size <= 1) return;
+    // Turning anti-affinity back on: the operator refuses the update (operator-fixed-fields says so).
+    if (subject.role === 'aistore' && isObject(oldObject) && antiAffinityDisabled(oldObject as AIStoreCR))
+      return;
     const capacity = view.nodeSelector[HOSTNAME_KEY] ? 1 : ctx.schedulableNodeCount(view.placement);
     if (capacity === undefined) {
       const inferred = ctx.hostsOfVolumes();
