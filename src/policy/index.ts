@@ -19,7 +19,7 @@ export {
 export { operatorClaimNames, operatorTargetCount, targetCount } from './target-count.js';
 // Where a target may run (plan places targets with them).
 export { placementExcludes, placementOf, type Placement } from './nodes.js';
-export { RULE_DOC_BASE, OPERATOR_SOURCE, type Verdict } from './rule.js';
+export { RULE_DOC_BASE, OPERATOR_SOURCE, type RuleVerdict } from './rule.js';
 export { clip, clipMiddle } from './text.js';
 
 // Names, fields and quantities the shells (plan, vap, cli) share with the rules: one definition each.

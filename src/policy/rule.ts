@@ -58,14 +58,14 @@ export interface RuleInput<R extends Role = Role> {
 }
 
 /** What a rule's findings do, for the catalogue's verdict column. */
-export type Verdict = 'deny' | 'warn' | 'deny / warn' | 'mutate + warn / deny' | 'mutate + warn';
+export type RuleVerdict = 'deny' | 'warn' | 'deny / warn' | 'mutate + warn / deny' | 'mutate + warn';
 
 export interface Rule<R extends Role = Role> {
   id: string;
   title: string;
   /** One line for the catalogue: what the rule checks and its verdict. */
   summary: string;
-  verdict: Verdict;
+  verdict: RuleVerdict;
   /** The operator behaviour the rule follows, with links to the source lines (Markdown). */
   operator: string;
   /** The usual fix, for the catalogue (each finding carries its own, more precise one). */
