@@ -7,7 +7,7 @@ import { parseDocument, visit } from 'yaml';
 import { KUBE_YAML, MAX_ALIAS_COUNT } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
 import type { Judged } from './judge.js';
-import { bytesOf, type LoadError, type Manifest, type SourceFile } from './load.js';
+import { bytesOf, jsonStream, type LoadError, type Manifest, type SourceFile } from './load.js';
 import { applyOperation, EditError } from './yaml-edit.js';
 
 export interface FixedFile {
@@ -139,12 +139,33 @@ function separatorBefore(next: string): string {
   return next.startsWith('---') ? '' : '---\n';
 }
 
+/**
+ * A stream of JSON objects as YAML documents, a "---" line before each but the first. Joined with
+ * other files, it must be: kubectl's decoder (apimachinery util/yaml YAMLOrJSONDecoder) reads input
+ * that starts with "{" as JSON and, past a second JSON object, never switches to YAML, so the "---"
+ * of the next file failed the whole stream; after one object it reads the rest as YAML. And within a
+ * YAML stream two JSON objects in one document are no YAML at all.
+ */
+function jsonStreamAsDocuments(bytes: Buffer): Buffer {
+  const text = bytes.toString('utf8');
+  const values = jsonStream(text);
+  if (!values || values.length < 2) return bytes;
+  let out = text.slice(0, values[0]![1]);
+  for (const [i, [start, end]] of values.entries()) {
+    if (i === 0) continue;
+    const gap = text.slice(values[i - 1]![1], start);
+    out += `${gap}${gap.endsWith('\n') ? '' : '\n'}---\n${text.slice(start, end)}`;
+  }
+  return Buffer.from(out + text.slice(values[values.length - 1]![1]));
+}
+
 /** All inputs after fixes as one YAML stream, for `--fix` to stdout: a "---" line between files. */
 export function joinSources(sources: SourceFile[], fixed: FixedFile[]): Buffer {
   const byFile = new Map(fixed.map((f) => [f.source, f.bytes]));
   const parts: Buffer[] = [];
   for (const source of sources) {
     let bytes = byFile.get(source) ?? bytesOf(source);
+    if (sources.length > 1) bytes = jsonStreamAsDocuments(bytes);
     // The first file is printed as `--write` would write it, its BOM and last line as they are; a
     // BOM mid-stream is no YAML, and the next file starts on a line of its own.
     const mid = parts.length > 0;

@@ -88,6 +88,18 @@ export async function writeFixes(
       return { written: [], errors };
     }
   }
+  // Again once all are staged, right before the first rename: a save made while they were being
+  // staged (large files, a slow disk) would otherwise be overwritten. A save between this read and
+  // the rename is the window no rename-based write can close.
+  for (const target of targets) {
+    const now = await readFile(target.path).catch(() => undefined);
+    if (now?.equals(bytesOf(target.fix.source))) continue;
+    errors.push({ file: target.fix.source.file, message: 'changed since it was read: not written' });
+  }
+  if (errors.length > 0) {
+    await Promise.all(staged.map((s) => s.discard()));
+    return { written: [], errors };
+  }
   const written: FixedFile[] = [];
   for (const [i, target] of targets.entries()) {
     try {
