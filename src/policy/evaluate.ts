@@ -419,7 +419,19 @@ export function evaluate(
  */
 function patchOf(object: KubeObject, run: RuleRun, findings: JudgedFinding[]) {
   // No rule asked for a copy, nothing changed: no diff to compute.
-  if (!run.draft || run.draftSpoiled) return { patch: [] as PatchOperation[], findings };
+  if (!run.draft) return { patch: [] as PatchOperation[], findings };
+  // A rule failed on the copy (it denies in its own name): none of the changes is made, and the
+  // others' findings must not say they were (in warn mode the object is admitted as it came).
+  if (run.draftSpoiled)
+    return {
+      patch: [] as PatchOperation[],
+      findings: findings.map((f) => {
+        if (!f.mutation || f.action === 'audit') return f;
+        const kept = judged(f, f.action, `not applied (a rule could not judge this object): ${f.message}`);
+        delete kept.mutation; // a change no one makes, not one the mutating webhook failed to
+        return kept;
+      }),
+    };
   try {
     return { patch: patchBetween(object, run.draft), findings };
   } catch (err) {

@@ -1,7 +1,14 @@
 // evaluate() as a whole: the fast path for other objects, idempotent mutations, ratcheting on
 // UPDATE, and modes.
 import { describe, expect, it } from '@jest/globals';
-import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
+import {
+  ClusterContext,
+  EMPTY_CONTEXT,
+  evaluate,
+  RULES,
+  type KubeObject,
+  type Rule,
+} from '../../src/policy/index.js';
 import { shortWarning } from '../../src/server/admission.js';
 import {
   aistore,
@@ -454,6 +461,32 @@ describe('modes', () => {
       'legacy-anti-affinity-field:audit',
       'target-host-port:audit',
     ]);
+  });
+  // Maintainer review: a rule that throws after taking the copy spoils it; no change is made, and
+  // the other rules' findings must not say theirs were (warn mode admits the object as it came).
+  it('a rule failing on the copy: no patch, and the other changes are said not applied', () => {
+    const throwing = {
+      ...RULES.find((r) => r.id === 'target-host-port')!,
+      id: 'target-host-port',
+      mutates: true,
+      check: ({ writable }: { writable: () => unknown }) => {
+        writable();
+        throw new Error('boom');
+      },
+    } as unknown as Rule;
+    const rules = [...RULES.filter((r) => r.id === 'legacy-anti-affinity-field'), throwing];
+    const ev = evaluate({ operation: 'CREATE', object: bad }, EMPTY_CONTEXT, {
+      rules,
+      modes: { default: 'warn' },
+    });
+    expect(ev.patch).toEqual([]);
+    expect(ev.allowed).toBe(true);
+    expect(ev.findings.map((f) => [f.ruleId, f.action, f.mutation ?? false, f.message.slice(0, 40)])).toEqual(
+      [
+        ['legacy-anti-affinity-field', 'warn', false, 'not applied (a rule could not judge this'],
+        ['target-host-port', 'warn', false, 'this rule could not judge the object (Er'],
+      ],
+    );
   });
   it('per-rule override', () => {
     const ev = run({
