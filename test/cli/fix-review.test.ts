@@ -399,6 +399,8 @@ describe('--fix --write: what it promises about the files', () => {
     const r = await cli(['check', '--fix', '--write', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.yaml:\d+: error: cannot apply the fix in place: [^\n]+\n/);
+    // Said as what it is, not as the parser's "Unresolved alias" of the edited text.
+    expect(r.stderr).toContain('the edit would also change what a YAML alias shares with the edited node');
     expect(r.stderr).toContain('rewrote 0 file(s)');
     expect(readFileSync(join(dir, 'bad.yaml'), 'utf8')).toBe(bad);
     expect(readFileSync(join(dir, 'good.yaml'), 'utf8')).toBe(good);
