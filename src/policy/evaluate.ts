@@ -230,6 +230,18 @@ function ratchet(
 /** The targetSpec field a finding's path lies in, e.g. "hostPort" for /spec/targetSpec/hostPort. */
 const targetSpecField = (path: string): string | undefined => /^\/spec\/targetSpec\/([^/]+)/.exec(path)?.[1];
 
+/** The rule's findings keep targets apart by themselves on this CR (a host port, a required anti-affinity). */
+const keepsApart = (rules: readonly Rule[], ruleId: string, object: KubeObject): boolean =>
+  rules.find((r) => r.id === ruleId)?.keepsTargetsApart?.(object as AIStoreCR) === true;
+
+/** The field of a refusal at a targetSpec field fixed at creation that the update leaves as stored. */
+function keptFixedField(f: JudgedFinding, object: KubeObject, oldObject: KubeObject): string | undefined {
+  const field = f.action === 'deny' ? targetSpecField(f.path) : undefined;
+  if (field === undefined || !FIXED_TARGET_FIELDS.has(field)) return undefined;
+  const at = `/spec/targetSpec/${field}`;
+  return sameJson(valueAt(object, at), valueAt(oldObject, at)) ? field : undefined;
+}
+
 /**
  * On a CR's UPDATE, a deny of a rule whose finding keeps targets apart by itself (a host port, a
  * required anti-affinity: `keepsTargetsApart`), at a targetSpec field the operator never lets
@@ -255,14 +267,9 @@ function fixedAtCreation(
   )
     return findings;
   const forced = sharingForced(run.layout);
-  const keepsApart = (id: string) =>
-    rules.find((r) => r.id === id)?.keepsTargetsApart?.(object as AIStoreCR) === true;
   return findings.map((f) => {
-    const field = f.action === 'deny' ? targetSpecField(f.path) : undefined;
-    if (field === undefined || !FIXED_TARGET_FIELDS.has(field)) return f;
-    const at = `/spec/targetSpec/${field}`;
-    if (!sameJson(valueAt(object, at), valueAt(oldObject, at))) return f;
-    if (!keepsApart(f.ruleId)) return f; // fixedFieldFixes, once the ratchet has run
+    const field = keptFixedField(f, object, oldObject);
+    if (field === undefined || !keepsApart(rules, f.ruleId, object)) return f; // the rest: fixedFieldFixes, after the ratchet
     if (forced)
       return {
         ...judged(
@@ -294,13 +301,9 @@ function fixedFieldFixes(
 ): JudgedFinding[] {
   const { object, oldObject } = subject;
   if (subject.operation !== 'UPDATE' || !isObject(oldObject) || object.kind !== 'AIStore') return findings;
-  const keepsApart = (id: string) =>
-    rules.find((r) => r.id === id)?.keepsTargetsApart?.(object as AIStoreCR) === true;
   return findings.map((f) => {
-    const field = f.action === 'deny' && !keepsApart(f.ruleId) ? targetSpecField(f.path) : undefined;
-    if (field === undefined || !FIXED_TARGET_FIELDS.has(field)) return f;
-    const at = `/spec/targetSpec/${field}`;
-    if (!sameJson(valueAt(object, at), valueAt(oldObject, at))) return f;
+    const field = keptFixedField(f, object, oldObject);
+    if (field === undefined || keepsApart(rules, f.ruleId, object)) return f;
     const changed = changedTargetFields(object, oldObject);
     const fixed = `spec.targetSpec.${field} is fixed at creation (the operator refuses to change it on a live CR)`;
     return {
