@@ -120,7 +120,7 @@ const rows: Row[] = [
     requester: 'system:serviceaccount:kube-system:statefulset-controller',
     expect: {
       warn: [
-        /named after a claim template of StatefulSet ais-target as the guard has it, yet .*claims "ais-data-aistore-ais-target-0".*not refused/,
+        /named after a claim template of StatefulSet ais-target as the guard has it, but not after the mounts of AIStore ais .*; not refused\. By the CR: claim "ais-data-nvme-ais-target-0", .*claims "ais-data-aistore-ais-target-0"/,
       ],
     },
   },

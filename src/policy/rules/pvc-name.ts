@@ -54,7 +54,7 @@ export default defineRule({
     ) {
       report.warn(
         '/metadata/name',
-        `claim "${name}" comes from the StatefulSet controller, named after a claim template of StatefulSet ${subject.crName}-target as the guard has it, yet ${problem.reason}: the guard's view of AIStore ${subject.crName} is behind the StatefulSet's, or the set's templates are not the CR's mounts; not refused.`,
+        `claim "${name}" comes from the StatefulSet controller, named after a claim template of StatefulSet ${subject.crName}-target as the guard has it, but not after the mounts of AIStore ${subject.crName} as the guard has it: its view of the CR is behind the StatefulSet's, or the set's templates are not the CR's mounts; not refused. By the CR: claim "${name}", ${problem.reason}.`,
         `Nothing, if AIStore ${subject.crName} was just created or changed; if this persists, compare the StatefulSet's volumeClaimTemplates with spec.targetSpec.mounts and see /readyz (the guard's cluster cache).`,
       );
       return;
