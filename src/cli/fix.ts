@@ -162,10 +162,25 @@ function jsonStreamAsDocuments(bytes: Buffer): Buffer {
   for (const [i, [start, end]] of values.entries()) {
     if (i === 0) continue;
     const gap = text.slice(values[i - 1]![1], start);
-    out += `${gap}${gap.endsWith('\n') ? '' : '\n'}---\n${text.slice(start, end)}`;
+    out += `${gap}${gap.endsWith('\n') ? '' : '\n'}---\n${asYamlJson(text.slice(start, end))}`;
   }
   return Buffer.from(out + text.slice(values[values.length - 1]![1]));
 }
+
+/**
+ * A JSON value's text that go-yaml v2 reads as the same value: the escapes JSON has and YAML 1.1 does
+ * not (`\/`, a surrogate pair) written as the characters they stand for, and the characters go-yaml
+ * takes for line breaks (U+0085, U+2028, U+2029) as escapes. Escapes are matched whole, left to right,
+ * so an escaped backslash is never read as the start of another.
+ */
+const asYamlJson = (json: string): string =>
+  json
+    .replace(
+      /\\(u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[^u])/g,
+      (escape, body: string) =>
+        body === '/' ? '/' : body.length === 11 ? JSON.parse(`"${escape}"`) : escape,
+    )
+    .replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** All inputs after fixes as one YAML stream, for `--fix` to stdout: a "---" line between files. */
 export function joinSources(sources: SourceFile[], fixed: FixedFile[]): Buffer {

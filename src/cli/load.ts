@@ -370,6 +370,9 @@ export function jsonStream(text: string): [number, number][] | undefined {
       continue;
     }
     if (text[at] !== '{') {
+      // After one object kubectl reads the rest as YAML ("{...}" then "---"): so does the YAML
+      // reader, the whole text. After two or more, the rest is an error to both.
+      if (values.length === 1) return undefined;
       values.push([at, text.length]); // not a value: the YAML reader says what it is
       break;
     }

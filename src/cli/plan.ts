@@ -3,7 +3,6 @@
 // printing only: the planning is src/plan/. The Kubernetes client is loaded only for the cluster flags.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import YAML from 'yaml';
 import { isAIStore, type AIStoreCR, type KubeObject } from '../policy/index.js';
 import {
   differenceCount,
@@ -15,7 +14,7 @@ import {
   type Plan,
   type VolumeDiff,
 } from '../plan/index.js';
-import { readYamlValue } from '../k8s/yaml.js';
+import { readYamlValue, stringifyForKube } from '../k8s/yaml.js';
 import { loadManifests } from './load.js';
 import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
@@ -174,13 +173,14 @@ async function existingVolumes(opts: Options, io: Io): Promise<KubeObject[]> {
   return objects;
 }
 
+// YAML as kubectl reads it: a node named "yes" or "0b101" stays a string (k8s/yaml.ts).
 function stringify(value: unknown, format: Options['format']): string {
-  return format === 'json' ? JSON.stringify(value, null, 2) + '\n' : YAML.stringify(value, { lineWidth: 0 });
+  return format === 'json' ? JSON.stringify(value, null, 2) + '\n' : stringifyForKube(value);
 }
 
 function printVolumes(plan: Plan, format: Options['format']): string {
   if (format === 'json') return stringify({ apiVersion: 'v1', kind: 'List', items: plan.volumes }, format);
-  return plan.volumes.map((pv) => YAML.stringify(pv, { lineWidth: 0 })).join('---\n');
+  return plan.volumes.map((pv) => stringifyForKube(pv)).join('---\n');
 }
 
 /** Where each target went, for the person running the command (stderr: stdout stays pure data). */

@@ -3,7 +3,7 @@
 // written and synced beside its file (where a full disk or a name too long shows), and only when
 // all of them are staged is any renamed over its file, with its mode (and, for root, its owner) kept.
 import { constants } from 'node:fs';
-import { access, readFile, realpath, stat } from 'node:fs/promises';
+import { access, lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stageFile, type StagedFile } from '../tls/atomic.js';
 import type { FixedFile } from './fix.js';
@@ -34,6 +34,9 @@ async function prepare(fix: FixedFile, options: WriteOptions): Promise<Target | 
       message: 'reached through a symbolic link: not written (use --follow-symlinks to write its target)',
     };
   try {
+    // Not a link when read: one put in its place since is not written through (nor replaced).
+    if (!fix.source.viaSymlink && (await lstat(file)).isSymbolicLink())
+      return { file, message: 'replaced by a symbolic link since it was read: not written' };
     const path = fix.source.viaSymlink ? await realpath(file) : file;
     const info = await stat(path);
     if (info.isFIFO()) return { file, message: 'a pipe: not written (print the fixes without --write)' };
@@ -91,11 +94,9 @@ export async function writeFixes(
   // Again once all are staged, right before the first rename: a save made while they were being
   // staged (large files, a slow disk) would otherwise be overwritten. A save between this read and
   // the rename is the window no rename-based write can close.
-  for (const target of targets) {
-    const now = await readFile(target.path).catch(() => undefined);
-    if (now?.equals(bytesOf(target.fix.source))) continue;
-    errors.push({ file: target.fix.source.file, message: 'changed since it was read: not written' });
-  }
+  // The same checks as before staging (a pipe is never read, a file made read-only is the owner's word).
+  for (const again of await Promise.all(targets.map((t) => prepare(t.fix, options))))
+    if (!('fix' in again)) errors.push(again);
   if (errors.length > 0) {
     await Promise.all(staged.map((s) => s.discard()));
     return { written: [], errors };

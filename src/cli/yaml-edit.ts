@@ -3,8 +3,8 @@
 // integers, line endings) stays byte for byte. The yaml library supplies the node ranges; values
 // the patch brings in are rendered in YAML 1.1 (what Kubernetes reads), so a string like "0644" or
 // "on" is quoted. Whatever it cannot do exactly it refuses (EditError) rather than guess.
-import { Document, isMap, isScalar, isSeq, parseDocument, visit, type Node, type Pair } from 'yaml';
-import { KUBE_YAML } from '../k8s/yaml.js';
+import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { KUBE_YAML, stringifyForKube } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
 import { pointerSegments } from './pointer.js';
 import { cutFlowEntry, skipGap } from './yaml-gaps.js';
@@ -25,17 +25,7 @@ const isCollectionValue = (v: unknown) =>
  * reads back the same. Block collections are indented line by line by the caller.
  */
 function render(value: unknown, style: 'block' | 'flow'): string {
-  const doc = new Document(value, { version: '1.1' });
-  visit(doc, {
-    Scalar(key, node) {
-      if (key !== 'key' && typeof node.value === 'string' && !PLAIN_SAFE.test(node.value))
-        node.type = 'QUOTE_DOUBLE';
-    },
-  });
-  const text = doc
-    .toString({ lineWidth: 0, blockQuote: false, collectionStyle: style })
-    .replace(/\n$/, '')
-    .replace(/[\u0085\u2028\u2029]/g, (c) => YAML_BREAK_ESCAPES[c]!);
+  const text = stringifyForKube(value, { blockQuote: false, collectionStyle: style }).replace(/\n$/, '');
   const oneLine = style === 'flow' || !isCollectionValue(value);
   return oneLine && text.includes('\n') ? jsonText(value) : text;
 }
@@ -46,17 +36,6 @@ const jsonText = (value: unknown): string =>
     /[\u0085\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
-
-/**
- * A string kubectl's go-yaml v2 reads back as the same string when written plain, whatever the
- * yaml library (YAML 1.1 too, but not go-yaml's) would say: a letter first, no flow indicators, no
- * ":" but between words, none of the number forms Go's strconv takes (0o17 is 15 to it). Any
- * other string is double-quoted.
- */
-const PLAIN_SAFE = /^[A-Za-z][A-Za-z0-9._/=-]*(?::[A-Za-z0-9._/=-]+)*$/;
-
-/** go-yaml folds these into spaces even inside double quotes: written as YAML escapes they survive. */
-const YAML_BREAK_ESCAPES: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
 
 /** A value as JSON on one line, spaced as flow YAML is usually written: {"a": 1, "b": [1, 2]}. */
 function json(value: unknown): string {

@@ -5,14 +5,59 @@
 //
 // Two YAML 1.1 types of the yaml library are left out, since go-yaml v2 has neither: an unquoted
 // timestamp stays a string (go-yaml decodes it into an interface{} as the text), and `1:20` is a
-// string, not the base-60 number 80.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
-import type { Document, DocumentOptions, ParseOptions, SchemaOptions, Tags } from 'yaml';
+// string, not the base-60 number 80. And a float needs a digit before its exponent, as go-yaml's
+// yamlStyleFloat does: `e1`, `e-0` (node or CR names) are strings to kubectl, not 10 and -0.
+import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import type { DocumentOptions, ParseOptions, ScalarTag, SchemaOptions, Tags, ToStringOptions } from 'yaml';
 
 const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
 
+const FLOAT = 'tag:yaml.org,2002:float';
+/** go-yaml v2 resolve.go yamlStyleFloat, with the underscores it strips first allowed among the digits. */
+const GO_FLOATS: Record<string, RegExp> = {
+  EXP: /^[-+]?(?:\.[0-9_]*[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)[eE][-+]?[0-9]+$/,
+  '': /^[-+]?(?:\.[0-9_]*[0-9][0-9_]*|[0-9][0-9_]*\.[0-9_]*)$/,
+};
+
 const goYamlTags = (tags: Tags): Tags =>
-  tags.filter((t) => typeof t === 'string' || (t.tag !== TIMESTAMP && t.format !== 'TIME'));
+  tags
+    .filter((t) => typeof t === 'string' || (t.tag !== TIMESTAMP && t.format !== 'TIME'))
+    .map((t): Tags[number] => {
+      if (typeof t === 'string' || t.tag !== FLOAT || !isScalarTag(t) || t.test?.source.includes('inf'))
+        return t;
+      const test = GO_FLOATS[t.format ?? ''];
+      return test ? { ...t, test } : t;
+    });
+
+const isScalarTag = (t: Exclude<Tags[number], string>): t is ScalarTag =>
+  !('collection' in t && t.collection);
+
+/**
+ * A string go-yaml v2 reads back as the same string when written plain, whatever the yaml library
+ * (YAML 1.1 too, but not go-yaml's) would say: a name (a letter first, no flow indicators, no ":"
+ * but between words), an absolute path, or a quantity with its unit (1Ti, 500m); never one of the
+ * number forms Go's strconv takes (0o17 is 15 to it). Any other string, key or value, is written
+ * double-quoted.
+ */
+const PLAIN_SAFE =
+  /^(?:[A-Za-z][A-Za-z0-9._/=-]*(?::[A-Za-z0-9._/=-]+)*|\/[A-Za-z0-9._/=-]*|[0-9]+(?:\.[0-9]+)?(?:[KMGTPE]i|[kMGTPEm]))$/;
+
+/** go-yaml folds these into spaces even inside double quotes: written as YAML escapes they survive. */
+const YAML_BREAK_ESCAPES: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
+
+/** A value as YAML 1.1 text that kubectl (go-yaml v2) reads back as exactly this value. */
+export function stringifyForKube(value: unknown, options: ToStringOptions = {}): string {
+  // merge: false, or a "<<" key of the value would be written as a merge key.
+  const doc = new Document(value, { version: '1.1', merge: false });
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && !PLAIN_SAFE.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc
+    .toString({ lineWidth: 0, ...options })
+    .replace(/[\u0085\u2028\u2029]/g, (c) => YAML_BREAK_ESCAPES[c]!);
+}
 
 export const KUBE_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
@@ -42,6 +87,16 @@ export function readYamlValue(text: string, where: string): unknown {
   const problem = doc.errors[0];
   if (problem)
     throw new Error(`${where}:${lines.linePos(problem.pos[0]).line}: ${yamlMessage(problem.message)}`);
+  // Keys are names (of nodes, of settings): one the parser takes for a number (010, 1e3) or a boolean
+  // would silently become another name ("10", "1000").
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key;
+      if (!isScalar(key) || typeof key.value === 'string') return;
+      const at = lines.linePos(key.range?.[0] ?? 0).line;
+      throw new Error(`${where}:${at}: key ${key.source ?? String(key.value)} is not a string: quote it`);
+    },
+  });
   try {
     // An alias to no anchor, or one past the alias budget, fails here, not in the parse.
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

@@ -20,7 +20,7 @@ import {
   type Mount,
 } from './aistore.js';
 import type { ClusterContext } from './context.js';
-import { isObject, nameOf, replicasOf } from './k8s.js';
+import { isBeingDeleted, isObject, nameOf, replicasOf } from './k8s.js';
 import { maxTargetCount } from './target-count.js';
 
 export interface ClaimNameProblem {
@@ -68,8 +68,10 @@ export function cachedSetClaims(
   crName: string,
   name: string,
 ): boolean {
-  const templates: unknown = ctx.statefulSet(namespace, targetStatefulSetName(crName))?.spec
-    ?.volumeClaimTemplates;
+  const set = ctx.statefulSet(namespace, targetStatefulSetName(crName));
+  // One being deleted makes no more claims: its templates say nothing of the next set the CR gets.
+  if (!set || isBeingDeleted(set)) return false;
+  const templates: unknown = set.spec?.volumeClaimTemplates;
   const template = splitClaimName(crName, name)?.template;
   return (
     template !== undefined &&

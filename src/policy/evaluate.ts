@@ -316,21 +316,30 @@ function fixedFieldFixes(
   });
 }
 
-/** The targetSpec fields this update changes, and spec.size where it counts the targets (GetTargetSize). */
+/**
+ * What this update changes that a live CR may change: the targetSpec's fields, and the spec's own
+ * (a secret that mounts at a target path, spec.size where it counts the targets: GetTargetSize).
+ */
 function changedTargetFields(object: KubeObject, oldObject: KubeObject): string[] {
-  const spec = (o: KubeObject, key: string): unknown => (isObject(o.spec) ? o.spec[key] : undefined);
-  const keysOf = (v: unknown) => Object.keys(isObject(v) ? v : {});
-  const keys = new Set([...keysOf(spec(oldObject, 'targetSpec')), ...keysOf(spec(object, 'targetSpec'))]);
-  const changed = [...keys]
-    .filter(
-      (k) => !sameJson(valueAt(object, `/spec/targetSpec/${k}`), valueAt(oldObject, `/spec/targetSpec/${k}`)),
-    )
-    .map((k) => `spec.targetSpec.${k}`);
+  const keysOf = (o: KubeObject, at: string) => Object.keys(recordAt(o, at));
+  const changedUnder = (at: string, skip: (k: string) => boolean) =>
+    [...new Set([...keysOf(oldObject, at), ...keysOf(object, at)])]
+      .filter((k) => !skip(k) && !sameJson(valueAt(object, `${at}/${k}`), valueAt(oldObject, `${at}/${k}`)))
+      .map((k) => `${at.slice(1).replaceAll('/', '.')}.${k}`);
   const ownSize = (o: KubeObject) => valueAt(o, '/spec/targetSpec/size');
-  const countsTargets = [object, oldObject].some((o) => ownSize(o) === undefined || ownSize(o) === null);
-  if (countsTargets && !sameJson(spec(object, 'size'), spec(oldObject, 'size'))) changed.unshift('spec.size');
-  return changed;
+  const sizeCounts = [object, oldObject].some((o) => ownSize(o) === undefined || ownSize(o) === null);
+  // proxySpec's fields place no target; targetSpec's are listed one by one.
+  const specLevel = changedUnder(
+    '/spec',
+    (k) => k === 'targetSpec' || k === 'proxySpec' || (k === 'size' && !sizeCounts),
+  );
+  return [...specLevel, ...changedUnder('/spec/targetSpec', () => false)];
 }
+
+const recordAt = (o: KubeObject, at: string): Record<string, unknown> => {
+  const v = valueAt(o, at);
+  return isObject(v) ? v : {};
+};
 
 /** Rendered by the operator from its CR: the target StatefulSet it owns, or a pod of that StatefulSet. */
 function renderedByOperator(subject: Recognised): boolean {

@@ -172,13 +172,26 @@ export function requiredLabelPairs(terms: unknown): [string, string][] | undefin
   return pairs;
 }
 
-/** Every requirement of every term asks only for the hostname (or metadata.name). */
-const onlyByHostname = (terms: unknown): boolean =>
-  objectsOf<NodeSelectorTerm>(terms).every(
-    (term) =>
-      objectsOf<NodeSelectorRequirement>(term.matchExpressions).every((r) => r.key === HOSTNAME_KEY) &&
-      objectsOf<NodeSelectorRequirement>(term.matchFields).every((r) => r.key === 'metadata.name'),
-  );
+/**
+ * Required terms as far as a node known by its name alone can be judged: each term's hostname and
+ * metadata.name requirements (a term ANDs them, so they alone can rule the node out). Undefined when
+ * some term asks only for labels not known: that term may match.
+ */
+function byHostnameOnly(terms: unknown): NodeSelectorTerm[] | undefined {
+  const judged: NodeSelectorTerm[] = [];
+  for (const term of objectsOf<NodeSelectorTerm>(terms)) {
+    const exprs = objectsOf<NodeSelectorRequirement>(term.matchExpressions);
+    const fields = objectsOf<NodeSelectorRequirement>(term.matchFields);
+    const byName = {
+      matchExpressions: exprs.filter((r) => r.key === HOSTNAME_KEY),
+      matchFields: fields.filter((r) => r.key === 'metadata.name'),
+    };
+    const asked = exprs.length + fields.length;
+    if (asked > 0 && byName.matchExpressions.length + byName.matchFields.length === 0) return undefined;
+    judged.push(asked === 0 ? term : byName); // an empty term matches no node, known or not
+  }
+  return judged;
+}
 
 /**
  * Taints that come and go with a node's state, as the cordon does, so they rule no node out for
@@ -231,7 +244,8 @@ export function placementExcludes(
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(', ')}`;
   const terms = placement.requiredTerms;
-  if ((node || onlyByHostname(terms)) && !matchesRequiredTerms(terms, known))
+  const judged = node || terms === undefined ? terms : byHostnameOnly(terms);
+  if (judged !== undefined && !matchesRequiredTerms(judged, known))
     return "spec.targetSpec.affinity's required node affinity";
   if (node && !toleratesTaints(placement.tolerations, withoutLifecycleTaints(node)))
     return 'a NoSchedule/NoExecute taint of that node, not tolerated by spec.targetSpec.tolerations';

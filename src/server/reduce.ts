@@ -149,7 +149,8 @@ function statefulSetOf(obj: Cached): Cached {
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    metadata: metadataOf(obj, [...BASIC, 'uid', 'ownerReferences']),
+    // deletionTimestamp: a StatefulSet being deleted makes no claims (claims.ts cachedSetClaims).
+    metadata: metadataOf(obj, [...BASIC, 'uid', 'ownerReferences', 'deletionTimestamp']),
     spec: obj.spec,
   };
 }
