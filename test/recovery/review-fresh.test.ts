@@ -4,30 +4,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import { readYamlValue } from '../../src/k8s/yaml.js';
-import { aistore, claimName, node, pv, pvc, targetStatefulSet } from '../support/builders.js';
-import { boundPV as bound, changed as mod, messages, SIDES } from '../support/sides.js';
+import { aistore, node, pvc, targetStatefulSet } from '../support/builders.js';
+import { changed as mod, judgeUpdate, messages, SIDES, twoPerNodeDisks } from '../support/sides.js';
 
 const SSC = 'system:serviceaccount:kube-system:statefulset-controller';
-/** Targets two per node, one hand-made local PV each (node-1: 0,1; node-2: 2,3; …). */
-const disks = (n: number) =>
-  Array.from({ length: n }, (_, i) =>
-    bound(
-      pv(`pv-${i}`, {
-        claim: claimName(i),
-        host: `node-${1 + Math.floor(i / 2)}`,
-        path: `/ais/sd${'ab'[i % 2]}`,
-        local: true,
-      }),
-      `u${i}`,
-    ),
-  );
-const update = (
-  side: (o: KubeObject) => KubeObject,
-  oldObject: KubeObject,
-  object: KubeObject,
-  world: KubeObject[],
-) =>
-  evaluate({ operation: 'UPDATE', object, oldObject }, new ClusterContext([...world, oldObject].map(side)));
+const disks = twoPerNodeDisks;
+const update = judgeUpdate;
 const resize = (cr: KubeObject, size: number) => mod(cr, (c) => (c.spec.targetSpec.size = size));
 const withPolicy = (cr: KubeObject, whenScaled: string) =>
   mod(cr, (c) => (c.spec.targetSpec.pvcRetentionPolicy = { whenScaled, whenDeleted: 'Retain' }));

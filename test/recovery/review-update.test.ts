@@ -6,32 +6,19 @@
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import { aistore, claimName, node, pv, targetStatefulSet, HOST_ANTI_AFFINITY } from '../support/builders.js';
-import { boundPV as bound, changed as mod, messages, SIDES } from '../support/sides.js';
+import {
+  boundPV as bound,
+  changed as mod,
+  judgeUpdate,
+  messages,
+  SIDES,
+  twoPerNodeDisks,
+} from '../support/sides.js';
 
 const DATA = { path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' };
 const NODES3 = [node('node-1'), node('node-2'), node('node-3')];
-/** Targets two per node, one hand-made local PV each (node-1: 0,1; node-2: 2,3; …). */
-const disks = (n: number) =>
-  Array.from({ length: n }, (_, i) =>
-    bound(
-      pv(`pv-${i}`, {
-        claim: claimName(i),
-        host: `node-${1 + Math.floor(i / 2)}`,
-        path: `/ais/sd${'ab'[i % 2]}`,
-        local: true,
-      }),
-      `u${i}`,
-    ),
-  );
-
-/** The UPDATE oldObject -> object, the stored CR in the context (as the webhook's cache has it). */
-const update = (
-  side: (o: KubeObject) => KubeObject,
-  oldObject: KubeObject,
-  object: KubeObject,
-  world: KubeObject[],
-) =>
-  evaluate({ operation: 'UPDATE', object, oldObject }, new ClusterContext([...world, oldObject].map(side)));
+const disks = twoPerNodeDisks;
+const update = judgeUpdate;
 
 const denials = (ev: ReturnType<typeof evaluate>) => ev.findings.filter((f) => f.action === 'deny');
 const resize = (cr: KubeObject, size: number) => mod(cr, (c) => (c.spec.targetSpec.size = size));

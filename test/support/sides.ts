@@ -4,6 +4,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import { reduced, type Cached } from '../../src/server/reduce.js';
+import { claimName, pv } from './builders.js';
 
 export const asCached = (o: KubeObject): KubeObject =>
   reduced(structuredClone(o) as Cached, o.apiVersion ?? 'v1', o.kind ?? '') as KubeObject;
@@ -40,6 +41,29 @@ export function judgeCreate(side: (o: KubeObject) => KubeObject, object: KubeObj
   const ctx = new ClusterContext([...context.map(side), object]);
   return evaluate({ operation: 'CREATE', object }, ctx);
 }
+
+/** The UPDATE oldObject -> object, the stored CR in the context (as one side sees it). */
+export const judgeUpdate = (
+  side: (o: KubeObject) => KubeObject,
+  oldObject: KubeObject,
+  object: KubeObject,
+  world: KubeObject[],
+) =>
+  evaluate({ operation: 'UPDATE', object, oldObject }, new ClusterContext([...world, oldObject].map(side)));
+
+/** `n` targets two per node, one hand-made local PV each, bound (node-1: 0, 1; node-2: 2, 3; …). */
+export const twoPerNodeDisks = (n: number) =>
+  Array.from({ length: n }, (_, i) =>
+    boundPV(
+      pv(`pv-${i}`, {
+        claim: claimName(i),
+        host: `node-${1 + Math.floor(i / 2)}`,
+        path: `/ais/sd${'ab'[i % 2]}`,
+        local: true,
+      }),
+      `u${i}`,
+    ),
+  );
 
 /** Every finding as "<rule> <action>: <message> | fix: <fix>", to match against. */
 export const messages = (ev: ReturnType<typeof evaluate>) =>
