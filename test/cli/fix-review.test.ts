@@ -16,11 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { KUBE_YAML } from '../../src/k8s/yaml.js';
-import { parseInput } from '../../src/cli/load.js';
 import { writeFixes } from '../../src/cli/write.js';
 import { stageFile } from '../../src/tls/atomic.js';
 import { cli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
+import { twoFixedFiles } from '../support/staged-fixes.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ais-guard-fix-review-'));
 
@@ -364,18 +364,7 @@ describe('--fix --write: what it promises about the files', () => {
     // write.ts prepare() compares the bytes once, before staging; stageFile writes and fsyncs each
     // file (the slow part), and commit() renames without looking again: an editor's save in that
     // window is lost. Here the save lands while the second file is staged.
-    const dir = tmp();
-    for (const name of ['a', 'b'])
-      writeFileSync(
-        join(dir, `${name}.yaml`),
-        readFileSync(fixture('03'), 'utf8').replace('name: ais', `name: ${name}`),
-      );
-    const errors: never[] = [];
-    const fixes = ['a', 'b'].map((name) => {
-      const file = join(dir, `${name}.yaml`);
-      const { source } = parseInput({ file, bytes: readFileSync(file) }, errors);
-      return { source, bytes: Buffer.from('fixed\n'), objects: 1 };
-    });
+    const { dir, fixes } = twoFixedFiles();
     const users = '# the user saved this meanwhile\n';
     let calls = 0;
     const result = await writeFixes(fixes, { followSymlinks: false }, async (path, data, options) => {

@@ -14,7 +14,6 @@ import {
   rmSync,
   statSync,
   symlinkSync,
-  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +23,7 @@ import { writeFixes } from '../../src/cli/write.js';
 import { applyOperation } from '../../src/cli/yaml-edit.js';
 import { stageFile } from '../../src/tls/atomic.js';
 import { fixture } from '../support/fixtures.js';
+import { twoFixedFiles } from '../support/staged-fixes.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ais-guard-review-last-'));
 
@@ -82,21 +82,7 @@ describe('--fix to stdout: a JSON stream joined as YAML documents', () => {
 });
 
 describe('--fix --write: the second read, right before the first rename', () => {
-  const setup = () => {
-    const dir = tmp();
-    for (const name of ['a', 'b'])
-      writeFileSync(
-        join(dir, `${name}.yaml`),
-        readFileSync(fixture('03'), 'utf8').replace('name: ais', `name: ${name}`),
-      );
-    const errors: never[] = [];
-    const fixes = ['a', 'b'].map((name) => {
-      const file = join(dir, `${name}.yaml`);
-      const { source } = parseInput({ file, bytes: readFileSync(file) }, errors);
-      return { source, bytes: Buffer.from('fixed\n'), objects: 1 };
-    });
-    return { dir, fixes };
-  };
+  const setup = twoFixedFiles;
 
   it('a file made read-only while the files are staged is not written (nor made writable)', async () => {
     // prepare() refuses a file whose mode has no write bit ("the owner's word, even for root"); the

@@ -352,6 +352,22 @@ describe('review: required node affinity that pins the hostname beside another l
   });
 });
 
+/** plan for the simple CR on one node of the given name with two 8Ti disks. */
+const planTwoDisksOn = (node: string) =>
+  run(['plan', '--disks', 'disks.yaml', 'cr.yaml'], {
+    'disks.yaml': YAML.stringify({
+      [node]: [
+        { path: '/mnt/a', size: '8Ti' },
+        { path: '/mnt/b', size: '8Ti' },
+      ],
+    }),
+    'cr.yaml': YAML.stringify(simpleCr()),
+  });
+
+/** check on the simple CR and plan's PVs. */
+const checkWithCr = (pvs: string) =>
+  run(['check', 'cr.yaml', 'pvs.yaml'], { 'cr.yaml': YAML.stringify(simpleCr()), 'pvs.yaml': pvs });
+
 describe('review: plan output read as kubectl reads YAML (sigs.k8s.io/yaml, YAML 1.1)', () => {
   // go-yaml v2 (kubectl apply -f) resolves plain y/yes/on/n/no/off to booleans and 0b101/010 to
   // integers (sigs.k8s.io/yaml v1.4.0 YAMLToJSON: {"values":[true]} for `- y`); plan prints them
@@ -359,25 +375,13 @@ describe('review: plan output read as kubectl reads YAML (sigs.k8s.io/yaml, YAML
   it.each(['y', 'yes', 'on', 'n', 'off', '0b101'])(
     'node %s: values stay strings under YAML 1.1, and ais-guard check does not deny plan output',
     async (node) => {
-      const r = await run(['plan', '--disks', 'disks.yaml', 'cr.yaml'], {
-        'disks.yaml': YAML.stringify({
-          [node]: [
-            { path: '/mnt/a', size: '8Ti' },
-            { path: '/mnt/b', size: '8Ti' },
-          ],
-        }),
-        'cr.yaml': YAML.stringify(simpleCr()),
-      });
+      const r = await planTwoDisksOn(node);
       expect(r.code).toBe(0);
       for (const doc of YAML.parseAllDocuments(r.stdout, { version: '1.1' })) {
         const pv = doc.toJS() as { spec: { nodeAffinity: unknown } };
         expect(JSON.stringify(pv.spec.nodeAffinity)).toContain(`"values":["${node}"]`);
       }
-      const check = await run(['check', 'cr.yaml', 'pvs.yaml'], {
-        'cr.yaml': YAML.stringify(simpleCr()),
-        'pvs.yaml': r.stdout,
-      });
-      expect(check.stdout).toMatch(/0 denied, 0 with warnings/);
+      expect((await checkWithCr(r.stdout)).stdout).toMatch(/0 denied, 0 with warnings/);
     },
   );
 
@@ -409,21 +413,9 @@ describe('review: plan output read as kubectl reads YAML (sigs.k8s.io/yaml, YAML
   it.each(['e1', 'e-0', 'e10'])(
     'node %s (a string to kubectl): check does not deny plan output',
     async (node) => {
-      const r = await run(['plan', '--disks', 'disks.yaml', 'cr.yaml'], {
-        'disks.yaml': YAML.stringify({
-          [node]: [
-            { path: '/mnt/a', size: '8Ti' },
-            { path: '/mnt/b', size: '8Ti' },
-          ],
-        }),
-        'cr.yaml': YAML.stringify(simpleCr()),
-      });
+      const r = await planTwoDisksOn(node);
       expect(r.code).toBe(0);
-      const check = await run(['check', 'cr.yaml', 'pvs.yaml'], {
-        'cr.yaml': YAML.stringify(simpleCr()),
-        'pvs.yaml': r.stdout,
-      });
-      expect(check.stdout).toMatch(/0 denied, 0 with warnings/);
+      expect((await checkWithCr(r.stdout)).stdout).toMatch(/0 denied, 0 with warnings/);
     },
   );
 });
