@@ -219,6 +219,7 @@ export async function runPlan(argv: string[], io: Io): Promise<number> {
     throw err;
   }
   io.stderr.write(summary(plan));
+  for (const warning of plan.warnings) io.stderr.write(`warning: ${warning}\n`);
   if (plan.stateClaims) {
     const { template, storageClass } = plan.stateClaims;
     // storageClassName "" is no class at all: the default class is filled in only for a missing one,

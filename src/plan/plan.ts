@@ -59,6 +59,8 @@ export interface Plan {
    * which the plan makes no PV: the disk map names data disks only.
    */
   stateClaims?: { template: string; storageClass: string };
+  /** What the person planning must know that does not stop the plan (printed on stderr). */
+  warnings: string[];
 }
 
 /**
@@ -202,10 +204,44 @@ interface Layout {
   perNode: number;
 }
 
+/**
+ * Whether a target keeps the disks its existing PVs name: only when they still serve it, one per
+ * mount, all on one node, each fitting its mount as the CR now asks (a mount grown past the disk or
+ * given another class is not bound by the PV there: the claim stays Pending), none already kept for
+ * another claim. Otherwise the target is placed anew, `why` says what the PVs there get wrong, and
+ * --diff shows them as conflicting. No `why` when the target has no PV on the map's disks (a new one).
+ */
+function keptDisks(
+  disks: (Disk | undefined)[],
+  needs: MountNeed[],
+  taken: ReadonlyMap<string, string>,
+): { keep: Disk[] } | { why?: string } {
+  if (!disks.every((d) => d !== undefined)) return {};
+  const nodes = [...new Set(disks.map((d) => d.node))];
+  if (nodes.length > 1) return { why: `its PVs are on ${nodes.length} nodes (${nodes.join(', ')})` };
+  const mine = new Set<string>();
+  for (const [m, disk] of disks.entries()) {
+    const need = needs[m]!;
+    const misfit = unfit(disk, need);
+    if (misfit) return { why: `disk ${disk.node}:${disk.path} no longer fits: ${misfit}` };
+    const key = diskKey(disk.node, disk.path);
+    const holder = mine.has(key) ? 'another mount of the same target' : taken.get(key);
+    if (holder) return { why: `disk ${disk.node}:${disk.path} also backs ${holder}` };
+    mine.add(key);
+  }
+  return { keep: disks };
+}
+
 /** Targets whose disks exist keep them; the rest are placed (placeTargets) on the disks no existing PV holds. */
-function placeAround({ byClaim, held }: Existing, layout: Layout): Placement[] {
+function placeAround(
+  { byClaim, held }: Existing,
+  layout: Layout,
+): { placements: Placement[]; warnings: string[] } {
   const { namespace, crName, nodes, needs, targets, perNode } = layout;
   const kept: Placement[] = [];
+  const warnings: string[] = [];
+  // Disk -> the target whose kept PV holds it: a disk backs one claim.
+  const taken = new Map<string, string>();
   for (let ordinal = 0; ordinal < targets; ordinal++) {
     const disks = needs.map(({ mount }) => {
       const at = byClaim.get(dataClaimName(crName, mount.path, ordinal));
@@ -216,9 +252,13 @@ function placeAround({ byClaim, held }: Existing, layout: Layout): Placement[] {
           ?.disks.find((d) => diskKey(d.node, d.path) === diskKey(at.node, at.path))
       );
     });
-    const node = disks[0]?.node;
-    if (node && disks.every((d) => d !== undefined && d.node === node))
-      kept.push({ ordinal, node, disks: disks as Disk[] });
+    const target = `${crName}-target-${ordinal}`;
+    const verdict = keptDisks(disks, needs, taken);
+    if ('keep' in verdict) {
+      kept.push({ ordinal, node: verdict.keep[0]!.node, disks: verdict.keep });
+      for (const d of verdict.keep) taken.set(diskKey(d.node, d.path), target);
+    } else if (verdict.why)
+      warnings.push(`${target} is planned on other disks: ${verdict.why}; its existing PVs do not serve it`);
   }
   const keptOrdinals = new Set(kept.map((p) => p.ordinal));
   const free = Array.from({ length: targets }, (_, i) => i).filter((i) => !keptOrdinals.has(i));
@@ -234,7 +274,7 @@ function placeAround({ byClaim, held }: Existing, layout: Layout): Placement[] {
       `AIStore ${namespace}/${crName}${held.size > 0 ? ` (${kept.length} target(s) kept on the disks their PVs hold, ${held.size} disk(s) held by existing PVs)` : ''}`,
     );
   const placed = added.map((p, k) => ({ ...p, ordinal: free[k] as number }));
-  return [...kept, ...placed].sort((a, b) => a.ordinal - b.ordinal);
+  return { placements: [...kept, ...placed].sort((a, b) => a.ordinal - b.ordinal), warnings };
 }
 
 export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOptions = {}): Plan {
@@ -259,7 +299,7 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
     throw new PlanError(
       `the CR autoscales its targets, one per node its nodeSelector matches: --targets ${targets} is more than the ${able} node(s) of the disk map that can hold one`,
     );
-  const placements = placeAround(existingDisks(options.existing ?? [], namespace), {
+  const { placements, warnings } = placeAround(existingDisks(options.existing ?? [], namespace), {
     namespace,
     crName,
     nodes,
@@ -267,6 +307,13 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
     targets,
     perNode: autoscaled ? 1 : Infinity,
   });
+  // The operator runs a target on every node the selector matches, up to the size limit: --targets
+  // below the map's able nodes leaves the others' targets without PVs if those nodes match.
+  const runs = Math.min(able, autoScaleSizeLimit(cr) ?? Infinity);
+  if (autoscaled && targets < runs)
+    warnings.push(
+      `the CR autoscales its targets, one per node its nodeSelector matches: ${runs} node(s) of the disk map can hold one, and --targets ${targets} plans PVs for ${targets}; if more of those nodes match, their targets get no PV and stay Pending: give --targets ${runs}, or leave those nodes out of the map`,
+    );
   const volumes = placements.flatMap(({ ordinal, disks }) =>
     needs.map(({ mount }, m) =>
       buildVolume({
@@ -293,5 +340,6 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
     placements,
     volumes,
     ...(stateClaims && { stateClaims }),
+    warnings,
   };
 }

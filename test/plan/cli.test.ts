@@ -147,6 +147,27 @@ describe('plan --diff', () => {
   });
 });
 
+describe('plan --diff with PVs that no longer serve their targets', () => {
+  it('two targets on one disk: the second is a conflict to mend, said on stderr, not "nothing to do"', async () => {
+    const planned = YAML.parseAllDocuments((await cli(['plan', '--disks', DISKS, CR])).stdout).map((d) =>
+      d.toJS(),
+    ) as (KubeObject & { spec: { local: { path: string }; nodeAffinity: unknown } })[];
+    const existing = structuredClone(planned);
+    // Hand-edited: target-3's PV names target-0's disk (node and path), so both claims bind one disk.
+    existing[3]!.spec.local.path = existing[0]!.spec.local.path;
+    existing[3]!.spec.nodeAffinity = existing[0]!.spec.nodeAffinity;
+    const file = join(tmp(), 'pvs.yaml');
+    writeFileSync(file, existing.map((o) => YAML.stringify(o)).join('---\n'));
+    const r = await cli(['plan', '--disks', DISKS, CR, '--diff', file, '-o', 'json']);
+    expect(r.code).toBe(1);
+    const diff = JSON.parse(r.stdout) as Record<string, { claim: string; note?: string }[]>;
+    expect(diff.conflicting!.map((d) => d.claim)).toEqual(['ais/ais-data-aistore-ais-target-3']);
+    expect(r.stderr).toContain(
+      'warning: ais-target-3 is planned on other disks: disk storage-node-01:/mnt/sda also backs ais-target-0; its existing PVs do not serve it',
+    );
+  });
+});
+
 describe('plan with the cluster', () => {
   let cluster: FakeCluster | undefined;
   afterEach(async () => {

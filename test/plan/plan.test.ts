@@ -105,6 +105,108 @@ describe('placement', () => {
   });
 });
 
+describe('existing PVs (--diff, --diff-cluster): which targets keep their disks', () => {
+  const at = (plan: ReturnType<typeof planVolumes>) =>
+    plan.placements.map((p) => `${p.ordinal}@${p.node}:${p.disks.map((d) => d.path).join('+')}`);
+  // The PVs a first plan made, as they stand in the cluster (Bound to their claims).
+  const made = (c: AIStoreCR, nodes: DiskNode[]) =>
+    planVolumes(c, nodes).volumes.map((v) => structuredClone(v));
+  const onDisk = (pv: { spec?: unknown }, path: string) =>
+    ((pv.spec as { local: { path: string } }).local.path = path);
+
+  it('a scale-out keeps every target on its disks and plans only the new ones, with nothing to warn of', () => {
+    const existing = made(cr({ size: 3 }), threeByFour());
+    const plan = planVolumes(cr({ size: 4 }), threeByFour(), { existing });
+    expect(at(plan)).toEqual([
+      '0@node-1:/mnt/sda',
+      '1@node-2:/mnt/sda',
+      '2@node-3:/mnt/sda',
+      '3@node-1:/mnt/sdb',
+    ]);
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it('a mount grown past its disk: the target is planned on a disk that fits, and the reader is told why', () => {
+    const nodes = map({ 'node-1': [...disks(2, '4Ti'), ...disks(4, '16Ti').slice(2)] });
+    const existing = made(cr({ size: 1, mounts: [{ path: '/data', size: '4Ti' }] }), nodes);
+    // The claim now asks 8Ti: a binder never binds it to the 4Ti PV on /mnt/sda.
+    const plan = planVolumes(cr({ size: 1, mounts: [{ path: '/data', size: '8Ti' }] }), nodes, { existing });
+    expect(at(plan)).toEqual(['0@node-1:/mnt/sdc']);
+    expect(plan.warnings).toEqual([
+      "ais-target-0 is planned on other disks: disk node-1:/mnt/sda no longer fits: 4Ti is smaller than mount /data's 8Ti; its existing PVs do not serve it",
+    ]);
+  });
+
+  it('a mount given another class: the disk of the old class is not kept', () => {
+    const nodes = map({
+      n: [
+        { path: '/mnt/h', size: '8Ti', class: 'hdd' },
+        { path: '/mnt/s', size: '8Ti', class: 'ssd' },
+      ],
+    });
+    const existing = made(
+      cr({ size: 1, mounts: [{ path: '/data', size: '8Ti', storageClass: 'hdd' }] }),
+      nodes,
+    );
+    const plan = planVolumes(
+      cr({ size: 1, mounts: [{ path: '/data', size: '8Ti', storageClass: 'ssd' }] }),
+      nodes,
+      {
+        existing,
+      },
+    );
+    expect(at(plan)).toEqual(['0@n:/mnt/s']);
+    expect(plan.warnings[0]).toMatch(/disk n:\/mnt\/h no longer fits: class hdd, mount \/data wants ssd/);
+  });
+
+  it('two targets whose PVs name one disk: the first keeps it, the second is placed on a free disk', () => {
+    const existing = made(cr({ size: 2 }), threeByFour());
+    // Hand-edited: target 1's PV now names node-1:/mnt/sda too (one disk, two targets' data).
+    const second = existing[1]!;
+    onDisk(second, '/mnt/sda');
+    (second.spec as { nodeAffinity: unknown }).nodeAffinity = existing[0]!.spec!.nodeAffinity;
+    const plan = planVolumes(cr({ size: 2 }), threeByFour(), { existing });
+    expect(at(plan)).toEqual(['0@node-1:/mnt/sda', '1@node-2:/mnt/sda']);
+    expect(plan.warnings).toEqual([
+      'ais-target-1 is planned on other disks: disk node-1:/mnt/sda also backs ais-target-0; its existing PVs do not serve it',
+    ]);
+  });
+
+  it("one target's two mounts on one disk: placed anew", () => {
+    const mounts: MountSpec[] = [
+      { path: '/data/a', size: '1Ti' },
+      { path: '/data/b', size: '1Ti' },
+    ];
+    const existing = made(cr({ size: 1, mounts }), map({ n: disks(4) }));
+    const shared = (existing[0]!.spec as { local: { path: string } }).local.path;
+    onDisk(existing[1]!, shared);
+    const plan = planVolumes(cr({ size: 1, mounts }), map({ n: disks(4) }), { existing });
+    const placed = plan.placements[0]!.disks.map((d) => d.path);
+    expect(new Set(placed).size).toBe(2);
+    expect(placed).not.toContain(shared);
+    expect(plan.warnings).toEqual([
+      `ais-target-0 is planned on other disks: disk n:${shared} also backs another mount of the same target; its existing PVs do not serve it`,
+    ]);
+  });
+});
+
+describe('autoscaled CRs', () => {
+  it('--targets below the nodes of the map that can hold one is planned, with a warning naming the count', () => {
+    const plan = planVolumes(cr({ size: -1 }), threeByFour(), { targets: 2 });
+    expect(plan.volumes).toHaveLength(2);
+    expect(plan.warnings).toEqual([
+      'the CR autoscales its targets, one per node its nodeSelector matches: 3 node(s) of the disk map can hold one, and --targets 2 plans PVs for 2; if more of those nodes match, their targets get no PV and stay Pending: give --targets 3, or leave those nodes out of the map',
+    ]);
+    expect(planVolumes(cr({ size: -1 }), threeByFour(), { targets: 3 }).warnings).toEqual([]);
+  });
+
+  it('autoScale.sizeLimit caps what the operator runs: --targets at the limit has nothing to warn of', () => {
+    const limited = cr({ size: -1 });
+    (limited.spec!.targetSpec as Record<string, unknown>).autoScale = { sizeLimit: 2 };
+    expect(planVolumes(limited, threeByFour(), { targets: 2 }).warnings).toEqual([]);
+  });
+});
+
 describe('errors (exit 2 with a reason)', () => {
   it.each([
     ['not enough disks', cr({ size: 13 }), /^not enough disks: 13 target\(s\).*the map holds 12 target\(s\)/],

@@ -439,10 +439,9 @@ describe('review: disk-map node names YAML reads as numbers', () => {
   });
 });
 
-// Left open (closing note): plan --diff keeps a target on the disk an existing PV holds even when that
-// disk no longer fits the mount (smaller, another class) or holds two targets' PVs; it warns on
-// stderr and reports nothing to do. And an autoscaled CR planned with --targets below the nodes that
-// can hold one gets fewer PVs than the operator's targets.
+// Two findings of this review, a target kept on a disk that no longer serves it and an autoscaled CR
+// planned below its able nodes, are held in plan.test.ts ("existing PVs", "autoscaled CRs") and
+// cli.test.ts ("plan --diff with PVs that no longer serve their targets").
 
 describe('review: plan --diff against existing PVs, for random CRs and disk maps', () => {
   const plainArb = scenarioArb.filter(
