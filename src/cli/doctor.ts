@@ -25,6 +25,7 @@ Options:
       --overlay NAME      how it was installed: ${OVERLAYS.join(', ')} (default base); sets the
                           expected failure policies (audit: all Ignore) and configurations
   -n, --namespace NS      the guard's namespace (default ais-guard)
+      --name NAME         the install's name (default ais-guard): render --name, the chart's fullnameOverride
   -o, --output FORMAT     text (default) or json
       --strict            exit 1 on warnings too
       --kubeconfig PATH   default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account
@@ -36,6 +37,7 @@ Exit codes: 0 nothing to fix, 1 a check failed (or warned, with --strict),
 export const FLAGS = {
   overlay: { type: 'string', default: 'base' },
   namespace: { type: 'string', short: 'n', default: 'ais-guard' },
+  name: { type: 'string', default: 'ais-guard' },
   output: { type: 'string', short: 'o', default: 'text' },
   strict: { type: 'boolean', default: false },
   kubeconfig: { type: 'string' },
@@ -62,7 +64,7 @@ export async function runDoctor(argv: string[], io: Io): Promise<number> {
   if (!kc) throw new UsageError('no kubeconfig: give --kubeconfig, set $KUBECONFIG or create ~/.kube/config');
   const doctor = await import('../doctor/index.js');
   const { fetchSnapshot, CannotRun } = await import('../doctor/fetch.js');
-  const expected = await doctor.expectedInstall(opts.overlay, opts.namespace);
+  const expected = await doctor.expectedInstall(opts.overlay, opts.namespace, opts.name);
   let snapshot;
   try {
     snapshot = await fetchSnapshot(kc, expected);
@@ -78,6 +80,7 @@ export async function runDoctor(argv: string[], io: Io): Promise<number> {
           version: VERSION,
           overlay: opts.overlay,
           namespace: opts.namespace,
+          name: opts.name,
           cluster: kc.getCurrentCluster()?.server,
         })
       : doctor.renderDoctorText(results, paintFor(io.stdout)),

@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  INSTALL_NAME,
   OVERLAYS,
   renderAdmissionPolicies,
   renderManifests,
@@ -28,6 +29,8 @@ Options:
                          cert-manager (cert-manager issues the certificate, injects caBundle),
                          validate-only (no mutating webhook) or argocd (base with sync waves)
       --namespace NS     install into NS instead of ais-guard
+      --name NAME        name the install's objects NAME instead of ais-guard (a second install,
+                         or the Helm chart's fullnameOverride); the guard gets --webhook-config-name
       --image IMAGE      the guard's container image, e.g. registry.example.com/ais-guard:0.1.0
       --ca-bundle B64    the caBundle (base64 PEM of the CA) for every webhook
       --cert-dir DIR     read the caBundle from DIR/ca.crt (as written by "ais-guard certs")
@@ -45,6 +48,7 @@ Options:
   -h, --help             this help`;
 
 const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 function checkCaBundle(base64: string, from: string): string {
   const pem = Buffer.from(base64, 'base64').toString('utf8');
@@ -87,6 +91,7 @@ function checkCidr(text: string): string {
 export const FLAGS = {
   overlay: { type: 'string', default: 'base' },
   namespace: { type: 'string' },
+  name: { type: 'string' },
   image: { type: 'string' },
   'ca-bundle': { type: 'string' },
   'cert-dir': { type: 'string' },
@@ -109,7 +114,15 @@ function options(argv: string[]) {
   const vapActions = values['vap-actions'] ?? 'deny';
   if (vapActions !== 'deny' && vapActions !== 'warn')
     throw new UsageError(`unknown --vap-actions "${vapActions}" (use deny or warn)`);
-  const webhookFlags = ['namespace', 'image', 'ca-bundle', 'cert-dir', 'url', 'apiserver-cidr'] as const;
+  const webhookFlags = [
+    'namespace',
+    'name',
+    'image',
+    'ca-bundle',
+    'cert-dir',
+    'url',
+    'apiserver-cidr',
+  ] as const;
   if (values.vap && values.map) throw new UsageError('give --vap or --map, not both');
   const policies = values.vap ? '--vap' : values.map ? '--map' : undefined;
   if (
@@ -117,13 +130,18 @@ function options(argv: string[]) {
     (values.overlay !== 'base' || values['webhooks-only'] || webhookFlags.some((f) => values[f]))
   )
     throw new UsageError(
-      `${policies} prints the admission policies alone: they take no overlay, namespace, image, caBundle or URL`,
+      `${policies} prints the admission policies alone: they take no overlay, namespace, name, image, caBundle or URL`,
     );
   const overlay = values.overlay as Overlay;
   if (!OVERLAYS.includes(overlay))
     throw new UsageError(`unknown overlay "${values.overlay}" (use ${OVERLAYS.join(', ')})`);
   if (values.namespace !== undefined && !LABEL.test(values.namespace))
     throw new UsageError(`--namespace "${values.namespace}" is not a valid namespace name`);
+  // The Service's name: a DNS-1035 label (a letter first), as the apiserver requires of Services.
+  if (values.name !== undefined && !SERVICE_NAME.test(values.name))
+    throw new UsageError(
+      `--name "${values.name}" is not a valid Service name (lower-case letters, digits and "-", a letter first, at most 63)`,
+    );
   if (values['ca-bundle'] !== undefined && values['cert-dir'] !== undefined)
     throw new UsageError('give --ca-bundle or --cert-dir, not both');
   if (overlay === 'cert-manager' && (values['ca-bundle'] ?? values['cert-dir'] ?? values.url) !== undefined)
@@ -148,11 +166,14 @@ const DEFAULT_NAMESPACE = 'ais-guard';
  * apiserver calls: made for another namespace, every call fails its TLS name check, and the Fail
  * entries then refuse every AIStore CR, operator StatefulSet and pre-bound target PV.
  */
-async function checkServingNames(dir: string, namespace: string, url: string | undefined): Promise<void> {
+async function checkServingNames(
+  dir: string,
+  { name, namespace, url }: { name: string; namespace: string; url: string | undefined },
+): Promise<void> {
   const file = join(dir, 'tls.crt');
   const pem = await readFile(file, 'utf8').catch(() => undefined);
   if (pem === undefined) return; // a CA bundle alone: the serving pair lives elsewhere
-  const host = url ? new URL(url).hostname : `ais-guard.${namespace}.svc`;
+  const host = url ? new URL(url).hostname : `${name}.${namespace}.svc`;
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(pem);
@@ -162,7 +183,7 @@ async function checkServingNames(dir: string, namespace: string, url: string | u
   const covered = isIP(host) ? cert.checkIP(host) : cert.checkHost(host, { wildcards: false });
   if (!covered)
     throw new UsageError(
-      `${file} is not for ${host} (${cert.subjectAltName ?? 'no names'}): the apiserver would refuse every call to the guard; make the pair for it, e.g. ais-guard certs --dir ${dir} --force ${url ? (isIP(host) ? `--ip ${host}` : `--dns ${host}`) : `--namespace ${namespace}`}`,
+      `${file} is not for ${host} (${cert.subjectAltName ?? 'no names'}): the apiserver would refuse every call to the guard; make the pair for it, e.g. ais-guard certs --dir ${dir} --force ${url ? (isIP(host) ? `--ip ${host}` : `--dns ${host}`) : `--service ${name} --namespace ${namespace}`}`,
     );
 }
 
@@ -193,7 +214,11 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
       );
     }
     caBundle = checkCaBundle(Buffer.from(pem).toString('base64'), file);
-    await checkServingNames(opts['cert-dir'], opts.namespace ?? DEFAULT_NAMESPACE, opts.url);
+    await checkServingNames(opts['cert-dir'], {
+      name: opts.name ?? INSTALL_NAME,
+      namespace: opts.namespace ?? DEFAULT_NAMESPACE,
+      url: opts.url,
+    });
   }
   // The guard never judges its own namespace (every namespaceSelector leaves it out, and so does the
   // guard): an AIStore deployed there would go unjudged without a word.
@@ -204,6 +229,7 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
   const objects = await renderManifests({
     overlay: opts.overlay,
     namespace: opts.namespace,
+    name: opts.name,
     image: opts.image,
     caBundle,
     url: opts.url,

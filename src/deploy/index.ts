@@ -10,5 +10,13 @@ export {
   type RenderOptions,
 } from './manifests.js';
 export type { KObject } from './objects.js';
-export { renameNamespace, setApiserverCidrs, setCaBundle, setImage, setUrl } from './transform.js';
+export {
+  INSTALL_NAME,
+  renameInstall,
+  renameNamespace,
+  setApiserverCidrs,
+  setCaBundle,
+  setImage,
+  setUrl,
+} from './transform.js';
 export { renderAdmissionPolicies, renderMutatingPolicies } from './admission-policies.js';

@@ -7,7 +7,15 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { buildKustomization } from './kustomize.js';
 import { isWebhookConfiguration, YAML_OPTIONS, type KObject } from './objects.js';
-import { renameNamespace, setApiserverCidrs, setCaBundle, setImage, setUrl } from './transform.js';
+import {
+  INSTALL_NAME,
+  renameInstall,
+  renameNamespace,
+  setApiserverCidrs,
+  setCaBundle,
+  setImage,
+  setUrl,
+} from './transform.js';
 
 export const OVERLAYS = ['base', 'audit', 'cert-manager', 'validate-only', 'argocd'] as const;
 export type Overlay = (typeof OVERLAYS)[number];
@@ -24,6 +32,8 @@ export interface RenderOptions {
   overlay?: Overlay;
   /** Install into this namespace instead of ais-guard. */
   namespace?: string;
+  /** Name the install's objects this instead of ais-guard (the chart's fullnameOverride). */
+  name?: string;
   /** The guard's container image. */
   image?: string;
   /** base64 PEM of the CA, for every webhook (not with cert-manager: its cainjector fills it). */
@@ -41,6 +51,7 @@ export async function renderManifests(opts: RenderOptions = {}): Promise<KObject
   let objects = await buildKustomization(overlayDir(opts.overlay ?? 'base'));
   const current = objects.find((o) => o.kind === 'Namespace')?.metadata?.name ?? 'ais-guard';
   if (opts.namespace && opts.namespace !== current) renameNamespace(objects, current, opts.namespace);
+  if (opts.name && opts.name !== INSTALL_NAME) renameInstall(objects, opts.name);
   if (opts.image) setImage(objects, opts.image);
   if (opts.caBundle) setCaBundle(objects, opts.caBundle);
   if (opts.url) setUrl(objects, opts.url);

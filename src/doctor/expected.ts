@@ -100,6 +100,6 @@ export function expectationsOf(objects: KObject[], overlay: string, namespace: s
   };
 }
 
-export async function expectedInstall(overlay: Overlay, namespace: string): Promise<Expected> {
-  return expectationsOf(await renderManifests({ overlay, namespace }), overlay, namespace);
+export async function expectedInstall(overlay: Overlay, namespace: string, name?: string): Promise<Expected> {
+  return expectationsOf(await renderManifests({ overlay, namespace, name }), overlay, namespace);
 }

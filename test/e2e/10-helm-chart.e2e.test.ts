@@ -100,6 +100,12 @@ describe('helm template is `ais-guard render`, object for object', () => {
       { 'argocd.syncWaves.enabled': true },
       { overlay: 'argocd' },
     ],
+    ['fullnameOverride = render --name', { fullnameOverride: 'guard-b' }, { name: 'guard-b' }],
+    [
+      'fullnameOverride with cert-manager in another namespace = render --name --overlay cert-manager --namespace guard-ops',
+      { fullnameOverride: 'guard-b', 'certificates.mode': 'cert-manager', 'namespace.name': 'guard-ops' },
+      { name: 'guard-b', overlay: 'cert-manager', namespace: 'guard-ops' },
+    ],
     [
       'networkPolicy.apiserverCidrs = render --apiserver-cidr',
       { 'networkPolicy.apiserverCidrs': '{10.0.0.10/32,fd00::a/128}' },
