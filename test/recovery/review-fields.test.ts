@@ -104,3 +104,31 @@ describe.each(SIDES)('review fields: CR names the operator cannot render (%s)', 
     expect(ev.allowed).toBe(false);
   });
 });
+
+describe.each(SIDES)('review fields: hostPort 0 with publicNetDNSMode: Pod (%s)', (_side, side) => {
+  // LOW-MEDIUM (false deny). target-host-port refuses targetSpec.hostPort: 0 in a multi-target layout
+  // because "a hostPort at all makes the operator give each target its node's address as public
+  // hostname". The operator does set AIS_PUBLIC_HOSTNAME from status.hostIP for any non-nil hostPort
+  // (operator internal/resources/aistore/target/statefulset.go NewInitContainerEnv), but it also
+  // passes spec.publicNetDNSMode to the init container as AIS_PUBLIC_DNS_MODE (cmn/env.go
+  // CommonInitEnv), and with mode Pod the init container ignores AIS_PUBLIC_HOSTNAME and makes the
+  // public hostname the pod's own DNS name, <pod>.<service>.<ns>.svc.<domain> (NVIDIA/aistore
+  // cmd/aisinit/main.go main: `case env.PubNetDNSModePod: localConf.HostNet.Hostname = podDNS`;
+  // the operator's own publicHostsForNodes returns no node hosts for Pod mode either). hostPort 0
+  // asks the scheduler for no host port. So two targets on one node advertise two different names:
+  // no "duplicate IPs", no port clash, and the CR deploys fine several targets per node. The guard
+  // refuses it. Expected: allowed (hostPort 0 is harmless once publicNetDNSMode is Pod, as it is with
+  // external access).
+  it('a multi-target CR with hostPort 0 and publicNetDNSMode: Pod is admitted', () => {
+    const cr = aistore({
+      size: 2,
+      disable: true,
+      hostPort: 0,
+      nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
+    }) as KubeObject & { spec: Record<string, unknown> };
+    cr.spec.publicNetDNSMode = 'Pod';
+    const ev = evaluate({ operation: 'CREATE', object: cr }, new ClusterContext([...NODES3.map(side), cr]));
+    expect(messages(ev).join('\n')).not.toMatch(/target-host-port/);
+    expect(ev.allowed).toBe(true);
+  });
+});
