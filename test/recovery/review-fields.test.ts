@@ -132,3 +132,28 @@ describe.each(SIDES)('review fields: hostPort 0 with publicNetDNSMode: Pod (%s)'
     expect(ev.allowed).toBe(true);
   });
 });
+
+describe.each(SIDES)('review fields: nested mount paths (%s)', (_side, side) => {
+  // MEDIUM (false allow: no target ever starts). mount-path-unique refuses two mounts on one
+  // directory but not one mount inside another. The operator writes every mount path into the
+  // target's local config as an AIStore mountpath (operator internal/resources/aistore/target/
+  // configmap.go definePathsWithLabels: conf.FSP.Paths[m.Path]), and aisnode refuses nested
+  // mountpaths when it loads that config (NVIDIA/aistore cmn/config.go FSPConf.Validate ->
+  // IsNestedMpath: "mountpath nesting is not permitted: \"/ais/disk1\" contains \"/ais\""), for a
+  // target, outside the testing environment. Kubernetes itself mounts nested volumes happily, so the
+  // StatefulSet and pods are created, bind their PVs, and every target crash-loops at startup.
+  // The guard admits the CR silently. Expected: deny, as for two mounts on one directory.
+  it('mounts /ais and /ais/disk1 are refused', () => {
+    const cr = aistore({
+      size: 2,
+      disable: true,
+      nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
+      mounts: [
+        { path: '/ais', size: '1Ti', storageClass: 'ais-local-storage' },
+        { path: '/ais/disk1', size: '1Ti', storageClass: 'ais-local-storage' },
+      ],
+    });
+    const ev = evaluate({ operation: 'CREATE', object: cr }, new ClusterContext([...NODES3.map(side), cr]));
+    expect(ev.allowed).toBe(false);
+  });
+});
