@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import { aistore, node } from '../support/builders.js';
 import { cli } from '../support/cli.js';
-import { messages, SIDES } from '../support/sides.js';
+import { changed, judgeUpdate, messages, SIDES } from '../support/sides.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,6 +132,30 @@ describe.each(SIDES)('review fields: hostPort 0 with publicNetDNSMode: Pod (%s)'
     expect(ev.allowed).toBe(true);
   });
 });
+
+describe.each(SIDES)(
+  'review fields: hostPort 0 with publicNetDNSMode: Pod, scale-out (%s)',
+  (_side, side) => {
+    // Same cause as above, on a live cluster: a one-target CR created with anti-affinity off,
+    // hostPort 0 and publicNetDNSMode: Pod (admitted with a warning) is scaled to 2 targets on its one
+    // pinned node. Every target advertises its own pod DNS name (aisinit main, Pod mode), so the
+    // scale-out works; hostPort is fixed at creation (operator aistore_webhook.go validateTargetUpdate),
+    // so the guard's deny leaves the user no way to grow the cluster but a new CR. Expected: allowed.
+    it('scaling 1 -> 2 targets on one node is admitted', () => {
+      const old = aistore({
+        size: 1,
+        disable: true,
+        hostPort: 0,
+        nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
+      }) as KubeObject & { spec: Record<string, unknown> };
+      old.spec.publicNetDNSMode = 'Pod';
+      const next = changed(old, (c) => (c.spec.targetSpec.size = 2));
+      const ev = judgeUpdate(side, old, next, NODES3);
+      expect(messages(ev).join('\n')).not.toMatch(/target-host-port deny/);
+      expect(ev.allowed).toBe(true);
+    });
+  },
+);
 
 describe.each(SIDES)('review fields: nested mount paths (%s)', (_side, side) => {
   // MEDIUM (false allow: no target ever starts). mount-path-unique refuses two mounts on one
