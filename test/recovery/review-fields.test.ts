@@ -96,8 +96,9 @@ describe.each(SIDES)('review fields: CR names the operator cannot render (%s)', 
   // internal/resources/aistore/target/services.go headlessSVCName; proxy/services.go likewise) and a
   // Service name must be a DNS-1035 label, starting with a letter. A CR name is a DNS subdomain, so
   // "1ais" is accepted by the apiserver and by the operator's webhook (aistore_validation.go
-  // ValidateSpec checks no name), but the operator's reconcile fails creating Service 1ais-target
-  // ("a DNS-1035 label must ... start with an alphabetic character") and the cluster never comes up.
+  // ValidateSpec checks no name), but the operator's reconcile fails at its first Service, 1ais-proxy
+  // (internal/controller/aistore/proxy_controller.go ensureProxyPrereqs, before any StatefulSet; then
+  // 1ais-target): ("a DNS-1035 label must ... start with an alphabetic character") and the cluster never comes up.
   // The guard admits it silently. Expected: deny (the CR name must start with a letter).
   it('a CR name starting with a digit (no valid Service name) is refused', () => {
     const ev = create(crNamed('1ais'));
