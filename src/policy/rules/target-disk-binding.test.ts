@@ -182,6 +182,17 @@ const rows: Row[] = [
     context: [cr, ...disks],
     expect: { patched: false },
   },
+  {
+    name: 'Pod CREATE whose claim two PVs name (a stray on another node): warn, not pinned, not denied',
+    object: targetPod({ ordinal: 1 }),
+    context: [cr, ...disks, pv('pv-stray', { claim: claimName(1), host: 'node-1', path: '/ais/sdz' })],
+    expect: {
+      warn: [
+        /more than one PV names claim ais-data-aistore-ais-target-1 of target pod ais-target-1 \(pv-sdb, pv-stray\)/,
+      ],
+      patched: false,
+    },
+  },
 ];
 
 describe('rule target-disk-binding', () => {

@@ -170,6 +170,19 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
   // A claim's PV being deleted may still be the one it is bound to (it lingers only while bound), or
   // a stale copy: the pod is left to the scheduler, which follows whatever the claim is bound to.
   if (disks.some((d) => isBeingDeleted(d.pv))) return;
+  // Two PVs naming one claim (a stray from before the guard, or from its audit rollout): the claim is
+  // bound to one of them, and which one the webhook cannot know (it holds no claims, and a Bound PV
+  // without uid): a node chosen from the other would be a guess, and immutable on the pod.
+  const doubled = claims.filter((claim) => disks.filter((d) => d.claim === claim).length > 1);
+  if (doubled.length > 0) {
+    const named = disks.filter((d) => doubled.includes(d.claim)).map((d) => nameOf(d.pv));
+    report.warn(
+      '/spec/volumes',
+      `more than one PV names claim${doubled.length > 1 ? 's' : ''} ${doubled.join(', ')} of target pod ${nameOf(pod)} (${named.join(', ')}): the guard does not guess which one is its disk, and leaves the pod to the scheduler.`,
+      'Delete the PV the claim is not bound to (kubectl get pvc shows its volume), so each claim is named by one PV.',
+    );
+    return;
+  }
   if (disks.length === 0) {
     if (layout.multiTarget && claims.length > 0 && !leftToFreeDisks(subject, claims, ctx))
       report.warn(
