@@ -23,7 +23,13 @@ import {
   type PersistentVolume,
   type StatefulSet,
 } from './k8s.js';
-import { autoScaleNodes, requiredLabelPairs, schedulableNodes, type Placement } from './nodes.js';
+import {
+  autoScaleNodes,
+  namedNodeLimit,
+  requiredLabelPairs,
+  schedulableNodes,
+  type Placement,
+} from './nodes.js';
 import { isOperatorTargetStatefulSet } from './recognise.js';
 import type { KubeObject } from './types.js';
 
@@ -516,7 +522,12 @@ export class ClusterContext {
    * nodes carrying the nodeSelector's labels, once per node version.
    */
   schedulableNodeCount(placement: Placement): number | undefined {
-    if (this.nodeByName.size === 0) return this.options.nodeCount;
+    if (this.nodeByName.size === 0) {
+      // Without Node objects, a required node affinity that names its nodes still bounds the count.
+      const { nodeCount } = this.options;
+      const limit = namedNodeLimit(placement);
+      return limit === undefined ? nodeCount : Math.min(limit, nodeCount ?? limit);
+    }
     return this.memoByNodes(
       `schedulable ${placementKey(placement)}`,
       () => schedulableNodes(placement, this.candidateNodes(placement)).length,

@@ -172,6 +172,36 @@ export function requiredLabelPairs(terms: unknown): [string, string][] | undefin
   return pairs;
 }
 
+/** The node names a requirement lets in: hostname In [...] or matchFields metadata.name In [...]. */
+function namesIn(r: NodeSelectorRequirement, key: string): string[] | undefined {
+  if (r.key !== key || r.operator !== 'In' || !Array.isArray(r.values)) return undefined;
+  return r.values.filter((v): v is string => typeof v === 'string');
+}
+
+/**
+ * The most nodes a placement can use, from its required node affinity alone: the names its terms
+ * allow by hostname or metadata.name (terms are ORed, a term's requirements ANDed). Undefined when a
+ * term lets in nodes it does not name. What `check --nodes N` knows beside the count.
+ */
+export function namedNodeLimit(placement: Placement): number | undefined {
+  const terms = objectsOf<NodeSelectorTerm>(placement.requiredTerms);
+  if (terms.length === 0) return undefined;
+  const names = new Set<string>();
+  for (const term of terms) {
+    const lists = [
+      ...objectsOf<NodeSelectorRequirement>(term.matchExpressions).map((r) => namesIn(r, HOSTNAME_KEY)),
+      ...objectsOf<NodeSelectorRequirement>(term.matchFields).map((r) => namesIn(r, 'metadata.name')),
+    ].filter((l): l is string[] => l !== undefined);
+    if (lists.length === 0) {
+      // An empty term matches no node; any other term without a name list may match any number.
+      if (objectsOf(term.matchExpressions).length + objectsOf(term.matchFields).length > 0) return undefined;
+      continue;
+    }
+    for (const name of lists[0]!) if (lists.every((l) => l.includes(name))) names.add(name);
+  }
+  return names.size;
+}
+
 /**
  * Required terms as far as a node known by its name alone can be judged: each term's hostname and
  * metadata.name requirements (a term ANDs them, so they alone can rule the node out). Undefined when
