@@ -37,6 +37,9 @@ function aistore(targetSpec: Record<string, unknown> = {}, spec: Record<string, 
   };
 }
 
+/** The same AIStore under another name. */
+const named = (name: string): KubeObject => ({ ...aistore(), metadata: { name, namespace: 'ais' } });
+
 const node = (name: string): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Node',
@@ -219,6 +222,10 @@ export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
       'nodeSelector pins one host, size 2',
       aistore({ nodeSelector: { 'kubernetes.io/hostname': 'node-1' } }),
     ),
+  },
+  'cr-name': {
+    pass: example('a name that starts with a letter', named('ais-prod-1')),
+    fail: example('a name that starts with a digit', named('1ais')),
   },
   'mount-template-name': {
     pass: example('hostPath mounts make no template', aistore(hostPathMount('/Data_X'))),

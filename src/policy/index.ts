@@ -59,3 +59,4 @@ export { parseQuantity, sameQuantity } from './quantity.js';
 // The webhook's StatefulSet watch selects what the context keeps as the operator's target StatefulSets.
 export { TARGET_COMPONENT_SELECTOR } from './recognise.js';
 export { labelProblem } from './rules/mount-template-name.js';
+export { MAX_CR_NAME } from './rules/cr-name.js';

@@ -39,7 +39,7 @@ import {
 } from './k8s.js';
 import { placementExcludes, placementOf, type Placement } from './nodes.js';
 import type { Recognised } from './recognise.js';
-import { targetCount } from './target-count.js';
+import { maxTargetCount, targetCount } from './target-count.js';
 import type { Operation } from './types.js';
 
 export type SignalId =
@@ -57,6 +57,8 @@ export interface TargetSetView {
   size?: number;
   /** Lower bound on the size when only a pod is known (ordinal + 1). */
   minSize: number;
+  /** Upper bound on the size when the size is not known: an autoscaled CR's autoScale.sizeLimit. */
+  maxSize?: number;
   nodeSelector: Record<string, string>;
   /** What decides which nodes a target may use (selector, tolerations, required node affinity). */
   placement: Placement;
@@ -249,6 +251,7 @@ function viewFromCR(
     namespace,
     size: targetCount(cr, ctx),
     minSize: 0,
+    maxSize: maxTargetCount(cr, ctx),
     nodeSelector: placement.nodeSelector,
     placement,
     placementKnown: true,
@@ -526,7 +529,9 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
   // made for later targets beside its first (a planned scale-out): only now can anti-affinity go.
   const planned =
     subject.role === 'aistore' && operation === 'CREATE' && signals.some((s) => s.id === 'pvs-share-node');
-  const single = size !== undefined && size <= 1 && !planned;
+  // An autoscaled CR capped at one target (autoScale.sizeLimit 1) is as single as a size of 1.
+  const most = size ?? view.maxSize;
+  const single = most !== undefined && most <= 1 && !planned;
   // Anti-affinity that stays on (false, or unset where the guard will not set it) keeps targets one
   // per node, whatever else the layout suggests: not multi-target (the signals stay, for the
   // warnings that say what it costs).

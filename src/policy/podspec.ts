@@ -63,6 +63,8 @@ export function hostPortsOf(ref: PodSpecRef): HostPortUse[] {
 
 /** The env variable the init container renders the target's public hostname from (the config's Hostname). */
 export const PUBLIC_HOSTNAME_ENV = 'AIS_PUBLIC_HOSTNAME';
+/** The DNS mode the operator passes the init container (spec.publicNetDNSMode: IP, Node or Pod). */
+const PUBLIC_DNS_MODE_ENV = 'AIS_PUBLIC_DNS_MODE';
 /** Pod fields that name the node (the same for every target on it), as the operator reads them into it. */
 const NODE_FIELDS: readonly string[] = ['status.hostIP', 'spec.nodeName'];
 
@@ -76,7 +78,8 @@ export interface NodeHostnameUse {
  * Init containers that set AIS_PUBLIC_HOSTNAME from the node: what the operator renders whenever the
  * CR has targetSpec.hostPort (0 too) and no external access (target/statefulset.go
  * NewInitContainerEnv; up to v3.0.0 with external access too). The init container writes it into the
- * target's config, so every target on a node advertises the same public address and port.
+ * target's config, so every target on a node advertises the same public address and port, unless
+ * its AIS_PUBLIC_DNS_MODE is Pod (cmn/env.go CommonInitEnv), where it names each by its pod's DNS name.
  */
 export function nodeHostnamesOf(ref: PodSpecRef): NodeHostnameUse[] {
   const uses: NodeHostnameUse[] = [];
@@ -84,7 +87,10 @@ export function nodeHostnamesOf(ref: PodSpecRef): NodeHostnameUse[] {
   if (!Array.isArray(containers)) return uses;
   containers.forEach((c: Container, i) => {
     if (!isObject(c) || !Array.isArray(c.env)) return;
-    (c.env as unknown[]).forEach((e, j) => {
+    const env = c.env as unknown[];
+    // In DNS mode Pod the init container names the target by its pod DNS name and ignores the node's.
+    if (env.some((e) => isObject(e) && e.name === PUBLIC_DNS_MODE_ENV && e.value === 'Pod')) return;
+    env.forEach((e, j) => {
       if (!isObject(e) || e.name !== PUBLIC_HOSTNAME_ENV || !isObject(e.valueFrom)) return;
       const fieldRef = e.valueFrom.fieldRef;
       const fieldPath = isObject(fieldRef) ? fieldRef.fieldPath : undefined;

@@ -3,7 +3,7 @@
 // (CEL is type-checked against each matched kind's schema, so a policy never mixes a Pod's paths with
 // a StatefulSet's). What a single object cannot show (PVs in the cluster, node counts, the CR behind a
 // claim) stays the webhook's job; docs/vap.md lists what is covered.
-import { MAX_MOUNTS, OPERATOR_MOUNTS, RULE_DOC_BASE } from '../policy/index.js';
+import { MAX_CR_NAME, MAX_MOUNTS, OPERATOR_MOUNTS, RULE_DOC_BASE } from '../policy/index.js';
 import { and, not, or, present, str, valueOr } from './cel.js';
 import {
   dataClaimName,
@@ -263,11 +263,29 @@ const AISTORE: PolicyDef = {
       absent: 'false',
     },
     {
+      // At most one target: a size of 0 or 1, or autoscaling capped at one (GetTargetSize: the
+      // matching nodes, at most autoScale.sizeLimit; target-count.ts maxTargetCount).
+      name: 'atMostOneTarget',
+      of: (r, f) =>
+        or(
+          and(`${f('size')} >= 0`, `${f('size')} <= 1`),
+          and(
+            or(
+              and(present(r, 'spec.size'), `${r}.spec.size == -1`),
+              and(present(r, 'spec.targetSpec.size'), `${r}.spec.targetSpec.size == -1`),
+            ),
+            present(r, 'spec.targetSpec.autoScale.sizeLimit'),
+            `${r}.spec.targetSpec.autoScale.sizeLimit == 1`,
+          ),
+        ),
+      absent: 'false',
+    },
+    {
       // One target can never share a node; otherwise anti-affinity off or one pinned host.
       name: 'multiTarget',
       of: (_r, f) =>
         and(
-          not(and(`${f('size')} >= 0`, `${f('size')} <= 1`)),
+          not(f('atMostOneTarget')),
           or(f('antiAffinityOff'), and(f('pinnedToOneHost'), not(f('antiAffinityKept')))),
         ),
       absent: 'false',
@@ -276,7 +294,8 @@ const AISTORE: PolicyDef = {
   checks: [
     {
       // Any hostPort, 0 too, makes the operator advertise the node's address for every target on it
-      // unless targets have external access (rules/target-host-port.ts targetExternalAccess).
+      // unless targets have external access or publicNetDNSMode Pod (rules/target-host-port.ts
+      // advertisesNodeAddress).
       rule: 'target-host-port',
       fixed: keptApart('hostPort', HOST_PORTS_APART),
       broken: (r, f) =>
@@ -288,6 +307,7 @@ const AISTORE: PolicyDef = {
             and(
               `!has(${r}.spec.targetSpec.externalAccess)`,
               `!(has(${r}.spec.enableExternalLB) && ${r}.spec.enableExternalLB == true)`,
+              `!(has(${r}.spec.publicNetDNSMode) && ${r}.spec.publicNetDNSMode == 'Pod')`,
             ),
           ),
         ),
@@ -326,6 +346,13 @@ const AISTORE: PolicyDef = {
           ),
         ),
       message: `[target-anti-affinity] spec.targetSpec.affinity requires hostname anti-affinity between targets in a multi-target layout: the operator copies it even with disablePodAntiAffinity, so the second target on a node stays Pending${doc('target-anti-affinity')}`,
+    },
+    {
+      rule: 'cr-name',
+      // cr-name.ts: the operator's Service names, and the target pods' revision label.
+      broken: (r) =>
+        `!${r}.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$') || size(${r}.metadata.name) > ${MAX_CR_NAME}`,
+      message: `[cr-name] the AIStore name must start with a letter, hold only lowercase letters, digits and "-", and have at most ${MAX_CR_NAME} characters: the operator names its Services <cr>-proxy and <cr>-target (DNS-1035 labels), and the StatefulSet controller labels each target pod controller-revision-hash: <cr>-target-<hash>, at most 63 characters${doc('cr-name')}`,
     },
     {
       rule: 'mount-template-name',
@@ -370,9 +397,11 @@ const AISTORE: PolicyDef = {
         ].join(' + ');
         // Another mount on x's directory: any useHostPath mount there (x itself too, hence the
         // bound), or a claim mount of another path; claim mounts of x's very path are its duplicates,
-        // mount-template-name's. One pass over the records per mount: the cost is in the pairs.
+        // mount-template-name's. Or a mount inside x's directory (aisnode refuses nested
+        // mountpaths). One pass over the records per mount: the cost is in the pairs.
         const records = f('mountRecords');
-        const other = `${records}.filter(y, y[0] == x[0] && (y[1] == 'h' || x[1] == 'h' || y[2] != x[2])).size() > (x[1] == 'h' ? 1 : 0)`;
+        const nested = `(y[0] != x[0] && y[0].startsWith(x[0] == '/' ? '/' : x[0] + '/'))`;
+        const other = `${records}.filter(y, (y[0] == x[0] && (y[1] == 'h' || x[1] == 'h' || y[2] != x[2])) || ${nested}).size() > (x[1] == 'h' ? 1 : 0)`;
         return and(
           present(r, 'spec.targetSpec.mounts'),
           `size(${mounts}) <= ${MAX_MOUNTS}`,
@@ -382,7 +411,7 @@ const AISTORE: PolicyDef = {
           ),
         );
       },
-      message: `[mount-path-unique] each mount needs a container directory of its own: not another mount's and not one the operator mounts (/etc/ais, /var/ais_config, /var/log/ais; /var/certs, /var/traces, /root/.aws, /var/gcp, /root/.oci with their fields): Kubernetes rejects every target pod whose container mounts one path twice${doc('mount-path-unique')}`,
+      message: `[mount-path-unique] each mount needs a container directory of its own: not another mount's, not inside another mount (aisnode refuses nested mountpaths), and not one the operator mounts (/etc/ais, /var/ais_config, /var/log/ais; /var/certs, /var/traces, /root/.aws, /var/gcp, /root/.oci with their fields): Kubernetes rejects every target pod whose container mounts one path twice, aisnode every target with nested mountpaths${doc('mount-path-unique')}`,
     },
     {
       rule: 'legacy-anti-affinity-field',

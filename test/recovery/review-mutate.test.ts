@@ -63,11 +63,20 @@ function injected(pod: KubeObject): KubeObject {
   };
   p.metadata.labels = { ...p.metadata.labels, 'security.istio.io/tlsMode': 'istio' };
   p.spec.initContainers = [
-    { name: 'istio-init', image: 'istio/proxyv2:1.22', imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log' },
+    {
+      name: 'istio-init',
+      image: 'istio/proxyv2:1.22',
+      imagePullPolicy: 'IfNotPresent',
+      terminationMessagePath: '/dev/termination-log',
+    },
     ...(p.spec.initContainers ?? []),
   ];
   p.spec.containers = [
-    { name: 'istio-proxy', image: 'istio/proxyv2:1.22', ports: [{ name: 'http-envoy-prom', containerPort: 15090, protocol: 'TCP' }] },
+    {
+      name: 'istio-proxy',
+      image: 'istio/proxyv2:1.22',
+      ports: [{ name: 'http-envoy-prom', containerPort: 15090, protocol: 'TCP' }],
+    },
     ...p.spec.containers,
   ];
   p.spec.volumes = [{ name: 'istio-envoy', emptyDir: { medium: 'Memory' } }, ...p.spec.volumes];
@@ -82,7 +91,10 @@ describe('review mutate', () => {
   // webhook on the patched object neither reports a change "not applied" nor changes its verdict.
   it('held up: patches apply, are idempotent under reinvocation, and agree with the validating webhook', () => {
     const [term] = HOST_ANTI_AFFINITY().podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
-    const zone = { labelSelector: { matchLabels: { app: 'etcd' } }, topologyKey: 'topology.kubernetes.io/zone' };
+    const zone = {
+      labelSelector: { matchLabels: { app: 'etcd' } },
+      topologyKey: 'topology.kubernetes.io/zone',
+    };
     const affinities: unknown[] = [
       undefined,
       HOST_ANTI_AFFINITY(),
@@ -93,7 +105,11 @@ describe('review mutate', () => {
           requiredDuringSchedulingIgnoredDuringExecution: {
             nodeSelectorTerms: [
               { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-1'] }] },
-              { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-1', 'node-2'] }] },
+              {
+                matchExpressions: [
+                  { key: 'kubernetes.io/hostname', operator: 'In', values: ['node-1', 'node-2'] },
+                ],
+              },
             ],
           },
         },
@@ -120,7 +136,8 @@ describe('review mutate', () => {
         const first = call('mutate', object, cluster);
         const after = applied(object, first.patch);
         const again = call('mutate', after, cluster);
-        if (again.patch.length > 0) problems.push(`reinvocation patched again: ${JSON.stringify(again.patch)}`);
+        if (again.patch.length > 0)
+          problems.push(`reinvocation patched again: ${JSON.stringify(again.patch)}`);
         const judged = call('validate', after, cluster);
         const notApplied = (judged.response.warnings ?? []).filter((w) => /not applied/.test(w));
         if (notApplied.length > 0) problems.push(`validate: ${notApplied.join('; ')}`);
@@ -139,7 +156,9 @@ describe('review mutate', () => {
     const cluster = [node('node-1'), node('node-2'), ...oneNodeDisks()];
     const o = { operation: 'UPDATE' as const, oldObject: old, dryRun: true };
     const first = call('mutate', next, cluster, o);
-    expect(first.patch).toEqual([{ op: 'add', path: '/spec/targetSpec/disablePodAntiAffinity', value: true }]);
+    expect(first.patch).toEqual([
+      { op: 'add', path: '/spec/targetSpec/disablePodAntiAffinity', value: true },
+    ]);
     expect(call('mutate', applied(next, first.patch), cluster, o).patch).toEqual([]);
   });
 
@@ -161,7 +180,11 @@ describe('review mutate', () => {
   // pod is admitted (a warning naming the two PVs of one claim, and that the stray should go, is fine).
   it('MEDIUM: a target pod is not refused as unschedulable because two PVs name its one claim', () => {
     const held = madeForClaim(
-      pv('local-path-node-2', { claim: claimName(0), host: 'node-2', path: '/opt/local-path-provisioner/pvc-u0' }),
+      pv('local-path-node-2', {
+        claim: claimName(0),
+        host: 'node-2',
+        path: '/opt/local-path-provisioner/pvc-u0',
+      }),
       'u0',
     ) as any;
     held.status = { phase: 'Bound' };
@@ -189,7 +212,11 @@ describe('review mutate', () => {
     ebs.spec.nodeAffinity = {
       required: {
         nodeSelectorTerms: [
-          { matchExpressions: [{ key: 'topology.ebs.csi.aws.com/zone', operator: 'In', values: ['us-east-1a'] }] },
+          {
+            matchExpressions: [
+              { key: 'topology.ebs.csi.aws.com/zone', operator: 'In', values: ['us-east-1a'] },
+            ],
+          },
         ],
       },
     };
@@ -206,9 +233,12 @@ describe('review mutate', () => {
     const pod = targetPod({ ordinal: 0 });
     const mutated = applied(pod, call('mutate', pod, cluster).patch) as any;
     const terms: any[] =
-      mutated.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+      mutated.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+        ?.nodeSelectorTerms ?? [];
     const pinned = terms.some((t) =>
-      (t.matchExpressions ?? []).some((e: any) => e.key === 'kubernetes.io/hostname' && e.values?.includes('node-1')),
+      (t.matchExpressions ?? []).some(
+        (e: any) => e.key === 'kubernetes.io/hostname' && e.values?.includes('node-1'),
+      ),
     );
     expect(pinned).toBe(false);
   });

@@ -103,6 +103,22 @@ export function builderCases(): AgreementCase[] {
     create('CR: hostPort, anti-affinity on', aistore({ hostPort: 51081 })),
     create('CR: hostPort 0, anti-affinity off', aistore({ disable: true, hostPort: 0 })),
     create(
+      'CR: hostPort 0, anti-affinity off, publicNetDNSMode Pod',
+      withSpec(aistore({ disable: true, hostPort: 0 }), { publicNetDNSMode: 'Pod' }),
+    ),
+    create(
+      'CR: hostPort 51081, anti-affinity off, publicNetDNSMode Pod',
+      withSpec(aistore({ disable: true, hostPort: 51081 }), { publicNetDNSMode: 'Pod' }),
+    ),
+    create(
+      'CR: hostPort 51081, autoscaled at most one target (sizeLimit 1)',
+      withTargetSpec(aistore({ disable: true, hostPort: 51081, size: -1 }), { autoScale: { sizeLimit: 1 } }),
+    ),
+    create(
+      'CR: hostPort 51081, autoscaled at most two targets (sizeLimit 2)',
+      withTargetSpec(aistore({ disable: true, hostPort: 51081, size: -1 }), { autoScale: { sizeLimit: 2 } }),
+    ),
+    create(
       'CR: hostPort 0, per-target external access, anti-affinity off',
       withTargetSpec(aistore({ disable: true, hostPort: 0 }), { externalAccess: EXTERNAL_ACCESS }),
     ),
@@ -160,6 +176,24 @@ export function builderCases(): AgreementCase[] {
       'CR: a mount at /var/certs with TLS off',
       aistore({ disable: true, mounts: mounts('/var/certs') }),
     ),
+    create('CR: a name starting with a digit', aistore({ name: '1ais' })),
+    create('CR: a name with a dot', aistore({ name: 'ais.prod' })),
+    create('CR: a 45-character name', aistore({ name: 'a'.repeat(45) })),
+    create('CR: a 46-character name', aistore({ name: 'a'.repeat(46) })),
+    create(
+      'CR: a mount inside another (nested mountpaths)',
+      aistore({ mounts: mounts('/ais', '/ais/disk1') }),
+    ),
+    create(
+      'CR: a hostPath mount inside another, spelled with "//" and a trailing "/"',
+      aistore({
+        mounts: [
+          { path: '/data/', useHostPath: true },
+          { path: '/data//x', useHostPath: true },
+        ],
+      }),
+    ),
+    create('CR: mounts that share a prefix only', aistore({ mounts: mounts('/ais/sd', '/ais/sdb') })),
     create(
       'CR: a claim mount and a hostPath mount on one directory',
       aistore({ mounts: [...mounts('/data'), { path: '/data//', useHostPath: true }] }),

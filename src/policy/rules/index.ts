@@ -3,6 +3,7 @@
 // anti-affinity), then the disk binding that mutates claims and pods.
 import affinityLabelKeys from './affinity-label-keys.js';
 import antiAffinityNotDisabled from './anti-affinity-not-disabled.js';
+import crName from './cr-name.js';
 import legacyAntiAffinityField from './legacy-anti-affinity-field.js';
 import mountPathUnique from './mount-path-unique.js';
 import mountTemplateName from './mount-template-name.js';
@@ -27,6 +28,7 @@ export const RULES: readonly Rule[] = [
   targetHostPathShared,
   targetAntiAffinity,
   affinityLabelKeys,
+  crName,
   mountTemplateName,
   mountPathUnique,
   pvcName,

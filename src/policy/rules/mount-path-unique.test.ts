@@ -15,8 +15,29 @@ const disk = (path: string, useHostPath = false) =>
 const TWICE =
   /Kubernetes rejects every target pod, whose container would mount one path twice, so no target starts/;
 
+const NESTED = /aisnode refuses to start with one inside another \("mountpath nesting is not permitted"\)/;
+
 const rows: Row[] = [
   { name: 'distinct mounts', object: aistore({ mounts: [disk('/ais/sda'), disk('/ais/sdb')] }), expect: {} },
+  {
+    // target/configmap.go definePathsWithLabels makes every mount a mountpath; aisnode's FSPConf
+    // validation refuses one inside another.
+    name: 'a mount inside another (claim or hostPath alike): nested mountpaths',
+    object: aistore({
+      mounts: [disk('/ais'), disk('/ais/disk1'), disk('/data/', true), disk('/data//x/y', true)],
+    }),
+    expect: {
+      deny: [
+        new RegExp(`mount /ais/disk1 is inside mount /ais: .*${NESTED.source}`),
+        new RegExp(`mount /data//x/y is inside mount /data/: .*${NESTED.source}`),
+      ],
+    },
+  },
+  {
+    name: 'a shared prefix is no nesting: /ais/sd and /ais/sdb',
+    object: aistore({ mounts: [disk('/ais/sd'), disk('/ais/sdb')] }),
+    expect: {},
+  },
   {
     // cmn/volumes.go NewAISVolumeMounts: the state directory, whatever the state storage.
     name: "a mount at the operator's state directory",

@@ -12,15 +12,15 @@ import {
   type AIStoreCR,
   type Mount,
 } from '../aistore.js';
-import { defineRule, operatorLink, pointer } from '../rule.js';
+import { defineRule, operatorLink, pointer, type Reporter } from '../rule.js';
 
 export default defineRule({
   id: 'mount-path-unique',
   title: 'Mount paths are distinct container paths',
   summary:
-    "Each targetSpec mount path is a directory of its own in the target container: not another mount's, and not one the operator mounts itself (/etc/ais, /var/ais_config, /var/log/ais, and /var/certs, /var/traces, /root/.aws, /var/gcp, /root/.oci when their fields are set): deny otherwise.",
+    "Each targetSpec mount path is a directory of its own in the target container: not another mount's, not inside another mount (aisnode refuses nested mountpaths), and not one the operator mounts itself (/etc/ais, /var/ais_config, /var/log/ais, and /var/certs, /var/traces, /root/.aws, /var/gcp, /root/.oci when their fields are set): deny otherwise.",
   verdict: 'deny',
-  operator: `The operator mounts each mount at its path in the aisnode container, after its own mounts (${operatorLink('internal/resources/aistore/target/volumes.go', 107, 'newVolumeMounts')}, ${operatorLink('internal/resources/aistore/cmn/volumes.go', 220, 'NewAISVolumeMounts')}); Kubernetes rejects a pod whose container mounts one path twice.`,
+  operator: `The operator mounts each mount at its path in the aisnode container, after its own mounts (${operatorLink('internal/resources/aistore/target/volumes.go', 107, 'newVolumeMounts')}, ${operatorLink('internal/resources/aistore/cmn/volumes.go', 220, 'NewAISVolumeMounts')}), and makes each an AIStore mountpath of the target (${operatorLink('internal/resources/aistore/target/configmap.go', 63, 'definePathsWithLabels')}); Kubernetes rejects a pod whose container mounts one path twice, aisnode a mountpath inside another.`,
   howToFix:
     'Mount each disk at a path of its own, outside the directories the operator uses, e.g. /ais/nvme0n1.',
   upstream:
@@ -66,5 +66,27 @@ export default defineRule({
         'Give every mount a path of its own.',
       );
     }
+    denyNested([...seen.values()], report);
   },
 });
+
+/** Whether directory `inner` lies inside `outer` (both as containerPath writes them). */
+const inside = (inner: string, outer: string) =>
+  inner !== outer && inner.startsWith(outer === '/' ? '/' : `${outer}/`);
+
+/**
+ * The operator makes every mount an AIStore mountpath of the target (its local config's fspaths), and
+ * aisnode refuses to start with one mountpath inside another. Kubernetes mounts nested volumes
+ * without a word, so the pods run, bind their disks, and every target exits at start.
+ */
+function denyNested(mounts: Mount[], report: Reporter): void {
+  for (const mount of mounts) {
+    const outer = mounts.find((o) => inside(containerPath(mount.path), containerPath(o.path)));
+    if (outer === undefined) continue;
+    report.deny(
+      pointer('spec', 'targetSpec', 'mounts', mount.index, 'path'),
+      `mount ${mount.path} is inside mount ${outer.path}: every mount is an AIStore mountpath of the target, and aisnode refuses to start with one inside another ("mountpath nesting is not permitted"), so every target fails at start.`,
+      'Give every mount a directory of its own, none inside another, e.g. /ais/nvme0n1 and /ais/nvme1n1.',
+    );
+  }
+}

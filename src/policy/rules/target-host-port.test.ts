@@ -29,6 +29,13 @@ const earlierLife = (as: (v: KubeObject, i: number) => KubeObject) => [
 const SHARED_NODE_DENY =
   /hostPort 51081 in a multi-target layout \(PVs put the disks of ais-target-0, ais-target-1/;
 
+/** The CR with spec-level fields set (publicNetDNSMode, …). */
+function withSpec(cr: KubeObject, fields: Record<string, unknown>): KubeObject {
+  const copy = structuredClone(cr) as KubeObject & { spec: Record<string, unknown> };
+  Object.assign(copy.spec, fields);
+  return copy;
+}
+
 const rows: Row[] = [
   {
     name: 'CR: hostPort with anti-affinity disabled',
@@ -97,6 +104,35 @@ const rows: Row[] = [
       cr.spec.enableExternalLB = true;
       return cr;
     })(),
+    expect: {},
+  },
+  {
+    // The init container names each target by its pod DNS name in mode Pod, AIS_PUBLIC_HOSTNAME unread
+    // (operator internal/resources/aistore/cmn/env.go CommonInitEnv passes AIS_PUBLIC_DNS_MODE).
+    name: 'CR: hostPort 0 with spec.publicNetDNSMode Pod: each target advertises its own pod name',
+    object: withSpec(aistore({ disable: true, hostPort: 0 }), { publicNetDNSMode: 'Pod' }),
+    expect: {},
+  },
+  {
+    name: 'CR: hostPort 0 with spec.publicNetDNSMode Node: the node name, shared by its targets',
+    object: withSpec(aistore({ disable: true, hostPort: 0 }), { publicNetDNSMode: 'Node' }),
+    expect: { deny: [/hostPort 0 in a multi-target layout/] },
+  },
+  {
+    name: 'CR UPDATE away from publicNetDNSMode Pod with hostPort 0: refused (targets on a node would share the address)',
+    object: aistore({ disable: true, hostPort: 0 }),
+    operation: 'UPDATE',
+    oldObject: withSpec(aistore({ disable: true, hostPort: 0 }), { publicNetDNSMode: 'Pod' }),
+    expect: { deny: [/hostPort 0 in a multi-target layout/] },
+  },
+  {
+    name: 'CR: hostPort 51081 with publicNetDNSMode Pod still asks every target for the port',
+    object: withSpec(aistore({ disable: true, hostPort: 51081 }), { publicNetDNSMode: 'Pod' }),
+    expect: { deny: [/hostPort 51081/] },
+  },
+  {
+    name: 'CR: hostPort 0, size 1, publicNetDNSMode Pod: nothing to warn of before a scale-out',
+    object: withSpec(aistore({ disable: true, size: 1, hostPort: 0 }), { publicNetDNSMode: 'Pod' }),
     expect: {},
   },
   {
@@ -230,6 +266,18 @@ const rows: Row[] = [
     name: 'Pod: AIS_PUBLIC_HOSTNAME from the node with one target per node',
     object: targetPod({ publicHostnameFrom: 'status.hostIP', ordinal: 1 }),
     context: [aistore({ hostPort: 0 })],
+    expect: {},
+  },
+  {
+    name: 'Pod: AIS_PUBLIC_HOSTNAME from the node beside AIS_PUBLIC_DNS_MODE Pod: not read, nothing shared',
+    object: (() => {
+      const pod = targetPod({ publicHostnameFrom: 'status.hostIP', ordinal: 1 }) as KubeObject & {
+        spec: { initContainers: { env: unknown[] }[] };
+      };
+      pod.spec.initContainers[0]!.env.push({ name: 'AIS_PUBLIC_DNS_MODE', value: 'Pod' });
+      return pod;
+    })(),
+    context: [aistore({ disable: true })],
     expect: {},
   },
   {

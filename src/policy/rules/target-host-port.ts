@@ -13,13 +13,24 @@ const targetExternalAccess = (cr: AIStoreCR): boolean =>
   (cr.spec?.targetSpec?.externalAccess ?? null) !== null || cr.spec?.enableExternalLB === true;
 
 /**
+ * Whether a hostPort (0 included) makes every target on a node advertise the node's address. Not with
+ * external access, nor with spec.publicNetDNSMode Pod: the operator passes the mode to the init
+ * container (AIS_PUBLIC_DNS_MODE, operator internal/resources/aistore/cmn/env.go CommonInitEnv), which
+ * then names each target by its own pod DNS name and ignores AIS_PUBLIC_HOSTNAME (the operator's
+ * proxy/statefulset_test.go says so of aisinit). spec.publicNetDNSMode may change on a live CR: a
+ * change away from Pod is then refused at the hostPort, with the change named (evaluate.ts).
+ */
+const advertisesNodeAddress = (cr: AIStoreCR): boolean =>
+  !targetExternalAccess(cr) && cr.spec?.publicNetDNSMode !== 'Pod';
+
+/**
  * A single-target CR with anti-affinity off and hostPort 0: admitted (one target shares no node), but
  * 0 keeps no later target apart, and any hostPort makes targets on one node advertise one address,
  * so its scale-out will be refused; the field is fixed once the CR exists. (A real host port keeps
  * the targets one per node by itself: its scale-out passes, evaluate.ts fixedAtCreation.)
  */
 function warnBeforeScaleOut(cr: AIStoreCR, report: Reporter): void {
-  if (cr.spec?.targetSpec?.hostPort !== 0 || targetExternalAccess(cr)) return;
+  if (cr.spec?.targetSpec?.hostPort !== 0 || !advertisesNodeAddress(cr)) return;
   report.warn(
     '/spec/targetSpec/hostPort',
     `spec.targetSpec.hostPort 0 with target anti-affinity disabled: 0 asks for no host port, but any hostPort makes the operator give each target its node's address as public hostname, so targets that come to share a node would advertise one address, and AIStore refuses all but one ("duplicate IPs").`,
@@ -31,7 +42,7 @@ export default defineRule({
   id: 'target-host-port',
   title: 'hostPort on targets in a multi-target layout',
   summary:
-    'targetSpec.hostPort (0 too, unless targets have external access: the operator then advertises the node address for every target on it), or a hostPort on a target StatefulSet/Pod container, in a multi-target layout: deny; a target init container that sets AIS_PUBLIC_HOSTNAME from the node there: warn; hostPort 0 on a single-target CR created with anti-affinity off: warn (it cannot change later, and keeps no target apart).',
+    'targetSpec.hostPort (0 too, unless targets have external access or publicNetDNSMode Pod: the operator then advertises the node address for every target on it), or a hostPort on a target StatefulSet/Pod container, in a multi-target layout: deny; a target init container that sets AIS_PUBLIC_HOSTNAME from the node there: warn; hostPort 0 on a single-target CR created with anti-affinity off: warn (it cannot change later, and keeps no target apart).',
   verdict: 'deny / warn',
   operator: `The operator puts targetSpec.hostPort on the target container's port (${operatorLink('internal/resources/aistore/cmn/res.go', 136, 'NewDaemonPorts')}), the same on every target pod; with any hostPort set, 0 included, and no external access it makes the node's address each target's public hostname, the AIS_PUBLIC_HOSTNAME variable of the init container (${operatorLink('internal/resources/aistore/target/statefulset.go', 129, 'NewInitContainerEnv')}), and it rolls the targets out for no change of that variable alone (${operatorLink('internal/controller/aistore/common.go', 76, 'shouldUpdateInitContainers')}).`,
   howToFix:
@@ -56,7 +67,7 @@ export default defineRule({
           `spec.targetSpec.hostPort ${hostPort} in a ${describeLayout(layout)}: every target asks for host port ${hostPort}/TCP, so ${where}.`,
           HOSTPORT_FIX,
         );
-      } else if (hostPort === 0 && !targetExternalAccess(subject.object)) {
+      } else if (hostPort === 0 && advertisesNodeAddress(subject.object)) {
         report.deny(
           '/spec/targetSpec/hostPort',
           `spec.targetSpec.hostPort 0 in a ${describeLayout(layout)}: 0 asks for no host port, but a hostPort at all makes the operator give each target its node's address as public hostname, so targets on one node advertise the same address and port, and AIStore refuses all but one ("duplicate IPs").`,

@@ -10,6 +10,7 @@
 //
 //	in:  {"id":"…","cr":<AIStore>,"old":<AIStore, optional>,"nodes":[<Node>…],"storageClasses":["…"]}
 //	out: {"id":"…","targetSize":N,"expectedTargetNodes":[…],"statefulSet":<StatefulSet>,
+//	      "mountpathsError":"…" (only when aisnode would refuse them),
 //	      "create":{"allowed":bool,"error":"…","warnings":[…]},"update":{…} (only with "old")}
 //
 // What each field comes from (operator v3.4.0):
@@ -21,6 +22,10 @@
 //     target/statefulset.go) created through K8sClient.CreateResourceIfNotExists (internal/
 //     client/api.go) into a fake API client and read back, as Reconciler.initTargets does, so the
 //     controller owner reference to the CR is set by the operator's own code.
+//   - mountpathsError: the target's local config as target.NewTargetCM renders it (internal/
+//     resources/aistore/target/configmap.go), its fspaths judged with AIStore's own ValidateMpath
+//     and IsNestedMpath (github.com/NVIDIA/aistore cmn/config.go), in the order FSPConf.Validate
+//     applies them when a target starts (Validate itself needs a daemon's private config role).
 //   - create / update: AIStoreWebhook.ValidateCreate / ValidateUpdate (internal/webhook/aistore/
 //     v1beta1/aistore_webhook.go) against a fake client holding the given nodes and storage
 //     classes. The webhook sees the CR as submitted (empty status), as in a real admission.
@@ -35,9 +40,11 @@ import (
 	"reflect"
 	"strings"
 
+	aiscmn "github.com/NVIDIA/aistore/cmn"
 	aisv1 "github.com/ais-operator/api/aistore/v1beta1"
 	aisclient "github.com/ais-operator/internal/client"
 	ctrlais "github.com/ais-operator/internal/controller/aistore"
+	opcmn "github.com/ais-operator/internal/resources/aistore/cmn"
 	"github.com/ais-operator/internal/resources/aistore/target"
 	aiswebhook "github.com/ais-operator/internal/webhook/aistore/v1beta1"
 	appsv1 "k8s.io/api/apps/v1"
@@ -71,6 +78,7 @@ type response struct {
 	TargetAutoScaling   bool                `json:"targetAutoScaling"`
 	ExpectedTargetNodes []string            `json:"expectedTargetNodes"`
 	StatefulSet         *appsv1.StatefulSet `json:"statefulSet,omitempty"`
+	MountpathsError     string              `json:"mountpathsError,omitempty"`
 	Create              *verdict            `json:"create,omitempty"`
 	Update              *verdict            `json:"update,omitempty"`
 }
@@ -160,7 +168,37 @@ func answer(ctx context.Context, s *runtime.Scheme, req *request) (res response)
 	created.APIVersion, created.Kind = "apps/v1", "StatefulSet"
 	created.ResourceVersion = ""
 	res.StatefulSet = created
+	res.MountpathsError = mountpathsError(ais)
 	return
+}
+
+// mountpathsError: what a target says of the mountpaths its local config gives it, "" when none.
+func mountpathsError(ais *aisv1.AIStore) string {
+	cm, err := target.NewTargetCM(ais)
+	if err != nil {
+		return "rendering the config map: " + err.Error()
+	}
+	var conf aiscmn.LocalConfig
+	if err := json.Unmarshal([]byte(cm.Data[opcmn.AISLocalConfigName]), &conf); err != nil {
+		return "reading the local config: " + err.Error()
+	}
+	clean := map[string]bool{}
+	for fspath := range conf.FSP.Paths {
+		mpath, err := aiscmn.ValidateMpath(fspath)
+		if err != nil {
+			return err.Error()
+		}
+		for other := range clean {
+			if other == mpath {
+				return fmt.Sprintf("%q (%q) is duplicated", mpath, fspath)
+			}
+			if err := aiscmn.IsNestedMpath(mpath, len(mpath), other); err != nil {
+				return err.Error()
+			}
+		}
+		clean[mpath] = true
+	}
+	return ""
 }
 
 // jsonFields: the JSON names of a struct type's fields as encoding/json reads them, an embedded

@@ -6,9 +6,11 @@
 //   (d) mutation-accepted  a CR the guard patches on CREATE is still accepted by the operator's
 //       webhook (when the original was); a patch on UPDATE is accepted by ValidateUpdate(old, new)
 //   (e) container-paths  when a container of the rendered pod template mounts one path twice (which
-//       Kubernetes' ValidateVolumeMounts rejects: "must be unique"), the guard denies the CR; and
-//       when the guard denies it by mount-path-unique, the aisnode container does mount one
-//       directory twice (the same path, or two spellings of it)
+//       Kubernetes' ValidateVolumeMounts rejects: "must be unique"), or AIStore refuses the
+//       target's mountpaths as nested or duplicated (its own check, run by the oracle on the
+//       rendered config), the guard denies the CR; and when the guard denies it by
+//       mount-path-unique, the aisnode container does mount one directory twice (the same path, or
+//       two spellings of it) or AIStore refuses the mountpaths
 //   (f) fixed-fields  on an UPDATE, the guard warns by operator-fixed-fields exactly when the
 //       operator's ValidateUpdate refuses the update (as the guard's patch leaves it) with "cannot
 //       update spec" (validateProxyUpdate, validateTargetUpdate, the enableExternalLB check,
@@ -159,6 +161,8 @@ function containerPaths(answer: OracleAnswer, created: Evaluation): Outcome {
   const directory = (p: string) => normalize(p).replace(/(.)\/$/, '$1');
   const aisnode = containers.find((c) => c.name === 'ais-node');
   const sameDirectory = aisnode ? twiceMounted(aisnode, directory) : [];
+  // aisnode's FSPConf validation: one mountpath inside another, or two spellings of one.
+  const refusedMountpaths = /nesting is not permitted|is duplicated/.test(answer.mountpathsError ?? '');
   const byRule = denials(created).filter((f) => f.ruleId === 'mount-path-unique');
   // Two claim mounts of one path are mount-template-name's to deny (one template name).
   const byMountRules = denials(created).some(
@@ -171,15 +175,26 @@ function containerPaths(answer: OracleAnswer, created: Evaluation): Outcome {
       signature: `${property}: Kubernetes rejects every pod of the StatefulSet, no mount rule of the guard denies the CR`,
       detail: `the operator's pod template mounts ${exact.join(', ')} twice; the guard: ${created.allowed ? 'allows the CR' : denialText(created)}`,
     };
-  if (byRule.length > 0 && sameDirectory.length === 0)
+  if (refusedMountpaths && !byMountRules)
     return {
       property,
       status: 'disagree',
-      signature: `${property}: mount-path-unique denies a CR whose container mounts no directory twice`,
+      signature: `${property}: AIStore refuses the target's mountpaths, no mount rule of the guard denies the CR`,
+      detail: `aisnode: ${answer.mountpathsError}; the guard: ${created.allowed ? 'allows the CR' : denialText(created)}`,
+    };
+  if (byRule.length > 0 && sameDirectory.length === 0 && !refusedMountpaths)
+    return {
+      property,
+      status: 'disagree',
+      signature: `${property}: mount-path-unique denies a CR whose container mounts no directory twice and whose mountpaths AIStore takes`,
       detail: `guard: ${denialText(created)}; the aisnode container mounts ${JSON.stringify(aisnode?.volumeMounts?.map((m) => m.mountPath))}`,
     };
-  if (exact.length === 0 && byRule.length === 0)
-    return { property, status: 'skip', reason: 'no path mounted twice, and the guard says none is' };
+  if (exact.length === 0 && byRule.length === 0 && !refusedMountpaths)
+    return {
+      property,
+      status: 'skip',
+      reason: 'no path mounted twice nor nested, and the guard says none is',
+    };
   return { property, status: 'agree' };
 }
 

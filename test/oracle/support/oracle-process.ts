@@ -26,6 +26,8 @@ export interface OracleAnswer {
   targetAutoScaling: boolean;
   expectedTargetNodes: string[];
   statefulSet?: KubeObject;
+  /** AIStore's own refusal of the target's mountpaths (its local config's fspaths), when it has one. */
+  mountpathsError?: string;
   create?: OperatorVerdict;
   update?: OperatorVerdict;
 }
