@@ -1,0 +1,191 @@
+// Outside review "auditx" of `ais-guard audit` as the operator of a large shared cluster runs it
+// (the hourly deploy/audit CronJob, `audit --apply -o json`): report writes one namespace refuses,
+// continue tokens that keep expiring on a slow list, objects being deleted. A small proxy in front of
+// the FakeCluster answers some requests itself (as test/audit/list-faults.test.ts does).
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseSource, type LoadError } from '../../src/cli/load.js';
+import type { KubeObject } from '../../src/policy/index.js';
+import { cli } from '../support/cli.js';
+import { fixture } from '../support/fixtures.js';
+import { FakeCluster } from './support/fake-cluster.js';
+
+const objectsOf = (...prefixes: string[]): KubeObject[] =>
+  prefixes.flatMap((p) => {
+    const errors: LoadError[] = [];
+    return parseSource(p, readFileSync(fixture(p), 'utf8'), errors).manifests.map((m) => m.object);
+  });
+const withUid = (o: KubeObject, i: number): KubeObject => ({
+  ...o,
+  metadata: { ...o.metadata, uid: `uid-${i}` } as KubeObject['metadata'],
+});
+const inNs = (o: KubeObject, namespace: string): KubeObject => ({
+  ...o,
+  metadata: { ...o.metadata, namespace } as KubeObject['metadata'],
+});
+
+/** Answers a request itself (returns true) or lets it through to the fake cluster. */
+type Intercept = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
+
+let cluster: FakeCluster | undefined;
+let proxy: Server | undefined;
+const seen: string[] = [];
+afterEach(async () => {
+  await cluster?.close();
+  cluster = undefined;
+  if (proxy) {
+    proxy.closeAllConnections();
+    await new Promise<void>((r) => proxy!.close(() => r()));
+  }
+  proxy = undefined;
+  seen.length = 0;
+});
+
+async function start(objects: KubeObject[], intercept: Intercept = () => false) {
+  cluster = await FakeCluster.start(objects.map(withUid));
+  cluster.pageSize = 1;
+  const target = new URL(cluster.kubeConfig().getCurrentCluster()!.server);
+  proxy = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    seen.push(`${req.method} ${url.pathname}${url.search}`);
+    if (intercept(req, res, url)) return;
+    const up = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', r));
+  const port = (proxy.address() as AddressInfo).port;
+  const text = cluster
+    .kubeConfigYaml()
+    .replace(/"server":"http:\/\/127\.0\.0\.1:\d+"/, `"server":"http://127.0.0.1:${port}"`);
+  expect(text).toContain(`:${port}`);
+  const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-review-auditx-')), 'kubeconfig');
+  writeFileSync(file, text);
+  return { fake: cluster, kubeconfig: ['--kubeconfig', file] };
+}
+
+const status = (res: ServerResponse, code: number, reason: string, message = reason) => {
+  res.writeHead(code, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, code, message }));
+  return true;
+};
+
+// The valid set in namespace "ais" (CR, claims, pods, PVs): audit exits 0 on it.
+const VALID = () => objectsOf('01', '04', '05', '09');
+
+describe('review auditx: audit --apply on a shared cluster', () => {
+  it("one namespace refusing its report does not leave every later namespace's report unwritten", async () => {
+    // What is wrong: src/audit/apply.ts applyReports PATCHes the reports one after another and throws
+    // at the first refusal; runAudit then prints "not applied: ..." and stops. The reports are in
+    // namespace order, so one tenant's namespace that refuses the write stops every report after it:
+    // a namespace being deleted ("unable to create new content in namespace ... because it is being
+    // terminated", 403), a ResourceQuota on count/reports.openreports.io, a tenant's admission policy.
+    // What the user sees: in a cluster with tenants "aaa" (being deleted) and "ais" (the real
+    // AIStore), the hourly Job never again writes the "ais" report nor the ClusterReport: Policy
+    // Reporter keeps showing the results of the last run before "aaa" started terminating, for good.
+    // Right: apply every report independently, name each one refused, and exit non-zero at the end;
+    // the namespaces that accept their report get it (as kubectl apply -f of several objects does).
+    const aaa = objectsOf('01', '04').map((o) => (o.metadata?.namespace ? inNs(o, 'aaa') : o));
+    const { fake, kubeconfig } = await start(
+      [...VALID(), ...aaa.filter((o) => o.kind !== 'PersistentVolume')],
+      (req, res, url) =>
+        req.method === 'PATCH' && url.pathname.includes('/namespaces/aaa/')
+          ? status(
+              res,
+              403,
+              'Forbidden',
+              'reports.openreports.io "ais-guard" is forbidden: unable to create new content in namespace aaa because it is being terminated',
+            )
+          : false,
+    );
+    fake.openReportsCrd = true;
+    const r = await cli(['audit', ...kubeconfig, '--apply', '-o', 'json']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/aaa/);
+    const written = fake.applied.map((a) => `${a.body.kind} ${a.body.metadata?.namespace ?? ''}`);
+    expect(written).toContain('Report ais');
+    expect(written).toContain('ClusterReport ');
+  });
+});
+
+describe('review auditx: lists on a large, slow cluster', () => {
+  it('a list that outlives etcd compaction every time falls back to one full list, as client-go does', async () => {
+    // What is wrong: src/audit/list.ts listAll restarts an expired paged list (410 on a continue
+    // token) at most LIST_RESTARTS = 2 times with the same paging, then fails the run ("cannot read
+    // the cluster", exit 2). A list that takes longer than the compaction interval (5 min by default;
+    // 100,000 PVs at 500 per page on a busy apiserver) expires again on every restart. client-go's
+    // pager, which the comment says it follows (k8s.io/client-go/tools/pager ListPager.list: on
+    // IsResourceExpired with FullListIfExpired and a continue token set, it lists again with
+    // Limit 0 and no continue), falls back to ONE unpaged list, which cannot expire.
+    // What the user sees: on the clusters it was built for, the hourly audit Job fails with exit 2
+    // most hours, and the reports go stale.
+    // Right: after an expired continue token, list once without limit/continue (or at least end with
+    // that), and judge the cluster: exit 0 on this valid set.
+    const { kubeconfig } = await start(VALID(), (_req, res, url) =>
+      url.pathname === '/api/v1/persistentvolumes' && url.searchParams.get('continue')
+        ? status(
+            res,
+            410,
+            'Expired',
+            'The provided continue parameter is too old to display a consistent list result.',
+          )
+        : false,
+    );
+    const r = await cli(['audit', ...kubeconfig]);
+    expect(r.stderr).not.toMatch(/cannot read the cluster/);
+    expect(r.code).toBe(0);
+    expect(seen).toContainEqual(expect.stringMatching(/^GET \/api\/v1\/persistentvolumes(\?(?!.*limit=)|$)/));
+  });
+});
+
+const BEING_DELETED = {
+  deletionTimestamp: '2026-12-02T10:00:00Z',
+  finalizers: ['kubernetes.io/pvc-protection'],
+};
+const beingDeleted = (o: KubeObject): KubeObject => ({
+  ...o,
+  metadata: { ...o.metadata, ...BEING_DELETED } as KubeObject['metadata'],
+});
+
+describe('review auditx: objects being deleted', () => {
+  it('an AIStore being torn down: its StatefulSet and claims being deleted do not fail the run while the CR is left out', async () => {
+    // What is wrong: the audit judges a live CR as the UPDATE from itself, and evaluate() leaves an
+    // UPDATE of an object being deleted untouched (src/policy/evaluate.ts: "Being deleted, an object
+    // only goes away"), so an AIStore with a deletionTimestamp gives no result and drops out of the
+    // audit. Every other object is judged as a CREATE (src/cli/audit.ts audit(), judge live), and a
+    // CREATE carrying deletionTimestamp is judged as any other: the hostPort StatefulSet and the
+    // misnamed claim of that very CR, both being deleted too, stay FAIL, and the run exits 1.
+    // What the user sees: they `kubectl delete aistore ais -n ais-prod` (or the namespace) to get rid
+    // of the layout the guard reported; while the teardown runs (the operator decommissions and
+    // deletes the target StatefulSet, claims wait on pvc-protection until the pods are gone, or a
+    // finalizer is stuck), the hourly Job keeps failing and the report tells them to rename a claim
+    // and change a CR that no longer counts, while the CR itself is silently not in the report.
+    // Right: an object being deleted is going away and nothing the guard judges can change it (the
+    // webhook never judges it again): it must not make the run fail; at most it is said (as being
+    // deleted), the same way for the CR and the objects rendered from it.
+    const sts = objectsOf('08')[0]!;
+    const tornDown = [...objectsOf('06'), inNs(sts, 'ais-prod')].map(beingDeleted);
+    const { kubeconfig } = await start([...VALID(), ...tornDown]);
+    const r = await cli(['audit', ...kubeconfig, '-o', 'json']);
+    const report = JSON.parse(r.stdout) as {
+      objects: { kind: string; namespace?: string; result: string }[];
+    };
+    // As it is: the CR is gone from the audit, its objects being deleted fail.
+    expect(
+      report.objects
+        .filter((o) => o.namespace === 'ais-prod' && o.result === 'fail')
+        .map((o) => `${o.kind} ${o.result}`),
+    ).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+});
