@@ -189,3 +189,41 @@ describe('review auditx: objects being deleted', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('review auditx: a busy apiserver', () => {
+  it('a report write answered 429 with Retry-After (API Priority and Fairness) is asked again', async () => {
+    // What is wrong: the lists ride out APF throttling (src/k8s/kubeconfig.ts getJsonPatiently), the
+    // writes do not: src/audit/apply.ts applyReports calls client-node's KubernetesObjectApi.patch once,
+    // and the first 429 ends the run ("not applied: HTTP 429", exit 2). client-go retries a 429 that
+    // carries Retry-After for every verb (rest/request.go, withRetry.IsNextRetry/checkWait, up to 10
+    // times), so kubectl apply of the same reports succeeds.
+    // What the user sees: on the busy shared clusters APF exists for, the hourly Job fails now and
+    // then with exit 2 and leaves every report after the throttled one unwritten.
+    // Right: the server-side apply is asked again after Retry-After, as the lists are: exit 0 here.
+    let throttled = 0;
+    const { fake, kubeconfig } = await start(VALID(), (req, res, url) => {
+      if (req.method === 'PATCH' && url.pathname.includes('/reports/') && throttled++ === 0) {
+        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+        res.end(
+          JSON.stringify({
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            reason: 'TooManyRequests',
+            code: 429,
+            message: 'Too many requests, please try again later.',
+          }),
+        );
+        return true;
+      }
+      return false;
+    });
+    fake.openReportsCrd = true;
+    const r = await cli(['audit', ...kubeconfig, '--apply', '-o', 'json']);
+    expect(r.stderr).not.toMatch(/not applied/);
+    expect(r.code).toBe(0);
+    expect(fake.applied.map((a) => `${a.body.kind} ${a.body.metadata?.namespace ?? ''}`)).toContain(
+      'Report ais',
+    );
+  });
+});
