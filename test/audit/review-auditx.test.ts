@@ -227,3 +227,24 @@ describe('review auditx: a busy apiserver', () => {
     );
   });
 });
+
+describe('review auditx: a partial view is said in every output format', () => {
+  it('-o report (and --apply -o report) says the AIStore CRD was not read, not only text and json', async () => {
+    // What is wrong: collect() notes that the AIStore CRD is not installed (the list answered 404)
+    // and the run judges the target objects without their CRs. renderAuditText and renderAuditJson
+    // print that note; -o report (src/cli/audit.ts runAudit, render.report) prints only the reports and
+    // writes the note nowhere, not even to stderr.
+    // What the user sees: `ais-guard audit -o report > reports.yaml` (the route docs/audit.md offers
+    // when the report CRDs are missing: "use -o report and keep the YAML") or `--apply -o report`
+    // against a cluster whose CRD is gone or whose kubeconfig points at the wrong cluster gives reports
+    // with fail: 0 and exit 0, and not a word that no AIStore CR was read: a clean verdict from a
+    // partial view (here the misnamed claim of ais-prod, a FAIL with the CR read, is simply missing).
+    // Right: the notes go to stderr when stdout holds the reports ("note: the AIStore CRD ... is not
+    // installed ...").
+    const { fake, kubeconfig } = await start([...VALID(), ...objectsOf('06')]);
+    fake.aistoreCrd = false;
+    const r = await cli(['audit', ...kubeconfig, '-o', 'report', '--report-format', 'policyreport']);
+    expect(r.stdout).toContain('kind: PolicyReport');
+    expect(r.stdout + r.stderr).toMatch(/AIStore CRD .*not installed/);
+  });
+});
