@@ -226,6 +226,42 @@ describe('review auditx: a busy apiserver', () => {
       'Report ais',
     );
   });
+  it('the report API discovery answered 429 with Retry-After is asked again', async () => {
+    // What is wrong: src/audit/apply.ts served() asks /apis/<group>/<version> with getJson, not
+    // getJsonPatiently, so an APF 429 on discovery ends the run at once: "cannot ask which report
+    // APIs are served: ... 429", exit 2, nothing written, although the lists a moment earlier were
+    // asked again on the same 429. Discovery is not exempt from API Priority and Fairness for a
+    // ServiceAccount (it falls in the service-accounts / global-default flow schemas), and client-go
+    // retries it as any other GET with Retry-After.
+    // What the user sees: the hourly Job fails with exit 2 on a throttled apiserver before it looks at
+    // a single report; the reports go stale.
+    // Right: discovery is asked again on 429 as the lists are: the reports are applied, exit 0.
+    let throttled = 0;
+    const { fake, kubeconfig } = await start(VALID(), (req, res, url) => {
+      if (req.method === 'GET' && url.pathname === '/apis/openreports.io/v1alpha1' && throttled++ === 0) {
+        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+        res.end(
+          JSON.stringify({
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            reason: 'TooManyRequests',
+            code: 429,
+            message: 'Too many requests, please try again later.',
+          }),
+        );
+        return true;
+      }
+      return false;
+    });
+    fake.openReportsCrd = true;
+    const r = await cli(['audit', ...kubeconfig, '--apply', '-o', 'json']);
+    expect(r.stderr).not.toMatch(/cannot ask which report APIs are served/);
+    expect(r.code).toBe(0);
+    expect(fake.applied.map((a) => `${a.body.kind} ${a.body.metadata?.namespace ?? ''}`)).toContain(
+      'Report ais',
+    );
+  });
 });
 
 describe('review auditx: a partial view is said in every output format', () => {
