@@ -167,8 +167,10 @@ describe('review auditx: objects being deleted', () => {
     // misnamed claim of that very CR, both being deleted too, stay FAIL, and the run exits 1.
     // What the user sees: they `kubectl delete aistore ais -n ais-prod` (or the namespace) to get rid
     // of the layout the guard reported; while the teardown runs (the operator decommissions and
-    // deletes the target StatefulSet, claims wait on pvc-protection until the pods are gone, or a
-    // finalizer is stuck), the hourly Job keeps failing and the report tells them to rename a claim
+    // deletes the target StatefulSet: operator internal/controller/aistore/cluster_controller.go
+    // Reconcile, ShouldDecommission -> decommissionCluster -> cleanupClusterRes -> finalize, steps that
+    // take minutes and can stall on a target that does not leave; claims wait on pvc-protection
+    // until the pods are gone), the hourly Job keeps failing and the report tells them to rename a claim
     // and change a CR that no longer counts, while the CR itself is silently not in the report.
     // Right: an object being deleted is going away and nothing the guard judges can change it (the
     // webhook never judges it again): it must not make the run fail; at most it is said (as being
