@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import YAML from 'yaml';
 import { parseSource, type LoadError } from '../../src/cli/load.js';
+import { KUBE_YAML } from '../../src/k8s/yaml.js';
 import type { KubeObject } from '../../src/policy/index.js';
 import { cli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
@@ -284,5 +286,31 @@ describe('review auditx: a partial view is said in every output format', () => {
     const r = await cli(['audit', ...kubeconfig, '-o', 'report', '--report-format', 'policyreport']);
     expect(r.stdout).toContain('kind: PolicyReport');
     expect(r.stdout + r.stderr).toMatch(/AIStore CRD .*not installed/);
+  });
+});
+
+describe('review auditx: -o report YAML as kubectl reads it', () => {
+  it('a namespace named "on" stays the string "on" when kubectl (go-yaml v2, YAML 1.1) reads the reports', async () => {
+    // What is wrong: src/cli/audit.ts prints -o report with YAML.stringify (YAML 1.2), which writes the
+    // namespace `on` (a valid DNS label, as are yes, no, off, y, n) plain. kubectl and the apiserver
+    // read YAML through go-yaml v2 (YAML 1.1): `namespace: on` is the boolean true. The project
+    // writes kubectl YAML with src/k8s/yaml.ts stringifyForKube for exactly this (plan's node names
+    // 'y'/'on', commit dee3dc4); audit's reports do not use it.
+    // What the user sees: `ais-guard audit -o report > reports.yaml` (docs/audit.md: "use -o report
+    // and keep the YAML"), then `kubectl apply -f reports.yaml` once the CRDs are there: "cannot
+    // unmarshal bool into Go struct field ObjectMeta.metadata.namespace of type string", and the
+    // resources of the results name namespace true.
+    // Right: the reports are written so that go-yaml v2 reads back the same strings ("on" quoted).
+    const moved = JSON.parse(
+      JSON.stringify(VALID()).replace(/"namespace":"ais"/g, '"namespace":"on"'),
+    ) as KubeObject[];
+    const { kubeconfig } = await start(moved);
+    const r = await cli(['audit', ...kubeconfig, '-o', 'report', '--report-format', 'policyreport']);
+    expect(r.stdout).toContain('kind: PolicyReport');
+    const docs = YAML.parseAllDocuments(r.stdout, KUBE_YAML).map(
+      (d) => d.toJS() as { kind: string; metadata: { namespace?: unknown } },
+    );
+    const report = docs.find((d) => d.kind === 'PolicyReport');
+    expect(report?.metadata.namespace).toBe('on');
   });
 });
