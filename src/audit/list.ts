@@ -1,6 +1,6 @@
 // One-shot reads of the cluster for `audit` and `plan --from-cluster/--diff-cluster`: plain JSON
 // through the kubeconfig (src/k8s/kubeconfig.ts's getJson), lists fetched in pages so a cluster
-// with thousands of pods or volumes is never one giant answer.
+// with thousands of pods or volumes is never one giant answer (but for the one fallback listAll says).
 import type { KubeConfig } from '@kubernetes/client-node';
 import { getJsonPatiently, KubeRequestError } from '../k8s/kubeconfig.js';
 import type { KubeObject } from '../policy/index.js';
@@ -24,45 +24,48 @@ export interface ListOptions {
   optional?: true;
 }
 
-/** How often a list whose continue token expired is started again before the run gives up. */
-const LIST_RESTARTS = 2;
-
 /**
  * Every item of a list, page by page; a 404 of an optional list (a CRD not installed) is undefined. As
- * client-go's pager: a 429 is asked again (getJsonPatiently), and a continue token that expired
- * mid-list (410: older than etcd's compaction, on a large, slow list) starts the list again.
+ * client-go's pager (k8s.io/client-go/tools/pager ListPager.list, FullListIfExpired): a 429 is asked
+ * again (getJsonPatiently), and a continue token that expired mid-list (410: older than etcd's
+ * compaction, on a large, slow list) falls back to ONE list without limit or continue. Restarting the
+ * paged list would expire again on a list that outlives the compaction interval every time; the full
+ * list is read at one resourceVersion and cannot. It is the one answer held whole (100,000 PVs: a few
+ * hundred MB of JSON, as client-go holds it): memory stays bounded by pages only while no token
+ * expires.
  */
 export async function listAll(
   kc: KubeConfig,
   path: string,
   options: ListOptions,
 ): Promise<KubeObject[] | undefined> {
-  for (let restart = 0; ; restart++) {
-    try {
-      return await listOnce(kc, path, options);
-    } catch (err) {
-      if (err instanceof ExpiredContinue && restart < LIST_RESTARTS) continue;
-      throw err instanceof ExpiredContinue ? err.cause : err;
-    }
+  try {
+    return await listOnce(kc, path, options, true);
+  } catch (err) {
+    if (!(err instanceof ExpiredContinue)) throw err;
+    return listOnce(kc, path, options, false);
   }
 }
 
 class ExpiredContinue extends Error {}
 
+/** The list, in pages of PAGE items when `paged`, else in one answer taken whole (as client-go does). */
 async function listOnce(
   kc: KubeConfig,
   path: string,
   options: ListOptions,
+  paged: boolean,
 ): Promise<KubeObject[] | undefined> {
   const items: KubeObject[] = [];
   let next: string | undefined;
   do {
-    const query = new URLSearchParams({ limit: String(PAGE) });
+    const query = new URLSearchParams(paged ? { limit: String(PAGE) } : {});
     if (options.labelSelector) query.set('labelSelector', options.labelSelector);
     if (next) query.set('continue', next);
     let page: { metadata?: { continue?: string }; items?: KubeObject[] | null };
     try {
-      page = (await getJsonPatiently(kc, `${path}?${query}`)) as typeof page;
+      const asked = String(query);
+      page = (await getJsonPatiently(kc, asked ? `${path}?${asked}` : path)) as typeof page;
     } catch (err) {
       if (err instanceof KubeRequestError && err.statusCode === 404 && options.optional) return undefined;
       if (err instanceof KubeRequestError && err.statusCode === 410 && next)
@@ -76,7 +79,7 @@ async function listOnce(
       items.push(options.shape ? options.shape(item) : item);
     }
     const previous = next;
-    next = page.metadata?.continue || undefined;
+    next = (paged && page.metadata?.continue) || undefined;
     // A proxy or aggregated API that echoes the token would page forever.
     if (next !== undefined && next === previous)
       throw new Error(`GET ${path}: the apiserver answered the same continue token twice`);

@@ -126,14 +126,16 @@ export class FakeCluster {
       const [k, v] = selector.split('=') as [string, string];
       return o.metadata?.labels?.[k] === v;
     });
-    // Pages, as the apiserver gives them with limit/continue; built-in kinds' items lose apiVersion/kind.
+    // Pages, as the apiserver gives them with limit/continue (without limit, the whole list in one
+    // answer); built-in kinds' items lose apiVersion/kind.
     const from = Number(url.searchParams.get('continue') || 0);
-    const page = matching.slice(from, from + this.pageSize).map((o) => {
+    const size = url.searchParams.has('limit') ? this.pageSize : matching.length;
+    const page = matching.slice(from, from + size).map((o) => {
       if (kind === 'AIStore') return o;
       const { apiVersion: _a, kind: _k, ...rest } = o;
       return rest;
     });
-    const next = from + this.pageSize < matching.length ? String(from + this.pageSize) : undefined;
+    const next = from + size < matching.length ? String(from + size) : undefined;
     this.json(res, 200, { kind: `${kind}List`, metadata: { ...(next && { continue: next }) }, items: page });
   }
 
