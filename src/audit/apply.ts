@@ -3,13 +3,15 @@
 // applied empty (reportScopes says where they are). The report CRDs (PolicyReport, OpenReports) come
 // with Kyverno, the wg-policy prototypes or reports-api, not with the guard: which ones the cluster
 // serves is asked first, and a missing one is said before anything is written (no half-done batch).
+// A report the apiserver refuses then (a namespace being deleted, a quota, a tenant's admission
+// policy) is that report's failure only: the others are still written, as `kubectl apply -f` does.
 import {
   KubernetesObjectApi,
   PatchStrategy,
   type KubeConfig,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import { getJson, getJsonPatiently, KubeRequestError } from '../k8s/kubeconfig.js';
+import { getJsonPatiently, KubeRequestError, patiently } from '../k8s/kubeconfig.js';
 import { LABELS, REPORT_NAME, type ReportScopes } from './policy-report.js';
 import {
   REPORT_APIS,
@@ -19,9 +21,10 @@ import {
   type ReportKind,
 } from './report-format.js';
 
+/** Whether the cluster serves this API group-version; asked again on 429, as the lists are. */
 async function served(kc: KubeConfig, api: string): Promise<boolean> {
   try {
-    await getJson(kc, `/apis/${api}`);
+    await getJsonPatiently(kc, `/apis/${api}`);
     return true;
   } catch (err) {
     if (err instanceof KubeRequestError && err.statusCode === 404) return false;
@@ -56,17 +59,36 @@ export function missingCrds(
     .concat(', or use -o report and keep the YAML');
 }
 
-/** Applies each report in turn; the names of those applied ("PolicyReport ns/ais-guard"). */
-export async function applyReports(kc: KubeConfig, reports: Record<string, unknown>[]): Promise<string[]> {
+/** A report as the run names it: "PolicyReport ns/ais-guard", "ClusterReport ais-guard". */
+const nameOf = (report: KubernetesObject) =>
+  `${report.kind} ${report.metadata?.namespace ? `${report.metadata.namespace}/` : ''}${report.metadata?.name}`;
+
+/** One report's outcome: `error` is why the apiserver refused it, absent when it was applied. */
+export interface Applied {
+  name: string;
+  error?: unknown;
+}
+
+/**
+ * Applies each report on its own, in turn, each asked again on 429 (patiently: server-side apply of
+ * the same object may be sent twice). One refused does not stop the rest: the reports are in
+ * namespace order, and one tenant's namespace being deleted would otherwise leave every later
+ * namespace's report, and the cluster one, stale for good.
+ */
+export async function applyReports(kc: KubeConfig, reports: Record<string, unknown>[]): Promise<Applied[]> {
   const client = KubernetesObjectApi.makeApiClient(kc);
-  const applied: string[] = [];
+  const outcomes: Applied[] = [];
   for (const report of reports as unknown as KubernetesObject[]) {
-    await client.patch(report, undefined, undefined, 'ais-guard', true, PatchStrategy.ServerSideApply);
-    applied.push(
-      `${report.kind} ${report.metadata?.namespace ? `${report.metadata.namespace}/` : ''}${report.metadata?.name}`,
-    );
+    try {
+      await patiently(() =>
+        client.patch(report, undefined, undefined, 'ais-guard', true, PatchStrategy.ServerSideApply),
+      );
+      outcomes.push({ name: nameOf(report) });
+    } catch (error) {
+      outcomes.push({ name: nameOf(report), error });
+    }
   }
-  return applied;
+  return outcomes;
 }
 
 const MANAGED = encodeURIComponent(`app.kubernetes.io/managed-by=${LABELS['app.kubernetes.io/managed-by']}`);

@@ -6,7 +6,6 @@
 // wgpolicyk8s.io PolicyReports and/or openreports.io Reports (--report-format); --apply writes those.
 import { parseArgs } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
-import YAML from 'yaml';
 import {
   buildReports,
   REPORT_FORMATS,
@@ -18,7 +17,8 @@ import {
   type ReportKind,
   type ReportScopes,
 } from '../audit/index.js';
-import { kindAndName, RULE_DOC_BASE, type KubeObject } from '../policy/index.js';
+import { stringifyForKube } from '../k8s/yaml.js';
+import { isAIStore, isBeingDeleted, kindAndName, RULE_DOC_BASE, type KubeObject } from '../policy/index.js';
 import { judge } from './judge.js';
 import { terminalSafe } from './terminal.js';
 import { sourceWithoutText, type Manifest, type SourceFile } from './load.js';
@@ -47,7 +47,9 @@ Options:
   -h, --help              this help
 
 Exit codes: 0 nothing fails, 1 some object breaks a rule the webhook would deny,
-2 usage errors, an unreachable cluster, or --apply without the chosen reports' CRDs.`;
+2 usage errors, an unreachable cluster, --apply without the chosen reports' CRDs, or a report
+the cluster refused (each one is named; the others are still written).
+With -o report, the notes (e.g. the AIStore CRD is not installed) go to stderr.`;
 
 const FORMATS = ['text', 'json', 'report', 'policyreport', 'openreports'] as const;
 
@@ -95,17 +97,51 @@ function namespaceOf({ object, evaluation }: AuditedObject): string | undefined 
   return object.metadata?.namespace ?? evaluation.namespace ?? spec?.claimRef?.namespace;
 }
 
+/**
+ * An AIStore object being deleted (deletionTimestamp): the CR torn down, or the StatefulSet, pods and
+ * claims made from it while the operator decommissions them and pvc-protection holds the claims. It
+ * only goes away: the webhook never judges it again and no fix applies to it, so it must not fail the
+ * run; it is left out of the results and named in a note, the CR and the objects rendered from it
+ * alike (the CR, judged as the UPDATE from itself, gives no result anyway: evaluate() leaves an
+ * update of an object being deleted untouched). It stays in the context, where it still is.
+ */
+const goingAway = (a: AuditedObject) =>
+  isBeingDeleted(a.object) && (a.results.length > 0 || isAIStore(a.object));
+
+export interface Audit {
+  /** The objects with results, those being deleted left out. */
+  audited: AuditedObject[];
+  /** The AIStore objects being deleted. */
+  beingDeleted: AuditedObject[];
+}
+
+/** The live objects judged, each in the -n namespaces (every one when none is given). */
+export function auditOf(objects: KubeObject[], namespaces: string[] = []): Audit {
+  const judged = judge(asManifests(objects), { live: true }).map(({ manifest, evaluation }) => ({
+    object: manifest.object,
+    evaluation,
+    results: resultsOf(evaluation),
+  }));
+  return {
+    audited: inNamespaces(
+      judged.filter((a) => a.results.length > 0 && !isBeingDeleted(a.object)),
+      namespaces,
+    ),
+    beingDeleted: inNamespaces(judged.filter(goingAway), namespaces),
+  };
+}
+
 export function audit(objects: KubeObject[], namespaces: string[] = []): AuditedObject[] {
-  return inNamespaces(
-    judge(asManifests(objects), { live: true })
-      .map(({ manifest, evaluation }) => ({
-        object: manifest.object,
-        evaluation,
-        results: resultsOf(evaluation),
-      }))
-      .filter((a) => a.results.length > 0),
-    namespaces,
-  );
+  return auditOf(objects, namespaces).audited;
+}
+
+/** The note naming the objects being deleted (the first few), or none. */
+export function beingDeletedNotes(beingDeleted: AuditedObject[]): string[] {
+  if (beingDeleted.length === 0) return [];
+  const names = beingDeleted.map((a) => kindAndName(a.object));
+  return [
+    `${names.length} AIStore object(s) being deleted, not judged (they only go away; the webhook no longer judges them): ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`,
+  ];
 }
 
 /** The objects of these namespaces (every one when none is given), PVs by their deployment's. */
@@ -196,8 +232,9 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     io.stderr.write(`ais-guard audit: cannot read the cluster: ${(err as Error).message}\n`);
     return 2;
   }
-  const all = audit(collected.objects);
+  const { audited: all, beingDeleted } = auditOf(collected.objects);
   const audited = inNamespaces(all, opts.namespaces);
+  const notes = [...collected.notes, ...beingDeletedNotes(inNamespaces(beingDeleted, opts.namespaces))];
   const reported = reportedOf(all, opts.namespaces);
   // The report APIs the cluster serves: asked only when reports are wanted and it matters.
   const needsDiscovery = opts.apply || (opts.format === 'report' && opts.reportFormat === 'auto');
@@ -227,24 +264,30 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
       )
     : [];
   const render = {
-    text: () => renderAuditText(audited, collected.notes),
-    json: () => renderAuditJson(audited, collected.notes),
-    report: () => reports.map((r) => YAML.stringify(r, { lineWidth: 0 })).join('---\n'),
+    text: () => renderAuditText(audited, notes),
+    json: () => renderAuditJson(audited, notes),
+    // As plan writes its YAML: kubectl (go-yaml v2, YAML 1.1) must read a namespace "on" back as "on".
+    report: () => reports.map((r) => stringifyForKube(r)).join('---\n'),
   }[opts.format];
   io.stdout.write(render());
+  // The reports hold no notes and fill stdout: what the reader must know (the AIStore CRD not read,
+  // objects being deleted) goes to stderr, or a partial view reads as a clean verdict.
+  if (opts.format === 'report') for (const n of notes) io.stderr.write(`note: ${terminalSafe(n)}\n`);
   if (opts.apply) {
     const missing = apply.missingCrds(opts.reportFormat, kinds, served);
     if (missing) {
       io.stderr.write(`ais-guard audit: not applied: ${missing}\n`);
       return 2;
     }
-    try {
-      for (const name of await apply.applyReports(kc, [...reports, ...retired]))
-        io.stderr.write(`applied ${name}\n`);
-    } catch (err) {
-      io.stderr.write(`ais-guard audit: not applied: ${apiError(err)}\n`);
-      return 2;
-    }
+    // Each report is applied on its own: every refused one is named, and the run fails at the end.
+    const outcomes = await apply.applyReports(kc, [...reports, ...retired]);
+    for (const { name, error } of outcomes)
+      io.stderr.write(
+        error === undefined
+          ? `applied ${name}\n`
+          : `ais-guard audit: not applied: ${name}: ${apiError(error)}\n`,
+      );
+    if (outcomes.some((o) => o.error !== undefined)) return 2;
   }
   return audited.some((a) => worst(a.results) === 'fail') ? 1 : 0;
 }

@@ -66,31 +66,46 @@ export class KubeRequestError extends Error {
   }
 }
 
-/** How often a GET answered 429 is asked again, as client-go does (it tries up to 10 times). */
-const GET_ATTEMPTS = 5;
+/** How often a request answered 429 is asked again, as client-go does (it tries up to 10 times). */
+const ATTEMPTS = 5;
 /** The longest wait for one retry, whatever Retry-After says. */
 const MAX_RETRY_WAIT_S = 10;
 
 /**
- * GET, asked again on 429: API Priority and Fairness throttles a busy apiserver so, with Retry-After,
- * and a just-installed CRD's storage answers so while it starts ("storage is (re)initializing").
- * client-go rides both out; a CronJob's audit must too.
+ * The Retry-After (in seconds, when given) of a 429 answer, from getJson (KubeRequestError) or from
+ * client-node's API clients (ApiException: `code`, and `headers` with lower-case names); undefined
+ * for any other error.
  */
-export async function getJsonPatiently(
-  kc: KubeConfig,
-  path: string,
-  options: GetOptions = {},
-): Promise<unknown> {
+function throttled(err: unknown): { retryAfterSeconds?: number } | undefined {
+  if (err instanceof KubeRequestError) return err.statusCode === 429 ? err : undefined;
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { code, headers } = err as { code?: unknown; headers?: Record<string, string> };
+  return code === 429 ? { retryAfterSeconds: retryAfter(headers?.['retry-after']) } : undefined;
+}
+
+/**
+ * `ask()`, asked again on 429: API Priority and Fairness throttles a busy apiserver so, with
+ * Retry-After, and a just-installed CRD's storage answers so while it starts ("storage is
+ * (re)initializing"). client-go rides both out for every verb (rest/request.go checkWait); a
+ * CronJob's audit must too. Only for requests that may be sent twice: GETs, and server-side apply,
+ * whose second send of the same object changes nothing more.
+ */
+export async function patiently<T>(ask: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await getJson(kc, path, options);
+      return await ask();
     } catch (err) {
-      if (!(err instanceof KubeRequestError) || err.statusCode !== 429 || attempt >= GET_ATTEMPTS) throw err;
-      const seconds = Math.min(MAX_RETRY_WAIT_S, Math.max(1, err.retryAfterSeconds ?? attempt));
+      const answer = throttled(err);
+      if (!answer || attempt >= ATTEMPTS) throw err;
+      const seconds = Math.min(MAX_RETRY_WAIT_S, Math.max(1, answer.retryAfterSeconds ?? attempt));
       await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     }
   }
 }
+
+/** GET, asked again on 429 (patiently). */
+export const getJsonPatiently = (kc: KubeConfig, path: string, options: GetOptions = {}): Promise<unknown> =>
+  patiently(() => getJson(kc, path, options));
 
 export interface GetOptions {
   signal?: AbortSignal;

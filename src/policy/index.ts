@@ -44,6 +44,7 @@ export {
   claimRefOf,
   diskPathOf,
   HOSTNAME_KEY,
+  isBeingDeleted,
   kindOf,
   kindAndName,
   nameOf,

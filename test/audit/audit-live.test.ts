@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../support/cli.js';
 import { FakeCluster } from './support/fake-cluster.js';
-import { audit } from '../../src/cli/audit.js';
+import { audit, auditOf, beingDeletedNotes } from '../../src/cli/audit.js';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import {
   aistore,
@@ -49,6 +49,35 @@ describe('audit of a live cluster whose CR predates the guard', () => {
     const webhook = evaluate({ operation: 'CREATE', object: sts }, ctx);
     const audited = audit(live).find((a) => a.object.kind === 'StatefulSet');
     expect(audited?.results.some((r) => r.result === 'fail')).toBe(!webhook.allowed);
+  });
+});
+
+describe('audit of an AIStore being torn down', () => {
+  const deleting = (o: KubeObject): KubeObject => ({
+    ...o,
+    metadata: { ...o.metadata, deletionTimestamp: '2026-12-02T10:00:00Z' } as KubeObject['metadata'],
+  });
+  // A CR whose two mounts share a path (a FAIL) and its StatefulSet, both being deleted; an
+  // unrelated claim being deleted too.
+  const cr = aistore({
+    disable: true,
+    mounts: [
+      { path: '/data', size: '1Ti' },
+      { path: '/data', size: '1Ti' },
+    ],
+  });
+  const objects = [cr, targetStatefulSet({ replicas: 2 }), pvc('scratch-0', { labels: null })];
+
+  it('leaves the CR and the objects made from it out of the results, and names them in one note', () => {
+    expect(audit([cr]).some((a) => a.results.some((r) => r.result === 'fail'))).toBe(true);
+    const { audited, beingDeleted } = auditOf(objects.map(deleting));
+    expect(audited).toEqual([]);
+    expect(beingDeleted.map((a) => a.object.kind)).toEqual(['AIStore', 'StatefulSet']);
+    expect(beingDeletedNotes(beingDeleted)).toEqual([
+      expect.stringMatching(
+        /^2 AIStore object\(s\) being deleted, not judged .*: AIStore \S+, StatefulSet \S+$/,
+      ),
+    ]);
   });
 });
 

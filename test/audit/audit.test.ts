@@ -154,16 +154,23 @@ describe('audit', () => {
     expect(fake.applied).toEqual([]);
   });
 
-  it('a report the apiserver refuses: one line, exit 2', async () => {
+  it('reports the apiserver refuses: one line each, naming it, the others applied, exit 2', async () => {
     const { cluster: fake, kubeconfig } = await start(LIVE());
     fake.policyReportCrd = true;
     fake.failing['/apis/wgpolicyk8s.io/v1alpha2/namespaces'] = 403;
     const r = await cli(['audit', ...kubeconfig, '--apply', '--report-format', 'policyreport']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(
-      /^ais-guard audit: not applied: .*403.*\n$|^ais-guard audit: not applied: .*failed on purpose.*\n$/,
-    );
-    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr.split('\n')).toEqual([
+      expect.stringMatching(
+        /^ais-guard audit: not applied: PolicyReport ais\/ais-guard: HTTP 403: .*failed on purpose$/,
+      ),
+      expect.stringMatching(
+        /^ais-guard audit: not applied: PolicyReport ais-prod\/ais-guard: HTTP 403: .*failed on purpose$/,
+      ),
+      'applied ClusterPolicyReport ais-guard',
+      '',
+    ]);
+    expect(fake.applied.map((a) => a.body.kind)).toEqual(['ClusterPolicyReport']);
   });
 
   it('--apply --report-format both with only the PolicyReport CRDs: nothing written, the missing CRDs named', async () => {
