@@ -1,0 +1,133 @@
+// Outside review "fresh20p": the session's fresh policy changes (cr-name, nested mount paths,
+// hostPort 0 with publicNetDNSMode Pod, --nodes with a named node affinity, sizeLimit 1 as single,
+// two PVs naming one claim) against the v3.4.0 operator and AIStore v1.4.9 (aisnode, aisinit).
+// Each test fails on the branch point and passes once the product is fixed.
+/* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
+import { describe, expect, it } from '@jest/globals';
+import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
+import { admissionPolicies } from '../../src/vap/index.js';
+import { aistore, claimName, discoveredDisk, node, pv, targetPod } from '../support/builders.js';
+import { changed, judgeUpdate, messages, SIDES } from '../support/sides.js';
+import { admit } from '../vap/support/vap-eval.js';
+
+const NODES3 = [node('node-1'), node('node-2'), node('node-3')];
+const AISTORE_VAP = admissionPolicies().filter(
+  (o: any) => o.kind === 'ValidatingAdmissionPolicy' && o.spec.matchConstraints.resourceRules[0].resources.includes('aistores'),
+);
+
+/** A live one-target CR, anti-affinity off, hostPort 0, pinned to node-1, created in the default DNS mode (IP). */
+const LIVE_IP = aistore({
+  size: 1,
+  disable: true,
+  hostPort: 0,
+  nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
+});
+
+describe.each(SIDES)('review fresh20p: publicNetDNSMode switched to Pod on a live CR (%s)', (_side, side) => {
+  if (AISTORE_VAP.length !== 1) throw new Error('the AIStore VAP was not found');
+  // HIGH (false allow: duplicate IPs). target-host-port now lets hostPort 0 through in a multi-target
+  // layout when spec.publicNetDNSMode is Pod, judging the CR as it is written now. But the operator
+  // never carries a change of publicNetDNSMode into the live target StatefulSet on its own: the mode
+  // reaches aisinit only as the init container's env AIS_PUBLIC_DNS_MODE (operator internal/
+  // resources/aistore/cmn/env.go CommonInitEnv, target/statefulset.go NewInitContainerEnv), and the
+  // rollout check compares no init-container env at all (internal/controller/aistore/common.go:
+  // initContainerChecks = {securityContext: true}; shouldUpdateInitContainers; target_controllers.go
+  // syncTargetPodSpec syncs the template only when shouldUpdatePodTemplate says so). The operator's
+  // webhook lets publicNetDNSMode change (validateUpdate judges proxySpec/targetSpec only). So an
+  // UPDATE of a CR created in mode IP (the default) to `publicNetDNSMode: Pod` together with a
+  // scale-out 1 -> 2 only raises replicas: target-1 is made from the old template, whose init
+  // container still sets AIS_PUBLIC_HOSTNAME from status.hostIP with no Pod mode (aisinit main:
+  // `case PubNetDNSModeNode, PubNetDNSModeIP: Hostname = publicHostName`), on the same node as
+  // target-0: both advertise the node's IP, AIStore refuses the second ("duplicate IPs").
+  // Before this session's change the guard denied the scale-out; now both the webhook and the VAP
+  // admit it. Expected: a switch to Pod on a live CR does not count as Pod mode for the targets the
+  // StatefulSet already renders (judge the stored CR's mode, or the cached StatefulSet's init env):
+  // deny target-host-port, as without the switch.
+  const next = changed(LIVE_IP, (c) => {
+    c.spec.targetSpec.size = 2;
+    c.spec.publicNetDNSMode = 'Pod';
+  });
+
+  it('the webhook/check engine refuses the scale-out that comes with the switch', () => {
+    const ev = judgeUpdate(side, LIVE_IP, next, NODES3);
+    expect(messages(ev).join('\n')).toMatch(/target-host-port deny/);
+    expect(ev.allowed).toBe(false);
+  });
+
+  it('the VAP refuses it too', () => {
+    expect(AISTORE_VAP).toHaveLength(1);
+    const failures = AISTORE_VAP.flatMap(
+      (p) => admit(p, { operation: 'UPDATE', object: next, oldObject: LIVE_IP }).failures,
+    );
+    expect(failures.map((f) => f.rule)).toContain('target-host-port');
+  });
+});
+
+// Held (passes; kept as a guard of what was checked): without the switch the same scale-out is
+// refused, so the defect above is the switch alone.
+describe('review fresh20p: held', () => {
+  it('scale-out 1 -> 2 of the IP-mode CR alone is refused', () => {
+    const next = changed(LIVE_IP, (c) => (c.spec.targetSpec.size = 2));
+    const ev = judgeUpdate((o: KubeObject) => o, LIVE_IP, next, NODES3);
+    expect(messages(ev).join('\n')).toMatch(/target-host-port deny/);
+  });
+});
+
+describe.each(SIDES)('review fresh20p: a published disk parked beside its live PV, target pod re-created (%s)', (_side, side) => {
+  // MEDIUM (wrong advice that undoes the guard's own fix; a pin lost). With the local static
+  // provisioner, a live target PV Bound on a disk the provisioner published later is to be kept
+  // that way: pv-target-binding's fix (freeDisk, audit) is "park PV local-pv-... on claim
+  // <target-0's claim>, which ais-t0 holds" (Retain, pre-bound by name), and parkedBeside accepts
+  // the pair as no clash (test/server/disk-taken.test.ts F4). Both PVs then name one claim, on ONE
+  // node and ONE disk. Since d712386 target-disk-binding's bindPod treats any two PVs naming a claim
+  // as a stray it cannot place: each time the StatefulSet re-creates target-0's pod (a node drain,
+  // an operator rollout, a crash-deleted pod) the user is told "more than one PV names claim ... of
+  // target pod ais-target-0 ... Delete the PV the claim is not bound to", and the pod is not pinned
+  // to node-1 although both PVs are there. Following that advice deletes the parked published PV:
+  // the provisioner publishes the disk again, free for any claim of its class, the very thing the
+  // parking prevented (two claims on one disk). Expected: two PVs of one claim on the same node
+  // (the parked pair) are no guess: no such warning, and the pod is pinned to node-1 as before
+  // d712386.
+  const CLASS = 'fast-disks';
+  const cr = aistore({
+    size: 2,
+    disable: true,
+    mounts: [{ path: '/data/aistore', size: '1Ti', storageClass: CLASS }],
+  });
+  const live = changed(
+    pv('ais-t0', {
+      claim: claimName(0),
+      host: 'node-1',
+      path: '/mnt/fast-disks/sda',
+      storageClass: CLASS,
+      capacity: '1788Gi',
+      local: true,
+    }),
+    (c) => {
+      c.metadata.resourceVersion = '7';
+      c.spec.claimRef.uid = 'u0';
+      c.status = { phase: 'Bound' };
+    },
+  );
+  // The published disk, parked as pv-target-binding's fix says (Retain, claimRef to the live claim).
+  const parked = changed(
+    discoveredDisk({ host: 'node-1', path: '/mnt/fast-disks/sda', storageClass: CLASS, reclaim: 'Retain' }),
+    (c) => {
+      c.metadata.resourceVersion = '8';
+      c.spec.claimRef = { namespace: 'ais', name: claimName(0) };
+    },
+  );
+  const world = [cr, node('node-1'), node('node-2'), live, parked].map(side);
+
+  it('the pair itself is accepted by pv-target-binding (held)', () => {
+    const ev = evaluate({ operation: 'CREATE', object: live }, new ClusterContext(world));
+    expect(ev.findings.filter((f) => f.action === 'deny')).toEqual([]);
+  });
+
+  it('the re-created pod of target-0 is pinned to node-1, with no advice to delete the parked PV', () => {
+    const pod = targetPod({ ordinal: 0 });
+    const ev = evaluate({ operation: 'CREATE', object: pod }, new ClusterContext(world));
+    expect(messages(ev).join('\n')).not.toMatch(/more than one PV names claim/);
+    expect(messages(ev).join('\n')).toMatch(/target-disk-binding .*bound target pod ais-target-0 to node node-1/);
+  });
+});
