@@ -6,13 +6,23 @@
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import { admissionPolicies } from '../../src/vap/index.js';
-import { aistore, claimName, discoveredDisk, node, pv, targetPod } from '../support/builders.js';
+import {
+  aistore,
+  claimName,
+  discoveredDisk,
+  node,
+  pv,
+  targetPod,
+  targetStatefulSet,
+} from '../support/builders.js';
 import { changed, judgeUpdate, messages, SIDES } from '../support/sides.js';
 import { admit } from '../vap/support/vap-eval.js';
 
 const NODES3 = [node('node-1'), node('node-2'), node('node-3')];
 const AISTORE_VAP = admissionPolicies().filter(
-  (o: any) => o.kind === 'ValidatingAdmissionPolicy' && o.spec.matchConstraints.resourceRules[0].resources.includes('aistores'),
+  (o: any) =>
+    o.kind === 'ValidatingAdmissionPolicy' &&
+    o.spec.matchConstraints.resourceRules[0].resources.includes('aistores'),
 );
 
 /** A live one-target CR, anti-affinity off, hostPort 0, pinned to node-1, created in the default DNS mode (IP). */
@@ -33,7 +43,10 @@ describe.each(SIDES)('review fresh20p: publicNetDNSMode switched to Pod on a liv
   // rollout check compares no init-container env at all (internal/controller/aistore/common.go:
   // initContainerChecks = {securityContext: true}; shouldUpdateInitContainers; target_controllers.go
   // syncTargetPodSpec syncs the template only when shouldUpdatePodTemplate says so). The operator's
-  // webhook lets publicNetDNSMode change (validateUpdate judges proxySpec/targetSpec only). So an
+  // webhook lets publicNetDNSMode change (validateUpdate judges proxySpec/targetSpec only), and its
+  // own e2e switches it on a live cluster and checks only the TLS certificate's SANs (tests/e2e/
+  // cluster_test.go setPublicNetDNSMode; restart hash: cmn/config.go HashRestartConfigs reads
+  // net.http only). So an
   // UPDATE of a CR created in mode IP (the default) to `publicNetDNSMode: Pod` together with a
   // scale-out 1 -> 2 only raises replicas: target-1 is made from the old template, whose init
   // container still sets AIS_PUBLIC_HOSTNAME from status.hostIP with no Pod mode (aisinit main:
@@ -63,6 +76,36 @@ describe.each(SIDES)('review fresh20p: publicNetDNSMode switched to Pod on a liv
   });
 });
 
+describe.each(SIDES)(
+  'review fresh20p: publicNetDNSMode switched to Pod earlier, then a scale-out (%s)',
+  (_side, side) => {
+    // HIGH (false allow: duplicate IPs), the same cause in two steps, the way it is usually done: first
+    // `kubectl patch` the live one-target CR (created in mode IP, hostPort 0, anti-affinity off) to
+    // publicNetDNSMode: Pod (nothing to refuse, one target), later scale it to 2. The operator did not
+    // roll the target StatefulSet for the mode change (common.go initContainerChecks compares no
+    // init-container env), so its template still sets AIS_PUBLIC_HOSTNAME from status.hostIP and has no
+    // AIS_PUBLIC_DNS_MODE: the cached target StatefulSet below is exactly that. target-1 lands beside
+    // target-0 on node-1 and advertises the same node IP ("duplicate IPs"). The guard judges only the
+    // CR's field and admits the scale-out. Expected: Pod mode counts only when the target pods get it:
+    // with the target StatefulSet known and its init container still naming targets by the node, the
+    // scale-out is refused as for mode IP.
+    const stored = changed(LIVE_IP, (c) => (c.spec.publicNetDNSMode = 'Pod'));
+    const next = changed(stored, (c) => (c.spec.targetSpec.size = 2));
+    // What the operator rendered at creation (mode IP) and still runs: hostPort 0 (no container
+    // hostPort), AIS_PUBLIC_HOSTNAME from status.hostIP, no AIS_PUBLIC_DNS_MODE.
+    const sts = targetStatefulSet({
+      replicas: 1,
+      publicHostnameFrom: 'status.hostIP',
+      nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
+    });
+    it('the scale-out is refused', () => {
+      const ev = judgeUpdate(side, stored, next, [...NODES3, sts]);
+      expect(messages(ev).join('\n')).toMatch(/target-host-port deny/);
+      expect(ev.allowed).toBe(false);
+    });
+  },
+);
+
 // Held (passes; kept as a guard of what was checked): without the switch the same scale-out is
 // refused, so the defect above is the switch alone.
 describe('review fresh20p: held', () => {
@@ -73,61 +116,66 @@ describe('review fresh20p: held', () => {
   });
 });
 
-describe.each(SIDES)('review fresh20p: a published disk parked beside its live PV, target pod re-created (%s)', (_side, side) => {
-  // MEDIUM (wrong advice that undoes the guard's own fix; a pin lost). With the local static
-  // provisioner, a live target PV Bound on a disk the provisioner published later is to be kept
-  // that way: pv-target-binding's fix (freeDisk, audit) is "park PV local-pv-... on claim
-  // <target-0's claim>, which ais-t0 holds" (Retain, pre-bound by name), and parkedBeside accepts
-  // the pair as no clash (test/server/disk-taken.test.ts F4). Both PVs then name one claim, on ONE
-  // node and ONE disk. Since d712386 target-disk-binding's bindPod treats any two PVs naming a claim
-  // as a stray it cannot place: each time the StatefulSet re-creates target-0's pod (a node drain,
-  // an operator rollout, a crash-deleted pod) the user is told "more than one PV names claim ... of
-  // target pod ais-target-0 ... Delete the PV the claim is not bound to", and the pod is not pinned
-  // to node-1 although both PVs are there. Following that advice deletes the parked published PV:
-  // the provisioner publishes the disk again, free for any claim of its class, the very thing the
-  // parking prevented (two claims on one disk). Expected: two PVs of one claim on the same node
-  // (the parked pair) are no guess: no such warning, and the pod is pinned to node-1 as before
-  // d712386.
-  const CLASS = 'fast-disks';
-  const cr = aistore({
-    size: 2,
-    disable: true,
-    mounts: [{ path: '/data/aistore', size: '1Ti', storageClass: CLASS }],
-  });
-  const live = changed(
-    pv('ais-t0', {
-      claim: claimName(0),
-      host: 'node-1',
-      path: '/mnt/fast-disks/sda',
-      storageClass: CLASS,
-      capacity: '1788Gi',
-      local: true,
-    }),
-    (c) => {
-      c.metadata.resourceVersion = '7';
-      c.spec.claimRef.uid = 'u0';
-      c.status = { phase: 'Bound' };
-    },
-  );
-  // The published disk, parked as pv-target-binding's fix says (Retain, claimRef to the live claim).
-  const parked = changed(
-    discoveredDisk({ host: 'node-1', path: '/mnt/fast-disks/sda', storageClass: CLASS, reclaim: 'Retain' }),
-    (c) => {
-      c.metadata.resourceVersion = '8';
-      c.spec.claimRef = { namespace: 'ais', name: claimName(0) };
-    },
-  );
-  const world = [cr, node('node-1'), node('node-2'), live, parked].map(side);
+describe.each(SIDES)(
+  'review fresh20p: a published disk parked beside its live PV, target pod re-created (%s)',
+  (_side, side) => {
+    // MEDIUM (wrong advice that undoes the guard's own fix; a pin lost). With the local static
+    // provisioner, a live target PV Bound on a disk the provisioner published later is to be kept
+    // that way: pv-target-binding's fix (freeDisk, audit) is "park PV local-pv-... on claim
+    // <target-0's claim>, which ais-t0 holds" (Retain, pre-bound by name), and parkedBeside accepts
+    // the pair as no clash (test/server/disk-taken.test.ts F4). Both PVs then name one claim, on ONE
+    // node and ONE disk. Since d712386 target-disk-binding's bindPod treats any two PVs naming a claim
+    // as a stray it cannot place: each time the StatefulSet re-creates target-0's pod (a node drain,
+    // an operator rollout, a crash-deleted pod) the user is told "more than one PV names claim ... of
+    // target pod ais-target-0 ... Delete the PV the claim is not bound to", and the pod is not pinned
+    // to node-1 although both PVs are there. Following that advice deletes the parked published PV:
+    // the provisioner publishes the disk again, free for any claim of its class, the very thing the
+    // parking prevented (two claims on one disk). Expected: two PVs of one claim on the same node
+    // (the parked pair) are no guess: no such warning, and the pod is pinned to node-1 as before
+    // d712386.
+    const CLASS = 'fast-disks';
+    const cr = aistore({
+      size: 2,
+      disable: true,
+      mounts: [{ path: '/data/aistore', size: '1Ti', storageClass: CLASS }],
+    });
+    const live = changed(
+      pv('ais-t0', {
+        claim: claimName(0),
+        host: 'node-1',
+        path: '/mnt/fast-disks/sda',
+        storageClass: CLASS,
+        capacity: '1788Gi',
+        local: true,
+      }),
+      (c) => {
+        c.metadata.resourceVersion = '7';
+        c.spec.claimRef.uid = 'u0';
+        c.status = { phase: 'Bound' };
+      },
+    );
+    // The published disk, parked as pv-target-binding's fix says (Retain, claimRef to the live claim).
+    const parked = changed(
+      discoveredDisk({ host: 'node-1', path: '/mnt/fast-disks/sda', storageClass: CLASS, reclaim: 'Retain' }),
+      (c) => {
+        c.metadata.resourceVersion = '8';
+        c.spec.claimRef = { namespace: 'ais', name: claimName(0) };
+      },
+    );
+    const world = [cr, node('node-1'), node('node-2'), live, parked].map(side);
 
-  it('the pair itself is accepted by pv-target-binding (held)', () => {
-    const ev = evaluate({ operation: 'CREATE', object: live }, new ClusterContext(world));
-    expect(ev.findings.filter((f) => f.action === 'deny')).toEqual([]);
-  });
+    it('the pair itself is accepted by pv-target-binding (held)', () => {
+      const ev = evaluate({ operation: 'CREATE', object: live }, new ClusterContext(world));
+      expect(ev.findings.filter((f) => f.action === 'deny')).toEqual([]);
+    });
 
-  it('the re-created pod of target-0 is pinned to node-1, with no advice to delete the parked PV', () => {
-    const pod = targetPod({ ordinal: 0 });
-    const ev = evaluate({ operation: 'CREATE', object: pod }, new ClusterContext(world));
-    expect(messages(ev).join('\n')).not.toMatch(/more than one PV names claim/);
-    expect(messages(ev).join('\n')).toMatch(/target-disk-binding .*bound target pod ais-target-0 to node node-1/);
-  });
-});
+    it('the re-created pod of target-0 is pinned to node-1, with no advice to delete the parked PV', () => {
+      const pod = targetPod({ ordinal: 0 });
+      const ev = evaluate({ operation: 'CREATE', object: pod }, new ClusterContext(world));
+      expect(messages(ev).join('\n')).not.toMatch(/more than one PV names claim/);
+      expect(messages(ev).join('\n')).toMatch(
+        /target-disk-binding .*bound target pod ais-target-0 to node node-1/,
+      );
+    });
+  },
+);
