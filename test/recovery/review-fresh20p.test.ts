@@ -48,7 +48,8 @@ describe.each(SIDES)('review fresh20p: publicNetDNSMode switched to Pod on a liv
   // cluster_test.go setPublicNetDNSMode; restart hash: cmn/config.go HashRestartConfigs reads
   // net.http only). So an
   // UPDATE of a CR created in mode IP (the default) to `publicNetDNSMode: Pod` together with a
-  // scale-out 1 -> 2 only raises replicas: target-1 is made from the old template, whose init
+  // scale-out 1 -> 2 only raises replicas (target_controllers.go resolveStatefulSetScaling ->
+  // UpdateStatefulSetReplicas): target-1 is made from the old template, whose init
   // container still sets AIS_PUBLIC_HOSTNAME from status.hostIP with no Pod mode (aisinit main:
   // `case PubNetDNSModeNode, PubNetDNSModeIP: Hostname = publicHostName`), on the same node as
   // target-0: both advertise the node's IP, AIStore refuses the second ("duplicate IPs").
