@@ -180,3 +180,45 @@ describe.each(SIDES)(
     });
   },
 );
+
+describe('review fresh20p: check --nodes with a named node affinity that also excludes a host', () => {
+  // LOW/MEDIUM (check passes clean what the webhook patches; a target stays Pending). d8226d0 made a
+  // required node affinity that names its nodes bound the schedulable count under `check --nodes N`
+  // (nodes.ts namedNodeLimit), so check and the webhook (with Node objects) agree. A term's
+  // requirements are ANDed, and namedNodeLimit reads only its `In` lists: a term that allows
+  // node-1..node-3 by hostname and excludes node-3 with `NotIn` (a host kept out for maintenance) is
+  // counted as 3 nodes. The scheduler (and the webhook, which matches every requirement against the
+  // Node objects) sees 2. A size-3 CR with target anti-affinity unset then gets, from the webhook,
+  // "multi-target layout (3 targets but only 2 node(s) ...)" and its anti-affinity turned off; from
+  // `check --nodes 3`, nothing at all, while the operator's required hostname anti-affinity
+  // (createTargetAffinity) would leave target-2 Pending. Expected: a NotIn (or DoesNotExist) on
+  // the hostname / metadata.name in the same term removes those names from the term's list, so
+  // check --nodes 3 says what the webhook says.
+  const cr = aistore({
+    size: 3,
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                { key: 'kubernetes.io/hostname', operator: 'In', values: ['node-1', 'node-2', 'node-3'] },
+                { key: 'kubernetes.io/hostname', operator: 'NotIn', values: ['node-3'] },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  });
+  const rules = (ev: ReturnType<typeof evaluate>) => ev.findings.map((f) => f.ruleId).sort();
+  it('with --nodes 3 (count only) the findings are the webhook’s (Node objects)', () => {
+    const withNodes = evaluate({ operation: 'CREATE', object: cr }, new ClusterContext([...NODES3, cr]));
+    expect(rules(withNodes)).toContain('anti-affinity-not-disabled'); // the webhook: holds today
+    const withCount = evaluate(
+      { operation: 'CREATE', object: cr },
+      new ClusterContext([cr], { nodeCount: 3 }),
+    );
+    expect(rules(withCount)).toEqual(rules(withNodes));
+  });
+});
