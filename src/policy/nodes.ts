@@ -172,15 +172,27 @@ export function requiredLabelPairs(terms: unknown): [string, string][] | undefin
   return pairs;
 }
 
-/** The node names a requirement lets in: hostname In [...] or matchFields metadata.name In [...]. */
-function namesIn(r: NodeSelectorRequirement, key: string): string[] | undefined {
-  if (r.key !== key || r.operator !== 'In' || !Array.isArray(r.values)) return undefined;
+/** The node names a requirement lists with this operator: hostname or matchFields metadata.name. */
+function namesWith(r: NodeSelectorRequirement, key: string, operator: 'In' | 'NotIn'): string[] | undefined {
+  if (r.key !== key || r.operator !== operator || !Array.isArray(r.values)) return undefined;
   return r.values.filter((v): v is string => typeof v === 'string');
+}
+
+/** A term's name lists with one operator, from its label and field requirements alike. */
+function termNames(term: NodeSelectorTerm, operator: 'In' | 'NotIn'): string[][] {
+  return [
+    ...objectsOf<NodeSelectorRequirement>(term.matchExpressions).map((r) =>
+      namesWith(r, HOSTNAME_KEY, operator),
+    ),
+    ...objectsOf<NodeSelectorRequirement>(term.matchFields).map((r) =>
+      namesWith(r, 'metadata.name', operator),
+    ),
+  ].filter((l): l is string[] => l !== undefined);
 }
 
 /**
  * The most nodes a placement can use, from its required node affinity alone: the names its terms
- * allow by hostname or metadata.name (terms are ORed, a term's requirements ANDed). Undefined when a
+ * allow by hostname or metadata.name, In and not NotIn (terms are ORed, a term's requirements ANDed). Undefined when a
  * term lets in nodes it does not name. What `check --nodes N` knows beside the count.
  */
 export function namedNodeLimit(placement: Placement): number | undefined {
@@ -188,16 +200,16 @@ export function namedNodeLimit(placement: Placement): number | undefined {
   if (terms.length === 0) return undefined;
   const names = new Set<string>();
   for (const term of terms) {
-    const lists = [
-      ...objectsOf<NodeSelectorRequirement>(term.matchExpressions).map((r) => namesIn(r, HOSTNAME_KEY)),
-      ...objectsOf<NodeSelectorRequirement>(term.matchFields).map((r) => namesIn(r, 'metadata.name')),
-    ].filter((l): l is string[] => l !== undefined);
+    const lists = termNames(term, 'In');
     if (lists.length === 0) {
       // An empty term matches no node; any other term without a name list may match any number.
       if (objectsOf(term.matchExpressions).length + objectsOf(term.matchFields).length > 0) return undefined;
       continue;
     }
-    for (const name of lists[0]!) if (lists.every((l) => l.includes(name))) names.add(name);
+    // ANDed: the names every In list holds and no NotIn list does.
+    const excluded = new Set(termNames(term, 'NotIn').flat());
+    for (const name of lists[0]!)
+      if (lists.every((l) => l.includes(name)) && !excluded.has(name)) names.add(name);
   }
   return names.size;
 }

@@ -65,6 +65,18 @@ export function hostPortsOf(ref: PodSpecRef): HostPortUse[] {
 export const PUBLIC_HOSTNAME_ENV = 'AIS_PUBLIC_HOSTNAME';
 /** The DNS mode the operator passes the init container (spec.publicNetDNSMode: IP, Node or Pod). */
 const PUBLIC_DNS_MODE_ENV = 'AIS_PUBLIC_DNS_MODE';
+const podDnsMode = (env: unknown[]) =>
+  env.some((e) => isObject(e) && e.name === PUBLIC_DNS_MODE_ENV && e.value === 'Pod');
+
+/** Whether a pod spec's init containers run in DNS mode Pod (AIS_PUBLIC_DNS_MODE=Pod). */
+export function rendersPodDnsMode(spec: unknown): boolean {
+  const containers: unknown = isObject(spec) ? spec.initContainers : undefined;
+  return (
+    Array.isArray(containers) &&
+    containers.some((c: unknown) => isObject(c) && Array.isArray(c.env) && podDnsMode(c.env as unknown[]))
+  );
+}
+
 /** Pod fields that name the node (the same for every target on it), as the operator reads them into it. */
 const NODE_FIELDS: readonly string[] = ['status.hostIP', 'spec.nodeName'];
 
@@ -89,7 +101,7 @@ export function nodeHostnamesOf(ref: PodSpecRef): NodeHostnameUse[] {
     if (!isObject(c) || !Array.isArray(c.env)) return;
     const env = c.env as unknown[];
     // In DNS mode Pod the init container names the target by its pod DNS name and ignores the node's.
-    if (env.some((e) => isObject(e) && e.name === PUBLIC_DNS_MODE_ENV && e.value === 'Pod')) return;
+    if (podDnsMode(env)) return;
     env.forEach((e, j) => {
       if (!isObject(e) || e.name !== PUBLIC_HOSTNAME_ENV || !isObject(e.valueFrom)) return;
       const fieldRef = e.valueFrom.fieldRef;

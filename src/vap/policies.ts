@@ -94,6 +94,17 @@ const targetFacts: Fact[] = [
  * target Pending at worst (src/policy/rules *.keepsTargetsApart, layout.ts sharingForced).
  */
 /** Every target asks for the same host port: a non-zero hostPort, or hostNetwork (aistore.ts hostPortsKeepTargetsApart). */
+/**
+ * DNS mode Pod: each target named by its pod (rules/target-host-port.ts podDnsNames). On UPDATE only
+ * when the stored CR was in it too: the operator rolls no mode change out to live targets. (The
+ * webhook also asks the cached target StatefulSet, which a policy cannot see.)
+ */
+function podDnsNames(r: string): string {
+  const pod = (x: string) => and(present(x, 'spec.publicNetDNSMode'), `${x}.spec.publicNetDNSMode == 'Pod'`);
+  if (r === 'oldObject') return pod(r);
+  return and(pod(r), or("request.operation != 'UPDATE'", and('oldObject != null', pod('oldObject'))));
+}
+
 const HOST_PORTS_APART = or(
   and(present('object', 'spec.targetSpec.hostPort'), 'object.spec.targetSpec.hostPort != 0'),
   hostNetworkIn('object.spec.targetSpec'),
@@ -307,7 +318,7 @@ const AISTORE: PolicyDef = {
             and(
               `!has(${r}.spec.targetSpec.externalAccess)`,
               `!(has(${r}.spec.enableExternalLB) && ${r}.spec.enableExternalLB == true)`,
-              `!(has(${r}.spec.publicNetDNSMode) && ${r}.spec.publicNetDNSMode == 'Pod')`,
+              not(podDnsNames(r)),
             ),
           ),
         ),

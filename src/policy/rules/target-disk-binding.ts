@@ -170,10 +170,14 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
   // A claim's PV being deleted may still be the one it is bound to (it lingers only while bound), or
   // a stale copy: the pod is left to the scheduler, which follows whatever the claim is bound to.
   if (disks.some((d) => isBeingDeleted(d.pv))) return;
-  // Two PVs naming one claim (a stray from before the guard, or from its audit rollout): the claim is
-  // bound to one of them, and which one the webhook cannot know (it holds no claims, and a Bound PV
-  // without uid): a node chosen from the other would be a guess, and immutable on the pod.
-  const doubled = claims.filter((claim) => disks.filter((d) => d.claim === claim).length > 1);
+  // Two PVs naming one claim on two nodes (a stray from before the guard, or from its audit rollout):
+  // the claim is bound to one of them, and which one the webhook cannot know (it holds no claims, and
+  // a Bound PV keeps no uid): a node chosen from the other would be a guess, and immutable on the pod.
+  // On one node (a published disk parked beside its live PV, as pv-target-binding advises) the node
+  // is no guess.
+  const doubled = claims.filter(
+    (claim) => new Set(disks.filter((d) => d.claim === claim).map((d) => d.host)).size > 1,
+  );
   if (doubled.length > 0) {
     const named = disks.filter((d) => doubled.includes(d.claim)).map((d) => nameOf(d.pv));
     report.warn(

@@ -1,9 +1,15 @@
 // Targets that share a node cannot all bind the same host port.
-import { hostPortsKeepTargetsApart, type AIStoreCR } from '../aistore.js';
+import { hostPortsKeepTargetsApart, targetStatefulSetName, type AIStoreCR } from '../aistore.js';
 import { describeLayout, sharedOnceScaled } from '../layout.js';
 import { HOSTPORT_FIX, lastChance, PENDING_PORTS } from '../messages.js';
-import { hostPortsOf, nodeHostnamesOf, podSpecOf, PUBLIC_HOSTNAME_ENV } from '../podspec.js';
-import { defineRule, MULTI_TARGET_DOC, operatorLink, type Reporter } from '../rule.js';
+import {
+  hostPortsOf,
+  nodeHostnamesOf,
+  podSpecOf,
+  PUBLIC_HOSTNAME_ENV,
+  rendersPodDnsMode,
+} from '../podspec.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink, type RuleInput } from '../rule.js';
 
 /**
  * Targets reached through per-target LoadBalancers: the operator then sets no public hostname from
@@ -13,15 +19,30 @@ const targetExternalAccess = (cr: AIStoreCR): boolean =>
   (cr.spec?.targetSpec?.externalAccess ?? null) !== null || cr.spec?.enableExternalLB === true;
 
 /**
- * Whether a hostPort (0 included) makes every target on a node advertise the node's address. Not with
- * external access, nor with spec.publicNetDNSMode Pod: the operator passes the mode to the init
- * container (AIS_PUBLIC_DNS_MODE, operator internal/resources/aistore/cmn/env.go CommonInitEnv), which
- * then names each target by its own pod DNS name and ignores AIS_PUBLIC_HOSTNAME (the operator's
- * proxy/statefulset_test.go says so of aisinit). spec.publicNetDNSMode may change on a live CR: a
- * change away from Pod is then refused at the hostPort, with the change named (evaluate.ts).
+ * spec.publicNetDNSMode Pod: the operator passes the mode to the init container (AIS_PUBLIC_DNS_MODE,
+ * operator internal/resources/aistore/cmn/env.go CommonInitEnv), which then names each target by its
+ * own pod DNS name and ignores AIS_PUBLIC_HOSTNAME (the operator's proxy/statefulset_test.go says so of
+ * aisinit). On CREATE every target is rendered so. A live CR's mode is another matter: the operator
+ * rolls out no change of an init container's env (internal/controller/aistore/common.go
+ * shouldUpdateInitContainers) and a scale-out only raises replicas, so the targets keep the mode the
+ * StatefulSet was rendered with. On UPDATE it counts only when the CR was stored in Pod mode too and
+ * the cached target StatefulSet, when known, renders it.
  */
-const advertisesNodeAddress = (cr: AIStoreCR): boolean =>
-  !targetExternalAccess(cr) && cr.spec?.publicNetDNSMode !== 'Pod';
+function podDnsNames({ subject, operation, oldObject, ctx }: RuleInput<'aistore'>): boolean {
+  if (subject.object.spec?.publicNetDNSMode !== 'Pod') return false;
+  if (operation !== 'UPDATE') return true;
+  if ((oldObject as AIStoreCR | undefined)?.spec?.publicNetDNSMode !== 'Pod') return false;
+  const set = ctx.statefulSet(subject.namespace, targetStatefulSetName(subject.crName));
+  return set === undefined || rendersPodDnsMode(set.spec?.template?.spec);
+}
+
+/**
+ * Whether a hostPort (0 included) makes every target on a node advertise the node's address: not
+ * with external access, nor in DNS mode Pod. A change of the mode away from Pod is refused at the
+ * hostPort, with the change named (evaluate.ts).
+ */
+const advertisesNodeAddress = (input: RuleInput<'aistore'>): boolean =>
+  !targetExternalAccess(input.subject.object) && !podDnsNames(input);
 
 /**
  * A single-target CR with anti-affinity off and hostPort 0: admitted (one target shares no node), but
@@ -29,8 +50,9 @@ const advertisesNodeAddress = (cr: AIStoreCR): boolean =>
  * so its scale-out will be refused; the field is fixed once the CR exists. (A real host port keeps
  * the targets one per node by itself: its scale-out passes, evaluate.ts fixedAtCreation.)
  */
-function warnBeforeScaleOut(cr: AIStoreCR, report: Reporter): void {
-  if (cr.spec?.targetSpec?.hostPort !== 0 || !advertisesNodeAddress(cr)) return;
+function warnBeforeScaleOut(input: RuleInput<'aistore'>): void {
+  const { subject, report } = input;
+  if (subject.object.spec?.targetSpec?.hostPort !== 0 || !advertisesNodeAddress(input)) return;
   report.warn(
     '/spec/targetSpec/hostPort',
     `spec.targetSpec.hostPort 0 with target anti-affinity disabled: 0 asks for no host port, but any hostPort makes the operator give each target its node's address as public hostname, so targets that come to share a node would advertise one address, and AIStore refuses all but one ("duplicate IPs").`,
@@ -52,10 +74,11 @@ export default defineRule({
   mutates: false,
   // A real host port does; hostPort 0 asks for none, and targets on one node then share an address.
   keepsTargetsApart: hostPortsKeepTargetsApart,
-  check({ subject, layout, operation, report }) {
+  check(input) {
+    const { subject, layout, operation, report } = input;
     if (!layout.multiTarget) {
       if (subject.role === 'aistore' && operation === 'CREATE' && sharedOnceScaled(layout))
-        warnBeforeScaleOut(subject.object, report);
+        warnBeforeScaleOut(input as RuleInput<'aistore'>);
       return;
     }
     const where = `the second target on a node stays Pending ("${PENDING_PORTS}")`;
@@ -67,7 +90,7 @@ export default defineRule({
           `spec.targetSpec.hostPort ${hostPort} in a ${describeLayout(layout)}: every target asks for host port ${hostPort}/TCP, so ${where}.`,
           HOSTPORT_FIX,
         );
-      } else if (hostPort === 0 && advertisesNodeAddress(subject.object)) {
+      } else if (hostPort === 0 && advertisesNodeAddress(input as RuleInput<'aistore'>)) {
         report.deny(
           '/spec/targetSpec/hostPort',
           `spec.targetSpec.hostPort 0 in a ${describeLayout(layout)}: 0 asks for no host port, but a hostPort at all makes the operator give each target its node's address as public hostname, so targets on one node advertise the same address and port, and AIStore refuses all but one ("duplicate IPs").`,
