@@ -1,0 +1,62 @@
+// Review fresh20c: `plan --diff` keeping a target on the disks its existing PVs name (keptDisks /
+// placeAround in src/plan/plan.ts). Each case is one a user hits by planning against the cluster's PVs
+// (--diff-cluster) after a change; each ends in claims that stay Pending while plan says nothing, or
+// a disk shared by two claims that plan keeps without a word.
+import { describe, expect, it } from '@jest/globals';
+import type { AIStoreCR } from '../../src/policy/aistore.js';
+import { diffVolumes, parseDiskMap, planVolumes, type DiskNode } from '../../src/plan/index.js';
+import { differenceCount } from '../../src/plan/diff.js';
+import { aistore } from '../support/builders.js';
+
+const disks = (n: number, size = '8Ti') =>
+  Array.from({ length: n }, (_, i) => ({ path: `/mnt/sd${String.fromCharCode(97 + i)}`, size }));
+const map = (nodes: Record<string, unknown[]>): DiskNode[] => parseDiskMap(nodes);
+const threeByFour = () => map({ 'node-1': disks(4), 'node-2': disks(4), 'node-3': disks(4) });
+const at = (plan: ReturnType<typeof planVolumes>) =>
+  plan.placements.map((p) => `${p.ordinal}@${p.node}:${p.disks.map((d) => d.path).join('+')}`);
+
+describe('plan --diff: kept disks', () => {
+  // An autoscaled CR is planned one target per node (plan.ts: perNode 1; the operator's target pods
+  // carry a required pod anti-affinity on kubernetes.io/hostname, cmn.CreateAISAffinity in
+  // internal/resources/aistore/cmn/res.go, unless disablePodAntiAffinity; autoscale sizes the
+  // StatefulSet to the matching nodes, GetTargetSize in api/aistore/v1beta1/aistore_types.go).
+  // But the kept targets are never held to that: PVs for target-0 and target-1 both on node-1 (from
+  // an earlier fixed-size plan of 2 targets per node) are both kept, and --diff finds nothing to do
+  // (exit 0). The operator cannot run two targets on node-1: target-1's pod is refused node-1 by the
+  // anti-affinity and every other node by its PV's node affinity, so it stays Pending for ever.
+  // Right: one kept target per node; the other is planned on another node (a warning says why) and
+  // --diff shows the conflict.
+  it('an autoscaled CR never keeps two targets on one node', () => {
+    const existing = planVolumes(
+      aistore({ size: 2, disable: true }) as AIStoreCR,
+      map({ 'node-1': disks(4) }),
+    ).volumes.map((v) => structuredClone(v));
+    const autoscaled = aistore({ size: -1, disable: false }) as AIStoreCR;
+    const plan = planVolumes(autoscaled, threeByFour(), { targets: 2, existing });
+    const nodes = plan.placements.map((p) => p.node);
+    expect(new Set(nodes).size).toBe(nodes.length); // got ['node-1', 'node-1']
+    expect(differenceCount(diffVolumes(plan.volumes, existing, plan.namespace, plan.crName))).toBeGreaterThan(0);
+  });
+
+  // docs/plan.md: a target keeps its disks "as long as those disks still serve it: ... none holding
+  // another claim's PV too". keptDisks only counts the disks this CR's kept targets took (`taken`), not
+  // the PVs of other claims on the same disk (`held` holds them, but only the new targets avoid them).
+  // A stray PV of another AIStore (namespace other) on node-1:/mnt/sda, beside ais-target-0's PV there:
+  // plan keeps target-0 on that disk without a word and --diff exits 0; both claims bind, and two
+  // targets (of two clusters) write one disk. Right: a warning naming the disk and the other claim.
+  it("a kept disk that also backs another claim's PV is warned of", () => {
+    const cr = aistore({ size: 1, disable: true }) as AIStoreCR;
+    const existing = planVolumes(cr, threeByFour()).volumes.map((v) => structuredClone(v));
+    const stray = structuredClone(existing[0]!);
+    stray.metadata = { name: 'other-pv' };
+    (stray.spec as { claimRef: { namespace: string; name: string } }).claimRef = {
+      ...(stray.spec as { claimRef: { namespace: string; name: string } }).claimRef,
+      namespace: 'other',
+      name: 'other-data-aistore-other-target-0',
+    };
+    existing.push(stray);
+    const plan = planVolumes(cr, threeByFour(), { existing });
+    expect(at(plan)).toEqual(['0@node-1:/mnt/sda']);
+    expect(plan.warnings.join('\n')).toMatch(/node-1:\/mnt\/sda.*(other|another claim)/);
+  });
+});
