@@ -35,7 +35,9 @@ describe('plan --diff: kept disks', () => {
     const plan = planVolumes(autoscaled, threeByFour(), { targets: 2, existing });
     const nodes = plan.placements.map((p) => p.node);
     expect(new Set(nodes).size).toBe(nodes.length); // got ['node-1', 'node-1']
-    expect(differenceCount(diffVolumes(plan.volumes, existing, plan.namespace, plan.crName))).toBeGreaterThan(0);
+    expect(differenceCount(diffVolumes(plan.volumes, existing, plan.namespace, plan.crName))).toBeGreaterThan(
+      0,
+    );
   });
 
   // docs/plan.md: a target keeps its disks "as long as those disks still serve it: ... none holding
@@ -58,5 +60,33 @@ describe('plan --diff: kept disks', () => {
     const plan = planVolumes(cr, threeByFour(), { existing });
     expect(at(plan)).toEqual(['0@node-1:/mnt/sda']);
     expect(plan.warnings.join('\n')).toMatch(/node-1:\/mnt\/sda.*(other|another claim)/);
+  });
+
+  // A target with two mounts whose PV for one mount is gone (a dead disk's PV deleted after the disk
+  // was swapped, or a PV deleted by mistake) while its other claim is Bound to its PV on node-1:/mnt/sdb
+  // with the target's data. keptDisks needs every mount's PV ("not every disk defined: return {}"), so
+  // the target counts as new: it is planned anew, its /data/a moved to /mnt/sdc, with no warning at all,
+  // and --diff lists the Bound PV ais.ais-data-a-ais-target-0 as conflicting (path /mnt/sdc vs
+  // /mnt/sdb). A PV's source cannot change: following the diff means deleting the Bound PV, i.e. the
+  // target's data on that disk. Right: the target stays on node-1 with /mnt/sdb for /data/a, and only
+  // the missing /data/b PV is planned (on a free disk of node-1): --diff shows 1 missing, 0 conflicting.
+  it("a target missing one mount's PV keeps the disk its other, Bound, PV holds", () => {
+    const mounts = [
+      { path: '/data/a', size: '1Ti' },
+      { path: '/data/b', size: '1Ti' },
+    ];
+    const cr = aistore({ size: 2, disable: true, mounts }) as AIStoreCR;
+    const nodes = () => map({ 'node-1': disks(4), 'node-2': disks(4) });
+    const all = planVolumes(cr, nodes()).volumes.map((v) => structuredClone(v));
+    const gone = all.find((v) => v.spec?.claimRef?.name === 'ais-data-b-ais-target-0')!;
+    const kept = all.find((v) => v.spec?.claimRef?.name === 'ais-data-a-ais-target-0')!;
+    const keptPath = (kept.spec as { local: { path: string } }).local.path;
+    const existing = all.filter((v) => v !== gone);
+    const plan = planVolumes(cr, nodes(), { existing });
+    const target0 = plan.placements.find((p) => p.ordinal === 0)!;
+    expect(`${target0.node}:${target0.disks[0]!.path}`).toBe(`node-1:${keptPath}`); // got node-1:/mnt/sdc
+    const diff = diffVolumes(plan.volumes, existing, plan.namespace, plan.crName);
+    expect(diff.conflicting).toEqual([]);
+    expect(diff.missing.map((d) => d.claim)).toEqual(['ais/ais-data-b-ais-target-0']);
   });
 });
