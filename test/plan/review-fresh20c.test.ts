@@ -89,4 +89,24 @@ describe('plan --diff: kept disks', () => {
     expect(diff.conflicting).toEqual([]);
     expect(diff.missing.map((d) => d.claim)).toEqual(['ais/ais-data-b-ais-target-0']);
   });
+
+  // keptDisks gives a reason ("stderr says why", docs/plan.md) only when the target's PVs are on disks
+  // of the map's usable nodes. A target whose PVs are on a node the CR no longer lets targets use (a
+  // nodeSelector pin added, here kubernetes.io/hostname: node-2) is looked up among the usable nodes
+  // only, found nowhere, and treated as a new target: it is planned on node-2 with no warning, while
+  // its Bound PV on node-1 holds its data. --diff shows the claim as conflicting (node), but nothing
+  // says that this target is being moved off the disk its data is on, nor why. Right: a warning naming
+  // ais-target-0 and its PVs' node, as for the other reasons a target is planned anew.
+  it('a target whose PVs stand on a node the CR no longer uses is warned of when it is moved', () => {
+    const cr = aistore({ size: 1, disable: true }) as AIStoreCR;
+    const existing = planVolumes(cr, threeByFour()).volumes.map((v) => structuredClone(v));
+    expect(at(planVolumes(cr, threeByFour()))).toEqual(['0@node-1:/mnt/sda']);
+    const pinned = structuredClone(cr);
+    (pinned.spec!.targetSpec as Record<string, unknown>).nodeSelector = {
+      'kubernetes.io/hostname': 'node-2',
+    };
+    const plan = planVolumes(pinned, threeByFour(), { existing });
+    expect(at(plan)).toEqual(['0@node-2:/mnt/sda']);
+    expect(plan.warnings.join('\n')).toMatch(/ais-target-0.*node-1/); // got no warning at all
+  });
 });
