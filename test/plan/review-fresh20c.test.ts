@@ -109,4 +109,36 @@ describe('plan --diff: kept disks', () => {
     expect(at(plan)).toEqual(['0@node-2:/mnt/sda']);
     expect(plan.warnings.join('\n')).toMatch(/ais-target-0.*node-1/); // got no warning at all
   });
+
+  // Two PVs pre-bound to one claim (a stray made by hand or by an older plan, the case commit d712386
+  // warns of in the webhook): existingDisks keeps one disk per claim in a Map, the last PV listed
+  // winning. --diff-cluster lists PVs by name, so a stray named "stray" beats the PV the claim is
+  // really Bound to (status.phase Bound, claimRef.uid set): plan keeps target-0 on the stray's disk
+  // (node-2:/mnt/sdb), with no warning, and --diff calls the Bound PV holding target-0's data "extra"
+  // (a second PV pre-bound to the claim) — the one a user then deletes. The same files given in the
+  // other order give the other answer. Right: the PV the claim is Bound to is the target's, whatever
+  // the order; the stray is the extra one.
+  it('two PVs pre-bound to one claim: the Bound one is kept, whatever the order they are listed in', () => {
+    const cr = aistore({ size: 2, disable: true }) as AIStoreCR;
+    const nodes = () => map({ 'node-1': disks(2), 'node-2': disks(2) });
+    const all = planVolumes(cr, nodes()).volumes.map((v) => structuredClone(v));
+    const bound = all[0]!; // ais-target-0 on node-1:/mnt/sda
+    (bound.spec as { claimRef: Record<string, string> }).claimRef.uid = 'uid-claim-0';
+    (bound as { status?: unknown }).status = { phase: 'Bound' };
+    const stray = structuredClone(all[0]!);
+    stray.metadata = { name: 'stray' };
+    delete (stray.spec as { claimRef: Record<string, string> }).claimRef.uid;
+    (stray as { status?: unknown }).status = { phase: 'Available' };
+    (stray.spec as { local: { path: string } }).local.path = '/mnt/sdb';
+    stray.spec!.nodeAffinity = structuredClone(all[1]!.spec!.nodeAffinity); // node-2
+    for (const existing of [
+      [...all, stray], // as --diff-cluster lists them (by name)
+      [stray, ...all],
+    ]) {
+      const plan = planVolumes(cr, nodes(), { existing });
+      expect(at(plan)[0]).toBe('0@node-1:/mnt/sda'); // got 0@node-2:/mnt/sdb for the first order
+      const diff = diffVolumes(plan.volumes, existing, plan.namespace, plan.crName);
+      expect(diff.extra.map((d) => d.existing?.pv)).toEqual(['stray']);
+    }
+  });
 });
