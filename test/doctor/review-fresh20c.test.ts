@@ -113,4 +113,29 @@ describe('doctor --name: what it checks and what it tells the user to do', () =>
     expect(result.message).toContain(`does not name ${NAME}.${NS}.svc`);
     expect(result.fix).toContain(`--service ${NAME}`);
   });
+
+  // The same lookup of the other install's MutatingWebhookConfiguration ais-guard puts its webhooks
+  // into the snapshot, and every check that walks the live entries (liveEntries: webhook-service,
+  // ca-bundle, failure-policy, namespace-selector) judges them as this install's. The first install
+  // has its own CA: ca-bundle fails "the webhooks carry 2 different caBundles" and "did not sign the
+  // serving certificate" — doctor exits 1 on a healthy guard-b install, and points at a caBundle fix
+  // that would break the other install. Right: only this install's configurations are judged.
+  it("validate-only --name guard-b: the other install's mutating webhooks do not fail ca-bundle", async () => {
+    const { expected, snapshot } = await namedInstall('validate-only');
+    expect(checkCaBundle(snapshot, expected).status).toBe('ok');
+    // As fetch.ts fills it from notRendered (GET mutatingwebhookconfigurations/ais-guard): install A's.
+    const [other] = await renderManifests({
+      overlay: 'base',
+      namespace: NS,
+      caBundle: b64(certs.otherCa.cert),
+      webhooksOnly: true,
+    }).then((objects) => objects.filter((o) => o.kind === 'MutatingWebhookConfiguration'));
+    snapshot.configs.MutatingWebhookConfiguration = found(other as unknown as WebhookConfiguration);
+    const result = checkCaBundle(snapshot, expected);
+    expect({ status: result.status, message: result.message }).toEqual({
+      // got fail: "the webhooks carry 2 different caBundles ..."
+      status: 'ok',
+      message: expect.any(String),
+    });
+  });
 });
