@@ -1,7 +1,7 @@
 // What a healthy install looks like, read off the manifests `ais-guard render` gives for the same
 // overlay and namespace: so doctor and deploy/ can never disagree about names, failure policies or
 // the excluded namespaces. The informers' needs come from src/server/cluster.ts (RESOURCES).
-import { renderManifests, type Overlay } from '../deploy/index.js';
+import { INSTALL_NAME, renderManifests, type Overlay } from '../deploy/index.js';
 import type { KObject } from '../deploy/index.js';
 import { RESOURCES } from '../server/cluster.js';
 import type { ConfigKind, Expected, ExpectedConfig, Permission, WebhookEntry } from './types.js';
@@ -70,7 +70,12 @@ function crdOf(objects: KObject[]): Expected['crd'] {
 }
 
 /** Pure: the expectations from rendered objects (one overlay, one namespace). */
-export function expectationsOf(objects: KObject[], overlay: string, namespace: string): Expected {
+export function expectationsOf(
+  objects: KObject[],
+  overlay: string,
+  namespace: string,
+  name: string = INSTALL_NAME,
+): Expected {
   const deployment = objects.find((o) => o.kind === 'Deployment');
   const pod = (deployment?.spec as DeploymentSpec | undefined)?.template?.spec;
   const args = pod?.containers?.flatMap((c) => c.args ?? []) ?? [];
@@ -90,16 +95,22 @@ export function expectationsOf(objects: KObject[], overlay: string, namespace: s
   return {
     overlay,
     namespace,
+    name,
     configs,
-    notRendered: CONFIG_KINDS.filter((k) => !rendered.has(k)).map((kind) => ({ kind, name: 'ais-guard' })),
+    // A leftover of this install has its name; another install's configurations are not its own.
+    notRendered: CONFIG_KINDS.filter((k) => !rendered.has(k)).map((kind) => ({ kind, name })),
     excludedNamespaces: excludedOf(objects),
-    serviceAccount: pod?.serviceAccountName ?? 'ais-guard',
-    tlsSecret: pod?.volumes?.find((v) => v.secret?.secretName)?.secret?.secretName ?? 'ais-guard-tls',
+    serviceAccount: pod?.serviceAccountName ?? name,
+    tlsSecret: pod?.volumes?.find((v) => v.secret?.secretName)?.secret?.secretName ?? `${name}-tls`,
     permissions,
     crd: crdOf(objects),
   };
 }
 
-export async function expectedInstall(overlay: Overlay, namespace: string, name?: string): Promise<Expected> {
-  return expectationsOf(await renderManifests({ overlay, namespace, name }), overlay, namespace);
+export async function expectedInstall(
+  overlay: Overlay,
+  namespace: string,
+  name: string = INSTALL_NAME,
+): Promise<Expected> {
+  return expectationsOf(await renderManifests({ overlay, namespace, name }), overlay, namespace, name);
 }

@@ -139,6 +139,8 @@ export interface ExpectedConfig {
 export interface Expected {
   overlay: string;
   namespace: string;
+  /** The install's name (render --name, the chart's fullnameOverride). */
+  name: string;
   /** The configurations the install renders (validate-only: the validating one only). */
   configs: ExpectedConfig[];
   /** Rendered by other overlays but not by this one (validate-only: the mutating one). */

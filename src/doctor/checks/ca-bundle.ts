@@ -4,13 +4,13 @@
 import type { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { CheckResult, Expected, Snapshot } from '../types.js';
-import { liveEntries, list, renderHint, skip, verdict, type Finding } from './common.js';
+import { certsHint, liveEntries, list, renderHint, skip, verdict, type Finding } from './common.js';
 import { bundleCerts, caBundles, commonName, issuedBy, servingCert } from './certs.js';
 
 /** The host names the apiserver verifies: one per Service or URL the webhooks call. */
-function dialledNames(snapshot: Snapshot): string[] {
+function dialledNames(snapshot: Snapshot, expected: Expected): string[] {
   const names = new Set<string>();
-  for (const { entry } of liveEntries(snapshot)) {
+  for (const { entry } of liveEntries(snapshot, expected)) {
     const { service, url } = entry.clientConfig ?? {};
     if (url) names.add(new URL(url).hostname.replace(/^\[|\]$/g, ''));
     else if (service) names.add(`${service.name}.${service.namespace}.svc`);
@@ -24,11 +24,11 @@ const covers = (cert: X509Certificate, name: string): boolean =>
 function caFix(expected: Expected): string {
   return expected.overlay === 'cert-manager'
     ? `check cert-manager's cainjector (kubectl -n cert-manager logs deploy/cert-manager-cainjector) and the inject-ca-from annotation`
-    : `${renderHint(expected.overlay, expected.namespace)} with the CERTS the Secret was made from, or keep ca.crt in Secret ${expected.namespace}/${expected.tlsSecret} and run the guard with --manage-webhook-config`;
+    : `${renderHint(expected)} with the CERTS the Secret was made from, or keep ca.crt in Secret ${expected.namespace}/${expected.tlsSecret} and run the guard with --manage-webhook-config`;
 }
 
 export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResult {
-  const bundles = caBundles(snapshot);
+  const bundles = caBundles(snapshot, expected);
   if (bundles.length === 0) return skip('ca-bundle', 'no webhook configuration to compare');
   const findings: Finding[] = [];
   const empty = bundles.find((b) => b.bundle === '');
@@ -73,19 +73,19 @@ export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResu
         : `make the guard at ${snapshot.servingCert.source.replace(/^TLS at /, '')} answer (see webhook-service)`,
     });
   } else {
-    const uncovered = dialledNames(snapshot).filter((n) => !covers(cert, n));
+    const uncovered = dialledNames(snapshot, expected).filter((n) => !covers(cert, n));
     if (uncovered.length > 0)
       findings.push({
         status: 'fail',
         message: `the serving certificate does not name ${list(uncovered)} (it has ${cert.subjectAltName ?? 'no SANs'})`,
-        fix: `reissue it (ais-guard certs --dir CERTS --namespace ${expected.namespace} reissues a certificate that lacks a name), then update Secret ${expected.namespace}/${expected.tlsSecret}`,
+        fix: `reissue it (${certsHint(expected)} reissues a certificate that lacks a name), then update Secret ${expected.namespace}/${expected.tlsSecret}`,
       });
   }
   if (findings.length === 0 && typeof cert !== 'string')
     return {
       check: 'ca-bundle',
       status: 'ok',
-      message: `${set.reduce((n, b) => n + b.webhooks.length, 0)} webhooks carry one caBundle, which signed the serving certificate from ${snapshot.servingCert.source} (names ${list(dialledNames(snapshot))})`,
+      message: `${set.reduce((n, b) => n + b.webhooks.length, 0)} webhooks carry one caBundle, which signed the serving certificate from ${snapshot.servingCert.source} (names ${list(dialledNames(snapshot, expected))})`,
     };
   return verdict('ca-bundle', findings, '');
 }

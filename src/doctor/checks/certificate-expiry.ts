@@ -3,7 +3,7 @@
 import type { X509Certificate } from 'node:crypto';
 import type { CheckResult, Expected, Snapshot } from '../types.js';
 import { EXPIRY_WARNING_DAYS } from '../../server/certificate.js';
-import { skip, verdict, type Finding } from './common.js';
+import { certsHint, skip, verdict, type Finding } from './common.js';
 import { bundleCerts, caBundles, commonName, servingCert } from './certs.js';
 
 const DAY_MS = 86_400_000;
@@ -29,7 +29,7 @@ export function checkCertificateExpiry(snapshot: Snapshot, expected: Expected, n
   const renew =
     expected.overlay === 'cert-manager'
       ? `check the Certificate: kubectl -n ${expected.namespace} describe certificate`
-      : `ais-guard certs --dir CERTS --namespace ${expected.namespace}, then update Secret ${expected.namespace}/${expected.tlsSecret} (docs/deploy.md "Renewing")`;
+      : `${certsHint(expected)}, then update Secret ${expected.namespace}/${expected.tlsSecret} (docs/deploy.md "Renewing")`;
   const cert = servingCert(snapshot);
   if (typeof cert !== 'string') {
     const r = judge('serving certificate', cert, now, renew);
@@ -37,7 +37,7 @@ export function checkCertificateExpiry(snapshot: Snapshot, expected: Expected, n
     else findings.push(r);
   }
   const cas = new Map<string, X509Certificate>();
-  for (const { bundle } of caBundles(snapshot)) {
+  for (const { bundle } of caBundles(snapshot, expected)) {
     const certs = bundleCerts(bundle);
     if (typeof certs !== 'string') for (const c of certs) cas.set(c.fingerprint256, c);
   }

@@ -1,7 +1,7 @@
 // Reading the caBundles and the serving certificate for the two certificate checks, with Node's
 // X.509 parser (what src/tls/inspect.ts uses too).
 import { X509Certificate } from 'node:crypto';
-import type { Snapshot } from '../types.js';
+import type { Expected, Snapshot } from '../types.js';
 import { liveEntries } from './common.js';
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -17,9 +17,12 @@ export const commonName = (dn: string): string =>
   /(?:^|\n)CN=([^\n]*)/.exec(dn)?.[1] ?? dn.replace(/\n/g, ', ');
 
 /** The distinct caBundles of the live webhooks, each with the webhooks that carry it. */
-export function caBundles(snapshot: Snapshot): { bundle: string; webhooks: string[] }[] {
+export function caBundles(
+  snapshot: Snapshot,
+  expected: Pick<Expected, 'name'>,
+): { bundle: string; webhooks: string[] }[] {
   const by = new Map<string, string[]>();
-  for (const { entry } of liveEntries(snapshot)) {
+  for (const { entry } of liveEntries(snapshot, expected)) {
     const bundle = entry.clientConfig?.caBundle ?? '';
     by.set(bundle, [...(by.get(bundle) ?? []), entry.name]);
   }

@@ -1,5 +1,5 @@
 // Helpers the checks share: the live webhook entries, and turning a list of findings into one line.
-import type { CheckId, CheckResult, ConfigKind, Snapshot, Status, WebhookEntry } from '../types.js';
+import type { CheckId, CheckResult, ConfigKind, Expected, Snapshot, Status, WebhookEntry } from '../types.js';
 
 export interface LiveEntry {
   kind: ConfigKind;
@@ -10,9 +10,10 @@ export interface LiveEntry {
 }
 
 /** Every webhook of every configuration that was read. */
-export function liveEntries(snapshot: Snapshot): LiveEntry[] {
+export function liveEntries(snapshot: Snapshot, expected: Pick<Expected, 'name'>): LiveEntry[] {
+  // Only this install's configurations: another install's (another name) is not judged with it.
   return Object.entries(snapshot.configs).flatMap(([kind, fetched]) =>
-    fetched?.ok
+    fetched?.ok && fetched.value.metadata?.name === expected.name
       ? (fetched.value.webhooks ?? []).map((entry, index) => ({
           kind: kind as ConfigKind,
           config: fetched.value.metadata?.name ?? '',
@@ -52,7 +53,13 @@ export function list(items: string[], max = 4): string {
 }
 
 /** `ais-guard render` with the options that reproduce this install (the fix for most drift). */
-export const renderHint = (overlay: string, namespace: string): string =>
+export const renderHint = ({ overlay, namespace, name }: InstallOf, at: string = namespace): string =>
   `re-apply the manifests: ais-guard render${overlay === 'base' ? '' : ` --overlay ${overlay}`}${
-    namespace === 'ais-guard' ? '' : ` --namespace ${namespace}`
-  } --cert-dir CERTS | kubectl apply -f -`;
+    at === 'ais-guard' ? '' : ` --namespace ${at}`
+  }${name === 'ais-guard' ? '' : ` --name ${name}`} --cert-dir CERTS | kubectl apply -f -`;
+
+/** `ais-guard certs` for this install's serving certificate: its Service's names. */
+export const certsHint = ({ namespace, name }: InstallOf): string =>
+  `ais-guard certs --dir CERTS${name === 'ais-guard' ? '' : ` --service ${name}`} --namespace ${namespace}`;
+
+type InstallOf = Pick<Expected, 'overlay' | 'namespace' | 'name'>;

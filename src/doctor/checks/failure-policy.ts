@@ -4,7 +4,7 @@ import type { CheckResult, Expected, Snapshot } from '../types.js';
 import { liveEntries, skip, verdict, type Finding } from './common.js';
 
 export function checkFailurePolicy(snapshot: Snapshot, expected: Expected): CheckResult {
-  const live = new Map(liveEntries(snapshot).map((e) => [e.entry.name, e]));
+  const live = new Map(liveEntries(snapshot, expected).map((e) => [e.entry.name, e]));
   const findings: Finding[] = [];
   let compared = 0;
   let failing = 0;

@@ -8,7 +8,7 @@ const NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export function checkNamespaceSelector(snapshot: Snapshot, expected: Expected): CheckResult {
   // The apiserver applies a namespaceSelector only to namespaced objects: PV-only entries are exempt.
-  const entries = liveEntries(snapshot).filter(
+  const entries = liveEntries(snapshot, expected).filter(
     ({ entry }) => !(entry.rules ?? []).every((r) => r.scope === 'Cluster'),
   );
   if (entries.length === 0) return skip('namespace-selector', 'no namespaced webhook to check');
@@ -23,7 +23,7 @@ export function checkNamespaceSelector(snapshot: Snapshot, expected: Expected): 
       findings.push({
         status: 'fail',
         message: `${ns} is not excluded from ${list(sent, 3)}`,
-        fix: `add ${ns} to the NotIn values of ${NAME_LABEL} in every namespaceSelector, or ${renderHint(expected.overlay, expected.namespace)}`,
+        fix: `add ${ns} to the NotIn values of ${NAME_LABEL} in every namespaceSelector, or ${renderHint(expected)}`,
       });
   }
   return verdict(

@@ -10,7 +10,7 @@ export const describePermission = (p: Permission): string =>
 export function checkRbac(snapshot: Snapshot, expected: Expected): CheckResult {
   const who = `ServiceAccount ${expected.namespace}/${expected.serviceAccount}`;
   const findings: Finding[] = [];
-  const hint = renderHint(expected.overlay, expected.namespace);
+  const hint = renderHint(expected);
   if (!snapshot.serviceAccount.ok && snapshot.serviceAccount.absent)
     findings.push({ status: 'fail', message: `${who} does not exist`, fix: hint });
   const denied = snapshot.access

@@ -16,7 +16,7 @@ import { list, renderHint, verdict, type Finding } from './common.js';
 export function checkWebhookConfigurations(snapshot: Snapshot, expected: Expected): CheckResult {
   const findings: Finding[] = [];
   const present: string[] = [];
-  const hint = renderHint(expected.overlay, expected.namespace);
+  const hint = renderHint(expected);
   for (const want of expected.configs) {
     const got = snapshot.configs[want.kind];
     const label = `${want.kind} ${want.name}`;

@@ -20,7 +20,7 @@ export function readyEndpoints(service: Service, port: number, slices: EndpointS
 }
 
 export function checkWebhookService(snapshot: Snapshot, expected: Expected): CheckResult {
-  const entries = liveEntries(snapshot);
+  const entries = liveEntries(snapshot, expected);
   if (entries.length === 0) return skip('webhook-service', 'no webhook configuration to follow');
   const findings: Finding[] = [];
   const seen: string[] = [];
@@ -40,7 +40,7 @@ export function checkWebhookService(snapshot: Snapshot, expected: Expected): Che
           message: `${entry.name} calls ${url}, which does not answer: ${
             probe ? (probe.ok ? `/readyz ${probe.status}` : probe.reason) : 'not probed'
           }`,
-          fix: `start the guard at ${origin}, or point the webhooks at the Service (${renderHint(expected.overlay, expected.namespace)})`,
+          fix: `start the guard at ${origin}, or point the webhooks at the Service (${renderHint(expected)})`,
         });
       continue;
     }
@@ -49,7 +49,7 @@ export function checkWebhookService(snapshot: Snapshot, expected: Expected): Che
       findings.push({
         status: 'fail',
         message: `${entry.name} names neither a Service nor a URL`,
-        fix: renderHint(expected.overlay, expected.namespace),
+        fix: renderHint(expected),
       });
       continue;
     }
@@ -58,7 +58,7 @@ export function checkWebhookService(snapshot: Snapshot, expected: Expected): Che
       findings.push({
         status: 'warn',
         message: `${entry.name} calls ${keyOf(ref)}${ref.path ?? ''}, deploy/ renders ${keyOf(want)}${want.path ?? ''}`,
-        fix: renderHint(expected.overlay, expected.namespace),
+        fix: renderHint(expected),
       });
     const port = ref.port ?? 443;
     const key = `${keyOf(ref)}:${port}`;
@@ -77,7 +77,7 @@ export function checkWebhookService(snapshot: Snapshot, expected: Expected): Che
           : {
               status: 'fail',
               message: `Service ${keyOf(ref)} does not exist`,
-              fix: renderHint(expected.overlay, ref.namespace),
+              fix: renderHint(expected, ref.namespace),
             },
       );
       continue;
@@ -87,7 +87,7 @@ export function checkWebhookService(snapshot: Snapshot, expected: Expected): Che
       findings.push({
         status: 'fail',
         message: `Service ${keyOf(ref)} has no port ${port}`,
-        fix: renderHint(expected.overlay, ref.namespace),
+        fix: renderHint(expected, ref.namespace),
       });
       continue;
     }
