@@ -3,22 +3,15 @@
 import {
   autoScaleSizeLimit,
   claimMounts,
-  claimRefOf,
-  dataClaimName,
-  diskPathOf,
   fixedTargetSize,
   HOSTNAME_KEY,
-  isObject,
   isTargetAutoScaling,
-  kindOf,
   labelProblem,
   nameOf,
   namespaceOf,
-  normalDiskPath,
   parseQuantity,
   placementExcludes,
   placementOf,
-  pvHostname,
   stateClaimClass,
   stateTemplateName,
   templateName,
@@ -27,8 +20,9 @@ import {
   type Mount,
   type PersistentVolume,
 } from '../policy/index.js';
-import { nodeCapacity, placeTargets, unfit, type MountNeed, type Placement } from './assign.js';
-import type { Disk, DiskNode } from './diskmap.js';
+import { nodeCapacity, unfit, type MountNeed, type Placement } from './assign.js';
+import { existingDisks, placeAround } from './keep.js';
+import type { DiskNode } from './diskmap.js';
 import { PlanError } from './error.js';
 import { buildVolume } from './volumes.js';
 
@@ -170,113 +164,6 @@ function shortage(nodes: DiskNode[], needs: MountNeed[], targets: number, crName
   );
 }
 
-interface Existing {
-  /** By the name of the claim in the CR's namespace each is pre-bound to: its node and disk. */
-  byClaim: Map<string, { node: string; path: string }>;
-  /** Every disk an existing PV holds, whoever's ("node:path"). */
-  held: Set<string>;
-}
-
-const diskKey = (node: string, path: string) => `${node}:${normalDiskPath(path)}`;
-
-function existingDisks(objects: KubeObject[], namespace: string): Existing {
-  const byClaim = new Map<string, { node: string; path: string }>();
-  const held = new Set<string>();
-  for (const o of objects) {
-    if (!isObject(o) || kindOf(o) !== 'PersistentVolume') continue;
-    const pv = o as PersistentVolume;
-    const ref = claimRefOf(pv);
-    const node = pvHostname(pv);
-    const path = diskPathOf(pv);
-    if (!node || !path) continue;
-    held.add(diskKey(node, path));
-    if (ref?.namespace === namespace) byClaim.set(ref.name, { node, path });
-  }
-  return { byClaim, held };
-}
-
-interface Layout {
-  namespace: string;
-  crName: string;
-  nodes: DiskNode[];
-  needs: MountNeed[];
-  targets: number;
-  perNode: number;
-}
-
-/**
- * Whether a target keeps the disks its existing PVs name: only when they still serve it, one per
- * mount, all on one node, each fitting its mount as the CR now asks (a mount grown past the disk or
- * given another class is not bound by the PV there: the claim stays Pending), none already kept for
- * another claim. Otherwise the target is placed anew, `why` says what the PVs there get wrong, and
- * --diff shows them as conflicting. No `why` when the target has no PV on the map's disks (a new one).
- */
-function keptDisks(
-  disks: (Disk | undefined)[],
-  needs: MountNeed[],
-  taken: ReadonlyMap<string, string>,
-): { keep: Disk[] } | { why?: string } {
-  if (!disks.every((d) => d !== undefined)) return {};
-  const nodes = [...new Set(disks.map((d) => d.node))];
-  if (nodes.length > 1) return { why: `its PVs are on ${nodes.length} nodes (${nodes.join(', ')})` };
-  const mine = new Set<string>();
-  for (const [m, disk] of disks.entries()) {
-    const need = needs[m]!;
-    const misfit = unfit(disk, need);
-    if (misfit) return { why: `disk ${disk.node}:${disk.path} no longer fits: ${misfit}` };
-    const key = diskKey(disk.node, disk.path);
-    const holder = mine.has(key) ? 'another mount of the same target' : taken.get(key);
-    if (holder) return { why: `disk ${disk.node}:${disk.path} also backs ${holder}` };
-    mine.add(key);
-  }
-  return { keep: disks };
-}
-
-/** Targets whose disks exist keep them; the rest are placed (placeTargets) on the disks no existing PV holds. */
-function placeAround(
-  { byClaim, held }: Existing,
-  layout: Layout,
-): { placements: Placement[]; warnings: string[] } {
-  const { namespace, crName, nodes, needs, targets, perNode } = layout;
-  const kept: Placement[] = [];
-  const warnings: string[] = [];
-  // Disk -> the target whose kept PV holds it: a disk backs one claim.
-  const taken = new Map<string, string>();
-  for (let ordinal = 0; ordinal < targets; ordinal++) {
-    const disks = needs.map(({ mount }) => {
-      const at = byClaim.get(dataClaimName(crName, mount.path, ordinal));
-      return (
-        at &&
-        nodes
-          .find((n) => n.name === at.node)
-          ?.disks.find((d) => diskKey(d.node, d.path) === diskKey(at.node, at.path))
-      );
-    });
-    const target = `${crName}-target-${ordinal}`;
-    const verdict = keptDisks(disks, needs, taken);
-    if ('keep' in verdict) {
-      kept.push({ ordinal, node: verdict.keep[0]!.node, disks: verdict.keep });
-      for (const d of verdict.keep) taken.set(diskKey(d.node, d.path), target);
-    } else if (verdict.why)
-      warnings.push(`${target} is planned on other disks: ${verdict.why}; its existing PVs do not serve it`);
-  }
-  const keptOrdinals = new Set(kept.map((p) => p.ordinal));
-  const free = Array.from({ length: targets }, (_, i) => i).filter((i) => !keptOrdinals.has(i));
-  // The rest on the disks no existing PV holds, the nodes' kept targets counted as their load.
-  const open = nodes.map((n) => ({ ...n, disks: n.disks.filter((d) => !held.has(diskKey(d.node, d.path))) }));
-  const load = open.map((n) => kept.filter((p) => p.node === n.name).length);
-  const added = placeTargets(open, needs, free.length, perNode, load);
-  if (!added)
-    throw shortage(
-      open,
-      needs,
-      free.length,
-      `AIStore ${namespace}/${crName}${held.size > 0 ? ` (${kept.length} target(s) kept on the disks their PVs hold, ${held.size} disk(s) held by existing PVs)` : ''}`,
-    );
-  const placed = added.map((p, k) => ({ ...p, ordinal: free[k] as number }));
-  return { placements: [...kept, ...placed].sort((a, b) => a.ordinal - b.ordinal), warnings };
-}
-
 export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOptions = {}): Plan {
   const crName = nameOf(cr);
   if (!crName) throw new PlanError('the AIStore CR has no metadata.name');
@@ -299,14 +186,18 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
     throw new PlanError(
       `the CR autoscales its targets, one per node its nodeSelector matches: --targets ${targets} is more than the ${able} node(s) of the disk map that can hold one`,
     );
-  const { placements, warnings } = placeAround(existingDisks(options.existing ?? [], namespace), {
-    namespace,
-    crName,
-    nodes,
-    needs,
-    targets,
-    perNode: autoscaled ? 1 : Infinity,
-  });
+  const existing = existingDisks(options.existing ?? [], namespace);
+  const { placements, warnings } = placeAround(
+    existing,
+    { namespace, crName, nodes, needs, targets, perNode: autoscaled ? 1 : Infinity },
+    (open, count, kept) =>
+      shortage(
+        open,
+        needs,
+        count,
+        `AIStore ${namespace}/${crName}${existing.held.size > 0 ? ` (${kept} target(s) kept on the disks their PVs hold, ${existing.held.size} disk(s) held by existing PVs)` : ''}`,
+      ),
+  );
   // The operator runs a target on every node the selector matches, up to the size limit: --targets
   // below the map's able nodes leaves the others' targets without PVs if those nodes match.
   const runs = Math.min(able, autoScaleSizeLimit(cr) ?? Infinity);

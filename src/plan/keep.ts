@@ -1,0 +1,188 @@
+// Planning around the PVs that exist (--diff, --diff-cluster): a target keeps the disks its PVs name
+// while they still serve it (a PV's source cannot change, and a Bound target keeps its data there), a
+// target missing some mounts' PVs gets them on free disks of its node, and the rest are placed on the
+// disks no existing PV holds. What keeps a target from its PVs is said, never silently changed.
+import {
+  claimRefOf,
+  dataClaimName,
+  diskPathOf,
+  isObject,
+  kindOf,
+  normalDiskPath,
+  pvHostname,
+  targetOrdinal,
+  type KubeObject,
+  type PersistentVolume,
+} from '../policy/index.js';
+import { matchNode, placeTargets, unfit, type MountNeed, type Placement } from './assign.js';
+import type { Disk, DiskNode } from './diskmap.js';
+
+interface ExistingPv {
+  node: string;
+  path: string;
+  bound: boolean;
+}
+
+export interface Existing {
+  /**
+   * By the name of the claim in the CR's namespace each is pre-bound to: the PV it is bound to
+   * (status Bound) when there is one, else the first listed, so the answer does not hang on order.
+   */
+  byClaim: Map<string, ExistingPv>;
+  /** Every disk an existing PV names ("node:path"), with the claims ("ns/name") of those PVs. */
+  held: Map<string, string[]>;
+}
+
+export const diskKey = (node: string, path: string) => `${node}:${normalDiskPath(path)}`;
+
+export function existingDisks(objects: KubeObject[], namespace: string): Existing {
+  const byClaim = new Map<string, ExistingPv>();
+  const held = new Map<string, string[]>();
+  for (const o of objects) {
+    if (!isObject(o) || kindOf(o) !== 'PersistentVolume') continue;
+    const pv = o as PersistentVolume;
+    const ref = claimRefOf(pv);
+    const node = pvHostname(pv);
+    const path = diskPathOf(pv);
+    if (!node || !path) continue;
+    const key = diskKey(node, path);
+    held.set(key, [...(held.get(key) ?? []), ref ? `${ref.namespace}/${ref.name}` : 'no claim']);
+    if (ref?.namespace !== namespace) continue;
+    const bound = isObject(pv.status) && pv.status.phase === 'Bound';
+    const before = byClaim.get(ref.name);
+    if (!before || (bound && !before.bound)) byClaim.set(ref.name, { node, path, bound });
+  }
+  return { byClaim, held };
+}
+
+export interface Layout {
+  namespace: string;
+  crName: string;
+  /** The nodes the targets may use. */
+  nodes: DiskNode[];
+  needs: MountNeed[];
+  targets: number;
+  /** Targets a node may run: 1 for an autoscaled CR (the operator's hostname anti-affinity). */
+  perNode: number;
+}
+
+/** What is decided for one target whose PVs exist: the disks it keeps (and what to know), or why not. */
+type Kept = { keep: Disk[]; note?: string } | { why: string };
+
+/** The targets kept so far: disk -> target, and targets per node. */
+interface Taken {
+  disks: Map<string, string>;
+  perNode: Map<string, number>;
+}
+
+/**
+ * Whether target `ordinal`, some of whose claims have PVs, keeps them: all on one usable node with
+ * room for it, each on a disk of the map that fits its mount as the CR now asks (a mount grown past
+ * the disk, or given another class, never binds the PV there) and that no other kept claim uses. Its
+ * mounts without a PV get free disks of that node. Undefined for a target without any PV (a new one).
+ */
+function keepTarget(ordinal: number, existing: Existing, layout: Layout, taken: Taken): Kept | undefined {
+  const { crName, namespace, nodes, needs, perNode } = layout;
+  const pvs = needs.map(({ mount }) => existing.byClaim.get(dataClaimName(crName, mount.path, ordinal)));
+  if (pvs.every((p) => p === undefined)) return undefined;
+  const pvNodes = [...new Set(pvs.flatMap((p) => (p ? [p.node] : [])))];
+  if (pvNodes.length > 1) return { why: `its PVs are on ${pvNodes.length} nodes (${pvNodes.join(', ')})` };
+  const node = nodes.find((n) => n.name === pvNodes[0]);
+  if (!node)
+    return {
+      why: `its PVs are on node ${pvNodes[0]}, which the CR's placement rules out or the disk map does not list`,
+    };
+  if ((taken.perNode.get(node.name) ?? 0) >= perNode)
+    return {
+      why: `node ${node.name} already runs a kept target, and the CR autoscales: the operator runs one target per node`,
+    };
+  const disks: (Disk | undefined)[] = [];
+  for (const [m, pv] of pvs.entries()) {
+    if (!pv) {
+      disks.push(undefined);
+      continue;
+    }
+    const key = diskKey(pv.node, pv.path);
+    const disk = node.disks.find((d) => diskKey(d.node, d.path) === key);
+    if (!disk) return { why: `disk ${key} is not in the disk map` };
+    const misfit = unfit(disk, needs[m]!);
+    if (misfit) return { why: `disk ${key} no longer fits: ${misfit}` };
+    const holder = disks.includes(disk) ? 'another mount of the same target' : taken.disks.get(key);
+    if (holder) return { why: `disk ${key} also backs ${holder}` };
+    disks.push(disk);
+  }
+  const missing = disks.flatMap((d, m) => (d ? [] : [m]));
+  if (missing.length > 0) {
+    const free = node.disks.filter(
+      (d) => !existing.held.has(diskKey(d.node, d.path)) && !taken.disks.has(diskKey(d.node, d.path)),
+    );
+    const [completed] =
+      matchNode(
+        free,
+        missing.map((m) => needs[m]!),
+        1,
+      ) ?? [];
+    if (!completed)
+      return {
+        why: `node ${node.name}, where its PVs are, has no free disk left for ${missing.map((m) => needs[m]!.mount.path).join(', ')}`,
+      };
+    missing.forEach((m, i) => (disks[m] = completed[i]));
+  }
+  const kept = disks as Disk[];
+  // Another claim's PV on a kept disk (not this CR's targets': those are judged as targets): the
+  // target's data is here, so it stays, but two claims can bind one disk.
+  const others = kept.flatMap((d) => {
+    const key = diskKey(d.node, d.path);
+    const foreign = (existing.held.get(key) ?? []).filter((claim) => {
+      const [ns, name] = claim.split('/') as [string, string | undefined];
+      return ns !== namespace || name === undefined || targetOrdinal(crName, name) === undefined;
+    });
+    return foreign.length > 0 ? [`disk ${key} also holds the PV of ${foreign.join(', ')}`] : [];
+  });
+  return { keep: kept, ...(others.length > 0 && { note: others.join('; ') }) };
+}
+
+/**
+ * Targets whose PVs serve them keep their disks; the rest are placed (placeTargets) on the disks no
+ * existing PV holds, the nodes' kept targets counted as their load. Throws `shortage` when they do not fit.
+ */
+export function placeAround(
+  existing: Existing,
+  layout: Layout,
+  shortage: (open: DiskNode[], count: number, kept: number) => Error,
+): { placements: Placement[]; warnings: string[] } {
+  const { crName, nodes, needs, targets, perNode } = layout;
+  const kept: Placement[] = [];
+  const warnings: string[] = [];
+  const taken: Taken = { disks: new Map(), perNode: new Map() };
+  for (let ordinal = 0; ordinal < targets; ordinal++) {
+    const target = `${crName}-target-${ordinal}`;
+    const verdict = keepTarget(ordinal, existing, layout, taken);
+    if (!verdict) continue;
+    if ('why' in verdict) {
+      warnings.push(`${target} is planned on other disks: ${verdict.why}; its existing PVs do not serve it`);
+      continue;
+    }
+    const node = verdict.keep[0]!.node;
+    kept.push({ ordinal, node, disks: verdict.keep });
+    for (const d of verdict.keep) taken.disks.set(diskKey(d.node, d.path), target);
+    taken.perNode.set(node, (taken.perNode.get(node) ?? 0) + 1);
+    if (verdict.note)
+      warnings.push(
+        `${target} keeps its disks, but ${verdict.note}: both claims can bind it (two targets writing one disk); delete or move that PV`,
+      );
+  }
+  const keptOrdinals = new Set(kept.map((p) => p.ordinal));
+  const free = Array.from({ length: targets }, (_, i) => i).filter((i) => !keptOrdinals.has(i));
+  const open = nodes.map((n) => ({
+    ...n,
+    disks: n.disks.filter(
+      (d) => !existing.held.has(diskKey(d.node, d.path)) && !taken.disks.has(diskKey(d.node, d.path)),
+    ),
+  }));
+  const load = open.map((n) => taken.perNode.get(n.name) ?? 0);
+  const added = placeTargets(open, needs, free.length, perNode, load);
+  if (!added) throw shortage(open, free.length, kept.length);
+  const placed = added.map((p, k) => ({ ...p, ordinal: free[k] as number }));
+  return { placements: [...kept, ...placed].sort((a, b) => a.ordinal - b.ordinal), warnings };
+}
