@@ -11,7 +11,10 @@ import { defineRule, operatorLink } from '../rule.js';
  */
 export const MAX_CR_NAME = 63 - '-'.length - 10 - '-target'.length;
 
-/** What a Service name must be, and <cr>-proxy / <cr>-target are Services: a DNS-1035 label. */
+/**
+ * What a Service name must be, and <cr>-proxy / <cr>-target are Services: a DNS-1035 label. (Kubernetes
+ * 1.34's alpha gate RelaxedServiceNameValidation, off by default, would take a digit first too.)
+ */
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 export function crNameProblem(name: string): string | undefined {
