@@ -192,8 +192,8 @@ function termNames(term: NodeSelectorTerm, operator: 'In' | 'NotIn'): string[][]
 
 /**
  * The most nodes a placement can use, from its required node affinity alone: the names its terms
- * allow by hostname or metadata.name, In and not NotIn (terms are ORed, a term's requirements ANDed). Undefined when a
- * term lets in nodes it does not name. What `check --nodes N` knows beside the count.
+ * allow by hostname or metadata.name, In and not NotIn (terms are ORed, a term's requirements ANDed).
+ * Undefined when a term lets in nodes it does not name. What `check --nodes N` knows beside the count.
  */
 export function namedNodeLimit(placement: Placement): number | undefined {
   const terms = objectsOf<NodeSelectorTerm>(placement.requiredTerms);
