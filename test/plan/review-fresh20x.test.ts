@@ -13,7 +13,7 @@ import YAML from 'yaml';
 import type { AIStoreCR } from '../../src/policy/aistore.js';
 import { diffVolumes, parseDiskMap, planVolumes, type DiskNode } from '../../src/plan/index.js';
 import type { KubeObject } from '../../src/policy/index.js';
-import { aistore } from '../support/builders.js';
+import { aistore, discoveredDisk } from '../support/builders.js';
 import { cli } from '../support/cli.js';
 
 const disks = (n: number, size = '8Ti') =>
@@ -82,5 +82,31 @@ describe('plan --diff: disks an existing PV holds by a nested path', () => {
     const existing = [keptA, foreignPv(cr, nodes(), '/mnt/sdb/x')];
     const plan = planVolumes(cr, nodes(), { existing });
     expect(at(plan)).toEqual(['0@node-1:/mnt/sda+/mnt/sdc']); // got 0@node-1:/mnt/sda+/mnt/sdb
+  });
+
+  // LOW (wrong advice). keep.ts warns of a kept disk another PV also names, and its advice is always
+  // "delete or move that PV", with "the PV of no claim: both claims can bind it" for a PV with no
+  // claimRef. For a PV the local static provisioner published on the target's disk (Available, free for
+  // any claim of its class, reclaim Delete: released, the provisioner wipes the disk), deleting it does
+  // nothing: the provisioner publishes the disk again on its next pass. The guard's own fix for this
+  // very pair (pv-target-binding, DENY on the published PV) is "Keep the disk out of the provisioner's
+  // discovery: the namePattern of its class ... must not match sda, and the provisioner pods restarted,
+  // then delete PV local-pv-node-1-sda". Right: plan's warning names the provisioner and says to take
+  // the disk out of its discovery first, as the guard does (and no "claims" for a PV with none).
+  it("a provisioner-published PV on a kept disk: the warning says to take the disk out of the provisioner's discovery", () => {
+    const cr = aistore({ size: 1, disable: true }) as AIStoreCR;
+    const nodes = () => map({ 'node-1': disks(2) });
+    const mine = structuredClone(planVolumes(cr, nodes()).volumes[0]!) as KubeObject & {
+      spec: { claimRef: Record<string, string> };
+      status?: unknown;
+    };
+    mine.spec.claimRef.uid = 'uid-0';
+    mine.status = { phase: 'Bound' };
+    const published = discoveredDisk({ host: 'node-1', path: '/mnt/sda' });
+    const plan = planVolumes(cr, nodes(), { existing: [mine, published] });
+    expect(at(plan)).toEqual(['0@node-1:/mnt/sda']);
+    const warning = plan.warnings.join('\n');
+    expect(warning).toMatch(/local-pv-node-1-sda/); // got "the PV of no claim"
+    expect(warning).toMatch(/provisioner/); // got "delete or move that PV"
   });
 });
