@@ -1,9 +1,12 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
 // Outside review "fresh20x": the fix that counts spec.publicNetDNSMode Pod on an UPDATE only when the
 // stored CR was in Pod mode and the cached target StatefulSet renders it (rules/target-host-port.ts
 // podDnsNames), against the v3.4.0 operator.
 import { describe, expect, it } from '@jest/globals';
 import { aistore, node, targetStatefulSet } from '../support/builders.js';
 import { changed, judgeUpdate, messages, SIDES } from '../support/sides.js';
+import { admissionPolicies } from '../../src/vap/index.js';
+import { admit } from '../vap/support/vap-eval.js';
 
 const NODES3 = [node('node-1'), node('node-2'), node('node-3')];
 
@@ -67,6 +70,29 @@ describe.each(SIDES)(
     });
   },
 );
+
+// The VAP twin (src/vap/policies.ts podDnsNames) refuses the same one-manifest upgrade: on UPDATE it
+// counts Pod only when oldObject was in it, although it sees spec.nodeImage change in the request
+// (the rollout that carries the mode). Expected: admitted there too.
+describe('review fresh20x: a switch to Pod mode that the same update rolls out (VAP)', () => {
+  it('the AIStore VAP admits upgrade + publicNetDNSMode Pod + scale-out', () => {
+    const policies = admissionPolicies().filter(
+      (o: any) =>
+        o.kind === 'ValidatingAdmissionPolicy' &&
+        o.spec.matchConstraints.resourceRules[0].resources.includes('aistores'),
+    );
+    expect(policies).toHaveLength(1);
+    const next = changed(LIVE_IP, (c) => {
+      c.spec.nodeImage = 'aistorage/aisnode:v3.31';
+      c.spec.publicNetDNSMode = 'Pod';
+      c.spec.targetSpec.size = 2;
+    });
+    const failures = policies.flatMap(
+      (p) => admit(p, { operation: 'UPDATE', object: next, oldObject: LIVE_IP }).failures,
+    );
+    expect(failures.map((f) => f.rule)).not.toContain('target-host-port');
+  });
+});
 
 // Held (passes; kept as a guard of what was checked): the same scale-out without anything that rolls
 // the template stays refused (the fresh20p defect), so the case above is the rollout alone.
