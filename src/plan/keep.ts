@@ -6,9 +6,13 @@ import {
   claimRefOf,
   dataClaimName,
   diskPathOf,
+  isDiscoveredDisk,
   isObject,
+  keepOutOfDiscovery,
   kindOf,
+  nameOf,
   normalDiskPath,
+  pathsNest,
   pvHostname,
   targetOrdinal,
   type KubeObject,
@@ -23,21 +27,40 @@ interface ExistingPv {
   bound: boolean;
 }
 
+/** An existing PV where it stands, whoever's. */
+interface HeldPv {
+  node: string;
+  /** Normalised. */
+  path: string;
+  name: string;
+  /** "ns/name" of its claimRef, if any. */
+  claim?: string;
+  /** Published by the local static provisioner (it publishes the disk again when deleted). */
+  discovered: boolean;
+}
+
 export interface Existing {
   /**
    * By the name of the claim in the CR's namespace each is pre-bound to: the PV it is bound to
    * (status Bound) when there is one, else the first listed, so the answer does not hang on order.
    */
   byClaim: Map<string, ExistingPv>;
-  /** Every disk an existing PV names ("node:path"), with the claims ("ns/name") of those PVs. */
-  held: Map<string, string[]>;
+  /** Every existing PV with a node and a path. */
+  held: HeldPv[];
 }
 
 export const diskKey = (node: string, path: string) => `${node}:${normalDiskPath(path)}`;
 
+/**
+ * The PVs on a disk: on it, on a directory of it, or on a directory holding it (one filesystem, two
+ * claims writing it: pv-target-binding refuses such a PV, and plan must not plan one).
+ */
+const holdersOf = (existing: Existing, disk: Disk): HeldPv[] =>
+  existing.held.filter((h) => h.node === disk.node && pathsNest(h.path, normalDiskPath(disk.path)));
+
 export function existingDisks(objects: KubeObject[], namespace: string): Existing {
   const byClaim = new Map<string, ExistingPv>();
-  const held = new Map<string, string[]>();
+  const held: HeldPv[] = [];
   for (const o of objects) {
     if (!isObject(o) || kindOf(o) !== 'PersistentVolume') continue;
     const pv = o as PersistentVolume;
@@ -45,8 +68,13 @@ export function existingDisks(objects: KubeObject[], namespace: string): Existin
     const node = pvHostname(pv);
     const path = diskPathOf(pv);
     if (!node || !path) continue;
-    const key = diskKey(node, path);
-    held.set(key, [...(held.get(key) ?? []), ref ? `${ref.namespace}/${ref.name}` : 'no claim']);
+    held.push({
+      node,
+      path: normalDiskPath(path),
+      name: nameOf(pv),
+      ...(ref && { claim: `${ref.namespace}/${ref.name}` }),
+      discovered: isDiscoveredDisk(pv),
+    });
     if (ref?.namespace !== namespace) continue;
     const bound = isObject(pv.status) && pv.status.phase === 'Bound';
     const before = byClaim.get(ref.name);
@@ -54,6 +82,10 @@ export function existingDisks(objects: KubeObject[], namespace: string): Existin
   }
   return { byClaim, held };
 }
+
+/** How many disks (node and path) the existing PVs stand on. */
+export const heldDiskCount = (existing: Existing) =>
+  new Set(existing.held.map((h) => diskKey(h.node, h.path))).size;
 
 export interface Layout {
   namespace: string;
@@ -65,6 +97,18 @@ export interface Layout {
   /** Targets a node may run: 1 for an autoscaled CR (the operator's hostname anti-affinity). */
   perNode: number;
 }
+
+/** Another PV on a target's disk, and what to do about it. */
+function intruder(h: HeldPv): string {
+  if (h.claim) return `PV ${h.name} of claim ${h.claim}: both claims write one disk; delete or move that PV`;
+  if (h.discovered)
+    return `PV ${h.name}, which the local static provisioner published: any claim of its class can bind it, and the provisioner wipes the disk when it is released; ${keepOutOfDiscovery(h.path)}, then delete PV ${h.name}`;
+  return `PV ${h.name}, pre-bound to no claim: any claim of its class can bind it; delete or move that PV`;
+}
+
+/** A disk no existing PV stands on (or nests with) and no kept target took. */
+const isFree = (disk: Disk, existing: Existing, taken: Taken) =>
+  holdersOf(existing, disk).length === 0 && !taken.disks.has(diskKey(disk.node, disk.path));
 
 /** What is decided for one target whose PVs exist: the disks it keeps (and what to know), or why not. */
 type Kept = { keep: Disk[]; note?: string } | { why: string };
@@ -113,9 +157,7 @@ function keepTarget(ordinal: number, existing: Existing, layout: Layout, taken: 
   }
   const missing = disks.flatMap((d, m) => (d ? [] : [m]));
   if (missing.length > 0) {
-    const free = node.disks.filter(
-      (d) => !existing.held.has(diskKey(d.node, d.path)) && !taken.disks.has(diskKey(d.node, d.path)),
-    );
+    const free = node.disks.filter((d) => isFree(d, existing, taken));
     const [completed] =
       matchNode(
         free,
@@ -129,16 +171,17 @@ function keepTarget(ordinal: number, existing: Existing, layout: Layout, taken: 
     missing.forEach((m, i) => (disks[m] = completed[i]));
   }
   const kept = disks as Disk[];
-  // Another claim's PV on a kept disk (not this CR's targets': those are judged as targets): the
-  // target's data is here, so it stays, but two claims can bind one disk.
-  const others = kept.flatMap((d) => {
-    const key = diskKey(d.node, d.path);
-    const foreign = (existing.held.get(key) ?? []).filter((claim) => {
-      const [ns, name] = claim.split('/') as [string, string | undefined];
-      return ns !== namespace || name === undefined || targetOrdinal(crName, name) === undefined;
-    });
-    return foreign.length > 0 ? [`disk ${key} also holds the PV of ${foreign.join(', ')}`] : [];
-  });
+  // Another PV on a kept disk (not this CR's targets': those are judged as targets): the target's
+  // data is here, so it stays, but what else can write the disk is said, with what to do about it.
+  const mine = (h: HeldPv) => {
+    const [ns, name] = (h.claim ?? '').split('/');
+    return ns === namespace && name !== undefined && targetOrdinal(crName, name) !== undefined;
+  };
+  const others = kept.flatMap((d) =>
+    holdersOf(existing, d)
+      .filter((h) => !mine(h))
+      .map((h) => `disk ${diskKey(d.node, d.path)} also holds ${intruder(h)}`),
+  );
   return { keep: kept, ...(others.length > 0 && { note: others.join('; ') }) };
 }
 
@@ -167,19 +210,11 @@ export function placeAround(
     kept.push({ ordinal, node, disks: verdict.keep });
     for (const d of verdict.keep) taken.disks.set(diskKey(d.node, d.path), target);
     taken.perNode.set(node, (taken.perNode.get(node) ?? 0) + 1);
-    if (verdict.note)
-      warnings.push(
-        `${target} keeps its disks, but ${verdict.note}: both claims can bind it (two targets writing one disk); delete or move that PV`,
-      );
+    if (verdict.note) warnings.push(`${target} keeps its disks, but ${verdict.note}`);
   }
   const keptOrdinals = new Set(kept.map((p) => p.ordinal));
   const free = Array.from({ length: targets }, (_, i) => i).filter((i) => !keptOrdinals.has(i));
-  const open = nodes.map((n) => ({
-    ...n,
-    disks: n.disks.filter(
-      (d) => !existing.held.has(diskKey(d.node, d.path)) && !taken.disks.has(diskKey(d.node, d.path)),
-    ),
-  }));
+  const open = nodes.map((n) => ({ ...n, disks: n.disks.filter((d) => isFree(d, existing, taken)) }));
   const load = open.map((n) => taken.perNode.get(n.name) ?? 0);
   const added = placeTargets(open, needs, free.length, perNode, load);
   if (!added) throw shortage(open, free.length, kept.length);

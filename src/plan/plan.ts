@@ -21,7 +21,7 @@ import {
   type PersistentVolume,
 } from '../policy/index.js';
 import { nodeCapacity, unfit, type MountNeed, type Placement } from './assign.js';
-import { existingDisks, placeAround } from './keep.js';
+import { existingDisks, heldDiskCount, placeAround } from './keep.js';
 import type { DiskNode } from './diskmap.js';
 import { PlanError } from './error.js';
 import { buildVolume } from './volumes.js';
@@ -195,7 +195,7 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
         open,
         needs,
         count,
-        `AIStore ${namespace}/${crName}${existing.held.size > 0 ? ` (${kept} target(s) kept on the disks their PVs hold, ${existing.held.size} disk(s) held by existing PVs)` : ''}`,
+        `AIStore ${namespace}/${crName}${existing.held.length > 0 ? ` (${kept} target(s) kept on the disks their PVs hold, ${heldDiskCount(existing)} disk(s) held by existing PVs)` : ''}`,
       ),
   );
   // The operator runs a target on every node the selector matches, up to the size limit: --targets

@@ -45,17 +45,19 @@ export {
   diskPathOf,
   HOSTNAME_KEY,
   isBeingDeleted,
+  isDiscoveredDisk,
   kindOf,
   kindAndName,
   nameOf,
   namespaceOf,
   normalDiskPath,
+  pathsNest,
   pvHostname,
   recordOf,
   type PersistentVolume,
 } from './k8s.js';
 export { NAMESPACE_NAME_LABEL, PER_POD_LABELS, REVISION_LABEL } from './layout.js';
-export { removeUidCommand } from './messages.js';
+export { keepOutOfDiscovery, removeUidCommand } from './messages.js';
 export { parseQuantity, sameQuantity } from './quantity.js';
 // The webhook's StatefulSet watch selects what the context keeps as the operator's target StatefulSets.
 export { TARGET_COMPONENT_SELECTOR } from './recognise.js';

@@ -23,3 +23,14 @@ export const patchPvCommand = (pv: string, patch: object) =>
  * survive a warning's 256 characters.
  */
 export const removeUidCommand = (pv: string) => patchPvCommand(pv, { spec: { claimRef: { uid: null } } });
+
+/**
+ * How to keep a disk the local static provisioner published from being published again: it publishes
+ * each entry of its class's hostDir that the class's namePattern globs match (discovery.go), and
+ * reads that configuration only at start. Its PV path is hostDir/entry.
+ */
+export function keepOutOfDiscovery(path: string): string {
+  const at = path.lastIndexOf('/');
+  const [dir, entry] = [path.slice(0, at) || '/', path.slice(at + 1)];
+  return `Keep the disk out of the provisioner's discovery: the namePattern of its class in the provisioner's storageClassMap (comma-separated globs over the entries of ${dir}) must not match ${entry}, and the provisioner pods restarted`;
+}

@@ -96,13 +96,24 @@ const targetFacts: Fact[] = [
 /** Every target asks for the same host port: a non-zero hostPort, or hostNetwork (aistore.ts hostPortsKeepTargetsApart). */
 /**
  * DNS mode Pod: each target named by its pod (rules/target-host-port.ts podDnsNames). On UPDATE only
- * when the stored CR was in it too: the operator rolls no mode change out to live targets. (The
- * webhook also asks the cached target StatefulSet, which a policy cannot see.)
+ * when the update rolls the targets (a new image) or the stored CR was in it too: the operator rolls
+ * no mode change out alone. (The webhook also asks the cached target StatefulSet, which a policy
+ * cannot see.)
  */
 function podDnsNames(r: string): string {
   const pod = (x: string) => and(present(x, 'spec.publicNetDNSMode'), `${x}.spec.publicNetDNSMode == 'Pod'`);
   if (r === 'oldObject') return pod(r);
-  return and(pod(r), or("request.operation != 'UPDATE'", and('oldObject != null', pod('oldObject'))));
+  // A new aisnode or init image rolls the targets out (with the new mode) before any scale-out.
+  const rolled = or(
+    ...['nodeImage', 'initImage'].map(
+      (image) =>
+        `${valueOr('object', `spec.${image}`, "''")} != ${valueOr('oldObject', `spec.${image}`, "''")}`,
+    ),
+  );
+  return and(
+    pod(r),
+    or("request.operation != 'UPDATE'", and('oldObject != null', or(rolled, pod('oldObject')))),
+  );
 }
 
 const HOST_PORTS_APART = or(

@@ -43,7 +43,7 @@ import {
 } from '../k8s.js';
 import { targetVolumes, type TargetVolume } from '../layout.js';
 import { targetCount } from '../target-count.js';
-import { patchPvCommand, removeUidCommand } from '../messages.js';
+import { keepOutOfDiscovery, patchPvCommand, removeUidCommand } from '../messages.js';
 import { isOfNoTarget } from '../recognise.js';
 import { placementExcludes, placementOf } from '../nodes.js';
 import { compareQuantities, parseQuantity, wholeBytes } from '../quantity.js';
@@ -524,17 +524,6 @@ function freeDisk(
 function diskPlace(host: string, otherPath: string, path: string): string {
   if (otherPath === path) return `${host}:${path}`;
   return `${host}:${otherPath} (${isInside(path, otherPath) ? 'which holds' : 'inside'} ${path})`;
-}
-
-/**
- * How to keep a disk the local static provisioner published from being published again: it publishes
- * each entry of its class's hostDir that the class's namePattern globs match (discovery.go), and
- * reads that configuration only at start. Its PV path is hostDir/entry.
- */
-function keepOutOfDiscovery(path: string): string {
-  const at = path.lastIndexOf('/');
-  const [dir, entry] = [path.slice(0, at) || '/', path.slice(at + 1)];
-  return `Keep the disk out of the provisioner's discovery: the namePattern of its class in the provisioner's storageClassMap (comma-separated globs over the entries of ${dir}) must not match ${entry}, and the provisioner pods restarted`;
 }
 
 /**

@@ -25,16 +25,28 @@ const targetExternalAccess = (cr: AIStoreCR): boolean =>
  * aisinit). On CREATE every target is rendered so. A live CR's mode is another matter: the operator
  * rolls out no change of an init container's env (internal/controller/aistore/common.go
  * shouldUpdateInitContainers) and a scale-out only raises replicas, so the targets keep the mode the
- * StatefulSet was rendered with. On UPDATE it counts only when the CR was stored in Pod mode too and
- * the cached target StatefulSet, when known, renders it.
+ * StatefulSet was rendered with. On UPDATE it counts when the update rolls the targets out (a new
+ * image), or when the CR was stored in Pod mode too and the cached target StatefulSet, when known,
+ * renders it.
  */
 function podDnsNames({ subject, operation, oldObject, ctx }: RuleInput<'aistore'>): boolean {
   if (subject.object.spec?.publicNetDNSMode !== 'Pod') return false;
   if (operation !== 'UPDATE') return true;
-  if ((oldObject as AIStoreCR | undefined)?.spec?.publicNetDNSMode !== 'Pod') return false;
+  const stored = (oldObject ?? {}) as AIStoreCR;
+  if (rollsTargets(stored, subject.object)) return true;
+  if (stored.spec?.publicNetDNSMode !== 'Pod') return false;
   const set = ctx.statefulSet(subject.namespace, targetStatefulSetName(subject.crName));
   return set === undefined || rendersPodDnsMode(set.spec?.template?.spec);
 }
+
+/**
+ * Whether the update renders the target pods anew: a new aisnode or init image always rolls them
+ * (common.go shouldUpdateContainerSpec compares every container's image), replacing the init
+ * container whole, new env included, and the operator rolls out before it scales
+ * (target_controllers.go handleTargetState: scaling waits while a rollout is in progress).
+ */
+const rollsTargets = (stored: AIStoreCR, next: AIStoreCR): boolean =>
+  ['nodeImage', 'initImage'].some((image) => stored.spec?.[image] !== next.spec?.[image]);
 
 /**
  * Whether a hostPort (0 included) makes every target on a node advertise the node's address: not
