@@ -2,25 +2,14 @@
 // the reports it writes (PolicyReports, OpenReports, --report-format), and --apply with and without
 // their CRDs.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { parseSource, type LoadError } from '../../src/cli/load.js';
 import type { KubeObject } from '../../src/policy/index.js';
 import { cli } from '../support/cli.js';
-import { fixture } from '../support/fixtures.js';
 import { FakeCluster } from './support/fake-cluster.js';
-
-const objectsOf = (...prefixes: string[]): KubeObject[] =>
-  prefixes.flatMap((p) => {
-    const errors: LoadError[] = [];
-    return parseSource(p, readFileSync(fixture(p), 'utf8'), errors).manifests.map((m) => m.object);
-  });
-const withUid = (o: KubeObject, i: number): KubeObject => ({
-  ...o,
-  metadata: { ...o.metadata, uid: `uid-${i}` } as KubeObject['metadata'],
-});
+import { objectsOf, withUid } from './support/proxied.js';
 
 let cluster: FakeCluster | undefined;
 afterEach(async () => {

@@ -3,67 +3,22 @@
 // outside review ("audit") found, a small proxy in front of the FakeCluster answering some requests.
 // A small proxy sits in front of the FakeCluster and answers some requests itself.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseSource, type LoadError } from '../../src/cli/load.js';
+import type { ServerResponse } from 'node:http';
 import type { KubeObject } from '../../src/policy/index.js';
 import { cli } from '../support/cli.js';
-import { fixture } from '../support/fixtures.js';
-import { FakeCluster } from './support/fake-cluster.js';
+import { objectsOf, startProxied, type Intercept, type Proxied } from './support/proxied.js';
 
-const objectsOf = (...prefixes: string[]): KubeObject[] =>
-  prefixes.flatMap((p) => {
-    const errors: LoadError[] = [];
-    return parseSource(p, readFileSync(fixture(p), 'utf8'), errors).manifests.map((m) => m.object);
-  });
-
-/** Answers a request itself (returns true) or lets it through to the fake cluster. */
-type Intercept = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
-
-let cluster: FakeCluster | undefined;
-let proxy: Server | undefined;
+let stand: Proxied | undefined;
 const seen: string[] = [];
 afterEach(async () => {
-  await cluster?.close();
-  cluster = undefined;
-  if (proxy) {
-    proxy.closeAllConnections();
-    await new Promise<void>((r) => proxy!.close(() => r()));
-  }
-  proxy = undefined;
+  await stand?.close();
+  stand = undefined;
   seen.length = 0;
 });
 
 async function start(objects: KubeObject[], intercept: Intercept) {
-  cluster = await FakeCluster.start(objects);
-  cluster.pageSize = 1;
-  const target = new URL(cluster.kubeConfig().getCurrentCluster()!.server);
-  proxy = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    seen.push(`${req.method} ${url.pathname}${url.search}`);
-    if (intercept(req, res, url)) return;
-    const up = request(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-      (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      },
-    );
-    up.on('error', () => res.destroy());
-    req.pipe(up);
-  });
-  await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', r));
-  const port = (proxy.address() as AddressInfo).port;
-  const text = cluster
-    .kubeConfigYaml()
-    .replace(/"server":"http:\/\/127\.0\.0\.1:\d+"/, `"server":"http://127.0.0.1:${port}"`);
-  expect(text).toContain(`:${port}`);
-  const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-review-audit-')), 'kubeconfig');
-  writeFileSync(file, text);
-  return ['--kubeconfig', file];
+  stand = await startProxied(objects, intercept, seen);
+  return stand.kubeconfig;
 }
 
 const status = (res: ServerResponse, code: number, reason: string, headers: Record<string, string> = {}) => {
