@@ -63,3 +63,4 @@ export { parseQuantity, sameQuantity } from './quantity.js';
 export { TARGET_COMPONENT_SELECTOR } from './recognise.js';
 export { labelProblem } from './rules/mount-template-name.js';
 export { MAX_CR_NAME } from './rules/cr-name.js';
+export { MAX_MOUNTPATH } from './rules/mount-path-unique.js';

@@ -3,7 +3,7 @@
 // (CEL is type-checked against each matched kind's schema, so a policy never mixes a Pod's paths with
 // a StatefulSet's). What a single object cannot show (PVs in the cluster, node counts, the CR behind a
 // claim) stays the webhook's job; docs/vap.md lists what is covered.
-import { MAX_CR_NAME, MAX_MOUNTS, OPERATOR_MOUNTS, RULE_DOC_BASE } from '../policy/index.js';
+import { MAX_CR_NAME, MAX_MOUNTPATH, MAX_MOUNTS, OPERATOR_MOUNTS, RULE_DOC_BASE } from '../policy/index.js';
 import { and, not, or, present, str, valueOr } from './cel.js';
 import {
   dataClaimName,
@@ -428,12 +428,14 @@ const AISTORE: PolicyDef = {
           present(r, 'spec.targetSpec.mounts'),
           `size(${mounts}) <= ${MAX_MOUNTS}`,
           or(
+            // A mountpath aisnode refuses: the root, or longer than it allows (in bytes, as Go counts).
+            `${records}.exists(x, x[0] == '/' || bytes(x[0]).size() > ${MAX_MOUNTPATH})`,
             `${records}.exists(x, x[0] in (${reserved}))`,
             and(f('pairsAffordable'), `${records}.exists(x, ${other})`),
           ),
         );
       },
-      message: `[mount-path-unique] each mount needs a container directory of its own: not another mount's, not inside another mount (aisnode refuses nested mountpaths), and not one the operator mounts (/etc/ais, /var/ais_config, /var/log/ais; /var/certs, /var/traces, /root/.aws, /var/gcp, /root/.oci with their fields): Kubernetes rejects every target pod whose container mounts one path twice, aisnode every target with nested mountpaths${doc('mount-path-unique')}`,
+      message: `[mount-path-unique] each mount needs a container directory of its own: not another mount's, not inside another mount (aisnode refuses nested mountpaths), not the root directory nor over 255 bytes (aisnode refuses those too), and not one the operator mounts (/etc/ais, /var/ais_config, /var/log/ais; /var/certs, /var/traces, /root/.aws, /var/gcp, /root/.oci with their fields): Kubernetes rejects every target pod whose container mounts one path twice, aisnode every target with such mountpaths${doc('mount-path-unique')}`,
     },
     {
       rule: 'legacy-anti-affinity-field',

@@ -193,6 +193,23 @@ export function builderCases(): AgreementCase[] {
         ],
       }),
     ),
+    create(
+      'CR: a hostPath mount at the root directory, spelled "//./"',
+      aistore({ mounts: [{ path: '//./', useHostPath: true }] }),
+    ),
+    create(
+      'CR: a hostPath mount of 255 bytes, and one of 257 bytes in 131 characters',
+      aistore({
+        mounts: [
+          { path: `/ais/${'d'.repeat(250)}`, useHostPath: true },
+          { path: `/dis/${'é'.repeat(126)}`, useHostPath: true },
+        ],
+      }),
+    ),
+    create(
+      'CR: a hostPath mount of exactly 255 bytes',
+      aistore({ mounts: [{ path: `/ais/${'é'.repeat(125)}`, useHostPath: true }] }),
+    ),
     create('CR: mounts that share a prefix only', aistore({ mounts: mounts('/ais/sd', '/ais/sdb') })),
     create(
       'CR: a claim mount and a hostPath mount on one directory',

@@ -34,6 +34,32 @@ const rows: Row[] = [
     },
   },
   {
+    // aistore cmn/config.go ValidateMpath, asked by FSPConf.Validate of every fspath the operator's
+    // target/configmap.go definePathsWithLabels writes: the root and paths over 255 are refused.
+    name: 'a hostPath mount at the root directory, however spelled, and one past 255 characters',
+    object: aistore({
+      mounts: [disk('/', true), disk('//./', true), disk(`/ais/${'d'.repeat(251)}`, true)],
+    }),
+    expect: {
+      deny: [
+        /^mount \/ is the root directory, which aisnode takes for no mountpath: .*every target fails at start\.$/,
+        /^mount \/\/\.\/ is the root directory/,
+        /^mount \/ais\/d+ is 256 bytes long as a directory, past the 255 aisnode allows a mountpath/,
+      ],
+    },
+  },
+  {
+    name: 'a hostPath mount of exactly 255 bytes is taken',
+    object: aistore({ mounts: [disk(`/ais/${'d'.repeat(250)}/`, true)] }),
+    expect: {},
+  },
+  {
+    // Go's len counts bytes: 126 "é" are 252 bytes, 257 with "/ais/".
+    name: 'a hostPath mount of 131 characters but 257 bytes',
+    object: aistore({ mounts: [disk(`/ais/${'é'.repeat(126)}`, true)] }),
+    expect: { deny: [/is 257 bytes long as a directory/] },
+  },
+  {
     name: 'a shared prefix is no nesting: /ais/sd and /ais/sdb',
     object: aistore({ mounts: [disk('/ais/sd'), disk('/ais/sdb')] }),
     expect: {},

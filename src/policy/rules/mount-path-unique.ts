@@ -18,7 +18,7 @@ export default defineRule({
   id: 'mount-path-unique',
   title: 'Mount paths are distinct container paths',
   summary:
-    "Each targetSpec mount path is a directory of its own in the target container: not another mount's, not inside another mount (aisnode refuses nested mountpaths), and not one the operator mounts itself (/etc/ais, /var/ais_config, /var/log/ais, and /var/certs, /var/traces, /root/.aws, /var/gcp, /root/.oci when their fields are set): deny otherwise.",
+    "Each targetSpec mount path is a directory of its own in the target container: not another mount's, not inside another mount (aisnode refuses nested mountpaths), not the root directory nor longer than 255 bytes (aisnode refuses those mountpaths too), and not one the operator mounts itself (/etc/ais, /var/ais_config, /var/log/ais, and /var/certs, /var/traces, /root/.aws, /var/gcp, /root/.oci when their fields are set): deny otherwise.",
   verdict: 'deny',
   operator: `The operator mounts each mount at its path in the aisnode container, after its own mounts (${operatorLink('internal/resources/aistore/target/volumes.go', 107, 'newVolumeMounts')}, ${operatorLink('internal/resources/aistore/cmn/volumes.go', 220, 'NewAISVolumeMounts')}), and makes each an AIStore mountpath of the target (${operatorLink('internal/resources/aistore/target/configmap.go', 63, 'definePathsWithLabels')}); Kubernetes rejects a pod whose container mounts one path twice, aisnode a mountpath inside another.`,
   howToFix:
@@ -38,6 +38,15 @@ export default defineRule({
       if (!mount.path.startsWith('/')) continue;
       const at = pointer('spec', 'targetSpec', 'mounts', mount.index, 'path');
       const key = containerPath(mount.path);
+      const refused = unusableMountpath(key);
+      if (refused !== undefined) {
+        report.deny(
+          at,
+          `mount ${mount.path} is ${refused}: every mount is an AIStore mountpath of the target, and aisnode refuses to start with such a mountpath, so every target fails at start.`,
+          'Mount each disk at a directory of its own, e.g. /ais/nvme0n1.',
+        );
+        continue;
+      }
       const operatorUse = reserved.get(key);
       if (operatorUse !== undefined) {
         // Written as the operator writes it, Kubernetes refuses the pods; spelled otherwise, it
@@ -69,6 +78,25 @@ export default defineRule({
     denyNested([...seen.values()], report);
   },
 });
+
+/** The longest mountpath aisnode takes, in bytes once cleaned (aistore cmn/config.go maxLenMountpath). */
+export const MAX_MOUNTPATH = 255;
+
+/**
+ * Why aisnode refuses a mountpath at start, undefined when it takes it: the root directory, or a path
+ * longer than it allows (aistore cmn/config.go ValidateMpath, called for every fspath by
+ * FSPConf.Validate).
+ */
+function unusableMountpath(key: string): string | undefined {
+  if (key === '/') return 'the root directory, which aisnode takes for no mountpath';
+  // Go's len: bytes, not characters.
+  const bytes = UTF8.encode(key).length;
+  if (bytes > MAX_MOUNTPATH)
+    return `${bytes} bytes long as a directory, past the ${MAX_MOUNTPATH} aisnode allows a mountpath`;
+  return undefined;
+}
+
+const UTF8 = new TextEncoder();
 
 /** Whether directory `inner` lies inside `outer` (both as containerPath writes them). */
 const inside = (inner: string, outer: string) =>

@@ -88,6 +88,11 @@ const mountPath = fc.oneof(
       '/mnt//disk0',
     ),
   },
+  // Mountpaths aisnode refuses (aistore cmn/config.go ValidateMpath): the root, a path past 255 bytes.
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('/', '//./', `/ais/${'d'.repeat(251)}`, `/ais/${'d'.repeat(250)}`),
+  },
 );
 
 const mount = fc

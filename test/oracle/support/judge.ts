@@ -161,8 +161,12 @@ function containerPaths(answer: OracleAnswer, created: Evaluation): Outcome {
   const directory = (p: string) => normalize(p).replace(/(.)\/$/, '$1');
   const aisnode = containers.find((c) => c.name === 'ais-node');
   const sameDirectory = aisnode ? twiceMounted(aisnode, directory) : [];
-  // aisnode's FSPConf validation: one mountpath inside another, or two spellings of one.
-  const refusedMountpaths = /nesting is not permitted|is duplicated/.test(answer.mountpathsError ?? '');
+  // aisnode's FSPConf validation: one mountpath inside another, two spellings of one, the root, or
+  // one past its length limit.
+  const refusedMountpaths =
+    /nesting is not permitted|is duplicated|root directory is not a valid mountpath|length cannot exceed/.test(
+      answer.mountpathsError ?? '',
+    );
   const byRule = denials(created).filter((f) => f.ruleId === 'mount-path-unique');
   // Two claim mounts of one path are mount-template-name's to deny (one template name).
   const byMountRules = denials(created).some(
