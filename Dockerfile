@@ -1,6 +1,6 @@
 # ais-guard image: `node dist/cli/main.js` on distroless Node.js 24, as user 65532, no shell.
 #   docker build --build-arg SOURCE_URL=$(git remote get-url origin) -t REGISTRY/ais-guard:0.1.0 .
-# The default command is `serve` on 0.0.0.0:8443 with a self-managed certificate under /tmp (the
+# The default command is `serve` on port 8443 of every interface with a self-managed certificate under /tmp (the
 # only writable path: /app is root-owned, and the Deployment's root filesystem is read-only with an
 # emptyDir on /tmp; with `docker run --read-only` add `--tmpfs /tmp`). The Deployment in deploy/
 # passes its own arguments and a mounted certificate; `docker run --rm IMAGE render ...` prints the
@@ -34,10 +34,10 @@ LABEL org.opencontainers.image.title="ais-guard" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.source="${SOURCE_URL}"
 WORKDIR /app
-# Environment, so it holds whatever arguments replace CMD: listen on every interface (a pod's), and
-# keep self-managed certificates where uid 65532 can write them. Flags still win over these.
+# Environment, so it holds whatever arguments replace CMD: keep self-managed certificates where uid
+# 65532 can write them. Flags still win over these. No address: serve listens on every interface of
+# both families by default (an IPv6-only or IPv6-first cluster's pod too).
 ENV NODE_ENV=production \
-    AIS_GUARD_ADDRESS=0.0.0.0 \
     AIS_GUARD_CERT_DIR=/tmp/ais-guard/certs
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /src/dist ./dist

@@ -173,7 +173,8 @@ async function checkServingNames(
   const file = join(dir, 'tls.crt');
   const pem = await readFile(file, 'utf8').catch(() => undefined);
   if (pem === undefined) return; // a CA bundle alone: the serving pair lives elsewhere
-  const host = url ? new URL(url).hostname : `${name}.${namespace}.svc`;
+  // A URL writes an IPv6 address in brackets (https://[::1]:8443), and URL.hostname keeps them.
+  const host = url ? new URL(url).hostname.replace(/^\[(.*)\]$/, '$1') : `${name}.${namespace}.svc`;
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(pem);
@@ -183,7 +184,7 @@ async function checkServingNames(
   const covered = isIP(host) ? cert.checkIP(host) : cert.checkHost(host, { wildcards: false });
   if (!covered)
     throw new UsageError(
-      `${file} is not for ${host} (${cert.subjectAltName ?? 'no names'}): the apiserver would refuse every call to the guard; make the pair for it, e.g. ais-guard certs --dir ${dir} --force ${url ? (isIP(host) ? `--ip ${host}` : `--dns ${host}`) : `--service ${name} --namespace ${namespace}`}`,
+      `${file} is not for ${host} (${cert.subjectAltName ?? 'no names'}): the apiserver would refuse every call to the guard; make the pair for it (the CA is kept), e.g. ais-guard certs --dir ${dir} ${url ? (isIP(host) ? `--ip ${host}` : `--dns ${host}`) : `--service ${name} --namespace ${namespace}`}`,
     );
 }
 

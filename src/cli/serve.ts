@@ -12,8 +12,9 @@ Flags win over environment variables (AIS_GUARD_*), which win over the --config 
 
 Options:
   --port N                  listen port (default 8443)             [AIS_GUARD_PORT]
-  --address ADDR            listen address (default 0.0.0.0: all interfaces, as in a pod;
-                            127.0.0.1 keeps a laptop's guard local)  [AIS_GUARD_ADDRESS]
+  --address ADDR            listen address (default: every interface, IPv6 and IPv4, as a
+                            pod of either family needs; 127.0.0.1 keeps a laptop's guard
+                            local)                                  [AIS_GUARD_ADDRESS]
   --cert-dir DIR            tls.crt/tls.key (and ca.crt) here; created with a CA when absent
                             (default certs; the image sets /tmp/ais-guard/certs)  [AIS_GUARD_CERT_DIR]
   --tls-cert FILE --tls-key FILE   explicit serving files (reloaded when they change)

@@ -7,8 +7,12 @@ export type FailureMode = 'allow' | 'deny';
 
 export interface ServerConfig {
   port: number;
-  /** The listen address (--address; 0.0.0.0 by default, as in a pod; `npm start` passes 127.0.0.1). */
-  host: string;
+  /**
+   * The listen address (--address; `npm start` passes 127.0.0.1). Unset: every interface of both
+   * families, as a pod needs whichever its IP family ("::" dual-stack where the host has IPv6, else
+   * 0.0.0.0: Node's own choice for a listen without a host).
+   */
+  host?: string;
   /** Where tls.crt/tls.key are read, or created (with a CA) when absent and no explicit files are given. */
   certDir: string;
   tlsCert?: string;
@@ -36,7 +40,6 @@ export interface ServerConfig {
 
 export const DEFAULTS: ServerConfig = {
   port: 8443,
-  host: '0.0.0.0',
   certDir: 'certs',
   modes: { default: 'enforce' },
   failureMode: 'allow',

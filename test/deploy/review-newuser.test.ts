@@ -1,7 +1,8 @@
 // Review (newuser): an operator team following README.md and docs/*.md as written.
 // The test fails today; its comment says what a user following the docs meets.
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildKustomization } from '../../src/deploy/index.js';
 import { DEPLOY_DIR } from '../../src/deploy/manifests.js';
@@ -44,5 +45,36 @@ describe('review-newuser: the audit CronJob (`kubectl apply -k deploy/audit`)', 
     expect(passages.length).toBeGreaterThan(0);
     // Today: none of the six passages says a word about the image.
     expect(passages.filter((p) => p.mentionsImage)).not.toEqual([]);
+  });
+});
+
+describe('the kustomization docs/deploy.md gives for deploy/audit', () => {
+  // The fix for the test above: the documented kustomization, beside a clone named ais-guard, sets
+  // the CronJob's image and every namespace (the ClusterRoleBinding's subject included).
+  it('builds the CronJob with the image and namespace it sets', async () => {
+    const doc = readFileSync(join(ROOT, 'docs/deploy.md'), 'utf8');
+    const block = /```yaml\n(# audit\/kustomization\.yaml[\s\S]*?)```/.exec(doc)?.[1];
+    expect(block).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'ais-guard-audit-kz-'));
+    symlinkSync(ROOT, join(dir, 'ais-guard'));
+    mkdirSync(join(dir, 'audit'));
+    writeFileSync(
+      join(dir, 'audit', 'kustomization.yaml'),
+      (block as string).replace(/^namespace: ais-guard\b/m, 'namespace: guard-ops'),
+    );
+    const objects = await buildKustomization(join(dir, 'audit'));
+    const cron = objects.find((o) => o.kind === 'CronJob') as unknown as CronJob;
+    expect(cron.spec.jobTemplate.spec.template.spec.containers[0]!.image).toBe(
+      'registry.example.com/ais-guard:0.1.0',
+    );
+    const binding = objects.find((o) => o.kind === 'ClusterRoleBinding') as unknown as {
+      subjects: { namespace: string }[];
+    };
+    expect(binding.subjects.map((s) => s.namespace)).toEqual(['guard-ops']);
+    expect(
+      objects
+        .filter((o) => o.kind !== 'ClusterRole' && o.kind !== 'ClusterRoleBinding')
+        .map((o) => o.metadata?.namespace),
+    ).toEqual(['guard-ops', 'guard-ops']);
   });
 });
