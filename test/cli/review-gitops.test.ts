@@ -1,0 +1,47 @@
+// Review "gitops": `ais-guard check` fed what CI and GitOps pipelines really produce (kustomize build,
+// helm template, Argo CD / Flux repositories). The bar for what an object IS: what kubectl sends, i.e.
+// sigs.k8s.io/yaml -> go.yaml.in/yaml/v2 (go-yaml v2) resolve.go resolve(), and the webhook's verdict
+// on that object (the core's evaluate()).
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { evaluate, type KubeObject } from '../../src/policy/index.js';
+import { cli } from '../support/cli.js';
+import { fixture } from '../support/fixtures.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'ais-guard-review-gitops-'));
+
+describe('YAML 1.1 integers as go-yaml v2 reads them (Go strconv.ParseInt base 0)', () => {
+  // go-yaml v2 resolve.go resolve(): a plain scalar starting with a digit or sign is tried with
+  // strconv.ParseInt(plain, 0, 64) (underscores stripped first), and Go's base 0 takes the prefixes
+  // 0o/0O (octal), 0X (hex) and 0B (binary) as well as 0x/0b, with an optional sign. So kubectl sends
+  // `hostPort: 0o777` as the int 511 and the webhook denies the multi-target CR. The yaml library's
+  // YAML 1.1 schema (KUBE_YAML) only knows 0x, 0b and 0NNN, so `check` reads "0o777" as a string,
+  // finds no hostPort, and passes the CR: CI is green, then the apply is refused (or, in warn mode,
+  // the second target stays Pending). The review-last test covers the same forms in render()'s keys;
+  // the reader has the gap too. Expected: check reads these as go-yaml v2 does and denies.
+  const hostPortCr = (hostPort: string) =>
+    readFileSync(fixture('02'), 'utf8').replace('hostPort: 51081', `hostPort: ${hostPort}`);
+
+  it.each([
+    ['0o777', 511],
+    ['0O777', 511],
+    ['+0o777', 511],
+    ['0X1F41', 8001],
+    ['0B1111', 15],
+  ])('targetSpec.hostPort: %s is the int %d to kubectl: check denies as the webhook does', async (text, port) => {
+    const dir = tmp();
+    const file = join(dir, 'ais.yaml');
+    writeFileSync(file, hostPortCr(text));
+    // The webhook's verdict on the object kubectl sends (hostPort the int go-yaml v2 makes of it).
+    const sent = parse(hostPortCr(String(port))) as KubeObject;
+    expect(evaluate({ operation: 'CREATE', object: sent }).allowed).toBe(false);
+    const r = await cli(['check', '-o', 'json', file]);
+    const report = JSON.parse(r.stdout) as { results: { allowed: boolean; findings: { ruleId: string }[] }[] };
+    expect(report.results[0]?.findings.map((f) => f.ruleId)).toContain('target-host-port');
+    expect(report.results[0]?.allowed).toBe(false);
+    expect(r.code).toBe(1);
+  });
+});
