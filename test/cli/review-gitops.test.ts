@@ -45,3 +45,24 @@ describe('YAML 1.1 integers as go-yaml v2 reads them (Go strconv.ParseInt base 0
     expect(r.code).toBe(1);
   });
 });
+
+describe('a directory walk says what it leaves out', () => {
+  it('a hidden manifest (.ais.yaml) that kubectl apply -f DIR applies is judged, or at least named in a note', async () => {
+    // kubectl apply -f DIR (k8s.io/cli-runtime pkg/resource/visitor.go ExpandPathsToFileVisitors,
+    // ignoreFile) keeps every file of the folder whose extension is .json, .yaml or .yml: a dot file
+    // such as `.ais.yaml` is applied like any other. findInputs() (src/cli/read.ts) drops every entry
+    // whose name starts with "." before it looks at it, with no note: here a multi-target CR with a
+    // target hostPort (a webhook deny) sits in `.ais.yaml`, and `check DIR` prints "1 object(s)
+    // checked: 0 denied" and exits 0, not a word about the file. The CI job is green, the sync is then
+    // refused. (Skipping .git or the .ais-guard-base checkout is right; doing it silently for a
+    // manifest kubectl reads is not: the brief and `check --help` promise a note for what is skipped.)
+    // Expected: the file is judged (exit 1), or at least a note names it as skipped.
+    const dir = tmp();
+    writeFileSync(join(dir, '.ais.yaml'), readFileSync(fixture('02'), 'utf8'));
+    writeFileSync(join(dir, 'pv.yaml'), readFileSync(fixture('04'), 'utf8'));
+    const r = await cli(['check', dir]);
+    const judged = r.code === 1 && /DENY {2}target-host-port/.test(r.stdout);
+    const named = /\.ais\.yaml.*(skipped|hidden)/.test(r.stdout + r.stderr);
+    expect(judged || named ? 'judged or named' : r.stdout + r.stderr).toBe('judged or named');
+  });
+});
