@@ -66,3 +66,23 @@ describe('a directory walk says what it leaves out', () => {
     expect(judged || named ? 'judged or named' : r.stdout + r.stderr).toBe('judged or named');
   });
 });
+
+describe('a %YAML 1.2 directive, which kubectl refuses', () => {
+  it('check does not pass a file kubectl cannot decode, nor judge it with YAML 1.2 scalars', async () => {
+    // go-yaml v2 (sigs.k8s.io/yaml goyaml.v2, parserc.go yaml_parser_process_directives) accepts only
+    // `%YAML 1.1`: any other version is "found incompatible YAML document"; and kubectl's
+    // YAMLOrJSONDecoder (apimachinery util/yaml YAMLReader) cuts the stream at the "---" line, leaving
+    // the directive alone in a chunk with no document, an error either way: `kubectl apply -f` fails on
+    // the file. `check` lets the yaml library honour the directive: the document is read as YAML 1.2
+    // (`disablePodAntiAffinity: on` becomes the string "on"), judged, and a valid layout exits 0.
+    // Some YAML emitters (ruamel-based tools) write this header. A user sees a green check and a failed
+    // apply/sync. Expected: an input error (exit 2) at the directive's line, as for the other input
+    // kubectl cannot decode (a lone CR, metadata that is no map).
+    const dir = tmp();
+    const file = join(dir, 'ais.yaml');
+    writeFileSync(file, `%YAML 1.2\n---\n${readFileSync(fixture('01'), 'utf8')}`);
+    const r = await cli(['check', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/ais\.yaml:1: error: /);
+  });
+});
