@@ -31,19 +31,24 @@ describe('YAML 1.1 integers as go-yaml v2 reads them (Go strconv.ParseInt base 0
     ['+0o777', 511],
     ['0X1F41', 8001],
     ['0B1111', 15],
-  ])('targetSpec.hostPort: %s is the int %d to kubectl: check denies as the webhook does', async (text, port) => {
-    const dir = tmp();
-    const file = join(dir, 'ais.yaml');
-    writeFileSync(file, hostPortCr(text));
-    // The webhook's verdict on the object kubectl sends (hostPort the int go-yaml v2 makes of it).
-    const sent = parse(hostPortCr(String(port))) as KubeObject;
-    expect(evaluate({ operation: 'CREATE', object: sent }).allowed).toBe(false);
-    const r = await cli(['check', '-o', 'json', file]);
-    const report = JSON.parse(r.stdout) as { results: { allowed: boolean; findings: { ruleId: string }[] }[] };
-    expect(report.results[0]?.findings.map((f) => f.ruleId)).toContain('target-host-port');
-    expect(report.results[0]?.allowed).toBe(false);
-    expect(r.code).toBe(1);
-  });
+  ])(
+    'targetSpec.hostPort: %s is the int %d to kubectl: check denies as the webhook does',
+    async (text, port) => {
+      const dir = tmp();
+      const file = join(dir, 'ais.yaml');
+      writeFileSync(file, hostPortCr(text));
+      // The webhook's verdict on the object kubectl sends (hostPort the int go-yaml v2 makes of it).
+      const sent = parse(hostPortCr(String(port))) as KubeObject;
+      expect(evaluate({ operation: 'CREATE', object: sent }).allowed).toBe(false);
+      const r = await cli(['check', '-o', 'json', file]);
+      const report = JSON.parse(r.stdout) as {
+        results: { allowed: boolean; findings: { ruleId: string }[] }[];
+      };
+      expect(report.results[0]?.findings.map((f) => f.ruleId)).toContain('target-host-port');
+      expect(report.results[0]?.allowed).toBe(false);
+      expect(r.code).toBe(1);
+    },
+  );
 });
 
 describe('a directory walk says what it leaves out', () => {
@@ -126,4 +131,34 @@ describe('anchors and aliases as kubectl takes them', () => {
     expect(r.stdout).toMatch(/120 object\(s\) checked: 0 denied/);
     expect(r.code).toBe(0);
   });
+});
+
+describe('a UTF-16 manifest (Windows PowerShell 5.1 `helm template ... > out.yaml`)', () => {
+  it.each([
+    ['CRLF', '\r\n'],
+    ['LF', '\n'],
+  ])(
+    'UTF-16LE with a BOM, %s line ends: judged as kubectl reads it, or refused naming the encoding',
+    async (_, eol) => {
+      // Windows PowerShell 5.1 writes `>` redirections as UTF-16LE with a BOM. kubectl reads such a file:
+      // k8s.io/cli-runtime pkg/resource/visitor.go FileVisitor.Visit wraps it in
+      // transform.NewReader(f, unicode.BOMOverride(unicode.UTF8.NewDecoder())), which decodes UTF-16
+      // with a BOM. check decodes the bytes as UTF-8 only (load.ts decode()): with CRLF it says
+      // "line ends with a lone carriage return (CR): use LF or CRLF line endings", with LF "document 1
+      // is not a Kubernetes object" - neither tells the user what is wrong, and the CI job fails on a
+      // file `kubectl apply -f` takes (here a hostPort deny the user never gets to see).
+      // Expected: decode a BOM-marked UTF-16 file as kubectl does and judge it (DENY target-host-port,
+      // exit 1), or at least an input error that says the file is UTF-16 (re-save it as UTF-8).
+      const dir = tmp();
+      const file = join(dir, 'rendered.yaml');
+      const text = readFileSync(fixture('02'), 'utf8').replace(/\n/g, eol);
+      writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+      const r = await cli(['check', file]);
+      const judged = r.code === 1 && /DENY {2}target-host-port/.test(r.stdout);
+      const named = r.code === 2 && /UTF-16/i.test(r.stdout);
+      expect(judged || named ? 'judged, or refused naming UTF-16' : r.stdout).toBe(
+        'judged, or refused naming UTF-16',
+      );
+    },
+  );
 });
