@@ -165,3 +165,25 @@ describe('a UTF-16 manifest (Windows PowerShell 5.1 `helm template ... > out.yam
     },
   );
 });
+
+describe('a "..." document end without a "---" after it', () => {
+  it('the object after "..." that kubectl never sees is not reported as checked and clean', async () => {
+    // kubectl's YAMLReader (apimachinery util/yaml) splits documents at "---" lines only; a chunk
+    // "A\n...\nB\n" goes whole to go-yaml v2's Unmarshal, which decodes the first document and ignores
+    // the rest. Checked with kubectl v1.32.4: `kubectl label --local -o name x=y -f f.yaml` on a
+    // ConfigMap, "...", then an AIStore CR prints only configmap/a: the CR is silently never applied.
+    // The yaml library starts a new document after "...", so check judges the CR and reports
+    // "2 object(s) checked: 0 denied" with exit 0: the user believes the CR was validated and will be
+    // applied. (With a denied CR the job fails on an object kubectl would not even send.)
+    // Expected: an input error (or at least a note) at the "..." line saying kubectl ignores what
+    // follows until the next "---".
+    const dir = tmp();
+    const file = join(dir, 'f.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ais}\n...\n${readFileSync(fixture('01'), 'utf8')}`,
+    );
+    const r = await cli(['check', file]);
+    expect(r.stdout).toMatch(/f\.yaml:4: (error|note): /);
+  });
+});
