@@ -1,0 +1,97 @@
+// Review "day2" (branch review-day2): day-2 operations of a multi-target AIStore (4 targets, two per
+// node, one hand-made local PV each, Retain), walked step by step as operator v3.4.0 and the kube
+// controllers make the objects, with the context as the webhook's informers (and `check`) see it
+// between steps. Each case is a step the guard gets wrong; each failed on 9db6925.
+
+import { describe, expect, it } from '@jest/globals';
+import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
+import { aistore, claimName, node, pv, targetPod, targetStatefulSet } from '../support/builders.js';
+import { changed, SIDES, twoPerNodeDisks } from '../support/sides.js';
+
+type Side = (o: KubeObject) => KubeObject;
+const judge = (side: Side, world: KubeObject[], object: KubeObject) =>
+  evaluate({ operation: 'CREATE', object }, new ClusterContext(world.map(side)));
+const advice = (ev: ReturnType<typeof evaluate>) =>
+  ev.findings.map((f) => `${f.ruleId} ${f.action}: ${f.message} | fix: ${f.fix}`);
+const denies = (ev: ReturnType<typeof evaluate>) =>
+  ev.findings.filter((f) => f.action === 'deny').map((f) => f.message);
+
+const CR = aistore({ size: 4, disable: true });
+const STS = targetStatefulSet({ replicas: 4 });
+const NODES = [node('node-1'), node('node-2')];
+/** pv-0, pv-1 on node-1 (/ais/sda, /ais/sdb); pv-2, pv-3 on node-2; Bound to claims u0..u3. */
+const DISKS = twoPerNodeDisks(4);
+const released = (o: KubeObject) =>
+  changed(o, (c) => {
+    c.status = { phase: 'Released' };
+  });
+
+describe('scale down with whenScaled: Delete, then up again', () => {
+  // targetSpec.pvcRetentionPolicy {whenScaled: Delete}: the operator copies it onto the StatefulSet
+  // (target/statefulset.go NewTargetSS, target_controllers.go syncTargetPVCRetentionPolicy), scales
+  // 4 -> 2 (resolveStatefulSetScaling -> UpdateStatefulSetReplicas) and the StatefulSet controller
+  // deletes the claims of ais-target-2 and -3. Their Retain PVs pv-2, pv-3 are Released, claimRef.uid
+  // still u2/u3. Scaled 2 -> 4 again, the controller makes the claims anew (new uids) and the pods.
+  // The guard's own CR finding says it right: "held by the uid of a deleted claim ... Free each, do
+  // not make another PV for its disk: kubectl patch pv pv-2 ...". The target pod's finding says the
+  // opposite: "no PV is known for the claims ... Create one PV per (target, mount) with claimRef to
+  // the target claim". An admin who follows the pod's advice (the one `kubectl get events`/the pod's
+  // warning shows while the pod is Pending) makes a second PV for /ais/sda on node-2, pre-bound to
+  // the same claim, next to pv-2: then two PVs stand for one disk (pv-target-binding warns of
+  // exactly that on the PV). Expected: the pod's finding names pv-2 as held by a deleted claim's uid
+  // and says to free it (remove spec.claimRef.uid), not to create a PV.
+  const world = [CR, STS, ...NODES, ...DISKS.slice(0, 2), ...DISKS.slice(2).map(released)];
+
+  it.each(SIDES)('[%s] the re-created target pod is told to free pv-2, not to make a new PV', (_, side) => {
+    const ev = judge(side, world, targetPod({ ordinal: 2 }));
+    const said = advice(ev).join('\n');
+    expect(said).not.toMatch(/Create one PV per \(target, mount\)/);
+    expect(said).not.toMatch(/no PV is known/);
+    expect(said).toMatch(/pv-2/);
+  });
+});
+
+describe('node replaced: node-2 deleted, its targets re-created while their claims are still Bound', () => {
+  // node-2 died and its Node was deleted (node-4 joins in its place). The pod GC deletes the pods
+  // bound to the gone node and the StatefulSet controller re-creates ais-target-2 and -3 at once;
+  // their claims still exist, Bound to pv-2/pv-3 (claimRef uid u2/u3, phase Bound) on node-2.
+  // Nothing moves while those claims are bound: a claim's spec.volumeName never changes. The way out
+  // is: a PV on a live node pre-bound to the claim, then delete the claim and the Pending pod (the
+  // StatefulSet controller makes both anew, and the new claim binds the new PV), and delete the old
+  // PV once its data is not needed (what pv-claim-uid advises for such a PV: "Do not free it:
+  // pre-bind a PV on a live node to the claim, and delete PV ... once its data is not needed").
+  const world = [CR, STS, node('node-1'), node('node-4'), ...DISKS];
+
+  // The pod's finding says: "Delete the PVs of node-2 (or free them) if that node is gone for good,
+  // so the target gets disks on a live node." Neither gets the target anywhere: deleting a PV whose
+  // claim is bound only marks it Terminating (pv-protection keeps it while the claim is bound), and
+  // "freeing" it (removing the uid) lets the PV controller re-bind it to the very same live claim,
+  // and is what pv-claim-uid says not to do for a PV on a node that is gone. The claim, the one
+  // thing that must be deleted, is not mentioned. The user sees a Pending target and advice that
+  // changes nothing. Expected: the fix names the claim to delete (with a PV on a live node
+  // pre-bound to it) and does not advise freeing the PVs of the gone node.
+  it.each(SIDES)("[%s] the re-created pod's fix names its claim and does not say to free the PVs", (_, side) => {
+    const ev = judge(side, world, targetPod({ ordinal: 2 }));
+    const said = advice(ev).join('\n');
+    expect(said).toMatch(/not among the cluster's Nodes/);
+    expect(said).not.toMatch(/or free them/);
+    expect(said).toMatch(new RegExp(`claim[^|]*${claimName(2)}|${claimName(2)}[^|]*claim`));
+  });
+
+  // The first step of that way out, the replacement PV on node-4 pre-bound to ais-target-2's claim,
+  // is refused: "PVs pv-2-new and pv-2 are both pre-bound to claim ...: the claim binds one and
+  // strands the other. | fix: Keep one PV per (target, mount) claim." Neither is so: the live claim
+  // is bound to pv-2 by uid and keeps it; its next life cannot bind pv-2 (Released, its uid stale:
+  // pv_controller.go syncVolume) and binds pv-2-new, which is the point. pv-2 is on a node that is
+  // not among the cluster's Nodes, so it can serve no claim again anyway. The guard's own
+  // pv-claim-uid advice for this very PV once Released is "pre-bind a PV on a live node to the
+  // claim"; refused while the claim lives, the admin must first `kubectl delete pv pv-2` (which
+  // the fix does not say). Expected: admitted (a warning to delete pv-2 once its data is not needed
+  // is fine), or at least a fix that says how to get there.
+  it.each(SIDES)('[%s] a replacement PV on a live node for a target of the gone node is admitted', (_, side) => {
+    const replacement = pv('pv-2-new', { claim: claimName(2), host: 'node-4', path: '/ais/sda', local: true });
+    const ev = judge(side, world, replacement);
+    expect(denies(ev)).toEqual([]);
+  });
+});
+
