@@ -70,13 +70,16 @@ describe('node replaced: node-2 deleted, its targets re-created while their clai
   // thing that must be deleted, is not mentioned. The user sees a Pending target and advice that
   // changes nothing. Expected: the fix names the claim to delete (with a PV on a live node
   // pre-bound to it) and does not advise freeing the PVs of the gone node.
-  it.each(SIDES)("[%s] the re-created pod's fix names its claim and does not say to free the PVs", (_, side) => {
-    const ev = judge(side, world, targetPod({ ordinal: 2 }));
-    const said = advice(ev).join('\n');
-    expect(said).toMatch(/not among the cluster's Nodes/);
-    expect(said).not.toMatch(/or free them/);
-    expect(said).toMatch(new RegExp(`claim[^|]*${claimName(2)}|${claimName(2)}[^|]*claim`));
-  });
+  it.each(SIDES)(
+    "[%s] the re-created pod's fix names its claim and does not say to free the PVs",
+    (_, side) => {
+      const ev = judge(side, world, targetPod({ ordinal: 2 }));
+      const said = advice(ev).join('\n');
+      expect(said).toMatch(/not among the cluster's Nodes/);
+      expect(said).not.toMatch(/or free them/);
+      expect(said).toMatch(new RegExp(`claim[^|]*${claimName(2)}|${claimName(2)}[^|]*claim`));
+    },
+  );
 
   // The first step of that way out, the replacement PV on node-4 pre-bound to ais-target-2's claim,
   // is refused: "PVs pv-2-new and pv-2 are both pre-bound to claim ...: the claim binds one and
@@ -88,10 +91,101 @@ describe('node replaced: node-2 deleted, its targets re-created while their clai
   // claim"; refused while the claim lives, the admin must first `kubectl delete pv pv-2` (which
   // the fix does not say). Expected: admitted (a warning to delete pv-2 once its data is not needed
   // is fine), or at least a fix that says how to get there.
-  it.each(SIDES)('[%s] a replacement PV on a live node for a target of the gone node is admitted', (_, side) => {
-    const replacement = pv('pv-2-new', { claim: claimName(2), host: 'node-4', path: '/ais/sda', local: true });
-    const ev = judge(side, world, replacement);
-    expect(denies(ev)).toEqual([]);
-  });
+  it.each(SIDES)(
+    '[%s] a replacement PV on a live node for a target of the gone node is admitted',
+    (_, side) => {
+      const replacement = pv('pv-2-new', {
+        claim: claimName(2),
+        host: 'node-4',
+        path: '/ais/sda',
+        local: true,
+      });
+      const ev = judge(side, world, replacement);
+      expect(denies(ev)).toEqual([]);
+    },
+  );
 });
 
+describe('a CR edit that rolls the targets while their disks’ node no longer admits them', () => {
+  // node-1 got a NoSchedule taint after the targets started (or lost the label spec.targetSpec.
+  // nodeSelector asks for). NoSchedule and IgnoredDuringExecution leave the running targets alone:
+  // before this update ais-target-0 and -1 run on node-1 with pv-0, pv-1. An image bump is a
+  // rollout: the operator patches the template (target_controllers.go handleTargetState ->
+  // syncTargetPodSpec; shouldUpdateContainers compares the image) and then deletes the pods one at a
+  // time (handleTargetRollout, OnDelete strategy). The first of ais-target-0/-1 it deletes comes back
+  // Pending for good ("node(s) didn't match PersistentVolume's node affinity" / untolerated taint),
+  // and the rollout stalls there with that target down. The guard admits the update with "already
+  // so before this update: ... those targets would stay Pending": it was not so before, the targets
+  // were running; this update is what re-creates them. Expected: refused (the fix: tolerate the
+  // taint, or restore the label, in the same update, or lift it first), as a change that adds the
+  // taint's toleration is admitted.
+  const taint = (n: KubeObject) =>
+    changed(n, (c) => {
+      c.spec = { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] };
+    });
+  const bump = (cr: KubeObject) =>
+    changed(cr, (c) => {
+      c.spec.nodeImage = 'aistorage/aisnode:v3.31';
+    });
+
+  it.each(SIDES)('[%s] an image bump with node-1 tainted (untolerated) is refused', (_, side) => {
+    const world = [CR, STS, taint(node('node-1')), node('node-2'), ...DISKS];
+    const ev = evaluate(
+      { operation: 'UPDATE', object: bump(CR), oldObject: CR },
+      new ClusterContext(world.map(side)),
+    );
+    expect(ev.allowed).toBe(false);
+  });
+
+  it.each(SIDES)(
+    '[%s] an image bump with node-1 no longer matching the nodeSelector is refused',
+    (_, side) => {
+      const cr = aistore({ size: 4, disable: true, nodeSelector: { 'ais-node': 'yes' } });
+      const world = [cr, STS, node('node-1'), node('node-2', { 'ais-node': 'yes' }), ...DISKS];
+      const ev = evaluate(
+        { operation: 'UPDATE', object: bump(cr), oldObject: cr },
+        new ClusterContext(world.map(side)),
+      );
+      expect(ev.allowed).toBe(false);
+    },
+  );
+});
+
+describe('node replaced under a stored CR with a host port, one target per node', () => {
+  // A CR made before the guard (or in its audit mode) with spec.targetSpec.hostPort and
+  // disablePodAntiAffinity: true, 2 targets on 2 nodes, one PV each. The guard keeps such a CR
+  // ("fixed at creation, kept ... until then, one target per node": evaluate.ts fixedAtCreation),
+  // since the operator refuses any change of hostPort (webhook validateTargetUpdate) and its targets
+  // run one per node. node-2 dies and is deleted; ais-target-1's claim is deleted, pv-1 is Released on
+  // the gone node. The admin puts target-1's replacement disk on node-1, the only live node. That PV
+  // is admitted without a word, though it is what makes the layout impossible: the operator renders
+  // the hostPort on every target (cmn.NewDaemonPorts), so ais-target-1 pinned to node-1 by its disk
+  // asks for 51081 where ais-target-0 holds it ("node(s) didn't have free ports for the requested pod
+  // ports"); the guard itself then refuses the pod (target-host-port) and says on the CR "This update
+  // cannot place every target: PVs put the disks of ais-target-0, ais-target-1 on node node-1". The
+  // same for hostNetwork (every container port is a host port). Expected: the PV is refused, saying
+  // that with host port 51081 (hostNetwork) fixed at creation each target's disks need a node of their
+  // own.
+  const cases: [string, KubeObject][] = [
+    ['hostPort', aistore({ size: 2, disable: true, hostPort: 51081 })],
+    ['hostNetwork', aistore({ size: 2, disable: true, hostNetwork: true })],
+  ];
+  const pv0 = DISKS[0] as KubeObject; // ais-target-0 on node-1:/ais/sda
+  const pv1 = changed(
+    pv('pv-1', { claim: claimName(1), host: 'node-2', path: '/ais/sda', local: true }),
+    (c) => {
+      c.spec.claimRef.uid = 'u1';
+      c.status = { phase: 'Released' };
+    },
+  );
+  const replacement = pv('pv-1-new', { claim: claimName(1), host: 'node-1', path: '/ais/sdb', local: true });
+
+  for (const [name, cr] of cases)
+    it.each(SIDES)(
+      `[%s] ${name}: target-1's replacement PV beside target-0 on node-1 is refused`,
+      (_, side) => {
+        const ev = judge(side, [cr, node('node-1'), pv0, pv1], replacement);
+        expect(ev.allowed).toBe(false);
+      },
+    );
+});
