@@ -189,3 +189,72 @@ describe('node replaced under a stored CR with a host port, one target per node'
       },
     );
 });
+
+describe("a stored CR's host port, kept: what the rendered StatefulSet and pods are told", () => {
+  // The same kind of CR, one target per node on 3 nodes: the guard keeps it ("fixed at creation,
+  // kept ... Only a new AIStore CR can change spec.targetSpec.hostPort: until then, one target per
+  // node"). Day 2: the image is bumped; the operator patches the StatefulSet template
+  // (syncTargetPodSpec) and re-creates the pods one at a time (handleTargetRollout); an evicted
+  // target is re-created by the StatefulSet controller. Those writes are admitted with a warning
+  // (right: they are rendered from a CR that cannot change), whose fix is "Remove hostPort from the
+  // targets ... set spec.targetSpec.externalAccess". That is the one change the operator refuses on
+  // this CR (webhook validateTargetUpdate: hostPort and externalAccess are not among the fields
+  // allowDaemonSpecUpdates lets change), and the warning the user sees on every rollout says to make
+  // it. Expected: the fix of these findings says what the CR's says (a new AIStore CR changes it;
+  // until then one target per node), not to edit the live CR's hostPort.
+  const cr = aistore({ size: 3, disable: true, hostPort: 51081 });
+  const disks = [0, 1, 2].map((i) =>
+    changed(
+      pv(`pv-${i}`, { claim: claimName(i), host: `node-${i + 1}`, path: '/ais/sda', local: true }),
+      (c) => {
+        c.spec.claimRef.uid = `u${i}`;
+        c.status = { phase: 'Bound' };
+      },
+    ),
+  );
+  const nodes = [node('node-1'), node('node-2'), node('node-3')];
+  const sts = changed(
+    targetStatefulSet({ replicas: 3, hostPort: 51081, publicHostnameFrom: 'status.hostIP' }),
+    (c) => {
+      c.metadata.ownerReferences = [
+        { apiVersion: 'ais.nvidia.com/v1beta1', kind: 'AIStore', name: 'ais', uid: 'c', controller: true },
+      ];
+    },
+  );
+  const pod = changed(
+    targetPod({ ordinal: 0, hostPort: 51081, publicHostnameFrom: 'status.hostIP' }),
+    (c) => {
+      c.metadata.ownerReferences = [
+        { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'ais-target', uid: 's', controller: true },
+      ];
+    },
+  );
+  const hostPortFixes = (ev: ReturnType<typeof evaluate>) =>
+    ev.findings.filter((f) => f.ruleId === 'target-host-port').map((f) => f.fix);
+
+  it.each(SIDES)('[%s] the re-created target pod is not told to remove the hostPort', (_, side) => {
+    const ev = judge(side, [cr, sts, ...nodes, ...disks], pod);
+    expect(ev.allowed).toBe(true);
+    expect(hostPortFixes(ev)).not.toEqual([]);
+    for (const fix of hostPortFixes(ev)) expect(fix).not.toMatch(/^Remove hostPort from the targets/);
+  });
+
+  it.each(SIDES)(
+    "[%s] the operator's rollout of the StatefulSet is not told to remove the hostPort",
+    (_, side) => {
+      const bumped = changed(cr, (c) => {
+        c.spec.nodeImage = 'aistorage/aisnode:v3.31';
+      });
+      const rolled = changed(sts, (c) => {
+        c.spec.template.spec.containers[0].image = 'aistorage/aisnode:v3.31';
+      });
+      const ev = evaluate(
+        { operation: 'UPDATE', object: rolled, oldObject: sts },
+        new ClusterContext([bumped, sts, ...nodes, ...disks].map(side)),
+      );
+      expect(ev.allowed).toBe(true);
+      expect(hostPortFixes(ev)).not.toEqual([]);
+      for (const fix of hostPortFixes(ev)) expect(fix).not.toMatch(/^Remove hostPort from the targets/);
+    },
+  );
+});
