@@ -91,6 +91,10 @@ describe('node replaced: node-2 deleted, its targets re-created while their clai
   // claim"; refused while the claim lives, the admin must first `kubectl delete pv pv-2` (which
   // the fix does not say). Expected: admitted (a warning to delete pv-2 once its data is not needed
   // is fine), or at least a fix that says how to get there.
+  // (The deny exists so that a stray PV on another disk does not move a live target to an empty
+  // disk when its claim is next re-created: test/server/disk-taken.test.ts. Here that move is the
+  // intent, and the disk it would move away from is on a node the cluster no longer has: a Node
+  // object is removed only when the node is deleted, by an admin or the cloud node controller.)
   it.each(SIDES)(
     '[%s] a replacement PV on a live node for a target of the gone node is admitted',
     (_, side) => {
