@@ -36,7 +36,7 @@ describe('scale down with whenScaled: Delete, then up again', () => {
   // not make another PV for its disk: kubectl patch pv pv-2 ...". The target pod's finding says the
   // opposite: "no PV is known for the claims ... Create one PV per (target, mount) with claimRef to
   // the target claim". An admin who follows the pod's advice (what `ais-guard audit` reports for the
-  // Pending pod, and the guard's review log) makes a second PV for /ais/sda on node-2, pre-bound to
+  // Pending pod) makes a second PV for /ais/sda on node-2, pre-bound to
   // the same claim, next to pv-2: then two PVs stand for one disk (pv-target-binding warns of
   // exactly that on the PV). Expected: the pod's finding names pv-2 as held by a deleted claim's uid
   // and says to free it (remove spec.claimRef.uid), not to create a PV.
