@@ -138,12 +138,10 @@ export function planFixes(judged: Judged[]): { fixed: FixedFile[]; errors: LoadE
 
 /**
  * What goes between two files joined into one stream: nothing when the next starts its own document
- * with "---"; "..." (the end of the previous document) when it starts with directives (`%YAML 1.1`),
- * which may only follow an ended document and come before their own "---"; "---" otherwise.
+ * with "---", "---" otherwise. (A file with a YAML directive, which would need "..." first, is an
+ * input error: kubectl cannot read it, load.ts.)
  */
 function separatorBefore(next: string): string {
-  const first = next.split('\n').find((line) => !/^\s*(#.*)?\r?$/.test(line)) ?? '';
-  if (first.startsWith('%')) return '...\n';
   return next.startsWith('---') ? '' : '---\n';
 }
 

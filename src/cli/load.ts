@@ -80,6 +80,15 @@ function kustomizePatchFiles(object: Record<string, unknown>, file: string): str
 }
 
 function decode(bytes: Buffer): { text: string; validUtf8: boolean } {
+  // UTF-16 with its BOM (Windows PowerShell 5.1's `>`): kubectl reads it (cli-runtime's file visitor
+  // decodes with BOMOverride). Judged from its text; never rewritten, as any file not in UTF-8.
+  const utf16 =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? 'utf-16le'
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? 'utf-16be'
+        : undefined;
+  if (utf16) return { text: new TextDecoder(utf16, { ignoreBOM: true }).decode(bytes), validUtf8: false };
   try {
     return {
       text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes),
@@ -144,6 +153,18 @@ export function parseInput(
     });
     return { source, manifests, patchFiles };
   }
+  // kubectl cuts the stream at "---" lines and hands each piece to go-yaml v2, so a directive is
+  // left in a piece without its document, and go-yaml refuses the file ("did not find expected
+  // <document start>"). A "%" that starts a line is nothing else in a manifest.
+  const directive = /^%/m.exec(text);
+  if (directive) {
+    errors.push({
+      file,
+      line: text.slice(0, directive.index).split('\n').length,
+      message: 'a YAML directive (%YAML, %TAG): kubectl cannot read the file; remove the line',
+    });
+    return { source, manifests, patchFiles };
+  }
   // Only a file with "<<" in it can merge keys: the rest skip the walk over each document.
   const mayMerge = text.includes('<<');
   const values = jsonStream(text);
@@ -183,6 +204,17 @@ export function parseInput(
         file,
         line: linePos(problem.pos[0]).line,
         message: yamlMessage(problem.message),
+      });
+      return;
+    }
+    // A document after "..." with no "---" of its own: kubectl splits at "---" only, and go-yaml
+    // decodes the first document of each piece, so this one is never applied.
+    if (i > 0 && offset === 0 && !doc.directives?.docStart && doc.contents !== null) {
+      const marker = text.lastIndexOf('\n...', doc.range[0]);
+      errors.push({
+        file,
+        line: marker < 0 ? line : linePos(marker + 1).line,
+        message: `document ${i + 1} follows "..." without a "---": kubectl never applies it; start it with "---"`,
       });
       return;
     }

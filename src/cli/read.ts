@@ -65,6 +65,9 @@ function kindOfEntry(info: { isFIFO(): boolean; isSocket(): boolean; isCharacter
 }
 
 const CHART_SOURCES = new Set(['templates', 'charts']);
+const SKIPPED_HIDDEN =
+  'skipped: a hidden file (kubectl apply -f of its folder applies it): name it to have it checked';
+
 const SKIPPED_CHART =
   "skipped: a Helm chart's templates (Chart.yaml beside them); check what they render: helm template <release> <chart> | ais-guard check -";
 
@@ -90,7 +93,7 @@ const isFile = (path: string) =>
 
 /**
  * Expands PATH arguments into input files; problems go to errors, skipped entries to notes. A walk
- * skips hidden entries, node_modules, and a Helm chart's templates and subcharts (with a note).
+ * skips hidden entries (a hidden manifest file with a note), node_modules, and a Helm chart's templates and subcharts (with a note).
  */
 export async function findInputs(paths: string[], errors: Place[], notes: Place[]): Promise<InputFile[]> {
   const found: InputFile[] = [];
@@ -105,10 +108,16 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
     }
     // A Helm chart's templates (and subcharts) are not objects: `helm template` renders what is applied.
     const chart = entries.some((e) => e.name === 'Chart.yaml' && !e.isDirectory());
-    entries = entries
-      .filter((e) => !e.name.startsWith('.'))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // the same order in any locale
+    entries = entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // the same order in any locale
     for (const e of entries) {
+      if (e.name.startsWith('.')) {
+        // Hidden folders (.git, the --base checkout) are never manifests. A hidden file with a
+        // manifest's extension is one to kubectl apply -f DIR (cli-runtime's visitor reads it) but
+        // mostly a tool's config (.gitlab-ci.yml, .pre-commit-config.yaml): named, not read.
+        if (!e.isDirectory() && MANIFEST_EXT.test(e.name))
+          notes.push({ file: join(dir, e.name), message: SKIPPED_HIDDEN });
+        continue;
+      }
       if (e.name === 'node_modules' && e.isDirectory()) continue; // packages' own JSON and YAML
       if (chart && CHART_SOURCES.has(e.name) && e.isDirectory()) {
         notes.push({ file: join(dir, e.name), message: SKIPPED_CHART });

@@ -19,8 +19,36 @@ const GO_FLOATS: Record<string, RegExp> = {
   '': /^[-+]?(?:\.[0-9_]*[0-9][0-9_]*|[0-9][0-9_]*\.[0-9_]*)$/,
 };
 
+const INT = 'tag:yaml.org,2002:int';
+/**
+ * The integer forms go-yaml v2 takes beyond YAML 1.1's: it strips underscores and asks Go's
+ * strconv.ParseInt(plain, 0, 64) (resolve.go resolve), whose base 0 reads 0o/0O (octal), 0X (hex) and
+ * 0B (binary) too, signed or not. `hostPort: 0o777` is 511 to kubectl; a string, no port, to YAML 1.1.
+ */
+const GO_PREFIXED_INTS: ScalarTag[] = [
+  { radix: 8, test: /^[-+]?0[oO][0-7_]*[0-7][0-7_]*$/ },
+  { radix: 16, test: /^[-+]?0[xX][0-9a-fA-F_]*[0-9a-fA-F][0-9a-fA-F_]*$/ },
+  { radix: 2, test: /^[-+]?0[bB][01_]*[01][01_]*$/ },
+].map(({ radix, test }) => ({
+  tag: INT,
+  format: 'GO',
+  default: true,
+  test,
+  resolve(text: string) {
+    const digits = text.replace(/_/g, '').replace(/^([-+]?)0[oOxXbB]/, '$1');
+    const negative = digits.startsWith('-');
+    const value = [...digits.replace(/^[-+]/, '')].reduce(
+      (n, d) => n * BigInt(radix) + BigInt(parseInt(d, radix)),
+      0n,
+    );
+    // Past int64 (and uint64) Go's parse fails, and go-yaml keeps the text as a string.
+    if (value > (negative ? 2n ** 63n : 2n ** 64n - 1n)) return text;
+    return Number(negative ? -value : value);
+  },
+}));
+
 const goYamlTags = (tags: Tags): Tags =>
-  tags
+  [...GO_PREFIXED_INTS, ...tags]
     .filter((t) => typeof t === 'string' || (t.tag !== TIMESTAMP && t.format !== 'TIME'))
     .map((t): Tags[number] => {
       if (typeof t === 'string' || t.tag !== FLOAT || !isScalarTag(t) || t.test?.source.includes('inf'))
@@ -68,8 +96,13 @@ export const KUBE_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
   logLevel: 'error',
 };
 
-/** Aliases per document before it counts as an alias bomb (the yaml library's own default). */
-export const MAX_ALIAS_COUNT = 100;
+/**
+ * Alias uses per document before it counts as an alias bomb: each use counts the aliases inside what
+ * it repeats, so nested aliases multiply and a bomb passes it within a few levels. go-yaml v2 takes
+ * any document whose aliases are under 99% of its nodes (decode.go allowedAliasRatio): a PV List that
+ * repeats one anchor per disk is a real manifest (the yaml library's default, 100, refused one of 120).
+ */
+export const MAX_ALIAS_COUNT = 10_000;
 
 /** A parser's message as one line, without the "at line L, column C:" its pretty form adds. */
 export function yamlMessage(message: string): string {

@@ -263,22 +263,31 @@ describe('--fix', () => {
     expect((await cli(['check', '--strict', dir])).code).toBe(0);
   });
 
-  it('joins the files into one valid stream, a file that opens with a %YAML directive too', async () => {
+  it('joins the files into one valid stream', async () => {
     const dir = tmp();
     cpSync(fx('03'), join(dir, 'a-legacy.yaml'));
-    writeFileSync(join(dir, 'b-directive.yaml'), '%YAML 1.1\n---\n' + readFileSync(fx('04'), 'utf8'));
-    writeFileSync(
-      join(dir, 'c-comment.yaml'),
-      '# a comment first\n%YAML 1.1\n---\n' + readFileSync(fx('05'), 'utf8'),
-    );
+    writeFileSync(join(dir, 'b-separator.yaml'), '---\n' + readFileSync(fx('04'), 'utf8'));
+    writeFileSync(join(dir, 'c-comment.yaml'), '# a comment first\n' + readFileSync(fx('05'), 'utf8'));
     const r = await cli(['check', '--fix', dir]);
     const docs = parseAllDocuments(r.stdout);
     expect(docs.map((d) => d.errors.map((e) => e.message))).toEqual(docs.map(() => []));
     expect(docs.map((d) => (d.toJS() as { kind?: string } | null)?.kind).filter(Boolean)).toEqual(
       [...r.stdout.matchAll(/^kind: (\w+)/gm)].map((m) => m[1]),
     );
-    expect(r.stdout).toContain('...\n%YAML 1.1\n---\n');
     expect((await cli(['check', '--strict', '-'], r.stdout)).code).toBe(0);
+  });
+
+  it('refuses a file with a %YAML directive, which kubectl cannot read, naming its line', async () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, 'd.yaml'),
+      '# a comment first\n%YAML 1.1\n---\n' + readFileSync(fx('05'), 'utf8'),
+    );
+    const r = await cli(['check', '--fix', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr + r.stdout).toMatch(
+      /d\.yaml:2: error: a YAML directive \(%YAML, %TAG\): kubectl cannot read the file/,
+    );
   });
 
   it('-q --fix --write on input it fixes cleanly prints nothing at all', async () => {

@@ -151,7 +151,8 @@ function crText(v: Variant): { text: string; expected: Record<string, unknown> }
     text =
       text +
       eol +
-      (v.docEnd ? '' : `---${eol}`) +
+      // After "..." too: kubectl applies nothing that follows until a "---" (load.ts refuses it).
+      `---${eol}` +
       OTHER.replace('name: other', 'name: other-2')
         .replaceAll('\n', eol)
         .replace(/\r?\n$/, '');
