@@ -138,10 +138,22 @@ const rows: Row[] = [
     expect: { warn: [/bound target pod ais-target-1 to node node-7/], patched: true },
   },
   {
-    name: 'Pod: only a Released PV, on a node since replaced: not pinned there',
+    // Review "day2": told to free it (its new claim binds it then), not to make a second PV for it.
+    name: 'Pod: only a Released PV of an earlier claim of that name: not pinned, told to free it',
     object: targetPod({ ordinal: 1 }),
-    context: [cr, released(pv('pv-old', { claim: claimName(1), host: 'node-gone' }))],
-    expect: { warn: [/no PV is known for the claims of target pod ais-target-1/], patched: false },
+    context: [cr, released(pv('pv-old', { claim: claimName(1), host: 'node-3' }))],
+    expect: {
+      warn: [
+        /^the PVs of target pod ais-target-1's claims \(pv-old\) are held by the uid of a deleted claim/,
+      ],
+      patched: false,
+    },
+  },
+  {
+    name: 'Pod: only a Released PV, on a node since replaced: not pinned, not told to free it',
+    object: targetPod({ ordinal: 1 }),
+    context: [cr, node('node-1'), released(pv('pv-old', { claim: claimName(1), host: 'node-gone' }))],
+    expect: { warn: [/held by the uid of a deleted claim/], patched: false },
   },
   {
     name: 'PVC: only a Released PV pre-bound to its name: no volumeName (set once, it would stay Pending)',
@@ -198,6 +210,17 @@ const rows: Row[] = [
 describe('rule target-disk-binding', () => {
   it.each(rows)('$name', (row) => {
     checkRow('target-disk-binding', row);
+  });
+
+  it('tells to free a held PV on a live node, and to pre-bind anew for one on a gone node', () => {
+    const fix = (name: string) =>
+      checkRow('target-disk-binding', rows.find((r) => r.name.startsWith(name)) as Row).findings[0]?.fix;
+    expect(fix('Pod: only a Released PV of an earlier claim')).toMatch(
+      /^Free each, do not make another PV for its disk: kubectl patch pv pv-old /,
+    );
+    expect(fix('Pod: only a Released PV, on a node since replaced')).toMatch(
+      /^pv-old is on a node that is not among the cluster's Nodes: pre-bind a PV on a live node to its claim instead/,
+    );
   });
 
   it('sets spec.volumeName', () => {

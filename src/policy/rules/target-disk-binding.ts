@@ -24,8 +24,9 @@ import type { AIStoreCR } from '../aistore.js';
 import { claimNameProblem, mountOfClaim } from '../claims.js';
 import type { ClusterContext } from '../context.js';
 import { describeLayout } from '../layout.js';
+import { removeUidCommand } from '../messages.js';
 import { claimNamesOf } from '../podspec.js';
-import { defineRule, MULTI_TARGET_DOC, operatorLink, type RuleInput } from '../rule.js';
+import { defineRule, MULTI_TARGET_DOC, operatorLink, type Reporter, type RuleInput } from '../rule.js';
 
 export const DISKS_ANNOTATION = 'ais-guard/disks';
 
@@ -164,9 +165,11 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
   const disks: { claim: string; pv: PersistentVolume; host: string | undefined }[] = [];
   // A PV whose claim is gone (an earlier claim of that name) is not where this pod's disk is: after a
   // node is replaced its Released PV names a node that may no longer exist.
+  const held: PersistentVolume[] = [];
   for (const claim of claims)
     for (const pv of ctx.pvsForClaim(subject.namespace, claim))
       if (!claimGone(pv)) disks.push({ claim, pv, host: pvHostname(pv) });
+      else held.push(pv);
   // A claim's PV being deleted may still be the one it is bound to (it lingers only while bound), or
   // a stale copy: the pod is left to the scheduler, which follows whatever the claim is bound to.
   if (disks.some((d) => isBeingDeleted(d.pv))) return;
@@ -188,7 +191,8 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
     return;
   }
   if (disks.length === 0) {
-    if (layout.multiTarget && claims.length > 0 && !leftToFreeDisks(subject, claims, ctx))
+    if (held.length > 0) warnHeldByDeletedClaims(nameOf(pod), held, ctx, report);
+    else if (layout.multiTarget && claims.length > 0 && !leftToFreeDisks(subject, claims, ctx))
       report.warn(
         '/spec/volumes',
         `no PV is known for the claims of target pod ${nameOf(pod)} (${claims.join(', ')}) in a ${describeLayout(layout)}: the guard does not guess its node.`,
@@ -210,10 +214,11 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
   // A node replaced or gone: pinned there (immutable on a pod) the target would wait for good, while
   // left free the StatefulSet controller makes its missing claim and the pod goes where that lands.
   if (ctx.hostMissing(host)) {
+    // Its claims stay bound to those PVs (a claim's volumeName never changes): only new claims move.
     report.warn(
       '/spec/volumes',
-      `the disks of target pod ${nameOf(pod)} are on node ${host}, which is not among the cluster's Nodes: not pinned there.`,
-      `Delete the PVs of ${host} (or free them) if that node is gone for good, so the target gets disks on a live node.`,
+      `the disks of target pod ${nameOf(pod)} are on node ${host}, which is not among the cluster's Nodes: not pinned there; its claim${claims.length > 1 ? 's' : ''} ${claims.join(', ')} stay bound to them.`,
+      `If ${host} is gone for good: pre-bind a PV on a live node to each of ${claims.join(', ')}, then delete those claims and this pod (the StatefulSet controller makes them anew, and the new claims bind the new PVs); delete ${disks.map((d) => nameOf(d.pv)).join(', ')} once their data is not needed.`,
     );
     return;
   }
@@ -257,6 +262,31 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
     '/spec/affinity/nodeAffinity',
     `bound target pod ${nameOf(pod)} to node ${host}, where its disks are (${list}).`,
     'None needed: the guard keeps each target on its own disks.',
+  );
+}
+
+/**
+ * Every PV naming the pod's claims is held by a deleted claim's uid (Released, Failed: a scale-down
+ * with pvcRetentionPolicy whenScaled Delete, then a scale-up): the new claims bind none of them until
+ * each is freed, and a second PV for the same disk would be one too many.
+ */
+function warnHeldByDeletedClaims(
+  pod: string,
+  held: PersistentVolume[],
+  ctx: ClusterContext,
+  report: Reporter,
+): void {
+  const names = held.map(nameOf);
+  const gone = held.filter((pv) => {
+    const host = pvHostname(pv);
+    return host !== undefined && ctx.hostMissing(host);
+  });
+  report.warn(
+    '/spec/volumes',
+    `the PVs of target pod ${pod}'s claims (${names.join(', ')}) are held by the uid of a deleted claim of the same name: its new claims stay Pending until each is freed.`,
+    gone.length === 0
+      ? `Free each, do not make another PV for its disk: ${names.map(removeUidCommand).join('; ')}.`
+      : `${gone.map(nameOf).join(', ')} ${gone.length > 1 ? 'are' : 'is'} on a node that is not among the cluster's Nodes: pre-bind a PV on a live node to its claim instead; free the others (${removeUidCommand('PV')}).`,
   );
 }
 
