@@ -209,6 +209,8 @@ function checkVolumeClashes(
   // disk must not become thousands of findings.
   const clashes = { claim: [] as string[], disk: [] as string[], node: [] as string[] };
   const beside = new Map<number, string>(); // other targets with a PV on this node: ordinal -> a PV
+  const replaced: string[] = []; // this target's PVs on a node the cluster no longer has
+  const stale: string[] = [claimName]; // the claims bound to them, which must be made anew
   const judged = new Set([self]); // the PVs judged against this one so far
   for (const other of targetVolumes(ctx, namespace, crName, { reviewed: pv, cr })) {
     const otherName = nameOf(other.pv);
@@ -220,6 +222,14 @@ function checkVolumeClashes(
     // A PV being deleted binds no claim made from now on (k8s.ts isBeingDeleted): no rival of this
     // one for its claim's name, nor a node this target is held to. Its disk is still taken.
     const leaving = isBeingDeleted(other.pv);
+    // A PV on a node the cluster no longer has (the node replaced): its claim can never move there
+    // again, so this PV on a live node is the target's way out, not a rival (review "day2").
+    const replacing = host && other.host && !ctx.hostMissing(host) && ctx.hostMissing(other.host);
+    if (replacing && (other.claim === claimName || other.ordinal === subject.ordinal)) {
+      if (!replaced.includes(otherName)) replaced.push(otherName);
+      if (other.claim && !stale.includes(other.claim)) stale.push(other.claim);
+      continue;
+    }
     if (other.claim === claimName) {
       if (leaving) continue;
       if (!parkedBeside(pv, ctx.pv(otherName) ?? other.pv) && clashes.claim.push(otherName) <= LISTED)
@@ -246,6 +256,12 @@ function checkVolumeClashes(
         );
     }
   }
+  if (replaced.length > 0)
+    report.warn(
+      '/spec/claimRef/name',
+      `PV ${self} replaces ${replaced.join(', ')} of ${crName}-target-${subject.ordinal}, on a node that is not among the cluster's Nodes: a live claim stays bound to its PV, so this one is bound only by the claim made next.`,
+      `Delete claim${stale.length > 1 ? 's' : ''} ${stale.map((c) => `${namespace}/${c}`).join(', ')} and pod ${crName}-target-${subject.ordinal} once this target's new PVs exist (the StatefulSet controller makes them anew, and the new claims bind the new PVs); delete ${replaced.join(', ')} once their data is not needed.`,
+    );
   if (host && path) checkDiskTaken(input, { host, path, judged, clashes });
   if (host && path) checkHostPathDirs(input, host, path);
   const more = Object.values(clashes).reduce((n, list) => n + Math.max(0, list.length - LISTED), 0);
