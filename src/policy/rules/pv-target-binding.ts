@@ -5,6 +5,7 @@ import {
   claimMounts,
   claimTemplateNames,
   hasClaimShape,
+  hostPortsKeepTargetsApart,
   isClaimTemplateOf,
   isSomeStateClaim,
   mountsOf,
@@ -43,7 +44,7 @@ import {
 } from '../k8s.js';
 import { targetVolumes, type TargetVolume } from '../layout.js';
 import { targetCount } from '../target-count.js';
-import { keepOutOfDiscovery, patchPvCommand, removeUidCommand } from '../messages.js';
+import { keepOutOfDiscovery, patchPvCommand, PENDING_PORTS, removeUidCommand } from '../messages.js';
 import { isOfNoTarget } from '../recognise.js';
 import { placementExcludes, placementOf } from '../nodes.js';
 import { compareQuantities, parseQuantity, wholeBytes } from '../quantity.js';
@@ -606,11 +607,26 @@ function warnKeptApart(
   host: string | undefined,
   beside: ReadonlyMap<number, string>,
 ): void {
-  const { crName, ordinal } = subject;
-  if (!host || ordinal === undefined || !layout.view.placementKnown || layout.view.antiAffinityOff) return;
-  if (beside.size === 0) return;
+  const { crName, ordinal, cr } = subject;
+  if (!host || ordinal === undefined || beside.size === 0) return;
   const listed = [...beside].slice(0, LISTED).map(([n, pv]) => `${crName}-target-${n} (PV ${pv})`);
   const more = beside.size > LISTED ? ` and ${beside.size - LISTED} more` : '';
+  // A host port (or the host network) fixed at creation keeps one target per node whatever the
+  // anti-affinity: the scheduler never starts the second one there, and the guard refuses its pod
+  // (target-host-port): this PV is what would put it there (review "day2").
+  if (cr && hostPortsKeepTargetsApart(cr)) {
+    const asks =
+      cr.spec?.targetSpec?.hostNetwork === true
+        ? 'runs on the host network'
+        : `asks for host port ${String(cr.spec?.targetSpec?.hostPort)}`;
+    report.deny(
+      '/spec/nodeAffinity',
+      `PV ${nameOf(subject.object)} puts ${crName}-target-${ordinal} on node ${host} beside ${listed.join(', ')}${more}, but every target of ${crName} ${asks}: the second one on a node stays Pending ("${PENDING_PORTS}").`,
+      `Put the PV on a node with no other target's disk: ${crName} keeps one target per node until a new AIStore CR drops the host port (the operator refuses that change on an update).`,
+    );
+    return;
+  }
+  if (!layout.view.placementKnown || layout.view.antiAffinityOff) return;
   const from = layout.view.antiAffinityFrom;
   const why =
     from === 'template'
