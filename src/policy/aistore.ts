@@ -362,6 +362,16 @@ export function hostPortsKeepTargetsApart(cr: AIStoreCR): boolean {
   return (typeof hostPort === 'number' && hostPort !== 0) || hostNetwork === true;
 }
 
+/**
+ * Whether the update renders the target pods anew: a new aisnode or init image always rolls them
+ * (common.go shouldUpdateContainerSpec compares every container's image; handleTargetRollout then
+ * deletes them one at a time), replacing the init container whole, new env included, and the
+ * operator rolls out before it scales (target_controllers.go handleTargetState: scaling waits while
+ * a rollout is in progress). Other changes roll them too; these are the ones that surely do.
+ */
+export const rollsTargets = (stored: AIStoreCR, next: AIStoreCR): boolean =>
+  ['nodeImage', 'initImage'].some((image) => stored.spec?.[image] !== next.spec?.[image]);
+
 export function antiAffinityDisabled(cr: AIStoreCR): boolean {
   return cr.spec?.targetSpec?.disablePodAntiAffinity === true;
 }

@@ -1,7 +1,7 @@
 // The one entry point the webhook and the CLI share: object + context in, findings and a JSON Patch
 // out. Pure: no I/O, no clock. Rules read the input and change a copy taken on first write; the
 // patch is diffed by a library (draft.ts).
-import { FIXED_TARGET_FIELDS, targetStatefulSetName, type AIStoreCR } from './aistore.js';
+import { FIXED_TARGET_FIELDS, rollsTargets, targetStatefulSetName, type AIStoreCR } from './aistore.js';
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
 import { patchBetween, writableCopy } from './draft.js';
 import { sameJson, valueAt } from './json.js';
@@ -11,6 +11,7 @@ import { actionFor, ENFORCE, modeOf, type Action, type Modes } from './modes.js'
 import { managedByOperator, ownerAIStore, recognise, type Recognised } from './recognise.js';
 import { collectFindings, docAnchor, type Rule } from './rule.js';
 import { RULES } from './rules/index.js';
+import { UNPLACEABLE } from './rules/pv-target-binding.js';
 import type { Finding, KubeObject, PatchOperation, Subject } from './types.js';
 
 export interface JudgedFinding extends Finding {
@@ -220,11 +221,23 @@ function ratchet(
           (o.path === f.path &&
             sameJson(valueAt(subject.object, f.path), valueAt(subject.oldObject, f.path)))),
     );
-  return findings.map((f) =>
-    f.action === 'deny' && alreadySo(f)
-      ? judged(f, 'warn', `already so before this update: ${f.message}`)
-      : f,
-  );
+  // Targets that cannot run where their disks are keep running until re-created: an update that
+  // rolls them out re-creates each, and the first there comes back Pending, the rollout stalled.
+  const rolls =
+    recognisedOld.role === 'aistore' &&
+    rollsTargets(subject.oldObject as AIStoreCR, subject.object as AIStoreCR);
+  const rerun = (f: JudgedFinding) =>
+    rolls && f.ruleId === 'pv-target-binding' && f.message.startsWith(UNPLACEABLE);
+  return findings.map((f) => {
+    if (f.action !== 'deny' || !alreadySo(f)) return f;
+    if (rerun(f))
+      return {
+        ...f,
+        message: `${f.message} They run now, but this update rolls the targets out (a new image): the operator re-creates each, and its rollout stalls at the first of them.`,
+        fix: `${f.fix} Or lift what keeps them off the node before this update.`,
+      };
+    return judged(f, 'warn', `already so before this update: ${f.message}`);
+  });
 }
 
 /** The targetSpec field a finding's path lies in, e.g. "hostPort" for /spec/targetSpec/hostPort. */
@@ -372,13 +385,17 @@ function renderedFromStoredCR(
   if (!stored) return findings;
   const crFindings = runRules({ operation: 'UPDATE', object: cr }, stored, ctx, rules, modes).findings;
   const broken = new Set(crFindings.filter((f) => f.severity === 'deny').map((f) => f.ruleId));
+  // The rule's own fix is a change of the CR's targetSpec, the one change the operator refuses here.
   return findings.map((f) =>
     f.action === 'deny' && broken.has(f.ruleId)
-      ? judged(
-          f,
-          'warn',
-          `not refused: so is AIStore ${subject.crName}, which it is rendered from and whose targetSpec cannot change in place: ${f.message}`,
-        )
+      ? {
+          ...judged(
+            f,
+            'warn',
+            `not refused: so is AIStore ${subject.crName}, which it is rendered from and whose targetSpec cannot change in place: ${f.message}`,
+          ),
+          fix: `Only a new AIStore CR changes what ${subject.crName}'s targetSpec renders (the operator refuses the change in place); until then, keep one target per node.`,
+        }
       : f,
   );
 }
@@ -402,13 +419,19 @@ export function evaluate(
   const rules = options.rules ?? RULES;
   const modes = options.modes ?? ENFORCE;
   const run = runRules(subject, recognised, ctx, rules, modes);
-  const fixed = fixedAtCreation(run.findings, subject, run, rules);
-  const findings = renderedFromStoredCR(
-    fixedFieldFixes(options.asStored ? fixed : ratchet(fixed, subject, ctx, rules, modes), subject, rules),
+  // What the operator renders from a stored CR that breaks the rule is judged by that first: its
+  // fix is then a new CR, not a change the operator refuses (an UPDATE of it is "already so" too).
+  const fixed = renderedFromStoredCR(
+    fixedAtCreation(run.findings, subject, run, rules),
     recognised,
     ctx,
     rules,
     modes,
+  );
+  const findings = fixedFieldFixes(
+    options.asStored ? fixed : ratchet(fixed, subject, ctx, rules, modes),
+    subject,
+    rules,
   );
   const { patch, findings: final } = patchOf(object, run, findings);
   return {

@@ -48,6 +48,8 @@ export type SignalId =
 export interface Signal {
   id: SignalId;
   detail: string;
+  /** pvs-share-node only: the sharing is among targets past the size (a scale-down ends it). */
+  pastSize?: true;
 }
 
 /** What the rules need to know about the target set an object belongs to. */
@@ -505,13 +507,18 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
     .map(([host, set]) => ({ host, ordinals: [...set].sort((x, y) => x - y) }))
     .filter((s) => s.ordinals.length >= 2)
     .sort(byFirstTargets)[0];
+  // Targets at or past the size do not run: PVs that put only them beside another force nothing.
+  const size = view.size;
+  const runningShare =
+    size === undefined ||
+    [...ordinalsByHost.values()].some((set) => [...set].filter((n) => n < size).length >= 2);
   if (shared)
     signals.push({
       id: 'pvs-share-node',
       detail: `PVs put the disks of ${shared.ordinals.map((n) => `${view.crName}-target-${n}`).join(', ')} on node ${shared.host}`,
+      ...(runningShare ? {} : { pastSize: true as const }),
     });
 
-  const size = view.size;
   const pinned =
     typeof view.nodeSelector[HOSTNAME_KEY] === 'string' ? view.nodeSelector[HOSTNAME_KEY] : undefined;
   if (pinned && (size ?? view.minSize) > 1) {
@@ -574,7 +581,7 @@ const FORCED_SHARING: ReadonlyMap<SignalId, string> = new Map([
 export function sharingForced(layout: Layout): { signal: Signal; remedy: string } | undefined {
   for (const signal of layout.signals) {
     const remedy = FORCED_SHARING.get(signal.id);
-    if (remedy) return { signal, remedy };
+    if (remedy && !signal.pastSize) return { signal, remedy };
   }
   return undefined;
 }

@@ -308,9 +308,14 @@ describe('readiness', () => {
     expect(readiness(cr({ size: 6 }), planVolumes(cr({ size: 6 }), threeByFour()).volumes)).toEqual([]);
     const notReady = aistore({ size: 6, hostPort: 51081 });
     const notes = readiness(notReady, planVolumes(notReady as AIStoreCR, threeByFour()).volumes);
+    // With the host port, the planned PVs (two targets a node) are refused too: the targets ask for
+    // one port on each node (pv-target-binding, review "day2").
     expect(notes.map((n) => `${n.object} ${n.finding.ruleId}`)).toEqual([
       'AIStore ais/ais anti-affinity-not-disabled',
       'AIStore ais/ais target-host-port',
+      ...[0, 1, 2, 3, 4, 5].map(
+        (n) => `PersistentVolume ais.ais-data-aistore-ais-target-${n} pv-target-binding`,
+      ),
     ]);
   });
 });

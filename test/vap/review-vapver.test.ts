@@ -1,6 +1,6 @@
 // Review (vapver): which Kubernetes versions can take the exported policies, and what they cost there.
 //
-// FAILING (last describe): the pairs budget (src/vap/policies.ts PAIRWISE_BUDGET, docs/vap.md "What
+// Fixed (last describe; was failing): the pairs budget (src/vap/policies.ts PAIRWISE_BUDGET, docs/vap.md "What
 // it costs") lets the `mount-path-unique` pairwise check run on mount lists whose comparison costs
 // kube-apiserver more than its limit per expression (1,000,000). Measured with the apiserver's own
 // admission CEL code, k8s.io/apiserver v0.33.13 (the version the e2e stage runs): the

@@ -613,8 +613,9 @@ function warnKeptApart(
   const more = beside.size > LISTED ? ` and ${beside.size - LISTED} more` : '';
   // A host port (or the host network) fixed at creation keeps one target per node whatever the
   // anti-affinity: the scheduler never starts the second one there, and the guard refuses its pod
-  // (target-host-port): this PV is what would put it there (review "day2").
-  if (cr && hostPortsKeepTargetsApart(cr)) {
+  // (target-host-port): this PV is what would put it there (review "day2"). With anti-affinity on as
+  // well, the warning below says the same of the anti-affinity.
+  if (cr && hostPortsKeepTargetsApart(cr) && layout.view.antiAffinityOff) {
     const asks =
       cr.spec?.targetSpec?.hostNetwork === true
         ? 'runs on the host network'
@@ -653,6 +654,9 @@ function warnKeptApart(
  */
 export const COVERAGE_BUDGET = 50_000;
 
+/** How a CR's finding says its targets cannot run where their PVs are (evaluate.ts ratchet reads it). */
+export const UNPLACEABLE = 'the targets cannot run on node';
+
 /** On the CR: the nodes its target PVs are on must be nodes its targets may use. */
 function checkPlacement({ subject, layout, ctx, report }: RuleInput<'aistore'>): void {
   const byHost = new Map<string, TargetVolume[]>();
@@ -678,7 +682,7 @@ function checkPlacement({ subject, layout, ctx, report }: RuleInput<'aistore'>):
       : '';
     report.deny(
       '/spec/targetSpec',
-      `the targets cannot run on node ${host} (${excluded}), yet their PV(s) ${listed} are there: those targets would stay Pending ("node(s) didn't match PersistentVolume's node affinity").`,
+      `${UNPLACEABLE} ${host} (${excluded}), yet their PV(s) ${listed} are there: those targets would stay Pending ("node(s) didn't match PersistentVolume's node affinity").`,
       `Let the targets use the nodes of their disks (nodeSelector, required node affinity, tolerations), or move the PVs.${stateFix}`,
     );
   }
@@ -869,7 +873,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (deny). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included, and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that rolls the targets out (a new image) while their disks' node no longer admits them (deny: each comes back Pending). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
   howToFix:

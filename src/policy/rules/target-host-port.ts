@@ -1,5 +1,10 @@
 // Targets that share a node cannot all bind the same host port.
-import { hostPortsKeepTargetsApart, targetStatefulSetName, type AIStoreCR } from '../aistore.js';
+import {
+  hostPortsKeepTargetsApart,
+  rollsTargets,
+  targetStatefulSetName,
+  type AIStoreCR,
+} from '../aistore.js';
 import { describeLayout, sharedOnceScaled } from '../layout.js';
 import { HOSTPORT_FIX, lastChance, PENDING_PORTS } from '../messages.js';
 import {
@@ -38,15 +43,6 @@ function podDnsNames({ subject, operation, oldObject, ctx }: RuleInput<'aistore'
   const set = ctx.statefulSet(subject.namespace, targetStatefulSetName(subject.crName));
   return set === undefined || rendersPodDnsMode(set.spec?.template?.spec);
 }
-
-/**
- * Whether the update renders the target pods anew: a new aisnode or init image always rolls them
- * (common.go shouldUpdateContainerSpec compares every container's image), replacing the init
- * container whole, new env included, and the operator rolls out before it scales
- * (target_controllers.go handleTargetState: scaling waits while a rollout is in progress).
- */
-const rollsTargets = (stored: AIStoreCR, next: AIStoreCR): boolean =>
-  ['nodeImage', 'initImage'].some((image) => stored.spec?.[image] !== next.spec?.[image]);
 
 /**
  * Whether a hostPort (0 included) makes every target on a node advertise the node's address: not
