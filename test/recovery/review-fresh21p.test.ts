@@ -103,3 +103,55 @@ describe('host-port CR: a replacement PV beside the retained disk of a target pa
     expect(denies(ev)).toEqual([]);
   });
 });
+
+describe("a kept CR's rendered StatefulSet: the fix renderedFromStoredCR now gives every rule", () => {
+  // A stored CR (made before the guard, or in audit mode) whose targetSpec.affinity has a pod
+  // anti-affinity term with matchLabelKeys ["team"] and matchLabels {team: a}, and targetSpec.labels
+  // {team: a}: the target pods carry "team", so the apiserver merges it into the selector and refuses
+  // every target pod ("exists in both matchLabelKeys and labelSelector"); no target starts. The
+  // operator's webhook lets targetSpec.labels change in place (internal/webhook/aistore/v1beta1/
+  // aistore_webhook.go validateTargetUpdate -> allowDaemonSpecUpdates: prev.Labels = spec.Labels),
+  // the operator renders them on the pods (target/statefulset.go: cmn.MergePodLabels(
+  // TargetSpec.Labels, ...)), and the guard admits that update: dropping the label is the way out.
+  // Since 4e82548 evaluate.ts renderedFromStoredCR replaces the fix of every rule's finding on the
+  // rendered StatefulSet with "Only a new AIStore CR changes what ais's targetSpec renders (the
+  // operator refuses the change in place); until then, keep one target per node." Both halves are
+  // wrong here: the change in place is accepted, and one target per node starts none (every pod is
+  // refused). A user reading the StatefulSet's warning (or `audit`) deletes and re-creates the
+  // cluster for nothing. Expected: the rule's own fix (drop the key from matchLabelKeys or the
+  // labelSelector / the pods' label), not the host-port advice, for a rule whose fix is not a
+  // fixed targetSpec field.
+  const affinity = {
+    podAntiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        {
+          labelSelector: { matchLabels: { team: 'a' } },
+          matchLabelKeys: ['team'],
+          topologyKey: 'kubernetes.io/hostname',
+        },
+      ],
+    },
+  };
+  const cr = changed(aistore({ size: 2, disable: true, affinity }), (c) => {
+    c.spec.targetSpec.labels = { team: 'a' };
+  });
+  const sts = changed(targetStatefulSet({ replicas: 2, affinity }), (c) => {
+    c.spec.template.metadata.labels.team = 'a';
+  });
+
+  it.each(SIDES)("[%s] the StatefulSet's affinity-label-keys fix is not 'only a new CR, one target per node'", (_, side) => {
+    const ctx = new ClusterContext([cr, node('node-1'), node('node-2')].map(side));
+    // The in-place way out is admitted by the guard itself.
+    const dropLabel = changed(cr, (c) => {
+      delete c.spec.targetSpec.labels;
+    });
+    expect(evaluate({ operation: 'UPDATE', object: dropLabel, oldObject: cr }, ctx).allowed).toBe(true);
+    const ev = evaluate({ operation: 'CREATE', object: sts }, ctx);
+    const fixes = ev.findings.filter((f) => f.ruleId === 'affinity-label-keys').map((f) => f.fix);
+    expect(fixes).not.toEqual([]);
+    for (const fix of fixes) {
+      expect(fix).not.toMatch(/Only a new AIStore CR/);
+      expect(fix).not.toMatch(/keep one target per node/);
+    }
+  });
+});
