@@ -155,3 +155,32 @@ describe("a kept CR's rendered StatefulSet: the fix renderedFromStoredCR now giv
     }
   });
 });
+
+describe('image bump of a shut-down CR whose disks’ node no longer admits the targets', () => {
+  // The cluster is shut down for maintenance (spec.shutdownCluster: true): the operator scaled the
+  // target StatefulSet to 0 (cluster_controller.go shutdownCluster) and, in state ClusterShutdown,
+  // reconciles nothing else while the field stays true ("Remain in shutdown state unless the spec
+  // field changes": Reconcile returns before handleTargetState). No target runs, none is rolled.
+  // node-1 got a NoSchedule taint meanwhile. The admin bumps nodeImage for the upgrade, the usual
+  // step before restarting. The guard refuses: "They run now, but this update rolls the targets
+  // out (a new image): the operator re-creates each, and its rollout stalls": none runs and nothing
+  // is re-created by this update; the restart later (shutdownCluster false, no rollsTargets) is the
+  // update that creates the pods, and the guard ratchets that one to a warning. Expected: the bump
+  // of a shut-down CR is admitted (the finding warned, "already so"), as the restart is.
+  const shut = changed(aistore({ size: 4, disable: true }), (c) => {
+    c.spec.shutdownCluster = true;
+  });
+  const taint = (n: KubeObject) =>
+    changed(n, (c) => {
+      c.spec = { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] };
+    });
+  const bump = changed(shut, (c) => {
+    c.spec.nodeImage = 'aistorage/aisnode:v3.31';
+  });
+
+  it.each(SIDES)('[%s] the image bump of the shut-down CR is admitted', (_, side) => {
+    const world = [shut, targetStatefulSet({ replicas: 0 }), taint(node('node-1')), node('node-2'), ...twoPerNodeDisks(4)];
+    const ev = evaluate({ operation: 'UPDATE', object: bump, oldObject: shut }, new ClusterContext(world.map(side)));
+    expect(denies(ev)).toEqual([]);
+  });
+});
