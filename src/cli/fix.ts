@@ -100,9 +100,12 @@ export function planFixes(judged: Judged[]): { fixed: FixedFile[]; errors: LoadE
   for (const [source, docs] of bySource) {
     const file = source.file;
     if (!source.validUtf8) {
+      const utf16 = source.text.startsWith('\uFEFF') && source.raw !== undefined && source.raw[0] !== 0xef;
       errors.push({
         file,
-        message: 'not valid UTF-8: --fix will not rewrite it (its other bytes would change)',
+        message: utf16
+          ? 'UTF-16: --fix will not rewrite it (save it as UTF-8 to have it fixed)'
+          : 'not valid UTF-8: --fix will not rewrite it (its other bytes would change)',
       });
       continue;
     }

@@ -5,7 +5,14 @@
 // slice of the file, so findings can name lines and `--fix` can edit the text in place.
 import { basename, dirname, resolve } from 'node:path';
 import { Composer, LineCounter, parseDocument, Parser, type Document } from 'yaml';
-import { KUBE_YAML, MAX_ALIAS_COUNT, mergeOverridingKey, yamlMessage } from '../k8s/yaml.js';
+import {
+  EXCESSIVE_ALIASING,
+  excessiveAliasing,
+  KUBE_YAML,
+  MAX_ALIAS_COUNT,
+  mergeOverridingKey,
+  yamlMessage,
+} from '../k8s/yaml.js';
 import { clip, type KubeObject } from '../policy/index.js';
 import { pointerSegments } from './pointer.js';
 import {
@@ -220,9 +227,10 @@ export function parseInput(
     }
     let value: unknown;
     try {
+      if (excessiveAliasing(doc)) throw new Error(EXCESSIVE_ALIASING);
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
-      // An alias bomb ("Excessive alias count ...") or an alias to no anchor: this document only.
+      // An alias bomb (go-yaml's share of aliased nodes) or an alias to no anchor: this document only.
       errors.push({ file, line, message: `document ${i + 1}: ${yamlMessage((err as Error).message)}` });
       return;
     }

@@ -97,12 +97,62 @@ export const KUBE_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
 };
 
 /**
- * Alias uses per document before it counts as an alias bomb: each use counts the aliases inside what
- * it repeats, so nested aliases multiply and a bomb passes it within a few levels. go-yaml v2 takes
- * any document whose aliases are under 99% of its nodes (decode.go allowedAliasRatio): a PV List that
- * repeats one anchor per disk is a real manifest (the yaml library's default, 100, refused one of 120).
+ * go-yaml v2's alias budget (decode.go unmarshal, allowedAliasRatio), which kubectl applies: it counts
+ * every node it decodes, those it decodes again through an alias apart, and refuses the document
+ * ("document contains excessive aliasing") once more than 100 of over 1,000 are through aliases and
+ * their share passes 99% (up to 400,000 nodes), falling to 10% at 4,000,000. The yaml library's own
+ * limit counts alias uses, not what they expand to: its default (100) refused a PV List that repeats
+ * one anchor per disk, and any higher one lets a few kilobytes expand to millions of nodes that a
+ * deep copy (--fix) then makes. Counted on the syntax tree, each subtree's size once.
  */
-export const MAX_ALIAS_COUNT = 10_000;
+export function excessiveAliasing(doc: Document): boolean {
+  const sizes = new Map<unknown, number>();
+  let decoded = 0;
+  let aliased = 0;
+  let refused = false;
+  const allowed = (n: number) =>
+    n <= 400_000 ? 0.99 : n >= 4_000_000 ? 0.1 : 0.99 - (0.89 * (n - 400_000)) / 3_600_000;
+  // The nodes decoding `node` makes, counted once per subtree (an anchor's repeats cost a lookup).
+  const size = (node: unknown): number => {
+    if (isAlias(node)) return 1 + size(node.resolve(doc));
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    let n = 1;
+    if (isMap(node)) for (const pair of node.items) n += size(pair.key) + size(pair.value);
+    else if (isSeq(node)) for (const item of node.items) n += size(item);
+    sizes.set(node, n);
+    return n;
+  };
+  // Document order, as go-yaml decodes: the share is highest right after an alias is expanded.
+  const walk = (node: unknown): void => {
+    if (refused || node === null || node === undefined) return;
+    decoded += 1;
+    if (isAlias(node)) {
+      const more = size(node.resolve(doc));
+      decoded += more;
+      aliased += more;
+      if (aliased > 100 && decoded > 1000 && aliased / decoded > allowed(decoded)) refused = true;
+      return;
+    }
+    if (isMap(node))
+      for (const pair of node.items) {
+        walk(pair.key);
+        walk(pair.value);
+      }
+    else if (isSeq(node)) for (const item of node.items) walk(item);
+  };
+  walk(doc.contents);
+  return refused;
+}
+
+/** The message kubectl gives for such a document. */
+export const EXCESSIVE_ALIASING = 'document contains excessive aliasing (kubectl refuses it)';
+
+/**
+ * The yaml library's alias limit, off: excessiveAliasing applies go-yaml's own first. Its values
+ * share each anchor's object (no copy), so nothing is expanded before that.
+ */
+export const MAX_ALIAS_COUNT = -1;
 
 /** A parser's message as one line, without the "at line L, column C:" its pretty form adds. */
 export function yamlMessage(message: string): string {
@@ -131,7 +181,8 @@ export function readYamlValue(text: string, where: string): unknown {
     },
   });
   try {
-    // An alias to no anchor, or one past the alias budget, fails here, not in the parse.
+    if (excessiveAliasing(doc)) throw new Error(EXCESSIVE_ALIASING);
+    // An alias to no anchor fails here, not in the parse.
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     // The place: the alias that names no anchor, else (an alias bomb) where the value starts.

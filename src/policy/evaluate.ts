@@ -1,7 +1,13 @@
 // The one entry point the webhook and the CLI share: object + context in, findings and a JSON Patch
 // out. Pure: no I/O, no clock. Rules read the input and change a copy taken on first write; the
 // patch is diffed by a library (draft.ts).
-import { FIXED_TARGET_FIELDS, rollsTargets, targetStatefulSetName, type AIStoreCR } from './aistore.js';
+import {
+  FIXED_TARGET_FIELDS,
+  rollsTargets,
+  shutsDown,
+  targetStatefulSetName,
+  type AIStoreCR,
+} from './aistore.js';
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
 import { patchBetween, writableCopy } from './draft.js';
 import { sameJson, valueAt } from './json.js';
@@ -223,8 +229,11 @@ function ratchet(
     );
   // Targets that cannot run where their disks are keep running until re-created: an update that
   // rolls them out re-creates each, and the first there comes back Pending, the rollout stalled.
+  // Not while the cluster is shut down: the operator then leaves its targets alone (cluster_controller.go
+  // stays in the shutdown state), and the restart is the update that brings them back.
   const rolls =
     recognisedOld.role === 'aistore' &&
+    !shutsDown(subject.object as AIStoreCR) &&
     rollsTargets(subject.oldObject as AIStoreCR, subject.object as AIStoreCR);
   const rerun = (f: JudgedFinding) =>
     rolls && f.ruleId === 'pv-target-binding' && f.message.startsWith(UNPLACEABLE);
@@ -385,19 +394,28 @@ function renderedFromStoredCR(
   if (!stored) return findings;
   const crFindings = runRules({ operation: 'UPDATE', object: cr }, stored, ctx, rules, modes).findings;
   const broken = new Set(crFindings.filter((f) => f.severity === 'deny').map((f) => f.ruleId));
-  // The rule's own fix is a change of the CR's targetSpec, the one change the operator refuses here.
-  return findings.map((f) =>
-    f.action === 'deny' && broken.has(f.ruleId)
-      ? {
-          ...judged(
-            f,
-            'warn',
-            `not refused: so is AIStore ${subject.crName}, which it is rendered from and whose targetSpec cannot change in place: ${f.message}`,
-          ),
-          fix: `Only a new AIStore CR changes what ${subject.crName}'s targetSpec renders (the operator refuses the change in place); until then, keep one target per node.`,
-        }
-      : f,
-  );
+  // A rule whose finding keeps the targets apart (a host port, the host network) is about a field
+  // fixed at creation: its own fix, a change of that field, is the one the operator refuses. Other
+  // rules' fixes (a label in targetSpec.labels) the operator takes in place.
+  const fixedField = (ruleId: string) =>
+    keepsApart(rules, ruleId, cr) && crFindings.some((c) => c.ruleId === ruleId && targetSpecField(c.path));
+  return findings.map((f) => {
+    if (f.action !== 'deny' || !broken.has(f.ruleId)) return f;
+    if (!fixedField(f.ruleId))
+      return judged(
+        f,
+        'warn',
+        `not refused: so is AIStore ${subject.crName}, which it is rendered from: ${f.message}`,
+      );
+    return {
+      ...judged(
+        f,
+        'warn',
+        `not refused: so is AIStore ${subject.crName}, which it is rendered from and whose targetSpec cannot change in place: ${f.message}`,
+      ),
+      fix: `Only a new AIStore CR changes what ${subject.crName}'s targetSpec renders (the operator refuses the change in place); until then, keep one target per node.`,
+    };
+  });
 }
 
 export function evaluate(

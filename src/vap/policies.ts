@@ -431,13 +431,13 @@ const AISTORE: PolicyDef = {
           `size(${mounts}) <= ${MAX_MOUNTS}`,
           or(
             // A mountpath aisnode refuses: the root, or longer than it allows (in bytes, as Go counts).
-            `${records}.exists(x, x[0] == '/' || bytes(x[0]).size() > ${MAX_MOUNTPATH})`,
+            `${records}.exists(x, x[0] == '/' || x[0].split('/').exists(s, s == '..') || bytes(x[0]).size() > ${MAX_MOUNTPATH})`,
             `${records}.exists(x, x[0] in (${reserved}))`,
             and(f('pairsAffordable'), `${records}.exists(x, ${other})`),
           ),
         );
       },
-      message: `[mount-path-unique] each mount needs a container directory of its own: not another mount's, not inside another mount (aisnode refuses nested mountpaths), not the root directory nor over 255 bytes (aisnode refuses those too), and not one the operator mounts (/etc/ais, /var/ais_config, /var/log/ais; /var/certs, /var/traces, /root/.aws, /var/gcp, /root/.oci with their fields): Kubernetes rejects every target pod whose container mounts one path twice, aisnode every target with such mountpaths${doc('mount-path-unique')}`,
+      message: `[mount-path-unique] each mount needs a container directory of its own: not another mount's, not inside another mount (aisnode refuses nested mountpaths), not through "..", not the root directory nor over 255 bytes (aisnode refuses those too), and not one the operator mounts (/etc/ais, /var/ais_config, /var/log/ais; /var/certs, /var/traces, /root/.aws, /var/gcp, /root/.oci with their fields): Kubernetes rejects every target pod whose container mounts one path twice, aisnode every target with such mountpaths${doc('mount-path-unique')}`,
     },
     {
       rule: 'legacy-anti-affinity-field',

@@ -164,7 +164,7 @@ describe('bad input: one line with its place, the rest still judged, exit 2', ()
     cpSync(fixture('02'), join(dir, 'deny.yaml'));
     const r = await cli(['check', dir]);
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/bomb\.yaml:1: error: document 1: Excessive alias count/);
+    expect(r.stdout).toMatch(/bomb\.yaml:1: error: document 1: document contains excessive aliasing/);
     expect(r.stdout).toContain('DENY  target-host-port');
     noStack(r.stdout + r.stderr);
   });

@@ -64,11 +64,17 @@ describe('mount-path-unique: ".." as aisnode cleans it (Go filepath.Clean)', () 
   // Two spellings of one directory once cleaned: aisnode refuses the duplicate ("is duplicated",
   // FSPConf.Validate after ValidateMpath), the container gets two mounts at /ais/sda. Expected: denied
   // as two mounts on one directory are.
-  it.each(SIDES)('[%s] useHostPath mounts /ais/sda and /ais/x/../sda (one directory) are denied', (_, side) => {
-    const cr = aistore({ size: 1, mounts: [hostMount('/ais/sda'), hostMount('/ais/x/../sda')] });
-    const ev = evaluate({ operation: 'CREATE', object: cr }, new ClusterContext([node('node-1')].map(side)));
-    expect(denies(ev).filter((d) => d.startsWith('mount-path-unique'))).not.toEqual([]);
-  });
+  it.each(SIDES)(
+    '[%s] useHostPath mounts /ais/sda and /ais/x/../sda (one directory) are denied',
+    (_, side) => {
+      const cr = aistore({ size: 1, mounts: [hostMount('/ais/sda'), hostMount('/ais/x/../sda')] });
+      const ev = evaluate(
+        { operation: 'CREATE', object: cr },
+        new ClusterContext([node('node-1')].map(side)),
+      );
+      expect(denies(ev).filter((d) => d.startsWith('mount-path-unique'))).not.toEqual([]);
+    },
+  );
 });
 
 describe('host-port CR: a replacement PV beside the retained disk of a target past the size', () => {
@@ -98,10 +104,13 @@ describe('host-port CR: a replacement PV beside the retained disk of a target pa
   ];
   const replacement = pv('pv-1-new', { claim: claimName(1), host: 'node-3', path: '/ais/sdb', local: true });
 
-  it.each(SIDES)("[%s] target-1's replacement PV on node-3 (only target-2's retained disk there) is admitted", (_, side) => {
-    const ev = evaluate({ operation: 'CREATE', object: replacement }, new ClusterContext(world.map(side)));
-    expect(denies(ev)).toEqual([]);
-  });
+  it.each(SIDES)(
+    "[%s] target-1's replacement PV on node-3 (only target-2's retained disk there) is admitted",
+    (_, side) => {
+      const ev = evaluate({ operation: 'CREATE', object: replacement }, new ClusterContext(world.map(side)));
+      expect(denies(ev)).toEqual([]);
+    },
+  );
 });
 
 describe("a kept CR's rendered StatefulSet: the fix renderedFromStoredCR now gives every rule", () => {
@@ -139,21 +148,24 @@ describe("a kept CR's rendered StatefulSet: the fix renderedFromStoredCR now giv
     c.spec.template.metadata.labels.team = 'a';
   });
 
-  it.each(SIDES)("[%s] the StatefulSet's affinity-label-keys fix is not 'only a new CR, one target per node'", (_, side) => {
-    const ctx = new ClusterContext([cr, node('node-1'), node('node-2')].map(side));
-    // The in-place way out is admitted by the guard itself.
-    const dropLabel = changed(cr, (c) => {
-      delete c.spec.targetSpec.labels;
-    });
-    expect(evaluate({ operation: 'UPDATE', object: dropLabel, oldObject: cr }, ctx).allowed).toBe(true);
-    const ev = evaluate({ operation: 'CREATE', object: sts }, ctx);
-    const fixes = ev.findings.filter((f) => f.ruleId === 'affinity-label-keys').map((f) => f.fix);
-    expect(fixes).not.toEqual([]);
-    for (const fix of fixes) {
-      expect(fix).not.toMatch(/Only a new AIStore CR/);
-      expect(fix).not.toMatch(/keep one target per node/);
-    }
-  });
+  it.each(SIDES)(
+    "[%s] the StatefulSet's affinity-label-keys fix is not 'only a new CR, one target per node'",
+    (_, side) => {
+      const ctx = new ClusterContext([cr, node('node-1'), node('node-2')].map(side));
+      // The in-place way out is admitted by the guard itself.
+      const dropLabel = changed(cr, (c) => {
+        delete c.spec.targetSpec.labels;
+      });
+      expect(evaluate({ operation: 'UPDATE', object: dropLabel, oldObject: cr }, ctx).allowed).toBe(true);
+      const ev = evaluate({ operation: 'CREATE', object: sts }, ctx);
+      const fixes = ev.findings.filter((f) => f.ruleId === 'affinity-label-keys').map((f) => f.fix);
+      expect(fixes).not.toEqual([]);
+      for (const fix of fixes) {
+        expect(fix).not.toMatch(/Only a new AIStore CR/);
+        expect(fix).not.toMatch(/keep one target per node/);
+      }
+    },
+  );
 });
 
 describe('image bump of a shut-down CR whose disks’ node no longer admits the targets', () => {
@@ -179,8 +191,17 @@ describe('image bump of a shut-down CR whose disks’ node no longer admits the 
   });
 
   it.each(SIDES)('[%s] the image bump of the shut-down CR is admitted', (_, side) => {
-    const world = [shut, targetStatefulSet({ replicas: 0 }), taint(node('node-1')), node('node-2'), ...twoPerNodeDisks(4)];
-    const ev = evaluate({ operation: 'UPDATE', object: bump, oldObject: shut }, new ClusterContext(world.map(side)));
+    const world = [
+      shut,
+      targetStatefulSet({ replicas: 0 }),
+      taint(node('node-1')),
+      node('node-2'),
+      ...twoPerNodeDisks(4),
+    ];
+    const ev = evaluate(
+      { operation: 'UPDATE', object: bump, oldObject: shut },
+      new ClusterContext(world.map(side)),
+    );
     expect(denies(ev)).toEqual([]);
   });
 });

@@ -207,6 +207,15 @@ export function builderCases(): AgreementCase[] {
       }),
     ),
     create(
+      'CR: hostPath mounts through ".." (/ais/.., /ais/x/../sda)',
+      aistore({
+        mounts: [
+          { path: '/ais/..', useHostPath: true },
+          { path: '/ais/x/../sda', useHostPath: true },
+        ],
+      }),
+    ),
+    create(
       'CR: a hostPath mount of exactly 255 bytes',
       aistore({ mounts: [{ path: `/ais/${'é'.repeat(125)}`, useHostPath: true }] }),
     ),

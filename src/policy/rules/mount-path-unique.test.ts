@@ -49,6 +49,17 @@ const rows: Row[] = [
     },
   },
   {
+    // aisnode cleans paths (filepath.Clean): /ais/.. is the root, /ais/x/../sda is /ais/sda.
+    name: 'a hostPath mount through ".."',
+    object: aistore({ mounts: [disk('/ais/..', true), disk('/ais/x/../sda', true)] }),
+    expect: {
+      deny: [
+        /^mount \/ais\/\.\. is a path through "\.\."/,
+        /^mount \/ais\/x\/\.\.\/sda is a path through "\.\."/,
+      ],
+    },
+  },
+  {
     name: 'a hostPath mount of exactly 255 bytes is taken',
     object: aistore({ mounts: [disk(`/ais/${'d'.repeat(250)}/`, true)] }),
     expect: {},

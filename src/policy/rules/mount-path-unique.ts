@@ -18,7 +18,7 @@ export default defineRule({
   id: 'mount-path-unique',
   title: 'Mount paths are distinct container paths',
   summary:
-    "Each targetSpec mount path is a directory of its own in the target container: not another mount's, not inside another mount (aisnode refuses nested mountpaths), not the root directory nor longer than 255 bytes (aisnode refuses those mountpaths too), and not one the operator mounts itself (/etc/ais, /var/ais_config, /var/log/ais, and /var/certs, /var/traces, /root/.aws, /var/gcp, /root/.oci when their fields are set): deny otherwise.",
+    'Each targetSpec mount path is a directory of its own in the target container: not another mount\'s, not inside another mount (aisnode refuses nested mountpaths), not through "..", not the root directory nor longer than 255 bytes (aisnode refuses those mountpaths too), and not one the operator mounts itself (/etc/ais, /var/ais_config, /var/log/ais, and /var/certs, /var/traces, /root/.aws, /var/gcp, /root/.oci when their fields are set): deny otherwise.',
   verdict: 'deny',
   operator: `The operator mounts each mount at its path in the aisnode container, after its own mounts (${operatorLink('internal/resources/aistore/target/volumes.go', 107, 'newVolumeMounts')}, ${operatorLink('internal/resources/aistore/cmn/volumes.go', 220, 'NewAISVolumeMounts')}), and makes each an AIStore mountpath of the target (${operatorLink('internal/resources/aistore/target/configmap.go', 63, 'definePathsWithLabels')}); Kubernetes rejects a pod whose container mounts one path twice, aisnode a mountpath inside another.`,
   howToFix:
@@ -42,8 +42,8 @@ export default defineRule({
       if (refused !== undefined) {
         report.deny(
           at,
-          `mount ${mount.path} is ${refused}: every mount is an AIStore mountpath of the target, and aisnode refuses to start with such a mountpath, so every target fails at start.`,
-          'Mount each disk at a directory of its own, e.g. /ais/nvme0n1.',
+          `mount ${mount.path} is ${refused}.`,
+          'Write each mount as the directory itself, without "..", one of its own, e.g. /ais/nvme0n1.',
         );
         continue;
       }
@@ -88,11 +88,18 @@ export const MAX_MOUNTPATH = 255;
  * FSPConf.Validate).
  */
 function unusableMountpath(key: string): string | undefined {
-  if (key === '/') return 'the root directory, which aisnode takes for no mountpath';
+  // aisnode resolves ".." (filepath.Clean): /ais/.. is the root to it, /ais/x/../sda is /ais/sda, and
+  // a useHostPath mount's ".." climbs out of the operator's host directory. Kubernetes and the
+  // operator take the path as written: one spelling for all three is the directory itself.
+  if (key.split('/').includes('..'))
+    return 'a path through "..": aisnode resolves it (to another mountpath, or the root), Kubernetes and the operator take it as written, and a useHostPath mount\'s ".." leaves the operator\'s host directory';
+  const refused =
+    'every mount is an AIStore mountpath of the target, and aisnode refuses to start with such a mountpath, so every target fails at start';
+  if (key === '/') return `the root directory, which aisnode takes for no mountpath: ${refused}`;
   // Go's len: bytes, not characters.
   const bytes = UTF8.encode(key).length;
   if (bytes > MAX_MOUNTPATH)
-    return `${bytes} bytes long as a directory, past the ${MAX_MOUNTPATH} aisnode allows a mountpath`;
+    return `${bytes} bytes long as a directory, past the ${MAX_MOUNTPATH} aisnode allows a mountpath: ${refused}`;
   return undefined;
 }
 

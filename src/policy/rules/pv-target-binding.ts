@@ -218,7 +218,10 @@ function checkVolumeClashes(
     if (otherName === self) continue;
     judged.add(otherName);
     const { ordinal } = other;
-    if (host && other.host === host && ordinal !== undefined && ordinal !== subject.ordinal)
+    // A target past the size (its disks kept by a scale-down) shares no node with anyone.
+    const runs =
+      ordinal !== undefined && (input.layout.view.size === undefined || ordinal < input.layout.view.size);
+    if (host && other.host === host && runs && ordinal !== subject.ordinal)
       if (!beside.has(ordinal)) beside.set(ordinal, otherName);
     // A PV being deleted binds no claim made from now on (k8s.ts isBeingDeleted): no rival of this
     // one for its claim's name, nor a node this target is held to. Its disk is still taken.
@@ -660,8 +663,12 @@ export const UNPLACEABLE = 'the targets cannot run on node';
 /** On the CR: the nodes its target PVs are on must be nodes its targets may use. */
 function checkPlacement({ subject, layout, ctx, report }: RuleInput<'aistore'>): void {
   const byHost = new Map<string, TargetVolume[]>();
+  const size = layout.view.size;
   for (const volume of targetVolumes(ctx, subject.namespace, subject.crName, { cr: subject.object })) {
     if (!volume.host) continue;
+    // A target past the size (its PVs kept by a scale-down) runs nowhere: its disks' node is no
+    // target's to be admitted on until a scale-out brings it back, and that update is judged then.
+    if (size !== undefined && volume.ordinal !== undefined && volume.ordinal >= size) continue;
     const on = byHost.get(volume.host);
     if (on) on.push(volume);
     else byHost.set(volume.host, [volume]);
