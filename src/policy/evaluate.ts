@@ -401,18 +401,15 @@ function renderedFromStoredCR(
     keepsApart(rules, ruleId, cr) && crFindings.some((c) => c.ruleId === ruleId && targetSpecField(c.path));
   return findings.map((f) => {
     if (f.action !== 'deny' || !broken.has(f.ruleId)) return f;
-    if (!fixedField(f.ruleId))
-      return judged(
-        f,
-        'warn',
-        `not refused: so is AIStore ${subject.crName}, which it is rendered from: ${f.message}`,
-      );
+    const fixed = fixedField(f.ruleId);
+    const warned = judged(
+      f,
+      'warn',
+      `not refused: so is AIStore ${subject.crName}, which it is rendered from${fixed ? ' and whose targetSpec cannot change in place' : ''}: ${f.message}`,
+    );
+    if (!fixed) return warned;
     return {
-      ...judged(
-        f,
-        'warn',
-        `not refused: so is AIStore ${subject.crName}, which it is rendered from and whose targetSpec cannot change in place: ${f.message}`,
-      ),
+      ...warned,
       fix: `Only a new AIStore CR changes what ${subject.crName}'s targetSpec renders (the operator refuses the change in place); until then, keep one target per node.`,
     };
   });

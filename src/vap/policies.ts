@@ -163,7 +163,7 @@ const sizedMount = (m: string) => {
  * of that estimate when every mount is distinct (19 + 0.34 x a path's length per pair, measured by
  * an outside review on v1.33 and v1.36: the old budget, 400,000, cancelled valid CRs of 160-254
  * mounts), so 100,000 keeps one CR under 400,000 and an UPDATE, which may judge the stored CR too,
- * under 800,000 (test/e2e/21-vap-cost and 22-review-vapver-cost run CRs at the edge).
+ * under 800,000 (test/e2e/21-vap-cost runs CRs at the edge, distinct and not).
  */
 export const PAIRWISE_BUDGET = 100_000;
 

@@ -16,8 +16,8 @@
 // edge have two mounts on one directory, which `exists` finds at the first mount, and its distinct
 // lists (80, 256, 1,024) are either cheap or past the budget. The policy should compare the pairs only
 // while the apiserver can (a budget of a few times fewer pairs, or a cheaper comparison), leaving the
-// rest to the webhook, as docs/vap.md says it does past the budget. test/e2e/22-review-vapver-cost
-// sends these CRs to kube-apiserver.
+// rest to the webhook, as docs/vap.md says it does past the budget. test/e2e/21-vap-cost
+// ("distinct mounts at the edge of the pairs budget") sends such CRs to kube-apiserver.
 //
 // The other tests PASS: no version mismatch was found. They are kept as a guard of a property the e2e stage cannot see (it runs only
 // kube-apiserver v1.33.13 for `render --vap` and v1.36.3 for `render --map`), so that a CEL function
