@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from '@jest/globals';
 import { parseDocument } from 'yaml';
-import { excessiveAliasing, KUBE_YAML } from '../../src/k8s/yaml.js';
+import { excessiveAliasing, KUBE_YAML, readYamlValue } from '../../src/k8s/yaml.js';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import { aistore, node, targetStatefulSet } from '../support/builders.js';
 import { changed, SIDES, twoPerNodeDisks } from '../support/sides.js';
@@ -132,5 +132,18 @@ describe('restart of a shut-down CR whose targets cannot run on node-2 (where th
       new ClusterContext(world.map(side)),
     );
     expect(denies(ev).filter((d) => d.startsWith('pv-target-binding'))).not.toEqual([]);
+  });
+});
+
+describe('an anchor whose value contains its own alias', () => {
+  // `data: &a {k: *a}`: go-yaml v2 refuses it, "anchor 'a' value contains itself" (decode.go alias),
+  // and so does kubectl. 1cb57f4's excessiveAliasing recurses through the alias into the anchor it
+  // is inside (size() memoizes a node only after counting it), so `check` (cli/load.ts) and the
+  // flag files read by readYamlValue (plan's disk map, serve's config) report the JavaScript
+  // engine's "Maximum call stack size exceeded" as the document's error: the user is told nothing
+  // about the anchor. Expected: an input error naming the self-containing anchor, as kubectl does.
+  it('is an input error about the anchor, not a stack overflow', () => {
+    expect(() => readYamlValue('a: &a [*a]\n', 'disks.yaml')).toThrow(/itself|anchor|alias/i);
+    expect(() => readYamlValue('a: &a [*a]\n', 'disks.yaml')).not.toThrow(/call stack/);
   });
 });
