@@ -107,23 +107,33 @@ export const KUBE_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
  */
 export function excessiveAliasing(doc: Document): boolean {
   const sizes = new Map<unknown, number>();
-  let decoded = 0;
+  const counting = new Set<unknown>();
+  // go-yaml counts the document node too.
+  let decoded = 1;
   let aliased = 0;
   let refused = false;
   const allowed = (n: number) =>
     n <= 400_000 ? 0.99 : n >= 4_000_000 ? 0.1 : 0.99 - (0.89 * (n - 400_000)) / 3_600_000;
+  // It checks after every node: its allowed share falls with the count, so plain nodes after the
+  // aliases can tip a document over too.
+  const check = () => {
+    if (aliased > 100 && decoded > 1000 && aliased / decoded > allowed(decoded)) refused = true;
+  };
   // The nodes decoding `node` makes, counted once per subtree (an anchor's repeats cost a lookup).
   const size = (node: unknown): number => {
     if (isAlias(node)) return 1 + size(node.resolve(doc));
     const known = sizes.get(node);
     if (known !== undefined) return known;
+    // go-yaml: "anchor 'a' value contains itself"; counting it would never end.
+    if (counting.has(node)) throw new Error(`anchor ${anchorOf(node)} contains an alias of itself`);
+    counting.add(node);
     let n = 1;
-    if (isMap(node)) for (const pair of node.items) n += size(pair.key) + size(pair.value);
-    else if (isSeq(node)) for (const item of node.items) n += size(item);
+    for (const child of decodedChildren(node)) n += size(child);
+    counting.delete(node);
     sizes.set(node, n);
     return n;
   };
-  // Document order, as go-yaml decodes: the share is highest right after an alias is expanded.
+  // Document order, as go-yaml decodes.
   const walk = (node: unknown): void => {
     if (refused || node === null || node === undefined) return;
     decoded += 1;
@@ -131,18 +141,34 @@ export function excessiveAliasing(doc: Document): boolean {
       const more = size(node.resolve(doc));
       decoded += more;
       aliased += more;
-      if (aliased > 100 && decoded > 1000 && aliased / decoded > allowed(decoded)) refused = true;
-      return;
     }
-    if (isMap(node))
-      for (const pair of node.items) {
-        walk(pair.key);
-        walk(pair.value);
-      }
-    else if (isSeq(node)) for (const item of node.items) walk(item);
+    check();
+    if (!isAlias(node)) for (const child of decodedChildren(node)) walk(child);
   };
   walk(doc.contents);
   return refused;
+}
+
+const anchorOf = (node: unknown): string => {
+  const anchor = isMap(node) || isSeq(node) ? node.anchor : undefined;
+  return anchor ? `'${anchor}'` : 'value';
+};
+
+/**
+ * The nodes go-yaml decodes under a collection node: a mapping's keys and values, but for a merge
+ * ("<<") neither its key nor the sequence of a merge list, only what it merges (decode.go mapping,
+ * merge).
+ */
+function* decodedChildren(node: unknown): Generator<unknown> {
+  if (isSeq(node)) yield* node.items;
+  if (!isMap(node)) return;
+  for (const pair of node.items) {
+    if (!isMergeKey(pair.key)) {
+      yield pair.key;
+      yield pair.value;
+    } else if (isSeq(pair.value)) yield* pair.value.items;
+    else yield pair.value;
+  }
 }
 
 /** The message kubectl gives for such a document. */

@@ -372,6 +372,14 @@ export function hostPortsKeepTargetsApart(cr: AIStoreCR): boolean {
 export const rollsTargets = (stored: AIStoreCR, next: AIStoreCR): boolean =>
   ['nodeImage', 'initImage'].some((image) => stored.spec?.[image] !== next.spec?.[image]);
 
+/**
+ * Whether the update re-creates the running targets' pods: a rollout (rollsTargets), unless the
+ * cluster stays shut down (the operator then leaves its targets alone: cluster_controller.go), or
+ * the restart of a shut-down cluster, whose targets the operator scales up from none.
+ */
+export const recreatesTargets = (stored: AIStoreCR, next: AIStoreCR): boolean =>
+  !shutsDown(next) && (shutsDown(stored) || rollsTargets(stored, next));
+
 export function antiAffinityDisabled(cr: AIStoreCR): boolean {
   return cr.spec?.targetSpec?.disablePodAntiAffinity === true;
 }

@@ -3,7 +3,7 @@
 // patch is diffed by a library (draft.ts).
 import {
   FIXED_TARGET_FIELDS,
-  rollsTargets,
+  recreatesTargets,
   shutsDown,
   targetStatefulSetName,
   type AIStoreCR,
@@ -228,21 +228,17 @@ function ratchet(
             sameJson(valueAt(subject.object, f.path), valueAt(subject.oldObject, f.path)))),
     );
   // Targets that cannot run where their disks are keep running until re-created: an update that
-  // rolls them out re-creates each, and the first there comes back Pending, the rollout stalled.
-  // Not while the cluster is shut down: the operator then leaves its targets alone (cluster_controller.go
-  // stays in the shutdown state), and the restart is the update that brings them back.
-  const rolls =
-    recognisedOld.role === 'aistore' &&
-    !shutsDown(subject.object as AIStoreCR) &&
-    rollsTargets(subject.oldObject as AIStoreCR, subject.object as AIStoreCR);
+  // re-creates them (a rollout, a restart after a shutdown) brings the first there back Pending.
+  const stored = subject.oldObject as AIStoreCR;
+  const recreates = recognisedOld.role === 'aistore' && recreatesTargets(stored, subject.object as AIStoreCR);
   const rerun = (f: JudgedFinding) =>
-    rolls && f.ruleId === 'pv-target-binding' && f.message.startsWith(UNPLACEABLE);
+    recreates && f.ruleId === 'pv-target-binding' && f.message.startsWith(UNPLACEABLE);
   return findings.map((f) => {
     if (f.action !== 'deny' || !alreadySo(f)) return f;
     if (rerun(f))
       return {
         ...f,
-        message: `${f.message} They run now, but this update rolls the targets out (a new image): the operator re-creates each, and its rollout stalls at the first of them.`,
+        message: `${f.message} ${shutsDown(stored) ? 'This update restarts the cluster: the operator creates every target again' : 'They run now, but this update rolls the targets out (a new image): the operator re-creates each'}, and stalls at the first of them there.`,
         fix: `${f.fix} Or lift what keeps them off the node before this update.`,
       };
     return judged(f, 'warn', `already so before this update: ${f.message}`);

@@ -5,10 +5,12 @@ import {
   claimMounts,
   claimTemplateNames,
   hasClaimShape,
+  fixedTargetSize,
   hostPortsKeepTargetsApart,
   isClaimTemplateOf,
   isSomeStateClaim,
   mountsOf,
+  recreatesTargets,
   splitClaimName,
   dataClaimName,
   isTargetAutoScaling,
@@ -661,14 +663,29 @@ export const COVERAGE_BUDGET = 50_000;
 export const UNPLACEABLE = 'the targets cannot run on node';
 
 /** On the CR: the nodes its target PVs are on must be nodes its targets may use. */
-function checkPlacement({ subject, layout, ctx, report }: RuleInput<'aistore'>): void {
-  const byHost = new Map<string, TargetVolume[]>();
+/**
+ * How many targets the operator runs through this CR's update, undefined when it follows the nodes.
+ * An update that re-creates them applies its template before it scales (target_controllers.go
+ * handleTargetState): a scale-down in the same update re-creates the targets it removes first.
+ */
+function runningTargets({ subject, layout, operation, oldObject }: RuleInput<'aistore'>): number | undefined {
   const size = layout.view.size;
+  if (size === undefined || operation !== 'UPDATE' || !isObject(oldObject)) return size;
+  const stored = oldObject as AIStoreCR;
+  if (!recreatesTargets(stored, subject.object)) return size;
+  const before = fixedTargetSize(stored);
+  return before === undefined ? undefined : Math.max(size, before);
+}
+
+function checkPlacement(input: RuleInput<'aistore'>): void {
+  const { subject, layout, ctx, report } = input;
+  const byHost = new Map<string, TargetVolume[]>();
+  const size = runningTargets(input);
   for (const volume of targetVolumes(ctx, subject.namespace, subject.crName, { cr: subject.object })) {
     if (!volume.host) continue;
     // A target past the size (its PVs kept by a scale-down) runs nowhere: its disks' node is no
     // target's to be admitted on until a scale-out brings it back, and that update is judged then.
-    if (size !== undefined && volume.ordinal !== undefined && volume.ordinal >= size) continue;
+    if (size !== undefined && volume.ordinal >= size) continue;
     const on = byHost.get(volume.host);
     if (on) on.push(volume);
     else byHost.set(volume.host, [volume]);
