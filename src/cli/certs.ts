@@ -43,7 +43,8 @@ another run held the directory for over a minute), 2 usage errors.`;
 
 // DNS-1123 label: what Kubernetes accepts as a Service or Namespace name.
 const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/i;
+/** What `--dns` takes (also what render's advice may pass back to it). */
+export const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/i;
 const UNIT_DAYS: Record<string, number> = { d: 1, h: 1 / 24, m: 1 / 1440 };
 
 /** "30d", "720h", "90m" in days. Units are required: a bare "30" is ambiguous. */

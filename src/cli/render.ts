@@ -15,6 +15,7 @@ import {
   toYamlStream,
   type Overlay,
 } from '../deploy/index.js';
+import { HOSTNAME } from './certs.js';
 import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
 // For callers that found it here first; src/deploy/index.js is its home.
@@ -182,10 +183,41 @@ async function checkServingNames(
     throw new UsageError(`${file} is not a certificate: ${(err as Error).message}`, { cause: err });
   }
   const covered = isIP(host) ? cert.checkIP(host) : cert.checkHost(host, { wildcards: false });
-  if (!covered)
+  if (!covered) {
+    const asked = url
+      ? [isIP(host) ? `--ip ${host}` : `--dns ${host}`]
+      : [`--service ${name} --namespace ${namespace}`];
+    const kept = keptNameFlags(cert.subjectAltName, host);
     throw new UsageError(
-      `${file} is not for ${host} (${cert.subjectAltName ?? 'no names'}): the apiserver would refuse every call to the guard; make the pair for it (the CA is kept), e.g. ais-guard certs --dir ${dir} ${url ? (isIP(host) ? `--ip ${host}` : `--dns ${host}`) : `--service ${name} --namespace ${namespace}`}`,
+      `${file} is not for ${host} (${cert.subjectAltName ?? 'no names'}): the apiserver would refuse every call to the guard; make the pair for it (the CA is kept), e.g. ais-guard certs --dir ${dir} ${[...asked, ...kept].join(' ')}`,
     );
+  }
+}
+
+/**
+ * The names tls.crt holds besides its Service's, as `certs` flags: `certs` issues exactly the names
+ * it is asked for, so advice without them would drop a --dns or --ip the pair was made with. The
+ * Service's own names (<svc>, <svc>.<ns>, <svc>.<ns>.svc[.cluster.local]) come from --service and
+ * --namespace and are left out: the advice names the Service it wants.
+ */
+export function keptNameFlags(subjectAltName: string | undefined, host: string): string[] {
+  const names = (subjectAltName ?? '').split(', ').map((entry) => {
+    const colon = entry.indexOf(':');
+    return { type: entry.slice(0, colon), value: entry.slice(colon + 1) };
+  });
+  const dns = new Set(names.filter((n) => n.type === 'DNS').map((n) => n.value));
+  const services = [...dns].filter((d) => d.endsWith('.svc')).map((d) => d.slice(0, -'.svc'.length));
+  const serviceName = (d: string) =>
+    services.some(
+      (s) => d === s || d === s.split('.')[0] || d === `${s}.svc` || d === `${s}.svc.cluster.local`,
+    );
+  const flags: string[] = [];
+  for (const { type, value } of names) {
+    if (value === host) continue;
+    if (type === 'DNS' && HOSTNAME.test(value) && !serviceName(value)) flags.push(`--dns ${value}`);
+    if (type === 'IP Address' && isIP(value)) flags.push(`--ip ${value}`);
+  }
+  return flags;
 }
 
 export async function runRender(argv: string[], io: Io): Promise<number> {

@@ -62,3 +62,52 @@ describe('review-newuser: the fix render prints for a serving certificate of ano
       expect(err).not.toContain('--force');
     }));
 });
+
+describe('render: the certs command it advises keeps the names the pair was made with', () => {
+  // `certs` issues exactly the names it is asked for (certs --help: reissued when it "does not cover
+  // the requested names"). A pair made with `--ip 10.0.0.5 --dns guard.example.com` for a guard
+  // moving to 10.0.0.9 was told `certs --dir D --ip 10.0.0.9`: followed, it dropped the other two,
+  // and whatever still called the guard by them failed its TLS name check.
+  it('passes back every --dns and --ip of tls.crt but the Service names, and the advice works', () =>
+    withTempDir(async (dir) => {
+      await main(
+        ['certs', '--dir', dir, '--dns', 'guard.example.com', '--ip', '10.0.0.5', '--ip', '::1'],
+        captureIo(),
+      );
+      const url = 'https://10.0.0.9:8443';
+      const first = await render('--url', url, '--cert-dir', dir, '--webhooks-only');
+      expect(first.code).toBe(2);
+      const advice = /e\.g\. ais-guard (certs .*)$/m.exec(first.err)?.[1];
+      expect(advice).toBe(
+        `certs --dir ${dir} --ip 10.0.0.9 --dns guard.example.com --ip 10.0.0.5 --ip 0:0:0:0:0:0:0:1`,
+      );
+      expect(await main(advice!.split(' '), captureIo())).toBe(0);
+      const again = await render('--url', url, '--cert-dir', dir, '--webhooks-only');
+      expect(again.err).toBe('');
+      for (const kept of ['guard.example.com', '10.0.0.5', '::1'])
+        expect(
+          (
+            await render(
+              '--url',
+              `https://${kept.includes(':') ? `[${kept}]` : kept}:8443`,
+              '--cert-dir',
+              dir,
+              '--webhooks-only',
+            )
+          ).code,
+        ).toBe(0);
+    }));
+
+  it('leaves out the names of the Service the pair was made for when another is asked', () =>
+    withTempDir(async (dir) => {
+      await main(['certs', '--dir', dir, '--dns', 'localhost'], captureIo());
+      const { code, err } = await render('--cert-dir', dir, '--namespace', 'ops');
+      expect(code).toBe(2);
+      expect(err).toMatch(
+        new RegExp(
+          `e\\.g\\. ais-guard certs --dir ${dir} --service ais-guard --namespace ops --dns localhost$`,
+          'm',
+        ),
+      );
+    }));
+});
