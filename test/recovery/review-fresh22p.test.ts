@@ -1,0 +1,104 @@
+// Review "fresh22p" (branch review-fresh22p): the policy changes of 9db6925..c8aaa3b attacked
+// against operator v3.4.0 (/work/shared/ais-k8s/operator) and aistore v1.4.9 (the aisnode module it
+// builds with). Each case fails on c8aaa3b and passes once the product is fixed.
+/* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
+import { describe, expect, it } from '@jest/globals';
+import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
+import { aistore, node, targetStatefulSet } from '../support/builders.js';
+import { changed, judgeUpdate, messages, SIDES, twoPerNodeDisks } from '../support/sides.js';
+
+const denies = (ev: ReturnType<typeof evaluate>) =>
+  ev.findings.filter((f) => f.action === 'deny').map((f) => `${f.ruleId}: ${f.message}`);
+
+/** 4 targets, two per node (pv-0, pv-1 on node-1; pv-2, pv-3 on node-2), anti-affinity off. */
+const CR = aistore({ size: 4, disable: true });
+const STS = targetStatefulSet({ replicas: 4 });
+const DISKS = twoPerNodeDisks(4);
+/** node-1 tainted NoSchedule after the targets started: ais-target-0/-1 keep running there. */
+const tainted = (n: KubeObject) =>
+  changed(n, (c) => {
+    c.spec = { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] };
+  });
+const WORLD = [CR, STS, tainted(node('node-1')), node('node-2'), ...DISKS];
+
+describe('the ratchet: updates that roll the targets other than a new image (aistore.ts rollsTargets)', () => {
+  // DEFECT (false allow: a running cluster's targets brought down). 4e82548/1cb57f4 refuse an image
+  // bump while the node of ais-target-0/-1's disks no longer admits them ("They run now, but this
+  // update rolls the targets out ... re-creates each"), because the re-created pods come back
+  // Pending. rollsTargets counts only nodeImage/initImage. The operator re-creates the target pods
+  // for any change shouldUpdatePodTemplate sees (operator internal/controller/aistore/common.go
+  // shouldUpdatePodTemplate: init containers, containers' image and, for aisnode, env, resources,
+  // probes, securityContext; pod securityContext; annotations; labels; volumes; priorityClassName;
+  // tolerations), then target_controllers.go handleTargetState -> syncTargetPodSpec patches the
+  // template and handleTargetRollout deletes every target pod (OnDelete strategy). The operator's
+  // own webhook lets exactly these targetSpec fields change on a live CR (internal/webhook/aistore/
+  // v1beta1/aistore_webhook.go allowDaemonSpecUpdates: Env, Resources, Labels, Annotations,
+  // SecurityContext, Probes, Tolerations), and spec.priorityClassName is top-level
+  // (target/statefulset.go targetPodSpec). So a routine memory-limit bump on the same cluster is
+  // admitted with "already so before this update: ... would stay Pending" and takes ais-target-0/-1
+  // down for good, while the same guard refuses an image bump for that very reason.
+  // Expected: refused as the image bump is (the update re-creates the targets).
+  const edits: [string, (c: any) => void][] = [
+    ['targetSpec.resources', (c) => (c.spec.targetSpec.resources = { limits: { memory: '64Gi' } })],
+    ['targetSpec.env', (c) => (c.spec.targetSpec.env = [{ name: 'GOGC', value: '200' }])],
+    ['targetSpec.labels', (c) => (c.spec.targetSpec.labels = { team: 'storage' })],
+    ['targetSpec.annotations', (c) => (c.spec.targetSpec.annotations = { 'example.com/x': 'y' })],
+    ['spec.priorityClassName', (c) => (c.spec.priorityClassName = 'storage-critical')],
+  ];
+  for (const [field, edit] of edits)
+    it.each(SIDES)(`[%s] a change of ${field} with node-1 tainted (untolerated) is refused`, (_, side) => {
+      const ev = evaluate(
+        { operation: 'UPDATE', object: changed(CR, edit), oldObject: CR },
+        new ClusterContext(WORLD.map(side)),
+      );
+      expect(denies(ev).join('\n')).toMatch(/pv-target-binding: the targets cannot run on node node-1/);
+      expect(ev.allowed).toBe(false);
+    });
+
+  it.each(SIDES)('(held) a change of proxySpec.size, which renders no target anew, is admitted', (_, side) => {
+    const ev = evaluate(
+      { operation: 'UPDATE', object: changed(CR, (c) => (c.spec.proxySpec.size = 2)), oldObject: CR },
+      new ClusterContext(WORLD.map(side)),
+    );
+    expect(ev.allowed).toBe(true);
+  });
+});
+
+describe('target-host-port: a rollout other than a new image carries publicNetDNSMode Pod (rollsTargets)', () => {
+  // DEFECT (false deny, same root cause). A live one-target CR, hostPort 0, anti-affinity off, pinned
+  // to node-1, created in DNS mode IP. One update sets publicNetDNSMode: Pod, a new memory limit and
+  // size 2. The resources change is a rollout (common.go shouldUpdateContainerSpec: resources of the
+  // aisnode container), and syncTargetPodSpec -> syncPodTemplate -> syncContainers replaces every
+  // container that differs whole (syncContainer: `*current = *desired`), the init container
+  // included: its new env carries AIS_PUBLIC_DNS_MODE=Pod (cmn/env.go CommonInitEnv). The scale-out
+  // waits for the rollout (handleTargetState: "Apply scaling (blocked by rollout in progress)"), so
+  // ais-target-1 is made from the Pod-mode template and advertises its own pod DNS name. The guard
+  // admits the same update with a new image instead of a new memory limit, but refuses this one
+  // ("duplicate IPs"), and its fix asks to leave spec.targetSpec.resources as stored.
+  // Expected: judged as the image bump is (admitted).
+  const LIVE_IP = aistore({
+    size: 1,
+    disable: true,
+    hostPort: 0,
+    nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
+  });
+  const NODES3 = [node('node-1'), node('node-2'), node('node-3')];
+  const switched = (extra: (c: any) => void) =>
+    changed(LIVE_IP, (c) => {
+      c.spec.targetSpec.size = 2;
+      c.spec.publicNetDNSMode = 'Pod';
+      extra(c);
+    });
+
+  it.each(SIDES)('[%s] switch to Pod + scale-out + a new memory limit is admitted', (_, side) => {
+    const next = switched((c) => (c.spec.targetSpec.resources = { limits: { memory: '64Gi' } }));
+    const ev = judgeUpdate(side, LIVE_IP, next, NODES3);
+    expect(messages(ev).join('\n')).not.toMatch(/target-host-port deny/);
+  });
+
+  it.each(SIDES)('(held) [%s] switch to Pod + scale-out + a new image is admitted', (_, side) => {
+    const next = switched((c) => (c.spec.nodeImage = 'aistorage/aisnode:v3.31'));
+    const ev = judgeUpdate(side, LIVE_IP, next, NODES3);
+    expect(messages(ev).join('\n')).not.toMatch(/target-host-port deny/);
+  });
+});
