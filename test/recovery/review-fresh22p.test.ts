@@ -102,3 +102,39 @@ describe('target-host-port: a rollout other than a new image carries publicNetDN
     expect(messages(ev).join('\n')).not.toMatch(/target-host-port deny/);
   });
 });
+
+describe('the ratchet\'s message: the operator does not stall at the first Pending target', () => {
+  // DEFECT (misleading message). The refusal of an image bump (or a restart after a shutdown) while
+  // node-1 no longer admits ais-target-0/-1 ends "... the operator re-creates each, and stalls at the
+  // first of them there." It does not stall: findPodNeedingUpdate waits on the previous pod only
+  // while isPodRolloutCompleted is false, and that is true for an unschedulable pod ("we still treat
+  // its rollout as complete so later ordinals can advance instead of stalling": operator
+  // internal/controller/aistore/target_controllers.go isPodRolloutCompleted, common.go
+  // isPodUnschedulable). So handleTargetRollout goes on and deletes ais-target-1 too, which comes
+  // back Pending as well: every target with disks on the node goes down, not the first alone, and
+  // the rollout then completes. A restart scales the StatefulSet from 0 with Parallel pod management
+  // (target/statefulset.go NewTargetSS: ParallelPodManagement), every pod at once: nothing stalls
+  // either. An admin weighing "one target down, the rollout stops and I can fix it" against the real
+  // outcome (all of node-1's targets down, the rest rolled) is misled.
+  // Expected: the message does not say the operator stalls; it says every target there comes back
+  // Pending.
+  it.each(SIDES)('[%s] image bump: the refusal does not say the rollout stalls', (_, side) => {
+    const next = changed(CR, (c) => (c.spec.nodeImage = 'aistorage/aisnode:v3.31'));
+    const ev = evaluate({ operation: 'UPDATE', object: next, oldObject: CR }, new ClusterContext(WORLD.map(side)));
+    const said = denies(ev).join('\n');
+    expect(said).toMatch(/the targets cannot run on node node-1/);
+    expect(said).not.toMatch(/stalls/);
+  });
+
+  it.each(SIDES)('[%s] restart after a shutdown: the refusal does not say the restart stalls', (_, side) => {
+    const down = changed(CR, (c) => (c.spec.shutdownCluster = true));
+    const up = changed(CR, (c) => (c.spec.shutdownCluster = false));
+    const ev = evaluate(
+      { operation: 'UPDATE', object: up, oldObject: down },
+      new ClusterContext([down, ...WORLD.slice(1)].map(side)),
+    );
+    const said = denies(ev).join('\n');
+    expect(said).toMatch(/the targets cannot run on node node-1/);
+    expect(said).not.toMatch(/stalls/);
+  });
+});
