@@ -138,3 +138,46 @@ describe('the ratchet\'s message: the operator does not stall at the first Pendi
     expect(said).not.toMatch(/stalls/);
   });
 });
+
+describe('runningTargets: a restart after a shutdown that also scales down', () => {
+  // DEFECT (false deny). The CR of 4 targets was shut down (spec.shutdownCluster: true): the
+  // operator scaled the target StatefulSet to 0 (internal/controller/aistore/cluster_controller.go
+  // shutdownCluster: UpdateStatefulSetReplicas(..., 0)). node-2, with pv-2/pv-3 of ais-target-2/-3,
+  // has since been tainted for other work. The admin restarts with 2 targets: shutdownCluster false
+  // and size 2 in one update. With replicas at 0 there is nothing to roll out (isRolloutInProgress
+  // with OnDelete: UpdatedReplicas < min(spec 0, status 0) is false), and handleTargetState scales
+  // 0 -> 2 (common.go statefulsetScalingNeeded: desired 2 > specReplicas 0;
+  // target_controllers.go resolveStatefulSetScaling -> UpdateStatefulSetReplicas(2)): only
+  // ais-target-0/-1 are created, on node-1, which admits them. pv-target-binding runningTargets
+  // counts max(new size, stored size) = 4 for every update recreatesTargets says yes to, the restart
+  // included, so the guard refuses: "the targets cannot run on node node-2 ... This update restarts
+  // the cluster: the operator creates every target again". It creates two. The same end state is
+  // admitted in two steps (size 2 while still shut down, then the restart), so the refusal protects
+  // nothing. Expected: admitted (the restart brings back only the targets of the new size); the
+  // "max" applies to a rollout of running targets, not to a restart from none.
+  const down = changed(CR, (c) => (c.spec.shutdownCluster = true));
+  const restartWith2 = changed(CR, (c) => {
+    c.spec.shutdownCluster = false;
+    c.spec.targetSpec.size = 2;
+  });
+  const world = [
+    down,
+    targetStatefulSet({ replicas: 0 }),
+    node('node-1'),
+    tainted(node('node-2')),
+    ...DISKS,
+  ];
+  it.each(SIDES)('[%s] restart with size 4 -> 2, node-2 (targets 2, 3) tainted, is admitted', (_, side) => {
+    const ev = evaluate(
+      { operation: 'UPDATE', object: restartWith2, oldObject: down },
+      new ClusterContext(world.map(side)),
+    );
+    expect(denies(ev)).toEqual([]);
+  });
+
+  it.each(SIDES)('(held) [%s] the same restart keeping size 4 is refused', (_, side) => {
+    const up = changed(CR, (c) => (c.spec.shutdownCluster = false));
+    const ev = evaluate({ operation: 'UPDATE', object: up, oldObject: down }, new ClusterContext(world.map(side)));
+    expect(ev.allowed).toBe(false);
+  });
+});
