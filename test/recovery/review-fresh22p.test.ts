@@ -33,8 +33,8 @@ describe('the ratchet: updates that roll the targets other than a new image (ais
   // template and handleTargetRollout deletes every target pod (OnDelete strategy). The operator's
   // own webhook lets exactly these targetSpec fields change on a live CR (internal/webhook/aistore/
   // v1beta1/aistore_webhook.go allowDaemonSpecUpdates: Env, Resources, Labels, Annotations,
-  // SecurityContext, Probes, Tolerations), and spec.priorityClassName is top-level
-  // (target/statefulset.go targetPodSpec). So a routine memory-limit bump on the same cluster is
+  // SecurityContext, Probes, Tolerations), and spec.priorityClassName and spec.configToUpdate are
+  // top-level (target/statefulset.go targetPodSpec, NewTargetSS annotations). So a routine memory-limit bump on the same cluster is
   // admitted with "already so before this update: ... would stay Pending" and takes ais-target-0/-1
   // down for good, while the same guard refuses an image bump for that very reason.
   // Expected: refused as the image bump is (the update re-creates the targets).
@@ -44,6 +44,15 @@ describe('the ratchet: updates that roll the targets other than a new image (ais
     ['targetSpec.labels', (c) => (c.spec.targetSpec.labels = { team: 'storage' })],
     ['targetSpec.annotations', (c) => (c.spec.targetSpec.annotations = { 'example.com/x': 'y' })],
     ['spec.priorityClassName', (c) => (c.spec.priorityClassName = 'storage-critical')],
+    // A toleration of another taint: shouldUpdateTolerations rolls; node-1's taint still untolerated.
+    ['targetSpec.tolerations', (c) => (c.spec.targetSpec.tolerations = [{ key: 'other', operator: 'Exists' }])],
+    // net.http of configToUpdate: the operator stores a new restart hash on the CR
+    // (cluster_controller.go calcRestartConfigAnnotation, cmn/config.go HashRestartConfigs), renders it
+    // as a pod template annotation, and shouldUpdateAnnotations rolls for a non-initial hash change.
+    [
+      'spec.configToUpdate.net.http',
+      (c) => (c.spec.configToUpdate = { net: { http: { idle_conn_time: '30s' } } }),
+    ],
   ];
   for (const [field, edit] of edits)
     it.each(SIDES)(`[%s] a change of ${field} with node-1 tainted (untolerated) is refused`, (_, side) => {
