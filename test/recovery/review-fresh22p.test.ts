@@ -4,8 +4,16 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
+import { admissionPolicies } from '../../src/vap/index.js';
 import { aistore, node, targetStatefulSet } from '../support/builders.js';
 import { changed, judgeUpdate, messages, SIDES, twoPerNodeDisks } from '../support/sides.js';
+import { admit } from '../vap/support/vap-eval.js';
+
+const AISTORE_VAP = admissionPolicies().filter(
+  (o: any) =>
+    o.kind === 'ValidatingAdmissionPolicy' &&
+    o.spec.matchConstraints.resourceRules[0].resources.includes('aistores'),
+);
 
 const denies = (ev: ReturnType<typeof evaluate>) =>
   ev.findings.filter((f) => f.action === 'deny').map((f) => `${f.ruleId}: ${f.message}`);
@@ -103,6 +111,15 @@ describe('target-host-port: a rollout other than a new image carries publicNetDN
     const next = switched((c) => (c.spec.targetSpec.resources = { limits: { memory: '64Gi' } }));
     const ev = judgeUpdate(side, LIVE_IP, next, NODES3);
     expect(messages(ev).join('\n')).not.toMatch(/target-host-port deny/);
+  });
+
+  it('the VAP twin (src/vap/policies.ts podDnsNames, images only) admits it too', () => {
+    const next = switched((c) => (c.spec.targetSpec.resources = { limits: { memory: '64Gi' } }));
+    const failures = AISTORE_VAP.flatMap(
+      (p) => admit(p, { operation: 'UPDATE', object: next, oldObject: LIVE_IP }).failures,
+    );
+    expect(AISTORE_VAP).toHaveLength(1);
+    expect(failures.map((f) => f.rule)).not.toContain('target-host-port');
   });
 
   it.each(SIDES)('(held) [%s] switch to Pod + scale-out + a new image is admitted', (_, side) => {
