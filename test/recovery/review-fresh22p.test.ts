@@ -5,8 +5,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import { admissionPolicies } from '../../src/vap/index.js';
-import { aistore, node, targetStatefulSet } from '../support/builders.js';
-import { changed, judgeUpdate, messages, SIDES, twoPerNodeDisks } from '../support/sides.js';
+import { aistore, claimName, node, pv, targetStatefulSet } from '../support/builders.js';
+import { boundPV, changed, judgeUpdate, messages, SIDES, twoPerNodeDisks } from '../support/sides.js';
 import { admit } from '../vap/support/vap-eval.js';
 
 const AISTORE_VAP = admissionPolicies().filter(
@@ -53,7 +53,10 @@ describe('the ratchet: updates that roll the targets other than a new image (ais
     ['targetSpec.annotations', (c) => (c.spec.targetSpec.annotations = { 'example.com/x': 'y' })],
     ['spec.priorityClassName', (c) => (c.spec.priorityClassName = 'storage-critical')],
     // A toleration of another taint: shouldUpdateTolerations rolls; node-1's taint still untolerated.
-    ['targetSpec.tolerations', (c) => (c.spec.targetSpec.tolerations = [{ key: 'other', operator: 'Exists' }])],
+    [
+      'targetSpec.tolerations',
+      (c) => (c.spec.targetSpec.tolerations = [{ key: 'other', operator: 'Exists' }]),
+    ],
     // net.http of configToUpdate: the operator stores a new restart hash on the CR
     // (cluster_controller.go calcRestartConfigAnnotation, cmn/config.go HashRestartConfigs), renders it
     // as a pod template annotation, and shouldUpdateAnnotations rolls for a non-initial hash change.
@@ -72,13 +75,16 @@ describe('the ratchet: updates that roll the targets other than a new image (ais
       expect(ev.allowed).toBe(false);
     });
 
-  it.each(SIDES)('(held) a change of proxySpec.size, which renders no target anew, is admitted', (_, side) => {
-    const ev = evaluate(
-      { operation: 'UPDATE', object: changed(CR, (c) => (c.spec.proxySpec.size = 2)), oldObject: CR },
-      new ClusterContext(WORLD.map(side)),
-    );
-    expect(ev.allowed).toBe(true);
-  });
+  it.each(SIDES)(
+    '(held) a change of proxySpec.size, which renders no target anew, is admitted',
+    (_, side) => {
+      const ev = evaluate(
+        { operation: 'UPDATE', object: changed(CR, (c) => (c.spec.proxySpec.size = 2)), oldObject: CR },
+        new ClusterContext(WORLD.map(side)),
+      );
+      expect(ev.allowed).toBe(true);
+    },
+  );
 });
 
 describe('target-host-port: a rollout other than a new image carries publicNetDNSMode Pod (rollsTargets)', () => {
@@ -129,7 +135,7 @@ describe('target-host-port: a rollout other than a new image carries publicNetDN
   });
 });
 
-describe('the ratchet\'s message: the operator does not stall at the first Pending target', () => {
+describe("the ratchet's message: the operator does not stall at the first Pending target", () => {
   // DEFECT (misleading message). The refusal of an image bump (or a restart after a shutdown) while
   // node-1 no longer admits ais-target-0/-1 ends "... the operator re-creates each, and stalls at the
   // first of them there." It does not stall: findPodNeedingUpdate waits on the previous pod only
@@ -146,7 +152,10 @@ describe('the ratchet\'s message: the operator does not stall at the first Pendi
   // Pending.
   it.each(SIDES)('[%s] image bump: the refusal does not say the rollout stalls', (_, side) => {
     const next = changed(CR, (c) => (c.spec.nodeImage = 'aistorage/aisnode:v3.31'));
-    const ev = evaluate({ operation: 'UPDATE', object: next, oldObject: CR }, new ClusterContext(WORLD.map(side)));
+    const ev = evaluate(
+      { operation: 'UPDATE', object: next, oldObject: CR },
+      new ClusterContext(WORLD.map(side)),
+    );
     const said = denies(ev).join('\n');
     expect(said).toMatch(/the targets cannot run on node node-1/);
     expect(said).not.toMatch(/stalls/);
@@ -186,13 +195,7 @@ describe('runningTargets: a restart after a shutdown that also scales down', () 
     c.spec.shutdownCluster = false;
     c.spec.targetSpec.size = 2;
   });
-  const world = [
-    down,
-    targetStatefulSet({ replicas: 0 }),
-    node('node-1'),
-    tainted(node('node-2')),
-    ...DISKS,
-  ];
+  const world = [down, targetStatefulSet({ replicas: 0 }), node('node-1'), tainted(node('node-2')), ...DISKS];
   it.each(SIDES)('[%s] restart with size 4 -> 2, node-2 (targets 2, 3) tainted, is admitted', (_, side) => {
     const ev = evaluate(
       { operation: 'UPDATE', object: restartWith2, oldObject: down },
@@ -203,7 +206,76 @@ describe('runningTargets: a restart after a shutdown that also scales down', () 
 
   it.each(SIDES)('(held) [%s] the same restart keeping size 4 is refused', (_, side) => {
     const up = changed(CR, (c) => (c.spec.shutdownCluster = false));
-    const ev = evaluate({ operation: 'UPDATE', object: up, oldObject: down }, new ClusterContext(world.map(side)));
+    const ev = evaluate(
+      { operation: 'UPDATE', object: up, oldObject: down },
+      new ClusterContext(world.map(side)),
+    );
     expect(ev.allowed).toBe(false);
+  });
+});
+
+describe('layout Signal.pastSize: anti-affinity-not-disabled ignores it', () => {
+  // DEFECT (misleading warning on every update and in audit). A CR of 4 targets that keep the
+  // required hostname anti-affinity, PVs pv-0@node-1, pv-1@node-2, pv-2@node-3, pv-3@node-3:
+  // ais-target-3 is Pending ("didn't match pod anti-affinity rules"). The guard's own advice is to
+  // move the PVs or recreate the CR; the admin instead scales to 2 (the operator lets the size
+  // change: webhook allowDaemonSpecUpdates), which decommissions ais-target-2/-3 and ends the
+  // sharing (only ordinals below the size run: StatefulSet replicas = GetTargetSize, target/
+  // statefulset.go NewTargetSS; target_controllers.go resolveStatefulSetScaling). 4e82548 marks
+  // such a signal pastSize ("a scale-down ends it") and sharingForced skips it, but
+  // anti-affinity-not-disabled warnKeptApartOnSharedNode reads the signal without pastSize, so the
+  // scale-down and every later update (an image bump here) still say "every target after the first
+  // on that node stays Pending", of targets that no longer exist.
+  // Expected: no "stays Pending" warning while only targets past the size share a node (a note that a
+  // scale-out back to 4 would bring it back is fine).
+  const CR4 = aistore({ size: 4 });
+  const CR2 = changed(CR4, (c) => (c.spec.targetSpec.size = 2));
+  const disks = [1, 2, 3, 3].map((n, i) =>
+    boundPV(
+      pv(`pv-${i}`, { claim: claimName(i), host: `node-${n}`, path: `/ais/sd${'abab'[i]}`, local: true }),
+      `u${i}`,
+    ),
+  );
+  const world = [
+    targetStatefulSet({ replicas: 4 }),
+    node('node-1'),
+    node('node-2'),
+    node('node-3'),
+    ...disks,
+  ];
+  const stuck = /stays Pending/;
+
+  it.each(SIDES)('[%s] the scale-down 4 -> 2 is not told the removed targets stay Pending', (_, side) => {
+    const ev = evaluate(
+      { operation: 'UPDATE', object: CR2, oldObject: CR4 },
+      new ClusterContext([CR4, ...world].map(side)),
+    );
+    expect(
+      messages(ev)
+        .filter((m) => m.startsWith('anti-affinity-not-disabled'))
+        .join('\n'),
+    ).not.toMatch(stuck);
+  });
+
+  it.each(SIDES)('[%s] a later image bump of the 2-target CR is not told so either', (_, side) => {
+    const next = changed(CR2, (c) => (c.spec.nodeImage = 'aistorage/aisnode:v3.31'));
+    const ev = evaluate(
+      { operation: 'UPDATE', object: next, oldObject: CR2 },
+      new ClusterContext([CR2, ...world].map(side)),
+    );
+    expect(
+      messages(ev)
+        .filter((m) => m.startsWith('anti-affinity-not-disabled'))
+        .join('\n'),
+    ).not.toMatch(stuck);
+  });
+
+  it.each(SIDES)('(held) [%s] at size 4 the warning stands', (_, side) => {
+    const next = changed(CR4, (c) => (c.spec.nodeImage = 'aistorage/aisnode:v3.31'));
+    const ev = evaluate(
+      { operation: 'UPDATE', object: next, oldObject: CR4 },
+      new ClusterContext([CR4, ...world].map(side)),
+    );
+    expect(messages(ev).join('\n')).toMatch(stuck);
   });
 });
