@@ -1,5 +1,6 @@
 // The AIStore custom resource as the operator reads it, and the names the operator derives from it.
 // Facts from the ais-k8s operator (docs/rules.md and the README; operator v3.4.0 source cited per fact).
+import { sameJson } from './json.js';
 import { isObject, nameOf, namespaceOf, recordOf, type Affinity } from './k8s.js';
 import type { KubeObject } from './types.js';
 
@@ -363,14 +364,83 @@ export function hostPortsKeepTargetsApart(cr: AIStoreCR): boolean {
 }
 
 /**
- * Whether the update renders the target pods anew: a new aisnode or init image always rolls them
- * (common.go shouldUpdateContainerSpec compares every container's image; handleTargetRollout then
- * deletes them one at a time), replacing the init container whole, new env included, and the
- * operator rolls out before it scales (target_controllers.go handleTargetState: scaling waits while
- * a rollout is in progress). Other changes roll them too; these are the ones that surely do.
+ * The CR fields whose change alters what the operator compares before it rolls the target pods out
+ * (operator internal/controller/aistore/common.go shouldUpdatePodTemplate: every container's image;
+ * aisnode's env, resources, probes and security context; the pod's security context, annotations,
+ * labels, volumes, priority class and tolerations), as target/statefulset.go NewTargetSS and
+ * targetPodSpec render them from the CR: the images and log sidecar, the backend secrets (env and
+ * volumes: NewAISContainerEnv, volumes.go), the logs directory, TLS and tracing secrets (cmn/volumes.go),
+ * the public port and configToUpdate.net.http.use_https of the probes (cmn/res.go
+ * newHTTPProbeHandle), configToUpdate.log.max_total (NewResourceReq's ephemeral storage), and
+ * configToUpdate.net.http as a whole (its hash is the restart annotation: cmn/config.go
+ * HashRestartConfigs). Of targetSpec, those its webhook lets change on a live CR
+ * (aistore_webhook.go allowDaemonSpecUpdates) and the template carries.
+ */
+export const ROLLING_FIELDS = [
+  ['nodeImage'],
+  ['initImage'],
+  ['logSidecar'],
+  ['priorityClassName'],
+  ['awsSecretName'],
+  ['gcpSecretName'],
+  ['ociSecretName'],
+  ['logsDir'],
+  ['tls'],
+  ['tracingTokenSecretName'],
+  ['configToUpdate', 'net', 'http'],
+  ['configToUpdate', 'log', 'max_total'],
+  ['targetSpec', 'env'],
+  ['targetSpec', 'resources'],
+  ['targetSpec', 'probes'],
+  ['targetSpec', 'securityContext'],
+  ['targetSpec', 'capabilities'],
+  ['targetSpec', 'aisContainerSecurityContext'],
+  ['targetSpec', 'labels'],
+  ['targetSpec', 'tolerations'],
+  ['targetSpec', 'portPublic'],
+] as const;
+
+/** Multus' annotation (nadv1.NetworkAttachmentAnnot), where the operator names spec.networkAttachment. */
+const NETWORK_ATTACHMENT_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
+
+const fieldOf = (cr: AIStoreCR, path: readonly string[]): unknown =>
+  path.reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), cr.spec);
+
+/** Nothing, as the operator's semantic equality sees it: absent, null, or an empty list or map. */
+const unset = (v: unknown) =>
+  v === undefined ||
+  v === null ||
+  (Array.isArray(v) ? v.length === 0 : isObject(v) && Object.keys(v).length === 0);
+
+const sameField = (a: unknown, b: unknown) => (unset(a) && unset(b)) || sameJson(a, b);
+
+/**
+ * What the update's template adds to or changes in the annotations: only that rolls
+ * (shouldUpdateAnnotations asks DeepDerivative(desired, current), blind to a removed one).
+ */
+function annotates(stored: AIStoreCR, next: AIStoreCR): boolean {
+  // cmn/statefulset.go PrepareAnnotations: the network attachment's annotation, then the CR's own over it.
+  const annotations = (cr: AIStoreCR): Record<string, unknown> => {
+    const attachment = fieldOf(cr, ['networkAttachment']);
+    return {
+      ...(typeof attachment === 'string' && { [NETWORK_ATTACHMENT_ANNOTATION]: attachment }),
+      ...recordOf(fieldOf(cr, ['targetSpec', 'annotations'])),
+    };
+  };
+  const [before, after] = [annotations(stored), annotations(next)];
+  return Object.entries(after).some(([key, value]) => !sameJson(before[key], value));
+}
+
+/**
+ * Whether the update renders the target pods anew: the operator then patches the StatefulSet's
+ * template and re-creates every target pod (target_controllers.go handleTargetState,
+ * handleTargetRollout; the strategy is OnDelete), replacing the init container whole, its env
+ * included (common.go syncContainer), and it rolls out before it scales (handleTargetState:
+ * scaling waits while a rollout is in progress).
  */
 export const rollsTargets = (stored: AIStoreCR, next: AIStoreCR): boolean =>
-  ['nodeImage', 'initImage'].some((image) => stored.spec?.[image] !== next.spec?.[image]);
+  ROLLING_FIELDS.some((path) => !sameField(fieldOf(stored, path), fieldOf(next, path))) ||
+  annotates(stored, next);
 
 /**
  * Whether the update re-creates the running targets' pods: a rollout (rollsTargets), unless the

@@ -238,7 +238,9 @@ function ratchet(
     if (rerun(f))
       return {
         ...f,
-        message: `${f.message} ${shutsDown(stored) ? 'This update restarts the cluster: the operator creates every target again' : 'They run now, but this update rolls the targets out (a new image): the operator re-creates each'}, and stalls at the first of them there.`,
+        // Every one comes back Pending: a rollout passes over a pod that cannot be scheduled
+        // (target_controllers.go isPodRolloutCompleted), and a restart starts them all at once.
+        message: `${f.message} ${shutsDown(stored) ? 'This update restarts the cluster: the operator creates every target again' : 'They run now, but this update rolls the targets out (it changes their pod template): the operator re-creates each'}, and every one whose disks are there comes back Pending.`,
         fix: `${f.fix} Or lift what keeps them off the node before this update.`,
       };
     return judged(f, 'warn', `already so before this update: ${f.message}`);

@@ -29,6 +29,7 @@ export {
   isAIStore,
   MAX_MOUNTS,
   OPERATOR_MOUNTS,
+  ROLLING_FIELDS,
   stateClaimClass,
   stateTemplateName,
   targetOrdinal,

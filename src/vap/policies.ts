@@ -3,7 +3,14 @@
 // (CEL is type-checked against each matched kind's schema, so a policy never mixes a Pod's paths with
 // a StatefulSet's). What a single object cannot show (PVs in the cluster, node counts, the CR behind a
 // claim) stays the webhook's job; docs/vap.md lists what is covered.
-import { MAX_CR_NAME, MAX_MOUNTPATH, MAX_MOUNTS, OPERATOR_MOUNTS, RULE_DOC_BASE } from '../policy/index.js';
+import {
+  MAX_CR_NAME,
+  MAX_MOUNTPATH,
+  MAX_MOUNTS,
+  OPERATOR_MOUNTS,
+  ROLLING_FIELDS,
+  RULE_DOC_BASE,
+} from '../policy/index.js';
 import { and, not, or, present, str, valueOr } from './cel.js';
 import {
   dataClaimName,
@@ -95,24 +102,50 @@ const targetFacts: Fact[] = [
  */
 /** Every target asks for the same host port: a non-zero hostPort, or hostNetwork (aistore.ts hostPortsKeepTargetsApart). */
 /**
+ * The update renders the target pods anew (aistore.ts rollsTargets): a rolling field set, dropped or
+ * changed, or a pod annotation added or changed (a removed one rolls nothing: the operator compares
+ * annotations with DeepDerivative). Unlike the webhook, an empty list or map counts as set.
+ */
+function rollsTargets(): string {
+  const changed = (path: string) =>
+    or(
+      `(${present('object', `spec.${path}`)}) != (${present('oldObject', `spec.${path}`)})`,
+      and(
+        present('object', `spec.${path}`),
+        present('oldObject', `spec.${path}`),
+        `object.spec.${path} != oldObject.spec.${path}`,
+      ),
+    );
+  const annotations = 'spec.targetSpec.annotations';
+  const annotated = and(
+    present('object', annotations),
+    `object.${annotations}.exists(k, ${or(
+      not(and(present('oldObject', annotations), `k in oldObject.${annotations}`)),
+      `oldObject.${annotations}[k] != object.${annotations}[k]`,
+    )})`,
+  );
+  const attached = and(
+    present('object', 'spec.networkAttachment'),
+    or(
+      not(present('oldObject', 'spec.networkAttachment')),
+      'oldObject.spec.networkAttachment != object.spec.networkAttachment',
+    ),
+  );
+  return or(...ROLLING_FIELDS.map((path) => changed(path.join('.'))), annotated, attached);
+}
+
+/**
  * DNS mode Pod: each target named by its pod (rules/target-host-port.ts podDnsNames). On UPDATE only
- * when the update rolls the targets (a new image) or the stored CR was in it too: the operator rolls
- * no mode change out alone. (The webhook also asks the cached target StatefulSet, which a policy
- * cannot see.)
+ * when the update rolls the targets or the stored CR was in it too: the operator rolls no mode change
+ * out alone. (The webhook also asks the cached target StatefulSet, which a policy cannot see.)
  */
 function podDnsNames(r: string): string {
   const pod = (x: string) => and(present(x, 'spec.publicNetDNSMode'), `${x}.spec.publicNetDNSMode == 'Pod'`);
   if (r === 'oldObject') return pod(r);
-  // A new aisnode or init image rolls the targets out (with the new mode) before any scale-out.
-  const rolled = or(
-    ...['nodeImage', 'initImage'].map(
-      (image) =>
-        `${valueOr('object', `spec.${image}`, "''")} != ${valueOr('oldObject', `spec.${image}`, "''")}`,
-    ),
-  );
+  // A rollout (a new image, env, resources...) re-renders the targets with the new mode before any scale-out.
   return and(
     pod(r),
-    or("request.operation != 'UPDATE'", and('oldObject != null', or(rolled, pod('oldObject')))),
+    or("request.operation != 'UPDATE'", and('oldObject != null', or(rollsTargets(), pod('oldObject')))),
   );
 }
 

@@ -296,6 +296,26 @@ export function builderCases(): AgreementCase[] {
       aistore({ disable: true, legacyDisable: true }),
       aistore({ disable: true, legacyDisable: true, size: 3 }),
     ),
+    // DNS mode Pod reaches a live CR's targets only with a rollout (aistore.ts rollsTargets): a new
+    // memory limit or pod annotation rolls them before the scale-out; a removed annotation does not.
+    ...(
+      [
+        ['a new memory limit', { resources: { limits: { memory: '64Gi' } } }],
+        ['a new pod annotation', { annotations: { 'example.com/tier': 'hot' } }],
+        ['a pod annotation removed', { annotations: undefined }],
+      ] as const
+    ).map(([change, targetSpec]) =>
+      update(
+        `CR: hostPort 0, one target, switched to Pod and scaled out with ${change} on UPDATE`,
+        withTargetSpec(aistore({ disable: true, hostPort: 0, size: 1 }), {
+          annotations: { 'example.com/old': 'x' },
+        }),
+        withTargetSpec(
+          withSpec(aistore({ disable: true, hostPort: 0, size: 2 }), { publicNetDNSMode: 'Pod' }),
+          { annotations: { 'example.com/old': 'x' }, ...targetSpec },
+        ),
+      ),
+    ),
     update(
       'CR: hostPort added on UPDATE',
       aistore({ disable: true }),

@@ -70,7 +70,8 @@ export default defineRule({
  */
 function warnKeptApartOnSharedNode(layout: Layout, report: Reporter): void {
   const shared = layout.signals.find((s) => s.id === 'pvs-share-node');
-  if (!shared || layout.multiTarget) return;
+  // Sharing only among targets past the size (a scale-down ended it) keeps no running target Pending.
+  if (!shared || shared.pastSize || layout.multiTarget) return;
   report.warn(
     '/spec/targetSpec/size',
     `${shared.detail}, but the targets keep a required hostname anti-affinity, which the operator refuses to change on a live CR: every target after the first on that node stays Pending ("node(s) didn't match pod anti-affinity rules").`,

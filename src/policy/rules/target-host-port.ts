@@ -30,8 +30,8 @@ const targetExternalAccess = (cr: AIStoreCR): boolean =>
  * aisinit). On CREATE every target is rendered so. A live CR's mode is another matter: the operator
  * rolls out no change of an init container's env (internal/controller/aistore/common.go
  * shouldUpdateInitContainers) and a scale-out only raises replicas, so the targets keep the mode the
- * StatefulSet was rendered with. On UPDATE it counts when the update rolls the targets out (a new
- * image), or when the CR was stored in Pod mode too and the cached target StatefulSet, when known,
+ * StatefulSet was rendered with. On UPDATE it counts when the update rolls the targets out (aistore.ts
+ * rollsTargets), or when the CR was stored in Pod mode too and the cached target StatefulSet, when known,
  * renders it.
  */
 function podDnsNames({ subject, operation, oldObject, ctx }: RuleInput<'aistore'>): boolean {
