@@ -88,11 +88,13 @@ export const MAX_MOUNTPATH = 255;
  * FSPConf.Validate).
  */
 function unusableMountpath(key: string): string | undefined {
-  // aisnode resolves ".." (filepath.Clean): /ais/.. is the root to it, /ais/x/../sda is /ais/sda, and
-  // a useHostPath mount's ".." climbs out of the operator's host directory. Kubernetes and the
-  // operator take the path as written: one spelling for all three is the directory itself.
+  // aisnode resolves ".." (filepath.Clean): /ais/.. is the root to it, /ais/x/../sda is /ais/sda;
+  // the container's volumeMount and the claim template name take the path as written, and the
+  // operator's host directory of a useHostPath mount is path.Join(path, ns, cr, "target")
+  // (target/volumes.go appendHostPathDataVolumes), cleaned: /ais/.. puts it under the host's root.
+  // One spelling for all of them is the directory itself.
   if (key.split('/').includes('..'))
-    return 'a path through "..": aisnode resolves it (to another mountpath, or the root), Kubernetes and the operator take it as written, and a useHostPath mount\'s ".." leaves the operator\'s host directory';
+    return 'a path through "..": aisnode resolves it (to another mountpath, or the root) while the container mounts it as written, and a useHostPath mount\'s host directory moves with it (/ais/.. puts it under the host\'s root)';
   const refused =
     'every mount is an AIStore mountpath of the target, and aisnode refuses to start with such a mountpath, so every target fails at start';
   if (key === '/') return `the root directory, which aisnode takes for no mountpath: ${refused}`;
