@@ -87,3 +87,84 @@ describe('content on a "---" line, which kubectl refuses', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('an underscore in a float exponent', () => {
+  // Same go-yaml v2 path (resolve.go resolve(), case 'D'): underscores stripped, ParseInt fails on
+  // "51081e00", then `yamlStyleFloat.MatchString(plain)` and strconv.ParseFloat give 51081. kubectl
+  // v1.32.4 (`kubectl label --local -o json x=y -f F`) prints 51081 for `51081e0_0`, 1e10 for
+  // `1e1_0`. GO_FLOATS.EXP (src/k8s/yaml.ts) takes no "_" after the "e", so check reads a string,
+  // finds no hostPort and passes a CR the webhook denies.
+  // Expected: the exponent's underscores are stripped as go-yaml does; check denies.
+  it('targetSpec.hostPort: 51081e0_0 is 51081 to kubectl: check denies', async () => {
+    const file = join(tmp(), 'ais.yaml');
+    writeFileSync(
+      file,
+      readFileSync(fixture('02'), 'utf8').replace('hostPort: 51081', 'hostPort: 51081e0_0'),
+    );
+    const r = await cli(['check', file]);
+    expect(r.stdout).toMatch(/DENY {2}target-host-port/);
+    expect(r.code).toBe(1);
+  });
+});
+
+describe('values kubectl cannot turn into JSON', () => {
+  // sigs.k8s.io/yaml YAMLToJSON decodes with go-yaml v2 (resolve.go resolveMap: .inf, +.inf, -.inf,
+  // .nan are float64 Inf/NaN) and then calls encoding/json Marshal, which refuses them
+  // (json.UnsupportedValueError). kubectl v1.32.4 on `size: .inf`: "error: error parsing s.yaml:
+  // error converting YAML to JSON: json: unsupported value: +Inf" -- nothing is applied. check
+  // reads Infinity, judges the CR and prints "1 object(s) checked: 0 denied" with exit 0: the CI
+  // gate is green on a file the apply refuses, the very case 67f91c6 made an input error for
+  // %YAML directives and "..." documents.
+  // Expected: an input error (exit 2) at the value's line naming what kubectl refuses.
+  it.each(['.inf', '-.Inf', '.nan'])(
+    'targetSpec.size: %s is an input error, as to kubectl',
+    async (value) => {
+      const file = join(tmp(), 'ais.yaml');
+      const text = readFileSync(fixture('01'), 'utf8');
+      const at = text.indexOf('    size: 2');
+      expect(at).toBeGreaterThan(0);
+      writeFileSync(file, `${text.slice(0, at)}    size: ${value}${text.slice(at + '    size: 2'.length)}`);
+      const line = text.slice(0, at).split('\n').length;
+      const r = await cli(['check', file]);
+      expect(r.stdout).toMatch(new RegExp(`ais\\.yaml:${line}: error: `));
+      expect(r.code).toBe(2);
+    },
+  );
+});
+
+describe('a tab where go-yaml wants indentation', () => {
+  // go-yaml v2 scannerc.go yaml_parser_scan_to_next_token eats a tab only "in the flow context, or
+  // in the block context, but not at the beginning of the line or after '-', '?', or ':'": a line
+  // holding nothing but a tab (an editor's leftover whitespace), a comment indented with a tab, or a
+  // tab after a list dash is refused. kubectl v1.32.4 on the AIStore CR with a "\t" line after
+  // `namespace: ais`: "error converting YAML to JSON: yaml: line 7: found a tab character that
+  // violates indentation"; with "\t# disks" after `mounts:`: "found character that cannot start any
+  // token". The yaml library skips such lines, so check prints "1 object(s) checked: 0 denied" and
+  // exits 0 on a file kubectl cannot read. (A tab BEFORE a trailing comment, `size: 2\t# c`, is fine
+  // to both: fix-review.test.ts uses it.)
+  // Expected: an input error at the tab's line, as kubectl gives.
+  const cr = () => readFileSync(fixture('01'), 'utf8');
+  const withLineAfter = (text: string, after: string, line: string) => {
+    const at = text.indexOf('\n', text.indexOf(after)) + 1;
+    return {
+      text: `${text.slice(0, at)}${line}\n${text.slice(at)}`,
+      line: text.slice(0, at).split('\n').length,
+    };
+  };
+  it.each([
+    ['a line of one tab', 'namespace: ais', '\t'],
+    ['a comment indented with a tab', 'mounts:', '\t# disks'],
+    [
+      'a list dash followed by a tab',
+      'mounts:',
+      '      -\t{path: /data/extra, size: 5Ti, storageClass: ais-local-storage}',
+    ],
+  ])('%s: check does not pass what kubectl refuses', async (_, after, tabbed) => {
+    const file = join(tmp(), 'ais.yaml');
+    const { text, line } = withLineAfter(cr(), after, tabbed);
+    writeFileSync(file, text);
+    const r = await cli(['check', file]);
+    expect(r.stdout).toMatch(new RegExp(`ais\\.yaml:${line}: error: `));
+    expect(r.code).toBe(2);
+  });
+});
