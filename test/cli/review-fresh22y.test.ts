@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { evaluate, type KubeObject } from '../../src/policy/index.js';
 import { cli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
@@ -166,5 +166,60 @@ describe('a tab where go-yaml wants indentation', () => {
     const r = await cli(['check', file]);
     expect(r.stdout).toMatch(new RegExp(`ais\\.yaml:${line}: error: `));
     expect(r.code).toBe(2);
+  });
+});
+
+describe('check --fix to stdout with a UTF-16 file among the inputs', () => {
+  // 67f91c6 made a UTF-16 file (Windows PowerShell 5.1's `>`, BOM first) readable, as kubectl reads
+  // it (cli-runtime FileVisitor decodes with unicode.BOMOverride). fix.ts joinSources then prints
+  // every input as one stream for `check --fix DIR | kubectl apply -f -`, taking each file's bytes
+  // as read (bytesOf: source.raw, the UTF-16 bytes) between UTF-8 "---" lines. The stream is
+  // half UTF-8, half UTF-16 with a BOM in its middle: kubectl v1.32.4 on that output says "error
+  // converting YAML to JSON: yaml: control characters are not allowed" (u.yaml last) or "could not
+  // find expected ':'" (u.yaml first), and applies nothing; check exits 0 as if the fixed stream
+  // were fine. The same u.yaml alone is applied by kubectl (configmap/u).
+  // Expected: the joined stream is one encoding (the UTF-16 file's text as UTF-8, its BOM dropped),
+  // or check refuses to print it with an error naming the UTF-16 file -- never a corrupt stream.
+  it.each([
+    ['after', (cr: string, u: string) => [cr, u]],
+    ['before', (cr: string, u: string) => [u, cr]],
+  ])('a UTF-16 file %s the fixed CR: the printed stream is not corrupt', async (_, order) => {
+    const dir = tmp();
+    const cr = join(dir, 'cr.yaml');
+    const u = join(dir, 'u.yaml');
+    writeFileSync(cr, readFileSync(fixture('03'), 'utf8'));
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: u, namespace: ais}\n';
+    writeFileSync(u, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const r = await cli(['check', '--fix', ...order(cr, u)]);
+    if (r.code === 2) {
+      // Refused: then it says why, naming the file.
+      expect(r.stdout + r.stderr).toMatch(/u\.yaml.*UTF-16/);
+      return;
+    }
+    expect(r.stdout).not.toContain('\u0000');
+    const names = parseAllDocuments(r.stdout).map(
+      (d) => (d.toJS() as { metadata?: { name?: string } } | null)?.metadata?.name,
+    );
+    expect(names.filter((n) => n !== undefined).sort()).toEqual(['ais', 'u']);
+  });
+});
+
+describe('the place of an alias error', () => {
+  // readYamlValue (src/k8s/yaml.ts) reports an alias that names no anchor at the alias's line, but
+  // load.ts judgeDocument reports it (and "anchor contains itself") at the document's first line:
+  // `x: *nope` on line 4 of a ConfigMap prints "f.yaml:1: error: document 1: Unresolved alias ...".
+  // In a 300-line kustomize output the user is sent to the top of the document. go-yaml/kubectl
+  // name no line either ("unknown anchor 'nope' referenced"), but check promises file:line places,
+  // and the place it gives is not where the problem is.
+  // Expected: the alias's own line.
+  it('an alias to no anchor is reported at its line', async () => {
+    const file = join(tmp(), 'f.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ais}\ndata:\n  x: *nope\n',
+    );
+    const r = await cli(['check', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/f\.yaml:5: error: .*nope/);
   });
 });
