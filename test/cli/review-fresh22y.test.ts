@@ -223,3 +223,27 @@ describe('the place of an alias error', () => {
     expect(r.stdout).toMatch(/f\.yaml:5: error: .*nope/);
   });
 });
+
+describe('a UTF-8 BOM at the start of a later document', () => {
+  // kubectl's YAMLReader cuts the stream at "---" lines and hands each piece to go-yaml v2 as a
+  // stream of its own, whose reader (readerc.go yaml_parser_determine_encoding) takes a UTF-8 BOM at
+  // the start of its input as the encoding mark and skips it. So a file built the usual CI way,
+  // `for f in *.yaml; do echo ---; cat "$f"; done > all.yaml`, with one file saved "UTF-8 with BOM"
+  // by a Windows editor, is applied whole: kubectl v1.32.4 prints configmap/a and
+  // aistore.ais.nvidia.com/ais for the file below. The yaml library keeps U+FEFF as part of the
+  // first key ("\uFEFFapiVersion"), so check finds no apiVersion, notes "document 2 skipped: no
+  // apiVersion and kind (not a Kubernetes object)" and exits 0: the CR with a target hostPort,
+  // which the webhook denies, was never judged.
+  // Expected: the document is judged as kubectl reads it (the BOM skipped): a deny, exit 1.
+  it('the CR after "---" and a BOM is judged, not skipped', async () => {
+    const file = join(tmp(), 'all.yaml');
+    const cr = readFileSync(fixture('02'), 'utf8').replace(/^#[^\n]*\n/, ''); // starts with apiVersion
+    writeFileSync(
+      file,
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ais}\n---\n\uFEFF${cr}`,
+    );
+    const r = await cli(['check', file]);
+    expect(r.stdout).toMatch(/DENY {2}target-host-port/);
+    expect(r.code).toBe(1);
+  });
+});
