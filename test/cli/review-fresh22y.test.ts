@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { evaluate, type KubeObject } from '../../src/policy/index.js';
 import { cli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
@@ -241,6 +241,34 @@ describe('a UTF-8 BOM at the start of a later document', () => {
     writeFileSync(
       file,
       `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ais}\n---\n\uFEFF${cr}`,
+    );
+    const r = await cli(['check', file]);
+    expect(r.stdout).toMatch(/DENY {2}target-host-port/);
+    expect(r.code).toBe(1);
+  });
+});
+
+describe('an object with a top-level items list, which kubectl unpacks whatever its kind', () => {
+  // apimachinery unstructured.go unstructuredJSONScheme.decode looks for an "items" field, not at
+  // the kind: any object that has one is decoded as an UnstructuredList, and cli-runtime's
+  // FlattenListVisitor applies its items one by one. A KRM function's ResourceList
+  // (config.kubernetes.io/v1, what `kpt fn source DIR | kpt fn eval - --image ...` prints without
+  // `-o unwrap`) is such a wrapper: kubectl v1.32.4 on the stream below prints configmap/a and
+  // aistore.ais.nvidia.com/ais -- the CR is applied. load.ts skips the ResourceList as "a build file"
+  // (BUILD_FILE_GROUPS) before it looks at its items, so check judges only the ConfigMap, exits 0,
+  // and the CR with a target hostPort (a webhook deny) is never judged. (A kind not ending in "List"
+  // with items is unpacked by kubectl the same way; load.ts unpacks only kinds ending in "List".)
+  // Expected: the items of such a document are judged as kubectl applies them: a deny, exit 1.
+  it('a ResourceList in the stream: its AIStore item is judged', async () => {
+    const file = join(tmp(), 'out.yaml');
+    const cr = parse(readFileSync(fixture('02'), 'utf8')) as KubeObject;
+    writeFileSync(
+      file,
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ais}\n---\n${stringify({
+        apiVersion: 'config.kubernetes.io/v1',
+        kind: 'ResourceList',
+        items: [cr],
+      })}`,
     );
     const r = await cli(['check', file]);
     expect(r.stdout).toMatch(/DENY {2}target-host-port/);
