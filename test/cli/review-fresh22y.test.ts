@@ -3,6 +3,11 @@
 // for what an object IS: what kubectl sends, i.e. apimachinery util/yaml YAMLReader (cuts the stream
 // at "---" lines) -> sigs.k8s.io/yaml YAMLToJSON -> go-yaml v2 (sigs.k8s.io/yaml/goyaml.v2) resolve.go
 // resolve() for each plain scalar -> encoding/json.Marshal of the decoded value.
+// Every "kubectl reads / refuses" below was checked twice: with kubectl v1.32.4
+// (`kubectl label --local -o json x=y -f FILE`), and with a Go build of what current kubectl runs
+// (cli-runtime FileVisitor's unicode.BOMOverride reader -> apimachinery v0.37.1
+// yaml.NewYAMLOrJSONDecoder -> sigs.k8s.io/yaml v1.6.0 -> go.yaml.in/yaml/v2 v2.4.x ->
+// unstructured.UnstructuredJSONScheme), both from the Go module cache on this machine.
 import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
