@@ -1,7 +1,7 @@
 // Review "fresh22y": `ais-guard check` input handling after the last session's reader changes
 // (9db6925..c8aaa3b: Go-prefixed ints, %-directives, "...", UTF-16, go-yaml's alias budget). The bar
 // for what an object IS: what kubectl sends, i.e. apimachinery util/yaml YAMLReader (cuts the stream
-// at "---" lines) -> sigs.k8s.io/yaml YAMLToJSON -> go-yaml v2 (sigs.k8s.io/yaml/goyaml.v2) resolve.go
+// at "---" lines) -> sigs.k8s.io/yaml YAMLToJSON -> go-yaml v2 (go.yaml.in/yaml/v2, or the goyaml.v2 fork in older sigs.k8s.io/yaml) resolve.go
 // resolve() for each plain scalar -> encoding/json.Marshal of the decoded value.
 // Every "kubectl reads / refuses" below was checked twice: with kubectl v1.32.4
 // (`kubectl label --local -o json x=y -f FILE`), and with a Go build of what current kubectl runs
@@ -29,7 +29,7 @@ describe('an integer whose underscore comes before its sign or base prefix', () 
   // after the sign, so check reads all three as strings: no hostPort, the multi-target CR with a
   // target hostPort passes (exit 0, "0 denied"), and the webhook then denies the apply (or, in warn
   // mode, target-1 stays Pending: "node(s) didn't have free ports"). Same gap as the 0o777 one fixed
-  // in 67f91c6, in the form the brief of that fix named ("0_x1").
+  // in 67f91c6, one underscore earlier.
   // Expected: these read as go-yaml v2 reads them (underscores stripped before the sign/prefix
   // test), so check denies by target-host-port as the webhook does.
   const hostPortCr = (hostPort: string) =>
