@@ -1,8 +1,9 @@
 // Review "fresh22y": `ais-guard check` input handling after the last session's reader changes
 // (9db6925..c8aaa3b: Go-prefixed ints, %-directives, "...", UTF-16, go-yaml's alias budget). The bar
 // for what an object IS: what kubectl sends, i.e. apimachinery util/yaml YAMLReader (cuts the stream
-// at "---" lines) -> sigs.k8s.io/yaml YAMLToJSON -> go-yaml v2 (go.yaml.in/yaml/v2, or the goyaml.v2 fork in older sigs.k8s.io/yaml) resolve.go
-// resolve() for each plain scalar -> encoding/json.Marshal of the decoded value.
+// at "---" lines) -> sigs.k8s.io/yaml YAMLToJSON -> go-yaml v2 (go.yaml.in/yaml/v2, or the
+// goyaml.v2 fork in older sigs.k8s.io/yaml) resolve.go resolve() for each plain scalar ->
+// encoding/json.Marshal of the decoded value.
 // Every "kubectl reads / refuses" below was checked twice: with kubectl v1.32.4
 // (`kubectl label --local -o json x=y -f FILE`), and with a Go build of what current kubectl runs
 // (cli-runtime FileVisitor's unicode.BOMOverride reader -> apimachinery v0.37.1
