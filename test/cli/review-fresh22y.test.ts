@@ -303,3 +303,28 @@ describe('a directory walk takes the files kubectl apply -f DIR takes', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('--fix of an object whose patched field is reached through an alias', () => {
+  // Two CRs of a List sharing one spec by anchor (`spec: &a1 ...` then `spec: *a1`, what the yaml
+  // library's own stringify writes for a shared object). The legacy-field fix patches
+  // /spec/targetSpec of each; yaml-edit.ts applyOperation looks the parent up with getIn, which
+  // stops at the Alias node, and refuses with "the parent of /spec/targetSpec/disablePodAntiAffinity
+  // is not a map or a sequence" -- but it is a map, written once under the anchor. Refusing is right
+  // (an edit there changes both CRs); the reason is not: fix.ts has the message for exactly this
+  // ("the edit would also change what a YAML alias shares with the edited node: write that part out
+  // without the anchor"), reached only when the edit happens and the read-back differs.
+  // Expected: the error names the alias/anchor, so the user knows what to change.
+  it('the refusal says an alias is in the way', async () => {
+    const file = join(tmp(), 'l.yaml');
+    const cr = parse(readFileSync(fixture('03'), 'utf8')) as KubeObject & { spec: unknown };
+    const second = { ...cr, metadata: { name: 'ais2', namespace: 'ais' } };
+    const text = stringify({ apiVersion: 'v1', kind: 'List', items: [cr, second] });
+    expect(text).toContain('spec: *a1');
+    writeFileSync(file, text);
+    const r = await cli(['check', '--fix', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr + r.stdout).toMatch(
+      /l\.yaml:\d+: error: cannot apply the fix in place: .*(alias|anchor)/,
+    );
+  });
+});
