@@ -327,4 +327,20 @@ describe('--fix of an object whose patched field is reached through an alias', (
       /l\.yaml:\d+: error: cannot apply the fix in place: .*(alias|anchor)/,
     );
   });
+
+  it('a field merged in by "<<" is not reported as "not there"', async () => {
+    // spec: {<<: *legacy, size: 2} with legacy = {disablePodAntiAffinity: true}: go-yaml (and the
+    // guard) read spec.disablePodAntiAffinity true; the fix removes it and applyOperation, finding
+    // no such key in the mapping's own text, says "/spec/disablePodAntiAffinity is not there".
+    // Expected: the reason names the merge ("<<") the value comes from.
+    const file = join(tmp(), 'm.yaml');
+    const text = readFileSync(fixture('03'), 'utf8')
+      .replace('kind: AIStore\n', 'kind: AIStore\nx-legacy: &legacy {disablePodAntiAffinity: true}\n')
+      .replace('spec:\n  size: 2\n  disablePodAntiAffinity: true\n', 'spec:\n  <<: *legacy\n  size: 2\n');
+    expect(text).toContain('<<: *legacy');
+    writeFileSync(file, text);
+    const r = await cli(['check', '--fix', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr + r.stdout).toMatch(/m\.yaml:\d+: error: cannot apply the fix in place: .*(<<|merge)/);
+  });
 });
