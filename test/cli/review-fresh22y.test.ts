@@ -344,3 +344,27 @@ describe('--fix of an object whose patched field is reached through an alias', (
     expect(r.stderr + r.stdout).toMatch(/m\.yaml:\d+: error: cannot apply the fix in place: .*(<<|merge)/);
   });
 });
+
+describe("a double-quoted value continued at its key's indentation", () => {
+  // go-yaml v2 (like libyaml) does not check the indentation of a quoted scalar's continuation
+  // lines: `description: "stores half` then `    of the data"` at the key's own column is read as
+  // "stores half of the data" (kubectl v1.32.4 and the apimachinery v0.37.1 decoder agree). The yaml
+  // library wants them indented past the key and stops the scalar there, so check refuses the file
+  // with "error: Missing closing "quote" -- the quote is there, one line down -- and judges nothing
+  // in it: CI fails (exit 2) on a manifest kubectl applies, and the message sends the user hunting
+  // for a quote that is not missing. Hand-wrapped annotation text is where this shows up.
+  // Expected: the CR is read as kubectl reads it and judged (exit 0 here); at least, not a wrong
+  // reason.
+  it('an annotation wrapped at the key column is read, the CR judged', async () => {
+    const file = join(tmp(), 'ais.yaml');
+    const text = readFileSync(fixture('01'), 'utf8').replace(
+      '  namespace: ais\n',
+      '  namespace: ais\n  annotations:\n    description: "stores half\n    of the data"\n',
+    );
+    expect(text).toContain('of the data"');
+    writeFileSync(file, text);
+    const r = await cli(['check', file]);
+    expect(r.stdout).toMatch(/1 object\(s\) checked/);
+    expect(r.code).toBe(0);
+  });
+});
