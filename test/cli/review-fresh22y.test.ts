@@ -368,3 +368,29 @@ describe("a double-quoted value continued at its key's indentation", () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('characters and escapes go-yaml refuses', () => {
+  // go-yaml v2's reader refuses any character outside YAML's printable set, raw or not
+  // (readerc.go yaml_parser_update_buffer: "control characters are not allowed"): C0 controls but
+  // tab/LF/CR, DEL, the C1 range U+0080..U+009F but NEL (U+0093/U+0094 are what Windows-1252 smart
+  // quotes become when the text is mis-decoded), U+FFFE. And its double-quoted scalars know the YAML
+  // 1.1 escapes only (scannerc.go yaml_parser_scan_flow_scalar): `\/`, a JSON escape (PHP's
+  // json_encode writes it), is "found unknown escape character". kubectl v1.32.4 and the
+  // apimachinery v0.37.1 decoder refuse both files below; check reads them (the yaml library takes
+  // `\/` and keeps or drops the control characters), judges the CR, and exits 0.
+  // Expected: an input error at the line, as for the other inputs kubectl cannot decode.
+  it.each([
+    ['a JSON-escaped slash', '    image-ref: "docker.io\\/aistorage\\/aisnode:v3.30"\n'],
+    ['a C1 control character (a mis-decoded smart quote)', '    description: "the \u0093fast\u0094 tier"\n'],
+  ])('%s in an annotation: an input error, as to kubectl', async (_, line) => {
+    const file = join(tmp(), 'ais.yaml');
+    const text = readFileSync(fixture('01'), 'utf8').replace(
+      '  namespace: ais\n',
+      `  namespace: ais\n  annotations:\n${line}`,
+    );
+    writeFileSync(file, text);
+    const r = await cli(['check', file]);
+    expect(r.stdout).toMatch(/ais\.yaml:8: error: /);
+    expect(r.code).toBe(2);
+  });
+});
