@@ -75,6 +75,24 @@ export const FLAGS = {
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsOptionsConfig;
 
+/**
+ * An --ip value as the certificate carries it, checked before anything is written. isIP takes two
+ * IPv6 forms node-forge cannot encode: a zone id (fe80::1%eth0), which forge writes as a 17-byte
+ * iPAddress SAN that Go's crypto/x509 parseSANExtension refuses ("cannot parse IP address of length
+ * 17") -- and a zone means nothing outside the host anyway -- and an embedded dotted IPv4
+ * (::ffff:10.0.0.1), on which forge throws. The latter is written in hex, the address Go's
+ * net.ParseIP reads from either form.
+ */
+function certificateIp(ip: string): string {
+  if (!isIP(ip)) throw new UsageError(`--ip "${ip}" is not an IP address`);
+  if (ip.includes('%'))
+    throw new UsageError(
+      `--ip "${ip}": a zone id (%...) has no place in a certificate; give the address alone`,
+    );
+  if (isIP(ip) === 6 && ip.includes('.')) return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  return ip;
+}
+
 function options(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
@@ -87,9 +105,9 @@ function options(argv: string[]) {
     if (!LABEL.test(value)) throw new UsageError(`${flag} "${value}" is not a valid Kubernetes name`);
   for (const name of values.dns)
     if (!HOSTNAME.test(name)) throw new UsageError(`--dns "${name}" is not a DNS name`);
-  for (const ip of values.ip) if (!isIP(ip)) throw new UsageError(`--ip "${ip}" is not an IP address`);
   return {
     ...values,
+    ip: values.ip.map(certificateIp),
     days: positiveDays('--days', values.days),
     caDays: positiveDays('--ca-days', values['ca-days']),
     renewBeforeDays:
