@@ -35,7 +35,14 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { maxFileBytes: 32 * 1024 * 1024, maxTotalBytes: 64 * 1024 * 1024 };
 
-const MANIFEST_EXT = /\.(ya?ml|json)$/i;
+/**
+ * The extensions kubectl apply -f DIR takes, case and all: cli-runtime visitor.go ignoreFile compares
+ * filepath.Ext(path) with ".json", ".yaml" and ".yml" exactly. X.YAML in a folder is not applied.
+ */
+const MANIFEST_EXT = /\.(ya?ml|json)$/;
+const OTHER_CASE_EXT = /\.(ya?ml|json)$/i;
+const SKIPPED_CASE =
+  'skipped: kubectl apply -f of its folder skips it (it takes .yaml, .yml and .json in lower case only): name it to have it checked';
 
 const reason = (err: unknown): string => {
   const e = err as NodeJS.ErrnoException;
@@ -125,8 +132,10 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
       }
       const path = join(dir, e.name);
       if (e.isDirectory()) await walk(path, argument, viaSymlink);
-      else if (!MANIFEST_EXT.test(e.name)) continue;
-      else if (e.isFile()) found.push({ file: path, argument, viaSymlink });
+      else if (!MANIFEST_EXT.test(e.name)) {
+        if (OTHER_CASE_EXT.test(e.name)) notes.push({ file: path, message: SKIPPED_CASE });
+        continue;
+      } else if (e.isFile()) found.push({ file: path, argument, viaSymlink });
       else if (e.isSymbolicLink()) {
         // A link to a file is read (and never written through unless asked); a link to a
         // directory is not walked: it may loop or lead out of the tree.
