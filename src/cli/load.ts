@@ -6,7 +6,12 @@
 import { basename, dirname, resolve } from 'node:path';
 import { Composer, LineCounter, parseDocument, Parser, type Document } from 'yaml';
 import {
+  aliasErrorOffset,
   EXCESSIVE_ALIASING,
+  goYamlRefuses,
+  kubectlRefusesText,
+  nonFiniteNumber,
+  withoutDocumentBoms,
   excessiveAliasing,
   KUBE_YAML,
   MAX_ALIAS_COUNT,
@@ -65,6 +70,14 @@ export interface Loaded {
 
 /** Kinds that describe how to build manifests, not objects an apiserver would receive. */
 const BUILD_FILE_GROUPS = /^(kustomize\.config\.k8s\.io|config\.kubernetes\.io|kpt\.dev|helm\.sh)\//;
+
+/**
+ * Said after the yaml library's "Missing closing quote": it ends a quoted value at a line indented no
+ * more than its key, where go-yaml v2 (scannerc.go yaml_parser_scan_flow_scalar checks no
+ * indentation) reads on to the quote, so kubectl reads what check cannot. A known difference.
+ */
+const UNINDENTED_QUOTE =
+  ' (if the quote closes on a later line, indent the lines before it past the key: kubectl reads them either way, check only so)';
 
 const KUSTOMIZATION_FILE = /^(kustomization\.ya?ml|Kustomization)$/;
 
@@ -190,19 +203,32 @@ export function parseInput(
     });
     return { source, manifests, patchFiles };
   }
+  const refused = kubectlRefusesText(text);
+  if (refused) {
+    errors.push({ file, line: text.slice(0, refused.at).split('\n').length, message: refused.message });
+    return { source, manifests, patchFiles };
+  }
   const composer = new Composer(KUBE_YAML);
+  const yamlText = withoutDocumentBoms(text);
+  // A BOM read as a blank line is no line of the file: the line counter skips it.
+  const addNewLine = (at: number) => {
+    if (yamlText[at - 1] === text[at - 1]) lineCounter.addNewLine(at);
+  };
   let start = 0;
   let i = 0;
-  for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(text), true)) {
+  for (const doc of composer.compose(new Parser(addNewLine).parse(yamlText), true)) {
     const end = doc.range[2];
     source.slices.push([start, end]);
     start = end;
-    judgeDocument(doc, i++);
+    judgeDocument(doc, i++, 0, yamlText);
   }
   return { source, manifests, patchFiles };
 
-  /** `offset`: where the document's text starts in the file (a JSON stream's value). */
-  function judgeDocument(doc: Document.Parsed, i: number, offset = 0): void {
+  /**
+   * `offset`: where the document's text starts in the file (a JSON stream's value); `yaml`: the text
+   * its ranges index, when it is read as YAML (a JSON value is no YAML to kubectl).
+   */
+  function judgeDocument(doc: Document.Parsed, i: number, offset = 0, yaml?: string): void {
     const linePos = (at: number) => lineCounter.linePos(offset + at);
     const line = linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
     const problem = doc.errors[0];
@@ -210,7 +236,9 @@ export function parseInput(
       errors.push({
         file,
         line: linePos(problem.pos[0]).line,
-        message: yamlMessage(problem.message),
+        message:
+          yamlMessage(problem.message) +
+          (/^Missing closing .quote/.test(problem.message) ? UNINDENTED_QUOTE : ''),
       });
       return;
     }
@@ -231,7 +259,11 @@ export function parseInput(
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
       // An alias bomb (go-yaml's share of aliased nodes) or an alias to no anchor: this document only.
-      errors.push({ file, line, message: `document ${i + 1}: ${yamlMessage((err as Error).message)}` });
+      errors.push({
+        file,
+        line: linePos(aliasErrorOffset(doc)).line,
+        message: `document ${i + 1}: ${yamlMessage((err as Error).message)}`,
+      });
       return;
     }
     if (value === null || value === undefined) return; // empty document, e.g. a trailing "---"
@@ -254,7 +286,11 @@ export function parseInput(
       });
       return;
     }
-    if (BUILD_FILE_GROUPS.test(object.apiVersion)) {
+    // kubectl applies the items of any object that has an "items" list, whatever its kind
+    // (apimachinery unstructured.go unstructuredJSONScheme.decode looks for the field, then
+    // cli-runtime's FlattenListVisitor): a KRM ResourceList's items too, though it is a build file.
+    const isList = Array.isArray(object.items);
+    if (!isList && BUILD_FILE_GROUPS.test(object.apiVersion)) {
       notes.push({
         file,
         line,
@@ -263,6 +299,11 @@ export function parseInput(
       return;
     }
     // Only what is judged: other YAML (Compose files, CI pipelines) is not read by kubectl.
+    const refused = (yaml === undefined ? undefined : goYamlRefuses(doc, yaml)) ?? nonFiniteNumber(doc);
+    if (refused) {
+      errors.push({ file, line: linePos(refused.at).line, message: refused.message });
+      return;
+    }
     const merge = mayMerge ? mergeOverridingKey(doc) : undefined;
     if (merge) {
       errors.push({
@@ -282,8 +323,8 @@ export function parseInput(
       if (bad) errors.push({ file, line: lineOf([...yamlPath, ...bad.at], line), message: bad.message });
       else manifests.push({ source, document: i + 1, yamlPath, line, object });
     };
-    if (object.kind.endsWith('List') && Array.isArray(object.items)) {
-      object.items.forEach((item: unknown, j: number) => {
+    if (isList) {
+      (object.items as unknown[]).forEach((item: unknown, j: number) => {
         if (typeof item !== 'object' || item === null) return;
         judged(item as KubeObject, ['items', j], lineOf(['items', j], 0));
       });
@@ -449,7 +490,7 @@ export function documentAt(
   const slice = source.slices[document - 1];
   if (!slice) return undefined;
   return {
-    doc: parseDocument(source.text.slice(slice[0], slice[1]), KUBE_YAML),
+    doc: parseDocument(withoutDocumentBoms(source.text.slice(slice[0], slice[1])), KUBE_YAML),
     offset: slice[0],
   };
 }

@@ -8,53 +8,93 @@
 // string, not the base-60 number 80. And a float needs a digit before its exponent, as go-yaml's
 // yamlStyleFloat does: `e1`, `e-0` (node or CR names) are strings to kubectl, not 10 and -0.
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
-import type { DocumentOptions, ParseOptions, ScalarTag, SchemaOptions, Tags, ToStringOptions } from 'yaml';
+import type {
+  DocumentOptions,
+  YAMLMap,
+  ParseOptions,
+  ScalarTag,
+  SchemaOptions,
+  Tags,
+  ToStringOptions,
+} from 'yaml';
 
 const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
 
 const FLOAT = 'tag:yaml.org,2002:float';
-/** go-yaml v2 resolve.go yamlStyleFloat, with the underscores it strips first allowed among the digits. */
-const GO_FLOATS: Record<string, RegExp> = {
-  EXP: /^[-+]?(?:\.[0-9_]*[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)[eE][-+]?[0-9]+$/,
-  '': /^[-+]?(?:\.[0-9_]*[0-9][0-9_]*|[0-9][0-9_]*\.[0-9_]*)$/,
-};
-
 const INT = 'tag:yaml.org,2002:int';
+/** go-yaml v2 resolve.go yamlStyleFloat: a digit before any exponent, no hex, no inf/nan. */
+const YAML_STYLE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+/** What Go's strconv.ParseInt(s, 0, 64) (and ParseUint) take: a sign, then 0b, 0o, 0x, 0 (octal) or decimal. */
+const GO_INT = /^([-+]?)(?:0[bB]([01]+)|0[oO]([0-7]+)|0[xX]([0-9a-fA-F]+)|0([0-7]*)|([1-9][0-9]*))$/;
+
 /**
- * The integer forms go-yaml v2 takes beyond YAML 1.1's: it strips underscores and asks Go's
- * strconv.ParseInt(plain, 0, 64) (resolve.go resolve), whose base 0 reads 0o/0O (octal), 0X (hex) and
- * 0B (binary) too, signed or not. `hostPort: 0o777` is 511 to kubectl; a string, no port, to YAML 1.1.
+ * The number go-yaml v2 reads a plain scalar as, or undefined for a string: resolve.go resolve().
+ * Starting with a digit or a sign (hints 'D' and 'S'), the text loses EVERY underscore first
+ * (`plain := strings.Replace(in, "_", "", -1)`), wherever it stands (0_x1F41 is 0x1F41, +_51081 is
+ * +51081, 51081e0_0 is 51081e00); then strconv.ParseInt(plain, 0, 64), ParseUint(plain, 0, 64),
+ * and, if yamlStyleFloat matches, ParseFloat (an overflow to Inf is an error there: a string).
+ * Starting with "." (hint '.'), ParseFloat of the text as it is. The inf/nan words come before
+ * this (resolveMap) and are left to the YAML 1.1 tag that reads them.
  */
-const GO_PREFIXED_INTS: ScalarTag[] = [
-  { radix: 8, test: /^[-+]?0[oO][0-7_]*[0-7][0-7_]*$/ },
-  { radix: 16, test: /^[-+]?0[xX][0-9a-fA-F_]*[0-9a-fA-F][0-9a-fA-F_]*$/ },
-  { radix: 2, test: /^[-+]?0[bB][01_]*[01][01_]*$/ },
-].map(({ radix, test }) => ({
+export function goYamlNumber(text: string): number | undefined {
+  if (/^\.[0-9]+(?:[eE][-+]?[0-9]+)?$/.test(text)) return Number(text);
+  if (!/^[-+0-9]/.test(text)) return undefined;
+  const plain = text.replace(/_/g, '');
+  const int = GO_INT.exec(plain);
+  if (int) {
+    const [, sign, bin, oct, hex, octal, dec] = int;
+    const [digits, radix] =
+      bin !== undefined
+        ? [bin, 2]
+        : oct !== undefined
+          ? [oct, 8]
+          : hex !== undefined
+            ? [hex, 16]
+            : octal !== undefined
+              ? [octal, 8]
+              : [dec ?? '', 10];
+    const value = [...digits].reduce((n, d) => n * BigInt(radix) + BigInt(parseInt(d, radix)), 0n);
+    // ParseInt: int64; ParseUint (no sign): up to 2^64-1. Past that, on to the float test.
+    if (sign === '-' ? value <= 2n ** 63n : sign === '+' ? value < 2n ** 63n : value < 2n ** 64n)
+      return Number(sign === '-' ? -value : value);
+  }
+  if (!YAML_STYLE_FLOAT.test(plain)) return undefined;
+  const float = Number(plain);
+  return Number.isFinite(float) ? float : undefined;
+}
+
+/**
+ * The one tag that reads go-yaml's numbers (goYamlNumber). Its test is that function, so the yaml
+ * library also quotes on output exactly the strings go-yaml would read as numbers.
+ */
+class GoNumberText extends RegExp {
+  constructor() {
+    super('^[-+.0-9]');
+  }
+  override test(text: string): boolean {
+    return goYamlNumber(text) !== undefined;
+  }
+}
+const GO_NUMBER: ScalarTag = {
   tag: INT,
   format: 'GO',
   default: true,
-  test,
-  resolve(text: string) {
-    const digits = text.replace(/_/g, '').replace(/^([-+]?)0[oOxXbB]/, '$1');
-    const negative = digits.startsWith('-');
-    const value = [...digits.replace(/^[-+]/, '')].reduce(
-      (n, d) => n * BigInt(radix) + BigInt(parseInt(d, radix)),
-      0n,
-    );
-    // Past int64 (and uint64) Go's parse fails, and go-yaml keeps the text as a string.
-    if (value > (negative ? 2n ** 63n : 2n ** 64n - 1n)) return text;
-    return Number(negative ? -value : value);
-  },
-}));
+  test: new GoNumberText(),
+  resolve: (text: string) => goYamlNumber(text) ?? text,
+};
 
+/**
+ * The YAML 1.1 schema as go-yaml v2 reads it: GO_NUMBER reads every number; the library's own int
+ * and float tags are kept for writing numbers only (no test), but for the inf/nan one, which
+ * resolveMap has too.
+ */
 const goYamlTags = (tags: Tags): Tags =>
-  [...GO_PREFIXED_INTS, ...tags]
+  [GO_NUMBER, ...tags]
     .filter((t) => typeof t === 'string' || (t.tag !== TIMESTAMP && t.format !== 'TIME'))
     .map((t): Tags[number] => {
-      if (typeof t === 'string' || t.tag !== FLOAT || !isScalarTag(t) || t.test?.source.includes('inf'))
-        return t;
-      const test = GO_FLOATS[t.format ?? ''];
-      return test ? { ...t, test } : t;
+      if (typeof t === 'string' || t === GO_NUMBER || !isScalarTag(t)) return t;
+      if ((t.tag !== INT && t.tag !== FLOAT) || t.test?.source.includes('inf')) return t;
+      return { ...t, test: undefined };
     });
 
 const isScalarTag = (t: Exclude<Tags[number], string>): t is ScalarTag =>
@@ -211,15 +251,7 @@ export function readYamlValue(text: string, where: string): unknown {
     // An alias to no anchor fails here, not in the parse.
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    // The place: the alias that names no anchor, else (an alias bomb) where the value starts.
-    let at = doc.contents?.range?.[0] ?? 0;
-    visit(doc, {
-      Alias(_, alias) {
-        if (alias.resolve(doc) !== undefined || !alias.range) return undefined;
-        at = alias.range[0];
-        return visit.BREAK;
-      },
-    });
+    const at = aliasErrorOffset(doc);
     throw new Error(`${where}:${lines.linePos(at).line}: ${yamlMessage((err as Error).message)}`, {
       cause: err,
     });
@@ -247,6 +279,14 @@ function mergedKeys(value: unknown, doc: Document, depth = 0): Set<string> {
       } else for (const key of mergedKeys(pair.value, doc, depth + 1)) keys.add(key);
     }
   }
+  return keys;
+}
+
+/** The keys a mapping gets from its `<<` merges, not its own. */
+export function keysMergedInto(map: YAMLMap, doc: Document): Set<string> {
+  const keys = new Set<string>();
+  for (const pair of map.items)
+    if (isMergeKey(pair.key)) for (const key of mergedKeys(pair.value, doc)) keys.add(key);
   return keys;
 }
 
@@ -280,4 +320,134 @@ export function mergeOverridingKey(doc: Document): { key: string; offset: number
     },
   });
   return found;
+}
+
+/** A problem found in the text, at an offset of it. */
+export interface TextProblem {
+  at: number;
+  message: string;
+}
+
+/**
+ * What kubectl refuses in a YAML stream before any document is parsed:
+ * - a character go-yaml v2's reader refuses anywhere, quoted or not (readerc.go
+ *   yaml_parser_update_buffer, "control characters are not allowed"): C0 controls but tab, LF and CR;
+ *   DEL; C1 controls but NEL (U+0093/U+0094 are smart quotes mis-decoded); U+FFFE and U+FFFF.
+ * - content after "---" on a separator line: apimachinery util/yaml decoder.go (*YAMLReader).Read
+ *   allows only blanks and a "# comment" there ("invalid Yaml document separator"), though
+ *   `--- {a: 1}`, `--- !!map` and `--- &a` are valid YAML to the yaml library.
+ */
+export function kubectlRefusesText(text: string): TextProblem | undefined {
+  const control = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u.exec(text);
+  if (control) {
+    const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    return {
+      at: control.index,
+      message: `a control character (U+${code}): kubectl (go-yaml) cannot read the file; remove it or write it as an escape in double quotes`,
+    };
+  }
+  for (const m of text.matchAll(/^---([^\n]*)/gm)) {
+    const rest = m[1]!.trim();
+    if (rest !== '' && !rest.startsWith('#'))
+      return {
+        at: m.index,
+        message: `content on a "---" line: kubectl refuses it ("invalid Yaml document separator"); put it on the next line`,
+      };
+  }
+  return undefined;
+}
+
+/**
+ * The text with a UTF-8 BOM right after a "---" line read as a blank line (same length, so every
+ * offset holds). kubectl's YAMLReader hands each piece between "---" lines to go-yaml as a stream of
+ * its own, and go-yaml's reader (readerc.go yaml_parser_determine_encoding) skips a BOM at a stream's
+ * start; the yaml library would keep it in the first key ("\uFEFFapiVersion"). Files joined with
+ * `echo ---; cat f` carry one when f was saved "UTF-8 with BOM".
+ */
+export function withoutDocumentBoms(text: string): string {
+  return text.includes('\uFEFF') ? text.replace(/^(---[^\n]*\n)\uFEFF/gm, '$1\n') : text;
+}
+
+/** The escapes go-yaml v2 takes in a double-quoted scalar (scannerc.go yaml_parser_scan_flow_scalar). */
+const GO_YAML_ESCAPES = new Set([...'0abt\tnvfre "\'\\N_LPxuU\r\n']);
+
+/**
+ * What go-yaml v2 refuses in a document the yaml library reads, `text` being what its ranges index:
+ * - a tab where go-yaml wants indentation: at a line's start or after a block sequence's "-"
+ *   (scannerc.go yaml_parser_scan_to_next_token eats a tab only in flow context or where no simple
+ *   key may start), outside a flow collection and a multi-line scalar;
+ * - an escape YAML 1.1 does not have, in double quotes: `\/` (JSON's) is "found unknown escape
+ *   character" to go-yaml.
+ */
+export function goYamlRefuses(doc: Document, text: string): TextProblem | undefined {
+  const exempt: [number, number][] = [];
+  let escape: TextProblem | undefined;
+  visit(doc, {
+    Scalar(_, node) {
+      if (!node.range) return;
+      exempt.push([node.range[0], node.range[1]]);
+      if (node.type !== 'QUOTE_DOUBLE' || escape) return;
+      const raw = text.slice(node.range[0], node.range[1]);
+      for (const m of raw.matchAll(/\\([\s\S])/g))
+        if (!GO_YAML_ESCAPES.has(m[1]!)) {
+          escape = {
+            at: node.range[0] + m.index,
+            message: `unknown escape "\\${m[1]}" in a double-quoted value: kubectl (go-yaml, YAML 1.1) refuses it; write the character itself`,
+          };
+          break;
+        }
+    },
+    Map(_, node) {
+      if (node.flow && node.range) exempt.push([node.range[0], node.range[1]]);
+    },
+    Seq(_, node) {
+      if (node.flow && node.range) exempt.push([node.range[0], node.range[1]]);
+    },
+  });
+  const [from, , to] = doc.range ?? [0, 0, text.length];
+  for (const m of text.slice(from, to).matchAll(/^ *(?:- *)*\t/gm)) {
+    const at = from + m.index + m[0].length - 1;
+    if (!exempt.some(([a, b]) => a <= at && at < b))
+      return {
+        at,
+        message: 'a tab where kubectl (go-yaml) wants indentation: indent with spaces',
+      };
+  }
+  return escape;
+}
+
+/**
+ * A number JSON has no form for: .inf, -.Inf, .nan (go-yaml resolveMap) are floats to go-yaml, and
+ * sigs.k8s.io/yaml YAMLToJSON then fails in encoding/json Marshal ("json: unsupported value: +Inf"):
+ * kubectl applies nothing of the file.
+ */
+export function nonFiniteNumber(doc: Document): TextProblem | undefined {
+  let found: TextProblem | undefined;
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value !== 'number' || Number.isFinite(node.value)) return undefined;
+      found = {
+        at: node.range?.[0] ?? 0,
+        message: `${node.source ?? String(node.value)} is ${String(node.value)}, which JSON cannot hold: kubectl refuses the file; quote it if a string is meant`,
+      };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/**
+ * Where an alias error belongs: the alias that names no anchor, else (an alias bomb, an anchor
+ * containing itself) where the document's value starts.
+ */
+export function aliasErrorOffset(doc: Document): number {
+  let at = doc.contents?.range?.[0] ?? 0;
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) !== undefined || !alias.range) return undefined;
+      at = alias.range[0];
+      return visit.BREAK;
+    },
+  });
+  return at;
 }
