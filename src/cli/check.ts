@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { clip, labelProblem, MODES, type KubeObject, type Mode } from '../policy/index.js';
 import { paintFor } from './colour.js';
-import { joinSources, planFixes } from './fix.js';
+import { joinSources, planFixes, unjoinable } from './fix.js';
 import { loadBase } from './base.js';
 import {
   baseNotes,
@@ -230,10 +230,13 @@ async function fix(
         notes.push({ file: opts.paths.join(' '), message: 'no file was rewritten' });
     }
   }
+  // Printed, the stream is one encoding or nothing.
+  const unprintable = opts.write || opts.format === 'json' ? [] : unjoinable(sources);
+  errors.push(...unprintable);
   const report = { judged, errors, notes };
   if (opts.format === 'json') for (const chunk of renderJsonChunks(report, VERSION)) io.stdout.write(chunk);
   else {
-    if (!opts.write) io.stdout.write(joinSources(sources, planned.fixed));
+    if (!opts.write && unprintable.length === 0) io.stdout.write(joinSources(sources, planned.fixed));
     io.stderr.write(
       renderText(report, { quiet: opts.quiet, strict: opts.strict, paint: paintFor(io.stderr) }),
     );

@@ -100,10 +100,9 @@ export function planFixes(judged: Judged[]): { fixed: FixedFile[]; errors: LoadE
   for (const [source, docs] of bySource) {
     const file = source.file;
     if (!source.validUtf8) {
-      const utf16 = source.text.startsWith('\uFEFF') && source.raw !== undefined && source.raw[0] !== 0xef;
       errors.push({
         file,
-        message: utf16
+        message: isUtf16(source)
           ? 'UTF-16: --fix will not rewrite it (save it as UTF-8 to have it fixed)'
           : 'not valid UTF-8: --fix will not rewrite it (its other bytes would change)',
       });
@@ -182,6 +181,24 @@ const asYamlJson = (json: string): string =>
         body === '/' ? '/' : body.length === 11 ? JSON.parse(`"${escape}"`) : escape,
     )
     .replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** A file read as UTF-16 (its BOM told): its bytes are no part of a UTF-8 stream. */
+const isUtf16 = (source: SourceFile): boolean =>
+  source.text.startsWith('\uFEFF') && source.raw !== undefined && source.raw[0] !== 0xef;
+
+/**
+ * The inputs joinSources cannot print as one stream: with other files, a UTF-16 one (its bytes
+ * between UTF-8 "---" lines make a stream kubectl cannot read: "control characters are not
+ * allowed"). Transcoding it unasked would print a file that is not the one on disk.
+ */
+export function unjoinable(sources: SourceFile[]): LoadError[] {
+  if (sources.length < 2) return [];
+  return sources.filter(isUtf16).map((source) => ({
+    file: source.file,
+    message:
+      'UTF-16: --fix to stdout joins the inputs into one UTF-8 stream, which this file would corrupt; save it as UTF-8, or fix it on its own',
+  }));
+}
 
 /** All inputs after fixes as one YAML stream, for `--fix` to stdout: a "---" line between files. */
 export function joinSources(sources: SourceFile[], fixed: FixedFile[]): Buffer {

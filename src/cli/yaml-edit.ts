@@ -3,8 +3,8 @@
 // integers, line endings) stays byte for byte. The yaml library supplies the node ranges; values
 // the patch brings in are rendered in YAML 1.1 (what Kubernetes reads), so a string like "0644" or
 // "on" is quoted. Whatever it cannot do exactly it refuses (EditError) rather than guess.
-import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
-import { KUBE_YAML, stringifyForKube } from '../k8s/yaml.js';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { keysMergedInto, KUBE_YAML, stringifyForKube } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
 import { pointerSegments } from './pointer.js';
 import { cutFlowEntry, skipGap } from './yaml-gaps.js';
@@ -68,7 +68,17 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
   if (path.length === 0) throw new EditError('a patch of the whole document');
   const parentPath = path.slice(0, -1);
   const last = path[path.length - 1]!;
-  const parent = (parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true)) as unknown;
+  // getIn stops at an alias. An edit there would change what its anchor shares (every place that
+  // names it), so it is refused, naming the alias.
+  let parent: unknown = doc.contents;
+  for (const segment of parentPath) {
+    if (isAlias(parent)) break;
+    parent = isMap(parent) || isSeq(parent) ? parent.get(segment, true) : undefined;
+  }
+  if (isAlias(parent))
+    throw new EditError(
+      `${op.path} is reached through the alias *${parent.source}: the edit would also change what the anchor &${parent.source} shares; write that part out without the anchor`,
+    );
 
   const lineStart = (pos: number) => text.lastIndexOf('\n', pos - 1) + 1;
   const lineEndAfter = (pos: number) => {
@@ -158,7 +168,12 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
       const indent = ' '.repeat(column(rangeOf(items[0]!.key)[0]));
       return splice(at, at, lines(render({ [key]: op.value }, 'block'), indent, indent, at));
     }
-    if (!pair) throw new EditError(`${op.path} is not there`);
+    if (!pair)
+      throw new EditError(
+        keysMergedInto(parent, doc).has(key)
+          ? `${op.path} comes from a "<<" merge: the edit would change the merged mapping; write the key out in this mapping instead`
+          : `${op.path} is not there`,
+      );
     const keyStart = rangeOf(pair.key)[0];
     if (op2 === 'remove') {
       if (parent.flow) return cutFlow(parent, items.map(pairEnd), index);
