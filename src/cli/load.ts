@@ -1,8 +1,9 @@
 // Reads manifests for `check`: files, directories (recursively), or "-" for stdin; multi-document
-// YAML or JSON; `List` kinds are unpacked. Documents are composed one at a time (a stream), and
-// only the plain objects are kept, not the YAML syntax trees: memory grows with the objects, not
-// with the parser's bookkeeping. Each object keeps its file, document, line and the document's
-// slice of the file, so findings can name lines and `--fix` can edit the text in place.
+// YAML or JSON; an object with an `items` list (a `List`, whatever its kind) is unpacked. Documents
+// are composed one at a time (a stream), and only the plain objects are kept, not the YAML syntax
+// trees: memory grows with the objects, not with the parser's bookkeeping. Each object keeps its
+// file, document, line and the document's slice of the file, so findings can name lines and `--fix`
+// can edit the text in place.
 import { basename, dirname, resolve } from 'node:path';
 import { Composer, LineCounter, parseDocument, Parser, type Document } from 'yaml';
 import {
