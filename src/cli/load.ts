@@ -300,7 +300,7 @@ export function parseInput(
       return;
     }
     // Only what is judged: other YAML (Compose files, CI pipelines) is not read by kubectl.
-    const refused = (yaml === undefined ? undefined : goYamlRefuses(doc, yaml)) ?? nonFiniteNumber(doc);
+    const refused = yaml === undefined ? undefined : (goYamlRefuses(doc, yaml) ?? nonFiniteNumber(doc, yaml));
     if (refused) {
       errors.push({ file, line: linePos(refused.at).line, message: refused.message });
       return;

@@ -380,6 +380,9 @@ const GO_YAML_ESCAPES = new Set([...'0abt\tnvfre "\'\\N_LPxuU\r\n']);
  *   character" to go-yaml.
  */
 export function goYamlRefuses(doc: Document, text: string): TextProblem | undefined {
+  const [from, , to] = doc.range ?? [0, 0, text.length];
+  // Most documents have neither: no walk of their nodes then (check reads 10,000s of them).
+  if (!/[\t\\]/.test(text.slice(from, to))) return undefined;
   const exempt: [number, number][] = [];
   let escape: TextProblem | undefined;
   visit(doc, {
@@ -404,7 +407,6 @@ export function goYamlRefuses(doc: Document, text: string): TextProblem | undefi
       if (node.flow && node.range) exempt.push([node.range[0], node.range[1]]);
     },
   });
-  const [from, , to] = doc.range ?? [0, 0, text.length];
   for (const m of text.slice(from, to).matchAll(/^ *(?:- *)*\t/gm)) {
     const at = from + m.index + m[0].length - 1;
     if (!exempt.some(([a, b]) => a <= at && at < b))
@@ -421,7 +423,9 @@ export function goYamlRefuses(doc: Document, text: string): TextProblem | undefi
  * sigs.k8s.io/yaml YAMLToJSON then fails in encoding/json Marshal ("json: unsupported value: +Inf"):
  * kubectl applies nothing of the file.
  */
-export function nonFiniteNumber(doc: Document): TextProblem | undefined {
+export function nonFiniteNumber(doc: Document, text: string): TextProblem | undefined {
+  const [from, , to] = doc.range ?? [0, 0, text.length];
+  if (!/\.(?:inf|nan)/i.test(text.slice(from, to))) return undefined; // no walk for the rest
   let found: TextProblem | undefined;
   visit(doc, {
     Scalar(_, node) {
