@@ -1,0 +1,81 @@
+// review ops22: `ais-guard doctor` must not report healthy (exit 0) a webhook configuration with
+// which every call the apiserver makes fails. Each case is one edit of the rendered base install.
+import { describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { runChecks } from '../../src/doctor/index.js';
+import type { Snapshot } from '../../src/doctor/types.js';
+import { testApp } from '../support/app.js';
+import { aistore } from '../support/builders.js';
+import { reviewOf } from '../support/review.js';
+import { entry, expectedFor, healthySnapshot, makeCerts, NOW } from './support.js';
+
+const FAIL_ENTRY = 'aistores.validate.ais-guard.io';
+
+describe('review ops22: doctor on webhook entries the guard cannot answer', () => {
+  const certs = makeCerts();
+  /** The checks' statuses after one edit; exit code 0 unless one is "fail" (without --strict). */
+  async function afterEdit(edit: (s: Snapshot) => void) {
+    const expected = await expectedFor('base');
+    const snapshot = await healthySnapshot(expected, certs);
+    edit(snapshot);
+    const results = runChecks(snapshot, expected, NOW);
+    return { results, exitsZero: results.every((r) => r.status !== 'fail') };
+  }
+
+  it('healthy install: all ok (the baseline the cases below edit)', async () => {
+    const { results } = await afterEdit(() => undefined);
+    expect(results.filter((r) => r.status !== 'ok')).toEqual([]);
+  });
+
+  // DEFECT: doctor compares rules, objectSelector and matchConditions of each entry
+  // (src/doctor/checks/webhook-configurations.ts sameSelection/sameConditions) but not
+  // admissionReviewVersions. With admissionReviewVersions: [v1beta1] the apiserver sends
+  // admission.k8s.io/v1beta1 reviews, which the guard refuses with 400 ("only admission.k8s.io/v1
+  // AdmissionReviews are served", src/server/admission.ts decodeReview): every call fails, and the
+  // Fail entry aistores.validate then rejects every AIStore CR change.
+  // IMPACT: doctor prints eight "ok" lines and exits 0 for an install that blocks all AIStore
+  // writes; docs/doctor.md says custom edits are reported as drift.
+  // EXPECTED: webhook-configurations fails for a live entry whose admissionReviewVersions does not
+  // list v1 first (the apiserver sends the first version it knows; the guard serves only v1).
+  it('admissionReviewVersions [v1beta1] on a Fail entry: every call is refused, doctor must not exit 0', async () => {
+    // What the guard answers such a review: 400, i.e. a failed webhook call.
+    const review = { ...reviewOf(aistore()), apiVersion: 'admission.k8s.io/v1beta1' };
+    const { app } = testApp();
+    const res = await request(app).post('/validate').send(review);
+    expect(res.status).toBe(400);
+
+    const { results, exitsZero } = await afterEdit((s) => {
+      (entry(s, FAIL_ENTRY) as { admissionReviewVersions?: string[] }).admissionReviewVersions = ['v1beta1'];
+    });
+    expect({ exitsZero, results: results.map((r) => `${r.status} ${r.check}`) }).toMatchObject({
+      exitsZero: false,
+    });
+  });
+
+  // DEFECT: a webhook whose clientConfig.service.path the guard has no route for (a typo, or a
+  // validating entry pointed at /mutate) is only a "warn" of webhook-service ("calls ..., deploy/
+  // renders ...", src/doctor/checks/webhook-service.ts), so doctor exits 0. The guard answers
+  // 404 to POST /validat (src/server/app.ts: only /validate and /mutate are admission routes), so
+  // every call of that Fail entry fails and every AIStore change is rejected; on /mutate the
+  // guard never denies, so the Fail entry silently enforces nothing.
+  // IMPACT: the operator runs doctor during the outage and is told "nothing failed" (exit 0).
+  // EXPECTED: a path other than the two the guard serves is a "fail"; a validating entry on
+  // /mutate (or mutating on /validate) is a "fail" too.
+  it.each([
+    ['/validat', 404],
+    ['/mutate', 200],
+  ])('Fail entry called on path %s: doctor must fail', async (path, status) => {
+    const { app } = testApp();
+    const res = await request(app)
+      .post(path)
+      .send(reviewOf(aistore({ disable: true, hostPort: 1 })));
+    expect(res.status).toBe(status);
+    if (status === 200) expect((res.body as { response: { allowed: boolean } }).response.allowed).toBe(true); // never denies
+
+    const { results, exitsZero } = await afterEdit((s) => {
+      entry(s, FAIL_ENTRY).clientConfig!.service!.path = path;
+    });
+    const service = results.find((r) => r.check === 'webhook-service')!;
+    expect({ status: service.status, exitsZero }).toEqual({ status: 'fail', exitsZero: false });
+  });
+});
