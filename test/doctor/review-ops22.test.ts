@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { runChecks } from '../../src/doctor/index.js';
-import type { Snapshot } from '../../src/doctor/types.js';
+import { absent, type Snapshot } from '../../src/doctor/types.js';
 import { testApp } from '../support/app.js';
 import { aistore } from '../support/builders.js';
 import { reviewOf } from '../support/review.js';
@@ -77,5 +77,28 @@ describe('review ops22: doctor on webhook entries the guard cannot answer', () =
     });
     const service = results.find((r) => r.check === 'webhook-service')!;
     expect({ status: service.status, exitsZero }).toEqual({ status: 'fail', exitsZero: false });
+  });
+});
+
+describe('review ops22: doctor when the TLS Secret it reads does not exist', () => {
+  const certs = makeCerts();
+  // DEFECT: doctor reads the serving certificate from Secret <ns>/ais-guard-tls (render's name). A
+  // Helm install with certificates.mode=existing-secret mounts another Secret
+  // (deploy/helm/ais-guard/templates/_helpers.tpl "ais-guard.tlsSecret"), so that Secret is absent
+  // (404) while the guard runs fine. ca-bundle then says the certificate was "not read" and its fix
+  // is "let the doctor's user get Secret ais-guard/ais-guard-tls" (src/doctor/checks/ca-bundle.ts):
+  // the same advice as for a 403, although RBAC is not the problem and no grant will help; and
+  // certificate-expiry reports ok from the CA alone, never having seen the serving certificate.
+  // IMPACT: the on-call operator is sent to edit RBAC; the serving certificate's expiry and its
+  // signature by the caBundle go unchecked with a green certificate-expiry line.
+  // EXPECTED: a missing Secret is named as missing (not as a permission problem), and the fix does
+  // not ask for a right the user already has.
+  it('absent Secret: the fix does not ask for get rights', async () => {
+    const expected = await expectedFor('base');
+    const snapshot = await healthySnapshot(expected, certs);
+    snapshot.servingCert = { source: snapshot.servingCert.source, pem: absent() };
+    const ca = runChecks(snapshot, expected, NOW).find((r) => r.check === 'ca-bundle')!;
+    expect(ca.status).toBe('warn');
+    expect(ca.fix).not.toMatch(/let the doctor's user get Secret/);
   });
 });
