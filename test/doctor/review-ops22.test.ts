@@ -3,11 +3,13 @@
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { runChecks } from '../../src/doctor/index.js';
-import { absent, type Snapshot } from '../../src/doctor/types.js';
+import { renderManifests } from '../../src/deploy/index.js';
+import { expectedInstall } from '../../src/doctor/expected.js';
+import { absent, found, type Snapshot, type WebhookConfiguration } from '../../src/doctor/types.js';
 import { testApp } from '../support/app.js';
 import { aistore } from '../support/builders.js';
 import { reviewOf } from '../support/review.js';
-import { entry, expectedFor, healthySnapshot, makeCerts, NOW } from './support.js';
+import { b64, entry, expectedFor, healthySnapshot, makeCerts, NOW } from './support.js';
 
 const FAIL_ENTRY = 'aistores.validate.ais-guard.io';
 
@@ -100,5 +102,40 @@ describe('review ops22: doctor when the TLS Secret it reads does not exist', () 
     const ca = runChecks(snapshot, expected, NOW).find((r) => r.check === 'ca-bundle')!;
     expect(ca.status).toBe('warn');
     expect(ca.fix).not.toMatch(/let the doctor's user get Secret/);
+  });
+});
+
+describe('review ops22: webhook-service runbook for an install named by --name', () => {
+  const certs = makeCerts();
+  // DEFECT: the fix webhook-service prints when the Service has no ready endpoint is hard-coded to
+  // the default install: `kubectl -n NS get pods,endpointslices -l app.kubernetes.io/name=ais-guard;
+  // kubectl -n NS rollout status deployment/ais-guard` (src/doctor/checks/webhook-service.ts). An
+  // install rendered with `render --name guard-b` (the chart's fullnameOverride) has
+  // Deployment guard-b (src/deploy/transform.ts renameInstall), and its pods are told apart from
+  // another install's only by app.kubernetes.io/instance=guard-b.
+  // IMPACT: during the outage (no ready guard: the Fail entries reject every AIStore change) the
+  // operator runs the printed command and gets "deployment ais-guard not found", or, with the
+  // default install beside it, the other install's healthy rollout and pods: the wrong diagnosis.
+  // EXPECTED: the fix names deployment/guard-b (and selects its pods by its instance label).
+  it('no ready endpoints of guard-b: the fix names deployment/guard-b', async () => {
+    const expected = await expectedInstall('base', 'ais-guard', 'guard-b');
+    const snapshot = await healthySnapshot(expected, certs);
+    snapshot.configs = {};
+    for (const o of await renderManifests({
+      namespace: 'ais-guard',
+      name: 'guard-b',
+      caBundle: b64(certs.ca.cert),
+      webhooksOnly: true,
+    }))
+      snapshot.configs[o.kind as 'ValidatingWebhookConfiguration'] = found(
+        structuredClone(o) as WebhookConfiguration,
+      );
+    const { service } = snapshot.services['ais-guard/ais-guard']!;
+    snapshot.services = { 'ais-guard/guard-b': { service, slices: found([]) } };
+    const result = runChecks(snapshot, expected, NOW).find((r) => r.check === 'webhook-service')!;
+    expect(result.status).toBe('fail');
+    expect(result.message).toMatch(/Service ais-guard\/guard-b has no ready endpoints/);
+    expect(result.fix).toMatch(/rollout status deployment\/guard-b/);
+    expect(result.fix).not.toMatch(/deployment\/ais-guard\b/);
   });
 });
