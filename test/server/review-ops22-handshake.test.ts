@@ -65,3 +65,44 @@ describe('review ops22: handshakes refused by the caller', () => {
     expect(handshakeFailures).toBeGreaterThan(0);
   });
 });
+
+// DEFECT (same gap, second path): connections over `maxConnections` (3,000 in production,
+// src/server/server.ts SERVER_CAPACITY; README "Limits": "more are closed as they are accepted")
+// are closed by Node before any request is read: no log line, no metric. The apiserver's calls on
+// them fail (Fail entries reject the change), and the guard's errors_total (whose help lists
+// "overloaded" for the byte budget's 429) never moves.
+// EXPECTED: connections refused at the cap are counted, like the 429s of the byte budget.
+describe('review ops22: connections refused at maxConnections', () => {
+  it('are counted in /metrics', async () => {
+    const capped = await createGuardServer({
+      config: { ...DEFAULTS, host: '127.0.0.1', port: 0, certDir: dir, shutdownTimeoutMs: 2000 },
+      cluster: fixedCluster(),
+      logger: pino({ level: 'silent' }),
+      capacity: { maxConnections: 1 },
+    });
+    const cappedPort = (await capped.listen()).port;
+    try {
+      const first = connect({ host: '127.0.0.1', port: cappedPort, rejectUnauthorized: false });
+      await once(first, 'secureConnect');
+      const dropped = once(capped.server, 'drop');
+      const second = connect({ host: '127.0.0.1', port: cappedPort, rejectUnauthorized: false });
+      second.on('error', () => undefined);
+      await dropped; // Node closed it at accept: the cap is what refused it
+      first.destroy();
+      second.destroy();
+
+      const text = await capped.metrics.registry.metrics();
+      const refusedSamples = text
+        .split('\n')
+        .filter((l) => /^ais_guard_\w*(connection|drop|refus|reject)\w*(\{[^}]*\})? /.test(l))
+        .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+      const overloaded = text
+        .split('\n')
+        .filter((l) => /^ais_guard_errors_total\{[^}]*reason="overloaded"/.test(l))
+        .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+      expect(refusedSamples + overloaded).toBeGreaterThan(0);
+    } finally {
+      await capped.shutdown();
+    }
+  });
+});
