@@ -138,4 +138,19 @@ describe('review ops22: webhook-service runbook for an install named by --name',
     expect(result.fix).toMatch(/rollout status deployment\/guard-b/);
     expect(result.fix).not.toMatch(/deployment\/ais-guard\b/);
   });
+
+  // Same class: rbac's fix for a denied list/watch says "restore the ClusterRoles ais-guard and
+  // ais-guard-webhook-ca" (src/doctor/checks/rbac.ts), but `render --name guard-b` names them
+  // guard-b and guard-b-webhook-ca (src/deploy/transform.ts renamed()): kubectl edit/describe of
+  // the printed names touches the default install's roles, or finds none.
+  it('list denied to guard-b: the fix names the ClusterRoles guard-b and guard-b-webhook-ca', async () => {
+    const expected = await expectedInstall('base', 'ais-guard', 'guard-b');
+    const snapshot = await healthySnapshot(expected, certs);
+    snapshot.access = snapshot.access.map((a) =>
+      a.permission.resource === 'persistentvolumes' ? { ...a, allowed: false } : a,
+    );
+    const result = runChecks(snapshot, expected, NOW).find((r) => r.check === 'rbac')!;
+    expect(result.status).toBe('fail');
+    expect(result.fix).toMatch(/ClusterRoles guard-b and guard-b-webhook-ca/);
+  });
 });
