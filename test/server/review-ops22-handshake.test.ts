@@ -3,7 +3,7 @@
 // DEFECT: src/server/server.ts has no 'tlsClientError' handler and src/server/metrics.ts no counter
 // for failed TLS handshakes. When the apiserver does not trust the serving certificate (a caBundle
 // of another CA after a CA rotation, a certificate that does not name <service>.<namespace>.svc:
-// the faults doctor's ca-bundle check looks for), every webhook call dies in the handshake: the
+// the faults that doctor's ca-bundle check looks for), every webhook call dies in the handshake: the
 // guard logs nothing, ais_guard_errors_total and ais_guard_reviews_total stay flat, and no shipped
 // alert can fire (AisGuardAdmissionErrors divides errors_total by reviews_total, both unchanged).
 // IMPACT: the most common webhook outage (Fail entries then reject every AIStore change, the
