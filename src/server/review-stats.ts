@@ -9,8 +9,11 @@ import type { Metric, Registry } from 'prom-client';
 import type { Action, JudgedFinding } from '../policy/index.js';
 import type { Endpoint, Verdict } from './review.js';
 
+// Fine below 1 ms (the fast path), then up to past the webhooks' timeoutSeconds (5): a quantile in
+// the +Inf bucket reads as the highest finite bound (prometheus promql/quantile.go,
+// BucketQuantile), so with 0.5 last a review 1 s from the apiserver's timeout read as 500 ms.
 export const DURATION_BUCKETS: readonly number[] = [
-  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5,
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 2.5, 5, 10,
 ];
 const ENDPOINTS: readonly Endpoint[] = ['validate', 'mutate'];
 const VERDICTS: readonly Verdict[] = ['allowed', 'denied', 'patched', 'skipped', 'error'];

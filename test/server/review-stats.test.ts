@@ -74,6 +74,7 @@ describe('ReviewStats', () => {
         ['mutate', 'patched', [f('target-anti-affinity', 'audit')], 0.002],
         ['mutate', 'skipped', [], 0.5],
         ['mutate', 'error', [], 3],
+        ['mutate', 'error', [], 12],
         ['validate', 'allowed', [], 0.01],
       ],
     ],
