@@ -153,6 +153,8 @@ function admissionRoute(endpoint: Endpoint, deps: AppDeps, budget: ByteBudget): 
     sendText(res, 200, answerText(outcome.body));
     const seconds = (performance.now() - started) / 1000;
     metrics.observe(endpoint, outcome.verdict, outcome.findings, seconds);
+    // Counted in both reviews_total{verdict="error"} and errors_total{reason="internal"}: the
+    // AisGuardAdmissionErrors ratio leaves the former out of its denominator.
     if (outcome.verdict === 'error') metrics.errors.inc({ endpoint, reason: 'internal' });
     logReview(logger, endpoint, request, outcome, seconds * 1000);
   }

@@ -139,15 +139,16 @@ describe('review ops22: AisGuardAdmissionErrors counts a failed review once', ()
       );
     }
     const text = (await request(app).get('/metrics').expect(200)).text;
-    const sum = (name: string) =>
-      [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].reduce(
-        (n, m) => n + Number(m[1]),
-        0,
-      );
+    const sum = (name: string, skip?: string) =>
+      [...text.matchAll(new RegExp(`^${name}(\\{[^}]*\\})? (\\S+)$`, 'gm'))]
+        .filter((m) => !skip || !m[1]?.includes(skip))
+        .reduce((n, m) => n + Number(m[2]), 0);
     const errors = sum('ais_guard_errors_total');
-    const reviews = sum('ais_guard_reviews_total');
+    const reviews = sum('ais_guard_reviews_total', 'verdict="error"');
     expect(errors).toBeGreaterThan(0);
-    // The alert's expression: errors / (reviews + errors).
+    // The alert's expression: errors / (reviews{verdict!="error"} + errors).
+    const expr = rules.find((r) => r.alert === 'AisGuardAdmissionErrors')!.expr;
+    expect(expr).toContain('ais_guard_reviews_total{verdict!="error"}');
     expect(errors / (reviews + errors)).toBe(1);
   });
 });
