@@ -3,7 +3,7 @@
 // watch the directory, poll as a fallback, and swap the TLS context only for a matching pair.
 //
 // When the files cannot be read (the volume unmounted, the directory removed, a pair that does not
-// match) the last good pair keeps being served; the watcher reports the change of state once, then
+// match, a certificate expired or not yet valid) the last good pair keeps being served; the watcher reports the change of state once, then
 // retries with a capped, jittered backoff instead of on every event, and reports the recovery once.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
@@ -14,6 +14,7 @@ import type { SecureContextOptions } from 'node:tls';
 export interface ServingPair {
   cert: string;
   key: string;
+  notBefore: Date;
   notAfter: Date;
   fingerprint: string;
 }
@@ -48,7 +49,13 @@ export async function readPair(certFile: string, keyFile: string): Promise<Servi
   const x509 = new X509Certificate(cert);
   if (!x509.checkPrivateKey(createPrivateKey(key)))
     throw new Error(`${keyFile} is not the key of ${certFile}`);
-  return { cert, key, notAfter: new Date(x509.validTo), fingerprint: x509.fingerprint256 };
+  return {
+    cert,
+    key,
+    notBefore: new Date(x509.validFrom),
+    notAfter: new Date(x509.validTo),
+    fingerprint: x509.fingerprint256,
+  };
 }
 
 export interface RetryPolicy {
@@ -114,6 +121,16 @@ export function watchPair(opts: WatchOptions): () => void {
     lastAttempt = Date.now();
     try {
       const pair = await readPair(opts.certFile, opts.keyFile);
+      const changed = pair.fingerprint !== current.fingerprint || pair.key !== current.key;
+      // A stale Secret re-applied (GitOps self-heal, a restore) or a pair issued ahead of time:
+      // the apiserver refuses it (crypto/x509 Certificate.Verify, CertificateInvalidError
+      // Expired), so swapping it in would only trade a working pair for a refused one on every
+      // replica at once. Refused like a mismatched pair; the retries pick it up once it is valid.
+      const now = Date.now();
+      if (changed && (now < pair.notBefore.getTime() || now >= pair.notAfter.getTime()))
+        throw new Error(
+          `${opts.certFile} is not valid now (valid from ${pair.notBefore.toISOString()} to ${pair.notAfter.toISOString()})`,
+        );
       opts.onAttempt?.(true);
       if (failures > 0) {
         failures = 0;
@@ -121,7 +138,7 @@ export function watchPair(opts: WatchOptions): () => void {
         rewatch();
         opts.onRecovered();
       }
-      if (pair.fingerprint !== current.fingerprint || pair.key !== current.key) {
+      if (changed) {
         current = pair;
         opts.onChange(pair);
       }
