@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { JudgedFinding } from '../policy/index.js';
 import type { Endpoint, Verdict } from './review.js';
 import { ReviewStats } from './review-stats.js';
+import { HANDSHAKE_REASONS } from './handshake.js';
 import { VERSION } from '../cli/version.js';
 
 export class Metrics {
@@ -19,6 +20,17 @@ export class Metrics {
     name: 'ais_guard_errors_total',
     help: 'Requests the guard could not judge or refused, by reason (bad_review, too_large, too_slow, unsupported_media_type, overloaded, internal)',
     labelNames: ['endpoint', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly handshakeErrors = new Counter({
+    name: 'ais_guard_tls_handshake_errors_total',
+    help: 'TLS handshakes that failed, by reason (certificate_refused: the caller refused the serving certificate; closed, timeout, protocol)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly connectionsDropped = new Counter({
+    name: 'ais_guard_connections_dropped_total',
+    help: 'Connections closed as they were accepted because maxConnections were open',
     registers: [this.registry],
   });
   readonly certExpiry = new Gauge({
@@ -64,6 +76,8 @@ export class Metrics {
   constructor() {
     this.stats.register(this.registry);
     this.buildInfo.set({ version: VERSION, node: process.version }, 1);
+    // Every reason from the start, so rate() and the alert see 0 rather than no series.
+    for (const reason of HANDSHAKE_REASONS) this.handshakeErrors.inc({ reason }, 0);
     // No prefix: stock Node.js dashboards and alerts query process_cpu_seconds_total,
     // nodejs_heap_size_used_bytes and the rest under their standard names.
     collectDefaultMetrics({ register: this.registry });

@@ -13,6 +13,7 @@ import type { ClusterSource } from './cluster-source.js';
 import type { ServerConfig } from './config.js';
 import { Metrics } from './metrics.js';
 import { trackConnections } from './connections.js';
+import { watchHandshakes } from './handshake.js';
 import { readPair, TLS_OPTIONS, watchPair, type RetryPolicy, type ServingPair } from './tls.js';
 
 export interface GuardServer {
@@ -200,6 +201,7 @@ export async function createGuardServer({
   // Idle sockets (a client that stops reading mid-response) are cut by the connection sweep, not by
   // server.timeout: see connections.ts.
   const connections = trackConnections(server, limits.idleMs);
+  watchHandshakes(server, metrics, logger);
   server.on('request', (req, res) => {
     connections.track(req, res);
     app(req, res);

@@ -95,10 +95,11 @@ describe('monitoring pack', () => {
     }
   });
 
-  it('has the five alerts the issue asks for', () => {
+  it('has the five alerts the issue asks for, and one for callers refusing the certificate', () => {
     expect(rules.map((r) => r.alert)).toEqual([
       'AisGuardCertificateExpiringSoon',
       'AisGuardAdmissionErrors',
+      'AisGuardCertificateRefused',
       'AisGuardCacheNotSynced',
       'AisGuardDenialSpike',
       'AisGuardSlowReviews',
