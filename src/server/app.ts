@@ -239,6 +239,8 @@ function surface(deps: AppDeps): express.Express {
   });
   app.get('/metrics', async (_req, res) => {
     deps.metrics.cacheSynced.set(deps.cluster.synced() ? 1 : 0);
+    for (const [kind, status] of Object.entries(deps.cluster.status().kinds))
+      deps.metrics.watchConnected.set({ kind }, status.connected ? 1 : 0);
     const text = await deps.metrics.registry.metrics();
     res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
     res.end(text);

@@ -61,6 +61,15 @@ export class Metrics {
     help: '1 when the cluster context cache has listed every kind at least once (always 1 without a cluster)',
     registers: [this.registry],
   });
+  // cacheSynced stays 1 once every kind was listed (the cache is kept across lost watches): this
+  // says whether each kind is still being followed, so a watch failing for good (403 after an
+  // RBAC edit) does not look like a healthy guard.
+  readonly watchConnected = new Gauge({
+    name: 'ais_guard_cluster_watch_connected',
+    help: '1 while the list/watch of this kind works, 0 while it fails and the cached objects are not updated (no series without a cluster)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
 
   /** Always 1; the labels say which guard and which Node.js answer, for dashboards and alerts to join on. */
   readonly buildInfo = new Gauge({

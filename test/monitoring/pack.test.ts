@@ -95,12 +95,13 @@ describe('monitoring pack', () => {
     }
   });
 
-  it('has the five alerts the issue asks for, and one for callers refusing the certificate', () => {
+  it('has the five alerts the issue asks for, one for callers refusing the certificate, one for a stale cache', () => {
     expect(rules.map((r) => r.alert)).toEqual([
       'AisGuardCertificateExpiringSoon',
       'AisGuardAdmissionErrors',
       'AisGuardCertificateRefused',
       'AisGuardCacheNotSynced',
+      'AisGuardCacheStale',
       'AisGuardDenialSpike',
       'AisGuardSlowReviews',
     ]);
