@@ -65,6 +65,7 @@ export interface WebhookEntry {
   objectSelector?: LabelSelector;
   rules?: WebhookRule[];
   matchConditions?: MatchCondition[];
+  admissionReviewVersions?: string[];
 }
 
 export interface WebhookConfiguration {

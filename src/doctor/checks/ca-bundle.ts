@@ -65,12 +65,18 @@ export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResu
       });
   }
   if (typeof cert === 'string') {
+    const fromSecret = snapshot.servingCert.source.startsWith('Secret');
+    const { pem } = snapshot.servingCert;
     findings.push({
       status: 'warn',
       message: `serving certificate not read (${cert}): caBundle not compared with it`,
-      fix: snapshot.servingCert.source.startsWith('Secret')
-        ? `let the doctor's user get Secret ${expected.namespace}/${expected.tlsSecret}`
-        : `make the guard at ${snapshot.servingCert.source.replace(/^TLS at /, '')} answer (see webhook-service)`,
+      fix: !fromSecret
+        ? `make the guard at ${snapshot.servingCert.source.replace(/^TLS at /, '')} answer (see webhook-service)`
+        : !pem.ok && pem.absent
+          ? // No right is missing: the guard mounts another Secret (the chart's
+            // certificates.mode=existing-secret), or the Secret was deleted and the guard serves what it read before.
+            `check which Secret the guard mounts (kubectl -n ${expected.namespace} get deployment/${expected.name} -o jsonpath='{.spec.template.spec.volumes[*].secret.secretName}') and that the caBundle signed its tls.crt (openssl verify -CAfile ca.crt tls.crt); a deleted ${expected.tlsSecret}: ${renderHint(expected)}`
+          : `let the doctor's user get Secret ${expected.namespace}/${expected.tlsSecret}`,
     });
   } else {
     const uncovered = dialledNames(snapshot, expected).filter((n) => !covers(cert, n));

@@ -21,7 +21,8 @@ export function checkRbac(snapshot: Snapshot, expected: Expected): CheckResult {
     findings.push({
       status: 'fail',
       message: `${who} may not ${list(denied, 6)}`,
-      fix: `restore the ClusterRoles ais-guard${expected.permissions.some((p) => p.name) ? ' and ais-guard-webhook-ca' : ''} and their bindings (${hint})`,
+      // Named as render --name names them (src/deploy/transform.ts, renamed).
+      fix: `restore the ClusterRoles ${expected.name}${expected.permissions.some((p) => p.name) ? ` and ${expected.name}-webhook-ca` : ''} and their bindings (${hint})`,
     });
   if (unasked.length > 0)
     findings.push({

@@ -61,6 +61,23 @@ export function checkWebhookConfigurations(snapshot: Snapshot, expected: Expecte
         message: `${label}: ${list(unconditioned.map((w) => w.name))} have no matchConditions (dropped by an apiserver before 1.28 or without AdmissionWebhookMatchConditions): as Fail entries they are sent every object of their kinds, which a guard that is down then refuses`,
         fix: `use Kubernetes 1.28 or later (1.30 for the chart), then ${hint}`,
       });
+    // The apiserver sends the first version of admissionReviewVersions it knows (k8s.io/apiserver
+    // pkg/admission/plugin/webhook/request/admissionreview.go, CreateAdmissionObjects); the guard
+    // answers anything but admission.k8s.io/v1 with 400 (src/server/admission.ts, decodeReview).
+    const KNOWN = ['v1', 'v1beta1'];
+    const oldReviews = (got.value.webhooks ?? []).filter((e) => {
+      const first = e.admissionReviewVersions?.find((v) => KNOWN.includes(v));
+      return e.admissionReviewVersions !== undefined && first !== 'v1';
+    });
+    if (oldReviews.length > 0)
+      findings.push({
+        status: 'fail',
+        message: `${label}: ${list(oldReviews.map((e) => e.name))} are sent AdmissionReviews other than v1 (admissionReviewVersions ${list(
+          oldReviews.map((e) => `[${(e.admissionReviewVersions ?? []).join(', ')}]`),
+          2,
+        )}), which the guard refuses: every call fails`,
+        fix: `set admissionReviewVersions: [v1] (${hint})`,
+      });
     const stale = inPlace.filter(
       (w) => !unconditioned.includes(w) && !sameConditions(w.matchConditions, entryOf(w)),
     );

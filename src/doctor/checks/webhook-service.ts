@@ -6,6 +6,12 @@ import { liveEntries, list, renderHint, skip, verdict, type Finding } from './co
 
 const keyOf = (s: ServiceRef) => `${s.namespace}/${s.name}`;
 
+/** The guard's admission routes (src/server/app.ts, createApp); any other path answers 404. */
+const ROUTES: Readonly<Record<string, 'validate' | 'mutate'>> = {
+  '/validate': 'validate',
+  '/mutate': 'mutate',
+};
+
 /** Ready endpoints (an unset `ready` counts as ready, as the API says) behind the Service port. */
 export function readyEndpoints(service: Service, port: number, slices: EndpointSlice[]): number {
   const portName = service.spec?.ports?.find((p) => p.port === port)?.name ?? '';
@@ -26,7 +32,7 @@ export function checkWebhookService(snapshot: Snapshot, expected: Expected): Che
   const seen: string[] = [];
   const wanted = new Map(expected.configs.flatMap((c) => c.webhooks.map((w) => [w.name, w.service])));
   const done = new Set<string>();
-  for (const { entry } of entries) {
+  for (const { kind, entry } of entries) {
     const url = entry.clientConfig?.url;
     if (url) {
       const origin = new URL(url).origin;
@@ -53,6 +59,18 @@ export function checkWebhookService(snapshot: Snapshot, expected: Expected): Che
       });
       continue;
     }
+    // Every call to a path the guard has no route for fails (404); a validating entry on /mutate
+    // is answered by the mutating route, which never denies: as Fail entries, the first rejects
+    // every change it is sent and the second enforces nothing.
+    const route = ROUTES[ref.path ?? ''];
+    if (!route || (kind === 'ValidatingWebhookConfiguration' && route === 'mutate'))
+      findings.push({
+        status: 'fail',
+        message: route
+          ? `${entry.name} is a validating webhook that calls ${keyOf(ref)}${ref.path}, the guard's mutating route, which never denies: it enforces nothing`
+          : `${entry.name} calls ${keyOf(ref)}${ref.path ?? ''}, which the guard does not serve (only /validate and /mutate): every call fails`,
+        fix: renderHint(expected),
+      });
     const want = wanted.get(entry.name);
     if (want && (keyOf(want) !== keyOf(ref) || (want.path ?? '') !== (ref.path ?? '')))
       findings.push({
@@ -104,7 +122,11 @@ export function checkWebhookService(snapshot: Snapshot, expected: Expected): Che
       findings.push({
         status: 'fail',
         message: `Service ${keyOf(ref)} has no ready endpoints: no guard pod is running and ready`,
-        fix: `kubectl -n ${ref.namespace} get pods,endpointslices -l app.kubernetes.io/name=ais-guard; kubectl -n ${ref.namespace} rollout status deployment/ais-guard`,
+        // render --name renames the Deployment and sets app.kubernetes.io/instance to the name
+        // (src/deploy/transform.ts, renameInstall); a chart release's instance label is its own.
+        fix: `kubectl -n ${ref.namespace} get pods,endpointslices -l app.kubernetes.io/name=ais-guard${
+          expected.name === 'ais-guard' ? '' : `,app.kubernetes.io/instance=${expected.name}`
+        }; kubectl -n ${ref.namespace} rollout status deployment/${expected.name}`,
       });
     else seen.push(`Service ${key} (${ready} ready endpoint${ready === 1 ? '' : 's'})`);
   }
