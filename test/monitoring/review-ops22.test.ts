@@ -75,6 +75,14 @@ describe('review ops22: labels survive the shipped ServiceMonitor', () => {
     },
   );
 
+  it('the chart renders the same honorLabels (test/monitoring/run.sh checks the whole object with helm)', () => {
+    const template = readFileSync(
+      join(DEPLOY_DIR, 'helm', 'ais-guard', 'templates', 'servicemonitor.yaml'),
+      'utf8',
+    );
+    expect(template).toMatch(/^ {6}honorLabels: true$/m);
+  });
+
   it('the rules and dashboard that split by endpoint would read the guard label, not the port name', () => {
     // Documents which expressions depend on it (all use `endpoint`, none `exported_endpoint`).
     const users = [
