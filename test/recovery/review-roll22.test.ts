@@ -267,3 +267,22 @@ describe('target-host-port: Pod switch + scale-out riding a state-storage rollou
     expect(failures.map((f) => f.rule)).not.toContain('target-host-port');
   });
 });
+
+describe('over-detection: net.http certificate paths while spec.tls is set', () => {
+  // DEFECT (false deny, edge). With spec.tls set, GenerateConfigToSet overwrites net.http.server_crt,
+  // server_key and client_ca_tls with the operator's own paths under /var/certs (cmn/config.go
+  // GenerateConfigToSet: `if ais.HasTLSEnabled() { ... specConfig.Net.HTTP.Certificate = ... }`)
+  // before HashRestartConfigs hashes net.http: dropping stale hand-set certificate paths (left from
+  // before the move to spec.tls) leaves the restart hash, hence the pod template, unchanged; no
+  // probe changes either (cmn/res.go newHTTPProbeHandle reads use_https only). ROLLING_FIELDS takes
+  // configToUpdate.net.http whole. Expected: rollsTargets false.
+  const CR = changed(aistore({ size: 4, disable: true }), (c) => {
+    c.spec.tls = { secretName: 'ais-tls' };
+    c.spec.configToUpdate = {
+      net: { http: { use_https: true, server_crt: '/etc/old/tls.crt', server_key: '/etc/old/tls.key' } },
+    };
+  });
+  const cleaned = changed(CR, (c) => (c.spec.configToUpdate.net.http = { use_https: true }));
+  it('rollsTargets: stale server_crt/server_key dropped under spec.tls', () =>
+    expect(rolls(CR, cleaned)).toBe(false));
+});
