@@ -286,3 +286,66 @@ describe('over-detection: net.http certificate paths while spec.tls is set', () 
   it('rollsTargets: stale server_crt/server_key dropped under spec.tls', () =>
     expect(rolls(CR, cleaned)).toBe(false));
 });
+
+describe('under-detection: an empty security context is not "unset" for the operator', () => {
+  // DEFECT (false allow; and a false deny through target-host-port). ROLLING_FIELDS compares through
+  // `unset`, which takes an empty map for an absent field ("as the operator's semantic equality sees
+  // it"). For the pointer fields it does not: GetPodSecurityContext returns s.SecurityContext when
+  // non-nil, else DefaultPodSecurityContext() (runAsNonRoot: false, seccompProfile RuntimeDefault);
+  // GetAISSecurityContext likewise for aisContainerSecurityContext / capabilities against
+  // DefaultAISContainerSecurityContext() (allowPrivilegeEscalation: false, drop ALL)
+  // (cmn/statefulset.go). `securityContext: {}` unmarshals to a non-nil empty PodSecurityContext,
+  // the template loses the defaults, and shouldUpdatePodSecurityContext / shouldUpdateContainerSpec
+  // (common.go, equality.Semantic.DeepEqual) roll every target. Likewise `tls: {}` turns
+  // HasTLSEnabled on (aistore_types.go: `Spec.TLS != nil`), which puts the /var/certs paths into
+  // net.http and so changes the restart hash (cmn/config.go GenerateConfigToSet, HashRestartConfigs).
+  // The apiserver keeps `{}` in a CR. The VAP twin, which counts `{}` as set, gets these right.
+  // Expected: rollsTargets true; the ratchet refuses; a Pod switch + scale-out riding it is admitted.
+  const CR = aistore({ size: 4, disable: true });
+  const edits: [string, (c: any) => void][] = [
+    ['targetSpec.securityContext: {}', (c) => (c.spec.targetSpec.securityContext = {})],
+    [
+      'targetSpec.aisContainerSecurityContext: {}',
+      (c) => (c.spec.targetSpec.aisContainerSecurityContext = {}),
+    ],
+    ['tls: {}', (c) => (c.spec.tls = {})],
+  ];
+  for (const [what, edit] of edits)
+    it(`rollsTargets: ${what} added`, () => expect(rolls(CR, changed(CR, edit))).toBe(true));
+  it.each(SIDES)('[%s] ratchet: securityContext {} added with node-1 tainted is refused', (_, side) => {
+    const next = changed(CR, (c) => (c.spec.targetSpec.securityContext = {}));
+    expect(denies(ratchet(side, CR, next)).join('\n')).toMatch(
+      /pv-target-binding: the targets cannot run on node node-1/,
+    );
+  });
+  const LIVE_IP = aistore({
+    size: 1,
+    disable: true,
+    hostPort: 0,
+    nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
+  });
+  it.each(SIDES)('[%s] Pod switch + scale-out + securityContext {} is admitted', (_, side) => {
+    const next = changed(LIVE_IP, (c) => {
+      c.spec.targetSpec.size = 2;
+      c.spec.publicNetDNSMode = 'Pod';
+      c.spec.targetSpec.securityContext = {};
+    });
+    const ev = judgeUpdate(side, LIVE_IP, next, [node('node-1'), node('node-2'), node('node-3')]);
+    expect(messages(ev).join('\n')).not.toMatch(/target-host-port deny/);
+  });
+});
+
+describe('over-detection: probe overrides that render the defaults', () => {
+  // DEFECT (false deny, edge). NewLivenessProbe/NewReadinessProbe/NewStartupProbe (cmn/res.go) read
+  // each field of targetSpec.probes.<kind> with int32ValOrDefault: `probes: {liveness: {}}` renders
+  // the probes exactly as no override does, so shouldUpdateProbes (common.go) sees no change.
+  // `unset` does not take `{liveness: {}}` for unset. Expected: rollsTargets false.
+  const CR = aistore({ size: 4, disable: true });
+  it('rollsTargets: probes {liveness: {}} added', () =>
+    expect(
+      rolls(
+        CR,
+        changed(CR, (c) => (c.spec.targetSpec.probes = { liveness: {} })),
+      ),
+    ).toBe(false));
+});
