@@ -349,3 +349,20 @@ describe('over-detection: probe overrides that render the defaults', () => {
       ),
     ).toBe(false));
 });
+
+describe('over-detection: targetSpec.labels that the operator overrides', () => {
+  // DEFECT (false deny, edge). The pod labels are MergePodLabels(targetSpec.labels, basicLabels):
+  // the user's first, then the operator's own over them "so reserved keys cannot be overridden"
+  // (cmn/labels.go MergePodLabels; target/statefulset.go NewTargetSS). Adding
+  // `app.kubernetes.io/name: ais` (the value the operator sets anyway) to targetSpec.labels renders
+  // the same labels: shouldUpdateLabels sees no change. aistore.ts targetPodLabels itself models the
+  // override. Expected: rollsTargets false.
+  const CR = aistore({ size: 4, disable: true });
+  it('rollsTargets: a reserved label added with the operator value', () =>
+    expect(
+      rolls(
+        CR,
+        changed(CR, (c) => (c.spec.targetSpec.labels = { 'app.kubernetes.io/name': 'ais' })),
+      ),
+    ).toBe(false));
+});

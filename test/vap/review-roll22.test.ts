@@ -91,4 +91,20 @@ describe('VAP vs webhook: spec.networkAttachment changed under a user multus ann
     expect(outcome.engine).toContain('target-host-port');
     expect(outcome.vap).toEqual(outcome.engine);
   });
+
+  // The other way round: the user annotation added names what networkAttachment already put there.
+  it('Pod switch + scale-out with the multus annotation added, equal to networkAttachment: VAP == engine', () => {
+    const plain = patched(aistore({ disable: true, hostPort: 0, size: 1 }), (c) => {
+      c.spec.networkAttachment = 'net-a';
+    });
+    const object = patched(plain, (c) => {
+      c.spec.targetSpec.size = 2;
+      c.spec.publicNetDNSMode = 'Pod';
+      c.spec.targetSpec.annotations = { [NAD]: 'net-a' };
+    });
+    const outcome = judge({ name: 'nad2', operation: 'UPDATE', object, oldObject: plain });
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.engine).toContain('target-host-port');
+    expect(outcome.vap).toEqual(outcome.engine);
+  });
 });
