@@ -1,6 +1,7 @@
 // The AIStore custom resource as the operator reads it, and the names the operator derives from it.
 // Facts from the ais-k8s operator (docs/rules.md and the README; operator v3.4.0 source cited per fact).
 import { sameJson } from './json.js';
+import { quantityKey } from './quantity.js';
 import { isObject, nameOf, namespaceOf, recordOf, type Affinity } from './k8s.js';
 import type { KubeObject } from './types.js';
 
@@ -364,59 +365,158 @@ export function hostPortsKeepTargetsApart(cr: AIStoreCR): boolean {
 }
 
 /**
- * The CR fields whose change alters what the operator compares before it rolls the target pods out
- * (operator internal/controller/aistore/common.go shouldUpdatePodTemplate: every container's image;
- * aisnode's env, resources, probes and security context; the pod's security context, annotations,
- * labels, volumes, priority class and tolerations), as target/statefulset.go NewTargetSS and
- * targetPodSpec render them from the CR: the images and log sidecar, the backend secrets (env and
- * volumes: NewAISContainerEnv, volumes.go), the logs directory, TLS and tracing secrets (cmn/volumes.go),
- * the public port and configToUpdate.net.http.use_https of the probes (cmn/res.go
- * newHTTPProbeHandle), configToUpdate.log.max_total (NewResourceReq's ephemeral storage), and
- * configToUpdate.net.http as a whole (its hash is the restart annotation: cmn/config.go
- * HashRestartConfigs). Of targetSpec, those its webhook lets change on a live CR
- * (aistore_webhook.go allowDaemonSpecUpdates) and the template carries.
+ * CR fields the target pod template compares with a plain value check (the exported VAPs compare
+ * these field by field; `collection`: nil and empty are one to the operator's semantic equality).
+ * The engine's model is targetTemplateInputs below, which also resolves what the operator derives.
  */
-export const ROLLING_FIELDS = [
-  ['nodeImage'],
-  ['initImage'],
-  ['logSidecar'],
-  ['priorityClassName'],
-  ['awsSecretName'],
-  ['gcpSecretName'],
-  ['ociSecretName'],
-  ['logsDir'],
-  ['tls'],
-  ['tracingTokenSecretName'],
-  ['configToUpdate', 'net', 'http'],
-  ['configToUpdate', 'log', 'max_total'],
-  ['targetSpec', 'env'],
-  ['targetSpec', 'resources'],
-  ['targetSpec', 'probes'],
-  ['targetSpec', 'securityContext'],
-  ['targetSpec', 'capabilities'],
-  ['targetSpec', 'aisContainerSecurityContext'],
-  ['targetSpec', 'labels'],
-  ['targetSpec', 'tolerations'],
-  ['targetSpec', 'portPublic'],
-] as const;
+export const ROLLING_FIELDS: readonly { path: readonly string[]; collection?: true }[] = [
+  { path: ['nodeImage'] },
+  { path: ['initImage'] },
+  { path: ['logSidecar'] },
+  { path: ['priorityClassName'] },
+  { path: ['awsSecretName'] },
+  { path: ['gcpSecretName'] },
+  { path: ['ociSecretName'] },
+  { path: ['logsDir'] },
+  { path: ['tls'] },
+  { path: ['tracingTokenSecretName'] },
+  { path: ['stateStorage'] },
+  { path: ['hostpathPrefix'] },
+  { path: ['configToUpdate', 'backend'] },
+  { path: ['configToUpdate', 'net', 'http'] },
+  { path: ['configToUpdate', 'log', 'max_total'] },
+  { path: ['targetSpec', 'env'], collection: true },
+  { path: ['targetSpec', 'resources'] },
+  { path: ['targetSpec', 'probes'] },
+  { path: ['targetSpec', 'securityContext'] },
+  { path: ['targetSpec', 'capabilities'] },
+  { path: ['targetSpec', 'aisContainerSecurityContext'] },
+  { path: ['targetSpec', 'labels'], collection: true },
+  { path: ['targetSpec', 'tolerations'], collection: true },
+  { path: ['targetSpec', 'portPublic'] },
+];
 
 /** Multus' annotation (nadv1.NetworkAttachmentAnnot), where the operator names spec.networkAttachment. */
-const NETWORK_ATTACHMENT_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
+export const NETWORK_ATTACHMENT_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
 
 const fieldOf = (cr: AIStoreCR, path: readonly string[]): unknown =>
   path.reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), cr.spec);
 
-/** Nothing, as the operator's semantic equality sees it: absent, null, or an empty list or map. */
-const unset = (v: unknown) =>
+/** A Go pointer field: absent and null are nil; `{}` is set. */
+const pointer = (v: unknown) => (v === undefined || v === null ? null : v);
+/** A Go slice or map: nil and empty are one to equality.Semantic. */
+const collection = (v: unknown) =>
   v === undefined ||
   v === null ||
-  (Array.isArray(v) ? v.length === 0 : isObject(v) && Object.keys(v).length === 0);
+  (Array.isArray(v) ? v.length === 0 : isObject(v) && Object.keys(v).length === 0)
+    ? null
+    : v;
+/** A string field: "" is unset. */
+const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
 
-const sameField = (a: unknown, b: unknown) => (unset(a) && unset(b)) || sameJson(a, b);
+/** A value with its empty objects and unset fields dropped (the probes' pointers default each field). */
+function pruned(v: unknown): unknown {
+  if (!isObject(v)) return v === undefined ? null : v;
+  const out = Object.entries(v)
+    .map(([k, x]) => [k, pruned(x)] as const)
+    .filter(([, x]) => x !== null);
+  return out.length ? Object.fromEntries(out) : null;
+}
+
+/** Resources with quantities in one spelling (1Gi = 1024Mi to equality.Semantic). */
+function resourcesOf(resources: unknown, maxLogTotal: unknown): unknown {
+  const quantities = (list: unknown) =>
+    collection(Object.fromEntries(Object.entries(recordOf(list)).map(([k, q]) => [k, quantityKey(q) ?? q])));
+  const r = isObject(resources) ? resources : {};
+  const requests: Record<string, unknown> = { ...recordOf(quantities(r.requests)) };
+  // cmn/statefulset.go NewResourceReq: a non-zero ephemeral-storage request is kept; otherwise the
+  // operator asks for log.max_total (or its default) plus fixed room.
+  const ephemeral = quantityKey(recordOf(r.requests)['ephemeral-storage']);
+  if (ephemeral === undefined || ephemeral === '0n')
+    requests['ephemeral-storage'] = { maxLogTotal: pointer(maxLogTotal) };
+  return { limits: quantities(r.limits), requests, claims: collection(r.claims) };
+}
+
+/** The fixed paths the operator writes into net.http under spec.tls (cmn/config.go GenerateConfigToSet). */
+const TLS_HTTP_PATHS = { server_crt: 'tls.crt', server_key: 'tls.key', client_ca_tls: 'ca.crt' };
+
+/**
+ * What the operator renders into the parts of the target pod template it compares before a rollout
+ * (internal/controller/aistore/common.go shouldUpdatePodTemplate), from the CR, resolved as it
+ * resolves them (annotations apart: `annotates`). Two CRs with equal inputs render the same
+ * compared template.
+ */
+function targetTemplateInputs(cr: AIStoreCR): Record<string, unknown> {
+  const spec = isObject(cr.spec) ? cr.spec : {};
+  const target = isObject(spec.targetSpec) ? spec.targetSpec : {};
+  const backend = recordOf(fieldOf(cr, ['configToUpdate', 'backend']));
+  const tls = pointer(spec.tls);
+  const certificate = isObject(tls) && isObject(tls.certificate) ? tls.certificate : undefined;
+  const http = pointer(fieldOf(cr, ['configToUpdate', 'net', 'http']));
+  const stateStorage = isObject(spec.stateStorage) ? spec.stateStorage : undefined;
+  return {
+    // Containers' images; the log sidecar only when it has an image (targetPodSpec).
+    images: [text(spec.nodeImage), text(spec.initImage)],
+    logSidecar: isObject(spec.logSidecar) && text(spec.logSidecar.image) ? spec.logSidecar : null,
+    // aisnode's env: the CR's own, merged after the backends' credentials (NewAISContainerEnv,
+    // HasGCPBackend/HasOCIBackend: a secret name or the provider in configToUpdate.backend).
+    env: collection(target.env),
+    gcp: spec.gcpSecretName != null || 'gcp' in backend,
+    oci: spec.ociSecretName != null || 'oci' in backend,
+    resources: resourcesOf(target.resources, fieldOf(cr, ['configToUpdate', 'log', 'max_total'])),
+    probes: pruned(target.probes),
+    portPublic: pointer(target.portPublic),
+    useHttps: fieldOf(cr, ['configToUpdate', 'net', 'http', 'use_https']) === true,
+    // cmn/statefulset.go GetPodSecurityContext, GetAISSecurityContext: a set pointer, {} included, wins.
+    podSecurity: pointer(target.securityContext),
+    aisSecurity: pointer(target.aisContainerSecurityContext) ?? pointer(target.capabilities),
+    // The operator's labels over the CR's (cmn/labels.go MergePodLabels).
+    labels: targetPodLabels(nameOf(cr) ?? '', target.labels),
+    tolerations: collection(target.tolerations),
+    priorityClassName: text(spec.priorityClassName),
+    // Volumes (target/volumes.go, cmn/volumes.go): backend secrets, state storage, logs, TLS, tracing.
+    secrets: [pointer(spec.awsSecretName), pointer(spec.gcpSecretName), pointer(spec.ociSecretName)],
+    state: {
+      hostPath: stateStorage
+        ? isObject(stateStorage.hostPath)
+          ? pointer(stateStorage.hostPath.prefix)
+          : null
+        : spec.stateStorageClass == null
+          ? pointer(spec.hostpathPrefix)
+          : null,
+      emptyDir: isObject(stateStorage) && stateStorage.emptyDir != null,
+    },
+    logsDir: text(spec.logsDir),
+    tracing: pointer(spec.tracingTokenSecretName),
+    // The TLS volume: a CSI certificate's attributes (its names from hostnameMap and clusterDomain:
+    // getTLSCSIVolumeSource, buildCertificateSANs), else the Secret's name (GetTLSSecretName).
+    tls:
+      tls === null
+        ? null
+        : certificate?.mode === 'csi'
+          ? {
+              certificate,
+              hostnameMap: pointer(spec.hostnameMap),
+              clusterDomain: pointer(spec.clusterDomain),
+            }
+          : {
+              secret:
+                isObject(tls) && text(tls.secretName)
+                  ? tls.secretName
+                  : certificate
+                    ? `${nameOf(cr) ?? ''}-tls`
+                    : '',
+            },
+    // The restart annotation: a hash of net.http as the operator generates it, with the TLS paths
+    // it writes there under spec.tls (cmn/config.go HashRestartConfigs, GenerateConfigToSet).
+    restartHash: tls === null ? http : { ...(isObject(http) ? http : {}), ...TLS_HTTP_PATHS },
+  };
+}
 
 /**
  * What the update's template adds to or changes in the annotations: only that rolls
- * (shouldUpdateAnnotations asks DeepDerivative(desired, current), blind to a removed one).
+ * (shouldUpdateAnnotations asks DeepDerivative(desired, current), blind to a removed annotation and
+ * to one whose new value is "").
  */
 function annotates(stored: AIStoreCR, next: AIStoreCR): boolean {
   // cmn/statefulset.go PrepareAnnotations: the network attachment's annotation, then the CR's own over it.
@@ -428,7 +528,7 @@ function annotates(stored: AIStoreCR, next: AIStoreCR): boolean {
     };
   };
   const [before, after] = [annotations(stored), annotations(next)];
-  return Object.entries(after).some(([key, value]) => !sameJson(before[key], value));
+  return Object.entries(after).some(([key, value]) => value !== '' && !sameJson(before[key], value));
 }
 
 /**
@@ -439,8 +539,7 @@ function annotates(stored: AIStoreCR, next: AIStoreCR): boolean {
  * scaling waits while a rollout is in progress).
  */
 export const rollsTargets = (stored: AIStoreCR, next: AIStoreCR): boolean =>
-  ROLLING_FIELDS.some((path) => !sameField(fieldOf(stored, path), fieldOf(next, path))) ||
-  annotates(stored, next);
+  !sameJson(targetTemplateInputs(stored), targetTemplateInputs(next)) || annotates(stored, next);
 
 /**
  * Whether the update re-creates the running targets' pods: a rollout (rollsTargets), unless the

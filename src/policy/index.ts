@@ -28,6 +28,7 @@ export {
   dataClaimName,
   isAIStore,
   MAX_MOUNTS,
+  NETWORK_ATTACHMENT_ANNOTATION,
   OPERATOR_MOUNTS,
   ROLLING_FIELDS,
   stateClaimClass,

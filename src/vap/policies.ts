@@ -7,6 +7,7 @@ import {
   MAX_CR_NAME,
   MAX_MOUNTPATH,
   MAX_MOUNTS,
+  NETWORK_ATTACHMENT_ANNOTATION,
   OPERATOR_MOUNTS,
   ROLLING_FIELDS,
   RULE_DOC_BASE,
@@ -102,36 +103,46 @@ const targetFacts: Fact[] = [
  */
 /** Every target asks for the same host port: a non-zero hostPort, or hostNetwork (aistore.ts hostPortsKeepTargetsApart). */
 /**
- * The update renders the target pods anew (aistore.ts rollsTargets): a rolling field set, dropped or
- * changed, or a pod annotation added or changed (a removed one rolls nothing: the operator compares
- * annotations with DeepDerivative). Unlike the webhook, an empty list or map counts as set.
+ * The update renders the target pods anew (aistore.ts rollsTargets), field by field: a rolling field
+ * set, dropped or changed (a list or map that is empty counts as unset, as to the operator), or a pod
+ * annotation added or changed to a non-empty value (a removed one rolls nothing: the operator compares
+ * annotations with DeepDerivative), spec.networkAttachment's included unless an annotation of the CR
+ * overrides it. Coarser than the webhook, which resolves what the operator derives (quantities in
+ * other spellings, the TLS mode's volume, defaults): docs/vap.md says where they differ.
  */
 function rollsTargets(): string {
-  const changed = (path: string) =>
-    or(
-      `(${present('object', `spec.${path}`)}) != (${present('oldObject', `spec.${path}`)})`,
-      and(
-        present('object', `spec.${path}`),
-        present('oldObject', `spec.${path}`),
-        `object.spec.${path} != oldObject.spec.${path}`,
-      ),
+  const changed = ({ path: fields, collection }: (typeof ROLLING_FIELDS)[number]) => {
+    const path = `spec.${fields.join('.')}`;
+    const set = (r: string) =>
+      collection ? and(present(r, path), `${r}.${path}.size() > 0`) : present(r, path);
+    return or(
+      `(${set('object')}) != (${set('oldObject')})`,
+      and(set('object'), set('oldObject'), `object.${path} != oldObject.${path}`),
     );
+  };
   const annotations = 'spec.targetSpec.annotations';
+  const attachment = 'spec.networkAttachment';
+  const multus = str(NETWORK_ATTACHMENT_ANNOTATION);
+  const annotatedIn = (r: string, key: string) =>
+    and(present(r, annotations), `${key} in ${r}.${annotations}`);
+  // The stored template's value of annotation `key` is `value` (the CR's annotation over the attachment).
+  const storedIs = (key: string, value: string) =>
+    `(${annotatedIn('oldObject', key)} ? oldObject.${annotations}[${key}] == ${value} : ${and(
+      `${key} == ${multus}`,
+      present('oldObject', attachment),
+      `oldObject.${attachment} == ${value}`,
+    )})`;
   const annotated = and(
     present('object', annotations),
-    `object.${annotations}.exists(k, ${or(
-      not(and(present('oldObject', annotations), `k in oldObject.${annotations}`)),
-      `oldObject.${annotations}[k] != object.${annotations}[k]`,
-    )})`,
+    `object.${annotations}.exists(k, object.${annotations}[k] != '' && !${storedIs('k', `object.${annotations}[k]`)})`,
   );
   const attached = and(
-    present('object', 'spec.networkAttachment'),
-    or(
-      not(present('oldObject', 'spec.networkAttachment')),
-      'oldObject.spec.networkAttachment != object.spec.networkAttachment',
-    ),
+    present('object', attachment),
+    `object.${attachment} != ''`,
+    not(annotatedIn('object', multus)),
+    not(storedIs(multus, `object.${attachment}`)),
   );
-  return or(...ROLLING_FIELDS.map((path) => changed(path.join('.'))), annotated, attached);
+  return or(...ROLLING_FIELDS.map(changed), annotated, attached);
 }
 
 /**
