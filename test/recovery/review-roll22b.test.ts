@@ -42,6 +42,11 @@ describe('under-detection: a NEW annotation whose value is "" (DeepDerivative on
   const added = changed(CR, (c) => (c.spec.targetSpec.annotations = { 'example.com/skip': '' }));
   it('rollsTargets: a new annotation with value "" added', () => expect(rolls(CR, added)).toBe(true));
 
+  // The same for spec.networkAttachment: "" (PrepareAnnotations writes the multus annotation whenever
+  // NetAttachment is non-nil, "" included); a template without that key gets a new key: rollout.
+  const attached = changed(CR, (c) => (c.spec.networkAttachment = ''));
+  it('rollsTargets: networkAttachment "" added', () => expect(rolls(CR, attached)).toBe(true));
+
   const LIVE_IP = aistore({
     size: 1,
     disable: true,
