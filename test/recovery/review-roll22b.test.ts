@@ -86,12 +86,20 @@ describe('over-detection: configToUpdate.log.max_total is a size, not a string',
     c.spec.configToUpdate = { log: { max_total: '1GiB' } };
   });
   it('rollsTargets: max_total 1GiB -> 1024MiB', () =>
-    expect(rolls(CR, changed(CR, (c) => (c.spec.configToUpdate.log.max_total = '1024MiB')))).toBe(false));
+    expect(
+      rolls(
+        CR,
+        changed(CR, (c) => (c.spec.configToUpdate.log.max_total = '1024MiB')),
+      ),
+    ).toBe(false));
   it('rollsTargets: max_total unset -> 512MiB (the operator default written out)', () => {
     const bare = aistore({ size: 4, disable: true });
-    expect(rolls(bare, changed(bare, (c) => (c.spec.configToUpdate = { log: { max_total: '512MiB' } })))).toBe(
-      false,
-    );
+    expect(
+      rolls(
+        bare,
+        changed(bare, (c) => (c.spec.configToUpdate = { log: { max_total: '512MiB' } })),
+      ),
+    ).toBe(false);
   });
 });
 
@@ -106,10 +114,20 @@ describe('over-detection: the log sidecar resources compared as written', () => 
     c.spec.logSidecar = { image: 'aistorage/ais-logs:v1', resources: { limits: { memory: '1Gi' } } };
   });
   it('rollsTargets: logSidecar memory limit 1Gi -> 1024Mi', () =>
-    expect(rolls(CR, changed(CR, (c) => (c.spec.logSidecar.resources.limits.memory = '1024Mi')))).toBe(false));
+    expect(
+      rolls(
+        CR,
+        changed(CR, (c) => (c.spec.logSidecar.resources.limits.memory = '1024Mi')),
+      ),
+    ).toBe(false));
   it('rollsTargets: logSidecar resources {} added', () => {
     const bare = changed(CR, (c) => delete c.spec.logSidecar.resources);
-    expect(rolls(bare, changed(bare, (c) => (c.spec.logSidecar.resources = {})))).toBe(false);
+    expect(
+      rolls(
+        bare,
+        changed(bare, (c) => (c.spec.logSidecar.resources = {})),
+      ),
+    ).toBe(false);
   });
 });
 
@@ -123,15 +141,23 @@ describe('over-detection: probe defaults written out', () => {
   // objects and nulls, not values equal to the defaults. Expected: rollsTargets false.
   const CR = aistore({ size: 4, disable: true });
   const cases: [string, unknown][] = [
-    ['liveness {periodSeconds: 5, failureThreshold: 10, initialDelaySeconds: 60}', {
-      liveness: { periodSeconds: 5, failureThreshold: 10, initialDelaySeconds: 60, timeoutSeconds: 5 },
-    }],
+    [
+      'liveness {periodSeconds: 5, failureThreshold: 10, initialDelaySeconds: 60}',
+      {
+        liveness: { periodSeconds: 5, failureThreshold: 10, initialDelaySeconds: 60, timeoutSeconds: 5 },
+      },
+    ],
     ['startup {failureThreshold: 30}', { startup: { failureThreshold: 30 } }],
     ['readiness {initialDelaySeconds: 0}', { readiness: { initialDelaySeconds: 0 } }],
   ];
   for (const [what, probes] of cases)
     it(`rollsTargets: probes ${what} added`, () =>
-      expect(rolls(CR, changed(CR, (c) => (c.spec.targetSpec.probes = probes)))).toBe(false));
+      expect(
+        rolls(
+          CR,
+          changed(CR, (c) => (c.spec.targetSpec.probes = probes)),
+        ),
+      ).toBe(false));
 });
 
 describe('over-detection: net.http durations are hashed as durations', () => {
@@ -146,5 +172,10 @@ describe('over-detection: net.http durations are hashed as durations', () => {
     c.spec.configToUpdate = { net: { http: { idle_conn_time: '60s' } } };
   });
   it('rollsTargets: idle_conn_time 60s -> 1m', () =>
-    expect(rolls(CR, changed(CR, (c) => (c.spec.configToUpdate.net.http.idle_conn_time = '1m')))).toBe(false));
+    expect(
+      rolls(
+        CR,
+        changed(CR, (c) => (c.spec.configToUpdate.net.http.idle_conn_time = '1m')),
+      ),
+    ).toBe(false));
 });
