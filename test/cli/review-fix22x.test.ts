@@ -1,0 +1,79 @@
+// Review "fix22x": the reader `check` got in 2af9d4f/6bea7cc (kubectlRefusesText, goYamlRefuses,
+// withoutDocumentBoms, goYamlNumber) compared with what kubectl v1.32.4 on this machine does.
+// Each "kubectl reads/accepts" claim was checked with
+//   kubectl --server=<a stub serving /api, /api/v1> create --dry-run=client --validate=false -o json -f F
+// (parse errors show as "error parsing F: ..." before any server call).
+import { describe, expect, it } from '@jest/globals';
+import { parseInput, type LoadError } from '../../src/cli/load.js';
+import { goYamlNumber } from '../../src/k8s/yaml.js';
+
+const load = (file: string, text: string) => {
+  const errors: LoadError[] = [];
+  const notes: LoadError[] = [];
+  const { manifests } = parseInput({ file, bytes: Buffer.from(text, 'utf8') }, errors, notes);
+  return { errors, notes, names: manifests.map((m) => (m.object.metadata as { name?: string }).name) };
+};
+
+describe('a single JSON object is read by kubectl as JSON, not YAML', () => {
+  // apimachinery util/yaml decoder.go YAMLOrJSONDecoder.Decode: GuessJSONStream sees "{" first and
+  // decodes the whole stream with encoding/json; go-yaml never sees the text. load.ts parseInput
+  // hands a JSON stream of ONE value (jsonStream returns undefined for it) to the YAML path, which
+  // now also runs kubectlRefusesText and goYamlRefuses (yaml.ts) on it, so JSON that kubectl applies
+  // is refused as an input error: `\/` is a valid JSON escape (PHP json_encode, Jackson and
+  // many JS/Java serializers write URLs as "http:\/\/..."), and DEL or C1 characters are legal raw
+  // in JSON strings. kubectl: data.u is "http://a" (resp. "a\x7fb"), exit 0. check: exit 2,
+  // `unknown escape "\/" in a double-quoted value: kubectl (go-yaml, YAML 1.1) refuses it`.
+  // Expected: no input error; the ConfigMap is loaded with the JSON value.
+  it('accepts "\\/" in a single-object JSON file, as kubectl does', () => {
+    const text =
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},"data":{"u":"http:\\/\\/a"}}\n';
+    const { errors, names } = load('cm.json', text);
+    expect(errors).toEqual([]);
+    expect(names).toEqual(['x']);
+  });
+
+  it('accepts a raw DEL inside a JSON string, as kubectl (encoding/json) does', () => {
+    const text = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},"data":{"u":"a\x7fb"}}\n';
+    const { errors, names } = load('cm.json', text);
+    expect(errors).toEqual([]);
+    expect(names).toEqual(['x']);
+  });
+});
+
+describe('a BOM go-yaml skips is not only the one right after a "---" line', () => {
+  // go-yaml v2 scannerc.go yaml_parser_scan_to_next_token: "Allow the BOM." -- a BOM at column 0
+  // of ANY line where the scanner looks for the next token is skipped, not only at a stream's start
+  // (readerc.go yaml_parser_determine_encoding). yaml.ts withoutDocumentBoms only blanks a BOM that
+  // directly follows the "---" line. With a blank or comment line between (files joined by a script
+  // that writes "---", a "# Source:" line, then the file saved "UTF-8 with BOM"), kubectl applies
+  // BOTH ConfigMaps (names a, b), while check reads the key "\uFEFFapiVersion", notes "document 2
+  // skipped: no apiVersion and kind (not a Kubernetes object)" and exits 0: the second object --
+  // an AIStore CR the webhook would deny, in practice -- is never judged.
+  // Expected: both objects are loaded (or at worst an input error), never a silent skip.
+  const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+  it.each([
+    ['a blank line', '\n'],
+    ['a comment line', '# Source: chart/templates/b.yaml\n'],
+  ])('BOM after "---" and %s: kubectl applies both objects', (_, between) => {
+    const { errors, names, notes } = load('all.yaml', `${cm('a')}---\n${between}\uFEFF${cm('b')}`);
+    expect(errors).toEqual([]);
+    expect(notes).toEqual([]);
+    expect(names).toEqual(['a', 'b']);
+  });
+});
+
+describe('goYamlNumber: a plain scalar starting with "." goes to strconv.ParseFloat as it is', () => {
+  // go-yaml v2 resolve.go resolve(), hint '.': `floatv, err := strconv.ParseFloat(in, 64)`, and Go's
+  // ParseFloat takes underscores between digits (strconv/atof.go readFloat + underscoreOK). kubectl
+  // v1.32.4 reads `k: .5_0` as 0.5, `.0_1` as 0.01 and `.5e1_0` as 5e9 (numbers in the JSON it
+  // sends). goYamlNumber only takes /^\.[0-9]+(e..)?$/ for that hint, so check reads the strings
+  // ".5_0" etc.: another object than the one applied, and stringifyForKube's quoting test (the same
+  // function) disagrees with go-yaml for these. Expected: the numbers kubectl reads.
+  it.each([
+    ['.5_0', 0.5],
+    ['.0_1', 0.01],
+    ['.5e1_0', 5e9],
+  ])('%s is %d to kubectl', (text, value) => {
+    expect(goYamlNumber(text)).toBe(value);
+  });
+});
