@@ -4,6 +4,11 @@
 //   kubectl --server=<a stub serving /api, /api/v1> create --dry-run=client --validate=false -o json -f F
 // (parse errors show as "error parsing F: ..." before any server call).
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from '../support/cli.js';
+import { fixture } from '../support/fixtures.js';
 import { parseInput, type LoadError } from '../../src/cli/load.js';
 import { goYamlNumber } from '../../src/k8s/yaml.js';
 
@@ -75,5 +80,25 @@ describe('goYamlNumber: a plain scalar starting with "." goes to strconv.ParseFl
     ['.5e1_0', 5e9],
   ])('%s is %d to kubectl', (text, value) => {
     expect(goYamlNumber(text)).toBe(value);
+  });
+});
+
+describe('check --fix on a file with a BOM right after "---" (the case 2af9d4f handles)', () => {
+  // 2af9d4f: "A BOM right after a '---' line is read as a blank line ... documentAt does the same
+  // for --fix". check reads such a file (kubectl applies it: go-yaml skips the BOM, scannerc.go
+  // yaml_parser_scan_to_next_token) and says 1 object "the guard would change", but --fix edits
+  // source.text slices (src/cli/fix.ts planFixes -> fixDocument -> yaml-edit.ts applyOperation
+  // parseDocument) with the BOM still in, so every fix of that document is refused:
+  // "cannot apply the fix in place: Nested mappings are not allowed in compact mappings" -- a parser
+  // message about the BOM, naming nothing the user can act on; no file is rewritten.
+  // Expected: the fix lands (the BOM bytes may stay), as for the same file without the BOM.
+  it('rewrites the legacy anti-affinity CR that follows "---\\n\\uFEFF"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ais-guard-review-fix22x-'));
+    const file = join(dir, 'all.yaml');
+    const cr = readFileSync(fixture('03'), 'utf8');
+    writeFileSync(file, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n\uFEFF${cr}`);
+    const r = await cli(['check', '--fix', '--write', file]);
+    expect(r.stderr).not.toContain('cannot apply the fix in place');
+    expect(r.stderr).toContain('rewrote 1 file(s)');
   });
 });
