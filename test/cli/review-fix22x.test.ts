@@ -43,6 +43,16 @@ describe('a single JSON object is read by kubectl as JSON, not YAML', () => {
     expect(errors).toEqual([]);
     expect(names).toEqual(['x']);
   });
+  // Whitespace around the value is JSON whitespace to encoding/json; goYamlRefuses calls a tab
+  // before "{" or on a trailing blank line "a tab where kubectl (go-yaml) wants indentation".
+  it.each([
+    ['a tab before the object', '\t{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}\n'],
+    ['a trailing line holding a tab', '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}\n\t\n'],
+  ])('accepts a single-object JSON file with %s, as kubectl does', (_, text) => {
+    const { errors, names } = load('cm.json', text);
+    expect(errors).toEqual([]);
+    expect(names).toEqual(['x']);
+  });
 });
 
 describe('a BOM go-yaml skips is not only the one right after a "---" line', () => {
