@@ -381,6 +381,7 @@ export const ROLLING_FIELDS: readonly { path: readonly string[]; collection?: tr
   { path: ['tls'] },
   { path: ['tracingTokenSecretName'] },
   { path: ['stateStorage'] },
+  { path: ['stateStorageClass'] },
   { path: ['hostpathPrefix'] },
   { path: ['configToUpdate', 'backend'] },
   { path: ['configToUpdate', 'net', 'http'] },
@@ -414,28 +415,105 @@ const collection = (v: unknown) =>
 /** A string field: "" is unset. */
 const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
 
-/** A value with its empty objects and unset fields dropped (the probes' pointers default each field). */
-function pruned(v: unknown): unknown {
-  if (!isObject(v)) return v === undefined ? null : v;
-  const out = Object.entries(v)
-    .map(([k, x]) => [k, pruned(x)] as const)
-    .filter(([, x]) => x !== null);
-  return out.length ? Object.fromEntries(out) : null;
+/** Quantities in one spelling (1Gi = 1024Mi to equality.Semantic); nil and empty lists are one. */
+const quantitiesIn = (list: unknown) =>
+  collection(Object.fromEntries(Object.entries(recordOf(list)).map(([k, q]) => [k, quantityKey(q) ?? q])));
+
+/** A container's ResourceRequirements as equality.Semantic compares them: `{}` is the zero value. */
+const quantitiesOf = (resources: unknown) => {
+  const r = isObject(resources) ? resources : {};
+  return { limits: quantitiesIn(r.limits), requests: quantitiesIn(r.requests), claims: collection(r.claims) };
+};
+
+/** aistore cmn/cos/size.go ParseSize(size, UnitsIEC), the reading of a SizeIEC: case-blind, IEC multiples. */
+const SIZE_SUFFIXES = [
+  'KIB',
+  'MIB',
+  'GIB',
+  'TIB',
+  'KB',
+  'MB',
+  'GB',
+  'TB',
+  'KI',
+  'MI',
+  'GI',
+  'TI',
+  'K',
+  'M',
+  'G',
+  'T',
+  'B',
+];
+function sizeIEC(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const upper = value.trim().toUpperCase();
+  const suffix = SIZE_SUFFIXES.find((x) => upper.endsWith(x)) ?? '';
+  const digits = upper.slice(0, upper.length - suffix.length);
+  const power = Math.max(0, 'BKMGT'.indexOf(suffix[0] ?? 'B'));
+  const n = digits.includes('.') ? Number(digits) : /^[-+]?\d+$/.test(digits) ? Number(digits) : NaN;
+  return Number.isFinite(n) ? Math.trunc(n * 1024 ** power) : value;
 }
 
-/** Resources with quantities in one spelling (1Gi = 1024Mi to equality.Semantic). */
+/**
+ * The requests and limits the operator gives aisnode (cmn/statefulset.go NewResourceReq): a non-zero
+ * ephemeral-storage request is kept; otherwise it asks for log.max_total (512 MiB unset) plus room.
+ */
 function resourcesOf(resources: unknown, maxLogTotal: unknown): unknown {
-  const quantities = (list: unknown) =>
-    collection(Object.fromEntries(Object.entries(recordOf(list)).map(([k, q]) => [k, quantityKey(q) ?? q])));
-  const r = isObject(resources) ? resources : {};
-  const requests: Record<string, unknown> = { ...recordOf(quantities(r.requests)) };
-  // cmn/statefulset.go NewResourceReq: a non-zero ephemeral-storage request is kept; otherwise the
-  // operator asks for log.max_total (or its default) plus fixed room.
-  const ephemeral = quantityKey(recordOf(r.requests)['ephemeral-storage']);
-  if (ephemeral === undefined || ephemeral === '0n')
-    requests['ephemeral-storage'] = { maxLogTotal: pointer(maxLogTotal) };
-  return { limits: quantities(r.limits), requests, claims: collection(r.claims) };
+  const rendered = quantitiesOf(resources);
+  const asked = quantityKey(
+    recordOf(isObject(resources) ? resources.requests : undefined)['ephemeral-storage'],
+  );
+  if (asked !== undefined && asked !== '0n') return rendered;
+  const logs = maxLogTotal === undefined || maxLogTotal === null ? 512 * 1024 ** 2 : sizeIEC(maxLogTotal);
+  return { ...rendered, requests: { ...recordOf(rendered.requests), 'ephemeral-storage': { logs } } };
 }
+
+/** cmn/res.go: each probe field the CR leaves nil takes the operator's default (int32ValOrDefault). */
+const PROBE_DEFAULTS: Record<string, Record<string, number>> = {
+  liveness: { initialDelaySeconds: 60, periodSeconds: 5, failureThreshold: 10, timeoutSeconds: 5 },
+  readiness: { initialDelaySeconds: 0, periodSeconds: 5, failureThreshold: 5, timeoutSeconds: 5 },
+  startup: { initialDelaySeconds: 0, periodSeconds: 5, failureThreshold: 30, timeoutSeconds: 5 },
+};
+function probesOf(probes: unknown): unknown {
+  const conf = isObject(probes) ? probes : {};
+  return Object.fromEntries(
+    Object.entries(PROBE_DEFAULTS).map(([probe, defaults]) => {
+      const spec = isObject(conf[probe]) ? conf[probe] : {};
+      return [
+        probe,
+        Object.fromEntries(Object.entries(defaults).map(([k, d]) => [k, pointer(spec[k]) ?? d])),
+      ];
+    }),
+  );
+}
+
+/** Go's time.ParseDuration of a cos.Duration (idle_conn_time), in nanoseconds: "60s" and "1m" hash alike. */
+const GO_DURATION_UNITS: Record<string, number> = {
+  ns: 1,
+  us: 1e3,
+  µs: 1e3,
+  μs: 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 6e10,
+  h: 3.6e12,
+};
+function goDuration(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const m = /^([-+]?)((?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+|0)$/.exec(value);
+  if (!m) return value;
+  let ns = 0;
+  for (const [, n, unit] of m[2]!.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g))
+    ns += Number(n) * GO_DURATION_UNITS[unit!]!;
+  return m[1] === '-' ? -ns : ns;
+}
+
+/** net.http as the restart hash sees it: parsed into aistore's config types first (HashRestartConfigs). */
+const restartConfOf = (http: unknown) =>
+  isObject(http) && 'idle_conn_time' in http
+    ? { ...http, idle_conn_time: goDuration(http.idle_conn_time) }
+    : http;
 
 /** The fixed paths the operator writes into net.http under spec.tls (cmn/config.go GenerateConfigToSet). */
 const TLS_HTTP_PATHS = { server_crt: 'tls.crt', server_key: 'tls.key', client_ca_tls: 'ca.crt' };
@@ -457,14 +535,17 @@ function targetTemplateInputs(cr: AIStoreCR): Record<string, unknown> {
   return {
     // Containers' images; the log sidecar only when it has an image (targetPodSpec).
     images: [text(spec.nodeImage), text(spec.initImage)],
-    logSidecar: isObject(spec.logSidecar) && text(spec.logSidecar.image) ? spec.logSidecar : null,
+    logSidecar:
+      isObject(spec.logSidecar) && text(spec.logSidecar.image)
+        ? { ...spec.logSidecar, resources: quantitiesOf(spec.logSidecar.resources) }
+        : null,
     // aisnode's env: the CR's own, merged after the backends' credentials (NewAISContainerEnv,
     // HasGCPBackend/HasOCIBackend: a secret name or the provider in configToUpdate.backend).
     env: collection(target.env),
     gcp: spec.gcpSecretName != null || 'gcp' in backend,
     oci: spec.ociSecretName != null || 'oci' in backend,
     resources: resourcesOf(target.resources, fieldOf(cr, ['configToUpdate', 'log', 'max_total'])),
-    probes: pruned(target.probes),
+    probes: probesOf(target.probes),
     portPublic: pointer(target.portPublic),
     useHttps: fieldOf(cr, ['configToUpdate', 'net', 'http', 'use_https']) === true,
     // cmn/statefulset.go GetPodSecurityContext, GetAISSecurityContext: a set pointer, {} included, wins.
@@ -509,14 +590,17 @@ function targetTemplateInputs(cr: AIStoreCR): Record<string, unknown> {
             },
     // The restart annotation: a hash of net.http as the operator generates it, with the TLS paths
     // it writes there under spec.tls (cmn/config.go HashRestartConfigs, GenerateConfigToSet).
-    restartHash: tls === null ? http : { ...(isObject(http) ? http : {}), ...TLS_HTTP_PATHS },
+    restartHash:
+      tls === null
+        ? restartConfOf(http)
+        : restartConfOf({ ...(isObject(http) ? http : {}), ...TLS_HTTP_PATHS }),
   };
 }
 
 /**
  * What the update's template adds to or changes in the annotations: only that rolls
  * (shouldUpdateAnnotations asks DeepDerivative(desired, current), blind to a removed annotation and
- * to one whose new value is "").
+ * to a kept one whose new value is "").
  */
 function annotates(stored: AIStoreCR, next: AIStoreCR): boolean {
   // cmn/statefulset.go PrepareAnnotations: the network attachment's annotation, then the CR's own over it.
@@ -528,7 +612,11 @@ function annotates(stored: AIStoreCR, next: AIStoreCR): boolean {
     };
   };
   const [before, after] = [annotations(stored), annotations(next)];
-  return Object.entries(after).some(([key, value]) => value !== '' && !sameJson(before[key], value));
+  // DeepDerivative (apimachinery deep_equal.go deepValueDerive): a key the stored template lacks
+  // always differs; for one it has, a new "" counts as unset.
+  return Object.entries(after).some(([key, value]) =>
+    Object.hasOwn(before, key) ? value !== '' && !sameJson(before[key], value) : true,
+  );
 }
 
 /**

@@ -105,7 +105,7 @@ const targetFacts: Fact[] = [
 /**
  * The update renders the target pods anew (aistore.ts rollsTargets), field by field: a rolling field
  * set, dropped or changed (a list or map that is empty counts as unset, as to the operator), or a pod
- * annotation added or changed to a non-empty value (a removed one rolls nothing: the operator compares
+ * annotation added, or changed to a non-empty value (a removed one rolls nothing: the operator compares
  * annotations with DeepDerivative), spec.networkAttachment's included unless an annotation of the CR
  * overrides it. Coarser than the webhook, which resolves what the operator derives (quantities in
  * other spellings, the TLS mode's volume, defaults): docs/vap.md says where they differ.
@@ -132,15 +132,20 @@ function rollsTargets(): string {
       present('oldObject', attachment),
       `oldObject.${attachment} == ${value}`,
     )})`;
+  // The stored template has annotation `key` (the CR's own, or the attachment's).
+  const storedHas = (key: string) =>
+    or(annotatedIn('oldObject', key), and(`${key} == ${multus}`, present('oldObject', attachment)));
+  // A key the stored template lacks always rolls; a kept one when its new value is not "" and differs.
+  const rolls = (key: string, value: string) =>
+    or(not(storedHas(key)), and(`${value} != ''`, not(storedIs(key, value))));
   const annotated = and(
     present('object', annotations),
-    `object.${annotations}.exists(k, object.${annotations}[k] != '' && !${storedIs('k', `object.${annotations}[k]`)})`,
+    `object.${annotations}.exists(k, ${rolls('k', `object.${annotations}[k]`)})`,
   );
   const attached = and(
     present('object', attachment),
-    `object.${attachment} != ''`,
     not(annotatedIn('object', multus)),
-    not(storedIs(multus, `object.${attachment}`)),
+    rolls(multus, `object.${attachment}`),
   );
   return or(...ROLLING_FIELDS.map(changed), annotated, attached);
 }
