@@ -50,7 +50,14 @@ function unshared(value: unknown): unknown {
   return out;
 }
 
-function fixDocument(text: string, edits: { manifest: Manifest; patch: PatchOperation[] }[]): string {
+/**
+ * A BOM at a line's start, which go-yaml skips and the yaml library reads into a key: edited as a
+ * comment line of its own, then put back byte for byte.
+ */
+const BOM_LINE = '#\uFEFF\n';
+
+function fixDocument(source: string, edits: { manifest: Manifest; patch: PatchOperation[] }[]): string {
+  const text = source.replace(/^\uFEFF/gm, BOM_LINE);
   const doc = parseDocument(text, KUBE_YAML);
   // A copy and a mutating apply: the library's own copy goes through JSON, which would turn a YAML
   // .inf or a big integer into something the text does not say.
@@ -81,7 +88,7 @@ function fixDocument(text: string, edits: { manifest: Manifest; patch: PatchOper
         : 'the edited text would not read back as the fixed object',
     );
   }
-  return out;
+  return out.replaceAll(BOM_LINE, '\uFEFF');
 }
 
 /** Fixes every file with patched objects, in memory; files that cannot be fixed exactly are errors. */

@@ -434,8 +434,8 @@ function withoutPatchFiles(loaded: Loaded, patchFiles: Map<string, string>): Loa
 /**
  * The [start, end) of each top-level value of a stream of JSON objects one after another (as
  * `jq -c` prints them), when the text is one: kubectl reads input whose first character is "{" as
- * a JSON stream (apimachinery util/yaml YAMLOrJSONDecoder, GuessJSONStream), value after value. A
- * single value, or text that is no such stream, is left to the YAML reader (undefined).
+ * a JSON stream (apimachinery util/yaml YAMLOrJSONDecoder, GuessJSONStream), value after value. One
+ * object followed by YAML, or text that is no such stream, is left to the YAML reader (undefined).
  */
 export function jsonStream(text: string): [number, number][] | undefined {
   let at = text.search(/\S/);
@@ -467,7 +467,8 @@ export function jsonStream(text: string): [number, number][] | undefined {
     const next = text.slice(end).search(/\S/);
     at = next < 0 ? -1 : end + next;
   }
-  return values.length > 1 ? values : undefined;
+  // One closed object, then only blanks: JSON to kubectl too (none of go-yaml's refusals apply).
+  return values.length > 1 || (values.length === 1 && at < 0) ? values : undefined;
 }
 
 /** Where the JSON object starting at `start` ends (after its "}"), strings and escapes skipped. */

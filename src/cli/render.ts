@@ -182,7 +182,10 @@ async function checkServingNames(
   } catch (err) {
     throw new UsageError(`${file} is not a certificate: ${(err as Error).message}`, { cause: err });
   }
-  const covered = isIP(host) ? cert.checkIP(host) : cert.checkHost(host, { wildcards: false });
+  // As Go's crypto/x509 VerifyHostname matches: SANs only, a "*." wildcard for one whole leftmost label.
+  const covered = isIP(host)
+    ? cert.checkIP(host)
+    : cert.checkHost(host, { subject: 'never', wildcards: true, partialWildcards: false });
   if (!covered) {
     const asked = url
       ? [isIP(host) ? `--ip ${host}` : `--dns ${host}`]
@@ -214,7 +217,9 @@ export function keptNameFlags(subjectAltName: string | undefined, host: string):
   const flags: string[] = [];
   for (const { type, value } of names) {
     if (value === host) continue;
-    if (type === 'DNS' && HOSTNAME.test(value) && !serviceName(value)) flags.push(`--dns ${value}`);
+    // Quoted when a shell would expand it (a wildcard name).
+    if (type === 'DNS' && HOSTNAME.test(value) && !serviceName(value))
+      flags.push(`--dns ${value.includes('*') ? `'${value}'` : value}`);
     if (type === 'IP Address' && isIP(value)) flags.push(`--ip ${value}`);
   }
   return flags;

@@ -37,7 +37,12 @@ const GO_INT = /^([-+]?)(?:0[bB]([01]+)|0[oO]([0-7]+)|0[xX]([0-9a-fA-F]+)|0([0-7
  * this (resolveMap) and are left to the YAML 1.1 tag that reads them.
  */
 export function goYamlNumber(text: string): number | undefined {
-  if (/^\.[0-9]+(?:[eE][-+]?[0-9]+)?$/.test(text)) return Number(text);
+  // Starting with ".": ParseFloat of the text as written, whose underscores may only stand between
+  // digits (strconv atof.go readFloat, underscoreOK): .5_0 is 0.5, ._5 a string.
+  if (text.startsWith('.'))
+    return /^\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?$/.test(text)
+      ? Number(text.replace(/_/g, ''))
+      : undefined;
   if (!/^[-+0-9]/.test(text)) return undefined;
   const plain = text.replace(/_/g, '');
   const int = GO_INT.exec(plain);
@@ -358,14 +363,15 @@ export function kubectlRefusesText(text: string): TextProblem | undefined {
 }
 
 /**
- * The text with a UTF-8 BOM right after a "---" line read as a blank line (same length, so every
- * offset holds). kubectl's YAMLReader hands each piece between "---" lines to go-yaml as a stream of
- * its own, and go-yaml's reader (readerc.go yaml_parser_determine_encoding) skips a BOM at a stream's
- * start; the yaml library would keep it in the first key ("\uFEFFapiVersion"). Files joined with
- * `echo ---; cat f` carry one when f was saved "UTF-8 with BOM".
+ * The text with every UTF-8 BOM at a line's start read as a blank line (same length, so every offset
+ * holds). go-yaml skips a BOM at column 0 wherever it looks for the next token (scannerc.go
+ * yaml_parser_scan_to_next_token, "Allow the BOM"), and each piece kubectl's YAMLReader cuts at "---"
+ * starts a stream of its own; the yaml library would keep it in a key ("\uFEFFapiVersion"). Files
+ * joined with `echo ---; cat f` carry one when f was saved "UTF-8 with BOM", after a blank or comment
+ * line too. (Inside a block scalar go-yaml would keep it; no manifest was seen to hold one there.)
  */
 export function withoutDocumentBoms(text: string): string {
-  return text.includes('\uFEFF') ? text.replace(/^(---[^\n]*\n)\uFEFF/gm, '$1\n') : text;
+  return text.includes('\uFEFF') ? text.replace(/^\uFEFF/gm, '\n') : text;
 }
 
 /** The escapes go-yaml v2 takes in a double-quoted scalar (scannerc.go yaml_parser_scan_flow_scalar). */
