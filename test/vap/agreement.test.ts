@@ -5,55 +5,31 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { admissionPolicies, coverage } from '../../src/vap/index.js';
+import { coverage } from '../../src/vap/index.js';
 import type { KubeObject } from '../../src/policy/index.js';
 import {
   aistore,
   HOST_ANTI_AFFINITY,
   hostAntiAffinityWith,
   pvc,
-  run,
   TERM_SCOPES,
   targetPod,
   targetStatefulSet,
 } from '../support/builders.js';
 import { builderCases, fixtureCases, type AgreementCase } from './cases.js';
-import { admit } from './support/vap-eval.js';
-
-const POLICIES = admissionPolicies().filter((o) => o.kind === 'ValidatingAdmissionPolicy');
-const COVERED = new Map(coverage().map((c) => [c.kind, c.rules]));
-
-interface Outcome {
-  covered: string[];
-  engine: string[];
-  vap: string[];
-  errors: string[];
-}
-
-function judge(c: AgreementCase): Outcome {
-  const covered = COVERED.get(c.object.kind ?? '') ?? [];
-  const ev = run({ name: c.name, object: c.object, operation: c.operation, oldObject: c.oldObject });
-  const engine = [
-    ...new Set(
-      ev.findings.filter((f) => f.action === 'deny' && covered.includes(f.ruleId)).map((f) => f.ruleId),
-    ),
-  ];
-  const verdicts = POLICIES.map((p) => admit(p, c));
-  const vap = [...new Set(verdicts.flatMap((v) => v.failures.map((f) => f.rule)))];
-  return { covered, engine: engine.sort(), vap: vap.sort(), errors: verdicts.flatMap((v) => v.errors) };
-}
+import { judgeAgreement } from './support/agreement.js';
 
 const CASES = [...fixtureCases(), ...builderCases()];
 
 describe("VAP verdicts equal the engine's for the rules they cover", () => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const outcome = judge(c);
+    const outcome = judgeAgreement(c);
     expect(outcome.errors).toEqual([]);
     expect(outcome.vap).toEqual(outcome.engine);
   });
 
   it('every covered rule is denied by some case, so no rule agrees only by never firing', () => {
-    const fired = new Set(CASES.flatMap((c) => judge(c).vap.map((r) => `${c.object.kind} ${r}`)));
+    const fired = new Set(CASES.flatMap((c) => judgeAgreement(c).vap.map((r) => `${c.object.kind} ${r}`)));
     for (const { kind, rules } of coverage())
       for (const rule of rules) expect(fired).toContain(`${kind} ${rule}`);
   });
@@ -90,7 +66,7 @@ describe('documented differences: the engine denies, the policy is not asked', (
     },
   ];
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const outcome = judge(c);
+    const outcome = judgeAgreement(c);
     expect(outcome.errors).toEqual([]);
     expect(outcome.engine).not.toEqual([]);
     expect(outcome.vap).toEqual([]);
@@ -100,7 +76,7 @@ describe('documented differences: the engine denies, the policy is not asked', (
     // 300 mounts x (5 x 300 + ~2,700 characters / 10) is past PAIRWISE_BUDGET.
     const paths = Array.from({ length: 300 }, (_, i) => `/mnt/d${i}`);
     const mounts = [...paths.map((path) => ({ path, size: '1Ti' })), { path: '/mnt/d0', useHostPath: true }];
-    const outcome = judge({
+    const outcome = judgeAgreement({
       name: 'many mounts',
       operation: 'CREATE',
       object: aistore({ disable: true, mounts }),
@@ -111,7 +87,7 @@ describe('documented differences: the engine denies, the policy is not asked', (
   });
 
   it('a pod with two AIStore owners: the engine reads the first, the policy any (it denies, the engine not)', () => {
-    const outcome = judge({
+    const outcome = judgeAgreement({
       name: 'two owners',
       operation: 'CREATE',
       object: withMeta(targetPod({ ordinal: 1, hostPort: 51081 }), {
@@ -205,13 +181,13 @@ describe('on random objects from the builders', () => {
           asUpdate && sameKind
             ? { name: 'random', operation: 'UPDATE', object, oldObject: other }
             : { name: 'random', operation: 'CREATE', object };
-        const outcome = judge(c);
+        const outcome = judgeAgreement(c);
         expect(outcome.errors).toEqual([]);
         if (c.operation === 'CREATE') return void expect(outcome.vap).toEqual(outcome.engine);
         // On UPDATE the engine ratchets per field (a violation at a path the old object had), the
         // policy per rule (CEL cannot pair list items by index): where the old object already broke
         // a rule the policy allows, elsewhere the two agree exactly.
-        const before = judge({ name: 'old', operation: 'UPDATE', object: other });
+        const before = judgeAgreement({ name: 'old', operation: 'UPDATE', object: other });
         for (const rule of outcome.covered) {
           if (before.engine.includes(rule)) expect(outcome.vap).not.toContain(rule);
           else expect(outcome.vap.includes(rule)).toBe(outcome.engine.includes(rule));
@@ -227,7 +203,7 @@ describe('docs/vap.md', () => {
   it('shows this agreement table', () => {
     const cell = (rules: string[]) => (rules.length > 0 ? rules.map((r) => `\`${r}\``).join(', ') : '—');
     const rows = CASES.map((c) => {
-      const o = judge(c);
+      const o = judgeAgreement(c);
       const same = o.engine.join() === o.vap.join() && o.errors.length === 0;
       return `| ${c.name} | ${c.operation} | ${cell(o.engine)} | ${cell(o.vap)} | ${same ? 'yes' : '**NO**'} |`;
     });

@@ -5,26 +5,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../src/policy/index.js';
-import { admissionPolicies, coverage } from '../../src/vap/index.js';
-import { aistore, run } from '../support/builders.js';
-import type { AgreementCase } from './cases.js';
-import { admit } from './support/vap-eval.js';
-
-const POLICIES = admissionPolicies().filter((o) => o.kind === 'ValidatingAdmissionPolicy');
-const COVERED = new Map(coverage().map((c) => [c.kind, c.rules]));
-
-function judge(c: AgreementCase) {
-  const covered = COVERED.get(c.object.kind ?? '') ?? [];
-  const ev = run({ name: c.name, object: c.object, operation: c.operation, oldObject: c.oldObject });
-  const engine = [
-    ...new Set(
-      ev.findings.filter((f) => f.action === 'deny' && covered.includes(f.ruleId)).map((f) => f.ruleId),
-    ),
-  ].sort();
-  const verdicts = POLICIES.map((p) => admit(p, c));
-  const vap = [...new Set(verdicts.flatMap((v) => v.failures.map((f) => f.rule)))].sort();
-  return { engine, vap, errors: verdicts.flatMap((v) => v.errors) };
-}
+import { aistore } from '../support/builders.js';
+import { judgeAgreement } from './support/agreement.js';
 
 const patched = (o: KubeObject, f: (c: any) => void): KubeObject => {
   const c = structuredClone(o) as any;
@@ -59,7 +41,7 @@ describe('VAP vs webhook: an empty list or map added on UPDATE (rollsTargets "un
         c.spec.publicNetDNSMode = 'Pod';
         edit(c);
       });
-      const outcome = judge({ name: what, operation: 'UPDATE', object, oldObject: stored });
+      const outcome = judgeAgreement({ name: what, operation: 'UPDATE', object, oldObject: stored });
       expect(outcome.errors).toEqual([]);
       expect(outcome.engine).toContain('target-host-port');
       expect(outcome.vap).toEqual(outcome.engine);
@@ -86,7 +68,7 @@ describe('VAP vs webhook: spec.networkAttachment changed under a user multus ann
       c.spec.publicNetDNSMode = 'Pod';
       c.spec.networkAttachment = 'net-b';
     });
-    const outcome = judge({ name: 'nad', operation: 'UPDATE', object, oldObject: stored });
+    const outcome = judgeAgreement({ name: 'nad', operation: 'UPDATE', object, oldObject: stored });
     expect(outcome.errors).toEqual([]);
     expect(outcome.engine).toContain('target-host-port');
     expect(outcome.vap).toEqual(outcome.engine);
@@ -102,7 +84,7 @@ describe('VAP vs webhook: spec.networkAttachment changed under a user multus ann
       c.spec.publicNetDNSMode = 'Pod';
       c.spec.targetSpec.annotations = { [NAD]: 'net-a' };
     });
-    const outcome = judge({ name: 'nad2', operation: 'UPDATE', object, oldObject: plain });
+    const outcome = judgeAgreement({ name: 'nad2', operation: 'UPDATE', object, oldObject: plain });
     expect(outcome.errors).toEqual([]);
     expect(outcome.engine).toContain('target-host-port');
     expect(outcome.vap).toEqual(outcome.engine);

@@ -26,35 +26,20 @@ import fc from 'fast-check';
 import { mutatingPolicies } from '../../src/map/index.js';
 import type { KubeObject } from '../../src/policy/index.js';
 import { crNameFromTargetLabels } from '../../src/policy/recognise.js';
-import { admissionPolicies, coverage } from '../../src/vap/index.js';
+import { coverage } from '../../src/vap/index.js';
 import { mutate } from '../map/support/map-eval.js';
 import {
   aistore,
   HOST_ANTI_AFFINITY,
-  run,
   targetLabels,
   targetPod,
   targetStatefulSet,
 } from '../support/builders.js';
 import { fixtureCases, type AgreementCase } from './cases.js';
-import { admit } from './support/vap-eval.js';
+import { judgeAgreement } from './support/agreement.js';
 
-const VAPS = admissionPolicies().filter((o) => o.kind === 'ValidatingAdmissionPolicy');
-const MAPS = mutatingPolicies().filter((o) => o.kind === 'MutatingAdmissionPolicy');
 const COVERED = new Map(coverage().map((c) => [c.kind, c.rules]));
-
-function judge(c: AgreementCase) {
-  const covered = COVERED.get(c.object.kind ?? '') ?? [];
-  const ev = run({ name: c.name, object: c.object, operation: c.operation, oldObject: c.oldObject });
-  const engine = [
-    ...new Set(
-      ev.findings.filter((f) => f.action === 'deny' && covered.includes(f.ruleId)).map((f) => f.ruleId),
-    ),
-  ].sort();
-  const verdicts = VAPS.map((p) => admit(p, c));
-  const vap = [...new Set(verdicts.flatMap((v) => v.failures.map((f) => f.rule)))].sort();
-  return { covered, engine, vap, errors: verdicts.flatMap((v) => v.errors), engineObject: ev.object };
-}
+const MAPS = mutatingPolicies().filter((o) => o.kind === 'MutatingAdmissionPolicy');
 
 /** The MAPs in order, then the VAPs on what they leave: a cluster with both exports and no webhook. */
 function withoutWebhook(c: AgreementCase) {
@@ -65,16 +50,16 @@ function withoutWebhook(c: AgreementCase) {
     object = m.object;
     errors.push(...m.errors);
   }
-  const after = judge({ ...c, object });
+  const after = judgeAgreement({ ...c, object });
   return { object, vap: after.vap, errors: [...errors, ...after.errors] };
 }
 
 /** CREATE: the same denials; UPDATE: the same, except where the old object broke the rule already. */
 function expectAgreement(c: AgreementCase) {
-  const o = judge(c);
+  const o = judgeAgreement(c);
   expect(o.errors).toEqual([]);
   if (c.operation === 'CREATE') return void expect(o.vap).toEqual(o.engine);
-  const before = judge({ name: 'old', operation: 'UPDATE', object: c.oldObject! });
+  const before = judgeAgreement({ name: 'old', operation: 'UPDATE', object: c.oldObject! });
   for (const rule of o.covered) {
     if (before.engine.includes(rule)) expect(o.vap).not.toContain(rule);
     else expect([rule, o.vap.includes(rule)]).toEqual([rule, o.engine.includes(rule)]);
@@ -602,7 +587,7 @@ describe('review vapx: MAPs then VAPs (no webhook) equal the engine', () => {
       fc.property(arb, (object) => {
         if (!inScope(object)) return;
         const c: AgreementCase = { name: 'create', operation: 'CREATE', object };
-        const engine = judge(c);
+        const engine = judgeAgreement(c);
         const cluster = withoutWebhook(c);
         expect(cluster.errors).toEqual([]);
         expect(cluster.object).toEqual(engine.engineObject);
@@ -616,7 +601,7 @@ describe('review vapx: MAPs then VAPs (no webhook) equal the engine', () => {
       fc.property(crEdit, (c) => {
         const cluster = withoutWebhook(c);
         expect(cluster.errors).toEqual([]);
-        expect(cluster.object).toEqual(judge(c).engineObject);
+        expect(cluster.object).toEqual(judgeAgreement(c).engineObject);
       }),
       { numRuns: 300 },
     );
@@ -639,13 +624,13 @@ describe('review vapx: an autoscaled CR capped at one target', () => {
     return cr;
   };
   it('sizeLimit 1, anti-affinity off, hostPort: allowed like size 1 by the engine and the policy', () => {
-    const one = judge({
+    const one = judgeAgreement({
       name: 'size 1',
       operation: 'CREATE',
       object: aistore({ size: 1, disable: true, hostPort: 51081 }),
     });
     expect([one.engine, one.vap]).toEqual([[], []]);
-    const o = judge({ name: 'sizeLimit 1', operation: 'CREATE', object: capped() });
+    const o = judgeAgreement({ name: 'sizeLimit 1', operation: 'CREATE', object: capped() });
     expect(o.errors).toEqual([]);
     expect(o.engine).toEqual([]);
     expect(o.vap).toEqual([]);
