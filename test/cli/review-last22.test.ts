@@ -70,3 +70,30 @@ describe('a BOM inside a double-quoted scalar is content', () => {
     expect(errors.length > 0 || objects[0]?.data?.a === `x ${BOM}    y`).toBe(true);
   });
 });
+
+describe('a single-object JSON file now read as JSON: text encoding/json refuses is accepted', () => {
+  // DEFECT (check passes a file `kubectl apply` cannot parse). 15c5ee3 sends a file of one JSON
+  // object to the JSON-stream path (load.ts jsonStream, then parseInput), because kubectl decodes it
+  // with encoding/json (apimachinery util/yaml YAMLOrJSONDecoder, GuessJSONStream). But that path
+  // parses each value with the YAML library (parseDocument(..., KUBE_YAML)): a YAML flow mapping, not
+  // JSON, and it skips kubectlRefusesText/goYamlRefuses. So every JSON syntax error that is valid
+  // YAML flow passes: check prints "1 object(s) checked" and exits 0. kubectl v1.32.4 on each text:
+  //   trailing comma   -> error parsing F: json: invalid character '}' looking for beginning of object key string
+  //   unquoted key     -> json: invalid character 'u' looking for beginning of object key string
+  //   raw tab in value -> json: invalid character '\t' in string literal
+  //   raw U+0001       -> json: invalid character '\x01' in string literal
+  //   "\x41" escape    -> json: invalid character 'x' in string escape code
+  //   0x10 number      -> json: invalid character 'x' after object key:value pair
+  // A hand-edited JSON manifest with a trailing comma is the commonest case. Expected: an input error.
+  const obj = (data: string) => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},"data":${data}}\n`;
+  it.each([
+    ['a trailing comma', obj('{"u":"a", }')],
+    ['an unquoted key', obj('{u: "a"}')],
+    ['a raw tab in a string', obj('{"u":"a\tb"}')],
+    ['a raw U+0001 in a string', obj('{"u":"a\u0001b"}')],
+    ['a \\x escape', obj('{"u":"a\\x41"}')],
+    ['a hex number', obj('{"u":"a"}, "n": 0x10')],
+  ])('%s: kubectl refuses the file', (_, text) => {
+    expect(load(text).errors).not.toEqual([]);
+  });
+});
