@@ -2,7 +2,6 @@
 // targetTemplateInputs) against Go's time.ParseDuration and aistore v1.4.9 cmn/cos/size.go ParseSize.
 // Whether an AIStore UPDATE re-creates the target pods is decided by operator v3.4.0
 // internal/controller/aistore/common.go shouldUpdatePodTemplate on the rendered templates.
-/* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
 import { describe, expect, it } from '@jest/globals';
 import { rollsTargets, type AIStoreCR } from '../../src/policy/aistore.js';
 import type { KubeObject } from '../../src/policy/index.js';
