@@ -37,7 +37,10 @@ describe('a BOM at a line start in the middle of a document is not skipped by ku
   // -- the BOM is in the key, the object has no apiVersion. check reads apiVersion: v1.
   it.each([
     ['a comment line at the file start', `# c\n${BOM}${HEAD}`],
-    ['"---" then a comment line', `${HEAD.replace('name: x', 'name: a')}---\n# Source: b.yaml\n${BOM}${HEAD}`],
+    [
+      '"---" then a comment line',
+      `${HEAD.replace('name: x', 'name: a')}---\n# Source: b.yaml\n${BOM}${HEAD}`,
+    ],
   ])('BOM after %s: kubectl keeps it in the key "\\uFEFFapiVersion"', (_, text) => {
     const { errors, objects } = load(text);
     const x = objects.find((o) => o?.metadata?.name === 'x');
@@ -85,7 +88,8 @@ describe('a single-object JSON file now read as JSON: text encoding/json refuses
   //   "\x41" escape    -> json: invalid character 'x' in string escape code
   //   0x10 number      -> json: invalid character 'x' after object key:value pair
   // A hand-edited JSON manifest with a trailing comma is the commonest case. Expected: an input error.
-  const obj = (data: string) => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},"data":${data}}\n`;
+  const obj = (data: string) =>
+    `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},"data":${data}}\n`;
   it.each([
     ['a trailing comma', obj('{"u":"a", }')],
     ['an unquoted key', obj('{u: "a"}')],
