@@ -196,6 +196,18 @@ export function parseInput(
     for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1))
       lineCounter.addNewLine(at + 1);
     // Slices end where the next value starts, as YAML documents do: --fix joins them back whole.
+    // kubectl decodes these with encoding/json: what JSON refuses (a trailing comma, a raw tab in a
+    // string, a hex number), the YAML reader below would take. Said at the value's line, whole file.
+    for (const [start, end] of values) {
+      const invalid = jsonError(text.slice(start, end));
+      if (invalid === undefined) continue;
+      errors.push({
+        file,
+        line: text.slice(0, start).split('\n').length,
+        message: `not valid JSON, which kubectl reads it as: ${invalid}`,
+      });
+      return { source, manifests, patchFiles };
+    }
     values.forEach(([start, end], i) => {
       const from = i === 0 ? 0 : start;
       const to = values[i + 1]?.[0] ?? end;
@@ -429,6 +441,16 @@ function withoutPatchFiles(loaded: Loaded, patchFiles: Map<string, string>): Loa
       message: `skipped: a kustomize patch listed by ${patchFiles.get(resolve(source.file))}, not an object on its own (check the output of \`kustomize build\` to judge what is applied)`,
     });
   return { ...loaded, manifests };
+}
+
+/** Why JSON.parse refuses a value, or undefined when it reads it ("null" between objects included). */
+function jsonError(value: string): string | undefined {
+  try {
+    JSON.parse(value);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message.slice(0, 200);
+  }
 }
 
 /**

@@ -175,17 +175,19 @@ async function checkServingNames(
   const pem = await readFile(file, 'utf8').catch(() => undefined);
   if (pem === undefined) return; // a CA bundle alone: the serving pair lives elsewhere
   // A URL writes an IPv6 address in brackets (https://[::1]:8443), and URL.hostname keeps them.
-  const host = url ? new URL(url).hostname.replace(/^\[(.*)\]$/, '$1') : `${name}.${namespace}.svc`;
+  // Go ignores a trailing dot (guard.example.com.), and certs takes the name without it.
+  const host = url
+    ? new URL(url).hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '')
+    : `${name}.${namespace}.svc`;
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(pem);
   } catch (err) {
     throw new UsageError(`${file} is not a certificate: ${(err as Error).message}`, { cause: err });
   }
-  // As Go's crypto/x509 VerifyHostname matches: SANs only, a "*." wildcard for one whole leftmost label.
   const covered = isIP(host)
-    ? cert.checkIP(host)
-    : cert.checkHost(host, { subject: 'never', wildcards: true, partialWildcards: false });
+    ? cert.checkIP(host) !== undefined
+    : sanEntries(cert.subjectAltName).some((e) => e.type === 'DNS' && goMatchesHost(e.value, host));
   if (!covered) {
     const asked = url
       ? [isIP(host) ? `--ip ${host}` : `--dns ${host}`]
@@ -197,6 +199,28 @@ async function checkServingNames(
   }
 }
 
+/** The SANs as OpenSSL prints them ("DNS:a, IP Address:127.0.0.1"), entry by entry. */
+function sanEntries(subjectAltName: string | undefined): { type: string; value: string }[] {
+  return (subjectAltName ?? '').split(', ').map((entry) => {
+    const colon = entry.indexOf(':');
+    return { type: entry.slice(0, colon), value: entry.slice(colon + 1) };
+  });
+}
+
+/**
+ * Whether a DNS SAN names `host` as the apiserver's TLS client checks it (Go crypto/x509
+ * VerifyHostname, matchHostnames): case-blind, trailing dots ignored, "*" only as the whole leftmost
+ * label, standing for exactly one label (so *.internal names guard.internal). OpenSSL's checkHost,
+ * which render used, refuses one-label wildcards and trailing dots that Go accepts.
+ */
+export function goMatchesHost(pattern: string, host: string): boolean {
+  const labels = (name: string) => name.toLowerCase().replace(/\.$/, '').split('.');
+  const [want, got] = [labels(pattern), labels(host)];
+  if (want.length !== got.length || got.some((l) => l === '')) return false;
+  const wildcard = want[0] === '*' && want.slice(1).every((l) => l !== '' && !l.includes('*'));
+  return want.every((l, i) => (i === 0 && wildcard) || l === got[i]);
+}
+
 /**
  * The names tls.crt holds besides its Service's, as `certs` flags: `certs` issues exactly the names
  * it is asked for, so advice without them would drop a --dns or --ip the pair was made with. The
@@ -204,10 +228,7 @@ async function checkServingNames(
  * --namespace and are left out: the advice names the Service it wants.
  */
 export function keptNameFlags(subjectAltName: string | undefined, host: string): string[] {
-  const names = (subjectAltName ?? '').split(', ').map((entry) => {
-    const colon = entry.indexOf(':');
-    return { type: entry.slice(0, colon), value: entry.slice(colon + 1) };
-  });
+  const names = sanEntries(subjectAltName);
   const dns = new Set(names.filter((n) => n.type === 'DNS').map((n) => n.value));
   const services = [...dns].filter((d) => d.endsWith('.svc')).map((d) => d.slice(0, -'.svc'.length));
   const serviceName = (d: string) =>

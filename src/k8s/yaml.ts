@@ -351,6 +351,16 @@ export function kubectlRefusesText(text: string): TextProblem | undefined {
       message: `a control character (U+${code}): kubectl (go-yaml) cannot read the file; remove it or write it as an escape in double quotes`,
     };
   }
+  // A BOM anywhere but at the start or right after a "---" line: go-yaml keeps it in the text, so
+  // kubectl sends a key such as "\uFEFFapiVersion" or refuses the file (review last22, checked with
+  // kubectl create --dry-run=client); the yaml library would skip some of them.
+  for (const m of text.matchAll(/\uFEFF/g))
+    if (m.index > 0 && !/(?:^|\n)---[^\n]*\n$/.test(text.slice(Math.max(0, m.index - 200), m.index)))
+      return {
+        at: m.index,
+        message:
+          'a byte-order mark inside the file: kubectl keeps it in the text (a key such as "\\uFEFFapiVersion", or a parse error); remove it',
+      };
   for (const m of text.matchAll(/^---([^\n]*)/gm)) {
     const rest = m[1]!.trim();
     if (rest !== '' && !rest.startsWith('#'))
@@ -363,15 +373,15 @@ export function kubectlRefusesText(text: string): TextProblem | undefined {
 }
 
 /**
- * The text with every UTF-8 BOM at a line's start read as a blank line (same length, so every offset
- * holds). go-yaml skips a BOM at column 0 wherever it looks for the next token (scannerc.go
- * yaml_parser_scan_to_next_token, "Allow the BOM"), and each piece kubectl's YAMLReader cuts at "---"
- * starts a stream of its own; the yaml library would keep it in a key ("\uFEFFapiVersion"). Files
- * joined with `echo ---; cat f` carry one when f was saved "UTF-8 with BOM", after a blank or comment
- * line too. (Inside a block scalar go-yaml would keep it; no manifest was seen to hold one there.)
+ * The text with a UTF-8 BOM right after a "---" line read as a blank line (same length, so every
+ * offset holds). kubectl's YAMLReader hands each piece between "---" lines to go-yaml as a stream of
+ * its own, and go-yaml's reader (readerc.go yaml_parser_determine_encoding) skips a BOM at a stream's
+ * start only: anywhere else (after a comment or a blank line too) it stays in the text, as the yaml
+ * library keeps it ("\uFEFFapiVersion"; kubectl v1.32 sends that key, checked with kubectl create
+ * --dry-run=client). Files joined with `echo ---; cat f` carry one when f was saved "UTF-8 with BOM".
  */
 export function withoutDocumentBoms(text: string): string {
-  return text.includes('\uFEFF') ? text.replace(/^\uFEFF/gm, '\n') : text;
+  return text.includes('\uFEFF') ? text.replace(/^(---[^\n]*\n)\uFEFF/gm, '$1\n') : text;
 }
 
 /** The escapes go-yaml v2 takes in a double-quoted scalar (scannerc.go yaml_parser_scan_flow_scalar). */

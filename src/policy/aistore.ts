@@ -369,7 +369,12 @@ export function hostPortsKeepTargetsApart(cr: AIStoreCR): boolean {
  * these field by field; `collection`: nil and empty are one to the operator's semantic equality).
  * The engine's model is targetTemplateInputs below, which also resolves what the operator derives.
  */
-export const ROLLING_FIELDS: readonly { path: readonly string[]; collection?: true }[] = [
+export const ROLLING_FIELDS: readonly {
+  path: readonly string[];
+  collection?: true;
+  /** A spec field whose presence makes the operator ignore this one. */
+  ignoredWith?: string;
+}[] = [
   { path: ['nodeImage'] },
   { path: ['initImage'] },
   { path: ['logSidecar'] },
@@ -381,7 +386,8 @@ export const ROLLING_FIELDS: readonly { path: readonly string[]; collection?: tr
   { path: ['tls'] },
   { path: ['tracingTokenSecretName'] },
   { path: ['stateStorage'] },
-  { path: ['stateStorageClass'] },
+  // Ignored while spec.stateStorage is set (StateStoragePVCStorageClass, StateStorageHostPathPrefix).
+  { path: ['stateStorageClass'], ignoredWith: 'stateStorage' },
   { path: ['hostpathPrefix'] },
   { path: ['configToUpdate', 'backend'] },
   { path: ['configToUpdate', 'net', 'http'] },
@@ -447,6 +453,7 @@ const SIZE_SUFFIXES = [
 ];
 function sizeIEC(value: unknown): unknown {
   if (typeof value !== 'string') return value;
+  if (value === '') return 0; // ParseSize("") is 0
   const upper = value.trim().toUpperCase();
   const suffix = SIZE_SUFFIXES.find((x) => upper.endsWith(x)) ?? '';
   const digits = upper.slice(0, upper.length - suffix.length);
@@ -503,9 +510,14 @@ function goDuration(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const m = /^([-+]?)((?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+|0)$/.exec(value);
   if (!m) return value;
+  // As time.ParseDuration sums: the whole part times the unit, plus the fraction's share of the unit
+  // truncated to a nanosecond (2.01s = 2010ms exactly; 1.5ns = 1ns).
   let ns = 0;
-  for (const [, n, unit] of m[2]!.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g))
-    ns += Number(n) * GO_DURATION_UNITS[unit!]!;
+  for (const [, whole, fraction = '', unit] of m[2]!.matchAll(/(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/g)) {
+    const scale = GO_DURATION_UNITS[unit!]!;
+    ns += Number(whole || '0') * scale;
+    if (fraction !== '') ns += Math.trunc(Number(fraction) * (scale / 10 ** fraction.length));
+  }
   return m[1] === '-' ? -ns : ns;
 }
 

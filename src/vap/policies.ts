@@ -111,14 +111,15 @@ const targetFacts: Fact[] = [
  * other spellings, the TLS mode's volume, defaults): docs/vap.md says where they differ.
  */
 function rollsTargets(): string {
-  const changed = ({ path: fields, collection }: (typeof ROLLING_FIELDS)[number]) => {
+  const changed = ({ path: fields, collection, ignoredWith }: (typeof ROLLING_FIELDS)[number]) => {
     const path = `spec.${fields.join('.')}`;
     const set = (r: string) =>
       collection ? and(present(r, path), `${r}.${path}.size() > 0`) : present(r, path);
-    return or(
+    const compared = or(
       `(${set('object')}) != (${set('oldObject')})`,
       and(set('object'), set('oldObject'), `object.${path} != oldObject.${path}`),
     );
+    return ignoredWith ? and(not(present('object', `spec.${ignoredWith}`)), compared) : compared;
   };
   const annotations = 'spec.targetSpec.annotations';
   const attachment = 'spec.networkAttachment';
