@@ -175,10 +175,7 @@ async function checkServingNames(
   const pem = await readFile(file, 'utf8').catch(() => undefined);
   if (pem === undefined) return; // a CA bundle alone: the serving pair lives elsewhere
   // A URL writes an IPv6 address in brackets (https://[::1]:8443), and URL.hostname keeps them.
-  // Go ignores a trailing dot (guard.example.com.), and certs takes the name without it.
-  const host = url
-    ? new URL(url).hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '')
-    : `${name}.${namespace}.svc`;
+  const host = url ? new URL(url).hostname.replace(/^\[(.*)\]$/, '$1') : `${name}.${namespace}.svc`;
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(pem);
@@ -190,7 +187,7 @@ async function checkServingNames(
     : sanEntries(cert.subjectAltName).some((e) => e.type === 'DNS' && goMatchesHost(e.value, host));
   if (!covered) {
     const asked = url
-      ? [isIP(host) ? `--ip ${host}` : `--dns ${host}`]
+      ? [isIP(host) ? `--ip ${host}` : `--dns ${host.replace(/\.$/, '')}`] // certs takes no trailing dot
       : [`--service ${name} --namespace ${namespace}`];
     const kept = keptNameFlags(cert.subjectAltName, host);
     throw new UsageError(
@@ -208,17 +205,22 @@ function sanEntries(subjectAltName: string | undefined): { type: string; value: 
 }
 
 /**
- * Whether a DNS SAN names `host` as the apiserver's TLS client checks it (Go crypto/x509
- * VerifyHostname, matchHostnames): case-blind, trailing dots ignored, "*" only as the whole leftmost
- * label, standing for exactly one label (so *.internal names guard.internal). OpenSSL's checkHost,
- * which render used, refuses one-label wildcards and trailing dots that Go accepts.
+ * Whether a DNS SAN names `host` as the apiserver's TLS client checks it (Go crypto/x509 verify.go
+ * VerifyHostname): a valid pattern (validHostname: no empty label, so no trailing dot; not a bare
+ * "*"; "*" only as the whole leftmost label) matches case-blind label by label against the host
+ * without its trailing dot, "*" standing for exactly one label (*.internal names guard.internal);
+ * any other SAN only when it equals the host (matchExactly). OpenSSL's checkHost, which render used,
+ * refuses one-label wildcards that Go accepts.
  */
-export function goMatchesHost(pattern: string, host: string): boolean {
-  const labels = (name: string) => name.toLowerCase().replace(/\.$/, '').split('.');
-  const [want, got] = [labels(pattern), labels(host)];
-  if (want.length !== got.length || got.some((l) => l === '')) return false;
-  const wildcard = want[0] === '*' && want.slice(1).every((l) => l !== '' && !l.includes('*'));
-  return want.every((l, i) => (i === 0 && wildcard) || l === got[i]);
+export function goMatchesHost(san: string, host: string): boolean {
+  const labels = san.split('.');
+  const valid = san !== '*' && labels.every((l, i) => (i === 0 && l === '*') || /^[a-z0-9_:-]+$/i.test(l));
+  if (!valid) return host !== '' && host !== '.' && san.toLowerCase() === host.toLowerCase();
+  const got = host.toLowerCase().replace(/\.$/, '').split('.');
+  return (
+    labels.length === got.length &&
+    labels.every((l, i) => (i === 0 && l === '*') || l.toLowerCase() === got[i])
+  );
 }
 
 /**

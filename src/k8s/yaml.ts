@@ -355,7 +355,7 @@ export function kubectlRefusesText(text: string): TextProblem | undefined {
   // kubectl sends a key such as "\uFEFFapiVersion" or refuses the file (review last22, checked with
   // kubectl create --dry-run=client); the yaml library would skip some of them.
   for (const m of text.matchAll(/\uFEFF/g))
-    if (m.index > 0 && !/(?:^|\n)---[^\n]*\n$/.test(text.slice(Math.max(0, m.index - 200), m.index)))
+    if (m.index > 0 && !/\n---[^\n]*\n$/.test(text.slice(Math.max(0, m.index - 200), m.index)))
       return {
         at: m.index,
         message:
@@ -381,7 +381,8 @@ export function kubectlRefusesText(text: string): TextProblem | undefined {
  * --dry-run=client). Files joined with `echo ---; cat f` carry one when f was saved "UTF-8 with BOM".
  */
 export function withoutDocumentBoms(text: string): string {
-  return text.includes('\uFEFF') ? text.replace(/^(---[^\n]*\n)\uFEFF/gm, '$1\n') : text;
+  // A "---" on the first line is no break to the YAMLReader (nothing is buffered yet): its BOM stays.
+  return text.includes('\uFEFF') ? text.replace(/(?<=\n)(---[^\n]*\n)\uFEFF/g, '$1\n') : text;
 }
 
 /** The escapes go-yaml v2 takes in a double-quoted scalar (scannerc.go yaml_parser_scan_flow_scalar). */
@@ -423,7 +424,8 @@ export function goYamlRefuses(doc: Document, text: string): TextProblem | undefi
       if (node.flow && node.range) exempt.push([node.range[0], node.range[1]]);
     },
   });
-  for (const m of text.slice(from, to).matchAll(/^ *(?:- *)*\t/gm)) {
+  // Not a "---" or "..." line with trailing blanks: the YAMLReader takes it as a separator.
+  for (const m of text.slice(from, to).matchAll(/^(?!(?:---|\.\.\.)[ \t]*\r?$) *(?:- *)*\t/gm)) {
     const at = from + m.index + m[0].length - 1;
     if (!exempt.some(([a, b]) => a <= at && at < b))
       return {
