@@ -358,6 +358,9 @@ describe("the chart's own values", () => {
           path: '/metrics',
           interval: '30s',
           scrapeTimeout: '10s',
+          // The guard's own `endpoint` label (validate/mutate) wins over the Prometheus Operator's
+          // target label of that name (README, Monitoring).
+          honorLabels: true,
           tlsConfig: {
             serverName: 'ais-guard.ais-guard.svc',
             ca: { secret: { name: 'ais-guard-tls', key: 'ca.crt' } },
