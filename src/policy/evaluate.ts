@@ -1,13 +1,8 @@
 // The one entry point the webhook and the CLI share: object + context in, findings and a JSON Patch
 // out. Pure: no I/O, no clock. Rules read the input and change a copy taken on first write; the
 // patch is diffed by a library (draft.ts).
-import {
-  FIXED_TARGET_FIELDS,
-  recreatesTargets,
-  shutsDown,
-  targetStatefulSetName,
-  type AIStoreCR,
-} from './aistore.js';
+import { FIXED_TARGET_FIELDS, shutsDown, targetStatefulSetName, type AIStoreCR } from './aistore.js';
+import { recreatesTargets } from './rollout.js';
 import { ClusterContext, EMPTY_CONTEXT } from './context.js';
 import { patchBetween, writableCopy } from './draft.js';
 import { sameJson, valueAt } from './json.js';

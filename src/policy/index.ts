@@ -28,9 +28,7 @@ export {
   dataClaimName,
   isAIStore,
   MAX_MOUNTS,
-  NETWORK_ATTACHMENT_ANNOTATION,
   OPERATOR_MOUNTS,
-  ROLLING_FIELDS,
   stateClaimClass,
   stateTemplateName,
   targetOrdinal,
@@ -58,6 +56,7 @@ export {
   recordOf,
   type PersistentVolume,
 } from './k8s.js';
+export { NETWORK_ATTACHMENT_ANNOTATION, ROLLING_FIELDS } from './rollout.js';
 export { NAMESPACE_NAME_LABEL, PER_POD_LABELS, REVISION_LABEL } from './layout.js';
 export { keepOutOfDiscovery, removeUidCommand } from './messages.js';
 export { parseQuantity, sameQuantity } from './quantity.js';

@@ -4,7 +4,8 @@
 // internal/controller/aistore/common.go shouldUpdatePodTemplate on the rendered templates.
 /* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding */
 import { describe, expect, it } from '@jest/globals';
-import { rollsTargets, type AIStoreCR } from '../../src/policy/aistore.js';
+import type { AIStoreCR } from '../../src/policy/aistore.js';
+import { rollsTargets } from '../../src/policy/rollout.js';
 import type { KubeObject } from '../../src/policy/index.js';
 import { admissionPolicies } from '../../src/vap/index.js';
 import { aistore } from '../support/builders.js';

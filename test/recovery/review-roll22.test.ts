@@ -6,7 +6,8 @@
 // template rendered from the stored one. Each case fails on be404c7 and passes once the product is fixed.
 /* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
 import { describe, expect, it } from '@jest/globals';
-import { rollsTargets, type AIStoreCR } from '../../src/policy/aistore.js';
+import type { AIStoreCR } from '../../src/policy/aistore.js';
+import { rollsTargets } from '../../src/policy/rollout.js';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import { admissionPolicies } from '../../src/vap/index.js';
 import { aistore, node, targetStatefulSet } from '../support/builders.js';

@@ -7,7 +7,8 @@
 // rendered from the stored CR. Each case fails on 0833dca.
 /* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
 import { describe, expect, it } from '@jest/globals';
-import { rollsTargets, type AIStoreCR } from '../../src/policy/aistore.js';
+import type { AIStoreCR } from '../../src/policy/aistore.js';
+import { rollsTargets } from '../../src/policy/rollout.js';
 import { admissionPolicies } from '../../src/vap/index.js';
 import type { KubeObject } from '../../src/policy/index.js';
 import { aistore, node } from '../support/builders.js';

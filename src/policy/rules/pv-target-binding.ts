@@ -10,7 +10,6 @@ import {
   isClaimTemplateOf,
   isSomeStateClaim,
   mountsOf,
-  recreatesTargets,
   splitClaimName,
   dataClaimName,
   isTargetAutoScaling,
@@ -19,6 +18,7 @@ import {
   templateName,
   type AIStoreCR,
 } from '../aistore.js';
+import { recreatesTargets } from '../rollout.js';
 import { cachedSetClaims, claimNameProblem, claimOwners, mountOfClaim } from '../claims.js';
 import type { ClusterContext } from '../context.js';
 import {

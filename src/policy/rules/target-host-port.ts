@@ -1,10 +1,6 @@
 // Targets that share a node cannot all bind the same host port.
-import {
-  hostPortsKeepTargetsApart,
-  rollsTargets,
-  targetStatefulSetName,
-  type AIStoreCR,
-} from '../aistore.js';
+import { hostPortsKeepTargetsApart, targetStatefulSetName, type AIStoreCR } from '../aistore.js';
+import { rollsTargets } from '../rollout.js';
 import { describeLayout, sharedOnceScaled } from '../layout.js';
 import { HOSTPORT_FIX, lastChance, PENDING_PORTS } from '../messages.js';
 import {

@@ -1,0 +1,294 @@
+// Which AIStore CR updates make the operator re-create (roll out) the target pods: what it renders
+// from the CR into the parts of the pod template it compares before a rollout (operator
+// internal/controller/aistore/common.go shouldUpdatePodTemplate), resolved as it resolves them.
+// Read by the ratchet (evaluate.ts), pv-target-binding and target-host-port; the VAPs compare the
+// CR fields behind it (ROLLING_FIELDS).
+import { shutsDown, targetPodLabels, type AIStoreCR } from './aistore.js';
+import { sameJson } from './json.js';
+import { isObject, nameOf, recordOf } from './k8s.js';
+import { quantityKey } from './quantity.js';
+
+/**
+ * CR fields the target pod template compares with a plain value check (the exported VAPs compare
+ * these field by field; `collection`: nil and empty are one to the operator's semantic equality).
+ * The engine's model is targetTemplateInputs below, which also resolves what the operator derives.
+ */
+export const ROLLING_FIELDS: readonly {
+  path: readonly string[];
+  collection?: true;
+  /** A spec field whose presence makes the operator ignore this one. */
+  ignoredWith?: string;
+}[] = [
+  { path: ['nodeImage'] },
+  { path: ['initImage'] },
+  { path: ['logSidecar'] },
+  { path: ['priorityClassName'] },
+  { path: ['awsSecretName'] },
+  { path: ['gcpSecretName'] },
+  { path: ['ociSecretName'] },
+  { path: ['logsDir'] },
+  { path: ['tls'] },
+  { path: ['tracingTokenSecretName'] },
+  { path: ['stateStorage'] },
+  // Ignored while spec.stateStorage is set (StateStoragePVCStorageClass, StateStorageHostPathPrefix).
+  { path: ['stateStorageClass'], ignoredWith: 'stateStorage' },
+  { path: ['hostpathPrefix'] },
+  { path: ['configToUpdate', 'backend'] },
+  { path: ['configToUpdate', 'net', 'http'] },
+  { path: ['configToUpdate', 'log', 'max_total'] },
+  { path: ['targetSpec', 'env'], collection: true },
+  { path: ['targetSpec', 'resources'] },
+  { path: ['targetSpec', 'probes'] },
+  { path: ['targetSpec', 'securityContext'] },
+  { path: ['targetSpec', 'capabilities'] },
+  { path: ['targetSpec', 'aisContainerSecurityContext'] },
+  { path: ['targetSpec', 'labels'], collection: true },
+  { path: ['targetSpec', 'tolerations'], collection: true },
+  { path: ['targetSpec', 'portPublic'] },
+];
+
+/** Multus' annotation (nadv1.NetworkAttachmentAnnot), where the operator names spec.networkAttachment. */
+export const NETWORK_ATTACHMENT_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
+
+const fieldOf = (cr: AIStoreCR, path: readonly string[]): unknown =>
+  path.reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), cr.spec);
+
+/** A Go pointer field: absent and null are nil; `{}` is set. */
+const pointer = (v: unknown) => (v === undefined || v === null ? null : v);
+/** A Go slice or map: nil and empty are one to equality.Semantic. */
+const collection = (v: unknown) =>
+  v === undefined ||
+  v === null ||
+  (Array.isArray(v) ? v.length === 0 : isObject(v) && Object.keys(v).length === 0)
+    ? null
+    : v;
+/** A string field: "" is unset. */
+const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+
+/** Quantities in one spelling (1Gi = 1024Mi to equality.Semantic); nil and empty lists are one. */
+const quantitiesIn = (list: unknown) =>
+  collection(Object.fromEntries(Object.entries(recordOf(list)).map(([k, q]) => [k, quantityKey(q) ?? q])));
+
+/** A container's ResourceRequirements as equality.Semantic compares them: `{}` is the zero value. */
+const quantitiesOf = (resources: unknown) => {
+  const r = isObject(resources) ? resources : {};
+  return { limits: quantitiesIn(r.limits), requests: quantitiesIn(r.requests), claims: collection(r.claims) };
+};
+
+/** aistore cmn/cos/size.go ParseSize(size, UnitsIEC), the reading of a SizeIEC: case-blind, IEC multiples. */
+const SIZE_SUFFIXES = [
+  'KIB',
+  'MIB',
+  'GIB',
+  'TIB',
+  'KB',
+  'MB',
+  'GB',
+  'TB',
+  'KI',
+  'MI',
+  'GI',
+  'TI',
+  'K',
+  'M',
+  'G',
+  'T',
+  'B',
+];
+function sizeIEC(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (value === '') return 0; // ParseSize("") is 0
+  const upper = value.trim().toUpperCase();
+  const suffix = SIZE_SUFFIXES.find((x) => upper.endsWith(x)) ?? '';
+  const digits = upper.slice(0, upper.length - suffix.length);
+  const power = Math.max(0, 'BKMGT'.indexOf(suffix[0] ?? 'B'));
+  const n = digits.includes('.') ? Number(digits) : /^[-+]?\d+$/.test(digits) ? Number(digits) : NaN;
+  return Number.isFinite(n) ? Math.trunc(n * 1024 ** power) : value;
+}
+
+/**
+ * The requests and limits the operator gives aisnode (cmn/statefulset.go NewResourceReq): a non-zero
+ * ephemeral-storage request is kept; otherwise it asks for log.max_total (512 MiB unset) plus room.
+ */
+function resourcesOf(resources: unknown, maxLogTotal: unknown): unknown {
+  const rendered = quantitiesOf(resources);
+  const asked = quantityKey(
+    recordOf(isObject(resources) ? resources.requests : undefined)['ephemeral-storage'],
+  );
+  if (asked !== undefined && asked !== '0n') return rendered;
+  const logs = maxLogTotal === undefined || maxLogTotal === null ? 512 * 1024 ** 2 : sizeIEC(maxLogTotal);
+  return { ...rendered, requests: { ...recordOf(rendered.requests), 'ephemeral-storage': { logs } } };
+}
+
+/** cmn/res.go: each probe field the CR leaves nil takes the operator's default (int32ValOrDefault). */
+const PROBE_DEFAULTS: Record<string, Record<string, number>> = {
+  liveness: { initialDelaySeconds: 60, periodSeconds: 5, failureThreshold: 10, timeoutSeconds: 5 },
+  readiness: { initialDelaySeconds: 0, periodSeconds: 5, failureThreshold: 5, timeoutSeconds: 5 },
+  startup: { initialDelaySeconds: 0, periodSeconds: 5, failureThreshold: 30, timeoutSeconds: 5 },
+};
+function probesOf(probes: unknown): unknown {
+  const conf = isObject(probes) ? probes : {};
+  return Object.fromEntries(
+    Object.entries(PROBE_DEFAULTS).map(([probe, defaults]) => {
+      const spec = isObject(conf[probe]) ? conf[probe] : {};
+      return [
+        probe,
+        Object.fromEntries(Object.entries(defaults).map(([k, d]) => [k, pointer(spec[k]) ?? d])),
+      ];
+    }),
+  );
+}
+
+/** Go's time.ParseDuration of a cos.Duration (idle_conn_time), in nanoseconds: "60s" and "1m" hash alike. */
+const GO_DURATION_UNITS: Record<string, number> = {
+  ns: 1,
+  us: 1e3,
+  µs: 1e3,
+  μs: 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 6e10,
+  h: 3.6e12,
+};
+function goDuration(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const m = /^([-+]?)((?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+|0)$/.exec(value);
+  if (!m) return value;
+  // As time.ParseDuration sums: the whole part times the unit, plus the fraction's share of the unit
+  // truncated to a nanosecond (2.01s = 2010ms exactly; 1.5ns = 1ns).
+  let ns = 0;
+  for (const [, whole, fraction = '', unit] of m[2]!.matchAll(/(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/g)) {
+    const scale = GO_DURATION_UNITS[unit!]!;
+    ns += Number(whole || '0') * scale;
+    if (fraction !== '') ns += Math.trunc(Number(fraction) * (scale / 10 ** fraction.length));
+  }
+  return m[1] === '-' ? -ns : ns;
+}
+
+/** net.http as the restart hash sees it: parsed into aistore's config types first (HashRestartConfigs). */
+const restartConfOf = (http: unknown) =>
+  isObject(http) && 'idle_conn_time' in http
+    ? { ...http, idle_conn_time: goDuration(http.idle_conn_time) }
+    : http;
+
+/** The fixed paths the operator writes into net.http under spec.tls (cmn/config.go GenerateConfigToSet). */
+const TLS_HTTP_PATHS = { server_crt: 'tls.crt', server_key: 'tls.key', client_ca_tls: 'ca.crt' };
+
+/**
+ * What the operator renders into the parts of the target pod template it compares before a rollout
+ * (internal/controller/aistore/common.go shouldUpdatePodTemplate), from the CR, resolved as it
+ * resolves them (annotations apart: `annotates`). Two CRs with equal inputs render the same
+ * compared template.
+ */
+function targetTemplateInputs(cr: AIStoreCR): Record<string, unknown> {
+  const spec = isObject(cr.spec) ? cr.spec : {};
+  const target = isObject(spec.targetSpec) ? spec.targetSpec : {};
+  const backend = recordOf(fieldOf(cr, ['configToUpdate', 'backend']));
+  const tls = pointer(spec.tls);
+  const certificate = isObject(tls) && isObject(tls.certificate) ? tls.certificate : undefined;
+  const http = pointer(fieldOf(cr, ['configToUpdate', 'net', 'http']));
+  const stateStorage = isObject(spec.stateStorage) ? spec.stateStorage : undefined;
+  return {
+    // Containers' images; the log sidecar only when it has an image (targetPodSpec).
+    images: [text(spec.nodeImage), text(spec.initImage)],
+    logSidecar:
+      isObject(spec.logSidecar) && text(spec.logSidecar.image)
+        ? { ...spec.logSidecar, resources: quantitiesOf(spec.logSidecar.resources) }
+        : null,
+    // aisnode's env: the CR's own, merged after the backends' credentials (NewAISContainerEnv,
+    // HasGCPBackend/HasOCIBackend: a secret name or the provider in configToUpdate.backend).
+    env: collection(target.env),
+    gcp: spec.gcpSecretName != null || 'gcp' in backend,
+    oci: spec.ociSecretName != null || 'oci' in backend,
+    resources: resourcesOf(target.resources, fieldOf(cr, ['configToUpdate', 'log', 'max_total'])),
+    probes: probesOf(target.probes),
+    portPublic: pointer(target.portPublic),
+    useHttps: fieldOf(cr, ['configToUpdate', 'net', 'http', 'use_https']) === true,
+    // cmn/statefulset.go GetPodSecurityContext, GetAISSecurityContext: a set pointer, {} included, wins.
+    podSecurity: pointer(target.securityContext),
+    aisSecurity: pointer(target.aisContainerSecurityContext) ?? pointer(target.capabilities),
+    // The operator's labels over the CR's (cmn/labels.go MergePodLabels).
+    labels: targetPodLabels(nameOf(cr) ?? '', target.labels),
+    tolerations: collection(target.tolerations),
+    priorityClassName: text(spec.priorityClassName),
+    // Volumes (target/volumes.go, cmn/volumes.go): backend secrets, state storage, logs, TLS, tracing.
+    secrets: [pointer(spec.awsSecretName), pointer(spec.gcpSecretName), pointer(spec.ociSecretName)],
+    state: {
+      hostPath: stateStorage
+        ? isObject(stateStorage.hostPath)
+          ? pointer(stateStorage.hostPath.prefix)
+          : null
+        : spec.stateStorageClass == null
+          ? pointer(spec.hostpathPrefix)
+          : null,
+      emptyDir: isObject(stateStorage) && stateStorage.emptyDir != null,
+    },
+    logsDir: text(spec.logsDir),
+    tracing: pointer(spec.tracingTokenSecretName),
+    // The TLS volume: a CSI certificate's attributes (its names from hostnameMap and clusterDomain:
+    // getTLSCSIVolumeSource, buildCertificateSANs), else the Secret's name (GetTLSSecretName).
+    tls:
+      tls === null
+        ? null
+        : certificate?.mode === 'csi'
+          ? {
+              certificate,
+              hostnameMap: pointer(spec.hostnameMap),
+              clusterDomain: pointer(spec.clusterDomain),
+            }
+          : {
+              secret:
+                isObject(tls) && text(tls.secretName)
+                  ? tls.secretName
+                  : certificate
+                    ? `${nameOf(cr) ?? ''}-tls`
+                    : '',
+            },
+    // The restart annotation: a hash of net.http as the operator generates it, with the TLS paths
+    // it writes there under spec.tls (cmn/config.go HashRestartConfigs, GenerateConfigToSet).
+    restartHash:
+      tls === null
+        ? restartConfOf(http)
+        : restartConfOf({ ...(isObject(http) ? http : {}), ...TLS_HTTP_PATHS }),
+  };
+}
+
+/**
+ * What the update's template adds to or changes in the annotations: only that rolls
+ * (shouldUpdateAnnotations asks DeepDerivative(desired, current), blind to a removed annotation and
+ * to a kept one whose new value is "").
+ */
+function annotates(stored: AIStoreCR, next: AIStoreCR): boolean {
+  // cmn/statefulset.go PrepareAnnotations: the network attachment's annotation, then the CR's own over it.
+  const annotations = (cr: AIStoreCR): Record<string, unknown> => {
+    const attachment = fieldOf(cr, ['networkAttachment']);
+    return {
+      ...(typeof attachment === 'string' && { [NETWORK_ATTACHMENT_ANNOTATION]: attachment }),
+      ...recordOf(fieldOf(cr, ['targetSpec', 'annotations'])),
+    };
+  };
+  const [before, after] = [annotations(stored), annotations(next)];
+  // DeepDerivative (apimachinery deep_equal.go deepValueDerive): a key the stored template lacks
+  // always differs; for one it has, a new "" counts as unset.
+  return Object.entries(after).some(([key, value]) =>
+    Object.hasOwn(before, key) ? value !== '' && !sameJson(before[key], value) : true,
+  );
+}
+
+/**
+ * Whether the update renders the target pods anew: the operator then patches the StatefulSet's
+ * template and re-creates every target pod (target_controllers.go handleTargetState,
+ * handleTargetRollout; the strategy is OnDelete), replacing the init container whole, its env
+ * included (common.go syncContainer), and it rolls out before it scales (handleTargetState:
+ * scaling waits while a rollout is in progress).
+ */
+export const rollsTargets = (stored: AIStoreCR, next: AIStoreCR): boolean =>
+  !sameJson(targetTemplateInputs(stored), targetTemplateInputs(next)) || annotates(stored, next);
+
+/**
+ * Whether the update re-creates the running targets' pods: a rollout (rollsTargets), unless the
+ * cluster stays shut down (the operator then leaves its targets alone: cluster_controller.go), or
+ * the restart of a shut-down cluster, whose targets the operator scales up from none.
+ */
+export const recreatesTargets = (stored: AIStoreCR, next: AIStoreCR): boolean =>
+  !shutsDown(next) && (shutsDown(stored) || rollsTargets(stored, next));
