@@ -27,6 +27,8 @@ Options:
   --kubeconfig FILE         cluster for the context cache (default: $KUBECONFIG, ~/.kube/config, in-cluster)
   --no-cluster              judge from the request alone
   --manage-webhook-config   keep the caBundle of the ais-guard webhook configurations in step with ca.crt
+  --ca-overlap S            after a CA change, keep trusting the older CAs S seconds too, while
+                            the other replicas load the new pair (default 600)  [AIS_GUARD_CA_OVERLAP]
   --webhook-config-name N   their name (default ais-guard)
   --log-level LEVEL         info (default), debug, warn, error, silent
   --shutdown-delay S        keep serving S seconds after SIGTERM before closing (default 0)
@@ -50,6 +52,7 @@ export const FLAGS = {
   kubeconfig: { type: 'string' },
   'no-cluster': { type: 'boolean' },
   'manage-webhook-config': { type: 'boolean' },
+  'ca-overlap': { type: 'string' },
   'webhook-config-name': { type: 'string' },
   'log-level': { type: 'string' },
   'shutdown-delay': { type: 'string' },
@@ -128,13 +131,29 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     if (!kc) throw new UsageError('--manage-webhook-config needs a cluster (kubeconfig or in-cluster)');
     const { patchCaBundle } = await import('../k8s/webhook-config.js');
     const names = { validating: config.webhookConfigName, mutating: config.webhookConfigName };
-    patchWebhooks = async () => {
-      const bundle = await guard.caBundle();
-      if (!bundle) return logger.warn('no ca.crt next to the serving certificate: caBundle not managed');
-      await patchCaBundle(kc, names, bundle).then(
-        () => logger.info(names, 'webhook configurations carry the current caBundle'),
-        (err: Error) => logger.error({ error: err.message }, 'could not patch the webhook caBundle'),
+    const patch = async (step: 'overlap' | 'settle'): Promise<boolean> => {
+      const caPem = await guard.caPem();
+      if (!caPem) {
+        logger.warn('no ca.crt next to the serving certificate: caBundle not managed');
+        return false;
+      }
+      return patchCaBundle(kc, names, caPem, step).then(
+        () => {
+          logger.info({ ...names, step }, 'webhook configurations trust the current CA');
+          return true;
+        },
+        (err: Error) => {
+          logger.error({ error: err.message, step }, 'could not patch the webhook caBundle');
+          return false;
+        },
       );
+    };
+    // A CA change first adds the new CA beside the old ones, and drops the older ones only when
+    // every replica has had time to load the new pair (src/k8s/ca-bundle.ts).
+    let settle: NodeJS.Timeout | undefined;
+    patchWebhooks = async () => {
+      clearTimeout(settle);
+      if (await patch('overlap')) settle = setTimeout(() => void patch('settle'), config.caOverlapMs).unref();
     };
   }
 

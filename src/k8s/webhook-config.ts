@@ -2,6 +2,7 @@
 // (`serve --manage-webhook-config`). RBAC allows get/patch on exactly these two objects.
 import * as k8s from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { nextCaBundle, ourCertificates, type BundleStep } from './ca-bundle.js';
 
 export interface WebhookConfigNames {
   validating: string;
@@ -14,21 +15,34 @@ interface Webhooks {
 
 type JsonPatchOp = { op: 'test'; path: string; value: string } | { op: 'add'; path: string; value: string };
 
+/** What a caBundle becomes: ca.crt as read, at one step of a rotation (ca-bundle.ts). */
+export interface BundleChange {
+  caPem: string;
+  step: BundleStep;
+  now: Date;
+}
+
 /**
- * JSON patch for every webhook whose caBundle differs. Webhooks are a list, so a merge patch
- * would replace the whole list; a JSON patch addresses entries by index, and the `test` op on
- * each entry's name makes the apiserver reject the patch if the list changed since we read it.
+ * JSON patch for every webhook whose caBundle must change. Webhooks are a list, so a merge patch
+ * would replace the whole list; a JSON patch addresses entries by index, and the `test` ops on
+ * each entry's name and current caBundle make the apiserver reject the patch if the list or a
+ * bundle changed since we read it (another replica writing its own step of a rotation).
  */
-export function caBundlePatch(config: Webhooks, caBundle: string): JsonPatchOp[] {
-  return (config.webhooks ?? []).flatMap((webhook, i) =>
-    webhook.clientConfig.caBundle === caBundle
-      ? []
-      : [
-          { op: 'test' as const, path: `/webhooks/${i}/name`, value: webhook.name },
-          // "add" also replaces an existing member, so one op covers set and unset caBundles.
-          { op: 'add' as const, path: `/webhooks/${i}/clientConfig/caBundle`, value: caBundle },
-        ],
-  );
+export function caBundlePatch(config: Webhooks, change: BundleChange): JsonPatchOp[] {
+  return (config.webhooks ?? []).flatMap((webhook, i) => {
+    const current = webhook.clientConfig.caBundle;
+    const next = nextCaBundle(current, change.caPem, change.step, change.now);
+    if (next === undefined) return [];
+    const at = `/webhooks/${i}`;
+    return [
+      { op: 'test' as const, path: `${at}/name`, value: webhook.name },
+      ...(current === undefined
+        ? []
+        : [{ op: 'test' as const, path: `${at}/clientConfig/caBundle`, value: current }]),
+      // "add" also replaces an existing member, so one op covers set and unset caBundles.
+      { op: 'add' as const, path: `${at}/clientConfig/caBundle`, value: next },
+    ];
+  });
 }
 
 // 409 conflict, 422 failed `test` op: someone edited the object between our read and our patch.
@@ -39,7 +53,7 @@ async function patchOne(
   what: string,
   read: () => Promise<Webhooks>,
   patch: (ops: JsonPatchOp[]) => Promise<unknown>,
-  caBundle: string,
+  change: () => BundleChange,
   optional = false,
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -50,7 +64,7 @@ async function patchOne(
         throw err;
       });
       if (!config) return;
-      const ops = caBundlePatch(config, caBundle);
+      const ops = caBundlePatch(config, change());
       // Nothing to change: no write, so no needless watch event for every apiserver and informer.
       if (ops.length === 0) return;
       step = 'patching the caBundle of';
@@ -63,11 +77,19 @@ async function patchOne(
   }
 }
 
+/**
+ * Brings every caBundle of the two configurations to `step` of a rotation to `caPem` (ca.crt as
+ * read). Throws, before any write, when caPem is not a PEM certificate bundle.
+ */
 export async function patchCaBundle(
   kc: KubeConfig,
   names: WebhookConfigNames,
-  caBundleBase64: string,
+  caPem: string,
+  step: BundleStep,
+  clock: () => Date = () => new Date(),
 ): Promise<void> {
+  ourCertificates(caPem);
+  const change = () => ({ caPem, step, now: clock() });
   const api = kc.makeApiClient(k8s.AdmissionregistrationV1Api);
   // The generated client picks JSON patch by default; say so, so a client upgrade cannot change it.
   const jsonPatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch);
@@ -75,13 +97,13 @@ export async function patchCaBundle(
     `ValidatingWebhookConfiguration ${names.validating}`,
     () => api.readValidatingWebhookConfiguration({ name: names.validating }),
     (body) => api.patchValidatingWebhookConfiguration({ name: names.validating, body }, jsonPatch),
-    caBundleBase64,
+    change,
   );
   await patchOne(
     `MutatingWebhookConfiguration ${names.mutating}`,
     () => api.readMutatingWebhookConfiguration({ name: names.mutating }),
     (body) => api.patchMutatingWebhookConfiguration({ name: names.mutating, body }, jsonPatch),
-    caBundleBase64,
+    change,
     // Absent in a validate-only install (deploy/overlays/validate-only, mutatingWebhook.enabled
     // false in the chart): nothing to keep current. The validating one must exist.
     true,

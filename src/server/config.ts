@@ -28,6 +28,8 @@ export interface ServerConfig {
   /** Judge from the request alone even when a kubeconfig is found. */
   noCluster: boolean;
   manageWebhookConfig: boolean;
+  /** After a CA change, how long the webhooks keep trusting the older CAs too (src/k8s/ca-bundle.ts). */
+  caOverlapMs: number;
   webhookConfigName: string;
   logLevel: string;
   /** Longest a graceful shutdown may take before connections are cut. */
@@ -47,6 +49,8 @@ export const DEFAULTS: ServerConfig = {
   excludeNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
   noCluster: false,
   manageWebhookConfig: false,
+  // Past the kubelet's Secret projection into every replica (its sync period, a minute by default).
+  caOverlapMs: 600_000,
   webhookConfigName: 'ais-guard',
   logLevel: 'info',
   shutdownTimeoutMs: 20_000,
@@ -102,6 +106,8 @@ function mode(value: unknown, where: string): Mode {
     throw new ConfigError(`${where}: mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(value)}`);
   return value as Mode;
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function seconds(value: unknown, where: string): number {
   const n = typeof value === 'string' ? Number(value) : value;
@@ -244,6 +250,11 @@ export async function loadConfig({ flags, env }: ConfigSources): Promise<ServerC
   cfg.noCluster = flags['no-cluster'] === true || env.AIS_GUARD_NO_CLUSTER === 'true';
   cfg.manageWebhookConfig =
     flags['manage-webhook-config'] === true || env.AIS_GUARD_MANAGE_WEBHOOK_CONFIG === 'true';
+  const [co, coWhere] = pick('ca-overlap', 'AIS_GUARD_CA_OVERLAP', undefined);
+  if (co !== undefined) cfg.caOverlapMs = seconds(co, coWhere);
+  // A longer timer would overflow Node's setTimeout and fire at once, dropping the old CA early.
+  if (cfg.caOverlapMs > MAX_TIMER_MS)
+    throw new ConfigError(`${coWhere}: at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds (24 days)`);
   if (typeof flags['webhook-config-name'] === 'string') cfg.webhookConfigName = flags['webhook-config-name'];
   cfg.ownNamespace = env.AIS_GUARD_NAMESPACE || undefined;
   if (cfg.ownNamespace && !cfg.excludeNamespaces.includes(cfg.ownNamespace))

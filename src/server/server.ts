@@ -27,8 +27,8 @@ export interface GuardServer {
   listen(): Promise<AddressInfo>;
   /** Graceful: readiness off, stop accepting, finish in-flight, then close; bounded by shutdownTimeoutMs. */
   shutdown(): Promise<void>;
-  /** The base64 CA bundle next to the serving certificate, when there is one (ca.crt). */
-  caBundle(): Promise<string | undefined>;
+  /** The CA file next to the serving certificate (ca.crt) as text, when there is one. */
+  caPem(): Promise<string | undefined>;
 }
 
 export interface GuardServerDeps {
@@ -284,10 +284,10 @@ export async function createGuardServer({
       logger.info('stopped');
     })());
 
-  const caBundle = async () => {
+  const caPem = async () => {
     const caFile = join(dirname(files.cert), 'ca.crt');
-    return existsSync(caFile) ? Buffer.from(await readFile(caFile)).toString('base64') : undefined;
+    return existsSync(caFile) ? readFile(caFile, 'utf8') : undefined;
   };
 
-  return { server, metrics, state, timeouts: limits, capacity, listen, shutdown, caBundle };
+  return { server, metrics, state, timeouts: limits, capacity, listen, shutdown, caPem };
 }

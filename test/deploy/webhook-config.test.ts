@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { patchCaBundle } from '../../src/k8s/webhook-config.js';
+import { b64, caPem, names } from './support/ca.js';
 
 const BASE = '/apis/admissionregistration.k8s.io/v1';
 
@@ -96,8 +97,10 @@ const VALIDATING = `${BASE}/validatingwebhookconfigurations/ais-guard`;
 const MUTATING = `${BASE}/mutatingwebhookconfigurations/ais-guard`;
 const OTHER = `${BASE}/validatingwebhookconfigurations/someone-else`;
 const NAMES = { validating: 'ais-guard', mutating: 'ais-guard' };
-const OLD = Buffer.from('old CA').toString('base64');
-const NEW = Buffer.from('new CA').toString('base64');
+const OLD_PEM = caPem('old', '2025-01-01T00:00:00Z', '2035-01-01T00:00:00Z');
+const NEW_PEM = caPem('new', '2026-01-01T00:00:00Z', '2036-01-01T00:00:00Z');
+const OLD = b64(OLD_PEM);
+const NEW = b64(NEW_PEM);
 
 beforeEach(() => {
   objects = new Map([
@@ -116,7 +119,7 @@ const bundles = (path: string) => objects.get(path)!.webhooks.map((w) => w.clien
 
 describe('patchCaBundle', () => {
   it('sets the caBundle of every webhook in both configurations, set or not before', async () => {
-    await patchCaBundle(kc, NAMES, NEW);
+    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
     expect(bundles(VALIDATING)).toEqual([NEW, NEW, NEW]);
     expect(bundles(MUTATING)).toEqual([NEW, NEW]);
     // The rest of each entry is untouched.
@@ -128,7 +131,7 @@ describe('patchCaBundle', () => {
   });
 
   it('touches only the two named objects, with JSON patches', async () => {
-    await patchCaBundle(kc, NAMES, NEW);
+    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
     expect(bundles(OTHER)).toEqual([OLD]);
     expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
       `GET ${VALIDATING}`,
@@ -143,9 +146,9 @@ describe('patchCaBundle', () => {
   });
 
   it('does not write when every caBundle is already current', async () => {
-    await patchCaBundle(kc, NAMES, NEW);
+    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
     seen = [];
-    await patchCaBundle(kc, NAMES, NEW);
+    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
     expect(seen.map((s) => s.method)).toEqual(['GET', 'GET']);
   });
 
@@ -157,7 +160,7 @@ describe('patchCaBundle', () => {
       // Someone reorders the entries: our index-based patch would now hit the wrong webhooks.
       objects.get(VALIDATING)!.webhooks.reverse();
     };
-    await patchCaBundle(kc, NAMES, NEW);
+    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
     expect(raced).toBe(true);
     expect(bundles(VALIDATING)).toEqual([NEW, NEW, NEW]);
     expect(objects.get(VALIDATING)!.webhooks.map((w) => w.name)).toEqual([
@@ -174,14 +177,14 @@ describe('patchCaBundle', () => {
   });
 
   it('gives up with a clear error when the validating configuration does not exist', async () => {
-    await expect(patchCaBundle(kc, { validating: 'missing', mutating: 'ais-guard' }, NEW)).rejects.toThrow(
-      /^reading ValidatingWebhookConfiguration missing: .*404/s,
-    );
+    await expect(
+      patchCaBundle(kc, { validating: 'missing', mutating: 'ais-guard' }, NEW_PEM, 'settle'),
+    ).rejects.toThrow(/^reading ValidatingWebhookConfiguration missing: .*404/s);
   });
 
   it('skips a mutating configuration that does not exist (a validate-only install)', async () => {
     objects.delete(MUTATING);
-    await patchCaBundle(kc, NAMES, NEW);
+    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
     expect(bundles(VALIDATING)).toEqual([NEW, NEW, NEW]);
     expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
       `GET ${VALIDATING}`,
@@ -194,9 +197,48 @@ describe('patchCaBundle', () => {
     beforePatch = (path) => {
       if (path === MUTATING) objects.get(MUTATING)!.webhooks.reverse();
     };
-    await expect(patchCaBundle(kc, NAMES, NEW)).rejects.toThrow(
+    await expect(patchCaBundle(kc, NAMES, NEW_PEM, 'settle')).rejects.toThrow(
       /^patching the caBundle of MutatingWebhookConfiguration ais-guard: .*422/s,
     );
     expect(seen.filter((s) => s.path === MUTATING && s.method === 'PATCH')).toHaveLength(3);
+  });
+
+  it('a rotation: the overlap step trusts both CAs, so replicas still serving the old pair keep working', async () => {
+    await patchCaBundle(kc, NAMES, NEW_PEM, 'overlap');
+    expect(objects.get(VALIDATING)!.webhooks.map((w) => names(w.clientConfig.caBundle as string))).toEqual([
+      ['new', 'old'],
+      ['new', 'old'],
+      ['new', 'old'],
+    ]);
+    // The mutating entries had no bundle: nothing old to keep.
+    expect(bundles(MUTATING)).toEqual([NEW, NEW]);
+    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
+    expect(bundles(VALIDATING)).toEqual([NEW, NEW, NEW]);
+  });
+
+  it('reads again when another replica wrote a bundle between our read and our patch, and keeps its CA', async () => {
+    const NEWER_PEM = caPem('newer', '2026-06-01T00:00:00Z', '2036-01-01T00:00:00Z');
+    let raced = false;
+    beforePatch = (path) => {
+      if (path !== VALIDATING || raced) return;
+      raced = true;
+      // A replica that already serves an even newer CA writes its overlap step first.
+      for (const w of objects.get(VALIDATING)!.webhooks)
+        w.clientConfig.caBundle = b64(`${NEWER_PEM}${OLD_PEM}`);
+    };
+    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
+    expect(raced).toBe(true);
+    // Without the caBundle `test` op our stale read would have written NEW alone over NEWER.
+    expect(names(objects.get(VALIDATING)!.webhooks[0]!.clientConfig.caBundle as string)).toEqual([
+      'new',
+      'newer',
+    ]);
+  });
+
+  it('writes nothing when ca.crt is not a certificate', async () => {
+    await expect(patchCaBundle(kc, NAMES, 'not a certificate', 'overlap')).rejects.toThrow(
+      'ca.crt is not a PEM certificate bundle',
+    );
+    expect(seen).toEqual([]);
   });
 });

@@ -9,8 +9,8 @@ import { connect } from 'node:tls';
 import { join } from 'node:path';
 import { ARTIFACTS, suffix } from './support/env.js';
 import { ofKind, one, variant } from './support/fixtures.js';
-import { makeCerts, type Guard, type StartOptions } from './support/guard.js';
-import { attempt, Cleanup, create, eventually, type Obj } from './support/kube.js';
+import { makeCerts, startGuard, type Guard, type StartOptions } from './support/guard.js';
+import { attempt, Cleanup, create, eventually, mergePatch, read, type Obj } from './support/kube.js';
 import { aisGuard, ok } from './support/run.js';
 import { guardFor, installAistoreCrd } from './support/suite.js';
 
@@ -162,4 +162,106 @@ it('a Secret update (kubelet swaps the ..data symlink): zero failed reviews', as
     publish();
     rmSync(join(mount, first), { recursive: true }); // the kubelet removes the old version
   });
+});
+
+/** Replaces tls.crt, tls.key and ca.crt of `dir` with those of `from`, each by rename (ca.crt first). */
+function install(from: string, dir: string): void {
+  for (const f of ['ca.crt', 'tls.key', 'tls.crt']) {
+    copyFileSync(join(from, f), join(dir, `${f}.new`));
+    renameSync(join(dir, `${f}.new`), join(dir, f));
+  }
+}
+
+const VALIDATING = {
+  apiVersion: 'admissionregistration.k8s.io/v1',
+  kind: 'ValidatingWebhookConfiguration',
+  metadata: { name: 'ais-guard' },
+};
+type Webhook = { name: string; clientConfig: { url?: string; caBundle?: string } };
+const webhooksOf = async () => ((await read(VALIDATING))?.webhooks ?? []) as Webhook[];
+
+it('a new CA under --manage-webhook-config, two replicas loading it a minute apart: zero failed reviews', async () => {
+  // Two replicas of one Secret: A and B serve copies of the same pair. The validating webhooks are
+  // registered once for each (the apiserver calls both on every review, failurePolicy Fail), so a
+  // caBundle that stops trusting either replica's certificate fails reviews at once.
+  const a = await guardFor(cleanup, {
+    name: 'ca-rotate-a',
+    args: ['--manage-webhook-config', '--ca-overlap', '600'],
+  });
+  const bDir = join(ARTIFACTS, `ca-rotate-b-${suffix()}`);
+  mkdirSync(bDir, { recursive: true });
+  install(a.certDir, bDir);
+  copyFileSync(join(a.certDir, 'ca.key'), join(bDir, 'ca.key')); // startGuard's `certs` keeps what is there
+  // B settles one second after its own change: once it serves the new CA, the old one may go.
+  const b = await startGuard({
+    name: 'ca-rotate-b',
+    certDir: bDir,
+    args: ['--manage-webhook-config', '--ca-overlap', '1'],
+  });
+  cleanup.add(`guard ${b.name}`, () => b.stop());
+  const forA = await webhooksOf();
+  const forB = forA.map((w) => ({
+    ...w,
+    name: `b-${w.name}`,
+    clientConfig: { ...w.clientConfig, url: w.clientConfig.url!.replace(a.url, b.url) },
+  }));
+  await mergePatch(VALIDATING as Obj, { webhooks: [...forA, ...forB] });
+  const namespace = await aistoreNamespace('ca-rotate-ns');
+  // Claims reach B only through its Ignore webhook (storage-by-name): a target StatefulSet goes
+  // through storage.validate, Fail, so a replica the apiserver does not trust fails it.
+  const place = {
+    namespace: namespace.misnamed.metadata.namespace!,
+    node: `${namespace.misnamed.metadata.namespace!}-node`,
+  };
+  await eventually(
+    'the apiserver calls replica B too, through a Fail webhook',
+    async () => {
+      await attempt(create(one('08', place), { dryRun: true })); // hostPort: denied by both
+      expect(b.reviews('StatefulSet', place.namespace, 'ais-target')).not.toEqual([]);
+    },
+    { timeoutMs: 60_000 },
+  );
+  let running = true;
+  const statefulSets = (async () => {
+    const failures: string[] = [];
+    let sent = 0;
+    for (; running; sent++) {
+      const outcome = await attempt(create(one('07', place), { dryRun: true })); // admitted by both
+      if (!outcome.ok) failures.push(outcome.rejection.message);
+    }
+    return { sent, failures };
+  })();
+
+  const load = traffic(namespace);
+  const newCa = join(ARTIFACTS, `ca-rotate-new-${suffix()}`);
+  await makeCerts(newCa);
+  const caPem = readFileSync(join(newCa, 'ca.crt'), 'utf8');
+  expect(fingerprintOf(caPem)).not.toBe(fingerprintOf(a.ca));
+  const overlapped = (log: Guard) =>
+    log.logs().filter((l) => l.msg === 'webhook configurations trust the current CA' && l.step === 'overlap');
+  install(newCa, a.certDir); // A's kubelet projects the new Secret first
+  await eventually('A writes the new CA beside the old one', async () => {
+    expect(overlapped(a).length).toBeGreaterThan(0);
+    const bundles = (await webhooksOf()).map((w) =>
+      Buffer.from(w.clientConfig.caBundle ?? '', 'base64').toString(),
+    );
+    for (const bundle of bundles) expect(bundle).toBe(`${caPem}${a.ca.endsWith('\n') ? a.ca : `${a.ca}\n`}`);
+  });
+  await sleep(5_000); // B still serves the old CA's certificate: reviews must keep passing
+  install(newCa, bDir); // B's kubelet, a while later
+  await eventually('B settles: every webhook trusts the new CA alone', async () => {
+    expect(b.logs()).toContainEqual(
+      expect.objectContaining({ msg: 'webhook configurations trust the current CA', step: 'settle' }),
+    );
+    const bundles = (await webhooksOf()).map((w) => w.clientConfig.caBundle);
+    expect(new Set(bundles)).toEqual(new Set([Buffer.from(caPem).toString('base64')]));
+  });
+  await sleep(3_000); // reviews on the new CA alone
+  const { requests, failures } = await load.stop();
+  running = false;
+  expect(failures).toEqual([]);
+  const { sent, failures: refused } = await statefulSets;
+  expect(refused).toEqual([]);
+  expect(sent).toBeGreaterThan(20);
+  expect(requests).toBeGreaterThan(40);
 });

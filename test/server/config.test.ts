@@ -46,6 +46,12 @@ describe('server config', () => {
     expect(cfg.excludeNamespaces).toEqual(['x', 'ais-guard']);
   });
 
+  it('--ca-overlap (seconds) sets how long older CAs stay trusted after a CA change', async () => {
+    expect(DEFAULTS.caOverlapMs).toBe(600_000);
+    expect((await loadConfig({ flags: { 'ca-overlap': '30' }, env: {} })).caOverlapMs).toBe(30_000);
+    expect((await loadConfig({ flags: {}, env: { AIS_GUARD_CA_OVERLAP: '0' } })).caOverlapMs).toBe(0);
+  });
+
   it('per-rule modes from a flag', async () => {
     const cfg = await loadConfig({
       flags: { 'rule-mode': 'pvc-name=audit, target-host-port=warn' },
@@ -85,6 +91,11 @@ describe('server config', () => {
       'a negative shutdown timeout',
       { flags: { 'shutdown-timeout': '-1' }, env: {} },
       /must be a number of seconds >= 0/,
+    ],
+    [
+      'a CA overlap past what a Node timer holds (it would fire at once and drop the old CA early)',
+      { flags: {}, env: { AIS_GUARD_CA_OVERLAP: '3000000' } },
+      /AIS_GUARD_CA_OVERLAP: at most 2147483 seconds/,
     ],
   ])('rejects %s with a clear error', async (_name, sources, message) => {
     await expect(loadConfig(sources)).rejects.toThrow(ConfigError);
