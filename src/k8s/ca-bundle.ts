@@ -61,12 +61,15 @@ export function nextCaBundle(
   const { found: current, broken } = certificates(
     Buffer.from(currentBase64 ?? '', 'base64').toString('utf8'),
   );
-  const kept = current.filter(
-    ({ cert }) =>
-      !oursSet.has(cert.fingerprint256) &&
+  const seen = new Set(oursSet);
+  const kept = current.filter(({ cert }) => {
+    const keep =
+      !seen.has(cert.fingerprint256) &&
       notAfter(cert) > now.getTime() &&
-      (step === 'overlap' || notBefore(cert) > newestOurs),
-  );
+      (step === 'overlap' || notBefore(cert) > newestOurs);
+    seen.add(cert.fingerprint256); // once each, however often the bundle repeats it
+    return keep;
+  });
   const want = new Set([...oursSet, ...kept.map((c) => c.cert.fingerprint256)]);
   const have = new Set(current.map((c) => c.cert.fingerprint256));
   if (!broken && want.size === have.size && [...want].every((f) => have.has(f))) return undefined;

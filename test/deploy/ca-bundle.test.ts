@@ -26,6 +26,7 @@ describe('nextCaBundle', () => {
     ['already trusted as wanted: no write', [NEW], NEW, 'overlap', null],
     ['same certificates in another order: no write', [OLD, NEW], NEW, 'overlap', null],
     ['settle with only ours: no write', [NEW], NEW, 'settle', null],
+    ['a CA the bundle repeats is kept once', [OLD, OLD], NEW, 'overlap', ['new', 'old']],
   ] as const)('%s', (_what, current, ca, step, written) => {
     const out = next(current && b64(current.join('\n')), ca, step);
     if (written === null) expect(out).toBeUndefined();
