@@ -75,7 +75,7 @@ function liveSnapshot(objects: KObject[], permissions: Permission[], certs = mak
     if (o.kind === 'ValidatingWebhookConfiguration' || o.kind === 'MutatingWebhookConfiguration') {
       const live = structuredClone(o) as WebhookConfiguration;
       // Written by the cainjector (cert-manager) or the guard (--manage-webhook-config).
-      for (const w of live.webhooks ?? []) w.clientConfig.caBundle = b64(certs.ca.cert);
+      for (const w of live.webhooks ?? []) if (w.clientConfig) w.clientConfig.caBundle = b64(certs.ca.cert);
       configs[o.kind] = found(live);
     }
   return {
