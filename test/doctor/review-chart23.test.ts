@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { DEPLOY_DIR, OVERLAYS, type KObject, type Overlay } from '../../src/deploy/index.js';
+import { DEPLOY_DIR, OVERLAYS, renderManifests, type KObject, type Overlay } from '../../src/deploy/index.js';
 import { runChecks } from '../../src/doctor/index.js';
 import { expectedInstall } from '../../src/doctor/expected.js';
 import { found, type Permission, type Snapshot, type WebhookConfiguration } from '../../src/doctor/types.js';
@@ -177,5 +177,38 @@ describe('review chart23: doctor on Helm installs', () => {
       'certificates.caBundle': b64(certs.ca.cert),
     });
     expect(failures.base).toEqual([]);
+  });
+});
+
+describe('review chart23: the fix doctor prints for a cert-manager install', () => {
+  // DEFECT: renderHint (src/doctor/checks/common.ts) always appends `--cert-dir CERTS`, also for
+  // --overlay cert-manager; `ais-guard render` refuses --cert-dir with that overlay (src/cli/render.ts:
+  // "the cert-manager overlay injects the caBundle itself: drop --ca-bundle, --cert-dir and --url",
+  // exit 2). So every fix built on it (a configuration or webhook missing, the ServiceAccount
+  // missing, a namespace not excluded, the Service missing) is a command that fails, and in the printed
+  // pipe `| kubectl apply -f -` kubectl then gets no input.
+  // IMPACT: the on-call user of the recommended install (docs/deploy.md: "This is the recommended
+  // install where cert-manager runs") copies doctor's fix during an outage and it does nothing.
+  // EXPECTED: the printed render command runs (no --cert-dir with the cert-manager overlay).
+  it('ServiceAccount deleted: the printed render command runs', async () => {
+    const { cli } = await import('../support/cli.js');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = join(mkdtempSync(join(tmpdir(), 'chart23-')), 'certs');
+    expect((await cli(['certs', '--dir', dir])).code).toBe(0);
+    const expected = await expectedInstall('cert-manager', 'ais-guard');
+    const objects = await renderManifests({ overlay: 'cert-manager', namespace: 'ais-guard' });
+    const snapshot = liveSnapshot(objects, expected.permissions);
+    snapshot.serviceAccount = { ok: false, absent: true, reason: 'not found' };
+    const rbac = runChecks(snapshot, expected, NOW).find((r) => r.check === 'rbac')!;
+    expect(rbac.status).toBe('fail');
+    const command = /ais-guard (render[^|]*)\|/.exec(rbac.fix ?? '')?.[1];
+    expect(command).toBeDefined();
+    const argv = command!
+      .trim()
+      .split(/\s+/)
+      .map((a) => (a === 'CERTS' ? dir : a));
+    const result = await cli(argv);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
   });
 });
