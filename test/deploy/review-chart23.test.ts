@@ -50,8 +50,14 @@ describe('review chart23: the chart with two installs in one namespace', () => {
   // scrapes the other install's endpoints too, with its own tlsConfig: serverName
   // <its name>.<ns>.svc and its own CA, which the other guard's certificate (another name, another
   // CA) fails, so the other targets are down for good.
-  // IMPACT: with the monitoring pack on both installs, Prometheus shows permanently failing targets
-  // (kube-prometheus-stack's TargetDown alert fires) and doubled, mislabelled series (job = Service).
+  // IMPACT: with the monitoring pack on both installs, Prometheus keeps failing targets (the
+  // other install's pods) for good, and each failed scrape is a handshake the guard counts as
+  // certificate_refused: Go's crypto/tls client sends a bad_certificate alert when verification
+  // fails (checked here with a Go client and serverName guard-b.ais-guard.svc against a certificate
+  // of `ais-guard certs`: "SSL3 alert read:fatal:bad certificate"), which src/server/handshake.ts maps
+  // to reason certificate_refused. So AisGuardCertificateRefused ("a stale caBundle",
+  // files/prometheus-rules.yaml) fires on both healthy installs, every 30 s scrape keeping it up,
+  // and sends the on-call to the caBundle. (Plus kube-prometheus-stack's TargetDown.)
   // EXPECTED: each ServiceMonitor selects its own install's Service only.
   it('each ServiceMonitor selects only its own Service', () => {
     const installs = [
