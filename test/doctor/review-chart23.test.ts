@@ -212,3 +212,42 @@ describe('review chart23: the fix doctor prints for a cert-manager install', () 
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
   });
 });
+
+describe('review chart23: an expiring CA of a cert-manager install', () => {
+  // DEFECT: certificate-expiry (src/doctor/checks/certificate-expiry.ts) switches the serving
+  // certificate's fix to the cert-manager Certificate for --overlay cert-manager, but not the CA's:
+  // for a CA in the caBundles near its end it always prints "a new CA: ais-guard certs --dir CERTS
+  // --force, then every caBundle and the Secret". In a cert-manager install (chart
+  // certificates.mode=cert-manager, deploy/overlays/cert-manager) the CA is cert-manager's
+  // Certificate <name>-ca (templates/certificates.yaml, caDuration), the serving Secret is
+  // cert-manager's, and the cainjector owns every caBundle: a CA from `ais-guard certs` put into
+  // the Secret and the caBundles is overwritten by cert-manager and the cainjector (or, if it
+  // sticks for a while, fails every call whose serving certificate cert-manager signed).
+  // IMPACT: a short caDuration (compliance) that cert-manager failed to renew gets a fix that
+  // fights cert-manager instead of naming Certificate <name>-ca.
+  // EXPECTED: with --overlay cert-manager the CA's fix names the cert-manager CA Certificate (as the
+  // serving certificate's does), not `ais-guard certs --force`.
+  it('CA expiring in 5 days: the fix is the cert-manager CA Certificate, not ais-guard certs --force', async () => {
+    const forge = (await import('node-forge')).default;
+    const { issueCA } = await import('../../src/tls/issue.js');
+    const { keyPairFromPem, rsaKeyPairSync } = await import('../../src/tls/keys.js');
+    const { DAY, servingCert } = await import('./support.js');
+    const issued = issueCA(rsaKeyPairSync(), { commonName: 'ais-guard webhook CA', validityDays: 3650 });
+    const caCert = forge.pki.certificateFromPem(issued.cert);
+    caCert.validity.notBefore = new Date(NOW.getTime() - 300 * DAY);
+    caCert.validity.notAfter = new Date(NOW.getTime() + 5 * DAY);
+    caCert.sign(keyPairFromPem(issued.key).signer, forge.md.sha256.create());
+    const ca = { cert: forge.pki.certificateToPem(caCert).replace(/\r\n/g, '\n'), key: issued.key };
+    const serving = servingCert(ca, {
+      from: new Date(NOW.getTime() - DAY),
+      to: new Date(NOW.getTime() + 4 * DAY),
+    });
+    const expected = await expectedInstall('cert-manager', 'ais-guard');
+    const objects = await renderManifests({ overlay: 'cert-manager', namespace: 'ais-guard' });
+    const snapshot = liveSnapshot(objects, expected.permissions, { ca, serving, otherCa: ca });
+    const result = runChecks(snapshot, expected, NOW).find((r) => r.check === 'certificate-expiry')!;
+    expect(result.status).toBe('warn');
+    expect(result.message).toMatch(/CA "ais-guard webhook CA" expires/);
+    expect(result.fix).not.toMatch(/ais-guard certs --dir CERTS --force/);
+  });
+});
