@@ -350,7 +350,10 @@ describe("the chart's own values", () => {
       release: 'prometheus',
     });
     expect(monitor.spec).toEqual({
-      selector: { matchLabels: { 'app.kubernetes.io/name': 'ais-guard' } },
+      // This install's Service only (another install's has another instance, name and CA).
+      selector: {
+        matchLabels: { 'app.kubernetes.io/name': 'ais-guard', 'app.kubernetes.io/instance': 'ais-guard' },
+      },
       endpoints: [
         {
           port: 'https',
