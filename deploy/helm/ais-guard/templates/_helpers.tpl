@@ -7,6 +7,10 @@ the default values the chart renders exactly deploy/base (as `ais-guard render` 
 {{- .Values.fullnameOverride | default "ais-guard" | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/*
+The install's namespace. Every template writes it quoted (| quote, toJson): a valid namespace name
+such as 1234 or on is a number or a boolean to YAML 1.1 when bare.
+*/}}
 {{- define "ais-guard.namespace" -}}
 {{- .Values.namespace.name | default .Release.Namespace -}}
 {{- end -}}
@@ -75,7 +79,11 @@ Fail
 {{- end -}}
 {{- end -}}
 
-{{/* The guard's own namespace is never sent, whatever namespaces.excluded says. */}}
+{{/*
+The guard's own namespace is never sent, whatever namespaces.excluded says. The values as JSON
+strings: a namespace may be named 1234 or on, which YAML 1.1 (sigs.k8s.io/yaml, as Helm and
+kubectl read manifests) reads bare as a number or a boolean, not the []string the API wants.
+*/}}
 {{- define "ais-guard.namespaceSelector" -}}
 {{- $excluded := .Values.namespaces.excluded | default list -}}
 {{- $own := include "ais-guard.namespace" . -}}
@@ -86,11 +94,11 @@ namespaceSelector:
   matchExpressions:
     - key: kubernetes.io/metadata.name
       operator: NotIn
-      values: [{{ join ", " $excluded }}]
+      values: {{ toJson $excluded }}
     {{- with .Values.namespaces.judged }}
     - key: kubernetes.io/metadata.name
       operator: In
-      values: [{{ join ", " . }}]
+      values: {{ toJson . }}
     {{- end }}
 {{- end -}}
 
@@ -99,7 +107,7 @@ namespaceSelector:
 clientConfig:
   service:
     name: {{ include "ais-guard.name" .root }}
-    namespace: {{ include "ais-guard.namespace" .root }}
+    namespace: {{ include "ais-guard.namespace" .root | quote }}
     path: {{ .path }}
     port: 443
   {{- with include "ais-guard.caBundle" .root }}
