@@ -52,11 +52,17 @@ export function list(items: string[], max = 4): string {
   return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
-/** `ais-guard render` with the options that reproduce this install (the fix for most drift). */
+/**
+ * `ais-guard render` with the options that reproduce this install (the fix for most drift). The
+ * cert-manager overlay takes no --cert-dir: its cainjector writes the caBundle, and render refuses
+ * the option there (src/cli/render.ts, "the cert-manager overlay injects the caBundle itself").
+ */
 export const renderHint = ({ overlay, namespace, name }: InstallOf, at: string = namespace): string =>
   `re-apply the manifests: ais-guard render${overlay === 'base' ? '' : ` --overlay ${overlay}`}${
     at === 'ais-guard' ? '' : ` --namespace ${at}`
-  }${name === 'ais-guard' ? '' : ` --name ${name}`} --cert-dir CERTS | kubectl apply -f -`;
+  }${name === 'ais-guard' ? '' : ` --name ${name}`}${
+    overlay === 'cert-manager' ? '' : ' --cert-dir CERTS'
+  } | kubectl apply -f -`;
 
 /** `ais-guard certs` for this install's serving certificate: its Service's names. */
 export const certsHint = ({ namespace, name }: InstallOf): string =>
