@@ -26,10 +26,18 @@ function judge(what: string, cert: X509Certificate, now: Date, fix: string): Fin
 export function checkCertificateExpiry(snapshot: Snapshot, expected: Expected, now: Date): CheckResult {
   const findings: Finding[] = [];
   const fine: string[] = [];
-  const renew =
-    expected.overlay === 'cert-manager'
-      ? `check the Certificate: kubectl -n ${expected.namespace} describe certificate`
-      : `${certsHint(expected)}, then update Secret ${expected.namespace}/${expected.tlsSecret} (docs/deploy.md "Renewing")`;
+  const certManager = expected.overlay === 'cert-manager';
+  const ns = expected.namespace;
+  const renew = certManager
+    ? `check the Certificate: kubectl -n ${ns} describe certificate ${expected.name}-serving`
+    : `${certsHint(expected)}, then update Secret ${ns}/${expected.tlsSecret} (docs/deploy.md "Renewing")`;
+  // With cert-manager the CA is its Certificate <name>-ca (deploy/overlays/cert-manager and the
+  // chart's templates/certificates.yaml, caDuration), and the cainjector owns every caBundle: a CA
+  // from `ais-guard certs` would be overwritten. Once the CA is renewed, the serving certificate
+  // is reissued by it, and the cainjector injects that Secret's ca.crt (inject-ca-from).
+  const renewCa = certManager
+    ? `check the CA Certificate: kubectl -n ${ns} describe certificate ${expected.name}-ca; once it is renewed (cmctl renew -n ${ns} ${expected.name}-ca), reissue the serving one (cmctl renew -n ${ns} ${expected.name}-serving): the cainjector then writes the new CA into every caBundle`
+    : `a new CA: ais-guard certs --dir CERTS --force, then every caBundle and the Secret`;
   const cert = servingCert(snapshot);
   if (typeof cert !== 'string') {
     const r = judge('serving certificate', cert, now, renew);
@@ -42,12 +50,7 @@ export function checkCertificateExpiry(snapshot: Snapshot, expected: Expected, n
     if (typeof certs !== 'string') for (const c of certs) cas.set(c.fingerprint256, c);
   }
   for (const ca of cas.values()) {
-    const r = judge(
-      `CA "${commonName(ca.subject)}"`,
-      ca,
-      now,
-      `a new CA: ais-guard certs --dir CERTS --force, then every caBundle and the Secret`,
-    );
+    const r = judge(`CA "${commonName(ca.subject)}"`, ca, now, renewCa);
     if (typeof r === 'string') fine.push(r);
     else findings.push(r);
   }
