@@ -4,14 +4,14 @@
 import { INSTALL_NAME, renderManifests, type Overlay } from '../deploy/index.js';
 import type { KObject } from '../deploy/index.js';
 import { RESOURCES } from '../server/cluster.js';
-import type { ConfigKind, Expected, ExpectedConfig, Permission, WebhookEntry } from './types.js';
+import type { ConfigKind, Expected, ExpectedConfig, Fetched, Permission, WebhookEntry } from './types.js';
 
 const CONFIG_KINDS: ConfigKind[] = ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'];
 
 interface Container {
   args?: string[];
 }
-interface DeploymentSpec {
+export interface DeploymentSpec {
   template?: {
     spec?: {
       serviceAccountName?: string;
@@ -28,6 +28,41 @@ export function informerPermissions(): Permission[] {
   return RESOURCES.flatMap((r) =>
     ['list', 'watch'].map((verb) => ({ verb, group: groupOf(r.apiVersion), resource: r.name })),
   );
+}
+
+/** The guard keeps its configurations' caBundles current itself (src/cli/serve.ts). */
+export const MANAGE_WEBHOOK_CONFIG = '--manage-webhook-config';
+
+/** The args of a Deployment's containers, all together. */
+export const containerArgs = (deployment: { spec?: DeploymentSpec } | undefined): string[] =>
+  deployment?.spec?.template?.spec?.containers?.flatMap((c) => c.args ?? []) ?? [];
+
+/** --manage-webhook-config keeps the caBundles current: get and patch on exactly these objects. */
+function webhookConfigPermissions(configs: Pick<ExpectedConfig, 'kind' | 'name'>[]): Permission[] {
+  return configs.flatMap((c) =>
+    ['get', 'patch'].map((verb) => ({
+      verb,
+      group: 'admissionregistration.k8s.io',
+      resource: `${c.kind.toLowerCase()}s`,
+      name: c.name,
+    })),
+  );
+}
+
+/**
+ * What the live guard needs, to be asked of the apiserver: the informers' rights, and get/patch on
+ * its configurations only when its Deployment really runs with --manage-webhook-config. A Helm
+ * install leaves the flag, and the ClusterRole <name>-webhook-ca with it, off in cert-manager mode
+ * or with certificates.manageWebhookConfig=false (deploy/helm/ais-guard/templates/_helpers.tpl,
+ * "ais-guard.manageWebhookConfig"), whatever overlay matches its failure policies; the rights
+ * would then be granted for nothing. Deployment not read: as rendered.
+ */
+export function livePermissions(expected: Expected, guardArgs: Fetched<string[]> | undefined): Permission[] {
+  if (!guardArgs?.ok) return expected.permissions;
+  const informers = expected.permissions.filter((p) => p.name === undefined);
+  return guardArgs.value.includes(MANAGE_WEBHOOK_CONFIG)
+    ? [...informers, ...webhookConfigPermissions(expected.configs)]
+    : informers;
 }
 
 function configsOf(objects: KObject[]): ExpectedConfig[] {
@@ -76,21 +111,14 @@ export function expectationsOf(
   namespace: string,
   name: string = INSTALL_NAME,
 ): Expected {
-  const deployment = objects.find((o) => o.kind === 'Deployment');
-  const pod = (deployment?.spec as DeploymentSpec | undefined)?.template?.spec;
-  const args = pod?.containers?.flatMap((c) => c.args ?? []) ?? [];
+  const deployment = objects.find((o) => o.kind === 'Deployment') as
+    (KObject & { spec?: DeploymentSpec }) | undefined;
+  const pod = deployment?.spec?.template?.spec;
   const configs = configsOf(objects);
-  const permissions = informerPermissions();
-  // --manage-webhook-config keeps the caBundles current: get and patch on exactly these objects.
-  if (args.includes('--manage-webhook-config'))
-    for (const c of configs)
-      for (const verb of ['get', 'patch'])
-        permissions.push({
-          verb,
-          group: 'admissionregistration.k8s.io',
-          resource: `${c.kind.toLowerCase()}s`,
-          name: c.name,
-        });
+  const permissions = [
+    ...informerPermissions(),
+    ...(containerArgs(deployment).includes(MANAGE_WEBHOOK_CONFIG) ? webhookConfigPermissions(configs) : []),
+  ];
   const rendered = new Set(configs.map((c) => c.kind));
   return {
     overlay,
@@ -101,6 +129,7 @@ export function expectationsOf(
     notRendered: CONFIG_KINDS.filter((k) => !rendered.has(k)).map((kind) => ({ kind, name })),
     excludedNamespaces: excludedOf(objects),
     serviceAccount: pod?.serviceAccountName ?? name,
+    deployment: deployment?.metadata?.name ?? name,
     tlsSecret: pod?.volumes?.find((v) => v.secret?.secretName)?.secret?.secretName ?? `${name}-tls`,
     permissions,
     crd: crdOf(objects),

@@ -6,6 +6,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { getJson, KubeRequestError } from '../k8s/kubeconfig.js';
+import { containerArgs, livePermissions, type DeploymentSpec } from './expected.js';
 import { probe } from './probe.js';
 import {
   absent,
@@ -93,7 +94,11 @@ async function askAll(permissions: Permission[], ask: Ask): Promise<Snapshot['ac
  * ServiceAccount (doctor run from the guard's own pod or token) asks SelfSubjectAccessReviews,
  * which everyone may create; who "self" is comes from a SelfSubjectReview (GA in 1.28).
  */
-async function accessOf(kc: KubeConfig, expected: Expected): Promise<Snapshot['access']> {
+async function accessOf(
+  kc: KubeConfig,
+  expected: Expected,
+  permissions: Permission[],
+): Promise<Snapshot['access']> {
   const api = kc.makeApiClient(k8s.AuthorizationV1Api);
   const user = `system:serviceaccount:${expected.namespace}:${expected.serviceAccount}`;
   const groups = [
@@ -101,7 +106,7 @@ async function accessOf(kc: KubeConfig, expected: Expected): Promise<Snapshot['a
     `system:serviceaccounts:${expected.namespace}`,
     'system:authenticated',
   ];
-  const asked = await askAll(expected.permissions, async (permission) => {
+  const asked = await askAll(permissions, async (permission) => {
     const review = await api.createSubjectAccessReview({
       body: {
         apiVersion: 'authorization.k8s.io/v1',
@@ -119,7 +124,7 @@ async function accessOf(kc: KubeConfig, expected: Expected): Promise<Snapshot['a
     .then((r) => r.status?.userInfo?.username)
     .catch(() => undefined);
   if (self === user) {
-    const selfAsked = await askAll(expected.permissions, async (permission) => {
+    const selfAsked = await askAll(permissions, async (permission) => {
       const review = await api.createSelfSubjectAccessReview({
         body: {
           apiVersion: 'authorization.k8s.io/v1',
@@ -132,7 +137,7 @@ async function accessOf(kc: KubeConfig, expected: Expected): Promise<Snapshot['a
     if (typeof selfAsked !== 'string') return selfAsked.map((a) => ({ ...a, self: true }));
     reason += `; a SelfSubjectAccessReview: ${selfAsked}`;
   }
-  return expected.permissions.map((permission) => ({ permission, reason }));
+  return permissions.map((permission) => ({ permission, reason }));
 }
 
 export async function fetchSnapshot(kc: KubeConfig, expected: Expected): Promise<Snapshot> {
@@ -172,6 +177,13 @@ export async function fetchSnapshot(kc: KubeConfig, expected: Expected): Promise
     if (got.ok) namespaceLabels[ns] = got.value.metadata?.labels ?? {};
   }
 
+  // Whether the guard runs with --manage-webhook-config decides which rights it needs.
+  const deployment = await get<{ spec?: DeploymentSpec }>(
+    kc,
+    `/apis/apps/v1/namespaces/${enc(expected.namespace)}/deployments/${enc(expected.deployment)}`,
+  );
+  const guardArgs = deployment.ok ? found(containerArgs(deployment.value)) : deployment;
+
   return {
     configs,
     services,
@@ -181,7 +193,8 @@ export async function fetchSnapshot(kc: KubeConfig, expected: Expected): Promise
       kc,
       `/api/v1/namespaces/${enc(expected.namespace)}/serviceaccounts/${enc(expected.serviceAccount)}`,
     ),
-    access: await accessOf(kc, expected),
+    guardArgs,
+    access: await accessOf(kc, expected, livePermissions(expected, guardArgs)),
     namespaceLabels,
     crd: await get(kc, `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${enc(expected.crd.name)}`),
   };

@@ -111,7 +111,14 @@ export interface Snapshot {
   servingCert: { source: string; pem: Fetched<string> };
   serviceAccount: Fetched<unknown>;
   /**
-   * The SubjectAccessReview answers for Expected.permissions, in order; a reason when not asked;
+   * The container args of the live guard Deployment (Expected.deployment): whether it runs with
+   * --manage-webhook-config, which a Helm install may leave off whatever the overlay doctor renders.
+   * Undefined: not read.
+   */
+  guardArgs?: Fetched<string[]>;
+  /**
+   * The SubjectAccessReview answers for the permissions the live guard needs (expected.ts,
+   * livePermissions), in order; a reason when not asked;
    * `self` when asked as the ServiceAccount itself (SelfSubjectAccessReview).
    */
   access: { permission: Permission; allowed?: boolean; reason?: string; self?: boolean }[];
@@ -148,7 +155,10 @@ export interface Expected {
   notRendered: { kind: ConfigKind; name: string }[];
   excludedNamespaces: string[];
   serviceAccount: string;
+  /** The guard's Deployment, whose args say whether it manages its caBundles. */
+  deployment: string;
   tlsSecret: string;
+  /** What the rendered install's guard needs (with --manage-webhook-config when rendered so). */
   permissions: Permission[];
   crd: { name: string; group: string; version: string };
 }

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderManifests } from '../../src/deploy/index.js';
+import { renderManifests, type KObject } from '../../src/deploy/index.js';
 import type { CheckResult } from '../../src/doctor/types.js';
 import { cli } from '../support/cli.js';
 import { b64, makeCerts, type Certs } from './support.js';
@@ -30,14 +30,20 @@ const json = (res: ServerResponse, code: number, body: unknown) => {
 
 /**
  * Serves a healthy base install in namespace ais-guard; `refuse` paths (prefixes) answer 403, `deny`
- * permissions ("verb resource") are answered not allowed, `self` is who the user is.
+ * permissions ("verb resource") are answered not allowed, `self` is who the user is, `args` edits
+ * the Deployment's container args.
  */
 async function apiserver(
   refuse: string[] = [],
-  opts: { deny?: string[]; self?: string } = {},
+  opts: { deny?: string[]; self?: string; args?: (args: string[]) => string[] } = {},
 ): Promise<{ kubeconfig: string; asked: string[] }> {
   const rendered = await renderManifests({ caBundle: b64(certs.ca.cert), webhooksOnly: true });
+  const deployment = (await renderManifests({})).find((o) => o.kind === 'Deployment') as KObject & {
+    spec: { template: { spec: { containers: { args: string[] }[] } } };
+  };
+  if (opts.args) for (const c of deployment.spec.template.spec.containers) c.args = opts.args(c.args);
   const byPath: Record<string, unknown> = {
+    '/apis/apps/v1/namespaces/ais-guard/deployments/ais-guard': deployment,
     '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/ais-guard': rendered.find(
       (o) => o.kind === 'ValidatingWebhookConfiguration',
     ),
@@ -163,4 +169,28 @@ it('anyone else who may not create SubjectAccessReviews: not checked (warn)', as
   const rbac = (JSON.parse(r.stdout) as { checks: CheckResult[] }).checks.find((c) => c.check === 'rbac');
   expect(rbac).toMatchObject({ status: 'warn', message: 'not checked: creating a SubjectAccessReview: 403' });
   expect(asked.filter((a) => a.endsWith('/selfsubjectaccessreviews'))).toHaveLength(0);
+});
+
+it('a guard run without --manage-webhook-config (the chart, manageWebhookConfig=false): its configuration rights are not asked', async () => {
+  const { kubeconfig, asked } = await apiserver([], {
+    deny: ['get validatingwebhookconfigurations', 'patch validatingwebhookconfigurations'],
+    args: (args) => args.filter((a) => a !== '--manage-webhook-config'),
+  });
+  const r = await cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json']);
+  const rbac = (JSON.parse(r.stdout) as { checks: CheckResult[] }).checks.find((c) => c.check === 'rbac');
+  expect(rbac).toMatchObject({ status: 'ok', message: expect.stringMatching(/\(8 SubjectAccessReviews\)$/) });
+  expect(asked).toContain('GET /apis/apps/v1/namespaces/ais-guard/deployments/ais-guard');
+  expect(asked.filter((a) => a.endsWith('/subjectaccessreviews'))).toHaveLength(8);
+});
+
+it('the same rights denied to a guard that runs with --manage-webhook-config: fail', async () => {
+  const { kubeconfig } = await apiserver([], { deny: ['patch validatingwebhookconfigurations'] });
+  const r = await cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json']);
+  const rbac = (JSON.parse(r.stdout) as { checks: CheckResult[] }).checks.find((c) => c.check === 'rbac');
+  expect(rbac).toMatchObject({
+    status: 'fail',
+    message:
+      'ServiceAccount ais-guard/ais-guard may not patch validatingwebhookconfigurations.admissionregistration.k8s.io/ais-guard',
+  });
+  expect(r.code).toBe(1);
 });

@@ -3,7 +3,7 @@
 import { beforeAll, it } from '@jest/globals';
 import forge from 'node-forge';
 import { renderManifests, type Overlay } from '../../src/deploy/index.js';
-import { expectationsOf } from '../../src/doctor/expected.js';
+import { containerArgs, expectationsOf, type DeploymentSpec } from '../../src/doctor/expected.js';
 import { found, type Expected, type Snapshot, type WebhookConfiguration } from '../../src/doctor/types.js';
 import { issueCA, type Pem } from '../../src/tls/issue.js';
 import { keyPairFromPem, randomSerialHex, rsaKeyPairSync } from '../../src/tls/keys.js';
@@ -70,6 +70,9 @@ export async function healthySnapshot(
     caBundle: b64(certs.ca.cert),
     webhooksOnly: true,
   });
+  const deployment = (
+    await renderManifests({ overlay: expected.overlay as Overlay, namespace: expected.namespace })
+  ).find((o) => o.kind === 'Deployment') as { spec?: DeploymentSpec };
   const configs: Snapshot['configs'] = {};
   for (const o of rendered)
     configs[o.kind as 'ValidatingWebhookConfiguration'] = found(structuredClone(o) as WebhookConfiguration);
@@ -93,6 +96,7 @@ export async function healthySnapshot(
     probes: {},
     servingCert: { source: `Secret ${ns}/ais-guard-tls`, pem: found(certs.serving.cert) },
     serviceAccount: found({}),
+    guardArgs: found(containerArgs(deployment)),
     access: expected.permissions.map((permission) => ({ permission, allowed: true })),
     namespaceLabels: {},
     crd: found({

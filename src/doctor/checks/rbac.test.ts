@@ -1,14 +1,16 @@
 import { expect, it } from '@jest/globals';
-import { absent } from '../types.js';
+import { absent, found, unreadable, type Snapshot } from '../types.js';
 import { checkTable, expectedFor, type CheckRow } from '../../../test/doctor/support.js';
 import { checkRbac } from './rbac.js';
 
+const denied = (s: Snapshot, verb: string, resource: string) => {
+  for (const a of s.access)
+    if (a.permission.verb === verb && a.permission.resource === resource) a.allowed = false;
+};
 const deny =
   (verb: string, resource: string): CheckRow['edit'] =>
-  (s) => {
-    for (const a of s.access)
-      if (a.permission.verb === verb && a.permission.resource === resource) a.allowed = false;
-  };
+  (s) =>
+    denied(s, verb, resource);
 
 const rows: CheckRow[] = [
   {
@@ -49,6 +51,34 @@ const rows: CheckRow[] = [
     expect: {
       status: 'fail',
       message: /may not patch validatingwebhookconfigurations\.admissionregistration\.k8s\.io\/ais-guard/,
+    },
+  },
+  {
+    // The chart with certificates.manageWebhookConfig=false, or cert-manager mode with mode=audit:
+    // no ClusterRole ais-guard-webhook-ca, on purpose.
+    name: 'the live guard runs without --manage-webhook-config: its configuration rights are not needed',
+    edit: (s) => {
+      if (s.guardArgs?.ok)
+        s.guardArgs = found(s.guardArgs.value.filter((a) => a !== '--manage-webhook-config'));
+      denied(s, 'patch', 'validatingwebhookconfigurations');
+    },
+    expect: {
+      status: 'ok',
+      message:
+        /statefulsets\.apps, not its webhook configurations \(it runs without --manage-webhook-config\) \(8 SubjectAccessReviews\)$/,
+    },
+  },
+  {
+    name: 'Deployment not readable: a denied patch of the configurations is a warning',
+    edit: (s) => {
+      s.guardArgs = unreadable('403 deployments.apps is forbidden');
+      denied(s, 'patch', 'validatingwebhookconfigurations');
+    },
+    expect: {
+      status: 'warn',
+      message:
+        /may not patch validatingwebhookconfigurations\.admissionregistration\.k8s\.io\/ais-guard, needed only if the guard runs with --manage-webhook-config: Deployment ais-guard\/ais-guard not read \(403/,
+      fix: /restore the ClusterRole ais-guard-webhook-ca/,
     },
   },
   {
