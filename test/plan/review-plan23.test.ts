@@ -7,6 +7,9 @@ import type { AIStoreCR } from '../../src/policy/aistore.js';
 import { diffVolumes, parseDiskMap, planVolumes } from '../../src/plan/index.js';
 import { PlanError } from '../../src/plan/error.js';
 import { aistore } from '../support/builders.js';
+import { cli } from '../support/cli.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const cr = (o: Parameters<typeof aistore>[0] = {}) => aistore({ disable: true, ...o }) as AIStoreCR;
 const at = (plan: ReturnType<typeof planVolumes>) =>
@@ -102,5 +105,45 @@ describe("review plan23: a disk path with '..'", () => {
     }
     expect(planned).toEqual([]); // got ['path: /mnt/../sda\n']
     expect(error).toBeInstanceOf(PlanError);
+  });
+});
+
+describe('review plan23: plan --diff against PVs the target claims can never bind', () => {
+  // The operator's target claims are ReadWriteOnce with no volumeMode (Filesystem): Mount.BuildPVC in
+  // api/aistore/v1beta1/aistore_types.go. A PV pre-bound by claimRef is still matched by access mode
+  // and volume mode: the PV controller's index (pv_controller findBestMatchForClaim ->
+  // persistentVolumeOrderedIndex.findByClaim, allPossibleMatchingAccessModes) only offers PVs whose
+  // access modes include ReadWriteOnce, and FindMatchingVolume (pkg/controller/volume/persistentvolume/util)
+  // skips a PV on CheckVolumeModeMismatches before it looks at the claimRef. So an existing PV on the
+  // right node and disk with `volumeMode: Block`, or `accessModes: [ReadOnlyMany]`, leaves the target's
+  // claim Pending for ever (`ais-guard check` denies the Block one: pv-target-binding).
+  // Defect: `plan --diff` compares node, path, class, capacity and the claim uid only
+  // (diff.ts differing), says "0 missing, 0 extra, 0 conflicting" and exits 0: "nothing to do".
+  // Expected: those PVs are conflicting (exit 1), as a PV on another path is.
+  const HERE = new URL('./fixtures/', import.meta.url).pathname;
+  const CR = `${HERE}ais-6-targets.yaml`;
+  const DISKS = `${HERE}disks-3x4.yaml`;
+  const diffAgainst = async (edit: (spec: Record<string, unknown>) => void) => {
+    const plan = await cli(['plan', '--disks', DISKS, CR]);
+    const docs = YAML.parseAllDocuments(plan.stdout).map((d) => {
+      const pv = d.toJS() as { spec: Record<string, unknown> };
+      edit(pv.spec);
+      return YAML.stringify(pv);
+    });
+    const file = `${mkdtempSync(`${tmpdir()}/ais-guard-review-plan23-`)}/pvs.yaml`;
+    writeFileSync(file, docs.join('---\n'));
+    return cli(['plan', '--disks', DISKS, CR, '--diff', file]);
+  };
+
+  it('volumeMode: Block is a difference, not "nothing to do"', async () => {
+    const r = await diffAgainst((spec) => (spec.volumeMode = 'Block'));
+    expect(r.stderr).not.toContain('0 missing, 0 extra, 0 conflicting');
+    expect(r.code).toBe(1); // got 0
+  });
+
+  it('accessModes without ReadWriteOnce is a difference, not "nothing to do"', async () => {
+    const r = await diffAgainst((spec) => (spec.accessModes = ['ReadOnlyMany']));
+    expect(r.stderr).not.toContain('0 missing, 0 extra, 0 conflicting');
+    expect(r.code).toBe(1); // got 0
   });
 });
