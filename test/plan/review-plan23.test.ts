@@ -8,7 +8,7 @@ import { diffVolumes, parseDiskMap, planVolumes } from '../../src/plan/index.js'
 import { PlanError } from '../../src/plan/error.js';
 import { aistore } from '../support/builders.js';
 import { cli } from '../support/cli.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 const cr = (o: Parameters<typeof aistore>[0] = {}) => aistore({ disable: true, ...o }) as AIStoreCR;
@@ -145,5 +145,21 @@ describe('review plan23: plan --diff against PVs the target claims can never bin
     const r = await diffAgainst((spec) => (spec.accessModes = ['ReadOnlyMany']));
     expect(r.stderr).not.toContain('0 missing, 0 extra, 0 conflicting');
     expect(r.code).toBe(1); // got 0
+  });
+});
+
+describe('review plan23: -n with a name no namespace can have', () => {
+  // A CR manifest without metadata.namespace takes its namespace from -n. plan checks the map's
+  // node names and classes as the apiserver would (diskmap.ts SUBDOMAIN) but not -n: `-n Ais_Prod`
+  // plans PVs named "Ais_Prod.ais-data-aistore-ais-target-0" with claimRef.namespace "Ais_Prod",
+  // exit 0. The apiserver refuses every one (a PV name is a DNS-1123 subdomain: no capitals, no '_';
+  // ValidatePersistentVolumeName in pkg/apis/core/validation), and no claim can be in such a namespace
+  // (a namespace name is a DNS-1123 label). Expected: a usage error (exit 2) naming -n.
+  it('is refused, not planned into PVs the apiserver rejects', async () => {
+    const HERE = new URL('./fixtures/', import.meta.url).pathname;
+    const text = readFileSync(`${HERE}ais-6-targets.yaml`, 'utf8').replace('  namespace: ais\n', '');
+    const r = await cli(['plan', '--disks', `${HERE}disks-3x4.yaml`, '-n', 'Ais_Prod', '-'], text);
+    expect(r.stdout).not.toContain('name: Ais_Prod.');
+    expect(r.code).toBe(2); // got 0
   });
 });
