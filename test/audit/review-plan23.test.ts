@@ -29,19 +29,24 @@ afterEach(async () => {
  * spec.volumeName the PV) and the scheduler placed each pod on its disks' node (spec.nodeName) where
  * it runs. The guard was installed afterwards (audit's purpose: "objects made before the guard").
  */
+/** The object with the uid the apiserver gives every stored object. */
+const withUid = (o: KubeObject, uid: string): KubeObject => ({
+  ...o,
+  metadata: { ...o.metadata, uid } as KubeObject['metadata'],
+});
+
 function healthy(): KubeObject[] {
   const claim = (ordinal: number, volumeName: string): KubeObject => {
     const c = pvc(claimName(ordinal), { volumeName });
-    return { ...c, metadata: { ...c.metadata, uid: `claim-uid-${ordinal}` }, status: { phase: 'Bound' } };
+    return { ...withUid(c, `claim-uid-${ordinal}`), status: { phase: 'Bound' } };
   };
   const bound = (o: KubeObject, ordinal: number): KubeObject => {
     const copy = structuredClone(o) as KubeObject & { spec: { claimRef: Record<string, unknown> } };
     copy.spec.claimRef.uid = `claim-uid-${ordinal}`;
-    return { ...copy, metadata: { ...copy.metadata, uid: `pv-uid-${ordinal}` }, status: { phase: 'Bound' } };
+    return { ...withUid(copy, `pv-uid-${ordinal}`), status: { phase: 'Bound' } };
   };
   const scheduled = (o: KubeObject, ordinal: number): KubeObject => ({
-    ...o,
-    metadata: { ...o.metadata, uid: `pod-uid-${ordinal}` },
+    ...withUid(o, `pod-uid-${ordinal}`),
     spec: { ...(o.spec as object), nodeName: 'node-1' },
     status: { phase: 'Running' },
   });
