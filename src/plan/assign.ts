@@ -1,9 +1,11 @@
 // Which disks serve which target. Each target needs one disk per mount, all on one node, and no disk
-// serves two targets. On one node that is a bipartite matching of (target, mount) slots to disks:
-// augmenting paths (Kuhn's algorithm) find one whenever one exists, so a disk that could back two
-// mounts never leaves a target short because a greedy pick took it first. Across nodes, each target
-// goes to the node with the fewest targets that has room, in the map's order on a tie: round-robin
-// when the nodes start empty.
+// serves two targets. How many targets a node holds is a bipartite matching of (target, mount) slots
+// to disks: augmenting paths (Kuhn's algorithm) find one whenever one exists, so a disk that could
+// back two mounts never leaves a target short because a greedy pick took it first. Which disks each
+// target gets is then chosen a target at a time: the disks that leave the node room for the most
+// further targets (so a later scale-out, which keeps these disks, still fits), the disks listed first
+// on a tie. Across nodes, each target goes to the node with the fewest targets that has room, in the
+// map's order on a tie: round-robin when the nodes start empty.
 import { type Mount } from '../policy/index.js';
 import type { Disk, DiskNode } from './diskmap.js';
 
@@ -24,18 +26,16 @@ export function unfit(disk: Disk, need: MountNeed): string | undefined {
 }
 
 /**
- * The disks of `k` targets on one node, `[target][mount]`, or undefined when they do not fit.
- * Disks are tried in map order, so the first disks listed are the ones used.
+ * How many targets the disks can hold (at most `limit`): a maximum matching of (target, mount)
+ * slots to disks, grown a target at a time by augmenting paths. An augmenting path never unmatches
+ * a slot, so the first target that cannot be completed is where the count stops.
  */
-export function matchNode(disks: Disk[], needs: MountNeed[], k: number): Disk[][] | undefined {
-  const slots = k * needs.length;
-  if (slots > disks.length) return undefined;
+export function nodeCapacity(disks: Disk[], needs: MountNeed[], limit = Infinity): number {
+  if (needs.length === 0) return 0;
   const candidates = needs.map((need) => disks.filter((d) => unfit(d, need) === undefined));
   const slotOfDisk = new Map<Disk, number>();
-  const mountOf = (slot: number) => slot % needs.length;
-
   const augment = (slot: number, seen: Set<Disk>): boolean => {
-    for (const disk of candidates[mountOf(slot)] ?? []) {
+    for (const disk of candidates[slot % needs.length] ?? []) {
       if (seen.has(disk)) continue;
       seen.add(disk);
       const holder = slotOfDisk.get(disk);
@@ -46,22 +46,85 @@ export function matchNode(disks: Disk[], needs: MountNeed[], k: number): Disk[][
     }
     return false;
   };
-  for (let slot = 0; slot < slots; slot++) if (!augment(slot, new Set())) return undefined;
-
-  // Slots of one mount are interchangeable: hand each mount's disks to the targets in map order,
-  // so target n on a node always has an earlier disk than target n+1.
-  const byMount = needs.map(() => [] as Disk[]);
-  for (const [disk, slot] of slotOfDisk) byMount[mountOf(slot)]?.push(disk);
-  for (const list of byMount) list.sort((a, b) => a.index - b.index);
-  return Array.from({ length: k }, (_, t) => byMount.map((list) => list[t] as Disk));
+  let k = 0;
+  for (; k < limit && (k + 1) * needs.length <= disks.length; k++)
+    for (let m = 0; m < needs.length; m++) if (!augment(k * needs.length + m, new Set())) return k;
+  return k;
 }
 
-/** How many targets a node can hold. */
-export function nodeCapacity(disks: Disk[], needs: MountNeed[]): number {
-  if (needs.length === 0) return 0;
-  let k = 0;
-  while (matchNode(disks, needs, k + 1)) k++;
-  return k;
+/** a before b: the lower disk positions, compared in ascending order; then mount by mount. */
+function listedBefore(a: Disk[], b: Disk[]): boolean {
+  const sorted = (ds: Disk[]) => ds.map((d) => d.index).sort((x, y) => x - y);
+  for (const [x, y] of [
+    [sorted(a), sorted(b)],
+    [a.map((d) => d.index), b.map((d) => d.index)],
+  ] as const)
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return (x[i] as number) < (y[i] as number);
+  return false;
+}
+
+/**
+ * The disks of one more target, one per mount, or undefined when none fits: of the ways to give
+ * each mount a disk, the one that leaves the most room for further targets, then the one using the
+ * disks listed first (listedBefore). Disks that fit the same mounts are interchangeable for the room
+ * left, so each mount only picks such a group, and takes that group's earliest free disk: an exact
+ * search over groups^mounts choices, small (a target has few mounts, a node few kinds of disk).
+ */
+function nextTarget(disks: Disk[], needs: MountNeed[]): Disk[] | undefined {
+  const groups = new Map<string, Disk[]>();
+  for (const disk of disks) {
+    const fits = needs.map((need) => (unfit(disk, need) === undefined ? '1' : '0')).join('');
+    if (fits.includes('1')) groups.set(fits, [...(groups.get(fits) ?? []), disk]);
+  }
+  const kinds = [...groups.values()];
+  const used = kinds.map(() => 0);
+  const chosen: Disk[] = [];
+  const roomAfter = new Map<string, number>(); // by how many disks of each group were taken
+  let best: { disks: Disk[]; room: number } | undefined;
+  const search = (m: number): void => {
+    if (m === needs.length) {
+      const key = used.join(',');
+      const room =
+        roomAfter.get(key) ??
+        nodeCapacity(
+          disks.filter((d) => !chosen.includes(d)),
+          needs,
+        );
+      roomAfter.set(key, room);
+      if (!best || room > best.room || (room === best.room && listedBefore(chosen, best.disks)))
+        best = { disks: [...chosen], room };
+      return;
+    }
+    kinds.forEach((kind, g) => {
+      const disk = kind[used[g] as number];
+      if (!disk || unfit(disk, needs[m] as MountNeed) !== undefined) return;
+      used[g] = (used[g] as number) + 1;
+      chosen.push(disk);
+      search(m + 1);
+      chosen.pop();
+      used[g] = (used[g] as number) - 1;
+    });
+  };
+  search(0);
+  return best?.disks;
+}
+
+/**
+ * The disks of `k` targets on one node, `[target][mount]`, or undefined when they do not fit.
+ * Each target in turn takes the disks nextTarget picks; as it leaves the most room, the node's
+ * capacity drops by one per target, so all `k` fit whenever the matching says they can.
+ */
+export function matchNode(disks: Disk[], needs: MountNeed[], k: number): Disk[][] | undefined {
+  if (k === 0) return [];
+  if (nodeCapacity(disks, needs, k) < k) return undefined;
+  const targets: Disk[][] = [];
+  let free = disks;
+  for (let t = 0; t < k; t++) {
+    const picked = nextTarget(free, needs) as Disk[];
+    targets.push(picked);
+    free = free.filter((d) => !picked.includes(d));
+  }
+  return targets;
 }
 
 export interface Placement {
