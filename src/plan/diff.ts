@@ -7,6 +7,7 @@ import {
   claimGone,
   diskPathOf,
   claimRefOf,
+  hasClaimShape,
   isObject,
   kindOf,
   nameOf,
@@ -14,8 +15,6 @@ import {
   pvHostname,
   removeUidCommand,
   stateTemplateName,
-  targetOrdinal,
-  targetStatefulSetName,
   type KubeObject,
   type PersistentVolume,
 } from '../policy/index.js';
@@ -77,16 +76,18 @@ const claimKey = (pv: PersistentVolume) => {
 };
 
 /**
- * Is this existing PV pre-bound to a target data claim of this CR (however badly named)? A state
- * claim's (<ns>-<cr>-state-<cr>-target-<N>, which the plan's readiness asks for) is not extra.
+ * Is this existing PV pre-bound to a target data claim of this CR (of a mount it has now or had)? By
+ * the operator's full name shape, <cr><mount-path-with-dashes>-<cr>-target-<N> (Mount.GetPVCName in
+ * api/aistore/v1beta1/aistore_types.go): a claim of CR "x-ais" ends in "-ais-target-<N>" too, but
+ * never starts with "ais-". A state claim's (<ns>-<cr>-state-<cr>-target-<N>, which the plan's
+ * readiness asks for) is not extra.
  */
 function isTargetVolume(pv: PersistentVolume, namespace: string, crName: string): boolean {
   const ref = claimRefOf(pv);
   return (
     ref?.namespace === namespace &&
-    ref.name.includes(`-${targetStatefulSetName(crName)}-`) &&
-    !ref.name.startsWith(`${stateTemplateName(namespace, crName)}-`) &&
-    targetOrdinal(crName, ref.name) !== undefined
+    hasClaimShape(crName, ref.name) &&
+    !ref.name.startsWith(`${stateTemplateName(namespace, crName)}-`)
   );
 }
 

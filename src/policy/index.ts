@@ -26,6 +26,7 @@ export { clip, clipMiddle } from './text.js';
 export {
   claimMounts,
   dataClaimName,
+  hasClaimShape,
   isAIStore,
   MAX_MOUNTS,
   OPERATOR_MOUNTS,
