@@ -33,6 +33,10 @@ function parseDisk(node: string, raw: unknown, at: string, index: number): Disk 
   const { path, size, class: cls } = raw;
   if (typeof path !== 'string' || !path.startsWith('/') || (path.length > 1 && path.endsWith('/')))
     throw new PlanError(`${at}: path must be the disk's absolute mount point on the node, e.g. /mnt/sda`);
+  // The apiserver refuses a local PV whose path has a ".." element (pkg/apis/core/validation
+  // validateLocalVolumeSource -> validatePathNoBacksteps): refused here, not planned into such a PV.
+  if (path.split('/').includes('..'))
+    throw new PlanError(`${at}: path ${path} must not contain '..' (Kubernetes refuses such a local PV)`);
   const text = typeof size === 'number' ? String(size) : size;
   const bytes = parseQuantity(text);
   if (typeof text !== 'string' || bytes === undefined || bytes <= 0)
