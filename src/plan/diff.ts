@@ -25,10 +25,17 @@ export interface VolumeFacts {
   path?: string;
   class?: string;
   capacity?: string;
+  /** Only when the target's claim can never bind the PV for it: access modes without ReadWriteOnce. */
+  accessModes?: unknown;
+  /** Only when the target's claim can never bind the PV for it: a volumeMode other than Filesystem. */
+  volumeMode?: unknown;
 }
 
-/** `uid`: the existing PV is still held by the uid of a deleted claim (Released): the new claim never binds it. */
-export type Field = 'node' | 'path' | 'class' | 'capacity' | 'uid';
+/**
+ * `uid`: the existing PV is still held by the uid of a deleted claim (Released): the new claim never
+ * binds it. `accessModes`, `volumeMode`: the claim (ReadWriteOnce, Filesystem) never binds it either.
+ */
+export type Field = 'node' | 'path' | 'class' | 'capacity' | 'uid' | 'accessModes' | 'volumeMode';
 
 export interface Difference {
   /** namespace/name of the target claim. */
@@ -57,8 +64,29 @@ function factsOf(pv: PersistentVolume): VolumeFacts {
     ...(typeof path === 'string' && { path }),
     ...(typeof pv.spec?.storageClassName === 'string' && { class: pv.spec.storageClassName }),
     ...(capacity !== undefined && { capacity: String(capacity) }),
+    ...unbindable(pv),
   };
 }
+
+/**
+ * What keeps a target claim from binding this PV whatever its claimRef says. The operator's claims
+ * are ReadWriteOnce with no volumeMode, i.e. Filesystem (Mount.BuildPVC, api/aistore/v1beta1/
+ * aistore_types.go); the PV controller offers a claim only PVs whose access modes include all it
+ * asks (pv_controller findBestMatchForClaim -> persistentVolumeOrderedIndex.findByClaim,
+ * allPossibleMatchingAccessModes) and skips a PV of another volume mode before it reads the claimRef
+ * (FindMatchingVolume, CheckVolumeModeMismatches: an absent mode is Filesystem).
+ */
+function unbindable(pv: PersistentVolume): Pick<VolumeFacts, 'accessModes' | 'volumeMode'> {
+  const spec = (pv.spec ?? {}) as Record<string, unknown>;
+  const modes = spec.accessModes;
+  const mode = spec.volumeMode;
+  return {
+    ...(!(Array.isArray(modes) && modes.includes('ReadWriteOnce')) && { accessModes: modes ?? [] }),
+    ...(mode !== undefined && mode !== null && mode !== 'Filesystem' && { volumeMode: mode }),
+  };
+}
+
+const shown = (v: unknown) => (Array.isArray(v) ? `[${v.map(String).join(', ')}]` : String(v));
 
 function differing(planned: VolumeFacts, existing: VolumeFacts): Field[] {
   const fields: Field[] = [];
@@ -67,6 +95,9 @@ function differing(planned: VolumeFacts, existing: VolumeFacts): Field[] {
   if ((planned.class ?? '') !== (existing.class ?? '')) fields.push('class');
   // 8Ti and 8796093022208 are the same capacity.
   if (!sameQuantity(planned.capacity, existing.capacity)) fields.push('capacity');
+  // The plan's PVs are ReadWriteOnce, Filesystem: only an existing PV's facts carry these.
+  if (existing.accessModes !== undefined) fields.push('accessModes');
+  if (existing.volumeMode !== undefined) fields.push('volumeMode');
   return fields;
 }
 
@@ -118,7 +149,7 @@ export function diffVolumes(
     plannedClaims.add(claim);
     const want = factsOf(pv);
     const occupant = onDisk.get(`${want.node}:${want.path}`);
-    const occupied =
+    const occupied: { note?: string } =
       occupant && claimKey(occupant) !== claim
         ? {
             note: `disk ${want.node}:${want.path} already holds PV ${nameOf(occupant)} (claim ${claimKey(occupant) ?? 'none'})`,
@@ -136,16 +167,28 @@ export function diffVolumes(
     // new claim stays Pending until the uid is removed (rule pv-claim-uid).
     const released = claimGone(match);
     if (released) fields.push('uid');
+    const existingFacts = factsOf(match);
+    const never = (['accessModes', 'volumeMode'] as const).filter((f) => existingFacts[f] !== undefined);
+    const notes = [
+      ...(never.length > 0
+        ? [
+            `claim ${claim} (ReadWriteOnce, Filesystem) never binds PV ${nameOf(match)} (${never.map((f) => `${f} ${shown(existingFacts[f])}`).join(', ')}), whatever its claimRef: delete that PV, then apply the planned one`,
+          ]
+        : []),
+      ...(released
+        ? [
+            `PV ${nameOf(match)} is Released, held by the uid of a deleted claim: free it with ${removeUidCommand(nameOf(match))}`,
+          ]
+        : []),
+      ...(occupied.note ? [occupied.note] : []),
+    ];
     if (fields.length > 0)
       diff.conflicting.push({
         claim,
         fields,
         planned: want,
-        existing: factsOf(match),
-        ...(released && {
-          note: `PV ${nameOf(match)} is Released, held by the uid of a deleted claim: free it with ${removeUidCommand(nameOf(match))}`,
-        }),
-        ...occupied,
+        existing: existingFacts,
+        ...(notes.length > 0 && { note: notes.join('; ') }),
       });
     for (const other of have)
       if (other !== match)
