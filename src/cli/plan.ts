@@ -45,6 +45,7 @@ Exit codes: 0 planned (warnings about the CR go to stderr), 1 --diff found diffe
 2 usage or input errors, or disks that cannot hold the targets.`;
 
 const FORMATS = ['yaml', 'json'] as const;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** The options as parseArgs reads them; `completion` offers the same flags. */
 export const FLAGS = {
@@ -78,6 +79,15 @@ function options(argv: string[]) {
   const ref = fromCluster?.split('/');
   if (ref && (ref.length !== 2 || !ref[0] || !ref[1]))
     throw new UsageError(`--from-cluster takes NAMESPACE/NAME (got "${fromCluster}")`);
+  // The claims' namespace, and part of each PV's name: a namespace name is a DNS-1123 label
+  // (k8s ValidateNamespaceName), so any other -n plans PVs the apiserver refuses.
+  if (values.namespace !== undefined && !NAMESPACE.test(values.namespace))
+    throw new UsageError(
+      `-n/--namespace "${values.namespace}" is not a valid namespace name (lower-case letters, digits and "-", a letter or digit at each end, at most 63)`,
+    );
+  // stdin is read once: the CR and the existing PVs cannot both come from it.
+  if (positionals[0] === '-' && (values.diff ?? []).includes('-'))
+    throw new UsageError('"-" (stdin) is given for both the CR and --diff: give one of them as a file');
   const targets = values.targets === undefined ? undefined : Number(values.targets);
   if (targets !== undefined && !(Number.isInteger(targets) && targets > 0))
     throw new UsageError('--targets takes a whole number above 0');
