@@ -61,6 +61,8 @@ export interface Volume {
 
 export interface PodSpec {
   nodeSelector?: Record<string, string>;
+  /** Set by the scheduler's binding (or by the pod's creator, who then bypasses the scheduler). */
+  nodeName?: unknown;
   affinity?: Affinity;
   hostNetwork?: boolean;
   containers?: Container[];

@@ -18,6 +18,12 @@ const disks = oneNodeDisks('node-7');
 /** A free disk of class ais-local-storage the local static provisioner published on node-7. */
 const discovered = discoveredDisk({ host: 'node-7', path: '/mnt/disks/sdz', name: 'local-pv-5e1d' });
 
+/** Target pod 1 as the scheduler's binding left it: on `nodeName`. */
+const onNode = (nodeName: string) => {
+  const pod = targetPod({ ordinal: 1 });
+  return { ...pod, spec: { ...(pod.spec as object), nodeName } };
+};
+
 const rows: Row[] = [
   {
     name: 'PVC CREATE bound to its pre-bound PV',
@@ -66,6 +72,24 @@ const rows: Row[] = [
         /bound target pod ais-target-1 to node node-7, where its disks are \(pv-sdb=node-7:\/ais\/sdb\)/,
       ],
       patched: true,
+    },
+  },
+  {
+    // Audit of a pod made before the guard: the scheduler already put it by its PVs' node affinity.
+    name: "Pod already on its disks' node (spec.nodeName): nothing to change, nothing to say",
+    object: onNode('node-7'),
+    context: [cr, ...disks],
+    expect: { patched: false },
+  },
+  {
+    name: "Pod already on another node than its disks' (spec.nodeName): warn, delete it to move it",
+    object: onNode('node-1'),
+    context: [cr, ...disks],
+    expect: {
+      warn: [
+        /target pod ais-target-1 is on node node-1, but its disks are on node-7 .*: it does not run on them/,
+      ],
+      patched: false,
     },
   },
   {

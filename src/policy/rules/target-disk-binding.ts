@@ -243,6 +243,21 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
     .map((d) => `${nameOf(d.pv)}=${d.host}:${diskPathOf(d.pv) ?? ''}`)
     .sort()
     .join(',');
+  // A pod already bound to a node (spec.nodeName: the scheduler's binding, or its creator's) is past
+  // scheduling: affinity added now would change nothing (the kubelet only checks it at admission). On
+  // its disks' node, as any target made before the guard that the scheduler placed by its PVs' node
+  // affinity, there is nothing to do; elsewhere it does not run on its disks (a hostPath PV, which
+  // has no node affinity, is then an empty directory of the wrong node), and only a new pod moves.
+  const nodeName: unknown = pod.spec?.nodeName;
+  if (typeof nodeName === 'string' && nodeName !== '') {
+    if (nodeName !== host)
+      report.warn(
+        '/spec/nodeName',
+        `target pod ${nameOf(pod)} is on node ${nodeName}, but its disks are on ${host} (${list}): it does not run on them.`,
+        `Delete pod ${nameOf(pod)}: the StatefulSet controller makes it anew (its template sets no nodeName) and the guard binds it to ${host}.`,
+      );
+    return;
+  }
   // Decide on the input (a probe copy of the small affinity subtree), change only the writable copy.
   const bound = !requireHost({ spec: { affinity: cloneJson(pod.spec?.affinity) } }, host);
   // objectAt's rule: an absent metadata or annotations map is created, a junk one left alone.
@@ -294,7 +309,7 @@ export default defineRule({
   id: 'target-disk-binding',
   title: 'Targets bound to their own disks',
   summary:
-    "On CREATE: a target claim gets spec.volumeName of the PV pre-bound to it; a target Pod gets node affinity to its disks' node and an ais-guard/disks annotation (warn). A PV still held by a deleted claim's uid (Released, Failed) is no one's disk. Conflicts deny; no known PV in a multi-target layout warns, unless the local static provisioner has free disks of the mounts' class (the scheduler binds one on the pod's node).",
+    "On CREATE: a target claim gets spec.volumeName of the PV pre-bound to it; a target Pod gets node affinity to its disks' node and an ais-guard/disks annotation (warn); a Pod already on a node (spec.nodeName, as audit sees a running one) is left as it is, with a warn only when that is not its disks' node. A PV still held by a deleted claim's uid (Released, Failed) is no one's disk. Conflicts deny; no known PV in a multi-target layout warns, unless the local static provisioner has free disks of the mounts' class (the scheduler binds one on the pod's node).",
   verdict: 'mutate + warn / deny',
   operator: `The operator leaves binding to the StatefulSet's claims (${operatorLink('internal/resources/aistore/target/statefulset.go', 63, 'NewTargetSS')}, volumeClaimTemplates) and places pods only by targetSpec.nodeSelector and affinity (${operatorLink('internal/resources/aistore/target/statefulset.go', 114, 'targetPodSpec')}): nothing ties a target to its own disks but the PVs.`,
   howToFix: 'Create the PVs with claimRefs; the guard then binds claims and pods to them.',
