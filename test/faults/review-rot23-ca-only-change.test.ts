@@ -1,0 +1,144 @@
+// review rot23: a change of ca.crt alone never reaches the caBundles.
+//
+// Defect: src/cli/serve.ts writes the caBundles at start and from onCertificateChange, which
+// src/server/server.ts fires only when watchPair (src/server/tls.ts) sees a new serving pair
+// (tls.crt fingerprint or tls.key changed). A Secret update that changes ca.crt but not the
+// pair is ignored, and so is the pending settle's input: nothing re-reads ca.crt until the next
+// renewal of tls.crt (cert-manager: renewBefore, 720h in the chart; self-managed: a year).
+// That is exactly the last step of the careful way to replace a CA (publish trust first):
+//   1. ca.crt = NEW + OLD, tls.crt still OLD-signed;  2. tls.crt reissued by NEW;
+//   3. ca.crt = NEW alone (OLD retired: leaked key, decommissioned PKI).
+// After step 3 the caBundles keep trusting OLD for weeks; and step 1 alone never adds NEW.
+// docs/deploy.md: the guard "keeps every caBundle of the two ais-guard configurations trusting
+// ca.crt beside tls.crt, so a CA rotation done by updating the Secret reaches the apiserver".
+// Expected: a new ca.crt (same pair) is written like any other change (overlap, then settle).
+// The test passes as soon as the guard patches again after ca.crt changed; it fails (jest
+// timeout) when it never does. Run: npm run build, then
+// NODE_OPTIONS=--experimental-vm-modules npx jest -c jest.faults.config.js test/faults/review-rot23
+import { afterAll, describe, expect, it } from '@jest/globals';
+import jsonpatch from 'fast-json-patch';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureCerts } from '../../src/tls/index.js';
+import { spawnGuard, type ChildGuard } from './support/guard.js';
+
+const BASE = '/apis/admissionregistration.k8s.io/v1';
+const VALIDATING = `${BASE}/validatingwebhookconfigurations/ais-guard`;
+
+let guard: ChildGuard | undefined;
+let server: http.Server | undefined;
+afterAll(async () => {
+  await guard?.stop(2000);
+  server?.close();
+});
+
+describe('review rot23: serve --manage-webhook-config when only ca.crt changes', () => {
+  it('writes the caBundles again', async () => {
+    const object = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: 'ais-guard' },
+      webhooks: [
+        {
+          name: 'a.validate',
+          sideEffects: 'None',
+          clientConfig: { service: { name: 'ais-guard', namespace: 'ais-guard' } } as Record<string, unknown>,
+        },
+      ],
+    };
+    let patches = 0;
+    const waiters: { n: number; resolve: () => void }[] = [];
+    const patched = (n: number) =>
+      new Promise<void>((resolve) => (patches >= n ? resolve() : waiters.push({ n, resolve })));
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        const reply = (code: number, obj: unknown) => {
+          res.writeHead(code, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(obj));
+        };
+        if (path !== VALIDATING)
+          return reply(404, {
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            message: 'not found',
+            code: 404,
+          });
+        if (req.method === 'PATCH') {
+          try {
+            jsonpatch.applyPatch(object, JSON.parse(body) as jsonpatch.Operation[], true);
+          } catch (err) {
+            return reply(422, {
+              kind: 'Status',
+              apiVersion: 'v1',
+              status: 'Failure',
+              message: String(err),
+              code: 422,
+            });
+          }
+          patches++;
+          for (const w of waiters.filter((x) => patches >= x.n)) w.resolve();
+        }
+        reply(200, object);
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+
+    const root = mkdtempSync(join(tmpdir(), 'rot23-caonly-'));
+    const made = join(root, 'made');
+    const other = join(root, 'other');
+    await ensureCerts(made, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+    await ensureCerts(other, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] }); // NEW, a second CA
+    const tls = join(root, 'tls');
+    mkdirSync(tls);
+    for (const f of ['tls.crt', 'tls.key', 'ca.crt']) copyFileSync(join(made, f), join(tls, f));
+    const kubeconfig = join(root, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        `clusters: [{name: f, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
+        'users: [{name: u, user: {token: x}}]',
+        'contexts: [{name: f, context: {cluster: f, user: u}}]',
+        'current-context: f',
+      ].join('\n'),
+    );
+    guard = await spawnGuard([
+      '--port=0',
+      '--address=127.0.0.1',
+      `--tls-cert=${join(tls, 'tls.crt')}`,
+      `--tls-key=${join(tls, 'tls.key')}`,
+      '--manage-webhook-config',
+      '--ca-overlap=1',
+      `--kubeconfig=${kubeconfig}`,
+    ]);
+    await patched(1); // the write at start: the caBundle trusts the current CA
+    // ... and its settle step (--ca-overlap=1) has run too: nothing is pending any more.
+    const g = guard;
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (g.logs(/webhook configurations trust the current CA/).some((l) => l.step === 'settle')) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    // Step 1 of a trust-first rotation: ca.crt = NEW + OLD, the serving pair unchanged (an
+    // atomic replace, as the kubelet's swap is).
+    const both = readFileSync(join(other, 'ca.crt'), 'utf8') + readFileSync(join(made, 'ca.crt'), 'utf8');
+    writeFileSync(join(root, 'ca.next'), both);
+    renameSync(join(root, 'ca.next'), join(tls, 'ca.crt'));
+    await patched(2); // never resolves today
+    expect(patches).toBeGreaterThanOrEqual(2);
+  }, 45_000);
+});
