@@ -5,10 +5,11 @@
 // patches the target pod with `kubernetes.io/hostname In [<that name>]`.
 //
 // Why it matters: Kubernetes matches a PV's node affinity against the node's LABELS only:
-// k8s.io/component-helpers/storage/volume CheckNodeAffinity builds `&v1.Node{ObjectMeta:
-// {Labels: nodeLabels}}` (no name) before MatchNodeSelectorTerms, and both the scheduler's
-// VolumeBinding plugin (binder.go checkBoundClaims) and the kubelet before mounting
-// (operationexecutor checkNodeAffinity) call it. A matchFields metadata.name term therefore matches
+// k8s.io/component-helpers v0.36.3 storage/volume/helpers.go:68 CheckNodeAffinity builds
+// `&v1.Node{ObjectMeta: {Labels: nodeLabels}}` (no name) before MatchNodeSelectorTerms, and both the
+// scheduler's VolumeBinding plugin (kubernetes v1.36.3 pkg/scheduler/framework/plugins/volumebinding/
+// binder.go:859, checkBoundClaims) and the kubelet before mounting (pkg/volume/util/operationexecutor/
+// operation_generator.go:2170) call it; v1.33.13 is the same. A matchFields metadata.name term therefore matches
 // no node at all (kubernetes/kubernetes#81725, #82562, never fixed; rancher/local-path-provisioner#451
 // reverted to the hostname label for this reason). The target whose claim is pre-bound to that PV
 // never starts ("node(s) had volume node affinity conflict" / "no matching NodeSelectorTerms"), while
