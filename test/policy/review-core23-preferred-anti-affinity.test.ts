@@ -63,4 +63,29 @@ describe('review core23: preferred-only target anti-affinity with a hostPort', (
     expect(findingsOf(ev, 'target-host-network').filter((f) => f.severity === 'deny')).toEqual([]);
     expect(ev.allowed).toBe(true);
   });
+  // The same root cause, more flagrant: a *required* anti-affinity on the zone keeps targets one per
+  // zone, hence one per node (two targets on a node share its zone), yet the guard calls the layout
+  // multi-target because the term is not keyed on kubernetes.io/hostname.
+  it('admits hostPort with a required zone anti-affinity: targets can never share a node', () => {
+    const zoneApart = {
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          {
+            topologyKey: 'topology.kubernetes.io/zone',
+            labelSelector: {
+              matchLabels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' },
+            },
+          },
+        ],
+      },
+    };
+    const zoned = ['a', 'b', 'c'].map((z, i) => node(`n${i}`, { 'topology.kubernetes.io/zone': z }));
+    const ev = run({
+      name: 'cr',
+      object: aistore({ size: 3, hostPort: 51081, affinity: zoneApart }),
+      context: zoned,
+    });
+    expect(findingsOf(ev, 'target-host-port').filter((f) => f.severity === 'deny')).toEqual([]);
+    expect(ev.allowed).toBe(true);
+  });
 });
