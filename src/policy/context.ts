@@ -342,7 +342,8 @@ export class ClusterContext {
   /**
    * The Node a PV's node affinity pins by `host`: the one whose kubernetes.io/hostname label has
    * that value, as the scheduler matches it (kubelet --hostname-override and some clouds' node
-   * names make it differ from the Node's name), else the Node of that name (matchFields metadata.name).
+   * names make it differ from the Node's name), else the Node of that name (a Node given without
+   * that label: the kubelet always sets it, a hand-written node list may not).
    */
   nodeOfHost(host: string): Node | undefined {
     const labelled = this.nodesLabelled({ [HOSTNAME_KEY]: host });

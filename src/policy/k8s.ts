@@ -283,19 +283,26 @@ export function selectorMatches(
   return true;
 }
 
-/** The hostnames a required node-selector term list pins with `In`. */
+/**
+ * The hostnames a PV's required node-selector terms pin with `kubernetes.io/hostname In`. Labels
+ * only: Kubernetes matches a PV's node affinity against a Node built from the node's labels alone
+ * (component-helpers storage/volume/helpers.go CheckNodeAffinity, called by the scheduler's
+ * VolumeBinding plugin and by the kubelet before it mounts), so `matchFields metadata.name` pins no
+ * node there: it matches none (kubernetes/kubernetes#81725). A pod's own node affinity does honour
+ * matchFields (the scheduler's NodeAffinity plugin); nodes.ts judges pods' terms.
+ */
 export function pinnedHostnames(terms: unknown): string[] {
   const hosts = new Set<string>();
-  for (const term of objectsOf<NodeSelectorTerm>(terms)) {
-    for (const req of [
-      ...objectsOf<NodeSelectorRequirement>(term.matchExpressions),
-      ...objectsOf<NodeSelectorRequirement>(term.matchFields),
-    ]) {
-      const isHost = req.key === HOSTNAME_KEY || req.key === 'metadata.name';
-      if (isHost && req.operator === 'In') for (const v of stringsOf(req.values)) hosts.add(v);
-    }
-  }
+  for (const term of objectsOf<NodeSelectorTerm>(terms))
+    for (const req of objectsOf<NodeSelectorRequirement>(term.matchExpressions))
+      if (req.key === HOSTNAME_KEY && req.operator === 'In')
+        for (const v of stringsOf(req.values)) hosts.add(v);
   return [...hosts];
+}
+
+/** Whether a PV's required node-selector terms ask for node fields (matchFields), which match no node. */
+export function asksNodeFields(terms: unknown): boolean {
+  return objectsOf<NodeSelectorTerm>(terms).some((t) => objectsOf(t.matchFields).length > 0);
 }
 
 /** A PV's claimRef when it names a claim (both name and namespace are strings). */
@@ -360,7 +367,7 @@ export function requiredTermsOf(pv: PersistentVolume): unknown {
   return isObject(required) ? required.nodeSelectorTerms : undefined;
 }
 
-/** The one node a PV is pinned to by hostname, if it names exactly one. */
+/** The one node a PV is pinned to by its hostname label, if it names exactly one. */
 export function pvHostname(pv: PersistentVolume): string | undefined {
   const hosts = pinnedHostnames(requiredTermsOf(pv));
   return hosts.length === 1 ? hosts[0] : undefined;

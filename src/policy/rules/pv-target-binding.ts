@@ -40,6 +40,7 @@ import {
   phaseOf,
   pvHostname,
   type PersistentVolume,
+  asksNodeFields,
   pinnedHostnames,
   requiredTermsOf,
   stringsOf,
@@ -157,11 +158,17 @@ function checkVolumeShape({ subject, report }: RuleInput<'target-volume'>): void
       'Remove volumeMode (Filesystem is the default), and give the PV a formatted disk.',
     );
   }
-  const hosts = pinnedHostnames(requiredTermsOf(pv));
+  const terms = requiredTermsOf(pv);
+  const hosts = pinnedHostnames(terms);
   if (hosts.length !== 1) {
+    // A PV's node affinity is matched against the node's labels only (component-helpers
+    // storage/volume/helpers.go CheckNodeAffinity): matchFields metadata.name matches no node.
+    const fields = asksNodeFields(terms)
+      ? '; matchFields (metadata.name) matches no node for a PV, whose node affinity Kubernetes matches against node labels only'
+      : '';
     report.deny(
       '/spec/nodeAffinity',
-      `PV ${self} must pin exactly one node with kubernetes.io/hostname in spec.nodeAffinity (found ${hosts.length ? hosts.join(', ') : 'none'}): the target must follow its disk.`,
+      `PV ${self} must pin exactly one node with kubernetes.io/hostname in spec.nodeAffinity (found ${hosts.length ? hosts.join(', ') : 'none'}${fields}): the target must follow its disk.`,
       'Add nodeAffinity.required.nodeSelectorTerms[0].matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [<node>]}].',
     );
   }
