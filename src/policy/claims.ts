@@ -33,7 +33,8 @@ export interface ClaimNameProblem {
   fix: string;
   /**
    * The claim is for a target past the CR's size (`ordinal`, with `size` targets now): unused until
-   * the size is raised. A PV made ahead of a scale-out is that on purpose, so it is only warned of.
+   * the size is raised, then used as it is. A claim or PV made ahead of a scale-out (or kept by a
+   * scale-down, whenScaled: Retain) is that on purpose, so it is only warned of.
    */
   laterTarget?: { ordinal: number; size: number };
 }
@@ -276,10 +277,13 @@ function withCR(
   const own = owners.find((o) => o.crName === crName);
   if (own) {
     if (count !== undefined && own.ordinal >= count) {
+      // Not "no pod will use it": the StatefulSet controller creates a pod's claims only when missing
+      // and uses one found by name as it is (k8s pkg/controller/statefulset stateful_pod_control.go
+      // createPersistentVolumeClaims), so ${crName}-target-<N> mounts this claim after a scale-out.
       return {
-        severity: 'deny',
-        reason: `which is for ${crName}-target-${own.ordinal}, but AIStore ${crName} has ${count} target(s) (ordinals 0..${count - 1}): no pod will use it`,
-        fix: `Raise the target size to at least ${own.ordinal + 1}, or ${w.deleteIt}.`,
+        severity: 'warn',
+        reason: `which is for ${crName}-target-${own.ordinal}, but AIStore ${crName} has ${count} target(s) (ordinals 0..${count - 1}): no pod uses it until the target count is at least ${own.ordinal + 1}, when it is used after a scale-out (the StatefulSet controller takes an existing claim as it is)`,
+        fix: `If it is for a scale-out, raise the target size to at least ${own.ordinal + 1} when its disks are ready; otherwise ${w.deleteIt}.`,
         laterTarget: { ordinal: own.ordinal, size: count },
       };
     }

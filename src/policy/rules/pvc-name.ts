@@ -1,5 +1,6 @@
 // The StatefulSet claims <template>-<statefulset>-<ordinal>; a PVC named any other way
-// (notably after the namespace, as the old AIStore doc wrote) is never used by a target.
+// (notably after the namespace, as the old AIStore doc wrote) is never used by a target. One named so
+// for an ordinal past the target count is used after a scale-out (claims.ts withCR).
 import { byStatefulSetController, cachedSetClaims, claimNameProblem, claimOwners } from '../claims.js';
 import { isObject, nameOf } from '../k8s.js';
 import type { KubeObject } from '../types.js';
@@ -19,7 +20,7 @@ export default defineRule({
   id: 'pvc-name',
   title: 'Target data PVC named as the StatefulSet claims it',
   summary:
-    "A target data PVC must be named <cr><mount-path-with-dashes>-<cr>-target-<N> for a mount of the CR and N below the target count (autoscaled: the matching nodes, at most autoScale.sizeLimit): deny otherwise, with the free names that fit (N past the count in a claim from the StatefulSet controller, which claims only for replicas it has, or a name one of the cached target StatefulSet's claim templates makes: warn, the guard's view of the CR lags); the claim of two CRs at once: deny; a name of no known CR: warn.",
+    "A target data PVC must be named <cr><mount-path-with-dashes>-<cr>-target-<N> for a mount of the CR: deny otherwise, with the free names that fit (a name one of the cached target StatefulSet's claim templates makes, in a claim from the StatefulSet controller: warn, the guard's view of the CR lags). N at or past the target count (autoscaled: the matching nodes, at most autoScale.sizeLimit): warn, the claim is used after a scale-out (the StatefulSet controller takes an existing claim of a pod's name as it is), as a PV made for it is; from the StatefulSet controller, which claims only for replicas it has, it says the guard's view of the CR lags. The claim of two CRs at once: deny; a name of no known CR: warn.",
   verdict: 'deny / warn',
   operator: `The StatefulSet claims <template>-<cr>-target-<N>, the template being the CR name + the mount path with "/" turned into "-" (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1040, 'Mount.GetPVCName')}, ${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}); N runs below the target count: targetSpec.size, else spec.size, or with size -1 the nodes matching the selector whose taints are tolerated, at most sizeLimit (${operatorLink('api/aistore/v1beta1/aistore_types.go', 964, 'IsTargetAutoScaling')}, ${operatorLink('api/aistore/v1beta1/aistore_types.go', 888, 'GetTargetSize')}, ${operatorLink('internal/controller/aistore/cluster_controller.go', 1193, 'listMatchingNodes')}).`,
   howToFix:
