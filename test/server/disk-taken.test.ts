@@ -241,8 +241,10 @@ describe('R3 (disktaken2) a Released PV on the disk, of another claim', () => {
     for (const k of ['uid', 'resourceVersion'])
       if (pointed.spec.claimRef[k] === null) delete pointed.spec.claimRef[k];
     pointed.status = { phase: 'Available' };
+    // The claim as the StatefulSet makes it from the mount (Mount.BuildPVC): its class and size.
     const claim = pvc(claimName(0));
     (claim.spec as Record<string, unknown>).storageClassName = CLASS;
+    (claim.spec as Record<string, unknown>).resources = { requests: { storage: '1Ti' } };
     const bound = evaluate(
       { operation: 'CREATE', object: claim },
       new ClusterContext([cr, ...nodes, pointed]),

@@ -1,5 +1,7 @@
-// Kubernetes binds a claimRef-pinned PV without checking class or selector, so a
-// wrong class, a small disk or two PVs on one disk pass silently. Check each target PV against the
+// Kubernetes binds a claimRef-pinned PV without checking its class or selector (component-helpers
+// storage/volume/pv_helpers.go FindMatchingVolume checks only its size and modes; with the claim's
+// volumeName set, pv_controller.go syncUnboundClaim checks nothing), so a wrong class, a disk too
+// small for a claim bound by name, or two PVs on one disk pass silently. Check each target PV against the
 // CR and against every other known PV; on the CR, report (ordinal, mount) pairs that have no PV.
 import {
   claimMounts,
@@ -17,6 +19,7 @@ import {
   shutsDown,
   templateName,
   type AIStoreCR,
+  type Mount,
 } from '../aistore.js';
 import { recreatesTargets } from '../rollout.js';
 import { cachedSetClaims, claimNameProblem, claimOwners, mountOfClaim } from '../claims.js';
@@ -24,6 +27,7 @@ import type { ClusterContext } from '../context.js';
 import {
   asText,
   byName,
+  canServeClaim,
   capacityOf,
   claimGone,
   claimRefOf,
@@ -107,38 +111,57 @@ function checkVolumeClaim({ subject, ctx, report }: RuleInput<'target-volume'>):
   return true;
 }
 
+/** A way a PV fails its mount: the field, what is wrong, the fix. */
+interface MountMisfit {
+  path: string;
+  what: string;
+  fix: string;
+}
+
+/**
+ * How a target PV fails the mount its claim is made from (class and size, Mount.BuildPVC): what a PV
+ * made before its CR could not be judged on, so the CR's CREATE judges it then (checkMountFit).
+ */
+function mountMisfits(pv: PersistentVolume, mount: Mount | undefined): MountMisfit[] {
+  const found: MountMisfit[] = [];
+  if (!mount) return found;
+  const storageClass: unknown = pv.spec?.storageClassName;
+  if (mount.storageClass && storageClass !== mount.storageClass) {
+    found.push({
+      path: '/spec/storageClassName',
+      what: `has storageClassName "${typeof storageClass === 'string' ? storageClass : ''}" but mount ${mount.path} asks for "${mount.storageClass}"; a claimRef binds regardless, so the mismatch would pass silently`,
+      fix: `Set storageClassName: ${mount.storageClass}.`,
+    });
+  }
+  const need = parseQuantity(mount.size);
+  const capacity = capacityOf(pv);
+  const have = parseQuantity(capacity);
+  // Against the claim's request, which the operator rounds down to whole bytes (Mount.GetPVCResources),
+  // compared exactly as the PV controller does (4.1T is 4100G); floats where a size cannot be bounded.
+  const request = wholeBytes(mount.size);
+  const short =
+    have === undefined ||
+    (request === undefined
+      ? have < (need ?? 0)
+      : (compareQuantities(capacity, String(request)) ?? Math.sign(have - Number(request))) < 0);
+  if (mount.size && need !== undefined && short) {
+    found.push({
+      path: '/spec/capacity/storage',
+      what: `offers ${capacity === undefined ? 'no capacity' : asText(capacity)} but mount ${mount.path} needs ${mount.size}`,
+      fix: `Use a disk of at least ${mount.size}, or lower the mount size.`,
+    });
+  }
+  return found;
+}
+
 /** What the target's claim asks of its disk: class, size, access and volume mode, one node. */
 function checkVolumeShape({ subject, report }: RuleInput<'target-volume'>): void {
   const { crName, cr, claimName } = subject;
   const pv = subject.object;
   const self = nameOf(pv);
   const mount = cr ? mountOfClaim(crName, cr, claimName) : undefined;
-  const storageClass: unknown = pv.spec?.storageClassName;
-  if (mount?.storageClass && storageClass !== mount.storageClass) {
-    report.deny(
-      '/spec/storageClassName',
-      `PV ${self} has storageClassName "${typeof storageClass === 'string' ? storageClass : ''}" but mount ${mount.path} asks for "${mount.storageClass}"; a claimRef binds regardless, so the mismatch would pass silently.`,
-      `Set storageClassName: ${mount.storageClass}.`,
-    );
-  }
-  const need = parseQuantity(mount?.size);
-  const capacity = capacityOf(pv);
-  const have = parseQuantity(capacity);
-  // Against the claim's request, which the operator rounds down to whole bytes (Mount.GetPVCResources),
-  // compared exactly as the PV controller does (4.1T is 4100G); floats where a size cannot be bounded.
-  const request = wholeBytes(mount?.size);
-  const short =
-    have === undefined ||
-    (request === undefined
-      ? have < (need ?? 0)
-      : (compareQuantities(capacity, String(request)) ?? Math.sign(have - Number(request))) < 0);
-  if (mount?.size && need !== undefined && short) {
-    report.deny(
-      '/spec/capacity/storage',
-      `PV ${self} offers ${capacity === undefined ? 'no capacity' : asText(capacity)} but mount ${mount.path} needs ${mount.size}.`,
-      `Use a disk of at least ${mount.size}, or lower the mount size.`,
-    );
-  }
+  for (const misfit of mountMisfits(pv, mount))
+    report.deny(misfit.path, `PV ${self} ${misfit.what}.`, misfit.fix);
   const modes = stringsOf(pv.spec?.accessModes);
   if (!modes.includes('ReadWriteOnce') && !modes.includes('ReadWriteOncePod')) {
     report.deny(
@@ -747,6 +770,37 @@ function warnStrays({ subject, ctx, report }: RuleInput<'aistore'>, known: reado
   );
 }
 
+/**
+ * On the CR's CREATE: the hand-made PVs already pre-bound to its target claims, against the mounts
+ * those claims are made from. PVs are made before the CR (README), and judged then with no mount to
+ * compare (checkVolumeShape): the class and size they could not be judged on are judged here, as
+ * `check` judges them with the CR at hand. A claimRef binds a PV of another class regardless
+ * (component-helpers storage/volume/pv_helpers.go FindMatchingVolume checks a pre-bound PV's size
+ * and modes, not its class), and a PV too small leaves the target's claim Pending.
+ */
+function checkMountFit({ subject, operation, ctx, report }: RuleInput<'aistore'>): void {
+  if (operation !== 'CREATE') return;
+  const { crName, namespace } = subject;
+  const misfits: { pv: string; misfit: MountMisfit }[] = [];
+  for (const v of targetVolumes(ctx, namespace, crName, { cr: subject.object })) {
+    if (v.state || !canServeClaim(v.pv)) continue;
+    const mount = mountOfClaim(crName, subject.object, v.claim);
+    for (const misfit of mountMisfits(v.pv, mount)) misfits.push({ pv: nameOf(v.pv), misfit });
+  }
+  for (const { pv, misfit } of misfits.slice(0, LISTED))
+    report.deny(
+      '/spec/targetSpec/mounts',
+      `PV ${pv}, pre-bound to a target claim of AIStore ${crName}, ${misfit.what}.`,
+      `${misfit.fix.replace(/\.$/, '')} on PV ${pv}.`,
+    );
+  if (misfits.length > LISTED)
+    report.deny(
+      '/spec/targetSpec/mounts',
+      `${misfits.length - LISTED} more PV misfit(s) of AIStore ${crName}'s mounts (not listed one by one).`,
+      "Give every target PV the mount's storageClassName and at least its size.",
+    );
+}
+
 /** On the CR: in a multi-target layout with some PVs known, every (ordinal, mount) needs one. */
 function checkCoverage(input: RuleInput<'aistore'>): void {
   const { subject, layout, ctx, report } = input;
@@ -905,9 +959,9 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included, and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname, a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included, and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
-  operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking class or size, so the guard checks them.`,
+  operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking its class (component-helpers storage/volume/pv_helpers.go FindMatchingVolume checks a pre-bound PV's size and modes only; a claim whose volumeName names the PV skips even those, pv_controller.go syncUnboundClaim), so the guard checks class and size, and its own volumeName patch (target-disk-binding) is made only onto a PV that fits the claim.`,
   howToFix:
     "One PV per (target, mount): claimRef to the target claim, the mount's class, enough capacity, ReadWriteOnce, volumeMode Filesystem, one hostname; all disks of a target on one node.",
   upstream: `${MULTI_TARGET_DOC}#persistent-volume-configuration ("Properly setting up PVs and PVCs is crucial for managing storage resources")`,
@@ -918,6 +972,7 @@ export default defineRule({
     else if (input.subject.role === 'spare-volume') checkSpare(input as RuleInput<'spare-volume'>);
     else {
       checkPlacement(input as RuleInput<'aistore'>);
+      checkMountFit(input as RuleInput<'aistore'>);
       checkCoverage(input as RuleInput<'aistore'>);
       checkShutdown(input as RuleInput<'aistore'>);
       checkScaleDown(input as RuleInput<'aistore'>);

@@ -1,10 +1,11 @@
 // Bind each target to its own disks: a target claim gets spec.volumeName of the PV
-// pre-bound to it; a target Pod gets node affinity to the node of its PVs and an annotation listing
+// pre-bound to it, when that PV fits the claim; a target Pod gets node affinity to the node of its PVs and an annotation listing
 // them. Never guess: without a known PV, warn (only where the layout needs local disks, and not
 // where the scheduler hands out free disks the local static provisioner published).
 import {
   asText,
   canServeClaim,
+  capacityOf,
   claimGone,
   cloneJson,
   diskPathOf,
@@ -19,7 +20,9 @@ import {
   type NodeSelectorRequirement,
   type PersistentVolume,
   type Pod,
+  type PvcSpec,
 } from '../k8s.js';
+import { compareQuantities, parseQuantity } from '../quantity.js';
 import type { AIStoreCR } from '../aistore.js';
 import { claimNameProblem, mountOfClaim } from '../claims.js';
 import type { ClusterContext } from '../context.js';
@@ -49,6 +52,20 @@ function bindClaim({ subject, writable, layout, ctx, operation, report }: RuleIn
         `Set spec.volumeName: ${pv}, or fix the PVs' claimRefs.`,
       );
     } else if (!wanted && operation === 'CREATE') {
+      const misfit = misfits(pvs[0] as PersistentVolume, claim.spec);
+      if (misfit.length > 0) {
+        // With volumeName set and the PV's claimRef naming the claim, the PV controller binds at once,
+        // without checkVolumeSatisfyClaim (k8s pkg/controller/volume/persistentvolume/pv_controller.go
+        // syncUnboundClaim); left alone, the claim goes through FindMatchingVolume (component-helpers
+        // storage/volume/pv_helpers.go), which passes over a pre-bound PV too small or of another
+        // volume or access mode. The guard's patch must not skip the checks Kubernetes makes.
+        report.warn(
+          '/spec/volumeName',
+          `PV ${pv} is pre-bound to claim ${name} but does not fit it (${misfit.join('; ')}): the guard does not set spec.volumeName to it, which would make the PV controller bind it unchecked.`,
+          `Make PV ${pv} fit the claim (pv-target-binding says how), or delete it.`,
+        );
+        return;
+      }
       const spec = objectAt(writable().object, 'spec');
       if (!spec) return;
       spec.volumeName = pv;
@@ -78,6 +95,44 @@ function bindClaim({ subject, writable, layout, ctx, operation, report }: RuleIn
       'Create one PV per (target, mount) with claimRef to this claim.',
     );
   }
+}
+
+/**
+ * How a PV fails the claim it is pre-bound to, as the PV controller would judge an unbound PV for it
+ * (pv_controller.go checkVolumeSatisfyClaim): storage class equal, capacity at least the request,
+ * the claim's access modes among the PV's, volume modes equal (unset is Filesystem). Empty: it fits.
+ */
+function misfits(pv: PersistentVolume, claim: PvcSpec | undefined): string[] {
+  const spec: unknown = pv.spec;
+  const pvSpec = isObject(spec) ? spec : {};
+  const claimSpec: Record<string, unknown> = isObject(claim) ? claim : {};
+  const found: string[] = [];
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const [wantClass, haveClass] = [text(claimSpec.storageClassName), text(pvSpec.storageClassName)];
+  if (wantClass !== haveClass)
+    found.push(`storageClassName "${haveClass}", the claim asks for "${wantClass}"`);
+  const resources = isObject(claimSpec.resources) ? claimSpec.resources : {};
+  const request = isObject(resources.requests) ? resources.requests.storage : undefined;
+  const capacity = capacityOf(pv);
+  if (request !== undefined && request !== null) {
+    const order =
+      capacity === undefined
+        ? -1
+        : (compareQuantities(capacity, request) ??
+          Math.sign((parseQuantity(capacity) ?? 0) - (parseQuantity(request) ?? 0)));
+    if (order < 0)
+      found.push(
+        `capacity ${capacity === undefined ? 'none' : asText(capacity)}, the claim requests ${asText(request)}`,
+      );
+  }
+  const modes = stringsOf(pvSpec.accessModes);
+  const missing = stringsOf(claimSpec.accessModes).filter((m) => !modes.includes(m));
+  if (missing.length > 0)
+    found.push(`access modes ${modes.join(', ') || 'none'}, the claim asks for ${missing.join(', ')}`);
+  const mode = (v: unknown) => (typeof v === 'string' && v !== '' ? v : 'Filesystem');
+  if (mode(pvSpec.volumeMode) !== mode(claimSpec.volumeMode))
+    found.push(`volumeMode ${mode(pvSpec.volumeMode)}, the claim's is ${mode(claimSpec.volumeMode)}`);
+  return found;
 }
 
 /** Add `hostname In [host]` to every required node-selector term (terms are ORed, expressions ANDed). */
@@ -309,7 +364,7 @@ export default defineRule({
   id: 'target-disk-binding',
   title: 'Targets bound to their own disks',
   summary:
-    "On CREATE: a target claim gets spec.volumeName of the PV pre-bound to it; a target Pod gets node affinity to its disks' node and an ais-guard/disks annotation (warn); a Pod already on a node (spec.nodeName, as audit sees a running one) is left as it is, with a warn only when that is not its disks' node. A PV still held by a deleted claim's uid (Released, Failed) is no one's disk. Conflicts deny; no known PV in a multi-target layout warns, unless the local static provisioner has free disks of the mounts' class (the scheduler binds one on the pod's node).",
+    "On CREATE: a target claim gets spec.volumeName of the PV pre-bound to it, if that PV fits the claim (storage class, capacity at least the request, access modes, volume mode), since a claim bound by name skips the PV controller's checks (warn otherwise, no patch); a target Pod gets node affinity to its disks' node and an ais-guard/disks annotation (warn); a Pod already on a node (spec.nodeName, as audit sees a running one) is left as it is, with a warn only when that is not its disks' node. A PV still held by a deleted claim's uid (Released, Failed) is no one's disk. Conflicts deny; no known PV in a multi-target layout warns, unless the local static provisioner has free disks of the mounts' class (the scheduler binds one on the pod's node).",
   verdict: 'mutate + warn / deny',
   operator: `The operator leaves binding to the StatefulSet's claims (${operatorLink('internal/resources/aistore/target/statefulset.go', 63, 'NewTargetSS')}, volumeClaimTemplates) and places pods only by targetSpec.nodeSelector and affinity (${operatorLink('internal/resources/aistore/target/statefulset.go', 114, 'targetPodSpec')}): nothing ties a target to its own disks but the PVs.`,
   howToFix: 'Create the PVs with claimRefs; the guard then binds claims and pods to them.',
