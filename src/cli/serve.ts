@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type ServerConfig } from '../server/config.js';
 import { turnBatchedDestination } from './log-destination.js';
+import type { CaBundleKeeper } from '../k8s/ca-bundle-keeper.js';
 import { UsageError, type Io } from './usage.js';
 
 export const SERVE_HELP = `Usage: ais-guard serve [options]
@@ -109,12 +110,12 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   const { cluster, kc } = await clusterSource(config, logger);
   const { createGuardServer } = await import('../server/server.js');
 
-  let patchWebhooks: (() => Promise<void>) | undefined;
+  let keeper: CaBundleKeeper | undefined;
   const guard = await createGuardServer({
     config,
     cluster,
     logger,
-    onCertificateChange: () => void patchWebhooks?.(),
+    onCertificateChange: () => keeper?.check(),
   }).catch((err: NodeJS.ErrnoException) => {
     // A file system error on the certificate files (a read-only cert dir, say `serve` in a
     // container's root-owned /app; a missing --tls-cert) is a set-up mistake: one line naming the
@@ -129,32 +130,19 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   });
   if (config.manageWebhookConfig) {
     if (!kc) throw new UsageError('--manage-webhook-config needs a cluster (kubeconfig or in-cluster)');
-    const { patchCaBundle } = await import('../k8s/webhook-config.js');
-    const names = { validating: config.webhookConfigName, mutating: config.webhookConfigName };
-    const patch = async (step: 'overlap' | 'settle'): Promise<boolean> => {
-      const caPem = await guard.caPem();
-      if (!caPem) {
-        logger.warn('no ca.crt next to the serving certificate: caBundle not managed');
-        return false;
-      }
-      return patchCaBundle(kc, names, caPem, step).then(
-        () => {
-          logger.info({ ...names, step }, 'webhook configurations trust the current CA');
-          return true;
-        },
-        (err: Error) => {
-          logger.error({ error: err.message, step }, 'could not patch the webhook caBundle');
-          return false;
-        },
+    // Each replica then makes a CA of its own, and the webhooks settle on trusting the newest.
+    if (!config.tlsCert)
+      logger.warn(
+        '--manage-webhook-config with a self-managed certificate: every replica makes its own CA and the webhooks end up trusting the newest only; run one replica, or give the replicas one pair (--tls-cert, --tls-key from a Secret)',
       );
-    };
-    // A CA change first adds the new CA beside the old ones, and drops the older ones only when
-    // every replica has had time to load the new pair (src/k8s/ca-bundle.ts).
-    let settle: NodeJS.Timeout | undefined;
-    patchWebhooks = async () => {
-      clearTimeout(settle);
-      if (await patch('overlap')) settle = setTimeout(() => void patch('settle'), config.caOverlapMs).unref();
-    };
+    const { keepCaBundle } = await import('../k8s/ca-bundle-keeper.js');
+    keeper = keepCaBundle({
+      kc,
+      names: { validating: config.webhookConfigName, mutating: config.webhookConfigName },
+      caFile: guard.caFile,
+      overlapMs: config.caOverlapMs,
+      logger,
+    });
   }
 
   const address = await guard.listen();
@@ -162,7 +150,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     { address: address.address, port: address.port, modes: config.modes, failureMode: config.failureMode },
     'ais-guard serving',
   );
-  void patchWebhooks?.();
+  keeper?.check();
   cluster.start().then(
     () => logger.info(cluster.status(), 'cluster context synced'),
     (err: Error) =>
@@ -172,6 +160,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'signal received');
+      keeper?.stop();
       guard.shutdown().then(
         () => {
           logger.flush();

@@ -6,9 +6,11 @@
 // failurePolicy Fail that refuses AIStore writes until the last kubelet caught up. So a change is
 // made in two steps, as trust bundles are rotated:
 //   overlap: our CA(s) plus every still-valid CA already in the bundle;
-//   settle (a grace period later): our CA(s) plus only the CAs newer than ours.
+//   settle (a grace period later): our CA(s) plus only the CAs newer than ours (by notBefore),
+//   less the ones this replica itself served before.
 // Settling keeps the newer ones so that a replica that lags (or restarts on a stale volume) can
-// never take the new CA out from under the replicas already serving it.
+// never take the new CA out from under the replicas already serving it; it drops the replica's
+// own predecessors whatever their dates, so a new CA made before the old one still replaces it.
 import { X509Certificate } from 'node:crypto';
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -44,17 +46,28 @@ export function ourCertificates(caPem: string): X509Certificate[] {
 const notBefore = (cert: X509Certificate) => new Date(cert.validFrom).getTime();
 const notAfter = (cert: X509Certificate) => new Date(cert.validTo).getTime();
 
+/** The SHA-256 fingerprints of a PEM text's certificates (none for a text that holds none). */
+export const fingerprints = (pem: string): string[] =>
+  certificates(pem).found.map((c) => c.cert.fingerprint256);
+
+export interface BundleChange {
+  /** ca.crt as read; it is written first and byte for byte. */
+  caPem: string;
+  step: BundleStep;
+  now: Date;
+  /**
+   * Fingerprints of the CAs this replica served before its current one: settle drops them even
+   * when their notBefore is later than ours (a CA made ahead of time, a clock that ran ahead).
+   */
+  retired?: ReadonlySet<string>;
+}
+
 /**
- * The base64 caBundle to write for `step`, or undefined when `current` already trusts exactly
- * those certificates (order and spelling aside): no write, no watch event for every informer.
- * `caPem` is ca.crt as read; it is written first and byte for byte.
+ * The base64 caBundle to write, or undefined when `current` already trusts exactly those
+ * certificates (order and spelling aside): no write, no watch event for every informer.
  */
-export function nextCaBundle(
-  currentBase64: string | undefined,
-  caPem: string,
-  step: BundleStep,
-  now: Date,
-): string | undefined {
+export function nextCaBundle(currentBase64: string | undefined, change: BundleChange): string | undefined {
+  const { caPem, step, now, retired } = change;
   const ours = ourCertificates(caPem);
   const oursSet = new Set(ours.map((c) => c.fingerprint256));
   const newestOurs = Math.max(...ours.map(notBefore));
@@ -63,11 +76,12 @@ export function nextCaBundle(
   );
   const seen = new Set(oursSet);
   const kept = current.filter(({ cert }) => {
+    const id = cert.fingerprint256;
     const keep =
-      !seen.has(cert.fingerprint256) &&
+      !seen.has(id) &&
       notAfter(cert) > now.getTime() &&
-      (step === 'overlap' || notBefore(cert) > newestOurs);
-    seen.add(cert.fingerprint256); // once each, however often the bundle repeats it
+      (step === 'overlap' || (notBefore(cert) > newestOurs && !retired?.has(id)));
+    seen.add(id); // once each, however often the bundle repeats it
     return keep;
   });
   const want = new Set([...oursSet, ...kept.map((c) => c.cert.fingerprint256)]);

@@ -2,7 +2,7 @@
 // (`serve --manage-webhook-config`). RBAC allows get/patch on exactly these two objects.
 import * as k8s from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { nextCaBundle, ourCertificates, type BundleStep } from './ca-bundle.js';
+import { nextCaBundle, ourCertificates, type BundleChange, type BundleStep } from './ca-bundle.js';
 
 export interface WebhookConfigNames {
   validating: string;
@@ -13,32 +13,23 @@ interface Webhooks {
   webhooks?: { name: string; clientConfig: { caBundle?: string } }[];
 }
 
-type JsonPatchOp = { op: 'test'; path: string; value: string } | { op: 'add'; path: string; value: string };
-
-/** What a caBundle becomes: ca.crt as read, at one step of a rotation (ca-bundle.ts). */
-export interface BundleChange {
-  caPem: string;
-  step: BundleStep;
-  now: Date;
-}
+type JsonPatchOp = { op: 'test'; path: string; value: unknown } | { op: 'add'; path: string; value: string };
 
 /**
  * JSON patch for every webhook whose caBundle must change. Webhooks are a list, so a merge patch
  * would replace the whole list; a JSON patch addresses entries by index, and the `test` ops on
- * each entry's name and current caBundle make the apiserver reject the patch if the list or a
- * bundle changed since we read it (another replica writing its own step of a rotation).
+ * each entry's name and on its clientConfig as read make the apiserver reject the patch if the
+ * list or a bundle changed since we read it (another replica writing its own step of a rotation,
+ * also where the entry had no caBundle yet: a test of the absent member itself is not possible).
  */
 export function caBundlePatch(config: Webhooks, change: BundleChange): JsonPatchOp[] {
   return (config.webhooks ?? []).flatMap((webhook, i) => {
-    const current = webhook.clientConfig.caBundle;
-    const next = nextCaBundle(current, change.caPem, change.step, change.now);
+    const next = nextCaBundle(webhook.clientConfig.caBundle, change);
     if (next === undefined) return [];
     const at = `/webhooks/${i}`;
     return [
       { op: 'test' as const, path: `${at}/name`, value: webhook.name },
-      ...(current === undefined
-        ? []
-        : [{ op: 'test' as const, path: `${at}/clientConfig/caBundle`, value: current }]),
+      { op: 'test' as const, path: `${at}/clientConfig`, value: webhook.clientConfig },
       // "add" also replaces an existing member, so one op covers set and unset caBundles.
       { op: 'add' as const, path: `${at}/clientConfig/caBundle`, value: next },
     ];
@@ -49,13 +40,14 @@ export function caBundlePatch(config: Webhooks, change: BundleChange): JsonPatch
 const RETRYABLE = new Set([409, 422]);
 const ATTEMPTS = 3;
 
+/** Brings one configuration to the change; true when it wrote. */
 async function patchOne(
   what: string,
   read: () => Promise<Webhooks>,
   patch: (ops: JsonPatchOp[]) => Promise<unknown>,
   change: () => BundleChange,
   optional = false,
-): Promise<void> {
+): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     let step = 'reading';
     try {
@@ -63,13 +55,13 @@ async function patchOne(
         if (optional && err instanceof k8s.ApiException && err.code === 404) return undefined;
         throw err;
       });
-      if (!config) return;
+      if (!config) return false;
       const ops = caBundlePatch(config, change());
       // Nothing to change: no write, so no needless watch event for every apiserver and informer.
-      if (ops.length === 0) return;
+      if (ops.length === 0) return false;
       step = 'patching the caBundle of';
       await patch(ops);
-      return;
+      return true;
     } catch (err) {
       const retry = err instanceof k8s.ApiException && RETRYABLE.has(err.code) && attempt < ATTEMPTS;
       if (!retry) throw new Error(`${step} ${what}: ${(err as Error).message}`, { cause: err });
@@ -79,27 +71,28 @@ async function patchOne(
 
 /**
  * Brings every caBundle of the two configurations to `step` of a rotation to `caPem` (ca.crt as
- * read). Throws, before any write, when caPem is not a PEM certificate bundle.
+ * read); true when anything was written. Throws, before any write, when caPem is not a PEM
+ * certificate bundle.
  */
 export async function patchCaBundle(
   kc: KubeConfig,
   names: WebhookConfigNames,
   caPem: string,
   step: BundleStep,
-  clock: () => Date = () => new Date(),
-): Promise<void> {
+  { retired, clock = () => new Date() }: { retired?: ReadonlySet<string>; clock?: () => Date } = {},
+): Promise<boolean> {
   ourCertificates(caPem);
-  const change = () => ({ caPem, step, now: clock() });
+  const change = () => ({ caPem, step, retired, now: clock() });
   const api = kc.makeApiClient(k8s.AdmissionregistrationV1Api);
   // The generated client picks JSON patch by default; say so, so a client upgrade cannot change it.
   const jsonPatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch);
-  await patchOne(
+  const validating = await patchOne(
     `ValidatingWebhookConfiguration ${names.validating}`,
     () => api.readValidatingWebhookConfiguration({ name: names.validating }),
     (body) => api.patchValidatingWebhookConfiguration({ name: names.validating, body }, jsonPatch),
     change,
   );
-  await patchOne(
+  const mutating = await patchOne(
     `MutatingWebhookConfiguration ${names.mutating}`,
     () => api.readMutatingWebhookConfiguration({ name: names.mutating }),
     (body) => api.patchMutatingWebhookConfiguration({ name: names.mutating, body }, jsonPatch),
@@ -108,4 +101,5 @@ export async function patchCaBundle(
     // false in the chart): nothing to keep current. The validating one must exist.
     true,
   );
+  return validating || mutating;
 }

@@ -1,7 +1,5 @@
 // The guard as a running HTTPS server: TLS material (given, or self-managed in certDir with
 // renewal), hot certificate reload, timeouts against slow clients, graceful shutdown.
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -27,8 +25,8 @@ export interface GuardServer {
   listen(): Promise<AddressInfo>;
   /** Graceful: readiness off, stop accepting, finish in-flight, then close; bounded by shutdownTimeoutMs. */
   shutdown(): Promise<void>;
-  /** The CA file next to the serving certificate (ca.crt) as text, when there is one. */
-  caPem(): Promise<string | undefined>;
+  /** Where the CA of the serving certificate is read (ca.crt beside tls.crt), if anywhere. */
+  caFile: string;
 }
 
 export interface GuardServerDeps {
@@ -284,10 +282,6 @@ export async function createGuardServer({
       logger.info('stopped');
     })());
 
-  const caPem = async () => {
-    const caFile = join(dirname(files.cert), 'ca.crt');
-    return existsSync(caFile) ? readFile(caFile, 'utf8') : undefined;
-  };
-
-  return { server, metrics, state, timeouts: limits, capacity, listen, shutdown, caPem };
+  const caFile = join(dirname(files.cert), 'ca.crt');
+  return { server, metrics, state, timeouts: limits, capacity, listen, shutdown, caFile };
 }

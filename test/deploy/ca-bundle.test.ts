@@ -11,8 +11,8 @@ const NEW = caPem('new', '2026-05-01T00:00:00Z', '2036-01-01T00:00:00Z');
 const NEWER = caPem('newer', '2026-05-20T00:00:00Z', '2036-01-01T00:00:00Z');
 const EXPIRED = caPem('expired', '2020-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
 
-const next = (current: string | undefined, ca: string, step: 'overlap' | 'settle') =>
-  nextCaBundle(current, ca, step, NOW);
+const next = (current: string | undefined, caPem: string, step: 'overlap' | 'settle') =>
+  nextCaBundle(current, { caPem, step, now: NOW });
 
 describe('nextCaBundle', () => {
   it.each([

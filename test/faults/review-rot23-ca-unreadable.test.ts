@@ -72,3 +72,35 @@ describe('review rot23: serve --manage-webhook-config with an unreadable ca.crt'
     expect(outcome).toBe('logged');
   });
 });
+
+describe('serve --manage-webhook-config with a self-managed certificate', () => {
+  // Every replica then makes its own CA and the webhooks settle on the newest (src/k8s/ca-bundle.ts;
+  // test/deploy/review-rot23-ca-bundle.test.ts): said at start, as docs/deploy.md says it.
+  it('warns that replicas would not share a CA', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'rot23-self-'));
+    const kubeconfig = join(root, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: f, cluster: {server: "https://127.0.0.1:9", insecure-skip-tls-verify: true}}]',
+        'users: [{name: u, user: {token: x}}]',
+        'contexts: [{name: f, context: {cluster: f, user: u}}]',
+        'current-context: f',
+      ].join('\n'),
+    );
+    const self = await spawnGuard([
+      '--port=0',
+      '--address=127.0.0.1',
+      `--cert-dir=${join(root, 'certs')}`,
+      '--manage-webhook-config',
+      `--kubeconfig=${kubeconfig}`,
+    ]);
+    try {
+      expect(self.logs(/self-managed certificate: every replica makes its own CA/)).toHaveLength(1);
+    } finally {
+      await self.stop(2000);
+    }
+  });
+});

@@ -1,0 +1,122 @@
+// `serve --manage-webhook-config`: keeps the webhook caBundles trusting this replica's CA. It
+// writes at start and whenever ca.crt changes (re-read every pollMs: a Secret update may change
+// ca.crt and not the serving pair), in the two steps of ca-bundle.ts, and retries a failed write
+// with backoff until it lands: a write lost to a passing apiserver 503 would otherwise leave a
+// fresh install's webhooks without a caBundle, or a replaced CA trusted, until the next change.
+import type { KubeConfig } from '@kubernetes/client-node';
+import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { fingerprints, type BundleStep } from './ca-bundle.js';
+import { patchCaBundle, type WebhookConfigNames } from './webhook-config.js';
+
+export interface CaBundleKeeperOptions {
+  kc: KubeConfig;
+  names: WebhookConfigNames;
+  /** ca.crt beside the serving certificate. */
+  caFile: string;
+  /** Between a CA change and dropping the older CAs (--ca-overlap). */
+  overlapMs: number;
+  logger: Logger;
+  pollMs?: number;
+  /** First retry delay after a failed write, doubled up to maxRetryMs. */
+  retryMs?: number;
+  maxRetryMs?: number;
+}
+
+export interface CaBundleKeeper {
+  /** Re-read ca.crt now and write if it changed (start, a new serving pair). */
+  check(): void;
+  stop(): void;
+  /** Resolves when the work queued so far is done (tests). */
+  idle(): Promise<void>;
+}
+
+export function keepCaBundle(opts: CaBundleKeeperOptions): CaBundleKeeper {
+  const {
+    kc,
+    names,
+    caFile,
+    overlapMs,
+    logger,
+    pollMs = 10_000,
+    retryMs = 2_000,
+    maxRetryMs = 300_000,
+  } = opts;
+  let served: string | undefined; // the ca.crt text the bundles were last brought to
+  const retired = new Set<string>(); // CAs this replica served before `served`, not yet settled
+  let pending: NodeJS.Timeout | undefined; // the settle step, or the retry of a failed write
+  let failures = 0;
+  let problem: string | undefined; // logged once per distinct problem, not every poll
+  let queue = Promise.resolve();
+  let stopped = false;
+
+  const run = (work: () => Promise<void>) => {
+    queue = queue.then(() => (stopped ? undefined : work()));
+  };
+  const later = (ms: number, step: BundleStep) => {
+    clearTimeout(pending);
+    pending = setTimeout(() => run(() => write(step)), ms);
+    pending.unref();
+  };
+  const report = (message: string, fields: object, level: 'warn' | 'error') => {
+    if (problem === message) return;
+    problem = message;
+    logger[level](fields, message);
+  };
+
+  async function write(step: BundleStep): Promise<void> {
+    if (served === undefined) return;
+    try {
+      const wrote = await patchCaBundle(kc, names, served, step, { retired });
+      failures = 0;
+      problem = undefined;
+      logger.info({ ...names, step, wrote }, 'webhook configurations trust the current CA');
+      if (step === 'overlap') later(overlapMs, 'settle');
+      else retired.clear();
+    } catch (err) {
+      const delay = Math.min(retryMs * 2 ** failures++, maxRetryMs);
+      logger.error(
+        { error: (err as Error).message, step, retryInMs: delay },
+        'could not patch the webhook caBundle',
+      );
+      later(delay, step);
+    }
+  }
+
+  async function readCa(): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(caFile, 'utf8');
+    } catch (err) {
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      return report(
+        missing
+          ? 'no ca.crt next to the serving certificate: caBundle not managed'
+          : 'cannot read ca.crt: caBundle not managed',
+        { file: caFile, ...(missing ? {} : { error: (err as Error).message }) },
+        missing ? 'warn' : 'error',
+      );
+    }
+    if (text === served) return;
+    if (served !== undefined) {
+      const now = new Set(fingerprints(text));
+      for (const f of fingerprints(served)) if (!now.has(f)) retired.add(f);
+      for (const f of now) retired.delete(f); // a CA that came back is ours again
+    }
+    served = text;
+    failures = 0;
+    await write('overlap');
+  }
+
+  const poll = setInterval(() => run(readCa), pollMs);
+  poll.unref();
+  return {
+    check: () => run(readCa),
+    stop() {
+      stopped = true;
+      clearInterval(poll);
+      clearTimeout(pending);
+    },
+    idle: () => queue,
+  };
+}
