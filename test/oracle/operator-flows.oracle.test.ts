@@ -196,8 +196,12 @@ describe('the claim of a scaled-out target while the guard cache lags', () => {
     expect(admit('CREATE', pod, [...staleCache, newClaim]).validate.verdict).not.toBe('denied');
   });
 
-  it('the same claim from a person: refused (N is past the target count)', () => {
+  // A person's claim for a target past the count is made ahead of a scale-out (or kept by whenScaled:
+  // Retain): the StatefulSet controller then takes it as it is (stateful_pod_control.go
+  // createPersistentVolumeClaims), so it is warned of, as the PV made for it is (pv-target-binding).
+  it('the same claim from a person: warned of (used after a scale-out), not refused', () => {
     const { validate } = admit('CREATE', newClaim, staleCache, undefined, 'kubernetes-admin');
-    expect(validate.verdict).toBe('denied');
+    expect(validate.verdict).toBe('allowed');
+    expect(validate.findings.map((f) => `${f.ruleId}=${f.action}`)).toContain('pvc-name=warn');
   });
 });
