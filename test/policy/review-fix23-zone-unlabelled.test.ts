@@ -22,7 +22,15 @@
 // Operator: target/statefulset.go createTargetAffinity copies targetSpec.affinity verbatim with
 // disablePodAntiAffinity true; the scheduler then decides.
 import { describe, expect, it } from '@jest/globals';
-import { aistore, findingsOf, node, oneNodeDisks, run } from '../support/builders.js';
+import {
+  aistore,
+  findingsOf,
+  node,
+  oneNodeDisks,
+  run,
+  targetPod,
+  targetStatefulSet,
+} from '../support/builders.js';
 
 const zoneApart = {
   podAntiAffinity: {
@@ -45,5 +53,28 @@ describe('review fix23: zone anti-affinity on nodes without a zone label', () =>
       context: [...oneNodeDisks('node-1'), node('node-1')],
     });
     expect(findingsOf(ev, 'target-anti-affinity').filter((f) => f.severity === 'deny')).toEqual([]);
+  });
+
+  // The operator's StatefulSet update (any reconcile: an image upgrade) of a cluster running fine on
+  // such nodes is refused: the operator is stuck.
+  it('the operator-made StatefulSet of a running cluster is not refused', () => {
+    const sts = targetStatefulSet({ replicas: 2, affinity: zoneApart });
+    const ev = run({
+      name: 'sts',
+      operation: 'UPDATE',
+      object: sts,
+      oldObject: sts,
+      context: [...oneNodeDisks('node-1'), node('node-1')],
+    });
+    expect(findingsOf(ev, 'target-anti-affinity').filter((f) => f.severity === 'deny')).toEqual([]);
+  });
+
+  it("the target pod's term is not stripped", () => {
+    const ev = run({
+      name: 'pod',
+      object: targetPod({ ordinal: 1, affinity: zoneApart }),
+      context: [...oneNodeDisks('node-1'), node('node-1')],
+    });
+    expect(JSON.stringify(ev.patch)).not.toMatch(/podAntiAffinity/);
   });
 });
