@@ -39,7 +39,11 @@ describe('review fix23: claim of a class-less mount, after DefaultStorageClass',
 
   it('so target-disk-binding binds the claim to it, without a "does not fit" warning', () => {
     const ev = run({ name: 'pvc', object: claim, context: [cr, ...pvs, ...nodes] });
-    expect(findingsOf(ev, 'target-disk-binding').map((f) => f.message).join('\n')).not.toMatch(/does not fit/);
+    expect(
+      findingsOf(ev, 'target-disk-binding')
+        .map((f) => f.message)
+        .join('\n'),
+    ).not.toMatch(/does not fit/);
     expect(ev.patch).not.toEqual([]);
   });
 });
