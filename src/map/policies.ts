@@ -100,7 +100,7 @@ const POD: MapDef = {
   ],
   mutations: [
     {
-      // target-anti-affinity on CREATE: a target pod that requires anti-affinity (any topology key) against
+      // target-anti-affinity on CREATE: a target pod that requires hostname anti-affinity against
       // the other targets while its nodeSelector pins them all to one host, ordinal >= 1, would stay
       // Pending: the terms go, and what they leave empty with them.
       rule: 'target-anti-affinity',

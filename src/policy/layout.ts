@@ -211,13 +211,10 @@ function otherTargetsReach(term: PodAffinityTerm, labels: Record<string, string>
 }
 
 /**
- * The required pod anti-affinity terms that keep targets with these labels, in this namespace, off
- * each other's nodes: every term that may (`'may'`, what the guard denies or removes), or only those
- * that surely do (`'surely'`, what makes target anti-affinity "on"). Where the namespace is left
- * open, both sides then ask the user to be explicit. Any topology key does: two pods on one node
- * share every topology value of that node, so a term keeping targets one per zone or rack keeps
- * them one per node too (the scheduler's InterPodAffinity filter, satisfyPodAntiAffinity, counts
- * matching pods per (topologyKey, value) of the candidate node).
+ * The required pod anti-affinity terms on the hostname that keep targets with these labels, in
+ * this namespace, off each other's nodes: every term that may (`'may'`, what the guard denies or
+ * removes), or only those that surely do (`'surely'`, what makes target anti-affinity "on").
+ * Where the namespace is left open, both sides then ask the user to be explicit.
  */
 export function requiredTargetAntiAffinity(
   affinity: Affinity | undefined,
@@ -232,8 +229,7 @@ export function requiredTargetAntiAffinity(
     isObject(anti) ? anti.requiredDuringSchedulingIgnoredDuringExecution : undefined,
   ).filter(
     (term) =>
-      typeof term.topologyKey === 'string' &&
-      term.topologyKey !== '' &&
+      term.topologyKey === HOSTNAME_KEY &&
       scopes.includes(termScope(term, namespace)) &&
       reaches.includes(otherTargetsReach(term, targetLabels)),
   );

@@ -419,7 +419,7 @@ const AISTORE: PolicyDef = {
             'request.namespace',
           ),
         ),
-      message: `[target-anti-affinity] spec.targetSpec.affinity requires anti-affinity between targets (on the hostname, or on a zone or any topology key: two targets on one node share them all) in a multi-target layout: the operator copies it even with disablePodAntiAffinity, so the second target on a node stays Pending${doc('target-anti-affinity')}`,
+      message: `[target-anti-affinity] spec.targetSpec.affinity requires hostname anti-affinity between targets in a multi-target layout: the operator copies it even with disablePodAntiAffinity, so the second target on a node stays Pending${doc('target-anti-affinity')}`,
     },
     {
       rule: 'cr-name',
@@ -569,7 +569,7 @@ const STATEFULSET: PolicyDef = {
     {
       rule: 'target-anti-affinity',
       broken: (_r, f) => and(f('target'), f('multiTarget'), f('requiredAntiAffinity')),
-      message: `[target-anti-affinity] the target pod template requires anti-affinity between targets (on the hostname or any topology key), but its nodeSelector pins them all to one node: the second target stays Pending; set spec.targetSpec.disablePodAntiAffinity: true on the AIStore CR${doc('target-anti-affinity')}`,
+      message: `[target-anti-affinity] the target pod template requires hostname anti-affinity between targets, but its nodeSelector pins them all to one node: the second target stays Pending; set spec.targetSpec.disablePodAntiAffinity: true on the AIStore CR${doc('target-anti-affinity')}`,
     },
     {
       rule: 'mount-template-name',

@@ -191,22 +191,21 @@ function keysKeepOtherTargets(t: string, L: string): string {
 }
 
 /**
- * Pod affinity term `t` has a topology key (any: two pods on one node share every topology value of
- * that node) and may (or, `surely`, does) keep the targets with these labels in namespace `ns`
- * apart (layout.ts requiredTargetAntiAffinity's filter). The
+ * Pod affinity term `t` is on kubernetes.io/hostname and may (or, `surely`, does) keep the targets
+ * with these labels in namespace `ns` apart (layout.ts requiredTargetAntiAffinity's filter). The
  * labels are bound once with a one-element list macro: CEL has no let, and the labels expression
  * may be long.
  */
 export const targetAntiAffinityTerm = (t: string, labels: string, ns: string, surely = false): string =>
   and(
     `has(${t}.topologyKey)`,
-    `${t}.topologyKey != ''`,
+    `${t}.topologyKey == ${str(HOSTNAME_KEY)}`,
     termAppliesIn(t, ns, surely),
     `has(${t}.labelSelector)`,
     `[${labels}].all(L, ${and(selectsIn(`${t}.labelSelector`, 'L', surely), keysKeepOtherTargets(t, 'L'))})`,
   );
 
-/** A required pod anti-affinity term (any topology key) that may (`surely`: does) keep targets apart (layout.ts requiredTargetAntiAffinity). */
+/** A required kubernetes.io/hostname pod anti-affinity term that may (`surely`: does) keep targets apart (layout.ts requiredTargetAntiAffinity). */
 export function requiredTargetAntiAffinity(
   affinity: string,
   labels: string,

@@ -1,22 +1,13 @@
 // With anti-affinity disabled the operator copies targetSpec.affinity verbatim, so a
-// hand-written required anti-affinity between targets still keeps them one per node: on the
-// hostname, or on any wider topology (zone, rack), since two pods on one node share all of its
-// topology values. Which terms reach the other targets is layout.ts requiredTargetAntiAffinity's question.
+// hand-written required hostname anti-affinity between targets still keeps them one per node. Which
+// terms reach the other targets is layout.ts requiredTargetAntiAffinity's question.
 import { targetPodLabels } from '../aistore.js';
-import { HOSTNAME_KEY, labelsOf, type Affinity, type PodAffinityTerm } from '../k8s.js';
+import { labelsOf, type Affinity } from '../k8s.js';
 import { describeLayout, requiredTargetAntiAffinity } from '../layout.js';
 import { podSpecOf } from '../podspec.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink } from '../rule.js';
 
 const REQUIRED = 'podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution';
-
-/** "required hostname anti-affinity", or "required anti-affinity on <the topology keys the terms name>". */
-function requiredOn(terms: PodAffinityTerm[]): string {
-  const keys = [...new Set(terms.map((t) => t.topologyKey as string))];
-  return keys.length === 1 && keys[0] === HOSTNAME_KEY
-    ? 'required hostname anti-affinity'
-    : `required anti-affinity on ${keys.join(', ')}`;
-}
 
 /** Remove the given terms, and the objects they leave empty, so the result is what a human would write. */
 function stripTerms(affinity: Affinity, terms: unknown[]): void {
@@ -32,14 +23,14 @@ export default defineRule({
   id: 'target-anti-affinity',
   title: 'Required target-to-target anti-affinity in a multi-target layout',
   summary:
-    "A required pod anti-affinity, on kubernetes.io/hostname or any other topology key (zone, rack: two targets on one node share every topology value of that node), that reaches the other targets (in their namespace, after matchLabelKeys/mismatchLabelKeys), in a multi-target layout: deny on the CR and StatefulSet; removed from target Pods on CREATE (warn). A term for other namespaces, or keyed on the pod's own name, is left alone.",
+    "A required kubernetes.io/hostname pod anti-affinity that reaches the other targets (in their namespace, after matchLabelKeys/mismatchLabelKeys), in a multi-target layout: deny on the CR and StatefulSet; removed from target Pods on CREATE (warn). A term for other namespaces, or keyed on the pod's own name, is left alone.",
   verdict: 'mutate + warn / deny',
   operator: `With disablePodAntiAffinity true the operator copies targetSpec.affinity verbatim onto the target pods (${operatorLink('internal/resources/aistore/target/statefulset.go', 158, 'createTargetAffinity')}), so a hand-written required term still applies.`,
   howToFix: 'Remove the target-selecting required term (a preferred one is fine).',
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("To allow the placement of multiple proxies/targets on a single node, set disablePodAntiAffinity: true")`,
   roles: ['aistore', 'target-statefulset', 'target-pod'],
   mutates: true,
-  // The finding is a required anti-affinity between targets.
+  // The finding is a required hostname anti-affinity between targets.
   keepsTargetsApart: () => true,
   check({ subject, writable, layout, operation, report }) {
     if (!layout.multiTarget) return;
@@ -51,7 +42,7 @@ export default defineRule({
       if (terms.length > 0)
         report.deny(
           `/spec/targetSpec/affinity/${REQUIRED}`,
-          `spec.targetSpec.affinity has a ${requiredOn(terms)} between targets; the operator copies it verbatim even with disablePodAntiAffinity, so it ${blocked}.`,
+          `spec.targetSpec.affinity has a required hostname anti-affinity between targets; the operator copies it verbatim even with disablePodAntiAffinity, so it ${blocked}.`,
           'Remove the target-selecting term from spec.targetSpec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution (a preferred term is fine).',
         );
       return;
@@ -72,7 +63,7 @@ export default defineRule({
       if (Object.keys(spec.affinity ?? {}).length === 0) delete spec.affinity;
       report.mutated(
         path,
-        `removed the target pod's ${requiredOn(terms)}: it ${blocked}.`,
+        `removed the target pod's required hostname anti-affinity: it ${blocked}.`,
         'Set spec.targetSpec.disablePodAntiAffinity: true on the AIStore CR.',
       );
       return;
@@ -80,7 +71,7 @@ export default defineRule({
     if (subject.role === 'target-statefulset')
       report.deny(
         path,
-        `the target pod template's ${requiredOn(terms)} ${blocked}.`,
+        `the target pod template's required hostname anti-affinity ${blocked}.`,
         'Set spec.targetSpec.disablePodAntiAffinity: true on the AIStore CR and let the operator re-render the StatefulSet.',
       );
   },
