@@ -31,9 +31,18 @@ export function unfit(disk: Disk, need: MountNeed): string | undefined {
  * a slot, so the first target that cannot be completed is where the count stops.
  */
 export function nodeCapacity(disks: Disk[], needs: MountNeed[], limit = Infinity): number {
-  if (needs.length === 0) return 0;
-  const candidates = needs.map((need) => disks.filter((d) => unfit(d, need) === undefined));
+  return slotMatching(disks, needs, limit).count;
+}
+
+/** nodeCapacity's matching: how many targets fit, and which disk holds slot target * mounts + mount. */
+function slotMatching(
+  disks: Disk[],
+  needs: MountNeed[],
+  limit: number,
+): { count: number; slotOfDisk: Map<Disk, number> } {
   const slotOfDisk = new Map<Disk, number>();
+  if (needs.length === 0) return { count: 0, slotOfDisk };
+  const candidates = needs.map((need) => disks.filter((d) => unfit(d, need) === undefined));
   const augment = (slot: number, seen: Set<Disk>): boolean => {
     for (const disk of candidates[slot % needs.length] ?? []) {
       if (seen.has(disk)) continue;
@@ -48,8 +57,13 @@ export function nodeCapacity(disks: Disk[], needs: MountNeed[], limit = Infinity
   };
   let k = 0;
   for (; k < limit && (k + 1) * needs.length <= disks.length; k++)
-    for (let m = 0; m < needs.length; m++) if (!augment(k * needs.length + m, new Set())) return k;
-  return k;
+    for (let m = 0; m < needs.length; m++)
+      if (!augment(k * needs.length + m, new Set())) {
+        // Drop the partial target's slots: they hold disks that no whole target uses.
+        for (const [disk, slot] of slotOfDisk) if (slot >= k * needs.length) slotOfDisk.delete(disk);
+        return { count: k, slotOfDisk };
+      }
+  return { count: k, slotOfDisk };
 }
 
 /** a before b: the lower disk positions, compared in ascending order; then mount by mount. */
@@ -71,6 +85,7 @@ function listedBefore(a: Disk[], b: Disk[]): boolean {
  * search over groups^mounts choices, small (a target has few mounts, a node few kinds of disk).
  */
 function nextTarget(disks: Disk[], needs: MountNeed[]): Disk[] | undefined {
+  let steps = 0;
   const groups = new Map<string, Disk[]>();
   for (const disk of disks) {
     const fits = needs.map((need) => (unfit(disk, need) === undefined ? '1' : '0')).join('');
@@ -82,6 +97,7 @@ function nextTarget(disks: Disk[], needs: MountNeed[]): Disk[] | undefined {
   const roomAfter = new Map<string, number>(); // by how many disks of each group were taken
   let best: { disks: Disk[]; room: number } | undefined;
   const search = (m: number): void => {
+    if (++steps > SEARCH_STEPS) return;
     if (m === needs.length) {
       const key = used.join(',');
       const room =
@@ -106,8 +122,15 @@ function nextTarget(disks: Disk[], needs: MountNeed[]): Disk[] | undefined {
     });
   };
   search(0);
-  return best?.disks;
+  return steps > SEARCH_STEPS ? undefined : best?.disks;
 }
+
+/**
+ * How many steps nextTarget's search may take before it gives up: it is exponential in the mounts
+ * when disks come in many sizes (24 mounts in 8 sizes: ~10^9 choices), and matchNode then takes the
+ * matching's assignment instead, which fits every target but not always the earliest disks.
+ */
+const SEARCH_STEPS = 50_000;
 
 /**
  * The disks of `k` targets on one node, `[target][mount]`, or undefined when they do not fit.
@@ -120,10 +143,20 @@ export function matchNode(disks: Disk[], needs: MountNeed[], k: number): Disk[][
   const targets: Disk[][] = [];
   let free = disks;
   for (let t = 0; t < k; t++) {
-    const picked = nextTarget(free, needs) as Disk[];
+    const picked = nextTarget(free, needs);
+    if (!picked) return [...targets, ...matchedTargets(free, needs, k - t)];
     targets.push(picked);
     free = free.filter((d) => !picked.includes(d));
   }
+  return targets;
+}
+
+/** `k` targets' disks as the matching assigns them (slot target * mounts + mount), targets in slot order. */
+function matchedTargets(disks: Disk[], needs: MountNeed[], k: number): Disk[][] {
+  const { slotOfDisk } = slotMatching(disks, needs, k);
+  const targets = Array.from({ length: k }, () => new Array<Disk>(needs.length));
+  for (const [disk, slot] of slotOfDisk)
+    (targets[Math.floor(slot / needs.length)] as Disk[])[slot % needs.length] = disk;
   return targets;
 }
 

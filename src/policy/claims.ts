@@ -3,11 +3,13 @@
 // a target). A claim is <template>-<cr>-target-<N>, the template being the CR name + the mount path
 // with "/" turned into "-" (operator api/aistore/v1beta1/aistore_types.go Mount.GetPVCName, BuildPVC).
 import {
+  autoScaleSizeLimit,
   claimMounts,
   crFromClaimShape,
   dataClaimName,
   hasClaimShape,
   isSomeStateClaim,
+  isTargetAutoScaling,
   legacyDocClaimName,
   mountOfTemplate,
   splitClaimName,
@@ -175,6 +177,19 @@ export function effectiveTargetCount(
   return replicas === undefined ? size : Math.max(size, replicas);
 }
 
+/**
+ * What makes a CR have `targets` targets: a larger size, or, autoscaled (GetTargetSize: the matching
+ * nodes, at most autoScale.sizeLimit), a larger sizeLimit where that is what holds the count down,
+ * else more nodes matching the targets' placement.
+ */
+export function scaleOutTo(cr: AIStoreCR | undefined, targets: number): string {
+  if (!cr || !isTargetAutoScaling(cr)) return `raise spec.targetSpec.size to at least ${targets}`;
+  const limit = autoScaleSizeLimit(cr);
+  return limit !== undefined && limit < targets
+    ? `raise spec.targetSpec.autoScale.sizeLimit (${limit}) to at least ${targets}, with as many nodes matching the targets' placement`
+    : `let ${targets} nodes match the targets' placement (autoscaled: one target per such node)`;
+}
+
 function explainTemplate(crName: string, mount: Mount, ordinal: number): string {
   return `"${dataClaimName(crName, mount.path, ordinal)}" (template "${templateName(crName, mount.path)}" = CR name "${crName}" + mount path ${mount.path} with "/" turned into "-", then "-${targetStatefulSetName(crName)}-${ordinal}")`;
 }
@@ -283,7 +298,7 @@ function withCR(
       return {
         severity: 'warn',
         reason: `which is for ${crName}-target-${own.ordinal}, but AIStore ${crName} has ${count} target(s) (ordinals 0..${count - 1}): no pod uses it until the target count is at least ${own.ordinal + 1}, when it is used after a scale-out (the StatefulSet controller takes an existing claim as it is)`,
-        fix: `If it is for a scale-out, raise the target size to at least ${own.ordinal + 1} when its disks are ready; otherwise ${w.deleteIt}.`,
+        fix: `If it is for a scale-out, ${scaleOutTo(cr, own.ordinal + 1)} when its disks are ready; otherwise ${w.deleteIt}.`,
         laterTarget: { ordinal: own.ordinal, size: count },
       };
     }

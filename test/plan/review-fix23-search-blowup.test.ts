@@ -47,5 +47,9 @@ describe('review fix23: placement search work', () => {
     const placed = placeTargets([node], needs, 1);
     expect(placed?.length).toBe(1);
     expect(reads).toBeLessThanOrEqual(LIMIT);
+    // Past the search's budget the matching assigns the disks: still one fitting disk per mount.
+    const disks = placed![0]!.disks;
+    expect(new Set(disks).size).toBe(24);
+    disks.forEach((d, m) => expect(d.bytes).toBeGreaterThanOrEqual(needs[m]!.bytes));
   });
 });

@@ -605,7 +605,7 @@ const rows: Row[] = [
     context: [cr],
     expect: {
       warn: [
-        /claim "ais-data-aistore-ais-target-2" of ais-target-2, but AIStore ais has 2 target\(s\).*until the target size is at least 3/,
+        /claim "ais-data-aistore-ais-target-2" of ais-target-2, but AIStore ais has 2 target\(s\).*until the target count is at least 3/,
       ],
     },
   },
@@ -615,7 +615,7 @@ const rows: Row[] = [
     context: [aistore({ disable: true, size: -1 }), node('node-1'), node('node-2')],
     expect: {
       warn: [
-        /has 2 target\(s\) \(ordinals 0..1, one per node its targets may use\): no pod uses it until there are 3 such nodes/,
+        /has 2 target\(s\) \(ordinals 0..1, one per node its targets may use, at most autoScale.sizeLimit\): no pod uses it until the target count is at least 3/,
       ],
     },
   },

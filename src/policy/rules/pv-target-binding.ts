@@ -22,7 +22,7 @@ import {
   type Mount,
 } from '../aistore.js';
 import { recreatesTargets } from '../rollout.js';
-import { cachedSetClaims, claimNameProblem, claimOwners, mountOfClaim } from '../claims.js';
+import { cachedSetClaims, claimNameProblem, claimOwners, mountOfClaim, scaleOutTo } from '../claims.js';
 import type { ClusterContext } from '../context.js';
 import {
   asText,
@@ -97,10 +97,8 @@ function checkVolumeClaim({ subject, ctx, report }: RuleInput<'target-volume'>):
     // Disks are prepared before a scale-out (the operator's webhook lets targetSpec.size change).
     report.warn(
       '/spec/claimRef/name',
-      `PV ${self} is pre-bound to claim "${claimName}" of ${crName}-target-${later.ordinal}, but AIStore ${crName} has ${later.size} target(s) (ordinals 0..${later.size - 1}${autoscaled ? ', one per node its targets may use' : ''}): no pod uses it until ${autoscaled ? `there are ${later.ordinal + 1} such nodes` : `the target size is at least ${later.ordinal + 1}`}.`,
-      autoscaled
-        ? `If this PV is for a node still to join, it is used once ${later.ordinal + 1} nodes match the targets' placement; otherwise delete it.`
-        : `If this PV is for a scale-out, raise spec.targetSpec.size to at least ${later.ordinal + 1} when the disks are ready; otherwise delete it.`,
+      `PV ${self} is pre-bound to claim "${claimName}" of ${crName}-target-${later.ordinal}, but AIStore ${crName} has ${later.size} target(s) (ordinals 0..${later.size - 1}${autoscaled ? ', one per node its targets may use, at most autoScale.sizeLimit' : ''}): no pod uses it until the target count is at least ${later.ordinal + 1}.`,
+      `If this PV is for a scale-out, ${scaleOutTo(cr, later.ordinal + 1)} when the disks are ready; otherwise delete it.`,
     );
   else if (problem)
     report[problem.severity](
@@ -163,10 +161,13 @@ function checkVolumeShape({ subject, report }: RuleInput<'target-volume'>): void
   for (const misfit of mountMisfits(pv, mount))
     report.deny(misfit.path, `PV ${self} ${misfit.what}.`, misfit.fix);
   const modes = stringsOf(pv.spec?.accessModes);
-  if (!modes.includes('ReadWriteOnce') && !modes.includes('ReadWriteOncePod')) {
+  // The operator's claims ask for ReadWriteOnce (Mount.BuildPVC), and a PV serves a claim only if it
+  // has every mode the claim asks for (component-helpers pv_helpers.go CheckAccessModes; the PV
+  // controller's findByClaim): ReadWriteOncePod alone is not ReadWriteOnce.
+  if (!modes.includes('ReadWriteOnce')) {
     report.deny(
       '/spec/accessModes',
-      `PV ${self} is not ReadWriteOnce (${modes.join(', ') || 'no access modes'}): a target's disk belongs to one node and one pod.`,
+      `PV ${self} is not ReadWriteOnce (${modes.join(', ') || 'no access modes'}): the target's claim asks for ReadWriteOnce, and a PV without it never binds to it.`,
       'Set accessModes: [ReadWriteOnce].',
     );
   }

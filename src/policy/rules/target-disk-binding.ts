@@ -98,19 +98,17 @@ function bindClaim({ subject, writable, layout, ctx, operation, report }: RuleIn
 }
 
 /**
- * How a PV fails the claim it is pre-bound to, as the PV controller would judge an unbound PV for it
- * (pv_controller.go checkVolumeSatisfyClaim): storage class equal, capacity at least the request,
- * the claim's access modes among the PV's, volume modes equal (unset is Filesystem). Empty: it fits.
+ * How a PV fails the claim it is pre-bound to, as the PV controller judges a PV pre-bound to a claim
+ * (component-helpers pv_helpers.go FindMatchingVolume, findByClaim): capacity at least the request,
+ * volume modes equal (unset is Filesystem), the claim's access modes among the PV's. Not the storage
+ * class: a pre-bound PV is taken before the class is compared (and the DefaultStorageClass admission
+ * plugin gives a class-less claim the cluster's default before any webhook sees it). Empty: it fits.
  */
 function misfits(pv: PersistentVolume, claim: PvcSpec | undefined): string[] {
   const spec: unknown = pv.spec;
   const pvSpec = isObject(spec) ? spec : {};
   const claimSpec: Record<string, unknown> = isObject(claim) ? claim : {};
   const found: string[] = [];
-  const text = (v: unknown) => (typeof v === 'string' ? v : '');
-  const [wantClass, haveClass] = [text(claimSpec.storageClassName), text(pvSpec.storageClassName)];
-  if (wantClass !== haveClass)
-    found.push(`storageClassName "${haveClass}", the claim asks for "${wantClass}"`);
   const resources = isObject(claimSpec.resources) ? claimSpec.resources : {};
   const request = isObject(resources.requests) ? resources.requests.storage : undefined;
   const capacity = capacityOf(pv);
@@ -364,7 +362,7 @@ export default defineRule({
   id: 'target-disk-binding',
   title: 'Targets bound to their own disks',
   summary:
-    "On CREATE: a target claim gets spec.volumeName of the PV pre-bound to it, if that PV fits the claim (storage class, capacity at least the request, access modes, volume mode), since a claim bound by name skips the PV controller's checks (warn otherwise, no patch); a target Pod gets node affinity to its disks' node and an ais-guard/disks annotation (warn); a Pod already on a node (spec.nodeName, as audit sees a running one) is left as it is, with a warn only when that is not its disks' node. A PV still held by a deleted claim's uid (Released, Failed) is no one's disk. Conflicts deny; no known PV in a multi-target layout warns, unless the local static provisioner has free disks of the mounts' class (the scheduler binds one on the pod's node).",
+    "On CREATE: a target claim gets spec.volumeName of the PV pre-bound to it, if that PV fits the claim (capacity at least the request, access modes, volume mode: what Kubernetes checks of a PV pre-bound to a claim, not its class), since a claim bound by name skips the PV controller's checks (warn otherwise, no patch); a target Pod gets node affinity to its disks' node and an ais-guard/disks annotation (warn); a Pod already on a node (spec.nodeName, as audit sees a running one) is left as it is, with a warn only when that is not its disks' node. A PV still held by a deleted claim's uid (Released, Failed) is no one's disk. Conflicts deny; no known PV in a multi-target layout warns, unless the local static provisioner has free disks of the mounts' class (the scheduler binds one on the pod's node).",
   verdict: 'mutate + warn / deny',
   operator: `The operator leaves binding to the StatefulSet's claims (${operatorLink('internal/resources/aistore/target/statefulset.go', 63, 'NewTargetSS')}, volumeClaimTemplates) and places pods only by targetSpec.nodeSelector and affinity (${operatorLink('internal/resources/aistore/target/statefulset.go', 114, 'targetPodSpec')}): nothing ties a target to its own disks but the PVs.`,
   howToFix: 'Create the PVs with claimRefs; the guard then binds claims and pods to them.',
