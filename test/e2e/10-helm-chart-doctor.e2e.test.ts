@@ -1,28 +1,18 @@
 // review chart23: `ais-guard doctor` on installs made with the Helm chart (deploy/helm/ais-guard) with
 // the values docs/helm.md documents. The live state doctor reads is built from `helm template` of the
-// chart itself (helm from test/helm/build.sh's cache, $HELM to override): the webhook configurations as
-// rendered (plus the caBundle the cainjector or the guard writes), and each SubjectAccessReview
+// chart itself (the helm the e2e stage builds, test/helm/build.sh, named in $HELM: npm test has no
+// helm): the webhook configurations as rendered (plus the caBundle the cainjector or the guard writes), and each SubjectAccessReview
 // answered from the ClusterRoles the chart rendered and bound to the guard's ServiceAccount.
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { DEPLOY_DIR, OVERLAYS, renderManifests, type KObject, type Overlay } from '../../src/deploy/index.js';
+import { OVERLAYS, renderManifests, type KObject, type Overlay } from '../../src/deploy/index.js';
 import { runChecks } from '../../src/doctor/index.js';
 import { expectedInstall } from '../../src/doctor/expected.js';
 import { found, type Permission, type Snapshot, type WebhookConfiguration } from '../../src/doctor/types.js';
-import { b64, makeCerts, NOW } from './support.js';
-
-const CHART = join(DEPLOY_DIR, 'helm', 'ais-guard');
-
-function helmBinary(): string {
-  const cache = process.env.AIS_GUARD_CACHE ?? join(homedir(), '.cache', 'ais-guard');
-  const path = process.env.HELM ?? join(cache, 'helm-v4.3.1', 'helm');
-  if (!existsSync(path)) throw new Error(`no helm at ${path}: HELM=$(test/helm/build.sh | tail -n1)`);
-  return path;
-}
+import { b64, makeCerts, NOW } from '../doctor/support.js';
+import { CHART, HELM } from './support/helm.js';
 
 /** `helm template` of the chart with `--set-string`/`--set` pairs, as objects. */
 function helmTemplate(values: Record<string, string | boolean | number>): KObject[] {
@@ -30,7 +20,7 @@ function helmTemplate(values: Record<string, string | boolean | number>): KObjec
     typeof v === 'string' ? '--set-string' : '--set',
     `${k}=${String(v)}`,
   ]);
-  const out = execFileSync(helmBinary(), ['template', 'ais-guard', CHART, ...args], { encoding: 'utf8' });
+  const out = execFileSync(HELM, ['template', 'ais-guard', CHART, ...args], { encoding: 'utf8' });
   return YAML.parseAllDocuments(out, { version: '1.1' })
     .map((d) => d.toJS() as KObject | null)
     .filter((o): o is KObject => o !== null);
@@ -231,7 +221,7 @@ describe('review chart23: an expiring CA of a cert-manager install', () => {
     const forge = (await import('node-forge')).default;
     const { issueCA } = await import('../../src/tls/issue.js');
     const { keyPairFromPem, rsaKeyPairSync } = await import('../../src/tls/keys.js');
-    const { DAY, servingCert } = await import('./support.js');
+    const { DAY, servingCert } = await import('../doctor/support.js');
     const issued = issueCA(rsaKeyPairSync(), { commonName: 'ais-guard webhook CA', validityDays: 3650 });
     const caCert = forge.pki.certificateFromPem(issued.cert);
     caCert.validity.notBefore = new Date(NOW.getTime() - 300 * DAY);

@@ -1,22 +1,14 @@
 // review chart23: the Helm chart (deploy/helm/ais-guard) with realistic values, rendered by the helm
-// binary test/helm/build.sh caches ($HELM to override) and read as YAML 1.1, as helm and kubectl read
+// binary the e2e stage builds (test/helm/build.sh, named in $HELM: npm test has no helm) and read as YAML 1.1, as helm and kubectl read
 // what they apply.
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { DEPLOY_DIR, type KObject } from '../../src/deploy/index.js';
-
-const CHART = join(DEPLOY_DIR, 'helm', 'ais-guard');
-
-function helmBinary(): string {
-  const cache = process.env.AIS_GUARD_CACHE ?? join(homedir(), '.cache', 'ais-guard');
-  const path = process.env.HELM ?? join(cache, 'helm-v4.3.1', 'helm');
-  if (!existsSync(path)) throw new Error(`no helm at ${path}: HELM=$(test/helm/build.sh | tail -n1)`);
-  return path;
-}
+import { type KObject } from '../../src/deploy/index.js';
+import { CHART, HELM } from './support/helm.js';
 
 /** `helm template` with a values file: its exit status, stderr and objects. */
 function template(values: unknown, release = 'ais-guard') {
@@ -24,7 +16,7 @@ function template(values: unknown, release = 'ais-guard') {
   // JSON is YAML: every string stays quoted, whatever YAML 1.1 would make of it bare.
   writeFileSync(file, JSON.stringify(values));
   try {
-    const out = execFileSync(helmBinary(), ['template', release, CHART, '-f', file], {
+    const out = execFileSync(HELM, ['template', release, CHART, '-f', file], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
