@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCerts } from '../../src/tls/index.js';
 import { spawnGuard, type ChildGuard } from './support/guard.js';
+import { writeKubeconfig } from './support/kubeconfig.js';
 
 const BASE = '/apis/admissionregistration.k8s.io/v1';
 const VALIDATING = `${BASE}/validatingwebhookconfigurations/ais-guard`;
@@ -101,18 +102,7 @@ describe('review rot23: serve --manage-webhook-config when only ca.crt changes',
     const tls = join(root, 'tls');
     mkdirSync(tls);
     for (const f of ['tls.crt', 'tls.key', 'ca.crt']) copyFileSync(join(made, f), join(tls, f));
-    const kubeconfig = join(root, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        `clusters: [{name: f, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
-        'users: [{name: u, user: {token: x}}]',
-        'contexts: [{name: f, context: {cluster: f, user: u}}]',
-        'current-context: f',
-      ].join('\n'),
-    );
+    const kubeconfig = writeKubeconfig(root, `http://127.0.0.1:${port}`);
     guard = await spawnGuard([
       '--port=0',
       '--address=127.0.0.1',

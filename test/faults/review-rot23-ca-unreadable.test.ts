@@ -13,11 +13,12 @@
 // Expected: the guard logs the error and stays up. Run: npm run build, then
 // NODE_OPTIONS=--experimental-vm-modules npx jest -c jest.faults.config.js test/faults/review-rot23
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCerts } from '../../src/tls/index.js';
 import { spawnGuard, type ChildGuard } from './support/guard.js';
+import { writeKubeconfig } from './support/kubeconfig.js';
 
 let guard: ChildGuard | undefined;
 afterAll(async () => {
@@ -37,18 +38,7 @@ describe('review rot23: serve --manage-webhook-config with an unreadable ca.crt'
     // kubelet's swap give the same rejected readFile).
     mkdirSync(join(tls, 'ca.crt'));
     // A cluster that refuses everything: the patch is never reached anyway.
-    const kubeconfig = join(root, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        'clusters: [{name: f, cluster: {server: "https://127.0.0.1:9", insecure-skip-tls-verify: true}}]',
-        'users: [{name: u, user: {token: x}}]',
-        'contexts: [{name: f, context: {cluster: f, user: u}}]',
-        'current-context: f',
-      ].join('\n'),
-    );
+    const kubeconfig = writeKubeconfig(root, 'https://127.0.0.1:9');
     guard = await spawnGuard([
       '--port=0',
       '--address=127.0.0.1',
@@ -78,18 +68,7 @@ describe('serve --manage-webhook-config with a self-managed certificate', () => 
   // test/deploy/review-rot23-ca-bundle.test.ts): said at start, as docs/deploy.md says it.
   it('warns that replicas would not share a CA', async () => {
     const root = mkdtempSync(join(tmpdir(), 'rot23-self-'));
-    const kubeconfig = join(root, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        'clusters: [{name: f, cluster: {server: "https://127.0.0.1:9", insecure-skip-tls-verify: true}}]',
-        'users: [{name: u, user: {token: x}}]',
-        'contexts: [{name: f, context: {cluster: f, user: u}}]',
-        'current-context: f',
-      ].join('\n'),
-    );
+    const kubeconfig = writeKubeconfig(root, 'https://127.0.0.1:9');
     const self = await spawnGuard([
       '--port=0',
       '--address=127.0.0.1',

@@ -21,7 +21,7 @@
 // fails (jest timeout) when it never does. Run: npm run build, then
 // NODE_OPTIONS=--experimental-vm-modules npx jest -c jest.faults.config.js test/faults/review-rot23
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCerts } from '../../src/tls/index.js';
 import { spawnGuard, type ChildGuard } from './support/guard.js';
+import { writeKubeconfig } from './support/kubeconfig.js';
 
 const BASE = '/apis/admissionregistration.k8s.io/v1';
 const VALIDATING = `${BASE}/validatingwebhookconfigurations/ais-guard`;
@@ -90,18 +91,7 @@ describe('review rot23: serve --manage-webhook-config after one failed write', (
     mkdirSync(tls);
     for (const f of ['tls.crt', 'tls.key', 'ca.crt']) copyFileSync(join(made, f), join(tls, f));
     expect(readFileSync(join(tls, 'ca.crt'), 'utf8')).toContain('BEGIN CERTIFICATE');
-    const kubeconfig = join(root, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        `clusters: [{name: f, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
-        'users: [{name: u, user: {token: x}}]',
-        'contexts: [{name: f, context: {cluster: f, user: u}}]',
-        'current-context: f',
-      ].join('\n'),
-    );
+    const kubeconfig = writeKubeconfig(root, `http://127.0.0.1:${port}`);
     guard = await spawnGuard([
       '--port=0',
       '--address=127.0.0.1',
