@@ -2,6 +2,7 @@
 // runs test/e2e/10-helm-chart.e2e.test.ts): the schema knows exactly the guard's rule ids and
 // modes, the defaults satisfy the schema's enums, and docs/helm.md documents every value.
 import { describe, expect, it } from '@jest/globals';
+import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -40,6 +41,18 @@ describe('deploy/helm/ais-guard values', () => {
 
   it('every top-level value is in the schema, and the schema has no other', () => {
     expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(values).sort());
+  });
+
+  it('fullnameOverride takes a Service name that YAML 1.1 reads back as a string', () => {
+    // The chart writes the name bare (metadata.name, the instance label); Helm and kubectl read
+    // manifests with sigs.k8s.io/yaml, to which a bare on, no or null is a boolean or null, not a
+    // name: such an install failed at decoding, after part of it was applied. render --name quotes.
+    const valid = new Ajv({ strict: false }).compile(schema);
+    const accepts = (name: string) => valid({ ...values, fullnameOverride: name });
+    for (const name of ['', 'guard-b', 'online', 'no-1', 'nope'])
+      expect([name, accepts(name)]).toEqual([name, true]);
+    for (const name of ['on', 'off', 'yes', 'no', 'y', 'n', 'true', 'false', 'null', '1guard'])
+      expect([name, accepts(name)]).toEqual([name, false]);
   });
 
   it('docs/helm.md has a row for every value', () => {

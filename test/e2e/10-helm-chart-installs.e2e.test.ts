@@ -87,6 +87,13 @@ describe('review chart23: names the schema accepts', () => {
     expect(result.code).not.toBe(0);
   });
 
+  // YAML 1.1, as Helm and kubectl read the rendered manifests, takes a bare `on` for true: the schema
+  // refuses such names (test/deploy/helm-values.test.ts) and helm applies that refusal.
+  it('fullnameOverride on is refused before anything is applied', () => {
+    expect(template({ fullnameOverride: 'on' }).code).not.toBe(0);
+    expect(template({ fullnameOverride: 'online' }).code).toBe(0);
+  });
+
   // DEFECT: namespace names are written into the manifests unquoted: metadata.namespace,
   // the Namespace's name, clientConfig.service.namespace, ServiceAccount subjects, and the
   // namespaceSelector's flow list `values: [kube-system, ..., <ns>]` (_helpers.tpl
