@@ -13,7 +13,7 @@ import {
   LockTimeoutError,
   serviceDnsNames,
 } from '../tls/index.js';
-import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
+import { UsageError, wholeNumber, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
 export const CERTS_HELP = `Usage: ais-guard certs [options]
 
@@ -56,8 +56,8 @@ export function parseDurationDays(text: string): number {
 
 function positiveDays(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const days = Number(text);
-  if (!(Number.isInteger(days) && days > 0)) throw new UsageError(`${flag} takes a whole number of days > 0`);
+  const days = wholeNumber(text);
+  if (days === undefined || days === 0) throw new UsageError(`${flag} takes a whole number of days > 0`);
   return days;
 }
 

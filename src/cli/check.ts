@@ -21,7 +21,7 @@ import { renderJunitChunks } from './report/junit.js';
 import { warns } from './report/model.js';
 import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
-import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
+import { UsageError, wholeNumber, type Io, type ParseArgsOptionsConfig } from './usage.js';
 import { VERSION } from './version.js';
 import { writeFixes } from './write.js';
 
@@ -112,8 +112,8 @@ function options(argv: string[]) {
     throw new UsageError(`unknown output format "${values.output}" (use ${FORMATS.join(', ')})`);
   if (!MODES.includes(values.mode as Mode))
     throw new UsageError(`unknown mode "${values.mode}" (use ${MODES.join(', ')})`);
-  const nodeCount = values.nodes === undefined ? undefined : Number(values.nodes);
-  if (nodeCount !== undefined && !(Number.isInteger(nodeCount) && nodeCount >= 0))
+  const nodeCount = values.nodes === undefined ? undefined : wholeNumber(values.nodes);
+  if (values.nodes !== undefined && nodeCount === undefined)
     throw new UsageError('--nodes takes a whole number');
   if (values.write && !values.fix) throw new UsageError('--write goes with --fix');
   if (values['follow-symlinks'] && !values.write) throw new UsageError('--follow-symlinks goes with --write');

@@ -16,7 +16,7 @@ import {
 } from '../plan/index.js';
 import { readYamlValue, stringifyForKube } from '../k8s/yaml.js';
 import { loadManifests } from './load.js';
-import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
+import { UsageError, wholeNumber, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
 export const PLAN_HELP = `Usage: ais-guard plan [options] --disks MAP CR.yaml       ("-" reads the CR from stdin)
        ais-guard plan [options] --disks MAP --from-cluster NS/NAME
@@ -88,8 +88,8 @@ function options(argv: string[]) {
   // stdin is read once: the CR and the existing PVs cannot both come from it.
   if (positionals[0] === '-' && (values.diff ?? []).includes('-'))
     throw new UsageError('"-" (stdin) is given for both the CR and --diff: give one of them as a file');
-  const targets = values.targets === undefined ? undefined : Number(values.targets);
-  if (targets !== undefined && !(Number.isInteger(targets) && targets > 0))
+  const targets = values.targets === undefined ? undefined : wholeNumber(values.targets);
+  if (values.targets !== undefined && !(targets !== undefined && targets > 0))
     throw new UsageError('--targets takes a whole number above 0');
   return {
     help: false as const,

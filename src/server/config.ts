@@ -94,8 +94,13 @@ const FILE_KEYS = [
 ];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+/** A flag's or variable's text as a number: decimal digits only. Number() alone takes " " and ""
+ * for 0 (a random port), "0x50" for 80 and "1e3" for 1000. */
+const decimal = (value: unknown): unknown =>
+  typeof value === 'string' ? (/^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN) : value;
+
 function port(value: unknown, where: string): number {
-  const n = typeof value === 'string' ? Number(value) : value;
+  const n = decimal(value);
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 65535)
     throw new ConfigError(`${where}: port must be 0-65535, got ${JSON.stringify(value)}`);
   return n;
@@ -110,7 +115,7 @@ function mode(value: unknown, where: string): Mode {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function seconds(value: unknown, where: string): number {
-  const n = typeof value === 'string' ? Number(value) : value;
+  const n = decimal(value);
   if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
     throw new ConfigError(`${where}: must be a number of seconds >= 0, got ${JSON.stringify(value)}`);
   return n * 1000;

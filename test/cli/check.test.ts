@@ -64,6 +64,8 @@ describe('exit codes', () => {
     [['check', '--bogus', 'x'], /Unknown option '--bogus'/],
     [['check', '--write', 'x'], /--write goes with --fix/],
     [['check', '--nodes=-1', 'x'], /--nodes takes a whole number/],
+    [['check', '--nodes=', 'x'], /--nodes takes a whole number/],
+    [['check', '--nodes=1e3', 'x'], /--nodes takes a whole number/],
     [['frobnicate'], /unknown command "frobnicate"/],
   ])('2 on usage errors: %j', async (argv, message) => {
     const r = await cli(argv);

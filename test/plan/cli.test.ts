@@ -64,6 +64,8 @@ describe('plan', () => {
     [['plan', '--disks', DISKS, CR, '--from-cluster', 'ais/ais'], /not both/],
     [['plan', '--disks', DISKS, '--from-cluster', 'ais'], /NAMESPACE\/NAME/],
     [['plan', '--disks', DISKS, CR, '--targets', '0'], /--targets takes a whole number above 0/],
+    [['plan', '--disks', DISKS, CR, '--targets', '0x2'], /--targets takes a whole number above 0/],
+    [['plan', '--disks', DISKS, CR, '--targets', '2.0'], /--targets takes a whole number above 0/],
     [['plan', '--disks', DISKS, CR, '--targets', '7'], /--targets 7, but the CR asks for 6/],
     [['plan', '--disks', DISKS, fixture('04')], /holds no AIStore CR/],
     [['plan', '--disks', CR, CR], /not a valid node name|expected a list of disks/],

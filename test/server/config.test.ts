@@ -62,6 +62,14 @@ describe('server config', () => {
 
   it.each<[string, Parameters<typeof loadConfig>[0], RegExp]>([
     ['a bad port', { flags: { port: '70000' }, env: {} }, /--port: port must be 0-65535/],
+    // Number() reads " " as 0 (a random port) and "0x50" as 80: only decimal digits are a port.
+    ['a blank port', { flags: { port: ' ' }, env: {} }, /--port: port must be 0-65535/],
+    ['a hex port', { flags: {}, env: { AIS_GUARD_PORT: '0x50' } }, /AIS_GUARD_PORT: port must be 0-65535/],
+    [
+      'seconds in exponent form',
+      { flags: { 'shutdown-timeout': '1e3' }, env: {} },
+      /must be a number of seconds >= 0/,
+    ],
     [
       'a bad mode from env',
       { flags: {}, env: { AIS_GUARD_MODE: 'strict' } },

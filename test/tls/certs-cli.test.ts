@@ -61,6 +61,7 @@ describe('ais-guard certs', () => {
     [['--dns', 'bad name'], /--dns "bad name" is not a DNS name/],
     [['--namespace', 'Bad_NS'], /--namespace "Bad_NS" is not a valid Kubernetes name/],
     [['--days', '0'], /--days takes a whole number/],
+    [['--days', '0x10'], /--days takes a whole number/],
     [['--renew-before', '30'], /--renew-before takes a duration/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('exits 2 on usage errors: %j', async (argv, message) => {
