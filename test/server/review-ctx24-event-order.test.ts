@@ -42,7 +42,9 @@ const listed = (created: KubeObject[]) =>
   new ClusterContext(created.map(cached).sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1)));
 
 const messages = (ctx: ClusterContext, object: KubeObject) =>
-  evaluate({ operation: 'CREATE', object }, ctx).findings.map((f) => `${f.ruleId} ${f.severity} ${f.message}`);
+  evaluate({ operation: 'CREATE', object }, ctx).findings.map(
+    (f) => `${f.ruleId} ${f.severity} ${f.message}`,
+  );
 
 describe('review ctx24: messages do not depend on the order CRs were created in', () => {
   it("a PV pre-bound to an unknown CR's claim lists the namespace's known CRs the same way", () => {
@@ -64,7 +66,12 @@ describe('review ctx24: messages do not depend on the order CRs were created in'
       });
     // Tenant b's cluster was deployed before tenant a's; both write /mnt/disks/<ns>/<cr>/target.
     const created = [node('n1'), hostPathCR('b', 'ns-b'), hostPathCR('a', 'ns-a')];
-    const review = pv('pv-x', { claim: claimName(0, 'x'), claimNamespace: 'other', host: 'n1', path: '/mnt' });
+    const review = pv('pv-x', {
+      claim: claimName(0, 'x'),
+      claimNamespace: 'other',
+      host: 'n1',
+      path: '/mnt',
+    });
     const fromEvents = messages(live(created), review);
     expect(fromEvents.some((m) => m.includes('useHostPath mount /mnt/disks'))).toBe(true);
     expect(fromEvents).toEqual(messages(listed(created), review));
