@@ -14,7 +14,9 @@
 // returns (the objects of one AIStore deployment), never to the cluster.
 // IMPACT: in the README's 5,000-node cluster, the first review after each such Node event of a
 // 6-node AIStore placed by `Exists` touches ~5,000 Nodes instead of ~30 (counted below with
-// ctx.visited), on the webhook's synchronous review path.
+// ctx.visited), on the webhook's synchronous review path. Timed once on this 2-core machine (not
+// asserted): a target claim review right after a Node label change took ~13 ms at 5,000 Nodes
+// (median of 60) against ~0.07 ms warm, i.e. more than the README's p99 under churn, once per change.
 // The same walk for a deployment whose nodeSelector is the ubiquitous `kubernetes.io/os: linux`
 // (every node carries it) and whose pool is picked by an `In` affinity: candidateNodes takes the
 // nodeSelector's bucket whenever there is a nodeSelector and never intersects it with the
