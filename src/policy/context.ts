@@ -400,13 +400,18 @@ export class ClusterContext {
     return this.aistores.get(key(namespace, name));
   }
 
-  /** The AIStore CRs of every namespace with a useHostPath mount (a handful in any cluster). */
+  /**
+   * The AIStore CRs of every namespace with a useHostPath mount (a handful in any cluster), by
+   * namespace/name: rules name the first that fits, and the index keeps the order events came in,
+   * which a replica that listed them (or `check` on `kubectl get` output) does not share.
+   */
   aistoresWritingHostPaths(): AIStoreCR[] {
-    return this.visit([...this.hostPathCRs.values()]);
+    return this.visit([...this.hostPathCRs.values()].sort(byNamespaceAndName));
   }
 
+  /** The namespace's AIStore CRs in name order, as messages name them (see aistoresWritingHostPaths). */
   aistoresIn(namespace: string): AIStoreCR[] {
-    return this.visit(this.aistoresByNamespace.values(namespace));
+    return this.visit(this.aistoresByNamespace.values(namespace).sort(byName));
   }
 
   statefulSet(namespace: string, name: string): StatefulSet | undefined {
@@ -561,6 +566,13 @@ export class ClusterContext {
       () => autoScaleNodes(placement, this.nodesLabelled(placement.nodeSelector)).length,
     );
   }
+}
+
+/** Namespace, then name: the order the apiserver lists namespaced objects in. */
+function byNamespaceAndName(a: KubeObject, b: KubeObject): number {
+  const x = namespaceOf(a);
+  const y = namespaceOf(b);
+  return x < y ? -1 : x > y ? 1 : byName(a, b);
 }
 
 /** A memo key for a placement: the selector's pairs in key order, so equal selectors share it. */

@@ -186,8 +186,10 @@ describe('crsClosing (da8de2b) against the old walk of the namespace', () => {
     const claim = 'ais-ais-data-ais-ais-target-0';
     const ab = new ClusterContext([a, b]);
     const ba = new ClusterContext([b, a]);
-    expect(oldCrForClaimName(ab, NS, claim)).toBe('ais');
-    expect(oldCrForClaimName(ba, NS, claim)).toBe('ais-ais');
+    // The old walk met the CRs in the order they came in (aistoresIn sorts them by name now).
+    const arrived = (...crs: unknown[]) => ({ aistoresIn: () => crs }) as unknown as ClusterContext;
+    expect(oldCrForClaimName(arrived(a, b), NS, claim)).toBe('ais');
+    expect(oldCrForClaimName(arrived(b, a), NS, claim)).toBe('ais-ais');
     expect(crForClaimName(ab, NS, claim)).toBe('ais-ais');
     expect(crForClaimName(ba, NS, claim)).toBe('ais-ais');
     expect(setOf(claimOwners(ab, NS, claim))).toEqual(setOf(claimOwners(ba, NS, claim)));
