@@ -26,7 +26,7 @@ import {
 import {
   autoScaleNodes,
   namedNodeLimit,
-  requiredLabelPairs,
+  narrowingRequirements,
   schedulableNodes,
   type Placement,
 } from './nodes.js';
@@ -144,6 +144,8 @@ export class ClusterContext {
   private readonly nodeByName = new Map<string, { node: Node; signature: string }>();
   /** Node names by label `key=value`; the Node itself is read from nodeByName (one copy to swap). */
   private readonly nodesByLabel = new Buckets<string>();
+  /** Node names by label key, whatever the value: where a required `Exists` starts. */
+  private readonly nodesByLabelKey = new Buckets<string>();
   private readonly pvByName = new Map<string, PersistentVolume>();
   private readonly pvsByClaim = new Buckets<PersistentVolume>();
   /** PVs pre-bound to a claim named as one of a CR's targets' (aistore.ts targetCrCandidates), by namespace and CR. */
@@ -272,7 +274,10 @@ export class ClusterContext {
     this.versionCount++;
     this.unindexNode(name);
     this.nodeByName.set(name, { node, signature });
-    for (const [k, v] of Object.entries(labelsOf(node))) this.nodesByLabel.add(labelKey(k, v), name, name);
+    for (const [k, v] of Object.entries(labelsOf(node))) {
+      this.nodesByLabel.add(labelKey(k, v), name, name);
+      this.nodesByLabelKey.add(k, name, name);
+    }
     this.nodesChanged();
   }
 
@@ -284,7 +289,10 @@ export class ClusterContext {
     const known = this.nodeByName.get(name);
     if (!known) return false;
     this.nodeByName.delete(name);
-    for (const [k, v] of Object.entries(labelsOf(known.node))) this.nodesByLabel.delete(labelKey(k, v), name);
+    for (const [k, v] of Object.entries(labelsOf(known.node))) {
+      this.nodesByLabel.delete(labelKey(k, v), name);
+      this.nodesByLabelKey.delete(k, name);
+    }
     return true;
   }
 
@@ -525,7 +533,7 @@ export class ClusterContext {
   /**
    * How many nodes a pod with this placement can be scheduled on: from the Node objects, else the
    * CLI's node count (taken as already matching); undefined when nodes are unknown. Counted among the
-   * nodes carrying the nodeSelector's labels, once per node version.
+   * nodes the label index hands candidateNodes, once per node version.
    */
   schedulableNodeCount(placement: Placement): number | undefined {
     if (this.nodeByName.size === 0) {
@@ -541,18 +549,62 @@ export class ClusterContext {
   }
 
   /**
-   * The nodes a placement may pick, from the label index: its nodeSelector's, else those its
-   * required node affinity asks for by label (a pool picked by affinity, not by selector); every
-   * node only when neither narrows it.
+   * The nodes a placement may pick, a superset schedulableNodes filters, walked from the label index:
+   * the smaller of the nodeSelector's rarest `key=value` bucket (every pair must hold) and the union
+   * over the required node affinity's terms (ORed) of each term's smallest In/Exists bucket (a term's
+   * requirements are ANDed: any one holds all it matches). Every node only when neither narrows it.
+   * Either alone may be the whole cluster (kubernetes.io/os=linux; an Exists on a label every node
+   * has): the other then keeps the walk to the deployment's nodes.
    */
   private candidateNodes(placement: Placement): Node[] {
-    const pairs = requiredLabelPairs(placement.requiredTerms);
-    if (Object.keys(placement.nodeSelector).length > 0 || !pairs)
-      return this.nodesLabelled(placement.nodeSelector);
+    const bySelector = this.smallestSelectorBucket(placement.nodeSelector);
+    const byAffinity = this.affinityBuckets(placement.requiredTerms);
+    if (!bySelector && !byAffinity) return this.visit([...this.nodes]);
+    const walk =
+      bySelector && (!byAffinity || bySelector.size <= sizeOf(byAffinity)) ? [bySelector] : byAffinity!;
     const found = new Map<string, Node>();
-    for (const [k, v] of pairs)
-      for (const node of this.nodesLabelled({ [k]: v })) found.set(nameOf(node), node);
+    for (const bucket of walk)
+      for (const name of bucket.keys()) {
+        if (found.has(name)) continue;
+        this.visited++;
+        const known = this.nodeByName.get(name);
+        if (known) found.set(name, known.node);
+      }
     return [...found.values()];
+  }
+
+  /** The smallest `key=value` bucket of a nodeSelector's pairs; undefined when it has none. */
+  private smallestSelectorBucket(
+    nodeSelector: Record<string, string>,
+  ): ReadonlyMap<string, string> | undefined {
+    let smallest: ReadonlyMap<string, string> | undefined;
+    for (const [k, v] of Object.entries(nodeSelector)) {
+      const bucket = this.nodesByLabel.get(labelKey(k, String(v)));
+      if (!smallest || bucket.size < smallest.size) smallest = bucket;
+    }
+    return smallest;
+  }
+
+  /**
+   * Buckets whose union holds every node required terms can match: of each term, the buckets of its
+   * requirement with the fewest nodes (an In's values' buckets, an Exists' key bucket). Undefined
+   * when the terms do not narrow the nodes (nodes.ts narrowingRequirements).
+   */
+  private affinityBuckets(terms: unknown): ReadonlyMap<string, string>[] | undefined {
+    const narrowing = narrowingRequirements(terms);
+    if (!narrowing) return undefined;
+    const buckets: ReadonlyMap<string, string>[] = [];
+    for (const requirements of narrowing) {
+      let smallest: ReadonlyMap<string, string>[] | undefined;
+      for (const { key: k, values } of requirements) {
+        const found = values
+          ? values.map((v) => this.nodesByLabel.get(labelKey(k, v)))
+          : [this.nodesByLabelKey.get(k)];
+        if (!smallest || sizeOf(found) < sizeOf(smallest)) smallest = found;
+      }
+      buckets.push(...(smallest ?? []));
+    }
+    return buckets;
   }
 
   /**
@@ -567,6 +619,9 @@ export class ClusterContext {
     );
   }
 }
+
+/** How many node names the buckets hold, counting a name in two twice. */
+const sizeOf = (buckets: readonly ReadonlyMap<string, string>[]) => buckets.reduce((n, b) => n + b.size, 0);
 
 /** Namespace, then name: the order the apiserver lists namespaced objects in. */
 function byNamespaceAndName(a: KubeObject, b: KubeObject): number {

@@ -152,24 +152,36 @@ export function schedulableNodes(placement: Placement, nodes: readonly Node[]): 
   );
 }
 
+/** A requirement the label index answers: the label `key` set to one of `values`, or to any value (Exists). */
+export interface LabelRequirement {
+  key: string;
+  /** The values of an `In`; absent for `Exists`. */
+  values?: string[];
+}
+
 /**
- * Label pairs that hold every node the required terms can match: of each term (terms are ORed, a
- * term's requirements ANDed) the values of one `In` requirement. Undefined when a term has none
- * (it may match any node): then only a walk of every node tells.
+ * Of each required term (terms are ORed, a term's requirements ANDed) its `In` and `Exists`
+ * requirements, as matchesRequiredTerms reads them: each holds every node its term matches, so the
+ * nodes with the label of any one of them are all the term can match. A term with no requirement
+ * matches no node and is left out. Undefined when there are no terms, or a term has neither (a
+ * NotIn, DoesNotExist, Gt, Lt or matchFields term may match any node): only a walk of every node tells.
  */
-export function requiredLabelPairs(terms: unknown): [string, string][] | undefined {
-  const list = objectsOf<NodeSelectorTerm>(terms);
-  if (list.length === 0) return undefined;
-  const pairs: [string, string][] = [];
-  for (const term of list) {
-    const narrowing = objectsOf<NodeSelectorRequirement>(term.matchExpressions).find(
-      (r) => r.operator === 'In' && typeof r.key === 'string' && Array.isArray(r.values),
-    );
-    if (!narrowing) return undefined;
-    for (const value of narrowing.values ?? [])
-      if (typeof value === 'string') pairs.push([narrowing.key, value]);
+export function narrowingRequirements(terms: unknown): LabelRequirement[][] | undefined {
+  if (terms === undefined || terms === null) return undefined;
+  const narrowing: LabelRequirement[][] = [];
+  for (const term of objectsOf<NodeSelectorTerm>(terms)) {
+    const exprs = objectsOf<NodeSelectorRequirement>(term.matchExpressions);
+    if (exprs.length + objectsOf(term.matchFields).length === 0) continue;
+    const found: LabelRequirement[] = [];
+    for (const r of exprs) {
+      if (typeof r.key !== 'string') continue;
+      if (r.operator === 'In') found.push({ key: r.key, values: [...new Set(stringsOf(r.values))] });
+      else if (r.operator === 'Exists') found.push({ key: r.key });
+    }
+    if (found.length === 0) return undefined;
+    narrowing.push(found);
   }
-  return pairs;
+  return narrowing;
 }
 
 /** The node names a requirement lists with this operator: hostname or matchFields metadata.name. */
