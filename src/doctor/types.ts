@@ -70,7 +70,7 @@ export interface WebhookEntry {
 
 export interface WebhookConfiguration {
   kind?: string;
-  metadata?: { name?: string };
+  metadata?: { name?: string; annotations?: Record<string, string> };
   webhooks?: WebhookEntry[];
 }
 

@@ -1,5 +1,16 @@
 import { checkTable, entry, type CheckRow } from '../../../test/doctor/support.js';
+import type { Snapshot } from '../types.js';
 import { checkFailurePolicy } from './failure-policy.js';
+
+/** What Helm 3 writes on every object it installs (release "guard"). */
+function helmInstalled(s: Snapshot): void {
+  for (const fetched of Object.values(s.configs))
+    if (fetched?.ok)
+      fetched.value.metadata = {
+        ...fetched.value.metadata,
+        annotations: { 'meta.helm.sh/release-name': 'guard', 'meta.helm.sh/release-namespace': 'ais-guard' },
+      };
+}
 
 const rows: CheckRow[] = [
   {
@@ -47,6 +58,29 @@ const rows: CheckRow[] = [
       status: 'fail',
       message: /storage\.validate\.ais-guard\.io is Fail, documented Ignore \(audit\)/,
     },
+  },
+  {
+    // The chart's failurePolicy.aistores=Ignore: a choice its values document, not drift.
+    name: 'a Helm release chose Ignore for aistores.validate',
+    edit: (s) => {
+      helmInstalled(s);
+      entry(s, 'aistores.validate.ais-guard.io').failurePolicy = 'Ignore';
+    },
+    expect: {
+      status: 'warn',
+      message:
+        /aistores\.validate\.ais-guard\.io is Ignore, documented Fail \(base\), as Helm release guard may set it \(failurePolicy\.aistores\): while the guard is down, AIStore objects are admitted unchecked/,
+      fix: /helm upgrade guard <chart> --reuse-values --set failurePolicy\.aistores=Fail/,
+    },
+  },
+  {
+    // The chart has no value for the mutating entries' policy: a difference there is drift.
+    name: 'a Helm release with a mutating entry turned Fail',
+    edit: (s) => {
+      helmInstalled(s);
+      entry(s, 'pods.mutate.ais-guard.io').failurePolicy = 'Fail';
+    },
+    expect: { status: 'fail', message: /pods\.mutate\.ais-guard\.io is Fail, documented Ignore/ },
   },
   { name: 'no configuration', edit: (s) => (s.configs = {}), expect: { status: 'skip' } },
 ];

@@ -1,7 +1,22 @@
 // Each webhook's failurePolicy as deploy/ renders it for this overlay and docs/deploy.md explains:
 // base: the three operator-evidence validating entries Fail, everything else Ignore; audit: all Ignore.
-import type { CheckResult, Expected, Snapshot } from '../types.js';
+// A Helm release may choose another for each validating entry (the chart's failurePolicy.* values):
+// there a difference is the user's choice, a warn that says what it costs, not drift to undo.
+import type { CheckResult, Expected, Snapshot, WebhookConfiguration } from '../types.js';
 import { liveEntries, skip, verdict, type Finding } from './common.js';
+
+/** The chart value that sets each validating entry's policy (deploy/helm/ais-guard/values.yaml). */
+const CHART_VALUES: Record<string, string> = {
+  'aistores.validate.ais-guard.io': 'failurePolicy.aistores',
+  'storage.validate.ais-guard.io': 'failurePolicy.storage',
+  'volumes.validate.ais-guard.io': 'failurePolicy.volumes',
+  'storage-by-name.validate.ais-guard.io': 'failurePolicy.storageByName',
+  'pods.validate.ais-guard.io': 'failurePolicy.pods',
+};
+
+/** The Helm release that installed the configuration: Helm 3 annotates every object it creates so. */
+const helmRelease = (config: WebhookConfiguration | undefined) =>
+  config?.metadata?.annotations?.['meta.helm.sh/release-name'];
 
 export function checkFailurePolicy(snapshot: Snapshot, expected: Expected): CheckResult {
   const live = new Map(liveEntries(snapshot, expected).map((e) => [e.entry.name, e]));
@@ -18,13 +33,24 @@ export function checkFailurePolicy(snapshot: Snapshot, expected: Expected): Chec
       // Unset means Fail (the admissionregistration/v1 default).
       const got = entry.failurePolicy ?? 'Fail';
       if (got === want.failurePolicy) continue;
+      const cost =
+        want.failurePolicy === 'Fail'
+          ? 'while the guard is down, AIStore objects are admitted unchecked'
+          : 'a guard that is down blocks what docs/deploy.md promises to let through';
+      const fetched = snapshot.configs[config.kind];
+      const release = helmRelease(fetched?.ok ? fetched.value : undefined);
+      const value = CHART_VALUES[want.name];
+      if (release && value) {
+        findings.push({
+          status: 'warn',
+          message: `${want.name} is ${got}, documented ${want.failurePolicy} (${expected.overlay}), as Helm release ${release} may set it (${value}): ${cost}`,
+          fix: `if that was not meant: helm upgrade ${release} <chart> --reuse-values --set ${value}=${want.failurePolicy}`,
+        });
+        continue;
+      }
       findings.push({
         status: 'fail',
-        message: `${want.name} is ${got}, documented ${want.failurePolicy} (${expected.overlay}): ${
-          want.failurePolicy === 'Fail'
-            ? 'while the guard is down, AIStore objects are admitted unchecked'
-            : 'a guard that is down blocks what docs/deploy.md promises to let through'
-        }`,
+        message: `${want.name} is ${got}, documented ${want.failurePolicy} (${expected.overlay}): ${cost}`,
         fix: `kubectl patch ${config.kind.toLowerCase()} ${config.name} --type=json -p '[{"op":"replace","path":"/webhooks/${index}/failurePolicy","value":"${want.failurePolicy}"}]'${
           expected.overlay === 'base' && want.failurePolicy === 'Fail'
             ? ' (or, for the audit overlay: doctor --overlay audit)'
