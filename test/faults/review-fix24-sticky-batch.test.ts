@@ -1,0 +1,84 @@
+// Review "fix24": `check --fix --write` promises "all files or none" (README "--fix --write judges
+// and fixes every file in memory first and writes only when all of them can be written"), but a
+// rename refusal that is certain before the first rename is not looked for.
+//
+// Defect: write.ts prepare() checks that each file is writable and that its directory is writable
+// and searchable (access W_OK|X_OK), but not the sticky bit. In a sticky directory (mode 1777, or a
+// shared group checkout with +t) rename(2) over a file owned by someone else fails with EPERM even
+// though the file and the directory are writable (Linux fs/namei.c may_delete -> check_sticky:
+// only the file's owner, the directory's owner or CAP_FOWNER may unlink or replace an entry). So
+// both files pass prepare and are staged, the first rename succeeds, the second fails: a half-done
+// batch ("rewrote 1 file(s)"), and the message "cannot write: permission denied" names a file the
+// user can write.
+// Impact: the promise "no half-done batches" is broken in shared checkouts (a sticky shared folder
+// such as /tmp/ci-work or a group workspace with +t); one of two related manifests (the CR and its
+// PVs, say) is fixed and the other is not.
+// Expected: the refusal is found before anything is renamed (the directory is sticky, the file is
+// neither the user's nor in a directory the user owns): nothing is rewritten, exit 2, one line
+// naming b.yaml and why.
+// Needs root to set up the owners and run the CLI as another user (skipped otherwise); run with
+// `npm run test:faults` (it builds dist/ first) or `npm run build` and jest -c jest.faults.config.js.
+import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = join(process.cwd(), 'bin/ais-guard.js');
+const asRoot = process.getuid?.() === 0 ? it : it.skip;
+
+const cr = (name: string) => `apiVersion: ais.nvidia.com/v1beta1
+kind: AIStore
+metadata:
+  name: ${name}
+  namespace: ais
+spec:
+  disablePodAntiAffinity: true
+  proxySpec:
+    size: 1
+  targetSpec:
+    size: 2
+    mounts:
+      - path: /data/aistore
+        size: 5Ti
+        storageClass: ais-local-storage
+`;
+
+describe('check --fix --write in a sticky directory', () => {
+  asRoot('a file the rename may not replace is refused before any file is renamed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ais-guard-fix24-sticky-'));
+    chmodSync(dir, 0o1777);
+    const a = join(dir, 'a.yaml');
+    const b = join(dir, 'b.yaml');
+    writeFileSync(a, cr('ais-a'));
+    writeFileSync(b, cr('ais-b'));
+    // a.yaml is the running user's; b.yaml is a colleague's, writable by all.
+    chownSync(a, 65534, 65534);
+    chownSync(b, 1234, 1234);
+    chmodSync(a, 0o666);
+    chmodSync(b, 0o666);
+    const run = spawnSync(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        process.execPath,
+        BIN,
+        'check',
+        '--fix',
+        '--write',
+        a,
+        b,
+      ],
+      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    expect(run.status).toBe(2);
+    // On main: a.yaml is rewritten, b.yaml is not ("rewrote 1 file(s)").
+    expect(readFileSync(a, 'utf8')).toBe(cr('ais-a'));
+    expect(readFileSync(b, 'utf8')).toBe(cr('ais-b'));
+    expect(run.stderr).toMatch(/^.*b\.yaml: error: .+$/m);
+    expect(run.stderr).toContain('rewrote 0 file(s)');
+    expect(readdirSync(dir).sort()).toEqual(['a.yaml', 'b.yaml']);
+  });
+});
