@@ -20,7 +20,15 @@
 // `npm run test:faults` (it builds dist/ first) or `npm run build` and jest -c jest.faults.config.js.
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -80,5 +88,51 @@ describe('check --fix --write in a sticky directory', () => {
     expect(run.stderr).toMatch(/^.*b\.yaml: error: .+$/m);
     expect(run.stderr).toContain('rewrote 0 file(s)');
     expect(readdirSync(dir).sort()).toEqual(['a.yaml', 'b.yaml']);
+  });
+});
+
+describe('check --fix --write of a file shared through its group', () => {
+  // Defect: write.ts keeps the file's owner only when run as root (`owner: runningAsRoot() ? ...`);
+  // otherwise the renamed-in file gets the writer's uid AND primary gid. A user may not give a file
+  // away, but may give it any group they belong to (chown(2) with uid -1): the group, which is what
+  // shares the file, could be kept and is not. Here alice's manifest (1234:2345, 0664) in a group
+  // workspace (root:2345, 0775) is fixed by bob (65534, a member of 2345): afterwards it is
+  // 65534:65534 0664, so alice and the rest of group 2345 can only read it; their next edit or
+  // `git pull` fails with "Permission denied". The README says each file is written "with its mode
+  // kept", and the mode bits are, but the permission they grant is lost with the group.
+  // (vim's 'backupcopy=auto' writes in place when it cannot keep owner and group, for this reason.)
+  // Impact: "loses nothing" broken for shared checkouts: a fix silently takes write access away.
+  // Expected: the group is kept when the writer is a member of it (or the file is refused / written
+  // in place when the owner or group cannot be kept); here the file stays in group 2345.
+  asRoot('the group is kept when the writer belongs to it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ais-guard-fix24-group-'));
+    chownSync(dir, 0, 2345);
+    chmodSync(dir, 0o775);
+    const file = join(dir, 'cr.yaml');
+    writeFileSync(file, cr('ais'));
+    chownSync(file, 1234, 2345);
+    chmodSync(file, 0o664);
+    const run = spawnSync(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--groups=2345',
+        process.execPath,
+        BIN,
+        'check',
+        '-q',
+        '--fix',
+        '--write',
+        file,
+      ],
+      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    expect(run.status).toBe(0);
+    expect(readFileSync(file, 'utf8')).not.toBe(cr('ais'));
+    const info = statSync(file);
+    expect(info.mode & 0o7777).toBe(0o664);
+    // On main: 65534.
+    expect(info.gid).toBe(2345);
   });
 });
