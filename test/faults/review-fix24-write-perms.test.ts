@@ -1,4 +1,4 @@
-// Review "fix24": `check --fix --write` promises "all files or none" (README "--fix --write judges
+// Review "fix24": `check --fix --write` and the permissions around the file it rewrites. The batch
 // and fixes every file in memory first and writes only when all of them can be written"), but a
 // rename refusal that is certain before the first rename is not looked for.
 //
@@ -134,5 +134,45 @@ describe('check --fix --write of a file shared through its group', () => {
     expect(info.mode & 0o7777).toBe(0o664);
     // On main: 65534.
     expect(info.gid).toBe(2345);
+  });
+});
+
+describe('check --fix --write of a writable file in a directory the user may not write', () => {
+  // Defect: write.ts prepare() checks access(dirname, W_OK | X_OK) because the new content is
+  // staged in a temporary file beside the target, but a refusal there is reported exactly like a
+  // read-only file: "FILE: error: cannot write: permission denied". The user's own file, mode 0644,
+  // is writable; `chmod u+w FILE` (what the message suggests) changes nothing. Only the directory
+  // is the problem, and the message does not say so.
+  // Impact: a misleading one-line error (the promise is "a one-line error with its place"): the
+  // place is right, the reason points at the wrong object.
+  // Expected: the message says the directory cannot be written (it names it, or says "directory").
+  asRoot('the error says it is the directory, not the file, that cannot be written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ais-guard-fix24-rodir-'));
+    chmodSync(dir, 0o755); // root's: others may enter and read, not create
+    const file = join(dir, 'cr.yaml');
+    writeFileSync(file, cr('ais'));
+    chownSync(file, 65534, 65534);
+    chmodSync(file, 0o644);
+    const run = spawnSync(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        process.execPath,
+        BIN,
+        'check',
+        '-q',
+        '--fix',
+        '--write',
+        file,
+      ],
+      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    expect(run.status).toBe(2);
+    expect(readFileSync(file, 'utf8')).toBe(cr('ais'));
+    const line = run.stderr.split('\n').find((l) => l.startsWith(`${file}: error:`));
+    // On main: "<file>: error: cannot write: permission denied".
+    expect(line).toMatch(/director|folder/i);
   });
 });
