@@ -1,6 +1,7 @@
-// Review "fix24": `check --fix --write` and the permissions around the file it rewrites. The batch
-// and fixes every file in memory first and writes only when all of them can be written"), but a
-// rename refusal that is certain before the first rename is not looked for.
+// Review "fix24": `check --fix --write` and the permissions around the files it rewrites. Each test
+// fails on main. First: the README promises "all files or none" ("--fix --write judges and fixes
+// every file in memory first and writes only when all of them can be written"), but a rename
+// refusal that is certain before the first rename is not looked for.
 //
 // Defect: write.ts prepare() checks that each file is writable and that its directory is writable
 // and searchable (access W_OK|X_OK), but not the sticky bit. In a sticky directory (mode 1777, or a
