@@ -1,0 +1,17 @@
+// Review fix24: loaded with `node --import` into a `check --fix --write` run, it sends the process
+// SIGINT (a user's Ctrl-C, or a CI runner cancelling the job) when the first staged file is synced:
+// at that moment a temporary file exists beside its target. The sync then goes on as usual.
+import { open } from 'node:fs/promises';
+
+const probe = await open(process.execPath, 'r');
+const proto = Object.getPrototypeOf(probe);
+await probe.close();
+const sync = proto.sync;
+let sent = false;
+proto.sync = async function () {
+  if (!sent) {
+    sent = true;
+    process.kill(process.pid, 'SIGINT');
+  }
+  return sync.call(this);
+};
