@@ -69,3 +69,47 @@ items:
     expect(error).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(30|33): `));
   });
 });
+
+describe('a comment at column 0 inside a multi-line flow map', () => {
+  // Defect: the yaml library check reads with (src/k8s/yaml.ts KUBE_YAML, load.ts parseInput)
+  // rejects a comment line at column 0 that follows a value inside a multi-line flow mapping:
+  // "Comments must be separated from other tokens by white space characters", although a line break
+  // separates it. kubectl's go-yaml v2 reads it (sigs.k8s.io/yaml goyaml.v2 scannerc.go
+  // yaml_parser_scan_to_next_token skips a "#" comment after any line break, in flow context too);
+  // kubectl v1.32.4 `create --dry-run=client -f` of the same file as a ConfigMap decodes it (no
+  // "error parsing"), and sigs.k8s.io/yaml.YAMLToJSON gives labels {app: ais, tier: storage}.
+  // A line commented out by an editor that puts "#" at column 0 (Emacs comment-region, sed 's/^/#/')
+  // is exactly this. A comment indented by one space is accepted, and so is the same comment in a
+  // flow sequence.
+  // Impact: `check` (and so the GitHub Action and the pre-commit hook) fails a manifest kubectl and
+  // the apiserver accept with exit 2, naming a "white space" problem the user cannot see, and
+  // `--fix --write` then rewrites no file of the batch.
+  // Expected: no input error; the CR is judged (labels app and tier).
+  it('is read as kubectl reads it, not refused', async () => {
+    const dir = tmp();
+    const file = join(dir, 'cr.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: ais.nvidia.com/v1beta1
+kind: AIStore
+metadata:
+  name: ais
+  namespace: ais
+  labels: {
+    app: ais,
+    tier: storage
+#   team: storage-old
+  }
+spec:
+  proxySpec: {size: 1}
+  targetSpec: {size: 2, disablePodAntiAffinity: true}
+`,
+    );
+    const { code, stdout } = await cli(['check', '-o', 'json', '--nodes', '3', file]);
+    const report = JSON.parse(stdout) as { errors: unknown[]; results: { kind: string }[] };
+    // On main: errors [{line: 9, message: "Comments must be separated from other tokens by white space characters"}], exit 2.
+    expect(report.errors).toEqual([]);
+    expect(report.results.map((r) => r.kind)).toEqual(['AIStore']);
+    expect(code).not.toBe(2);
+  });
+});
