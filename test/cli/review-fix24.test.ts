@@ -113,3 +113,34 @@ spec:
     expect(code).not.toBe(2);
   });
 });
+
+describe('JSON pasted as a flow map under a nested key', () => {
+  // Defect: the yaml library check reads with requires every line of a flow collection inside a
+  // block mapping to be indented past the mapping ("Flow map in block collection must be
+  // sufficiently indented and end with a }"); go-yaml v2, which kubectl uses, checks no indentation
+  // at all in flow context (sigs.k8s.io/yaml goyaml.v2 scannerc.go yaml_parser_unroll_indent: "In
+  // the flow context, do nothing") and allows tabs there (yaml_parser_scan_to_next_token: "Tabs are
+  // allowed: in the flow context"). So pretty-printed JSON pasted after a key, its lines indented
+  // with tabs (a tab-indented JSON file) or its closing brace at column 0 (the editor indented only
+  // the first line), is a manifest kubectl applies and check refuses. sigs.k8s.io/yaml.YAMLToJSON of
+  // both files below gives labels {app: ais, tier: storage}. Unlike the quoted-scalar case (load.ts
+  // UNINDENTED_QUOTE), the message does not even say kubectl reads it.
+  // Impact: exit 2 in CI and the pre-commit hook on valid manifests; `--fix --write` rewrites no
+  // file of the batch.
+  // Expected: no input error, the object judged (or, at the least, the known difference said as for
+  // quoted values).
+  it.each([
+    ['lines indented with tabs', '  labels: {\n\t"app": "ais",\n\t"tier": "storage"\n  }\n'],
+    ['the closing brace at column 0', '  labels: {\n    "app": "ais",\n    "tier": "storage"\n}\n'],
+  ])('%s: read as kubectl reads it', async (_, labels) => {
+    const dir = tmp();
+    const file = join(dir, 'cm.yaml');
+    writeFileSync(file, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n${labels}`);
+    const { code, stdout } = await cli(['check', '-o', 'json', file]);
+    const report = JSON.parse(stdout) as { errors: { message: string }[]; results: { kind: string }[] };
+    // On main: "Flow map in block collection must be sufficiently indented and end with a }", exit 2.
+    expect(report.errors).toEqual([]);
+    expect(report.results.map((r) => r.kind)).toEqual(['ConfigMap']);
+    expect(code).toBe(0);
+  });
+});
