@@ -132,6 +132,7 @@ describe('JSON pasted as a flow map under a nested key', () => {
   it.each([
     ['lines indented with tabs', '  labels: {\n\t"app": "ais",\n\t"tier": "storage"\n  }\n'],
     ['the closing brace at column 0', '  labels: {\n    "app": "ais",\n    "tier": "storage"\n}\n'],
+    ["a flow sequence whose items start at its key's column", '  finalizers: [\n  "a/b",\n  "c/d"\n  ]\n'],
   ])('%s: read as kubectl reads it', async (_, labels) => {
     const dir = tmp();
     const file = join(dir, 'cm.yaml');
