@@ -145,3 +145,40 @@ describe('JSON pasted as a flow map under a nested key', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('U+2028 (LINE SEPARATOR) inside a comment', () => {
+  // Defect: go-yaml v2 takes U+0085, U+2028 and U+2029 for line breaks everywhere, comments included
+  // (sigs.k8s.io/yaml goyaml.v2 yamlprivateh.go is_break; scannerc.go yaml_parser_scan_to_next_token
+  // eats a comment only "until a line break"), so what follows one in a comment is YAML to kubectl.
+  // The yaml library check reads with (YAML 1.2: only CR and LF break lines) keeps it inside the
+  // comment. yaml.ts knows these characters (stringifyForKube escapes them in values it writes) but
+  // the reader neither refuses nor reads them in comments. Text pasted into a comment from a web
+  // page, PDF or chat often carries a U+2028, and most editors show nothing.
+  // Here the multi-target example CR (examples/multi-target/01-aistore.yaml) gets a comment after
+  // `servicePort: 51081` whose U+2028 is followed by `    hostPort: 51081`: sigs.k8s.io/yaml.YAMLToJSON
+  // reads spec.targetSpec.hostPort = 51081, which the guard denies (target-host-port, exit 1) when
+  // it is written on a line of its own; check sees no hostPort and exits 0. The apiserver gets the
+  // hostPort (kubectl decodes the YAML), so the webhook denies at apply what CI passed.
+  // Impact: a wrong "allowed" verdict from check (CI, pre-commit, the Action); the same trick hides
+  // any field. A comment with U+2028 followed by prose is worse the other way round: kubectl fails to
+  // parse the file ("could not find expected ':'") while check passes it.
+  // Expected: not exit 0: either the hostPort is read and denied (exit 1), or the character is an
+  // input error with its line (exit 2), as other text kubectl reads differently is.
+  it('a field after a U+2028 in a comment is what kubectl applies: check does not pass it silently', async () => {
+    const dir = tmp();
+    const file = join(dir, 'cr.yaml');
+    const cr = readFileSync(join(process.cwd(), 'examples/multi-target/01-aistore.yaml'), 'utf8');
+    const visible = cr.replace('    servicePort: 51081\n', '    servicePort: 51081\n    hostPort: 51081\n');
+    writeFileSync(file, visible);
+    expect((await cli(['check', '-q', file])).code).toBe(1); // the rule denies a written-out hostPort
+    writeFileSync(
+      file,
+      cr.replace(
+        '    servicePort: 51081\n',
+        '    servicePort: 51081 # see the runbook\u2028    hostPort: 51081\n',
+      ),
+    );
+    // On main: 0 (no finding, no error).
+    expect((await cli(['check', '-q', file])).code).not.toBe(0);
+  });
+});
