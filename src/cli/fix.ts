@@ -56,6 +56,22 @@ function unshared(value: unknown): unknown {
  */
 const BOM_LINE = '#\uFEFF\n';
 
+/** An edit refused, with the object it was for: a List's items each have their own line. */
+class ObjectEditError extends EditError {
+  constructor(
+    message: string,
+    readonly manifest: Manifest,
+  ) {
+    super(message);
+  }
+}
+
+const getIn = (value: unknown, path: (string | number)[]): unknown =>
+  path.reduce<unknown>(
+    (v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined),
+    value,
+  );
+
 function fixDocument(source: string, edits: { manifest: Manifest; patch: PatchOperation[] }[]): string {
   const text = source.replace(/^\uFEFF/gm, BOM_LINE);
   const doc = parseDocument(text, KUBE_YAML);
@@ -65,7 +81,12 @@ function fixDocument(source: string, edits: { manifest: Manifest; patch: PatchOp
   let out = text;
   for (const { manifest, patch } of edits) {
     for (const op of patch) {
-      out = applyOperation(out, manifest.yamlPath, op);
+      try {
+        out = applyOperation(out, manifest.yamlPath, op);
+      } catch (err) {
+        if (err instanceof EditError) throw new ObjectEditError(err.message, manifest);
+        throw err;
+      }
       const whole = { ...op, path: toPointer(manifest.yamlPath) + op.path } as jsonpatch.Operation;
       expected = jsonpatch.applyOperation(expected, whole, false, true).newDocument;
     }
@@ -79,13 +100,19 @@ function fixDocument(source: string, edits: { manifest: Manifest; patch: PatchOp
       return undefined;
     }
   };
-  if (after.errors.length > 0 || !same(readBack(), expected)) {
+  const actual = after.errors.length > 0 ? undefined : readBack();
+  if (!same(actual, expected)) {
     let aliased = false;
     visit(doc, { Alias: () => ((aliased = true), visit.BREAK) });
-    throw new EditError(
+    // Said at the first edited object that does not read back as fixed (else the first edited one).
+    const wrong =
+      edits.find(({ manifest: m }) => !same(getIn(actual, m.yamlPath), getIn(expected, m.yamlPath))) ??
+      edits[0]!;
+    throw new ObjectEditError(
       aliased
         ? 'the edit would also change what a YAML alias shares with the edited node: write that part out without the anchor'
         : 'the edited text would not read back as the fixed object',
+      wrong.manifest,
     );
   }
   return out.replaceAll(BOM_LINE, '\uFEFF');
@@ -126,8 +153,8 @@ export function planFixes(judged: Judged[]): { fixed: FixedFile[]; errors: LoadE
         try {
           parts.push(fixDocument(text, edits));
         } catch (err) {
-          const line = edits[0]!.manifest.line;
-          throw Object.assign(new EditError((err as Error).message), { line });
+          if (err instanceof ObjectEditError) throw err;
+          throw new ObjectEditError((err as Error).message, edits[0]!.manifest);
         }
       });
       const lastEnd = source.slices[source.slices.length - 1]?.[1] ?? 0;
@@ -137,7 +164,8 @@ export function planFixes(judged: Judged[]): { fixed: FixedFile[]; errors: LoadE
       if (!(err instanceof EditError)) throw err;
       errors.push({
         file,
-        line: (err as EditError & { line?: number }).line,
+        // The object whose edit failed: in a List, not the document's first edited item.
+        line: err instanceof ObjectEditError ? err.manifest.line : undefined,
         message: `cannot apply the fix in place: ${err.message}`,
       });
     }
