@@ -77,8 +77,30 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
+/** The shell's status for a process ended by SIGPIPE (128 + 13): what `cat`, `grep`, `yq` exit with. */
+export const EXIT_PIPE_CLOSED = 141;
+
+/**
+ * The reader of our output went away (`ais-guard check ... | head`, a pager quit, `grep -q`): a
+ * Unix tool dies of SIGPIPE there, quietly. Node ignores SIGPIPE, so the write fails with EPIPE
+ * instead, an 'error' event that, unheard, is a stack trace and exit 1 (check's "denied"). Stop as
+ * the Unix tool does: nothing more to say (no one is reading), the status of a SIGPIPE death.
+ * Any other stream error stays what it was: an uncaught exception.
+ */
+export function exitQuietlyOnClosedPipe(
+  streams: NodeJS.WritableStream[] = [process.stdout, process.stderr],
+  exit: (code: number) => void = (code) => process.exit(code),
+): void {
+  for (const stream of streams)
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      exit(EXIT_PIPE_CLOSED);
+    });
+}
+
 // Run when executed (bin/ais-guard.js imports this module), not when imported by tests.
 if (process.argv[1] && /ais-guard(\.js)?$|cli[\\/]main\.js$/.test(process.argv[1])) {
+  exitQuietlyOnClosedPipe();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
