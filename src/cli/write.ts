@@ -1,8 +1,9 @@
 // `check --fix --write`: all or nothing. Every file to rewrite is checked first (not a symlink
 // unless --follow-symlinks, writable, unchanged since it was read); then each new content is
 // written and synced beside its file (where a full disk or a name too long shows), and only when
-// all of them are staged is any renamed over its file, with its mode (and, for root, its owner) kept.
-import { constants } from 'node:fs';
+// all of them are staged is any renamed over its file, with its mode (and, for root, its owner; for
+// others, its group when they belong to it) kept.
+import { constants, type Stats } from 'node:fs';
 import { access, lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stageFile, type StagedFile } from '../tls/atomic.js';
@@ -22,9 +23,25 @@ interface Target {
   mode: number;
   /** The file's owner, kept when root rewrites it (rename would make it root's). */
   owner?: { uid: number; gid: number };
+  /** The file's group, kept when the writer belongs to it (others' rename makes it their group). */
+  group: number;
 }
 
 const runningAsRoot = () => process.getuid?.() === 0;
+
+/**
+ * Why rename(2) over the file will fail in a sticky (o+t) directory, known before any file is
+ * renamed: there only the file's owner, the directory's owner or a process with CAP_FOWNER may
+ * replace an entry (Linux fs/namei.c may_delete -> check_sticky), however writable both are. Found
+ * at the rename, it left the files renamed before it new and the rest old: a half-done batch.
+ * (Root is taken to have CAP_FOWNER; a process with the capability but another uid is refused here.)
+ */
+function stickyRefusal(file: Stats, dir: Stats): string | undefined {
+  const uid = process.getuid?.();
+  if (uid === undefined || uid === 0 || (dir.mode & 0o1000) === 0) return undefined;
+  if (file.uid === uid || dir.uid === uid) return undefined;
+  return `owned by another user (uid ${file.uid}): only its owner or the directory's may replace it`;
+}
 
 async function prepare(fix: FixedFile, options: WriteOptions): Promise<Target | LoadError> {
   const file = fix.source.file;
@@ -46,7 +63,16 @@ async function prepare(fix: FixedFile, options: WriteOptions): Promise<Target | 
     await access(path, constants.W_OK).catch(() => {
       throw Object.assign(new Error('read-only'), { code: 'EACCES' });
     });
-    await access(dirname(path), constants.W_OK | constants.X_OK);
+    // The new content is staged beside the file: a refusal there is the directory's, and said so
+    // (`chmod u+w FILE` would change nothing).
+    const dir = dirname(path);
+    try {
+      await access(dir, constants.W_OK | constants.X_OK);
+    } catch (err) {
+      return { file, message: `cannot write in its directory ${dir}: ${errorReason(err)}` };
+    }
+    const sticky = stickyRefusal(info, await stat(dir));
+    if (sticky) return { file, message: `${sticky} in the sticky directory ${dir}: not written` };
     // Someone else's edit since the read would be lost: refuse rather than overwrite it.
     if (!(await readFile(path)).equals(bytesOf(fix.source)))
       return { file, message: 'changed since it was read: not written' };
@@ -56,6 +82,7 @@ async function prepare(fix: FixedFile, options: WriteOptions): Promise<Target | 
       real: await realpath(path),
       mode: info.mode & 0o7777,
       owner: runningAsRoot() ? { uid: info.uid, gid: info.gid } : undefined,
+      group: info.gid,
     };
   } catch (err) {
     return { file, message: `cannot write: ${errorReason(err)}` };

@@ -21,6 +21,12 @@ export interface StageOptions {
   mode: number;
   /** The owner to give the new file (a root process rewriting someone else's file keeps it theirs). */
   owner?: { uid: number; gid: number };
+  /**
+   * Without an owner, the group to give the new file when the writer may: any user may give a file
+   * of theirs any group they belong to (chown(2) with uid -1), and the group is what shares a file in
+   * a group checkout. Left as created (the writer's) when refused (EPERM: not a member).
+   */
+  group?: number;
 }
 
 /** File names are at most 255 bytes: a temporary name keeps at most this much of the target's. */
@@ -48,6 +54,10 @@ export async function stageFile(
   const file = await open(temp, 'wx', options.mode);
   try {
     if (options.owner) await file.chown(options.owner.uid, options.owner.gid);
+    else if (options.group !== undefined)
+      await file.chown(-1, options.group).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPERM') throw err;
+      });
     // The exact mode, whatever the umask took away at creation (a rewritten manifest keeps its
     // mode); after chown, which may clear set-id bits.
     await file.chmod(options.mode);
