@@ -63,7 +63,8 @@ Options:
 
 Exit codes: 0 clean, 1 deny findings (or warnings with --strict), 2 usage or input errors
 (including an input with no Kubernetes objects, unless --allow-empty, and the same object given twice);
-141 the output's reader went away (| head: a quiet stop, as a tool killed by SIGPIPE).`;
+130 or 143 --fix --write interrupted by SIGINT or SIGTERM (staged files removed, nothing renamed); 141 the
+output's reader went away (| head: a quiet stop, as a tool killed by SIGPIPE).`;
 
 const FORMATS = ['text', 'json', 'junit', 'sarif'] as const;
 const UNITS: Record<string, number> = { '': 1, Ki: 1024, Mi: MiB, Gi: 1024 * MiB };

@@ -6,7 +6,7 @@
 import { constants, type Stats } from 'node:fs';
 import { access, lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { stageFile, type StagedFile } from '../tls/atomic.js';
+import { removeStagedFilesSync, stageFile, type StagedFile } from '../tls/atomic.js';
 import type { FixedFile } from './fix.js';
 import { bytesOf, type LoadError } from './load.js';
 import { errorReason } from './read.js';
@@ -89,11 +89,59 @@ async function prepare(fix: FixedFile, options: WriteOptions): Promise<Target | 
   }
 }
 
+/** The status a shell gives a process ended by the signal (128 + its number), as it expects. */
+const INTERRUPTS = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM (a CI runner cancelling the job) during a batch. Node's default is to
+ * end the process at once, which left the staged `.<name>.<pid>.<hex>.tmp` files in the checkout
+ * (where `git add -A` takes them). While staging: remove what is staged (each file stays old) and
+ * exit with the signal's status. While renaming: let the renames finish first (a few, each atomic),
+ * or the batch would be half done; then exit so. Any other exit on the way (a closed pipe) removes
+ * what is staged too.
+ */
+function interruptible() {
+  let renaming = false;
+  let pending: number | undefined;
+  const onSignal = (signal: keyof typeof INTERRUPTS) => {
+    if (renaming) pending ??= INTERRUPTS[signal];
+    else process.exit(INTERRUPTS[signal]); // the 'exit' listener removes the staged files
+  };
+  const listeners = Object.keys(INTERRUPTS).map((signal) => {
+    const listener = () => onSignal(signal as keyof typeof INTERRUPTS);
+    process.on(signal, listener);
+    return [signal, listener] as const;
+  });
+  process.on('exit', removeStagedFilesSync);
+  return {
+    renaming: () => (renaming = true),
+    done() {
+      for (const [signal, listener] of listeners) process.off(signal, listener);
+      process.off('exit', removeStagedFilesSync);
+      if (pending !== undefined) process.exit(pending);
+    },
+  };
+}
+
 /** Writes every fixed file, or none when any of them cannot be written. */
 export async function writeFixes(
   fixes: FixedFile[],
   options: WriteOptions,
   stage: typeof stageFile = stageFile, // tests make a staging fail here
+): Promise<{ written: FixedFile[]; errors: LoadError[] }> {
+  const interrupts = interruptible();
+  try {
+    return await writeAll(fixes, options, stage, interrupts);
+  } finally {
+    interrupts.done();
+  }
+}
+
+async function writeAll(
+  fixes: FixedFile[],
+  options: WriteOptions,
+  stage: typeof stageFile,
+  interrupts: { renaming(): void },
 ): Promise<{ written: FixedFile[]; errors: LoadError[] }> {
   const prepared = await Promise.all(fixes.map((f) => prepare(f, options)));
   // One file reached twice (two PATH arguments, or a link to it): two fixes would race for it.
@@ -129,6 +177,7 @@ export async function writeFixes(
     return { written: [], errors };
   }
   const written: FixedFile[] = [];
+  interrupts.renaming();
   for (const [i, target] of targets.entries()) {
     try {
       await staged[i]!.commit();

@@ -7,6 +7,7 @@
 // permission), and commit() renames it over the target; a batch stages every file before it
 // commits any, and discards what it staged when one of them fails.
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -27,6 +28,18 @@ export interface StageOptions {
    * a group checkout. Left as created (the writer's) when refused (EPERM: not a member).
    */
   group?: number;
+}
+
+/** Temporary files staged and neither committed nor discarded yet. */
+const staged = new Set<string>();
+
+/**
+ * Removes every file staged and not yet committed or discarded, synchronously: for a process about
+ * to exit on a signal (an 'exit' listener cannot wait for a promise). Their targets stay as they were.
+ */
+export function removeStagedFilesSync(): void {
+  for (const temp of staged) rmSync(temp, { force: true });
+  staged.clear();
 }
 
 /** File names are at most 255 bytes: a temporary name keeps at most this much of the target's. */
@@ -52,6 +65,7 @@ export async function stageFile(
   // 'wx': never follow or reuse something already there; mode at creation, so a key is never
   // readable by others, not even for the instant before a chmod.
   const file = await open(temp, 'wx', options.mode);
+  staged.add(temp);
   try {
     if (options.owner) await file.chown(options.owner.uid, options.owner.gid);
     else if (options.group !== undefined)
@@ -67,15 +81,20 @@ export async function stageFile(
   } catch (err) {
     await file.close();
     await rm(temp, { force: true });
+    staged.delete(temp);
     throw err;
   }
   await file.close();
-  const discard = () => rm(temp, { force: true });
+  const discard = async () => {
+    await rm(temp, { force: true });
+    staged.delete(temp);
+  };
   return {
     discard,
     async commit() {
       try {
         await rename(temp, path);
+        staged.delete(temp);
       } catch (err) {
         await discard();
         throw err;
