@@ -4,7 +4,7 @@
 // file is refused with a one-line reason instead of being written wrong.
 import jsonpatch from 'fast-json-patch';
 import { parseDocument, visit } from 'yaml';
-import { goYamlBreakName, KUBE_YAML, MAX_ALIAS_COUNT } from '../k8s/yaml.js';
+import { goYamlBreakName, goYamlErrors, KUBE_YAML, MAX_ALIAS_COUNT } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
 import type { Judged } from './judge.js';
 import { bytesOf, jsonStream, type LoadError, type Manifest, type SourceFile } from './load.js';
@@ -100,7 +100,7 @@ function fixDocument(source: string, edits: { manifest: Manifest; patch: PatchOp
       return undefined;
     }
   };
-  const actual = after.errors.length > 0 ? undefined : readBack();
+  const actual = goYamlErrors(after, out).length > 0 ? undefined : readBack();
   if (!same(actual, expected)) {
     let aliased = false;
     visit(doc, { Alias: () => ((aliased = true), visit.BREAK) });

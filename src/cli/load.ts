@@ -9,6 +9,7 @@ import { Composer, LineCounter, parseDocument, Parser, type Document } from 'yam
 import {
   aliasErrorOffset,
   EXCESSIVE_ALIASING,
+  goYamlErrors,
   goYamlLineBreaks,
   goYamlRefuses,
   goYamlScalars,
@@ -250,7 +251,7 @@ export function parseInput(
   function judgeDocument(doc: Document.Parsed, i: number, offset = 0, yaml?: string): void {
     const linePos = (at: number) => lineCounter.linePos(offset + at);
     const line = linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
-    const problem = doc.errors[0];
+    const problem = goYamlErrors(doc, yaml ?? text.slice(offset))[0];
     if (problem) {
       errors.push({
         file,

@@ -4,7 +4,7 @@
 // the patch brings in are rendered in YAML 1.1 (what Kubernetes reads), so a string like "0644" or
 // "on" is quoted. Whatever it cannot do exactly it refuses (EditError) rather than guess.
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
-import { keysMergedInto, KUBE_YAML, stringifyForKube } from '../k8s/yaml.js';
+import { goYamlErrors, keysMergedInto, KUBE_YAML, stringifyForKube } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
 import { pointerSegments } from './pointer.js';
 import { cutFlowEntry, skipGap } from './yaml-gaps.js';
@@ -54,7 +54,8 @@ const quotedKeys = (node: unknown) =>
 
 export function applyOperation(text: string, base: (string | number)[], op: PatchOperation): string {
   const doc = parseDocument(text, KUBE_YAML);
-  if (doc.errors.length > 0) throw new EditError(doc.errors[0]!.message.split('\n')[0]);
+  const problem = goYamlErrors(doc, text)[0];
+  if (problem) throw new EditError(problem.message.split('\n')[0]);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   // A JSON document must stay JSON: plain YAML put into it (volumeName: pv-1) made a .json file
   // invalid. So in a document that is a flow map with JSON keys, and in any flow map with JSON keys

@@ -1,5 +1,6 @@
-// NEL, LS and PS are line breaks to go-yaml v2 (yamlprivateh.go is_break), which kubectl reads YAML
-// with, and text to the yaml library (YAML 1.2). check reads them as go-yaml does (k8s/yaml.ts
+// Text that go-yaml v2, which kubectl reads YAML with, and the yaml library read differently, read by
+// check as go-yaml does. First: NEL, LS and PS are line breaks to go-yaml (yamlprivateh.go is_break)
+// and text to the yaml library (YAML 1.2); check reads them as go-yaml does (k8s/yaml.ts
 // goYamlLineBreaks, goYamlScalars). Each expected value below is sigs.k8s.io/yaml v1.4.0
 // YAMLToJSON's of the same text (a Go program run over these cases); what the yaml library cannot
 // be made to read alike is an input error, never another value.
@@ -48,5 +49,27 @@ describe('NEL, LS and PS read as go-yaml reads them', () => {
         message: expect.stringContaining('U+2028 (LINE SEPARATOR) in a block scalar'),
       },
     ]);
+  });
+});
+
+describe('a comment at a line start inside a multi-line flow collection', () => {
+  // The yaml library says "Comments must be separated from other tokens by white space characters"
+  // though a line break separates it, and reads it as a comment all the same; go-yaml skips it
+  // (scannerc.go yaml_parser_scan_to_next_token). That error alone is not refused (k8s/yaml.ts
+  // goYamlErrors). Expected values: sigs.k8s.io/yaml v1.4.0 YAMLToJSON of the same text.
+  it.each([
+    ['a commented-out entry', `a: {\n  k: v,\n#  x: y\n  l: w\n  }\n`, { k: 'v', l: 'w' }],
+    [
+      'in a map and in a sequence in it',
+      `a: {\n#c\n  k: v, l: [1,\n# in seq\n   2]\n  }\n`,
+      { k: 'v', l: [1, 2] },
+    ],
+    ['after the last entry, before the brace', `a: {\n  k: v\n#c: d\n  }\nb: 1\n`, { k: 'v' }],
+    ['two in a row', `a: {\n  k: v,\n#c\n#d\n  l: w}\n`, { k: 'v', l: 'w' }],
+    ['no comment: a "#" right after a value is part of it', 'a: {k: v#c}\n', { k: 'v#c' }],
+  ])('%s', (_, body, expected) => {
+    const { value, errors } = read(body);
+    expect(errors).toEqual([]);
+    expect(value).toEqual(expected);
   });
 });
