@@ -84,6 +84,15 @@ const BUILD_FILE_GROUPS = /^(kustomize\.config\.k8s\.io|config\.kubernetes\.io|k
 const UNINDENTED_QUOTE =
   ' (if the quote closes on a later line, indent the lines before it past the key: kubectl reads them either way, check only so)';
 
+/**
+ * Said after the yaml library's "Flow map/sequence in block collection must be sufficiently indented":
+ * go-yaml v2 checks no indentation in flow context (scannerc.go yaml_parser_unroll_indent) and takes
+ * tabs there, so kubectl reads a pasted JSON object whose lines (or closing bracket) sit at or left of
+ * its key; the library ends the collection there and would read the rest otherwise. A known difference.
+ */
+const UNINDENTED_FLOW =
+  ' (kubectl reads a multi-line {...} or [...] at any indentation; check only when every line, the closing bracket too, is indented past the key with spaces: indent it so, or write the value in block style)';
+
 const KUSTOMIZATION_FILE = /^(kustomization\.ya?ml|Kustomization)$/;
 
 /**
@@ -258,7 +267,10 @@ export function parseInput(
         line: linePos(problem.pos[0]).line,
         message:
           yamlMessage(problem.message) +
-          (/^Missing closing .quote/.test(problem.message) ? UNINDENTED_QUOTE : ''),
+          (/^Missing closing .quote/.test(problem.message) ? UNINDENTED_QUOTE : '') +
+          (/^Flow (map|sequence) in block collection must be sufficiently indented/.test(problem.message)
+            ? UNINDENTED_FLOW
+            : ''),
       });
       return;
     }

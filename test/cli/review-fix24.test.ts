@@ -129,20 +129,33 @@ describe('JSON pasted as a flow map under a nested key', () => {
   // file of the batch.
   // Expected: no input error, the object judged (or, at the least, the known difference said as for
   // quoted values).
+  // Kept as a known difference (the fix's review): the yaml library does not only report these
+  // layouts, it ends the collection at the first line left of the key and reads the rest otherwise
+  // (values lost, keys moved up), so ignoring its error would judge another object. check refuses
+  // them with the line, says that kubectl reads them, and how to write them for both (load.ts
+  // UNINDENTED_FLOW); the README lists the difference.
   it.each([
     ['lines indented with tabs', '  labels: {\n\t"app": "ais",\n\t"tier": "storage"\n  }\n'],
     ['the closing brace at column 0', '  labels: {\n    "app": "ais",\n    "tier": "storage"\n}\n'],
     ["a flow sequence whose items start at its key's column", '  finalizers: [\n  "a/b",\n  "c/d"\n  ]\n'],
-  ])('%s: read as kubectl reads it', async (_, labels) => {
+  ])('%s: refused with its line, saying kubectl reads it and how to write it for both', async (_, labels) => {
     const dir = tmp();
     const file = join(dir, 'cm.yaml');
     writeFileSync(file, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n${labels}`);
     const { code, stdout } = await cli(['check', '-o', 'json', file]);
-    const report = JSON.parse(stdout) as { errors: { message: string }[]; results: { kind: string }[] };
-    // On main: "Flow map in block collection must be sufficiently indented and end with a }", exit 2.
-    expect(report.errors).toEqual([]);
-    expect(report.results.map((r) => r.kind)).toEqual(['ConfigMap']);
-    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { errors: { line: number; message: string }[] };
+    expect(report.errors).toHaveLength(1);
+    expect(report.errors[0]!.line).toBeGreaterThanOrEqual(6);
+    expect(report.errors[0]!.message).toMatch(
+      /^Flow (map|sequence) in block collection must be sufficiently indented.*\(kubectl reads a multi-line \{\.\.\.\} or \[\.\.\.\] at any indentation; check only when every line, the closing bracket too, is indented past the key with spaces: indent it so, or write the value in block style\)$/,
+    );
+    expect(code).toBe(2);
+    // Written as the hint says, both read it.
+    const indented = labels
+      .replace(/\t/g, '    ')
+      .replace(/\n(\s*)([}\]"])/g, (_m, _i, c: string) => `\n    ${c}`);
+    writeFileSync(file, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n${indented}`);
+    expect((await cli(['check', '-q', file])).code).toBe(0);
   });
 });
 
