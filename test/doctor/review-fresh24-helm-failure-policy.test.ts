@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { checkFailurePolicy } from '../../src/doctor/checks/failure-policy.js';
 import { found, type Snapshot } from '../../src/doctor/types.js';
-import { entry, expectedFor, healthySnapshot, makeCerts, NOW } from './support.js';
+import { entry, expectedFor, healthySnapshot, makeCerts } from './support.js';
 
 const VALIDATING = [
   'aistores.validate.ais-guard.io',
