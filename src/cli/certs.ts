@@ -11,6 +11,7 @@ import {
   DEFAULT_SERVING_DAYS,
   ensureCerts,
   LockTimeoutError,
+  MAX_VALIDITY_DAYS,
   serviceDnsNames,
 } from '../tls/index.js';
 import { UsageError, wholeNumber, type Io, type ParseArgsOptionsConfig } from './usage.js';
@@ -57,7 +58,8 @@ export function parseDurationDays(text: string): number {
 function positiveDays(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const days = wholeNumber(text);
-  if (days === undefined || days === 0) throw new UsageError(`${flag} takes a whole number of days > 0`);
+  if (days === undefined || days === 0 || days > MAX_VALIDITY_DAYS)
+    throw new UsageError(`${flag} takes a whole number of days from 1 to ${MAX_VALIDITY_DAYS}`);
   return days;
 }
 

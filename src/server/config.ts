@@ -112,12 +112,17 @@ function mode(value: unknown, where: string): Mode {
   return value as Mode;
 }
 
+/** Node's setTimeout holds at most this; a longer timer fires at once (TimeoutOverflowWarning). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** Seconds a timer waits (shutdown delay and timeout, the CA overlap), as milliseconds. */
 function seconds(value: unknown, where: string): number {
   const n = decimal(value);
   if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
     throw new ConfigError(`${where}: must be a number of seconds >= 0, got ${JSON.stringify(value)}`);
+  // A longer wait would fire at once: no shutdown delay, in-flight reviews cut, the old CA dropped early.
+  if (n * 1000 > MAX_TIMER_MS)
+    throw new ConfigError(`${where}: at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds (24 days)`);
   return n * 1000;
 }
 
@@ -257,9 +262,6 @@ export async function loadConfig({ flags, env }: ConfigSources): Promise<ServerC
     flags['manage-webhook-config'] === true || env.AIS_GUARD_MANAGE_WEBHOOK_CONFIG === 'true';
   const [co, coWhere] = pick('ca-overlap', 'AIS_GUARD_CA_OVERLAP', undefined);
   if (co !== undefined) cfg.caOverlapMs = seconds(co, coWhere);
-  // A longer timer would overflow Node's setTimeout and fire at once, dropping the old CA early.
-  if (cfg.caOverlapMs > MAX_TIMER_MS)
-    throw new ConfigError(`${coWhere}: at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds (24 days)`);
   if (typeof flags['webhook-config-name'] === 'string') cfg.webhookConfigName = flags['webhook-config-name'];
   cfg.ownNamespace = env.AIS_GUARD_NAMESPACE || undefined;
   if (cfg.ownNamespace && !cfg.excludeNamespaces.includes(cfg.ownNamespace))

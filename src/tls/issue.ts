@@ -31,9 +31,15 @@ function toPem(cert: forge.pki.Certificate): string {
   return forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n');
 }
 
+/**
+ * A century: far past any rotation, and every end date it gives is one X.509 can say (its
+ * GeneralizedTime ends at 9999-12-31; a later notAfter is signed but unreadable).
+ */
+export const MAX_VALIDITY_DAYS = 36_500;
+
 function checkDays(days: number): void {
-  if (!(Number.isFinite(days) && days > 0))
-    throw new Error(`validity must be a positive number of days, got ${days}`);
+  if (!(Number.isFinite(days) && days > 0 && days <= MAX_VALIDITY_DAYS))
+    throw new Error(`validity must be 1 to ${MAX_VALIDITY_DAYS} days, got ${days}`);
 }
 
 function validity(cert: forge.pki.Certificate, days: number, notAfterCap?: Date): void {

@@ -30,13 +30,20 @@ const schema = JSON.parse(readFileSync(join(CHART, 'values.schema.json'), 'utf8'
 const values = YAML.parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as Record<string, unknown>;
 const template = (file: string) => readFileSync(join(CHART, 'templates', file), 'utf8');
 
-/** The template's line holding `expr`, filled with `value` as text/template prints a string. */
+/**
+ * The template's line holding `expr` (`{{ ... }}`, or the same with `| quote` before its `}}`), filled
+ * with `value` as text/template prints it: bare, or quoted as Go's strconv.Quote (JSON's form for names).
+ */
 function rendered(file: string, expr: string, value: string, marker = expr): unknown {
+  const quoted = expr.replace(/ \}\}$/, ' | quote }}');
   const line = template(file)
     .split('\n')
-    .find((l) => l.includes(marker));
+    .find((l) => l.includes(marker) || l.includes(marker.replace(expr, quoted)));
   if (!line) throw new Error(`${file}: no line with ${expr}`);
-  return Object.values(YAML.parse(line.trim().replace(expr, value), { version: '1.1' }) as object)[0];
+  const text = line.includes(quoted)
+    ? line.replace(quoted, JSON.stringify(value))
+    : line.replace(expr, value);
+  return Object.values(YAML.parse(text.trim(), { version: '1.1' }) as object)[0];
 }
 
 const valid = new Ajv({ strict: false }).compile(schema);

@@ -94,7 +94,13 @@ describe('createServingCert', () => {
   it('refuses bad input', () => {
     expect(() => createServingCert(ca, { dnsNames: [], ipAddresses: [] })).toThrow(/DNS name or an IP/);
     expect(() => createServingCert(ca, { dnsNames, ipAddresses: ['localhost'] })).toThrow(/not an IP/);
-    expect(() => createServingCert(ca, { dnsNames, ipAddresses: [], validityDays: 0 })).toThrow(/positive/);
+    expect(() => createServingCert(ca, { dnsNames, ipAddresses: [], validityDays: 0 })).toThrow(
+      /1 to 36500 days/,
+    );
+    // Past 9999-12-31 a notAfter is signed but unreadable (X.509 GeneralizedTime).
+    expect(() => createServingCert(ca, { dnsNames, ipAddresses: [], validityDays: 3_000_000 })).toThrow(
+      /1 to 36500 days, got 3000000/,
+    );
   });
 
   it('passes a real TLS handshake, hostname check included', async () => {

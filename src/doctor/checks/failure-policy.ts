@@ -14,9 +14,20 @@ const CHART_VALUES: Record<string, string> = {
   'pods.validate.ais-guard.io': 'failurePolicy.pods',
 };
 
-/** The Helm release that installed the configuration: Helm 3 annotates every object it creates so. */
-const helmRelease = (config: WebhookConfiguration | undefined) =>
-  config?.metadata?.annotations?.['meta.helm.sh/release-name'];
+/**
+ * The Helm release that installed the configuration, as `helm` takes it (`-n`: a release lives in
+ * its own namespace, which may not be the guard's): Helm 3 annotates every object it creates so.
+ */
+function helmRelease(config: WebhookConfiguration | undefined) {
+  const annotations = config?.metadata?.annotations;
+  const name = annotations?.['meta.helm.sh/release-name'];
+  const namespace = annotations?.['meta.helm.sh/release-namespace'];
+  return name ? { name, args: namespace ? `${name} -n ${namespace}` : name } : undefined;
+}
+
+/** The live guard runs --mode=audit: the chart then renders every validating entry Ignore. */
+const runsInAuditMode = (snapshot: Snapshot) =>
+  snapshot.guardArgs?.ok === true && snapshot.guardArgs.value.includes('--mode=audit');
 
 export function checkFailurePolicy(snapshot: Snapshot, expected: Expected): CheckResult {
   const live = new Map(liveEntries(snapshot, expected).map((e) => [e.entry.name, e]));
@@ -41,10 +52,19 @@ export function checkFailurePolicy(snapshot: Snapshot, expected: Expected): Chec
       const release = helmRelease(fetched?.ok ? fetched.value : undefined);
       const value = CHART_VALUES[want.name];
       if (release && value) {
+        // The chart's mode=audit, not a failurePolicy value, turned the Fail entries Ignore.
+        if (expected.overlay !== 'audit' && want.failurePolicy === 'Fail' && runsInAuditMode(snapshot)) {
+          findings.push({
+            status: 'warn',
+            message: `${want.name} is Ignore, as Helm release ${release.name} renders it for the guard's --mode=audit: ${cost}`,
+            fix: 'judge this install as what it is: doctor --overlay audit',
+          });
+          continue;
+        }
         findings.push({
           status: 'warn',
-          message: `${want.name} is ${got}, documented ${want.failurePolicy} (${expected.overlay}), as Helm release ${release} may set it (${value}): ${cost}`,
-          fix: `if that was not meant: helm upgrade ${release} <chart> --reuse-values --set ${value}=${want.failurePolicy}`,
+          message: `${want.name} is ${got}, documented ${want.failurePolicy} (${expected.overlay}), as Helm release ${release.name} may set it (${value}): ${cost}`,
+          fix: `if that was not meant: helm upgrade ${release.args} <chart> --reuse-values --set ${value}=${want.failurePolicy}`,
         });
         continue;
       }
