@@ -1,5 +1,12 @@
 // Review audit24: doctor against installs whose serving certificate comes from a CA hierarchy.
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderManifests, type KObject } from '../../src/deploy/index.js';
+import type { CheckResult } from '../../src/doctor/types.js';
+import { cli } from '../support/cli.js';
 import { once } from 'node:events';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +16,16 @@ import { checkCaBundle } from '../../src/doctor/checks/ca-bundle.js';
 import type { Pem } from '../../src/tls/issue.js';
 import { keyPairFromPem, randomSerialHex, rsaKeyPairSync } from '../../src/tls/keys.js';
 import { found } from '../../src/doctor/types.js';
-import { allEntries, b64, DAY, expectedFor, healthySnapshot, NOW, servingCert } from './support.js';
+import {
+  allEntries,
+  b64,
+  DAY,
+  expectedFor,
+  healthySnapshot,
+  makeCerts,
+  NOW,
+  servingCert,
+} from './support.js';
 
 /** A root CA without a path length limit (ais-guard certs' CA has pathLen 0, a PKI root has none). */
 function rootCA(commonName: string): Pem {
@@ -94,5 +110,114 @@ describe('review audit24: doctor ca-bundle with an intermediate CA', () => {
       status: 'ok',
       message: expect.stringMatching(/carry one caBundle/),
     });
+  });
+});
+
+let http: Server | undefined;
+afterEach(async () => {
+  if (!http) return;
+  const closing = http;
+  http = undefined;
+  closing.closeAllConnections();
+  await new Promise((r) => closing.close(r));
+});
+
+describe('review audit24: doctor on a busy apiserver (API Priority and Fairness)', () => {
+  // Defect: src/doctor/fetch.ts get() calls getJson, not getJsonPatiently: a 429 (APF throttling,
+  // with Retry-After) is taken as "unreadable", like a 403. On the webhook configurations that turns
+  // webhook-configurations into a warn whose fix is "run doctor with a kubeconfig that may get
+  // webhook configurations" (wrong: the user may; the apiserver asked to come back in a second),
+  // and ca-bundle, webhook-service, namespace-selector and failure-policy into "skip": a broken
+  // install (here every caBundle is another CA's: every call fails TLS) exits 0, "nothing to fix".
+  // kubectl and client-go retry a 429 after Retry-After for every verb (k8s.io/client-go
+  // rest/request.go, checkWait / Request.request retries), and `ais-guard audit` does too
+  // (src/k8s/kubeconfig.ts patiently, docs/audit.md "429s with Retry-After"); doctor, run in the same
+  // incident against the same apiserver, does not.
+  // Expected: the throttled GET is asked again, and the broken caBundle fails the run (exit 1).
+  it('webhook configurations answered 429 once: asked again; the broken caBundle still fails', async () => {
+    const certs = makeCerts();
+    const rendered = await renderManifests({ caBundle: b64(certs.otherCa.cert), webhooksOnly: true });
+    const deployment = (await renderManifests({})).find((o) => o.kind === 'Deployment') as KObject;
+    const byPath: Record<string, unknown> = {
+      '/apis/apps/v1/namespaces/ais-guard/deployments/ais-guard': deployment,
+      '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/ais-guard': rendered.find(
+        (o) => o.kind === 'ValidatingWebhookConfiguration',
+      ),
+      '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/ais-guard': rendered.find(
+        (o) => o.kind === 'MutatingWebhookConfiguration',
+      ),
+      '/api/v1/namespaces/ais-guard/services/ais-guard': { spec: { ports: [{ name: 'https', port: 443 }] } },
+      '/apis/discovery.k8s.io/v1/namespaces/ais-guard/endpointslices': {
+        items: [
+          {
+            ports: [{ name: 'https', port: 8443 }],
+            endpoints: [{ addresses: ['10.1.0.5'], conditions: { ready: true } }],
+          },
+        ],
+      },
+      '/api/v1/namespaces/ais-guard/secrets/ais-guard-tls': { data: { 'tls.crt': b64(certs.serving.cert) } },
+      '/api/v1/namespaces/ais-guard/serviceaccounts/ais-guard': {},
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/aistores.ais.nvidia.com': {
+        spec: { group: 'ais.nvidia.com', versions: [{ name: 'v1beta1', served: true, storage: true }] },
+        status: { conditions: [{ type: 'Established', status: 'True' }] },
+      },
+    };
+    const throttled = new Set<string>();
+    const send = (res: import('node:http').ServerResponse, code: number, body: unknown, headers = {}) => {
+      res.writeHead(code, { 'Content-Type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    http = createHttpServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (req.method === 'POST') {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () =>
+          send(res, 201, { ...JSON.parse(Buffer.concat(chunks).toString()), status: { allowed: true } }),
+        );
+        return;
+      }
+      // APF: each configuration GET is throttled once, with Retry-After, as a busy apiserver answers.
+      if (url.pathname.includes('webhookconfigurations/') && !throttled.has(url.pathname)) {
+        throttled.add(url.pathname);
+        return send(
+          res,
+          429,
+          {
+            kind: 'Status',
+            code: 429,
+            reason: 'TooManyRequests',
+            message: 'Too many requests, please try again later.',
+          },
+          { 'Retry-After': '1' },
+        );
+      }
+      const ns = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(url.pathname);
+      if (ns) return send(res, 200, { metadata: { name: ns[1], labels: {} } });
+      const body = byPath[url.pathname];
+      return body
+        ? send(res, 200, body)
+        : send(res, 404, { kind: 'Status', code: 404, message: 'not found' });
+    });
+    await new Promise<void>((r) => http!.listen(0, '127.0.0.1', r));
+    const { port } = http.address() as AddressInfo;
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'ais-guard-review-audit24-')), 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: c, context: {cluster: c, user: u}}]
+current-context: c
+`,
+    );
+    const r = await cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json']);
+    expect(r.stderr).toBe('');
+    const checks = Object.fromEntries(
+      (JSON.parse(r.stdout) as { checks: CheckResult[] }).checks.map((c) => [c.check, c]),
+    );
+    expect({ code: r.code, caBundle: checks['ca-bundle']?.status }).toEqual({ code: 1, caBundle: 'fail' });
+    expect(checks['webhook-configurations']?.fix ?? '').not.toMatch(/may get webhook configurations/);
   });
 });
