@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:tls';
 import forge from 'node-forge';
 import { checkCaBundle } from '../../src/doctor/checks/ca-bundle.js';
+import { checkCertificateExpiry } from '../../src/doctor/checks/certificate-expiry.js';
 import type { Pem } from '../../src/tls/issue.js';
 import { keyPairFromPem, randomSerialHex, rsaKeyPairSync } from '../../src/tls/keys.js';
 import { found } from '../../src/doctor/types.js';
@@ -28,13 +29,17 @@ import {
 } from './support.js';
 
 /** A root CA without a path length limit (ais-guard certs' CA has pathLen 0, a PKI root has none). */
-function rootCA(commonName: string): Pem {
+function rootCA(
+  commonName: string,
+  from = new Date(NOW.getTime() - DAY),
+  to = new Date(NOW.getTime() + 3650 * DAY),
+): Pem {
   const keys = rsaKeyPairSync();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = randomSerialHex();
-  cert.validity.notBefore = new Date(NOW.getTime() - DAY);
-  cert.validity.notAfter = new Date(NOW.getTime() + 3650 * DAY);
+  cert.validity.notBefore = from;
+  cert.validity.notAfter = to;
   cert.setSubject([{ name: 'commonName', value: commonName }]);
   cert.setIssuer([{ name: 'commonName', value: commonName }]);
   cert.setExtensions([
@@ -219,5 +224,37 @@ current-context: c
     );
     expect({ code: r.code, caBundle: checks['ca-bundle']?.status }).toEqual({ code: 1, caBundle: 'fail' });
     expect(checks['webhook-configurations']?.fix ?? '').not.toMatch(/may get webhook configurations/);
+  });
+});
+
+describe('review audit24: doctor certificate-expiry after a CA rotation', () => {
+  // Defect: certificate-expiry judges every certificate in the caBundles as "the CA"
+  // (src/doctor/checks/certificate-expiry.ts: each of caBundles() -> judge), including one that
+  // signed nothing the guard serves. A CA left in the caBundles beside the current one is a state
+  // docs/deploy.md ("A new CA with --manage-webhook-config": a new CA made before the one it
+  // replaces, a rollback to an older CA: "remove such a CA from the caBundles by hand") and every
+  // hand-made rotation leave; once that leftover expires, the install is still healthy: the apiserver's webhook client builds a pool of the
+  // bundle's certificates (client-go transport, x509.CertPool.AppendCertsFromPEM) and verifies the
+  // serving certificate against the new CA; an expired certificate in the pool that is not in the
+  // chain plays no part. Doctor says FAIL 'CA "old CA" expired on …', exits 1, and its fix is
+  // "a new CA: ais-guard certs --dir CERTS --force, then every caBundle and the Secret": replacing
+  // the working CA, a needless rollout of every caBundle and the Secret in the middle of an
+  // incident. ca-bundle already warns of the extra CA ("also trusts … which did not sign the
+  // serving certificate"), which is the right finding and the right fix (remove it).
+  // Expected: an expired CA that did not sign the serving certificate is not a failure of
+  // certificate-expiry (at most a warn pointing at removing it from the caBundles); the CA that
+  // signed the serving certificate is judged as now.
+  it('old expired CA left in the caBundle beside the new one that signed the serving certificate: not a fail', async () => {
+    const certs = makeCerts();
+    const old = rootCA('old CA', new Date(NOW.getTime() - 800 * DAY), new Date(NOW.getTime() - 30 * DAY));
+    const expected = await expectedFor('base');
+    const snapshot = await healthySnapshot(expected, certs);
+    allEntries(snapshot).forEach((w) => (w.clientConfig!.caBundle = b64(old.cert + certs.ca.cert)));
+    expect(checkCaBundle(snapshot, expected).status).toBe('warn'); // calls succeed: the new CA signed it
+    const result = checkCertificateExpiry(snapshot, expected, NOW);
+    expect({ status: result.status, fix: result.fix }).not.toEqual(
+      expect.objectContaining({ status: 'fail' }),
+    );
+    expect(result.fix ?? '').not.toMatch(/--force/);
   });
 });
