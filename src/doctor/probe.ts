@@ -1,9 +1,10 @@
-// GET <origin>/readyz of a guard the webhooks call by URL, keeping the certificate it served. The
-// certificate is not verified here (rejectUnauthorized: false): whether the caBundle signed it is
-// the ca-bundle check's question, answered with a message instead of a TLS error.
+// GET <origin>/readyz of a guard the webhooks call by URL, keeping the certificates it served: the
+// leaf and the intermediates after it, from which the apiserver builds its chain to the caBundle.
+// They are not verified here (rejectUnauthorized: false): whether the caBundle signed them is the
+// ca-bundle check's question, answered with a message instead of a TLS error.
 import { X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
-import type { TLSSocket } from 'node:tls';
+import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import type { Probe } from './types.js';
 
 export function probe(url: string, timeoutMs = 5_000): Promise<Probe> {
@@ -20,12 +21,29 @@ export function probe(url: string, timeoutMs = 5_000): Promise<Probe> {
     );
     req.on('socket', (socket) =>
       socket.once('secureConnect', () => {
-        const raw = (socket as TLSSocket).getPeerCertificate(false)?.raw;
-        if (raw) certPem = new X509Certificate(raw).toString();
+        certPem = peerChain((socket as TLSSocket).getPeerCertificate(true))
+          .map((raw) => new X509Certificate(raw).toString())
+          .join('');
       }),
     );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', (err) => resolve({ ok: false, reason: err.message }));
     req.end();
   });
+}
+
+/**
+ * The DER of the peer's chain, leaf first: getPeerCertificate(true) links each certificate to its
+ * issuer (issuerCertificate), a self-signed one to itself; the walk stops there or at a repeat.
+ * Node may end the served chain with a root of its own store; as a spare intermediate it changes
+ * nothing in the ca-bundle check's answer (a root in the caBundle already ends any chain through it).
+ */
+function peerChain(leaf: DetailedPeerCertificate | undefined): Buffer[] {
+  const seen = new Set<string>();
+  const out: Buffer[] = [];
+  for (let c = leaf; c?.raw && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
+    seen.add(c.fingerprint256);
+    out.push(c.raw);
+  }
+  return out;
 }

@@ -5,7 +5,7 @@ import type { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { CheckResult, Expected, Snapshot } from '../types.js';
 import { certsHint, liveEntries, list, renderHint, skip, verdict, type Finding } from './common.js';
-import { bundleCerts, caBundles, commonName, issuedBy, servingCert } from './certs.js';
+import { bundleCerts, caBundles, commonName, servingChain, signs } from './certs.js';
 
 /** The host names the apiserver verifies: one per Service or URL the webhooks call. */
 function dialledNames(snapshot: Snapshot, expected: Expected): string[] {
@@ -45,7 +45,9 @@ export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResu
       message: `the webhooks carry ${set.length} different caBundles (${set.map((b) => list(b.webhooks, 2)).join(' / ')})`,
       fix: caFix(expected),
     });
-  const cert = servingCert(snapshot);
+  // The leaf and the intermediates the guard serves with it (tls.crt), as the apiserver sees them.
+  const chain = servingChain(snapshot);
+  const cert = typeof chain === 'string' ? chain : chain[0]!;
   for (const { bundle, webhooks } of set) {
     const cas = bundleCerts(bundle);
     if (typeof cas === 'string') {
@@ -56,8 +58,8 @@ export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResu
       });
       continue;
     }
-    if (typeof cert === 'string') continue;
-    const signers = cas.filter((ca) => issuedBy(cert, ca));
+    if (typeof chain === 'string') continue;
+    const signers = cas.filter((ca) => signs(ca, chain));
     const others = cas.filter((ca) => !signers.includes(ca));
     // During a CA rotation (--manage-webhook-config keeps the old CA --ca-overlap seconds) this is
     // expected; long after one it is a replaced CA the apiserver still trusts.
@@ -70,7 +72,7 @@ export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResu
     if (signers.length === 0)
       findings.push({
         status: 'fail',
-        message: `the caBundle of ${list(webhooks, 2)} (CA "${cas.map((c) => commonName(c.subject)).join('", "')}") did not sign the serving certificate from ${snapshot.servingCert.source} (issuer "${commonName(cert.issuer)}"): every call fails TLS`,
+        message: `the caBundle of ${list(webhooks, 2)} (CA "${cas.map((c) => commonName(c.subject)).join('", "')}") did not sign the serving certificate from ${snapshot.servingCert.source} (issuer "${commonName(chain[0]!.issuer)}"): every call fails TLS`,
         fix: caFix(expected),
       });
   }
