@@ -22,6 +22,7 @@ import { isAIStore, isBeingDeleted, kindAndName, RULE_DOC_BASE, type KubeObject 
 import { judge } from './judge.js';
 import { terminalSafe } from './terminal.js';
 import { sourceWithoutText, type Manifest, type SourceFile } from './load.js';
+import { requireKubeConfig } from './kubeconfig.js';
 import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
 import { SCHEMA_VERSION } from './report/schema.js';
 import { VERSION } from './version.js';
@@ -221,9 +222,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     io.stdout.write(AUDIT_HELP + '\n');
     return 0;
   }
-  const { detectKubeConfig } = await import('../k8s/kubeconfig.js');
-  const kc = await detectKubeConfig(opts.kubeconfig);
-  if (!kc) throw new UsageError('no kubeconfig: give --kubeconfig, set $KUBECONFIG or create ~/.kube/config');
+  const kc = await requireKubeConfig(opts.kubeconfig);
   const { collect } = await import('../audit/collect.js');
   let collected;
   try {

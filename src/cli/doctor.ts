@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { OVERLAYS, type Overlay } from '../deploy/index.js';
 import { paintFor } from './colour.js';
+import { requireKubeConfig } from './kubeconfig.js';
 import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
 import { VERSION } from './version.js';
 
@@ -59,9 +60,7 @@ export async function runDoctor(argv: string[], io: Io): Promise<number> {
     io.stdout.write(DOCTOR_HELP + '\n');
     return 0;
   }
-  const { detectKubeConfig } = await import('../k8s/kubeconfig.js');
-  const kc = await detectKubeConfig(opts.kubeconfig);
-  if (!kc) throw new UsageError('no kubeconfig: give --kubeconfig, set $KUBECONFIG or create ~/.kube/config');
+  const kc = await requireKubeConfig(opts.kubeconfig);
   const doctor = await import('../doctor/index.js');
   const { fetchSnapshot, CannotRun } = await import('../doctor/fetch.js');
   const expected = await doctor.expectedInstall(opts.overlay, opts.namespace, opts.name);

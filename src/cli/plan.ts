@@ -15,6 +15,7 @@ import {
   type VolumeDiff,
 } from '../plan/index.js';
 import { readYamlValue, stringifyForKube } from '../k8s/yaml.js';
+import { requireKubeConfig } from './kubeconfig.js';
 import { loadManifests } from './load.js';
 import { UsageError, wholeNumber, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
@@ -107,17 +108,10 @@ function options(argv: string[]) {
 
 type Options = Exclude<ReturnType<typeof options>, { help: true }>;
 
-async function loadKubeConfig(path: string | undefined) {
-  const { detectKubeConfig } = await import('../k8s/kubeconfig.js');
-  const kc = await detectKubeConfig(path);
-  if (!kc) throw new UsageError('no kubeconfig: give --kubeconfig, set $KUBECONFIG or create ~/.kube/config');
-  return kc;
-}
-
 async function readCR(opts: Options, io: Io): Promise<AIStoreCR> {
   if (opts.fromCluster) {
     const { getAIStore } = await import('../audit/list.js');
-    const kc = await loadKubeConfig(opts.kubeconfig);
+    const kc = await requireKubeConfig(opts.kubeconfig);
     try {
       return (await getAIStore(kc, ...opts.fromCluster)) as AIStoreCR;
     } catch (err) {
@@ -173,7 +167,7 @@ async function existingVolumes(opts: Options, io: Io): Promise<KubeObject[]> {
   }
   if (opts.diffCluster) {
     const { listAll } = await import('../audit/list.js');
-    const kc = await loadKubeConfig(opts.kubeconfig);
+    const kc = await requireKubeConfig(opts.kubeconfig);
     const pvs = await listAll(kc, '/api/v1/persistentvolumes', {
       apiVersion: 'v1',
       kind: 'PersistentVolume',

@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type ServerConfig } from '../server/config.js';
 import { turnBatchedDestination } from './log-destination.js';
 import type { CaBundleKeeper } from '../k8s/ca-bundle-keeper.js';
+import { detectKubeConfigOrUsage } from './kubeconfig.js';
 import { UsageError, type Io } from './usage.js';
 
 export const SERVE_HELP = `Usage: ais-guard serve [options]
@@ -68,9 +69,10 @@ async function clusterSource(config: ServerConfig, logger: Logger) {
     return { cluster: noCluster(), kc: undefined };
   }
   // The Kubernetes client is large: load it only when there is a cluster to talk to.
-  const { kubeCluster, noCluster, detectKubeConfig } = await import('../server/cluster.js');
+  const { kubeCluster, noCluster } = await import('../server/cluster.js');
   const { memoryReleaser } = await import('../server/memory.js');
-  const kc = await detectKubeConfig(config.kubeconfig);
+  // A kubeconfig without a usable current context is a usage error (exit 2, one line), not a crash.
+  const kc = await detectKubeConfigOrUsage(config.kubeconfig);
   if (!kc) {
     logger.warn(
       'no kubeconfig or in-cluster service account found: judging each request alone, without AIStore CRs, PVs or Nodes',

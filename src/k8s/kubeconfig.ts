@@ -49,8 +49,37 @@ export async function detectKubeConfig(explicitPath?: string): Promise<KubeConfi
   } else {
     return undefined;
   }
-  if (!kc.getCurrentCluster()) throw new Error(`${source}: the current context names no cluster`);
+  const problem = currentContextProblem(kc);
+  if (problem) throw new KubeConfigError(`${source}: ${problem}`);
   return kc;
+}
+
+/**
+ * A kubeconfig that names no usable current context: the user's to fix, not a crash. The commands
+ * report it as a usage error (exit 2, one line), as kubectl does ("error: current-context is not
+ * set", "context was not found for specified context": client-go tools/clientcmd validation.go,
+ * ConfirmUsable).
+ */
+export class KubeConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubeConfigError';
+  }
+}
+
+/**
+ * Why the current context is unusable, or undefined. ais-guard has no --context: the way out is
+ * kubectl config use-context, or a kubeconfig that sets a context.
+ */
+function currentContextProblem(kc: KubeConfig): string | undefined {
+  if (kc.getCurrentCluster()) return undefined;
+  const name = kc.getCurrentContext();
+  const context = name ? kc.getContextObject(name) : null;
+  const names = kc.getContexts().map((c) => c.name);
+  const choose = `choose one with kubectl config use-context NAME${names.length > 0 ? ` (contexts: ${names.join(', ')})` : ''}, or give --kubeconfig a file that sets current-context`;
+  if (!name) return `no current context is set: ${choose}`;
+  if (!context) return `the current context "${name}" does not exist: ${choose}`;
+  return `the current context "${name}" names cluster "${context.cluster}", which is not defined: add it (kubectl config set-cluster) or ${choose}`;
 }
 
 /** A non-2xx answer; `statusCode` is the field client-node's ListWatch reads (410 Gone means "relist"). */

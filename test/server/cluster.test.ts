@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectKubeConfig, kubeCluster, noCluster, type ClusterSource } from '../../src/server/cluster.js';
+import { KubeConfigError } from '../../src/k8s/kubeconfig.js';
 import { aistore, claimName, node, pv } from '../support/builders.js';
 import { FakeApiServer, type StoredObject } from '../support/fake-apiserver.js';
 
@@ -490,5 +491,40 @@ describe('detectKubeConfig', () => {
 
   it('is undefined when nothing is configured, instead of client-node’s localhost:8080', async () => {
     expect(await detectKubeConfig()).toBeUndefined();
+  });
+
+  // No --context in ais-guard: the way out is kubectl config use-context (KubeConfigError, a usage error).
+  it.each([
+    [
+      'no current-context',
+      '',
+      /^\S+: no current context is set: choose one with kubectl config use-context NAME \(contexts: x, y\)/,
+    ],
+    [
+      'a missing one',
+      'current-context: gone',
+      /the current context "gone" does not exist: choose one with kubectl config use-context NAME/,
+    ],
+    [
+      'one naming no cluster',
+      'current-context: y',
+      /the current context "y" names cluster "none", which is not defined/,
+    ],
+  ])('a kubeconfig with %s: KubeConfigError saying what to do', async (_name, current, message) => {
+    const file = join(dir, 'contexts');
+    await writeFile(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        "clusters: [{name: c, cluster: {server: 'https://c.example:6443'}}]",
+        'users: [{name: u, user: {token: t}}]',
+        'contexts: [{name: x, context: {cluster: c, user: u}}, {name: y, context: {cluster: none, user: u}}]',
+        current,
+      ].join('\n'),
+    );
+    const err = await detectKubeConfig(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KubeConfigError);
+    expect((err as Error).message).toMatch(message);
   });
 });
