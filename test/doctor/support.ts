@@ -13,14 +13,14 @@ export const DAY = 86_400_000;
 export const NOW = new Date('2026-11-30T12:00:00Z');
 
 /**
- * A CA as `ais-guard certs` issues it, re-dated to start a day before NOW: the library dates from the
+ * A CA as `ais-guard certs` issues it, re-dated to start a day before NOW (or to `validity`): the library dates from the
  * real clock, and a fixed NOW must not fall before a CA made on a later day.
  */
-export function makeCA(commonName = 'ais-guard webhook CA'): Pem {
+export function makeCA(commonName = 'ais-guard webhook CA', validity: { from?: Date; to?: Date } = {}): Pem {
   const issued = issueCA(rsaKeyPairSync(), { commonName, validityDays: 3650 });
   const cert = forge.pki.certificateFromPem(issued.cert);
-  cert.validity.notBefore = new Date(NOW.getTime() - DAY);
-  cert.validity.notAfter = new Date(NOW.getTime() + 3650 * DAY);
+  cert.validity.notBefore = validity.from ?? new Date(NOW.getTime() - DAY);
+  cert.validity.notAfter = validity.to ?? new Date(NOW.getTime() + 3650 * DAY);
   cert.sign(keyPairFromPem(issued.key).signer, forge.md.sha256.create());
   return { cert: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n'), key: issued.key };
 }

@@ -1,5 +1,15 @@
-import { unreadable } from '../types.js';
-import { checkTable, DAY, NOW, servingCert, type CheckRow } from '../../../test/doctor/support.js';
+import { unreadable, type Snapshot } from '../types.js';
+import {
+  allEntries,
+  b64,
+  checkTable,
+  DAY,
+  makeCA,
+  NOW,
+  servingCert,
+  type Certs,
+  type CheckRow,
+} from '../../../test/doctor/support.js';
 import { checkCertificateExpiry } from './certificate-expiry.js';
 
 const withServing =
@@ -13,7 +23,33 @@ const withServing =
       }).cert,
     });
 
+/** An expired CA kept in every caBundle beside the one that signed the serving certificate. */
+const oldCa = makeCA('old CA', {
+  from: new Date(NOW.getTime() - 800 * DAY),
+  to: new Date(NOW.getTime() - 30 * DAY),
+});
+const withOldCa = (s: Snapshot, c: Certs) =>
+  allEntries(s).forEach((w) => (w.clientConfig!.caBundle = b64(oldCa.cert + c.ca.cert)));
+
 const rows: CheckRow[] = [
+  {
+    name: 'an expired CA left in the caBundles that signed nothing served: warn, remove it',
+    edit: withOldCa,
+    expect: {
+      status: 'warn',
+      message:
+        /CA "old CA" expired on 2026-10-31, but signed nothing the guard serves: a CA left in the caBundles$/,
+      fix: /^remove it from every caBundle/,
+    },
+  },
+  {
+    name: 'the same with the serving certificate not read: which CA signs it is unknown, each is judged',
+    edit: (s, c) => {
+      withOldCa(s, c);
+      s.servingCert.pem = unreadable('403');
+    },
+    expect: { status: 'fail', message: /CA "old CA" expired on 2026-10-31/, fix: /--force/ },
+  },
   {
     name: 'healthy: a year left, CA ten years',
     expect: {

@@ -1,10 +1,11 @@
-// The serving certificate and the CA in the caBundles: fail when expired (or not yet valid), warn
-// within 14 days (the monitoring pack's alert uses the same window).
+// The serving certificate and the CA in the caBundles that signed it: fail when expired (or not yet
+// valid), warn within 14 days (the monitoring pack's alert uses the same window). An expired CA in
+// the caBundles that signed nothing the guard serves is a warn: remove it.
 import type { X509Certificate } from 'node:crypto';
 import type { CheckResult, Expected, Snapshot } from '../types.js';
 import { EXPIRY_WARNING_DAYS } from '../../server/certificate.js';
 import { certsHint, skip, verdict, type Finding } from './common.js';
-import { bundleCerts, caBundles, commonName, servingCert } from './certs.js';
+import { bundleCerts, caBundles, commonName, servingChain, signs } from './certs.js';
 
 const DAY_MS = 86_400_000;
 
@@ -38,7 +39,8 @@ export function checkCertificateExpiry(snapshot: Snapshot, expected: Expected, n
   const renewCa = certManager
     ? `check the CA Certificate: kubectl -n ${ns} describe certificate ${expected.name}-ca; once it is renewed (cmctl renew -n ${ns} ${expected.name}-ca), reissue the serving one (cmctl renew -n ${ns} ${expected.name}-serving): the cainjector then writes the new CA into every caBundle`
     : `a new CA: ais-guard certs --dir CERTS --force, then every caBundle and the Secret`;
-  const cert = servingCert(snapshot);
+  const chain = servingChain(snapshot);
+  const cert = typeof chain === 'string' ? chain : chain[0]!;
   if (typeof cert !== 'string') {
     const r = judge('serving certificate', cert, now, renew);
     if (typeof r === 'string') fine.push(r);
@@ -49,8 +51,27 @@ export function checkCertificateExpiry(snapshot: Snapshot, expected: Expected, n
     const certs = bundleCerts(bundle);
     if (typeof certs !== 'string') for (const c of certs) cas.set(c.fingerprint256, c);
   }
+  // The CAs the apiserver verifies the serving chain with. Another certificate in a caBundle (a CA
+  // left beside the new one: docs/deploy.md "A new CA") plays no part in the handshake: Go's
+  // x509.CertPool holds it, Certificate.Verify never builds a chain through it, expired or not.
+  // Its expiry is no reason to replace the working CA, only to remove it (ca-bundle warns of it too).
+  // When the serving chain is unknown, or no CA signed it (ca-bundle fails), each one is judged.
+  const signers = typeof chain === 'string' ? [] : [...cas.values()].filter((ca) => signs(ca, chain));
   for (const ca of cas.values()) {
-    const r = judge(`CA "${commonName(ca.subject)}"`, ca, now, renewCa);
+    const what = `CA "${commonName(ca.subject)}"`;
+    if (signers.length > 0 && !signers.includes(ca)) {
+      const r = judge(what, ca, now, '');
+      if (typeof r === 'string') fine.push(`${r}, signs nothing the guard serves`);
+      else if (r.status === 'fail')
+        findings.push({
+          status: 'warn',
+          message: `${r.message}, but signed nothing the guard serves: a CA left in the caBundles`,
+          fix: `remove it from every caBundle${certManager ? '' : ' (docs/deploy.md "A new CA")'}`,
+        });
+      else fine.push(`${r.message}, signs nothing the guard serves`);
+      continue;
+    }
+    const r = judge(what, ca, now, renewCa);
     if (typeof r === 'string') fine.push(r);
     else findings.push(r);
   }
