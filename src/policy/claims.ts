@@ -23,6 +23,7 @@ import {
 } from './aistore.js';
 import type { ClusterContext } from './context.js';
 import { isBeingDeleted, isObject, nameOf, replicasOf } from './k8s.js';
+import { targetsWithOrdinals } from './messages.js';
 import { maxTargetCount } from './target-count.js';
 
 export interface ClaimNameProblem {
@@ -297,7 +298,7 @@ function withCR(
       // createPersistentVolumeClaims), so ${crName}-target-<N> mounts this claim after a scale-out.
       return {
         severity: 'warn',
-        reason: `which is for ${crName}-target-${own.ordinal}, but AIStore ${crName} has ${count} target(s) (ordinals 0..${count - 1}): no pod uses it until the target count is at least ${own.ordinal + 1}, when it is used after a scale-out (the StatefulSet controller takes an existing claim as it is)`,
+        reason: `which is for ${crName}-target-${own.ordinal}, but AIStore ${crName} has ${targetsWithOrdinals(count)}: no pod uses it until the target count is at least ${own.ordinal + 1}, when it is used after a scale-out (the StatefulSet controller takes an existing claim as it is)`,
         fix: `If it is for a scale-out, ${scaleOutTo(cr, own.ordinal + 1)} when its disks are ready; otherwise ${w.deleteIt}.`,
         laterTarget: { ordinal: own.ordinal, size: count },
       };

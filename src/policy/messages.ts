@@ -14,6 +14,15 @@ export const PENDING_PORTS = "node(s) didn't have free ports for the requested p
 export const lastChance = (what: string) =>
   `${what} now: once the CR exists it is fixed, and a scale-out would be refused.`;
 
+/**
+ * "2 target(s) (ordinals 0..1)", or "no targets" (a CR of size 0, shut down or autoscaled onto no
+ * node: ordinals 0..-1 names none); `note` goes inside the parentheses.
+ */
+export const targetsWithOrdinals = (count: number, note?: string): string =>
+  count === 0
+    ? `no targets${note ? ` (${note})` : ''}`
+    : `${count} target(s) (ordinals 0..${count - 1}${note ? `, ${note}` : ''})`;
+
 /** The kubectl command that merge-patches a PV (a null removes the field). */
 export const patchPvCommand = (pv: string, patch: object) =>
   `kubectl patch pv ${pv} -p '${JSON.stringify(patch)}'`;

@@ -620,6 +620,14 @@ const rows: Row[] = [
     },
   },
   {
+    name: 'a PV for a CR of size 0: "no targets", not "ordinals 0..-1"',
+    object: pv('pv-x', { claim: claimName(0), host: 'node-1' }),
+    context: [aistore({ disable: true, size: 0 })],
+    expect: {
+      warn: [/but AIStore ais has no targets: no pod uses it until the target count is at least 1/],
+    },
+  },
+  {
     name: 'a PV for a target within the size: fine',
     object: pv('pv-x', { claim: claimName(1), host: 'node-1' }),
     context: [cr],

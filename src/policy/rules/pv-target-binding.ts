@@ -51,7 +51,13 @@ import {
 } from '../k8s.js';
 import { targetVolumes, type TargetVolume } from '../layout.js';
 import { targetCount } from '../target-count.js';
-import { keepOutOfDiscovery, patchPvCommand, PENDING_PORTS, removeUidCommand } from '../messages.js';
+import {
+  keepOutOfDiscovery,
+  patchPvCommand,
+  PENDING_PORTS,
+  removeUidCommand,
+  targetsWithOrdinals,
+} from '../messages.js';
 import { isOfNoTarget } from '../recognise.js';
 import { placementExcludes, placementOf } from '../nodes.js';
 import { compareQuantities, parseQuantity, wholeBytes } from '../quantity.js';
@@ -97,7 +103,7 @@ function checkVolumeClaim({ subject, ctx, report }: RuleInput<'target-volume'>):
     // Disks are prepared before a scale-out (the operator's webhook lets targetSpec.size change).
     report.warn(
       '/spec/claimRef/name',
-      `PV ${self} is pre-bound to claim "${claimName}" of ${crName}-target-${later.ordinal}, but AIStore ${crName} has ${later.size} target(s) (ordinals 0..${later.size - 1}${autoscaled ? ', one per node its targets may use, at most autoScale.sizeLimit' : ''}): no pod uses it until the target count is at least ${later.ordinal + 1}.`,
+      `PV ${self} is pre-bound to claim "${claimName}" of ${crName}-target-${later.ordinal}, but AIStore ${crName} has ${targetsWithOrdinals(later.size, autoscaled ? 'one per node its targets may use, at most autoScale.sizeLimit' : undefined)}: no pod uses it until the target count is at least ${later.ordinal + 1}.`,
       `If this PV is for a scale-out, ${scaleOutTo(cr, later.ordinal + 1)} when the disks are ready; otherwise delete it.`,
     );
   else if (problem)

@@ -174,6 +174,13 @@ const rows: Row[] = [
     expect: { warn: [/AIStore ais has 1 target\(s\) \(ordinals 0..0\)/] },
   },
   {
+    // Not "(ordinals 0..-1)": a CR of size 0 has no ordinal to name.
+    name: 'a CR of size 0: its claims are for no target, said as "no targets"',
+    object: pvc(claimName(0)),
+    context: [aistore({ size: 0 })],
+    expect: { warn: [/AIStore ais has no targets: no pod uses it until the target count is at least 1/] },
+  },
+  {
     name: 'autoscaled CR pinned to one host, --nodes 3: ordinal 0 is fine',
     object: pvc(claimName(0)),
     context: [aistore({ size: -1, nodeSelector: { 'kubernetes.io/hostname': 'n0' } })],
