@@ -33,7 +33,8 @@ Options:
   -h, --help              this help
 
 Exit codes: 0 nothing to fix, 1 a check failed (or warned, with --strict),
-2 could not run (usage, no kubeconfig, apiserver unreachable or credentials refused).`;
+2 could not run (usage, no kubeconfig, apiserver unreachable or credentials refused), or nothing
+failed but the apiserver did not answer some reads (429 or 5xx, after retrying as kubectl does).`;
 
 export const FLAGS = {
   overlay: { type: 'string', default: 'base' },
@@ -62,7 +63,7 @@ export async function runDoctor(argv: string[], io: Io): Promise<number> {
   }
   const kc = await requireKubeConfig(opts.kubeconfig);
   const doctor = await import('../doctor/index.js');
-  const { fetchSnapshot, CannotRun } = await import('../doctor/fetch.js');
+  const { fetchSnapshot, unansweredReads, CannotRun } = await import('../doctor/fetch.js');
   const expected = await doctor.expectedInstall(opts.overlay, opts.namespace, opts.name);
   let snapshot;
   try {
@@ -84,5 +85,15 @@ export async function runDoctor(argv: string[], io: Io): Promise<number> {
         })
       : doctor.renderDoctorText(results, paintFor(io.stdout)),
   );
-  return doctor.exitCodeOf(results, opts.strict);
+  const code = doctor.exitCodeOf(results, opts.strict);
+  // Reads the apiserver still answered 429 or 5xx: their checks warn, and the verdict is not
+  // "nothing to fix" (exit 0) for an install doctor could not look at.
+  const unanswered = unansweredReads(snapshot);
+  if (code === 0 && unanswered.length > 0) {
+    io.stderr.write(
+      `ais-guard doctor: not everything was checked: the apiserver did not answer for ${unanswered.join(', ')}\n`,
+    );
+    return 2;
+  }
+  return code;
 }

@@ -5,12 +5,13 @@
 // proxy does not show the backend's certificate, and a laptop cannot reach pod IPs.
 import * as k8s from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { getJson, KubeRequestError } from '../k8s/kubeconfig.js';
+import { getJsonPatiently, KubeRequestError, patiently } from '../k8s/kubeconfig.js';
 import { containerArgs, livePermissions, type DeploymentSpec } from './expected.js';
 import { probe } from './probe.js';
 import {
   absent,
   found,
+  unanswered,
   unreadable,
   type ConfigKind,
   type EndpointSlice,
@@ -30,14 +31,24 @@ const CONFIG_PATHS: Record<ConfigKind, string> = {
   MutatingWebhookConfiguration: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/',
 };
 
+/** A 429 or 5xx: the apiserver's state (throttled, overloaded, shutting down), not a refusal. */
+const unavailable = (status: unknown): boolean =>
+  status === 429 || (typeof status === 'number' && status >= 500 && status <= 599);
+
+/**
+ * GET, asked again as audit asks (getJsonPatiently: 429, and 5xx with Retry-After, as client-go
+ * rest/request.go checkWait): a throttled apiserver (API Priority and Fairness) is no refusal. One
+ * that still does not answer is said so (unanswered), not taken for a missing right.
+ */
 async function get<T>(kc: KubeConfig, path: string): Promise<Fetched<T>> {
   try {
-    return found((await getJson(kc, path, { timeoutMs: 15_000 })) as T);
+    return found((await getJsonPatiently(kc, path, { timeoutMs: 15_000 })) as T);
   } catch (err) {
     if (err instanceof KubeRequestError) {
       if (err.statusCode === 404) return absent();
       if (err.statusCode === 401) throw new CannotRun(err.message);
-      return unreadable(err.message.replace(/^GET \S+: /, ''));
+      const status = err.message.replace(/^GET \S+: /, '');
+      return unavailable(err.statusCode) ? unanswered(status) : unreadable(status);
     }
     // No answer at all (refused, DNS, TLS, timeout): nothing else will work either.
     throw new CannotRun(`${kc.getCurrentCluster()?.server ?? 'the apiserver'}: ${(err as Error).message}`);
@@ -76,14 +87,23 @@ async function servingCertFrom(
 
 type Ask = (permission: Permission) => Promise<boolean>;
 
-/** Each permission asked with `ask`; the first refusal stops the asking (all would be refused). */
-async function askAll(permissions: Permission[], ask: Ask): Promise<Snapshot['access'] | string> {
+/** Why a review was not answered, and whether the apiserver (429, 5xx) rather than a right is why. */
+type NotAsked = { reason: string; unanswered: boolean };
+
+/**
+ * Each permission asked with `ask`, asked again while the apiserver asks to wait (patiently: a
+ * review changes nothing, so a second send is harmless); the first failure stops the asking (all
+ * would fail alike).
+ */
+async function askAll(permissions: Permission[], ask: Ask): Promise<Snapshot['access'] | NotAsked> {
   const out: Snapshot['access'] = [];
   for (const permission of permissions) {
     try {
-      out.push({ permission, allowed: await ask(permission) });
+      out.push({ permission, allowed: await patiently(() => ask(permission)) });
     } catch (err) {
-      return err instanceof k8s.ApiException ? `${err.code}` : (err as Error).message;
+      return err instanceof k8s.ApiException
+        ? { reason: `${err.code}`, unanswered: unavailable(err.code) }
+        : { reason: (err as Error).message, unanswered: false };
     }
   }
   return out;
@@ -116,8 +136,9 @@ async function accessOf(
     });
     return review.status?.allowed === true;
   });
-  if (typeof asked !== 'string') return asked;
-  let reason = `creating a SubjectAccessReview: ${asked}`;
+  if (Array.isArray(asked)) return asked;
+  let reason = `creating a SubjectAccessReview: ${asked.unanswered ? `the apiserver did not answer (${asked.reason})` : asked.reason}`;
+  if (asked.unanswered) return permissions.map((permission) => ({ permission, reason, unanswered: true }));
   const self = await kc
     .makeApiClient(k8s.AuthenticationV1Api)
     .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } })
@@ -134,8 +155,14 @@ async function accessOf(
       });
       return review.status?.allowed === true;
     });
-    if (typeof selfAsked !== 'string') return selfAsked.map((a) => ({ ...a, self: true }));
-    reason += `; a SelfSubjectAccessReview: ${selfAsked}`;
+    if (Array.isArray(selfAsked)) return selfAsked.map((a) => ({ ...a, self: true }));
+    if (selfAsked.unanswered)
+      return permissions.map((permission) => ({
+        permission,
+        reason: `a SelfSubjectAccessReview: the apiserver did not answer (${selfAsked.reason})`,
+        unanswered: true,
+      }));
+    reason += `; a SelfSubjectAccessReview: ${selfAsked.reason}`;
   }
   return permissions.map((permission) => ({ permission, reason }));
 }
@@ -198,4 +225,26 @@ export async function fetchSnapshot(kc: KubeConfig, expected: Expected): Promise
     namespaceLabels,
     crd: await get(kc, `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${enc(expected.crd.name)}`),
   };
+}
+
+/**
+ * What the apiserver did not answer (429 or 5xx after the retries), by what was asked: the checks
+ * that needed it warn, and doctor then exits 2 rather than 0 (src/cli/doctor.ts).
+ */
+export function unansweredReads(snapshot: Snapshot): string[] {
+  const out: string[] = [];
+  const note = (what: string, f: Fetched<unknown> | undefined) => {
+    if (f && !f.ok && f.unanswered) out.push(what);
+  };
+  for (const [kind, f] of Object.entries(snapshot.configs)) note(kind, f);
+  for (const [key, { service, slices }] of Object.entries(snapshot.services)) {
+    note(`Service ${key}`, service);
+    note(`EndpointSlices of ${key}`, slices);
+  }
+  note(snapshot.servingCert.source, snapshot.servingCert.pem);
+  note('ServiceAccount', snapshot.serviceAccount);
+  note('Deployment', snapshot.guardArgs);
+  note('CRD', snapshot.crd);
+  if (snapshot.access.some((a) => a.unanswered)) out.push('SubjectAccessReviews');
+  return out;
 }

@@ -25,12 +25,24 @@ export interface CheckResult {
   fix?: string;
 }
 
-/** An object read from the apiserver: found, absent (404), or not readable (403, 5xx, …). */
-export type Fetched<T> = { ok: true; value: T } | { ok: false; absent: boolean; reason: string };
+/**
+ * An object read from the apiserver: found, absent (404), or not readable: refused (403: doctor's
+ * user lacks a right) or `unanswered` (still 429 or 5xx after the retries: the apiserver's state,
+ * neither the install's nor the user's rights).
+ */
+export type Fetched<T> =
+  { ok: true; value: T } | { ok: false; absent: boolean; reason: string; unanswered?: boolean };
 
 export const found = <T>(value: T): Fetched<T> => ({ ok: true, value });
 export const absent = <T>(reason = 'not found'): Fetched<T> => ({ ok: false, absent: true, reason });
 export const unreadable = <T>(reason: string): Fetched<T> => ({ ok: false, absent: false, reason });
+/** `status`: the last answer, e.g. "429 Too many requests, please try again later.". */
+export const unanswered = <T>(status: string): Fetched<T> => ({
+  ok: false,
+  absent: false,
+  reason: `the apiserver did not answer (${status})`,
+  unanswered: true,
+});
 
 export interface ServiceRef {
   name: string;
@@ -121,7 +133,14 @@ export interface Snapshot {
    * livePermissions), in order; a reason when not asked;
    * `self` when asked as the ServiceAccount itself (SelfSubjectAccessReview).
    */
-  access: { permission: Permission; allowed?: boolean; reason?: string; self?: boolean }[];
+  access: {
+    permission: Permission;
+    allowed?: boolean;
+    reason?: string;
+    self?: boolean;
+    /** Not asked because the apiserver did not answer (429 or 5xx after the retries). */
+    unanswered?: boolean;
+  }[];
   /** Labels of the namespaces that must be excluded (absent: not readable, judged by name alone). */
   namespaceLabels: Record<string, Record<string, string>>;
   crd: Fetched<CustomResourceDefinition>;

@@ -95,36 +95,46 @@ export class KubeRequestError extends Error {
   }
 }
 
-/** How often a request answered 429 is asked again, as client-go does (it tries up to 10 times). */
+/** How often a request answered 429 (or 5xx with Retry-After) is sent in all; client-go tries up to 10 times. */
 const ATTEMPTS = 5;
 /** The longest wait for one retry, whatever Retry-After says. */
 const MAX_RETRY_WAIT_S = 10;
 
 /**
- * The Retry-After (in seconds, when given) of a 429 answer, from getJson (KubeRequestError) or from
- * client-node's API clients (ApiException: `code`, and `headers` with lower-case names); undefined
- * for any other error.
+ * Whether an answer asks to be asked again, and after how long: a 429 (API Priority and Fairness,
+ * a CRD's storage initializing), or a 5xx that gives Retry-After (an apiserver shutting down or
+ * overloaded). client-go waits for exactly these (rest/request.go checkWait: "any 500 error code
+ * and 429 can trigger a wait", with the Retry-After), and also asks a 429 again without one. From
+ * getJson (KubeRequestError) or client-node's API clients (ApiException: `code`, and `headers` with
+ * lower-case names); undefined for any other error.
  */
-function throttled(err: unknown): { retryAfterSeconds?: number } | undefined {
-  if (err instanceof KubeRequestError) return err.statusCode === 429 ? err : undefined;
-  if (typeof err !== 'object' || err === null) return undefined;
-  const { code, headers } = err as { code?: unknown; headers?: Record<string, string> };
-  return code === 429 ? { retryAfterSeconds: retryAfter(headers?.['retry-after']) } : undefined;
+function asksToWait(err: unknown): { retryAfterSeconds?: number } | undefined {
+  let status: unknown;
+  let seconds: number | undefined;
+  if (err instanceof KubeRequestError) [status, seconds] = [err.statusCode, err.retryAfterSeconds];
+  else if (typeof err === 'object' && err !== null) {
+    const { code, headers } = err as { code?: unknown; headers?: Record<string, string> };
+    [status, seconds] = [code, retryAfter(headers?.['retry-after'])];
+  }
+  if (status === 429) return { retryAfterSeconds: seconds };
+  return typeof status === 'number' && status >= 500 && status <= 599 && seconds !== undefined
+    ? { retryAfterSeconds: seconds }
+    : undefined;
 }
 
 /**
- * `ask()`, asked again on 429: API Priority and Fairness throttles a busy apiserver so, with
- * Retry-After, and a just-installed CRD's storage answers so while it starts ("storage is
- * (re)initializing"). client-go rides both out for every verb (rest/request.go checkWait); a
- * CronJob's audit must too. Only for requests that may be sent twice: GETs, and server-side apply,
- * whose second send of the same object changes nothing more.
+ * `ask()`, asked again while the apiserver asks to wait (asksToWait): API Priority and Fairness
+ * throttles a busy apiserver with 429 and Retry-After, and a just-installed CRD's storage answers so
+ * while it starts ("storage is (re)initializing"). client-go rides both out for every verb
+ * (rest/request.go checkWait); a CronJob's audit and doctor must too. Only for requests that may be
+ * sent twice: GETs, and server-side apply, whose second send of the same object changes nothing more.
  */
 export async function patiently<T>(ask: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await ask();
     } catch (err) {
-      const answer = throttled(err);
+      const answer = asksToWait(err);
       if (!answer || attempt >= ATTEMPTS) throw err;
       const seconds = Math.min(MAX_RETRY_WAIT_S, Math.max(1, answer.retryAfterSeconds ?? attempt));
       await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -132,7 +142,7 @@ export async function patiently<T>(ask: () => Promise<T>): Promise<T> {
   }
 }
 
-/** GET, asked again on 429 (patiently). */
+/** GET, asked again on 429 and on a 5xx with Retry-After (patiently). */
 export const getJsonPatiently = (kc: KubeConfig, path: string, options: GetOptions = {}): Promise<unknown> =>
   patiently(() => getJson(kc, path, options));
 

@@ -54,6 +54,28 @@ describe('audit when the apiserver misbehaves', () => {
     expect(r.code).toBe(0);
   });
 
+  it('a 503 with Retry-After (an apiserver shutting down) is asked again; one without is not', async () => {
+    // client-go rest/request.go checkWait: "any 500 error code and 429 can trigger a wait", when the
+    // answer says how long (Retry-After); a 5xx without one is an error at once.
+    let unavailable = 0;
+    let kubeconfig = await start(VALID(), (_req, res, url) => {
+      if (url.pathname === '/api/v1/nodes' && unavailable++ === 0)
+        return status(res, 503, 'ServiceUnavailable', { 'Retry-After': '1' });
+      return false;
+    });
+    expect((await cli(['audit', ...kubeconfig])).code).toBe(0);
+    await stand?.close();
+    unavailable = 0;
+    kubeconfig = await start(VALID(), (_req, res, url) => {
+      if (url.pathname === '/api/v1/nodes' && unavailable++ === 0)
+        return status(res, 503, 'ServiceUnavailable');
+      return false;
+    });
+    const r = await cli(['audit', ...kubeconfig]);
+    expect({ code: r.code, asked: unavailable }).toEqual({ code: 2, asked: 1 });
+    expect(r.stderr).toMatch(/cannot read the cluster: .*503/);
+  });
+
   it('a continue token that expired mid-list (410 Expired) restarts the list instead of failing the run', async () => {
     // The apiserver answers 410 ResourceExpired for a continue token older than the etcd compaction
     // window (5 min by default). client-go's pager (tools/pager ListPager, FullListIfExpired) then

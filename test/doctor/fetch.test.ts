@@ -35,7 +35,13 @@ const json = (res: ServerResponse, code: number, body: unknown) => {
  */
 async function apiserver(
   refuse: string[] = [],
-  opts: { deny?: string[]; self?: string; args?: (args: string[]) => string[] } = {},
+  opts: {
+    deny?: string[];
+    self?: string;
+    args?: (args: string[]) => string[];
+    /** Paths (prefixes) the apiserver answers with this status, every time (503: unavailable). */
+    unavailable?: { paths: string[]; code: number };
+  } = {},
 ): Promise<{ kubeconfig: string; asked: string[] }> {
   const rendered = await renderManifests({ caBundle: b64(certs.ca.cert), webhooksOnly: true });
   const deployment = (await renderManifests({})).find((o) => o.kind === 'Deployment') as KObject & {
@@ -69,6 +75,12 @@ async function apiserver(
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     asked.push(`${req.method} ${url.pathname}${url.search}`);
+    if (opts.unavailable?.paths.some((p) => url.pathname.startsWith(p)))
+      return json(res, opts.unavailable.code, {
+        kind: 'Status',
+        code: opts.unavailable.code,
+        message: 'the server is currently unable to handle the request',
+      });
     if (refuse.some((p) => url.pathname.startsWith(p)))
       return json(res, 403, { kind: 'Status', code: 403, message: `${url.pathname} is forbidden` });
     if (req.method === 'POST') {
@@ -193,4 +205,41 @@ it('the same rights denied to a guard that runs with --manage-webhook-config: fa
       'ServiceAccount ais-guard/ais-guard may not patch validatingwebhookconfigurations.admissionregistration.k8s.io/ais-guard',
   });
   expect(r.code).toBe(1);
+});
+
+it('an apiserver that keeps answering 503: said so, never as a missing right, and not exit 0', async () => {
+  const { kubeconfig, asked } = await apiserver([], {
+    unavailable: { paths: ['/apis/admissionregistration.k8s.io', '/apis/authorization.k8s.io'], code: 503 },
+  });
+  const r = await cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json']);
+  const checks = Object.fromEntries(
+    (JSON.parse(r.stdout) as { checks: CheckResult[] }).checks.map((c) => [c.check, c]),
+  );
+  // No Retry-After: asked once, as client-go (rest/request.go checkWait) retries a 5xx only with one.
+  expect(asked.filter((a) => a.includes('validatingwebhookconfigurations'))).toHaveLength(1);
+  expect(checks['webhook-configurations']).toMatchObject({
+    status: 'warn',
+    message: expect.stringMatching(
+      /could not be read: the apiserver did not answer \(503 the server is currently unable/,
+    ),
+    fix: expect.stringMatching(/^run doctor again once the apiserver answers/),
+  });
+  for (const id of ['webhook-service', 'ca-bundle', 'namespace-selector', 'failure-policy'] as const)
+    expect(checks[id]).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(/^not checked: .*the apiserver did not answer \(503/),
+      fix: expect.stringMatching(/^run doctor again once the apiserver answers/),
+    });
+  expect(checks.rbac).toMatchObject({
+    status: 'warn',
+    message: expect.stringMatching(/the apiserver did not answer \(503\)/),
+    fix: expect.stringMatching(/^run doctor again/),
+  });
+  expect(Object.values(checks).map((c) => c.fix ?? '')).not.toContainEqual(
+    expect.stringMatching(/may (get|create)/),
+  );
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(
+    /^ais-guard doctor: not everything was checked: the apiserver did not answer for ValidatingWebhookConfiguration, MutatingWebhookConfiguration, SubjectAccessReviews\n$/,
+  );
 });

@@ -2,7 +2,7 @@
 // informer ask for ais.nvidia.com/v1beta1). Without it the guard watches nothing and the aistores
 // webhooks never fire; with only another version it judges nothing it understands.
 import type { CheckResult, Expected, Snapshot } from '../types.js';
-import { verdict, type Finding } from './common.js';
+import { couldNotRead, readFix, verdict, type Finding } from './common.js';
 
 export function checkAistoreCrd(snapshot: Snapshot, expected: Expected): CheckResult {
   const { name, group, version } = expected.crd;
@@ -18,8 +18,8 @@ export function checkAistoreCrd(snapshot: Snapshot, expected: Expected): CheckRe
       : {
           check: 'aistore-crd',
           status: 'warn',
-          message: `CRD ${name} could not be read (${fetched.reason})`,
-          fix: 'run doctor as a user that may get customresourcedefinitions',
+          message: couldNotRead(`CRD ${name}`, fetched),
+          fix: readFix(fetched, 'run doctor as a user that may get customresourcedefinitions'),
         };
   const crd = fetched.value;
   const findings: Finding[] = [];

@@ -4,7 +4,16 @@
 import type { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { CheckResult, Expected, Snapshot } from '../types.js';
-import { certsHint, liveEntries, list, renderHint, skip, verdict, type Finding } from './common.js';
+import {
+  certsHint,
+  liveEntries,
+  list,
+  nothingToCheck,
+  ASK_AGAIN,
+  renderHint,
+  verdict,
+  type Finding,
+} from './common.js';
 import { bundleCerts, caBundles, commonName, servingChain, signs } from './certs.js';
 
 /** The host names the apiserver verifies: one per Service or URL the webhooks call. */
@@ -29,7 +38,8 @@ function caFix(expected: Expected): string {
 
 export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResult {
   const bundles = caBundles(snapshot, expected);
-  if (bundles.length === 0) return skip('ca-bundle', 'no webhook configuration to compare');
+  if (bundles.length === 0)
+    return nothingToCheck('ca-bundle', snapshot, expected, 'no webhook configuration to compare');
   const findings: Finding[] = [];
   const empty = bundles.find((b) => b.bundle === '');
   if (empty)
@@ -88,7 +98,9 @@ export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResu
           ? // No right is missing: the guard mounts another Secret (the chart's
             // certificates.mode=existing-secret), or the Secret was deleted and the guard serves what it read before.
             `check which Secret the guard mounts (kubectl -n ${expected.namespace} get deployment/${expected.name} -o jsonpath='{.spec.template.spec.volumes[*].secret.secretName}') and that the caBundle signed its tls.crt (openssl verify -CAfile ca.crt tls.crt); a deleted ${expected.tlsSecret}: ${renderHint(expected)}`
-          : `let the doctor's user get Secret ${expected.namespace}/${expected.tlsSecret}`,
+          : !pem.ok && pem.unanswered
+            ? ASK_AGAIN
+            : `let the doctor's user get Secret ${expected.namespace}/${expected.tlsSecret}`,
     });
   } else {
     const uncovered = dialledNames(snapshot, expected).filter((n) => !covers(cert, n));

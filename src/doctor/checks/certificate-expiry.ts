@@ -4,7 +4,7 @@
 import type { X509Certificate } from 'node:crypto';
 import type { CheckResult, Expected, Snapshot } from '../types.js';
 import { EXPIRY_WARNING_DAYS } from '../../server/certificate.js';
-import { certsHint, skip, verdict, type Finding } from './common.js';
+import { ASK_AGAIN, certsHint, nothingToCheck, verdict, type Finding } from './common.js';
 import { bundleCerts, caBundles, commonName, servingChain, signs } from './certs.js';
 
 const DAY_MS = 86_400_000;
@@ -75,10 +75,12 @@ export function checkCertificateExpiry(snapshot: Snapshot, expected: Expected, n
     if (typeof r === 'string') fine.push(r);
     else findings.push(r);
   }
-  if (fine.length === 0 && findings.length === 0)
-    return skip(
-      'certificate-expiry',
-      typeof cert === 'string' ? `no certificate read (${cert})` : 'no certificate read',
-    );
+  if (fine.length === 0 && findings.length === 0) {
+    const why = typeof cert === 'string' ? `no certificate read (${cert})` : 'no certificate read';
+    const { pem } = snapshot.servingCert;
+    if (!pem.ok && pem.unanswered)
+      return { check: 'certificate-expiry', status: 'warn', message: `not checked: ${why}`, fix: ASK_AGAIN };
+    return nothingToCheck('certificate-expiry', snapshot, expected, why);
+  }
   return verdict('certificate-expiry', findings, fine.join('; '));
 }

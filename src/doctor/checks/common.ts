@@ -46,6 +46,45 @@ export function verdict(check: CheckId, findings: Finding[], okMessage: string):
 
 export const skip = (check: CheckId, message: string): CheckResult => ({ check, status: 'skip', message });
 
+type NotRead = { reason: string; unanswered?: boolean };
+
+/** "X could not be read (403 …)", or "X could not be read: the apiserver did not answer (429 …)". */
+export const couldNotRead = (what: string, f: NotRead): string =>
+  f.unanswered ? `${what} could not be read: ${f.reason}` : `${what} could not be read (${f.reason})`;
+
+/** What to do when the apiserver still answers 429 or 5xx: nothing of the install or of the rights. */
+export const ASK_AGAIN =
+  "run doctor again once the apiserver answers (kubectl get --raw '/readyz?verbose'; 429s are API Priority and Fairness throttling: kubectl get flowschemas,prioritylevelconfigurations)";
+
+/** The fix for an object not read: doctor's user's missing `right`, unless the apiserver did not answer. */
+export const readFix = (f: NotRead, right: string): string => (f.unanswered ? ASK_AGAIN : right);
+
+export const CONFIG_RIGHT = 'run doctor with a kubeconfig that may get webhook configurations';
+
+/**
+ * A check with no webhook to look at: `skip` when the configurations are missing (the
+ * webhook-configurations check fails for that), but a warn when one could not be read: nothing was
+ * checked, and an install nobody could look at must not read as "nothing to fix".
+ */
+export function nothingToCheck(
+  check: CheckId,
+  snapshot: Snapshot,
+  expected: Pick<Expected, 'configs'>,
+  message: string,
+): CheckResult {
+  const unread = expected.configs.flatMap(({ kind, name }) => {
+    const got = snapshot.configs[kind];
+    return got && !got.ok && !got.absent ? [{ label: `${kind} ${name}`, got }] : [];
+  });
+  if (unread.length === 0) return skip(check, message);
+  return {
+    check,
+    status: 'warn',
+    message: `not checked: ${unread.map(({ label, got }) => couldNotRead(label, got)).join('; ')}`,
+    fix: [...new Set(unread.map((u) => readFix(u.got, CONFIG_RIGHT)))].join('; '),
+  };
+}
+
 /** "a, b and 3 more": long lists stay one readable line. */
 export function list(items: string[], max = 4): string {
   if (items.length <= max) return items.join(', ');

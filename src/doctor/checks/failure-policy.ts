@@ -3,7 +3,7 @@
 // A Helm release may choose another for each validating entry (the chart's failurePolicy.* values):
 // there a difference is the user's choice, a warn that says what it costs, not drift to undo.
 import type { CheckResult, Expected, Snapshot, WebhookConfiguration } from '../types.js';
-import { liveEntries, skip, verdict, type Finding } from './common.js';
+import { liveEntries, nothingToCheck, verdict, type Finding } from './common.js';
 
 /** The chart value that sets each validating entry's policy (deploy/helm/ais-guard/values.yaml). */
 const CHART_VALUES: Record<string, string> = {
@@ -78,7 +78,7 @@ export function checkFailurePolicy(snapshot: Snapshot, expected: Expected): Chec
         }`,
       });
     }
-  if (compared === 0) return skip('failure-policy', 'no webhook to compare');
+  if (compared === 0) return nothingToCheck('failure-policy', snapshot, expected, 'no webhook to compare');
   return verdict(
     'failure-policy',
     findings,

@@ -1,7 +1,7 @@
 // The system namespaces and the guard's own are never sent to the guard: a guard that is down must
 // not block kube-system, and must never judge (or block) its own rollout.
 import type { CheckResult, Expected, Snapshot } from '../types.js';
-import { liveEntries, list, renderHint, skip, verdict, type Finding } from './common.js';
+import { liveEntries, list, nothingToCheck, renderHint, verdict, type Finding } from './common.js';
 import { selects } from './selector.js';
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -11,7 +11,8 @@ export function checkNamespaceSelector(snapshot: Snapshot, expected: Expected): 
   const entries = liveEntries(snapshot, expected).filter(
     ({ entry }) => !(entry.rules ?? []).every((r) => r.scope === 'Cluster'),
   );
-  if (entries.length === 0) return skip('namespace-selector', 'no namespaced webhook to check');
+  if (entries.length === 0)
+    return nothingToCheck('namespace-selector', snapshot, expected, 'no namespaced webhook to check');
   const findings: Finding[] = [];
   for (const ns of expected.excludedNamespaces) {
     // The apiserver sets the name label on every namespace; other labels as read, when readable.

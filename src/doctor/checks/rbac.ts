@@ -6,7 +6,7 @@
 // failure policies that match an overlay that has it, and then withholds those rights on purpose.
 import { MANAGE_WEBHOOK_CONFIG } from '../expected.js';
 import type { CheckResult, Expected, Permission, Snapshot } from '../types.js';
-import { list, renderHint, verdict, type Finding } from './common.js';
+import { ASK_AGAIN, list, renderHint, verdict, type Finding } from './common.js';
 
 export const describePermission = (p: Permission): string =>
   `${p.verb} ${p.resource}${p.group ? `.${p.group}` : ''}${p.name ? `/${p.name}` : ''}`;
@@ -49,7 +49,7 @@ export function checkRbac(snapshot: Snapshot, expected: Expected): CheckResult {
     findings.push({
       status: 'warn',
       message: `not checked: ${unasked[0]!.reason ?? 'no answer'}`,
-      fix: 'run doctor as a user that may create subjectaccessreviews',
+      fix: unasked[0]!.unanswered ? ASK_AGAIN : 'run doctor as a user that may create subjectaccessreviews',
     });
   const resources = [
     ...new Set(

@@ -11,7 +11,7 @@ import type {
   WebhookEntry,
   WebhookRule,
 } from '../types.js';
-import { list, renderHint, verdict, type Finding } from './common.js';
+import { CONFIG_RIGHT, couldNotRead, list, readFix, renderHint, verdict, type Finding } from './common.js';
 
 export function checkWebhookConfigurations(snapshot: Snapshot, expected: Expected): CheckResult {
   const findings: Finding[] = [];
@@ -22,15 +22,16 @@ export function checkWebhookConfigurations(snapshot: Snapshot, expected: Expecte
     const label = `${want.kind} ${want.name}`;
     if (!got || !got.ok) {
       const missing = !got || got.absent;
-      // Unreadable says something of doctor's user, not of the install: a warning, as elsewhere.
+      // Unreadable says something of doctor's user (403) or of the apiserver (429, 5xx after the
+      // retries), not of the install: a warning, as elsewhere.
       findings.push({
         status: missing ? 'fail' : 'warn',
-        message: missing ? `${label} is missing` : `${label} could not be read (${got.reason})`,
+        message: missing ? `${label} is missing` : couldNotRead(label, got),
         fix: missing
           ? want.kind === 'MutatingWebhookConfiguration' && expected.overlay === 'base'
             ? `${hint} (or, for an install without mutation, run doctor --overlay validate-only)`
             : hint
-          : 'run doctor with a kubeconfig that may get webhook configurations',
+          : readFix(got, CONFIG_RIGHT),
       });
       continue;
     }

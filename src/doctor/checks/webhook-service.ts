@@ -2,7 +2,16 @@
 // has ready endpoints in its EndpointSlices: otherwise every call fails (Fail entries block, Ignore
 // entries admit unchecked). A webhook called by URL (a guard outside the cluster) is probed instead.
 import type { CheckResult, EndpointSlice, Expected, Service, ServiceRef, Snapshot } from '../types.js';
-import { liveEntries, list, renderHint, skip, verdict, type Finding } from './common.js';
+import {
+  couldNotRead,
+  liveEntries,
+  list,
+  nothingToCheck,
+  readFix,
+  renderHint,
+  verdict,
+  type Finding,
+} from './common.js';
 
 const keyOf = (s: ServiceRef) => `${s.namespace}/${s.name}`;
 
@@ -27,7 +36,8 @@ export function readyEndpoints(service: Service, port: number, slices: EndpointS
 
 export function checkWebhookService(snapshot: Snapshot, expected: Expected): CheckResult {
   const entries = liveEntries(snapshot, expected);
-  if (entries.length === 0) return skip('webhook-service', 'no webhook configuration to follow');
+  if (entries.length === 0)
+    return nothingToCheck('webhook-service', snapshot, expected, 'no webhook configuration to follow');
   const findings: Finding[] = [];
   const seen: string[] = [];
   const wanted = new Map(expected.configs.flatMap((c) => c.webhooks.map((w) => [w.name, w.service])));
@@ -89,8 +99,8 @@ export function checkWebhookService(snapshot: Snapshot, expected: Expected): Che
         reason && !reason.absent
           ? {
               status: 'warn',
-              message: `Service ${keyOf(ref)} could not be read (${reason.reason})`,
-              fix: `run doctor as a user that may get services in ${ref.namespace}`,
+              message: couldNotRead(`Service ${keyOf(ref)}`, reason),
+              fix: readFix(reason, `run doctor as a user that may get services in ${ref.namespace}`),
             }
           : {
               status: 'fail',
@@ -112,8 +122,8 @@ export function checkWebhookService(snapshot: Snapshot, expected: Expected): Che
     if (!state.slices.ok) {
       findings.push({
         status: 'warn',
-        message: `EndpointSlices of ${keyOf(ref)} could not be read (${state.slices.reason})`,
-        fix: `run doctor as a user that may list endpointslices in ${ref.namespace}`,
+        message: couldNotRead(`EndpointSlices of ${keyOf(ref)}`, state.slices),
+        fix: readFix(state.slices, `run doctor as a user that may list endpointslices in ${ref.namespace}`),
       });
       continue;
     }
