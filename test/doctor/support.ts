@@ -25,6 +25,30 @@ export function makeCA(commonName = 'ais-guard webhook CA', validity: { from?: D
   return { cert: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n'), key: issued.key };
 }
 
+/**
+ * An intermediate CA signed by `root` (a cert-manager intermediate-CA Issuer, a corporate PKI), or
+ * with no `root` a PKI's root CA: neither has a path length limit (`ais-guard certs`' CA has pathLen 0).
+ */
+export function intermediateCA(root: Pem | undefined, commonName = 'ais-guard intermediate CA'): Pem {
+  const keys = rsaKeyPairSync();
+  root ??= { cert: '', key: keys.pem };
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = randomSerialHex();
+  cert.validity.notBefore = new Date(NOW.getTime() - DAY);
+  cert.validity.notAfter = new Date(NOW.getTime() + 1000 * DAY);
+  cert.setSubject([{ name: 'commonName', value: commonName }]);
+  cert.setIssuer(
+    root.cert ? forge.pki.certificateFromPem(root.cert).subject.attributes : cert.subject.attributes,
+  );
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+  ]);
+  cert.sign(keyPairFromPem(root.key).signer, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n'), key: keys.pem };
+}
+
 /** A serving certificate signed by `ca`, valid from `from` to `to` (either may lie in the past). */
 export function servingCert(
   ca: Pem,

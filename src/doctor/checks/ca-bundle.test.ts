@@ -4,6 +4,7 @@ import {
   b64,
   checkTable,
   entry,
+  intermediateCA,
   NOW,
   DAY,
   servingCert,
@@ -112,6 +113,40 @@ const rows: CheckRow[] = [
       };
     },
     expect: { status: 'ok', message: /TLS at https:\/\/127\.0\.0\.1:8443 \(names 127\.0\.0\.1\)/ },
+  },
+  {
+    // Go's TLS client takes the certificates after the leaf as intermediates (crypto/tls
+    // handshake_client.go verifyServerCertificate): the caBundle's root signs through them.
+    name: 'serving certificate from an intermediate, tls.crt = leaf + intermediate, caBundle = root',
+    edit: (s) => {
+      const root = intermediateCA(undefined, 'corp root CA');
+      const intermediate = intermediateCA(root);
+      const leaf = servingCert(intermediate, { from: new Date(NOW.getTime() - DAY) });
+      allEntries(s).forEach((w) => (w.clientConfig!.caBundle = b64(root.cert)));
+      s.servingCert.pem = { ok: true, value: leaf.cert + intermediate.cert };
+    },
+    expect: { status: 'ok', message: /8 webhooks carry one caBundle, which signed the serving certificate/ },
+  },
+  {
+    // crypto/x509 verify.go isValid: TooManyIntermediates.
+    name: "the same under `ais-guard certs`' CA, whose pathLen 0 allows no intermediate: fail",
+    edit: (s, c) => {
+      const intermediate = intermediateCA(c.ca);
+      const leaf = servingCert(intermediate, { from: new Date(NOW.getTime() - DAY) });
+      s.servingCert.pem = { ok: true, value: leaf.cert + intermediate.cert };
+    },
+    expect: { status: 'fail', message: /did not sign the serving certificate/ },
+  },
+  {
+    name: 'the same with tls.crt = the leaf alone: no chain to the root, every call fails TLS',
+    edit: (s, c) => {
+      const leaf = servingCert(intermediateCA(c.ca), { from: new Date(NOW.getTime() - DAY) });
+      s.servingCert.pem = { ok: true, value: leaf.cert };
+    },
+    expect: {
+      status: 'fail',
+      message: /did not sign the serving certificate .* \(issuer "ais-guard intermediate CA"\)/,
+    },
   },
 ];
 
