@@ -128,16 +128,6 @@ const rows: CheckRow[] = [
     expect: { status: 'ok', message: /8 webhooks carry one caBundle, which signed the serving certificate/ },
   },
   {
-    // crypto/x509 verify.go isValid: TooManyIntermediates.
-    name: "the same under `ais-guard certs`' CA, whose pathLen 0 allows no intermediate: fail",
-    edit: (s, c) => {
-      const intermediate = intermediateCA(c.ca);
-      const leaf = servingCert(intermediate, { from: new Date(NOW.getTime() - DAY) });
-      s.servingCert.pem = { ok: true, value: leaf.cert + intermediate.cert };
-    },
-    expect: { status: 'fail', message: /did not sign the serving certificate/ },
-  },
-  {
     name: 'the same with tls.crt = the leaf alone: no chain to the root, every call fails TLS',
     edit: (s, c) => {
       const leaf = servingCert(intermediateCA(c.ca), { from: new Date(NOW.getTime() - DAY) });

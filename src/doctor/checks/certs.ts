@@ -73,14 +73,11 @@ const MAX_INTERMEDIATES = 8;
 export function chainTo(chain: X509Certificate[], ca: X509Certificate): X509Certificate[] | undefined {
   const [leaf, ...intermediates] = chain;
   if (!leaf) return undefined;
-  // A CA's pathLenConstraint bounds the intermediates below it (verify.go isValid,
-  // TooManyIntermediates): `ais-guard certs` makes its CA with pathLen 0, a leaf signer only.
-  const allows = (c: X509Certificate, below: number) => (maxPathLen(c) ?? Infinity) >= below;
   const climb = (cert: X509Certificate, used: X509Certificate[]): X509Certificate[] | undefined => {
-    if (issuedBy(cert, ca) && (cert === ca || allows(ca, used.length))) return [ca];
+    if (issuedBy(cert, ca)) return [ca];
     if (used.length >= MAX_INTERMEDIATES) return undefined;
     for (const next of intermediates) {
-      if (!next.ca || used.includes(next) || !issuedBy(cert, next) || !allows(next, used.length)) continue;
+      if (!next.ca || used.includes(next) || !issuedBy(cert, next)) continue;
       const rest = climb(next, [...used, next]);
       if (rest) return [next, ...rest];
     }
@@ -92,53 +89,3 @@ export function chainTo(chain: X509Certificate[], ca: X509Certificate): X509Cert
 /** Whether `ca` verifies the serving chain (see chainTo). */
 export const signs = (ca: X509Certificate, chain: X509Certificate[]): boolean =>
   chainTo(chain, ca) !== undefined;
-
-/** One DER element at `at`: its tag and the bounds of its content. */
-function element(der: Buffer, at: number): { tag: number; start: number; end: number } {
-  let length = der[at + 1]!;
-  let start = at + 2;
-  if (length & 0x80) {
-    const octets = length & 0x7f;
-    length = 0;
-    for (let i = 0; i < octets; i++) length = length * 256 + der[start + i]!;
-    start += octets;
-  }
-  return { tag: der[at]!, start, end: start + length };
-}
-
-function children(der: Buffer, parent: { start: number; end: number }) {
-  const out: ReturnType<typeof element>[] = [];
-  for (let at = parent.start; at < parent.end; at = out[out.length - 1]!.end) out.push(element(der, at));
-  return out;
-}
-
-/** The OID 2.5.29.19 (basicConstraints), DER-encoded. */
-const BASIC_CONSTRAINTS = Buffer.from([0x55, 0x1d, 0x13]);
-
-/**
- * basicConstraints' pathLenConstraint (RFC 5280 4.2.1.9), undefined when it has none: Node's
- * X509Certificate shows `ca` but not the length, so it is read from the DER (Certificate ->
- * tbsCertificate -> [3] extensions -> the extension whose OID is basicConstraints -> its OCTET
- * STRING -> SEQUENCE { cA BOOLEAN, pathLenConstraint INTEGER }).
- */
-export function maxPathLen(cert: X509Certificate): number | undefined {
-  const der = cert.raw;
-  try {
-    const [tbs] = children(der, element(der, 0));
-    const extensions = children(der, tbs!).find((e) => e.tag === 0xa3);
-    if (!extensions) return undefined;
-    for (const extension of children(der, children(der, extensions)[0]!)) {
-      const [oid, ...rest] = children(der, extension);
-      if (!der.subarray(oid!.start, oid!.end).equals(BASIC_CONSTRAINTS)) continue;
-      const [constraints] = children(der, rest[rest.length - 1]!);
-      const integer = children(der, constraints!).find((e) => e.tag === 0x02);
-      if (!integer) return undefined;
-      let n = 0;
-      for (let i = integer.start; i < integer.end; i++) n = n * 256 + der[i]!;
-      return n;
-    }
-  } catch {
-    // Not what RFC 5280 describes: no constraint read, as when it has none.
-  }
-  return undefined;
-}
