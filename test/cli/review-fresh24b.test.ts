@@ -139,3 +139,20 @@ describe('many NEL, LS or PS: the text is lexed again after each one', () => {
     expect(lexed).toBeLessThanOrEqual(20 * text.length);
   });
 });
+
+describe("an LS in the comment of a block scalar's header line", () => {
+  // Defect: goYamlScalars looks for an LS or PS in the source of a block scalar from its range,
+  // which starts at the header ("|") and takes in the header's comment. An LS in that comment is a
+  // line break to go-yaml (the comment ends there, scannerc.go yaml_parser_scan_block_scalar eats
+  // the header's comment "until a line break"), and goYamlLineBreaks already made it a LF in check's
+  // copy, so the value is read right; but the scalar is then refused as "a U+2028 (LINE SEPARATOR)
+  // in a block scalar ... write the value double-quoted with \L", about a value that has none.
+  // YAMLToJSON reads `a: | # see the runbook<LS>  x` as a = "x\n".
+  // Impact: a valid file refused (exit 2) with a message that points at the value, not the comment.
+  // Expected: no error; the value "x\n".
+  it('is read as go-yaml reads it, not refused as an LS in the value', () => {
+    const { value, errors } = read(`a: | # see the runbook${LS}  x\n`);
+    expect(errors).toEqual([]);
+    expect(value).toBe('x\n');
+  });
+});
