@@ -4,7 +4,7 @@
 // file is refused with a one-line reason instead of being written wrong.
 import jsonpatch from 'fast-json-patch';
 import { parseDocument, visit } from 'yaml';
-import { goYamlBreakName, goYamlErrors, KUBE_YAML, MAX_ALIAS_COUNT } from '../k8s/yaml.js';
+import { goYamlErrors, KUBE_YAML, MAX_ALIAS_COUNT } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
 import type { Judged } from './judge.js';
 import { bytesOf, jsonStream, type LoadError, type Manifest, type SourceFile } from './load.js';
@@ -150,14 +150,6 @@ export function planFixes(judged: Judged[]): { fixed: FixedFile[]; errors: LoadE
         const edits = docs.get(i + 1);
         if (!edits) return parts.push(text);
         objects += edits.length;
-        // The editor finds lines by LF, go-yaml by NEL, LS and PS too (load.ts reads them so):
-        // an edit next to one could land on another line than kubectl reads. Refused, not guessed.
-        const goBreak = /[\u0085\u2028\u2029]/.exec(text);
-        if (goBreak)
-          throw new ObjectEditError(
-            `the document has a ${goYamlBreakName(goBreak[0])}, a line break to kubectl (go-yaml) but not to an editor: make it a real line break (or a \\L escape in a quoted value) first`,
-            edits[0]!.manifest,
-          );
         try {
           parts.push(fixDocument(text, edits));
         } catch (err) {

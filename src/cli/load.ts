@@ -10,10 +10,7 @@ import {
   aliasErrorOffset,
   EXCESSIVE_ALIASING,
   goYamlErrors,
-  goYamlLineBreaks,
   goYamlRefuses,
-  goYamlScalars,
-  hasGoYamlOnlyBreaks,
   kubectlRefusesText,
   nonFiniteNumber,
   withoutDocumentBoms,
@@ -235,11 +232,8 @@ export function parseInput(
     return { source, manifests, patchFiles };
   }
   const composer = new Composer(KUBE_YAML);
-  // Read as go-yaml reads it: a BOM after "---" as a blank line, a NEL, LS or PS as a line break.
-  const yamlText = goYamlLineBreaks(withoutDocumentBoms(text));
-  const goYamlBreaks = hasGoYamlOnlyBreaks(text);
-  // A BOM read as a blank line, an LS read as a LF, is no line of the file (nor of an editor's
-  // count): the line counter skips it.
+  const yamlText = withoutDocumentBoms(text);
+  // A BOM read as a blank line is no line of the file: the line counter skips it.
   const addNewLine = (at: number) => {
     if (yamlText[at - 1] === text[at - 1]) lineCounter.addNewLine(at);
   };
@@ -285,8 +279,6 @@ export function parseInput(
       });
       return;
     }
-    // Scalars with a NEL, LS or PS get go-yaml's value; an LS in a block scalar is refused (below).
-    const scalarBreak = yaml !== undefined && goYamlBreaks ? goYamlScalars(doc, text) : undefined;
     let value: unknown;
     try {
       if (excessiveAliasing(doc)) throw new Error(EXCESSIVE_ALIASING);
@@ -333,10 +325,7 @@ export function parseInput(
       return;
     }
     // Only what is judged: other YAML (Compose files, CI pipelines) is not read by kubectl.
-    const refused =
-      yaml === undefined
-        ? undefined
-        : (scalarBreak ?? goYamlRefuses(doc, yaml) ?? nonFiniteNumber(doc, yaml));
+    const refused = yaml === undefined ? undefined : (goYamlRefuses(doc, yaml) ?? nonFiniteNumber(doc, yaml));
     if (refused) {
       errors.push({ file, line: linePos(refused.at).line, message: refused.message });
       return;
@@ -538,10 +527,7 @@ export function documentAt(
   const slice = source.slices[document - 1];
   if (!slice) return undefined;
   return {
-    doc: parseDocument(
-      goYamlLineBreaks(withoutDocumentBoms(source.text.slice(slice[0], slice[1]))),
-      KUBE_YAML,
-    ),
+    doc: parseDocument(withoutDocumentBoms(source.text.slice(slice[0], slice[1])), KUBE_YAML),
     offset: slice[0],
   };
 }

@@ -89,36 +89,41 @@ async function prepare(fix: FixedFile, options: WriteOptions): Promise<Target | 
   }
 }
 
-/** The status a shell gives a process ended by the signal (128 + its number), as it expects. */
-const INTERRUPTS = { SIGINT: 130, SIGTERM: 143 } as const;
+const INTERRUPTS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
  * Ctrl-C (SIGINT) or SIGTERM (a CI runner cancelling the job) during a batch. Node's default is to
  * end the process at once, which left the staged `.<name>.<pid>.<hex>.tmp` files in the checkout
- * (where `git add -A` takes them). While staging: remove what is staged (each file stays old) and
- * exit with the signal's status. While renaming: let the renames finish first (a few, each atomic),
- * or the batch would be half done; then exit so. Any other exit on the way (a closed pipe) removes
- * what is staged too.
+ * (where `git add -A` takes them). While staging: remove what is staged (each file stays old), then
+ * die of the signal itself, not exit with 130: a shell ends a script (`for d in ...; do ais-guard
+ * check --fix --write $d; done`) only when its command died of SIGINT. While renaming: let the renames
+ * finish first (a few, each atomic), or the batch would be half done; then die so. Any other exit on
+ * the way (a closed pipe) removes what is staged too.
  */
 function interruptible() {
   let renaming = false;
-  let pending: number | undefined;
-  const onSignal = (signal: keyof typeof INTERRUPTS) => {
-    if (renaming) pending ??= INTERRUPTS[signal];
-    else process.exit(INTERRUPTS[signal]); // the 'exit' listener removes the staged files
-  };
-  const listeners = Object.keys(INTERRUPTS).map((signal) => {
-    const listener = () => onSignal(signal as keyof typeof INTERRUPTS);
+  let pending: NodeJS.Signals | undefined;
+  const listeners = INTERRUPTS.map((signal) => {
+    const listener = () => (renaming ? (pending ??= signal) : dieOf(signal));
     process.on(signal, listener);
     return [signal, listener] as const;
   });
+  const stopListening = () => {
+    for (const [signal, listener] of listeners) process.off(signal, listener);
+    process.off('exit', removeStagedFilesSync);
+  };
+  // Node's own handling of the signal again (it ends the process), with nothing left staged.
+  const dieOf = (signal: NodeJS.Signals) => {
+    removeStagedFilesSync();
+    stopListening();
+    process.kill(process.pid, signal);
+  };
   process.on('exit', removeStagedFilesSync);
   return {
     renaming: () => (renaming = true),
     done() {
-      for (const [signal, listener] of listeners) process.off(signal, listener);
-      process.off('exit', removeStagedFilesSync);
-      if (pending !== undefined) process.exit(pending);
+      stopListening();
+      if (pending !== undefined) dieOf(pending);
     },
   };
 }

@@ -8,16 +8,13 @@
 // string, not the base-60 number 80. And a float needs a digit before its exponent, as go-yaml's
 // yamlStyleFloat does: `e1`, `e-0` (node or CR names) are strings to kubectl, not 10 and -0.
 import {
-  CST,
   Document,
   isAlias,
   isMap,
   isScalar,
   isSeq,
-  Lexer,
   LineCounter,
   parseDocument,
-  Scalar,
   visit,
   type YAMLError,
 } from 'yaml';
@@ -354,6 +351,11 @@ export interface TextProblem {
  * - content after "---" on a separator line: apimachinery util/yaml decoder.go (*YAMLReader).Read
  *   allows only blanks and a "# comment" there ("invalid Yaml document separator"), though
  *   `--- {a: 1}`, `--- !!map` and `--- &a` are valid YAML to the yaml library.
+ * And what kubectl reads otherwise than the yaml library could:
+ * - NEL, LS, PS: line breaks to go-yaml, text to the library. A field after an LS in a comment is
+ *   applied by kubectl and unseen by the library; the value of a quoted or block scalar with one, and
+ *   where documents split, differ too. Pasted from a web page or a chat, invisible in most editors,
+ *   and never needed: refused with its place, the fix a real line break (or \L, \P, \N in quotes).
  */
 export function kubectlRefusesText(text: string): TextProblem | undefined {
   const control = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u.exec(text);
@@ -374,6 +376,12 @@ export function kubectlRefusesText(text: string): TextProblem | undefined {
         message:
           'a byte-order mark inside the file: kubectl keeps it in the text (a key such as "\\uFEFFapiVersion", or a parse error); remove it',
       };
+  const goBreak = GO_YAML_ONLY_BREAK.exec(text);
+  if (goBreak)
+    return {
+      at: goBreak.index,
+      message: `a ${NAME[goBreak[0]]}: a line break to kubectl (go-yaml), not to check's reader, so the two would read the file differently; make it a real line break (in a double-quoted value, the escape \\${goBreak[0] === '\u0085' ? 'N' : goBreak[0] === '\u2028' ? 'L' : 'P'})`,
+    };
   for (const m of text.matchAll(/^---([^\n]*)/gm)) {
     const rest = m[1]!.trim();
     if (rest !== '' && !rest.startsWith('#'))
@@ -489,156 +497,16 @@ export function aliasErrorOffset(doc: Document): number {
 
 /**
  * go-yaml v2's line breaks that are text to the yaml library (YAML 1.2 breaks lines at LF and CR
- * only): NEL, LS and PS (yamlprivateh.go is_break). go-yaml breaks lines there everywhere: in a
- * comment (scannerc.go yaml_parser_scan_to_next_token eats it "until a line break"), between tokens,
- * in a plain or block scalar; read_line keeps LS and PS in a value and turns NEL into LF.
+ * only): NEL, LS and PS (yamlprivateh.go is_break), everywhere: in a comment, between tokens, in a
+ * scalar. A file with one is refused (kubectlRefusesText), not read two ways.
  */
-const GO_YAML_ONLY_BREAKS = /[\u0085\u2028\u2029]/;
-export const hasGoYamlOnlyBreaks = (text: string): boolean => GO_YAML_ONLY_BREAKS.test(text);
+const GO_YAML_ONLY_BREAK = /[\u0085\u2028\u2029]/;
 
 const NAME: Record<string, string> = {
   '\u0085': 'U+0085 (NEXT LINE)',
   '\u2028': 'U+2028 (LINE SEPARATOR)',
   '\u2029': 'U+2029 (PARAGRAPH SEPARATOR)',
 };
-export const goYamlBreakName = (c: string): string => NAME[c] ?? c;
-
-/**
- * The text with every NEL, LS and PS that breaks a line to go-yaml made a LF (same length, so every
- * offset holds; the file's own bytes are never this copy): a field after a U+2028 in a comment is
- * read, as kubectl applies it. Left as they are: those inside a quoted scalar (go-yaml reads on to
- * the quote, folding them: goYamlScalars gives their value) and an LS or PS inside a block scalar
- * (goYamlScalars refuses it). One at a time, the text lexed again after each: what follows a break
- * may lex otherwise (a comment's rest is YAML now). Files have none or a few.
- */
-export function goYamlLineBreaks(text: string): string {
-  if (!hasGoYamlOnlyBreaks(text)) return text;
-  let out = text;
-  for (let at = firstLineBreak(out); at !== undefined; at = firstLineBreak(out))
-    out = `${out.slice(0, at)}\n${out.slice(at + 1)}`;
-  return out;
-}
-
-function firstLineBreak(text: string): number | undefined {
-  let offset = 0;
-  let scalar = false; // the next token is a scalar's (plain, or a block scalar's content)
-  let block = false; // after a block scalar's header ("|", ">-")
-  for (const token of new Lexer().lex(text)) {
-    // The lexer's markers for the parser, no text of the source.
-    if (token === '\x02' || token === '\x18') continue;
-    if (token === '\x1f') {
-      scalar = true;
-      continue;
-    }
-    const type = CST.tokenType(token);
-    const content = scalar && block;
-    if (type === 'block-scalar-header') block = true;
-    else if (scalar) block = false;
-    scalar = false;
-    if (type !== 'double-quoted-scalar' && type !== 'single-quoted-scalar') {
-      // A block scalar's NEL is LF to go-yaml (read_line): exact. Its LS or PS is not (kept in the value).
-      const at = token.search(content ? /\u0085/ : GO_YAML_ONLY_BREAKS);
-      if (at >= 0) return offset + at;
-    }
-    offset += token.length;
-  }
-  return undefined;
-}
-
-/**
- * A line break go-yaml reads in a scalar (read_line): CRLF, CR, LF and NEL as LF, LS and PS kept.
- * Undefined when `text` has none at `at`.
- */
-function breakAt(text: string, at: number): { length: number; value: string } | undefined {
-  if (text.startsWith('\r\n', at)) return { length: 2, value: '\n' };
-  const c = text[at];
-  if (c === '\n' || c === '\r' || c === '\u0085') return { length: 1, value: '\n' };
-  if (c === '\u2028' || c === '\u2029') return { length: 1, value: c };
-  return undefined;
-}
-
-/**
- * go-yaml v2's value of a plain or quoted scalar from its source (quotes included), line breaks
- * joined as scannerc.go yaml_parser_scan_flow_scalar and yaml_parser_scan_plain_scalar join them:
- * blanks around a run of breaks go; a first break that is LF (or NEL, CR) alone folds to a space,
- * followed by more, only those more are kept; a first break that is LS or PS is kept with the rest;
- * after an escaped break ("\" at a line's end) the rest are kept. Escapes (double quotes) are kept
- * as escapes and read by the yaml library, which has go-yaml's (\L, \P, \N too).
- */
-function goYamlFlowScalar(source: string, type: Scalar.Type): string {
-  const double = type === 'QUOTE_DOUBLE';
-  const body = type === 'PLAIN' ? source : source.slice(1, -1);
-  const asText = (b: string) => (!double ? b : b === '\n' ? '\\n' : b === '\u2028' ? '\\L' : '\\P');
-  let out = '';
-  for (let i = 0; i < body.length;) {
-    if (type === 'QUOTE_SINGLE' && body.startsWith("''", i)) {
-      out += "'";
-      i += 2;
-      continue;
-    }
-    let escaped = false;
-    if (double && body[i] === '\\') {
-      if (!breakAt(body, i + 1)) {
-        out += body.slice(i, i + 2); // an escape, read below (an escaped backslash is no escape of what follows)
-        i += 2;
-        continue;
-      }
-      escaped = true;
-      i += 1;
-    }
-    const run = /^[ \t]*/.exec(body.slice(i))![0];
-    if (!escaped && !breakAt(body, i + run.length)) {
-      out += body.slice(i, i + Math.max(run.length, 1));
-      i += Math.max(run.length, 1);
-      continue;
-    }
-    const breaks: string[] = [];
-    for (i += run.length; ;) {
-      const b = breakAt(body, i);
-      if (b) {
-        breaks.push(b.value);
-        i += b.length;
-      } else if (body[i] === ' ' || body[i] === '\t') i++;
-      else break;
-    }
-    const [first, ...rest] = escaped ? ['', ...breaks] : breaks;
-    const kept = first === '\n' ? (rest.length === 0 ? [' '] : rest) : [first ?? '', ...rest];
-    out += kept.map((b) => (b === ' ' ? b : asText(b))).join('');
-  }
-  if (!double) return out;
-  const read = parseDocument(`"${out}"`, KUBE_YAML).contents;
-  return isScalar(read) ? String(read.value) : out;
-}
-
-/**
- * Scalars read from goYamlLineBreaks' copy of `text` (the file as it is, same offsets) whose source
- * has a NEL, LS or PS: a quoted one, or a plain one with an LS or PS, gets go-yaml's value
- * (goYamlFlowScalar). An LS or PS in a block scalar is refused: go-yaml breaks the line there but
- * keeps the character, and judges the next part's indentation, which the yaml library cannot be made
- * to read alike; `\L` in a double-quoted value says the same to both.
- */
-export function goYamlScalars(doc: Document, text: string): TextProblem | undefined {
-  let problem: TextProblem | undefined;
-  visit(doc, {
-    Scalar(_, node) {
-      if (!node.range || typeof node.value !== 'string') return undefined;
-      const source = text.slice(node.range[0], node.range[1]);
-      const m = GO_YAML_ONLY_BREAKS.exec(source);
-      if (!m) return undefined;
-      if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
-        if (m[0] === '\u0085') return undefined; // LF in the copy, as go-yaml reads it
-        problem = {
-          at: node.range[0] + m.index,
-          message: `a ${goYamlBreakName(m[0])} in a block scalar: kubectl (go-yaml) breaks the line there and keeps the character; write the value double-quoted with \\${m[0] === '\u2028' ? 'L' : 'P'} instead`,
-        };
-        return visit.BREAK;
-      }
-      node.value = goYamlFlowScalar(source, node.type ?? 'PLAIN');
-      return undefined;
-    },
-  });
-  return problem;
-}
 
 /**
  * The yaml library's errors in a document, but those go-yaml v2 has no counterpart for where the
