@@ -85,3 +85,24 @@ describe('review fresh24c: an expired intermediate CA in tls.crt', () => {
     expect(expiry).toMatchObject({ status: 'fail', message: expect.stringMatching(/corp issuing CA.*expired/) });
   });
 });
+
+describe('review fresh24c: a caBundle with one certificate block that does not parse', () => {
+  // Defect: bundleCerts (src/doctor/checks/certs.ts parsePemChain) throws when ANY CERTIFICATE
+  // block fails to parse, so ca-bundle fails "not a base64 PEM certificate bundle" and tells the
+  // SRE to re-render the webhooks. The apiserver builds its pool with client-go
+  // transport.rootCertPool -> x509.CertPool.AppendCertsFromPEM, which skips a block that does not
+  // parse ("if err != nil { continue }", crypto/x509/cert_pool.go) and errs only when no
+  // certificate at all was added: the webhook works with the good CA. Doctor exits 1 on a working
+  // install (a truncated second block left by a hand-edited bundle), with a wrong fix.
+  // Expected: the unparsable block a warn at most; the good CA judged (ok here).
+  it('good CA + a garbage CERTIFICATE block: not a fail', async () => {
+    const root = intermediateCA(undefined, 'ais-guard webhook CA');
+    const leaf = servingCert(root, { from: new Date(NOW.getTime() - DAY), to: new Date(NOW.getTime() + 300 * DAY) });
+    const expected = await expectedFor('base');
+    const snapshot = await healthySnapshot(expected, { ca: root, serving: leaf });
+    const bundle = root.cert + '-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n';
+    allEntries(snapshot).forEach((w) => (w.clientConfig!.caBundle = b64(bundle)));
+    snapshot.servingCert = { source: 'Secret ais-guard/ais-guard-tls', pem: found(leaf.cert) };
+    expect(checkCaBundle(snapshot, expected).status).not.toBe('fail');
+  });
+});
