@@ -196,12 +196,14 @@ export async function fetchSnapshot(kc: KubeConfig, expected: Expected): Promise
   }
 
   const namespaceLabels: Snapshot['namespaceLabels'] = {};
+  const namespacesUnanswered: string[] = [];
   for (const ns of expected.excludedNamespaces) {
     const got = await get<{ metadata?: { labels?: Record<string, string> } }>(
       kc,
       `/api/v1/namespaces/${enc(ns)}`,
     );
     if (got.ok) namespaceLabels[ns] = got.value.metadata?.labels ?? {};
+    else if (got.unanswered) namespacesUnanswered.push(ns);
   }
 
   // Whether the guard runs with --manage-webhook-config decides which rights it needs.
@@ -223,6 +225,7 @@ export async function fetchSnapshot(kc: KubeConfig, expected: Expected): Promise
     guardArgs,
     access: await accessOf(kc, expected, livePermissions(expected, guardArgs)),
     namespaceLabels,
+    namespacesUnanswered,
     crd: await get(kc, `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${enc(expected.crd.name)}`),
   };
 }
@@ -245,6 +248,7 @@ export function unansweredReads(snapshot: Snapshot): string[] {
   note('ServiceAccount', snapshot.serviceAccount);
   note('Deployment', snapshot.guardArgs);
   note('CRD', snapshot.crd);
+  for (const ns of snapshot.namespacesUnanswered ?? []) out.push(`Namespace ${ns}`);
   if (snapshot.access.some((a) => a.unanswered)) out.push('SubjectAccessReviews');
   return out;
 }

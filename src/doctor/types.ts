@@ -143,6 +143,8 @@ export interface Snapshot {
   }[];
   /** Labels of the namespaces that must be excluded (absent: not readable, judged by name alone). */
   namespaceLabels: Record<string, Record<string, string>>;
+  /** Those of them the apiserver did not answer for (429 or 5xx after the retries). */
+  namespacesUnanswered?: string[];
   crd: Fetched<CustomResourceDefinition>;
 }
 

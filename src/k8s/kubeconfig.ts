@@ -30,24 +30,36 @@ function kubeconfigInHome(): string | undefined {
 export async function detectKubeConfig(explicitPath?: string): Promise<KubeConfig | undefined> {
   const kc = new KubeConfig();
   let source: string;
+  let load: () => void;
   const home = kubeconfigInHome();
   if (explicitPath) {
     source = explicitPath;
-    kc.loadFromFile(explicitPath);
+    load = () => kc.loadFromFile(explicitPath);
   } else if (process.env.KUBECONFIG) {
     // loadFromDefault merges the $KUBECONFIG list as kubectl does; a named file that is missing
     // throws, which is what a mistyped variable deserves.
     source = `$KUBECONFIG (${process.env.KUBECONFIG})`;
-    kc.loadFromDefault();
+    load = () => kc.loadFromDefault();
   } else if (home && existsSync(home)) {
     source = home;
-    kc.loadFromFile(home);
+    load = () => kc.loadFromFile(home);
   } else if (process.env.KUBERNETES_SERVICE_HOST && existsSync(SERVICE_ACCOUNT_TOKEN)) {
     // Both, as client-go's InClusterConfig requires: a mounted token alone is not a reachable apiserver.
     source = 'the in-cluster service account';
-    kc.loadFromCluster();
+    load = () => kc.loadFromCluster();
   } else {
     return undefined;
+  }
+  try {
+    load();
+  } catch (err) {
+    // A missing file, YAML that does not parse, or an entry client-node refuses: client-node checks
+    // every cluster, user and context as it loads ("clusters[1].cluster.server is missing"), where
+    // kubectl checks only the current context's (client-go clientcmd validation.go ConfirmUsable).
+    const reason = String((err as Error).message ?? err).split('\n')[0];
+    throw new KubeConfigError(
+      `${source}: cannot be loaded: ${reason} (every entry must be complete here, also those of other contexts: complete or remove it)`,
+    );
   }
   const problem = currentContextProblem(kc);
   if (problem) throw new KubeConfigError(`${source}: ${problem}`);

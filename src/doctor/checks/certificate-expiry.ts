@@ -5,7 +5,7 @@ import type { X509Certificate } from 'node:crypto';
 import type { CheckResult, Expected, Snapshot } from '../types.js';
 import { EXPIRY_WARNING_DAYS } from '../../server/certificate.js';
 import { ASK_AGAIN, certsHint, nothingToCheck, verdict, type Finding } from './common.js';
-import { bundleCerts, caBundles, commonName, servingChain, signs } from './certs.js';
+import { bundleCerts, caBundles, chainTo, commonName, servingChain, signs } from './certs.js';
 
 const DAY_MS = 86_400_000;
 
@@ -46,6 +46,23 @@ export function checkCertificateExpiry(snapshot: Snapshot, expected: Expected, n
     if (typeof r === 'string') fine.push(r);
     else findings.push(r);
   }
+  // Every certificate on the path Go's verifier builds must be valid too (crypto/x509 verify.go
+  // isValid, per chain element): an expired intermediate from tls.crt fails every handshake.
+  const judgeIntermediates = (path: X509Certificate[]) => {
+    const replace = certManager
+      ? renew
+      : `put a current intermediate from its issuer after the serving certificate in tls.crt of Secret ${ns}/${expected.tlsSecret}`;
+    for (const intermediate of path.slice(0, -1)) {
+      const r = judge(
+        `intermediate CA "${commonName(intermediate.subject)}" (tls.crt)`,
+        intermediate,
+        now,
+        replace,
+      );
+      if (typeof r === 'string') fine.push(r);
+      else findings.push(r);
+    }
+  };
   const cas = new Map<string, X509Certificate>();
   for (const { bundle } of caBundles(snapshot, expected)) {
     const certs = bundleCerts(bundle);
@@ -57,6 +74,7 @@ export function checkCertificateExpiry(snapshot: Snapshot, expected: Expected, n
   // Its expiry is no reason to replace the working CA, only to remove it (ca-bundle warns of it too).
   // When the serving chain is unknown, or no CA signed it (ca-bundle fails), each one is judged.
   const signers = typeof chain === 'string' ? [] : [...cas.values()].filter((ca) => signs(ca, chain));
+  if (typeof chain !== 'string' && signers[0]) judgeIntermediates(chainTo(chain, signers[0])!);
   for (const ca of cas.values()) {
     const what = `CA "${commonName(ca.subject)}"`;
     if (signers.length > 0 && !signers.includes(ca)) {

@@ -6,11 +6,23 @@ import { liveEntries } from './common.js';
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
-/** Every certificate in a PEM text; throws when there is none or one does not parse. */
-export function parsePemChain(pem: string): X509Certificate[] {
+/**
+ * Every certificate in a PEM text; throws when there is none or, unless `skipUnparsable`, one does
+ * not parse. A caBundle is read as Go's x509.CertPool reads it (cert_pool.go AppendCertsFromPEM,
+ * via client-go's rootCertPool): a block that does not parse is skipped, the rest trusted.
+ */
+export function parsePemChain(pem: string, { skipUnparsable = false } = {}): X509Certificate[] {
   const blocks = pem.match(PEM_BLOCK) ?? [];
   if (blocks.length === 0) throw new Error('no PEM certificate in it');
-  return blocks.map((b) => new X509Certificate(b));
+  const certs: X509Certificate[] = [];
+  for (const block of blocks)
+    try {
+      certs.push(new X509Certificate(block));
+    } catch (err) {
+      if (!skipUnparsable) throw err;
+    }
+  if (certs.length === 0) throw new Error('no PEM certificate in it parses');
+  return certs;
 }
 
 export const commonName = (dn: string): string =>
@@ -32,7 +44,7 @@ export function caBundles(
 /** A caBundle's certificates, or why it has none. */
 export function bundleCerts(bundle: string): X509Certificate[] | string {
   try {
-    return parsePemChain(Buffer.from(bundle, 'base64').toString('utf8'));
+    return parsePemChain(Buffer.from(bundle, 'base64').toString('utf8'), { skipUnparsable: true });
   } catch (err) {
     return `not a base64 PEM certificate bundle (${(err as Error).message})`;
   }
