@@ -1,6 +1,6 @@
 // `check --fix --write` and SIGINT/SIGTERM (write.ts interruptible): while files are staged, the
-// staged files go and the process dies of the signal (test/faults/review-fix24-interrupt.test.ts and
-// review-fresh24b-sigint.test.ts send a real SIGINT); while they are renamed, the renames finish
+// staged files go and the process dies of the signal (test/faults/review-fix24-interrupt.test.ts sends
+// a real SIGINT); while they are renamed, the renames finish
 // first, so the batch stays all or nothing. Here process.kill is a spy: the signal is only recorded.
 import { describe, expect, it, jest } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
