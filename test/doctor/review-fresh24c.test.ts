@@ -10,7 +10,16 @@ import { checkCertificateExpiry } from '../../src/doctor/checks/certificate-expi
 import { found } from '../../src/doctor/types.js';
 import type { Pem } from '../../src/tls/issue.js';
 import { keyPairFromPem, randomSerialHex, rsaKeyPairSync } from '../../src/tls/keys.js';
-import { allEntries, b64, DAY, expectedFor, healthySnapshot, intermediateCA, NOW, servingCert } from './support.js';
+import {
+  allEntries,
+  b64,
+  DAY,
+  expectedFor,
+  healthySnapshot,
+  intermediateCA,
+  NOW,
+  servingCert,
+} from './support.js';
 
 /** An intermediate CA signed by `root`, valid from `from` to `to`. */
 function intermediateOf(root: Pem, from: Date, to: Date): Pem {
@@ -63,7 +72,7 @@ describe('review fresh24c: an expired intermediate CA in tls.crt', () => {
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
     const socket = connect({ host: '127.0.0.1', port, ca: root.cert, servername: 'ais-guard.ais-guard.svc' });
-      // events.once rejects with the socket's 'error' (the handshake refused).
+    // events.once rejects with the socket's 'error' (the handshake refused).
     const outcome = await once(socket, 'secureConnect').then(
       () => (socket.authorized ? 'authorized' : String(socket.authorizationError)),
       (e: NodeJS.ErrnoException) => String(e.code ?? e),
@@ -82,7 +91,10 @@ describe('review fresh24c: an expired intermediate CA in tls.crt', () => {
     const bundle = checkCaBundle(snapshot, expected);
     // Today: both 'ok' ("serving certificate valid until ...; CA "corp root CA" valid until ...").
     expect({ expiry: expiry.status, bundle: bundle.status }).not.toEqual({ expiry: 'ok', bundle: 'ok' });
-    expect(expiry).toMatchObject({ status: 'fail', message: expect.stringMatching(/corp issuing CA.*expired/) });
+    expect(expiry).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/corp issuing CA.*expired/),
+    });
   });
 });
 
@@ -97,7 +109,10 @@ describe('review fresh24c: a caBundle with one certificate block that does not p
   // Expected: the unparsable block a warn at most; the good CA judged (ok here).
   it('good CA + a garbage CERTIFICATE block: not a fail', async () => {
     const root = intermediateCA(undefined, 'ais-guard webhook CA');
-    const leaf = servingCert(root, { from: new Date(NOW.getTime() - DAY), to: new Date(NOW.getTime() + 300 * DAY) });
+    const leaf = servingCert(root, {
+      from: new Date(NOW.getTime() - DAY),
+      to: new Date(NOW.getTime() + 300 * DAY),
+    });
     const expected = await expectedFor('base');
     const snapshot = await healthySnapshot(expected, { ca: root, serving: leaf });
     const bundle = root.cert + '-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n';
