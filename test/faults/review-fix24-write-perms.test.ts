@@ -34,6 +34,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const BIN = join(process.cwd(), 'bin/ais-guard.js');
+/**
+ * The other user may read and search every directory (CAP_DAC_READ_SEARCH, ambient so it survives the
+ * uid change), never write one it lacks the right to: a checkout under a 0700 directory (a mktemp
+ * clone in CI) is then still loadable, and what is judged is only the right to write.
+ */
+const READ_THE_CHECKOUT = ['--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search'];
 const asRoot = process.getuid?.() === 0 ? it : it.skip;
 
 const cr = (name: string) => `apiVersion: ais.nvidia.com/v1beta1
@@ -71,6 +77,7 @@ describe('check --fix --write in a sticky directory', () => {
       [
         '--reuid=65534',
         '--regid=65534',
+        ...READ_THE_CHECKOUT,
         '--clear-groups',
         process.execPath,
         BIN,
@@ -118,6 +125,7 @@ describe('check --fix --write of a file shared through its group', () => {
       [
         '--reuid=65534',
         '--regid=65534',
+        ...READ_THE_CHECKOUT,
         '--groups=2345',
         process.execPath,
         BIN,
@@ -159,6 +167,7 @@ describe('check --fix --write of a writable file in a directory the user may not
       [
         '--reuid=65534',
         '--regid=65534',
+        ...READ_THE_CHECKOUT,
         '--clear-groups',
         process.execPath,
         BIN,
