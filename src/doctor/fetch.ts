@@ -126,46 +126,58 @@ async function accessOf(
     `system:serviceaccounts:${expected.namespace}`,
     'system:authenticated',
   ];
-  const asked = await askAll(permissions, async (permission) => {
-    const review = await api.createSubjectAccessReview({
-      body: {
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SubjectAccessReview',
-        spec: { user, groups, resourceAttributes: { ...permission } },
-      },
-    });
-    return review.status?.allowed === true;
-  });
+  const said = (what: string, failed: NotAsked) =>
+    `${what}: ${failed.unanswered ? `the apiserver did not answer (${failed.reason})` : failed.reason}`;
+
+  const asked = await askAll(permissions, (permission) =>
+    api
+      .createSubjectAccessReview({
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SubjectAccessReview',
+          spec: { user, groups, resourceAttributes: { ...permission } },
+        },
+      })
+      .then((review) => review.status?.allowed === true),
+  );
   if (Array.isArray(asked)) return asked;
-  let reason = `creating a SubjectAccessReview: ${asked.unanswered ? `the apiserver did not answer (${asked.reason})` : asked.reason}`;
-  if (asked.unanswered) return permissions.map((permission) => ({ permission, reason, unanswered: true }));
-  const self = await kc
+  let failed: NotAsked = {
+    reason: said('creating a SubjectAccessReview', asked),
+    unanswered: asked.unanswered,
+  };
+  if (!asked.unanswered && (await selfName(kc)) === user) {
+    const selfAsked = await askAll(permissions, (permission) =>
+      api
+        .createSelfSubjectAccessReview({
+          body: {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SelfSubjectAccessReview',
+            spec: { resourceAttributes: { ...permission } },
+          },
+        })
+        .then((review) => review.status?.allowed === true),
+    );
+    if (Array.isArray(selfAsked)) return selfAsked.map((a) => ({ ...a, self: true }));
+    const selfSaid = said('a SelfSubjectAccessReview', selfAsked);
+    // The apiserver's silence is the news; a refusal of both is told with both reasons.
+    failed = selfAsked.unanswered
+      ? { reason: selfSaid, unanswered: true }
+      : { reason: `${failed.reason}; ${selfSaid}`, unanswered: false };
+  }
+  return permissions.map((permission) => ({
+    permission,
+    reason: failed.reason,
+    ...(failed.unanswered && { unanswered: true }),
+  }));
+}
+
+/** Who the kubeconfig's credentials are (a SelfSubjectReview, GA in 1.28); undefined if it cannot say. */
+const selfName = (kc: KubeConfig): Promise<string | undefined> =>
+  kc
     .makeApiClient(k8s.AuthenticationV1Api)
     .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } })
     .then((r) => r.status?.userInfo?.username)
     .catch(() => undefined);
-  if (self === user) {
-    const selfAsked = await askAll(permissions, async (permission) => {
-      const review = await api.createSelfSubjectAccessReview({
-        body: {
-          apiVersion: 'authorization.k8s.io/v1',
-          kind: 'SelfSubjectAccessReview',
-          spec: { resourceAttributes: { ...permission } },
-        },
-      });
-      return review.status?.allowed === true;
-    });
-    if (Array.isArray(selfAsked)) return selfAsked.map((a) => ({ ...a, self: true }));
-    if (selfAsked.unanswered)
-      return permissions.map((permission) => ({
-        permission,
-        reason: `a SelfSubjectAccessReview: the apiserver did not answer (${selfAsked.reason})`,
-        unanswered: true,
-      }));
-    reason += `; a SelfSubjectAccessReview: ${selfAsked.reason}`;
-  }
-  return permissions.map((permission) => ({ permission, reason }));
-}
 
 export async function fetchSnapshot(kc: KubeConfig, expected: Expected): Promise<Snapshot> {
   const configs: Snapshot['configs'] = {};
