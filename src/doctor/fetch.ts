@@ -5,7 +5,7 @@
 // proxy does not show the backend's certificate, and a laptop cannot reach pod IPs.
 import * as k8s from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { getJsonPatiently, KubeRequestError, patiently } from '../k8s/kubeconfig.js';
+import { apiserverUnavailable, getJsonPatiently, KubeRequestError, patiently } from '../k8s/kubeconfig.js';
 import { containerArgs, livePermissions, type DeploymentSpec } from './expected.js';
 import { probe } from './probe.js';
 import {
@@ -31,10 +31,6 @@ const CONFIG_PATHS: Record<ConfigKind, string> = {
   MutatingWebhookConfiguration: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/',
 };
 
-/** A 429 or 5xx: the apiserver's state (throttled, overloaded, shutting down), not a refusal. */
-const unavailable = (status: unknown): boolean =>
-  status === 429 || (typeof status === 'number' && status >= 500 && status <= 599);
-
 /**
  * GET, asked again as audit asks (getJsonPatiently: 429, and 5xx with Retry-After, as client-go
  * rest/request.go checkWait): a throttled apiserver (API Priority and Fairness) is no refusal. One
@@ -48,7 +44,7 @@ async function get<T>(kc: KubeConfig, path: string): Promise<Fetched<T>> {
       if (err.statusCode === 404) return absent();
       if (err.statusCode === 401) throw new CannotRun(err.message);
       const status = err.message.replace(/^GET \S+: /, '');
-      return unavailable(err.statusCode) ? unanswered(status) : unreadable(status);
+      return apiserverUnavailable(err.statusCode) ? unanswered(status) : unreadable(status);
     }
     // No answer at all (refused, DNS, TLS, timeout): nothing else will work either.
     throw new CannotRun(`${kc.getCurrentCluster()?.server ?? 'the apiserver'}: ${(err as Error).message}`);
@@ -102,7 +98,7 @@ async function askAll(permissions: Permission[], ask: Ask): Promise<Snapshot['ac
       out.push({ permission, allowed: await patiently(() => ask(permission)) });
     } catch (err) {
       return err instanceof k8s.ApiException
-        ? { reason: `${err.code}`, unanswered: unavailable(err.code) }
+        ? { reason: `${err.code}`, unanswered: apiserverUnavailable(err.code) }
         : { reason: (err as Error).message, unanswered: false };
     }
   }

@@ -128,11 +128,13 @@ function asksToWait(err: unknown): { retryAfterSeconds?: number } | undefined {
     const { code, headers } = err as { code?: unknown; headers?: Record<string, string> };
     [status, seconds] = [code, retryAfter(headers?.['retry-after'])];
   }
-  if (status === 429) return { retryAfterSeconds: seconds };
-  return typeof status === 'number' && status >= 500 && status <= 599 && seconds !== undefined
-    ? { retryAfterSeconds: seconds }
-    : undefined;
+  if (!apiserverUnavailable(status)) return undefined;
+  return status === 429 || seconds !== undefined ? { retryAfterSeconds: seconds } : undefined;
 }
+
+/** A 429 or 5xx: the apiserver's state (throttled, overloaded, shutting down), not a refusal. */
+export const apiserverUnavailable = (status: unknown): boolean =>
+  status === 429 || (typeof status === 'number' && status >= 500 && status <= 599);
 
 /**
  * `ask()`, asked again while the apiserver asks to wait (asksToWait): API Priority and Fairness
