@@ -1,123 +1,20 @@
 // The fetch layer and the CLI end to end against a stand-in apiserver (plain HTTP): the paths doctor
 // GETs, the SubjectAccessReviews it POSTs, and how refusals become warnings instead of false oks.
 // (The real apiserver: test/e2e/13-doctor.e2e.test.ts.)
-import { afterEach, beforeAll, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { renderManifests, type KObject } from '../../src/deploy/index.js';
+import { beforeAll, expect, it } from '@jest/globals';
 import type { CheckResult } from '../../src/doctor/types.js';
 import { cli } from '../support/cli.js';
-import { b64, expectedFor, makeCerts, type Certs } from './support.js';
+import { fakeApiserver, type ApiserverOptions } from './apiserver.js';
+import { expectedFor, makeCerts, type Certs } from './support.js';
 
 let certs: Certs;
-let server: Server | undefined;
 beforeAll(() => {
   certs = makeCerts();
 });
-afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
-  server = undefined;
-});
 
-const json = (res: ServerResponse, code: number, body: unknown) => {
-  res.writeHead(code, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
-};
-
-/**
- * Serves a healthy base install in namespace ais-guard; `refuse` paths (prefixes) answer 403, `deny`
- * permissions ("verb resource") are answered not allowed, `self` is who the user is, `args` edits
- * the Deployment's container args.
- */
-async function apiserver(
-  refuse: string[] = [],
-  opts: {
-    deny?: string[];
-    self?: string;
-    args?: (args: string[]) => string[];
-    /** Paths (prefixes) the apiserver answers with this status, every time (503: unavailable). */
-    unavailable?: { paths: string[]; code: number };
-  } = {},
-): Promise<{ kubeconfig: string; asked: string[] }> {
-  const rendered = await renderManifests({ caBundle: b64(certs.ca.cert), webhooksOnly: true });
-  const deployment = (await renderManifests({})).find((o) => o.kind === 'Deployment') as KObject & {
-    spec: { template: { spec: { containers: { args: string[] }[] } } };
-  };
-  if (opts.args) for (const c of deployment.spec.template.spec.containers) c.args = opts.args(c.args);
-  const byPath: Record<string, unknown> = {
-    '/apis/apps/v1/namespaces/ais-guard/deployments/ais-guard': deployment,
-    '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/ais-guard': rendered.find(
-      (o) => o.kind === 'ValidatingWebhookConfiguration',
-    ),
-    '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/ais-guard': rendered.find(
-      (o) => o.kind === 'MutatingWebhookConfiguration',
-    ),
-    '/api/v1/namespaces/ais-guard/services/ais-guard': { spec: { ports: [{ name: 'https', port: 443 }] } },
-    '/apis/discovery.k8s.io/v1/namespaces/ais-guard/endpointslices': {
-      items: [
-        {
-          ports: [{ name: 'https', port: 8443 }],
-          endpoints: [{ addresses: ['10.1.0.5'], conditions: { ready: true } }],
-        },
-      ],
-    },
-    '/api/v1/namespaces/ais-guard/secrets/ais-guard-tls': { data: { 'tls.crt': b64(certs.serving.cert) } },
-    '/api/v1/namespaces/ais-guard/serviceaccounts/ais-guard': {},
-    '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/aistores.ais.nvidia.com': {
-      spec: { group: 'ais.nvidia.com', versions: [{ name: 'v1beta1', served: true, storage: true }] },
-    },
-  };
-  const asked: string[] = [];
-  server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    asked.push(`${req.method} ${url.pathname}${url.search}`);
-    if (opts.unavailable?.paths.some((p) => url.pathname.startsWith(p)))
-      return json(res, opts.unavailable.code, {
-        kind: 'Status',
-        code: opts.unavailable.code,
-        message: 'the server is currently unable to handle the request',
-      });
-    if (refuse.some((p) => url.pathname.startsWith(p)))
-      return json(res, 403, { kind: 'Status', code: 403, message: `${url.pathname} is forbidden` });
-    if (req.method === 'POST') {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const review = JSON.parse(Buffer.concat(chunks).toString()) as {
-          spec: { resourceAttributes?: { verb: string; resource: string } };
-        };
-        if (url.pathname === '/apis/authentication.k8s.io/v1/selfsubjectreviews')
-          return json(res, 201, { ...review, status: { userInfo: { username: opts.self ?? 'admin' } } });
-        const attrs = review.spec.resourceAttributes;
-        const allowed = !opts.deny?.includes(`${attrs?.verb} ${attrs?.resource}`);
-        json(res, 201, { ...review, status: { allowed } });
-      });
-      return;
-    }
-    const namespace = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(url.pathname);
-    if (namespace) return json(res, 200, { metadata: { name: namespace[1], labels: {} } });
-    const body = byPath[url.pathname];
-    return body ? json(res, 200, body) : json(res, 404, { kind: 'Status', code: 404, message: 'not found' });
-  });
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  const port = (server!.address() as AddressInfo).port;
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'ais-guard-doctor-')), 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]
-users: [{name: u, user: {token: t}}]
-contexts: [{name: c, context: {cluster: c, user: u}}]
-current-context: c
-`,
-  );
-  return { kubeconfig, asked };
-}
+/** The stand-in apiserver with these paths (prefixes) refused (403) and these options. */
+const apiserver = (refuse: string[] = [], opts: Omit<ApiserverOptions, 'refuse'> = {}) =>
+  fakeApiserver(certs, { ...opts, refuse });
 
 const statuses = (stdout: string) =>
   Object.fromEntries(

@@ -1,73 +1,22 @@
 // Review audit24: doctor against installs whose serving certificate comes from a CA hierarchy.
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { renderManifests, type KObject } from '../../src/deploy/index.js';
-import type { CheckResult } from '../../src/doctor/types.js';
-import { cli } from '../support/cli.js';
-import { once } from 'node:events';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { connect } from 'node:tls';
-import forge from 'node-forge';
+import { describe, expect, it } from '@jest/globals';
 import { checkCaBundle } from '../../src/doctor/checks/ca-bundle.js';
 import { checkCertificateExpiry } from '../../src/doctor/checks/certificate-expiry.js';
-import type { Pem } from '../../src/tls/issue.js';
-import { keyPairFromPem, randomSerialHex, rsaKeyPairSync } from '../../src/tls/keys.js';
-import { found } from '../../src/doctor/types.js';
+import { found, type CheckResult } from '../../src/doctor/types.js';
+import { cli } from '../support/cli.js';
+import { fakeApiserver, sendJson } from './apiserver.js';
 import {
   allEntries,
   b64,
   DAY,
   expectedFor,
+  handshake,
   healthySnapshot,
+  intermediateCA,
   makeCerts,
   NOW,
   servingCert,
 } from './support.js';
-
-/** A root CA without a path length limit (ais-guard certs' CA has pathLen 0, a PKI root has none). */
-function rootCA(
-  commonName: string,
-  from = new Date(NOW.getTime() - DAY),
-  to = new Date(NOW.getTime() + 3650 * DAY),
-): Pem {
-  const keys = rsaKeyPairSync();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = randomSerialHex();
-  cert.validity.notBefore = from;
-  cert.validity.notAfter = to;
-  cert.setSubject([{ name: 'commonName', value: commonName }]);
-  cert.setIssuer([{ name: 'commonName', value: commonName }]);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-  ]);
-  cert.sign(keyPairFromPem(keys.pem).signer, forge.md.sha256.create());
-  return { cert: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n'), key: keys.pem };
-}
-
-/** An intermediate CA signed by `root` (what a corporate PKI or a cert-manager CA Issuer on an intermediate holds). */
-function intermediateOf(root: Pem, commonName = 'ais-guard intermediate CA'): Pem {
-  const keys = rsaKeyPairSync();
-  const rootCert = forge.pki.certificateFromPem(root.cert);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = randomSerialHex();
-  cert.validity.notBefore = new Date(NOW.getTime() - DAY);
-  cert.validity.notAfter = new Date(NOW.getTime() + 1000 * DAY);
-  cert.setSubject([{ name: 'commonName', value: commonName }]);
-  cert.setIssuer(rootCert.subject.attributes);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-  ]);
-  cert.sign(keyPairFromPem(root.key).signer, forge.md.sha256.create());
-  return { cert: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n'), key: keys.pem };
-}
 
 describe('review audit24: doctor ca-bundle with an intermediate CA', () => {
   // Defect: ca-bundle only asks whether a caBundle certificate DIRECTLY issued the serving
@@ -83,8 +32,8 @@ describe('review audit24: doctor ca-bundle with an intermediate CA', () => {
   // Expected: a chain from the serving certificate through the intermediates in tls.crt to a
   // caBundle certificate counts as signed (ok).
   it('a serving certificate from an intermediate, caBundle = root, tls.crt = leaf + intermediate: ok', async () => {
-    const root = rootCA('corp root CA');
-    const intermediate = intermediateOf(root);
+    const root = intermediateCA(undefined, 'corp root CA');
+    const intermediate = intermediateCA(root);
     const leaf = servingCert(intermediate, {
       from: new Date(NOW.getTime() - DAY),
       to: new Date(NOW.getTime() + 300 * DAY),
@@ -93,18 +42,7 @@ describe('review audit24: doctor ca-bundle with an intermediate CA', () => {
 
     // The real TLS stack accepts it: a client trusting only the root completes the handshake for
     // the name the apiserver dials (Node's verifier, like Go's, uses the served intermediates).
-    const server = createServer({ cert: chain, key: leaf.key }, (_req, res) => res.end('ok'));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    const socket = connect({ host: '127.0.0.1', port, ca: root.cert, servername: 'ais-guard.ais-guard.svc' });
-    const [authorized] = await Promise.race([
-      once(socket, 'secureConnect').then(() => [socket.authorized]),
-      once(socket, 'error').then(([e]) => [String(e)]),
-    ]);
-    socket.destroy();
-    server.close();
-    expect(authorized).toBe(true);
+    expect(await handshake(chain, leaf.key, root.cert)).toBe('authorized');
 
     const expected = await expectedFor('base');
     const snapshot = await healthySnapshot(expected, { ca: root, serving: leaf });
@@ -116,15 +54,6 @@ describe('review audit24: doctor ca-bundle with an intermediate CA', () => {
       message: expect.stringMatching(/carry one caBundle/),
     });
   });
-});
-
-let http: Server | undefined;
-afterEach(async () => {
-  if (!http) return;
-  const closing = http;
-  http = undefined;
-  closing.closeAllConnections();
-  await new Promise((r) => closing.close(r));
 });
 
 describe('review audit24: doctor on a busy apiserver (API Priority and Fairness)', () => {
@@ -141,51 +70,14 @@ describe('review audit24: doctor on a busy apiserver (API Priority and Fairness)
   // Expected: the throttled GET is asked again, and the broken caBundle fails the run (exit 1).
   it('webhook configurations answered 429 once: asked again; the broken caBundle still fails', async () => {
     const certs = makeCerts();
-    const rendered = await renderManifests({ caBundle: b64(certs.otherCa.cert), webhooksOnly: true });
-    const deployment = (await renderManifests({})).find((o) => o.kind === 'Deployment') as KObject;
-    const byPath: Record<string, unknown> = {
-      '/apis/apps/v1/namespaces/ais-guard/deployments/ais-guard': deployment,
-      '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/ais-guard': rendered.find(
-        (o) => o.kind === 'ValidatingWebhookConfiguration',
-      ),
-      '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/ais-guard': rendered.find(
-        (o) => o.kind === 'MutatingWebhookConfiguration',
-      ),
-      '/api/v1/namespaces/ais-guard/services/ais-guard': { spec: { ports: [{ name: 'https', port: 443 }] } },
-      '/apis/discovery.k8s.io/v1/namespaces/ais-guard/endpointslices': {
-        items: [
-          {
-            ports: [{ name: 'https', port: 8443 }],
-            endpoints: [{ addresses: ['10.1.0.5'], conditions: { ready: true } }],
-          },
-        ],
-      },
-      '/api/v1/namespaces/ais-guard/secrets/ais-guard-tls': { data: { 'tls.crt': b64(certs.serving.cert) } },
-      '/api/v1/namespaces/ais-guard/serviceaccounts/ais-guard': {},
-      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/aistores.ais.nvidia.com': {
-        spec: { group: 'ais.nvidia.com', versions: [{ name: 'v1beta1', served: true, storage: true }] },
-        status: { conditions: [{ type: 'Established', status: 'True' }] },
-      },
-    };
     const throttled = new Set<string>();
-    const send = (res: import('node:http').ServerResponse, code: number, body: unknown, headers = {}) => {
-      res.writeHead(code, { 'Content-Type': 'application/json', ...headers });
-      res.end(JSON.stringify(body));
-    };
-    http = createHttpServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (req.method === 'POST') {
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () =>
-          send(res, 201, { ...JSON.parse(Buffer.concat(chunks).toString()), status: { allowed: true } }),
-        );
-        return;
-      }
+    const { kubeconfig } = await fakeApiserver(certs, {
+      caBundle: certs.otherCa.cert,
       // APF: each configuration GET is throttled once, with Retry-After, as a busy apiserver answers.
-      if (url.pathname.includes('webhookconfigurations/') && !throttled.has(url.pathname)) {
+      first: (_req, url, res) => {
+        if (!url.pathname.includes('webhookconfigurations/') || throttled.has(url.pathname)) return false;
         throttled.add(url.pathname);
-        return send(
+        sendJson(
           res,
           429,
           {
@@ -196,27 +88,9 @@ describe('review audit24: doctor on a busy apiserver (API Priority and Fairness)
           },
           { 'Retry-After': '1' },
         );
-      }
-      const ns = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(url.pathname);
-      if (ns) return send(res, 200, { metadata: { name: ns[1], labels: {} } });
-      const body = byPath[url.pathname];
-      return body
-        ? send(res, 200, body)
-        : send(res, 404, { kind: 'Status', code: 404, message: 'not found' });
+        return true;
+      },
     });
-    await new Promise<void>((r) => http!.listen(0, '127.0.0.1', r));
-    const { port } = http.address() as AddressInfo;
-    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'ais-guard-review-audit24-')), 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]
-users: [{name: u, user: {token: t}}]
-contexts: [{name: c, context: {cluster: c, user: u}}]
-current-context: c
-`,
-    );
     const r = await cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json']);
     expect(r.stderr).toBe('');
     const checks = Object.fromEntries(
@@ -246,7 +120,10 @@ describe('review audit24: doctor certificate-expiry after a CA rotation', () => 
   // signed the serving certificate is judged as now.
   it('old expired CA left in the caBundle beside the new one that signed the serving certificate: not a fail', async () => {
     const certs = makeCerts();
-    const old = rootCA('old CA', new Date(NOW.getTime() - 800 * DAY), new Date(NOW.getTime() - 30 * DAY));
+    const old = intermediateCA(undefined, 'old CA', {
+      from: new Date(NOW.getTime() - 800 * DAY),
+      to: new Date(NOW.getTime() - 30 * DAY),
+    });
     const expected = await expectedFor('base');
     const snapshot = await healthySnapshot(expected, certs);
     allEntries(snapshot).forEach((w) => (w.clientConfig!.caBundle = b64(old.cert + certs.ca.cert)));

@@ -1,43 +1,19 @@
 // Review fresh24c: doctor's certificate checks on a serving chain through an intermediate CA.
 import { describe, expect, it } from '@jest/globals';
-import { once } from 'node:events';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { connect } from 'node:tls';
-import forge from 'node-forge';
 import { checkCaBundle } from '../../src/doctor/checks/ca-bundle.js';
 import { checkCertificateExpiry } from '../../src/doctor/checks/certificate-expiry.js';
 import { found } from '../../src/doctor/types.js';
-import type { Pem } from '../../src/tls/issue.js';
-import { keyPairFromPem, randomSerialHex, rsaKeyPairSync } from '../../src/tls/keys.js';
 import {
   allEntries,
   b64,
   DAY,
   expectedFor,
+  handshake,
   healthySnapshot,
   intermediateCA,
   NOW,
   servingCert,
 } from './support.js';
-
-/** An intermediate CA signed by `root`, valid from `from` to `to`. */
-function intermediateOf(root: Pem, from: Date, to: Date): Pem {
-  const keys = rsaKeyPairSync();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = randomSerialHex();
-  cert.validity.notBefore = from;
-  cert.validity.notAfter = to;
-  cert.setSubject([{ name: 'commonName', value: 'corp issuing CA' }]);
-  cert.setIssuer(forge.pki.certificateFromPem(root.cert).subject.attributes);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-  ]);
-  cert.sign(keyPairFromPem(root.key).signer, forge.md.sha256.create());
-  return { cert: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n'), key: keys.pem };
-}
 
 describe('review fresh24c: an expired intermediate CA in tls.crt', () => {
   // Defect: since 840feba doctor builds the chain leaf -> intermediates of tls.crt -> caBundle CA
@@ -55,11 +31,10 @@ describe('review fresh24c: an expired intermediate CA in tls.crt', () => {
   // "intermediate CA ... expired on ..."), as the docs' "expired or not valid yet (fail)" promises.
   it('leaf and root valid, the intermediate between them expired: certificate-expiry fails', async () => {
     const root = intermediateCA(undefined, 'corp root CA');
-    const expiredIntermediate = intermediateOf(
-      root,
-      new Date(NOW.getTime() - 400 * DAY),
-      new Date(NOW.getTime() - 10 * DAY),
-    );
+    const expiredIntermediate = intermediateCA(root, 'corp issuing CA', {
+      from: new Date(NOW.getTime() - 400 * DAY),
+      to: new Date(NOW.getTime() - 10 * DAY),
+    });
     const leaf = servingCert(expiredIntermediate, {
       from: new Date(NOW.getTime() - 30 * DAY),
       to: new Date(NOW.getTime() + 300 * DAY),
@@ -67,20 +42,7 @@ describe('review fresh24c: an expired intermediate CA in tls.crt', () => {
     const chain = leaf.cert + expiredIntermediate.cert;
 
     // The real TLS stack refuses it (the dates are in the past of the wall clock too).
-    const server = createServer({ cert: chain, key: leaf.key }, (_req, res) => res.end('ok'));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    const socket = connect({ host: '127.0.0.1', port, ca: root.cert, servername: 'ais-guard.ais-guard.svc' });
-    // events.once rejects with the socket's 'error' (the handshake refused).
-    const outcome = await once(socket, 'secureConnect').then(
-      () => (socket.authorized ? 'authorized' : String(socket.authorizationError)),
-      (e: NodeJS.ErrnoException) => String(e.code ?? e),
-    );
-    socket.destroy();
-    server.closeAllConnections();
-    server.close();
-    expect(outcome).toBe('CERT_HAS_EXPIRED');
+    expect(await handshake(chain, leaf.key, root.cert)).toBe('CERT_HAS_EXPIRED');
 
     const expected = await expectedFor('base');
     const snapshot = await healthySnapshot(expected, { ca: root, serving: leaf });

@@ -2,6 +2,10 @@
 // healthy snapshot of a base install as the fetch layer would return it, and small edits of it.
 import { beforeAll, it } from '@jest/globals';
 import forge from 'node-forge';
+import { once } from 'node:events';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:tls';
 import { renderManifests, type Overlay } from '../../src/deploy/index.js';
 import { containerArgs, expectationsOf, type DeploymentSpec } from '../../src/doctor/expected.js';
 import { found, type Expected, type Snapshot, type WebhookConfiguration } from '../../src/doctor/types.js';
@@ -29,14 +33,18 @@ export function makeCA(commonName = 'ais-guard webhook CA', validity: { from?: D
  * An intermediate CA signed by `root` (a cert-manager intermediate-CA Issuer, a corporate PKI), or
  * with no `root` a PKI's root CA: neither has a path length limit (`ais-guard certs`' CA has pathLen 0).
  */
-export function intermediateCA(root: Pem | undefined, commonName = 'ais-guard intermediate CA'): Pem {
+export function intermediateCA(
+  root: Pem | undefined,
+  commonName = 'ais-guard intermediate CA',
+  validity: { from?: Date; to?: Date } = {},
+): Pem {
   const keys = rsaKeyPairSync();
   root ??= { cert: '', key: keys.pem };
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = randomSerialHex();
-  cert.validity.notBefore = new Date(NOW.getTime() - DAY);
-  cert.validity.notAfter = new Date(NOW.getTime() + 1000 * DAY);
+  cert.validity.notBefore = validity.from ?? new Date(NOW.getTime() - DAY);
+  cert.validity.notAfter = validity.to ?? new Date(NOW.getTime() + 1000 * DAY);
   cert.setSubject([{ name: 'commonName', value: commonName }]);
   cert.setIssuer(
     root.cert ? forge.pki.certificateFromPem(root.cert).subject.attributes : cert.subject.attributes,
@@ -198,4 +206,27 @@ export function checkTable(check: Check, rows: CheckRow[]): void {
     certs = makeCerts();
   });
   it.each(rows)('$name', (row) => checkRow(check, certs, row));
+}
+
+/**
+ * What a TLS client that trusts only `ca` says of a server serving `chain` (leaf first) for the
+ * name the apiserver dials: 'authorized', or why not (an OpenSSL code such as CERT_HAS_EXPIRED).
+ */
+export async function handshake(chain: string, key: string, ca: string): Promise<string> {
+  const server = createHttpsServer({ cert: chain, key }, (_req, res) => res.end('ok'));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const socket = connect({ host: '127.0.0.1', port, ca, servername: 'ais-guard.ais-guard.svc' });
+  try {
+    // events.once rejects with the socket's 'error' (the handshake refused).
+    return await once(socket, 'secureConnect').then(
+      () => (socket.authorized ? 'authorized' : String(socket.authorizationError)),
+      (e: NodeJS.ErrnoException) => String(e.code ?? e),
+    );
+  } finally {
+    socket.destroy();
+    server.closeAllConnections();
+    server.close();
+  }
 }
