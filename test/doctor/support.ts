@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:tls';
-import { renderManifests, type Overlay } from '../../src/deploy/index.js';
+import { renderManifests, type KObject, type Overlay } from '../../src/deploy/index.js';
 import { containerArgs, expectationsOf, type DeploymentSpec } from '../../src/doctor/expected.js';
 import { found, type Expected, type Snapshot, type WebhookConfiguration } from '../../src/doctor/types.js';
 import { issueCA, type Pem } from '../../src/tls/issue.js';
@@ -91,24 +91,42 @@ export async function expectedFor(overlay: Overlay = 'base', namespace = 'ais-gu
   return expectationsOf(await renderManifests({ overlay, namespace }), overlay, namespace);
 }
 
-/** What fetchSnapshot returns for a healthy install of `overlay`: the rendered configurations live. */
+/** A healthy base (or `expected.overlay`) install as doctor's fetch layer would return it. */
 export async function healthySnapshot(
   expected: Expected,
   certs: { ca: Pem; serving: Pem },
 ): Promise<Snapshot> {
-  const rendered = await renderManifests({
+  const objects = await renderManifests({
     overlay: expected.overlay as Overlay,
     namespace: expected.namespace,
-    caBundle: b64(certs.ca.cert),
-    webhooksOnly: true,
   });
-  const deployment = (
-    await renderManifests({ overlay: expected.overlay as Overlay, namespace: expected.namespace })
-  ).find((o) => o.kind === 'Deployment') as { spec?: DeploymentSpec };
+  return installSnapshot(
+    objects,
+    certs,
+    expected.permissions.map((permission) => ({ permission, allowed: true })),
+  );
+}
+
+/**
+ * The live state of an install made of these rendered objects (the webhook configurations and the
+ * Deployment, from `ais-guard render` or `helm template`), as doctor's fetch layer would return it:
+ * every caBundle `certs.ca` (the cainjector or --manage-webhook-config wrote it), two ready
+ * endpoints, the Secret serving `certs.serving`, the CRD established, `access` as given.
+ */
+export function installSnapshot(
+  objects: readonly KObject[],
+  certs: { ca: Pem; serving: Pem },
+  access: Snapshot['access'],
+): Snapshot {
+  const deployment = objects.find((o) => o.kind === 'Deployment') as KObject & { spec?: DeploymentSpec };
+  const ns = deployment.metadata!.namespace!;
   const configs: Snapshot['configs'] = {};
-  for (const o of rendered)
-    configs[o.kind as 'ValidatingWebhookConfiguration'] = found(structuredClone(o) as WebhookConfiguration);
-  const ns = expected.namespace;
+  for (const o of objects)
+    if (o.kind === 'ValidatingWebhookConfiguration' || o.kind === 'MutatingWebhookConfiguration') {
+      const live = structuredClone(o) as WebhookConfiguration;
+      for (const w of live.webhooks ?? []) if (w.clientConfig) w.clientConfig.caBundle = b64(certs.ca.cert);
+      configs[o.kind] = found(live);
+    }
   return {
     configs,
     services: {
@@ -129,7 +147,7 @@ export async function healthySnapshot(
     servingCert: { source: `Secret ${ns}/ais-guard-tls`, pem: found(certs.serving.cert) },
     serviceAccount: found({}),
     guardArgs: found(containerArgs(deployment)),
-    access: expected.permissions.map((permission) => ({ permission, allowed: true })),
+    access,
     namespaceLabels: {},
     crd: found({
       spec: { group: 'ais.nvidia.com', versions: [{ name: 'v1beta1', served: true, storage: true }] },

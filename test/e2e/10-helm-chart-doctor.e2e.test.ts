@@ -10,8 +10,8 @@ import YAML from 'yaml';
 import { OVERLAYS, renderManifests, type KObject, type Overlay } from '../../src/deploy/index.js';
 import { runChecks } from '../../src/doctor/index.js';
 import { expectedInstall } from '../../src/doctor/expected.js';
-import { found, type Permission, type Snapshot, type WebhookConfiguration } from '../../src/doctor/types.js';
-import { b64, makeCerts, NOW } from '../doctor/support.js';
+import type { Permission, Snapshot } from '../../src/doctor/types.js';
+import { b64, installSnapshot, makeCerts, NOW } from '../doctor/support.js';
 import { CHART, HELM } from './support/helm.js';
 
 /** `helm template` of the chart with `--set-string`/`--set` pairs, as objects. */
@@ -58,46 +58,14 @@ function allowedBy(objects: KObject[], namespace: string, sa: string, p: Permiss
 }
 
 /** The live state of a healthy chart install, as doctor's fetch layer would return it. */
-function liveSnapshot(objects: KObject[], permissions: Permission[], certs = makeCerts()): Snapshot {
+const liveSnapshot = (objects: KObject[], permissions: Permission[], certs = makeCerts()): Snapshot => {
   const namespace = objects.find((o) => o.kind === 'Deployment')!.metadata!.namespace!;
-  const configs: Snapshot['configs'] = {};
-  for (const o of objects)
-    if (o.kind === 'ValidatingWebhookConfiguration' || o.kind === 'MutatingWebhookConfiguration') {
-      const live = structuredClone(o) as WebhookConfiguration;
-      // Written by the cainjector (cert-manager) or the guard (--manage-webhook-config).
-      for (const w of live.webhooks ?? []) if (w.clientConfig) w.clientConfig.caBundle = b64(certs.ca.cert);
-      configs[o.kind] = found(live);
-    }
-  return {
-    configs,
-    services: {
-      [`${namespace}/ais-guard`]: {
-        service: found({ spec: { ports: [{ name: 'https', port: 443 }] } }),
-        slices: found([
-          {
-            ports: [{ name: 'https', port: 8443 }],
-            endpoints: [
-              { addresses: ['10.1.0.5'], conditions: { ready: true } },
-              { addresses: ['10.1.0.6'], conditions: { ready: true } },
-            ],
-          },
-        ]),
-      },
-    },
-    probes: {},
-    servingCert: { source: `Secret ${namespace}/ais-guard-tls`, pem: found(certs.serving.cert) },
-    serviceAccount: found({}),
-    access: permissions.map((permission) => ({
-      permission,
-      allowed: allowedBy(objects, namespace, 'ais-guard', permission),
-    })),
-    namespaceLabels: {},
-    crd: found({
-      spec: { group: 'ais.nvidia.com', versions: [{ name: 'v1beta1', served: true, storage: true }] },
-      status: { conditions: [{ type: 'Established', status: 'True' }] },
-    }),
-  };
-}
+  const access = permissions.map((permission) => ({
+    permission,
+    allowed: allowedBy(objects, namespace, 'ais-guard', permission),
+  }));
+  return installSnapshot(objects, certs, access);
+};
 
 /** doctor's failing checks on a healthy chart install, for each --overlay it offers. */
 async function failuresPerOverlay(values: Record<string, string | boolean | number>) {
