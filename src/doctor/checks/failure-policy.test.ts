@@ -2,15 +2,22 @@ import { checkTable, entry, type CheckRow } from '../../../test/doctor/support.j
 import type { Snapshot } from '../types.js';
 import { checkFailurePolicy } from './failure-policy.js';
 
-/** What Helm 3 writes on every object it installs (release "guard"). */
-function helmInstalled(s: Snapshot): void {
+/** Sets these annotations on both live configurations. */
+function annotate(s: Snapshot, annotations: Record<string, string>): void {
   for (const fetched of Object.values(s.configs))
-    if (fetched?.ok)
-      fetched.value.metadata = {
-        ...fetched.value.metadata,
-        annotations: { 'meta.helm.sh/release-name': 'guard', 'meta.helm.sh/release-namespace': 'ais-guard' },
-      };
+    if (fetched?.ok) fetched.value.metadata = { ...fetched.value.metadata, annotations };
 }
+
+/** What Helm 3 writes on every object it installs (release "guard"). */
+const helmInstalled = (s: Snapshot) =>
+  annotate(s, { 'meta.helm.sh/release-name': 'guard', 'meta.helm.sh/release-namespace': 'ais-guard' });
+
+/** What Argo CD (annotation tracking, its default since 3.0) writes on what application "ais-guard" syncs. */
+const argoSynced = (s: Snapshot) =>
+  annotate(s, {
+    'argocd.argoproj.io/tracking-id':
+      'ais-guard:admissionregistration.k8s.io/ValidatingWebhookConfiguration:/ais-guard',
+  });
 
 const rows: CheckRow[] = [
   {
@@ -81,6 +88,43 @@ const rows: CheckRow[] = [
       entry(s, 'pods.mutate.ais-guard.io').failurePolicy = 'Fail';
     },
     expect: { status: 'fail', message: /pods\.mutate\.ais-guard\.io is Fail, documented Ignore/ },
+  },
+  {
+    // Argo CD renders the chart with `helm template`: no Helm release annotations, and a kubectl
+    // patch is undone at the next sync. The source (its chart values) is where the choice lives.
+    name: 'an Argo CD application chose Ignore for storage.validate',
+    edit: (s) => {
+      argoSynced(s);
+      entry(s, 'storage.validate.ais-guard.io').failurePolicy = 'Ignore';
+    },
+    expect: {
+      status: 'warn',
+      message:
+        /storage\.validate\.ais-guard\.io is Ignore, documented Fail \(base\), as Argo CD application ais-guard may set it \(failurePolicy\.storage\)/,
+      fix: /^if that was not meant: Fail in application ais-guard's source \(the chart's failurePolicy\.storage, or the manifests' failurePolicy\); a kubectl patch is undone at its next sync$/,
+    },
+  },
+  {
+    name: 'an Argo CD application with a mutating entry turned Fail: fixed in its source, not patched',
+    edit: (s) => {
+      argoSynced(s);
+      entry(s, 'pods.mutate.ais-guard.io').failurePolicy = 'Fail';
+    },
+    expect: {
+      status: 'fail',
+      message: /pods\.mutate\.ais-guard\.io is Fail, documented Ignore/,
+      fix: /^pods\.mutate\.ais-guard\.io's failurePolicy: Ignore in Argo CD application ais-guard's source \(a kubectl patch is undone at its next sync\)$/,
+    },
+  },
+  {
+    name: 'an Argo CD application whose guard runs --mode=audit',
+    edit: (s) => {
+      argoSynced(s);
+      if (s.guardArgs?.ok) s.guardArgs.value.push('--mode=audit');
+      for (const name of ['aistores', 'storage', 'volumes'])
+        entry(s, `${name}.validate.ais-guard.io`).failurePolicy = 'Ignore';
+    },
+    expect: { status: 'warn', fix: /doctor --overlay audit/ },
   },
   { name: 'no configuration', edit: (s) => (s.configs = {}), expect: { status: 'skip' } },
 ];

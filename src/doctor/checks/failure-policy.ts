@@ -1,7 +1,8 @@
 // Each webhook's failurePolicy as deploy/ renders it for this overlay and docs/deploy.md explains:
 // base: the three operator-evidence validating entries Fail, everything else Ignore; audit: all Ignore.
-// A Helm release may choose another for each validating entry (the chart's failurePolicy.* values):
-// there a difference is the user's choice, a warn that says what it costs, not drift to undo.
+// A Helm release or an Argo CD application may choose another for each validating entry (the
+// chart's failurePolicy.* values): there a difference is the user's choice, a warn that says what it
+// costs, not drift to undo; and an Argo CD application's configuration is fixed in its source.
 import type { CheckResult, Expected, Snapshot, WebhookConfiguration } from '../types.js';
 import { liveEntries, nothingToCheck, verdict, type Finding } from './common.js';
 
@@ -15,14 +16,35 @@ const CHART_VALUES: Record<string, string> = {
 };
 
 /**
- * The Helm release that installed the configuration, as `helm` takes it (`-n`: a release lives in
- * its own namespace, which may not be the guard's): Helm 3 annotates every object it creates so.
+ * Who keeps the configuration as it is, so the fix goes there: a Helm release (Helm 3 annotates
+ * every object it creates with its release; `-n`: a release lives in its own namespace, which may
+ * not be the guard's), or an Argo CD application (its tracking annotation, Argo CD 2.2+ and the
+ * default since 3.0: `<app>:<group>/<kind>:<namespace>/<name>`), whose Git source renders the
+ * chart with `helm template` and undoes a kubectl patch at its next sync.
  */
-function helmRelease(config: WebhookConfiguration | undefined) {
+type Keeper = { said: string; setFix: (value: string, policy: string) => string; patchUndone: boolean };
+function keeperOf(config: WebhookConfiguration | undefined): Keeper | undefined {
   const annotations = config?.metadata?.annotations;
-  const name = annotations?.['meta.helm.sh/release-name'];
-  const namespace = annotations?.['meta.helm.sh/release-namespace'];
-  return name ? { name, args: namespace ? `${name} -n ${namespace}` : name } : undefined;
+  const release = annotations?.['meta.helm.sh/release-name'];
+  if (release) {
+    const namespace = annotations?.['meta.helm.sh/release-namespace'];
+    const args = namespace ? `${release} -n ${namespace}` : release;
+    return {
+      said: `Helm release ${release}`,
+      setFix: (value, policy) => `helm upgrade ${args} <chart> --reuse-values --set ${value}=${policy}`,
+      patchUndone: false,
+    };
+  }
+  const app = annotations?.['argocd.argoproj.io/tracking-id']?.split(':')[0];
+  if (app)
+    return {
+      said: `Argo CD application ${app}`,
+      // Its source may be the chart or deploy/'s manifests: both are named.
+      setFix: (value, policy) =>
+        `${policy} in application ${app}'s source (the chart's ${value}, or the manifests' failurePolicy); a kubectl patch is undone at its next sync`,
+      patchUndone: true,
+    };
+  return undefined;
 }
 
 /** The live guard runs --mode=audit: the chart then renders every validating entry Ignore. */
@@ -49,33 +71,35 @@ export function checkFailurePolicy(snapshot: Snapshot, expected: Expected): Chec
           ? 'while the guard is down, AIStore objects are admitted unchecked'
           : 'a guard that is down blocks what docs/deploy.md promises to let through';
       const fetched = snapshot.configs[config.kind];
-      const release = helmRelease(fetched?.ok ? fetched.value : undefined);
+      const keeper = keeperOf(fetched?.ok ? fetched.value : undefined);
       const value = CHART_VALUES[want.name];
-      if (release && value) {
+      if (keeper && value) {
         // The chart's mode=audit, not a failurePolicy value, turned the Fail entries Ignore.
         if (expected.overlay !== 'audit' && want.failurePolicy === 'Fail' && runsInAuditMode(snapshot)) {
           findings.push({
             status: 'warn',
-            message: `${want.name} is Ignore, as Helm release ${release.name} renders it for the guard's --mode=audit: ${cost}`,
+            message: `${want.name} is Ignore, as ${keeper.said} renders it for the guard's --mode=audit: ${cost}`,
             fix: 'judge this install as what it is: doctor --overlay audit',
           });
           continue;
         }
         findings.push({
           status: 'warn',
-          message: `${want.name} is ${got}, documented ${want.failurePolicy} (${expected.overlay}), as Helm release ${release.name} may set it (${value}): ${cost}`,
-          fix: `if that was not meant: helm upgrade ${release.args} <chart> --reuse-values --set ${value}=${want.failurePolicy}`,
+          message: `${want.name} is ${got}, documented ${want.failurePolicy} (${expected.overlay}), as ${keeper.said} may set it (${value}): ${cost}`,
+          fix: `if that was not meant: ${keeper.setFix(value, want.failurePolicy)}`,
         });
         continue;
       }
+      const audit =
+        expected.overlay === 'base' && want.failurePolicy === 'Fail'
+          ? ' (or, for the audit overlay: doctor --overlay audit)'
+          : '';
       findings.push({
         status: 'fail',
         message: `${want.name} is ${got}, documented ${want.failurePolicy} (${expected.overlay}): ${cost}`,
-        fix: `kubectl patch ${config.kind.toLowerCase()} ${config.name} --type=json -p '[{"op":"replace","path":"/webhooks/${index}/failurePolicy","value":"${want.failurePolicy}"}]'${
-          expected.overlay === 'base' && want.failurePolicy === 'Fail'
-            ? ' (or, for the audit overlay: doctor --overlay audit)'
-            : ''
-        }`,
+        fix: keeper?.patchUndone
+          ? `${want.name}'s failurePolicy: ${want.failurePolicy} in ${keeper.said}'s source (a kubectl patch is undone at its next sync)${audit}`
+          : `kubectl patch ${config.kind.toLowerCase()} ${config.name} --type=json -p '[{"op":"replace","path":"/webhooks/${index}/failurePolicy","value":"${want.failurePolicy}"}]'${audit}`,
       });
     }
   if (compared === 0) return nothingToCheck('failure-policy', snapshot, expected, 'no webhook to compare');
