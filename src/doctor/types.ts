@@ -82,7 +82,7 @@ export interface WebhookEntry {
 
 export interface WebhookConfiguration {
   kind?: string;
-  metadata?: { name?: string; annotations?: Record<string, string> };
+  metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   webhooks?: WebhookEntry[];
 }
 

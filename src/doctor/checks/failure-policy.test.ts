@@ -2,10 +2,10 @@ import { checkTable, entry, type CheckRow } from '../../../test/doctor/support.j
 import type { Snapshot } from '../types.js';
 import { checkFailurePolicy } from './failure-policy.js';
 
-/** Sets these annotations on both live configurations. */
-function annotate(s: Snapshot, annotations: Record<string, string>): void {
+/** Sets these annotations (and labels) on both live configurations. */
+function annotate(s: Snapshot, annotations: Record<string, string>, labels?: Record<string, string>): void {
   for (const fetched of Object.values(s.configs))
-    if (fetched?.ok) fetched.value.metadata = { ...fetched.value.metadata, annotations };
+    if (fetched?.ok) fetched.value.metadata = { ...fetched.value.metadata, annotations, labels };
 }
 
 /** What Helm 3 writes on every object it installs (release "guard"). */
@@ -125,6 +125,44 @@ const rows: CheckRow[] = [
         entry(s, `${name}.validate.ais-guard.io`).failurePolicy = 'Ignore';
     },
     expect: { status: 'warn', fix: /doctor --overlay audit/ },
+  },
+  {
+    // Flux's helm-controller installs with Helm (its annotations) and labels what it owns: the
+    // HelmRelease's values decide; a helm upgrade by hand lasts until its next upgrade.
+    name: 'a Flux HelmRelease chose Ignore for volumes.validate',
+    edit: (s) => {
+      annotate(
+        s,
+        { 'meta.helm.sh/release-name': 'ais-guard-ais-guard', 'meta.helm.sh/release-namespace': 'ais-guard' },
+        { 'helm.toolkit.fluxcd.io/name': 'ais-guard', 'helm.toolkit.fluxcd.io/namespace': 'flux-system' },
+      );
+      entry(s, 'volumes.validate.ais-guard.io').failurePolicy = 'Ignore';
+    },
+    expect: {
+      status: 'warn',
+      message: /as Flux HelmRelease flux-system\/ais-guard may set it \(failurePolicy\.volumes\)/,
+      fix: /^if that was not meant: failurePolicy\.volumes: Fail in HelmRelease flux-system\/ais-guard's spec\.values \(a helm upgrade by hand is undone at its next upgrade\)$/,
+    },
+  },
+  {
+    // A Flux Kustomization applies deploy/'s manifests: no chart value; its source is fixed, not the cluster.
+    name: 'a Flux Kustomization with aistores.validate turned Ignore',
+    edit: (s) => {
+      annotate(
+        s,
+        {},
+        {
+          'kustomize.toolkit.fluxcd.io/name': 'guard',
+          'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
+        },
+      );
+      entry(s, 'aistores.validate.ais-guard.io').failurePolicy = 'Ignore';
+    },
+    expect: {
+      status: 'fail',
+      message: /aistores\.validate\.ais-guard\.io is Ignore, documented Fail \(base\)/,
+      fix: /^aistores\.validate\.ais-guard\.io's failurePolicy: Fail in Flux Kustomization flux-system\/guard's source \(a kubectl patch is undone at its next sync\) \(or, for the audit overlay: doctor --overlay audit\)$/,
+    },
   },
   { name: 'no configuration', edit: (s) => (s.configs = {}), expect: { status: 'skip' } },
 ];

@@ -16,34 +16,60 @@ const CHART_VALUES: Record<string, string> = {
 };
 
 /**
- * Who keeps the configuration as it is, so the fix goes there: a Helm release (Helm 3 annotates
- * every object it creates with its release; `-n`: a release lives in its own namespace, which may
- * not be the guard's), or an Argo CD application (its tracking annotation, Argo CD 2.2+ and the
- * default since 3.0: `<app>:<group>/<kind>:<namespace>/<name>`), whose Git source renders the
- * chart with `helm template` and undoes a kubectl patch at its next sync.
+ * Who keeps the configuration as it is, so the fix goes there:
+ * - a Flux HelmRelease (helm-controller labels what it installs `helm.toolkit.fluxcd.io/name` and
+ *   `/namespace`; it upgrades from the HelmRelease's values, so a `helm upgrade` by hand lasts until
+ *   its next upgrade, or its next reconcile with drift detection on);
+ * - a Helm release (Helm 3 annotates every object it creates with its release; `-n`: a release lives
+ *   in its own namespace, which may not be the guard's);
+ * - an Argo CD application (its tracking annotation, the default since Argo CD 3.0:
+ *   `<app>:<group>/<kind>:<namespace>/<name>`; it renders the chart with `helm template`, so no
+ *   Helm annotations) or a Flux Kustomization (kustomize-controller's labels), whose Git source
+ *   decides and undoes a kubectl patch at the next sync.
+ * `setValue`, where the chart's failurePolicy.* values may render the configuration (a
+ * Kustomization applies manifests; an Argo CD application's source may be either): how to set one.
  */
-type Keeper = { said: string; setFix: (value: string, policy: string) => string; patchUndone: boolean };
+interface Keeper {
+  said: string;
+  setValue?: (value: string, policy: string) => string;
+  patchUndone: boolean;
+}
 function keeperOf(config: WebhookConfiguration | undefined): Keeper | undefined {
-  const annotations = config?.metadata?.annotations;
-  const release = annotations?.['meta.helm.sh/release-name'];
+  const { annotations = {}, labels = {} } = config?.metadata ?? {};
+  const fluxObject = (controller: 'helm' | 'kustomize') => {
+    const [name, namespace] = ['name', 'namespace'].map(
+      (k) => labels[`${controller}.toolkit.fluxcd.io/${k}`],
+    );
+    return name && (namespace ? `${namespace}/${name}` : name);
+  };
+  const helmRelease = fluxObject('helm');
+  if (helmRelease)
+    return {
+      said: `Flux HelmRelease ${helmRelease}`,
+      setValue: (value, policy) =>
+        `${value}: ${policy} in HelmRelease ${helmRelease}'s spec.values (a helm upgrade by hand is undone at its next upgrade)`,
+      patchUndone: true,
+    };
+  const release = annotations['meta.helm.sh/release-name'];
   if (release) {
-    const namespace = annotations?.['meta.helm.sh/release-namespace'];
+    const namespace = annotations['meta.helm.sh/release-namespace'];
     const args = namespace ? `${release} -n ${namespace}` : release;
     return {
       said: `Helm release ${release}`,
-      setFix: (value, policy) => `helm upgrade ${args} <chart> --reuse-values --set ${value}=${policy}`,
+      setValue: (value, policy) => `helm upgrade ${args} <chart> --reuse-values --set ${value}=${policy}`,
       patchUndone: false,
     };
   }
-  const app = annotations?.['argocd.argoproj.io/tracking-id']?.split(':')[0];
+  const app = annotations['argocd.argoproj.io/tracking-id']?.split(':')[0];
   if (app)
     return {
       said: `Argo CD application ${app}`,
-      // Its source may be the chart or deploy/'s manifests: both are named.
-      setFix: (value, policy) =>
+      setValue: (value, policy) =>
         `${policy} in application ${app}'s source (the chart's ${value}, or the manifests' failurePolicy); a kubectl patch is undone at its next sync`,
       patchUndone: true,
     };
+  const kustomization = fluxObject('kustomize');
+  if (kustomization) return { said: `Flux Kustomization ${kustomization}`, patchUndone: true };
   return undefined;
 }
 
@@ -73,7 +99,7 @@ export function checkFailurePolicy(snapshot: Snapshot, expected: Expected): Chec
       const fetched = snapshot.configs[config.kind];
       const keeper = keeperOf(fetched?.ok ? fetched.value : undefined);
       const value = CHART_VALUES[want.name];
-      if (keeper && value) {
+      if (keeper?.setValue && value) {
         // The chart's mode=audit, not a failurePolicy value, turned the Fail entries Ignore.
         if (expected.overlay !== 'audit' && want.failurePolicy === 'Fail' && runsInAuditMode(snapshot)) {
           findings.push({
@@ -86,7 +112,7 @@ export function checkFailurePolicy(snapshot: Snapshot, expected: Expected): Chec
         findings.push({
           status: 'warn',
           message: `${want.name} is ${got}, documented ${want.failurePolicy} (${expected.overlay}), as ${keeper.said} may set it (${value}): ${cost}`,
-          fix: `if that was not meant: ${keeper.setFix(value, want.failurePolicy)}`,
+          fix: `if that was not meant: ${keeper.setValue(value, want.failurePolicy)}`,
         });
         continue;
       }
