@@ -169,3 +169,46 @@ describe('review report25: check -o junit as Jenkins and GitLab read it', () => 
     expect(r.stdout).not.toMatch(/warn target-disk-binding/);
   });
 });
+
+describe('review report25: List items kubectl cannot type', () => {
+  // A List's items are judged (load.ts judgeDocument: `judged(item, ['items', j], ...)`) without the
+  // apiVersion/kind check a top-level document gets ("skipped: no apiVersion and kind"). kubectl
+  // types every item of a List (cli-runtime FlattenListVisitor -> mapper.infoForObject ->
+  // apimachinery UnstructuredObjectTyper.ObjectKinds: "object has no kind field" /
+  // "object has no apiVersion field" when either is empty or not a string), so `kubectl apply` of
+  // such a List fails ("unable to get type info from the object ...: Object 'Kind' is missing").
+  const LIST = [
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    '- apiVersion: 1', // a number: GetAPIVersion reads "" (not a string)
+    '  kind: ConfigMap',
+    '  metadata: {name: a, namespace: ais}',
+    '- apiVersion: v1',
+    '  kind: [PersistentVolumeClaim]', // a list, not a kind
+    '  metadata: {name: b, namespace: ais}',
+    '',
+  ].join('\n');
+
+  // DEFECT: the item's raw apiVersion/kind are copied into the JSON result, so the report has
+  // `"apiVersion": 1` and `"kind": ["PersistentVolumeClaim"]` where docs/schema/report.v1.json says
+  // `{"type": "string"}`: a consumer validating the report (docs/json-report.md) refuses all of it.
+  // Expected: the report validates.
+  it('-o json: the report validates against its schema', async () => {
+    const r = await cli(['check', '-o', 'json', '-'], LIST);
+    const report = JSON.parse(r.stdout) as unknown;
+    expect(
+      validate(report) ? [] : validate.errors!.filter((e) => e.instancePath.startsWith('/results')),
+    ).toEqual([]);
+  });
+
+  // DEFECT: both items count as checked objects and the run exits 0 ("2 object(s) checked: 0
+  // denied"), a pass for a file kubectl refuses to apply; the JUnit report shows two passing test
+  // cases, SARIF nothing. Expected: an input error naming the item (exit 2), as for a document
+  // kubectl cannot decode (metadataProblem), or at least the item skipped with a note.
+  it('the run does not pass a List kubectl refuses', async () => {
+    const r = await cli(['check', '-'], LIST);
+    expect(r.stdout).not.toMatch(/2 object\(s\) checked/);
+    expect(r.code).not.toBe(0);
+  });
+});
