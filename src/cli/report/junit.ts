@@ -10,9 +10,11 @@ const esc = (s: string) =>
       /[<>&"']/g,
       (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string,
     )
-    // XML 1.0 cannot carry most control characters at all.
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    // XML 1.0 cannot carry a code point outside production [2] Char (#x9 | #xA | #xD |
+    // [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]), escaped or not: most C0 controls,
+    // U+FFFE, U+FFFF and a lone surrogate make the whole file not well-formed, and Jenkins' and
+    // GitLab's parsers drop the report. Each becomes U+FFFD, the replacement character.
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
 
 type Counts = { tests: number; failures: number; errors: number };
 
