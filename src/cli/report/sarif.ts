@@ -1,14 +1,25 @@
 // SARIF 2.1.0 for code-scanning uploads: one run, the rule catalogue as the driver's rules,
 // a result per finding located at the line of the offending field.
+import { posix } from 'node:path';
 import { RULES } from '../../policy/index.js';
 import { lineOf, type LoadError } from '../load.js';
 import { informational, type CheckReport } from './model.js';
 
 const LEVEL = { deny: 'error', warn: 'warning', audit: 'note' } as const;
 
-/** A relative URI reference (RFC 3986), as SARIF 2.1.0 §3.4.3 asks: a space, "#" or "%" in a path encoded. */
-const uri = (file: string) =>
-  file === '-' ? 'stdin' : file.replace(/^\.\//, '').split('/').map(encodeURIComponent).join('/');
+/**
+ * A relative URI reference (RFC 3986), as SARIF 2.1.0 §3.4.3 asks: a space, "#" or "%" in a path
+ * encoded. A relative path is normalised first (`.//deploy/x.yaml`, `./deploy/./x.yaml` ->
+ * `deploy/x.yaml`, as the directory walk names it): kept as given, its empty segment would make
+ * the reference `/deploy/x.yaml`, an absolute path that RFC 3986 5.2.2 resolves against the
+ * checkout's root, and github/codeql-action src/fingerprints.ts resolveUriToFile ignores a uri
+ * starting with "/" outside the source root, so the alert would be neither placed nor tracked.
+ */
+const uri = (file: string) => {
+  if (file === '-') return 'stdin';
+  const path = posix.isAbsolute(file) ? file : posix.normalize(file);
+  return path.split('/').map(encodeURIComponent).join('/');
+};
 
 const notification = (level: 'error' | 'note', { file, line, message }: LoadError) => ({
   level,
