@@ -196,7 +196,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   const render = {
     text: () => renderText(report, { quiet: opts.quiet, strict: opts.strict, paint: paintFor(io.stdout) }),
     json: () => renderJsonChunks(report, VERSION),
-    junit: () => renderJunitChunks(report),
+    junit: () => renderJunitChunks(report, { strict: opts.strict }),
     sarif: () => renderSarif(report, VERSION),
   }[opts.format];
   const rendered = render();

@@ -1,8 +1,9 @@
-// JUnit XML for CI test reports: a suite per file, a test case per object, a failure per deny.
+// JUnit XML for CI test reports: a suite per file, a test case per object, failed by what fails the
+// run (its denies; with --strict its warnings too), all of them in one <failure>.
 import { lineOf } from '../load.js';
 import type { Judged } from '../judge.js';
 import type { LoadError } from '../load.js';
-import { objectLabel, type CheckReport } from './model.js';
+import { failsRun, label, objectLabel, type CheckReport } from './model.js';
 
 const esc = (s: string) =>
   s
@@ -18,27 +19,43 @@ const esc = (s: string) =>
 
 type Counts = { tests: number; failures: number; errors: number };
 
-function judgedCase(judged: Judged): { xml: string; failed: boolean } {
+export interface JunitOptions {
+  /** Warnings fail their test case, as they fail the run (exit 1). */
+  strict?: boolean;
+}
+
+/**
+ * One <failure> holding every finding that fails the object: consumers read one. Jenkins' junit
+ * plugin (CaseResult, from testCase.element("failure")/elementText("failure"): dom4j's first such
+ * child) shows the first and drops the rest, and the Ant JUnit.xsd allows one failure per test case.
+ */
+function judgedCase(judged: Judged, strict: boolean): string {
   const { manifest, evaluation } = judged;
   const name = `${objectLabel(judged)} (document ${manifest.document}, line ${manifest.line})`;
-  const denies = evaluation.findings.filter((f) => f.action === 'deny');
-  const others = evaluation.findings.filter((f) => f.action !== 'deny');
-  const body: string[] = denies.map(
-    (f) =>
-      `<failure type="${esc(f.ruleId)}" message="${esc(f.message)}">${esc(`line ${lineOf(manifest, f.path)}: ${f.message}\nfix: ${f.fix}\nsee: ${f.doc}`)}</failure>`,
-  );
+  const failing = evaluation.findings.filter((f) => failsRun(f, strict));
+  const others = evaluation.findings.filter((f) => !failsRun(f, strict));
+  const body: string[] = [];
+  if (failing.length) {
+    const type = failing.map((f) => f.ruleId).join(' ');
+    const message = failing.map((f) => `${f.ruleId}: ${f.message}`).join('; ');
+    const text = failing.map(
+      (f) =>
+        `${label(f)} ${f.ruleId} (line ${lineOf(manifest, f.path)}): ${f.message}\nfix: ${f.fix}\nsee: ${f.doc}`,
+    );
+    body.push(`<failure type="${esc(type)}" message="${esc(message)}">${esc(text.join('\n\n'))}</failure>`);
+  }
   if (others.length)
     body.push(
-      `<system-out>${esc(others.map((f) => `${f.action} ${f.ruleId}: ${f.message}`).join('\n'))}</system-out>`,
+      `<system-out>${esc(others.map((f) => `${label(f)} ${f.ruleId}: ${f.message}`).join('\n'))}</system-out>`,
     );
-  return {
-    xml: `    <testcase classname="${esc(manifest.source.file)}" name="${esc(name)}">${body.join('')}</testcase>`,
-    failed: denies.length > 0,
-  };
+  return `    <testcase classname="${esc(manifest.source.file)}" name="${esc(name)}">${body.join('')}</testcase>`;
 }
 
 /** The XML in pieces, a suite at a time: counts first (the suite header carries them), then cases. */
-export function* renderJunitChunks(report: CheckReport): Generator<string> {
+export function* renderJunitChunks(
+  report: CheckReport,
+  { strict = false }: JunitOptions = {},
+): Generator<string> {
   const files = new Map<
     string,
     { errors: LoadError[]; notes: LoadError[]; judged: Judged[]; counts: Counts }
@@ -64,7 +81,7 @@ export function* renderJunitChunks(report: CheckReport): Generator<string> {
     const b = bucket(judged.manifest.source.file);
     b.judged.push(judged);
     b.counts.tests++;
-    if (judged.evaluation.findings.some((f) => f.action === 'deny')) b.counts.failures++;
+    if (judged.evaluation.findings.some((f) => failsRun(f, strict))) b.counts.failures++;
   }
   yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ais-guard check">`;
   for (const [file, { errors, notes, judged, counts: c }] of files) {
@@ -78,7 +95,7 @@ export function* renderJunitChunks(report: CheckReport): Generator<string> {
     );
     let chunk = '';
     for (const [i, j] of judged.entries()) {
-      chunk += (i === 0 && cases.length === 0 ? '' : '\n') + judgedCase(j).xml;
+      chunk += (i === 0 && cases.length === 0 ? '' : '\n') + judgedCase(j, strict);
       if (chunk.length >= 64 * 1024) {
         yield chunk;
         chunk = '';

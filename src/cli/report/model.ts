@@ -24,6 +24,13 @@ export function informational(f: JudgedFinding): boolean {
 
 export const warns = (f: JudgedFinding) => f.action === 'warn' && !informational(f);
 
+/** A finding that fails the run (exit 1): a deny, or with --strict a warning (never an info one). */
+export const failsRun = (f: JudgedFinding, strict: boolean) => f.action === 'deny' || (strict && warns(f));
+
+/** The word every format shows for a finding: its action, or info for one that asks nothing. */
+export const label = (f: JudgedFinding): JudgedFinding['action'] | 'info' =>
+  informational(f) ? 'info' : f.action;
+
 export function summarise({ judged, errors }: CheckReport) {
   let denied = 0;
   let warned = 0;

@@ -3,7 +3,7 @@ import type { JudgedFinding } from '../../policy/index.js';
 import { plain, type Paint, type Style } from '../colour.js';
 import { lineOf } from '../load.js';
 import { terminalSafe } from '../terminal.js';
-import { informational, objectLabel, summarise, warns, type CheckReport } from './model.js';
+import { failsRun, label, objectLabel, summarise, type CheckReport } from './model.js';
 
 const MARK = { deny: 'DENY ', warn: 'WARN ', audit: 'AUDIT' } as const;
 const STYLE: Record<keyof typeof MARK | 'info', Style> = {
@@ -25,7 +25,7 @@ export function renderText(
   report: CheckReport,
   { quiet = false, strict = false, paint = plain }: TextOptions = {},
 ): string {
-  const fails = (f: JudgedFinding) => f.action === 'deny' || (strict && warns(f));
+  const fails = (f: JudgedFinding) => failsRun(f, strict);
   const out: string[] = [];
   for (const e of report.errors)
     out.push(
@@ -51,7 +51,7 @@ export function renderText(
       `${where} (document ${manifest.document}) ${paint('bold', terminalSafe(objectLabel(judged)))}${terminalSafe(layout)}`,
     );
     for (const f of shown) {
-      const kind = informational(f) ? 'info' : f.action;
+      const kind = label(f);
       const mark = paint(STYLE[kind], kind === 'info' ? 'INFO ' : MARK[f.action]);
       out.push(`  ${mark} ${f.ruleId} (line ${lineOf(manifest, f.path)}): ${terminalSafe(f.message)}`);
       out.push(`        fix: ${terminalSafe(f.fix)}`);
