@@ -352,12 +352,51 @@ export function parseInput(
     if (isList) {
       (object.items as unknown[]).forEach((item: unknown, j: number) => {
         if (typeof item !== 'object' || item === null) return;
-        judged(item as KubeObject, ['items', j], lineOf(['items', j], 0));
+        const itemLine = lineOf(['items', j], 0);
+        const untyped = itemTypeProblem(item as KubeObject, object);
+        if (!untyped) return judged(item as KubeObject, ['items', j], itemLine);
+        const message = `${object.kind} item ${j + 1}: ${untyped.message}`;
+        if (untyped.at) errors.push({ file, line: lineOf(['items', j, untyped.at], itemLine), message });
+        else notes.push({ file, line: itemLine, message });
       });
       return;
     }
     judged(object, [], line);
   }
+}
+
+/** What a value that should be a string is instead, for messages: never "undefined". */
+function notAString(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null || value === '') return 'empty';
+  if (Array.isArray(value)) return 'a list, not a string';
+  if (typeof value === 'object') return 'a map, not a string';
+  return `the ${typeof value} ${String(value)}, not a string`;
+}
+
+/**
+ * Why kubectl cannot type a List's item, which check then cannot judge. kubectl types every item
+ * (cli-runtime FlattenListVisitor -> mapper.infoForObject -> apimachinery UnstructuredObjectTyper
+ * ObjectKinds, which reads kind, then apiVersion, as non-empty strings: "Object 'Kind' is missing",
+ * "Object 'apiVersion' is missing") and `kubectl apply` of the List fails: an error at the field
+ * (`at`). One exception (apimachinery unstructured.go unstructuredJSONScheme.decodeToList): an item
+ * with neither is given the list's apiVersion and its kind less "List" (a PodList's items are Pods);
+ * check judges objects as written, so that item is skipped with a note (no `at`), as a top-level
+ * document without apiVersion and kind is.
+ */
+function itemTypeProblem(item: KubeObject, list: KubeObject): { at?: string; message: string } | undefined {
+  const typed = (v: unknown) => typeof v === 'string' && v !== '';
+  if (typed(item.kind) && typed(item.apiVersion)) return undefined;
+  const inferred = (list.kind ?? '').replace(/List$/, '');
+  if (!typed(item.kind) && !typed(item.apiVersion) && inferred !== '')
+    return {
+      message: `skipped: no apiVersion and kind (kubectl types it as a ${inferred} of ${list.apiVersion}, from the ${list.kind}; write them on the item for check to judge it)`,
+    };
+  const field = typed(item.kind) ? 'apiVersion' : 'kind';
+  return {
+    at: field,
+    message: `${field} is ${notAString(item[field])}: kubectl cannot type the item ("Object '${field === 'kind' ? 'Kind' : field}' is missing") and refuses the whole ${list.kind}`,
+  };
 }
 
 const NAME_FIELDS = ['name', 'generateName', 'namespace'] as const;
