@@ -39,7 +39,20 @@ fi
 
 output() { if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "$1=$2" >>"$GITHUB_OUTPUT"; fi; }
 
+# What ais-guard prints here is text the manifests control: file names as found (a pull request may
+# add `::stop-commands::x.yaml`, or `a##[warning]x.yaml` in any folder) and values its messages
+# quote. The runner reads a line starting with "::", or holding "##[" anywhere (actions/runner
+# ActionCommandManager.TryProcessCommand: ActionCommand.TryParseV2, then the legacy TryParse), as a
+# workflow command. So it runs between `::stop-commands::TOKEN` and `::TOKEN::` ("Stopping and
+# starting workflow commands" in GitHub's docs): no command is processed in between but the one that
+# resumes with this token, which no input can know (16 random bytes). Commands resume before the
+# annotations of sarif-summary.mjs, whose values are escaped as workflow commands want.
+token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+stop_commands() { echo "::stop-commands::$token"; }
+resume_commands() { echo "::$token::"; }
+
 mkdir -p "$(dirname "$sarif")"
+stop_commands
 "${guard[@]}" check -o sarif "${flags[@]}" -- "${paths[@]}" >"$sarif"
 code=$?
 output exit-code "$code"
@@ -47,6 +60,7 @@ output exit-code "$code"
 if [ ! -s "$sarif" ]; then
   # A usage error (bad mode, unknown flag; ais-guard said which above): nothing judged, nothing
   # to upload.
+  resume_commands
   rm -f "$sarif"
   output sarif-file ''
   output denials 0
@@ -58,5 +72,6 @@ output sarif-file "$sarif"
 # Readable findings in the job log (same flags, so the same verdict), then annotations on the
 # files (workflow commands) and the counts for the outputs and the summary.
 "${guard[@]}" check "${flags[@]}" -- "${paths[@]}" 2>&1
+resume_commands
 node "$here/sarif-summary.mjs" "$sarif" "${GITHUB_OUTPUT:-}" "${GITHUB_STEP_SUMMARY:-}"
 exit 0
