@@ -20,7 +20,17 @@
 // Expected: a free provisioner disk counts for a mount only when its labels match the mount's
 // selector; here the same warnings as with no free disk at all.
 import { describe, expect, it } from '@jest/globals';
-import { aistore, claimName, discoveredDisk, findingsOf, pvc, run, targetPod } from '../support/builders.js';
+import {
+  aistore,
+  claimName,
+  discoveredDisk,
+  findingsOf,
+  node,
+  pv,
+  pvc,
+  run,
+  targetPod,
+} from '../support/builders.js';
 import type { KubeObject } from '../../src/policy/index.js';
 
 const SELECTOR = { matchLabels: { 'aistore.nvidia.com/disk': 'data' } };
@@ -64,6 +74,23 @@ describe('review rules25: mount selector vs free provisioner disks', () => {
   it('nor the target pod warning', () => {
     expect(warnings(targetPod({ ordinal: 1 }), [cr, unlabelledFreeDisk])).toEqual([
       expect.stringMatching(/no PV is known for the claims of target pod ais-target-1/),
+    ]);
+  });
+  // The same on the CR (pv-target-binding coverage: "none is asked for while the local static
+  // provisioner has free disks of the mount's class"): target 1's missing PV goes unmentioned.
+  it("nor the CR's warning that a target has no PV for the mount", () => {
+    const pinned = structuredClone(cr) as KubeObject & { spec: { targetSpec: Record<string, unknown> } };
+    pinned.spec.targetSpec.nodeSelector = { 'kubernetes.io/hostname': 'node-7' };
+    const pv0 = pv('pv-0', { claim: claimName(0), host: 'node-7', path: '/mnt/a' });
+    const warned = (context: KubeObject[]) =>
+      findingsOf(run({ name: 'cr', object: pinned, context }), 'pv-target-binding')
+        .filter((f) => f.severity === 'warn')
+        .map((f) => f.message);
+    expect(warned([pv0, node('node-7')])).toEqual([
+      expect.stringMatching(/ais-target-1 has no PV for mount/),
+    ]);
+    expect(warned([pv0, unlabelledFreeDisk, node('node-7')])).toEqual([
+      expect.stringMatching(/ais-target-1 has no PV for mount/),
     ]);
   });
 });
