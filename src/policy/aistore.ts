@@ -254,11 +254,17 @@ export function isStateClaim(namespace: string, crName: string, name: string): b
 
 /** A state claim of any CR in the namespace, by its shape alone (the CR need not be known). */
 export function isSomeStateClaim(namespace: string, name: string): boolean {
-  if (!name.startsWith(`${namespace}-`)) return false;
+  return stateClaimCrNames(namespace, name).length > 0;
+}
+
+/** The CRs whose state claim `name` may be, by its shape (mostly one; a CR named with "-state-" may add one). */
+export function stateClaimCrNames(namespace: string, name: string): string[] {
+  const found: string[] = [];
+  if (!name.startsWith(`${namespace}-`)) return found;
   const rest = name.slice(namespace.length + 1);
   for (let at = rest.indexOf('-state-'); at > 0; at = rest.indexOf('-state-', at + 1))
-    if (isStateClaim(namespace, rest.slice(0, at), name)) return true;
-  return false;
+    if (isStateClaim(namespace, rest.slice(0, at), name)) found.push(rest.slice(0, at));
+  return found;
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   isAIStore,
   isSomeStateClaim,
   isStateClaim,
+  stateClaimCrNames,
   targetClaimEnd,
   targetOrdinal,
   type AIStoreCR,
@@ -63,6 +64,8 @@ export type Recognised =
   | (Base & { role: 'target-pod'; object: Pod; ordinal?: number })
   | (Base & { role: 'target-claim'; object: PersistentVolumeClaim; ordinal?: number })
   | (Base & { role: 'target-volume'; object: PersistentVolume; claimName: string; ordinal?: number })
+  /** A hand-made PV pre-bound to a target's state claim (<ns>-<cr>-state-<cr>-target-<N>). */
+  | (Base & { role: 'state-volume'; object: PersistentVolume; claimName: string; ordinal?: number })
   /** A PV that is no target's, on a target PV's disk (`holder`, pre-bound to `claimName`, on `host`). */
   | (Base & {
       role: 'spare-volume';
@@ -226,7 +229,8 @@ export function recognise(
       const claim = targetClaimOf(pv, ctx);
       // Dynamically provisioned PVs are the provisioner's business, not a hand-made disk layout.
       if (claim) return isProvisioned(pv) ? undefined : targetVolume(pv, claim, ctx);
-      return spareOnTargetDisk(pv, ctx);
+      // On another target's disk it is a spare, whatever claim it names: refused as such.
+      return spareOnTargetDisk(pv, ctx) ?? stateVolume(pv, ctx);
     }
   }
   return undefined;
@@ -259,6 +263,29 @@ function targetVolume(pv: PersistentVolume, claim: TargetClaim, ctx: ClusterCont
     cr: namespace ? ctx.aistore(namespace, crName) : undefined,
     claimName,
     ordinal: targetOrdinal(crName, claimName),
+  };
+}
+
+/**
+ * A hand-made PV pre-bound to a target's state claim: judged for what that claim asks (its size and
+ * class), the rest of it (its node) with the target's data PVs (pv-target-binding). Its CR is one
+ * the context knows, else the first its name may be of.
+ */
+function stateVolume(pv: PersistentVolume, ctx: ClusterContext): Recognised | undefined {
+  const ref = claimRefOf(pv);
+  if (!ref?.namespace || ref.name.length > MAX_NAME_LENGTH || isProvisioned(pv)) return undefined;
+  const { namespace, name } = ref;
+  const crNames = stateClaimCrNames(namespace, name);
+  const crName = crNames.find((c) => ctx.aistore(namespace, c) !== undefined) ?? crNames[0];
+  if (crName === undefined) return undefined;
+  return {
+    role: 'state-volume',
+    object: pv,
+    namespace,
+    crName,
+    cr: ctx.aistore(namespace, crName),
+    claimName: name,
+    ordinal: targetOrdinal(crName, name),
   };
 }
 

@@ -11,15 +11,16 @@ import {
   hostPortsKeepTargetsApart,
   isClaimTemplateOf,
   isSomeStateClaim,
+  isStateClaim,
   mountsOf,
   splitClaimName,
   dataClaimName,
   isTargetAutoScaling,
   scaleDownDeletesClaims,
   shutsDown,
+  stateClaimClass,
   templateName,
   type AIStoreCR,
-  type Mount,
 } from '../aistore.js';
 import { recreatesTargets } from '../rollout.js';
 import { cachedSetClaims, claimNameProblem, claimOwners, mountOfClaim, scaleOutTo } from '../claims.js';
@@ -115,44 +116,93 @@ function checkVolumeClaim({ subject, ctx, report }: RuleInput<'target-volume'>):
   return true;
 }
 
-/** A way a PV fails its mount: the field, what is wrong, the fix. */
+/** A way a PV fails its claim: the field, what is wrong, the fix. */
 interface MountMisfit {
   path: string;
   what: string;
   fix: string;
 }
 
+/** What a target claim asks of its PV beyond the modes: the class and size of its claim template. */
+interface ClaimAsk {
+  /** What asks it, in a message: "mount /data/aistore", "the state claim". */
+  of: string;
+  storageClass?: string | undefined;
+  size?: string | undefined;
+  /** How to fix a PV too small. */
+  sizeFix: string;
+}
+
 /**
- * How a target PV fails the mount its claim is made from (class and size, Mount.BuildPVC): what a PV
- * made before its CR could not be judged on, so the CR's CREATE judges it then (checkMountFit).
+ * The state claim asks for 1Gi, whatever the CR (cmn.DefineStatePVC,
+ * internal/resources/aistore/cmn/res.go: `Requests: {storage: resource.MustParse("1Gi")}`).
  */
-function mountMisfits(pv: PersistentVolume, mount: Mount | undefined): MountMisfit[] {
+const STATE_CLAIM_SIZE = '1Gi';
+
+/**
+ * What claim `claimName` of AIStore `crName` asks for: a data claim its mount's class and size
+ * (Mount.BuildPVC), the state claim 1Gi of stateStorage.pvc.storageClass (cmn.DefineStatePVC, both
+ * templates added by target/volumes.go newTargetPVCs). The state claim's size is known from its name
+ * alone, before the CR is; its class and a mount's need the CR.
+ */
+function claimAsk(
+  namespace: string,
+  crName: string,
+  cr: AIStoreCR | undefined,
+  claimName: string,
+): ClaimAsk | undefined {
+  if (isStateClaim(namespace, crName, claimName))
+    return {
+      of: 'the state claim',
+      // '' (none named) leaves the claim to the default class: nothing to compare.
+      storageClass: (cr && stateClaimClass(cr)) || undefined,
+      size: STATE_CLAIM_SIZE,
+      sizeFix: `Use a disk of at least ${STATE_CLAIM_SIZE}: the operator's state claim always asks for ${STATE_CLAIM_SIZE}.`,
+    };
+  const mount = cr ? mountOfClaim(crName, cr, claimName) : undefined;
+  return (
+    mount && {
+      of: `mount ${mount.path}`,
+      storageClass: mount.storageClass,
+      size: mount.size,
+      sizeFix: `Use a disk of at least ${mount.size ?? ''}, or lower the mount size.`,
+    }
+  );
+}
+
+/**
+ * How a target PV fails what its claim asks (class and size, claimAsk): what a PV made before its CR
+ * could not be judged on, so the CR's CREATE judges it then (checkMountFit). Kubernetes skips a PV
+ * smaller than the request even when its claimRef names the claim (component-helpers
+ * storage/volume/pv_helpers.go FindMatchingVolume), and binds one of another class regardless.
+ */
+function mountMisfits(pv: PersistentVolume, ask: ClaimAsk | undefined): MountMisfit[] {
   const found: MountMisfit[] = [];
-  if (!mount) return found;
+  if (!ask) return found;
   const storageClass: unknown = pv.spec?.storageClassName;
-  if (mount.storageClass && storageClass !== mount.storageClass) {
+  if (ask.storageClass && storageClass !== ask.storageClass) {
     found.push({
       path: '/spec/storageClassName',
-      what: `has storageClassName "${typeof storageClass === 'string' ? storageClass : ''}" but mount ${mount.path} asks for "${mount.storageClass}"; a claimRef binds regardless, so the mismatch would pass silently`,
-      fix: `Set storageClassName: ${mount.storageClass}.`,
+      what: `has storageClassName "${typeof storageClass === 'string' ? storageClass : ''}" but ${ask.of} asks for "${ask.storageClass}"; a claimRef binds regardless, so the mismatch would pass silently`,
+      fix: `Set storageClassName: ${ask.storageClass}.`,
     });
   }
-  const need = parseQuantity(mount.size);
+  const need = parseQuantity(ask.size);
   const capacity = capacityOf(pv);
   const have = parseQuantity(capacity);
   // Against the claim's request, which the operator rounds down to whole bytes (Mount.GetPVCResources),
   // compared exactly as the PV controller does (4.1T is 4100G); floats where a size cannot be bounded.
-  const request = wholeBytes(mount.size);
+  const request = wholeBytes(ask.size);
   const short =
     have === undefined ||
     (request === undefined
       ? have < (need ?? 0)
       : (compareQuantities(capacity, String(request)) ?? Math.sign(have - Number(request))) < 0);
-  if (mount.size && need !== undefined && short) {
+  if (ask.size && need !== undefined && short) {
     found.push({
       path: '/spec/capacity/storage',
-      what: `offers ${capacity === undefined ? 'no capacity' : asText(capacity)} but mount ${mount.path} needs ${mount.size}`,
-      fix: `Use a disk of at least ${mount.size}, or lower the mount size.`,
+      what: `offers ${capacity === undefined ? 'no capacity' : asText(capacity)} but ${ask.of} needs ${ask.size}`,
+      fix: ask.sizeFix,
     });
   }
   return found;
@@ -160,11 +210,10 @@ function mountMisfits(pv: PersistentVolume, mount: Mount | undefined): MountMisf
 
 /** What the target's claim asks of its disk: class, size, access and volume mode, one node for a node's disk. */
 function checkVolumeShape({ subject, report }: RuleInput<'target-volume'>): void {
-  const { crName, cr, claimName } = subject;
+  const { namespace, crName, cr, claimName } = subject;
   const pv = subject.object;
   const self = nameOf(pv);
-  const mount = cr ? mountOfClaim(crName, cr, claimName) : undefined;
-  for (const misfit of mountMisfits(pv, mount))
+  for (const misfit of mountMisfits(pv, claimAsk(namespace, crName, cr, claimName)))
     report.deny(misfit.path, `PV ${self} ${misfit.what}.`, misfit.fix);
   const modes = stringsOf(pv.spec?.accessModes);
   // The operator's claims ask for ReadWriteOnce (Mount.BuildPVC), and a PV serves a claim only if it
@@ -209,6 +258,23 @@ function checkVolumeShape({ subject, report }: RuleInput<'target-volume'>): void
       'Add nodeAffinity.required.nodeSelectorTerms[0].matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [<node>]}].',
     );
   }
+}
+
+/**
+ * A hand-made PV pre-bound to a target's state claim: the claim asks for 1Gi of the state class
+ * (claimAsk), and a PV smaller than that is passed over though its claimRef names the claim
+ * (FindMatchingVolume), so the claim, and the target pod with it, stays Pending. Its node is judged
+ * with the target's data PVs (checkVolumeClashes: one node per target, its state PV included).
+ */
+function checkStateVolume({ subject, report }: RuleInput<'state-volume'>): void {
+  const { namespace, crName, cr, claimName } = subject;
+  const self = nameOf(subject.object);
+  for (const misfit of mountMisfits(subject.object, claimAsk(namespace, crName, cr, claimName)))
+    report.deny(
+      misfit.path,
+      `PV ${self}, pre-bound to state claim ${claimName}, ${misfit.what}.`,
+      misfit.fix,
+    );
 }
 
 /** Its node: one the targets may use, and one the cluster has. */
@@ -797,9 +863,9 @@ function checkMountFit({ subject, operation, ctx, report }: RuleInput<'aistore'>
   const { crName, namespace } = subject;
   const misfits: { pv: string; misfit: MountMisfit }[] = [];
   for (const v of targetVolumes(ctx, namespace, crName, { cr: subject.object })) {
-    if (v.state || !canServeClaim(v.pv)) continue;
-    const mount = mountOfClaim(crName, subject.object, v.claim);
-    for (const misfit of mountMisfits(v.pv, mount)) misfits.push({ pv: nameOf(v.pv), misfit });
+    if (!canServeClaim(v.pv)) continue;
+    const ask = claimAsk(namespace, crName, subject.object, v.claim);
+    for (const misfit of mountMisfits(v.pv, ask)) misfits.push({ pv: nameOf(v.pv), misfit });
   }
   for (const { pv, misfit } of misfits.slice(0, LISTED))
     report.deny(
@@ -973,16 +1039,17 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included, and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included, and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A hand-made PV pre-bound to a target's state claim: at least the 1Gi the operator's state claim asks for, and the state class (stateStorage.pvc.storageClass) when one is named (deny; also on the CR's CREATE). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking its class (component-helpers storage/volume/pv_helpers.go FindMatchingVolume checks a pre-bound PV's size and modes only; a claim whose volumeName names the PV skips even those, pv_controller.go syncUnboundClaim), so the guard checks class and size, and its own volumeName patch (target-disk-binding) is made only onto a PV that fits the claim.`,
   howToFix:
     "One PV per (target, mount): claimRef to the target claim, the mount's class, enough capacity, ReadWriteOnce, volumeMode Filesystem, one hostname for a local or hostPath disk; all disks of a target on one node.",
   upstream: `${MULTI_TARGET_DOC}#persistent-volume-configuration ("Properly setting up PVs and PVCs is crucial for managing storage resources")`,
-  roles: ['target-volume', 'spare-volume', 'aistore'],
+  roles: ['target-volume', 'state-volume', 'spare-volume', 'aistore'],
   mutates: false,
   check(input) {
     if (input.subject.role === 'target-volume') checkVolume(input as RuleInput<'target-volume'>);
+    else if (input.subject.role === 'state-volume') checkStateVolume(input as RuleInput<'state-volume'>);
     else if (input.subject.role === 'spare-volume') checkSpare(input as RuleInput<'spare-volume'>);
     else {
       checkPlacement(input as RuleInput<'aistore'>);
