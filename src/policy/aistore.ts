@@ -11,6 +11,8 @@ export interface Mount {
   path: string;
   size?: string;
   storageClass?: string;
+  /** The label selector the operator copies into the mount's claims (Mount.BuildPVC), as given. */
+  selector?: unknown;
   useHostPath: boolean;
 }
 
@@ -114,6 +116,7 @@ function mountIndex(cr: AIStoreCR): MountIndex | undefined {
         path: m.path,
         size: typeof m.size === 'string' || typeof m.size === 'number' ? String(m.size) : undefined,
         storageClass: typeof m.storageClass === 'string' ? m.storageClass : undefined,
+        selector: m.selector ?? undefined,
         useHostPath: m.useHostPath === true,
       });
   }

@@ -18,7 +18,10 @@ import {
   nameOf,
   namespaceOf,
   pinnedHostnames,
+  recordOf,
   requiredTermsOf,
+  selectorMatches,
+  type LabelSelector,
   type Node,
   type PersistentVolume,
   type StatefulSet,
@@ -120,6 +123,9 @@ function freeDiskClass(pv: PersistentVolume, ref: unknown): string | undefined {
 
 const labelKey = (k: string, v: string) => `${k}=${v}`;
 
+/** The most free disks hasFreeDiscoveredDisk matches a selector against in one question. */
+const FREE_DISK_WALK = 64;
+
 /** What a PV's binding changes: read from the object by rules, never by an index or a memo. */
 const BINDING_STATE = new Set([
   '/metadata/resourceVersion',
@@ -155,6 +161,11 @@ export class ClusterContext {
   private readonly targetPvsByHost = new Buckets<PersistentVolume>();
   /** Free disks the local static provisioner published (no claimRef yet), by storage class. */
   private readonly freeDisksByClass = new Buckets<PersistentVolume>();
+  /**
+   * The same disks by class and label (`<class>\0<key>=<value>`) and by class and label key
+   * (`<class>\0<key>`): where a mount's selector finds its candidates (hasFreeDiscoveredDisk).
+   */
+  private readonly freeDisksByClassLabel = new Buckets<PersistentVolume>();
   private readonly aistoresByNamespace = new Buckets<AIStoreCR>();
   /** namespace/name of the PVCs in the context (the CLI's manifests; the webhook does not watch claims). */
   private readonly claims = new Set<string>();
@@ -318,7 +329,13 @@ export class ClusterContext {
     }
     // Being deleted, a free disk binds no claim (k8s.ts isBeingDeleted).
     const free = isBeingDeleted(pv) ? undefined : freeDiskClass(pv, ref);
-    if (free) this.freeDisksByClass.add(free, name, pv);
+    if (free) {
+      this.freeDisksByClass.add(free, name, pv);
+      for (const [k, v] of Object.entries(labelsOf(pv))) {
+        this.freeDisksByClassLabel.add(`${free}\0${labelKey(k, v)}`, name, pv);
+        this.freeDisksByClassLabel.add(`${free}\0${k}`, name, pv);
+      }
+    }
   }
 
   private removePV(name: string): void {
@@ -337,7 +354,13 @@ export class ClusterContext {
       this.targetPvsByHost.delete(host, name);
     }
     const free = isBeingDeleted(pv) ? undefined : freeDiskClass(pv, ref);
-    if (free) this.freeDisksByClass.delete(free, name);
+    if (free) {
+      this.freeDisksByClass.delete(free, name);
+      for (const [k, v] of Object.entries(labelsOf(pv))) {
+        this.freeDisksByClassLabel.delete(`${free}\0${labelKey(k, v)}`, name);
+        this.freeDisksByClassLabel.delete(`${free}\0${k}`, name);
+      }
+    }
   }
 
   /** The Node of this name, if known. */
@@ -467,14 +490,45 @@ export class ClusterContext {
   }
 
   /**
-   * Whether the local static provisioner has a free disk of this class (published, no claimRef yet):
-   * the scheduler binds a claim of the class to one on the node its pod goes to, so none is made by
-   * hand. Not whether that disk is on a node the targets may use, nor one per claim: a hint that the
-   * class is served so, not a count.
+   * Whether the local static provisioner has a free disk of this class (published, no claimRef yet)
+   * that a claim with this selector may bind: the scheduler binds a claim of the class to one on the
+   * node its pod goes to, so none is made by hand. Not whether that disk is on a node the targets may
+   * use, nor one per claim: a hint that the class is served so, not a count.
+   *
+   * The selector is the mount's, which the operator copies into every claim of its template
+   * (api/aistore/v1beta1/aistore_types.go Mount.BuildPVC); Kubernetes binds a claim that has one only
+   * to a PV whose labels it matches (component-helpers storage/volume/pv_helpers.go
+   * FindMatchingVolume: `selector != nil && !selector.Matches(labels.Set(volume.Labels))`), and a
+   * selector that does not parse to none. Candidates come from the smallest index bucket of the
+   * selector's own labels; past FREE_DISK_WALK of them without a match the class counts as served,
+   * as a hint may: a review's work stays bounded whatever the cluster's size.
    */
-  hasFreeDiscoveredDisk(storageClass: string | undefined): boolean {
+  hasFreeDiscoveredDisk(storageClass: string | undefined, selector?: unknown): boolean {
     this.visited++;
-    return storageClass !== undefined && this.freeDisksByClass.has(storageClass);
+    if (storageClass === undefined || !this.freeDisksByClass.has(storageClass)) return false;
+    if (selector === undefined || selector === null) return true;
+    if (!isObject(selector)) return false;
+    let candidates = this.freeDisksByClass.get(storageClass);
+    const narrow = (bucket: string) => {
+      const found = this.freeDisksByClassLabel.get(`${storageClass}\0${bucket}`);
+      if (found.size < candidates.size) candidates = found;
+    };
+    for (const [k, v] of Object.entries(recordOf(selector.matchLabels))) narrow(labelKey(k, String(v)));
+    const expressions: unknown = selector.matchExpressions;
+    for (const e of Array.isArray(expressions) ? expressions : []) {
+      if (!isObject(e) || typeof e.key !== 'string') continue;
+      const values: unknown = e.values;
+      if (e.operator === 'In' && Array.isArray(values) && values.length === 1)
+        narrow(labelKey(e.key, String(values[0])));
+      else if (e.operator === 'In' || e.operator === 'Exists') narrow(e.key);
+    }
+    let walked = 0;
+    for (const pv of candidates.values()) {
+      this.visited++;
+      if (selectorMatches(selector as LabelSelector, labelsOf(pv))) return true;
+      if (++walked >= FREE_DISK_WALK) return true;
+    }
+    return false;
   }
 
   /**

@@ -193,8 +193,9 @@ function hostRuledOut(pod: Pod, host: string): boolean {
 }
 
 /**
- * Whether the claims are all of mounts of a class the local static provisioner has free disks of:
- * the scheduler binds each to a disk on the node it picks for the pod, nothing for the guard to pin.
+ * Whether the claims are all of mounts the local static provisioner's free disks can serve (of the
+ * mount's class, with labels its selector matches, if it has one): the scheduler binds each to a
+ * disk on the node it picks for the pod, nothing for the guard to pin.
  * Read from the CR's mounts, as coverage reads them (the claim's own class may be the apiserver's
  * default filled in), so a target's claim and pod are judged alike.
  */
@@ -204,11 +205,9 @@ function leftToFreeDisks(
   ctx: ClusterContext,
 ): boolean {
   if (!cr) return false;
-  const classes = claims.flatMap((claim) => {
-    const mount = mountOfClaim(crName, cr, claim);
-    return mount ? [mount.storageClass] : [];
-  });
-  return classes.length > 0 && classes.every((c) => ctx.hasFreeDiscoveredDisk(c));
+  const mounts = claims.flatMap((claim) => mountOfClaim(crName, cr, claim) ?? []);
+  // A claim with the mount's selector (Mount.BuildPVC) binds only a disk whose labels it matches.
+  return mounts.length > 0 && mounts.every((m) => ctx.hasFreeDiscoveredDisk(m.storageClass, m.selector));
 }
 
 function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInput<'target-pod'>): void {
