@@ -1,0 +1,93 @@
+// Review fresh25a: doctor failure-policy's keeperOf (src/doctor/checks/failure-policy.ts) names who
+// keeps the webhook configuration so the fix goes there. Each row is a defect and fails on the commit
+// it was written against (main 0910546).
+import { checkTable, entry, type CheckRow } from './support.js';
+import type { Snapshot } from '../../src/doctor/types.js';
+import { checkFailurePolicy } from '../../src/doctor/checks/failure-policy.js';
+
+function annotate(s: Snapshot, annotations: Record<string, string>, labels?: Record<string, string>): void {
+  for (const fetched of Object.values(s.configs))
+    if (fetched?.ok) fetched.value.metadata = { ...fetched.value.metadata, annotations, labels };
+}
+
+const rows: CheckRow[] = [
+  {
+    // DEFECT: keeperOf tries the Helm release annotations before Argo CD's tracking-id, so an
+    // install first done with `helm install` and later adopted by an Argo CD application (the usual
+    // Helm-to-GitOps migration: Argo CD applies its manifests with kubectl apply and never removes
+    // the meta.helm.sh/* annotations Helm left, while it writes its own tracking-id at every sync)
+    // is judged as the Helm release's. The fix printed is `helm upgrade guard -n ais-guard ...
+    // --set failurePolicy.storage=Fail`: that helm upgrade changes the live object, Argo CD sees the
+    // application OutOfSync and its next (self-heal) sync puts Ignore back from the application's
+    // source. The user follows doctor's fix and the guard stays fail-open.
+    // Expected: the tracking-id, which Argo CD rewrites at each sync and so says who syncs the object
+    // now, decides over the Helm annotations a former owner left: the fix names the application's
+    // source, as for an object with the tracking-id alone. (Flux's helm-controller is different: it
+    // installs with Helm, so its labels beside Helm's annotations are one owner; that row already
+    // passes.) Citation: Argo CD docs user-guide/resource_tracking ("the annotation ... Argo CD is
+    // never confused about the owner of a resource"); argo-cd controller/sync applies with kubectl
+    // apply (annotations not in the desired manifest are kept).
+    name: 'Argo CD adopted a former Helm install: the application, not helm upgrade',
+    edit: (s) => {
+      annotate(s, {
+        'meta.helm.sh/release-name': 'guard',
+        'meta.helm.sh/release-namespace': 'ais-guard',
+        'argocd.argoproj.io/tracking-id':
+          'ais-guard:admissionregistration.k8s.io/ValidatingWebhookConfiguration:/ais-guard',
+      });
+      entry(s, 'storage.validate.ais-guard.io').failurePolicy = 'Ignore';
+    },
+    expect: {
+      status: 'warn',
+      message: /as Argo CD application ais-guard may set it/,
+      fix: /application ais-guard's source/,
+    },
+  },
+  {
+    // DEFECT (same order): a mutating entry of that adopted install turned Fail gets the
+    // `kubectl patch` fix (patchUndone false for a Helm release), which Argo CD's next sync undoes.
+    // Expected: the fix names the application's source, as for the tracking-id alone.
+    name: 'Argo CD adopted a former Helm install: a mutating entry is fixed in the source, not patched',
+    edit: (s) => {
+      annotate(s, {
+        'meta.helm.sh/release-name': 'guard',
+        'meta.helm.sh/release-namespace': 'ais-guard',
+        'argocd.argoproj.io/tracking-id':
+          'ais-guard:admissionregistration.k8s.io/ValidatingWebhookConfiguration:/ais-guard',
+      });
+      entry(s, 'pods.mutate.ais-guard.io').failurePolicy = 'Fail';
+    },
+    expect: {
+      status: 'fail',
+      message: /pods\.mutate\.ais-guard\.io is Fail, documented Ignore/,
+      fix: /^pods\.mutate\.ais-guard\.io's failurePolicy: Ignore in Argo CD application ais-guard's source/,
+    },
+  },
+  {
+    // DEFECT: the application's name is taken as the tracking-id up to its first ":". For an
+    // application outside Argo CD's control-plane namespace ("Applications in any namespace", Argo
+    // CD >= 2.5), Argo CD writes the instance name as `<namespace>_<name>` (argo-cd
+    // pkg/apis/application/v1alpha1/types.go Application.InstanceName: Namespace + "_" + Name when
+    // the app is not in the control-plane namespace), so doctor names "Argo CD application
+    // team-a_ais-guard", an application that does not exist: `argocd app get team-a_ais-guard` and
+    // `kubectl -n argocd get application team-a_ais-guard` find nothing (the CLI takes
+    // `team-a/ais-guard`). The user cannot find the source doctor sends them to.
+    // Expected: the application named as it is addressed, ais-guard in namespace team-a
+    // (e.g. "team-a/ais-guard"), never the internal "team-a_ais-guard".
+    name: "an Argo CD application in another namespace is named as it exists, not 'ns_app'",
+    edit: (s) => {
+      annotate(s, {
+        'argocd.argoproj.io/tracking-id':
+          'team-a_ais-guard:admissionregistration.k8s.io/ValidatingWebhookConfiguration:/ais-guard',
+      });
+      entry(s, 'storage.validate.ais-guard.io').failurePolicy = 'Ignore';
+    },
+    expect: {
+      status: 'warn',
+      message: /Argo CD application team-a\/ais-guard may set it/,
+      fix: /application team-a\/ais-guard's source/,
+    },
+  },
+];
+
+checkTable(checkFailurePolicy, rows);
