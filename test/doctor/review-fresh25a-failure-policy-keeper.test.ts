@@ -88,6 +88,33 @@ const rows: CheckRow[] = [
       fix: /application team-a\/ais-guard's source/,
     },
   },
+  {
+    // DEFECT (same order, Flux): an install first done with `helm install` and later taken over by
+    // a Flux Kustomization applying deploy/'s manifests keeps Helm's meta.helm.sh/* annotations
+    // (kustomize-controller applies server-side; fields another manager set are left alone) beside
+    // kustomize-controller's labels. keeperOf returns the Helm release, so the fix for a validating
+    // entry turned Ignore is `helm upgrade ... --set failurePolicy.aistores=Fail`: the release no
+    // longer renders this object, and the Kustomization's next reconcile applies its source again.
+    // Expected: the Kustomization's labels, written at each reconcile, decide: the fix names its
+    // source, as for a Kustomization with no Helm annotations (failure-policy.test.ts row).
+    name: 'a Flux Kustomization took over a former Helm install: its source, not helm upgrade',
+    edit: (s) => {
+      annotate(
+        s,
+        { 'meta.helm.sh/release-name': 'guard', 'meta.helm.sh/release-namespace': 'ais-guard' },
+        {
+          'kustomize.toolkit.fluxcd.io/name': 'guard',
+          'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
+        },
+      );
+      entry(s, 'aistores.validate.ais-guard.io').failurePolicy = 'Ignore';
+    },
+    expect: {
+      status: 'fail',
+      message: /aistores\.validate\.ais-guard\.io is Ignore, documented Fail \(base\)/,
+      fix: /in Flux Kustomization flux-system\/guard's source/,
+    },
+  },
 ];
 
 checkTable(checkFailurePolicy, rows);
