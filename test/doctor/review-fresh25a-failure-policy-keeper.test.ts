@@ -68,7 +68,9 @@ const rows: CheckRow[] = [
     // application outside Argo CD's control-plane namespace ("Applications in any namespace", Argo
     // CD >= 2.5), Argo CD writes the instance name as `<namespace>_<name>` (argo-cd
     // pkg/apis/application/v1alpha1/types.go Application.InstanceName: Namespace + "_" + Name when
-    // the app is not in the control-plane namespace), so doctor names "Argo CD application
+    // the app is not in the control-plane namespace; argo-cd PR #9755 "Applications in any namespace":
+    // "the value of the tracking label will be a combination of the namespace and the application
+    // name, concatenated with the underscore character", addressed as `argocd app get ns1/guestbook`), so doctor names "Argo CD application
     // team-a_ais-guard", an application that does not exist: `argocd app get team-a_ais-guard` and
     // `kubectl -n argocd get application team-a_ais-guard` find nothing (the CLI takes
     // `team-a/ais-guard`). The user cannot find the source doctor sends them to.
