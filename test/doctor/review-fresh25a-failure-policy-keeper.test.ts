@@ -144,6 +144,34 @@ const rows: CheckRow[] = [
       fix: /kubectl patch mutatingwebhookconfiguration|flux reconcile helmrelease/,
     },
   },
+  {
+    // DEFECT (regression of 10042c0 for the documented Argo CD install): docs/gitops.md "Argo CD"
+    // syncs `path: deploy/overlays/argocd`, kustomize manifests with failurePolicy: Fail written in
+    // them, no chart and so no failurePolicy.* value; the user says so with `doctor --overlay
+    // argocd`. keeperOf still returns setValue for any tracking-id ("an Argo CD application's source
+    // may be either"), so aistores.validate live Ignore (fail-open: AIStore objects admitted
+    // unchecked while the guard is down) is a warn "as Argo CD application ais-guard may set it
+    // (failurePolicy.aistores)", and doctor exits 0 (warnings do not count without --strict,
+    // docs/doctor.md). Before 10042c0 it was a fail (exit 1), and the same manifests under a Flux
+    // Kustomization are still a fail (failure-policy.test.ts). Expected: with the argocd overlay
+    // (no chart values), a validating entry off its documented policy is a fail whose fix is the
+    // application's source, as for a Flux Kustomization.
+    name: 'doctor --overlay argocd (kustomize, no chart values): aistores.validate Ignore is a fail',
+    overlay: 'argocd',
+    edit: (s) => {
+      annotate(s, {
+        'argocd.argoproj.io/sync-wave': '-2',
+        'argocd.argoproj.io/tracking-id':
+          'ais-guard:admissionregistration.k8s.io/ValidatingWebhookConfiguration:/ais-guard',
+      });
+      entry(s, 'aistores.validate.ais-guard.io').failurePolicy = 'Ignore';
+    },
+    expect: {
+      status: 'fail',
+      message: /aistores\.validate\.ais-guard\.io is Ignore, documented Fail \(argocd\)/,
+      fix: /Argo CD application ais-guard's source/,
+    },
+  },
 ];
 
 checkTable(checkFailurePolicy, rows);
