@@ -118,33 +118,6 @@ const rows: CheckRow[] = [
     },
   },
   {
-    // DEFECT: under a Flux HelmRelease, an entry with no chart value (the mutating entries: the
-    // chart hard-codes `failurePolicy: Ignore` in deploy/helm/ais-guard/templates/mutating-webhook.yaml)
-    // that is live Fail gets the fix "pods.mutate...'s failurePolicy: Ignore in Flux HelmRelease
-    // flux-system/ais-guard's source (a kubectl patch is undone at its next sync)". Both halves are
-    // wrong: the HelmRelease's source (its chart and spec.values) already renders Ignore and has no
-    // value to set, so there is nothing to change there; and a kubectl patch back to Ignore restores
-    // what the HelmRelease renders, which helm-controller's next upgrade (or drift correction) keeps,
-    // not undoes. The user is sent to a source with nothing to edit and told the working fix fails,
-    // while the guard's pod mutation stays fail-closed (pods refused while the guard is down).
-    // Expected: as for a plain Helm release (patchUndone false): the kubectl patch that restores the
-    // rendered Ignore (or `flux reconcile helmrelease ... --force`), not "in its source".
-    name: 'a Flux HelmRelease with a mutating entry turned Fail: patch back to what the chart renders',
-    edit: (s) => {
-      annotate(
-        s,
-        { 'meta.helm.sh/release-name': 'ais-guard-ais-guard', 'meta.helm.sh/release-namespace': 'ais-guard' },
-        { 'helm.toolkit.fluxcd.io/name': 'ais-guard', 'helm.toolkit.fluxcd.io/namespace': 'flux-system' },
-      );
-      entry(s, 'pods.mutate.ais-guard.io').failurePolicy = 'Fail';
-    },
-    expect: {
-      status: 'fail',
-      message: /pods\.mutate\.ais-guard\.io is Fail, documented Ignore/,
-      fix: /kubectl patch mutatingwebhookconfiguration|flux reconcile helmrelease/,
-    },
-  },
-  {
     // DEFECT (regression of 10042c0 for the documented Argo CD install): docs/gitops.md "Argo CD"
     // syncs `path: deploy/overlays/argocd`, kustomize manifests with failurePolicy: Fail written in
     // them, no chart and so no failurePolicy.* value; the user says so with `doctor --overlay
