@@ -20,7 +20,7 @@ import {
   mergeOverridingKey,
   yamlMessage,
 } from '../k8s/yaml.js';
-import { clip, type KubeObject } from '../policy/index.js';
+import { clip, isObject, type KubeObject } from '../policy/index.js';
 import { pointerSegments } from './pointer.js';
 import {
   DEFAULT_LIMITS,
@@ -350,20 +350,51 @@ export function parseInput(
       else manifests.push({ source, document: i + 1, yamlPath, line, object });
     };
     if (isList) {
-      (object.items as unknown[]).forEach((item: unknown, j: number) => {
-        if (typeof item !== 'object' || item === null) return;
-        const itemLine = lineOf(['items', j], 0);
-        const untyped = itemTypeProblem(item as KubeObject, object);
-        if (!untyped) return judged(item as KubeObject, ['items', j], itemLine);
-        const message = `${object.kind} item ${j + 1}: ${untyped.message}`;
-        if (untyped.at) errors.push({ file, line: lineOf(['items', j, untyped.at], itemLine), message });
-        else notes.push({ file, line: itemLine, message });
-      });
+      // As kubectl flattens (cli-runtime FlattenListVisitor.Visit): the items of a List, and of any
+      // List among them, in a queue rather than by recursion; nesting past MAX_LIST_DEPTH (no tool
+      // writes that, hostile input may) is refused rather than walked with ever longer paths.
+      const lists = [{ list: object, at: [] as (string | number)[], said: '' }];
+      for (const { list, at, said } of lists) {
+        if (at.length / 2 >= MAX_LIST_DEPTH) {
+          errors.push({
+            file,
+            line: lineOf(at, line),
+            message: `${said}Lists nested over ${MAX_LIST_DEPTH} deep: not judged`,
+          });
+          continue;
+        }
+        (list.items as unknown[]).forEach((item: unknown, j: number) => {
+          const path = [...at, 'items', j];
+          const itemLine = lineOf(path, 0);
+          const where = `${said}${list.kind} item ${j + 1}`;
+          if (!isObject(item)) {
+            errors.push({
+              file,
+              line: itemLine,
+              message: `${where}: ${undecodableItem(item, at.length > 0)}`,
+            });
+            return;
+          }
+          if (Array.isArray(item.items)) {
+            lists.push({ list: item as KubeObject, at: path, said: `${where}: ` });
+            return;
+          }
+          // Only the top document's items are typed from their list (decodeToList).
+          const untyped = itemTypeProblem(item as KubeObject, at.length === 0 ? list : undefined);
+          if (!untyped) return judged(item as KubeObject, path, itemLine);
+          const message = `${where}: ${untyped.message}`;
+          if (untyped.at) errors.push({ file, line: lineOf([...path, untyped.at], itemLine), message });
+          else notes.push({ file, line: itemLine, message });
+        });
+      }
       return;
     }
     judged(object, [], line);
   }
 }
+
+/** How deep Lists in Lists are flattened: kubectl users write one, a generator two. */
+const MAX_LIST_DEPTH = 16;
 
 /** What a value that should be a string is instead, for messages: never "undefined". */
 function notAString(value: unknown): string {
@@ -378,25 +409,46 @@ function notAString(value: unknown): string {
  * Why kubectl cannot type a List's item, which check then cannot judge. kubectl types every item
  * (cli-runtime FlattenListVisitor -> mapper.infoForObject -> apimachinery UnstructuredObjectTyper
  * ObjectKinds, which reads kind, then apiVersion, as non-empty strings: "Object 'Kind' is missing",
- * "Object 'apiVersion' is missing") and `kubectl apply` of the List fails: an error at the field
+ * "Object 'apiVersion' is missing"), refuses that item and applies the others: an error at the field
  * (`at`). One exception (apimachinery unstructured.go unstructuredJSONScheme.decodeToList): an item
- * with neither is given the list's apiVersion and its kind less "List" (a PodList's items are Pods);
- * check judges objects as written, so that item is skipped with a note (no `at`), as a top-level
- * document without apiVersion and kind is.
+ * of the document's own List (`typedFrom`) with neither is given the list's apiVersion and its kind
+ * less "List" (a PodList's items are Pods); check judges objects as written, so that item is skipped
+ * with a note (no `at`), as a top-level document without apiVersion and kind is.
  */
-function itemTypeProblem(item: KubeObject, list: KubeObject): { at?: string; message: string } | undefined {
+function itemTypeProblem(
+  item: KubeObject,
+  typedFrom: KubeObject | undefined,
+): { at?: string; message: string } | undefined {
   const typed = (v: unknown) => typeof v === 'string' && v !== '';
   if (typed(item.kind) && typed(item.apiVersion)) return undefined;
-  const inferred = (list.kind ?? '').replace(/List$/, '');
+  const inferred = (typedFrom?.kind ?? '').replace(/List$/, '');
   if (!typed(item.kind) && !typed(item.apiVersion) && inferred !== '')
     return {
-      message: `skipped: no apiVersion and kind (kubectl types it as a ${inferred} of ${list.apiVersion}, from the ${list.kind}; write them on the item for check to judge it)`,
+      message: `skipped: no apiVersion and kind (kubectl types it as a ${inferred} of ${typedFrom?.apiVersion}, from the ${typedFrom?.kind}; write them on the item for check to judge it)`,
     };
   const field = typed(item.kind) ? 'apiVersion' : 'kind';
   return {
     at: field,
-    message: `${field} is ${notAString(item[field])}: kubectl cannot type the item ("Object '${field === 'kind' ? 'Kind' : field}' is missing") and refuses the whole ${list.kind}`,
+    message: `${field} is ${notAString(item[field])}: kubectl cannot type the item ("Object '${field === 'kind' ? 'Kind' : field}' is missing"), refuses it and applies the others`,
   };
+}
+
+/**
+ * A List item that is no object: kubectl decodes each item of the document's List into a map
+ * (apimachinery unstructuredJSONScheme.decodeToList) and each of a nested List's when it flattens
+ * it (Unstructured.EachListItem): a string, number or list fails the whole document, nothing of it
+ * applied. A null item of the document's List decodes to an empty object, which it cannot type.
+ */
+function undecodableItem(item: unknown, nested: boolean): string {
+  if ((item === null || item === undefined) && !nested)
+    return `empty: kubectl cannot type it ("Object 'Kind' is missing"), refuses it and applies the others`;
+  const what =
+    item === null || item === undefined
+      ? 'empty'
+      : Array.isArray(item)
+        ? 'a list'
+        : `the ${typeof item} ${clip(String(item), 40)}`;
+  return `${what}, not an object: kubectl cannot decode the document and applies none of it`;
 }
 
 const NAME_FIELDS = ['name', 'generateName', 'namespace'] as const;

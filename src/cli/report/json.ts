@@ -6,13 +6,13 @@ import { informational, summarise, type CheckReport } from './model.js';
 import { SCHEMA_VERSION } from './schema.js';
 
 /**
- * metadata.namespace or .name as the schema has them, a string or absent: load.ts lets a null one
- * through (`namespace:` with no value, `name: ~` beside a generateName), as kubectl does (a null
- * field decodes as unset: no namespace, the object goes to -n or the context's), so it is left out
- * here as an unset one is. Omitted rather than `null` so that v1 consumers keep working: the schema
- * has always said `{"type": "string"}`, optional.
+ * metadata.namespace or .name as the schema has them, a string or absent: load.ts lets a null or
+ * empty one through (`namespace:` with no value, `name: ~` or `""` beside a generateName), as
+ * kubectl does (either decodes as unset: no namespace, the object goes to -n or the context's), so
+ * it is left out here as an unset one is. Omitted rather than `null` so that v1 consumers keep
+ * working: the schema has always said `{"type": "string"}`, optional.
  */
-const stringOrAbsent = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const setOrAbsent = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 function result({ manifest, evaluation }: Judged) {
   return {
@@ -21,8 +21,8 @@ function result({ manifest, evaluation }: Judged) {
     line: manifest.line,
     apiVersion: manifest.object.apiVersion,
     kind: manifest.object.kind,
-    namespace: stringOrAbsent(manifest.object.metadata?.namespace),
-    name: stringOrAbsent(manifest.object.metadata?.name),
+    namespace: setOrAbsent(manifest.object.metadata?.namespace),
+    name: setOrAbsent(manifest.object.metadata?.name),
     role: evaluation.role ?? null,
     multiTarget: evaluation.multiTarget ?? null,
     signal: evaluation.signal ?? null,
