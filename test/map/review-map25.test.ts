@@ -1,0 +1,45 @@
+// Review map25: the target-pod MutatingAdmissionPolicy strips the operator's target anti-affinity from
+// a pinned target pod of ordinal >= 1 (src/map/policies.ts POD, fact multiTarget: pinsOneHost &&
+// laterOrdinal) even when the pod's CR keeps anti-affinity on in so many words
+// (spec.targetSpec.disablePodAntiAffinity: false), which the AIStore MAP and the webhook deliberately
+// leave alone ("an explicit false is kept", docs/map.md "not `false` in so many words"). The webhook
+// judges the same pod against its cached CR (layout.ts targetSetView -> viewFromCR: antiAffinityKept,
+// not multi-target) and returns no patch.
+//
+// The pod is what the operator renders from that CR (internal/resources/aistore/target/statefulset.go
+// targetPodSpec: `Affinity: createTargetAffinity(ais, SelectorLabels(ais))` (cmn/res.go
+// CreateAISAffinity -> createPodAntiAffinity, required kubernetes.io/hostname on the selector labels)
+// and `NodeSelector: ais.Spec.TargetSpec.NodeSelector`; pod labels incl. managed-by from NewTargetSS).
+//
+// Impact: installed "beside the webhook" (docs/map.md), the MAP overrides the webhook's decision on
+// every such pod (MAPs run before mutating webhooks), so targets 1..N land on the pinned node against
+// the user's explicit choice and the CR's own rendering; installed "instead of it", the cluster behaves
+// differently from the webhook for the same CR. docs/map.md states only the opposite gap (mutations
+// the MAP misses because only the CR shows the layout). Expected: the MAP makes no mutation the
+// webhook would not make for the same pod (here: none), or docs/map.md names this over-mutation.
+import { describe, expect, it } from '@jest/globals';
+import { mutatingPolicies } from '../../src/map/index.js';
+import { aistore, HOST_ANTI_AFFINITY, run, targetPod } from '../support/builders.js';
+import { mutate } from './support/map-eval.js';
+
+const POD_MAP = mutatingPolicies().find(
+  (o) => o.kind === 'MutatingAdmissionPolicy' && o.metadata.name === 'ais-guard-target-pod-mutate',
+)!;
+const PINNED = { 'kubernetes.io/hostname': 'node-1' };
+
+describe('review map25: a pinned target pod whose CR keeps anti-affinity explicitly', () => {
+  it('the MAP leaves its anti-affinity as the webhook (with the CR cached) does', () => {
+    const cr = aistore({ nodeSelector: PINNED, size: 3, disable: false });
+    const pod = targetPod({ nodeSelector: PINNED, affinity: HOST_ANTI_AFFINITY(), ordinal: 1 });
+
+    const webhook = run({ name: 'map25', object: pod, context: [cr] });
+    expect(webhook.patch).toEqual([]);
+    expect(webhook.object).toEqual(pod);
+
+    const m = mutate(POD_MAP, 'CREATE', pod);
+    expect(m.errors).toEqual([]);
+    // Received: [{ op: 'remove', path: '/spec/affinity' }]
+    expect(m.patches.flat()).toEqual([]);
+    expect(m.object).toEqual(webhook.object);
+  });
+});
