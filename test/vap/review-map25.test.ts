@@ -23,7 +23,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { admissionPolicies } from '../../src/vap/index.js';
 import type { KubeObject } from '../../src/policy/index.js';
-import { aistore, HOST_ANTI_AFFINITY, run, targetStatefulSet } from '../support/builders.js';
+import { aistore, HOST_ANTI_AFFINITY, run, targetPod, targetStatefulSet } from '../support/builders.js';
+import type { AgreementCase } from './cases.js';
 import { admit } from './support/vap-eval.js';
 
 const VAPS = admissionPolicies().filter((o) => o.kind === 'ValidatingAdmissionPolicy');
@@ -60,5 +61,66 @@ describe('review map25: the StatefulSet of a CR the policies admitted (pinned, a
     expect(engineDenials(sts, [cr])).toEqual([]);
     // The policy should too: it denies it (target-anti-affinity, and target-host-port with a hostPort).
     expect(vapDenials(sts)).toEqual([]);
+  });
+});
+
+// Review map25: a scale-out the AIStore policy admits on purpose, then blocks at the StatefulSet.
+// A one-target CR with disablePodAntiAffinity: true and a real hostPort (or hostNetwork) is admitted
+// (one target shares no node), and so is its scale-out: the `fixed` clause of the AIStore policy
+// (src/vap/policies.ts keptApart('hostPort', HOST_PORTS_APART)) passes an UPDATE that keeps the
+// fixed field as stored when a host port keeps the targets one per node, "so a refusal would only
+// block the scale-out for good" (docs/vap.md, Ratcheting). The operator then scales the StatefulSet
+// with a merge patch of spec.replicas on the main resource (operator internal/client/api.go
+// UpdateStatefulSetReplicas, called by internal/controller/aistore/target_controllers.go), an UPDATE
+// the StatefulSet policy sees: old replicas 1 (not multi-target, so nothing to ratchet), new 2 with no
+// target anti-affinity (the operator renders none with disablePodAntiAffinity: target/statefulset.go
+// createTargetAffinity returns the CR's own affinity) -> target-host-port (target-host-network) denied.
+// The StatefulSet controller's pod target-1 is denied as well.
+//
+// The webhook, with the CR cached, only warns on both (evaluate.ts fixedAtCreation and
+// renderedFromStoredCR). Impact: with `render --vap` bound, the scale-out the CR update was admitted
+// for never happens: the operator's replicas patch fails on every reconcile, the CR says size 2, one
+// target runs, and nothing in the CR's admission said so. Expected: the StatefulSet's scale (and its
+// pod) pass as the webhook lets them, or the CR's scale-out is refused up front.
+describe('review map25: the scale-out of a one-target CR with a host port', () => {
+  const podOfSet = (o: Parameters<typeof targetPod>[0]) => {
+    const pod = targetPod(o);
+    pod.metadata!.ownerReferences = [
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'ais-target', uid: 'sts-uid', controller: true },
+    ];
+    return pod;
+  };
+  const vap = (c: AgreementCase) =>
+    VAPS.map((p) => admit(p, c)).flatMap((v) => [...v.failures.map((f) => f.rule), ...v.errors]);
+  const webhook = (c: AgreementCase, context: KubeObject[]) =>
+    run({ ...c, context })
+      .findings.filter((f) => f.action === 'deny')
+      .map((f) => f.ruleId);
+
+  it.each([
+    ['hostPort 51081', { hostPort: 51081 }],
+    ['hostNetwork', { hostNetwork: true }],
+  ])("%s: the CR scale-out is admitted, so the operator's StatefulSet scale is too", (_n, ports) => {
+    const cr1 = aistore({ size: 1, disable: true, ...ports });
+    const cr2 = aistore({ size: 2, disable: true, ...ports });
+    const crCreate: AgreementCase = { name: 'cr', operation: 'CREATE', object: cr1 };
+    const crScale: AgreementCase = { name: 'cr', operation: 'UPDATE', object: cr2, oldObject: cr1 };
+    expect(vap(crCreate)).toEqual([]);
+    expect(vap(crScale)).toEqual([]);
+    expect(webhook(crScale, [])).toEqual([]);
+
+    const sts1 = targetStatefulSet({ replicas: 1, ...ports });
+    const sts2 = targetStatefulSet({ replicas: 2, ...ports });
+    const stsScale: AgreementCase = { name: 'sts', operation: 'UPDATE', object: sts2, oldObject: sts1 };
+    const pod1: AgreementCase = {
+      name: 'pod',
+      operation: 'CREATE',
+      object: podOfSet({ ordinal: 1, ...ports }),
+    };
+    expect(webhook(stsScale, [cr2])).toEqual([]); // a warning only
+    expect(webhook(pod1, [cr2, sts2])).toEqual([]); // a warning only
+
+    expect(vap(stsScale)).toEqual([]); // received: target-host-port / target-host-network
+    expect(vap(pod1)).toEqual([]); // received: target-host-port / target-host-network
   });
 });
