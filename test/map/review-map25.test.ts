@@ -28,8 +28,14 @@ const POD_MAP = mutatingPolicies().find(
 const PINNED = { 'kubernetes.io/hostname': 'node-1' };
 
 describe('review map25: a pinned target pod whose CR keeps anti-affinity explicitly', () => {
-  it('the MAP leaves its anti-affinity as the webhook (with the CR cached) does', () => {
-    const cr = aistore({ nodeSelector: PINNED, size: 3, disable: false });
+  // Second row: a one-target CR pinned to one host (anti-affinity left unset: neither the webhook nor
+  // the MAP turns it off for one target), later scaled to 3; the webhook keeps anti-affinity on for its
+  // pods as it keeps it on the CR (unset on a live CR: antiAffinityKept).
+  it.each([
+    ['explicit false', false],
+    ['unset, scaled out from one target', undefined],
+  ])('%s: the MAP leaves its anti-affinity as the webhook (with the CR cached) does', (_n, disable) => {
+    const cr = aistore({ nodeSelector: PINNED, size: 3, disable });
     const pod = targetPod({ nodeSelector: PINNED, affinity: HOST_ANTI_AFFINITY(), ordinal: 1 });
 
     const webhook = run({ name: 'map25', object: pod, context: [cr] });

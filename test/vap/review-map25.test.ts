@@ -64,6 +64,36 @@ describe('review map25: the StatefulSet of a CR the policies admitted (pinned, a
   });
 });
 
+// The same, reached by the commonest path: a one-target CR pinned to one host (a one-node cluster)
+// keeps anti-affinity on (neither the webhook nor the MAP sets disablePodAntiAffinity for one
+// target), and is scaled to 2. The AIStore policy and the webhook admit the update (anti-affinity left
+// unset on UPDATE stays on: antiAffinityKept; the webhook warns targets-exceed-nodes); the operator
+// patches the StatefulSet's replicas 1 -> 2 (internal/client/api.go UpdateStatefulSetReplicas), which
+// the webhook admits and the StatefulSet policy denies (target-anti-affinity): the operator's
+// reconcile fails there on every pass instead of leaving target-1 Pending as the webhook does.
+describe('review map25: the scale-out of a one-target CR pinned to one host', () => {
+  it("the CR update is admitted, so the operator's StatefulSet scale is too", () => {
+    const cr1 = aistore({ size: 1, nodeSelector: PINNED });
+    const cr2 = aistore({ size: 2, nodeSelector: PINNED });
+    const admitted = (c: AgreementCase) =>
+      VAPS.map((p) => admit(p, c)).flatMap((v) => [...v.failures.map((f) => f.rule), ...v.errors]);
+    expect(admitted({ name: 'cr', operation: 'CREATE', object: cr1 })).toEqual([]);
+    const crScale: AgreementCase = { name: 'cr', operation: 'UPDATE', object: cr2, oldObject: cr1 };
+    expect(admitted(crScale)).toEqual([]);
+    expect(engineDenials(cr2, [])).toEqual([]);
+
+    const sts = (replicas: number) =>
+      targetStatefulSet({ replicas, nodeSelector: PINNED, affinity: HOST_ANTI_AFFINITY() });
+    const stsScale: AgreementCase = { name: 'sts', operation: 'UPDATE', object: sts(2), oldObject: sts(1) };
+    expect(
+      run({ ...stsScale, context: [cr2] })
+        .findings.filter((f) => f.action === 'deny')
+        .map((f) => f.ruleId),
+    ).toEqual([]);
+    expect(admitted(stsScale)).toEqual([]); // received: target-anti-affinity
+  });
+});
+
 // Review map25: a scale-out the AIStore policy admits on purpose, then blocks at the StatefulSet.
 // A one-target CR with disablePodAntiAffinity: true and a real hostPort (or hostNetwork) is admitted
 // (one target shares no node), and so is its scale-out: the `fixed` clause of the AIStore policy
