@@ -154,3 +154,41 @@ describe('review map25: the scale-out of a one-target CR with a host port', () =
     expect(vap(pod1)).toEqual([]); // received: target-host-port / target-host-network
   });
 });
+
+// Review map25: the only target of a one-target CR is denied by the pod policy.
+// A CR of size 1 with disablePodAntiAffinity: true and a hostPort (or hostNetwork) is admitted by the
+// AIStore policy and the webhook (one target shares no node: atMostOneTarget), and so is its
+// StatefulSet (replicas 1). The operator renders no anti-affinity for it (target/statefulset.go
+// createTargetAffinity: AllowTargetSharedNodes -> the CR's own affinity, here none) and the CR's hostPort
+// on the target container (cmn/res.go NewDaemonPorts; hostNetwork: targetPodSpec HostNetwork). The
+// StatefulSet controller then creates pod <cr>-target-0 (owned by the StatefulSet), and the pod policy
+// denies it: its multiTarget fact is `!guardedAntiAffinity || (pinsOneHost && laterOrdinal)`, so a pod
+// without target anti-affinity counts as multi-target whatever its ordinal, although docs/vap.md says
+// "A target Pod: the same with its own labels, 'more than one' meaning an ordinal >= 1".
+// The webhook, judging the pod against its cached CR (one target), admits it.
+// Impact: with `render --vap` bound, such an AIStore never gets its one target (FailedCreate on every
+// StatefulSet sync), with nothing at the CR's or the StatefulSet's admission saying so. Expected: pod
+// target-0 admitted, as the webhook does (an ordinal-0 pod alone cannot show a second target).
+describe('review map25: target-0 of a one-target CR with anti-affinity off and a host port', () => {
+  it.each([
+    ['hostPort 51081', { hostPort: 51081 }],
+    ['hostNetwork', { hostNetwork: true }],
+  ])('%s: CR, StatefulSet and pod target-0 are all admitted', (_n, ports) => {
+    const vap = (c: AgreementCase) =>
+      VAPS.map((p) => admit(p, c)).flatMap((v) => [...v.failures.map((f) => f.rule), ...v.errors]);
+    const cr = aistore({ size: 1, disable: true, ...ports });
+    const sts = targetStatefulSet({ replicas: 1, ...ports });
+    const pod = targetPod({ ordinal: 0, ...ports });
+    pod.metadata!.ownerReferences = [
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'ais-target', uid: 'sts-uid', controller: true },
+    ];
+    const create = (object: KubeObject): AgreementCase => ({ name: 'map25', operation: 'CREATE', object });
+
+    expect(vap(create(cr))).toEqual([]);
+    expect(engineDenials(cr)).toEqual([]);
+    expect(vap(create(sts))).toEqual([]);
+    expect(engineDenials(sts, [cr])).toEqual([]);
+    expect(engineDenials(pod, [cr, sts])).toEqual([]);
+    expect(vap(create(pod))).toEqual([]); // received: target-host-port / target-host-network
+  });
+});
