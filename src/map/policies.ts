@@ -102,7 +102,9 @@ const POD: MapDef = {
     {
       // target-anti-affinity on CREATE: a target pod that requires hostname anti-affinity against
       // the other targets while its nodeSelector pins them all to one host, ordinal >= 1, would stay
-      // Pending: the terms go, and what they leave empty with them.
+      // Pending: the terms go, and what they leave empty with them. Only when none is sure to keep
+      // targets apart (multiTarget): such a term is what a CR that keeps anti-affinity on renders, and
+      // the webhook with that CR keeps it (src/policy/layout.ts viewFromPodSpec).
       rule: 'target-anti-affinity',
       patch:
         `${and('variables.target', 'variables.requiredAntiAffinity', 'variables.multiTarget')} ? (` +

@@ -87,6 +87,11 @@ export interface TargetSetView {
    * rejects the change), keeps what it has.
    */
   antiAffinityKept: boolean;
+  /**
+   * The view is a StatefulSet's or a pod's, the CR behind it unknown: anti-affinity off alone does
+   * not make the layout multi-target (detectLayout).
+   */
+  withoutCR?: true;
 }
 
 export interface Layout {
@@ -311,9 +316,15 @@ function viewFromPodSpec(
     placementKnown: true,
     autoScaled: false,
     antiAffinityKeptExplicitly: false,
-    antiAffinityKept: false,
+    // A term sure to keep targets apart comes from a CR that keeps anti-affinity on (the operator's
+    // own term, or the CR's), or from one with it off whose own required term the CR's rule judges
+    // (target-anti-affinity). The first is the only one a CR the guard admits renders once pinned
+    // (an explicit false, or a one-target CR scaled out), and the CR's view keeps it (antiAffinityKept
+    // of a stored CR): without the CR the view keeps it too, never stricter than with it.
+    antiAffinityKept: guarded,
     antiAffinityOff: !guarded,
     ...(guarded && { antiAffinityFrom: 'template' as const }),
+    withoutCR: true,
     antiAffinityOffBecause: `the ${what} has no required hostname anti-affinity between targets`,
   };
 }
@@ -542,8 +553,17 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
   // Anti-affinity that stays on (false, or unset where the guard will not set it) keeps targets one
   // per node, whatever else the layout suggests: not multi-target (the signals stay, for the
   // warnings that say what it costs).
-  const multiTarget = !single && signals.length > 0 && !view.antiAffinityKept;
-  return { view, multiTarget, signals: single ? [] : signals };
+  //
+  // Without the CR, anti-affinity off is no evidence by itself: a one-target CR with it off and a host
+  // port (or hostNetwork) is admitted, and so is its scale-out (fixedAtCreation: the field is fixed
+  // and keeps targets one per node), which the webhook with the CR lets through as a warning
+  // (renderedFromStoredCR); its StatefulSet and pods alone look the same as a set the CR would have
+  // refused. What forces targets together (a pinned host, PVs, too few nodes) still decides.
+  // (Named after what decided: the others first.)
+  const offAlone = (s: Signal) => view.withoutCR === true && s.id === 'anti-affinity-disabled';
+  const deciding = signals.filter((s) => !offAlone(s));
+  const multiTarget = !single && deciding.length > 0 && !view.antiAffinityKept;
+  return { view, multiTarget, signals: single ? [] : [...deciding, ...signals.filter(offAlone)] };
 }
 
 /** The first multi-target signal in words, whether or not the layout counts as multi-target. */

@@ -532,12 +532,12 @@ const podChecks = (what: string): Check[] => [
   {
     rule: 'target-host-port',
     broken: (_r, f) => and(f('target'), f('multiTarget'), f('hostPort')),
-    message: `[target-host-port] a container of the target ${what} asks for a hostPort, and it has no required hostname anti-affinity between targets (multi-target): ${HOSTPORT_WHY}${doc('target-host-port')}`,
+    message: `[target-host-port] a container of the target ${what} asks for a hostPort, and its nodeSelector pins more than one target to one node with no required hostname anti-affinity between them (multi-target): ${HOSTPORT_WHY}${doc('target-host-port')}`,
   },
   {
     rule: 'target-host-network',
     broken: (_r, f) => and(f('target'), f('multiTarget'), f('hostNetwork')),
-    message: `[target-host-network] the target ${what} has hostNetwork: true and no required hostname anti-affinity between targets (multi-target): every container port becomes a host port, so the second target on a node stays Pending${doc('target-host-network')}`,
+    message: `[target-host-network] the target ${what} has hostNetwork: true, and its nodeSelector pins more than one target to one node with no required hostname anti-affinity between them (multi-target): every container port becomes a host port, so the second target on a node stays Pending${doc('target-host-network')}`,
   },
 ];
 
@@ -557,10 +557,14 @@ const STATEFULSET: PolicyDef = {
       labelsAt('spec.template.metadata.labels'),
     ),
     {
-      // The StatefulSet without its CR (layout.ts viewFromStatefulSet): no required anti-affinity
-      // between targets means the operator rendered it with anti-affinity disabled.
+      // The StatefulSet without its CR (layout.ts viewFromPodSpec, detectLayout withoutCR): more than
+      // one replica pinned to one host with no term sure to keep them apart. Never stricter than the
+      // webhook with the CR on what the operator renders from a CR the policies admit: a term sure to
+      // keep targets apart is what a CR that keeps anti-affinity on renders (pinned: an explicit
+      // false, or a one-target CR scaled out), and the webhook keeps it; anti-affinity off unpinned is
+      // also a one-target CR's scale-out with its host port kept (the AIStore policy's `fixed`).
       name: 'multiTarget',
-      of: (_r, f) => and(`${f('replicas')} > 1`, or(not(f('guardedAntiAffinity')), f('pinsOneHost'))),
+      of: (_r, f) => and(`${f('replicas')} > 1`, f('pinsOneHost'), not(f('guardedAntiAffinity'))),
       absent: 'false',
     },
   ],
@@ -569,7 +573,7 @@ const STATEFULSET: PolicyDef = {
     {
       rule: 'target-anti-affinity',
       broken: (_r, f) => and(f('target'), f('multiTarget'), f('requiredAntiAffinity')),
-      message: `[target-anti-affinity] the target pod template requires hostname anti-affinity between targets, but its nodeSelector pins them all to one node: the second target stays Pending; set spec.targetSpec.disablePodAntiAffinity: true on the AIStore CR${doc('target-anti-affinity')}`,
+      message: `[target-anti-affinity] the target pod template has a required hostname anti-affinity term that may select the other targets (not one sure to keep them apart: the CR's own, copied by the operator), and its nodeSelector pins them all to one node: the second target stays Pending; remove the term from spec.targetSpec.affinity (a new AIStore CR: the operator refuses targetSpec changes)${doc('target-anti-affinity')}`,
     },
     {
       rule: 'mount-template-name',
@@ -604,8 +608,10 @@ const POD: PolicyDef = {
       absent: 'false',
     },
     {
+      // As the StatefulSet's, with ordinal >= 1 for "more than one" (an ordinal-0 pod alone shows no
+      // second target: it may be a one-target CR's only one).
       name: 'multiTarget',
-      of: (_r, f) => or(not(f('guardedAntiAffinity')), and(f('pinsOneHost'), f('laterOrdinal'))),
+      of: (_r, f) => and(f('laterOrdinal'), f('pinsOneHost'), not(f('guardedAntiAffinity'))),
       absent: 'false',
     },
   ],

@@ -17,6 +17,12 @@ const MAP_KINDS = ['AIStore', 'Pod'];
 const create = (name: string, object: KubeObject): AgreementCase => ({ name, operation: 'CREATE', object });
 
 const TARGET_TERM = HOST_ANTI_AFFINITY().podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]!;
+// A target term the guard cannot be sure reaches every target (the namespace selector asks for a
+// label it cannot see): the only kind the pod policy strips. A term sure to keep targets apart comes
+// from a CR that keeps anti-affinity on, and the webhook with that CR keeps it (layout.ts viewFromPodSpec).
+const UNSURE_TERM_SCOPE = { namespaceSelector: { matchLabels: { team: 'storage' } } };
+const UNSURE_TERM = { ...TARGET_TERM, ...UNSURE_TERM_SCOPE };
+const UNSURE = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [UNSURE_TERM] } };
 const OTHER_TERM = {
   labelSelector: { matchLabels: { app: 'cache' } },
   topologyKey: 'kubernetes.io/hostname',
@@ -77,6 +83,7 @@ function mutationCases(): AgreementCase[] {
     ),
 
     create('Pod: target anti-affinity, pinned, ordinal 1', pinnedPod(HOST_ANTI_AFFINITY())),
+    create('Pod: an unsure target term, pinned, ordinal 1', pinnedPod(UNSURE)),
     // A term the mutation must strip only when it reaches the other targets.
     ...TERM_SCOPES.flatMap(({ name, extra }) => [
       create(
@@ -92,38 +99,40 @@ function mutationCases(): AgreementCase[] {
         aistore({ nodeSelector: PINNED, affinity: hostAntiAffinityWith(extra) }),
       ),
     ]),
-    create('Pod: target anti-affinity, pinned, ordinal 0', pinnedPod(HOST_ANTI_AFFINITY(), 0)),
+    create('Pod: an unsure target term, pinned, ordinal 0', pinnedPod(UNSURE, 0)),
+    create('Pod: an unsure target term, not pinned', targetPod({ affinity: UNSURE, ordinal: 1 })),
     create(
-      'Pod: target anti-affinity, not pinned',
-      targetPod({ affinity: HOST_ANTI_AFFINITY(), ordinal: 1 }),
-    ),
-    create(
-      'Pod: target and other required terms, pinned, ordinal 2',
+      'Pod: unsure target and other required terms, pinned, ordinal 2',
       pinnedPod(
-        { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [OTHER_TERM, TARGET_TERM] } },
+        { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [OTHER_TERM, UNSURE_TERM] } },
         2,
       ),
     ),
     create(
-      'Pod: target term and preferred terms, pinned',
+      'Pod: unsure target term and preferred terms, pinned',
       pinnedPod({
         podAntiAffinity: {
-          requiredDuringSchedulingIgnoredDuringExecution: [TARGET_TERM],
+          requiredDuringSchedulingIgnoredDuringExecution: [UNSURE_TERM],
           preferredDuringSchedulingIgnoredDuringExecution: PREFERRED,
         },
       }),
     ),
     create(
-      'Pod: target term and node affinity, pinned',
-      pinnedPod({ ...HOST_ANTI_AFFINITY(), nodeAffinity: NODE_AFFINITY }),
+      'Pod: unsure target term and node affinity, pinned',
+      pinnedPod({ ...UNSURE, nodeAffinity: NODE_AFFINITY }),
     ),
     create('Pod: target term for another CR, pinned', pinnedPod(HOST_ANTI_AFFINITY('other'))),
     create(
       'Pod: CR name with a dot, pinned, ordinal 3',
-      targetPod({ cr: 'a.b', affinity: HOST_ANTI_AFFINITY('a.b'), nodeSelector: PINNED, ordinal: 3 }),
+      targetPod({
+        cr: 'a.b',
+        affinity: hostAntiAffinityWith(UNSURE_TERM_SCOPE, 'a.b'),
+        nodeSelector: PINNED,
+        ordinal: 3,
+      }),
     ),
     create('Pod: no evidence (selector labels only), pinned', {
-      ...pinnedPod(HOST_ANTI_AFFINITY()),
+      ...pinnedPod(UNSURE),
       metadata: {
         name: 'ais-target-1',
         namespace: 'ais',

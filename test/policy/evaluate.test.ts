@@ -102,8 +102,10 @@ describe('mutations are idempotent: the engine on its own output gives no patch'
 });
 
 describe('UPDATE ratchets: violations the old object already had do not deny', () => {
+  // Without its CR a StatefulSet is multi-target only pinned to one host (layout.ts detectLayout withoutCR).
+  const ONE_HOST = { 'kubernetes.io/hostname': 'node-1' };
   it('a pre-existing hostPort warns, a new one denies', () => {
-    const bad = targetStatefulSet({ hostPort: 51081 });
+    const bad = targetStatefulSet({ hostPort: 51081, nodeSelector: ONE_HOST });
     const old = run({ name: '', object: bad, operation: 'UPDATE', oldObject: bad });
     expect(old.allowed).toBe(true);
     expect(old.findings[0]).toMatchObject({
@@ -111,7 +113,12 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
       action: 'warn',
       message: expect.stringMatching(/^already so before this update/),
     });
-    const fresh = run({ name: '', object: bad, operation: 'UPDATE', oldObject: targetStatefulSet() });
+    const fresh = run({
+      name: '',
+      object: bad,
+      operation: 'UPDATE',
+      oldObject: targetStatefulSet({ nodeSelector: ONE_HOST }),
+    });
     expect(fresh.allowed).toBe(false);
   });
 
@@ -119,7 +126,7 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
   const containersOf = (o: KubeObject) => (o as unknown as Sts).spec.template.spec.containers;
 
   it('the same violation at another index (a sidecar inserted first) still warns', () => {
-    const bad = targetStatefulSet({ hostPort: 51081 });
+    const bad = targetStatefulSet({ hostPort: 51081, nodeSelector: ONE_HOST });
     const moved = structuredClone(bad);
     containersOf(moved).unshift({ name: 'sidecar', image: 'busybox' });
     const ev = run({ name: '', object: moved, operation: 'UPDATE', oldObject: bad });
@@ -332,9 +339,15 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
     });
 
     it('only a CR: a target StatefulSet keeps its ratchet by the old object (its template may change)', () => {
-      const one = targetStatefulSet({ hostPort: 51081, replicas: 1 });
-      const two = targetStatefulSet({ hostPort: 51081, replicas: 2 });
+      const pinned = { 'kubernetes.io/hostname': 'node-1' };
+      const one = targetStatefulSet({ hostPort: 51081, replicas: 1, nodeSelector: pinned });
+      const two = targetStatefulSet({ hostPort: 51081, replicas: 2, nodeSelector: pinned });
       expect(run({ name: '', object: two, operation: 'UPDATE', oldObject: one }).allowed).toBe(false);
+      // Unpinned, without the CR, it is what the operator renders for an admitted one-target CR's
+      // scale-out (review map25): no evidence of shared nodes, so it passes.
+      const unpinned = (replicas: number) => targetStatefulSet({ hostPort: 51081, replicas });
+      const scale = { name: '', object: unpinned(2), operation: 'UPDATE' as const, oldObject: unpinned(1) };
+      expect(run(scale).allowed).toBe(true);
     });
 
     // A warning reaches kubectl clipped to 256 characters: its start (rule, link) and its last 100.
@@ -364,7 +377,7 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
   });
 
   it('a changed value at the same place is a new violation: denied', () => {
-    const bad = targetStatefulSet({ hostPort: 51081 });
+    const bad = targetStatefulSet({ hostPort: 51081, nodeSelector: ONE_HOST });
     const changed = structuredClone(bad);
     const ports = containersOf(changed)[0]!.ports as { hostPort: number }[];
     ports.find((p) => p.hostPort === 51081)!.hostPort = 9999;
@@ -374,8 +387,8 @@ describe('UPDATE ratchets: violations the old object already had do not deny', (
   });
 
   it('the same value at the same place still warns when the message changes with the layout (a scale-up)', () => {
-    const bad = targetStatefulSet({ hostPort: 51081, replicas: 2 });
-    const scaled = targetStatefulSet({ hostPort: 51081, replicas: 5 });
+    const bad = targetStatefulSet({ hostPort: 51081, replicas: 2, nodeSelector: ONE_HOST });
+    const scaled = targetStatefulSet({ hostPort: 51081, replicas: 5, nodeSelector: ONE_HOST });
     const ev = run({ name: '', object: scaled, operation: 'UPDATE', oldObject: bad });
     expect(ev.allowed).toBe(true);
   });

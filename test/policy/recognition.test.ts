@@ -24,7 +24,14 @@ import type { KubeObject } from '../../src/policy/index.js';
 
 /** A chart's StatefulSet that happens to use the target labels, a `-target` name and a hostPort. */
 function shopStatefulSet(extraLabels: Record<string, string> = {}, metadata: object = {}): KubeObject {
-  const sts = targetStatefulSet({ cr: 'web', namespace: 'shop', hostPort: 8080, templates: ['data'] });
+  // Pinned to one host: without its CR the only layout a StatefulSet alone shows as multi-target.
+  const sts = targetStatefulSet({
+    cr: 'web',
+    namespace: 'shop',
+    hostPort: 8080,
+    templates: ['data'],
+    nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
+  });
   const labels = { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/component': 'target', ...extraLabels };
   const spec = sts.spec as { template: { metadata: { labels: Record<string, string> } } };
   spec.template.metadata.labels = labels;

@@ -40,6 +40,7 @@ describe("VAP verdicts equal the engine's for the rules they cover", () => {
  * which the webhook judges and the policies do not. Held here so a change of either side is seen.
  */
 describe('documented differences: the engine denies, the policy is not asked', () => {
+  const PINNED = { 'kubernetes.io/hostname': 'node-1' };
   const AIS_OWNER = { apiVersion: 'ais.nvidia.com/v1beta1', kind: 'AIStore', name: 'ais', uid: 'u1' };
   const withMeta = (o: KubeObject, m: Record<string, unknown>): KubeObject => ({
     ...o,
@@ -51,7 +52,7 @@ describe('documented differences: the engine denies, the policy is not asked', (
     {
       name: 'StatefulSet ais-target owned by AIStore ais, no component label, hostPort',
       operation: 'CREATE',
-      object: withMeta(targetStatefulSet({ hostPort: 51081 }), {
+      object: withMeta(targetStatefulSet({ hostPort: 51081, nodeSelector: PINNED }), {
         labels: { 'app.kubernetes.io/name': 'ais' },
         ownerReferences: [AIS_OWNER],
       }),
@@ -59,7 +60,7 @@ describe('documented differences: the engine denies, the policy is not asked', (
     {
       name: 'Pod ais-target-1 owned by AIStore ais, no labels, hostPort',
       operation: 'CREATE',
-      object: withMeta(targetPod({ ordinal: 1, hostPort: 51081 }), {
+      object: withMeta(targetPod({ ordinal: 1, hostPort: 51081, nodeSelector: PINNED }), {
         labels: {},
         ownerReferences: [AIS_OWNER],
       }),
@@ -90,7 +91,7 @@ describe('documented differences: the engine denies, the policy is not asked', (
     const outcome = judgeAgreement({
       name: 'two owners',
       operation: 'CREATE',
-      object: withMeta(targetPod({ ordinal: 1, hostPort: 51081 }), {
+      object: withMeta(targetPod({ ordinal: 1, hostPort: 51081, nodeSelector: PINNED }), {
         labels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' },
         ownerReferences: [{ ...AIS_OWNER, name: 'other', uid: 'u0' }, AIS_OWNER],
       }),

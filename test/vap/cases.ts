@@ -90,13 +90,19 @@ export function builderCases(): AgreementCase[] {
         `CR: hostPort, own podAntiAffinity with a target term for ${name}`,
         aistore({ hostPort: 51081, affinity: hostAntiAffinityWith(extra) }),
       ),
+      // Pinned: without the CR only a pinned host makes a StatefulSet or pod multi-target.
       create(
-        `STS: hostPort, template term for ${name}`,
-        targetStatefulSet({ hostPort: 51081, affinity: hostAntiAffinityWith(extra) }),
+        `STS: hostPort, pinned, template term for ${name}`,
+        targetStatefulSet({ hostPort: 51081, nodeSelector: PINNED, affinity: hostAntiAffinityWith(extra) }),
       ),
       create(
-        `Pod: hostPort, term for ${name}`,
-        targetPod({ hostPort: 51081, ordinal: 1, affinity: hostAntiAffinityWith(extra) }),
+        `Pod: hostPort, pinned, term for ${name}`,
+        targetPod({
+          hostPort: 51081,
+          nodeSelector: PINNED,
+          ordinal: 1,
+          affinity: hostAntiAffinityWith(extra),
+        }),
       ),
     ]),
     create('CR: hostPort, anti-affinity off', aistore({ disable: true, hostPort: 51081 })),
@@ -388,6 +394,23 @@ export function builderCases(): AgreementCase[] {
     ),
     create('STS: hostPort, 1 replica', targetStatefulSet({ hostPort: 51081, replicas: 1 })),
     create('STS: hostNetwork, no anti-affinity', targetStatefulSet({ hostNetwork: true })),
+    // Without the CR only a pinned host with no term sure to keep targets apart is multi-target: an
+    // admitted one-target CR scaled out renders the unpinned ones above (layout.ts detectLayout withoutCR).
+    create(
+      'STS: hostPort, no anti-affinity, pinned to one host',
+      targetStatefulSet({ hostPort: 51081, nodeSelector: PINNED }),
+    ),
+    create(
+      'STS: hostNetwork, no anti-affinity, pinned to one host',
+      targetStatefulSet({ hostNetwork: true, nodeSelector: PINNED }),
+    ),
+    create(
+      'STS: pinned to one host, a target term for a namespace label the guard cannot see',
+      targetStatefulSet({
+        affinity: hostAntiAffinityWith({ namespaceSelector: { matchLabels: { team: 'storage' } } }),
+        nodeSelector: PINNED,
+      }),
+    ),
     create(
       'STS: anti-affinity, pinned to one host',
       targetStatefulSet({ affinity: HOST_ANTI_AFFINITY(), nodeSelector: PINNED }),
@@ -503,6 +526,14 @@ export function builderCases(): AgreementCase[] {
       targetPod({ hostPort: 51081, affinity: HOST_ANTI_AFFINITY(), nodeSelector: PINNED, ordinal: 0 }),
     ),
     create('Pod: hostNetwork, no anti-affinity', targetPod({ hostNetwork: true })),
+    create(
+      'Pod: hostPort, no anti-affinity, pinned, ordinal 1',
+      targetPod({ hostPort: 51081, nodeSelector: PINNED, ordinal: 1 }),
+    ),
+    create(
+      'Pod: hostNetwork, no anti-affinity, pinned, ordinal 1',
+      targetPod({ hostNetwork: true, nodeSelector: PINNED, ordinal: 1 }),
+    ),
     create(
       'Pod: hostNetwork, ports defaulted to host ports, no anti-affinity',
       targetPod({ hostNetwork: true, hostPort: 51081 }),

@@ -23,8 +23,8 @@ const rows: Row[] = [
     expect: {},
   },
   {
-    name: 'StatefulSet: hostNetwork without anti-affinity',
-    object: targetStatefulSet({ hostNetwork: true }),
+    name: 'StatefulSet: hostNetwork without anti-affinity, pinned to one host',
+    object: targetStatefulSet({ hostNetwork: true, nodeSelector: { 'kubernetes.io/hostname': 'node-1' } }),
     expect: { deny: [/pod template's hostNetwork is true/] },
   },
   {

@@ -202,9 +202,16 @@ const rows: Row[] = [
     expect: { deny: [/2 targets but only 1 node\(s\) they can be scheduled on/] },
   },
   {
-    name: 'StatefulSet: hostPort, no anti-affinity, 2 replicas',
-    object: targetStatefulSet({ hostPort: 51081 }),
+    name: 'StatefulSet: hostPort, no anti-affinity, 2 replicas pinned to one host',
+    object: targetStatefulSet({ hostPort: 51081, nodeSelector: pinned }),
     expect: { deny: [/container "ais-node" of the target pod template asks for hostPort 51081\/TCP/] },
+  },
+  {
+    // Without the CR, anti-affinity off is no evidence: an admitted one-target CR scaled out renders
+    // this, and the webhook with the CR only warns (layout.ts detectLayout withoutCR).
+    name: 'StatefulSet: hostPort, no anti-affinity, 2 replicas, the CR unknown and nothing pinned',
+    object: targetStatefulSet({ hostPort: 51081 }),
+    expect: {},
   },
   {
     name: 'StatefulSet: hostPort with required anti-affinity',
@@ -212,9 +219,11 @@ const rows: Row[] = [
     expect: {},
   },
   {
-    name: 'StatefulSet: anti-affinity in template but pinned to one host',
+    // A CR that keeps anti-affinity on renders this (an explicit false, or one target scaled out):
+    // the webhook with the CR keeps it, so without the CR too (layout.ts viewFromPodSpec).
+    name: 'StatefulSet: anti-affinity in template, pinned to one host, the CR unknown',
     object: targetStatefulSet({ hostPort: 51081, affinity: HOST_ANTI_AFFINITY(), nodeSelector: pinned }),
-    expect: { deny: [/nodeSelector pins every target to node-1/] },
+    expect: {},
   },
   { name: 'StatefulSet: 1 replica', object: targetStatefulSet({ hostPort: 51081, replicas: 1 }), expect: {} },
   {
@@ -248,8 +257,8 @@ const rows: Row[] = [
   // (target/statefulset.go NewInitContainerEnv), which it never rolls out alone. A warning: such a
   // set may still run one target per node, and the CR cannot change in place.
   {
-    name: 'StatefulSet: init container sets AIS_PUBLIC_HOSTNAME from status.hostIP, no anti-affinity',
-    object: targetStatefulSet({ publicHostnameFrom: 'status.hostIP' }),
+    name: 'StatefulSet: init container sets AIS_PUBLIC_HOSTNAME from status.hostIP, no anti-affinity, pinned',
+    object: targetStatefulSet({ publicHostnameFrom: 'status.hostIP', nodeSelector: pinned }),
     expect: {
       warn: [
         /init container "populate-env" of the target pod template sets AIS_PUBLIC_HOSTNAME from status.hostIP in a multi-target layout.*"duplicate IPs"/,
@@ -288,7 +297,7 @@ const rows: Row[] = [
   },
   {
     name: 'StatefulSet: hostPort and the variable: one deny, for the host port',
-    object: targetStatefulSet({ hostPort: 51081, publicHostnameFrom: 'status.hostIP' }),
+    object: targetStatefulSet({ hostPort: 51081, publicHostnameFrom: 'status.hostIP', nodeSelector: pinned }),
     expect: { deny: [/asks for hostPort 51081\/TCP/] },
   },
   {
