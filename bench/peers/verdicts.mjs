@@ -6,8 +6,10 @@
 // Pods and claims (docs/vap.md, src/vap/policies.ts: ais-guard-target-pod, ais-guard-target-claim):
 // - target-host-port / target-host-network on a target Pod: the target labels plus the operator's
 //   evidence (managed-by: ais-operator, or an AIStore owner of the labelled name), in a multi-target
-//   layout as the Pod alone shows it (no required kubernetes.io/hostname anti-affinity selecting its
-//   own labels, or a nodeSelector pinning one host on an ordinal >= 1): deny a hostPort or hostNetwork.
+//   layout as the Pod alone shows it (a nodeSelector pinning one host on an ordinal >= 1, and no
+//   required kubernetes.io/hostname anti-affinity selecting its own labels): deny a hostPort or
+//   hostNetwork. Never stricter than the webhook with the CR (docs/vap.md): unpinned, the pod may be
+//   an admitted one-target CR's scale-out; with the term, a CR that keeps anti-affinity on rendered it.
 // - pvc-name, the shape only, on a target claim with that evidence: <cr>-…-<cr>-target-<N>, the
 //   state claim <ns>-<cr>-state-<cr>-target-… excepted. The CR behind a claim is the webhook's (not
 //   a single object's) to know, so a right shape under the wrong CR is not in this set.
@@ -91,6 +93,15 @@ export const VERDICTS = [
           ],
         },
       };
+    }),
+    allowed: true,
+  },
+  {
+    // No anti-affinity, not pinned: an admitted one-target CR with a hostPort, scaled out, renders it.
+    name: 'target-pod-unpinned-hostport',
+    review: targetPod((pod) => {
+      withHostPort(pod);
+      delete pod.spec.nodeSelector;
     }),
     allowed: true,
   },

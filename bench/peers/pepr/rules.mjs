@@ -64,12 +64,14 @@ export function podDenial(pod, namespace) {
   const pinsOneHost = HOSTNAME in (spec.nodeSelector ?? {});
   // A pod says there are at least ordinal + 1 targets.
   const laterOrdinal = new RegExp(`(^|-)${quote(cr)}-target-[1-9][0-9]*$`).test(pod.metadata?.name ?? '');
-  const multiTarget = !requiredAntiAffinity(spec, pod.metadata.labels ?? {}) || (pinsOneHost && laterOrdinal);
+  // Never stricter than ais-guard with the CR (docs/vap.md): pinned, a later target, and no term
+  // keeping targets apart; anti-affinity off alone may be an admitted one-target CR scaled out.
+  const multiTarget = pinsOneHost && laterOrdinal && !requiredAntiAffinity(spec, pod.metadata.labels ?? {});
   if (!multiTarget) return undefined;
   if (hostPort(spec))
-    return `[target-host-port] a container of the target pod asks for a hostPort, and it has no required hostname anti-affinity between targets (multi-target) (see ${DOC}#target-host-port)`;
+    return `[target-host-port] a container of the target pod asks for a hostPort, and its nodeSelector pins more than one target to one node with no required hostname anti-affinity between them (multi-target) (see ${DOC}#target-host-port)`;
   if (spec.hostNetwork === true)
-    return `[target-host-network] the target pod has hostNetwork: true and no required hostname anti-affinity between targets (multi-target) (see ${DOC}#target-host-network)`;
+    return `[target-host-network] the target pod has hostNetwork: true, and its nodeSelector pins more than one target to one node with no required hostname anti-affinity between them (multi-target) (see ${DOC}#target-host-network)`;
   return undefined;
 }
 

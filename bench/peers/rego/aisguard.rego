@@ -108,13 +108,12 @@ quote(c) := replace(c, ".", "\\.")
 
 later_ordinal(pod, c) if regex.match(sprintf("(^|-)%s-target-[1-9][0-9]*$", [quote(c)]), pod.metadata.name)
 
-# Multi-target as one Pod shows it (src/policy/layout.ts): no one-per-node anti-affinity, or its
-# nodeSelector pins one host and it is not the first target.
-pod_multi_target(pod) if not required_anti_affinity(pod.spec, labels_of(pod))
-
+# Multi-target as one Pod shows it (src/policy/layout.ts), never stricter than ais-guard with the CR:
+# its nodeSelector pins one host, it is not the first target, and no one-per-node anti-affinity.
 pod_multi_target(pod) if {
 	pins_one_host(pod.spec)
 	later_ordinal(pod, target_cr(pod))
+	not required_anti_affinity(pod.spec, labels_of(pod))
 }
 
 doc(rule) := sprintf(" (see https://github.com/ais-guard/ais-guard/blob/main/docs/rules.md#%s)", [rule])
