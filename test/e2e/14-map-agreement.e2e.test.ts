@@ -128,7 +128,7 @@ async function answers(c: AgreementCase): Promise<[Obj, Obj]> {
 }
 
 /** Two probes, one per policy: in effect when both come back changed. */
-const PROBES = ['CR: pinned to one host, 2 targets', 'Pod: target anti-affinity, pinned, ordinal 1'].map(
+const PROBES = ['CR: pinned to one host, 2 targets', 'Pod: an unsure target term, pinned, ordinal 1'].map(
   (name) => cases.find((c) => c.name === name && c.operation === 'CREATE')!,
 );
 async function probesMutated(): Promise<boolean[]> {
