@@ -30,24 +30,39 @@ import { describe, expect, it } from '@jest/globals';
 import { checkFailurePolicy } from '../../src/doctor/checks/failure-policy.js';
 import { checkNamespaceSelector } from '../../src/doctor/checks/namespace-selector.js';
 import type { Snapshot } from '../../src/doctor/types.js';
-import { entry, expectedFor, healthySnapshot, makeCerts, NOW } from './support.js';
+import { entry, expectedFor, healthySnapshot, makeCerts } from './support.js';
 
 /** Sets these labels and annotations on both live webhook configurations. */
 function mark(s: Snapshot, labels: Record<string, string>, annotations: Record<string, string> = {}): void {
   for (const fetched of Object.values(s.configs))
-    if (fetched?.ok)
-      fetched.value.metadata = {
-        ...fetched.value.metadata,
-        labels: { ...fetched.value.metadata?.labels, ...labels },
-        annotations: { ...fetched.value.metadata?.annotations, ...annotations },
+    if (fetched?.ok) {
+      // Snapshot's WebhookConfiguration type models no labels: doctor reads none. The object the
+      // apiserver returns has them, and so does what doctor fetches (it keeps the whole object).
+      const meta = (fetched.value.metadata ?? {}) as {
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
       };
+      fetched.value.metadata = {
+        ...meta,
+        labels: { ...meta.labels, ...labels },
+        annotations: { ...meta.annotations, ...annotations },
+      } as typeof fetched.value.metadata;
+    }
 }
 
-async function judge(edit: (s: Snapshot) => void, check = checkFailurePolicy) {
+type Check = (
+  snapshot: Snapshot,
+  expected: Awaited<ReturnType<typeof expectedFor>>,
+) => {
+  status: string;
+  fix?: string;
+};
+
+async function judge(edit: (s: Snapshot) => void, check: Check = checkFailurePolicy) {
   const expected = await expectedFor('base');
   const snapshot = await healthySnapshot(expected, makeCerts());
   edit(snapshot);
-  return check(snapshot, expected, NOW);
+  return check(snapshot, expected);
 }
 
 const KUBECTL_PATCH = /kubectl patch/;
