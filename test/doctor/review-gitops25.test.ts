@@ -136,3 +136,33 @@ describe('doctor checks other than failure-policy on an Argo CD application', ()
     expect(result.fix).toMatch(/Argo CD application ais-guard/);
   });
 });
+
+describe('doctor --overlay validate-only on an Argo CD application that still renders the mutating configuration', () => {
+  it('webhook-configurations: the fix is the application source, not kubectl delete (self-heal recreates it)', async () => {
+    // webhook-configurations.ts prints "kubectl delete mutatingwebhookconfiguration ais-guard" for a
+    // configuration the overlay does not render. When Argo CD tracks it, the application's source
+    // renders it (deploy/base, or the chart without mutatingWebhook.enabled=false): the delete makes
+    // the application OutOfSync/Missing and automated sync creates it again at once (Argo CD
+    // "Automated Sync Policy": self-heal/auto-sync re-applies missing resources). Expected: point at
+    // the source (deploy/overlays/validate-only, or mutatingWebhook.enabled=false), as failure-policy
+    // does for tracking-id objects.
+    const { checkWebhookConfigurations } = await import('../../src/doctor/checks/webhook-configurations.js');
+    const base = await expectedFor('base');
+    const snapshot = await healthySnapshot(base, makeCerts());
+    mark(
+      snapshot,
+      {},
+      {
+        'argocd.argoproj.io/tracking-id':
+          'ais-guard:admissionregistration.k8s.io/MutatingWebhookConfiguration:/ais-guard',
+      },
+    );
+    const result = checkWebhookConfigurations(snapshot, await expectedFor('validate-only'));
+    expect(result.status).toBe('warn');
+    expect(result.message).toMatch(/MutatingWebhookConfiguration ais-guard exists/);
+    // Today: "kubectl delete mutatingwebhookconfiguration ais-guard, or run doctor with the --overlay
+    // it was installed with".
+    expect(result.fix).not.toMatch(/kubectl delete/);
+    expect(result.fix).toMatch(/Argo CD application ais-guard/);
+  });
+});
