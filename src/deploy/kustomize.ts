@@ -96,7 +96,12 @@ async function applyPatches(dir: string, k: Kustomization, objects: KObject[]): 
         : { kind: smp.kind, name: smp.metadata?.name, namespace: smp.metadata?.namespace });
     if (!target) throw new Error(`${where}: a JSON6902 patch needs a target`);
     const hits = objects.filter((o) => matches(o, target));
-    if (hits.length === 0) throw new Error(`${where}: the patch matches no resource`);
+    // kustomize's target is a selector, which may pick nothing (kustomize api/builtins
+    // PatchTransformer.go, Transform: m.Select(target) then a loop over what it found):
+    // deploy/overlays/argocd's cert-manager.io target does on deploy/base. A target that names its
+    // object, or a patch without one, must still find it: a typo there would vanish silently.
+    if (hits.length === 0 && !(p.target && p.target.name === undefined))
+      throw new Error(`${where}: the patch matches no resource`);
     if (!isJson6902 && (smp as Record<string, unknown>)['$patch'] === 'delete') {
       for (const o of hits) objects.splice(objects.indexOf(o), 1);
       continue;

@@ -215,6 +215,20 @@ describe('the kustomize subset', () => {
     }
   });
 
+  it('a target without a name is a selector that may pick nothing, as in kustomize (overlays/argocd on base)', async () => {
+    const dir = await kustomization({
+      'kustomization.yaml':
+        'resources: [cm.yaml]\npatches: [{target: {group: cert-manager.io}, patch: "kind: Any\\nmetadata: {name: x, labels: {w: \\"1\\"}}"}]\n',
+      'cm.yaml': cm,
+    });
+    try {
+      const [configMap] = await buildKustomization(dir);
+      expect(configMap?.metadata).toEqual({ name: 'cm' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     [
       { 'kustomization.yaml': 'resources: [cm.yaml]\ncommonLabels: {a: b}\n' },
