@@ -138,12 +138,17 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
         '--manage-webhook-config with a self-managed certificate: every replica makes its own CA and the webhooks end up trusting the newest only; run one replica, or give the replicas one pair (--tls-cert, --tls-key from a Secret)',
       );
     const { keepCaBundle } = await import('../k8s/ca-bundle-keeper.js');
+    // Not Ready until the webhooks trust this replica's CA once (src/server/app.ts, caBundleTrusted).
+    guard.state.caBundleTrusted = false;
     keeper = keepCaBundle({
       kc,
       names: { validating: config.webhookConfigName, mutating: config.webhookConfigName },
       caFile: guard.caFile,
       overlapMs: config.caOverlapMs,
       logger,
+      onTrusted: () => {
+        guard.state.caBundleTrusted = true;
+      },
     });
   }
 

@@ -21,6 +21,11 @@ export interface CaBundleKeeperOptions {
   /** First retry delay after a failed write, doubled up to maxRetryMs. */
   retryMs?: number;
   maxRetryMs?: number;
+  /**
+   * Called after each write that left the bundles trusting ca.crt (or found them so), and when there
+   * is no ca.crt to manage: the keeper has done its part (serve's readiness waits for the first).
+   */
+  onTrusted?: () => void;
 }
 
 export interface CaBundleKeeper {
@@ -41,6 +46,7 @@ export function keepCaBundle(opts: CaBundleKeeperOptions): CaBundleKeeper {
     pollMs = 10_000,
     retryMs = 2_000,
     maxRetryMs = 300_000,
+    onTrusted,
   } = opts;
   let served: string | undefined; // the ca.crt text the bundles were last brought to
   const retired = new Set<string>(); // CAs this replica served before `served`, not yet settled
@@ -71,6 +77,7 @@ export function keepCaBundle(opts: CaBundleKeeperOptions): CaBundleKeeper {
       failures = 0;
       problem = undefined;
       logger.info({ ...names, step, wrote }, 'webhook configurations trust the current CA');
+      onTrusted?.();
       if (step === 'overlap') later(overlapMs, 'settle');
       else retired.clear();
     } catch (err) {
@@ -89,6 +96,9 @@ export function keepCaBundle(opts: CaBundleKeeperOptions): CaBundleKeeper {
       text = await readFile(caFile, 'utf8');
     } catch (err) {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      // No ca.crt (a Secret with tls.crt and tls.key only): there is nothing this replica could
+      // write, so nothing to wait for. An unreadable one is a fault: readiness waits until it reads.
+      if (missing) onTrusted?.();
       return report(
         missing
           ? 'no ca.crt next to the serving certificate: caBundle not managed'

@@ -29,6 +29,15 @@ export interface AppState {
   draining: boolean;
   /** The serving certificate's end and reload health (absent in tests that serve none). */
   certificate?: CertificateStatus;
+  /**
+   * With --manage-webhook-config (undefined without): whether the webhook caBundles have been seen
+   * trusting the serving CA (written, or found so) once since start. Until then the apiserver may not
+   * be able to call this replica at all (deploy/base ships no caBundle), and Ready is what Argo CD's
+   * sync waves and Flux's health checks wait for before they apply AIStore objects. Once set it stays
+   * set: a later failed write (a rotation step, an apiserver hiccup) is logged and retried by the
+   * keeper, and a readiness that followed it would drop every replica's endpoints at once.
+   */
+  caBundleTrusted?: boolean;
 }
 
 export interface AppDeps {
@@ -225,8 +234,14 @@ function surface(deps: AppDeps): express.Express {
     const cache = cluster.status();
     const cert = state.certificate && certificateReport(state.certificate, Date.now());
     const tls = state.tlsReady && (cert?.ready ?? true);
-    const checks = { tls, cluster: cache.synced, draining: state.draining };
-    const ready = tls && cache.synced && !state.draining;
+    const caBundle = state.caBundleTrusted;
+    const checks = {
+      tls,
+      cluster: cache.synced,
+      draining: state.draining,
+      ...(caBundle !== undefined && { caBundle }),
+    };
+    const ready = tls && cache.synced && !state.draining && caBundle !== false;
     const degraded = cert?.degraded.length ? cert.degraded : undefined;
     sendJson(res, ready ? 200 : 503, {
       status: ready ? (degraded ? 'degraded' : 'ready') : 'not ready',

@@ -317,6 +317,20 @@ describe('health, readiness, metrics', () => {
     expect((await request(warm.app).get('/readyz')).status).toBe(503);
   });
 
+  it('readyz with --manage-webhook-config waits for the caBundle once, then does not follow it', async () => {
+    const { app, state } = testApp();
+    // Without --manage-webhook-config there is no such check.
+    expect((await request(app).get('/readyz')).body.checks).not.toHaveProperty('caBundle');
+    state.caBundleTrusted = false;
+    const waiting = await request(app).get('/readyz');
+    expect({ status: waiting.status, checks: waiting.body.checks }).toEqual({
+      status: 503,
+      checks: { tls: true, cluster: true, draining: false, caBundle: false },
+    });
+    state.caBundleTrusted = true; // the keeper's first write landed (src/cli/serve.ts, onTrusted)
+    expect((await request(app).get('/readyz')).status).toBe(200);
+  });
+
   it('metrics count reviews by verdict and findings by rule', async () => {
     const { app } = testApp();
     await json(app, '/validate', reviewOf(aistore({ disable: true, hostPort: 1 })));
