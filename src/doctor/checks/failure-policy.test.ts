@@ -90,8 +90,8 @@ const rows: CheckRow[] = [
     expect: { status: 'fail', message: /pods\.mutate\.ais-guard\.io is Fail, documented Ignore/ },
   },
   {
-    // Argo CD renders the chart with `helm template`: no Helm release annotations, and a kubectl
-    // patch is undone at the next sync. The source (its chart values) is where the choice lives.
+    // Argo CD renders the chart with `helm template`: no Helm release annotations, and a change by
+    // hand is undone at the next sync. The source (its chart values) is where the choice lives.
     name: 'an Argo CD application chose Ignore for storage.validate',
     edit: (s) => {
       argoSynced(s);
@@ -101,7 +101,7 @@ const rows: CheckRow[] = [
       status: 'warn',
       message:
         /storage\.validate\.ais-guard\.io is Ignore, documented Fail \(base\), as Argo CD application ais-guard may set it \(failurePolicy\.storage\)/,
-      fix: /^if that was not meant: Fail in application ais-guard's source \(the chart's failurePolicy\.storage, or the manifests' failurePolicy\); a kubectl patch is undone at its next sync$/,
+      fix: /^if that was not meant: Fail in application ais-guard's source \(the chart's failurePolicy\.storage, or the manifests' failurePolicy\); a change by hand is undone at its next sync$/,
     },
   },
   {
@@ -113,7 +113,7 @@ const rows: CheckRow[] = [
     expect: {
       status: 'fail',
       message: /pods\.mutate\.ais-guard\.io is Fail, documented Ignore/,
-      fix: /^pods\.mutate\.ais-guard\.io's failurePolicy: Ignore in Argo CD application ais-guard's source \(a kubectl patch is undone at its next sync\)$/,
+      fix: /^pods\.mutate\.ais-guard\.io's failurePolicy: Ignore in Argo CD application ais-guard's source \(a change by hand is undone at its next sync\)$/,
     },
   },
   {
@@ -141,7 +141,7 @@ const rows: CheckRow[] = [
     expect: {
       status: 'warn',
       message: /as Flux HelmRelease flux-system\/ais-guard may set it \(failurePolicy\.volumes\)/,
-      fix: /^if that was not meant: failurePolicy\.volumes: Fail in HelmRelease flux-system\/ais-guard's spec\.values \(a helm upgrade by hand is undone at its next upgrade\)$/,
+      fix: /^if that was not meant: failurePolicy\.volumes: Fail in HelmRelease flux-system\/ais-guard's spec\.values \(helm-controller upgrades a release changed by hand back to them\)$/,
     },
   },
   {
@@ -161,8 +161,22 @@ const rows: CheckRow[] = [
     expect: {
       status: 'fail',
       message: /aistores\.validate\.ais-guard\.io is Ignore, documented Fail \(base\)/,
-      fix: /^aistores\.validate\.ais-guard\.io's failurePolicy: Fail in Flux Kustomization flux-system\/guard's source \(a kubectl patch is undone at its next sync\) \(or, for the audit overlay: doctor --overlay audit\)$/,
+      fix: /^aistores\.validate\.ais-guard\.io's failurePolicy: Fail in Flux Kustomization flux-system\/guard's source \(a change by hand is undone at its next reconcile\) \(or, for the audit overlay: doctor --overlay audit\)$/,
     },
+  },
+  {
+    // A chart that sets app.kubernetes.io/instance (not ours) on a Helm release: Helm's annotations
+    // decide; the label means Argo CD's label tracking only on a configuration nobody else marked.
+    name: 'a Helm release whose configuration also has app.kubernetes.io/instance',
+    edit: (s) => {
+      annotate(
+        s,
+        { 'meta.helm.sh/release-name': 'guard', 'meta.helm.sh/release-namespace': 'ais-guard' },
+        { 'app.kubernetes.io/instance': 'guard' },
+      );
+      entry(s, 'pods.mutate.ais-guard.io').failurePolicy = 'Fail';
+    },
+    expect: { status: 'fail', fix: /^kubectl patch mutatingwebhookconfiguration ais-guard / },
   },
   { name: 'no configuration', edit: (s) => (s.configs = {}), expect: { status: 'skip' } },
 ];

@@ -2,6 +2,7 @@
 // not block kube-system, and must never judge (or block) its own rollout.
 import type { CheckResult, Expected, Snapshot } from '../types.js';
 import { liveEntries, list, nothingToCheck, renderHint, verdict, type Finding } from './common.js';
+import { gitOpsKeeper, inSource } from './keeper.js';
 import { selects } from './selector.js';
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -14,6 +15,8 @@ export function checkNamespaceSelector(snapshot: Snapshot, expected: Expected): 
   if (entries.length === 0)
     return nothingToCheck('namespace-selector', snapshot, expected, 'no namespaced webhook to check');
   const findings: Finding[] = [];
+  // Under Argo CD or Flux a re-apply by hand is undone at the next sync: the selector goes in its source.
+  const keeper = gitOpsKeeper(snapshot, [...new Set(entries.map((e) => e.kind))]);
   for (const ns of expected.excludedNamespaces) {
     // The apiserver sets the name label on every namespace; other labels as read, when readable.
     const labels = { ...snapshot.namespaceLabels[ns], [NAME_LABEL]: ns };
@@ -24,7 +27,9 @@ export function checkNamespaceSelector(snapshot: Snapshot, expected: Expected): 
       findings.push({
         status: 'fail',
         message: `${ns} is not excluded from ${list(sent, 3)}`,
-        fix: `add ${ns} to the NotIn values of ${NAME_LABEL} in every namespaceSelector, or ${renderHint(expected)}`,
+        fix: keeper
+          ? inSource(keeper, `${ns} in the NotIn values of ${NAME_LABEL} in every namespaceSelector`)
+          : `add ${ns} to the NotIn values of ${NAME_LABEL} in every namespaceSelector, or ${renderHint(expected)}`,
       });
   }
   return verdict(

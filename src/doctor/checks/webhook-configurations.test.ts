@@ -54,6 +54,44 @@ const rows: CheckRow[] = [
     expect: { status: 'fail', message: /lacks pods\.validate\.ais-guard\.io/ },
   },
   {
+    // kustomize-controller's labels: a kubectl apply of render's output is undone at its next reconcile.
+    name: 'an entry removed from a configuration a Flux Kustomization applies: fixed in its source',
+    edit: (s) => {
+      const v = s.configs.ValidatingWebhookConfiguration!;
+      if (!v.ok) return;
+      v.value.metadata = {
+        ...v.value.metadata,
+        labels: {
+          'kustomize.toolkit.fluxcd.io/name': 'guard',
+          'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
+        },
+      };
+      v.value.webhooks = v.value.webhooks!.filter((w) => w.name !== 'pods.validate.ais-guard.io');
+    },
+    expect: {
+      status: 'fail',
+      message: /lacks pods\.validate\.ais-guard\.io/,
+      fix: /^this version's webhook configurations \(ais-guard render, or the chart\) in Flux Kustomization flux-system\/guard's source \(a change by hand is undone at its next reconcile\)$/,
+    },
+  },
+  {
+    // Helm would create it again at the next upgrade: the chart value, not a delete.
+    name: 'validate-only, with the mutating configuration of a Helm release left',
+    overlay: 'validate-only',
+    edit: (s) =>
+      (s.configs.MutatingWebhookConfiguration = {
+        ok: true,
+        value: {
+          metadata: { name: 'ais-guard', annotations: { 'meta.helm.sh/release-name': 'guard' } },
+          webhooks: [],
+        },
+      }),
+    expect: {
+      status: 'warn',
+      fix: /^leave it out of what Helm release guard renders \(the chart's mutatingWebhook\.enabled=false, or deploy\/overlays\/validate-only\); a change by hand is undone at its next upgrade, or run doctor/,
+    },
+  },
+  {
     name: 'an entry added by hand',
     edit: (s) => {
       const v = s.configs.ValidatingWebhookConfiguration!;

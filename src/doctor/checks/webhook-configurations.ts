@@ -12,16 +12,17 @@ import type {
   WebhookRule,
 } from '../types.js';
 import { CONFIG_RIGHT, couldNotRead, list, readFix, renderHint, verdict, type Finding } from './common.js';
+import { byHand, inSource, keeperOf } from './keeper.js';
 
 export function checkWebhookConfigurations(snapshot: Snapshot, expected: Expected): CheckResult {
   const findings: Finding[] = [];
   const present: string[] = [];
-  const hint = renderHint(expected);
   for (const want of expected.configs) {
     const got = snapshot.configs[want.kind];
     const label = `${want.kind} ${want.name}`;
     if (!got || !got.ok) {
       const missing = !got || got.absent;
+      const hint = renderHint(expected);
       // Unreadable says something of doctor's user (403) or of the apiserver (429, 5xx after the
       // retries), not of the install: a warning, as elsewhere.
       findings.push({
@@ -35,6 +36,11 @@ export function checkWebhookConfigurations(snapshot: Snapshot, expected: Expecte
       });
       continue;
     }
+    // A configuration Argo CD or Flux keeps is corrected in its source: an apply by hand is undone.
+    const keeper = keeperOf(got.value);
+    const hint = keeper?.gitOps
+      ? inSource(keeper, "this version's webhook configurations (ais-guard render, or the chart)")
+      : renderHint(expected);
     const names = new Set((got.value.webhooks ?? []).map((w) => w.name));
     const missing = want.webhooks.filter((w) => !names.has(w.name)).map((w) => w.name);
     const wanted = new Set(want.webhooks.map((w) => w.name));
@@ -99,12 +105,22 @@ export function checkWebhookConfigurations(snapshot: Snapshot, expected: Expecte
   }
   for (const other of expected.notRendered) {
     const got = snapshot.configs[other.kind];
-    if (got?.ok)
-      findings.push({
-        status: 'warn',
-        message: `${other.kind} ${other.name} exists, but the ${expected.overlay} install has none`,
-        fix: `kubectl delete ${other.kind.toLowerCase()} ${other.name}, or run doctor with the --overlay it was installed with`,
-      });
+    if (!got?.ok) continue;
+    // What a Helm release, Argo CD or Flux renders comes back after a delete by hand: leave it out there.
+    const keeper = keeperOf(got.value);
+    const leaveOut =
+      other.kind === 'MutatingWebhookConfiguration'
+        ? " (the chart's mutatingWebhook.enabled=false, or deploy/overlays/validate-only)"
+        : '';
+    findings.push({
+      status: 'warn',
+      message: `${other.kind} ${other.name} exists, but the ${expected.overlay} install has none`,
+      fix: `${
+        keeper
+          ? `leave it out of what ${keeper.said} renders${leaveOut}; ${byHand(keeper)}`
+          : `kubectl delete ${other.kind.toLowerCase()} ${other.name}`
+      }, or run doctor with the --overlay it was installed with`,
+    });
   }
   return verdict('webhook-configurations', findings, present.join(', '));
 }
