@@ -21,21 +21,26 @@ export interface Keeper {
 }
 
 /**
- * Read from the marks, the most specific first:
+ * Read from the marks, a GitOps controller's own before Helm's: one that took over an install made with
+ * `helm install` applies over it and never removes the `meta.helm.sh/*` annotations Helm left
+ * (kubectl apply's three-way merge keeps what it did not apply), while it rewrites its own mark at
+ * every sync.
  * - a Flux HelmRelease: helm-controller labels what it installs `helm.toolkit.fluxcd.io/name` and
  *   `/namespace`, and upgrades from the HelmRelease's values (so also Helm's annotations, below);
  *   a `helm upgrade` by hand lasts until its next reconcile, sooner with drift detection on;
- * - a Helm release: Helm 3 annotates every object it creates with its release (`-n`: a release
- *   lives in its own namespace, which may not be the guard's);
  * - an Argo CD application by its tracking annotation, the default since Argo CD 3.0
- *   (`<app>:<group>/<kind>:<namespace>/<name>`; it renders a chart with `helm template`, so no Helm
- *   annotations);
+ *   (`<app>:<group>/<kind>:<namespace>/<name>`, `<app>` written `<namespace>_<name>` for an
+ *   application outside Argo CD's own namespace, argo-cd "Applications in any namespace"; it
+ *   renders a chart with `helm template`, so no Helm annotations);
  * - a Flux Kustomization: kustomize-controller labels every object it applies
  *   `kustomize.toolkit.fluxcd.io/name` and `/namespace`;
- * - an Argo CD application by label tracking, the default before 3.0 (Argo CD "Resource Tracking":
- *   `app.kubernetes.io/instance: <app>`). Neither deploy/ nor the chart sets that label on the
- *   webhook configurations (deploy/base/*-webhook.yaml; the chart's "ais-guard.labels" in
- *   _helpers.tpl), so there it is Argo CD's. Read last: Helm and Flux marks are unambiguous.
+ * - a Helm release: Helm 3 annotates every object it creates with its release (`-n`: a release
+ *   lives in its own namespace, which may not be the guard's);
+ * - last, an Argo CD application by label tracking, the default before 3.0 (Argo CD "Resource
+ *   Tracking": `app.kubernetes.io/instance: <app>`). Neither deploy/ nor the chart sets that label
+ *   on the webhook configurations (deploy/base/*-webhook.yaml; the chart's "ais-guard.labels" in
+ *   _helpers.tpl), so alone it is Argo CD's; beside Helm's annotations it is as likely a chart's own
+ *   `{{ .Release.Name }}` (Argo CD names the release after the application), and Helm's decide.
  */
 export function keeperOf(config: WebhookConfiguration | undefined): Keeper | undefined {
   const { annotations = {}, labels = {} } = config?.metadata ?? {};
@@ -54,6 +59,19 @@ export function keeperOf(config: WebhookConfiguration | undefined): Keeper | und
       setValue: (value, policy) =>
         `${value}: ${policy} in HelmRelease ${helmRelease}'s spec.values (helm-controller upgrades a release changed by hand back to them)`,
     };
+  const argoApp = (app: string): Keeper => ({
+    said: `Argo CD application ${app}`,
+    undoes: 'at its next sync',
+    gitOps: true,
+    setValue: (value, policy) =>
+      `${policy} in application ${app}'s source (the chart's ${value}, or the manifests' failurePolicy); ${byHand(argoApp(app))}`,
+  });
+  // Names have no "_" (DNS labels), so the first one is the namespace's end.
+  const tracked = annotations['argocd.argoproj.io/tracking-id']?.split(':')[0]?.replace('_', '/');
+  if (tracked) return argoApp(tracked);
+  const kustomization = fluxObject('kustomize');
+  if (kustomization)
+    return { said: `Flux Kustomization ${kustomization}`, undoes: 'at its next reconcile', gitOps: true };
   const release = annotations['meta.helm.sh/release-name'];
   if (release) {
     const namespace = annotations['meta.helm.sh/release-namespace'];
@@ -65,18 +83,6 @@ export function keeperOf(config: WebhookConfiguration | undefined): Keeper | und
       setValue: (value, policy) => `helm upgrade ${args} <chart> --reuse-values --set ${value}=${policy}`,
     };
   }
-  const argoApp = (app: string): Keeper => ({
-    said: `Argo CD application ${app}`,
-    undoes: 'at its next sync',
-    gitOps: true,
-    setValue: (value, policy) =>
-      `${policy} in application ${app}'s source (the chart's ${value}, or the manifests' failurePolicy); ${byHand(argoApp(app))}`,
-  });
-  const tracked = annotations['argocd.argoproj.io/tracking-id']?.split(':')[0];
-  if (tracked) return argoApp(tracked);
-  const kustomization = fluxObject('kustomize');
-  if (kustomization)
-    return { said: `Flux Kustomization ${kustomization}`, undoes: 'at its next reconcile', gitOps: true };
   const labelled = labels['app.kubernetes.io/instance'];
   if (labelled) return argoApp(labelled);
   return undefined;
