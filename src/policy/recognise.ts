@@ -19,6 +19,7 @@ import {
   AIS_GROUP,
   AIS_KIND,
   crFromClaimShape,
+  hasStateClaim,
   isAIStore,
   isSomeStateClaim,
   isStateClaim,
@@ -278,12 +279,17 @@ function stateVolume(pv: PersistentVolume, ctx: ClusterContext): Recognised | un
   const crNames = stateClaimCrNames(namespace, name);
   const crName = crNames.find((c) => ctx.aistore(namespace, c) !== undefined) ?? crNames[0];
   if (crName === undefined) return undefined;
+  // A known CR whose state is on hostPath or emptyDir makes no state claim (operator
+  // target/volumes.go newTargetPVCs adds it only when StateStoragePVCStorageClass is non-nil):
+  // nothing ever asks this PV for 1Gi, so it is no state volume.
+  const cr = ctx.aistore(namespace, crName);
+  if (cr && !hasStateClaim(cr)) return undefined;
   return {
     role: 'state-volume',
     object: pv,
     namespace,
     crName,
-    cr: ctx.aistore(namespace, crName),
+    cr,
     claimName: name,
     ordinal: targetOrdinal(crName, name),
   };

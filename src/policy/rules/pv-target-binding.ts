@@ -8,6 +8,7 @@ import {
   claimTemplateNames,
   hasClaimShape,
   fixedTargetSize,
+  hasStateClaim,
   hostPortsKeepTargetsApart,
   isClaimTemplateOf,
   isSomeStateClaim,
@@ -151,7 +152,10 @@ function claimAsk(
   cr: AIStoreCR | undefined,
   claimName: string,
 ): ClaimAsk | undefined {
-  if (isStateClaim(namespace, crName, claimName))
+  if (isStateClaim(namespace, crName, claimName)) {
+    // With hostPath or emptyDir state the CR makes no state claim (newTargetPVCs adds it only when
+    // StateStoragePVCStorageClass is non-nil; aistore.ts hasStateClaim): nothing asks for 1Gi.
+    if (cr && !hasStateClaim(cr)) return undefined;
     return {
       of: 'the state claim',
       // '' (none named) leaves the claim to the default class: nothing to compare.
@@ -159,6 +163,7 @@ function claimAsk(
       size: STATE_CLAIM_SIZE,
       sizeFix: `Use a disk of at least ${STATE_CLAIM_SIZE}: the operator's state claim always asks for ${STATE_CLAIM_SIZE}.`,
     };
+  }
   const mount = cr ? mountOfClaim(crName, cr, claimName) : undefined;
   return (
     mount && {
