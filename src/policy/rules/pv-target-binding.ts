@@ -213,13 +213,12 @@ function mountMisfits(pv: PersistentVolume, ask: ClaimAsk | undefined): MountMis
   return found;
 }
 
-/** What the target's claim asks of its disk: class, size, access and volume mode, one node for a node's disk. */
-function checkVolumeShape({ subject, report }: RuleInput<'target-volume'>): void {
-  const { namespace, crName, cr, claimName } = subject;
-  const pv = subject.object;
+/**
+ * The access and volume mode every claim of the operator asks for, a data claim (Mount.BuildPVC) and
+ * the state claim (cmn.DefineStatePVC) alike: ReadWriteOnce, Filesystem.
+ */
+function checkClaimModes(pv: PersistentVolume, report: RuleInput['report']): void {
   const self = nameOf(pv);
-  for (const misfit of mountMisfits(pv, claimAsk(namespace, crName, cr, claimName)))
-    report.deny(misfit.path, `PV ${self} ${misfit.what}.`, misfit.fix);
   const modes = stringsOf(pv.spec?.accessModes);
   // The operator's claims ask for ReadWriteOnce (Mount.BuildPVC), and a PV serves a claim only if it
   // has every mode the claim asks for (component-helpers pv_helpers.go CheckAccessModes; the PV
@@ -242,6 +241,16 @@ function checkVolumeShape({ subject, report }: RuleInput<'target-volume'>): void
       'Remove volumeMode (Filesystem is the default), and give the PV a formatted disk.',
     );
   }
+}
+
+/** What the target's claim asks of its disk: class, size, access and volume mode, one node for a node's disk. */
+function checkVolumeShape({ subject, report }: RuleInput<'target-volume'>): void {
+  const { namespace, crName, cr, claimName } = subject;
+  const pv = subject.object;
+  const self = nameOf(pv);
+  for (const misfit of mountMisfits(pv, claimAsk(namespace, crName, cr, claimName)))
+    report.deny(misfit.path, `PV ${self} ${misfit.what}.`, misfit.fix);
+  checkClaimModes(pv, report);
   // Only a disk that lives on one node (a local or hostPath source) ties its target to that node:
   // a network or cloud volume (NFS, a CSI block volume) follows the pod, attached wherever the
   // scheduler puts it within what its nodeAffinity admits (component-helpers storage/volume/helpers.go
@@ -271,7 +280,8 @@ function checkVolumeShape({ subject, report }: RuleInput<'target-volume'>): void
  * (FindMatchingVolume), so the claim, and the target pod with it, stays Pending. Its node is judged
  * with the target's data PVs (checkVolumeClashes: one node per target, its state PV included).
  */
-function checkStateVolume({ subject, report }: RuleInput<'state-volume'>): void {
+function checkStateVolume(input: RuleInput<'state-volume'>): void {
+  const { subject, report } = input;
   const { namespace, crName, cr, claimName } = subject;
   const self = nameOf(subject.object);
   for (const misfit of mountMisfits(subject.object, claimAsk(namespace, crName, cr, claimName)))
@@ -280,13 +290,19 @@ function checkStateVolume({ subject, report }: RuleInput<'state-volume'>): void 
       `PV ${self}, pre-bound to state claim ${claimName}, ${misfit.what}.`,
       misfit.fix,
     );
+  checkClaimModes(subject.object, report);
+  // Its node is one the targets may use, as a data PV's (the pod needs both on one node: the
+  // scheduler's VolumeBinding filter), unless it is held by a deleted claim's uid.
+  if (!claimGone(subject.object)) checkVolumeNode(input, pvHostname(subject.object));
 }
 
+/** A data or state PV's rule input, as far as its node is judged. */
+type VolumeNodeInput = Pick<RuleInput, 'layout' | 'ctx' | 'report'> & {
+  subject: { crName: string; object: PersistentVolume; ordinal?: number | undefined };
+};
+
 /** Its node: one the targets may use, and one the cluster has. */
-function checkVolumeNode(
-  { subject, layout, ctx, report }: RuleInput<'target-volume'>,
-  host: string | undefined,
-): void {
+function checkVolumeNode({ subject, layout, ctx, report }: VolumeNodeInput, host: string | undefined): void {
   const { crName } = subject;
   const self = nameOf(subject.object);
   // With no CR or StatefulSet yet (PVs are made first), nothing says the targets will not tolerate
@@ -1045,7 +1061,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included, and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class that its selector, if any, matches); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A hand-made PV pre-bound to a target's state claim: at least the 1Gi the operator's state claim asks for, and the state class (stateStorage.pvc.storageClass) when one is named (deny; also on the CR's CREATE). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included, and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class that its selector, if any, matches); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A hand-made PV pre-bound to a target's state claim, of a CR that makes one (stateStorage.pvc or stateStorageClass; hostPath or emptyDir state makes none): at least the 1Gi the operator's state claim asks for, and the state class (stateStorage.pvc.storageClass) when one is named (deny; also on the CR's CREATE), ReadWriteOnce, Filesystem, and a node the targets may use, as a data PV (deny). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking its class (component-helpers storage/volume/pv_helpers.go FindMatchingVolume checks a pre-bound PV's size and modes only; a claim whose volumeName names the PV skips even those, pv_controller.go syncUnboundClaim), so the guard checks class and size, and its own volumeName patch (target-disk-binding) is made only onto a PV that fits the claim.`,
   howToFix:
