@@ -500,34 +500,45 @@ export class ClusterContext {
    * to a PV whose labels it matches (component-helpers storage/volume/pv_helpers.go
    * FindMatchingVolume: `selector != nil && !selector.Matches(labels.Set(volume.Labels))`), and a
    * selector that does not parse to none. Candidates come from the smallest index bucket of the
-   * selector's own labels; past FREE_DISK_WALK of them without a match the class counts as served,
-   * as a hint may: a review's work stays bounded whatever the cluster's size.
+   * selector's own labels (a multi-value In: the union of its values'); past FREE_DISK_WALK of them
+   * without a match the class does not count as served (docs/rules.md): a review's work stays
+   * bounded whatever the cluster's size, and a selector no disk matches is never taken as served.
    */
   hasFreeDiscoveredDisk(storageClass: string | undefined, selector?: unknown): boolean {
     this.visited++;
     if (storageClass === undefined || !this.freeDisksByClass.has(storageClass)) return false;
     if (selector === undefined || selector === null) return true;
     if (!isObject(selector)) return false;
-    let candidates = this.freeDisksByClass.get(storageClass);
-    const narrow = (bucket: string) => {
-      const found = this.freeDisksByClassLabel.get(`${storageClass}\0${bucket}`);
-      if (found.size < candidates.size) candidates = found;
+    // The candidates: the smallest of the selector's own buckets. A multi-value In is the union of
+    // its values' buckets, disjoint (a PV has one value per key); all empty, nothing can match.
+    let candidates: readonly ReadonlyMap<string, PersistentVolume>[] = [
+      this.freeDisksByClass.get(storageClass),
+    ];
+    let count = candidates[0]?.size ?? 0;
+    const narrow = (buckets: readonly string[]) => {
+      const found = buckets.map((b) => this.freeDisksByClassLabel.get(`${storageClass}\0${b}`));
+      const size = found.reduce((n, f) => n + f.size, 0);
+      if (size < count) [candidates, count] = [found, size];
     };
-    for (const [k, v] of Object.entries(recordOf(selector.matchLabels))) narrow(labelKey(k, String(v)));
+    for (const [k, v] of Object.entries(recordOf(selector.matchLabels))) narrow([labelKey(k, String(v))]);
     const expressions: unknown = selector.matchExpressions;
     for (const e of Array.isArray(expressions) ? expressions : []) {
       if (!isObject(e) || typeof e.key !== 'string') continue;
+      const key = e.key;
       const values: unknown = e.values;
-      if (e.operator === 'In' && Array.isArray(values) && values.length === 1)
-        narrow(labelKey(e.key, String(values[0])));
-      else if (e.operator === 'In' || e.operator === 'Exists') narrow(e.key);
+      if (e.operator === 'In' && Array.isArray(values) && values.length > 0)
+        narrow([...new Set(values.map((v) => labelKey(key, String(v))))]);
+      else if (e.operator === 'In' || e.operator === 'Exists') narrow([key]);
     }
     let walked = 0;
-    for (const pv of candidates.values()) {
-      this.visited++;
-      if (selectorMatches(selector as LabelSelector, labelsOf(pv))) return true;
-      if (++walked >= FREE_DISK_WALK) return true;
-    }
+    for (const bucket of candidates)
+      for (const pv of bucket.values()) {
+        this.visited++;
+        if (selectorMatches(selector as LabelSelector, labelsOf(pv))) return true;
+        // Past the cap with no match found, the class is not taken as served: the caller warns that
+        // no PV is pre-bound (a fact), rather than stay silent while the claims may stay Pending.
+        if (++walked >= FREE_DISK_WALK) return false;
+      }
     return false;
   }
 
