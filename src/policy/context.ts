@@ -28,6 +28,7 @@ import {
 } from './k8s.js';
 import {
   autoScaleNodes,
+  matchesRequiredTerms,
   namedNodeLimit,
   narrowingRequirements,
   schedulableNodes,
@@ -125,6 +126,9 @@ const labelKey = (k: string, v: string) => `${k}=${v}`;
 
 /** The most free disks hasFreeDiscoveredDisk matches a selector against in one question. */
 const FREE_DISK_WALK = 64;
+
+/** The most candidate Nodes pvTopologyHost looks at for a PV's one node. */
+const TOPOLOGY_WALK = 64;
 
 /** What a PV's binding changes: read from the object by rules, never by an index or a memo. */
 const BINDING_STATE = new Set([
@@ -379,6 +383,37 @@ export class ClusterContext {
   nodeOfHost(host: string): Node | undefined {
     const labelled = this.nodesLabelled({ [HOSTNAME_KEY]: host });
     return labelled.length === 1 ? labelled[0] : this.node(host);
+  }
+
+  /**
+   * The host (kubernetes.io/hostname) of the one known Node a PV's required node affinity admits,
+   * when it pins none by hostname: a node-local CSI volume made by hand is pinned by its driver's
+   * topology key (OpenEBS LVM: openebs.io/nodename), and the scheduler places its pod only there
+   * (component-helpers storage/volume/helpers.go CheckNodeAffinity, the VolumeBinding filter).
+   * Candidates come from the label index (affinityBuckets, as candidateNodes walks them); at most
+   * TOPOLOGY_WALK are looked at, and no answer unless exactly one matches. Once per node version.
+   */
+  pvTopologyHost(pv: PersistentVolume): string | undefined {
+    const terms = requiredTermsOf(pv);
+    if (this.nodeByName.size === 0 || pinnedHostnames(terms).length > 0) return undefined;
+    const buckets = this.affinityBuckets(terms);
+    if (!buckets) return undefined;
+    return this.memoByNodes(`pv-topology ${JSON.stringify(terms)}`, () => {
+      const found = new Set<string>();
+      let walked = 0;
+      for (const bucket of buckets)
+        for (const name of bucket.keys()) {
+          if (found.has(name)) continue;
+          if (++walked > TOPOLOGY_WALK) return undefined;
+          this.visited++;
+          const known = this.nodeByName.get(name);
+          if (known && matchesRequiredTerms(terms, known.node)) found.add(name);
+          if (found.size > 1) return undefined;
+        }
+      const [name] = [...found];
+      const node = name === undefined ? undefined : this.nodeByName.get(name)?.node;
+      return node && (labelsOf(node)[HOSTNAME_KEY] ?? name);
+    });
   }
 
   /**
