@@ -42,12 +42,24 @@ const lvmPv = (key: string): KubeObject => ({
     accessModes: ['ReadWriteOnce'],
     persistentVolumeReclaimPolicy: 'Retain',
     csi: { driver: 'local.csi.openebs.io', volumeHandle: 'pvc-lv-a0', fsType: 'xfs' },
-    claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'ais', name: 'ais-data-a-ais-target-0' },
-    nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key, operator: 'In', values: ['node-1'] }] }] } },
+    claimRef: {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      namespace: 'ais',
+      name: 'ais-data-a-ais-target-0',
+    },
+    nodeAffinity: {
+      required: { nodeSelectorTerms: [{ matchExpressions: [{ key, operator: 'In', values: ['node-1'] }] }] },
+    },
   },
 });
 
-const localB0 = pv('local-b0', { claim: 'ais-data-b-ais-target-0', host: 'node-2', local: true, capacity: '1Ti' });
+const localB0 = pv('local-b0', {
+  claim: 'ais-data-b-ais-target-0',
+  host: 'node-2',
+  local: true,
+  capacity: '1Ti',
+});
 
 const denies = (object: KubeObject, other: KubeObject) =>
   run({ name: 'x', object, context: [cr, other, ...nodes] })
@@ -62,6 +74,8 @@ describe("review fresh25b: a node-local CSI PV pinned by its driver's topology k
   });
 
   it('pinned by openebs.io/nodename (node-1 by the Node labels): the same deny', () => {
-    expect(denies(localB0, lvmPv(KEY))).toEqual([expect.stringMatching(/the disks of ais-target-0 are on two nodes/)]);
+    expect(denies(localB0, lvmPv(KEY))).toEqual([
+      expect.stringMatching(/the disks of ais-target-0 are on two nodes/),
+    ]);
   });
 });

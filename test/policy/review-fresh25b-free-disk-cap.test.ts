@@ -27,7 +27,9 @@ const SELECTOR = {
 const cr: KubeObject = (() => {
   const o = aistore({ disable: true });
   const targetSpec = (o.spec as { targetSpec: Record<string, unknown> }).targetSpec;
-  targetSpec.mounts = [{ path: '/data/aistore', size: '1Ti', storageClass: 'ais-local-storage', selector: SELECTOR }];
+  targetSpec.mounts = [
+    { path: '/data/aistore', size: '1Ti', storageClass: 'ais-local-storage', selector: SELECTOR },
+  ];
   return o;
 })();
 
@@ -41,7 +43,11 @@ const claim: KubeObject = (() => {
 function hdds(count: number): KubeObject[] {
   const disks: KubeObject[] = [];
   for (let i = 0; i < count; i++) {
-    const d = discoveredDisk({ host: `node-${i % 8}`, path: `/mnt/disks/hdd${i}`, name: `local-pv-hdd-${i}` });
+    const d = discoveredDisk({
+      host: `node-${i % 8}`,
+      path: `/mnt/disks/hdd${i}`,
+      name: `local-pv-hdd-${i}`,
+    });
     (d.metadata as { labels: Record<string, string> }).labels['aistore.nvidia.com/media'] = 'hdd';
     disks.push(d);
   }

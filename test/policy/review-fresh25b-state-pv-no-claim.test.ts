@@ -32,10 +32,17 @@ const statePv: KubeObject = {
     accessModes: ['ReadWriteOnce'],
     persistentVolumeReclaimPolicy: 'Retain',
     local: { path: '/mnt/state0' },
-    claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'ais', name: 'ais-ais-state-ais-target-0' },
+    claimRef: {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      namespace: 'ais',
+      name: 'ais-ais-state-ais-target-0',
+    },
     nodeAffinity: {
       required: {
-        nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-1'] }] }],
+        nodeSelectorTerms: [
+          { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-1'] }] },
+        ],
       },
     },
   },
@@ -49,7 +56,11 @@ const crWithState = (stateStorage: unknown): KubeObject => {
 
 describe('review fresh25b: state PV of a CR that makes no state claim', () => {
   it('baseline: with stateStorage.pvc the 500Mi PV is denied (the claim asks 1Gi)', () => {
-    const r = run({ name: 'x', object: statePv, context: [crWithState({ pvc: { storageClass: 'manual' } }), ...nodes] });
+    const r = run({
+      name: 'x',
+      object: statePv,
+      context: [crWithState({ pvc: { storageClass: 'manual' } }), ...nodes],
+    });
     expect(r.allowed).toBe(false);
   });
 

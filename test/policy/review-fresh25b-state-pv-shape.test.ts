@@ -29,7 +29,13 @@ const cr: KubeObject = (() => {
   return o;
 })();
 
-function pvFor(claim: string, storageClass: string, capacity: string, extra: Record<string, unknown>, host = 'node-1'): KubeObject {
+function pvFor(
+  claim: string,
+  storageClass: string,
+  capacity: string,
+  extra: Record<string, unknown>,
+  host = 'node-1',
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
@@ -43,7 +49,9 @@ function pvFor(claim: string, storageClass: string, capacity: string, extra: Rec
       claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'ais', name: claim },
       nodeAffinity: {
         required: {
-          nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [host] }] }],
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [host] }] },
+          ],
         },
       },
       ...extra,
