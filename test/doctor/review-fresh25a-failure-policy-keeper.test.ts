@@ -1,14 +1,8 @@
 // Review fresh25a: doctor failure-policy's keeperOf (src/doctor/checks/failure-policy.ts) names who
 // keeps the webhook configuration so the fix goes there. Each row is a defect and fails on the commit
 // it was written against (main 0910546).
-import { checkTable, entry, type CheckRow } from './support.js';
-import type { Snapshot } from '../../src/doctor/types.js';
+import { annotate, checkTable, entry, type CheckRow } from './support.js';
 import { checkFailurePolicy } from '../../src/doctor/checks/failure-policy.js';
-
-function annotate(s: Snapshot, annotations: Record<string, string>, labels?: Record<string, string>): void {
-  for (const fetched of Object.values(s.configs))
-    if (fetched?.ok) fetched.value.metadata = { ...fetched.value.metadata, annotations, labels };
-}
 
 const rows: CheckRow[] = [
   {

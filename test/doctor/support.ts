@@ -248,3 +248,13 @@ export async function handshake(chain: string, key: string, ca: string): Promise
     server.close();
   }
 }
+
+/** Sets these annotations (and labels) on both live webhook configurations: the marks of who keeps them. */
+export function annotate(
+  s: Snapshot,
+  annotations: Record<string, string>,
+  labels?: Record<string, string>,
+): void {
+  for (const fetched of Object.values(s.configs))
+    if (fetched?.ok) fetched.value.metadata = { ...fetched.value.metadata, annotations, labels };
+}

@@ -42,6 +42,14 @@ const BIN = join(process.cwd(), 'bin/ais-guard.js');
 const READ_THE_CHECKOUT = ['--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search'];
 const asRoot = process.getuid?.() === 0 ? it : it.skip;
 
+/** `ais-guard check ARGS` as uid/gid 65534 with these supplementary groups (`--clear-groups` or `--groups=N`). */
+const checkAsNobody = (groups: string, args: string[]) =>
+  spawnSync(
+    'setpriv',
+    ['--reuid=65534', '--regid=65534', ...READ_THE_CHECKOUT, groups, process.execPath, BIN, 'check', ...args],
+    { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+
 const cr = (name: string) => `apiVersion: ais.nvidia.com/v1beta1
 kind: AIStore
 metadata:
@@ -72,23 +80,7 @@ describe('check --fix --write in a sticky directory', () => {
     chownSync(b, 1234, 1234);
     chmodSync(a, 0o666);
     chmodSync(b, 0o666);
-    const run = spawnSync(
-      'setpriv',
-      [
-        '--reuid=65534',
-        '--regid=65534',
-        ...READ_THE_CHECKOUT,
-        '--clear-groups',
-        process.execPath,
-        BIN,
-        'check',
-        '--fix',
-        '--write',
-        a,
-        b,
-      ],
-      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
-    );
+    const run = checkAsNobody('--clear-groups', ['--fix', '--write', a, b]);
     expect(run.status).toBe(2);
     // On main: a.yaml is rewritten, b.yaml is not ("rewrote 1 file(s)").
     expect(readFileSync(a, 'utf8')).toBe(cr('ais-a'));
@@ -120,23 +112,7 @@ describe('check --fix --write of a file shared through its group', () => {
     writeFileSync(file, cr('ais'));
     chownSync(file, 1234, 2345);
     chmodSync(file, 0o664);
-    const run = spawnSync(
-      'setpriv',
-      [
-        '--reuid=65534',
-        '--regid=65534',
-        ...READ_THE_CHECKOUT,
-        '--groups=2345',
-        process.execPath,
-        BIN,
-        'check',
-        '-q',
-        '--fix',
-        '--write',
-        file,
-      ],
-      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
-    );
+    const run = checkAsNobody('--groups=2345', ['-q', '--fix', '--write', file]);
     expect(run.status).toBe(0);
     expect(readFileSync(file, 'utf8')).not.toBe(cr('ais'));
     const info = statSync(file);
@@ -162,23 +138,7 @@ describe('check --fix --write of a writable file in a directory the user may not
     writeFileSync(file, cr('ais'));
     chownSync(file, 65534, 65534);
     chmodSync(file, 0o644);
-    const run = spawnSync(
-      'setpriv',
-      [
-        '--reuid=65534',
-        '--regid=65534',
-        ...READ_THE_CHECKOUT,
-        '--clear-groups',
-        process.execPath,
-        BIN,
-        'check',
-        '-q',
-        '--fix',
-        '--write',
-        file,
-      ],
-      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
-    );
+    const run = checkAsNobody('--clear-groups', ['-q', '--fix', '--write', file]);
     expect(run.status).toBe(2);
     expect(readFileSync(file, 'utf8')).toBe(cr('ais'));
     const line = run.stderr.split('\n').find((l) => l.startsWith(`${file}: error:`));

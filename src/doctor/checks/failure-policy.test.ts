@@ -1,12 +1,6 @@
-import { checkTable, entry, type CheckRow } from '../../../test/doctor/support.js';
+import { annotate, checkTable, entry, type CheckRow } from '../../../test/doctor/support.js';
 import type { Snapshot } from '../types.js';
 import { checkFailurePolicy } from './failure-policy.js';
-
-/** Sets these annotations (and labels) on both live configurations. */
-function annotate(s: Snapshot, annotations: Record<string, string>, labels?: Record<string, string>): void {
-  for (const fetched of Object.values(s.configs))
-    if (fetched?.ok) fetched.value.metadata = { ...fetched.value.metadata, annotations, labels };
-}
 
 /** What Helm 3 writes on every object it installs (release "guard"). */
 const helmInstalled = (s: Snapshot) =>
