@@ -1,17 +1,10 @@
 // review rot23: patchCaBundle against the same kind of fake apiserver as webhook-config.test.ts
 // (real client, real HTTP, JSON patch applied with fast-json-patch, a failed `test` op = 422).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import * as k8s from '@kubernetes/client-node';
-import jsonpatch from 'fast-json-patch';
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { patchCaBundle } from '../../src/k8s/webhook-config.js';
 import { b64, caPem, names } from './support/ca.js';
+import { MUTATING, VALIDATING, webhookApiserver } from './support/webhook-apiserver.js';
 
-const BASE = '/apis/admissionregistration.k8s.io/v1';
-const VALIDATING = `${BASE}/validatingwebhookconfigurations/ais-guard`;
-const MUTATING = `${BASE}/mutatingwebhookconfigurations/ais-guard`;
 const NAMES = { validating: 'ais-guard', mutating: 'ais-guard' };
 
 interface Config {
@@ -30,49 +23,7 @@ const config = (name: string, hooks: string[], caBundle?: string): Config => ({
   })),
 });
 
-let objects = new Map<string, Config>();
-let beforePatch: ((path: string) => void) | undefined;
-
-const server = http.createServer((req, res) => {
-  let body = '';
-  req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-  req.on('end', () => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const object = objects.get(path);
-    const fail = (code: number, message: string) => {
-      res.writeHead(code, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, code }));
-    };
-    if (!object) return fail(404, `${path} not found`);
-    if (req.method === 'PATCH') {
-      beforePatch?.(path);
-      try {
-        jsonpatch.applyPatch(object, JSON.parse(body) as jsonpatch.Operation[], true);
-      } catch (err) {
-        return fail(422, (err as Error).message);
-      }
-    }
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(object));
-  });
-});
-
-let kc: k8s.KubeConfig;
-beforeAll(async () => {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  kc = new k8s.KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'fake', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-    users: [{ name: 'guard', token: 'test-token' }],
-    contexts: [{ name: 'fake', cluster: 'fake', user: 'guard' }],
-    currentContext: 'fake',
-  });
-});
-afterAll(() => {
-  server.close();
-});
+const api = webhookApiserver<Config>();
 
 const A_PEM = caPem('replica-a', '2026-01-01T00:00:00Z', '2036-01-01T00:00:00Z');
 const B_PEM = caPem('replica-b', '2026-02-01T00:00:00Z', '2036-01-01T00:00:00Z');
@@ -80,11 +31,11 @@ const B_PEM = caPem('replica-b', '2026-02-01T00:00:00Z', '2036-01-01T00:00:00Z')
 beforeEach(() => {
   // A fresh install whose webhooks have no caBundle yet (chart certificates.caBundle '' with
   // manageWebhookConfig: "the webhooks have none until the guard writes it", docs/helm.md).
-  objects = new Map([
+  api.objects = new Map([
     [VALIDATING, config('ais-guard', ['a.validate'])],
     [MUTATING, config('ais-guard', ['a.mutate'])],
   ]);
-  beforePatch = undefined;
+  api.beforePatch = undefined;
 });
 
 describe('review rot23: the caBundle `test` op when an entry has no caBundle yet', () => {
@@ -104,15 +55,15 @@ describe('review rot23: the caBundle `test` op when an entry has no caBundle yet
   // webhook-config.test.ts "reads again when another replica wrote a bundle ...").
   it('does not overwrite a caBundle another replica wrote between our read and our patch', async () => {
     let raced = false;
-    beforePatch = (path) => {
+    api.beforePatch = (path) => {
       if (path !== VALIDATING || raced) return;
       raced = true;
       // Replica B's overlap step lands first.
-      for (const w of objects.get(VALIDATING)!.webhooks) w.clientConfig.caBundle = b64(B_PEM);
+      for (const w of api.objects.get(VALIDATING)!.webhooks) w.clientConfig.caBundle = b64(B_PEM);
     };
-    await patchCaBundle(kc, NAMES, A_PEM, 'overlap');
+    await patchCaBundle(api.kc, NAMES, A_PEM, 'overlap');
     expect(raced).toBe(true);
-    expect(names(objects.get(VALIDATING)!.webhooks[0]!.clientConfig.caBundle as string).sort()).toEqual([
+    expect(names(api.objects.get(VALIDATING)!.webhooks[0]!.clientConfig.caBundle as string).sort()).toEqual([
       'replica-a',
       'replica-b',
     ]);

@@ -1,15 +1,8 @@
-// patchCaBundle against a tiny fake apiserver on 127.0.0.1: the real client, real HTTP, and a
-// server that applies the JSON patch the way the apiserver does (test ops included).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import * as k8s from '@kubernetes/client-node';
-import jsonpatch from 'fast-json-patch';
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+// patchCaBundle against the stand-in apiserver of support/webhook-apiserver.ts.
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { patchCaBundle } from '../../src/k8s/webhook-config.js';
 import { b64, caPem, names } from './support/ca.js';
-
-const BASE = '/apis/admissionregistration.k8s.io/v1';
+import { BASE, MUTATING, VALIDATING, webhookApiserver } from './support/webhook-apiserver.js';
 
 interface Config {
   apiVersion: string;
@@ -34,67 +27,7 @@ function config(kind: string, name: string, hooks: string[], caBundle?: string):
   };
 }
 
-interface Seen {
-  method: string;
-  path: string;
-  contentType?: string;
-}
-
-// Objects by URL path; `beforePatch` lets a test change an object between our GET and our PATCH.
-let objects = new Map<string, Config>();
-let seen: Seen[] = [];
-let beforePatch: ((path: string) => void) | undefined;
-
-function status(res: http.ServerResponse, code: number, message: string) {
-  res.writeHead(code, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, code }));
-}
-
-const server = http.createServer((req, res) => {
-  let body = '';
-  req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-  req.on('end', () => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    seen.push({ method: req.method ?? '', path, contentType: req.headers['content-type'] });
-    const object = objects.get(path);
-    if (!object) return status(res, 404, `${path} not found`);
-    if (req.method === 'PATCH') {
-      if (req.headers['content-type'] !== 'application/json-patch+json')
-        return status(res, 415, 'unsupported');
-      beforePatch?.(path);
-      try {
-        jsonpatch.applyPatch(object, JSON.parse(body) as jsonpatch.Operation[], true);
-      } catch (err) {
-        // The apiserver answers a failed `test` op with 422 Unprocessable Entity.
-        return status(res, 422, (err as Error).message);
-      }
-    } else if (req.method !== 'GET') return status(res, 405, 'method not allowed');
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(object));
-  });
-});
-
-let kc: k8s.KubeConfig;
-
-beforeAll(async () => {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  kc = new k8s.KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'fake', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-    users: [{ name: 'guard', token: 'test-token' }],
-    contexts: [{ name: 'fake', cluster: 'fake', user: 'guard' }],
-    currentContext: 'fake',
-  });
-});
-
-afterAll(() => {
-  server.close();
-});
-
-const VALIDATING = `${BASE}/validatingwebhookconfigurations/ais-guard`;
-const MUTATING = `${BASE}/mutatingwebhookconfigurations/ais-guard`;
+const api = webhookApiserver<Config>();
 const OTHER = `${BASE}/validatingwebhookconfigurations/someone-else`;
 const NAMES = { validating: 'ais-guard', mutating: 'ais-guard' };
 const OLD_PEM = caPem('old', '2025-01-01T00:00:00Z', '2035-01-01T00:00:00Z');
@@ -103,7 +36,7 @@ const OLD = b64(OLD_PEM);
 const NEW = b64(NEW_PEM);
 
 beforeEach(() => {
-  objects = new Map([
+  api.objects = new Map([
     [
       VALIDATING,
       config('ValidatingWebhookConfiguration', 'ais-guard', ['a.validate', 'b.validate', 'c.validate'], OLD),
@@ -111,19 +44,19 @@ beforeEach(() => {
     [MUTATING, config('MutatingWebhookConfiguration', 'ais-guard', ['a.mutate', 'b.mutate'])],
     [OTHER, config('ValidatingWebhookConfiguration', 'someone-else', ['x.other'], OLD)],
   ]);
-  seen = [];
-  beforePatch = undefined;
+  api.seen = [];
+  api.beforePatch = undefined;
 });
 
-const bundles = (path: string) => objects.get(path)!.webhooks.map((w) => w.clientConfig.caBundle);
+const bundles = (path: string) => api.objects.get(path)!.webhooks.map((w) => w.clientConfig.caBundle);
 
 describe('patchCaBundle', () => {
   it('sets the caBundle of every webhook in both configurations, set or not before', async () => {
-    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
+    await patchCaBundle(api.kc, NAMES, NEW_PEM, 'settle');
     expect(bundles(VALIDATING)).toEqual([NEW, NEW, NEW]);
     expect(bundles(MUTATING)).toEqual([NEW, NEW]);
     // The rest of each entry is untouched.
-    expect(objects.get(VALIDATING)!.webhooks[1]).toMatchObject({
+    expect(api.objects.get(VALIDATING)!.webhooks[1]).toMatchObject({
       name: 'b.validate',
       sideEffects: 'None',
       clientConfig: { service: { name: 'ais-guard', path: '/validate' } },
@@ -131,44 +64,44 @@ describe('patchCaBundle', () => {
   });
 
   it('touches only the two named objects, with JSON patches', async () => {
-    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
+    await patchCaBundle(api.kc, NAMES, NEW_PEM, 'settle');
     expect(bundles(OTHER)).toEqual([OLD]);
-    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
+    expect(api.seen.map((s) => `${s.method} ${s.path}`)).toEqual([
       `GET ${VALIDATING}`,
       `PATCH ${VALIDATING}`,
       `GET ${MUTATING}`,
       `PATCH ${MUTATING}`,
     ]);
-    expect(seen.filter((s) => s.method === 'PATCH').map((s) => s.contentType)).toEqual([
+    expect(api.seen.filter((s) => s.method === 'PATCH').map((s) => s.contentType)).toEqual([
       'application/json-patch+json',
       'application/json-patch+json',
     ]);
   });
 
   it('does not write when every caBundle is already current', async () => {
-    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
-    seen = [];
-    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
-    expect(seen.map((s) => s.method)).toEqual(['GET', 'GET']);
+    await patchCaBundle(api.kc, NAMES, NEW_PEM, 'settle');
+    api.seen = [];
+    await patchCaBundle(api.kc, NAMES, NEW_PEM, 'settle');
+    expect(api.seen.map((s) => s.method)).toEqual(['GET', 'GET']);
   });
 
   it('reads again and retries when the webhook list changed between read and patch', async () => {
     let raced = false;
-    beforePatch = (path) => {
+    api.beforePatch = (path) => {
       if (path !== VALIDATING || raced) return;
       raced = true;
       // Someone reorders the entries: our index-based patch would now hit the wrong webhooks.
-      objects.get(VALIDATING)!.webhooks.reverse();
+      api.objects.get(VALIDATING)!.webhooks.reverse();
     };
-    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
+    await patchCaBundle(api.kc, NAMES, NEW_PEM, 'settle');
     expect(raced).toBe(true);
     expect(bundles(VALIDATING)).toEqual([NEW, NEW, NEW]);
-    expect(objects.get(VALIDATING)!.webhooks.map((w) => w.name)).toEqual([
+    expect(api.objects.get(VALIDATING)!.webhooks.map((w) => w.name)).toEqual([
       'c.validate',
       'b.validate',
       'a.validate',
     ]);
-    expect(seen.filter((s) => s.path === VALIDATING).map((s) => s.method)).toEqual([
+    expect(api.seen.filter((s) => s.path === VALIDATING).map((s) => s.method)).toEqual([
       'GET',
       'PATCH',
       'GET',
@@ -178,15 +111,15 @@ describe('patchCaBundle', () => {
 
   it('gives up with a clear error when the validating configuration does not exist', async () => {
     await expect(
-      patchCaBundle(kc, { validating: 'missing', mutating: 'ais-guard' }, NEW_PEM, 'settle'),
+      patchCaBundle(api.kc, { validating: 'missing', mutating: 'ais-guard' }, NEW_PEM, 'settle'),
     ).rejects.toThrow(/^reading ValidatingWebhookConfiguration missing: .*404/s);
   });
 
   it('skips a mutating configuration that does not exist (a validate-only install)', async () => {
-    objects.delete(MUTATING);
-    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
+    api.objects.delete(MUTATING);
+    await patchCaBundle(api.kc, NAMES, NEW_PEM, 'settle');
     expect(bundles(VALIDATING)).toEqual([NEW, NEW, NEW]);
-    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
+    expect(api.seen.map((s) => `${s.method} ${s.path}`)).toEqual([
       `GET ${VALIDATING}`,
       `PATCH ${VALIDATING}`,
       `GET ${MUTATING}`,
@@ -194,51 +127,53 @@ describe('patchCaBundle', () => {
   });
 
   it('gives up after a few attempts when the patch keeps failing', async () => {
-    beforePatch = (path) => {
-      if (path === MUTATING) objects.get(MUTATING)!.webhooks.reverse();
+    api.beforePatch = (path) => {
+      if (path === MUTATING) api.objects.get(MUTATING)!.webhooks.reverse();
     };
-    await expect(patchCaBundle(kc, NAMES, NEW_PEM, 'settle')).rejects.toThrow(
+    await expect(patchCaBundle(api.kc, NAMES, NEW_PEM, 'settle')).rejects.toThrow(
       /^patching the caBundle of MutatingWebhookConfiguration ais-guard: .*422/s,
     );
-    expect(seen.filter((s) => s.path === MUTATING && s.method === 'PATCH')).toHaveLength(3);
+    expect(api.seen.filter((s) => s.path === MUTATING && s.method === 'PATCH')).toHaveLength(3);
   });
 
   it('a rotation: the overlap step trusts both CAs, so replicas still serving the old pair keep working', async () => {
-    await patchCaBundle(kc, NAMES, NEW_PEM, 'overlap');
-    expect(objects.get(VALIDATING)!.webhooks.map((w) => names(w.clientConfig.caBundle as string))).toEqual([
+    await patchCaBundle(api.kc, NAMES, NEW_PEM, 'overlap');
+    expect(
+      api.objects.get(VALIDATING)!.webhooks.map((w) => names(w.clientConfig.caBundle as string)),
+    ).toEqual([
       ['new', 'old'],
       ['new', 'old'],
       ['new', 'old'],
     ]);
     // The mutating entries had no bundle: nothing old to keep.
     expect(bundles(MUTATING)).toEqual([NEW, NEW]);
-    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
+    await patchCaBundle(api.kc, NAMES, NEW_PEM, 'settle');
     expect(bundles(VALIDATING)).toEqual([NEW, NEW, NEW]);
   });
 
   it('reads again when another replica wrote a bundle between our read and our patch, and keeps its CA', async () => {
     const NEWER_PEM = caPem('newer', '2026-06-01T00:00:00Z', '2036-01-01T00:00:00Z');
     let raced = false;
-    beforePatch = (path) => {
+    api.beforePatch = (path) => {
       if (path !== VALIDATING || raced) return;
       raced = true;
       // A replica that already serves an even newer CA writes its overlap step first.
-      for (const w of objects.get(VALIDATING)!.webhooks)
+      for (const w of api.objects.get(VALIDATING)!.webhooks)
         w.clientConfig.caBundle = b64(`${NEWER_PEM}${OLD_PEM}`);
     };
-    await patchCaBundle(kc, NAMES, NEW_PEM, 'settle');
+    await patchCaBundle(api.kc, NAMES, NEW_PEM, 'settle');
     expect(raced).toBe(true);
     // Without the caBundle `test` op our stale read would have written NEW alone over NEWER.
-    expect(names(objects.get(VALIDATING)!.webhooks[0]!.clientConfig.caBundle as string)).toEqual([
+    expect(names(api.objects.get(VALIDATING)!.webhooks[0]!.clientConfig.caBundle as string)).toEqual([
       'new',
       'newer',
     ]);
   });
 
   it('writes nothing when ca.crt is not a certificate', async () => {
-    await expect(patchCaBundle(kc, NAMES, 'not a certificate', 'overlap')).rejects.toThrow(
+    await expect(patchCaBundle(api.kc, NAMES, 'not a certificate', 'overlap')).rejects.toThrow(
       'ca.crt is not a PEM certificate bundle',
     );
-    expect(seen).toEqual([]);
+    expect(api.seen).toEqual([]);
   });
 });
