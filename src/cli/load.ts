@@ -298,11 +298,26 @@ export function parseInput(
       return;
     }
     const object = value as KubeObject;
+    const lineOf = (path: (string | number)[], fallback: number) => {
+      const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+      return node?.range ? linePos(node.range[0]).line : fallback;
+    };
     if (
       KUSTOMIZATION_FILE.test(basename(file)) ||
       (typeof object.apiVersion === 'string' && object.apiVersion.startsWith('kustomize.config.k8s.io/'))
     )
       patchFiles.push(...kustomizePatchFiles(object, file));
+    // Both written but one empty or no string: meant for the apiserver, which never gets it.
+    const untyped =
+      'apiVersion' in object && 'kind' in object && itemTypeProblem(object, undefined, 'document');
+    if (untyped && untyped.at) {
+      errors.push({
+        file,
+        line: lineOf([untyped.at], line),
+        message: `document ${i + 1}: ${untyped.message}`,
+      });
+      return;
+    }
     if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
       // Chart.yaml, values files, arbitrary config: not for the apiserver, so not judged.
       notes.push({
@@ -339,10 +354,6 @@ export function parseInput(
       });
       return;
     }
-    const lineOf = (path: (string | number)[], fallback: number) => {
-      const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-      return node?.range ? linePos(node.range[0]).line : fallback;
-    };
     /** The object, unless its metadata is what kubectl cannot decode: then an error at its place. */
     const judged = (object: KubeObject, yamlPath: (string | number)[], line: number): void => {
       const bad = metadataProblem(object);
@@ -406,7 +417,8 @@ function notAString(value: unknown): string {
 }
 
 /**
- * Why kubectl cannot type a List's item, which check then cannot judge. kubectl types every item
+ * Why kubectl cannot type a List's item (or a document that writes both fields, `what`), which check
+ * then cannot judge. kubectl types every item
  * (cli-runtime FlattenListVisitor -> mapper.infoForObject -> apimachinery UnstructuredObjectTyper
  * ObjectKinds, which reads kind, then apiVersion, as non-empty strings: "Object 'Kind' is missing",
  * "Object 'apiVersion' is missing"), refuses that item and applies the others: an error at the field
@@ -418,6 +430,7 @@ function notAString(value: unknown): string {
 function itemTypeProblem(
   item: KubeObject,
   typedFrom: KubeObject | undefined,
+  what: 'item' | 'document' = 'item',
 ): { at?: string; message: string } | undefined {
   const typed = (v: unknown) => typeof v === 'string' && v !== '';
   if (typed(item.kind) && typed(item.apiVersion)) return undefined;
@@ -429,7 +442,7 @@ function itemTypeProblem(
   const field = typed(item.kind) ? 'apiVersion' : 'kind';
   return {
     at: field,
-    message: `${field} is ${notAString(item[field])}: kubectl cannot type the item ("Object '${field === 'kind' ? 'Kind' : field}' is missing"), refuses it and applies the others`,
+    message: `${field} is ${notAString(item[field])}: kubectl cannot type the ${what} ("Object '${field === 'kind' ? 'Kind' : field}' is missing"), refuses it and applies the others`,
   };
 }
 

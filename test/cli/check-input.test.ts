@@ -320,6 +320,27 @@ describe('YAML read as Kubernetes reads it', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('a document that writes apiVersion and kind, one empty or no string, is an input error at that field', () => {
+    // kubectl types each document by its kind, then apiVersion, as non-empty strings (apimachinery
+    // UnstructuredObjectTyper: "Object 'Kind' is missing"); a field left out is other YAML (skipped).
+    const text =
+      'apiVersion: v1\nkind: ""\nmetadata: {name: a}\n---\n' +
+      'apiVersion: 5\nkind: ConfigMap\nmetadata: {name: b}\n---\n' +
+      'apiVersion: v1\nmetadata: {name: c}\n---\n' +
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\n';
+    const errors: { line: number; message: string }[] = [];
+    const notes: { message: string }[] = [];
+    const { manifests } = parseSource('f.yaml', text, errors as never, notes as never);
+    expect(errors.map((e) => `${e.line}: ${e.message}`)).toEqual([
+      `2: document 1: kind is empty: kubectl cannot type the document ("Object 'Kind' is missing"), refuses it and applies the others`,
+      `5: document 2: apiVersion is the number 5, not a string: kubectl cannot type the document ("Object 'apiVersion' is missing"), refuses it and applies the others`,
+    ]);
+    expect(notes.map((n) => n.message)).toEqual([
+      'document 3 skipped: no apiVersion and kind (not a Kubernetes object)',
+    ]);
+    expect(manifests.map((m) => m.object.metadata?.name)).toEqual(['d']);
+  });
+
   it('values as go-yaml gives them: 1.1 booleans and octals, timestamps and a:b as text', () => {
     const text =
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: 2001-12-14, b: 1:20}\n' +
