@@ -33,9 +33,13 @@ describe('review watch26: memoised target volumes after a binding-state-only PV 
     // Any review of the CR's objects in between (here target-1's PV) memoises 'target-volumes ais/ais'
     // with the Released copy of pv-0.
     verdict(live, pv('pv-1', { claim: claimName(1), host: 'node-2', local: true }));
-    live.upsert(asPV(freed, '2')); // the uid cleared: Available, binding state only
+    // `kubectl patch pv pv-0 --type json -p '[{"op":"remove","path":"/spec/claimRef/uid"}]'` (the
+    // fix pv-claim-uid gives), then the PV controller's Released -> Available (pv_controller.go
+    // syncVolume: claimRef.UID == "" is pre-bound, Available): two events of binding state only.
+    live.upsert(asPV({ ...structuredClone(misfit), status: { phase: 'Released' } }, '2'));
+    live.upsert(asPV(freed, '3'));
 
-    const fresh = new ClusterContext([asPV(freed, '2')]);
+    const fresh = new ClusterContext([asPV(freed, '3')]);
     expect(verdict(fresh, cr).allowed).toBe(false); // the class misfit, judged on the CR's CREATE
     expect(verdict(live, cr)).toEqual(verdict(fresh, cr));
   });
