@@ -22,7 +22,7 @@ const verdict = (ctx: ClusterContext, object: KubeObject) => {
 };
 
 describe('review watch26: memoised target volumes after a binding-state-only PV event', () => {
-  it("a freed PV of the wrong class denies the CR's CREATE as a context built from scratch does", () => {
+  it("a freed PV of the wrong class denies the CR's CREATE as a context built from scratch does (another PV's review in between)", () => {
     const misfit = pv('pv-0', { claim: claimName(0), host: 'node-1', local: true, storageClass: 'other' });
     const held = { ...released(misfit), status: { phase: 'Released' } };
     const freed = { ...structuredClone(misfit), status: { phase: 'Available' } };
@@ -41,6 +41,26 @@ describe('review watch26: memoised target volumes after a binding-state-only PV 
 
     const fresh = new ClusterContext([asPV(freed, '3')]);
     expect(verdict(fresh, cr).allowed).toBe(false); // the class misfit, judged on the CR's CREATE
+    expect(verdict(live, cr)).toEqual(verdict(fresh, cr));
+  });
+
+  it("the uid-removing patch's own review is enough: the CR's CREATE after it misses the misfit", () => {
+    const misfit = pv('pv-0', { claim: claimName(0), host: 'node-1', local: true, storageClass: 'other' });
+    const held = { ...released(misfit), status: { phase: 'Released' } };
+    const patched = { ...structuredClone(misfit), status: { phase: 'Released' } };
+    const freed = { ...structuredClone(misfit), status: { phase: 'Available' } };
+    const cr = aistore({ size: 1 });
+
+    const live = new ClusterContext();
+    live.upsert(asPV(held, '1'));
+    // The webhook reviews the patch that frees pv-0 (the fix pv-claim-uid prints) while its cache still
+    // holds the Released PV: the review memoises 'target-volumes ais/ais' with that copy.
+    evaluate({ operation: 'UPDATE', object: patched, oldObject: held }, live);
+    live.upsert(asPV(patched, '2'));
+    live.upsert(asPV(freed, '3'));
+
+    const fresh = new ClusterContext([asPV(freed, '3')]);
+    expect(verdict(fresh, cr).allowed).toBe(false);
     expect(verdict(live, cr)).toEqual(verdict(fresh, cr));
   });
 });
