@@ -124,9 +124,6 @@ function freeDiskClass(pv: PersistentVolume, ref: unknown): string | undefined {
 
 const labelKey = (k: string, v: string) => `${k}=${v}`;
 
-/** The most free disks hasFreeDiscoveredDisk matches a selector against in one question. */
-const FREE_DISK_WALK = 64;
-
 /** The most candidate Nodes pvTopologyHost looks at for a PV's one node. */
 const TOPOLOGY_WALK = 64;
 
@@ -177,6 +174,8 @@ export class ClusterContext {
   private memos = new Map<string, unknown>();
   private memoVersion = 0;
   private nodeMemo = new Map<string, unknown>();
+  /** hasFreeDiscoveredDisk's answers, kept while the free disks stay the same. */
+  private freeDiskMemo = new Map<string, boolean>();
   private nodeList: Node[] | undefined;
   private pvList: PersistentVolume[] | undefined;
   /** Bumped when a Node change can change an answer about nodes (labels, taints, cordon, set of nodes). */
@@ -334,6 +333,7 @@ export class ClusterContext {
     // Being deleted, a free disk binds no claim (k8s.ts isBeingDeleted).
     const free = isBeingDeleted(pv) ? undefined : freeDiskClass(pv, ref);
     if (free) {
+      this.freeDiskMemo.clear();
       this.freeDisksByClass.add(free, name, pv);
       for (const [k, v] of Object.entries(labelsOf(pv))) {
         this.freeDisksByClassLabel.add(`${free}\0${labelKey(k, v)}`, name, pv);
@@ -359,6 +359,7 @@ export class ClusterContext {
     }
     const free = isBeingDeleted(pv) ? undefined : freeDiskClass(pv, ref);
     if (free) {
+      this.freeDiskMemo.clear();
       this.freeDisksByClass.delete(free, name);
       for (const [k, v] of Object.entries(labelsOf(pv))) {
         this.freeDisksByClassLabel.delete(`${free}\0${labelKey(k, v)}`, name);
@@ -535,15 +536,29 @@ export class ClusterContext {
    * to a PV whose labels it matches (component-helpers storage/volume/pv_helpers.go
    * FindMatchingVolume: `selector != nil && !selector.Matches(labels.Set(volume.Labels))`), and a
    * selector that does not parse to none. Candidates come from the smallest index bucket of the
-   * selector's own labels (a multi-value In: the union of its values'); past FREE_DISK_WALK of them
-   * without a match the class does not count as served (docs/rules.md): a review's work stays
-   * bounded whatever the cluster's size, and a selector no disk matches is never taken as served.
+   * selector's own labels (a multi-value In: the union of its values'), all of them looked at: the
+   * answer is kept until the free disks change, so reviews under churn do not walk them again.
    */
   hasFreeDiscoveredDisk(storageClass: string | undefined, selector?: unknown): boolean {
     this.visited++;
     if (storageClass === undefined || !this.freeDisksByClass.has(storageClass)) return false;
     if (selector === undefined || selector === null) return true;
     if (!isObject(selector)) return false;
+    // Every candidate is looked at, so the answer is the same whatever order the disks were indexed
+    // in (events, or a list by name: two replicas, a restart, `check`); kept until a free disk
+    // comes, goes or changes, which is rare beside the reviews asking.
+    const memoKey = `${storageClass}\0${JSON.stringify(selector)}`;
+    const known = this.freeDiskMemo.get(memoKey);
+    if (known !== undefined) return known;
+    const found = this.findFreeDisk(storageClass, selector);
+    if (memoKey.length <= MEMO_KEY_LIMIT) {
+      if (this.freeDiskMemo.size >= MEMO_LIMIT) this.freeDiskMemo.clear();
+      this.freeDiskMemo.set(memoKey, found);
+    }
+    return found;
+  }
+
+  private findFreeDisk(storageClass: string, selector: Record<string, unknown>): boolean {
     // The candidates: the smallest of the selector's own buckets. A multi-value In is the union of
     // its values' buckets, disjoint (a PV has one value per key); all empty, nothing can match.
     let candidates: readonly ReadonlyMap<string, PersistentVolume>[] = [
@@ -565,14 +580,10 @@ export class ClusterContext {
         narrow([...new Set(values.map((v) => labelKey(key, String(v))))]);
       else if (e.operator === 'In' || e.operator === 'Exists') narrow([key]);
     }
-    let walked = 0;
     for (const bucket of candidates)
       for (const pv of bucket.values()) {
         this.visited++;
         if (selectorMatches(selector as LabelSelector, labelsOf(pv))) return true;
-        // Past the cap with no match found, the class is not taken as served: the caller warns that
-        // no PV is pre-bound (a fact), rather than stay silent while the claims may stay Pending.
-        if (++walked >= FREE_DISK_WALK) return false;
       }
     return false;
   }
