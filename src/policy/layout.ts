@@ -444,8 +444,9 @@ export function targetVolumes(
 ): TargetVolume[] {
   // The context's share is computed once per snapshot: a review asks several times. The PVs walked
   // are those named as this CR's target claims (an index), not the namespace's. A PV's binding state (uid, phase) changes without a new snapshot
-  // (context.ts onlyBindingStateDiffers), so the objects here may be older in just that: it is read
-  // from ctx.pv, and a PV whose claim is gone (k8s.ts claimGone) is no target's disk.
+  // (context.ts onlyBindingStateDiffers), so the objects here may be older in just that: each entry
+  // is given the PV as ctx.pv has it now, and a PV whose claim is gone (k8s.ts claimGone) is no
+  // target's disk.
   const all = ctx.memo(`target-volumes ${namespace}/${crName}`, () => {
     const volumes: TargetVolume[] = [];
     for (const pv of ctx.pvsForTargetsOf(namespace, crName)) {
@@ -464,10 +465,14 @@ export function targetVolumes(
       ? (mountsState ??= stateClaimMounted(ctx, namespace, crName, cr))
       : isClaimTemplateOf(cr, v.template));
   const self = reviewed && nameOf(reviewed);
-  const out = all.filter((v) => {
+  const out: TargetVolume[] = [];
+  for (const v of all) {
     const name = nameOf(v.pv);
-    return name !== self && claimGone(ctx.pv(name) ?? v.pv) === gone && claimedByCR(v);
-  });
+    // The PV as it is now: callers read its binding state (canServeClaim, phase) off the entry.
+    const now = ctx.pv(name) ?? v.pv;
+    if (name === self || claimGone(now) !== gone || !claimedByCR(v)) continue;
+    out.push(now === v.pv ? v : { ...v, pv: now });
+  }
   const mine =
     reviewed && claimRefOf(reviewed)?.namespace === namespace && claimGone(reviewed) === gone
       ? targetVolumeOf(reviewed, crName, namespace)
