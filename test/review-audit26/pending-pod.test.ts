@@ -80,15 +80,17 @@ describe('review audit26: a Pending target pod whose claims are bound to its dis
   // spec.nodeName; a live pod still Pending gets report.mutated, which audit (src/audit/results.ts
   // resultsOf) turns into a WARN "the guard would change this on CREATE: bound target pod
   // ais-target-1 to node node-1, where its disks are", fix "None needed". The pod exists: its
-  // affinity is immutable (kubernetes pkg/apis/core/validation ValidatePodUpdate: "pod updates may not
-  // change fields other than ..."; affinity only while the pod has schedulingGates), so the change
-  // can no longer apply; and it is not needed: its claim is bound to a PV whose required node
-  // affinity names node-1, and the scheduler's VolumeBinding plugin (pkg/scheduler/framework/plugins/volumebinding,
-  // checkBoundClaims on the PV's nodeAffinity) only lets it onto node-1. docs/audit.md: "A change that could no longer apply and is not needed is
-  // not reported: a claim already bound, a target pod already on its disks' node". The run reports a
-  // medium-severity warn per such pod into the Reports, with a fix that says there is nothing to do.
-  // Right: no warn for a live target pod whose claims are bound to PVs on one live node (as for one
-  // already on that node); keep the warn for a pod on another node.
+  // affinity is immutable (kubernetes pkg/apis/core/validation ValidatePodUpdate: "pod updates may
+  // not change fields other than ..."; affinity only while the pod has schedulingGates), so the
+  // change can no longer apply; and it is not needed: its claim is bound to a PV whose required
+  // node affinity names node-1, and the scheduler's VolumeBinding plugin
+  // (pkg/scheduler/framework/plugins/volumebinding, checkBoundClaims on the PV's nodeAffinity)
+  // only lets it onto node-1. docs/audit.md: "A change that could no longer apply and is not
+  // needed is not reported: a claim already bound, a target pod already on its disks' node". The
+  // run reports a medium-severity warn per such pod into the Reports, with a fix that says there
+  // is nothing to do.
+  // Right: no warn for a live target pod whose claims are bound to PVs on one live node (as for
+  // one already on that node); keep the warn for a pod on another node.
   it('no "the guard would change this on CREATE" warn for the Pending target pod', async () => {
     cluster = await FakeCluster.start(cluster2());
     const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-review-audit26-')), 'kubeconfig');
