@@ -228,7 +228,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   try {
     collected = await collect(kc);
   } catch (err) {
-    io.stderr.write(`ais-guard audit: cannot read the cluster: ${(err as Error).message}\n`);
+    io.stderr.write(`ais-guard audit: cannot read the cluster: ${terminalSafe((err as Error).message)}\n`);
     return 2;
   }
   const { audited: all, beingDeleted } = auditOf(collected.objects);
@@ -242,7 +242,9 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   try {
     if (needsDiscovery) served = await apply.servedKinds(kc, opts.reportFormat);
   } catch (err) {
-    io.stderr.write(`ais-guard audit: cannot ask which report APIs are served: ${(err as Error).message}\n`);
+    io.stderr.write(
+      `ais-guard audit: cannot ask which report APIs are served: ${terminalSafe((err as Error).message)}\n`,
+    );
     return 2;
   }
   const kinds = reportKinds(opts.reportFormat, served);
@@ -326,7 +328,8 @@ async function staleScopes(
 
 /**
  * An apiserver error on one line: the client's ApiException message spans lines (code, message,
- * body, headers); the Status message the apiserver sent says it best.
+ * body, headers); the Status message the apiserver sent says it best. Made terminal-safe: a
+ * webhook that refuses a report writes that message, ESC sequences and \r included.
  */
 function apiError(err: unknown): string {
   const { code, body, message } = err as { code?: unknown; body?: unknown; message?: unknown };
@@ -339,5 +342,5 @@ function apiError(err: unknown): string {
     // not JSON: fall back to the first line of the message
   }
   const first = String(message ?? err).split('\n')[0];
-  return `${typeof code === 'number' ? `HTTP ${code}: ` : ''}${status ?? first}`;
+  return terminalSafe(`${typeof code === 'number' ? `HTTP ${code}: ` : ''}${status ?? first}`);
 }
