@@ -36,11 +36,12 @@ const rows: Row[] = [
     expect: { deny: [/"ais.prod" cannot name Services/] },
   },
   {
-    name: 'UPDATE of a live CR: no rename possible, nothing said',
+    // Said, not refused (the ratchet: evaluate.ts), as it cannot be renamed; audit (asStored) fails it.
+    name: 'UPDATE of a CR stored with such a name: already so',
     object: named('1ais'),
     operation: 'UPDATE',
     oldObject: named('1ais'),
-    expect: {},
+    expect: { deny: [/^already so before this update: AIStore name "1ais" cannot name Services/] },
   },
 ];
 

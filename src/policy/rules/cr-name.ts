@@ -28,7 +28,7 @@ export function crNameProblem(name: string): string | undefined {
 export default defineRule({
   id: 'cr-name',
   title: 'AIStore CR name the operator can deploy',
-  summary: `On CREATE, the CR name is a DNS-1035 label (a letter first, no ".") of at most ${MAX_CR_NAME} characters: the operator's Services <cr>-proxy and <cr>-target need the one, the target StatefulSet's pods (label controller-revision-hash: <cr>-target-<hash>) the other: deny otherwise.`,
+  summary: `The CR name is a DNS-1035 label (a letter first, no ".") of at most ${MAX_CR_NAME} characters: the operator's Services <cr>-proxy and <cr>-target need the one, the target StatefulSet's pods (label controller-revision-hash: <cr>-target-<hash>) the other: deny otherwise (on UPDATE a stored CR's name is already so: warn, as it cannot be renamed).`,
   verdict: 'deny',
   operator: `The operator names the target StatefulSet and its headless Service <cr>-target (${operatorLink('internal/resources/aistore/target/statefulset.go', 19, 'statefulSetName')}, ${operatorLink('internal/resources/aistore/target/services.go', 24, 'headlessSVCName')}) and the proxies' <cr>-proxy; its webhook judges the spec and no name (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 48, 'ValidateCreate')}).`,
   howToFix: `Name the CR with a letter first, lowercase letters, digits and "-" only, at most ${MAX_CR_NAME} characters, e.g. ais-prod-1.`,
@@ -36,9 +36,9 @@ export default defineRule({
     'https://github.com/kubernetes/kubernetes/issues/64023 (StatefulSet names over 52 characters: the controller-revision-hash label is over 63)',
   roles: ['aistore'],
   mutates: false,
-  check({ subject, operation, report }) {
-    // A live CR cannot be renamed: an UPDATE has nothing to fix here.
-    if (operation !== 'CREATE') return;
+  check({ subject, report }) {
+    // Judged on UPDATE too: the webhook's ratchet (evaluate.ts) lets an update of a CR stored with
+    // such a name through with a warning, as it cannot be renamed; audit reports it as it stands.
     const name = nameOf(subject.object);
     const problem = name ? crNameProblem(name) : undefined;
     if (problem)
