@@ -1,0 +1,102 @@
+// Review "oper26": rollsTargets (src/policy/rollout.ts targetTemplateInputs) compares some CR fields
+// as written, where operator v3.4.0 renders them into the target pod template only after normalising
+// them. Two CRs whose fields differ only in that spelling render byte-identical templates, so the
+// operator's shouldUpdatePodTemplate (internal/controller/aistore/common.go) finds nothing to roll,
+// yet the guard says the update "rolls the targets out". Impact: the ratchet (src/policy/evaluate.ts
+// ratchet, `rerun`) keeps an already-so pv-target-binding denial as a deny for a harmless update of
+// a cluster whose targets sit on a node tainted since they started, instead of "already so" (warn).
+/* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
+import { describe, expect, it } from '@jest/globals';
+import type { AIStoreCR } from '../../src/policy/aistore.js';
+import { rollsTargets } from '../../src/policy/rollout.js';
+import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
+import { aistore, node, targetStatefulSet } from '../support/builders.js';
+import { changed, SIDES, twoPerNodeDisks } from '../support/sides.js';
+
+const rolls = (stored: KubeObject, next: KubeObject) => rollsTargets(stored as AIStoreCR, next as AIStoreCR);
+const withSpec = (o: KubeObject, extra: Record<string, unknown>) =>
+  changed(o, (c) => Object.assign(c.spec, extra));
+const denies = (ev: ReturnType<typeof evaluate>) =>
+  ev.findings.filter((f) => f.action === 'deny').map((f) => `${f.ruleId}: ${f.message}`);
+
+/** 4 targets two per node, anti-affinity off; node-1 tainted after the targets started there. */
+const tainted = (n: KubeObject) =>
+  changed(n, (c) => {
+    c.spec = { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] };
+  });
+const world = (cr: KubeObject) => [
+  cr,
+  targetStatefulSet({ replicas: 4 }),
+  tainted(node('node-1')),
+  node('node-2'),
+  ...twoPerNodeDisks(4),
+];
+const ratchet = (side: (o: KubeObject) => KubeObject, stored: KubeObject, next: KubeObject) =>
+  evaluate(
+    { operation: 'UPDATE', object: next, oldObject: stored },
+    new ClusterContext(world(stored).map(side)),
+  );
+
+const CR = aistore({ size: 4, disable: true });
+const CSI = withSpec(CR, {
+  tls: { certificate: { issuerRef: { name: 'ca', kind: 'ClusterIssuer' }, mode: 'csi' } },
+});
+const csiCert = (o: KubeObject, cert: Record<string, unknown>) =>
+  changed(o, (c) => Object.assign(c.spec.tls.certificate, cert));
+
+const cases: [string, string, KubeObject, KubeObject][] = [
+  [
+    // cmn/certificate.go buildCertificateSANs: each hostnameMap host goes through certres.AppendHosts,
+    // which puts an IP into ipAddresses; getTLSCSIVolumeSource keeps only the DNS names
+    // (`dnsNames, _ := buildCertificateSANs(ais, nil)`). A multi-homing hostnameMap of IPs (its
+    // documented use) adds nothing to the CSI volume: the template does not change.
+    'CSI TLS: hostnameMap of IP addresses gains a node',
+    'cmn/volumes.go getTLSCSIVolumeSource drops the IPs buildCertificateSANs returns',
+    withSpec(CSI, { hostnameMap: { 'node-1': '10.0.0.1,10.1.0.1' } }),
+    withSpec(CSI, { hostnameMap: { 'node-1': '10.0.0.1,10.1.0.1', 'node-2': '10.0.0.2,10.1.0.2' } }),
+  ],
+  [
+    // buildCertificateSANs -> certres.NormalizeSANs: sorted, empty and duplicate names dropped.
+    'CSI TLS: additionalDNSNames reordered',
+    'certificates/certificate.go NormalizeSANs sorts the DNS names',
+    csiCert(CSI, { additionalDNSNames: ['a.example.com', 'b.example.com'] }),
+    csiCert(CSI, { additionalDNSNames: ['b.example.com', 'a.example.com'] }),
+  ],
+  [
+    'CSI TLS: additionalDNSNames with a duplicate',
+    'certificates/certificate.go NormalizeSANs compacts duplicates',
+    csiCert(CSI, { additionalDNSNames: ['a.example.com'] }),
+    csiCert(CSI, { additionalDNSNames: ['a.example.com', 'a.example.com'] }),
+  ],
+  [
+    // certificates/csi.go ToVolumeAttributes writes config.Duration.Duration.String(): "1h0m0s" for both.
+    'CSI TLS: duration 2160h written as 129600m',
+    'certificates/csi.go ToVolumeAttributes writes Duration.String()',
+    csiCert(CSI, { duration: '2160h' }),
+    csiCert(CSI, { duration: '129600m' }),
+  ],
+  [
+    // cmn/volumes.go StateHostPath: path.Join(prefix, ns, name, "target") cleans the trailing "/".
+    'stateStorage.hostPath.prefix /etc/ais -> /etc/ais/',
+    'cmn/volumes.go StateHostPath joins the prefix with path.Join',
+    withSpec(CR, { stateStorage: { hostPath: { prefix: '/etc/ais' } } }),
+    withSpec(CR, { stateStorage: { hostPath: { prefix: '/etc/ais/' } } }),
+  ],
+  [
+    // cmn/volumes.go newLogsVolume: path.Join(LogsDirectory, ns, name, daeType).
+    'logsDir /var/log/ais -> /var/log/ais/',
+    'cmn/volumes.go newLogsVolume joins logsDir with path.Join',
+    withSpec(CR, { logsDir: '/var/log/ais' }),
+    withSpec(CR, { logsDir: '/var/log/ais/' }),
+  ],
+];
+
+describe('review oper26: rollsTargets compares as written what the operator normalises', () => {
+  for (const [what, why, stored, next] of cases) {
+    it(`rollsTargets is false: ${what} (${why})`, () => expect(rolls(stored, next)).toBe(false));
+    it.each(SIDES)(`[%s] ratchet: ${what} with node-1 tainted is not refused as a rollout`, (_, side) => {
+      const ev = ratchet(side, stored, next);
+      expect(denies(ev).join('\n')).not.toMatch(/pv-target-binding/);
+    });
+  }
+});
