@@ -5,7 +5,6 @@
 // yet the guard says the update "rolls the targets out". Impact: the ratchet (src/policy/evaluate.ts
 // ratchet, `rerun`) keeps an already-so pv-target-binding denial as a deny for a harmless update of
 // a cluster whose targets sit on a node tainted since they started, instead of "already so" (warn).
-/* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
 import { describe, expect, it } from '@jest/globals';
 import type { AIStoreCR } from '../../src/policy/aistore.js';
 import { rollsTargets } from '../../src/policy/rollout.js';
