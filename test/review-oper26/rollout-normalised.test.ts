@@ -9,7 +9,9 @@ import { describe, expect, it } from '@jest/globals';
 import type { AIStoreCR } from '../../src/policy/aistore.js';
 import { rollsTargets } from '../../src/policy/rollout.js';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
+import { admissionPolicies } from '../../src/vap/index.js';
 import { aistore, node, targetStatefulSet } from '../support/builders.js';
+import { admit } from '../vap/support/vap-eval.js';
 import { changed, SIDES, twoPerNodeDisks } from '../support/sides.js';
 
 const rolls = (stored: KubeObject, next: KubeObject) => rollsTargets(stored as AIStoreCR, next as AIStoreCR);
@@ -98,4 +100,53 @@ describe('review oper26: rollsTargets compares as written what the operator norm
       expect(denies(ev).join('\n')).not.toMatch(/pv-target-binding/);
     });
   }
+});
+
+// The other direction of the same gap: target-host-port (src/policy/rules/target-host-port.ts
+// podDnsNames) takes a switch to publicNetDNSMode Pod as applied to the running targets when the update
+// "rolls the targets out". One target, hostPort 0, anti-affinity off, pinned to node-1, DNS mode IP:
+// scaling to 2 with the switch to Pod is refused ("duplicate IPs": the targets keep the IP mode's
+// AIS_PUBLIC_HOSTNAME from the node, as the operator rolls out no init-container env change alone,
+// common.go shouldUpdateInitContainers). Adding a trailing "/" to the state hostPath prefix renders the
+// same template (StateHostPath: path.Join), so the operator still does not roll the targets and the
+// second target on node-1 advertises node-1's address too; the guard admits it.
+describe('review oper26: a non-rollout taken for one lets a Pod-mode switch + scale-out through', () => {
+  const LIVE_IP = withSpec(
+    aistore({ size: 1, disable: true, hostPort: 0, nodeSelector: { 'kubernetes.io/hostname': 'node-1' } }),
+    { stateStorage: { hostPath: { prefix: '/etc/ais' } } },
+  );
+  const podSwitch = (prefix: string) =>
+    changed(LIVE_IP, (c) => {
+      c.spec.targetSpec.size = 2;
+      c.spec.publicNetDNSMode = 'Pod';
+      c.spec.stateStorage = { hostPath: { prefix } };
+    });
+  const NODES3 = [node('node-1'), node('node-2'), node('node-3')];
+  const hostPortDenies = (side: (o: KubeObject) => KubeObject, next: KubeObject) =>
+    evaluate(
+      { operation: 'UPDATE', object: next, oldObject: LIVE_IP },
+      new ClusterContext([...NODES3, LIVE_IP].map(side)),
+    )
+      .findings.filter((f) => f.action === 'deny' && f.ruleId === 'target-host-port')
+      .map((f) => f.message);
+  it.each(SIDES)('[%s] control: the switch + scale-out alone is refused', (_, side) => {
+    expect(hostPortDenies(side, podSwitch('/etc/ais'))).toHaveLength(1);
+  });
+  it.each(SIDES)('[%s] with the prefix respelt /etc/ais/ it is refused the same', (_, side) => {
+    expect(hostPortDenies(side, podSwitch('/etc/ais/'))).toHaveLength(1);
+  });
+  const AISTORE_VAP = admissionPolicies().filter(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    (o: any) =>
+      o.kind === 'ValidatingAdmissionPolicy' &&
+      o.spec.matchConstraints.resourceRules[0].resources.includes('aistores'),
+  );
+  const vapRules = (next: KubeObject) =>
+    AISTORE_VAP.flatMap(
+      (p) => admit(p, { operation: 'UPDATE', object: next, oldObject: LIVE_IP }).failures,
+    ).map((f) => f.rule);
+  it('VAP control: the switch + scale-out alone is refused', () =>
+    expect(vapRules(podSwitch('/etc/ais'))).toContain('target-host-port'));
+  it('VAP: with the prefix respelt /etc/ais/ it is refused the same', () =>
+    expect(vapRules(podSwitch('/etc/ais/'))).toContain('target-host-port'));
 });
