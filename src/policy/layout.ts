@@ -9,7 +9,6 @@ import {
   splitClaimName,
   hasLegacyAntiAffinityField,
   targetOrdinal,
-  isTargetAutoScaling,
   targetPodLabels,
   targetStatefulSetName,
   type AIStoreCR,
@@ -69,8 +68,6 @@ export interface TargetSetView {
    * placement (no selector, no toleration) is a stand-in to judge nothing by.
    */
   placementKnown: boolean;
-  /** The count follows the nodes (the CR autoscales): never "more targets than nodes" by design. */
-  autoScaled: boolean;
   antiAffinityOff: boolean;
   antiAffinityOffBecause: string;
   /**
@@ -262,7 +259,6 @@ function viewFromCR(
     nodeSelector: placement.nodeSelector,
     placement,
     placementKnown: true,
-    autoScaled: isTargetAutoScaling(cr),
     antiAffinityKeptExplicitly: explicit,
     antiAffinityKept: explicit || (!off && unset && !settable),
     antiAffinityOff: off,
@@ -314,7 +310,6 @@ function viewFromPodSpec(
     nodeSelector: placement.nodeSelector,
     placement,
     placementKnown: true,
-    autoScaled: false,
     antiAffinityKeptExplicitly: false,
     // A term sure to keep targets apart comes from a CR that keeps anti-affinity on (the operator's
     // own term, or the CR's), or from one with it off whose own required term the CR's rule judges
@@ -369,7 +364,6 @@ export function targetSetView(subject: Recognised, ctx: ClusterContext, operatio
     nodeSelector: {},
     placement: { nodeSelector: {}, tolerations: undefined },
     placementKnown: false,
-    autoScaled: false,
     antiAffinityKeptExplicitly: false,
     antiAffinityKept: false,
     antiAffinityOff: false,
@@ -541,7 +535,9 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
     signals.push({ id: 'node-selector-one-host', detail: `nodeSelector pins every target to ${pinned}` });
   }
   const nodes = ctx.schedulableNodeCount(view.placement);
-  if (size !== undefined && nodes !== undefined && size > nodes && !pinned && !view.autoScaled) {
+  // An autoscaled CR too: the operator counts the nodes its nodeSelector and tolerations admit
+  // (cluster_controller.go listMatchingNodes), not its required node affinity, which its pods carry.
+  if (size !== undefined && nodes !== undefined && size > nodes && !pinned) {
     signals.push({
       id: 'more-targets-than-nodes',
       detail: `${size} targets but only ${nodes} node(s) they can be scheduled on`,
