@@ -33,3 +33,26 @@ describe('review pvhost26: a node-local PV on a node the targets may not use, on
     expect(findings(ev)).toEqual([deny]);
   });
 });
+
+// The same early return drops warnKeptApart: with the CR live and anti-affinity on (not multi-target:
+// it keeps targets one per node), a PV that puts ais-target-1 on node-1 beside ais-target-0's disk
+// is warned of when local ("all but one of them stay Pending"), and passes silently as a node-local
+// CSI PV, by either key, though the InterPodAffinity filter keeps ais-target-1 Pending just the same.
+describe('review pvhost26: a node-local PV beside another target while anti-affinity is on', () => {
+  const warn = expect.stringMatching(
+    /^pv-target-binding warn: PV lv-1 puts ais-target-1 on node node-1 beside ais-target-0 \(PV lv-0\), but the targets of ais keep a required hostname anti-affinity/,
+  );
+  it('baseline: local PVs on node-1: warned', () => {
+    const lv0 = pv('lv-0', { claim: claimName(0), host: 'node-1', local: true });
+    const lv1 = pv('lv-1', { claim: claimName(1), host: 'node-1', local: true });
+    const ev = run({ name: 'pv', object: lv1, context: [...topoNodes(), aistore(), lv0] });
+    expect(findings(ev)).toEqual([warn]);
+  });
+
+  it.each(KEYS)('CSI PVs pinned to node-1 by %s: warned as well', (key) => {
+    const lv0 = csiPv('lv-0', claimName(0), key, 'node-1');
+    const lv1 = csiPv('lv-1', claimName(1), key, 'node-1');
+    const ev = run({ name: 'pv', object: lv1, context: [...topoNodes(), aistore(), lv0] });
+    expect(findings(ev)).toEqual([warn]);
+  });
+});
