@@ -17,12 +17,18 @@ import {
   labelsOf,
   nameOf,
   namespaceOf,
+  objectsOf,
   pinnedHostnames,
+  pvLabelTerms,
   recordOf,
   requiredTermsOf,
   selectorMatches,
+  stringsOf,
+  termHostname,
   type LabelSelector,
   type Node,
+  type NodeSelectorRequirement,
+  type NodeSelectorTerm,
   type PersistentVolume,
   type StatefulSet,
 } from './k8s.js';
@@ -124,8 +130,14 @@ function freeDiskClass(pv: PersistentVolume, ref: unknown): string | undefined {
 
 const labelKey = (k: string, v: string) => `${k}=${v}`;
 
-/** The most candidate Nodes pvTopologyHost looks at for a PV's one node. */
+/** The most candidate Nodes pvAdmitsNoNode looks at. */
 const TOPOLOGY_WALK = 64;
+
+/**
+ * A label naming a zone or region (topology.kubernetes.io/zone, a CSI driver's
+ * topology.ebs.csi.aws.com/zone): never a node pin, however few Nodes carry a value today.
+ */
+const isZoneKey = (key: string) => /zone|region/i.test(key.slice(key.lastIndexOf('/') + 1));
 
 /** What a PV's binding changes: read from the object by rules, never by an index or a memo. */
 const BINDING_STATE = new Set([
@@ -387,34 +399,93 @@ export class ClusterContext {
   }
 
   /**
-   * The host (kubernetes.io/hostname) of the one known Node a PV's required node affinity admits,
-   * when it pins none by hostname: a node-local CSI volume made by hand is pinned by its driver's
-   * topology key (OpenEBS LVM: openebs.io/nodename), and the scheduler places its pod only there
-   * (component-helpers storage/volume/helpers.go CheckNodeAffinity, the VolumeBinding filter).
-   * Candidates come from the label index (affinityBuckets, as candidateNodes walks them); at most
-   * TOPOLOGY_WALK are looked at, and no answer unless exactly one matches. Once per node version.
+   * The node a PV is on, by the host (kubernetes.io/hostname) that names it: the one node every term
+   * of its required node affinity admits, as the scheduler places its pod (component-helpers
+   * storage/volume/helpers.go CheckNodeAffinity in the VolumeBinding filter: the Node's labels,
+   * whatever the key). A term pins a node by hostname (k8s.ts termHostname: the node need not be
+   * known, it may have gone or be yet to join) or by a node-local driver's topology key (OpenEBS
+   * LVM: openebs.io/nodename; termNodeHost). Terms naming two nodes, or one that pins no single node
+   * (a zone, a node yet to join), give none: the pod may go elsewhere. What every rule asks of a
+   * PV's node; k8s.ts pvHostname is the same for callers with no Nodes.
    */
-  pvTopologyHost(pv: PersistentVolume): string | undefined {
-    const terms = requiredTermsOf(pv);
-    if (this.nodeByName.size === 0 || pinnedHostnames(terms).length > 0) return undefined;
+  pvHost(pv: PersistentVolume): string | undefined {
+    let host: string | undefined;
+    for (const term of pvLabelTerms(requiredTermsOf(pv))) {
+      const h = termHostname(term) ?? this.termNodeHost(term);
+      if (h === undefined || (host !== undefined && h !== host)) return undefined;
+      host = h;
+    }
+    return host;
+  }
+
+  /**
+   * The host of the one known Node a term admits when it is a node pin: some `key In values` of it
+   * whose every value is carried by exactly one known Node (a value no Node carries may be a node yet
+   * to join, one carried by several is no node's name), on a key that names no zone or region (a
+   * zone holding one Node today is no node pin: a zonal volume attaches to any node of the zone).
+   * Once per node version.
+   */
+  private termNodeHost(term: NodeSelectorTerm): string | undefined {
+    if (this.nodeByName.size === 0) return undefined;
+    return this.memoByNodes(`term-node ${JSON.stringify(term)}`, () => {
+      for (const req of objectsOf<NodeSelectorRequirement>(term.matchExpressions)) {
+        if (req.operator !== 'In' || typeof req.key !== 'string' || isZoneKey(req.key)) continue;
+        const buckets = [...new Set(stringsOf(req.values))].map((v) =>
+          this.nodesByLabel.get(labelKey(req.key, v)),
+        );
+        if (buckets.length === 0 || buckets.some((b) => b.size !== 1)) continue;
+        this.visited += buckets.length;
+        const admitted = buckets
+          .flatMap((b) => [...b.keys()])
+          .map((name) => this.nodeByName.get(name)?.node)
+          .filter((n): n is Node => n !== undefined && matchesRequiredTerms([term], n));
+        const [node] = admitted;
+        return admitted.length === 1 && node ? (labelsOf(node)[HOSTNAME_KEY] ?? nameOf(node)) : undefined;
+      }
+      return undefined;
+    });
+  }
+
+  /**
+   * Nodes are known and a PV's required node affinity admits none of them (CheckNodeAffinity:
+   * labels only): its node is gone for good or yet to join, whatever key pins it. Told from the label
+   * index (affinityBuckets); false when the terms do not narrow the nodes or more than
+   * TOPOLOGY_WALK candidates would have to be looked at. Once per node version.
+   */
+  pvAdmitsNoNode(pv: PersistentVolume): boolean {
+    const terms = pvLabelTerms(requiredTermsOf(pv));
+    if (this.nodeByName.size === 0 || terms.length === 0) return false;
     const buckets = this.affinityBuckets(terms);
-    if (!buckets) return undefined;
-    return this.memoByNodes(`pv-topology ${JSON.stringify(terms)}`, () => {
-      const found = new Set<string>();
+    if (!buckets) return false;
+    return this.memoByNodes(`pv-no-node ${JSON.stringify(terms)}`, () => {
       let walked = 0;
       for (const bucket of buckets)
         for (const name of bucket.keys()) {
-          if (found.has(name)) continue;
-          if (++walked > TOPOLOGY_WALK) return undefined;
+          if (++walked > TOPOLOGY_WALK) return false;
           this.visited++;
           const known = this.nodeByName.get(name);
-          if (known && matchesRequiredTerms(terms, known.node)) found.add(name);
-          if (found.size > 1) return undefined;
+          if (known && matchesRequiredTerms(terms, known.node)) return false;
         }
-      const [name] = [...found];
-      const node = name === undefined ? undefined : this.nodeByName.get(name)?.node;
-      return node && (labelsOf(node)[HOSTNAME_KEY] ?? name);
+      return true;
     });
+  }
+
+  /**
+   * The node a PV names that the cluster does not have (Nodes known): its hostname when that is
+   * missing (hostMissing), else, when its terms admit no known Node, the values they pin it by. A
+   * claim bound to it waits for good, or until that node joins.
+   */
+  pvMissingNode(pv: PersistentVolume): string | undefined {
+    const host = this.pvHost(pv);
+    if (host !== undefined) return this.hostMissing(host) ? host : undefined;
+    if (!this.pvAdmitsNoNode(pv)) return undefined;
+    // Named by its In values (openebs.io/nodename In [node-9]: node-9); terms with none, by their keys.
+    const reqs = pvLabelTerms(requiredTermsOf(pv)).flatMap((t) =>
+      objectsOf<NodeSelectorRequirement>(t.matchExpressions),
+    );
+    const values = reqs.filter((r) => r.operator === 'In').flatMap((r) => stringsOf(r.values));
+    const keys = reqs.map((r) => String(r.key));
+    return [...new Set(values)].join(' or ') || `labelled ${[...new Set(keys)].join(', ')}`;
   }
 
   /**

@@ -367,10 +367,46 @@ export function requiredTermsOf(pv: PersistentVolume): unknown {
   return isObject(required) ? required.nodeSelectorTerms : undefined;
 }
 
-/** The one node a PV is pinned to by its hostname label, if it names exactly one. */
+/**
+ * A PV's required terms that can admit a node as CheckNodeAffinity matches them: against a Node
+ * built from labels alone (component-helpers storage/volume/helpers.go), so a term asking for
+ * matchFields (metadata.name) matches none, nor does an empty one (corev1.MatchNodeSelectorTerms).
+ * Terms are ORed: the PV admits a node when any of these does.
+ */
+export function pvLabelTerms(terms: unknown): NodeSelectorTerm[] {
+  return objectsOf<NodeSelectorTerm>(terms).filter(
+    (t) => objectsOf(t.matchExpressions).length > 0 && objectsOf(t.matchFields).length === 0,
+  );
+}
+
+/**
+ * The one hostname a term admits by `kubernetes.io/hostname In` (its requirements are ANDed, so
+ * that alone bounds it), if its hostname requirements leave exactly one.
+ */
+export function termHostname(term: NodeSelectorTerm): string | undefined {
+  let hosts: string[] | undefined;
+  for (const req of objectsOf<NodeSelectorRequirement>(term.matchExpressions))
+    if (req.key === HOSTNAME_KEY && req.operator === 'In') {
+      const values = stringsOf(req.values);
+      hosts = hosts ? hosts.filter((h) => values.includes(h)) : [...new Set(values)];
+    }
+  return hosts?.length === 1 ? hosts[0] : undefined;
+}
+
+/**
+ * The one node a PV is pinned to by its hostname label: every term that can admit a node names
+ * that one alone. A term on another key (a driver's topology key) may admit another node, which the
+ * scheduler may pick (terms are ORed): no single node then, as far as labels alone tell. With Nodes
+ * known, ClusterContext.pvHost resolves such terms too; this is for callers with no context.
+ */
 export function pvHostname(pv: PersistentVolume): string | undefined {
-  const hosts = pinnedHostnames(requiredTermsOf(pv));
-  return hosts.length === 1 ? hosts[0] : undefined;
+  let host: string | undefined;
+  for (const term of pvLabelTerms(requiredTermsOf(pv))) {
+    const h = termHostname(term);
+    if (h === undefined || (host !== undefined && h !== host)) return undefined;
+    host = h;
+  }
+  return host;
 }
 
 /**

@@ -25,7 +25,6 @@ import {
   labelsOf,
   objectsOf,
   replicasOf,
-  pvHostname,
   recordOf,
   selectorMatches,
   stringsOf,
@@ -382,6 +381,7 @@ export interface TargetVolume {
   /** The claim template the claim name gives ('' when it gives none): split once, in the memo. */
   template: string;
   ordinal: number;
+  /** The node its PV is on (ctx.pvHost: by hostname or a node-local driver's topology key). */
   host: string | undefined;
   /**
    * Pre-bound to the target's state claim (<ns>-<cr>-state-<cr>-target-N), not a data claim: it pins
@@ -391,14 +391,19 @@ export interface TargetVolume {
   state: boolean;
 }
 
-function targetVolumeOf(pv: PersistentVolume, crName: string, namespace: string): TargetVolume | undefined {
+function targetVolumeOf(
+  ctx: ClusterContext,
+  pv: PersistentVolume,
+  crName: string,
+  namespace: string,
+): TargetVolume | undefined {
   const claim = claimRefOf(pv)?.name ?? '';
   // A data claim starts with the CR's name; the state claim with the namespace's.
   const state = isStateClaim(namespace, crName, claim);
   if (!state && !claim.startsWith(`${crName}-`)) return undefined;
   const ordinal = targetOrdinal(crName, claim);
   const template = splitClaimName(crName, claim)?.template ?? '';
-  return ordinal === undefined ? undefined : { pv, claim, template, ordinal, host: pvHostname(pv), state };
+  return ordinal === undefined ? undefined : { pv, claim, template, ordinal, host: ctx.pvHost(pv), state };
 }
 
 /**
@@ -444,7 +449,7 @@ export function targetVolumes(
   const all = ctx.memo(`target-volumes ${namespace}/${crName}`, () => {
     const volumes: TargetVolume[] = [];
     for (const pv of ctx.pvsForTargetsOf(namespace, crName)) {
-      const volume = targetVolumeOf(pv, crName, namespace);
+      const volume = targetVolumeOf(ctx, pv, crName, namespace);
       if (volume) volumes.push(volume);
     }
     // By PV name, not the index's order (the order events came in): a message that names one PV of
@@ -469,7 +474,7 @@ export function targetVolumes(
   }
   const mine =
     reviewed && claimRefOf(reviewed)?.namespace === namespace && claimGone(reviewed) === gone
-      ? targetVolumeOf(reviewed, crName, namespace)
+      ? targetVolumeOf(ctx, reviewed, crName, namespace)
       : undefined;
   if (mine && claimedByCR(mine)) out.push(mine);
   return out;

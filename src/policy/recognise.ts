@@ -43,7 +43,6 @@ import {
   namespaceOf,
   pathsNest,
   pinnedHostnames,
-  pvHostname,
   requiredTermsOf,
   type PersistentVolume,
   type PersistentVolumeClaim,
@@ -334,7 +333,7 @@ function spareOnTargetDisk(pv: PersistentVolume, ctx: ClusterContext): Recognise
       const at = diskPathOf(indexed);
       if (nameOf(indexed) === self || at === undefined || !pathsNest(at, path)) continue;
       if (at !== path && !(nests ??= isOfNoTarget(pv, ctx))) continue;
-      if (pvHostname(indexed) !== host) continue;
+      if (ctx.pvHost(indexed) !== host) continue;
       const holder = ctx.pv(nameOf(indexed)) ?? indexed; // its binding state as last seen
       const claim = targetClaimOf(holder, ctx);
       if (!claim?.namespace || (found && firstHolder(found.holder, holder) < 0)) continue;

@@ -14,7 +14,6 @@ import {
   isProvisioned,
   nameOf,
   phaseOf,
-  pvHostname,
   type PersistentVolume,
 } from '../k8s.js';
 import { removeUidCommand } from '../messages.js';
@@ -29,8 +28,8 @@ const servingPV = (ctx: ClusterContext, namespace: string, claim: string, beside
  * would fix the next claim's volumeName to a disk no pod can reach.
  */
 function strandedOn(ctx: ClusterContext, pv: PersistentVolume): string | undefined {
-  const host = pvHostname(pv);
-  return host && ctx.hostMissing(host) ? host : undefined;
+  // Pinned by hostname or by any other key (a node-local driver's topology key) alike.
+  return ctx.pvMissingNode(pv);
 }
 
 const strandedFix = (pv: string, host: string) =>

@@ -44,7 +44,6 @@ import {
   normalDiskPath,
   pathsNest,
   phaseOf,
-  pvHostname,
   type PersistentVolume,
   asksNodeFields,
   pinnedHostnames,
@@ -79,8 +78,8 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
   // Held by a deleted claim's uid, the PV is no target's disk (pv-claim-uid says how to free or drop
   // it): where it is and what it shares are judged again when its uid is cleared, an update.
   if (claimGone(pv)) return;
-  // A node-local CSI PV pinned by its driver's topology key is on the one Node that key selects.
-  const host = pvHostname(pv) ?? ctx.pvTopologyHost(pv);
+  // The node it is on: by hostname, or by a node-local CSI driver's topology key (ctx.pvHost).
+  const host = ctx.pvHost(pv);
   checkVolumeNode(input, host);
   checkVolumeClashes(input, host, path);
 }
@@ -295,7 +294,7 @@ function checkStateVolume(input: RuleInput<'state-volume'>): void {
   checkClaimModes(subject.object, report);
   // Its node is one the targets may use, as a data PV's (the pod needs both on one node: the
   // scheduler's VolumeBinding filter), unless it is held by a deleted claim's uid.
-  if (!claimGone(subject.object)) checkVolumeNode(input, pvHostname(subject.object));
+  if (!claimGone(subject.object)) checkVolumeNode(input, input.ctx.pvHost(subject.object));
 }
 
 /** A data or state PV's rule input, as far as its node is judged. */
@@ -344,28 +343,20 @@ function checkVolumeClashes(
   // Each kind of clash is reported for the first few PVs, then counted: thousands of PVs on one
   // disk must not become thousands of findings.
   const clashes = { claim: [] as string[], disk: [] as string[], node: [] as string[] };
-  const beside = new Map<number, string>(); // other targets with a PV on this node: ordinal -> a PV
   const replaced: string[] = []; // this target's PVs on a node the cluster no longer has
   const stale: string[] = [claimName]; // the claims bound to them, which must be made anew
   const judged = new Set([self]); // the PVs judged against this one so far
-  for (let other of targetVolumes(ctx, namespace, crName, { reviewed: pv, cr })) {
+  for (const other of targetVolumes(ctx, namespace, crName, { reviewed: pv, cr })) {
     const otherName = nameOf(other.pv);
     if (otherName === self) continue;
     judged.add(otherName);
-    // Its node, for a node-local CSI PV pinned by its driver's topology key too (ctx.pvTopologyHost).
-    if (other.host === undefined) other = { ...other, host: ctx.pvTopologyHost(other.pv) };
-    const { ordinal } = other;
-    // A target past the size (its disks kept by a scale-down) shares no node with anyone.
-    const runs =
-      ordinal !== undefined && (input.layout.view.size === undefined || ordinal < input.layout.view.size);
-    if (host && other.host === host && runs && ordinal !== subject.ordinal)
-      if (!beside.has(ordinal)) beside.set(ordinal, otherName);
     // A PV being deleted binds no claim made from now on (k8s.ts isBeingDeleted): no rival of this
     // one for its claim's name, nor a node this target is held to. Its disk is still taken.
     const leaving = isBeingDeleted(other.pv);
     // A PV on a node the cluster no longer has (the node replaced): its claim can never move there
     // again, so this PV on a live node is the target's way out, not a rival (review "day2").
-    const replacing = host && other.host && !ctx.hostMissing(host) && ctx.hostMissing(other.host);
+    // Its node is missing by its hostname, or its terms admit no Node at all (ctx.pvMissingNode).
+    const replacing = host && !ctx.hostMissing(host) && ctx.pvMissingNode(other.pv) !== undefined;
     if (replacing && (other.claim === claimName || other.ordinal === subject.ordinal)) {
       if (!replaced.includes(otherName)) replaced.push(otherName);
       if (other.claim && !stale.includes(other.claim)) stale.push(other.claim);
@@ -373,7 +364,7 @@ function checkVolumeClashes(
     }
     if (other.claim === claimName) {
       if (leaving) continue;
-      if (!parkedBeside(pv, ctx.pv(otherName) ?? other.pv) && clashes.claim.push(otherName) <= LISTED)
+      if (!parkedBeside(ctx, pv, ctx.pv(otherName) ?? other.pv) && clashes.claim.push(otherName) <= LISTED)
         report.deny(
           '/spec/claimRef/name',
           `PVs ${self} and ${otherName} are both pre-bound to claim ${claimName}: the claim binds one and strands the other.`,
@@ -412,7 +403,28 @@ function checkVolumeClashes(
       `PV ${self} clashes with ${more} more PV(s) in the ways above (not listed one by one).`,
       'Give every (target, mount) its own PV and disk, all disks of a target on one node.',
     );
-  warnKeptApart(input, host, beside);
+  warnKeptApart(input, host, otherTargetsOn(input, host));
+}
+
+/** Other targets with a PV on this node: ordinal -> one of those PVs (the first by name). */
+function otherTargetsOn(
+  { subject, ctx, layout }: RuleInput<'target-volume'>,
+  host: string | undefined,
+): Map<number, string> {
+  const beside = new Map<number, string>();
+  if (host === undefined) return beside;
+  const { namespace, crName, cr } = subject;
+  const self = nameOf(subject.object);
+  for (const { pv, host: at, ordinal } of targetVolumes(ctx, namespace, crName, {
+    reviewed: subject.object,
+    cr,
+  })) {
+    // A target past the size (its disks kept by a scale-down) shares no node with anyone.
+    const runs = layout.view.size === undefined || ordinal < layout.view.size;
+    if (at === host && runs && ordinal !== subject.ordinal && nameOf(pv) !== self && !beside.has(ordinal))
+      beside.set(ordinal, nameOf(pv));
+  }
+  return beside;
 }
 
 /**
@@ -439,7 +451,7 @@ function checkDiskTaken(
   const onDisk = (other: PersistentVolume) => {
     const otherPath = diskPathOf(other);
     if (otherPath === undefined || !pathsNest(otherPath, path)) return false;
-    return (otherPath === path && pvHostname(other) === host) || isOfNoTarget(other, ctx);
+    return (otherPath === path && ctx.pvHost(other) === host) || isOfNoTarget(other, ctx);
   };
   // A PV being deleted still takes its disk: it lingers only while its claim is bound to it. Held
   // by a deleted claim's uid as well, it is gone in a moment: nothing to free.
@@ -629,8 +641,8 @@ function heldDisk(
  * and its provisioner does not publish the disk again. How a disk published beside a live target PV
  * is kept from other claims (freeDisk's fix).
  */
-function parkedBeside(self: PersistentVolume, other: PersistentVolume): boolean {
-  const host = pvHostname(self);
+function parkedBeside(ctx: ClusterContext, self: PersistentVolume, other: PersistentVolume): boolean {
+  const host = ctx.pvHost(self);
   const path = diskPathOf(self);
   const reclaim = other.spec?.persistentVolumeReclaimPolicy;
   return (
@@ -640,7 +652,7 @@ function parkedBeside(self: PersistentVolume, other: PersistentVolume): boolean 
     // The same disk: a PV elsewhere would bind the claim's next life to another disk.
     host !== undefined &&
     path !== undefined &&
-    pvHostname(other) === host &&
+    ctx.pvHost(other) === host &&
     diskPathOf(other) === path &&
     // Kept when that next life ends: Delete or Recycle would wipe the disk the live PV keeps.
     reclaim !== 'Delete' &&
@@ -934,7 +946,7 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
   const stranded: string[] = [];
   // One being deleted is gone in a moment (Released, nothing holds it): nothing to free.
   for (const v of gone.filter((g) => !isMadeForItsClaim(g.pv) && !isBeingDeleted(g.pv))) {
-    if (v.host && ctx.hostMissing(v.host)) stranded.push(nameOf(v.pv));
+    if (ctx.pvMissingNode(v.pv) !== undefined) stranded.push(nameOf(v.pv));
     else if (!v.host || !placementKnown || !placementExcludes(placement, v.host, ctx.nodeOfHost(v.host)))
       if (!held.has(v.claim)) held.set(v.claim, nameOf(v.pv)); // of several, the first by name
   }
@@ -1065,7 +1077,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (a node-local CSI PV pinned by another node label, such as its driver's topology key, counts as on the one known Node that its node affinity admits, found among at most 64 from the Node label index), and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class that its selector, if any, matches); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A hand-made PV pre-bound to a target's state claim, of a CR that makes one (stateStorage.pvc or stateStorageClass; hostPath or emptyDir state makes none): at least the 1Gi the operator's state claim asks for, and the state class (stateStorage.pvc.storageClass) when one is named (deny; also on the CR's CREATE), ReadWriteOnce, Filesystem, and a node the targets may use, as a data PV (deny). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (a PV is on a node when every term of its required node affinity admits that node alone: by kubernetes.io/hostname, or by another label, such as a node-local CSI driver's topology key, whose every value one known Node carries, never a zone or region key; a PV whose terms admit no known Node, told from the Node label index among at most 64, is on a node the cluster no longer has), and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class that its selector, if any, matches); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A hand-made PV pre-bound to a target's state claim, of a CR that makes one (stateStorage.pvc or stateStorageClass; hostPath or emptyDir state makes none): at least the 1Gi the operator's state claim asks for, and the state class (stateStorage.pvc.storageClass) when one is named (deny; also on the CR's CREATE), ReadWriteOnce, Filesystem, and a node the targets may use, as a data PV (deny). A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking its class (component-helpers storage/volume/pv_helpers.go FindMatchingVolume checks a pre-bound PV's size and modes only; a claim whose volumeName names the PV skips even those, pv_controller.go syncUnboundClaim), so the guard checks class and size, and its own volumeName patch (target-disk-binding) is made only onto a PV that fits the claim.`,
   howToFix:

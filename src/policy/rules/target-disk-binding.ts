@@ -15,7 +15,6 @@ import {
   nameOf,
   objectAt,
   objectsOf,
-  pvHostname,
   stringsOf,
   type NodeSelectorRequirement,
   type PersistentVolume,
@@ -220,7 +219,8 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
   const held: PersistentVolume[] = [];
   for (const claim of claims)
     for (const pv of ctx.pvsForClaim(subject.namespace, claim))
-      if (!claimGone(pv)) disks.push({ claim, pv, host: pvHostname(pv) });
+      // Its node by hostname or by a node-local driver's topology key (ctx.pvHost).
+      if (!claimGone(pv)) disks.push({ claim, pv, host: ctx.pvHost(pv) });
       else held.push(pv);
   // A claim's PV being deleted may still be the one it is bound to (it lingers only while bound), or
   // a stale copy: the pod is left to the scheduler, which follows whatever the claim is bound to.
@@ -344,10 +344,7 @@ function warnHeldByDeletedClaims(
   report: Reporter,
 ): void {
   const names = held.map(nameOf);
-  const gone = held.filter((pv) => {
-    const host = pvHostname(pv);
-    return host !== undefined && ctx.hostMissing(host);
-  });
+  const gone = held.filter((pv) => ctx.pvMissingNode(pv) !== undefined);
   report.warn(
     '/spec/volumes',
     `the PVs of target pod ${pod}'s claims (${names.join(', ')}) are held by the uid of a deleted claim of the same name: its new claims stay Pending until each is freed.`,
