@@ -90,7 +90,11 @@ const shown = (v: unknown) => (Array.isArray(v) ? `[${v.map(String).join(', ')}]
 
 function differing(planned: VolumeFacts, existing: VolumeFacts): Field[] {
   const fields: Field[] = [];
-  if (planned.node !== existing.node) fields.push('node');
+  // Compared only when both sides name it: an existing PV pinned by a node-local driver's topology
+  // key (openebs.io/nodename) names no hostname here (the plan reads no Nodes), and the scheduler
+  // may well put it on the planned node; its path and class still tell a different disk.
+  if (planned.node !== undefined && existing.node !== undefined && planned.node !== existing.node)
+    fields.push('node');
   if (planned.path !== existing.path) fields.push('path');
   if ((planned.class ?? '') !== (existing.class ?? '')) fields.push('class');
   // 8Ti and 8796093022208 are the same capacity.
