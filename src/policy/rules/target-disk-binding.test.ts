@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   aistore,
   claimName,
+  DATA_MOUNT,
   discoveredDisk,
   node,
   oneNodeDisks,
@@ -268,6 +269,32 @@ describe('rule target-disk-binding', () => {
           },
         },
       },
+    });
+  });
+
+  it("a network volume beside its disks: bound to the disks' node, and only the disks annotated", () => {
+    // A CSI volume with no node affinity (pv(..., {host: null}) without a path source) follows the pod.
+    const cr2 = aistore({
+      disable: true,
+      mounts: [DATA_MOUNT, { path: '/data/scratch', size: '1Ti', storageClass: 'ebs' }],
+    });
+    const network = pv('pv-ebs', { claim: 'ais-data-scratch-ais-target-1', host: null, storageClass: 'ebs' });
+    delete (network.spec as Record<string, unknown>).hostPath;
+    (network.spec as Record<string, unknown>).csi = { driver: 'ebs.csi.aws.com', volumeHandle: 'vol-1' };
+    const pod = targetPod({ ordinal: 1, claims: [claimName(1), 'ais-data-scratch-ais-target-1'] });
+    const ev = checkRow('target-disk-binding', {
+      name: 'network beside',
+      object: pod,
+      context: [cr2, ...disks, network],
+      expect: {
+        warn: [
+          /^bound target pod ais-target-1 to node node-7, where its disks are \(pv-sdb=node-7:\/ais\/sdb\)\.$/,
+        ],
+        patched: true,
+      },
+    });
+    expect(ev.object).toMatchObject({
+      metadata: { annotations: { 'ais-guard/disks': 'pv-sdb=node-7:/ais/sdb' } },
     });
   });
 

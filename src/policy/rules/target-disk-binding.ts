@@ -291,7 +291,9 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
     );
     return;
   }
+  // The disks on its node: a network volume beside them follows the pod and has no host to name.
   const list = disks
+    .filter((d) => d.host !== undefined)
     .map((d) => `${nameOf(d.pv)}=${d.host}:${diskPathOf(d.pv) ?? ''}`)
     .sort()
     .join(',');
