@@ -63,7 +63,7 @@ Options:
 
 Exit codes: 0 clean, 1 deny findings (or warnings with --strict), 2 usage or input errors
 (including an input with no Kubernetes objects, unless --allow-empty, and the same object given twice);
-130 or 143 (as the shell reports a death by SIGINT or SIGTERM) --fix --write interrupted (staged files removed, nothing renamed); 141 the
+130, 143, 129 or 131 (as the shell reports a death by SIGINT, SIGTERM, SIGHUP or SIGQUIT) --fix --write interrupted (staged files removed, nothing renamed); 141 the
 output's reader went away (| head: a quiet stop, as a tool killed by SIGPIPE).`;
 
 const FORMATS = ['text', 'json', 'junit', 'sarif'] as const;

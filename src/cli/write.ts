@@ -89,11 +89,14 @@ async function prepare(fix: FixedFile, options: WriteOptions): Promise<Target | 
   }
 }
 
-const INTERRUPTS = ['SIGINT', 'SIGTERM'] as const;
+// SIGHUP (the terminal went away: a dropped ssh session, a closed tab, tmux kill-session) and
+// SIGQUIT (Ctrl-\) end a process as abruptly as SIGINT/SIGTERM: without a listener no 'exit'
+// handler runs and the staged files stay (review fix26).
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
 /**
- * Ctrl-C (SIGINT) or SIGTERM (a CI runner cancelling the job) during a batch. Node's default is to
- * end the process at once, which left the staged `.<name>.<pid>.<hex>.tmp` files in the checkout
+ * Ctrl-C (SIGINT), SIGTERM (a CI runner cancelling the job), SIGHUP or SIGQUIT during a batch.
+ * Node's default is to end the process at once, which left the staged `.<name>.<pid>.<hex>.tmp` files in the checkout
  * (where `git add -A` takes them). While staging: remove what is staged (each file stays old), then
  * die of the signal itself, not exit with 130: a shell ends a script (`for d in ...; do ais-guard
  * check --fix --write $d; done`) only when its command died of SIGINT. While renaming: let the renames
