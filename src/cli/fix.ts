@@ -187,13 +187,17 @@ function separatorBefore(next: string): string {
  * other files, it must be: kubectl's decoder (apimachinery util/yaml YAMLOrJSONDecoder) reads input
  * that starts with "{" as JSON and, past a second JSON object, never switches to YAML, so the "---"
  * of the next file failed the whole stream; after one object it reads the rest as YAML. And within a
- * YAML stream two JSON objects in one document are no YAML at all.
+ * YAML stream two JSON objects in one document are no YAML at all. `mid`: the file comes after
+ * another in the stream, so even its first value (a single-object file's only one) is read as YAML,
+ * and is translated as the others are (review fix26: its `\/` failed the whole stream in go-yaml).
  */
-function jsonStreamAsDocuments(bytes: Buffer): Buffer {
+function jsonStreamAsDocuments(bytes: Buffer, mid: boolean): Buffer {
   const text = bytes.toString('utf8');
   const values = jsonStream(text);
-  if (!values || values.length < 2) return bytes;
-  let out = text.slice(0, values[0]![1]);
+  if (!values || (values.length < 2 && !mid)) return bytes;
+  const [firstStart, firstEnd] = values[0]!;
+  const first = text.slice(firstStart, firstEnd);
+  let out = text.slice(0, firstStart) + (mid ? asYamlJson(first) : first);
   for (const [i, [start, end]] of values.entries()) {
     if (i === 0) continue;
     const gap = text.slice(values[i - 1]![1], start);
@@ -241,10 +245,10 @@ export function joinSources(sources: SourceFile[], fixed: FixedFile[]): Buffer {
   const parts: Buffer[] = [];
   for (const source of sources) {
     let bytes = byFile.get(source) ?? bytesOf(source);
-    if (sources.length > 1) bytes = jsonStreamAsDocuments(bytes);
     // The first file is printed as `--write` would write it, its BOM and last line as they are; a
     // BOM mid-stream is no YAML, and the next file starts on a line of its own.
     const mid = parts.length > 0;
+    if (sources.length > 1) bytes = jsonStreamAsDocuments(bytes, mid);
     if (mid && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     if (bytes.length === 0) continue;
     if (mid) {
