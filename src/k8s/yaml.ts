@@ -508,6 +508,9 @@ const NAME: Record<string, string> = {
   '\u2029': 'U+2029 (PARAGRAPH SEPARATOR)',
 };
 
+/** What go-yaml lets a "#" comment follow with no blank between, where the library wants one. */
+const COMMENT_MAY_FOLLOW = new Set(['\n', ',', '[', '{']);
+
 /**
  * The yaml library's errors in a document, but those go-yaml v2 has no counterpart for where the
  * library's reading is otherwise right (`text`: what the document's ranges index):
@@ -515,6 +518,12 @@ const NAME: Record<string, string> = {
  *   start inside a multi-line flow collection (a line commented out by an editor, `sed 's/^/#/'`):
  *   a line break separates it, and go-yaml skips a comment after any break, in flow context too
  *   (scannerc.go yaml_parser_scan_to_next_token). The comment is read as one all the same.
+ * - the same error for a "#" right after a flow indicator that starts the next token's place: ","
+ *   "[" "{" (`{a: "1",#note` then `b: "2"}` on the next line): go-yaml eats a comment wherever a
+ *   token may start, no blank needed there (the same function); the library reads it as a comment
+ *   too, the value the same as go-yaml's (sigs.k8s.io/yaml v1.4.0 YAMLToJSON: {"a":"1","b":"2"}).
+ *   Where the comment swallows a closing bracket (`{a: 1,#c}`), the library's other errors stay,
+ *   as go-yaml's "did not find expected node content" does (review fix26).
  * (Other flow layouts go-yaml takes, which checks no indentation in flow context
  * (yaml_parser_unroll_indent), the library mis-reads, not only refuses: they stay errors.)
  */
@@ -525,7 +534,7 @@ export function goYamlErrors(doc: Document, text: string): YAMLError[] {
         e.code === 'MISSING_CHAR' &&
         e.message.startsWith('Comments must be separated') &&
         text[e.pos[0]] === '#' &&
-        text[e.pos[0] - 1] === '\n'
+        COMMENT_MAY_FOLLOW.has(text[e.pos[0] - 1] ?? '')
       ),
   );
 }

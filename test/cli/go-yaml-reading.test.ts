@@ -58,3 +58,24 @@ describe('a comment at a line start inside a multi-line flow collection', () => 
     expect(value).toEqual(expected);
   });
 });
+
+describe('a comment right after a flow ",", "[" or "{" (review fix26)', () => {
+  // go-yaml eats a "#" comment wherever a token may start, no blank needed after a flow indicator
+  // (scannerc.go yaml_parser_scan_to_next_token); the library says "Comments must be separated..."
+  // and reads the comment as one all the same. Expected values: sigs.k8s.io/yaml v1.4.0 YAMLToJSON.
+  it.each([
+    ['after a comma in a map', 'a: {k: "1",#the second\n  l: "2"}\n', { k: '1', l: '2' }],
+    ['after a comma in a sequence, two comments', 'a: [x,#c\n  #d\n  z]\n', ['x', 'z']],
+    ['after "{"', 'a: {#c\n  k: 1}\n', { k: 1 }],
+    ['after "[" and in a JSON map', 'a: {"k":"1",#x\n "l": [#y\n 2]}\n', { k: '1', l: [2] }],
+  ])('%s', (_, body, expected) => {
+    const { value, errors } = read(body);
+    expect(errors).toEqual([]);
+    expect(value).toEqual(expected);
+  });
+
+  it('swallowing the closing brace stays an error (go-yaml: "did not find expected node content")', () => {
+    const { errors } = read('a: {k: 1,#c}\n');
+    expect(errors).not.toEqual([]);
+  });
+});
