@@ -72,8 +72,11 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
   // getIn stops at an alias. An edit there would change what its anchor shares (every place that
   // names it), so it is refused, naming the alias.
   let parent: unknown = doc.contents;
+  /** Whether a collection around the parent is a flow one: no block entry may go inside it. */
+  let inFlow = false;
   for (const segment of parentPath) {
     if (isAlias(parent)) break;
+    inFlow ||= (parent as Collection | null)?.flow === true;
     parent = isMap(parent) || isSeq(parent) ? parent.get(segment, true) : undefined;
   }
   if (isAlias(parent))
@@ -132,6 +135,30 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
   };
 
   /**
+   * An empty flow collection alone on its line ("{}" or "[]" under a key), what removing a block
+   * collection's last entry writes (an empty block collection would read as null): its text to the
+   * line end, where an entry added next goes back in block style at its indentation. Else the add
+   * wrote a flow line the user never had (review fix26: remove podAntiAffinity then add nodeAffinity
+   * turned a block `affinity:` into `{ nodeAffinity: { ... } }`).
+   */
+  const emptyFlowLine = (collection: unknown): [number, number] | undefined => {
+    if (jsonDocument || inFlow || (collection as Collection).items.length > 0) return undefined;
+    const [from, to] = rangeOf(collection);
+    const end = lineEndAfter(to);
+    return aloneOnLine(from) && text.slice(to, end).trim() === '' ? [from, end] : undefined;
+  };
+  /** `rendered` (block lines) in place of the empty flow collection's line: the first line after its indentation. */
+  const putBlock = ([from, end]: [number, number], rendered: string, first: string, rest: string) =>
+    putLine(
+      from,
+      end,
+      rendered
+        .split('\n')
+        .map((l, i) => (i === 0 ? first : rest) + l)
+        .join(eol),
+    );
+
+  /**
    * The comment closing the line of a key whose whole value is rewritten (`annotations: # none yet`,
    * `labels: {}  # later`): it is the user's, and stays on that line.
    */
@@ -154,6 +181,11 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
     const pairEnd = (p: Pair<Node, Node | null>) => (p.value ? rangeOf(p.value)[1] : rangeOf(p.key)[1]);
     const op2 = op.op === 'add' && pair ? 'replace' : op.op;
     if (op2 === 'add') {
+      const emptyLine = emptyFlowLine(parent);
+      if (emptyLine) {
+        const indent = ' '.repeat(column(emptyLine[0]));
+        return putBlock(emptyLine, render({ [key]: op.value }, 'block'), '', indent);
+      }
       if (parent.flow) {
         const close = rangeOf(parent)[1] - 1;
         if (text[close] !== '}') throw new EditError(`cannot find the end of the flow map at ${op.path}`);
@@ -230,6 +262,11 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
     const asItem = (value: unknown, indent: string, at: number) =>
       lines(render(value, 'block'), `${indent}- `, `${indent}  `, at);
     if (op.op === 'add') {
+      const emptyLine = emptyFlowLine(parent);
+      if (emptyLine) {
+        const indent = ' '.repeat(column(emptyLine[0]));
+        return putBlock(emptyLine, render(op.value, 'block'), '- ', `${indent}  `);
+      }
       if ((parent as Collection).flow) {
         const close = rangeOf(parent)[1] - 1;
         if (text[close] !== ']')

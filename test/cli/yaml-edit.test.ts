@@ -252,4 +252,28 @@ describe('applyOperation: defects found by an adversarial tester', () => {
       });
     }
   });
+
+  it('an entry added where a remove left a block collection\'s "{}" or "[]" goes in block style (review fix26)', () => {
+    // The remove of a block map's last key writes "{}" (an empty block map would read as null); the
+    // add that follows in the same patch wrote its key as a flow line: `{ nodeAffinity: {...} }`.
+    const pod = 'spec:\n  affinity:\n    podAntiAffinity:\n      x: 1\n  hostname: h\n';
+    const removed = applyOperation(pod, [], { op: 'remove', path: '/spec/affinity/podAntiAffinity' });
+    expect(removed).toBe('spec:\n  affinity:\n    {}\n  hostname: h\n');
+    const value = { required: { terms: [{ key: 'host', values: ['n1'] }] } };
+    expect(applyOperation(removed, [], { op: 'add', path: '/spec/affinity/nodeAffinity', value })).toBe(
+      'spec:\n  affinity:\n    nodeAffinity:\n      required:\n        terms:\n          - key: host\n            values:\n              - n1\n  hostname: h\n',
+    );
+    // A sequence likewise; CRLF and an unended last line kept.
+    const seq = applyOperation('k:\r\n  - a\r\n', [], { op: 'remove', path: '/k/0' });
+    expect(seq).toBe('k:\r\n  []\r\n');
+    expect(applyOperation(seq, [], { op: 'add', path: '/k/-', value: { b: 1, c: 2 } })).toBe(
+      'k:\r\n  - b: 1\r\n    c: 2\r\n',
+    );
+    expect(applyOperation('k:\n  {}', [], { op: 'add', path: '/k/a', value: 1 })).toBe('k:\n  a: 1');
+    // On its key's line, or inside a flow collection, it stays flow.
+    expect(applyOperation('k: {}\n', [], { op: 'add', path: '/k/a', value: 1 })).toBe('k: { a: 1 }\n');
+    expect(read(applyOperation('k: [\n  {}\n]\n', [], { op: 'add', path: '/k/0/a', value: 1 }))).toEqual({
+      k: [{ a: 1 }],
+    });
+  });
 });
