@@ -3,9 +3,10 @@
 // patched document is checked after the edit: it must parse to exactly the patched object, or the
 // file is refused with a one-line reason instead of being written wrong.
 import jsonpatch from 'fast-json-patch';
-import { parseDocument, visit } from 'yaml';
+import { parseDocument, visit, type Document } from 'yaml';
 import { goYamlErrors, KUBE_YAML, MAX_ALIAS_COUNT } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
+import { editItemsApart } from './fix-items.js';
 import type { Judged } from './judge.js';
 import { bytesOf, jsonStream, type LoadError, type Manifest, type SourceFile } from './load.js';
 import { applyOperation, EditError } from './yaml-edit.js';
@@ -72,9 +73,46 @@ const getIn = (value: unknown, path: (string | number)[]): unknown =>
     value,
   );
 
+/** What `text` reads as, or undefined when go-yaml would refuse it or an alias has no anchor. */
+function readBack(text: string): unknown {
+  const doc = parseDocument(text, KUBE_YAML);
+  if (goYamlErrors(doc, text).length > 0) return undefined;
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return undefined; // an edit that removes an anchor leaves its aliases unresolved
+  }
+}
+
+/** The document as the patches make it, applied to a copy of what it reads as; undefined when one does not apply. */
+function patched(doc: Document, edits: { manifest: Manifest; patch: PatchOperation[] }[]): unknown {
+  try {
+    let expected = unshared(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+    for (const { manifest, patch } of edits)
+      for (const op of patch) {
+        // The value copied: a later operation under it must not change the patch the whole-text
+        // editing may still render.
+        const path = toPointer(manifest.yamlPath) + op.path;
+        const whole = { ...op, path, value: structuredClone(op.value) } as jsonpatch.Operation;
+        expected = jsonpatch.applyOperation(expected, whole, false, true).newDocument;
+      }
+    return expected;
+  } catch {
+    return undefined;
+  }
+}
+
 function fixDocument(source: string, edits: { manifest: Manifest; patch: PatchOperation[] }[]): string {
   const text = source.replace(/^\uFEFF/gm, BOM_LINE);
   const doc = parseDocument(text, KUBE_YAML);
+  // A List's items each edited in their own text (linear in the List's size), when that reads back
+  // as the patched document; else (and for a single object) the whole text, operation by operation.
+  const apart = editItemsApart(text, doc, edits);
+  if (apart !== undefined) {
+    const expected = patched(doc, edits);
+    if (expected !== undefined && same(readBack(apart), expected))
+      return apart.replaceAll(BOM_LINE, '\uFEFF');
+  }
   // A copy and a mutating apply: the library's own copy goes through JSON, which would turn a YAML
   // .inf or a big integer into something the text does not say.
   let expected = unshared(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
@@ -91,16 +129,7 @@ function fixDocument(source: string, edits: { manifest: Manifest; patch: PatchOp
       expected = jsonpatch.applyOperation(expected, whole, false, true).newDocument;
     }
   }
-  const after = parseDocument(out, KUBE_YAML);
-  // An edit that removes an anchor leaves its aliases unresolved: toJS throws, a mismatch as well.
-  const readBack = (): unknown => {
-    try {
-      return after.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch {
-      return undefined;
-    }
-  };
-  const actual = goYamlErrors(after, out).length > 0 ? undefined : readBack();
+  const actual = readBack(out);
   if (!same(actual, expected)) {
     let aliased = false;
     visit(doc, { Alias: () => ((aliased = true), visit.BREAK) });

@@ -93,12 +93,22 @@ const timed = (args: string[]) => {
 describe('check --fix of a List of 400 claims', () => {
   it('costs about what check costs, not minutes', () => {
     const dir = cluster();
-    const check = timed(['check', '-q', dir]);
-    expect(check.run.status).toBe(0);
-    const fix = timed(['check', '-q', '--fix', dir]);
-    expect(fix.run.status).toBe(0);
-    expect(fix.run.stdout.match(/volumeName: ais-data|volumeName: pv-/g)?.length).toBe(N);
-    // On main: check 2.6 s, --fix 43 s (16x). A bound that leaves room for a busy machine.
-    expect(fix.seconds).toBeLessThan(Math.max(15, 5 * check.seconds));
+    // Check's own time in this run is the measure, not a wall clock (the CI machine is a busy
+    // 2-core box): each run twice, alternating, and the faster of each pair compared, so one
+    // stall of the machine does not decide it.
+    const checks: number[] = [];
+    const fixes: number[] = [];
+    for (let round = 0; round < 2; round++) {
+      const check = timed(['check', '-q', dir]);
+      expect(check.run.status).toBe(0);
+      checks.push(check.seconds);
+      const fix = timed(['check', '-q', '--fix', dir]);
+      expect(fix.run.status).toBe(0);
+      expect(fix.run.stdout.match(/volumeName: ais-data|volumeName: pv-/g)?.length).toBe(N);
+      fixes.push(fix.seconds);
+    }
+    // On main: check 2.6 s, --fix 43 s (16x). Fixed: about 2x (--fix judges the input, then
+    // its output again, and edits each claim once).
+    expect(Math.min(...fixes)).toBeLessThan(4 * Math.min(...checks));
   }, 180_000);
 });
