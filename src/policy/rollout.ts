@@ -5,7 +5,7 @@
 // CR fields behind it (ROLLING_FIELDS).
 import { shutsDown, targetPodLabels, type AIStoreCR } from './aistore.js';
 import { sameJson } from './json.js';
-import { isObject, nameOf, recordOf } from './k8s.js';
+import { isObject, nameOf, normalDiskPath, recordOf } from './k8s.js';
 import { quantityKey } from './quantity.js';
 
 /**
@@ -174,6 +174,66 @@ const restartConfOf = (http: unknown) =>
 /** The fixed paths the operator writes into net.http under spec.tls (cmn/config.go GenerateConfigToSet). */
 const TLS_HTTP_PATHS = { server_crt: 'tls.crt', server_key: 'tls.key', client_ca_tls: 'ca.crt' };
 
+/** A directory as path.Join renders it under the daemon's subdirectories: Go's path.Clean. */
+const cleanPath = (dir: unknown) => (typeof dir === 'string' ? normalDiskPath(dir) : dir);
+
+/** An IPv4 address as Go parses it: four decimal bytes, no leading zero (net.ParseIP, netip.ParseAddr). */
+const isGoIPv4 = (s: string) =>
+  /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(s);
+
+/**
+ * Go's net.ParseIP (netip.ParseAddr, no zone): IPv4, or IPv6 of eight 1-4 hex digit groups, the last
+ * two maybe a dotted IPv4, where one "::" stands for at least one zero group.
+ */
+function isGoIP(s: string): boolean {
+  if (isGoIPv4(s)) return true;
+  const last = s.lastIndexOf(':');
+  const v4 = s.includes('.');
+  if (last < 0 || (v4 && !isGoIPv4(s.slice(last + 1)))) return false;
+  // The dotted IPv4 counts as two groups.
+  const pieces = (v4 ? `${s.slice(0, last + 1)}0:0` : s).split('::');
+  if (pieces.length > 2) return false;
+  const groups = pieces.flatMap((p) => (p === '' ? [] : p.split(':')));
+  if (!groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  return pieces.length === 2 ? groups.length <= 7 : groups.length === 8;
+}
+
+/**
+ * The cert-manager CSI volume attributes of a target (cmn/volumes.go getTLSCSIVolumeSource,
+ * certificates/csi.go ToVolumeAttributes); the common name (name.namespace) and the key usages
+ * (certUsages) are fixed for a CR.
+ */
+function csiAttributes(cr: AIStoreCR, certificate: Record<string, unknown>): Record<string, unknown> {
+  const spec = isObject(cr.spec) ? cr.spec : {};
+  const issuerRef = isObject(certificate.issuerRef) ? certificate.issuerRef : {};
+  // cmn/url.go ClusterDomain: the CR's, else the operator's own (unknown here: one placeholder).
+  const domain = typeof spec.clusterDomain === 'string' ? spec.clusterDomain : '<operator cluster domain>';
+  const [name, ns] = [nameOf(cr) ?? '', isObject(cr.metadata) ? cr.metadata.namespace : ''];
+  // cmn/certificate.go buildCertificateSANs(ais, nil): the services' names, hostnameMap's hosts that
+  // are not IPs (AppendHosts files those under ipAddresses, which the volume drops) and
+  // additionalDNSNames; certificates NormalizeSANs drops "", sorts and de-duplicates them.
+  const services = ['proxy', 'target'].flatMap((d) => {
+    const svc = `${name}-${d}`;
+    return [svc, `${svc}.${ns}`, `${svc}.${ns}.svc.${domain}`, `*.${svc}.${ns}.svc.${domain}`];
+  });
+  const hosts = Object.values(recordOf(spec.hostnameMap)).flatMap((all) =>
+    typeof all === 'string' ? all.split(',').map((h) => h.trim()) : [],
+  );
+  const additional = Array.isArray(certificate.additionalDNSNames) ? certificate.additionalDNSNames : [];
+  const dnsNames = [...new Set([...services, ...hosts.filter((h) => !isGoIP(h)), ...additional])]
+    .filter((n) => n !== '')
+    .sort()
+    .join(',');
+  return {
+    issuerName: issuerRef.name,
+    issuerKind: text(issuerRef.kind),
+    dnsNames,
+    // Written as Duration.String(): one spelling per length of time ("2160h" is "129600m").
+    duration: goDuration(pointer(certificate.duration)),
+    renewBefore: goDuration(pointer(certificate.renewBefore)),
+  };
+}
+
 /**
  * What the operator renders into the parts of the target pod template it compares before a rollout
  * (internal/controller/aistore/common.go shouldUpdatePodTemplate), from the CR, resolved as it
@@ -213,29 +273,30 @@ function targetTemplateInputs(cr: AIStoreCR): Record<string, unknown> {
     priorityClassName: text(spec.priorityClassName),
     // Volumes (target/volumes.go, cmn/volumes.go): backend secrets, state storage, logs, TLS, tracing.
     secrets: [pointer(spec.awsSecretName), pointer(spec.gcpSecretName), pointer(spec.ociSecretName)],
+    // The host paths are path.Join(dir, namespace, name, daemon) (cmn/volumes.go StateHostPath,
+    // newLogsVolume): Go's path.Clean, so "/etc/ais/" renders as "/etc/ais". A set "" prefix still
+    // renders a hostPath; an empty logsDir is an emptyDir.
     state: {
-      hostPath: stateStorage
-        ? isObject(stateStorage.hostPath)
-          ? pointer(stateStorage.hostPath.prefix)
-          : null
-        : spec.stateStorageClass == null
-          ? pointer(spec.hostpathPrefix)
-          : null,
+      hostPath: cleanPath(
+        stateStorage
+          ? isObject(stateStorage.hostPath)
+            ? pointer(stateStorage.hostPath.prefix)
+            : null
+          : spec.stateStorageClass == null
+            ? pointer(spec.hostpathPrefix)
+            : null,
+      ),
       emptyDir: isObject(stateStorage) && stateStorage.emptyDir != null,
     },
-    logsDir: text(spec.logsDir),
+    logsDir: cleanPath(text(spec.logsDir)),
     tracing: pointer(spec.tracingTokenSecretName),
-    // The TLS volume: a CSI certificate's attributes (its names from hostnameMap and clusterDomain:
-    // getTLSCSIVolumeSource, buildCertificateSANs), else the Secret's name (GetTLSSecretName).
+    // The TLS volume: a CSI certificate's volume attributes (csiAttributes), else the Secret's name
+    // (GetTLSSecretName).
     tls:
       tls === null
         ? null
         : certificate?.mode === 'csi'
-          ? {
-              certificate,
-              hostnameMap: pointer(spec.hostnameMap),
-              clusterDomain: pointer(spec.clusterDomain),
-            }
+          ? csiAttributes(cr, certificate)
           : {
               secret:
                 isObject(tls) && text(tls.secretName)
