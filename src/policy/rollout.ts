@@ -28,6 +28,11 @@ export const ROLLING_FIELDS: readonly {
   { path: ['ociSecretName'] },
   { path: ['logsDir'] },
   { path: ['tls'] },
+  // The CSI certificate's DNS names come from these (getTLSCSIVolumeSource, buildCertificateSANs);
+  // without one they render nothing, so to a VAP a change here may roll what does not: more
+  // permissive than the webhook, never stricter.
+  { path: ['hostnameMap'] },
+  { path: ['clusterDomain'] },
   { path: ['tracingTokenSecretName'] },
   { path: ['stateStorage'] },
   // Ignored while spec.stateStorage is set (StateStoragePVCStorageClass, StateStorageHostPathPrefix).
