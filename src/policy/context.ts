@@ -194,6 +194,8 @@ export class ClusterContext {
   private nodeVersionCount = 0;
   /** Bumped on every change of the context's content. */
   private versionCount = 0;
+  /** Bumped when only a PV's binding state changes (no new version). */
+  private bindingVersionCount = 0;
   /** Objects that queries have touched so far: the per-review cost, counted for tests. */
   visited = 0;
 
@@ -207,6 +209,11 @@ export class ClusterContext {
   /** Changes whenever the content does: a key for anything derived from the whole context. */
   get version(): number {
     return this.versionCount;
+  }
+
+  /** Changes with version and with every PV's binding state: a key for what reads binding state too. */
+  get bindingVersion(): string {
+    return `${this.versionCount}.${this.bindingVersionCount}`;
   }
 
   /** Changes whenever an answer about nodes can (not on status-only Node updates). */
@@ -242,7 +249,10 @@ export class ClusterContext {
         // A phase change (most PV events in a busy cluster): the fresher object takes the old one's
         // place under the same index keys (the informer caches it: one copy, not two), and no new
         // version, so the memos stay valid. Rules read the binding state from the object itself.
-        if (known && onlyBindingStateDiffers(known, obj)) return this.addPV(obj as PersistentVolume, name);
+        if (known && onlyBindingStateDiffers(known, obj)) {
+          this.bindingVersionCount++;
+          return this.addPV(obj as PersistentVolume, name);
+        }
         this.removePV(name);
         this.addPV(obj as PersistentVolume, name);
         this.versionCount++;

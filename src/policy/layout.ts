@@ -434,18 +434,45 @@ export interface VolumeQuery {
   cr?: AIStoreCR;
 }
 
+/** The key of targetVolumes' filtered lists when no CR is given. */
+const NO_CR = {};
+
 /** The CR's target PVs: its disks, or with `gone` the PVs a deleted claim still holds. */
 export function targetVolumes(
   ctx: ClusterContext,
   namespace: string,
   crName: string,
-  { reviewed, gone = false, cr }: VolumeQuery = {},
+  query: VolumeQuery = {},
 ): TargetVolume[] {
+  const { kept, self, mine } = volumeSet(ctx, namespace, crName, query);
+  const out = self === undefined ? [...kept.list] : kept.list.filter((v) => nameOf(v.pv) !== self);
+  if (mine) out.push(mine);
+  return out;
+}
+
+/** A CR's target PVs as the context has them, filtered for one query's CR and `gone`. */
+interface KeptVolumes {
+  list: TargetVolume[];
+  byName: Map<string, TargetVolume>;
+  /** detectLayout's sharing of these, by the target count it was judged for. */
+  sharing?: Map<number | undefined, Sharing>;
+}
+
+/**
+ * targetVolumes' parts: the context's PVs (`kept`), the reviewed PV's name (`self`), which stands for
+ * the kept one of that name, and its own entry (`mine`) when it counts.
+ */
+function volumeSet(
+  ctx: ClusterContext,
+  namespace: string,
+  crName: string,
+  { reviewed, gone = false, cr }: VolumeQuery,
+): { kept: KeptVolumes; self?: string; mine?: TargetVolume } {
   // The context's share is computed once per snapshot: a review asks several times. The PVs walked
-  // are those named as this CR's target claims (an index), not the namespace's. A PV's binding state (uid, phase) changes without a new snapshot
-  // (context.ts onlyBindingStateDiffers), so the objects here may be older in just that: each entry
-  // is given the PV as ctx.pv has it now, and a PV whose claim is gone (k8s.ts claimGone) is no
-  // target's disk.
+  // are those named as this CR's target claims (an index), not the namespace's. A PV's binding
+  // state (uid, phase) changes without a new snapshot (context.ts onlyBindingStateDiffers), so the
+  // objects here may be older in just that: each entry is given the PV as ctx.pv has it now, and a
+  // PV whose claim is gone (k8s.ts claimGone) is no target's disk.
   const all = ctx.memo(`target-volumes ${namespace}/${crName}`, () => {
     const volumes: TargetVolume[] = [];
     for (const pv of ctx.pvsForTargetsOf(namespace, crName)) {
@@ -463,22 +490,64 @@ export function targetVolumes(
     (v.state
       ? (mountsState ??= stateClaimMounted(ctx, namespace, crName, cr))
       : isClaimTemplateOf(cr, v.template));
-  const self = reviewed && nameOf(reviewed);
-  const out: TargetVolume[] = [];
-  for (const v of all) {
-    const name = nameOf(v.pv);
-    // The PV as it is now: callers read its binding state (canServeClaim, phase) off the entry.
-    const now = ctx.pv(name) ?? v.pv;
-    if (name === self || claimGone(now) !== gone || !claimedByCR(v)) continue;
-    out.push(now === v.pv ? v : { ...v, pv: now });
+  // Filtered once per CR object and binding state: check, plan and audit ask for every PV of a
+  // set against one CR, which would otherwise filter the whole list again per PV (quadratic).
+  const byCR = ctx.memo(
+    `target-volumes-of ${namespace}/${crName} ${gone} ${ctx.bindingVersion}`,
+    () => new WeakMap<object, KeptVolumes>(),
+  );
+  const crKey = cr ?? NO_CR;
+  let kept = byCR.get(crKey);
+  if (!kept) {
+    kept = { list: [], byName: new Map() };
+    for (const v of all) {
+      // The PV as it is now: callers read its binding state (canServeClaim, phase) off the entry.
+      const name = nameOf(v.pv);
+      const now = ctx.pv(name) ?? v.pv;
+      if (claimGone(now) !== gone || !claimedByCR(v)) continue;
+      const entry = now === v.pv ? v : { ...v, pv: now };
+      kept.list.push(entry);
+      kept.byName.set(name, entry);
+    }
+    byCR.set(crKey, kept);
   }
+  const self = reviewed && nameOf(reviewed);
   const mine =
     reviewed && claimRefOf(reviewed)?.namespace === namespace && claimGone(reviewed) === gone
       ? targetVolumeOf(ctx, reviewed, crName, namespace)
       : undefined;
-  if (mine && claimedByCR(mine)) out.push(mine);
-  return out;
+  return { kept, self, mine: mine && claimedByCR(mine) ? mine : undefined };
 }
+
+/** The first node two targets' disks share, and whether two targets below the size share one. */
+interface Sharing {
+  shared?: { host: string; ordinals: number[] };
+  runningShare: boolean;
+}
+
+function sharingOf(ordinalsByHost: Map<string, Set<number>>, size: number | undefined): Sharing {
+  // Named by the node whose shared disks come first by target (the first targets a size runs), so
+  // a re-created CR smaller than its earlier life hears of the targets it will have.
+  const shared = [...ordinalsByHost]
+    .map(([host, set]) => ({ host, ordinals: [...set].sort((x, y) => x - y) }))
+    .filter((s) => s.ordinals.length >= 2)
+    .sort(byFirstTargets)[0];
+  // Targets at or past the size do not run: PVs that put only them beside another force nothing.
+  const runningShare =
+    size === undefined ||
+    [...ordinalsByHost.values()].some((set) => [...set].filter((n) => n < size).length >= 2);
+  return { shared, runningShare };
+}
+
+function addHosts(ordinalsByHost: Map<string, Set<number>>, volumes: Iterable<TargetVolume>) {
+  for (const { host, ordinal } of volumes)
+    if (host) ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));
+  return ordinalsByHost;
+}
+
+/** Whether a reviewed PV puts its target where the kept PV of its name does (or neither counts). */
+const sameSpot = (a: TargetVolume | undefined, b: TargetVolume | undefined) =>
+  (a?.host === undefined && b?.host === undefined) || (a?.host === b?.host && a?.ordinal === b?.ordinal);
 
 /** Nodes whose disks two targets share, those of the lowest targets first; then by name. */
 const byFirstTargets = (a: { host: string; ordinals: number[] }, b: { host: string; ordinals: number[] }) =>
@@ -490,43 +559,41 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
   if (view.antiAffinityOff)
     signals.push({ id: 'anti-affinity-disabled', detail: view.antiAffinityOffBecause });
 
-  const ordinalsByHost = new Map<string, Set<number>>();
   const reviewed = subject.role === 'target-volume' ? subject.object : undefined;
-  for (const { host, ordinal } of targetVolumes(ctx, view.namespace, view.crName, {
-    reviewed,
-    cr: subject.cr,
-  })) {
-    if (host) ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));
-  }
-  // On the CR's CREATE, PVs of its earlier life (its claims deleted by the operator's cleanup) on
-  // nodes its targets may use: the disks the user means to free and reuse. Not those a provisioner
-  // made for their claims (its state PVs, and data PVs of a dynamic class): a Released one never
-  // binds again, and the new claims get new ones wherever the targets land. A layout they make
-  // multi-target must be known now; the operator never lets anti-affinity be turned off later.
-  if (subject.role === 'aistore' && operation === 'CREATE' && view.placementKnown)
-    for (const { pv, host, ordinal, state } of targetVolumes(ctx, view.namespace, view.crName, {
-      reviewed,
-      gone: true,
-      cr: subject.cr,
-    }))
-      if (
-        host &&
-        !state &&
-        !isMadeForItsClaim(pv) &&
-        !placementExcludes(view.placement, host, ctx.nodeOfHost(host))
-      )
-        ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));
-  // Named by the node whose shared disks come first by target (the first targets a size runs), so
-  // a re-created CR smaller than its earlier life hears of the targets it will have.
-  const shared = [...ordinalsByHost]
-    .map(([host, set]) => ({ host, ordinals: [...set].sort((x, y) => x - y) }))
-    .filter((s) => s.ordinals.length >= 2)
-    .sort(byFirstTargets)[0];
-  // Targets at or past the size do not run: PVs that put only them beside another force nothing.
   const size = view.size;
-  const runningShare =
-    size === undefined ||
-    [...ordinalsByHost.values()].some((set) => [...set].filter((n) => n < size).length >= 2);
+  const set = volumeSet(ctx, view.namespace, view.crName, { reviewed, cr: subject.cr });
+  const creating = subject.role === 'aistore' && operation === 'CREATE' && view.placementKnown;
+  let sharing: Sharing;
+  if (!creating && (set.self === undefined || sameSpot(set.kept.byName.get(set.self), set.mine))) {
+    // The PVs as the context has them: judged once per CR and target count, not once per PV of a
+    // set (check, plan, audit), where each reviewed PV is the context's own.
+    set.kept.sharing ??= new Map();
+    sharing = set.kept.sharing.get(size) ?? sharingOf(addHosts(new Map(), set.kept.list), size);
+    set.kept.sharing.set(size, sharing);
+  } else {
+    const ordinalsByHost = addHosts(
+      new Map(),
+      targetVolumes(ctx, view.namespace, view.crName, { reviewed, cr: subject.cr }),
+    );
+    // On the CR's CREATE, PVs of its earlier life (its claims deleted by the operator's cleanup) on
+    // nodes its targets may use: the disks the user means to free and reuse. Not those a provisioner
+    // made for their claims (its state PVs, and data PVs of a dynamic class): a Released one never
+    // binds again, and the new claims get new ones wherever the targets land. A layout they make
+    // multi-target must be known now; the operator never lets anti-affinity be turned off later.
+    if (creating)
+      addHosts(
+        ordinalsByHost,
+        targetVolumes(ctx, view.namespace, view.crName, { reviewed, gone: true, cr: subject.cr }).filter(
+          ({ pv, host, state }) =>
+            host &&
+            !state &&
+            !isMadeForItsClaim(pv) &&
+            !placementExcludes(view.placement, host, ctx.nodeOfHost(host)),
+        ),
+      );
+    sharing = sharingOf(ordinalsByHost, size);
+  }
+  const { shared, runningShare } = sharing;
   if (shared)
     signals.push({
       id: 'pvs-share-node',

@@ -365,8 +365,8 @@ function checkVolumeClashes(
     // A PV on a node the cluster no longer has (the node replaced): its claim can never move there
     // again, so this PV on a live node is the target's way out, not a rival (review "day2").
     // Its node is missing by its hostname, or its terms admit no Node at all (ctx.pvMissingNode).
-    const replacing = host && !ctx.hostMissing(host) && ctx.pvMissingNode(other.pv) !== undefined;
-    if (replacing && (other.claim === claimName || other.ordinal === subject.ordinal)) {
+    const sameTarget = other.claim === claimName || other.ordinal === subject.ordinal;
+    if (sameTarget && host && !ctx.hostMissing(host) && ctx.pvMissingNode(other.pv) !== undefined) {
       if (!replaced.includes(otherName)) replaced.push(otherName);
       if (other.claim && !stale.includes(other.claim)) stale.push(other.claim);
       continue;
