@@ -54,6 +54,14 @@ export function parseDiskMap(doc: unknown, file = 'the disk map'): DiskNode[] {
   const nodes = Object.entries(doc).map(([name, disks]) => {
     if (!SUBDOMAIN.test(name) || name.length > 253)
       throw new PlanError(`${file}: "${name}" is not a valid node name`);
+    // Each PV pins its node with `kubernetes.io/hostname In [<name>]`, and the apiserver checks a new
+    // PV's required node affinity values as label values, at most 63 characters (core validation
+    // validateVolumeNodeAffinity -> ValidateNodeSelector, AllowInvalidLabelValueInRequiredNodeAffinity
+    // false for a new PV): such a PV would be refused, and no Node can carry that hostname label.
+    if (name.length > 63)
+      throw new PlanError(
+        `${file}: "${name}" is ${name.length} characters: a PV's node affinity value (a label value) has at most 63`,
+      );
     if (!Array.isArray(disks)) throw new PlanError(`${file}: ${name}: expected a list of disks`);
     const parsed = disks.map((raw, i) => parseDisk(name, raw, `${file}: ${name}[${i}]`, index++));
     // One disk written two ways (/mnt/a, /mnt//a, /mnt/./a) is one disk, as the guard compares PVs.
