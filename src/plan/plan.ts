@@ -128,10 +128,21 @@ function usableNodes(cr: AIStoreCR, nodes: DiskNode[]): DiskNode[] {
   const usable = nodes.filter((n) => placementExcludes(placement, n.name, undefined) === undefined);
   if (usable.length > 0) return usable;
   const pinned = cr.spec?.targetSpec?.nodeSelector?.[HOSTNAME_KEY];
+  // "Not listed" only when it is so: a listed pinned host may be ruled out by the required affinity.
+  if (typeof pinned === 'string' && !nodes.some((n) => n.name === pinned))
+    throw new PlanError(
+      `spec.targetSpec.nodeSelector pins every target to ${pinned}, which the disk map does not list`,
+    );
+  // Each node with what rules it out (the selector one, the affinity another), grouped by reason.
+  const ruledOut = new Map<string, string[]>();
+  for (const n of nodes) {
+    const reason = placementExcludes(placement, n.name, undefined)!;
+    ruledOut.set(reason, [...(ruledOut.get(reason) ?? []), n.name]);
+  }
   throw new PlanError(
-    typeof pinned === 'string'
-      ? `spec.targetSpec.nodeSelector pins every target to ${pinned}, which the disk map does not list`
-      : `no node of the disk map is one the targets may use: ${placementExcludes(placement, nodes[0]!.name, undefined)} rules out ${nodes.map((n) => n.name).join(', ')}`,
+    `no node of the disk map is one the targets may use: ${[...ruledOut]
+      .map(([reason, names]) => `${reason} rules out ${names.join(', ')}`)
+      .join('; ')}`,
   );
 }
 
