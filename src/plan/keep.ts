@@ -96,7 +96,27 @@ export interface Layout {
   targets: number;
   /** Targets a node may run: 1 for an autoscaled CR (the operator's hostname anti-affinity). */
   perNode: number;
+  /** The directories the CR's useHostPath mounts write on every target node (hostPathDirs), normalised. */
+  hostDirs: string[];
 }
+
+/**
+ * What a CR's useHostPath mounts write on every node its targets run on: <path>/<ns>/<cr>/target
+ * (operator target/volumes.go appendHostPathDataVolumes). A data PV on a disk nesting with one puts
+ * two targets on one filesystem, which pv-target-binding refuses (checkHostPathDirs).
+ */
+export function hostPathDirs(rawMounts: unknown, namespace: string, crName: string): string[] {
+  if (!Array.isArray(rawMounts)) return [];
+  return rawMounts.flatMap((m) =>
+    isObject(m) && m.useHostPath === true && typeof m.path === 'string'
+      ? [normalDiskPath(`${m.path}/${namespace}/${crName}/target`)]
+      : [],
+  );
+}
+
+/** Whether a disk holds (or lies inside) a directory the CR's useHostPath mounts write. */
+export const holdsHostDir = (disk: Disk, hostDirs: string[]) =>
+  hostDirs.some((dir) => pathsNest(dir, normalDiskPath(disk.path)));
 
 /** Another PV on a target's disk, and what to do about it. */
 function intruder(h: HeldPv): string {
@@ -106,9 +126,11 @@ function intruder(h: HeldPv): string {
   return `PV ${h.name}, pre-bound to no claim: any claim of its class can bind it; delete or move that PV`;
 }
 
-/** A disk no existing PV stands on (or nests with) and no kept target took. */
-const isFree = (disk: Disk, existing: Existing, taken: Taken) =>
-  holdersOf(existing, disk).length === 0 && !taken.disks.has(diskKey(disk.node, disk.path));
+/** A disk no existing PV stands on (or nests with), no useHostPath directory nests with, and no kept target took. */
+const isFree = (disk: Disk, existing: Existing, taken: Taken, hostDirs: string[]) =>
+  holdersOf(existing, disk).length === 0 &&
+  !holdsHostDir(disk, hostDirs) &&
+  !taken.disks.has(diskKey(disk.node, disk.path));
 
 /** What is decided for one target whose PVs exist: the disks it keeps (and what to know), or why not. */
 type Kept = { keep: Disk[]; note?: string } | { why: string };
@@ -126,7 +148,7 @@ interface Taken {
  * mounts without a PV get free disks of that node. Undefined for a target without any PV (a new one).
  */
 function keepTarget(ordinal: number, existing: Existing, layout: Layout, taken: Taken): Kept | undefined {
-  const { crName, namespace, nodes, needs, perNode } = layout;
+  const { crName, namespace, nodes, needs, perNode, hostDirs } = layout;
   const pvs = needs.map(({ mount }) => existing.byClaim.get(dataClaimName(crName, mount.path, ordinal)));
   if (pvs.every((p) => p === undefined)) return undefined;
   const pvNodes = [...new Set(pvs.flatMap((p) => (p ? [p.node] : [])))];
@@ -157,7 +179,7 @@ function keepTarget(ordinal: number, existing: Existing, layout: Layout, taken: 
   }
   const missing = disks.flatMap((d, m) => (d ? [] : [m]));
   if (missing.length > 0) {
-    const free = node.disks.filter((d) => isFree(d, existing, taken));
+    const free = node.disks.filter((d) => isFree(d, existing, taken, hostDirs));
     const [completed] =
       matchNode(
         free,
@@ -194,7 +216,7 @@ export function placeAround(
   layout: Layout,
   shortage: (open: DiskNode[], count: number, kept: number) => Error,
 ): { placements: Placement[]; warnings: string[] } {
-  const { crName, nodes, needs, targets, perNode } = layout;
+  const { crName, nodes, needs, targets, perNode, hostDirs } = layout;
   const kept: Placement[] = [];
   const warnings: string[] = [];
   const taken: Taken = { disks: new Map(), perNode: new Map() };
@@ -214,7 +236,10 @@ export function placeAround(
   }
   const keptOrdinals = new Set(kept.map((p) => p.ordinal));
   const free = Array.from({ length: targets }, (_, i) => i).filter((i) => !keptOrdinals.has(i));
-  const open = nodes.map((n) => ({ ...n, disks: n.disks.filter((d) => isFree(d, existing, taken)) }));
+  const open = nodes.map((n) => ({
+    ...n,
+    disks: n.disks.filter((d) => isFree(d, existing, taken, hostDirs)),
+  }));
   const load = open.map((n) => taken.perNode.get(n.name) ?? 0);
   const added = placeTargets(open, needs, free.length, perNode, load);
   if (!added) throw shortage(open, free.length, kept.length);

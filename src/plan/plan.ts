@@ -21,7 +21,7 @@ import {
   type PersistentVolume,
 } from '../policy/index.js';
 import { nodeCapacity, unfit, type MountNeed, type Placement } from './assign.js';
-import { existingDisks, heldDiskCount, placeAround } from './keep.js';
+import { existingDisks, heldDiskCount, holdsHostDir, hostPathDirs, placeAround } from './keep.js';
 import type { DiskNode } from './diskmap.js';
 import { PlanError } from './error.js';
 import { buildVolume } from './volumes.js';
@@ -198,15 +198,20 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
       `the CR autoscales its targets, one per node its nodeSelector matches: --targets ${targets} is more than the ${able} node(s) of the disk map that can hold one`,
     );
   const existing = existingDisks(options.existing ?? [], namespace);
+  const hostDirs = hostPathDirs(cr.spec?.targetSpec?.mounts, namespace, crName);
+  const hostDisks = nodes.flatMap((n) => n.disks.filter((d) => holdsHostDir(d, hostDirs)));
   const { placements, warnings } = placeAround(
     existing,
-    { namespace, crName, nodes, needs, targets, perNode: autoscaled ? 1 : Infinity },
+    { namespace, crName, nodes, needs, targets, perNode: autoscaled ? 1 : Infinity, hostDirs },
     (open, count, kept) =>
       shortage(
         open,
         needs,
         count,
-        `AIStore ${namespace}/${crName}${existing.held.length > 0 ? ` (${kept} target(s) kept on the disks their PVs hold, ${heldDiskCount(existing)} disk(s) held by existing PVs)` : ''}`,
+        `AIStore ${namespace}/${crName}${existing.held.length > 0 ? ` (${kept} target(s) kept on the disks their PVs hold, ${heldDiskCount(existing)} disk(s) held by existing PVs)` : ''}` +
+          (hostDisks.length > 0
+            ? ` (${hostDisks.length} disk(s) left out, such as ${hostDisks[0]!.node}:${hostDisks[0]!.path}: they hold the directories its useHostPath mounts write on every target node, ${hostDirs.join(', ')})`
+            : ''),
       ),
   );
   // The operator runs a target on every node the selector matches, up to the size limit: --targets
