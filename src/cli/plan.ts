@@ -3,7 +3,7 @@
 // printing only: the planning is src/plan/. The Kubernetes client is loaded only for the cluster flags.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { isAIStore, type AIStoreCR, type KubeObject } from '../policy/index.js';
+import { isAIStore, type AIStoreCR, type KubeObject, type PersistentVolume } from '../policy/index.js';
 import {
   differenceCount,
   diffVolumes,
@@ -40,9 +40,11 @@ Options:
   -o, --output FORMAT         yaml (default: a stream for kubectl apply -f -) or json (a v1 List)
       --diff PATH             compare with the PVs in PATH (file or directory; repeat for more)
       --diff-cluster          compare with the cluster's PVs
+      --missing               with --diff or --diff-cluster: print the planned PVs of the missing
+                              claims (what to apply after a scale-out), not the comparison
   -h, --help                  this help
 
-Exit codes: 0 planned (warnings about the CR go to stderr), 1 --diff found differences,
+Exit codes: 0 planned (warnings about the CR go to stderr), 1 --diff found differences (not with --missing),
 2 usage or input errors, or disks that cannot hold the targets.`;
 
 const FORMATS = ['yaml', 'json'] as const;
@@ -58,6 +60,7 @@ export const FLAGS = {
   output: { type: 'string', short: 'o', default: 'yaml' },
   diff: { type: 'string', multiple: true },
   'diff-cluster': { type: 'boolean', default: false },
+  missing: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsOptionsConfig;
 
@@ -89,6 +92,9 @@ function options(argv: string[]) {
   // stdin is read once: the CR and the existing PVs cannot both come from it.
   if (positionals[0] === '-' && (values.diff ?? []).includes('-'))
     throw new UsageError('"-" (stdin) is given for both the CR and --diff: give one of them as a file');
+  // The missing claims are those no existing PV serves: without the existing PVs there is no telling.
+  if (values.missing && !values.diff && !values['diff-cluster'])
+    throw new UsageError('--missing needs the PVs that exist: --diff PATH or --diff-cluster');
   const targets = values.targets === undefined ? undefined : wholeNumber(values.targets);
   if (values.targets !== undefined && !(targets !== undefined && targets > 0))
     throw new UsageError('--targets takes a whole number above 0');
@@ -103,6 +109,7 @@ function options(argv: string[]) {
     namespace: values.namespace,
     diff: values.diff ?? [],
     diffCluster: values['diff-cluster'],
+    missing: values.missing,
   };
 }
 
@@ -182,9 +189,9 @@ function stringify(value: unknown, format: Options['format']): string {
   return format === 'json' ? JSON.stringify(value, null, 2) + '\n' : stringifyForKube(value);
 }
 
-function printVolumes(plan: Plan, format: Options['format']): string {
-  if (format === 'json') return stringify({ apiVersion: 'v1', kind: 'List', items: plan.volumes }, format);
-  return plan.volumes.map((pv) => stringifyForKube(pv)).join('---\n');
+function printVolumes(volumes: PersistentVolume[], format: Options['format']): string {
+  if (format === 'json') return stringify({ apiVersion: 'v1', kind: 'List', items: volumes }, format);
+  return volumes.map((pv) => stringifyForKube(pv)).join('---\n');
 }
 
 /** Where each target went, for the person running the command (stderr: stdout stays pure data). */
@@ -245,11 +252,29 @@ export async function runPlan(argv: string[], io: Io): Promise<number> {
     );
   }
   if (opts.diff.length === 0 && !opts.diffCluster) {
-    io.stdout.write(printVolumes(plan, opts.format));
+    io.stdout.write(printVolumes(plan.volumes, opts.format));
     return 0;
   }
   const diff = diffVolumes(plan.volumes, existing ?? [], plan.namespace, plan.crName);
-  io.stdout.write(stringify(diff, opts.format));
   io.stderr.write(diffSummary(diff));
+  if (opts.missing) {
+    // The plan follows the existing PVs (kept targets stay on their disks), so these PVs go beside
+    // them: the rest of the plan is what exists, whose sources cannot change anyway.
+    const missing = new Set(diff.missing.map((d) => d.claim));
+    const ref = (pv: PersistentVolume) => `${pv.spec?.claimRef?.namespace}/${pv.spec?.claimRef?.name}`;
+    io.stdout.write(
+      printVolumes(
+        plan.volumes.filter((pv) => missing.has(ref(pv))),
+        opts.format,
+      ),
+    );
+    const left = diff.conflicting.length + diff.extra.length;
+    if (left > 0)
+      io.stderr.write(
+        `warning: ${diff.conflicting.length} conflicting and ${diff.extra.length} extra PV(s) are not printed: --diff without --missing says which, and what to do\n`,
+      );
+    return 0;
+  }
+  io.stdout.write(stringify(diff, opts.format));
   return differenceCount(diff) > 0 ? 1 : 0;
 }

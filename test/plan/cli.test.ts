@@ -69,6 +69,7 @@ describe('plan', () => {
     [['plan', '--disks', DISKS, CR, '--targets', '7'], /--targets 7, but the CR asks for 6/],
     [['plan', '--disks', DISKS, fixture('04')], /holds no AIStore CR/],
     [['plan', '--disks', CR, CR], /not a valid node name|expected a list of disks/],
+    [['plan', '--disks', DISKS, CR, '--missing'], /--missing needs the PVs that exist/],
   ])('exit 2: %j', async (argv, reason) => {
     const r = await cli(argv);
     expect(r.code).toBe(2);

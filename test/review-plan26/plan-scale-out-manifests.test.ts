@@ -7,6 +7,8 @@
 // existing PVs (pv-target-binding: two claims on one disk), and applying the whole output changes the
 // source of existing PVs, which the apiserver refuses (ValidatePersistentVolumeUpdate: the volume
 // source is immutable). docs/plan.md's conflicting note even says "apply the planned one".
+// Fixed with `plan --diff PATH --missing`: the PVs of the missing claims, planned around the existing
+// ones (the invocation below was plain `plan` when the review was written).
 import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,13 +41,15 @@ describe('plan after a scale-out that adds a node (review plan26)', () => {
     expect(diff.code).toBe(1);
     const missing = (JSON.parse(diff.stdout) as { missing: { claim: string }[] }).missing.map((m) => m.claim);
     expect(missing).toEqual(['ais/ais-data-aistore-ais-target-4', 'ais/ais-data-aistore-ais-target-5']);
-    // The manifests `plan` prints; the user applies those of the missing claims.
-    const planned = await cli(['plan', '--disks', disks4, CR6]);
+    // The manifests `plan` prints for the missing claims (--missing: the plan following the existing
+    // PVs, as --diff does); the user applies those.
+    const planned = await cli(['plan', '--disks', disks4, CR6, '--diff', existing, '--missing']);
     expect(planned.code).toBe(0);
     const wanted = YAML.parseAllDocuments(planned.stdout)
       .map((d) => d.toJS() as { spec: { claimRef: { namespace: string; name: string } } })
       .filter((pv) => missing.includes(`${pv.spec.claimRef.namespace}/${pv.spec.claimRef.name}`));
     expect(wanted).toHaveLength(2);
+    expect(YAML.parseAllDocuments(planned.stdout)).toHaveLength(2);
     const added = join(dir, 'added.yaml');
     writeFileSync(added, wanted.map((pv) => YAML.stringify(pv)).join('---\n'));
     const check = await cli(['check', CR6, existing, added]);
