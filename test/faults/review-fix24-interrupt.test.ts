@@ -41,22 +41,30 @@ spec:
     size: 2
 `;
 
+// Review "fix26": SIGHUP (a shell's jobs when the terminal goes away: a dropped ssh session, a
+// closed tab) and SIGQUIT (Ctrl-\) kept Node's default action, which ends the process with no 'exit'
+// listener run: the staged files stayed. write.ts INTERRUPTS now holds all four.
 describe('check --fix --write interrupted while staging', () => {
-  it('leaves no temporary file behind and dies of SIGINT', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ais-guard-fix24-sigint-'));
-    const names = ['a.yaml', 'b.yaml', 'c.yaml'];
-    for (const n of names) writeFileSync(join(dir, n), cr(n.slice(0, 1)));
-    const run = spawnSync(process.execPath, ['--import', HOOK, BIN, 'check', '-q', '--fix', '--write', dir], {
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '' },
+  for (const signal of ['SIGINT', 'SIGHUP', 'SIGQUIT'] as const)
+    it(`${signal}: leaves no temporary file behind and dies of the signal`, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ais-guard-fix24-signal-'));
+      const names = ['a.yaml', 'b.yaml', 'c.yaml'];
+      for (const n of names) writeFileSync(join(dir, n), cr(n.slice(0, 1)));
+      const run = spawnSync(
+        process.execPath,
+        ['--import', HOOK, BIN, 'check', '-q', '--fix', '--write', dir],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, NODE_OPTIONS: '', AIS_GUARD_TEST_SIGNAL: signal },
+        },
+      );
+      // Died of the signal (fresh24b; it exited 130 before: { status: 130, signal: null }).
+      expect({ status: run.status, signal: run.signal }).toEqual({ status: null, signal });
+      for (const n of names) {
+        const now = readFileSync(join(dir, n), 'utf8');
+        expect(now === cr(n.slice(0, 1)) || now.includes('    disablePodAntiAffinity: true')).toBe(true);
+      }
+      // Before: [".a.yaml.<pid>.<hex>.tmp", "a.yaml", "b.yaml", "c.yaml"].
+      expect(readdirSync(dir).sort()).toEqual(names);
     });
-    // Died of the signal (fresh24b; it exited 130 before: { status: 130, signal: null }).
-    expect({ status: run.status, signal: run.signal }).toEqual({ status: null, signal: 'SIGINT' });
-    for (const n of names) {
-      const now = readFileSync(join(dir, n), 'utf8');
-      expect(now === cr(n.slice(0, 1)) || now.includes('    disablePodAntiAffinity: true')).toBe(true);
-    }
-    // On main: [".a.yaml.<pid>.<hex>.tmp", "a.yaml", "b.yaml", "c.yaml"].
-    expect(readdirSync(dir).sort()).toEqual(names);
-  });
 });
