@@ -405,7 +405,10 @@ export class ClusterContext {
    */
   nodeOfHost(host: string): Node | undefined {
     const labelled = this.nodesLabelled({ [HOSTNAME_KEY]: host });
-    return labelled.length === 1 ? labelled[0] : this.node(host);
+    if (labelled.length === 1) return labelled[0];
+    const named = this.node(host);
+    // A Node whose label names another host is not this one: the scheduler reads the label.
+    return named && labelsOf(named)[HOSTNAME_KEY] === undefined ? named : undefined;
   }
 
   /**
@@ -422,10 +425,19 @@ export class ClusterContext {
     let host: string | undefined;
     for (const term of pvLabelTerms(requiredTermsOf(pv))) {
       const h = termHostname(term) ?? this.termNodeHost(term);
-      if (h === undefined || (host !== undefined && h !== host)) return undefined;
+      if (h === undefined || (host !== undefined && h !== host) || !this.hostMeets(h, term)) return undefined;
       host = h;
     }
     return host;
+  }
+
+  /**
+   * A term's hostname pin holds of its Node: the term's other requirements are ANDed with it, so a
+   * known Node that fails them is admitted by none of it (a node not known is taken at its word).
+   */
+  private hostMeets(host: string, term: NodeSelectorTerm): boolean {
+    const node = this.nodeOfHost(host);
+    return node === undefined || matchesRequiredTerms([term], node);
   }
 
   /**
