@@ -559,7 +559,8 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
   if (view.antiAffinityOff)
     signals.push({ id: 'anti-affinity-disabled', detail: view.antiAffinityOffBecause });
 
-  const reviewed = subject.role === 'target-volume' ? subject.object : undefined;
+  const reviewed =
+    subject.role === 'target-volume' || subject.role === 'state-volume' ? subject.object : undefined;
   const size = view.size;
   const set = volumeSet(ctx, view.namespace, view.crName, { reviewed, cr: subject.cr });
   const creating = subject.role === 'aistore' && operation === 'CREATE' && view.placementKnown;
