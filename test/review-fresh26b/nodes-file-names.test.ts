@@ -47,4 +47,26 @@ describe('review fresh26b: check --nodes-file with node names', () => {
     const withNames = await cli(['check', '--nodes-file', names, cr, pvs]);
     expect(withNames.stdout).toMatch(/DENY/);
   });
+
+  // The same label-less Nodes make a Released PV pinned to node-1, a listed node, "on node node-1,
+  // which is not among the cluster's Nodes" (pvMissingNode: pvHost is undefined, and pvAdmitsNoNode
+  // finds no Node labelled kubernetes.io/hostname=node-1): pv-claim-uid then says "Do not free it",
+  // the opposite of the advice it gives with --nodes 3 (free it: remove spec.claimRef.uid).
+  it('a Released PV on a listed node is not called a PV on a gone node', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fresh26b-'));
+    const cr = join(dir, 'cr.yaml');
+    writeFileSync(cr, readFileSync(join(HERE, 'ais-6-targets.yaml'), 'utf8').replace('size: 6', 'size: 2'));
+    const released = join(dir, 'released.yaml');
+    writeFileSync(
+      released,
+      pv('d0', 0).replace('target-0}', 'target-0, uid: dead-1}') + 'status: {phase: Released}\n',
+    );
+    const names = join(dir, 'nodes.txt');
+    writeFileSync(names, 'node-1\nnode-2\nnode-3\n');
+    const counted = await cli(['check', '--nodes', '3', cr, released]);
+    expect(counted.stdout).toMatch(/Remove spec.claimRef.uid/);
+    const withNames = await cli(['check', '--nodes-file', names, cr, released]);
+    expect(withNames.stdout).not.toMatch(/not among the cluster's Nodes/);
+    expect(withNames.stdout).toMatch(/Remove spec.claimRef.uid/);
+  });
 });
