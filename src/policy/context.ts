@@ -425,7 +425,9 @@ export class ClusterContext {
     let host: string | undefined;
     for (const term of pvLabelTerms(requiredTermsOf(pv))) {
       const h = termHostname(term) ?? this.termNodeHost(term);
-      if (h === undefined || (host !== undefined && h !== host) || !this.hostMeets(h, term)) return undefined;
+      // A term its own Node fails admits nothing: the others decide (terms are ORed).
+      if (h !== undefined && !this.hostMeets(h, term)) continue;
+      if (h === undefined || (host !== undefined && h !== host)) return undefined;
       host = h;
     }
     return host;
@@ -437,7 +439,17 @@ export class ClusterContext {
    */
   private hostMeets(host: string, term: NodeSelectorTerm): boolean {
     const node = this.nodeOfHost(host);
-    return node === undefined || matchesRequiredTerms([term], node);
+    if (node === undefined) return true;
+    // A Node known by name only (check --nodes-file with bare names) carries its hostname label as
+    // the kubelet would set it; its other labels are unknown, so only its hostname is judged.
+    const labels = labelsOf(node);
+    if (labels[HOSTNAME_KEY] !== undefined) return matchesRequiredTerms([term], node);
+    return Object.keys(labels).length > 0
+      ? matchesRequiredTerms([term], {
+          ...node,
+          metadata: { ...node.metadata, labels: { ...labels, [HOSTNAME_KEY]: host } },
+        })
+      : true;
   }
 
   /**
