@@ -14,6 +14,7 @@ import {
   normalDiskPath,
   pathsNest,
   pvHostname,
+  stateClaimName,
   targetOrdinal,
   type KubeObject,
   type PersistentVolume,
@@ -98,6 +99,8 @@ export interface Layout {
   perNode: number;
   /** The directories the CR's useHostPath mounts write on every target node (hostPathDirs), normalised. */
   hostDirs: string[];
+  /** Whether the targets claim a state volume too (spec.stateStorage.pvc): its PV pins the node as theirs do. */
+  stateClaims: boolean;
 }
 
 /**
@@ -143,15 +146,19 @@ interface Taken {
 
 /**
  * Whether target `ordinal`, some of whose claims have PVs, keeps them: all on one usable node with
- * room for it, each on a disk of the map that fits its mount as the CR now asks (a mount grown past
+ * room for it (its state PV's node counts: the scheduler's VolumeBinding puts a pod where all its
+ * claims' PVs are), each on a disk of the map that fits its mount as the CR now asks (a mount grown past
  * the disk, or given another class, never binds the PV there) and that no other kept claim uses. Its
  * mounts without a PV get free disks of that node. Undefined for a target without any PV (a new one).
  */
 function keepTarget(ordinal: number, existing: Existing, layout: Layout, taken: Taken): Kept | undefined {
   const { crName, namespace, nodes, needs, perNode, hostDirs } = layout;
   const pvs = needs.map(({ mount }) => existing.byClaim.get(dataClaimName(crName, mount.path, ordinal)));
-  if (pvs.every((p) => p === undefined)) return undefined;
-  const pvNodes = [...new Set(pvs.flatMap((p) => (p ? [p.node] : [])))];
+  const state = layout.stateClaims
+    ? existing.byClaim.get(stateClaimName(namespace, crName, ordinal))
+    : undefined;
+  if (!state && pvs.every((p) => p === undefined)) return undefined;
+  const pvNodes = [...new Set([...pvs, state].flatMap((p) => (p ? [p.node] : [])))];
   if (pvNodes.length > 1) return { why: `its PVs are on ${pvNodes.length} nodes (${pvNodes.join(', ')})` };
   const node = nodes.find((n) => n.name === pvNodes[0]);
   if (!node)

@@ -202,7 +202,16 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
   const hostDisks = nodes.flatMap((n) => n.disks.filter((d) => holdsHostDir(d, hostDirs)));
   const { placements, warnings } = placeAround(
     existing,
-    { namespace, crName, nodes, needs, targets, perNode: autoscaled ? 1 : Infinity, hostDirs },
+    {
+      namespace,
+      crName,
+      nodes,
+      needs,
+      targets,
+      perNode: autoscaled ? 1 : Infinity,
+      hostDirs,
+      stateClaims: stateClaimClass(cr) !== undefined,
+    },
     (open, count, kept) =>
       shortage(
         open,

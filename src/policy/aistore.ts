@@ -250,6 +250,11 @@ export function stateTemplateName(namespace: string, crName: string): string {
   return `${namespace}-${crName}-state`;
 }
 
+/** Target N's state claim: `<ns>-<cr>-state-<cr>-target-<N>` (the StatefulSet's claim naming). */
+export function stateClaimName(namespace: string, crName: string, ordinal: number): string {
+  return `${stateTemplateName(namespace, crName)}-${targetStatefulSetName(crName)}-${ordinal}`;
+}
+
 /** The state claim (`<ns>-<c>-state-<c>-target-<N>`) is not a data claim and follows other rules. */
 export function isStateClaim(namespace: string, crName: string, name: string): boolean {
   return name.startsWith(`${stateTemplateName(namespace, crName)}-${targetStatefulSetName(crName)}-`);

@@ -31,6 +31,7 @@ export {
   MAX_MOUNTS,
   OPERATOR_MOUNTS,
   stateClaimClass,
+  stateClaimName,
   stateTemplateName,
   targetOrdinal,
   targetStatefulSetName,
