@@ -18,6 +18,7 @@ import {
   nameOf,
   namespaceOf,
   objectsOf,
+  oneHost,
   pinnedHostnames,
   pvLabelTerms,
   recordOf,
@@ -34,6 +35,7 @@ import {
 } from './k8s.js';
 import {
   autoScaleNodes,
+  knownByNameOnly,
   matchesRequiredTerms,
   namedNodeLimit,
   narrowingRequirements,
@@ -422,15 +424,11 @@ export class ClusterContext {
    * PV's node; k8s.ts pvHostname is the same for callers with no Nodes.
    */
   pvHost(pv: PersistentVolume): string | undefined {
-    let host: string | undefined;
-    for (const term of pvLabelTerms(requiredTermsOf(pv))) {
+    return oneHost(pvLabelTerms(requiredTermsOf(pv)), (term) => {
       const h = termHostname(term) ?? this.termNodeHost(term);
       // A term its own Node fails admits nothing: the others decide (terms are ORed).
-      if (h !== undefined && !this.hostMeets(h, term)) continue;
-      if (h === undefined || (host !== undefined && h !== host)) return undefined;
-      host = h;
-    }
-    return host;
+      return h !== undefined && !this.hostMeets(h, term) ? null : h;
+    });
   }
 
   /**
@@ -439,17 +437,15 @@ export class ClusterContext {
    */
   private hostMeets(host: string, term: NodeSelectorTerm): boolean {
     const node = this.nodeOfHost(host);
-    if (node === undefined) return true;
-    // A Node known by name only (check --nodes-file with bare names) carries its hostname label as
-    // the kubelet would set it; its other labels are unknown, so only its hostname is judged.
+    // A Node known by name only has unknown labels: only its hostname, which it answers to, is judged.
+    if (node === undefined || knownByNameOnly(node)) return true;
     const labels = labelsOf(node);
     if (labels[HOSTNAME_KEY] !== undefined) return matchesRequiredTerms([term], node);
-    return Object.keys(labels).length > 0
-      ? matchesRequiredTerms([term], {
-          ...node,
-          metadata: { ...node.metadata, labels: { ...labels, [HOSTNAME_KEY]: host } },
-        })
-      : true;
+    // A Node written without its hostname label still has it in the cluster (every kubelet sets it).
+    return matchesRequiredTerms([term], {
+      ...node,
+      metadata: { ...node.metadata, labels: { ...labels, [HOSTNAME_KEY]: host } },
+    });
   }
 
   /**

@@ -394,20 +394,32 @@ export function termHostname(term: NodeSelectorTerm): string | undefined {
 }
 
 /**
- * The one node a PV is pinned to by its hostname label: every term that can admit a node names
- * that one alone. A term on another key (a driver's topology key) may admit another node, which the
- * scheduler may pick (terms are ORed): no single node then, as far as labels alone tell. With Nodes
- * known, ClusterContext.pvHost resolves such terms too; this is for callers with no context.
+ * The one host all of a PV's terms name (terms are ORed: one naming another host, or none, leaves
+ * the pod free to go elsewhere). `hostOf` names a term's host, or null for a term that admits no
+ * node at all and so leaves the choice to the others.
  */
-export function pvHostname(pv: PersistentVolume): string | undefined {
+export function oneHost(
+  terms: NodeSelectorTerm[],
+  hostOf: (term: NodeSelectorTerm) => string | undefined | null,
+): string | undefined {
   let host: string | undefined;
-  for (const term of pvLabelTerms(requiredTermsOf(pv))) {
-    const h = termHostname(term);
+  for (const term of terms) {
+    const h = hostOf(term);
+    if (h === null) continue;
     if (h === undefined || (host !== undefined && h !== host)) return undefined;
     host = h;
   }
   return host;
 }
+
+/**
+ * The one node a PV is pinned to by its hostname label: every term that can admit a node names
+ * that one alone. A term on another key (a driver's topology key) may admit another node, which the
+ * scheduler may pick (terms are ORed): no single node then, as far as labels alone tell. With Nodes
+ * known, ClusterContext.pvHost resolves such terms too; this is for callers with no context.
+ */
+export const pvHostname = (pv: PersistentVolume): string | undefined =>
+  oneHost(pvLabelTerms(requiredTermsOf(pv)), termHostname);
 
 /**
  * A PV's local or hostPath directory, normalised by POSIX rules ("//", "/./", "..", a trailing "/"):

@@ -276,6 +276,12 @@ function withoutLifecycleTaints(node: Node): Node {
 }
 
 /**
+ * A Node with no labels is one known by name only (`check --nodes-file` with bare names): every
+ * kubelet labels its Node with the hostname, so its labels are unknown, not absent.
+ */
+export const knownByNameOnly = (node: Node) => Object.keys(labelsOf(node)).length === 0;
+
+/**
  * Why a target with this placement can never run on node `name`, or undefined: its nodeSelector,
  * its required node affinity, or a NoSchedule/NoExecute taint it does not tolerate rule the node out
  * (the scheduler's NodeAffinity and TaintToleration filters). A cordon and the taints of a node's conditions pass: they are lifted again.
@@ -286,9 +292,7 @@ export function placementExcludes(
   name: string,
   given: Node | undefined,
 ): string | undefined {
-  // Every kubelet labels its Node with the hostname: a Node without labels is one known by name
-  // only (`check --nodes-file` with bare names), whose labels are not known to be absent.
-  const node = given && Object.keys(labelsOf(given)).length > 0 ? given : undefined;
+  const node = given && !knownByNameOnly(given) ? given : undefined;
   const known = node ?? { kind: 'Node', metadata: { name, labels: { [HOSTNAME_KEY]: name } } };
   const selector = node
     ? placement.nodeSelector
