@@ -33,56 +33,42 @@ spec:
         - {key: kubernetes.io/hostname, operator: In, values: [storage-node-03]}
 `;
 
+/** `plan --diff <state PV> --missing` of a 2-target CR with state claims, in a fresh directory. */
+async function planBeside(statePv: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'fresh26b-'));
+  const cr = join(dir, 'cr.yaml');
+  writeFileSync(
+    cr,
+    readFileSync(join(HERE, 'ais-6-targets.yaml'), 'utf8')
+      .replace('size: 6', 'size: 2')
+      .replace('    hostPath:\n      prefix: /etc/ais', '    pvc:\n      storageClass: manual'),
+  );
+  const state = join(dir, 'state.yaml');
+  writeFileSync(state, statePv);
+  const planned = await cli([
+    'plan',
+    '--disks',
+    join(HERE, 'disks-3x4.yaml'),
+    cr,
+    '--diff',
+    state,
+    '--missing',
+  ]);
+  return { dir, cr, state, planned };
+}
+
 describe('review fresh26b: plan --missing beside an existing state PV', () => {
   it('the printed data PV of a target whose state PV exists passes check beside it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fresh26b-'));
-    const cr = join(dir, 'cr.yaml');
-    writeFileSync(
-      cr,
-      readFileSync(join(HERE, 'ais-6-targets.yaml'), 'utf8')
-        .replace('size: 6', 'size: 2')
-        .replace('    hostPath:\n      prefix: /etc/ais', '    pvc:\n      storageClass: manual'),
-    );
-    const state = join(dir, 'state.yaml');
-    writeFileSync(state, STATE_PV);
-    const planned = await cli([
-      'plan',
-      '--disks',
-      join(HERE, 'disks-3x4.yaml'),
-      cr,
-      '--diff',
-      state,
-      '--missing',
-    ]);
+    const { dir, cr, state, planned } = await planBeside(STATE_PV);
     expect(planned.code).toBe(0);
     const added = join(dir, 'added.yaml');
     writeFileSync(added, planned.stdout);
     const check = await cli(['check', cr, state, added]);
     expect(check.stdout).not.toMatch(/DENY/);
   });
-});
 
-describe('plan --missing: a state PV on a node the disk map does not list', () => {
-  it('plans the target elsewhere and says its state PV does not serve it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fresh26b-'));
-    const cr = join(dir, 'cr.yaml');
-    writeFileSync(
-      cr,
-      readFileSync(join(HERE, 'ais-6-targets.yaml'), 'utf8')
-        .replace('size: 6', 'size: 2')
-        .replace('    hostPath:\n      prefix: /etc/ais', '    pvc:\n      storageClass: manual'),
-    );
-    const state = join(dir, 'state.yaml');
-    writeFileSync(state, STATE_PV.replace('storage-node-03', 'storage-node-99'));
-    const planned = await cli([
-      'plan',
-      '--disks',
-      join(HERE, 'disks-3x4.yaml'),
-      cr,
-      '--diff',
-      state,
-      '--missing',
-    ]);
+  it('a state PV on a node the disk map does not list: the target is planned elsewhere, and told', async () => {
+    const { planned } = await planBeside(STATE_PV.replace('storage-node-03', 'storage-node-99'));
     expect(planned.code).toBe(0);
     expect(planned.stderr).toMatch(
       /ais-target-0 is planned on other disks: its PVs are on node storage-node-99, .*its existing PVs do not serve it/,
