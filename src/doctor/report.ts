@@ -1,5 +1,6 @@
 // doctor's output: one line per check (status, check, what was found, what to do), or JSON.
 import type { Paint } from '../cli/colour.js';
+import { ASK_AGAIN } from './checks/common.js';
 import type { CheckResult, Status } from './types.js';
 
 const STYLE: Record<Status, Parameters<Paint>[0]> = { ok: 'cyan', warn: 'yellow', fail: 'red', skip: 'dim' };
@@ -27,7 +28,13 @@ export function renderDoctorJson(results: CheckResult[], meta: Record<string, un
   );
 }
 
-/** 0: nothing to fix; 1: a check failed (or warned, with --strict). */
+/**
+ * 0: nothing to fix; 1: a check failed (or warned, with --strict). A warn whose one fix is to ask
+ * again (the apiserver did not answer) is no finding about the install, even with --strict: the
+ * caller exits 2 for the reads not answered.
+ */
 export function exitCodeOf(results: CheckResult[], strict: boolean): 0 | 1 {
-  return results.some((r) => r.status === 'fail' || (strict && r.status === 'warn')) ? 1 : 0;
+  const counts = (r: CheckResult) =>
+    r.status === 'fail' || (strict && r.status === 'warn' && r.fix !== ASK_AGAIN);
+  return results.some(counts) ? 1 : 0;
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FLAGS } from '../../src/cli/doctor.js';
 import { ansi, plain } from '../../src/cli/colour.js';
+import { ASK_AGAIN } from '../../src/doctor/checks/common.js';
 import { exitCodeOf, renderDoctorJson, renderDoctorText, type CheckResult } from '../../src/doctor/index.js';
 import { cli } from '../support/cli.js';
 
@@ -112,6 +113,12 @@ describe('ais-guard doctor', () => {
   ] as const)('exit code $code for $statuses (strict: $strict)', ({ statuses, strict, code }) => {
     const results = statuses.map((status) => ({ check: 'rbac' as const, status, message: '' }));
     expect(exitCodeOf(results, strict)).toBe(code);
+  });
+
+  it('--strict counts no warn that only asks to run again (the CLI exits 2 for those reads)', () => {
+    const unanswered = { check: 'rbac' as const, status: 'warn' as const, message: '', fix: ASK_AGAIN };
+    expect(exitCodeOf([unanswered], true)).toBe(0);
+    expect(exitCodeOf([unanswered, { ...unanswered, fix: `${ASK_AGAIN}; renew it` }], true)).toBe(1);
   });
 
   it('is offered by shell completion, with its flags', async () => {
