@@ -8,6 +8,7 @@ import { loadBase } from './base.js';
 import {
   baseNotes,
   duplicates,
+  namespaceMismatches,
   judge,
   namespaceUnknown,
   nodeCountUnknown,
@@ -175,7 +176,10 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     contextPerArgument: opts['context-per-dir'],
   };
   const { sources, manifests, errors, notes } = await loadManifests(opts.paths, io.stdin, opts.limits);
-  errors.push(...duplicates(manifests, judgeOptions.contextPerArgument));
+  errors.push(
+    ...namespaceMismatches(manifests, opts.namespace),
+    ...duplicates(manifests, judgeOptions.contextPerArgument),
+  );
   if (opts.base !== undefined) {
     const base = await loadBase(opts.base, opts.paths, opts.limits, judgeOptions.contextPerArgument);
     notes.push(...base.notes);

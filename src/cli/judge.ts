@@ -112,6 +112,27 @@ export function duplicates(manifests: Manifest[], perArgument = false): LoadErro
 }
 
 /**
+ * Objects that name another namespace than -n: `kubectl apply -n` refuses each ("the namespace from
+ * the provided object … does not match", cli-runtime pkg/resource/visitor.go RequireNamespace), so a
+ * set judged in that namespace would pass what the apply then refuses.
+ */
+export function namespaceMismatches(manifests: Manifest[], namespace: string | undefined): LoadError[] {
+  if (namespace === undefined) return [];
+  return manifests.flatMap(({ object, source, line }) => {
+    const own = object.metadata?.namespace;
+    if (CLUSTER_SCOPED.has(object.kind ?? '') || typeof own !== 'string' || own === '' || own === namespace)
+      return [];
+    return [
+      {
+        file: source.file,
+        line,
+        message: `${object.kind} ${String(object.metadata?.name ?? '')} names namespace "${own}", not "${namespace}" of -n, and kubectl apply -n ${namespace} refuses it: drop -n, or give -n ${own}`,
+      },
+    ];
+  });
+}
+
+/**
  * Where the node count is unknown: per context, the first AIStore CR when the context has no Node
  * objects and neither --nodes nor --nodes-file was given. Said as a note, unless the core already
  * said it for that CR (targets-exceed-nodes warns when anti-affinity makes the count matter).
