@@ -246,9 +246,16 @@ export async function runPlan(argv: string[], io: Io): Promise<number> {
   const crForJudging = cr.metadata?.namespace
     ? cr
     : { ...cr, metadata: { ...cr.metadata, namespace: plan.namespace } };
-  for (const { object, finding } of readiness(crForJudging, plan.volumes)) {
+  for (const { object, finding, alike } of readiness(crForJudging, plan.volumes)) {
+    // Six PVs refused for one cause (the CR's host port) are one warning, its first message shown;
+    // the others are of the same kind, named without it.
+    const names = alike.slice(0, 2).map((a) => a.slice(a.indexOf(' ') + 1));
+    const who =
+      alike.length === 0
+        ? `${object} is`
+        : `${object} and ${alike.length} more alike (${names.join(', ')}${alike.length > 2 ? ', …' : ''}) are`;
     io.stderr.write(
-      `warning: ${object} is not ready for this layout: [${finding.ruleId}] ${finding.message}\n  fix: ${finding.fix}\n`,
+      `warning: ${who} not ready for this layout: [${finding.ruleId}] ${finding.message}\n  fix: ${finding.fix}\n`,
     );
   }
   if (opts.diff.length === 0 && !opts.diffCluster) {

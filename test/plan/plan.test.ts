@@ -310,12 +310,14 @@ describe('readiness', () => {
     const notes = readiness(notReady, planVolumes(notReady as AIStoreCR, threeByFour()).volumes);
     // With the host port, the planned PVs (two targets a node) are refused too: the targets ask for
     // one port on each node (pv-target-binding, review "day2").
-    expect(notes.map((n) => `${n.object} ${n.finding.ruleId}`)).toEqual([
-      'AIStore ais/ais anti-affinity-not-disabled',
-      'AIStore ais/ais target-host-port',
-      ...[0, 1, 2, 3, 4, 5].map(
-        (n) => `PersistentVolume ais.ais-data-aistore-ais-target-${n} pv-target-binding`,
-      ),
+    // One note for them, naming the others: the same rule and fix, one cause.
+    expect(notes.map((n) => [`${n.object} ${n.finding.ruleId}`, n.alike])).toEqual([
+      ['AIStore ais/ais anti-affinity-not-disabled', []],
+      ['AIStore ais/ais target-host-port', []],
+      [
+        'PersistentVolume ais.ais-data-aistore-ais-target-0 pv-target-binding',
+        [1, 2, 3, 4, 5].map((n) => `PersistentVolume ais.ais-data-aistore-ais-target-${n}`),
+      ],
     ]);
   });
 });
