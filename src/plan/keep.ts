@@ -3,9 +3,11 @@
 // target missing some mounts' PVs gets them on free disks of its node, and the rest are placed on the
 // disks no existing PV holds. What keeps a target from its PVs is said, never silently changed.
 import {
+  claimGone,
   claimRefOf,
   dataClaimName,
   diskPathOf,
+  isBeingDeleted,
   isDiscoveredDisk,
   isObject,
   keepOutOfDiscovery,
@@ -24,9 +26,19 @@ import type { Disk, DiskNode } from './diskmap.js';
 
 interface ExistingPv {
   node: string;
-  path: string;
+  /** Normalised; none for a volume that is no disk of the map (a CSI volume): it pins a node only. */
+  path?: string;
   bound: boolean;
+  /**
+   * Held by a deleted claim's uid (Released, Failed) or being deleted: no claim binds it (k8s.ts
+   * claimGone), so it pins no target while another of the target's PVs can serve; kept for the
+   * redeploy on Retain disks, where freeing its uid is the fix.
+   */
+  gone: boolean;
 }
+
+/** Which of two PVs pre-bound to one claim stands for it: the Bound one, else one that can bind. */
+const rank = (p: ExistingPv) => (p.bound ? 2 : p.gone ? 0 : 1);
 
 /** An existing PV where it stands, whoever's. */
 interface HeldPv {
@@ -43,7 +55,8 @@ interface HeldPv {
 export interface Existing {
   /**
    * By the name of the claim in the CR's namespace each is pre-bound to: the PV it is bound to
-   * (status Bound) when there is one, else the first listed, so the answer does not hang on order.
+   * (status Bound) when there is one, else one that can bind it, else the first listed, so the
+   * answer does not hang on order.
    */
   byClaim: Map<string, ExistingPv>;
   /** Every existing PV with a node and a path. */
@@ -68,18 +81,25 @@ export function existingDisks(objects: KubeObject[], namespace: string): Existin
     const ref = claimRefOf(pv);
     const node = pvHostname(pv);
     const path = diskPathOf(pv);
-    if (!node || !path) continue;
-    held.push({
-      node,
-      path: normalDiskPath(path),
-      name: nameOf(pv),
-      ...(ref && { claim: `${ref.namespace}/${ref.name}` }),
-      discovered: isDiscoveredDisk(pv),
-    });
+    if (!node) continue;
+    if (path)
+      held.push({
+        node,
+        path: normalDiskPath(path),
+        name: nameOf(pv),
+        ...(ref && { claim: `${ref.namespace}/${ref.name}` }),
+        discovered: isDiscoveredDisk(pv),
+      });
     if (ref?.namespace !== namespace) continue;
     const bound = isObject(pv.status) && pv.status.phase === 'Bound';
+    const found: ExistingPv = {
+      node,
+      ...(path && { path }),
+      bound,
+      gone: claimGone(pv) || isBeingDeleted(pv),
+    };
     const before = byClaim.get(ref.name);
-    if (!before || (bound && !before.bound)) byClaim.set(ref.name, { node, path, bound });
+    if (!before || rank(found) > rank(before)) byClaim.set(ref.name, found);
   }
   return { byClaim, held };
 }
@@ -157,8 +177,11 @@ function keepTarget(ordinal: number, existing: Existing, layout: Layout, taken: 
   const state = layout.stateClaims
     ? existing.byClaim.get(stateClaimName(namespace, crName, ordinal))
     : undefined;
-  if (!state && pvs.every((p) => p === undefined)) return undefined;
-  const pvNodes = [...new Set([...pvs, state].flatMap((p) => (p ? [p.node] : [])))];
+  const present = [...pvs, state].filter((p) => p !== undefined);
+  if (present.length === 0) return undefined;
+  // The PVs that can bind decide the node; those gone only when none can (a redeploy on Retain disks).
+  const live = present.filter((p) => !p.gone);
+  const pvNodes = [...new Set((live.length > 0 ? live : present).map((p) => p.node))];
   if (pvNodes.length > 1) return { why: `its PVs are on ${pvNodes.length} nodes (${pvNodes.join(', ')})` };
   const node = nodes.find((n) => n.name === pvNodes[0]);
   if (!node)
@@ -171,7 +194,9 @@ function keepTarget(ordinal: number, existing: Existing, layout: Layout, taken: 
     };
   const disks: (Disk | undefined)[] = [];
   for (const [m, pv] of pvs.entries()) {
-    if (!pv) {
+    // No disk of the map to keep: no PV, one that is no disk (a CSI volume: --diff shows it as
+    // conflicting), or one gone from another node (it binds nothing): the mount gets a free disk.
+    if (!pv?.path || (pv.gone && pv.node !== node.name)) {
       disks.push(undefined);
       continue;
     }
