@@ -6,6 +6,7 @@ import jsonpatch from 'fast-json-patch';
 import { parseDocument, visit, type Document } from 'yaml';
 import { goYamlErrors, KUBE_YAML, MAX_ALIAS_COUNT } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
+import { readableEnd, ScalarEndError, strippedAtEnd } from './block-scalar-end.js';
 import { editItemsApart } from './fix-items.js';
 import type { Judged } from './judge.js';
 import { bytesOf, jsonStream, type LoadError, type Manifest, type SourceFile } from './load.js';
@@ -73,10 +74,14 @@ const getIn = (value: unknown, path: (string | number)[]): unknown =>
     value,
   );
 
-/** What `text` reads as, or undefined when go-yaml would refuse it or an alias has no anchor. */
+/**
+ * What `text` reads as to go-yaml, or undefined when go-yaml would refuse it or an alias has no
+ * anchor. Its end as go-yaml reads it: a block scalar there without a line break has none in its value.
+ */
 function readBack(text: string): unknown {
-  const doc = parseDocument(text, KUBE_YAML);
-  if (goYamlErrors(doc, text).length > 0) return undefined;
+  const goText = readableEnd(text);
+  const doc = parseDocument(goText, KUBE_YAML);
+  if (goYamlErrors(doc, goText).length > 0) return undefined;
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch {
@@ -105,17 +110,20 @@ function patched(doc: Document, edits: { manifest: Manifest; patch: PatchOperati
 function fixDocument(source: string, edits: { manifest: Manifest; patch: PatchOperation[] }[]): string {
   const text = source.replace(/^\uFEFF/gm, BOM_LINE);
   const doc = parseDocument(text, KUBE_YAML);
+  // What the patches must give is computed from the text as go-yaml reads it (see readBack).
+  const goText = readableEnd(text);
+  const goDoc = goText === text ? doc : parseDocument(goText, KUBE_YAML);
   // A List's items each edited in their own text (linear in the List's size), when that reads back
   // as the patched document; else (and for a single object) the whole text, operation by operation.
   const apart = editItemsApart(text, doc, edits);
   if (apart !== undefined) {
-    const expected = patched(doc, edits);
+    const expected = patched(goDoc, edits);
     if (expected !== undefined && same(readBack(apart), expected))
       return apart.replaceAll(BOM_LINE, '\uFEFF');
   }
   // A copy and a mutating apply: the library's own copy goes through JSON, which would turn a YAML
   // .inf or a big integer into something the text does not say.
-  let expected = unshared(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+  let expected = unshared(goDoc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
   let out = text;
   for (const { manifest, patch } of edits) {
     for (const op of patch) {
@@ -257,15 +265,40 @@ const isUtf16 = (source: SourceFile): boolean =>
 /**
  * The inputs joinSources cannot print as one stream: with other files, a UTF-16 one (its bytes
  * between UTF-8 "---" lines make a stream kubectl cannot read: "control characters are not
- * allowed"). Transcoding it unasked would print a file that is not the one on disk.
+ * allowed"). Transcoding it unasked would print a file that is not the one on disk. And a file
+ * followed by another whose end cannot take the line break before "---" (block-scalar-end.ts).
  */
-export function unjoinable(sources: SourceFile[]): LoadError[] {
+export function unjoinable(sources: SourceFile[], fixed: FixedFile[]): LoadError[] {
   if (sources.length < 2) return [];
-  return sources.filter(isUtf16).map((source) => ({
+  const byFile = new Map(fixed.map((f) => [f.source, f.bytes]));
+  const utf16 = sources.filter(isUtf16).map((source) => ({
     file: source.file,
     message:
       'UTF-16: --fix to stdout joins the inputs into one UTF-8 stream, which this file would corrupt; save it as UTF-8, or fix it on its own',
   }));
+  const ends = sources.slice(0, -1).flatMap((source) => {
+    if (isUtf16(source)) return [];
+    const text = (byFile.get(source) ?? bytesOf(source)).toString('utf8');
+    try {
+      strippedAtEnd(text);
+      return [];
+    } catch (err) {
+      if (!(err instanceof ScalarEndError)) throw err;
+      const line = text.slice(0, err.at).split('\n').length;
+      return [{ file: source.file, line, message: `--fix to stdout joins the inputs: ${err.message}` }];
+    }
+  });
+  return [...utf16, ...ends];
+}
+
+/**
+ * A file's bytes to be followed by a line break: a block scalar ending it without one made strip
+ * (block-scalar-end.ts; unjoinable refused what cannot be). Bytes that are no UTF-8 stay as they are.
+ */
+function endedForBreak(bytes: Buffer): Buffer {
+  const text = bytes.toString('utf8');
+  const out = strippedAtEnd(text);
+  return out === text || !Buffer.from(text).equals(bytes) ? bytes : Buffer.from(out);
 }
 
 /** All inputs after fixes as one YAML stream, for `--fix` to stdout: a "---" line between files. */
@@ -282,7 +315,10 @@ export function joinSources(sources: SourceFile[], fixed: FixedFile[]): Buffer {
     if (bytes.length === 0) continue;
     if (mid) {
       const last = parts[parts.length - 1] as Buffer;
-      if (last[last.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
+      if (last[last.length - 1] !== 0x0a) {
+        parts[parts.length - 1] = endedForBreak(last);
+        parts.push(Buffer.from('\n'));
+      }
       parts.push(Buffer.from(separatorBefore(bytes.toString('utf8'))));
     }
     parts.push(bytes);

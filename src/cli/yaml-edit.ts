@@ -6,6 +6,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import { goYamlErrors, keysMergedInto, KUBE_YAML, stringifyForKube } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
+import { ScalarEndError, strippedAtEnd } from './block-scalar-end.js';
 import { pointerSegments } from './pointer.js';
 import { cutFlowEntry, skipGap } from './yaml-gaps.js';
 
@@ -107,6 +108,19 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
       .join(eol);
     return noFinalBreak && at === text.length ? eol + body : body + eol;
   };
+  /**
+   * Lines put in at `at`. At an unended end they follow a line break the text lacked, which a block
+   * scalar ending there would take into its value: its header is made strip (block-scalar-end.ts).
+   */
+  const insertLines = (at: number, inserted: string) => {
+    if (!(noFinalBreak && at === text.length)) return splice(at, at, inserted);
+    try {
+      return strippedAtEnd(text, doc) + inserted;
+    } catch (err) {
+      if (err instanceof ScalarEndError) throw new EditError(err.message);
+      throw err;
+    }
+  };
   /** Whole lines from..to cut out; at an unended end, the line break before them goes instead of theirs. */
   const cutLines = (from: number, to: number) =>
     noFinalBreak && to === text.length && from > 0
@@ -199,7 +213,7 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
       if (!lastItem) throw new EditError(`empty block map at ${op.path}`);
       const at = lineEndAfter(pairEnd(lastItem));
       const indent = ' '.repeat(column(rangeOf(items[0]!.key)[0]));
-      return splice(at, at, lines(render({ [key]: op.value }, 'block'), indent, indent, at));
+      return insertLines(at, lines(render({ [key]: op.value }, 'block'), indent, indent, at));
     }
     if (!pair)
       throw new EditError(
@@ -281,7 +295,7 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
       if (items.length === 0) throw new EditError(`empty block sequence at ${op.path}`);
       const indent = ' '.repeat(column(dashOf(0)));
       const at = item ? lineStart(dashOf(index)) : lineEndAfter(itemRange(items[items.length - 1])[1]);
-      return splice(at, at, asItem(op.value, indent, at));
+      return insertLines(at, asItem(op.value, indent, at));
     }
     if (!item) throw new EditError(`${op.path} is not there`);
     if (op.op === 'remove') {
