@@ -51,11 +51,23 @@ function shown(value: unknown): string {
 }
 const said = (value: unknown) => (typeof value === 'string' ? value : shown(value));
 
+const apiVersionOf = (kind: AdmissionRequest['kind']) =>
+  kind.group ? `${kind.group}/${kind.version}` : kind.version;
+
 /** What the request says the object's kind is must be what the object says it is. */
 function kindMatches(kind: AdmissionRequest['kind'], object: KubeObject): boolean {
   if (object.kind === undefined && object.apiVersion === undefined) return true; // some callers omit TypeMeta
-  const apiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
-  return object.kind === kind.kind && object.apiVersion === apiVersion;
+  return object.kind === kind.kind && object.apiVersion === apiVersionOf(kind);
+}
+
+/**
+ * The object with the TypeMeta some callers omit taken from request.kind (the object's type, as
+ * the apiserver always sets it): the rules recognise an object by its own kind.
+ */
+function typed(value: unknown, kind: AdmissionRequest['kind']): KubeObject | undefined {
+  if (!isObject(value)) return undefined;
+  const object = value as KubeObject;
+  return object.kind === undefined ? { apiVersion: apiVersionOf(kind), kind: kind.kind, ...object } : object;
 }
 
 export function decodeReview(body: unknown): AdmissionRequest {
@@ -108,8 +120,8 @@ export function decodeReview(body: unknown): AdmissionRequest {
     name: typeof request.name === 'string' ? request.name : undefined,
     namespace: typeof request.namespace === 'string' ? request.namespace : undefined,
     operation,
-    object: isObject(request.object) ? (request.object as KubeObject) : undefined,
-    oldObject: isObject(request.oldObject) ? (request.oldObject as KubeObject) : undefined,
+    object: typed(request.object, gvk),
+    oldObject: typed(request.oldObject, gvk),
     dryRun: request.dryRun === true,
     userInfo: isObject(request.userInfo) ? (request.userInfo as AdmissionRequest['userInfo']) : undefined,
   };

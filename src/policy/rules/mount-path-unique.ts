@@ -107,22 +107,26 @@ function unusableMountpath(key: string): string | undefined {
 
 const UTF8 = new TextEncoder();
 
-/** Whether directory `inner` lies inside `outer` (both as containerPath writes them). */
-const inside = (inner: string, outer: string) =>
-  inner !== outer && inner.startsWith(outer === '/' ? '/' : `${outer}/`);
-
 /**
  * The operator makes every mount an AIStore mountpath of the target (its local config's fspaths), and
  * aisnode refuses to start with one mountpath inside another. Kubernetes mounts nested volumes
  * without a word, so the pods run, bind their disks, and every target exits at start.
  */
 function denyNested(mounts: Mount[], report: Reporter): void {
+  // Each mount's directories above it, looked up by path: linear in the mounts (a CR may have 1,024).
+  const position = new Map(mounts.map((m, i) => [containerPath(m.path), i]));
   for (const mount of mounts) {
-    const outer = mounts.find((o) => inside(containerPath(mount.path), containerPath(o.path)));
+    const parts = containerPath(mount.path).split('/');
+    let outer: number | undefined;
+    for (let n = parts.length - 1; n >= 1; n--) {
+      const at = position.get(parts.slice(0, n).join('/') || '/');
+      // The first such mount in the CR's order, whichever level it is at.
+      if (at !== undefined && (outer === undefined || at < outer)) outer = at;
+    }
     if (outer === undefined) continue;
     report.deny(
       pointer('spec', 'targetSpec', 'mounts', mount.index, 'path'),
-      `mount ${mount.path} is inside mount ${outer.path}: every mount is an AIStore mountpath of the target, and aisnode refuses to start with one inside another ("mountpath nesting is not permitted"), so every target fails at start.`,
+      `mount ${mount.path} is inside mount ${mounts[outer]!.path}: every mount is an AIStore mountpath of the target, and aisnode refuses to start with one inside another ("mountpath nesting is not permitted"), so every target fails at start.`,
       'Give every mount a directory of its own, none inside another, e.g. /ais/nvme0n1 and /ais/nvme1n1.',
     );
   }
