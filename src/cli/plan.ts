@@ -240,7 +240,9 @@ export async function runPlan(argv: string[], io: Io): Promise<number> {
       : ['storageClassName ""', 'no provisioner serves "" and, without such PVs,'];
     io.stderr.write(
       `warning: each target also claims a state volume (${template}-${plan.crName}-target-<N>, 1Gi, ${cls}) that this plan makes no PV for: ${unless} the targets stay Pending\n` +
-        `  fix: create those PVs on each target's node${storageClass ? ', give that class a provisioner' : ''}, or use spec.stateStorage.hostPath\n`,
+        // The state claim is mounted whole at the state directory (operator cmn/volumes.go
+        // NewAISVolumeMounts, no subPath): two targets' state PVs on one path share it.
+        `  fix: create those PVs on each target's node, each on a disk or directory of its own${storageClass ? ', give that class a provisioner' : ''}, or use spec.stateStorage.hostPath\n`,
     );
   }
   const crForJudging = cr.metadata?.namespace

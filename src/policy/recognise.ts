@@ -268,30 +268,38 @@ function targetVolume(pv: PersistentVolume, claim: TargetClaim, ctx: ClusterCont
 
 /**
  * A hand-made PV pre-bound to a target's state claim: judged for what that claim asks (its size and
- * class), the rest of it (its node) with the target's data PVs (pv-target-binding). Its CR is one
- * the context knows, else the first its name may be of.
+ * class), the rest of it (its node, the PVs it meets) as the target's data PVs (pv-target-binding).
  */
 function stateVolume(pv: PersistentVolume, ctx: ClusterContext): Recognised | undefined {
-  const ref = claimRefOf(pv);
-  if (!ref?.namespace || ref.name.length > MAX_NAME_LENGTH || isProvisioned(pv)) return undefined;
-  const { namespace, name } = ref;
-  const crNames = stateClaimCrNames(namespace, name);
-  const crName = crNames.find((c) => ctx.aistore(namespace, c) !== undefined) ?? crNames[0];
-  if (crName === undefined) return undefined;
-  // A known CR whose state is on hostPath or emptyDir makes no state claim (operator
-  // target/volumes.go newTargetPVCs adds it only when StateStoragePVCStorageClass is non-nil):
-  // nothing ever asks this PV for 1Gi, so it is no state volume.
-  const cr = ctx.aistore(namespace, crName);
-  if (cr && !hasStateClaim(cr)) return undefined;
+  const claim = isProvisioned(pv) ? undefined : stateClaimOf(pv, ctx);
+  if (!claim) return undefined;
+  const { namespace, crName, claimName } = claim;
   return {
     role: 'state-volume',
     object: pv,
     namespace,
     crName,
-    cr,
-    claimName: name,
-    ordinal: targetOrdinal(crName, name),
+    cr: ctx.aistore(namespace, crName),
+    claimName,
+    ordinal: targetOrdinal(crName, claimName),
   };
+}
+
+/**
+ * The target's state claim a PV's claimRef names: its CR one the context knows, else the first its
+ * name may be of. Not of a known CR whose state is on hostPath or emptyDir: it makes no state claim
+ * (operator target/volumes.go newTargetPVCs adds it only when StateStoragePVCStorageClass is
+ * non-nil), so nothing ever binds the PV as a target's.
+ */
+function stateClaimOf(pv: PersistentVolume, ctx: ClusterContext): TargetClaim | undefined {
+  const ref = claimRefOf(pv);
+  if (!ref?.namespace || ref.name.length > MAX_NAME_LENGTH) return undefined;
+  const { namespace, name } = ref;
+  const crNames = stateClaimCrNames(namespace, name);
+  const crName = crNames.find((c) => ctx.aistore(namespace, c) !== undefined) ?? crNames[0];
+  if (crName === undefined) return undefined;
+  const cr = ctx.aistore(namespace, crName);
+  return cr && !hasStateClaim(cr) ? undefined : { namespace, crName, claimName: name };
 }
 
 /** A live claim's PV before one held by a deleted claim's uid, then by name: one answer whatever
@@ -313,8 +321,8 @@ export function isOfNoTarget(pv: PersistentVolume, ctx: ClusterContext): boolean
 }
 
 /**
- * A PV that is no target's, on the disk of a target's PV (its node, and its path or, for a PV of no
- * target, one nesting with it): a disk the local static provisioner publishes as it finds it in its
+ * A PV that is no target's, on the disk of a target's PV, data or state (its node, and its path or,
+ * for a PV of no target, one nesting with it): a disk the local static provisioner publishes as it finds it in its
  * discovery directory, or a spare made by hand. Whatever claim binds it writes the target's disk.
  * It is judged as part of that target's deployment (pv-target-binding checkSpare). The walk is over
  * the target PVs of its nodes (ctx.targetPvsOnHost), not over every PV there.
@@ -335,7 +343,8 @@ function spareOnTargetDisk(pv: PersistentVolume, ctx: ClusterContext): Recognise
       if (at !== path && !(nests ??= isOfNoTarget(pv, ctx))) continue;
       if (ctx.pvHost(indexed) !== host) continue;
       const holder = ctx.pv(nameOf(indexed)) ?? indexed; // its binding state as last seen
-      const claim = targetClaimOf(holder, ctx);
+      // A state PV is its target's disk as a data PV is: pv-target-binding judges it so.
+      const claim = targetClaimOf(holder, ctx) ?? stateClaimOf(holder, ctx);
       if (!claim?.namespace || (found && firstHolder(found.holder, holder) < 0)) continue;
       found = { holder, claim, host };
     }

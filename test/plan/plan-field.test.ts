@@ -203,7 +203,8 @@ describe('plan --diff with the state PVs the plan told the user to create', () =
             accessModes: ['ReadWriteOnce'],
             persistentVolumeReclaimPolicy: 'Retain',
             storageClassName: 'ais-state',
-            local: { path: '/var/lib/ais-state' },
+            // One directory per target: two state PVs on one path are one disk for two claims.
+            local: { path: `/var/lib/ais-state/ais-target-${t}` },
             claimRef: { namespace: 'ais', name: `ais-ais-state-ais-target-${t}` },
             nodeAffinity: {
               required: {

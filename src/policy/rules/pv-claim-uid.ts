@@ -35,7 +35,11 @@ function strandedOn(ctx: ClusterContext, pv: PersistentVolume): string | undefin
 const strandedFix = (pv: string, host: string) =>
   `Do not free it: pre-bind a PV on a live node to the claim, and delete PV ${pv} once its data is not needed (should node ${host} come back, free it instead).`;
 
-function checkVolume({ subject, ctx, operation, report }: RuleInput<'target-volume'>): void {
+/**
+ * A target PV, data or state: the state claim is made anew by the StatefulSet controller as a data
+ * claim is (the operator's state claim template, cmn.DefineStatePVC), so a stale uid strands it alike.
+ */
+function checkVolume({ subject, ctx, operation, report }: RuleInput<'target-volume' | 'state-volume'>): void {
   const pv = subject.object;
   const uid = claimRefOf(pv)?.uid;
   if (!uid || subject.namespace === '') return; // no namespace: pv-target-binding denies the claimRef
@@ -122,17 +126,18 @@ export default defineRule({
   id: 'pv-claim-uid',
   title: "A target PV pre-bound by an earlier claim's uid",
   summary:
-    "A PV pre-bound to a target claim whose claimRef carries a uid: on a new PV (not a provisioner's) or a Released one, and on the CREATE of the claim it names (warn). The claim would stay Pending: a new claim always has a new uid.",
+    "A PV pre-bound to a target claim, a data claim or its state claim (<ns>-<cr>-state-…), whose claimRef carries a uid: on a new PV (not a provisioner's) or a Released one, and on the CREATE of the claim it names (warn). The claim would stay Pending: a new claim always has a new uid.",
   verdict: 'warn',
   operator: `The operator asks for the target claims through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), so the StatefulSet controller creates each claim anew, with a new uid, whenever it is missing: an AIStore deleted and redeployed on Retain disks meets its old PVs still holding the old claims' uids.`,
   howToFix:
     'Pre-bind by claimRef namespace and name only; remove a stale uid from a live PV with kubectl patch.',
   upstream:
     'https://github.com/kubernetes/kubernetes/blob/v1.33.13/pkg/controller/volume/persistentvolume/pv_controller.go#L562 (syncVolume: a PV whose claim of its claimRef.uid is gone is Released, and bound to no other)',
-  roles: ['target-volume', 'target-claim'],
+  roles: ['target-volume', 'state-volume', 'target-claim'],
   mutates: false,
   check(input) {
-    if (input.subject.role === 'target-volume') checkVolume(input as RuleInput<'target-volume'>);
+    if (input.subject.role === 'target-volume' || input.subject.role === 'state-volume')
+      checkVolume(input as RuleInput<'target-volume' | 'state-volume'>);
     else checkClaim(input as RuleInput<'target-claim'>);
   },
 });

@@ -287,8 +287,9 @@ function checkVolumeShape({ subject, report }: RuleInput<'target-volume'>): void
 /**
  * A hand-made PV pre-bound to a target's state claim: the claim asks for 1Gi of the state class
  * (claimAsk), and a PV smaller than that is passed over though its claimRef names the claim
- * (FindMatchingVolume), so the claim, and the target pod with it, stays Pending. Its node is judged
- * with the target's data PVs (checkVolumeClashes: one node per target, its state PV included).
+ * (FindMatchingVolume), so the claim, and the target pod with it, stays Pending. It pins its target
+ * to its node as a data PV does (layout.ts TargetVolume.state), so the rest is judged as a data PV's:
+ * its node, and the other PVs it meets (checkVolumeClashes: its claim, its disk, its target's node).
  */
 function checkStateVolume(input: RuleInput<'state-volume'>): void {
   const { subject, report } = input;
@@ -301,31 +302,11 @@ function checkStateVolume(input: RuleInput<'state-volume'>): void {
       misfit.fix,
     );
   checkClaimModes(subject.object, report);
-  // Its node is one the targets may use, as a data PV's (the pod needs both on one node: the
-  // scheduler's VolumeBinding filter), unless it is held by a deleted claim's uid.
+  // Held by a deleted claim's uid it is no target's disk (pv-claim-uid says how to free or drop it).
   if (claimGone(subject.object)) return;
   const host = input.ctx.pvHost(subject.object);
   checkVolumeNode(input, host);
-  // On its own target's data disks' node: the pod needs every claim on one node.
-  const data =
-    host === undefined || subject.ordinal === undefined
-      ? undefined
-      : targetVolumes(input.ctx, namespace, crName, { reviewed: subject.object, cr }).find(
-          (v) =>
-            !v.state &&
-            v.ordinal === subject.ordinal &&
-            v.host !== undefined &&
-            v.host !== host &&
-            !isBeingDeleted(v.pv),
-        );
-  if (data)
-    report.deny(
-      '/spec/nodeAffinity',
-      `the disks of ${crName}-target-${subject.ordinal} are on two nodes (its state PV ${self} on ${host}, ${nameOf(data.pv)} on ${data.host}): the pod cannot run on both.`,
-      'Put all PVs of one target on one node.',
-    );
-  // And beside no other target while they are kept apart, as a data PV of that target.
-  warnKeptApart(input, host, otherTargetsOn(input, host));
+  checkVolumeClashes(input, host, diskPathOf(subject.object));
 }
 
 /** A data or state PV's rule input, as far as its node is judged. */
@@ -366,12 +347,12 @@ function checkVolumeNode({ subject, layout, ctx, report }: VolumeNodeInput, host
   }
 }
 
-/** The other PVs it meets: of the same claim, on the same disk, of the same target elsewhere. */
-function checkVolumeClashes(
-  input: RuleInput<'target-volume'>,
-  host: string | undefined,
-  path: string | undefined,
-): void {
+/**
+ * The other PVs a data or state PV meets: of the same claim, on the same disk, of the same target
+ * elsewhere (one node per target: the scheduler's VolumeBinding puts a pod where all its claims'
+ * PVs are), and the ones it replaces on a node the cluster no longer has.
+ */
+function checkVolumeClashes(input: TargetPVInput, host: string | undefined, path: string | undefined): void {
   const { subject, ctx, report } = input;
   const { namespace, crName, cr, claimName } = subject;
   const pv = subject.object;
@@ -417,7 +398,7 @@ function checkVolumeClashes(
       if (clashes.node.push(otherName) <= LISTED)
         report.deny(
           '/spec/nodeAffinity',
-          `the disks of ${crName}-target-${subject.ordinal} are on two nodes (${self} on ${host}, ${other.state ? `its state PV ${otherName}, claim ${other.claim},` : otherName} on ${other.host}): the pod cannot run on both.`,
+          `the disks of ${crName}-target-${subject.ordinal} are on two nodes (${subject.role === 'state-volume' ? `its state PV ${self}` : self} on ${host}, ${other.state ? `its state PV ${otherName}, claim ${other.claim},` : otherName} on ${other.host}): the pod cannot run on both.`,
           other.state
             ? `Put this PV on ${other.host}; or, if the target is to move (its node gone for good), delete the state claim ${namespace}/${other.claim} first: the StatefulSet makes a new one where the pod runs.`
             : 'Put all disks of one target on one node.',
@@ -471,7 +452,7 @@ function otherTargetsOn(
  * mount renamed), the one to delete once this one stands: both warned of.
  */
 function checkDiskTaken(
-  { subject, ctx, report }: RuleInput<'target-volume'>,
+  { subject, ctx, report }: TargetPVInput,
   {
     host,
     path,
@@ -543,11 +524,7 @@ function checkDiskTaken(
  * or lies inside it, on such a node puts two targets on one filesystem, as two PVs nesting do
  * (checkDiskTaken). Work: the cluster's CRs with such a mount, a handful.
  */
-function checkHostPathDirs(
-  { subject, ctx, report }: RuleInput<'target-volume'>,
-  host: string,
-  path: string,
-): void {
+function checkHostPathDirs({ subject, ctx, report }: TargetPVInput, host: string, path: string): void {
   const self = subject.object;
   const crs = ctx.aistoresWritingHostPaths();
   const node = crs.length > 0 ? ctx.nodeOfHost(host) : undefined;
@@ -1113,7 +1090,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (a PV is on a node when every term of its required node affinity admits that node alone: by kubernetes.io/hostname, or by another label, such as a node-local CSI driver's topology key, whose every value one known Node carries, never a zone or region key; a PV whose terms admit no known Node, told from the Node label index among at most 64, is on a node the cluster no longer has; a node-local CSI PV is judged for its node, and for another target's disk beside it, whatever the layout), and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class that its selector, if any, matches); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A hand-made PV pre-bound to a target's state claim, of a CR that makes one (stateStorage.pvc or stateStorageClass; hostPath or emptyDir state makes none): at least the 1Gi the operator's state claim asks for, and the state class (stateStorage.pvc.storageClass) when one is named (deny; also on the CR's CREATE), ReadWriteOnce, Filesystem, and a node the targets may use and its target's data PVs are on, as a data PV (deny), beside no other target's disk while they are kept apart, as a data PV. A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (a PV is on a node when every term of its required node affinity admits that node alone: by kubernetes.io/hostname, or by another label, such as a node-local CSI driver's topology key, whose every value one known Node carries, never a zone or region key; a PV whose terms admit no known Node, told from the Node label index among at most 64, is on a node the cluster no longer has; a node-local CSI PV is judged for its node, and for another target's disk beside it, whatever the layout), and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class that its selector, if any, matches); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A hand-made PV pre-bound to a target's state claim, of a CR that makes one (stateStorage.pvc or stateStorageClass; hostPath or emptyDir state makes none): at least the 1Gi the operator's state claim asks for, and the state class (stateStorage.pvc.storageClass) when one is named (deny; also on the CR's CREATE), ReadWriteOnce, Filesystem; the rest as a data PV's: a node the targets may use and its target's data PVs are on, no second PV for its claim, no other PV on its disk (a published one made after it included), a replacement of its target's PVs on a node the cluster no longer has warned of, beside no other target's disk while they are kept apart. A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking its class (component-helpers storage/volume/pv_helpers.go FindMatchingVolume checks a pre-bound PV's size and modes only; a claim whose volumeName names the PV skips even those, pv_controller.go syncUnboundClaim), so the guard checks class and size, and its own volumeName patch (target-disk-binding) is made only onto a PV that fits the claim.`,
   howToFix:
