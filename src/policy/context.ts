@@ -417,7 +417,7 @@ export class ClusterContext {
    * The node a PV is on, by the host (kubernetes.io/hostname) that names it: the one node every term
    * of its required node affinity admits, as the scheduler places its pod (component-helpers
    * storage/volume/helpers.go CheckNodeAffinity in the VolumeBinding filter: the Node's labels,
-   * whatever the key). A term pins a node by hostname (k8s.ts termHostname: the node need not be
+   * whatever the key; matchFields is not read, k8s.ts pvLabelTerms). A term pins a node by hostname (k8s.ts termHostname: the node need not be
    * known, it may have gone or be yet to join) or by a node-local driver's topology key (OpenEBS
    * LVM: openebs.io/nodename; termNodeHost). Terms naming two nodes, or one that pins no single node
    * (a zone, a node yet to join), give none: the pod may go elsewhere. What every rule asks of a

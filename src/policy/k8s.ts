@@ -287,9 +287,10 @@ export function selectorMatches(
  * The hostnames a PV's required node-selector terms pin with `kubernetes.io/hostname In`. Labels
  * only: Kubernetes matches a PV's node affinity against a Node built from the node's labels alone
  * (component-helpers storage/volume/helpers.go CheckNodeAffinity, called by the scheduler's
- * VolumeBinding plugin and by the kubelet before it mounts), so `matchFields metadata.name` pins no
- * node there: it matches none (kubernetes/kubernetes#81725). A pod's own node affinity does honour
- * matchFields (the scheduler's NodeAffinity plugin); nodes.ts judges pods' terms.
+ * VolumeBinding plugin and by the kubelet before it mounts). That Node has no name, so
+ * nodeaffinity.go nodeSelectorTerm.match skips matchFields (`len(nodeFields) > 0`): `matchFields
+ * metadata.name` is not read for a PV and pins no node (pvLabelTerms). A pod's own node affinity
+ * does honour matchFields (the scheduler's NodeAffinity plugin); nodes.ts judges pods' terms.
  */
 export function pinnedHostnames(terms: unknown): string[] {
   const hosts = new Set<string>();
@@ -300,7 +301,7 @@ export function pinnedHostnames(terms: unknown): string[] {
   return [...hosts];
 }
 
-/** Whether a PV's required node-selector terms ask for node fields (matchFields), which match no node. */
+/** Whether a PV's required node-selector terms ask for node fields (matchFields), which Kubernetes does not read for a PV. */
 export function asksNodeFields(terms: unknown): boolean {
   return objectsOf<NodeSelectorTerm>(terms).some((t) => objectsOf(t.matchFields).length > 0);
 }
@@ -368,15 +369,21 @@ export function requiredTermsOf(pv: PersistentVolume): unknown {
 }
 
 /**
- * A PV's required terms that can admit a node as CheckNodeAffinity matches them: against a Node
- * built from labels alone (component-helpers storage/volume/helpers.go), so a term asking for
- * matchFields (metadata.name) matches none, nor does an empty one (corev1.MatchNodeSelectorTerms).
- * Terms are ORed: the PV admits a node when any of these does.
+ * A PV's required terms as CheckNodeAffinity judges them (component-helpers storage/volume/helpers.go):
+ * against a Node built from labels alone, with no name, so nodeaffinity.go nodeSelectorTerm.match
+ * skips matchFields (`len(nodeFields) > 0`; component-helpers v0.33.13 and v0.36.3): each term is
+ * read by its matchExpressions alone. An empty term admits no node (isEmptyNodeSelectorTerm) and is
+ * left out. A term of matchFields only then admits every node, and so does the PV (terms are ORed):
+ * none are returned, as for a PV with no node affinity, which pins no node either.
  */
 export function pvLabelTerms(terms: unknown): NodeSelectorTerm[] {
-  return objectsOf<NodeSelectorTerm>(terms).filter(
-    (t) => objectsOf(t.matchExpressions).length > 0 && objectsOf(t.matchFields).length === 0,
-  );
+  const judged: NodeSelectorTerm[] = [];
+  for (const term of objectsOf<NodeSelectorTerm>(terms)) {
+    const exprs = objectsOf<NodeSelectorRequirement>(term.matchExpressions);
+    if (exprs.length > 0) judged.push({ matchExpressions: exprs });
+    else if (objectsOf(term.matchFields).length > 0) return [];
+  }
+  return judged;
 }
 
 /**

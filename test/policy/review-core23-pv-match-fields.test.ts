@@ -9,12 +9,15 @@
 // `&v1.Node{ObjectMeta: {Labels: nodeLabels}}` (no name) before MatchNodeSelectorTerms, and both the
 // scheduler's VolumeBinding plugin (kubernetes v1.36.3 pkg/scheduler/framework/plugins/volumebinding/
 // binder.go:859, checkBoundClaims) and the kubelet before mounting (pkg/volume/util/operationexecutor/
-// operation_generator.go:2170) call it; v1.33.13 is the same. A matchFields metadata.name term therefore matches
-// no node at all (kubernetes/kubernetes#81725, #82562, never fixed; rancher/local-path-provisioner#451
-// reverted to the hostname label for this reason). The target whose claim is pre-bound to that PV
-// never starts ("node(s) had volume node affinity conflict" / "no matching NodeSelectorTerms"), while
-// the guard let the PV in and said nothing: an allow of a layout that breaks. The guard's own deny
-// message already says the PV "must pin exactly one node with kubernetes.io/hostname".
+// operation_generator.go:2170) call it; v1.33.13 is the same. That Node has no name, so
+// nodeaffinity.go nodeSelectorTerm.match skips the term's matchFields (`len(nodeFields) > 0`): the
+// metadata.name requirement is not read, and a term of matchFields only admits every node
+// (corrected in review fresh27: an earlier version of this note said it matches no node; either way
+// the name pins nothing, and rancher/local-path-provisioner#451 went back to the hostname label).
+// The target whose claim is pre-bound to that PV goes wherever the scheduler puts it, not to its
+// disk's node (a local PV's path is then missing or another node's), while the guard let the PV in
+// and said nothing: an allow of a layout that breaks. The guard's own deny message already says the
+// PV "must pin exactly one node with kubernetes.io/hostname".
 //
 // Expected: pv-target-binding denies such a PV (as it denies a PV with no hostname pin), and the
 // target pod is not patched with a hostname taken from a node-name field.
@@ -44,7 +47,7 @@ const disks = [
 ];
 
 describe('review core23: PV node affinity by matchFields metadata.name', () => {
-  it('denies a target PV whose only node pin is matchFields (the volume binder and kubelet match labels only)', () => {
+  it('denies a target PV whose only node pin is matchFields (the volume binder and kubelet do not read it)', () => {
     const ev = run({
       name: 'pv',
       object: disks[0] as KubeObject,

@@ -271,10 +271,11 @@ function checkVolumeShape({ subject, report }: RuleInput<'target-volume'>): void
   const terms = requiredTermsOf(pv);
   const hosts = pinnedHostnames(terms);
   if (hosts.length !== 1) {
-    // A PV's node affinity is matched against the node's labels only (component-helpers
-    // storage/volume/helpers.go CheckNodeAffinity): matchFields metadata.name matches no node.
+    // A PV's node affinity is matched against a Node built from labels alone, with no name
+    // (component-helpers storage/volume/helpers.go CheckNodeAffinity), and nodeSelectorTerm.match
+    // skips matchFields for such a Node: matchFields metadata.name is not read, and pins nothing.
     const fields = asksNodeFields(terms)
-      ? '; matchFields (metadata.name) matches no node for a PV, whose node affinity Kubernetes matches against node labels only'
+      ? '; matchFields (metadata.name) is not read for a PV, whose node affinity Kubernetes matches against node labels only, so it pins nothing'
       : '';
     report.deny(
       '/spec/nodeAffinity',
