@@ -137,9 +137,11 @@ const TOPOLOGY_WALK = 64;
 
 /**
  * A label naming a zone or region (topology.kubernetes.io/zone, a CSI driver's
- * topology.ebs.csi.aws.com/zone): never a node pin, however few Nodes carry a value today.
+ * topology.ebs.csi.aws.com/zone, the Hetzner Cloud driver's csi.hetzner.cloud/location): never a
+ * node pin, however few Nodes carry a value today. A heuristic on the key's last segment: a driver
+ * that pins a volume to a place many nodes share names it so.
  */
-const isZoneKey = (key: string) => /zone|region/i.test(key.slice(key.lastIndexOf('/') + 1));
+const isZoneKey = (key: string) => /zone|region|location/i.test(key.slice(key.lastIndexOf('/') + 1));
 
 /** What a PV's binding changes: read from the object by rules, never by an index or a memo. */
 const BINDING_STATE = new Set([
