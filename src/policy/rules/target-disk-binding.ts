@@ -302,9 +302,12 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
   // its disks' node, as any target made before the guard that the scheduler placed by its PVs' node
   // affinity, there is nothing to do; elsewhere it does not run on its disks (a hostPath PV, which
   // has no node affinity, is then an empty directory of the wrong node), and only a new pod moves.
+  // nodeName is a Node's name, the host a hostname label value: they differ under kubelet
+  // --hostname-override or a cloud's node names, so the Node the host names is compared when known.
   const nodeName: unknown = pod.spec?.nodeName;
   if (typeof nodeName === 'string' && nodeName !== '') {
-    if (nodeName !== host)
+    const hostNode = ctx.nodeOfHost(host);
+    if (nodeName !== (hostNode ? nameOf(hostNode) : host))
       report.warn(
         '/spec/nodeName',
         `target pod ${nameOf(pod)} is on node ${nodeName}, but its disks are on ${host} (${list}): it does not run on them.`,
