@@ -169,6 +169,8 @@ export class ClusterContext {
   private readonly nodesByLabel = new Buckets<string>();
   /** Node names by label key, whatever the value: where a required `Exists` starts. */
   private readonly nodesByLabelKey = new Buckets<string>();
+  /** Nodes known by name only (nodes.ts knownByNameOnly: `check --nodes-file` with bare names). */
+  private readonly namesOnly = new Set<string>();
   private readonly pvByName = new Map<string, PersistentVolume>();
   private readonly pvsByClaim = new Buckets<PersistentVolume>();
   /** PVs pre-bound to a claim named as one of a CR's targets' (aistore.ts targetCrCandidates), by namespace and CR. */
@@ -314,6 +316,7 @@ export class ClusterContext {
     this.versionCount++;
     this.unindexNode(name);
     this.nodeByName.set(name, { node, signature });
+    if (knownByNameOnly(node)) this.namesOnly.add(name);
     for (const [k, v] of Object.entries(labelsOf(node))) {
       this.nodesByLabel.add(labelKey(k, v), name, name);
       this.nodesByLabelKey.add(k, name, name);
@@ -329,6 +332,7 @@ export class ClusterContext {
     const known = this.nodeByName.get(name);
     if (!known) return false;
     this.nodeByName.delete(name);
+    this.namesOnly.delete(name);
     for (const [k, v] of Object.entries(labelsOf(known.node))) {
       this.nodesByLabel.delete(labelKey(k, v), name);
       this.nodesByLabelKey.delete(k, name);
@@ -481,7 +485,8 @@ export class ClusterContext {
   /**
    * Nodes are known and a PV's required node affinity admits none of them (CheckNodeAffinity:
    * labels only): its node is gone for good or yet to join, whatever key pins it. Told from the label
-   * index (affinityBuckets); false when the terms do not narrow the nodes or more than
+   * index (affinityBuckets), and for Nodes known by name only from their names
+   * (mayAdmitNameOnlyNode); false when the terms do not narrow the nodes or more than
    * TOPOLOGY_WALK candidates would have to be looked at. Once per node version.
    */
   pvAdmitsNoNode(pv: PersistentVolume): boolean {
@@ -490,6 +495,7 @@ export class ClusterContext {
     const buckets = this.affinityBuckets(terms);
     if (!buckets) return false;
     return this.memoByNodes(`pv-no-node ${JSON.stringify(terms)}`, () => {
+      if (this.mayAdmitNameOnlyNode(terms)) return false;
       let walked = 0;
       for (const bucket of buckets)
         for (const name of bucket.keys()) {
@@ -499,6 +505,31 @@ export class ClusterContext {
           if (known && matchesRequiredTerms(terms, known.node)) return false;
         }
       return true;
+    });
+  }
+
+  /**
+   * Some term may admit a Node known by name only: its labels are unknown (the label index has none
+   * of it), so only a term's hostname requirements are judged, against its name, as hostMeets and
+   * nodes.ts placementExcludes judge it. A term with no `kubernetes.io/hostname In` may admit any
+   * such Node; one with it, only those it lists (a lookup per value).
+   */
+  private mayAdmitNameOnlyNode(terms: NodeSelectorTerm[]): boolean {
+    if (this.namesOnly.size === 0) return false;
+    return terms.some((term) => {
+      const byHost = objectsOf<NodeSelectorRequirement>(term.matchExpressions).filter(
+        (r) => r.key === HOSTNAME_KEY,
+      );
+      const listed = byHost.find((r) => r.operator === 'In');
+      if (!listed) return true;
+      return stringsOf(listed.values).some(
+        (name) =>
+          this.namesOnly.has(name) &&
+          matchesRequiredTerms([{ matchExpressions: byHost }], {
+            kind: 'Node',
+            metadata: { name, labels: { [HOSTNAME_KEY]: name } },
+          }),
+      );
     });
   }
 
