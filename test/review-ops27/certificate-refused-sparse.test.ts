@@ -1,0 +1,106 @@
+// review ops27: AisGuardCertificateRefused against the webhook traffic an AIStore cluster has.
+//
+// DEFECT: the alert is `sum(rate(ais_guard_tls_handshake_errors_total{reason="certificate_refused"}
+// [5m])) * 60 > 0` for 10m: it fires only if a refused handshake lands in every 5-minute window for
+// 15 minutes. But the webhook configurations send the guard almost nothing by design (their
+// matchConditions keep everything but AIStore objects out, and spec-less updates too), so a stale
+// caBundle shows only when something AIStore-related is written, and then as the writer's retries.
+// The operator's: a reconcile whose StatefulSet update the apiserver refuses (Fail entry, the call
+// failed: x509 unknown authority) returns the error (target_controllers.go, syncTargetPodSpec ->
+// `return ctrl.Result{}, err`), and controller-runtime requeues it with its default rate limiter,
+// workqueue.DefaultTypedControllerRateLimiter: 5 ms doubling per failure, capped at 1000 s (the
+// operator sets no other: no RateLimiter in its controller options). The retries are 81.9 s, 163.8 s,
+// 327.7 s, 655.4 s, 1310.7 s, then every 1000 s after the first: by 10.5 minutes in the 5-minute
+// window is empty once and the alert never leaves pending. The guard counts every one of those
+// refusals (the series is pre-initialised, so even the first increase is seen), yet the critical
+// alert that exists for exactly this ("the Fail entries reject every AIStore change") stays quiet
+// for hours while the operator cannot roll out or scale its targets.
+// EXPECTED: AisGuardCertificateRefused fires while refusals keep coming at the operator's retry
+// pace (e.g. increase(...[30m]) > 0, or a `for` shorter than the window, or a longer window).
+// The test runs `promtool test rules` (the promtool of test/monitoring/run.sh) on the shipped rules,
+// the counter scraped every 30 s (serviceMonitor.interval) as the retries raise it.
+import { describe, expect, it } from '@jest/globals';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { DEPLOY_DIR } from '../../src/deploy/index.js';
+
+const RULES = join(DEPLOY_DIR, 'helm', 'ais-guard', 'files', 'prometheus-rules.yaml');
+
+function promtool(): string {
+  if (process.env.PROMTOOL) return process.env.PROMTOOL;
+  const out = execFileSync(join(DEPLOY_DIR, '..', 'test', 'monitoring', 'build.sh'), { encoding: 'utf8' });
+  return out.trim().split('\n').pop()!;
+}
+
+/** Seconds after the first refusal at which controller-runtime's default rate limiter retries. */
+function operatorRetries(untilSeconds: number): number[] {
+  const times: number[] = [];
+  for (let t = 0, n = 0; t <= untilSeconds; n++) {
+    times.push(t);
+    t += Math.min(0.005 * 2 ** n, 1000); // ItemExponentialFailureRateLimiter(5ms, 1000s)
+  }
+  return times;
+}
+
+/** The minutes (of those evaluated) at which promtool sees AisGuardCertificateRefused firing. */
+function minutesFiring(refusals: number[], hours: number): number[] {
+  const scrape = 30;
+  const samples: number[] = [];
+  // Scraped from 30 s before the first refusal: 0 (pre-initialised), then the count so far.
+  for (let at = -scrape; at <= hours * 3600; at += scrape)
+    samples.push(refusals.filter((t) => t <= at).length);
+  const dir = mkdtempSync(join(tmpdir(), 'ais-guard-ops27-'));
+  try {
+    const file = join(dir, 'refused.test.yaml');
+    const minutes = Array.from({ length: hours * 60 - 4 }, (_, i) => i + 5);
+    writeFileSync(
+      file,
+      YAML.stringify({
+        rule_files: [RULES],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: `${scrape}s`,
+            input_series: [
+              {
+                series:
+                  'ais_guard_tls_handshake_errors_total{namespace="ais-guard",job="ais-guard",pod="guard-a",reason="certificate_refused"}',
+                values: samples.join(' '),
+              },
+            ],
+            alert_rule_test: minutes.map((m) => ({
+              eval_time: `${m}m`,
+              alertname: 'AisGuardCertificateRefused',
+              exp_alerts: [],
+            })),
+          },
+        ],
+      }),
+    );
+    const run = spawnSync(promtool(), ['test', 'rules', file], { encoding: 'utf8' });
+    const text = `${run.stdout}${run.stderr}`;
+    if (run.status !== 0 && !/FAILED/.test(text)) throw new Error(`promtool failed: ${text}`);
+    return [...text.matchAll(/alertname: AisGuardCertificateRefused, time: (\d+)m/g)].map((m) =>
+      Number(m[1]),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('review ops27: AisGuardCertificateRefused at the pace AIStore writers retry', () => {
+  it('control: a refusal every 30 s fires it after its 10 minutes', () => {
+    const steady = Array.from({ length: 240 }, (_, i) => i * 30);
+    expect(minutesFiring(steady, 1)[0]).toBeLessThanOrEqual(12);
+  }, 240_000);
+
+  it("the operator retrying one refused StatefulSet update (controller-runtime's default backoff): fires within 2 hours", () => {
+    const retries = operatorRetries(2 * 3600);
+    // 24 refused calls in 2 hours, each counted by the guard as certificate_refused.
+    expect(retries.length).toBeGreaterThan(20);
+    expect({ firingAtMinutes: minutesFiring(retries, 2) }).not.toEqual({ firingAtMinutes: [] });
+  }, 240_000);
+});
