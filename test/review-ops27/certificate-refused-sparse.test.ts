@@ -5,8 +5,11 @@
 // 15 minutes. But the webhook configurations send the guard almost nothing by design (their
 // matchConditions keep everything but AIStore objects out, and spec-less updates too), so a stale
 // caBundle shows only when something AIStore-related is written, and then as the writer's retries.
-// The operator's: a reconcile whose StatefulSet update the apiserver refuses (Fail entry, the call
-// failed: x509 unknown authority) returns the error (target_controllers.go, syncTargetPodSpec ->
+// A user's CR writes are refused one by one as they try them; the operator's own StatefulSet updates
+// (an operator upgrade re-rendering the target template, an autoscaled CR whose node count changed:
+// cluster_controller.go determineAutoScaleStatus) are retried: a reconcile whose StatefulSet update
+// the apiserver refuses (storage.validate is Fail, the call failed: x509 unknown authority) returns
+// the error (target_controllers.go, syncTargetPodSpec ->
 // `return ctrl.Result{}, err`), and controller-runtime requeues it with its default rate limiter,
 // workqueue.DefaultTypedControllerRateLimiter: 5 ms doubling per failure, capped at 1000 s (the
 // operator sets no other: no RateLimiter in its controller options). The retries are 81.9 s, 163.8 s,
