@@ -32,6 +32,13 @@ import { DEPLOY_DIR } from '../../src/deploy/index.js';
 
 const RULES = join(DEPLOY_DIR, 'helm', 'ais-guard', 'files', 'prometheus-rules.yaml');
 
+/** promtool's eval time (Go duration: 45m, 1h16m, 2h) in minutes. */
+const minutesOf = (d: string): number =>
+  [...d.matchAll(/(\d+)([hms])/g)].reduce(
+    (sum, [, n, unit]) => sum + Number(n) * (unit === 'h' ? 60 : unit === 'm' ? 1 : 1 / 60),
+    0,
+  );
+
 function promtool(): string {
   if (process.env.PROMTOOL) return process.env.PROMTOOL;
   const out = execFileSync(join(DEPLOY_DIR, '..', 'test', 'monitoring', 'build.sh'), { encoding: 'utf8' });
@@ -86,8 +93,8 @@ function minutesFiring(refusals: number[], hours: number): number[] {
     const run = spawnSync(promtool(), ['test', 'rules', file], { encoding: 'utf8' });
     const text = `${run.stdout}${run.stderr}`;
     if (run.status !== 0 && !/FAILED/.test(text)) throw new Error(`promtool failed: ${text}`);
-    return [...text.matchAll(/alertname: AisGuardCertificateRefused, time: (\d+)m/g)].map((m) =>
-      Number(m[1]),
+    return [...text.matchAll(/alertname: AisGuardCertificateRefused, time: ([0-9hms]+)/g)].map((m) =>
+      minutesOf(m[1]!),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
