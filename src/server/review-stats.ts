@@ -15,8 +15,8 @@ import type { Endpoint, Verdict } from './review.js';
 export const DURATION_BUCKETS: readonly number[] = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 2.5, 5, 10,
 ];
-const ENDPOINTS: readonly Endpoint[] = ['validate', 'mutate'];
-const VERDICTS: readonly Verdict[] = ['allowed', 'denied', 'patched', 'skipped', 'error'];
+export const ENDPOINTS: readonly Endpoint[] = ['validate', 'mutate'];
+export const VERDICTS: readonly Verdict[] = ['allowed', 'denied', 'patched', 'skipped', 'error'];
 const ACTIONS: readonly Action[] = ['deny', 'warn', 'audit'];
 /** Each value's position in its list, so the lists above stay the only place that names them. */
 const positions = <T extends string>(list: readonly T[]) =>
@@ -98,12 +98,16 @@ export class ReviewStats {
     for (const metric of metrics) registry.registerMetric(metric as unknown as Metric);
   }
 
+  /**
+   * Every endpoint and verdict, 0 included: rate() and increase() see nothing of a series' first
+   * sample, so a counter that appeared at its first denial (value 1) would hide that denial from
+   * the alerts (AisGuardDenialSpike), as prom-client's `inc(labels, 0)` initialisation avoids.
+   */
   private reviewSamples(): Sample[] {
     const samples: Sample[] = [];
     ENDPOINTS.forEach((endpoint, e) =>
       VERDICTS.forEach((verdict, v) => {
-        const value = this.reviews[e * VERDICTS.length + v]!;
-        if (value > 0) samples.push({ labels: { endpoint, verdict }, value });
+        samples.push({ labels: { endpoint, verdict }, value: this.reviews[e * VERDICTS.length + v]! });
       }),
     );
     return samples;

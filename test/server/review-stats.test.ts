@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { JudgedFinding } from '../../src/policy/index.js';
 import type { Endpoint, Verdict } from '../../src/server/review.js';
-import { DURATION_BUCKETS, ReviewStats } from '../../src/server/review-stats.js';
+import { DURATION_BUCKETS, ENDPOINTS, ReviewStats, VERDICTS } from '../../src/server/review-stats.js';
 
 type Review = [Endpoint, Verdict, Array<Pick<JudgedFinding, 'ruleId' | 'action'>>, number];
 
@@ -30,6 +30,9 @@ function reference(reviews: Review[]): Registry {
     buckets: [...DURATION_BUCKETS],
     registers: [registry],
   });
+  // reviews_total exists at 0 for every endpoint and verdict before any review (increase() then
+  // sees the first one), as prom-client's inc(labels, 0) initialisation makes it.
+  for (const endpoint of ENDPOINTS) for (const verdict of VERDICTS) total.inc({ endpoint, verdict }, 0);
   for (const [endpoint, verdict, found, seconds] of reviews) {
     total.inc({ endpoint, verdict });
     duration.observe({ endpoint }, seconds);
