@@ -140,3 +140,14 @@ Healthy, before the AIStore objects of wave 0 (as deploy/overlays/argocd does).
     {{- toYaml $annotations | nindent 4 }}
 {{- end }}
 {{- end -}}
+
+{{/*
+Seconds in a Go duration of hours, minutes and seconds ("720h", "1h30m", "90s"; the schema allows
+only those), as a string; "0" when empty. For the expiry alert's threshold (prometheusrule.yaml).
+*/}}
+{{- define "ais-guard.durationSeconds" -}}
+{{- $h := regexFind "[0-9]+h" . | trimSuffix "h" | default "0" | atoi -}}
+{{- $m := regexFind "[0-9]+m" . | trimSuffix "m" | default "0" | atoi -}}
+{{- $s := regexFind "[0-9]+s" . | trimSuffix "s" | default "0" | atoi -}}
+{{- add (mul $h 3600) (mul $m 60) $s -}}
+{{- end -}}
