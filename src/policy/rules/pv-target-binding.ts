@@ -77,9 +77,10 @@ function checkVolume(input: RuleInput<'target-volume'>): void {
     // A network volume outside a multi-target layout follows its target: not this rule's business.
     // A node-local CSI volume pins its target as a local one does (CheckNodeAffinity, whatever the
     // key): where it is, and beside whom, are judged alike; its claim and shape in a multi-target
-    // layout only, as before.
+    // layout only, as before. Beside its own target's other PVs, whatever order they come in.
     if (host !== undefined && !claimGone(pv)) {
       checkVolumeNode(input, host);
+      checkTargetOnOneNode(input, host);
       warnKeptApart(input, host, otherTargetsOn(input, host));
     }
     return;
@@ -346,6 +347,35 @@ function checkVolumeNode({ subject, layout, ctx, report }: VolumeNodeInput, host
       `Put the PV on a live node, or delete it if node ${host} is gone for good.`,
     );
   }
+}
+
+/**
+ * A pathless PV pinned to a node (a node-local CSI volume) outside a multi-target layout, which
+ * checkVolumeClashes does not see: on its own target's other PVs' node, as the pod needs every claim
+ * there (the scheduler's VolumeBinding filter, CheckNodeAffinity for each bound PV). Denied as the
+ * local PV beside it is when reviewed second. A PV on a node the cluster no longer has is one this
+ * one replaces, not a rival (as checkVolumeClashes takes it); one being deleted holds no pod.
+ */
+function checkTargetOnOneNode(input: RuleInput<'target-volume'>, host: string): void {
+  const { subject, ctx, report } = input;
+  const { namespace, crName, cr } = subject;
+  const self = nameOf(subject.object);
+  const live = !ctx.hostMissing(host);
+  const other = targetVolumes(ctx, namespace, crName, { reviewed: subject.object, cr }).find(
+    (v) =>
+      v.ordinal === subject.ordinal &&
+      nameOf(v.pv) !== self &&
+      v.host !== undefined &&
+      v.host !== host &&
+      !isBeingDeleted(v.pv) &&
+      !(live && ctx.pvMissingNode(v.pv) !== undefined),
+  );
+  if (other)
+    report.deny(
+      '/spec/nodeAffinity',
+      `the disks of ${crName}-target-${subject.ordinal} are on two nodes (${self} on ${host}, ${other.state ? `its state PV ${nameOf(other.pv)}` : nameOf(other.pv)} on ${other.host}): the pod cannot run on both.`,
+      'Put all PVs of one target on one node.',
+    );
 }
 
 /**
@@ -1091,7 +1121,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (a PV is on a node when every term of its required node affinity admits that node alone: by kubernetes.io/hostname, or by another label, such as a node-local CSI driver's topology key, whose every value one known Node carries, never a zone or region key; a PV whose terms admit no known Node, told from the Node label index among at most 64, is on a node the cluster no longer has; a node-local CSI PV is judged for its node, and for another target's disk beside it, whatever the layout), and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class that its selector, if any, matches); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A hand-made PV pre-bound to a target's state claim, of a CR that makes one (stateStorage.pvc or stateStorageClass; hostPath or emptyDir state makes none): at least the 1Gi the operator's state claim asks for, and the state class (stateStorage.pvc.storageClass) when one is named (deny; also on the CR's CREATE), ReadWriteOnce, Filesystem; the rest as a data PV's: a node the targets may use and its target's data PVs are on, no second PV for its claim, no other PV on its disk (a published one made after it included), a replacement of its target's PVs on a node the cluster no longer has warned of, beside no other target's disk while they are kept apart. A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (a PV is on a node when every term of its required node affinity admits that node alone: by kubernetes.io/hostname, or by another label, such as a node-local CSI driver's topology key, whose every value one known Node carries, never a zone, region or location key; matchFields, which Kubernetes does not read for a PV, pins none; a PV whose terms admit no known Node, told from the Node label index among at most 64, is on a node the cluster no longer has; a node-local CSI PV is judged for its node, its own target's other PVs' node, and another target's disk beside it, whatever the layout), and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class that its selector, if any, matches); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete, which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A hand-made PV pre-bound to a target's state claim, of a CR that makes one (stateStorage.pvc or stateStorageClass; hostPath or emptyDir state makes none): at least the 1Gi the operator's state claim asks for, and the state class (stateStorage.pvc.storageClass) when one is named (deny; also on the CR's CREATE), ReadWriteOnce, Filesystem; the rest as a data PV's: a node the targets may use and its target's data PVs are on, no second PV for its claim, no other PV on its disk (a published one made after it included), a replacement of its target's PVs on a node the cluster no longer has warned of, beside no other target's disk while they are kept apart. A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking its class (component-helpers storage/volume/pv_helpers.go FindMatchingVolume checks a pre-bound PV's size and modes only; a claim whose volumeName names the PV skips even those, pv_controller.go syncUnboundClaim), so the guard checks class and size, and its own volumeName patch (target-disk-binding) is made only onto a PV that fits the claim.`,
   howToFix:
