@@ -45,4 +45,22 @@ describe('a claim template named like one of the operator pod volumes', () => {
   it('CR "logs" with mount /dir: template "logs-dir" is the logs volume, the logs land on the data disk: denied', () => {
     expect(denials(cr('logs', '/dir', { hostPath: { prefix: '/etc/ais' } })).length).toBeGreaterThan(0);
   });
+  it('CR "host" with a useHostPath mount /hp first and a claim mount /data/mount/0: template "host-data-mount-0" is the hostPath volume, both mountpaths on one claim: denied', () => {
+    const o = aistore({
+      name: 'host',
+      size: 1,
+      mounts: [
+        { path: '/hp', useHostPath: true },
+        { path: '/data/mount/0', size: '1Ti', storageClass: 'local' },
+      ],
+    });
+    Object.assign(o.spec as object, { stateStorage: { hostPath: { prefix: '/etc/ais' } } });
+    expect(denials(o).length).toBeGreaterThan(0);
+  });
+
+  it('CR "aws" with awsSecretName and mount /creds: template "aws-creds" is the credentials volume at /root/.aws: denied', () => {
+    const o = cr('aws', '/creds', { hostPath: { prefix: '/etc/ais' } });
+    Object.assign(o.spec as object, { awsSecretName: 'aws-secret' });
+    expect(denials(o).length).toBeGreaterThan(0);
+  });
 });
