@@ -4,8 +4,9 @@
 // corev1.PodSecurityContext) and compares with equality.Semantic (internal/controller/aistore/common.go
 // shouldUpdateContainerSpec, shouldUpdateTolerations, shouldUpdatePodSecurityContext): a string field
 // written "" is its zero value, a pointer written null is nil, an empty list is nil. So
-// `{name: B}` and `{name: B, value: ""}` are one EnvVar, and `runAsUser: null` (what a Helm template
-// renders for an unset value) is no field at all. The operator renders byte-identical target pod
+// `{name: B}` and `{name: B, value: ""}` are one EnvVar, and `supplementalGroups: []` is no field at
+// all. (None of these is a null, which the apiserver would prune from a CR before admission: each
+// reaches the webhook as written.) The operator renders byte-identical target pod
 // templates for each pair below (checked with the oracle binary's target.NewTargetSS), so it rolls
 // nothing; the guard says the update "rolls the targets out" and the ratchet (evaluate.ts) keeps the
 // pv-target-binding denial of targets whose node was tainted since they started, refusing a harmless
@@ -62,10 +63,10 @@ const cases: [string, string, KubeObject, KubeObject][] = [
     withTarget(CR, { tolerations: [{ key: 'k', operator: 'Exists', value: '', effect: '' }] }),
   ],
   [
-    'securityContext: {runAsNonRoot: false} -> the same with runAsUser: null, supplementalGroups: []',
-    'corev1.PodSecurityContext: a null pointer and an empty list are unset (shouldUpdatePodSecurityContext)',
+    'securityContext: {runAsNonRoot: false} -> the same with supplementalGroups: []',
+    'corev1.PodSecurityContext: an empty list is nil to equality.Semantic (shouldUpdatePodSecurityContext)',
     withTarget(CR, { securityContext: { runAsNonRoot: false } }),
-    withTarget(CR, { securityContext: { runAsNonRoot: false, runAsUser: null, supplementalGroups: [] } }),
+    withTarget(CR, { securityContext: { runAsNonRoot: false, supplementalGroups: [] } }),
   ],
 ];
 
