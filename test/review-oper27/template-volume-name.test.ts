@@ -63,4 +63,9 @@ describe('a claim template named like one of the operator pod volumes', () => {
     Object.assign(o.spec as object, { awsSecretName: 'aws-secret' });
     expect(denials(o).length).toBeGreaterThan(0);
   });
+  it('CR "config" with mount /template: template "config-template" replaces the ConfigMap the init container reads its config template from (/var/ais_config_template): denied', () => {
+    expect(denials(cr('config', '/template', { hostPath: { prefix: '/etc/ais' } })).length).toBeGreaterThan(
+      0,
+    );
+  });
 });
