@@ -54,4 +54,12 @@ describe('review oper27: pvcRetentionPolicy with whenScaled only', () => {
     );
     expect(messages(ev).join('\n')).toMatch(/whenDeleted/);
   });
+  it('CREATE with pvcRetentionPolicy: {} (neither field): the same stall; the guard says so', () => {
+    const cr = withPolicy(2, {});
+    const ev = evaluate(
+      { operation: 'CREATE', object: cr },
+      new ClusterContext([cr, node('node-1'), node('node-2')]),
+    );
+    expect(messages(ev).join('\n')).toMatch(/pvcRetentionPolicy/);
+  });
 });
