@@ -11,6 +11,8 @@
 // real rollout ever complete), rebalance stays disabled and the cluster never reports Ready.
 // The guard judges such a CR's scale-out as if it happens (a PV for the new target, claims) and
 // says nothing of the stall.
+// Checked on a v1.33.13 apiserver (test/e2e/cluster/up.sh): a StatefulSet template env
+// {fieldRef: {fieldPath: status.podIP}} is stored with fieldRef.apiVersion: v1.
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import { aistore, node } from '../support/builders.js';

@@ -12,6 +12,9 @@
 // (aistore.ts scaleDownDeletesClaims) and says a scale-down deletes the removed targets' claims
 // (pv-target-binding checkScaleDown), a thing the operator never does here; it says nothing of the
 // stall. It should tell the user to set both fields.
+// Checked on a v1.33.13 apiserver (test/e2e/cluster/up.sh): a StatefulSet created with
+// {whenScaled: Delete} is stored as {whenDeleted: Retain, whenScaled: Delete}, and the merge patch
+// the operator sends (whenDeleted: null) is "patched (no change)".
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import { aistore, node, targetStatefulSet } from '../support/builders.js';

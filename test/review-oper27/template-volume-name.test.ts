@@ -14,6 +14,9 @@
 // guard admits these CRs with no finding. Checked against the operator's own rendering (oracle
 // binary, target.NewTargetSS): volumeClaimTemplates ["state-mount"], volumes [... state-mount
 // (emptyDir)], aisnode mounts state-mount at /etc/ais and at /mount.
+// Checked on a v1.33.13 control plane with kube-controller-manager (test/e2e/cluster/up.sh): such a
+// StatefulSet is stored, and its pod ais-target-0 gets volumes [state-mount: claim
+// state-mount-state-target-0] mounted at /etc/ais and at /mount.
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../src/policy/index.js';
 import { aistore, run } from '../support/builders.js';
