@@ -349,6 +349,42 @@ export const OPERATOR_MOUNTS: readonly { path: string; holds: string; field?: st
   { path: '/root/.oci', holds: 'the OCI credentials', field: 'ociSecretName' },
 ];
 
+/**
+ * The pod volumes the operator puts in every target pod itself, by name, with what each holds and
+ * when it is there (operator internal/resources/aistore/cmn/volumes.go NewAISVolumes, target/volumes.go
+ * appendCloudVolumes). A volumeClaimTemplate of the same name takes that volume's place in every pod
+ * (k8s pkg/controller/statefulset/stateful_set_utils.go updateStorage), so the data disk becomes the
+ * config, state or credentials directory too. The VAP export reads the same table.
+ */
+export const OPERATOR_VOLUMES: readonly { name: string; holds: string; when?: string }[] = [
+  { name: 'config-template', holds: 'the config template the init container reads (ConfigMap)' },
+  { name: 'config-mount', holds: 'the AIStore config directory /var/ais_config' },
+  { name: 'config-global', holds: 'the global config (ConfigMap)' },
+  { name: 'logs-dir', holds: 'the logs directory /var/log/ais' },
+  {
+    name: 'state-mount',
+    holds: 'the state directory /etc/ais',
+    when: 'the state storage is emptyDir or hostPath',
+  },
+  { name: 'tls-certs', holds: 'the TLS certificate', when: 'spec.tls is set' },
+  { name: 'tracing-token', holds: 'the tracing token', when: 'spec.tracingTokenSecretName is set' },
+  { name: 'aws-creds', holds: 'the AWS credentials', when: 'spec.awsSecretName is set' },
+  { name: 'gcp-creds', holds: 'the GCP credentials', when: 'spec.gcpSecretName is set' },
+  { name: 'oci-creds', holds: 'the OCI credentials', when: 'spec.ociSecretName is set' },
+];
+
+/** The hostPath volume of useHostPath mount <i> (operator target/volumes.go getHostPathVolumeName). */
+export const HOST_PATH_VOLUME_NAME = '^host-data-mount-[0-9]+$';
+
+/** The operator volume (or hostPath data volume) a claim template of this name would replace. */
+export function operatorVolumeNamed(name: string): { holds: string; when?: string } | undefined {
+  const known = OPERATOR_VOLUMES.find((v) => v.name === name);
+  if (known) return known;
+  if (new RegExp(HOST_PATH_VOLUME_NAME).test(name))
+    return { holds: "a useHostPath mount's host directory", when: `mount ${name.slice(16)} is useHostPath` };
+  return undefined;
+}
+
 /** OPERATOR_MOUNTS this CR gets, by path, with what each holds (and the field behind it). */
 export function operatorMountPaths(cr: AIStoreCR): Map<string, string> {
   const spec = isObject(cr.spec) ? cr.spec : {};

@@ -6,9 +6,11 @@
 import {
   MAX_CR_NAME,
   MAX_MOUNTPATH,
+  HOST_PATH_VOLUME_NAME,
   MAX_MOUNTS,
   NETWORK_ATTACHMENT_ANNOTATION,
   OPERATOR_MOUNTS,
+  OPERATOR_VOLUMES,
   ROLLING_FIELDS,
   RULE_DOC_BASE,
 } from '../policy/index.js';
@@ -436,6 +438,13 @@ const AISTORE: PolicyDef = {
         const stateClaim = `(${present(r, 'spec.stateStorage')} ? ${present(r, 'spec.stateStorage.pvc')} : ${present(r, 'spec.stateStorageClass')})`;
         const stateTemplate = `(request.namespace + '-' + ${f('crName')} + '-state')`;
         const template = mountTemplate(f('crName'));
+        // The name of a pod volume the operator adds, whether or not the CR turns it on (aistore.ts
+        // OPERATOR_VOLUMES): the claim would take that volume's place.
+        const operatorVolume = (t: string) =>
+          or(
+            `${t} in [${OPERATOR_VOLUMES.map((v) => str(v.name)).join(', ')}]`,
+            `${t}.matches(${str(HOST_PATH_VOLUME_NAME)})`,
+          );
         // Two valid claim mounts with one template name, among the names made once per request.
         const duplicate = and(
           f('pairsAffordable'),
@@ -447,7 +456,7 @@ const AISTORE: PolicyDef = {
             or(
               // More mounts than the guard reads (src/policy/aistore.ts MAX_MOUNTS): denied as a whole.
               `size(${mounts}) > ${MAX_MOUNTS}`,
-              `${mounts}.exists(m, has(m.path) && (${not(validMountPath('m'))} || (${claimMount('m')} && (${not(sizedMount('m'))} || ${badLabel(template('m'))} || ${and(stateClaim, `${template('m')} == ${stateTemplate}`)}))))`,
+              `${mounts}.exists(m, has(m.path) && (${not(validMountPath('m'))} || (${claimMount('m')} && (${not(sizedMount('m'))} || ${badLabel(template('m'))} || ${operatorVolume(template('m'))} || ${and(stateClaim, `${template('m')} == ${stateTemplate}`)}))))`,
               duplicate,
             ),
           ),
@@ -455,7 +464,7 @@ const AISTORE: PolicyDef = {
           and(stateClaim, badLabel(stateTemplate)),
         );
       },
-      message: `[mount-template-name] a mount path must be absolute and, unless useHostPath, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters, not the state claim's, and such a mount needs a size of at least one byte and under 2^63-1; at most ${MAX_MOUNTS} mounts; the state claim template <namespace>-<cr>-state must be such a label too${doc('mount-template-name')}`,
+      message: `[mount-template-name] a mount path must be absolute and, unless useHostPath, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters, not the state claim's nor a pod volume's the operator adds (config-template, config-mount, config-global, logs-dir, state-mount, tls-certs, tracing-token, aws-creds, gcp-creds, oci-creds, host-data-mount-<i>: the claim would take its place), and such a mount needs a size of at least one byte and under 2^63-1; at most ${MAX_MOUNTS} mounts; the state claim template <namespace>-<cr>-state must be such a label too${doc('mount-template-name')}`,
     },
     {
       rule: 'mount-path-unique',
@@ -581,9 +590,16 @@ const STATEFULSET: PolicyDef = {
         and(
           f('target'),
           present(r, 'spec.volumeClaimTemplates'),
-          `${r}.spec.volumeClaimTemplates.exists(t, !(has(t.metadata) && has(t.metadata.name)) || ${badLabel('t.metadata.name')})`,
+          or(
+            `${r}.spec.volumeClaimTemplates.exists(t, !(has(t.metadata) && has(t.metadata.name)) || ${badLabel('t.metadata.name')})`,
+            // A pod volume of a template's name: the claim takes its place (k8s updateStorage).
+            and(
+              present(r, 'spec.template.spec.volumes'),
+              `${r}.spec.volumeClaimTemplates.exists(t, ${r}.spec.template.spec.volumes.exists(v, has(v.name) && has(t.metadata) && has(t.metadata.name) && v.name == t.metadata.name))`,
+            ),
+          ),
         ),
-      message: `[mount-template-name] a volumeClaimTemplate name is not a DNS-1123 label of at most 63 characters: shorten or rename the AIStore mount path it comes from${doc('mount-template-name')}`,
+      message: `[mount-template-name] a volumeClaimTemplate name is not a DNS-1123 label of at most 63 characters, or is the name of a pod volume of the template (the claim would take that volume's place): shorten or rename the AIStore mount path it comes from${doc('mount-template-name')}`,
     },
   ],
 };

@@ -7,6 +7,7 @@ import {
   MAX_MOUNTS,
   mountCount,
   mountsOf,
+  operatorVolumeNamed,
   stateTemplateName,
   templateName,
 } from '../aistore.js';
@@ -31,7 +32,7 @@ export default defineRule({
   id: 'mount-template-name',
   title: 'Mount path gives a valid, unique claim template name',
   summary:
-    'Mount paths start with "/"; a mount that becomes a volumeClaimTemplate (not useHostPath) has no trailing "/", a size of at least one byte and at most 2^63-1 (as the operator rounds it to whole bytes), and a template name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters, not the state claim\'s; the state claim template <namespace>-<cr>-state is such a label too; no claim <template>-<cr>-target-<N> is also another CR\'s of the namespace (ais with mount /ais/data/ais, ais-ais with /data); at most 1,024 mounts: deny otherwise.',
+    'Mount paths start with "/"; a mount that becomes a volumeClaimTemplate (not useHostPath) has no trailing "/", a size of at least one byte and at most 2^63-1 (as the operator rounds it to whole bytes), and a template name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters, not the state claim\'s, and not the name of a pod volume the operator adds (config-template, config-mount, config-global, logs-dir, state-mount, tls-certs, tracing-token, aws-creds, gcp-creds, oci-creds, host-data-mount-<i>; whether or not the CR turns that volume on), as the claim would take that volume\'s place; a target StatefulSet has no template named like one of its pod volumes; the state claim template <namespace>-<cr>-state is such a label too; no claim <template>-<cr>-target-<N> is also another CR\'s of the namespace (ais with mount /ais/data/ais, ais-ais with /data); at most 1,024 mounts: deny otherwise.',
   verdict: 'deny',
   operator: `The operator names each non-hostPath mount's volumeClaimTemplate CR name + path with "/" turned into "-", as written (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1040, 'Mount.GetPVCName')}, ${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}).`,
   howToFix: 'Use short, lowercase, absolute mount paths, each distinct.',
@@ -54,6 +55,22 @@ export default defineRule({
             pointer('spec', 'volumeClaimTemplates', i, 'metadata', 'name'),
             `volumeClaimTemplate "${name}" ${problem}.`,
             'Shorten or rename the AIStore mount path it comes from.',
+          );
+      });
+      // A pod volume of a template's name is replaced by the claim (k8s stateful_set_utils.go
+      // updateStorage); the apiserver does not refuse such a StatefulSet.
+      const volumes = subject.object.spec?.template?.spec?.volumes;
+      const podVolumes = new Set(
+        Array.isArray(volumes)
+          ? volumes.map((v) => (isObject(v) && typeof v.name === 'string' ? v.name : ''))
+          : [],
+      );
+      names.forEach((name, i) => {
+        if (name !== '' && podVolumes.has(name))
+          report.deny(
+            pointer('spec', 'volumeClaimTemplates', i, 'metadata', 'name'),
+            `volumeClaimTemplate "${name}" has the name of a pod volume of the template: the StatefulSet controller puts the claim in that volume's place, so the data disk is also what the volume held.`,
+            'Rename the AIStore mount path it comes from (the operator names the template <cr><path-with-dashes>).',
           );
       });
       // With the CR known, every PVC-backed mount must have its template, or its claims are never made.
@@ -146,6 +163,17 @@ export default defineRule({
           at,
           `mount ${mount.path} becomes the claim template "${template}", the name of the state storage's claim template: the target StatefulSet would hold two templates of that name.`,
           'Use another mount path.',
+        );
+        continue;
+      }
+      const volume = operatorVolumeNamed(template);
+      if (volume) {
+        // Denied whether or not the CR turns the volume on now: the field can be set later, and the
+        // mount's template cannot be renamed without losing its claims.
+        report.deny(
+          at,
+          `mount ${mount.path} becomes the claim template "${template}", the name of the pod volume the operator adds for ${volume.holds}${volume.when ? ` (when ${volume.when}; denied either way, as that can change later)` : ''}: the StatefulSet controller puts the claim in that volume's place, so the data disk is also ${volume.holds}.`,
+          'Use another mount path (or AIStore name).',
         );
         continue;
       }
