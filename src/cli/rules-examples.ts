@@ -249,6 +249,13 @@ export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
     pass: { ...example('a scale-out', aistore({ size: 3 })), old: aistore() },
     fail: { ...example('a hostPort added to a live CR', aistore({ hostPort: 51081 })), old: aistore() },
   },
+  'operator-never-in-sync': {
+    pass: example(
+      'both retention fields written',
+      aistore({ pvcRetentionPolicy: { whenScaled: 'Delete', whenDeleted: 'Retain' } }),
+    ),
+    fail: example('whenScaled alone', aistore({ pvcRetentionPolicy: { whenScaled: 'Delete' } })),
+  },
   'target-host-path-shared': {
     pass: example('useHostPath with one target per node', aistore(hostPathMount('/ais/sda'))),
     fail: example('useHostPath mount in multi-target', aistore({ ...hostPathMount('/ais/sda'), ...off })),

@@ -399,9 +399,17 @@ export function operatorMountPaths(cr: AIStoreCR): Map<string, string> {
 /** The CR asks for its cluster shut down: the operator scales the target StatefulSet to 0 (cluster_controller.go shutdownCluster). */
 export const shutsDown = (cr: AIStoreCR): boolean => cr.spec?.shutdownCluster === true;
 
-/** The target StatefulSet deletes the claims of every pod a scale-down removes (pvcRetentionPolicy.whenScaled: Delete). */
-export const scaleDownDeletesClaims = (cr: AIStoreCR): boolean =>
-  cr.spec?.targetSpec?.pvcRetentionPolicy?.whenScaled === 'Delete';
+/**
+ * The target StatefulSet deletes the claims of every pod a scale-down removes (pvcRetentionPolicy.whenScaled:
+ * Delete). Only with whenDeleted written too: without it the apiserver stores Retain there, the operator
+ * never finds the policy in sync and never scales (operator-never-in-sync), so no claim is deleted.
+ */
+export const scaleDownDeletesClaims = (cr: AIStoreCR): boolean => {
+  const policy = cr.spec?.targetSpec?.pvcRetentionPolicy;
+  return (
+    policy?.whenScaled === 'Delete' && typeof policy.whenDeleted === 'string' && policy.whenDeleted !== ''
+  );
+};
 
 /**
  * Every target asks for the same host port (a non-zero hostPort, or hostNetwork: every container port):

@@ -8,6 +8,7 @@ import legacyAntiAffinityField from './legacy-anti-affinity-field.js';
 import mountPathUnique from './mount-path-unique.js';
 import mountTemplateName from './mount-template-name.js';
 import operatorFixedFields from './operator-fixed-fields.js';
+import operatorNeverInSync from './operator-never-in-sync.js';
 import pvClaimUid from './pv-claim-uid.js';
 import pvTargetBinding from './pv-target-binding.js';
 import pvcName from './pvc-name.js';
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   legacyAntiAffinityField,
   antiAffinityNotDisabled,
   operatorFixedFields,
+  operatorNeverInSync,
   targetHostPort,
   targetHostNetwork,
   targetHostPathShared,
