@@ -7,6 +7,7 @@ import { shutsDown, targetPodLabels, type AIStoreCR } from './aistore.js';
 import { sameJson } from './json.js';
 import { isObject, nameOf, normalDiskPath, recordOf } from './k8s.js';
 import { quantityKey } from './quantity.js';
+import { settled, type GoTypes } from './semantic.js';
 
 /**
  * CR fields the target pod template compares with a plain value check (the exported VAPs compare
@@ -69,6 +70,40 @@ const collection = (v: unknown) =>
     : v;
 /** A string field: "" is unset. */
 const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+
+/**
+ * The corev1 types of the CR's env, tolerations and pod securityContext, as the operator decodes and
+ * compares them (common.go shouldUpdateContainerSpec, shouldUpdateTolerations,
+ * shouldUpdatePodSecurityContext: equality.Semantic): EnvVar.Value and every Toleration field are
+ * plain strings, so "" is unset; EnvVarSource's refs and the security context's option structs are
+ * pointers ({} is set), and its *string fields keep "".
+ */
+const ENV_TYPES: GoTypes = {
+  structPointers: new Set([
+    'valueFrom',
+    'fieldRef',
+    'resourceFieldRef',
+    'configMapKeyRef',
+    'secretKeyRef',
+    'fileKeyRef',
+  ]),
+  stringPointers: new Set(),
+};
+const TOLERATION_TYPES: GoTypes = { structPointers: new Set(), stringPointers: new Set() };
+const POD_SECURITY_TYPES: GoTypes = {
+  structPointers: new Set(['seLinuxOptions', 'windowsOptions', 'seccompProfile', 'appArmorProfile']),
+  stringPointers: new Set([
+    'fsGroupChangePolicy',
+    'supplementalGroupsPolicy',
+    'seLinuxChangePolicy',
+    'localhostProfile',
+    'gmsaCredentialSpecName',
+    'gmsaCredentialSpec',
+    'runAsUserName',
+  ]),
+};
+/** The pod securityContext: a set pointer, {} included, wins over the operator's default. */
+const podSecurityOf = (v: unknown) => (pointer(v) === null ? null : (settled(v, POD_SECURITY_TYPES) ?? {}));
 
 /** Quantities in one spelling (1Gi = 1024Mi to equality.Semantic); nil and empty lists are one. */
 const quantitiesIn = (list: unknown) =>
@@ -262,7 +297,7 @@ function targetTemplateInputs(cr: AIStoreCR): Record<string, unknown> {
         : null,
     // aisnode's env: the CR's own, merged after the backends' credentials (NewAISContainerEnv,
     // HasGCPBackend/HasOCIBackend: a secret name or the provider in configToUpdate.backend).
-    env: collection(target.env),
+    env: settled(target.env, ENV_TYPES) ?? null,
     gcp: spec.gcpSecretName != null || 'gcp' in backend,
     oci: spec.ociSecretName != null || 'oci' in backend,
     resources: resourcesOf(target.resources, fieldOf(cr, ['configToUpdate', 'log', 'max_total'])),
@@ -270,11 +305,11 @@ function targetTemplateInputs(cr: AIStoreCR): Record<string, unknown> {
     portPublic: pointer(target.portPublic),
     useHttps: fieldOf(cr, ['configToUpdate', 'net', 'http', 'use_https']) === true,
     // cmn/statefulset.go GetPodSecurityContext, GetAISSecurityContext: a set pointer, {} included, wins.
-    podSecurity: pointer(target.securityContext),
+    podSecurity: podSecurityOf(target.securityContext),
     aisSecurity: pointer(target.aisContainerSecurityContext) ?? pointer(target.capabilities),
     // The operator's labels over the CR's (cmn/labels.go MergePodLabels).
     labels: targetPodLabels(nameOf(cr) ?? '', target.labels),
-    tolerations: collection(target.tolerations),
+    tolerations: settled(target.tolerations, TOLERATION_TYPES) ?? null,
     priorityClassName: text(spec.priorityClassName),
     // Volumes (target/volumes.go, cmn/volumes.go): backend secrets, state storage, logs, TLS, tracing.
     secrets: [pointer(spec.awsSecretName), pointer(spec.gcpSecretName), pointer(spec.ociSecretName)],

@@ -10,6 +10,7 @@ import {
 } from '../aistore.js';
 import { sameJson, somewhereDifferent, valueAt } from '../json.js';
 import { isObject } from '../k8s.js';
+import { settled, type GoTypes } from '../semantic.js';
 import { quantityKey } from '../quantity.js';
 import { defineRule, OPERATOR_SOURCE, operatorLink } from '../rule.js';
 import { clip } from '../text.js';
@@ -19,36 +20,22 @@ import type { KubeObject } from '../types.js';
  * The keys, in the fixed fields' Go types, of a pointer to a struct (aistore_types.go DaemonSpec,
  * TargetSpec, Mount; corev1.Affinity and its parts; metav1.LabelSelector). An empty map there decodes to
  * a non-nil pointer, which equality.Semantic tells from nil: adding `affinity: {}` is a change. Anywhere
- * else `{}` is a Go map or struct value, equal to absent.
+ * else `{}` is a Go map or struct value, equal to absent. "" is kept: the fields hold *string ones
+ * (Mount.StorageClass) whose "" is set.
  */
-const POINTER_KEYS: ReadonlySet<string> = new Set([
-  'affinity',
-  'externalAccess',
-  'nodeAffinity',
-  'podAffinity',
-  'podAntiAffinity',
-  'requiredDuringSchedulingIgnoredDuringExecution',
-  'labelSelector',
-  'namespaceSelector',
-  'selector',
-]);
-
-/**
- * A value as the operator compares it once decoded into its Go types (equality.Semantic, which takes an
- * empty slice or map as equal to nil): a null, an empty list and an empty map are as absent, except an
- * empty map that is a pointer in Go (POINTER_KEYS).
- */
-function settled(value: unknown, key?: string): unknown {
-  if (value === null || value === undefined) return undefined;
-  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map((v) => settled(v) ?? null);
-  if (!isObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    const s = settled(v, k);
-    if (s !== undefined) out[k] = s;
-  }
-  return Object.keys(out).length > 0 || (key !== undefined && POINTER_KEYS.has(key)) ? out : undefined;
-}
+const FIXED_FIELD_TYPES: GoTypes = {
+  structPointers: new Set([
+    'affinity',
+    'externalAccess',
+    'nodeAffinity',
+    'podAffinity',
+    'podAntiAffinity',
+    'requiredDuringSchedulingIgnoredDuringExecution',
+    'labelSelector',
+    'namespaceSelector',
+    'selector',
+  ]),
+};
 
 const section = (o: KubeObject | undefined, name: string): Record<string, unknown> => {
   const spec: unknown = o?.spec;
@@ -93,8 +80,8 @@ function changed(
       dropsStoredAntiAffinityOff(object, oldObject)
     )
       continue;
-    const was = settled(before[field], field);
-    const is = settled(after[field], field);
+    const was = settled(before[field], FIXED_FIELD_TYPES, field);
+    const is = settled(after[field], FIXED_FIELD_TYPES, field);
     const same = field === 'mounts' ? sameJson(byValue(was), byValue(is)) : sameJson(was, is);
     if (!same) out.push({ field, before: was, after: is });
   }
