@@ -158,6 +158,26 @@ const rows: Row[] = [
     expect: { deny: [/volumeClaimTemplate "Bad_Name" is not a DNS-1123 label/] },
   },
   {
+    // The StatefulSet controller puts the claim in the pod volume's place (stateful_set_utils.go updateStorage).
+    name: 'StatefulSet template named like one of its pod volumes',
+    object: (() => {
+      const set = targetStatefulSet({ templates: ['state-mount'] });
+      const pod = (set.spec as { template: { spec: Record<string, unknown> } }).template.spec;
+      pod.volumes = [{ name: 'state-mount', emptyDir: {} }];
+      return set;
+    })(),
+    expect: { deny: [/volumeClaimTemplate "state-mount" has the name of a pod volume of the template/] },
+  },
+  {
+    name: 'a CR mount whose template is an operator volume, turned on or not',
+    object: aistore({ name: 'gcp', mounts: [{ path: '/creds', size: '1Ti' }] }),
+    expect: {
+      deny: [
+        /claim template "gcp-creds", the name of the pod volume the operator adds for the GCP credentials \(when spec.gcpSecretName is set; denied either way/,
+      ],
+    },
+  },
+  {
     name: 'StatefulSet lacks the template of a CR mount',
     object: targetStatefulSet({ templates: ['ais-data-aistore'] }),
     context: [aistore({ mounts: [{ path: '/data/aistore' }, { path: '/data/ssd' }] })],
