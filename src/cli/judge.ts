@@ -112,15 +112,43 @@ export function duplicates(manifests: Manifest[], perArgument = false): LoadErro
 }
 
 /**
- * Objects that name another namespace than -n: `kubectl apply -n` refuses each ("the namespace from
- * the provided object … does not match", cli-runtime pkg/resource/visitor.go RequireNamespace), so a
- * set judged in that namespace would pass what the apply then refuses.
+ * Kinds known to be namespaced. `kubectl apply -n` skips a cluster-scoped object's namespace (the
+ * apiserver clears it), and a kind's scope is the cluster's to say (its discovery, a CRD's scope):
+ * only these are held to -n.
+ */
+const NAMESPACED: ReadonlySet<string> = new Set([
+  'AIStore',
+  'Pod',
+  'PersistentVolumeClaim',
+  'StatefulSet',
+  'Deployment',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'CronJob',
+  'Service',
+  'ConfigMap',
+  'Secret',
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+  'NetworkPolicy',
+  'PodDisruptionBudget',
+  'Ingress',
+  'HorizontalPodAutoscaler',
+]);
+
+/**
+ * Objects of a namespaced kind that name another namespace than -n: `kubectl apply -n` refuses each
+ * ("the namespace from the provided object … does not match", cli-runtime pkg/resource/visitor.go
+ * RequireNamespace, for namespaced resources only), so a set judged in that namespace would pass
+ * what the apply then refuses.
  */
 export function namespaceMismatches(manifests: Manifest[], namespace: string | undefined): LoadError[] {
   if (namespace === undefined) return [];
   return manifests.flatMap(({ object, source, line }) => {
     const own = object.metadata?.namespace;
-    if (CLUSTER_SCOPED.has(object.kind ?? '') || typeof own !== 'string' || own === '' || own === namespace)
+    if (!NAMESPACED.has(object.kind ?? '') || typeof own !== 'string' || own === '' || own === namespace)
       return [];
     return [
       {

@@ -229,8 +229,10 @@ export function recognise(
       const claim = targetClaimOf(pv, ctx);
       // Dynamically provisioned PVs are the provisioner's business, not a hand-made disk layout.
       if (claim) return isProvisioned(pv) ? undefined : targetVolume(pv, claim, ctx);
-      // On another target's disk it is a spare, whatever claim it names: refused as such.
-      return spareOnTargetDisk(pv, ctx) ?? stateVolume(pv, ctx);
+      // Pre-bound to a target's state claim, it is judged as one (on another PV's disk too: its
+      // disk checks are a data PV's, and a Released PV of its own claim there only warns).
+      // Otherwise, on another target's disk it is a spare, whatever claim it names: refused as such.
+      return stateVolume(pv, ctx) ?? spareOnTargetDisk(pv, ctx);
     }
   }
   return undefined;
