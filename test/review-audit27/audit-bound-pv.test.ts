@@ -73,4 +73,20 @@ describe('audit of a live Bound target PV beside the published PV parked on its 
     const fails = r.stdout.split('\n').filter((l) => /ais-t0|local-pv/.test(l) && /fail/i.test(l));
     expect({ code: r.code, fails }).toEqual({ code: 0, fails: [] });
   });
+
+  it('through the CLI, before the park: the fix is the live-PV one (disktaken2 R2), as in process', async () => {
+    const disk = discoveredDisk({ host: 'node-1', path: '/mnt/fast-disks/sda', storageClass: CLASS });
+    const before = [cr, ...nodes, live, disk].map(
+      (o, i) => patched(o, (c) => (c.metadata.uid = `uid-${i}`)) as KubeObject,
+    );
+    const inProcess = audit(before)
+      .find((a) => a.object.metadata?.name === 'ais-t0')
+      ?.results.find((r) => r.result === 'fail')?.fix;
+    expect(inProcess).toMatch(/^Leave the disk where it is mounted \(ais-t0 reads it there\)/);
+    cluster = await FakeCluster.start(before);
+    const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-audit27-')), 'kubeconfig');
+    writeFileSync(file, cluster.kubeConfigYaml());
+    const r = await cli(['audit', '--kubeconfig', file]);
+    expect(r.stdout).toContain('fix: Leave the disk where it is mounted (ais-t0 reads it there)');
+  });
 });
