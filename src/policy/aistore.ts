@@ -373,8 +373,11 @@ export const OPERATOR_VOLUMES: readonly { name: string; holds: string; when?: st
   { name: 'oci-creds', holds: 'the OCI credentials', when: 'spec.ociSecretName is set' },
 ];
 
-/** The hostPath volume of useHostPath mount <i> (operator target/volumes.go getHostPathVolumeName). */
-export const HOST_PATH_VOLUME_NAME = '^host-data-mount-[0-9]+$';
+/**
+ * The hostPath volume of useHostPath mount <i> (operator target/volumes.go getHostPathVolumeName:
+ * a decimal index, so never a leading zero).
+ */
+export const HOST_PATH_VOLUME_NAME = '^host-data-mount-(0|[1-9][0-9]*)$';
 
 /** The operator volume (or hostPath data volume) a claim template of this name would replace. */
 export function operatorVolumeNamed(name: string): { holds: string; when?: string } | undefined {
