@@ -130,6 +130,13 @@ function freeDiskClass(pv: PersistentVolume, ref: unknown): string | undefined {
     : undefined;
 }
 
+/** The volume a Bound claim holds (a claim pre-bound by volumeName alone is not Bound yet). */
+function boundVolumeOf(claim: KubeObject): string | undefined {
+  const { spec, status } = claim as { spec?: unknown; status?: unknown };
+  if (!isObject(status) || status.phase !== 'Bound' || !isObject(spec)) return undefined;
+  return typeof spec.volumeName === 'string' && spec.volumeName !== '' ? spec.volumeName : undefined;
+}
+
 const labelKey = (k: string, v: string) => `${k}=${v}`;
 
 /** The most candidate Nodes pvAdmitsNoNode looks at. */
@@ -188,6 +195,12 @@ export class ClusterContext {
   private readonly aistoresByNamespace = new Buckets<AIStoreCR>();
   /** namespace/name of the PVCs in the context (the CLI's manifests; the webhook does not watch claims). */
   private readonly claims = new Set<string>();
+  /**
+   * The PV each Bound claim of the context holds (spec.volumeName): audit lists claims whole but
+   * PVs reduced as the webhook caches them (server/reduce.ts keeps no phase or uid of a Bound PV),
+   * so a live PV is told Bound by its claim.
+   */
+  private readonly boundVolumes = new Map<string, string>();
   /** Values derived from the whole content, valid while `version` is `memoVersion`. */
   private memos = new Map<string, unknown>();
   private memoVersion = 0;
@@ -264,10 +277,14 @@ export class ClusterContext {
         this.versionCount++;
         return;
       }
-      case 'PersistentVolumeClaim':
+      case 'PersistentVolumeClaim': {
         this.claims.add(key(ns, name));
+        const volume = boundVolumeOf(obj);
+        if (volume === undefined) this.boundVolumes.delete(key(ns, name));
+        else this.boundVolumes.set(key(ns, name), volume);
         this.versionCount++;
         return;
+      }
     }
   }
 
@@ -293,6 +310,7 @@ export class ClusterContext {
           break;
         case 'PersistentVolumeClaim':
           this.claims.delete(key(ns, name));
+          this.boundVolumes.delete(key(ns, name));
           break;
         default:
           return;
@@ -767,6 +785,12 @@ export class ClusterContext {
   claimInUse(namespace: string, claimName: string): boolean {
     this.visited++;
     return this.claims.has(key(namespace, claimName)) || this.pvsByClaim.has(key(namespace, claimName));
+  }
+
+  /** The PV a Bound claim of the context holds (its spec.volumeName), if the context has that claim. */
+  claimHolds(namespace: string, claimName: string): string | undefined {
+    this.visited++;
+    return this.boundVolumes.get(key(namespace, claimName));
   }
 
   /** The node names PVs pin (kubernetes.io/hostname In), sorted: nodes that exist, whatever else does. */

@@ -545,7 +545,7 @@ function checkDiskTaken(
           ? `Give every target its own disk: this PV another one (PV ${nameOf(other)} is the disk of ${owner}).`
           : `Give every target its own disk, or delete PV ${nameOf(other)} if it is no longer meant for claim ${ref.name}.`,
       );
-    else report.deny(at, ...freeDisk(other, self, subject, disk));
+    else report.deny(at, ...freeDisk(liveBound(ctx, self), other, self, subject, disk));
   }
 }
 
@@ -678,9 +678,8 @@ function heldDisk(
 }
 
 /**
- * The other PV is parked on the claim this Bound PV holds: on the same disk, pre-bound to it by name
- * (no uid, so not Bound: binding sets the uid; the webhook's cache keeps no phase of a Bound PV, so
- * the uid is what both it and `check` read) and not to be wiped (Retain), it binds no other claim
+ * The other PV is parked on the claim this Bound PV holds (liveBound): on the same disk, pre-bound
+ * to it by name (no uid, so not Bound: binding sets the uid) and not to be wiped (Retain), it binds no other claim
  * (pv_controller.go syncVolume leaves a PV pre-bound by a user to a claim bound elsewhere as it is),
  * and its provisioner does not publish the disk again. How a disk published beside a live target PV
  * is kept from other claims (freeDisk's fix).
@@ -690,8 +689,7 @@ function parkedBeside(ctx: ClusterContext, self: PersistentVolume, other: Persis
   const path = diskPathOf(self);
   const reclaim = other.spec?.persistentVolumeReclaimPolicy;
   return (
-    phaseOf(self) === 'Bound' &&
-    claimRefOf(self)?.uid !== undefined &&
+    liveBound(ctx, self) &&
     claimRefOf(other)?.uid === undefined &&
     // The same disk: a PV elsewhere would bind the claim's next life to another disk.
     host !== undefined &&
@@ -704,8 +702,21 @@ function parkedBeside(ctx: ClusterContext, self: PersistentVolume, other: Persis
   );
 }
 
+/**
+ * A PV Bound to its claim: by its own phase and claimRef uid (a whole object: the webhook's review,
+ * `check`), or by the context's Bound claim holding it (audit, whose PVs are reduced as the
+ * webhook caches them: server/reduce.ts keeps neither of a Bound PV).
+ */
+function liveBound(ctx: ClusterContext, pv: PersistentVolume): boolean {
+  const ref = claimRefOf(pv);
+  if (ref === undefined) return false;
+  if (phaseOf(pv) === 'Bound' && ref.uid !== undefined) return true;
+  return ctx.claimHolds(ref.namespace, ref.name) === nameOf(pv);
+}
+
 /** Message and fix for a free PV (no claimRef) on the reviewed PV's disk. */
 function freeDisk(
+  live: boolean,
   other: PersistentVolume,
   self: PersistentVolume,
   { namespace, claimName }: { namespace: string; claimName: string },
@@ -720,7 +731,7 @@ function freeDisk(
   });
   // A live PV holds the disk (audit): the disk stays mounted where that PV reads it, and the free PV
   // is parked on the claim it holds (parkedBeside); deleted, a published one would come back.
-  if (phaseOf(self) === 'Bound')
+  if (live)
     return [
       message,
       published
