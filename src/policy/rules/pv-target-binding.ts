@@ -370,12 +370,23 @@ function checkTargetOnOneNode(input: RuleInput<'target-volume'>, host: string): 
       !isBeingDeleted(v.pv) &&
       !(live && ctx.pvMissingNode(v.pv) !== undefined),
   );
-  if (other)
-    report.deny(
-      '/spec/nodeAffinity',
-      `the disks of ${crName}-target-${subject.ordinal} are on two nodes (${self} on ${host}, ${other.state ? `its state PV ${nameOf(other.pv)}` : nameOf(other.pv)} on ${other.host}): the pod cannot run on both.`,
-      'Put all PVs of one target on one node.',
-    );
+  if (other) report.deny('/spec/nodeAffinity', ...onTwoNodes(subject, host, other));
+}
+
+/** Message and fix for a target whose PVs are on two nodes: the reviewed one on `host`, `other` elsewhere. */
+function onTwoNodes(
+  subject: TargetPVInput['subject'],
+  host: string,
+  other: { pv: PersistentVolume; host?: string | undefined; claim?: string | undefined; state?: boolean },
+): [string, string] {
+  const { namespace, crName, ordinal } = subject;
+  const self = nameOf(subject.object);
+  return [
+    `the disks of ${crName}-target-${ordinal} are on two nodes (${subject.role === 'state-volume' ? `its state PV ${self}` : self} on ${host}, ${other.state ? `its state PV ${nameOf(other.pv)}, claim ${other.claim},` : nameOf(other.pv)} on ${other.host}): the pod cannot run on both.`,
+    other.state
+      ? `Put this PV on ${other.host}; or, if the target is to move (its node gone for good), delete the state claim ${namespace}/${other.claim} first: the StatefulSet makes a new one where the pod runs.`
+      : 'Put all disks of one target on one node.',
+  ];
 }
 
 /**
@@ -427,13 +438,7 @@ function checkVolumeClashes(input: TargetPVInput, host: string | undefined, path
         );
     } else if (host && other.host && other.host !== host && other.ordinal === subject.ordinal && !leaving) {
       if (clashes.node.push(otherName) <= LISTED)
-        report.deny(
-          '/spec/nodeAffinity',
-          `the disks of ${crName}-target-${subject.ordinal} are on two nodes (${subject.role === 'state-volume' ? `its state PV ${self}` : self} on ${host}, ${other.state ? `its state PV ${otherName}, claim ${other.claim},` : otherName} on ${other.host}): the pod cannot run on both.`,
-          other.state
-            ? `Put this PV on ${other.host}; or, if the target is to move (its node gone for good), delete the state claim ${namespace}/${other.claim} first: the StatefulSet makes a new one where the pod runs.`
-            : 'Put all disks of one target on one node.',
-        );
+        report.deny('/spec/nodeAffinity', ...onTwoNodes(subject, host, other));
     }
   }
   if (replaced.length > 0)
