@@ -62,10 +62,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return await (await load()).run(rest, io);
   } catch (err) {
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options:
-    // one line naming the flag (parseArgs' first sentence) and where the valid ones are listed.
+    // one line naming the flag and where the valid ones are listed. Every command's parser is
+    // called under this try, so this is the one place its errors are worded.
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (code.startsWith('ERR_PARSE_ARGS')) {
-      const what = (err as Error).message.split(/(?<=')\. /)[0]!.replace(/\.$/, '');
+      const what = parseArgsReason((err as Error).message);
       io.stderr.write(`ais-guard ${command}: ${what}; see "ais-guard ${command} --help"\n`);
       return 2;
     }
@@ -75,6 +76,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     throw err;
   }
+}
+
+/**
+ * A parseArgs message in one line: its first sentence ("Unknown option '--x'", "Option '--nodes'
+ * argument is ambiguous"). A value that starts with a dash (`--nodes -1`) gets three lines from
+ * Node, the last saying how to give such a value: that much is kept, in parentheses.
+ */
+export function parseArgsReason(message: string): string {
+  const [first = '', ...rest] = message.split('\n');
+  const what = first.split(/(?<=')\. /)[0]!.replace(/\.$/, '');
+  const dash = /\buse ('[^']*'(?: or '[^']*')?)/.exec(rest.join(' '));
+  return dash ? `${what} (a value that starts with a dash is given as ${dash[1]})` : what;
 }
 
 /** The shell's status for a process ended by SIGPIPE (128 + 13): what `cat`, `grep`, `yq` exit with. */

@@ -103,6 +103,10 @@ describe('unknown flags', () => {
       ['check', 'x', '-o'],
       `ais-guard check: Option '-o, --output <value>' argument missing; see "ais-guard check --help"\n`,
     ],
+    [
+      ['check', '--nodes', '-1', 'x'],
+      `ais-guard check: Option '--nodes' argument is ambiguous (a value that starts with a dash is given as '--nodes=-XYZ'); see "ais-guard check --help"\n`,
+    ],
   ])('%j: one line naming the flag, pointing to --help, exit 2', async (argv, line) => {
     const r = await cli(argv);
     expect(r.code).toBe(2);
