@@ -117,6 +117,22 @@ function options(argv: string[]) {
   };
 }
 
+const isSystemError = (err: unknown): err is NodeJS.ErrnoException =>
+  typeof (err as NodeJS.ErrnoException).syscall === 'string';
+
+/**
+ * A file system error in DIR as the user's to fix: one line naming the path (Node's message does,
+ * "EACCES: permission denied, open 'DIR/ca.key'"). mkdir -p of a --dir that is a file, or lies
+ * under one, says EEXIST or ENOTDIR: that --dir is not a directory is what the user must read.
+ */
+function dirError(dir: string, err: NodeJS.ErrnoException): UsageError {
+  if (err.syscall === 'mkdir' && (err.code === 'EEXIST' || err.code === 'ENOTDIR'))
+    return new UsageError(
+      `--dir ${dir} is not a directory${err.code === 'ENOTDIR' ? ' (a file is on its path)' : ''}: give the directory for ca.crt, ca.key, tls.crt and tls.key`,
+    );
+  return new UsageError(`cannot keep the certificates in ${dir}: ${err.message.split('\n')[0]}`);
+}
+
 export async function runCerts(argv: string[], io: Io): Promise<number> {
   const opts = options(argv);
   if (opts.help) {
@@ -125,6 +141,7 @@ export async function runCerts(argv: string[], io: Io): Promise<number> {
   }
   const dnsNames = [...new Set([...serviceDnsNames(opts.service, opts.namespace), ...opts.dns])];
   let result;
+  let sans;
   try {
     result = await ensureCerts(opts.dir, {
       dnsNames,
@@ -134,13 +151,14 @@ export async function runCerts(argv: string[], io: Io): Promise<number> {
       force: opts.force,
       ca: { validityDays: opts.caDays },
     });
+    sans = subjectAltNames(parseCert(await readFile(result.paths.cert, 'utf8')));
   } catch (err) {
+    if (isSystemError(err)) throw dirError(opts.dir, err);
     if (!(err instanceof CAReplaceRefusedError || err instanceof LockTimeoutError)) throw err;
     io.stderr.write(`ais-guard certs: ${err.message}\n`);
     return 1;
   }
   const { paths } = result;
-  const sans = subjectAltNames(parseCert(await readFile(paths.cert, 'utf8')));
   io.stdout.write(
     [
       `CA       ${paths.caCert}: ${result.caReason}; valid until ${result.caNotAfter.toISOString()}`,

@@ -68,7 +68,11 @@ async function readIfExists(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') return undefined;
+    // Node names no path when the read itself fails ("EISDIR: illegal operation on a directory,
+    // read"): add it, as its open errors do.
+    if (e.path === undefined) e.message += ` '${path}'`;
     throw err;
   }
 }
