@@ -32,8 +32,9 @@ Options:
                             run outside the cluster (repeatable)
       --days N              serving certificate validity in days (default: ${DEFAULT_SERVING_DAYS})
       --ca-days N           validity of a new CA in days (default: ${DEFAULT_CA_DAYS})
-      --renew-before DUR    reissue when the serving cert expires within DUR, e.g. 30d or 720h
-                            (default: ${DEFAULT_RENEW_BEFORE_DAYS}d)
+      --renew-before DUR    reissue when the serving cert expires within DUR, e.g. 30d or 720h;
+                            less than --days (default: ${DEFAULT_RENEW_BEFORE_DAYS}d, or a third of the lifetime
+                            when that is shorter, as cert-manager's default)
       --force               new CA and serving certificate; every caBundle must be updated after
   -h, --help                this help
 
@@ -107,13 +108,25 @@ function options(argv: string[]) {
     if (!LABEL.test(value)) throw new UsageError(`${flag} "${value}" is not a valid Kubernetes name`);
   for (const name of values.dns)
     if (!HOSTNAME.test(name)) throw new UsageError(`--dns "${name}" is not a DNS name`);
+  const days = positiveDays('--days', values.days);
+  const renewBefore = values['renew-before'];
+  const renewBeforeDays = renewBefore === undefined ? undefined : parseDurationDays(renewBefore);
+  // A window as long as the lifetime makes every certificate due the moment it is issued: each run
+  // would reissue it. cert-manager's webhook refuses the same ("certificate duration must be greater
+  // than renewBefore"); left out, the window is a third of a short lifetime (defaultRenewBeforeDays).
+  if (renewBeforeDays !== undefined && renewBeforeDays >= (days ?? DEFAULT_SERVING_DAYS))
+    throw new UsageError(
+      `--renew-before ${renewBefore} is not shorter than the certificate's lifetime, ` +
+        `${days === undefined ? `--days ${DEFAULT_SERVING_DAYS} (the default)` : `--days ${days}`}: ` +
+        'it would be reissued on every run; give a shorter --renew-before, or leave it out ' +
+        `(${DEFAULT_RENEW_BEFORE_DAYS}d, or a third of a shorter lifetime)`,
+    );
   return {
     ...values,
     ip: values.ip.map(certificateIp),
-    days: positiveDays('--days', values.days),
+    days,
     caDays: positiveDays('--ca-days', values['ca-days']),
-    renewBeforeDays:
-      values['renew-before'] === undefined ? undefined : parseDurationDays(values['renew-before']),
+    renewBeforeDays,
   };
 }
 

@@ -6,7 +6,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { withDirLock } from './lock.js';
-import { coversNames, keyMatches, notAfter, parseCert, signedBy } from './inspect.js';
+import { coversNames, keyMatches, notAfter, notBefore, parseCert, signedBy } from './inspect.js';
 import {
   checkServingOptions,
   issueCA,
@@ -50,6 +50,15 @@ export interface EnsureResult {
 export class CAReplaceRefusedError extends Error {}
 
 export const DEFAULT_RENEW_BEFORE_DAYS = 30;
+
+/**
+ * The renewal window when none is given: 30 days, or a third of the certificate's lifetime when
+ * that is shorter. cert-manager's default is the same third (renewal 2/3 through the lifetime,
+ * pkg/util/pki/renewaltime.go desiredRenewalTime). A fixed 30 days would make a certificate that
+ * lives 30 days or less due the moment it is issued, and reissued on every run.
+ */
+export const defaultRenewBeforeDays = (lifetimeDays: number): number =>
+  Math.min(DEFAULT_RENEW_BEFORE_DAYS, lifetimeDays / 3);
 const DAY_MS = 86_400_000;
 const KEY_MODE = 0o600;
 const CERT_MODE = 0o644;
@@ -132,7 +141,8 @@ async function servingProblem(
     return `its names do not cover ${missing.join(', ')}`;
   }
   const end = notAfter(x509).getTime();
-  const renewBefore = (opts.renewBeforeDays ?? DEFAULT_RENEW_BEFORE_DAYS) * DAY_MS;
+  const lifetimeDays = (end - notBefore(x509).getTime()) / DAY_MS;
+  const renewBefore = (opts.renewBeforeDays ?? defaultRenewBeforeDays(lifetimeDays)) * DAY_MS;
   // Capped at the CA's own end: reissuing then would buy nothing, only churn on every call.
   if (end - now <= renewBefore && end < notAfter(ca).getTime())
     return `it expires on ${new Date(end).toISOString()}, within the renewal window`;

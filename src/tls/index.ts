@@ -7,7 +7,13 @@ export {
   MAX_VALIDITY_DAYS,
 } from './issue.js';
 export type { CAOptions, Pem, ServingCertOptions } from './issue.js';
-export { CAReplaceRefusedError, certPaths, DEFAULT_RENEW_BEFORE_DAYS, ensureCerts } from './ensure.js';
+export {
+  CAReplaceRefusedError,
+  certPaths,
+  DEFAULT_RENEW_BEFORE_DAYS,
+  defaultRenewBeforeDays,
+  ensureCerts,
+} from './ensure.js';
 export type { CertPaths, EnsureOptions, EnsureResult } from './ensure.js';
 export { serviceDnsNames } from './names.js';
 export { LockTimeoutError } from './lock.js';

@@ -11,6 +11,10 @@ export function notAfter(cert: X509Certificate): Date {
   return new Date(cert.validTo);
 }
 
+export function notBefore(cert: X509Certificate): Date {
+  return new Date(cert.validFrom);
+}
+
 export function keyMatches(cert: X509Certificate, keyPem: string): boolean {
   try {
     return cert.checkPrivateKey(createPrivateKey(keyPem));

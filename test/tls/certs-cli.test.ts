@@ -63,6 +63,7 @@ describe('ais-guard certs', () => {
     [['--days', '0'], /--days takes a whole number/],
     [['--days', '0x10'], /--days takes a whole number/],
     [['--renew-before', '30'], /--renew-before takes a duration/],
+    [['--days', '10', '--renew-before', '30d'], /--renew-before 30d is not shorter .*--days 10/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('exits 2 on usage errors: %j', async (argv, message) => {
     const { code, err } = await certs('--dir', '/nonexistent/never-created', ...argv);

@@ -70,6 +70,20 @@ describe('ensureCerts', () => {
       expect(renewed.notAfter.getTime()).toBeGreaterThan(first.notAfter.getTime());
     }));
 
+  it('without renewBeforeDays, a certificate that lives 30 days or less is due a third of its lifetime before its end (polish28)', () =>
+    withTempDir(async (dir) => {
+      await ensureCerts(dir, { ...names, validityDays: 10 });
+      // A fixed 30-day window reissued it at once, on every call.
+      expect(await ensureCerts(dir, { ...names, validityDays: 10 })).toMatchObject({ issued: false });
+      const start = Date.now();
+      jest.spyOn(Date, 'now').mockReturnValue(start + 6 * 86_400_000); // 4 days left of 10: kept
+      expect(await ensureCerts(dir, { ...names, validityDays: 10 })).toMatchObject({ issued: false });
+      jest.spyOn(Date, 'now').mockReturnValue(start + 7 * 86_400_000); // 3 days left: under 10/3
+      const renewed = await ensureCerts(dir, { ...names, validityDays: 10 });
+      expect(renewed).toMatchObject({ issued: true });
+      expect(renewed.servingReason).toMatch(/within the renewal window/);
+    }));
+
   it('reissues when the names are not covered, and keeps the CA', () =>
     withTempDir(async (dir) => {
       const first = await ensureCerts(dir, names);
