@@ -4,6 +4,13 @@ export const HOSTPORT_FIX =
   '(spec.targetSpec.servicePort); for clients outside, set spec.targetSpec.externalAccess (one LoadBalancer per target). ' +
   'Proxies may keep their hostPort.';
 
+/**
+ * How many findings of one kind a rule lists one by one; past that, one more finding counts the rest
+ * ("... in the ways above (not listed one by one)"). A CR or a PV set with hundreds of one fault then
+ * gets a status message one can read (pv-target-binding's PV clashes, mount-path-unique).
+ */
+export const LISTED = 5;
+
 export const PENDING_PORTS = "node(s) didn't have free ports for the requested pod ports";
 
 /**

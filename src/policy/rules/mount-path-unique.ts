@@ -12,6 +12,7 @@ import {
   type AIStoreCR,
   type Mount,
 } from '../aistore.js';
+import { LISTED } from '../messages.js';
 import { defineRule, operatorLink, pointer, type Reporter } from '../rule.js';
 
 export default defineRule({
@@ -32,6 +33,7 @@ export default defineRule({
     // Over the limit, mount-template-name denies the CR unread; so does this rule's VAP twin.
     if (mountCount(cr) > MAX_MOUNTS) return;
     const reserved = operatorMountPaths(cr);
+    const deny = listedDenials(report);
     const seen = new Map<string, Mount>();
     for (const mount of mountsOf(cr)) {
       // A relative path is mount-template-name's to deny; it has no place to compare.
@@ -40,7 +42,8 @@ export default defineRule({
       const key = containerPath(mount.path);
       const refused = unusableMountpath(key);
       if (refused !== undefined) {
-        report.deny(
+        deny(
+          'unusable',
           at,
           `mount ${mount.path} is ${refused}.`,
           'Write each mount as the directory itself, without "..", one of its own, e.g. /ais/nvme0n1.',
@@ -51,7 +54,8 @@ export default defineRule({
       if (operatorUse !== undefined) {
         // Written as the operator writes it, Kubernetes refuses the pods; spelled otherwise, it
         // admits them and the runtime mounts one volume over the other.
-        report.deny(
+        deny(
+          'operator',
           at,
           `mount ${mount.path} is where the operator mounts ${operatorUse} in the target container: ${
             mount.path === key
@@ -67,7 +71,8 @@ export default defineRule({
       if (other === undefined) continue;
       // Two claim mounts on one path also share a claim template name: mount-template-name says so.
       if (other.path === mount.path && !other.useHostPath && !mount.useHostPath) continue;
-      report.deny(
+      deny(
+        'twice',
         at,
         other.path === mount.path
           ? `mounts ${other.index} and ${mount.index} both mount ${mount.path} in the target container: Kubernetes rejects every target pod, whose container would mount one path twice, so no target starts.`
@@ -75,9 +80,39 @@ export default defineRule({
         'Give every mount a path of its own.',
       );
     }
-    denyNested([...seen.values()], report);
+    denyNested([...seen.values()], deny);
+    deny.countTheRest();
   },
 });
+
+type Kind = 'unusable' | 'operator' | 'twice' | 'nested';
+type Deny = ((kind: Kind, at: string, message: string, fix: string) => void) & { countTheRest(): void };
+
+/**
+ * report.deny for the first LISTED findings of each kind; the rest are counted in one finding at the
+ * end, as pv-target-binding counts a PV's clashes. A CR of ~1,000 nested mounts got a finding each:
+ * a 434 KB status message.
+ */
+function listedDenials(report: Reporter): Deny {
+  const listed = new Map<Kind, number>();
+  let unlisted = 0;
+  const deny = (kind: Kind, at: string, message: string, fix: string) => {
+    const n = (listed.get(kind) ?? 0) + 1;
+    listed.set(kind, n);
+    if (n <= LISTED) report.deny(at, message, fix);
+    else unlisted++;
+  };
+  return Object.assign(deny, {
+    countTheRest() {
+      if (unlisted > 0)
+        report.deny(
+          pointer('spec', 'targetSpec', 'mounts'),
+          `${unlisted} more mount path(s) are refused in the ways above (not listed one by one).`,
+          'Give every mount a directory of its own, none inside another nor where the operator mounts, e.g. /ais/nvme0n1 and /ais/nvme1n1.',
+        );
+    },
+  });
+}
 
 /** The longest mountpath aisnode takes, in bytes once cleaned (aistore cmn/config.go maxLenMountpath). */
 export const MAX_MOUNTPATH = 255;
@@ -112,7 +147,7 @@ const UTF8 = new TextEncoder();
  * aisnode refuses to start with one mountpath inside another. Kubernetes mounts nested volumes
  * without a word, so the pods run, bind their disks, and every target exits at start.
  */
-function denyNested(mounts: Mount[], report: Reporter): void {
+function denyNested(mounts: Mount[], deny: Deny): void {
   // Each mount's directories above it, looked up by path: linear in the mounts (a CR may have 1,024).
   const position = new Map(mounts.map((m, i) => [containerPath(m.path), i]));
   for (const mount of mounts) {
@@ -124,7 +159,8 @@ function denyNested(mounts: Mount[], report: Reporter): void {
       if (at !== undefined && (outer === undefined || at < outer)) outer = at;
     }
     if (outer === undefined) continue;
-    report.deny(
+    deny(
+      'nested',
       pointer('spec', 'targetSpec', 'mounts', mount.index, 'path'),
       `mount ${mount.path} is inside mount ${mounts[outer]!.path}: every mount is an AIStore mountpath of the target, and aisnode refuses to start with one inside another ("mountpath nesting is not permitted"), so every target fails at start.`,
       'Give every mount a directory of its own, none inside another, e.g. /ais/nvme0n1 and /ais/nvme1n1.',

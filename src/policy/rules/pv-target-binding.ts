@@ -54,6 +54,7 @@ import { targetVolumes, type TargetVolume } from '../layout.js';
 import { targetCount } from '../target-count.js';
 import {
   keepOutOfDiscovery,
+  LISTED,
   patchPvCommand,
   PENDING_PORTS,
   removeUidCommand,
@@ -63,8 +64,6 @@ import { isOfNoTarget } from '../recognise.js';
 import { placementExcludes, placementOf } from '../nodes.js';
 import { compareQuantities, parseQuantity, wholeBytes } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
-
-const LISTED = 5;
 
 /** A PV pre-bound to a target claim: its claim, its shape, its node, and the other PVs it meets. */
 function checkVolume(input: RuleInput<'target-volume'>): void {
