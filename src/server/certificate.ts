@@ -7,18 +7,33 @@
 // answers, and failing readiness on every replica at once would take the webhook down with it.
 export type ExpiryState = 'valid' | 'expiring' | 'expired';
 
-/** Warn this long before the end (cert-manager renews at 2/3 of the lifetime, `certs` 30 days before). */
+/** Warn this long before the end at the most (cert-manager renews at 2/3 of the lifetime, `certs` 30 days before). */
 export const EXPIRY_WARNING_DAYS = 14;
 const DAY_MS = 86_400_000;
 
-export function expiryState(notAfter: Date, now: number): ExpiryState {
+/**
+ * How long before its end a certificate is "expiring": 14 days, or a sixth of its lifetime when that
+ * is shorter. A certificate renewed a third of its lifetime before the end (cert-manager's default,
+ * pkg/util/pki/renewaltime.go; `certs` for one shorter than 90 days) is then warned of halfway
+ * through a renewal that has not come, the half of renewBefore the chart's alert uses; a
+ * 10-day certificate is not "expiring" all its life.
+ */
+export function expiryWarningMs(notAfter: Date, notBefore?: Date): number {
+  const window = EXPIRY_WARNING_DAYS * DAY_MS;
+  if (notBefore === undefined) return window;
+  return Math.min(window, (notAfter.getTime() - notBefore.getTime()) / 6);
+}
+
+export function expiryState(notAfter: Date, now: number, notBefore?: Date): ExpiryState {
   const left = notAfter.getTime() - now;
   if (left <= 0) return 'expired';
-  return left <= EXPIRY_WARNING_DAYS * DAY_MS ? 'expiring' : 'valid';
+  return left <= expiryWarningMs(notAfter, notBefore) ? 'expiring' : 'valid';
 }
 
 export interface CertificateStatus {
   notAfter: Date;
+  /** Its start, when known: a short-lived certificate's warning window follows its lifetime. */
+  notBefore?: Date;
   /** Reading the files failed since the last good read: the last good pair is still served. */
   reloadFailing: boolean;
   /** Why, while failing. */
@@ -30,7 +45,7 @@ export function certificateReport(
   c: CertificateStatus,
   now: number,
 ): { ready: boolean; expiry: ExpiryState; degraded: string[]; reason?: string } {
-  const expiry = expiryState(c.notAfter, now);
+  const expiry = expiryState(c.notAfter, now, c.notBefore);
   const degraded: string[] = [];
   if (c.reloadFailing)
     degraded.push(

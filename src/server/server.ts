@@ -89,14 +89,15 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * Logs the serving certificate's expiry when its state changes (valid, expiring within 14 days,
- * expired) and once a day while it stays expiring or expired; checks hourly and after each reload.
+ * Logs the serving certificate's expiry when its state changes (valid, expiring: certificate.ts
+ * expiryWarningMs, expired) and once a day while it stays expiring or expired; checks hourly and
+ * after each reload.
  */
 function expiryWatch(logger: Logger, certificate: CertificateStatus): () => void {
   let last: { state: ExpiryState; at: number } | undefined;
   return () => {
     const now = Date.now();
-    const state = expiryState(certificate.notAfter, now);
+    const state = expiryState(certificate.notAfter, now, certificate.notBefore);
     if (last?.state === state && (state === 'valid' || now - last.at < DAY_MS)) return;
     const wasBad = last !== undefined && last.state !== 'valid';
     last = { state, at: now };
@@ -163,7 +164,11 @@ export async function createGuardServer({
   const files = await servingFiles(config, logger);
   let pair: ServingPair = await readPair(files.cert, files.key);
   state.tlsReady = true;
-  const certificate: CertificateStatus = { notAfter: pair.notAfter, reloadFailing: false };
+  const certificate: CertificateStatus = {
+    notAfter: pair.notAfter,
+    notBefore: pair.notBefore,
+    reloadFailing: false,
+  };
   state.certificate = certificate;
   metrics.certExpiry.set(pair.notAfter.getTime() / 1000);
   metrics.certReloadFailing.set(0);
@@ -214,6 +219,7 @@ export async function createGuardServer({
       server.setSecureContext({ ...TLS_OPTIONS, cert: next.cert, key: next.key });
       pair = next;
       certificate.notAfter = next.notAfter;
+      certificate.notBefore = next.notBefore;
       metrics.certExpiry.set(next.notAfter.getTime() / 1000);
       metrics.certReloads.inc({ result: 'ok' });
       logger.info({ notAfter: next.notAfter, fingerprint: next.fingerprint }, 'serving certificate reloaded');

@@ -69,3 +69,23 @@ describe('/readyz and the certificate', () => {
     expect(fine.body.degraded).toBeUndefined();
   });
 });
+
+describe('expiryState of a short-lived certificate (a sixth of its lifetime, 14 days at the most)', () => {
+  // `certs --days 10` renews 3.3 days before the end (a third of its lifetime, as cert-manager):
+  // warned of from 1.67 days, not all its life; a 90-day one keeps the 14 days.
+  it.each([
+    [10, 9, 'valid'],
+    [10, 1.7, 'valid'],
+    [10, 1.6, 'expiring'],
+    [90, 14.5, 'valid'],
+    [90, 14, 'expiring'],
+    [365, 14, 'expiring'],
+  ] as const)('%d-day certificate, %d days left: %s', (lifetime, left, state) => {
+    expect(expiryState(at(left), NOW, at(left - lifetime))).toBe(state);
+  });
+
+  it('/readyz: a 10-day certificate with 5 days left is not degraded', () => {
+    const report = certificateReport({ notAfter: at(5), notBefore: at(-5), reloadFailing: false }, NOW);
+    expect(report).toEqual({ ready: true, expiry: 'valid', degraded: [] });
+  });
+});

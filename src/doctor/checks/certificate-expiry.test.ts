@@ -78,6 +78,16 @@ const rows: CheckRow[] = [
     expect: { status: 'ok', message: /\(14 days\)/ },
   },
   {
+    name: 'a 10-day certificate (certs --days 10) with 5 days left: ok, a sixth of its lifetime is the window',
+    edit: withServing(-5, 5),
+    expect: { status: 'ok', message: /\(5 days\)/ },
+  },
+  {
+    name: 'the same with a day left: warn',
+    edit: withServing(-9, 1),
+    expect: { status: 'warn', message: /expires on 2026-12-01 \(in 1 day\)/ },
+  },
+  {
     name: 'not valid yet (clock skew)',
     edit: withServing(1, 300),
     expect: { status: 'fail', message: /not valid before 2026-12-01/ },

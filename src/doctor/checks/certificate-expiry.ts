@@ -1,9 +1,10 @@
 // The serving certificate and the CA in the caBundles that signed it: fail when expired (or not yet
-// valid), warn within 14 days (the monitoring pack's alert uses the same window). An expired CA in
-// the caBundles that signed nothing the guard serves is a warn: remove it.
+// valid), warn within 14 days, or a sixth of a short-lived certificate's lifetime, as /readyz does
+// (server/certificate.ts expiryWarningMs; the monitoring pack's alert says 14 days, the chart's follows
+// renewBefore). An expired CA in the caBundles that signed nothing the guard serves is a warn: remove it.
 import type { X509Certificate } from 'node:crypto';
 import type { CheckResult, Expected, Snapshot } from '../types.js';
-import { EXPIRY_WARNING_DAYS } from '../../server/certificate.js';
+import { expiryWarningMs } from '../../server/certificate.js';
 import { ASK_AGAIN, certsHint, nothingToCheck, verdict, type Finding } from './common.js';
 import { bundleCerts, caBundles, chainTo, commonName, servingChain, signs } from './certs.js';
 
@@ -14,14 +15,15 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 function judge(what: string, cert: X509Certificate, now: Date, fix: string): Finding | string {
   const notAfter = new Date(cert.validTo);
   const notBefore = new Date(cert.validFrom);
-  const days = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+  const whole = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+  const days = `${whole} day${whole === 1 ? '' : 's'}`;
   if (notAfter <= now) return { status: 'fail', message: `${what} expired on ${day(notAfter)}`, fix };
   if (notBefore > now)
     return { status: 'fail', message: `${what} is not valid before ${notBefore.toISOString()}`, fix };
   // The window of the guard's own /readyz "expiring" (server/certificate.ts) and of the alert.
-  if (notAfter.getTime() - now.getTime() < EXPIRY_WARNING_DAYS * DAY_MS)
-    return { status: 'warn', message: `${what} expires on ${day(notAfter)} (in ${days} days)`, fix };
-  return `${what} valid until ${day(notAfter)} (${days} days)`;
+  if (notAfter.getTime() - now.getTime() < expiryWarningMs(notAfter, notBefore))
+    return { status: 'warn', message: `${what} expires on ${day(notAfter)} (in ${days})`, fix };
+  return `${what} valid until ${day(notAfter)} (${days})`;
 }
 
 export function checkCertificateExpiry(snapshot: Snapshot, expected: Expected, now: Date): CheckResult {
