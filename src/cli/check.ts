@@ -237,7 +237,7 @@ async function fix(
     }
   }
   // Printed, the stream is one encoding or nothing.
-  const unprintable = opts.write || opts.format === 'json' ? [] : unjoinable(sources, planned.fixed);
+  const unprintable = opts.write || opts.format === 'json' ? [] : unjoinable(sources);
   errors.push(...unprintable);
   const report = { judged, errors, notes };
   if (opts.format === 'json') for (const chunk of renderJsonChunks(report, VERSION)) io.stdout.write(chunk);

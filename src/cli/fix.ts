@@ -6,7 +6,7 @@ import jsonpatch from 'fast-json-patch';
 import { parseDocument, visit, type Document } from 'yaml';
 import { goYamlErrors, KUBE_YAML, MAX_ALIAS_COUNT } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
-import { readableEnd, ScalarEndError, strippedAtEnd } from './block-scalar-end.js';
+import { goYamlText, kubectlText } from './eof-readings.js';
 import { editItemsApart } from './fix-items.js';
 import type { Judged } from './judge.js';
 import { bytesOf, jsonStream, type LoadError, type Manifest, type SourceFile } from './load.js';
@@ -75,19 +75,41 @@ const getIn = (value: unknown, path: (string | number)[]): unknown =>
   );
 
 /**
- * What `text` reads as to go-yaml, or undefined when go-yaml would refuse it or an alias has no
- * anchor. Its end as go-yaml reads it: a block scalar there without a line break has none in its value.
+ * The texts whose reading --fix keeps: as kubectl's line reader hands it to go-yaml, and as kyaml
+ * (kustomize, Flux) parses the bytes. They differ only at a block scalar ending the text without a
+ * line break (eof-readings.ts); else it is one text.
  */
-function readBack(text: string): unknown {
-  const goText = readableEnd(text);
-  const doc = parseDocument(goText, KUBE_YAML);
-  if (goYamlErrors(doc, goText).length > 0) return undefined;
+const readingsOf = (text: string): string[] => {
+  const goText = goYamlText(text);
+  const kubectl = kubectlText(text);
+  return goText === text && kubectl === text ? [text] : [kubectl, goText];
+};
+
+/** What `text` reads as, or undefined when go-yaml would refuse it or an alias has no anchor. */
+function readOne(text: string): unknown {
+  const doc = parseDocument(text, KUBE_YAML);
+  if (goYamlErrors(doc, text).length > 0) return undefined;
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch {
     return undefined; // an edit that removes an anchor leaves its aliases unresolved
   }
 }
+
+/** What `text` reads as to kubectl and to kyaml (readingsOf), each; undefined when one cannot be read. */
+function readBack(text: string): unknown[] | undefined {
+  const values = readingsOf(text).map(readOne);
+  return values.includes(undefined) ? undefined : values;
+}
+
+/**
+ * Whether the edited text reads as the patches make each reading of the original: reading i of one
+ * against reading i of the other (a text with one reading stands for both).
+ */
+const readsAs = (actual: unknown[] | undefined, expected: unknown[]): boolean =>
+  actual !== undefined &&
+  expected.every((value, i) => same(actual[Math.min(i, actual.length - 1)], value)) &&
+  actual.every((value, i) => same(value, expected[Math.min(i, expected.length - 1)]));
 
 /** The document as the patches make it, applied to a copy of what it reads as; undefined when one does not apply. */
 function patched(doc: Document, edits: { manifest: Manifest; patch: PatchOperation[] }[]): unknown {
@@ -110,20 +132,19 @@ function patched(doc: Document, edits: { manifest: Manifest; patch: PatchOperati
 function fixDocument(source: string, edits: { manifest: Manifest; patch: PatchOperation[] }[]): string {
   const text = source.replace(/^\uFEFF/gm, BOM_LINE);
   const doc = parseDocument(text, KUBE_YAML);
-  // What the patches must give is computed from the text as go-yaml reads it (see readBack).
-  const goText = readableEnd(text);
-  const goDoc = goText === text ? doc : parseDocument(goText, KUBE_YAML);
+  // What the patches must give, from each reading of the text (readingsOf).
+  const readings = readingsOf(text).map((t) => (t === text ? doc : parseDocument(t, KUBE_YAML)));
   // A List's items each edited in their own text (linear in the List's size), when that reads back
   // as the patched document; else (and for a single object) the whole text, operation by operation.
   const apart = editItemsApart(text, doc, edits);
   if (apart !== undefined) {
-    const expected = patched(goDoc, edits);
-    if (expected !== undefined && same(readBack(apart), expected))
+    const expected = readings.map((d) => patched(d, edits));
+    if (!expected.includes(undefined) && readsAs(readBack(apart), expected))
       return apart.replaceAll(BOM_LINE, '\uFEFF');
   }
   // A copy and a mutating apply: the library's own copy goes through JSON, which would turn a YAML
   // .inf or a big integer into something the text does not say.
-  let expected = unshared(goDoc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+  let expected = readings.map((d) => unshared(d.toJS({ maxAliasCount: MAX_ALIAS_COUNT })));
   let out = text;
   for (const { manifest, patch } of edits) {
     for (const op of patch) {
@@ -134,17 +155,27 @@ function fixDocument(source: string, edits: { manifest: Manifest; patch: PatchOp
         throw err;
       }
       const whole = { ...op, path: toPointer(manifest.yamlPath) + op.path } as jsonpatch.Operation;
-      expected = jsonpatch.applyOperation(expected, whole, false, true).newDocument;
+      // Each reading patched with its own copy of the value.
+      expected = expected.map(
+        (value) =>
+          jsonpatch.applyOperation(
+            value,
+            { ...whole, value: structuredClone(op.value) } as jsonpatch.Operation,
+            false,
+            true,
+          ).newDocument,
+      );
     }
   }
   const actual = readBack(out);
-  if (!same(actual, expected)) {
+  if (!readsAs(actual, expected)) {
     let aliased = false;
     visit(doc, { Alias: () => ((aliased = true), visit.BREAK) });
     // Said at the first edited object that does not read back as fixed (else the first edited one).
     const wrong =
-      edits.find(({ manifest: m }) => !same(getIn(actual, m.yamlPath), getIn(expected, m.yamlPath))) ??
-      edits[0]!;
+      edits.find(
+        ({ manifest: m }) => !actual || !same(getIn(actual[0], m.yamlPath), getIn(expected[0], m.yamlPath)),
+      ) ?? edits[0]!;
     throw new ObjectEditError(
       aliased
         ? 'the edit would also change what a YAML alias shares with the edited node: write that part out without the anchor'
@@ -265,40 +296,15 @@ const isUtf16 = (source: SourceFile): boolean =>
 /**
  * The inputs joinSources cannot print as one stream: with other files, a UTF-16 one (its bytes
  * between UTF-8 "---" lines make a stream kubectl cannot read: "control characters are not
- * allowed"). Transcoding it unasked would print a file that is not the one on disk. And a file
- * followed by another whose end cannot take the line break before "---" (block-scalar-end.ts).
+ * allowed"). Transcoding it unasked would print a file that is not the one on disk.
  */
-export function unjoinable(sources: SourceFile[], fixed: FixedFile[]): LoadError[] {
+export function unjoinable(sources: SourceFile[]): LoadError[] {
   if (sources.length < 2) return [];
-  const byFile = new Map(fixed.map((f) => [f.source, f.bytes]));
-  const utf16 = sources.filter(isUtf16).map((source) => ({
+  return sources.filter(isUtf16).map((source) => ({
     file: source.file,
     message:
       'UTF-16: --fix to stdout joins the inputs into one UTF-8 stream, which this file would corrupt; save it as UTF-8, or fix it on its own',
   }));
-  const ends = sources.slice(0, -1).flatMap((source) => {
-    if (isUtf16(source)) return [];
-    const text = (byFile.get(source) ?? bytesOf(source)).toString('utf8');
-    try {
-      strippedAtEnd(text);
-      return [];
-    } catch (err) {
-      if (!(err instanceof ScalarEndError)) throw err;
-      const line = text.slice(0, err.at).split('\n').length;
-      return [{ file: source.file, line, message: `--fix to stdout joins the inputs: ${err.message}` }];
-    }
-  });
-  return [...utf16, ...ends];
-}
-
-/**
- * A file's bytes to be followed by a line break: a block scalar ending it without one made strip
- * (block-scalar-end.ts; unjoinable refused what cannot be). Bytes that are no UTF-8 stay as they are.
- */
-function endedForBreak(bytes: Buffer): Buffer {
-  const text = bytes.toString('utf8');
-  const out = strippedAtEnd(text);
-  return out === text || !Buffer.from(text).equals(bytes) ? bytes : Buffer.from(out);
 }
 
 /** All inputs after fixes as one YAML stream, for `--fix` to stdout: a "---" line between files. */
@@ -315,10 +321,9 @@ export function joinSources(sources: SourceFile[], fixed: FixedFile[]): Buffer {
     if (bytes.length === 0) continue;
     if (mid) {
       const last = parts[parts.length - 1] as Buffer;
-      if (last[last.length - 1] !== 0x0a) {
-        parts[parts.length - 1] = endedForBreak(last);
-        parts.push(Buffer.from('\n'));
-      }
+      // A file ending without a line break gets one: kubectl's line reader (apimachinery decoder.go
+      // LineReader.Read) read its last line with one already, a block scalar ending there too.
+      if (last[last.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
       parts.push(Buffer.from(separatorBefore(bytes.toString('utf8'))));
     }
     parts.push(bytes);

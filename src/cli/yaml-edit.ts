@@ -6,7 +6,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import { goYamlErrors, keysMergedInto, KUBE_YAML, stringifyForKube } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
-import { ScalarEndError, strippedAtEnd } from './block-scalar-end.js';
+import { blockScalarAtEnd } from './eof-readings.js';
 import { pointerSegments } from './pointer.js';
 import { cutFlowEntry, skipGap } from './yaml-gaps.js';
 
@@ -109,17 +109,18 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
     return noFinalBreak && at === text.length ? eol + body : body + eol;
   };
   /**
-   * Lines put in at `at`. At an unended end they follow a line break the text lacked, which a block
-   * scalar ending there would take into its value: its header is made strip (block-scalar-end.ts).
+   * A block scalar the text ends in without a final line break (eof-readings.ts): kubectl reads it
+   * with that break, kustomize without. Nothing goes after it, which would give both readings the
+   * break: an entry is added before the last entry of its mapping instead (mappings have no order);
+   * an item appended to a list after it is refused.
    */
+  const unendedScalar = noFinalBreak ? blockScalarAtEnd(text, doc) : undefined;
   const insertLines = (at: number, inserted: string) => {
-    if (!(noFinalBreak && at === text.length)) return splice(at, at, inserted);
-    try {
-      return strippedAtEnd(text, doc) + inserted;
-    } catch (err) {
-      if (err instanceof ScalarEndError) throw new EditError(err.message);
-      throw err;
-    }
+    if (unendedScalar && at === text.length)
+      throw new EditError(
+        `${op.path} would go after the block scalar ending the file without a line break, which kubectl reads with a line break at its end and kustomize without, and a list keeps its order: end the file with a line break`,
+      );
+    return splice(at, at, inserted);
   };
   /** Whole lines from..to cut out; at an unended end, the line break before them goes instead of theirs. */
   const cutLines = (from: number, to: number) =>
@@ -213,7 +214,16 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
       if (!lastItem) throw new EditError(`empty block map at ${op.path}`);
       const at = lineEndAfter(pairEnd(lastItem));
       const indent = ' '.repeat(column(rangeOf(items[0]!.key)[0]));
-      return insertLines(at, lines(render({ [key]: op.value }, 'block'), indent, indent, at));
+      const entry = render({ [key]: op.value }, 'block');
+      if (unendedScalar && at === text.length) {
+        // Before the last entry, from its key's column: on the key's line when a "- " leads it.
+        const lastKey = rangeOf(lastItem.key)[0];
+        if (!/^ *(?:- +)*$/.test(text.slice(lineStart(lastKey), lastKey)))
+          throw new EditError(`cannot add ${op.path} before the last entry of its mapping`);
+        const keyIndent = ' '.repeat(column(lastKey));
+        return splice(lastKey, lastKey, lines(entry, '', keyIndent, lastKey) + keyIndent);
+      }
+      return insertLines(at, lines(entry, indent, indent, at));
     }
     if (!pair)
       throw new EditError(
