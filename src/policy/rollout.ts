@@ -104,6 +104,48 @@ const POD_SECURITY_TYPES: GoTypes = {
 };
 /** The pod securityContext: a set pointer, {} included, wins over the operator's default. */
 const podSecurityOf = (v: unknown) => (pointer(v) === null ? null : (settled(v, POD_SECURITY_TYPES) ?? {}));
+/**
+ * corev1.SecurityContext, aisnode's (aisContainerSecurityContext, else the deprecated capabilities):
+ * its option structs are pointers ({} is set); procMount and the profile and Windows names are
+ * *string, so they keep "", where seLinuxOptions' strings and the capability lists do not.
+ */
+const CONTAINER_SECURITY_TYPES: GoTypes = {
+  structPointers: new Set([
+    'capabilities',
+    'seLinuxOptions',
+    'windowsOptions',
+    'seccompProfile',
+    'appArmorProfile',
+  ]),
+  stringPointers: new Set([
+    'procMount',
+    'localhostProfile',
+    'gmsaCredentialSpecName',
+    'gmsaCredentialSpec',
+    'runAsUserName',
+  ]),
+};
+/** A set pointer, {} included, wins over the next choice (GetAISSecurityContext). */
+const containerSecurityOf = (v: unknown) =>
+  pointer(v) === null ? null : (settled(v, CONTAINER_SECURITY_TYPES) ?? {});
+
+/**
+ * aisnode's env as equality.Semantic compares it: a resourceFieldRef divisor is a resource.Quantity,
+ * compared by value (1Mi = 1048576), and absent is its zero value, 0.
+ */
+function envOf(env: unknown): unknown {
+  const vars = settled(env, ENV_TYPES);
+  if (!Array.isArray(vars)) return vars ?? null;
+  for (const v of vars) {
+    // settled's output is a fresh copy: the CR is not touched.
+    const ref = isObject(v) && isObject(v.valueFrom) ? v.valueFrom.resourceFieldRef : undefined;
+    if (!isObject(ref) || ref.divisor === undefined) continue;
+    const key = quantityKey(ref.divisor);
+    if (key === '0n') delete ref.divisor;
+    else if (key !== undefined) ref.divisor = key;
+  }
+  return vars;
+}
 
 /** Quantities in one spelling (1Gi = 1024Mi to equality.Semantic); nil and empty lists are one. */
 const quantitiesIn = (list: unknown) =>
@@ -297,7 +339,7 @@ function targetTemplateInputs(cr: AIStoreCR): Record<string, unknown> {
         : null,
     // aisnode's env: the CR's own, merged after the backends' credentials (NewAISContainerEnv,
     // HasGCPBackend/HasOCIBackend: a secret name or the provider in configToUpdate.backend).
-    env: settled(target.env, ENV_TYPES) ?? null,
+    env: envOf(target.env),
     gcp: spec.gcpSecretName != null || 'gcp' in backend,
     oci: spec.ociSecretName != null || 'oci' in backend,
     resources: resourcesOf(target.resources, fieldOf(cr, ['configToUpdate', 'log', 'max_total'])),
@@ -306,7 +348,8 @@ function targetTemplateInputs(cr: AIStoreCR): Record<string, unknown> {
     useHttps: fieldOf(cr, ['configToUpdate', 'net', 'http', 'use_https']) === true,
     // cmn/statefulset.go GetPodSecurityContext, GetAISSecurityContext: a set pointer, {} included, wins.
     podSecurity: podSecurityOf(target.securityContext),
-    aisSecurity: pointer(target.aisContainerSecurityContext) ?? pointer(target.capabilities),
+    aisSecurity:
+      containerSecurityOf(target.aisContainerSecurityContext) ?? containerSecurityOf(target.capabilities),
     // The operator's labels over the CR's (cmn/labels.go MergePodLabels).
     labels: targetPodLabels(nameOf(cr) ?? '', target.labels),
     tolerations: settled(target.tolerations, TOLERATION_TYPES) ?? null,
