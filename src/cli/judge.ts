@@ -112,31 +112,57 @@ export function duplicates(manifests: Manifest[], perArgument = false): LoadErro
 }
 
 /**
- * Kinds known to be namespaced. `kubectl apply -n` skips a cluster-scoped object's namespace (the
- * apiserver clears it), and a kind's scope is the cluster's to say (its discovery, a CRD's scope):
- * only these are held to -n.
+ * Kinds known to be namespaced, by API group: the built-in ones a cluster's discovery lists as
+ * namespaced (`kubectl api-resources --namespaced=true`) and the AIStore CRD's. `kubectl apply -n`
+ * skips a cluster-scoped object's namespace (the apiserver clears it), and any other kind's scope is
+ * the cluster's to say (its discovery, a CRD's scope): only these are held to -n.
  */
-const NAMESPACED: ReadonlySet<string> = new Set([
-  'AIStore',
-  'Pod',
-  'PersistentVolumeClaim',
-  'StatefulSet',
-  'Deployment',
-  'DaemonSet',
-  'ReplicaSet',
-  'Job',
-  'CronJob',
-  'Service',
-  'ConfigMap',
-  'Secret',
-  'ServiceAccount',
-  'Role',
-  'RoleBinding',
-  'NetworkPolicy',
-  'PodDisruptionBudget',
-  'Ingress',
-  'HorizontalPodAutoscaler',
-]);
+const NAMESPACED_BY_GROUP: Readonly<Record<string, readonly string[]>> = {
+  '': [
+    'Binding',
+    'ConfigMap',
+    'Endpoints',
+    'Event',
+    'LimitRange',
+    'PersistentVolumeClaim',
+    'Pod',
+    'PodTemplate',
+    'ReplicationController',
+    'ResourceQuota',
+    'Secret',
+    'Service',
+    'ServiceAccount',
+  ],
+  apps: ['ControllerRevision', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet'],
+  'authorization.k8s.io': ['LocalSubjectAccessReview'],
+  autoscaling: ['HorizontalPodAutoscaler'],
+  batch: ['CronJob', 'Job'],
+  'coordination.k8s.io': ['Lease', 'LeaseCandidate'],
+  'discovery.k8s.io': ['EndpointSlice'],
+  'events.k8s.io': ['Event'],
+  'networking.k8s.io': ['Ingress', 'NetworkPolicy'],
+  policy: ['PodDisruptionBudget'],
+  'rbac.authorization.k8s.io': ['Role', 'RoleBinding'],
+  'resource.k8s.io': ['ResourceClaim', 'ResourceClaimTemplate'],
+  'storage.k8s.io': ['CSIStorageCapacity'],
+  'ais.nvidia.com': ['AIStore'],
+};
+const NAMESPACED = new Set(
+  Object.entries(NAMESPACED_BY_GROUP).flatMap(([group, kinds]) => kinds.map((k) => `${group}/${k}`)),
+);
+const NAMESPACED_KINDS = new Set(Object.values(NAMESPACED_BY_GROUP).flat());
+
+/**
+ * Whether the object's kind is known to be namespaced: by group and kind (a CRD's kind of the same
+ * name in another group is the cluster's to say), by kind alone when it gives no apiVersion.
+ */
+function namespacedKind(object: KubeObject): boolean {
+  const kind = object.kind ?? '';
+  if (typeof object.apiVersion !== 'string') return NAMESPACED_KINDS.has(kind);
+  // "v1" is the core group's; "group/version" any other's.
+  const slash = object.apiVersion.indexOf('/');
+  return NAMESPACED.has(`${slash < 0 ? '' : object.apiVersion.slice(0, slash)}/${kind}`);
+}
 
 /**
  * Objects of a namespaced kind that name another namespace than -n: `kubectl apply -n` refuses each
@@ -148,8 +174,7 @@ export function namespaceMismatches(manifests: Manifest[], namespace: string | u
   if (namespace === undefined) return [];
   return manifests.flatMap(({ object, source, line }) => {
     const own = object.metadata?.namespace;
-    if (!NAMESPACED.has(object.kind ?? '') || typeof own !== 'string' || own === '' || own === namespace)
-      return [];
+    if (!namespacedKind(object) || typeof own !== 'string' || own === '' || own === namespace) return [];
     return [
       {
         file: source.file,
