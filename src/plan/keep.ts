@@ -3,6 +3,7 @@
 // target missing some mounts' PVs gets them on free disks of its node, and the rest are placed on the
 // disks no existing PV holds. What keeps a target from its PVs is said, never silently changed.
 import {
+  ClusterContext,
   claimGone,
   claimRefOf,
   dataClaimName,
@@ -15,7 +16,6 @@ import {
   nameOf,
   normalDiskPath,
   pathsNest,
-  pvHostname,
   stateClaimName,
   targetOrdinal,
   type KubeObject,
@@ -75,11 +75,15 @@ const holdersOf = (existing: Existing, disk: Disk): HeldPv[] =>
 export function existingDisks(objects: KubeObject[], namespace: string): Existing {
   const byClaim = new Map<string, ExistingPv>();
   const held: HeldPv[] = [];
+  // A PV's node as check reads it (pv-target-binding: ctx.pvHost): by hostname, or by a node-local
+  // CSI driver's topology key pinned to one of the Nodes given (OpenEBS LVM: openebs.io/nodename).
+  // One context for all the PVs: the cost stays linear.
+  const ctx = new ClusterContext(objects);
   for (const o of objects) {
     if (!isObject(o) || kindOf(o) !== 'PersistentVolume') continue;
     const pv = o as PersistentVolume;
     const ref = claimRefOf(pv);
-    const node = pvHostname(pv);
+    const node = ctx.pvHost(pv);
     const path = diskPathOf(pv);
     if (!node) continue;
     if (path)
