@@ -412,7 +412,12 @@ function targetVolumeOf(
  * operator allows it: aistore_webhook.go validateStateStorageUpdate) the StatefulSet controller
  * still gives every pod its state claim. Without a StatefulSet known, the CR's own wish.
  */
-function stateClaimMounted(ctx: ClusterContext, namespace: string, crName: string, cr: AIStoreCR): boolean {
+export function stateClaimMounted(
+  ctx: ClusterContext,
+  namespace: string,
+  crName: string,
+  cr: AIStoreCR,
+): boolean {
   const templates: unknown = ctx.statefulSet(namespace, targetStatefulSetName(crName))?.spec
     ?.volumeClaimTemplates;
   if (!Array.isArray(templates)) return hasStateClaim(cr);

@@ -30,6 +30,7 @@ import {
 } from './aistore.js';
 import { crForClaimName } from './claims.js';
 import type { ClusterContext } from './context.js';
+import { stateClaimMounted } from './layout.js';
 import {
   claimGone,
   claimRefOf,
@@ -65,7 +66,18 @@ export type Recognised =
   | (Base & { role: 'target-claim'; object: PersistentVolumeClaim; ordinal?: number })
   | (Base & { role: 'target-volume'; object: PersistentVolume; claimName: string; ordinal?: number })
   /** A hand-made PV pre-bound to a target's state claim (<ns>-<cr>-state-<cr>-target-<N>). */
-  | (Base & { role: 'state-volume'; object: PersistentVolume; claimName: string; ordinal?: number })
+  | (Base & {
+      role: 'state-volume';
+      object: PersistentVolume;
+      claimName: string;
+      ordinal?: number;
+      /**
+       * Its CR is known and no claim of that name is made (state on hostPath or in an emptyDir, and
+       * no known StatefulSet with a state template): nothing ever binds the PV, which is all that is
+       * said of it.
+       */
+      claimNotMade?: true;
+    })
   /** A PV that is no target's, on a target PV's disk (`holder`, pre-bound to `claimName`, on `host`). */
   | (Base & {
       role: 'spare-volume';
@@ -232,7 +244,11 @@ export function recognise(
       // Pre-bound to a target's state claim, it is judged as one (on another PV's disk too: its
       // disk checks are a data PV's, and a Released PV of its own claim there only warns).
       // Otherwise, on another target's disk it is a spare, whatever claim it names: refused as such.
-      return stateVolume(pv, ctx) ?? spareOnTargetDisk(pv, ctx);
+      // Pre-bound to a state claim its CR never makes, it is said so, unless it is such a spare.
+      const state = stateVolume(pv, ctx);
+      return state?.claimNotMade
+        ? (spareOnTargetDisk(pv, ctx) ?? state)
+        : (state ?? spareOnTargetDisk(pv, ctx));
     }
   }
   return undefined;
@@ -254,6 +270,8 @@ export function targetClaimOf(
 }
 
 type TargetClaim = NonNullable<ReturnType<typeof targetClaimOf>>;
+/** A state claim, and whether its CR makes none (stateClaimOf). */
+type StateClaim = TargetClaim & { claimNotMade?: true };
 
 function targetVolume(pv: PersistentVolume, claim: TargetClaim, ctx: ClusterContext): Recognised {
   const { namespace, crName, claimName } = claim;
@@ -272,7 +290,10 @@ function targetVolume(pv: PersistentVolume, claim: TargetClaim, ctx: ClusterCont
  * A hand-made PV pre-bound to a target's state claim: judged for what that claim asks (its size and
  * class), the rest of it (its node, the PVs it meets) as the target's data PVs (pv-target-binding).
  */
-function stateVolume(pv: PersistentVolume, ctx: ClusterContext): Recognised | undefined {
+function stateVolume(
+  pv: PersistentVolume,
+  ctx: ClusterContext,
+): Extract<Recognised, { role: 'state-volume' }> | undefined {
   const claim = isProvisioned(pv) ? undefined : stateClaimOf(pv, ctx);
   if (!claim) return undefined;
   const { namespace, crName, claimName } = claim;
@@ -284,16 +305,19 @@ function stateVolume(pv: PersistentVolume, ctx: ClusterContext): Recognised | un
     cr: ctx.aistore(namespace, crName),
     claimName,
     ordinal: targetOrdinal(crName, claimName),
+    ...(claim.claimNotMade && { claimNotMade: true }),
   };
 }
 
 /**
  * The target's state claim a PV's claimRef names: its CR one the context knows, else the first its
- * name may be of. Not of a known CR whose state is on hostPath or emptyDir: it makes no state claim
+ * name may be of. A known CR whose state is on hostPath or in an emptyDir makes no state claim
  * (operator target/volumes.go newTargetPVCs adds it only when StateStoragePVCStorageClass is
- * non-nil), so nothing ever binds the PV as a target's.
+ * non-nil; aistore_webhook.go validateStateStorageUpdate refuses moving a live CR to PVC state), so
+ * nothing ever binds the PV as a target's: `claimNotMade`, unless its StatefulSet still has the state
+ * template (one left by a CR moved off PVC state, layout.ts stateClaimMounted), then none.
  */
-function stateClaimOf(pv: PersistentVolume, ctx: ClusterContext): TargetClaim | undefined {
+function stateClaimOf(pv: PersistentVolume, ctx: ClusterContext): StateClaim | undefined {
   const ref = claimRefOf(pv);
   if (!ref?.namespace || ref.name.length > MAX_NAME_LENGTH) return undefined;
   const { namespace, name } = ref;
@@ -301,7 +325,9 @@ function stateClaimOf(pv: PersistentVolume, ctx: ClusterContext): TargetClaim | 
   const crName = crNames.find((c) => ctx.aistore(namespace, c) !== undefined) ?? crNames[0];
   if (crName === undefined) return undefined;
   const cr = ctx.aistore(namespace, crName);
-  return cr && !hasStateClaim(cr) ? undefined : { namespace, crName, claimName: name };
+  const claim = { namespace, crName, claimName: name };
+  if (!cr || hasStateClaim(cr)) return claim;
+  return stateClaimMounted(ctx, namespace, crName, cr) ? undefined : { ...claim, claimNotMade: true };
 }
 
 /** A live claim's PV before one held by a deleted claim's uid, then by name: one answer whatever
@@ -346,8 +372,10 @@ function spareOnTargetDisk(pv: PersistentVolume, ctx: ClusterContext): Recognise
       if (ctx.pvHost(indexed) !== host) continue;
       const holder = ctx.pv(nameOf(indexed)) ?? indexed; // its binding state as last seen
       // A state PV is its target's disk as a data PV is: pv-target-binding judges it so.
-      const claim = targetClaimOf(holder, ctx) ?? stateClaimOf(holder, ctx);
-      if (!claim?.namespace || (found && firstHolder(found.holder, holder) < 0)) continue;
+      const claim: StateClaim | undefined = targetClaimOf(holder, ctx) ?? stateClaimOf(holder, ctx);
+      // A PV of a state claim never made is no target's disk.
+      if (!claim?.namespace || claim.claimNotMade || (found && firstHolder(found.holder, holder) < 0))
+        continue;
       found = { holder, claim, host };
     }
   if (!found) return undefined;

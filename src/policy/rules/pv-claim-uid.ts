@@ -136,6 +136,7 @@ export default defineRule({
   roles: ['target-volume', 'state-volume', 'target-claim'],
   mutates: false,
   check(input) {
+    if (input.subject.role === 'state-volume' && input.subject.claimNotMade) return; // no claim to bind
     if (input.subject.role === 'target-volume' || input.subject.role === 'state-volume')
       checkVolume(input as RuleInput<'target-volume' | 'state-volume'>);
     else checkClaim(input as RuleInput<'target-claim'>);
