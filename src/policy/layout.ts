@@ -449,7 +449,11 @@ export function targetVolumes(
   crName: string,
   query: VolumeQuery = {},
 ): TargetVolume[] {
-  const { kept, self, mine } = volumeSet(ctx, namespace, crName, query);
+  return listOf(volumeSet(ctx, namespace, crName, query));
+}
+
+/** A volumeSet as a list: the kept PVs with the reviewed one in its kept namesake's place. */
+function listOf({ kept, self, mine }: VolumeSet): TargetVolume[] {
   const out = self === undefined ? [...kept.list] : kept.list.filter((v) => nameOf(v.pv) !== self);
   if (mine) out.push(mine);
   return out;
@@ -463,22 +467,44 @@ interface KeptVolumes {
   sharing?: Map<number | undefined, Sharing>;
 }
 
+/** What the context gives one target set (namespace, CR name), kept per context version. */
+interface SetVolumes {
+  /** The context's PVs named as the set's target claims, by PV name. */
+  all: TargetVolume[];
+  /** ctx.bindingChanges when the lists below were filtered: a PV's binding state moves without a new version. */
+  binding: number;
+  /** The filtered lists per CR object (NO_CR without one), of PVs whose claim is there, and gone. */
+  byCR: [WeakMap<object, KeptVolumes>, WeakMap<object, KeptVolumes>];
+  /**
+   * The filtered list when `all` is empty, whatever the CR and `gone` (a set with no pre-bound PV: every
+   * review without a cluster, and a dynamically provisioned set): no list, map or WeakMap entry is
+   * made per review for nothing, and its sharing (of no PV, by size alone) is judged once.
+   */
+  none: KeptVolumes;
+}
+
 /**
  * targetVolumes' parts: the context's PVs (`kept`), the reviewed PV's name (`self`), which stands for
  * the kept one of that name, and its own entry (`mine`) when it counts.
  */
+interface VolumeSet {
+  kept: KeptVolumes;
+  self?: string;
+  mine?: TargetVolume;
+}
+
 function volumeSet(
   ctx: ClusterContext,
   namespace: string,
   crName: string,
   { reviewed, gone = false, cr }: VolumeQuery,
-): { kept: KeptVolumes; self?: string; mine?: TargetVolume } {
+): VolumeSet {
   // The context's share is computed once per snapshot: a review asks several times. The PVs walked
   // are those named as this CR's target claims (an index), not the namespace's. A PV's binding
   // state (uid, phase) changes without a new snapshot (context.ts onlyBindingStateDiffers), so the
   // objects here may be older in just that: each entry is given the PV as ctx.pv has it now, and a
   // PV whose claim is gone (k8s.ts claimGone) is no target's disk.
-  const all = ctx.memo(`target-volumes ${namespace}/${crName}`, () => {
+  const set = ctx.memoForSet(namespace, crName, (): SetVolumes => {
     const volumes: TargetVolume[] = [];
     for (const pv of ctx.pvsForTargetsOf(namespace, crName)) {
       const volume = targetVolumeOf(ctx, pv, crName, namespace);
@@ -487,7 +513,13 @@ function volumeSet(
     // By PV name, not the index's order (the order events came in): a message that names one PV of
     // several, or the first node two targets share, must read the same in the webhook, after a
     // relist, and in `check` (test/server/cache-property.test.ts).
-    return volumes.sort((a, b) => byName(a.pv, b.pv));
+    volumes.sort((a, b) => byName(a.pv, b.pv));
+    return {
+      all: volumes,
+      binding: ctx.bindingChanges,
+      byCR: [new WeakMap(), new WeakMap()],
+      none: { list: [], byName: new Map() },
+    };
   });
   let mountsState: boolean | undefined;
   const claimedByCR = (v: TargetVolume) =>
@@ -495,30 +527,36 @@ function volumeSet(
     (v.state
       ? (mountsState ??= stateClaimMounted(ctx, namespace, crName, cr))
       : isClaimTemplateOf(cr, v.template));
-  // Filtered once per CR object and binding state: check, plan and audit ask for every PV of a
-  // set against one CR, which would otherwise filter the whole list again per PV (quadratic).
-  const byCR = ctx.memo(
-    `target-volumes-of ${namespace}/${crName} ${gone} ${ctx.bindingVersion}`,
-    () => new WeakMap<object, KeptVolumes>(),
-  );
-  const crKey = cr ?? NO_CR;
-  let kept = byCR.get(crKey);
-  if (!kept) {
-    kept = { list: [], byName: new Map() };
-    for (const v of all) {
-      // The PV as it is now: callers read its binding state (canServeClaim, phase) off the entry.
-      const name = nameOf(v.pv);
-      const now = ctx.pv(name) ?? v.pv;
-      if (claimGone(now) !== gone || !claimedByCR(v)) continue;
-      const entry = now === v.pv ? v : { ...v, pv: now };
-      kept.list.push(entry);
-      kept.byName.set(name, entry);
+  let kept = set.none;
+  if (set.all.length > 0) {
+    // Filtered once per CR object and binding state: check, plan and audit ask for every PV of a
+    // set against one CR, which would otherwise filter the whole list again per PV (quadratic).
+    if (set.binding !== ctx.bindingChanges) {
+      set.binding = ctx.bindingChanges;
+      set.byCR = [new WeakMap(), new WeakMap()];
     }
-    byCR.set(crKey, kept);
+    const byCR = set.byCR[gone ? 1 : 0];
+    const crKey = cr ?? NO_CR;
+    let filtered = byCR.get(crKey);
+    if (!filtered) {
+      filtered = { list: [], byName: new Map() };
+      for (const v of set.all) {
+        // The PV as it is now: callers read its binding state (canServeClaim, phase) off the entry.
+        const name = nameOf(v.pv);
+        const now = ctx.pv(name) ?? v.pv;
+        if (claimGone(now) !== gone || !claimedByCR(v)) continue;
+        const entry = now === v.pv ? v : { ...v, pv: now };
+        filtered.list.push(entry);
+        filtered.byName.set(name, entry);
+      }
+      byCR.set(crKey, filtered);
+    }
+    kept = filtered;
   }
-  const self = reviewed && nameOf(reviewed);
+  if (reviewed === undefined) return { kept };
+  const self = nameOf(reviewed);
   const mine =
-    reviewed && claimRefOf(reviewed)?.namespace === namespace && claimGone(reviewed) === gone
+    claimRefOf(reviewed)?.namespace === namespace && claimGone(reviewed) === gone
       ? targetVolumeOf(ctx, reviewed, crName, namespace)
       : undefined;
   return { kept, self, mine: mine && claimedByCR(mine) ? mine : undefined };
@@ -577,10 +615,7 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
     sharing = set.kept.sharing.get(size) ?? sharingOf(addHosts(new Map(), set.kept.list), size);
     set.kept.sharing.set(size, sharing);
   } else {
-    const ordinalsByHost = addHosts(
-      new Map(),
-      targetVolumes(ctx, view.namespace, view.crName, { reviewed, cr: subject.cr }),
-    );
+    const ordinalsByHost = addHosts(new Map(), listOf(set));
     // On the CR's CREATE, PVs of its earlier life (its claims deleted by the operator's cleanup) on
     // nodes its targets may use: the disks the user means to free and reuse. Not those a provisioner
     // made for their claims (its state PVs, and data PVs of a dynamic class): a Released one never
