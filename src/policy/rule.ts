@@ -91,19 +91,58 @@ export function defineRule<R extends Role>(rule: Rule<R>): Rule {
 
 export const docAnchor = (ruleId: string) => `${RULE_DOC_BASE}#${ruleId}`;
 
+/** Each rule's doc link, made once: a reporter is made per rule and review. */
+const DOC_ANCHORS = new Map<string, string>();
+function docOf(ruleId: string): string {
+  let doc = DOC_ANCHORS.get(ruleId);
+  if (doc === undefined) {
+    doc = docAnchor(ruleId);
+    if (DOC_ANCHORS.size < 1000) DOC_ANCHORS.set(ruleId, doc); // rule ids: a fixed few
+  }
+  return doc;
+}
+
+/**
+ * A reporter that appends to `sink`, each finding with what `decorate` adds. One object with
+ * methods, not three closures and a link built per rule and review: a target Pod's review makes
+ * one for each of its rules.
+ */
+class Collector<F extends Finding> implements Reporter {
+  private readonly doc: string;
+  constructor(
+    private readonly ruleId: string,
+    private readonly sink: F[],
+    private readonly decorate: (finding: Finding) => F,
+  ) {
+    this.doc = docOf(ruleId);
+  }
+
+  deny(path: string, message: string, fix: string): void {
+    this.add('deny', false, path, message, fix);
+  }
+
+  warn(path: string, message: string, fix: string): void {
+    this.add('warn', false, path, message, fix);
+  }
+
+  mutated(path: string, message: string, fix: string): void {
+    this.add('warn', true, path, message, fix);
+  }
+
+  private add(severity: Severity, mutation: boolean, path: string, message: string, fix: string): void {
+    const finding: Finding = { ruleId: this.ruleId, severity, message, path, fix, doc: this.doc };
+    if (mutation) finding.mutation = true;
+    this.sink.push(this.decorate(finding));
+  }
+}
+
 /** A reporter that appends to `sink`, each finding with what `decorate` adds (e.g. the mode's action). */
 export function collectFindings<F extends Finding = Finding>(
   ruleId: string,
   sink: F[],
   decorate: (finding: Finding) => F = (finding) => finding as F,
 ): Reporter {
-  const doc = docAnchor(ruleId);
-  const add = (severity: Severity, mutation: boolean) => (path: string, message: string, fix: string) => {
-    const finding: Finding = { ruleId, severity, message, path, fix, doc };
-    if (mutation) finding.mutation = true;
-    sink.push(decorate(finding));
-  };
-  return { deny: add('deny', false), warn: add('warn', false), mutated: add('warn', true) };
+  return new Collector(ruleId, sink, decorate);
 }
 
 /** JSON pointer from path segments (RFC 6901 escaping). */
