@@ -8,7 +8,7 @@ import { patchBetween, writableCopy } from './draft.js';
 import { sameJson, valueAt } from './json.js';
 import { annotationsOf, isBeingDeleted, isObject, labelsOf } from './k8s.js';
 import { detectLayout, sharingForced, type Layout } from './layout.js';
-import { actionFor, ENFORCE, modeOf, type Action, type Modes } from './modes.js';
+import { actionFor, ENFORCE, modeOf, type Action, type Mode, type Modes } from './modes.js';
 import { managedByOperator, ownerAIStore, recognise, type Recognised } from './recognise.js';
 import { collectFindings, docAnchor, type Rule } from './rule.js';
 import { RULES } from './rules/index.js';
@@ -63,6 +63,12 @@ function judged(f: Finding, action: Action, message = f.message): JudgedFinding 
   if (f.mutation) out.mutation = true;
   return out;
 }
+
+/** A finding judged in each mode: made once, not a closure per rule and review. */
+const judgedIn = (mode: Mode) => (f: Finding) => judged(f, actionFor(mode, f.severity));
+const [ENFORCED, WARNED, AUDITED] = [judgedIn('enforce'), judgedIn('warn'), judgedIn('audit')];
+/** actionFor's cases: any mode but audit and warn acts as enforce. */
+const decoratorFor = (mode: Mode) => (mode === 'audit' ? AUDITED : mode === 'warn' ? WARNED : ENFORCED);
 
 const untouched = (object: KubeObject): Evaluation => ({ findings: [], allowed: true, patch: [], object });
 
@@ -131,7 +137,7 @@ function runRules(
       }
       return (copy ??= current.object === draft ? current : onCopy(draft));
     };
-    const decorate = (f: Finding) => judged(f, actionFor(mode, f.severity));
+    const decorate = decoratorFor(mode);
     try {
       rule.check({
         subject: current,

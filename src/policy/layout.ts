@@ -491,6 +491,8 @@ interface VolumeSet {
   kept: KeptVolumes;
   self?: string;
   mine?: TargetVolume;
+  /** The context has no PV named as the set's target claims, whatever `gone` (kept is then empty too). */
+  none: boolean;
 }
 
 function volumeSet(
@@ -553,13 +555,14 @@ function volumeSet(
     }
     kept = filtered;
   }
-  if (reviewed === undefined) return { kept };
+  const none = set.all.length === 0;
+  if (reviewed === undefined) return { kept, none };
   const self = nameOf(reviewed);
   const mine =
     claimRefOf(reviewed)?.namespace === namespace && claimGone(reviewed) === gone
       ? targetVolumeOf(ctx, reviewed, crName, namespace)
       : undefined;
-  return { kept, self, mine: mine && claimedByCR(mine) ? mine : undefined };
+  return { kept, self, mine: mine && claimedByCR(mine) ? mine : undefined, none };
 }
 
 /** The first node two targets' disks share, and whether two targets below the size share one. */
@@ -608,7 +611,10 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
   const set = volumeSet(ctx, view.namespace, view.crName, { reviewed, cr: subject.cr });
   const creating = subject.role === 'aistore' && operation === 'CREATE' && view.placementKnown;
   let sharing: Sharing;
-  if (!creating && (set.self === undefined || sameSpot(set.kept.byName.get(set.self), set.mine))) {
+  // On a CR's CREATE the PVs of its earlier life count too (below); with no PV of the set at all
+  // (and no reviewed PV: the subject is the CR) there are none, and the sharing is the kept one.
+  const fromKept = !creating || (set.none && set.mine === undefined);
+  if (fromKept && (set.self === undefined || sameSpot(set.kept.byName.get(set.self), set.mine))) {
     // The PVs as the context has them: judged once per CR and target count, not once per PV of a
     // set (check, plan, audit), where each reviewed PV is the context's own.
     set.kept.sharing ??= new Map();
