@@ -2,8 +2,10 @@
 // B2 ...): the server CPU a review costs and the request rate, the median run of each. For a change's
 // gain on the served path, which the full bench (run.mjs) measures for one build only.
 //
-//   node bench/ab.mjs BASE_ROOT [--runs 5] [--seconds 4] [--case ID,ID]
+//   node bench/ab.mjs BASE_ROOT [--runs 5] [--seconds 4] [--case ID,ID] [--rate R]
 //
+// --rate R loads each server at a fixed R requests/s instead of as fast as it answers: the CPU a
+// review costs then depends less on how the server and the load generator share the two cores.
 // BASE_ROOT is another checkout (or a copy of its dist/, package.json and node_modules); B is this
 // one. Both must answer every case with the same bytes. Run `npm run build` in both first.
 import { parseArgs } from 'node:util';
@@ -28,6 +30,7 @@ const { values: opts, positionals } = parseArgs({
     runs: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '4' },
     case: { type: 'string' },
+    rate: { type: 'string' },
   },
 });
 const [baseRoot] = positionals;
@@ -69,9 +72,12 @@ servers.push(b2);
 
 const list = [a, b, b2];
 const seconds = Number(opts.seconds);
+const rate = opts.rate === undefined ? undefined : Number(opts.rate);
 for (const server of list)
   for (const c of cases) load({ port: server.port, path: c.path, body: c.text, duration: 1 });
-console.log(`A = ${baseRoot}, B = ${ROOT}; ${opts.runs} interleaved runs of ${seconds} s, medians`);
+console.log(
+  `A = ${baseRoot}, B = ${ROOT}; ${opts.runs} interleaved runs of ${seconds} s${rate ? ` at ${rate} req/s` : ''}, medians`,
+);
 console.log(
   'case                      | A req/s | B req/s | B2 req/s | CPU µs/review A / B / B2 | A/B2 | B/B2',
 );
@@ -80,7 +86,7 @@ for (const c of cases) {
   for (let i = 0; i < Number(opts.runs); i++)
     list.forEach((server, k) => {
       const before = cpuUs(server.child.pid);
-      const r = load({ port: server.port, path: c.path, body: c.text, duration: seconds });
+      const r = load({ port: server.port, path: c.path, body: c.text, duration: seconds, rate });
       runs[k].push({ rps: r.rps, cpu: (cpuUs(server.child.pid) - before) / Math.max(1, r.requests) });
     });
   const [ra, rb, r2] = runs.map((rs) => ({
