@@ -3,368 +3,54 @@
 // useHostPath, size, nodeSelector, a second CR, delete), Nodes whose hostname label differs from their
 // name or that carry a node-local driver's topology key, removed and re-added Nodes, and PVs pinned by
 // such keys or by several terms: the live context must judge as one built from the final objects.
-import { describe, expect, it } from '@jest/globals';
-import fc from 'fast-check';
+import { describe, it } from '@jest/globals';
+import { aistore, targetPod } from '../support/builders.js';
 import {
-  ClusterContext,
-  evaluate,
-  TARGET_COMPONENT_SELECTOR,
-  type KubeObject,
-} from '../../src/policy/index.js';
-import { reduced, type Cached } from '../../src/server/reduce.js';
-import { RESOURCES } from '../../src/server/cluster.js';
-import {
-  aistore,
-  claimName,
-  discoveredDisk,
-  node,
-  pv,
-  pvc,
-  targetPod,
-  targetStatefulSet,
-} from '../support/builders.js';
+  arbSteps,
+  assertInPlaceLiveMatchesScratch,
+  probes,
+  type MountSet,
+  type Obj,
+} from '../support/watch-property.js';
 
-type Obj = KubeObject & {
-  metadata: Record<string, unknown>;
-  spec: Record<string, unknown>;
-  status?: unknown;
-};
-const PVS = ['p0', 'p1', 'p2', 'local-pv-a'];
-const NODES = ['node-1', 'node-2', 'node-3'];
-const CLAIMS = [claimName(0), claimName(1), claimName(2), 'ais-ais-state-ais-target-0', 'other'];
+// watch26's step kinds, then CR events, Node hostname events and PV pins.
+const arbStep = arbSteps([
+  'uid',
+  'claim',
+  'class',
+  'size',
+  'label',
+  'host',
+  'deleting',
+  'recreate',
+  'delete',
+  'node',
+  'sts',
+  'cr',
+  'nodeHost',
+  'pin',
+]);
 
-type Step =
-  | { t: 'uid'; pv: number; phase: string; uid: boolean }
-  | { t: 'claim'; pv: number; claim: number }
-  | { t: 'class'; pv: number; cls: string }
-  | { t: 'size'; pv: number; size: string }
-  | { t: 'label'; pv: number; media: string | null }
-  | { t: 'host'; pv: number; host: number }
-  | { t: 'deleting'; pv: number }
-  | { t: 'recreate'; pv: number }
-  | { t: 'delete'; pv: number }
-  | { t: 'node'; n: number; pool: string | null; taint: boolean }
-  | { t: 'sts'; labels: 'full' | 'no-managed-by' | 'no-component' | 'gone'; replicas: number }
-  | { t: 'cr'; name: string; size: number; mounts: number; pool: string | null; gone: boolean }
-  | { t: 'nodeHost'; n: number; hostLabel: string | null; openebs: string | null; gone: boolean }
-  | { t: 'pin'; pv: number; how: number; v: number }
-  | { t: 'review' };
-
-const i = (n: number) => fc.integer({ min: 0, max: n - 1 });
-const arbStep: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({
-    t: fc.constant('uid' as const),
-    pv: i(PVS.length),
-    phase: fc.constantFrom('Bound', 'Released', 'Available', 'Failed'),
-    uid: fc.boolean(),
-  }),
-  fc.record({ t: fc.constant('claim' as const), pv: i(PVS.length), claim: i(CLAIMS.length + 1) }),
-  fc.record({
-    t: fc.constant('class' as const),
-    pv: i(PVS.length),
-    cls: fc.constantFrom('ais-local-storage', 'other'),
-  }),
-  fc.record({ t: fc.constant('size' as const), pv: i(PVS.length), size: fc.constantFrom('5Ti', '1Ti') }),
-  fc.record({
-    t: fc.constant('label' as const),
-    pv: i(PVS.length),
-    media: fc.constantFrom('ssd', 'hdd', null),
-  }),
-  fc.record({ t: fc.constant('host' as const), pv: i(PVS.length), host: i(NODES.length) }),
-  fc.record({ t: fc.constant('deleting' as const), pv: i(PVS.length) }),
-  fc.record({ t: fc.constant('recreate' as const), pv: i(PVS.length) }),
-  fc.record({ t: fc.constant('delete' as const), pv: i(PVS.length) }),
-  fc.record({
-    t: fc.constant('node' as const),
-    n: i(NODES.length),
-    pool: fc.constantFrom('a', 'b', null),
-    taint: fc.boolean(),
-  }),
-  fc.record({
-    t: fc.constant('sts' as const),
-    labels: fc.constantFrom(
-      'full' as const,
-      'no-managed-by' as const,
-      'no-component' as const,
-      'gone' as const,
-    ),
-    replicas: fc.integer({ min: 0, max: 3 }),
-  }),
-  fc.record({
-    t: fc.constant('cr' as const),
-    name: fc.constantFrom('ais', 'ais2'),
-    size: fc.integer({ min: 1, max: 3 }),
-    mounts: i(4),
-    pool: fc.constantFrom('a', 'b', null),
-    gone: fc.boolean(),
-  }),
-  fc.record({
-    t: fc.constant('nodeHost' as const),
-    n: i(NODES.length),
-    hostLabel: fc.constantFrom('h-1', 'h-2', 'node-1', 'node-2', null),
-    openebs: fc.constantFrom('node-1', 'node-9', null),
-    gone: fc.boolean(),
-  }),
-  fc.record({ t: fc.constant('pin' as const), pv: i(PVS.length), how: i(4), v: i(4) }),
-  fc.constant({ t: 'review' as const }),
-  fc.constant({ t: 'review' as const }),
-);
-const PIN_VALUES = ['node-1', 'node-2', 'h-1', 'node-9'];
-
-const freshPV = (name: string, claim = 0): Obj => {
-  if (name.startsWith('local-pv')) return discoveredDisk({ host: 'node-1', path: '/mnt/a', name }) as Obj;
-  const p = pv(name, {
-    claim: CLAIMS[claim] as string,
-    host: 'node-1',
-    path: `/mnt/${name}`,
-    local: true,
-  }) as Obj;
-  p.status = { phase: 'Available' };
-  return p;
-};
-
-const CR_MOUNTS = [
-  undefined,
-  [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-  [{ path: '/mnt/p0', size: '1Ti', useHostPath: true }],
-  [
-    { path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' },
-    { path: '/mnt/x', size: '1Ti', useHostPath: true },
-  ],
-];
-const MOUNT_SETS = [
+const MOUNT_SETS: MountSet[] = [
   undefined,
   [{ path: '/mnt/p1', size: '1Ti', useHostPath: true }],
   [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
   [{ path: '/data/aistore', size: '2Ti', storageClass: 'other' }],
 ];
-
-function probes(server: Map<string, Obj>): KubeObject[] {
-  const out: KubeObject[] = [];
-  for (const mounts of MOUNT_SETS)
-    for (const size of [1, 3]) out.push(aistore({ size, mounts, disable: true }), aistore({ size, mounts }));
-  const sel = aistore({ size: 2 }) as Obj;
-  ((sel.spec.targetSpec as Record<string, unknown>).mounts as Record<string, unknown>[])[0]!.selector = {
-    matchLabels: { media: 'ssd' },
-  };
-  out.push(sel);
-  for (const o of [0, 1, 2]) {
-    out.push(pvc(claimName(o)));
-    out.push(targetPod({ ordinal: o }));
-  }
-  out.push(targetStatefulSet({ replicas: 3 }));
-  out.push(aistore({ name: 'ais2', size: 2 }));
-  out.push(aistore({ size: 2, nodeSelector: { pool: 'a' } }));
-  out.push(targetPod({ ordinal: 1, cr: 'ais2' }));
-  out.push(pv('probe', { claim: claimName(1), host: 'node-1', path: '/mnt/p0', local: true }));
-  out.push(pv('probe2', { claim: claimName(0), host: 'node-2', path: '/mnt/x', local: true }));
-  for (const obj of server.values()) if (obj.kind === 'PersistentVolume') out.push(obj);
-  return out;
-}
-
-function verdicts(ctx: ClusterContext, subjects: KubeObject[]) {
-  return subjects.map((object) =>
-    (['CREATE', 'UPDATE'] as const).map((operation) => {
-      const ev = evaluate({ operation, object, oldObject: operation === 'UPDATE' ? object : undefined }, ctx);
-      return {
-        what: `${object.kind} ${object.metadata?.name} ${operation}`,
-        allowed: ev.allowed,
-        findings: ev.findings.map((f) => `${f.ruleId} ${f.severity} ${f.message}`).sort(),
-        patch: JSON.stringify(ev.patch ?? null),
-      };
-    }),
-  );
-}
-
-const resourceOf = (kind: string) => RESOURCES.find((r) => r.kind === kind)!;
-const shape = (o: Obj): Cached => {
-  const r = resourceOf(o.kind as string);
-  return reduced(structuredClone(o) as Cached, r.apiVersion, r.kind);
-};
-const [selKey, selValue] = TARGET_COMPONENT_SELECTOR.split('=') as [string, string];
-const watched = (o: Obj) =>
-  o.kind !== 'StatefulSet' ||
-  (o.metadata.labels as Record<string, string> | undefined)?.[selKey] === selValue;
-
-function run(steps: Step[]) {
-  const live = new ClusterContext();
-  const cache = new Map<string, Cached>(); // the informers' caches
-  const server = new Map<string, Obj>();
-  let rv = 1;
-  let uid = 1;
-  const put = (obj: Obj) => {
-    const k = `${obj.kind as string}/${obj.metadata.name as string}`;
-    obj.metadata.resourceVersion = String(rv++);
-    server.set(k, obj);
-    const had = cache.get(k);
-    if (!watched(obj)) {
-      // The watch's label selector: the apiserver sends DELETED when the object stops matching.
-      if (had) {
-        cache.delete(k);
-        live.remove(had);
-      }
-      return;
-    }
-    const s = shape(obj);
-    cache.set(k, s);
-    live.upsert(s);
-  };
-  const del = (k: string) => {
-    server.delete(k);
-    const had = cache.get(k);
-    if (had) {
-      cache.delete(k);
-      live.remove(had);
-    }
-  };
-  for (const n of NODES) put(node(n) as Obj);
-  for (const name of PVS) put(freshPV(name));
-  put(targetStatefulSet({ replicas: 2 }) as Obj);
-  put(aistore({ size: 3 }) as Obj);
-  for (const step of steps) {
-    if (step.t === 'review') {
-      verdicts(live, probes(server));
-      continue;
-    }
-    if (step.t === 'node') {
-      const n = node(NODES[step.n]!, step.pool ? { pool: step.pool } : {}) as Obj;
-      if (step.taint) n.spec = { taints: [{ key: 'k', value: 'v', effect: 'NoSchedule' }] };
-      put(n);
-      continue;
-    }
-    if (step.t === 'cr') {
-      const cr = aistore({
-        name: step.name,
-        size: step.size,
-        mounts: CR_MOUNTS[step.mounts] as never,
-        nodeSelector: step.pool ? { pool: step.pool } : undefined,
-      }) as Obj;
-      if (step.gone) del(`AIStore/${step.name}`);
-      else put(cr);
-      continue;
-    }
-    if (step.t === 'nodeHost') {
-      const name = NODES[step.n]!;
-      if (step.gone) {
-        del(`Node/${name}`);
-        continue;
-      }
-      const n = node(name) as Obj;
-      const labels = n.metadata.labels as Record<string, string>;
-      if (step.hostLabel === null) delete labels['kubernetes.io/hostname'];
-      else labels['kubernetes.io/hostname'] = step.hostLabel;
-      if (step.openebs) labels['openebs.io/nodename'] = step.openebs;
-      put(n);
-      continue;
-    }
-    if (step.t === 'sts') {
-      const s = targetStatefulSet({ replicas: step.replicas }) as Obj;
-      const labels = s.metadata.labels as Record<string, string>;
-      if (step.labels === 'gone') {
-        del(`StatefulSet/${s.metadata.name as string}`);
-        continue;
-      }
-      if (step.labels === 'no-managed-by') delete labels['app.kubernetes.io/managed-by'];
-      if (step.labels === 'no-component') delete labels[selKey];
-      put(s);
-      continue;
-    }
-    const name = PVS[step.pv]!;
-    const k = `PersistentVolume/${name}`;
-    if (step.t === 'delete') {
-      del(k);
-      continue;
-    }
-    if (step.t === 'recreate') {
-      del(k);
-      put(freshPV(name, step.pv % CLAIMS.length));
-      continue;
-    }
-    const cur = structuredClone(server.get(k) ?? freshPV(name));
-    const spec = cur.spec;
-    const ref = spec.claimRef as Record<string, unknown> | undefined;
-    switch (step.t) {
-      case 'uid':
-        if (ref) {
-          if (step.uid) ref.uid = `u${uid++}`;
-          else delete ref.uid;
-        }
-        cur.status = { phase: step.phase };
-        break;
-      case 'claim':
-        if (step.claim >= CLAIMS.length) delete spec.claimRef;
-        else spec.claimRef = { kind: 'PersistentVolumeClaim', namespace: 'ais', name: CLAIMS[step.claim] };
-        break;
-      case 'class':
-        spec.storageClassName = step.cls;
-        break;
-      case 'size':
-        spec.capacity = { storage: step.size };
-        break;
-      case 'label': {
-        const labels = { ...(cur.metadata.labels as Record<string, string> | undefined) };
-        if (step.media) labels.media = step.media;
-        else delete labels.media;
-        cur.metadata.labels = labels;
-        break;
-      }
-      case 'host':
-        spec.nodeAffinity = {
-          required: {
-            nodeSelectorTerms: [
-              {
-                matchExpressions: [
-                  { key: 'kubernetes.io/hostname', operator: 'In', values: [NODES[step.host]] },
-                ],
-              },
-            ],
-          },
-        };
-        break;
-      case 'pin': {
-        const value = PIN_VALUES[step.v]!;
-        const other = PIN_VALUES[(step.v + 1) % PIN_VALUES.length]!;
-        const terms = [
-          [{ matchExpressions: [{ key: 'openebs.io/nodename', operator: 'In', values: [value] }] }],
-          [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [value] }] }],
-          [
-            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [value] }] },
-            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [other] }] },
-          ],
-          [
-            {
-              matchExpressions: [
-                { key: 'kubernetes.io/hostname', operator: 'In', values: [value] },
-                { key: 'openebs.io/nodename', operator: 'In', values: [other] },
-              ],
-            },
-          ],
-        ][step.how]!;
-        spec.nodeAffinity = { required: { nodeSelectorTerms: terms } };
-        break;
-      }
-      case 'deleting':
-        cur.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
-        break;
-    }
-    put(cur);
-  }
-  return { live, server };
-}
+const serve27Probes = (server: Map<string, Obj>) =>
+  probes(server, MOUNT_SETS, () => [
+    aistore({ name: 'ais2', size: 2 }),
+    aistore({ size: 2, nodeSelector: { pool: 'a' } }),
+    targetPod({ ordinal: 1, cr: 'ais2' }),
+  ]);
 
 describe('review serve27: CR, Node hostname and PV pin events, live vs scratch', () => {
   it('judges every probe as a context built from the final reduced objects', () => {
-    fc.assert(
-      fc.property(
-        fc.array(arbStep, { minLength: 3, maxLength: Number(process.env.S27_LEN ?? 30) }),
-        (steps) => {
-          const { live, server } = run(steps);
-          const fresh = new ClusterContext([...server.values()].filter(watched).map(shape));
-          const subjects = probes(server);
-          expect(verdicts(live, subjects)).toEqual(verdicts(fresh, subjects));
-        },
-      ),
-      { numRuns: Number(process.env.S27_RUNS ?? 150) },
-    );
+    assertInPlaceLiveMatchesScratch({
+      steps: arbStep,
+      probes: serve27Probes,
+      maxLength: Number(process.env.S27_LEN ?? 30),
+      numRuns: Number(process.env.S27_RUNS ?? 150),
+    });
   });
 });

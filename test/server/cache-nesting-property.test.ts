@@ -6,9 +6,9 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
-import { reduced, type Cached } from '../../src/server/reduce.js';
-import { RESOURCES } from '../../src/server/cluster.js';
+import type { Cached } from '../../src/server/reduce.js';
 import { aistore, claimName, node, pv } from '../support/builders.js';
+import { shape } from '../support/watch-property.js';
 
 type Obj = KubeObject & {
   metadata: Record<string, unknown>;
@@ -69,10 +69,6 @@ const arbStep: fc.Arbitrary<Step> = fc.oneof(
   },
 );
 
-const shape = (o: Obj): Cached => {
-  const r = RESOURCES.find((x) => x.kind === o.kind)!;
-  return reduced(structuredClone(o) as Cached, r.apiVersion, r.kind);
-};
 const BASE: Obj[] = [
   node('n1') as Obj,
   node('n2') as Obj,

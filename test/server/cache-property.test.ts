@@ -6,7 +6,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
-import { reduced, type Cached } from '../../src/server/reduce.js';
 import { RESOURCES } from '../../src/server/cluster.js';
 import {
   aistore,
@@ -18,6 +17,7 @@ import {
   targetPod,
   targetStatefulSet,
 } from '../support/builders.js';
+import { FakeFeed, shape, verdicts } from '../support/watch-property.js';
 
 type Obj = KubeObject & { metadata: Record<string, unknown> };
 const NS = ['ais', 'other'];
@@ -175,51 +175,6 @@ const selected = (kind: string, obj: Obj) => {
   return (obj.metadata.labels as Record<string, string> | undefined)?.[k as string] === v;
 };
 
-/** Feed + ListWatch for one kind, as src/server/cluster.ts and client-node cache.js do it. */
-class FakeFeed {
-  cache = new Map<string, Cached>();
-  constructor(
-    readonly kind: string,
-    readonly ctx: ClusterContext,
-  ) {}
-  private shape(obj: Obj): Cached {
-    const r = resourceOf(this.kind);
-    return reduced(structuredClone(obj) as Cached, r.apiVersion, r.kind);
-  }
-  private key(o: Cached) {
-    return `${(o.metadata as Record<string, unknown>).namespace ?? ''}/${(o.metadata as Record<string, unknown>).name ?? ''}`;
-  }
-  event(phase: 'ADDED' | 'MODIFIED' | 'DELETED', raw: Obj) {
-    const obj = this.shape(raw);
-    const k = this.key(obj);
-    if (phase === 'DELETED') {
-      if (this.cache.delete(k)) this.ctx.remove(obj);
-      return;
-    }
-    const found = this.cache.get(k);
-    if (found && found.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
-    this.cache.set(k, obj);
-    this.ctx.upsert(obj);
-  }
-  relist(items: Obj[]) {
-    const shaped = items.map((i) => this.shape(i));
-    const keys = new Set(shaped.map((o) => this.key(o)));
-    for (const [k, old] of [...this.cache]) {
-      if (!keys.has(k)) {
-        this.cache.delete(k);
-        this.ctx.remove(old);
-      }
-    }
-    for (const obj of shaped) {
-      const k = this.key(obj);
-      const found = this.cache.get(k);
-      if (found && found.metadata?.resourceVersion === obj.metadata?.resourceVersion) continue;
-      this.cache.set(k, obj);
-      this.ctx.upsert(obj);
-    }
-  }
-}
-
 const KINDS = ['Node', 'PersistentVolume', 'StatefulSet', 'AIStore'];
 const objKey = (kind: string, ns: string, name: string) => `${kind}|${ns}|${name}`;
 
@@ -241,26 +196,9 @@ function probes(server: Map<string, Obj>): KubeObject[] {
   return out;
 }
 
-function verdicts(ctx: ClusterContext, subjects: KubeObject[]) {
-  return subjects.map((object) =>
-    ['CREATE', 'UPDATE'].map((operation) => {
-      const ev = evaluate(
-        { operation: operation as 'CREATE', object, oldObject: operation === 'UPDATE' ? object : undefined },
-        ctx,
-      );
-      return {
-        allowed: ev.allowed,
-        // Exact text: what a message names may not depend on the order events came in.
-        findings: ev.findings.map((f) => `${f.ruleId} ${f.severity} ${f.message}`).sort(),
-        patch: JSON.stringify(ev.patch ?? null),
-      };
-    }),
-  );
-}
-
 function runSteps(steps: Step[]) {
   const live = new ClusterContext();
-  const feeds = new Map(KINDS.map((k) => [k, new FakeFeed(k, live)]));
+  const feeds = new Map(KINDS.map((k) => [k, new FakeFeed(live)]));
   const server = new Map<string, Obj>();
   let rv = 1;
   let connected = true;
@@ -333,12 +271,7 @@ describe('live context after any event sequence', () => {
     fc.assert(
       fc.property(fc.array(arbStep, { minLength: 5, maxLength: 40, size: 'max' }), (steps) => {
         const { live, server } = runSteps(steps);
-        const listed = [...server.values()]
-          .filter((o) => selected(o.kind as string, o))
-          .map((o) => {
-            const r = resourceOf(o.kind as string);
-            return reduced(structuredClone(o) as Cached, r.apiVersion, r.kind);
-          });
+        const listed = [...server.values()].filter((o) => selected(o.kind as string, o)).map(shape);
         const fresh = new ClusterContext(listed);
         const subjects = probes(server);
         expect(verdicts(live, subjects)).toEqual(verdicts(fresh, subjects));
@@ -389,10 +322,7 @@ describe('reduced like whole: a scale-out of a CR whose PVs a provisioner made',
 
   it('both say nothing is missing', () => {
     const whole: KubeObject[] = [node('n1'), before, ...made];
-    const cached = whole.map((o) => {
-      const r = resourceOf(String(o.kind));
-      return reduced(structuredClone(o) as Cached, r.apiVersion, r.kind);
-    });
+    const cached = whole.map(shape);
     expect(findings(cached)).toEqual([]);
     expect(findings(whole)).toEqual([]);
   });

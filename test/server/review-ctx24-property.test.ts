@@ -9,9 +9,7 @@
 // review-ctx24-event-order.test.ts for what differs when it is not).
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
-import { reduced, type Cached } from '../../src/server/reduce.js';
-import { RESOURCES } from '../../src/server/cluster.js';
+import { ClusterContext, type KubeObject } from '../../src/policy/index.js';
 import {
   aistore,
   claimName,
@@ -22,6 +20,7 @@ import {
   targetPod,
   targetStatefulSet,
 } from '../support/builders.js';
+import { FakeFeed, keyOf, shape, verdicts } from '../support/watch-property.js';
 
 type Obj = KubeObject & {
   metadata: Record<string, unknown>;
@@ -163,48 +162,6 @@ const arbStep: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ t: 'probe' as const }) },
 );
 
-const resourceOf = (kind: string) => RESOURCES.find((r) => r.kind === kind)!;
-const shape = (o: Obj): Cached => {
-  const r = resourceOf(o.kind as string);
-  return reduced(structuredClone(o) as Cached, r.apiVersion, r.kind);
-};
-const keyOf = (o: { metadata?: unknown }) => {
-  const m = o.metadata as Record<string, unknown>;
-  return `${(m.namespace as string) ?? ''}/${m.name as string}`;
-};
-
-class FakeFeed {
-  cache = new Map<string, Cached>();
-  constructor(readonly ctx: ClusterContext) {}
-  event(phase: 'ADDED' | 'MODIFIED' | 'DELETED', raw: Obj) {
-    const obj = shape(raw);
-    const k = keyOf(obj);
-    if (phase === 'DELETED') {
-      if (this.cache.delete(k)) this.ctx.remove(obj);
-      return;
-    }
-    const found = this.cache.get(k);
-    if (found && found.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
-    this.cache.set(k, obj);
-    this.ctx.upsert(obj);
-  }
-  relist(items: Obj[]) {
-    const shaped = items.map(shape);
-    const keys = new Set(shaped.map(keyOf));
-    for (const [k, old] of [...this.cache])
-      if (!keys.has(k)) {
-        this.cache.delete(k);
-        this.ctx.remove(old);
-      }
-    for (const obj of shaped) {
-      const found = this.cache.get(keyOf(obj));
-      if (found && found.metadata?.resourceVersion === obj.metadata?.resourceVersion) continue;
-      this.cache.set(keyOf(obj), obj);
-      this.ctx.upsert(obj);
-    }
-  }
-}
-
 const KINDS = ['Node', 'PersistentVolume', 'StatefulSet', 'AIStore'];
 
 function probes(server: Map<string, Obj>): KubeObject[] {
@@ -236,20 +193,6 @@ function probes(server: Map<string, Obj>): KubeObject[] {
   for (const obj of server.values())
     if (obj.kind === 'PersistentVolume' || obj.kind === 'AIStore') out.push(obj);
   return out;
-}
-
-function verdicts(ctx: ClusterContext, subjects: KubeObject[]) {
-  return subjects.map((object) =>
-    (['CREATE', 'UPDATE'] as const).map((operation) => {
-      const ev = evaluate({ operation, object, oldObject: operation === 'UPDATE' ? object : undefined }, ctx);
-      return {
-        what: `${object.kind} ${keyOf(object)} ${operation}`,
-        allowed: ev.allowed,
-        findings: ev.findings.map((f) => `${f.ruleId} ${f.severity} ${f.message}`).sort(),
-        patch: JSON.stringify(ev.patch ?? null),
-      };
-    }),
-  );
 }
 
 /** What the apiserver adds that the cache drops (reduce.ts): no rule may read it. */
@@ -321,7 +264,7 @@ function run(steps: Step[]) {
       });
     } else if (step.t === 'drop') connected = false;
     else if (step.t === 'relist') relist();
-    else verdicts(live, probes(server));
+    else verdicts(live, probes(server), keyOf);
   }
   if (!connected) relist();
   return { live, server };
@@ -334,7 +277,7 @@ describe('review ctx24: live context vs scratch, wider shapes', () => {
         const { live, server } = run(steps);
         const fresh = new ClusterContext([...server.values()].map(shape));
         const subjects = probes(server);
-        expect(verdicts(live, subjects)).toEqual(verdicts(fresh, subjects));
+        expect(verdicts(live, subjects, keyOf)).toEqual(verdicts(fresh, subjects, keyOf));
       }),
       { numRuns: 150 },
     );
@@ -356,7 +299,7 @@ describe('review ctx24: live (reduced) vs whole objects, wider shapes', () => {
           }),
         );
         const subjects = probes(server);
-        expect(verdicts(live, subjects)).toEqual(verdicts(whole, subjects));
+        expect(verdicts(live, subjects, keyOf)).toEqual(verdicts(whole, subjects, keyOf));
       }),
       { numRuns: 100 },
     );
