@@ -21,28 +21,16 @@
 // `up == 0` for the guard's job, or an expiry alert that keeps the last seen notAfter).
 // The test runs `promtool test rules` (the promtool of test/monitoring/run.sh) on the shipped rules.
 import { describe, expect, it } from '@jest/globals';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import { DEPLOY_DIR } from '../../src/deploy/index.js';
+import { GUARD_LABELS as LABELS, promtoolExpectations, promtoolTest, RULES } from '../support/promtool.js';
 
-const RULES = join(DEPLOY_DIR, 'helm', 'ais-guard', 'files', 'prometheus-rules.yaml');
 const alerts = (
   YAML.parse(readFileSync(RULES, 'utf8')) as { groups: { rules: { alert?: string }[] }[] }
 ).groups
   .flatMap((g) => g.rules)
   .flatMap((r) => (r.alert ? [r.alert] : []));
 
-/** The promtool test/monitoring/run.sh uses (built once from Go modules, then cached). */
-function promtool(): string {
-  if (process.env.PROMTOOL) return process.env.PROMTOOL;
-  const out = execFileSync(join(DEPLOY_DIR, '..', 'test', 'monitoring', 'build.sh'), { encoding: 'utf8' });
-  return out.trim().split('\n').pop()!;
-}
-
-const LABELS = 'namespace="ais-guard",job="ais-guard",pod="guard-a"';
 const DAY_MIN = 24 * 60;
 
 /**
@@ -55,38 +43,20 @@ function firingAfterScrapesFail(
   upMinutes: number,
   downMinutes: number,
 ): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'ais-guard-ops27-'));
-  try {
-    const input = [
-      ...Object.entries(series).map(([name, value]) => ({
-        series: `${name}{${LABELS}}`,
-        values: `${value}x${upMinutes} _x${downMinutes}`,
-      })),
-      { series: `up{${LABELS}}`, values: `1x${upMinutes} 0x${downMinutes}` },
-    ];
-    const evalTime = `${upMinutes + downMinutes - 1}m`;
-    const file = join(dir, 'down.test.yaml');
-    writeFileSync(
-      file,
-      YAML.stringify({
-        rule_files: [RULES],
-        evaluation_interval: '1m',
-        tests: [
-          {
-            interval: '1m',
-            input_series: input,
-            alert_rule_test: alerts.map((alertname) => ({ eval_time: evalTime, alertname, exp_alerts: [] })),
-          },
-        ],
-      }),
-    );
-    const run = spawnSync(promtool(), ['test', 'rules', file], { encoding: 'utf8' });
-    const text = `${run.stdout}${run.stderr}`;
-    if (run.status !== 0 && !/FAILED/.test(text)) throw new Error(`promtool failed: ${text}`);
-    return [...text.matchAll(/alertname: (\w+), time:/g)].map((m) => m[1]!);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const input = [
+    ...Object.entries(series).map(([name, value]) => ({
+      series: `${name}{${LABELS}}`,
+      values: `${value}x${upMinutes} _x${downMinutes}`,
+    })),
+    { series: `up{${LABELS}}`, values: `1x${upMinutes} 0x${downMinutes}` },
+  ];
+  const evalTime = `${upMinutes + downMinutes - 1}m`;
+  const { text } = promtoolExpectations({
+    interval: '1m',
+    input_series: input,
+    alert_rule_test: alerts.map((alertname) => ({ eval_time: evalTime, alertname, exp_alerts: [] })),
+  });
+  return [...text.matchAll(/alertname: (\w+), time:/g)].map((m) => m[1]!);
 }
 
 describe('review ops27: the shipped alerts when the guard can no longer be scraped', () => {
@@ -119,34 +89,16 @@ describe('review ops27: the shipped alerts when the guard can no longer be scrap
 
   it('control: the expiry alert fires while the guard is still scraped', () => {
     // Same series as the first case, evaluated before the scrapes stop: the rule itself works.
-    const dir = mkdtempSync(join(tmpdir(), 'ais-guard-ops27-'));
-    try {
-      const file = join(dir, 'up.test.yaml');
-      writeFileSync(
-        file,
-        YAML.stringify({
-          rule_files: [RULES],
-          evaluation_interval: '1m',
-          tests: [
-            {
-              interval: '1m',
-              input_series: [
-                {
-                  series: `ais_guard_certificate_expiry_timestamp_seconds{${LABELS}}`,
-                  values: `${10 * 86_400}x600`,
-                },
-              ],
-              alert_rule_test: [
-                { eval_time: '5h', alertname: 'AisGuardCertificateExpiringSoon', exp_alerts: [] },
-              ],
-            },
-          ],
-        }),
-      );
-      const run = spawnSync(promtool(), ['test', 'rules', file], { encoding: 'utf8' });
-      expect(`${run.stdout}${run.stderr}`).toMatch(/alertname: AisGuardCertificateExpiringSoon, time: 5h/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const run = promtoolTest({
+      interval: '1m',
+      input_series: [
+        {
+          series: `ais_guard_certificate_expiry_timestamp_seconds{${LABELS}}`,
+          values: `${10 * 86_400}x600`,
+        },
+      ],
+      alert_rule_test: [{ eval_time: '5h', alertname: 'AisGuardCertificateExpiringSoon', exp_alerts: [] }],
+    });
+    expect(run.text).toMatch(/alertname: AisGuardCertificateExpiringSoon, time: 5h/);
   }, 240_000);
 });

@@ -21,22 +21,13 @@
 // to the promtool of test/monitoring/run.sh, and the certificate series is that of the Certificate
 // the same render makes (its duration and renewBefore as rendered).
 import { describe, expect, it } from '@jest/globals';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { DEPLOY_DIR } from '../../src/deploy/index.js';
+import { builtTool as tool, GUARD_LABELS, promtoolExpectations } from '../support/promtool.js';
 
-const ROOT = join(DEPLOY_DIR, '..');
 const CHART = join(DEPLOY_DIR, 'helm', 'ais-guard');
-
-/** A tool built from Go modules by its build.sh (cached), unless named in the environment. */
-function tool(env: string, script: string): string {
-  const given = process.env[env];
-  if (given) return given;
-  return execFileSync(join(ROOT, script), { encoding: 'utf8' }).trim().split('\n').pop()!;
-}
 
 interface K8sObject {
   kind: string;
@@ -66,43 +57,23 @@ const hoursOf = (d: string): number => {
  * What promtool reports of AisGuardCertificateExpiringSoon at `evalHours` (past its `for: 1h`), for a
  * guard serving, from time 0, a certificate whose notAfter is `notAfterHours`; '' when it is quiet.
  */
-function expiryAlertAt(rules: unknown, notAfterHours: number, evalHours: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ais-guard-ops27-'));
-  try {
-    const rulesFile = join(dir, 'rules.yaml');
-    writeFileSync(rulesFile, YAML.stringify(rules));
-    const testFile = join(dir, 'expiry.test.yaml');
-    writeFileSync(
-      testFile,
-      YAML.stringify({
-        rule_files: [rulesFile],
-        evaluation_interval: '1m',
-        tests: [
-          {
-            interval: '1m',
-            input_series: [
-              {
-                series:
-                  'ais_guard_certificate_expiry_timestamp_seconds{namespace="ais-guard",job="ais-guard",pod="guard-a"}',
-                values: `${notAfterHours * 3600}x${evalHours * 60 + 10}`,
-              },
-            ],
-            alert_rule_test: [
-              { eval_time: `${evalHours}h`, alertname: 'AisGuardCertificateExpiringSoon', exp_alerts: [] },
-            ],
-          },
-        ],
-      }),
-    );
-    const run = spawnSync(tool('PROMTOOL', 'test/monitoring/build.sh'), ['test', 'rules', testFile], {
-      encoding: 'utf8',
-    });
-    const text = `${run.stdout}${run.stderr}`;
-    if (run.status !== 0 && !/FAILED/.test(text)) throw new Error(`promtool failed: ${text}`);
-    return run.status === 0 ? '' : text;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+function expiryAlertAt(rules: object, notAfterHours: number, evalHours: number): string {
+  const run = promtoolExpectations(
+    {
+      interval: '1m',
+      input_series: [
+        {
+          series: `ais_guard_certificate_expiry_timestamp_seconds{${GUARD_LABELS}}`,
+          values: `${notAfterHours * 3600}x${evalHours * 60 + 10}`,
+        },
+      ],
+      alert_rule_test: [
+        { eval_time: `${evalHours}h`, alertname: 'AisGuardCertificateExpiringSoon', exp_alerts: [] },
+      ],
+    },
+    rules,
+  );
+  return run.status === 0 ? '' : run.text;
 }
 
 function chart(duration: string, renewBefore: string) {
