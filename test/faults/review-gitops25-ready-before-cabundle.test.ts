@@ -32,7 +32,8 @@ import { join } from 'node:path';
 import { ensureCerts } from '../../src/tls/index.js';
 import { FakeApiServer } from '../support/fake-apiserver.js';
 import { send, until } from './support/client.js';
-import { spawnGuard, type ChildGuard } from './support/guard.js';
+import type { ChildGuard } from './support/guard.js';
+import { spawnManaging } from './support/manage-webhook.js';
 
 let guard: ChildGuard | undefined;
 let fake: FakeApiServer | undefined;
@@ -48,14 +49,7 @@ describe('review gitops25: readiness and the caBundle the guard has to write', (
     const kubeconfig = fake.writeKubeConfig(join(root, 'kubeconfig'));
     const tls = join(root, 'tls');
     await ensureCerts(tls, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
-    guard = await spawnGuard([
-      '--port=0',
-      '--address=127.0.0.1',
-      `--tls-cert=${join(tls, 'tls.crt')}`,
-      `--tls-key=${join(tls, 'tls.key')}`,
-      '--manage-webhook-config',
-      `--kubeconfig=${kubeconfig}`,
-    ]);
+    guard = await spawnManaging(tls, kubeconfig);
     const g = guard;
     await until(
       'the caBundle write failed',

@@ -17,18 +17,23 @@
 // NODE_OPTIONS=--experimental-vm-modules npx jest -c jest.faults.config.js test/faults/review-rot23
 import { afterAll, describe, expect, it } from '@jest/globals';
 import jsonpatch from 'fast-json-patch';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCerts } from '../../src/tls/index.js';
-import { spawnGuard, type ChildGuard } from './support/guard.js';
+import { until } from './support/client.js';
+import type { ChildGuard } from './support/guard.js';
 import { writeKubeconfig } from './support/kubeconfig.js';
-
-const BASE = '/apis/admissionregistration.k8s.io/v1';
-const VALIDATING = `${BASE}/validatingwebhookconfigurations/ais-guard`;
+import {
+  secretVolume,
+  spawnManaging,
+  status,
+  VALIDATING,
+  validatingConfig,
+} from './support/manage-webhook.js';
 
 let guard: ChildGuard | undefined;
 let server: http.Server | undefined;
@@ -39,18 +44,7 @@ afterAll(async () => {
 
 describe('review rot23: serve --manage-webhook-config when only ca.crt changes', () => {
   it('writes the caBundles again', async () => {
-    const object = {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingWebhookConfiguration',
-      metadata: { name: 'ais-guard' },
-      webhooks: [
-        {
-          name: 'a.validate',
-          sideEffects: 'None',
-          clientConfig: { service: { name: 'ais-guard', namespace: 'ais-guard' } } as Record<string, unknown>,
-        },
-      ],
-    };
+    const object = validatingConfig();
     let patches = 0;
     const waiters: { n: number; resolve: () => void }[] = [];
     const patched = (n: number) =>
@@ -64,25 +58,12 @@ describe('review rot23: serve --manage-webhook-config when only ca.crt changes',
           res.writeHead(code, { 'content-type': 'application/json' });
           res.end(JSON.stringify(obj));
         };
-        if (path !== VALIDATING)
-          return reply(404, {
-            kind: 'Status',
-            apiVersion: 'v1',
-            status: 'Failure',
-            message: 'not found',
-            code: 404,
-          });
+        if (path !== VALIDATING) return reply(404, status(404, 'not found'));
         if (req.method === 'PATCH') {
           try {
             jsonpatch.applyPatch(object, JSON.parse(body) as jsonpatch.Operation[], true);
           } catch (err) {
-            return reply(422, {
-              kind: 'Status',
-              apiVersion: 'v1',
-              status: 'Failure',
-              message: String(err),
-              code: 422,
-            });
+            return reply(422, status(422, String(err)));
           }
           patches++;
           for (const w of waiters.filter((x) => patches >= x.n)) w.resolve();
@@ -95,34 +76,19 @@ describe('review rot23: serve --manage-webhook-config when only ca.crt changes',
     const { port } = server.address() as AddressInfo;
 
     const root = mkdtempSync(join(tmpdir(), 'rot23-caonly-'));
-    const made = join(root, 'made');
+    const { made, tls } = await secretVolume(root);
     const other = join(root, 'other');
-    await ensureCerts(made, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
     await ensureCerts(other, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] }); // NEW, a second CA
-    const tls = join(root, 'tls');
-    mkdirSync(tls);
-    for (const f of ['tls.crt', 'tls.key', 'ca.crt']) copyFileSync(join(made, f), join(tls, f));
     const kubeconfig = writeKubeconfig(root, `http://127.0.0.1:${port}`);
-    guard = await spawnGuard([
-      '--port=0',
-      '--address=127.0.0.1',
-      `--tls-cert=${join(tls, 'tls.crt')}`,
-      `--tls-key=${join(tls, 'tls.key')}`,
-      '--manage-webhook-config',
-      '--ca-overlap=1',
-      `--kubeconfig=${kubeconfig}`,
-    ]);
+    guard = await spawnManaging(tls, kubeconfig, ['--ca-overlap=1']);
     await patched(1); // the write at start: the caBundle trusts the current CA
     // ... and its settle step (--ca-overlap=1) has run too: nothing is pending any more.
     const g = guard;
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (g.logs(/webhook configurations trust the current CA/).some((l) => l.step === 'settle')) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 20);
-    });
+    await until(
+      'the settle step logged',
+      () => g.logs(/webhook configurations trust the current CA/).some((l) => l.step === 'settle'),
+      Infinity, // the test's own timeout is the bound
+    );
     // Step 1 of a trust-first rotation: ca.crt = NEW + OLD, the serving pair unchanged (an
     // atomic replace, as the kubelet's swap is).
     const both = readFileSync(join(other, 'ca.crt'), 'utf8') + readFileSync(join(made, 'ca.crt'), 'utf8');

@@ -13,12 +13,12 @@
 // Expected: the guard logs the error and stays up. Run: npm run build, then
 // NODE_OPTIONS=--experimental-vm-modules npx jest -c jest.faults.config.js test/faults/review-rot23
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureCerts } from '../../src/tls/index.js';
 import { spawnGuard, type ChildGuard } from './support/guard.js';
 import { writeKubeconfig } from './support/kubeconfig.js';
+import { secretVolume, spawnManaging } from './support/manage-webhook.js';
 
 let guard: ChildGuard | undefined;
 afterAll(async () => {
@@ -28,25 +28,13 @@ afterAll(async () => {
 describe('review rot23: serve --manage-webhook-config with an unreadable ca.crt', () => {
   it('logs the error and keeps serving instead of dying of an unhandled rejection', async () => {
     const root = mkdtempSync(join(tmpdir(), 'rot23-ca-'));
-    const made = join(root, 'made');
-    await ensureCerts(made, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
-    const tls = join(root, 'tls');
-    mkdirSync(tls);
-    copyFileSync(join(made, 'tls.crt'), join(tls, 'tls.crt'));
-    copyFileSync(join(made, 'tls.key'), join(tls, 'tls.key'));
+    const { tls } = await secretVolume(root, ['tls.crt', 'tls.key']);
     // ca.crt exists but cannot be read as a file (a directory: EISDIR; in a pod EACCES or the
     // kubelet's swap give the same rejected readFile).
     mkdirSync(join(tls, 'ca.crt'));
     // A cluster that refuses everything: the patch is never reached anyway.
     const kubeconfig = writeKubeconfig(root, 'https://127.0.0.1:9');
-    guard = await spawnGuard([
-      '--port=0',
-      '--address=127.0.0.1',
-      `--tls-cert=${join(tls, 'tls.crt')}`,
-      `--tls-key=${join(tls, 'tls.key')}`,
-      '--manage-webhook-config',
-      `--kubeconfig=${kubeconfig}`,
-    ]);
+    guard = await spawnManaging(tls, kubeconfig);
     const g = guard;
     // Whichever comes first: the error logged (expected), or the process gone (the defect).
     const outcome = await new Promise<string>((resolve) => {

@@ -21,18 +21,22 @@
 // fails (jest timeout) when it never does. Run: npm run build, then
 // NODE_OPTIONS=--experimental-vm-modules npx jest -c jest.faults.config.js test/faults/review-rot23
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureCerts } from '../../src/tls/index.js';
-import { spawnGuard, type ChildGuard } from './support/guard.js';
+import { until } from './support/client.js';
+import type { ChildGuard } from './support/guard.js';
 import { writeKubeconfig } from './support/kubeconfig.js';
-
-const BASE = '/apis/admissionregistration.k8s.io/v1';
-const VALIDATING = `${BASE}/validatingwebhookconfigurations/ais-guard`;
+import {
+  secretVolume,
+  spawnManaging,
+  status,
+  VALIDATING,
+  validatingConfig,
+} from './support/manage-webhook.js';
 
 let guard: ChildGuard | undefined;
 let server: http.Server | undefined;
@@ -43,18 +47,7 @@ afterAll(async () => {
 
 describe('review rot23: serve --manage-webhook-config after one failed write', () => {
   it('tries the caBundle write again', async () => {
-    const object = {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingWebhookConfiguration',
-      metadata: { name: 'ais-guard' },
-      webhooks: [
-        {
-          name: 'a.validate',
-          sideEffects: 'None',
-          clientConfig: { service: { name: 'ais-guard', namespace: 'ais-guard' } },
-        },
-      ],
-    };
+    const object = validatingConfig();
     let validatingGets = 0;
     let sawSecondRead: () => void = () => undefined;
     const secondRead = new Promise<void>((r) => (sawSecondRead = r));
@@ -67,50 +60,29 @@ describe('review rot23: serve --manage-webhook-config after one failed write', (
       if (path === VALIDATING && req.method === 'GET') {
         validatingGets++;
         if (validatingGets === 1)
-          return reply(503, {
-            kind: 'Status',
-            apiVersion: 'v1',
-            status: 'Failure',
-            message: 'the server is currently unable to handle the request',
-            code: 503,
-          });
+          return reply(503, status(503, 'the server is currently unable to handle the request'));
         sawSecondRead();
         return reply(200, object);
       }
       // Everything else (the informers' lists, the mutating configuration): not here.
-      reply(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'not found', code: 404 });
+      reply(404, status(404, 'not found'));
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
 
     const root = mkdtempSync(join(tmpdir(), 'rot23-retry-'));
-    const made = join(root, 'made');
-    await ensureCerts(made, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
-    const tls = join(root, 'tls');
-    mkdirSync(tls);
-    for (const f of ['tls.crt', 'tls.key', 'ca.crt']) copyFileSync(join(made, f), join(tls, f));
+    const { tls } = await secretVolume(root);
     expect(readFileSync(join(tls, 'ca.crt'), 'utf8')).toContain('BEGIN CERTIFICATE');
     const kubeconfig = writeKubeconfig(root, `http://127.0.0.1:${port}`);
-    guard = await spawnGuard([
-      '--port=0',
-      '--address=127.0.0.1',
-      `--tls-cert=${join(tls, 'tls.crt')}`,
-      `--tls-key=${join(tls, 'tls.key')}`,
-      '--manage-webhook-config',
-      '--ca-overlap=1',
-      `--kubeconfig=${kubeconfig}`,
-    ]);
+    guard = await spawnManaging(tls, kubeconfig, ['--ca-overlap=1']);
     // The first write fails and is logged (the precondition of this test) ...
     const g = guard;
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (g.logs(/could not patch the webhook caBundle/).length > 0) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 20);
-    });
+    await until(
+      'the failed write logged',
+      () => g.logs(/could not patch the webhook caBundle/).length > 0,
+      Infinity, // the test's own timeout is the bound
+    );
     expect(validatingGets).toBe(1);
     // ... and then the guard should read and write again.
     await secondRead; // never resolves today: the failure is logged and nothing is retried
