@@ -16,10 +16,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from '../support/fixtures.js';
+import { BIN, childEnv, ROOT } from './support/cli.js';
 import { record } from './support/report.js';
 
-const BIN = join(process.cwd(), 'bin/ais-guard.js');
-const SUPPORT = join(process.cwd(), 'test/faults/support');
+const SUPPORT = join(ROOT, 'test/faults/support');
 const tmp = () => mkdtempSync(join(tmpdir(), 'ais-guard-cli-faults-'));
 const isRoot = process.getuid?.() === 0;
 
@@ -42,7 +42,7 @@ async function run(command: string, args: string[], options: SpawnOptions = {}):
 }
 
 const node = (args: string[], env: Record<string, string> = {}, options: SpawnOptions = {}) =>
-  run(process.execPath, args, { env: { ...process.env, NODE_OPTIONS: '', ...env }, ...options });
+  run(process.execPath, args, { env: childEnv(env), ...options });
 
 /**
  * Without the capabilities that let root read and write any file (root reads any directory, so
@@ -52,7 +52,7 @@ const node = (args: string[], env: Record<string, string> = {}, options: SpawnOp
 const unprivileged = (args: string[]) =>
   isRoot
     ? run('setpriv', ['--bounding-set=-all', '--inh-caps=-all', process.execPath, ...args], {
-        env: { ...process.env, NODE_OPTIONS: '' },
+        env: childEnv(),
       })
     : node(args);
 
@@ -119,7 +119,7 @@ describe('check --fix --write interrupted at any point leaves the old file or th
       'bash',
       ['-c', `ulimit -f ${blocks}; exec "$0" "$@"`, process.execPath, BIN, 'check', '--fix', '--write', file],
       {
-        env: { ...process.env, NODE_OPTIONS: '' },
+        env: childEnv(),
       },
     );
     expect(r.code === 0 ? 'wrote' : 'refused').toBe('refused');
@@ -144,7 +144,7 @@ describe('check on bad input, as a process', () => {
     const substituted = await run(
       'bash',
       ['-c', `"${process.execPath}" "${BIN}" check <(cat "$0")`, fixture('02')],
-      { env: { ...process.env, NODE_OPTIONS: '' } },
+      { env: childEnv() },
     );
     expect(substituted.code).toBe(1);
     expect(substituted.stdout).toMatch(/^\/dev\/fd\/\d+:2 \(document 1\) AIStore ais\/ais/m);

@@ -12,19 +12,13 @@
 //  2. --fix to stdout of several files: a file with no fix comes out byte for byte, with only the
 //     line break kubectl's line reader gave its last line anyway before the "---".
 import { describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubectlRead, kyamlRead } from '../support/eof-readings.js';
+import { runCli } from './support/cli.js';
 
-const BIN = join(process.cwd(), 'bin/ais-guard.js');
-const run = (args: string[], cwd: string) =>
-  spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1' },
-  });
+const run = (args: string[], cwd: string) => runCli(args, { cwd, env: { NO_COLOR: '1' } });
 
 const cr = (header: string, eol = '\n') =>
   [

@@ -8,17 +8,9 @@
 // "0 denied"): a CI job that runs check as its apply runs (`kubectl apply -n other -f DIR`) is told
 // the set is fine while the apply fails on every object.
 import { describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { ROOT, runCli } from './support/cli.js';
 
-const ROOT = process.cwd();
-const BIN = join(ROOT, 'bin/ais-guard.js');
-const run = (args: string[]) =>
-  spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1' },
-  });
+const run = (args: string[]) => runCli(args, { cwd: ROOT, env: { NO_COLOR: '1' } });
 
 describe('review cli27: check -n NS and an object of another namespace', () => {
   it('plan -n other refuses the CR of namespace ais (the behaviour check should share)', () => {

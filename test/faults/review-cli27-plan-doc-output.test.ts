@@ -10,12 +10,10 @@
 //    disk storage-node-01:/ais/sda is not in the disk map; ..." and the same for ais-target-1, which
 //    the doc's output does not have.
 import { describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROOT, runCli } from './support/cli.js';
 
-const ROOT = process.cwd();
-const BIN = join(ROOT, 'bin/ais-guard.js');
 const FIXTURES = join(ROOT, 'test/plan/fixtures');
 const DOC = readFileSync(join(ROOT, 'docs/plan.md'), 'utf8');
 
@@ -27,12 +25,7 @@ function docBlock(command: string): string[] {
   return body.slice(0, body.indexOf('```')).trimEnd().split('\n');
 }
 
-const plan = (args: string[]) =>
-  spawnSync(process.execPath, [BIN, 'plan', ...args], {
-    cwd: FIXTURES,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1' },
-  });
+const plan = (args: string[]) => runCli(['plan', ...args], { cwd: FIXTURES, env: { NO_COLOR: '1' } });
 
 describe('review cli27: docs/plan.md real output of plan', () => {
   it('not-ready.yaml: stderr is what the doc shows', () => {

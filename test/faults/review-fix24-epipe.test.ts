@@ -16,21 +16,9 @@ import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BIN, childEnv, legacyCR } from './support/cli.js';
 
-const BIN = join(process.cwd(), 'bin/ais-guard.js');
-
-const cr = (i: number) => `apiVersion: ais.nvidia.com/v1beta1
-kind: AIStore
-metadata:
-  name: ais-${i}
-  namespace: ais
-spec:
-  disablePodAntiAffinity: true
-  proxySpec:
-    size: 1
-  targetSpec:
-    size: 2
-`;
+const cr = (i: number) => legacyCR(`ais-${i}`);
 
 describe('check --fix into a pipe closed early', () => {
   it.each([
@@ -43,7 +31,7 @@ describe('check --fix into a pipe closed early', () => {
     writeFileSync(file, Array.from({ length: 1500 }, (_, i) => cr(i)).join('---\n'));
     const child = spawn(process.execPath, [BIN, ...args, file], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
+      env: childEnv(),
     });
     child.stdout.destroy(); // the reader is gone before the first byte (`| head -c0`, a quit pager)
     let stderr = '';

@@ -20,26 +20,14 @@
 // Expected: after removing the staged files, the process dies of the signal itself, so its parent
 // sees WIFSIGNALED / SIGINT (the shell reports 130, as before).
 import { describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { legacyCR, ROOT, runCli } from './support/cli.js';
 
-const BIN = join(process.cwd(), 'bin/ais-guard.js');
-const HOOK = join(process.cwd(), 'test/faults/support/interrupt-at-sync.mjs');
+const HOOK = join(ROOT, 'test/faults/support/interrupt-at-sync.mjs');
 
-const cr = (name: string) => `apiVersion: ais.nvidia.com/v1beta1
-kind: AIStore
-metadata:
-  name: ${name}
-  namespace: ais
-spec:
-  disablePodAntiAffinity: true
-  proxySpec:
-    size: 1
-  targetSpec:
-    size: 2
-`;
+const cr = (name: string) => legacyCR(name);
 
 // Review "fix26": SIGHUP (a shell's jobs when the terminal goes away: a dropped ssh session, a
 // closed tab) and SIGQUIT (Ctrl-\) kept Node's default action, which ends the process with no 'exit'
@@ -50,14 +38,10 @@ describe('check --fix --write interrupted while staging', () => {
       const dir = mkdtempSync(join(tmpdir(), 'ais-guard-fix24-signal-'));
       const names = ['a.yaml', 'b.yaml', 'c.yaml'];
       for (const n of names) writeFileSync(join(dir, n), cr(n.slice(0, 1)));
-      const run = spawnSync(
-        process.execPath,
-        ['--import', HOOK, BIN, 'check', '-q', '--fix', '--write', dir],
-        {
-          encoding: 'utf8',
-          env: { ...process.env, NODE_OPTIONS: '', AIS_GUARD_TEST_SIGNAL: signal },
-        },
-      );
+      const run = runCli(['check', '-q', '--fix', '--write', dir], {
+        node: ['--import', HOOK],
+        env: { AIS_GUARD_TEST_SIGNAL: signal },
+      });
       // Died of the signal (fresh24b; it exited 130 before: { status: 130, signal: null }).
       expect({ status: run.status, signal: run.signal }).toEqual({ status: null, signal });
       for (const n of names) {

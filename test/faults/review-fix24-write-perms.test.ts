@@ -32,8 +32,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BIN, childEnv, legacyCR } from './support/cli.js';
 
-const BIN = join(process.cwd(), 'bin/ais-guard.js');
 /**
  * The other user may read and search every directory (CAP_DAC_READ_SEARCH, ambient so it survives the
  * uid change), never write one it lacks the right to: a checkout under a 0700 directory (a mktemp
@@ -47,25 +47,10 @@ const checkAsNobody = (groups: string, args: string[]) =>
   spawnSync(
     'setpriv',
     ['--reuid=65534', '--regid=65534', ...READ_THE_CHECKOUT, groups, process.execPath, BIN, 'check', ...args],
-    { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+    { encoding: 'utf8', env: childEnv() },
   );
 
-const cr = (name: string) => `apiVersion: ais.nvidia.com/v1beta1
-kind: AIStore
-metadata:
-  name: ${name}
-  namespace: ais
-spec:
-  disablePodAntiAffinity: true
-  proxySpec:
-    size: 1
-  targetSpec:
-    size: 2
-    mounts:
-      - path: /data/aistore
-        size: 5Ti
-        storageClass: ais-local-storage
-`;
+const cr = (name: string) => legacyCR(name, true);
 
 describe('check --fix --write in a sticky directory', () => {
   asRoot('a file the rename may not replace is refused before any file is renamed', () => {

@@ -16,12 +16,11 @@
 // its own text with paths relative to the item; or yaml-edit.ts: take a parsed Document and
 // return the splice, applying a document's operations in reverse text order.
 import { describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from './support/cli.js';
 
-const BIN = join(process.cwd(), 'bin/ais-guard.js');
 const N = 400;
 
 function cluster(): string {
@@ -82,11 +81,7 @@ spec:
 
 const timed = (args: string[]) => {
   const start = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '' },
-    maxBuffer: 64 << 20,
-  });
+  const run = runCli(args, { maxBuffer: 64 << 20 });
   return { run, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
 };
 

@@ -7,18 +7,12 @@
 // from it (VolumeSnapshotClass, IngressClass, RuntimeClass, APIService, CSINode, VolumeAttachment, ...)
 // is an input error (exit 2) where kubectl apply -n applies it.
 import { describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from './support/cli.js';
 
-const BIN = join(process.cwd(), 'bin/ais-guard.js');
-const run = (args: string[], cwd: string) =>
-  spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1' },
-  });
+const run = (args: string[], cwd: string) => runCli(args, { cwd, env: { NO_COLOR: '1' } });
 
 const BUILTIN = [
   'apiVersion: snapshot.storage.k8s.io/v1',

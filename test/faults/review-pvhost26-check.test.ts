@@ -9,12 +9,10 @@
 // and pv-target-binding checkVolume returns before warnKeptApart for a pathless PV outside a
 // multi-target layout, so not even the PVs are warned of.
 import { describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const BIN = join(process.cwd(), 'bin/ais-guard.js');
+import { runCli } from './support/cli.js';
 
 function manifests(key: string): string {
   const nodes = [1, 2, 3].map(
@@ -56,10 +54,7 @@ describe('review pvhost26: check, two targets on node-1 by a topology-key CSI PV
   it.each(['kubernetes.io/hostname', 'openebs.io/nodename'])('PVs pinned by %s: denied, exit 1', (key) => {
     const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-pvhost26-')), 'set.yaml');
     writeFileSync(file, manifests(key));
-    const out = spawnSync(process.execPath, [BIN, 'check', file], {
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
+    const out = runCli(['check', file]);
     expect(out.stdout).toMatch(/DENY {2}target-host-port/);
     expect(out.stdout).toMatch(/6 object\(s\) checked: 3 denied/);
     expect(out.status).toBe(1);
