@@ -2,10 +2,8 @@
 // hostPort 0 with publicNetDNSMode Pod, --nodes with a named node affinity, sizeLimit 1 as single,
 // two PVs naming one claim) against the v3.4.0 operator and AIStore v1.4.9 (aisnode, aisinit).
 // Each test fails on the branch point and passes once the product is fixed.
-/* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
-import { admissionPolicies } from '../../src/vap/index.js';
 import {
   aistore,
   claimName,
@@ -17,13 +15,9 @@ import {
 } from '../support/builders.js';
 import { changed, judgeUpdate, messages, SIDES } from '../support/sides.js';
 import { admit } from '../vap/support/vap-eval.js';
+import { AISTORE_VAP } from '../support/rollout.js';
 
 const NODES3 = [node('node-1'), node('node-2'), node('node-3')];
-const AISTORE_VAP = admissionPolicies().filter(
-  (o: any) =>
-    o.kind === 'ValidatingAdmissionPolicy' &&
-    o.spec.matchConstraints.resourceRules[0].resources.includes('aistores'),
-);
 
 /** A live one-target CR, anti-affinity off, hostPort 0, pinned to node-1, created in the default DNS mode (IP). */
 const LIVE_IP = aistore({

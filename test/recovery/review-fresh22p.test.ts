@@ -3,30 +3,16 @@
 // builds with). Each case fails on c8aaa3b and passes once the product is fixed.
 /* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
 import { describe, expect, it } from '@jest/globals';
-import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
-import { admissionPolicies } from '../../src/vap/index.js';
+import { ClusterContext, evaluate } from '../../src/policy/index.js';
 import { aistore, claimName, node, pv, targetStatefulSet } from '../support/builders.js';
 import { boundPV, changed, judgeUpdate, messages, SIDES, twoPerNodeDisks } from '../support/sides.js';
 import { admit } from '../vap/support/vap-eval.js';
-
-const AISTORE_VAP = admissionPolicies().filter(
-  (o: any) =>
-    o.kind === 'ValidatingAdmissionPolicy' &&
-    o.spec.matchConstraints.resourceRules[0].resources.includes('aistores'),
-);
-
-const denies = (ev: ReturnType<typeof evaluate>) =>
-  ev.findings.filter((f) => f.action === 'deny').map((f) => `${f.ruleId}: ${f.message}`);
+import { AISTORE_VAP, denies, tainted } from '../support/rollout.js';
 
 /** 4 targets, two per node (pv-0, pv-1 on node-1; pv-2, pv-3 on node-2), anti-affinity off. */
 const CR = aistore({ size: 4, disable: true });
 const STS = targetStatefulSet({ replicas: 4 });
 const DISKS = twoPerNodeDisks(4);
-/** node-1 tainted NoSchedule after the targets started: ais-target-0/-1 keep running there. */
-const tainted = (n: KubeObject) =>
-  changed(n, (c) => {
-    c.spec = { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] };
-  });
 const WORLD = [CR, STS, tainted(node('node-1')), node('node-2'), ...DISKS];
 
 describe('the ratchet: updates that roll the targets other than a new image (aistore.ts rollsTargets)', () => {

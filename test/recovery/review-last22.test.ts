@@ -4,20 +4,11 @@
 // internal/controller/aistore/common.go shouldUpdatePodTemplate on the rendered templates.
 /* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding */
 import { describe, expect, it } from '@jest/globals';
-import type { AIStoreCR } from '../../src/policy/aistore.js';
-import { rollsTargets } from '../../src/policy/rollout.js';
 import type { KubeObject } from '../../src/policy/index.js';
-import { admissionPolicies } from '../../src/vap/index.js';
 import { aistore } from '../support/builders.js';
 import { admit } from '../vap/support/vap-eval.js';
 import { changed } from '../support/sides.js';
-
-const AISTORE_VAP = admissionPolicies().filter(
-  (o: any) =>
-    o.kind === 'ValidatingAdmissionPolicy' &&
-    o.spec.matchConstraints.resourceRules[0].resources.includes('aistores'),
-);
-const rolls = (stored: KubeObject, next: KubeObject) => rollsTargets(stored as AIStoreCR, next as AIStoreCR);
+import { AISTORE_VAP, rolls } from '../support/rollout.js';
 
 describe('over-detection: goDuration sums floats, Go sums integer nanoseconds', () => {
   // DEFECT (false rollout, edge). The restart hash (operator internal/resources/aistore/cmn/config.go

@@ -6,44 +6,11 @@
 // template rendered from the stored one. Each case fails on be404c7 and passes once the product is fixed.
 /* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
 import { describe, expect, it } from '@jest/globals';
-import type { AIStoreCR } from '../../src/policy/aistore.js';
-import { rollsTargets } from '../../src/policy/rollout.js';
-import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
-import { admissionPolicies } from '../../src/vap/index.js';
-import { aistore, node, targetStatefulSet } from '../support/builders.js';
-import { changed, judgeUpdate, messages, SIDES, twoPerNodeDisks } from '../support/sides.js';
+import { type KubeObject } from '../../src/policy/index.js';
+import { aistore, node } from '../support/builders.js';
+import { changed, judgeUpdate, messages, SIDES } from '../support/sides.js';
 import { admit } from '../vap/support/vap-eval.js';
-
-const AISTORE_VAP = admissionPolicies().filter(
-  (o: any) =>
-    o.kind === 'ValidatingAdmissionPolicy' &&
-    o.spec.matchConstraints.resourceRules[0].resources.includes('aistores'),
-);
-
-const rolls = (stored: KubeObject, next: KubeObject) => rollsTargets(stored as AIStoreCR, next as AIStoreCR);
-const withSpec = (o: KubeObject, extra: Record<string, unknown>) =>
-  changed(o, (c) => Object.assign(c.spec, extra));
-
-const denies = (ev: ReturnType<typeof evaluate>) =>
-  ev.findings.filter((f) => f.action === 'deny').map((f) => `${f.ruleId}: ${f.message}`);
-
-/** 4 targets two per node, anti-affinity off; node-1 tainted after the targets started there. */
-const tainted = (n: KubeObject) =>
-  changed(n, (c) => {
-    c.spec = { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] };
-  });
-const world = (cr: KubeObject) => [
-  cr,
-  targetStatefulSet({ replicas: 4 }),
-  tainted(node('node-1')),
-  node('node-2'),
-  ...twoPerNodeDisks(4),
-];
-const ratchet = (side: (o: KubeObject) => KubeObject, stored: KubeObject, next: KubeObject) =>
-  evaluate(
-    { operation: 'UPDATE', object: next, oldObject: stored },
-    new ClusterContext(world(stored).map(side)),
-  );
+import { AISTORE_VAP, denies, ratchet, rolls, withSpec } from '../support/rollout.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Under-detection: CR fields outside ROLLING_FIELDS whose change DOES roll the targets. Impact: the

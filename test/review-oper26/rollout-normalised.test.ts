@@ -6,37 +6,11 @@
 // ratchet, `rerun`) keeps an already-so pv-target-binding denial as a deny for a harmless update of
 // a cluster whose targets sit on a node tainted since they started, instead of "already so" (warn).
 import { describe, expect, it } from '@jest/globals';
-import type { AIStoreCR } from '../../src/policy/aistore.js';
-import { rollsTargets } from '../../src/policy/rollout.js';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
-import { admissionPolicies } from '../../src/vap/index.js';
-import { aistore, node, targetStatefulSet } from '../support/builders.js';
+import { aistore, node } from '../support/builders.js';
 import { admit } from '../vap/support/vap-eval.js';
-import { changed, SIDES, twoPerNodeDisks } from '../support/sides.js';
-
-const rolls = (stored: KubeObject, next: KubeObject) => rollsTargets(stored as AIStoreCR, next as AIStoreCR);
-const withSpec = (o: KubeObject, extra: Record<string, unknown>) =>
-  changed(o, (c) => Object.assign(c.spec, extra));
-const denies = (ev: ReturnType<typeof evaluate>) =>
-  ev.findings.filter((f) => f.action === 'deny').map((f) => `${f.ruleId}: ${f.message}`);
-
-/** 4 targets two per node, anti-affinity off; node-1 tainted after the targets started there. */
-const tainted = (n: KubeObject) =>
-  changed(n, (c) => {
-    c.spec = { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] };
-  });
-const world = (cr: KubeObject) => [
-  cr,
-  targetStatefulSet({ replicas: 4 }),
-  tainted(node('node-1')),
-  node('node-2'),
-  ...twoPerNodeDisks(4),
-];
-const ratchet = (side: (o: KubeObject) => KubeObject, stored: KubeObject, next: KubeObject) =>
-  evaluate(
-    { operation: 'UPDATE', object: next, oldObject: stored },
-    new ClusterContext(world(stored).map(side)),
-  );
+import { changed, SIDES } from '../support/sides.js';
+import { AISTORE_VAP, denies, ratchet, rolls, withSpec } from '../support/rollout.js';
 
 const CR = aistore({ size: 4, disable: true });
 const CSI = withSpec(CR, {
@@ -135,12 +109,6 @@ describe('review oper26: a non-rollout taken for one lets a Pod-mode switch + sc
   it.each(SIDES)('[%s] with the prefix respelt /etc/ais/ it is refused the same', (_, side) => {
     expect(hostPortDenies(side, podSwitch('/etc/ais/'))).toHaveLength(1);
   });
-  const AISTORE_VAP = admissionPolicies().filter(
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    (o: any) =>
-      o.kind === 'ValidatingAdmissionPolicy' &&
-      o.spec.matchConstraints.resourceRules[0].resources.includes('aistores'),
-  );
   const vapRules = (next: KubeObject) =>
     AISTORE_VAP.flatMap(
       (p) => admit(p, { operation: 'UPDATE', object: next, oldObject: LIVE_IP }).failures,

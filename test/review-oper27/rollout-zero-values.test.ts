@@ -12,35 +12,10 @@
 // pv-target-binding denial of targets whose node was tainted since they started, refusing a harmless
 // update (same impact as review oper26 rollout-normalised).
 import { describe, expect, it } from '@jest/globals';
-import type { AIStoreCR } from '../../src/policy/aistore.js';
-import { rollsTargets } from '../../src/policy/rollout.js';
-import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
-import { aistore, node, targetStatefulSet } from '../support/builders.js';
-import { changed, SIDES, twoPerNodeDisks } from '../support/sides.js';
-
-const rolls = (stored: KubeObject, next: KubeObject) => rollsTargets(stored as AIStoreCR, next as AIStoreCR);
-const withTarget = (o: KubeObject, extra: Record<string, unknown>) =>
-  changed(o, (c) => Object.assign(c.spec.targetSpec, extra));
-const denies = (ev: ReturnType<typeof evaluate>) =>
-  ev.findings.filter((f) => f.action === 'deny').map((f) => `${f.ruleId}: ${f.message}`);
-
-/** 4 targets two per node, anti-affinity off; node-1 tainted after the targets started there. */
-const tainted = (n: KubeObject) =>
-  changed(n, (c) => {
-    c.spec = { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] };
-  });
-const world = (cr: KubeObject) => [
-  cr,
-  targetStatefulSet({ replicas: 4 }),
-  tainted(node('node-1')),
-  node('node-2'),
-  ...twoPerNodeDisks(4),
-];
-const ratchet = (side: (o: KubeObject) => KubeObject, stored: KubeObject, next: KubeObject) =>
-  evaluate(
-    { operation: 'UPDATE', object: next, oldObject: stored },
-    new ClusterContext(world(stored).map(side)),
-  );
+import { type KubeObject } from '../../src/policy/index.js';
+import { aistore } from '../support/builders.js';
+import { SIDES } from '../support/sides.js';
+import { denies, ratchet, rolls, withTarget } from '../support/rollout.js';
 
 const CR = aistore({ size: 4, disable: true });
 
