@@ -5,9 +5,6 @@
 // spec.targetSpec.disablePodAntiAffinity is true", which the live CR does not say, and exit 1 for a
 // StatefulSet the webhook would never deny.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { cli } from '../support/cli.js';
 import { FakeCluster } from './support/fake-cluster.js';
 import { audit, auditOf, beingDeletedNotes } from '../../src/cli/audit.js';
@@ -92,8 +89,7 @@ describe('ais-guard audit (CLI, fake apiserver)', () => {
     cluster = await FakeCluster.start(
       live.map((o, i) => ({ ...o, metadata: { ...o.metadata, uid: `uid-${i}` } }) as KubeObject),
     );
-    const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-audit-')), 'kubeconfig');
-    writeFileSync(file, cluster.kubeConfigYaml());
+    const file = cluster.kubeConfigFile();
     const r = await cli(['audit', '--kubeconfig', file]);
     expect(r.stdout).not.toMatch(/FAIL {2}target-anti-affinity: .*disablePodAntiAffinity is true/);
     expect(r.code).toBe(0);

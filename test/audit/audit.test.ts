@@ -2,9 +2,6 @@
 // the reports it writes (PolicyReports, OpenReports, --report-format), and --apply with and without
 // their CRDs.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import YAML from 'yaml';
 import type { KubeObject } from '../../src/policy/index.js';
 import { cli } from '../support/cli.js';
@@ -19,8 +16,7 @@ afterEach(async () => {
 
 async function start(objects: KubeObject[]) {
   cluster = await FakeCluster.start(objects.map(withUid));
-  const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-audit-')), 'kubeconfig');
-  writeFileSync(file, cluster.kubeConfigYaml());
+  const file = cluster.kubeConfigFile();
   return { cluster, kubeconfig: ['--kubeconfig', file] };
 }
 

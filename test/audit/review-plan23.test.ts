@@ -1,21 +1,10 @@
 // Review plan23: `ais-guard audit` against the live state of a healthy multi-target AIStore, through
 // the CLI and the stand-in apiserver (paged lists), as a user runs it.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KubeObject } from '../../src/policy/index.js';
-import {
-  aistore,
-  claimName,
-  node,
-  oneNodeDisks,
-  pvc,
-  targetPod,
-  targetStatefulSet,
-} from '../support/builders.js';
-import { cli } from '../support/cli.js';
+import { aistore, node, oneNodeDisks, targetPod, targetStatefulSet } from '../support/builders.js';
 import { FakeCluster } from './support/fake-cluster.js';
+import { auditJson, boundClaim, boundPV, withUid } from './support/live-audit.js';
 
 let cluster: FakeCluster | undefined;
 afterEach(async () => {
@@ -29,22 +18,7 @@ afterEach(async () => {
  * spec.volumeName the PV) and the scheduler placed each pod on its disks' node (spec.nodeName) where
  * it runs. The guard was installed afterwards (audit's purpose: "objects made before the guard").
  */
-/** The object with the uid the apiserver gives every stored object. */
-const withUid = (o: KubeObject, uid: string): KubeObject => ({
-  ...o,
-  metadata: { ...o.metadata, uid } as KubeObject['metadata'],
-});
-
 function healthy(): KubeObject[] {
-  const claim = (ordinal: number, volumeName: string): KubeObject => {
-    const c = pvc(claimName(ordinal), { volumeName });
-    return { ...withUid(c, `claim-uid-${ordinal}`), status: { phase: 'Bound' } };
-  };
-  const bound = (o: KubeObject, ordinal: number): KubeObject => {
-    const copy = structuredClone(o) as KubeObject & { spec: { claimRef: Record<string, unknown> } };
-    copy.spec.claimRef.uid = `claim-uid-${ordinal}`;
-    return { ...withUid(copy, `pv-uid-${ordinal}`), status: { phase: 'Bound' } };
-  };
   const scheduled = (o: KubeObject, ordinal: number): KubeObject => ({
     ...withUid(o, `pod-uid-${ordinal}`),
     spec: { ...(o.spec as object), nodeName: 'node-1' },
@@ -55,29 +29,11 @@ function healthy(): KubeObject[] {
     targetStatefulSet({ replicas: 2 }),
     scheduled(targetPod({ ordinal: 0 }), 0),
     scheduled(targetPod({ ordinal: 1 }), 1),
-    claim(0, 'pv-sda'),
-    claim(1, 'pv-sdb'),
-    ...oneNodeDisks('node-1').map(bound),
+    boundClaim(0, 'pv-sda'),
+    boundClaim(1, 'pv-sdb'),
+    ...oneNodeDisks('node-1').map(boundPV),
     node('node-1'),
   ];
-}
-
-async function auditJson(objects: KubeObject[]) {
-  cluster = await FakeCluster.start(objects);
-  const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-review-plan23-')), 'kubeconfig');
-  writeFileSync(file, cluster.kubeConfigYaml());
-  const r = await cli(['audit', '--kubeconfig', file, '-o', 'json']);
-  const report = JSON.parse(r.stdout) as {
-    summary: { warned: number };
-    objects: { kind: string; name: string; results: { rule: string; result: string; message: string }[] }[];
-  };
-  const warned = (kind: string) =>
-    report.objects
-      .filter((o) => o.kind === kind)
-      .flatMap((o) =>
-        o.results.filter((x) => x.result !== 'pass').map((x) => `${o.name} ${x.rule}: ${x.message}`),
-      );
-  return { r, report, warned };
 }
 
 describe('review plan23: audit of a healthy cluster, target pods running on their disks node', () => {
@@ -92,7 +48,8 @@ describe('review plan23: audit of a healthy cluster, target pods running on thei
   // internal/resources/aistore/target/statefulset.go; the scheduler's binding sets spec.nodeName.)
   // Expected: no warn for a target pod scheduled on its disks' node.
   it('a running target pod on its disks node is not warned of', async () => {
-    const { warned } = await auditJson(healthy());
+    cluster = await FakeCluster.start(healthy());
+    const { warned } = await auditJson(cluster);
     expect(warned('Pod')).toEqual([]);
   });
 });

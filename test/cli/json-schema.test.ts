@@ -3,8 +3,7 @@
 // strict), so a field added, renamed or dropped in either command fails here until the schema and
 // its page say so.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { SCHEMA_VERSION } from '../../src/cli/report/schema.js';
@@ -104,8 +103,7 @@ describe('audit -o json', () => {
   ])('matches the schema: %s', async (_name, aistoreCrd) => {
     cluster = await FakeCluster.start(objectsOf('01', '04', '05', '06', '08', '09'));
     cluster.aistoreCrd = aistoreCrd;
-    const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-schema-')), 'kubeconfig');
-    writeFileSync(file, cluster.kubeConfigYaml());
+    const file = cluster.kubeConfigFile();
     const r = await cli(['audit', '--kubeconfig', file, '-o', 'json']);
     expect(r.code).toBe(1);
     const report = expectValid(r.stdout, 'audit') as unknown as {

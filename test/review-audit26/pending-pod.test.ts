@@ -1,31 +1,15 @@
 // Review audit26: a live target pod not scheduled yet (Pending, no spec.nodeName) whose claims are
 // bound to PVs pinned to its disks' node.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KubeObject } from '../../src/policy/index.js';
-import {
-  aistore,
-  claimName,
-  node,
-  oneNodeDisks,
-  pvc,
-  targetPod,
-  targetStatefulSet,
-} from '../support/builders.js';
-import { cli } from '../support/cli.js';
+import { aistore, node, oneNodeDisks, targetPod, targetStatefulSet } from '../support/builders.js';
 import { FakeCluster } from '../audit/support/fake-cluster.js';
+import { auditJson, boundClaim, boundPV, withUid } from '../audit/support/live-audit.js';
 
 let cluster: FakeCluster | undefined;
 afterEach(async () => {
   await cluster?.close();
   cluster = undefined;
-});
-
-const withUid = (o: KubeObject, uid: string): KubeObject => ({
-  ...o,
-  metadata: { ...o.metadata, uid } as KubeObject['metadata'],
 });
 
 /**
@@ -35,15 +19,6 @@ const withUid = (o: KubeObject, uid: string): KubeObject => ({
  * (Pending, PodScheduled False "Insufficient cpu"), so it has no spec.nodeName yet.
  */
 function cluster2(): KubeObject[] {
-  const claim = (ordinal: number, volumeName: string): KubeObject => ({
-    ...withUid(pvc(claimName(ordinal), { volumeName }), `claim-uid-${ordinal}`),
-    status: { phase: 'Bound' },
-  });
-  const bound = (o: KubeObject, ordinal: number): KubeObject => {
-    const copy = structuredClone(o) as KubeObject & { spec: { claimRef: Record<string, unknown> } };
-    copy.spec.claimRef.uid = `claim-uid-${ordinal}`;
-    return { ...withUid(copy, `pv-uid-${ordinal}`), status: { phase: 'Bound' } };
-  };
   const running = {
     ...withUid(targetPod({ ordinal: 0 }), 'pod-uid-0'),
     spec: { ...(targetPod({ ordinal: 0 }).spec as object), nodeName: 'node-1' },
@@ -68,9 +43,9 @@ function cluster2(): KubeObject[] {
     targetStatefulSet({ replicas: 2 }),
     running,
     pending,
-    claim(0, 'pv-sda'),
-    claim(1, 'pv-sdb'),
-    ...oneNodeDisks('node-1').map(bound),
+    boundClaim(0, 'pv-sda'),
+    boundClaim(1, 'pv-sdb'),
+    ...oneNodeDisks('node-1').map(boundPV),
     node('node-1'),
   ];
 }
@@ -93,17 +68,7 @@ describe('review audit26: a Pending target pod whose claims are bound to its dis
   // one already on that node); keep the warn for a pod on another node.
   it('no "the guard would change this on CREATE" warn for the Pending target pod', async () => {
     cluster = await FakeCluster.start(cluster2());
-    const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-review-audit26-')), 'kubeconfig');
-    writeFileSync(file, cluster.kubeConfigYaml());
-    const r = await cli(['audit', '--kubeconfig', file, '-o', 'json']);
-    const report = JSON.parse(r.stdout) as {
-      objects: { kind: string; name: string; results: { rule: string; result: string; message: string }[] }[];
-    };
-    const warned = report.objects
-      .filter((o) => o.kind === 'Pod')
-      .flatMap((o) =>
-        o.results.filter((x) => x.result !== 'pass').map((x) => `${o.name} ${x.rule}: ${x.message}`),
-      );
-    expect(warned).toEqual([]);
+    const { warned } = await auditJson(cluster);
+    expect(warned('Pod')).toEqual([]);
   });
 });

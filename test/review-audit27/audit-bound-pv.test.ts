@@ -6,9 +6,6 @@
 // Bound by its Bound claim's volumeName (context.ts claimHolds), which audit lists whole.
 /* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: PVs patched field by field */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { audit } from '../../src/cli/audit.js';
 import type { KubeObject } from '../../src/policy/index.js';
 import { aistore, claimName, discoveredDisk, node, pv, pvc } from '../support/builders.js';
@@ -76,8 +73,7 @@ describe('audit of a live Bound target PV beside the published PV parked on its 
 
   it('through the CLI against an apiserver: the same, exit 0', async () => {
     cluster = await FakeCluster.start(objects);
-    const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-audit27-')), 'kubeconfig');
-    writeFileSync(file, cluster.kubeConfigYaml());
+    const file = cluster.kubeConfigFile();
     const r = await cli(['audit', '--kubeconfig', file]);
     const fails = r.stdout.split('\n').filter((l) => /ais-t0|local-pv/.test(l) && /fail/i.test(l));
     expect({ code: r.code, fails }).toEqual({ code: 0, fails: [] });
@@ -93,8 +89,7 @@ describe('audit of a live Bound target PV beside the published PV parked on its 
       ?.results.find((r) => r.result === 'fail')?.fix;
     expect(inProcess).toMatch(/^Leave the disk where it is mounted \(ais-t0 reads it there\)/);
     cluster = await FakeCluster.start(before);
-    const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-audit27-')), 'kubeconfig');
-    writeFileSync(file, cluster.kubeConfigYaml());
+    const file = cluster.kubeConfigFile();
     const r = await cli(['audit', '--kubeconfig', file]);
     expect(r.stdout).toContain('fix: Leave the disk where it is mounted (ais-t0 reads it there)');
   });

@@ -2,8 +2,11 @@
 // lists with label selectors, GET of one AIStore, and the wgpolicyk8s.io and openreports.io discovery
 // and server-side apply that `audit --apply` uses. The webhook's informer fake (test/support/fake-apiserver.ts) serves
 // list+watch of four kinds; these commands need other kinds and verbs, so this one stands beside it.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../../src/policy/index.js';
 
@@ -59,6 +62,13 @@ export class FakeCluster {
   /** A kubeconfig file's text, for the CLI's --kubeconfig. */
   kubeConfigYaml(): string {
     return this.kubeConfig().exportConfig();
+  }
+
+  /** That kubeconfig written to a file of its own (a new temporary directory): its path. */
+  kubeConfigFile(): string {
+    const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-fake-cluster-')), 'kubeconfig');
+    writeFileSync(file, this.kubeConfigYaml());
+    return file;
   }
 
   async close(): Promise<void> {
