@@ -2,21 +2,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { checkCaBundle } from '../../src/doctor/checks/ca-bundle.js';
 import { checkCertificateExpiry } from '../../src/doctor/checks/certificate-expiry.js';
-import { found, type CheckResult } from '../../src/doctor/types.js';
+import type { CheckResult } from '../../src/doctor/types.js';
 import { cli } from '../support/cli.js';
 import { fakeApiserver, sendJson } from './apiserver.js';
-import {
-  allEntries,
-  b64,
-  DAY,
-  expectedFor,
-  handshake,
-  healthySnapshot,
-  intermediateCA,
-  makeCerts,
-  NOW,
-  servingCert,
-} from './support.js';
+import { DAY, handshake, installTrusting, intermediateCA, makeCerts, NOW, servingCert } from './support.js';
 
 describe('review audit24: doctor ca-bundle with an intermediate CA', () => {
   // Defect: ca-bundle only asks whether a caBundle certificate DIRECTLY issued the serving
@@ -44,10 +33,7 @@ describe('review audit24: doctor ca-bundle with an intermediate CA', () => {
     // the name the apiserver dials (Node's verifier, like Go's, uses the served intermediates).
     expect(await handshake(chain, leaf.key, root.cert)).toBe('authorized');
 
-    const expected = await expectedFor('base');
-    const snapshot = await healthySnapshot(expected, { ca: root, serving: leaf });
-    allEntries(snapshot).forEach((w) => (w.clientConfig!.caBundle = b64(root.cert)));
-    snapshot.servingCert = { source: 'Secret ais-guard/ais-guard-tls', pem: found(chain) };
+    const { expected, snapshot } = await installTrusting({ ca: root, serving: leaf }, root.cert, chain);
     const result = checkCaBundle(snapshot, expected);
     expect({ status: result.status, message: result.message }).toEqual({
       status: 'ok',
@@ -124,9 +110,7 @@ describe('review audit24: doctor certificate-expiry after a CA rotation', () => 
       from: new Date(NOW.getTime() - 800 * DAY),
       to: new Date(NOW.getTime() - 30 * DAY),
     });
-    const expected = await expectedFor('base');
-    const snapshot = await healthySnapshot(expected, certs);
-    allEntries(snapshot).forEach((w) => (w.clientConfig!.caBundle = b64(old.cert + certs.ca.cert)));
+    const { expected, snapshot } = await installTrusting(certs, old.cert + certs.ca.cert);
     expect(checkCaBundle(snapshot, expected).status).toBe('warn'); // calls succeed: the new CA signed it
     const result = checkCertificateExpiry(snapshot, expected, NOW);
     expect({ status: result.status, fix: result.fix }).not.toEqual(

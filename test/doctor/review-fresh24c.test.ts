@@ -2,18 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { checkCaBundle } from '../../src/doctor/checks/ca-bundle.js';
 import { checkCertificateExpiry } from '../../src/doctor/checks/certificate-expiry.js';
-import { found } from '../../src/doctor/types.js';
-import {
-  allEntries,
-  b64,
-  DAY,
-  expectedFor,
-  handshake,
-  healthySnapshot,
-  intermediateCA,
-  NOW,
-  servingCert,
-} from './support.js';
+import { DAY, handshake, installTrusting, intermediateCA, NOW, servingCert } from './support.js';
 
 describe('review fresh24c: an expired intermediate CA in tls.crt', () => {
   // Defect: since 840feba doctor builds the chain leaf -> intermediates of tls.crt -> caBundle CA
@@ -44,10 +33,7 @@ describe('review fresh24c: an expired intermediate CA in tls.crt', () => {
     // The real TLS stack refuses it (the dates are in the past of the wall clock too).
     expect(await handshake(chain, leaf.key, root.cert)).toBe('CERT_HAS_EXPIRED');
 
-    const expected = await expectedFor('base');
-    const snapshot = await healthySnapshot(expected, { ca: root, serving: leaf });
-    allEntries(snapshot).forEach((w) => (w.clientConfig!.caBundle = b64(root.cert)));
-    snapshot.servingCert = { source: 'Secret ais-guard/ais-guard-tls', pem: found(chain) };
+    const { expected, snapshot } = await installTrusting({ ca: root, serving: leaf }, root.cert, chain);
 
     const expiry = checkCertificateExpiry(snapshot, expected, NOW);
     const bundle = checkCaBundle(snapshot, expected);
@@ -75,11 +61,8 @@ describe('review fresh24c: a caBundle with one certificate block that does not p
       from: new Date(NOW.getTime() - DAY),
       to: new Date(NOW.getTime() + 300 * DAY),
     });
-    const expected = await expectedFor('base');
-    const snapshot = await healthySnapshot(expected, { ca: root, serving: leaf });
     const bundle = root.cert + '-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n';
-    allEntries(snapshot).forEach((w) => (w.clientConfig!.caBundle = b64(bundle)));
-    snapshot.servingCert = { source: 'Secret ais-guard/ais-guard-tls', pem: found(leaf.cert) };
+    const { expected, snapshot } = await installTrusting({ ca: root, serving: leaf }, bundle, leaf.cert);
     expect(checkCaBundle(snapshot, expected).status).not.toBe('fail');
   });
 });

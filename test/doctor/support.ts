@@ -170,6 +170,19 @@ export function allEntries(snapshot: Snapshot) {
   return Object.values(snapshot.configs).flatMap((f) => (f?.ok ? (f.value.webhooks ?? []) : []));
 }
 
+/**
+ * A healthy base install whose every caBundle is `bundle` (PEM text) and, when `chain` is given,
+ * whose Secret serves `chain` as tls.crt (the leaf, then any intermediates).
+ */
+export async function installTrusting(certs: { ca: Pem; serving: Pem }, bundle: string, chain?: string) {
+  const expected = await expectedFor('base');
+  const snapshot = await healthySnapshot(expected, certs);
+  allEntries(snapshot).forEach((w) => (w.clientConfig!.caBundle = b64(bundle)));
+  if (chain !== undefined)
+    snapshot.servingCert = { source: 'Secret ais-guard/ais-guard-tls', pem: found(chain) };
+  return { expected, snapshot };
+}
+
 export interface Certs {
   ca: Pem;
   serving: Pem;
