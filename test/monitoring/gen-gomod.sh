@@ -3,18 +3,12 @@
 # Run only to change the Prometheus version:  PV=v0.316.0 ./gen-gomod.sh
 # (Prometheus 3.x is published to Go modules as v0.3xx.y: v0.316.0 is Prometheus 3.16.0.)
 # A wrapper rather than `go install ...@v`: its go.sum is committed, so every build checks the same
-# hashes of Prometheus and of each dependency.
+# hashes of Prometheus and of each dependency (scripts/lib/go-wrapper-module.sh).
 set -euo pipefail
 PV=${PV:-v0.316.0}
 HERE=$(cd "$(dirname "$0")" && pwd)
-export GOTOOLCHAIN=${GOTOOLCHAIN:-local} GOFLAGS=-mod=mod CGO_ENABLED=0 GOWORK=off
-D="$HERE/promtoolbuild"
-mkdir -p "$D"
-rm -f "$D/go.mod" "$D/go.sum"
-cd "$D"
-# Prometheus $PV's own go.mod asks for this language version.
-GOV=$(go mod download -json "github.com/prometheus/prometheus@$PV" | sed -n 's/.*"GoMod": "\([^"]*\)".*/\1/p' | xargs sed -n 's/^go \(.*\)/\1/p')
-printf 'module local/promtoolbuild\n\ngo %s\n' "$GOV" >go.mod
-go get -tool "github.com/prometheus/prometheus/cmd/promtool@$PV"
-go mod tidy
+# shellcheck source=../../scripts/lib/go-wrapper-module.sh
+. "$HERE/../../scripts/lib/go-wrapper-module.sh"
+gen_wrapper_module "$HERE/promtoolbuild" github.com/prometheus/prometheus "$PV" \
+  github.com/prometheus/prometheus/cmd/promtool
 echo "regenerated promtoolbuild (prometheus $PV, go $GOV)"
