@@ -4,7 +4,6 @@
 // the apiserver sees it: no PVs, Nodes or CRs). The table in docs/map.md is this test's output.
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { mutatingPolicies, mutationCoverage } from '../../src/map/index.js';
 import type { KubeObject } from '../../src/policy/index.js';
 import {
@@ -18,6 +17,7 @@ import {
 import type { AgreementCase } from '../vap/cases.js';
 import { mapCases } from './cases.js';
 import { mutate } from './support/map-eval.js';
+import { expectAgreementTable } from '../support/agreement-table.js';
 
 const POLICIES = mutatingPolicies().filter((o) => o.kind === 'MutatingAdmissionPolicy');
 const COVERED = new Map(mutationCoverage().map((c) => [c.kind, c.rules]));
@@ -178,12 +178,6 @@ describe('docs/map.md', () => {
       '| --- | --- | --- | --- | --- | --- |',
       ...rows,
     ].join('\n');
-    const file = new URL('../../docs/map.md', import.meta.url);
-    const text = readFileSync(file, 'utf8');
-    const block = /(<!-- agreement:start[^\n]*-->\n)[\s\S]*?(<!-- agreement:end -->)/;
-    const wanted = text.replace(block, `$1${table}\n$2`);
-    if (process.env.AIS_GUARD_WRITE_DOCS === '1') writeFileSync(file, wanted);
-    expect(text).toMatch(block);
-    expect(text).toBe(wanted);
+    expectAgreementTable('docs/map.md', table);
   });
 });

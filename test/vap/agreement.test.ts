@@ -4,7 +4,6 @@
 // not a re-reading of them. The table in docs/vap.md is this test's output.
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { coverage } from '../../src/vap/index.js';
 import type { KubeObject } from '../../src/policy/index.js';
 import {
@@ -18,6 +17,7 @@ import {
 } from '../support/builders.js';
 import { builderCases, fixtureCases, type AgreementCase } from './cases.js';
 import { judgeAgreement } from './support/agreement.js';
+import { expectAgreementTable } from '../support/agreement-table.js';
 
 const CASES = [...fixtureCases(), ...builderCases()];
 
@@ -213,12 +213,6 @@ describe('docs/vap.md', () => {
       '| --- | --- | --- | --- | --- |',
       ...rows,
     ].join('\n');
-    const file = new URL('../../docs/vap.md', import.meta.url);
-    const text = readFileSync(file, 'utf8');
-    const block = /(<!-- agreement:start[^\n]*-->\n)[\s\S]*?(<!-- agreement:end -->)/;
-    const wanted = text.replace(block, `$1${table}\n$2`);
-    if (process.env.AIS_GUARD_WRITE_DOCS === '1') writeFileSync(file, wanted);
-    expect(text).toMatch(block);
-    expect(text).toBe(wanted);
+    expectAgreementTable('docs/vap.md', table);
   });
 });
