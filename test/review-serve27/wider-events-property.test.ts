@@ -9,27 +9,13 @@ import {
   arbSteps,
   assertInPlaceLiveMatchesScratch,
   probes,
+  PV_NODE_STS_KINDS,
   type MountSet,
   type Obj,
 } from '../support/watch-property.js';
 
 // watch26's step kinds, then CR events, Node hostname events and PV pins.
-const arbStep = arbSteps([
-  'uid',
-  'claim',
-  'class',
-  'size',
-  'label',
-  'host',
-  'deleting',
-  'recreate',
-  'delete',
-  'node',
-  'sts',
-  'cr',
-  'nodeHost',
-  'pin',
-]);
+const arbStep = arbSteps([...PV_NODE_STS_KINDS, 'cr', 'nodeHost', 'pin']);
 
 const MOUNT_SETS: MountSet[] = [
   undefined,

@@ -9,24 +9,12 @@ import {
   arbSteps,
   assertInPlaceLiveMatchesScratch,
   probes,
+  PV_NODE_STS_KINDS,
   type MountSet,
   type Obj,
 } from '../support/watch-property.js';
 
-// The step kinds: a PV's fields, a Node's labels and taints, the StatefulSet's labels.
-const arbStep = arbSteps([
-  'uid',
-  'claim',
-  'class',
-  'size',
-  'label',
-  'host',
-  'deleting',
-  'recreate',
-  'delete',
-  'node',
-  'sts',
-]);
+const arbStep = arbSteps(PV_NODE_STS_KINDS);
 
 const MOUNT_SETS: MountSet[] = [
   undefined,

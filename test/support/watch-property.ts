@@ -185,6 +185,20 @@ export const STEP_ARBITRARIES = {
   pin: fc.record({ t: fc.constant('pin' as const), pv: i(PVS.length), how: i(4), v: i(4) }),
 } satisfies { [K in Exclude<Step['t'], 'review'>]: fc.Arbitrary<Extract<Step, { t: K }>> };
 export type StepKind = keyof typeof STEP_ARBITRARIES;
+/** watch26's kinds: a PV's fields, a Node's labels and taints, the StatefulSet's labels (serve27 adds to them). */
+export const PV_NODE_STS_KINDS: readonly StepKind[] = [
+  'uid',
+  'claim',
+  'class',
+  'size',
+  'label',
+  'host',
+  'deleting',
+  'recreate',
+  'delete',
+  'node',
+  'sts',
+];
 
 /** The named step kinds, in the order given, then 'review' twice (a review is twice as likely). */
 export function arbSteps(kinds: readonly StepKind[]): fc.Arbitrary<Step> {
