@@ -18,9 +18,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import jsonpatch from 'fast-json-patch';
 import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCerts } from '../../src/tls/index.js';
@@ -28,6 +26,7 @@ import { until } from './support/client.js';
 import type { ChildGuard } from './support/guard.js';
 import { writeKubeconfig } from './support/kubeconfig.js';
 import {
+  jsonApiserver,
   secretVolume,
   spawnManaging,
   status,
@@ -49,31 +48,21 @@ describe('review rot23: serve --manage-webhook-config when only ca.crt changes',
     const waiters: { n: number; resolve: () => void }[] = [];
     const patched = (n: number) =>
       new Promise<void>((resolve) => (patches >= n ? resolve() : waiters.push({ n, resolve })));
-    server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      req.on('end', () => {
-        const path = new URL(req.url ?? '/', 'http://x').pathname;
-        const reply = (code: number, obj: unknown) => {
-          res.writeHead(code, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(obj));
-        };
-        if (path !== VALIDATING) return reply(404, status(404, 'not found'));
-        if (req.method === 'PATCH') {
-          try {
-            jsonpatch.applyPatch(object, JSON.parse(body) as jsonpatch.Operation[], true);
-          } catch (err) {
-            return reply(422, status(422, String(err)));
-          }
-          patches++;
-          for (const w of waiters.filter((x) => patches >= x.n)) w.resolve();
+    const fake = await jsonApiserver((req, path, body, reply) => {
+      if (path !== VALIDATING) return reply(404, status(404, 'not found'));
+      if (req.method === 'PATCH') {
+        try {
+          jsonpatch.applyPatch(object, JSON.parse(body) as jsonpatch.Operation[], true);
+        } catch (err) {
+          return reply(422, status(422, String(err)));
         }
-        reply(200, object);
-      });
+        patches++;
+        for (const w of waiters.filter((x) => patches >= x.n)) w.resolve();
+      }
+      reply(200, object);
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
+    server = fake.server;
+    const { port } = fake;
 
     const root = mkdtempSync(join(tmpdir(), 'rot23-caonly-'));
     const { made, tls } = await secretVolume(root);

@@ -22,15 +22,14 @@
 // NODE_OPTIONS=--experimental-vm-modules npx jest -c jest.faults.config.js test/faults/review-rot23
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { once } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { until } from './support/client.js';
 import type { ChildGuard } from './support/guard.js';
 import { writeKubeconfig } from './support/kubeconfig.js';
 import {
+  jsonApiserver,
   secretVolume,
   spawnManaging,
   status,
@@ -51,12 +50,7 @@ describe('review rot23: serve --manage-webhook-config after one failed write', (
     let validatingGets = 0;
     let sawSecondRead: () => void = () => undefined;
     const secondRead = new Promise<void>((r) => (sawSecondRead = r));
-    server = http.createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      const reply = (code: number, body: unknown) => {
-        res.writeHead(code, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
-      };
+    const fake = await jsonApiserver((req, path, _body, reply) => {
       if (path === VALIDATING && req.method === 'GET') {
         validatingGets++;
         if (validatingGets === 1)
@@ -67,9 +61,8 @@ describe('review rot23: serve --manage-webhook-config after one failed write', (
       // Everything else (the informers' lists, the mutating configuration): not here.
       reply(404, status(404, 'not found'));
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
+    server = fake.server;
+    const { port } = fake;
 
     const root = mkdtempSync(join(tmpdir(), 'rot23-retry-'));
     const { tls } = await secretVolume(root);

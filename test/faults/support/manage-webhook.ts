@@ -1,6 +1,9 @@
 // `serve --manage-webhook-config` against a fake apiserver: the serving pair on disk, the guard's
 // arguments, and the ValidatingWebhookConfiguration / Status objects an apiserver answers with.
+import { once } from 'node:events';
 import { copyFileSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ensureCerts } from '../../../src/tls/index.js';
 import { spawnGuard } from './guard.js';
@@ -54,3 +57,28 @@ export const spawnManaging = (tls: string, kubeconfig: string, extra: string[] =
     ...extra,
     `--kubeconfig=${kubeconfig}`,
   ]);
+
+export type Reply = (code: number, body: unknown) => void;
+
+/**
+ * An apiserver stand-in on a free port of 127.0.0.1 that answers JSON: `handle` gets each request
+ * with its path and body (once all of it arrived) and answers through `reply`.
+ */
+export async function jsonApiserver(
+  handle: (req: http.IncomingMessage, path: string, body: string, reply: Reply) => void,
+) {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      handle(req, path, body, (code, obj) => {
+        res.writeHead(code, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(obj));
+      });
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as AddressInfo).port };
+}
