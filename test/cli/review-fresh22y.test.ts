@@ -14,9 +14,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { evaluate, type KubeObject } from '../../src/policy/index.js';
+import { type KubeObject } from '../../src/policy/index.js';
 import { cli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
+import { checkHostPortSpelt } from './support/host-port-spelling.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ais-guard-review-fresh22y-'));
 
@@ -33,9 +34,6 @@ describe('an integer whose underscore comes before its sign or base prefix', () 
   // in 67f91c6, one underscore earlier.
   // Expected: these read as go-yaml v2 reads them (underscores stripped before the sign/prefix
   // test), so check denies by target-host-port as the webhook does.
-  const hostPortCr = (hostPort: string) =>
-    readFileSync(fixture('02'), 'utf8').replace('hostPort: 51081', `hostPort: ${hostPort}`);
-
   it.each([
     ['0_x1F41', 8001],
     ['+_51081', 51081],
@@ -44,15 +42,7 @@ describe('an integer whose underscore comes before its sign or base prefix', () 
   ])(
     'targetSpec.hostPort: %s is the int %d to kubectl: check denies as the webhook does',
     async (text, port) => {
-      const file = join(tmp(), 'ais.yaml');
-      writeFileSync(file, hostPortCr(text));
-      // The webhook's verdict on the object kubectl sends.
-      const sent = parse(hostPortCr(String(port))) as KubeObject;
-      expect(evaluate({ operation: 'CREATE', object: sent }).allowed).toBe(false);
-      const r = await cli(['check', '-o', 'json', file]);
-      const report = JSON.parse(r.stdout) as {
-        results: { allowed: boolean; findings: { ruleId: string }[] }[];
-      };
+      const { r, report } = await checkHostPortSpelt(tmp(), text, port);
       expect(report.results[0]?.findings.map((f) => f.ruleId)).toContain('target-host-port');
       expect(r.code).toBe(1);
     },

@@ -7,10 +7,9 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { evaluate, type KubeObject } from '../../src/policy/index.js';
 import { cli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
+import { checkHostPortSpelt } from './support/host-port-spelling.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ais-guard-review-gitops-'));
 
@@ -23,9 +22,6 @@ describe('YAML 1.1 integers as go-yaml v2 reads them (Go strconv.ParseInt base 0
   // finds no hostPort, and passes the CR: CI is green, then the apply is refused (or, in warn mode,
   // the second target stays Pending). The review-last test covers the same forms in render()'s keys;
   // the reader has the gap too. Expected: check reads these as go-yaml v2 does and denies.
-  const hostPortCr = (hostPort: string) =>
-    readFileSync(fixture('02'), 'utf8').replace('hostPort: 51081', `hostPort: ${hostPort}`);
-
   it.each([
     ['0o777', 511],
     ['0O777', 511],
@@ -35,16 +31,7 @@ describe('YAML 1.1 integers as go-yaml v2 reads them (Go strconv.ParseInt base 0
   ])(
     'targetSpec.hostPort: %s is the int %d to kubectl: check denies as the webhook does',
     async (text, port) => {
-      const dir = tmp();
-      const file = join(dir, 'ais.yaml');
-      writeFileSync(file, hostPortCr(text));
-      // The webhook's verdict on the object kubectl sends (hostPort the int go-yaml v2 makes of it).
-      const sent = parse(hostPortCr(String(port))) as KubeObject;
-      expect(evaluate({ operation: 'CREATE', object: sent }).allowed).toBe(false);
-      const r = await cli(['check', '-o', 'json', file]);
-      const report = JSON.parse(r.stdout) as {
-        results: { allowed: boolean; findings: { ruleId: string }[] }[];
-      };
+      const { r, report } = await checkHostPortSpelt(tmp(), text, port);
       expect(report.results[0]?.findings.map((f) => f.ruleId)).toContain('target-host-port');
       expect(report.results[0]?.allowed).toBe(false);
       expect(r.code).toBe(1);
