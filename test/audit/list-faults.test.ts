@@ -2,32 +2,18 @@
 // Fairness 429s with Retry-After, an expired continue token, a token that never moves): what an
 // outside review ("audit") found, a small proxy in front of the FakeCluster answering some requests.
 // A small proxy sits in front of the FakeCluster and answers some requests itself.
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { ServerResponse } from 'node:http';
 import type { KubeObject } from '../../src/policy/index.js';
 import { cli } from '../support/cli.js';
-import { objectsOf, startProxied, type Intercept, type Proxied } from './support/proxied.js';
+import { answerStatus, objectsOf, proxiedPerTest, type Intercept } from './support/proxied.js';
 
-let stand: Proxied | undefined;
-const seen: string[] = [];
-afterEach(async () => {
-  await stand?.close();
-  stand = undefined;
-  seen.length = 0;
-});
-
-async function start(objects: KubeObject[], intercept: Intercept) {
-  stand = await startProxied(objects, intercept, seen);
-  return stand.kubeconfig;
-}
-
-const status = (res: ServerResponse, code: number, reason: string, headers: Record<string, string> = {}) => {
-  res.writeHead(code, { 'Content-Type': 'application/json', ...headers });
-  res.end(
-    JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, code, message: reason }),
-  );
-  return true;
-};
+const stand = proxiedPerTest();
+const seen = stand.seen;
+const start = async (objects: KubeObject[], intercept: Intercept) =>
+  (await stand.start(objects, intercept)).kubeconfig;
+const status = (res: ServerResponse, code: number, reason: string, headers: Record<string, string> = {}) =>
+  answerStatus(res, code, reason, { headers });
 
 // The valid set in namespace "ais" (CR, claims, pods, PVs): audit exits 0 on it.
 const VALID = () => objectsOf('01', '04', '05', '09');
@@ -64,7 +50,7 @@ describe('audit when the apiserver misbehaves', () => {
       return false;
     });
     expect((await cli(['audit', ...kubeconfig])).code).toBe(0);
-    await stand?.close();
+    await stand.close();
     unavailable = 0;
     kubeconfig = await start(VALID(), (_req, res, url) => {
       if (url.pathname === '/api/v1/nodes' && unavailable++ === 0)

@@ -2,37 +2,27 @@
 // (the hourly deploy/audit CronJob, `audit --apply -o json`): report writes one namespace refuses,
 // continue tokens that keep expiring on a slow list, objects being deleted. A small proxy in front of
 // the FakeCluster answers some requests itself (as test/audit/list-faults.test.ts does).
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { ServerResponse } from 'node:http';
 import YAML from 'yaml';
 import { KUBE_YAML } from '../../src/k8s/yaml.js';
 import type { KubeObject } from '../../src/policy/index.js';
 import { cli } from '../support/cli.js';
-import { objectsOf, startProxied, withUid, type Intercept, type Proxied } from './support/proxied.js';
+import { answerStatus, objectsOf, proxiedPerTest, withUid, type Intercept } from './support/proxied.js';
 
 const inNs = (o: KubeObject, namespace: string): KubeObject => ({
   ...o,
   metadata: { ...o.metadata, namespace } as KubeObject['metadata'],
 });
 
-let stand: Proxied | undefined;
-const seen: string[] = [];
-afterEach(async () => {
-  await stand?.close();
-  stand = undefined;
-  seen.length = 0;
-});
-
-async function start(objects: KubeObject[], intercept: Intercept = () => false) {
-  stand = await startProxied(objects.map(withUid), intercept, seen);
-  return stand;
-}
-
-const status = (res: ServerResponse, code: number, reason: string, message = reason) => {
-  res.writeHead(code, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, code, message }));
-  return true;
-};
+const stand = proxiedPerTest();
+const seen = stand.seen;
+const start = (objects: KubeObject[], intercept?: Intercept) => stand.start(objects.map(withUid), intercept);
+/** An APF 429 as the apiserver words it. */
+const TOO_MANY = 'Too many requests, please try again later.';
+const RETRY_1S = { 'Retry-After': '1' };
+const status = (res: ServerResponse, code: number, reason: string, message = reason) =>
+  answerStatus(res, code, reason, { message });
 
 // The valid set in namespace "ais" (CR, claims, pods, PVs): audit exits 0 on it.
 const VALID = () => objectsOf('01', '04', '05', '09');
@@ -158,20 +148,8 @@ describe('review auditx: a busy apiserver', () => {
     // Right: the server-side apply is asked again after Retry-After, as the lists are: exit 0 here.
     let throttled = 0;
     const { fake, kubeconfig } = await start(VALID(), (req, res, url) => {
-      if (req.method === 'PATCH' && url.pathname.includes('/reports/') && throttled++ === 0) {
-        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '1' });
-        res.end(
-          JSON.stringify({
-            kind: 'Status',
-            apiVersion: 'v1',
-            status: 'Failure',
-            reason: 'TooManyRequests',
-            code: 429,
-            message: 'Too many requests, please try again later.',
-          }),
-        );
-        return true;
-      }
+      if (req.method === 'PATCH' && url.pathname.includes('/reports/') && throttled++ === 0)
+        return answerStatus(res, 429, 'TooManyRequests', { message: TOO_MANY, headers: RETRY_1S });
       return false;
     });
     fake.openReportsCrd = true;
@@ -194,20 +172,8 @@ describe('review auditx: a busy apiserver', () => {
     // Right: discovery is asked again on 429 as the lists are: the reports are applied, exit 0.
     let throttled = 0;
     const { fake, kubeconfig } = await start(VALID(), (req, res, url) => {
-      if (req.method === 'GET' && url.pathname === '/apis/openreports.io/v1alpha1' && throttled++ === 0) {
-        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '1' });
-        res.end(
-          JSON.stringify({
-            kind: 'Status',
-            apiVersion: 'v1',
-            status: 'Failure',
-            reason: 'TooManyRequests',
-            code: 429,
-            message: 'Too many requests, please try again later.',
-          }),
-        );
-        return true;
-      }
+      if (req.method === 'GET' && url.pathname === '/apis/openreports.io/v1alpha1' && throttled++ === 0)
+        return answerStatus(res, 429, 'TooManyRequests', { message: TOO_MANY, headers: RETRY_1S });
       return false;
     });
     fake.openReportsCrd = true;

@@ -1,23 +1,13 @@
 // Review audit26: what `audit` writes to stderr from the apiserver's answers, as a terminal or the
 // CronJob's log (kubectl logs) shows it.
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { ServerResponse } from 'node:http';
 import { cli } from '../support/cli.js';
-import { objectsOf, startProxied, type Proxied } from '../audit/support/proxied.js';
+import { answerStatus, objectsOf, proxiedPerTest } from '../audit/support/proxied.js';
 
-let stand: Proxied | undefined;
-const seen: string[] = [];
-afterEach(async () => {
-  await stand?.close();
-  stand = undefined;
-  seen.length = 0;
-});
-
-const status = (res: ServerResponse, code: number, reason: string, message: string) => {
-  res.writeHead(code, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, code, message }));
-  return true;
-};
+const proxied = proxiedPerTest();
+const status = (res: ServerResponse, code: number, reason: string, message: string) =>
+  answerStatus(res, code, reason, { message });
 
 // Raw control characters: ESC (colours, cursor moves, erase line), CR, and C1 CSI.
 // eslint-disable-next-line no-control-regex -- matching them is the point
@@ -38,18 +28,15 @@ describe('review audit26: apiserver text on stderr is terminal-safe', () => {
   // overwrites a FAIL or DENY line"), and audit's own notes and findings go through it.
   // Right: pass apiserver messages through terminalSafe before writing them.
   it('a report refused by a tenant webhook whose message carries ESC and CR: no raw control characters', async () => {
-    stand = await startProxied(
-      VALID(),
-      (req, res, url) =>
-        req.method === 'PATCH' && url.pathname.includes('/namespaces/ais/')
-          ? status(
-              res,
-              403,
-              'Forbidden',
-              'admission webhook "tenant.example.com" denied the request: \r\u001b[2Kapplied PolicyReport ais/ais-guard\u001b[8m',
-            )
-          : false,
-      seen,
+    const stand = await proxied.start(VALID(), (req, res, url) =>
+      req.method === 'PATCH' && url.pathname.includes('/namespaces/ais/')
+        ? status(
+            res,
+            403,
+            'Forbidden',
+            'admission webhook "tenant.example.com" denied the request: \r\u001b[2Kapplied PolicyReport ais/ais-guard\u001b[8m',
+          )
+        : false,
     );
     stand.fake.policyReportCrd = true;
     const r = await cli(['audit', ...stand.kubeconfig, '--apply', '--report-format', 'policyreport']);
@@ -59,13 +46,10 @@ describe('review audit26: apiserver text on stderr is terminal-safe', () => {
   });
 
   it('a list refused with a Status message holding ESC sequences: no raw control characters', async () => {
-    stand = await startProxied(
-      VALID(),
-      (_req, res, url) =>
-        url.pathname === '/api/v1/nodes'
-          ? status(res, 403, 'Forbidden', 'forbidden\r\u001b[2Kall clear\u001b[8m')
-          : false,
-      seen,
+    const stand = await proxied.start(VALID(), (_req, res, url) =>
+      url.pathname === '/api/v1/nodes'
+        ? status(res, 403, 'Forbidden', 'forbidden\r\u001b[2Kall clear\u001b[8m')
+        : false,
     );
     const r = await cli(['audit', ...stand.kubeconfig]);
     expect(r.code).toBe(2);

@@ -1,7 +1,7 @@
 // The shared fixtures as objects, and the FakeCluster behind a small proxy that answers some
 // requests itself (a 429, an expired continue token, a refused write): the audit tests' stand-ins for
 // an apiserver that misbehaves the way real ones do.
-import { expect } from '@jest/globals';
+import { afterEach, expect } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +24,21 @@ export const withUid = (o: KubeObject, i: number): KubeObject => ({
   ...o,
   metadata: { ...o.metadata, uid: `uid-${i}` } as KubeObject['metadata'],
 });
+
+/**
+ * Answers a request with an apiserver's failure Status (reason, code, message: the reason unless
+ * given) and these headers; true, for an Intercept to return.
+ */
+export function answerStatus(
+  res: ServerResponse,
+  code: number,
+  reason: string,
+  { message = reason, headers = {} }: { message?: string; headers?: Record<string, string> } = {},
+): true {
+  res.writeHead(code, { 'Content-Type': 'application/json', ...headers });
+  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, code, message }));
+  return true;
+}
 
 /** Answers a request itself (returns true) or lets it through to the fake cluster. */
 export type Intercept = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
@@ -75,4 +90,24 @@ export async function startProxied(
       await new Promise<void>((r) => proxy.close(() => r()));
     },
   };
+}
+
+/**
+ * The stand-in of one test at a time (call at the top of a file): `start` it (startProxied logging
+ * into `seen`); `close` ends it early; after each test it is closed and `seen` emptied.
+ */
+export function proxiedPerTest() {
+  const seen: string[] = [];
+  let current: Proxied | undefined;
+  const close = async () => {
+    await current?.close();
+    current = undefined;
+  };
+  afterEach(async () => {
+    await close();
+    seen.length = 0;
+  });
+  const start = async (objects: KubeObject[], intercept: Intercept = () => false) =>
+    (current = await startProxied(objects, intercept, seen));
+  return { seen, start, close };
 }
