@@ -17,7 +17,7 @@ import {
   targetPod,
   targetStatefulSet,
 } from '../support/builders.js';
-import { FakeFeed, shape, verdicts } from '../support/watch-property.js';
+import { LiveFeeds, shape, verdicts } from '../support/watch-property.js';
 
 type Obj = KubeObject & { metadata: Record<string, unknown> };
 const NS = ['ais', 'other'];
@@ -175,7 +175,6 @@ const selected = (kind: string, obj: Obj) => {
   return (obj.metadata.labels as Record<string, string> | undefined)?.[k as string] === v;
 };
 
-const KINDS = ['Node', 'PersistentVolume', 'StatefulSet', 'AIStore'];
 const objKey = (kind: string, ns: string, name: string) => `${kind}|${ns}|${name}`;
 
 function probes(server: Map<string, Obj>): KubeObject[] {
@@ -197,14 +196,13 @@ function probes(server: Map<string, Obj>): KubeObject[] {
 }
 
 function runSteps(steps: Step[]) {
-  const live = new ClusterContext();
-  const feeds = new Map(KINDS.map((k) => [k, new FakeFeed(live)]));
+  const feeds = new LiveFeeds();
+  const { live } = feeds;
   const server = new Map<string, Obj>();
   let rv = 1;
-  let connected = true;
-  const deliver = (phase: 'ADDED' | 'MODIFIED' | 'DELETED', obj: Obj) => {
-    if (connected) feeds.get(obj.kind as string)!.event(phase, obj);
-  };
+  const deliver = (phase: 'ADDED' | 'MODIFIED' | 'DELETED', obj: Obj) => feeds.deliver(phase, obj);
+  /** What a relist sees: the watches are label-selected. */
+  const listed = () => [...server.values()].filter((o) => selected(o.kind as string, o));
   /** The apiserver stores the object; a label-selected watch sees one leaving its selection DELETED, one entering it ADDED. */
   const put = (obj: Obj) => {
     const kind = obj.kind as string;
@@ -252,17 +250,12 @@ function runSteps(steps: Step[]) {
       } else (obj as Record<string, unknown>).status = { state: step.phase };
       obj.metadata.labels = labels;
       put(obj);
-    } else if (step.t === 'drop') connected = false;
-    else if (step.t === 'relist') {
-      connected = true;
-      for (const kind of KINDS)
-        feeds.get(kind)!.relist([...server.values()].filter((o) => o.kind === kind && selected(kind, o)));
-    } else verdicts(live, probes(server)); // fills the memos, as reviews between events do
+    } else if (step.t === 'drop') feeds.connected = false;
+    else if (step.t === 'relist') feeds.relist(listed());
+    else verdicts(live, probes(server)); // fills the memos, as reviews between events do
   }
   // Reconnect at the end: the live context is then meant to hold the final set.
-  if (!connected)
-    for (const kind of KINDS)
-      feeds.get(kind)!.relist([...server.values()].filter((o) => o.kind === kind && selected(kind, o)));
+  if (!feeds.connected) feeds.relist(listed());
   return { live, server };
 }
 

@@ -20,7 +20,7 @@ import {
   targetPod,
   targetStatefulSet,
 } from '../support/builders.js';
-import { FakeFeed, keyOf, shape, verdicts } from '../support/watch-property.js';
+import { keyOf, LiveFeeds, shape, verdicts } from '../support/watch-property.js';
 
 type Obj = KubeObject & {
   metadata: Record<string, unknown>;
@@ -162,8 +162,6 @@ const arbStep: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ t: 'probe' as const }) },
 );
 
-const KINDS = ['Node', 'PersistentVolume', 'StatefulSet', 'AIStore'];
-
 function probes(server: Map<string, Obj>): KubeObject[] {
   const out: KubeObject[] = [];
   for (const ns of NS)
@@ -232,18 +230,12 @@ function noise(obj: Obj) {
 }
 
 function run(steps: Step[]) {
-  const live = new ClusterContext();
-  const feeds = new Map(KINDS.map((k) => [k, new FakeFeed(live)]));
+  const feeds = new LiveFeeds();
+  const { live } = feeds;
   const server = new Map<string, Obj>();
   let rv = 1;
-  let connected = true;
-  const deliver = (phase: 'ADDED' | 'MODIFIED' | 'DELETED', obj: Obj) => {
-    if (connected) feeds.get(obj.kind as string)!.event(phase, obj);
-  };
-  const relist = () => {
-    connected = true;
-    for (const kind of KINDS) feeds.get(kind)!.relist([...server.values()].filter((o) => o.kind === kind));
-  };
+  const deliver = (phase: 'ADDED' | 'MODIFIED' | 'DELETED', obj: Obj) => feeds.deliver(phase, obj);
+  const relist = () => feeds.relist([...server.values()]);
   for (const step of steps) {
     if (step.t === 'put') {
       const obj = structuredClone(step.obj);
@@ -262,11 +254,11 @@ function run(steps: Step[]) {
         ...structuredClone(before),
         metadata: { ...before.metadata, resourceVersion: String(rv++) },
       });
-    } else if (step.t === 'drop') connected = false;
+    } else if (step.t === 'drop') feeds.connected = false;
     else if (step.t === 'relist') relist();
     else verdicts(live, probes(server), keyOf);
   }
-  if (!connected) relist();
+  if (!feeds.connected) relist();
   return { live, server };
 }
 

@@ -98,6 +98,26 @@ export class FakeFeed {
   }
 }
 
+const KINDS = ['Node', 'PersistentVolume', 'StatefulSet', 'AIStore'];
+
+/**
+ * The webhook's informers on one live context, a FakeFeed a kind. While not `connected` (a dropped
+ * watch) events are lost, until `relist` lists each kind anew.
+ */
+export class LiveFeeds {
+  readonly live = new ClusterContext();
+  private readonly feeds = new Map(KINDS.map((k) => [k, new FakeFeed(this.live)]));
+  connected = true;
+  deliver(phase: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject) {
+    if (this.connected) this.feeds.get(obj.kind as string)!.event(phase, obj);
+  }
+  /** Reconnects; each kind's feed relists the `objects` of its kind. */
+  relist(objects: KubeObject[]) {
+    this.connected = true;
+    for (const kind of KINDS) this.feeds.get(kind)!.relist(objects.filter((o) => o.kind === kind));
+  }
+}
+
 // ---- In-place mutations (watch26, serve27): a fixed set of objects, changed a field at a time ----
 
 export const PVS = ['p0', 'p1', 'p2', 'local-pv-a'];
