@@ -5,22 +5,11 @@
 // internal/controller/aistore/common.go shouldUpdatePodTemplate on the template that
 // internal/resources/aistore/target/statefulset.go NewTargetSS renders from the new CR against the one
 // rendered from the stored CR. Each case fails on 0833dca.
-/* eslint-disable @typescript-eslint/no-explicit-any -- test scaffolding: objects patched field by field */
 import { describe, expect, it } from '@jest/globals';
-import type { AIStoreCR } from '../../src/policy/aistore.js';
-import { rollsTargets } from '../../src/policy/rollout.js';
-import { admissionPolicies } from '../../src/vap/index.js';
-import type { KubeObject } from '../../src/policy/index.js';
 import { aistore, node } from '../support/builders.js';
 import { changed, judgeUpdate, messages, SIDES } from '../support/sides.js';
 import { admit } from '../vap/support/vap-eval.js';
-
-const AISTORE_VAP = admissionPolicies().filter(
-  (o: any) =>
-    o.kind === 'ValidatingAdmissionPolicy' &&
-    o.spec.matchConstraints.resourceRules[0].resources.includes('aistores'),
-);
-const rolls = (stored: KubeObject, next: KubeObject) => rollsTargets(stored as AIStoreCR, next as AIStoreCR);
+import { AISTORE_VAP, rolls } from '../support/rollout.js';
 
 describe('under-detection: a NEW annotation whose value is "" (DeepDerivative on maps)', () => {
   // DEFECT (false allow in pv-target-binding; false deny in target-host-port, webhook AND VAP).

@@ -15,30 +15,12 @@
 // since they started (same impact as review oper27 rollout-zero-values, which fixed env "" /
 // tolerations / pod securityContext only).
 import { describe, expect, it } from '@jest/globals';
-import type { AIStoreCR } from '../../src/policy/aistore.js';
-import { rollsTargets } from '../../src/policy/rollout.js';
-import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
-import { aistore, node, targetStatefulSet } from '../support/builders.js';
-import { changed, twoPerNodeDisks } from '../support/sides.js';
+import { type KubeObject } from '../../src/policy/index.js';
+import { aistore } from '../support/builders.js';
+import { ratchet, rolls, withTarget } from '../support/rollout.js';
 
-const rolls = (stored: KubeObject, next: KubeObject) => rollsTargets(stored as AIStoreCR, next as AIStoreCR);
-const withTarget = (o: KubeObject, extra: Record<string, unknown>) =>
-  changed(o, (c) => Object.assign(c.spec.targetSpec, extra));
-const tainted = (n: KubeObject) =>
-  changed(n, (c) => {
-    c.spec = { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] };
-  });
 const ratchetDenies = (stored: KubeObject, next: KubeObject) =>
-  evaluate(
-    { operation: 'UPDATE', object: next, oldObject: stored },
-    new ClusterContext([
-      stored,
-      targetStatefulSet({ replicas: 4 }),
-      tainted(node('node-1')),
-      node('node-2'),
-      ...twoPerNodeDisks(4),
-    ]),
-  )
+  ratchet((o) => o, stored, next)
     .findings.filter((f) => f.action === 'deny' && f.ruleId === 'pv-target-binding')
     .map((f) => f.message);
 
