@@ -16,19 +16,13 @@
 // kubectlRead below parses the text as kubectl does: with '\n' after its last line (the yaml library
 // and go-yaml agree on the values here once the text ends with a line break).
 import { describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { runCli } from './support/cli.js';
 
-const BIN = join(process.cwd(), 'bin/ais-guard.js');
-const run = (args: string[], cwd: string) =>
-  spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1' },
-  });
+const run = (args: string[], cwd: string) => runCli(args, { cwd, env: { NO_COLOR: '1' } });
 
 /** The documents as kubectl apply -f reads them: LineReader ends the last line with '\n'. */
 const kubectlRead = (text: string): unknown[] =>
