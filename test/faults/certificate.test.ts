@@ -203,9 +203,9 @@ describe('certificate expiry', () => {
     expect(String(ready.body.reason)).toMatch(/^certificate expired at /);
   });
 
-  it('a --tls-cert that expires in 5 days: a warning at start, /readyz ready but degraded', async () => {
+  it('a --tls-cert that expires in 5 days (a 90-day certificate): a warning at start, /readyz ready but degraded', async () => {
     const now = Date.now();
-    const soon = pairValid(new Date(now - DAY_MS), new Date(now + 5 * DAY_MS));
+    const soon = pairValid(new Date(now - 85 * DAY_MS), new Date(now + 5 * DAY_MS));
     const dir = join(root, `soon-${n++}`);
     writePair(dir, soon);
     const g = await start(dir);
