@@ -281,7 +281,12 @@ describe('each fault, injected and undone, is named', () => {
       'certificate-expiry': /^fail: serving certificate expired on \d{4}-\d\d-\d\d$/,
     });
     await saveText('expired');
-    const soon = servingCert(ca, { to: new Date(Date.now() + 5 * DAY + 3_600_000), dnsNames });
+    // A 90-day certificate: a short-lived one is expiring only within a sixth of its lifetime.
+    const soon = servingCert(ca, {
+      from: new Date(Date.now() - 85 * DAY),
+      to: new Date(Date.now() + 5 * DAY + 3_600_000),
+      dnsNames,
+    });
     await apply([tlsSecret(soon.cert, soon.key)]);
     const run = await doctorSays('expiring', {
       'certificate-expiry': /^warn: serving certificate expires on .* \(in 5 days\)$/,
