@@ -91,20 +91,9 @@ export function defineRule<R extends Role>(rule: Rule<R>): Rule {
 
 export const docAnchor = (ruleId: string) => `${RULE_DOC_BASE}#${ruleId}`;
 
-/** Each rule's doc link, made once: a reporter is made per rule and review. */
-const DOC_ANCHORS = new Map<string, string>();
-function docOf(ruleId: string): string {
-  let doc = DOC_ANCHORS.get(ruleId);
-  if (doc === undefined) {
-    doc = docAnchor(ruleId);
-    if (DOC_ANCHORS.size < 1000) DOC_ANCHORS.set(ruleId, doc); // rule ids: a fixed few
-  }
-  return doc;
-}
-
 /**
  * A reporter that appends to `sink`, each finding with what `decorate` adds. One object with
- * methods, not three closures and a link built per rule and review: a target Pod's review makes
+ * methods, not three closures per rule and review: a target Pod's review makes
  * one for each of its rules.
  */
 class Collector<F extends Finding> implements Reporter {
@@ -114,7 +103,7 @@ class Collector<F extends Finding> implements Reporter {
     private readonly sink: F[],
     private readonly decorate: (finding: Finding) => F,
   ) {
-    this.doc = docOf(ruleId);
+    this.doc = docAnchor(ruleId);
   }
 
   deny(path: string, message: string, fix: string): void {
