@@ -12,5 +12,8 @@ export default {
   testTimeout: 180_000,
   // One cluster, one set of webhook configurations: files must not run in parallel.
   maxWorkers: 1,
+  // A failed test may leave a client loop or a child's pipe open; jest would then wait for it
+  // forever and the CI stage would only end at its timeout. Exit once the results are written.
+  forceExit: true,
   verbose: true,
 };

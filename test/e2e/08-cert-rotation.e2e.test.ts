@@ -93,22 +93,28 @@ async function rotateUnderLoad(guard: Guard, servedFile: string, rotate: () => P
   const before = readFileSync(servedFile, 'utf8');
   expect(await servedFingerprint(guard)).toBe(fingerprintOf(before));
   const load = traffic(await aistoreNamespace(`${guard.name}-ns`));
-  await sleep(2_000);
-  await rotate();
-  const after = readFileSync(servedFile, 'utf8');
-  const fingerprint = fingerprintOf(after);
-  expect(fingerprint).not.toBe(fingerprintOf(before));
-  // Same CA: the caBundle the apiserver holds stays valid.
-  expect(new X509Certificate(after).checkIssued(new X509Certificate(guard.ca))).toBe(true);
-  await eventually('the guard logs the reload', () =>
-    expect(guard.logs()).toContainEqual(
-      expect.objectContaining({ msg: 'serving certificate reloaded', fingerprint }),
-    ),
-  );
-  await eventually('new connections get the new certificate', async () =>
-    expect(await servedFingerprint(guard)).toBe(fingerprint),
-  );
-  await sleep(3_000);
+  try {
+    await sleep(2_000);
+    await rotate();
+    const after = readFileSync(servedFile, 'utf8');
+    const fingerprint = fingerprintOf(after);
+    expect(fingerprint).not.toBe(fingerprintOf(before));
+    // Same CA: the caBundle the apiserver holds stays valid.
+    expect(new X509Certificate(after).checkIssued(new X509Certificate(guard.ca))).toBe(true);
+    await eventually('the guard logs the reload', () =>
+      expect(guard.logs()).toContainEqual(
+        expect.objectContaining({ msg: 'serving certificate reloaded', fingerprint }),
+      ),
+    );
+    await eventually('new connections get the new certificate', async () =>
+      expect(await servedFingerprint(guard)).toBe(fingerprint),
+    );
+    await sleep(3_000);
+  } catch (error) {
+    // The load's workers loop until stopped: left running, they keep jest from exiting.
+    await load.stop();
+    throw error;
+  }
   const { requests, failures } = await load.stop();
   expect(failures).toEqual([]);
   expect(requests).toBeGreaterThan(40);
@@ -116,10 +122,23 @@ async function rotateUnderLoad(guard: Guard, servedFile: string, rotate: () => P
   expect(metrics.body).toMatch(/^ais_guard_certificate_reloads_total\{result="ok"\} 1$/m);
 }
 
-/** Reissue the serving certificate now (it is valid for 365 days: inside a 400-day window). */
+/**
+ * Reissue the serving certificate now: it is valid for 365 days, inside a 366-day window, and the
+ * window must be shorter than the new certificate's lifetime (certs refuses one that is not).
+ */
 async function renew(certDir: string): Promise<void> {
   const result = ok(
-    await aisGuard(['certs', '--dir', certDir, '--ip', '127.0.0.1', '--renew-before', '400d']),
+    await aisGuard([
+      'certs',
+      '--dir',
+      certDir,
+      '--ip',
+      '127.0.0.1',
+      '--days',
+      '400',
+      '--renew-before',
+      '366d',
+    ]),
     'ais-guard certs --renew-before',
   );
   expect(result.stdout).toMatch(/CA {7}.*ca\.crt: kept/);
