@@ -19,6 +19,25 @@ function pvWithUid(
 
 const UID = '5c1e6f2a-0d4b-4c9e-9a57-1f0e2b3c4d5e';
 
+/** Target 0's PV being deleted (kubectl delete pv): pv-protection holds it while a claim uses it. */
+const deletingPV = (): KubeObject => {
+  const volume = pvWithUid(undefined);
+  return {
+    ...volume,
+    metadata: {
+      ...volume.metadata,
+      deletionTimestamp: '2026-12-02T10:00:00Z',
+      finalizers: ['kubernetes.io/pv-protection'],
+    },
+  } as KubeObject;
+};
+
+/** Target 0's claim as the apiserver stores it once bound to pv-sda (what audit lists). */
+const boundClaim: KubeObject = {
+  ...pvc(claimName(0), { volumeName: 'pv-sda' }),
+  status: { phase: 'Bound' },
+};
+
 const rows: Row[] = [
   {
     name: 'PV manifest pre-bound by namespace and name: fine',
@@ -137,6 +156,28 @@ const rows: Row[] = [
     object: pvc(claimName(0)),
     context: [cr, pvWithUid(UID, 'Released'), pv('pv-new', { claim: claimName(0), path: '/ais/sdc' })],
     expect: {},
+  },
+  {
+    name: 'claim CREATE whose pre-bound PV is being deleted: it stays Pending',
+    object: pvc(claimName(0)),
+    context: [cr, deletingPV()],
+    expect: {
+      warn: [
+        /PV pv-sda, pre-bound to claim \S+, is being deleted: it binds no claim made now, so this claim stays Pending/,
+      ],
+    },
+  },
+  {
+    // audit judges the live claim as a CREATE: it is Bound, and stays so while it exists (the PV
+    // controller keeps a PV being deleted bound; pv-protection removes it once no claim uses it).
+    name: 'a Bound claim holding a PV being deleted (audit): not Pending, but the PV goes with the claim',
+    object: boundClaim,
+    context: [cr, deletingPV()],
+    expect: {
+      warn: [
+        /^PV pv-sda, which this claim is bound to, is being deleted: .* once the claim is deleted .* the claim made again stays Pending/,
+      ],
+    },
   },
 ];
 describe('rule pv-claim-uid', () => {
