@@ -89,7 +89,16 @@ function checkClaim({ subject, ctx, operation, report }: RuleInput<'target-claim
   const name = nameOf(subject.object);
   for (const pv of ctx.pvsForClaim(subject.namespace, name)) {
     if (isBeingDeleted(pv)) {
-      if (!servingPV(ctx, subject.namespace, name, nameOf(pv)))
+      if (servingPV(ctx, subject.namespace, name, nameOf(pv))) continue;
+      // A live claim already bound to it (audit lists claims as CREATEs): it stays Bound, and the
+      // PV with it, for as long as the claim exists (pv-protection finalizer).
+      if (ctx.claimHolds(subject.namespace, name) === nameOf(pv))
+        report.warn(
+          '/metadata/name',
+          `PV ${nameOf(pv)}, which this claim is bound to, is being deleted: Kubernetes keeps it while the claim exists, but once the claim is deleted (the AIStore scaled down or redeployed) the PV goes, and the claim made again stays Pending, and its target with it, until another PV is pre-bound to it.`,
+          `Nothing to do while the claim exists. Once PV ${nameOf(pv)} is gone, pre-bind a new PV of the target's disk to claim ${subject.namespace}/${name} (claimRef namespace and name, no uid): the claim made again binds it.`,
+        );
+      else
         report.warn(
           '/metadata/name',
           `PV ${nameOf(pv)}, pre-bound to claim ${name}, is being deleted: it binds no claim made now, so this claim stays Pending, and its target with it, until another PV is pre-bound to it.`,
