@@ -478,7 +478,9 @@ interface SetVolumes {
   /**
    * The filtered list when `all` is empty, whatever the CR and `gone` (a set with no pre-bound PV: every
    * review without a cluster, and a dynamically provisioned set): no list, map or WeakMap entry is
-   * made per review for nothing, and its sharing (of no PV, by size alone) is judged once.
+   * made per review for nothing. Its sharing is never kept on it (detectLayout: sharingOfNone): it
+   * is shared by every CR of the name for the whole version, and a map by size would grow with each
+   * size a request gives.
    */
   none: KeptVolumes;
 }
@@ -585,6 +587,17 @@ function sharingOf(ordinalsByHost: Map<string, Set<number>>, size: number | unde
   return { shared, runningShare };
 }
 
+/**
+ * sharingOf no PV at all, without a map: nothing is shared, and a share runs only where no size
+ * bounds the targets (sharingOf's rule over no host).
+ */
+const SHARING_OF_NONE: Readonly<Record<'sized' | 'unsized', Sharing>> = {
+  sized: { runningShare: false },
+  unsized: { runningShare: true },
+};
+const sharingOfNone = (size: number | undefined): Sharing =>
+  size === undefined ? SHARING_OF_NONE.unsized : SHARING_OF_NONE.sized;
+
 function addHosts(ordinalsByHost: Map<string, Set<number>>, volumes: Iterable<TargetVolume>) {
   for (const { host, ordinal } of volumes)
     if (host) ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));
@@ -615,11 +628,14 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
   // (and no reviewed PV: the subject is the CR) there are none, and the sharing is the kept one.
   const fromKept = !creating || (set.none && set.mine === undefined);
   if (fromKept && (set.self === undefined || sameSpot(set.kept.byName.get(set.self), set.mine))) {
-    // The PVs as the context has them: judged once per CR and target count, not once per PV of a
-    // set (check, plan, audit), where each reviewed PV is the context's own.
-    set.kept.sharing ??= new Map();
-    sharing = set.kept.sharing.get(size) ?? sharingOf(addHosts(new Map(), set.kept.list), size);
-    set.kept.sharing.set(size, sharing);
+    if (set.none) sharing = sharingOfNone(size);
+    else {
+      // The PVs as the context has them: judged once per CR and target count, not once per PV of a
+      // set (check, plan, audit), where each reviewed PV is the context's own.
+      set.kept.sharing ??= new Map();
+      sharing = set.kept.sharing.get(size) ?? sharingOf(addHosts(new Map(), set.kept.list), size);
+      set.kept.sharing.set(size, sharing);
+    }
   } else {
     const ordinalsByHost = addHosts(new Map(), listOf(set));
     // On the CR's CREATE, PVs of its earlier life (its claims deleted by the operator's cleanup) on
