@@ -335,7 +335,7 @@ function warnStateClaimNotMade({ subject, report }: RuleInput<'state-volume'>, c
   const self = nameOf(subject.object);
   report.warn(
     '/spec/claimRef/name',
-    `PV ${self} is pre-bound to state claim ${claimName}, but AIStore ${namespace}/${crName} keeps its targets' state ${stateHome(cr)}: no claim of that name is made while it does (the operator adds the state claim template only with spec.stateStorage.pvc, and refuses that change on a live cluster), so nothing binds this PV and the targets' state is not on it.`,
+    `PV ${self} is pre-bound to state claim ${claimName}, but AIStore ${namespace}/${crName} keeps its targets' state ${stateHome(cr)}: no claim of that name is made while it does (the operator adds the state claim template only for PVC state, spec.stateStorage.pvc or the legacy spec.stateStorageClass, and refuses that change on a live cluster), so nothing binds this PV and the targets' state is not on it.`,
     `Delete PV ${self}, unless it is made for a new deployment of AIStore ${crName} with spec.stateStorage.pvc (the operator refuses that change on the live CR), whose state claim asks for at least ${STATE_CLAIM_SIZE} of the state class.`,
   );
 }
