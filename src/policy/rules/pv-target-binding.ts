@@ -330,9 +330,17 @@ function stateHome(cr: AIStoreCR): string {
  * its author may think the targets' state is on it. Warned, not denied: it may be made ahead of a
  * redeploy with PVC state.
  */
-function warnStateClaimNotMade({ subject, report }: RuleInput<'state-volume'>, cr: AIStoreCR): void {
+function warnStateClaimNotMade({ subject, ctx, report }: RuleInput<'state-volume'>, cr: AIStoreCR): void {
   const { namespace, crName, claimName } = subject;
   const self = nameOf(subject.object);
+  // Bound: its claim is there (one kept from the CR's earlier life with PVC state: the operator keeps
+  // claims unless cleanupMetadata is set), only no target mounts it; and it holds the PV from deletion.
+  if (liveBound(ctx, subject.object))
+    return report.warn(
+      '/spec/claimRef/name',
+      `PV ${self} is Bound to state claim ${namespace}/${claimName}, which no target of AIStore ${namespace}/${crName} mounts: the CR keeps its targets' state ${stateHome(cr)} (${NO_STATE_TEMPLATE}), so the targets' state is not on this PV.`,
+      `Delete claim ${namespace}/${claimName} once its data is not needed, then PV ${self} (the claim holds it until then).`,
+    );
   report.warn(
     '/spec/claimRef/name',
     `PV ${self} is pre-bound to state claim ${claimName}, but AIStore ${namespace}/${crName} keeps its targets' state ${stateHome(cr)}: no claim of that name is made while it does (${NO_STATE_TEMPLATE}), so nothing binds this PV and the targets' state is not on it.`,
@@ -361,8 +369,8 @@ function checkStateClaimsNotMade({ subject, operation, ctx, report }: RuleInput<
     pvs.slice(0, LISTED).join(', ') + (pvs.length > LISTED ? ` and ${pvs.length - LISTED} more` : '');
   report.warn(
     isObject(cr.spec?.stateStorage) ? '/spec/stateStorage' : '/spec/hostpathPrefix',
-    `PV(s) ${listed} are pre-bound to state claims of AIStore ${namespace}/${crName}, which keeps its targets' state ${stateHome(cr)}: no claim of those names is made while it does (${NO_STATE_TEMPLATE}), so nothing binds them and the targets' state is not on them.`,
-    `Delete those PVs, or give the CR spec.stateStorage.pvc before it is created if its state is meant to be on them (a state claim asks for at least ${STATE_CLAIM_SIZE} of the state class).`,
+    `PV(s) ${listed} are pre-bound to state claims of AIStore ${namespace}/${crName}, which keeps its targets' state ${stateHome(cr)}: its targets mount no state claim while it does (${NO_STATE_TEMPLATE}), so the targets' state is not on them.`,
+    `Delete those PVs (a claim of those names kept from an earlier life of the CR first), or give the CR spec.stateStorage.pvc before it is created if its state is meant to be on them (a state claim asks for at least ${STATE_CLAIM_SIZE} of the state class).`,
   );
 }
 
