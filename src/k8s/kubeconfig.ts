@@ -22,6 +22,12 @@ function kubeconfigInHome(): string | undefined {
 }
 
 /**
+ * client-node's refusal of one entry as it loads (config_types.js newClusters, newUsers,
+ * newContexts: "clusters[1].cluster.server is missing"; config.js mergeConfig: "Duplicate cluster: x").
+ */
+const ENTRY_REFUSED = /^(?:(?:clusters|users|contexts)\[\d+\]\.|Duplicate (?:cluster|user|context):)/;
+
+/**
  * A KubeConfig when one is really configured: the explicit path, else $KUBECONFIG, else
  * ~/.kube/config, else the in-cluster service account; undefined when there is none of these.
  * client-node's `loadFromDefault` would instead fall back to http://localhost:8080, and the guard
@@ -56,10 +62,12 @@ export async function detectKubeConfig(explicitPath?: string): Promise<KubeConfi
     // A missing file, YAML that does not parse, or an entry client-node refuses: client-node checks
     // every cluster, user and context as it loads ("clusters[1].cluster.server is missing"), where
     // kubectl checks only the current context's (client-go clientcmd validation.go ConfirmUsable).
-    const reason = String((err as Error).message ?? err).split('\n')[0];
-    throw new KubeConfigError(
-      `${source}: cannot be loaded: ${reason} (every entry must be complete here, also those of other contexts: complete or remove it)`,
-    );
+    // Only that last one gets the advice about entries: a mistyped path must read as one.
+    const reason = String((err as Error).message ?? err).split('\n')[0]!;
+    const advice = ENTRY_REFUSED.test(reason)
+      ? ' (every entry must be complete here, also those of other contexts: complete or remove it)'
+      : '';
+    throw new KubeConfigError(`${source}: cannot be loaded: ${reason}${advice}`);
   }
   const problem = currentContextProblem(kc);
   if (problem) throw new KubeConfigError(`${source}: ${problem}`);
