@@ -13,12 +13,12 @@ Commands:
   audit           list live AIStore objects that break the rules (text, JSON, Policy/OpenReports)
   doctor          check a live ais-guard installation and say what to fix
   render          print the deploy manifests with namespace, image and caBundle filled in
-                  (--vap: ValidatingAdmissionPolicies that hold without the webhook)
+                  (--vap, --map: admission policies that hold without the webhook)
   rules           list the rules (-o text|json|markdown|table); rules explain ID: one rule in full
   completion      print a shell completion script (ais-guard completion bash|zsh)
   version         print the version
 
-Run "ais-guard <command> --help" for a command's options.`;
+Run "ais-guard <command> --help" (or "ais-guard help <command>") for a command's options.`;
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 /** A command's runner and the options its parser takes (shell completion offers the same). */
@@ -41,6 +41,8 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  // `help COMMAND` is that command's --help, as git, helm, kubectl and npm read it.
+  if (argv[0] === 'help' && argv[1] !== undefined) argv = [argv[1], '--help'];
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     io.stdout.write(HELP + '\n');
