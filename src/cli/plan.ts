@@ -175,10 +175,16 @@ async function existingVolumes(opts: Options, io: Io): Promise<KubeObject[]> {
   if (opts.diffCluster) {
     const { listAll } = await import('../audit/list.js');
     const kc = await requireKubeConfig(opts.kubeconfig);
-    const pvs = await listAll(kc, '/api/v1/persistentvolumes', {
-      apiVersion: 'v1',
-      kind: 'PersistentVolume',
-    });
+    let pvs: KubeObject[] | undefined;
+    try {
+      pvs = await listAll(kc, '/api/v1/persistentvolumes', { apiVersion: 'v1', kind: 'PersistentVolume' });
+    } catch (err) {
+      // A refusal (PVs are cluster-scoped: a namespace admin may not list them) or an apiserver
+      // that is down is the user's to fix: one line, as --from-cluster says its errors.
+      throw new UsageError(`--diff-cluster: cannot list the cluster's PVs: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
     objects.push(...(pvs ?? []));
   }
   return objects;
