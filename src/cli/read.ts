@@ -153,7 +153,9 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
       continue;
     }
     try {
-      const link = await lstat(path);
+      // lstat("link/") follows the link (a trailing slash asks for the directory): look at the
+      // PATH without it, so `link/`, as shell completion writes a link to a directory, is one too.
+      const link = await lstat(path.replace(/(?<=[^/])\/+$/, ''));
       const info = link.isSymbolicLink() ? await stat(path) : link;
       if (info.isDirectory()) await walk(path, argument, link.isSymbolicLink());
       else if (info.isFile() && (await inChartSources(path, charts)))
