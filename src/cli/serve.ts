@@ -13,28 +13,34 @@ Serves POST /validate and /mutate (AdmissionReview v1) over HTTPS, plus /healthz
 Flags win over environment variables (AIS_GUARD_*), which win over the --config file.
 
 Options:
-  --port N                  listen port (default 8443)             [AIS_GUARD_PORT]
+  --port N                  listen port (default 8443)            [AIS_GUARD_PORT]
   --address ADDR            listen address (default: every interface, IPv6 and IPv4, as a
                             pod of either family needs; 127.0.0.1 keeps a laptop's guard
-                            local)                                  [AIS_GUARD_ADDRESS]
+                            local)                                [AIS_GUARD_ADDRESS]
   --cert-dir DIR            tls.crt/tls.key (and ca.crt) here; created with a CA when absent
                             (default certs; the image sets /tmp/ais-guard/certs)  [AIS_GUARD_CERT_DIR]
   --tls-cert FILE --tls-key FILE   explicit serving files (reloaded when they change)
-  --mode MODE               enforce (default), warn or audit        [AIS_GUARD_MODE]
-  --rule-mode ID=MODE,...   per-rule modes                          [AIS_GUARD_RULE_MODES]
+                            [AIS_GUARD_TLS_CERT, AIS_GUARD_TLS_KEY]
+  --mode MODE               enforce (default), warn or audit      [AIS_GUARD_MODE]
+  --rule-mode ID=MODE,...   per-rule modes                        [AIS_GUARD_RULE_MODES]
   --failure-mode allow|deny what a review that cannot be judged gets (default allow)
-  --include-namespaces A,B  judge only these namespaces
-  --exclude-namespaces A,B  never judge these (default kube-system,kube-public,kube-node-lease; plus $AIS_GUARD_NAMESPACE)
-  --config FILE             YAML/JSON config file                   [AIS_GUARD_CONFIG]
+                                                                  [AIS_GUARD_FAILURE_MODE]
+  --include-namespaces A,B  judge only these namespaces           [AIS_GUARD_INCLUDE_NAMESPACES]
+  --exclude-namespaces A,B  never judge these (default kube-system,kube-public,kube-node-lease; plus
+                            $AIS_GUARD_NAMESPACE)                 [AIS_GUARD_EXCLUDE_NAMESPACES]
+  --config FILE             YAML/JSON config file                 [AIS_GUARD_CONFIG]
   --kubeconfig FILE         cluster for the context cache (default: $KUBECONFIG, ~/.kube/config, in-cluster)
-  --no-cluster              judge from the request alone
-  --manage-webhook-config   keep the caBundle of the ais-guard webhook configurations in step with ca.crt
+  --no-cluster              judge from the request alone          [AIS_GUARD_NO_CLUSTER=true]
+  --manage-webhook-config   keep the caBundle of the ais-guard webhook configurations in step with
+                            ca.crt                                [AIS_GUARD_MANAGE_WEBHOOK_CONFIG=true]
   --ca-overlap S            after a CA change, keep trusting the older CAs S seconds too, while
                             the other replicas load the new pair (default 600)  [AIS_GUARD_CA_OVERLAP]
   --webhook-config-name N   their name (default ais-guard)
-  --log-level LEVEL         info (default), debug, warn, error, silent
+  --log-level LEVEL         info (default), debug, warn, error, silent  [AIS_GUARD_LOG_LEVEL]
   --shutdown-delay S        keep serving S seconds after SIGTERM before closing (default 0)
+                                                                  [AIS_GUARD_SHUTDOWN_DELAY]
   --shutdown-timeout S      then cut connections still open after S seconds (default 20)
+                                                                  [AIS_GUARD_SHUTDOWN_TIMEOUT]
   -h, --help`;
 
 export const FLAGS = {
