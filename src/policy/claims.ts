@@ -22,7 +22,7 @@ import {
   type Mount,
 } from './aistore.js';
 import type { ClusterContext } from './context.js';
-import { isBeingDeleted, isObject, nameOf, replicasOf } from './k8s.js';
+import { isBeingDeleted, isObject, nameOf, namespaceOf, replicasOf } from './k8s.js';
 import { targetsWithOrdinals } from './messages.js';
 import { maxTargetCount } from './target-count.js';
 
@@ -361,6 +361,27 @@ function withoutCR(
       reason: `which starts with the namespace "${namespace}", as the old AIStore doc's <namespace>-<path>-<pod> wording says; the operator uses the CR name "${crName}". Without the AIStore CR the guard cannot tell whether "${middle}" is part of the mount path`,
       fix: `If the mount path does not start with ${middle.replaceAll('-', '/')}, ${w.orNameIt} ${crName}<mount-path-with-dashes>-${crName}-target-<N>.`,
     };
+  }
+  return undefined;
+}
+
+/**
+ * Another namespace whose AIStore `crName` makes a claim of exactly this name (and the target's
+ * ordinal): the StatefulSet makes its claims in the CR's namespace (target/statefulset.go
+ * NewTargetSS), and a PV binds only a claim of its claimRef's namespace and name (component-helpers
+ * storage/volume/pv_helpers.go IsVolumeBoundToClaim). The first such namespace by name.
+ */
+export function namespaceMakingIt(
+  ctx: ClusterContext,
+  namespace: string,
+  crName: string,
+  name: string,
+): { namespace: string; ordinal: number } | undefined {
+  for (const cr of ctx.aistoresNamed(crName)) {
+    const home = namespaceOf(cr);
+    if (home === namespace || home === '') continue;
+    const split = splitClaimName(crName, name);
+    if (split && mountOfTemplate(cr, split.template)) return { namespace: home, ordinal: split.ordinal };
   }
   return undefined;
 }

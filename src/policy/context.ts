@@ -193,6 +193,10 @@ export class ClusterContext {
    */
   private readonly freeDisksByClassLabel = new Buckets<PersistentVolume>();
   private readonly aistoresByNamespace = new Buckets<AIStoreCR>();
+  /** The CRs by name, keyed by namespace: where a claim named for a CR's targets may be made. */
+  private readonly aistoresByName = new Buckets<AIStoreCR>();
+  /** The PVs of targetPvsByHost's kind (claimRef named `…-target-<N>`) by claim name, whatever its namespace. */
+  private readonly targetPvsByClaimName = new Buckets<PersistentVolume>();
   /** namespace/name of the PVCs in the context (the CLI's manifests; the webhook does not watch claims). */
   private readonly claims = new Set<string>();
   /**
@@ -257,6 +261,7 @@ export class ClusterContext {
     if (isAIStore(obj)) {
       this.aistores.set(key(ns, name), obj);
       this.aistoresByNamespace.add(ns, name, obj);
+      this.aistoresByName.add(name, ns, obj);
       if (mountsOf(obj).some((m) => m.useHostPath)) this.hostPathCRs.set(key(ns, name), obj);
       else this.hostPathCRs.delete(key(ns, name));
       this.versionCount++;
@@ -305,6 +310,7 @@ export class ClusterContext {
     if (isAIStore(obj)) {
       this.aistores.delete(key(ns, name));
       this.aistoresByNamespace.delete(ns, name);
+      this.aistoresByName.delete(name, ns);
       this.hostPathCRs.delete(key(ns, name));
     } else {
       switch (kindOf(obj)) {
@@ -383,6 +389,7 @@ export class ClusterContext {
         this.pvsByTargetCR.add(key(ref.namespace, crName), name, pv);
     }
     const targetLike = ref !== undefined && targetClaimEnd(ref.name) !== undefined;
+    if (ref && targetLike) this.targetPvsByClaimName.add(ref.name, name, pv);
     for (const host of pinnedHostnames(requiredTermsOf(pv))) {
       this.pvsByHost.add(host, name, pv);
       if (targetLike) this.targetPvsByHost.add(host, name, pv);
@@ -409,6 +416,7 @@ export class ClusterContext {
       this.pvsByClaim.delete(key(ref.namespace, ref.name), name);
       for (const crName of targetCrCandidates(ref.namespace, ref.name))
         this.pvsByTargetCR.delete(key(ref.namespace, crName), name);
+      this.targetPvsByClaimName.delete(ref.name, name);
     }
     for (const host of pinnedHostnames(requiredTermsOf(pv))) {
       this.pvsByHost.delete(host, name);
@@ -673,6 +681,11 @@ export class ClusterContext {
     return this.visit(this.aistoresByNamespace.values(namespace).sort(byName));
   }
 
+  /** The AIStore CRs of this name in every namespace, in namespace order. A handful at most. */
+  aistoresNamed(name: string): AIStoreCR[] {
+    return this.visit(this.aistoresByName.values(name).sort(byNamespaceAndName));
+  }
+
   statefulSet(namespace: string, name: string): StatefulSet | undefined {
     this.visited++;
     return this.statefulSets.get(key(namespace, name));
@@ -688,6 +701,14 @@ export class ClusterContext {
   pvsForClaim(namespace: string, claimName: string): PersistentVolume[] {
     // In name order, as messages name them: the index keeps the order events came in.
     return this.visit(this.pvsByClaim.values(key(namespace, claimName)).sort(byName));
+  }
+
+  /**
+   * PVs pre-bound to a claim of this name (one named as a target's, `…-target-<N>`), whatever the
+   * claimRef's namespace, in name order.
+   */
+  targetPvsForClaimNamed(claimName: string): PersistentVolume[] {
+    return this.visit(this.targetPvsByClaimName.values(claimName).sort(byName));
   }
 
   /** Whether any PV is pre-bound to this claim. */

@@ -18,7 +18,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../src/policy/index.js';
 import { aistore, claimName, node, pv } from '../support/builders.js';
-import { judgeCreate, messages, SIDES } from '../support/sides.js';
+import { boundPV, judgeCreate, messages, SIDES } from '../support/sides.js';
 
 const nodes = [node('node-1'), node('node-2')];
 const inDefault = (ordinal: number) =>
@@ -52,6 +52,11 @@ describe.each(SIDES)('claimRef in a namespace with no AIStore (%s)', (_side, sid
     expect(text(onPV)).not.toMatch(/namespace ais/);
     const onCR = judgeCreate(side, cr, [...nodes, staging, inDefault(0), inDefault(1)]);
     expect(text(onCR)).not.toMatch(/namespace default/);
+  });
+
+  it('control: a PV Bound to its claim in namespace default (a claim made there) is that claim’s: nothing said', () => {
+    const ev = judgeCreate(side, boundPV(inDefault(0), 'uid-of-a-claim-in-default'), [...nodes, cr]);
+    expect(text(ev)).not.toMatch(/namespace ais/);
   });
 
   it('control: PVs in the CR’s own namespace are its disks, nothing about namespaces', () => {

@@ -24,7 +24,14 @@ import {
   type AIStoreCR,
 } from '../aistore.js';
 import { recreatesTargets } from '../rollout.js';
-import { cachedSetClaims, claimNameProblem, claimOwners, mountOfClaim, scaleOutTo } from '../claims.js';
+import {
+  cachedSetClaims,
+  claimNameProblem,
+  claimOwners,
+  mountOfClaim,
+  namespaceMakingIt,
+  scaleOutTo,
+} from '../claims.js';
 import type { ClusterContext } from '../context.js';
 import {
   asText,
@@ -124,7 +131,32 @@ function checkVolumeClaim({ subject, ctx, report }: RuleInput<'target-volume'>):
       `PV ${self} is pre-bound to claim "${claimName}", ${problem.reason}.`,
       problem.fix,
     );
+  else if (!cr) warnNamespaceElsewhere({ subject, ctx, report });
   return true;
+}
+
+/**
+ * A PV pre-bound by name (no uid: binding sets one) to a claim of a namespace where no AIStore is
+ * known, named exactly as a claim that an AIStore of that name makes in another namespace, where its
+ * StatefulSet is (target/statefulset.go NewTargetSS): a PV binds only the claim its claimRef names
+ * by namespace and name together (component-helpers storage/volume/pv_helpers.go
+ * IsVolumeBoundToClaim), so it stays Available and that target's claim gets no disk of it. A
+ * warning: it may be made for an AIStore of that name yet to come in its own namespace.
+ */
+function warnNamespaceElsewhere({
+  subject,
+  ctx,
+  report,
+}: Pick<RuleInput<'target-volume'>, 'subject' | 'ctx' | 'report'>): void {
+  const { namespace, crName, claimName } = subject;
+  if (claimRefOf(subject.object)?.uid !== undefined || ctx.aistoresIn(namespace).length > 0) return;
+  const home = namespaceMakingIt(ctx, namespace, crName, claimName);
+  if (!home) return;
+  report.warn(
+    '/spec/claimRef/namespace',
+    `PV ${nameOf(subject.object)} is pre-bound to claim ${claimName} in namespace ${namespace}, where no AIStore is known; AIStore ${crName} makes a claim of this name for ${crName}-target-${home.ordinal} in namespace ${home.namespace}, where its StatefulSet is: a PV binds only the claim its claimRef names by namespace and name together, so this PV stays Available and that claim gets no disk of it.`,
+    `Set spec.claimRef.namespace: ${home.namespace}, unless the PV is for an AIStore ${crName} yet to be made in namespace ${namespace}.`,
+  );
 }
 
 /** A way a PV fails its claim: the field, what is wrong, the fix. */
@@ -1081,9 +1113,13 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
       'Do not free them: make those targets PVs on live nodes, and delete the old PVs once their data is not needed.',
     );
   }
-  // No PVs made by hand at all: dynamic provisioning, or not created yet.
-  if (size === undefined || (known.length === 0 && held.size === 0)) return;
+  if (size === undefined) return;
   const mounts = claimMounts(subject.object);
+  // No PVs made by hand here: dynamic provisioning, not created yet, or made for another namespace.
+  if (known.length === 0 && held.size === 0) {
+    if (size * mounts.length <= COVERAGE_BUDGET) warnClaimsElsewhere(input, size);
+    return;
+  }
   if (size * mounts.length > COVERAGE_BUDGET) {
     report.warn(
       '/spec/targetSpec/mounts',
@@ -1125,6 +1161,41 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
       `Create one PV per missing claim, on the node that holds its disk (claimRef ${namespace}/${templateName(crName, mount.path)}-${crName}-target-<N>).`,
     );
   }
+}
+
+/**
+ * On the CR, none of whose target claims has a PV in its namespace: hand-made PVs pre-bound to
+ * claims of exactly its targets' names in another namespace, where no AIStore of its name is known.
+ * The StatefulSet makes the claims in the CR's namespace (target/statefulset.go NewTargetSS), and a
+ * PV binds only the claim of its claimRef's namespace and name (component-helpers
+ * storage/volume/pv_helpers.go IsVolumeBoundToClaim): the PVs stay Available, the claims get no
+ * disk of them. Work: one index lookup per (target, mount), within COVERAGE_BUDGET.
+ */
+function warnClaimsElsewhere({ subject, ctx, report }: RuleInput<'aistore'>, size: number): void {
+  const { crName, namespace } = subject;
+  const found: { pv: string; namespace: string; claim: string }[] = [];
+  for (const mount of claimMounts(subject.object))
+    for (let ordinal = 0; ordinal < size; ordinal++) {
+      const claim = dataClaimName(crName, mount.path, ordinal);
+      for (const pv of ctx.targetPvsForClaimNamed(claim)) {
+        const at = claimRefOf(pv)?.namespace ?? '';
+        // '' is pv-target-binding's deny on the PV; a CR of this name there makes the claim its own.
+        if (at === '' || at === namespace || ctx.aistore(at, crName) !== undefined) continue;
+        if (!canServeClaim(pv)) continue;
+        found.push({ pv: nameOf(pv), namespace: at, claim });
+      }
+    }
+  const [first] = found;
+  if (first === undefined) return;
+  const names = found.map((f) => f.pv);
+  const listed =
+    names.slice(0, LISTED).join(', ') + (names.length > LISTED ? ` and ${names.length - LISTED} more` : '');
+  const where = [...new Set(found.map((f) => f.namespace))].sort();
+  report.warn(
+    '/metadata/namespace',
+    `PV(s) ${listed} are pre-bound to claims named as ${crName}'s targets' (${first.namespace}/${first.claim}${found.length > 1 ? ', …' : ''}) in namespace ${where.join(', ')}, where no AIStore ${crName} is known, and none to its claims in namespace ${namespace}, where its StatefulSet makes them: a PV binds only the claim its claimRef names by namespace and name together, so these stay Available and the targets' claims get no disk of them.`,
+    `Set spec.claimRef.namespace: ${namespace} on each (${patchPvCommand(first.pv, { spec: { claimRef: { namespace } } })}), unless they are for an AIStore ${crName} yet to be made in namespace ${where.join(', ')}.`,
+  );
 }
 
 /**
@@ -1200,7 +1271,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (a PV is on a node when every term of its required node affinity admits that node alone: by kubernetes.io/hostname, or by another label, such as a node-local CSI driver's topology key, whose every value one known Node carries, never a zone, region or location key; matchFields, which Kubernetes does not read for a PV, pins none; a PV whose terms admit no known Node, told from the Node label index among at most 64, is on a node the cluster no longer has; a node-local CSI PV is judged for its node, its own target's other PVs' node, and another target's disk beside it, whatever the layout), and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class that its selector, if any, matches); PVs pre-bound to claims none of its templates makes; a shutdown with pvcRetentionPolicy.whenScaled: Delete (and whenDeleted written: without it the operator never scales, operator-never-in-sync), which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A hand-made PV pre-bound to a target's state claim, of a CR that makes one (stateStorage.pvc or stateStorageClass; hostPath or emptyDir state makes none): at least the 1Gi the operator's state claim asks for, and the state class (stateStorage.pvc.storageClass) when one is named (deny; also on the CR's CREATE), ReadWriteOnce, Filesystem; the rest as a data PV's: a node the targets may use and its target's data PVs are on, no second PV for its claim, no other PV on its disk (a published one made after it included), a replacement of its target's PVs on a node the cluster no longer has warned of, beside no other target's disk while they are kept apart. One pre-bound to the state claim of a known CR whose state is on hostPath or in an emptyDir (and whose StatefulSet has no state template) is warned of, and on the CR's CREATE those made before it: no claim of that name is made, and the operator refuses moving a live CR's state to a PVC. A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (a PV is on a node when every term of its required node affinity admits that node alone: by kubernetes.io/hostname, or by another label, such as a node-local CSI driver's topology key, whose every value one known Node carries, never a zone, region or location key; matchFields, which Kubernetes does not read for a PV, pins none; a PV whose terms admit no known Node, told from the Node label index among at most 64, is on a node the cluster no longer has; a node-local CSI PV is judged for its node, its own target's other PVs' node, and another target's disk beside it, whatever the layout), and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class that its selector, if any, matches); PVs pre-bound to claims none of its templates makes; with none in its namespace, hand-made PVs pre-bound to its targets' claim names in another namespace where no AIStore of its name is known (a PV binds only the claim of its claimRef's namespace and name; such a PV is warned of too, naming the CR's namespace); a shutdown with pvcRetentionPolicy.whenScaled: Delete (and whenDeleted written: without it the operator never scales, operator-never-in-sync), which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A hand-made PV pre-bound to a target's state claim, of a CR that makes one (stateStorage.pvc or stateStorageClass; hostPath or emptyDir state makes none): at least the 1Gi the operator's state claim asks for, and the state class (stateStorage.pvc.storageClass) when one is named (deny; also on the CR's CREATE), ReadWriteOnce, Filesystem; the rest as a data PV's: a node the targets may use and its target's data PVs are on, no second PV for its claim, no other PV on its disk (a published one made after it included), a replacement of its target's PVs on a node the cluster no longer has warned of, beside no other target's disk while they are kept apart. One pre-bound to the state claim of a known CR whose state is on hostPath or in an emptyDir (and whose StatefulSet has no state template) is warned of, and on the CR's CREATE those made before it: no claim of that name is made, and the operator refuses moving a live CR's state to a PVC. A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking its class (component-helpers storage/volume/pv_helpers.go FindMatchingVolume checks a pre-bound PV's size and modes only; a claim whose volumeName names the PV skips even those, pv_controller.go syncUnboundClaim), so the guard checks class and size, and its own volumeName patch (target-disk-binding) is made only onto a PV that fits the claim.`,
   howToFix:
