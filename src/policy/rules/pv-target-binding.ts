@@ -54,8 +54,13 @@ import {
   type PersistentVolume,
   asksNodeFields,
   pinnedHostnames,
+  pvHostname,
+  pvLabelTerms,
   requiredTermsOf,
   stringsOf,
+  HOSTNAME_KEY,
+  objectsOf,
+  type NodeSelectorRequirement,
 } from '../k8s.js';
 import { stateClaimMounted, targetVolumes, type TargetVolume } from '../layout.js';
 import { targetCount } from '../target-count.js';
@@ -286,7 +291,7 @@ function checkClaimModes(pv: PersistentVolume, report: RuleInput['report']): voi
 }
 
 /** What the target's claim asks of its disk: class, size, access and volume mode, one node for a node's disk. */
-function checkVolumeShape({ subject, report }: RuleInput<'target-volume'>): void {
+function checkVolumeShape({ subject, ctx, report }: RuleInput<'target-volume'>): void {
   const { namespace, crName, cr, claimName } = subject;
   const pv = subject.object;
   const self = nameOf(pv);
@@ -314,7 +319,43 @@ function checkVolumeShape({ subject, report }: RuleInput<'target-volume'>): void
       `PV ${self} must pin exactly one node with kubernetes.io/hostname in spec.nodeAffinity (found ${hosts.length ? hosts.join(', ') : 'none'}${fields}): the target must follow its disk.`,
       'Add nodeAffinity.required.nodeSelectorTerms[0].matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [<node>]}].',
     );
+  } else checkOneNodeAdmitted(subject.object, hosts[0] as string, ctx, report);
+}
+
+/**
+ * A local or hostPath PV that names one hostname must also admit that node alone, as the scheduler
+ * reads its terms (CheckNodeAffinity: terms ORed, requirements ANDed, labels only): a term without
+ * the hostname (a zone, matchFields only) lets the target be placed on another node, where the path
+ * is another disk or none; a known node that fails the rest of its term is admitted by no term, and
+ * the target stays Pending until the node is labelled so. ctx.pvHost is the node the PV is on when
+ * every term admits just it (by hostname, or by a node-local driver's key with Nodes known).
+ */
+function checkOneNodeAdmitted(
+  pv: PersistentVolume,
+  host: string,
+  ctx: ClusterContext,
+  report: RuleInput['report'],
+): void {
+  if (ctx.pvHost(pv) !== undefined) return;
+  const self = nameOf(pv);
+  if (pvHostname(pv) === undefined) {
+    report.deny(
+      '/spec/nodeAffinity',
+      `PV ${self} names node ${host} by kubernetes.io/hostname, but a term of its required node affinity admits other nodes (terms are ORed: one without that hostname, or with matchFields only, which is not read for a PV): the target may be placed on another node, where ${diskPathOf(pv) ?? 'its path'} is not this disk.`,
+      `Pin node ${host} in every term of spec.nodeAffinity.required.nodeSelectorTerms (kubernetes.io/hostname In [${host}]), or keep only that term.`,
+    );
+    return;
   }
+  const others = pvLabelTerms(requiredTermsOf(pv))
+    .flatMap((t) => objectsOf<NodeSelectorRequirement>(t.matchExpressions))
+    .filter((r) => r.key !== HOSTNAME_KEY)
+    .slice(0, LISTED)
+    .map((r) => `${asText(r.key)} ${asText(r.operator)}${r.values ? ` ${asText(r.values)}` : ''}`);
+  report.warn(
+    '/spec/nodeAffinity',
+    `PV ${self} is pinned to node ${host}, but node ${host} does not meet the rest of its required node affinity (${others.join(', ')}): no node matches it, so the target whose claim binds it stays Pending ("node(s) didn't match PersistentVolume's node affinity").`,
+    `Remove from spec.nodeAffinity the requirements node ${host} does not meet, or label node ${host} to meet them.`,
+  );
 }
 
 /**
@@ -1271,7 +1312,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (a PV is on a node when every term of its required node affinity admits that node alone: by kubernetes.io/hostname, or by another label, such as a node-local CSI driver's topology key, whose every value one known Node carries, never a zone, region or location key; matchFields, which Kubernetes does not read for a PV, pins none; a PV whose terms admit no known Node, told from the Node label index among at most 64, is on a node the cluster no longer has; a node-local CSI PV is judged for its node, its own target's other PVs' node, and another target's disk beside it, whatever the layout), and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class that its selector, if any, matches); PVs pre-bound to claims none of its templates makes; with none in its namespace, hand-made PVs pre-bound to its targets' claim names in another namespace where no AIStore of its name is known (a PV binds only the claim of its claimRef's namespace and name; such a PV is warned of too, naming the CR's namespace); a shutdown with pvcRetentionPolicy.whenScaled: Delete (and whenDeleted written: without it the operator never scales, operator-never-in-sync), which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A hand-made PV pre-bound to a target's state claim, of a CR that makes one (stateStorage.pvc or stateStorageClass; hostPath or emptyDir state makes none): at least the 1Gi the operator's state claim asks for, and the state class (stateStorage.pvc.storageClass) when one is named (deny; also on the CR's CREATE), ReadWriteOnce, Filesystem; the rest as a data PV's: a node the targets may use and its target's data PVs are on, no second PV for its claim, no other PV on its disk (a published one made after it included), a replacement of its target's PVs on a node the cluster no longer has warned of, beside no other target's disk while they are kept apart. One pre-bound to the state claim of a known CR whose state is on hostPath or in an emptyDir (and whose StatefulSet has no state template) is warned of, and on the CR's CREATE those made before it: no claim of that name is made, and the operator refuses moving a live CR's state to a PVC. A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk, every term of its node affinity admitting that node alone (a term without it, a zone or matchFields only, admits others: deny; that node failing the rest of its terms admits none: warn) (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (a PV is on a node when every term of its required node affinity admits that node alone: by kubernetes.io/hostname, or by another label, such as a node-local CSI driver's topology key, whose every value one known Node carries, never a zone, region or location key; matchFields, which Kubernetes does not read for a PV, pins none; a PV whose terms admit no known Node, told from the Node label index among at most 64, is on a node the cluster no longer has; a node-local CSI PV is judged for its node, its own target's other PVs' node, and another target's disk beside it, whatever the layout), and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class that its selector, if any, matches); PVs pre-bound to claims none of its templates makes; with none in its namespace, hand-made PVs pre-bound to its targets' claim names in another namespace where no AIStore of its name is known (a PV binds only the claim of its claimRef's namespace and name; such a PV is warned of too, naming the CR's namespace); a shutdown with pvcRetentionPolicy.whenScaled: Delete (and whenDeleted written: without it the operator never scales, operator-never-in-sync), which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A hand-made PV pre-bound to a target's state claim, of a CR that makes one (stateStorage.pvc or stateStorageClass; hostPath or emptyDir state makes none): at least the 1Gi the operator's state claim asks for, and the state class (stateStorage.pvc.storageClass) when one is named (deny; also on the CR's CREATE), ReadWriteOnce, Filesystem; the rest as a data PV's: a node the targets may use and its target's data PVs are on, no second PV for its claim, no other PV on its disk (a published one made after it included), a replacement of its target's PVs on a node the cluster no longer has warned of, beside no other target's disk while they are kept apart. One pre-bound to the state claim of a known CR whose state is on hostPath or in an emptyDir (and whose StatefulSet has no state template) is warned of, and on the CR's CREATE those made before it: no claim of that name is made, and the operator refuses moving a live CR's state to a PVC. A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking its class (component-helpers storage/volume/pv_helpers.go FindMatchingVolume checks a pre-bound PV's size and modes only; a claim whose volumeName names the PV skips even those, pv_controller.go syncUnboundClaim), so the guard checks class and size, and its own volumeName patch (target-disk-binding) is made only onto a PV that fits the claim.`,
   howToFix:
