@@ -59,6 +59,15 @@ describe.each(SIDES)('claimRef in a namespace with no AIStore (%s)', (_side, sid
     expect(text(ev)).not.toMatch(/namespace ais/);
   });
 
+  it('control: a CR manifest with no namespace (for kubectl apply -n) says nothing of the PVs’ namespace', () => {
+    const unplaced = structuredClone(cr) as KubeObject & { metadata: { namespace?: string } };
+    delete unplaced.metadata.namespace;
+    const own = (o: number): KubeObject =>
+      pv(`own-${o}`, { claim: claimName(o), host: 'node-1', path: `/ais/own${o}`, local: true });
+    const ev = judgeCreate(side, unplaced, [...nodes, own(0), own(1)]);
+    expect(text(ev)).not.toMatch(/claimRef\.namespace/);
+  });
+
   it('control: PVs in the CR’s own namespace are its disks, nothing about namespaces', () => {
     const own = (o: number): KubeObject =>
       pv(`own-${o}`, { claim: claimName(o), host: 'node-1', path: `/ais/own${o}`, local: true });
