@@ -1214,6 +1214,8 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
  */
 function warnClaimsElsewhere({ subject, ctx, report }: RuleInput<'aistore'>, size: number): void {
   const { crName, namespace } = subject;
+  // A manifest with no namespace (for `kubectl apply -n`): its claims' namespace is unknown.
+  if (namespace === '') return;
   const found: { pv: string; namespace: string; claim: string }[] = [];
   for (const mount of claimMounts(subject.object))
     for (let ordinal = 0; ordinal < size; ordinal++) {
