@@ -94,6 +94,23 @@ describe('inputs', () => {
     expect(report.errors[0].message).toMatch(/AIStore ais\/ais is given twice: also at .*01-aistore/);
   });
 
+  it('given twice from two folders: names --context-per-dir, the way to judge each folder alone', async () => {
+    const dir = tmp();
+    for (const cluster of ['prod', 'staging']) cpSync(F, join(dir, 'clusters', cluster), { recursive: true });
+    const r = await cli(['check', '-o', 'json', join(dir, 'clusters')]);
+    expect(r.code).toBe(2);
+    const { errors } = JSON.parse(r.stdout) as { errors: { file: string; message: string }[] };
+    const across = errors.find(
+      (e) => /staging/.test(e.file) && /given twice: also at .*prod/.test(e.message),
+    );
+    expect(across?.message).toMatch(
+      new RegExp(`separate clusters\\? .*--context-per-dir ${join(dir, 'clusters')}/\\*/$`),
+    );
+    // Twice within one folder: no folder to split by.
+    const within = errors.find((e) => /prod/.test(e.file) && /given twice: also at .*prod/.test(e.message));
+    expect(within?.message).not.toMatch(/context-per-dir/);
+  });
+
   it('reads stdin, and List kinds (as kubectl get -o yaml prints them)', async () => {
     const list = {
       apiVersion: 'v1',
