@@ -2,6 +2,7 @@
 // or with `--base` an UPDATE of its version there, and the set is the cluster context (so a CR, its
 // PVs and its PVCs are checked together). With `--context-per-dir` each PATH argument is a context
 // of its own: one cluster per folder.
+import { dirname, sep } from 'node:path';
 import { CLUSTER_SCOPED } from '../deploy/objects.js';
 import {
   evaluateSet,
@@ -87,6 +88,22 @@ export function judge(manifests: Manifest[], options: JudgeOptions = {}): Judged
   return judged;
 }
 
+/**
+ * Twice from two folders is how a repository with a folder per cluster reads as one context (README,
+ * GitOps): name the flag that judges each folder alone, under the folders' common parent.
+ */
+function perFolderHint(firstFile: string, file: string): string {
+  const [a, b] = [dirname(firstFile), dirname(file)];
+  if (a === b || firstFile === '-' || file === '-') return '';
+  const [as, bs] = [a.split(sep), b.split(sep)];
+  let common = 0;
+  while (common < as.length && as[common] === bs[common]) common++;
+  if (common === as.length || common === bs.length) return ''; // one folder inside the other
+  const parent = as.slice(0, common).join(sep);
+  const glob = parent === '' && common > 0 ? `${sep}*${sep}` : parent ? `${parent}${sep}*${sep}` : `*${sep}`;
+  return `; separate clusters? judge each folder as its own: --context-per-dir ${glob}`;
+}
+
 /** The same kind/namespace/name twice in one context: the verdict would depend on argument order. */
 export function duplicates(manifests: Manifest[], perArgument = false): LoadError[] {
   const errors: LoadError[] = [];
@@ -104,7 +121,7 @@ export function duplicates(manifests: Manifest[], perArgument = false): LoadErro
       errors.push({
         file: m.source.file,
         line: m.line,
-        message: `${m.object.kind} ${ns ? `${ns}/` : ''}${m.object.metadata?.name} is given twice: also at ${first.source.file}:${first.line} (one object per kind/namespace/name, or the verdict depends on argument order)`,
+        message: `${m.object.kind} ${ns ? `${ns}/` : ''}${m.object.metadata?.name} is given twice: also at ${first.source.file}:${first.line} (one object per kind/namespace/name, or the verdict depends on argument order)${perArgument ? '' : perFolderHint(first.source.file, m.source.file)}`,
       });
     }
   }
