@@ -286,7 +286,10 @@ describe('normal reviews under all of it at once (the CLI, production limits)', 
       record('abuse-settled', { settled: settled(), rounds: rounds.length });
       // Far below the apiserver's 5 s timeoutSeconds even at the onset.
       expect(Math.max(...rounds)).toBeLessThan(250);
-      expect(held.idle).toBe(2_000); // keep-alive connections are kept (95 s), not dropped
+      // Keep-alive connections are kept for the keep-alive timeout (95 s), never dropped sooner. On a
+      // busy machine the rounds may outlast it (CI: 141 s), and then the server rightly closes them.
+      const droppedEarly = idle.cut().filter((c) => (c.closedAt as number) - c.openedAt < 95_000);
+      expect(droppedEarly).toEqual([]);
       expect(declared.length).toBeGreaterThan(0);
       // The 413 is written (at once for a declared length, after 7 MiB for a chunked body), then
       // the connection is closed while this client is still sending: its kernel may drop the
