@@ -154,12 +154,14 @@ function warnNamespaceElsewhere({
   report,
 }: Pick<RuleInput<'target-volume'>, 'subject' | 'ctx' | 'report'>): void {
   const { namespace, crName, claimName } = subject;
-  if (claimRefOf(subject.object)?.uid !== undefined || ctx.aistoresIn(namespace).length > 0) return;
+  const pv = subject.object;
+  // A Bound one is its claim's (audit lists PVs reduced, no uid: its Bound claim tells).
+  if (claimRefOf(pv)?.uid !== undefined || liveBound(ctx, pv) || ctx.aistoresIn(namespace).length > 0) return;
   const home = namespaceMakingIt(ctx, namespace, crName, claimName);
   if (!home) return;
   report.warn(
     '/spec/claimRef/namespace',
-    `PV ${nameOf(subject.object)} is pre-bound to claim ${claimName} in namespace ${namespace}, where no AIStore is known; AIStore ${crName} makes a claim of this name for ${crName}-target-${home.ordinal} in namespace ${home.namespace}, where its StatefulSet is: a PV binds only the claim its claimRef names by namespace and name together, so this PV stays Available and that claim gets no disk of it.`,
+    `PV ${nameOf(pv)} is pre-bound to claim ${claimName} in namespace ${namespace}, where no AIStore is known; AIStore ${crName} makes a claim of this name for ${crName}-target-${home.ordinal} in namespace ${home.namespace}, where its StatefulSet is: a PV binds only the claim its claimRef names by namespace and name together, so this PV stays Available and that claim gets no disk of it.`,
     `Set spec.claimRef.namespace: ${home.namespace}, unless the PV is for an AIStore ${crName} yet to be made in namespace ${namespace}.`,
   );
 }
@@ -1224,7 +1226,9 @@ function warnClaimsElsewhere({ subject, ctx, report }: RuleInput<'aistore'>, siz
         const at = claimRefOf(pv)?.namespace ?? '';
         // '' is pv-target-binding's deny on the PV; a CR of this name there makes the claim its own.
         if (at === '' || at === namespace || ctx.aistore(at, crName) !== undefined) continue;
-        if (!canServeClaim(pv)) continue;
+        // Bound there (a uid, or a Bound claim of the context holding it): the kept claim of an
+        // AIStore deleted from that namespace (the operator deletes claims only with cleanupMetadata).
+        if (!canServeClaim(pv) || claimRefOf(pv)?.uid !== undefined || liveBound(ctx, pv)) continue;
         found.push({ pv: nameOf(pv), namespace: at, claim });
       }
     }
@@ -1236,8 +1240,8 @@ function warnClaimsElsewhere({ subject, ctx, report }: RuleInput<'aistore'>, siz
   const where = [...new Set(found.map((f) => f.namespace))].sort();
   report.warn(
     '/metadata/namespace',
-    `PV(s) ${listed} are pre-bound to claims named as ${crName}'s targets' (${first.namespace}/${first.claim}${found.length > 1 ? ', …' : ''}) in namespace ${where.join(', ')}, where no AIStore ${crName} is known, and none to its claims in namespace ${namespace}, where its StatefulSet makes them: a PV binds only the claim its claimRef names by namespace and name together, so these stay Available and the targets' claims get no disk of them.`,
-    `Set spec.claimRef.namespace: ${namespace} on each (${patchPvCommand(first.pv, { spec: { claimRef: { namespace } } })}), unless they are for an AIStore ${crName} yet to be made in namespace ${where.join(', ')}.`,
+    `PV(s) ${listed} are pre-bound to claims named as ${crName}'s targets' (${first.namespace}/${first.claim}${found.length > 1 ? ', …' : ''}) in namespace ${where.join(', ')}, where no AIStore ${crName} is known, and none to its claims in namespace ${namespace}, where its StatefulSet makes them: a PV binds only the claim its claimRef names by namespace and name together, so, unless they are Bound to claims of those names made there (the webhook keeps no PV's binding; an AIStore deleted from a namespace leaves its claims), these stay Available and the targets' claims get no disk of them.`,
+    `Set spec.claimRef.namespace: ${namespace} on each Available one (${patchPvCommand(first.pv, { spec: { claimRef: { namespace } } })}), unless they are for an AIStore ${crName} yet to be made in namespace ${where.join(', ')}; leave a Bound one to its claim.`,
   );
 }
 
