@@ -29,9 +29,10 @@ function teams(count: number): KubeObject[] {
   return objects;
 }
 
-const nodes = Array.from({ length: TARGETS }, (_, i) => node(`node-${i}`));
+// The PV reviewed is on a node of its own: a disk's check reads the other PVs of its node, by design.
+const nodes = [...Array.from({ length: TARGETS }, (_, i) => node(`node-${i}`)), node('mine')];
 const mine = aistore({ namespace: 'ais', size: TARGETS, disable: true }); // no PV of its own yet
-const myPV = pv('my-pv-0', { claim: claimName(0), claimNamespace: 'ais', host: 'node-0', path: '/mine' });
+const myPV = pv('my-pv-0', { claim: claimName(0), claimNamespace: 'ais', host: 'mine', path: '/mine' });
 
 const REVIEWS: [string, Operation, KubeObject, KubeObject[]][] = [
   ['the CR’s CREATE, its PVs not made yet', 'CREATE', mine, []],
