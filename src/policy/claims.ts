@@ -369,15 +369,20 @@ function withoutCR(
  * Another namespace whose AIStore `crName` makes a claim of exactly this name (and the target's
  * ordinal): the StatefulSet makes its claims in the CR's namespace (target/statefulset.go
  * NewTargetSS), and a PV binds only a claim of its claimRef's namespace and name (component-helpers
- * storage/volume/pv_helpers.go IsVolumeBoundToClaim). The first such namespace by name.
+ * storage/volume/pv_helpers.go IsVolumeBoundToClaim). The first such namespace by name. None when
+ * more than a few AIStores have that name (teams naming theirs alike): which one the PV is for is
+ * then a guess, and a review must not walk them all.
  */
+/** The most AIStores of one name namespaceMakingIt weighs a PV's claim against. */
+const SAME_NAME_CRS = 4;
+
 export function namespaceMakingIt(
   ctx: ClusterContext,
   namespace: string,
   crName: string,
   name: string,
 ): { namespace: string; ordinal: number } | undefined {
-  for (const cr of ctx.aistoresNamed(crName)) {
+  for (const cr of ctx.aistoresNamed(crName, SAME_NAME_CRS) ?? []) {
     const home = namespaceOf(cr);
     if (home === namespace || home === '') continue;
     const split = splitClaimName(crName, name);

@@ -106,6 +106,12 @@ class Buckets<T> {
     return this.buckets.has(bucket);
   }
 
+  /** How many objects the bucket holds, without listing them. */
+  count(bucket: string): number {
+    const found = this.buckets.get(bucket);
+    return found instanceof Single ? 1 : (found?.size ?? 0);
+  }
+
   keys(): IterableIterator<string> {
     return this.buckets.keys();
   }
@@ -195,8 +201,12 @@ export class ClusterContext {
   private readonly aistoresByNamespace = new Buckets<AIStoreCR>();
   /** The CRs by name, keyed by namespace: where a claim named for a CR's targets may be made. */
   private readonly aistoresByName = new Buckets<AIStoreCR>();
-  /** The PVs of targetPvsByHost's kind (claimRef named `…-target-<N>`) by claim name, whatever its namespace. */
-  private readonly targetPvsByClaimName = new Buckets<PersistentVolume>();
+  /**
+   * By CR name, the namespaces where PVs are pre-bound to claims named for that CR's targets
+   * (pvsByTargetCR) and no AIStore of that name is: where a CR's claims may have been pre-bound one
+   * namespace away. Kept up to date by PV and CR events, so a review never walks other namespaces'.
+   */
+  private readonly nsWithTargetPvsNoCR = new Buckets<string>();
   /** namespace/name of the PVCs in the context (the CLI's manifests; the webhook does not watch claims). */
   private readonly claims = new Set<string>();
   /**
@@ -262,6 +272,7 @@ export class ClusterContext {
       this.aistores.set(key(ns, name), obj);
       this.aistoresByNamespace.add(ns, name, obj);
       this.aistoresByName.add(name, ns, obj);
+      this.nsWithTargetPvsNoCR.delete(name, ns);
       if (mountsOf(obj).some((m) => m.useHostPath)) this.hostPathCRs.set(key(ns, name), obj);
       else this.hostPathCRs.delete(key(ns, name));
       this.versionCount++;
@@ -312,6 +323,7 @@ export class ClusterContext {
       this.aistoresByNamespace.delete(ns, name);
       this.aistoresByName.delete(name, ns);
       this.hostPathCRs.delete(key(ns, name));
+      if (this.pvsByTargetCR.has(key(ns, name))) this.nsWithTargetPvsNoCR.add(name, ns, ns);
     } else {
       switch (kindOf(obj)) {
         case 'StatefulSet':
@@ -385,11 +397,13 @@ export class ClusterContext {
     const ref = claimRefOf(pv);
     if (ref) {
       this.pvsByClaim.add(key(ref.namespace, ref.name), name, pv);
-      for (const crName of targetCrCandidates(ref.namespace, ref.name))
+      for (const crName of targetCrCandidates(ref.namespace, ref.name)) {
         this.pvsByTargetCR.add(key(ref.namespace, crName), name, pv);
+        if (!this.aistores.has(key(ref.namespace, crName)))
+          this.nsWithTargetPvsNoCR.add(crName, ref.namespace, ref.namespace);
+      }
     }
     const targetLike = ref !== undefined && targetClaimEnd(ref.name) !== undefined;
-    if (ref && targetLike) this.targetPvsByClaimName.add(ref.name, name, pv);
     for (const host of pinnedHostnames(requiredTermsOf(pv))) {
       this.pvsByHost.add(host, name, pv);
       if (targetLike) this.targetPvsByHost.add(host, name, pv);
@@ -414,9 +428,11 @@ export class ClusterContext {
     const ref = claimRefOf(pv);
     if (ref) {
       this.pvsByClaim.delete(key(ref.namespace, ref.name), name);
-      for (const crName of targetCrCandidates(ref.namespace, ref.name))
+      for (const crName of targetCrCandidates(ref.namespace, ref.name)) {
         this.pvsByTargetCR.delete(key(ref.namespace, crName), name);
-      this.targetPvsByClaimName.delete(ref.name, name);
+        if (!this.pvsByTargetCR.has(key(ref.namespace, crName)))
+          this.nsWithTargetPvsNoCR.delete(crName, ref.namespace);
+      }
     }
     for (const host of pinnedHostnames(requiredTermsOf(pv))) {
       this.pvsByHost.delete(host, name);
@@ -681,8 +697,13 @@ export class ClusterContext {
     return this.visit(this.aistoresByNamespace.values(namespace).sort(byName));
   }
 
-  /** The AIStore CRs of this name in every namespace, in namespace order. A handful at most. */
-  aistoresNamed(name: string): AIStoreCR[] {
+  /**
+   * The AIStore CRs of this name in every namespace, in namespace order, when there are at most
+   * `most`; undefined past that (many teams naming theirs alike), without listing them.
+   */
+  aistoresNamed(name: string, most: number): AIStoreCR[] | undefined {
+    this.visited++;
+    if (this.aistoresByName.count(name) > most) return undefined;
     return this.visit(this.aistoresByName.values(name).sort(byNamespaceAndName));
   }
 
@@ -704,11 +725,11 @@ export class ClusterContext {
   }
 
   /**
-   * PVs pre-bound to a claim of this name (one named as a target's, `…-target-<N>`), whatever the
-   * claimRef's namespace, in name order.
+   * The namespaces, in order, where PVs are pre-bound to claims named as CR `crName`'s targets may be
+   * (pvsForTargetsOf) and no AIStore of that name is known.
    */
-  targetPvsForClaimNamed(claimName: string): PersistentVolume[] {
-    return this.visit(this.targetPvsByClaimName.values(claimName).sort(byName));
+  targetPvNamespacesWithoutCR(crName: string): string[] {
+    return this.visit(this.nsWithTargetPvsNoCR.values(crName).sort());
   }
 
   /** Whether any PV is pre-bound to this claim. */

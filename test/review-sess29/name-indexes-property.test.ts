@@ -1,5 +1,5 @@
-// Review sess29: the ClusterContext indexes 97c3c70 added (aistoresByName, targetPvsByClaimName)
-// answer, after any sequence of upserts and removes (watch events, reduced as the webhook caches
+// Review sess29: the ClusterContext indexes the namespace warnings read (aistoresNamed, and the
+// namespaces with PVs named for a CR's targets and no AIStore of its name, with their PVs) answer, after any sequence of upserts and removes (watch events, reduced as the webhook caches
 // them or whole), what a context built fresh from the final objects answers: no entry left behind
 // by a delete or a change of claimRef, and the newest object in each (a binding-state change takes
 // the old one's place without a new version).
@@ -56,8 +56,15 @@ const keyOf = (o: KubeObject) => `${o.kind}|${o.metadata?.namespace ?? ''}|${o.m
 /** What the two indexes answer, every object whole, for each name they may be asked. */
 function answers(ctx: ClusterContext) {
   const out: Record<string, unknown> = {};
-  for (const name of CRS) out[`cr ${name}`] = ctx.aistoresNamed(name);
-  for (const claim of CLAIMS) out[`pv ${claim}`] = ctx.targetPvsForClaimNamed(claim);
+  for (const name of [...CRS, 'ais-data-aistore-ais', 'a-ais-state-ais']) {
+    out[`cr ${name}`] = ctx.aistoresNamed(name, 10);
+    out[`few ${name}`] = ctx.aistoresNamed(name, 1);
+    const namespaces = ctx.targetPvNamespacesWithoutCR(name);
+    out[`ns ${name}`] = namespaces;
+    out[`pvs ${name}`] = namespaces.map((ns) =>
+      ctx.pvsForTargetsOf(ns, name).sort((x, y) => keyOf(x).localeCompare(keyOf(y))),
+    );
+  }
   return out;
 }
 
