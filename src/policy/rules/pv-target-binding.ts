@@ -1158,9 +1158,10 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
   }
   if (size === undefined) return;
   const mounts = claimMounts(subject.object);
-  // No PVs made by hand here: dynamic provisioning, not created yet, or made for another namespace.
+  // No PVs made by hand here: dynamic provisioning, not created yet, or made for another namespace
+  // (only when no PV at all is here: claims a provisioner served need none from elsewhere).
   if (known.length === 0 && held.size === 0) {
-    if (size * mounts.length <= COVERAGE_BUDGET) warnClaimsElsewhere(input, size);
+    if (data.length === 0 && size * mounts.length <= COVERAGE_BUDGET) warnClaimsElsewhere(input, size);
     return;
   }
   if (size * mounts.length > COVERAGE_BUDGET) {
