@@ -384,7 +384,9 @@ export function namespaceMakingIt(
 ): { namespace: string; ordinal: number } | undefined {
   for (const cr of ctx.aistoresNamed(crName, SAME_NAME_CRS) ?? []) {
     const home = namespaceOf(cr);
-    if (home === namespace || home === '') continue;
+    // A claim there that has its PV (or exists) needs none from here: this PV is for a CR to come in
+    // its own namespace (a staging deployment beside production, PVs made first).
+    if (home === namespace || home === '' || ctx.claimInUse(home, name)) continue;
     const split = splitClaimName(crName, name);
     if (split && mountOfTemplate(cr, split.template)) return { namespace: home, ordinal: split.ordinal };
   }
