@@ -1247,7 +1247,7 @@ function warnClaimsElsewhere({ subject, ctx, report }: RuleInput<'aistore'>, siz
   const where = [...new Set(found.map((f) => f.namespace))].sort();
   report.warn(
     '/metadata/namespace',
-    `PV(s) ${listed} are pre-bound to claims named as ${crName}'s targets' (${first.namespace}/${first.claim}${found.length > 1 ? ', …' : ''}) in namespace ${where.join(', ')}, where no AIStore ${crName} is known, and none to its claims in namespace ${namespace}, where its StatefulSet makes them: a PV binds only the claim its claimRef names by namespace and name together, so, unless they are Bound to claims of those names made there (the webhook keeps no PV's binding; an AIStore deleted from a namespace leaves its claims), these stay Available and the targets' claims get no disk of them.`,
+    `PV(s) ${listed} are pre-bound to claims named as ${crName}'s targets' (${first.namespace}/${first.claim}${found.length > 1 ? ', …' : ''}) in namespace ${where.join(', ')}, where no AIStore ${crName} is known, and none to its claims in namespace ${namespace}, where its StatefulSet makes them: a PV binds only the claim its claimRef names by namespace and name together, so, unless they are Bound to claims of those names made there (an AIStore deleted from a namespace leaves its claims behind), these stay Available and the targets' claims get no disk of them.`,
     `Set spec.claimRef.namespace: ${namespace} on each Available one (${patchPvCommand(first.pv, { spec: { claimRef: { namespace } } })}), unless they are for an AIStore ${crName} yet to be made in namespace ${where.join(', ')}; leave a Bound one to its claim.`,
   );
 }
