@@ -99,9 +99,9 @@ function perFolderHint(firstFile: string, file: string): string {
   let common = 0;
   while (common < as.length && as[common] === bs[common]) common++;
   if (common === as.length || common === bs.length) return ''; // one folder inside the other
-  const parent = as.slice(0, common).join(sep);
-  const glob = parent === '' && common > 0 ? `${sep}*${sep}` : parent ? `${parent}${sep}*${sep}` : `*${sep}`;
-  return `; separate clusters? judge each folder as its own: --context-per-dir ${glob}`;
+  // The folders' common parent ('' for the root of absolute paths), or none for relative siblings.
+  const parent = common > 0 ? `${as.slice(0, common).join(sep)}${sep}` : '';
+  return `; separate clusters? judge each folder as its own: --context-per-dir ${parent}*${sep}`;
 }
 
 /** The same kind/namespace/name twice in one context: the verdict would depend on argument order. */

@@ -365,6 +365,9 @@ function withoutCR(
   return undefined;
 }
 
+/** The most AIStores of one name namespaceMakingIt weighs a PV's claim against. */
+const SAME_NAME_CRS = 4;
+
 /**
  * Another namespace whose AIStore `crName` makes a claim of exactly this name (and the target's
  * ordinal): the StatefulSet makes its claims in the CR's namespace (target/statefulset.go
@@ -373,9 +376,6 @@ function withoutCR(
  * more than a few AIStores have that name (teams naming theirs alike): which one the PV is for is
  * then a guess, and a review must not walk them all.
  */
-/** The most AIStores of one name namespaceMakingIt weighs a PV's claim against. */
-const SAME_NAME_CRS = 4;
-
 export function namespaceMakingIt(
   ctx: ClusterContext,
   namespace: string,

@@ -155,8 +155,7 @@ function warnNamespaceElsewhere({
 }: Pick<RuleInput<'target-volume'>, 'subject' | 'ctx' | 'report'>): void {
   const { namespace, crName, claimName } = subject;
   const pv = subject.object;
-  // A Bound one is its claim's (audit lists PVs reduced, no uid: its Bound claim tells).
-  if (claimRefOf(pv)?.uid !== undefined || liveBound(ctx, pv) || ctx.aistoresIn(namespace).length > 0) return;
+  if (heldByClaim(ctx, pv) || ctx.aistoresIn(namespace).length > 0) return;
   const home = namespaceMakingIt(ctx, namespace, crName, claimName);
   if (!home) return;
   report.warn(
@@ -321,7 +320,7 @@ function checkVolumeShape({ subject, ctx, report }: RuleInput<'target-volume'>):
       `PV ${self} must pin exactly one node with kubernetes.io/hostname in spec.nodeAffinity (found ${hosts.length ? hosts.join(', ') : 'none'}${fields}): the target must follow its disk.`,
       'Add nodeAffinity.required.nodeSelectorTerms[0].matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [<node>]}].',
     );
-  } else checkOneNodeAdmitted(subject.object, hosts[0] as string, ctx, report);
+  } else checkOneNodeAdmitted(pv, hosts[0] as string, ctx, report);
 }
 
 /**
@@ -857,6 +856,13 @@ function liveBound(ctx: ClusterContext, pv: PersistentVolume): boolean {
   return ctx.claimHolds(ref.namespace, ref.name) === nameOf(pv);
 }
 
+/**
+ * A PV some claim object holds: its claimRef's uid names one (set by binding), or a Bound claim of
+ * the context holds it (audit lists PVs reduced, without the uid: liveBound).
+ */
+const heldByClaim = (ctx: ClusterContext, pv: PersistentVolume) =>
+  claimRefOf(pv)?.uid !== undefined || liveBound(ctx, pv);
+
 /** Message and fix for a free PV (no claimRef) on the reviewed PV's disk. */
 function freeDisk(
   live: boolean,
@@ -1233,9 +1239,9 @@ function warnClaimsElsewhere({ subject, ctx, report }: RuleInput<'aistore'>, siz
     for (const pv of ctx.pvsForTargetsOf(at, crName).sort(byName)) {
       const claim = claimRefOf(pv)?.name;
       if (claim === undefined || !claims.has(claim)) continue;
-      // Bound there (a uid, or a Bound claim of the context holding it): the kept claim of an
-      // AIStore deleted from that namespace (the operator deletes claims only with cleanupMetadata).
-      if (!canServeClaim(pv) || claimRefOf(pv)?.uid !== undefined || liveBound(ctx, pv)) continue;
+      // Held there: the kept claim of an AIStore deleted from that namespace (the operator deletes
+      // claims only with cleanupMetadata).
+      if (!canServeClaim(pv) || heldByClaim(ctx, pv)) continue;
       found.push({ pv: nameOf(pv), namespace: at, claim });
     }
   }
