@@ -18,7 +18,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../src/policy/index.js';
 import { aistore, claimName, node, pv } from '../support/builders.js';
-import { boundPV, judgeCreate, messages, SIDES } from '../support/sides.js';
+import { boundPV, judgeCreate, messagesText, SIDES } from '../support/sides.js';
 
 const nodes = [node('node-1'), node('node-2')];
 const inDefault = (ordinal: number) =>
@@ -30,7 +30,7 @@ const inDefault = (ordinal: number) =>
     local: true,
   });
 const cr = aistore({ size: 2, disable: true }); // namespace ais
-const text = (ev: ReturnType<typeof judgeCreate>) => messages(ev).join('\n');
+const text = messagesText;
 
 describe.each(SIDES)('claimRef in a namespace with no AIStore (%s)', (_side, side) => {
   it('a PV pre-bound to ais-target-0’s claim in namespace default, CR ais in namespace ais: warned, with the namespace to set', () => {

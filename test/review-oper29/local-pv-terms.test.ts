@@ -16,7 +16,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../src/policy/index.js';
 import { aistore, claimName, node, pv } from '../support/builders.js';
-import { judgeCreate, messages, SIDES } from '../support/sides.js';
+import { judgeCreate, messagesText, SIDES } from '../support/sides.js';
 
 const ZONE = 'topology.kubernetes.io/zone';
 const nodes = [node('node-1', { [ZONE]: 'z1' }), node('node-2', { [ZONE]: 'z1' })];
@@ -29,7 +29,7 @@ const withTerms = (edit: (terms: Terms) => void): KubeObject => {
   edit(volume.spec.nodeAffinity.required.nodeSelectorTerms);
   return volume;
 };
-const text = (ev: ReturnType<typeof judgeCreate>) => messages(ev).join('\n');
+const text = messagesText;
 
 describe.each(SIDES)('local target PV terms (%s)', (_side, side) => {
   it('hostname node-1 OR zone z1: the target may run on node-2, away from its disk: denied', () => {

@@ -12,7 +12,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { aistore, claimName, node, pv, pvc } from '../support/builders.js';
 import { audit } from '../../src/cli/audit.js';
-import { asCached, boundPV, changed, judgeCreate, messages } from '../support/sides.js';
+import { asCached, boundPV, changed, judgeCreate, messagesText } from '../support/sides.js';
 
 const nodes = [node('node-1'), node('node-2')];
 const kept = (ordinal: number) =>
@@ -30,7 +30,7 @@ const keptClaims = [0, 1].map((o) =>
     c.status = { phase: 'Bound' };
   }),
 );
-const text = (ev: ReturnType<typeof judgeCreate>) => messages(ev).join('\n');
+const text = messagesText;
 
 describe('CR created beside Bound PVs of a deleted CR of its name in another namespace', () => {
   it('check (whole PVs: uid, phase Bound): nothing said of their namespace', () => {

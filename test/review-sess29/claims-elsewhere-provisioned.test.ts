@@ -7,7 +7,7 @@
 // have PVs in its namespace is told nothing of PVs named for them elsewhere.
 import { describe, expect, it } from '@jest/globals';
 import { aistore, claimName, madeForClaim, node, pv } from '../support/builders.js';
-import { judgeCreate, judgeUpdate, messages, SIDES } from '../support/sides.js';
+import { judgeUpdate, messagesText, SIDES } from '../support/sides.js';
 
 const nodes = [node('node-1'), node('node-2')];
 const cr = aistore({ size: 2, disable: true }); // namespace ais
@@ -23,7 +23,7 @@ const leftInDefault = [0, 1].map((o) =>
     local: true,
   }),
 );
-const text = (ev: ReturnType<typeof judgeCreate>) => messages(ev).join('\n');
+const text = messagesText;
 
 describe.each(SIDES)(
   'a CR whose claims a provisioner served, PVs named for them in default (%s)',

@@ -7,7 +7,7 @@
 // name already has a PV is no home to offer; nothing said.
 import { describe, expect, it } from '@jest/globals';
 import { aistore, claimName, node, pv } from '../support/builders.js';
-import { boundPV, judgeCreate, messages, SIDES } from '../support/sides.js';
+import { boundPV, judgeCreate, messagesText, SIDES } from '../support/sides.js';
 
 const nodes = [node('node-1'), node('node-2'), node('node-3'), node('node-4')];
 const prod = aistore({ namespace: 'ais-prod', size: 2, disable: true });
@@ -31,7 +31,7 @@ const staging = (o: number) =>
     path: `/s${o}`,
     local: true,
   });
-const text = (ev: ReturnType<typeof judgeCreate>) => messages(ev).join('\n');
+const text = messagesText;
 
 describe.each(SIDES)(
   'staging PVs made before their CR, production CR of that name served (%s)',

@@ -68,3 +68,6 @@ export const twoPerNodeDisks = (n: number) =>
 /** Every finding as "<rule> <action>: <message> | fix: <fix>", to match against. */
 export const messages = (ev: ReturnType<typeof evaluate>) =>
   ev.findings.map((f) => `${f.ruleId} ${f.action}: ${f.message} | fix: ${f.fix}`);
+
+/** The findings' messages as one text, for a match over all of them. */
+export const messagesText = (ev: ReturnType<typeof evaluate>) => messages(ev).join('\n');
