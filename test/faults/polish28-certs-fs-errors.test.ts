@@ -49,6 +49,20 @@ describe('polish28: certs keeps its prefix on file system errors', () => {
     inputError(run(['--dir', join(file, 'sub')]), escape(`--dir ${join(file, 'sub')}`), /not a directory/);
   });
 
+  // Session 30: Node's recursive mkdir (20 and 24) loops for ever when the kernel answers ENOENT
+  // though the parent exists, as /proc and /sys do: `certs --dir /proc/x/certs` hung without a word.
+  // The timeout only ends a hang (status null fails the test); it measures nothing.
+  it('--dir under /proc (mkdir refused with ENOENT): one line, no hang', () => {
+    const dir = '/proc/ais-guard-none/certs';
+    const r = spawnSync(process.execPath, [BIN, 'certs', '--dir', dir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+      timeout: 60_000,
+    });
+    inputError(r, escape(dir), /ENOENT|no such file/);
+  });
+
   it('a directory it may not write: names the directory and the refusal', () => {
     const dir = tmp();
     chmodSync(dir, 0o555);
