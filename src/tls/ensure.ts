@@ -2,9 +2,10 @@
 // `ais-guard certs` and `serve --cert-dir`. The CA outlives serving certificates on purpose:
 // renewing tls.crt under the same CA leaves the caBundle in the webhook configurations valid.
 import type { X509Certificate } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
+import { makeDirs } from './make-dirs.js';
 import { withDirLock } from './lock.js';
 import { coversNames, keyMatches, notAfter, notBefore, parseCert, signedBy } from './inspect.js';
 import {
@@ -155,7 +156,7 @@ async function servingProblem(
  */
 export async function ensureCerts(dir: string, opts: EnsureOptions): Promise<EnsureResult> {
   checkServingOptions(opts);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirs(dir, 0o700);
   return withDirLock(dir, () => ensureLocked(dir, opts));
 }
 
