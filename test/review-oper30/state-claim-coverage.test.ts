@@ -45,9 +45,19 @@ const withPvcState = (o: KubeObject) =>
   });
 const stored = withPvcState(aistore({ size: 4, disable: true }));
 const sized = (size: number) => changed(stored, (c) => (c.spec.targetSpec.size = size));
+/** The target StatefulSet of such a CR: its data template, then the state one (newTargetPVCs' order). */
+const statefulSet = changed(
+  targetStatefulSet({ replicas: 4, templates: ['ais-data-aistore', 'ais-ais-state'] }),
+  (c) => {
+    Object.assign(c.spec.volumeClaimTemplates[1].spec, {
+      storageClassName: STATE_CLASS,
+      resources: { requests: { storage: '1Gi' } },
+    });
+  },
+);
 const running = [
   ...nodes,
-  targetStatefulSet({ replicas: 4 }),
+  statefulSet,
   ...[0, 1, 2, 3].map((i) => boundPV(dataPV(i), `d${i}`)),
   ...[0, 1, 2, 3].map((i) => boundPV(statePV(i), `s${i}`)),
 ];
@@ -76,7 +86,7 @@ describe.each(SIDES)('scale-out of a CR with hand-made state PVs (%s)', (_side, 
     const provisioned = (i: number) => madeForClaim(statePV(i), `s${i}`);
     const world = [
       ...nodes,
-      targetStatefulSet({ replicas: 4 }),
+      statefulSet,
       ...[0, 1, 2, 3].map((i) => boundPV(dataPV(i), `d${i}`)),
       ...[0, 1, 2, 3].map(provisioned),
       dataPV(4),
@@ -93,5 +103,15 @@ describe.each(SIDES)('scale-out of a CR with hand-made state PVs (%s)', (_side, 
       discoveredDisk({ host: 'node-3', path: '/mnt/state-a', storageClass: STATE_CLASS }),
     ];
     expect(messagesText(judgeUpdate(side, stored, sized(6), world))).not.toMatch(/state claim/);
+  });
+
+  it('state moved to hostPath (the operator allows it) in the same update: the StatefulSet still claims state, warned', () => {
+    const next = changed(sized(6), (c) => {
+      c.spec.stateStorage = { hostPath: { prefix: '/etc/ais' } };
+    });
+    const text = messagesText(judgeUpdate(side, stored, next, [...running, dataPV(4), dataPV(5)]));
+    expect(text).toMatch(
+      /ais-target-4, ais-target-5 have no PV for the state claim .*1Gi of class local-state/,
+    );
   });
 });

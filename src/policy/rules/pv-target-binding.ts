@@ -20,6 +20,8 @@ import {
   scaleDownDeletesClaims,
   shutsDown,
   stateClaimClass,
+  stateClaimName,
+  stateTemplateName,
   templateName,
   type AIStoreCR,
 } from '../aistore.js';
@@ -1163,6 +1165,7 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
     );
   }
   if (size === undefined) return;
+  if (size <= COVERAGE_BUDGET) checkStateCoverage(input, size);
   const mounts = claimMounts(subject.object);
   // No PVs made by hand here: dynamic provisioning, not created yet, or made for another namespace
   // (only when no PV at all is here: claims a provisioner served need none from elsewhere).
@@ -1211,6 +1214,54 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
       `Create one PV per missing claim, on the node that holds its disk (claimRef ${namespace}/${templateName(crName, mount.path)}-${crName}-target-<N>).`,
     );
   }
+}
+
+/**
+ * On the CR whose targets mount a state claim served by hand-made PVs: the targets below `size`
+ * whose state claim has none. The StatefulSet claims <ns>-<cr>-state-<cr>-target-N for every target
+ * beside its data claims (target/volumes.go newTargetPVCs, cmn/res.go DefineStatePVC), and keeps
+ * doing so after the CR moves its state off claims (layout.ts stateClaimMounted), so a scale-out's
+ * new target stays Pending without its state PV, whatever its data PVs. Hand-made: a state PV a
+ * provisioner made for its claim says the class has one (none is missing then), and so do free disks
+ * of the class the local static provisioner published. A Released state PV is never offered to free
+ * (layout.ts TargetVolume.state): its claim counts as missing a PV.
+ */
+function checkStateCoverage({ subject, ctx, report }: RuleInput<'aistore'>, size: number): void {
+  const { crName, namespace, object } = subject;
+  const state = targetVolumes(ctx, namespace, crName, { cr: object }).filter((v) => v.state);
+  if (!state.some((v) => !isMadeForItsClaim(v.pv)) || state.some((v) => isMadeForItsClaim(v.pv))) return;
+  const storageClass = stateTemplateClass(ctx, namespace, crName) ?? stateClaimClass(object);
+  if (ctx.hasFreeDiscoveredDisk(storageClass)) return;
+  const claimed = new Set(state.map((v) => v.claim));
+  const missing: number[] = [];
+  for (let ordinal = 0; ordinal < size; ordinal++)
+    if (!claimed.has(stateClaimName(namespace, crName, ordinal))) missing.push(ordinal);
+  const [first] = missing;
+  if (first === undefined) return;
+  const names = missing.slice(0, LISTED).map((n) => `${crName}-target-${n}`);
+  const more = missing.length > LISTED ? ` and ${missing.length - LISTED} more` : '';
+  const cls =
+    storageClass === undefined
+      ? ''
+      : storageClass === ''
+        ? ' of no storage class (storageClassName "")'
+        : ` of class ${storageClass}`;
+  report.warn(
+    isObject(object.spec?.stateStorage) ? '/spec/stateStorage' : '/spec/stateStorageClass',
+    `${names.join(', ')}${more} ha${missing.length === 1 ? 's' : 've'} no PV for the state claim (no PV with claimRef ${namespace}/${stateClaimName(namespace, crName, first)}${missing.length > 1 ? ', …' : ''}), while the other targets' state is on PVs made by hand: each target also claims ${STATE_CLAIM_SIZE}${cls} for its state, and without a PV for it the target stays Pending unless a provisioner makes one.`,
+    `Create one PV per missing state claim (claimRef ${namespace}/${stateTemplateName(namespace, crName)}-${crName}-target-<N>, at least ${STATE_CLAIM_SIZE}), on the node of that target's data PVs.`,
+  );
+}
+
+/** The storage class of the target StatefulSet's state claim template, when the context has it. */
+function stateTemplateClass(ctx: ClusterContext, namespace: string, crName: string): string | undefined {
+  const templates: unknown = ctx.statefulSet(namespace, `${crName}-target`)?.spec?.volumeClaimTemplates;
+  if (!Array.isArray(templates)) return undefined;
+  const name = stateTemplateName(namespace, crName);
+  for (const t of templates)
+    if (isObject(t) && isObject(t.metadata) && t.metadata.name === name && isObject(t.spec))
+      return typeof t.spec.storageClassName === 'string' ? t.spec.storageClassName : undefined;
+  return undefined;
 }
 
 /**
@@ -1331,7 +1382,7 @@ export default defineRule({
   id: 'pv-target-binding',
   title: 'Target PVs bound one disk per (target, mount)',
   summary:
-    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk, every term of its node affinity admitting that node alone (a term without it, a zone or matchFields only, admits others: deny; that node failing the rest of its terms admits none: warn) (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (a PV is on a node when every term of its required node affinity admits that node alone: by kubernetes.io/hostname, or by another label, such as a node-local CSI driver's topology key, whose every value one known Node carries, never a zone, region or location key; matchFields, which Kubernetes does not read for a PV, pins none; a PV whose terms admit no known Node, told from the Node label index among at most 64, is on a node the cluster no longer has; a node-local CSI PV is judged for its node, its own target's other PVs' node, and another target's disk beside it, whatever the layout), and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class that its selector, if any, matches); PVs pre-bound to claims none of its templates makes; with none in its namespace, hand-made PVs pre-bound to its targets' claim names in another namespace where no AIStore of its name is known (a PV binds only the claim of its claimRef's namespace and name; such a PV is warned of too, naming the CR's namespace, while at most 4 AIStores have that name and that claim has no PV there); a shutdown with pvcRetentionPolicy.whenScaled: Delete (and whenDeleted written: without it the operator never scales, operator-never-in-sync), which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A hand-made PV pre-bound to a target's state claim, of a CR that makes one (stateStorage.pvc or stateStorageClass; hostPath or emptyDir state makes none): at least the 1Gi the operator's state claim asks for, and the state class (stateStorage.pvc.storageClass) when one is named (deny; also on the CR's CREATE), ReadWriteOnce, Filesystem; the rest as a data PV's: a node the targets may use and its target's data PVs are on, no second PV for its claim, no other PV on its disk (a published one made after it included), a replacement of its target's PVs on a node the cluster no longer has warned of, beside no other target's disk while they are kept apart. One pre-bound to the state claim of a known CR whose state is on hostPath or in an emptyDir (and whose StatefulSet has no state template) is warned of, and on the CR's CREATE those made before it: no claim of that name is made, and the operator refuses moving a live CR's state to a PVC. A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
+    "A PV pre-bound to a target claim: claim name as the StatefulSet makes it, class and capacity of the mount, ReadWriteOnce, Filesystem (not Block), one hostname for a local or hostPath disk, every term of its node affinity admitting that node alone (a term without it, a zone or matchFields only, admits others: deny; that node failing the rest of its terms admits none: warn) (a network or cloud volume follows its target), a node the targets may use (nodeSelector, required node affinity, taints); no two PVs for one claim or one disk (any other PV on that node and path, whoever's, a free disk the local static provisioner published included, and the other way round: a PV bound to no target claim on a target PV's disk, or on a path holding it or inside it, one the provisioner publishes there included, is refused, beside a Released one too; one pre-bound to a claim the CR's templates no longer make is warned of, and a PV parked on the claim a live PV holds, on its disk and Retain, is no clash; paths compared after POSIX normalisation), one node per target, the PV of its state claim (<ns>-<cr>-state-…) included (a PV is on a node when every term of its required node affinity admits that node alone: by kubernetes.io/hostname, or by another label, such as a node-local CSI driver's topology key, whose every value one known Node carries, never a zone, region or location key; matchFields, which Kubernetes does not read for a PV, pins none; a PV whose terms admit no known Node, told from the Node label index among at most 64, is on a node the cluster no longer has; a node-local CSI PV is judged for its node, its own target's other PVs' node, and another target's disk beside it, whatever the layout), and, while the targets ask for a host port or the host network with anti-affinity off, no target beside another's disk (deny). A PV on a live node for a target whose PVs are on a node the cluster no longer has is its replacement (warn, with the claims and pod to delete). Warn: a PV for a target past the CR size (a scale-out), or one beside the disk of another target while the targets keep anti-affinity. On the CR, an update that re-creates the targets (one that changes what the operator compares in their pod template: an image, env, resources, probes, security contexts, labels, annotations, tolerations, priority class, volumes (secrets, state storage, TLS, logs) or configToUpdate.net.http; a restart after a shutdown) while their disks' node no longer admits them (deny: each comes back Pending). On the CR's CREATE: the PVs already pre-bound to its target claims, made before it and judged then with no mount to compare, against their mount's class and size (deny, as when the CR is known). On the CR: every (target, mount) has a PV once any is known, or a Released one to free (a mount whose PVs a provisioner made aside; none is asked for while the local static provisioner has free disks of the mount's class that its selector, if any, matches), and every target a PV for its state claim while the targets mount one and their state PVs are hand-made (the StatefulSet claims state for a scale-out's new targets too); PVs pre-bound to claims none of its templates makes; with none in its namespace, hand-made PVs pre-bound to its targets' claim names in another namespace where no AIStore of its name is known (a PV binds only the claim of its claimRef's namespace and name; such a PV is warned of too, naming the CR's namespace, while at most 4 AIStores have that name and that claim has no PV there); a shutdown with pvcRetentionPolicy.whenScaled: Delete (and whenDeleted written: without it the operator never scales, operator-never-in-sync), which deletes every target claim, a scale-down with it that leaves hand-made PVs held by the deleted claims, and a switch to autoscaling that leaves fewer targets, one per matching node (warn). A hand-made PV pre-bound to a target's state claim, of a CR that makes one (stateStorage.pvc or stateStorageClass; hostPath or emptyDir state makes none): at least the 1Gi the operator's state claim asks for, and the state class (stateStorage.pvc.storageClass) when one is named (deny; also on the CR's CREATE), ReadWriteOnce, Filesystem; the rest as a data PV's: a node the targets may use and its target's data PVs are on, no second PV for its claim, no other PV on its disk (a published one made after it included), a replacement of its target's PVs on a node the cluster no longer has warned of, beside no other target's disk while they are kept apart. One pre-bound to the state claim of a known CR whose state is on hostPath or in an emptyDir (and whose StatefulSet has no state template) is warned of, and on the CR's CREATE those made before it: no claim of that name is made, and the operator refuses moving a live CR's state to a PVC. A PV held by a deleted claim's uid (Released, Failed) is no target's disk: judged for itself only, and left out of the others' checks; a new PV on its disk is warned about.",
   verdict: 'deny / warn',
   operator: `The operator asks for one claim per (target, mount) through the StatefulSet's volumeClaimTemplates (${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}), each ReadWriteOnce with the mount's storageClass and size (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1060, 'Mount.BuildPVC')}); a PV pre-bound by claimRef is bound without Kubernetes checking its class (component-helpers storage/volume/pv_helpers.go FindMatchingVolume checks a pre-bound PV's size and modes only; a claim whose volumeName names the PV skips even those, pv_controller.go syncUnboundClaim), so the guard checks class and size, and its own volumeName patch (target-disk-binding) is made only onto a PV that fits the claim.`,
   howToFix:
