@@ -1317,15 +1317,33 @@ function warnClaimsElsewhere({ subject, ctx, report }: RuleInput<'aistore'>, siz
  * (client UpdateStatefulSetReplicas) and never syncs a policy changed in the same update
  * (target_controllers.go syncTargetPVCRetentionPolicy runs in the normal reconcile only).
  */
-function checkShutdown({ subject, oldObject, report }: RuleInput<'aistore'>): void {
+function checkShutdown({ subject, oldObject, ctx, report }: RuleInput<'aistore'>): void {
   const stored = isObject(oldObject) ? (oldObject as AIStoreCR) : undefined;
   if (!shutsDown(subject.object) || (stored && shutsDown(stored))) return;
   if (!scaleDownDeletesClaims(subject.object) && !(stored && scaleDownDeletesClaims(stored))) return;
   report.warn(
     '/spec/shutdownCluster',
-    `spec.shutdownCluster scales the target StatefulSet to 0, and with pvcRetentionPolicy.whenScaled: Delete (${stored && scaleDownDeletesClaims(stored) ? 'as the stored CR has it: a change in the same update is not applied before the shutdown' : 'in this CR'}) the StatefulSet controller then deletes every target claim: PVs made for them come back Released, bound to claims that no longer exist, and no target starts again.`,
+    `spec.shutdownCluster scales the target StatefulSet to 0, and with pvcRetentionPolicy.whenScaled: Delete (${stored && scaleDownDeletesClaims(stored) ? 'as the stored CR has it: a change in the same update is not applied before the shutdown' : 'in this CR'}) the StatefulSet controller then deletes every target claim, without a target decommissioned first: ${afterClaimsDeleted(targetVolumes(ctx, subject.namespace, subject.crName, { cr: subject.object }))}.`,
     'Set shutdownCluster: false, apply whenScaled: Retain first, then shut down in a later update.',
   );
+}
+
+/**
+ * What deleting every target claim does to the volumes behind them. A PV made by hand and pre-bound
+ * comes back Released, held by the deleted claim's uid, and the claims made on restart stay Pending
+ * (pv-claim-uid). A provisioner's volume goes with its claim (reclaimPolicy Delete, its default:
+ * deleted, data and all; Retain: left Released), and on restart it serves the new claims with new
+ * volumes: the targets start, empty.
+ */
+function afterClaimsDeleted(volumes: readonly TargetVolume[]): string {
+  const byHand =
+    'PVs made by hand for them come back Released, bound to claims that no longer exist, and no target starts again until each is freed';
+  const provisioned =
+    "a provisioner's volumes go with their claims (reclaimPolicy Delete: deleted with their data; Retain: left Released) and the targets restart on new, empty volumes, the cluster's data lost to them";
+  const made = volumes.filter((v) => isMadeForItsClaim(v.pv)).length;
+  if (volumes.length === 0) return `${byHand}; ${provisioned}`;
+  if (made === 0) return byHand;
+  return made === volumes.length ? provisioned : `${byHand}; ${provisioned}`;
 }
 
 /**
