@@ -32,6 +32,8 @@ export interface TargetSpec {
   externalAccess?: unknown;
   /** Copied onto the target StatefulSet (operator target/statefulset.go NewTargetSS). */
   pvcRetentionPolicy?: { whenScaled?: unknown; whenDeleted?: unknown };
+  /** How a scale-down removes targets: safe_decommission (the CRD's default), decommission or retain. */
+  scaleDownMode?: unknown;
 }
 
 export interface AIStoreCR extends KubeObject {
