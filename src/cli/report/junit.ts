@@ -15,7 +15,15 @@ const esc = (s: string) =>
     // [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]), escaped or not: most C0 controls,
     // U+FFFE, U+FFFF and a lone surrogate make the whole file not well-formed, and Jenkins' and
     // GitLab's parsers drop the report. Each becomes U+FFFD, the replacement character.
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
+    // A parser turns a raw "\r" (alone or before "\n") into "\n" (XML 1.0 2.11); a reference survives.
+    .replace(/\r/g, '&#13;');
+
+/**
+ * An attribute value: a parser also turns a raw tab or line feed into a space there (XML 1.0 3.3.3),
+ * so `classname` would name `a b.yaml` for the file `a\nb.yaml`, which no one can open.
+ */
+const attr = (s: string) => esc(s).replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
 
 type Counts = { tests: number; failures: number; errors: number };
 
@@ -42,13 +50,13 @@ function judgedCase(judged: Judged, strict: boolean): string {
       (f) =>
         `${label(f)} ${f.ruleId} (line ${lineOf(manifest, f.path)}): ${f.message}\nfix: ${f.fix}\nsee: ${f.doc}`,
     );
-    body.push(`<failure type="${esc(type)}" message="${esc(message)}">${esc(text.join('\n\n'))}</failure>`);
+    body.push(`<failure type="${attr(type)}" message="${attr(message)}">${esc(text.join('\n\n'))}</failure>`);
   }
   if (others.length)
     body.push(
       `<system-out>${esc(others.map((f) => `${label(f)} ${f.ruleId}: ${f.message}`).join('\n'))}</system-out>`,
     );
-  return `    <testcase classname="${esc(manifest.source.file)}" name="${esc(name)}">${body.join('')}</testcase>`;
+  return `    <testcase classname="${attr(manifest.source.file)}" name="${attr(name)}">${body.join('')}</testcase>`;
 }
 
 /** The XML in pieces, a suite at a time: counts first (the suite header carries them), then cases. */
@@ -87,10 +95,10 @@ export function* renderJunitChunks(
   for (const [file, { errors, notes, judged, counts: c }] of files) {
     const cases = errors.map(
       (e) =>
-        `    <testcase classname="${esc(e.file)}" name="parse${e.line ? `:${e.line}` : ''}"><error message="${esc(e.message)}"/></testcase>`,
+        `    <testcase classname="${attr(e.file)}" name="parse${e.line ? `:${e.line}` : ''}"><error message="${attr(e.message)}"/></testcase>`,
     );
     yield (
-      `\n  <testsuite name="${esc(file)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}">\n` +
+      `\n  <testsuite name="${attr(file)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}">\n` +
       cases.join('\n')
     );
     let chunk = '';
