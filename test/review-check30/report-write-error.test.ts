@@ -26,7 +26,7 @@ describe.each([
     });
     closeSync(full);
     let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     const [code] = (await once(child, 'close')) as [number | null];
     expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
     expect(stderr).toMatch(/^ais-guard: .*ENOSPC.*\n$/);
