@@ -100,22 +100,27 @@ export const EXIT_PIPE_CLOSED = 141;
  * Unix tool dies of SIGPIPE there, quietly. Node ignores SIGPIPE, so the write fails with EPIPE
  * instead, an 'error' event that, unheard, is a stack trace and exit 1 (check's "denied"). Stop as
  * the Unix tool does: nothing more to say (no one is reading), the status of a SIGPIPE death.
- * Any other stream error stays what it was: an uncaught exception.
+ * Any other failure to write (a full disk under `check -o sarif > report.sarif`, EIO) loses the
+ * output someone is waiting for: one line saying so (unless stderr itself failed) and exit 2, as
+ * main's caller ends on a system error, never 1 or 0, which would pass for a verdict.
  */
-export function exitQuietlyOnClosedPipe(
+export function exitOnWriteErrors(
   streams: NodeJS.WritableStream[] = [process.stdout, process.stderr],
   exit: (code: number) => void = (code) => process.exit(code),
+  stderr: NodeJS.WritableStream = process.stderr,
 ): void {
   for (const stream of streams)
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
-      exit(EXIT_PIPE_CLOSED);
+      if (err.code === 'EPIPE') return exit(EXIT_PIPE_CLOSED);
+      if (stream !== stderr)
+        stderr.write(`ais-guard: cannot write the output: ${err.message.split('\n')[0]}\n`);
+      exit(2);
     });
 }
 
 // Run when executed (bin/ais-guard.js imports this module), not when imported by tests.
 if (process.argv[1] && /ais-guard(\.js)?$|cli[\\/]main\.js$/.test(process.argv[1])) {
-  exitQuietlyOnClosedPipe();
+  exitOnWriteErrors();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
