@@ -63,7 +63,8 @@ Options:
   -h, --help            this help
 
 Exit codes: 0 clean, 1 deny findings (or warnings with --strict), 2 usage or input errors
-(including an input with no Kubernetes objects, unless --allow-empty, and the same object given twice);
+(including an input with no Kubernetes objects, unless --allow-empty, and the same object given twice)
+or an output that could not be written (a full disk);
 130, 143, 129 or 131 (as the shell reports a death by SIGINT, SIGTERM, SIGHUP or SIGQUIT) --fix --write interrupted (staged files removed, nothing renamed); 141 the
 output's reader went away (| head: a quiet stop, as a tool killed by SIGPIPE).`;
 
