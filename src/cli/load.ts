@@ -302,6 +302,18 @@ export function parseInput(
       const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
       return node?.range ? linePos(node.range[0]).line : fallback;
     };
+    /**
+     * The line of the nearest node on `path` the document has: a List's items that come through an
+     * alias (`items: *anchor`, which kubectl resolves) have no node of their own, and a line 0 is
+     * no place (SARIF's startLine and the JSON report's line start at 1): the alias's line it is.
+     */
+    const nearestLineOf = (path: (string | number)[]): number => {
+      for (let n = path.length; n > 0; n--) {
+        const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+        if (node?.range) return linePos(node.range[0]).line;
+      }
+      return line;
+    };
     if (
       KUSTOMIZATION_FILE.test(basename(file)) ||
       (typeof object.apiVersion === 'string' && object.apiVersion.startsWith('kustomize.config.k8s.io/'))
@@ -376,7 +388,7 @@ export function parseInput(
         }
         (list.items as unknown[]).forEach((item: unknown, j: number) => {
           const path = [...at, 'items', j];
-          const itemLine = lineOf(path, 0);
+          const itemLine = nearestLineOf(path);
           const where = `${said}${list.kind} item ${j + 1}`;
           if (!isObject(item)) {
             errors.push({
