@@ -37,6 +37,10 @@ export const MANAGE_WEBHOOK_CONFIG = '--manage-webhook-config';
 export const containerArgs = (deployment: { spec?: DeploymentSpec } | undefined): string[] =>
   deployment?.spec?.template?.spec?.containers?.flatMap((c) => c.args ?? []) ?? [];
 
+/** The Secret a Deployment mounts (its serving pair): <name>-tls as rendered, the chart's existingSecret. */
+export const mountedSecret = (deployment: { spec?: DeploymentSpec } | undefined): string | undefined =>
+  deployment?.spec?.template?.spec?.volumes?.find((v) => v.secret?.secretName)?.secret?.secretName;
+
 /** --manage-webhook-config keeps the caBundles current: get and patch on exactly these objects. */
 function webhookConfigPermissions(configs: Pick<ExpectedConfig, 'kind' | 'name'>[]): Permission[] {
   return configs.flatMap((c) =>
@@ -130,7 +134,7 @@ export function expectationsOf(
     excludedNamespaces: excludedOf(objects),
     serviceAccount: pod?.serviceAccountName ?? name,
     deployment: deployment?.metadata?.name ?? name,
-    tlsSecret: pod?.volumes?.find((v) => v.secret?.secretName)?.secret?.secretName ?? `${name}-tls`,
+    tlsSecret: mountedSecret(deployment) ?? `${name}-tls`,
     permissions,
     crd: crdOf(objects),
   };

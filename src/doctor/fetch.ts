@@ -6,7 +6,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { apiserverUnavailable, getJsonPatiently, KubeRequestError, patiently } from '../k8s/kubeconfig.js';
-import { containerArgs, livePermissions, type DeploymentSpec } from './expected.js';
+import { containerArgs, livePermissions, mountedSecret, type DeploymentSpec } from './expected.js';
 import { probe } from './probe.js';
 import {
   absent,
@@ -57,6 +57,7 @@ async function servingCertFrom(
   kc: KubeConfig,
   expected: Expected,
   probes: Snapshot['probes'],
+  secretName: string,
 ): Promise<Snapshot['servingCert']> {
   // Called by URL: the certificate is the one served there (the Secret, if any, is not what the
   // apiserver sees); a guard that does not answer shows none.
@@ -68,16 +69,17 @@ async function servingCertFrom(
       pem: p.ok ? found(p.certPem) : unreadable(`no answer (${p.reason})`),
     };
   }
-  const source = `Secret ${expected.namespace}/${expected.tlsSecret}`;
+  const source = `Secret ${expected.namespace}/${secretName}`;
   const secret = await get<{ data?: Record<string, string> }>(
     kc,
-    `/api/v1/namespaces/${enc(expected.namespace)}/secrets/${enc(expected.tlsSecret)}`,
+    `/api/v1/namespaces/${enc(expected.namespace)}/secrets/${enc(secretName)}`,
   );
-  if (!secret.ok) return { source, pem: secret };
+  if (!secret.ok) return { source, pem: secret, secret: secretName };
   const crt = secret.value.data?.['tls.crt'];
   return {
     source,
     pem: crt ? found(Buffer.from(crt, 'base64').toString('utf8')) : unreadable('it has no tls.crt'),
+    secret: secretName,
   };
 }
 
@@ -220,12 +222,14 @@ export async function fetchSnapshot(kc: KubeConfig, expected: Expected): Promise
     `/apis/apps/v1/namespaces/${enc(expected.namespace)}/deployments/${enc(expected.deployment)}`,
   );
   const guardArgs = deployment.ok ? found(containerArgs(deployment.value)) : deployment;
+  // The Secret the live guard mounts: the chart's certificates.mode=existing-secret names its own.
+  const secretName = (deployment.ok && mountedSecret(deployment.value)) || expected.tlsSecret;
 
   return {
     configs,
     services,
     probes,
-    servingCert: await servingCertFrom(kc, expected, probes),
+    servingCert: await servingCertFrom(kc, expected, probes, secretName),
     serviceAccount: await get(
       kc,
       `/api/v1/namespaces/${enc(expected.namespace)}/serviceaccounts/${enc(expected.serviceAccount)}`,

@@ -119,8 +119,11 @@ export interface Snapshot {
   services: Record<string, { service: Fetched<Service>; slices: Fetched<EndpointSlice[]> }>;
   /** By URL origin of each webhook called by URL. */
   probes: Record<string, Probe>;
-  /** The certificate the guard serves (PEM, leaf first) and where it was read. */
-  servingCert: { source: string; pem: Fetched<string> };
+  /**
+   * The certificate the guard serves (PEM, leaf first) and where it was read; `secret`: the name of
+   * the Secret it was read from (the one the live Deployment mounts), when read from one.
+   */
+  servingCert: { source: string; pem: Fetched<string>; secret?: string };
   serviceAccount: Fetched<unknown>;
   /**
    * The container args of the live guard Deployment (Expected.deployment): whether it runs with

@@ -11,6 +11,7 @@ import {
   nothingToCheck,
   ASK_AGAIN,
   renderHint,
+  tlsSecretOf,
   verdict,
   type Finding,
 } from './common.js';
@@ -30,14 +31,15 @@ function dialledNames(snapshot: Snapshot, expected: Expected): string[] {
 const covers = (cert: X509Certificate, name: string): boolean =>
   isIP(name) ? cert.checkIP(name) !== undefined : cert.checkHost(name, { subject: 'never' }) !== undefined;
 
-function caFix(expected: Expected): string {
+function caFix(expected: Expected, secret: string): string {
   return expected.overlay === 'cert-manager'
     ? `check cert-manager's cainjector (kubectl -n cert-manager logs deploy/cert-manager-cainjector) and the inject-ca-from annotation`
-    : `${renderHint(expected)} with the CERTS the Secret was made from, or keep ca.crt in Secret ${expected.namespace}/${expected.tlsSecret} and run the guard with --manage-webhook-config`;
+    : `${renderHint(expected)} with the CERTS the Secret was made from, or keep ca.crt in Secret ${expected.namespace}/${secret} and run the guard with --manage-webhook-config`;
 }
 
 export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResult {
   const bundles = caBundles(snapshot, expected);
+  const secret = tlsSecretOf(snapshot, expected);
   if (bundles.length === 0)
     return nothingToCheck('ca-bundle', snapshot, expected, 'no webhook configuration to compare');
   const findings: Finding[] = [];
@@ -46,14 +48,14 @@ export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResu
     findings.push({
       status: 'fail',
       message: `no caBundle on ${list(empty.webhooks)}`,
-      fix: caFix(expected),
+      fix: caFix(expected, secret),
     });
   const set = bundles.filter((b) => b.bundle !== '');
   if (set.length > 1)
     findings.push({
       status: 'fail',
       message: `the webhooks carry ${set.length} different caBundles (${set.map((b) => list(b.webhooks, 2)).join(' / ')})`,
-      fix: caFix(expected),
+      fix: caFix(expected, secret),
     });
   // The leaf and the intermediates the guard serves with it (tls.crt), as the apiserver sees them.
   const chain = servingChain(snapshot);
@@ -64,7 +66,7 @@ export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResu
       findings.push({
         status: 'fail',
         message: `caBundle of ${list(webhooks, 2)}: ${cas}`,
-        fix: caFix(expected),
+        fix: caFix(expected, secret),
       });
       continue;
     }
@@ -83,7 +85,7 @@ export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResu
       findings.push({
         status: 'fail',
         message: `the caBundle of ${list(webhooks, 2)} (CA "${cas.map((c) => commonName(c.subject)).join('", "')}") did not sign the serving certificate from ${snapshot.servingCert.source} (issuer "${commonName(chain[0]!.issuer)}"): every call fails TLS`,
-        fix: caFix(expected),
+        fix: caFix(expected, secret),
       });
   }
   if (typeof cert === 'string') {
@@ -95,12 +97,13 @@ export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResu
       fix: !fromSecret
         ? `make the guard at ${snapshot.servingCert.source.replace(/^TLS at /, '')} answer (see webhook-service)`
         : !pem.ok && pem.absent
-          ? // No right is missing: the guard mounts another Secret (the chart's
-            // certificates.mode=existing-secret), or the Secret was deleted and the guard serves what it read before.
-            `check which Secret the guard mounts (kubectl -n ${expected.namespace} get deployment/${expected.name} -o jsonpath='{.spec.template.spec.volumes[*].secret.secretName}') and that the caBundle signed its tls.crt (openssl verify -CAfile ca.crt tls.crt); a deleted ${expected.tlsSecret}: ${renderHint(expected)}`
+          ? // No right is missing: the Secret was deleted (the guard serves what it read before), or,
+            // when the Deployment could not be read, the guard mounts another (fetch.ts reads the
+            // one the live Deployment names, e.g. the chart's certificates.existingSecret).
+            `check which Secret the guard mounts (kubectl -n ${expected.namespace} get deployment/${expected.name} -o jsonpath='{.spec.template.spec.volumes[*].secret.secretName}') and that the caBundle signed its tls.crt (openssl verify -CAfile ca.crt tls.crt); a deleted ${secret}: ${renderHint(expected)}`
           : !pem.ok && pem.unanswered
             ? ASK_AGAIN
-            : `let the doctor's user get Secret ${expected.namespace}/${expected.tlsSecret}`,
+            : `let the doctor's user get Secret ${expected.namespace}/${secret}`,
     });
   } else {
     const uncovered = dialledNames(snapshot, expected).filter((n) => !covers(cert, n));
@@ -108,7 +111,7 @@ export function checkCaBundle(snapshot: Snapshot, expected: Expected): CheckResu
       findings.push({
         status: 'fail',
         message: `the serving certificate does not name ${list(uncovered)} (it has ${cert.subjectAltName ?? 'no SANs'})`,
-        fix: `reissue it (${certsHint(expected)} reissues a certificate that lacks a name), then update Secret ${expected.namespace}/${expected.tlsSecret}`,
+        fix: `reissue it (${certsHint(expected)} reissues a certificate that lacks a name), then update Secret ${expected.namespace}/${secret}`,
       });
   }
   if (findings.length === 0 && typeof cert !== 'string')

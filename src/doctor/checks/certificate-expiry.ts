@@ -5,7 +5,7 @@
 import type { X509Certificate } from 'node:crypto';
 import type { CheckResult, Expected, Snapshot } from '../types.js';
 import { expiryWarningMs } from '../../server/certificate.js';
-import { ASK_AGAIN, certsHint, nothingToCheck, verdict, type Finding } from './common.js';
+import { ASK_AGAIN, certsHint, nothingToCheck, tlsSecretOf, verdict, type Finding } from './common.js';
 import { bundleCerts, caBundles, chainTo, commonName, servingChain, signs } from './certs.js';
 
 const DAY_MS = 86_400_000;
@@ -31,9 +31,10 @@ export function checkCertificateExpiry(snapshot: Snapshot, expected: Expected, n
   const fine: string[] = [];
   const certManager = expected.overlay === 'cert-manager';
   const ns = expected.namespace;
+  const secret = tlsSecretOf(snapshot, expected);
   const renew = certManager
     ? `check the Certificate: kubectl -n ${ns} describe certificate ${expected.name}-serving`
-    : `${certsHint(expected)}, then update Secret ${ns}/${expected.tlsSecret} (docs/deploy.md "Renewing")`;
+    : `${certsHint(expected)}, then update Secret ${ns}/${secret} (docs/deploy.md "Renewing")`;
   // With cert-manager the CA is its Certificate <name>-ca (deploy/overlays/cert-manager and the
   // chart's templates/certificates.yaml, caDuration), and the cainjector owns every caBundle: a CA
   // from `ais-guard certs` would be overwritten. Once the CA is renewed, the serving certificate
@@ -53,7 +54,7 @@ export function checkCertificateExpiry(snapshot: Snapshot, expected: Expected, n
   const judgeIntermediates = (path: X509Certificate[]) => {
     const replace = certManager
       ? renew
-      : `put a current intermediate from its issuer after the serving certificate in tls.crt of Secret ${ns}/${expected.tlsSecret}`;
+      : `put a current intermediate from its issuer after the serving certificate in tls.crt of Secret ${ns}/${secret}`;
     for (const intermediate of path.slice(0, -1)) {
       const r = judge(
         `intermediate CA "${commonName(intermediate.subject)}" (tls.crt)`,

@@ -108,3 +108,7 @@ export const certsHint = ({ namespace, name }: InstallOf): string =>
   `ais-guard certs --dir CERTS${name === 'ais-guard' ? '' : ` --service ${name}`} --namespace ${namespace}`;
 
 type InstallOf = Pick<Expected, 'overlay' | 'namespace' | 'name'>;
+
+/** The TLS Secret the live guard mounts (fetch.ts read it), else the rendered one. */
+export const tlsSecretOf = (snapshot: Snapshot, expected: Pick<Expected, 'tlsSecret'>): string =>
+  snapshot.servingCert.secret ?? expected.tlsSecret;
