@@ -6,7 +6,7 @@
 // failure policies that match an overlay that has it, and then withholds those rights on purpose.
 import { MANAGE_WEBHOOK_CONFIG } from '../expected.js';
 import type { CheckResult, Expected, Permission, Snapshot } from '../types.js';
-import { ASK_AGAIN, list, renderHint, verdict, type Finding } from './common.js';
+import { ASK_AGAIN, couldNotRead, list, renderHint, verdict, type Finding } from './common.js';
 
 export const describePermission = (p: Permission): string =>
   `${p.verb} ${p.resource}${p.group ? `.${p.group}` : ''}${p.name ? `/${p.name}` : ''}`;
@@ -39,12 +39,24 @@ export function checkRbac(snapshot: Snapshot, expected: Expected): CheckResult {
       // Named as render --name names them (src/deploy/transform.ts, renamed).
       fix: `restore the ClusterRoles ${expected.name}${caRole} and their bindings (${hint})`,
     });
-  if (unsure.length > 0)
+  if (unsure.length > 0) {
+    const deployment = `Deployment ${expected.namespace}/${expected.deployment}`;
+    // Why its args are unknown decides the fix: a grant helps only with a refusal (403).
+    const [notRead, tell] =
+      args && !args.ok && args.absent
+        ? [`${deployment} does not exist`, 'restore the Deployment too']
+        : args && !args.ok && args.unanswered
+          ? [couldNotRead(deployment, args), ASK_AGAIN]
+          : [
+              `${deployment} not read (${args && !args.ok ? args.reason : 'not asked'})`,
+              "grant doctor's user get on the Deployment to tell",
+            ];
     findings.push({
       status: 'warn',
-      message: `${who} may not ${list(unsure.map((a) => describePermission(a.permission)))}, needed only if the guard runs with ${MANAGE_WEBHOOK_CONFIG}: Deployment ${expected.namespace}/${expected.deployment} not read (${args && !args.ok ? args.reason : 'not asked'})`,
-      fix: `if its args have ${MANAGE_WEBHOOK_CONFIG}, restore the ClusterRole ${expected.name}-webhook-ca and its binding (${hint}); grant doctor's user get on the Deployment to tell`,
+      message: `${who} may not ${list(unsure.map((a) => describePermission(a.permission)))}, needed only if the guard runs with ${MANAGE_WEBHOOK_CONFIG}: ${notRead}`,
+      fix: `if its args have ${MANAGE_WEBHOOK_CONFIG}, restore the ClusterRole ${expected.name}-webhook-ca and its binding (${hint}); ${tell}`,
     });
+  }
   if (unasked.length > 0)
     findings.push({
       status: 'warn',
