@@ -16,7 +16,8 @@ Checks a live ais-guard installation and says what to fix, one line per check:
   certificate-expiry      serving certificate and CA: fail when expired, warn within 14 days
   rbac                    the guard's ServiceAccount may list/watch what its informers need
                           (SubjectAccessReviews), and get/patch its configurations if it manages them
-  namespace-selector      kube-system, kube-public, kube-node-lease and its own namespace excluded
+  namespace-selector      kube-system, kube-public, kube-node-lease and its own namespace excluded,
+                          the namespaces that hold AIStore CRs selected
   failure-policy          each webhook's failurePolicy as docs/deploy.md documents for the overlay
   aistore-crd             the AIStore CRD installed and serving ais.nvidia.com/v1beta1
 The serving certificate is read over TLS from a guard the webhooks call by URL, else from the TLS

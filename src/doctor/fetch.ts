@@ -205,9 +205,22 @@ export async function fetchSnapshot(kc: KubeConfig, expected: Expected): Promise
     }
   }
 
+  // Where the AIStore clusters live: the namespaces the webhooks must select (namespace-selector).
+  const { group, version } = expected.crd;
+  const aistoreNamespaces = await get<{ items?: { metadata?: { namespace?: string } }[] }>(
+    kc,
+    `/apis/${enc(group)}/${enc(version)}/aistores`,
+  ).then((f) =>
+    f.ok ? found([...new Set((f.value.items ?? []).flatMap((i) => i.metadata?.namespace ?? []))]) : f,
+  );
+
   const namespaceLabels: Snapshot['namespaceLabels'] = {};
   const namespacesUnanswered: string[] = [];
-  for (const ns of expected.excludedNamespaces) {
+  const namespaces = new Set([
+    ...expected.excludedNamespaces,
+    ...(aistoreNamespaces.ok ? aistoreNamespaces.value : []),
+  ]);
+  for (const ns of namespaces) {
     const got = await get<{ metadata?: { labels?: Record<string, string> } }>(
       kc,
       `/api/v1/namespaces/${enc(ns)}`,
@@ -236,6 +249,7 @@ export async function fetchSnapshot(kc: KubeConfig, expected: Expected): Promise
     ),
     guardArgs,
     access: await accessOf(kc, expected, livePermissions(expected, guardArgs)),
+    aistoreNamespaces,
     namespaceLabels,
     namespacesUnanswered,
     crd: await get(kc, `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${enc(expected.crd.name)}`),
@@ -260,6 +274,7 @@ export function unansweredReads(snapshot: Snapshot): string[] {
   note('ServiceAccount', snapshot.serviceAccount);
   note('Deployment', snapshot.guardArgs);
   note('CRD', snapshot.crd);
+  note('AIStore CRs', snapshot.aistoreNamespaces);
   for (const ns of snapshot.namespacesUnanswered ?? []) out.push(`Namespace ${ns}`);
   if (snapshot.access.some((a) => a.unanswered)) out.push('SubjectAccessReviews');
   return out;

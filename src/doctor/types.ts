@@ -144,7 +144,15 @@ export interface Snapshot {
     /** Not asked because the apiserver did not answer (429 or 5xx after the retries). */
     unanswered?: boolean;
   }[];
-  /** Labels of the namespaces that must be excluded (absent: not readable, judged by name alone). */
+  /**
+   * The namespaces that hold AIStore CRs (one list of Expected.crd): the webhooks must select them.
+   * Undefined: not read.
+   */
+  aistoreNamespaces?: Fetched<string[]>;
+  /**
+   * Labels of the namespaces that must be excluded and of those that hold AIStore CRs (absent: not
+   * readable, judged by name alone).
+   */
   namespaceLabels: Record<string, Record<string, string>>;
   /** Those of them the apiserver did not answer for (429 or 5xx after the retries). */
   namespacesUnanswered?: string[];

@@ -1,7 +1,16 @@
 // The system namespaces and the guard's own are never sent to the guard: a guard that is down must
 // not block kube-system, and must never judge (or block) its own rollout.
 import type { CheckResult, Expected, Snapshot } from '../types.js';
-import { liveEntries, list, nothingToCheck, renderHint, verdict, type Finding } from './common.js';
+import {
+  couldNotRead,
+  liveEntries,
+  list,
+  nothingToCheck,
+  readFix,
+  renderHint,
+  verdict,
+  type Finding,
+} from './common.js';
 import { gitOpsKeeper, inSource } from './keeper.js';
 import { selects } from './selector.js';
 
@@ -32,9 +41,44 @@ export function checkNamespaceSelector(snapshot: Snapshot, expected: Expected): 
           : `add ${ns} to the NotIn values of ${NAME_LABEL} in every namespaceSelector, or ${renderHint(expected)}`,
       });
   }
+  // The other direction: the namespaces AIStore clusters live in must be sent to the guard, or it
+  // judges nothing there (the chart's namespaces.judged without them, a label they lack, NotIn).
+  const aistores = snapshot.aistoreNamespaces;
+  if (aistores && !aistores.ok && !aistores.absent)
+    findings.push({
+      status: 'warn',
+      message: couldNotRead(`the AIStore CRs (${expected.crd.name})`, aistores),
+      fix: readFix(aistores, `run doctor as a user that may list ${expected.crd.name} cluster-wide`),
+    });
+  const judged = aistores?.ok ? aistores.value : [];
+  for (const ns of judged) {
+    // Left out on purpose (the guard skips its own namespace too, src/cli/render.ts says so).
+    if (expected.excludedNamespaces.includes(ns)) {
+      findings.push({
+        status: 'warn',
+        message: `AIStore CRs live in ${ns}, which the guard never judges (${ns === expected.namespace ? 'its own namespace' : 'a system namespace'})`,
+        fix: `keep AIStore clusters in other namespaces${ns === expected.namespace ? ', or install the guard in a namespace of its own' : ''}`,
+      });
+      continue;
+    }
+    const labels = { ...snapshot.namespaceLabels[ns], [NAME_LABEL]: ns };
+    const missed = entries
+      .filter(({ entry }) => !selects(entry.namespaceSelector, labels))
+      .map((e) => e.entry.name);
+    if (missed.length > 0)
+      findings.push({
+        status: 'warn',
+        message: `AIStore CRs live in ${ns}, which ${list(missed, 3)} leave out: the guard is not sent their objects from there`,
+        fix: keeper
+          ? inSource(keeper, `every namespaceSelector selecting ${ns} (the chart's namespaces.judged, say)`)
+          : `let every namespaceSelector select ${ns} (the chart's namespaces.judged; a label it lacks; its NotIn values), or ${renderHint(expected)}`,
+      });
+  }
   return verdict(
     'namespace-selector',
     findings,
-    `${list(expected.excludedNamespaces, 6)} excluded from all ${entries.length} namespaced webhooks`,
+    `${list(expected.excludedNamespaces, 6)} excluded from all ${entries.length} namespaced webhooks${
+      judged.length > 0 ? `, which select ${list(judged)}, where AIStore CRs live` : ''
+    }`,
   );
 }
