@@ -10,9 +10,10 @@
 import { beforeAll, expect, it } from '@jest/globals';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderManifests } from '../../src/deploy/index.js';
-import type { CheckResult, WebhookConfiguration } from '../../src/doctor/types.js';
+import { checkNamespaceSelector } from '../../src/doctor/checks/namespace-selector.js';
+import { found, type CheckResult, type WebhookConfiguration } from '../../src/doctor/types.js';
 import { fakeApiserver, sendJson } from '../doctor/apiserver.js';
-import { b64, makeCerts, type Certs } from '../doctor/support.js';
+import { allEntries, b64, expectedFor, healthySnapshot, makeCerts, type Certs } from '../doctor/support.js';
 import { cli } from '../support/cli.js';
 
 let certs: Certs;
@@ -85,4 +86,20 @@ it('the AIStore list refused (403): warn naming it, not ok', async () => {
   expect(check.status).toBe('warn');
   expect(check.message).toMatch(/could not be read \(403/);
   expect(check.fix).toMatch(/list aistores/);
+});
+
+it('the AIStore namespace not readable, selectors by a label: unknown, not "left out"', async () => {
+  const expected = await expectedFor('base');
+  const snapshot = await healthySnapshot(expected, certs);
+  for (const w of allEntries(snapshot))
+    w.namespaceSelector = { matchLabels: { 'ais-guard.io/judged': 'true' } };
+  snapshot.aistoreNamespaces = found(['ais']); // its labels not read (403): no namespaceLabels.ais
+  const check = checkNamespaceSelector(snapshot, expected);
+  expect(check.status).toBe('warn');
+  expect(check.message).not.toMatch(/leave out/);
+  expect(check.message).toMatch(/labels of namespace ais could not be read/);
+  expect(check.fix).toMatch(/get namespace ais/);
+  // Read, and carrying the label: selected, ok.
+  snapshot.namespaceLabels.ais = { 'ais-guard.io/judged': 'true' };
+  expect(checkNamespaceSelector(snapshot, expected).status).toBe('ok');
 });
