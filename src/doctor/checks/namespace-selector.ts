@@ -1,6 +1,6 @@
 // The system namespaces and the guard's own are never sent to the guard: a guard that is down must
 // not block kube-system, and must never judge (or block) its own rollout.
-import type { CheckResult, Expected, Snapshot } from '../types.js';
+import type { CheckResult, Expected, LabelSelector, Snapshot } from '../types.js';
 import {
   couldNotRead,
   liveEntries,
@@ -62,13 +62,27 @@ export function checkNamespaceSelector(snapshot: Snapshot, expected: Expected): 
       continue;
     }
     const labels = { ...snapshot.namespaceLabels[ns], [NAME_LABEL]: ns };
-    const missed = entries
-      .filter(({ entry }) => !selects(entry.namespaceSelector, labels))
-      .map((e) => e.entry.name);
-    if (missed.length > 0)
+    const missed = entries.filter(({ entry }) => !selects(entry.namespaceSelector, labels));
+    // Its labels not read: a selector on any other label than the name cannot be judged.
+    const unknown =
+      snapshot.namespaceLabels[ns] === undefined
+        ? missed.filter(({ entry }) => byOtherLabels(entry.namespaceSelector))
+        : [];
+    const names = (of: typeof entries) =>
+      list(
+        of.map((e) => e.entry.name),
+        3,
+      );
+    if (unknown.length > 0)
       findings.push({
         status: 'warn',
-        message: `AIStore CRs live in ${ns}, which ${list(missed, 3)} leave out: the guard is not sent their objects from there`,
+        message: `AIStore CRs live in ${ns}, but the labels of namespace ${ns} could not be read: whether ${names(unknown)} select it is not known`,
+        fix: `run doctor as a user that may get namespace ${ns}`,
+      });
+    else if (missed.length > 0)
+      findings.push({
+        status: 'warn',
+        message: `AIStore CRs live in ${ns}, which ${names(missed)} leave out: the guard is not sent their objects from there`,
         fix: keeper
           ? inSource(keeper, `every namespaceSelector selecting ${ns} (the chart's namespaces.judged, say)`)
           : `let every namespaceSelector select ${ns} (the chart's namespaces.judged; a label it lacks; its NotIn values), or ${renderHint(expected)}`,
@@ -82,3 +96,8 @@ export function checkNamespaceSelector(snapshot: Snapshot, expected: Expected): 
     }`,
   );
 }
+
+/** A selector on some label other than the name, which only the namespace's labels can answer. */
+const byOtherLabels = (selector: LabelSelector | undefined): boolean =>
+  Object.keys(selector?.matchLabels ?? {}).some((k) => k !== NAME_LABEL) ||
+  (selector?.matchExpressions ?? []).some((e) => e.key !== NAME_LABEL);
