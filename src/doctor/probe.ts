@@ -14,8 +14,16 @@ export function probe(url: string, timeoutMs = 5_000): Promise<Probe> {
       url,
       { method: 'GET', rejectUnauthorized: false, agent: false, timeout: timeoutMs },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve({ ok: true, status: res.statusCode ?? 0, certPem }));
+        const body: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          if ((size += chunk.length) <= MAX_BODY) body.push(chunk);
+        });
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          const notReady = status === 200 ? undefined : failedChecks(Buffer.concat(body).toString('utf8'));
+          resolve({ ok: true, status, certPem, ...(notReady && { notReady }) });
+        });
         res.on('error', (err) => resolve({ ok: false, reason: err.message }));
       },
     );
@@ -46,4 +54,24 @@ function peerChain(leaf: DetailedPeerCertificate | undefined): Buffer[] {
     out.push(c.raw);
   }
   return out;
+}
+
+/** /readyz answers a few hundred bytes; more is not the guard's answer. */
+const MAX_BODY = 64 * 1024;
+
+/**
+ * The checks a guard's /readyz body names as failed (src/server/app.ts: tls, cluster, caBundle
+ * false; draining true), with its reason; undefined when the body is not that JSON.
+ */
+function failedChecks(text: string): string | undefined {
+  try {
+    const { checks, reason } = JSON.parse(text) as { checks?: Record<string, unknown>; reason?: unknown };
+    const failed = Object.entries(checks ?? {})
+      .filter(([name, value]) => (name === 'draining' ? value === true : value === false))
+      .map(([name]) => name);
+    const said = [...failed, ...(typeof reason === 'string' ? [reason] : [])].join(', ');
+    return said || undefined;
+  } catch {
+    return undefined;
+  }
 }

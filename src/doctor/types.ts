@@ -111,7 +111,15 @@ export interface Permission {
 }
 
 /** A direct HTTPS GET of <url origin>/readyz: the webhook called by URL (a guard outside the cluster). */
-export type Probe = { ok: true; status: number; certPem: string } | { ok: false; reason: string };
+export type Probe =
+  | {
+      ok: true;
+      status: number;
+      certPem: string;
+      /** What a /readyz that is not 200 says failed: "cluster", "tls (expired)", ... */
+      notReady?: string;
+    }
+  | { ok: false; reason: string };
 
 export interface Snapshot {
   configs: Partial<Record<ConfigKind, Fetched<WebhookConfiguration>>>;

@@ -50,11 +50,20 @@ export function checkWebhookService(snapshot: Snapshot, expected: Expected): Che
       done.add(origin);
       const probe = snapshot.probes[origin];
       if (probe?.ok && probe.status === 200) seen.push(`${origin} (by URL, /readyz 200)`);
+      else if (probe?.ok)
+        // It answers: running, but not ready (cache not synced, draining, certificate, caBundle).
+        findings.push({
+          status: 'fail',
+          message: `${entry.name} calls ${url}, whose guard is not ready: /readyz ${probe.status}${
+            probe.notReady ? ` (failed: ${probe.notReady})` : ''
+          }`,
+          fix: `see why in its /readyz (curl -k ${origin}/readyz) and its log; the rbac and certificate checks name a missing right or an expired certificate`,
+        });
       else
         findings.push({
           status: 'fail',
           message: `${entry.name} calls ${url}, which does not answer: ${
-            probe ? (probe.ok ? `/readyz ${probe.status}` : probe.reason) : 'not probed'
+            probe ? probe.reason : 'not probed'
           }`,
           fix: `start the guard at ${origin}, or point the webhooks at the Service (${renderHint(expected)})`,
         });
