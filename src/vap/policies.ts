@@ -704,6 +704,13 @@ const SPEC_CHANGE = {
     "request.operation == 'CREATE' || !has(object.spec) || !has(oldObject.spec) || object.spec != oldObject.spec",
 };
 
+/**
+ * An update of an object being deleted is not judged (evaluate.ts: it only goes away, and its
+ * controllers' last updates must pass), so neither the webhook nor a policy refuses it. In each
+ * validation, not a matchCondition: other objects still skip the policy after the label lookups.
+ */
+const BEING_DELETED = and("request.operation == 'UPDATE'", 'has(object.metadata.deletionTimestamp)');
+
 /** On UPDATE, the field at `path` is there and as the stored object has it. */
 const keptAsStored = (path: string) =>
   and(
@@ -742,6 +749,7 @@ function policyObject(def: PolicyDef) {
       validations: def.checks.map((c) => ({
         expression: or(
           ...(c.updateOnly ? ["request.operation != 'UPDATE'"] : []),
+          BEING_DELETED,
           not(c.broken('object', now)),
           and('oldObject != null', c.broken('oldObject', old)),
           ...(c.fixed ? [and(keptAsStored(`spec.targetSpec.${c.fixed.field}`), c.fixed.when(now))] : []),

@@ -8,9 +8,10 @@ import type { KubeObject } from '../../src/policy/index.js';
 import { aistore, targetStatefulSet } from '../support/builders.js';
 import { judgeAgreement } from '../vap/support/agreement.js';
 
+const BEING_DELETED = { deletionTimestamp: '2026-12-04T12:00:00Z', finalizers: ['x/y'] };
 const deleting = (o: KubeObject): KubeObject => ({
   ...o,
-  metadata: { ...o.metadata, deletionTimestamp: '2026-12-04T12:00:00Z', finalizers: ['x/y'] },
+  metadata: { ...o.metadata, ...BEING_DELETED } as KubeObject['metadata'],
 });
 const PINNED = { 'kubernetes.io/hostname': 'node-1' };
 const MANAGED = { 'app.kubernetes.io/managed-by': 'ais-operator' };
@@ -38,8 +39,9 @@ describe('review vap30: an UPDATE of an object being deleted', () => {
     expect(outcome.vap).toEqual([]);
     // Without the deletionTimestamp both refuse it.
     const strip = (o: KubeObject): KubeObject => {
-      const { deletionTimestamp: _d, finalizers: _f, ...metadata } = o.metadata!;
-      return { ...o, metadata };
+      const metadata = { ...o.metadata } as Record<string, unknown>;
+      for (const key of Object.keys(BEING_DELETED)) delete metadata[key];
+      return { ...o, metadata: metadata as KubeObject['metadata'] };
     };
     const live = judgeAgreement({
       name: 'live',
