@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  BUILT_IN_NAMESPACES,
   INSTALL_NAME,
   OVERLAYS,
   renderAdmissionPolicies,
@@ -281,6 +282,10 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
       url: opts.url,
     });
   }
+  if (opts.namespace !== undefined && BUILT_IN_NAMESPACES.has(opts.namespace) && !opts['webhooks-only'])
+    io.stderr.write(
+      `ais-guard: namespace ${opts.namespace} exists in every cluster: its Namespace object is not rendered (it would label it Pod Security restricted, refusing the privileged pods that run there)\n`,
+    );
   // The guard never judges its own namespace (every namespaceSelector leaves it out, and so does the
   // guard): an AIStore deployed there would go unjudged without a word.
   if (opts.namespace !== undefined && opts.namespace !== DEFAULT_NAMESPACE)

@@ -11,6 +11,7 @@ export {
 } from './manifests.js';
 export type { KObject } from './objects.js';
 export {
+  BUILT_IN_NAMESPACES,
   INSTALL_NAME,
   renameInstall,
   renameNamespace,

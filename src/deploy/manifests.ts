@@ -8,6 +8,7 @@ import YAML from 'yaml';
 import { buildKustomization } from './kustomize.js';
 import { isWebhookConfiguration, YAML_OPTIONS, type KObject } from './objects.js';
 import {
+  BUILT_IN_NAMESPACES,
   INSTALL_NAME,
   renameInstall,
   renameNamespace,
@@ -51,6 +52,9 @@ export async function renderManifests(opts: RenderOptions = {}): Promise<KObject
   let objects = await buildKustomization(overlayDir(opts.overlay ?? 'base'));
   const current = objects.find((o) => o.kind === 'Namespace')?.metadata?.name ?? 'ais-guard';
   if (opts.namespace && opts.namespace !== current) renameNamespace(objects, current, opts.namespace);
+  // Into a namespace every cluster has: its Namespace object would only relabel it (restricted).
+  if (opts.namespace && BUILT_IN_NAMESPACES.has(opts.namespace))
+    objects = objects.filter((o) => o.kind !== 'Namespace');
   if (opts.name && opts.name !== INSTALL_NAME) renameInstall(objects, opts.name);
   if (opts.image) setImage(objects, opts.image);
   if (opts.caBundle) setCaBundle(objects, opts.caBundle);

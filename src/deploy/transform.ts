@@ -9,6 +9,17 @@ import { podTemplateContainers, webhooksOf, type KObject } from './objects.js';
  * inject-ca-from annotation and the serving Certificate's <service>.<namespace>.svc names.
  * (The pod learns its namespace from the downward API, AIS_GUARD_NAMESPACE: nothing to rewrite.)
  */
+/**
+ * Namespaces Kubernetes makes itself: they always exist, so a Namespace object of that name could only
+ * relabel one, and the restricted Pod Security label would refuse the privileged pods kube-system runs.
+ */
+export const BUILT_IN_NAMESPACES: ReadonlySet<string> = new Set([
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+]);
+
 export function renameNamespace(objects: KObject[], from: string, to: string): void {
   setNamespace(objects, to);
   for (const o of objects) {
@@ -18,7 +29,9 @@ export function renameNamespace(objects: KObject[], from: string, to: string): v
       annotations['cert-manager.io/inject-ca-from'] = `${to}/${inject.slice(from.length + 1)}`;
     for (const w of webhooksOf(o))
       for (const e of w.namespaceSelector?.matchExpressions ?? [])
-        if (e.key === 'kubernetes.io/metadata.name') e.values = e.values?.map((v) => (v === from ? to : v));
+        // Once each: kube-system, say, is excluded already (the chart's ais-guard.namespaceSelector too).
+        if (e.key === 'kubernetes.io/metadata.name')
+          e.values = e.values && [...new Set(e.values.map((v) => (v === from ? to : v)))];
     if (o.kind === 'Certificate') {
       const spec = o.spec as { dnsNames?: string[] };
       spec.dnsNames = spec.dnsNames?.map((n) =>
