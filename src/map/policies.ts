@@ -67,11 +67,13 @@ const AISTORE: MapDef = {
     {
       // anti-affinity-not-disabled on UPDATE: a stored true that the update drops is kept (the
       // operator rejects any targetSpec change on UPDATE, and re-sending the manifest the guard
-      // patched on CREATE would be one).
+      // patched on CREATE would be one). Not on a CR being deleted: evaluate() changes nothing in an
+      // update of one, so the webhook leaves it as sent.
       rule: 'anti-affinity-not-disabled',
       patch: patchIf(
         and(
           "request.operation == 'UPDATE'",
+          '!has(object.metadata.deletionTimestamp)',
           'oldObject != null',
           present('oldObject', 'spec.targetSpec.disablePodAntiAffinity'),
           'oldObject.spec.targetSpec.disablePodAntiAffinity == true',
