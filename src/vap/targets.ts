@@ -229,9 +229,16 @@ export function targetPodLabels(crName: string): string {
   );
 }
 
-/** The pod spec pins one hostname with its nodeSelector. */
+/**
+ * The pod spec pins one hostname with its nodeSelector: a non-empty one (layout.ts layoutSignals; no
+ * node has an empty hostname label, so an empty one pins the targets to no node, not to one).
+ */
 export const pinsOneHost = (spec: string): string =>
-  and(`has(${spec}.nodeSelector)`, `${str(HOSTNAME_KEY)} in ${spec}.nodeSelector`);
+  and(
+    `has(${spec}.nodeSelector)`,
+    `${str(HOSTNAME_KEY)} in ${spec}.nodeSelector`,
+    `${spec}.nodeSelector[${str(HOSTNAME_KEY)}] != ''`,
+  );
 
 /** `name` is `<cr>-target-<N>` or ends with `-<cr>-target-<N>`, N >= 1: a target pod after the first. */
 export const laterTargetName = (name: string, crName: string): string =>
