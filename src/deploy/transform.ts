@@ -4,12 +4,6 @@ import { setNamespace } from './kustomize.js';
 import { podTemplateContainers, webhooksOf, type KObject } from './objects.js';
 
 /**
- * Moves the install from one namespace to another: everything kustomize's `namespace:` touches,
- * plus what it cannot know about: the webhooks' own-namespace exclusion, cert-manager's
- * inject-ca-from annotation and the serving Certificate's <service>.<namespace>.svc names.
- * (The pod learns its namespace from the downward API, AIS_GUARD_NAMESPACE: nothing to rewrite.)
- */
-/**
  * Namespaces Kubernetes makes itself: they always exist, so a Namespace object of that name could only
  * relabel one, and the restricted Pod Security label would refuse the privileged pods kube-system runs.
  */
@@ -20,6 +14,12 @@ export const BUILT_IN_NAMESPACES: ReadonlySet<string> = new Set([
   'kube-node-lease',
 ]);
 
+/**
+ * Moves the install from one namespace to another: everything kustomize's `namespace:` touches,
+ * plus what it cannot know about: the webhooks' own-namespace exclusion, cert-manager's
+ * inject-ca-from annotation and the serving Certificate's <service>.<namespace>.svc names.
+ * (The pod learns its namespace from the downward API, AIS_GUARD_NAMESPACE: nothing to rewrite.)
+ */
 export function renameNamespace(objects: KObject[], from: string, to: string): void {
   setNamespace(objects, to);
   for (const o of objects) {
