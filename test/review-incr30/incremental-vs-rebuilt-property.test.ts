@@ -31,7 +31,7 @@ import {
   targetPod,
   targetStatefulSet,
 } from '../support/builders.js';
-import { shape, verdicts } from '../support/watch-property.js';
+import { FakeFeed, shape, verdicts } from '../support/watch-property.js';
 
 type Obj = KubeObject & {
   metadata: Record<string, unknown>;
@@ -47,7 +47,7 @@ const NODES = ['n1', 'n2', 'n3'];
  * Frozen: the informer's cache and the context share each object (and reduce.ts shares equal parts
  * between PVs), so neither the context nor a rule may write to one.
  */
-const cachedOf = (o: Obj): Cached =>
+const cachedOf = (o: KubeObject): Cached =>
   deepFreeze(o.kind === 'PersistentVolumeClaim' ? (structuredClone(o) as Cached) : shape(o));
 
 const arbNode = fc
@@ -313,35 +313,6 @@ const byListOrder = (a: Obj, b: Obj) => {
   return x < y ? -1 : x > y ? 1 : 0;
 };
 
-/** One kind's ListWatch cache as client-node keeps it (cache.js addOrUpdateObject, deleteObject, deleteItems). */
-class Informer {
-  readonly cache = new Map<string, Cached>();
-  constructor(private readonly ctx: ClusterContext) {}
-  event(phase: 'ADDED' | 'MODIFIED' | 'DELETED', raw: Obj) {
-    const obj = cachedOf(raw);
-    const k = kindKey(obj);
-    if (phase === 'DELETED') {
-      // client-node calls back with the event's object, not the cached one.
-      if (this.cache.delete(k)) this.ctx.remove(obj);
-      return;
-    }
-    const found = this.cache.get(k);
-    if (found && found.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
-    this.cache.set(k, obj);
-    this.ctx.upsert(obj);
-  }
-  relist(items: Obj[]) {
-    const listed = items.map(cachedOf);
-    const keys = new Set(listed.map(kindKey));
-    for (const [k, old] of [...this.cache])
-      if (!keys.has(k)) {
-        this.cache.delete(k);
-        this.ctx.remove(old);
-      }
-    for (const obj of listed) this.event('ADDED', obj as Obj);
-  }
-}
-
 const [SELECTOR_KEY, SELECTOR_VALUE] = ['app.kubernetes.io/component', 'target'];
 /** The StatefulSet watch's label selector (cluster.ts RESOURCES); every other kind is watched whole. */
 const watched = (o: Obj) =>
@@ -487,10 +458,10 @@ const rebuilt = (server: Map<string, Obj>) => new ClusterContext(finalObjects(se
 
 function run(steps: Step[]) {
   const live = new ClusterContext();
-  const informers = new Map<string, Informer>();
+  const informers = new Map<string, FakeFeed>();
   const informer = (kind: string) => {
     let found = informers.get(kind);
-    if (!found) informers.set(kind, (found = new Informer(live)));
+    if (!found) informers.set(kind, (found = new FakeFeed(live, cachedOf)));
     return found;
   };
   const server = new Map<string, Obj>();

@@ -68,9 +68,13 @@ export const keyOf = (o: { metadata?: unknown }) => {
 /** Feed + ListWatch for one kind: reduced objects, resourceVersion dedupe, relist = delete vanished + upsert listed. */
 export class FakeFeed {
   cache = new Map<string, Cached>();
-  constructor(readonly ctx: ClusterContext) {}
+  /** `cachedOf`: the form the informer keeps (reduce.ts's, by default). */
+  constructor(
+    readonly ctx: ClusterContext,
+    private readonly cachedOf: (o: KubeObject) => Cached = shape,
+  ) {}
   event(phase: 'ADDED' | 'MODIFIED' | 'DELETED', raw: KubeObject) {
-    const obj = shape(raw);
+    const obj = this.cachedOf(raw);
     const k = keyOf(obj);
     if (phase === 'DELETED') {
       if (this.cache.delete(k)) this.ctx.remove(obj);
@@ -82,7 +86,7 @@ export class FakeFeed {
     this.ctx.upsert(obj);
   }
   relist(items: KubeObject[]) {
-    const shaped = items.map(shape);
+    const shaped = items.map(this.cachedOf);
     const keys = new Set(shaped.map(keyOf));
     for (const [k, old] of [...this.cache])
       if (!keys.has(k)) {
