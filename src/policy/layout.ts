@@ -418,11 +418,34 @@ export function stateClaimMounted(
   crName: string,
   cr: AIStoreCR,
 ): boolean {
+  const template = stateTemplate(ctx, namespace, crName);
+  return template === undefined ? hasStateClaim(cr) : template !== null;
+}
+
+/** The storage class the target StatefulSet's state claim template asks for, when the context has it. */
+export function stateTemplateClass(
+  ctx: ClusterContext,
+  namespace: string,
+  crName: string,
+): string | undefined {
+  const spec = stateTemplate(ctx, namespace, crName)?.spec;
+  return isObject(spec) && typeof spec.storageClassName === 'string' ? spec.storageClassName : undefined;
+}
+
+/** The target StatefulSet's state claim template: undefined with no StatefulSet (or templates) known, null when it has none. */
+function stateTemplate(
+  ctx: ClusterContext,
+  namespace: string,
+  crName: string,
+): Record<string, unknown> | null | undefined {
   const templates: unknown = ctx.statefulSet(namespace, targetStatefulSetName(crName))?.spec
     ?.volumeClaimTemplates;
-  if (!Array.isArray(templates)) return hasStateClaim(cr);
+  if (!Array.isArray(templates)) return undefined;
   const name = stateTemplateName(namespace, crName);
-  return templates.some((t) => isObject(t) && isObject(t.metadata) && t.metadata.name === name);
+  const found: unknown = templates.find(
+    (t) => isObject(t) && isObject(t.metadata) && t.metadata.name === name,
+  );
+  return isObject(found) ? found : null;
 }
 
 /** Which of a CR's target PVs to list (targetVolumes). */

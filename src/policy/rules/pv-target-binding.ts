@@ -64,7 +64,7 @@ import {
   objectsOf,
   type NodeSelectorRequirement,
 } from '../k8s.js';
-import { stateClaimMounted, targetVolumes, type TargetVolume } from '../layout.js';
+import { stateClaimMounted, stateTemplateClass, targetVolumes, type TargetVolume } from '../layout.js';
 import { targetCount } from '../target-count.js';
 import {
   keepOutOfDiscovery,
@@ -1229,7 +1229,8 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
 function checkStateCoverage({ subject, ctx, report }: RuleInput<'aistore'>, size: number): void {
   const { crName, namespace, object } = subject;
   const state = targetVolumes(ctx, namespace, crName, { cr: object }).filter((v) => v.state);
-  if (!state.some((v) => !isMadeForItsClaim(v.pv)) || state.some((v) => isMadeForItsClaim(v.pv))) return;
+  // Hand-made state PVs only: one a provisioner made for its claim means the class has one.
+  if (state.length === 0 || state.some((v) => isMadeForItsClaim(v.pv))) return;
   const storageClass = stateTemplateClass(ctx, namespace, crName) ?? stateClaimClass(object);
   if (ctx.hasFreeDiscoveredDisk(storageClass)) return;
   const claimed = new Set(state.map((v) => v.claim));
@@ -1251,17 +1252,6 @@ function checkStateCoverage({ subject, ctx, report }: RuleInput<'aistore'>, size
     `${names.join(', ')}${more} ha${missing.length === 1 ? 's' : 've'} no PV for the state claim (no PV with claimRef ${namespace}/${stateClaimName(namespace, crName, first)}${missing.length > 1 ? ', …' : ''}), while the other targets' state is on PVs made by hand: each target also claims ${STATE_CLAIM_SIZE}${cls} for its state, and without a PV for it the target stays Pending unless a provisioner makes one.`,
     `Create one PV per missing state claim (claimRef ${namespace}/${stateTemplateName(namespace, crName)}-${crName}-target-<N>, at least ${STATE_CLAIM_SIZE}), on the node of that target's data PVs.`,
   );
-}
-
-/** The storage class of the target StatefulSet's state claim template, when the context has it. */
-function stateTemplateClass(ctx: ClusterContext, namespace: string, crName: string): string | undefined {
-  const templates: unknown = ctx.statefulSet(namespace, `${crName}-target`)?.spec?.volumeClaimTemplates;
-  if (!Array.isArray(templates)) return undefined;
-  const name = stateTemplateName(namespace, crName);
-  for (const t of templates)
-    if (isObject(t) && isObject(t.metadata) && t.metadata.name === name && isObject(t.spec))
-      return typeof t.spec.storageClassName === 'string' ? t.spec.storageClassName : undefined;
-  return undefined;
 }
 
 /**
