@@ -309,8 +309,8 @@ export function parseInput(
      */
     const nearestLineOf = (path: (string | number)[]): number => {
       for (let n = path.length; n > 0; n--) {
-        const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-        if (node?.range) return linePos(node.range[0]).line;
+        const found = lineOf(path.slice(0, n), 0); // lines start at 1: 0 is none
+        if (found > 0) return found;
       }
       return line;
     };
