@@ -11,6 +11,10 @@ export const HOSTPORT_FIX =
  */
 export const LISTED = 5;
 
+/** The first LISTED names, comma-separated, and how many more there are. */
+export const listedNames = (names: readonly string[]): string =>
+  names.slice(0, LISTED).join(', ') + (names.length > LISTED ? ` and ${names.length - LISTED} more` : '');
+
 export const PENDING_PORTS = "node(s) didn't have free ports for the requested pod ports";
 
 /**

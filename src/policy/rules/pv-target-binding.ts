@@ -69,6 +69,7 @@ import { targetCount } from '../target-count.js';
 import {
   keepOutOfDiscovery,
   LISTED,
+  listedNames,
   patchPvCommand,
   PENDING_PORTS,
   removeUidCommand,
@@ -441,8 +442,7 @@ function checkStateClaimsNotMade({ subject, operation, ctx, report }: RuleInput<
     .filter((v) => v.state && canServeClaim(v.pv))
     .map((v) => `${nameOf(v.pv)} (claim ${v.claim})`);
   if (pvs.length === 0 || stateClaimMounted(ctx, namespace, crName, cr)) return;
-  const listed =
-    pvs.slice(0, LISTED).join(', ') + (pvs.length > LISTED ? ` and ${pvs.length - LISTED} more` : '');
+  const listed = listedNames(pvs);
   report.warn(
     isObject(cr.spec?.stateStorage) ? '/spec/stateStorage' : '/spec/hostpathPrefix',
     `PV(s) ${listed} are pre-bound to state claims of AIStore ${namespace}/${crName}, which keeps its targets' state ${stateHome(cr)}: its targets mount no state claim while it does (${NO_STATE_TEMPLATE}), so the targets' state is not on them.`,
@@ -1050,8 +1050,7 @@ function checkPlacement(input: RuleInput<'aistore'>): void {
     if (!excluded) continue;
     if (++reported > LISTED) break;
     const names = volumes.map((v) => nameOf(v.pv));
-    const listed =
-      names.slice(0, LISTED).join(', ') + (names.length > LISTED ? ` and ${names.length - LISTED} more` : '');
+    const listed = listedNames(names);
     // State claims kept from an earlier life of the CR (the operator's cleanup keeps claims unless
     // cleanupMetadata is set): a provisioner's local PV cannot move, but its claim can be made anew.
     const state = volumes.filter((v) => v.state).map((v) => v.claim);
@@ -1198,19 +1197,17 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
       else if (!discovered) missing.push(ordinal);
     }
     if (freeable.length > 0) {
-      const more = freeable.length > LISTED ? ` and ${freeable.length - LISTED} more` : '';
       report.warn(
         pointer('spec', 'targetSpec', 'mounts', mount.index),
-        `the PVs for mount ${mount.path} of ${freeable.length} target(s) (${freeable.slice(0, LISTED).join(', ')}${more}) are held by the uid of a deleted claim (Released): the targets' new claims stay Pending until each is freed.`,
+        `the PVs for mount ${mount.path} of ${freeable.length} target(s) (${listedNames(freeable)}) are held by the uid of a deleted claim (Released): the targets' new claims stay Pending until each is freed.`,
         `Free each, do not make another PV for its disk: ${removeUidCommand(freeable[0] as string)}`,
       );
     }
     if (missing.length === 0) continue;
-    const names = missing.slice(0, LISTED).map((n) => `${crName}-target-${n}`);
-    const more = missing.length > LISTED ? ` and ${missing.length - LISTED} more` : '';
+    const targets = listedNames(missing.map((n) => `${crName}-target-${n}`));
     report.warn(
       pointer('spec', 'targetSpec', 'mounts', mount.index),
-      `${names.join(', ')}${more} ha${missing.length === 1 ? 's' : 've'} no PV for mount ${mount.path} (no PV with claimRef ${namespace}/${dataClaimName(crName, mount.path, missing[0] as number)}${missing.length > 1 ? ', …' : ''}); without one a target stays Pending unless a provisioner makes it.`,
+      `${targets} ha${missing.length === 1 ? 's' : 've'} no PV for mount ${mount.path} (no PV with claimRef ${namespace}/${dataClaimName(crName, mount.path, missing[0] as number)}${missing.length > 1 ? ', …' : ''}); without one a target stays Pending unless a provisioner makes it.`,
       `Create one PV per missing claim, on the node that holds its disk (claimRef ${namespace}/${templateName(crName, mount.path)}-${crName}-target-<N>).`,
     );
   }
@@ -1239,8 +1236,7 @@ function checkStateCoverage({ subject, ctx, report }: RuleInput<'aistore'>, size
     if (!claimed.has(stateClaimName(namespace, crName, ordinal))) missing.push(ordinal);
   const [first] = missing;
   if (first === undefined) return;
-  const names = missing.slice(0, LISTED).map((n) => `${crName}-target-${n}`);
-  const more = missing.length > LISTED ? ` and ${missing.length - LISTED} more` : '';
+  const targets = listedNames(missing.map((n) => `${crName}-target-${n}`));
   const cls =
     storageClass === undefined
       ? ''
@@ -1249,7 +1245,7 @@ function checkStateCoverage({ subject, ctx, report }: RuleInput<'aistore'>, size
         : ` of class ${storageClass}`;
   report.warn(
     isObject(object.spec?.stateStorage) ? '/spec/stateStorage' : '/spec/stateStorageClass',
-    `${names.join(', ')}${more} ha${missing.length === 1 ? 's' : 've'} no PV for the state claim (no PV with claimRef ${namespace}/${stateClaimName(namespace, crName, first)}${missing.length > 1 ? ', …' : ''}), while the other targets' state is on PVs made by hand: each target also claims ${STATE_CLAIM_SIZE}${cls} for its state, and without a PV for it the target stays Pending unless a provisioner makes one.`,
+    `${targets} ha${missing.length === 1 ? 's' : 've'} no PV for the state claim (no PV with claimRef ${namespace}/${stateClaimName(namespace, crName, first)}${missing.length > 1 ? ', …' : ''}), while the other targets' state is on PVs made by hand: each target also claims ${STATE_CLAIM_SIZE}${cls} for its state, and without a PV for it the target stays Pending unless a provisioner makes one.`,
     `Create one PV per missing state claim (claimRef ${namespace}/${stateTemplateName(namespace, crName)}-${crName}-target-<N>, at least ${STATE_CLAIM_SIZE}), on the node of that target's data PVs.`,
   );
 }
@@ -1289,8 +1285,7 @@ function warnClaimsElsewhere({ subject, ctx, report }: RuleInput<'aistore'>, siz
   const [first] = found;
   if (first === undefined) return;
   const names = found.map((f) => f.pv);
-  const listed =
-    names.slice(0, LISTED).join(', ') + (names.length > LISTED ? ` and ${names.length - LISTED} more` : '');
+  const listed = listedNames(names);
   const where = [...new Set(found.map((f) => f.namespace))].sort();
   report.warn(
     '/metadata/namespace',
@@ -1375,8 +1370,7 @@ function checkScaleDown({ subject, oldObject, ctx, report }: RuleInput<'aistore'
     .filter((v) => v.ordinal >= after && v.ordinal < before && !isMadeForItsClaim(v.pv))
     .map((v) => nameOf(v.pv));
   if (left.length === 0) return;
-  const listed =
-    left.slice(0, LISTED).join(', ') + (left.length > LISTED ? ` and ${left.length - LISTED} more` : '');
+  const listed = listedNames(left);
   report.warn(
     at,
     `scaling the targets from ${before} to ${after} with pvcRetentionPolicy.whenScaled: Delete: the StatefulSet controller deletes the claims of ${removed}, so PV(s) ${listed} are left held by the deleted claims' uids, and a later scale-out's claims stay Pending until those PVs are freed.`,
