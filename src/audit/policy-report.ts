@@ -34,7 +34,9 @@ export function resultEntries(audited: AuditedObject[], now: number) {
       category: CATEGORY,
       ...(SEVERITY[r.result] && { severity: SEVERITY[r.result] }),
       result: r.result,
-      scored: true,
+      // Both specs: "warn: the requirements are not met and the policy is not scored" (Kyverno
+      // writes warn only for policies annotated scored "false"); fail and pass count.
+      scored: r.result !== 'warn',
       message: r.message,
       timestamp: { seconds: now, nanos: 0 },
       resources: [
