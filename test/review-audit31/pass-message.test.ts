@@ -1,0 +1,50 @@
+// Review audit31: the result entries of the PolicyReports and OpenReports `audit` writes, read as
+// Policy Reporter, kubectl and compliance tools read them (wgpolicyk8s.io v1alpha2 and openreports.io
+// v1alpha1 ReportResult: "warn: the policy requirements are not met and the policy is not scored").
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { openReports, policyReports } from '../../src/audit/index.js';
+import { audit } from '../../src/cli/audit.js';
+import { parseSource } from '../../src/cli/load.js';
+import { RULES } from '../../src/policy/index.js';
+import { fixture } from '../support/fixtures.js';
+
+interface Entry {
+  rule: string;
+  result: string;
+  scored: boolean;
+  message: string;
+}
+
+// Fixture 06 (a claim named the old doc's way: fail) and 04 (PVs pre-bound elsewhere: warn), passes.
+const AUDITED = audit(
+  ['04', '06'].flatMap((p) =>
+    parseSource(p, readFileSync(fixture(p), 'utf8'), []).manifests.map((m) => m.object),
+  ),
+);
+
+describe.each([
+  ['PolicyReports', policyReports],
+  ['OpenReports', openReports],
+] as const)('review audit31: %s result entries', (_name, build) => {
+  const entries = build(AUDITED, { now: 1 }).flatMap((r) => r.results as Entry[]);
+  const of = (result: string) => entries.filter((e) => e.result === result);
+
+  it('has fail, warn and pass entries to look at', () => {
+    expect(of('fail').length).toBeGreaterThan(0);
+    expect(of('warn').length).toBeGreaterThan(0);
+    expect(of('pass').length).toBeGreaterThan(0);
+  });
+
+  // A pass's message was the bare rule title, and most titles name the problem the rule looks for:
+  // Policy Reporter listed "hostPort on targets in a multi-target layout", "A target PV pre-bound by
+  // an earlier claim's uid" as the message of objects that have neither.
+  it("a pass's message says nothing was found, not the problem the rule looks for", () => {
+    const titles = new Set(RULES.map((r) => r.title));
+    for (const e of of('pass')) {
+      expect(titles.has(e.message)).toBe(false);
+      expect(e.message).toMatch(/^no finding: /);
+      expect(titles.has(e.message.replace(/^no finding: /, ''))).toBe(true);
+    }
+  });
+});
