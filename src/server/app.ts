@@ -19,7 +19,7 @@ import {
 } from './body.js';
 import { certificateReport, type CertificateStatus, type ExpiryState } from './certificate.js';
 import type { ClusterSource } from './cluster-source.js';
-import type { Metrics } from './metrics.js';
+import type { ErrorReason, Metrics } from './metrics.js';
 import { cannotJudge, review, type Endpoint, type ReviewDeps, type ReviewOutcome } from './review.js';
 
 export interface AppState {
@@ -68,7 +68,7 @@ function sendText(res: ServerResponse, status: number, text: string): void {
 const sendJson = (res: ServerResponse, status: number, body: unknown) =>
   sendText(res, status, JSON.stringify(body));
 
-const REASONS: Record<BodyError['status'], string> = {
+const REASONS: Record<BodyError['status'], ErrorReason> = {
   400: 'bad_review',
   408: 'too_slow',
   413: 'too_large',
@@ -106,7 +106,7 @@ function logReview(logger: Logger, req: AdmissionRequest, outcome: ReviewOutcome
 }
 
 /** Why a request could not be reviewed, as its HTTP status and the reason label of the errors metric. */
-function refusal(err: unknown): { status: number; reason: string; message: string; uid?: string } {
+function refusal(err: unknown): { status: number; reason: ErrorReason; message: string; uid?: string } {
   if (err instanceof BodyError)
     return { status: err.status, reason: REASONS[err.status], message: err.message };
   if (err instanceof BadReview)

@@ -2,9 +2,21 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { JudgedFinding } from '../policy/index.js';
 import type { Endpoint, Verdict } from './review.js';
-import { ReviewStats } from './review-stats.js';
+import { ENDPOINTS, ReviewStats } from './review-stats.js';
 import { HANDSHAKE_REASONS } from './handshake.js';
 import { VERSION } from '../cli/version.js';
+
+/** Every reason ais_guard_errors_total counts (app.ts refusal(): the body's 4xx, and internal). */
+export const ERROR_REASONS = [
+  'bad_review',
+  'too_slow',
+  'too_large',
+  'unsupported_media_type',
+  'overloaded',
+  'internal',
+] as const;
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+const RELOAD_RESULTS = ['ok', 'error'] as const;
 
 export class Metrics {
   readonly registry = new Registry();
@@ -85,8 +97,14 @@ export class Metrics {
   constructor() {
     this.stats.register(this.registry);
     this.buildInfo.set({ version: VERSION, node: process.version }, 1);
-    // Every reason from the start, so rate() and the alert see 0 rather than no series.
+    // Every label value from the start, so rate() and increase() see each series rise from 0: a
+    // series that appears at its first count (1) hides that count from them, and a replica's first
+    // error of a reason (AisGuardAdmissionErrors, sparse traffic) or its one certificate reload per
+    // renewal (the dashboard) would never show.
     for (const reason of HANDSHAKE_REASONS) this.handshakeErrors.inc({ reason }, 0);
+    for (const endpoint of ENDPOINTS)
+      for (const reason of ERROR_REASONS) this.errors.inc({ endpoint, reason }, 0);
+    for (const result of RELOAD_RESULTS) this.certReloads.inc({ result }, 0);
     // No prefix: stock Node.js dashboards and alerts query process_cpu_seconds_total,
     // nodejs_heap_size_used_bytes and the rest under their standard names.
     collectDefaultMetrics({ register: this.registry });

@@ -58,7 +58,11 @@ describe('review mon31: counters the pack reads with increase() start at 0', () 
     const steps = 2 * 60 + 1; // one hour of scrapes
     for (let step = 0; step < steps; step++) {
       // One AIStore write a minute the guard judges; two it refuses as bad reviews, at 10 and 12 min.
-      if (step % 2 === 0) await request(app).post('/validate').send(reviewOf(aistore({}))).expect(200);
+      if (step % 2 === 0)
+        await request(app)
+          .post('/validate')
+          .send(reviewOf(aistore({})))
+          .expect(200);
       if (step === 20 || step === 24)
         await request(app).post('/validate').set('content-type', 'application/json').send('{').expect(400);
       const text = (await request(app).get('/metrics').expect(200)).text;
