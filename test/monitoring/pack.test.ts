@@ -97,7 +97,7 @@ describe('monitoring pack', () => {
     }
   });
 
-  it('has the five alerts the issue asks for, one for callers refusing the certificate, one for a stale cache, one for a guard not scraped', () => {
+  it('has the five alerts the issue asks for, one for callers refusing the certificate, one for a stale cache, one for a guard not scraped, one for reviews past the timeout', () => {
     expect(rules.map((r) => r.alert)).toEqual([
       'AisGuardDown',
       'AisGuardCertificateExpiringSoon',
@@ -107,6 +107,7 @@ describe('monitoring pack', () => {
       'AisGuardCacheStale',
       'AisGuardDenialSpike',
       'AisGuardSlowReviews',
+      'AisGuardReviewsPastTimeout',
     ]);
   });
 
