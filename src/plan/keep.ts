@@ -245,16 +245,20 @@ function keepTarget(ordinal: number, existing: Existing, layout: Layout, taken: 
 
 /**
  * Targets whose PVs serve them keep their disks; the rest are placed (placeTargets) on the disks no
- * existing PV holds, the nodes' kept targets counted as their load. Throws `shortage` when they do not fit.
+ * existing PV holds, the nodes' kept targets counted as their load. Throws `shortage` when they do not
+ * fit, given why each target with PVs was not kept on them.
  */
 export function placeAround(
   existing: Existing,
   layout: Layout,
-  shortage: (open: DiskNode[], count: number, kept: number) => Error,
+  shortage: (open: DiskNode[], count: number, kept: number, dropped: string[]) => Error,
 ): { placements: Placement[]; warnings: string[] } {
   const { crName, nodes, needs, targets, perNode, hostDirs } = layout;
   const kept: Placement[] = [];
   const warnings: string[] = [];
+  // "<target> (<why>)" for each target not kept on its PVs' disks: a shortage throws before the
+  // warnings are printed, and these reasons are what the user must act on.
+  const dropped: string[] = [];
   const taken: Taken = { disks: new Map(), perNode: new Map() };
   for (let ordinal = 0; ordinal < targets; ordinal++) {
     const target = `${crName}-target-${ordinal}`;
@@ -262,6 +266,7 @@ export function placeAround(
     if (!verdict) continue;
     if ('why' in verdict) {
       warnings.push(`${target} is planned on other disks: ${verdict.why}; its existing PVs do not serve it`);
+      dropped.push(`${target} (${verdict.why})`);
       continue;
     }
     const node = verdict.keep[0]!.node;
@@ -278,7 +283,7 @@ export function placeAround(
   }));
   const load = open.map((n) => taken.perNode.get(n.name) ?? 0);
   const added = placeTargets(open, needs, free.length, perNode, load);
-  if (!added) throw shortage(open, free.length, kept.length);
+  if (!added) throw shortage(open, free.length, kept.length, dropped);
   const placed = added.map((p, k) => ({ ...p, ordinal: free[k] as number }));
   return { placements: [...kept, ...placed].sort((a, b) => a.ordinal - b.ordinal), warnings };
 }

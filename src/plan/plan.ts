@@ -149,7 +149,13 @@ function usableNodes(cr: AIStoreCR, nodes: DiskNode[]): DiskNode[] {
 const UNUSABLE_LISTED = 4;
 
 /** Why the disks cannot hold the targets, in the user's terms: too few, too small, wrong class. */
-function shortage(nodes: DiskNode[], needs: MountNeed[], targets: number, crName: string): PlanError {
+function shortage(
+  nodes: DiskNode[],
+  needs: MountNeed[],
+  targets: number,
+  crName: string,
+  dropped: string[] = [],
+): PlanError {
   const capacity = nodes.map((n) => nodeCapacity(n.disks, needs));
   const total = capacity.reduce((a, b) => a + b, 0);
   const perNode = nodes.map((n, i) => `${n.name} ${capacity[i]}`).join(', ');
@@ -171,7 +177,10 @@ function shortage(nodes: DiskNode[], needs: MountNeed[], targets: number, crName
   return new PlanError(
     `${lead}: ${targets} target(s) of ${crName} need ${needs.length} disk(s) each (one per mount: ${needs.map((n) => n.mount.path).join(', ')}), all on one node, no disk shared; ` +
       `the map holds ${total} target(s) (${perNode})` +
-      (rejected.length > 0 ? `; unusable: ${listed}` : ''),
+      (rejected.length > 0 ? `; unusable: ${listed}` : '') +
+      (dropped.length > 0
+        ? `; not kept on the disks their PVs hold: ${dropped.slice(0, UNUSABLE_LISTED).join(', ')}${dropped.length > UNUSABLE_LISTED ? ` and ${dropped.length - UNUSABLE_LISTED} more` : ''}`
+        : ''),
   );
 }
 
@@ -212,7 +221,7 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
       hostDirs,
       stateClaims: stateClaimClass(cr) !== undefined,
     },
-    (open, count, kept) =>
+    (open, count, kept, dropped) =>
       shortage(
         open,
         needs,
@@ -221,6 +230,7 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
           (hostDisks.length > 0
             ? ` (${hostDisks.length} disk(s) left out, such as ${hostDisks[0]!.node}:${hostDisks[0]!.path}: they hold the directories its useHostPath mounts write on every target node, ${hostDirs.join(', ')})`
             : ''),
+        dropped,
       ),
   );
   // The operator runs a target on every node the selector matches, up to the size limit: --targets
