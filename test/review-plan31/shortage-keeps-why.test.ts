@@ -9,7 +9,11 @@ import { parseDiskMap, planVolumes, PlanError } from '../../src/plan/index.js';
 import { aistore } from '../support/builders.js';
 
 const cr = (size: number, mountSize: string) =>
-  aistore({ disable: true, size, mounts: [{ path: '/data', size: mountSize, storageClass: 'local' }] }) as AIStoreCR;
+  aistore({
+    disable: true,
+    size,
+    mounts: [{ path: '/data', size: mountSize, storageClass: 'local' }],
+  }) as AIStoreCR;
 
 describe('review plan31: a shortage around existing PVs says which targets were not kept, and why', () => {
   // Planned when the mount was 2Ti: target-0 on n1:/mnt/a, target-1 on n2:/mnt/a. The CR now asks
