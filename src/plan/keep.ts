@@ -10,6 +10,7 @@ import {
   diskPathOf,
   isBeingDeleted,
   isDiscoveredDisk,
+  isInside,
   isObject,
   keepOutOfDiscovery,
   kindOf,
@@ -159,13 +160,30 @@ const isFree = (disk: Disk, existing: Existing, taken: Taken, hostDirs: string[]
   !holdsHostDir(disk, hostDirs) &&
   !taken.disks.has(diskKey(disk.node, disk.path));
 
-/** What is decided for one target whose PVs exist: the disks it keeps (and what to know), or why not. */
-type Kept = { keep: Disk[]; note?: string } | { why: string };
+/**
+ * What is decided for one target whose PVs exist, or why not: `keep`, its disks as its PVs use them
+ * (a PV's path may be a directory on the disk), `disks`, those disks as the map lists them, and what to know.
+ */
+type Kept = { keep: Disk[]; disks: Disk[]; note?: string } | { why: string };
 
 /** The targets kept so far: disk -> target, and targets per node. */
 interface Taken {
   disks: Map<string, string>;
   perNode: Map<string, number>;
+}
+
+/**
+ * The disk of the map a PV's (normalised) path is on: its mount point, else the innermost disk whose
+ * directory holds the path (a PV on /mnt/a/ais uses the disk mounted at /mnt/a).
+ */
+function diskOf(node: DiskNode, path: string): Disk | undefined {
+  let holder: Disk | undefined;
+  for (const d of node.disks) {
+    const at = normalDiskPath(d.path);
+    if (at === path) return d;
+    if (isInside(path, at) && (!holder || at.length > normalDiskPath(holder.path).length)) holder = d;
+  }
+  return holder;
 }
 
 /**
@@ -197,6 +215,8 @@ function keepTarget(ordinal: number, existing: Existing, layout: Layout, taken: 
       why: `node ${node.name} already runs a kept target, and the CR autoscales: the operator runs one target per node`,
     };
   const disks: (Disk | undefined)[] = [];
+  // The PV's own directory where it is one on the disk rather than its mount point: the plan keeps it.
+  const dirs: (string | undefined)[] = [];
   for (const [m, pv] of pvs.entries()) {
     // No disk of the map to keep: no PV, one that is no disk (a CSI volume: --diff shows it as
     // conflicting), or one gone from another node (it binds nothing): the mount gets a free disk.
@@ -204,14 +224,15 @@ function keepTarget(ordinal: number, existing: Existing, layout: Layout, taken: 
       disks.push(undefined);
       continue;
     }
-    const key = diskKey(pv.node, pv.path);
-    const disk = node.disks.find((d) => diskKey(d.node, d.path) === key);
-    if (!disk) return { why: `disk ${key} is not in the disk map` };
+    const disk = diskOf(node, pv.path);
+    if (!disk) return { why: `disk ${diskKey(pv.node, pv.path)} is not in the disk map` };
+    const key = diskKey(disk.node, disk.path);
     const misfit = unfit(disk, needs[m]!);
     if (misfit) return { why: `disk ${key} no longer fits: ${misfit}` };
     const holder = disks.includes(disk) ? 'another mount of the same target' : taken.disks.get(key);
     if (holder) return { why: `disk ${key} also backs ${holder}` };
     disks.push(disk);
+    if (normalDiskPath(disk.path) !== pv.path) dirs[m] = pv.path;
   }
   const missing = disks.flatMap((d, m) => (d ? [] : [m]));
   if (missing.length > 0) {
@@ -240,7 +261,11 @@ function keepTarget(ordinal: number, existing: Existing, layout: Layout, taken: 
       .filter((h) => !mine(h))
       .map((h) => `disk ${diskKey(d.node, d.path)} also holds ${intruder(h)}`),
   );
-  return { keep: kept, ...(others.length > 0 && { note: others.join('; ') }) };
+  return {
+    keep: kept.map((d, m) => (dirs[m] === undefined ? d : { ...d, path: dirs[m] })),
+    disks: kept,
+    ...(others.length > 0 && { note: others.join('; ') }),
+  };
 }
 
 /**
@@ -271,7 +296,7 @@ export function placeAround(
     }
     const node = verdict.keep[0]!.node;
     kept.push({ ordinal, node, disks: verdict.keep });
-    for (const d of verdict.keep) taken.disks.set(diskKey(d.node, d.path), target);
+    for (const d of verdict.disks) taken.disks.set(diskKey(d.node, d.path), target);
     taken.perNode.set(node, (taken.perNode.get(node) ?? 0) + 1);
     if (verdict.note) warnings.push(`${target} keeps its disks, but ${verdict.note}`);
   }

@@ -49,6 +49,7 @@ export {
   diskPathOf,
   HOSTNAME_KEY,
   isBeingDeleted,
+  isInside,
   isDiscoveredDisk,
   kindOf,
   kindAndName,
