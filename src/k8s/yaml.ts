@@ -14,6 +14,7 @@ import {
   isScalar,
   isSeq,
   LineCounter,
+  parseAllDocuments,
   parseDocument,
   visit,
   type YAMLError,
@@ -247,10 +248,21 @@ export function yamlMessage(message: string): string {
  */
 export function readYamlValue(text: string, where: string): unknown {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, lineCounter: lines, logLevel: 'error' });
-  const problem = doc.errors[0];
+  const docs = parseAllDocuments(text, { prettyErrors: false, lineCounter: lines, logLevel: 'error' });
+  const problem = docs.flatMap((d) => d.errors)[0];
   if (problem)
     throw new Error(`${where}:${lines.linePos(problem.pos[0]).line}: ${yamlMessage(problem.message)}`);
+  // A "---" before or after the one value (an empty or comment-only document) is no second value:
+  // kubectl skips such documents too. Two values are the user's to merge, said in their terms.
+  const values = docs.filter(
+    (d) => !(d.contents === null || (isScalar(d.contents) && d.contents.source === '')),
+  );
+  const second = values[1];
+  if (second)
+    throw new Error(
+      `${where}:${lines.linePos(second.range[0]).line}: a second YAML document starts here: the file holds one YAML document (drop the "---" between them and merge the two)`,
+    );
+  const doc = values[0] ?? parseDocument('', { logLevel: 'error' });
   // Keys are names (of nodes, of settings): one the parser takes for a number (010, 1e3) or a boolean
   // would silently become another name ("10", "1000").
   visit(doc, {

@@ -164,7 +164,7 @@ describe('readYamlValue', () => {
     expect(readYamlValue('x: yes\ny: 017\n', 'f')).toEqual({ x: 'yes', y: 17 });
     expect(readYamlValue('{"a": [1]}', 'f')).toEqual({ a: [1] });
     expect(readYamlValue('', 'f')).toBeNull();
-    expect(() => readYamlValue('a: 1\n---\nb: 2\n', 'f')).toThrow(/^f:2: Source contains multiple documents/);
+    expect(() => readYamlValue('a: 1\n---\nb: 2\n', 'f')).toThrow(/^f:2: a second YAML document/);
     expect(() => readYamlValue('a: 1\na: 2\n', 'f')).toThrow(/^f:2: Map keys must be unique$/);
   });
 });
