@@ -31,8 +31,13 @@ function parseDisk(node: string, raw: unknown, at: string, index: number): Disk 
   if (unknown.length > 0)
     throw new PlanError(`${at}: unknown key(s) ${unknown.join(', ')} (a disk has path, size, class)`);
   const { path, size, class: cls } = raw;
-  if (typeof path !== 'string' || !path.startsWith('/') || (path.length > 1 && path.endsWith('/')))
+  if (typeof path !== 'string' || !path.startsWith('/'))
     throw new PlanError(`${at}: path must be the disk's absolute mount point on the node, e.g. /mnt/sda`);
+  // Refused rather than normalised: the PV's local.path is the map's path as written.
+  if (path.length > 1 && path.endsWith('/'))
+    throw new PlanError(
+      `${at}: path ${path} ends in "/": write the mount point without it, e.g. ${path.replace(/\/+$/, '') || '/'}`,
+    );
   // The apiserver refuses a local PV whose path has a ".." element (pkg/apis/core/validation
   // validateLocalVolumeSource -> validatePathNoBacksteps): refused here, not planned into such a PV.
   if (path.split('/').includes('..'))
