@@ -270,7 +270,7 @@ export async function runPlan(argv: string[], io: Io): Promise<number> {
     io.stdout.write(printVolumes(plan.volumes, opts.format));
     return 0;
   }
-  const diff = diffVolumes(plan.volumes, existing ?? [], plan.namespace, plan.crName);
+  const diff = diffVolumes(plan.volumes, existing ?? [], plan.namespace, plan.crName, plan.mounts);
   io.stderr.write(diffSummary(diff));
   if (opts.missing) {
     // The plan follows the existing PVs (kept targets stay on their disks), so these PVs go beside

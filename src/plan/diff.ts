@@ -7,15 +7,19 @@ import {
   claimGone,
   diskPathOf,
   claimRefOf,
+  dataClaimName,
   hasClaimShape,
   isObject,
   kindOf,
+  legacyDocClaimName,
   nameOf,
   sameQuantity,
   pvHostname,
   removeUidCommand,
   stateTemplateName,
+  targetOrdinal,
   type KubeObject,
+  type Mount,
   type PersistentVolume,
 } from '../policy/index.js';
 
@@ -126,11 +130,28 @@ function isTargetVolume(pv: PersistentVolume, namespace: string, crName: string)
   );
 }
 
+/**
+ * The target claim an existing PV's claimRef meant in the old AIStore doc's wording,
+ * <namespace><path>-<cr>-target-<N> (legacyDocClaimName), for one of the CR's mounts; undefined for any
+ * other name, and where the namespace is the CR's name (the two wordings agree). No target ever
+ * claims such a name: the PV holds what was meant as the target's disk, and no claim binds it.
+ */
+function meantClaim(pv: PersistentVolume, namespace: string, crName: string, mounts: readonly Mount[]) {
+  const ref = claimRefOf(pv);
+  if (namespace === crName || ref?.namespace !== namespace) return undefined;
+  const ordinal = targetOrdinal(crName, ref.name);
+  if (ordinal === undefined) return undefined;
+  const mount = mounts.find((m) => ref.name === legacyDocClaimName(namespace, crName, m.path, ordinal));
+  return mount && dataClaimName(crName, mount.path, ordinal);
+}
+
 export function diffVolumes(
   planned: PersistentVolume[],
   existingObjects: KubeObject[],
   namespace: string,
   crName: string,
+  /** The CR's claim mounts: PVs pre-bound to the old doc's names for their claims are extra. */
+  mounts: readonly Mount[] = [],
 ): VolumeDiff {
   const existing = existingObjects.filter(
     (o): o is PersistentVolume => isObject(o) && kindOf(o) === 'PersistentVolume',
@@ -200,8 +221,15 @@ export function diffVolumes(
   }
   for (const pv of existing) {
     const claim = claimKey(pv);
-    if (claim && !plannedClaims.has(claim) && isTargetVolume(pv, namespace, crName))
-      diff.extra.push({ claim, existing: factsOf(pv) });
+    if (!claim || plannedClaims.has(claim)) continue;
+    const meant = meantClaim(pv, namespace, crName, mounts);
+    if (meant)
+      diff.extra.push({
+        claim,
+        existing: factsOf(pv),
+        note: `claim ${claim} follows the old AIStore doc's <namespace>-<path>-<pod> naming, which no target claims: the operator's claim is ${namespace}/${meant}; if PV ${nameOf(pv)} holds that target's data, set its spec.claimRef.name to ${meant} (and plan --diff again), else delete it`,
+      });
+    else if (isTargetVolume(pv, namespace, crName)) diff.extra.push({ claim, existing: factsOf(pv) });
   }
   return diff;
 }

@@ -26,6 +26,7 @@ export { clip, clipMiddle } from './text.js';
 export {
   claimMounts,
   dataClaimName,
+  legacyDocClaimName,
   hasClaimShape,
   isAIStore,
   MAX_MOUNTS,
