@@ -64,3 +64,24 @@ describe('review plan31: --diff and PVs named by the old doc', () => {
     expect(diffVolumes(plan.volumes, other, 'prod', 'ais', plan.mounts).extra).toEqual([]);
   });
 });
+
+describe('review plan31: a shortage caused by PVs of the old doc names them', () => {
+  // When those PVs hold every disk that fits, plan --diff stopped at "not enough disks ... 4 disk(s)
+  // held by existing PVs", exit 2, with no diff and no word that these are the targets' own disks
+  // under names no target claims.
+  it('says the held disks carry the old doc claim names, and which claim to set', () => {
+    const legacy = renamed(planVolumes(cr(), map()).volumes, (c) => c.replace(/^ais-/, 'prod-'));
+    const small = () =>
+      parseDiskMap({ n1: [{ path: '/mnt/a', size: '2Ti' }], n2: [{ path: '/mnt/a', size: '2Ti' }] });
+    let message = '';
+    try {
+      planVolumes(cr(), small(), { existing: structuredClone(legacy) });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('prod/prod-data-ais-target-0');
+    expect(message).toContain('ais-data-ais-target-0');
+    expect(message).toContain('old AIStore doc');
+    expect(message).not.toContain('\n');
+  });
+});
