@@ -136,7 +136,12 @@ function isTargetVolume(pv: PersistentVolume, namespace: string, crName: string)
  * other name, and where the namespace is the CR's name (the two wordings agree). No target ever
  * claims such a name: the PV holds what was meant as the target's disk, and no claim binds it.
  */
-function meantClaim(pv: PersistentVolume, namespace: string, crName: string, mounts: readonly Mount[]) {
+export function meantClaim(
+  pv: PersistentVolume,
+  namespace: string,
+  crName: string,
+  mounts: readonly Mount[],
+) {
   const ref = claimRefOf(pv);
   if (namespace === crName || ref?.namespace !== namespace) return undefined;
   const ordinal = targetOrdinal(crName, ref.name);

@@ -3,9 +3,12 @@
 import {
   autoScaleSizeLimit,
   claimMounts,
+  claimRefOf,
   fixedTargetSize,
   HOSTNAME_KEY,
+  isObject,
   isTargetAutoScaling,
+  kindOf,
   labelProblem,
   nameOf,
   namespaceOf,
@@ -23,6 +26,7 @@ import {
 import { nodeCapacity, unfit, type MountNeed, type Placement } from './assign.js';
 import { existingDisks, heldDiskCount, holdsHostDir, hostPathDirs, placeAround } from './keep.js';
 import type { DiskNode } from './diskmap.js';
+import { meantClaim } from './diff.js';
 import { PlanError } from './error.js';
 import { buildVolume } from './volumes.js';
 
@@ -184,6 +188,25 @@ function shortage(
   );
 }
 
+/**
+ * A shortage's error, told where existing PVs hold disks under the old AIStore doc's claim names
+ * (diff.ts meantClaim): those disks are the targets' own, and renaming their claimRef keeps them.
+ */
+function withLegacyNote(existing: KubeObject[], namespace: string, crName: string, mounts: Mount[]) {
+  const legacy = existing.flatMap((o) => {
+    if (!isObject(o) || kindOf(o) !== 'PersistentVolume') return [];
+    const meant = meantClaim(o as PersistentVolume, namespace, crName, mounts);
+    return meant ? [{ claim: `${namespace}/${claimRefOf(o as PersistentVolume)!.name}`, meant }] : [];
+  });
+  return (error: PlanError): PlanError => {
+    const first = legacy[0];
+    if (!first) return error;
+    return new PlanError(
+      `${error.message}; ${legacy.length} existing PV(s) are pre-bound to the old AIStore doc's <namespace>-<path>-<pod> claim names, which no target claims, such as ${first.claim} (the operator's claim is ${first.meant}): set their spec.claimRef.name to the operator's claims and plan keeps them (ais-guard check names each)`,
+    );
+  };
+}
+
 export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOptions = {}): Plan {
   const crName = nameOf(cr);
   if (!crName) throw new PlanError('the AIStore CR has no metadata.name');
@@ -222,15 +245,22 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
       stateClaims: stateClaimClass(cr) !== undefined,
     },
     (open, count, kept, dropped) =>
-      shortage(
-        open,
-        needs,
-        count,
-        `AIStore ${namespace}/${crName}${existing.held.length > 0 ? ` (${kept} target(s) kept on the disks their PVs hold, ${heldDiskCount(existing)} disk(s) held by existing PVs)` : ''}` +
-          (hostDisks.length > 0
-            ? ` (${hostDisks.length} disk(s) left out, such as ${hostDisks[0]!.node}:${hostDisks[0]!.path}: they hold the directories its useHostPath mounts write on every target node, ${hostDirs.join(', ')})`
-            : ''),
-        dropped,
+      withLegacyNote(
+        options.existing ?? [],
+        namespace,
+        crName,
+        needs.map((n) => n.mount),
+      )(
+        shortage(
+          open,
+          needs,
+          count,
+          `AIStore ${namespace}/${crName}${existing.held.length > 0 ? ` (${kept} target(s) kept on the disks their PVs hold, ${heldDiskCount(existing)} disk(s) held by existing PVs)` : ''}` +
+            (hostDisks.length > 0
+              ? ` (${hostDisks.length} disk(s) left out, such as ${hostDisks[0]!.node}:${hostDisks[0]!.path}: they hold the directories its useHostPath mounts write on every target node, ${hostDirs.join(', ')})`
+              : ''),
+          dropped,
+        ),
       ),
   );
   // The operator runs a target on every node the selector matches, up to the size limit: --targets
