@@ -137,8 +137,13 @@ export function explain(rule: Rule): string {
 }
 
 const RULES_HELP = `Usage: ais-guard rules [-o text|json|markdown|table]
-       ais-guard rules explain ID   one rule: what it checks, the operator behaviour it follows,
-                                    an example it passes and one it fails`;
+       ais-guard rules explain ID [-o text|json]
+                                    one rule: what it checks, the operator behaviour it follows,
+                                    an example it passes and one it fails (-o json: the rule as
+                                    "rules -o json" lists it)`;
+
+/** A rule's catalogue entry, as `rules -o json` lists it (its check function left out). */
+const ruleJson = ({ check: _check, ...meta }: Rule) => meta;
 
 export async function runRules(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -158,17 +163,15 @@ export async function runRules(argv: string[], io: Io): Promise<number> {
       throw new UsageError(
         `${id === undefined ? 'no rule id' : `unknown rule "${[id, ...extra].join(' ')}"`}; rule ids: ${RULE_IDS.join(', ')}`,
       );
-    io.stdout.write(explain(rule) + '\n');
+    // -o is read here too: taken and dropped, `-o json` gave a script prose and a typo passed.
+    if (values.output === 'json') io.stdout.write(JSON.stringify(ruleJson(rule), null, 2) + '\n');
+    else if (values.output === 'text') io.stdout.write(explain(rule) + '\n');
+    else throw new UsageError(`rules explain prints text or json, not "${values.output}"`);
     return 0;
   }
   const out = {
     text: () => RULES.map((r) => `${r.id.padEnd(28)} ${r.summary}`).join('\n') + '\n',
-    json: () =>
-      JSON.stringify(
-        RULES.map(({ check: _check, ...meta }) => meta),
-        null,
-        2,
-      ) + '\n',
+    json: () => JSON.stringify(RULES.map(ruleJson), null, 2) + '\n',
     markdown: () => markdownDoc(),
     table: () => markdownTable() + '\n',
   }[values.output as string];
