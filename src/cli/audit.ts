@@ -80,6 +80,10 @@ function options(argv: string[]) {
   if (implied && given && given !== implied)
     throw new UsageError(`-o ${implied} asks for ${implied} reports, --report-format for ${given}: give one`);
   const format = implied ? 'report' : (output as 'text' | 'json' | 'report');
+  // Given with text or JSON and no --apply, it chose nothing: the report printed as if it were not
+  // there, and someone asking for PolicyReports got neither them nor a word.
+  if (given !== undefined && format !== 'report' && !values.apply)
+    throw new UsageError('--report-format chooses the reports of -o report and --apply: give one of them');
   const reportFormat: ReportFormat = implied ?? given ?? 'auto';
   return { ...values, format, reportFormat, namespaces: values.namespace ?? [] };
 }
