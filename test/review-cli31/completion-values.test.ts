@@ -1,0 +1,92 @@
+// Review cli31: shell completion of a flag's value and of `help COMMAND`.
+// - `ais-guard check -o <TAB>` (and --mode, render --overlay, audit --report-format, doctor -o,
+//   serve --failure-mode ...) offered the directory's file names: every one a usage error, while the
+//   parser knows the few words it takes. The same in zsh and through `kubectl ais-guard`.
+// - `ais-guard help <TAB>` offered file names too, though `help COMMAND` takes a command.
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { cli } from '../support/cli.js';
+
+function bashComplete(script: string, words: string[]): string[] {
+  const program = `${script}
+COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}
+_ais_guard; printf '%s\\n' "\${COMPREPLY[@]}"`;
+  const r = spawnSync('bash', ['--norc', '--noprofile', '-c', program], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+const kubectl = async (words: string[]) =>
+  (await cli(['__complete', ...words])).stdout.split('\n').filter(Boolean);
+
+describe('review cli31: completing a flag value', () => {
+  let bash = '';
+  beforeAll(async () => {
+    bash = (await cli(['completion', 'bash'])).stdout;
+  });
+
+  it('bash: output formats, modes, overlays and report formats as the parsers take them', () => {
+    expect(bashComplete(bash, ['ais-guard', 'check', '-o', ''])).toEqual(['text', 'json', 'junit', 'sarif']);
+    expect(bashComplete(bash, ['ais-guard', 'check', '--output', 'j'])).toEqual(['json', 'junit']);
+    expect(bashComplete(bash, ['ais-guard', 'check', '--mode', ''])).toEqual(['enforce', 'warn', 'audit']);
+    expect(bashComplete(bash, ['ais-guard', 'render', '--overlay', 'c'])).toEqual(['cert-manager']);
+    expect(bashComplete(bash, ['ais-guard', 'audit', '--report-format', 'p'])).toEqual(['policyreport']);
+    expect(bashComplete(bash, ['ais-guard', 'doctor', '-o', ''])).toEqual(['text', 'json']);
+    expect(bashComplete(bash, ['ais-guard', 'plan', '-o', ''])).toEqual(['yaml', 'json']);
+    expect(bashComplete(bash, ['ais-guard', 'serve', '--failure-mode', ''])).toEqual(['allow', 'deny']);
+    expect(bashComplete(bash, ['ais-guard', 'rules', '-o', 'm'])).toEqual(['markdown']);
+    // --output=j: bash splits at "=" (COMP_WORDBREAKS).
+    expect(bashComplete(bash, ['ais-guard', 'check', '--output', '=', 'j'])).toEqual(['json', 'junit']);
+  });
+
+  it('bash: a value without fixed words is still a file name, and flags still complete', () => {
+    expect(bashComplete(bash, ['ais-guard', 'check', '-f', ''])).toEqual([]);
+    expect(bashComplete(bash, ['ais-guard', 'check', '-o', 'json', '--str'])).toEqual(['--strict']);
+  });
+
+  it('bash: help completes the commands', () => {
+    expect(bashComplete(bash, ['ais-guard', 'help', 'ch'])).toEqual(['check']);
+    expect(bashComplete(bash, ['ais-guard', 'help', 'co'])).toEqual(['completion']);
+  });
+
+  const hasZsh = !spawnSync('zsh', ['-f', '-c', 'true']).error;
+  (hasZsh ? it : it.skip)('zsh: the same values', async () => {
+    const script = (await cli(['completion', 'zsh'])).stdout;
+    const complete = (words: string[]) => {
+      const r = spawnSync(
+        'zsh',
+        [
+          '-f',
+          '-c',
+          `compdef() { : }
+compadd() { [[ $1 == -a ]] && print -l -- \${(P)2} }
+_describe() { print -l \${(P)4} }
+_files() { print _files }
+eval "$SCRIPT"
+words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; _ais_guard`,
+        ],
+        { env: { ...process.env, SCRIPT: script }, encoding: 'utf8' },
+      );
+      expect(r.stderr).toBe('');
+      return r.stdout.split('\n').filter(Boolean);
+    };
+    expect(complete(['ais-guard', 'check', '-o', ''])).toEqual(['text', 'json', 'junit', 'sarif']);
+    expect(complete(['ais-guard', 'render', '--overlay', ''])).toEqual([
+      'base',
+      'audit',
+      'cert-manager',
+      'validate-only',
+      'argocd',
+    ]);
+    expect(complete(['ais-guard', 'check', '-f', ''])).toEqual(['_files']);
+    expect(complete(['ais-guard', 'help', ''])).toEqual(expect.arrayContaining(['check', 'doctor']));
+  });
+
+  it('kubectl ais-guard: the same values, "--flag=" forms too, and help COMMAND', async () => {
+    expect(await kubectl(['check', '-o', ''])).toEqual(['text', 'json', 'junit', 'sarif', ':4']);
+    expect(await kubectl(['audit', '--report-format', 'o'])).toEqual(['openreports', ':4']);
+    expect(await kubectl(['check', '--output=j'])).toEqual(['--output=json', '--output=junit', ':4']);
+    expect(await kubectl(['check', '-f', ''])).toEqual([':0']);
+    expect(await kubectl(['help', 'pl'])).toEqual(['plan', ':4']);
+  });
+});
