@@ -23,7 +23,7 @@ import { judge } from './judge.js';
 import { terminalSafe } from './terminal.js';
 import { sourceWithoutText, type Manifest, type SourceFile } from './load.js';
 import { requireKubeConfig } from './kubeconfig.js';
-import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
+import { UsageError, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 import { SCHEMA_VERSION } from './report/schema.js';
 import { VERSION } from './version.js';
 
@@ -53,6 +53,8 @@ the cluster refused (each one is named; the others are still written).
 With -o report, the notes (e.g. the AIStore CRD is not installed) go to stderr.`;
 
 const FORMATS = ['text', 'json', 'report', 'policyreport', 'openreports'] as const;
+/** The words -o and --report-format take, for shell completion. */
+export const CHOICES: Choices = { output: FORMATS, 'report-format': REPORT_FORMATS };
 
 /** The options as parseArgs reads them; `completion` offers the same flags. */
 export const FLAGS = {

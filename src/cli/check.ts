@@ -22,7 +22,7 @@ import { renderJunitChunks } from './report/junit.js';
 import { warns } from './report/model.js';
 import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
-import { UsageError, wholeNumber, type Io, type ParseArgsOptionsConfig } from './usage.js';
+import { UsageError, wholeNumber, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 import { VERSION } from './version.js';
 import { writeFixes } from './write.js';
 
@@ -69,6 +69,8 @@ or an output that could not be written (a full disk);
 output's reader went away (| head: a quiet stop, as a tool killed by SIGPIPE).`;
 
 const FORMATS = ['text', 'json', 'junit', 'sarif'] as const;
+/** The words -o and --mode take, for shell completion. */
+export const CHOICES: Choices = { output: FORMATS, mode: MODES };
 const UNITS: Record<string, number> = { '': 1, Ki: 1024, Mi: MiB, Gi: 1024 * MiB };
 
 function bytes(flag: string, text: string | undefined, fallback: number): number {

@@ -1,13 +1,15 @@
 // `ais-guard completion bash|zsh`: a completion script built from the command table and each
-// command's parseArgs options, so a new command or flag is offered without touching this file.
+// command's parseArgs options and CHOICES, so a new command, flag or value is offered without
+// touching this file.
 // `ais-guard __complete WORD...`: the same choices in Cobra's completion protocol, which kubectl
 // (>= 1.26) speaks to a plugin's `kubectl_complete-<plugin>` executable (bin/kubectl_complete-ais_guard.js).
 import type { CommandModule } from './main.js';
-import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
+import { UsageError, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
 export const COMPLETION_HELP = `Usage: ais-guard completion bash|zsh
 
-Prints a shell completion script for ais-guard's commands, their flags and rule ids.
+Prints a shell completion script for ais-guard's commands, their flags (and the words a flag's value
+can be, such as -o's formats) and rule ids.
   bash:  source <(ais-guard completion bash)        (or save it under /etc/bash_completion.d/)
   zsh:   source <(ais-guard completion zsh)         (or save it as _ais-guard in a $fpath directory)`;
 
@@ -23,18 +25,23 @@ interface Spec {
   flags: string[];
   /** Flags that take a value: the next word is a value (completed as a file name), not a flag. */
   valued: string[];
+  /** Valued flags whose value is one of a few words (`-o` and `--output` alike): those, not files. */
+  choices: { flags: string[]; words: readonly string[] }[];
   subcommands: { name: string; words: readonly string[] }[];
 }
 
-function flagWords(flags: ParseArgsOptionsConfig | undefined) {
+function flagWords(flags: ParseArgsOptionsConfig | undefined, choices: Choices = {}) {
   const all: string[] = [];
   const valued: string[] = [];
+  const chosen: Spec['choices'] = [];
   for (const [name, option] of Object.entries(flags ?? {})) {
     const words = [`--${name}`, ...(option.short ? [`-${option.short}`] : [])];
     all.push(...words);
     if (option.type === 'string') valued.push(...words);
+    const values = choices[name];
+    if (values) chosen.push({ flags: words, words: values });
   }
-  return { flags: all, valued };
+  return { flags: all, valued, choices: chosen };
 }
 
 /** "  check PATH...   check AIStore manifests" lines of the main help, by command name. */
@@ -52,10 +59,11 @@ export async function specs(
   const out: Spec[] = [];
   for (const [name, load] of Object.entries(commands)) {
     const subs = SUBCOMMANDS[name] ?? {};
+    const command = await load();
     out.push({
       name,
       description: described.get(name) ?? '',
-      ...flagWords((await load()).flags),
+      ...flagWords(command.flags, command.choices),
       subcommands: await Promise.all(
         Object.entries(subs).map(async ([sub, words]) => ({ name: sub, words: await words() })),
       ),
@@ -63,7 +71,16 @@ export async function specs(
   }
   const builtin: Record<string, string> = { help: 'list the commands', version: 'print the version' };
   for (const [name, fallback] of Object.entries(builtin))
-    out.push({ name, description: described.get(name) ?? fallback, flags: [], valued: [], subcommands: [] });
+    out.push({
+      name,
+      description: described.get(name) ?? fallback,
+      flags: [],
+      valued: [],
+      choices: [],
+      // `help COMMAND` is that command's --help.
+      subcommands:
+        name === 'help' ? [...Object.keys(commands), 'version'].map((c) => ({ name: c, words: [] })) : [],
+    });
   return out;
 }
 
@@ -75,7 +92,11 @@ export function bashScript(commands: Spec[]): string {
     .filter((c) => c.flags.length > 0 || c.subcommands.length > 0)
     .map((c) => {
       const subs = c.subcommands
+        .filter((s) => s.words.length > 0)
         .map((s) => `      ${s.name}) [[ $COMP_CWORD -eq 3 ]] && sub_words=${words(s.words)} ;;`)
+        .join('\n');
+      const choices = c.choices
+        .map((ch) => `      ${ch.flags.join('|')}) choices=${words(ch.words)} ;;`)
         .join('\n');
       return [
         `    ${c.name})`,
@@ -84,6 +105,9 @@ export function bashScript(commands: Spec[]): string {
         `      subs=${words(c.subcommands.map((s) => s.name))}`,
         `      case "\${COMP_WORDS[2]}" in`,
         subs,
+        `      esac`,
+        `      case "$flag" in`,
+        choices,
         `      esac`,
         `      ;;`,
       ]
@@ -100,11 +124,23 @@ _ais_guard() {
     COMPREPLY=($(compgen -W ${words(commands.map((c) => c.name))} -- "$cur"))
     return 0
   fi
-  local flags="" valued="" subs="" sub_words=""
+  # The flag whose value is being typed: bash splits --output=json at "=" (COMP_WORDBREAKS), and
+  # the word is "=" itself right after it (readline completes what follows).
+  local flag="$prev"
+  if [[ "$cur" == "=" ]]; then
+    cur=""
+  elif [[ "$prev" == "=" && $COMP_CWORD -gt 2 ]]; then
+    flag="\${COMP_WORDS[COMP_CWORD-2]}"
+  fi
+  local flags="" valued="" subs="" sub_words="" choices=""
   case "\${COMP_WORDS[1]}" in
 ${cases}
   esac
-  # A flag's value: leave it to bash's file name completion (complete -o default).
+  # A flag's value: one of its words, else bash's file name completion (complete -o default).
+  if [[ -n "$choices" ]]; then
+    COMPREPLY=($(compgen -W "$choices" -- "$cur"))
+    return 0
+  fi
   [[ -n "$prev" && " $valued " == *" $prev "* ]] && return 0
   if [[ "$cur" == -* ]]; then
     COMPREPLY=($(compgen -W "$flags" -- "$cur"))
@@ -125,7 +161,11 @@ export function zshScript(commands: Spec[]): string {
     .filter((c) => c.flags.length > 0 || c.subcommands.length > 0)
     .map((c) => {
       const subs = c.subcommands
+        .filter((s) => s.words.length > 0)
         .map((s) => `        ${s.name}) (( CURRENT == 4 )) && sub_words=(${s.words.join(' ')}) ;;`)
+        .join('\n');
+      const choices = c.choices
+        .map((ch) => `        ${ch.flags.join('|')}) choices=(${ch.words.join(' ')}) ;;`)
         .join('\n');
       return [
         `    ${c.name})`,
@@ -134,6 +174,9 @@ export function zshScript(commands: Spec[]): string {
         `      subs=(${c.subcommands.map((s) => s.name).join(' ')})`,
         `      case $words[3] in`,
         subs,
+        `      esac`,
+        `      case $words[CURRENT-1] in`,
+        choices,
         `      esac`,
         `      ;;`,
       ]
@@ -144,7 +187,7 @@ export function zshScript(commands: Spec[]): string {
   return `#compdef ais-guard
 # zsh completion for ais-guard (generated by "ais-guard completion zsh")
 _ais_guard() {
-  local -a commands flags valued subs sub_words
+  local -a commands flags valued subs sub_words choices
   commands=(
 ${described}
   )
@@ -155,8 +198,10 @@ ${described}
   case $words[2] in
 ${cases}
   esac
-  # A flag's value: a file name.
-  if (( \${valued[(Ie)$words[CURRENT-1]]} )); then
+  # A flag's value: one of its words, else a file name.
+  if (( \${#choices} > 0 )); then
+    compadd -a choices
+  elif (( \${valued[(Ie)$words[CURRENT-1]]} )); then
     _files
   elif [[ $words[CURRENT] == -* ]]; then
     compadd -a flags
@@ -217,7 +262,14 @@ export function complete(all: Spec[], words: string[]): { candidates: string[]; 
   const spec = all.find((c) => c.name === words[0]);
   const prev = words.at(-2) ?? '';
   const files = { candidates: [], directive: DEFAULT_FILES };
-  if (!spec || (spec.valued.includes(prev) && words.length > 2) || cur.includes('=')) return files;
+  if (!spec) return files;
+  // A flag's value that is one of a few words, after the flag or in --flag=value.
+  const choicesOf = (flag: string) => spec.choices.find((c) => c.flags.includes(flag))?.words;
+  const inline = /^(--[^=]+)=/.exec(cur);
+  const after = words.length > 2 ? choicesOf(prev) : undefined;
+  const choices = inline ? choicesOf(inline[1]!)?.map((w) => `${inline[0]}${w}`) : after;
+  if (choices) return { candidates: matching(choices), directive: NO_FILE_COMPLETION };
+  if ((spec.valued.includes(prev) && words.length > 2) || cur.includes('=')) return files;
   if (cur.startsWith('-')) return { candidates: matching(spec.flags), directive: NO_FILE_COMPLETION };
   if (words.length === 2 && spec.subcommands.length > 0)
     return { candidates: matching(spec.subcommands.map((s) => s.name)), directive: NO_FILE_COMPLETION };

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { OVERLAYS, type Overlay } from '../deploy/index.js';
 import { paintFor } from './colour.js';
 import { requireKubeConfig } from './kubeconfig.js';
-import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
+import { UsageError, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 import { VERSION } from './version.js';
 
 export const DOCTOR_HELP = `Usage: ais-guard doctor [options]
@@ -47,9 +47,13 @@ export const FLAGS = {
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsOptionsConfig;
 
+const FORMATS = ['text', 'json'];
+/** The words -o and --overlay take, for shell completion. */
+export const CHOICES: Choices = { output: FORMATS, overlay: OVERLAYS };
+
 function options(argv: string[]) {
   const { values } = parseArgs({ args: argv, options: FLAGS });
-  if (!['text', 'json'].includes(values.output))
+  if (!FORMATS.includes(values.output))
     throw new UsageError(`unknown output format "${values.output}" (use text, json)`);
   if (!OVERLAYS.includes(values.overlay as Overlay))
     throw new UsageError(`unknown overlay "${values.overlay}" (use ${OVERLAYS.join(', ')})`);

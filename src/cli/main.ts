@@ -1,6 +1,6 @@
 // ais-guard command line. Each command is imported on demand, so `check` never loads the
 // Kubernetes client, express or node-forge.
-import { processIo, UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
+import { processIo, UsageError, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 import { VERSION } from './version.js';
 
 const HELP = `Usage: ais-guard <command> [options]
@@ -25,17 +25,18 @@ type Command = (argv: string[], io: Io) => Promise<number>;
 export interface CommandModule {
   run: Command;
   flags?: ParseArgsOptionsConfig;
+  choices?: Choices;
 }
 
 export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
-  check: () => import('./check.js').then((m) => ({ run: m.runCheck, flags: m.FLAGS })),
-  serve: () => import('./serve.js').then((m) => ({ run: m.runServe, flags: m.FLAGS })),
+  check: () => import('./check.js').then((m) => ({ run: m.runCheck, flags: m.FLAGS, choices: m.CHOICES })),
+  serve: () => import('./serve.js').then((m) => ({ run: m.runServe, flags: m.FLAGS, choices: m.CHOICES })),
   certs: () => import('./certs.js').then((m) => ({ run: m.runCerts, flags: m.FLAGS })),
-  render: () => import('./render.js').then((m) => ({ run: m.runRender, flags: m.FLAGS })),
-  rules: () => import('./rules.js').then((m) => ({ run: m.runRules, flags: m.FLAGS })),
-  plan: () => import('./plan.js').then((m) => ({ run: m.runPlan, flags: m.FLAGS })),
-  audit: () => import('./audit.js').then((m) => ({ run: m.runAudit, flags: m.FLAGS })),
-  doctor: () => import('./doctor.js').then((m) => ({ run: m.runDoctor, flags: m.FLAGS })),
+  render: () => import('./render.js').then((m) => ({ run: m.runRender, flags: m.FLAGS, choices: m.CHOICES })),
+  rules: () => import('./rules.js').then((m) => ({ run: m.runRules, flags: m.FLAGS, choices: m.CHOICES })),
+  plan: () => import('./plan.js').then((m) => ({ run: m.runPlan, flags: m.FLAGS, choices: m.CHOICES })),
+  audit: () => import('./audit.js').then((m) => ({ run: m.runAudit, flags: m.FLAGS, choices: m.CHOICES })),
+  doctor: () => import('./doctor.js').then((m) => ({ run: m.runDoctor, flags: m.FLAGS, choices: m.CHOICES })),
   completion: () =>
     import('./completion.js').then((m) => ({ run: (argv, io) => m.runCompletion(argv, io, COMMANDS, HELP) })),
 };

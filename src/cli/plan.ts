@@ -17,7 +17,7 @@ import {
 import { readYamlValue, stringifyForKube } from '../k8s/yaml.js';
 import { requireKubeConfig } from './kubeconfig.js';
 import { loadManifests } from './load.js';
-import { UsageError, wholeNumber, type Io, type ParseArgsOptionsConfig } from './usage.js';
+import { UsageError, wholeNumber, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
 export const PLAN_HELP = `Usage: ais-guard plan [options] --disks MAP CR.yaml       ("-" reads the CR from stdin)
        ais-guard plan [options] --disks MAP --from-cluster NS/NAME
@@ -48,6 +48,8 @@ Exit codes: 0 planned (warnings about the CR go to stderr), 1 --diff found diffe
 2 usage or input errors, or disks that cannot hold the targets.`;
 
 const FORMATS = ['yaml', 'json'] as const;
+/** The words -o takes, for shell completion. */
+export const CHOICES: Choices = { output: FORMATS };
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** The options as parseArgs reads them; `completion` offers the same flags. */

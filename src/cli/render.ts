@@ -17,7 +17,7 @@ import {
   type Overlay,
 } from '../deploy/index.js';
 import { HOSTNAME } from './certs.js';
-import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
+import { UsageError, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
 // For callers that found it here first; src/deploy/index.js is its home.
 export { renderManifests } from '../deploy/index.js';
@@ -106,6 +106,10 @@ export const FLAGS = {
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsOptionsConfig;
 
+const VAP_ACTIONS = ['deny', 'warn'];
+/** The words --overlay and --vap-actions take, for shell completion. */
+export const CHOICES: Choices = { overlay: OVERLAYS, 'vap-actions': VAP_ACTIONS };
+
 function options(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
@@ -114,7 +118,7 @@ function options(argv: string[]) {
   if (values['vap-actions'] !== undefined && !values.vap)
     throw new UsageError('--vap-actions goes with --vap');
   const vapActions = values['vap-actions'] ?? 'deny';
-  if (vapActions !== 'deny' && vapActions !== 'warn')
+  if (!VAP_ACTIONS.includes(vapActions))
     throw new UsageError(`unknown --vap-actions "${vapActions}" (use deny or warn)`);
   const webhookFlags = [
     'namespace',

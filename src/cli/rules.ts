@@ -12,7 +12,7 @@ import {
   type Rule,
 } from '../policy/index.js';
 import { EXAMPLES, type Example } from './rules-examples.js';
-import { UsageError, type Io, type ParseArgsOptionsConfig } from './usage.js';
+import { UsageError, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
 const cell = (s: string) => s.replaceAll('|', '\\|');
 /** The operator source links of a rule's `operator` text, for the table. */
@@ -75,6 +75,10 @@ export const FLAGS = {
   output: { type: 'string', short: 'o', default: 'text' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsOptionsConfig;
+
+const FORMATS = ['text', 'json', 'markdown', 'table'];
+/** The words -o takes, for shell completion. */
+export const CHOICES: Choices = { output: FORMATS };
 
 /** An example judged as the webhook would on CREATE: the last object, the others as its cluster. */
 export function judgeExample(ruleId: string, example: Example) {

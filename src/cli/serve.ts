@@ -1,11 +1,12 @@
 // `ais-guard serve`: the HTTPS admission webhook. Loads the Kubernetes client only here.
 import { parseArgs } from 'node:util';
 import { pino, type Logger } from 'pino';
-import { ConfigError, loadConfig, type ServerConfig } from '../server/config.js';
+import { ConfigError, FAILURE_MODES, LOG_LEVELS, loadConfig, type ServerConfig } from '../server/config.js';
 import { turnBatchedDestination } from './log-destination.js';
 import type { CaBundleKeeper } from '../k8s/ca-bundle-keeper.js';
 import { detectKubeConfigOrUsage } from './kubeconfig.js';
-import { UsageError, type Io } from './usage.js';
+import { UsageError, type Choices, type Io } from './usage.js';
+import { MODES } from '../policy/index.js';
 
 export const SERVE_HELP = `Usage: ais-guard serve [options]
 
@@ -67,6 +68,9 @@ export const FLAGS = {
   'shutdown-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** The words --mode, --failure-mode and --log-level take, for shell completion. */
+export const CHOICES: Choices = { mode: MODES, 'failure-mode': FAILURE_MODES, 'log-level': LOG_LEVELS };
 
 async function clusterSource(config: ServerConfig, logger: Logger) {
   if (config.noCluster) {

@@ -13,5 +13,11 @@ export interface Io {
 
 export const processIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
 
+/**
+ * The words a flag's value can be, by long flag name (the parser refuses any other): exported by a
+ * command as CHOICES, so shell completion offers them instead of file names.
+ */
+export type Choices = Record<string, readonly string[]>;
+
 /** A command's parseArgs options; exported by each command as FLAGS for shell completion. */
 export type ParseArgsOptionsConfig = NonNullable<import('node:util').ParseArgsConfig['options']>;

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { MODES, RULE_IDS, type Mode, type Modes } from '../policy/index.js';
 
 export type FailureMode = 'allow' | 'deny';
+export const FAILURE_MODES: readonly FailureMode[] = ['allow', 'deny'];
 
 export interface ServerConfig {
   port: number;
@@ -92,7 +93,7 @@ const FILE_KEYS = [
   'shutdownTimeoutSeconds',
   'shutdownDelaySeconds',
 ];
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** A flag's or variable's text as a number: decimal digits only. Number() alone takes " " and ""
  * for 0 (a random port), "0x50" for 80 and "1e3" for 1000. */

@@ -35,8 +35,14 @@ describe('review cli31: completing a flag value', () => {
     expect(bashComplete(bash, ['ais-guard', 'plan', '-o', ''])).toEqual(['yaml', 'json']);
     expect(bashComplete(bash, ['ais-guard', 'serve', '--failure-mode', ''])).toEqual(['allow', 'deny']);
     expect(bashComplete(bash, ['ais-guard', 'rules', '-o', 'm'])).toEqual(['markdown']);
-    // --output=j: bash splits at "=" (COMP_WORDBREAKS).
+    // --output=j: bash splits at "=" (COMP_WORDBREAKS); right after "=", the word is "=" itself.
     expect(bashComplete(bash, ['ais-guard', 'check', '--output', '=', 'j'])).toEqual(['json', 'junit']);
+    expect(bashComplete(bash, ['ais-guard', 'check', '--output', '='])).toEqual([
+      'text',
+      'json',
+      'junit',
+      'sarif',
+    ]);
   });
 
   it('bash: a value without fixed words is still a file name, and flags still complete', () => {
