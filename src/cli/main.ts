@@ -50,6 +50,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return command ? 0 : 2;
   }
   if (command === 'version' || command === '--version') {
+    if (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h')) {
+      io.stdout.write('Usage: ais-guard version\n\nPrints the version.\n');
+      return 0;
+    }
+    // Taken and dropped, `version -o json` (kubectl's spelling) gave a script text with exit 0.
+    if (rest.length > 0) {
+      io.stderr.write(`ais-guard version: takes no arguments (got "${rest.join(' ')}")\n`);
+      return 2;
+    }
     io.stdout.write(`ais-guard ${VERSION}\n`);
     return 0;
   }
