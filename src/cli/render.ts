@@ -131,12 +131,15 @@ function options(argv: string[]) {
   ] as const;
   if (values.vap && values.map) throw new UsageError('give --vap or --map, not both');
   const policies = values.vap ? '--vap' : values.map ? '--map' : undefined;
-  if (
-    policies &&
-    (values.overlay !== 'base' || values['webhooks-only'] || webhookFlags.some((f) => values[f]))
-  )
+  // Named as given: a fixed list of some of them left out --webhooks-only and --apiserver-cidr.
+  const given = [
+    ...(values.overlay !== 'base' ? ['overlay'] : []),
+    ...(values['webhooks-only'] ? ['webhooks-only'] : []),
+    ...webhookFlags.filter((f) => values[f] !== undefined),
+  ];
+  if (policies && given.length > 0)
     throw new UsageError(
-      `${policies} prints the admission policies alone: they take no overlay, namespace, name, image, caBundle or URL`,
+      `${policies} prints the admission policies alone, which take no webhook flags: drop ${given.map((f) => `--${f}`).join(', ')}`,
     );
   const overlay = values.overlay as Overlay;
   if (!OVERLAYS.includes(overlay))
