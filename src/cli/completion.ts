@@ -263,12 +263,17 @@ export function complete(all: Spec[], words: string[]): { candidates: string[]; 
   const prev = words.at(-2) ?? '';
   const files = { candidates: [], directive: DEFAULT_FILES };
   if (!spec) return files;
-  // A flag's value that is one of a few words, after the flag or in --flag=value.
+  // A flag's value that is one of a few words, after the flag or in --flag=value. There, as Cobra
+  // answers, the words alone: kubectl's shell scripts complete the part after "=" with them.
   const choicesOf = (flag: string) => spec.choices.find((c) => c.flags.includes(flag))?.words;
-  const inline = /^(--[^=]+)=/.exec(cur);
+  const inline = /^(--?[^=]+)=(.*)$/.exec(cur);
+  if (inline) {
+    const values = choicesOf(inline[1]!);
+    if (values)
+      return { candidates: values.filter((w) => w.startsWith(inline[2]!)), directive: NO_FILE_COMPLETION };
+  }
   const after = words.length > 2 ? choicesOf(prev) : undefined;
-  const choices = inline ? choicesOf(inline[1]!)?.map((w) => `${inline[0]}${w}`) : after;
-  if (choices) return { candidates: matching(choices), directive: NO_FILE_COMPLETION };
+  if (after) return { candidates: matching(after), directive: NO_FILE_COMPLETION };
   if ((spec.valued.includes(prev) && words.length > 2) || cur.includes('=')) return files;
   if (cur.startsWith('-')) return { candidates: matching(spec.flags), directive: NO_FILE_COMPLETION };
   if (words.length === 2 && spec.subcommands.length > 0)

@@ -91,7 +91,9 @@ words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; _ais_g
   it('kubectl ais-guard: the same values, "--flag=" forms too, and help COMMAND', async () => {
     expect(await kubectl(['check', '-o', ''])).toEqual(['text', 'json', 'junit', 'sarif', ':4']);
     expect(await kubectl(['audit', '--report-format', 'o'])).toEqual(['openreports', ':4']);
-    expect(await kubectl(['check', '--output=j'])).toEqual(['--output=json', '--output=junit', ':4']);
+    // --output=j: the values alone, as Cobra answers (kubectl's scripts complete after the "=").
+    expect(await kubectl(['check', '--output=j'])).toEqual(['json', 'junit', ':4']);
+    expect(await kubectl(['check', '-o=s'])).toEqual(['sarif', ':4']);
     expect(await kubectl(['check', '-f', ''])).toEqual([':0']);
     expect(await kubectl(['help', 'pl'])).toEqual(['plan', ':4']);
   });
