@@ -59,6 +59,8 @@ export class FakeApiServer {
   /** How a watch from a compacted version is refused: like the real apiserver (an ERROR event in a 200 stream) or with HTTP 410. */
   goneAs: 'event' | 'http' = 'event';
   readonly listCalls = Object.fromEntries(ALL.map((r) => [r, 0])) as Record<Resource, number>;
+  /** Ends every watch as soon as it is answered (200 and no event), as a proxy that cuts streams does. */
+  endWatchesAtOnce = false;
   readonly watchCalls = Object.fromEntries(ALL.map((r) => [r, 0])) as Record<Resource, number>;
   private version = 1;
   private compactedAt = 0;
@@ -66,6 +68,7 @@ export class FakeApiServer {
   private history: Event[] = [];
   private readonly watches = new Set<OpenWatch>();
   private readonly unserved = new Set<Resource>();
+  private readonly forbidden = new Set<Resource>();
   private held: (() => void)[] | undefined;
   private readonly snapshots = new Map<string, StoredObject[]>();
   private lastSnapshot = 0;
@@ -131,6 +134,21 @@ export class FakeApiServer {
   serve(resource: Resource, served: boolean): void {
     if (served) this.unserved.delete(resource);
     else this.unserved.add(resource);
+  }
+
+  /** A 403 for the resource's list and watch, as when the guard's ClusterRole lacks it; `false` allows it again. */
+  forbid(resource: Resource, forbidden: boolean): void {
+    if (forbidden) this.forbidden.add(resource);
+    else this.forbidden.delete(resource);
+  }
+
+  /** Ends the resource's open watches cleanly, as the apiserver does when it removes a CRD's storage. */
+  endWatches(resource: Resource): void {
+    for (const watch of this.watches) {
+      if (watch.resource !== resource) continue;
+      watch.res.end();
+      this.watches.delete(watch);
+    }
   }
 
   /** Cuts every watch connection without ending the chunked stream, as a lost network does. */
@@ -207,6 +225,16 @@ export class FakeApiServer {
     const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
     if (watch) this.watchCalls[resource]++;
     else this.listCalls[resource]++;
+    if (this.forbidden.has(resource)) {
+      const { kind } = RESOURCES[resource];
+      const verb = watch ? 'watch' : 'list';
+      return this.status(
+        res,
+        403,
+        'Forbidden',
+        `${resource} is forbidden: User "system:serviceaccount:ais-guard:ais-guard" cannot ${verb} resource "${resource}" (${kind}) at the cluster scope`,
+      );
+    }
     if (this.unserved.has(resource))
       return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
     if (watch && this.held) this.held.push(() => this.watch(resource, url, res));
@@ -267,6 +295,7 @@ export class FakeApiServer {
     for (const event of this.history)
       if (event.resource === resource && event.version > from && open.selects(event.object))
         this.send(res, event);
+    if (this.endWatchesAtOnce) return void res.end();
     this.watches.add(open);
     res.on('close', () => this.watches.delete(open));
   }

@@ -1,0 +1,55 @@
+// A watch the server answers with 200 and ends at once, again and again (a proxy that cuts
+// streams, an apiserver shedding watches): ListWatch re-watches after every clean end with no
+// delay, so the guard asked again hundreds of times a second, forever, and said nothing (client-go's
+// reflector backs off from such "very short watch"es). Such a watch must count as a failure: backed
+// off, said in the kind's lastError, and caught up once watches stay open again.
+import { afterEach, beforeEach, expect, it } from '@jest/globals';
+import { kubeCluster, type ClusterSource } from '../../src/server/cluster.js';
+import { node } from '../support/builders.js';
+import { FakeApiServer } from '../support/fake-apiserver.js';
+
+const FAST = { syncTimeoutMs: 30_000, retryBaseMs: 20, retryMaxMs: 100 };
+
+/** Polls a condition; the deadline only turns a hang into a message, it is no time budget. */
+async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+let fake: FakeApiServer;
+let source: ClusterSource | undefined;
+
+beforeEach(async () => {
+  fake = await FakeApiServer.start();
+  fake.put('nodes', node('node-1'));
+});
+
+afterEach(async () => {
+  await source?.stop();
+  source = undefined;
+  await fake.close();
+});
+
+it('backs off from watches the server ends at once, says why, and catches up when they stay open', async () => {
+  const c = (source = kubeCluster(fake.kubeConfig(), FAST));
+  await c.start();
+  await until('watches open', () => fake.openWatches() === 4);
+  fake.endWatchesAtOnce = true;
+  const from = fake.watchCalls.nodes;
+  const at = Date.now();
+  fake.endWatches('nodes');
+  await until('10 more watches of nodes', () => fake.watchCalls.nodes >= from + 10);
+  const elapsed = Date.now() - at;
+  // With the backoff, 10 retries wait at least half of 20+40+80+7×100 ms; without, ~20 ms in all.
+  expect(elapsed).toBeGreaterThanOrEqual(420);
+  expect(c.status().kinds.nodes?.lastError).toMatch(/watch ended by the server .* with no event/);
+
+  fake.endWatchesAtOnce = false;
+  await until('the nodes watch open again', () => fake.openWatches('nodes') === 1);
+  fake.put('nodes', node('node-2'));
+  await until('the change seen', () => c.context().nodes.length === 2);
+  expect(c.synced()).toBe(true);
+});
