@@ -209,16 +209,26 @@ class ClosableWatch extends Watch {
     let ended = false;
     let controller: AbortController | undefined;
     let heard = Date.now();
+    let events = 0;
+    const opened = Date.now();
     let watchdog: NodeJS.Timeout | undefined;
     const finish = (err: unknown) => {
       if (ended) return; // the watchdog already ended it; the abort that followed reports again
       ended = true;
       clearInterval(watchdog);
       if (controller) this.open.delete(controller);
+      // ListWatch re-watches at once after a clean end: a server (or proxy) that ends every watch
+      // as soon as it answers would be asked again hundreds of times a second, silently. Such a
+      // watch is a failure, as client-go's reflector has it ("very short watch"): the feed backs
+      // off and says why. An ERROR event (410 Gone) counts as an event: its relist is no failure.
+      const short = Date.now() - opened < SHORT_WATCH_MS;
+      if (!err && !this.closed && events === 0 && short)
+        err = new Error(`watch ended by the server within ${SHORT_WATCH_MS} ms with no event`);
       done(err);
     };
     const heardFrom = (phase: string, apiObj: unknown, watchObj?: unknown) => {
       heard = Date.now();
+      events++;
       // BOOKMARK and ERROR events carry no object of the kind: left as they are.
       const object = OBJECT_EVENTS.has(phase) ? this.shape(apiObj as Cached) : apiObj;
       callback(phase, object, watchObj);
@@ -267,6 +277,9 @@ class ClosableWatch extends Watch {
 }
 
 const OBJECT_EVENTS = new Set(['ADDED', 'MODIFIED', 'DELETED']);
+
+/** A watch that ends cleanly sooner than this with no event is treated as failed (client-go: 1 s). */
+const SHORT_WATCH_MS = 1_000;
 
 function aborted(): AbortController {
   const controller = new AbortController();
