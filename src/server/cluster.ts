@@ -312,6 +312,12 @@ class Feed {
   private listed: number | undefined;
   private absent = false;
   private stopped = false;
+  /**
+   * The error last logged, until a watch is established again: a failure that repeats itself (a
+   * ClusterRole without the resource: 403 on every retry; an apiserver down for an hour) is one
+   * warning, not one every 15-30 s, and its end is one line. /readyz keeps the error meanwhile.
+   */
+  private warned: { error: string; retries: number } | undefined;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -434,6 +440,13 @@ class Feed {
   private watchEstablished(): void {
     this.status.connected = true;
     this.healthySince = Date.now();
+    if (this.warned) {
+      this.settings.logger.info(
+        { resource: this.resource.name, failedBefore: this.warned.error, retries: this.warned.retries },
+        'list/watch working again',
+      );
+      this.warned = undefined;
+    }
   }
 
   private failed(err: unknown): void {
@@ -443,10 +456,14 @@ class Feed {
     this.status.connected = false;
     this.status.lastError = message;
     const delayMs = this.backoff();
-    this.settings.logger.warn(
-      { resource: this.resource.name, error: message, retryInMs: Math.round(delayMs) },
-      'list/watch failed',
-    );
+    if (this.warned?.error === message) this.warned.retries++;
+    else {
+      this.warned = { error: message, retries: 0 };
+      this.settings.logger.warn(
+        { resource: this.resource.name, error: message, retryInMs: Math.round(delayMs) },
+        'list/watch failed',
+      );
+    }
     this.retryIn(delayMs);
   }
 
