@@ -53,3 +53,22 @@ it('backs off from watches the server ends at once, says why, and catches up whe
   await until('the change seen', () => c.context().nodes.length === 2);
   expect(c.synced()).toBe(true);
 });
+
+it('backs off from watches that end with an ERROR event other than 410, and keeps its message', async () => {
+  const c = (source = kubeCluster(fake.kubeConfig(), FAST));
+  await c.start();
+  await until('watches open', () => fake.openWatches() === 4);
+  fake.failWatchesAtOnce = 'etcd: request timed out';
+  const from = fake.watchCalls.nodes;
+  const at = Date.now();
+  fake.failWatches(500, 'etcd: request timed out');
+  await until('10 more watches of nodes', () => fake.watchCalls.nodes >= from + 10);
+  expect(Date.now() - at).toBeGreaterThanOrEqual(420);
+  expect(c.status().kinds.nodes?.lastError).toMatch(/etcd: request timed out/);
+
+  fake.failWatchesAtOnce = undefined;
+  await until('the nodes watch open again', () => fake.openWatches('nodes') === 1);
+  fake.put('nodes', node('node-2'));
+  await until('the change seen', () => c.context().nodes.length === 2);
+  expect(fake.listCalls.nodes).toBe(1); // resumed, never relisted
+});

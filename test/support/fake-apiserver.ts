@@ -61,6 +61,8 @@ export class FakeApiServer {
   readonly listCalls = Object.fromEntries(ALL.map((r) => [r, 0])) as Record<Resource, number>;
   /** Ends every watch as soon as it is answered (200 and no event), as a proxy that cuts streams does. */
   endWatchesAtOnce = false;
+  /** When set, every watch is answered with one ERROR 500 event carrying this message, then ended. */
+  failWatchesAtOnce: string | undefined;
   readonly watchCalls = Object.fromEntries(ALL.map((r) => [r, 0])) as Record<Resource, number>;
   private version = 1;
   private compactedAt = 0;
@@ -162,6 +164,15 @@ export class FakeApiServer {
     this.compactedAt = this.version;
     this.history = [];
     for (const watch of this.watches) this.refuseGone(watch.res, 0);
+    this.watches.clear();
+  }
+
+  /** Ends every open watch with an ERROR event of this code (not 410), as the apiserver does when a watch breaks inside it. */
+  failWatches(code: number, message: string): void {
+    for (const watch of this.watches) {
+      const status = statusObject(code, 'InternalError', message);
+      watch.res.end(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
+    }
     this.watches.clear();
   }
 
@@ -296,6 +307,10 @@ export class FakeApiServer {
       if (event.resource === resource && event.version > from && open.selects(event.object))
         this.send(res, event);
     if (this.endWatchesAtOnce) return void res.end();
+    if (this.failWatchesAtOnce) {
+      const status = statusObject(500, 'InternalError', this.failWatchesAtOnce);
+      return void res.end(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
+    }
     this.watches.add(open);
     res.on('close', () => this.watches.delete(open));
   }
