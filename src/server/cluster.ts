@@ -222,13 +222,23 @@ class ClosableWatch extends Watch {
       // watch is a failure, as client-go's reflector has it ("very short watch"): the feed backs
       // off and says why. An ERROR event (410 Gone) counts as an event: its relist is no failure.
       const short = Date.now() - opened < SHORT_WATCH_MS;
-      if (!err && !this.closed && events === 0 && short)
+      if (!err && !this.closed && failure) err = failure;
+      else if (!err && !this.closed && events === 0 && short)
         err = new Error(`watch ended by the server within ${SHORT_WATCH_MS} ms with no event`);
       done(err);
     };
+    // An ERROR event other than 410 (which ListWatch answers with a relist) ends the stream, and
+    // ListWatch would re-watch at once and forget why: it is this watch's failure, with its message.
+    let failure: Error | undefined;
     const heardFrom = (phase: string, apiObj: unknown, watchObj?: unknown) => {
       heard = Date.now();
       events++;
+      const status = apiObj as { code?: unknown; message?: unknown } | undefined;
+      if (phase === 'ERROR' && status?.code !== 410)
+        failure = Object.assign(
+          new Error(`watch ended with an error: ${String(status?.code)} ${String(status?.message)}`),
+          { statusCode: typeof status?.code === 'number' ? status.code : undefined },
+        );
       // BOOKMARK and ERROR events carry no object of the kind: left as they are.
       const object = OBJECT_EVENTS.has(phase) ? this.shape(apiObj as Cached) : apiObj;
       callback(phase, object, watchObj);
