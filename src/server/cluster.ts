@@ -212,6 +212,9 @@ class ClosableWatch extends Watch {
     let events = 0;
     const opened = Date.now();
     let watchdog: NodeJS.Timeout | undefined;
+    // An ERROR event other than 410 (which ListWatch answers with a relist) ends the stream, and
+    // ListWatch would re-watch at once and forget why: it is this watch's failure, with its message.
+    let failure: Error | undefined;
     const finish = (err: unknown) => {
       if (ended) return; // the watchdog already ended it; the abort that followed reports again
       ended = true;
@@ -227,9 +230,6 @@ class ClosableWatch extends Watch {
         err = new Error(`watch ended by the server within ${SHORT_WATCH_MS} ms with no event`);
       done(err);
     };
-    // An ERROR event other than 410 (which ListWatch answers with a relist) ends the stream, and
-    // ListWatch would re-watch at once and forget why: it is this watch's failure, with its message.
-    let failure: Error | undefined;
     const heardFrom = (phase: string, apiObj: unknown, watchObj?: unknown) => {
       heard = Date.now();
       events++;
