@@ -13,4 +13,12 @@ if [ ! -f "$repo/dist/cli/main.js" ]; then
 fi
 # --allow-empty: pre-commit passes whatever staged files match (values, workflows, its own config):
 # a commit with no Kubernetes object in them has nothing to judge, and is no input error.
-exec node "$repo/bin/ais-guard.js" check --allow-empty "$@"
+# "$@" is the hook's `args:` then the staged files, relative to the repository root with no "./": a
+# file named "-prod.yaml" would be read as an option. No "--" can go between them (the script cannot
+# tell where args end), so an argument starting with "-" that names an existing file gets its "./".
+argv=()
+for a in "$@"; do
+  case $a in -?*) if [ -f "$a" ]; then a=./$a; fi ;; esac
+  argv+=("$a")
+done
+exec node "$repo/bin/ais-guard.js" check --allow-empty ${argv[@]+"${argv[@]}"} # (bash 3.2, macOS: an empty array is unbound)
