@@ -294,7 +294,7 @@ export function parseInput(
     }
     if (value === null || value === undefined) return; // empty document, e.g. a trailing "---"
     if (typeof value !== 'object' || Array.isArray(value)) {
-      errors.push({ file, line, message: `document ${i + 1} is not a Kubernetes object` });
+      errors.push({ file, line, message: notAnObject(i + 1) });
       return;
     }
     const object = value as KubeObject;
@@ -555,21 +555,32 @@ export async function loadManifests(
   return withoutPatchFiles(loaded, patchFiles);
 }
 
+const notAnObject = (document: number) => `document ${document} is not a Kubernetes object`;
+const NOT_AN_OBJECT = /^document \d+ is not a Kubernetes object$/;
+
 /** A kustomize tree checked as a folder: its patch files are not objects, and are left out with a note. */
 function withoutPatchFiles(loaded: Loaded, patchFiles: Map<string, string>): Loaded {
   if (patchFiles.size === 0) return loaded;
-  const skipped = new Set<SourceFile>();
+  const listed = (file: string) => file !== '-' && patchFiles.has(resolve(file));
+  const skipped = new Set<string>();
   const manifests = loaded.manifests.filter((m) => {
-    if (m.source.file === '-' || !patchFiles.has(resolve(m.source.file))) return true;
-    skipped.add(m.source);
+    if (!listed(m.source.file)) return true;
+    skipped.add(m.source.file);
     return false;
   });
-  for (const source of skipped)
+  // A JSON 6902 patch (patches[].path, patchesJson6902) is a list of operations, not an object:
+  // what is no error in a patch file. Anything else wrong in it (bad YAML) kustomize refuses too.
+  const errors = loaded.errors.filter((e) => {
+    if (!listed(e.file) || !NOT_AN_OBJECT.test(e.message)) return true;
+    skipped.add(e.file);
+    return false;
+  });
+  for (const file of skipped)
     loaded.notes.push({
-      file: source.file,
-      message: `skipped: a kustomize patch listed by ${patchFiles.get(resolve(source.file))}, not an object on its own (check the output of \`kustomize build\` to judge what is applied)`,
+      file,
+      message: `skipped: a kustomize patch listed by ${patchFiles.get(resolve(file))}, not an object on its own (check the output of \`kustomize build\` to judge what is applied)`,
     });
-  return { ...loaded, manifests };
+  return { ...loaded, manifests, errors };
 }
 
 /** Why JSON.parse refuses a value, or undefined when it reads it ("null" between objects included). */
