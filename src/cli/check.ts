@@ -15,7 +15,7 @@ import {
   type JudgeOptions,
   type Judged,
 } from './judge.js';
-import { bytesOf, loadManifests, parseInput, type LoadError } from './load.js';
+import { bytesOf, loadManifests, nonObjectsAsNotes, parseInput, type LoadError } from './load.js';
 import { DEFAULT_LIMITS } from './read.js';
 import { renderJsonChunks } from './report/json.js';
 import { renderJunitChunks } from './report/junit.js';
@@ -45,8 +45,9 @@ Options:
       --nodes-file FILE the cluster's Node objects (kubectl get nodes -o yaml), or node names one per line
   -n, --namespace NS    the namespace of objects that name none (as kubectl apply -n gives them)
       --context-per-dir judge each PATH as its own cluster (GitOps: check --context-per-dir clusters/*/)
-      --allow-empty     no Kubernetes object in the input is no error (a pre-commit hook's files: a
-                        commit may stage only values or workflow files)
+      --allow-empty     no Kubernetes object in the input is no error, and a document that is a list
+                        or a scalar is skipped with a note (a pre-commit hook's files: a commit may
+                        stage only values, workflow or kustomize patch files)
       --base DIR        a checkout of what is applied now (the target branch): each PATH is read under
                         DIR too, and an object found there is judged as the update from that version,
                         as the webhook judges its apply (without --base every object is a create)
@@ -178,7 +179,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     nodes: await readNodes(opts['nodes-file'], io),
     contextPerArgument: opts['context-per-dir'],
   };
-  const { sources, manifests, errors, notes } = await loadManifests(opts.paths, io.stdin, opts.limits);
+  const loaded = await loadManifests(opts.paths, io.stdin, opts.limits);
+  const { sources, manifests, errors, notes } = opts['allow-empty'] ? nonObjectsAsNotes(loaded) : loaded;
   errors.push(
     ...namespaceMismatches(manifests, opts.namespace),
     ...duplicates(manifests, judgeOptions.contextPerArgument),

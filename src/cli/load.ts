@@ -556,7 +556,26 @@ export async function loadManifests(
 }
 
 const notAnObject = (document: number) => `document ${document} is not a Kubernetes object`;
-const NOT_AN_OBJECT = /^document \d+ is not a Kubernetes object$/;
+const NOT_AN_OBJECT = /^document (\d+) is not a Kubernetes object$/;
+
+/**
+ * check --allow-empty (the pre-commit hook, which gets every staged YAML file): a document that is a
+ * list or a scalar (a JSON 6902 patch staged without its kustomization, .pre-commit-hooks.yaml, a
+ * playbook) holds no object to judge, like a values file: a note, not an input error.
+ */
+export function nonObjectsAsNotes(loaded: Loaded): Loaded {
+  const notes = [...loaded.notes];
+  const errors = loaded.errors.filter((e) => {
+    const document = NOT_AN_OBJECT.exec(e.message)?.[1];
+    if (document === undefined) return true;
+    notes.push({
+      ...e,
+      message: `document ${document} skipped: not a Kubernetes object (a list or a scalar)`,
+    });
+    return false;
+  });
+  return { ...loaded, errors, notes };
+}
 
 /** A kustomize tree checked as a folder: its patch files are not objects, and are left out with a note. */
 function withoutPatchFiles(loaded: Loaded, patchFiles: Map<string, string>): Loaded {
