@@ -3,7 +3,16 @@
 // AIS_GUARD points the scripts at this checkout's CLI (bin/ais-guard.js, built by npm ci).
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
@@ -91,8 +100,10 @@ describe('action.yml', () => {
     }
   });
 
-  it('installs the pinned version of this package by default, and uploads with codeql-action v3', () => {
-    expect(action.inputs.version!.default).toBe(pkg.version);
+  it('installs from its own checkout by default (no registry), and uploads with codeql-action v3', () => {
+    // ais-guard is not on npm: a registry default would install whatever holds that name there.
+    expect(action.inputs.version!.default).toBe('');
+    expect(action.inputs['install-from']!.default).toBe('');
     const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'));
     expect(upload?.uses).toBe('github/codeql-action/upload-sarif@v3');
     // Upload before failing: the verdict is the last step.
@@ -196,5 +207,28 @@ describe('scripts/action/verdict.sh and install.sh', () => {
     const missing = step('install.sh', { version: pkg.version, install_from: '/nonexistent/ais-guard.tgz' });
     expect(missing.code).toBe(2);
     expect(missing.stdout).toContain('::error::install-from: no such file');
+  });
+
+  it("install.sh by default puts the action checkout's own ais-guard on PATH and asks npm for nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ais-guard-action-install-'));
+    const fakeBin = join(dir, 'fake-bin');
+    mkdirSync(fakeBin);
+    // dist/ is built here (npm ci's prepare), so the registry must not be asked.
+    writeFileSync(join(fakeBin, 'npm'), '#!/bin/sh\necho "npm $*" >&2\nexit 97\n', { mode: 0o755 });
+    const githubPath = join(dir, 'github-path');
+    writeFileSync(githubPath, '');
+    const r = step(
+      'install.sh',
+      { version: '', install_from: '' },
+      {
+        PATH: `${fakeBin}:${process.env.PATH}`,
+        GITHUB_ACTION_PATH: ROOT,
+        RUNNER_TEMP: join(dir, 'runner'),
+        GITHUB_PATH: githubPath,
+      },
+    );
+    expect([r.code, r.stdout.trim()]).toEqual([0, `ais-guard ${pkg.version}`]);
+    const bin = readFileSync(githubPath, 'utf8').trim();
+    expect(realpathSync(join(bin, 'ais-guard'))).toBe(realpathSync(join(ROOT, 'bin', 'ais-guard.js')));
   });
 });
