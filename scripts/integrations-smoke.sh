@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The CI integrations as users install them, from this checkout packed as a release would be:
-#   1. the GitHub Action's install step from the `npm pack` tarball (input install-from), then its
-#      check step with the installed ais-guard on PATH, as a runner would chain them
+#   1. the GitHub Action's install step by default (a fresh clone as its checkout, built by npm ci)
+#      and from the `npm pack` tarball (input install-from), then its check step with the installed
+#      ais-guard on PATH, as a runner would chain them
 #   2. the krew archive built by scripts/release/krew.sh, linked as krew links it, run through
 #      `kubectl ais-guard`; completion through the caveats' link and `kubectl __complete`
 #   3. the pre-commit hook through `pre-commit try-repo` (scripts/precommit-smoke.sh)
@@ -11,6 +12,17 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d "${TMPDIR:-/tmp}/ais-guard-integrations.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL $*" >&2; exit 1; }
+
+echo "--- GitHub Action, default install: a fresh clone as the action's checkout, built on first use"
+git clone -q . "$work/action"
+mkdir -p "$work/runner-default"
+: >"$work/github-path-default"
+RUNNER_TEMP=$work/runner-default GITHUB_PATH=$work/github-path-default GITHUB_ACTION_PATH=$work/action \
+  INPUT_VERSION='' INPUT_INSTALL_FROM='' scripts/action/install.sh >"$work/install-default.log" 2>&1 ||
+  { cat "$work/install-default.log"; fail "install.sh (default) failed"; }
+bin=$(cat "$work/github-path-default")
+out=$(PATH="$bin:$PATH" ais-guard check examples/multi-target 2>&1) || fail "ais-guard check (default install): $out"
+echo "ok   action (default): $(PATH="$bin:$PATH" ais-guard version) from $(readlink "$bin/ais-guard")"
 
 echo "--- GitHub Action: install from the packed tarball, check examples/"
 tarball=$(npm pack --silent --pack-destination "$work" | tail -1)
