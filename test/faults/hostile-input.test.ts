@@ -1,6 +1,6 @@
 // Hostile review contents at the webhook (issue 15, "CPU grows as mounts × size" and "Evaluation
-// errors fail open"). The fixes live in the policy core (branch `core`); these tests hold the
-// webhook to them end to end, and fail until that work is merged:
+// errors fail open"). The fixes live in the policy core; these tests hold the webhook to them
+// end to end (they failed before that work was merged):
 // - a 3,000-deep array anywhere in an AIStore CR must not erase the target-host-port denial next
 //   to it (a RangeError in one rule turned the whole review into allowed: true);
 // - a CR with 10,000 mounts and 100 targets, with a PV in the cluster context, must be judged
