@@ -55,3 +55,22 @@ describe('docs/vap.md', () => {
     });
   });
 });
+
+describe('docs/deploy.md', () => {
+  it("the 'Which requests reach the guard' row for the mutating webhooks names the AIStore UPDATE render sends them", async () => {
+    const rendered = await cli(['render']);
+    const mutating = YAML.parseAllDocuments(rendered.stdout)
+      .map((d) => d.toJS() as { kind?: string; webhooks?: { rules: { operations: string[] }[] }[] })
+      .find((o) => o?.kind === 'MutatingWebhookConfiguration');
+    const takesUpdate = (mutating?.webhooks ?? []).some((w) =>
+      w.rules.some((r) => r.operations.includes('UPDATE')),
+    );
+    const row = doc('deploy.md')
+      .split('\n')
+      .find((l) => l.startsWith('| mutating (all 3)'));
+    expect({ takesUpdate, rowSaysUpdate: /UPDATE/.test(row ?? '') }).toEqual({
+      takesUpdate: true,
+      rowSaysUpdate: true,
+    });
+  });
+});
