@@ -23,14 +23,14 @@ const places = (labels: Record<string, string>) => ({
   nodeSelector: { ...defaults, nodeSelector: labels },
 });
 
-const GOOD = [
+const GOOD: Record<string, string>[] = [
   { release: 'kube-prometheus-stack' },
   { 'example.com/team': 'storage_A.1' },
   { 'kubernetes.io/os': 'linux' },
   { empty: '' },
   { x: 'a'.repeat(63) },
 ];
-const BAD = [
+const BAD: Record<string, string>[] = [
   { 'my label': 'x' },
   { release: 'y: z' },
   { release: 'kube prometheus' },
