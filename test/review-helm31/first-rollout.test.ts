@@ -26,7 +26,7 @@ function upgradeValues(command: string, installed: Values): Values {
 describe('review helm31: the first rollout leaves audit mode', () => {
   it('the documented upgrade after a --set mode=audit install enforces, with the other values kept', () => {
     const doc = readFileSync(join(CHART, '..', '..', '..', 'docs', 'helm.md'), 'utf8');
-    const para = doc.slice(doc.indexOf('First rollout:')).split('\n\n')[0];
+    const para = doc.slice(doc.indexOf('First rollout:')).split('\n\n')[0] ?? '';
     const command =
       /`(helm upgrade [^`]*)`/.exec(para)?.[1] ?? 'helm upgrade ais-guard deploy/helm/ais-guard';
     const installed = {
