@@ -71,7 +71,7 @@ const rows: CheckRow[] = [
       status: 'warn',
       message:
         /aistores\.validate\.ais-guard\.io is Ignore, documented Fail \(base\), as Helm release guard may set it \(failurePolicy\.aistores\): while the guard is down, AIStore objects are admitted unchecked/,
-      fix: /helm upgrade guard -n ais-guard <chart> --reuse-values --set failurePolicy\.aistores=Fail/,
+      fix: /helm upgrade guard -n ais-guard <chart> --reset-then-reuse-values --set failurePolicy\.aistores=Fail/,
     },
   },
   {
