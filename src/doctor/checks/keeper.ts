@@ -80,7 +80,11 @@ export function keeperOf(config: WebhookConfiguration | undefined): Keeper | und
       said: `Helm release ${release}`,
       undoes: 'at its next upgrade',
       gitOps: false,
-      setValue: (value, policy) => `helm upgrade ${args} <chart> --reuse-values --set ${value}=${policy}`,
+      // --reset-then-reuse-values (Helm 3.14+): the release's values over the given chart's defaults.
+      // --reuse-values keeps the defaults of the chart first installed, which a newer chart's
+      // templates fail on or render differently (docs/helm.md).
+      setValue: (value, policy) =>
+        `helm upgrade ${args} <chart> --reset-then-reuse-values --set ${value}=${policy}`,
     };
   }
   const labelled = labels['app.kubernetes.io/instance'];
