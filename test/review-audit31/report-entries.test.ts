@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { openReports, policyReports } from '../../src/audit/index.js';
 import { audit } from '../../src/cli/audit.js';
 import { parseSource } from '../../src/cli/load.js';
+import { RULES } from '../../src/policy/index.js';
 import { fixture } from '../support/fixtures.js';
 
 interface Entry {
@@ -41,5 +42,14 @@ describe.each([
   it('a warn is not scored; fail and pass are', () => {
     expect(of('warn').map((e) => e.scored)).toEqual(of('warn').map(() => false));
     expect([...of('fail'), ...of('pass')].every((e) => e.scored)).toBe(true);
+  });
+
+  it("a pass's message says nothing was found, not the problem the rule looks for", () => {
+    const titles = new Set(RULES.map((r) => r.title));
+    for (const e of of('pass')) {
+      expect(titles.has(e.message)).toBe(false);
+      expect(e.message).toMatch(/^no finding: /);
+      expect(titles.has(e.message.replace(/^no finding: /, ''))).toBe(true);
+    }
   });
 });
