@@ -8,17 +8,9 @@ import { kubeCluster, type ClusterSource } from '../../src/server/cluster.js';
 import { claimName, node, pv } from '../support/builders.js';
 import { testApp } from '../support/app.js';
 import { FakeApiServer } from '../support/fake-apiserver.js';
+import { until } from '../support/until.js';
 
 const FAST = { syncTimeoutMs: 30_000, retryBaseMs: 10, retryMaxMs: 50 };
-
-/** Polls a condition; the deadline only turns a hang into a message, it is no time budget. */
-async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 let fake: FakeApiServer;
 let source: ClusterSource | undefined;

@@ -12,6 +12,7 @@ import { review, type Endpoint } from '../../src/server/review.js';
 import { aistore, claimName, node, pv, pvc, targetPod, targetStatefulSet } from '../support/builders.js';
 import { FakeApiServer, type StoredObject } from '../support/fake-apiserver.js';
 import { decodePatch, reviewOf } from '../support/review.js';
+import { until } from '../support/until.js';
 
 const FAST = { syncTimeoutMs: 30_000, retryBaseMs: 20, retryMaxMs: 200 };
 const STATEFULSET_CONTROLLER = 'system:serviceaccount:kube-system:statefulset-controller';
@@ -24,14 +25,6 @@ const CONFIG = {
 
 let fake: FakeApiServer;
 let source: ClusterSource | undefined;
-
-async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 async function synced(): Promise<ClusterSource> {
   source = kubeCluster(fake.kubeConfig(), FAST);

@@ -9,19 +9,11 @@ import { detectKubeConfig, kubeCluster, noCluster, type ClusterSource } from '..
 import { KubeConfigError } from '../../src/k8s/kubeconfig.js';
 import { aistore, claimName, node, pv } from '../support/builders.js';
 import { FakeApiServer, type StoredObject } from '../support/fake-apiserver.js';
+import { until } from '../support/until.js';
 
 // Short retries keep the file fast and let every retry timer fire (or be cleared) within a test.
 // The sync timeout only bounds a broken test: start() resolves as soon as every kind is listed.
 const FAST = { syncTimeoutMs: 30_000, retryBaseMs: 20, retryMaxMs: 200 };
-
-/** Polls a condition; the deadline only turns a hang into a message, it is no time budget. */
-async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 // The labels operator v3.4.0 sets on its target StatefulSet (NewTargetSS): the informer watches
 // target StatefulSets and keeps those with operator evidence.
