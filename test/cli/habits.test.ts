@@ -8,6 +8,7 @@ import { wantsColour } from '../../src/cli/colour.js';
 import { FLAGS as CHECK_FLAGS } from '../../src/cli/check.js';
 import { RULE_IDS } from '../../src/policy/index.js';
 import { cli } from '../support/cli.js';
+import { bashComplete, hasZsh, zshComplete } from '../support/completion.js';
 import { fixture } from '../support/fixtures.js';
 
 /** A stdout that says it is a terminal, as process.stdout does at a shell prompt. */
@@ -115,14 +116,6 @@ describe('unknown flags', () => {
 });
 
 /** Runs the bash completion function as bash would for the words typed so far. */
-function bashComplete(script: string, words: string[]): string[] {
-  const program = `${script}
-COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}
-_ais_guard; printf '%s\\n' "\${COMPREPLY[@]}"`;
-  const r = spawnSync('bash', ['--norc', '--noprofile', '-c', program], { encoding: 'utf8' });
-  expect(r.stderr).toBe('');
-  return r.stdout.split('\n').filter(Boolean);
-}
 
 describe('completion', () => {
   let bash = '';
@@ -182,27 +175,9 @@ describe('completion', () => {
 
   // Where zsh is installed: the function run with the completion builtins stubbed to print what
   // they are given, for the words typed so far.
-  const hasZsh = !spawnSync('zsh', ['-f', '-c', 'true']).error;
   (hasZsh ? it : it.skip)('zsh: the function offers commands, rule ids and files as zsh would', async () => {
     const script = (await cli(['completion', 'zsh'])).stdout;
-    const complete = (words: string[]) => {
-      const r = spawnSync(
-        'zsh',
-        [
-          '-f',
-          '-c',
-          `compdef() { print "compdef $*" }
-compadd() { [[ $1 == -a ]] && print -l -- \${(P)2} }
-_describe() { print -l \${(P)4} }
-_files() { print _files }
-eval "$SCRIPT"
-words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; _ais_guard`,
-        ],
-        { env: { ...process.env, SCRIPT: script }, encoding: 'utf8' },
-      );
-      expect(r.stderr).toBe('');
-      return r.stdout.split('\n').filter(Boolean);
-    };
+    const complete = (words: string[]) => zshComplete(script, words, { compdef: true });
     expect(complete(['ais-guard', 'ch'])).toContain('check:check AIStore manifests offline (CI, GitOps)');
     expect(complete(['ais-guard', 'rules', 'explain', ''])).toEqual([
       'compdef _ais_guard ais-guard',

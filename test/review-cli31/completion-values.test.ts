@@ -4,17 +4,8 @@
 //   parser knows the few words it takes. The same in zsh and through `kubectl ais-guard`.
 // - `ais-guard help <TAB>` offered file names too, though `help COMMAND` takes a command.
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
 import { cli } from '../support/cli.js';
-
-function bashComplete(script: string, words: string[]): string[] {
-  const program = `${script}
-COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}
-_ais_guard; printf '%s\\n' "\${COMPREPLY[@]}"`;
-  const r = spawnSync('bash', ['--norc', '--noprofile', '-c', program], { encoding: 'utf8' });
-  expect(r.stderr).toBe('');
-  return r.stdout.split('\n').filter(Boolean);
-}
+import { bashComplete, hasZsh, zshComplete } from '../support/completion.js';
 
 const kubectl = async (words: string[]) =>
   (await cli(['__complete', ...words])).stdout.split('\n').filter(Boolean);
@@ -55,27 +46,9 @@ describe('review cli31: completing a flag value', () => {
     expect(bashComplete(bash, ['ais-guard', 'help', 'co'])).toEqual(['completion']);
   });
 
-  const hasZsh = !spawnSync('zsh', ['-f', '-c', 'true']).error;
   (hasZsh ? it : it.skip)('zsh: the same values', async () => {
     const script = (await cli(['completion', 'zsh'])).stdout;
-    const complete = (words: string[]) => {
-      const r = spawnSync(
-        'zsh',
-        [
-          '-f',
-          '-c',
-          `compdef() { : }
-compadd() { [[ $1 == -a ]] && print -l -- \${(P)2} }
-_describe() { print -l \${(P)4} }
-_files() { print _files }
-eval "$SCRIPT"
-words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; _ais_guard`,
-        ],
-        { env: { ...process.env, SCRIPT: script }, encoding: 'utf8' },
-      );
-      expect(r.stderr).toBe('');
-      return r.stdout.split('\n').filter(Boolean);
-    };
+    const complete = (words: string[]) => zshComplete(script, words);
     expect(complete(['ais-guard', 'check', '-o', ''])).toEqual(['text', 'json', 'junit', 'sarif']);
     expect(complete(['ais-guard', 'render', '--overlay', ''])).toEqual([
       'base',

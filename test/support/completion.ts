@@ -1,0 +1,41 @@
+// Running the completion scripts `ais-guard completion bash|zsh` prints as the shells would run them.
+import { expect } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+
+const quoted = (words: string[]) => words.map((w) => `'${w}'`).join(' ');
+
+/** What bash offers for `words` (the last one being completed), through the script's _ais_guard. */
+export function bashComplete(script: string, words: string[]): string[] {
+  const program = `${script}
+COMP_WORDS=(${quoted(words)}); COMP_CWORD=${words.length - 1}
+_ais_guard; printf '%s\\n' "\${COMPREPLY[@]}"`;
+  const r = spawnSync('bash', ['--norc', '--noprofile', '-c', program], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+/** zsh is not on every machine: its tests run where it is. */
+export const hasZsh = !spawnSync('zsh', ['-f', '-c', 'true']).error;
+
+/**
+ * What zsh offers for `words`, zsh's completion builtins stubbed to print what they are given;
+ * `compdef: true` prints the script's own compdef registration first.
+ */
+export function zshComplete(script: string, words: string[], { compdef = false } = {}): string[] {
+  const r = spawnSync(
+    'zsh',
+    [
+      '-f',
+      '-c',
+      `compdef() { ${compdef ? 'print "compdef $*"' : ':'} }
+compadd() { [[ $1 == -a ]] && print -l -- \${(P)2} }
+_describe() { print -l \${(P)4} }
+_files() { print _files }
+eval "$SCRIPT"
+words=(${quoted(words)}); CURRENT=${words.length}; _ais_guard`,
+    ],
+    { env: { ...process.env, SCRIPT: script }, encoding: 'utf8' },
+  );
+  expect(r.stderr).toBe('');
+  return r.stdout.split('\n').filter(Boolean);
+}
