@@ -3,6 +3,7 @@
 import { Agent, request } from 'node:https';
 import { connect as tcpConnect } from 'node:net';
 import { connect } from 'node:tls';
+import { until as waitUntil } from '../../support/until.js';
 
 export interface Target {
   port: number;
@@ -128,19 +129,13 @@ export async function pool(
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Polls `condition` every `everyMs` until it holds; throws after `timeoutMs`. */
-export async function until(
+/** test/support's until(), with the fault suite's shorter deadline and slower polling. */
+export const until = (
   what: string,
   condition: () => boolean | Promise<boolean>,
   timeoutMs = 10_000,
   everyMs = 20,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await sleep(everyMs);
-  }
-}
+): Promise<void> => waitUntil(what, condition, timeoutMs, everyMs);
 
 /**
  * A review whose body trickles in over `durationMs` (a slow but legitimate caller): resolves with
