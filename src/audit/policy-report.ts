@@ -4,13 +4,21 @@
 // The result entries and the grouping are shared with the OpenReports form (openreports.ts), whose
 // results have the same fields.
 import { RULE_DOC_BASE } from '../policy/index.js';
-import type { AuditedObject, Result } from './results.js';
+import type { AuditedObject, Result, RuleResult } from './results.js';
 
 export const REPORT_API = 'wgpolicyk8s.io/v1alpha2';
 export const REPORT_NAME = 'ais-guard';
 export const SOURCE = 'ais-guard';
 const CATEGORY = 'AIStore multi-target layout';
-const SEVERITY: Record<Result, string | undefined> = { fail: 'high', warn: 'medium', pass: undefined };
+/** The report specs' results: ours, and `error` (the policy could not be evaluated) for an unjudged fail. */
+export type ReportResult = Result | 'error';
+const reportResult = (r: RuleResult): ReportResult => (r.unjudged ? 'error' : r.result);
+const SEVERITY: Record<ReportResult, string | undefined> = {
+  fail: 'high',
+  warn: 'medium',
+  pass: undefined,
+  error: undefined,
+};
 
 export interface ReportOptions {
   /** When the audit ran (seconds since the epoch). */
@@ -27,37 +35,40 @@ export interface ReportScopes {
 
 export function resultEntries(audited: AuditedObject[], now: number) {
   return audited.flatMap(({ object, results }) =>
-    results.map((r) => ({
-      source: SOURCE,
-      policy: SOURCE,
-      rule: r.rule,
-      category: CATEGORY,
-      ...(SEVERITY[r.result] && { severity: SEVERITY[r.result] }),
-      result: r.result,
-      // Both specs: "warn: the requirements are not met and the policy is not scored" (Kyverno
-      // writes warn only for policies annotated scored "false"); fail and pass count.
-      scored: r.result !== 'warn',
-      message: r.message,
-      timestamp: { seconds: now, nanos: 0 },
-      resources: [
-        {
-          apiVersion: object.apiVersion,
-          kind: object.kind,
-          name: object.metadata?.name,
-          ...(object.metadata?.namespace && { namespace: object.metadata.namespace }),
-          ...(typeof (object.metadata as { uid?: unknown })?.uid === 'string' && {
-            uid: (object.metadata as { uid: string }).uid,
-          }),
-        },
-      ],
-      ...(r.fix && { properties: { fix: r.fix, path: r.path ?? '', doc: `${RULE_DOC_BASE}#${r.rule}` } }),
-    })),
+    results.map((r) => {
+      const result = reportResult(r);
+      return {
+        source: SOURCE,
+        policy: SOURCE,
+        rule: r.rule,
+        category: CATEGORY,
+        ...(SEVERITY[result] && { severity: SEVERITY[result] }),
+        result,
+        // Both specs: "warn: the requirements are not met and the policy is not scored" (Kyverno
+        // writes warn only for policies annotated scored "false"); fail, error and pass count.
+        scored: result !== 'warn',
+        message: r.message,
+        timestamp: { seconds: now, nanos: 0 },
+        resources: [
+          {
+            apiVersion: object.apiVersion,
+            kind: object.kind,
+            name: object.metadata?.name,
+            ...(object.metadata?.namespace && { namespace: object.metadata.namespace }),
+            ...(typeof (object.metadata as { uid?: unknown })?.uid === 'string' && {
+              uid: (object.metadata as { uid: string }).uid,
+            }),
+          },
+        ],
+        ...(r.fix && { properties: { fix: r.fix, path: r.path ?? '', doc: `${RULE_DOC_BASE}#${r.rule}` } }),
+      };
+    }),
   );
 }
 
-export function summary(entries: { result: Result }[]) {
-  const count = (r: Result) => entries.filter((e) => e.result === r).length;
-  return { pass: count('pass'), fail: count('fail'), warn: count('warn'), error: 0, skip: 0 };
+export function summary(entries: { result: ReportResult }[]) {
+  const count = (r: ReportResult) => entries.filter((e) => e.result === r).length;
+  return { pass: count('pass'), fail: count('fail'), warn: count('warn'), error: count('error'), skip: 0 };
 }
 
 export const LABELS = { 'app.kubernetes.io/managed-by': 'ais-guard' };
@@ -69,10 +80,10 @@ export const LABELS = { 'app.kubernetes.io/managed-by': 'ais-guard' };
  */
 export const MAX_RESULT_BYTES = 1024 * 1024;
 export const OMITTED = 'ais-guard.io/omitted-results';
-const RANK: Record<Result, number> = { fail: 0, warn: 1, pass: 2 };
+const RANK: Record<ReportResult, number> = { fail: 0, error: 0, warn: 1, pass: 2 };
 
-/** The results, or as many as fit MAX_RESULT_BYTES: fails first, then warnings, then passes; in their order. */
-function withinBudget<T extends { result: Result }>(results: T[]): T[] {
+/** The results, or as many as fit MAX_RESULT_BYTES: fails and errors first, then warnings, then passes; in their order. */
+function withinBudget<T extends { result: ReportResult }>(results: T[]): T[] {
   const sizes = results.map((r) => JSON.stringify(r).length + 1);
   if (sizes.reduce((a, b) => a + b, 0) <= MAX_RESULT_BYTES) return results;
   const byRank = results

@@ -12,6 +12,8 @@ export interface RuleResult {
   /** For fail and warn: where in the object, and how to fix. */
   path?: string;
   fix?: string;
+  /** A fail because the rule could not run on the object (reports: `error`); see Finding.unjudged. */
+  unjudged?: true;
 }
 
 export interface AuditedObject {
@@ -42,6 +44,7 @@ export function resultsOf(evaluation: Evaluation): RuleResult[] {
     message: f.mutation ? `the guard would change this on CREATE: ${f.message}` : f.message,
     path: f.path,
     fix: f.fix,
+    ...(f.unjudged && { unjudged: true as const }),
   }));
   // Most titles name the problem a rule looks for ("hostPort on targets in a multi-target layout"):
   // alone, as the message of a pass, they read as a finding in Policy Reporter and -o json.

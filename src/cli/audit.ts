@@ -181,7 +181,7 @@ export function renderAuditText(audited: AuditedObject[], notes: string[]): stri
       : ' [one target per node]';
     out.push(terminalSafe(`${kindAndName(object)}${layout}`));
     for (const r of problems) {
-      out.push(`  ${MARK[r.result]}  ${r.rule}: ${terminalSafe(r.message)}`);
+      out.push(`  ${r.unjudged ? 'ERROR' : MARK[r.result]}  ${r.rule}: ${terminalSafe(r.message)}`);
       out.push(`        fix: ${terminalSafe(r.fix ?? '')}`);
       out.push(`        see: ${RULE_DOC_BASE}#${r.rule}`);
     }

@@ -61,6 +61,7 @@ function judged(f: Finding, action: Action, message = f.message): JudgedFinding 
     action,
   };
   if (f.mutation) out.mutation = true;
+  if (f.unjudged) out.unjudged = true;
   return out;
 }
 
@@ -97,6 +98,7 @@ function failedRule(ruleId: string, err: unknown): Finding {
     path: '',
     fix: 'Remove malformed or deeply nested fields from the object; if it is well-formed, report this to the ais-guard maintainers.',
     doc: docAnchor(ruleId),
+    unjudged: true,
   };
 }
 

@@ -53,6 +53,11 @@ export interface Finding {
   doc: string;
   /** Set when the finding reports a change the rule made to the object (a mutation). */
   mutation?: true;
+  /**
+   * Set when the rule could not run on the object: its deny is the guard refusing to let the object
+   * through unjudged, not a finding about it (reports call it an error, not a failure).
+   */
+  unjudged?: true;
 }
 
 /** A JSON Patch operation (RFC 6902), as produced by the patch library. */

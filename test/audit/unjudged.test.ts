@@ -7,12 +7,13 @@
 // - the JSON reports: the finding or result still fails, marked `unjudged: true` (schema v1).
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { buildReports, resultsOf, type AuditedObject } from '../../src/audit/index.js';
 import { renderAuditJson } from '../../src/cli/audit.js';
 import { renderJunitChunks } from '../../src/cli/report/junit.js';
 import { renderJsonChunks } from '../../src/cli/report/json.js';
+import { parseSource } from '../../src/cli/load.js';
 import { EMPTY_CONTEXT, evaluate, RULES, type KubeObject, type Rule } from '../../src/policy/index.js';
 import { targetPod } from '../support/builders.js';
 
@@ -23,7 +24,7 @@ const throwing = {
   },
 } as Rule;
 const rules = RULES.map((r) => (r.id === throwing.id ? throwing : r));
-const pod: KubeObject = { ...targetPod(), metadata: { ...targetPod().metadata, uid: 'u1' } };
+const pod = { ...targetPod(), metadata: { ...targetPod().metadata, uid: 'u1' } } as KubeObject;
 const evaluation = evaluate({ operation: 'CREATE', object: pod }, EMPTY_CONTEXT, { rules });
 const audited: AuditedObject[] = [{ object: pod, evaluation, results: resultsOf(evaluation) }];
 
@@ -66,12 +67,8 @@ describe('a rule that could not judge the object', () => {
     expect(report.objects[0]!.results.filter((r) => r.unjudged)).toHaveLength(1);
   });
 
-  const judged = [
-    {
-      manifest: { source: { file: 'pods.yaml' }, document: 1, line: 1, object: pod },
-      evaluation,
-    },
-  ];
+  const [manifest] = parseSource('pods.yaml', JSON.stringify(pod), []).manifests;
+  const judged = [{ manifest, evaluation }];
   const checkReport = { judged, errors: [], notes: [] } as unknown as Parameters<typeof renderJunitChunks>[0];
 
   it('check -o json carries unjudged within schema v1', () => {

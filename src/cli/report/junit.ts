@@ -1,5 +1,6 @@
 // JUnit XML for CI test reports: a suite per file, a test case per object, failed by what fails the
-// run (its denies; with --strict its warnings too), all of them in one <failure>.
+// run (its denies; with --strict its warnings too), all of them in one <failure> (an <error> when a
+// rule could not judge the object).
 import { lineOf } from '../load.js';
 import type { Judged } from '../judge.js';
 import type { LoadError } from '../load.js';
@@ -44,13 +45,18 @@ function judgedCase(judged: Judged, strict: boolean): string {
   const others = evaluation.findings.filter((f) => !failsRun(f, strict));
   const body: string[] = [];
   if (failing.length) {
+    // A rule that could not run is an error of the test, not a failure of the object (one or the
+    // other per test case in the Ant JUnit.xsd); its deny still fails the run.
+    const element = failing.some((f) => f.unjudged) ? 'error' : 'failure';
     const type = failing.map((f) => f.ruleId).join(' ');
     const message = failing.map((f) => `${f.ruleId}: ${f.message}`).join('; ');
     const text = failing.map(
       (f) =>
         `${label(f)} ${f.ruleId} (line ${lineOf(manifest, f.path)}): ${f.message}\nfix: ${f.fix}\nsee: ${f.doc}`,
     );
-    body.push(`<failure type="${attr(type)}" message="${attr(message)}">${esc(text.join('\n\n'))}</failure>`);
+    body.push(
+      `<${element} type="${attr(type)}" message="${attr(message)}">${esc(text.join('\n\n'))}</${element}>`,
+    );
   }
   if (others.length)
     body.push(
@@ -89,7 +95,9 @@ export function* renderJunitChunks(
     const b = bucket(judged.manifest.source.file);
     b.judged.push(judged);
     b.counts.tests++;
-    if (judged.evaluation.findings.some((f) => failsRun(f, strict))) b.counts.failures++;
+    const failing = judged.evaluation.findings.filter((f) => failsRun(f, strict));
+    if (failing.some((f) => f.unjudged)) b.counts.errors++;
+    else if (failing.length) b.counts.failures++;
   }
   yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ais-guard check">`;
   for (const [file, { errors, notes, judged, counts: c }] of files) {
