@@ -24,6 +24,7 @@ export { clip, clipMiddle } from './text.js';
 
 // Names, fields and quantities the shells (plan, vap, cli) share with the rules: one definition each.
 export {
+  AIS_GROUP,
   claimMounts,
   dataClaimName,
   legacyDocClaimName,

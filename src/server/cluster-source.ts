@@ -20,6 +20,11 @@ export interface ClusterSource {
   /** Starts informers; resolves when all are synced or rejects after `syncTimeoutMs`; never throws synchronously. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * The apiserver sent an object of this resource for review, so its CRD is served: a kind the
+   * cache thinks is not served is listed now, not at its next periodic look.
+   */
+  served(resource: string): void;
 }
 
 /** Judged from the request alone: an empty context that is always "synced". */
@@ -30,5 +35,6 @@ export function noCluster(): ClusterSource {
     status: () => ({ mode: 'none', synced: true, kinds: {} }),
     start: () => Promise.resolve(),
     stop: () => Promise.resolve(),
+    served: () => undefined,
   };
 }

@@ -157,6 +157,10 @@ class InformerCluster implements ClusterSource {
     await Promise.all(this.feeds.map((feed) => feed.stop()));
   }
 
+  served(resource: string): void {
+    this.feeds.find((feed) => feed.resource.name === resource)?.listNowIfNotServed();
+  }
+
   private settleIfSynced(): void {
     if (this.synced()) this.settle();
   }
@@ -358,6 +362,17 @@ class Feed {
     this.watch.close();
     await this.informer.stop();
     this.status.connected = false;
+  }
+
+  /**
+   * Lists now rather than at the periodic look, when the kind was not served at the last one.
+   * Only while that look is pending: then no list of this kind is in flight.
+   */
+  listNowIfNotServed(): void {
+    if (!this.absent || this.stopped || !this.retry) return;
+    clearTimeout(this.retry);
+    this.retry = undefined;
+    void this.run();
   }
 
   private shape(obj: Cached): Cached {

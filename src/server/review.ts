@@ -1,6 +1,7 @@
 // One admission review: the request goes to the same evaluate() as `ais-guard check`, and the
 // evaluation becomes the response for the endpoint. No HTTP here: app.ts decodes and encodes.
 import {
+  AIS_GROUP,
   EMPTY_CONTEXT,
   evaluate,
   isObject,
@@ -142,6 +143,9 @@ export function review(endpoint: Endpoint, req: AdmissionRequest, deps: ReviewDe
     findings: [],
   });
   if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return untouched();
+  // A CRD installed with its first CR (a fresh install) is noticed at once, not at the cache's next
+  // periodic look for it, seconds after which the CR's first target claims would come.
+  if (req.kind.kind === 'AIStore' && req.kind.group === AIS_GROUP) deps.cluster.served('aistores');
   const volume = isVolume(req);
   if (!volume && !namespaceJudged(req.namespace, deps.config)) return untouched();
   if (req.subResource) return untouched(); // status and scale writes carry no layout

@@ -55,6 +55,7 @@ export function fixedCluster(objects: KubeObject[] = [], synced = true): Cluster
     status: () => ({ mode: 'cluster', synced, kinds: {} }),
     start: async () => undefined,
     stop: async () => undefined,
+    served: () => undefined,
   };
 }
 

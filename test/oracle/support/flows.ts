@@ -66,6 +66,7 @@ export function admit(
       status: () => ({ mode: 'cluster' as const, synced: true, kinds: {} }),
       start: async () => undefined,
       stop: async () => undefined,
+      served: () => undefined,
     },
   };
   const req = (obj: KubeObject) =>
