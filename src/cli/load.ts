@@ -93,21 +93,46 @@ const UNINDENTED_FLOW =
 const KUSTOMIZATION_FILE = /^(kustomization\.ya?ml|Kustomization)$/;
 
 /**
- * The files a kustomization lists as patches (patches[].path, patchesStrategicMerge,
- * patchesJson6902[].path), resolved from its folder: partial objects kustomize merges into others,
- * never sent to the apiserver on their own. A strategic-merge entry may be the patch itself, inline.
+ * What a kustomization reads from a file that is not a resource: a patch (merged into objects), a
+ * replacements file (one replacement or a list of them) or a generator's data (the file's bytes
+ * become a ConfigMap's or Secret's data, whatever they are). None is applied as an object.
  */
-function kustomizePatchFiles(object: Record<string, unknown>, file: string): string[] {
+type KustomizeRole = 'patch' | 'replacements' | 'data';
+
+export interface KustomizeFile {
+  path: string;
+  role: KustomizeRole;
+}
+
+/**
+ * The files a kustomization reads that are not resources (patches[].path, patchesStrategicMerge,
+ * patchesJson6902[].path, replacements[].path, and the files, envs and env of configMapGenerator
+ * and secretGenerator), resolved from its folder. A strategic-merge entry may be the patch itself,
+ * inline; a generator's file may be written key=path.
+ */
+function kustomizeFiles(object: Record<string, unknown>, file: string): KustomizeFile[] {
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-  const pathOf = (entry: unknown) =>
-    typeof entry === 'object' && entry !== null ? (entry as { path?: unknown }).path : undefined;
-  const paths = [
-    ...list(object.patches).map(pathOf),
-    ...list(object.patchesStrategicMerge).filter((p) => typeof p === 'string' && !p.includes('\n')),
-    ...list(object.patchesJson6902).map(pathOf),
+  const field = (entry: unknown, key: string): unknown =>
+    typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>)[key] : undefined;
+  const generators = [...list(object.configMapGenerator), ...list(object.secretGenerator)];
+  const named: [KustomizeRole, unknown][] = [
+    ...list(object.patches).map((p): [KustomizeRole, unknown] => ['patch', field(p, 'path')]),
+    ...list(object.patchesStrategicMerge)
+      .filter((p) => typeof p === 'string' && !p.includes('\n'))
+      .map((p): [KustomizeRole, unknown] => ['patch', p]),
+    ...list(object.patchesJson6902).map((p): [KustomizeRole, unknown] => ['patch', field(p, 'path')]),
+    ...list(object.replacements).map((r): [KustomizeRole, unknown] => ['replacements', field(r, 'path')]),
+    ...generators.flatMap((g) =>
+      [...list(field(g, 'files')), ...list(field(g, 'envs')), field(g, 'env')].map(
+        // kustomize's "key=path" names the data key; the file is what follows the first "=".
+        (f): [KustomizeRole, unknown] => ['data', typeof f === 'string' ? f.slice(f.indexOf('=') + 1) : f],
+      ),
+    ),
   ];
   const folder = file === '-' ? '.' : dirname(file);
-  return paths.filter((p): p is string => typeof p === 'string' && p !== '').map((p) => resolve(folder, p));
+  return named
+    .filter((n): n is [KustomizeRole, string] => typeof n[1] === 'string' && n[1] !== '')
+    .map(([role, p]) => ({ role, path: resolve(folder, p) }));
 }
 
 function decode(bytes: Buffer): { text: string; validUtf8: boolean } {
@@ -157,7 +182,7 @@ export function parseInput(
   input: { file: string; argument?: number; viaSymlink?: boolean; bytes: Buffer },
   errors: LoadError[],
   notes: LoadError[] = [],
-): { source: SourceFile; manifests: Manifest[]; patchFiles: string[] } {
+): { source: SourceFile; manifests: Manifest[]; patchFiles: KustomizeFile[] } {
   const { text, validUtf8 } = decode(input.bytes);
   const lineCounter = new LineCounter();
   const source: SourceFile = {
@@ -172,7 +197,7 @@ export function parseInput(
   };
   const file = input.file;
   const manifests: Manifest[] = [];
-  const patchFiles: string[] = [];
+  const patchFiles: KustomizeFile[] = [];
   // The YAML library reads a lone CR (classic Mac line ending) as part of the line, so such a file
   // would parse as one long line and fail somewhere unhelpful, or pass as one comment. Say what it is.
   const loneCr = text.search(/\r(?!\n)/);
@@ -318,7 +343,7 @@ export function parseInput(
       KUSTOMIZATION_FILE.test(basename(file)) ||
       (typeof object.apiVersion === 'string' && object.apiVersion.startsWith('kustomize.config.k8s.io/'))
     )
-      patchFiles.push(...kustomizePatchFiles(object, file));
+      patchFiles.push(...kustomizeFiles(object, file));
     // Both written but one empty or no string: meant for the apiserver, which never gets it.
     const untyped =
       'apiVersion' in object && 'kind' in object && itemTypeProblem(object, undefined, 'document');
@@ -535,7 +560,8 @@ export async function loadManifests(
 ): Promise<Loaded> {
   const loaded: Loaded = { sources: [], manifests: [], errors: [], notes: [] };
   const inputs = await findInputs(paths, loaded.errors, loaded.notes);
-  const patchFiles = new Map<string, string>(); // patch file -> the kustomization listing it
+  // file -> the kustomization reading it, and as what
+  const patchFiles = new Map<string, { by: string; role: KustomizeFile['role'] }>();
   const reader = new Reader(limits, stdin);
   for (const input of inputs) {
     let bytes: Buffer | null;
@@ -550,7 +576,7 @@ export async function loadManifests(
     const parsed = parseInput({ ...input, bytes }, loaded.errors, loaded.notes);
     loaded.sources.push(parsed.source);
     for (const m of parsed.manifests) loaded.manifests.push(m);
-    for (const f of parsed.patchFiles) patchFiles.set(f, input.file);
+    for (const f of parsed.patchFiles) patchFiles.set(f.path, { by: input.file, role: f.role });
   }
   return withoutPatchFiles(loaded, patchFiles);
 }
@@ -577,28 +603,46 @@ export function nonObjectsAsNotes(loaded: Loaded): Loaded {
   return { ...loaded, errors, notes };
 }
 
-/** A kustomize tree checked as a folder: its patch files are not objects, and are left out with a note. */
-function withoutPatchFiles(loaded: Loaded, patchFiles: Map<string, string>): Loaded {
+/**
+ * A kustomize tree checked as a folder: the files its kustomizations read that are not resources
+ * (patches, replacements, generators' data) are no objects kustomize applies, and are left out with
+ * a note.
+ */
+function withoutPatchFiles(
+  loaded: Loaded,
+  patchFiles: Map<string, { by: string; role: KustomizeFile['role'] }>,
+): Loaded {
   if (patchFiles.size === 0) return loaded;
-  const listed = (file: string) => file !== '-' && patchFiles.has(resolve(file));
+  const read = (file: string) => (file === '-' ? undefined : patchFiles.get(resolve(file)));
   const skipped = new Set<string>();
   const manifests = loaded.manifests.filter((m) => {
-    if (!listed(m.source.file)) return true;
+    if (!read(m.source.file)) return true;
     skipped.add(m.source.file);
     return false;
   });
-  // A JSON 6902 patch (patches[].path, patchesJson6902) is a list of operations, not an object:
-  // what is no error in a patch file. Anything else wrong in it (bad YAML) kustomize refuses too.
+  // A JSON 6902 patch (patches[].path, patchesJson6902) and a replacements file may be a list, not
+  // an object: no error there. Anything else wrong in them (bad YAML) kustomize refuses too. A
+  // generator's data is never read as YAML by kustomize: nothing written in it is an error.
   const errors = loaded.errors.filter((e) => {
-    if (!listed(e.file) || !NOT_AN_OBJECT.test(e.message)) return true;
+    const role = read(e.file)?.role;
+    // An error without a line is the file's reading (too large, unreadable): said as it is.
+    const dropped = role === 'data' ? e.line !== undefined : role && NOT_AN_OBJECT.test(e.message);
+    if (!dropped) return true;
     skipped.add(e.file);
     return false;
   });
-  for (const file of skipped)
+  for (const file of skipped) {
+    const { by, role } = read(file)!;
     loaded.notes.push({
       file,
-      message: `skipped: a kustomize patch listed by ${patchFiles.get(resolve(file))}, not an object on its own (check the output of \`kustomize build\` to judge what is applied)`,
+      message:
+        role === 'patch'
+          ? `skipped: a kustomize patch listed by ${by}, not an object on its own (check the output of \`kustomize build\` to judge what is applied)`
+          : role === 'replacements'
+            ? `skipped: replacements that ${by} reads, not an object kustomize applies`
+            : `skipped: data of a ConfigMap or Secret that ${by} generates, not an object kustomize applies`,
     });
+  }
   return { ...loaded, manifests, errors };
 }
 

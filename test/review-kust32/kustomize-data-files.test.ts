@@ -38,7 +38,7 @@ describe('check on a kustomize tree: files a kustomization reads as data', () =>
     const dir = tree({
       'kustomization.yaml':
         'resources: [cm.yaml]\nconfigMapGenerator:\n  - name: rules\n    files: [rules.yaml, extra=other.yml]\n' +
-        '  - name: tmpl\n    files: [template.yaml]\n  - name: vars\n    envs: [vars.yaml]\n' +
+        '  - name: tmpl\n    files: [template.yaml, settings.yaml]\n  - name: vars\n    envs: [vars.yaml]\n' +
         'secretGenerator:\n  - name: creds\n    files: [creds.json]\n',
       'cm.yaml': RESOURCE,
       'rules.yaml': '- a\n- b\n',
@@ -46,12 +46,21 @@ describe('check on a kustomize tree: files a kustomization reads as data', () =>
       // A manifest kept as a ConfigMap's data (a template some job applies later): kustomize
       // never applies it, so its verdict is not the tree's.
       'template.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept-as-data, namespace: ns}\n',
+      // Bytes kustomize copies, never reads as YAML: what a manifest could not be is no error here.
+      'settings.yaml': 'retries: [1\n',
       'vars.yaml': '[1]\n',
       'creds.json': '[1, 2]\n',
     });
     const r = await cli(['check', dir]);
     expect(r.stdout).not.toContain('error:');
-    for (const file of ['rules.yaml', 'other.yml', 'template.yaml', 'vars.yaml', 'creds.json'])
+    for (const file of [
+      'rules.yaml',
+      'other.yml',
+      'template.yaml',
+      'settings.yaml',
+      'vars.yaml',
+      'creds.json',
+    ])
       expect(r.stdout).toMatch(new RegExp(`${file.replace('.', '\\.')}: note: skipped: `));
     expect(r.stdout).toContain('1 object(s) checked');
     expect(r.code).toBe(0);
