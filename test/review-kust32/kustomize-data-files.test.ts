@@ -5,7 +5,7 @@
 // input error (exit 2, the Action's job failed on a tree `kubectl kustomize` builds), and an object
 // there was judged as if it were applied.
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../support/cli.js';
@@ -63,6 +63,35 @@ describe('check on a kustomize tree: files a kustomization reads as data', () =>
     ])
       expect(r.stdout).toMatch(new RegExp(`${file.replace('.', '\\.')}: note: skipped: `));
     expect(r.stdout).toContain('1 object(s) checked');
+    expect(r.code).toBe(0);
+  });
+
+  it('transformers and generators configurations are build files: not judged, not counted, never duplicates', async () => {
+    // kustomize's own examples name such a configuration `notImportantHere`: two overlays that each
+    // label their objects so were "the same object twice" (exit 2) when the repository was checked.
+    const dir = mkdtempSync(join(tmpdir(), 'ais-guard-kust32-'));
+    for (const env of ['dev', 'prod']) {
+      mkdirSync(join(dir, env));
+      writeFileSync(
+        join(dir, env, 'kustomization.yaml'),
+        'resources: [cm.yaml]\ntransformers: [labels.yaml]\ngenerators: [gen.yaml]\n',
+      );
+      writeFileSync(join(dir, env, 'cm.yaml'), RESOURCE.replace('name: app', `name: app-${env}`));
+      writeFileSync(
+        join(dir, env, 'labels.yaml'),
+        `apiVersion: builtin\nkind: LabelTransformer\nmetadata: {name: notImportantHere}\nlabels: {env: ${env}}\n` +
+          'fieldSpecs:\n  - {path: metadata/labels, create: true}\n',
+      );
+      writeFileSync(
+        join(dir, env, 'gen.yaml'),
+        'apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: settings}\nliterals: [a=b]\n',
+      );
+    }
+    const r = await cli(['check', dir]);
+    expect(r.stdout).not.toContain('error:');
+    expect(r.stdout).toMatch(/labels\.yaml: note: skipped: /);
+    expect(r.stdout).toMatch(/gen\.yaml: note: skipped: /);
+    expect(r.stdout).toContain('2 object(s) checked');
     expect(r.code).toBe(0);
   });
 
