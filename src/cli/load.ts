@@ -94,10 +94,11 @@ const KUSTOMIZATION_FILE = /^(kustomization\.ya?ml|Kustomization)$/;
 
 /**
  * What a kustomization reads from a file that is not a resource: a patch (merged into objects), a
- * replacements file (one replacement or a list of them) or a generator's data (the file's bytes
- * become a ConfigMap's or Secret's data, whatever they are). None is applied as an object.
+ * replacements file (one replacement or a list of them), a generator's data (the file's bytes
+ * become a ConfigMap's or Secret's data, whatever they are) or a configuration of kustomize itself
+ * (transformers, generators, validators, crds, configurations, openapi). None is applied as an object.
  */
-type KustomizeRole = 'patch' | 'replacements' | 'data';
+type KustomizeRole = 'patch' | 'replacements' | 'data' | 'config';
 
 export interface KustomizeFile {
   path: string;
@@ -106,8 +107,8 @@ export interface KustomizeFile {
 
 /**
  * The files a kustomization reads that are not resources (patches[].path, patchesStrategicMerge,
- * patchesJson6902[].path, replacements[].path, and the files, envs and env of configMapGenerator
- * and secretGenerator), resolved from its folder. A strategic-merge entry may be the patch itself,
+ * patchesJson6902[].path, replacements[].path, the files, envs and env of configMapGenerator
+ * and secretGenerator, the plugin configurations and openapi.path), resolved from its folder. A strategic-merge entry may be the patch itself,
  * inline; a generator's file may be written key=path.
  */
 function kustomizeFiles(object: Record<string, unknown>, file: string): KustomizeFile[] {
@@ -122,6 +123,13 @@ function kustomizeFiles(object: Record<string, unknown>, file: string): Kustomiz
       .map((p): [KustomizeRole, unknown] => ['patch', p]),
     ...list(object.patchesJson6902).map((p): [KustomizeRole, unknown] => ['patch', field(p, 'path')]),
     ...list(object.replacements).map((r): [KustomizeRole, unknown] => ['replacements', field(r, 'path')]),
+    // A plugin entry may be a file, or the configuration itself, inline. It may also be a directory,
+    // whose own kustomization lists the configurations as resources: those are still judged (a gap).
+    ...['transformers', 'generators', 'validators', 'crds', 'configurations']
+      .flatMap((key) => list(object[key]))
+      .filter((c) => typeof c === 'string' && !c.includes('\n'))
+      .map((c): [KustomizeRole, unknown] => ['config', c]),
+    ['config', field(object.openapi, 'path')],
     ...generators.flatMap((g) =>
       [...list(field(g, 'files')), ...list(field(g, 'envs')), field(g, 'env')].map(
         // kustomize's "key=path" names the data key; the file is what follows the first "=".
@@ -621,7 +629,7 @@ function withoutPatchFiles(
     return false;
   });
   // A JSON 6902 patch (patches[].path, patchesJson6902) and a replacements file may be a list, not
-  // an object: no error there. Anything else wrong in them (bad YAML) kustomize refuses too. A
+  // an object: no error there (nor in a configuration). Anything else wrong in them (bad YAML) kustomize refuses too. A
   // generator's data is never read as YAML by kustomize: nothing written in it is an error.
   const errors = loaded.errors.filter((e) => {
     const role = read(e.file)?.role;
@@ -640,7 +648,9 @@ function withoutPatchFiles(
           ? `skipped: a kustomize patch listed by ${by}, not an object on its own (check the output of \`kustomize build\` to judge what is applied)`
           : role === 'replacements'
             ? `skipped: replacements that ${by} reads, not an object kustomize applies`
-            : `skipped: data of a ConfigMap or Secret that ${by} generates, not an object kustomize applies`,
+            : role === 'data'
+              ? `skipped: data of a ConfigMap or Secret that ${by} generates, not an object kustomize applies`
+              : `skipped: a configuration of kustomize itself that ${by} reads, not an object kustomize applies`,
     });
   }
   return { ...loaded, manifests, errors };
