@@ -49,6 +49,27 @@ const withHostPort = (pod) => {
   pod.spec.containers[0].ports[0].hostPort = 51081;
 };
 
+/**
+ * The pod pinned as the bench's, with a hostPort and one required hostname anti-affinity term on
+ * its target labels, changed by `term` (fields added to or replacing the operator's term's).
+ */
+const withAntiAffinity = (term) => (pod) => {
+  withHostPort(pod);
+  pod.spec.affinity = {
+    podAntiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        {
+          labelSelector: {
+            matchLabels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' },
+          },
+          topologyKey: 'kubernetes.io/hostname',
+          ...term,
+        },
+      ],
+    },
+  };
+};
+
 /** A target claim for CR "ais", labelled as the operator's own. */
 function targetClaim(name, namespace = 'ais') {
   const claim = fixture('05-pvc-target-data-correct-name.yaml');
@@ -93,6 +114,59 @@ export const VERDICTS = [
           ],
         },
       };
+    }),
+    allowed: true,
+  },
+  // Hostname anti-affinity terms that do not keep this pod's targets apart (src/policy/layout.ts
+  // requiredTargetAntiAffinity, 'surely'): the layout stays multi-target and the hostPort is denied.
+  {
+    // The term applies to pods in another namespace only (a CR's affinity copied from another team's).
+    name: 'target-pod-anti-affinity-other-namespace-hostport',
+    review: targetPod(withAntiAffinity({ namespaces: ['ais-staging'] })),
+    allowed: false,
+  },
+  {
+    // A namespaceSelector on other labels than the name: the namespace may or may not be picked.
+    name: 'target-pod-anti-affinity-namespace-labels-hostport',
+    review: targetPod(withAntiAffinity({ namespaceSelector: { matchLabels: { team: 'storage' } } })),
+    allowed: false,
+  },
+  {
+    // The own namespace, named by its name label: the term does keep the targets apart.
+    name: 'target-pod-anti-affinity-own-namespace-hostport',
+    review: targetPod(
+      withAntiAffinity({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ais' } } }),
+    ),
+    allowed: true,
+  },
+  {
+    // matchLabelKeys on the per-pod name label: the apiserver narrows the selector to the pod itself.
+    name: 'target-pod-anti-affinity-pod-name-key-hostport',
+    review: targetPod(withAntiAffinity({ matchLabelKeys: ['statefulset.kubernetes.io/pod-name'] })),
+    allowed: false,
+  },
+  {
+    // mismatchLabelKeys on a label every target shares: the term selects none of the others.
+    name: 'target-pod-anti-affinity-mismatch-name-key-hostport',
+    review: targetPod(withAntiAffinity({ mismatchLabelKeys: ['app.kubernetes.io/name'] })),
+    allowed: false,
+  },
+  {
+    // A selector on the StatefulSet controller's per-pod label, own value: it picks no other target.
+    name: 'target-pod-anti-affinity-own-pod-name-hostport',
+    review: targetPod(
+      withAntiAffinity({
+        labelSelector: { matchLabels: { 'statefulset.kubernetes.io/pod-name': 'ais-target-1' } },
+      }),
+    ),
+    allowed: false,
+  },
+  {
+    // An empty hostname pins the pod to no node, not to one (no node has an empty hostname label).
+    name: 'target-pod-empty-hostname-hostport',
+    review: targetPod((pod) => {
+      withHostPort(pod);
+      pod.spec.nodeSelector['kubernetes.io/hostname'] = '';
     }),
     allowed: true,
   },
