@@ -28,23 +28,80 @@ export function targetCrName(object) {
   return managed || owned ? cr : '';
 }
 
-/** Kubernetes label-selector semantics over a labels map. */
-function selects(selector, labels) {
-  const byLabel = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-  const byExpression = (selector.matchExpressions ?? []).every((e) => {
-    const inValues = e.key in labels && (e.values ?? []).includes(labels[e.key]);
-    if (e.operator === 'In') return inValues;
-    if (e.operator === 'NotIn') return !inValues;
-    if (e.operator === 'Exists') return e.key in labels;
-    if (e.operator === 'DoesNotExist') return !(e.key in labels);
-    return false;
-  });
-  return byLabel && byExpression;
+// Labels the StatefulSet controller gives each pod a value of its own, and the one every pod of a
+// revision shares though no template carries it (src/policy/layout.ts PER_POD_LABELS, REVISION_LABEL).
+const PER_POD = new Set(['statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index']);
+const REVISION = 'controller-revision-hash';
+const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
+
+/** Kubernetes label-selector requirement semantics over a labels map (src/policy/k8s.ts selectorMatches). */
+function holds(e, labels) {
+  const has = Object.hasOwn(labels, e.key);
+  const inValues = has && (e.values ?? []).includes(labels[e.key]);
+  if (e.operator === 'In') return inValues;
+  if (e.operator === 'NotIn') return !inValues;
+  if (e.operator === 'Exists') return has;
+  if (e.operator === 'DoesNotExist') return !has;
+  return false;
 }
 
-const requiredAntiAffinity = (spec, labels) =>
+/** A key only the StatefulSet controller sets: judged on the other targets, not on this pod's value. */
+const controllerKey = (k, labels) => PER_POD.has(k) || (k === REVISION && !Object.hasOwn(labels, k));
+
+/**
+ * The selector picks every other target, whose labels are these plus the controller's (layout.ts
+ * selectorReach "all"): on a controller key only Exists, or NotIn of this pod's own value alone, does.
+ */
+function selectsAll(selector, labels) {
+  if (selector === null || typeof selector !== 'object') return false;
+  const byLabel = Object.entries(selector.matchLabels ?? {}).every(
+    ([k, v]) => !controllerKey(k, labels) && Object.hasOwn(labels, k) && labels[k] === v,
+  );
+  return (
+    byLabel &&
+    (selector.matchExpressions ?? []).every((e) => {
+      if (!controllerKey(e.key, labels)) return holds(e, labels);
+      if (e.operator === 'Exists') return true;
+      const others = (e.values ?? []).some((v) => !Object.hasOwn(labels, e.key) || labels[e.key] !== v);
+      return e.operator === 'NotIn' && !others;
+    })
+  );
+}
+
+/**
+ * The term surely applies in namespace `ns` (layout.ts termScope "yes"): the pod's own when it names
+ * none, else a listed one, or one its namespaceSelector picks by the name label alone.
+ */
+function termInNamespace(t, ns) {
+  const names = t.namespaces ?? [];
+  const selector = t.namespaceSelector;
+  if (names.length === 0 && (selector === undefined || selector === null)) return true;
+  if (!ns) return false;
+  if (names.includes(ns)) return true;
+  if (selector === null || typeof selector !== 'object') return false;
+  const own = { [NAMESPACE_NAME]: ns };
+  return (
+    Object.entries(selector.matchLabels ?? {}).every(([k, v]) => k === NAMESPACE_NAME && v === ns) &&
+    (selector.matchExpressions ?? []).every((e) => e.key === NAMESPACE_NAME && holds(e, own))
+  );
+}
+
+/**
+ * matchLabelKeys / mismatchLabelKeys that leave no other target selected (layout.ts
+ * otherTargetsReach): the apiserver adds `key in (own)` / `key notin (own)` to the selector.
+ */
+const keysNarrow = (t, labels) =>
+  (t.matchLabelKeys ?? []).some((k) => PER_POD.has(k)) ||
+  (t.mismatchLabelKeys ?? []).some((k) => !PER_POD.has(k) && (Object.hasOwn(labels, k) || k === REVISION));
+
+/** A required hostname anti-affinity term sure to keep targets apart (layout.ts requiredTargetAntiAffinity 'surely'). */
+const requiredAntiAffinity = (spec, labels, ns) =>
   (spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).some(
-    (t) => t.topologyKey === HOSTNAME && t.labelSelector && selects(t.labelSelector, labels),
+    (t) =>
+      t.topologyKey === HOSTNAME &&
+      termInNamespace(t, ns) &&
+      !keysNarrow(t, labels) &&
+      selectsAll(t.labelSelector, labels),
   );
 
 // hostPort = containerPort on a hostNetwork pod is the apiserver's default, hostNetwork's finding.
@@ -61,12 +118,16 @@ export function podDenial(pod, namespace) {
   const cr = targetCrName(pod);
   if (cr === '') return undefined;
   const spec = pod.spec ?? {};
-  const pinsOneHost = HOSTNAME in (spec.nodeSelector ?? {});
+  // No node has an empty hostname: "" pins the pod to no node, not to one.
+  const host = spec.nodeSelector?.[HOSTNAME];
+  const pinsOneHost = typeof host === 'string' && host !== '';
   // A pod says there are at least ordinal + 1 targets.
   const laterOrdinal = new RegExp(`(^|-)${quote(cr)}-target-[1-9][0-9]*$`).test(pod.metadata?.name ?? '');
   // Never stricter than ais-guard with the CR (docs/vap.md): pinned, a later target, and no term
   // keeping targets apart; anti-affinity off alone may be an admitted one-target CR scaled out.
-  const multiTarget = pinsOneHost && laterOrdinal && !requiredAntiAffinity(spec, pod.metadata.labels ?? {});
+  const ns = pod.metadata?.namespace || namespace;
+  const multiTarget =
+    pinsOneHost && laterOrdinal && !requiredAntiAffinity(spec, pod.metadata.labels ?? {}, ns);
   if (!multiTarget) return undefined;
   if (hostPort(spec))
     return `[target-host-port] a container of the target pod asks for a hostPort, and its nodeSelector pins more than one target to one node with no required hostname anti-affinity between them (multi-target) (see ${DOC}#target-host-port)`;
