@@ -45,6 +45,13 @@ function targetPod(edit = () => {}) {
   return review;
 }
 
+/** The review with its object and request in `namespace`. */
+function inNamespace(namespace, review) {
+  review.request.namespace = namespace;
+  review.request.object.metadata.namespace = namespace;
+  return review;
+}
+
 const withHostPort = (pod) => {
   pod.spec.containers[0].ports[0].hostPort = 51081;
 };
@@ -169,6 +176,13 @@ export const VERDICTS = [
       pod.spec.nodeSelector['kubernetes.io/hostname'] = '';
     }),
     allowed: true,
+  },
+  {
+    // A system namespace is judged as any other: skipping it is the webhook registration's job (the
+    // VAP's namespaceSelector, deploy/base's webhooks), not the policy's, for every peer alike.
+    name: 'target-pod-hostport-kube-system',
+    review: inNamespace('kube-system', targetPod(withHostPort)),
+    allowed: false,
   },
   {
     // No anti-affinity, not pinned: an admitted one-target CR with a hostPort, scaled out, renders it.
