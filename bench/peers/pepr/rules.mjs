@@ -2,9 +2,9 @@
 // same facts `ais-guard render --vap` asks in CEL (src/vap/targets.ts, src/vap/policies.ts: policies
 // ais-guard-target-pod and ais-guard-target-claim), so Pepr does the work the VAPs do and the verdicts
 // match the shared set (bench/peers/verdicts.mjs). Each function returns the denial message, or
-// undefined to allow.
+// undefined to allow. System namespaces are judged too: skipping them is the webhook registration's
+// job (Pepr's own generated one leaves out kube-system), as for every peer.
 const HOSTNAME = 'kubernetes.io/hostname';
-const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 const DOC = 'https://github.com/ais-guard/ais-guard/blob/main/docs/rules.md';
 
 /** The CR named by the operator's target labels, '' when they are not a target's. */
@@ -114,7 +114,6 @@ const quote = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** target-host-port / target-host-network on a target Pod in a multi-target layout as it alone shows. */
 export function podDenial(pod, namespace) {
-  if (SYSTEM_NAMESPACES.has(namespace)) return undefined;
   const cr = targetCrName(pod);
   if (cr === '') return undefined;
   const spec = pod.spec ?? {};
@@ -138,7 +137,6 @@ export function podDenial(pod, namespace) {
 
 /** pvc-name, the shape only: <cr>-…-<cr>-target-<N>; the state claim <ns>-<cr>-state-<cr>-target-… excepted. */
 export function claimDenial(claim, namespace) {
-  if (SYSTEM_NAMESPACES.has(namespace)) return undefined;
   const cr = targetCrName(claim);
   if (cr === '') return undefined;
   const name = claim.metadata?.name ?? '';
