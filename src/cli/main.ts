@@ -1,5 +1,6 @@
 // ais-guard command line. Each command is imported on demand, so `check` never loads the
 // Kubernetes client, express or node-forge.
+import { closest, didYouMean } from './suggest.js';
 import { processIo, UsageError, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 import { VERSION } from './version.js';
 
@@ -67,11 +68,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return (await import('./completion.js')).runComplete(rest, io, COMMANDS, HELP);
   const load = COMMANDS[command];
   if (!load) {
-    io.stderr.write(`ais-guard: unknown command "${command}"\n${HELP}\n`);
+    // One line, as kubectl and helm answer a typo: the commands meant, or where they are listed.
+    const known = command.startsWith('-')
+      ? ['--help', '--version']
+      : [...Object.keys(COMMANDS), 'help', 'version'];
+    const guess = didYouMean(closest(command, known));
+    io.stderr.write(`ais-guard: unknown command "${command}"${guess}; see "ais-guard --help"\n`);
     return 2;
   }
+  const module = await load();
   try {
-    return await (await load()).run(rest, io);
+    return await module.run(rest, io);
   } catch (err) {
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options:
     // one line naming the flag and where the valid ones are listed. Every command's parser is
@@ -79,7 +86,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (code.startsWith('ERR_PARSE_ARGS')) {
       const what = parseArgsReason((err as Error).message);
-      io.stderr.write(`ais-guard ${command}: ${what}; see "ais-guard ${command} --help"\n`);
+      const guess = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? flagMeant(what, module.flags) : '';
+      io.stderr.write(`ais-guard ${command}: ${what}${guess}; see "ais-guard ${command} --help"\n`);
       return 2;
     }
     if (err instanceof UsageError) {
@@ -100,6 +108,17 @@ export function parseArgsReason(message: string): string {
   const what = first.split(/(?<=')\. /)[0]!.replace(/\.$/, '');
   const dash = /\buse ('[^']*'(?: or '[^']*')?)/.exec(rest.join(' '));
   return dash ? `${what} (a value that starts with a dash is given as ${dash[1]})` : what;
+}
+
+/**
+ * The long flag an unknown `--flag` was likely meant as, in parseArgs' "Unknown option '--x'" reason.
+ * A mistyped short flag is one letter: any other is as likely, so none is guessed.
+ */
+function flagMeant(reason: string, flags: ParseArgsOptionsConfig = {}): string {
+  const typed = /^Unknown option '(--[^']+)'/.exec(reason)?.[1];
+  if (!typed) return '';
+  const longs = Object.keys(flags).map((name) => `--${name}`);
+  return didYouMean(closest(typed, longs), (name) => name);
 }
 
 /** The shell's status for a process ended by SIGPIPE (128 + 13): what `cat`, `grep`, `yq` exit with. */

@@ -39,7 +39,9 @@ describe('review cli32: did you mean', () => {
 
   it('several: each named', async () => {
     const r = await cli(['pla']);
-    expect(r.stderr).toBe('ais-guard: unknown command "pla" (did you mean "plan"?); see "ais-guard --help"\n');
+    expect(r.stderr).toBe(
+      'ais-guard: unknown command "pla" (did you mean "plan"?); see "ais-guard --help"\n',
+    );
   });
 
   it('nothing close: one line, no guess, still pointing at the list', async () => {
@@ -51,7 +53,9 @@ describe('review cli32: did you mean', () => {
   it('help of a mistyped command suggests too', async () => {
     const r = await cli(['help', 'chek']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('ais-guard: unknown command "chek" (did you mean "check"?); see "ais-guard --help"\n');
+    expect(r.stderr).toBe(
+      'ais-guard: unknown command "chek" (did you mean "check"?); see "ais-guard --help"\n',
+    );
   });
 
   it('a mistyped top-level flag: --versoin', async () => {
@@ -70,7 +74,9 @@ describe('review cli32: did you mean', () => {
   ])('unknown flag %j: the flag meant, in the same line, exit 2', async (argv, command, reason, meant) => {
     const r = await cli(argv);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`ais-guard ${command}: ${reason} (did you mean ${meant}?); see "ais-guard ${command} --help"\n`);
+    expect(r.stderr).toBe(
+      `ais-guard ${command}: ${reason} (did you mean ${meant}?); see "ais-guard ${command} --help"\n`,
+    );
   });
 
   it('an unknown flag with nothing close, or a short one, is worded as before', async () => {

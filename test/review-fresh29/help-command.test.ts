@@ -17,10 +17,10 @@ describe('review fresh29: ais-guard help COMMAND', () => {
     },
   );
 
-  it('help of an unknown command: one line naming it, then the list, exit 2', async () => {
+  it('help of an unknown command: one line naming it (and the one meant: review cli32), exit 2', async () => {
     const r = await cli(['help', 'chek']);
     expect(r.code).toBe(2);
-    expect(r.stderr.split('\n')[0]).toBe('ais-guard: unknown command "chek"');
+    expect(r.stderr.split('\n')[0]).toMatch(/^ais-guard: unknown command "chek"/);
   });
 
   it('help alone is still the command list', async () => {
