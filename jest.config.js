@@ -11,6 +11,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   extensionsToTreatAsEsm: ['.ts'],
+  // No colour forced by jest-worker onto what tests compare (test/support/no-forced-colour.ts).
+  setupFiles: ['<rootDir>/test/support/no-forced-colour.ts'],
   // Tests must hold on a busy 2-core machine: one that generates RSA keys or starts a process can
   // take many times jest's default 5 s there. This bounds only a hang; no test waits on it.
   testTimeout: 60_000,

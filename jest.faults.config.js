@@ -12,4 +12,6 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   extensionsToTreatAsEsm: ['.ts'],
+  // No colour forced by jest-worker onto what tests compare (test/support/no-forced-colour.ts).
+  setupFiles: ['<rootDir>/test/support/no-forced-colour.ts'],
 };
