@@ -46,9 +46,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   // `help COMMAND` is that command's --help, as git, helm, kubectl and npm read it.
   if (argv[0] === 'help' && argv[1] !== undefined) argv = [argv[1], '--help'];
   const [command, ...rest] = argv;
+  // No command: the help, exit 0, as kubectl and helm (Cobra) answer a bare invocation.
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     io.stdout.write(HELP + '\n');
-    return command ? 0 : 2;
+    return 0;
   }
   if (command === 'version' || command === '--version') {
     if (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h')) {
