@@ -35,7 +35,8 @@ were created now, the cluster as its context).
 
 Options:
   -o, --output FORMAT     text (default), json (docs/schema/report.v1.json), or report: the reports
-                          --report-format chooses, as YAML (one per namespace, a cluster one for PVs);
+                          --report-format chooses, as YAML (one per namespace and -n namespace, and
+                          the cluster one for PVs, each empty when nothing there has a result);
                           policyreport and openreports are -o report with that --report-format
       --report-format F   which reports -o report prints and --apply writes: auto (default:
                           OpenReports if the cluster serves openreports.io/v1alpha1, else
@@ -261,7 +262,10 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   const clear = opts.apply
     ? await staleScopes(apply, kc, inspected, kinds, reported, opts.namespaces, io)
     : {};
-  const built = { now: Math.floor(Date.now() / 1000), clear };
+  const built = {
+    now: Math.floor(Date.now() / 1000),
+    clear: opts.format === 'report' ? alwaysPrinted(clear, kinds, opts.namespaces) : clear,
+  };
   const reports = buildReports(reported, opts.format === 'report' || opts.apply ? kinds : [], built);
   const retired = opts.apply
     ? buildReports(
@@ -279,7 +283,13 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   io.stdout.write(render());
   // The reports hold no notes and fill stdout: what the reader must know (the AIStore CRD not read,
   // objects being deleted) goes to stderr, or a partial view reads as a clean verdict.
-  if (opts.format === 'report') for (const n of notes) io.stderr.write(`note: ${terminalSafe(n)}\n`);
+  if (opts.format === 'report') {
+    for (const n of notes) io.stderr.write(`note: ${terminalSafe(n)}\n`);
+    if (reported.length === 0)
+      io.stderr.write(
+        'note: no AIStore object to report on: the reports are empty (applied, they clear earlier results)\n',
+      );
+  }
   if (opts.apply) {
     const missing = apply.missingCrds(opts.reportFormat, kinds, served);
     if (missing) {
@@ -297,6 +307,26 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     if (outcomes.some((o) => o.error !== undefined)) return 2;
   }
   return audited.some((a) => worst(a.results) === 'fail') ? 1 : 0;
+}
+
+/**
+ * The scopes -o report prints a report for even with no results there: the cluster (its report is one
+ * object for every namespace's PVs, so an empty one is the truth, and replaces stale results when
+ * applied) and each -n namespace. Without them, a run with nothing to report printed nothing, and
+ * `audit -o report | kubectl apply -f -` failed with "no objects passed to apply".
+ */
+function alwaysPrinted(
+  clear: Partial<Record<ReportKind, ReportScopes>>,
+  kinds: ReportKind[],
+  namespaces: string[],
+): Partial<Record<ReportKind, ReportScopes>> {
+  const out = { ...clear };
+  for (const kind of kinds)
+    out[kind] = {
+      namespaces: [...new Set([...(clear[kind]?.namespaces ?? []), ...namespaces])],
+      cluster: true,
+    };
+  return out;
 }
 
 /**
