@@ -12,6 +12,7 @@ import {
   type Rule,
 } from '../policy/index.js';
 import { EXAMPLES, type Example } from './rules-examples.js';
+import { closest, didYouMean } from './suggest.js';
 import { UsageError, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
 const cell = (s: string) => s.replaceAll('|', '\\|');
@@ -165,7 +166,7 @@ export async function runRules(argv: string[], io: Io): Promise<number> {
     const rule = RULES.find((r) => r.id === id);
     if (!rule || extra.length > 0)
       throw new UsageError(
-        `${id === undefined ? 'no rule id' : `unknown rule "${[id, ...extra].join(' ')}"`}; rule ids: ${RULE_IDS.join(', ')}`,
+        `${id === undefined ? 'no rule id' : `unknown rule "${[id, ...extra].join(' ')}"${extra.length ? '' : didYouMean(closest(id, RULE_IDS))}`}; rule ids: ${RULE_IDS.join(', ')}`,
       );
     // -o is read here too: taken and dropped, `-o json` gave a script prose and a typo passed.
     if (values.output === 'json') io.stdout.write(JSON.stringify(ruleJson(rule), null, 2) + '\n');

@@ -2,6 +2,7 @@
 // that order of precedence, validated at start: a bad value stops the server with a clear error.
 import { readFile } from 'node:fs/promises';
 import { MODES, RULE_IDS, type Mode, type Modes } from '../policy/index.js';
+import { closest, didYouMean } from '../cli/suggest.js';
 
 export type FailureMode = 'allow' | 'deny';
 export const FAILURE_MODES: readonly FailureMode[] = ['allow', 'deny'];
@@ -140,7 +141,9 @@ function ruleModes(value: unknown, where: string): Record<string, Mode> {
   const out: Record<string, Mode> = {};
   for (const [id, m] of Object.entries(value)) {
     if (!RULE_IDS.includes(id))
-      throw new ConfigError(`${where}: unknown rule "${id}" (known: ${RULE_IDS.join(', ')})`);
+      throw new ConfigError(
+        `${where}: unknown rule "${id}"${didYouMean(closest(id, RULE_IDS))} (known: ${RULE_IDS.join(', ')})`,
+      );
     out[id] = mode(m, `${where}.${id}`);
   }
   return out;
