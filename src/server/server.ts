@@ -130,6 +130,7 @@ async function servingFiles(
       createdCA: result.createdCA,
       issued: result.issued,
       notAfter: result.notAfter,
+      reason: result.servingReason,
     },
     'serving certificate ready (self-managed)',
   );
@@ -145,6 +146,9 @@ async function renewSelfManaged(config: ServerConfig) {
     dnsNames: ['localhost', ...serviceDnsNames('ais-guard', ns)],
     ipAddresses: ['127.0.0.1', '::1'],
     renewBeforeDays: 30,
+    // The directory may hold a pair `ais-guard certs --ip/--dns` issued for the address the
+    // apiserver dials: a reissue for serve's own names must keep those.
+    keepNames: true,
   });
 }
 

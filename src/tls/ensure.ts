@@ -7,7 +7,16 @@ import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { makeDirs } from './make-dirs.js';
 import { withDirLock } from './lock.js';
-import { coversNames, keyMatches, notAfter, notBefore, parseCert, signedBy } from './inspect.js';
+import {
+  canonicalIp,
+  coversNames,
+  keyMatches,
+  notAfter,
+  notBefore,
+  parseCert,
+  sanNames,
+  signedBy,
+} from './inspect.js';
 import {
   checkServingOptions,
   issueCA,
@@ -31,6 +40,12 @@ export interface EnsureOptions extends ServingCertOptions {
   force?: boolean;
   /** For a new CA only; an existing CA keeps its own. */
   ca?: CAOptions;
+  /**
+   * Carry the names of the serving certificate on disk into a reissue. For `serve --cert-dir`,
+   * which knows only its own names: the directory may hold what `ais-guard certs --ip/--dns` issued
+   * for the address the apiserver dials, and a reissue without it fails every call's TLS check.
+   */
+  keepNames?: boolean;
 }
 
 export interface EnsureResult {
@@ -160,9 +175,29 @@ export async function ensureCerts(dir: string, opts: EnsureOptions): Promise<Ens
   return withDirLock(dir, () => ensureLocked(dir, opts));
 }
 
-async function ensureLocked(dir: string, opts: EnsureOptions): Promise<EnsureResult> {
+/** The requested names plus those of the serving certificate on disk, each once. */
+async function withNamesOnDisk(paths: CertPaths, opts: EnsureOptions): Promise<EnsureOptions> {
+  const pem = await readIfExists(paths.cert);
+  let onDisk;
+  try {
+    onDisk = pem === undefined ? undefined : sanNames(parseCert(pem));
+  } catch {
+    return opts; // unreadable: servingProblem says so, and there are no names to keep
+  }
+  if (!onDisk) return opts;
+  const ips = new Set(opts.ipAddresses.map(canonicalIp));
+  const dns = new Set(opts.dnsNames.map((name) => name.toLowerCase()));
+  return {
+    ...opts,
+    dnsNames: [...opts.dnsNames, ...onDisk.dnsNames.filter((name) => !dns.has(name.toLowerCase()))],
+    ipAddresses: [...opts.ipAddresses, ...onDisk.ipAddresses.filter((ip) => !ips.has(ip))],
+  };
+}
+
+async function ensureLocked(dir: string, requested: EnsureOptions): Promise<EnsureResult> {
   const paths = certPaths(dir);
   const now = Date.now();
+  const opts = requested.keepNames ? await withNamesOnDisk(paths, requested) : requested;
 
   const loaded = await loadCA(paths, now);
   if (loaded.state === 'unusable' && !opts.force)

@@ -40,3 +40,20 @@ export function coversNames(cert: X509Certificate, dnsNames: string[], ipAddress
 export function subjectAltNames(cert: X509Certificate): string {
   return cert.subjectAltName ?? '';
 }
+
+/** An IP as one spelling: OpenSSL prints ::1 as 0:0:0:0:0:0:0:1, and the two must compare equal. */
+export function canonicalIp(ip: string): string {
+  return isIP(ip) === 6 ? new URL(`http://[${ip}]/`).hostname.slice(1, -1) : ip;
+}
+
+/** The DNS names and IP addresses a certificate names (other SAN types, and quoted odd names, left out). */
+export function sanNames(cert: X509Certificate): { dnsNames: string[]; ipAddresses: string[] } {
+  const dnsNames: string[] = [];
+  const ipAddresses: string[] = [];
+  for (const entry of (cert.subjectAltName ?? '').split(', ')) {
+    if (entry.startsWith('DNS:') && !entry.startsWith('DNS:"')) dnsNames.push(entry.slice(4));
+    else if (entry.startsWith('IP Address:') && isIP(entry.slice(11)))
+      ipAddresses.push(canonicalIp(entry.slice(11)));
+  }
+  return { dnsNames, ipAddresses };
+}
