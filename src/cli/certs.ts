@@ -106,8 +106,12 @@ function options(argv: string[]) {
     ['--namespace', values.namespace],
   ] as const)
     if (!LABEL.test(value)) throw new UsageError(`${flag} "${value}" is not a valid Kubernetes name`);
-  for (const name of values.dns)
+  for (const name of values.dns) {
+    // HOSTNAME takes 10.0.0.5 (labels of digits are valid), but a client dialling an IP matches it
+    // against the IP SANs only (Go's VerifyHostname, the apiserver's): as a DNS SAN it never matches.
+    if (isIP(name)) throw new UsageError(`--dns "${name}" is an IP address: give it as --ip ${name}`);
     if (!HOSTNAME.test(name)) throw new UsageError(`--dns "${name}" is not a DNS name`);
+  }
   const days = positiveDays('--days', values.days);
   const renewBefore = values['renew-before'];
   const renewBeforeDays = renewBefore === undefined ? undefined : parseDurationDays(renewBefore);
