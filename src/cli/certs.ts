@@ -1,6 +1,6 @@
 // `ais-guard certs`: create or renew the webhook's private CA and serving certificate on disk,
 // for installs without cert-manager and for running the guard outside the cluster.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { parseCert, subjectAltNames } from '../tls/inspect.js';
@@ -176,12 +176,26 @@ export async function runCerts(argv: string[], io: Io): Promise<number> {
     return 1;
   }
   const { paths } = result;
+  // A kept key keeps its mode: one copied in under umask 022 is readable by everyone. Said, not
+  // changed: the mode (a group that shares the directory, say) is the operator's to set.
+  const modes = await Promise.all(
+    [paths.caKey, paths.key].map(async (path) => ({ path, mode: (await stat(path)).mode & 0o777 })),
+  );
+  const octal = (mode: number) => mode.toString(8).padStart(4, '0');
+  const keys = modes.every(({ mode }) => mode === 0o600)
+    ? `${paths.caKey}, ${paths.key} (mode 0600)`
+    : modes.map(({ path, mode }) => `${path} (mode ${octal(mode)})`).join(', ');
+  for (const { path, mode } of modes)
+    if (mode & 0o044)
+      io.stderr.write(
+        `ais-guard certs: warning: ${path} is readable by others than its owner (mode ${octal(mode)}): chmod 600 ${path}\n`,
+      );
   io.stdout.write(
     [
       `CA       ${paths.caCert}: ${result.caReason}; valid until ${result.caNotAfter.toISOString()}`,
       `serving  ${paths.cert}: ${result.servingReason}; valid until ${result.notAfter.toISOString()}`,
       `         names: ${sans}`,
-      `keys     ${paths.caKey}, ${paths.key} (mode 0600)`,
+      `keys     ${keys}`,
       `caBundle (base64 of ${paths.caCert}):`,
       result.caBundle,
     ].join('\n') + '\n',
