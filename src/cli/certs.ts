@@ -20,7 +20,8 @@ export const CERTS_HELP = `Usage: ais-guard certs [options]
 
 Creates or renews the webhook's CA and serving certificate: DIR/ca.crt, ca.key, tls.crt, tls.key.
 Safe to re-run: the CA is kept (so the caBundle stays valid) and tls.crt is reissued only when it
-is missing, expires within the renewal window, or does not cover the requested names.
+is missing, not valid yet, expires within the renewal window, or does not cover the requested
+names.
 The last line printed is the caBundle (base64 of ca.crt) for the webhook configurations.
 
 Options:

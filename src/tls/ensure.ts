@@ -156,8 +156,12 @@ async function servingProblem(
     ];
     return `its names do not cover ${missing.join(', ')}`;
   }
+  // Issued by a clock ahead of this one: every client refuses it until then (Go's crypto/x509 says
+  // "not yet valid"), and keeping it would leave the webhook down for as long.
+  const start = notBefore(x509).getTime();
+  if (start > now) return `it is not valid until ${new Date(start).toISOString()}`;
   const end = notAfter(x509).getTime();
-  const lifetimeDays = (end - notBefore(x509).getTime()) / DAY_MS;
+  const lifetimeDays = (end - start) / DAY_MS;
   const renewBefore = (opts.renewBeforeDays ?? defaultRenewBeforeDays(lifetimeDays)) * DAY_MS;
   // Capped at the CA's own end: reissuing then would buy nothing, only churn on every call.
   if (end - now <= renewBefore && end < notAfter(ca).getTime())

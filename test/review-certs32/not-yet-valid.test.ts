@@ -16,7 +16,9 @@ async function certs(...argv: string[]) {
 
 const DAY_MS = 86_400_000;
 
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+});
 
 describe('certs and a serving certificate not valid yet', () => {
   it('reissues it, saying why', () =>
