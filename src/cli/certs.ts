@@ -9,6 +9,7 @@ import {
   DEFAULT_CA_DAYS,
   DEFAULT_RENEW_BEFORE_DAYS,
   DEFAULT_SERVING_DAYS,
+  defaultRenewBeforeDays,
   ensureCerts,
   LockTimeoutError,
   MAX_VALIDITY_DAYS,
@@ -48,6 +49,7 @@ another run held the directory for over a minute), 2 usage errors.`;
 const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** What `--dns` takes (also what render's advice may pass back to it). */
 export const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/i;
+const DAY_MS = 86_400_000;
 const UNIT_DAYS: Record<string, number> = { d: 1, h: 1 / 24, m: 1 / 1440 };
 
 /** "30d", "720h", "90m" in days. Units are required: a bare "30" is ambiguous. */
@@ -191,6 +193,15 @@ export async function runCerts(argv: string[], io: Io): Promise<number> {
       io.stderr.write(
         `ais-guard certs: warning: ${path} is readable by others than its owner (mode ${octal(mode)}): chmod 600 ${path}\n`,
       );
+  // tls.crt ends with its CA at the latest, and a CA still valid is kept: near the CA's end each run
+  // said "kept" until both expired together. Only a new CA, and a new caBundle everywhere, helps.
+  const windowDays = opts.renewBeforeDays ?? defaultRenewBeforeDays(opts.days ?? DEFAULT_SERVING_DAYS);
+  if (result.caNotAfter.getTime() - Date.now() <= windowDays * DAY_MS)
+    io.stderr.write(
+      `ais-guard certs: warning: the CA ${paths.caCert} ends on ${result.caNotAfter.toISOString()}, within the renewal window, ` +
+        `and ${paths.cert} cannot outlive it: before then, make a new CA with --force and update every caBundle ` +
+        '(docs/deploy.md "Renewing")\n',
+    );
   io.stdout.write(
     [
       `CA       ${paths.caCert}: ${result.caReason}; valid until ${result.caNotAfter.toISOString()}`,

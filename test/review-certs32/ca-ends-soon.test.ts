@@ -15,7 +15,8 @@ async function certs(...argv: string[]) {
 describe('certs when the CA ends within the renewal window', () => {
   it('warns on every run, naming the end and --force', () =>
     withTempDir(async (dir) => {
-      const first = await certs('--dir', dir, '--ca-days', '20', '--days', '30');
+      // The default window is 30 days (365-day serving certificates): a 20-day CA ends inside it.
+      const first = await certs('--dir', dir, '--ca-days', '20');
       expect(first.code).toBe(0);
       expect(first.err).toMatch(/warning: the CA .*ca\.crt ends on 20\d\d-\S+, within the renewal window/);
       expect(first.err).toContain('--force');
@@ -28,5 +29,14 @@ describe('certs when the CA ends within the renewal window', () => {
     withTempDir(async (dir) => {
       expect((await certs('--dir', dir)).err).toBe('');
       expect((await certs('--dir', dir, '--ca-days', '20')).err).toBe(''); // an existing CA keeps its own
+    }));
+});
+
+describe('certs with a short lifetime and its own window', () => {
+  it('warns once the CA end is inside the window --days gives (a third of it)', () =>
+    withTempDir(async (dir) => {
+      // --days 30: a 10-day window; the CA's 20 days are outside it, then inside a 25-day one.
+      expect((await certs('--dir', dir, '--ca-days', '20', '--days', '30')).err).toBe('');
+      expect((await certs('--dir', dir, '--days', '30', '--renew-before', '25d')).err).toMatch(/ends on/);
     }));
 });
