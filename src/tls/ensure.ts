@@ -16,6 +16,7 @@ import {
   parseCert,
   sanNames,
   signedBy,
+  signingKeyProblem,
 } from './inspect.js';
 import {
   checkServingOptions,
@@ -125,6 +126,8 @@ async function loadCA(paths: CertPaths, now: number): Promise<LoadedCA> {
     };
   }
   if (!x509.ca) return { state: 'unusable', why: `${paths.caCert} is not a CA certificate` };
+  const keyProblem = signingKeyProblem(paths.caKey, key);
+  if (keyProblem !== undefined) return { state: 'unusable', why: keyProblem };
   if (!keyMatches(x509, key))
     return { state: 'unusable', why: `${paths.caKey} does not belong to ${paths.caCert}` };
   // An expired CA already broke every webhook call that trusts it: replacing it loses nothing.

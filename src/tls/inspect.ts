@@ -15,6 +15,28 @@ export function notBefore(cert: X509Certificate): Date {
   return new Date(cert.validFrom);
 }
 
+/**
+ * Why a private key cannot sign ais-guard's certificates, or undefined when it can. Certificates are
+ * built by node-forge, which reads RSA keys only (an ECDSA CA from step-ca or cfssl ended in its
+ * "OID is not RSA" stack trace), and keys are read without a passphrase.
+ */
+export function signingKeyProblem(path: string, keyPem: string): string | undefined {
+  let key;
+  try {
+    key = createPrivateKey(keyPem);
+  } catch (err) {
+    const encrypted =
+      (err as NodeJS.ErrnoException).code === 'ERR_MISSING_PASSPHRASE' || keyPem.includes('ENCRYPTED');
+    return encrypted
+      ? `${path} cannot be read: it is encrypted, and ais-guard reads keys without a passphrase (openssl pkey -in ${path} -out ${path}.plain writes it unencrypted; then move that over it)`
+      : `${path} cannot be read as a private key (${(err as Error).message.split('\n')[0]})`;
+  }
+  const type = key.asymmetricKeyType ?? 'unknown';
+  if (type === 'rsa') return undefined;
+  const article = /^(dsa|dh|unknown)$/.test(type) ? 'a' : 'an';
+  return `${path} is ${article} ${type.toUpperCase()} key: ais-guard certs signs with RSA keys only`;
+}
+
 export function keyMatches(cert: X509Certificate, keyPem: string): boolean {
   try {
     return cert.checkPrivateKey(createPrivateKey(keyPem));
