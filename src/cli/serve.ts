@@ -7,6 +7,9 @@ import type { CaBundleKeeper } from '../k8s/ca-bundle-keeper.js';
 import { detectKubeConfigOrUsage } from './kubeconfig.js';
 import { UsageError, type Choices, type Io } from './usage.js';
 import { MODES } from '../policy/index.js';
+import { CertificateFileError } from '../server/tls.js';
+import { CAReplaceRefusedError } from '../tls/errors.js';
+import { LockTimeoutError } from '../tls/lock.js';
 
 export const SERVE_HELP = `Usage: ais-guard serve [options]
 
@@ -131,7 +134,14 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   }).catch((err: NodeJS.ErrnoException) => {
     // A file system error on the certificate files (a read-only cert dir, say `serve` in a
     // container's root-owned /app; a missing --tls-cert) is a set-up mistake: one line naming the
-    // way out, not a stack trace.
+    // way out, not a stack trace. So are files that cannot be served, and a certificate directory
+    // whose CA may not be replaced (the mounted Secret given as --cert-dir: ca.crt without ca.key).
+    if (err instanceof CertificateFileError) throw new UsageError(`cannot serve: ${err.message}`);
+    if (err instanceof CAReplaceRefusedError || err instanceof LockTimeoutError)
+      throw new UsageError(
+        `cannot keep the self-managed certificate in ${config.certDir}: ${err.message} ` +
+          'To serve a pair made elsewhere (a mounted Secret), give --tls-cert and --tls-key instead.',
+      );
     if (!err.syscall || !err.code) throw err;
     throw new UsageError(
       config.tlsCert

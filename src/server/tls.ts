@@ -41,14 +41,30 @@ export const TLS_OPTIONS = {
   ciphers: TLS_CIPHERS,
 } as const satisfies SecureContextOptions;
 
+/** Files that were read but cannot be served: the message names the file (OpenSSL's does not). */
+export class CertificateFileError extends Error {}
+
+const firstLine = (err: unknown) => (err as Error).message.split('\n')[0];
+
 /** Reads and checks a cert/key pair; throws with the reason when they are unusable or do not match. */
 export async function readPair(certFile: string, keyFile: string): Promise<ServingPair> {
   // One after the other: when both are missing, the error names the certificate, always.
   const cert = await readFile(certFile, 'utf8');
   const key = await readFile(keyFile, 'utf8');
-  const x509 = new X509Certificate(cert);
-  if (!x509.checkPrivateKey(createPrivateKey(key)))
-    throw new Error(`${keyFile} is not the key of ${certFile}`);
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(cert);
+  } catch (err) {
+    throw new CertificateFileError(`${certFile} is not a PEM certificate (${firstLine(err)})`);
+  }
+  let privateKey;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch (err) {
+    throw new CertificateFileError(`${keyFile} is not an unencrypted PEM private key (${firstLine(err)})`);
+  }
+  if (!x509.checkPrivateKey(privateKey))
+    throw new CertificateFileError(`${keyFile} is not the key of ${certFile}`);
   return {
     cert,
     key,

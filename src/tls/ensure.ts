@@ -5,6 +5,7 @@ import type { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
+import { CAReplaceRefusedError } from './errors.js';
 import { makeDirs } from './make-dirs.js';
 import { withDirLock } from './lock.js';
 import {
@@ -63,8 +64,7 @@ export interface EnsureResult {
   servingReason: string;
 }
 
-/** Thrown instead of silently replacing a CA the cluster may still trust. */
-export class CAReplaceRefusedError extends Error {}
+export { CAReplaceRefusedError };
 
 export const DEFAULT_RENEW_BEFORE_DAYS = 30;
 
