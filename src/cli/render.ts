@@ -248,12 +248,14 @@ export function keptNameFlags(subjectAltName: string | undefined, host: string):
   const flags: string[] = [];
   for (const { type, value } of names) {
     if (value === host) continue;
+    // An address written as a DNS name (certs took --dns 10.0.0.5 once) was meant as the address:
+    // `certs` now refuses it as --dns, and only an IP SAN is matched against an IP.
+    if ((type === 'IP Address' || type === 'DNS') && isIP(value)) flags.push(`--ip ${value}`);
     // Quoted when a shell would expand it (a wildcard name).
-    if (type === 'DNS' && HOSTNAME.test(value) && !serviceName(value))
+    else if (type === 'DNS' && HOSTNAME.test(value) && !serviceName(value))
       flags.push(`--dns ${value.includes('*') ? `'${value}'` : value}`);
-    if (type === 'IP Address' && isIP(value)) flags.push(`--ip ${value}`);
   }
-  return flags;
+  return [...new Set(flags)];
 }
 
 export async function runRender(argv: string[], io: Io): Promise<number> {
