@@ -175,17 +175,32 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
 
   /**
    * The comment closing the line of a key whose whole value is rewritten (`annotations: # none yet`,
-   * `labels: {}  # later`): it is the user's, and stays on that line.
+   * `labels: {}  # later`): it is the user's, and stays on that line, with the blanks before it as
+   * written when no value stood between (they align it with the comments around it), else one.
    */
   const keyLineComment = (pair: Pair<Node, Node | null>): string | undefined => {
     const keyEnd = rangeOf(pair.key)[1];
     const lineEnd = lineEndAfter(keyEnd);
-    const valueEnd = pair.value ? rangeOf(pair.value)[1] : keyEnd;
+    const valueRange = pair.value ? rangeOf(pair.value) : undefined;
+    const valueEnd = valueRange ? valueRange[1] : keyEnd;
     const from = valueEnd <= lineEnd ? Math.max(keyEnd, valueEnd) : keyEnd;
     const m = /^(?:[ \t]*:)?[ \t]*(#[^\r\n]*)\r?\n?$/.exec(text.slice(from, lineEnd));
     if (!m) return undefined;
     const hash = lineEnd - m[0].length + m[0].indexOf('#');
-    return text[hash - 1] === ' ' || text[hash - 1] === '\t' ? m[1] : undefined;
+    if (text[hash - 1] !== ' ' && text[hash - 1] !== '\t') return undefined;
+    if (valueRange && valueRange[1] > valueRange[0]) return ` ${m[1]}`;
+    let gap = hash;
+    while (text[gap - 1] === ' ' || text[gap - 1] === '\t') gap--;
+    return text.slice(gap, hash) + m[1];
+  };
+  /**
+   * The key of a pair whose whole value is rewritten, as written (`"annotations":`, `'on':`) up to
+   * its ":"; rendered anew, its quotes went. Undefined when no ":" follows it on its line (`? key`).
+   */
+  const keyAsWritten = (pair: Pair<Node, Node | null>): string | undefined => {
+    const [from, to] = rangeOf(pair.key);
+    const colon = /^[ \t]*:/.exec(text.slice(to, lineEndAfter(to)));
+    return colon ? text.slice(from, to + colon[0].length) : undefined;
   };
 
   if (isMap(parent)) {
@@ -259,8 +274,12 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
       const indent = ' '.repeat(column(keyStart));
       const end = lineEndAfter(pairEnd(pair));
       const comment = keyLineComment(pair);
-      const block = render({ [key]: op.value }, 'block');
-      const rendered = comment ? block.replace(/^[^\n]*/, (first) => `${first} ${comment}`) : block;
+      // The value rendered under a plain one-letter key, which the key as written then replaces.
+      const written = keyAsWritten(pair);
+      const block = written
+        ? written + render({ k: op.value }, 'block').slice('k:'.length)
+        : render({ [key]: op.value }, 'block');
+      const rendered = comment ? block.replace(/^[^\n]*/, (first) => `${first}${comment}`) : block;
       return text.slice(0, at) + lines(rendered, indent, indent, end).replace(/^\r?\n/, '') + text.slice(end);
     }
     throw new EditError(`unexpected patch operation ${op.op}`);
