@@ -57,7 +57,10 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
   const doc = parseDocument(text, KUBE_YAML);
   const problem = goYamlErrors(doc, text)[0];
   if (problem) throw new EditError(problem.message.split('\n')[0]);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  // The line ending most of the document's lines have: one CRLF line pasted into an LF file (or
+  // the reverse) does not decide how every added line ends.
+  const crlf = text.split('\r\n').length - 1;
+  const eol = crlf > 0 && crlf * 2 >= text.split('\n').length - 1 ? '\r\n' : '\n';
   // A JSON document must stay JSON: plain YAML put into it (volumeName: pv-1) made a .json file
   // invalid. So in a document that is a flow map with JSON keys, and in any flow map with JSON keys
   // of its own, keys and values go in as JSON; elsewhere in flow style they go in as plain YAML.
