@@ -224,9 +224,15 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
         if (text[close] !== '}') throw new EditError(`cannot find the end of the flow map at ${op.path}`);
         const entry = `${flowText(key, parent)}: ${flowText(op.value, parent)}`;
         const lastItem = items[items.length - 1];
-        return lastItem
-          ? splice(pairEnd(lastItem), pairEnd(lastItem), `, ${entry}`)
-          : splice(close, close, ` ${entry} `);
+        if (!lastItem) return splice(close, close, ` ${entry} `);
+        const end = pairEnd(lastItem);
+        const lastKey = rangeOf(lastItem.key)[0];
+        // Entries one per line (pretty JSON, as kubectl get -o json or jq print it), the last one
+        // ending its line: the new one on a line of its own at their column. (After blanks or a
+        // comment it goes on that line, before them: one insertion, nothing moved.)
+        if (aloneOnLine(lastKey) && (text.startsWith('\n', end) || text.startsWith('\r\n', end)))
+          return splice(end, end, `,${eol}${' '.repeat(column(lastKey))}${entry}`);
+        return splice(end, end, `, ${entry}`);
       }
       const lastItem = items[items.length - 1];
       if (!lastItem) throw new EditError(`empty block map at ${op.path}`);
