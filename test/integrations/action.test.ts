@@ -231,4 +231,85 @@ describe('scripts/action/verdict.sh and install.sh', () => {
     const bin = readFileSync(githubPath, 'utf8').trim();
     expect(realpathSync(join(bin, 'ais-guard'))).toBe(realpathSync(join(ROOT, 'bin', 'ais-guard.js')));
   });
+
+  // The build runs in the job's environment, which is the workflow's: a deploy workflow often sets
+  // NODE_ENV=production (npm then omits devDependencies, TypeScript among them: "tsc: not found"),
+  // and a hardened one npm_config_ignore_scripts=true (npm ci then skips the prepare script: no
+  // dist/, and `ais-guard version` dies with an ERR_MODULE_NOT_FOUND stack). Both seen with the real
+  // npm 11 on a fresh clone. The fake npm follows npm's documented rules for exactly these settings.
+  const FAKE_NPM = `#!/bin/sh
+echo "npm $*" >>"$NPM_LOG"
+dev=yes; scripts=yes; target=
+[ "$NODE_ENV" = production ] && dev=no
+case " $npm_config_omit " in *" dev "*) dev=no ;; esac
+[ "$npm_config_ignore_scripts" = true ] && scripts=no
+for a in "$@"; do
+  case "$a" in --include=dev) dev=yes ;; --ignore-scripts) scripts=no ;; build) target=build ;; esac
+done
+build() {
+  [ -f node_modules/.dev ] || { echo "sh: 1: tsc: not found" >&2; exit 127; }
+  cp -R "$BUILT_DIST" dist
+}
+case "$1" in
+  ci) rm -rf node_modules; mkdir node_modules; [ $dev = no ] || : >node_modules/.dev
+      [ $scripts = no ] || build ;;
+  run) [ "$target" = build ] || exit 97; build ;;
+  *) exit 97 ;;
+esac
+`;
+
+  it.each([
+    ['a plain job', {}],
+    ['NODE_ENV=production', { NODE_ENV: 'production' }],
+    ['npm_config_omit=dev', { npm_config_omit: 'dev' }],
+    ['npm_config_ignore_scripts=true', { npm_config_ignore_scripts: 'true' }],
+  ])('install.sh builds a fresh checkout of the action in %s and runs it', (_, jobEnv) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ais-guard-action-build-'));
+    const checkout = join(dir, '_actions', 'owner', 'ais-guard', 'v0');
+    mkdirSync(checkout, { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(checkout, 'package.json'));
+    cpSync(join(ROOT, 'bin'), join(checkout, 'bin'), { recursive: true });
+    const fakeBin = join(dir, 'fake-bin');
+    mkdirSync(fakeBin);
+    writeFileSync(join(fakeBin, 'npm'), FAKE_NPM, { mode: 0o755 });
+    const githubPath = join(dir, 'github-path');
+    writeFileSync(githubPath, '');
+    const r = step(
+      'install.sh',
+      { version: '', install_from: '' },
+      {
+        PATH: `${fakeBin}:${process.env.PATH}`,
+        NPM_LOG: join(dir, 'npm.log'),
+        BUILT_DIST: join(ROOT, 'dist'),
+        GITHUB_ACTION_PATH: checkout,
+        RUNNER_TEMP: join(dir, 'runner'),
+        GITHUB_PATH: githubPath,
+        ...jobEnv,
+      },
+    );
+    expect([
+      r.code,
+      r.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('ais-guard: building'))
+        .join('\n')
+        .trim(),
+    ]).toEqual([0, `ais-guard ${pkg.version}`]);
+    // Used again in the same job (a second `uses:` of it): built already, npm is not run again.
+    writeFileSync(join(dir, 'npm.log'), '');
+    expect(
+      step(
+        'install.sh',
+        {},
+        {
+          PATH: `${fakeBin}:${process.env.PATH}`,
+          NPM_LOG: join(dir, 'npm.log'),
+          GITHUB_ACTION_PATH: checkout,
+          RUNNER_TEMP: join(dir, 'runner'),
+          ...jobEnv,
+        },
+      ).code,
+    ).toBe(0);
+    expect(readFileSync(join(dir, 'npm.log'), 'utf8')).toBe('');
+  });
 });
