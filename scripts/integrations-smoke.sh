@@ -17,7 +17,10 @@ echo "--- GitHub Action, default install: a fresh clone as the action's checkout
 git clone -q . "$work/action"
 mkdir -p "$work/runner-default"
 : >"$work/github-path-default"
-RUNNER_TEMP=$work/runner-default GITHUB_PATH=$work/github-path-default GITHUB_ACTION_PATH=$work/action \
+# In a job environment that would keep npm from building it (a deploy workflow's NODE_ENV, a
+# hardened one's ignore-scripts): install.sh asks for the devDependencies and the build by name.
+NODE_ENV=production npm_config_ignore_scripts=true \
+  RUNNER_TEMP=$work/runner-default GITHUB_PATH=$work/github-path-default GITHUB_ACTION_PATH=$work/action \
   INPUT_VERSION='' INPUT_INSTALL_FROM='' scripts/action/install.sh >"$work/install-default.log" 2>&1 ||
   { cat "$work/install-default.log"; fail "install.sh (default) failed"; }
 bin=$(cat "$work/github-path-default")

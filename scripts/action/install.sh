@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Step 1 of action.yml: put ais-guard on the job's PATH (through $GITHUB_PATH).
 #   default:            the action's own checkout ($GITHUB_ACTION_PATH: the ref of `uses:`), built
-#                       there by `npm ci` (whose prepare script builds dist/) the first time; no
+#                       there by `npm ci` and `npm run build` (dist/) the first time; no
 #                       ais-guard from the registry, whose name this project has not published, so
 #                       the code a workflow runs is the code its `uses:` ref pins
 #   INPUT_VERSION:      that exact version from npm, into $RUNNER_TEMP/ais-guard
@@ -15,8 +15,13 @@ prefix=${RUNNER_TEMP:-${TMPDIR:-/tmp}}/ais-guard
 if [ -z "$from" ] && [ -z "$version" ]; then
   repo=${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/../.." && pwd)}
   if [ ! -f "$repo/dist/cli/main.js" ]; then
-    echo "ais-guard: building the action's checkout $repo (npm ci)" >&2
-    (cd "$repo" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    echo "ais-guard: building the action's checkout $repo (npm ci, npm run build)" >&2
+    # npm runs in the job's environment, the workflow's: NODE_ENV=production or npm_config_omit=dev
+    # would leave out the devDependencies (TypeScript: "tsc: not found"), npm_config_ignore_scripts
+    # the prepare script (no dist/). So every dependency (--include wins over omit), no package's
+    # install scripts, and the build by name (npm run runs a named script even with ignore-scripts).
+    (cd "$repo" && npm ci --include=dev --ignore-scripts --no-audit --no-fund --loglevel=error >&2 &&
+      npm run build --silent >&2)
   fi
   bin=$prefix/bin
   mkdir -p "$bin"
