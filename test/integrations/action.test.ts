@@ -209,6 +209,25 @@ describe('scripts/action/verdict.sh and install.sh', () => {
     expect(missing.stdout).toContain('::error::install-from: no such file');
   });
 
+  it('install.sh on a Windows runner stops at once with an error that says so (before npm or a link)', () => {
+    // Git Bash's ln copies instead of linking, so the default install ran a copy of bin/ais-guard.js
+    // whose ../dist/ is not there: an ERR_MODULE_NOT_FOUND stack trace, no word of Windows.
+    const dir = mkdtempSync(join(tmpdir(), 'ais-guard-action-windows-'));
+    const githubPath = join(dir, 'github-path');
+    writeFileSync(githubPath, '');
+    for (const inputs of [{}, { version: pkg.version }]) {
+      const r = step('install.sh', inputs, {
+        RUNNER_OS: 'Windows',
+        GITHUB_ACTION_PATH: ROOT,
+        RUNNER_TEMP: join(dir, 'runner'),
+        GITHUB_PATH: githubPath,
+      });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(/^::error::ais-guard: Windows runners are not supported/m);
+    }
+    expect(readFileSync(githubPath, 'utf8')).toBe('');
+  });
+
   it("install.sh by default puts the action checkout's own ais-guard on PATH and asks npm for nothing", () => {
     const dir = mkdtempSync(join(tmpdir(), 'ais-guard-action-install-'));
     const fakeBin = join(dir, 'fake-bin');
