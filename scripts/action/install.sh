@@ -8,6 +8,12 @@
 #   INPUT_INSTALL_FROM: a path or an `npm pack` tarball, likewise (how scripts/integrations-smoke.sh
 #                       tries a packed release)
 set -euo pipefail
+# Linux and macOS runners only. On Windows, Git Bash's ln copies the launcher away from the dist/
+# it imports, and nothing here is tested there: say so instead of a Node stack trace.
+if [ "${RUNNER_OS:-}" = Windows ]; then
+  echo "::error::ais-guard: Windows runners are not supported; run this step in a job on a Linux or macOS runner (runs-on: ubuntu-latest): the manifests are judged the same"
+  exit 2
+fi
 version=${INPUT_VERSION:-}
 from=${INPUT_INSTALL_FROM:-}
 prefix=${RUNNER_TEMP:-${TMPDIR:-/tmp}}/ais-guard
