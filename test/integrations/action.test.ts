@@ -179,6 +179,26 @@ describe('scripts/action/check.sh', () => {
     expect(push.stdout).toContain('::notice::ais-guard: base ignored (not a pull request');
   });
 
+  it('a second use in one job with the same code scanning category is warned about (its upload would replace the first)', () => {
+    // Code scanning keeps one analysis per commit and category: the second upload's alerts replace
+    // the first's, and the first use's denials vanish from the Security tab and the pull request.
+    const runner = { RUNNER_TEMP: mkdtempSync(join(tmpdir(), 'ais-guard-action-twice-')) };
+    const use = (paths: string, category: string, upload = 'true') =>
+      step('check.sh', { paths, category, upload_sarif: upload }, runner);
+    const first = use('examples/ais-prod.yaml', 'ais-guard');
+    expect(first.stdout).not.toContain('::warning::');
+    const other = use('examples/multi-target', 'ais-guard-staging');
+    expect(other.stdout).not.toContain('::warning::');
+    const noUpload = use('examples/multi-target', 'ais-guard', 'false');
+    expect(noUpload.stdout).not.toContain('::warning::');
+    const again = use('examples/multi-target', 'ais-guard');
+    expect(again.code).toBe(0);
+    expect(again.outputs['exit-code']).toBe('0');
+    expect(again.stdout).toMatch(
+      /^::warning::ais-guard: category "ais-guard" was uploaded by an earlier use of this action in this job/m,
+    );
+  });
+
   it('a bad input is exit code 2 with no SARIF to upload', () => {
     const bad = step('check.sh', { paths: 'examples/ais-prod.yaml', mode: 'bogus' });
     expect(bad.code).toBe(0);
