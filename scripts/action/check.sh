@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Step 2 of action.yml: `ais-guard check -o sarif` over INPUT_PATHS, with INPUT_MODE, INPUT_STRICT,
-# INPUT_NODES, INPUT_CONTEXT_PER_DIR and INPUT_BASE. Writes the SARIF file, annotations for the job log, the counts to
+# INPUT_NODES, INPUT_CONTEXT_PER_DIR and INPUT_BASE (INPUT_CATEGORY and INPUT_UPLOAD_SARIF: a warning
+# when a category repeats in the job). Writes the SARIF file, annotations for the job log, the counts to
 # $GITHUB_OUTPUT and a line to $GITHUB_STEP_SUMMARY, and exits 0 even on denials: the upload
 # step runs first, verdict.sh fails the job after. AIS_GUARD overrides the command (tests).
 set -uo pipefail
@@ -69,9 +70,26 @@ if [ ! -s "$sarif" ]; then
   exit 0
 fi
 output sarif-file "$sarif"
+# Code scanning keeps one analysis per commit and category: a second upload under the same category
+# (the action used twice in a job, say once per cluster folder) replaces the first one's alerts.
+# RUNNER_TEMP is the job's own, emptied for each job; a matrix's jobs each need a category too.
+category=${INPUT_CATEGORY:-}
+if [ "${INPUT_UPLOAD_SARIF:-}" = true ] && [ -n "${RUNNER_TEMP:-}" ]; then
+  seen=$RUNNER_TEMP/ais-guard/categories
+  mkdir -p "$(dirname "$seen")"
+  if [ -f "$seen" ] && grep -qxF -- "$category" "$seen"; then
+    repeat=true
+  else
+    repeat=false
+    printf '%s\n' "$category" >>"$seen"
+  fi
+fi
 # Readable findings in the job log (same flags, so the same verdict), then annotations on the
 # files (workflow commands) and the counts for the outputs and the summary.
 "${guard[@]}" check "${flags[@]}" -- "${paths[@]}" 2>&1
 resume_commands
+if [ "${repeat:-false}" = true ]; then
+  echo "::warning::ais-guard: category \"$(printf '%s' "$category" | tr -d '\r\n')\" was uploaded by an earlier use of this action in this job; code scanning keeps one analysis per category, so this upload replaces that one's alerts: give each use its own category"
+fi
 node "$here/sarif-summary.mjs" "$sarif" "${GITHUB_OUTPUT:-}" "${GITHUB_STEP_SUMMARY:-}"
 exit 0
