@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import YAML from 'yaml';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -139,6 +140,23 @@ describe('scripts/action/check.sh', () => {
     ]);
     expect(r.stdout).toMatch(/^::error file=examples\/ais-prod\.yaml,line=38,title=ais-guard pvc-name::/m);
     expect(r.stdout).toContain('DENY  pvc-name');
+  });
+
+  it('an absolute path (paths: ${{ github.workspace }}/deploy) is a file URI in the SARIF, the path itself in the annotation', () => {
+    // A uri "/home/runner/work/r/r/x.yaml" is an absolute-path reference: resolved against the
+    // repository root (SARIF 2.1.0 3.4.3, RFC 3986 5.2.2) it names <root>/home/runner/..., no file.
+    // A file: URI is absolute, and code scanning relativizes it against the upload's checkout_uri
+    // (a file: URI of the workspace, codeql-action's checkout_path input).
+    const abs = join(ROOT, 'examples', 'ais-prod.yaml');
+    const r = step('check.sh', { paths: abs });
+    expect(r.outputs).toMatchObject({ 'exit-code': '1', denials: '1' });
+    const sarif = r.sarif as unknown as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    const uri = sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri;
+    expect(uri).toBe(pathToFileURL(abs).href);
+    // The runner makes an annotation's absolute path under the workspace relative itself.
+    expect(r.stdout).toContain(`::error file=${abs.replace(/:/g, '%3A')},line=38,title=ais-guard pvc-name::`);
   });
 
   it('several paths, one per line, judged together; a broken file is an input error', () => {
