@@ -19,14 +19,16 @@ const prop = (s) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 const COMMAND = { error: 'error', warning: 'warning', note: 'notice' };
 
 /**
- * The workspace path of a SARIF artifact URI: SARIF percent-encodes it (a space is %20), a workflow
+ * The path of a SARIF artifact URI: SARIF percent-encodes it (a space is %20), a workflow
  * command's file property takes the path itself, or the annotation lands on no file.
  */
 function pathOf(uri) {
+  // An absolute path is a file: URI; the runner makes a path under the workspace relative itself.
+  const path = uri.startsWith('file://') ? uri.slice('file://'.length) : uri;
   try {
-    return decodeURIComponent(uri);
+    return decodeURIComponent(path);
   } catch {
-    return uri; // not percent-encoding after all
+    return path; // not percent-encoding after all
   }
 }
 

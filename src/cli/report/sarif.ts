@@ -15,10 +15,14 @@ const LEVEL = { deny: 'error', warn: 'warning', audit: 'note' } as const;
  * checkout's root, and github/codeql-action src/fingerprints.ts resolveUriToFile ignores a uri
  * starting with "/" outside the source root, so the alert would be neither placed nor tracked.
  */
+const encode = (path: string) => path.split('/').map(encodeURIComponent).join('/');
 const uri = (file: string) => {
   if (file === '-') return 'stdin';
-  const path = posix.isAbsolute(file) ? file : posix.normalize(file);
-  return path.split('/').map(encodeURIComponent).join('/');
+  // An absolute path (`check "$GITHUB_WORKSPACE/deploy"`) kept as a reference "/home/..." would be
+  // resolved against the checkout's root too, naming no file; a file: URI is absolute (RFC 8089),
+  // and code scanning makes it relative to the upload's checkout_uri.
+  if (posix.isAbsolute(file)) return `file://${encode(file)}`;
+  return encode(posix.normalize(file));
 };
 
 const notification = (level: 'error' | 'note', { file, line, message }: LoadError) => ({
