@@ -253,7 +253,7 @@ describe('scripts/action/verdict.sh and install.sh', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ais-guard-action-windows-'));
     const githubPath = join(dir, 'github-path');
     writeFileSync(githubPath, '');
-    for (const inputs of [{}, { version: pkg.version }]) {
+    for (const inputs of [{}, { version: pkg.version }] as Record<string, string>[]) {
       const r = step('install.sh', inputs, {
         RUNNER_OS: 'Windows',
         GITHUB_ACTION_PATH: ROOT,
