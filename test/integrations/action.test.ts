@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import YAML from 'yaml';
+import { FAKE_NPM } from '../support/fake-npm.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const action = YAML.parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
@@ -290,31 +291,7 @@ describe('scripts/action/verdict.sh and install.sh', () => {
   });
 
   // The build runs in the job's environment, which is the workflow's: a deploy workflow often sets
-  // NODE_ENV=production (npm then omits devDependencies, TypeScript among them: "tsc: not found"),
-  // and a hardened one npm_config_ignore_scripts=true (npm ci then skips the prepare script: no
-  // dist/, and `ais-guard version` dies with an ERR_MODULE_NOT_FOUND stack). Both seen with the real
-  // npm 11 on a fresh clone. The fake npm follows npm's documented rules for exactly these settings.
-  const FAKE_NPM = `#!/bin/sh
-echo "npm $*" >>"$NPM_LOG"
-dev=yes; scripts=yes; target=
-[ "$NODE_ENV" = production ] && dev=no
-case " $npm_config_omit " in *" dev "*) dev=no ;; esac
-[ "$npm_config_ignore_scripts" = true ] && scripts=no
-for a in "$@"; do
-  case "$a" in --include=dev) dev=yes ;; --ignore-scripts) scripts=no ;; build) target=build ;; esac
-done
-build() {
-  [ -f node_modules/.dev ] || { echo "sh: 1: tsc: not found" >&2; exit 127; }
-  cp -R "$BUILT_DIST" dist
-}
-case "$1" in
-  ci) rm -rf node_modules; mkdir node_modules; [ $dev = no ] || : >node_modules/.dev
-      [ $scripts = no ] || build ;;
-  run) [ "$target" = build ] || exit 97; build ;;
-  *) exit 97 ;;
-esac
-`;
-
+  // NODE_ENV=production, a hardened one npm_config_ignore_scripts=true (test/support/fake-npm.ts).
   it.each([
     ['a plain job', {}],
     ['NODE_ENV=production', { NODE_ENV: 'production' }],
@@ -338,6 +315,7 @@ esac
         PATH: `${fakeBin}:${process.env.PATH}`,
         NPM_LOG: join(dir, 'npm.log'),
         BUILT_DIST: join(ROOT, 'dist'),
+        REAL_NODE_MODULES: join(ROOT, 'node_modules'),
         GITHUB_ACTION_PATH: checkout,
         RUNNER_TEMP: join(dir, 'runner'),
         GITHUB_PATH: githubPath,
