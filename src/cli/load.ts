@@ -5,7 +5,8 @@
 // file, document, line and the document's slice of the file, so findings can name lines and `--fix`
 // can edit the text in place.
 import { basename, dirname, resolve } from 'node:path';
-import { Composer, LineCounter, parseDocument, Parser, type Document } from 'yaml';
+import { Composer, LineCounter, parseDocument, type Document } from 'yaml';
+import { jsonTooDeep, TooDeep, TOO_DEEP, tokensWithinDepth } from '../k8s/nesting.js';
 import {
   aliasErrorOffset,
   EXCESSIVE_ALIASING,
@@ -242,6 +243,12 @@ export function parseInput(
     // kubectl decodes these with encoding/json: what JSON refuses (a trailing comma, a raw tab in a
     // string, a hex number), the YAML reader below would take. Said at the value's line, whole file.
     for (const [start, end] of values) {
+      // Before JSON.parse and the yaml library, which would build the whole nest first.
+      const deep = jsonTooDeep(text, start, end);
+      if (deep !== undefined) {
+        errors.push({ file, line: text.slice(0, deep).split('\n').length, message: TOO_DEEP });
+        return { source, manifests, patchFiles };
+      }
       const invalid = jsonError(text.slice(start, end));
       if (invalid === undefined) continue;
       errors.push({
@@ -272,11 +279,20 @@ export function parseInput(
   };
   let start = 0;
   let i = 0;
-  for (const doc of composer.compose(new Parser(addNewLine).parse(yamlText), true)) {
-    const end = doc.range[2];
-    source.slices.push([start, end]);
-    start = end;
-    judgeDocument(doc, i++, 0, yamlText);
+  try {
+    for (const doc of composer.compose(tokensWithinDepth(yamlText, addNewLine), true)) {
+      const end = doc.range[2];
+      source.slices.push([start, end]);
+      start = end;
+      judgeDocument(doc, i++, 0, yamlText);
+    }
+  } catch (err) {
+    if (!(err instanceof TooDeep)) throw err;
+    // The rest of the file is unread: none of it is judged, as for the other whole-file refusals.
+    errors.push({ file, line: lineCounter.linePos(err.offset).line, message: err.message });
+    manifests.length = 0;
+    source.slices.length = 0;
+    patchFiles.length = 0;
   }
   return { source, manifests, patchFiles };
 

@@ -8,17 +8,18 @@
 // string, not the base-60 number 80. And a float needs a digit before its exponent, as go-yaml's
 // yamlStyleFloat does: `e1`, `e-0` (node or CR names) are strings to kubectl, not 10 and -0.
 import {
+  Composer,
   Document,
   isAlias,
   isMap,
   isScalar,
   isSeq,
   LineCounter,
-  parseAllDocuments,
   parseDocument,
   visit,
   type YAMLError,
 } from 'yaml';
+import { TooDeep, tokensWithinDepth } from './nesting.js';
 import type {
   DocumentOptions,
   YAMLMap,
@@ -248,7 +249,15 @@ export function yamlMessage(message: string): string {
  */
 export function readYamlValue(text: string, where: string): unknown {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { prettyErrors: false, lineCounter: lines, logLevel: 'error' });
+  let docs: Document.Parsed[];
+  try {
+    // parseAllDocuments, but refusing a nest past go-yaml's depth before it is built (nesting.ts).
+    const composer = new Composer({ prettyErrors: false, logLevel: 'error' });
+    docs = Array.from(composer.compose(tokensWithinDepth(text, (at) => lines.addNewLine(at))));
+  } catch (err) {
+    if (!(err instanceof TooDeep)) throw err;
+    throw new Error(`${where}:${lines.linePos(err.offset).line}: ${err.message}`, { cause: err });
+  }
   const problem = docs.flatMap((d) => d.errors)[0];
   if (problem)
     throw new Error(`${where}:${lines.linePos(problem.pos[0]).line}: ${yamlMessage(problem.message)}`);

@@ -1,0 +1,56 @@
+// Flow collections ("[", "{") nested past go-yaml's limit, refused before the yaml library parses
+// them. go-yaml v2, which kubectl reads YAML with, stops at 10,000 flow levels (scannerc.go
+// yaml_parser_increase_flow_level, max_flow_level: "exceeded max depth of 10000"); the yaml library
+// has no limit and builds the whole nest first: a 2 MB file of "[" cost 1.1 GB and 40 s, and a few MB
+// (far under check's 32 MiB cap per file) ran the process out of heap, a native crash with no line.
+import { CST, Lexer, Parser } from 'yaml';
+
+export const MAX_FLOW_DEPTH = 10_000;
+
+export const TOO_DEEP = `nested deeper than ${MAX_FLOW_DEPTH} levels of "[" and "{" (kubectl's go-yaml refuses it too: "exceeded max depth of ${MAX_FLOW_DEPTH}")`;
+
+/** A text that nests too deeply; `offset` is the "[" or "{" one level past the limit. */
+export class TooDeep extends Error {
+  constructor(readonly offset: number) {
+    super(TOO_DEEP);
+  }
+}
+
+/**
+ * The parser's tokens for `text`, as `new Parser(onNewLine).parse(text)` gives them, but counting
+ * flow levels from the lexer first: TooDeep at the collection past the limit, before the parser has
+ * built it. A quoted, plain or block scalar is one lexeme (the one after CST.SCALAR), and so is a
+ * comment: the brackets in them are text, never counted.
+ */
+export function* tokensWithinDepth(text: string, onNewLine?: (offset: number) => void): Generator<CST.Token> {
+  const parser = new Parser(onNewLine);
+  onNewLine?.(0);
+  let depth = 0;
+  let inScalar = false;
+  for (const lexeme of new Lexer().lex(text)) {
+    if (inScalar) inScalar = false;
+    else if (lexeme === CST.SCALAR) inScalar = true;
+    else if (lexeme === '[' || lexeme === '{') {
+      if (++depth > MAX_FLOW_DEPTH) throw new TooDeep(parser.offset);
+    } else if (lexeme === ']' || lexeme === '}') depth = Math.max(0, depth - 1);
+    yield* parser.next(lexeme);
+  }
+  yield* parser.end();
+}
+
+/**
+ * Where JSON text nests past the limit (the "[" or "{" that does), or undefined: a scan of the
+ * characters, strings and their escapes skipped, before JSON.parse and the yaml library see it.
+ */
+export function jsonTooDeep(text: string, from = 0, to = text.length): number | undefined {
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < to && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_FLOW_DEPTH) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return undefined;
+}
