@@ -1,7 +1,6 @@
 // `ais-guard plan`: the exact PV set for a multi-target layout, from an AIStore CR (a file or the
 // cluster) and a node/disk map; `--diff` compares it with PVs that exist. Flag parsing, reading and
 // printing only: the planning is src/plan/. The Kubernetes client is loaded only for the cluster flags.
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isAIStore, type AIStoreCR, type KubeObject, type PersistentVolume } from '../policy/index.js';
 import {
@@ -14,6 +13,7 @@ import {
   type Plan,
   type VolumeDiff,
 } from '../plan/index.js';
+import { readSmallFile } from '../k8s/small-file.js';
 import { readYamlValue, stringifyForKube } from '../k8s/yaml.js';
 import { requireKubeConfig } from './kubeconfig.js';
 import { loadManifests } from './load.js';
@@ -145,7 +145,7 @@ async function readCR(opts: Options, io: Io): Promise<AIStoreCR> {
 async function readDiskMap(file: string) {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readSmallFile(file);
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }

@@ -1,6 +1,6 @@
 // Server configuration from flags, environment (AIS_GUARD_*) and an optional YAML/JSON file, in
 // that order of precedence, validated at start: a bad value stops the server with a clear error.
-import { readFile } from 'node:fs/promises';
+import { readSmallFile } from '../k8s/small-file.js';
 import { MODES, RULE_IDS, type Mode, type Modes } from '../policy/index.js';
 import { closest, didYouMean } from '../cli/suggest.js';
 
@@ -160,7 +160,7 @@ function ruleModesFromString(value: string, where: string): Record<string, Mode>
 async function readConfigFile(path: string): Promise<ConfigFile> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readSmallFile(path);
   } catch (err) {
     throw new ConfigError(`--config ${path}: ${(err as Error).message}`);
   }
