@@ -1,6 +1,7 @@
 // ais-guard command line. Each command is imported on demand, so `check` never loads the
 // Kubernetes client, express or node-forge.
 import { closest, didYouMean } from './suggest.js';
+import { terminalSafe } from './terminal.js';
 import { processIo, UsageError, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 import { VERSION } from './version.js';
 
@@ -92,7 +93,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return 2;
     }
     if (err instanceof UsageError) {
-      io.stderr.write(`ais-guard ${command}: ${(err as Error).message}\n`);
+      // The message may quote the file it refuses (a config key, a node name): escaped, in one line.
+      io.stderr.write(`ais-guard ${command}: ${terminalSafe((err as Error).message)}\n`);
       return 2;
     }
     throw err;
