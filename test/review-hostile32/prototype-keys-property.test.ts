@@ -7,8 +7,12 @@
 // such unknown fields; a rule must never read through them).
 import { afterEach, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
 import { aistore, claimName, oneNodeDisks, pvc, targetPod, targetStatefulSet } from '../support/builders.js';
+import { cli } from '../support/cli.js';
 
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
 // Fields the rules read: were one to leak through a prototype, a verdict would change.
@@ -90,4 +94,32 @@ describe('"__proto__", "constructor" and "prototype" keys in a judged object', (
         { numRuns: 150 },
       );
     });
+});
+
+describe('check --fix with a "__proto__" key in the manifest', () => {
+  it('moves the legacy field and reads the edit back, the key kept as written', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ais-guard-proto-')), 'cr.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: ais.nvidia.com/v1beta1
+kind: AIStore
+metadata: {name: ais, namespace: ais}
+spec:
+  nodeImage: aistorage/aisnode:v3.30
+  disablePodAntiAffinity: true
+  proxySpec: {size: 1, servicePort: 51080}
+  targetSpec:
+    __proto__: {hostPort: 51081, hostNetwork: true}
+    size: 2
+    servicePort: 51081
+    mounts: [{path: /data/aistore, size: 1Ti}]
+`,
+    );
+    const r = await cli(['check', '--fix', file]);
+    expect(r.stdout).not.toMatch(/error:/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      / {2}targetSpec:\n {4}__proto__: \{hostPort: 51081, hostNetwork: true\}\n[\s\S]* {4}disablePodAntiAffinity: true\n$/,
+    );
+  });
 });
