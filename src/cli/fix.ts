@@ -5,7 +5,7 @@
 import jsonpatch from 'fast-json-patch';
 import { parseDocument, visit, type Document } from 'yaml';
 import { goYamlErrors, KUBE_YAML, MAX_ALIAS_COUNT } from '../k8s/yaml.js';
-import type { PatchOperation } from '../policy/index.js';
+import { setOwn, type PatchOperation } from '../policy/index.js';
 import { goYamlText, kubectlText } from './eof-readings.js';
 import { editItemsApart } from './fix-items.js';
 import type { Judged } from './judge.js';
@@ -48,7 +48,7 @@ function unshared(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unshared);
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = unshared(v);
+  for (const [k, v] of Object.entries(value)) setOwn(out, k, unshared(v));
   return out;
 }
 

@@ -5,13 +5,13 @@
 // stack on deeply nested junk). Tests freeze their inputs: a rule writing outside these parts throws.
 import jsonpatch from 'fast-json-patch';
 import { sameJson } from './json.js';
-import { cloneJson, isObject } from './k8s.js';
+import { cloneJson, isObject, setOwn } from './k8s.js';
 import { pointer } from './rule.js';
 import type { KubeObject, PatchOperation } from './types.js';
 
 function shallow(value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = value[key];
+  for (const key of Object.keys(value)) setOwn(out, key, value[key]);
   return out;
 }
 
@@ -79,13 +79,17 @@ function prune(
     if (removed) {
       // Highest index first: each removal leaves the indices before it where they were.
       for (const i of removed.reverse()) removals.push({ op: 'remove', path: `${at}/${i}` });
-    } else if (has && isObject(va) && isObject(vb)) [pa[key], pb[key]] = prune(va, vb, at, removals);
-    else {
-      pa[key] = va;
-      if (has) pb[key] = vb;
+    } else if (has && isObject(va) && isObject(vb)) {
+      const [ca, cb] = prune(va, vb, at, removals);
+      setOwn(pa, key, ca);
+      setOwn(pb, key, cb);
+    } else {
+      setOwn(pa, key, va);
+      if (has) setOwn(pb, key, vb);
     }
   }
-  for (const key of Object.keys(b)) if (!Object.prototype.hasOwnProperty.call(a, key)) pb[key] = b[key];
+  for (const key of Object.keys(b))
+    if (!Object.prototype.hasOwnProperty.call(a, key)) setOwn(pb, key, b[key]);
   return [pa, pb];
 }
 

@@ -61,6 +61,7 @@ export {
   pathsNest,
   pvHostname,
   recordOf,
+  setOwn,
   type PersistentVolume,
 } from './k8s.js';
 export { NETWORK_ATTACHMENT_ANNOTATION, ROLLING_FIELDS } from './rollout.js';

@@ -124,6 +124,17 @@ export function isObject(value: unknown): value is Record<string, unknown> {
  * Iterative, with its own stack: a 3,000-deep array in a CR overflowed the call stack of the
  * recursive version and the review failed open (issue 15).
  */
+/**
+ * `out[key] = value`, as an own property whatever the key. Assigned, "__proto__" (an own key to
+ * JSON.parse and the yaml library) sets the copy's prototype instead: the copy lost the key and read
+ * the fields of its value as its own (a CR's targetSpec inherited a hostPort it did not have).
+ */
+export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
 export function cloneJson<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   const root: unknown = Array.isArray(value) ? new Array(value.length) : {};
@@ -138,7 +149,7 @@ export function cloneJson<T>(value: T): T {
     } else {
       const out = to as Record<string, unknown>;
       for (const key of Object.keys(from))
-        out[key] = copyInto((from as Record<string, unknown>)[key], pending);
+        setOwn(out, key, copyInto((from as Record<string, unknown>)[key], pending));
     }
   }
   return root as T;

@@ -2,7 +2,7 @@
 // (k8s apimachinery) takes an empty slice or map as equal to nil, and a decoded "" of a plain string
 // field is that field's zero value, as absent. Read by operator-fixed-fields (the webhook's compare
 // of the fixed fields) and rollout.ts (the controller's compare of the target pod template).
-import { isObject } from './k8s.js';
+import { isObject, setOwn } from './k8s.js';
 
 /** Where the Go types of a value keep JSON's difference between written and absent. */
 export interface GoTypes {
@@ -29,7 +29,7 @@ export function settled(value: unknown, types: GoTypes, key?: string): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     const s = settled(v, types, k);
-    if (s !== undefined) out[k] = s;
+    if (s !== undefined) setOwn(out, k, s);
   }
   return Object.keys(out).length > 0 || (key !== undefined && types.structPointers.has(key))
     ? out
