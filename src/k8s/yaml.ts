@@ -100,16 +100,40 @@ const GO_NUMBER: ScalarTag = {
   resolve: (text: string) => goYamlNumber(text) ?? text,
 };
 
+const BINARY = 'tag:yaml.org,2002:binary';
+/** Tags go-yaml v2 does not look at on a collection: `!!set {a}` is a map, `!!omap [a: 1]` a list. */
+const IGNORED_COLLECTION_TAGS = new Set(['tag:yaml.org,2002:set', 'tag:yaml.org,2002:omap']);
+
+/**
+ * go-yaml v2 decodes a !!binary scalar into the string of its bytes (decode.go scalar, Go's
+ * base64.StdEncoding, which skips line breaks), and that string is what kubectl sends: no byte array.
+ */
+const GO_BINARY: ScalarTag = {
+  tag: BINARY,
+  identify: () => false, // never chosen to write a value: none is a byte array
+  resolve(text: string, onError: (message: string) => void) {
+    const base64 = text.replace(/[\r\n]/g, '');
+    if (base64.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) {
+      onError('!!binary value contains invalid base64 data (kubectl refuses it)');
+      return text;
+    }
+    return Buffer.from(base64, 'base64').toString('utf8');
+  },
+};
+
 /**
  * The YAML 1.1 schema as go-yaml v2 reads it: GO_NUMBER reads every number; the library's own int
  * and float tags are kept for writing numbers only (no test), but for the inf/nan one, which
- * resolveMap has too.
+ * resolveMap has too. !!binary is GO_BINARY; !!set and !!omap are left out, so the library reads
+ * them as the plain map and list go-yaml makes of them (not a JS Set or Map, which are {} as JSON).
  */
 const goYamlTags = (tags: Tags): Tags =>
-  [GO_NUMBER, ...tags]
+  [GO_NUMBER, GO_BINARY, ...tags]
     .filter((t) => typeof t === 'string' || (t.tag !== TIMESTAMP && t.format !== 'TIME'))
+    .filter((t) => typeof t === 'string' || !IGNORED_COLLECTION_TAGS.has(t.tag))
+    .filter((t) => typeof t === 'string' || t === GO_BINARY || t.tag !== BINARY)
     .map((t): Tags[number] => {
-      if (typeof t === 'string' || t === GO_NUMBER || !isScalarTag(t)) return t;
+      if (typeof t === 'string' || t === GO_NUMBER || t === GO_BINARY || !isScalarTag(t)) return t;
       if ((t.tag !== INT && t.tag !== FLOAT) || t.test?.source.includes('inf')) return t;
       return { ...t, test: undefined };
     });
