@@ -11,6 +11,7 @@ import { clip } from '../policy/index.js';
 import { answerText, BadReview, decodeReview, type AdmissionRequest } from './admission.js';
 import {
   BodyError,
+  containersOver,
   ByteBudget,
   type BodyPace,
   isJsonContentType,
@@ -140,6 +141,8 @@ function admissionRoute(endpoint: Endpoint, deps: AppDeps, budget: ByteBudget): 
 
   function answer(res: ServerResponse, raw: Buffer, started: number): void {
     if (raw.length === 0) throw new BodyError(400, 'empty body: expected an AdmissionReview');
+    const tooMany = containersOver(raw);
+    if (tooMany) throw tooMany;
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));
