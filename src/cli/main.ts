@@ -75,12 +75,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       ? ['--help', '--version']
       : [...Object.keys(COMMANDS), 'help', 'version'];
     const guess = didYouMean(closest(command, known));
-    io.stderr.write(`ais-guard: unknown command "${command}"${guess}; see "ais-guard --help"\n`);
+    io.stderr.write(
+      `ais-guard: unknown command "${terminalSafe(command)}"${guess}; see "ais-guard --help"\n`,
+    );
     return 2;
   }
-  const module = await load();
+  const loaded = await load();
   try {
-    return await module.run(rest, io);
+    return await loaded.run(rest, io);
   } catch (err) {
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options:
     // one line naming the flag and where the valid ones are listed. Every command's parser is
@@ -88,8 +90,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (code.startsWith('ERR_PARSE_ARGS')) {
       const what = parseArgsReason((err as Error).message);
-      const guess = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? flagMeant(what, module.flags) : '';
-      io.stderr.write(`ais-guard ${command}: ${what}${guess}; see "ais-guard ${command} --help"\n`);
+      const guess = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? flagMeant(what, loaded.flags) : '';
+      io.stderr.write(
+        `ais-guard ${command}: ${terminalSafe(what)}${guess}; see "ais-guard ${command} --help"\n`,
+      );
       return 2;
     }
     if (err instanceof UsageError) {
