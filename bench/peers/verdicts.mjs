@@ -107,20 +107,8 @@ export const VERDICTS = [
     // node, so a hostPort cannot collide.
     name: 'target-pod-anti-affinity-hostport',
     review: targetPod((pod) => {
-      withHostPort(pod);
+      withAntiAffinity({})(pod);
       delete pod.spec.nodeSelector;
-      pod.spec.affinity = {
-        podAntiAffinity: {
-          requiredDuringSchedulingIgnoredDuringExecution: [
-            {
-              labelSelector: {
-                matchLabels: { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' },
-              },
-              topologyKey: 'kubernetes.io/hostname',
-            },
-          ],
-        },
-      };
     }),
     allowed: true,
   },
