@@ -218,6 +218,10 @@ const stateStorage = fc.constantFrom(
   { stateStorage: { pvc: { storageClass: 'state-sc' } } },
   { stateStorage: { emptyDir: {} } },
   { hostpathPrefix: '/etc/ais' },
+  // The deprecated class field: state claims too (StateStoragePVCStorageClass), unless stateStorage
+  // is set, which wins whatever its mode.
+  { stateStorageClass: 'state-sc' },
+  { stateStorage: { hostPath: { prefix: '/etc/ais' } }, stateStorageClass: 'state-sc' },
 );
 
 const ports = (base: number) => ({

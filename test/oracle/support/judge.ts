@@ -1,4 +1,4 @@
-// The six properties of the differential test, judged for one generated case:
+// The properties of the differential test, judged for one generated case ((g) and (h) in rendered.ts):
 //   (a) claim-names   the guard's data claim names per ordinal = the rendered StatefulSet's
 //   (b) target-count  the guard's target count = the operator's (GetTargetSize)
 //   (c) operator-output-passes  nothing the operator renders (StatefulSet, its pods, its claims,
@@ -15,6 +15,8 @@
 //       operator's ValidateUpdate refuses the update (as the guard's patch leaves it) with "cannot
 //       update spec" (validateProxyUpdate, validateTargetUpdate, the enableExternalLB check,
 //       validateStateStorageUpdate)
+//   (g) claim-templates, (h) pod-template  the guard's beliefs about the rendered StatefulSet (its
+//       claim templates; its pod labels, placement, host ports and anti-affinity), see rendered.ts
 import { normalize } from 'node:path/posix';
 import jsonpatch from 'fast-json-patch';
 import { ClusterContext, evaluate, type Evaluation, type KubeObject } from '../../../src/policy/index.js';
@@ -23,6 +25,7 @@ import { naming } from './guard-api.js';
 import type { OracleAnswer, OracleProcess } from './oracle-process.js';
 import { STORAGE_CLASSES } from './generate.js';
 import { claimName, claimTemplateNames, podsAndClaims, unlabelled } from './statefulset-controller.js';
+import { claimTemplates, podTemplate } from './rendered.js';
 
 export const PROPERTIES = [
   'claim-names',
@@ -31,6 +34,8 @@ export const PROPERTIES = [
   'mutation-accepted',
   'container-paths',
   'fixed-fields',
+  'claim-templates',
+  'pod-template',
 ] as const;
 export type Property = (typeof PROPERTIES)[number];
 
@@ -267,6 +272,9 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
 
   outcomes.push(containerPaths(answer, created));
   outcomes.push(fixedFields(updated, (answerUpdate ?? answer).update));
+  // (g), (h): the CR as stored (the guard's CREATE patch applied), as the operator renders it.
+  outcomes.push(claimTemplates(patched ?? c.cr, answerPatched ?? answer, c.nodes));
+  outcomes.push(podTemplate(patched ?? c.cr, answerPatched ?? answer, c.namespace));
 
   // (d) mutations, on CREATE and on UPDATE.
   const property = 'mutation-accepted';
@@ -307,7 +315,7 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
 }
 
 /**
- * Not one of the six properties, reported beside them: after the guard patched a CR on CREATE, the
+ * Not one of the properties, reported beside them: after the guard patched a CR on CREATE, the
  * stored CR differs from the user's manifest. Re-sending the manifest unchanged as an UPDATE (kubectl
  * replace, server-side apply by the same manager, a GitOps sync) asks the operator to change
  * spec.targetSpec back, which its webhook rejects. Returns the operator's error, if any.
