@@ -49,6 +49,23 @@ function describeCase(c: OracleCase): string {
     `  CR ${c.namespace}/${c.cr.metadata?.name} (images, ports and CRD defaults left out): ${essentials(c.cr)}`,
     `  other CRs in the namespace: ${c.neighbours.map((n) => n.metadata?.name).join(', ') || 'none'}`,
     `  nodes: ${nodes.join(' ')}`,
+    ...(c.pvs.length
+      ? [
+          `  PVs (local, pre-bound, Available): ${c.pvs
+            .map((p) => {
+              const spec = p.spec as {
+                claimRef: { name: string };
+                capacity: { storage: string };
+                nodeAffinity: {
+                  required: { nodeSelectorTerms: { matchExpressions: { values: string[] }[] }[] };
+                };
+              };
+              const host = spec.nodeAffinity.required.nodeSelectorTerms[0]?.matchExpressions[0]?.values[0];
+              return `${spec.claimRef.name}@${host}(${spec.capacity.storage})`;
+            })
+            .join(' ')}`,
+        ]
+      : []),
     ...(c.old ? [`  old CR (UPDATE): ${essentials(c.old)}`] : []),
   ].join('\n');
 }

@@ -111,7 +111,7 @@ function renderedPass(c: OracleCase, cr: KubeObject, answer: OracleAnswer): Outc
   const sts = answer.statefulSet;
   // Neighbour CRs first: a cache lists CRs in no particular order, and one listed before the case's
   // CR is where attributing a claim by a name's prefix or suffix goes wrong.
-  const ctx = new ClusterContext([...c.neighbours, cr, ...c.nodes, sts]);
+  const ctx = new ClusterContext([...c.neighbours, cr, ...c.nodes, ...c.pvs, sts]);
   const { pods, claims } = podsAndClaims(sts);
   const objects: [string, KubeObject][] = [
     ['StatefulSet', sts],
@@ -227,7 +227,7 @@ function fixedFields(updated: Evaluation | undefined, verdict: OracleAnswer['upd
 /** Judge one case; asks the oracle about the CR and, when the guard patches it, the patched CR. */
 export async function judge(c: OracleCase, oracle: OracleProcess, id: string): Promise<Outcome[]> {
   const base = { nodes: c.nodes, storageClasses: STORAGE_CLASSES };
-  const ctx = new ClusterContext([...c.neighbours, c.cr, ...c.nodes]);
+  const ctx = new ClusterContext([...c.neighbours, c.cr, ...c.nodes, ...c.pvs]);
   const created = evaluate({ operation: 'CREATE', object: c.cr, namespace: c.namespace }, ctx);
   const patched = created.patch.length > 0 ? created.object : undefined;
 
@@ -235,7 +235,7 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
   let updatedCR: KubeObject | undefined;
   if (c.old) {
     // On UPDATE the guard's caches hold the stored (old) CR.
-    const before = new ClusterContext([...c.neighbours, c.old, ...c.nodes]);
+    const before = new ClusterContext([...c.neighbours, c.old, ...c.nodes, ...c.pvs]);
     updated = evaluate(
       { operation: 'UPDATE', object: c.cr, oldObject: c.old, namespace: c.namespace },
       before,
@@ -325,14 +325,14 @@ export async function reapplyAfterPatch(
   oracle: OracleProcess,
   id: string,
 ): Promise<string | undefined> {
-  const ctx = new ClusterContext([...c.neighbours, c.cr, ...c.nodes]);
+  const ctx = new ClusterContext([...c.neighbours, c.cr, ...c.nodes, ...c.pvs]);
   const created = evaluate({ operation: 'CREATE', object: c.cr, namespace: c.namespace }, ctx);
   if (created.patch.length === 0 || !created.allowed) return undefined;
   const stored = created.object;
   // Only when the guard itself would let the re-apply through (otherwise it says why). The
   // apiserver runs mutating admission before validating: the operator's webhook sees the manifest
   // with the guard's UPDATE patch applied, not the manifest as sent.
-  const before = new ClusterContext([...c.neighbours, stored, ...c.nodes]);
+  const before = new ClusterContext([...c.neighbours, stored, ...c.nodes, ...c.pvs]);
   const update = evaluate(
     { operation: 'UPDATE', object: c.cr, oldObject: stored, namespace: c.namespace },
     before,
