@@ -17,6 +17,8 @@
 //       validateStateStorageUpdate)
 //   (g) claim-templates, (h) pod-template  the guard's beliefs about the rendered StatefulSet (its
 //       claim templates; its pod labels, placement, host ports and anti-affinity), see rendered.ts
+//   (i) update-output-passes  after an UPDATE both accept, the operator's StatefulSet update and the
+//       new targets' pods and claims are not denied, see update-flow.ts
 import { normalize } from 'node:path/posix';
 import jsonpatch from 'fast-json-patch';
 import { ClusterContext, evaluate, type Evaluation, type KubeObject } from '../../../src/policy/index.js';
@@ -26,6 +28,7 @@ import type { OracleAnswer, OracleProcess } from './oracle-process.js';
 import { STORAGE_CLASSES } from './generate.js';
 import { claimName, claimTemplateNames, podsAndClaims, unlabelled } from './statefulset-controller.js';
 import { claimTemplates, podTemplate } from './rendered.js';
+import { updateOutputPasses } from './update-flow.js';
 
 export const PROPERTIES = [
   'claim-names',
@@ -36,6 +39,7 @@ export const PROPERTIES = [
   'fixed-fields',
   'claim-templates',
   'pod-template',
+  'update-output-passes',
 ] as const;
 export type Property = (typeof PROPERTIES)[number];
 
@@ -275,6 +279,17 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
   // (g), (h): the CR as stored (the guard's CREATE patch applied), as the operator renders it.
   outcomes.push(claimTemplates(patched ?? c.cr, answerPatched ?? answer, c.nodes));
   outcomes.push(podTemplate(patched ?? c.cr, answerPatched ?? answer, c.namespace));
+  // (i) the operator's writes after an UPDATE both sides accept.
+  outcomes.push(
+    await updateOutputPasses(
+      c,
+      oracle,
+      id,
+      updated,
+      c.old ? (updatedCR ?? c.cr) : undefined,
+      answerUpdate ?? answer,
+    ),
+  );
 
   // (d) mutations, on CREATE and on UPDATE.
   const property = 'mutation-accepted';
