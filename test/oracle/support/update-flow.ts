@@ -11,7 +11,7 @@ import type { OracleCase } from './generate.js';
 import type { Outcome } from './judge.js';
 import type { OracleAnswer, OracleProcess } from './oracle-process.js';
 import { STORAGE_CLASSES } from './generate.js';
-import { podsAndClaims, replicasOf } from './statefulset-controller.js';
+import { claimTemplateNames, podsAndClaims, replicasOf } from './statefulset-controller.js';
 
 const property = 'update-output-passes';
 const skip = (reason: string): Outcome => ({ property, status: 'skip', reason });
@@ -36,6 +36,11 @@ export async function updateOutputPasses(
   if (!before.statefulSet || !rendered.statefulSet) return skip('operator renders nothing (no size)');
   const oldSts = before.statefulSet;
   const newSts = rendered.statefulSet;
+  // A template name is the pod's volume name, a DNS-1123 label: past one (a mount path of 200 bytes,
+  // in a CR that predates the guard) the apiserver rejects every target pod, whatever the guard says.
+  const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+  if (claimTemplateNames(newSts).some((t) => t.length > 63 || !label.test(t)))
+    return skip('the apiserver rejects the target pods (a claim template name is no DNS label)');
   const made = podsAndClaims(oldSts).claims;
   const denied = (what: string, e: Evaluation): Outcome => {
     const rules = [...new Set(e.findings.filter((f) => f.action === 'deny').map((f) => f.ruleId))];
