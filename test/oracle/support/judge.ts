@@ -19,6 +19,8 @@
 //       claim templates; its pod labels, placement, host ports and anti-affinity), see rendered.ts
 //   (i) update-output-passes  after an UPDATE both accept, the operator's StatefulSet update and the
 //       new targets' pods and claims are not denied, see update-flow.ts
+//   (j) recognised  the guard recognises each rendered object (and each pre-bound PV) as what it is,
+//       for its CR, see recognised.ts
 import { normalize } from 'node:path/posix';
 import jsonpatch from 'fast-json-patch';
 import { ClusterContext, evaluate, type Evaluation, type KubeObject } from '../../../src/policy/index.js';
@@ -29,6 +31,7 @@ import { STORAGE_CLASSES } from './generate.js';
 import { claimName, claimTemplateNames, podsAndClaims, unlabelled } from './statefulset-controller.js';
 import { claimTemplates, podTemplate } from './rendered.js';
 import { updateOutputPasses } from './update-flow.js';
+import { recognised } from './recognised.js';
 
 export const PROPERTIES = [
   'claim-names',
@@ -40,6 +43,7 @@ export const PROPERTIES = [
   'claim-templates',
   'pod-template',
   'update-output-passes',
+  'recognised',
 ] as const;
 export type Property = (typeof PROPERTIES)[number];
 
@@ -279,6 +283,7 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
   // (g), (h): the CR as stored (the guard's CREATE patch applied), as the operator renders it.
   outcomes.push(claimTemplates(patched ?? c.cr, answerPatched ?? answer, c.nodes));
   outcomes.push(podTemplate(patched ?? c.cr, answerPatched ?? answer, c.namespace));
+  outcomes.push(recognised(c, patched ?? c.cr, answerPatched ?? answer));
   // (i) the operator's writes after an UPDATE both sides accept.
   outcomes.push(
     await updateOutputPasses(
