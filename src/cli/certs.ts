@@ -204,6 +204,14 @@ export async function runCerts(argv: string[], io: Io): Promise<number> {
         `and ${paths.cert} cannot outlive it: before then, make a new CA with --force and update every caBundle ` +
         '(docs/deploy.md "Renewing")\n',
     );
+  // Kept all the same: the caBundle may trust it, and clients whose clock agrees with its maker's
+  // accept it. Those whose clock agrees with this one refuse every call until then.
+  if (result.caNotBefore.getTime() > Date.now())
+    io.stderr.write(
+      `ais-guard certs: warning: the CA ${paths.caCert} is not valid until ${result.caNotBefore.toISOString()} by this machine's clock: ` +
+        'a client whose clock agrees refuses every webhook call until then. Check the clocks; if this one is right, ' +
+        'make a new CA with --force and update every caBundle\n',
+    );
   io.stdout.write(
     [
       `CA       ${paths.caCert}: ${result.caReason}; valid until ${result.caNotAfter.toISOString()}`,
