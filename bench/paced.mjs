@@ -7,6 +7,7 @@
 // handshakes of every connection and the JIT warming up, on client and server alike.
 // Usage: node paced.mjs '<json: port, path, body, rate, seconds, connections, warmupSeconds>'; prints JSON.
 import { Agent, request } from 'node:https';
+import { latencyQuantiles } from './stats.mjs';
 
 const o = JSON.parse(process.argv[2]);
 const agent = new Agent({ keepAlive: true, maxSockets: o.connections ?? 16, rejectUnauthorized: false });
@@ -58,17 +59,12 @@ function tick() {
 }
 
 function finish() {
-  const sorted = Array.from(latencies.subarray(warmup)).sort((a, b) => a - b);
-  const q = (p) => Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(2));
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   process.stdout.write(
     JSON.stringify({
       requests: total - warmup,
       rps: Number((total / seconds).toFixed(1)),
-      p50: q(0.5),
-      p99: q(0.99),
-      p999: q(0.999),
-      max: q(1),
+      ...latencyQuantiles(latencies.subarray(warmup)),
       errors,
     }) + '\n',
   );

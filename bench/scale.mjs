@@ -13,7 +13,8 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { CASES } from './reviews.mjs';
-import { guardServeArgs, median, startNode } from './servers.mjs';
+import { guardServeArgs, startNode } from './servers.mjs';
+import { median, summariseRounds } from './stats.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -221,21 +222,12 @@ function warmupSummary(run) {
   };
 }
 
-/** A window's rounds as one: per case the median p50/p99/p99.9 of the rounds (of two, the higher), each round's p99, the worst max. */
+/** A window's rounds as one: per case as summariseRounds gives it, and the guard's own numbers. */
 function summarise(rounds) {
-  const out = { rounds };
-  for (const { id } of REVIEWS) {
-    const runs = rounds.map((r) => r[id]);
-    out[id] = {
-      requests: runs.reduce((n, r) => n + r.requests, 0),
-      errors: runs.reduce((n, r) => n + r.errors, 0),
-      p50: median(runs.map((r) => r.p50)),
-      p99: median(runs.map((r) => r.p99)),
-      p999: median(runs.map((r) => r.p999)),
-      max: Math.max(...runs.map((r) => r.max)),
-      p99Rounds: runs.map((r) => r.p99),
-    };
-  }
+  const out = summariseRounds(
+    rounds,
+    REVIEWS.map(({ id }) => id),
+  );
   if (rounds[0].cpuUsPerReview !== undefined)
     out.cpuUsPerReview = median(rounds.map((r) => r.cpuUsPerReview));
   if (rounds[0].majorGc)
