@@ -5,7 +5,8 @@
 // measures its own queue rather than the server.
 // The first `warmupSeconds` (default 1) run at the same rate but are not counted: they hold the TLS
 // handshakes of every connection and the JIT warming up, on client and server alike.
-// Usage: node paced.mjs '<json: port, path, body, rate, seconds, connections, warmupSeconds>'; prints JSON.
+// Quantiles are nearest-rank, null from too few samples (bench/stats.mjs); `samples: true` adds them all.
+// Usage: node paced.mjs '<json: port, path, body, rate, seconds, connections, warmupSeconds, samples>'; prints JSON.
 import { Agent, request } from 'node:https';
 import { latencyQuantiles } from './stats.mjs';
 
@@ -66,6 +67,10 @@ function finish() {
       rps: Number((total / seconds).toFixed(1)),
       ...latencyQuantiles(latencies.subarray(warmup)),
       errors,
+      // Every counted latency (µs resolution), for a caller that pools runs (bench/stats.mjs).
+      ...(o.samples && {
+        samples: Array.from(latencies.subarray(warmup), (ms) => Math.round(ms * 1000) / 1000),
+      }),
     }) + '\n',
   );
   agent.destroy();

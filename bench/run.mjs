@@ -390,7 +390,8 @@ const lines = [
       c.ratioB3B2.toFixed(2),
       `${c.cpuUsPerReview.ours}/${c.cpuUsPerReview.b1}/${c.cpuUsPerReview.b2}/${c.cpuUsPerReview.b3}`,
       `${c.max.p50}/${c.max.p99}/${c.max.p999}`,
-      `${c.at1000.p50}/${c.at1000.p99}/${c.at1000.p999}`,
+      // A quantile too few samples give (bench/stats.mjs: p99.9 of a quick run's 2,000) is a dash.
+      [c.at1000.p50, c.at1000.p99, c.at1000.p999].map((x) => x ?? '–').join('/'),
     ]),
   ),
 ];

@@ -24,7 +24,7 @@ const stats = (await import(join(ROOT, 'bench/stats.mjs'))) as Stats;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 describe('quantiles of latency samples', () => {
-  it('is the nearest rank: of 1..1000 ms, p50 is 500 and p99 is 990 (not the next sample up)', () => {
+  it('is the nearest rank: p50 of 1..100 ms is 50, p99 of 1..1000 is 990 (not the next sample up)', () => {
     expect(stats.quantile(range(100), 0.5)).toBe(50);
     expect(stats.quantile(range(1000), 0.99)).toBe(990);
     expect(stats.quantile(range(10_000), 0.999)).toBe(9990);
