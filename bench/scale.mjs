@@ -371,14 +371,20 @@ function bytesPerObject(node, root, quick) {
   });
 }
 
-/** The goals of issue 16, from one scale run. */
+/**
+ * The goals of issue 16, from one scale run. A latency goal is met only by windows whose reviews were
+ * all answered 200 (a refused connection or a 500 comes back fast) and a p99 the run could give.
+ */
 export function scaleTargets(s) {
   const ids = REVIEWS.map((c) => c.id);
+  const p99s = (w) => (ids.every((id) => w[id].errors === 0) ? ids.map((id) => w[id].p99) : []);
+  const churn = p99s(s.cluster.reviews);
+  const empty = p99s(s.empty.reviews);
+  const measured = (xs) => xs.length === ids.length && xs.every((x) => typeof x === 'number');
   return {
-    'review p99 under churn <= 1 ms (all rounds)': ids.every((id) => s.cluster.reviews[id].p99 <= 1),
-    'review p99 under churn <= 1.5x the empty cluster (all rounds)': ids.every(
-      (id) => s.cluster.reviews[id].p99 <= 1.5 * s.empty.reviews[id].p99,
-    ),
+    'review p99 under churn <= 1 ms (all rounds)': measured(churn) && churn.every((p) => p <= 1),
+    'review p99 under churn <= 1.5x the empty cluster (all rounds)':
+      measured(churn) && measured(empty) && churn.every((p, i) => p <= 1.5 * empty[i]),
     'initial sync <= 10 s': s.cluster.syncS <= 10,
     'RSS after sync <= 256 MB': s.cluster.rssMb <= 256,
     'CPU for the events <= 5 % of a core': s.cluster.cpu.eventsShareOfCore <= 0.05,
