@@ -297,7 +297,6 @@ try {
   // in a quick run, 0.6-0.9 once warm), and only the guard's, which is measured first.
   for (const server of Object.values(servers))
     for (const c of CASES) load({ port: server.port, path: c.path, body: c.text, duration: P.warmUpSeconds });
-  const [b0] = maxThroughputs([servers.b0], CASES[0]);
   let spin;
   for (const c of CASES) {
     // The calibration server runs beside the first case, interleaved with the others.
@@ -308,7 +307,7 @@ try {
         c,
       ).map((m, k) => [names[k], m]),
     );
-    const { ours, b1, b2, b3, spin: spun } = measuredBy;
+    const { ours, b0, b1, b2, b3, spin: spun } = measuredBy;
     spin ??= spun;
     const fixedRate = { path: c.path, body: c.text, seconds: P.rateSeconds, rate: 1000, connections: 16 };
     const atRate = paced({ ...fixedRate, port: ports.ours });
@@ -336,7 +335,7 @@ try {
       b1At1000: { p50: b1AtRate.p50, p99: b1AtRate.p99, p999: b1AtRate.p999 },
       errors: ours.errors + atRate.errors,
       // The baselines' failures too: a fast failing baseline would skew every ratio (bench/targets.mjs).
-      baselineErrors: b1.errors + b2.errors + b3.errors + b1AtRate.errors,
+      baselineErrors: b0.errors + b1.errors + b2.errors + b3.errors + b1AtRate.errors,
     });
     process.stderr.write(
       `${c.id}: ${Math.round(ours.rps)} req/s (B1 ${Math.round(b1.rps)}, B2 ${Math.round(b2.rps)}, B3 ${Math.round(b3.rps)}, B0 ${Math.round(b0.rps)})\n`,
