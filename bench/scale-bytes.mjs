@@ -2,21 +2,14 @@
 // webhook caches them (reduced on arrival, indexed), measured as the heap growth over N objects
 // after full GCs (run with --expose-gc), next to the JSON size of the object before and after
 // reduction. Usage: node --expose-gc scale-bytes.mjs <root> <n>; prints JSON.
-import { node, pv, statefulSet } from './scale-objects.mjs';
+import { cachedKinds } from './scale-objects.mjs';
 
 const [root, nArg] = process.argv.slice(2);
 const n = Number(nArg);
 const { ClusterContext } = await import(`${root}/dist/policy/index.js`);
 const { reduced } = await import(`${root}/dist/server/reduce.js`);
 
-const KINDS = {
-  Node: { apiVersion: 'v1', make: (i) => node(i) },
-  PersistentVolume: {
-    apiVersion: 'v1',
-    make: (i) => pv(`pv-${i}`, `team-${i % 2000}`, `data-${i}`, `node-${i % 5000}`),
-  },
-  StatefulSet: { apiVersion: 'apps/v1', make: (i) => statefulSet(`ais-${i}`, 'ais-target', true) },
-};
+const KINDS = cachedKinds(n);
 
 function heap() {
   globalThis.gc();

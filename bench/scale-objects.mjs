@@ -191,3 +191,18 @@ export function aistore(k) {
     },
   };
 }
+
+/**
+ * What bench/scale-bytes.mjs caches to measure heap bytes per object, for a cluster of `shape`
+ * (scale.mjs's FULL or QUICK) and `n` objects of each kind: { kind: { apiVersion, make(i) } }.
+ */
+export function cachedKinds(_n, _shape) {
+  return {
+    Node: { apiVersion: 'v1', make: (i) => node(i) },
+    PersistentVolume: {
+      apiVersion: 'v1',
+      make: (i) => pv(`pv-${i}`, `team-${i % 2000}`, `data-${i}`, `node-${i % 5000}`),
+    },
+    StatefulSet: { apiVersion: 'apps/v1', make: (i) => statefulSet(`ais-${i}`, 'ais-target', true) },
+  };
+}
