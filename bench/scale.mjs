@@ -322,7 +322,7 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
     const { sent } = await ask(big.child, { churn: 0 });
 
     const windows = Object.fromEntries(Object.entries(measured).map(([id, runs]) => [id, summarise(runs)]));
-    const bytes = await bytesPerObject(node, root, quick);
+    const bytes = await bytesPerObject(node, root, quick, shape);
     return {
       shape: { ...shape, objects: big.objects, seedMs: big.ms },
       churnRate,
@@ -352,12 +352,19 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
   }
 }
 
-/** Heap bytes per cached object, from bench/scale-bytes.mjs in its own process. */
-function bytesPerObject(node, root, quick) {
+/** Heap bytes per cached object, from bench/scale-bytes.mjs, each kind in a process of its own. */
+async function bytesPerObject(node, root, quick, shape) {
+  const out = {};
+  for (const kind of ['Node', 'PersistentVolume', 'StatefulSet'])
+    Object.assign(out, await bytesOfKind(node, root, quick ? 5000 : 20_000, shape, kind));
+  return out;
+}
+
+function bytesOfKind(node, root, n, shape, kind) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       node,
-      ['--expose-gc', join(root, 'bench/scale-bytes.mjs'), root, quick ? '5000' : '20000'],
+      ['--expose-gc', join(root, 'bench/scale-bytes.mjs'), root, String(n), JSON.stringify(shape), kind],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
         env: { ...process.env, NODE_OPTIONS: '' },
@@ -366,7 +373,7 @@ function bytesPerObject(node, root, quick) {
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`scale-bytes: ${code}`)),
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`scale-bytes ${kind}: ${code}`)),
     );
   });
 }
