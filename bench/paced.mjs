@@ -1,7 +1,10 @@
 // Fixed-rate latency: an open-loop client that sends requests on a 1/rate schedule (checked every
 // millisecond) over keep-alive HTTPS connections, whether or not earlier ones were answered, so a
 // stalled server cannot slow the client down and hide its stall. Latency runs from the moment a
-// request is sent. autocannon's overallRate sends each second's quota in one burst, which
+// request is sent, not from its slot in the schedule: each tick's timer fires up to a millisecond
+// late, which would be the client's, not the server's; but a client that falls further behind (a
+// busy machine deschedules it) sends late and hides that wait. `sendLagMs` (p99, max: how late
+// sends left against their slots) shows how far the run can be trusted. autocannon's overallRate sends each second's quota in one burst, which
 // measures its own queue rather than the server.
 // The first `warmupSeconds` (default 1) run at the same rate but are not counted: they hold the TLS
 // handshakes of every connection and the JIT warming up, on client and server alike.
@@ -17,6 +20,7 @@ const warmup = Math.round(o.rate * (o.warmupSeconds ?? 1));
 const total = warmup + Math.round(o.rate * o.seconds);
 const intervalNs = 1e9 / o.rate;
 const latencies = new Float64Array(total);
+const lags = new Float64Array(total);
 let done = 0;
 let errors = 0;
 let sent = 0;
@@ -51,9 +55,10 @@ function send(i, scheduled) {
 
 function tick() {
   const now = process.hrtime.bigint();
-  while (sent < total && start + BigInt(Math.round(sent * intervalNs)) <= now) {
-    send(sent, process.hrtime.bigint());
-    sent++;
+  for (let due; sent < total && (due = start + BigInt(Math.round(sent * intervalNs))) <= now; sent++) {
+    const at = process.hrtime.bigint();
+    lags[sent] = Number(at - due) / 1e6;
+    send(sent, at);
   }
   // A 1 ms timer rather than a busy loop: the client must not take the CPU the server needs.
   if (sent < total) setTimeout(tick, 1);
@@ -67,6 +72,7 @@ function finish() {
       rps: Number((total / seconds).toFixed(1)),
       ...latencyQuantiles(latencies.subarray(warmup)),
       errors,
+      sendLagMs: (({ p99, max }) => ({ p99, max }))(latencyQuantiles(lags.subarray(warmup))),
       // Every counted latency (µs resolution), for a caller that pools runs (bench/stats.mjs).
       ...(o.samples && {
         samples: Array.from(latencies.subarray(warmup), (ms) => Math.round(ms * 1000) / 1000),
