@@ -76,3 +76,32 @@ describe('npm run bench -- --scale: goals', () => {
     expect(Object.entries(t).filter(([k, v]) => /p99/.test(k) && v === true)).toEqual([]);
   });
 });
+
+describe('a bench run that lost reviews fails', () => {
+  const answered = (t: Targets) =>
+    Object.entries(t).find(([k]) => k.startsWith('every review answered'))?.[1];
+
+  it('npm run bench: a goal of its own, false when the guard or a baseline failed reviews', () => {
+    expect(answered(benchTargets(results(0)))).toBe(true);
+    expect(answered(benchTargets(results(3)))).toBe(false);
+    const baselineFailed = results(0);
+    Object.assign(baselineFailed.cases[1], { baselineErrors: 2 });
+    expect(answered(benchTargets(baselineFailed))).toBe(false);
+  });
+
+  it('the scale bench: a goal of its own, false when any window (B1 too) lost reviews', () => {
+    const withB1 = (errors: number) => {
+      const s = scale();
+      const window = {
+        'validate-target-pod': { p99: 1, errors },
+        'validate-target-pvc': { p99: 1, errors: 0 },
+      };
+      return {
+        ...s,
+        cluster: { ...s.cluster, quietReviews: scale().empty.reviews, b1: { quiet: window, churn: window } },
+      };
+    };
+    expect(answered(scaleTargets(withB1(0)))).toBe(true);
+    expect(answered(scaleTargets(withB1(7)))).toBe(false);
+  });
+});
