@@ -388,7 +388,17 @@ export function scaleTargets(s) {
   const churn = p99s(s.cluster.reviews);
   const empty = p99s(s.empty.reviews);
   const measured = (xs) => xs.length === ids.length && xs.every((x) => typeof x === 'number');
+  const windows = [
+    s.empty.reviews,
+    s.cluster.quietReviews,
+    s.cluster.reviews,
+    s.cluster.b1?.quiet,
+    s.cluster.b1?.churn,
+  ];
   return {
+    'every review answered (no errors or non-200s, every window)': windows.every(
+      (w) => w !== undefined && ids.every((id) => w[id].errors === 0),
+    ),
     'review p99 under churn <= 1 ms (all rounds)': measured(churn) && churn.every((p) => p <= 1),
     'review p99 under churn <= 1.5x the empty cluster (all rounds)':
       measured(churn) && measured(empty) && churn.every((p, i) => p <= 1.5 * empty[i]),
