@@ -23,10 +23,10 @@ const QUICK = { nodes: 500, pvs: 10_000 };
 
 /** How many PVs share each node among the first n the bench measures. */
 function pvsPerNode(n: number, shape: { nodes: number; pvs: number }) {
-  const kind = cachedKinds(n, shape).PersistentVolume;
+  const kind = cachedKinds(n, shape).PersistentVolume!;
   const hosts = new Set<string>();
   for (let i = 0; i < n; i++)
-    hosts.add(kind.make(i).spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values[0]);
+    hosts.add(kind.make(i).spec.nodeAffinity.required.nodeSelectorTerms[0]!.matchExpressions[0]!.values[0]!);
   return n / hosts.size;
 }
 

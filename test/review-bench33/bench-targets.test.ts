@@ -85,7 +85,7 @@ describe('a bench run that lost reviews fails', () => {
     expect(answered(benchTargets(results(0)))).toBe(true);
     expect(answered(benchTargets(results(3)))).toBe(false);
     const baselineFailed = results(0);
-    Object.assign(baselineFailed.cases[1], { baselineErrors: 2 });
+    Object.assign(baselineFailed.cases[1]!, { baselineErrors: 2 });
     expect(answered(benchTargets(baselineFailed))).toBe(false);
   });
 
