@@ -319,7 +319,7 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
     c = cpuSeconds(pid);
     await sleep(cpuWindowS * 1000);
     const churnCpu = cpuSeconds(pid) - c;
-    const { sent } = await ask(big.child, { churn: 0 });
+    const { sent, watched } = await ask(big.child, { churn: 0 });
 
     const windows = Object.fromEntries(Object.entries(measured).map(([id, runs]) => [id, summarise(runs)]));
     const bytes = await bytesPerObject(node, root, quick, shape);
@@ -340,6 +340,7 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
           eventsShareOfCore: Number(((churnCpu - idleCpu) / cpuWindowS).toFixed(4)),
         },
         events: sent,
+        eventsToGuard: watched,
         reviews: windows.churn,
         quietReviews: windows.quiet,
         b1: { quiet: windows.b1Quiet, churn: windows.b1Churn },
@@ -479,7 +480,7 @@ export function scaleTable(s) {
       'CPU for the events',
       '',
       '',
-      `${(s.cluster.cpu.eventsShareOfCore * 100).toFixed(1)} % of a core (${s.cluster.cpu.churnS} s churn - ${s.cluster.cpu.idleS} s idle in ${s.cluster.cpu.windowS} s; ${s.cluster.events} events sent)`,
+      `${(s.cluster.cpu.eventsShareOfCore * 100).toFixed(1)} % of a core (${s.cluster.cpu.churnS} s churn - ${s.cluster.cpu.idleS} s idle in ${s.cluster.cpu.windowS} s; ${s.cluster.events} events sent, ${s.cluster.eventsToGuard} of them to the guard's watches)`,
     ]),
   ];
   const b = s.bytesPerObject;
