@@ -26,6 +26,7 @@ function cr(edit: (spec: Spec & { proxySpec: Spec; targetSpec: Spec }) => void =
   const spec = o.spec as Spec & { proxySpec: Spec; targetSpec: Spec };
   Object.assign(spec.proxySpec, PORTS(51080));
   Object.assign(spec.targetSpec, PORTS(51081));
+  delete spec.hostpathPrefix;
   spec.stateStorage = { hostPath: { prefix: '/etc/ais' } };
   edit(spec);
   return o;
