@@ -1,4 +1,4 @@
-// The six properties of the differential test, judged for one generated case:
+// The seven properties of the differential test, judged for one generated case:
 //   (a) claim-names   the guard's data claim names per ordinal = the rendered StatefulSet's
 //   (b) target-count  the guard's target count = the operator's (GetTargetSize)
 //   (c) operator-output-passes  nothing the operator renders (StatefulSet, its pods, its claims,
@@ -15,6 +15,9 @@
 //       operator's ValidateUpdate refuses the update (as the guard's patch leaves it) with "cannot
 //       update spec" (validateProxyUpdate, validateTargetUpdate, the enableExternalLB check,
 //       validateStateStorageUpdate)
+//   (g) refuses-spec  the guard warns by operator-refuses-spec, on CREATE and on an UPDATE, exactly
+//       when the operator's AIStore.ValidateSpec (the spec-only checks its webhook and every
+//       reconcile run first) returns an error
 import { normalize } from 'node:path/posix';
 import jsonpatch from 'fast-json-patch';
 import { ClusterContext, evaluate, type Evaluation, type KubeObject } from '../../../src/policy/index.js';
@@ -31,6 +34,7 @@ export const PROPERTIES = [
   'mutation-accepted',
   'container-paths',
   'fixed-fields',
+  'refuses-spec',
 ] as const;
 export type Property = (typeof PROPERTIES)[number];
 
@@ -219,6 +223,28 @@ function fixedFields(updated: Evaluation | undefined, verdict: OracleAnswer['upd
   };
 }
 
+function refusesSpec(answer: OracleAnswer, created: Evaluation, updated: Evaluation | undefined): Outcome {
+  const property = 'refuses-spec';
+  const refused = answer.specError !== undefined;
+  const warnedBy = (e: Evaluation) => e.findings.filter((f) => f.ruleId === 'operator-refuses-spec');
+  for (const [operation, e] of [
+    ['CREATE', created],
+    ['UPDATE', updated],
+  ] as const) {
+    if (!e) continue;
+    const warned = warnedBy(e);
+    if (refused === warned.length > 0) continue;
+    return {
+      property,
+      status: 'disagree',
+      // The operator's first error, numbers left out, names the check that differs.
+      signature: `${property}: ${refused ? `operator refuses (${(answer.specError ?? '').replace(/-?\d+/g, 'N').slice(0, 90)}), guard silent` : 'guard warns, operator accepts'} on ${operation}`,
+      detail: `operator: ${answer.specError ?? 'accepts'}; guard: ${warned.map((f) => f.message).join(' | ') || 'no warning'}`,
+    };
+  }
+  return { property, status: 'agree' };
+}
+
 /** Judge one case; asks the oracle about the CR and, when the guard patches it, the patched CR. */
 export async function judge(c: OracleCase, oracle: OracleProcess, id: string): Promise<Outcome[]> {
   const base = { nodes: c.nodes, storageClasses: STORAGE_CLASSES };
@@ -267,6 +293,7 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
 
   outcomes.push(containerPaths(answer, created));
   outcomes.push(fixedFields(updated, (answerUpdate ?? answer).update));
+  outcomes.push(refusesSpec(answer, created, updated));
 
   // (d) mutations, on CREATE and on UPDATE.
   const property = 'mutation-accepted';
@@ -307,7 +334,7 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
 }
 
 /**
- * Not one of the six properties, reported beside them: after the guard patched a CR on CREATE, the
+ * Not one of the seven properties, reported beside them: after the guard patched a CR on CREATE, the
  * stored CR differs from the user's manifest. Re-sending the manifest unchanged as an UPDATE (kubectl
  * replace, server-side apply by the same manager, a GitOps sync) asks the operator to change
  * spec.targetSpec back, which its webhook rejects. Returns the operator's error, if any.
