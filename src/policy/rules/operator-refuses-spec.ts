@@ -130,7 +130,9 @@ export default defineRule({
       report.warn(
         pointer('spec', name, bad[0]!),
         `spec.${name} has no port number from 1 to 65535 at ${what} (a string counts only as digits), so ${REFUSED}.`,
-        `Give each of spec.${name}.${bad.join(', ')} a port number from 1 to 65535.`,
+        bad.length === 1
+          ? `Give spec.${name}.${bad[0]} a port number from 1 to 65535.`
+          : `Give each of spec.${name} ${bad.join(', ')} a port number from 1 to 65535.`,
       );
     }
 
