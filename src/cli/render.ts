@@ -9,7 +9,9 @@ import { parseArgs } from 'node:util';
 import { NAMESPACE_NAME, SERVICE_NAME, SERVICE_NAME_RULE } from '../k8s/names.js';
 import {
   BUILT_IN_NAMESPACES,
+  deleteCommand,
   INSTALL_NAME,
+  leftOut,
   OVERLAYS,
   renderAdmissionPolicies,
   renderManifests,
@@ -308,5 +310,15 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
     webhooksOnly: opts['webhooks-only'],
   });
   io.stdout.write(toYamlStream(objects));
+  // An install switched to this overlay keeps what the overlay leaves out: kubectl apply deletes nothing.
+  if (opts.overlay && opts.overlay !== 'base' && !opts['webhooks-only']) {
+    const base = await renderManifests({ namespace: opts.namespace, name: opts.name });
+    const gone = leftOut(base, objects);
+    if (gone.length > 0)
+      io.stderr.write(
+        `ais-guard: overlay ${opts.overlay} leaves out ${gone.map((o) => `${o.kind} ${o.metadata?.name}`).join(', ')} of deploy/base; ` +
+          `kubectl apply deletes nothing, so an install switched to it keeps them (a new install has none): ${deleteCommand(gone)}\n`,
+      );
+  }
   return 0;
 }
