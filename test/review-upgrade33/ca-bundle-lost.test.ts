@@ -20,10 +20,11 @@ import { b64, caPem, names } from '../deploy/support/ca.js';
 import { MUTATING, VALIDATING, webhookApiserver } from '../deploy/support/webhook-apiserver.js';
 
 interface Config {
+  [key: string]: unknown;
   webhooks: { name: string; clientConfig: { service: object; caBundle?: string } }[];
 }
 
-const config = (kind: string): Config & object => ({
+const config = (kind: string): Config => ({
   apiVersion: 'admissionregistration.k8s.io/v1',
   kind,
   metadata: { name: 'ais-guard' },
