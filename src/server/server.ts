@@ -278,6 +278,7 @@ export async function createGuardServer({
   const shutdown = () =>
     (shuttingDown ??= (async () => {
       state.draining = true;
+      connections.closeAfterAnswers(); // kept-alive connections leave during the delay (connections.ts)
       logger.info({ delayMs: config.shutdownDelayMs, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
       if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
       stopWatching();
