@@ -223,6 +223,9 @@ export const PAIRWISE_BUDGET = 100_000;
 const mountList = (r: string, which: string, what: string) =>
   `${present(r, 'spec.targetSpec.mounts')} ? ${r}.spec.targetSpec.mounts.filter(o, ${which}).map(o, ${what}) : []`;
 
+/** The labels map at `path`, {} when absent. */
+const labelsAt = (path: string) => (r: string) => `${present(r, path)} ? ${r}.${path} : {}`;
+
 const AISTORE: PolicyDef = {
   name: 'ais-guard-aistore',
   kind: 'AIStore',
@@ -230,6 +233,9 @@ const AISTORE: PolicyDef = {
   specOnly: true,
   facts: [
     { name: 'crName', of: (r) => valueOr(r, 'metadata.name', "''"), absent: "''" },
+    // The CR's labels for its target pods, under the operator's own (targetPodLabels): the
+    // anti-affinity terms select among them.
+    { name: 'userPodLabels', of: labelsAt('spec.targetSpec.labels'), absent: '{}' },
     // What the mount checks compare, made once per request: comparing every pair of mounts in place
     // (each pair recomputing both directories) cost past the apiserver's limit per expression at 80
     // mounts. An absolute mount as [container directory, "h" for useHostPath or "c", path] (string(): the
@@ -274,7 +280,7 @@ const AISTORE: PolicyDef = {
     },
     {
       name: 'antiAffinityOff',
-      of: (r) =>
+      of: (r, f) =>
         or(
           and(
             present(r, 'spec.targetSpec.disablePodAntiAffinity'),
@@ -305,7 +311,7 @@ const AISTORE: PolicyDef = {
             not(
               requiredTargetAntiAffinity(
                 `${r}.spec.targetSpec.affinity`,
-                targetPodLabels(valueOr(r, 'metadata.name', "''")),
+                targetPodLabels(f('crName'), f('userPodLabels')),
                 'request.namespace',
                 true,
               ),
@@ -417,7 +423,7 @@ const AISTORE: PolicyDef = {
           present(r, 'spec.targetSpec.affinity'),
           requiredTargetAntiAffinity(
             `${r}.spec.targetSpec.affinity`,
-            targetPodLabels(f('crName')),
+            targetPodLabels(f('crName'), f('userPodLabels')),
             'request.namespace',
           ),
         ),
@@ -549,8 +555,6 @@ const podChecks = (what: string): Check[] => [
     message: `[target-host-network] the target ${what} has hostNetwork: true, and its nodeSelector pins more than one target to one node with no required hostname anti-affinity between them (multi-target): every container port becomes a host port, so the second target on a node stays Pending${doc('target-host-network')}`,
   },
 ];
-
-const labelsAt = (path: string) => (r: string) => `${present(r, path)} ? ${r}.${path} : {}`;
 
 const STATEFULSET: PolicyDef = {
   name: 'ais-guard-target-statefulset',
