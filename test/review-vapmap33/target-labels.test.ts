@@ -5,7 +5,9 @@
 // valid CRs and missed denies of CRs whose targets stay Pending.
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../src/policy/index.js';
-import { aistore } from '../support/builders.js';
+import { mutatingPolicies } from '../../src/map/index.js';
+import { aistore, run } from '../support/builders.js';
+import { mutate } from '../map/support/map-eval.js';
 import { judgeAgreement } from '../vap/support/agreement.js';
 
 const APP = { 'app.kubernetes.io/name': 'ais', 'app.kubernetes.io/component': 'target' };
@@ -22,6 +24,7 @@ const labelled = (cr: KubeObject, labels: Record<string, string>): KubeObject =>
   return { ...cr, spec: { ...spec, targetSpec: { ...spec.targetSpec, labels } } };
 };
 const TEAM = { team: 'x' };
+const MAPS = mutatingPolicies().filter((o) => o.kind === 'MutatingAdmissionPolicy');
 
 const CASES: { name: string; object: KubeObject; engine: string[] }[] = [
   {
@@ -93,5 +96,24 @@ describe("the AIStore policy reads the target pods' labels as the operator merge
       expect(outcome.engine).toEqual(c.engine);
       expect(outcome.vap).toEqual(c.engine);
     }
+  });
+});
+
+describe("the AIStore MAP reads the CR's own anti-affinity terms against the same labels", () => {
+  it("pinned, the CR's own term on a user label keeps targets apart: anti-affinity is on, the MAP turns it off as the engine does", () => {
+    const object = labelled(
+      aistore({
+        nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
+        affinity: antiAffinity({ matchLabels: TEAM }),
+      }),
+      TEAM,
+    );
+    const engine = run({ name: 'map', object, operation: 'CREATE' });
+    let mutated = object;
+    for (const policy of MAPS) mutated = mutate(policy, 'CREATE', mutated).object;
+    expect(
+      (engine.object.spec as { targetSpec: Record<string, unknown> }).targetSpec.disablePodAntiAffinity,
+    ).toBe(true);
+    expect(mutated).toEqual(engine.object);
   });
 });
