@@ -16,6 +16,7 @@ import {
 } from '../policy/index.js';
 import { and, not, or, present, str, valueOr } from './cel.js';
 import {
+  affinityLabelKeysRefused,
   dataClaimName,
   hostNetworkIn,
   hostPortIn,
@@ -81,6 +82,8 @@ const targetLabelled = targetComponentLabel;
 const DNS1123_LABEL = `'^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'`;
 const badLabel = (name: string) => or(`${name}.size() > 63`, not(`${name}.matches(${DNS1123_LABEL})`));
 const doc = (rule: string) => ` (see ${RULE_DOC_BASE}#${rule})`;
+const labelKeysMessage = (what: string) =>
+  `[affinity-label-keys] a pod affinity or anti-affinity term of ${what} has a matchLabelKeys key also in its labelSelector (the target pods carry it, so the apiserver merges it in), a key in mismatchLabelKeys too, or label keys without a labelSelector: Kubernetes refuses every target pod made from it, so no target starts; drop the key from matchLabelKeys or from the labelSelector${doc('affinity-label-keys')}`;
 const HOSTPORT_WHY =
   'every target asks for the same host port, so the second target on a node stays Pending; drop hostPort: clients inside use the service port, clients outside spec.targetSpec.externalAccess';
 
@@ -430,6 +433,18 @@ const AISTORE: PolicyDef = {
       message: `[target-anti-affinity] spec.targetSpec.affinity requires hostname anti-affinity between targets in a multi-target layout: the operator copies it even with disablePodAntiAffinity, so the second target on a node stays Pending${doc('target-anti-affinity')}`,
     },
     {
+      rule: 'affinity-label-keys',
+      broken: (r, f) =>
+        and(
+          present(r, 'spec.targetSpec.affinity'),
+          affinityLabelKeysRefused(
+            `${r}.spec.targetSpec.affinity`,
+            targetPodLabels(f('crName'), f('userPodLabels')),
+          ),
+        ),
+      message: labelKeysMessage('spec.targetSpec.affinity'),
+    },
+    {
       rule: 'cr-name',
       // cr-name.ts: the operator's Service names, and the target pods' revision label.
       broken: (r) =>
@@ -603,6 +618,16 @@ const STATEFULSET: PolicyDef = {
       rule: 'target-anti-affinity',
       broken: (_r, f) => and(f('target'), f('multiTarget'), f('requiredAntiAffinity')),
       message: `[target-anti-affinity] the target pod template has a required hostname anti-affinity term that may select the other targets (not one sure to keep them apart: the CR's own, copied by the operator), and its nodeSelector pins them all to one node: the second target stays Pending; remove the term from spec.targetSpec.affinity (a new AIStore CR: the operator refuses targetSpec changes)${doc('target-anti-affinity')}`,
+    },
+    {
+      rule: 'affinity-label-keys',
+      broken: (r, f) =>
+        and(
+          f('target'),
+          present(r, 'spec.template.spec.affinity'),
+          affinityLabelKeysRefused(`${r}.spec.template.spec.affinity`, f('labels')),
+        ),
+      message: labelKeysMessage('the target pod template'),
     },
     {
       rule: 'mount-template-name',

@@ -227,6 +227,60 @@ export const targetAntiAffinityTerm = (t: string, labels: TargetLabels, ns: stri
     withLabels(labels, (l) => and(selectsIn(`${t}.labelSelector`, l, surely), keysKeepOtherTargets(t, l))),
   );
 
+/**
+ * Pod affinity term `t` has label keys Kubernetes refuses on pods carrying the labels `l`
+ * (rules/affinity-label-keys.ts refusal): a key in both matchLabelKeys and mismatchLabelKeys; label
+ * keys without a labelSelector; or a matchLabelKeys key the apiserver merges in (the pods carry it)
+ * that its selector already has as an expression, or has twice (matchLabels and an expression, or
+ * two expressions).
+ */
+function refusedLabelKeys(t: string, l: BoundLabels): string {
+  const match = `${t}.matchLabelKeys`;
+  const mismatch = `${t}.mismatchLabelKeys`;
+  const S = `${t}.labelSelector`;
+  const carried = or(l.has('k'), `k in ${PER_POD}`, `k == ${str(REVISION_LABEL)}`);
+  const expressions = `(has(${S}.matchExpressions) ? ${S}.matchExpressions.filter(e, e.key == k).size() : 0) + (${carried} ? 1 : 0)`;
+  const labelled = `(has(${S}.matchLabels) && k in ${S}.matchLabels ? 1 : 0)`;
+  return or(
+    and(`has(${match})`, `has(${mismatch})`, `${match}.exists(k, k in ${mismatch})`),
+    and(
+      or(and(`has(${match})`, `size(${match}) > 0`), and(`has(${mismatch})`, `size(${mismatch}) > 0`)),
+      `!has(${S})`,
+    ),
+    and(
+      `has(${match})`,
+      `has(${S})`,
+      `${match}.exists(k, [${expressions}].all(n, n >= 1 && ${labelled} + n >= 2))`,
+    ),
+  );
+}
+
+/**
+ * Some pod affinity or anti-affinity term of `affinity`, required or preferred, has label keys
+ * Kubernetes refuses on the target pods, whose labels are `labels` (rule affinity-label-keys).
+ */
+export function affinityLabelKeysRefused(affinity: string, labels: TargetLabels): string {
+  return withLabels(labels, (l) =>
+    or(
+      ...['podAffinity', 'podAntiAffinity'].map((kind) => {
+        const section = `${affinity}.${kind}`;
+        const required = `${section}.requiredDuringSchedulingIgnoredDuringExecution`;
+        const preferred = `${section}.preferredDuringSchedulingIgnoredDuringExecution`;
+        return and(
+          `has(${section})`,
+          or(
+            and(`has(${required})`, `${required}.exists(t, ${refusedLabelKeys('t', l)})`),
+            and(
+              `has(${preferred})`,
+              `${preferred}.exists(w, has(w.podAffinityTerm) && ${paren(refusedLabelKeys('w.podAffinityTerm', l))})`,
+            ),
+          ),
+        );
+      }),
+    ),
+  );
+}
+
 /** A required kubernetes.io/hostname pod anti-affinity term that may (`surely`: does) keep targets apart (layout.ts requiredTargetAntiAffinity). */
 export function requiredTargetAntiAffinity(
   affinity: string,
