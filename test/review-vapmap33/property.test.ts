@@ -330,3 +330,19 @@ it('MAP CREATE: the policies change CRs and pods as the engine does', () => {
     { numRuns: 600 },
   );
 });
+
+it('UPDATE of a StatefulSet or Pod: where the stored one breaks no rule, the policy denies exactly what the engine does', () => {
+  fc.assert(
+    fc.property(fc.oneof(sets, pods), fc.oneof(sets, pods), (object, old) => {
+      if (object.kind !== old.kind) return;
+      const outcome = judgeAgreement({ name: 'random', operation: 'UPDATE', object, oldObject: old });
+      expect(outcome.errors).toEqual([]);
+      const before = judgeAgreement({ name: 'old', operation: 'UPDATE', object: old });
+      for (const rule of outcome.covered) {
+        if (before.engine.includes(rule)) continue;
+        expect([rule, outcome.vap.includes(rule)]).toEqual([rule, outcome.engine.includes(rule)]);
+      }
+    }),
+    { numRuns: 1000 },
+  );
+});
