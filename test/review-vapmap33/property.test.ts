@@ -43,6 +43,25 @@ const affinities = fc.constantFrom<unknown>(
       ],
     },
   },
+  // affinity-label-keys: a merged key already in the selector, a key in both lists, no selector.
+  req({ labelSelector: { matchLabels: APP }, matchLabelKeys: ['app.kubernetes.io/name'] }),
+  req({ labelSelector: { matchLabels: { team: 'x' } }, matchLabelKeys: ['team'] }),
+  req({ matchLabelKeys: ['team'] }),
+  {
+    podAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        {
+          weight: 1,
+          podAffinityTerm: {
+            topologyKey: 'zone',
+            labelSelector: { matchExpressions: [{ key: 'team', operator: 'Exists' }] },
+            matchLabelKeys: ['team'],
+            mismatchLabelKeys: ['x'],
+          },
+        },
+      ],
+    },
+  },
   { podAntiAffinity: {} },
   { nodeAffinity: {} },
 );
