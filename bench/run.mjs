@@ -11,6 +11,8 @@
 //                  100,000-PV cluster under watch churn; with --quick a tenth of that, which
 //                  --quick alone also runs after the cases
 // Every server runs with the Node flags of the Dockerfile's ENTRYPOINT, as production does.
+// Exit status 1 when reviews went unanswered (errors, non-200s, timeouts: the guard's or a baseline's);
+// the other goals are this rig's numbers, printed as met or missed.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
@@ -21,6 +23,9 @@ import { guardServeArgs } from './servers.mjs';
 import { answerKey, captureAnswers, checkB2 } from './answers.mjs';
 import { checkBench } from './check.mjs';
 import { scaleBench, scaleTable, scaleTargets } from './scale.mjs';
+import { median } from './stats.mjs';
+import { benchTargets } from './targets.mjs';
+import { caseServers } from './plan.mjs';
 
 const QUICK = process.argv.includes('--quick');
 const SCALE = process.argv.includes('--scale');
@@ -42,7 +47,11 @@ function productionNodeFlags() {
 const NODE_FLAGS = productionNodeFlags();
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Whether a run's goals say reviews went unanswered: the bench then exits 1 (its one failing goal:
+ * the others are this rig's numbers, printed as met or missed). So `--quick` can serve as a smoke run. */
+const lostReviews = (targets) =>
+  Object.entries(targets).some(([name, met]) => name.startsWith('every review answered') && met === false);
 
 function freePort() {
   return new Promise((resolve) => {
@@ -176,7 +185,7 @@ if (SCALE) {
   const scale = await runScale();
   writeFileSync(join(ROOT, 'bench/results-scale.json'), JSON.stringify(scale, null, 2) + '\n');
   printScale(scale);
-  process.exit(0);
+  process.exit(lostReviews(scale.targets) ? 1 : 0);
 }
 
 const SPIN_US = 10;
@@ -199,14 +208,17 @@ function memoryOf(pid) {
 function longRun(server, total) {
   const c = CASES[0];
   const marks = [];
+  let errors = 0;
   for (let i = 0; i < 3; i++) {
-    load({ port: server.port, path: c.path, body: c.text, amount: total / 3, connections: 32 });
+    const r = load({ port: server.port, path: c.path, body: c.text, amount: total / 3, connections: 32 });
+    errors += r.errors + r.non2xx + r.timeouts; // memory after failed reviews is not the guard's
     marks.push({ ...memoryOf(server.child.pid), heapUsed: heapUsedMb(server.port) });
   }
   return {
     reviews: total,
     case: c.id,
     marks,
+    errors,
     halfMillionMarksMb: marks.map((m) => m.rss),
     heapUsedMarksMb: marks.map((m) => m.heapUsed),
     growthLastHalfMb: marks[2].rss - marks[1].rss,
@@ -223,7 +235,12 @@ if (MEMORY) {
     const start = memoryOf(servers.ours.child.pid);
     const run = longRun(servers.ours, QUICK ? 60_000 : 1_500_000);
     const memory = { node, nodeFlags: NODE_FLAGS, date: new Date().toISOString(), start, ...run };
-    memory.targets = { 'RssAnon <= 64 MB after 1.5M reviews': run.marks[2].anon <= 64 };
+    memory.targets = {
+      'every review answered (no errors, non-200s or timeouts)': run.errors === 0,
+      // Named for the reviews actually run: --quick runs 60,000, not the goal's 1.5M.
+      [`RssAnon <= 64 MB after ${run.reviews.toLocaleString('en')} reviews`]:
+        run.errors === 0 && run.marks[2].anon <= 64,
+    };
     writeFileSync(join(ROOT, 'bench/results-memory.json'), JSON.stringify(memory, null, 2) + '\n');
     console.log(
       `ais-guard memory, guard on Node ${node.replace(/^v/, '')} ${NODE_FLAGS.join(' ')}, ${memory.date}`,
@@ -236,10 +253,11 @@ if (MEMORY) {
     );
     for (const [name, met] of Object.entries(memory.targets))
       console.log(`  ${met ? 'met    ' : 'MISSED '} ${name}`);
+    process.exitCode = lostReviews(memory.targets) ? 1 : 0;
   } finally {
     servers.ours.child.kill('SIGTERM');
   }
-  process.exit(0);
+  process.exit();
 }
 
 const ports = {
@@ -289,12 +307,17 @@ try {
   // in a quick run, 0.6-0.9 once warm), and only the guard's, which is measured first.
   for (const server of Object.values(servers))
     for (const c of CASES) load({ port: server.port, path: c.path, body: c.text, duration: P.warmUpSeconds });
-  const [b0] = maxThroughputs([servers.b0], CASES[0]);
   let spin;
   for (const c of CASES) {
     // The calibration server runs beside the first case, interleaved with the others.
-    const list = [servers.ours, servers.b1, servers.b2, servers.b3];
-    const [ours, b1, b2, b3, spun] = maxThroughputs(c === CASES[0] ? [...list, servers.spin] : list, c);
+    const names = caseServers(c, CASES[0]);
+    const measuredBy = Object.fromEntries(
+      maxThroughputs(
+        names.map((n) => servers[n]),
+        c,
+      ).map((m, k) => [names[k], m]),
+    );
+    const { ours, b0, b1, b2, b3, spin: spun } = measuredBy;
     spin ??= spun;
     const fixedRate = { path: c.path, body: c.text, seconds: P.rateSeconds, rate: 1000, connections: 16 };
     const atRate = paced({ ...fixedRate, port: ports.ours });
@@ -321,6 +344,8 @@ try {
       at1000: { rps: Math.round(atRate.rps), p50: atRate.p50, p99: atRate.p99, p999: atRate.p999 },
       b1At1000: { p50: b1AtRate.p50, p99: b1AtRate.p99, p999: b1AtRate.p999 },
       errors: ours.errors + atRate.errors,
+      // The baselines' failures too: a fast failing baseline would skew every ratio (bench/targets.mjs).
+      baselineErrors: b0.errors + b1.errors + b2.errors + b3.errors + b1AtRate.errors,
     });
     process.stderr.write(
       `${c.id}: ${Math.round(ours.rps)} req/s (B1 ${Math.round(b1.rps)}, B2 ${Math.round(b2.rps)}, B3 ${Math.round(b3.rps)}, B0 ${Math.round(b0.rps)})\n`,
@@ -345,19 +370,8 @@ try {
 results.cli = checkBench(ROOT, QUICK);
 if (QUICK) results.scale = await runScale();
 
-const judged = results.cases.filter((c) => c.id !== 'validate-other-pod');
-const fastPath = results.cases.filter((c) => c.id === 'validate-other-pod');
 const long = results.rss.marks;
-const targets = {
-  'judged reviews >= 0.85 of B2': judged.every((c) => c.ratioB2 >= 0.85),
-  'fast path >= 0.90 of B1': fastPath.every((c) => c.ratio >= 0.9),
-  'p99 <= 5 ms at 1000 req/s': results.cases.every((c) => c.at1000.p99 <= 5),
-  'RSS <= 100 MB after the long run': long ? Math.max(...long.map((m) => m.rss)) <= 100 : null,
-  'RssAnon <= 64 MB after 1.5M reviews': long ? long[2].anon <= 64 : null,
-  'no RSS growth in the last half-million (<= 5 MB)': long ? results.rss.growthLastHalfMb <= 5 : null,
-  'check 10,000 documents <= 3 s': results.cli.tenThousandDocsS <= 3,
-  'check cold start <= 400 ms': results.cli.coldStartMs <= 400,
-};
+const targets = benchTargets(results);
 results.targets = targets;
 writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
 
@@ -393,7 +407,8 @@ const lines = [
       c.ratioB3B2.toFixed(2),
       `${c.cpuUsPerReview.ours}/${c.cpuUsPerReview.b1}/${c.cpuUsPerReview.b2}/${c.cpuUsPerReview.b3}`,
       `${c.max.p50}/${c.max.p99}/${c.max.p999}`,
-      `${c.at1000.p50}/${c.at1000.p99}/${c.at1000.p999}`,
+      // A quantile too few samples give (bench/stats.mjs: p99.9 of a quick run's 2,000) is a dash.
+      [c.at1000.p50, c.at1000.p99, c.at1000.p999].map((x) => x ?? '–').join('/'),
     ]),
   ),
 ];
@@ -420,3 +435,4 @@ if (results.scale) printScale(results.scale);
 console.log('targets:');
 for (const [name, met] of Object.entries(targets))
   console.log(`  ${met === null ? 'skipped' : met ? 'met    ' : 'MISSED '} ${name}`);
+process.exitCode = lostReviews(targets) || (results.scale && lostReviews(results.scale.targets)) ? 1 : 0;

@@ -1,22 +1,21 @@
-// Bytes per cached object: the JS heap a ClusterContext holds per Node, PV and StatefulSet as the
+// Bytes per cached object: the JS heap a ClusterContext holds per Node, PV or StatefulSet as the
 // webhook caches them (reduced on arrival, indexed), measured as the heap growth over N objects
 // after full GCs (run with --expose-gc), next to the JSON size of the object before and after
-// reduction. Usage: node --expose-gc scale-bytes.mjs <root> <n>; prints JSON.
-import { node, pv, statefulSet } from './scale-objects.mjs';
+// reduction. One kind per process: reduce.ts's interned strings and shared values are module-wide,
+// so a kind measured after another found part of its strings already held (the Node pass's node
+// names for the PVs' affinities) and the first paid the compiled code.
+// Usage: node --expose-gc scale-bytes.mjs <root> <n> '<cluster shape json>' <kind>; prints JSON.
+import { cachedKinds } from './scale-objects.mjs';
 
-const [root, nArg] = process.argv.slice(2);
+const [root, nArg, shapeJson, only] = process.argv.slice(2);
 const n = Number(nArg);
 const { ClusterContext } = await import(`${root}/dist/policy/index.js`);
 const { reduced } = await import(`${root}/dist/server/reduce.js`);
 
-const KINDS = {
-  Node: { apiVersion: 'v1', make: (i) => node(i) },
-  PersistentVolume: {
-    apiVersion: 'v1',
-    make: (i) => pv(`pv-${i}`, `team-${i % 2000}`, `data-${i}`, `node-${i % 5000}`),
-  },
-  StatefulSet: { apiVersion: 'apps/v1', make: (i) => statefulSet(`ais-${i}`, 'ais-target', true) },
-};
+const KINDS = Object.fromEntries(
+  Object.entries(cachedKinds(n, JSON.parse(shapeJson))).filter(([kind]) => kind === only),
+);
+if (Object.keys(KINDS).length !== 1) throw new Error(`scale-bytes: no kind ${only}`);
 
 function heap() {
   globalThis.gc();

@@ -4,7 +4,7 @@
 // and a churn of watch events on demand. Runs in its own process, driven over IPC:
 //   node scale-cluster.mjs <fake-apiserver.mjs> '<json: nodes, pvs, statefulSets, operatorSets, crs, empty>'
 // sends { kubeconfig (a file for the guard), objects, ms } when serving; then { churn: rate } starts
-// events, { churn: 0 } stops them and answers { sent }.
+// events, { churn: 0 } stops them and answers { sent, watched (of those, the ones the guard's watches get) }.
 
 const [fakePath, json] = process.argv.slice(2);
 const o = JSON.parse(json);
@@ -53,6 +53,9 @@ if (!o.empty) {
 
 let churn;
 let sent = 0;
+// Of those, the events the guard's watches select: the apiserver (and the fake) sends a StatefulSet
+// event only to a watch whose label selector it matches, and the guard watches only target sets.
+let watched = 0;
 let seq = 0;
 /** One watch event: half Node status (a heartbeat), a quarter StatefulSet status, a quarter PV phase. */
 function event() {
@@ -61,14 +64,18 @@ function event() {
     const i = (n * 7919) % nodes.length;
     nodes[i] = node(i, new Date().toISOString(), o.crs);
     fake.put('nodes', nodes[i]);
+    watched++;
   } else if (n % 4 === 2) {
-    const sts = setList[(n * 104729) % setList.length];
+    const at = (n * 104729) % setList.length;
+    const sts = setList[at];
+    if (at < o.operatorSets) watched++; // the operator's sets come first in setList
     sts.status = { ...sts.status, readyReplicas: (sts.status.readyReplicas + 1) % (TARGETS_PER_CR + 1) };
     fake.put('statefulsets', sts);
   } else {
     const p = pvList[(n * 15485863) % pvList.length];
     p.status = { ...p.status, phase: p.status.phase === 'Bound' ? 'Released' : 'Bound' };
     fake.put('persistentvolumes', p);
+    watched++;
   }
   sent++;
 }
@@ -86,8 +93,9 @@ process.on('message', (m) => {
     }, 10);
     process.send({ started: true });
   } else {
-    process.send({ sent });
+    process.send({ sent, watched });
     sent = 0;
+    watched = 0;
   }
 });
 process.on('disconnect', () => process.exit(0));

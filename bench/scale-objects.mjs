@@ -191,3 +191,21 @@ export function aistore(k) {
     },
   };
 }
+
+/**
+ * What bench/scale-bytes.mjs caches to measure heap bytes per object, for a cluster of `shape`
+ * (scale.mjs's FULL or QUICK) and `n` objects of each kind: { kind: { apiVersion, make(i) } }.
+ */
+export function cachedKinds(n, shape) {
+  // PVs pinned to the same node share one interned affinity: as many per node as in the cluster
+  // (FULL: 100,000 on 5,000 nodes), or the bytes per PV depend on how many the bench measures.
+  const hosts = Math.max(1, Math.round((n * shape.nodes) / shape.pvs));
+  return {
+    Node: { apiVersion: 'v1', make: (i) => node(i) },
+    PersistentVolume: {
+      apiVersion: 'v1',
+      make: (i) => pv(`pv-${i}`, `team-${i % 2000}`, `data-${i}`, `node-${i % hosts}`),
+    },
+    StatefulSet: { apiVersion: 'apps/v1', make: (i) => statefulSet(`ais-${i}`, 'ais-target', true) },
+  };
+}

@@ -13,7 +13,8 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { CASES } from './reviews.mjs';
-import { guardServeArgs, median, startNode } from './servers.mjs';
+import { guardServeArgs, startNode } from './servers.mjs';
+import { median, summariseRounds } from './stats.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -128,7 +129,15 @@ function majorGc(metrics) {
 async function pacedReviews(root, port, rate, seconds) {
   const runs = await Promise.all(
     REVIEWS.map((c) =>
-      paced(root, { port, path: c.path, body: c.text, rate: rate / 2, seconds, connections: 8 }),
+      paced(root, {
+        port,
+        path: c.path,
+        body: c.text,
+        rate: rate / 2,
+        seconds,
+        connections: 8,
+        samples: true,
+      }),
     ),
   );
   return Object.fromEntries(REVIEWS.map((c, i) => [c.id, runs[i]]));
@@ -203,7 +212,8 @@ async function startGuard({ root, node, nodeFlags, cert, key, port, kubeconfig }
  * share two cores, and what B1 shows the guard pays too, whatever it does (during B1's churn window
  * the large cluster's guard takes the events, as it does in its own). One window's p99 on this
  * rig moves by 2-3x from one window to the next (seen with the same server, minutes apart), so the
- * windows are interleaved round by round and each column reports the median of its rounds.
+ * windows are interleaved round by round and each column reports the quantiles of all its rounds'
+ * reviews together (bench/stats.mjs), each round's p99 beside them.
  */
 const WINDOWS = [
   { id: 'empty', server: 'empty', churn: false },
@@ -221,21 +231,12 @@ function warmupSummary(run) {
   };
 }
 
-/** A window's rounds as one: per case the median p50/p99/p99.9 of the rounds (of two, the higher), each round's p99, the worst max. */
+/** A window's rounds as one: per case as summariseRounds gives it, and the guard's own numbers. */
 function summarise(rounds) {
-  const out = { rounds };
-  for (const { id } of REVIEWS) {
-    const runs = rounds.map((r) => r[id]);
-    out[id] = {
-      requests: runs.reduce((n, r) => n + r.requests, 0),
-      errors: runs.reduce((n, r) => n + r.errors, 0),
-      p50: median(runs.map((r) => r.p50)),
-      p99: median(runs.map((r) => r.p99)),
-      p999: median(runs.map((r) => r.p999)),
-      max: Math.max(...runs.map((r) => r.max)),
-      p99Rounds: runs.map((r) => r.p99),
-    };
-  }
+  const out = summariseRounds(
+    rounds,
+    REVIEWS.map(({ id }) => id),
+  );
   if (rounds[0].cpuUsPerReview !== undefined)
     out.cpuUsPerReview = median(rounds.map((r) => r.cpuUsPerReview));
   if (rounds[0].majorGc)
@@ -318,10 +319,10 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
     c = cpuSeconds(pid);
     await sleep(cpuWindowS * 1000);
     const churnCpu = cpuSeconds(pid) - c;
-    const { sent } = await ask(big.child, { churn: 0 });
+    const { sent, watched } = await ask(big.child, { churn: 0 });
 
     const windows = Object.fromEntries(Object.entries(measured).map(([id, runs]) => [id, summarise(runs)]));
-    const bytes = await bytesPerObject(node, root, quick);
+    const bytes = await bytesPerObject(node, root, quick, shape);
     return {
       shape: { ...shape, objects: big.objects, seedMs: big.ms },
       churnRate,
@@ -339,6 +340,7 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
           eventsShareOfCore: Number(((churnCpu - idleCpu) / cpuWindowS).toFixed(4)),
         },
         events: sent,
+        eventsToGuard: watched,
         reviews: windows.churn,
         quietReviews: windows.quiet,
         b1: { quiet: windows.b1Quiet, churn: windows.b1Churn },
@@ -351,12 +353,19 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
   }
 }
 
-/** Heap bytes per cached object, from bench/scale-bytes.mjs in its own process. */
-function bytesPerObject(node, root, quick) {
+/** Heap bytes per cached object, from bench/scale-bytes.mjs, each kind in a process of its own. */
+async function bytesPerObject(node, root, quick, shape) {
+  const out = {};
+  for (const kind of ['Node', 'PersistentVolume', 'StatefulSet'])
+    Object.assign(out, await bytesOfKind(node, root, quick ? 5000 : 20_000, shape, kind));
+  return out;
+}
+
+function bytesOfKind(node, root, n, shape, kind) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       node,
-      ['--expose-gc', join(root, 'bench/scale-bytes.mjs'), root, quick ? '5000' : '20000'],
+      ['--expose-gc', join(root, 'bench/scale-bytes.mjs'), root, String(n), JSON.stringify(shape), kind],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
         env: { ...process.env, NODE_OPTIONS: '' },
@@ -365,21 +374,35 @@ function bytesPerObject(node, root, quick) {
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`scale-bytes: ${code}`)),
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`scale-bytes ${kind}: ${code}`)),
     );
   });
 }
 
-/** The goals of issue 16, from one scale run. */
+/**
+ * The goals of issue 16, from one scale run. A latency goal is met only by windows whose reviews were
+ * all answered 200 (a refused connection or a 500 comes back fast) and a p99 the run could give.
+ */
 export function scaleTargets(s) {
   const ids = REVIEWS.map((c) => c.id);
+  const p99s = (w) => (ids.every((id) => w[id].errors === 0) ? ids.map((id) => w[id].p99) : []);
+  const churn = p99s(s.cluster.reviews);
+  const empty = p99s(s.empty.reviews);
+  const measured = (xs) => xs.length === ids.length && xs.every((x) => typeof x === 'number');
+  const windows = [
+    s.empty.reviews,
+    s.cluster.quietReviews,
+    s.cluster.reviews,
+    s.cluster.b1?.quiet,
+    s.cluster.b1?.churn,
+  ];
   return {
-    'review p99 under churn <= 1 ms (median of the rounds)': ids.every(
-      (id) => s.cluster.reviews[id].p99 <= 1,
+    'every review answered (no errors or non-200s, every window)': windows.every(
+      (w) => w !== undefined && ids.every((id) => w[id].errors === 0),
     ),
-    'review p99 under churn <= 1.5x the empty cluster (medians of the rounds)': ids.every(
-      (id) => s.cluster.reviews[id].p99 <= 1.5 * s.empty.reviews[id].p99,
-    ),
+    'review p99 under churn <= 1 ms (all rounds)': measured(churn) && churn.every((p) => p <= 1),
+    'review p99 under churn <= 1.5x the empty cluster (all rounds)':
+      measured(churn) && measured(empty) && churn.every((p, i) => p <= 1.5 * empty[i]),
     'initial sync <= 10 s': s.cluster.syncS <= 10,
     'RSS after sync <= 256 MB': s.cluster.rssMb <= 256,
     'CPU for the events <= 5 % of a core': s.cluster.cpu.eventsShareOfCore <= 0.05,
@@ -391,11 +414,12 @@ const warmupCell = (w) =>
 
 export function scaleTable(s) {
   const row = (cells) => `| ${cells.join(' | ')} |`;
-  const lat = (r) => `${r.p50} / ${r.p99} / ${r.p999}`;
+  // A quantile too few samples give (bench/stats.mjs) is shown as a dash.
+  const lat = (r) => [r.p50, r.p99, r.p999].map((x) => x ?? '–').join(' / ');
   const rounds = (r) => r.p99Rounds.join(', ');
   const o = s.shape.objects;
   const lines = [
-    `cluster: ${o.nodes} Nodes, ${o.persistentvolumes} PVs, ${o.statefulsets} StatefulSets (${s.shape.operatorSets} the operator's), ${o.aistores} AIStore CRs; ${s.churnRate} events/s, ${s.reviewRate} reviews/s; latency: the median of ${s.rounds} interleaved rounds of ${s.seconds} s per column, after a warm-up round`,
+    `cluster: ${o.nodes} Nodes, ${o.persistentvolumes} PVs, ${o.statefulsets} StatefulSets (${s.shape.operatorSets} the operator's), ${o.aistores} AIStore CRs; ${s.churnRate} events/s, ${s.reviewRate} reviews/s; latency: quantiles of all ${s.rounds} interleaved rounds' reviews per column (rounds of ${s.seconds} s, after a warm-up round)`,
     row(['', 'empty cluster', 'large cluster, no events', 'large cluster, under churn']),
     row(['---', '---', '---', '---']),
     row(['initial sync (spawn to ready)', `${s.empty.syncS} s`, `${s.cluster.syncS} s`, '']),
@@ -456,7 +480,7 @@ export function scaleTable(s) {
       'CPU for the events',
       '',
       '',
-      `${(s.cluster.cpu.eventsShareOfCore * 100).toFixed(1)} % of a core (${s.cluster.cpu.churnS} s churn - ${s.cluster.cpu.idleS} s idle in ${s.cluster.cpu.windowS} s; ${s.cluster.events} events sent)`,
+      `${(s.cluster.cpu.eventsShareOfCore * 100).toFixed(1)} % of a core (${s.cluster.cpu.churnS} s churn - ${s.cluster.cpu.idleS} s idle in ${s.cluster.cpu.windowS} s; ${s.cluster.events} events sent, ${s.cluster.eventsToGuard} of them to the guard's watches)`,
     ]),
   ];
   const b = s.bytesPerObject;

@@ -30,6 +30,7 @@ import {
   ROOT,
   startNode,
 } from '../servers.mjs';
+import { quantile as quantileOfSorted } from '../stats.mjs';
 import { controlPlane } from './cluster.mjs';
 import { discoverPeers } from './discover.mjs';
 
@@ -392,10 +393,12 @@ try {
     ).toFixed(3),
   );
 
-  const quantile = (xs, q) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(2));
-  };
+  // Nearest rank, null from too few samples (a quick run's p99 of 100): bench/stats.mjs.
+  const quantile = (xs, q) =>
+    quantileOfSorted(
+      [...xs].sort((a, b) => a - b),
+      q,
+    );
   for (const s of setups) {
     const cells = {};
     for (const kind of Object.keys(KINDS))
@@ -432,7 +435,7 @@ try {
     console.log(
       row([
         `${s.label}${s.version ? ` ${s.version}` : ''}`,
-        ...cellNames.map((c) => `${s.cells[c].p50} / ${s.cells[c].p99}`),
+        ...cellNames.map((c) => `${s.cells[c].p50} / ${s.cells[c].p99 ?? '–'}`),
       ]),
     );
   for (const u of results.unavailable)

@@ -134,7 +134,7 @@ async function main() {
       rows,
     };
     console.log(
-      `offline: the same generated documents (3 in 10 denied, checked per tool), ${ROUNDS} interleaved round(s), median wall, max RSS`,
+      `offline: the same generated documents (${VERDICTS.filter((v) => !v.allowed).length} in ${VERDICTS.length} denied, checked per tool), ${ROUNDS} interleaved round(s), median wall, max RSS`,
     );
     console.log('| tool | version | documents | wall ms | max RSS MB | time / check (same documents) |');
     console.log('| --- | --- | ---: | ---: | ---: | ---: |');

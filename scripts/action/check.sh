@@ -52,7 +52,14 @@ token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 stop_commands() { echo "::stop-commands::$token"; }
 resume_commands() { echo "::$token::"; }
 
-mkdir -p "$(dirname "$sarif")"
+# An unwritable sarif-file (under a file, in a read-only directory) is the workflow's input error:
+# the failed redirect below would exit 1, which reads as "found denials".
+if ! { mkdir -p "$(dirname "$sarif")" && : >"$sarif"; } 2>/dev/null; then
+  echo "::error::ais-guard: cannot write sarif-file $(printf '%s' "$sarif" | tr -d '\r\n'): give a path in a writable directory"
+  output exit-code 2
+  output sarif-file ''
+  exit 2
+fi
 stop_commands
 "${guard[@]}" check -o sarif "${flags[@]}" -- "${paths[@]}" >"$sarif"
 code=$?

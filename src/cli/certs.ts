@@ -3,6 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+import { NAMESPACE_NAME, SERVICE_NAME, SERVICE_NAME_RULE } from '../k8s/names.js';
 import { parseCert, subjectAltNames } from '../tls/inspect.js';
 import {
   CAReplaceRefusedError,
@@ -45,8 +46,6 @@ Concurrent runs on one directory take turns (a lock file, DIR/.ais-guard.lock).
 Exit codes: 0 done, 1 refused (the CA on disk cannot be used and --force was not given, or
 another run held the directory for over a minute), 2 usage errors.`;
 
-// DNS-1123 label: what Kubernetes accepts as a Service or Namespace name.
-const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** What `--dns` takes (also what render's advice may pass back to it). */
 export const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/i;
 const DAY_MS = 86_400_000;
@@ -104,11 +103,10 @@ function options(argv: string[]) {
     args: argv,
     options: FLAGS,
   });
-  for (const [flag, value] of [
-    ['--service', values.service],
-    ['--namespace', values.namespace],
-  ] as const)
-    if (!LABEL.test(value)) throw new UsageError(`${flag} "${value}" is not a valid Kubernetes name`);
+  if (!SERVICE_NAME.test(values.service))
+    throw new UsageError(`--service "${values.service}" is not a valid Service name: ${SERVICE_NAME_RULE}`);
+  if (!NAMESPACE_NAME.test(values.namespace))
+    throw new UsageError(`--namespace "${values.namespace}" is not a valid Kubernetes name`);
   for (const name of values.dns) {
     // HOSTNAME takes 10.0.0.5 (labels of digits are valid), but a client dialling an IP matches it
     // against the IP SANs only (Go's VerifyHostname, the apiserver's): as a DNS SAN it never matches.
@@ -118,6 +116,10 @@ function options(argv: string[]) {
   const days = positiveDays('--days', values.days);
   const renewBefore = values['renew-before'];
   const renewBeforeDays = renewBefore === undefined ? undefined : parseDurationDays(renewBefore);
+  if (renewBeforeDays === 0)
+    throw new UsageError(
+      `--renew-before ${renewBefore} would reissue the certificate only after it has expired, every webhook call failing until the next run: give a window, e.g. 30d`,
+    );
   // A window as long as the lifetime makes every certificate due the moment it is issued: each run
   // would reissue it. cert-manager's webhook refuses the same ("certificate duration must be greater
   // than renewBefore"); left out, the window is a third of a short lifetime (defaultRenewBeforeDays).
@@ -201,6 +203,14 @@ export async function runCerts(argv: string[], io: Io): Promise<number> {
       `ais-guard certs: warning: the CA ${paths.caCert} ends on ${result.caNotAfter.toISOString()}, within the renewal window, ` +
         `and ${paths.cert} cannot outlive it: before then, make a new CA with --force and update every caBundle ` +
         '(docs/deploy.md "Renewing")\n',
+    );
+  // Kept all the same: the caBundle may trust it, and clients whose clock agrees with its maker's
+  // accept it. Those whose clock agrees with this one refuse every call until then.
+  if (result.caNotBefore.getTime() > Date.now())
+    io.stderr.write(
+      `ais-guard certs: warning: the CA ${paths.caCert} is not valid until ${result.caNotBefore.toISOString()} by this machine's clock: ` +
+        'a client whose clock agrees refuses every webhook call until then. Check the clocks; if this one is right, ' +
+        'make a new CA with --force and update every caBundle\n',
     );
   io.stdout.write(
     [

@@ -6,9 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { NAMESPACE_NAME, SERVICE_NAME, SERVICE_NAME_RULE } from '../k8s/names.js';
 import {
   BUILT_IN_NAMESPACES,
+  deleteCommand,
   INSTALL_NAME,
+  leftOut,
   OVERLAYS,
   renderAdmissionPolicies,
   renderManifests,
@@ -48,9 +51,6 @@ Options:
       --map              print MutatingAdmissionPolicies + bindings instead (CEL, Kubernetes
                          1.36+: the single-object mutations without the webhook)
   -h, --help             this help`;
-
-const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 function checkCaBundle(base64: string, from: string): string {
   const pem = Buffer.from(base64, 'base64').toString('utf8');
@@ -144,13 +144,11 @@ function options(argv: string[]) {
   const overlay = values.overlay as Overlay;
   if (!OVERLAYS.includes(overlay))
     throw new UsageError(`unknown overlay "${values.overlay}" (use ${OVERLAYS.join(', ')})`);
-  if (values.namespace !== undefined && !LABEL.test(values.namespace))
+  if (values.namespace !== undefined && !NAMESPACE_NAME.test(values.namespace))
     throw new UsageError(`--namespace "${values.namespace}" is not a valid namespace name`);
   // The Service's name: a DNS-1035 label (a letter first), as the apiserver requires of Services.
   if (values.name !== undefined && !SERVICE_NAME.test(values.name))
-    throw new UsageError(
-      `--name "${values.name}" is not a valid Service name (lower-case letters, digits and "-", a letter first, at most 63)`,
-    );
+    throw new UsageError(`--name "${values.name}" is not a valid Service name (${SERVICE_NAME_RULE})`);
   if (values['ca-bundle'] !== undefined && values['cert-dir'] !== undefined)
     throw new UsageError('give --ca-bundle or --cert-dir, not both');
   if (overlay === 'cert-manager' && (values['ca-bundle'] ?? values['cert-dir'] ?? values.url) !== undefined)
@@ -312,5 +310,15 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
     webhooksOnly: opts['webhooks-only'],
   });
   io.stdout.write(toYamlStream(objects));
+  // An install switched to this overlay keeps what the overlay leaves out: kubectl apply deletes nothing.
+  if (opts.overlay && opts.overlay !== 'base' && !opts['webhooks-only']) {
+    const base = await renderManifests({ namespace: opts.namespace, name: opts.name });
+    const gone = leftOut(base, objects);
+    if (gone.length > 0)
+      io.stderr.write(
+        `ais-guard: overlay ${opts.overlay} leaves out ${gone.map((o) => `${o.kind} ${o.metadata?.name}`).join(', ')} of deploy/base; ` +
+          `kubectl apply deletes nothing, so an install switched to it keeps them (a new install has none): ${deleteCommand(gone)}\n`,
+      );
+  }
   return 0;
 }

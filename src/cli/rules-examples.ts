@@ -22,6 +22,13 @@ const OPERATOR_LABELS = {
 };
 const CLAIM_1 = 'ais-data-aistore-ais-target-1';
 
+const PORTS = (base: number) => ({
+  servicePort: base,
+  portPublic: base,
+  portIntraControl: 51082,
+  portIntraData: 51083,
+});
+
 /** AIStore ais/ais with 2 targets on one data mount; `targetSpec` fields are added or replaced. */
 function aistore(targetSpec: Record<string, unknown> = {}, spec: Record<string, unknown> = {}): KubeObject {
   return {
@@ -30,8 +37,10 @@ function aistore(targetSpec: Record<string, unknown> = {}, spec: Record<string, 
     metadata: { name: 'ais', namespace: 'ais' },
     spec: {
       nodeImage: 'aistorage/aisnode:v3.30',
-      proxySpec: { size: 1, servicePort: 51080 },
-      targetSpec: { size: 2, servicePort: 51081, mounts: [DATA_MOUNT], ...targetSpec },
+      // A state storage and every port: what the operator's spec checks ask (operator-refuses-spec).
+      hostpathPrefix: '/etc/ais',
+      proxySpec: { size: 1, ...PORTS(51080) },
+      targetSpec: { size: 2, ...PORTS(51081), mounts: [DATA_MOUNT], ...targetSpec },
       ...spec,
     },
   };
@@ -255,6 +264,10 @@ export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
       aistore({ pvcRetentionPolicy: { whenScaled: 'Delete', whenDeleted: 'Retain' } }),
     ),
     fail: example('whenScaled alone', aistore({ pvcRetentionPolicy: { whenScaled: 'Delete' } })),
+  },
+  'operator-refuses-spec': {
+    pass: example('a size, a state storage and every port', aistore()),
+    fail: example('a target port given by name', aistore({ portPublic: 'http' })),
   },
   'target-host-path-shared': {
     pass: example('useHostPath with one target per node', aistore(hostPathMount('/ais/sda'))),

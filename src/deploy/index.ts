@@ -10,6 +10,7 @@ export {
   type RenderOptions,
 } from './manifests.js';
 export type { KObject } from './objects.js';
+export { deleteCommand, leftOut } from './left-out.js';
 export {
   BUILT_IN_NAMESPACES,
   INSTALL_NAME,

@@ -3,6 +3,7 @@
 // ca.crt and not the serving pair), in the two steps of ca-bundle.ts, and retries a failed write
 // with backoff until it lands: a write lost to a passing apiserver 503 would otherwise leave a
 // fresh install's webhooks without a caBundle, or a replaced CA trusted, until the next change.
+// Each re-read with ca.crt unchanged also checks the bundles still trust it (see `recheck`).
 import type { KubeConfig } from '@kubernetes/client-node';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
@@ -53,6 +54,7 @@ export function keepCaBundle(opts: CaBundleKeeperOptions): CaBundleKeeper {
   let pending: NodeJS.Timeout | undefined; // the settle step, or the retry of a failed write
   let failures = 0;
   let problem: string | undefined; // logged once per distinct problem, not every poll
+  let recheckFailing = false; // logged once until a recheck works again
   let queue = Promise.resolve();
   let stopped = false;
 
@@ -90,6 +92,32 @@ export function keepCaBundle(opts: CaBundleKeeperOptions): CaBundleKeeper {
     }
   }
 
+  // Our CA can leave the bundles without ca.crt changing: `kubectl apply` of manifests rendered
+  // without the caBundle over ones rendered with it (client-side apply deletes a field its last
+  // apply set, in every entry), a `helm upgrade` writing the chart's older value back, a hand edit.
+  // With failurePolicy Fail the apiserver then refuses every AIStore write, and nothing else would
+  // restore it short of a replica restarting. So every re-read also reads the two configurations
+  // and puts our CA back beside the others (the overlap step: it drops nothing but expired CAs,
+  // and writes nothing when nothing is missing). A failure here is only logged: the next poll
+  // tries again, and a pending settle or retry keeps its own schedule.
+  async function recheck(): Promise<void> {
+    if (served === undefined || failures > 0) return; // a retry of the last write is on its way
+    try {
+      const wrote = await patchCaBundle(kc, names, served, 'overlap', { retired });
+      if (recheckFailing) logger.info(names, 'webhook caBundle check working again');
+      recheckFailing = false;
+      if (wrote)
+        logger.warn(
+          names,
+          'webhook caBundle had lost the current CA (manifests re-applied or edited): written back',
+        );
+    } catch (err) {
+      if (!recheckFailing)
+        logger.warn({ error: (err as Error).message }, 'could not check the webhook caBundle');
+      recheckFailing = true;
+    }
+  }
+
   async function readCa(): Promise<void> {
     let text: string;
     try {
@@ -107,7 +135,7 @@ export function keepCaBundle(opts: CaBundleKeeperOptions): CaBundleKeeper {
         missing ? 'warn' : 'error',
       );
     }
-    if (text === served) return;
+    if (text === served) return recheck();
     if (served !== undefined) {
       const now = new Set(fingerprints(text));
       for (const f of fingerprints(served)) if (!now.has(f)) retired.add(f);

@@ -3,6 +3,7 @@
 // node, path, class or capacity)? Keyed by claim, never by PV name, because a claim is what a
 // target binds: two PVs named differently for one claim are the same volume to the StatefulSet.
 import {
+  capacityHolds,
   capacityOf,
   claimGone,
   diskPathOf,
@@ -13,7 +14,6 @@ import {
   kindOf,
   legacyDocClaimName,
   nameOf,
-  sameQuantity,
   pvHostname,
   removeUidCommand,
   stateTemplateName,
@@ -92,7 +92,12 @@ function unbindable(pv: PersistentVolume): Pick<VolumeFacts, 'accessModes' | 'vo
 
 const shown = (v: unknown) => (Array.isArray(v) ? `[${v.map(String).join(', ')}]` : String(v));
 
-function differing(planned: VolumeFacts, existing: VolumeFacts): Field[] {
+/**
+ * `size`: the request of the claim the PV is for (its mount's size). A larger PV binds that claim (the
+ * PV controller asks at least the request; rule pv-target-binding allows it), so capacity differs only
+ * when the existing PV is short of it, or, for a claim of no mount known, of the planned disk.
+ */
+function differing(planned: VolumeFacts, existing: VolumeFacts, size = planned.capacity): Field[] {
   const fields: Field[] = [];
   // Compared only when both sides name it: an existing PV pinned by a node-local driver's topology
   // key (openebs.io/nodename) names no hostname here (the plan reads no Nodes), and the scheduler
@@ -101,8 +106,7 @@ function differing(planned: VolumeFacts, existing: VolumeFacts): Field[] {
     fields.push('node');
   if (planned.path !== existing.path) fields.push('path');
   if ((planned.class ?? '') !== (existing.class ?? '')) fields.push('class');
-  // 8Ti and 8796093022208 are the same capacity.
-  if (!sameQuantity(planned.capacity, existing.capacity)) fields.push('capacity');
+  if (capacityHolds(existing.capacity, size) === false) fields.push('capacity');
   // The plan's PVs are ReadWriteOnce, Filesystem: only an existing PV's facts carry these.
   if (existing.accessModes !== undefined) fields.push('accessModes');
   if (existing.volumeMode !== undefined) fields.push('volumeMode');
@@ -150,6 +154,15 @@ export function meantClaim(
   return mount && dataClaimName(crName, mount.path, ordinal);
 }
 
+/** The mount whose data claim `claim` (namespace/name) is, of the CR's mounts. */
+function mountOf(claim: string, crName: string, mounts: readonly Mount[]): Mount | undefined {
+  const name = claim.slice(claim.indexOf('/') + 1);
+  const ordinal = targetOrdinal(crName, name);
+  return ordinal === undefined
+    ? undefined
+    : mounts.find((m) => dataClaimName(crName, m.path, ordinal) === name);
+}
+
 export function diffVolumes(
   planned: PersistentVolume[],
   existingObjects: KubeObject[],
@@ -191,8 +204,10 @@ export function diffVolumes(
       continue;
     }
     // One PV per claim: the one that matches (or else the first) is this claim's; any other is extra.
-    const match = have.find((h) => differing(want, factsOf(h)).length === 0) ?? (have[0] as PersistentVolume);
-    const fields = differing(want, factsOf(match));
+    const size = mountOf(claim, crName, mounts)?.size ?? want.capacity;
+    const match =
+      have.find((h) => differing(want, factsOf(h), size).length === 0) ?? (have[0] as PersistentVolume);
+    const fields = differing(want, factsOf(match), size);
     // Right disk, but still held by a deleted claim's uid (a redeploy on Retain disks): the target's
     // new claim stays Pending until the uid is removed (rule pv-claim-uid).
     const released = claimGone(match);

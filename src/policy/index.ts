@@ -70,7 +70,7 @@ export {
 export { NETWORK_ATTACHMENT_ANNOTATION, ROLLING_FIELDS } from './rollout.js';
 export { NAMESPACE_NAME_LABEL, PER_POD_LABELS, REVISION_LABEL } from './layout.js';
 export { keepOutOfDiscovery, removeUidCommand } from './messages.js';
-export { parseQuantity, sameQuantity } from './quantity.js';
+export { capacityHolds, parseQuantity, sameQuantity } from './quantity.js';
 // The webhook's StatefulSet watch selects what the context keeps as the operator's target StatefulSets.
 export { TARGET_COMPONENT_SELECTOR } from './recognise.js';
 export { labelProblem } from './rules/mount-template-name.js';

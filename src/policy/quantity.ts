@@ -94,6 +94,21 @@ export function sameQuantity(a: unknown, b: unknown): boolean {
 }
 
 /**
+ * Does a PV of `capacity` hold the claim the operator makes for a mount of `size`? The claim asks the
+ * size rounded down to whole bytes (Mount.GetPVCResources), compared exactly as the PV controller
+ * does (4.1T is 4100G); floats where a size cannot be bounded. Undefined when `size` is no quantity.
+ */
+export function capacityHolds(capacity: unknown, size: unknown): boolean | undefined {
+  const need = parseQuantity(size);
+  if (need === undefined) return undefined;
+  const have = parseQuantity(capacity);
+  if (have === undefined) return false;
+  const request = wholeBytes(size);
+  if (request === undefined) return have >= need;
+  return (compareQuantities(capacity, String(request)) ?? Math.sign(have - Number(request))) >= 0;
+}
+
+/**
  * What a size asks of storage in whole bytes, as the operator's claim template requests it (Mount.
  * GetPVCResources rounds the size down, towards zero); undefined when it is no quantity or cannot be
  * bounded (past 40 digits or a huge exponent, where Kubernetes' own rounding runs for seconds).

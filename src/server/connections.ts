@@ -5,6 +5,12 @@
 //   does not count those as idle, so server.close() waited for the whole shutdown timeout (seen in
 //   e2e: 21 s). On drain, every connection with no response in flight is closed at once, each
 //   other one as soon as its last response is done (those responses say "Connection: close").
+// - No keep-alive once shutdown begins (before the drain, for the whole --shutdown-delay): the
+//   apiserver calls the Service over kept-alive connections, which kube-proxy leaves on the
+//   terminating pod whatever its readiness; an answer that says "Connection: close" ends one cleanly,
+//   and the apiserver's next connection goes to a ready replica. Left open, each was still here when
+//   the drain closed it, under a review the apiserver may have been writing (a failed call, which
+//   the apiserver does not retry for a POST: a refused AIStore write on a Fail entry).
 // - An idle cut for connections stalled mid-response (a client that stops reading), by a sweep
 //   once a second instead of socket.setTimeout: that re-arms a timer on every read and write, and
 //   cost 7 % of the fast path's throughput (README, Performance).
@@ -15,6 +21,8 @@ import type { TLSSocket } from 'node:tls';
 export interface Connections {
   /** Counts a request on its connection; the server's request handler calls it first. */
   track(req: IncomingMessage, res: ServerResponse): void;
+  /** Every answer from now on says "Connection: close" (shutdown begins: the delay). */
+  closeAfterAnswers(): void;
   /** Stop reusing connections: close the idle ones now and the busy ones when they finish. */
   drain(): void;
   /** Open TLS connections, for tests and logs. */
@@ -35,6 +43,7 @@ interface Connection {
 export function trackConnections(server: Server, idleMs: number): Connections {
   const connections = new Map<TLSSocket, Connection>();
   let draining = false;
+  let closing = false; // answers close their connection; set at drain too
 
   server.on('secureConnection', (socket: TLSSocket) => {
     if (draining) return void socket.destroy();
@@ -50,6 +59,12 @@ export function trackConnections(server: Server, idleMs: number): Connections {
     connection.inFlight--;
     if (connection.latest === this) connection.latest = undefined;
     if (draining && connection.inFlight === 0) socket.end();
+  }
+
+  function closeAfterAnswers(): void {
+    closing = true;
+    for (const connection of connections.values())
+      if (connection.latest && !connection.latest.headersSent) connection.latest.shouldKeepAlive = false;
   }
 
   const sweep = setInterval(
@@ -73,16 +88,14 @@ export function trackConnections(server: Server, idleMs: number): Connections {
       if (!connection) return;
       connection.inFlight++;
       connection.latest = res;
-      if (draining) res.shouldKeepAlive = false;
+      if (closing) res.shouldKeepAlive = false;
       res.on('close', onResponseClose);
     },
+    closeAfterAnswers,
     drain() {
       draining = true;
-      for (const [socket, connection] of connections) {
-        if (connection.inFlight === 0) socket.end();
-        else if (connection.latest && !connection.latest.headersSent)
-          connection.latest.shouldKeepAlive = false;
-      }
+      closeAfterAnswers();
+      for (const [socket, connection] of connections) if (connection.inFlight === 0) socket.end();
     },
     open: () => connections.size,
     stop: () => clearInterval(sweep),

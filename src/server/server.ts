@@ -134,6 +134,11 @@ async function servingFiles(
     },
     'serving certificate ready (self-managed)',
   );
+  if (result.caNotBefore.getTime() > Date.now())
+    logger.warn(
+      { caCert: result.paths.caCert, caNotBefore: result.caNotBefore },
+      'the CA is not valid yet by this clock (a clock ahead made it): clients whose clock agrees with this one refuse every call until then',
+    );
   return { cert: result.paths.cert, key: result.paths.key, selfManaged: true };
 }
 
@@ -273,6 +278,7 @@ export async function createGuardServer({
   const shutdown = () =>
     (shuttingDown ??= (async () => {
       state.draining = true;
+      connections.closeAfterAnswers(); // kept-alive connections leave during the delay (connections.ts)
       logger.info({ delayMs: config.shutdownDelayMs, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
       if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
       stopWatching();

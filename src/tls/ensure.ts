@@ -59,6 +59,8 @@ export interface EnsureResult {
   /** End of the serving certificate. */
   notAfter: Date;
   caNotAfter: Date;
+  /** Start of the CA: after now when a clock ahead of this one made it. */
+  caNotBefore: Date;
   /** Why the CA was created or kept, and the serving cert issued or kept: for humans. */
   caReason: string;
   servingReason: string;
@@ -255,6 +257,7 @@ async function ensureLocked(dir: string, requested: EnsureOptions): Promise<Ensu
     caBundle: Buffer.from(ca.cert).toString('base64'),
     notAfter: servingEnd,
     caNotAfter: notAfter(caX509),
+    caNotBefore: notBefore(caX509),
     caReason,
     servingReason: problem === undefined ? 'kept' : `issued (${problem})`,
   };

@@ -16,6 +16,7 @@ import {
 } from '../policy/index.js';
 import { and, not, or, present, str, valueOr } from './cel.js';
 import {
+  affinityLabelKeysRefused,
   dataClaimName,
   hostNetworkIn,
   hostPortIn,
@@ -81,6 +82,8 @@ const targetLabelled = targetComponentLabel;
 const DNS1123_LABEL = `'^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'`;
 const badLabel = (name: string) => or(`${name}.size() > 63`, not(`${name}.matches(${DNS1123_LABEL})`));
 const doc = (rule: string) => ` (see ${RULE_DOC_BASE}#${rule})`;
+const labelKeysMessage = (what: string) =>
+  `[affinity-label-keys] a pod affinity or anti-affinity term of ${what} has a matchLabelKeys key also in its labelSelector (the target pods carry it, so the apiserver merges it in), a key in mismatchLabelKeys too, or label keys without a labelSelector: Kubernetes refuses every target pod made from it, so no target starts; drop the key from matchLabelKeys or from the labelSelector${doc('affinity-label-keys')}`;
 const HOSTPORT_WHY =
   'every target asks for the same host port, so the second target on a node stays Pending; drop hostPort: clients inside use the service port, clients outside spec.targetSpec.externalAccess';
 
@@ -223,6 +226,9 @@ export const PAIRWISE_BUDGET = 100_000;
 const mountList = (r: string, which: string, what: string) =>
   `${present(r, 'spec.targetSpec.mounts')} ? ${r}.spec.targetSpec.mounts.filter(o, ${which}).map(o, ${what}) : []`;
 
+/** The labels map at `path`, {} when absent. */
+const labelsAt = (path: string) => (r: string) => `${present(r, path)} ? ${r}.${path} : {}`;
+
 const AISTORE: PolicyDef = {
   name: 'ais-guard-aistore',
   kind: 'AIStore',
@@ -230,6 +236,9 @@ const AISTORE: PolicyDef = {
   specOnly: true,
   facts: [
     { name: 'crName', of: (r) => valueOr(r, 'metadata.name', "''"), absent: "''" },
+    // The CR's labels for its target pods, under the operator's own (targetPodLabels): the
+    // anti-affinity terms select among them.
+    { name: 'userPodLabels', of: labelsAt('spec.targetSpec.labels'), absent: '{}' },
     // What the mount checks compare, made once per request: comparing every pair of mounts in place
     // (each pair recomputing both directories) cost past the apiserver's limit per expression at 80
     // mounts. An absolute mount as [container directory, "h" for useHostPath or "c", path] (string(): the
@@ -274,7 +283,7 @@ const AISTORE: PolicyDef = {
     },
     {
       name: 'antiAffinityOff',
-      of: (r) =>
+      of: (r, f) =>
         or(
           and(
             present(r, 'spec.targetSpec.disablePodAntiAffinity'),
@@ -305,7 +314,7 @@ const AISTORE: PolicyDef = {
             not(
               requiredTargetAntiAffinity(
                 `${r}.spec.targetSpec.affinity`,
-                targetPodLabels(valueOr(r, 'metadata.name', "''")),
+                targetPodLabels(f('crName'), f('userPodLabels')),
                 'request.namespace',
                 true,
               ),
@@ -417,11 +426,23 @@ const AISTORE: PolicyDef = {
           present(r, 'spec.targetSpec.affinity'),
           requiredTargetAntiAffinity(
             `${r}.spec.targetSpec.affinity`,
-            targetPodLabels(f('crName')),
+            targetPodLabels(f('crName'), f('userPodLabels')),
             'request.namespace',
           ),
         ),
       message: `[target-anti-affinity] spec.targetSpec.affinity requires hostname anti-affinity between targets in a multi-target layout: the operator copies it even with disablePodAntiAffinity, so the second target on a node stays Pending${doc('target-anti-affinity')}`,
+    },
+    {
+      rule: 'affinity-label-keys',
+      broken: (r, f) =>
+        and(
+          present(r, 'spec.targetSpec.affinity'),
+          affinityLabelKeysRefused(
+            `${r}.spec.targetSpec.affinity`,
+            targetPodLabels(f('crName'), f('userPodLabels')),
+          ),
+        ),
+      message: labelKeysMessage('spec.targetSpec.affinity'),
     },
     {
       rule: 'cr-name',
@@ -550,8 +571,6 @@ const podChecks = (what: string): Check[] => [
   },
 ];
 
-const labelsAt = (path: string) => (r: string) => `${present(r, path)} ? ${r}.${path} : {}`;
-
 const STATEFULSET: PolicyDef = {
   name: 'ais-guard-target-statefulset',
   kind: 'StatefulSet',
@@ -599,6 +618,16 @@ const STATEFULSET: PolicyDef = {
       rule: 'target-anti-affinity',
       broken: (_r, f) => and(f('target'), f('multiTarget'), f('requiredAntiAffinity')),
       message: `[target-anti-affinity] the target pod template has a required hostname anti-affinity term that may select the other targets (not one sure to keep them apart: the CR's own, copied by the operator), and its nodeSelector pins them all to one node: the second target stays Pending; remove the term from spec.targetSpec.affinity (a new AIStore CR: the operator refuses targetSpec changes)${doc('target-anti-affinity')}`,
+    },
+    {
+      rule: 'affinity-label-keys',
+      broken: (r, f) =>
+        and(
+          f('target'),
+          present(r, 'spec.template.spec.affinity'),
+          affinityLabelKeysRefused(`${r}.spec.template.spec.affinity`, f('labels')),
+        ),
+      message: labelKeysMessage('the target pod template'),
     },
     {
       rule: 'mount-template-name',

@@ -117,16 +117,39 @@ const requirementHolds = (has: string, value: string): string => {
 
 const PER_POD = `[${[...PER_POD_LABELS].map(str).join(', ')}]`;
 
-/** Key `k` is one only the StatefulSet controller sets, not in the labels bound to `L` but the per-pod ones. */
-const controllerKey = (k: string, L: string): string =>
-  or(`${k} in ${PER_POD}`, and(`${k} == ${str(REVISION_LABEL)}`, `!(${k} in ${L})`));
+/** The target pods' labels as CEL, once bound: whether key `k` is set, and its value (when set). */
+interface BoundLabels {
+  has: (k: string) => string;
+  get: (k: string) => string;
+}
+
+/**
+ * The target pods' labels: one map (a pod's, a template's), or the operator's over the CR's
+ * spec.targetSpec.labels, as the operator merges them (aistore.ts targetPodLabels; CEL has no map
+ * merge, so a key is looked up in the operator's first).
+ */
+export type TargetLabels = string | { operator: string; user: string };
+
+/** `body` with the labels bound once by one-element list macros (CEL has no let). */
+function withLabels(labels: TargetLabels, body: (l: BoundLabels) => string): string {
+  if (typeof labels === 'string')
+    return `[${labels}].all(L, ${body({ has: (k) => `(${k} in L)`, get: (k) => `L[${k}]` })})`;
+  return `[${labels.operator}].all(L, [${labels.user}].all(U, ${body({
+    has: (k) => `(${k} in L || ${k} in U)`,
+    get: (k) => `(${k} in L ? L[${k}] : U[${k}])`,
+  })}))`;
+}
+
+/** Key `k` is one only the StatefulSet controller sets, not in the labels `l` but the per-pod ones. */
+const controllerKey = (k: string, l: BoundLabels): string =>
+  or(`${k} in ${PER_POD}`, and(`${k} == ${str(REVISION_LABEL)}`, `!${l.has(k)}`));
 
 /**
  * Requirement `e` on such a key, on the other targets (layout.ts controllerLabelReach): it picks
- * some of them (or, `surely`, all). They hold a value other than the one bound in `L`, if any.
+ * some of them (or, `surely`, all). They hold a value other than the one bound in `l`, if any.
  */
-function controllerRequirement(L: string, surely: boolean): string {
-  const others = and('has(e.values)', `e.values.exists(v, !(e.key in ${L}) || ${L}[e.key] != v)`);
+function controllerRequirement(l: BoundLabels, surely: boolean): string {
+  const others = and('has(e.values)', `e.values.exists(v, !${l.has('e.key')} || ${l.get('e.key')} != v)`);
   return (
     `e.operator == 'Exists' ? true : e.operator == 'In' ? ${surely ? 'false' : paren(others)} : ` +
     `e.operator == 'NotIn' ? ${surely ? `!${paren(others)}` : 'true'} : false`
@@ -134,22 +157,22 @@ function controllerRequirement(L: string, surely: boolean): string {
 }
 
 /**
- * Kubernetes label selector semantics over the labels map bound to `L` (k8s.ts selectorMatches),
- * with the controller's labels judged on the other targets: the selector picks some of them (or,
- * `surely`, all; layout.ts selectorReach).
+ * Kubernetes label selector semantics over the labels `l` (k8s.ts selectorMatches), with the
+ * controller's labels judged on the other targets: the selector picks some of them (or, `surely`,
+ * all; layout.ts selectorReach).
  */
-const selectsIn = (selector: string, L: string, surely: boolean): string =>
+const selectsIn = (selector: string, l: BoundLabels, surely: boolean): string =>
   and(
     or(
       `!has(${selector}.matchLabels)`,
-      `${selector}.matchLabels.all(k, ${controllerKey('k', L)} ? ` +
-        `${surely ? 'false' : `!(k in ${L}) || ${L}[k] != ${selector}.matchLabels[k]`} : ` +
-        `k in ${L} && ${L}[k] == ${selector}.matchLabels[k])`,
+      `${selector}.matchLabels.all(k, ${controllerKey('k', l)} ? ` +
+        `${surely ? 'false' : `!${l.has('k')} || ${l.get('k')} != ${selector}.matchLabels[k]`} : ` +
+        `${l.has('k')} && ${l.get('k')} == ${selector}.matchLabels[k])`,
     ),
     or(
       `!has(${selector}.matchExpressions)`,
-      `${selector}.matchExpressions.all(e, ${controllerKey('e.key', L)} ? ${paren(controllerRequirement(L, surely))} : ` +
-        `${paren(requirementHolds(`e.key in ${L}`, `${L}[e.key]`))})`,
+      `${selector}.matchExpressions.all(e, ${controllerKey('e.key', l)} ? ${paren(controllerRequirement(l, surely))} : ` +
+        `${paren(requirementHolds(l.has('e.key'), l.get('e.key')))})`,
     ),
   );
 
@@ -179,13 +202,13 @@ function termAppliesIn(t: string, ns: string, surely: boolean): string {
   );
 }
 
-/** matchLabelKeys / mismatchLabelKeys leave the other targets selected (layout.ts otherTargetsReach), labels bound to `L`. */
-function keysKeepOtherTargets(t: string, L: string): string {
+/** matchLabelKeys / mismatchLabelKeys leave the other targets selected (layout.ts otherTargetsReach), labels `l`. */
+function keysKeepOtherTargets(t: string, l: BoundLabels): string {
   return and(
     or(`!has(${t}.matchLabelKeys)`, `!${t}.matchLabelKeys.exists(k, k in ${PER_POD})`),
     or(
       `!has(${t}.mismatchLabelKeys)`,
-      `!${t}.mismatchLabelKeys.exists(k, !(k in ${PER_POD}) && (k == ${str(REVISION_LABEL)} || k in ${L}))`,
+      `!${t}.mismatchLabelKeys.exists(k, !(k in ${PER_POD}) && (k == ${str(REVISION_LABEL)} || ${l.has('k')}))`,
     ),
   );
 }
@@ -193,22 +216,75 @@ function keysKeepOtherTargets(t: string, L: string): string {
 /**
  * Pod affinity term `t` is on kubernetes.io/hostname and may (or, `surely`, does) keep the targets
  * with these labels in namespace `ns` apart (layout.ts requiredTargetAntiAffinity's filter). The
- * labels are bound once with a one-element list macro: CEL has no let, and the labels expression
- * may be long.
+ * labels are bound once (withLabels): the labels expressions may be long.
  */
-export const targetAntiAffinityTerm = (t: string, labels: string, ns: string, surely = false): string =>
+export const targetAntiAffinityTerm = (t: string, labels: TargetLabels, ns: string, surely = false): string =>
   and(
     `has(${t}.topologyKey)`,
     `${t}.topologyKey == ${str(HOSTNAME_KEY)}`,
     termAppliesIn(t, ns, surely),
     `has(${t}.labelSelector)`,
-    `[${labels}].all(L, ${and(selectsIn(`${t}.labelSelector`, 'L', surely), keysKeepOtherTargets(t, 'L'))})`,
+    withLabels(labels, (l) => and(selectsIn(`${t}.labelSelector`, l, surely), keysKeepOtherTargets(t, l))),
   );
+
+/**
+ * Pod affinity term `t` has label keys Kubernetes refuses on pods carrying the labels `l`
+ * (rules/affinity-label-keys.ts refusal): a key in both matchLabelKeys and mismatchLabelKeys; label
+ * keys without a labelSelector; or a matchLabelKeys key the apiserver merges in (the pods carry it)
+ * that its selector already has as an expression, or has twice (matchLabels and an expression, or
+ * two expressions).
+ */
+function refusedLabelKeys(t: string, l: BoundLabels): string {
+  const match = `${t}.matchLabelKeys`;
+  const mismatch = `${t}.mismatchLabelKeys`;
+  const S = `${t}.labelSelector`;
+  const carried = or(l.has('k'), `k in ${PER_POD}`, `k == ${str(REVISION_LABEL)}`);
+  const expressions = `(has(${S}.matchExpressions) ? ${S}.matchExpressions.filter(e, e.key == k).size() : 0) + (${carried} ? 1 : 0)`;
+  const labelled = `(has(${S}.matchLabels) && k in ${S}.matchLabels ? 1 : 0)`;
+  return or(
+    and(`has(${match})`, `has(${mismatch})`, `${match}.exists(k, k in ${mismatch})`),
+    and(
+      or(and(`has(${match})`, `size(${match}) > 0`), and(`has(${mismatch})`, `size(${mismatch}) > 0`)),
+      `!has(${S})`,
+    ),
+    and(
+      `has(${match})`,
+      `has(${S})`,
+      `${match}.exists(k, [${expressions}].all(n, n >= 1 && ${labelled} + n >= 2))`,
+    ),
+  );
+}
+
+/**
+ * Some pod affinity or anti-affinity term of `affinity`, required or preferred, has label keys
+ * Kubernetes refuses on the target pods, whose labels are `labels` (rule affinity-label-keys).
+ */
+export function affinityLabelKeysRefused(affinity: string, labels: TargetLabels): string {
+  return withLabels(labels, (l) =>
+    or(
+      ...['podAffinity', 'podAntiAffinity'].map((kind) => {
+        const section = `${affinity}.${kind}`;
+        const required = `${section}.requiredDuringSchedulingIgnoredDuringExecution`;
+        const preferred = `${section}.preferredDuringSchedulingIgnoredDuringExecution`;
+        return and(
+          `has(${section})`,
+          or(
+            and(`has(${required})`, `${required}.exists(t, ${refusedLabelKeys('t', l)})`),
+            and(
+              `has(${preferred})`,
+              `${preferred}.exists(w, has(w.podAffinityTerm) && ${paren(refusedLabelKeys('w.podAffinityTerm', l))})`,
+            ),
+          ),
+        );
+      }),
+    ),
+  );
+}
 
 /** A required kubernetes.io/hostname pod anti-affinity term that may (`surely`: does) keep targets apart (layout.ts requiredTargetAntiAffinity). */
 export function requiredTargetAntiAffinity(
   affinity: string,
-  labels: string,
+  labels: TargetLabels,
   ns: string,
   surely = false,
 ): string {
@@ -220,13 +296,18 @@ export function requiredTargetAntiAffinity(
   );
 }
 
-/** The labels the operator puts on target pods of CR `crName` (aistore.ts targetPodLabels). */
-export function targetPodLabels(crName: string): string {
-  return (
+/**
+ * The labels the operator puts on target pods of CR `crName`, over `user`, the CR's
+ * spec.targetSpec.labels (a map, possibly empty; aistore.ts targetPodLabels).
+ */
+export function targetPodLabels(crName: string, user: string): TargetLabels {
+  return {
     // string(): cel-go types a map literal by its first value, and a variable is dyn.
-    `{'app': string(${crName}), 'component': 'target', ${str(NAME)}: string(${crName}), ` +
-    `${str(COMPONENT)}: 'target', 'app.kubernetes.io/managed-by': 'ais-operator'}`
-  );
+    operator:
+      `{'app': string(${crName}), 'component': 'target', ${str(NAME)}: string(${crName}), ` +
+      `${str(COMPONENT)}: 'target', 'app.kubernetes.io/managed-by': 'ais-operator'}`,
+    user,
+  };
 }
 
 /**

@@ -227,6 +227,20 @@ describe('scripts/action/check.sh', () => {
     expect(strict.code).toBe(2);
     expect(strict.stdout).toContain('::error::strict: true or false');
   });
+
+  it('a sarif-file it cannot write is an input error naming it (exit 2), not "found denials"', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ais-guard-action-sarif-'));
+    writeFileSync(join(dir, 'file'), '');
+    // Under a regular file: mkdir -p and the write both fail, as for a read-only directory (which
+    // root, who runs many self-hosted runners, could write anyway).
+    const r = step('check.sh', {
+      paths: 'examples/ais-prod.yaml',
+      sarif_file: join(dir, 'file', 'out.sarif'),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/::error::ais-guard: cannot write sarif-file .*file\/out\.sarif/);
+    expect(r.outputs).toMatchObject({ 'exit-code': '2', 'sarif-file': '' });
+  });
 });
 
 describe('scripts/action/verdict.sh and install.sh', () => {

@@ -32,7 +32,12 @@ function essentials(cr: KubeObject | undefined): string {
     'portIntraControl',
     'portIntraData',
   ]);
-  return JSON.stringify(cr?.spec, (k, v: unknown) => (boiler.has(k) ? undefined : v));
+  // A port is left out only when it is one of the usual numbers: generate.ts gives some CRs a port
+  // the operator refuses (or takes as a string), which a counterexample must show.
+  const ports = new Set(['servicePort', 'portPublic', 'portIntraControl', 'portIntraData']);
+  const usualPort = (v: unknown) => typeof v === 'number' && v >= 51080 && v <= 51083;
+  const hidden = (k: string, v: unknown) => boiler.has(k) && (!ports.has(k) || usualPort(v));
+  return JSON.stringify(cr?.spec, (k, v: unknown) => (hidden(k, v) ? undefined : v));
 }
 
 /** A case, printed short: the CR's spec, the nodes as name[labels|taints], the old CR. */
@@ -91,7 +96,7 @@ maybe('the operator (v3.4.0 source) as the oracle', () => {
     expect(guard(FIXED_TARGET_FIELDS, MUTABLE_TARGET_FIELDS)).toEqual([...operator.targetSpec].sort());
   });
 
-  test(`${runs} generated CRs: claim names, target count, operator output passes, mutations accepted, container paths, fixed fields, claim templates, pod template`, async () => {
+  test(`${runs} generated CRs: claim names, target count, operator output passes, mutations accepted, container paths, fixed fields, spec refused, claim templates, pod template, update output passes, recognised`, async () => {
     say(`seed ${seed}, ${runs} cases (replay: ORACLE_SEED=${seed} ORACLE_RUNS=${runs} npm run test:oracle)`);
     const cases = fc.sample(caseArb, { seed, numRuns: runs });
     const judged = await Promise.all(cases.map((c, i) => judge(c, oracle, String(i))));

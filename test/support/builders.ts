@@ -36,9 +36,15 @@ export const DATA_MOUNT: MountSpec = {
 };
 
 export function aistore(o: AIStoreOptions = {}): KubeObject {
+  // The four ports of each daemon (the CRD requires them) and a state storage: a spec the operator's
+  // ValidateSpec accepts (operator-refuses-spec). The legacy hostpathPrefix, so a test that sets
+  // spec.stateStorage or spec.stateStorageClass gets that one as the state storage, as the operator reads it.
   const targetSpec: Record<string, unknown> = {
     size: o.size ?? 2,
     servicePort: 51081,
+    portPublic: 51081,
+    portIntraControl: 51082,
+    portIntraData: 51083,
     mounts: o.mounts ?? [DATA_MOUNT],
   };
   if (o.disable !== undefined) targetSpec.disablePodAntiAffinity = o.disable;
@@ -48,7 +54,14 @@ export function aistore(o: AIStoreOptions = {}): KubeObject {
   if (o.affinity) targetSpec.affinity = o.affinity;
   const spec: Record<string, unknown> = {
     nodeImage: 'aistorage/aisnode:v3.30',
-    proxySpec: { size: 1, servicePort: 51080 },
+    hostpathPrefix: '/etc/ais',
+    proxySpec: {
+      size: 1,
+      servicePort: 51080,
+      portPublic: 51080,
+      portIntraControl: 51082,
+      portIntraData: 51083,
+    },
     targetSpec,
   };
   if (o.legacyDisable !== undefined) spec.disablePodAntiAffinity = o.legacyDisable;

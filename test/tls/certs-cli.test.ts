@@ -60,6 +60,10 @@ describe('ais-guard certs', () => {
     [['--ip', 'localhost'], /--ip "localhost" is not an IP address/],
     [['--dns', 'bad name'], /--dns "bad name" is not a DNS name/],
     [['--namespace', 'Bad_NS'], /--namespace "Bad_NS" is not a valid Kubernetes name/],
+    // A Service name is a DNS-1035 label (a letter first): Kubernetes refuses a Service "1guard".
+    [['--service', '1guard'], /--service "1guard" is not a valid Service name: .*letter/],
+    [['--renew-before', '0d'], /--renew-before 0d .*after it has expired/],
+    [['--renew-before', '0.0h'], /--renew-before 0.0h .*after it has expired/],
     [['--days', '0'], /--days takes a whole number/],
     [['--days', '0x10'], /--days takes a whole number/],
     [['--renew-before', '30'], /--renew-before takes a duration/],
@@ -70,6 +74,11 @@ describe('ais-guard certs', () => {
     expect(code).toBe(2);
     expect(err).toMatch(message);
   });
+
+  it('takes a namespace that starts with a digit (a DNS-1123 label)', () =>
+    withTempDir(async (dir) => {
+      expect((await certs('--dir', dir, '--namespace', '1ops')).code).toBe(0);
+    }));
 
   it('prints help', async () => {
     const { code, out } = await certs('--help');

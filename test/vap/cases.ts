@@ -105,6 +105,15 @@ export function builderCases(): AgreementCase[] {
         }),
       ),
     ]),
+    // A matchLabelKeys key the selector has too: Kubernetes refuses every target pod (affinity-label-keys).
+    create(
+      'CR: matchLabelKeys on a key its selector has',
+      aistore({ affinity: hostAntiAffinityWith({ matchLabelKeys: ['app.kubernetes.io/name'] }) }),
+    ),
+    create(
+      'STS: matchLabelKeys on a key its selector has',
+      targetStatefulSet({ affinity: hostAntiAffinityWith({ matchLabelKeys: ['app.kubernetes.io/name'] }) }),
+    ),
     create('CR: hostPort, anti-affinity off', aistore({ disable: true, hostPort: 51081 })),
     create('CR: hostPort, anti-affinity on', aistore({ hostPort: 51081 })),
     create('CR: hostPort 0, anti-affinity off', aistore({ disable: true, hostPort: 0 })),

@@ -9,6 +9,7 @@ import mountPathUnique from './mount-path-unique.js';
 import mountTemplateName from './mount-template-name.js';
 import operatorFixedFields from './operator-fixed-fields.js';
 import operatorNeverInSync from './operator-never-in-sync.js';
+import operatorRefusesSpec from './operator-refuses-spec.js';
 import pvClaimUid from './pv-claim-uid.js';
 import pvTargetBinding from './pv-target-binding.js';
 import pvcName from './pvc-name.js';
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   antiAffinityNotDisabled,
   operatorFixedFields,
   operatorNeverInSync,
+  operatorRefusesSpec,
   targetHostPort,
   targetHostNetwork,
   targetHostPathShared,

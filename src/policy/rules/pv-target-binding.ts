@@ -77,7 +77,7 @@ import {
 } from '../messages.js';
 import { isOfNoTarget } from '../recognise.js';
 import { placementExcludes, placementOf } from '../nodes.js';
-import { compareQuantities, parseQuantity, wholeBytes } from '../quantity.js';
+import { capacityHolds } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
 
 /** A PV pre-bound to a target claim: its claim, its shape, its node, and the other PVs it meets. */
@@ -243,18 +243,8 @@ function mountMisfits(pv: PersistentVolume, ask: ClaimAsk | undefined): MountMis
       fix: `Set storageClassName: ${ask.storageClass}.`,
     });
   }
-  const need = parseQuantity(ask.size);
   const capacity = capacityOf(pv);
-  const have = parseQuantity(capacity);
-  // Against the claim's request, which the operator rounds down to whole bytes (Mount.GetPVCResources),
-  // compared exactly as the PV controller does (4.1T is 4100G); floats where a size cannot be bounded.
-  const request = wholeBytes(ask.size);
-  const short =
-    have === undefined ||
-    (request === undefined
-      ? have < (need ?? 0)
-      : (compareQuantities(capacity, String(request)) ?? Math.sign(have - Number(request))) < 0);
-  if (ask.size && need !== undefined && short) {
+  if (ask.size && capacityHolds(capacity, ask.size) === false) {
     found.push({
       path: '/spec/capacity/storage',
       what: `offers ${capacity === undefined ? 'no capacity' : asText(capacity)} but ${ask.of} needs ${ask.size}`,

@@ -11,7 +11,8 @@
 //	in:  {"id":"…","cr":<AIStore>,"old":<AIStore, optional>,"nodes":[<Node>…],"storageClasses":["…"]}
 //	out: {"id":"…","targetSize":N,"expectedTargetNodes":[…],"statefulSet":<StatefulSet>,
 //	      "mountpathsError":"…" (only when aisnode would refuse them),
-//	      "create":{"allowed":bool,"error":"…","warnings":[…]},"update":{…} (only with "old")}
+//	      "create":{"allowed":bool,"error":"…","warnings":[…]},"update":{…} (only with "old"),
+//	      "specError":"…" (only when the spec-only checks fail)}
 //
 // What each field comes from (operator v3.4.0):
 //   - expectedTargetNodes: Reconciler.listMatchingNodeNames (internal/controller/aistore,
@@ -29,6 +30,10 @@
 //   - create / update: AIStoreWebhook.ValidateCreate / ValidateUpdate (internal/webhook/aistore/
 //     v1beta1/aistore_webhook.go) against a fake client holding the given nodes and storage
 //     classes. The webhook sees the CR as submitted (empty status), as in a real admission.
+//   - specError: AIStore.ValidateSpec (api/aistore/v1beta1/aistore_validation.go) alone, the
+//     spec-only checks the webhook's create and update run first and the controller's
+//     reconcileResources runs on every reconcile, refusing to deploy the CR while they fail
+//     (with or without the webhook installed). Its warnings are left out.
 package main
 
 import (
@@ -81,6 +86,7 @@ type response struct {
 	MountpathsError     string              `json:"mountpathsError,omitempty"`
 	Create              *verdict            `json:"create,omitempty"`
 	Update              *verdict            `json:"update,omitempty"`
+	SpecError           string              `json:"specError,omitempty"`
 }
 
 func newScheme() *runtime.Scheme {
@@ -133,6 +139,9 @@ func answer(ctx context.Context, s *runtime.Scheme, req *request) (res response)
 	res.Create = toVerdict(hook.ValidateCreate(ctx, req.CR.DeepCopy()))
 	if req.Old != nil {
 		res.Update = toVerdict(hook.ValidateUpdate(ctx, req.Old.DeepCopy(), req.CR.DeepCopy()))
+	}
+	if _, err := req.CR.DeepCopy().ValidateSpec(ctx); err != nil {
+		res.SpecError = err.Error()
 	}
 
 	// Size and rendering need the specs the operator would read; a nil spec.size with no

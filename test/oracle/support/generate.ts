@@ -5,9 +5,10 @@
 // useHostPath, no size), anti-affinity terms (by user label, for another namespace, per pod), hostPort, hostNetwork, externalAccess, stateStorage, tolerations, nodeSelector,
 // required node affinity, the removed top-level anti-affinity field, mounts at the operator's own
 // directories (with the fields that add them), and CR names that overlap
-// (`ais`, `ais-x`, `x-ais`, …) with neighbours in the same namespace. Half the CRs have plain,
-// sized claim mounts only (so enough multi-target layouts are admitted), and some fixed-size ones
-// come with hand-made local PVs pre-bound to their target claims.
+// (`ais`, `ais-x`, `x-ais`, …) with neighbours in the same namespace; for about one case in
+// four, a spec fault the operator's ValidateSpec judges (specFault). Half the CRs have plain, sized
+// claim mounts only (so enough multi-target layouts are admitted), and some fixed-size ones come
+// with hand-made local PVs pre-bound to their target claims.
 import fc from 'fast-check';
 import { isObject, type KubeObject } from '../../../src/policy/index.js';
 import { pv } from '../../support/builders.js';
@@ -267,6 +268,129 @@ const ports = (base: number) => ({
   portIntraData: 51083,
 });
 
+/**
+ * Now and then a spec the operator's ValidateSpec (api/aistore/v1beta1/aistore_validation.go)
+ * refuses, or one beside such a fault that it takes: a daemon size of 0, spec.size 0 or -2, state
+ * storage missing, doubled or empty, the legacy state fields, a shutdown with emptyDir (or hostPath)
+ * state, a port out of range, named, or a string of digits, spec.tls with or without cert paths in
+ * configToUpdate.net.http. Applied to the spec after it is built (so an UPDATE's old CR has it too).
+ */
+const specFault = fc.oneof(
+  { weight: 15, arbitrary: fc.constant('none') },
+  {
+    weight: 5,
+    arbitrary: fc.constantFrom(
+      'targetSizeZero',
+      'proxySizeZero',
+      'clusterSizeZero',
+      'clusterSizeMinus2',
+      'noState',
+      'twoStates',
+      'emptyState',
+      'legacyBoth',
+      'legacyClass',
+      'stateNullMode',
+      'shutdownEmptyDir',
+      'shutdownHostPath',
+      'portZero',
+      'portHigh',
+      'portNamed',
+      'portDigits',
+      'portSigned',
+      'portUnset',
+      'tlsCertPath',
+      'certPathNoTls',
+      'tlsOtherHttp',
+      'nodeSelectorNull',
+    ),
+  },
+);
+
+function withFault(spec: Record<string, unknown>, fault: string): void {
+  const ps = spec.proxySpec as Record<string, unknown>;
+  const ts = spec.targetSpec as Record<string, unknown>;
+  const dropState = () => {
+    for (const key of ['stateStorage', 'stateStorageClass', 'hostpathPrefix']) delete spec[key];
+  };
+  switch (fault) {
+    case 'targetSizeZero':
+      ts.size = 0;
+      break;
+    case 'proxySizeZero':
+      ps.size = 0;
+      break;
+    case 'clusterSizeZero':
+      spec.size = 0;
+      break;
+    case 'clusterSizeMinus2':
+      spec.size = -2;
+      break;
+    case 'noState':
+      dropState();
+      break;
+    case 'twoStates':
+      dropState();
+      spec.stateStorage = { hostPath: { prefix: '/etc/ais' }, pvc: { storageClass: 'state-sc' } };
+      break;
+    case 'emptyState':
+      spec.stateStorage = {};
+      break;
+    case 'legacyBoth':
+      dropState();
+      Object.assign(spec, { hostpathPrefix: '/etc/ais', stateStorageClass: 'state-sc' });
+      break;
+    case 'legacyClass':
+      dropState();
+      spec.stateStorageClass = 'state-sc';
+      break;
+    case 'stateNullMode':
+      dropState();
+      spec.stateStorage = { emptyDir: {}, hostPath: null };
+      break;
+    case 'shutdownEmptyDir':
+      dropState();
+      Object.assign(spec, { stateStorage: { emptyDir: {} }, shutdownCluster: true });
+      break;
+    case 'shutdownHostPath':
+      dropState();
+      Object.assign(spec, { stateStorage: { hostPath: { prefix: '/etc/ais' } }, shutdownCluster: true });
+      break;
+    case 'portZero':
+      ts.portIntraData = 0;
+      break;
+    case 'portHigh':
+      ps.servicePort = 65536;
+      break;
+    case 'portNamed':
+      ts.portPublic = 'http';
+      break;
+    case 'portDigits':
+      ps.portIntraControl = '51082';
+      break;
+    case 'portSigned':
+      ts.servicePort = '+51081';
+      break;
+    case 'portUnset':
+      delete ps.portIntraData;
+      break;
+    case 'tlsCertPath':
+      spec.tls = { secretName: 'ais-tls' };
+      spec.configToUpdate = { net: { http: { server_key: '/x/tls.key', use_https: true } } };
+      break;
+    case 'certPathNoTls':
+      delete spec.tls;
+      spec.configToUpdate = { net: { http: { server_crt: '/x/tls.crt' } } };
+      break;
+    case 'tlsOtherHttp':
+      spec.tls = { secretName: 'ais-tls' };
+      spec.configToUpdate = { net: { http: { use_https: true } } };
+      break;
+    case 'nodeSelectorNull':
+      ts.nodeSelector = null;
+      break;
+  }
+}
+
 /** Drop undefined members, as a YAML/JSON manifest would not have them. */
 function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -297,6 +421,7 @@ function crArb(name: string, namespace: string, plain = false) {
       labels: fc.constantFrom(undefined, { team: 'storage' }, { 'app.kubernetes.io/name': 'other' }),
       state: stateStorage,
       mountingFields,
+      fault: specFault,
     })
     .map((g) => {
       const targetSpec = compact({
@@ -326,6 +451,7 @@ function crArb(name: string, namespace: string, plain = false) {
         proxySpec,
         targetSpec,
       });
+      withFault(spec, g.fault);
       return {
         apiVersion: 'ais.nvidia.com/v1beta1',
         kind: 'AIStore',

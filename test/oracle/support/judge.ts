@@ -1,4 +1,4 @@
-// The properties of the differential test, judged for one generated case ((g) and (h) in rendered.ts):
+// The properties of the differential test, judged for one generated case ((h)–(k) in rendered.ts, update-flow.ts, recognised.ts):
 //   (a) claim-names   the guard's data claim names per ordinal = the rendered StatefulSet's
 //   (b) target-count  the guard's target count = the operator's (GetTargetSize)
 //   (c) operator-output-passes  nothing the operator renders (StatefulSet, its pods, its claims,
@@ -15,11 +15,14 @@
 //       operator's ValidateUpdate refuses the update (as the guard's patch leaves it) with "cannot
 //       update spec" (validateProxyUpdate, validateTargetUpdate, the enableExternalLB check,
 //       validateStateStorageUpdate)
-//   (g) claim-templates, (h) pod-template  the guard's beliefs about the rendered StatefulSet (its
+//   (g) refuses-spec  the guard warns by operator-refuses-spec, on CREATE and on an UPDATE, exactly
+//       when the operator's AIStore.ValidateSpec (the spec-only checks its webhook and every
+//       reconcile run first) returns an error
+//   (h) claim-templates, (i) pod-template  the guard's beliefs about the rendered StatefulSet (its
 //       claim templates; its pod labels, placement, host ports and anti-affinity), see rendered.ts
-//   (i) update-output-passes  after an UPDATE both accept, the operator's StatefulSet update and the
+//   (j) update-output-passes  after an UPDATE both accept, the operator's StatefulSet update and the
 //       new targets' pods and claims are not denied, see update-flow.ts
-//   (j) recognised  the guard recognises each rendered object (and each pre-bound PV) as what it is,
+//   (k) recognised  the guard recognises each rendered object (and each pre-bound PV) as what it is,
 //       for its CR, see recognised.ts
 import { normalize } from 'node:path/posix';
 import jsonpatch from 'fast-json-patch';
@@ -40,6 +43,7 @@ export const PROPERTIES = [
   'mutation-accepted',
   'container-paths',
   'fixed-fields',
+  'refuses-spec',
   'claim-templates',
   'pod-template',
   'update-output-passes',
@@ -232,6 +236,28 @@ function fixedFields(updated: Evaluation | undefined, verdict: OracleAnswer['upd
   };
 }
 
+function refusesSpec(answer: OracleAnswer, created: Evaluation, updated: Evaluation | undefined): Outcome {
+  const property = 'refuses-spec';
+  const refused = answer.specError !== undefined;
+  const warnedBy = (e: Evaluation) => e.findings.filter((f) => f.ruleId === 'operator-refuses-spec');
+  for (const [operation, e] of [
+    ['CREATE', created],
+    ['UPDATE', updated],
+  ] as const) {
+    if (!e) continue;
+    const warned = warnedBy(e);
+    if (refused === warned.length > 0) continue;
+    return {
+      property,
+      status: 'disagree',
+      // The operator's first error, numbers left out, names the check that differs.
+      signature: `${property}: ${refused ? `operator refuses (${(answer.specError ?? '').replace(/-?\d+/g, 'N').slice(0, 90)}), guard silent` : 'guard warns, operator accepts'} on ${operation}`,
+      detail: `operator: ${answer.specError ?? 'accepts'}; guard: ${warned.map((f) => f.message).join(' | ') || 'no warning'}`,
+    };
+  }
+  return { property, status: 'agree' };
+}
+
 /** Judge one case; asks the oracle about the CR and, when the guard patches it, the patched CR. */
 export async function judge(c: OracleCase, oracle: OracleProcess, id: string): Promise<Outcome[]> {
   const base = { nodes: c.nodes, storageClasses: STORAGE_CLASSES };
@@ -280,11 +306,12 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
 
   outcomes.push(containerPaths(answer, created));
   outcomes.push(fixedFields(updated, (answerUpdate ?? answer).update));
-  // (g), (h): the CR as stored (the guard's CREATE patch applied), as the operator renders it.
+  outcomes.push(refusesSpec(answer, created, updated));
+  // (h), (i), (k): the CR as stored (the guard's CREATE patch applied), as the operator renders it.
   outcomes.push(claimTemplates(patched ?? c.cr, answerPatched ?? answer, c.nodes));
   outcomes.push(podTemplate(patched ?? c.cr, answerPatched ?? answer, c.namespace));
   outcomes.push(recognised(c, patched ?? c.cr, answerPatched ?? answer));
-  // (i) the operator's writes after an UPDATE both sides accept.
+  // (j) the operator's writes after an UPDATE both sides accept.
   outcomes.push(
     await updateOutputPasses(
       c,

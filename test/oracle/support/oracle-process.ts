@@ -30,6 +30,8 @@ export interface OracleAnswer {
   mountpathsError?: string;
   create?: OperatorVerdict;
   update?: OperatorVerdict;
+  /** AIStore.ValidateSpec's error alone (the spec-only checks), when it has one. */
+  specError?: string;
 }
 
 export class OracleProcess {

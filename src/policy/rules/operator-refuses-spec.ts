@@ -1,0 +1,149 @@
+// The operator runs its spec-only checks (api/aistore/v1beta1/aistore_validation.go ValidateSpec) in
+// its webhook and again at the top of every reconcile (internal/controller/aistore/cluster_controller.go
+// reconcileResources): a CR that fails them is never deployed, nor a live one updated, and without the
+// webhook installed nothing tells the user but an event on the CR. The guard names each failing check
+// on the CR (and in `check`, before a GitOps merge) as a warning: the operator decides, and another
+// version of it may check otherwise. Its deprecation notices (warnings only) are left out.
+//
+// Read as the operator's Go types decode the CR: a size is a *int32 (null or absent is nil, 0 is a
+// size), a state mode or spec.tls a pointer (`{}` is set), a nodeSelector a map (`{}` is set, null is
+// not), a port an IntOrString that IntValue turns into a number (a string of digits is that number,
+// any other string 0; an absent port is 0 too, which the CRD's required list refuses first).
+import { isObject } from '../k8s.js';
+import { defineRule, OPERATOR_SOURCE, operatorLink, pointer } from '../rule.js';
+import { clip } from '../text.js';
+
+const set = (v: unknown) => v !== undefined && v !== null;
+const section = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {});
+const shown = (v: unknown) => clip(JSON.stringify(v) ?? String(v), 40);
+
+/** A size as the operator holds it: undefined for nil, NaN for what its int32 cannot hold. */
+function sizeOf(v: unknown): number | undefined {
+  if (!set(v)) return undefined;
+  return typeof v === 'number' && Number.isInteger(v) ? v : NaN;
+}
+
+/**
+ * A port as IntOrString.IntValue gives it (k8s.io apimachinery intstr): strconv.Atoi of a string,
+ * which takes an optional sign and decimal digits and yields 0 for anything else, or the integer.
+ * NaN for what the operator cannot decode at all (a fraction, a boolean, an object): no port either.
+ */
+function portOf(v: unknown): number {
+  if (!set(v)) return 0;
+  if (typeof v === 'string') return /^[+-]?[0-9]+$/.test(v) ? Number(v) : 0;
+  return typeof v === 'number' && Number.isInteger(v) ? v : NaN;
+}
+
+/** validation.IsValidPortNum: 1 to 65535. */
+const validPort = (n: number) => n >= 1 && n <= 65535;
+
+const PORTS = ['servicePort', 'portPublic', 'portIntraControl', 'portIntraData'] as const;
+const DAEMONS = [
+  { name: 'proxySpec', who: 'proxy', many: 'proxies' },
+  { name: 'targetSpec', who: 'target', many: 'targets' },
+] as const;
+/** The cert paths of configToUpdate.net.http the operator sets itself when spec.tls is given. */
+const CERT_PATHS = ['server_crt', 'server_key', 'client_ca_tls'] as const;
+
+const REFUSED = 'the operator refuses the spec and deploys (or updates) nothing while it stays so';
+
+export default defineRule({
+  id: 'operator-refuses-spec',
+  title: 'A CR spec the operator refuses to deploy',
+  summary:
+    "CR whose spec fails the operator's own spec checks: no usable size (proxySpec or targetSpec size below 1 unless autoscaling, or spec.size unset, 0 or below -1 while either daemon size is unset), state storage not given exactly once (stateStorage with other than one of hostPath, pvc, emptyDir; neither it nor hostpathPrefix nor stateStorageClass), shutdownCluster with emptyDir state, autoscaling (size -1) without a nodeSelector, a proxySpec or targetSpec port (servicePort, portPublic, portIntraControl, portIntraData) that is no number from 1 to 65535, or spec.tls with a cert path in configToUpdate.net.http: warn (the operator's webhook rejects the CR, and its controller never deploys or updates it).",
+  verdict: 'warn',
+  operator: `Its spec checks (${operatorLink('api/aistore/v1beta1/aistore_validation.go', 19, 'ValidateSpec')}: ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 44, 'validateSize')}, ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 61, 'validateStateStorage')}, ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 85, 'validateShutdownWithEmptyDir')}, ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 109, 'validateAutoScaling')}, ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 194, 'validateServiceSpec')}, ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 208, 'validateTLSCertPaths')}) run in its webhook (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 89, 'validateSpec')}) and first thing on every reconcile (${operatorLink('internal/controller/aistore/cluster_controller.go', 448, 'reconcileResources')}), which records the error on the CR and returns.`,
+  howToFix:
+    'Give the CR a size (spec.size, or both daemon sizes; -1 with a nodeSelector to autoscale), exactly one state storage (stateStorage.hostPath, .pvc or .emptyDir), port numbers from 1 to 65535, and leave the cert paths to spec.tls.',
+  upstream: `${OPERATOR_SOURCE}/internal/controller/aistore/cluster_controller.go#L448 (reconcileResources: a ValidateSpec error is recorded on the CR and the reconcile stops there)`,
+  roles: ['aistore'],
+  mutates: false,
+  check({ subject, report }) {
+    const spec = section(subject.object.spec);
+    const proxy = section(spec.proxySpec);
+    const target = section(spec.targetSpec);
+
+    // Sizes (validateSize, validateAutoScaling). One the operator cannot read as an int32 is the
+    // apiserver's to refuse (the CRD says integer): the size checks leave such a CR alone.
+    const [all, proxies, targets] = [sizeOf(spec.size), sizeOf(proxy.size), sizeOf(target.size)];
+    if (![all, proxies, targets].some((s) => Number.isNaN(s))) {
+      const sizes = { proxySpec: proxies, targetSpec: targets };
+      for (const { name, who, many } of DAEMONS) {
+        const own = sizes[name];
+        const autoscaled = all === -1 || own === -1;
+        if (own !== undefined && own <= 0 && !autoscaled)
+          report.warn(
+            pointer('spec', name, 'size'),
+            `spec.${name}.size is ${own}: a ${who} count must be at least 1 (or -1 to autoscale), so ${REFUSED}.`,
+            `Set spec.${name}.size to 1 or more (-1 autoscales onto the nodes its nodeSelector matches).`,
+          );
+        if (autoscaled && !set(section(spec[name]).nodeSelector))
+          report.warn(
+            pointer('spec', name, 'nodeSelector'),
+            `the ${many} autoscale (size -1) but spec.${name}.nodeSelector is not set: the operator needs it to pick their nodes, so ${REFUSED}.`,
+            `Add spec.${name}.nodeSelector with the label of the nodes the ${many} may run on.`,
+          );
+      }
+      if ((targets === undefined || proxies === undefined) && (all === undefined || all === 0 || all <= -2))
+        report.warn(
+          '/spec/size',
+          `${all === undefined ? 'spec.size is not set' : `spec.size is ${all}`} and spec.${targets === undefined ? 'targetSpec' : 'proxySpec'}.size is not set: the cluster has no size (spec.size must be at least 1, or -1 to autoscale), so ${REFUSED}.`,
+          'Set spec.size to 1 or more (or -1 to autoscale), or set both spec.proxySpec.size and spec.targetSpec.size.',
+        );
+    }
+
+    // State storage (validateStateStorage): stateStorage, when set, with exactly one mode; else a
+    // legacy field. Either legacy field alone does; the operator only notes that both are set.
+    if (set(spec.stateStorage)) {
+      const state = section(spec.stateStorage);
+      const modes = ['hostPath', 'pvc', 'emptyDir'].filter((m) => set(state[m]));
+      if (modes.length !== 1)
+        report.warn(
+          '/spec/stateStorage',
+          `spec.stateStorage ${modes.length === 0 ? 'names no mode' : `names ${modes.join(' and ')}`}: it must name exactly one of hostPath, pvc and emptyDir, so ${REFUSED}.`,
+          modes.length === 0
+            ? 'Give spec.stateStorage one of hostPath: {prefix: …}, pvc: {storageClass: …} or emptyDir: {}.'
+            : `Keep one of ${modes.join(', ')} in spec.stateStorage.`,
+        );
+    } else if (!set(spec.hostpathPrefix) && !set(spec.stateStorageClass))
+      report.warn(
+        '/spec/stateStorage',
+        `the CR says nowhere where the AIStore state goes (no spec.stateStorage, nor the older hostpathPrefix or stateStorageClass), so ${REFUSED}.`,
+        'Add spec.stateStorage with one of hostPath: {prefix: /etc/ais}, pvc: {storageClass: …} or emptyDir: {}.',
+      );
+
+    // validateShutdownWithEmptyDir: a shutdown keeps the state to restart from, which an emptyDir loses.
+    if (spec.shutdownCluster === true && set(section(spec.stateStorage).emptyDir))
+      report.warn(
+        '/spec/shutdownCluster',
+        `spec.shutdownCluster is true with the state in an emptyDir (spec.stateStorage.emptyDir), which a shutdown would lose, so ${REFUSED}.`,
+        'Leave shutdownCluster unset or false while the state is in an emptyDir; state to restart from needs stateStorage.hostPath.',
+      );
+
+    // validateServiceSpec: IsValidPortNum on each port's IntValue, proxies and targets.
+    for (const { name } of DAEMONS) {
+      const daemon = section(spec[name]);
+      const bad = PORTS.filter((p) => !validPort(portOf(daemon[p])));
+      if (bad.length === 0) continue;
+      const what = bad.map((p) => `${p} ${set(daemon[p]) ? shown(daemon[p]) : 'unset'}`).join(', ');
+      report.warn(
+        pointer('spec', name, bad[0]!),
+        `spec.${name} has no port number from 1 to 65535 at ${what} (a string counts only as digits), so ${REFUSED}.`,
+        bad.length === 1
+          ? `Give spec.${name}.${bad[0]} a port number from 1 to 65535.`
+          : `Give each of spec.${name} ${bad.join(', ')} a port number from 1 to 65535.`,
+      );
+    }
+
+    // validateTLSCertPaths: with spec.tls the operator mounts the certificate itself and sets these.
+    const http = section(section(section(spec.configToUpdate).net).http);
+    const paths = CERT_PATHS.filter((p) => set(http[p]));
+    if (set(spec.tls) && paths.length > 0)
+      report.warn(
+        pointer('spec', 'configToUpdate', 'net', 'http', paths[0]!),
+        `spec.tls is set and so is configToUpdate.net.http ${paths.join(', ')}: the operator sets those paths itself for spec.tls, so ${REFUSED}.`,
+        `Remove ${paths.map((p) => `configToUpdate.net.http.${p}`).join(', ')}: spec.tls provides the certificate.`,
+      );
+  },
+});

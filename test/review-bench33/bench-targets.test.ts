@@ -1,0 +1,107 @@
+// The goals `npm run bench` and its scale bench print as met or missed (bench/targets.mjs,
+// scaleTargets in bench/scale.mjs): a run whose reviews failed must not meet a goal with the
+// numbers of its failures (a 500 or a refused connection comes back fast).
+import { describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+
+type Targets = Record<string, boolean | null>;
+const ROOT = new URL('../..', import.meta.url).pathname;
+const { benchTargets } = (await import(join(ROOT, 'bench/targets.mjs'))) as {
+  benchTargets(results: unknown): Targets;
+};
+const { scaleTargets } = (await import(join(ROOT, 'bench/scale.mjs'))) as {
+  scaleTargets(scale: unknown): Targets;
+};
+
+/** One case of bench/results.json, every ratio and latency inside its goal. */
+const benchCase = (id: string, errors = 0) => ({
+  id,
+  ratio: 0.95,
+  ratioB2: 0.9,
+  at1000: { p99: 1.2 },
+  errors,
+});
+const results = (errors: number) => ({
+  cases: [benchCase('validate-target-pod', errors), benchCase('validate-other-pod')],
+  rss: {},
+  cli: { tenThousandDocsS: 2, coldStartMs: 200 },
+});
+
+describe('npm run bench: goals', () => {
+  it('a clean run with good numbers meets the throughput and latency goals', () => {
+    const t = benchTargets(results(0));
+    expect(t['judged reviews >= 0.85 of B2']).toBe(true);
+    expect(t['p99 <= 5 ms at 1000 req/s']).toBe(true);
+  });
+
+  it('a run whose guard failed reviews under load meets no throughput or latency goal', () => {
+    const t = benchTargets(results(120));
+    expect(t['judged reviews >= 0.85 of B2']).toBe(false);
+    expect(t['p99 <= 5 ms at 1000 req/s']).toBe(false);
+  });
+});
+
+/** A scale result (bench/results-scale.json's shape) with every goal met. */
+function scale({ churnErrors = 0, churnP99 = 0.8 as number | null } = {}) {
+  const window = (p99: number | null, errors = 0) => ({
+    'validate-target-pod': { p99, errors },
+    'validate-target-pvc': { p99, errors },
+  });
+  return {
+    empty: { reviews: window(0.7) },
+    cluster: {
+      syncS: 4,
+      rssMb: 200,
+      cpu: { eventsShareOfCore: 0.03 },
+      reviews: window(churnP99, churnErrors),
+    },
+  };
+}
+
+describe('npm run bench -- --scale: goals', () => {
+  it('a clean run with good numbers meets the latency goals', () => {
+    const t = scaleTargets(scale());
+    const latency = Object.entries(t).filter(([k]) => /p99/.test(k));
+    expect(latency.length).toBe(2);
+    expect(latency.every(([, v]) => v === true)).toBe(true);
+  });
+
+  it('reviews that failed under churn meet no latency goal', () => {
+    const t = scaleTargets(scale({ churnErrors: 40 }));
+    expect(Object.entries(t).filter(([k, v]) => /p99/.test(k) && v !== false)).toEqual([]);
+  });
+
+  it('a p99 the run could not give (too few samples) is not a met goal', () => {
+    const t = scaleTargets(scale({ churnP99: null }));
+    expect(Object.entries(t).filter(([k, v]) => /p99/.test(k) && v === true)).toEqual([]);
+  });
+});
+
+describe('a bench run that lost reviews fails', () => {
+  const answered = (t: Targets) =>
+    Object.entries(t).find(([k]) => k.startsWith('every review answered'))?.[1];
+
+  it('npm run bench: a goal of its own, false when the guard or a baseline failed reviews', () => {
+    expect(answered(benchTargets(results(0)))).toBe(true);
+    expect(answered(benchTargets(results(3)))).toBe(false);
+    const baselineFailed = results(0);
+    Object.assign(baselineFailed.cases[1]!, { baselineErrors: 2 });
+    expect(answered(benchTargets(baselineFailed))).toBe(false);
+  });
+
+  it('the scale bench: a goal of its own, false when any window (B1 too) lost reviews', () => {
+    const withB1 = (errors: number) => {
+      const s = scale();
+      const window = {
+        'validate-target-pod': { p99: 1, errors },
+        'validate-target-pvc': { p99: 1, errors: 0 },
+      };
+      return {
+        ...s,
+        cluster: { ...s.cluster, quietReviews: scale().empty.reviews, b1: { quiet: window, churn: window } },
+      };
+    };
+    expect(answered(scaleTargets(withB1(0)))).toBe(true);
+    expect(answered(scaleTargets(withB1(7)))).toBe(false);
+  });
+});
