@@ -12,10 +12,13 @@ export {
   autoScaleSizeLimit,
   claimTemplateNames,
   fixedTargetSize,
+  hostPortsKeepTargetsApart,
   isStateClaim,
   isTargetAutoScaling,
   targetClaimNames,
+  targetPodLabels,
 } from './aistore.js';
+export { targetAntiAffinityOff } from './layout.js';
 export { operatorClaimNames, operatorTargetCount, targetCount } from './target-count.js';
 // Where a target may run (plan places targets with them).
 export { placementExcludes, placementOf, type Placement } from './nodes.js';

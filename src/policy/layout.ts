@@ -245,7 +245,7 @@ function viewFromCR(
 ): TargetSetView {
   const legacy = hasLegacyAntiAffinityField(cr) && cr.spec?.disablePodAntiAffinity === true;
   const placement = placementOf(cr.spec?.targetSpec);
-  const off = antiAffinityDisabled(cr) || legacy || ownAntiAffinityWithoutTerm(cr, namespace);
+  const off = targetAntiAffinityOff(cr, namespace);
   const explicit =
     !off && isObject(cr.spec?.targetSpec) && cr.spec.targetSpec.disablePodAntiAffinity === false;
   const unset = isObject(cr.spec?.targetSpec) ? cr.spec.targetSpec.disablePodAntiAffinity == null : true;
@@ -268,6 +268,17 @@ function viewFromCR(
         ? 'the removed top-level spec.disablePodAntiAffinity is true'
         : 'spec.targetSpec.affinity.podAntiAffinity has no required hostname term sure to keep targets apart in their namespace, and the operator then adds none',
   };
+}
+
+/**
+ * The CR's target pods, as the guard reads the CR, carry no required hostname anti-affinity sure to
+ * keep targets apart in their namespace: disablePodAntiAffinity true (operator AllowTargetSharedNodes),
+ * the removed top-level field true (moved there on CREATE), or a podAntiAffinity of the user's own
+ * without such a term (CreateAISAffinity then adds none). The oracle holds it to NewTargetSS.
+ */
+export function targetAntiAffinityOff(cr: AIStoreCR, namespace: string): boolean {
+  const legacy = hasLegacyAntiAffinityField(cr) && cr.spec?.disablePodAntiAffinity === true;
+  return antiAffinityDisabled(cr) || legacy || ownAntiAffinityWithoutTerm(cr, namespace);
 }
 
 /** targetSpec.affinity has a podAntiAffinity of the user's own. */

@@ -54,6 +54,23 @@ function describeCase(c: OracleCase): string {
     `  CR ${c.namespace}/${c.cr.metadata?.name} (images, ports and CRD defaults left out): ${essentials(c.cr)}`,
     `  other CRs in the namespace: ${c.neighbours.map((n) => n.metadata?.name).join(', ') || 'none'}`,
     `  nodes: ${nodes.join(' ')}`,
+    ...(c.pvs.length
+      ? [
+          `  PVs (local, pre-bound, Available): ${c.pvs
+            .map((p) => {
+              const spec = p.spec as {
+                claimRef: { name: string };
+                capacity: { storage: string };
+                nodeAffinity: {
+                  required: { nodeSelectorTerms: { matchExpressions: { values: string[] }[] }[] };
+                };
+              };
+              const host = spec.nodeAffinity.required.nodeSelectorTerms[0]?.matchExpressions[0]?.values[0];
+              return `${spec.claimRef.name}@${host}(${spec.capacity.storage})`;
+            })
+            .join(' ')}`,
+        ]
+      : []),
     ...(c.old ? [`  old CR (UPDATE): ${essentials(c.old)}`] : []),
   ].join('\n');
 }
@@ -79,7 +96,7 @@ maybe('the operator (v3.4.0 source) as the oracle', () => {
     expect(guard(FIXED_TARGET_FIELDS, MUTABLE_TARGET_FIELDS)).toEqual([...operator.targetSpec].sort());
   });
 
-  test(`${runs} generated CRs: claim names, target count, operator output passes, mutations accepted, container paths, fixed fields, spec refused`, async () => {
+  test(`${runs} generated CRs: claim names, target count, operator output passes, mutations accepted, container paths, fixed fields, spec refused, claim templates, pod template, update output passes, recognised`, async () => {
     say(`seed ${seed}, ${runs} cases (replay: ORACLE_SEED=${seed} ORACLE_RUNS=${runs} npm run test:oracle)`);
     const cases = fc.sample(caseArb, { seed, numRuns: runs });
     const judged = await Promise.all(cases.map((c, i) => judge(c, oracle, String(i))));

@@ -5,10 +5,13 @@
 // useHostPath, no size), anti-affinity terms (by user label, for another namespace, per pod), hostPort, hostNetwork, externalAccess, stateStorage, tolerations, nodeSelector,
 // required node affinity, the removed top-level anti-affinity field, mounts at the operator's own
 // directories (with the fields that add them), and CR names that overlap
-// (`ais`, `ais-x`, `x-ais`, …) with neighbours in the same namespace; and, for about one case in
-// four, a spec fault the operator's ValidateSpec judges (specFault).
+// (`ais`, `ais-x`, `x-ais`, …) with neighbours in the same namespace; for about one case in
+// four, a spec fault the operator's ValidateSpec judges (specFault). Half the CRs have plain, sized
+// claim mounts only (so enough multi-target layouts are admitted), and some fixed-size ones come
+// with hand-made local PVs pre-bound to their target claims.
 import fc from 'fast-check';
 import { isObject, type KubeObject } from '../../../src/policy/index.js';
+import { pv } from '../../support/builders.js';
 
 export interface OracleCase {
   namespace: string;
@@ -16,6 +19,12 @@ export interface OracleCase {
   /** Other AIStore CRs in the same namespace (names overlapping the case's CR). */
   neighbours: KubeObject[];
   nodes: KubeObject[];
+  /**
+   * Hand-made local PVs pre-bound to the CR's target claims (the documented flow for local disks),
+   * for about half the fixed-size CRs: one disk per (target, claim mount), the targets spread over
+   * the nodes as generated, several on one node included (a multi-target layout). Empty otherwise.
+   */
+  pvs: KubeObject[];
   /** The CR before this change, for the UPDATE comparison. */
   old?: KubeObject;
 }
@@ -30,6 +39,8 @@ const UNSCHEDULABLE_TAINT = { key: 'node.kubernetes.io/unschedulable', effect: '
 
 const taint = fc.constantFrom(
   undefined,
+  undefined,
+  undefined,
   { key: 'dedicated', value: 'ais', effect: 'NoSchedule' },
   { key: 'dedicated', value: 'ais', effect: 'NoExecute' },
   { key: 'dedicated', value: 'ais', effect: 'PreferNoSchedule' },
@@ -42,7 +53,7 @@ const node = (i: number) =>
       pool: fc.constantFrom(undefined, 'a', 'b'),
       taint,
       // A cordoned node: the node lifecycle controller adds the unschedulable taint with the flag.
-      cordoned: fc.boolean(),
+      cordoned: fc.constantFrom(false, false, false, true),
     })
     .map(({ pool, taint: t, cordoned }) => {
       const name = `node-${i}`;
@@ -122,6 +133,31 @@ const mounts = fc.uniqueArray(mount, {
   maxLength: 3,
   selector: (m) => `${m.useHostPath ? 'host' : 'claim'} ${m.path}`,
 });
+
+/**
+ * Mounts as a careful user writes them for local disks: a plain path, a size, a claim each. Half the
+ * cases use only these, so that the guard admits enough multi-target layouts for the properties that
+ * judge what the operator renders from an admitted CR (with the mixed mounts above, most CRs are
+ * denied for a mount path and those properties are not applicable).
+ */
+const plainMounts = fc.uniqueArray(
+  fc
+    .record({
+      path: fc.constantFrom(
+        '/data',
+        '/ais/nvme0n1',
+        '/ais/nvme1n1',
+        '/mnt/disk0',
+        '/mnt/disk1',
+        '/mnt/a/b/c',
+      ),
+      size: fc.constantFrom('1Ti', '500Gi', '4.1T'),
+      storageClass: fc.constantFrom(undefined, 'local-nvme'),
+      label: fc.constantFrom(undefined, 'disk0'),
+    })
+    .map((m) => compact(m)),
+  { minLength: 1, maxLength: 3, selector: (m) => m.path },
+);
 
 /** Fields that make the operator mount a directory of its own in the target container. */
 const mountingFields = fc.constantFrom(
@@ -219,6 +255,10 @@ const stateStorage = fc.constantFrom(
   { stateStorage: { pvc: { storageClass: 'state-sc' } } },
   { stateStorage: { emptyDir: {} } },
   { hostpathPrefix: '/etc/ais' },
+  // The deprecated class field: state claims too (StateStoragePVCStorageClass), unless stateStorage
+  // is set, which wins whatever its mode.
+  { stateStorageClass: 'state-sc' },
+  { stateStorage: { hostPath: { prefix: '/etc/ais' } }, stateStorageClass: 'state-sc' },
 );
 
 const ports = (base: number) => ({
@@ -356,7 +396,7 @@ function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function crArb(name: string, namespace: string) {
+function crArb(name: string, namespace: string, plain = false) {
   return fc
     .record({
       size,
@@ -368,7 +408,7 @@ function crArb(name: string, namespace: string) {
         { sizeLimit: 2 },
         { sizeLimit: 3, maxUnavailable: 1 },
       ),
-      mounts,
+      mounts: plain ? plainMounts : mounts,
       nodeSelector,
       proxyNodeSelector: nodeSelector,
       tolerations,
@@ -452,6 +492,16 @@ const change = fc.constantFrom(
   'stateBoth',
   'nodeSelectorTermsEmpty',
   'unknownField',
+);
+
+/**
+ * A quarter of the UPDATEs: a scale-out from one target. The new targets' claims and pods come after
+ * the UPDATE, onto the disks already made for them (update-output-passes), with anti-affinity fixed
+ * as it was created.
+ */
+const update = fc.oneof(
+  { weight: 3, arbitrary: change },
+  { weight: 1, arbitrary: fc.constant('scaleOutFromOne') },
 );
 
 function previous(cr: KubeObject, how: string): KubeObject {
@@ -547,6 +597,10 @@ function previous(cr: KubeObject, how: string): KubeObject {
     case 'nodeSelectorTermsEmpty':
       ts.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: {} } };
       break;
+    case 'scaleOutFromOne':
+      ts.size = 1;
+      if (old.spec.size === -1) delete old.spec.size;
+      break;
     case 'unknownField':
       // Not `hostport`: encoding/json would match it to hostPort ignoring case, where the apiserver's
       // pruning (case-sensitive) drops it before the operator decodes anything.
@@ -565,18 +619,83 @@ function previous(cr: KubeObject, how: string): KubeObject {
   return old;
 }
 
+interface DiskLayout {
+  hosts: number[];
+  capacity: string | undefined;
+}
+
+/** Where each target's disks are (a node index per ordinal, taken modulo the nodes) and how big. */
+const diskLayout: fc.Arbitrary<DiskLayout | null> = fc.option(
+  fc.record({
+    hosts: fc.array(fc.nat(4), { minLength: 4, maxLength: 4 }),
+    capacity: fc.constantFrom(undefined, undefined, '10Ti', '100Gi'),
+  }),
+  { freq: 2 },
+);
+
+/**
+ * The PVs a user makes for a fixed-size CR's targets: named and pre-bound independently of the
+ * guard's naming (`<cr><path, "/" as "-">-<cr>-target-<N>`), of the mount's class and size (or a
+ * generated capacity), each on its own path of its target's node.
+ */
+function disksFor(cr: KubeObject, nodes: KubeObject[], layout: DiskLayout | null): KubeObject[] {
+  if (!layout) return [];
+  const spec = cr.spec as { size?: number; targetSpec: { size?: number; mounts: Record<string, unknown>[] } };
+  const size = spec.targetSpec.size ?? spec.size;
+  if (typeof size !== 'number' || size < 1 || spec.size === -1) return [];
+  const name = String(cr.metadata?.name);
+  const namespace = String(cr.metadata?.namespace);
+  // Mostly on nodes the targets may use, as a user places them (nodeSelector, a pool affinity, no
+  // hard taint); all nodes when none is, so that a PV on a node they cannot use is made too.
+  const selector = Object.entries(
+    (spec.targetSpec as { nodeSelector?: Record<string, string> }).nodeSelector ?? {},
+  );
+  const pool = JSON.stringify((spec.targetSpec as { affinity?: unknown }).affinity ?? {}).includes('"pool"');
+  const usable = nodes.filter((node) => {
+    const labels = node.metadata?.labels ?? {};
+    const taints = ((node.spec ?? {}) as { taints?: { effect: string }[] }).taints ?? [];
+    return (
+      selector.every(([k, v]) => labels[k] === v) &&
+      (!pool || labels.pool === 'a') &&
+      !taints.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')
+    );
+  });
+  const hosts = usable.length > 0 ? usable : nodes;
+  const out: KubeObject[] = [];
+  for (let n = 0; n < size; n++) {
+    const host = String(hosts[(layout.hosts[n] ?? 0) % hosts.length]?.metadata?.name);
+    spec.targetSpec.mounts.forEach((m, i) => {
+      if (m.useHostPath === true) return;
+      const claim = `${name}${String(m.path).replaceAll('/', '-')}-${name}-target-${n}`;
+      const disk = pv(`pv-${name}-${n}-${i}`, {
+        claim,
+        claimNamespace: namespace,
+        host,
+        path: `/mnt/disk-${n}-${i}`,
+        local: true,
+        capacity: layout.capacity ?? (typeof m.size === 'string' ? m.size : '1Ti'),
+        storageClass: typeof m.storageClass === 'string' ? m.storageClass : 'local-nvme',
+      });
+      out.push({ ...disk, status: { phase: 'Available' } } as KubeObject);
+    });
+  }
+  return out;
+}
+
 export const caseArb: fc.Arbitrary<OracleCase> = fc
   .record({
     name: fc.constantFrom(...CR_NAMES),
     namespace: fc.constantFrom(...NAMESPACES),
     neighbourNames: fc.subarray([...CR_NAMES], { maxLength: 2 }),
     nodes: nodesArb,
-    update: fc.option(change, { freq: 3 }),
+    update: fc.option(update, { freq: 3 }),
+    disks: diskLayout,
+    plain: fc.boolean(),
   })
-  .chain(({ name, namespace, neighbourNames, nodes, update }) =>
+  .chain(({ name, namespace, neighbourNames, nodes, update: how, disks, plain }) =>
     fc
       .tuple(
-        crArb(name, namespace),
+        crArb(name, namespace, plain),
         fc.tuple(...neighbourNames.filter((n) => n !== name).map((n) => crArb(n, namespace))),
       )
       .map(([cr, neighbours]) => ({
@@ -584,6 +703,7 @@ export const caseArb: fc.Arbitrary<OracleCase> = fc
         cr,
         neighbours,
         nodes,
-        ...(update ? { old: previous(cr, update) } : {}),
+        pvs: disksFor(cr, nodes, disks),
+        ...(how ? { old: previous(cr, how) } : {}),
       })),
   );

@@ -1,4 +1,4 @@
-// The seven properties of the differential test, judged for one generated case:
+// The properties of the differential test, judged for one generated case ((h)–(k) in rendered.ts, update-flow.ts, recognised.ts):
 //   (a) claim-names   the guard's data claim names per ordinal = the rendered StatefulSet's
 //   (b) target-count  the guard's target count = the operator's (GetTargetSize)
 //   (c) operator-output-passes  nothing the operator renders (StatefulSet, its pods, its claims,
@@ -18,6 +18,12 @@
 //   (g) refuses-spec  the guard warns by operator-refuses-spec, on CREATE and on an UPDATE, exactly
 //       when the operator's AIStore.ValidateSpec (the spec-only checks its webhook and every
 //       reconcile run first) returns an error
+//   (h) claim-templates, (i) pod-template  the guard's beliefs about the rendered StatefulSet (its
+//       claim templates; its pod labels, placement, host ports and anti-affinity), see rendered.ts
+//   (j) update-output-passes  after an UPDATE both accept, the operator's StatefulSet update and the
+//       new targets' pods and claims are not denied, see update-flow.ts
+//   (k) recognised  the guard recognises each rendered object (and each pre-bound PV) as what it is,
+//       for its CR, see recognised.ts
 import { normalize } from 'node:path/posix';
 import jsonpatch from 'fast-json-patch';
 import { ClusterContext, evaluate, type Evaluation, type KubeObject } from '../../../src/policy/index.js';
@@ -26,6 +32,9 @@ import { naming } from './guard-api.js';
 import type { OracleAnswer, OracleProcess } from './oracle-process.js';
 import { STORAGE_CLASSES } from './generate.js';
 import { claimName, claimTemplateNames, podsAndClaims, unlabelled } from './statefulset-controller.js';
+import { claimTemplates, podTemplate } from './rendered.js';
+import { updateOutputPasses } from './update-flow.js';
+import { recognised } from './recognised.js';
 
 export const PROPERTIES = [
   'claim-names',
@@ -35,6 +44,10 @@ export const PROPERTIES = [
   'container-paths',
   'fixed-fields',
   'refuses-spec',
+  'claim-templates',
+  'pod-template',
+  'update-output-passes',
+  'recognised',
 ] as const;
 export type Property = (typeof PROPERTIES)[number];
 
@@ -110,7 +123,7 @@ function renderedPass(c: OracleCase, cr: KubeObject, answer: OracleAnswer): Outc
   const sts = answer.statefulSet;
   // Neighbour CRs first: a cache lists CRs in no particular order, and one listed before the case's
   // CR is where attributing a claim by a name's prefix or suffix goes wrong.
-  const ctx = new ClusterContext([...c.neighbours, cr, ...c.nodes, sts]);
+  const ctx = new ClusterContext([...c.neighbours, cr, ...c.nodes, ...c.pvs, sts]);
   const { pods, claims } = podsAndClaims(sts);
   const objects: [string, KubeObject][] = [
     ['StatefulSet', sts],
@@ -248,7 +261,7 @@ function refusesSpec(answer: OracleAnswer, created: Evaluation, updated: Evaluat
 /** Judge one case; asks the oracle about the CR and, when the guard patches it, the patched CR. */
 export async function judge(c: OracleCase, oracle: OracleProcess, id: string): Promise<Outcome[]> {
   const base = { nodes: c.nodes, storageClasses: STORAGE_CLASSES };
-  const ctx = new ClusterContext([...c.neighbours, c.cr, ...c.nodes]);
+  const ctx = new ClusterContext([...c.neighbours, c.cr, ...c.nodes, ...c.pvs]);
   const created = evaluate({ operation: 'CREATE', object: c.cr, namespace: c.namespace }, ctx);
   const patched = created.patch.length > 0 ? created.object : undefined;
 
@@ -256,7 +269,7 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
   let updatedCR: KubeObject | undefined;
   if (c.old) {
     // On UPDATE the guard's caches hold the stored (old) CR.
-    const before = new ClusterContext([...c.neighbours, c.old, ...c.nodes]);
+    const before = new ClusterContext([...c.neighbours, c.old, ...c.nodes, ...c.pvs]);
     updated = evaluate(
       { operation: 'UPDATE', object: c.cr, oldObject: c.old, namespace: c.namespace },
       before,
@@ -294,6 +307,21 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
   outcomes.push(containerPaths(answer, created));
   outcomes.push(fixedFields(updated, (answerUpdate ?? answer).update));
   outcomes.push(refusesSpec(answer, created, updated));
+  // (h), (i), (k): the CR as stored (the guard's CREATE patch applied), as the operator renders it.
+  outcomes.push(claimTemplates(patched ?? c.cr, answerPatched ?? answer, c.nodes));
+  outcomes.push(podTemplate(patched ?? c.cr, answerPatched ?? answer, c.namespace));
+  outcomes.push(recognised(c, patched ?? c.cr, answerPatched ?? answer));
+  // (j) the operator's writes after an UPDATE both sides accept.
+  outcomes.push(
+    await updateOutputPasses(
+      c,
+      oracle,
+      id,
+      updated,
+      c.old ? (updatedCR ?? c.cr) : undefined,
+      answerUpdate ?? answer,
+    ),
+  );
 
   // (d) mutations, on CREATE and on UPDATE.
   const property = 'mutation-accepted';
@@ -334,7 +362,7 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
 }
 
 /**
- * Not one of the seven properties, reported beside them: after the guard patched a CR on CREATE, the
+ * Not one of the properties, reported beside them: after the guard patched a CR on CREATE, the
  * stored CR differs from the user's manifest. Re-sending the manifest unchanged as an UPDATE (kubectl
  * replace, server-side apply by the same manager, a GitOps sync) asks the operator to change
  * spec.targetSpec back, which its webhook rejects. Returns the operator's error, if any.
@@ -344,14 +372,14 @@ export async function reapplyAfterPatch(
   oracle: OracleProcess,
   id: string,
 ): Promise<string | undefined> {
-  const ctx = new ClusterContext([...c.neighbours, c.cr, ...c.nodes]);
+  const ctx = new ClusterContext([...c.neighbours, c.cr, ...c.nodes, ...c.pvs]);
   const created = evaluate({ operation: 'CREATE', object: c.cr, namespace: c.namespace }, ctx);
   if (created.patch.length === 0 || !created.allowed) return undefined;
   const stored = created.object;
   // Only when the guard itself would let the re-apply through (otherwise it says why). The
   // apiserver runs mutating admission before validating: the operator's webhook sees the manifest
   // with the guard's UPDATE patch applied, not the manifest as sent.
-  const before = new ClusterContext([...c.neighbours, stored, ...c.nodes]);
+  const before = new ClusterContext([...c.neighbours, stored, ...c.nodes, ...c.pvs]);
   const update = evaluate(
     { operation: 'UPDATE', object: c.cr, oldObject: stored, namespace: c.namespace },
     before,
