@@ -31,14 +31,43 @@ const CONFIG_PATHS: Record<ConfigKind, string> = {
   MutatingWebhookConfiguration: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/',
 };
 
+/** How long one request may stay unanswered before doctor gives it up. */
+const TIMEOUT_MS = 15_000;
+
+export interface FetchOptions {
+  /** How long one request (a GET or a review) may stay unanswered; 15 s by default. */
+  timeoutMs?: number;
+}
+
+/**
+ * client-node's generated clients have no timeout of their own: an apiserver that takes a review
+ * and never answers it (a half-open connection after a load balancer failed over, a hung
+ * authorizer webhook) held doctor for good. Each request gets a signal that aborts it.
+ */
+const within = (timeoutMs: number): k8s.ConfigurationOptions => ({
+  middleware: [
+    {
+      pre: (request) => {
+        request.setSignal(AbortSignal.timeout(timeoutMs));
+        return new k8s.Observable(Promise.resolve(request));
+      },
+      post: (response) => new k8s.Observable(Promise.resolve(response)),
+    },
+  ],
+  middlewareMergeStrategy: 'append',
+});
+
+/** node-fetch's error for a request its signal aborted (here: only `within`'s timeout). */
+const aborted = (err: unknown) => (err as Error | undefined)?.name === 'AbortError';
+
 /**
  * GET, asked again as audit asks (getJsonPatiently: 429, and 5xx with Retry-After, as client-go
  * rest/request.go checkWait): a throttled apiserver (API Priority and Fairness) is no refusal. One
  * that still does not answer is said so (unanswered), not taken for a missing right.
  */
-async function get<T>(kc: KubeConfig, path: string): Promise<Fetched<T>> {
+async function getWithin<T>(kc: KubeConfig, path: string, timeoutMs: number): Promise<Fetched<T>> {
   try {
-    return found((await getJsonPatiently(kc, path, { timeoutMs: 15_000 })) as T);
+    return found((await getJsonPatiently(kc, path, { timeoutMs })) as T);
   } catch (err) {
     if (err instanceof KubeRequestError) {
       if (err.statusCode === 404) return absent();
@@ -51,9 +80,12 @@ async function get<T>(kc: KubeConfig, path: string): Promise<Fetched<T>> {
   }
 }
 
+type Get = <T>(kc: KubeConfig, path: string) => Promise<Fetched<T>>;
+
 const enc = encodeURIComponent;
 
 async function servingCertFrom(
+  get: Get,
   kc: KubeConfig,
   expected: Expected,
   probes: Snapshot['probes'],
@@ -93,12 +125,17 @@ type NotAsked = { reason: string; unanswered: boolean };
  * review changes nothing, so a second send is harmless); the first failure stops the asking (all
  * would fail alike).
  */
-async function askAll(permissions: Permission[], ask: Ask): Promise<Snapshot['access'] | NotAsked> {
+async function askAll(
+  permissions: Permission[],
+  ask: Ask,
+  timeoutMs: number,
+): Promise<Snapshot['access'] | NotAsked> {
   const out: Snapshot['access'] = [];
   for (const permission of permissions) {
     try {
       out.push({ permission, allowed: await patiently(() => ask(permission)) });
     } catch (err) {
+      if (aborted(err)) return { reason: `no answer within ${timeoutMs} ms`, unanswered: true };
       return err instanceof k8s.ApiException
         ? { reason: `${err.code}`, unanswered: apiserverUnavailable(err.code) }
         : { reason: (err as Error).message, unanswered: false };
@@ -116,8 +153,10 @@ async function accessOf(
   kc: KubeConfig,
   expected: Expected,
   permissions: Permission[],
+  timeoutMs: number,
 ): Promise<Snapshot['access']> {
   const api = kc.makeApiClient(k8s.AuthorizationV1Api);
+  const options = within(timeoutMs);
   const user = `system:serviceaccount:${expected.namespace}:${expected.serviceAccount}`;
   const groups = [
     'system:serviceaccounts',
@@ -127,33 +166,45 @@ async function accessOf(
   const said = (what: string, failed: NotAsked) =>
     `${what}: ${failed.unanswered ? `the apiserver did not answer (${failed.reason})` : failed.reason}`;
 
-  const asked = await askAll(permissions, (permission) =>
-    api
-      .createSubjectAccessReview({
-        body: {
-          apiVersion: 'authorization.k8s.io/v1',
-          kind: 'SubjectAccessReview',
-          spec: { user, groups, resourceAttributes: { ...permission } },
-        },
-      })
-      .then((review) => review.status?.allowed === true),
+  const asked = await askAll(
+    permissions,
+    (permission) =>
+      api
+        .createSubjectAccessReview(
+          {
+            body: {
+              apiVersion: 'authorization.k8s.io/v1',
+              kind: 'SubjectAccessReview',
+              spec: { user, groups, resourceAttributes: { ...permission } },
+            },
+          },
+          options,
+        )
+        .then((review) => review.status?.allowed === true),
+    timeoutMs,
   );
   if (Array.isArray(asked)) return asked;
   let failed: NotAsked = {
     reason: said('creating a SubjectAccessReview', asked),
     unanswered: asked.unanswered,
   };
-  if (!asked.unanswered && (await selfName(kc)) === user) {
-    const selfAsked = await askAll(permissions, (permission) =>
-      api
-        .createSelfSubjectAccessReview({
-          body: {
-            apiVersion: 'authorization.k8s.io/v1',
-            kind: 'SelfSubjectAccessReview',
-            spec: { resourceAttributes: { ...permission } },
-          },
-        })
-        .then((review) => review.status?.allowed === true),
+  if (!asked.unanswered && (await selfName(kc, options)) === user) {
+    const selfAsked = await askAll(
+      permissions,
+      (permission) =>
+        api
+          .createSelfSubjectAccessReview(
+            {
+              body: {
+                apiVersion: 'authorization.k8s.io/v1',
+                kind: 'SelfSubjectAccessReview',
+                spec: { resourceAttributes: { ...permission } },
+              },
+            },
+            options,
+          )
+          .then((review) => review.status?.allowed === true),
+      timeoutMs,
     );
     if (Array.isArray(selfAsked)) return selfAsked.map((a) => ({ ...a, self: true }));
     const selfSaid = said('a SelfSubjectAccessReview', selfAsked);
@@ -170,14 +221,23 @@ async function accessOf(
 }
 
 /** Who the kubeconfig's credentials are (a SelfSubjectReview, GA in 1.28); undefined if it cannot say. */
-const selfName = (kc: KubeConfig): Promise<string | undefined> =>
+const selfName = (kc: KubeConfig, options: k8s.ConfigurationOptions): Promise<string | undefined> =>
   kc
     .makeApiClient(k8s.AuthenticationV1Api)
-    .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } })
+    .createSelfSubjectReview(
+      { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } },
+      options,
+    )
     .then((r) => r.status?.userInfo?.username)
     .catch(() => undefined);
 
-export async function fetchSnapshot(kc: KubeConfig, expected: Expected): Promise<Snapshot> {
+export async function fetchSnapshot(
+  kc: KubeConfig,
+  expected: Expected,
+  { timeoutMs = TIMEOUT_MS }: FetchOptions = {},
+): Promise<Snapshot> {
+  // Every read below within the one timeout.
+  const get: Get = (kc, path) => getWithin(kc, path, timeoutMs);
   const configs: Snapshot['configs'] = {};
   const kinds = [...expected.configs, ...expected.notRendered];
   for (const { kind, name } of kinds)
@@ -242,13 +302,13 @@ export async function fetchSnapshot(kc: KubeConfig, expected: Expected): Promise
     configs,
     services,
     probes,
-    servingCert: await servingCertFrom(kc, expected, probes, secretName),
+    servingCert: await servingCertFrom(get, kc, expected, probes, secretName),
     serviceAccount: await get(
       kc,
       `/api/v1/namespaces/${enc(expected.namespace)}/serviceaccounts/${enc(expected.serviceAccount)}`,
     ),
     guardArgs,
-    access: await accessOf(kc, expected, livePermissions(expected, guardArgs)),
+    access: await accessOf(kc, expected, livePermissions(expected, guardArgs), timeoutMs),
     aistoreNamespaces,
     namespaceLabels,
     namespacesUnanswered,
