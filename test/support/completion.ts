@@ -18,7 +18,8 @@ _ais_guard; printf '%s\\n' "\${COMPREPLY[@]}"`;
 export const hasZsh = !spawnSync('zsh', ['-f', '-c', 'true']).error;
 
 /**
- * What zsh offers for `words`, zsh's completion builtins stubbed to print what they are given;
+ * What zsh offers for `words`, zsh's completion builtins stubbed to print what they are given
+ * (compset too: "compset -P *=" is the prefix it takes off a --flag=value word before completing);
  * `compdef: true` prints the script's own compdef registration first.
  */
 export function zshComplete(script: string, words: string[], { compdef = false } = {}): string[] {
@@ -28,6 +29,7 @@ export function zshComplete(script: string, words: string[], { compdef = false }
       '-f',
       '-c',
       `compdef() { ${compdef ? 'print "compdef $*"' : ':'} }
+compset() { print -r -- "compset $*" }
 compadd() { [[ $1 == -a ]] && print -l -- \${(P)2} }
 _describe() { print -l \${(P)4} }
 _files() { print _files }
