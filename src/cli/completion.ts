@@ -175,7 +175,7 @@ export function zshScript(commands: Spec[]): string {
         `      case $words[3] in`,
         subs,
         `      esac`,
-        `      case $words[CURRENT-1] in`,
+        `      case $flag in`,
         choices,
         `      esac`,
         `      ;;`,
@@ -195,13 +195,24 @@ ${described}
     _describe -t commands 'ais-guard command' commands
     return
   fi
+  # The flag whose value is being typed: the word before, or in --flag=value the part before "=".
+  local flag=$words[CURRENT-1] inline=""
+  if [[ $words[CURRENT] == -*=* ]]; then
+    flag=\${words[CURRENT]%%=*}
+    inline=1
+  fi
   case $words[2] in
 ${cases}
   esac
+  if [[ -n $inline ]]; then
+    # zsh, unlike bash, keeps "--flag=" in the word: take it off, then complete the value.
+    (( \${valued[(Ie)$flag]} )) || return
+    compset -P '*='
+  fi
   # A flag's value: one of its words, else a file name.
   if (( \${#choices} > 0 )); then
     compadd -a choices
-  elif (( \${valued[(Ie)$words[CURRENT-1]]} )); then
+  elif (( \${valued[(Ie)$flag]} )); then
     _files
   elif [[ $words[CURRENT] == -* ]]; then
     compadd -a flags
