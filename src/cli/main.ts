@@ -82,7 +82,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   const loaded = await load();
   try {
-    return await loaded.run(rest, io);
+    return await loaded.run(shortEquals(rest, loaded.flags), io);
   } catch (err) {
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options:
     // one line naming the flag and where the valid ones are listed. Every command's parser is
@@ -115,6 +115,23 @@ export function parseArgsReason(message: string): string {
   const what = first.split(/(?<=')\. /)[0]!.replace(/\.$/, '');
   const dash = /\buse ('[^']*'(?: or '[^']*')?)/.exec(rest.join(' '));
   return dash ? `${what} (a value that starts with a dash is given as ${dash[1]})` : what;
+}
+
+/**
+ * `-o=json` read as kubectl (pflag) reads it, `-o json`: Node's parseArgs takes the "=" for the
+ * value's first character ('unknown output "=json"'), and `kubectl ais-guard ... -o=<TAB>` completes
+ * to that form. Only a short option that takes a value, with a value after the "=", before "--".
+ */
+export function shortEquals(argv: string[], flags: ParseArgsOptionsConfig = {}): string[] {
+  const valued = new Set(
+    Object.values(flags).flatMap((o) => (o.type === 'string' && o.short ? [o.short] : [])),
+  );
+  const end = argv.indexOf('--');
+  return argv.map((arg, i) => {
+    if (end !== -1 && i > end) return arg;
+    const m = /^-([^-=])=(.+)$/s.exec(arg);
+    return m && valued.has(m[1]!) ? `-${m[1]}${m[2]}` : arg;
+  });
 }
 
 /**
