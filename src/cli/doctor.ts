@@ -34,8 +34,8 @@ Options:
   -h, --help              this help
 
 Exit codes: 0 nothing to fix, 1 a check failed (or warned, with --strict),
-2 could not run (usage, no kubeconfig, apiserver unreachable or credentials refused), or nothing
-failed but the apiserver did not answer some reads (429 or 5xx, after retrying as kubectl does).`;
+2 could not run (usage, no kubeconfig, apiserver unreachable or credentials refused, the server
+not an apiserver), or nothing failed but the apiserver did not answer some reads (429 or 5xx, after retrying as kubectl does).`;
 
 export const FLAGS = {
   overlay: { type: 'string', default: 'base' },

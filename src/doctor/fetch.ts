@@ -65,11 +65,23 @@ const aborted = (err: unknown) => (err as Error | undefined)?.name === 'AbortErr
  * rest/request.go checkWait): a throttled apiserver (API Priority and Fairness) is no refusal. One
  * that still does not answer is said so (unanswered), not taken for a missing right.
  */
-async function getWithin<T>(kc: KubeConfig, path: string, timeoutMs: number): Promise<Fetched<T>> {
+async function getWithin<T>(
+  kc: KubeConfig,
+  path: string,
+  timeoutMs: number,
+  { first = false } = {},
+): Promise<Fetched<T>> {
   try {
     return found((await getJsonPatiently(kc, path, { timeoutMs })) as T);
   } catch (err) {
     if (err instanceof KubeRequestError) {
+      // An apiserver answers a GET of a missing object of a built-in resource with a Status. A bare
+      // 404 to the first read is something else at that address (a proxy URL without its cluster
+      // path, a load balancer's default backend): every later "not found" would be a false finding.
+      if (err.statusCode === 404 && first && !err.kubernetesStatus)
+        throw new CannotRun(
+          `${kc.getCurrentCluster()?.server ?? 'the server'} answered 404 to GET ${path} without a Kubernetes Status: it is not an apiserver (check the kubeconfig's server URL)`,
+        );
       if (err.statusCode === 404) return absent();
       if (err.statusCode === 401) throw new CannotRun(err.message);
       const status = err.message.replace(/^GET \S+: /, '');
@@ -240,8 +252,10 @@ export async function fetchSnapshot(
   const get: Get = (kc, path) => getWithin(kc, path, timeoutMs);
   const configs: Snapshot['configs'] = {};
   const kinds = [...expected.configs, ...expected.notRendered];
-  for (const { kind, name } of kinds)
-    configs[kind] = await get<WebhookConfiguration>(kc, CONFIG_PATHS[kind] + enc(name));
+  for (const [i, { kind, name }] of kinds.entries())
+    configs[kind] = await getWithin<WebhookConfiguration>(kc, CONFIG_PATHS[kind] + enc(name), timeoutMs, {
+      first: i === 0,
+    });
 
   const services: Snapshot['services'] = {};
   const probes: Snapshot['probes'] = {};

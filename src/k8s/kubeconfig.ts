@@ -109,6 +109,11 @@ export class KubeRequestError extends Error {
     readonly statusCode: number,
     /** The answer's Retry-After in seconds, when it gave one (a 429 of API Priority and Fairness). */
     readonly retryAfterSeconds?: number,
+    /**
+     * The body was a Kubernetes Status object, as an apiserver answers: a 404 without one came
+     * from something else at the server's address (a proxy, a load balancer's default backend).
+     */
+    readonly kubernetesStatus = false,
   ) {
     super(message);
     this.name = 'KubeRequestError';
@@ -222,6 +227,7 @@ export async function getJson(kc: KubeConfig, path: string, options: GetOptions 
                 `GET ${path}: ${status} ${statusMessage(text, res.statusMessage)}`,
                 status,
                 retryAfter(res.headers['retry-after']),
+                isStatus(text),
               ),
             );
             return;
@@ -238,6 +244,15 @@ export async function getJson(kc: KubeConfig, path: string, options: GetOptions 
     req.on('error', reject);
     req.end();
   });
+}
+
+/** Whether a body is a Kubernetes Status object (`kind: Status`). */
+function isStatus(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { kind?: unknown } | null)?.kind === 'Status';
+  } catch {
+    return false;
+  }
 }
 
 /** The apiserver explains failures in a Status object; fall back to the HTTP reason phrase. */
