@@ -28,8 +28,11 @@ export function checkWebhookConfigurations(snapshot: Snapshot, expected: Expecte
       findings.push({
         status: missing ? 'fail' : 'warn',
         message: missing ? `${label} is missing` : couldNotRead(label, got),
+        // validate-only explains a missing mutating configuration only beside a validating one.
         fix: missing
-          ? want.kind === 'MutatingWebhookConfiguration' && expected.overlay === 'base'
+          ? want.kind === 'MutatingWebhookConfiguration' &&
+            expected.overlay === 'base' &&
+            snapshot.configs.ValidatingWebhookConfiguration?.ok
             ? `${hint} (or, for an install without mutation, run doctor --overlay validate-only)`
             : hint
           : readFix(got, CONFIG_RIGHT),
