@@ -34,6 +34,19 @@ export function readyEndpoints(service: Service, port: number, slices: EndpointS
   return addresses.size;
 }
 
+/**
+ * What the webhooks calling a Service with no ready guard do right now: the Fail ones (unset is
+ * Fail, the API default) refuse every request they are sent, the Ignore ones admit it unchecked.
+ */
+function whileDown(calling: { entry: { name: string; failurePolicy?: string } }[]): string {
+  const failing = calling
+    .filter(({ entry }) => (entry.failurePolicy ?? 'Fail') === 'Fail')
+    .map((e) => e.entry.name);
+  return failing.length > 0
+    ? `failurePolicy Fail: ${list(failing)} refuse what they are sent until a guard is ready (docs/deploy.md "failurePolicy")`
+    : 'every webhook is Ignore: what they select is admitted unchecked (docs/deploy.md "failurePolicy")';
+}
+
 export function checkWebhookService(snapshot: Snapshot, expected: Expected): CheckResult {
   const entries = liveEntries(snapshot, expected);
   if (entries.length === 0)
@@ -140,7 +153,12 @@ export function checkWebhookService(snapshot: Snapshot, expected: Expected): Che
     if (ready === 0)
       findings.push({
         status: 'fail',
-        message: `Service ${keyOf(ref)} has no ready endpoints: no guard pod is running and ready`,
+        message: `Service ${keyOf(ref)} has no ready endpoints: no guard pod is running and ready; ${whileDown(
+          entries.filter(({ entry: e }) => {
+            const s = e.clientConfig?.service;
+            return !e.clientConfig?.url && s && keyOf(s) === keyOf(ref) && (s.port ?? 443) === port;
+          }),
+        )}`,
         // render --name renames the Deployment and sets app.kubernetes.io/instance to the name
         // (src/deploy/transform.ts, renameInstall); a chart release's instance label is its own.
         fix: `kubectl -n ${ref.namespace} get pods,endpointslices -l app.kubernetes.io/name=ais-guard${
