@@ -10,6 +10,13 @@ import type { Probe } from './types.js';
 export function probe(url: string, timeoutMs = 5_000): Promise<Probe> {
   return new Promise((resolve) => {
     let certPem = '';
+    // `timeout` below is the socket's idle time: a body that trickles in a byte at a time never
+    // reaches it. The whole probe has the deadline too; destroying the request ends it by 'error'.
+    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const done = (answer: Probe) => {
+      clearTimeout(deadline);
+      resolve(answer);
+    };
     const req = request(
       url,
       { method: 'GET', rejectUnauthorized: false, agent: false, timeout: timeoutMs },
@@ -22,9 +29,9 @@ export function probe(url: string, timeoutMs = 5_000): Promise<Probe> {
         res.on('end', () => {
           const status = res.statusCode ?? 0;
           const notReady = status === 200 ? undefined : failedChecks(Buffer.concat(body).toString('utf8'));
-          resolve({ ok: true, status, certPem, ...(notReady && { notReady }) });
+          done({ ok: true, status, certPem, ...(notReady && { notReady }) });
         });
-        res.on('error', (err) => resolve({ ok: false, reason: err.message }));
+        res.on('error', (err) => done({ ok: false, reason: err.message }));
       },
     );
     req.on('socket', (socket) =>
@@ -35,7 +42,7 @@ export function probe(url: string, timeoutMs = 5_000): Promise<Probe> {
       }),
     );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (err) => resolve({ ok: false, reason: err.message }));
+    req.on('error', (err) => done({ ok: false, reason: err.message }));
     req.end();
   });
 }
