@@ -11,10 +11,22 @@ import { fixture } from '../support/fixtures.js';
 
 describe('-o=json is -o json', () => {
   it.each([
-    [['rules', '-o=json'], ['rules', '-o', 'json']],
-    [['rules', 'explain', 'pvc-name', '-o=json'], ['rules', 'explain', 'pvc-name', '-o', 'json']],
-    [['check', '-o=json', fixture('01')], ['check', '-o', 'json', fixture('01')]],
-    [['check', '-o=sarif', '-f=' + fixture('02')], ['check', '-o', 'sarif', '-f', fixture('02')]],
+    [
+      ['rules', '-o=json'],
+      ['rules', '-o', 'json'],
+    ],
+    [
+      ['rules', 'explain', 'pvc-name', '-o=json'],
+      ['rules', 'explain', 'pvc-name', '-o', 'json'],
+    ],
+    [
+      ['check', '-o=json', fixture('01')],
+      ['check', '-o', 'json', fixture('01')],
+    ],
+    [
+      ['check', '-o=sarif', '-f=' + fixture('02')],
+      ['check', '-o', 'sarif', '-f', fixture('02')],
+    ],
   ])('%j', async (withEquals, spaced) => {
     const a = await cli(withEquals);
     const b = await cli(spaced);
