@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { OVERLAYS, type Overlay } from '../deploy/index.js';
 import { paintFor } from './colour.js';
 import { requireKubeConfig } from './kubeconfig.js';
-import { LABEL, SERVICE_NAME } from './names.js';
+import { NAMESPACE_NAME, SERVICE_NAME, SERVICE_NAME_RULE } from '../k8s/names.js';
 import { UsageError, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 import { VERSION } from './version.js';
 
@@ -60,12 +60,10 @@ function options(argv: string[]) {
     throw new UsageError(`unknown overlay "${values.overlay}" (use ${OVERLAYS.join(', ')})`);
   // As render checks them: a name no namespace or install can have read every object as missing,
   // and the fix printed was a render command render refuses.
-  if (!LABEL.test(values.namespace))
+  if (!NAMESPACE_NAME.test(values.namespace))
     throw new UsageError(`--namespace "${values.namespace}" is not a valid namespace name`);
   if (!SERVICE_NAME.test(values.name))
-    throw new UsageError(
-      `--name "${values.name}" is not a valid Service name (lower-case letters, digits and "-", a letter first, at most 63)`,
-    );
+    throw new UsageError(`--name "${values.name}" is not a valid Service name (${SERVICE_NAME_RULE})`);
   return { ...values, overlay: values.overlay as Overlay };
 }
 

@@ -20,7 +20,6 @@ import {
   type Overlay,
 } from '../deploy/index.js';
 import { HOSTNAME } from './certs.js';
-import { LABEL, SERVICE_NAME } from './names.js';
 import { UsageError, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
 // For callers that found it here first; src/deploy/index.js is its home.
