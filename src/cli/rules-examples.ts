@@ -38,7 +38,7 @@ function aistore(targetSpec: Record<string, unknown> = {}, spec: Record<string, 
     spec: {
       nodeImage: 'aistorage/aisnode:v3.30',
       // A state storage and every port: what the operator's spec checks ask (operator-refuses-spec).
-      hostpathPrefix: '/etc/ais',
+      stateStorage: { hostPath: { prefix: '/etc/ais' } },
       proxySpec: { size: 1, ...PORTS(51080) },
       targetSpec: { size: 2, ...PORTS(51081), mounts: [DATA_MOUNT], ...targetSpec },
       ...spec,
