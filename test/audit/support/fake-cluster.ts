@@ -34,6 +34,8 @@ export class FakeCluster {
   readonly failing: Record<string, number> = {};
   /** Paths starting with a key answer 429 that many times first (storage still starting). */
   readonly busy: Record<string, number> = {};
+  /** Paths starting with one of these are taken and never answered (a half-open connection). */
+  readonly unanswered: string[] = [];
   readonly applied: { path: string; contentType?: string; body: KubeObject }[] = [];
   pageSize = 2;
   private readonly server = createServer((req, res) => void this.handle(req, res));
@@ -95,6 +97,7 @@ export class FakeCluster {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
+    if (this.unanswered.some((prefix) => path.startsWith(prefix))) return;
     const failing = Object.keys(this.failing).find((prefix) => path.startsWith(prefix));
     if (failing)
       return this.json(res, this.failing[failing]!, {
