@@ -5,12 +5,8 @@
 // serves is asked first, and a missing one is said before anything is written (no half-done batch).
 // A report the apiserver refuses then (a namespace being deleted, a quota, a tenant's admission
 // policy) is that report's failure only: the others are still written, as `kubectl apply -f` does.
-import {
-  KubernetesObjectApi,
-  PatchStrategy,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import { PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { gaveUp, objectApiWithin } from '../k8s/deadline.js';
 import { getJsonPatiently, KubeRequestError, patiently } from '../k8s/kubeconfig.js';
 import { LABELS, REPORT_NAME, type ReportScopes } from './policy-report.js';
 import {
@@ -70,13 +66,24 @@ export interface Applied {
 }
 
 /**
+ * How long one request of the apply may go unanswered: the apiserver's own --request-timeout
+ * (60 s by default), which bounds its admission webhooks too, so a slow but working apiserver is
+ * never given up on before it would answer itself.
+ */
+const APPLY_TIMEOUT_MS = 60_000;
+
+/**
  * Applies each report on its own, in turn, each asked again on 429 (patiently: server-side apply of
  * the same object may be sent twice). One refused does not stop the rest: the reports are in
  * namespace order, and one tenant's namespace being deleted would otherwise leave every later
- * namespace's report, and the cluster one, stale for good.
+ * namespace's report, and the cluster one, stale for good. Nor does one left unanswered.
  */
-export async function applyReports(kc: KubeConfig, reports: Record<string, unknown>[]): Promise<Applied[]> {
-  const client = KubernetesObjectApi.makeApiClient(kc);
+export async function applyReports(
+  kc: KubeConfig,
+  reports: Record<string, unknown>[],
+  timeoutMs = APPLY_TIMEOUT_MS,
+): Promise<Applied[]> {
+  const client = objectApiWithin(kc, timeoutMs);
   const outcomes: Applied[] = [];
   for (const report of reports as unknown as KubernetesObject[]) {
     try {
@@ -85,7 +92,8 @@ export async function applyReports(kc: KubeConfig, reports: Record<string, unkno
       );
       outcomes.push({ name: nameOf(report) });
     } catch (error) {
-      outcomes.push({ name: nameOf(report), error });
+      const unanswered = gaveUp(error) && new Error(`no answer within ${timeoutMs / 1000} s`);
+      outcomes.push({ name: nameOf(report), error: unanswered || error });
     }
   }
   return outcomes;

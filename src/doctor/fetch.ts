@@ -5,6 +5,7 @@
 // proxy does not show the backend's certificate, and a laptop cannot reach pod IPs.
 import * as k8s from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { answerWithin, gaveUp } from '../k8s/deadline.js';
 import { apiserverUnavailable, getJsonPatiently, KubeRequestError, patiently } from '../k8s/kubeconfig.js';
 import { containerArgs, livePermissions, mountedSecret, type DeploymentSpec } from './expected.js';
 import { probe } from './probe.js';
@@ -38,27 +39,6 @@ export interface FetchOptions {
   /** How long one request (a GET or a review) may stay unanswered; 15 s by default. */
   timeoutMs?: number;
 }
-
-/**
- * client-node's generated clients have no timeout of their own: an apiserver that takes a review
- * and never answers it (a half-open connection after a load balancer failed over, a hung
- * authorizer webhook) held doctor for good. Each request gets a signal that aborts it.
- */
-const within = (timeoutMs: number): k8s.ConfigurationOptions => ({
-  middleware: [
-    {
-      pre: (request) => {
-        request.setSignal(AbortSignal.timeout(timeoutMs));
-        return new k8s.Observable(Promise.resolve(request));
-      },
-      post: (response) => new k8s.Observable(Promise.resolve(response)),
-    },
-  ],
-  middlewareMergeStrategy: 'append',
-});
-
-/** node-fetch's error for a request its signal aborted (here: only `within`'s timeout). */
-const aborted = (err: unknown) => (err as Error | undefined)?.name === 'AbortError';
 
 /**
  * GET, asked again as audit asks (getJsonPatiently: 429, and 5xx with Retry-After, as client-go
@@ -147,7 +127,7 @@ async function askAll(
     try {
       out.push({ permission, allowed: await patiently(() => ask(permission)) });
     } catch (err) {
-      if (aborted(err)) return { reason: `no answer within ${timeoutMs} ms`, unanswered: true };
+      if (gaveUp(err)) return { reason: `no answer within ${timeoutMs} ms`, unanswered: true };
       return err instanceof k8s.ApiException
         ? { reason: `${err.code}`, unanswered: apiserverUnavailable(err.code) }
         : { reason: (err as Error).message, unanswered: false };
@@ -168,7 +148,7 @@ async function accessOf(
   timeoutMs: number,
 ): Promise<Snapshot['access']> {
   const api = kc.makeApiClient(k8s.AuthorizationV1Api);
-  const options = within(timeoutMs);
+  const options = answerWithin(timeoutMs);
   const user = `system:serviceaccount:${expected.namespace}:${expected.serviceAccount}`;
   const groups = [
     'system:serviceaccounts',

@@ -1,0 +1,49 @@
+// A deadline for the requests client-node's own clients send. Those clients (the generated APIs and
+// KubernetesObjectApi) have no timeout of their own: an apiserver that takes a request and never
+// answers it (a half-open connection after a load balancer failed over, a hung authorizer webhook)
+// held doctor, and held `audit --apply` in its CronJob, for good. The plain GETs of kubeconfig.ts
+// have a socket timeout instead.
+import {
+  createConfiguration,
+  KubernetesObjectApi,
+  Observable,
+  ServerConfiguration,
+  type ConfigurationOptions,
+  type KubeConfig,
+  type ObservableMiddleware,
+} from '@kubernetes/client-node';
+
+/** Aborts each request it sees `timeoutMs` after it is sent. */
+const deadline = (timeoutMs: number): ObservableMiddleware => ({
+  pre: (request) => {
+    request.setSignal(AbortSignal.timeout(timeoutMs));
+    return new Observable(Promise.resolve(request));
+  },
+  post: (response) => new Observable(Promise.resolve(response)),
+});
+
+/** Options for one call of a generated API client: the request is given up after `timeoutMs`. */
+export const answerWithin = (timeoutMs: number): ConfigurationOptions => ({
+  middleware: [deadline(timeoutMs)],
+  middlewareMergeStrategy: 'append',
+});
+
+/**
+ * A KubernetesObjectApi whose every request, the discovery of a kind's resource included, is given
+ * up after `timeoutMs`. Its methods take no per-call middleware (they send with the client's own
+ * configuration), so the deadline is built into that, as KubeConfig.makeApiClient builds it otherwise.
+ */
+export function objectApiWithin(kc: KubeConfig, timeoutMs: number): KubernetesObjectApi {
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) throw new Error('the kubeconfig has no current cluster');
+  return new KubernetesObjectApi(
+    createConfiguration({
+      baseServer: new ServerConfiguration(server, {}),
+      authMethods: { default: kc },
+      middleware: [deadline(timeoutMs)],
+    }),
+  );
+}
+
+/** Whether a request failed because its deadline passed (node-fetch's error for an aborted signal). */
+export const gaveUp = (err: unknown): boolean => (err as Error | undefined)?.name === 'AbortError';
