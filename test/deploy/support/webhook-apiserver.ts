@@ -28,6 +28,8 @@ export interface WebhookApiserver<T> {
   beforePatch?: (path: string) => void;
   /** Every request answered 503 while set. */
   down: boolean;
+  /** Every request taken and never answered while set (a half-open connection). */
+  silent: boolean;
   /** A client configuration for this server. */
   kc: k8s.KubeConfig;
 }
@@ -39,13 +41,20 @@ function status(res: http.ServerResponse, code: number, message: string) {
 
 /** Registers the stand-in's start and stop with the test file's hooks; `kc` is set once it listens. */
 export function webhookApiserver<T extends object>(): WebhookApiserver<T> {
-  const api: WebhookApiserver<T> = { objects: new Map(), seen: [], down: false, kc: new k8s.KubeConfig() };
+  const api: WebhookApiserver<T> = {
+    objects: new Map(),
+    seen: [],
+    down: false,
+    silent: false,
+    kc: new k8s.KubeConfig(),
+  };
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       api.seen.push({ method: req.method ?? '', path, contentType: req.headers['content-type'] });
+      if (api.silent) return;
       if (api.down) return status(res, 503, 'the server is currently unable to handle the request');
       const object = api.objects.get(path);
       if (!object) return status(res, 404, `${path} not found`);
