@@ -6,7 +6,7 @@
 // A report the apiserver refuses then (a namespace being deleted, a quota, a tenant's admission
 // policy) is that report's failure only: the others are still written, as `kubectl apply -f` does.
 import { PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { gaveUp, objectApiWithin } from '../k8s/deadline.js';
+import { failureOf, gaveUp, objectApiWithin } from '../k8s/deadline.js';
 import { getJsonPatiently, KubeRequestError, patiently } from '../k8s/kubeconfig.js';
 import { LABELS, REPORT_NAME, type ReportScopes } from './policy-report.js';
 import {
@@ -92,8 +92,10 @@ export async function applyReports(
       );
       outcomes.push({ name: nameOf(report) });
     } catch (error) {
-      const unanswered = gaveUp(error) && new Error(`no answer within ${timeoutMs / 1000} s`);
-      outcomes.push({ name: nameOf(report), error: unanswered || error });
+      outcomes.push({
+        name: nameOf(report),
+        error: gaveUp(error) ? new Error(failureOf(error, timeoutMs)) : error,
+      });
     }
   }
   return outcomes;

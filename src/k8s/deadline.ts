@@ -47,3 +47,7 @@ export function objectApiWithin(kc: KubeConfig, timeoutMs: number): KubernetesOb
 
 /** Whether a request failed because its deadline passed (node-fetch's error for an aborted signal). */
 export const gaveUp = (err: unknown): boolean => (err as Error | undefined)?.name === 'AbortError';
+
+/** Why a request failed, on one line: its deadline, said as such, or the error's own message. */
+export const failureOf = (err: unknown, timeoutMs: number): string =>
+  gaveUp(err) ? `no answer within ${timeoutMs / 1000} s` : (err as Error).message;

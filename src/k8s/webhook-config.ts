@@ -3,6 +3,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { nextCaBundle, ourCertificates, type BundleChange, type BundleStep } from './ca-bundle.js';
+import { answerWithin, failureOf } from './deadline.js';
 
 export interface WebhookConfigNames {
   validating: string;
@@ -39,6 +40,12 @@ export function caBundlePatch(config: Webhooks, change: BundleChange): JsonPatch
 // 409 conflict, 422 failed `test` op: someone edited the object between our read and our patch.
 const RETRYABLE = new Set([409, 422]);
 const ATTEMPTS = 3;
+/**
+ * How long one read or patch may go unanswered. The keeper runs its writes and rechecks one after
+ * another, so one request held for good (a half-open connection) would stop them all; the failure
+ * is retried with backoff as any other.
+ */
+const TIMEOUT_MS = 30_000;
 
 /** Brings one configuration to the change; true when it wrote. */
 async function patchOne(
@@ -46,7 +53,7 @@ async function patchOne(
   read: () => Promise<Webhooks>,
   patch: (ops: JsonPatchOp[]) => Promise<unknown>,
   change: () => BundleChange,
-  optional = false,
+  { optional = false, timeoutMs }: { optional?: boolean; timeoutMs: number },
 ): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     let step = 'reading';
@@ -64,7 +71,7 @@ async function patchOne(
       return true;
     } catch (err) {
       const retry = err instanceof k8s.ApiException && RETRYABLE.has(err.code) && attempt < ATTEMPTS;
-      if (!retry) throw new Error(`${step} ${what}: ${(err as Error).message}`, { cause: err });
+      if (!retry) throw new Error(`${step} ${what}: ${failureOf(err, timeoutMs)}`, { cause: err });
     }
   }
 }
@@ -79,27 +86,33 @@ export async function patchCaBundle(
   names: WebhookConfigNames,
   caPem: string,
   step: BundleStep,
-  { retired, clock = () => new Date() }: { retired?: ReadonlySet<string>; clock?: () => Date } = {},
+  {
+    retired,
+    clock = () => new Date(),
+    timeoutMs = TIMEOUT_MS,
+  }: { retired?: ReadonlySet<string>; clock?: () => Date; timeoutMs?: number } = {},
 ): Promise<boolean> {
   ourCertificates(caPem);
   const change = () => ({ caPem, step, retired, now: clock() });
   const api = kc.makeApiClient(k8s.AdmissionregistrationV1Api);
+  const within = answerWithin(timeoutMs);
   // The generated client picks JSON patch by default; say so, so a client upgrade cannot change it.
-  const jsonPatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch);
+  const jsonPatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch, within);
   const validating = await patchOne(
     `ValidatingWebhookConfiguration ${names.validating}`,
-    () => api.readValidatingWebhookConfiguration({ name: names.validating }),
+    () => api.readValidatingWebhookConfiguration({ name: names.validating }, within),
     (body) => api.patchValidatingWebhookConfiguration({ name: names.validating, body }, jsonPatch),
     change,
+    { timeoutMs },
   );
   const mutating = await patchOne(
     `MutatingWebhookConfiguration ${names.mutating}`,
-    () => api.readMutatingWebhookConfiguration({ name: names.mutating }),
+    () => api.readMutatingWebhookConfiguration({ name: names.mutating }, within),
     (body) => api.patchMutatingWebhookConfiguration({ name: names.mutating, body }, jsonPatch),
     change,
     // Absent in a validate-only install (deploy/overlays/validate-only, mutatingWebhook.enabled
     // false in the chart): nothing to keep current. The validating one must exist.
-    true,
+    { optional: true, timeoutMs },
   );
   return validating || mutating;
 }
