@@ -36,7 +36,8 @@ Options:
 
 Exit codes: 0 nothing to fix, 1 a check failed (or warned, with --strict),
 2 could not run (usage, no kubeconfig, apiserver unreachable or credentials refused, the server
-not an apiserver), or nothing failed but the apiserver did not answer some reads (429 or 5xx, after retrying as kubectl does).`;
+not an apiserver), or nothing failed but the apiserver did not answer some reads (429 or 5xx, after
+retrying as kubectl does) or refused the webhook configurations themselves (403: nothing was checked).`;
 
 export const FLAGS = {
   overlay: { type: 'string', default: 'base' },
@@ -75,7 +76,8 @@ export async function runDoctor(argv: string[], io: Io): Promise<number> {
   }
   const kc = await requireKubeConfig(opts.kubeconfig);
   const doctor = await import('../doctor/index.js');
-  const { fetchSnapshot, unansweredReads, CannotRun } = await import('../doctor/fetch.js');
+  const { configurationsRefused, fetchSnapshot, unansweredReads, CannotRun } =
+    await import('../doctor/fetch.js');
   const expected = await doctor.expectedInstall(opts.overlay, opts.namespace, opts.name);
   let snapshot;
   try {
@@ -105,6 +107,12 @@ export async function runDoctor(argv: string[], io: Io): Promise<number> {
     io.stderr.write(
       `ais-guard doctor: not everything was checked: the apiserver did not answer for ${unanswered.join(', ')}\n`,
     );
+    return 2;
+  }
+  // With --strict too: the warns it makes are not about the install, which was never seen.
+  const refused = configurationsRefused(snapshot, expected);
+  if (refused && !results.some((r) => r.status === 'fail')) {
+    io.stderr.write(`ais-guard doctor: not checked: ${refused}\n`);
     return 2;
   }
   return code;

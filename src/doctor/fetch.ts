@@ -311,6 +311,20 @@ export async function fetchSnapshot(
 }
 
 /**
+ * Why doctor's user could not read the guard's webhook configurations (a 403, not a 404): every
+ * check starts from them, so nothing was checked, and doctor exits 2 as for refused credentials
+ * (src/cli/doctor.ts) rather than 0 on the warns alone. Undefined when they were read or are absent.
+ */
+export function configurationsRefused(snapshot: Snapshot, expected: Expected): string | undefined {
+  const refused = expected.configs.flatMap(({ kind, name }) => {
+    const got = snapshot.configs[kind];
+    return got && !got.ok && !got.absent && !got.unanswered ? [{ label: `${kind} ${name}`, got }] : [];
+  });
+  if (refused.length === 0) return undefined;
+  return `could not read ${refused.map((r) => r.label).join(', ')} (${refused[0]!.got.reason})`;
+}
+
+/**
  * What the apiserver did not answer (429 or 5xx after the retries), by what was asked: the checks
  * that needed it warn, and doctor then exits 2 rather than 0 (src/cli/doctor.ts).
  */

@@ -18,6 +18,8 @@ it('webhook configurations forbidden: the checks still print, one line says noth
     /^ais-guard doctor: not checked: could not read ValidatingWebhookConfiguration ais-guard, MutatingWebhookConfiguration ais-guard \(403[^\n]*\n$/,
   );
   expect(r.code).toBe(2);
+  // --strict counts warnings: these say nothing of the install, which doctor never saw.
+  expect((await cli(['doctor', '--kubeconfig', kubeconfig, '--strict'])).code).toBe(2);
 });
 
 it('only the AIStore CRD forbidden: a warn, and still exit 0 (the install itself was checked)', async () => {
