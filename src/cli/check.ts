@@ -183,7 +183,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   const { sources, manifests, errors, notes } = opts['allow-empty'] ? nonObjectsAsNotes(loaded) : loaded;
   errors.push(
     ...namespaceMismatches(manifests, opts.namespace),
-    ...duplicates(manifests, judgeOptions.contextPerArgument),
+    ...duplicates(manifests, judgeOptions.contextPerArgument, opts.namespace),
   );
   if (opts.base !== undefined) {
     const base = await loadBase(opts.base, opts.paths, opts.limits, judgeOptions.contextPerArgument);

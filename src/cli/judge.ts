@@ -104,20 +104,22 @@ function perFolderHint(firstFile: string, file: string): string {
   return `; separate clusters? judge each folder as its own: --context-per-dir ${parent}*${sep}`;
 }
 
-/** The same kind/namespace/name twice in one context: the verdict would depend on argument order. */
-export function duplicates(manifests: Manifest[], perArgument = false): LoadError[] {
+/** The same kind/namespace/name twice in one context (after -n): the verdict would depend on argument order. */
+export function duplicates(manifests: Manifest[], perArgument = false, namespace?: string): LoadError[] {
   const errors: LoadError[] = [];
   for (const group of contextsOf(manifests, perArgument)) {
     const seen = new Map<string, Manifest>();
     for (const m of group) {
-      const id = identityOf(m.object);
+      // As judged: with -n, an object that names no namespace is in it (a copy that names it is the same object).
+      const object = inNamespace(m.object, namespace);
+      const id = identityOf(object);
       if (id === undefined) continue;
       const first = seen.get(id);
       if (!first) {
         seen.set(id, m);
         continue;
       }
-      const ns = m.object.metadata?.namespace;
+      const ns = object.metadata?.namespace;
       errors.push({
         file: m.source.file,
         line: m.line,
