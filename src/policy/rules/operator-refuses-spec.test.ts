@@ -93,6 +93,29 @@ const rows: Row[] = [
     object: cr((s) => (s.size = 0)),
     expect: {},
   },
+  // An integer past int32 is an "integer" to the CRD (Kubernetes before 1.36 does not hold format
+  // int32 to its range: kube-openapi numberValidator), but no *int32 to the operator's decoder
+  // (AIStoreSpec.Size, DaemonSpec.Size): the CR cannot be read at all. The size checks then leave it.
+  {
+    name: 'a targetSpec.size past int32',
+    object: cr((s) => (s.targetSpec.size = 2147483648)),
+    expect: {
+      warn: [/^spec.targetSpec.size 2147483648 is more than the 2147483647 the operator's int32 holds/],
+    },
+  },
+  {
+    name: 'a spec.size past int32 with a daemon size unset: the decoding, not the size, is named',
+    object: cr((s) => {
+      delete s.proxySpec.size;
+      s.size = 3000000000;
+    }),
+    expect: { warn: [/^spec.size 3000000000 is more than the 2147483647/] },
+  },
+  {
+    name: 'the largest int32 is a size',
+    object: cr((s) => (s.targetSpec.size = 2147483647)),
+    expect: {},
+  },
   {
     name: 'a size the CRD refuses as no integer is left to the apiserver',
     object: cr((s) => {
@@ -146,6 +169,38 @@ const rows: Row[] = [
       delete s.stateStorage;
       s.stateStorageClass = '';
     }),
+    expect: {},
+  },
+  {
+    name: 'the legacy hostpathPrefix alone, even empty (a set *string)',
+    object: cr((s) => {
+      delete s.stateStorage;
+      s.hostpathPrefix = '';
+    }),
+    expect: {},
+  },
+  {
+    name: 'a shutdown with the legacy stateStorageClass (no emptyDir)',
+    object: cr((s) => {
+      delete s.stateStorage;
+      s.stateStorageClass = 'sc';
+      s.shutdownCluster = true;
+    }),
+    expect: {},
+  },
+  // The apiserver prunes a key the CRD does not name, case-sensitively, and the operator decodes
+  // case-sensitively (sigs.k8s.io/json), so "Size" is no size, unlike to encoding/json.
+  {
+    name: 'spec.Size is not spec.size',
+    object: cr((s) => {
+      delete s.targetSpec.size;
+      s.Size = 3;
+    }),
+    expect: { warn: [/^spec.size is not set and spec.targetSpec.size is not set/] },
+  },
+  {
+    name: 'targetSpec.Size 0 is no size beside targetSpec.size',
+    object: cr((s) => (s.targetSpec.Size = 0)),
     expect: {},
   },
   {
@@ -204,6 +259,23 @@ const rows: Row[] = [
       warn: [/^spec.targetSpec has no port .* at servicePort 0, portPublic 65536, portIntraControl unset/],
     },
   },
+  // strconv.Atoi as IntValue calls it (checked against the operator's ValidateSpec): no spaces, no
+  // hex, no "_", no other digits than ASCII; leading zeros and a sign are fine.
+  ...[' 51081', '0x10', '', '5_1081', '٥١٠٨١'].map((port) => ({
+    name: `port ${JSON.stringify(port)} is 0 to the operator`,
+    object: cr((s) => (s.targetSpec.servicePort = port)),
+    expect: { warn: [/^spec.targetSpec has no port number from 1 to 65535 at servicePort/] },
+  })),
+  ...['-1', '65536'].map((port) => ({
+    name: `port ${JSON.stringify(port)} is out of range`,
+    object: cr((s) => (s.targetSpec.servicePort = port)),
+    expect: { warn: [/^spec.targetSpec has no port number from 1 to 65535 at servicePort/] },
+  })),
+  ...['051081', '+000000000000000051081'].map((port) => ({
+    name: `port ${JSON.stringify(port)} is 51081`,
+    object: cr((s) => (s.targetSpec.servicePort = port)),
+    expect: {},
+  })),
   {
     name: 'port 65535',
     object: cr((s) => (s.targetSpec.portIntraData = 65535)),
@@ -218,6 +290,22 @@ const rows: Row[] = [
       s.configToUpdate = { net: { http: { server_crt: '/x/crt', client_ca_tls: '', use_https: true } } };
     }),
     expect: { warn: [/^spec.tls is set and so is configToUpdate.net.http server_crt, client_ca_tls/] },
+  },
+  {
+    name: 'spec.tls {} with an empty server_key: both pointers are set',
+    object: cr((s) => {
+      s.tls = {};
+      s.configToUpdate = { net: { http: { server_key: '' } } };
+    }),
+    expect: { warn: [/^spec.tls is set and so is configToUpdate.net.http server_key/] },
+  },
+  {
+    name: 'spec.tls with domain_tls, no cert path',
+    object: cr((s) => {
+      s.tls = { secretName: 'ais-tls' };
+      s.configToUpdate = { net: { http: { domain_tls: 'ais.example' } } };
+    }),
+    expect: {},
   },
   {
     name: 'cert paths without spec.tls',
