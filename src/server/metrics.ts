@@ -50,6 +50,14 @@ export class Metrics {
     help: 'notAfter of the serving certificate in use, as a Unix time',
     registers: [this.registry],
   });
+  // The start too: the expiry alert warns at 14 days or a sixth of the lifetime, whichever is
+  // shorter, as /readyz does (certificate.ts, expiryWarningMs), so a 10-day certificate renewed on
+  // schedule does not fire it all its life.
+  readonly certNotBefore = new Gauge({
+    name: 'ais_guard_certificate_not_before_timestamp_seconds',
+    help: 'notBefore of the serving certificate in use, as a Unix time',
+    registers: [this.registry],
+  });
   readonly certReloads = new Counter({
     name: 'ais_guard_certificate_reloads_total',
     help: 'Serving certificate reloads from disk, by result',

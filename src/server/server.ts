@@ -180,6 +180,7 @@ export async function createGuardServer({
   };
   state.certificate = certificate;
   metrics.certExpiry.set(pair.notAfter.getTime() / 1000);
+  metrics.certNotBefore.set(pair.notBefore.getTime() / 1000);
   metrics.certReloadFailing.set(0);
   const checkExpiry = expiryWatch(logger, certificate);
   checkExpiry();
@@ -230,6 +231,7 @@ export async function createGuardServer({
       certificate.notAfter = next.notAfter;
       certificate.notBefore = next.notBefore;
       metrics.certExpiry.set(next.notAfter.getTime() / 1000);
+      metrics.certNotBefore.set(next.notBefore.getTime() / 1000);
       metrics.certReloads.inc({ result: 'ok' });
       logger.info({ notAfter: next.notAfter, fingerprint: next.fingerprint }, 'serving certificate reloaded');
       checkExpiry();

@@ -81,6 +81,7 @@ describe('monitoring pack', () => {
       'ais_guard_review_duration_seconds_bucket',
       'ais_guard_cluster_cache_synced',
       'ais_guard_certificate_expiry_timestamp_seconds',
+      'ais_guard_certificate_not_before_timestamp_seconds',
       'process_cpu_seconds_total',
       'process_resident_memory_bytes',
       'nodejs_heap_size_used_bytes',
