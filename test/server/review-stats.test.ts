@@ -2,7 +2,7 @@
 // reviews: same names, types, label sets and values (label order aside).
 import { describe, expect, it } from '@jest/globals';
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { JudgedFinding } from '../../src/policy/index.js';
+import { RULE_IDS, type JudgedFinding } from '../../src/policy/index.js';
 import type { Endpoint, Verdict } from '../../src/server/review.js';
 import { DURATION_BUCKETS, ENDPOINTS, ReviewStats, VERDICTS } from '../../src/server/review-stats.js';
 
@@ -33,6 +33,11 @@ function reference(reviews: Review[]): Registry {
   // reviews_total exists at 0 for every endpoint and verdict before any review (increase() then
   // sees the first one), as prom-client's inc(labels, 0) initialisation makes it.
   for (const endpoint of ENDPOINTS) for (const verdict of VERDICTS) total.inc({ endpoint, verdict }, 0);
+  // So do the duration histogram of each endpoint and the findings of every rule and action
+  // (review mon34): a series that appears at its first count hides it from rate() and increase().
+  for (const endpoint of ENDPOINTS) duration.zero({ endpoint });
+  for (const rule of RULE_IDS)
+    for (const action of ['deny', 'warn', 'audit'] as const) findings.inc({ rule, action }, 0);
   for (const [endpoint, verdict, found, seconds] of reviews) {
     total.inc({ endpoint, verdict });
     duration.observe({ endpoint }, seconds);
