@@ -191,6 +191,13 @@ export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
     pass: example('CR: hostNetwork, one target per node', aistore({ hostNetwork: true })),
     fail: example('CR: hostNetwork in multi-target', aistore({ ...off, hostNetwork: true })),
   },
+  'target-host-network-port': {
+    pass: example(
+      'hostNetwork with hostPort equal to the servicePort',
+      aistore({ hostNetwork: true, hostPort: 51081 }),
+    ),
+    fail: example('hostNetwork with another hostPort', aistore({ hostNetwork: true, hostPort: 8080 })),
+  },
   'target-disk-binding': {
     pass: example('PVC, no PV known, one target per node: quiet', aistore(), pvc(CLAIM_1, TARGET_SELECTOR)),
     fail: example(

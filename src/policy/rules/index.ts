@@ -16,6 +16,7 @@ import pvcName from './pvc-name.js';
 import targetAntiAffinity from './target-anti-affinity.js';
 import targetDiskBinding from './target-disk-binding.js';
 import targetHostNetwork from './target-host-network.js';
+import targetHostNetworkPort from './target-host-network-port.js';
 import targetHostPathShared from './target-host-path-shared.js';
 import targetHostPort from './target-host-port.js';
 import targetsExceedNodes from './targets-exceed-nodes.js';
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   operatorRefusesSpec,
   targetHostPort,
   targetHostNetwork,
+  targetHostNetworkPort,
   targetHostPathShared,
   targetAntiAffinity,
   affinityLabelKeys,

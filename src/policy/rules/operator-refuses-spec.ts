@@ -12,6 +12,7 @@
 // CRD's required list refuses first). Keys are matched case-sensitively, as the apiserver prunes and
 // the operator decodes them (sigs.k8s.io/json), not as encoding/json would: "Size" is no size.
 import { isObject } from '../k8s.js';
+import { portOf, validPort } from '../port.js';
 import { defineRule, OPERATOR_SOURCE, operatorLink, pointer } from '../rule.js';
 import { clip } from '../text.js';
 
@@ -35,20 +36,6 @@ function sizeOf(v: unknown): number | undefined {
  * webhook refuses the CR, and its controller cannot list the AIStores while it exists.
  */
 const pastInt32 = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > INT32_MAX;
-
-/**
- * A port as IntOrString.IntValue gives it (k8s.io apimachinery intstr): strconv.Atoi of a string,
- * which takes an optional sign and decimal digits and yields 0 for anything else, or the integer.
- * NaN for what the operator cannot decode at all (a fraction, a boolean, an object): no port either.
- */
-function portOf(v: unknown): number {
-  if (!set(v)) return 0;
-  if (typeof v === 'string') return /^[+-]?[0-9]+$/.test(v) ? Number(v) : 0;
-  return typeof v === 'number' && Number.isInteger(v) ? v : NaN;
-}
-
-/** validation.IsValidPortNum: 1 to 65535. */
-const validPort = (n: number) => n >= 1 && n <= 65535;
 
 const PORTS = ['servicePort', 'portPublic', 'portIntraControl', 'portIntraData'] as const;
 const DAEMONS = [

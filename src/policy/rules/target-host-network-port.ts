@@ -1,0 +1,52 @@
+// With hostNetwork a pod's container ports are the node's ports, so Kubernetes holds a hostPort to
+// its containerPort. The operator writes targetSpec.hostPort and the servicePort onto one container
+// port of the target pod template, and hostNetwork from targetSpec.hostNetwork: when they differ the
+// apiserver refuses the operator's StatefulSet, while the CR itself was accepted. The guard warns:
+// the apiserver decides, and which of the two fixes is the user's to choose.
+//
+// Silent where another finding already covers the CR: a servicePort that is no port number
+// (operator-refuses-spec: the operator refuses the spec and never renders the StatefulSet), and a
+// multi-target layout, where target-host-network denies the hostNetwork (and target-host-port the
+// hostPort), so "set hostPort to the servicePort" would contradict them. The proxies get no
+// hostNetwork from this operator version, and a StatefulSet or Pod that breaks the check is refused
+// by the apiserver before any webhook sees it.
+import { isObject } from '../k8s.js';
+import { portOf, validPort } from '../port.js';
+import { defineRule, operatorLink } from '../rule.js';
+
+const K8S_VALIDATION =
+  'https://github.com/kubernetes/kubernetes/blob/v1.33.13/pkg/apis/core/validation/validation.go#L3873';
+const HOST_NETWORK_PORT_REFUSAL = 'must match `containerPort` when `hostNetwork` is true';
+
+export default defineRule({
+  id: 'target-host-network-port',
+  title: 'Target hostPort other than the servicePort with hostNetwork',
+  summary:
+    "CR with targetSpec.hostNetwork true and a targetSpec.hostPort that is not 0 and differs from the targetSpec servicePort (read as the operator does: a string of digits is that number), outside a multi-target layout: warn (the apiserver refuses the operator's target StatefulSet, so the targets never start or an update never rolls out, though the CR was accepted).",
+  verdict: 'warn',
+  operator: `The operator sets the target pods' hostNetwork from targetSpec.hostNetwork (${operatorLink('internal/resources/aistore/target/statefulset.go', 110, 'targetPodSpec')}, ${operatorLink('api/aistore/v1beta1/aistore_types.go', 950, 'UseHostNetwork')}) and gives the target container one port, "http", whose containerPort is the servicePort's IntValue and whose hostPort is targetSpec.hostPort, 0 when unset (${operatorLink('internal/resources/aistore/cmn/res.go', 136, 'NewDaemonPorts')}); no other container of the pod has ports.`,
+  howToFix:
+    'Remove `spec.targetSpec.hostPort` (with hostNetwork the service port is a node port already), or set it to the servicePort.',
+  upstream: `${K8S_VALIDATION} (validatePodHostNetworkDeps, run on a StatefulSet's pod template on create and update: a non-zero hostPort "${HOST_NETWORK_PORT_REFUSAL}")`,
+  roles: ['aistore'],
+  mutates: false,
+  check({ subject, layout, report }) {
+    if (layout.multiTarget) return;
+    const target = subject.object.spec?.targetSpec;
+    if (!isObject(target) || target.hostNetwork !== true) return;
+    const hostPort = target.hostPort;
+    if (typeof hostPort !== 'number' || !Number.isInteger(hostPort) || hostPort === 0) return;
+    const containerPort = portOf(target.servicePort);
+    if (!validPort(containerPort) || hostPort === containerPort) return;
+    const servicePort =
+      typeof target.servicePort === 'string'
+        ? `${JSON.stringify(target.servicePort)} (port ${containerPort})`
+        : String(containerPort);
+    report.warn(
+      '/spec/targetSpec/hostPort',
+      `spec.targetSpec.hostPort ${hostPort} differs from spec.targetSpec.servicePort ${servicePort} with spec.targetSpec.hostNetwork true: the operator puts both on the target container's port, and the apiserver refuses the operator's target StatefulSet ("spec.template.spec.containers[0].ports[0].hostPort: Invalid value: ${hostPort}: ${HOST_NETWORK_PORT_REFUSAL}"), so the targets never start, or an update of them never rolls out; the CR is accepted, and only the operator's logs and events say so.`,
+      // Short: an admission warning keeps only its last 100 characters whole (admission.ts shortWarning).
+      `Remove spec.targetSpec.hostPort, or set it to the servicePort, ${containerPort}.`,
+    );
+  },
+});
