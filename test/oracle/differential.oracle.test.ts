@@ -96,7 +96,7 @@ maybe('the operator (v3.4.0 source) as the oracle', () => {
     expect(guard(FIXED_TARGET_FIELDS, MUTABLE_TARGET_FIELDS)).toEqual([...operator.targetSpec].sort());
   });
 
-  test(`${runs} generated CRs: claim names, target count, operator output passes, mutations accepted, container paths, fixed fields, spec refused, claim templates, pod template, update output passes, recognised`, async () => {
+  test(`${runs} generated CRs: claim names, target count, operator output passes, mutations accepted, container paths, fixed fields, spec refused, claim templates, pod template, update output passes, recognised, host network port`, async () => {
     say(`seed ${seed}, ${runs} cases (replay: ORACLE_SEED=${seed} ORACLE_RUNS=${runs} npm run test:oracle)`);
     const cases = fc.sample(caseArb, { seed, numRuns: runs });
     const judged = await Promise.all(cases.map((c, i) => judge(c, oracle, String(i))));

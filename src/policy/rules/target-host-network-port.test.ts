@@ -39,6 +39,12 @@ const rows: Row[] = [
     expect: { warn: [REFUSED] },
   },
   {
+    // The refusal waits behind the fix operator-refuses-spec asks for: named now, not after it.
+    name: 'whatever else the operator refuses in the spec',
+    object: withTarget({ hostNetwork: true, hostPort: 8080 }, { size: 0 }),
+    expect: { warn: [REFUSED] },
+  },
+  {
     name: 'hostPort equal to the servicePort',
     object: withTarget({ hostNetwork: true, hostPort: 51081 }),
     expect: {},

@@ -4,8 +4,9 @@
 // apiserver refuses the operator's StatefulSet, while the CR itself was accepted. The guard warns:
 // the apiserver decides, and which of the two fixes is the user's to choose.
 //
-// Silent where another finding already covers the CR: a servicePort that is no port number
-// (operator-refuses-spec: the operator refuses the spec and never renders the StatefulSet), and a
+// Warned of whatever else the operator's spec checks say (operator-refuses-spec): the refusal waits
+// behind their fix. Silent where another finding already covers the CR: a servicePort that is no
+// port number (operator-refuses-spec names it, and "set hostPort to it" would be no fix), and a
 // multi-target layout, where target-host-network denies the hostNetwork (and target-host-port the
 // hostPort), so "set hostPort to the servicePort" would contradict them. The proxies get no
 // hostNetwork from this operator version, and a StatefulSet or Pod that breaks the check is refused

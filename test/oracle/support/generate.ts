@@ -415,7 +415,10 @@ function crArb(name: string, namespace: string, plain = false) {
       affinity: affinity(name),
       disablePodAntiAffinity: fc.constantFrom(undefined, true, false),
       legacyDisablePodAntiAffinity: fc.constantFrom(undefined, undefined, true, false),
-      hostPort: fc.constantFrom(undefined, undefined, undefined, 51081),
+      hostPort: fc.constantFrom(undefined, undefined, undefined, 51081, 51081, 8080, 0),
+      // The hostPort beside hostNetwork: true, drawn apart so that the refused pairing is not rare.
+      // 51081 is the servicePort; 8080 makes the apiserver refuse the rendered template.
+      hostNetworkPort: fc.constantFrom(undefined, 51081, 8080, 8080, 0),
       hostNetwork: fc.constantFrom(undefined, undefined, undefined, true, false),
       externalAccess: fc.constantFrom(undefined, undefined, {}, { annotations: { 'lb.example.com/x': 'y' } }),
       labels: fc.constantFrom(undefined, { team: 'storage' }, { 'app.kubernetes.io/name': 'other' }),
@@ -432,7 +435,7 @@ function crArb(name: string, namespace: string, plain = false) {
         tolerations: g.tolerations,
         affinity: g.affinity,
         disablePodAntiAffinity: g.disablePodAntiAffinity,
-        hostPort: g.hostPort,
+        hostPort: g.hostNetwork === true ? g.hostNetworkPort : g.hostPort,
         hostNetwork: g.hostNetwork,
         externalAccess: g.externalAccess,
         labels: g.labels,

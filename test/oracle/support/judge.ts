@@ -24,6 +24,9 @@
 //       new targets' pods and claims are not denied, see update-flow.ts
 //   (k) recognised  the guard recognises each rendered object (and each pre-bound PV) as what it is,
 //       for its CR, see recognised.ts
+//   (l) host-network-port  the guard warns by target-host-network-port exactly when the apiserver
+//       would refuse the rendered pod template (hostNetwork with a hostPort not its containerPort),
+//       see host-network-port.ts
 import { normalize } from 'node:path/posix';
 import jsonpatch from 'fast-json-patch';
 import { ClusterContext, evaluate, type Evaluation, type KubeObject } from '../../../src/policy/index.js';
@@ -35,6 +38,7 @@ import { claimName, claimTemplateNames, podsAndClaims, unlabelled } from './stat
 import { claimTemplates, podTemplate } from './rendered.js';
 import { updateOutputPasses } from './update-flow.js';
 import { recognised } from './recognised.js';
+import { hostNetworkPort } from './host-network-port.js';
 
 export const PROPERTIES = [
   'claim-names',
@@ -48,6 +52,7 @@ export const PROPERTIES = [
   'pod-template',
   'update-output-passes',
   'recognised',
+  'host-network-port',
 ] as const;
 export type Property = (typeof PROPERTIES)[number];
 
@@ -311,6 +316,7 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
   outcomes.push(claimTemplates(patched ?? c.cr, answerPatched ?? answer, c.nodes));
   outcomes.push(podTemplate(patched ?? c.cr, answerPatched ?? answer, c.namespace));
   outcomes.push(recognised(c, patched ?? c.cr, answerPatched ?? answer));
+  outcomes.push(hostNetworkPort(answerPatched ?? answer, created));
   // (j) the operator's writes after an UPDATE both sides accept.
   outcomes.push(
     await updateOutputPasses(
