@@ -311,9 +311,9 @@ describe.each(OVERLAYS)('kubectl kustomize deploy (%s)', (overlay) => {
     const binding = (name: string) =>
       objects.find((o) => o.kind === 'ClusterRoleBinding' && o.metadata?.name === name);
     expect(role('ais-guard')!.rules).toEqual([
-      { apiGroups: ['ais.nvidia.com'], resources: ['aistores'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [''], resources: ['persistentvolumes', 'nodes'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['ais.nvidia.com'], resources: ['aistores'], verbs: ['list', 'watch'] },
+      { apiGroups: [''], resources: ['persistentvolumes', 'nodes'], verbs: ['list', 'watch'] },
+      { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['list', 'watch'] },
     ]);
     expect(binding('ais-guard')).toMatchObject({
       roleRef: { kind: 'ClusterRole', name: 'ais-guard' },
@@ -366,19 +366,19 @@ describe('kubectl kustomize deploy/audit (the audit CronJob)', () => {
     expect(role.rules).toContainEqual({
       apiGroups: [''],
       resources: ['pods', 'persistentvolumeclaims', 'persistentvolumes', 'nodes'],
-      verbs: ['get', 'list'],
+      verbs: ['list'],
     });
-    const writes = role.rules.filter((r) => r.verbs!.some((v) => !['get', 'list'].includes(v)));
+    const writes = role.rules.filter((r) => r.verbs!.some((v) => v !== 'list'));
     expect(writes).toEqual([
       {
         apiGroups: ['wgpolicyk8s.io'],
         resources: ['policyreports', 'clusterpolicyreports'],
-        verbs: ['get', 'list', 'create', 'patch'],
+        verbs: ['list', 'create', 'patch'],
       },
       {
         apiGroups: ['openreports.io'],
         resources: ['reports', 'clusterreports'],
-        verbs: ['get', 'list', 'create', 'patch'],
+        verbs: ['list', 'create', 'patch'],
       },
     ]);
     expect(one(objects, 'ClusterRoleBinding')).toMatchObject({
