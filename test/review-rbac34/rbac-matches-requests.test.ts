@@ -15,6 +15,8 @@ import {
   renderManifests,
   type KObject,
 } from '../../src/deploy/index.js';
+import { expectationsOf, livePermissions } from '../../src/doctor/expected.js';
+import { found } from '../../src/doctor/types.js';
 import { patchCaBundle } from '../../src/k8s/webhook-config.js';
 import { kubeCluster, RESOURCES } from '../../src/server/cluster.js';
 import { FakeCluster } from '../audit/support/fake-cluster.js';
@@ -152,6 +154,8 @@ const VARIANTS = OVERLAYS.flatMap((overlay) => [
 describe.each(VARIANTS)('serve, render --overlay $overlay --namespace $namespace --name $name', (variant) => {
   let objects: KObject[];
   let sent: Sent[];
+  let installed: Sent[];
+  let doctorAsks: PolicyRule[];
   let label: string;
   beforeAll(async () => {
     objects = await renderManifests(variant);
@@ -161,14 +165,25 @@ describe.each(VARIANTS)('serve, render --overlay $overlay --namespace $namespace
     const name = args.find((a) => a.startsWith('--webhook-config-name='))?.split('=')[1] ?? 'ais-guard';
     const validateOnly = !objects.some((o) => o.kind === 'MutatingWebhookConfiguration');
     const manages = args.includes('--manage-webhook-config');
+    // As installed: validate-only renders no mutating configuration, which the guard reads (404).
+    installed = [...informerRequests, ...(manages ? await caBundleRequests(name, validateOnly) : [])];
     sent = [
-      ...informerRequests,
-      ...(manages ? await caBundleRequests(name, false) : []),
-      // validate-only renders no mutating configuration: the guard reads it (404), and keeps the
-      // caBundle of one left from an earlier install current (render says to delete it).
-      ...(manages && validateOnly ? await caBundleRequests(name, true) : []),
+      ...installed,
+      // And it keeps the caBundle of one left from an earlier install current (render says to
+      // delete it): patched too.
+      ...(manages && validateOnly ? await caBundleRequests(name, false) : []),
     ];
     label = `${deployment.metadata?.namespace}/${pod.serviceAccountName}`;
+    const namespace = deployment.metadata!.namespace!;
+    doctorAsks = livePermissions(
+      expectationsOf(objects, variant.overlay, namespace, variant.name),
+      found(args),
+    ).map((p) => ({
+      apiGroups: [p.group ?? ''],
+      resources: [p.resource ?? ''],
+      verbs: [p.verb ?? ''],
+      ...(p.name !== undefined && { resourceNames: [p.name] }),
+    }));
   });
   const rules = () => {
     const [namespace, sa] = label.split('/') as [string, string];
@@ -181,6 +196,18 @@ describe.each(VARIANTS)('serve, render --overlay $overlay --namespace $namespace
 
   it('and is granted nothing that no request needs', () => {
     expect(unused(rules(), asked(sent))).toEqual([]);
+  });
+
+  // doctor's rbac check (src/doctor/expected.ts livePermissions) says "ok" when the ServiceAccount
+  // may do what it asks: it must ask at least what the guard of this install sends, and nothing the
+  // shipped roles do not grant (a false fail on a healthy install).
+  it("doctor asks the apiserver for every right this guard's requests need", () => {
+    expect(refused(doctorAsks, asked(installed))).toEqual([]);
+  });
+
+  it('and for no right the shipped roles leave out', () => {
+    const asks = doctorAsks.flatMap(grantsOf);
+    expect(asks.filter((a) => !rules().some((r) => ruleAllows(r, a))).map(said)).toEqual([]);
   });
 });
 
