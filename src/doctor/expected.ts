@@ -41,16 +41,26 @@ export const containerArgs = (deployment: { spec?: DeploymentSpec } | undefined)
 export const mountedSecret = (deployment: { spec?: DeploymentSpec } | undefined): string | undefined =>
   deployment?.spec?.template?.spec?.volumes?.find((v) => v.secret?.secretName)?.secret?.secretName;
 
-/** --manage-webhook-config keeps the caBundles current: get and patch on exactly these objects. */
-function webhookConfigPermissions(configs: Pick<ExpectedConfig, 'kind' | 'name'>[]): Permission[] {
-  return configs.flatMap((c) =>
-    ['get', 'patch'].map((verb) => ({
+type Named = Pick<ExpectedConfig, 'kind' | 'name'>;
+
+/**
+ * --manage-webhook-config keeps the caBundles current: get and patch on exactly these objects. The
+ * keeper reads both configurations whatever is rendered (src/k8s/webhook-config.ts), so a kind not
+ * rendered (the mutating one in validate-only) needs `get` too: absent is a 404 it expects, but a 403
+ * fails every write, and the replica never becomes Ready.
+ */
+function webhookConfigPermissions(rendered: Named[], notRendered: Named[]): Permission[] {
+  const rights = (c: Named, verbs: string[]) =>
+    verbs.map((verb) => ({
       verb,
       group: 'admissionregistration.k8s.io',
       resource: `${c.kind.toLowerCase()}s`,
       name: c.name,
-    })),
-  );
+    }));
+  return [
+    ...rendered.flatMap((c) => rights(c, ['get', 'patch'])),
+    ...notRendered.flatMap((c) => rights(c, ['get'])),
+  ];
 }
 
 /**
@@ -65,7 +75,7 @@ export function livePermissions(expected: Expected, guardArgs: Fetched<string[]>
   if (!guardArgs?.ok) return expected.permissions;
   const informers = expected.permissions.filter((p) => p.name === undefined);
   return guardArgs.value.includes(MANAGE_WEBHOOK_CONFIG)
-    ? [...informers, ...webhookConfigPermissions(expected.configs)]
+    ? [...informers, ...webhookConfigPermissions(expected.configs, expected.notRendered)]
     : informers;
 }
 
@@ -119,18 +129,21 @@ export function expectationsOf(
     (KObject & { spec?: DeploymentSpec }) | undefined;
   const pod = deployment?.spec?.template?.spec;
   const configs = configsOf(objects);
+  const rendered = new Set(configs.map((c) => c.kind));
+  // A leftover of this install has its name; another install's configurations are not its own.
+  const notRendered = CONFIG_KINDS.filter((k) => !rendered.has(k)).map((kind) => ({ kind, name }));
   const permissions = [
     ...informerPermissions(),
-    ...(containerArgs(deployment).includes(MANAGE_WEBHOOK_CONFIG) ? webhookConfigPermissions(configs) : []),
+    ...(containerArgs(deployment).includes(MANAGE_WEBHOOK_CONFIG)
+      ? webhookConfigPermissions(configs, notRendered)
+      : []),
   ];
-  const rendered = new Set(configs.map((c) => c.kind));
   return {
     overlay,
     namespace,
     name,
     configs,
-    // A leftover of this install has its name; another install's configurations are not its own.
-    notRendered: CONFIG_KINDS.filter((k) => !rendered.has(k)).map((kind) => ({ kind, name })),
+    notRendered,
     excludedNamespaces: excludedOf(objects),
     serviceAccount: pod?.serviceAccountName ?? name,
     deployment: deployment?.metadata?.name ?? name,
