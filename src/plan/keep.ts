@@ -17,6 +17,7 @@ import {
   nameOf,
   normalDiskPath,
   pathsNest,
+  pvPinnedHostnames,
   stateClaimName,
   targetOrdinal,
   type KubeObject,
@@ -86,16 +87,19 @@ export function existingDisks(objects: KubeObject[], namespace: string): Existin
     const ref = claimRefOf(pv);
     const node = ctx.pvHost(pv);
     const path = diskPathOf(pv);
-    if (!node) continue;
+    // A PV pinned to several hosts pins no node (pvHost), but may be used on each of them: it holds
+    // its path on every one, as check judges it (no target PV may be planned there).
+    const hosts = node ? [node] : pvPinnedHostnames(pv);
     if (path)
-      held.push({
-        node,
-        path: normalDiskPath(path),
-        name: nameOf(pv),
-        ...(ref && { claim: `${ref.namespace}/${ref.name}` }),
-        discovered: isDiscoveredDisk(pv),
-      });
-    if (ref?.namespace !== namespace) continue;
+      for (const host of hosts)
+        held.push({
+          node: host,
+          path: normalDiskPath(path),
+          name: nameOf(pv),
+          ...(ref && { claim: `${ref.namespace}/${ref.name}` }),
+          discovered: isDiscoveredDisk(pv),
+        });
+    if (!node || ref?.namespace !== namespace) continue;
     const bound = isObject(pv.status) && pv.status.phase === 'Bound';
     const found: ExistingPv = {
       node,

@@ -63,6 +63,7 @@ export {
   normalDiskPath,
   pathsNest,
   pvHostname,
+  pvPinnedHostnames,
   recordOf,
   setOwn,
   type PersistentVolume,

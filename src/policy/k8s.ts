@@ -380,6 +380,12 @@ export function requiredTermsOf(pv: PersistentVolume): unknown {
 }
 
 /**
+ * Every host a PV pins by name (kubernetes.io/hostname In, any term): a PV pinned to two nodes may be
+ * used on either, so it stands on its path of each (recognise.ts spareOnTargetDisk reads it so).
+ */
+export const pvPinnedHostnames = (pv: PersistentVolume): string[] => pinnedHostnames(requiredTermsOf(pv));
+
+/**
  * A PV's required terms as CheckNodeAffinity judges them (component-helpers storage/volume/helpers.go):
  * against a Node built from labels alone, with no name, so nodeaffinity.go nodeSelectorTerm.match
  * skips matchFields (`len(nodeFields) > 0`; component-helpers v0.33.13 and v0.36.3): each term is
