@@ -2,7 +2,13 @@
 // cluster) and a node/disk map; `--diff` compares it with PVs that exist. Flag parsing, reading and
 // printing only: the planning is src/plan/. The Kubernetes client is loaded only for the cluster flags.
 import { parseArgs } from 'node:util';
-import { isAIStore, type AIStoreCR, type KubeObject, type PersistentVolume } from '../policy/index.js';
+import {
+  dataClaimName,
+  isAIStore,
+  type AIStoreCR,
+  type KubeObject,
+  type PersistentVolume,
+} from '../policy/index.js';
 import {
   differenceCount,
   diffVolumes,
@@ -278,13 +284,30 @@ export async function runPlan(argv: string[], io: Io): Promise<number> {
     // The plan follows the existing PVs (kept targets stay on their disks), so these PVs go beside
     // them: the rest of the plan is what exists, whose sources cannot change anyway.
     const missing = new Set(diff.missing.map((d) => d.claim));
+    // A target planned away from its existing PVs (moved) is planned whole on other disks: its missing
+    // claims' PVs alone, beside its old PVs, would put its disks on two nodes (or two targets on one
+    // disk), which the guard denies and the scheduler never resolves. They wait for its conflicts.
+    const held = new Set(
+      plan.moved.flatMap((ordinal) =>
+        plan.mounts.map((m) => `${plan.namespace}/${dataClaimName(plan.crName, m.path, ordinal)}`),
+      ),
+    );
     const ref = (pv: PersistentVolume) => `${pv.spec?.claimRef?.namespace}/${pv.spec?.claimRef?.name}`;
     io.stdout.write(
       printVolumes(
-        plan.volumes.filter((pv) => missing.has(ref(pv))),
+        plan.volumes.filter((pv) => missing.has(ref(pv)) && !held.has(ref(pv))),
         opts.format,
       ),
     );
+    const waiting = plan.moved.filter((ordinal) =>
+      plan.mounts.some((m) =>
+        missing.has(`${plan.namespace}/${dataClaimName(plan.crName, m.path, ordinal)}`),
+      ),
+    );
+    if (waiting.length > 0)
+      io.stderr.write(
+        `warning: the missing PVs of ${waiting.map((o) => `${plan.crName}-target-${o}`).join(', ')} are not printed: each is planned on other disks than its existing PVs (said above), and its new PVs beside those would split it over two nodes or disks; resolve its conflicting PVs first (--diff without --missing says how), then run --missing again\n`,
+      );
     const left = diff.conflicting.length + diff.extra.length;
     if (left > 0)
       io.stderr.write(

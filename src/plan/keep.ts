@@ -281,13 +281,14 @@ export function placeAround(
   existing: Existing,
   layout: Layout,
   shortage: (open: DiskNode[], count: number, kept: number, dropped: string[]) => Error,
-): { placements: Placement[]; warnings: string[] } {
+): { placements: Placement[]; warnings: string[]; moved: number[] } {
   const { crName, nodes, needs, targets, perNode, hostDirs } = layout;
   const kept: Placement[] = [];
   const warnings: string[] = [];
   // "<target> (<why>)" for each target not kept on its PVs' disks: a shortage throws before the
   // warnings are printed, and these reasons are what the user must act on.
   const dropped: string[] = [];
+  const moved: number[] = [];
   const taken: Taken = { disks: new Map(), perNode: new Map() };
   for (let ordinal = 0; ordinal < targets; ordinal++) {
     const target = `${crName}-target-${ordinal}`;
@@ -296,6 +297,7 @@ export function placeAround(
     if ('why' in verdict) {
       warnings.push(`${target} is planned on other disks: ${verdict.why}; its existing PVs do not serve it`);
       dropped.push(`${target} (${verdict.why})`);
+      moved.push(ordinal);
       continue;
     }
     const node = verdict.keep[0]!.node;
@@ -314,5 +316,5 @@ export function placeAround(
   const added = placeTargets(open, needs, free.length, perNode, load);
   if (!added) throw shortage(open, free.length, kept.length, dropped);
   const placed = added.map((p, k) => ({ ...p, ordinal: free[k] as number }));
-  return { placements: [...kept, ...placed].sort((a, b) => a.ordinal - b.ordinal), warnings };
+  return { placements: [...kept, ...placed].sort((a, b) => a.ordinal - b.ordinal), warnings, moved };
 }

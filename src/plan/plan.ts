@@ -59,6 +59,11 @@ export interface Plan {
   stateClaims?: { template: string; storageClass: string };
   /** What the person planning must know that does not stop the plan (printed on stderr). */
   warnings: string[];
+  /**
+   * The ordinals of targets with existing PVs the plan could not keep them on (a warning says why):
+   * planned whole elsewhere, so their planned PVs only stand together, once the old ones are resolved.
+   */
+  moved: number[];
 }
 
 /**
@@ -232,7 +237,7 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
   const existing = existingDisks(options.existing ?? [], namespace);
   const hostDirs = hostPathDirs(cr.spec?.targetSpec?.mounts, namespace, crName);
   const hostDisks = nodes.flatMap((n) => n.disks.filter((d) => holdsHostDir(d, hostDirs)));
-  const { placements, warnings } = placeAround(
+  const { placements, warnings, moved } = placeAround(
     existing,
     {
       namespace,
@@ -297,5 +302,6 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
     volumes,
     ...(stateClaims && { stateClaims }),
     warnings,
+    moved,
   };
 }
