@@ -8,6 +8,7 @@ import {
   claimRefOf,
   dataClaimName,
   diskPathOf,
+  hasClaimShape,
   isBeingDeleted,
   isDiscoveredDisk,
   isInside,
@@ -19,6 +20,7 @@ import {
   pathsNest,
   pvPinnedHostnames,
   stateClaimName,
+  stateTemplateName,
   targetOrdinal,
   type KubeObject,
   type PersistentVolume,
@@ -256,9 +258,13 @@ function keepTarget(ordinal: number, existing: Existing, layout: Layout, taken: 
   const kept = disks as Disk[];
   // Another PV on a kept disk (not this CR's targets': those are judged as targets): the target's
   // data is here, so it stays, but what else can write the disk is said, with what to do about it.
+  // This CR's data or state claims by their whole shape: another CR of the namespace (x-ais) ends
+  // its claims the same way.
   const mine = (h: HeldPv) => {
     const [ns, name] = (h.claim ?? '').split('/');
-    return ns === namespace && name !== undefined && targetOrdinal(crName, name) !== undefined;
+    if (ns !== namespace || name === undefined) return false;
+    const state = name.startsWith(`${stateTemplateName(namespace, crName)}-`);
+    return state ? targetOrdinal(crName, name) !== undefined : hasClaimShape(crName, name);
   };
   const others = kept.flatMap((d) =>
     holdersOf(existing, d)

@@ -51,4 +51,22 @@ describe('review plan34: another PV on a kept disk', () => {
       ),
     ]);
   });
+
+  it("its own target's state PV there is judged as the target's, not warned of (namespace prod)", () => {
+    const prod = aistore({
+      namespace: 'prod',
+      disable: true,
+      size: 2,
+      mounts: [{ path: '/data', size: '1Ti', storageClass: 'local' }],
+    }) as AIStoreCR;
+    const volumes = planVolumes(prod, map()).volumes;
+    const state = structuredClone(volumes[0]!) as PersistentVolume & {
+      metadata: { name: string };
+      spec: { claimRef: { name: string }; local: { path: string } };
+    };
+    state.metadata.name = 'state-0';
+    state.spec.claimRef.name = 'prod-ais-state-ais-target-0';
+    state.spec.local.path = '/mnt/a/state';
+    expect(planVolumes(prod, map(), { existing: [...volumes, state] }).warnings).toEqual([]);
+  });
 });
