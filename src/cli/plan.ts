@@ -306,7 +306,7 @@ export async function runPlan(argv: string[], io: Io): Promise<number> {
     );
     if (waiting.length > 0)
       io.stderr.write(
-        `warning: the missing PVs of ${waiting.map((o) => `${plan.crName}-target-${o}`).join(', ')} are not printed: each is planned on other disks than its existing PVs (said above), and its new PVs beside those would split it over two nodes or disks; resolve its conflicting PVs first (--diff without --missing says how), then run --missing again\n`,
+        `warning: the missing PVs of ${waiting.map((o) => `${plan.crName}-target-${o}`).join(', ')} are not printed: each is planned away from its existing PVs (the warning above says why), and its new PVs beside those would split it over two nodes or disks; mend what that warning names first (--diff without --missing shows its PVs), then run --missing again\n`,
       );
     const left = diff.conflicting.length + diff.extra.length;
     if (left > 0)
