@@ -152,6 +152,48 @@ export function hostPathDirs(rawMounts: unknown, namespace: string, crName: stri
 export const holdsHostDir = (disk: Disk, hostDirs: string[]) =>
   hostDirs.some((dir) => pathsNest(dir, normalDiskPath(disk.path)));
 
+/**
+ * A PV of this CR's targets: its data claims by their whole shape, its state claims by their template
+ * (another CR of the namespace, x-ais, ends its claims the same way).
+ */
+function isOwn(h: HeldPv, namespace: string, crName: string): boolean {
+  const [ns, name] = (h.claim ?? '').split('/');
+  if (ns !== namespace || name === undefined) return false;
+  const state = name.startsWith(`${stateTemplateName(namespace, crName)}-`);
+  return state ? targetOrdinal(crName, name) !== undefined : hasClaimShape(crName, name);
+}
+
+/** An existing PV where it stands, as the reader of an error knows it. */
+function describeHolder(h: HeldPv): string {
+  if (h.claim) return `PV ${h.name} of claim ${h.claim}`;
+  if (h.discovered) return `PV ${h.name}, published by the local static provisioner`;
+  return `PV ${h.name}, pre-bound to no claim`;
+}
+
+/**
+ * The disks of `nodes` that PVs not of this CR's targets stand on (or nest with), each as
+ * "<node>:<path> (<its first such PV>)", and what to do when the local static provisioner published
+ * one: what a shortage names, so "held by existing PVs" says which and why.
+ */
+export function heldByOthers(
+  existing: Existing,
+  nodes: DiskNode[],
+  namespace: string,
+  crName: string,
+): { disks: string[]; advice?: string } {
+  let advice: string | undefined;
+  const disks = nodes.flatMap((n) =>
+    n.disks.flatMap((d) => {
+      const holder = holdersOf(existing, d).find((h) => !isOwn(h, namespace, crName));
+      if (!holder) return [];
+      if (holder.discovered && advice === undefined)
+        advice = `a disk the provisioner published stays held until it is out of its discovery; for ${diskKey(d.node, holder.path)}: ${keepOutOfDiscovery(holder.path)}, then delete PV ${holder.name}`;
+      return [`${diskKey(d.node, d.path)} (${describeHolder(holder)})`];
+    }),
+  );
+  return { disks, ...(advice !== undefined && { advice }) };
+}
+
 /** Another PV on a target's disk, and what to do about it. */
 function intruder(h: HeldPv): string {
   if (h.claim) return `PV ${h.name} of claim ${h.claim}: both claims write one disk; delete or move that PV`;
@@ -258,17 +300,9 @@ function keepTarget(ordinal: number, existing: Existing, layout: Layout, taken: 
   const kept = disks as Disk[];
   // Another PV on a kept disk (not this CR's targets': those are judged as targets): the target's
   // data is here, so it stays, but what else can write the disk is said, with what to do about it.
-  // This CR's data or state claims by their whole shape: another CR of the namespace (x-ais) ends
-  // its claims the same way.
-  const mine = (h: HeldPv) => {
-    const [ns, name] = (h.claim ?? '').split('/');
-    if (ns !== namespace || name === undefined) return false;
-    const state = name.startsWith(`${stateTemplateName(namespace, crName)}-`);
-    return state ? targetOrdinal(crName, name) !== undefined : hasClaimShape(crName, name);
-  };
   const others = kept.flatMap((d) =>
     holdersOf(existing, d)
-      .filter((h) => !mine(h))
+      .filter((h) => !isOwn(h, namespace, crName))
       .map((h) => `disk ${diskKey(d.node, d.path)} also holds ${intruder(h)}`),
   );
   return {

@@ -24,7 +24,14 @@ import {
   type PersistentVolume,
 } from '../policy/index.js';
 import { nodeCapacity, unfit, type MountNeed, type Placement } from './assign.js';
-import { existingDisks, heldDiskCount, holdsHostDir, hostPathDirs, placeAround } from './keep.js';
+import {
+  existingDisks,
+  heldByOthers,
+  heldDiskCount,
+  holdsHostDir,
+  hostPathDirs,
+  placeAround,
+} from './keep.js';
 import type { DiskNode } from './diskmap.js';
 import { meantClaim } from './diff.js';
 import { PlanError } from './error.js';
@@ -164,6 +171,7 @@ function shortage(
   targets: number,
   crName: string,
   dropped: string[] = [],
+  held: { disks: string[]; advice?: string } = { disks: [] },
 ): PlanError {
   const capacity = nodes.map((n) => nodeCapacity(n.disks, needs));
   const total = capacity.reduce((a, b) => a + b, 0);
@@ -187,6 +195,10 @@ function shortage(
     `${lead}: ${targets} target(s) of ${crName} need ${needs.length} disk(s) each (one per mount: ${needs.map((n) => n.mount.path).join(', ')}), all on one node, no disk shared; ` +
       `the map holds ${total} target(s) (${perNode})` +
       (rejected.length > 0 ? `; unusable: ${listed}` : '') +
+      (held.disks.length > 0
+        ? `; held by existing PVs: ${held.disks.slice(0, UNUSABLE_LISTED).join(', ')}${held.disks.length > UNUSABLE_LISTED ? ` and ${held.disks.length - UNUSABLE_LISTED} more` : ''}` +
+          (held.advice ? ` (${held.advice})` : '')
+        : '') +
       (dropped.length > 0
         ? `; not kept on the disks their PVs hold: ${dropped.slice(0, UNUSABLE_LISTED).join(', ')}${dropped.length > UNUSABLE_LISTED ? ` and ${dropped.length - UNUSABLE_LISTED} more` : ''}`
         : ''),
@@ -265,6 +277,7 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
               ? ` (${hostDisks.length} disk(s) left out, such as ${hostDisks[0]!.node}:${hostDisks[0]!.path}: they hold the directories its useHostPath mounts write on every target node, ${hostDirs.join(', ')})`
               : ''),
           dropped,
+          heldByOthers(existing, nodes, namespace, crName),
         ),
       ),
   );
