@@ -288,6 +288,13 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
     warnings.push(
       `the CR autoscales its targets, one per node its nodeSelector matches: ${runs} node(s) of the disk map can hold one, and --targets ${targets} plans PVs for ${targets}; if more of those nodes match, their targets get no PV and stay Pending: give --targets ${runs}, or leave those nodes out of the map`,
     );
+  // The operator also runs a target on a node of the map whose disks hold none (the map lists the
+  // nodes targets may run on): that target gets no PV and stays Pending.
+  const empty = nodes.filter((n) => nodeCapacity(n.disks, needs) === 0).map((n) => n.name);
+  if (autoscaled && empty.length > 0)
+    warnings.push(
+      `the CR autoscales its targets, one per node its nodeSelector matches, and node(s) ${empty.join(', ')} of the disk map can hold no target (their disks give no disk to each mount, sized and classed as it asks): if they match, their targets get no PV and stay Pending; give them disks, or leave them out of the map if they do not match`,
+    );
   const volumes = placements.flatMap(({ ordinal, disks }) =>
     needs.map(({ mount }, m) =>
       buildVolume({
