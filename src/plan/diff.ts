@@ -15,6 +15,7 @@ import {
   legacyDocClaimName,
   nameOf,
   pvHostname,
+  pvPinsNoNode,
   removeUidCommand,
   stateTemplateName,
   targetOrdinal,
@@ -33,6 +34,8 @@ export interface VolumeFacts {
   accessModes?: unknown;
   /** Only when the target's claim can never bind the PV for it: a volumeMode other than Filesystem. */
   volumeMode?: unknown;
+  /** Only for an existing PV whose required node affinity admits every node: its target may run anywhere. */
+  anyNode?: true;
 }
 
 /**
@@ -69,6 +72,7 @@ function factsOf(pv: PersistentVolume): VolumeFacts {
     ...(typeof pv.spec?.storageClassName === 'string' && { class: pv.spec.storageClassName }),
     ...(capacity !== undefined && { capacity: String(capacity) }),
     ...unbindable(pv),
+    ...(pvPinsNoNode(pv) && { anyNode: true as const }),
   };
 }
 
@@ -102,7 +106,11 @@ function differing(planned: VolumeFacts, existing: VolumeFacts, size = planned.c
   // Compared only when both sides name it: an existing PV pinned by a node-local driver's topology
   // key (openebs.io/nodename) names no hostname here (the plan reads no Nodes), and the scheduler
   // may well put it on the planned node; its path and class still tell a different disk.
-  if (planned.node !== undefined && existing.node !== undefined && planned.node !== existing.node)
+  // A PV that pins no node lets its target run on any node, away from its disk (check denies it).
+  if (
+    planned.node !== undefined &&
+    (existing.anyNode || (existing.node !== undefined && planned.node !== existing.node))
+  )
     fields.push('node');
   if (planned.path !== existing.path) fields.push('path');
   if ((planned.class ?? '') !== (existing.class ?? '')) fields.push('class');
@@ -218,6 +226,11 @@ export function diffVolumes(
       ...(never.length > 0
         ? [
             `claim ${claim} (ReadWriteOnce, Filesystem) never binds PV ${nameOf(match)} (${never.map((f) => `${f} ${shown(existingFacts[f])}`).join(', ')}), whatever its claimRef: delete that PV, then apply the planned one`,
+          ]
+        : []),
+      ...(existingFacts.anyNode && want.node !== undefined
+        ? [
+            `PV ${nameOf(match)} pins no node (spec.nodeAffinity): its target may be scheduled on any node, away from its disk (a hostPath PV then hands it that node's directory); pin it to the node that holds its data (the plan's: kubernetes.io/hostname In [${want.node}]): a PV without node affinity may be given one`,
           ]
         : []),
       ...(released

@@ -64,6 +64,7 @@ export {
   pathsNest,
   pvHostname,
   pvPinnedHostnames,
+  pvPinsNoNode,
   recordOf,
   setOwn,
   type PersistentVolume,

@@ -385,6 +385,9 @@ export function requiredTermsOf(pv: PersistentVolume): unknown {
  */
 export const pvPinnedHostnames = (pv: PersistentVolume): string[] => pinnedHostnames(requiredTermsOf(pv));
 
+/** A PV whose required node affinity admits every node (none, or matchFields only): it pins no node. */
+export const pvPinsNoNode = (pv: PersistentVolume): boolean => pvLabelTerms(requiredTermsOf(pv)).length === 0;
+
 /**
  * A PV's required terms as CheckNodeAffinity judges them (component-helpers storage/volume/helpers.go):
  * against a Node built from labels alone, with no name, so nodeaffinity.go nodeSelectorTerm.match
