@@ -287,11 +287,9 @@ export async function runPlan(argv: string[], io: Io): Promise<number> {
     // A target planned away from its existing PVs (moved) is planned whole on other disks: its missing
     // claims' PVs alone, beside its old PVs, would put its disks on two nodes (or two targets on one
     // disk), which the guard denies and the scheduler never resolves. They wait for its conflicts.
-    const held = new Set(
-      plan.moved.flatMap((ordinal) =>
-        plan.mounts.map((m) => `${plan.namespace}/${dataClaimName(plan.crName, m.path, ordinal)}`),
-      ),
-    );
+    const claimsOf = (ordinal: number) =>
+      plan.mounts.map((m) => `${plan.namespace}/${dataClaimName(plan.crName, m.path, ordinal)}`);
+    const held = new Set(plan.moved.flatMap(claimsOf));
     const ref = (pv: PersistentVolume) => `${pv.spec?.claimRef?.namespace}/${pv.spec?.claimRef?.name}`;
     io.stdout.write(
       printVolumes(
@@ -299,11 +297,7 @@ export async function runPlan(argv: string[], io: Io): Promise<number> {
         opts.format,
       ),
     );
-    const waiting = plan.moved.filter((ordinal) =>
-      plan.mounts.some((m) =>
-        missing.has(`${plan.namespace}/${dataClaimName(plan.crName, m.path, ordinal)}`),
-      ),
-    );
+    const waiting = plan.moved.filter((ordinal) => claimsOf(ordinal).some((claim) => missing.has(claim)));
     if (waiting.length > 0)
       io.stderr.write(
         `warning: the missing PVs of ${waiting.map((o) => `${plan.crName}-target-${o}`).join(', ')} are not printed: each is planned away from its existing PVs (the warning above says why), and its new PVs beside those would split it over two nodes or disks; mend what that warning names first (--diff without --missing shows its PVs), then run --missing again\n`,

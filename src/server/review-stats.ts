@@ -118,7 +118,7 @@ export class ReviewStats {
 
   private findingSamples(): Sample[] {
     const samples: Sample[] = [];
-    // Each rule with each action, 0 included (18 rules, 54 series): the dashboard's "Denials/s by
+    // Each rule of the catalogue with each action, 0 included: the dashboard's "Denials/s by
     // rule" takes a rate(), which saw nothing of a rule's first denial on a replica while its
     // series appeared at 1.
     for (const [rule, byAction] of this.findings)
