@@ -313,7 +313,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
  * The scopes -o report prints a report for even with no results there: the cluster (its report is one
  * object for every namespace's PVs, so an empty one is the truth, and replaces stale results when
  * applied) and each -n namespace. Without them, a run with nothing to report printed nothing, and
- * `audit -o report | kubectl apply -f -` failed with "no objects passed to apply".
+ * `audit -o report | kubectl apply --server-side -f -` failed with "no objects passed to apply".
  */
 function alwaysPrinted(
   clear: Partial<Record<ReportKind, ReportScopes>>,
