@@ -30,7 +30,7 @@ it('claims agree', () => {
       (cr, parts, ns, legacy) => {
         const name = parts.join('');
         if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) return;
-        const labels = legacy
+        const labels: Record<string, string> = legacy
           ? { app: cr, component: 'target', 'app.kubernetes.io/managed-by': 'ais-operator' }
           : {
               'app.kubernetes.io/name': cr,
