@@ -45,6 +45,8 @@ Options:
                          the NetworkPolicy admits port 8443 only from it and lets the guard
                          reach only it (and DNS); see docs/deploy.md for the CNI caveat
       --webhooks-only    print only the two webhook configurations
+      --with-audit       add deploy/audit: "ais-guard audit --apply" hourly as a CronJob, with
+                         its own ServiceAccount and ClusterRole (needs the report CRDs, docs/audit.md)
       --vap              print ValidatingAdmissionPolicies + bindings instead (CEL, run by the
                          apiserver: the single-object rules keep holding when the webhook is down)
       --vap-actions A    deny (default: validationActions [Deny]) or warn ([Warn, Audit])
@@ -100,6 +102,7 @@ export const FLAGS = {
   url: { type: 'string' },
   'apiserver-cidr': { type: 'string', multiple: true },
   'webhooks-only': { type: 'boolean', default: false },
+  'with-audit': { type: 'boolean', default: false },
   vap: { type: 'boolean', default: false },
   'vap-actions': { type: 'string' },
   map: { type: 'boolean', default: false },
@@ -135,6 +138,7 @@ function options(argv: string[]) {
   const given = [
     ...(values.overlay !== 'base' ? ['overlay'] : []),
     ...(values['webhooks-only'] ? ['webhooks-only'] : []),
+    ...(values['with-audit'] ? ['with-audit'] : []),
     ...webhookFlags.filter((f) => values[f] !== undefined),
   ];
   if (policies && given.length > 0)
@@ -149,6 +153,8 @@ function options(argv: string[]) {
   // The Service's name: a DNS-1035 label (a letter first), as the apiserver requires of Services.
   if (values.name !== undefined && !SERVICE_NAME.test(values.name))
     throw new UsageError(`--name "${values.name}" is not a valid Service name (${SERVICE_NAME_RULE})`);
+  if (values['with-audit'] && values['webhooks-only'])
+    throw new UsageError('give --with-audit or --webhooks-only, not both');
   if (values['ca-bundle'] !== undefined && values['cert-dir'] !== undefined)
     throw new UsageError('give --ca-bundle or --cert-dir, not both');
   if (overlay === 'cert-manager' && (values['ca-bundle'] ?? values['cert-dir'] ?? values.url) !== undefined)
@@ -308,11 +314,16 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
     url: opts.url,
     apiserverCidrs: opts.apiserverCidrs,
     webhooksOnly: opts['webhooks-only'],
+    withAudit: opts['with-audit'],
   });
   io.stdout.write(toYamlStream(objects));
   // An install switched to this overlay keeps what the overlay leaves out: kubectl apply deletes nothing.
   if (opts.overlay && opts.overlay !== 'base' && !opts['webhooks-only']) {
-    const base = await renderManifests({ namespace: opts.namespace, name: opts.name });
+    const base = await renderManifests({
+      namespace: opts.namespace,
+      name: opts.name,
+      withAudit: opts['with-audit'],
+    });
     const gone = leftOut(base, objects);
     if (gone.length > 0)
       io.stderr.write(

@@ -1,6 +1,7 @@
 // The deploy manifests (deploy/) as objects: what `ais-guard render` prints and the e2e harness applies.
 export { buildKustomization } from './kustomize.js';
 export {
+  AUDIT_DIR,
   DEPLOY_DIR,
   OVERLAYS,
   overlayDir,

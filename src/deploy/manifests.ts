@@ -45,11 +45,17 @@ export interface RenderOptions {
   apiserverCidrs?: string[];
   /** Only the two webhook configurations. */
   webhooksOnly?: boolean;
+  /** deploy/audit too: the hourly `audit --apply` CronJob with its ServiceAccount and ClusterRole. */
+  withAudit?: boolean;
 }
+
+export const AUDIT_DIR = join(DEPLOY_DIR, 'audit');
+const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
 /** The objects, in file order; toYamlStream orders them for `kubectl apply`. */
 export async function renderManifests(opts: RenderOptions = {}): Promise<KObject[]> {
   let objects = await buildKustomization(overlayDir(opts.overlay ?? 'base'));
+  if (opts.withAudit) objects.push(...inWaveOf(objects, await buildKustomization(AUDIT_DIR)));
   const current = objects.find((o) => o.kind === 'Namespace')?.metadata?.name ?? 'ais-guard';
   if (opts.namespace && opts.namespace !== current) renameNamespace(objects, current, opts.namespace);
   // Into a namespace every cluster has: its Namespace object would only relabel it (restricted).
@@ -62,6 +68,19 @@ export async function renderManifests(opts: RenderOptions = {}): Promise<KObject
   if (opts.apiserverCidrs?.length) setApiserverCidrs(objects, opts.apiserverCidrs);
   if (opts.webhooksOnly) objects = objects.filter(isWebhookConfiguration);
   return objects;
+}
+
+/**
+ * The audit objects in the sync wave of the install's own ServiceAccount, when the overlay gives
+ * waves (argocd): as the chart puts every object it renders in one. Nothing waits on them, but an
+ * object left in wave 0 would be applied among the AIStore objects, after the guard.
+ */
+function inWaveOf(install: KObject[], audit: KObject[]): KObject[] {
+  const wave = install.find((o) => o.kind === 'ServiceAccount')?.metadata?.annotations?.[SYNC_WAVE];
+  if (wave !== undefined)
+    for (const o of audit)
+      o.metadata = { ...o.metadata, annotations: { ...o.metadata?.annotations, [SYNC_WAVE]: wave } };
+  return audit;
 }
 
 // kubectl applies a stream in order: namespaces and RBAC first, webhooks last (kustomize's order).

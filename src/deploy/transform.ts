@@ -83,7 +83,7 @@ export function setApiserverCidrs(objects: KObject[], cidrs: string[]): void {
 export const INSTALL_NAME = 'ais-guard';
 const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 
-/** ais-guard as `name`, ais-guard-<role> (-tls, -webhook-ca, -serving, -ca) as <name>-<role>. */
+/** ais-guard as `name`, ais-guard-<role> (-tls, -webhook-ca, -serving, -ca, -audit) as <name>-<role>. */
 function renamed(value: string | undefined, name: string): string | undefined {
   if (value === INSTALL_NAME) return name;
   return value?.startsWith(`${INSTALL_NAME}-`) ? name + value.slice(INSTALL_NAME.length) : value;
@@ -105,6 +105,7 @@ interface NamedInstall {
   subjects?: { kind: string; name?: string }[];
   rules?: { resourceNames?: string[] }[];
   spec?: {
+    jobTemplate?: { spec?: { template?: { spec?: { serviceAccountName?: string } } } };
     secretName?: string;
     issuerRef?: { name?: string };
     ca?: { secretName?: string };
@@ -151,6 +152,8 @@ export function renameInstall(objects: KObject[], name: string): void {
       // <service>.<namespace>.svc: the Service is the install's.
       spec.dnsNames = spec.dnsNames?.map((n) => n.replace(/^[^.]*/, (service) => rename(service)!));
     }
+    const job = spec.jobTemplate?.spec?.template?.spec;
+    if (o.kind === 'CronJob' && job) job.serviceAccountName = rename(job.serviceAccountName);
     const pod = spec.template?.spec;
     if (o.kind === 'Deployment' && pod) {
       pod.serviceAccountName = rename(pod.serviceAccountName);

@@ -24,9 +24,9 @@ const named = (objects: KObject[], kind: string) =>
 
 describe('render --name', () => {
   it.each(OVERLAYS)(
-    '%s: nothing names ais-guard but the namespace, labels, image, paths and webhook names',
+    '%s (with the audit CronJob): nothing names ais-guard but the namespace, labels, image, paths and webhook names',
     async (overlay) => {
-      const objects = await renderManifests({ overlay, name: NAME });
+      const objects = await renderManifests({ overlay, name: NAME, withAudit: true });
       const left = objects.flatMap((o) =>
         strings(o)
           .filter(([, v]) => /(^|[/.])ais-guard($|[-.])/.test(v))
@@ -35,6 +35,7 @@ describe('render --name', () => {
       const allowed = left.filter(
         (s) =>
           !/\.(namespace|app\.kubernetes\.io\/name)=ais-guard$/.test(s) &&
+          !/\.app\.kubernetes\.io\/name=ais-guard-audit$/.test(s) && // the audit pods' own, selected by nothing
           !/^Namespace\.metadata\.name=/.test(s) &&
           !/\.values\[\d+\]=ais-guard$/.test(s) && // the namespaceSelector's own-namespace exclusion
           !/\.image=ais-guard$/.test(s) &&
@@ -51,7 +52,7 @@ describe('render --name', () => {
   );
 
   it('every reference resolves to an object of the install, and the guard is told its configurations', async () => {
-    const objects = await renderManifests({ overlay: 'base', name: NAME });
+    const objects = await renderManifests({ overlay: 'base', name: NAME, withAudit: true });
     const deployment = objects.find((o) => o.kind === 'Deployment') as Deep;
     const pod = (deployment.spec as Deep & { template: { spec: Deep } }).template.spec as {
       serviceAccountName: string;
@@ -73,8 +74,22 @@ describe('render --name', () => {
       subjects: { name: string }[];
     })[]) {
       expect(named(objects, 'ClusterRole')).toContain(b.roleRef.name);
-      expect(b.subjects.map((s) => s.name)).toEqual([NAME]);
+      // The audit CronJob's binding is its own ServiceAccount's; the others are the guard's.
+      expect(b.subjects.map((s) => s.name)).toEqual([
+        b.metadata?.name === `${NAME}-audit` ? `${NAME}-audit` : NAME,
+      ]);
     }
+    expect(named(objects, 'ServiceAccount')).toEqual(new Set([NAME, `${NAME}-audit`]));
+    expect([...named(objects, 'ClusterRoleBinding')].sort()).toEqual([
+      NAME,
+      `${NAME}-audit`,
+      `${NAME}-webhook-ca`,
+    ]);
+    const cronJob = objects.find((o) => o.kind === 'CronJob') as KObject & {
+      spec: { jobTemplate: { spec: { template: { spec: { serviceAccountName: string } } } } };
+    };
+    expect(cronJob.metadata?.name).toBe(`${NAME}-audit`);
+    expect(cronJob.spec.jobTemplate.spec.template.spec.serviceAccountName).toBe(`${NAME}-audit`);
     const resourceNames = objects
       .filter((o) => o.kind === 'ClusterRole')
       .flatMap((o) => (o.rules as { resourceNames?: string[] }[]).flatMap((r) => r.resourceNames ?? []));
