@@ -101,6 +101,17 @@ describe('helm template is `ais-guard render`, object for object', () => {
       { overlay: 'argocd' },
     ],
     ['fullnameOverride = render --name', { fullnameOverride: 'guard-b' }, { name: 'guard-b' }],
+    ['audit.enabled = render --with-audit', { 'audit.enabled': true }, { withAudit: true }],
+    [
+      'audit.enabled with fullnameOverride, namespace and sync waves = render --with-audit --name --namespace --overlay argocd',
+      {
+        'audit.enabled': true,
+        fullnameOverride: 'guard-b',
+        'namespace.name': 'guard-ops',
+        'argocd.syncWaves.enabled': true,
+      },
+      { withAudit: true, name: 'guard-b', namespace: 'guard-ops', overlay: 'argocd' },
+    ],
     [
       'fullnameOverride with cert-manager in another namespace = render --name --overlay cert-manager --namespace guard-ops',
       { fullnameOverride: 'guard-b', 'certificates.mode': 'cert-manager', 'namespace.name': 'guard-ops' },
@@ -117,8 +128,9 @@ describe('helm template is `ais-guard render`, object for object', () => {
     expectSameObjects(objects, await renderManifests(opts));
   });
 
-  it('namespace, image and caBundle = render --namespace --image --ca-bundle', async () => {
+  it('namespace, image and caBundle = render --namespace --image --ca-bundle (the audit CronJob too)', async () => {
     const { objects } = await template({
+      'audit.enabled': true,
       'namespace.name': 'guard-ops',
       'image.repository': 'registry.example.com/ais-guard',
       'image.tag': '0.2.0',
@@ -130,6 +142,7 @@ describe('helm template is `ais-guard render`, object for object', () => {
         namespace: 'guard-ops',
         image: 'registry.example.com/ais-guard:0.2.0',
         caBundle,
+        withAudit: true,
       }),
     );
   });
@@ -157,9 +170,10 @@ describe('argocd.syncWaves', () => {
       'prometheusRule.enabled': true,
       'grafanaDashboard.enabled': true,
       'grafanaDashboard.annotations.grafana_folder': 'Storage',
+      'audit.enabled': true,
     });
     const kinds = new Set(objects.map((o) => o.kind));
-    for (const kind of ['Certificate', 'Issuer', 'ServiceMonitor', 'PrometheusRule', 'ConfigMap'])
+    for (const kind of ['Certificate', 'Issuer', 'ServiceMonitor', 'PrometheusRule', 'ConfigMap', 'CronJob'])
       expect(kinds).toContain(kind);
     expect(objects.map((o) => `${o.kind} ${wave(o)}`)).toEqual(
       objects.map((o) => `${o.kind} ${o.kind === 'Deployment' ? '-3' : '-5'}`),
@@ -398,6 +412,15 @@ describe('the apiserver accepts the rendered chart (kubectl apply --dry-run=serv
         'certificates.caBundle': 'CA',
       },
     ],
+    [
+      'the audit CronJob with its schedule, flags and resources',
+      {
+        'audit.enabled': true,
+        'audit.schedule': '*/30 * * * *',
+        'audit.extraArgs[0]': '--report-format=policyreport',
+        'audit.resources.limits.memory': '1Gi',
+      },
+    ],
   ])('%s', async (_name, values) => {
     const withCa =
       values['certificates.caBundle'] === 'CA' ? { ...values, 'certificates.caBundle': caBundle } : values;
@@ -428,6 +451,7 @@ describe('helm install and uninstall', () => {
       'failurePolicy.aistores': 'Ignore',
       'failurePolicy.storage': 'Ignore',
       'failurePolicy.volumes': 'Ignore',
+      'audit.enabled': true,
     };
     const release = `e2e-${suffix()}`;
     const installed = await helm([
@@ -471,6 +495,13 @@ describe('helm install and uninstall', () => {
           metadata: { name },
         }),
       ).toBeUndefined();
+    expect(
+      await read({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: `${name}-audit` },
+      }),
+    ).toBeUndefined();
     await eventually(`namespace ${name} gone`, async () => {
       const ns = await read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
       if (ns && ns.status && (ns.status as { phase?: string }).phase !== 'Terminating')
