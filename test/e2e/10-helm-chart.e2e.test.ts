@@ -441,6 +441,44 @@ describe('the apiserver accepts the rendered chart (kubectl apply --dry-run=serv
 });
 
 describe('helm install and uninstall', () => {
+  it('an upgrade that drops the certificate files keeps the Secret, and one that gives them again takes it back', async () => {
+    // docs/helm.md: `helm upgrade --set mode=enforce` (no reuse flag) renders no Secret. Helm deleted
+    // it then: every replica started afterwards could not mount it and never became ready.
+    const name = `ais-guard-keep-${suffix()}`;
+    const values: Values = {
+      fullnameOverride: name,
+      'namespace.name': name,
+      'failurePolicy.aistores': 'Ignore',
+      'failurePolicy.storage': 'Ignore',
+      'failurePolicy.volumes': 'Ignore',
+    };
+    const release = `e2e-${suffix()}`;
+    const run = (verb: string, extra: string[]) =>
+      helm([verb, release, CHART, '--namespace', 'default', ...setArgs(values), ...extra]);
+    cleanup.add(`helm release ${release}`, () => helm(['uninstall', release, '--namespace', 'default']));
+    ok(await run('install', certFiles(CERTS)), 'helm install');
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${name}-tls`, namespace: name } };
+    const uid = (await read(secret))?.metadata?.uid;
+    expect(uid).toBeDefined();
+
+    ok(await run('upgrade', ['--set', 'mode=warn']), 'helm upgrade without the files');
+    expect((await read(secret))?.metadata?.uid).toBe(uid);
+
+    ok(await run('upgrade', certFiles(CERTS)), 'helm upgrade with the files again');
+    const back = await read(secret);
+    expect(back?.metadata?.uid).toBe(uid);
+    expect(Buffer.from((back?.data as Record<string, string>)['tls.crt']!, 'base64').toString('utf8')).toBe(
+      readFileSync(join(CERTS, 'tls.crt'), 'utf8'),
+    );
+    ok(await helm(['uninstall', release, '--namespace', 'default', '--wait']), 'helm uninstall');
+    // The chart made the namespace, so the kept Secret goes with it.
+    await eventually(`namespace ${name} gone`, async () => {
+      const ns = await read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      if (ns && ns.status && (ns.status as { phase?: string }).phase !== 'Terminating')
+        throw new Error('namespace still Active');
+    });
+  });
+
   it('installs every object (namespace included) and removes them again', async () => {
     // Its own names and namespace, so nothing else in the cluster is touched; Ignore everywhere, so
     // nothing waits on a guard that never starts (this control plane runs no kubelet).
