@@ -149,9 +149,23 @@ export interface ResponseParts {
 const MAX_WARNING = 256;
 const MAX_WARNINGS = 16;
 
-/** A warning in 256 characters: its start (rule id and link) and its end (the fix) survive, the middle is cut. */
+/**
+ * Go's unicode.IsControl (C0, DEL, C1). The apiserver drops a warning holding any of them without a
+ * word: its Warning header is built by apimachinery's net.NewWarningHeader, which refuses such
+ * text. Messages quote the object, and some of its text is free (an AIStore mount path: `path: |`
+ * in YAML ends it with a newline).
+ */
+// eslint-disable-next-line no-control-regex -- matching them is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const escaped = (c: string) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * A warning in 256 characters: its start (rule id and link) and its end (the fix) survive, the middle
+ * is cut. Control characters are spelt as escapes first, so the apiserver passes the warning on.
+ */
 export function shortWarning(text: string): string {
-  return clipMiddle(text, MAX_WARNING, 100);
+  return clipMiddle(text.replace(CONTROL, escaped), MAX_WARNING, 100);
 }
 
 /** An answer's text up to its uid; the response's fields follow in encodeResponse's order. */
