@@ -4,9 +4,14 @@ import { spawnSync } from 'node:child_process';
 
 const quoted = (words: string[]) => words.map((w) => `'${w}'`).join(' ');
 
-/** What bash offers for `words` (the last one being completed), through the script's _ais_guard. */
+/**
+ * What bash offers for `words` (the last one being completed), through the script's _ais_guard.
+ * compopt, a builtin only inside a completion, prints what it is given: "compopt +o default" is the
+ * script turning off bash's file name fallback for an empty answer.
+ */
 export function bashComplete(script: string, words: string[]): string[] {
-  const program = `${script}
+  const program = `compopt() { printf 'compopt %s\\n' "$*"; }
+${script}
 COMP_WORDS=(${quoted(words)}); COMP_CWORD=${words.length - 1}
 _ais_guard; printf '%s\\n' "\${COMPREPLY[@]}"`;
   const r = spawnSync('bash', ['--norc', '--noprofile', '-c', program], { encoding: 'utf8' });
