@@ -103,10 +103,13 @@ export const FLAGS = {
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsOptionsConfig;
 
+/** check takes PATH arguments: shell completion offers file names for them. */
+export const PATHS = true;
+
 function options(argv: string[]) {
   const { values, tokens } = parseArgs({
     args: argv,
-    allowPositionals: true,
+    allowPositionals: PATHS,
     tokens: true,
     options: FLAGS,
   });

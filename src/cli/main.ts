@@ -28,15 +28,24 @@ export interface CommandModule {
   run: Command;
   flags?: ParseArgsOptionsConfig;
   choices?: Choices;
+  /** Takes file names as arguments (check, plan); the others refuse any, so none is completed. */
+  paths?: boolean;
 }
 
 export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
-  check: () => import('./check.js').then((m) => ({ run: m.runCheck, flags: m.FLAGS, choices: m.CHOICES })),
+  check: () =>
+    import('./check.js').then((m) => ({
+      run: m.runCheck,
+      flags: m.FLAGS,
+      choices: m.CHOICES,
+      paths: m.PATHS,
+    })),
   serve: () => import('./serve.js').then((m) => ({ run: m.runServe, flags: m.FLAGS, choices: m.CHOICES })),
   certs: () => import('./certs.js').then((m) => ({ run: m.runCerts, flags: m.FLAGS })),
   render: () => import('./render.js').then((m) => ({ run: m.runRender, flags: m.FLAGS, choices: m.CHOICES })),
   rules: () => import('./rules.js').then((m) => ({ run: m.runRules, flags: m.FLAGS, choices: m.CHOICES })),
-  plan: () => import('./plan.js').then((m) => ({ run: m.runPlan, flags: m.FLAGS, choices: m.CHOICES })),
+  plan: () =>
+    import('./plan.js').then((m) => ({ run: m.runPlan, flags: m.FLAGS, choices: m.CHOICES, paths: m.PATHS })),
   audit: () => import('./audit.js').then((m) => ({ run: m.runAudit, flags: m.FLAGS, choices: m.CHOICES })),
   doctor: () => import('./doctor.js').then((m) => ({ run: m.runDoctor, flags: m.FLAGS, choices: m.CHOICES })),
   completion: () =>

@@ -72,10 +72,13 @@ export const FLAGS = {
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsOptionsConfig;
 
+/** plan takes the CR's file as an argument: shell completion offers file names for it. */
+export const PATHS = true;
+
 function options(argv: string[]) {
   const { values, positionals } = parseArgs({
     args: argv,
-    allowPositionals: true,
+    allowPositionals: PATHS,
     options: FLAGS,
   });
   if (values.help) return { help: true as const };
