@@ -1,4 +1,4 @@
-// Running the completion scripts `ais-guard completion bash|zsh` prints as the shells would run them.
+// Running the completion scripts `ais-guard completion bash|zsh|fish` prints as the shells would run them.
 import { expect } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 
@@ -45,4 +45,26 @@ words=(${quoted(words)}); CURRENT=${words.length}; _ais_guard`,
   );
   expect(r.stderr).toBe('');
   return r.stdout.split('\n').filter(Boolean);
+}
+
+/** fish is not on every machine (CI installs it with zsh): its tests run where it is. */
+export const hasFish = !spawnSync('fish', ['--no-config', '-c', 'true']).error;
+
+/**
+ * What fish itself offers for the command line `line` (the cursor at its end), the script loaded
+ * as `ais-guard completion fish | source` loads it: fish's own `complete -C`, nothing stubbed.
+ * Candidates without their descriptions, sorted; `cwd` holds the files it may offer.
+ */
+export function fishComplete(script: string, line: string, cwd: string): string[] {
+  const r = spawnSync('fish', ['--no-config', '-c', 'printf %s\\n $SCRIPT | source; complete -C$LINE'], {
+    cwd,
+    env: { ...process.env, SCRIPT: script, LINE: line },
+    encoding: 'utf8',
+  });
+  expect(r.stderr).toBe('');
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t')[0]!)
+    .sort();
 }
