@@ -59,7 +59,8 @@ describe(`review cli35: fish completion${skipped}`, () => {
     expect(complete('ais-guard check --output=j')).toEqual(['--output=json', '--output=junit']);
     expect(complete('ais-guard render --overlay c')).toEqual(['cert-manager']);
     expect(complete('ais-guard serve --failure-mode ')).toEqual(['allow', 'deny']);
-    expect(complete('ais-guard check -o x')).toEqual([]);
+    // fish matches inside a word too (-o x offers text): a word in none of them gets nothing.
+    expect(complete('ais-guard check -o zz')).toEqual([]);
   });
 
   fit("file names for check's and plan's arguments and a file flag's value, nowhere else", () => {
@@ -89,9 +90,18 @@ describe(`review cli35: fish completion${skipped}`, () => {
     const home = join(dir, 'home');
     mkdirSync(join(home, '.config/fish/completions'), { recursive: true });
     writeFileSync(join(home, '.config/fish/completions/ais-guard.fish'), script);
+    // fish loads a command's completions once the command is on PATH, as an installed one is.
+    const bin = join(home, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'ais-guard'), '#!/bin/sh\n', { mode: 0o755 });
     const r = spawnSync('fish', ['-c', 'complete -C"ais-guard rules explain pvc"'], {
       cwd: dir,
-      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') },
+      env: {
+        ...process.env,
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, '.config'),
+        PATH: `${bin}:${process.env.PATH ?? ''}`,
+      },
       encoding: 'utf8',
     });
     expect(r.stdout).toBe('pvc-name\n');
