@@ -17,7 +17,7 @@ Commands:
   render          print the deploy manifests with namespace, image and caBundle filled in
                   (--vap, --map: admission policies that hold without the webhook)
   rules           list the rules (-o text|json|markdown|table); rules explain ID: one rule in full
-  completion      print a shell completion script (ais-guard completion bash|zsh)
+  completion      print a shell completion script (ais-guard completion bash|zsh|fish)
   version         print the version
 
 Run "ais-guard <command> --help" (or "ais-guard help <command>") for a command's options.`;
