@@ -14,10 +14,22 @@ can be, such as -o's formats) and rule ids.
   zsh:   source <(ais-guard completion zsh)         (or save it as _ais-guard in a $fpath directory)
   fish:  ais-guard completion fish | source         (or save it as ~/.config/fish/completions/ais-guard.fish)`;
 
-/** Words the command takes before its options: `rules explain ID`, `completion bash`. */
-const SUBCOMMANDS: Record<string, Record<string, () => Promise<readonly string[]>>> = {
-  rules: { explain: async () => (await import('../policy/index.js')).RULE_IDS },
-  completion: { bash: async () => [], zsh: async () => [], fish: async () => [] },
+/**
+ * Words the command takes before its options: `rules explain ID`, `completion bash`; and where a
+ * subcommand takes fewer words for a flag than its command (`rules explain -o`), those.
+ */
+interface Subcommand {
+  words?: () => Promise<readonly string[]>;
+  choices?: () => Promise<Choices>;
+}
+const SUBCOMMANDS: Record<string, Record<string, Subcommand>> = {
+  rules: {
+    explain: {
+      words: async () => (await import('../policy/index.js')).RULE_IDS,
+      choices: async () => (await import('./rules.js')).EXPLAIN_CHOICES,
+    },
+  },
+  completion: { bash: {}, zsh: {}, fish: {} },
 };
 
 interface Spec {
@@ -30,7 +42,8 @@ interface Spec {
   valued: string[];
   /** Valued flags whose value is one of a few words (`-o` and `--output` alike): those, not files. */
   choices: { flags: string[]; words: readonly string[] }[];
-  subcommands: { name: string; words: readonly string[] }[];
+  /** Each with its words, and its flags' words where they are not the command's. */
+  subcommands: { name: string; words: readonly string[]; choices: Spec['choices'] }[];
   /** Its arguments are file names (check's PATHs, plan's CR). Elsewhere none is offered: refused. */
   files: boolean;
 }
@@ -73,7 +86,11 @@ export async function specs(
       ...flagWords(command.flags, command.choices),
       files: command.paths ?? false,
       subcommands: await Promise.all(
-        Object.entries(subs).map(async ([sub, words]) => ({ name: sub, words: await words() })),
+        Object.entries(subs).map(async ([sub, { words, choices }]) => ({
+          name: sub,
+          words: (await words?.()) ?? [],
+          choices: choices ? flagWords(command.flags, await choices()).choices : [],
+        })),
       ),
     });
   }
@@ -89,7 +106,9 @@ export async function specs(
       files: false,
       // `help COMMAND` is that command's --help.
       subcommands:
-        name === 'help' ? [...Object.keys(commands), 'version'].map((c) => ({ name: c, words: [] })) : [],
+        name === 'help'
+          ? [...Object.keys(commands), 'version'].map((c) => ({ name: c, words: [], choices: [] }))
+          : [],
     });
   return out;
 }
@@ -108,6 +127,19 @@ export function bashScript(commands: Spec[]): string {
       const choices = c.choices
         .map((ch) => `      ${ch.flags.join('|')}) choices=${words(ch.words)} ;;`)
         .join('\n');
+      // A subcommand's own words for a flag, after the command's.
+      const subChoices = c.subcommands
+        .filter((s) => s.choices.length > 0)
+        .map((s) =>
+          [
+            `      if [[ "\${COMP_WORDS[2]}" == ${s.name} ]]; then`,
+            `        case "$flag" in`,
+            ...s.choices.map((ch) => `        ${ch.flags.join('|')}) choices=${words(ch.words)} ;;`),
+            `        esac`,
+            `      fi`,
+          ].join('\n'),
+        )
+        .join('\n');
       return [
         `    ${c.name})`,
         `      flags=${words(c.flags)}`,
@@ -120,6 +152,7 @@ export function bashScript(commands: Spec[]): string {
         `      case "$flag" in`,
         choices,
         `      esac`,
+        subChoices,
         `      ;;`,
       ]
         .filter(Boolean)
@@ -182,6 +215,19 @@ export function zshScript(commands: Spec[]): string {
       const choices = c.choices
         .map((ch) => `        ${ch.flags.join('|')}) choices=(${ch.words.join(' ')}) ;;`)
         .join('\n');
+      // A subcommand's own words for a flag, after the command's.
+      const subChoices = c.subcommands
+        .filter((s) => s.choices.length > 0)
+        .map((s) =>
+          [
+            `      if [[ $words[3] == ${s.name} ]]; then`,
+            `        case $flag in`,
+            ...s.choices.map((ch) => `        ${ch.flags.join('|')}) choices=(${ch.words.join(' ')}) ;;`),
+            `        esac`,
+            `      fi`,
+          ].join('\n'),
+        )
+        .join('\n');
       return [
         `    ${c.name})`,
         `      flags=(${c.flags.join(' ')})`,
@@ -194,6 +240,7 @@ export function zshScript(commands: Spec[]): string {
         `      case $flag in`,
         choices,
         `      esac`,
+        subChoices,
         `      ;;`,
       ]
         .filter(Boolean)
@@ -264,11 +311,21 @@ export function fishScript(commands: Spec[]): string {
     if (c.files) add(on, '-F');
     for (const o of c.options) {
       const names = `-l ${o.long}${o.short ? ` -s ${o.short}` : ''}`;
-      const values = c.choices.find((ch) => ch.flags.includes(`--${o.long}`))?.words;
+      const wordsOf = (choices: Spec['choices']) =>
+        choices.find((ch) => ch.flags.includes(`--${o.long}`))?.words;
+      // A subcommand with its own words for this flag: those there, the command's elsewhere.
+      const own = c.subcommands.filter((s) => wordsOf(s.choices));
+      for (const s of own)
+        add(
+          `__ais_guard_subcommand ${c.name} ${s.name}`,
+          `${names} -x -a ${fishQuote(wordsOf(s.choices)!.join(' '))}`,
+        );
+      const where = [on, ...own.map((s) => `not __ais_guard_subcommand ${c.name} ${s.name}`)].join('; and ');
+      const values = wordsOf(c.choices);
       // A value of a few words: those (-x: no file names); any other value: a file name (-r -F).
-      if (values) add(on, `${names} -x -a ${fishQuote(values.join(' '))}`);
-      else if (c.valued.includes(`--${o.long}`)) add(on, `${names} -r -F`);
-      else add(on, names);
+      if (values) add(where, `${names} -x -a ${fishQuote(values.join(' '))}`);
+      else if (c.valued.includes(`--${o.long}`)) add(where, `${names} -r -F`);
+      else add(where, names);
     }
     if (c.subcommands.length > 0)
       add(`__ais_guard_typed 2 ${c.name}`, `-a ${fishQuote(c.subcommands.map((s) => s.name).join(' '))}`);
@@ -288,6 +345,11 @@ end
 function __ais_guard_command
     set -l typed (commandline -opc)
     test "$typed[2]" = "$argv[1]"
+end
+# The command and its subcommand being typed are $argv[1] and $argv[2] (rules explain).
+function __ais_guard_subcommand
+    set -l typed (commandline -opc)
+    test "$typed[2]" = "$argv[1]" -a "$typed[3]" = "$argv[2]"
 end
 # Sourced again (an upgrade): the new completions replace the old ones.
 complete -c ais-guard -e
@@ -350,7 +412,9 @@ export function complete(all: Spec[], words: string[]): { candidates: string[]; 
   const none = { candidates: [], directive: NO_FILE_COMPLETION };
   // A flag's value that is one of a few words, after the flag or in --flag=value. There, as Cobra
   // answers, the words alone: kubectl's shell scripts complete the part after "=" with them.
-  const choicesOf = (flag: string) => spec.choices.find((c) => c.flags.includes(flag))?.words;
+  const own = spec.subcommands.find((s) => s.name === words[1])?.choices ?? [];
+  const choicesOf = (flag: string) =>
+    (own.find((c) => c.flags.includes(flag)) ?? spec.choices.find((c) => c.flags.includes(flag)))?.words;
   const inline = /^(--?[^=]+)=(.*)$/.exec(cur);
   if (inline) {
     const values = choicesOf(inline[1]!);

@@ -80,6 +80,9 @@ export const FLAGS = {
 const FORMATS = ['text', 'json', 'markdown', 'table'];
 /** The words -o takes, for shell completion. */
 export const CHOICES: Choices = { output: FORMATS };
+const EXPLAIN_FORMATS = ['text', 'json'];
+/** The words -o takes after `rules explain`: one rule is no catalogue (markdown) or table row. */
+export const EXPLAIN_CHOICES: Choices = { output: EXPLAIN_FORMATS };
 
 /** An example judged as the webhook would on CREATE: the last object, the others as its cluster. */
 export function judgeExample(ruleId: string, example: Example) {
@@ -171,7 +174,7 @@ export async function runRules(argv: string[], io: Io): Promise<number> {
     // -o is read here too: taken and dropped, `-o json` gave a script prose and a typo passed.
     if (values.output === 'json') io.stdout.write(JSON.stringify(ruleJson(rule), null, 2) + '\n');
     else if (values.output === 'text') io.stdout.write(explain(rule) + '\n');
-    else throw new UsageError(`rules explain prints text or json, not "${values.output}"`);
+    else throw new UsageError(`rules explain prints ${EXPLAIN_FORMATS.join(' or ')}, not "${values.output}"`);
     return 0;
   }
   const out = {
