@@ -11,7 +11,7 @@ export const COMPLETION_HELP = `Usage: ais-guard completion bash|zsh|fish
 Prints a shell completion script for ais-guard's commands, their flags (and the words a flag's value
 can be, such as -o's formats) and rule ids.
   bash:  source <(ais-guard completion bash)        (or save it under /etc/bash_completion.d/)
-  zsh:   source <(ais-guard completion zsh)         (or save it as _ais-guard in a $fpath directory)
+  zsh:   source <(ais-guard completion zsh)         (after compinit; or save it as _ais-guard in a $fpath directory)
   fish:  ais-guard completion fish | source         (or save it as ~/.config/fish/completions/ais-guard.fish)`;
 
 /**
