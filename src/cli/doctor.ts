@@ -21,8 +21,12 @@ Checks a live ais-guard installation and says what to fix, one line per check:
                           the namespaces that hold AIStore CRs selected
   failure-policy          each webhook's failurePolicy as docs/deploy.md documents for the overlay
   aistore-crd             the AIStore CRD installed and serving ais.nvidia.com/v1beta1
+  audit-cronjob           the optional CronJob <name>-audit (render --with-audit): the report APIs its
+                          --report-format needs served, its ServiceAccount's rights, its last run
+                          succeeded (else the Job to read); not installed is ok
 The serving certificate is read over TLS from a guard the webhooks call by URL, else from the TLS
-Secret (needs get on that Secret); the RBAC check needs create on subjectaccessreviews.
+Secret (needs get on that Secret); the RBAC checks need create on subjectaccessreviews, the audit
+check get on cronjobs.batch in the namespace.
 
 Options:
       --overlay NAME      how it was installed: ${OVERLAYS.join(', ')} (default base); sets the

@@ -4,7 +4,15 @@
 import { INSTALL_NAME, renderManifests, type Overlay } from '../deploy/index.js';
 import type { KObject } from '../deploy/index.js';
 import { RESOURCES } from '../server/cluster.js';
-import type { ConfigKind, Expected, ExpectedConfig, Fetched, Permission, WebhookEntry } from './types.js';
+import type {
+  ConfigKind,
+  CronJob,
+  Expected,
+  ExpectedConfig,
+  Fetched,
+  Permission,
+  WebhookEntry,
+} from './types.js';
 
 const CONFIG_KINDS: ConfigKind[] = ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'];
 
@@ -118,6 +126,34 @@ function crdOf(objects: KObject[]): Expected['crd'] {
   return { name: 'aistores.ais.nvidia.com', group: 'ais.nvidia.com', version: 'v1beta1' };
 }
 
+/**
+ * What the optional audit CronJob's ServiceAccount may do: each verb of each rule of the ClusterRole
+ * `<name>-audit` that deploy/audit/rbac.yaml (render --with-audit) grants, as rendered. Not rendered
+ * (objects without deploy/audit): nothing to ask.
+ */
+function auditPermissions(objects: KObject[], role: string): Permission[] {
+  const cr = objects.find((o) => o.kind === 'ClusterRole' && o.metadata?.name === role) as
+    (KObject & { rules?: { apiGroups?: string[]; resources?: string[]; verbs?: string[] }[] }) | undefined;
+  return (cr?.rules ?? []).flatMap((r) =>
+    (r.apiGroups ?? []).flatMap((group) =>
+      (r.resources ?? []).flatMap((resource) => (r.verbs ?? []).map((verb) => ({ verb, group, resource }))),
+    ),
+  );
+}
+
+/** The pod of a CronJob's Jobs. */
+export const cronJobPod = (cronJob: CronJob) => cronJob.spec?.jobTemplate?.spec?.template?.spec;
+
+/** The ServiceAccount a CronJob's pods run as: the one named, else the namespace's `default`. */
+export const cronJobServiceAccount = (cronJob: CronJob): string => {
+  const pod = cronJobPod(cronJob);
+  return pod?.serviceAccountName || pod?.serviceAccount || 'default';
+};
+
+/** The args of a CronJob's containers, all together. */
+export const cronJobArgs = (cronJob: CronJob): string[] =>
+  cronJobPod(cronJob)?.containers?.flatMap((c) => c.args ?? []) ?? [];
+
 /** Pure: the expectations from rendered objects (one overlay, one namespace). */
 export function expectationsOf(
   objects: KObject[],
@@ -150,6 +186,8 @@ export function expectationsOf(
     tlsSecret: mountedSecret(deployment) ?? `${name}-tls`,
     permissions,
     crd: crdOf(objects),
+    // render --with-audit and the chart name it so (deploy/audit, renamed by --name).
+    audit: { cronJob: `${name}-audit`, permissions: auditPermissions(objects, `${name}-audit`) },
   };
 }
 
@@ -158,5 +196,7 @@ export async function expectedInstall(
   namespace: string,
   name: string = INSTALL_NAME,
 ): Promise<Expected> {
-  return expectationsOf(await renderManifests({ overlay, namespace, name }), overlay, namespace, name);
+  // With deploy/audit: the rights of its optional CronJob's ServiceAccount come from its ClusterRole.
+  const objects = await renderManifests({ overlay, namespace, name, withAudit: true });
+  return expectationsOf(objects, overlay, namespace, name);
 }

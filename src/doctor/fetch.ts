@@ -7,7 +7,14 @@ import * as k8s from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { answerWithin, gaveUp } from '../k8s/deadline.js';
 import { apiserverUnavailable, getJsonPatiently, KubeRequestError, patiently } from '../k8s/kubeconfig.js';
-import { containerArgs, livePermissions, mountedSecret, type DeploymentSpec } from './expected.js';
+import { REPORT_APIS } from '../audit/report-format.js';
+import {
+  containerArgs,
+  cronJobServiceAccount,
+  livePermissions,
+  mountedSecret,
+  type DeploymentSpec,
+} from './expected.js';
 import { probe } from './probe.js';
 import {
   absent,
@@ -15,6 +22,7 @@ import {
   unanswered,
   unreadable,
   type ConfigKind,
+  type CronJob,
   type EndpointSlice,
   type Expected,
   type Fetched,
@@ -137,13 +145,14 @@ async function askAll(
 }
 
 /**
- * SubjectAccessReviews for the guard's ServiceAccount. A user who may not create them but is that
+ * SubjectAccessReviews for the guard's ServiceAccount (or another of its namespace: the audit
+ * CronJob's). A user who may not create them but is that
  * ServiceAccount (doctor run from the guard's own pod or token) asks SelfSubjectAccessReviews,
  * which everyone may create; who "self" is comes from a SelfSubjectReview (GA in 1.28).
  */
 async function accessOf(
   kc: KubeConfig,
-  expected: Expected,
+  expected: Pick<Expected, 'namespace' | 'serviceAccount'>,
   permissions: Permission[],
   timeoutMs: number,
 ): Promise<Snapshot['access']> {
@@ -307,7 +316,30 @@ export async function fetchSnapshot(
     namespaceLabels,
     namespacesUnanswered,
     crd: await get(kc, `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${enc(expected.crd.name)}`),
+    audit: await auditOf(get, kc, expected, timeoutMs),
   };
+}
+
+/**
+ * The optional audit CronJob; when installed, what its runs need: the report APIs (discovery, which
+ * every ServiceAccount may read, as audit itself asks) and its ServiceAccount's rights.
+ */
+async function auditOf(get: Get, kc: KubeConfig, expected: Expected, timeoutMs: number) {
+  const cronJob = await get<CronJob>(
+    kc,
+    `/apis/batch/v1/namespaces/${enc(expected.namespace)}/cronjobs/${enc(expected.audit.cronJob)}`,
+  );
+  if (!cronJob.ok) return { cronJob, reportApis: {}, access: [] };
+  const reportApis: Snapshot['audit']['reportApis'] = {};
+  for (const api of Object.values(REPORT_APIS)) reportApis[api] = await get(kc, `/apis/${api}`);
+  const serviceAccount = cronJobServiceAccount(cronJob.value);
+  const access = await accessOf(
+    kc,
+    { namespace: expected.namespace, serviceAccount },
+    expected.audit.permissions,
+    timeoutMs,
+  );
+  return { cronJob, reportApis, serviceAccount, access };
 }
 
 /**
@@ -345,5 +377,9 @@ export function unansweredReads(snapshot: Snapshot): string[] {
   note('AIStore CRs', snapshot.aistoreNamespaces);
   for (const ns of snapshot.namespacesUnanswered ?? []) out.push(`Namespace ${ns}`);
   if (snapshot.access.some((a) => a.unanswered)) out.push('SubjectAccessReviews');
+  note('CronJob', snapshot.audit.cronJob);
+  for (const [api, f] of Object.entries(snapshot.audit.reportApis)) note(`API ${api}`, f);
+  if (snapshot.audit.access.some((a) => a.unanswered))
+    out.push("SubjectAccessReviews (audit's ServiceAccount)");
   return out;
 }

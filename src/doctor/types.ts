@@ -13,6 +13,7 @@ export const CHECK_IDS = [
   'namespace-selector',
   'failure-policy',
   'aistore-crd',
+  'audit-cronjob',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
@@ -121,6 +122,50 @@ export type Probe =
     }
   | { ok: false; reason: string };
 
+/** The optional `audit --apply` CronJob (deploy/audit), as far as doctor reads it. */
+export interface CronJob {
+  spec?: {
+    schedule?: string;
+    suspend?: boolean;
+    jobTemplate?: {
+      spec?: {
+        template?: {
+          spec?: {
+            serviceAccountName?: string;
+            /** The deprecated alias, still honoured when serviceAccountName is empty. */
+            serviceAccount?: string;
+            containers?: { args?: string[] }[];
+          };
+        };
+      };
+    };
+  };
+  status?: { lastScheduleTime?: string; lastSuccessfulTime?: string; active?: { name?: string }[] };
+}
+
+/** One permission asked by a SubjectAccessReview (see Snapshot.access). */
+export interface Access {
+  permission: Permission;
+  allowed?: boolean;
+  reason?: string;
+  self?: boolean;
+  /** Not asked because the apiserver did not answer (429 or 5xx after the retries). */
+  unanswered?: boolean;
+}
+
+export interface AuditSnapshot {
+  /** CronJob <name>-audit in the guard's namespace; absent: not installed (it is optional). */
+  cronJob: Fetched<CronJob>;
+  /**
+   * Discovery of each report API ("openreports.io/v1alpha1", "wgpolicyk8s.io/v1alpha2"), as audit
+   * asks it before it writes: found = served, absent (404) = not served. Empty when not installed.
+   */
+  reportApis: Record<string, Fetched<unknown>>;
+  /** The CronJob's ServiceAccount, and the SubjectAccessReviews for Expected.audit.permissions. */
+  serviceAccount?: string;
+  access: Access[];
+}
+
 export interface Snapshot {
   configs: Partial<Record<ConfigKind, Fetched<WebhookConfiguration>>>;
   /** By "namespace/name" of each Service the webhooks call. */
@@ -144,14 +189,7 @@ export interface Snapshot {
    * livePermissions), in order; a reason when not asked;
    * `self` when asked as the ServiceAccount itself (SelfSubjectAccessReview).
    */
-  access: {
-    permission: Permission;
-    allowed?: boolean;
-    reason?: string;
-    self?: boolean;
-    /** Not asked because the apiserver did not answer (429 or 5xx after the retries). */
-    unanswered?: boolean;
-  }[];
+  access: Access[];
   /**
    * The namespaces that hold AIStore CRs (one list of Expected.crd): the webhooks must select them.
    * Undefined: not read.
@@ -165,6 +203,7 @@ export interface Snapshot {
   /** Those of them the apiserver did not answer for (429 or 5xx after the retries). */
   namespacesUnanswered?: string[];
   crd: Fetched<CustomResourceDefinition>;
+  audit: AuditSnapshot;
 }
 
 export interface ExpectedWebhook {
@@ -201,4 +240,6 @@ export interface Expected {
   /** What the rendered install's guard needs (with --manage-webhook-config when rendered so). */
   permissions: Permission[];
   crd: { name: string; group: string; version: string };
+  /** The optional audit CronJob (render --with-audit, the chart's audit.enabled) and its role's rights. */
+  audit: { cronJob: string; permissions: Permission[] };
 }

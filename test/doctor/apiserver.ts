@@ -23,6 +23,10 @@ export interface ApiserverOptions {
   unavailable?: { paths: string[]; code: number };
   /** The caBundle the webhook configurations carry (PEM); the certs' CA by default. */
   caBundle?: string;
+  /** More objects served, by path (the audit CronJob, a report API's discovery). */
+  serve?: Record<string, unknown>;
+  /** Permissions ("verb resource") SubjectAccessReviews answer not allowed for this user only. */
+  denyAs?: Record<string, string[]>;
   /** Answers a request before the defaults do (throttling, say); true when it did. */
   first?: (req: IncomingMessage, url: URL, res: ServerResponse) => boolean;
 }
@@ -76,6 +80,7 @@ export async function fakeApiserver(
       spec: { group: 'ais.nvidia.com', versions: [{ name: 'v1beta1', served: true, storage: true }] },
       status: { conditions: [{ type: 'Established', status: 'True' }] },
     },
+    ...opts.serve,
   };
   const asked: string[] = [];
   const server = createServer((req, res) => {
@@ -95,12 +100,14 @@ export async function fakeApiserver(
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const review = JSON.parse(Buffer.concat(chunks).toString()) as {
-          spec: { resourceAttributes?: { verb: string; resource: string } };
+          spec: { user?: string; resourceAttributes?: { verb: string; resource: string } };
         };
         if (url.pathname === '/apis/authentication.k8s.io/v1/selfsubjectreviews')
           return sendJson(res, 201, { ...review, status: { userInfo: { username: opts.self ?? 'admin' } } });
         const attrs = review.spec.resourceAttributes;
-        const allowed = !opts.deny?.includes(`${attrs?.verb} ${attrs?.resource}`);
+        const right = `${attrs?.verb} ${attrs?.resource}`;
+        const allowed =
+          !opts.deny?.includes(right) && !opts.denyAs?.[review.spec.user ?? '']?.includes(right);
         sendJson(res, 201, { ...review, status: { allowed } });
       });
       return;

@@ -59,6 +59,7 @@ describe('ais-guard doctor', () => {
       'namespace-selector',
       'failure-policy',
       'aistore-crd',
+      'audit-cronjob',
     ])
       expect(r.stdout).toContain(id);
   });

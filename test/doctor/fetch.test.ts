@@ -26,7 +26,7 @@ it('a healthy install: every check ok, exit 0, and only reads (plus SubjectAcces
   const r = await cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  expect(Object.values(statuses(r.stdout))).toEqual(Array(8).fill('ok'));
+  expect(Object.values(statuses(r.stdout))).toEqual(Array(9).fill('ok'));
   expect(asked).toContain(
     'GET /apis/discovery.k8s.io/v1/namespaces/ais-guard/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dais-guard',
   );
@@ -52,6 +52,7 @@ it('refusals become warnings naming what could not be read, not oks', async () =
     'namespace-selector': 'ok',
     'failure-policy': 'ok',
     'aistore-crd': 'warn',
+    'audit-cronjob': 'ok', // not installed: it is optional
   });
   expect((await cli(['doctor', '--kubeconfig', kubeconfig, '--strict'])).code).toBe(1);
 });

@@ -8,7 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:tls';
 import { renderManifests, type KObject, type Overlay } from '../../src/deploy/index.js';
 import { containerArgs, expectationsOf, type DeploymentSpec } from '../../src/doctor/expected.js';
-import { found, type Expected, type Snapshot, type WebhookConfiguration } from '../../src/doctor/types.js';
+import {
+  absent,
+  found,
+  type Expected,
+  type Snapshot,
+  type WebhookConfiguration,
+} from '../../src/doctor/types.js';
 import { issueCA, type Pem } from '../../src/tls/issue.js';
 import { keyPairFromPem, randomSerialHex, rsaKeyPairSync } from '../../src/tls/keys.js';
 import { serviceDnsNames } from '../../src/tls/names.js';
@@ -88,7 +94,8 @@ export function servingCert(
 export const b64 = (pem: string) => Buffer.from(pem).toString('base64');
 
 export async function expectedFor(overlay: Overlay = 'base', namespace = 'ais-guard'): Promise<Expected> {
-  return expectationsOf(await renderManifests({ overlay, namespace }), overlay, namespace);
+  // With deploy/audit, as doctor renders it: the audit CronJob's rights come from its ClusterRole.
+  return expectationsOf(await renderManifests({ overlay, namespace, withAudit: true }), overlay, namespace);
 }
 
 /** A healthy base (or `expected.overlay`) install as doctor's fetch layer would return it. */
@@ -153,6 +160,8 @@ export function installSnapshot(
       spec: { group: 'ais.nvidia.com', versions: [{ name: 'v1beta1', served: true, storage: true }] },
       status: { conditions: [{ type: 'Established', status: 'True' }] },
     }),
+    // The audit CronJob is optional, and not installed here.
+    audit: { cronJob: absent(), reportApis: {}, access: [] },
   };
 }
 

@@ -22,7 +22,7 @@ import { AISTORE_CRD, guardFor, installAistoreCrd } from './support/suite.js';
 
 const cleanup = new Cleanup();
 const MANAGER = 'ais-guard-e2e'; // registerWebhooks' manager: one owner, so a re-apply drops what it left out
-const CHECKS = 8;
+const CHECKS = 9;
 let guard: Guard;
 let ns: string;
 let certDir: string;

@@ -1,6 +1,7 @@
 // All checks, in the order doctor prints them: what calls the guard, then the guard's own needs.
 import type { CheckResult, Expected, Snapshot } from '../types.js';
 import { checkAistoreCrd } from './aistore-crd.js';
+import { checkAuditCronjob } from './audit-cronjob.js';
 import { checkCaBundle } from './ca-bundle.js';
 import { checkCertificateExpiry } from './certificate-expiry.js';
 import { checkFailurePolicy } from './failure-policy.js';
@@ -19,5 +20,6 @@ export function runChecks(snapshot: Snapshot, expected: Expected, now: Date): Ch
     checkNamespaceSelector(snapshot, expected),
     checkFailurePolicy(snapshot, expected),
     checkAistoreCrd(snapshot, expected),
+    checkAuditCronjob(snapshot, expected),
   ];
 }
