@@ -40,6 +40,47 @@ const rows: Row[] = [
     object: withSpec('targetSpec', fieldRef({ apiVersion: 'v1' })),
     expect: {},
   },
+  // core/v1 SetDefaults_ResourceList rounds a container's limits and requests up to 1m on the
+  // StatefulSet; equality.Semantic compares the CR's finer value with the rounded one.
+  {
+    name: 'a target cpu request finer than 1m (100u is stored as 1m)',
+    object: withSpec('targetSpec', { resources: { requests: { cpu: '100u', memory: '1Gi' } } }),
+    expect: { warn: [/spec.targetSpec.resources.requests.cpu "100u".*1m.*every reconcile/] },
+  },
+  {
+    name: 'a proxy memory limit with a fraction of a milli-byte',
+    object: withSpec('proxySpec', { resources: { limits: { memory: '1.0005' } } }),
+    expect: { warn: [/spec.proxySpec.resources.limits.memory "1.0005".*1001m/] },
+  },
+  {
+    name: 'a decimal exponent finer than 1m, 1.5m included',
+    object: withSpec('targetSpec', { resources: { limits: { cpu: '1.5m', memory: '1e-4' } } }),
+    expect: {
+      warn: [/resources.limits.cpu "1.5m".*2m/, /resources.limits.memory "1e-4".*1m/],
+    },
+  },
+  {
+    name: "the log sidecar's resources, compared too",
+    object: (() => {
+      const o = aistore();
+      (o.spec as Record<string, unknown>).logSidecar = {
+        image: 'aistorage/ais-logs:v1',
+        resources: { requests: { cpu: '0.0005' } },
+      };
+      return o;
+    })(),
+    expect: { warn: [/spec.logSidecar.resources.requests.cpu "0.0005".*1m/] },
+  },
+  {
+    name: 'whole milli-units and binary sizes are stored as written',
+    object: withSpec('targetSpec', {
+      resources: {
+        requests: { cpu: '100m', memory: '1.5Gi', 'ephemeral-storage': '0.5Ki' },
+        limits: { cpu: 0.001, memory: '500m' },
+      },
+    }),
+    expect: {},
+  },
 ];
 
 describe('rule operator-never-in-sync', () => {
