@@ -87,6 +87,17 @@ export function quantityKey(value: unknown): string | undefined {
   return n === undefined ? undefined : `${n}n`;
 }
 
+/**
+ * A quantity finer than a thousandth, as the apiserver stores it in a container's limits or requests:
+ * rounded up to whole milli-units (core/v1 SetDefaults_ResourceList, RoundUp(-3)), e.g. "100u" is
+ * "1m"; undefined when the value already is whole milli-units, negative, or no quantity.
+ */
+export function roundedUpToMilli(value: unknown): string | undefined {
+  const n = nanos(value);
+  if (n === undefined || n < 0n || n % 1_000_000n === 0n) return undefined;
+  return `${n / 1_000_000n + 1n}m`;
+}
+
 /** Equal as quantities (exactly where both can be compared so); two non-quantities are alike. */
 export function sameQuantity(a: unknown, b: unknown): boolean {
   const order = compareQuantities(a, b);
