@@ -6,7 +6,7 @@
 import { shutsDown, targetPodLabels, type AIStoreCR } from './aistore.js';
 import { sameJson } from './json.js';
 import { isObject, nameOf, normalDiskPath, recordOf } from './k8s.js';
-import { quantityKey } from './quantity.js';
+import { quantityKey, roundedUpToMilli } from './quantity.js';
 import { settled, type GoTypes } from './semantic.js';
 
 /**
@@ -147,9 +147,17 @@ function envOf(env: unknown): unknown {
   return vars;
 }
 
-/** Quantities in one spelling (1Gi = 1024Mi to equality.Semantic); nil and empty lists are one. */
+/**
+ * Quantities in one spelling (1Gi = 1024Mi to equality.Semantic), as the StatefulSet stores them:
+ * rounded up to whole milli-units (core/v1 SetDefaults_ResourceList), so 100u and 1m render one
+ * stored template; nil and empty lists are one.
+ */
 const quantitiesIn = (list: unknown) =>
-  collection(Object.fromEntries(Object.entries(recordOf(list)).map(([k, q]) => [k, quantityKey(q) ?? q])));
+  collection(
+    Object.fromEntries(
+      Object.entries(recordOf(list)).map(([k, q]) => [k, quantityKey(roundedUpToMilli(q) ?? q) ?? q]),
+    ),
+  );
 
 /** A container's ResourceRequirements as equality.Semantic compares them: `{}` is the zero value. */
 const quantitiesOf = (resources: unknown) => {
