@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { NAMESPACE_NAME, SERVICE_NAME, SERVICE_NAME_RULE } from '../k8s/names.js';
+import { CRONJOB_NAME_MAX, NAMESPACE_NAME, SERVICE_NAME, SERVICE_NAME_RULE } from '../k8s/names.js';
 import {
   BUILT_IN_NAMESPACES,
   deleteCommand,
@@ -153,6 +153,13 @@ function options(argv: string[]) {
   // The Service's name: a DNS-1035 label (a letter first), as the apiserver requires of Services.
   if (values.name !== undefined && !SERVICE_NAME.test(values.name))
     throw new UsageError(`--name "${values.name}" is not a valid Service name (${SERVICE_NAME_RULE})`);
+  // The audit CronJob is <name>-audit: over 52 characters the apiserver refuses it, after the rest
+  // of the stream has been applied.
+  const auditMax = CRONJOB_NAME_MAX - '-audit'.length;
+  if (values['with-audit'] && values.name !== undefined && values.name.length > auditMax)
+    throw new UsageError(
+      `--name "${values.name}" is ${values.name.length} characters: at most ${auditMax} characters with --with-audit (its CronJob ${values.name}-audit would pass the apiserver's limit of ${CRONJOB_NAME_MAX})`,
+    );
   if (values['with-audit'] && values['webhooks-only'])
     throw new UsageError('give --with-audit or --webhooks-only, not both');
   if (values['ca-bundle'] !== undefined && values['cert-dir'] !== undefined)
