@@ -71,15 +71,22 @@ export async function renderManifests(opts: RenderOptions = {}): Promise<KObject
 }
 
 /**
- * The audit objects in the sync wave of the install's own ServiceAccount, when the overlay gives
- * waves (argocd): as the chart puts every object it renders in one. Nothing waits on them, but an
- * object left in wave 0 would be applied among the AIStore objects, after the guard.
+ * The audit objects in wave 0, the AIStore objects' (the chart's argocd.syncWaves.audit), when the
+ * overlay gives waves (argocd). Not in the guard's: Argo CD holds every later wave until each object
+ * of the earlier ones is Healthy and fails the sync on a Degraded one, and a CronJob whose last Job
+ * failed is Degraded; the audit Job fails whenever it finds something, so in wave -2 it would stop
+ * every sync (the guard's upgrade, the AIStore change that clears the finding) before wave -1.
  */
+export const AUDIT_SYNC_WAVE = '0';
+
 function inWaveOf(install: KObject[], audit: KObject[]): KObject[] {
-  const wave = install.find((o) => o.kind === 'ServiceAccount')?.metadata?.annotations?.[SYNC_WAVE];
-  if (wave !== undefined)
+  const waves = install.some((o) => o.metadata?.annotations?.[SYNC_WAVE] !== undefined);
+  if (waves)
     for (const o of audit)
-      o.metadata = { ...o.metadata, annotations: { ...o.metadata?.annotations, [SYNC_WAVE]: wave } };
+      o.metadata = {
+        ...o.metadata,
+        annotations: { ...o.metadata?.annotations, [SYNC_WAVE]: AUDIT_SYNC_WAVE },
+      };
   return audit;
 }
 

@@ -160,11 +160,12 @@ describe('helm template is `ais-guard render`, object for object', () => {
 describe('argocd.syncWaves', () => {
   const wave = (o: KObject) => o.metadata?.annotations?.['argocd.argoproj.io/sync-wave'];
 
-  it('puts every object the chart can render in a wave, the Deployment in its own, other annotations kept', async () => {
+  it('puts every object the chart can render in a wave, the Deployment and the audit objects in their own, other annotations kept', async () => {
     const { objects } = await template({
       'argocd.syncWaves.enabled': true,
       'argocd.syncWaves.objects': -5,
       'argocd.syncWaves.deployment': -3,
+      'argocd.syncWaves.audit': 2,
       'certificates.mode': 'cert-manager',
       'serviceMonitor.enabled': true,
       'prometheusRule.enabled': true,
@@ -176,7 +177,10 @@ describe('argocd.syncWaves', () => {
     for (const kind of ['Certificate', 'Issuer', 'ServiceMonitor', 'PrometheusRule', 'ConfigMap', 'CronJob'])
       expect(kinds).toContain(kind);
     expect(objects.map((o) => `${o.kind} ${wave(o)}`)).toEqual(
-      objects.map((o) => `${o.kind} ${o.kind === 'Deployment' ? '-3' : '-5'}`),
+      objects.map(
+        (o) =>
+          `${o.kind} ${o.kind === 'Deployment' ? '-3' : o.metadata?.name?.endsWith('-audit') ? '2' : '-5'}`,
+      ),
     );
     expect(one(objects, 'ConfigMap').metadata?.annotations?.grafana_folder).toBe('Storage');
     for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'])

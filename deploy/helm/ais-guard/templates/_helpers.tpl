@@ -120,10 +120,12 @@ clientConfig:
 metadata.annotations of one object, on new lines indented for metadata (nothing when empty):
   extra     annotations of its own (a map; e.g. grafanaDashboard.annotations)
   injectCa  true for the webhook configurations: cert-manager's cainjector fills their caBundle
-  kind      "Deployment" for the guard's Deployment: its own sync wave
+  kind      "Deployment" for the guard's Deployment, "audit" for the audit objects: their own waves
 With argocd.syncWaves.enabled, every object gets argocd.argoproj.io/sync-wave: the guard's objects
 `objects` (-2), its Deployment `deployment` (-1), so Argo CD has them applied, and the guard
-Healthy, before the AIStore objects of wave 0 (as deploy/overlays/argocd does).
+Healthy, before the AIStore objects of wave 0 (as deploy/overlays/argocd does). The audit objects
+`audit` (0): a CronJob whose last Job failed (a finding) is Degraded, and Argo CD holds every later
+wave on it (render --with-audit: wave 0 too).
 */}}
 {{- define "ais-guard.annotations" -}}
 {{- $annotations := deepCopy (.extra | default dict) -}}
@@ -133,6 +135,7 @@ Healthy, before the AIStore objects of wave 0 (as deploy/overlays/argocd does).
 {{- $waves := .root.Values.argocd.syncWaves -}}
 {{- if $waves.enabled -}}
 {{- $wave := ternary $waves.deployment $waves.objects (eq (.kind | default "") "Deployment") -}}
+{{- if eq (.kind | default "") "audit" }}{{ $wave = $waves.audit }}{{ end -}}
 {{- $_ := set $annotations "argocd.argoproj.io/sync-wave" (printf "%d" (int $wave)) -}}
 {{- end -}}
 {{- if $annotations }}
