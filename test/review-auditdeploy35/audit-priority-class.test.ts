@@ -25,8 +25,7 @@ function podSpecs(values: Record<string, string>) {
     .filter((o): o is KObject => o !== null);
   const cronJob = objects.find((o) => o.kind === 'CronJob') as (KObject & CronJob) | undefined;
   const deployment = objects.find((o) => o.kind === 'Deployment') as
-    | (KObject & { spec: { template: { spec: { priorityClassName?: string } } } })
-    | undefined;
+    (KObject & { spec: { template: { spec: { priorityClassName?: string } } } }) | undefined;
   return { audit: cronJob!.spec.jobTemplate.spec.template.spec, guard: deployment!.spec.template.spec };
 }
 
