@@ -9,17 +9,31 @@ export const MAX_FLOW_DEPTH = 10_000;
 
 export const TOO_DEEP = `nested deeper than ${MAX_FLOW_DEPTH} levels of "[" and "{" (kubectl's go-yaml refuses it too: "exceeded max depth of ${MAX_FLOW_DEPTH}")`;
 
-/** A text that nests too deeply; `offset` is the "[" or "{" one level past the limit. */
+/**
+ * Block collections ("- - - 1" on one line, or a key a line, each indented past the last) nested
+ * deeper than this are refused too. The yaml library parses and composes them recursively, a call
+ * per level: a few thousand levels (6 KB of "- ") overflowed the call stack, a crash with a stack
+ * trace or "Maximum call stack size exceeded" as the message, whichever step overflowed first.
+ * go-yaml reads up to 10,000 such levels; no manifest comes near 500.
+ */
+export const MAX_BLOCK_DEPTH = 500;
+
+export const TOO_DEEP_BLOCK = `block collections nested deeper than ${MAX_BLOCK_DEPTH} levels, more than check reads (kubectl's go-yaml reads up to 10000): no manifest needs them`;
+
+/** A text that nests too deeply; `offset` is where the level past the limit opens. */
 export class TooDeep extends Error {
-  constructor(readonly offset: number) {
-    super(TOO_DEEP);
+  constructor(
+    readonly offset: number,
+    message = TOO_DEEP,
+  ) {
+    super(message);
   }
 }
 
 /**
  * The parser's tokens for `text`, as `new Parser(onNewLine).parse(text)` gives them, but counting
  * flow levels from the lexer first: TooDeep at the collection past the limit, before the parser has
- * built it. A quoted, plain or block scalar is one lexeme (the one after CST.SCALAR), and so is a
+ * built it (and past MAX_BLOCK_DEPTH block levels). A quoted, plain or block scalar is one lexeme (the one after CST.SCALAR), and so is a
  * comment: the brackets in them are text, never counted.
  */
 export function* tokensWithinDepth(text: string, onNewLine?: (offset: number) => void): Generator<CST.Token> {
@@ -34,6 +48,9 @@ export function* tokensWithinDepth(text: string, onNewLine?: (offset: number) =>
       if (++depth > MAX_FLOW_DEPTH) throw new TooDeep(parser.offset);
     } else if (lexeme === ']' || lexeme === '}') depth = Math.max(0, depth - 1);
     yield* parser.next(lexeme);
+    // The parser keeps a token per open collection (the document's too): those not flow ones are
+    // block levels, stopped before the library recurses deeper.
+    if (parser.stack.length - depth > MAX_BLOCK_DEPTH) throw new TooDeep(parser.offset, TOO_DEEP_BLOCK);
   }
   yield* parser.end();
 }
