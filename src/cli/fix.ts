@@ -3,13 +3,14 @@
 // patched document is checked after the edit: it must parse to exactly the patched object, or the
 // file is refused with a one-line reason instead of being written wrong.
 import jsonpatch from 'fast-json-patch';
-import { parseDocument, visit, type Document } from 'yaml';
+import { isAlias, isMap, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { goYamlErrors, KUBE_YAML, MAX_ALIAS_COUNT } from '../k8s/yaml.js';
 import { setOwn, type PatchOperation } from '../policy/index.js';
 import { goYamlText, kubectlText } from './eof-readings.js';
 import { editItemsApart } from './fix-items.js';
 import type { Judged } from './judge.js';
 import { bytesOf, jsonStream, type LoadError, type Manifest, type SourceFile } from './load.js';
+import { pointerSegments } from './pointer.js';
 import { applyOperation, EditError } from './yaml-edit.js';
 
 export interface FixedFile {
@@ -111,6 +112,40 @@ const readsAs = (actual: unknown[] | undefined, expected: unknown[]): boolean =>
   expected.every((value, i) => same(actual[Math.min(i, actual.length - 1)], value)) &&
   actual.every((value, i) => same(value, expected[Math.min(i, expected.length - 1)]));
 
+/**
+ * The anchor an edit lands in that an alias of the document reads again, and the line of the file
+ * it is written on (`firstLine`: the document's first; the BOM lines fixDocument adds not counted):
+ * the node an operation changes, or one on the way to it. The refusal names it, or the user had to
+ * hunt a long manifest for it.
+ */
+function sharedAnchor(
+  text: string,
+  firstLine: () => number,
+  doc: Document,
+  edits: { manifest: Manifest; patch: PatchOperation[] }[],
+): string | undefined {
+  const aliased = new Set<string>();
+  visit(doc, { Alias: (_, node) => void aliased.add(node.source) });
+  for (const { manifest, patch } of edits)
+    for (const op of patch) {
+      let node: unknown = doc.contents;
+      for (const segment of [...manifest.yamlPath, ...pointerSegments(op.path), undefined]) {
+        if (isAlias(node) || !node) break;
+        const { anchor, range } = node as Node;
+        if (anchor && aliased.has(anchor) && range) {
+          // The "&name" before the node (a collection's range starts at its first entry).
+          const at = text.lastIndexOf(`&${anchor}`, range[0]);
+          const before = text.slice(0, at < 0 ? range[0] : at);
+          const line = firstLine() + before.split('\n').length - before.split(BOM_LINE).length;
+          return `&${anchor}, line ${line}, read again by *${anchor}`;
+        }
+        if (segment === undefined) break;
+        node = isMap(node) || isSeq(node) ? node.get(segment, true) : undefined;
+      }
+    }
+  return undefined;
+}
+
 /** The document as the patches make it, applied to a copy of what it reads as; undefined when one does not apply. */
 function patched(doc: Document, edits: { manifest: Manifest; patch: PatchOperation[] }[]): unknown {
   try {
@@ -129,7 +164,11 @@ function patched(doc: Document, edits: { manifest: Manifest; patch: PatchOperati
   }
 }
 
-function fixDocument(source: string, edits: { manifest: Manifest; patch: PatchOperation[] }[]): string {
+function fixDocument(
+  source: string,
+  edits: { manifest: Manifest; patch: PatchOperation[] }[],
+  firstLine: () => number = () => 1,
+): string {
   const text = source.replace(/^\uFEFF/gm, BOM_LINE);
   const doc = parseDocument(text, KUBE_YAML);
   // What the patches must give, from each reading of the text (readingsOf).
@@ -171,6 +210,7 @@ function fixDocument(source: string, edits: { manifest: Manifest; patch: PatchOp
   if (!readsAs(actual, expected)) {
     let aliased = false;
     visit(doc, { Alias: () => ((aliased = true), visit.BREAK) });
+    const anchor = aliased ? sharedAnchor(text, firstLine, doc, edits) : undefined;
     // Said at the first edited object that does not read back as fixed (else the first edited one).
     const wrong =
       edits.find(
@@ -178,7 +218,7 @@ function fixDocument(source: string, edits: { manifest: Manifest; patch: PatchOp
       ) ?? edits[0]!;
     throw new ObjectEditError(
       aliased
-        ? 'the edit would also change what a YAML alias shares with the edited node: write that part out without the anchor'
+        ? `the edit would also change what a YAML alias shares with the edited node${anchor ? ` (${anchor})` : ''}: write that part out without the anchor`
         : 'the edited text would not read back as the fixed object',
       wrong.manifest,
     );
@@ -219,7 +259,9 @@ export function planFixes(judged: Judged[]): { fixed: FixedFile[]; errors: LoadE
         if (!edits) return parts.push(text);
         objects += edits.length;
         try {
-          parts.push(fixDocument(text, edits));
+          // Counted only for a refusal that names a line: a file of many edited documents stays linear.
+          const firstLine = () => source.text.slice(0, start).split('\n').length;
+          parts.push(fixDocument(text, edits, firstLine));
         } catch (err) {
           if (err instanceof ObjectEditError) throw err;
           throw new ObjectEditError((err as Error).message, edits[0]!.manifest);

@@ -34,4 +34,28 @@ describe('--fix refusing an edit inside an anchor an alias reads', () => {
     );
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
+
+  it('counts the lines of the documents before it, and a BOM line is none', async () => {
+    const first = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: ais}\n---\n';
+    // A BOM after the "---" (a file pasted in with its BOM): skipped by kubectl, no line of its own.
+    const text =
+      first +
+      '\uFEFF' +
+      CLAIM.replace('spec:\n', 'spec:\n  resources: &res\n    requests: {storage: 5Ti}\n  x: *res\n').replace(
+        '  resources:\n    requests:\n      storage: 5Ti\n',
+        '',
+      );
+    // The claim's spec edit goes through no anchor: the alias is beside it, and the fix applies.
+    const { dir, file } = dirWith(text);
+    const ok = await cli(['check', '--fix', dir]);
+    expect(ok.code).toBe(0);
+    const shared = text.replace('spec:\n', 'spec: &whole\n') + 'again: *whole\n';
+    expect(shared.split('\n')[13]).toBe('spec: &whole');
+    writeFileSync(file, shared);
+    const r = await cli(['check', '--fix', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toContain(
+      `${file}:6: error: cannot apply the fix in place: the edit would also change what a YAML alias shares with the edited node (&whole, line 14, read again by *whole)`,
+    );
+  });
 });
