@@ -18,7 +18,7 @@ export const TOO_DEEP = `nested deeper than ${MAX_FLOW_DEPTH} levels of "[" and 
  */
 export const MAX_BLOCK_DEPTH = 500;
 
-export const TOO_DEEP_BLOCK = `block collections nested deeper than ${MAX_BLOCK_DEPTH} levels, more than check reads (kubectl's go-yaml reads up to 10000): no manifest needs them`;
+export const TOO_DEEP_BLOCK = `block collections nested deeper than ${MAX_BLOCK_DEPTH} levels, more than ais-guard reads (kubectl's go-yaml reads up to 10000): no manifest needs them`;
 
 /** A text that nests too deeply; `offset` is where the level past the limit opens. */
 export class TooDeep extends Error {
