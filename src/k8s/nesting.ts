@@ -48,11 +48,22 @@ export function* tokensWithinDepth(text: string, onNewLine?: (offset: number) =>
       if (++depth > MAX_FLOW_DEPTH) throw new TooDeep(parser.offset);
     } else if (lexeme === ']' || lexeme === '}') depth = Math.max(0, depth - 1);
     yield* parser.next(lexeme);
-    // The parser keeps a token per open collection (the document's too): those not flow ones are
-    // block levels, stopped before the library recurses deeper.
-    if (parser.stack.length - depth > MAX_BLOCK_DEPTH) throw new TooDeep(parser.offset, TOO_DEEP_BLOCK);
+    // Block levels, stopped before the library recurses deeper.
+    if (pastBlockDepth(parser.stack)) throw new TooDeep(parser.offset, TOO_DEEP_BLOCK);
   }
   yield* parser.end();
+}
+
+/**
+ * Whether the parser's stack holds more than MAX_BLOCK_DEPTH block collections. It holds the
+ * document, then the open block collections, then the flow ones (a flow collection holds no block
+ * one), then the scalar being read: so the entry just past the limit tells, in one look (the flow
+ * ones are popped a token after their bracket closes, so the lexer's count of them may be short).
+ */
+function pastBlockDepth(stack: readonly { type: string }[]): boolean {
+  const document = stack[0]?.type === 'document' ? 1 : 0;
+  const type = stack[document + MAX_BLOCK_DEPTH]?.type;
+  return type === 'block-map' || type === 'block-seq';
 }
 
 /**
