@@ -96,7 +96,7 @@ maybe('the operator (v3.4.0 source) as the oracle', () => {
     expect(guard(FIXED_TARGET_FIELDS, MUTABLE_TARGET_FIELDS)).toEqual([...operator.targetSpec].sort());
   });
 
-  test(`${runs} generated CRs: claim names, target count, operator output passes, mutations accepted, container paths, fixed fields, spec refused, claim templates, pod template, update output passes, recognised, host network port`, async () => {
+  test(`${runs} generated CRs: claim names, target count, operator output passes, mutations accepted, container paths, fixed fields, spec refused, claim templates, pod template, update output passes, recognised, host network port, resources in sync`, async () => {
     say(`seed ${seed}, ${runs} cases (replay: ORACLE_SEED=${seed} ORACLE_RUNS=${runs} npm run test:oracle)`);
     const cases = fc.sample(caseArb, { seed, numRuns: runs });
     const judged = await Promise.all(cases.map((c, i) => judge(c, oracle, String(i))));
@@ -104,9 +104,12 @@ maybe('the operator (v3.4.0 source) as the oracle', () => {
     const counts = Object.fromEntries(PROPERTIES.map((p) => [p, { agree: 0, disagree: 0, skip: 0 }]));
     const classes = new Map<string, { count: number; first: number; outcome: Outcome }>();
     const reasons = new Map<string, number>();
+    const tallies = new Map<string, number>();
     judged.forEach((outcomes, i) => {
       for (const o of outcomes) {
         (counts[o.property] as Record<Outcome['status'], number>)[o.status]++;
+        if (o.tally)
+          tallies.set(`${o.property}: ${o.tally}`, (tallies.get(`${o.property}: ${o.tally}`) ?? 0) + 1);
         if (o.reason)
           reasons.set(`${o.property}: ${o.reason}`, (reasons.get(`${o.property}: ${o.reason}`) ?? 0) + 1);
         if (o.status !== 'disagree' || !o.signature) continue;
@@ -121,6 +124,7 @@ maybe('the operator (v3.4.0 source) as the oracle', () => {
       const pct = judgedN ? ((100 * agree) / judgedN).toFixed(1) : '-';
       say(`${p}: ${agree}/${judgedN} agree (${pct} %), ${skip} not applicable`);
     }
+    for (const [tally, n] of [...tallies].sort((a, b) => b[1] - a[1])) say(`  agree, ${n}x: ${tally}`);
     for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1]))
       say(`  not applicable, ${n}x: ${reason}`);
 

@@ -3,7 +3,9 @@
 // It exports, unchanged, the node listing the operator uses to size an autoscaling
 // cluster (Reconciler.listMatchingNodeNames in cluster_controller.go: nodes matching the
 // nodeSelector whose NoSchedule/NoExecute taints are tolerated), so the oracle sizes a
-// cluster with the operator's own code rather than a re-implementation.
+// cluster with the operator's own code rather than a re-implementation; and, unchanged, the
+// comparison of a desired pod template with the stored one (shouldUpdatePodTemplate in common.go,
+// through shouldUpdateContainerSpec) that decides whether the operator rolls out a StatefulSet.
 package aistore
 
 import (
@@ -21,4 +23,9 @@ func AISGuardOracleMatchingNodeNames(ctx context.Context, c client.Client, s *ru
 ) ([]string, error) {
 	r := &Reconciler{k8sClient: aisclient.NewClient(c, s)}
 	return r.listMatchingNodeNames(ctx, selector, tolerations)
+}
+
+// AISGuardOracleShouldUpdatePodTemplate calls the operator's unexported shouldUpdatePodTemplate.
+func AISGuardOracleShouldUpdatePodTemplate(desired, current *corev1.PodTemplateSpec) (bool, string) {
+	return shouldUpdatePodTemplate(desired, current)
 }

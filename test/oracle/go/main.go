@@ -12,7 +12,8 @@
 //	out: {"id":"…","targetSize":N,"expectedTargetNodes":[…],"statefulSet":<StatefulSet>,
 //	      "mountpathsError":"…" (only when aisnode would refuse them),
 //	      "create":{"allowed":bool,"error":"…","warnings":[…]},"update":{…} (only with "old"),
-//	      "specError":"…" (only when the spec-only checks fail)}
+//	      "specError":"…" (only when the spec-only checks fail),
+//	      "resourcesSync":{"target":{"update":bool,"reason":"…"},"proxy":{…}}}
 //
 // What each field comes from (operator v3.4.0):
 //   - expectedTargetNodes: Reconciler.listMatchingNodeNames (internal/controller/aistore,
@@ -34,6 +35,15 @@
 //     spec-only checks the webhook's create and update run first and the controller's
 //     reconcileResources runs on every reconcile, refusing to deploy the CR while they fail
 //     (with or without the webhook installed). Its warnings are left out.
+//   - resourcesSync: per daemon, whether the operator would roll out its StatefulSet again right
+//     after creating it, for its containers' resources alone: the pod template target.NewTargetSS /
+//     proxy.NewProxyStatefulSet render (the operator's desired one) is sent through JSON as the
+//     apiserver receives it, and every container's limits and requests are rounded up to whole
+//     milli-units as the apiserver's defaulting stores them (core/v1 SetDefaults_ResourceList:
+//     Quantity.RoundUp(-3); k8s.io/kubernetes is not in the operator's go.mod, so the same call is
+//     made here); then shouldUpdatePodTemplate(desired, stored), which handleTargetState and
+//     handleProxyState ask on every reconcile. Nothing else differs between the two templates, so
+//     an update is for the resources.
 package main
 
 import (
@@ -50,6 +60,7 @@ import (
 	aisclient "github.com/ais-operator/internal/client"
 	ctrlais "github.com/ais-operator/internal/controller/aistore"
 	opcmn "github.com/ais-operator/internal/resources/aistore/cmn"
+	"github.com/ais-operator/internal/resources/aistore/proxy"
 	"github.com/ais-operator/internal/resources/aistore/target"
 	aiswebhook "github.com/ais-operator/internal/webhook/aistore/v1beta1"
 	appsv1 "k8s.io/api/apps/v1"
@@ -87,6 +98,54 @@ type response struct {
 	Create              *verdict            `json:"create,omitempty"`
 	Update              *verdict            `json:"update,omitempty"`
 	SpecError           string              `json:"specError,omitempty"`
+	ResourcesSync       map[string]*inSync  `json:"resourcesSync,omitempty"`
+}
+
+type inSync struct {
+	Update bool   `json:"update"`
+	Reason string `json:"reason,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// storedTemplate: the pod template as the apiserver stores it, for its containers' resources: through
+// JSON, then each limit and request rounded up to whole milli-units (SetDefaults_ResourceList).
+func storedTemplate(desired *corev1.PodTemplateSpec) (*corev1.PodTemplateSpec, error) {
+	raw, err := json.Marshal(desired)
+	if err != nil {
+		return nil, err
+	}
+	stored := &corev1.PodTemplateSpec{}
+	if err := json.Unmarshal(raw, stored); err != nil {
+		return nil, err
+	}
+	for _, containers := range [][]corev1.Container{stored.Spec.InitContainers, stored.Spec.Containers} {
+		for i := range containers {
+			for _, list := range []corev1.ResourceList{containers[i].Resources.Limits, containers[i].Resources.Requests} {
+				for name, q := range list {
+					q.RoundUp(-3)
+					list[name] = q
+				}
+			}
+		}
+	}
+	return stored, nil
+}
+
+// syncOf: would the operator update the StatefulSet whose template render() gives, once stored?
+func syncOf(render func() *appsv1.StatefulSet) (res *inSync) {
+	res = &inSync{}
+	defer func() {
+		if r := recover(); r != nil {
+			res = &inSync{Error: fmt.Sprint("rendering panicked: ", r)}
+		}
+	}()
+	desired := render().Spec.Template
+	stored, err := storedTemplate(&desired)
+	if err != nil {
+		return &inSync{Error: err.Error()}
+	}
+	res.Update, res.Reason = ctrlais.AISGuardOracleShouldUpdatePodTemplate(&desired, stored)
+	return res
 }
 
 func newScheme() *runtime.Scheme {
@@ -178,6 +237,10 @@ func answer(ctx context.Context, s *runtime.Scheme, req *request) (res response)
 	created.ResourceVersion = ""
 	res.StatefulSet = created
 	res.MountpathsError = mountpathsError(ais)
+	res.ResourcesSync = map[string]*inSync{
+		"target": syncOf(func() *appsv1.StatefulSet { return target.NewTargetSS(ais, ais.GetTargetSize()) }),
+		"proxy":  syncOf(func() *appsv1.StatefulSet { return proxy.NewProxyStatefulSet(ais, ais.GetProxySize()) }),
+	}
 	return
 }
 

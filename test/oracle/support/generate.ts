@@ -6,7 +6,8 @@
 // required node affinity, the removed top-level anti-affinity field, mounts at the operator's own
 // directories (with the fields that add them), and CR names that overlap
 // (`ais`, `ais-x`, `x-ais`, …) with neighbours in the same namespace; for about one case in
-// four, a spec fault the operator's ValidateSpec judges (specFault). Half the CRs have plain, sized
+// four, a spec fault the operator's ValidateSpec judges (specFault); resource quantities for the
+// targets, proxies and log sidecar, finer than 1m or not (quantity). Half the CRs have plain, sized
 // claim mounts only (so enough multi-target layouts are admitted), and some fixed-size ones come
 // with hand-made local PVs pre-bound to their target claims.
 import fc from 'fast-check';
@@ -391,6 +392,71 @@ function withFault(spec: Record<string, unknown>, fault: string): void {
   }
 }
 
+/**
+ * A resource quantity as the CRD's pattern takes it (x-kubernetes-int-or-string): sub-milli values
+ * (100u, 1.0005, 1e-4, 0.0001Ki, 1500n), whole milli-units spelled every way (1000u, 1.5, 250m,
+ * 0.5Gi, 1e3, 2000000n), binary suffixes, exponents, bare JSON integers; and, drawn digit by digit,
+ * decimals of up to nine fraction digits under any suffix, most of which are finer than 1m.
+ */
+const quantity: fc.Arbitrary<string | number> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom<string | number>(
+      '100u',
+      '1000u',
+      '1500u',
+      '1.0005',
+      '1.5m',
+      '0.5m',
+      '250m',
+      '1',
+      '1.5',
+      '.5',
+      '2.',
+      '2Gi',
+      '0.5Gi',
+      '1.5Ki',
+      '0.001Ki',
+      '0.0001Ki',
+      '0.000001Mi',
+      '1e-4',
+      '1e-3',
+      '5E-4',
+      '12e-4',
+      '1.5e-3',
+      '1e3',
+      '1e-10',
+      '2000000n',
+      '1500n',
+      '0',
+      '0.0',
+      '0u',
+      4,
+      0,
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({
+        whole: fc.nat(1500),
+        fraction: fc.array(fc.constantFrom('0', '0', '0', '1', '5', '9'), { maxLength: 9 }),
+        suffix: fc.constantFrom('', '', 'n', 'u', 'm', 'k', 'M', 'Ki', 'Mi', 'Gi', 'e-3', 'e-6', 'E3', 'e0'),
+      })
+      .map(
+        ({ whole, fraction, suffix }) => `${whole}${fraction.length ? `.${fraction.join('')}` : ''}${suffix}`,
+      ),
+  },
+);
+
+const resourceList = fc.record(
+  { cpu: quantity, memory: quantity, 'ephemeral-storage': quantity },
+  { requiredKeys: [] },
+);
+
+/** A container's resources: limits, requests or both (requests over limits left to the apiserver). */
+const resourcesArb = fc.record({ limits: resourceList, requests: resourceList }, { requiredKeys: [] });
+
 /** Drop undefined members, as a YAML/JSON manifest would not have them. */
 function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -425,6 +491,16 @@ function crArb(name: string, namespace: string, plain = false) {
       state: stateStorage,
       mountingFields,
       fault: specFault,
+      targetResources: fc.option(resourcesArb, { freq: 2 }),
+      proxyResources: fc.option(resourcesArb, { freq: 3 }),
+      // The log sidecar runs in both daemons' pods only with an image; its resources are compared too.
+      logSidecar: fc.option(
+        fc.record(
+          { image: fc.constantFrom('docker.io/aistorage/ais-logs:v1', ''), resources: resourcesArb },
+          { requiredKeys: ['image'] },
+        ),
+        { freq: 4 },
+      ),
     })
     .map((g) => {
       const targetSpec = compact({
@@ -439,10 +515,16 @@ function crArb(name: string, namespace: string, plain = false) {
         hostNetwork: g.hostNetwork,
         externalAccess: g.externalAccess,
         labels: g.labels,
+        resources: g.targetResources ?? undefined,
         scaleDownMode: 'safe_decommission', // CRD default
         ...ports(51081),
       });
-      const proxySpec = compact({ size: g.proxySize, nodeSelector: g.proxyNodeSelector, ...ports(51080) });
+      const proxySpec = compact({
+        size: g.proxySize,
+        nodeSelector: g.proxyNodeSelector,
+        resources: g.proxyResources ?? undefined,
+        ...ports(51080),
+      });
       const spec = compact({
         size: g.size,
         disablePodAntiAffinity: g.legacyDisablePodAntiAffinity,
@@ -451,6 +533,7 @@ function crArb(name: string, namespace: string, plain = false) {
         publicNetDNSMode: 'IP', // CRD default
         ...g.state,
         ...g.mountingFields,
+        logSidecar: g.logSidecar ?? undefined,
         proxySpec,
         targetSpec,
       });

@@ -27,6 +27,9 @@
 //   (l) host-network-port  the guard warns by target-host-network-port exactly when the apiserver
 //       would refuse the rendered pod template (hostNetwork with a hostPort not its containerPort),
 //       see host-network-port.ts
+//   (m) resources-in-sync  the guard warns by operator-never-in-sync on a daemon's resources exactly
+//       when the operator's own comparison would update the StatefulSet the apiserver stored with
+//       those resources rounded up to milli-units, see resources-in-sync.ts
 import { normalize } from 'node:path/posix';
 import jsonpatch from 'fast-json-patch';
 import { ClusterContext, evaluate, type Evaluation, type KubeObject } from '../../../src/policy/index.js';
@@ -39,6 +42,7 @@ import { claimTemplates, podTemplate } from './rendered.js';
 import { updateOutputPasses } from './update-flow.js';
 import { recognised } from './recognised.js';
 import { hostNetworkPort } from './host-network-port.js';
+import { resourcesInSync } from './resources-in-sync.js';
 
 export const PROPERTIES = [
   'claim-names',
@@ -53,6 +57,7 @@ export const PROPERTIES = [
   'update-output-passes',
   'recognised',
   'host-network-port',
+  'resources-in-sync',
 ] as const;
 export type Property = (typeof PROPERTIES)[number];
 
@@ -65,6 +70,8 @@ export interface Outcome {
   detail?: string;
   /** Why skipped, short enough to tally. */
   reason?: string;
+  /** What kind of agreement, short enough to tally (shows both sides of an "exactly when"). */
+  tally?: string;
 }
 
 const nameOf = (o: KubeObject) => String(o.metadata?.name ?? '');
@@ -317,6 +324,7 @@ export async function judge(c: OracleCase, oracle: OracleProcess, id: string): P
   outcomes.push(podTemplate(patched ?? c.cr, answerPatched ?? answer, c.namespace));
   outcomes.push(recognised(c, patched ?? c.cr, answerPatched ?? answer));
   outcomes.push(hostNetworkPort(answerPatched ?? answer, created));
+  outcomes.push(resourcesInSync(patched ?? c.cr, answerPatched ?? answer, created));
   // (j) the operator's writes after an UPDATE both sides accept.
   outcomes.push(
     await updateOutputPasses(

@@ -32,6 +32,11 @@ export interface OracleAnswer {
   update?: OperatorVerdict;
   /** AIStore.ValidateSpec's error alone (the spec-only checks), when it has one. */
   specError?: string;
+  /**
+   * Per daemon, whether the operator's shouldUpdatePodTemplate would update the StatefulSet it just
+   * created once the apiserver stored its containers' resources rounded up to milli-units.
+   */
+  resourcesSync?: Partial<Record<'target' | 'proxy', { update: boolean; reason?: string; error?: string }>>;
 }
 
 export class OracleProcess {
