@@ -445,17 +445,31 @@ describe('the apiserver accepts the rendered chart (kubectl apply --dry-run=serv
 });
 
 describe('helm install and uninstall', () => {
+  /**
+   * An install of its own name and namespace, so nothing else in the cluster is touched; Ignore
+   * everywhere, so nothing waits on a guard that never starts (this control plane runs no kubelet).
+   */
+  const ownInstall = (name: string): Values => ({
+    fullnameOverride: name,
+    'namespace.name': name,
+    'failurePolicy.aistores': 'Ignore',
+    'failurePolicy.storage': 'Ignore',
+    'failurePolicy.volumes': 'Ignore',
+  });
+
+  /** Helm deletes the namespace the chart made, and what is kept in it goes with it. */
+  const namespaceGone = (name: string) =>
+    eventually(`namespace ${name} gone`, async () => {
+      const ns = await read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      if (ns && ns.status && (ns.status as { phase?: string }).phase !== 'Terminating')
+        throw new Error('namespace still Active');
+    });
+
   it('an upgrade that drops the certificate files keeps the Secret, and one that gives them again takes it back', async () => {
     // docs/helm.md: `helm upgrade --set mode=enforce` (no reuse flag) renders no Secret. Helm deleted
     // it then: every replica started afterwards could not mount it and never became ready.
     const name = `ais-guard-keep-${suffix()}`;
-    const values: Values = {
-      fullnameOverride: name,
-      'namespace.name': name,
-      'failurePolicy.aistores': 'Ignore',
-      'failurePolicy.storage': 'Ignore',
-      'failurePolicy.volumes': 'Ignore',
-    };
+    const values = ownInstall(name);
     const release = `e2e-${suffix()}`;
     const run = (verb: string, extra: string[]) =>
       helm([verb, release, CHART, '--namespace', 'default', ...setArgs(values), ...extra]);
@@ -475,26 +489,12 @@ describe('helm install and uninstall', () => {
       readFileSync(join(CERTS, 'tls.crt'), 'utf8'),
     );
     ok(await helm(['uninstall', release, '--namespace', 'default', '--wait']), 'helm uninstall');
-    // The chart made the namespace, so the kept Secret goes with it.
-    await eventually(`namespace ${name} gone`, async () => {
-      const ns = await read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-      if (ns && ns.status && (ns.status as { phase?: string }).phase !== 'Terminating')
-        throw new Error('namespace still Active');
-    });
+    await namespaceGone(name);
   });
 
   it('installs every object (namespace included) and removes them again', async () => {
-    // Its own names and namespace, so nothing else in the cluster is touched; Ignore everywhere, so
-    // nothing waits on a guard that never starts (this control plane runs no kubelet).
     const name = `ais-guard-helm-${suffix()}`;
-    const values: Values = {
-      fullnameOverride: name,
-      'namespace.name': name,
-      'failurePolicy.aistores': 'Ignore',
-      'failurePolicy.storage': 'Ignore',
-      'failurePolicy.volumes': 'Ignore',
-      'audit.enabled': true,
-    };
+    const values: Values = { ...ownInstall(name), 'audit.enabled': true };
     const release = `e2e-${suffix()}`;
     const installed = await helm([
       'install',
@@ -544,10 +544,6 @@ describe('helm install and uninstall', () => {
         metadata: { name: `${name}-audit` },
       }),
     ).toBeUndefined();
-    await eventually(`namespace ${name} gone`, async () => {
-      const ns = await read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-      if (ns && ns.status && (ns.status as { phase?: string }).phase !== 'Terminating')
-        throw new Error('namespace still Active');
-    });
+    await namespaceGone(name);
   });
 });
