@@ -10,7 +10,7 @@ import { RULE_IDS } from '../../src/policy/index.js';
 import { cli } from '../support/cli.js';
 import { fishComplete, hasFish } from '../support/completion.js';
 
-const fit = hasFish ? it : it.skip;
+const withFish = hasFish ? it : it.skip;
 const skipped = hasFish ? '' : ' (skipped: fish is not installed)';
 const sorted = (list: readonly string[]) => [...list].sort();
 const NAMES = [...Object.keys(COMMANDS), 'help', 'version'];
@@ -29,7 +29,7 @@ describe(`review cli35: fish completion${skipped}`, () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  fit('commands, with the descriptions of the main help', () => {
+  withFish('commands, with the descriptions of the main help', () => {
     expect(complete('ais-guard ')).toEqual(sorted(NAMES));
     expect(complete('ais-guard ch')).toEqual(['check']);
     const r = spawnSync(
@@ -43,7 +43,7 @@ describe(`review cli35: fish completion${skipped}`, () => {
     expect(r.stdout).toBe('check\tcheck AIStore manifests offline (CI, GitOps)\n');
   });
 
-  fit('every flag of every command, as its parser takes them', async () => {
+  withFish('every flag of every command, as its parser takes them', async () => {
     for (const [name, load] of Object.entries(COMMANDS)) {
       const flags = Object.entries((await load()).flags ?? {}).flatMap(([long, o]) => [
         `--${long}`,
@@ -54,7 +54,7 @@ describe(`review cli35: fish completion${skipped}`, () => {
     expect(complete('ais-guard check --fil')).toEqual(['--filename']);
   });
 
-  fit("a flag's words, after a space or in --flag=, and nothing that is not one", () => {
+  withFish("a flag's words, after a space or in --flag=, and nothing that is not one", () => {
     expect(complete('ais-guard check -o ')).toEqual(sorted(['text', 'json', 'junit', 'sarif']));
     expect(complete('ais-guard check --output=j')).toEqual(['--output=json', '--output=junit']);
     expect(complete('ais-guard render --overlay c')).toEqual(['cert-manager']);
@@ -63,7 +63,7 @@ describe(`review cli35: fish completion${skipped}`, () => {
     expect(complete('ais-guard check -o zz')).toEqual([]);
   });
 
-  fit("file names for check's and plan's arguments and a file flag's value, nowhere else", () => {
+  withFish("file names for check's and plan's arguments and a file flag's value, nowhere else", () => {
     expect(complete('ais-guard check ')).toEqual(['a.yaml', 'sub/']);
     expect(complete('ais-guard plan --disks a.yaml ')).toEqual(['a.yaml', 'sub/']);
     expect(complete('ais-guard serve --config ')).toEqual(['a.yaml', 'sub/']);
@@ -78,7 +78,7 @@ describe(`review cli35: fish completion${skipped}`, () => {
       expect([line, complete(`ais-guard ${line}`)]).toEqual([line, []]);
   });
 
-  fit('rules explain ID, help COMMAND, completion SHELL', () => {
+  withFish('rules explain ID, help COMMAND, completion SHELL', () => {
     expect(complete('ais-guard rules ')).toEqual(['explain']);
     expect(complete('ais-guard rules explain ')).toEqual(sorted(RULE_IDS));
     expect(complete('ais-guard rules explain pvc')).toEqual(['pvc-name']);
@@ -86,7 +86,7 @@ describe(`review cli35: fish completion${skipped}`, () => {
     expect(complete('ais-guard completion ')).toEqual(['bash', 'fish', 'zsh']);
   });
 
-  fit('saved as ~/.config/fish/completions/ais-guard.fish, fish loads it on its own', () => {
+  withFish('saved as ~/.config/fish/completions/ais-guard.fish, fish loads it on its own', () => {
     const home = join(dir, 'home');
     mkdirSync(join(home, '.config/fish/completions'), { recursive: true });
     writeFileSync(join(home, '.config/fish/completions/ais-guard.fish'), script);
