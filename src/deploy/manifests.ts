@@ -55,7 +55,7 @@ const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 /** The objects, in file order; toYamlStream orders them for `kubectl apply`. */
 export async function renderManifests(opts: RenderOptions = {}): Promise<KObject[]> {
   let objects = await buildKustomization(overlayDir(opts.overlay ?? 'base'));
-  if (opts.withAudit) objects.push(...inWaveOf(objects, await buildKustomization(AUDIT_DIR)));
+  if (opts.withAudit) objects.push(...inAuditWave(objects, await buildKustomization(AUDIT_DIR)));
   const current = objects.find((o) => o.kind === 'Namespace')?.metadata?.name ?? 'ais-guard';
   if (opts.namespace && opts.namespace !== current) renameNamespace(objects, current, opts.namespace);
   // Into a namespace every cluster has: its Namespace object would only relabel it (restricted).
@@ -70,16 +70,17 @@ export async function renderManifests(opts: RenderOptions = {}): Promise<KObject
   return objects;
 }
 
-/**
- * The audit objects in wave 0, the AIStore objects' (the chart's argocd.syncWaves.audit), when the
- * overlay gives waves (argocd). Not in the guard's: Argo CD holds every later wave until each object
- * of the earlier ones is Healthy and fails the sync on a Degraded one, and a CronJob whose last Job
- * failed is Degraded; the audit Job fails whenever it finds something, so in wave -2 it would stop
- * every sync (the guard's upgrade, the AIStore change that clears the finding) before wave -1.
- */
+/** The audit objects' Argo CD sync wave: the AIStore objects' (the chart's argocd.syncWaves.audit). */
 export const AUDIT_SYNC_WAVE = '0';
 
-function inWaveOf(install: KObject[], audit: KObject[]): KObject[] {
+/**
+ * The audit objects in wave AUDIT_SYNC_WAVE when the overlay gives waves (argocd). Not in the
+ * guard's: Argo CD holds every later wave until each object of the earlier ones is Healthy and fails
+ * the sync on a Degraded one, and a CronJob whose last Job failed is Degraded; the audit Job fails
+ * whenever it finds something, so in wave -2 it would stop every sync (the guard's upgrade, the
+ * AIStore change that clears the finding) before wave -1.
+ */
+function inAuditWave(install: KObject[], audit: KObject[]): KObject[] {
   const waves = install.some((o) => o.metadata?.annotations?.[SYNC_WAVE] !== undefined);
   if (waves)
     for (const o of audit)
