@@ -19,6 +19,7 @@ import { aistore, findingsOf, run, type MountSpec } from '../support/builders.js
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const FIXED_VOLUMES = ['config-template', 'config-mount', 'config-global', 'logs-dir', 'state-mount'];
 const OPERATOR_DIRS = ['/var/ais_config', '/var/log/ais', '/etc/ais'];
+const HOST_PATH_VOLUME = /^host-data-mount-(0|[1-9][0-9]*)$/;
 
 /** Whether the operator's target pods come up and aisnode takes every mountpath. */
 function deployable(crName: string, mounts: MountSpec[]): boolean {
@@ -37,7 +38,9 @@ function deployable(crName: string, mounts: MountSpec[]): boolean {
     if (m.useHostPath) continue;
     const template = crName + m.path.replaceAll('/', '-');
     if (template.length > 63 || !LABEL.test(template)) return false;
-    if (volumes.has(template) || templates.has(template)) return false;
+    // The guard's choice: host-data-mount-<i> is refused whether or not mount i is a useHostPath one
+    // (mount-template-name, "whether or not the CR turns that volume on"; CR host, mount /data-mount/2).
+    if (volumes.has(template) || HOST_PATH_VOLUME.test(template) || templates.has(template)) return false;
     templates.add(template);
   }
   for (const a of dirs) for (const b of dirs) if (a !== b && b.startsWith(`${a}/`)) return false;
