@@ -6,7 +6,7 @@
 // A report the apiserver refuses then (a namespace being deleted, a quota, a tenant's admission
 // policy) is that report's failure only: the others are still written, as `kubectl apply -f` does.
 import { PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { failureOf, gaveUp, objectApiWithin } from '../k8s/deadline.js';
+import { failureOf, gaveUp, objectApiWithin, within, type Deadline } from '../k8s/deadline.js';
 import { getJsonPatiently, KubeRequestError, patiently } from '../k8s/kubeconfig.js';
 import { LABELS, REPORT_NAME, type ReportScopes } from './policy-report.js';
 import {
@@ -81,9 +81,9 @@ const APPLY_TIMEOUT_MS = 60_000;
 export async function applyReports(
   kc: KubeConfig,
   reports: Record<string, unknown>[],
-  timeoutMs = APPLY_TIMEOUT_MS,
+  when: Deadline = within(APPLY_TIMEOUT_MS),
 ): Promise<Applied[]> {
-  const client = objectApiWithin(kc, timeoutMs);
+  const client = objectApiWithin(kc, when);
   const outcomes: Applied[] = [];
   for (const report of reports as unknown as KubernetesObject[]) {
     try {
@@ -94,7 +94,7 @@ export async function applyReports(
     } catch (error) {
       outcomes.push({
         name: nameOf(report),
-        error: gaveUp(error) ? new Error(failureOf(error, timeoutMs)) : error,
+        error: gaveUp(error) ? new Error(failureOf(error, when.ms)) : error,
       });
     }
   }

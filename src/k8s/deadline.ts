@@ -13,10 +13,22 @@ import {
   type ObservableMiddleware,
 } from '@kubernetes/client-node';
 
-/** Aborts each request it sees `timeoutMs` after it is sent. */
-const deadline = (timeoutMs: number): ObservableMiddleware => ({
+/**
+ * When a request is given up: `signal` aborts each one sent, `ms` after it by default; `ms` is what
+ * the failure says. A test gives its own signal to abort a request when the event it waits on comes.
+ */
+export interface Deadline {
+  readonly ms: number;
+  readonly signal: (url: string) => AbortSignal;
+}
+
+/** The deadline of every request: `ms` after it is sent. */
+export const within = (ms: number): Deadline => ({ ms, signal: () => AbortSignal.timeout(ms) });
+
+/** Aborts each request it sees when its deadline's signal says so. */
+const deadline = (when: Deadline): ObservableMiddleware => ({
   pre: (request) => {
-    request.setSignal(AbortSignal.timeout(timeoutMs));
+    request.setSignal(when.signal(request.getUrl()));
     return new Observable(Promise.resolve(request));
   },
   post: (response) => new Observable(Promise.resolve(response)),
@@ -24,23 +36,23 @@ const deadline = (timeoutMs: number): ObservableMiddleware => ({
 
 /** Options for one call of a generated API client: the request is given up after `timeoutMs`. */
 export const answerWithin = (timeoutMs: number): ConfigurationOptions => ({
-  middleware: [deadline(timeoutMs)],
+  middleware: [deadline(within(timeoutMs))],
   middlewareMergeStrategy: 'append',
 });
 
 /**
  * A KubernetesObjectApi whose every request, the discovery of a kind's resource included, is given
- * up after `timeoutMs`. Its methods take no per-call middleware (they send with the client's own
+ * up at `when`. Its methods take no per-call middleware (they send with the client's own
  * configuration), so the deadline is built into that, as KubeConfig.makeApiClient builds it otherwise.
  */
-export function objectApiWithin(kc: KubeConfig, timeoutMs: number): KubernetesObjectApi {
+export function objectApiWithin(kc: KubeConfig, when: Deadline): KubernetesObjectApi {
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error('the kubeconfig has no current cluster');
   return new KubernetesObjectApi(
     createConfiguration({
       baseServer: new ServerConfiguration(server, {}),
       authMethods: { default: kc },
-      middleware: [deadline(timeoutMs)],
+      middleware: [deadline(when)],
     }),
   );
 }

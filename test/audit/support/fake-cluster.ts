@@ -36,6 +36,8 @@ export class FakeCluster {
   readonly busy: Record<string, number> = {};
   /** Paths starting with one of these are taken and never answered (a half-open connection). */
   readonly unanswered: string[] = [];
+  /** Told each request left unanswered, as it arrives: a test gives it up then, not on a clock. */
+  onUnanswered: (path: string) => void = () => {};
   readonly applied: { path: string; contentType?: string; body: KubeObject }[] = [];
   pageSize = 2;
   private readonly server = createServer((req, res) => void this.handle(req, res));
@@ -97,7 +99,7 @@ export class FakeCluster {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
-    if (this.unanswered.some((prefix) => path.startsWith(prefix))) return;
+    if (this.unanswered.some((prefix) => path.startsWith(prefix))) return this.onUnanswered(path);
     const failing = Object.keys(this.failing).find((prefix) => path.startsWith(prefix));
     if (failing)
       return this.json(res, this.failing[failing]!, {
