@@ -5,6 +5,8 @@ import base from './jest.config.js';
 /** @type {import('jest').Config} */
 export default {
   ...base,
+  // A few long suites: run in jest's own process, as before the unit suites' worker recycling.
+  workerIdleMemoryLimit: undefined,
   roots: ['<rootDir>/test/peers'],
   testMatch: ['**/*.peers.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],

@@ -37,8 +37,9 @@ function keeper(caFile: string) {
   return { k, trusted: () => trusted };
 }
 
+/** Polls until `what` holds; jest's timeout bounds a hang (a 2 s cap gave up early on a busy machine). */
 const until = async (what: () => boolean) => {
-  for (let i = 0; i < 200 && !what(); i++) await new Promise((r) => setTimeout(r, 10));
+  while (!what()) await new Promise((r) => setTimeout(r, 10));
 };
 
 describe('keepCaBundle onTrusted (readiness with --manage-webhook-config)', () => {
