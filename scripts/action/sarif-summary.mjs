@@ -51,6 +51,13 @@ for (const run of sarif.runs ?? []) {
         annotate('note', 'ais-guard: note', n);
         continue;
       }
+      // Results past code scanning's limit per run, left out of the SARIF: counted, not annotated.
+      if (n.level === 'warning' && n.properties?.leftOut) {
+        for (const [level, count] of Object.entries(n.properties.leftOut))
+          counts[level] = (counts[level] ?? 0) + count;
+        annotate('warning', 'ais-guard: results left out', n);
+        continue;
+      }
       counts.inputErrors++;
       annotate('error', 'ais-guard: input error', n);
     }

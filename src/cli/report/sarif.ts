@@ -8,6 +8,36 @@ import { informational, type CheckReport } from './model.js';
 const LEVEL = { deny: 'error', warn: 'warning', audit: 'note' } as const;
 
 /**
+ * GitHub code scanning rejects a whole upload whose run has more results than this ("Analysis SARIF
+ * file rejected due to result limits", docs.github.com code-scanning/troubleshooting-sarif-uploads/
+ * results-exceed-limit). A check of a large GitOps tree can find more: the run keeps the most severe.
+ */
+export const MAX_RESULTS = 25_000;
+const RANK = { error: 0, warning: 1, note: 2 } as const;
+
+/**
+ * The results code scanning takes: all of them, or the MAX_RESULTS most severe (errors, then
+ * warnings, then notes; each in document order) in document order, and a notification of the rest.
+ */
+function withinLimit<R extends { level: keyof typeof RANK }>(results: R[]) {
+  if (results.length <= MAX_RESULTS) return { kept: results, notices: [] };
+  const kept = results
+    .map((result, at) => ({ result, at }))
+    .sort((a, b) => RANK[a.result.level] - RANK[b.result.level] || a.at - b.at)
+    .slice(0, MAX_RESULTS)
+    .sort((a, b) => a.at - b.at)
+    .map(({ result }) => result);
+  const text =
+    `${results.length - MAX_RESULTS} of ${results.length} results left out, the least severe: ` +
+    `code scanning rejects a run of more than ${MAX_RESULTS}; \`check -o text\` or \`-o json\` lists them all.`;
+  // By level, so a reader of the SARIF (the action's sarif-summary.mjs) still counts every finding.
+  const leftOut = { error: 0, warning: 0, note: 0 };
+  for (const { level } of results) leftOut[level]++;
+  for (const { level } of kept) leftOut[level]--;
+  return { kept, notices: [{ level: 'warning' as const, message: { text }, properties: { leftOut } }] };
+}
+
+/**
  * A relative URI reference (RFC 3986), as SARIF 2.1.0 §3.4.3 asks: a space, "#" or "%" in a path
  * encoded. A relative path is normalised first (`.//deploy/x.yaml`, `./deploy/./x.yaml` ->
  * `deploy/x.yaml`, as the directory walk names it): kept as given, its empty segment would make
@@ -40,11 +70,11 @@ const notification = (level: 'error' | 'note', { file, line, message }: LoadErro
 
 export function renderSarif(report: CheckReport, version: string): string {
   const index = new Map(RULES.map((r, i) => [r.id, i]));
-  const results = report.judged.flatMap(({ manifest, evaluation }) =>
+  const all = report.judged.flatMap(({ manifest, evaluation }) =>
     evaluation.findings.map((f) => ({
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId),
-      level: informational(f) ? 'note' : LEVEL[f.action],
+      level: informational(f) ? ('note' as const) : LEVEL[f.action],
       message: { text: `${f.message} Fix: ${f.fix}` },
       locations: [
         {
@@ -61,6 +91,7 @@ export function renderSarif(report: CheckReport, version: string): string {
       ],
     })),
   );
+  const { kept: results, notices } = withinLimit(all);
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -88,6 +119,7 @@ export function renderSarif(report: CheckReport, version: string): string {
             toolExecutionNotifications: [
               ...report.errors.map((e) => notification('error', e)),
               ...(report.notes ?? []).map((n) => notification('note', n)),
+              ...notices,
             ],
           },
         ],
