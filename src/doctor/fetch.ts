@@ -5,7 +5,7 @@
 // proxy does not show the backend's certificate, and a laptop cannot reach pod IPs.
 import * as k8s from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { answerWithin, gaveUp } from '../k8s/deadline.js';
+import { answerWithin, gaveUp, noAnswerWithin } from '../k8s/deadline.js';
 import { apiserverUnavailable, getJsonPatiently, KubeRequestError, patiently } from '../k8s/kubeconfig.js';
 import { REPORT_APIS } from '../audit/report-format.js';
 import {
@@ -135,7 +135,7 @@ async function askAll(
     try {
       out.push({ permission, allowed: await patiently(() => ask(permission)) });
     } catch (err) {
-      if (gaveUp(err)) return { reason: `no answer within ${timeoutMs} ms`, unanswered: true };
+      if (gaveUp(err)) return { reason: noAnswerWithin(timeoutMs), unanswered: true };
       return err instanceof k8s.ApiException
         ? { reason: `${err.code}`, unanswered: apiserverUnavailable(err.code) }
         : { reason: (err as Error).message, unanswered: false };

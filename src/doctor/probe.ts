@@ -5,6 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
 import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
+import { noAnswerWithin } from '../k8s/deadline.js';
 import type { Probe } from './types.js';
 
 export function probe(url: string, timeoutMs = 5_000): Promise<Probe> {
@@ -12,7 +13,7 @@ export function probe(url: string, timeoutMs = 5_000): Promise<Probe> {
     let certPem = '';
     // `timeout` below is the socket's idle time: a body that trickles in a byte at a time never
     // reaches it. The whole probe has the deadline too; destroying the request ends it by 'error'.
-    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const deadline = setTimeout(() => req.destroy(new Error(noAnswerWithin(timeoutMs))), timeoutMs);
     const done = (answer: Probe) => {
       clearTimeout(deadline);
       resolve(answer);
@@ -41,7 +42,7 @@ export function probe(url: string, timeoutMs = 5_000): Promise<Probe> {
           .join('');
       }),
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('timeout', () => req.destroy(new Error(noAnswerWithin(timeoutMs))));
     req.on('error', (err) => done({ ok: false, reason: err.message }));
     req.end();
   });

@@ -60,6 +60,9 @@ export function objectApiWithin(kc: KubeConfig, when: Deadline): KubernetesObjec
 /** Whether a request failed because its deadline passed (node-fetch's error for an aborted signal). */
 export const gaveUp = (err: unknown): boolean => (err as Error | undefined)?.name === 'AbortError';
 
+/** A request given up at its deadline, said the same way by every command: "no answer within 10 s". */
+export const noAnswerWithin = (timeoutMs: number): string => `no answer within ${timeoutMs / 1000} s`;
+
 /** Why a request failed, on one line: its deadline, said as such, or the error's own message. */
 export const failureOf = (err: unknown, timeoutMs: number): string =>
-  gaveUp(err) ? `no answer within ${timeoutMs / 1000} s` : (err as Error).message;
+  gaveUp(err) ? noAnswerWithin(timeoutMs) : (err as Error).message;

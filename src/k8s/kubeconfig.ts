@@ -5,6 +5,7 @@ import * as https from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { noAnswerWithin } from './deadline.js';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -240,7 +241,7 @@ export async function getJson(kc: KubeConfig, path: string, options: GetOptions 
         });
       },
     );
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`GET ${path}: no answer within ${timeoutMs} ms`)));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`GET ${path}: ${noAnswerWithin(timeoutMs)}`)));
     req.on('error', reject);
     req.end();
   });
