@@ -250,7 +250,8 @@ describe('cluster context faults', () => {
     await dogged.cluster.start();
     await until('watches open', () => fake.openWatches() >= 4);
     const pump = setInterval(() => {
-      for (const r of ['nodes', 'persistentvolumes', 'statefulsets', 'aistores'] as const) fake.bookmark(r);
+      for (const r of ['nodes', 'persistentvolumes', 'statefulsets', 'aistores'] as const)
+        void fake.bookmark(r);
     }, 150);
     await sleep(1_500);
     const restartsHealthy = (await readyz(dogged.app)).body.cluster.kinds.nodes?.restarts;

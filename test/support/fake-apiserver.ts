@@ -176,14 +176,25 @@ export class FakeApiServer {
     this.watches.clear();
   }
 
-  /** Tells the watches that asked for bookmarks the current version, as the apiserver does about once a minute. */
-  bookmark(resource: Resource): void {
+  /**
+   * Tells the watches that asked for bookmarks the current version, as the apiserver does about once
+   * a minute. Resolves once the bookmarks are handed to the sockets: a cut after that (dropWatches)
+   * reaches the client behind them, in order, as TCP delivers it. (A cut before it drops them: a
+   * chunk written is held until the next tick.)
+   */
+  bookmark(resource: Resource): Promise<void> {
     const { apiVersion, kind } = RESOURCES[resource];
     const object = { apiVersion, kind, metadata: { resourceVersion: String(this.version) } };
+    const writes: Promise<void>[] = [];
     for (const watch of this.watches) {
       if (watch.resource === resource && watch.bookmarks)
-        watch.res.write(JSON.stringify({ type: 'BOOKMARK', object }) + '\n');
+        writes.push(
+          new Promise((sent) =>
+            watch.res.write(JSON.stringify({ type: 'BOOKMARK', object }) + '\n', () => sent()),
+          ),
+        );
     }
+    return Promise.all(writes).then(() => undefined);
   }
 
   /** Leaves new watch requests unanswered until the returned function is called. */
