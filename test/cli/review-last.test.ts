@@ -5,6 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
+  constants,
   cpSync,
   mkdtempSync,
   openSync,
@@ -130,14 +131,29 @@ describe('--fix --write: the second read, right before the first rename', () => 
       }
       return stageFile(path, data, options);
     });
-    const outcome = await Promise.race([
-      run.then(() => 'done'),
-      new Promise((r) => setTimeout(() => r('hung'), 3000)),
-    ]);
-    if (outcome === 'hung') closeSync(openSync(a, 'w')); // let the blocked read end
+    // The hang is a reader of the FIFO: a non-blocking open for writing succeeds only once one has
+    // it open (ENXIO before), and the writer's close then ends the blocked read. Not a clock: a
+    // 3 s race would call a run a busy machine made slow a hang.
+    let ended = false;
+    const finished = run.then(() => ((ended = true), 'done'));
+    const readerSeen = (async () => {
+      while (!ended) {
+        try {
+          if (lstatSync(a).isFIFO()) {
+            closeSync(openSync(a, constants.O_WRONLY | constants.O_NONBLOCK));
+            return 'hung';
+          }
+        } catch {
+          // not a FIFO yet, or no reader: ENOENT, ENXIO
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return 'done';
+    })();
+    const outcome = await Promise.race([finished, readerSeen]);
     await run;
     expect(outcome).toBe('done');
-  }, 10000);
+  });
 });
 
 describe('reading a file that starts with one JSON object, then YAML documents', () => {
