@@ -14,7 +14,7 @@
 // Expected: once shutdown begins, every answer says "Connection: close", so each busy connection
 // is closed cleanly after its answer and the apiserver's next one goes to a ready replica; by the
 // end of the delay only connections idle for all of it are left.
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -56,6 +56,11 @@ function post(port: number, ca: Buffer, agent: Agent, uid: string) {
 
 describe('review upgrade33: answers during the shutdown delay', () => {
   it('say Connection: close, so kept-alive connections leave the terminating replica', async () => {
+    // The delay's clock is faked, the sockets are real: it ends when the test says, after the review
+    // of the delay is answered. On the real clock a busy machine could let the 1 s pass first.
+    jest.useFakeTimers({
+      doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'hrtime', 'performance'],
+    });
     const dir = mkdtempSync(join(tmpdir(), 'upgrade33-drain-'));
     const guard = await createGuardServer({
       config: { ...DEFAULTS, host: '127.0.0.1', port: 0, certDir: dir, shutdownDelayMs: 1_000 },
@@ -74,9 +79,11 @@ describe('review upgrade33: answers during the shutdown delay', () => {
       const during = await post(port, ca, agent, 'during');
       expect(during.reused).toBe(true); // the apiserver's kept-alive connection
       expect(during).toMatchObject({ status: 200, connection: 'close' });
+      jest.advanceTimersByTime(1_000); // the delay ends
       await done;
     } finally {
       agent.destroy();
+      jest.useRealTimers();
     }
   });
 });
