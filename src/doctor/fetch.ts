@@ -5,7 +5,7 @@
 // proxy does not show the backend's certificate, and a laptop cannot reach pod IPs.
 import * as k8s from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { answerWithin, gaveUp, noAnswerWithin } from '../k8s/deadline.js';
+import { answerBy, gaveUp, noAnswerWithin, within, type Deadline } from '../k8s/deadline.js';
 import { apiserverUnavailable, getJsonPatiently, KubeRequestError, patiently } from '../k8s/kubeconfig.js';
 import { REPORT_APIS } from '../audit/report-format.js';
 import {
@@ -44,8 +44,11 @@ const CONFIG_PATHS: Record<ConfigKind, string> = {
 const TIMEOUT_MS = 15_000;
 
 export interface FetchOptions {
-  /** How long one request (a GET or a review) may stay unanswered; 15 s by default. */
-  timeoutMs?: number;
+  /**
+   * How long one request may stay unanswered; 15 s by default: a GET's connection may stay idle
+   * `ms`, a review is given up when the deadline's signal aborts (`ms` after it is sent).
+   */
+  when?: Deadline;
 }
 
 /**
@@ -154,10 +157,11 @@ async function accessOf(
   kc: KubeConfig,
   expected: Pick<Expected, 'namespace' | 'serviceAccount'>,
   permissions: Permission[],
-  timeoutMs: number,
+  when: Deadline,
 ): Promise<Snapshot['access']> {
   const api = kc.makeApiClient(k8s.AuthorizationV1Api);
-  const options = answerWithin(timeoutMs);
+  const options = answerBy(when);
+  const timeoutMs = when.ms;
   const user = `system:serviceaccount:${expected.namespace}:${expected.serviceAccount}`;
   const groups = [
     'system:serviceaccounts',
@@ -235,9 +239,10 @@ const selfName = (kc: KubeConfig, options: k8s.ConfigurationOptions): Promise<st
 export async function fetchSnapshot(
   kc: KubeConfig,
   expected: Expected,
-  { timeoutMs = TIMEOUT_MS }: FetchOptions = {},
+  { when = within(TIMEOUT_MS) }: FetchOptions = {},
 ): Promise<Snapshot> {
   // Every read below within the one timeout.
+  const timeoutMs = when.ms;
   const get: Get = (kc, path) => getWithin(kc, path, timeoutMs);
   const configs: Snapshot['configs'] = {};
   const kinds = [...expected.configs, ...expected.notRendered];
@@ -311,12 +316,12 @@ export async function fetchSnapshot(
       `/api/v1/namespaces/${enc(expected.namespace)}/serviceaccounts/${enc(expected.serviceAccount)}`,
     ),
     guardArgs,
-    access: await accessOf(kc, expected, livePermissions(expected, guardArgs), timeoutMs),
+    access: await accessOf(kc, expected, livePermissions(expected, guardArgs), when),
     aistoreNamespaces,
     namespaceLabels,
     namespacesUnanswered,
     crd: await get(kc, `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${enc(expected.crd.name)}`),
-    audit: await auditOf(get, kc, expected, timeoutMs),
+    audit: await auditOf(get, kc, expected, when),
   };
 }
 
@@ -324,7 +329,7 @@ export async function fetchSnapshot(
  * The optional audit CronJob; when installed, what its runs need: the report APIs (discovery, which
  * every ServiceAccount may read, as audit itself asks) and its ServiceAccount's rights.
  */
-async function auditOf(get: Get, kc: KubeConfig, expected: Expected, timeoutMs: number) {
+async function auditOf(get: Get, kc: KubeConfig, expected: Expected, when: Deadline) {
   const cronJob = await get<CronJob>(
     kc,
     `/apis/batch/v1/namespaces/${enc(expected.namespace)}/cronjobs/${enc(expected.audit.cronJob)}`,
@@ -337,7 +342,7 @@ async function auditOf(get: Get, kc: KubeConfig, expected: Expected, timeoutMs: 
     kc,
     { namespace: expected.namespace, serviceAccount },
     expected.audit.permissions,
-    timeoutMs,
+    when,
   );
   return { cronJob, reportApis, serviceAccount, access };
 }

@@ -34,11 +34,14 @@ const deadline = (when: Deadline): ObservableMiddleware => ({
   post: (response) => new Observable(Promise.resolve(response)),
 });
 
-/** Options for one call of a generated API client: the request is given up after `timeoutMs`. */
-export const answerWithin = (timeoutMs: number): ConfigurationOptions => ({
-  middleware: [deadline(within(timeoutMs))],
+/** Options for calls of a generated API client: each request is given up at `when`. */
+export const answerBy = (when: Deadline): ConfigurationOptions => ({
+  middleware: [deadline(when)],
   middlewareMergeStrategy: 'append',
 });
+
+/** Options for one call of a generated API client: the request is given up after `timeoutMs`. */
+export const answerWithin = (timeoutMs: number): ConfigurationOptions => answerBy(within(timeoutMs));
 
 /**
  * A KubernetesObjectApi whose every request, the discovery of a kind's resource included, is given

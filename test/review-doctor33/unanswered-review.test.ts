@@ -8,8 +8,10 @@
 // that the apiserver did not answer, and the read is named as unanswered (doctor exits 2).
 import { beforeAll, expect, it } from '@jest/globals';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { IncomingMessage } from 'node:http';
 import { expectedInstall } from '../../src/doctor/index.js';
 import { fetchSnapshot, unansweredReads } from '../../src/doctor/fetch.js';
+import { within, type Deadline } from '../../src/k8s/deadline.js';
 import { fakeApiserver } from '../doctor/apiserver.js';
 import { makeCerts, type Certs } from '../doctor/support.js';
 
@@ -18,20 +20,34 @@ beforeAll(() => {
   certs = makeCerts();
 });
 
-/** Long enough for the stand-in's GETs on a busy machine, short for the test. */
-const TIMEOUT_MS = 2_000;
+/** Only bounds what the stand-in answers, on however busy a machine. */
+const TIMEOUT_MS = 60_000;
 
-async function snapshotOf(kubeconfig: string) {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  return fetchSnapshot(kc, await expectedInstall('base', 'ais-guard'), { timeoutMs: TIMEOUT_MS });
+/**
+ * The stand-in takes the reviews `stuck` picks and never answers them. Each is given up when the
+ * stand-in has taken it, not on a clock: a 2 s one also bounded every GET doctor makes before, and
+ * a busy machine could take that long over one of them.
+ */
+function stuckOn(path: string) {
+  const taken = new AbortController();
+  const stuck = (req: IncomingMessage, url: URL) => req.method === 'POST' && url.pathname.endsWith(path);
+  const when: Deadline = {
+    ms: TIMEOUT_MS,
+    signal: (url) => (new URL(url).pathname.endsWith(path) ? taken.signal : within(TIMEOUT_MS).signal(url)),
+  };
+  const first = (req: IncomingMessage, url: URL) => stuck(req, url) && (taken.abort(), true);
+  const snapshotOf = async (kubeconfig: string) => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    return fetchSnapshot(kc, await expectedInstall('base', 'ais-guard'), { when });
+  };
+  return { first, snapshotOf };
 }
 
 it('SubjectAccessReviews never answered: not asked, said so, and doctor ends', async () => {
-  const { kubeconfig, asked } = await fakeApiserver(certs, {
-    // Taken and never answered (the stand-in closes its connections after the test).
-    first: (req, url) => req.method === 'POST' && url.pathname.endsWith('/subjectaccessreviews'),
-  });
+  // Taken and never answered (the stand-in closes its connections after the test).
+  const { first, snapshotOf } = stuckOn('/subjectaccessreviews');
+  const { kubeconfig, asked } = await fakeApiserver(certs, { first });
   const snapshot = await snapshotOf(kubeconfig);
   expect(snapshot.access.length).toBeGreaterThan(0);
   for (const a of snapshot.access) {
@@ -45,9 +61,10 @@ it('SubjectAccessReviews never answered: not asked, said so, and doctor ends', a
 });
 
 it('reviews refused and the SelfSubjectReview never answered: the refusal is told, and doctor ends', async () => {
+  const { first, snapshotOf } = stuckOn('/selfsubjectreviews');
   const { kubeconfig } = await fakeApiserver(certs, {
     refuse: ['/apis/authorization.k8s.io/v1/subjectaccessreviews'],
-    first: (req, url) => req.method === 'POST' && url.pathname.endsWith('/selfsubjectreviews'),
+    first,
   });
   const snapshot = await snapshotOf(kubeconfig);
   for (const a of snapshot.access) expect(a.reason).toMatch(/^creating a SubjectAccessReview: 403/);
