@@ -17,11 +17,14 @@ import {
   servedFingerprint,
   sleep,
   type Target,
+  until,
 } from './support/client.js';
 import { spawnGuard, type ChildGuard } from './support/guard.js';
 import { record } from './support/report.js';
 
 const ROTATIONS = 5;
+/** Answers before each swap and after the last: 600 in all. */
+const ANSWERS_BETWEEN = 100;
 const dir = mkdtempSync(join(tmpdir(), 'ais-guard-rotation-'));
 const ca = newCA();
 const volume = new SecretVolume(join(dir, 'tls'));
@@ -82,8 +85,14 @@ describe('certificate rotation under load', () => {
     const started = Date.now();
     try {
       expect(await servedFingerprint(target)).toBeDefined();
+      // Each swap after 100 more answers, not after 300 ms: the answers asserted below are counted,
+      // and a busy machine that answered fewer in a fixed time failed a guard that lost none.
+      const moreAnswers = (n: number) => {
+        const goal = answered + n;
+        return until(`${n} more answers`, () => answered >= goal || failures.length > 0, 60_000);
+      };
       for (let n = 0; n < ROTATIONS; n++) {
-        await sleep(300);
+        await moreAnswers(ANSWERS_BETWEEN);
         const next = servingPair(ca);
         const swapped = performance.now();
         volume.write({ 'tls.crt': next.cert, 'tls.key': next.key, 'ca.crt': ca.cert });
@@ -96,7 +105,7 @@ describe('certificate rotation under load', () => {
         expect(served).toBe(next.fingerprint);
         reloadMs.push(performance.now() - swapped);
       }
-      await sleep(300);
+      await moreAnswers(ANSWERS_BETWEEN);
     } finally {
       running = false;
       await load;
