@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aistore } from '../support/builders.js';
 import { reviewOf } from '../support/review.js';
-import { errorCode, isAnswer, keepAlive, pool, send, sleep, type Target } from './support/client.js';
+import { errorCode, isAnswer, keepAlive, pool, send, sleep, until, type Target } from './support/client.js';
 import { spawnGuard, type ChildGuard } from './support/guard.js';
 import { record } from './support/report.js';
 
@@ -37,7 +37,9 @@ const start = async (...flags: string[]) => {
 
 describe('review upgrade33: rolling restart with kept-alive connections', () => {
   it('no review fails while one replica terminates', async () => {
-    const DELAY_S = 2;
+    // deploy/base's delay: the prober below must see /readyz fail and route new connections away
+    // before the listener closes, and on a busy machine it can take a second or two (2 s was close).
+    const DELAY_S = 5;
     const old = await start(`--shutdown-delay=${DELAY_S}`, '--shutdown-timeout=3');
     const other = await start();
     const ca = readFileSync(join(dir, 'ca.crt'));
@@ -94,11 +96,16 @@ describe('review upgrade33: rolling restart with kept-alive connections', () => 
       { stop: () => stop, deadline: Date.now() + 60_000 },
     );
 
-    await sleep(1_000);
+    // Answers counted, not time slept: before the signal, and after the old replica is gone.
+    const answers = (n: number) => {
+      const goal = answered + n;
+      return until(`${n} more answers`, () => answered >= goal || failures.length > 0, 60_000);
+    };
+    await answers(60);
     const signalAt = Date.now();
     old.child.kill('SIGTERM');
     const exit = await old.exited;
-    await sleep(500);
+    await answers(60);
     stop = true;
     await load;
     probing = false;
