@@ -94,7 +94,8 @@ describe('graceful restart under load', () => {
       { stop: () => !polling, deadline: Date.now() + 60_000 },
     );
 
-    await sleep(1_000);
+    // The answers asserted below, counted before the signal rather than given 1 s of a busy machine.
+    await until('101 answers', () => answered > 100 || failures.length > 0, 60_000);
     // In flight at the signal: bodies still arriving for 3.5 s (past the listener's close at 2 s,
     // within the shutdown timeout); and one that would take 60 s, which the timeout must cut.
     const inFlight = Array.from({ length: 5 }, () => slowPost(target, REVIEW(), 3_500));
@@ -141,7 +142,9 @@ describe('graceful restart under load', () => {
     expect(failures).toEqual([]);
     expect(answered).toBeGreaterThan(100);
     expect(afterSignal).toBeGreaterThan(0); // served while readiness was already failing
-    expect(numbers.readinessFailedAfterMs).toBeLessThan(500);
+    // Well before the listener closed (DELAY_S): readiness is told at the signal, not at the close.
+    // (500 ms also bounded the prober's round trip, on a machine busy with the load above.)
+    expect(numbers.readinessFailedAfterMs).toBeLessThan((DELAY_S * 1000) / 2);
     expect(numbers.listenerClosedAfterMs).toBeGreaterThanOrEqual(DELAY_S * 1000 - 50);
     expect(results).toEqual(Array(5).fill('HTTP/1.1 200 OK'));
     // Cut either way: by the body deadline (408: 5 s for a small body, src/server/body.ts) or by the
