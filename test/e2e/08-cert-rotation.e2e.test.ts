@@ -52,6 +52,8 @@ async function aistoreNamespace(prefix: string): Promise<{ misnamed: Obj; claim:
 }
 
 interface Traffic {
+  /** Resolves once `n` more requests have been answered: traffic that flowed, counted, not timed. */
+  more(n: number): Promise<void>;
   stop(): Promise<{ requests: number; failures: string[] }>;
 }
 
@@ -78,6 +80,13 @@ function traffic({ misnamed, claim, disk }: { misnamed: Obj; claim: Obj; disk: s
   };
   const workers = Array.from({ length: 4 }, worker);
   return {
+    async more(n) {
+      const target = requests + n;
+      await eventually(`${n} more reviews`, () => expect(requests).toBeGreaterThanOrEqual(target), {
+        timeoutMs: 120_000,
+        intervalMs: 50,
+      });
+    },
     async stop() {
       running = false;
       await Promise.all(workers);
@@ -86,15 +95,13 @@ function traffic({ misnamed, claim, disk }: { misnamed: Obj; claim: Obj; disk: s
   };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Traffic before, during and after `rotate`; then the checks every rotation must pass. */
 async function rotateUnderLoad(guard: Guard, servedFile: string, rotate: () => Promise<void>) {
   const before = readFileSync(servedFile, 'utf8');
   expect(await servedFingerprint(guard)).toBe(fingerprintOf(before));
   const load = traffic(await aistoreNamespace(`${guard.name}-ns`));
   try {
-    await sleep(2_000);
+    await load.more(20);
     await rotate();
     const after = readFileSync(servedFile, 'utf8');
     const fingerprint = fingerprintOf(after);
@@ -109,7 +116,7 @@ async function rotateUnderLoad(guard: Guard, servedFile: string, rotate: () => P
     await eventually('new connections get the new certificate', async () =>
       expect(await servedFingerprint(guard)).toBe(fingerprint),
     );
-    await sleep(3_000);
+    await load.more(30);
   } catch (error) {
     // The load's workers loop until stopped: left running, they keep jest from exiting.
     await load.stop();
@@ -241,14 +248,14 @@ it('a new CA under --manage-webhook-config, two replicas loading it a minute apa
     { timeoutMs: 60_000 },
   );
   let running = true;
+  let sent = 0;
   const statefulSets = (async () => {
     const failures: string[] = [];
-    let sent = 0;
     for (; running; sent++) {
       const outcome = await attempt(create(one('07', place), { dryRun: true })); // admitted by both
       if (!outcome.ok) failures.push(outcome.rejection.message);
     }
-    return { sent, failures };
+    return { failures };
   })();
 
   const load = traffic(namespace);
@@ -266,7 +273,17 @@ it('a new CA under --manage-webhook-config, two replicas loading it a minute apa
     );
     for (const bundle of bundles) expect(bundle).toBe(`${caPem}${a.ca.endsWith('\n') ? a.ca : `${a.ca}\n`}`);
   });
-  await sleep(5_000); // B still serves the old CA's certificate: reviews must keep passing
+  // B still serves the old CA's certificate: reviews, through B's Fail webhook too, must keep passing.
+  const sentBefore = sent;
+  await load.more(30);
+  await eventually(
+    'StatefulSet reviews while B serves the old CA',
+    () => expect(sent).toBeGreaterThan(sentBefore + 5),
+    {
+      timeoutMs: 120_000,
+      intervalMs: 50,
+    },
+  );
   install(newCa, bDir); // B's kubelet, a while later
   await eventually('B settles: every webhook trusts the new CA alone', async () => {
     expect(b.logs()).toContainEqual(
@@ -275,11 +292,15 @@ it('a new CA under --manage-webhook-config, two replicas loading it a minute apa
     const bundles = (await webhooksOf()).map((w) => w.clientConfig.caBundle);
     expect(new Set(bundles)).toEqual(new Set([Buffer.from(caPem).toString('base64')]));
   });
-  await sleep(3_000); // reviews on the new CA alone
+  await load.more(20); // reviews on the new CA alone
+  await eventually('StatefulSet reviews through both replicas', () => expect(sent).toBeGreaterThan(20), {
+    timeoutMs: 120_000,
+    intervalMs: 50,
+  });
   const { requests, failures } = await load.stop();
   running = false;
   expect(failures).toEqual([]);
-  const { sent, failures: refused } = await statefulSets;
+  const { failures: refused } = await statefulSets;
   expect(refused).toEqual([]);
   expect(sent).toBeGreaterThan(20);
   expect(requests).toBeGreaterThan(40);
