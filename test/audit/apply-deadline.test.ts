@@ -4,7 +4,8 @@
 // a deadline (src/k8s/deadline.ts).
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { applyReports } from '../../src/audit/apply.js';
-import { within, type Deadline } from '../../src/k8s/deadline.js';
+import { within } from '../../src/k8s/deadline.js';
+import { stuckDeadline } from '../support/stuck-deadline.js';
 import { FakeCluster } from './support/fake-cluster.js';
 
 const report = (namespace: string) => ({
@@ -23,14 +24,10 @@ describe('applyReports against an apiserver that does not answer', () => {
     fake.policyReportCrd = true;
     fake.unanswered.push('/apis/wgpolicyk8s.io/v1alpha2/namespaces/stuck/');
     // The stuck request's deadline passes when the fake has taken it and left it unanswered; the
-    // others' never does. A 0.2 s clock raced the answered report on a busy CI machine and lost.
-    const stuck = new AbortController();
-    fake.onUnanswered = () => stuck.abort();
-    const deadline: Deadline = {
-      ms: 200,
-      signal: (url) => (url.includes('/namespaces/stuck/') ? stuck.signal : new AbortController().signal),
-    };
-    const outcomes = await applyReports(fake.kubeConfig(), [report('stuck'), report('ais')], deadline);
+    // others' is a minute away. A 0.2 s clock raced the answered report on a busy CI machine and lost.
+    const { when, taken } = stuckDeadline(200, (url) => url.pathname.includes('/namespaces/stuck/'));
+    fake.onUnanswered = taken;
+    const outcomes = await applyReports(fake.kubeConfig(), [report('stuck'), report('ais')], when);
     expect(outcomes.map((o) => o.name)).toEqual([
       'PolicyReport stuck/ais-guard',
       'PolicyReport ais/ais-guard',

@@ -11,9 +11,9 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { IncomingMessage } from 'node:http';
 import { expectedInstall } from '../../src/doctor/index.js';
 import { fetchSnapshot, unansweredReads } from '../../src/doctor/fetch.js';
-import { within, type Deadline } from '../../src/k8s/deadline.js';
 import { fakeApiserver } from '../doctor/apiserver.js';
 import { makeCerts, type Certs } from '../doctor/support.js';
+import { stuckDeadline } from '../support/stuck-deadline.js';
 
 let certs: Certs;
 beforeAll(() => {
@@ -29,13 +29,9 @@ const TIMEOUT_MS = 60_000;
  * a busy machine could take that long over one of them.
  */
 function stuckOn(path: string) {
-  const taken = new AbortController();
-  const stuck = (req: IncomingMessage, url: URL) => req.method === 'POST' && url.pathname.endsWith(path);
-  const when: Deadline = {
-    ms: TIMEOUT_MS,
-    signal: (url) => (new URL(url).pathname.endsWith(path) ? taken.signal : within(TIMEOUT_MS).signal(url)),
-  };
-  const first = (req: IncomingMessage, url: URL) => stuck(req, url) && (taken.abort(), true);
+  const { when, taken } = stuckDeadline(TIMEOUT_MS, (url) => url.pathname.endsWith(path));
+  const first = (req: IncomingMessage, url: URL) =>
+    req.method === 'POST' && url.pathname.endsWith(path) && (taken(), true);
   const snapshotOf = async (kubeconfig: string) => {
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfig);
