@@ -16,7 +16,7 @@ export const MAX_RESULTS = 25_000;
 const RANK = { error: 0, warning: 1, note: 2 } as const;
 
 /**
- * The results code scanning takes: all of them, or the MAX_RESULTS most severe (errors, then
+ * The findings code scanning takes: all of them, or the MAX_RESULTS most severe (errors, then
  * warnings, then notes; each in document order) in document order, and a notification of the rest.
  */
 function withinLimit<R extends { level: keyof typeof RANK }>(results: R[]) {
@@ -70,28 +70,35 @@ const notification = (level: 'error' | 'note', { file, line, message }: LoadErro
 
 export function renderSarif(report: CheckReport, version: string): string {
   const index = new Map(RULES.map((r, i) => [r.id, i]));
-  const all = report.judged.flatMap(({ manifest, evaluation }) =>
-    evaluation.findings.map((f) => ({
-      ruleId: f.ruleId,
-      ruleIndex: index.get(f.ruleId),
-      level: informational(f) ? ('note' as const) : LEVEL[f.action],
-      message: { text: `${f.message} Fix: ${f.fix}` },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: uri(manifest.source.file) },
-            region: { startLine: lineOf(manifest, f.path) },
-          },
-          logicalLocations: [
-            {
-              fullyQualifiedName: `${manifest.object.kind}/${manifest.object.metadata?.namespace ?? ''}/${manifest.object.metadata?.name ?? ''}${f.path}`,
-            },
-          ],
-        },
-      ],
-    })),
+  // Chosen before the results are built: a left-out one needs no line looked up.
+  const { kept, notices } = withinLimit(
+    report.judged.flatMap(({ manifest, evaluation }) =>
+      evaluation.findings.map((f) => ({
+        manifest,
+        f,
+        level: informational(f) ? ('note' as const) : LEVEL[f.action],
+      })),
+    ),
   );
-  const { kept: results, notices } = withinLimit(all);
+  const results = kept.map(({ manifest, f, level }) => ({
+    ruleId: f.ruleId,
+    ruleIndex: index.get(f.ruleId),
+    level,
+    message: { text: `${f.message} Fix: ${f.fix}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: uri(manifest.source.file) },
+          region: { startLine: lineOf(manifest, f.path) },
+        },
+        logicalLocations: [
+          {
+            fullyQualifiedName: `${manifest.object.kind}/${manifest.object.metadata?.namespace ?? ''}/${manifest.object.metadata?.name ?? ''}${f.path}`,
+          },
+        ],
+      },
+    ],
+  }));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
