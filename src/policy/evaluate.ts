@@ -302,8 +302,8 @@ function fixedAtCreation(
         ),
         fix: `Keep a node per target: ${forced.remedy}; only a new AIStore CR changes spec.targetSpec.${field}.`,
       };
-    // A warning keeps its first 155 and last 100 characters (admission.ts shortWarning): the rule,
-    // its link, "fixed at creation" and this fix.
+    // A warning cut to 256 keeps its first 155 and last 100 characters (admission.ts shortWarning):
+    // the rule, its link, "fixed at creation" and this fix.
     return {
       ...judged(f, 'warn', `fixed at creation, kept: ${f.message}`),
       fix: `Only a new AIStore CR can change spec.targetSpec.${field}: until then, one target per node.`,

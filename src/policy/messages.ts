@@ -19,8 +19,8 @@ export const PENDING_PORTS = "node(s) didn't have free ports for the requested p
 
 /**
  * The fix of a warning on a CR's CREATE that is the last chance for a field (the operator refuses any
- * targetSpec change on a live CR: aistore_webhook.go validateTargetUpdate). Short: a warning keeps
- * only its last 100 characters after the rule and link (admission.ts shortWarning).
+ * targetSpec change on a live CR: aistore_webhook.go validateTargetUpdate). Short: a warning cut to
+ * 256 keeps only its last 100 characters after the rule and link (admission.ts shortWarning).
  */
 export const lastChance = (what: string) =>
   `${what} now: once the CR exists it is fixed, and a scale-out would be refused.`;

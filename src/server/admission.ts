@@ -145,7 +145,16 @@ export interface ResponseParts {
   auditAnnotations?: Record<string, string>;
 }
 
-/** Kubernetes recommends warnings under 120 characters and may truncate those over 256. */
+/**
+ * How the apiserver passes warnings on (k8s.io/apiserver pkg/endpoints/filters/warning.go, recorder
+ * AddWarning): whole, until the warnings of one request come to 4,096 characters (runes); past that it
+ * cuts every warning of the request to its first 256 and drops the rest. A request's warnings are the
+ * guard's two answers (mutating, then validating) and whatever else warns on it (PodSecurity, other
+ * webhooks, unknown fields). So an answer's warnings go whole while they come to at most
+ * WARNING_BUDGET (both answers together then leave a quarter of the 4,096 to the others); an answer
+ * over it has each cut to MAX_WARNING, keeping its start and its end (shortWarning).
+ */
+const WARNING_BUDGET = 1_536;
 const MAX_WARNING = 256;
 const MAX_WARNINGS = 16;
 
@@ -160,12 +169,32 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 const escaped = (c: string) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
+/** Control characters spelt as escapes, so the apiserver passes the warning on. */
+const printable = (text: string) => text.replace(CONTROL, escaped);
+
 /**
  * A warning in 256 characters: its start (rule id and link) and its end (the fix) survive, the middle
- * is cut. Control characters are spelt as escapes first, so the apiserver passes the warning on.
+ * is cut, control characters spelt out. For an answer whose warnings are over WARNING_BUDGET.
  */
 export function shortWarning(text: string): string {
-  return clipMiddle(text.replace(CONTROL, escaped), MAX_WARNING, 100);
+  return clipMiddle(printable(text), MAX_WARNING, 100);
+}
+
+/**
+ * The warnings of one answer: whole while they fit WARNING_BUDGET (UTF-16 units, never fewer than the
+ * apiserver's runes), else each cut by shortWarning. At most MAX_WARNINGS: past it, the last place says
+ * how many more, and where to see them.
+ */
+export function answerWarnings(all: readonly string[]): string[] {
+  const shown = all.length > MAX_WARNINGS ? all.slice(0, MAX_WARNINGS - 1) : [...all];
+  if (shown.length < all.length)
+    shown.push(
+      `ais-guard: ${all.length - shown.length} more warning(s) not shown; \`ais-guard check\` on the object lists them all`,
+    );
+  const whole = shown.map(printable);
+  let size = 0;
+  for (const warning of whole) size += warning.length;
+  return size <= WARNING_BUDGET ? whole : shown.map(shortWarning);
 }
 
 /** An answer's text up to its uid; the response's fields follow in encodeResponse's order. */
@@ -200,17 +229,7 @@ export function encodeResponse(
     response.patchType = 'JSONPatch';
     response.patch = Buffer.from(JSON.stringify(parts.patch)).toString('base64');
   }
-  if (parts.warnings && parts.warnings.length > 0) {
-    const all = parts.warnings;
-    // At most MAX_WARNINGS in all: past it, the last place says how many more, and where to see them.
-    const shown = all.length > MAX_WARNINGS ? all.slice(0, MAX_WARNINGS - 1) : all;
-    const warnings = shown.map(shortWarning);
-    if (shown.length < all.length)
-      warnings.push(
-        `ais-guard: ${all.length - shown.length} more warning(s) not shown; \`ais-guard check\` on the object lists them all`,
-      );
-    response.warnings = warnings;
-  }
+  if (parts.warnings && parts.warnings.length > 0) response.warnings = answerWarnings(parts.warnings);
   if (parts.auditAnnotations && Object.keys(parts.auditAnnotations).length > 0)
     response.auditAnnotations = parts.auditAnnotations;
   return { apiVersion: ADMISSION_API_VERSION, kind: 'AdmissionReview', response };

@@ -59,7 +59,8 @@ export function namespaceJudged(namespace: string | undefined, config: ReviewDep
 }
 
 const line = (f: JudgedFinding) => `[${f.ruleId}] ${f.message} Fix: ${f.fix} (see ${f.doc})`;
-/** Rule id and link first, the fix last: a warning over 256 characters loses its middle (admission.ts shortWarning). */
+/** Rule id and link first, the fix last: cut to 256 characters (an answer over its warning budget), a
+ * warning loses its middle (admission.ts answerWarnings). */
 const warning = (f: JudgedFinding, note = '') =>
   `ais-guard ${f.ruleId} ${f.doc}: ${note}${f.message} Fix: ${f.fix}`;
 

@@ -96,6 +96,35 @@ describe('encodeResponse', () => {
     ]);
   });
 
+  // The apiserver passes warnings whole until a request's come to 4,096 runes, then cuts each to
+  // its first 256 (k8s.io/apiserver pkg/endpoints/filters/warning.go): an answer's go whole up to
+  // 1,536 characters (the guard answers twice per object), else each keeps its start and end.
+  it('sends warnings whole while the answer stays within its share of the request', () => {
+    const message = (i: number, length: number) => `ais-guard rule-${i} ${'x'.repeat(length - 25)} Fix: y.`;
+    const two = [message(1, 465), message(2, 389)];
+    expect(encodeResponse('u', { allowed: true, warnings: two }).response.warnings).toEqual(two);
+    const atBudget = [message(1, 768), message(2, 768)];
+    expect(atBudget.join('')).toHaveLength(1_536);
+    expect(encodeResponse('u', { allowed: true, warnings: atBudget }).response.warnings).toEqual(atBudget);
+  });
+
+  it('cuts each warning to 256 characters, start and end kept, once the answer is over its share', () => {
+    const over = [
+      `ais-guard a ${'x'.repeat(744)} Fix: first.`,
+      `ais-guard b ${'y'.repeat(744)} Fix: second.`,
+    ];
+    expect(over.join('')).toHaveLength(1_537);
+    const warnings = encodeResponse('u', { allowed: true, warnings: over }).response.warnings ?? [];
+    expect(warnings.map((w) => w.length)).toEqual([256, 256]);
+    expect(warnings[0]).toMatch(/^ais-guard a x+…x+ Fix: first\.$/);
+    expect(warnings[1]).toMatch(/^ais-guard b y+…y+ Fix: second\.$/);
+    // Escaped control characters count: a newline is two characters on the wire.
+    const escapedOver = ['\n'.repeat(769)];
+    expect(encodeResponse('u', { allowed: true, warnings: escapedOver }).response.warnings?.[0]).toHaveLength(
+      256,
+    );
+  });
+
   it('keeps warnings short and few', () => {
     const long = 'word '.repeat(100);
     expect(shortWarning(long).length).toBeLessThanOrEqual(257);

@@ -46,7 +46,7 @@ export default defineRule({
     report.warn(
       '/spec/targetSpec/hostPort',
       `spec.targetSpec.hostPort ${hostPort} differs from spec.targetSpec.servicePort ${servicePort} with spec.targetSpec.hostNetwork true: the operator puts both on the target container's port, and the apiserver refuses the operator's target StatefulSet ("spec.template.spec.containers[0].ports[0].hostPort: Invalid value: ${hostPort}: ${HOST_NETWORK_PORT_REFUSAL}"), so the targets never start, or an update of them never rolls out; the CR is accepted, and only the operator's logs and events say so.`,
-      // Short: an admission warning keeps only its last 100 characters whole (admission.ts shortWarning).
+      // Short: an admission warning cut to 256 keeps only its last 100 characters (admission.ts shortWarning).
       `Remove spec.targetSpec.hostPort, or set it to the servicePort, ${containerPort}.`,
     );
   },
