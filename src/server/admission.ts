@@ -172,20 +172,23 @@ const escaped = (c: string) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).
 /** Control characters spelt as escapes, so the apiserver passes the warning on. */
 const printable = (text: string) => text.replace(CONTROL, escaped);
 
+/** A printable warning in 256 characters: its start (rule id and link) and its end (the fix) survive. */
+const cut = (warning: string) => clipMiddle(warning, MAX_WARNING, 100);
+
 /**
- * A warning in 256 characters: its start (rule id and link) and its end (the fix) survive, the middle
- * is cut, control characters spelt out. For an answer whose warnings are over WARNING_BUDGET.
+ * A warning in 256 characters, control characters spelt out, as an answer over WARNING_BUDGET sends
+ * each of its warnings.
  */
 export function shortWarning(text: string): string {
-  return clipMiddle(printable(text), MAX_WARNING, 100);
+  return cut(printable(text));
 }
 
 /**
  * The warnings of one answer: whole while they fit WARNING_BUDGET (UTF-16 units, never fewer than the
- * apiserver's runes), else each cut by shortWarning. At most MAX_WARNINGS: past it, the last place says
+ * apiserver's runes), else each cut to 256. At most MAX_WARNINGS: past it, the last place says
  * how many more, and where to see them.
  */
-export function answerWarnings(all: readonly string[]): string[] {
+function answerWarnings(all: readonly string[]): string[] {
   const shown = all.length > MAX_WARNINGS ? all.slice(0, MAX_WARNINGS - 1) : [...all];
   if (shown.length < all.length)
     shown.push(
@@ -194,7 +197,7 @@ export function answerWarnings(all: readonly string[]): string[] {
   const whole = shown.map(printable);
   let size = 0;
   for (const warning of whole) size += warning.length;
-  return size <= WARNING_BUDGET ? whole : shown.map(shortWarning);
+  return size <= WARNING_BUDGET ? whole : whole.map(cut);
 }
 
 /** An answer's text up to its uid; the response's fields follow in encodeResponse's order. */
