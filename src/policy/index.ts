@@ -78,3 +78,5 @@ export { TARGET_COMPONENT_SELECTOR } from './recognise.js';
 export { labelProblem } from './rules/mount-template-name.js';
 export { MAX_CR_NAME } from './rules/cr-name.js';
 export { MAX_MOUNTPATH } from './rules/mount-path-unique.js';
+// The integers of the spec and their Go types (the oracle compares them with the operator's types).
+export { INTEGER_BOUNDS, OPERATOR_INTEGERS, type GoInteger } from './operator-integers.js';

@@ -93,14 +93,17 @@ const rows: Row[] = [
     object: cr((s) => (s.size = 0)),
     expect: {},
   },
-  // An integer past int32 is an "integer" to the CRD (Kubernetes before 1.36 does not hold format
-  // int32 to its range: kube-openapi numberValidator), but no *int32 to the operator's decoder
-  // (AIStoreSpec.Size, DaemonSpec.Size): the CR cannot be read at all. The size checks then leave it.
+  // A number its Go type cannot hold (src/policy/operator-integers.ts): the operator cannot decode
+  // the CR at all, so its spec checks never run, and the guard names the number alone. The CRD gives
+  // uint8 and int fields no range, and holds format int32 to its range only from Kubernetes 1.36
+  // (kube-openapi numberValidator). The oracle checks every field's type and bounds.
   {
     name: 'a targetSpec.size past int32',
     object: cr((s) => (s.targetSpec.size = 2147483648)),
     expect: {
-      warn: [/^spec.targetSpec.size 2147483648 is more than the 2147483647 the operator's int32 holds/],
+      warn: [
+        /^spec.targetSpec.size 2147483648 is no int32 \(-2147483648 to 2147483647\), the operator's Go type for it: the operator cannot decode the CR/,
+      ],
     },
   },
   {
@@ -109,11 +112,76 @@ const rows: Row[] = [
       delete s.proxySpec.size;
       s.size = 3000000000;
     }),
-    expect: { warn: [/^spec.size 3000000000 is more than the 2147483647/] },
+    expect: { warn: [/^spec.size 3000000000 is no int32/] },
   },
   {
     name: 'the largest int32 is a size',
     object: cr((s) => (s.targetSpec.size = 2147483647)),
+    expect: {},
+  },
+  {
+    name: 'a size below int32 is named, not judged as a size',
+    object: cr((s) => (s.proxySpec.size = -2147483649)),
+    expect: { warn: [/^spec.proxySpec.size -2147483649 is no int32/] },
+  },
+  {
+    name: 'the smallest int32 decodes, and is then no size',
+    object: cr((s) => (s.proxySpec.size = -2147483648)),
+    expect: { warn: [/^spec.proxySpec.size is -2147483648: a proxy count must be at least 1/] },
+  },
+  {
+    name: 'a keepalivetracker retry_factor past uint8, which no Kubernetes refuses',
+    object: cr(
+      (s) => (s.configToUpdate = { keepalivetracker: { retry_factor: 256, proxy: { factor: 255 } } }),
+    ),
+    expect: { warn: [/^spec.configToUpdate.keepalivetracker.retry_factor 256 is no uint8 \(0 to 255\)/] },
+  },
+  {
+    name: 'a negative chunks flags (uint64)',
+    object: cr((s) => (s.configToUpdate = { chunks: { flags: -1, checkpoint_every: -1 } })),
+    expect: { warn: [/^spec.configToUpdate.chunks.flags -1 is no uint64/] },
+  },
+  {
+    name: 'a port past int32 is named for its decoding, and the port check does not run',
+    object: cr((s) => (s.targetSpec.servicePort = 3000000000)),
+    expect: { warn: [/^spec.targetSpec.servicePort 3000000000 is no int32/] },
+  },
+  {
+    name: 'a hostPort past int32 and a fractional probe period, each at its place',
+    object: cr((s) => {
+      s.proxySpec.hostPort = 2147483648;
+      s.targetSpec.probes = { liveness: { periodSeconds: 1.5 } };
+    }),
+    expect: {
+      warn: [
+        /^spec.proxySpec.hostPort 2147483648 is no int32/,
+        /^spec.targetSpec.probes.liveness.periodSeconds 1.5 is no int32/,
+      ],
+    },
+  },
+  {
+    name: 'a list item is found by its index',
+    object: cr((s) => {
+      s.targetSpec.tolerations = [{ key: 'a' }, { key: 'b', tolerationSeconds: 1e19 }];
+      s.targetSpec.affinity = {
+        podAntiAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100 }, { weight: -2147483649 }],
+        },
+      };
+    }),
+    expect: {
+      warn: [
+        /^spec.targetSpec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution\[1\].weight -2147483649 is no int32/,
+        /^spec.targetSpec.tolerations\[1\].tolerationSeconds 10000000000000000000 is no int64/,
+      ],
+    },
+  },
+  {
+    name: 'text in an int-or-string, and numbers in fields that hold no integer, are not read as integers',
+    object: cr((s) => {
+      s.targetSpec.pdb = { maxUnavailable: '50%' };
+      s.configToUpdate = { memsys: { min_free: 3000000000 } };
+    }),
     expect: {},
   },
   {

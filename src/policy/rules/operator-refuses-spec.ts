@@ -5,14 +5,17 @@
 // on the CR (and in `check`, before a GitOps merge) as a warning: the operator decides, and another
 // version of it may check otherwise. Its deprecation notices (warnings only) are left out.
 //
+// Before any of them the operator must decode the CR into its Go types, which fails on a number its
+// type cannot hold (operator-integers.ts): the guard then names those numbers alone.
+//
 // Read as the operator's Go types decode the CR: a size is a *int32 (null or absent is nil, 0 is a
-// size, past int32 the CR cannot be decoded), a state mode or spec.tls a pointer (`{}` is set), a
-// nodeSelector a map (`{}` is set, null is not), a port an IntOrString that IntValue turns into a
-// number (a string of digits is that number, any other string 0; an absent port is 0 too, which the
-// CRD's required list refuses first). Keys are matched case-sensitively, as the apiserver prunes and
+// size), a state mode or spec.tls a pointer (`{}` is set), a nodeSelector a map (`{}` is set, null
+// is not), a port an IntOrString that IntValue turns into a number (a string of digits is that
+// number, any other string 0; an absent port is 0 too, which the CRD's required list refuses first). Keys are matched case-sensitively, as the apiserver prunes and
 // the operator decodes them (sigs.k8s.io/json), not as encoding/json would: "Size" is no size.
 import { isObject } from '../k8s.js';
 import { portOf, validPort } from '../port.js';
+import { INTEGER_BOUNDS, undecodableIntegers } from '../operator-integers.js';
 import { defineRule, OPERATOR_SOURCE, operatorLink, pointer } from '../rule.js';
 import { clip } from '../text.js';
 
@@ -20,22 +23,11 @@ const set = (v: unknown) => v !== undefined && v !== null;
 const section = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {});
 const shown = (v: unknown) => clip(JSON.stringify(v) ?? String(v), 40);
 
-/** The largest size the operator's *int32 holds. */
-const INT32_MAX = 2 ** 31 - 1;
-
-/** A size as the operator holds it: undefined for nil, NaN for what its int32 cannot hold. */
+/** A size as the operator holds it: undefined for nil, NaN for no integer (the CRD's to refuse). */
 function sizeOf(v: unknown): number | undefined {
   if (!set(v)) return undefined;
-  return typeof v === 'number' && Number.isInteger(v) && v <= INT32_MAX ? v : NaN;
+  return typeof v === 'number' && Number.isInteger(v) ? v : NaN;
 }
-
-/**
- * An integer past int32 passes the CRD's `integer` on Kubernetes before 1.36 (its schema validator
- * holds `format: int32` to the range only from then: kube-openapi numberValidator), but the
- * operator decodes the CR into its Go types, where a size is an *int32: the decoding fails, so its
- * webhook refuses the CR, and its controller cannot list the AIStores while it exists.
- */
-const pastInt32 = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > INT32_MAX;
 
 const PORTS = ['servicePort', 'portPublic', 'portIntraControl', 'portIntraData'] as const;
 const DAEMONS = [
@@ -51,11 +43,11 @@ export default defineRule({
   id: 'operator-refuses-spec',
   title: 'A CR spec the operator refuses to deploy',
   summary:
-    "CR whose spec fails the operator's own spec checks: no usable size (proxySpec or targetSpec size below 1 unless autoscaling, or spec.size unset, 0 or below -1 while either daemon size is unset, or any size past int32, which the operator cannot decode), state storage not given exactly once (stateStorage with other than one of hostPath, pvc, emptyDir; neither it nor hostpathPrefix nor stateStorageClass), shutdownCluster with emptyDir state, autoscaling (size -1) without a nodeSelector, a proxySpec or targetSpec port (servicePort, portPublic, portIntraControl, portIntraData) that is no number from 1 to 65535, or spec.tls with a cert path in configToUpdate.net.http: warn (the operator's webhook rejects the CR, and its controller never deploys or updates it).",
+    "CR whose spec fails the operator's own spec checks: no usable size (proxySpec or targetSpec size below 1 unless autoscaling, or spec.size unset, 0 or below -1 while either daemon size is unset), state storage not given exactly once (stateStorage with other than one of hostPath, pvc, emptyDir; neither it nor hostpathPrefix nor stateStorageClass), shutdownCluster with emptyDir state, autoscaling (size -1) without a nodeSelector, a proxySpec or targetSpec port (servicePort, portPublic, portIntraControl, portIntraData) that is no number from 1 to 65535, spec.tls with a cert path in configToUpdate.net.http, or a number its Go type cannot hold (a size or hostPort past int32, a keepalivetracker retry_factor past 255), which makes the operator unable to decode the CR at all: warn (the operator's webhook rejects the CR, and its controller never deploys or updates it).",
   verdict: 'warn',
   operator: `Its spec checks (${operatorLink('api/aistore/v1beta1/aistore_validation.go', 19, 'ValidateSpec')}: ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 44, 'validateSize')}, ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 61, 'validateStateStorage')}, ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 85, 'validateShutdownWithEmptyDir')}, ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 109, 'validateAutoScaling')}, ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 194, 'validateServiceSpec')}, ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 208, 'validateTLSCertPaths')}) run in its webhook (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 89, 'validateSpec')}) and first thing on every reconcile (${operatorLink('internal/controller/aistore/cluster_controller.go', 448, 'reconcileResources')}), which records the error on the CR and returns.`,
   howToFix:
-    'Give the CR a size (spec.size, or both daemon sizes; -1 with a nodeSelector to autoscale), exactly one state storage (stateStorage.hostPath, .pvc or .emptyDir), port numbers from 1 to 65535, and leave the cert paths to spec.tls.',
+    "Give the CR a size (spec.size, or both daemon sizes; -1 with a nodeSelector to autoscale), exactly one state storage (stateStorage.hostPath, .pvc or .emptyDir), port numbers from 1 to 65535, numbers each field's Go type holds (the warning names the field and its range), and leave the cert paths to spec.tls.",
   upstream: `${OPERATOR_SOURCE}/internal/controller/aistore/cluster_controller.go#L448 (reconcileResources: a ValidateSpec error is recorded on the CR and the reconcile stops there)`,
   roles: ['aistore'],
   mutates: false,
@@ -64,21 +56,22 @@ export default defineRule({
     const proxy = section(spec.proxySpec);
     const target = section(spec.targetSpec);
 
-    // Sizes the operator cannot decode at all.
-    for (const [at, v] of [
-      ['size', spec.size],
-      ['proxySpec.size', proxy.size],
-      ['targetSpec.size', target.size],
-    ] as const)
-      if (pastInt32(v))
-        report.warn(
-          pointer('spec', ...at.split('.')),
-          `spec.${at} ${v} is more than the ${INT32_MAX} the operator's int32 holds: the operator cannot decode the CR (its webhook refuses it, and its controller cannot list AIStores while it exists; the apiserver of Kubernetes 1.36 refuses it first), so ${REFUSED}.`,
-          `Set spec.${at} to the number of daemons wanted (at most ${INT32_MAX}).`,
-        );
+    // Numbers the operator's Go types cannot hold: it cannot decode the CR, and so never gets to
+    // the checks below.
+    const undecodable = undecodableIntegers(subject.object);
+    for (const { at, value, type } of undecodable) {
+      const [min, max] = INTEGER_BOUNDS[type];
+      const field = at.map((s, i) => (typeof s === 'number' ? `[${s}]` : i > 0 ? `.${s}` : s)).join('');
+      report.warn(
+        pointer(...at),
+        `${field} ${value} is no ${type === 'int-or-string' ? 'int32' : type} (${min} to ${max}), the operator's Go type for it: the operator cannot decode the CR (its webhook refuses it, and its controller cannot list AIStores while it exists), so ${REFUSED}.`,
+        `Set ${field} to a whole number from ${min} to ${max}.`,
+      );
+    }
+    if (undecodable.length > 0) return;
 
-    // Sizes (validateSize, validateAutoScaling). One that is no int32 (not an integer, which the
-    // CRD refuses, or past int32, named above) leaves the size checks out: the operator never gets to them.
+    // Sizes (validateSize, validateAutoScaling). One that is no integer, which the CRD refuses,
+    // leaves the size checks out.
     const [all, proxies, targets] = [sizeOf(spec.size), sizeOf(proxy.size), sizeOf(target.size)];
     if (![all, proxies, targets].some((s) => Number.isNaN(s))) {
       const sizes = { proxySpec: proxies, targetSpec: targets };

@@ -68,6 +68,8 @@ import (
 	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
@@ -273,6 +275,68 @@ func mountpathsError(ais *aisv1.AIStore) string {
 	return ""
 }
 
+// integerFields: every integer the operator's Go types decode below t, as "path type" (path in JSON
+// names from prefix, "[]" for a list's items and "{}" for a map's values; type the Go kind, or
+// "int-or-string" for an intstr.IntOrString, whose number is an int32). A type that decodes itself
+// (json.Unmarshaler: Quantity, Time, ...) is left out, and so is a type already on the path.
+func integerFields(t reflect.Type, prefix string, onPath map[reflect.Type]bool) []string {
+	switch {
+	case t == reflect.TypeOf(intstr.IntOrString{}):
+		return []string{prefix + " int-or-string"}
+	case reflect.PointerTo(t).Implements(reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()):
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return integerFields(t.Elem(), prefix, onPath)
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return nil // []byte is base64 text
+		}
+		return integerFields(t.Elem(), prefix+"[]", onPath)
+	case reflect.Map:
+		return integerFields(t.Elem(), prefix+"{}", onPath)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return []string{prefix + " " + t.Kind().String()}
+	case reflect.Struct:
+		if onPath[t] {
+			return nil
+		}
+		onPath[t] = true
+		defer delete(onPath, t)
+		var out []string
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			switch {
+			case name == "-" || !f.IsExported():
+			case name == "" && f.Anonymous && f.Type.Kind() == reflect.Struct:
+				out = append(out, integerFields(f.Type, prefix, onPath)...)
+			case name == "":
+				out = append(out, integerFields(f.Type, prefix+"."+f.Name, onPath)...)
+			default:
+				out = append(out, integerFields(f.Type, prefix+"."+name, onPath)...)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// decodeErrors: for each CR, the error the operator's client meets decoding it ("" when none), through
+// the scheme's own deserializer, as its informer reads AIStores from the apiserver.
+func decodeErrors(s *runtime.Scheme, crs []json.RawMessage) []string {
+	decoder := serializer.NewCodecFactory(s).UniversalDeserializer()
+	out := make([]string, len(crs))
+	for i, raw := range crs {
+		if _, _, err := decoder.Decode(raw, nil, &aisv1.AIStore{}); err != nil {
+			out[i] = err.Error()
+		}
+	}
+	return out
+}
+
 // jsonFields: the JSON names of a struct type's fields as encoding/json reads them, an embedded
 // struct without a name of its own (`json:",inline"`) flattened into its parent.
 func jsonFields(t reflect.Type) []string {
@@ -303,8 +367,20 @@ func main() {
 		}))
 		return
 	}
+	// `aisguard-oracle integers`: the integer fields of the spec and their Go types.
+	if len(os.Args) > 1 && os.Args[1] == "integers" {
+		must(json.NewEncoder(os.Stdout).Encode(integerFields(reflect.TypeOf(aisv1.AIStoreSpec{}), "spec", map[reflect.Type]bool{})))
+		return
+	}
 	ctx := context.Background()
 	s := newScheme()
+	// `aisguard-oracle decode`: a JSON list of CRs in, the list of their decoding errors out.
+	if len(os.Args) > 1 && os.Args[1] == "decode" {
+		var crs []json.RawMessage
+		must(json.NewDecoder(os.Stdin).Decode(&crs))
+		must(json.NewEncoder(os.Stdout).Encode(decodeErrors(s, crs)))
+		return
+	}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 64<<20)
 	out := bufio.NewWriter(os.Stdout)
