@@ -78,5 +78,6 @@ export { TARGET_COMPONENT_SELECTOR } from './recognise.js';
 export { labelProblem } from './rules/mount-template-name.js';
 export { MAX_CR_NAME } from './rules/cr-name.js';
 export { MAX_MOUNTPATH } from './rules/mount-path-unique.js';
-// The integers of the spec and their Go types (the oracle compares them with the operator's types).
-export { INTEGER_BOUNDS, OPERATOR_INTEGERS, type GoInteger } from './operator-integers.js';
+// The spec's fields the operator's decoder judges (the oracle compares them with the operator's types).
+export { DECODED_FIELDS, INTEGER_BOUNDS, type DecodedKind, type GoInteger } from './operator-decoding.js';
+export { durationProblem, sizeProblem } from './go-text.js';

@@ -129,22 +129,21 @@ it('admits a good set (second CR, its disks, a claim, its StatefulSet), correcti
   );
 });
 
-// A number the operator's Go types cannot hold (src/policy/operator-integers.ts): the CRD gives a
-// uint8 no range, and Kubernetes before 1.36 holds format int32 to none, so this apiserver (v1.33)
-// accepts both; the operator could not decode the CR. The guard warns at each field.
-it('admits a CR holding numbers the operator cannot decode, and names each', async () => {
+// Values the operator's Go types refuse (src/policy/operator-decoding.ts): the CRD gives a uint8 no
+// range, Kubernetes before 1.36 holds format int32 to none, and a duration is any string to it, so
+// this apiserver (v1.33) stores all three; the operator could not decode the CR. The guard names
+// each.
+it('admits a CR holding values the operator cannot decode, and names each', async () => {
   const cr = variant(secondCr('01'), (o) => {
     const spec = o.spec as { configToUpdate?: unknown; proxySpec: { probes?: unknown } };
-    spec.configToUpdate = { keepalivetracker: { retry_factor: 256 } };
+    spec.configToUpdate = { keepalivetracker: { retry_factor: 256 }, timeout: { max_keepalive: '4' } };
     spec.proxySpec.probes = { liveness: { periodSeconds: 2147483648 } };
   });
   const result = await applyDryRun([cr]);
   expect(result.code).toBe(0);
   expect(result.stdout.trim()).toBe('aistore.ais.nvidia.com/ais2 created (server dry run)');
+  // One warning names them all, whole.
   expect(result.stderr).toMatch(
-    /operator-refuses-spec \S+: spec\.configToUpdate\.keepalivetracker\.retry_factor 256 is no uint8 \(0 to 255\)/,
-  );
-  expect(result.stderr).toMatch(
-    /operator-refuses-spec \S+: spec\.proxySpec\.probes\.liveness\.periodSeconds 2147483648 is no int32/,
+    /Warning: ais-guard operator-refuses-spec \S+: spec\.configToUpdate\.keepalivetracker\.retry_factor 256 is no uint8 \(0 to 255\); spec\.configToUpdate\.timeout\.max_keepalive "4" is no Go duration: no unit after the number; spec\.proxySpec\.probes\.liveness\.periodSeconds 2147483648 is no int32 \(-2147483648 to 2147483647\): the operator's Go types cannot hold them, .+ Fix: .+ 1m30s or 2h\.\n/,
   );
 });

@@ -93,8 +93,8 @@ const rows: Row[] = [
     object: cr((s) => (s.size = 0)),
     expect: {},
   },
-  // A number its Go type cannot hold (src/policy/operator-integers.ts): the operator cannot decode
-  // the CR at all, so its spec checks never run, and the guard names the number alone. The CRD gives
+  // A value its Go type refuses (src/policy/operator-decoding.ts): the operator cannot decode
+  // the CR at all, so its spec checks never run, and the guard names those values alone, in one warning. The CRD gives
   // uint8 and int fields no range, and holds format int32 to its range only from Kubernetes 1.36
   // (kube-openapi numberValidator). The oracle checks every field's type and bounds.
   {
@@ -102,7 +102,7 @@ const rows: Row[] = [
     object: cr((s) => (s.targetSpec.size = 2147483648)),
     expect: {
       warn: [
-        /^spec.targetSpec.size 2147483648 is no int32 \(-2147483648 to 2147483647\), the operator's Go type for it: the operator cannot decode the CR/,
+        /^spec.targetSpec.size 2147483648 is no int32 \(-2147483648 to 2147483647\): the operator's Go types cannot hold it, so the operator cannot decode the CR/,
       ],
     },
   },
@@ -147,15 +147,14 @@ const rows: Row[] = [
     expect: { warn: [/^spec.targetSpec.servicePort 3000000000 is no int32/] },
   },
   {
-    name: 'a hostPort past int32 and a fractional probe period, each at its place',
+    name: 'a hostPort past int32 and a fractional probe period, in one warning',
     object: cr((s) => {
       s.proxySpec.hostPort = 2147483648;
       s.targetSpec.probes = { liveness: { periodSeconds: 1.5 } };
     }),
     expect: {
       warn: [
-        /^spec.proxySpec.hostPort 2147483648 is no int32/,
-        /^spec.targetSpec.probes.liveness.periodSeconds 1.5 is no int32/,
+        /^spec.proxySpec.hostPort 2147483648 is no int32 \([-\d to]+\); spec.targetSpec.probes.liveness.periodSeconds 1.5 is no int32 \([-\d to]+\): the operator's Go types cannot hold them/,
       ],
     },
   },
@@ -171,8 +170,48 @@ const rows: Row[] = [
     }),
     expect: {
       warn: [
-        /^spec.targetSpec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution\[1\].weight -2147483649 is no int32/,
-        /^spec.targetSpec.tolerations\[1\].tolerationSeconds 10000000000000000000 is no int64/,
+        /^spec.targetSpec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution\[1\].weight -2147483649 is no int32 .+; spec.targetSpec.tolerations\[1\].tolerationSeconds 10000000000000000000 is no int64/,
+      ],
+    },
+  },
+  {
+    name: 'a configToUpdate duration with no unit, and an IEC size with a space',
+    object: cr(
+      (s) =>
+        (s.configToUpdate = {
+          timeout: { max_keepalive: '4', startup_time: '1m30s' },
+          memsys: { min_free: '2 GiB' },
+        }),
+    ),
+    expect: {
+      warn: [
+        /^spec.configToUpdate.memsys.min_free "2 GiB" is no IEC size: no plain number before the unit; spec.configToUpdate.timeout.max_keepalive "4" is no Go duration: no unit after the number: the operator's Go types cannot hold them, so the operator cannot decode the CR/,
+      ],
+    },
+  },
+  {
+    name: 'a certificate duration in days, which Go has no unit for',
+    object: cr((s) => (s.tls = { certificate: { duration: '90d' } })),
+    expect: { warn: [/^spec.tls.certificate.duration "90d" is no Go duration: unknown unit "d"/] },
+  },
+  {
+    name: 'past four such values, the warning counts the rest',
+    object: cr(
+      (s) =>
+        (s.configToUpdate = {
+          timeout: {
+            max_keepalive: '1',
+            startup_time: '2',
+            send_file_time: '3',
+            object_md: '4',
+            max_host_busy: '5',
+            cplane_operation: '6',
+          },
+        }),
+    ),
+    expect: {
+      warn: [
+        /^(spec.configToUpdate.timeout.\w+ "\d" is no Go duration: no unit after the number; ){3}spec.configToUpdate.timeout.\w+ "\d" is no Go duration: no unit after the number \(and 2 more\): the operator's Go types cannot hold them/,
       ],
     },
   },

@@ -6,7 +6,8 @@
 // version of it may check otherwise. Its deprecation notices (warnings only) are left out.
 //
 // Before any of them the operator must decode the CR into its Go types, which fails on a number its
-// type cannot hold (operator-integers.ts): the guard then names those numbers alone.
+// type cannot hold or on text its type cannot parse, a duration or an IEC size (operator-decoding.ts):
+// the guard then names those values alone.
 //
 // Read as the operator's Go types decode the CR: a size is a *int32 (null or absent is nil, 0 is a
 // size), a state mode or spec.tls a pointer (`{}` is set), a nodeSelector a map (`{}` is set, null
@@ -15,7 +16,7 @@
 // the operator decodes them (sigs.k8s.io/json), not as encoding/json would: "Size" is no size.
 import { isObject } from '../k8s.js';
 import { portOf, validPort } from '../port.js';
-import { INTEGER_BOUNDS, undecodableIntegers } from '../operator-integers.js';
+import { INTEGER_BOUNDS, undecodableFields } from '../operator-decoding.js';
 import { defineRule, OPERATOR_SOURCE, operatorLink, pointer } from '../rule.js';
 import { clip } from '../text.js';
 
@@ -28,6 +29,19 @@ function sizeOf(v: unknown): number | undefined {
   if (!set(v)) return undefined;
   return typeof v === 'number' && Number.isInteger(v) ? v : NaN;
 }
+
+/** How many values the operator cannot decode one warning names. */
+const NAMED = 4;
+
+/** How to write a value the operator decodes, by what its field holds. */
+const FIX = {
+  integer: (field: string, [min, max]: readonly [number, number]) =>
+    `Set ${field} to a whole number from ${min} to ${max}.`,
+  duration: (fields: string) =>
+    `Write ${fields} as Go writes a duration: numbers each with a unit (ns, us, ms, s, m, h) and no spaces, such as 30s, 1m30s or 2h.`,
+  'size-iec': (fields: string) =>
+    `Write ${fields} as a number with an IEC unit and no space, such as 512MiB or 10GiB (a bare number is bytes).`,
+};
 
 const PORTS = ['servicePort', 'portPublic', 'portIntraControl', 'portIntraData'] as const;
 const DAEMONS = [
@@ -43,11 +57,11 @@ export default defineRule({
   id: 'operator-refuses-spec',
   title: 'A CR spec the operator refuses to deploy',
   summary:
-    "CR whose spec fails the operator's own spec checks: no usable size (proxySpec or targetSpec size below 1 unless autoscaling, or spec.size unset, 0 or below -1 while either daemon size is unset), state storage not given exactly once (stateStorage with other than one of hostPath, pvc, emptyDir; neither it nor hostpathPrefix nor stateStorageClass), shutdownCluster with emptyDir state, autoscaling (size -1) without a nodeSelector, a proxySpec or targetSpec port (servicePort, portPublic, portIntraControl, portIntraData) that is no number from 1 to 65535, spec.tls with a cert path in configToUpdate.net.http, or a number its Go type cannot hold (a size or hostPort past int32, a keepalivetracker retry_factor past 255), which makes the operator unable to decode the CR at all: warn (the operator's webhook rejects the CR, and its controller never deploys or updates it).",
+    "CR whose spec fails the operator's own spec checks: no usable size (proxySpec or targetSpec size below 1 unless autoscaling, or spec.size unset, 0 or below -1 while either daemon size is unset), state storage not given exactly once (stateStorage with other than one of hostPath, pvc, emptyDir; neither it nor hostpathPrefix nor stateStorageClass), shutdownCluster with emptyDir state, autoscaling (size -1) without a nodeSelector, a proxySpec or targetSpec port (servicePort, portPublic, portIntraControl, portIntraData) that is no number from 1 to 65535, spec.tls with a cert path in configToUpdate.net.http, or a value its Go type refuses, which makes the operator unable to decode the CR at all (a number past its integer type: a size or hostPort past int32, a keepalivetracker retry_factor past 255; a configToUpdate timer or tls.certificate duration time.ParseDuration refuses, such as 4 or 1d; a memsys, log or chunks size AIStore's ParseSize refuses, such as 2 GiB): warn (the operator's webhook rejects the CR, and its controller never deploys or updates it).",
   verdict: 'warn',
   operator: `Its spec checks (${operatorLink('api/aistore/v1beta1/aistore_validation.go', 19, 'ValidateSpec')}: ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 44, 'validateSize')}, ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 61, 'validateStateStorage')}, ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 85, 'validateShutdownWithEmptyDir')}, ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 109, 'validateAutoScaling')}, ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 194, 'validateServiceSpec')}, ${operatorLink('api/aistore/v1beta1/aistore_validation.go', 208, 'validateTLSCertPaths')}) run in its webhook (${operatorLink('internal/webhook/aistore/v1beta1/aistore_webhook.go', 89, 'validateSpec')}) and first thing on every reconcile (${operatorLink('internal/controller/aistore/cluster_controller.go', 448, 'reconcileResources')}), which records the error on the CR and returns.`,
   howToFix:
-    "Give the CR a size (spec.size, or both daemon sizes; -1 with a nodeSelector to autoscale), exactly one state storage (stateStorage.hostPath, .pvc or .emptyDir), port numbers from 1 to 65535, numbers each field's Go type holds (the warning names the field and its range), and leave the cert paths to spec.tls.",
+    "Give the CR a size (spec.size, or both daemon sizes; -1 with a nodeSelector to autoscale), exactly one state storage (stateStorage.hostPath, .pvc or .emptyDir), port numbers from 1 to 65535, values each field's Go type reads (the warning names the field: a number in its type's range, a duration such as 90s or 2h, a size such as 10GiB), and leave the cert paths to spec.tls.",
   upstream: `${OPERATOR_SOURCE}/internal/controller/aistore/cluster_controller.go#L448 (reconcileResources: a ValidateSpec error is recorded on the CR and the reconcile stops there)`,
   roles: ['aistore'],
   mutates: false,
@@ -56,19 +70,33 @@ export default defineRule({
     const proxy = section(spec.proxySpec);
     const target = section(spec.targetSpec);
 
-    // Numbers the operator's Go types cannot hold: it cannot decode the CR, and so never gets to
-    // the checks below.
-    const undecodable = undecodableIntegers(subject.object);
-    for (const { at, value, type } of undecodable) {
-      const [min, max] = INTEGER_BOUNDS[type];
-      const field = at.map((s, i) => (typeof s === 'number' ? `[${s}]` : i > 0 ? `.${s}` : s)).join('');
-      report.warn(
-        pointer(...at),
-        `${field} ${value} is no ${type === 'int-or-string' ? 'int32' : type} (${min} to ${max}), the operator's Go type for it: the operator cannot decode the CR (its webhook refuses it, and its controller cannot list AIStores while it exists), so ${REFUSED}.`,
-        `Set ${field} to a whole number from ${min} to ${max}.`,
+    // Values the operator's decoder refuses: it cannot read the CR, and so never gets to the checks
+    // below. One warning names the first few, so that the apiserver passes it whole (README,
+    // "Warnings as kubectl prints them").
+    const found = undecodableFields(subject.object);
+    const undecodable = found.slice(0, NAMED);
+    if (undecodable.length > 0) {
+      const fields = undecodable.map(({ at }) =>
+        at.map((s, i) => (typeof s === 'number' ? `[${s}]` : i > 0 ? `.${s}` : s)).join(''),
       );
+      const what = undecodable.map(
+        ({ value, problem }, i) =>
+          `${fields[i]} ${typeof value === 'string' ? shown(value) : value} is ${problem}`,
+      );
+      const written = (kind: 'duration' | 'size-iec') =>
+        fields.filter((_, i) => undecodable[i]!.kind === kind);
+      const fixes = undecodable.flatMap(({ kind }, i) =>
+        kind === 'duration' || kind === 'size-iec' ? [] : [FIX.integer(fields[i]!, INTEGER_BOUNDS[kind])],
+      );
+      for (const kind of ['duration', 'size-iec'] as const)
+        if (written(kind).length > 0) fixes.push(FIX[kind](written(kind).join(', ')));
+      report.warn(
+        pointer(...undecodable[0]!.at),
+        `${what.join('; ')}${found.length > NAMED ? ` (and ${found.length - NAMED} more)` : ''}: the operator's Go types cannot hold ${found.length === 1 ? 'it' : 'them'}, so the operator cannot decode the CR (its webhook refuses it, and its controller cannot list AIStores while it exists), and ${REFUSED}.`,
+        fixes.join(' '),
+      );
+      return;
     }
-    if (undecodable.length > 0) return;
 
     // Sizes (validateSize, validateAutoScaling). One that is no integer, which the CRD refuses,
     // leaves the size checks out.

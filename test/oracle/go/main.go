@@ -275,27 +275,35 @@ func mountpathsError(ais *aisv1.AIStore) string {
 	return ""
 }
 
-// integerFields: every integer the operator's Go types decode below t, as "path type" (path in JSON
-// names from prefix, "[]" for a list's items and "{}" for a map's values; type the Go kind, or
-// "int-or-string" for an intstr.IntOrString, whose number is an int32). A type that decodes itself
-// (json.Unmarshaler: Quantity, Time, ...) is left out, and so is a type already on the path.
-func integerFields(t reflect.Type, prefix string, onPath map[reflect.Type]bool) []string {
-	switch {
-	case t == reflect.TypeOf(intstr.IntOrString{}):
+// decodedFields: every field below t whose value the operator's decoder can refuse though the CRD
+// took it, as "path kind" (path in JSON names from prefix, "[]" for a list's items and "{}" for a
+// map's values). Kinds: an integer's Go kind; "int-or-string" for an intstr.IntOrString, whose
+// number is an int32; "duration" for text time.ParseDuration reads (the operator's Duration,
+// metav1.Duration); "size-iec" for text AIStore's cos.ParseSize reads (SizeIEC). Any other type that
+// decodes itself (Quantity, whose syntax the CRD's pattern holds) is left out, and so is a type
+// already on the path.
+func decodedFields(t reflect.Type, prefix string, onPath map[reflect.Type]bool) []string {
+	switch t {
+	case reflect.TypeOf(intstr.IntOrString{}):
 		return []string{prefix + " int-or-string"}
-	case reflect.PointerTo(t).Implements(reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()):
+	case reflect.TypeOf(aisv1.Duration(0)), reflect.TypeOf(metav1.Duration{}):
+		return []string{prefix + " duration"}
+	case reflect.TypeOf(aisv1.SizeIEC(0)):
+		return []string{prefix + " size-iec"}
+	}
+	if reflect.PointerTo(t).Implements(reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()) {
 		return nil
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		return integerFields(t.Elem(), prefix, onPath)
+		return decodedFields(t.Elem(), prefix, onPath)
 	case reflect.Slice, reflect.Array:
 		if t.Elem().Kind() == reflect.Uint8 {
 			return nil // []byte is base64 text
 		}
-		return integerFields(t.Elem(), prefix+"[]", onPath)
+		return decodedFields(t.Elem(), prefix+"[]", onPath)
 	case reflect.Map:
-		return integerFields(t.Elem(), prefix+"{}", onPath)
+		return decodedFields(t.Elem(), prefix+"{}", onPath)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		return []string{prefix + " " + t.Kind().String()}
@@ -312,11 +320,11 @@ func integerFields(t reflect.Type, prefix string, onPath map[reflect.Type]bool) 
 			switch {
 			case name == "-" || !f.IsExported():
 			case name == "" && f.Anonymous && f.Type.Kind() == reflect.Struct:
-				out = append(out, integerFields(f.Type, prefix, onPath)...)
+				out = append(out, decodedFields(f.Type, prefix, onPath)...)
 			case name == "":
-				out = append(out, integerFields(f.Type, prefix+"."+f.Name, onPath)...)
+				out = append(out, decodedFields(f.Type, prefix+"."+f.Name, onPath)...)
 			default:
-				out = append(out, integerFields(f.Type, prefix+"."+name, onPath)...)
+				out = append(out, decodedFields(f.Type, prefix+"."+name, onPath)...)
 			}
 		}
 		return out
@@ -367,9 +375,9 @@ func main() {
 		}))
 		return
 	}
-	// `aisguard-oracle integers`: the integer fields of the spec and their Go types.
-	if len(os.Args) > 1 && os.Args[1] == "integers" {
-		must(json.NewEncoder(os.Stdout).Encode(integerFields(reflect.TypeOf(aisv1.AIStoreSpec{}), "spec", map[reflect.Type]bool{})))
+	// `aisguard-oracle decoded`: the fields of the spec the decoder judges, and how (decodedFields).
+	if len(os.Args) > 1 && os.Args[1] == "decoded" {
+		must(json.NewEncoder(os.Stdout).Encode(decodedFields(reflect.TypeOf(aisv1.AIStoreSpec{}), "spec", map[reflect.Type]bool{})))
 		return
 	}
 	ctx := context.Background()

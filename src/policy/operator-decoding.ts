@@ -1,15 +1,19 @@
-// The integers of an AIStore spec and the Go type the operator decodes each into (its own types in
-// api/aistore/v1beta1 aistore_types.go and aisconfig.go, and the Kubernetes types they embed). A
-// number its type cannot hold makes the whole CR undecodable for the operator: its webhook refuses
-// the CR, and its controller's list of AIStores fails while the CR exists. The CRD does not stop
-// such a number everywhere: it gives no range for the uint8 and int fields at all (a retry_factor
-// of 256 is stored), and it holds `format: int32` to its range only from Kubernetes 1.36.
+// The fields of an AIStore spec the operator's decoder can refuse though the CRD stored them: numbers
+// past their Go type (its own types in api/aistore/v1beta1 aistore_types.go and aisconfig.go, and the
+// Kubernetes types they embed), and text its types parse as they decode (util_types.go: Duration,
+// SizeIEC). One such value makes the whole CR undecodable for the operator: its webhook refuses the
+// CR, and its controller's list of AIStores fails while the CR exists. The CRD stops few of them: it
+// gives the uint8 and int fields no range, holds `format: int32` to its range only from Kubernetes
+// 1.36, and types a duration or a size as any string ("10" and "10 GiB" are stored).
 //
-// The oracle (test/oracle, `aisguard-oracle integers`) checks this list against the operator's Go
-// types field by field, and each type's bounds against its decoder.
+// The oracle (test/oracle/decoding.oracle.test.ts, `aisguard-oracle decoded`) checks this list against
+// the operator's Go types field by field, and each kind against its decoder.
+import { durationProblem, sizeProblem } from './go-text.js';
 
 /** A Go integer type; int-or-string is intstr.IntOrString, whose number is an int32. */
 export type GoInteger = 'int' | 'int32' | 'int64' | 'uint8' | 'uint64' | 'int-or-string';
+/** How the operator's decoder reads a field: an integer type, or text it parses. */
+export type DecodedKind = GoInteger | 'duration' | 'size-iec';
 
 // Inclusive bounds, as the float64s a JSON number becomes. Past 2^53 a number no longer says which
 // integer it was (2^63 - 1 reads as 2^63, and so does 2^63), so the 64-bit bounds are the floats
@@ -26,8 +30,8 @@ export const INTEGER_BOUNDS: Readonly<Record<GoInteger, readonly [number, number
   'int-or-string': INT32,
 };
 
-const each = (prefix: string, names: readonly string[], type: GoInteger) =>
-  Object.fromEntries(names.map((n) => [`${prefix}${n}`, type])) as Record<string, GoInteger>;
+const each = (prefix: string, names: readonly string[], kind: DecodedKind) =>
+  Object.fromEntries(names.map((n) => [`${prefix}${n}`, kind])) as Record<string, DecodedKind>;
 
 const PROBES = ['liveness', 'readiness', 'startup'].flatMap((p) =>
   ['periodSeconds', 'timeoutSeconds', 'failureThreshold', 'initialDelaySeconds'].map(
@@ -39,7 +43,7 @@ const AFFINITIES = ['nodeAffinity', 'podAffinity', 'podAntiAffinity'].map(
 );
 /** Scheduling fields a daemon and the admin client share. */
 const SCHEDULING = { ...each('', AFFINITIES, 'int32'), 'tolerations[].tolerationSeconds': 'int64' } as const;
-const DAEMON: Record<string, GoInteger> = {
+const DAEMON: Record<string, DecodedKind> = {
   ...each('', ['servicePort', 'portPublic', 'portIntraControl', 'portIntraData'], 'int-or-string'),
   ...each('securityContext.', ['runAsUser', 'runAsGroup', 'supplementalGroups[]', 'fsGroup'], 'int64'),
   ...each('', ['size', 'hostPort', 'autoScale.sizeLimit', 'autoScale.maxUnavailable', ...PROBES], 'int32'),
@@ -48,8 +52,41 @@ const DAEMON: Record<string, GoInteger> = {
   ...SCHEDULING,
 };
 const BUFFERED = ['bundle_multiplier', 'burst_buffer'];
-/** configToUpdate: the sections of AIStore's config the CR may change, and their integers. */
-const CONFIG: Record<string, GoInteger> = {
+/** configToUpdate's durations, by section. */
+const CONFIG_DURATIONS = Object.entries({
+  get_batch: ['max_wait'],
+  log: ['flush_time', 'stats_time'],
+  periodic: ['stats_time', 'retry_sync_time', 'notif_time'],
+  timeout: [
+    'cplane_operation',
+    'max_keepalive',
+    'max_host_busy',
+    'startup_time',
+    'join_startup_time',
+    'send_file_time',
+    'ec_streams_time',
+    'object_md',
+    'cold_get_conflict',
+  ],
+  client: ['client_timeout', 'client_long_timeout', 'list_timeout'],
+  space: ['dont_cleanup_time'],
+  lru: ['dont_evict_time', 'capacity_upd_time'],
+  disk: ['iostat_time_long', 'iostat_time_short', 'iostat_time_smooth'],
+  rebalance: ['dest_retry_time'],
+  'net.http': ['idle_conn_time'],
+  fshc: ['io_err_time'],
+  'auth.cluster_key': ['ttl', 'nonce_window', 'rotation_grace'],
+  'keepalivetracker.proxy': ['interval'],
+  'keepalivetracker.target': ['interval'],
+  downloader: ['timeout'],
+  distributed_sort: ['call_timeout'],
+  transport: ['idle_teardown', 'quiescent'],
+  memsys: ['hk_time'],
+  'rate_limit.backend': ['interval'],
+  'rate_limit.frontend': ['interval'],
+}).flatMap(([section, names]) => names.map((n) => `${section}.${n}`));
+/** configToUpdate: the sections of AIStore's config the CR may change, and what the decoder judges there. */
+const CONFIG: Record<string, DecodedKind> = {
   ...each('mirror.', ['copies'], 'int64'),
   ...each('mirror.', ['burst_buffer'], 'int'),
   ...each('ec.', [...BUFFERED, 'data_slices', 'parity_slices'], 'int'),
@@ -77,56 +114,74 @@ const CONFIG: Record<string, GoInteger> = {
     ['backend.num_retries', 'backend.max_tokens', 'frontend.burst_size', 'frontend.max_tokens'],
     'int',
   ),
+  ...each(
+    '',
+    ['log.max_size', 'log.max_total', 'memsys.min_free', 'memsys.default_buf', 'memsys.to_gc'],
+    'size-iec',
+  ),
+  ...each('chunks.', ['objsize_limit', 'max_monolithic_size', 'chunk_size'], 'size-iec'),
+  ...each('', CONFIG_DURATIONS, 'duration'),
 };
 
-/** Every integer of the spec, by path ("[]" for each item of a list), with its Go type. */
-export const OPERATOR_INTEGERS: Readonly<Record<string, GoInteger>> = {
+/** Every field of the spec the decoder judges, by path ("[]" for each item of a list), with its kind. */
+export const DECODED_FIELDS: Readonly<Record<string, DecodedKind>> = {
   'spec.size': 'int32',
   ...Object.fromEntries(Object.entries(CONFIG).map(([p, t]) => [`spec.configToUpdate.${p}`, t])),
   ...Object.fromEntries(Object.entries(DAEMON).map(([p, t]) => [`spec.proxySpec.${p}`, t])),
   ...Object.fromEntries(Object.entries(DAEMON).map(([p, t]) => [`spec.targetSpec.${p}`, t])),
   'spec.targetSpec.pdb.maxUnavailable': 'int-or-string',
   ...Object.fromEntries(Object.entries(SCHEDULING).map(([p, t]) => [`spec.adminClient.${p}`, t])),
+  ...each('spec.tls.certificate.', ['duration', 'renewBefore'], 'duration'),
 };
 
 /** The paths as a tree, walked along the object: a review visits only the fields its CR has. */
 interface Branch {
-  type?: GoInteger;
+  kind?: DecodedKind;
   next: Map<string, Branch>;
 }
 const TREE: Branch = { next: new Map() };
-for (const [path, type] of Object.entries(OPERATOR_INTEGERS)) {
+for (const [path, kind] of Object.entries(DECODED_FIELDS)) {
   let at = TREE;
   for (const segment of path.replaceAll('[]', '.[]').split('.')) {
     const next = at.next.get(segment) ?? { next: new Map() };
     at.next.set(segment, next);
     at = next;
   }
-  at.type = type;
+  at.kind = kind;
 }
 
-/** A number the operator's Go type for its field cannot hold. */
+/** A value the operator's decoder refuses. */
 export interface Undecodable {
   /** The field's place, from the object's root. */
   at: (string | number)[];
-  value: number;
-  type: GoInteger;
+  value: number | string;
+  kind: DecodedKind;
+  /** What is wrong with it, in words. */
+  problem: string;
 }
 
-function fits(value: number, type: GoInteger): boolean {
-  const [min, max] = INTEGER_BOUNDS[type];
-  return Number.isInteger(value) && value >= min && value <= max;
+/** What the decoder finds wrong with `value` in a field of `kind` ("is …"); undefined when it decodes. */
+function problemOf(value: unknown, kind: DecodedKind): string | undefined {
+  if (kind === 'duration' || kind === 'size-iec') {
+    if (typeof value !== 'string') return undefined;
+    const problem = kind === 'duration' ? durationProblem(value) : sizeProblem(value);
+    return problem && `no ${kind === 'duration' ? 'Go duration' : 'IEC size'}: ${problem}`;
+  }
+  if (typeof value !== 'number') return undefined;
+  const [min, max] = INTEGER_BOUNDS[kind];
+  if (Number.isInteger(value) && value >= min && value <= max) return undefined;
+  return `no ${kind === 'int-or-string' ? 'int32' : kind} (${min} to ${max})`;
 }
 
 /**
- * The numbers of an AIStore whose field's Go type cannot hold them. Other values (a string, an
- * object) are the CRD's to refuse; an int-or-string's text is decoded as text.
+ * The values of an AIStore the operator's decoder refuses. Values of another JSON type (a number
+ * for a duration, text for an integer) are the CRD's to refuse; an int-or-string's text is text.
  */
-export function undecodableIntegers(object: unknown): Undecodable[] {
+export function undecodableFields(object: unknown): Undecodable[] {
   const out: Undecodable[] = [];
   const walk = (value: unknown, branch: Branch, at: (string | number)[]) => {
-    if (branch.type !== undefined && typeof value === 'number' && !fits(value, branch.type))
-      out.push({ at, value, type: branch.type });
+    const problem = branch.kind === undefined ? undefined : problemOf(value, branch.kind);
+    if (problem !== undefined) out.push({ at, value: value as number | string, kind: branch.kind!, problem });
     if (Array.isArray(value)) {
       const items = branch.next.get('[]');
       if (items) value.forEach((item, i) => walk(item, items, [...at, i]));

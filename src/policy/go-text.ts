@@ -1,0 +1,117 @@
+// Text the operator's Go types parse as they decode a CR, judged as they judge it: a duration as Go's
+// time.ParseDuration reads one (the configToUpdate timers, spec.tls.certificate.duration), and a size
+// as AIStore's cos.ParseSize reads an IEC one (configToUpdate.memsys.min_free, log.max_size, ...).
+// The CRD types both as plain strings, so the apiserver stores any text; text these refuse makes
+// the whole CR undecodable. Each function returns what is wrong, or undefined. The oracle
+// (test/oracle/decoding.oracle.test.ts) holds both to the operator's own decoder.
+
+const NANOSECONDS: Readonly<Record<string, bigint>> = {
+  ns: 1n,
+  us: 1_000n,
+  µs: 1_000n, // U+00B5, the micro sign
+  μs: 1_000n, // U+03BC, the Greek mu
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+};
+const TOO_LONG = 'longer than a Go duration holds (about 292 years)';
+const LIMIT = 1n << 63n;
+
+/** One term of a duration: digits, a fraction, then a unit (anything up to the next digit or dot). */
+const TERM = /^(\d*)(?:\.(\d*))?([^\d.]*)/;
+
+/** What time.ParseDuration refuses in `text` ("1h30m", "-1.5s", "0"), or undefined. */
+export function durationProblem(text: string): string | undefined {
+  const negative = text.startsWith('-');
+  let rest = /^[-+]/.test(text) ? text.slice(1) : text;
+  if (rest === '0') return undefined;
+  if (rest === '') return 'no number and unit';
+  let total = 0n;
+  while (rest !== '') {
+    const [term = '', whole = '', fraction, unit = ''] = TERM.exec(rest) ?? [];
+    if (whole === '' && !fraction) return 'a number must come before each unit';
+    if (unit === '') return 'no unit after the number';
+    const scale = NANOSECONDS[unit];
+    if (scale === undefined) return `unknown unit "${unit}"`;
+    rest = rest.slice(term.length);
+    if (BigInt(whole || '0') * scale > LIMIT) return TOO_LONG;
+    total += BigInt(whole || '0') * scale + fractionOf(fraction ?? '', scale);
+    if (total > LIMIT) return TOO_LONG;
+  }
+  return !negative && total === LIMIT ? TOO_LONG : undefined;
+}
+
+/**
+ * The nanoseconds a fraction adds, as Go computes them: its digits read while they fit in an int64
+ * (the rest are dropped), scaled in float64 and truncated.
+ */
+function fractionOf(digits: string, unit: bigint): bigint {
+  let value = 0n;
+  let scale = 1;
+  for (const digit of digits) {
+    if (value > (LIMIT - 1n) / 10n) break;
+    const next = value * 10n + BigInt(digit);
+    if (next > LIMIT) break;
+    value = next;
+    scale *= 10;
+  }
+  return BigInt(Math.trunc(Number(value) * (Number(unit) / scale)));
+}
+
+/** The suffixes cos.ParseSize strips (upper case, longest of a kind first, as it tries them). */
+const SIZE_SUFFIXES = [
+  'KIB',
+  'MIB',
+  'GIB',
+  'TIB',
+  'KB',
+  'MB',
+  'GB',
+  'TB',
+  'KI',
+  'MI',
+  'GI',
+  'TI',
+  'K',
+  'M',
+  'G',
+  'T',
+  'B',
+];
+/** Go's unicode.IsSpace, which strings.TrimSpace trims (JavaScript's trim differs on U+0085 and U+FEFF). */
+const GO_SPACE =
+  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
+/** What cos.ParseSize refuses in `text` as an IEC size ("10GiB", "1.5T", "512"), or undefined. */
+export function sizeProblem(text: string): string | undefined {
+  if (text === '') return undefined;
+  // Go upper-cases letter by letter (unicode.ToUpper): a letter JavaScript would spell with two stays.
+  let s = [...text.replace(GO_SPACE, '')]
+    .map((c) => (c.toUpperCase().length === 1 ? c.toUpperCase() : c))
+    .join('');
+  const suffix = SIZE_SUFFIXES.find((x) => s.endsWith(x)) ?? '';
+  s = s.slice(0, s.length - suffix.length);
+  const fits = s.includes('.')
+    ? goFloat(s)
+    : /^[+-]?\d+$/.test(s) && BigInt(s) >= -LIMIT && BigInt(s) < LIMIT;
+  return fits ? undefined : 'no plain number before the unit';
+}
+
+/** Whether strconv.ParseFloat(s, 64) takes s: decimal or hex (0x…p…), underscores between digits only. */
+function goFloat(s: string): boolean {
+  const hex = /^[+-]?0X/i.test(s);
+  // An underscore must sit between two digits (or just after the 0x).
+  const body = s.replace(/^[+-]?(0X)?/i, (m) => (hex ? '0' : m.replace(/^[+-]/, '')));
+  const digit = hex ? /[0-9A-F]/i : /[0-9]/;
+  for (let i = 0; i < body.length; i++)
+    if (body[i] === '_' && !(digit.test(body[i - 1] ?? '') && digit.test(body[i + 1] ?? ''))) return false;
+  const plain = s.replaceAll('_', '');
+  if (hex) {
+    const m = /^([+-]?)0X([0-9A-F]*)\.?([0-9A-F]*)P([+-]?\d+)$/i.exec(plain);
+    if (!m || (m[2] === '' && m[3] === '')) return false;
+    const mantissa = parseInt(`${m[2]}${m[3]}` || '0', 16) / 16 ** (m[3] ?? '').length;
+    return Number.isFinite(mantissa * 2 ** Number(m[4]));
+  }
+  return /^[+-]?(?:\d+\.?\d*|\.\d+)(?:E[+-]?\d+)?$/i.test(plain) && Number.isFinite(Number(plain));
+}
