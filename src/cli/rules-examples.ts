@@ -276,6 +276,16 @@ export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
     pass: example('a size, a state storage and every port', aistore()),
     fail: example('a target port given by name', aistore({ portPublic: 'http' })),
   },
+  'daemon-resources-refused': {
+    pass: example(
+      'requests within their limits',
+      aistore({ resources: { requests: { memory: '8Gi' }, limits: { memory: '16Gi' } } }),
+    ),
+    fail: example(
+      'a memory request above its limit',
+      aistore({ resources: { requests: { memory: '16Gi' }, limits: { memory: '8Gi' } } }),
+    ),
+  },
   'target-host-path-shared': {
     pass: example('useHostPath with one target per node', aistore(hostPathMount('/ais/sda'))),
     fail: example('useHostPath mount in multi-target', aistore({ ...hostPathMount('/ais/sda'), ...off })),

@@ -83,35 +83,60 @@ const SIZE_SUFFIXES = [
 const GO_SPACE =
   /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 
-/** What cos.ParseSize refuses in `text` as an IEC size ("10GiB", "1.5T", "512"), or undefined. */
-export function sizeProblem(text: string): string | undefined {
-  if (text === '') return undefined;
+/** The number and the unit's bytes cos.ParseSize reads in `text` as an IEC size, or undefined. */
+function sizeParts(text: string): { n: number | bigint; scale: number } | undefined {
   // Go upper-cases letter by letter (unicode.ToUpper): a letter JavaScript would spell with two stays.
   let s = [...text.replace(GO_SPACE, '')]
     .map((c) => (c.toUpperCase().length === 1 ? c.toUpperCase() : c))
     .join('');
   const suffix = SIZE_SUFFIXES.find((x) => s.endsWith(x)) ?? '';
   s = s.slice(0, s.length - suffix.length);
-  const fits = s.includes('.')
-    ? goFloat(s)
-    : /^[+-]?\d+$/.test(s) && BigInt(s) >= -LIMIT && BigInt(s) < LIMIT;
-  return fits ? undefined : 'no plain number before the unit';
+  // With IEC units asked for, K, M, G and T are 1024-based whatever follows them.
+  const scale = 1024 ** Math.max(0, 'BKMGT'.indexOf(suffix[0] ?? 'B'));
+  if (s.includes('.')) {
+    const n = goFloat(s);
+    return n === undefined ? undefined : { n, scale };
+  }
+  if (!/^[+-]?\d+$/.test(s) || BigInt(s) < -LIMIT || BigInt(s) >= LIMIT) return undefined;
+  return { n: BigInt(s), scale };
 }
 
-/** Whether strconv.ParseFloat(s, 64) takes s: decimal or hex (0x…p…), underscores between digits only. */
-function goFloat(s: string): boolean {
+/** What cos.ParseSize refuses in `text` as an IEC size ("10GiB", "1.5T", "512"), or undefined. */
+export function sizeProblem(text: string): string | undefined {
+  return text === '' || sizeParts(text) ? undefined : 'no plain number before the unit';
+}
+
+/**
+ * The bytes cos.ParseSize reads in `text` as an IEC size; undefined when it refuses the text, or when
+ * the bytes are past what an int64 holds (Go would wrap them).
+ */
+export function sizeBytes(text: string): number | undefined {
+  if (text === '') return 0;
+  const parts = sizeParts(text);
+  if (!parts) return undefined;
+  const { n, scale } = parts;
+  if (typeof n === 'number') return Math.abs(n * scale) < 2 ** 63 ? Math.trunc(n * scale) : undefined;
+  const bytes = n * BigInt(scale);
+  return bytes >= -LIMIT && bytes < LIMIT ? Number(bytes) : undefined;
+}
+
+/** What strconv.ParseFloat(s, 64) reads in s (decimal or hex 0x…p…, underscores between digits only). */
+function goFloat(s: string): number | undefined {
   const hex = /^[+-]?0X/i.test(s);
   // An underscore must sit between two digits (or just after the 0x).
   const body = s.replace(/^[+-]?(0X)?/i, (m) => (hex ? '0' : m.replace(/^[+-]/, '')));
   const digit = hex ? /[0-9A-F]/i : /[0-9]/;
   for (let i = 0; i < body.length; i++)
-    if (body[i] === '_' && !(digit.test(body[i - 1] ?? '') && digit.test(body[i + 1] ?? ''))) return false;
+    if (body[i] === '_' && !(digit.test(body[i - 1] ?? '') && digit.test(body[i + 1] ?? '')))
+      return undefined;
   const plain = s.replaceAll('_', '');
   if (hex) {
     const m = /^([+-]?)0X([0-9A-F]*)\.?([0-9A-F]*)P([+-]?\d+)$/i.exec(plain);
-    if (!m || (m[2] === '' && m[3] === '')) return false;
+    if (!m || (m[2] === '' && m[3] === '')) return undefined;
     const mantissa = parseInt(`${m[2]}${m[3]}` || '0', 16) / 16 ** (m[3] ?? '').length;
-    return Number.isFinite(mantissa * 2 ** Number(m[4]));
+    const n = (m[1] === '-' ? -1 : 1) * mantissa * 2 ** Number(m[4]);
+    return Number.isFinite(n) ? n : undefined;
   }
-  return /^[+-]?(?:\d+\.?\d*|\.\d+)(?:E[+-]?\d+)?$/i.test(plain) && Number.isFinite(Number(plain));
+  const n = Number(plain);
+  return /^[+-]?(?:\d+\.?\d*|\.\d+)(?:E[+-]?\d+)?$/i.test(plain) && Number.isFinite(n) ? n : undefined;
 }

@@ -74,6 +74,18 @@ function nanos(value: unknown): bigint | undefined {
   return p.negative ? -n : n;
 }
 
+/**
+ * The quantity in whole milli-units as the apiserver stores a container's limit or request (rounded
+ * up, away from zero: SetDefaults_ResourceList, Quantity.RoundUp(-3)); undefined when it is no
+ * quantity or too long to be one.
+ */
+export function milliUnits(value: unknown): bigint | undefined {
+  const n = nanos(value);
+  if (n === undefined) return undefined;
+  const whole = n / 1_000_000n;
+  return whole * 1_000_000n === n ? whole : whole + (n < 0n ? -1n : 1n);
+}
+
 /** Sign of a - b, compared exactly; undefined when either is no quantity. */
 export function compareQuantities(a: unknown, b: unknown): number | undefined {
   const [x, y] = [nanos(a), nanos(b)];

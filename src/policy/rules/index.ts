@@ -4,6 +4,7 @@
 import affinityLabelKeys from './affinity-label-keys.js';
 import antiAffinityNotDisabled from './anti-affinity-not-disabled.js';
 import crName from './cr-name.js';
+import daemonResourcesRefused from './daemon-resources-refused.js';
 import legacyAntiAffinityField from './legacy-anti-affinity-field.js';
 import mountPathUnique from './mount-path-unique.js';
 import mountTemplateName from './mount-template-name.js';
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   targetHostPort,
   targetHostNetwork,
   targetHostNetworkPort,
+  daemonResourcesRefused,
   targetHostPathShared,
   targetAntiAffinity,
   affinityLabelKeys,

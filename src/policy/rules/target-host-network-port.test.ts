@@ -23,7 +23,11 @@ const rows: Row[] = [
   {
     name: 'the warning says what happens to the targets',
     object: withTarget({ hostNetwork: true, hostPort: 8080 }),
-    expect: { warn: [/refuses the operator's target StatefulSet.*never start.*never rolls out/] },
+    expect: {
+      warn: [
+        /refuses every target pod made from the operator's StatefulSet.*never start.*rolling update stops/,
+      ],
+    },
   },
   {
     // One target, anti-affinity off: no multi-target layout, so no deny says anything of hostNetwork.

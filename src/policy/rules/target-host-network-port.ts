@@ -1,8 +1,9 @@
 // With hostNetwork a pod's container ports are the node's ports, so Kubernetes holds a hostPort to
 // its containerPort. The operator writes targetSpec.hostPort and the servicePort onto one container
-// port of the target pod template, and hostNetwork from targetSpec.hostNetwork: when they differ the
-// apiserver refuses the operator's StatefulSet, while the CR itself was accepted. The guard warns:
-// the apiserver decides, and which of the two fixes is the user's to choose.
+// port of the target pod template, and hostNetwork from targetSpec.hostNetwork: when they differ
+// Kubernetes refuses every target pod the StatefulSet controller makes (1.33 takes the StatefulSet
+// unvalidated, 1.36 refuses the StatefulSet itself; e2e 23 asks the apiserver), while the CR itself
+// was accepted. The guard warns: the apiserver decides, and which of the two fixes is the user's.
 //
 // Warned of whatever else the operator's spec checks say (operator-refuses-spec): the refusal waits
 // behind their fix. Silent where another finding already covers the CR: a servicePort that is no
@@ -23,12 +24,12 @@ export default defineRule({
   id: 'target-host-network-port',
   title: 'Target hostPort other than the servicePort with hostNetwork',
   summary:
-    "CR with targetSpec.hostNetwork true and a targetSpec.hostPort that is not 0 and differs from the targetSpec servicePort (read as the operator does: a string of digits is that number), outside a multi-target layout: warn (the apiserver refuses the operator's target StatefulSet, so the targets never start or an update never rolls out, though the CR was accepted).",
+    "CR with targetSpec.hostNetwork true and a targetSpec.hostPort that is not 0 and differs from the targetSpec servicePort (read as the operator does: a string of digits is that number), outside a multi-target layout: warn (Kubernetes refuses every target pod made from the operator's StatefulSet, or from 1.36 the StatefulSet itself, so the targets never start, or a rolling update stops at the first target it replaces, though the CR was accepted).",
   verdict: 'warn',
   operator: `The operator sets the target pods' hostNetwork from targetSpec.hostNetwork (${operatorLink('internal/resources/aistore/target/statefulset.go', 110, 'targetPodSpec')}, ${operatorLink('api/aistore/v1beta1/aistore_types.go', 950, 'UseHostNetwork')}) and gives the target container one port, "http", whose containerPort is the servicePort's IntValue and whose hostPort is targetSpec.hostPort, 0 when unset (${operatorLink('internal/resources/aistore/cmn/res.go', 136, 'NewDaemonPorts')}); no other container of the pod has ports.`,
   howToFix:
     'Remove `spec.targetSpec.hostPort` (with hostNetwork the service port is a node port already), or set it to the servicePort.',
-  upstream: `${K8S_VALIDATION} (validatePodHostNetworkDeps, run on a StatefulSet's pod template on create and update: a non-zero hostPort "${HOST_NETWORK_PORT_REFUSAL}")`,
+  upstream: `${K8S_VALIDATION} (validatePodHostNetworkDeps, run on every pod the StatefulSet controller creates, and from 1.36 on the StatefulSet's pod template: a non-zero hostPort "${HOST_NETWORK_PORT_REFUSAL}")`,
   roles: ['aistore'],
   mutates: false,
   check({ subject, layout, report }) {
@@ -45,7 +46,7 @@ export default defineRule({
         : String(containerPort);
     report.warn(
       '/spec/targetSpec/hostPort',
-      `spec.targetSpec.hostPort ${hostPort} differs from spec.targetSpec.servicePort ${servicePort} with spec.targetSpec.hostNetwork true: the operator puts both on the target container's port, and the apiserver refuses the operator's target StatefulSet ("spec.template.spec.containers[0].ports[0].hostPort: Invalid value: ${hostPort}: ${HOST_NETWORK_PORT_REFUSAL}"), so the targets never start, or an update of them never rolls out; the CR is accepted, and only the operator's logs and events say so.`,
+      `spec.targetSpec.hostPort ${hostPort} differs from spec.targetSpec.servicePort ${servicePort} with spec.targetSpec.hostNetwork true: the operator puts both on the target container's port, and Kubernetes refuses every target pod made from the operator's StatefulSet, from 1.36 the StatefulSet itself ("spec.containers[0].ports[0].hostPort: Invalid value: ${hostPort}: ${HOST_NETWORK_PORT_REFUSAL}"), so the targets never start, or a rolling update stops at the first target it replaces; the CR is accepted, and only events and the operator's logs say so.`,
       // Short: an admission warning cut to 256 keeps only its last 100 characters (admission.ts shortWarning).
       `Remove spec.targetSpec.hostPort, or set it to the servicePort, ${containerPort}.`,
     );

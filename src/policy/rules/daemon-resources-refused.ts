@@ -1,0 +1,182 @@
+// The operator copies targetSpec.resources and proxySpec.resources onto the ais-node container of
+// their StatefulSets, adding an ephemeral-storage request of its own unless the CR asks a non-zero
+// one (log.max_total, 512 MiB unset, plus 144 MiB), and logSidecar.resources onto the ais-logs
+// container of both. The CRD takes any resource list; Kubernetes' own validation of a container's
+// resources (pkg/apis/core/validation validateResourceRequirements, after the defaulting that rounds
+// each quantity up to milli-units) then refuses every pod the StatefulSet controller makes from the
+// operator's StatefulSet. Kubernetes 1.33 takes the StatefulSet itself unvalidated (apps validation
+// ValidatePodTemplateSpecForStatefulSet leaves the pod spec out); 1.36 refuses it. Either way the
+// daemons never start, and a rolling update stops once it has deleted a daemon it cannot make again,
+// while the CR is accepted. The guard warns, naming what Kubernetes refuses: which of request or
+// limit to change is the user's to choose. e2e 23 holds it to the operator's rendering and the
+// apiserver's answer. Resource claims are left out: Kubernetes drops them where dynamic resource
+// allocation is off, and refuses them where it is on.
+import { isObject } from '../k8s.js';
+import { sizeBytes } from '../go-text.js';
+import { milliUnits } from '../quantity.js';
+import { defineRule, operatorLink, pointer } from '../rule.js';
+
+const K8S_VALIDATION =
+  'https://github.com/kubernetes/kubernetes/blob/v1.33.13/pkg/apis/core/validation/validation.go#L7124';
+const MI = 1024 ** 2;
+/** cmn/statefulset.go NewResourceReq: logs (log.max_total, DefaultLogsStorageReq unset), config, misc. */
+const LOGS_DEFAULT = 512 * MI;
+const ROOM = (16 + 128) * MI;
+const EPHEMERAL = 'ephemeral-storage';
+
+const section = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {});
+
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** apimachinery IsQualifiedName: [prefix/]name, a DNS subdomain prefix and a 63-character name. */
+function qualified(name: string): boolean {
+  const parts = name.split('/');
+  const [prefix, local] = parts.length === 2 ? parts : [undefined, parts[0]];
+  if (parts.length > 2 || !local || local.length > 63 || !QUALIFIED_NAME.test(local)) return false;
+  return prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix));
+}
+
+const hugePages = (name: string) => name.startsWith('hugepages-');
+/** In the default kubernetes.io namespace (an unprefixed name is). */
+const native = (name: string) => !name.includes('/') || name.includes('kubernetes.io/');
+/** A domain/name resource a device plugin offers: counted in whole units, never overcommitted. */
+const extended = (name: string) =>
+  !native(name) && !name.startsWith('requests.') && qualified(`requests.${name}`);
+
+/** Why a container may not ask for `name`, or undefined (validateContainerResourceName). */
+function badName(name: string): string | undefined {
+  if (!qualified(name)) return 'is no resource name';
+  if (!name.includes('/'))
+    return ['cpu', 'memory', EPHEMERAL].includes(name) || hugePages(name)
+      ? undefined
+      : 'is no resource a container asks for (cpu, memory, ephemeral-storage, hugepages-<size>)';
+  return native(name) || extended(name) ? undefined : 'is no extended resource name';
+}
+
+/** One quantity of a rendered container: as the CR writes it (or the operator renders it), in milli-units. */
+interface Quantity {
+  shown: string;
+  milli: bigint;
+  /** Its place in the CR, or undefined for the operator's own. */
+  at?: (string | number)[];
+}
+type List = Map<string, Quantity>;
+
+function listOf(value: unknown, at: (string | number)[]): List {
+  const out: List = new Map();
+  for (const [name, q] of Object.entries(section(value))) {
+    const milli = milliUnits(q);
+    if (milli !== undefined) out.set(name, { shown: String(q), milli, at: [...at, name] });
+  }
+  return out;
+}
+
+/** What Kubernetes refuses in one container's limits and requests, each with its place. */
+function refusals(limits: List, requests: List, at: (string | number)[]) {
+  const out: { at: (string | number)[]; text: string }[] = [];
+  const say = (q: Quantity | undefined, where: (string | number)[], text: string) =>
+    out.push({ at: q?.at ?? where, text });
+  for (const [list, quantities] of [
+    ['limits', limits],
+    ['requests', requests],
+  ] as const)
+    for (const [name, q] of quantities) {
+      const what = `${list}.${name} ${q.shown}`;
+      const named = badName(name);
+      if (named) say(q, [...at, list], `${list}.${name} ${named}`);
+      if (q.milli < 0n) say(q, [...at, list], `${what} is negative`);
+      else if (extended(name) && q.milli % 1000n !== 0n) say(q, [...at, list], `${what} is no whole number`);
+      if (hugePages(name) && !divisible(name, q.milli))
+        say(q, [...at, list], `${what} is no whole number of ${name.slice('hugepages-'.length)} pages`);
+    }
+  for (const [name, request] of requests) {
+    const limit = limits.get(name);
+    const overcommit = native(name) && !hugePages(name);
+    if (limit === undefined) {
+      if (!overcommit)
+        say(request, [...at, 'requests'], `requests.${name} has no limits.${name} (it needs one)`);
+    } else if (!overcommit && request.milli !== limit.milli)
+      say(
+        request,
+        [...at, 'requests'],
+        `requests.${name} ${request.shown} is not limits.${name} ${limit.shown}`,
+      );
+    else if (request.milli > limit.milli)
+      say(
+        request,
+        [...at, 'requests'],
+        `requests.${name} ${request.shown} is more than limits.${name} ${limit.shown}`,
+      );
+  }
+  const names = [...limits.keys(), ...requests.keys()];
+  if (names.some(hugePages) && !names.some((n) => n === 'cpu' || n === 'memory'))
+    say(undefined, at, 'hugepages are asked for without cpu or memory');
+  return out;
+}
+
+/** Kubernetes' IsHugePageResourceValueDivisible, in milli-units rounded up to whole units. */
+function divisible(name: string, milli: bigint): boolean {
+  const page = milliUnits(name.slice('hugepages-'.length));
+  if (page === undefined || page <= 0n || page % 1000n !== 0n || milli < 0n) return false;
+  return ((milli + 999n) / 1000n) % (page / 1000n) === 0n;
+}
+
+const bytesShown = (n: number) => (n % MI === 0 ? `${n / MI}Mi` : String(n));
+
+export default defineRule({
+  id: 'daemon-resources-refused',
+  title: 'Daemon resources Kubernetes refuses on the operator’s StatefulSet',
+  summary:
+    "CR whose targetSpec, proxySpec or logSidecar resources, as the operator renders them onto its StatefulSets (with its own ephemeral-storage request of log.max_total, 512Mi unset, plus 144Mi, unless the CR asks a non-zero one), hold what Kubernetes refuses on a container: a request above its limit (the operator's ephemeral-storage request above a lower limits.ephemeral-storage included), a hugepages or extended resource (nvidia.com/gpu) request without an equal limit, a negative quantity, a fractional extended resource or hugepages not a whole number of pages, hugepages without cpu or memory, or a name no container asks for (storage, gpu): warn (Kubernetes refuses every pod made from the operator's StatefulSet, or from 1.36 the StatefulSet itself, so the daemons never start, or a rolling update stops at the first daemon it replaces, though the CR was accepted).",
+  verdict: 'warn',
+  operator: `The operator gives the ais-node container the daemon's resources with an ephemeral-storage request added unless the CR asks a non-zero one (${operatorLink('internal/resources/aistore/cmn/statefulset.go', 165, 'NewResourceReq')}), and the ais-logs container logSidecar.resources (${operatorLink('internal/resources/aistore/cmn/statefulset.go', 105, 'NewLogSidecar')}).`,
+  howToFix:
+    'Keep each request at or below its limit (equal to it for hugepages and extended resources), every quantity non-negative, and the names cpu, memory, ephemeral-storage, hugepages-<size> or a domain/name extended resource; with a limits.ephemeral-storage, write a requests.ephemeral-storage at or below it.',
+  upstream: `${K8S_VALIDATION} (validateResourceRequirements, run on every pod the StatefulSet controller creates, and from 1.36 on the StatefulSet's pod template, after SetDefaults_ResourceList rounds each quantity up to milli-units)`,
+  roles: ['aistore'],
+  mutates: false,
+  check({ subject, report }) {
+    const spec = section(subject.object.spec);
+    const maxTotal = section(section(spec.configToUpdate).log).max_total;
+    // The operator's ephemeral-storage request; a max_total it cannot read is operator-refuses-spec's.
+    const logs = typeof maxTotal === 'string' ? sizeBytes(maxTotal) : LOGS_DEFAULT;
+    const operatorRequest = logs === undefined ? undefined : logs + ROOM;
+    const operatorWhy = `the operator's own: log.max_total ${typeof maxTotal === 'string' ? maxTotal : 'unset, 512Mi'} plus 144Mi`;
+    const containers = [
+      { container: 'target ais-node', daemons: 'targets', daemon: 'targetSpec', operatorRequest },
+      { container: 'proxy ais-node', daemons: 'proxies', daemon: 'proxySpec', operatorRequest },
+    ].map(({ daemon, ...c }) => ({
+      ...c,
+      resources: section(section(spec[daemon]).resources),
+      at: ['spec', daemon, 'resources'],
+    }));
+    const sidecar = section(spec.logSidecar);
+    if (typeof sidecar.image === 'string' && sidecar.image !== '')
+      containers.push({
+        container: 'ais-logs',
+        daemons: 'targets and proxies',
+        operatorRequest: undefined,
+        resources: section(sidecar.resources),
+        at: ['spec', 'logSidecar', 'resources'],
+      });
+
+    for (const { container, daemons, operatorRequest: added, resources, at } of containers) {
+      const limits = listOf(resources.limits, [...at, 'limits']);
+      const requests = listOf(resources.requests, [...at, 'requests']);
+      const asked = requests.get(EPHEMERAL);
+      const operatorAsks = added !== undefined && (asked === undefined || asked.milli === 0n);
+      if (operatorAsks) requests.set(EPHEMERAL, { shown: bytesShown(added), milli: BigInt(added) * 1000n });
+      const found = refusals(limits, requests, at);
+      if (found.length === 0) continue;
+      const ephemeral = (text: string) => operatorAsks && text.startsWith(`requests.${EPHEMERAL} `);
+      report.warn(
+        pointer(...found[0]!.at),
+        `${at.join('.')}: Kubernetes refuses the ${container} container the operator renders from it: ${found.map(({ text }) => (ephemeral(text) ? `${text} (${operatorWhy})` : text)).join('; ')}. Every pod of the operator's StatefulSet is refused (from Kubernetes 1.36 the StatefulSet itself), so the ${daemons} never start, or a rolling update stops at the first one it replaces; the CR is accepted, and only events and the operator's logs say so.`,
+        found.some(({ text }) => ephemeral(text))
+          ? `Write ${at.join('.')}.requests.ephemeral-storage at or below limits.ephemeral-storage, or raise the limit to at least ${bytesShown(added!)}.`
+          : 'Keep each request at or below its limit (equal for hugepages and extended resources), quantities non-negative, and names a container asks for.',
+      );
+    }
+  },
+});

@@ -1,0 +1,156 @@
+// Rules daemon-resources-refused and target-host-network-port against the two codes they predict:
+// the operator's own rendering of the target StatefulSet (the oracle binary, test/oracle:
+// target.NewTargetSS, with its ephemeral-storage request and log sidecar) and the real apiserver's
+// validation of the pods made from it. Kubernetes 1.33 does not validate a StatefulSet's pod template
+// (pkg/apis/apps/validation ValidatePodTemplateSpecForStatefulSet leaves it out; 1.36 validates
+// it), so the refusal comes when the StatefulSet controller creates a target pod: here a server-side
+// dry-run create of target 0 as that controller makes it (test/oracle/support/statefulset-
+// controller.ts). For each CR the guard warns exactly when the apiserver refuses that pod. Needs the
+// operator source (AIS_K8S_SOURCE), as the whole e2e stage does; builds or reuses the cached oracle.
+import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
+import { EMPTY_CONTEXT, evaluate, type KubeObject } from '../../src/policy/index.js';
+import { OracleProcess } from '../oracle/support/oracle-process.js';
+import { podsAndClaims } from '../oracle/support/statefulset-controller.js';
+import { aistore } from '../support/builders.js';
+import { attempt, Cleanup, create, type Obj } from './support/kube.js';
+
+const cleanup = new Cleanup();
+let namespace: string;
+let oracle: OracleProcess;
+
+beforeAll(async () => {
+  const built = execFileSync('test/oracle/build.sh', {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  oracle = new OracleProcess(built.trim().split('\n').at(-1)!);
+  namespace = await cleanup.namespace('daemon-resources');
+}, 1_200_000);
+afterAll(async () => {
+  await oracle?.close();
+  await cleanup.run();
+});
+
+interface Case {
+  resources?: Record<string, unknown>;
+  /** Other targetSpec fields. */
+  target?: Record<string, unknown>;
+  maxTotal?: string;
+  sidecar?: Record<string, unknown>;
+}
+
+function crOf(c: Case, i: number): KubeObject {
+  const cr = structuredClone(aistore());
+  // A uid, so the owner reference the operator sets on its StatefulSet is one the apiserver takes.
+  cr.metadata = { name: `ais${i}`, namespace };
+  (cr.metadata as Record<string, unknown>).uid = `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`;
+  const spec = cr.spec as Record<string, Record<string, unknown>>;
+  (spec as Record<string, unknown>).initImage = 'aistorage/ais-init:v3.30'; // a pod needs every image
+  if (c.resources) spec.targetSpec!.resources = c.resources;
+  Object.assign(spec.targetSpec!, c.target);
+  if (c.maxTotal) spec.configToUpdate = { log: { max_total: c.maxTotal } };
+  if (c.sidecar) spec.logSidecar = { image: 'busybox:1.36', resources: c.sidecar };
+  return cr;
+}
+
+/** The rule's rows (src/policy/rules/daemon-resources-refused.test.ts), as resource lists. */
+const WRITTEN: Case[] = [
+  {},
+  {
+    resources: {
+      requests: { cpu: '1', memory: '8Gi', 'ephemeral-storage': '1Gi' },
+      limits: { cpu: 2, memory: '16Gi', 'ephemeral-storage': '2Gi', 'nvidia.com/gpu': 1 },
+    },
+  },
+  { resources: { requests: { memory: '16Gi' }, limits: { memory: '8Gi' } } },
+  { resources: { requests: { cpu: '1500m' }, limits: { cpu: '1.5' } } },
+  { resources: { requests: { cpu: '1.5m' }, limits: { cpu: '1.2m' } } },
+  { resources: { limits: { 'ephemeral-storage': '500Mi' } } },
+  { resources: { limits: { 'ephemeral-storage': '656Mi' } } },
+  { resources: { limits: { 'ephemeral-storage': '655Mi' } } },
+  { resources: { limits: { 'ephemeral-storage': '1Gi' } }, maxTotal: '1GiB' },
+  { resources: { limits: { 'ephemeral-storage': '2Gi' } }, maxTotal: '1.5G' },
+  { resources: { requests: { 'ephemeral-storage': 0 }, limits: { 'ephemeral-storage': '600Mi' } } },
+  { resources: { requests: { 'ephemeral-storage': '400Mi' }, limits: { 'ephemeral-storage': '500Mi' } } },
+  { resources: { requests: { 'nvidia.com/gpu': 1 } } },
+  { resources: { requests: { 'nvidia.com/gpu': 1 }, limits: { 'nvidia.com/gpu': 2 } } },
+  { resources: { limits: { 'nvidia.com/gpu': '0.5' } } },
+  { resources: { requests: { storage: '100Gi' } } },
+  { resources: { limits: { gpu: 1 } } },
+  { resources: { limits: { 'example.com/a/b': 1 } } },
+  { resources: { limits: { 'kubernetes.io/foo': 1 } } },
+  { resources: { limits: { cpu: '-1' } } },
+  { resources: { limits: { 'hugepages-2Mi': '3Mi' }, requests: { 'hugepages-2Mi': '2Mi' } } },
+  { resources: { limits: { 'hugepages-2Mi': '4Mi', memory: '1Gi' }, requests: { 'hugepages-2Mi': '4Mi' } } },
+  { resources: { limits: { 'hugepages-2Mi': '4Mi' } } },
+  { sidecar: { requests: { memory: '2Gi' }, limits: { memory: '1Gi' } } },
+  { sidecar: { limits: { 'ephemeral-storage': '1Mi' } } },
+  // target-host-network-port, outside a multi-target layout (one target).
+  { target: { size: 1, hostNetwork: true, hostPort: 8080 } },
+  { target: { size: 1, hostNetwork: true, hostPort: 51081 } },
+];
+
+/** The rules whose warnings say Kubernetes refuses the target pods. */
+const POD_RULES = new Set(['daemon-resources-refused', 'target-host-network-port']);
+
+/** Random lists from the names and quantities where the edges are. */
+const NAMES = ['cpu', 'memory', 'ephemeral-storage', 'nvidia.com/gpu', 'hugepages-2Mi', 'storage'];
+const QUANTITIES = [
+  '0',
+  '1',
+  '2',
+  '0.5',
+  '1500m',
+  '1.5m',
+  '1.2m',
+  '-1',
+  '2Mi',
+  '3Mi',
+  '4Mi',
+  '500Mi',
+  '655Mi',
+  '656Mi',
+  '657Mi',
+  '1Gi',
+  '8Gi',
+];
+const list = fc.dictionary(fc.constantFrom(...NAMES), fc.constantFrom(...QUANTITIES), { maxKeys: 3 });
+const RANDOM: Case[] = fc.sample(
+  fc.record(
+    {
+      resources: fc.record({ limits: list, requests: list }, { requiredKeys: [] }),
+      maxTotal: fc.constantFrom('100MiB', '1GiB', '512MiB'),
+      sidecar: fc.record({ limits: list, requests: list }, { requiredKeys: [] }),
+    },
+    { requiredKeys: ['resources'] },
+  ),
+  { seed: 23, numRuns: 150 },
+);
+
+it('the guard warns exactly when the apiserver refuses the target pods of the StatefulSet the operator renders', async () => {
+  const cases = [...WRITTEN, ...RANDOM];
+  const wrong: string[] = [];
+  let refusedCount = 0;
+  for (const [i, c] of cases.entries()) {
+    const cr = crOf(c, i);
+    const answer = await oracle.ask({ id: String(i), cr, nodes: [], storageClasses: [] });
+    if (!answer.statefulSet)
+      throw new Error(`case ${i}: the oracle rendered no StatefulSet: ${answer.error}`);
+    const pod = podsAndClaims(answer.statefulSet).pods[0] as Obj;
+    const outcome = await attempt(create(pod, { dryRun: true }));
+    const refused = !outcome.ok;
+    if (refused) refusedCount++;
+    const warned = evaluate({ operation: 'CREATE', object: cr }, EMPTY_CONTEXT).findings.some(
+      (f) => POD_RULES.has(f.ruleId) && !f.message.startsWith('spec.proxySpec'),
+    );
+    if (warned !== refused)
+      wrong.push(
+        `${JSON.stringify(c)}: guard ${warned ? 'warns' : 'silent'}, apiserver ${outcome.ok ? 'accepts' : `refuses: ${outcome.rejection.message}`}`,
+      );
+  }
+  expect(wrong).toEqual([]);
+  // Both answers are exercised.
+  expect(refusedCount).toBeGreaterThan(20);
+  expect(cases.length - refusedCount).toBeGreaterThan(20);
+});
