@@ -4,6 +4,7 @@
 // Read by the ratchet (evaluate.ts), pv-target-binding and target-host-port; the VAPs compare the
 // CR fields behind it (ROLLING_FIELDS).
 import { shutsDown, targetPodLabels, type AIStoreCR } from './aistore.js';
+import { sizeBytes } from './go-text.js';
 import { sameJson } from './json.js';
 import { isObject, nameOf, normalDiskPath, recordOf } from './k8s.js';
 import { quantityKey, roundedUpToMilli } from './quantity.js';
@@ -165,36 +166,9 @@ const quantitiesOf = (resources: unknown) => {
   return { limits: quantitiesIn(r.limits), requests: quantitiesIn(r.requests), claims: collection(r.claims) };
 };
 
-/** aistore cmn/cos/size.go ParseSize(size, UnitsIEC), the reading of a SizeIEC: case-blind, IEC multiples. */
-const SIZE_SUFFIXES = [
-  'KIB',
-  'MIB',
-  'GIB',
-  'TIB',
-  'KB',
-  'MB',
-  'GB',
-  'TB',
-  'KI',
-  'MI',
-  'GI',
-  'TI',
-  'K',
-  'M',
-  'G',
-  'T',
-  'B',
-];
-function sizeIEC(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  if (value === '') return 0; // ParseSize("") is 0
-  const upper = value.trim().toUpperCase();
-  const suffix = SIZE_SUFFIXES.find((x) => upper.endsWith(x)) ?? '';
-  const digits = upper.slice(0, upper.length - suffix.length);
-  const power = Math.max(0, 'BKMGT'.indexOf(suffix[0] ?? 'B'));
-  const n = digits.includes('.') ? Number(digits) : /^[-+]?\d+$/.test(digits) ? Number(digits) : NaN;
-  return Number.isFinite(n) ? Math.trunc(n * 1024 ** power) : value;
-}
+/** A SizeIEC's bytes as the operator reads them (go-text.ts sizeBytes); text it cannot read stays text. */
+const sizeIEC = (value: unknown): unknown =>
+  typeof value === 'string' ? (sizeBytes(value) ?? value) : value;
 
 /**
  * The requests and limits the operator gives aisnode (cmn/statefulset.go NewResourceReq): a non-zero
