@@ -286,6 +286,16 @@ export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
       aistore({ resources: { requests: { memory: '16Gi' }, limits: { memory: '8Gi' } } }),
     ),
   },
+  'daemon-placement-refused': {
+    pass: example(
+      'a toleration of a NoSchedule taint',
+      aistore({ tolerations: [{ key: 'ais', operator: 'Exists', effect: 'NoSchedule' }] }),
+    ),
+    fail: example(
+      'operator Exists with a value',
+      aistore({ tolerations: [{ key: 'ais', operator: 'Exists', value: 'true', effect: 'NoSchedule' }] }),
+    ),
+  },
   'target-host-path-shared': {
     pass: example('useHostPath with one target per node', aistore(hostPathMount('/ais/sda'))),
     fail: example('useHostPath mount in multi-target', aistore({ ...hostPathMount('/ais/sda'), ...off })),

@@ -1,6 +1,6 @@
 // Each row is a container resource list Kubernetes' validateResourceRequirements (pkg/apis/core/
 // validation, v1.33) refuses or takes on the StatefulSet the operator renders from the CR (cmn/
-// statefulset.go NewResourceReq, NewLogSidecar). The e2e suite (test/e2e/23-daemon-resources) asks
+// statefulset.go NewResourceReq, NewLogSidecar). The e2e suite (test/e2e/23-daemon-pods) asks
 // the real apiserver about the pods of the operator's own rendering of such CRs.
 import { describe, it } from '@jest/globals';
 import type { KubeObject } from '../index.js';

@@ -4,6 +4,7 @@
 import affinityLabelKeys from './affinity-label-keys.js';
 import antiAffinityNotDisabled from './anti-affinity-not-disabled.js';
 import crName from './cr-name.js';
+import daemonPlacementRefused from './daemon-placement-refused.js';
 import daemonResourcesRefused from './daemon-resources-refused.js';
 import legacyAntiAffinityField from './legacy-anti-affinity-field.js';
 import mountPathUnique from './mount-path-unique.js';
@@ -33,6 +34,7 @@ export const RULES: readonly Rule[] = [
   targetHostNetwork,
   targetHostNetworkPort,
   daemonResourcesRefused,
+  daemonPlacementRefused,
   targetHostPathShared,
   targetAntiAffinity,
   affinityLabelKeys,

@@ -1,4 +1,5 @@
-// Rules daemon-resources-refused and target-host-network-port against the two codes they predict:
+// Rules daemon-resources-refused, daemon-placement-refused and target-host-network-port against the
+// two codes they predict:
 // the operator's own rendering of the target StatefulSet (the oracle binary, test/oracle:
 // target.NewTargetSS, with its ephemeral-storage request and log sidecar) and the real apiserver's
 // validation of the pods made from it. Kubernetes 1.33 does not validate a StatefulSet's pod template
@@ -25,7 +26,7 @@ beforeAll(async () => {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   oracle = new OracleProcess(built.trim().split('\n').at(-1)!);
-  namespace = await cleanup.namespace('daemon-resources');
+  namespace = await cleanup.namespace('daemon-pods');
 }, 1_200_000);
 afterAll(async () => {
   await oracle?.close();
@@ -86,13 +87,41 @@ const WRITTEN: Case[] = [
   { resources: { limits: { 'hugepages-2Mi': '4Mi' } } },
   { sidecar: { requests: { memory: '2Gi' }, limits: { memory: '1Gi' } } },
   { sidecar: { limits: { 'ephemeral-storage': '1Mi' } } },
+  // daemon-placement-refused.
+  { target: { nodeSelector: { 'kubernetes.io/hostname': 'node-1', 'ais.nvidia.com/disks': '' } } },
+  { target: { nodeSelector: { pool: 'ais nodes' } } },
+  { target: { nodeSelector: { 'ais/pool/a': 'x' } } },
+  { target: { nodeSelector: { pool: 'a'.repeat(64) } } },
+  {
+    target: {
+      tolerations: [{ key: 'ais', operator: 'Exists', effect: 'NoSchedule' }, { operator: 'Exists' }],
+    },
+  },
+  {
+    target: {
+      tolerations: [
+        { key: 'd', operator: 'Equal', value: 'ais', effect: 'NoExecute', tolerationSeconds: 300 },
+      ],
+    },
+  },
+  { target: { tolerations: [{ key: 'ais', operator: 'Exists', value: 'true', effect: 'NoSchedule' }] } },
+  { target: { tolerations: [{ operator: 'Equal', value: 'x' }] } },
+  {
+    target: { tolerations: [{ key: 'a', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 60 }] },
+  },
+  { target: { tolerations: [{ key: 'a', operator: 'exists', effect: 'Noschedule' }] } },
+  { target: { tolerations: [{ key: 'a b', value: 'x y' }] } },
   // target-host-network-port, outside a multi-target layout (one target).
   { target: { size: 1, hostNetwork: true, hostPort: 8080 } },
   { target: { size: 1, hostNetwork: true, hostPort: 51081 } },
 ];
 
 /** The rules whose warnings say Kubernetes refuses the target pods. */
-const POD_RULES = new Set(['daemon-resources-refused', 'target-host-network-port']);
+const POD_RULES = new Set([
+  'daemon-resources-refused',
+  'daemon-placement-refused',
+  'target-host-network-port',
+]);
 
 /** Random lists from the names and quantities where the edges are. */
 const NAMES = ['cpu', 'memory', 'ephemeral-storage', 'nvidia.com/gpu', 'hugepages-2Mi', 'storage'];
@@ -127,9 +156,36 @@ const RANDOM: Case[] = fc.sample(
   ),
   { seed: 23, numRuns: 150 },
 );
+/** Random nodeSelectors and tolerations from the keys, values, operators and effects where the edges are. */
+const toleration = fc.record(
+  {
+    key: fc.constantFrom('', 'a', 'a b', 'ais.nvidia.com/x'),
+    operator: fc.constantFrom('', 'Equal', 'Exists', 'exists'),
+    value: fc.constantFrom('', 'x', 'x y'),
+    effect: fc.constantFrom('', 'NoSchedule', 'NoExecute', 'Noschedule'),
+    tolerationSeconds: fc.constant(60),
+  },
+  { requiredKeys: [] },
+);
+const PLACEMENT: Case[] = fc
+  .sample(
+    fc.record(
+      {
+        nodeSelector: fc.dictionary(
+          fc.constantFrom('pool', 'a b', 'x/y/z', 'kubernetes.io/hostname'),
+          fc.constantFrom('', 'n1', 'a b', 'a'.repeat(64)),
+          { maxKeys: 2 },
+        ),
+        tolerations: fc.array(toleration, { maxLength: 2 }),
+      },
+      { requiredKeys: [] },
+    ),
+    { seed: 23, numRuns: 100 },
+  )
+  .map((target) => ({ target }));
 
 it('the guard warns exactly when the apiserver refuses the target pods of the StatefulSet the operator renders', async () => {
-  const cases = [...WRITTEN, ...RANDOM];
+  const cases = [...WRITTEN, ...RANDOM, ...PLACEMENT];
   const wrong: string[] = [];
   let refusedCount = 0;
   for (const [i, c] of cases.entries()) {

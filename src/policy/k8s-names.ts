@@ -1,0 +1,17 @@
+// Kubernetes' name checks (apimachinery pkg/util/validation), as its validation of a pod applies them
+// to what the operator copies from the CR: label keys and resource names are qualified names, label
+// values (and toleration values) are at most 63 characters of [A-Za-z0-9-_.], alphanumeric at both ends.
+const NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** IsQualifiedName: [prefix/]name, a DNS-1123 subdomain prefix (253) and a 63-character name. */
+export function isQualifiedName(text: string): boolean {
+  const parts = text.split('/');
+  if (parts.length > 2) return false;
+  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+  if (!name || name.length > 63 || !NAME.test(name)) return false;
+  return prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix));
+}
+
+/** IsValidLabelValue: empty, or a 63-character name. */
+export const isLabelValue = (text: string): boolean => text === '' || (text.length <= 63 && NAME.test(text));
