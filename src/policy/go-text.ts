@@ -35,8 +35,10 @@ export function durationProblem(text: string): string | undefined {
     const scale = NANOSECONDS[unit];
     if (scale === undefined) return `unknown unit "${unit}"`;
     rest = rest.slice(term.length);
-    if (BigInt(whole || '0') * scale > LIMIT) return TOO_LONG;
-    total += BigInt(whole || '0') * scale + fractionOf(fraction ?? '', scale);
+    // Go reads leading zeros; past 19 digits the number is past 2^63 (and BigInt of megabytes is slow).
+    const digits = whole.replace(/^0+/, '');
+    if (digits.length > 19 || BigInt(digits || '0') * scale > LIMIT) return TOO_LONG;
+    total += BigInt(digits || '0') * scale + fractionOf(fraction ?? '', scale);
     if (total > LIMIT) return TOO_LONG;
   }
   return !negative && total === LIMIT ? TOO_LONG : undefined;
@@ -80,15 +82,27 @@ const SIZE_SUFFIXES = [
   'B',
 ];
 /** Go's unicode.IsSpace, which strings.TrimSpace trims (JavaScript's trim differs on U+0085 and U+FEFF). */
-const GO_SPACE =
-  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const GO_SPACE = new Set([
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005,
+  0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+]);
+
+/** strings.TrimSpace, in one pass from each end (a regex's trailing-space half backtracks over
+ * every run of spaces inside the text, quadratic on hostile text). */
+function goTrim(text: string): string {
+  let [start, end] = [0, text.length];
+  while (start < end && GO_SPACE.has(text.charCodeAt(start))) start++;
+  while (end > start && GO_SPACE.has(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
+}
 
 /** The number and the unit's bytes cos.ParseSize reads in `text` as an IEC size, or undefined. */
 function sizeParts(text: string): { n: number | bigint; scale: number } | undefined {
-  // Go upper-cases letter by letter (unicode.ToUpper): a letter JavaScript would spell with two stays.
-  let s = [...text.replace(GO_SPACE, '')]
-    .map((c) => (c.toUpperCase().length === 1 ? c.toUpperCase() : c))
-    .join('');
+  // Go upper-cases rune by rune (unicode.ToUpper), and past ASCII only ı and ſ become ASCII (I, S).
+  // Any other character past ASCII stays so, and no suffix or number Go reads holds one.
+  const trimmed = goTrim(text).replace(/[\u0131\u017f]/g, (c) => (c === '\u0131' ? 'I' : 'S'));
+  if (/[^\p{ASCII}]/u.test(trimmed)) return undefined;
+  let s = trimmed.toUpperCase();
   const suffix = SIZE_SUFFIXES.find((x) => s.endsWith(x)) ?? '';
   s = s.slice(0, s.length - suffix.length);
   // With IEC units asked for, K, M, G and T are 1024-based whatever follows them.
@@ -97,8 +111,11 @@ function sizeParts(text: string): { n: number | bigint; scale: number } | undefi
     const n = goFloat(s);
     return n === undefined ? undefined : { n, scale };
   }
-  if (!/^[+-]?\d+$/.test(s) || BigInt(s) < -LIMIT || BigInt(s) >= LIMIT) return undefined;
-  return { n: BigInt(s), scale };
+  // strconv.ParseInt: leading zeros are read, and past 19 digits no int64 is left.
+  const [, sign = '', digits = ''] = /^([+-]?)0*(\d*)$/.exec(s) ?? [];
+  if (!/^[+-]?\d+$/.test(s) || digits.length > 19) return undefined;
+  const n = BigInt(`${sign}${digits || '0'}`);
+  return n < -LIMIT || n >= LIMIT ? undefined : { n, scale };
 }
 
 /** What cos.ParseSize refuses in `text` as an IEC size ("10GiB", "1.5T", "512"), or undefined. */
