@@ -4,6 +4,7 @@
 // The CRD types both as plain strings, so the apiserver stores any text; text these refuse makes
 // the whole CR undecodable. Each function returns what is wrong, or undefined. The oracle
 // (test/oracle/decoding.oracle.test.ts) holds both to the operator's own decoder.
+import { clip } from './text.js';
 
 const NANOSECONDS: Readonly<Record<string, bigint>> = {
   ns: 1n,
@@ -33,7 +34,7 @@ export function durationProblem(text: string): string | undefined {
     if (whole === '' && !fraction) return 'a number must come before each unit';
     if (unit === '') return 'no unit after the number';
     const scale = NANOSECONDS[unit];
-    if (scale === undefined) return `unknown unit "${unit}"`;
+    if (scale === undefined) return `unknown unit ${clip(JSON.stringify(unit), 40)}`;
     rest = rest.slice(term.length);
     // Go reads leading zeros; past 19 digits the number is past 2^63 (and BigInt of megabytes is slow).
     const digits = whole.replace(/^0+/, '');
