@@ -151,8 +151,15 @@ function goFloat(s: string): number | undefined {
   if (hex) {
     const m = /^([+-]?)0X([0-9A-F]*)\.?([0-9A-F]*)P([+-]?\d+)$/i.exec(plain);
     if (!m || (m[2] === '' && m[3] === '')) return undefined;
-    const mantissa = parseInt(`${m[2]}${m[3]}` || '0', 16) / 16 ** (m[3] ?? '').length;
-    const n = (m[1] === '-' ? -1 : 1) * mantissa * 2 ** Number(m[4]);
+    // The first 20 significant hex digits (more than a float64 holds), scaled by what follows them
+    // and the binary exponent: a mantissa of hundreds of digits is no Infinity/Infinity, and a
+    // zero one is zero whatever its exponent, as Go reads them.
+    const significant = `${m[2]}${m[3]}`.replace(/^0+/, '');
+    if (significant === '') return 0;
+    const kept = significant.slice(0, 20);
+    const e = 4 * (significant.length - kept.length - m[3]!.length) + Number(m[4]);
+    const half = Math.trunc(e / 2);
+    const n = (m[1] === '-' ? -1 : 1) * parseInt(kept, 16) * 2 ** half * 2 ** (e - half);
     return Number.isFinite(n) ? n : undefined;
   }
   const n = Number(plain);
