@@ -19,27 +19,30 @@ const NANOSECONDS: Readonly<Record<string, bigint>> = {
 const TOO_LONG = 'longer than a Go duration holds (about 292 years)';
 const LIMIT = 1n << 63n;
 
-/** One term of a duration: digits, a fraction, then a unit (anything up to the next digit or dot). */
-const TERM = /^(\d*)(?:\.(\d*))?([^\d.]*)/;
+/** One term of a duration: digits, a fraction, then a unit (anything up to the next digit or dot).
+ * Sticky, read from lastIndex: a duration of a million terms is not sliced a million times. */
+const TERM = /(\d*)(?:\.(\d*))?([^\d.]*)/y;
 
 /** What time.ParseDuration refuses in `text` ("1h30m", "-1.5s", "0"), or undefined. */
 export function durationProblem(text: string): string | undefined {
   const negative = text.startsWith('-');
-  let rest = /^[-+]/.test(text) ? text.slice(1) : text;
+  const rest = /^[-+]/.test(text) ? text.slice(1) : text;
   if (rest === '0') return undefined;
   if (rest === '') return 'no number and unit';
   let total = 0n;
-  while (rest !== '') {
-    const [term = '', whole = '', fraction, unit = ''] = TERM.exec(rest) ?? [];
+  TERM.lastIndex = 0;
+  while (TERM.lastIndex < rest.length) {
+    const [, whole = '', fraction, unit = ''] = TERM.exec(rest) ?? [];
     if (whole === '' && !fraction) return 'a number must come before each unit';
     if (unit === '') return 'no unit after the number';
     const scale = NANOSECONDS[unit];
     if (scale === undefined) return `unknown unit ${clip(JSON.stringify(unit), 40)}`;
-    rest = rest.slice(term.length);
     // Go reads leading zeros; past 19 digits the number is past 2^63 (and BigInt of megabytes is slow).
     const digits = whole.replace(/^0+/, '');
-    if (digits.length > 19 || BigInt(digits || '0') * scale > LIMIT) return TOO_LONG;
-    total += BigInt(digits || '0') * scale + fractionOf(fraction ?? '', scale);
+    if (digits.length > 19) return TOO_LONG;
+    const v = digits === '' ? 0n : BigInt(digits) * scale;
+    if (v > LIMIT) return TOO_LONG;
+    total += fraction ? v + fractionOf(fraction, scale) : v;
     if (total > LIMIT) return TOO_LONG;
   }
   return !negative && total === LIMIT ? TOO_LONG : undefined;
@@ -99,10 +102,13 @@ function goTrim(text: string): string {
 
 /** The number and the unit's bytes cos.ParseSize reads in `text` as an IEC size, or undefined. */
 function sizeParts(text: string): { n: number | bigint; scale: number } | undefined {
-  // Go upper-cases rune by rune (unicode.ToUpper), and past ASCII only ı and ſ become ASCII (I, S).
-  // Any other character past ASCII stays so, and no suffix or number Go reads holds one.
-  const trimmed = goTrim(text).replace(/[\u0131\u017f]/g, (c) => (c === '\u0131' ? 'I' : 'S'));
-  if (/[^\p{ASCII}]/u.test(trimmed)) return undefined;
+  // Go upper-cases rune by rune (unicode.ToUpper), and past ASCII only ı and ſ become ASCII: I and S.
+  // No number Go reads has either, nor a suffix an S, so only an ı in the suffix (the last three
+  // characters) can be read; any other character past ASCII makes the size unreadable.
+  const spaced = goTrim(text);
+  const cut = Math.max(0, spaced.length - 3);
+  const trimmed = spaced.slice(0, cut) + spaced.slice(cut).replaceAll('\u0131', 'I');
+  if (/[\u0080-\uffff]/.test(trimmed)) return undefined;
   let s = trimmed.toUpperCase();
   const suffix = SIZE_SUFFIXES.find((x) => s.endsWith(x)) ?? '';
   s = s.slice(0, s.length - suffix.length);
@@ -143,11 +149,13 @@ function goFloat(s: string): number | undefined {
   const hex = /^[+-]?0X/i.test(s);
   // An underscore must sit between two digits (or just after the 0x).
   const body = s.replace(/^[+-]?(0X)?/i, (m) => (hex ? '0' : m.replace(/^[+-]/, '')));
-  const digit = hex ? /[0-9A-F]/i : /[0-9]/;
-  for (let i = 0; i < body.length; i++)
-    if (body[i] === '_' && !(digit.test(body[i - 1] ?? '') && digit.test(body[i + 1] ?? '')))
-      return undefined;
-  const plain = s.replaceAll('_', '');
+  const digit = (i: number) => {
+    const c = body.charCodeAt(i) | 0x20; // lower case, for hex digits
+    return (c >= 0x30 && c <= 0x39) || (hex && c >= 0x61 && c <= 0x66);
+  };
+  for (let i = body.indexOf('_'); i >= 0; i = body.indexOf('_', i + 1))
+    if (!(digit(i - 1) && digit(i + 1))) return undefined;
+  const plain = s.includes('_') ? s.split('_').join('') : s;
   if (hex) {
     const m = /^([+-]?)0X([0-9A-F]*)\.?([0-9A-F]*)P([+-]?\d+)$/i.exec(plain);
     if (!m || (m[2] === '' && m[3] === '')) return undefined;
