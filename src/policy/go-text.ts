@@ -40,9 +40,12 @@ export function durationProblem(text: string): string | undefined {
     // Go reads leading zeros; past 19 digits the number is past 2^63 (and BigInt of megabytes is slow).
     const digits = whole.replace(/^0+/, '');
     if (digits.length > 19) return TOO_LONG;
-    const v = digits === '' ? 0n : BigInt(digits) * scale;
+    const whole64 = digits === '' ? 0n : BigInt(digits) * scale;
+    if (whole64 > LIMIT) return TOO_LONG;
+    const v = fraction ? whole64 + fractionOf(fraction, scale) : whole64;
     if (v > LIMIT) return TOO_LONG;
-    total += fraction ? v + fractionOf(fraction, scale) : v;
+    // Go sums into a uint64: each term and the sum are at most 2^63 here, so only 2^63 + 2^63 wraps (to 0).
+    total = (total + v) % (LIMIT << 1n);
     if (total > LIMIT) return TOO_LONG;
   }
   return !negative && total === LIMIT ? TOO_LONG : undefined;

@@ -15,5 +15,6 @@ describe('durationProblem wraps as Go sums terms', () => {
     '9223372036854775808ns9223372036854775807ns',
     '9223372036854775808ns1ns',
     '2562047h47m16.854775808s2562047h47m16.854775808s',
+    '9223372036854775808ns9223372036.854775809s',
   ])('Go refuses %s', (text) => expect(durationProblem(text)).toMatch(/292 years/));
 });
