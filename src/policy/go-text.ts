@@ -4,6 +4,7 @@
 // The CRD types both as plain strings, so the apiserver stores any text; text these refuse makes
 // the whole CR undecodable. Each function returns what is wrong, or undefined. The oracle
 // (test/oracle/decoding.oracle.test.ts) holds both to the operator's own decoder.
+import { clip } from './text.js';
 
 const NANOSECONDS: Readonly<Record<string, bigint>> = {
   ns: 1n,
@@ -18,25 +19,33 @@ const NANOSECONDS: Readonly<Record<string, bigint>> = {
 const TOO_LONG = 'longer than a Go duration holds (about 292 years)';
 const LIMIT = 1n << 63n;
 
-/** One term of a duration: digits, a fraction, then a unit (anything up to the next digit or dot). */
-const TERM = /^(\d*)(?:\.(\d*))?([^\d.]*)/;
+/** One term of a duration: digits, a fraction, then a unit (anything up to the next digit or dot).
+ * Sticky, read from lastIndex: a duration of a million terms is not sliced a million times. */
+const TERM = /(\d*)(?:\.(\d*))?([^\d.]*)/y;
 
 /** What time.ParseDuration refuses in `text` ("1h30m", "-1.5s", "0"), or undefined. */
 export function durationProblem(text: string): string | undefined {
   const negative = text.startsWith('-');
-  let rest = /^[-+]/.test(text) ? text.slice(1) : text;
+  const rest = /^[-+]/.test(text) ? text.slice(1) : text;
   if (rest === '0') return undefined;
   if (rest === '') return 'no number and unit';
   let total = 0n;
-  while (rest !== '') {
-    const [term = '', whole = '', fraction, unit = ''] = TERM.exec(rest) ?? [];
+  TERM.lastIndex = 0;
+  while (TERM.lastIndex < rest.length) {
+    const [, whole = '', fraction, unit = ''] = TERM.exec(rest) ?? [];
     if (whole === '' && !fraction) return 'a number must come before each unit';
     if (unit === '') return 'no unit after the number';
     const scale = NANOSECONDS[unit];
-    if (scale === undefined) return `unknown unit "${unit}"`;
-    rest = rest.slice(term.length);
-    if (BigInt(whole || '0') * scale > LIMIT) return TOO_LONG;
-    total += BigInt(whole || '0') * scale + fractionOf(fraction ?? '', scale);
+    if (scale === undefined) return `unknown unit ${clip(JSON.stringify(unit), 40)}`;
+    // Go reads leading zeros; past 19 digits the number is past 2^63 (and BigInt of megabytes is slow).
+    const digits = whole.replace(/^0+/, '');
+    if (digits.length > 19) return TOO_LONG;
+    const whole64 = digits === '' ? 0n : BigInt(digits) * scale;
+    if (whole64 > LIMIT) return TOO_LONG;
+    const v = fraction ? whole64 + fractionOf(fraction, scale) : whole64;
+    if (v > LIMIT) return TOO_LONG;
+    // Go sums into a uint64: each term and the sum are at most 2^63 here, so only 2^63 + 2^63 wraps (to 0).
+    total = (total + v) % (LIMIT << 1n);
     if (total > LIMIT) return TOO_LONG;
   }
   return !negative && total === LIMIT ? TOO_LONG : undefined;
@@ -80,15 +89,30 @@ const SIZE_SUFFIXES = [
   'B',
 ];
 /** Go's unicode.IsSpace, which strings.TrimSpace trims (JavaScript's trim differs on U+0085 and U+FEFF). */
-const GO_SPACE =
-  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const GO_SPACE = new Set([
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005,
+  0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+]);
+
+/** strings.TrimSpace, in one pass from each end (a regex's trailing-space half backtracks over
+ * every run of spaces inside the text, quadratic on hostile text). */
+function goTrim(text: string): string {
+  let [start, end] = [0, text.length];
+  while (start < end && GO_SPACE.has(text.charCodeAt(start))) start++;
+  while (end > start && GO_SPACE.has(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
+}
 
 /** The number and the unit's bytes cos.ParseSize reads in `text` as an IEC size, or undefined. */
 function sizeParts(text: string): { n: number | bigint; scale: number } | undefined {
-  // Go upper-cases letter by letter (unicode.ToUpper): a letter JavaScript would spell with two stays.
-  let s = [...text.replace(GO_SPACE, '')]
-    .map((c) => (c.toUpperCase().length === 1 ? c.toUpperCase() : c))
-    .join('');
+  // Go upper-cases rune by rune (unicode.ToUpper), and past ASCII only ı and ſ become ASCII: I and S.
+  // No number Go reads has either, nor a suffix an S, so only an ı in the suffix (the last three
+  // characters) can be read; any other character past ASCII makes the size unreadable.
+  const spaced = goTrim(text);
+  const cut = Math.max(0, spaced.length - 3);
+  const trimmed = spaced.slice(0, cut) + spaced.slice(cut).replaceAll('\u0131', 'I');
+  if (/[\u0080-\uffff]/.test(trimmed)) return undefined;
+  let s = trimmed.toUpperCase();
   const suffix = SIZE_SUFFIXES.find((x) => s.endsWith(x)) ?? '';
   s = s.slice(0, s.length - suffix.length);
   // With IEC units asked for, K, M, G and T are 1024-based whatever follows them.
@@ -97,8 +121,11 @@ function sizeParts(text: string): { n: number | bigint; scale: number } | undefi
     const n = goFloat(s);
     return n === undefined ? undefined : { n, scale };
   }
-  if (!/^[+-]?\d+$/.test(s) || BigInt(s) < -LIMIT || BigInt(s) >= LIMIT) return undefined;
-  return { n: BigInt(s), scale };
+  // strconv.ParseInt: leading zeros are read, and past 19 digits no int64 is left.
+  const [, sign = '', digits = ''] = /^([+-]?)0*(\d*)$/.exec(s) ?? [];
+  if (!/^[+-]?\d+$/.test(s) || digits.length > 19) return undefined;
+  const n = BigInt(`${sign}${digits || '0'}`);
+  return n < -LIMIT || n >= LIMIT ? undefined : { n, scale };
 }
 
 /** What cos.ParseSize refuses in `text` as an IEC size ("10GiB", "1.5T", "512"), or undefined. */
@@ -125,16 +152,25 @@ function goFloat(s: string): number | undefined {
   const hex = /^[+-]?0X/i.test(s);
   // An underscore must sit between two digits (or just after the 0x).
   const body = s.replace(/^[+-]?(0X)?/i, (m) => (hex ? '0' : m.replace(/^[+-]/, '')));
-  const digit = hex ? /[0-9A-F]/i : /[0-9]/;
-  for (let i = 0; i < body.length; i++)
-    if (body[i] === '_' && !(digit.test(body[i - 1] ?? '') && digit.test(body[i + 1] ?? '')))
-      return undefined;
-  const plain = s.replaceAll('_', '');
+  const digit = (i: number) => {
+    const c = body.charCodeAt(i) | 0x20; // lower case, for hex digits
+    return (c >= 0x30 && c <= 0x39) || (hex && c >= 0x61 && c <= 0x66);
+  };
+  for (let i = body.indexOf('_'); i >= 0; i = body.indexOf('_', i + 1))
+    if (!(digit(i - 1) && digit(i + 1))) return undefined;
+  const plain = s.includes('_') ? s.split('_').join('') : s;
   if (hex) {
     const m = /^([+-]?)0X([0-9A-F]*)\.?([0-9A-F]*)P([+-]?\d+)$/i.exec(plain);
     if (!m || (m[2] === '' && m[3] === '')) return undefined;
-    const mantissa = parseInt(`${m[2]}${m[3]}` || '0', 16) / 16 ** (m[3] ?? '').length;
-    const n = (m[1] === '-' ? -1 : 1) * mantissa * 2 ** Number(m[4]);
+    // The first 20 significant hex digits (more than a float64 holds), scaled by what follows them
+    // and the binary exponent: a mantissa of hundreds of digits is no Infinity/Infinity, and a
+    // zero one is zero whatever its exponent, as Go reads them.
+    const significant = `${m[2]}${m[3]}`.replace(/^0+/, '');
+    if (significant === '') return 0;
+    const kept = significant.slice(0, 20);
+    const e = 4 * (significant.length - kept.length - m[3]!.length) + Number(m[4]);
+    const half = Math.trunc(e / 2);
+    const n = (m[1] === '-' ? -1 : 1) * parseInt(kept, 16) * 2 ** half * 2 ** (e - half);
     return Number.isFinite(n) ? n : undefined;
   }
   const n = Number(plain);

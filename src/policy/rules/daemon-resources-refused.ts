@@ -15,6 +15,7 @@ import { isObject } from '../k8s.js';
 import { sizeBytes } from '../go-text.js';
 import { milliUnits } from '../quantity.js';
 import { defineRule, operatorLink, pointer } from '../rule.js';
+import { clip } from '../text.js';
 
 const K8S_VALIDATION =
   'https://github.com/kubernetes/kubernetes/blob/v1.33.13/pkg/apis/core/validation/validation.go#L7124';
@@ -54,6 +55,10 @@ function badName(name: string): string | undefined {
   return native(name) || extended(name) ? undefined : 'is no extended resource name';
 }
 
+/** A resource name as a warning shows it: as written while it is plain text, else quoted; clipped. */
+const label = (name: string) =>
+  /^[\x21-\x7e]*$/.test(name) && name !== '' ? clip(name, 100) : clip(JSON.stringify(name), 100);
+
 /** One quantity of a rendered container: as the CR writes it (or the operator renders it), in milli-units. */
 interface Quantity {
   shown: string;
@@ -67,7 +72,7 @@ function listOf(value: unknown, at: (string | number)[]): List {
   const out: List = new Map();
   for (const [name, q] of Object.entries(section(value))) {
     const milli = milliUnits(q);
-    if (milli !== undefined) out.set(name, { shown: String(q), milli, at: [...at, name] });
+    if (milli !== undefined) out.set(name, { shown: clip(String(q), 40), milli, at: [...at, name] });
   }
   return out;
 }
@@ -82,31 +87,32 @@ function refusals(limits: List, requests: List, at: (string | number)[]) {
     ['requests', requests],
   ] as const)
     for (const [name, q] of quantities) {
-      const what = `${list}.${name} ${q.shown}`;
+      const what = `${list}.${label(name)} ${q.shown}`;
       const named = badName(name);
-      if (named) say(q, [...at, list], `${list}.${name} ${named}`);
+      if (named) say(q, [...at, list], `${list}.${label(name)} ${named}`);
       if (q.milli < 0n) say(q, [...at, list], `${what} is negative`);
       else if (extended(name) && q.milli % 1000n !== 0n) say(q, [...at, list], `${what} is no whole number`);
       if (hugePages(name) && !divisible(name, q.milli))
         say(q, [...at, list], `${what} is no whole number of ${name.slice('hugepages-'.length)} pages`);
     }
   for (const [name, request] of requests) {
+    const shown = label(name);
     const limit = limits.get(name);
     const overcommit = native(name) && !hugePages(name);
     if (limit === undefined) {
       if (!overcommit)
-        say(request, [...at, 'requests'], `requests.${name} has no limits.${name} (it needs one)`);
+        say(request, [...at, 'requests'], `requests.${shown} has no limits.${shown} (it needs one)`);
     } else if (!overcommit && request.milli !== limit.milli)
       say(
         request,
         [...at, 'requests'],
-        `requests.${name} ${request.shown} is not limits.${name} ${limit.shown}`,
+        `requests.${shown} ${request.shown} is not limits.${shown} ${limit.shown}`,
       );
     else if (request.milli > limit.milli)
       say(
         request,
         [...at, 'requests'],
-        `requests.${name} ${request.shown} is more than limits.${name} ${limit.shown}`,
+        `requests.${shown} ${request.shown} is more than limits.${shown} ${limit.shown}`,
       );
   }
   const names = [...limits.keys(), ...requests.keys()];
