@@ -73,6 +73,7 @@ const WRITTEN: Case[] = [
   { resources: { limits: { 'ephemeral-storage': '1Gi' } }, maxTotal: '1GiB' },
   { resources: { limits: { 'ephemeral-storage': '2Gi' } }, maxTotal: '1.5G' },
   { resources: { requests: { 'ephemeral-storage': 0 }, limits: { 'ephemeral-storage': '600Mi' } } },
+  { maxTotal: '-1GiB' },
   { resources: { requests: { 'ephemeral-storage': '400Mi' }, limits: { 'ephemeral-storage': '500Mi' } } },
   { resources: { requests: { 'nvidia.com/gpu': 1 } } },
   { resources: { requests: { 'nvidia.com/gpu': 1 }, limits: { 'nvidia.com/gpu': 2 } } },

@@ -8,6 +8,8 @@ export interface Expected {
   warn?: RegExp[];
   /** Whether the evaluation must change the object (JSON Patch not empty). */
   patched?: boolean;
+  /** When given, the fixes of the rule's findings, in order. */
+  fix?: RegExp[];
 }
 
 export type Row = Case & { expect: Expected };
@@ -19,6 +21,8 @@ export function checkRow(ruleId: string, row: Row): Evaluation {
   expect(by('deny')).toEqual((row.expect.deny ?? []).map((r) => expect.stringMatching(r)));
   expect(by('warn')).toEqual((row.expect.warn ?? []).map((r) => expect.stringMatching(r)));
   if (row.expect.patched !== undefined) expect(ev.patch.length > 0).toBe(row.expect.patched);
+  if (row.expect.fix)
+    expect(mine.map((f) => f.fix)).toEqual(row.expect.fix.map((r) => expect.stringMatching(r)));
   for (const f of mine) {
     expect(f.fix.length).toBeGreaterThan(0);
     expect(f.doc).toBe(`${RULE_DOC_BASE}#${ruleId}`);

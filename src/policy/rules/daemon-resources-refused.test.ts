@@ -79,6 +79,32 @@ const rows: Row[] = [
     expect: { warn: [/requests.ephemeral-storage 656Mi is more than limits.ephemeral-storage 600Mi/] },
   },
   {
+    name: "a request above its limit and the operator's below a limit: both fixes",
+    object: cr({ requests: { memory: '16Gi' }, limits: { memory: '8Gi', 'ephemeral-storage': '500Mi' } }),
+    expect: {
+      warn: [
+        /requests.memory 16Gi is more than limits.memory 8Gi; requests.ephemeral-storage 656Mi is more than/,
+      ],
+      fix: [
+        /^Keep each request at or below its limit .+ Write spec.targetSpec.resources.requests.ephemeral-storage at or below limits.ephemeral-storage, or raise the limit to at least 656Mi\.$/,
+      ],
+    },
+  },
+  {
+    name: "a negative log.max_total makes the operator's requests negative, on both daemons: the fix is max_total",
+    object: cr({}, (s) => (s.configToUpdate = { log: { max_total: '-1GiB' } })),
+    expect: {
+      warn: [
+        /^spec.targetSpec.resources: .+requests.ephemeral-storage -880Mi is negative \(the operator's own: log.max_total -1GiB plus 144Mi\)/,
+        /^spec.proxySpec.resources: .+requests.ephemeral-storage -880Mi is negative/,
+      ],
+      fix: [
+        /^Give spec.configToUpdate.log.max_total a size of 0 or more\.$/,
+        /^Give spec.configToUpdate.log.max_total/,
+      ],
+    },
+  },
+  {
     name: "the CR's own ephemeral-storage request within the limit",
     object: cr({ requests: { 'ephemeral-storage': '400Mi' }, limits: { 'ephemeral-storage': '500Mi' } }),
     expect: {},

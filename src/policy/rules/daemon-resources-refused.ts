@@ -12,6 +12,7 @@
 // apiserver's answer. Resource claims are left out: Kubernetes drops them where dynamic resource
 // allocation is off, and refuses them where it is on.
 import { isObject } from '../k8s.js';
+import { isQualifiedName } from '../k8s-names.js';
 import { sizeBytes } from '../go-text.js';
 import { milliUnits } from '../quantity.js';
 import { defineRule, operatorLink, pointer } from '../rule.js';
@@ -27,27 +28,16 @@ const EPHEMERAL = 'ephemeral-storage';
 
 const section = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {});
 
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** apimachinery IsQualifiedName: [prefix/]name, a DNS subdomain prefix and a 63-character name. */
-function qualified(name: string): boolean {
-  const parts = name.split('/');
-  const [prefix, local] = parts.length === 2 ? parts : [undefined, parts[0]];
-  if (parts.length > 2 || !local || local.length > 63 || !QUALIFIED_NAME.test(local)) return false;
-  return prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix));
-}
-
 const hugePages = (name: string) => name.startsWith('hugepages-');
 /** In the default kubernetes.io namespace (an unprefixed name is). */
 const native = (name: string) => !name.includes('/') || name.includes('kubernetes.io/');
 /** A domain/name resource a device plugin offers: counted in whole units, never overcommitted. */
 const extended = (name: string) =>
-  !native(name) && !name.startsWith('requests.') && qualified(`requests.${name}`);
+  !native(name) && !name.startsWith('requests.') && isQualifiedName(`requests.${name}`);
 
 /** Why a container may not ask for `name`, or undefined (validateContainerResourceName). */
 function badName(name: string): string | undefined {
-  if (!qualified(name)) return 'is no resource name';
+  if (!isQualifiedName(name)) return 'is no resource name';
   if (!name.includes('/'))
     return ['cpu', 'memory', EPHEMERAL].includes(name) || hugePages(name)
       ? undefined
@@ -128,6 +118,25 @@ function divisible(name: string, milli: bigint): boolean {
   return ((milli + 999n) / 1000n) % (page / 1000n) === 0n;
 }
 
+/**
+ * The fix: the general one for what the CR wrote, and for the operator's own ephemeral-storage
+ * request (`operatorRequest` bytes) what to write beside it, or the max_total to mend when negative.
+ */
+function fixOf(at: string, written: boolean, operatorRequest: number | undefined): string {
+  const fixes = written
+    ? [
+        'Keep each request at or below its limit (equal for hugepages and extended resources), quantities non-negative, and names a container asks for.',
+      ]
+    : [];
+  if (operatorRequest !== undefined)
+    fixes.push(
+      operatorRequest < 0
+        ? 'Give spec.configToUpdate.log.max_total a size of 0 or more.'
+        : `Write ${at}.requests.ephemeral-storage at or below limits.ephemeral-storage, or raise the limit to at least ${bytesShown(operatorRequest)}.`,
+    );
+  return fixes.join(' ');
+}
+
 const bytesShown = (n: number) => (n % MI === 0 ? `${n / MI}Mi` : String(n));
 
 export default defineRule({
@@ -179,9 +188,11 @@ export default defineRule({
       report.warn(
         pointer(...found[0]!.at),
         `${at.join('.')}: Kubernetes refuses the ${container} container the operator renders from it: ${found.map(({ text }) => (ephemeral(text) ? `${text} (${operatorWhy})` : text)).join('; ')}. Every pod of the operator's StatefulSet is refused (from Kubernetes 1.36 the StatefulSet itself), so the ${daemons} never start, or a rolling update stops at the first one it replaces; the CR is accepted, and only events and the operator's logs say so.`,
-        found.some(({ text }) => ephemeral(text))
-          ? `Write ${at.join('.')}.requests.ephemeral-storage at or below limits.ephemeral-storage, or raise the limit to at least ${bytesShown(added!)}.`
-          : 'Keep each request at or below its limit (equal for hugepages and extended resources), quantities non-negative, and names a container asks for.',
+        fixOf(
+          at.join('.'),
+          found.some(({ text }) => !ephemeral(text)),
+          found.some(({ text }) => ephemeral(text)) ? added : undefined,
+        ),
       );
     }
   },
