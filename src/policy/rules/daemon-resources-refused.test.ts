@@ -143,6 +143,11 @@ const rows: Row[] = [
     },
   },
   {
+    name: 'a quantity past 40 digits: the container is not judged, rather than judged without it',
+    object: cr({ requests: { 'nvidia.com/gpu': 1 }, limits: { 'nvidia.com/gpu': `${'0'.repeat(40)}1` } }),
+    expect: {},
+  },
+  {
     name: 'a negative cpu limit',
     object: cr({ limits: { cpu: '-1' } }),
     expect: { warn: [/limits.cpu -1 is negative/] },

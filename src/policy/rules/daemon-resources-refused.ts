@@ -58,11 +58,17 @@ interface Quantity {
 }
 type List = Map<string, Quantity>;
 
-function listOf(value: unknown, at: (string | number)[]): List {
+/**
+ * A limits or requests list in milli-units; undefined when a quantity in it cannot be read (no
+ * quantity, which the CRD's pattern refuses first, or past 40 digits): the container is then not
+ * judged, rather than judged without it.
+ */
+function listOf(value: unknown, at: (string | number)[]): List | undefined {
   const out: List = new Map();
   for (const [name, q] of Object.entries(section(value))) {
     const milli = milliUnits(q);
-    if (milli !== undefined) out.set(name, { shown: clip(String(q), 40), milli, at: [...at, name] });
+    if (milli === undefined) return undefined;
+    out.set(name, { shown: clip(String(q), 40), milli, at: [...at, name] });
   }
   return out;
 }
@@ -179,6 +185,7 @@ export default defineRule({
     for (const { container, daemons, operatorRequest: added, resources, at } of containers) {
       const limits = listOf(resources.limits, [...at, 'limits']);
       const requests = listOf(resources.requests, [...at, 'requests']);
+      if (!limits || !requests) continue;
       const asked = requests.get(EPHEMERAL);
       const operatorAsks = added !== undefined && (asked === undefined || asked.milli === 0n);
       if (operatorAsks) requests.set(EPHEMERAL, { shown: bytesShown(added), milli: BigInt(added) * 1000n });
