@@ -80,4 +80,3 @@ export { MAX_CR_NAME } from './rules/cr-name.js';
 export { MAX_MOUNTPATH } from './rules/mount-path-unique.js';
 // The spec's fields the operator's decoder judges (the oracle compares them with the operator's types).
 export { DECODED_FIELDS, INTEGER_BOUNDS, type DecodedKind, type GoInteger } from './operator-decoding.js';
-export { durationProblem, sizeProblem } from './go-text.js';

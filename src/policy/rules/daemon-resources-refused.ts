@@ -11,9 +11,9 @@
 // limit to change is the user's to choose. e2e 23 holds it to the operator's rendering and the
 // apiserver's answer. Resource claims are left out: Kubernetes drops them where dynamic resource
 // allocation is off, and refuses them where it is on.
+import { sizeBytes } from '../go-text.js';
 import { isObject } from '../k8s.js';
 import { isQualifiedName } from '../k8s-names.js';
-import { sizeBytes } from '../go-text.js';
 import { milliUnits } from '../quantity.js';
 import { defineRule, operatorLink, pointer } from '../rule.js';
 import { clip } from '../text.js';

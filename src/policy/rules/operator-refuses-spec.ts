@@ -12,11 +12,12 @@
 // Read as the operator's Go types decode the CR: a size is a *int32 (null or absent is nil, 0 is a
 // size), a state mode or spec.tls a pointer (`{}` is set), a nodeSelector a map (`{}` is set, null
 // is not), a port an IntOrString that IntValue turns into a number (a string of digits is that
-// number, any other string 0; an absent port is 0 too, which the CRD's required list refuses first). Keys are matched case-sensitively, as the apiserver prunes and
-// the operator decodes them (sigs.k8s.io/json), not as encoding/json would: "Size" is no size.
+// number, any other string 0; an absent port is 0 too, which the CRD's required list refuses
+// first). Keys are matched case-sensitively, as the apiserver prunes and the operator decodes them
+// (sigs.k8s.io/json), not as encoding/json would: "Size" is no size.
 import { isObject } from '../k8s.js';
-import { portOf, validPort } from '../port.js';
 import { INTEGER_BOUNDS, undecodableFields } from '../operator-decoding.js';
+import { portOf, validPort } from '../port.js';
 import { defineRule, OPERATOR_SOURCE, operatorLink, pointer } from '../rule.js';
 import { clip } from '../text.js';
 
