@@ -75,9 +75,9 @@ function listOf(value: unknown, at: (string | number)[]): List | undefined {
 
 /** What Kubernetes refuses in one container's limits and requests, each with its place. */
 function refusals(limits: List, requests: List, at: (string | number)[]) {
-  const out: { at: (string | number)[]; text: string }[] = [];
+  const out: { at: (string | number)[]; text: string; quantity?: Quantity }[] = [];
   const say = (q: Quantity | undefined, where: (string | number)[], text: string) =>
-    out.push({ at: q?.at ?? where, text });
+    out.push({ at: q?.at ?? where, text, quantity: q });
   for (const [list, quantities] of [
     ['limits', limits],
     ['requests', requests],
@@ -163,7 +163,7 @@ export default defineRule({
     // The operator's ephemeral-storage request; a max_total it cannot read is operator-refuses-spec's.
     const logs = typeof maxTotal === 'string' ? sizeBytes(maxTotal) : LOGS_DEFAULT;
     const operatorRequest = logs === undefined ? undefined : logs + ROOM;
-    const operatorWhy = `the operator's own: log.max_total ${typeof maxTotal === 'string' ? maxTotal : 'unset, 512Mi'} plus 144Mi`;
+    const operatorWhy = `the operator's own: log.max_total ${typeof maxTotal === 'string' ? clip(maxTotal, 40) : 'unset, 512Mi'} plus 144Mi`;
     const containers = [
       { container: 'target ais-node', daemons: 'targets', daemon: 'targetSpec', operatorRequest },
       { container: 'proxy ais-node', daemons: 'proxies', daemon: 'proxySpec', operatorRequest },
@@ -186,19 +186,23 @@ export default defineRule({
       const limits = listOf(resources.limits, [...at, 'limits']);
       const requests = listOf(resources.requests, [...at, 'requests']);
       if (!limits || !requests) continue;
+      // NewResourceReq keeps a non-zero ephemeral-storage request of the CR's, else asks its own.
       const asked = requests.get(EPHEMERAL);
-      const operatorAsks = added !== undefined && (asked === undefined || asked.milli === 0n);
-      if (operatorAsks) requests.set(EPHEMERAL, { shown: bytesShown(added), milli: BigInt(added) * 1000n });
+      const own =
+        added !== undefined && (asked === undefined || asked.milli === 0n)
+          ? { shown: bytesShown(added), milli: BigInt(added) * 1000n }
+          : undefined;
+      if (own) requests.set(EPHEMERAL, own);
       const found = refusals(limits, requests, at);
       if (found.length === 0) continue;
-      const ephemeral = (text: string) => operatorAsks && text.startsWith(`requests.${EPHEMERAL} `);
+      const operators = ({ quantity }: { quantity?: Quantity }) => own !== undefined && quantity === own;
       report.warn(
         pointer(...found[0]!.at),
-        `${at.join('.')}: Kubernetes refuses the ${container} container the operator renders from it: ${found.map(({ text }) => (ephemeral(text) ? `${text} (${operatorWhy})` : text)).join('; ')}. Every pod of the operator's StatefulSet is refused (from Kubernetes 1.36 the StatefulSet itself), so the ${daemons} never start, or a rolling update stops at the first one it replaces; the CR is accepted, and only events and the operator's logs say so.`,
+        `${at.join('.')}: Kubernetes refuses the ${container} container the operator renders from it: ${found.map((f) => (operators(f) ? `${f.text} (${operatorWhy})` : f.text)).join('; ')}. Every pod of the operator's StatefulSet is refused (from Kubernetes 1.36 the StatefulSet itself), so the ${daemons} never start, or a rolling update stops at the first one it replaces; the CR is accepted, and only events and the operator's logs say so.`,
         fixOf(
           at.join('.'),
-          found.some(({ text }) => !ephemeral(text)),
-          found.some(({ text }) => ephemeral(text)) ? added : undefined,
+          found.some((f) => !operators(f)),
+          found.some(operators) ? added : undefined,
         ),
       );
     }
