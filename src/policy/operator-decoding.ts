@@ -179,16 +179,31 @@ function problemOf(value: unknown, kind: DecodedKind): string | undefined {
  */
 export function undecodableFields(object: unknown): Undecodable[] {
   const out: Undecodable[] = [];
-  const walk = (value: unknown, branch: Branch, at: (string | number)[]) => {
+  // The place is a chain to the root, made an array only for a value reported: a review walks
+  // every field of its CR that the tree names, and reports none on most.
+  const walk = (value: unknown, branch: Branch, place: Place | undefined) => {
     const problem = branch.kind === undefined ? undefined : problemOf(value, branch.kind);
-    if (problem !== undefined) out.push({ at, value: value as number | string, kind: branch.kind!, problem });
+    if (problem !== undefined)
+      out.push({ at: pathOf(place), value: value as number | string, kind: branch.kind!, problem });
     if (Array.isArray(value)) {
       const items = branch.next.get('[]');
-      if (items) value.forEach((item, i) => walk(item, items, [...at, i]));
+      if (items) value.forEach((item, i) => walk(item, items, { key: i, up: place }));
     } else if (typeof value === 'object' && value !== null)
       for (const [key, next] of branch.next)
-        if (Object.hasOwn(value, key)) walk((value as Record<string, unknown>)[key], next, [...at, key]);
+        if (Object.hasOwn(value, key))
+          walk((value as Record<string, unknown>)[key], next, { key, up: place });
   };
-  walk(object, TREE, []);
+  walk(object, TREE, undefined);
   return out;
+}
+
+interface Place {
+  key: string | number;
+  up: Place | undefined;
+}
+
+function pathOf(place: Place | undefined): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let p = place; p; p = p.up) path.unshift(p.key);
+  return path;
 }

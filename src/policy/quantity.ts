@@ -80,6 +80,14 @@ function nanos(value: unknown): bigint | undefined {
  * quantity or too long to be one.
  */
 export function milliUnits(value: unknown): bigint | undefined {
+  // Most resource lists ("8", "64Gi", "500m") are whole milli-units a float holds exactly: no BigInt.
+  const p = partsOf(value);
+  if (!p) return undefined;
+  const shift = p.exponent10 + 3;
+  if (p.digits.length <= 15 && shift >= 0 && shift <= 15) {
+    const m = Number(p.digits) * 10 ** shift * 2 ** p.exponent2;
+    if (Number.isSafeInteger(m)) return BigInt(p.negative ? -m : m);
+  }
   const n = nanos(value);
   if (n === undefined) return undefined;
   const whole = n / 1_000_000n;

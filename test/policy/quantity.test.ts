@@ -4,7 +4,8 @@
 // size was warned of, and a PV of 4.1T was "smaller" than a mount of 4100G.
 import { describe, expect, it } from '@jest/globals';
 import { parseQuantity, sameQuantity } from '../../src/policy/index.js';
-import { compareQuantities, quantityKey, wholeBytes } from '../../src/policy/quantity.js';
+import fc from 'fast-check';
+import { compareQuantities, milliUnits, quantityKey, wholeBytes } from '../../src/policy/quantity.js';
 
 describe('quantities', () => {
   it.each([
@@ -64,5 +65,67 @@ describe('quantities', () => {
     expect(compareQuantities('1e999999999', '1')).toBeUndefined();
     expect(parseQuantity('1e999999999')).toBeUndefined();
     expect(parseQuantity('1e-999999999')).toBe(0);
+  });
+});
+
+// milliUnits reads most resource lists in floats, exactly, and falls back to BigInts: both paths
+// must give what the exact nano-unit value, rounded up away from zero, gives (SetDefaults_ResourceList).
+describe('milliUnits', () => {
+  const exact = (value: unknown): bigint | undefined => {
+    const key = quantityKey(value);
+    if (key === undefined) return undefined;
+    const nanos = BigInt(key.slice(0, -1));
+    const whole = nanos / 1_000_000n;
+    return whole * 1_000_000n === nanos ? whole : whole + (nanos < 0n ? -1n : 1n);
+  };
+  it.each([
+    ['8', 8000n],
+    [8, 8000n],
+    ['64Gi', 64n * 2n ** 30n * 1000n],
+    ['500m', 500n],
+    ['1.5m', 2n],
+    ['-1.5m', -2n],
+    ['100u', 1n],
+    ['0', 0n],
+    ['-0', 0n],
+    ['1e3', 1_000_000n],
+    ['9007199254740993', 9007199254740993000n],
+    ['1Ei', 2n ** 60n * 1000n],
+  ])('%p is %p milli-units', (value, milli) => expect(milliUnits(value)).toBe(milli));
+
+  it('agrees with the exact value on generated quantities', () => {
+    const suffix = fc.constantFrom(
+      '',
+      'n',
+      'u',
+      'm',
+      'k',
+      'M',
+      'G',
+      'T',
+      'P',
+      'E',
+      'Ki',
+      'Mi',
+      'Gi',
+      'Ti',
+      'Pi',
+      'Ei',
+      'e-4',
+      'e2',
+      'E9',
+    );
+    const quantity = fc
+      .tuple(
+        fc.constantFrom('', '-', '+'),
+        fc.stringMatching(/^\d{1,19}$/),
+        fc.stringMatching(/^(\.\d{0,6})?$/),
+        suffix,
+      )
+      .map(([sign, whole, fraction, unit]) => `${sign}${whole}${fraction}${unit}`);
+    fc.assert(
+      fc.property(quantity, (q) => milliUnits(q) === exact(q)),
+      { numRuns: 5000 },
+    );
   });
 });
