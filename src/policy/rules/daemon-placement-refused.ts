@@ -9,6 +9,7 @@
 import { isObject } from '../k8s.js';
 import { isLabelValue, isQualifiedName } from '../k8s-names.js';
 import { defineRule, operatorLink, pointer } from '../rule.js';
+import { clip } from '../text.js';
 
 const K8S_VALIDATION =
   'https://github.com/kubernetes/kubernetes/blob/v1.33.13/pkg/apis/core/validation/validation.go#L4020';
@@ -20,22 +21,28 @@ const DAEMONS = [
 
 /** A string field as Go decodes it: absent or null is "". */
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
+/** CR text as a warning quotes it: JSON-quoted (no line breaks), clipped (a key can be megabytes). */
+const quoted = (v: string) => JSON.stringify(clip(v, 100));
+/** A nodeSelector key as a warning names it: as written while it is plain text, else quoted. */
+const named = (key: string) => (/^[\x21-\x7e]+$/.test(key) ? clip(key, 100) : quoted(key));
+/** Problems a warning names; the rest are counted (a CR can hold thousands of bad tolerations). */
+const NAMED = 5;
 
 /** What ValidateTolerations refuses in one toleration. */
 function tolerationProblems(t: Record<string, unknown>): string[] {
   const [key, operator, value, effect] = [text(t.key), text(t.operator), text(t.value), text(t.effect)];
   const out: string[] = [];
-  if (key !== '' && !isQualifiedName(key)) out.push(`key ${JSON.stringify(key)} is no label key`);
+  if (key !== '' && !isQualifiedName(key)) out.push(`key ${quoted(key)} is no label key`);
   if (key === '' && operator !== 'Exists') out.push('no key needs operator Exists');
   if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null && effect !== 'NoExecute')
     out.push('tolerationSeconds needs effect NoExecute');
   if (operator === '' || operator === 'Equal') {
-    if (!isLabelValue(value)) out.push(`value ${JSON.stringify(value)} is no label value`);
+    if (!isLabelValue(value)) out.push(`value ${quoted(value)} is no label value`);
   } else if (operator === 'Exists') {
     if (value !== '') out.push('operator Exists takes no value');
-  } else out.push(`operator ${JSON.stringify(operator)} is neither Equal nor Exists`);
+  } else out.push(`operator ${quoted(operator)} is neither Equal nor Exists`);
   if (effect !== '' && !EFFECTS.includes(effect))
-    out.push(`effect ${JSON.stringify(effect)} is none of ${EFFECTS.join(', ')}`);
+    out.push(`effect ${quoted(effect)} is none of ${EFFECTS.join(', ')}`);
   return out;
 }
 
@@ -61,12 +68,12 @@ export default defineRule({
         if (!isQualifiedName(key))
           found.push({
             at: ['nodeSelector', key],
-            text: `nodeSelector key ${JSON.stringify(key)} is no label key`,
+            text: `nodeSelector key ${quoted(key)} is no label key`,
           });
         if (typeof value === 'string' && !isLabelValue(value))
           found.push({
             at: ['nodeSelector', key],
-            text: `nodeSelector ${key}: ${JSON.stringify(value)} is no label value`,
+            text: `nodeSelector ${named(key)}: ${quoted(value)} is no label value`,
           });
       }
       const tolerations = Array.isArray(daemonSpec.tolerations) ? daemonSpec.tolerations : [];
@@ -76,9 +83,11 @@ export default defineRule({
             found.push({ at: ['tolerations', i], text: `tolerations[${i}]: ${problem}` });
       });
       if (found.length === 0) continue;
+      const listed = found.slice(0, NAMED).map((f) => f.text);
+      const more = found.length > NAMED ? ` (and ${found.length - NAMED} more)` : '';
       report.warn(
         pointer('spec', name, ...found[0]!.at),
-        `spec.${name}: Kubernetes refuses every ${daemon} pod made from the operator's StatefulSet (from 1.36 the StatefulSet itself): ${found.map((f) => f.text).join('; ')}. The ${daemons} never start, or a rolling update stops at the first one it replaces; the CR is accepted, and only events and the operator's logs say so.`,
+        `spec.${name}: Kubernetes refuses every ${daemon} pod made from the operator's StatefulSet (from 1.36 the StatefulSet itself): ${listed.join('; ')}${more}. The ${daemons} never start, or a rolling update stops at the first one it replaces; the CR is accepted, and only events and the operator's logs say so.`,
         `Fix spec.${name} ${[...new Set(found.map((f) => f.at[0]))].join(' and ')}: label keys and values as node labels are written; a toleration with operator Equal and a value, or Exists and none, an effect of NoSchedule, PreferNoSchedule or NoExecute, and tolerationSeconds only with NoExecute.`,
       );
     }
