@@ -15,6 +15,12 @@ function cr(fields: Record<string, unknown>, daemon: 'targetSpec' | 'proxySpec' 
   Object.assign((o.spec as Spec)[daemon]!, fields);
   return o;
 }
+/** The CR with spec.adminClient as given. */
+function admin(adminClient: Record<string, unknown>): KubeObject {
+  const o = structuredClone(aistore());
+  (o.spec as Record<string, unknown>).adminClient = adminClient;
+  return o;
+}
 const tolerating = (...tolerations: Record<string, unknown>[]) => cr({ tolerations });
 
 const REFUSED =
@@ -89,6 +95,25 @@ const rows: Row[] = [
     name: 'the proxies, named as such',
     object: cr({ tolerations: [{ key: 'a', operator: 'Exists', value: 'b' }] }, 'proxySpec'),
     expect: { warn: [/^spec.proxySpec: Kubernetes refuses every proxy pod .+ The proxies never start/] },
+  },
+  {
+    // The operator's Deployment for it is validated, template and all, by every Kubernetes version;
+    // its reconcile fails there, before proxies and targets (review placement38).
+    name: 'the admin client, whose Deployment Kubernetes refuses',
+    object: admin({
+      nodeSelector: { pool: 'ais nodes' },
+      tolerations: [{ key: 'a', operator: 'Exists', value: 'b' }],
+    }),
+    expect: {
+      warn: [
+        /^spec.adminClient: Kubernetes refuses the admin client Deployment the operator makes from it: nodeSelector pool: "ais nodes" is no label value; tolerations\[0\]: operator Exists takes no value\. .*before it makes or updates the proxies and targets/,
+      ],
+    },
+  },
+  {
+    name: 'an admin client that is not enabled is not made',
+    object: admin({ enabled: false, tolerations: [{ key: 'a', operator: 'Exists', value: 'b' }] }),
+    expect: {},
   },
   {
     name: 'on UPDATE too',

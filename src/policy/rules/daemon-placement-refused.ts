@@ -5,10 +5,13 @@
 // controller makes. Kubernetes 1.33 takes the StatefulSet itself unvalidated; 1.36 refuses it. Either
 // way the daemons never start, and a rolling update stops once it has deleted a daemon it cannot make
 // again, while the CR is accepted. The guard warns and names what Kubernetes refuses; e2e 23 holds it
-// to the operator's rendering and the apiserver's answer.
+// to the operator's rendering and the apiserver's answer. The same fields of spec.adminClient go onto
+// the admin client's Deployment (adminclient.NewClientDeployment), whose template every Kubernetes
+// version validates: the operator's reconcile fails at that step, before the daemons.
 import { isObject } from '../k8s.js';
 import { isLabelValue, isQualifiedName } from '../k8s-names.js';
 import { defineRule, operatorLink, pointer } from '../rule.js';
+import { clip } from '../text.js';
 
 const K8S_VALIDATION =
   'https://github.com/kubernetes/kubernetes/blob/v1.33.13/pkg/apis/core/validation/validation.go#L4020';
@@ -20,65 +23,88 @@ const DAEMONS = [
 
 /** A string field as Go decodes it: absent or null is "". */
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
+/** CR text as a warning quotes it: JSON-quoted (no line breaks), clipped (a key can be megabytes). */
+const quoted = (v: string) => JSON.stringify(clip(v, 100));
+/** A nodeSelector key as a warning names it: as written while it is plain text, else quoted. */
+const named = (key: string) => (/^[\x21-\x7e]+$/.test(key) ? clip(key, 100) : quoted(key));
+/** Problems a warning names; the rest are counted (a CR can hold thousands of bad tolerations). */
+const NAMED = 5;
 
 /** What ValidateTolerations refuses in one toleration. */
 function tolerationProblems(t: Record<string, unknown>): string[] {
   const [key, operator, value, effect] = [text(t.key), text(t.operator), text(t.value), text(t.effect)];
   const out: string[] = [];
-  if (key !== '' && !isQualifiedName(key)) out.push(`key ${JSON.stringify(key)} is no label key`);
+  if (key !== '' && !isQualifiedName(key)) out.push(`key ${quoted(key)} is no label key`);
   if (key === '' && operator !== 'Exists') out.push('no key needs operator Exists');
   if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null && effect !== 'NoExecute')
     out.push('tolerationSeconds needs effect NoExecute');
   if (operator === '' || operator === 'Equal') {
-    if (!isLabelValue(value)) out.push(`value ${JSON.stringify(value)} is no label value`);
+    if (!isLabelValue(value)) out.push(`value ${quoted(value)} is no label value`);
   } else if (operator === 'Exists') {
     if (value !== '') out.push('operator Exists takes no value');
-  } else out.push(`operator ${JSON.stringify(operator)} is neither Equal nor Exists`);
+  } else out.push(`operator ${quoted(operator)} is neither Equal nor Exists`);
   if (effect !== '' && !EFFECTS.includes(effect))
-    out.push(`effect ${JSON.stringify(effect)} is none of ${EFFECTS.join(', ')}`);
+    out.push(`effect ${quoted(effect)} is none of ${EFFECTS.join(', ')}`);
   return out;
+}
+
+/** What Kubernetes refuses in one pod spec's nodeSelector and tolerations, as the CR writes them. */
+function problems(podSpec: Record<string, unknown>): { at: (string | number)[]; text: string }[] {
+  const found: { at: (string | number)[]; text: string }[] = [];
+  const selector = isObject(podSpec.nodeSelector) ? podSpec.nodeSelector : {};
+  for (const [key, value] of Object.entries(selector)) {
+    if (!isQualifiedName(key))
+      found.push({ at: ['nodeSelector', key], text: `nodeSelector key ${quoted(key)} is no label key` });
+    if (typeof value === 'string' && !isLabelValue(value))
+      found.push({
+        at: ['nodeSelector', key],
+        text: `nodeSelector ${named(key)}: ${quoted(value)} is no label value`,
+      });
+  }
+  const tolerations = Array.isArray(podSpec.tolerations) ? podSpec.tolerations : [];
+  tolerations.forEach((t, i) => {
+    if (isObject(t))
+      for (const problem of tolerationProblems(t))
+        found.push({ at: ['tolerations', i], text: `tolerations[${i}]: ${problem}` });
+  });
+  return found;
 }
 
 export default defineRule({
   id: 'daemon-placement-refused',
-  title: 'Daemon nodeSelector or tolerations Kubernetes refuses on a pod',
+  title: 'Daemon or admin client nodeSelector or tolerations Kubernetes refuses on a pod',
   summary:
-    "CR whose targetSpec or proxySpec nodeSelector has a key that is no label key or a value that is no label value, or whose tolerations hold what Kubernetes refuses on a pod (a key that is no label key, no key without operator Exists, tolerationSeconds without effect NoExecute, an operator other than Equal or Exists, a value with Exists or one that is no label value with Equal, an effect other than NoSchedule, PreferNoSchedule or NoExecute): warn (Kubernetes refuses every pod made from the operator's StatefulSet, or from 1.36 the StatefulSet itself, so the daemons never start, or a rolling update stops at the first daemon it replaces, though the CR was accepted).",
+    "CR whose targetSpec or proxySpec nodeSelector has a key that is no label key or a value that is no label value, or whose tolerations hold what Kubernetes refuses on a pod (a key that is no label key, no key without operator Exists, tolerationSeconds without effect NoExecute, an operator other than Equal or Exists, a value with Exists or one that is no label value with Equal, an effect other than NoSchedule, PreferNoSchedule or NoExecute): warn (Kubernetes refuses every pod made from the operator's StatefulSet, or from 1.36 the StatefulSet itself, so the daemons never start, or a rolling update stops at the first daemon it replaces, though the CR was accepted); the same in spec.adminClient (while enabled) makes Kubernetes refuse the admin client Deployment, and the operator's reconcile fails there, before it makes or updates the daemons.",
   verdict: 'warn',
-  operator: `The operator copies the daemon's nodeSelector and tolerations onto its pod template as written (${operatorLink('internal/resources/aistore/target/statefulset.go', 115, 'targetPodSpec')}, ${operatorLink('internal/resources/aistore/proxy/statefulset.go', 119, 'proxyPodSpec')}).`,
+  operator: `The operator copies the daemon's nodeSelector and tolerations onto its pod template as written (${operatorLink('internal/resources/aistore/target/statefulset.go', 115, 'targetPodSpec')}, ${operatorLink('internal/resources/aistore/proxy/statefulset.go', 119, 'proxyPodSpec')}), and the admin client's onto its Deployment (${operatorLink('internal/resources/aistore/adminclient/deployment.go', 157, 'NewClientDeployment')}), which it makes in reconcileResources, before the daemons.`,
   howToFix:
     'Write nodeSelector keys and values as node labels are written, and tolerations as Kubernetes takes them: operator Equal (with a value) or Exists (without one), an effect of NoSchedule, PreferNoSchedule or NoExecute, tolerationSeconds only with NoExecute.',
-  upstream: `${K8S_VALIDATION} (ValidateTolerations, and ValidateLabels on the nodeSelector, run on every pod the StatefulSet controller creates, and from 1.36 on the StatefulSet's pod template)`,
+  upstream: `${K8S_VALIDATION} (ValidateTolerations, and ValidateLabels on the nodeSelector, run on every pod the StatefulSet controller creates, from 1.36 on the StatefulSet's pod template, and on a Deployment's template in every version)`,
   roles: ['aistore'],
   mutates: false,
   check({ subject, report }) {
     const spec = isObject(subject.object.spec) ? subject.object.spec : {};
-    for (const { spec: name, daemon, daemons } of DAEMONS) {
-      const daemonSpec = isObject(spec[name]) ? spec[name] : {};
-      const found: { at: (string | number)[]; text: string }[] = [];
-      const selector = isObject(daemonSpec.nodeSelector) ? daemonSpec.nodeSelector : {};
-      for (const [key, value] of Object.entries(selector)) {
-        if (!isQualifiedName(key))
-          found.push({
-            at: ['nodeSelector', key],
-            text: `nodeSelector key ${JSON.stringify(key)} is no label key`,
-          });
-        if (typeof value === 'string' && !isLabelValue(value))
-          found.push({
-            at: ['nodeSelector', key],
-            text: `nodeSelector ${key}: ${JSON.stringify(value)} is no label value`,
-          });
-      }
-      const tolerations = Array.isArray(daemonSpec.tolerations) ? daemonSpec.tolerations : [];
-      tolerations.forEach((t, i) => {
-        if (isObject(t))
-          for (const problem of tolerationProblems(t))
-            found.push({ at: ['tolerations', i], text: `tolerations[${i}]: ${problem}` });
+    const places: { name: string; effect: string }[] = DAEMONS.map(({ spec: name, daemon, daemons }) => ({
+      name,
+      effect: `Kubernetes refuses every ${daemon} pod made from the operator's StatefulSet (from 1.36 the StatefulSet itself): %s. The ${daemons} never start, or a rolling update stops at the first one it replaces`,
+    }));
+    // The operator makes the admin client's Deployment (AdminClientEnabled: present, enabled unset
+    // or true) in its first reconcile step; a Deployment's pod template is validated by every
+    // Kubernetes version, so the step fails each time and the reconcile never reaches the daemons.
+    if (isObject(spec.adminClient) && spec.adminClient.enabled !== false)
+      places.push({
+        name: 'adminClient',
+        effect:
+          "Kubernetes refuses the admin client Deployment the operator makes from it: %s. The operator's reconcile fails there each time, before it makes or updates the proxies and targets (a new cluster never starts; changes to a running one are not rolled out)",
       });
+    for (const { name, effect } of places) {
+      const found = problems(isObject(spec[name]) ? spec[name] : {});
       if (found.length === 0) continue;
+      const listed = found.slice(0, NAMED).map((f) => f.text);
+      const more = found.length > NAMED ? ` (and ${found.length - NAMED} more)` : '';
       report.warn(
         pointer('spec', name, ...found[0]!.at),
-        `spec.${name}: Kubernetes refuses every ${daemon} pod made from the operator's StatefulSet (from 1.36 the StatefulSet itself): ${found.map((f) => f.text).join('; ')}. The ${daemons} never start, or a rolling update stops at the first one it replaces; the CR is accepted, and only events and the operator's logs say so.`,
+        `spec.${name}: ${effect.replace('%s', () => listed.join('; ') + more)}; the CR is accepted, and only events and the operator's logs say so.`,
         `Fix spec.${name} ${[...new Set(found.map((f) => f.at[0]))].join(' and ')}: label keys and values as node labels are written; a toleration with operator Equal and a value, or Exists and none, an effect of NoSchedule, PreferNoSchedule or NoExecute, and tolerationSeconds only with NoExecute.`,
       );
     }
