@@ -206,6 +206,26 @@ const rows: Row[] = [
     expect: {},
   },
   {
+    name: 'the admin client, whose Deployment stops the reconcile before the daemons',
+    object: cr(
+      undefined,
+      (s) => (s.adminClient = { resources: { requests: { cpu: 2 }, limits: { cpu: 1 } } }),
+    ),
+    expect: {
+      warn: [
+        /^spec.adminClient.resources: Kubernetes refuses the admin client container the operator renders from it: requests.cpu 2 is more than limits.cpu 1\. Kubernetes refuses the admin client Deployment, and the operator's reconcile fails there/,
+      ],
+    },
+  },
+  {
+    name: 'a disabled admin client is not made',
+    object: cr(
+      undefined,
+      (s) => (s.adminClient = { enabled: false, resources: { requests: { cpu: 2 }, limits: { cpu: 1 } } }),
+    ),
+    expect: {},
+  },
+  {
     name: 'on UPDATE too',
     object: cr({ requests: { memory: '16Gi' }, limits: { memory: '8Gi' } }),
     operation: 'UPDATE',

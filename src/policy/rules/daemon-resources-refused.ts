@@ -7,10 +7,13 @@
 // operator's StatefulSet. Kubernetes 1.33 takes the StatefulSet itself unvalidated (apps validation
 // ValidatePodTemplateSpecForStatefulSet leaves the pod spec out); 1.36 refuses it. Either way the
 // daemons never start, and a rolling update stops once it has deleted a daemon it cannot make again,
-// while the CR is accepted. The guard warns, naming what Kubernetes refuses: which of request or
-// limit to change is the user's to choose. e2e 23 holds it to the operator's rendering and the
-// apiserver's answer. Resource claims are left out: Kubernetes drops them where dynamic resource
-// allocation is off, and refuses them where it is on.
+// while the CR is accepted. The admin client's resources go onto its Deployment
+// (adminclient.NewClientDeployment), whose template every Kubernetes version validates: the
+// operator's reconcile fails at that step, before it makes or updates the daemons. The guard warns,
+// naming what Kubernetes refuses: which of request or limit to change is the user's to choose. e2e 23
+// holds it to the operator's rendering of the target StatefulSet and the apiserver's answer.
+// Resource claims are left out: Kubernetes drops them where dynamic resource allocation is off, and
+// refuses them where it is on.
 import { sizeBytes } from '../go-text.js';
 import { isObject } from '../k8s.js';
 import { isQualifiedName } from '../k8s-names.js';
@@ -142,15 +145,21 @@ function fixOf(at: string, written: boolean, operatorRequest: number | undefined
   return fixes.join(' ');
 }
 
+/** What follows when Kubernetes refuses a daemon container of the operator's StatefulSet. */
+const podsRefused = (daemons: string) =>
+  `Every pod of the operator's StatefulSet is refused (from Kubernetes 1.36 the StatefulSet itself), so the ${daemons} never start, or a rolling update stops at the first one it replaces`;
+const ADMIN_CLIENT_REFUSED =
+  "Kubernetes refuses the admin client Deployment, and the operator's reconcile fails there each time, before it makes or updates the proxies and targets (a new cluster never starts; changes to a running one are not rolled out)";
+
 const bytesShown = (n: number) => (n % MI === 0 ? `${n / MI}Mi` : String(n));
 
 export default defineRule({
   id: 'daemon-resources-refused',
-  title: 'Daemon resources Kubernetes refuses on the operator’s StatefulSet',
+  title: 'Daemon or admin client resources Kubernetes refuses on a container',
   summary:
-    "CR whose targetSpec, proxySpec or logSidecar resources, as the operator renders them onto its StatefulSets (with its own ephemeral-storage request of log.max_total, 512Mi unset, plus 144Mi, unless the CR asks a non-zero one), hold what Kubernetes refuses on a container: a request above its limit (the operator's ephemeral-storage request above a lower limits.ephemeral-storage included), a hugepages or extended resource (nvidia.com/gpu) request without an equal limit, a negative quantity, a fractional extended resource or hugepages not a whole number of pages, hugepages without cpu or memory, or a name no container asks for (storage, gpu): warn (Kubernetes refuses every pod made from the operator's StatefulSet, or from 1.36 the StatefulSet itself, so the daemons never start, or a rolling update stops at the first daemon it replaces, though the CR was accepted).",
+    "CR whose targetSpec, proxySpec, logSidecar or (while enabled) adminClient resources, as the operator renders them onto its StatefulSets (with its own ephemeral-storage request of log.max_total, 512Mi unset, plus 144Mi, unless the CR asks a non-zero one), hold what Kubernetes refuses on a container: a request above its limit (the operator's ephemeral-storage request above a lower limits.ephemeral-storage included), a hugepages or extended resource (nvidia.com/gpu) request without an equal limit, a negative quantity, a fractional extended resource or hugepages not a whole number of pages, hugepages without cpu or memory, or a name no container asks for (storage, gpu): warn (Kubernetes refuses every pod made from the operator's StatefulSet, or from 1.36 the StatefulSet itself, so the daemons never start, or a rolling update stops at the first daemon it replaces, though the CR was accepted; it refuses the admin client Deployment, and the operator's reconcile fails there, before it makes or updates the daemons).",
   verdict: 'warn',
-  operator: `The operator gives the ais-node container the daemon's resources with an ephemeral-storage request added unless the CR asks a non-zero one (${operatorLink('internal/resources/aistore/cmn/statefulset.go', 165, 'NewResourceReq')}), and the ais-logs container logSidecar.resources (${operatorLink('internal/resources/aistore/cmn/statefulset.go', 105, 'NewLogSidecar')}).`,
+  operator: `The operator gives the ais-node container the daemon's resources with an ephemeral-storage request added unless the CR asks a non-zero one (${operatorLink('internal/resources/aistore/cmn/statefulset.go', 165, 'NewResourceReq')}), the ais-logs container logSidecar.resources (${operatorLink('internal/resources/aistore/cmn/statefulset.go', 105, 'NewLogSidecar')}), and the admin client's container its resources (${operatorLink('internal/resources/aistore/adminclient/deployment.go', 129, 'NewClientDeployment')}), a Deployment it makes in reconcileResources, before the daemons.`,
   howToFix:
     'Keep each request at or below its limit (equal to it for hugepages and extended resources), every quantity non-negative, and the names cpu, memory, ephemeral-storage, hugepages-<size> or a domain/name extended resource; with a limits.ephemeral-storage, write a requests.ephemeral-storage at or below it.',
   upstream: `${K8S_VALIDATION} (validateResourceRequirements, run on every pod the StatefulSet controller creates, and from 1.36 on the StatefulSet's pod template, after SetDefaults_ResourceList rounds each quantity up to milli-units)`,
@@ -165,7 +174,7 @@ export default defineRule({
     // Literals, not spreads: this runs on every AIStore review (Node 20's object spread is slow).
     const daemon = (name: 'targetSpec' | 'proxySpec', container: string, daemons: string) => ({
       container,
-      daemons,
+      effect: podsRefused(daemons),
       operatorRequest,
       resources: section(section(spec[name]).resources),
       at: ['spec', name, 'resources'],
@@ -178,13 +187,24 @@ export default defineRule({
     if (typeof sidecar.image === 'string' && sidecar.image !== '')
       containers.push({
         container: 'ais-logs',
-        daemons: 'targets and proxies',
+        effect: podsRefused('targets and proxies'),
         operatorRequest: undefined,
         resources: section(sidecar.resources),
         at: ['spec', 'logSidecar', 'resources'],
       });
+    // The admin client's Deployment (AdminClientEnabled: present, enabled unset or true), which the
+    // operator makes in its first reconcile step: every Kubernetes version validates its template.
+    const admin = section(spec.adminClient);
+    if (isObject(spec.adminClient) && admin.enabled !== false)
+      containers.push({
+        container: 'admin client',
+        effect: ADMIN_CLIENT_REFUSED,
+        operatorRequest: undefined,
+        resources: section(admin.resources),
+        at: ['spec', 'adminClient', 'resources'],
+      });
 
-    for (const { container, daemons, operatorRequest: added, resources, at } of containers) {
+    for (const { container, effect, operatorRequest: added, resources, at } of containers) {
       const limits = listOf(resources.limits, [...at, 'limits']);
       const requests = listOf(resources.requests, [...at, 'requests']);
       if (!limits || !requests) continue;
@@ -200,7 +220,7 @@ export default defineRule({
       const operators = ({ quantity }: { quantity?: Quantity }) => own !== undefined && quantity === own;
       report.warn(
         pointer(...found[0]!.at),
-        `${at.join('.')}: Kubernetes refuses the ${container} container the operator renders from it: ${found.map((f) => (operators(f) ? `${f.text} (the operator's own: log.max_total ${typeof maxTotal === 'string' ? clip(maxTotal, 40) : 'unset, 512Mi'} plus 144Mi)` : f.text)).join('; ')}. Every pod of the operator's StatefulSet is refused (from Kubernetes 1.36 the StatefulSet itself), so the ${daemons} never start, or a rolling update stops at the first one it replaces; the CR is accepted, and only events and the operator's logs say so.`,
+        `${at.join('.')}: Kubernetes refuses the ${container} container the operator renders from it: ${found.map((f) => (operators(f) ? `${f.text} (the operator's own: log.max_total ${typeof maxTotal === 'string' ? clip(maxTotal, 40) : 'unset, 512Mi'} plus 144Mi)` : f.text)).join('; ')}. ${effect}; the CR is accepted, and only events and the operator's logs say so.`,
         fixOf(
           at.join('.'),
           found.some((f) => !operators(f)),
