@@ -22,3 +22,11 @@ export function clipMiddle(text: string, max: number, tail = Math.floor(max / 2)
   if (tailSpace >= 0 && tailSpace < tail / 2) end = end.slice(tailSpace);
   return `${head}…${end}`;
 }
+
+/**
+ * A name from a CR (a map key: a resource name, a label key) as a message shows it: as written while
+ * it is plain printable ASCII, else JSON-quoted, so a line break or a quote in it cannot break the
+ * message; clipped to `max`.
+ */
+export const nameAsWritten = (name: string, max = 100): string =>
+  /^[\x21-\x7e]+$/.test(name) ? clip(name, max) : clip(JSON.stringify(name), max);

@@ -11,7 +11,7 @@
 import { isObject } from '../k8s.js';
 import { isLabelValue, isQualifiedName } from '../k8s-names.js';
 import { defineRule, operatorLink, pointer } from '../rule.js';
-import { clip } from '../text.js';
+import { clip, nameAsWritten } from '../text.js';
 
 const K8S_VALIDATION =
   'https://github.com/kubernetes/kubernetes/blob/v1.33.13/pkg/apis/core/validation/validation.go#L4020';
@@ -25,8 +25,6 @@ const DAEMONS = [
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 /** CR text as a warning quotes it: JSON-quoted (no line breaks), clipped (a key can be megabytes). */
 const quoted = (v: string) => JSON.stringify(clip(v, 100));
-/** A nodeSelector key as a warning names it: as written while it is plain text, else quoted. */
-const named = (key: string) => (/^[\x21-\x7e]+$/.test(key) ? clip(key, 100) : quoted(key));
 /** Problems a warning names; the rest are counted (a CR can hold thousands of bad tolerations). */
 const NAMED = 5;
 
@@ -58,7 +56,7 @@ function problems(podSpec: Record<string, unknown>): { at: (string | number)[]; 
     if (typeof value === 'string' && !isLabelValue(value))
       found.push({
         at: ['nodeSelector', key],
-        text: `nodeSelector ${named(key)}: ${quoted(value)} is no label value`,
+        text: `nodeSelector ${nameAsWritten(key)}: ${quoted(value)} is no label value`,
       });
   }
   const tolerations = Array.isArray(podSpec.tolerations) ? podSpec.tolerations : [];

@@ -19,7 +19,7 @@ import { isObject } from '../k8s.js';
 import { isQualifiedName } from '../k8s-names.js';
 import { milliUnits } from '../quantity.js';
 import { defineRule, operatorLink, pointer } from '../rule.js';
-import { clip } from '../text.js';
+import { clip, nameAsWritten } from '../text.js';
 
 const K8S_VALIDATION =
   'https://github.com/kubernetes/kubernetes/blob/v1.33.13/pkg/apis/core/validation/validation.go#L7124';
@@ -47,10 +47,6 @@ function badName(name: string): string | undefined {
       : 'is no resource a container asks for (cpu, memory, ephemeral-storage, hugepages-<size>)';
   return native(name) || extended(name) ? undefined : 'is no extended resource name';
 }
-
-/** A resource name as a warning shows it: as written while it is plain text, else quoted; clipped. */
-const label = (name: string) =>
-  /^[\x21-\x7e]*$/.test(name) && name !== '' ? clip(name, 100) : clip(JSON.stringify(name), 100);
 
 /** One quantity of a rendered container: as the CR writes it (or the operator renders it), in milli-units. */
 interface Quantity {
@@ -90,22 +86,22 @@ function refusals(limits: List, requests: List, at: (string | number)[]) {
   ] as const)
     for (const [name, q] of quantities) {
       const named = badName(name);
-      if (named) say(q, name, list, `${list}.${label(name)} ${named}`);
-      if (q.milli < 0n) say(q, name, list, `${list}.${label(name)} ${shown(q)} is negative`);
+      if (named) say(q, name, list, `${list}.${nameAsWritten(name)} ${named}`);
+      if (q.milli < 0n) say(q, name, list, `${list}.${nameAsWritten(name)} ${shown(q)} is negative`);
       else if (extended(name) && q.milli % 1000n !== 0n)
-        say(q, name, list, `${list}.${label(name)} ${shown(q)} is no whole number`);
+        say(q, name, list, `${list}.${nameAsWritten(name)} ${shown(q)} is no whole number`);
       if (hugePages(name) && !divisible(name, q.milli))
         say(
           q,
           name,
           list,
-          `${list}.${label(name)} ${shown(q)} is no whole number of ${name.slice('hugepages-'.length)} pages`,
+          `${list}.${nameAsWritten(name)} ${shown(q)} is no whole number of ${name.slice('hugepages-'.length)} pages`,
         );
     }
   for (const [name, request] of requests) {
     const limit = limits.get(name);
     const overcommit = native(name) && !hugePages(name);
-    const [r, l] = [`requests.${label(name)}`, `limits.${label(name)}`];
+    const [r, l] = [`requests.${nameAsWritten(name)}`, `limits.${nameAsWritten(name)}`];
     if (limit === undefined) {
       if (!overcommit) say(request, name, 'requests', `${r} has no ${l} (it needs one)`);
     } else if (!overcommit && request.milli !== limit.milli)
