@@ -118,6 +118,9 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A CR section to read fields of: the object itself, or {} for anything else (absent, null, a list). */
+export const objectOf = (value: unknown): Record<string, unknown> => (isObject(value) ? value : {});
+
 /**
  * A deep copy of parsed JSON (objects, arrays, primitives). Several times faster than
  * structuredClone on admission objects, which matters: every AIStore object is copied once.

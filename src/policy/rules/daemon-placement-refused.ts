@@ -8,7 +8,7 @@
 // to the operator's rendering and the apiserver's answer. The same fields of spec.adminClient go onto
 // the admin client's Deployment (adminclient.NewClientDeployment), whose template every Kubernetes
 // version validates: the operator's reconcile fails at that step, before the daemons.
-import { isObject } from '../k8s.js';
+import { isObject, objectOf } from '../k8s.js';
 import { isLabelValue, isQualifiedName } from '../k8s-names.js';
 import { defineRule, operatorLink, pointer } from '../rule.js';
 import { clip, nameAsWritten } from '../text.js';
@@ -49,7 +49,7 @@ function tolerationProblems(t: Record<string, unknown>): string[] {
 /** What Kubernetes refuses in one pod spec's nodeSelector and tolerations, as the CR writes them. */
 function problems(podSpec: Record<string, unknown>): { at: (string | number)[]; text: string }[] {
   const found: { at: (string | number)[]; text: string }[] = [];
-  const selector = isObject(podSpec.nodeSelector) ? podSpec.nodeSelector : {};
+  const selector = objectOf(podSpec.nodeSelector);
   for (const [key, value] of Object.entries(selector)) {
     if (!isQualifiedName(key))
       found.push({ at: ['nodeSelector', key], text: `nodeSelector key ${quoted(key)} is no label key` });
@@ -81,7 +81,7 @@ export default defineRule({
   roles: ['aistore'],
   mutates: false,
   check({ subject, report }) {
-    const spec = isObject(subject.object.spec) ? subject.object.spec : {};
+    const spec = objectOf(subject.object.spec);
     const places: { name: string; effect: string }[] = DAEMONS.map(({ spec: name, daemon, daemons }) => ({
       name,
       effect: `Kubernetes refuses every ${daemon} pod made from the operator's StatefulSet (from 1.36 the StatefulSet itself): %s. The ${daemons} never start, or a rolling update stops at the first one it replaces`,
@@ -96,7 +96,7 @@ export default defineRule({
           "Kubernetes refuses the admin client Deployment the operator makes from it: %s. The operator's reconcile fails there each time, before it makes or updates the proxies and targets (a new cluster never starts; changes to a running one are not rolled out)",
       });
     for (const { name, effect } of places) {
-      const found = problems(isObject(spec[name]) ? spec[name] : {});
+      const found = problems(objectOf(spec[name]));
       if (found.length === 0) continue;
       const listed = found.slice(0, NAMED).map((f) => f.text);
       const more = found.length > NAMED ? ` (and ${found.length - NAMED} more)` : '';

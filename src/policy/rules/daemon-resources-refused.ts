@@ -15,7 +15,7 @@
 // Resource claims are left out: Kubernetes drops them where dynamic resource allocation is off, and
 // refuses them where it is on.
 import { sizeBytes } from '../go-text.js';
-import { isObject } from '../k8s.js';
+import { isObject, objectOf } from '../k8s.js';
 import { isQualifiedName } from '../k8s-names.js';
 import { milliUnits } from '../quantity.js';
 import { defineRule, operatorLink, pointer } from '../rule.js';
@@ -28,8 +28,6 @@ const MI = 1024 ** 2;
 const LOGS_DEFAULT = 512 * MI;
 const ROOM = (16 + 128) * MI;
 const EPHEMERAL = 'ephemeral-storage';
-
-const section = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {});
 
 const hugePages = (name: string) => name.startsWith('hugepages-');
 /** In the default kubernetes.io namespace (an unprefixed name is). */
@@ -66,7 +64,7 @@ const shown = (q: Quantity) => clip(String(q.written), 40);
  */
 function listOf(value: unknown, list: (string | number)[]): List | undefined {
   const out: List = new Map();
-  for (const [name, written] of Object.entries(section(value))) {
+  for (const [name, written] of Object.entries(objectOf(value))) {
     const milli = milliUnits(written);
     if (milli === undefined) return undefined;
     out.set(name, { written, milli, list });
@@ -162,8 +160,8 @@ export default defineRule({
   roles: ['aistore'],
   mutates: false,
   check({ subject, report }) {
-    const spec = section(subject.object.spec);
-    const maxTotal = section(section(spec.configToUpdate).log).max_total;
+    const spec = objectOf(subject.object.spec);
+    const maxTotal = objectOf(objectOf(spec.configToUpdate).log).max_total;
     // The operator's ephemeral-storage request; a max_total it cannot read is operator-refuses-spec's.
     const logs = typeof maxTotal === 'string' ? sizeBytes(maxTotal) : LOGS_DEFAULT;
     const operatorRequest = logs === undefined ? undefined : logs + ROOM;
@@ -172,31 +170,31 @@ export default defineRule({
       container,
       effect: podsRefused(daemons),
       operatorRequest,
-      resources: section(section(spec[name]).resources),
+      resources: objectOf(objectOf(spec[name]).resources),
       at: ['spec', name, 'resources'],
     });
     const containers = [
       daemon('targetSpec', 'target ais-node', 'targets'),
       daemon('proxySpec', 'proxy ais-node', 'proxies'),
     ];
-    const sidecar = section(spec.logSidecar);
+    const sidecar = objectOf(spec.logSidecar);
     if (typeof sidecar.image === 'string' && sidecar.image !== '')
       containers.push({
         container: 'ais-logs',
         effect: podsRefused('targets and proxies'),
         operatorRequest: undefined,
-        resources: section(sidecar.resources),
+        resources: objectOf(sidecar.resources),
         at: ['spec', 'logSidecar', 'resources'],
       });
     // The admin client's Deployment (AdminClientEnabled: present, enabled unset or true), which the
     // operator makes in its first reconcile step: every Kubernetes version validates its template.
-    const admin = section(spec.adminClient);
+    const admin = objectOf(spec.adminClient);
     if (isObject(spec.adminClient) && admin.enabled !== false)
       containers.push({
         container: 'admin client',
         effect: ADMIN_CLIENT_REFUSED,
         operatorRequest: undefined,
-        resources: section(admin.resources),
+        resources: objectOf(admin.resources),
         at: ['spec', 'adminClient', 'resources'],
       });
 

@@ -15,14 +15,13 @@
 // number, any other string 0; an absent port is 0 too, which the CRD's required list refuses
 // first). Keys are matched case-sensitively, as the apiserver prunes and the operator decodes them
 // (sigs.k8s.io/json), not as encoding/json would: "Size" is no size.
-import { isObject } from '../k8s.js';
+import { objectOf } from '../k8s.js';
 import { INTEGER_BOUNDS, undecodableFields } from '../operator-decoding.js';
 import { portOf, validPort } from '../port.js';
 import { defineRule, OPERATOR_SOURCE, operatorLink, pointer } from '../rule.js';
 import { clip } from '../text.js';
 
 const set = (v: unknown) => v !== undefined && v !== null;
-const section = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {});
 const shown = (v: unknown) => clip(JSON.stringify(v) ?? String(v), 40);
 
 /** A size as the operator holds it: undefined for nil, NaN for no integer (the CRD's to refuse). */
@@ -67,9 +66,9 @@ export default defineRule({
   roles: ['aistore'],
   mutates: false,
   check({ subject, report }) {
-    const spec = section(subject.object.spec);
-    const proxy = section(spec.proxySpec);
-    const target = section(spec.targetSpec);
+    const spec = objectOf(subject.object.spec);
+    const proxy = objectOf(spec.proxySpec);
+    const target = objectOf(spec.targetSpec);
 
     // Values the operator's decoder refuses: it cannot read the CR, and so never gets to the checks
     // below. One warning names the first few, so that the apiserver passes it whole (README,
@@ -113,7 +112,7 @@ export default defineRule({
             `spec.${name}.size is ${own}: a ${who} count must be at least 1 (or -1 to autoscale), so ${REFUSED}.`,
             `Set spec.${name}.size to 1 or more (-1 autoscales onto the nodes its nodeSelector matches).`,
           );
-        if (autoscaled && !set(section(spec[name]).nodeSelector))
+        if (autoscaled && !set(objectOf(spec[name]).nodeSelector))
           report.warn(
             pointer('spec', name, 'nodeSelector'),
             `the ${many} autoscale (size -1) but spec.${name}.nodeSelector is not set: the operator needs it to pick their nodes, so ${REFUSED}.`,
@@ -131,7 +130,7 @@ export default defineRule({
     // State storage (validateStateStorage): stateStorage, when set, with exactly one mode; else a
     // legacy field. Either legacy field alone does; the operator only notes that both are set.
     if (set(spec.stateStorage)) {
-      const state = section(spec.stateStorage);
+      const state = objectOf(spec.stateStorage);
       const modes = ['hostPath', 'pvc', 'emptyDir'].filter((m) => set(state[m]));
       if (modes.length !== 1)
         report.warn(
@@ -149,7 +148,7 @@ export default defineRule({
       );
 
     // validateShutdownWithEmptyDir: a shutdown keeps the state to restart from, which an emptyDir loses.
-    if (spec.shutdownCluster === true && set(section(spec.stateStorage).emptyDir))
+    if (spec.shutdownCluster === true && set(objectOf(spec.stateStorage).emptyDir))
       report.warn(
         '/spec/shutdownCluster',
         `spec.shutdownCluster is true with the state in an emptyDir (spec.stateStorage.emptyDir), which a shutdown would lose, so ${REFUSED}.`,
@@ -158,7 +157,7 @@ export default defineRule({
 
     // validateServiceSpec: IsValidPortNum on each port's IntValue, proxies and targets.
     for (const { name } of DAEMONS) {
-      const daemon = section(spec[name]);
+      const daemon = objectOf(spec[name]);
       const bad = PORTS.filter((p) => !validPort(portOf(daemon[p])));
       if (bad.length === 0) continue;
       const what = bad.map((p) => `${p} ${set(daemon[p]) ? shown(daemon[p]) : 'unset'}`).join(', ');
@@ -172,7 +171,7 @@ export default defineRule({
     }
 
     // validateTLSCertPaths: with spec.tls the operator mounts the certificate itself and sets these.
-    const http = section(section(section(spec.configToUpdate).net).http);
+    const http = objectOf(objectOf(objectOf(spec.configToUpdate).net).http);
     const paths = CERT_PATHS.filter((p) => set(http[p]));
     if (set(spec.tls) && paths.length > 0)
       report.warn(
