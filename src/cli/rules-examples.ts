@@ -296,6 +296,10 @@ export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
       aistore({ tolerations: [{ key: 'ais', operator: 'Exists', value: 'true', effect: 'NoSchedule' }] }),
     ),
   },
+  'daemon-metadata-refused': {
+    pass: example('a pod label Kubernetes takes', aistore({ labels: { team: 'data-platform' } })),
+    fail: example('a pod label value with a space', aistore({ labels: { team: 'data platform' } })),
+  },
   'target-host-path-shared': {
     pass: example('useHostPath with one target per node', aistore(hostPathMount('/ais/sda'))),
     fail: example('useHostPath mount in multi-target', aistore({ ...hostPathMount('/ais/sda'), ...off })),

@@ -1,6 +1,8 @@
 // Kubernetes' name checks (apimachinery pkg/util/validation), as its validation of a pod applies them
 // to what the operator copies from the CR: label keys and resource names are qualified names, label
 // values (and toleration values) are at most 63 characters of [A-Za-z0-9-_.], alphanumeric at both ends.
+import { nameAsWritten, quoted } from './text.js';
+
 const NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -15,3 +17,20 @@ export function isQualifiedName(text: string): boolean {
 
 /** IsValidLabelValue: empty, or a 63-character name. */
 export const isLabelValue = (text: string): boolean => text === '' || (text.length <= 63 && NAME.test(text));
+
+/**
+ * What ValidateLabels refuses in a map of labels (or a nodeSelector, checked the same way), each
+ * problem with the key it is at; `what` names the map in the text.
+ */
+export function labelMapProblems(
+  map: Record<string, unknown>,
+  what: string,
+): { key: string; text: string }[] {
+  const found: { key: string; text: string }[] = [];
+  for (const [key, value] of Object.entries(map)) {
+    if (!isQualifiedName(key)) found.push({ key, text: `${what} key ${quoted(key)} is no label key` });
+    if (typeof value === 'string' && !isLabelValue(value))
+      found.push({ key, text: `${what} ${nameAsWritten(key)}: ${quoted(value)} is no label value` });
+  }
+  return found;
+}

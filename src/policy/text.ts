@@ -30,3 +30,6 @@ export function clipMiddle(text: string, max: number, tail = Math.floor(max / 2)
  */
 export const nameAsWritten = (name: string, max = 100): string =>
   /^[\x21-\x7e]+$/.test(name) ? clip(name, max) : clip(JSON.stringify(name), max);
+
+/** CR text as a warning quotes it: JSON-quoted (no line breaks), clipped (a key can be megabytes). */
+export const quoted = (text: string): string => JSON.stringify(clip(text, 100));

@@ -1,5 +1,5 @@
-// Rules daemon-resources-refused, daemon-placement-refused and target-host-network-port against the
-// two codes they predict:
+// Rules daemon-resources-refused, daemon-placement-refused, daemon-metadata-refused and
+// target-host-network-port against the two codes they predict:
 // the operator's own rendering of the target StatefulSet (the oracle binary, test/oracle:
 // target.NewTargetSS, with its ephemeral-storage request and log sidecar) and the real apiserver's
 // validation of the pods made from it. Kubernetes 1.33 does not validate a StatefulSet's pod template
@@ -8,7 +8,9 @@
 // dry-run create of target 0 as that controller makes it (test/oracle/support/statefulset-
 // controller.ts). For each CR the guard warns exactly when the apiserver refuses that pod; the
 // StatefulSet itself is accepted on 1.33, and refused with the pod on 1.36 (run this file there with
-// `K8S_VERSION=v1.36.3 test/e2e/run.sh 23-daemon-pods`), as the rules' messages say. Needs the
+// `K8S_VERSION=v1.36.3 test/e2e/run.sh 23-daemon-pods`), as the rules' messages say. Pod labels and
+// annotations are the exception: every version validates them on the StatefulSet's template, so
+// where daemon-metadata-refused warns, the StatefulSet is refused on 1.33 too. Needs the
 // operator source (AIS_K8S_SOURCE), as the whole e2e stage does; builds or reuses the cached oracle.
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
@@ -117,6 +119,47 @@ const WRITTEN: Case[] = [
   },
   { target: { tolerations: [{ key: 'a', operator: 'exists', effect: 'Noschedule' }] } },
   { target: { tolerations: [{ key: 'a b', value: 'x y' }] } },
+  // daemon-metadata-refused: the StatefulSet itself is refused, on every version.
+  { target: { labels: { team: 'data-platform', 'example.com/tier': '' } } },
+  { target: { labels: { team: 'data platform' } } },
+  { target: { labels: { commit: 'a'.repeat(64) } } },
+  { target: { labels: { 'ais/team/a': 'x' } } },
+  { target: { annotations: { 'Example.COM/Owner': 'anyone: {"json": true}' } } },
+  { target: { annotations: { 'Owner Team': 'x' } } },
+  { target: { annotations: { 'controller.kubernetes.io/pod-deletion-cost': '-007' } } },
+  { target: { annotations: { 'controller.kubernetes.io/pod-deletion-cost': '2147483648' } } },
+  { target: { annotations: { 'controller.kubernetes.io/pod-deletion-cost': '+1' } } },
+  { target: { annotations: { 'controller.kubernetes.io/pod-deletion-cost': '01' } } },
+  { target: { annotations: { 'kubernetes.io/config.mirror': 'x' } } },
+  { target: { annotations: { 'seccomp.security.alpha.kubernetes.io/pod': 'runtime/default' } } },
+  { target: { annotations: { 'seccomp.security.alpha.kubernetes.io/pod': 'RuntimeDefault' } } },
+  {
+    target: {
+      annotations: { 'container.seccomp.security.alpha.kubernetes.io/ais-node': 'localhost/p/a.json' },
+    },
+  },
+  {
+    target: { annotations: { 'container.seccomp.security.alpha.kubernetes.io/ais-node': 'localhost/../x' } },
+  },
+  { target: { annotations: { 'container.seccomp.security.alpha.kubernetes.io/ais-node': 'localhost//x' } } },
+  {
+    target: { annotations: { 'container.apparmor.security.beta.kubernetes.io/ais-node': 'runtime/default' } },
+  },
+  { target: { annotations: { 'container.apparmor.security.beta.kubernetes.io/ais-node': 'localhost/ais' } } },
+  {
+    target: { annotations: { 'container.apparmor.security.beta.kubernetes.io/ais-node': 'RuntimeDefault' } },
+  },
+  { target: { annotations: { 'container.apparmor.security.beta.kubernetes.io/ais': 'runtime/default' } } },
+  {
+    target: { annotations: { 'container.apparmor.security.beta.kubernetes.io/populate-env': 'unconfined' } },
+  },
+  {
+    target: { annotations: { 'container.apparmor.security.beta.kubernetes.io/ais-logs': 'unconfined' } },
+    sidecar: {},
+  },
+  { target: { annotations: { 'container.apparmor.security.beta.kubernetes.io/ais-logs': 'unconfined' } } },
+  { target: { annotations: { a: 'é'.repeat(131_060) } } },
+  { target: { annotations: { a: 'x'.repeat(262_000) } } },
   // target-host-network-port, outside a multi-target layout (one target).
   { target: { size: 1, hostNetwork: true, hostPort: 8080 } },
   { target: { size: 1, hostNetwork: true, hostPort: 51081 } },
@@ -126,8 +169,11 @@ const WRITTEN: Case[] = [
 const POD_RULES = new Set([
   'daemon-resources-refused',
   'daemon-placement-refused',
+  'daemon-metadata-refused',
   'target-host-network-port',
 ]);
+/** The rule whose warnings say every version refuses the target StatefulSet itself. */
+const STATEFULSET_RULE = 'daemon-metadata-refused';
 
 /** Random lists from the names and quantities where the edges are. */
 const NAMES = ['cpu', 'memory', 'ephemeral-storage', 'nvidia.com/gpu', 'hugepages-2Mi', 'storage'];
@@ -202,19 +248,22 @@ it('the guard warns exactly when the apiserver refuses the target pods of the St
     const pod = podsAndClaims(answer.statefulSet).pods[0] as Obj;
     const outcome = await attempt(create(pod, { dryRun: true }));
     const statefulSet = await attempt(create(answer.statefulSet as Obj, { dryRun: true }));
-    if (statefulSet.ok === (TEMPLATE_VALIDATED && !outcome.ok))
-      wrong.push(
-        `${JSON.stringify(c)}: the StatefulSet is ${statefulSet.ok ? 'accepted' : `refused (${statefulSet.rejection.message})`} on ${process.env.E2E_K8S_VERSION}, its pod ${outcome.ok ? 'accepted' : 'refused'}`,
-      );
     const refused = !outcome.ok;
     if (refused) refusedCount++;
-    const warned = evaluate({ operation: 'CREATE', object: cr }, EMPTY_CONTEXT).findings.some(
-      // The target pod's findings: the proxies' and the admin client's are about other objects.
+    // The target pod's findings: the proxies' and the admin client's are about other objects.
+    const findings = evaluate({ operation: 'CREATE', object: cr }, EMPTY_CONTEXT).findings.filter(
       (f) => POD_RULES.has(f.ruleId) && /^spec\.(targetSpec|logSidecar)\b/.test(f.message),
     );
+    const warned = findings.length > 0;
     if (warned !== refused)
       wrong.push(
         `${JSON.stringify(c)}: guard ${warned ? 'warns' : 'silent'}, apiserver ${outcome.ok ? 'accepts' : `refuses: ${outcome.rejection.message}`}`,
+      );
+    const statefulSetRefused =
+      findings.some((f) => f.ruleId === STATEFULSET_RULE) || (TEMPLATE_VALIDATED && refused);
+    if (statefulSet.ok === statefulSetRefused)
+      wrong.push(
+        `${JSON.stringify(c)}: the StatefulSet is ${statefulSet.ok ? 'accepted' : `refused (${statefulSet.rejection.message})`} on ${process.env.E2E_K8S_VERSION}, its pod ${outcome.ok ? 'accepted' : 'refused'}`,
       );
   }
   expect(wrong).toEqual([]);

@@ -9,9 +9,9 @@
 // the admin client's Deployment (adminclient.NewClientDeployment), whose template every Kubernetes
 // version validates: the operator's reconcile fails at that step, before the daemons.
 import { isObject, objectOf } from '../k8s.js';
-import { isLabelValue, isQualifiedName } from '../k8s-names.js';
+import { isLabelValue, isQualifiedName, labelMapProblems } from '../k8s-names.js';
 import { defineRule, operatorLink, pointer } from '../rule.js';
-import { clip, nameAsWritten } from '../text.js';
+import { quoted } from '../text.js';
 
 const K8S_VALIDATION =
   'https://github.com/kubernetes/kubernetes/blob/v1.33.13/pkg/apis/core/validation/validation.go#L4020';
@@ -23,8 +23,6 @@ const DAEMONS = [
 
 /** A string field as Go decodes it: absent or null is "". */
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
-/** CR text as a warning quotes it: JSON-quoted (no line breaks), clipped (a key can be megabytes). */
-const quoted = (v: string) => JSON.stringify(clip(v, 100));
 /** Problems a warning names; the rest are counted (a CR can hold thousands of bad tolerations). */
 const NAMED = 5;
 
@@ -49,16 +47,8 @@ function tolerationProblems(t: Record<string, unknown>): string[] {
 /** What Kubernetes refuses in one pod spec's nodeSelector and tolerations, as the CR writes them. */
 function problems(podSpec: Record<string, unknown>): { at: (string | number)[]; text: string }[] {
   const found: { at: (string | number)[]; text: string }[] = [];
-  const selector = objectOf(podSpec.nodeSelector);
-  for (const [key, value] of Object.entries(selector)) {
-    if (!isQualifiedName(key))
-      found.push({ at: ['nodeSelector', key], text: `nodeSelector key ${quoted(key)} is no label key` });
-    if (typeof value === 'string' && !isLabelValue(value))
-      found.push({
-        at: ['nodeSelector', key],
-        text: `nodeSelector ${nameAsWritten(key)}: ${quoted(value)} is no label value`,
-      });
-  }
+  for (const { key, text } of labelMapProblems(objectOf(podSpec.nodeSelector), 'nodeSelector'))
+    found.push({ at: ['nodeSelector', key], text });
   const tolerations = Array.isArray(podSpec.tolerations) ? podSpec.tolerations : [];
   tolerations.forEach((t, i) => {
     if (isObject(t))

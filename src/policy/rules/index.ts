@@ -4,6 +4,7 @@
 import affinityLabelKeys from './affinity-label-keys.js';
 import antiAffinityNotDisabled from './anti-affinity-not-disabled.js';
 import crName from './cr-name.js';
+import daemonMetadataRefused from './daemon-metadata-refused.js';
 import daemonPlacementRefused from './daemon-placement-refused.js';
 import daemonResourcesRefused from './daemon-resources-refused.js';
 import legacyAntiAffinityField from './legacy-anti-affinity-field.js';
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
   targetHostNetworkPort,
   daemonResourcesRefused,
   daemonPlacementRefused,
+  daemonMetadataRefused,
   targetHostPathShared,
   targetAntiAffinity,
   affinityLabelKeys,

@@ -1,0 +1,217 @@
+// The operator puts targetSpec and proxySpec labels and annotations on the pod template of their
+// StatefulSets (target.NewTargetSS, proxy.NewProxyStatefulSet: MergePodLabels, PrepareAnnotations,
+// its own labels and annotations added), and the admin client's on its Deployment
+// (adminclient.NewClientDeployment, its selector labels overwritten by the CR's). The CRD takes any
+// map of strings. Unlike the rest of a StatefulSet's pod template, its labels and annotations are
+// validated by every Kubernetes version (pkg/apis/apps/validation
+// ValidatePodTemplateSpecForStatefulSet: ValidateLabels, ValidateAnnotations,
+// ValidatePodSpecificAnnotations), so the StatefulSet itself is refused and the operator's reconcile
+// fails at that step each time, while the CR is accepted. e2e 23 holds the rule to the operator's
+// rendering and the apiserver's answer.
+import { isObject, objectOf } from '../k8s.js';
+import { isQualifiedName, labelMapProblems } from '../k8s-names.js';
+import { defineRule, operatorLink, pointer } from '../rule.js';
+import { nameAsWritten, quoted } from '../text.js';
+
+const K8S_VALIDATION =
+  'https://github.com/kubernetes/kubernetes/blob/v1.33.13/pkg/apis/apps/validation/validation.go#L54';
+/** apimachinery TotalAnnotationSizeLimitB: the bytes of all keys and values together. */
+const ANNOTATIONS_LIMIT = 256 * 1024;
+/** Annotations the operator adds to a daemon's pod template (cmn.PrepareAnnotations); the CR's win. */
+const RESTART_HASH = 'config.aistore.nvidia.com/restart-hash';
+const NETWORKS = 'k8s.v1.cni.cncf.io/networks';
+/** Annotations Kubernetes reads, and validates on a pod template (ValidatePodSpecificAnnotations). */
+const MIRROR = 'kubernetes.io/config.mirror';
+const DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
+const SECCOMP_POD = 'seccomp.security.alpha.kubernetes.io/pod';
+const SECCOMP_CONTAINER = 'container.seccomp.security.alpha.kubernetes.io/';
+const APPARMOR_CONTAINER = 'container.apparmor.security.beta.kubernetes.io/';
+/** Problems a warning names; the rest are counted. */
+const NAMED = 5;
+
+interface Problem {
+  at: string[];
+  text: string;
+}
+
+/** Go's len() of a string: its UTF-8 bytes (a lone surrogate is written as U+FFFD, 3 bytes). */
+function utf8Bytes(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4; // a surrogate pair: one code point
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** GetDeletionCostFromPodAnnotations: a decimal int32, no "+" and no leading zero before a digit. */
+function isDeletionCost(value: string): boolean {
+  if (!/^(0|[1-9][0-9]*|-[0-9]+)$/.test(value)) return false;
+  const n = Number(value);
+  return n >= -(2 ** 31) && n <= 2 ** 31 - 1;
+}
+
+/** ValidateSeccompProfile on an annotation's value. */
+function isSeccompProfile(value: string): boolean {
+  if (['runtime/default', 'docker/default', 'unconfined'].includes(value)) return true;
+  if (!value.startsWith('localhost/')) return false;
+  const path = value.slice('localhost/'.length);
+  return !path.startsWith('/') && !path.split('/').includes('..');
+}
+
+/** ValidateAppArmorProfileFormat. */
+const isAppArmorProfile = (value: string): boolean =>
+  ['', 'runtime/default', 'unconfined'].includes(value) || value.startsWith('localhost/');
+
+/** What ValidateAnnotations and ValidatePodSpecificAnnotations refuse in a pod template's annotations. */
+function annotationProblems(
+  annotations: Record<string, unknown>,
+  containers: readonly string[],
+  added: Record<string, string>,
+): Problem[] {
+  const found: Problem[] = [];
+  const problem = (key: string, text: string) => found.push({ at: ['annotations', key], text });
+  // A Map: a key such as __proto__ is an annotation like any other.
+  const all = new Map(Object.entries(added));
+  for (const [key, value] of Object.entries(annotations)) {
+    if (typeof value !== 'string') continue;
+    all.set(key, value);
+    // The key check ignores case (ValidateAnnotations lowers it first).
+    if (!isQualifiedName(key.toLowerCase()))
+      problem(key, `annotation key ${quoted(key)} is no qualified name`);
+    if (key === MIRROR) problem(key, `annotation ${MIRROR} is for mirror pods, which name their node`);
+    if (key === DELETION_COST && !isDeletionCost(value))
+      problem(key, `annotation ${DELETION_COST}: ${quoted(value)} is no 32-bit integer`);
+    if ((key === SECCOMP_POD || key.startsWith(SECCOMP_CONTAINER)) && !isSeccompProfile(value))
+      problem(key, `annotation ${nameAsWritten(key)}: ${quoted(value)} is no seccomp profile`);
+    if (key.startsWith(APPARMOR_CONTAINER)) {
+      const container = key.slice(APPARMOR_CONTAINER.length);
+      if (!containers.includes(container))
+        problem(
+          key,
+          `annotation ${nameAsWritten(key)} names no container of the pod (${containers.join(', ')})`,
+        );
+      if (!isAppArmorProfile(value))
+        problem(key, `annotation ${nameAsWritten(key)}: ${quoted(value)} is no AppArmor profile`);
+    }
+  }
+  // Bytes are at most 3 per UTF-16 unit: count them exactly only when the limit is within reach.
+  let units = 0;
+  for (const [key, value] of all) units += key.length + value.length;
+  if (units * 3 > ANNOTATIONS_LIMIT) {
+    let bytes = 0;
+    for (const [key, value] of all) bytes += utf8Bytes(key) + utf8Bytes(value);
+    if (bytes > ANNOTATIONS_LIMIT)
+      found.push({
+        at: ['annotations'],
+        text: `annotations hold ${bytes} bytes, more than the ${ANNOTATIONS_LIMIT} Kubernetes takes`,
+      });
+  }
+  return found;
+}
+
+interface Place {
+  name: 'targetSpec' | 'proxySpec' | 'adminClient';
+  effect: string;
+  containers: readonly string[];
+  /** Annotations the operator adds, which the CR's replace. */
+  added: Record<string, string>;
+  /** Labels the operator's selector needs on the pod, which the CR's would replace. */
+  selector: Record<string, string>;
+}
+
+function problems(section: Record<string, unknown>, place: Place): Problem[] {
+  const labels = objectOf(section.labels);
+  const found: Problem[] = labelMapProblems(labels, 'label').map(({ key, text }) => ({
+    at: ['labels', key],
+    text,
+  }));
+  for (const [key, value] of Object.entries(place.selector))
+    if (typeof labels[key] === 'string' && labels[key] !== value)
+      found.push({
+        at: ['labels', key],
+        text: `label ${key}: ${quoted(labels[key])} replaces ${quoted(value)}, which the Deployment's selector needs`,
+      });
+  return found.concat(annotationProblems(objectOf(section.annotations), place.containers, place.added));
+}
+
+const daemonEffect = (daemon: string, outcome: string) =>
+  `Kubernetes refuses the operator's ${daemon} StatefulSet, whose pod labels and annotations every version validates: %s. The operator's reconcile fails there each time: ${outcome}`;
+
+export default defineRule({
+  id: 'daemon-metadata-refused',
+  title: 'Daemon or admin client labels or annotations Kubernetes refuses',
+  summary:
+    "CR whose targetSpec, proxySpec or (while enabled) adminClient labels or annotations hold what Kubernetes refuses on a pod template: a label key or value that is none, an annotation key that is no qualified name, annotations past 256 KiB, a pod-deletion-cost that is no 32-bit integer, a mirror-pod annotation, a seccomp or AppArmor annotation with a profile Kubernetes does not know or, for AppArmor, naming no container of the pod, and for the admin client a label that replaces one its Deployment's selector needs: warn (every Kubernetes version refuses the StatefulSet or Deployment the operator makes from it, and the operator's reconcile fails at that step each time: a new cluster never starts, a running one takes no change, though the CR was accepted).",
+  verdict: 'warn',
+  operator: `The operator puts the daemon's labels and annotations on its StatefulSet's pod template, next to its own (${operatorLink('internal/resources/aistore/target/statefulset.go', 41, 'NewTargetSS')}, ${operatorLink('internal/resources/aistore/proxy/statefulset.go', 49, 'NewProxyStatefulSet')}, ${operatorLink('internal/resources/aistore/cmn/statefulset.go', 87, 'PrepareAnnotations')}), and the admin client's on its Deployment, over its selector labels (${operatorLink('internal/resources/aistore/adminclient/deployment.go', 106, 'NewClientDeployment')}). It makes the admin client, then the proxies, then the targets (reconcileResources, bootstrapNew, handleCREvents), and stops at the first that fails.`,
+  howToFix:
+    "Write label keys and values as Kubernetes takes them (a qualified name; at most 63 characters of letters, digits, '-', '_' and '.'), annotation keys as qualified names, and leave out annotations Kubernetes reads unless their value is one it takes.",
+  upstream: `${K8S_VALIDATION} (ValidatePodTemplateSpecForStatefulSet validates the pod template's labels and annotations in every version, though not the rest of it before 1.36; a Deployment's whole template is validated)`,
+  roles: ['aistore'],
+  mutates: false,
+  check({ subject, report }) {
+    const cr = subject.object;
+    const spec = objectOf(cr.spec);
+    const added: Record<string, string> = {
+      [RESTART_HASH]: String(objectOf(cr.metadata?.annotations)[RESTART_HASH] ?? ''),
+    };
+    if (typeof spec.networkAttachment === 'string') added[NETWORKS] = spec.networkAttachment;
+    const logSidecar = objectOf(spec.logSidecar).image;
+    const containers = [
+      'populate-env',
+      'ais-node',
+      ...(typeof logSidecar === 'string' && logSidecar ? ['ais-logs'] : []),
+    ];
+    const places: Place[] = [
+      {
+        name: 'proxySpec',
+        effect: daemonEffect(
+          'proxy',
+          'a new cluster never starts, and a running one takes no change from the CR',
+        ),
+        containers,
+        added,
+        selector: {},
+      },
+      {
+        name: 'targetSpec',
+        effect: daemonEffect(
+          'target',
+          'a new cluster never gets its targets, and a running one takes no change to its targets or config',
+        ),
+        containers,
+        added,
+        selector: {},
+      },
+    ];
+    if (isObject(spec.adminClient) && spec.adminClient.enabled !== false)
+      places.push({
+        name: 'adminClient',
+        effect:
+          "Kubernetes refuses the admin client Deployment the operator makes from it: %s. The operator's reconcile fails there each time, before it makes or updates the proxies and targets (a new cluster never starts; changes to a running one are not rolled out)",
+        containers: ['ais-client'],
+        added: {},
+        selector: {
+          'app.kubernetes.io/name': `${String(cr.metadata?.name ?? '')}-client`,
+          'app.kubernetes.io/component': 'client',
+        },
+      });
+    for (const place of places) {
+      const found = problems(objectOf(spec[place.name]), place);
+      if (found.length === 0) continue;
+      const listed = found.slice(0, NAMED).map((f) => f.text);
+      const more = found.length > NAMED ? ` (and ${found.length - NAMED} more)` : '';
+      report.warn(
+        pointer('spec', place.name, ...found[0]!.at),
+        `spec.${place.name}: ${place.effect.replace('%s', () => listed.join('; ') + more)}; the CR is accepted, and only events and the operator's logs say so.`,
+        `Fix spec.${place.name} ${[...new Set(found.map((f) => f.at[0]))].join(' and ')}: label keys and values as node labels are written, annotation keys as qualified names, and the values of annotations Kubernetes reads as it takes them${place.name === 'adminClient' ? "; leave out the selector's labels app.kubernetes.io/name and app.kubernetes.io/component" : ''}.`,
+      );
+    }
+  },
+});
