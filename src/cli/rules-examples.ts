@@ -300,6 +300,10 @@ export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
     pass: example('a pod label Kubernetes takes', aistore({ labels: { team: 'data-platform' } })),
     fail: example('a pod label value with a space', aistore({ labels: { team: 'data platform' } })),
   },
+  'daemon-security-refused': {
+    pass: example('a pod that runs as user 1000', aistore({ securityContext: { runAsUser: 1000 } })),
+    fail: example('a negative user', aistore({ securityContext: { runAsUser: -1 } })),
+  },
   'target-host-path-shared': {
     pass: example('useHostPath with one target per node', aistore(hostPathMount('/ais/sda'))),
     fail: example('useHostPath mount in multi-target', aistore({ ...hostPathMount('/ais/sda'), ...off })),

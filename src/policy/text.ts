@@ -33,3 +33,18 @@ export const nameAsWritten = (name: string, max = 100): string =>
 
 /** CR text as a warning quotes it: JSON-quoted (no line breaks), clipped (a key can be megabytes). */
 export const quoted = (text: string): string => JSON.stringify(clip(text, 100));
+
+/** Go's len() of a string: its UTF-8 bytes (a lone surrogate is written as U+FFFD, 3 bytes). */
+export function utf8Bytes(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4; // a surrogate pair: one code point
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}

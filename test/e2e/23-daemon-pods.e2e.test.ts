@@ -1,5 +1,5 @@
-// Rules daemon-resources-refused, daemon-placement-refused, daemon-metadata-refused and
-// target-host-network-port against the two codes they predict:
+// Rules daemon-resources-refused, daemon-placement-refused, daemon-security-refused,
+// daemon-metadata-refused and target-host-network-port against the two codes they predict:
 // the operator's own rendering of the target StatefulSet (the oracle binary, test/oracle:
 // target.NewTargetSS, with its ephemeral-storage request and log sidecar) and the real apiserver's
 // validation of the pods made from it. Kubernetes 1.33 does not validate a StatefulSet's pod template
@@ -160,6 +160,77 @@ const WRITTEN: Case[] = [
   { target: { annotations: { 'container.apparmor.security.beta.kubernetes.io/ais-logs': 'unconfined' } } },
   { target: { annotations: { a: 'é'.repeat(131_060) } } },
   { target: { annotations: { a: 'x'.repeat(262_000) } } },
+  // daemon-security-refused.
+  {
+    target: {
+      securityContext: {
+        runAsUser: 0,
+        runAsGroup: 2147483647,
+        supplementalGroups: [0, 5],
+        fsGroupChangePolicy: 'OnRootMismatch',
+        supplementalGroupsPolicy: 'Strict',
+        seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/ais.json' },
+        appArmorProfile: { type: 'RuntimeDefault' },
+      },
+      aisContainerSecurityContext: {
+        procMount: 'Default',
+        allowPrivilegeEscalation: false,
+        capabilities: { add: ['SYS_ADMIN'] },
+        seccompProfile: { type: 'Localhost', localhostProfile: '' },
+        appArmorProfile: { type: 'Localhost', localhostProfile: 'ais' },
+      },
+    },
+  },
+  { target: { securityContext: { runAsUser: -1 } } },
+  { target: { securityContext: { fsGroup: 2147483648 } } },
+  { target: { securityContext: { supplementalGroups: [1, -5] } } },
+  { target: { securityContext: { fsGroupChangePolicy: 'onRootMismatch' } } },
+  { target: { securityContext: { supplementalGroupsPolicy: 'merge' } } },
+  { target: { securityContext: { seccompProfile: { type: 'runtime/default' } } } },
+  { target: { securityContext: { seccompProfile: { type: 'Localhost' } } } },
+  { target: { securityContext: { seccompProfile: { type: 'RuntimeDefault', localhostProfile: 'x' } } } },
+  { target: { securityContext: { appArmorProfile: { type: '' } } } },
+  {
+    target: {
+      securityContext: { appArmorProfile: { type: 'Localhost', localhostProfile: 'x'.repeat(4096) } },
+    },
+  },
+  { target: { aisContainerSecurityContext: { runAsGroup: -1 } } },
+  { target: { aisContainerSecurityContext: { procMount: 'Unmasked' } } },
+  { target: { aisContainerSecurityContext: { procMount: 'default' } } },
+  {
+    target: {
+      aisContainerSecurityContext: { seccompProfile: { type: 'Localhost', localhostProfile: '/x' } },
+    },
+  },
+  {
+    target: {
+      aisContainerSecurityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'a/../x' } },
+    },
+  },
+  {
+    target: {
+      aisContainerSecurityContext: { appArmorProfile: { type: 'Localhost', localhostProfile: ' ais' } },
+    },
+  },
+  {
+    target: { aisContainerSecurityContext: { appArmorProfile: { type: 'Localhost', localhostProfile: '' } } },
+  },
+  {
+    target: {
+      aisContainerSecurityContext: { appArmorProfile: { type: 'Unconfined', localhostProfile: 'x' } },
+    },
+  },
+  {
+    target: {
+      aisContainerSecurityContext: {
+        allowPrivilegeEscalation: false,
+        capabilities: { add: ['CAP_SYS_ADMIN'] },
+      },
+    },
+  },
+  { target: { capabilities: { runAsUser: -1 } } },
+  { target: { capabilities: { runAsUser: -1 }, aisContainerSecurityContext: {} } },
   // target-host-network-port, outside a multi-target layout (one target).
   { target: { size: 1, hostNetwork: true, hostPort: 8080 } },
   { target: { size: 1, hostNetwork: true, hostPort: 51081 } },
@@ -170,6 +241,7 @@ const POD_RULES = new Set([
   'daemon-resources-refused',
   'daemon-placement-refused',
   'daemon-metadata-refused',
+  'daemon-security-refused',
   'target-host-network-port',
 ]);
 /** The rule whose warnings say every version refuses the target StatefulSet itself. */
@@ -236,8 +308,54 @@ const PLACEMENT: Case[] = fc
   )
   .map((target) => ({ target }));
 
+/**
+ * Random security contexts from the ids, policies and profiles where the edges are. Not privileged:
+ * whether a cluster allows it is a flag of its apiserver (this one does not), not the CR's mistake.
+ */
+const id = fc.constantFrom(-1, 0, 1000, 2147483647, 2147483648);
+const profile = fc.record(
+  {
+    type: fc.constantFrom('', 'Localhost', 'RuntimeDefault', 'Unconfined', 'runtimeDefault'),
+    localhostProfile: fc.constantFrom('', 'p.json', 'a/../b', '/x', ' p'),
+  },
+  { requiredKeys: ['type'] },
+);
+const SECURITY: Case[] = fc
+  .sample(
+    fc.record(
+      {
+        securityContext: fc.record(
+          {
+            runAsUser: id,
+            fsGroup: id,
+            supplementalGroups: fc.array(id, { maxLength: 2 }),
+            fsGroupChangePolicy: fc.constantFrom('Always', 'always', 'OnRootMismatch'),
+            supplementalGroupsPolicy: fc.constantFrom('Merge', 'Strict', 'strict'),
+            seccompProfile: profile,
+            appArmorProfile: profile,
+          },
+          { requiredKeys: [] },
+        ),
+        aisContainerSecurityContext: fc.record(
+          {
+            runAsGroup: id,
+            procMount: fc.constantFrom('Default', 'Unmasked'),
+            allowPrivilegeEscalation: fc.boolean(),
+            capabilities: fc.record({ add: fc.constantFrom(['CAP_SYS_ADMIN'], ['NET_ADMIN']) }),
+            seccompProfile: profile,
+            appArmorProfile: profile,
+          },
+          { requiredKeys: [] },
+        ),
+      },
+      { requiredKeys: [] },
+    ),
+    { seed: 23, numRuns: 100 },
+  )
+  .map((target) => ({ target }));
+
 it('the guard warns exactly when the apiserver refuses the target pods of the StatefulSet the operator renders', async () => {
-  const cases = [...WRITTEN, ...RANDOM, ...PLACEMENT];
+  const cases = [...WRITTEN, ...RANDOM, ...PLACEMENT, ...SECURITY];
   const wrong: string[] = [];
   let refusedCount = 0;
   for (const [i, c] of cases.entries()) {

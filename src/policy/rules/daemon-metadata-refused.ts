@@ -10,8 +10,9 @@
 // rendering and the apiserver's answer.
 import { isObject, objectOf } from '../k8s.js';
 import { isQualifiedName, labelMapProblems } from '../k8s-names.js';
-import { defineRule, operatorLink, pointer } from '../rule.js';
-import { nameAsWritten, quoted } from '../text.js';
+import { ADMIN_CLIENT_REFUSED, warnRefused, type Problem } from '../refused-fields.js';
+import { defineRule, operatorLink } from '../rule.js';
+import { nameAsWritten, quoted, utf8Bytes } from '../text.js';
 
 const K8S_VALIDATION =
   'https://github.com/kubernetes/kubernetes/blob/v1.33.13/pkg/apis/apps/validation/validation.go#L54';
@@ -26,28 +27,6 @@ const DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
 const SECCOMP_POD = 'seccomp.security.alpha.kubernetes.io/pod';
 const SECCOMP_CONTAINER = 'container.seccomp.security.alpha.kubernetes.io/';
 const APPARMOR_CONTAINER = 'container.apparmor.security.beta.kubernetes.io/';
-/** Problems a warning names; the rest are counted. */
-const NAMED = 5;
-
-interface Problem {
-  at: string[];
-  text: string;
-}
-
-/** Go's len() of a string: its UTF-8 bytes (a lone surrogate is written as U+FFFD, 3 bytes). */
-function utf8Bytes(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4; // a surrogate pair: one code point
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
 
 /** GetDeletionCostFromPodAnnotations: a decimal int32, no "+" and no leading zero before a digit. */
 function isDeletionCost(value: string): boolean {
@@ -193,8 +172,7 @@ export default defineRule({
     if (isObject(spec.adminClient) && spec.adminClient.enabled !== false)
       places.push({
         name: 'adminClient',
-        effect:
-          "Kubernetes refuses the admin client Deployment the operator makes from it: %s. The operator's reconcile fails there each time, before it makes or updates the proxies and targets (a new cluster never starts; changes to a running one are not rolled out)",
+        effect: ADMIN_CLIENT_REFUSED,
         containers: ['ais-client'],
         added: {},
         selector: {
@@ -202,16 +180,14 @@ export default defineRule({
           'app.kubernetes.io/component': 'client',
         },
       });
-    for (const place of places) {
-      const found = problems(objectOf(spec[place.name]), place);
-      if (found.length === 0) continue;
-      const listed = found.slice(0, NAMED).map((f) => f.text);
-      const more = found.length > NAMED ? ` (and ${found.length - NAMED} more)` : '';
-      report.warn(
-        pointer('spec', place.name, ...found[0]!.at),
-        `spec.${place.name}: ${place.effect.replace('%s', () => listed.join('; ') + more)}; the CR is accepted, and only events and the operator's logs say so.`,
-        `Fix spec.${place.name} ${[...new Set(found.map((f) => f.at[0]))].join(' and ')}: label keys and values as node labels are written, annotation keys as qualified names, and the values of annotations Kubernetes reads as it takes them${place.name === 'adminClient' ? "; leave out the selector's labels app.kubernetes.io/name and app.kubernetes.io/component" : ''}.`,
+    for (const place of places)
+      warnRefused(
+        report,
+        place.name,
+        problems(objectOf(spec[place.name]), place),
+        place.effect,
+        (fields) =>
+          `Fix spec.${place.name} ${fields}: label keys and values as node labels are written, annotation keys as qualified names, and the values of annotations Kubernetes reads as it takes them${place.name === 'adminClient' ? "; leave out the selector's labels app.kubernetes.io/name and app.kubernetes.io/component" : ''}.`,
       );
-    }
   },
 });

@@ -10,21 +10,22 @@
 // version validates: the operator's reconcile fails at that step, before the daemons.
 import { isObject, objectOf } from '../k8s.js';
 import { isLabelValue, isQualifiedName, labelMapProblems } from '../k8s-names.js';
-import { defineRule, operatorLink, pointer } from '../rule.js';
+import {
+  ADMIN_CLIENT_REFUSED,
+  DAEMON_SECTIONS,
+  podsRefused,
+  warnRefused,
+  type Problem,
+} from '../refused-fields.js';
+import { defineRule, operatorLink } from '../rule.js';
 import { quoted } from '../text.js';
 
 const K8S_VALIDATION =
   'https://github.com/kubernetes/kubernetes/blob/v1.33.13/pkg/apis/core/validation/validation.go#L4020';
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
-const DAEMONS = [
-  { spec: 'targetSpec', daemon: 'target', daemons: 'targets' },
-  { spec: 'proxySpec', daemon: 'proxy', daemons: 'proxies' },
-] as const;
 
 /** A string field as Go decodes it: absent or null is "". */
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
-/** Problems a warning names; the rest are counted (a CR can hold thousands of bad tolerations). */
-const NAMED = 5;
 
 /** What ValidateTolerations refuses in one toleration. */
 function tolerationProblems(t: Record<string, unknown>): string[] {
@@ -45,8 +46,8 @@ function tolerationProblems(t: Record<string, unknown>): string[] {
 }
 
 /** What Kubernetes refuses in one pod spec's nodeSelector and tolerations, as the CR writes them. */
-function problems(podSpec: Record<string, unknown>): { at: (string | number)[]; text: string }[] {
-  const found: { at: (string | number)[]; text: string }[] = [];
+function problems(podSpec: Record<string, unknown>): Problem[] {
+  const found: Problem[] = [];
   for (const { key, text } of labelMapProblems(objectOf(podSpec.nodeSelector), 'nodeSelector'))
     found.push({ at: ['nodeSelector', key], text });
   const tolerations = Array.isArray(podSpec.tolerations) ? podSpec.tolerations : [];
@@ -72,29 +73,25 @@ export default defineRule({
   mutates: false,
   check({ subject, report }) {
     const spec = objectOf(subject.object.spec);
-    const places: { name: string; effect: string }[] = DAEMONS.map(({ spec: name, daemon, daemons }) => ({
-      name,
-      effect: `Kubernetes refuses every ${daemon} pod made from the operator's StatefulSet (from 1.36 the StatefulSet itself): %s. The ${daemons} never start, or a rolling update stops at the first one it replaces`,
-    }));
+    const places: { name: string; effect: string }[] = DAEMON_SECTIONS.map(
+      ({ section, daemon, daemons }) => ({
+        name: section,
+        effect: podsRefused(daemon, daemons),
+      }),
+    );
     // The operator makes the admin client's Deployment (AdminClientEnabled: present, enabled unset
     // or true) in its first reconcile step; a Deployment's pod template is validated by every
     // Kubernetes version, so the step fails each time and the reconcile never reaches the daemons.
     if (isObject(spec.adminClient) && spec.adminClient.enabled !== false)
-      places.push({
-        name: 'adminClient',
-        effect:
-          "Kubernetes refuses the admin client Deployment the operator makes from it: %s. The operator's reconcile fails there each time, before it makes or updates the proxies and targets (a new cluster never starts; changes to a running one are not rolled out)",
-      });
-    for (const { name, effect } of places) {
-      const found = problems(objectOf(spec[name]));
-      if (found.length === 0) continue;
-      const listed = found.slice(0, NAMED).map((f) => f.text);
-      const more = found.length > NAMED ? ` (and ${found.length - NAMED} more)` : '';
-      report.warn(
-        pointer('spec', name, ...found[0]!.at),
-        `spec.${name}: ${effect.replace('%s', () => listed.join('; ') + more)}; the CR is accepted, and only events and the operator's logs say so.`,
-        `Fix spec.${name} ${[...new Set(found.map((f) => f.at[0]))].join(' and ')}: label keys and values as node labels are written; a toleration with operator Equal and a value, or Exists and none, an effect of NoSchedule, PreferNoSchedule or NoExecute, and tolerationSeconds only with NoExecute.`,
+      places.push({ name: 'adminClient', effect: ADMIN_CLIENT_REFUSED });
+    for (const { name, effect } of places)
+      warnRefused(
+        report,
+        name,
+        problems(objectOf(spec[name])),
+        effect,
+        (fields) =>
+          `Fix spec.${name} ${fields}: label keys and values as node labels are written; a toleration with operator Equal and a value, or Exists and none, an effect of NoSchedule, PreferNoSchedule or NoExecute, and tolerationSeconds only with NoExecute.`,
       );
-    }
   },
 });

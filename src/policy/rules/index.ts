@@ -7,6 +7,7 @@ import crName from './cr-name.js';
 import daemonMetadataRefused from './daemon-metadata-refused.js';
 import daemonPlacementRefused from './daemon-placement-refused.js';
 import daemonResourcesRefused from './daemon-resources-refused.js';
+import daemonSecurityRefused from './daemon-security-refused.js';
 import legacyAntiAffinityField from './legacy-anti-affinity-field.js';
 import mountPathUnique from './mount-path-unique.js';
 import mountTemplateName from './mount-template-name.js';
@@ -37,6 +38,7 @@ export const RULES: readonly Rule[] = [
   daemonResourcesRefused,
   daemonPlacementRefused,
   daemonMetadataRefused,
+  daemonSecurityRefused,
   targetHostPathShared,
   targetAntiAffinity,
   affinityLabelKeys,
