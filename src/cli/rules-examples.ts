@@ -304,6 +304,16 @@ export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
     pass: example('a pod that runs as user 1000', aistore({ securityContext: { runAsUser: 1000 } })),
     fail: example('a negative user', aistore({ securityContext: { runAsUser: -1 } })),
   },
+  'daemon-env-refused': {
+    pass: example(
+      'an env variable from the pod IP',
+      aistore({ env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] }),
+    ),
+    fail: example(
+      'an env variable from a label written without its subscript',
+      aistore({ env: [{ name: 'APP', valueFrom: { fieldRef: { fieldPath: 'metadata.labels.app' } } }] }),
+    ),
+  },
   'target-host-path-shared': {
     pass: example('useHostPath with one target per node', aistore(hostPathMount('/ais/sda'))),
     fail: example('useHostPath mount in multi-target', aistore({ ...hostPathMount('/ais/sda'), ...off })),

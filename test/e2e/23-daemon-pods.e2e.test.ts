@@ -1,5 +1,5 @@
 // Rules daemon-resources-refused, daemon-placement-refused, daemon-security-refused,
-// daemon-metadata-refused and target-host-network-port against the two codes they predict:
+// daemon-env-refused, daemon-metadata-refused and target-host-network-port against the two codes they predict:
 // the operator's own rendering of the target StatefulSet (the oracle binary, test/oracle:
 // target.NewTargetSS, with its ephemeral-storage request and log sidecar) and the real apiserver's
 // validation of the pods made from it. Kubernetes 1.33 does not validate a StatefulSet's pod template
@@ -231,6 +231,38 @@ const WRITTEN: Case[] = [
   },
   { target: { capabilities: { runAsUser: -1 } } },
   { target: { capabilities: { runAsUser: -1 }, aisContainerSecurityContext: {} } },
+  // daemon-env-refused.
+  {
+    target: {
+      env: [
+        { name: 'AIS_LOG_LEVEL', value: '3' },
+        { name: 'my.setting-1 with spaces', value: '' },
+        { name: 'NODE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.host' } } },
+        { name: 'APP', valueFrom: { fieldRef: { fieldPath: "metadata.labels['app.kubernetes.io/name']" } } },
+        { name: 'NOTE', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['Example.com/Note']" } } },
+        { name: 'HUGE', valueFrom: { resourceFieldRef: { resource: 'requests.hugepages-2Mi' } } },
+        {
+          name: 'CONF',
+          valueFrom: { configMapKeyRef: { name: 'ais.conf', key: '.hidden', optional: true } },
+        },
+      ],
+    },
+  },
+  { target: { env: [{ name: 'A=B', value: '1' }] } },
+  { target: { env: [{ name: '' }] } },
+  { target: { env: [{ name: 'PFAD_Ä' }] } },
+  { target: { env: [{ name: 'A\tB' }] } },
+  { target: { env: [{ name: 'A', valueFrom: {} }] } },
+  { target: { env: [{ name: 'A', valueFrom: { fieldRef: { fieldPath: 'status.phase' } } }] } },
+  { target: { env: [{ name: 'A', valueFrom: { fieldRef: { fieldPath: 'metadata.labels' } } }] } },
+  { target: { env: [{ name: 'A', valueFrom: { fieldRef: { fieldPath: "['a']" } } }] } },
+  { target: { env: [{ name: 'A', valueFrom: { fieldRef: { fieldPath: "metadata.labels['a']['b']" } } }] } },
+  { target: { env: [{ name: 'A', valueFrom: { fieldRef: { fieldPath: "spec.nodeName['a']" } } }] } },
+  { target: { env: [{ name: 'A', valueFrom: { resourceFieldRef: { resource: 'limits.hugepages-x' } } }] } },
+  { target: { env: [{ name: 'A', valueFrom: { secretKeyRef: { name: '', key: 'k' } } }] } },
+  { target: { env: [{ name: 'A', valueFrom: { secretKeyRef: { name: 'a'.repeat(254), key: 'k' } } }] } },
+  { target: { env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'c', key: 'k'.repeat(254) } } }] } },
+  { target: { env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'c', key: '.' } } }] } },
   // target-host-network-port, outside a multi-target layout (one target).
   { target: { size: 1, hostNetwork: true, hostPort: 8080 } },
   { target: { size: 1, hostNetwork: true, hostPort: 51081 } },
@@ -242,6 +274,7 @@ const POD_RULES = new Set([
   'daemon-placement-refused',
   'daemon-metadata-refused',
   'daemon-security-refused',
+  'daemon-env-refused',
   'target-host-network-port',
 ]);
 /** The rule whose warnings say every version refuses the target StatefulSet itself. */
@@ -354,8 +387,47 @@ const SECURITY: Case[] = fc
   )
   .map((target) => ({ target }));
 
+/** Random env lists from the names, sources and references where the edges are. */
+const variable = fc.record(
+  {
+    name: fc.constantFrom('A', 'a.b-c d', 'A=B', '', 'Ä'),
+    value: fc.constantFrom('', 'v'),
+    valueFrom: fc.record(
+      {
+        fieldRef: fc.record(
+          {
+            apiVersion: fc.constantFrom('v1', 'v2'),
+            fieldPath: fc.constantFrom(
+              'status.podIP',
+              'spec.host',
+              'status.phase',
+              "metadata.labels['a']",
+              "metadata.labels['A B']",
+              "metadata.annotations['X.io/Y']",
+              'metadata.labels.a',
+            ),
+          },
+          { requiredKeys: ['fieldPath'] },
+        ),
+        resourceFieldRef: fc.record({
+          resource: fc.constantFrom('limits.cpu', 'requests.hugepages-1Gi', 'limits.gpu', ''),
+        }),
+        secretKeyRef: fc.record({
+          name: fc.constantFrom('s', 'S', 'a.b', ''),
+          key: fc.constantFrom('k', 'a/b', '..k', '.k'),
+        }),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { requiredKeys: ['name'] },
+);
+const ENV: Case[] = fc
+  .sample(fc.array(variable, { minLength: 1, maxLength: 2 }), { seed: 23, numRuns: 100 })
+  .map((env) => ({ target: { env } }));
+
 it('the guard warns exactly when the apiserver refuses the target pods of the StatefulSet the operator renders', async () => {
-  const cases = [...WRITTEN, ...RANDOM, ...PLACEMENT, ...SECURITY];
+  const cases = [...WRITTEN, ...RANDOM, ...PLACEMENT, ...SECURITY, ...ENV];
   const wrong: string[] = [];
   let refusedCount = 0;
   for (const [i, c] of cases.entries()) {

@@ -4,6 +4,7 @@
 import affinityLabelKeys from './affinity-label-keys.js';
 import antiAffinityNotDisabled from './anti-affinity-not-disabled.js';
 import crName from './cr-name.js';
+import daemonEnvRefused from './daemon-env-refused.js';
 import daemonMetadataRefused from './daemon-metadata-refused.js';
 import daemonPlacementRefused from './daemon-placement-refused.js';
 import daemonResourcesRefused from './daemon-resources-refused.js';
@@ -39,6 +40,7 @@ export const RULES: readonly Rule[] = [
   daemonPlacementRefused,
   daemonMetadataRefused,
   daemonSecurityRefused,
+  daemonEnvRefused,
   targetHostPathShared,
   targetAntiAffinity,
   affinityLabelKeys,
