@@ -2,8 +2,8 @@
 // validateEnvVarValueFrom, v1.33) refuses or takes, on the ais-node container of the StatefulSet the
 // operator renders from the CR, or on the admin client's container. The e2e suite
 // (test/e2e/23-daemon-pods) asks the real apiserver about the pods of the operator's own rendering.
-import { describe, it } from '@jest/globals';
-import type { KubeObject } from '../index.js';
+import { describe, expect, it } from '@jest/globals';
+import { EMPTY_CONTEXT, evaluate, type KubeObject } from '../index.js';
 import { aistore } from '../../../test/support/builders.js';
 import { checkRow, type Row } from '../../../test/support/table.js';
 
@@ -148,5 +148,36 @@ const rows: Row[] = [
 describe('rule daemon-env-refused', () => {
   it.each(rows)('$name', (row) => {
     checkRow('daemon-env-refused', row);
+  });
+});
+
+describe('rule daemon-env-refused on hostile lists', () => {
+  const warningOf = (object: KubeObject) => {
+    const found = evaluate({ operation: 'CREATE', object }, EMPTY_CONTEXT).findings.filter(
+      (f) => f.ruleId === 'daemon-env-refused',
+    );
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it('names five of 20,000 bad variables and counts the rest', () => {
+    const { message } = warningOf(cr(Array.from({ length: 20_000 }, () => ({ name: 'A=B' }))));
+    expect(message).toMatch(/env\[4\]: name "A=B" .+ \(and 19995 more\)/);
+    expect(message.length).toBeLessThan(3_000);
+  });
+
+  it('reads a fieldPath of a million characters in one pass, and quotes it clipped', () => {
+    // "['" over and over, not ending in "']": a backtracking split would take quadratic time.
+    const { message } = warningOf(
+      from({ fieldRef: { fieldPath: `metadata.labels${"['".repeat(500_000)}` } }),
+    );
+    expect(message).toMatch(/fieldRef.fieldPath "metadata.labels\['\['.*…" is none/);
+    expect(message.length).toBeLessThan(3_000);
+  }, 10_000);
+
+  it('a fieldPath that opens its subscript first is no label', () => {
+    expect(warningOf(from({ fieldRef: { fieldPath: "['a']metadata.labels['b']" } })).message).toMatch(
+      /is none/,
+    );
   });
 });

@@ -55,16 +55,23 @@ const isEnvName = (name: string) => /^[\x20-\x3c\x3e-\x7e]+$/.test(name);
 const isKey = (key: string) =>
   key.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(key) && key !== '.' && !key.startsWith('..');
 
+/** SplitMaybeSubscriptedPath: `field['key']` as [field, key], split at the first "['" (a scan, no regex). */
+function splitSubscript(path: string): [string, string] | undefined {
+  if (!path.endsWith("']")) return undefined;
+  const inner = path.slice(0, -2);
+  const at = inner.indexOf("['");
+  return at > 0 ? [inner.slice(0, at), inner.slice(at + 2)] : undefined;
+}
+
 /** What validateObjectFieldSelector refuses, after the apiserver defaults apiVersion to v1. */
 function fieldRefProblem(ref: Record<string, unknown>): string | undefined {
   const apiVersion = text(ref.apiVersion) || 'v1';
   const path = text(ref.fieldPath);
   if (apiVersion !== 'v1') return `fieldRef.apiVersion ${quoted(apiVersion)} is not v1`;
   if (path === '') return 'fieldRef needs a fieldPath';
-  // SplitMaybeSubscriptedPath: path['subscript'].
-  const subscripted = /^(.+?)\['(.*)'\]$/s.exec(path);
+  const subscripted = splitSubscript(path);
   if (subscripted) {
-    const [, field, key] = subscripted as unknown as [string, string, string];
+    const [field, key] = subscripted;
     if (field === 'metadata.labels' && isQualifiedName(key)) return undefined;
     if (field === 'metadata.annotations' && isQualifiedName(key.toLowerCase())) return undefined;
   } else if (FIELD_PATHS.includes(path)) return undefined;
