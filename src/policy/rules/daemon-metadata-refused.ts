@@ -27,6 +27,28 @@ const DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
 const SECCOMP_POD = 'seccomp.security.alpha.kubernetes.io/pod';
 const SECCOMP_CONTAINER = 'container.seccomp.security.alpha.kubernetes.io/';
 const APPARMOR_CONTAINER = 'container.apparmor.security.beta.kubernetes.io/';
+/** core.TolerationsAnnotationKey, read as JSON when not empty (ValidateTolerationsInPodAnnotations). */
+const TOLERATIONS = 'scheduler.alpha.kubernetes.io/tolerations';
+
+/**
+ * Review daemon39: helper.GetTolerationsFromPodAnnotations json.Unmarshals a non-empty value into
+ * []core.Toleration, and ValidatePodSpecificAnnotations refuses the pod template when that fails:
+ * text that is no JSON, or JSON that is neither a list nor null. (The tolerations it reads are then
+ * validated too; that is not judged here.)
+ */
+function isTolerationsJson(value: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    // Each element is read into a Toleration struct: an object, or null (left as zero).
+    return (
+      parsed === null ||
+      (Array.isArray(parsed) &&
+        parsed.every((t) => t === null || (typeof t === 'object' && !Array.isArray(t))))
+    );
+  } catch {
+    return false;
+  }
+}
 
 /** GetDeletionCostFromPodAnnotations: a decimal int32, no "+" and no leading zero before a digit. */
 function isDeletionCost(value: string): boolean {
@@ -63,6 +85,8 @@ function annotationProblems(
     // The key check ignores case (ValidateAnnotations lowers it first).
     if (!isQualifiedName(key.toLowerCase()))
       problem(key, `annotation key ${quoted(key)} is no qualified name`);
+    if (key === TOLERATIONS && value !== '' && !isTolerationsJson(value))
+      problem(key, `annotation ${TOLERATIONS}: ${quoted(value)} is no JSON list of tolerations`);
     if (key === MIRROR) problem(key, `annotation ${MIRROR} is for mirror pods, which name their node`);
     if (key === DELETION_COST && !isDeletionCost(value))
       problem(key, `annotation ${DELETION_COST}: ${quoted(value)} is no 32-bit integer`);
@@ -102,11 +126,29 @@ interface Place {
   added: Record<string, string>;
   /** Labels the operator's selector needs on the pod, which the CR's would replace. */
   selector: Record<string, string>;
+  /** Label keys the operator writes after the CR's, so the CR's values there never reach the pod. */
+  overwritten: readonly string[];
 }
+
+/**
+ * cmn.MergePodLabels copies the CR's labels, then the operator's own (target/proxy BasicLabels:
+ * cmn.LegacyLabels, and LabelManagedBy), so a CR value at one of these keys is not on the pod.
+ */
+const DAEMON_LABELS = [
+  'app',
+  'component',
+  'app.kubernetes.io/name',
+  'app.kubernetes.io/component',
+  'app.kubernetes.io/managed-by',
+];
 
 function problems(section: Record<string, unknown>, place: Place): Problem[] {
   const labels = objectOf(section.labels);
-  const found: Problem[] = labelMapProblems(labels, 'label').map(({ key, text }) => ({
+  // Review daemon39: only the labels that reach the pod; the operator writes over the others.
+  const onPod = Object.fromEntries(
+    Object.entries(labels).filter(([key]) => !place.overwritten.includes(key)),
+  );
+  const found: Problem[] = labelMapProblems(onPod, 'label').map(({ key, text }) => ({
     at: ['labels', key],
     text,
   }));
@@ -126,7 +168,7 @@ export default defineRule({
   id: 'daemon-metadata-refused',
   title: 'Daemon or admin client labels or annotations Kubernetes refuses',
   summary:
-    "CR whose targetSpec, proxySpec or (while enabled) adminClient labels or annotations hold what Kubernetes refuses on a pod template: a label key or value that is none, an annotation key that is no qualified name, annotations past 256 KiB, a pod-deletion-cost that is no 32-bit integer, a mirror-pod annotation, a seccomp or AppArmor annotation with a profile Kubernetes does not know or, for AppArmor, naming no container of the pod, and for the admin client a label that replaces one its Deployment's selector needs: warn (every Kubernetes version refuses the StatefulSet or Deployment the operator makes from it, and the operator's reconcile fails at that step each time: a new cluster never starts, a running one takes no change, though the CR was accepted).",
+    "CR whose targetSpec, proxySpec or (while enabled) adminClient labels or annotations hold what Kubernetes refuses on a pod template: a label key or value that is none, an annotation key that is no qualified name, annotations past 256 KiB, a pod-deletion-cost that is no 32-bit integer, a mirror-pod annotation, a scheduler.alpha.kubernetes.io/tolerations annotation that is no JSON list, a seccomp or AppArmor annotation with a profile Kubernetes does not know or, for AppArmor, naming no container of the pod, and for the admin client a label that replaces one its Deployment's selector needs: warn (every Kubernetes version refuses the StatefulSet or Deployment the operator makes from it, and the operator's reconcile fails at that step each time: a new cluster never starts, a running one takes no change, though the CR was accepted).",
   verdict: 'warn',
   operator: `The operator puts the daemon's labels and annotations on its StatefulSet's pod template, next to its own (${operatorLink('internal/resources/aistore/target/statefulset.go', 41, 'NewTargetSS')}, ${operatorLink('internal/resources/aistore/proxy/statefulset.go', 49, 'NewProxyStatefulSet')}, ${operatorLink('internal/resources/aistore/cmn/statefulset.go', 87, 'PrepareAnnotations')}), and the admin client's on its Deployment, over its selector labels (${operatorLink('internal/resources/aistore/adminclient/deployment.go', 106, 'NewClientDeployment')}). It makes the admin client, then the proxies, then the targets (reconcileResources, bootstrapNew, handleCREvents), and stops at the first that fails.`,
   howToFix:
@@ -157,6 +199,7 @@ export default defineRule({
         containers,
         added,
         selector: {},
+        overwritten: DAEMON_LABELS,
       },
       {
         name: 'targetSpec',
@@ -167,6 +210,7 @@ export default defineRule({
         containers,
         added,
         selector: {},
+        overwritten: DAEMON_LABELS,
       },
     ];
     if (isObject(spec.adminClient) && spec.adminClient.enabled !== false)
@@ -179,6 +223,8 @@ export default defineRule({
           'app.kubernetes.io/name': `${String(cr.metadata?.name ?? '')}-client`,
           'app.kubernetes.io/component': 'client',
         },
+        // NewClientDeployment copies the CR's labels over its selector's (checked above).
+        overwritten: [],
       });
     for (const place of places)
       warnRefused(

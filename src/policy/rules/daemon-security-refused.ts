@@ -20,6 +20,15 @@ const PROFILE_TYPES = ['Localhost', 'RuntimeDefault', 'Unconfined'];
 /** PATH_MAX - 1, the longest AppArmor localhostProfile. */
 const MAX_APPARMOR_PROFILE = 4095;
 
+/**
+ * Review daemon39: Go's strings.TrimSpace, which ValidateAppArmorProfileField compares with: it trims
+ * unicode.IsSpace (U+0085 too, not U+FEFF), where JavaScript's trim() takes U+FEFF and not U+0085.
+ */
+const GO_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const GO_PADDED = new RegExp(`^${GO_SPACE}|${GO_SPACE}$`);
+/** IsValidSysctlName: at most 253 characters of segments joined by '.' or '/' (SysctlContainSlashFmt). */
+const SYSCTL = /^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$/;
+
 type Found = (at: (string | number)[], text: string) => void;
 
 /** A field path as a message writes it: runAsUser, supplementalGroups[1]. */
@@ -67,7 +76,7 @@ function checkAppArmor(profile: unknown, found: Found): void {
     if (!has || (typeof localhostProfile === 'string' && localhostProfile === ''))
       found(at, 'appArmorProfile of type Localhost needs a localhostProfile');
     else if (typeof localhostProfile === 'string') {
-      if (localhostProfile.trim() !== localhostProfile)
+      if (GO_PADDED.test(localhostProfile))
         found(at, `appArmorProfile.localhostProfile ${quoted(localhostProfile)} is padded with white space`);
       if (utf8Bytes(localhostProfile) > MAX_APPARMOR_PROFILE)
         found(at, `appArmorProfile.localhostProfile is longer than ${MAX_APPARMOR_PROFILE} bytes`);
@@ -87,6 +96,18 @@ function podProblems(context: Record<string, unknown>, found: Found): void {
   checkOneOf(context.supplementalGroupsPolicy, ['Merge', 'Strict'], 'supplementalGroupsPolicy', found);
   checkSeccomp(context.seccompProfile, found);
   checkAppArmor(context.appArmorProfile, found);
+  // Review daemon39: validateSysctls refuses a name that is no sysctl name, and one named twice.
+  if (Array.isArray(context.sysctls)) {
+    const seen = new Set<string>();
+    context.sysctls.forEach((sysctl, i) => {
+      const name: unknown = isObject(sysctl) ? sysctl.name : undefined;
+      if (typeof name !== 'string') return;
+      if (!(name.length <= 253 && SYSCTL.test(name)))
+        found(['sysctls', i], `sysctls[${i}].name ${quoted(name)} is no sysctl name`);
+      else if (seen.has(name)) found(['sysctls', i], `sysctls[${i}].name ${quoted(name)} is named twice`);
+      seen.add(name);
+    });
+  }
 }
 
 /** What ValidateSecurityContext refuses in the ais-node container's securityContext. */
@@ -132,7 +153,7 @@ export default defineRule({
   id: 'daemon-security-refused',
   title: 'Daemon security context Kubernetes refuses on a pod',
   summary:
-    "CR whose targetSpec or proxySpec securityContext (the pod's) or aisContainerSecurityContext (or the deprecated capabilities, the ais-node container's) holds what Kubernetes refuses on a pod: a user or group id outside 0 to 2147483647, an fsGroupChangePolicy other than OnRootMismatch or Always, a supplementalGroupsPolicy other than Merge or Strict, a seccomp or AppArmor profile type other than Localhost, RuntimeDefault or Unconfined or a localhostProfile that does not fit its type, a procMount other than Default, or allowPrivilegeEscalation false with privileged or CAP_SYS_ADMIN: warn (Kubernetes refuses every pod made from the operator's StatefulSet, or from 1.36 the StatefulSet itself, so the daemons never start, or a rolling update stops at the first daemon it replaces, though the CR was accepted).",
+    "CR whose targetSpec or proxySpec securityContext (the pod's) or aisContainerSecurityContext (or the deprecated capabilities, the ais-node container's) holds what Kubernetes refuses on a pod: a user or group id outside 0 to 2147483647, an fsGroupChangePolicy other than OnRootMismatch or Always, a supplementalGroupsPolicy other than Merge or Strict, a sysctl name that is none or is repeated, a seccomp or AppArmor profile type other than Localhost, RuntimeDefault or Unconfined or a localhostProfile that does not fit its type, a procMount other than Default, or allowPrivilegeEscalation false with privileged or CAP_SYS_ADMIN: warn (Kubernetes refuses every pod made from the operator's StatefulSet, or from 1.36 the StatefulSet itself, so the daemons never start, or a rolling update stops at the first daemon it replaces, though the CR was accepted).",
   verdict: 'warn',
   operator: `The operator puts the daemon's securityContext on its pods and aisContainerSecurityContext (else the deprecated capabilities field) on the ais-node container, as written (${operatorLink('internal/resources/aistore/cmn/statefulset.go', 68, 'GetPodSecurityContext')}, ${operatorLink('internal/resources/aistore/cmn/statefulset.go', 77, 'GetAISSecurityContext')}).`,
   howToFix:
