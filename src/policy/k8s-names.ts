@@ -15,6 +15,13 @@ export function isQualifiedName(text: string): boolean {
   return prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix));
 }
 
+/**
+ * Go's strings.ToLower where it matters to a name check: unicode.ToLower maps U+0130 (İ) to "i", and
+ * JavaScript's toLowerCase() to "i" and a combining dot (U+0307). (Review daemon39: ValidateAnnotations
+ * and an annotations fieldRef check strings.ToLower(key); other differences leave no ASCII.)
+ */
+export const goToLower = (text: string): string => text.replace(/\u0130/g, 'i').toLowerCase();
+
 /** IsValidLabelValue: empty, or a 63-character name. */
 export const isLabelValue = (text: string): boolean => text === '' || (text.length <= 63 && NAME.test(text));
 

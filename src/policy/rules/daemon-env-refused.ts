@@ -7,7 +7,7 @@
 // refuses the StatefulSet; every version refuses the admin client's Deployment. The CR is accepted.
 // e2e 23 holds the rule to the operator's rendering and the apiserver's answer.
 import { isObject, objectOf } from '../k8s.js';
-import { isQualifiedName } from '../k8s-names.js';
+import { goToLower, isQualifiedName } from '../k8s-names.js';
 import {
   ADMIN_CLIENT_REFUSED,
   DAEMON_SECTIONS,
@@ -73,7 +73,7 @@ function fieldRefProblem(ref: Record<string, unknown>): string | undefined {
   if (subscripted) {
     const [field, key] = subscripted;
     if (field === 'metadata.labels' && isQualifiedName(key)) return undefined;
-    if (field === 'metadata.annotations' && isQualifiedName(key.toLowerCase())) return undefined;
+    if (field === 'metadata.annotations' && isQualifiedName(goToLower(key))) return undefined;
   } else if (FIELD_PATHS.includes(path)) return undefined;
   return `fieldRef.fieldPath ${quoted(path)} is none Kubernetes resolves (${FIELD_PATHS.slice(0, -1).join(', ')}, metadata.labels['<key>'], metadata.annotations['<key>'])`;
 }

@@ -9,7 +9,7 @@
 // fails at that step each time, while the CR is accepted. e2e 23 holds the rule to the operator's
 // rendering and the apiserver's answer.
 import { isObject, objectOf } from '../k8s.js';
-import { isQualifiedName, labelMapProblems } from '../k8s-names.js';
+import { goToLower, isQualifiedName, labelMapProblems } from '../k8s-names.js';
 import { ADMIN_CLIENT_REFUSED, warnRefused, type Problem } from '../refused-fields.js';
 import { defineRule, operatorLink } from '../rule.js';
 import { nameAsWritten, quoted, utf8Bytes } from '../text.js';
@@ -83,8 +83,7 @@ function annotationProblems(
     if (typeof value !== 'string') continue;
     all.set(key, value);
     // The key check ignores case (ValidateAnnotations lowers it first).
-    if (!isQualifiedName(key.toLowerCase()))
-      problem(key, `annotation key ${quoted(key)} is no qualified name`);
+    if (!isQualifiedName(goToLower(key))) problem(key, `annotation key ${quoted(key)} is no qualified name`);
     if (key === TOLERATIONS && value !== '' && !isTolerationsJson(value))
       problem(key, `annotation ${TOLERATIONS}: ${quoted(value)} is no JSON list of tolerations`);
     if (key === MIRROR) problem(key, `annotation ${MIRROR} is for mirror pods, which name their node`);
