@@ -231,6 +231,48 @@ const WRITTEN: Case[] = [
   },
   { target: { capabilities: { runAsUser: -1 } } },
   { target: { capabilities: { runAsUser: -1 }, aisContainerSecurityContext: {} } },
+  // Review daemon39: what the operator writes over, Go's ToLower and TrimSpace, sysctls, tolerations.
+  { target: { labels: { app: 'not a value!', 'app.kubernetes.io/managed-by': '-x-' } } },
+  { target: { annotations: { 'example.com/\u0130d': 'x' } } },
+  { target: { annotations: { 'scheduler.alpha.kubernetes.io/tolerations': 'not json' } } },
+  { target: { annotations: { 'scheduler.alpha.kubernetes.io/tolerations': '{"key":"a"}' } } },
+  { target: { annotations: { 'scheduler.alpha.kubernetes.io/tolerations': 'null' } } },
+  {
+    target: {
+      annotations: { 'scheduler.alpha.kubernetes.io/tolerations': '[{"key":"a","operator":"Exists"}]' },
+    },
+  },
+  { target: { securityContext: { appArmorProfile: { type: 'Localhost', localhostProfile: 'ais\u0085' } } } },
+  { target: { securityContext: { appArmorProfile: { type: 'Localhost', localhostProfile: '\ufeffais' } } } },
+  { target: { securityContext: { sysctls: [{ name: 'kernel.shm_rmid_forced', value: '1' }] } } },
+  { target: { securityContext: { sysctls: [{ name: 'Net.Core.Somaxconn', value: '1' }] } } },
+  {
+    target: {
+      securityContext: {
+        sysctls: [
+          { name: 'net.core.somaxconn', value: '1' },
+          { name: 'net.core.somaxconn', value: '2' },
+        ],
+      },
+    },
+  },
+  {
+    target: { securityContext: { sysctls: [{ name: 'net/ipv4/ip_local_port_range', value: '1024 65000' }] } },
+  },
+  {
+    target: {
+      size: 1,
+      hostNetwork: true,
+      securityContext: { sysctls: [{ name: 'net/ipv4/ip_local_port_range', value: '1024 65000' }] },
+    },
+  },
+  {
+    target: {
+      size: 1,
+      hostNetwork: true,
+      securityContext: { sysctls: [{ name: 'kernel.shm_rmid_forced', value: '1' }] },
+    },
+  },
   // daemon-env-refused.
   {
     target: {

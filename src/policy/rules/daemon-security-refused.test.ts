@@ -145,6 +145,32 @@ const rows: Row[] = [
     expect: {},
   },
   {
+    name: 'a net sysctl on targets with hostNetwork, written either way',
+    object: cr({
+      hostNetwork: true,
+      securityContext: {
+        sysctls: [
+          { name: 'net.core.somaxconn', value: '1024' },
+          { name: 'net/ipv4/ip_local_port_range', value: '1024 65000' },
+          { name: 'kernel.shm_rmid_forced', value: '1' },
+        ],
+      },
+    }),
+    expect: {
+      warn: [
+        /sysctls\[0\].name "net.core.somaxconn" is a net sysctl, which a hostNetwork pod may not set; securityContext.sysctls\[1\].name "net\/ipv4\/ip_local_port_range" is a net/,
+      ],
+    },
+  },
+  {
+    name: 'a net sysctl without hostNetwork, and on proxies (the operator gives them no host network)',
+    object: cr(
+      { securityContext: { sysctls: [{ name: 'net.core.somaxconn', value: '1024' }] } },
+      'proxySpec',
+    ),
+    expect: {},
+  },
+  {
     name: 'the proxies, named as such',
     object: cr({ securityContext: { runAsUser: -1 } }, 'proxySpec'),
     expect: { warn: [/^spec.proxySpec: Kubernetes refuses every proxy pod .+ The proxies never start/] },

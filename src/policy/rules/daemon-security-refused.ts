@@ -88,7 +88,7 @@ function checkAppArmor(profile: unknown, found: Found): void {
 }
 
 /** What validatePodSpecSecurityContext refuses in the pod's securityContext. */
-function podProblems(context: Record<string, unknown>, found: Found): void {
+function podProblems(context: Record<string, unknown>, hostNetwork: boolean, found: Found): void {
   for (const field of ['runAsUser', 'runAsGroup', 'fsGroup']) checkId(context[field], [field], found);
   if (Array.isArray(context.supplementalGroups))
     context.supplementalGroups.forEach((id, i) => checkId(id, ['supplementalGroups', i], found));
@@ -106,6 +106,13 @@ function podProblems(context: Record<string, unknown>, found: Found): void {
         found(['sysctls', i], `sysctls[${i}].name ${quoted(name)} is no sysctl name`);
       else if (seen.has(name)) found(['sysctls', i], `sysctls[${i}].name ${quoted(name)} is named twice`);
       seen.add(name);
+      // ValidateHostSysctl: a net sysctl (net.… or net/…, as NormalizeName reads it) would set the
+      // node's own network namespace, which a hostNetwork pod shares.
+      if (hostNetwork && /^net[./]/.test(name))
+        found(
+          ['sysctls', i],
+          `sysctls[${i}].name ${quoted(name)} is a net sysctl, which a hostNetwork pod may not set`,
+        );
     });
   }
 }
@@ -126,15 +133,18 @@ function containerProblems(context: Record<string, unknown>, found: Found): void
   }
 }
 
-/** The problems of one daemon section, each at its field under the section. */
-function problems(section: Record<string, unknown>): Problem[] {
+/**
+ * The problems of one daemon section, each at its field under the section; `hostNetwork` is whether
+ * the operator runs its pods on the host network.
+ */
+function problems(section: Record<string, unknown>, hostNetwork: boolean): Problem[] {
   const out: Problem[] = [];
   const under =
     (field: string, label: string): Found =>
     (at, text) =>
       out.push({ at: [field, ...at], text: `${label}.${text}` });
   if (isObject(section.securityContext))
-    podProblems(section.securityContext, under('securityContext', 'securityContext'));
+    podProblems(section.securityContext, hostNetwork, under('securityContext', 'securityContext'));
   // GetAISSecurityContext: aisContainerSecurityContext when set, else the deprecated capabilities.
   const containerField = isObject(section.aisContainerSecurityContext)
     ? 'aisContainerSecurityContext'
@@ -153,7 +163,7 @@ export default defineRule({
   id: 'daemon-security-refused',
   title: 'Daemon security context Kubernetes refuses on a pod',
   summary:
-    "CR whose targetSpec or proxySpec securityContext (the pod's) or aisContainerSecurityContext (or the deprecated capabilities, the ais-node container's) holds what Kubernetes refuses on a pod: a user or group id outside 0 to 2147483647, an fsGroupChangePolicy other than OnRootMismatch or Always, a supplementalGroupsPolicy other than Merge or Strict, a sysctl name that is none or is repeated, a seccomp or AppArmor profile type other than Localhost, RuntimeDefault or Unconfined or a localhostProfile that does not fit its type, a procMount other than Default, or allowPrivilegeEscalation false with privileged or CAP_SYS_ADMIN: warn (Kubernetes refuses every pod made from the operator's StatefulSet, or from 1.36 the StatefulSet itself, so the daemons never start, or a rolling update stops at the first daemon it replaces, though the CR was accepted).",
+    "CR whose targetSpec or proxySpec securityContext (the pod's) or aisContainerSecurityContext (or the deprecated capabilities, the ais-node container's) holds what Kubernetes refuses on a pod: a user or group id outside 0 to 2147483647, an fsGroupChangePolicy other than OnRootMismatch or Always, a supplementalGroupsPolicy other than Merge or Strict, a sysctl name that is none or is repeated, or a net sysctl on hostNetwork targets, a seccomp or AppArmor profile type other than Localhost, RuntimeDefault or Unconfined or a localhostProfile that does not fit its type, a procMount other than Default, or allowPrivilegeEscalation false with privileged or CAP_SYS_ADMIN: warn (Kubernetes refuses every pod made from the operator's StatefulSet, or from 1.36 the StatefulSet itself, so the daemons never start, or a rolling update stops at the first daemon it replaces, though the CR was accepted).",
   verdict: 'warn',
   operator: `The operator puts the daemon's securityContext on its pods and aisContainerSecurityContext (else the deprecated capabilities field) on the ais-node container, as written (${operatorLink('internal/resources/aistore/cmn/statefulset.go', 68, 'GetPodSecurityContext')}, ${operatorLink('internal/resources/aistore/cmn/statefulset.go', 77, 'GetAISSecurityContext')}).`,
   howToFix:
@@ -167,7 +177,11 @@ export default defineRule({
       warnRefused(
         report,
         section,
-        problems(objectOf(spec[section])),
+        // AIStore.UseHostNetwork: targetSpec.hostNetwork, for the target pods only.
+        problems(
+          objectOf(spec[section]),
+          section === 'targetSpec' && objectOf(spec.targetSpec).hostNetwork === true,
+        ),
         podsRefused(daemon, daemons),
         (fields) =>
           `Fix spec.${section} ${fields}: ids from 0 to 2147483647, the policy and profile types Kubernetes knows (case matters), a localhostProfile only with type Localhost, procMount unset.`,
