@@ -27,14 +27,17 @@ export const isLabelValue = (text: string): boolean => text === '' || (text.leng
 
 /**
  * What ValidateLabels refuses in a map of labels (or a nodeSelector, checked the same way), each
- * problem with the key it is at; `what` names the map in the text.
+ * problem with the key it is at; `what` names the map in the text; keys in `skip` are not judged.
  */
 export function labelMapProblems(
   map: Record<string, unknown>,
   what: string,
+  skip: readonly string[] = [],
 ): { key: string; text: string }[] {
   const found: { key: string; text: string }[] = [];
-  for (const [key, value] of Object.entries(map)) {
+  for (const key in map) {
+    if (!Object.hasOwn(map, key) || skip.includes(key)) continue;
+    const value = map[key];
     if (!isQualifiedName(key)) found.push({ key, text: `${what} key ${quoted(key)} is no label key` });
     if (typeof value === 'string' && !isLabelValue(value))
       found.push({ key, text: `${what} ${nameAsWritten(key)}: ${quoted(value)} is no label value` });

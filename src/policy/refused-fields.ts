@@ -10,15 +10,15 @@ export interface Problem {
   text: string;
 }
 
-/** The daemon sections whose pod template the operator renders, with the words a warning uses. */
-export const DAEMON_SECTIONS = [
-  { section: 'targetSpec', daemon: 'target', daemons: 'targets' },
-  { section: 'proxySpec', daemon: 'proxy', daemons: 'proxies' },
-] as const;
-
 /** Kubernetes 1.33 takes the StatefulSet and refuses its pods; 1.36 refuses the StatefulSet. `%s` is the problems. */
-export const podsRefused = (daemon: string, daemons: string): string =>
+const podsRefused = (daemon: string, daemons: string): string =>
   `Kubernetes refuses every ${daemon} pod made from the operator's StatefulSet (from 1.36 the StatefulSet itself): %s. The ${daemons} never start, or a rolling update stops at the first one it replaces`;
+
+/** The daemon sections whose pod template the operator renders, with what a warning of theirs says. */
+export const DAEMON_SECTIONS = [
+  { section: 'targetSpec', podsRefused: podsRefused('target', 'targets') },
+  { section: 'proxySpec', podsRefused: podsRefused('proxy', 'proxies') },
+] as const;
 
 /** A Deployment's pod template is validated by every version; the operator makes it first. */
 export const ADMIN_CLIENT_REFUSED =

@@ -77,11 +77,14 @@ function annotationProblems(
 ): Problem[] {
   const found: Problem[] = [];
   const problem = (key: string, text: string) => found.push({ at: ['annotations', key], text });
-  // A Map: a key such as __proto__ is an annotation like any other.
-  const all = new Map(Object.entries(added));
-  for (const [key, value] of Object.entries(annotations)) {
-    if (typeof value !== 'string') continue;
-    all.set(key, value);
+  // The size limit counts the operator's own annotations too, where the CR's do not replace them.
+  const kept = (key: string) => !Object.hasOwn(annotations, key) || typeof annotations[key] !== 'string';
+  let units = 0;
+  for (const key in added) if (kept(key)) units += key.length + added[key]!.length;
+  for (const key in annotations) {
+    const value = annotations[key];
+    if (!Object.hasOwn(annotations, key) || typeof value !== 'string') continue;
+    units += key.length + value.length;
     // The key check ignores case (ValidateAnnotations lowers it first).
     if (!isQualifiedName(goToLower(key))) problem(key, `annotation key ${quoted(key)} is no qualified name`);
     if (key === TOLERATIONS && value !== '' && !isTolerationsJson(value))
@@ -103,11 +106,11 @@ function annotationProblems(
     }
   }
   // Bytes are at most 3 per UTF-16 unit: count them exactly only when the limit is within reach.
-  let units = 0;
-  for (const [key, value] of all) units += key.length + value.length;
   if (units * 3 > ANNOTATIONS_LIMIT) {
     let bytes = 0;
-    for (const [key, value] of all) bytes += utf8Bytes(key) + utf8Bytes(value);
+    for (const key in added) if (kept(key)) bytes += utf8Bytes(key) + utf8Bytes(added[key]!);
+    for (const [key, value] of Object.entries(annotations))
+      if (typeof value === 'string') bytes += utf8Bytes(key) + utf8Bytes(value);
     if (bytes > ANNOTATIONS_LIMIT)
       found.push({
         at: ['annotations'],
@@ -120,9 +123,6 @@ function annotationProblems(
 interface Place {
   name: 'targetSpec' | 'proxySpec' | 'adminClient';
   effect: string;
-  containers: readonly string[];
-  /** Annotations the operator adds, which the CR's replace. */
-  added: Record<string, string>;
   /** Labels the operator's selector needs on the pod, which the CR's would replace. */
   selector: Record<string, string>;
   /** Label keys the operator writes after the CR's, so the CR's values there never reach the pod. */
@@ -141,27 +141,63 @@ const DAEMON_LABELS = [
   'app.kubernetes.io/managed-by',
 ];
 
-function problems(section: Record<string, unknown>, place: Place): Problem[] {
-  const labels = objectOf(section.labels);
-  // Review daemon39: only the labels that reach the pod; the operator writes over the others.
-  const onPod = Object.fromEntries(
-    Object.entries(labels).filter(([key]) => !place.overwritten.includes(key)),
-  );
-  const found: Problem[] = labelMapProblems(onPod, 'label').map(({ key, text }) => ({
-    at: ['labels', key],
-    text,
-  }));
-  for (const [key, value] of Object.entries(place.selector))
-    if (typeof labels[key] === 'string' && labels[key] !== value)
-      found.push({
-        at: ['labels', key],
-        text: `label ${key}: ${quoted(labels[key])} replaces ${quoted(value)}, which the Deployment's selector needs`,
-      });
-  return found.concat(annotationProblems(objectOf(section.annotations), place.containers, place.added));
+/**
+ * The problems of one section: `containers` are its pod's, `added` the annotations the operator adds
+ * (the CR's replace them).
+ */
+function problems(
+  section: Record<string, unknown>,
+  place: Place,
+  containers: readonly string[],
+  added: Record<string, string>,
+): Problem[] {
+  const found: Problem[] = [];
+  if (isObject(section.labels)) {
+    const labels = section.labels;
+    // Review daemon39: only the labels that reach the pod; the operator writes over the others.
+    for (const { key, text } of labelMapProblems(labels, 'label', place.overwritten))
+      found.push({ at: ['labels', key], text });
+    for (const key in place.selector) {
+      const [value, wanted] = [labels[key], place.selector[key]!];
+      if (typeof value === 'string' && value !== wanted)
+        found.push({
+          at: ['labels', key],
+          text: `label ${key}: ${quoted(value)} replaces ${quoted(wanted)}, which the Deployment's selector needs`,
+        });
+    }
+  }
+  return found.concat(annotationProblems(objectOf(section.annotations), containers, added));
 }
 
 const daemonEffect = (daemon: string, outcome: string) =>
   `Kubernetes refuses the operator's ${daemon} StatefulSet, whose pod labels and annotations every version validates: %s. The operator's reconcile fails there each time: ${outcome}`;
+
+/** The containers of a daemon pod (InitContainerName, AISContainerName, the log sidecar's) and the admin client's. */
+const DAEMON_CONTAINERS = ['populate-env', 'ais-node'];
+const SIDECAR_CONTAINERS = [...DAEMON_CONTAINERS, 'ais-logs'];
+const ADMIN_CONTAINERS = ['ais-client'];
+
+/** The daemon sections, proxies first as the operator makes them. */
+const DAEMON_PLACES: Place[] = [
+  {
+    name: 'proxySpec',
+    effect: daemonEffect(
+      'proxy',
+      'a new cluster never starts, and a running one takes no change from the CR',
+    ),
+    selector: {},
+    overwritten: DAEMON_LABELS,
+  },
+  {
+    name: 'targetSpec',
+    effect: daemonEffect(
+      'target',
+      'a new cluster never gets its targets, and a running one takes no change to its targets or config',
+    ),
+    selector: {},
+    overwritten: DAEMON_LABELS,
+  },
+];
 
 export default defineRule({
   id: 'daemon-metadata-refused',
@@ -183,56 +219,35 @@ export default defineRule({
     };
     if (typeof spec.networkAttachment === 'string') added[NETWORKS] = spec.networkAttachment;
     const logSidecar = objectOf(spec.logSidecar).image;
-    const containers = [
-      'populate-env',
-      'ais-node',
-      ...(typeof logSidecar === 'string' && logSidecar ? ['ais-logs'] : []),
-    ];
-    const places: Place[] = [
-      {
-        name: 'proxySpec',
-        effect: daemonEffect(
-          'proxy',
-          'a new cluster never starts, and a running one takes no change from the CR',
-        ),
-        containers,
-        added,
-        selector: {},
-        overwritten: DAEMON_LABELS,
-      },
-      {
-        name: 'targetSpec',
-        effect: daemonEffect(
-          'target',
-          'a new cluster never gets its targets, and a running one takes no change to its targets or config',
-        ),
-        containers,
-        added,
-        selector: {},
-        overwritten: DAEMON_LABELS,
-      },
-    ];
-    if (isObject(spec.adminClient) && spec.adminClient.enabled !== false)
-      places.push({
+    const containers = typeof logSidecar === 'string' && logSidecar ? SIDECAR_CONTAINERS : DAEMON_CONTAINERS;
+    const fix = (name: string) => (fields: string) =>
+      `Fix spec.${name} ${fields}: label keys and values as node labels are written, annotation keys as qualified names, and the values of annotations Kubernetes reads as it takes them${name === 'adminClient' ? "; leave out the selector's labels app.kubernetes.io/name and app.kubernetes.io/component" : ''}.`;
+    for (const place of DAEMON_PLACES)
+      warnRefused(
+        report,
+        place.name,
+        problems(objectOf(spec[place.name]), place, containers, added),
+        place.effect,
+        fix(place.name),
+      );
+    // NewClientDeployment copies the CR's labels over its selector's, and adds no annotations.
+    if (isObject(spec.adminClient) && spec.adminClient.enabled !== false) {
+      const place: Place = {
         name: 'adminClient',
         effect: ADMIN_CLIENT_REFUSED,
-        containers: ['ais-client'],
-        added: {},
         selector: {
           'app.kubernetes.io/name': `${String(cr.metadata?.name ?? '')}-client`,
           'app.kubernetes.io/component': 'client',
         },
-        // NewClientDeployment copies the CR's labels over its selector's (checked above).
         overwritten: [],
-      });
-    for (const place of places)
+      };
       warnRefused(
         report,
         place.name,
-        problems(objectOf(spec[place.name]), place),
+        problems(spec.adminClient, place, ADMIN_CONTAINERS, {}),
         place.effect,
-        (fields) =>
-          `Fix spec.${place.name} ${fields}: label keys and values as node labels are written, annotation keys as qualified names, and the values of annotations Kubernetes reads as it takes them${place.name === 'adminClient' ? "; leave out the selector's labels app.kubernetes.io/name and app.kubernetes.io/component" : ''}.`,
+        fix(place.name),
       );
+    }
   },
 });

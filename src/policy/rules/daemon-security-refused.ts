@@ -8,7 +8,7 @@
 // at the first daemon it replaces, while the CR is accepted. e2e 23 holds the rule to the operator's
 // rendering and the apiserver's answer.
 import { isObject, objectOf } from '../k8s.js';
-import { DAEMON_SECTIONS, podsRefused, warnRefused, type Problem } from '../refused-fields.js';
+import { DAEMON_SECTIONS, warnRefused, type Problem } from '../refused-fields.js';
 import { defineRule, operatorLink } from '../rule.js';
 import { quoted, utf8Bytes } from '../text.js';
 
@@ -173,7 +173,7 @@ export default defineRule({
   mutates: false,
   check({ subject, report }) {
     const spec = objectOf(subject.object.spec);
-    for (const { section, daemon, daemons } of DAEMON_SECTIONS)
+    for (const { section, podsRefused } of DAEMON_SECTIONS)
       warnRefused(
         report,
         section,
@@ -182,7 +182,7 @@ export default defineRule({
           objectOf(spec[section]),
           section === 'targetSpec' && objectOf(spec.targetSpec).hostNetwork === true,
         ),
-        podsRefused(daemon, daemons),
+        podsRefused,
         (fields) =>
           `Fix spec.${section} ${fields}: ids from 0 to 2147483647, the policy and profile types Kubernetes knows (case matters), a localhostProfile only with type Localhost, procMount unset.`,
       );
