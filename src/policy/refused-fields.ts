@@ -2,6 +2,7 @@
 // client Deployment as written, and that Kubernetes' validation then refuses: where those objects'
 // pods come from, the consequence in words, and one warning per CR section that names a few
 // problems and counts the rest (a CR can hold thousands of bad entries).
+import { isObject } from './k8s.js';
 import { pointer, type Reporter } from './rule.js';
 
 /** One thing Kubernetes refuses, at its path under the CR section. */
@@ -14,15 +15,28 @@ export interface Problem {
 const podsRefused = (daemon: string, daemons: string): string =>
   `Kubernetes refuses every ${daemon} pod made from the operator's StatefulSet (from 1.36 the StatefulSet itself): %s. The ${daemons} never start, or a rolling update stops at the first one it replaces`;
 
-/** The daemon sections whose pod template the operator renders, with what a warning of theirs says. */
-export const DAEMON_SECTIONS = [
-  { section: 'targetSpec', podsRefused: podsRefused('target', 'targets') },
-  { section: 'proxySpec', podsRefused: podsRefused('proxy', 'proxies') },
-] as const;
-
 /** A Deployment's pod template is validated by every version; the operator makes it first. */
 export const ADMIN_CLIENT_REFUSED =
   "Kubernetes refuses the admin client Deployment the operator makes from it: %s. The operator's reconcile fails there each time, before it makes or updates the proxies and targets (a new cluster never starts; changes to a running one are not rolled out)";
+
+/** AdminClientEnabled: the operator makes the admin client when spec.adminClient is there and not disabled. */
+export const adminClientEnabled = (spec: Record<string, unknown>): boolean =>
+  isObject(spec.adminClient) && spec.adminClient.enabled !== false;
+
+/** The daemon sections whose pod template the operator renders, with what a warning of theirs says. */
+export const DAEMON_SECTIONS: readonly { section: string; effect: string }[] = [
+  { section: 'targetSpec', effect: podsRefused('target', 'targets') },
+  { section: 'proxySpec', effect: podsRefused('proxy', 'proxies') },
+];
+const WITH_ADMIN_CLIENT = [...DAEMON_SECTIONS, { section: 'adminClient', effect: ADMIN_CLIENT_REFUSED }];
+
+/**
+ * The sections of `spec` the operator renders into pod templates: the daemons', and the admin
+ * client's while it makes one. Its Deployment is made in the first reconcile step and validated
+ * whole by every Kubernetes version, so a mistake there stops the reconcile before the daemons.
+ */
+export const podSections = (spec: Record<string, unknown>) =>
+  adminClientEnabled(spec) ? WITH_ADMIN_CLIENT : DAEMON_SECTIONS;
 
 /** Problems a warning names; the rest are counted. */
 const NAMED = 5;

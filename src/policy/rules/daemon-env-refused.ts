@@ -8,7 +8,7 @@
 // e2e 23 holds the rule to the operator's rendering and the apiserver's answer.
 import { isObject, objectOf } from '../k8s.js';
 import { goToLower, isQualifiedName } from '../k8s-names.js';
-import { ADMIN_CLIENT_REFUSED, DAEMON_SECTIONS, warnRefused, type Problem } from '../refused-fields.js';
+import { podSections, warnRefused, type Problem } from '../refused-fields.js';
 import { defineRule, operatorLink } from '../rule.js';
 import { nameAsWritten, quoted } from '../text.js';
 
@@ -143,13 +143,7 @@ export default defineRule({
   mutates: false,
   check({ subject, report }) {
     const spec = objectOf(subject.object.spec);
-    const places: { name: string; effect: string }[] = DAEMON_SECTIONS.map(({ section, podsRefused }) => ({
-      name: section,
-      effect: podsRefused,
-    }));
-    if (isObject(spec.adminClient) && spec.adminClient.enabled !== false)
-      places.push({ name: 'adminClient', effect: ADMIN_CLIENT_REFUSED });
-    for (const { name, effect } of places)
+    for (const { section: name, effect } of podSections(spec))
       warnRefused(
         report,
         name,

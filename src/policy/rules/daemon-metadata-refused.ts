@@ -10,7 +10,7 @@
 // rendering and the apiserver's answer.
 import { isObject, objectOf } from '../k8s.js';
 import { goToLower, isQualifiedName, labelMapProblems } from '../k8s-names.js';
-import { ADMIN_CLIENT_REFUSED, warnRefused, type Problem } from '../refused-fields.js';
+import { ADMIN_CLIENT_REFUSED, adminClientEnabled, warnRefused, type Problem } from '../refused-fields.js';
 import { defineRule, operatorLink } from '../rule.js';
 import { nameAsWritten, quoted, utf8Bytes } from '../text.js';
 
@@ -231,7 +231,7 @@ export default defineRule({
         fix(place.name),
       );
     // NewClientDeployment copies the CR's labels over its selector's, and adds no annotations.
-    if (isObject(spec.adminClient) && spec.adminClient.enabled !== false) {
+    if (adminClientEnabled(spec)) {
       const place: Place = {
         name: 'adminClient',
         effect: ADMIN_CLIENT_REFUSED,
@@ -244,7 +244,7 @@ export default defineRule({
       warnRefused(
         report,
         place.name,
-        problems(spec.adminClient, place, ADMIN_CONTAINERS, {}),
+        problems(objectOf(spec.adminClient), place, ADMIN_CONTAINERS, {}),
         place.effect,
         fix(place.name),
       );

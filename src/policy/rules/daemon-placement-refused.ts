@@ -10,7 +10,7 @@
 // version validates: the operator's reconcile fails at that step, before the daemons.
 import { isObject, objectOf } from '../k8s.js';
 import { isLabelValue, isQualifiedName, labelMapProblems } from '../k8s-names.js';
-import { ADMIN_CLIENT_REFUSED, DAEMON_SECTIONS, warnRefused, type Problem } from '../refused-fields.js';
+import { podSections, warnRefused, type Problem } from '../refused-fields.js';
 import { defineRule, operatorLink } from '../rule.js';
 import { quoted } from '../text.js';
 
@@ -67,16 +67,7 @@ export default defineRule({
   mutates: false,
   check({ subject, report }) {
     const spec = objectOf(subject.object.spec);
-    const places: { name: string; effect: string }[] = DAEMON_SECTIONS.map(({ section, podsRefused }) => ({
-      name: section,
-      effect: podsRefused,
-    }));
-    // The operator makes the admin client's Deployment (AdminClientEnabled: present, enabled unset
-    // or true) in its first reconcile step; a Deployment's pod template is validated by every
-    // Kubernetes version, so the step fails each time and the reconcile never reaches the daemons.
-    if (isObject(spec.adminClient) && spec.adminClient.enabled !== false)
-      places.push({ name: 'adminClient', effect: ADMIN_CLIENT_REFUSED });
-    for (const { name, effect } of places)
+    for (const { section: name, effect } of podSections(spec))
       warnRefused(
         report,
         name,

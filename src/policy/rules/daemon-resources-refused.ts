@@ -15,9 +15,10 @@
 // Resource claims are left out: Kubernetes drops them where dynamic resource allocation is off, and
 // refuses them where it is on.
 import { sizeBytes } from '../go-text.js';
-import { isObject, objectOf } from '../k8s.js';
+import { objectOf } from '../k8s.js';
 import { isQualifiedName } from '../k8s-names.js';
 import { milliUnits } from '../quantity.js';
+import { adminClientEnabled } from '../refused-fields.js';
 import { defineRule, operatorLink, pointer } from '../rule.js';
 import { clip, nameAsWritten } from '../text.js';
 
@@ -186,10 +187,10 @@ export default defineRule({
         resources: objectOf(sidecar.resources),
         at: ['spec', 'logSidecar', 'resources'],
       });
-    // The admin client's Deployment (AdminClientEnabled: present, enabled unset or true), which the
-    // operator makes in its first reconcile step: every Kubernetes version validates its template.
+    // The admin client's Deployment, which the operator makes in its first reconcile step: every
+    // Kubernetes version validates its template.
     const admin = objectOf(spec.adminClient);
-    if (isObject(spec.adminClient) && admin.enabled !== false)
+    if (adminClientEnabled(spec))
       containers.push({
         container: 'admin client',
         effect: ADMIN_CLIENT_REFUSED,

@@ -173,7 +173,7 @@ export default defineRule({
   mutates: false,
   check({ subject, report }) {
     const spec = objectOf(subject.object.spec);
-    for (const { section, podsRefused } of DAEMON_SECTIONS)
+    for (const { section, effect } of DAEMON_SECTIONS)
       warnRefused(
         report,
         section,
@@ -182,7 +182,7 @@ export default defineRule({
           objectOf(spec[section]),
           section === 'targetSpec' && objectOf(spec.targetSpec).hostNetwork === true,
         ),
-        podsRefused,
+        effect,
         (fields) =>
           `Fix spec.${section} ${fields}: ids from 0 to 2147483647, the policy and profile types Kubernetes knows (case matters), a localhostProfile only with type Localhost, procMount unset.`,
       );
