@@ -12,8 +12,11 @@ export function isQualifiedName(text: string): boolean {
   if (parts.length > 2) return false;
   const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
   if (!name || name.length > 63 || !NAME.test(name)) return false;
-  return prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix));
+  return prefix === undefined || isDnsSubdomain(prefix);
 }
+
+/** IsDNS1123Subdomain: what object names (a Secret's, a ConfigMap's) and label key prefixes are. */
+export const isDnsSubdomain = (text: string): boolean => text.length <= 253 && DNS1123_SUBDOMAIN.test(text);
 
 /**
  * Go's strings.ToLower where it matters to a name check: unicode.ToLower maps U+0130 (İ) to "i", and

@@ -7,7 +7,7 @@
 // refuses the StatefulSet; every version refuses the admin client's Deployment. The CR is accepted.
 // e2e 23 holds the rule to the operator's rendering and the apiserver's answer.
 import { isObject, objectOf } from '../k8s.js';
-import { goToLower, isQualifiedName } from '../k8s-names.js';
+import { goToLower, isDnsSubdomain, isQualifiedName } from '../k8s-names.js';
 import { podSections, warnRefused, type Problem } from '../refused-fields.js';
 import { defineRule, operatorLink } from '../rule.js';
 import { nameAsWritten, quoted } from '../text.js';
@@ -37,7 +37,6 @@ const RESOURCES = [
   'requests.ephemeral-storage',
 ];
 const SOURCES = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef'] as const;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** A string field as Go decodes it: absent or null is "". */
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -83,8 +82,7 @@ function resourceFieldRefProblem(ref: Record<string, unknown>): string | undefin
 function keyRefProblems(source: string, ref: Record<string, unknown>): string[] {
   const [name, key] = [text(ref.name), text(ref.key)];
   const out: string[] = [];
-  if (!(name.length <= 253 && DNS1123_SUBDOMAIN.test(name)))
-    out.push(`${source}.name ${quoted(name)} is no object name`);
+  if (!isDnsSubdomain(name)) out.push(`${source}.name ${quoted(name)} is no object name`);
   if (!isKey(key)) out.push(`${source}.key ${quoted(key)} is no key name`);
   return out;
 }

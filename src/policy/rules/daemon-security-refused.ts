@@ -167,7 +167,7 @@ export default defineRule({
   verdict: 'warn',
   operator: `The operator puts the daemon's securityContext on its pods and aisContainerSecurityContext (else the deprecated capabilities field) on the ais-node container, as written (${operatorLink('internal/resources/aistore/cmn/statefulset.go', 68, 'GetPodSecurityContext')}, ${operatorLink('internal/resources/aistore/cmn/statefulset.go', 77, 'GetAISSecurityContext')}).`,
   howToFix:
-    'Write ids from 0 to 2147483647, fsGroupChangePolicy OnRootMismatch or Always, supplementalGroupsPolicy Merge or Strict, profile types Localhost (with a localhostProfile), RuntimeDefault or Unconfined (without one), and leave procMount unset; allowPrivilegeEscalation false goes with neither privileged nor CAP_SYS_ADMIN.',
+    'Write ids from 0 to 2147483647, fsGroupChangePolicy OnRootMismatch or Always, supplementalGroupsPolicy Merge or Strict, sysctl names in lower case and each once (no net sysctl on hostNetwork targets), profile types Localhost (with a localhostProfile), RuntimeDefault or Unconfined (without one), and leave procMount unset; allowPrivilegeEscalation false goes with neither privileged nor CAP_SYS_ADMIN.',
   upstream: `${K8S_VALIDATION} (validatePodSpecSecurityContext and ValidateSecurityContext, run on every pod the StatefulSet controller creates, and from 1.36 on the StatefulSet's pod template)`,
   roles: ['aistore'],
   mutates: false,
@@ -184,7 +184,7 @@ export default defineRule({
         ),
         effect,
         (fields) =>
-          `Fix spec.${section} ${fields}: ids from 0 to 2147483647, the policy and profile types Kubernetes knows (case matters), a localhostProfile only with type Localhost, procMount unset.`,
+          `Fix spec.${section} ${fields}: ids from 0 to 2147483647, the policy and profile types Kubernetes knows (case matters), a localhostProfile only with type Localhost, sysctl names in lower case and each once (no net sysctl with hostNetwork), procMount unset.`,
       );
   },
 });
