@@ -47,3 +47,7 @@ export function labelMapProblems(
   }
   return found;
 }
+
+/** validateLocalDescendingPath: a relative path with no ".." step (a seccomp localhost profile's). */
+export const isLocalDescendingPath = (path: string): boolean =>
+  !path.startsWith('/') && !path.split('/').includes('..');

@@ -179,6 +179,9 @@ export function asText(value: unknown): string {
   }
 }
 
+/** A string field as Go decodes it into a string: absent, null (or, unvalidated, any other type) is "". */
+export const goString = (value: unknown): string => (typeof value === 'string' ? value : '');
+
 export function kindOf(obj: KubeObject): string {
   return typeof obj.kind === 'string' ? obj.kind : '';
 }

@@ -6,7 +6,7 @@
 // reference it cannot resolve. 1.33 takes the StatefulSet and refuses every pod made from it, 1.36
 // refuses the StatefulSet; every version refuses the admin client's Deployment. The CR is accepted.
 // e2e 23 holds the rule to the operator's rendering and the apiserver's answer.
-import { isObject, objectOf } from '../k8s.js';
+import { goString, isObject, objectOf } from '../k8s.js';
 import { goToLower, isDnsSubdomain, isQualifiedName } from '../k8s-names.js';
 import { podSections, warnRefused, type Problem } from '../refused-fields.js';
 import { defineRule, operatorLink } from '../rule.js';
@@ -38,9 +38,6 @@ const RESOURCES = [
 ];
 const SOURCES = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef'] as const;
 
-/** A string field as Go decodes it: absent or null is "". */
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
-
 /** IsRelaxedEnvVarName (the RelaxedEnvironmentVariableValidation gate, on from 1.32): printable ASCII but '='. */
 const isEnvName = (name: string) => /^[\x20-\x3c\x3e-\x7e]+$/.test(name);
 
@@ -58,8 +55,8 @@ function splitSubscript(path: string): [string, string] | undefined {
 
 /** What validateObjectFieldSelector refuses, after the apiserver defaults apiVersion to v1. */
 function fieldRefProblem(ref: Record<string, unknown>): string | undefined {
-  const apiVersion = text(ref.apiVersion) || 'v1';
-  const path = text(ref.fieldPath);
+  const apiVersion = goString(ref.apiVersion) || 'v1';
+  const path = goString(ref.fieldPath);
   if (apiVersion !== 'v1') return `fieldRef.apiVersion ${quoted(apiVersion)} is not v1`;
   if (path === '') return 'fieldRef needs a fieldPath';
   const subscripted = splitSubscript(path);
@@ -73,14 +70,14 @@ function fieldRefProblem(ref: Record<string, unknown>): string | undefined {
 
 /** What validateContainerResourceFieldSelector refuses (its divisor is not judged). */
 function resourceFieldRefProblem(ref: Record<string, unknown>): string | undefined {
-  const resource = text(ref.resource);
+  const resource = goString(ref.resource);
   if (RESOURCES.includes(resource) || /^(requests|limits)\.hugepages-/.test(resource)) return undefined;
   return `resourceFieldRef.resource ${quoted(resource)} is none of ${RESOURCES.join(', ')}`;
 }
 
 /** What validateConfigMapKeySelector and validateSecretKeySelector refuse. */
 function keyRefProblems(source: string, ref: Record<string, unknown>): string[] {
-  const [name, key] = [text(ref.name), text(ref.key)];
+  const [name, key] = [goString(ref.name), goString(ref.key)];
   const out: string[] = [];
   if (!isDnsSubdomain(name)) out.push(`${source}.name ${quoted(name)} is no object name`);
   if (!isKey(key)) out.push(`${source}.key ${quoted(key)} is no key name`);
@@ -89,14 +86,14 @@ function keyRefProblems(source: string, ref: Record<string, unknown>): string[] 
 
 /** What ValidateEnv refuses in one variable. */
 function variableProblems(variable: Record<string, unknown>): string[] {
-  const name = text(variable.name);
+  const name = goString(variable.name);
   const out: string[] = [];
   if (!isEnvName(name)) out.push(`name ${quoted(name)} is not printable ASCII without '='`);
   if (!isObject(variable.valueFrom)) return out;
   const from = variable.valueFrom;
   const given = SOURCES.filter((s) => isObject(from[s]));
   if (given.length === 0) out.push(`valueFrom names none of ${SOURCES.join(', ')}`);
-  else if (text(variable.value) !== '') out.push('valueFrom beside a value');
+  else if (goString(variable.value) !== '') out.push('valueFrom beside a value');
   else if (given.length > 1) out.push(`valueFrom names ${given.join(' and ')}`);
   for (const source of given) {
     const ref = from[source] as Record<string, unknown>;

@@ -9,7 +9,7 @@
 // fails at that step each time, while the CR is accepted. e2e 23 holds the rule to the operator's
 // rendering and the apiserver's answer.
 import { isObject, objectOf } from '../k8s.js';
-import { goToLower, isQualifiedName, labelMapProblems } from '../k8s-names.js';
+import { goToLower, isLocalDescendingPath, isQualifiedName, labelMapProblems } from '../k8s-names.js';
 import { ADMIN_CLIENT_REFUSED, adminClientEnabled, warnRefused, type Problem } from '../refused-fields.js';
 import { defineRule, operatorLink } from '../rule.js';
 import { nameAsWritten, quoted, utf8Bytes } from '../text.js';
@@ -61,8 +61,7 @@ function isDeletionCost(value: string): boolean {
 function isSeccompProfile(value: string): boolean {
   if (['runtime/default', 'docker/default', 'unconfined'].includes(value)) return true;
   if (!value.startsWith('localhost/')) return false;
-  const path = value.slice('localhost/'.length);
-  return !path.startsWith('/') && !path.split('/').includes('..');
+  return isLocalDescendingPath(value.slice('localhost/'.length));
 }
 
 /** ValidateAppArmorProfileFormat. */

@@ -8,7 +8,7 @@
 // to the operator's rendering and the apiserver's answer. The same fields of spec.adminClient go onto
 // the admin client's Deployment (adminclient.NewClientDeployment), whose template every Kubernetes
 // version validates: the operator's reconcile fails at that step, before the daemons.
-import { isObject, objectOf } from '../k8s.js';
+import { goString, isObject, objectOf } from '../k8s.js';
 import { isLabelValue, isQualifiedName, labelMapProblems } from '../k8s-names.js';
 import { podSections, warnRefused, type Problem } from '../refused-fields.js';
 import { defineRule, operatorLink } from '../rule.js';
@@ -18,12 +18,14 @@ const K8S_VALIDATION =
   'https://github.com/kubernetes/kubernetes/blob/v1.33.13/pkg/apis/core/validation/validation.go#L4020';
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
-/** A string field as Go decodes it: absent or null is "". */
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
-
 /** What ValidateTolerations refuses in one toleration. */
 function tolerationProblems(t: Record<string, unknown>): string[] {
-  const [key, operator, value, effect] = [text(t.key), text(t.operator), text(t.value), text(t.effect)];
+  const [key, operator, value, effect] = [
+    goString(t.key),
+    goString(t.operator),
+    goString(t.value),
+    goString(t.effect),
+  ];
   const out: string[] = [];
   if (key !== '' && !isQualifiedName(key)) out.push(`key ${quoted(key)} is no label key`);
   if (key === '' && operator !== 'Exists') out.push('no key needs operator Exists');

@@ -8,6 +8,7 @@
 // at the first daemon it replaces, while the CR is accepted. e2e 23 holds the rule to the operator's
 // rendering and the apiserver's answer.
 import { isObject, objectOf } from '../k8s.js';
+import { isLocalDescendingPath } from '../k8s-names.js';
 import { DAEMON_SECTIONS, warnRefused, type Problem } from '../refused-fields.js';
 import { defineRule, operatorLink } from '../rule.js';
 import { quoted, utf8Bytes } from '../text.js';
@@ -57,7 +58,7 @@ function checkSeccomp(profile: unknown, found: Found): void {
   if (type === 'Localhost') {
     if (!has) found(['seccompProfile'], 'seccompProfile of type Localhost needs a localhostProfile');
     else if (typeof localhostProfile === 'string') {
-      if (localhostProfile.startsWith('/') || localhostProfile.split('/').includes('..'))
+      if (!isLocalDescendingPath(localhostProfile))
         found(
           ['seccompProfile'],
           `seccompProfile.localhostProfile ${quoted(localhostProfile)} is no relative path without '..'`,
