@@ -77,8 +77,8 @@ export async function waitHealthy(name, port, child) {
 }
 
 /** A Node server (the guard or a baseline) with the production flags, once healthy. */
-export async function startNode({ name, node = process.execPath, nodeFlags, args, port }) {
-  const child = spawn(node, [...nodeFlags, ...args], {
+export async function startNode({ name, node = process.execPath, nodeFlags, args, port, cpus }) {
+  const child = spawn(...pinned(cpus, node, [...nodeFlags, ...args]), {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NODE_OPTIONS: '' },
   });
@@ -86,11 +86,18 @@ export async function startNode({ name, node = process.execPath, nodeFlags, args
   return { name, child, port };
 }
 
-/** One autocannon run (options as load.mjs takes them) in its own process; its result. */
-export function load(options) {
-  const out = execFileSync(process.execPath, [join(ROOT, 'bench/load.mjs'), JSON.stringify(options)], {
-    maxBuffer: 1 << 20,
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+/** `command args`, run on the CPUs listed (taskset's list, e.g. "0") when `cpus` is given. */
+const pinned = (cpus, command, args) =>
+  cpus === undefined ? [command, args] : ['taskset', ['-c', cpus, command, ...args]];
+
+/** One autocannon run (options as load.mjs takes them) in its own process, on `cpus` if given; its result. */
+export function load(options, cpus) {
+  const out = execFileSync(
+    ...pinned(cpus, process.execPath, [join(ROOT, 'bench/load.mjs'), JSON.stringify(options)]),
+    {
+      maxBuffer: 1 << 20,
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   return JSON.parse(out.toString());
 }
