@@ -37,7 +37,10 @@ const { values: opts, positionals } = parseArgs({
   },
 });
 const [baseRoot] = positionals;
-if (!baseRoot) throw new Error('usage: node bench/ab.mjs BASE_ROOT [--runs N] [--seconds S] [--case ID,ID]');
+if (!baseRoot)
+  throw new Error(
+    'usage: node bench/ab.mjs BASE_ROOT [--runs N] [--seconds S] [--case ID,ID] [--rate R] [--pin]',
+  );
 const [serverCpus, loadCpus] = opts.pin ? ['0', '1'] : [];
 const cases = CASES.filter((c) => !opts.case || opts.case.split(',').includes(c.id));
 const nodeFlags = productionNodeFlags();
