@@ -416,13 +416,16 @@ export const scaleDownDeletesClaims = (cr: AIStoreCR): boolean => {
   );
 };
 
+/** The operator's UseHostNetwork: targetSpec.hostNetwork, for the target pods only (proxies never). */
+export const targetsUseHostNetwork = (cr: AIStoreCR): boolean => cr.spec?.targetSpec?.hostNetwork === true;
+
 /**
  * Every target asks for the same host port (a non-zero hostPort, or hostNetwork: every container port):
  * the scheduler never puts two on one node (its NodePorts filter), whatever the anti-affinity.
  */
 export function hostPortsKeepTargetsApart(cr: AIStoreCR): boolean {
-  const { hostPort, hostNetwork } = cr.spec?.targetSpec ?? {};
-  return (typeof hostPort === 'number' && hostPort !== 0) || hostNetwork === true;
+  const hostPort = cr.spec?.targetSpec?.hostPort;
+  return (typeof hostPort === 'number' && hostPort !== 0) || targetsUseHostNetwork(cr);
 }
 
 export function antiAffinityDisabled(cr: AIStoreCR): boolean {

@@ -7,6 +7,7 @@
 // StatefulSet itself, 1.36 refuses it. Either way the daemons never start, and a rolling update stops
 // at the first daemon it replaces, while the CR is accepted. e2e 23 holds the rule to the operator's
 // rendering and the apiserver's answer.
+import { targetsUseHostNetwork } from '../aistore.js';
 import { isObject, objectOf } from '../k8s.js';
 import { isLocalDescendingPath } from '../k8s-names.js';
 import { DAEMON_SECTIONS, warnRefused, type Problem } from '../refused-fields.js';
@@ -178,11 +179,7 @@ export default defineRule({
       warnRefused(
         report,
         section,
-        // AIStore.UseHostNetwork: targetSpec.hostNetwork, for the target pods only.
-        problems(
-          objectOf(spec[section]),
-          section === 'targetSpec' && objectOf(spec.targetSpec).hostNetwork === true,
-        ),
+        problems(objectOf(spec[section]), section === 'targetSpec' && targetsUseHostNetwork(subject.object)),
         effect,
         (fields) =>
           `Fix spec.${section} ${fields}: ids from 0 to 2147483647, the policy and profile types Kubernetes knows (case matters), a localhostProfile only with type Localhost, sysctl names in lower case and each once (no net sysctl with hostNetwork), procMount unset.`,

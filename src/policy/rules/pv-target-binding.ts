@@ -22,6 +22,7 @@ import {
   stateClaimClass,
   stateClaimName,
   stateTemplateName,
+  targetsUseHostNetwork,
   templateName,
   type AIStoreCR,
 } from '../aistore.js';
@@ -964,10 +965,9 @@ function warnKeptApart(
   // (target-host-port): this PV is what would put it there (review "day2"). With anti-affinity on as
   // well, the warning below says the same of the anti-affinity.
   if (cr && hostPortsKeepTargetsApart(cr) && layout.view.antiAffinityOff) {
-    const asks =
-      cr.spec?.targetSpec?.hostNetwork === true
-        ? 'runs on the host network'
-        : `asks for host port ${String(cr.spec?.targetSpec?.hostPort)}`;
+    const asks = targetsUseHostNetwork(cr)
+      ? 'runs on the host network'
+      : `asks for host port ${String(cr.spec?.targetSpec?.hostPort)}`;
     report.deny(
       '/spec/nodeAffinity',
       `PV ${nameOf(subject.object)} puts ${crName}-target-${ordinal} on node ${host} beside ${listed.join(', ')}${more}, but every target of ${crName} ${asks}: the second one on a node stays Pending ("${PENDING_PORTS}").`,

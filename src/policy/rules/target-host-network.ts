@@ -1,4 +1,5 @@
 // hostNetwork makes every container port a host port: same collision as hostPort.
+import { targetsUseHostNetwork } from '../aistore.js';
 import { describeLayout } from '../layout.js';
 import { HOSTPORT_FIX, PENDING_PORTS } from '../messages.js';
 import { podSpecOf } from '../podspec.js';
@@ -24,7 +25,7 @@ export default defineRule({
       `stays Pending ("${PENDING_PORTS}").`;
     const fix = `Set hostNetwork to false. ${HOSTPORT_FIX}`;
     if (subject.role === 'aistore') {
-      if (subject.object.spec?.targetSpec?.hostNetwork === true)
+      if (targetsUseHostNetwork(subject.object))
         report.deny('/spec/targetSpec/hostNetwork', message('spec.targetSpec.hostNetwork'), fix);
       return;
     }
