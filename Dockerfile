@@ -50,12 +50,12 @@ USER 65532:65532
 EXPOSE 8443
 # A 4 MiB young-generation semi-space (V8 sizes it from the machine's memory, up to 32 MiB and more
 # on a big node, whatever the pod's limit): the same throughput on admission-sized objects, and
-# 15-100 MiB less RSS after a million reviews (README "Performance"). --expose-gc: after listing a
+# 15-100 MiB less RSS after a million reviews (docs/performance.md). --expose-gc: after listing a
 # large cluster the guard runs one memory-returning collection (src/server/memory.ts; 349 -> 219 MB
 # RSS at 100,000 PVs, bench --scale). --no-allocation-site-pretenuring: while the lists fill the
 # cache nearly every object survives, and V8 may then allocate from those code paths straight into the
 # old generation for good; one fresh guard in three then promoted 8x more per scavenge and made a full
-# collection of the whole cache every ~6 s (p99 9-10 ms against 2.5-3.7; README "At scale"). None did with
-# the flag. `npm run bench` reads these flags from here.
+# collection of the whole cache every ~6 s (p99 9-10 ms against 2.5-3.7; docs/performance.md,
+# "At scale"). None did with the flag. `npm run bench` reads these flags from here.
 ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=4", "--expose-gc", "--no-allocation-site-pretenuring", "/app/dist/cli/main.js"]
 CMD ["serve"]

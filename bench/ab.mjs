@@ -7,7 +7,7 @@
 // --rate R loads each server at a fixed R requests/s instead of as fast as it answers: the CPU a
 // review costs then depends less on how the server and the load generator share the two cores.
 // --pin runs the servers on CPU 0 and the load generator on CPU 1 (taskset): no sharing of a core
-// between them (README, Performance: the ratios to B2 came out the same both ways).
+// between them (docs/performance.md: the ratios to B2 came out the same both ways).
 // BASE_ROOT is another checkout (or a copy of its dist/, package.json and node_modules); B is this
 // one. Both must answer every case with the same bytes. Run `npm run build` in both first.
 import { parseArgs } from 'node:util';

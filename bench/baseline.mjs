@@ -8,7 +8,7 @@
 //     answer) and the answer's text, as `serve` runs them, but none of serve's bookkeeping (body
 //     limits, metrics, the log line, connection tracking): B3 - B2 is the policy, ours - B3 the rest;
 //   b1spin: b1 plus SPIN_US microseconds of busy CPU per request, a calibration: how much throughput
-//     a fixed amount of policy work costs on this machine (more than its share: see the README).
+//     a fixed amount of policy work costs on this machine (docs/performance.md).
 // Usage: node baseline.mjs b0|b1|b1spin|b2|b3 PORT CERT KEY [SPIN_US | ANSWERS_JSON]
 //   ANSWERS_JSON (b2): a file {"<path> <kind> <name>": {"answer": "<ais-guard's answer>", "uid": "<its uid>"}}
 import { readFileSync } from 'node:fs';

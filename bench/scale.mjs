@@ -293,7 +293,7 @@ export async function scaleBench(root, { quick, node, nodeFlags, cert, key, free
     // Round 0 warms every server up and is not counted (its p99s are shown apart): a guard fresh from
     // sync compiles its review path under the first load, and the memory-reducing collection that
     // ends sync leaves V8 little room, so its first full collection of the cache comes ~25 s later
-    // (README, "At scale"); a guard in service has long had both behind it.
+    // (docs/performance.md, "At scale"); a guard in service has long had both behind it.
     const measured = Object.fromEntries(WINDOWS.map((w) => [w.id, []]));
     const warmup = {};
     for (let round = 0; round <= rounds; round++)

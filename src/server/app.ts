@@ -116,7 +116,7 @@ function refusal(err: unknown): { status: number; reason: ErrorReason; message: 
 }
 
 // Plain callbacks from the request to the answer, no Promise and no async function: on the fast
-// path those cost 14 % of the throughput of the bare node:https baseline (README, Performance).
+// path those cost 14 % of the throughput of the bare node:https baseline (docs/performance.md).
 function admissionRoute(endpoint: Endpoint, deps: AppDeps, budget: ByteBudget): Handler {
   const { metrics } = deps;
   // The endpoint bound once: pino writes a child's bindings pre-serialised, where `endpoint` was

@@ -2,7 +2,7 @@
 // need exactly "bytes → JSON.parse", and express.json() costs more than the policy itself.
 //
 // Callback-shaped on purpose: a Promise here (and an async handler awaiting it) measured 14 % of
-// the fast path's throughput against the bare node:https baseline (README, Performance).
+// the fast path's throughput against the bare node:https baseline (docs/performance.md).
 import type { IncomingMessage } from 'node:http';
 
 /**

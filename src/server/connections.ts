@@ -13,7 +13,7 @@
 //   the apiserver does not retry for a POST: a refused AIStore write on a Fail entry).
 // - An idle cut for connections stalled mid-response (a client that stops reading), by a sweep
 //   once a second instead of socket.setTimeout: that re-arms a timer on every read and write, and
-//   cost 7 % of the fast path's throughput (README, Performance).
+//   cost 7 % of the fast path's throughput (docs/performance.md).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';

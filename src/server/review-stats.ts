@@ -3,7 +3,7 @@
 //
 // Why not prom-client's Counter and Histogram: their labelled inc() and observe() build a label hash
 // string and look buckets up by float keys on every call. Dropping that one call lifted the fast path
-// from 0.80 to 0.90 of the bare node:https baseline (README, Performance). prom-client still owns the
+// from 0.80 to 0.90 of the bare node:https baseline (docs/performance.md). prom-client still owns the
 // registry, the exposition format and every other metric.
 import type { Metric, Registry } from 'prom-client';
 import { RULE_IDS, type Action, type JudgedFinding } from '../policy/index.js';

@@ -72,7 +72,7 @@ describe("the lists' memory", () => {
       record('list-memory', { pvs: PVS, pauseMs: line.pauseMs, rssMb: line.rssMb, ...memory });
       expect(line.pauseMs).toBeGreaterThanOrEqual(0);
       // The pages V8 grew into while listing are handed back: without the collection RSS stays at
-      // its high-water mark (README, "At scale"; the run below records it).
+      // its high-water mark (docs/performance.md, "At scale"; the run below records it).
       expect(memory.rss).toBeLessThanOrEqual(0.9 * memory.hwm);
       expect(guard.logs(RETURNED)).toHaveLength(1);
     } finally {

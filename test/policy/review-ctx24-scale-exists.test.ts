@@ -9,7 +9,7 @@
 // target Pods and claims included), and the memo lasts one node version: any Node label, taint or
 // cordon change anywhere (a node of another pool going NotReady, the cluster autoscaler adding,
 // tainting or removing a node) drops it. test/policy/scale-adversarial.test.ts S18-2 holds this for
-// an `In` affinity only; README "At scale" promises the count "starts from the smallest label bucket"
+// an `In` affinity only; docs/performance.md "At scale" promises the count "starts from the smallest label bucket"
 // for a selector or an `In` affinity, and context.ts that a query's work is proportional to what it
 // returns (the objects of one AIStore deployment), never to the cluster.
 // IMPACT: in the README's 5,000-node cluster, the first review after each such Node event of a

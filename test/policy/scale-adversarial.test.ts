@@ -191,7 +191,7 @@ describe('S18-2: after an unrelated Node event, a review does not walk every Nod
 });
 
 // ---------------------------------------------------------------------------------------------
-// Bounds kept by design, and what the review found past them (left as they are, README "At scale"):
+// Bounds kept by design, and what the review found past them (left as they are, docs/performance.md "At scale"):
 // a two-label nodeSelector walks its rarer label's bucket (each label common, only their
 // intersection the AIStore nodes: the bucket is walked whole); a target PV's review walks the PVs
 // of its own node (checkDiskTaken: any PV on its disk, or nesting with it), a spare's the target-
