@@ -2,6 +2,7 @@
 // Exit codes: 0 clean, 1 deny findings (or warnings with --strict), 2 usage or input errors.
 import { parseArgs } from 'node:util';
 import { clip, labelProblem, MODES, type KubeObject, type Mode } from '../policy/index.js';
+import { append } from './append.js';
 import { paintFor } from './colour.js';
 import { joinSources, planFixes, unjoinable } from './fix.js';
 import { loadBase } from './base.js';
@@ -184,13 +185,14 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   };
   const loaded = await loadManifests(opts.paths, io.stdin, opts.limits);
   const { sources, manifests, errors, notes } = opts['allow-empty'] ? nonObjectsAsNotes(loaded) : loaded;
-  errors.push(
-    ...namespaceMismatches(manifests, opts.namespace),
-    ...duplicates(manifests, judgeOptions.contextPerArgument, opts.namespace),
+  append(
+    errors,
+    namespaceMismatches(manifests, opts.namespace),
+    duplicates(manifests, judgeOptions.contextPerArgument, opts.namespace),
   );
   if (opts.base !== undefined) {
     const base = await loadBase(opts.base, opts.paths, opts.limits, judgeOptions.contextPerArgument);
-    notes.push(...base.notes);
+    append(notes, base.notes);
     judgeOptions.base = base.manifests;
   }
   // An empty pipe (a render that failed quietly) or a path that matched nothing must not pass as clean.
@@ -200,8 +202,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
       message: 'no Kubernetes objects in the input: nothing was checked',
     });
   const judged = judge(manifests, judgeOptions);
-  notes.push(...nodeCountUnknown(judged, judgeOptions), ...namespaceUnknown(judged, judgeOptions));
-  if (opts.base !== undefined) notes.push(...baseNotes(opts.base, judged, judgeOptions));
+  append(notes, nodeCountUnknown(judged, judgeOptions), namespaceUnknown(judged, judgeOptions));
+  if (opts.base !== undefined) append(notes, baseNotes(opts.base, judged, judgeOptions));
   const report = { judged, errors, notes };
 
   if (opts.fix) return fix(opts, io, { sources, judged, errors, notes }, judgeOptions);
@@ -231,14 +233,14 @@ async function fix(
   const { sources, judged, errors, notes } = input;
   // Judge and fix everything in memory first; write only when every file can be written.
   const planned = planFixes(judged);
-  errors.push(...planned.errors);
+  append(errors, planned.errors);
   let written = 0;
   if (opts.write) {
     if (errors.length > 0)
       notes.push({ file: opts.paths.join(' '), message: 'input errors: no file was rewritten' });
     else {
       const result = await writeFixes(planned.fixed, { followSymlinks: opts['follow-symlinks'] });
-      errors.push(...result.errors);
+      append(errors, result.errors);
       written = result.written.length;
       if (result.written.length < planned.fixed.length && result.written.length === 0)
         notes.push({ file: opts.paths.join(' '), message: 'no file was rewritten' });
@@ -246,7 +248,7 @@ async function fix(
   }
   // Printed, the stream is one encoding or nothing.
   const unprintable = opts.write || opts.format === 'json' ? [] : unjoinable(sources);
-  errors.push(...unprintable);
+  append(errors, unprintable);
   const report = { judged, errors, notes };
   if (opts.format === 'json') for (const chunk of renderJsonChunks(report, VERSION)) io.stdout.write(chunk);
   else {

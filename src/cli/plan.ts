@@ -21,6 +21,7 @@ import {
 } from '../plan/index.js';
 import { readSmallFile } from '../k8s/small-file.js';
 import { readYamlValue, stringifyForKube } from '../k8s/yaml.js';
+import { append } from './append.js';
 import { requireKubeConfig } from './kubeconfig.js';
 import { loadManifests } from './load.js';
 import { UsageError, wholeNumber, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
@@ -181,7 +182,10 @@ async function existingVolumes(opts: Options, io: Io): Promise<KubeObject[]> {
       throw new UsageError(
         `--diff ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`,
       );
-    objects.push(...manifests.map((m) => m.object));
+    append(
+      objects,
+      manifests.map((m) => m.object),
+    );
   }
   if (opts.diffCluster) {
     const { listAll } = await import('../audit/list.js');
@@ -196,7 +200,7 @@ async function existingVolumes(opts: Options, io: Io): Promise<KubeObject[]> {
         cause: err,
       });
     }
-    objects.push(...(pvs ?? []));
+    append(objects, pvs ?? []);
   }
   return objects;
 }
