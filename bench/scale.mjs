@@ -437,7 +437,7 @@ const warmupCell = (w) =>
 
 /** Each idle/churn pair's share of a core, and the full collections in each churn window. */
 function describePairs(cpu) {
-  const pairs = cpu.pairs ?? [];
+  const { pairs } = cpu;
   const shares = pairs.map((p) => `${(p.eventsShareOfCore * 100).toFixed(1)} %`).join(', ');
   return `${shares}, full collections while churning ${pairs.map((p) => p.majorGcChurn).join(', ')}`;
 }

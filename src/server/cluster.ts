@@ -403,13 +403,13 @@ class Feed {
     const current = (): boolean => !this.stopped && this.informer === informer;
     // ListWatch calls back with the very object it caches, already reduced (list() and the watch
     // shape it on arrival): the context holds the same object, not a copy.
-    const changed = (obj: Cached) => current() && this.events.upsert(obj);
     this.cached = 0; // a new ListWatch starts empty; the old one's events are not counted
     informer.on('add', (obj: Cached) => {
-      if (current()) this.cached++;
-      changed(obj);
+      if (!current()) return;
+      this.cached++;
+      this.events.upsert(obj);
     });
-    informer.on('update', changed);
+    informer.on('update', (obj: Cached) => current() && this.events.upsert(obj));
     informer.on('delete', (obj: Cached) => {
       if (!current()) return;
       this.cached--;
@@ -506,6 +506,8 @@ class Feed {
    * relists from scratch; ListWatch alone would only ever re-watch from its last version.
    */
   private notServed(message: string): void {
+    // The one ListWatch.list() left (see `cached`): only an optional resource, a CRD's, is ever not
+    // served, and its objects are the AIStore CRs, far fewer than list() fails on.
     for (const obj of this.informer.list()) this.events.remove(obj);
     this.watch.close();
     void this.informer.stop();
