@@ -243,7 +243,7 @@ export function parseInput(
     // kubectl decodes these with encoding/json: what JSON refuses (a trailing comma, a raw tab in a
     // string, a hex number), the YAML reader below would take. Said at the value's line, whole file.
     for (const [start, end] of values) {
-      // Before JSON.parse and the yaml library, which would build the whole nest first.
+      // Before JSON.parse and the yaml library, which recurses once a level (nesting.ts).
       const deep = jsonTooDeep(text, start, end);
       if (deep !== undefined) {
         errors.push({ file, line: text.slice(0, deep).split('\n').length, message: TOO_DEEP });

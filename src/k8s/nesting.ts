@@ -1,69 +1,51 @@
-// Flow collections ("[", "{") nested past go-yaml's limit, refused before the yaml library parses
-// them. go-yaml v2, which kubectl reads YAML with, stops at 10,000 flow levels (scannerc.go
-// yaml_parser_increase_flow_level, max_flow_level: "exceeded max depth of 10000"); the yaml library
-// has no limit and builds the whole nest first: a 2 MB file of "[" cost 1.1 GB and 40 s, and a few MB
-// (far under check's 32 MiB cap per file) ran the process out of heap, a native crash with no line.
+// Collections nested deeper than ais-guard reads, refused before the yaml library composes them.
+// The library's parser keeps its open collections on a stack of its own, but composing a document
+// recurses once a level: a few thousand block levels (6 KB of "- ") or about 800 flow levels
+// ("[[[…") overflowed the call stack, a crash with a stack trace or "Maximum call stack size
+// exceeded" as the error, whichever step overflowed first. go-yaml, which kubectl reads YAML with,
+// reads up to 10,000 levels (scannerc.go yaml_parser_increase_flow_level, max_flow_level) and
+// refuses more; past that, the library first built the whole nest (a 2 MB file of "[" cost 1.1 GB
+// and 40 s). No manifest comes near 500 levels.
 import { CST, Lexer, Parser } from 'yaml';
 
-export const MAX_FLOW_DEPTH = 10_000;
+export const MAX_DEPTH = 500;
 
-export const TOO_DEEP = `nested deeper than ${MAX_FLOW_DEPTH} levels of "[" and "{" (kubectl's go-yaml refuses it too: "exceeded max depth of ${MAX_FLOW_DEPTH}")`;
-
-/**
- * Block collections ("- - - 1" on one line, or a key a line, each indented past the last) nested
- * deeper than this are refused too. The yaml library parses and composes them recursively, a call
- * per level: a few thousand levels (6 KB of "- ") overflowed the call stack, a crash with a stack
- * trace or "Maximum call stack size exceeded" as the message, whichever step overflowed first.
- * go-yaml reads up to 10,000 such levels; no manifest comes near 500.
- */
-export const MAX_BLOCK_DEPTH = 500;
-
-export const TOO_DEEP_BLOCK = `block collections nested deeper than ${MAX_BLOCK_DEPTH} levels, more than ais-guard reads (kubectl's go-yaml reads up to 10000): no manifest needs them`;
+export const TOO_DEEP = `collections nested deeper than ${MAX_DEPTH} levels, more than ais-guard reads (kubectl's go-yaml reads up to 10000): no manifest needs them`;
 
 /** A text that nests too deeply; `offset` is where the level past the limit opens. */
 export class TooDeep extends Error {
-  constructor(
-    readonly offset: number,
-    message = TOO_DEEP,
-  ) {
-    super(message);
+  constructor(readonly offset: number) {
+    super(TOO_DEEP);
   }
 }
 
 /**
- * The parser's tokens for `text`, as `new Parser(onNewLine).parse(text)` gives them, but counting
- * flow levels from the lexer first: TooDeep at the collection past the limit, before the parser has
- * built it (and past MAX_BLOCK_DEPTH block levels). A quoted, plain or block scalar is one lexeme (the one after CST.SCALAR), and so is a
- * comment: the brackets in them are text, never counted.
+ * The parser's tokens for `text`, as `new Parser(onNewLine).parse(text)` gives them, but TooDeep at
+ * the collection, block or flow, past MAX_DEPTH levels: read off the parser's stack a lexeme after
+ * the parser opened it, before anything composes it.
  */
 export function* tokensWithinDepth(text: string, onNewLine?: (offset: number) => void): Generator<CST.Token> {
   const parser = new Parser(onNewLine);
   onNewLine?.(0);
-  let depth = 0;
-  let inScalar = false;
   for (const lexeme of new Lexer().lex(text)) {
-    if (inScalar) inScalar = false;
-    else if (lexeme === CST.SCALAR) inScalar = true;
-    else if (lexeme === '[' || lexeme === '{') {
-      if (++depth > MAX_FLOW_DEPTH) throw new TooDeep(parser.offset);
-    } else if (lexeme === ']' || lexeme === '}') depth = Math.max(0, depth - 1);
     yield* parser.next(lexeme);
-    // Block levels, stopped before the library recurses deeper.
-    if (pastBlockDepth(parser.stack)) throw new TooDeep(parser.offset, TOO_DEEP_BLOCK);
+    if (pastDepth(parser.stack)) throw new TooDeep(parser.offset);
   }
   yield* parser.end();
 }
 
+const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
+
 /**
- * Whether the parser's stack holds more than MAX_BLOCK_DEPTH block collections. It holds the
- * document, then the open block collections, then the flow ones (a flow collection holds no block
- * one), then the scalar being read: so the entry just past the limit tells, in one look (the flow
- * ones are popped a token after their bracket closes, so the lexer's count of them may be short).
+ * Whether the parser's stack holds more than MAX_DEPTH collections. It holds the document, then the
+ * open block collections, then the flow ones (a flow collection holds no block one), then the
+ * scalar being read: so the entry just past the limit tells, in one look. A flow collection is
+ * popped a token after its bracket closes, before a sibling's opens: siblings never count twice.
  */
-function pastBlockDepth(stack: readonly { type: string }[]): boolean {
+function pastDepth(stack: readonly { type: string }[]): boolean {
   const document = stack[0]?.type === 'document' ? 1 : 0;
-  const type = stack[document + MAX_BLOCK_DEPTH]?.type;
-  return type === 'block-map' || type === 'block-seq';
+  const type = stack[document + MAX_DEPTH]?.type;
+  return type !== undefined && COLLECTIONS.has(type);
 }
 
 /**
@@ -77,7 +59,7 @@ export function jsonTooDeep(text: string, from = 0, to = text.length): number | 
     if (c === 0x22) {
       for (i++; i < to && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
     } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > MAX_FLOW_DEPTH) return i;
+      if (++depth > MAX_DEPTH) return i;
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
   return undefined;

@@ -19,7 +19,7 @@ describe('check on a target pod with a field nested 3,000 block levels deep', ()
     expect({ status: r.status, signal: r.signal }).toEqual({ status: 2, signal: null });
     expect(r.stderr).not.toMatch(/RangeError|\n\s+at /);
     expect(r.stdout.split('\n')[0]).toBe(
-      `${file}:6: error: block collections nested deeper than 500 levels, more than ais-guard reads (kubectl's go-yaml reads up to 10000): no manifest needs them`,
+      `${file}:6: error: collections nested deeper than 500 levels, more than ais-guard reads (kubectl's go-yaml reads up to 10000): no manifest needs them`,
     );
   });
 });

@@ -3,8 +3,8 @@
 // JSON decoder an object deeper than 10,000. The yaml library's parser has no such limit: it built
 // the whole nest first (a 400 KB file of "[" cost 220 MB of heap and seconds; a few MB under the
 // 32 MiB cap ran the CLI out of memory, "FATAL ERROR ... heap out of memory" and a native stack).
-// Such input is refused with its line before it is parsed; brackets in strings, comments and block
-// scalars are text, never counted.
+// Such input is refused with its line before it is composed, at ais-guard's own limit of 500 levels
+// (nesting.ts); brackets in strings, comments and block scalars are text, never counted.
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parseSource } from '../../src/cli/load.js';
@@ -20,18 +20,22 @@ const errorsOf = (file: string, text: string) => {
   return errors;
 };
 
-describe('check: flow nesting past go-yaml limit', () => {
-  it('a list nested 10,001 deep in YAML is one error at its line, naming the limit', () => {
+describe("check: flow nesting past go-yaml's limit", () => {
+  it('a list nested 10,001 deep in YAML is one error at its line, naming the limits', () => {
     const errors = errorsOf('deep.yaml', `${HEAD}  x: ${nest(10_001)}\n`);
     expect(errors).toEqual([
-      { file: 'deep.yaml', line: 5, message: expect.stringMatching(/nested deeper than 10000 levels/) },
+      {
+        file: 'deep.yaml',
+        line: 5,
+        message: expect.stringMatching(/nested deeper than 500 levels, .*reads up to 10000/),
+      },
     ]);
   });
 
   it('maps count as levels too, mixed with lists', () => {
     const text = `${HEAD}  x: ${'{a: ['.repeat(5_001)}${'1]}'.repeat(5_001)}\n`;
     expect(errorsOf('deep.yaml', text).map((e) => e.message)).toEqual([
-      expect.stringMatching(/nested deeper than 10000 levels/),
+      expect.stringMatching(/nested deeper than 500 levels, .*reads up to 10000/),
     ]);
   });
 
@@ -44,7 +48,11 @@ describe('check: flow nesting past go-yaml limit', () => {
     const deep = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b","namespace":"a"},"data":{"x":\n${nest(10_001)}}}`;
     const errors = errorsOf('deep.json', `${first}\n${deep}\n`);
     expect(errors).toEqual([
-      { file: 'deep.json', line: 3, message: expect.stringMatching(/nested deeper than 10000 levels/) },
+      {
+        file: 'deep.json',
+        line: 3,
+        message: expect.stringMatching(/nested deeper than 500 levels, .*reads up to 10000/),
+      },
     ]);
   });
 
@@ -97,7 +105,7 @@ describe('check: flow nesting past go-yaml limit', () => {
 describe('plan --disks and serve --config: the same limit', () => {
   it('a disk map nested 10,001 deep is one line with its place', () => {
     expect(() => readYamlValue(`nodes:\n  n1: ${nest(10_001)}\n`, 'disks.yaml')).toThrow(
-      /^disks\.yaml:2: nested deeper than 10000 levels/,
+      /^disks\.yaml:2: collections nested deeper than 500 levels/,
     );
   });
 });
