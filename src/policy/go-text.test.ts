@@ -27,3 +27,25 @@ describe('sizeBytes', () => {
     ['10 GiB', undefined],
   ])('%j is %p bytes', (text, bytes) => expect(sizeBytes(text)).toBe(bytes));
 });
+
+// An outside review found sizes read in time quadratic in their length: 100 KB of digits in a CR's
+// configToUpdate.log.max_total held the webhook 18 s. These pin the answers on such text; the hang
+// itself is test/faults/size-text-linear.test.ts (the built CLI on 200,000 characters, in a child
+// process that can be stopped: a regex that backtracks blocks jest's own timeout).
+describe('sizes that once took quadratic time', () => {
+  const run = 2_000;
+  it.each([
+    ['digits, a dot, then a bad character', `${'1'.repeat(run)}.x`],
+    ['zeros, then a bad character', `${'0'.repeat(run)}x`],
+    ['hex digits and a dot with no exponent', `0x${'1'.repeat(run)}.`],
+    ['hex digits, a dot, more digits, a bad exponent', `0x${'1'.repeat(run)}.1p`],
+  ])('%s', (_, text) => {
+    expect(sizeProblem(text)).toBe('no plain number before the unit');
+    expect(sizeBytes(text)).toBeUndefined();
+  });
+
+  it('a long valid size is still read', () => {
+    expect(sizeBytes(`${'0'.repeat(run)}1.5k`)).toBe(1536);
+    expect(sizeBytes(`0x${'0'.repeat(run)}1.8p1KiB`)).toBe(3 * 1024);
+  });
+});

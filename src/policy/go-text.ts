@@ -121,9 +121,12 @@ function sizeParts(text: string): { n: number | bigint; scale: number } | undefi
     const n = goFloat(s);
     return n === undefined ? undefined : { n, scale };
   }
-  // strconv.ParseInt: leading zeros are read, and past 19 digits no int64 is left.
-  const [, sign = '', digits = ''] = /^([+-]?)0*(\d*)$/.exec(s) ?? [];
-  if (!/^[+-]?\d+$/.test(s) || digits.length > 19) return undefined;
+  // strconv.ParseInt: leading zeros are read, and past 19 digits no int64 is left. (The digits are
+  // matched first: `0*(\d*)` tried on a long run of zeros before an "x" backtracks quadratically.)
+  if (!/^[+-]?\d+$/.test(s)) return undefined;
+  const sign = s[0] === '-' || s[0] === '+' ? s[0] : '';
+  const digits = s.slice(sign.length).replace(/^0+/, '');
+  if (digits.length > 19) return undefined;
   const n = BigInt(`${sign}${digits || '0'}`);
   return n < -LIMIT || n >= LIMIT ? undefined : { n, scale };
 }
@@ -159,20 +162,24 @@ function goFloat(s: string): number | undefined {
   for (let i = body.indexOf('_'); i >= 0; i = body.indexOf('_', i + 1))
     if (!(digit(i - 1) && digit(i + 1))) return undefined;
   const plain = s.includes('_') ? s.split('_').join('') : s;
+  // Each pattern below reads a string one way only. With the dot optional between two runs of
+  // digits (`\d+\.?\d*`), a long run of digits before a bad character was split every way before
+  // the match failed, quadratic in its length: 100 KB in a CR's log.max_total held the webhook 18 s.
   if (hex) {
-    const m = /^([+-]?)0X([0-9A-F]*)\.?([0-9A-F]*)P([+-]?\d+)$/i.exec(plain);
-    if (!m || (m[2] === '' && m[3] === '')) return undefined;
+    const m = /^([+-]?)0X([0-9A-F]*)(?:\.([0-9A-F]*))?P([+-]?\d+)$/i.exec(plain);
+    const fraction = m?.[3] ?? '';
+    if (!m || (m[2] === '' && fraction === '')) return undefined;
     // The first 20 significant hex digits (more than a float64 holds), scaled by what follows them
     // and the binary exponent: a mantissa of hundreds of digits is no Infinity/Infinity, and a
     // zero one is zero whatever its exponent, as Go reads them.
-    const significant = `${m[2]}${m[3]}`.replace(/^0+/, '');
+    const significant = `${m[2]}${fraction}`.replace(/^0+/, '');
     if (significant === '') return 0;
     const kept = significant.slice(0, 20);
-    const e = 4 * (significant.length - kept.length - m[3]!.length) + Number(m[4]);
+    const e = 4 * (significant.length - kept.length - fraction.length) + Number(m[4]);
     const half = Math.trunc(e / 2);
     const n = (m[1] === '-' ? -1 : 1) * parseInt(kept, 16) * 2 ** half * 2 ** (e - half);
     return Number.isFinite(n) ? n : undefined;
   }
   const n = Number(plain);
-  return /^[+-]?(?:\d+\.?\d*|\.\d+)(?:E[+-]?\d+)?$/i.test(plain) && Number.isFinite(n) ? n : undefined;
+  return /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:E[+-]?\d+)?$/i.test(plain) && Number.isFinite(n) ? n : undefined;
 }
