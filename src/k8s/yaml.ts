@@ -21,13 +21,16 @@ import {
 } from 'yaml';
 import { TooDeep, tokensWithinDepth } from './nesting.js';
 import type {
+  Alias,
   DocumentOptions,
   YAMLMap,
   ParseOptions,
+  Scalar,
   ScalarTag,
   SchemaOptions,
   Tags,
   ToStringOptions,
+  YAMLSeq,
 } from 'yaml';
 
 const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
@@ -187,6 +190,7 @@ export const KUBE_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
  * deep copy (--fix) then makes. Counted on the syntax tree, each subtree's size once.
  */
 export function excessiveAliasing(doc: Document): boolean {
+  const target = aliasResolver(doc);
   const sizes = new Map<unknown, number>();
   const counting = new Set<unknown>();
   // go-yaml counts the document node too.
@@ -202,7 +206,7 @@ export function excessiveAliasing(doc: Document): boolean {
   };
   // The nodes decoding `node` makes, counted once per subtree (an anchor's repeats cost a lookup).
   const size = (node: unknown): number => {
-    if (isAlias(node)) return 1 + size(node.resolve(doc));
+    if (isAlias(node)) return 1 + size(target(node));
     const known = sizes.get(node);
     if (known !== undefined) return known;
     // go-yaml: "anchor 'a' value contains itself"; counting it would never end.
@@ -219,7 +223,7 @@ export function excessiveAliasing(doc: Document): boolean {
     if (refused || node === null || node === undefined) return;
     decoded += 1;
     if (isAlias(node)) {
-      const more = size(node.resolve(doc));
+      const more = size(target(node));
       decoded += more;
       aliased += more;
     }
@@ -228,6 +232,29 @@ export function excessiveAliasing(doc: Document): boolean {
   };
   walk(doc.contents);
   return refused;
+}
+
+/** What an alias names: a node, or undefined for an anchor no node before it sets. */
+export type AliasTarget = (alias: Alias) => Scalar | YAMLMap | YAMLSeq | undefined;
+
+/**
+ * Every alias of `doc` resolved in one walk of it. The library's Alias.resolve(doc) walks the whole
+ * document for each alias it is asked about, so a PV List that merges one anchor per disk took a
+ * minute to read (review: aliases times document size). As YAML defines it, and as Alias.resolve
+ * finds it, an alias names the latest node before it (in document order, the anchored collection
+ * before its own contents) that sets its anchor; an anchor set again takes over from there on.
+ */
+export function aliasResolver(doc: Document): AliasTarget {
+  const latest = new Map<string, Scalar | YAMLMap | YAMLSeq>();
+  const targets = new Map<Alias, Scalar | YAMLMap | YAMLSeq | undefined>();
+  visit(doc, {
+    Node(_, node) {
+      if (isAlias(node)) targets.set(node, latest.get(node.source));
+      else if (node.anchor) latest.set(node.anchor, node);
+    },
+  });
+  // An alias outside the document (none of our callers has one) is left to the library.
+  return (alias) => (targets.has(alias) ? targets.get(alias) : alias.resolve(doc));
 }
 
 const anchorOf = (node: unknown): string => {
@@ -326,17 +353,17 @@ const keyText = (key: unknown): string | undefined =>
   isScalar(key) && typeof key.value !== 'symbol' ? String(key.value) : undefined;
 
 /** The keys a `<<` with this value merges in: its sources', theirs merged in included. */
-function mergedKeys(value: unknown, doc: Document, depth = 0): Set<string> {
+function mergedKeys(value: unknown, target: AliasTarget, depth = 0): Set<string> {
   const keys = new Set<string>();
   if (depth > 20) return keys; // the alias count limit refuses such a document anyway
   for (const source of isSeq(value) ? value.items : [value]) {
-    const map = isAlias(source) ? source.resolve(doc) : source;
+    const map = isAlias(source) ? target(source) : source;
     if (!isMap(map)) continue;
     for (const pair of map.items) {
       const own = keyText(pair.key);
       if (!isMergeKey(pair.key)) {
         if (own !== undefined) keys.add(own);
-      } else for (const key of mergedKeys(pair.value, doc, depth + 1)) keys.add(key);
+      } else for (const key of mergedKeys(pair.value, target, depth + 1)) keys.add(key);
     }
   }
   return keys;
@@ -345,8 +372,10 @@ function mergedKeys(value: unknown, doc: Document, depth = 0): Set<string> {
 /** The keys a mapping gets from its `<<` merges, not its own. */
 export function keysMergedInto(map: YAMLMap, doc: Document): Set<string> {
   const keys = new Set<string>();
-  for (const pair of map.items)
-    if (isMergeKey(pair.key)) for (const key of mergedKeys(pair.value, doc)) keys.add(key);
+  const merges = map.items.filter((pair) => isMergeKey(pair.key));
+  if (merges.length === 0) return keys; // no walk of the document for a mapping without one
+  const target = aliasResolver(doc);
+  for (const pair of merges) for (const key of mergedKeys(pair.value, target)) keys.add(key);
   return keys;
 }
 
@@ -359,6 +388,7 @@ export function keysMergedInto(map: YAMLMap, doc: Document): Set<string> {
  */
 export function mergeOverridingKey(doc: Document): { key: string; offset: number } | undefined {
   let found: { key: string; offset: number } | undefined;
+  const target = aliasResolver(doc);
   visit(doc, {
     Map(_, map) {
       const set = new Set<string>();
@@ -368,7 +398,7 @@ export function mergeOverridingKey(doc: Document): { key: string; offset: number
           if (key !== undefined) set.add(key);
           continue;
         }
-        const merged = mergedKeys(pair.value, doc);
+        const merged = mergedKeys(pair.value, target);
         const key = [...merged].find((k) => set.has(k));
         if (key !== undefined) {
           found = { key, offset: (pair.key as { range?: [number, number, number] }).range?.[0] ?? 0 };
@@ -530,9 +560,10 @@ export function nonFiniteNumber(doc: Document, text: string): TextProblem | unde
  */
 export function aliasErrorOffset(doc: Document): number {
   let at = doc.contents?.range?.[0] ?? 0;
+  const target = aliasResolver(doc);
   visit(doc, {
     Alias(_, alias) {
-      if (alias.resolve(doc) !== undefined || !alias.range) return undefined;
+      if (target(alias) !== undefined || !alias.range) return undefined;
       at = alias.range[0];
       return visit.BREAK;
     },

@@ -1,0 +1,183 @@
+// review: excessiveAliasing, the merge-key checks and aliasErrorOffset asked the yaml library's
+// Alias.resolve(doc) for each alias, and each call walks the whole document to find the anchor: a
+// `kind: List` of 2,000 PVs merging one `spec` anchor took `check` 50 s, 20,000 aliases of one
+// anchor over 20 s, and `plan --disks` (readYamlValue) hung the same way. The aliases are resolved
+// in one walk now. Counted here, not timed: how often the document is walked per alias (a call of
+// Alias.resolve with no conversion context, the form that walks it each time).
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { Alias, isAlias, parseAllDocuments, parseDocument, visit, type Document } from 'yaml';
+import {
+  aliasErrorOffset,
+  aliasResolver,
+  excessiveAliasing,
+  keysMergedInto,
+  KUBE_YAML,
+  mergeOverridingKey,
+  readYamlValue,
+} from '../../src/k8s/yaml.js';
+
+/** Calls of Alias.resolve(doc) without a context: each one walks the document. */
+let walks = 0;
+const resolve = Alias.prototype.resolve;
+beforeEach(() => {
+  walks = 0;
+  Alias.prototype.resolve = function (this: Alias, ...args: Parameters<Alias['resolve']>) {
+    if (args[1] === undefined) walks += 1;
+    return resolve.apply(this, args);
+  };
+});
+afterEach(() => {
+  Alias.prototype.resolve = resolve;
+});
+
+/** A List of `n` PVs, each but the first merging the first one's `spec` (the review's file). */
+function pvList(n: number, override = ''): string {
+  const lines = [
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    '- apiVersion: v1',
+    '  kind: PersistentVolume',
+    '  metadata: {name: pv-0}',
+    '  spec: &spec',
+    '    storageClassName: ais-local-storage',
+    '    capacity: {storage: 5Ti}',
+    '    accessModes: [ReadWriteOnce]',
+  ];
+  for (let i = 1; i < n; i++)
+    lines.push(
+      '- apiVersion: v1',
+      '  kind: PersistentVolume',
+      `  metadata: {name: pv-${i}}`,
+      '  spec:',
+      ...(i === n - 1 && override ? [`    ${override}`] : []),
+      '    <<: *spec',
+      `    local: {path: /ais/d${i}}`,
+    );
+  return lines.join('\n') + '\n';
+}
+
+const kube = (text: string): Document => parseDocument(text, KUBE_YAML);
+
+/** One anchor read by `n` aliases. */
+const manyAliases = (n: number): string => 'base: &a v\nrefs:\n' + '- *a\n'.repeat(n);
+
+describe('aliases resolved in one walk of the document', () => {
+  it('a List of PVs merging one anchor: no walk per alias in any check', () => {
+    const doc = kube(pvList(2_000));
+    expect(excessiveAliasing(doc)).toBe(false);
+    expect(mergeOverridingKey(doc)).toBeUndefined();
+    expect(aliasErrorOffset(doc)).toBe(doc.contents?.range?.[0]);
+    expect(walks).toBe(0);
+  });
+
+  it('20,000 aliases of one anchor: counted in milliseconds, not minutes', () => {
+    const doc = kube(manyAliases(20_000));
+    expect(excessiveAliasing(doc)).toBe(false);
+    expect(mergeOverridingKey(doc)).toBeUndefined();
+    expect(aliasErrorOffset(doc)).toBe(0);
+    expect(walks).toBe(0);
+  }, 5_000); // jest's default: the old code took minutes here
+
+  it('an alias bomb is still refused, and an alias to no anchor still found', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const [i, name] of ['b', 'c', 'd', 'e'].entries()) {
+      const prev = String.fromCharCode(97 + i);
+      bomb.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(', ')}]`);
+    }
+    expect(excessiveAliasing(kube(bomb.join('\n') + '\n'))).toBe(true);
+    const missing = 'a: &a 1\nb: *a\nc: *nowhere\n';
+    expect(aliasErrorOffset(kube(missing))).toBe(missing.indexOf('*nowhere'));
+    expect(walks).toBe(0);
+  });
+});
+
+describe('which node an alias names', () => {
+  it('the latest anchor of its name before it, as the library resolves it', () => {
+    const text = [
+      'a: &x {k: 1}',
+      'b: *x',
+      'c: &x [2]',
+      'd: *x',
+      'e: {f: &x 3, g: *x}',
+      'h: *x',
+      'i: &y {j: *x}',
+      'k: [*y, *x]',
+    ].join('\n');
+    const doc = kube(text + '\n');
+    const target = aliasResolver(doc);
+    const aliases: Alias[] = [];
+    visit(doc, { Alias: (_, alias) => void aliases.push(alias) });
+    expect(aliases).toHaveLength(7);
+    for (const alias of aliases) expect(target(alias)).toBe(resolve.call(alias, doc));
+    const value = (alias: Alias): unknown => target(alias)?.toJS(doc);
+    expect(aliases.map(value)).toEqual([{ k: 1 }, [2], 3, 3, 3, { j: 3 }, 3]);
+  });
+
+  it('an anchor redefined on a mapping that aliases the name inside names itself', () => {
+    // go-yaml registers the anchor before it reads the mapping: "anchor 'x' value contains itself".
+    const doc = kube('a: &x {k: 1}\nb: &x {<<: *x, j: 2}\n');
+    const b = (doc.contents as { items: { value: unknown }[] }).items[1]!.value;
+    let alias: Alias | undefined;
+    visit(doc, { Alias: (_, node) => void (alias = node) });
+    expect(aliasResolver(doc)(alias!)).toBe(b);
+    expect(() => excessiveAliasing(doc)).toThrow("anchor 'x' contains an alias of itself");
+  });
+
+  it('an alias before any anchor of its name names nothing, though one follows', () => {
+    const text = 'a: *x\nb: &x 1\n';
+    const doc = kube(text);
+    const alias = (doc.contents as { items: { value: unknown }[] }).items[0]!.value;
+    expect(isAlias(alias) && aliasResolver(doc)(alias)).toBeUndefined();
+    expect(aliasErrorOffset(doc)).toBe(text.indexOf('*x'));
+  });
+});
+
+describe('merge keys across a List', () => {
+  it('the keys each PV merges in come from the first one, resolved once', () => {
+    const doc = kube(pvList(50));
+    let merged = 0;
+    visit(doc, {
+      Map(_, map) {
+        if (!map.items.some((p) => isAlias(p.value))) return;
+        expect([...keysMergedInto(map, doc)]).toEqual(['storageClassName', 'capacity', 'accessModes']);
+        merged += 1;
+      },
+    });
+    expect(merged).toBe(49);
+  });
+
+  it('a PV that sets a key before merging it in is still refused at the "<<"', () => {
+    const text = pvList(500, 'storageClassName: other');
+    const found = mergeOverridingKey(kube(text));
+    expect(found).toEqual({ key: 'storageClassName', offset: text.lastIndexOf('<<') });
+    expect(walks).toBe(0);
+  });
+
+  it('what kubectl reads of the List: every PV with the merged spec', () => {
+    const [doc] = parseAllDocuments(pvList(3), KUBE_YAML) as Document[];
+    const items = (doc!.toJS() as { items: { spec: Record<string, unknown> }[] }).items;
+    expect(items[2]!.spec).toEqual({
+      local: { path: '/ais/d2' },
+      storageClassName: 'ais-local-storage',
+      capacity: { storage: '5Ti' },
+      accessModes: ['ReadWriteOnce'],
+    });
+  });
+});
+
+describe('readYamlValue (plan --disks, check --nodes-file, serve --config)', () => {
+  it('reads a file with 20,000 aliases without walking it per alias', () => {
+    const value = readYamlValue(manyAliases(20_000), 'disks.yaml') as { refs: string[] };
+    expect(value.refs).toHaveLength(20_000);
+    expect(value.refs.every((r) => r === 'v')).toBe(true);
+    expect(walks).toBe(0);
+  });
+
+  it('still names the line of an alias to no anchor', () => {
+    expect(() => readYamlValue('a: &a 1\nb: *a\nc: *b\n', 'disks.yaml')).toThrow(
+      'disks.yaml:3: Unresolved alias (the anchor must be set before the alias): b',
+    );
+    expect(walks).toBe(0);
+  });
+});
