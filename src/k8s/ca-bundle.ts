@@ -12,8 +12,7 @@
 // never take the new CA out from under the replicas already serving it; it drops the replica's
 // own predecessors whatever their dates, so a new CA made before the old one still replaces it.
 import { X509Certificate } from 'node:crypto';
-
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+import { certificateBlocks } from '../tls/pem-blocks.js';
 
 export type BundleStep = 'overlap' | 'settle';
 
@@ -24,7 +23,7 @@ interface Ca {
 
 /** The certificates of a PEM text, and whether anything in it is not one (nothing can verify with that). */
 function certificates(pem: string): { found: Ca[]; broken: boolean } {
-  const blocks = pem.match(PEM_BLOCK) ?? [];
+  const blocks = certificateBlocks(pem);
   const found: Ca[] = [];
   for (const block of blocks) {
     try {

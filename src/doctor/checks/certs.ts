@@ -1,10 +1,9 @@
 // Reading the caBundles and the serving certificate for the two certificate checks, with Node's
 // X.509 parser (what src/tls/inspect.ts uses too).
 import { X509Certificate } from 'node:crypto';
+import { certificateBlocks } from '../../tls/pem-blocks.js';
 import type { Expected, Snapshot } from '../types.js';
 import { liveEntries } from './common.js';
-
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /**
  * Every certificate in a PEM text; throws when there is none or, unless `skipUnparsable`, one does
@@ -12,7 +11,7 @@ const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/
  * via client-go's rootCertPool): a block that does not parse is skipped, the rest trusted.
  */
 export function parsePemChain(pem: string, { skipUnparsable = false } = {}): X509Certificate[] {
-  const blocks = pem.match(PEM_BLOCK) ?? [];
+  const blocks = certificateBlocks(pem);
   if (blocks.length === 0) throw new Error('no PEM certificate in it');
   const certs: X509Certificate[] = [];
   for (const block of blocks)
