@@ -171,7 +171,9 @@ export interface Placement {
  * Each target in turn to the node with the fewest targets (`load`: those it already has, e.g. kept
  * on their disks) that still has room, in map order on a tie: from empty nodes, round-robin (ordinal
  * 0 to the first node, 1 to the second, … skipping full nodes), so node loads differ by at most one
- * wherever disks allow. Ordinals count from 0 here. Undefined when the nodes cannot hold `targets`.
+ * wherever disks allow. Ordinals count from 0 here. Undefined when the nodes cannot hold `targets`,
+ * known from the disks alone before any per-target step: the work is bounded by the disks, not by
+ * `targets` (plan's callers rely on it for a CR asking for 2,147,483,647 targets).
  */
 export function placeTargets(
   nodes: DiskNode[],

@@ -313,9 +313,32 @@ function keepTarget(ordinal: number, existing: Existing, layout: Layout, taken: 
 }
 
 /**
+ * The ordinals below `targets` that an existing PV's claim (data or state) of this CR names, in order:
+ * the only targets keepTarget can keep (any other has no PV). Read off the PVs, never counted up to
+ * `targets`: a CR asking for 2,147,483,647 targets costs what its PVs cost, not a loop that long.
+ */
+function ordinalsWithPvs(existing: Existing, crName: string, targets: number): number[] {
+  const ordinals = new Set<number>();
+  for (const claim of existing.byClaim.keys()) {
+    const ordinal = targetOrdinal(crName, claim);
+    if (ordinal !== undefined && ordinal < targets) ordinals.add(ordinal);
+  }
+  return [...ordinals].sort((a, b) => a - b);
+}
+
+/** The first `count` ordinals no kept target has, in order: what the placed targets are numbered. */
+function unkeptOrdinals(count: number, kept: ReadonlySet<number>): number[] {
+  const ordinals: number[] = [];
+  for (let i = 0; ordinals.length < count; i++) if (!kept.has(i)) ordinals.push(i);
+  return ordinals;
+}
+
+/**
  * Targets whose PVs serve them keep their disks; the rest are placed (placeTargets) on the disks no
  * existing PV holds, the nodes' kept targets counted as their load. Throws `shortage` when they do not
- * fit, given why each target with PVs was not kept on them.
+ * fit, given why each target with PVs was not kept on them. The work follows the disks and PVs given,
+ * never the count asked: placeTargets refuses a count past the disks' room before any per-target step,
+ * and only then are the placed targets numbered.
  */
 export function placeAround(
   existing: Existing,
@@ -330,7 +353,8 @@ export function placeAround(
   const dropped: string[] = [];
   const moved: number[] = [];
   const taken: Taken = { disks: new Map(), perNode: new Map() };
-  for (let ordinal = 0; ordinal < targets; ordinal++) {
+  // In ordinal order, as every ordinal was once walked: a kept target's disks are taken for the next.
+  for (const ordinal of ordinalsWithPvs(existing, crName, targets)) {
     const target = `${crName}-target-${ordinal}`;
     const verdict = keepTarget(ordinal, existing, layout, taken);
     if (!verdict) continue;
@@ -346,15 +370,15 @@ export function placeAround(
     taken.perNode.set(node, (taken.perNode.get(node) ?? 0) + 1);
     if (verdict.note) warnings.push(`${target} keeps its disks, but ${verdict.note}`);
   }
-  const keptOrdinals = new Set(kept.map((p) => p.ordinal));
-  const free = Array.from({ length: targets }, (_, i) => i).filter((i) => !keptOrdinals.has(i));
   const open = nodes.map((n) => ({
     ...n,
     disks: n.disks.filter((d) => isFree(d, existing, taken, hostDirs)),
   }));
   const load = open.map((n) => taken.perNode.get(n.name) ?? 0);
-  const added = placeTargets(open, needs, free.length, perNode, load);
-  if (!added) throw shortage(open, free.length, kept.length, dropped);
+  const count = targets - kept.length;
+  const added = placeTargets(open, needs, count, perNode, load);
+  if (!added) throw shortage(open, count, kept.length, dropped);
+  const free = unkeptOrdinals(added.length, new Set(kept.map((p) => p.ordinal)));
   const placed = added.map((p, k) => ({ ...p, ordinal: free[k] as number }));
   return { placements: [...kept, ...placed].sort((a, b) => a.ordinal - b.ordinal), warnings, moved };
 }
