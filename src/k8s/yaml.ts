@@ -333,6 +333,15 @@ export function readYamlValue(text: string, where: string): unknown {
       throw new Error(`${where}:${at}: key ${key.source ?? String(key.value)} is not a string: quote it`);
     },
   });
+  // An overflowing number (1e400, which YAML 1.2 reads as Infinity) or .inf/.nan fits no size, port
+  // or count of these files, and JSON has no form for it: refused at its place, not judged as a value.
+  const infinite = firstNonFinite(doc);
+  if (infinite) {
+    const text = infinite.source ?? String(infinite.value);
+    throw new Error(
+      `${where}:${lines.linePos(infinite.range?.[0] ?? 0).line}: ${text} is ${String(infinite.value)}, which JSON cannot hold and no setting of this file takes: write a finite number, or quote it if a string is meant`,
+    );
+  }
   try {
     if (excessiveAliasing(doc)) throw new Error(EXCESSIVE_ALIASING);
     // An alias to no anchor fails here, not in the parse.
@@ -532,26 +541,59 @@ export function goYamlRefuses(doc: Document, text: string): TextProblem | undefi
   return escape;
 }
 
-/**
- * A number JSON has no form for: .inf, -.Inf, .nan (go-yaml resolveMap) are floats to go-yaml, and
- * sigs.k8s.io/yaml YAMLToJSON then fails in encoding/json Marshal ("json: unsupported value: +Inf"):
- * kubectl applies nothing of the file.
- */
-export function nonFiniteNumber(doc: Document, text: string): TextProblem | undefined {
-  const [from, , to] = doc.range ?? [0, 0, text.length];
-  if (!/\.(?:inf|nan)/i.test(text.slice(from, to))) return undefined; // no walk for the rest
-  let found: TextProblem | undefined;
+/** go-yaml v2's inf and nan words (resolve.go resolveMap), with the value each stands for. */
+const INF_NAN_WORD = /^([-+]?)\.(?:(inf)|nan)$/i;
+
+/** The first scalar read as a number that is not finite (Infinity, -Infinity, NaN), if any. */
+function firstNonFinite(doc: Document): Scalar | undefined {
+  let found: Scalar | undefined;
   visit(doc, {
     Scalar(_, node) {
       if (typeof node.value !== 'number' || Number.isFinite(node.value)) return undefined;
-      found = {
-        at: node.range?.[0] ?? 0,
-        message: `${node.source ?? String(node.value)} is ${String(node.value)}, which JSON cannot hold: kubectl refuses the file; quote it if a string is meant`,
-      };
+      found = node;
       return visit.BREAK;
     },
   });
   return found;
+}
+
+/** `!!float` for the long tag, as go-yaml names tags in its errors. */
+const shortTag = (tag: string | undefined) => (tag ?? '').replace(/^tag:yaml\.org,2002:/, '!!');
+
+/**
+ * Why kubectl refuses a non-finite number, told by how it was written:
+ * - .inf, -.Inf, .nan (go-yaml resolveMap) are floats to go-yaml, and sigs.k8s.io/yaml YAMLToJSON
+ *   then fails in encoding/json Marshal ("json: unsupported value: +Inf");
+ * - a number past a float64's range under an explicit tag (`!!float 1e400`, `!!int -1e400`), which
+ *   the yaml library reads as ±Infinity (or NaN): go-yaml's strconv.ParseFloat returns ErrRange for
+ *   it, so resolve() takes the text for a string and then fails on the tag ("cannot decode !!str
+ *   `1e400` as a !!float"). Plain, with no tag, go-yaml reads such a number as the string "1e400"
+ *   (goYamlNumber does the same): that one is no error, and never reaches here.
+ * Either way kubectl applies nothing of the file.
+ */
+function nonFiniteMessage(node: Scalar): string {
+  const text = node.source ?? String(node.value);
+  const word = INF_NAN_WORD.exec(text);
+  if (word) {
+    const [, sign, inf] = word;
+    const value = inf === undefined ? 'NaN' : `${sign === '-' ? '-' : ''}Infinity`;
+    return `${text} is ${value}, which JSON cannot hold: kubectl refuses the file; quote it if a string is meant`;
+  }
+  const tag = shortTag(node.tag) || 'a number';
+  return `${tag} ${text} is ${String(node.value)} (past a 64-bit float's range), which JSON cannot hold: kubectl refuses the file (go-yaml cannot decode it as ${tag}); write a number in range, or quote it if a string is meant`;
+}
+
+/**
+ * A number JSON has no form for, in a Kubernetes object: an inf or nan word, or a number that
+ * overflows under an explicit tag (nonFiniteMessage says why kubectl refuses each). Plain numbers
+ * never overflow here (GO_NUMBER reads those as go-yaml's strings), so only a document with a tag
+ * ("!") or an inf/nan word is walked.
+ */
+export function nonFiniteNumber(doc: Document, text: string): TextProblem | undefined {
+  const [from, , to] = doc.range ?? [0, 0, text.length];
+  if (!/\.(?:inf|nan)|!/i.test(text.slice(from, to))) return undefined; // no walk for the rest
+  const found = firstNonFinite(doc);
+  return found && { at: found.range?.[0] ?? 0, message: nonFiniteMessage(found) };
 }
 
 /**
