@@ -140,6 +140,7 @@ function runRules(
       return (copy ??= current.object === draft ? current : onCopy(draft));
     };
     const decorate = decoratorFor(mode);
+    const report = collectFindings(rule.id, findings, decorate);
     try {
       rule.check({
         subject: current,
@@ -149,12 +150,14 @@ function runRules(
         operation: subject.operation,
         oldObject: subject.oldObject,
         requester: subject.requester,
-        report: collectFindings(rule.id, findings, decorate),
+        report,
       });
     } catch (err) {
       findings.push(decorate(failedRule(rule.id, err)));
       if (!audit && copy !== undefined) spoiled = true;
     }
+    // Past MAX_RULE_FINDINGS, one finding counts the rest (a thrown rule's too).
+    report.countTheRest();
     if (!audit && copy !== undefined) stale = true;
   }
   return { findings, recognised, layout, draft, draftSpoiled: spoiled };

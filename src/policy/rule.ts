@@ -92,12 +92,41 @@ export function defineRule<R extends Role>(rule: Rule<R>): Rule {
 export const docAnchor = (ruleId: string) => `${RULE_DOC_BASE}#${ruleId}`;
 
 /**
- * A reporter that appends to `sink`, each finding with what `decorate` adds. One object with
- * methods, not three closures per rule and review: a target Pod's review makes
- * one for each of its rules.
+ * The most findings one rule reports on one object one by one; past it, the rest are counted in one
+ * more finding (Collector.countTheRest). Rules that list a kind of fault count it themselves at
+ * LISTED (messages.ts); this bounds every other loop over the input: a target Pod with 62,000
+ * hostPorts got a finding each, a 37 MB status message and 186,005 lines of `ais-guard check`.
+ * Above what any rule reports on an object of ordinary size, so those findings stay as they were.
+ */
+export const MAX_RULE_FINDINGS = 16;
+
+/** The longest JSON pointer both start with, in whole segments: where all the findings counted lie. */
+export function commonPointer(a: string, b: string): string {
+  // Most calls find the prefix already common (the ports of one container): no scan of `b`'s chars.
+  if (a === b || (b.startsWith(a) && b[a.length] === '/')) return a;
+  const n = Math.min(a.length, b.length);
+  let end = 0;
+  let i = 0;
+  for (; i < n && a[i] === b[i]; i++) if (a[i] === '/') end = i;
+  // One is the other's parent: /x/a of /x/a/b (but not /x/a of /x/ab).
+  if (i === n && (a.length > n ? a[n] : b[n]) === '/') end = n;
+  return a.slice(0, end);
+}
+
+/**
+ * A reporter that appends to `sink`, each finding with what `decorate` adds, at most
+ * MAX_RULE_FINDINGS of them; the rest it only counts, for countTheRest. One object with methods,
+ * not three closures per rule and review: a target Pod's review makes one for each of its rules.
  */
 class Collector<F extends Finding> implements Reporter {
   private readonly doc: string;
+  private listed = 0;
+  /** What the findings past MAX_RULE_FINDINGS had: how many, the worst severity, where, their fix. */
+  private unlisted = 0;
+  private unlistedDeny = false;
+  private unlistedMutation = false;
+  private unlistedPath = '';
+  private unlistedFix: string | undefined;
   constructor(
     private readonly ruleId: string,
     private readonly sink: F[],
@@ -118,19 +147,55 @@ class Collector<F extends Finding> implements Reporter {
     this.add('warn', true, path, message, fix);
   }
 
+  /**
+   * One finding for those past MAX_RULE_FINDINGS: a deny if any of them was (the verdict is the
+   * same as with them all), at the path they all lie under, so that the ratchet compares what
+   * they are about (an update that changes none of it is "already so").
+   */
+  countTheRest(): void {
+    if (this.unlisted === 0) return;
+    const where = this.unlistedPath === '' ? 'the object' : this.unlistedPath;
+    this.push(
+      this.unlistedDeny ? 'deny' : 'warn',
+      this.unlistedMutation,
+      this.unlistedPath,
+      `${this.unlisted} more finding(s) of this rule at ${where} (not listed one by one).`,
+      this.unlistedFix ?? 'The same fixes as above, for each of them.',
+    );
+  }
+
   private add(severity: Severity, mutation: boolean, path: string, message: string, fix: string): void {
+    if (this.listed < MAX_RULE_FINDINGS) {
+      this.listed++;
+      this.push(severity, mutation, path, message, fix);
+      return;
+    }
+    // Counted, not kept: the work per finding past the cap is constant, and the message unbuilt.
+    if (this.unlisted++ === 0) [this.unlistedPath, this.unlistedFix] = [path, fix];
+    else {
+      this.unlistedPath = commonPointer(this.unlistedPath, path);
+      if (this.unlistedFix !== fix) this.unlistedFix = undefined;
+    }
+    if (severity === 'deny') this.unlistedDeny = true;
+    if (mutation) this.unlistedMutation = true;
+  }
+
+  private push(severity: Severity, mutation: boolean, path: string, message: string, fix: string): void {
     const finding: Finding = { ruleId: this.ruleId, severity, message, path, fix, doc: this.doc };
     if (mutation) finding.mutation = true;
     this.sink.push(this.decorate(finding));
   }
 }
 
+/** A Reporter whose owner calls countTheRest once the rule is done. */
+export type CountingReporter = Reporter & { countTheRest(): void };
+
 /** A reporter that appends to `sink`, each finding with what `decorate` adds (e.g. the mode's action). */
 export function collectFindings<F extends Finding = Finding>(
   ruleId: string,
   sink: F[],
   decorate: (finding: Finding) => F = (finding) => finding as F,
-): Reporter {
+): CountingReporter {
   return new Collector(ruleId, sink, decorate);
 }
 
