@@ -354,9 +354,14 @@ export function readYamlValue(text: string, where: string): unknown {
   }
 }
 
+/**
+ * A merge key as go-yaml v2 takes one (decode.go isMerge): a plain `<<`, or one tagged !!merge. The
+ * schema resolves exactly those to the merge symbol; a quoted "<<" (any key of a JSON object) is an
+ * ordinary key, which the library does not merge either.
+ */
 const isMergeKey = (key: unknown): boolean => {
   const value = isScalar(key) ? key.value : key;
-  return value === '<<' || (typeof value === 'symbol' && value.description === '<<');
+  return typeof value === 'symbol' && value.description === '<<';
 };
 const keyText = (key: unknown): string | undefined =>
   isScalar(key) && typeof key.value !== 'symbol' ? String(key.value) : undefined;

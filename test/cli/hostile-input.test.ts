@@ -127,6 +127,38 @@ describe('merge keys read as kubectl reads them', () => {
     expect(r.code).toBe(0);
   });
 
+  // go-yaml v2 merges only a plain "<<" or one tagged !!merge (decode.go isMerge: implicit or
+  // tag); a quoted one is an ordinary key, and every key of a JSON object is quoted.
+  it.each([
+    ['a double-quoted "<<" in YAML', '    hostNetwork: false\n    "<<": {hostNetwork: true}\n'],
+    ["a single-quoted '<<' in YAML", "    hostNetwork: false\n    '<<': {hostNetwork: true}\n"],
+  ])('%s is a key, not a merge: no refusal', async (_, lines) => {
+    const r = await cli(['check', '-'], merged(lines));
+    expect(r.stdout).not.toContain('merges in');
+    expect(r.stdout).not.toContain('error:');
+  });
+
+  it('a JSON object\'s "<<" key is a key, not a merge: no refusal', async () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'a' },
+      data: { a: '1', '<<': { a: '2' } },
+    };
+    const r = await cli(['check', '-'], JSON.stringify(pod));
+    expect(r.stdout).not.toContain('merges in');
+    expect(r.stdout).toContain('1 object(s) checked');
+  });
+
+  it('"<<" tagged !!merge is a merge, as go-yaml takes it: refused', async () => {
+    const r = await cli(
+      ['check', '-'],
+      merged('    hostNetwork: false\n    !!merge "<<": {hostNetwork: true}\n'),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('"<<" merges in "hostNetwork"');
+  });
+
   it('through an alias to a shared anchor, too', async () => {
     const text = merged('    hostNetwork: false\n    <<: *net\n').replace(
       'kind: AIStore\n',

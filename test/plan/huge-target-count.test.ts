@@ -36,7 +36,8 @@ describe('a target count past what the disks hold is refused at once, as a small
   // The two disks' own PVs: a later plan keeps targets 0 and 1 on them.
   const planned = planVolumes(cr(2), map()).volumes as PersistentVolume[];
 
-  // jest's 5 s timeout is the bound: the old code never finished the last rows.
+  // These rows pin the messages. They cannot time out on the old code (a synchronous loop holds
+  // jest's timer too; it ran out of memory instead): the claim-lookup counts below are what fail there.
   it.each([
     ['3 (a small shortfall)', 3, undefined, '3 target(s) of AIStore ais/ais need'],
     ['100,000,000', 100_000_000, undefined, '100000000 target(s) of AIStore ais/ais need'],
