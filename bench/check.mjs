@@ -1,8 +1,10 @@
-// The CLI's numbers: `check` over 10,000 generated documents, and its cold start on one small file;
+// The CLI's numbers: `check` over 10,000 generated documents, as a YAML stream and as the one JSON
+// List `kubectl get -o json` prints (read with JSON.parse, not the YAML reader), its cold start on
+// one small file;
 // then 100,000 against 10,000 documents (issue 16: per-document time within 2x, max RSS <= 300 MB),
 // in interleaved rounds so a slow spell of the shared machine hits both sizes alike.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -65,11 +67,13 @@ function generated(count) {
       });
     }
   }
-  return docs
-    .slice(0, count)
-    .map((d) => stringify(d))
-    .join('---\n');
+  return docs.slice(0, count);
 }
+
+const asYamlStream = (docs) => docs.map((d) => stringify(d)).join('---\n');
+/** As `kubectl get -o json` prints a listing: one List, indented by four. */
+const asJsonList = (docs) =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs, metadata: {} }, null, 4);
 
 const time = (fn) => {
   const t = process.hrtime.bigint();
@@ -80,7 +84,10 @@ const time = (fn) => {
 export function checkBench(root, quick) {
   const dir = mkdtempSync(join(tmpdir(), 'ais-guard-check-bench-'));
   const big = join(dir, 'ten-thousand.yaml');
-  writeFileSync(big, generated(10_000));
+  const docs = generated(10_000);
+  writeFileSync(big, asYamlStream(docs));
+  const jsonList = join(dir, 'ten-thousand.json');
+  writeFileSync(jsonList, asJsonList(docs));
   const small = join(root, 'test/fixtures/aistore/01-aistore-multitarget-valid.yaml');
   const cli = (file) => () => {
     try {
@@ -96,11 +103,18 @@ export function checkBench(root, quick) {
       if (err.status !== 1) throw err; // 1 = findings; anything else is a broken run
     }
   };
-  const bigRuns = Array.from({ length: quick ? 1 : 3 }, () => time(cli(big)));
+  const bigRuns = [];
+  const jsonRuns = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++) {
+    bigRuns.push(time(cli(big)));
+    jsonRuns.push(time(cli(jsonList)));
+  }
   const coldRuns = Array.from({ length: quick ? 3 : 7 }, () => time(cli(small)));
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return {
     tenThousandDocsS: Number((median(bigRuns) / 1000).toFixed(2)),
+    tenThousandJsonListS: Number((median(jsonRuns) / 1000).toFixed(2)),
+    jsonListMb: Number((statSync(jsonList).size / 1e6).toFixed(1)),
     coldStartMs: Math.round(median(coldRuns)),
     coldRuns: coldRuns.length,
     ...manyDocuments(root, dir, big, quick ? 1 : 2),
@@ -110,7 +124,7 @@ export function checkBench(root, quick) {
 /** `check` of 100,000 documents next to 10,000: ms per document of each (median of `rounds`), max RSS. */
 function manyDocuments(root, dir, tenThousand, rounds) {
   const hundred = join(dir, 'hundred-thousand.yaml');
-  writeFileSync(hundred, generated(100_000));
+  writeFileSync(hundred, asYamlStream(generated(100_000)));
   const maxRss = join(root, 'test/faults/support/max-rss.mjs');
   const run = (file) => {
     const t = process.hrtime.bigint();

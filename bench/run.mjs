@@ -429,7 +429,7 @@ if (long)
     ),
   );
 console.log(
-  `check: ${results.cli.tenThousandDocsS} s for 10,000 documents; cold start ${results.cli.coldStartMs} ms (median of ${results.cli.coldRuns})`,
+  `check: ${results.cli.tenThousandDocsS} s for 10,000 documents (${results.cli.tenThousandJsonListS} s as one JSON List of ${results.cli.jsonListMb} MB); cold start ${results.cli.coldStartMs} ms (median of ${results.cli.coldRuns})`,
 );
 if (results.scale) printScale(results.scale);
 console.log('targets:');

@@ -9,7 +9,8 @@ import { setOwn, type PatchOperation } from '../policy/index.js';
 import { goYamlText, kubectlText } from './eof-readings.js';
 import { editItemsApart } from './fix-items.js';
 import type { Judged } from './judge.js';
-import { bytesOf, jsonStream, type LoadError, type Manifest, type SourceFile } from './load.js';
+import { bytesOf, type LoadError, type Manifest, type SourceFile } from './load.js';
+import { jsonStream } from './json-text.js';
 import { pointerSegments } from './pointer.js';
 import { applyOperation, EditError } from './yaml-edit.js';
 

@@ -22,6 +22,7 @@ import {
   yamlMessage,
 } from '../k8s/yaml.js';
 import { clip, isObject, type KubeObject } from '../policy/index.js';
+import { JsonPlaces, jsonStream, jsonSurprises } from './json-text.js';
 import { pointerSegments } from './pointer.js';
 import {
   DEFAULT_LIMITS,
@@ -52,6 +53,8 @@ export interface SourceFile {
   lineCounter: LineCounter;
   /** Each document's [start, end) in text: consecutive, so together they are the whole stream. */
   slices: [number, number][];
+  /** A JSON stream's: where each document's value starts (lines are found in the JSON text). */
+  jsonStarts?: number[];
 }
 
 export interface Manifest {
@@ -234,35 +237,54 @@ export function parseInput(
   const mayMerge = text.includes('<<');
   const values = jsonStream(text);
   if (values) {
-    // Each JSON value is a YAML (flow) document of its own, parsed from its slice: positions in it
-    // are offset by the slice's start.
     lineCounter.addNewLine(0);
     for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1))
       lineCounter.addNewLine(at + 1);
-    // Slices end where the next value starts, as YAML documents do: --fix joins them back whole.
     // kubectl decodes these with encoding/json: what JSON refuses (a trailing comma, a raw tab in a
-    // string, a hex number), the YAML reader below would take. Said at the value's line, whole file.
+    // string, a hex number), the YAML reader would take. Said at the value's line, whole file.
+    const parsed: unknown[] = [];
     for (const [start, end] of values) {
-      // Before JSON.parse and the yaml library, which recurses once a level (nesting.ts).
+      // Before JSON.parse, which recurses once a level (nesting.ts).
       const deep = jsonTooDeep(text, start, end);
       if (deep !== undefined) {
         errors.push({ file, line: text.slice(0, deep).split('\n').length, message: TOO_DEEP });
         return { source, manifests, patchFiles };
       }
-      const invalid = jsonError(text.slice(start, end));
-      if (invalid === undefined) continue;
-      errors.push({
-        file,
-        line: text.slice(0, start).split('\n').length,
-        message: `not valid JSON, which kubectl reads it as: ${invalid}`,
-      });
-      return { source, manifests, patchFiles };
+      try {
+        parsed.push(JSON.parse(text.slice(start, end)));
+      } catch (err) {
+        errors.push({
+          file,
+          line: text.slice(0, start).split('\n').length,
+          message: `not valid JSON, which kubectl reads it as: ${(err as Error).message.slice(0, 200)}`,
+        });
+        return { source, manifests, patchFiles };
+      }
     }
+    source.jsonStarts = values.map(([start]) => start);
     values.forEach(([start, end], i) => {
+      // Slices end where the next value starts, as YAML documents do: --fix joins them back whole.
       const from = i === 0 ? 0 : start;
       const to = values[i + 1]?.[0] ?? end;
       source.slices.push([from, to]);
-      judgeDocument(parseDocument(text.slice(from, to), KUBE_YAML), i, from);
+      const surprises = jsonSurprises(text, start, end, parsed[i]);
+      // A key set twice: the YAML reader of the value's slice says which, and where.
+      if (surprises.duplicateKeys)
+        return judgeDocument(parseDocument(text.slice(from, to), KUBE_YAML), i, from);
+      const places = new JsonPlaces(text, start);
+      const lineAt = (path: (string | number)[]) => {
+        const at = places.offsetOf(path);
+        return at === undefined ? undefined : lineCounter.linePos(at).line;
+      };
+      const { overflow } = surprises;
+      judgeValue(parsed[i], i, lineCounter.linePos(start).line, lineAt, () =>
+        overflow
+          ? {
+              line: lineCounter.linePos(overflow.at).line,
+              message: `the number ${clip(overflow.literal, 40)} is past a 64-bit float's range, which JSON cannot hold: kubectl refuses the file (encoding/json: cannot unmarshal it into a float64); write a number in range, or quote it if a string is meant`,
+            }
+          : undefined,
+      );
     });
     return { source, manifests, patchFiles };
   }
@@ -297,8 +319,9 @@ export function parseInput(
   return { source, manifests, patchFiles };
 
   /**
-   * `offset`: where the document's text starts in the file (a JSON stream's value); `yaml`: the text
-   * its ranges index, when it is read as YAML (a JSON value is no YAML to kubectl).
+   * `offset`: where the document's text starts in the file (a JSON stream's value, read as YAML
+   * only to say which key it sets twice); `yaml`: the text its ranges index, when it is read as
+   * YAML (a JSON value is no YAML to kubectl).
    */
   function judgeDocument(doc: Document.Parsed, i: number, offset = 0, yaml?: string): void {
     const linePos = (at: number) => lineCounter.linePos(offset + at);
@@ -341,16 +364,45 @@ export function parseInput(
       });
       return;
     }
+    const lineAt = (path: (string | number)[]) => {
+      const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+      return node?.range ? linePos(node.range[0]).line : undefined;
+    };
+    judgeValue(value, i, line, lineAt, () => {
+      // Only what is judged: other YAML (Compose files, CI pipelines) is not read by kubectl.
+      const refused =
+        yaml === undefined ? undefined : (goYamlRefuses(doc, yaml) ?? nonFiniteNumber(doc, yaml));
+      if (refused) return { line: linePos(refused.at).line, message: refused.message };
+      const merge = mayMerge ? mergeOverridingKey(doc) : undefined;
+      return (
+        merge && {
+          line: linePos(merge.offset).line,
+          message: `"<<" merges in "${clip(merge.key, 60)}" after the mapping set it: kubectl (go-yaml v2) applies the merged value over it, the YAML 1.1 spec keeps the first; write the key once`,
+        }
+      );
+    });
+  }
+
+  /**
+   * One document's value, read from YAML or JSON: skipped, refused, or its objects (a List's
+   * items) kept to be judged. `line` is the document's; `lineAt(path)` the line of the part of the
+   * document at `path`, when it has one; `refusal()` what kubectl refuses in a document it applies,
+   * asked only of those.
+   */
+  function judgeValue(
+    value: unknown,
+    i: number,
+    line: number,
+    lineAt: (path: (string | number)[]) => number | undefined,
+    refusal: () => { line: number; message: string } | undefined,
+  ): void {
     if (value === null || value === undefined) return; // empty document, e.g. a trailing "---"
     if (typeof value !== 'object' || Array.isArray(value)) {
       errors.push({ file, line, message: notAnObject(i + 1) });
       return;
     }
     const object = value as KubeObject;
-    const lineOf = (path: (string | number)[], fallback: number) => {
-      const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-      return node?.range ? linePos(node.range[0]).line : fallback;
-    };
+    const lineOf = (path: (string | number)[], fallback: number) => lineAt(path) ?? fallback;
     /**
      * The line of the nearest node on `path` the document has: a List's items that come through an
      * alias (`items: *anchor`, which kubectl resolves) have no node of their own, and a line 0 is
@@ -400,19 +452,9 @@ export function parseInput(
       });
       return;
     }
-    // Only what is judged: other YAML (Compose files, CI pipelines) is not read by kubectl.
-    const refused = yaml === undefined ? undefined : (goYamlRefuses(doc, yaml) ?? nonFiniteNumber(doc, yaml));
+    const refused = refusal();
     if (refused) {
-      errors.push({ file, line: linePos(refused.at).line, message: refused.message });
-      return;
-    }
-    const merge = mayMerge ? mergeOverridingKey(doc) : undefined;
-    if (merge) {
-      errors.push({
-        file,
-        line: linePos(merge.offset).line,
-        message: `"<<" merges in "${clip(merge.key, 60)}" after the mapping set it: kubectl (go-yaml v2) applies the merged value over it, the YAML 1.1 spec keeps the first; write the key once`,
-      });
+      errors.push({ file, ...refused });
       return;
     }
     /** The object, unless its metadata is what kubectl cannot decode: then an error at its place. */
@@ -672,69 +714,6 @@ function withoutPatchFiles(
   return { ...loaded, manifests, errors };
 }
 
-/** Why JSON.parse refuses a value, or undefined when it reads it ("null" between objects included). */
-function jsonError(value: string): string | undefined {
-  try {
-    JSON.parse(value);
-    return undefined;
-  } catch (err) {
-    return (err as Error).message.slice(0, 200);
-  }
-}
-
-/**
- * The [start, end) of each top-level value of a stream of JSON objects one after another (as
- * `jq -c` prints them), when the text is one: kubectl reads input whose first character is "{" as
- * a JSON stream (apimachinery util/yaml YAMLOrJSONDecoder, GuessJSONStream), value after value. One
- * object followed by YAML, or text that is no such stream, is left to the YAML reader (undefined).
- */
-export function jsonStream(text: string): [number, number][] | undefined {
-  let at = text.search(/\S/);
-  if (text[at] !== '{') return undefined;
-  const values: [number, number][] = [];
-  while (at >= 0 && at < text.length) {
-    // kubectl skips a null between objects (cli-runtime StreamVisitor), as `jq -c` may print one:
-    // its own document, which the YAML reader reads as empty.
-    const isNull = /^null(?!\S)/.test(text.slice(at, at + 5));
-    if (isNull) {
-      values.push([at, at + 4]);
-      const next = text.slice(at + 4).search(/\S/);
-      at = next < 0 ? -1 : at + 4 + next;
-      continue;
-    }
-    if (text[at] !== '{') {
-      // After one object kubectl reads the rest as YAML ("{...}" then "---"): so does the YAML
-      // reader, the whole text. After two or more, the rest is an error to both.
-      if (values.length === 1) return undefined;
-      values.push([at, text.length]); // not a value: the YAML reader says what it is
-      break;
-    }
-    const end = objectEnd(text, at);
-    if (end === undefined) {
-      values.push([at, text.length]); // unclosed: the YAML reader says where
-      break;
-    }
-    values.push([at, end]);
-    const next = text.slice(end).search(/\S/);
-    at = next < 0 ? -1 : end + next;
-  }
-  // One closed object, then only blanks: JSON to kubectl too (none of go-yaml's refusals apply).
-  return values.length > 1 || (values.length === 1 && at < 0) ? values : undefined;
-}
-
-/** Where the JSON object starting at `start` ends (after its "}"), strings and escapes skipped. */
-function objectEnd(text: string, start: number): number | undefined {
-  let depth = 0;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-    } else if (c === '{' || c === '[') depth++;
-    else if ((c === '}' || c === ']') && --depth === 0) return i + 1;
-  }
-  return undefined;
-}
-
 /**
  * The document documentAt parsed last. The reports ask for a line per finding, object after object:
  * a List is one document holding all its objects, and parsed again for each finding it cost N
@@ -762,15 +741,40 @@ export function documentAt(
   return recent.found;
 }
 
+/** Lines of one document's parts, the last document asked kept (as documentAt keeps its parse). */
+let recentLines: { source: SourceFile; document: number; lineAt: LineAt } | undefined;
+type LineAt = (path: (string | number)[]) => number | undefined;
+
+function linesOf(source: SourceFile, document: number): LineAt | undefined {
+  if (recentLines?.source === source && recentLines.document === document) return recentLines.lineAt;
+  const jsonStart = source.jsonStarts?.[document - 1];
+  let lineAt: LineAt | undefined;
+  if (jsonStart !== undefined) {
+    const places = new JsonPlaces(source.text, jsonStart);
+    lineAt = (path) => {
+      const at = places.offsetOf(path);
+      return at === undefined ? undefined : source.lineCounter.linePos(at).line;
+    };
+  } else {
+    const found = documentAt(source, document);
+    if (!found) return undefined;
+    lineAt = (path) => {
+      const node = found.doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+      return node?.range ? source.lineCounter.linePos(found.offset + node.range[0]).line : undefined;
+    };
+  }
+  recentLines = { source, document, lineAt };
+  return lineAt;
+}
+
 /** The line a JSON pointer points at inside a manifest, or the nearest existing parent's line. */
 export function lineOf(manifest: Manifest, pointer: string): number {
   const segments = pointerSegments(pointer);
-  const found = documentAt(manifest.source, manifest.document);
-  if (!found) return manifest.line;
+  const lineAt = linesOf(manifest.source, manifest.document);
+  if (!lineAt) return manifest.line;
   for (let n = segments.length; n > 0; n--) {
-    const node = found.doc.getIn([...manifest.yamlPath, ...segments.slice(0, n)], true) as
-      { range?: [number, number, number] } | undefined;
-    if (node?.range) return manifest.source.lineCounter.linePos(found.offset + node.range[0]).line;
+    const line = lineAt([...manifest.yamlPath, ...segments.slice(0, n)]);
+    if (line !== undefined) return line;
   }
   return manifest.line;
 }
