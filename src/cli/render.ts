@@ -6,10 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { clip } from '../policy/index.js';
 import { CRONJOB_NAME_MAX, NAMESPACE_NAME, SERVICE_NAME, SERVICE_NAME_RULE } from '../k8s/names.js';
 import {
   BUILT_IN_NAMESPACES,
   deleteCommand,
+  imageReferenceProblem,
   INSTALL_NAME,
   leftOut,
   OVERLAYS,
@@ -168,8 +170,11 @@ function options(argv: string[]) {
     throw new UsageError(
       'the cert-manager overlay injects the caBundle itself: drop --ca-bundle, --cert-dir and --url',
     );
-  if (values.image !== undefined && !/^[^\s]+$/.test(values.image))
-    throw new UsageError('--image takes an image reference');
+  const imageProblem = values.image === undefined ? undefined : imageReferenceProblem(values.image);
+  if (imageProblem)
+    throw new UsageError(
+      `--image "${clip(values.image ?? '', 80)}" is no image reference the kubelet can pull: ${imageProblem}`,
+    );
   return {
     ...values,
     overlay,

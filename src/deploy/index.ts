@@ -10,6 +10,7 @@ export {
   type Overlay,
   type RenderOptions,
 } from './manifests.js';
+export { imageReferenceProblem } from './image-reference.js';
 export type { KObject } from './objects.js';
 export { deleteCommand, leftOut } from './left-out.js';
 export {
