@@ -65,39 +65,45 @@ function valueEnd(text: string, at: number): number {
  * `jq -c` prints them), when the text is one: kubectl reads input whose first character is "{" as
  * a JSON stream, value after value. One object followed by YAML, or text that is no such stream,
  * is left to the YAML reader (undefined).
+ *
+ * Between values only JSON's blanks are skipped, as encoding/json skips them: a no-break space or a
+ * form feed there is a syntax error to kubectl, which a value's slice then shows JSON.parse (the
+ * yaml library refused them too). kubectl drops a BOM that starts the input (cli-runtime's
+ * BOMOverride); one anywhere else is no blank either.
  */
 export function jsonStream(text: string): [number, number][] | undefined {
-  let at = text.search(/\S/);
-  if (text[at] !== '{') return undefined;
+  // kubectl takes the input for JSON when "{" follows Go's unicode.IsSpace characters; its decoder
+  // then reads the JSON blanks only.
+  const first = text.search(/\S/);
+  if (text[first] !== '{') return undefined;
+  let at = skipBlanks(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
+  if (at !== first) return [[at, text.length]]; // a blank JSON does not have: JSON.parse says where
   const values: [number, number][] = [];
-  while (at >= 0 && at < text.length) {
+  while (at < text.length) {
     // kubectl skips a null between objects (cli-runtime StreamVisitor), as `jq -c` may print one:
     // its own document, which the YAML reader reads as empty.
-    const isNull = /^null(?!\S)/.test(text.slice(at, at + 5));
-    if (isNull) {
+    if (text.startsWith('null', at) && (at + 4 === text.length || isBlank(text.charCodeAt(at + 4)))) {
       values.push([at, at + 4]);
-      const next = text.slice(at + 4).search(/\S/);
-      at = next < 0 ? -1 : at + 4 + next;
+      at = skipBlanks(text, at + 4);
       continue;
     }
     if (text[at] !== '{') {
       // After one object kubectl reads the rest as YAML ("{...}" then "---"): so does the YAML
       // reader, the whole text. After two or more, the rest is an error to both.
       if (values.length === 1) return undefined;
-      values.push([at, text.length]); // not a value: the YAML reader says what it is
+      values.push([at, text.length]); // not a value: JSON.parse says what it is
       break;
     }
     const end = containerEnd(text, at);
     if (end === undefined) {
-      values.push([at, text.length]); // unclosed: the YAML reader says where
+      values.push([at, text.length]); // unclosed: JSON.parse says where
       break;
     }
     values.push([at, end]);
-    const next = text.slice(end).search(/\S/);
-    at = next < 0 ? -1 : end + next;
+    at = skipBlanks(text, end);
   }
   // One closed object, then only blanks: JSON to kubectl too (none of go-yaml's refusals apply).
-  return values.length > 1 || (values.length === 1 && at < 0) ? values : undefined;
+  return values.length > 1 || (values.length === 1 && at === text.length) ? values : undefined;
 }
 
 /** How many member keys `value` holds, all levels; and whether any number in it is not finite. */
@@ -119,6 +125,33 @@ function valueFacts(value: unknown): { keys: number; nonFinite: boolean } {
     }
   }
   return { keys, nonFinite };
+}
+
+/**
+ * Where the first key set again in its object sits (its opening quote), keys compared as JSON.parse
+ * reads them ("a" and "\u0061" are one key). Asked only when the keys written outnumber those kept.
+ */
+function repeatedKey(text: string, start: number, end: number): number | undefined {
+  // One set of keys per open object; null for an open array.
+  const open: (Set<string> | null)[] = [];
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === OPEN_BRACE) open.push(new Set());
+    else if (c === OPEN_BRACKET) open.push(null);
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) open.pop();
+    else if (c === QUOTE) {
+      const after = stringEnd(text, i);
+      const keys = open[open.length - 1];
+      if (keys && text.charCodeAt(skipBlanks(text, after)) === COLON) {
+        const raw = text.slice(i + 1, after - 1);
+        const key = raw.includes('\\') ? (JSON.parse(text.slice(i, after)) as string) : raw;
+        if (keys.has(key)) return i;
+        keys.add(key);
+      }
+      i = after - 1;
+    }
+  }
+  return undefined;
 }
 
 /** The member keys written in the text of one value: strings followed by ":". */
@@ -156,8 +189,8 @@ function overflowingNumber(
 /**
  * What reading a JSON value with JSON.parse alone would miss, given its text and what JSON.parse
  * made of it:
- * - `duplicateKeys`: a key set twice in one object, which JSON.parse drops silently (the keys
- *   written outnumber the keys kept); the YAML reader says which and where;
+ * - `repeated`: where a key is set again in its object, which JSON.parse drops silently (the keys
+ *   written outnumber the keys kept);
  * - `overflow`: a number past float64's range (1e400), which JSON.parse reads as Infinity and
  *   kubectl refuses (sigs.k8s.io/json decode.go convertNumber: "cannot unmarshal number 1e400 into
  *   Go value of type float64").
@@ -167,9 +200,10 @@ export function jsonSurprises(
   start: number,
   end: number,
   value: unknown,
-): { duplicateKeys?: true; overflow?: { at: number; literal: string } } {
+): { repeated?: number; overflow?: { at: number; literal: string } } {
   const facts = valueFacts(value);
-  if (keysWritten(text, start, end) !== facts.keys) return { duplicateKeys: true };
+  if (keysWritten(text, start, end) !== facts.keys)
+    return { repeated: repeatedKey(text, start, end) ?? start };
   const overflow = facts.nonFinite ? overflowingNumber(text, start, end) : undefined;
   return overflow ? { overflow } : {};
 }

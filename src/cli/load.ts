@@ -268,9 +268,13 @@ export function parseInput(
       const to = values[i + 1]?.[0] ?? end;
       source.slices.push([from, to]);
       const surprises = jsonSurprises(text, start, end, parsed[i]);
-      // A key set twice: the YAML reader of the value's slice says which, and where.
-      if (surprises.duplicateKeys)
-        return judgeDocument(parseDocument(text.slice(from, to), KUBE_YAML), i, from);
+      // The message the YAML reader gave a key set twice, at the key set again.
+      if (surprises.repeated !== undefined)
+        return void errors.push({
+          file,
+          line: lineCounter.linePos(surprises.repeated).line,
+          message: 'Map keys must be unique',
+        });
       const places = new JsonPlaces(text, start);
       const lineAt = (path: (string | number)[]) => {
         const at = places.offsetOf(path);
@@ -306,7 +310,7 @@ export function parseInput(
       const end = doc.range[2];
       source.slices.push([start, end]);
       start = end;
-      judgeDocument(doc, i++, 0, yamlText);
+      judgeDocument(doc, i++, yamlText);
     }
   } catch (err) {
     if (!(err instanceof TooDeep)) throw err;
@@ -318,15 +322,11 @@ export function parseInput(
   }
   return { source, manifests, patchFiles };
 
-  /**
-   * `offset`: where the document's text starts in the file (a JSON stream's value, read as YAML
-   * only to say which key it sets twice); `yaml`: the text its ranges index, when it is read as
-   * YAML (a JSON value is no YAML to kubectl).
-   */
-  function judgeDocument(doc: Document.Parsed, i: number, offset = 0, yaml?: string): void {
-    const linePos = (at: number) => lineCounter.linePos(offset + at);
+  /** A YAML document; `yaml`: the text its ranges index. */
+  function judgeDocument(doc: Document.Parsed, i: number, yaml: string): void {
+    const linePos = (at: number) => lineCounter.linePos(at);
     const line = linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
-    const problem = goYamlErrors(doc, yaml ?? text.slice(offset))[0];
+    const problem = goYamlErrors(doc, yaml)[0];
     if (problem) {
       errors.push({
         file,
@@ -342,7 +342,7 @@ export function parseInput(
     }
     // A document after "..." with no "---" of its own: kubectl splits at "---" only, and go-yaml
     // decodes the first document of each piece, so this one is never applied.
-    if (i > 0 && offset === 0 && !doc.directives?.docStart && doc.contents !== null) {
+    if (i > 0 && !doc.directives?.docStart && doc.contents !== null) {
       const marker = text.lastIndexOf('\n...', doc.range[0]);
       errors.push({
         file,
@@ -370,8 +370,7 @@ export function parseInput(
     };
     judgeValue(value, i, line, lineAt, () => {
       // Only what is judged: other YAML (Compose files, CI pipelines) is not read by kubectl.
-      const refused =
-        yaml === undefined ? undefined : (goYamlRefuses(doc, yaml) ?? nonFiniteNumber(doc, yaml));
+      const refused = goYamlRefuses(doc, yaml) ?? nonFiniteNumber(doc, yaml);
       if (refused) return { line: linePos(refused.at).line, message: refused.message };
       const merge = mayMerge ? mergeOverridingKey(doc) : undefined;
       return (

@@ -159,6 +159,32 @@ describe('a JSON value reads as the YAML reader read it, without the YAML reader
   });
 });
 
+describe('between and before values, only the blanks JSON has', () => {
+  const A = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}';
+  const B = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}}';
+
+  // encoding/json skips space, tab, CR and LF only: anything else where a value starts is a syntax
+  // error to kubectl. Each was refused by the YAML reading too, and nothing of the file is judged.
+  it.each([
+    ['a no-break space between two objects', `${A}\u00a0${B}`],
+    ['a form feed between two objects', `${A}\f${B}`],
+    ['a BOM between two objects', `${A}\ufeff${B}`],
+    ['an em space after the second of three', `${A}\n${B}\u2003\n${A}`],
+    ['a no-break space before the only object', `\u00a0${A}`],
+    ['a BOM after a line break, before the object', `\n\ufeff${A}`],
+  ])('%s: an input error, no object judged', (_, text) => {
+    const r = read(text);
+    expect(r.errors).toHaveLength(1);
+    expect(r.manifests).toEqual([]);
+  });
+
+  it('a BOM that starts the input is dropped, as kubectl drops it; CRLF and tabs are blanks', () => {
+    const r = read(`\ufeff${A}\r\n\t${B}\r\n`);
+    expect(r.errors).toEqual([]);
+    expect(r.manifests.map((m) => m.line)).toEqual([1, 2]);
+  });
+});
+
 describe('where the JSON reading differs from the YAML reading, and why', () => {
   it('a key of digits ("0") is found at its own line: the YAML lookup took it for an index and gave the parent\'s', () => {
     const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'r' }, data: { '0': 'zero' } };
@@ -188,6 +214,18 @@ describe('what JSON.parse alone would miss', () => {
     expect(r.errors).toEqual([{ file: 'in.json', line: 7, message: 'Map keys must be unique' }]);
     expect(r.manifests).toEqual([]);
     expect(r.errors).toEqual(readAsYaml(text).errors);
+  });
+
+  it('the key set again is named at its own line, in an object of a List item, not its first', () => {
+    const item =
+      '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"},\n "data": {"x": "1",\n "y": "2", "x": "3"}}';
+    const r = read(`{"apiVersion": "v1", "kind": "List", "items": [\n${item}\n]}`);
+    expect(r.errors).toEqual([{ file: 'in.json', line: 4, message: 'Map keys must be unique' }]);
+  });
+
+  it('the same key in two objects is no repeat', () => {
+    const r = read(configMap('{"x": "1"}').replace('"name": "a"', '"name": "a", "labels": {"x": "1"}'));
+    expect(r.errors).toEqual([]);
   });
 
   it('a key set twice through an escape ("a" and "\\u0061") is the same key', () => {
