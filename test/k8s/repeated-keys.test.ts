@@ -1,0 +1,69 @@
+// Keys set twice in one mapping are found in one pass (yaml.ts repeatedKeys, through goYamlErrors),
+// with the yaml library's own check off (KUBE_YAML uniqueKeys: false): that check compares each key
+// with every key before it, and a ConfigMap of 50,000 keys took over 20 s to read. The oracle is the
+// library's own check: the same errors, at the same places, in the same order.
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { parseDocument } from 'yaml';
+import { goYamlErrors, KUBE_YAML } from '../../src/k8s/yaml.js';
+
+/** The library's errors with its own key check on, as check used to read them. */
+const libraryErrors = (text: string) =>
+  parseDocument(text, { ...KUBE_YAML, uniqueKeys: true }).errors.map((e) => [e.code, e.pos[0], e.message]);
+const ours = (text: string) =>
+  goYamlErrors(parseDocument(text, KUBE_YAML), text).map((e) => [e.code, e.pos[0], e.message]);
+
+describe('keys set twice, found as the library found them', () => {
+  it.each([
+    ['a block mapping', 'a: 1\nb: 2\na: 3\n'],
+    ['a flow mapping', '{a: 1, b: 2, a: 3}\n'],
+    ['a nested one before an outer one', 'x:\n  y: 1\n  y: 2\nx: 3\n'],
+    ['1 and 1.0 (one number)', '1: a\n1.0: b\n'],
+    ['"1" and 1 (a string and a number): none', '"1": a\n1: b\n'],
+    ['two nulls, ~ and null', '~: a\nnull: b\n'],
+    ['.nan twice (NaN is no value equal to itself): none', '.nan: a\n.nan: b\n'],
+    ['two merge keys: none', 'a: &a {x: 1}\nb:\n  <<: *a\n  <<: {y: 2}\n'],
+    ['quoted and plain "a"', 'a: 1\n"a": 2\n'],
+    ['three times: each repeat', 'a: 1\na: 2\na: 3\n'],
+    ['beside another error', 'a: 1\na: 2\nb: [1, 2\n'],
+    ['in a List item', 'items:\n- k: 1\n  k: 2\n- k: 3\n'],
+  ])('%s', (_, text) => {
+    expect(ours(text)).toEqual(libraryErrors(text));
+  });
+
+  it('two empty keys: found, placed at the empty key (the library placed it after its line break)', () => {
+    const text = '? \n: a\n? \n: b\n';
+    const without = (errors: unknown[][]) => errors.map(([code, , message]) => [code, message]);
+    expect(without(ours(text))).toEqual(without(libraryErrors(text)));
+    expect(ours(text)).toHaveLength(1);
+  });
+
+  const key = fc.constantFrom('a', 'b', '1', '1.0', '"1"', "'a'", '~', 'null', '.nan', '""', 'x y');
+  const scalar = fc.constantFrom('1', 'v', '~', '[1, 2]', '{q: 1}', '{q: 1, q: 2}');
+  /** A block mapping's lines at `indent`, keys drawn from a few so that some repeat. */
+  const mapping = (depth: number, indent: string): fc.Arbitrary<string> =>
+    fc
+      .array(fc.tuple(key, depth > 0 ? fc.oneof(scalar, fc.constant(null)) : scalar), {
+        minLength: 1,
+        maxLength: 6,
+      })
+      .chain((entries) =>
+        fc.tuple(
+          ...entries.map(([k, v]) =>
+            v === null
+              ? mapping(depth - 1, `${indent}  `).map((inner) => `${indent}${k}:\n${inner}`)
+              : fc.constant(`${indent}${k}: ${v}\n`),
+          ),
+        ),
+      )
+      .map((lines) => lines.join(''));
+
+  it('random block mappings, nested, with flow ones inside: the same errors as the library', () => {
+    fc.assert(
+      fc.property(mapping(2, ''), (text) => {
+        expect(ours(text)).toEqual(libraryErrors(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
