@@ -656,9 +656,10 @@ const COMMENT_MAY_FOLLOW = new Set(['\n', ',', '[', '{']);
  */
 export function goYamlErrors(doc: Document, text: string): YAMLError[] {
   const errors = [...doc.errors];
-  // Each among the library's errors where its own check would have said it: before the first that
-  // comes later in the text.
-  for (const repeated of repeatedKeys(doc)) {
+  // The first key set again, among the library's errors where its own check would have said it:
+  // before the first that comes later in the text. Callers say the first error only.
+  const repeated = firstRepeatedKey(doc);
+  if (repeated) {
     const at = errors.findIndex((e) => e.pos[0] > repeated.pos[0]);
     errors.splice(at < 0 ? errors.length : at, 0, repeated);
   }
@@ -674,25 +675,29 @@ export function goYamlErrors(doc: Document, text: string): YAMLError[] {
 }
 
 /**
- * The keys set again in their mapping, as the yaml library's own check (off in KUBE_YAML) reported
- * them: "Map keys must be unique" at the key set again, keys equal when both are scalars of one
- * value (by ===, so never NaN; a merge key `<<` is a new symbol each time). One pass, a set of
- * values per mapping.
+ * The first key (in the text) set again in its mapping, as the yaml library's own check (off in
+ * KUBE_YAML) reported it: "Map keys must be unique" at the key set again, keys equal when both are
+ * scalars of one value (by ===, so never NaN; a merge key `<<` is a new symbol each time). One pass,
+ * a set of values per mapping.
  */
-function repeatedKeys(doc: Document): YAMLError[] {
-  const found: YAMLError[] = [];
+function firstRepeatedKey(doc: Document): YAMLError | undefined {
+  let first: number | undefined;
   visit(doc, {
     Map(_, map) {
+      if (map.items.length < 2) return;
       const seen = new Set<unknown>();
       for (const { key } of map.items) {
         if (!isScalar(key) || Number.isNaN(key.value)) continue;
         if (!seen.has(key.value)) seen.add(key.value);
         else {
           const at = key.range?.[0] ?? 0;
-          found.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+          if (first === undefined || at < first) first = at;
+          break; // a later repeat of this mapping comes later in the text
         }
       }
     },
   });
-  return found;
+  return first === undefined
+    ? undefined
+    : new YAMLParseError([first, first + 1], 'DUPLICATE_KEY', 'Map keys must be unique');
 }

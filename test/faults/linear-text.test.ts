@@ -93,4 +93,15 @@ describe('check on a YAML ConfigMap of 200,000 keys', () => {
     expect({ status: r.status, signal: r.signal }).toEqual({ status: 2, signal: null });
     expect(r.stdout).toContain('keys-repeated.yaml:14: error: Map keys must be unique\n');
   });
+
+  it('and a mapping of 200,000 repeats of one key: the first, at its line', () => {
+    const file = join(dir, 'one-key.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n${'  k: v\n'.repeat(RUN)}`,
+    );
+    const r = run(['check', file]);
+    expect({ status: r.status, signal: r.signal }).toEqual({ status: 2, signal: null });
+    expect(r.stdout).toContain('one-key.yaml:7: error: Map keys must be unique\n');
+  });
 });

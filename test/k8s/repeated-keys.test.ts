@@ -1,15 +1,24 @@
 // Keys set twice in one mapping are found in one pass (yaml.ts repeatedKeys, through goYamlErrors),
 // with the yaml library's own check off (KUBE_YAML uniqueKeys: false): that check compares each key
 // with every key before it, and a ConfigMap of 50,000 keys took over 20 s to read. The oracle is the
-// library's own check: the same errors, at the same places, in the same order.
+// library's own check: the same errors, at the same places, in the same order (of its repeats, the first).
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
 import { goYamlErrors, KUBE_YAML } from '../../src/k8s/yaml.js';
 
-/** The library's errors with its own key check on, as check used to read them. */
-const libraryErrors = (text: string) =>
-  parseDocument(text, { ...KUBE_YAML, uniqueKeys: true }).errors.map((e) => [e.code, e.pos[0], e.message]);
+/**
+ * The library's errors with its own key check on, as check used to read them, but for a key set
+ * again past the first: goYamlErrors names the first (callers say the first error only), so a
+ * mapping of 200,000 repeats costs one error, not 200,000 placed among the others.
+ */
+function libraryErrors(text: string) {
+  const errors = parseDocument(text, { ...KUBE_YAML, uniqueKeys: true }).errors;
+  const first = errors.find((e) => e.code === 'DUPLICATE_KEY');
+  return errors
+    .filter((e) => e.code !== 'DUPLICATE_KEY' || e === first)
+    .map((e) => [e.code, e.pos[0], e.message]);
+}
 const ours = (text: string) =>
   goYamlErrors(parseDocument(text, KUBE_YAML), text).map((e) => [e.code, e.pos[0], e.message]);
 
@@ -24,7 +33,11 @@ describe('keys set twice, found as the library found them', () => {
     ['.nan twice (NaN is no value equal to itself): none', '.nan: a\n.nan: b\n'],
     ['two merge keys: none', 'a: &a {x: 1}\nb:\n  <<: *a\n  <<: {y: 2}\n'],
     ['quoted and plain "a"', 'a: 1\n"a": 2\n'],
-    ['three times: each repeat', 'a: 1\na: 2\na: 3\n'],
+    ['three times: the first repeat', 'a: 1\na: 2\na: 3\n'],
+    [
+      'repeats in two mappings, the inner one first in the text',
+      'x:\n  y: 1\n  y: 2\nx: 3\nz: {q: 1, q: 2}\n',
+    ],
     ['beside another error', 'a: 1\na: 2\nb: [1, 2\n'],
     ['in a List item', 'items:\n- k: 1\n  k: 2\n- k: 3\n'],
   ])('%s', (_, text) => {
