@@ -34,6 +34,12 @@ function stringEnd(text: string, at: number): number {
   }
 }
 
+/** The string in [start, end) (its quotes included) as JSON.parse reads it: escapes decoded only when it has one. */
+function keyText(text: string, start: number, end: number): string {
+  const raw = text.slice(start + 1, end - 1);
+  return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
+}
+
 /** Where the object or array opening at `at` ends (after its bracket), or undefined when it never closes. */
 function containerEnd(text: string, at: number): number | undefined {
   let depth = 0;
@@ -143,8 +149,7 @@ function repeatedKey(text: string, start: number, end: number): number | undefin
       const after = stringEnd(text, i);
       const keys = open[open.length - 1];
       if (keys && text.charCodeAt(skipBlanks(text, after)) === COLON) {
-        const raw = text.slice(i + 1, after - 1);
-        const key = raw.includes('\\') ? (JSON.parse(text.slice(i, after)) as string) : raw;
+        const key = keyText(text, i, after);
         if (keys.has(key)) return i;
         keys.add(key);
       }
@@ -247,8 +252,7 @@ export class JsonPlaces {
     let i = skipBlanks(text, at + 1);
     while (text.charCodeAt(i) === QUOTE) {
       const keyEnd = stringEnd(text, i);
-      const raw = text.slice(i + 1, keyEnd - 1);
-      const key = raw.includes('\\') ? (JSON.parse(text.slice(i, keyEnd)) as string) : raw;
+      const key = keyText(text, i, keyEnd);
       const valueAt = skipBlanks(text, skipBlanks(text, keyEnd) + 1); // past the ":"
       if (!found.has(key)) found.set(key, valueAt);
       i = skipBlanks(text, valueEnd(text, valueAt));

@@ -247,7 +247,7 @@ export function parseInput(
       // Before JSON.parse, which recurses once a level (nesting.ts).
       const deep = jsonTooDeep(text, start, end);
       if (deep !== undefined) {
-        errors.push({ file, line: text.slice(0, deep).split('\n').length, message: TOO_DEEP });
+        errors.push({ file, line: lineCounter.linePos(deep).line, message: TOO_DEEP });
         return { source, manifests, patchFiles };
       }
       try {
@@ -255,7 +255,7 @@ export function parseInput(
       } catch (err) {
         errors.push({
           file,
-          line: text.slice(0, start).split('\n').length,
+          line: lineCounter.linePos(start).line,
           message: `not valid JSON, which kubectl reads it as: ${(err as Error).message.slice(0, 200)}`,
         });
         return { source, manifests, patchFiles };
