@@ -353,7 +353,7 @@ export function parseInput(
     }
     let value: unknown;
     try {
-      if (excessiveAliasing(doc)) throw new Error(EXCESSIVE_ALIASING);
+      if (excessiveAliasing(doc, yaml)) throw new Error(EXCESSIVE_ALIASING);
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
       // An alias bomb (go-yaml's share of aliased nodes) or an alias to no anchor: this document only.

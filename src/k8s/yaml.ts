@@ -25,6 +25,7 @@ import type {
   Alias,
   DocumentOptions,
   YAMLMap,
+  Pair,
   ParseOptions,
   Scalar,
   ScalarTag,
@@ -191,9 +192,11 @@ export const KUBE_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
  * their share passes 99% (up to 400,000 nodes), falling to 10% at 4,000,000. The yaml library's own
  * limit counts alias uses, not what they expand to: its default (100) refused a PV List that repeats
  * one anchor per disk, and any higher one lets a few kilobytes expand to millions of nodes that a
- * deep copy (--fix) then makes. Counted on the syntax tree, each subtree's size once.
+ * deep copy (--fix) then makes. Counted on the syntax tree, each subtree's size once. Given `text`
+ * (what the document's ranges index), a document with no "*" in it, so no alias, is not walked.
  */
-export function excessiveAliasing(doc: Document): boolean {
+export function excessiveAliasing(doc: Document, text?: string): boolean {
+  if (text !== undefined && doc.range && !mayHoldAlias(text, doc.range)) return false;
   const target = aliasResolver(doc);
   const sizes = new Map<unknown, number>();
   const counting = new Set<unknown>();
@@ -236,6 +239,12 @@ export function excessiveAliasing(doc: Document): boolean {
   };
   walk(doc.contents);
   return refused;
+}
+
+/** Whether text[from, to) has a "*", which every alias starts with. */
+function mayHoldAlias(text: string, [from, , to]: readonly [number, number, number]): boolean {
+  // A slice, not indexOf from `from`: that would read on to the end of a long stream when none is here.
+  return text.slice(from, to).includes('*');
 }
 
 /** What an alias names: a node, or undefined for an anchor no node before it sets. */
@@ -347,7 +356,7 @@ export function readYamlValue(text: string, where: string): unknown {
     );
   }
   try {
-    if (excessiveAliasing(doc)) throw new Error(EXCESSIVE_ALIASING);
+    if (excessiveAliasing(doc, text)) throw new Error(EXCESSIVE_ALIASING);
     // An alias to no anchor fails here, not in the parse.
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
@@ -677,27 +686,47 @@ export function goYamlErrors(doc: Document, text: string): YAMLError[] {
 /**
  * The first key (in the text) set again in its mapping, as the yaml library's own check (off in
  * KUBE_YAML) reported it: "Map keys must be unique" at the key set again, keys equal when both are
- * scalars of one value (by ===, so never NaN; a merge key `<<` is a new symbol each time). One pass,
- * a set of values per mapping.
+ * scalars of one value (by ===, so never NaN; a merge key `<<` is a new symbol each time). One pass
+ * over the nodes (a walk of our own: it runs on every document, and the library's visit costs several
+ * times as much), a set of values per large mapping.
  */
 function firstRepeatedKey(doc: Document): YAMLError | undefined {
   let first: number | undefined;
-  visit(doc, {
-    Map(_, map) {
-      if (map.items.length < 2) return;
-      const seen = new Set<unknown>();
-      for (const { key } of map.items) {
-        if (!isScalar(key) || Number.isNaN(key.value)) continue;
-        if (!seen.has(key.value)) seen.add(key.value);
-        else {
-          const at = key.range?.[0] ?? 0;
-          if (first === undefined || at < first) first = at;
-          break; // a later repeat of this mapping comes later in the text
-        }
+  const walk = (node: unknown): void => {
+    if (isSeq(node)) for (const item of node.items) walk(item);
+    else if (isMap(node)) {
+      const at = repeatedKeyIn(node.items);
+      if (at !== undefined && (first === undefined || at < first)) first = at;
+      for (const { key, value } of node.items) {
+        walk(key);
+        walk(value);
       }
-    },
-  });
+    }
+  };
+  walk(doc.contents);
   return first === undefined
     ? undefined
     : new YAMLParseError([first, first + 1], 'DUPLICATE_KEY', 'Map keys must be unique');
+}
+
+/** Where a mapping's first key set again is (a later repeat comes later in the text), if any. */
+function repeatedKeyIn(items: readonly Pair[]): number | undefined {
+  // Most mappings are small: comparing with the keys before costs less than building a set.
+  const seen = items.length > 8 ? new Set<unknown>() : undefined;
+  for (let i = 0; i < items.length; i++) {
+    const key = items[i]!.key;
+    if (!isScalar(key) || Number.isNaN(key.value)) continue;
+    if (seen ? seen.has(key.value) : keyBefore(items, i, key.value)) return key.range?.[0] ?? 0;
+    seen?.add(key.value);
+  }
+  return undefined;
+}
+
+/** Whether a scalar key of items before the i-th has `value`. */
+function keyBefore(items: readonly Pair[], i: number, value: unknown): boolean {
+  for (let j = 0; j < i; j++) {
+    const key = items[j]!.key;
+    if (isScalar(key) && key.value === value) return true;
+  }
+  return false;
 }

@@ -1,4 +1,4 @@
-// Keys set twice in one mapping are found in one pass (yaml.ts repeatedKeys, through goYamlErrors),
+// Keys set twice in one mapping are found in one pass (yaml.ts firstRepeatedKey, through goYamlErrors),
 // with the yaml library's own check off (KUBE_YAML uniqueKeys: false): that check compares each key
 // with every key before it, and a ConfigMap of 50,000 keys took over 20 s to read. The oracle is the
 // library's own check: the same errors, at the same places, in the same order (of its repeats, the first).
@@ -40,6 +40,10 @@ describe('keys set twice, found as the library found them', () => {
     ],
     ['beside another error', 'a: 1\na: 2\nb: [1, 2\n'],
     ['in a List item', 'items:\n- k: 1\n  k: 2\n- k: 3\n'],
+    ['inside a key that is a mapping', '? {a: 1, a: 2}\n: v\n'],
+    // Past eight keys a mapping's keys go into a set, not compared with each before.
+    ['twelve keys, the last set again', [...'abcdefghijk'].map((k) => `${k}: 1\n`).join('') + 'c: 2\n'],
+    ['twelve keys, none set again', [...'abcdefghijkl'].map((k) => `${k}: 1\n`).join('')],
   ])('%s', (_, text) => {
     expect(ours(text)).toEqual(libraryErrors(text));
   });
@@ -58,7 +62,7 @@ describe('keys set twice, found as the library found them', () => {
     fc
       .array(fc.tuple(key, depth > 0 ? fc.oneof(scalar, fc.constant(null)) : scalar), {
         minLength: 1,
-        maxLength: 6,
+        maxLength: 12, // past eight keys: the set
       })
       .chain((entries) =>
         fc.tuple(
