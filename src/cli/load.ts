@@ -5,7 +5,7 @@
 // file, document, line and the document's slice of the file, so findings can name lines and `--fix`
 // can edit the text in place.
 import { basename, dirname, resolve } from 'node:path';
-import { Composer, LineCounter, parseDocument, type Document } from 'yaml';
+import { Composer, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { jsonTooDeep, TooDeep, TOO_DEEP, tokensWithinDepth } from '../k8s/nesting.js';
 import {
   aliasErrorOffset,
@@ -55,7 +55,12 @@ export interface SourceFile {
   slices: [number, number][];
   /** A JSON stream's: where each document's value starts (lines are found in the JSON text). */
   jsonStarts?: number[];
+  /** A YAML List document's items' [start, end) in text, by document index: see listItemLines. */
+  listItems?: (ItemSpan | undefined)[][];
 }
+
+/** Where a List item's node is in the text, and the column it starts at. */
+type ItemSpan = { start: number; end: number; column: number };
 
 export interface Manifest {
   source: SourceFile;
@@ -368,6 +373,8 @@ export function parseInput(
       const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
       return node?.range ? linePos(node.range[0]).line : undefined;
     };
+    const items = doc.get('items', true);
+    if (isSeq(items)) (source.listItems ??= [])[i] = items.items.map((item) => itemSpan(yaml, item));
     judgeValue(value, i, line, lineAt, () => {
       // Only what is judged: other YAML (Compose files, CI pipelines) is not read by kubectl.
       const refused = goYamlRefuses(doc, yaml) ?? nonFiniteNumber(doc, yaml);
@@ -755,14 +762,50 @@ function linesOf(source: SourceFile, document: number): LineAt | undefined {
       return at === undefined ? undefined : source.lineCounter.linePos(at).line;
     };
   } else {
-    const found = documentAt(source, document);
-    if (!found) return undefined;
+    const items = source.listItems?.[document - 1];
     lineAt = (path) => {
+      const span = items && path[0] === 'items' && typeof path[1] === 'number' ? items[path[1]] : undefined;
+      if (span) return listItemLines(source, span)(path.slice(2));
+      const found = documentAt(source, document);
+      if (!found) return undefined;
       const node = found.doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
       return node?.range ? source.lineCounter.linePos(found.offset + node.range[0]).line : undefined;
     };
   }
   recentLines = { source, document, lineAt };
+  return lineAt;
+}
+
+/**
+ * An item of a YAML List, where it starts and ends and at which column: its text parsed again
+ * alone gives the same nodes at the same places (an alias or a merge inside it names an anchor
+ * outside, which getIn never follows either). Parsing the whole List again for a finding's line
+ * doubled the time and the memory of `kubectl get pods -A -o yaml | ais-guard check -`: a 52 MB List
+ * of 10,000 Pods ran out of heap. Undefined (the whole document is parsed again) for an item with
+ * anything but "- " and blanks before it on its line, or with no node of its own.
+ */
+function itemSpan(text: string, item: unknown): ItemSpan | undefined {
+  const range = (item as { range?: [number, number, number] } | null)?.range;
+  if (!range) return undefined;
+  const lineStart = text.lastIndexOf('\n', range[0] - 1) + 1;
+  if (!/^[ -]*$/.test(text.slice(lineStart, range[0]))) return undefined;
+  return { start: range[0], end: range[1], column: range[0] - lineStart };
+}
+
+/** The item parsed last: a report asks for its findings' lines one after another. */
+let recentItem: { source: SourceFile; span: ItemSpan; lineAt: LineAt } | undefined;
+
+function listItemLines(source: SourceFile, span: ItemSpan): LineAt {
+  if (recentItem?.source === source && recentItem.span === span) return recentItem.lineAt;
+  // Spaces up to its column, so that its lines keep their indentation relative to the first.
+  const padded = ' '.repeat(span.column) + source.text.slice(span.start, span.end);
+  const doc = parseDocument(padded, KUBE_YAML);
+  const offset = span.start - span.column;
+  const lineAt: LineAt = (path) => {
+    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? source.lineCounter.linePos(offset + node.range[0]).line : undefined;
+  };
+  recentItem = { source, span, lineAt };
   return lineAt;
 }
 

@@ -165,7 +165,11 @@ export function stringifyForKube(value: unknown, options: ToStringOptions = {}):
   const doc = new Document(value, { version: '1.1', merge: false });
   visit(doc, {
     Scalar(_, node) {
-      if (typeof node.value === 'string' && !PLAIN_SAFE.test(node.value)) node.type = 'QUOTE_DOUBLE';
+      if (typeof node.value !== 'string' || PLAIN_SAFE.test(node.value)) return;
+      node.type = 'QUOTE_DOUBLE';
+      // The YAML 1.1 schema writes the merge key's text plain, whatever the type; with the str tag
+      // it is written `!!str "<<"`, a plain key to go-yaml (decode.go isMerge: implicit or !!merge).
+      if (node.value === '<<') node.tag = 'tag:yaml.org,2002:str';
     },
   });
   return doc
