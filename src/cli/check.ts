@@ -36,7 +36,7 @@ Input is YAML, JSON, or JSON objects one after another (as jq -c prints them; ku
 The whole input set is the cluster context: CRs, PVs, PVCs, StatefulSets and Nodes are judged together.
 Documents without apiVersion and kind (values files) and kustomization files are skipped with a note;
 so are, in a directory walk, a Helm chart's templates and subcharts (check what they render),
-node_modules, FIFOs, devices and links to directories, never opened.
+FIFOs, devices and links to directories, never opened; node_modules and hidden folders silently.
 
 Options:
   -o, --output FORMAT   text (default), json, junit or sarif

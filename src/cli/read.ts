@@ -3,7 +3,7 @@
 // argument is read like stdin), O_NONBLOCK in case one appears between the stat and the open, caps
 // on bytes per file and in total, and one note or error per problem instead of a crash: a bad entry
 // never hides the rest of a directory.
-import { constants, createReadStream, type Dirent } from 'node:fs';
+import { constants, createReadStream, type Dirent, type Stats } from 'node:fs';
 import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -75,21 +75,25 @@ const CHART_SOURCES = new Set(['templates', 'charts']);
 const SKIPPED_HIDDEN =
   'skipped: a hidden file (kubectl apply -f of its folder applies it): name it to have it checked';
 
-const SKIPPED_CHART =
-  "skipped: a Helm chart's templates (Chart.yaml beside them); check what they render: helm template <release> <chart> | ais-guard check -";
+/** The note for a chart's templates/ or charts/ (its subcharts), named as what they hold. */
+const skippedChart = (folder: string) =>
+  `skipped: a Helm chart's ${folder === 'charts' ? 'subcharts' : 'templates'} (Chart.yaml beside them); check what they render: helm template <release> <chart> | ais-guard check -`;
 
 /**
- * Whether a file lies in a chart's templates/ or charts/ (a folder of that name beside a Chart.yaml).
- * `charts` remembers each folder's answer: a hook names many files of the same few folders.
+ * The chart folder a file lies in, templates or charts (a folder of that name beside a Chart.yaml),
+ * if any. `charts` remembers each folder's answer: a hook names many files of the same few folders.
  */
-async function inChartSources(file: string, charts: Map<string, Promise<boolean>>): Promise<boolean> {
+async function inChartSources(
+  file: string,
+  charts: Map<string, Promise<boolean>>,
+): Promise<string | undefined> {
   for (let dir = dirname(resolve(file)); dir !== dirname(dir); dir = dirname(dir)) {
     if (!CHART_SOURCES.has(basename(dir))) continue;
     const chart = dirname(dir);
     if (!charts.has(chart)) charts.set(chart, isFile(join(chart, 'Chart.yaml')));
-    if (await charts.get(chart)) return true;
+    if (await charts.get(chart)) return basename(dir);
   }
-  return false;
+  return undefined;
 }
 
 const isFile = (path: string) =>
@@ -127,25 +131,39 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
       }
       if (e.name === 'node_modules' && e.isDirectory()) continue; // packages' own JSON and YAML
       if (chart && CHART_SOURCES.has(e.name) && e.isDirectory()) {
-        notes.push({ file: join(dir, e.name), message: SKIPPED_CHART });
+        notes.push({ file: join(dir, e.name), message: skippedChart(e.name) });
         continue;
       }
       const path = join(dir, e.name);
       if (e.isDirectory()) await walk(path, argument, viaSymlink);
+      else if (e.isSymbolicLink()) await linkMet(path, argument);
       else if (!MANIFEST_EXT.test(e.name)) {
         if (OTHER_CASE_EXT.test(e.name)) notes.push({ file: path, message: SKIPPED_CASE });
-        continue;
       } else if (e.isFile()) found.push({ file: path, argument, viaSymlink });
-      else if (e.isSymbolicLink()) {
-        // A link to a file is read (and never written through unless asked); a link to a
-        // directory is not walked: it may loop or lead out of the tree.
-        const target = await stat(path).catch((err: unknown) => err as Error);
-        if (target instanceof Error) errors.push({ file: path, message: `broken link: ${reason(target)}` });
-        else if (target.isFile()) found.push({ file: path, argument, viaSymlink: true });
-        else if (target.isDirectory()) notes.push({ file: path, message: 'skipped: a link to a directory' });
-        else notes.push({ file: path, message: `skipped: links to ${kindOfEntry(target)}` });
-      } else notes.push({ file: path, message: `skipped: ${kindOfEntry(e)}` });
+      else notes.push({ file: path, message: `skipped: ${kindOfEntry(e)}` });
     }
+  };
+  /**
+   * A link met in a walk. One to a manifest file is read (and never written through unless asked);
+   * one to a directory, whatever its name, is not walked (it may loop or lead out of the tree) and
+   * said in a note: kubectl apply -f DIR does not follow it either, and a folder of manifests linked
+   * in (`prod -> ../shared/prod`) must not pass unread in silence. Name it as a PATH to check it.
+   */
+  const linkMet = async (path: string, argument: number): Promise<void> => {
+    const manifest = MANIFEST_EXT.test(basename(path));
+    let target: Stats;
+    try {
+      target = await stat(path);
+    } catch (err) {
+      if (manifest) errors.push({ file: path, message: `broken link: ${reason(err)}` });
+      return;
+    }
+    if (target.isDirectory())
+      notes.push({ file: path, message: 'skipped: a link to a directory (name it as a PATH to check it)' });
+    else if (!manifest) {
+      if (OTHER_CASE_EXT.test(basename(path))) notes.push({ file: path, message: SKIPPED_CASE });
+    } else if (target.isFile()) found.push({ file: path, argument, viaSymlink: true });
+    else notes.push({ file: path, message: `skipped: links to ${kindOfEntry(target)}` });
   };
   for (const [argument, path] of paths.entries()) {
     if (path === '-') {
@@ -158,12 +176,15 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
       const link = await lstat(path.replace(/(?<=[^/])\/+$/, ''));
       const info = link.isSymbolicLink() ? await stat(path) : link;
       if (info.isDirectory()) await walk(path, argument, link.isSymbolicLink());
-      else if (info.isFile() && (await inChartSources(path, charts)))
-        notes.push({ file: path, message: SKIPPED_CHART }); // named by a hook that passes staged files
-      else if (info.isFile()) found.push({ file: path, argument, viaSymlink: link.isSymbolicLink() });
-      else if (info.isFIFO())
-        found.push({ file: path, argument, viaSymlink: link.isSymbolicLink(), pipe: true });
-      else notes.push({ file: path, message: `skipped: ${kindOfEntry(info)}` });
+      else if (!info.isFile()) {
+        if (info.isFIFO())
+          found.push({ file: path, argument, viaSymlink: link.isSymbolicLink(), pipe: true });
+        else notes.push({ file: path, message: `skipped: ${kindOfEntry(info)}` });
+      } else {
+        const folder = await inChartSources(path, charts); // named by a hook that passes staged files
+        if (folder) notes.push({ file: path, message: skippedChart(folder) });
+        else found.push({ file: path, argument, viaSymlink: link.isSymbolicLink() });
+      }
     } catch (err) {
       errors.push({ file: path, message: reason(err) });
     }

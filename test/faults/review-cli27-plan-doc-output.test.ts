@@ -48,5 +48,15 @@ describe('review cli27: docs/plan.md real output of plan', () => {
       shown.findIndex((l) => l.startsWith('$ echo')),
     );
     expect(r.stderr.trimEnd().split('\n')).toEqual(tail);
+    // And stdout as shown: whole from "extra:" on (the conflicting fields drifted once), its first
+    // missing entry before the "# …" line that stands for the three cut ones.
+    const yaml = shown.slice(
+      0,
+      shown.findIndex((l) => l.startsWith('planned ')),
+    );
+    const out = r.stdout.trimEnd().split('\n');
+    const cut = yaml.findIndex((l) => l.trim().startsWith('# …'));
+    expect(out.slice(0, cut)).toEqual(yaml.slice(0, cut));
+    expect(out.slice(out.indexOf('extra: []'))).toEqual(yaml.slice(yaml.indexOf('extra: []')));
   });
 });
