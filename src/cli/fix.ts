@@ -4,7 +4,7 @@
 // file is refused with a one-line reason instead of being written wrong.
 import jsonpatch from 'fast-json-patch';
 import { isAlias, isMap, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
-import { goYamlErrors, KUBE_YAML, MAX_ALIAS_COUNT } from '../k8s/yaml.js';
+import { documentValue, goYamlErrors, KUBE_YAML } from '../k8s/yaml.js';
 import { setOwn, type PatchOperation } from '../policy/index.js';
 import { goYamlText, kubectlText } from './eof-readings.js';
 import { editItemsApart } from './fix-items.js';
@@ -92,7 +92,7 @@ function readOne(text: string): unknown {
   const doc = parseDocument(text, KUBE_YAML);
   if (goYamlErrors(doc, text).length > 0) return undefined;
   try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return documentValue(doc);
   } catch {
     return undefined; // an edit that removes an anchor leaves its aliases unresolved
   }
@@ -150,7 +150,7 @@ function sharedAnchor(
 /** The document as the patches make it, applied to a copy of what it reads as; undefined when one does not apply. */
 function patched(doc: Document, edits: { manifest: Manifest; patch: PatchOperation[] }[]): unknown {
   try {
-    let expected = unshared(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+    let expected = unshared(documentValue(doc));
     for (const { manifest, patch } of edits)
       for (const op of patch) {
         // The value copied: a later operation under it must not change the patch the whole-text
@@ -184,7 +184,7 @@ function fixDocument(
   }
   // A copy and a mutating apply: the library's own copy goes through JSON, which would turn a YAML
   // .inf or a big integer into something the text does not say.
-  let expected = readings.map((d) => unshared(d.toJS({ maxAliasCount: MAX_ALIAS_COUNT })));
+  let expected = readings.map((d) => unshared(documentValue(d)));
   let out = text;
   for (const { manifest, patch } of edits) {
     for (const op of patch) {

@@ -9,6 +9,7 @@ import { Composer, isSeq, LineCounter, parseDocument, type Document } from 'yaml
 import { jsonTooDeep, TooDeep, TOO_DEEP, tokensWithinDepth } from '../k8s/nesting.js';
 import {
   aliasErrorOffset,
+  documentValue,
   EXCESSIVE_ALIASING,
   goYamlErrors,
   goYamlRefuses,
@@ -17,7 +18,6 @@ import {
   withoutDocumentBoms,
   excessiveAliasing,
   KUBE_YAML,
-  MAX_ALIAS_COUNT,
   mergeOverridingKey,
   yamlMessage,
 } from '../k8s/yaml.js';
@@ -359,7 +359,7 @@ export function parseInput(
     let value: unknown;
     try {
       if (excessiveAliasing(doc, yaml)) throw new Error(EXCESSIVE_ALIASING);
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      value = documentValue(doc);
     } catch (err) {
       // An alias bomb (go-yaml's share of aliased nodes) or an alias to no anchor: this document only.
       errors.push({

@@ -305,6 +305,54 @@ export const EXCESSIVE_ALIASING = 'document contains excessive aliasing (kubectl
  */
 export const MAX_ALIAS_COUNT = -1;
 
+/**
+ * What a document reads as: its toJS, each alias's node found in one walk first. The library finds an
+ * alias's anchor by scanning every anchor and alias before it, one scan per alias: 40,000 aliases of
+ * one anchor (200 KB) took 10 s, a megabyte of them minutes. Each alias that names a node is swapped
+ * for that node while the document converts, then put back: the same value, with the anchor's value
+ * converted again at each alias (as go-yaml decodes it again) where the library shared one object. An
+ * alias that names no node stays, and the conversion throws as before; so does one inside the node it
+ * names (go-yaml: "anchor 'a' value contains itself"), which swapped would be a cycle.
+ */
+export function documentValue(doc: Document): unknown {
+  const target = aliasResolver(doc);
+  const putBack: (() => void)[] = [];
+  const open = new Set<unknown>(); // the collections the walk is inside
+  /** `node` if it is no alias (its children walked), or the node its alias names, with the swap noted. */
+  const resolved = (node: unknown, restore: () => void): unknown => {
+    if (!isAlias(node)) {
+      walk(node);
+      return node;
+    }
+    const found = target(node);
+    if (found === undefined) return node;
+    if (open.has(found)) throw new Error(`anchor ${anchorOf(found)} contains an alias of itself`);
+    putBack.push(restore);
+    return found;
+  };
+  // The aliases in their own places only: a swapped-in node is walked where it stands in the document.
+  const walk = (node: unknown): void => {
+    if (!isSeq(node) && !isMap(node)) return;
+    open.add(node);
+    if (isSeq(node))
+      node.items.forEach((item, i) => (node.items[i] = resolved(item, () => (node.items[i] = item))));
+    else
+      for (const pair of node.items) {
+        const { key, value } = pair;
+        pair.key = resolved(key, () => (pair.key = key));
+        pair.value = resolved(value, () => (pair.value = value));
+      }
+    open.delete(node);
+  };
+  const contents = doc.contents;
+  try {
+    doc.contents = resolved(contents, () => (doc.contents = contents)) as typeof contents;
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } finally {
+    for (const restore of putBack) restore();
+  }
+}
+
 /** A parser's message as one line, without the "at line L, column C:" its pretty form adds. */
 export function yamlMessage(message: string): string {
   return message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'invalid YAML';
@@ -362,7 +410,7 @@ export function readYamlValue(text: string, where: string): unknown {
   try {
     if (excessiveAliasing(doc, text)) throw new Error(EXCESSIVE_ALIASING);
     // An alias to no anchor fails here, not in the parse.
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return documentValue(doc);
   } catch (err) {
     const at = aliasErrorOffset(doc);
     throw new Error(`${where}:${lines.linePos(at).line}: ${yamlMessage((err as Error).message)}`, {

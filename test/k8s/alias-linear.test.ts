@@ -5,10 +5,12 @@
 // in one walk now. Counted here, not timed: how often the document is walked per alias (a call of
 // Alias.resolve with no conversion context, the form that walks it each time).
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { Alias, isAlias, parseAllDocuments, parseDocument, visit, type Document } from 'yaml';
 import {
   aliasErrorOffset,
   aliasResolver,
+  documentValue,
   excessiveAliasing,
   keysMergedInto,
   KUBE_YAML,
@@ -16,13 +18,19 @@ import {
   readYamlValue,
 } from '../../src/k8s/yaml.js';
 
-/** Calls of Alias.resolve(doc) without a context: each one walks the document. */
+/**
+ * Calls of Alias.resolve(doc) without a context: each one walks the document. With one (toJS's),
+ * `scans`: each scans every anchor and alias before the alias.
+ */
 let walks = 0;
+let scans = 0;
 const resolve = Alias.prototype.resolve;
 beforeEach(() => {
   walks = 0;
+  scans = 0;
   Alias.prototype.resolve = function (this: Alias, ...args: Parameters<Alias['resolve']>) {
     if (args[1] === undefined) walks += 1;
+    else scans += 1;
     return resolve.apply(this, args);
   };
 });
@@ -152,6 +160,85 @@ describe('which node an alias names', () => {
     const alias = (doc.contents as { items: { value: unknown }[] }).items[0]!.value;
     expect(isAlias(alias) && aliasResolver(doc)(alias)).toBeUndefined();
     expect(aliasErrorOffset(doc)).toBe(text.indexOf('*x'));
+  });
+});
+
+describe('documentValue: what a document reads as, no alias resolved by the library', () => {
+  /** The library's own reading, the oracle: the same value, shared objects aside. */
+  const library = (text: string) => kube(text).toJS({ maxAliasCount: -1 });
+
+  it('20,000 aliases of one anchor: no scan per alias, the same value', () => {
+    const doc = kube(manyAliases(20_000));
+    const value = documentValue(doc) as { refs: string[] };
+    expect(scans + walks).toBe(0);
+    expect(value).toEqual(library(manyAliases(20_000)));
+  });
+
+  it.each([
+    ['a List of PVs merging one spec', pvList(40)],
+    [
+      'aliases of a scalar, a mapping and a list',
+      'a: &a 1\nb: &b {k: [x]}\nc: &c [1, {d: 2}]\nd: [*a, *b, *c]\n',
+    ],
+    [
+      'merges of one map and of a list of them',
+      'a: &a {x: 1, y: 2}\nb: &b {y: 3, z: 4}\nc: {<<: *a}\nd: {<<: [*b, *a], w: 0}\n',
+    ],
+    ['an anchor set again, aliases on both sides', 'a: &x 1\nb: *x\nc: &x {k: 2}\nd: *x\n'],
+    ['anchors inside anchors', 'a: &o {i: &i [1, 2], j: *i}\nb: *o\nc: *i\n'],
+    ['an alias as a key', 'a: &k name\nb: {*k : v}\n'],
+    ['a List item that is an alias', 'items:\n- &p {kind: Pod}\n- *p\n'],
+  ])('%s: as the library reads it, and the document left as it was', (_, text) => {
+    const doc = kube(text);
+    const before = doc.toString();
+    const value = documentValue(doc);
+    expect(scans).toBe(0);
+    expect(value).toEqual(library(text));
+    expect(doc.toString()).toBe(before);
+    expect(doc.toJS({ maxAliasCount: -1 })).toEqual(library(text)); // its aliases are back
+  });
+
+  it('an alias that names nothing throws as the library does; one inside its own anchor is refused', () => {
+    expect(() => documentValue(kube('a: *x\nb: &x 1\n'))).toThrow('Unresolved alias');
+    const doc = kube('a: &x {k: 1}\nb: &x {j: [*x]}\n');
+    const before = doc.toString();
+    expect(() => documentValue(doc)).toThrow("anchor 'x' contains an alias of itself");
+    expect(doc.toString()).toBe(before);
+  });
+
+  it('random documents of anchors and aliases: the value the library reads', () => {
+    /** Entry i anchors &ai; its value may alias or merge any anchor before it. */
+    const entries = fc.array(
+      fc.tuple(fc.nat(), fc.nat(), fc.constantFrom('scalar', 'map', 'list', 'alias', 'merge')),
+      {
+        minLength: 1,
+        maxLength: 12,
+      },
+    );
+    fc.assert(
+      fc.property(entries, (picks) => {
+        const anchored: number[] = [];
+        const maps: number[] = [];
+        const lines = picks.map(([p, q, shape], i) => {
+          const earlier = anchored.length > 0 ? `*a${anchored[p % anchored.length]}` : '1';
+          const map = maps.length > 0 ? `*a${maps[q % maps.length]}` : undefined;
+          // An alias takes no anchor of its own (YAML allows no properties on one).
+          if (shape === 'alias') return `e${i}: ${earlier}`;
+          const value = {
+            scalar: `v${i}`,
+            map: `{k${q % 3}: ${earlier}, n: ${i}}`,
+            list: `[${earlier}, ${i}]`,
+            merge: map ? `{<<: ${map}, k${q % 3}: ${i}}` : `{m: ${i}}`,
+          }[shape];
+          anchored.push(i);
+          if (shape === 'map' || shape === 'merge') maps.push(i);
+          return `e${i}: &a${i} ${value}`;
+        });
+        const text = lines.join('\n') + '\n';
+        expect(documentValue(kube(text))).toEqual(library(text));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
