@@ -129,8 +129,9 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
           notes.push({ file: join(dir, e.name), message: SKIPPED_HIDDEN });
         continue;
       }
-      if (e.name === 'node_modules' && e.isDirectory()) continue; // packages' own JSON and YAML
-      if (chart && CHART_SOURCES.has(e.name) && e.isDirectory()) {
+      // Packages' own JSON and YAML; a link to a directory (a workspace's) too.
+      if (e.name === 'node_modules' && (e.isDirectory() || e.isSymbolicLink())) continue;
+      if (chart && CHART_SOURCES.has(e.name) && (e.isDirectory() || e.isSymbolicLink())) {
         notes.push({ file: join(dir, e.name), message: skippedChart(e.name) });
         continue;
       }
@@ -156,6 +157,7 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
       target = await stat(path);
     } catch (err) {
       if (manifest) errors.push({ file: path, message: `broken link: ${reason(err)}` });
+      else if (OTHER_CASE_EXT.test(basename(path))) notes.push({ file: path, message: SKIPPED_CASE });
       return;
     }
     if (target.isDirectory())

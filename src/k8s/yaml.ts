@@ -12,6 +12,7 @@ import {
   Document,
   isAlias,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -312,7 +313,9 @@ export const MAX_ALIAS_COUNT = -1;
  * for that node while the document converts, then put back: the same value, with the anchor's value
  * converted again at each alias (as go-yaml decodes it again) where the library shared one object. An
  * alias that names no node stays, and the conversion throws as before; so does one inside the node it
- * names (go-yaml: "anchor 'a' value contains itself"), which swapped would be a cycle.
+ * names (go-yaml: "anchor 'a' value contains itself"), which swapped would be a cycle. Keys are left
+ * to the library, aliases in them too: swapped in, the node of `&m <<` would make `*m :` a merge
+ * (go-yaml merges only a key written `<<`), and a key's text would show the node, not `*k`.
  */
 export function documentValue(doc: Document): unknown {
   const target = aliasResolver(doc);
@@ -331,18 +334,18 @@ export function documentValue(doc: Document): unknown {
     return found;
   };
   // The aliases in their own places only: a swapped-in node is walked where it stands in the document.
+  // A sequence's items may be pairs (!!pairs, !!omap).
   const walk = (node: unknown): void => {
-    if (!isSeq(node) && !isMap(node)) return;
-    open.add(node);
-    if (isSeq(node))
-      node.items.forEach((item, i) => (node.items[i] = resolved(item, () => (node.items[i] = item))));
-    else
-      for (const pair of node.items) {
-        const { key, value } = pair;
-        pair.key = resolved(key, () => (pair.key = key));
-        pair.value = resolved(value, () => (pair.value = value));
-      }
-    open.delete(node);
+    if (isPair(node)) {
+      const { value } = node;
+      node.value = resolved(value, () => (node.value = value));
+    } else if (isSeq(node) || isMap(node)) {
+      open.add(node);
+      if (isSeq(node))
+        node.items.forEach((item, i) => (node.items[i] = resolved(item, () => (node.items[i] = item))));
+      else for (const pair of node.items) walk(pair);
+      open.delete(node);
+    }
   };
   const contents = doc.contents;
   try {
@@ -745,7 +748,10 @@ export function goYamlErrors(doc: Document, text: string): YAMLError[] {
 function firstRepeatedKey(doc: Document): YAMLError | undefined {
   let first: number | undefined;
   const walk = (node: unknown): void => {
-    if (isSeq(node)) for (const item of node.items) walk(item);
+    if (isPair(node)) {
+      walk(node.key); // a !!pairs or !!omap item
+      walk(node.value);
+    } else if (isSeq(node)) for (const item of node.items) walk(item);
     else if (isMap(node)) {
       const at = repeatedKeyIn(node.items);
       if (at !== undefined && (first === undefined || at < first)) first = at;

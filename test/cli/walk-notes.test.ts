@@ -32,6 +32,13 @@ describe('a directory walk names what it skips', () => {
   symlinkSync(shared, join(repo, 'prod'));
   symlinkSync(shared, join(repo, 'prod.yaml'));
   symlinkSync(join(root, 'nowhere'), join(repo, 'dangling')); // no manifest's name: not ours to say
+  symlinkSync(join(root, 'nowhere'), join(repo, 'BROKEN.YAML')); // upper case: the case note
+  mkdirSync(join(repo, 'linked'));
+  mkdirSync(join(root, 'ws-modules'));
+  mkdirSync(join(root, 'tpl'));
+  symlinkSync(join(root, 'ws-modules'), join(repo, 'linked', 'node_modules')); // a workspace's
+  writeFileSync(join(repo, 'linked', 'Chart.yaml'), 'apiVersion: v2\nname: l\nversion: 1.0.0\n');
+  symlinkSync(join(root, 'tpl'), join(repo, 'linked', 'templates'));
 
   it('links to a directory, with or without a manifest name; subcharts and templates by their names', async () => {
     const notes = await notesOf(['--allow-empty', repo]);
@@ -41,6 +48,10 @@ describe('a directory walk names what it skips', () => {
     expect(said('chart/charts')).toEqual([expect.stringMatching(/^skipped: a Helm chart's subcharts \(/)]);
     expect(said('chart/templates')).toEqual([expect.stringMatching(/^skipped: a Helm chart's templates \(/)]);
     expect(notes.filter((n) => /node_modules|dangling/.test(n.file))).toEqual([]);
+    expect(said('BROKEN.YAML')).toEqual([
+      expect.stringMatching(/^skipped: kubectl apply -f of its folder skips it/),
+    ]);
+    expect(said('linked/templates')).toEqual(said('chart/templates'));
   });
 
   it('a file in charts/ named as a PATH (a hook passing staged files) is a subchart too', async () => {

@@ -186,8 +186,11 @@ describe('documentValue: what a document reads as, no alias resolved by the libr
     ],
     ['an anchor set again, aliases on both sides', 'a: &x 1\nb: *x\nc: &x {k: 2}\nd: *x\n'],
     ['anchors inside anchors', 'a: &o {i: &i [1, 2], j: *i}\nb: *o\nc: *i\n'],
-    ['an alias as a key', 'a: &k name\nb: {*k : v}\n'],
     ['a List item that is an alias', 'items:\n- &p {kind: Pod}\n- *p\n'],
+    [
+      '!!pairs and !!omap items holding aliases',
+      'a: &a {k: 1}\np: !!pairs [x: *a, y: *a]\no: !!omap [x: *a]\n',
+    ],
   ])('%s: as the library reads it, and the document left as it was', (_, text) => {
     const doc = kube(text);
     const before = doc.toString();
@@ -196,6 +199,24 @@ describe('documentValue: what a document reads as, no alias resolved by the libr
     expect(value).toEqual(library(text));
     expect(doc.toString()).toBe(before);
     expect(doc.toJS({ maxAliasCount: -1 })).toEqual(library(text)); // its aliases are back
+  });
+
+  // An outside attack: swapped in, the node of `&m <<` made `*m :` a merge, which go-yaml reads as a
+  // plain key (it merges only a key written "<<"), and a key's text showed the node, not "*k". Keys,
+  // and the aliases in them, are the library's: one scan each.
+  it.each([
+    ['an alias as a key', 'a: &k name\nb: {*k : v}\n', 1],
+    ['an alias of "<<" as a key: a plain key', 'a: &m <<\nb:\n  *m : {c: 1}\n', 1],
+    [
+      'an alias of a mapping as a key, and one in a key',
+      'x: &k {a: 1}\ndata:\n  *k : v\n  ? [*k]\n  : w\n',
+      2,
+    ],
+  ])('%s: as the library reads it', (_, text, keyAliases) => {
+    const doc = kube(text);
+    const value = documentValue(doc);
+    expect(scans).toBe(keyAliases);
+    expect(value).toEqual(library(text));
   });
 
   it('an alias that names nothing throws as the library does; one inside its own anchor is refused', () => {

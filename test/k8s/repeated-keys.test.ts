@@ -41,6 +41,8 @@ describe('keys set twice, found as the library found them', () => {
     ['beside another error', 'a: 1\na: 2\nb: [1, 2\n'],
     ['in a List item', 'items:\n- k: 1\n  k: 2\n- k: 3\n'],
     ['inside a key that is a mapping', '? {a: 1, a: 2}\n: v\n'],
+    ['in a mapping inside a !!pairs entry', 'x: !!pairs [a: {k: 1, k: 2}]\n'],
+    ['in a mapping inside a !!omap entry', 'x: !!omap [a: [{k: 1, k: 2}]]\n'],
     // Past eight keys a mapping's keys go into a set, not compared with each before.
     ['twelve keys, the last set again', [...'abcdefghijk'].map((k) => `${k}: 1\n`).join('') + 'c: 2\n'],
     ['twelve keys, none set again', [...'abcdefghijkl'].map((k) => `${k}: 1\n`).join('')],
