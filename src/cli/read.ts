@@ -148,7 +148,7 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
    * A link met in a walk. One to a manifest file is read (and never written through unless asked);
    * one to a directory, whatever its name, is not walked (it may loop or lead out of the tree) and
    * said in a note: kubectl apply -f DIR does not follow it either, and a folder of manifests linked
-   * in (`prod -> ../shared/prod`) must not pass unread in silence. Name it as a PATH to check it.
+   * in (`prod -> ../common/prod`) must not pass unread in silence. Name it as a PATH to check it.
    */
   const linkMet = async (path: string, argument: number): Promise<void> => {
     const manifest = MANIFEST_EXT.test(basename(path));

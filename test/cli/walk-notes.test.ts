@@ -1,6 +1,6 @@
 // What a directory walk skips is said, as the README and `check --help` promise (an outside read of
 // the docs against the tool found two gaps): a link to a directory whose name has no manifest
-// extension (`prod -> ../shared/prod`) passed unread in silence, and a chart's charts/ folder was
+// extension (`prod -> ../common/prod`) passed unread in silence, and a chart's charts/ folder was
 // called its templates. node_modules stays silent, as hidden folders are (.git is everywhere).
 import { describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
