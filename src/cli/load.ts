@@ -359,7 +359,7 @@ export function parseInput(
     let value: unknown;
     try {
       if (excessiveAliasing(doc, yaml)) throw new Error(EXCESSIVE_ALIASING);
-      value = documentValue(doc);
+      value = documentValue(doc, yaml);
     } catch (err) {
       // An alias bomb (go-yaml's share of aliased nodes) or an alias to no anchor: this document only.
       errors.push({

@@ -317,7 +317,9 @@ export const MAX_ALIAS_COUNT = -1;
  * to the library, aliases in them too: swapped in, the node of `&m <<` would make `*m :` a merge
  * (go-yaml merges only a key written `<<`), and a key's text would show the node, not `*k`.
  */
-export function documentValue(doc: Document): unknown {
+export function documentValue(doc: Document, text?: string): unknown {
+  if (text !== undefined && doc.range && !mayHoldAlias(text, doc.range))
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   const target = aliasResolver(doc);
   const putBack: (() => void)[] = [];
   const open = new Set<unknown>(); // the collections the walk is inside
@@ -413,7 +415,7 @@ export function readYamlValue(text: string, where: string): unknown {
   try {
     if (excessiveAliasing(doc, text)) throw new Error(EXCESSIVE_ALIASING);
     // An alias to no anchor fails here, not in the parse.
-    return documentValue(doc);
+    return documentValue(doc, text);
   } catch (err) {
     const at = aliasErrorOffset(doc);
     throw new Error(`${where}:${lines.linePos(at).line}: ${yamlMessage((err as Error).message)}`, {
@@ -749,16 +751,14 @@ function firstRepeatedKey(doc: Document): YAMLError | undefined {
   let first: number | undefined;
   const walk = (node: unknown): void => {
     if (isPair(node)) {
-      walk(node.key); // a !!pairs or !!omap item
+      walk(node.key);
       walk(node.value);
-    } else if (isSeq(node)) for (const item of node.items) walk(item);
+    } else if (isSeq(node))
+      for (const item of node.items) walk(item); // pairs too: !!pairs, !!omap
     else if (isMap(node)) {
       const at = repeatedKeyIn(node.items);
       if (at !== undefined && (first === undefined || at < first)) first = at;
-      for (const { key, value } of node.items) {
-        walk(key);
-        walk(value);
-      }
+      for (const pair of node.items) walk(pair);
     }
   };
   walk(doc.contents);
