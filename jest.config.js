@@ -6,7 +6,14 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/faults/', '/test/oracle/', '/test/peers/'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '/test/e2e/',
+    '/test/faults/',
+    '/test/oracle/',
+    '/test/yaml-oracle/',
+    '/test/peers/',
+  ],
   // Sources import './x.js' (NodeNext rule); map to the .ts file for ts-jest.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },

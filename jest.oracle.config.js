@@ -1,6 +1,6 @@
 // The differential test against the AIStore operator's own code (test/oracle/*.oracle.test.ts):
 // `npm run test:oracle` (test/oracle/run.sh builds the oracle first). The unit config ignores
-// /test/oracle/; this one runs only it.
+// /test/oracle/; this one runs only it. test/yaml-oracle/run.sh runs it with its own --roots.
 import base from './jest.config.js';
 
 /** @type {import('jest').Config} */

@@ -19,6 +19,7 @@ import {
   excessiveAliasing,
   KUBE_YAML,
   mergeOverridingKey,
+  REPEATED_KEY,
   yamlMessage,
 } from '../k8s/yaml.js';
 import { clip, isObject, type KubeObject } from '../policy/index.js';
@@ -273,12 +274,12 @@ export function parseInput(
       const to = values[i + 1]?.[0] ?? end;
       source.slices.push([from, to]);
       const surprises = jsonSurprises(text, start, end, parsed[i]);
-      // The message the YAML reader gave a key set twice, at the key set again.
+      // As for YAML, at the key set again: encoding/json keeps the last value too.
       if (surprises.repeated !== undefined)
         return void errors.push({
           file,
           line: lineCounter.linePos(surprises.repeated).line,
-          message: 'Map keys must be unique',
+          message: REPEATED_KEY,
         });
       const places = new JsonPlaces(text, start);
       const lineAt = (path: (string | number)[]) => {
@@ -377,15 +378,18 @@ export function parseInput(
     if (isSeq(items)) (source.listItems ??= [])[i] = items.items.map((item) => itemSpan(yaml, item));
     judgeValue(value, i, line, lineAt, () => {
       // Only what is judged: other YAML (Compose files, CI pipelines) is not read by kubectl.
-      const refused = goYamlRefuses(doc, yaml) ?? nonFiniteNumber(doc, yaml);
+      const refused = goYamlRefuses(doc, yaml);
       if (refused) return { line: linePos(refused.at).line, message: refused.message };
+      // Before the non-finite numbers: `value` is the spec's reading, and with a merge over a key
+      // it may hold a number that kubectl's reading does not.
       const merge = mayMerge ? mergeOverridingKey(doc) : undefined;
-      return (
-        merge && {
+      if (merge)
+        return {
           line: linePos(merge.offset).line,
           message: `"<<" merges in "${clip(merge.key, 60)}" after the mapping set it: kubectl (go-yaml v2) applies the merged value over it, the YAML 1.1 spec keeps the first; write the key once`,
-        }
-      );
+        };
+      const nonFinite = nonFiniteNumber(doc, yaml, value);
+      return nonFinite && { line: linePos(nonFinite.at).line, message: nonFinite.message };
     });
   }
 

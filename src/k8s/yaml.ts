@@ -55,11 +55,19 @@ const GO_INT = /^([-+]?)(?:0[bB]([01]+)|0[oO]([0-7]+)|0[xX]([0-9a-fA-F]+)|0([0-7
  * this (resolveMap) and are left to the YAML 1.1 tag that reads them.
  */
 export function goYamlNumber(text: string): number | undefined {
+  return goYamlNumeric(text)?.value;
+}
+
+/**
+ * goYamlNumber, and whether go-yaml takes the number as an int (ParseInt, or ParseUint: `uint`) or a
+ * float.
+ */
+function goYamlNumeric(text: string): { value: number; int: boolean; uint?: true } | undefined {
   // Starting with ".": ParseFloat of the text as written, whose underscores may only stand between
   // digits (strconv atof.go readFloat, underscoreOK): .5_0 is 0.5, ._5 a string.
   if (text.startsWith('.'))
     return /^\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?$/.test(text)
-      ? Number(text.replace(/_/g, ''))
+      ? { value: Number(text.replace(/_/g, '')), int: false }
       : undefined;
   if (!/^[-+0-9]/.test(text)) return undefined;
   const plain = text.replace(/_/g, '');
@@ -78,12 +86,13 @@ export function goYamlNumber(text: string): number | undefined {
               : [dec ?? '', 10];
     const value = [...digits].reduce((n, d) => n * BigInt(radix) + BigInt(parseInt(d, radix)), 0n);
     // ParseInt: int64; ParseUint (no sign): up to 2^64-1. Past that, on to the float test.
-    if (sign === '-' ? value <= 2n ** 63n : sign === '+' ? value < 2n ** 63n : value < 2n ** 64n)
-      return Number(sign === '-' ? -value : value);
+    if (sign === '-' ? value <= 2n ** 63n : value < 2n ** 63n)
+      return { value: Number(sign === '-' ? -value : value), int: true };
+    if (!sign && value < 2n ** 64n) return { value: Number(value), int: true, uint: true };
   }
   if (!YAML_STYLE_FLOAT.test(plain)) return undefined;
   const float = Number(plain);
-  return Number.isFinite(float) ? float : undefined;
+  return Number.isFinite(float) ? { value: float, int: false } : undefined;
 }
 
 /**
@@ -127,22 +136,109 @@ const GO_BINARY: ScalarTag = {
   },
 };
 
+type GoTag = 'bool' | 'int' | 'float' | 'null' | 'str';
+
+/** A scalar's text as a refusal quotes it: a line, not a page. */
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+/** go-yaml v2's word table (resolve.go resolveMap): these texts, plain or under a core tag. */
+const GO_WORDS = new Map<string, { tag: GoTag; value: unknown }>([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].map(
+    (w) => [w, { tag: 'bool' as const, value: true }] as const,
+  ),
+  ...['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'].map(
+    (w) => [w, { tag: 'bool' as const, value: false }] as const,
+  ),
+  ...['', '~', 'null', 'Null', 'NULL'].map((w) => [w, { tag: 'null' as const, value: null }] as const),
+  ...['.nan', '.NaN', '.NAN'].map((w) => [w, { tag: 'float' as const, value: NaN }] as const),
+  ...['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].map(
+    (w) => [w, { tag: 'float' as const, value: Infinity }] as const,
+  ),
+  ...['-.inf', '-.Inf', '-.INF'].map((w) => [w, { tag: 'float' as const, value: -Infinity }] as const),
+]);
+
 /**
- * The YAML 1.1 schema as go-yaml v2 reads it: GO_NUMBER reads every number; the library's own int
- * and float tags are kept for writing numbers only (no test), but for the inf/nan one, which
- * resolveMap has too. !!binary is GO_BINARY; !!set and !!omap are left out, so the library reads
+ * A scalar under an explicit core tag (`!!int 0x1F90`, `!!bool "yes"`), as go-yaml v2 reads it
+ * (resolve.go resolve with a tag): its text, quoted or not, is read as a plain one would be (the word
+ * table, then a number; never a timestamp), and what that is must be the tag's type, a float tag
+ * taking an int too; anything else is go-yaml's refusal. The yaml library read `!!int 0x1F90` as 0
+ * and `!!int 0644` as no number, so a target's hostPort kubectl applies as 8080 was judged absent.
+ */
+const goExplicit = (tag: Exclude<GoTag, 'str'>): ScalarTag => ({
+  tag: `tag:yaml.org,2002:${tag}`,
+  identify: () => false, // read only: values are written by the schema's own tags
+  resolve(text: string, onError: (message: string) => void) {
+    const numeric = GO_WORDS.has(text) ? undefined : goYamlNumeric(text);
+    const read = GO_WORDS.get(text) ??
+      (numeric && { tag: numeric.int ? ('int' as const) : ('float' as const), value: numeric.value }) ?? {
+        tag: 'str' as const,
+        value: text,
+      };
+    // A float tag takes an int, but not one only ParseUint reads (resolve's deferred check converts
+    // int and int64 only).
+    if (read.tag === tag || (tag === 'float' && read.tag === 'int' && !numeric?.uint)) return read.value;
+    onError(`cannot decode !!${read.tag} \`${clip(text, 40)}\` as a !!${tag} (kubectl refuses it)`);
+    return text;
+  },
+});
+const GO_EXPLICIT = (['bool', 'int', 'float', 'null'] as const).map(goExplicit);
+
+/**
+ * go-yaml v2's timestamps (resolve.go parseTimestamp, allowedTimestampFormats: Go layouts
+ * "2006-1-2T15:4:5.999999999Z07:00", the same with "t", "2006-1-2 15:4:5.999999999", "2006-1-2"):
+ * one- or two-digit fields, a fraction after "." or ",", and each field in its range, as time.Parse
+ * checks them.
+ */
+const GO_TIMESTAMP =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,]\d+)?(?:Z|[-+]\d\d:\d\d)| (\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,]\d+)?)?$/;
+
+function isGoTimestamp(text: string): boolean {
+  const m = GO_TIMESTAMP.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = m
+    .slice(1)
+    .filter((f) => f !== undefined)
+    .map(Number) as number[];
+  const leap = year! % 4 === 0 && (year! % 100 !== 0 || year! % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month! - 1];
+  return days !== undefined && day! >= 1 && day! <= days && hour < 24 && minute < 60 && second < 60;
+}
+
+/**
+ * `!!timestamp`: the text, as go-yaml decodes a timestamp into the untyped value kubectl reads (decode.go
+ * scalar keeps the text, for backward compatibility), if it is one; else go-yaml's refusal.
+ */
+const GO_EXPLICIT_TIMESTAMP: ScalarTag = {
+  tag: TIMESTAMP,
+  identify: () => false,
+  resolve(text: string, onError: (message: string) => void) {
+    if (!isGoTimestamp(text))
+      onError(`cannot decode \`${clip(text, 40)}\` as a !!timestamp (kubectl refuses it)`);
+    return text;
+  },
+};
+
+/**
+ * The YAML 1.1 schema as go-yaml v2 reads it: GO_EXPLICIT and GO_EXPLICIT_TIMESTAMP read the
+ * scalars under an explicit core tag (first, so the library picks them for `!!int` and the rest);
+ * GO_NUMBER reads every number; the library's own int and float tags are kept for writing numbers
+ * only (no test), but for the inf/nan one, which resolveMap has too. !!binary is GO_BINARY; !!set and !!omap are left out, so the library reads
  * them as the plain map and list go-yaml makes of them (not a JS Set or Map, which are {} as JSON).
  */
-const goYamlTags = (tags: Tags): Tags =>
-  [GO_NUMBER, GO_BINARY, ...tags]
+const goYamlTags = (tags: Tags): Tags => [
+  ...GO_EXPLICIT,
+  GO_EXPLICIT_TIMESTAMP,
+  GO_NUMBER,
+  GO_BINARY,
+  ...tags
     .filter((t) => typeof t === 'string' || (t.tag !== TIMESTAMP && t.format !== 'TIME'))
-    .filter((t) => typeof t === 'string' || !IGNORED_COLLECTION_TAGS.has(t.tag))
-    .filter((t) => typeof t === 'string' || t === GO_BINARY || t.tag !== BINARY)
+    .filter((t) => typeof t === 'string' || (!IGNORED_COLLECTION_TAGS.has(t.tag) && t.tag !== BINARY))
     .map((t): Tags[number] => {
-      if (typeof t === 'string' || t === GO_NUMBER || t === GO_BINARY || !isScalarTag(t)) return t;
+      if (typeof t === 'string' || !isScalarTag(t)) return t;
       if ((t.tag !== INT && t.tag !== FLOAT) || t.test?.source.includes('inf')) return t;
       return { ...t, test: undefined };
-    });
+    }),
+];
 
 const isScalarTag = (t: Exclude<Tags[number], string>): t is ScalarTag =>
   !('collection' in t && t.collection);
@@ -201,7 +297,7 @@ export const KUBE_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
  * (what the document's ranges index), a document with no "*" in it, so no alias, is not walked.
  */
 export function excessiveAliasing(doc: Document, text?: string): boolean {
-  if (text !== undefined && doc.range && !mayHoldAlias(text, doc.range)) return false;
+  if (text !== undefined && doc.range && !mayHoldText(text, doc.range, '*')) return false;
   const target = aliasResolver(doc);
   const sizes = new Map<unknown, number>();
   const counting = new Set<unknown>();
@@ -246,10 +342,10 @@ export function excessiveAliasing(doc: Document, text?: string): boolean {
   return refused;
 }
 
-/** Whether text[from, to) has a "*", which every alias starts with. */
-function mayHoldAlias(text: string, [from, , to]: readonly [number, number, number]): boolean {
+/** Whether text[from, to) has `what`: a "*" starts every alias, "<<" every merge key. */
+function mayHoldText(text: string, [from, , to]: readonly [number, number, number], what: string): boolean {
   // A slice, not indexOf from `from`: that would read on to the end of a long stream when none is here.
-  return text.slice(from, to).includes('*');
+  return text.slice(from, to).includes(what);
 }
 
 /** What an alias names: a node, or undefined for an anchor no node before it sets. */
@@ -318,44 +414,65 @@ export const MAX_ALIAS_COUNT = -1;
  * (go-yaml merges only a key written `<<`), and a key's text would show the node, not `*k`.
  */
 export function documentValue(doc: Document, text?: string): unknown {
-  if (text !== undefined && doc.range && !mayHoldAlias(text, doc.range))
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  const target = aliasResolver(doc);
-  const putBack: (() => void)[] = [];
-  const open = new Set<unknown>(); // the collections the walk is inside
-  /** `node` if it is no alias (its children walked), or the node its alias names, with the swap noted. */
-  const resolved = (node: unknown, restore: () => void): unknown => {
-    if (!isAlias(node)) {
-      walk(node);
-      return node;
-    }
-    const found = target(node);
-    if (found === undefined) return node;
-    if (open.has(found)) throw new Error(`anchor ${anchorOf(found)} contains an alias of itself`);
-    putBack.push(restore);
-    return found;
-  };
-  // The aliases in their own places only: a swapped-in node is walked where it stands in the document.
-  // A sequence's items may be pairs (!!pairs, !!omap).
-  const walk = (node: unknown): void => {
-    if (isPair(node)) {
-      const { value } = node;
-      node.value = resolved(value, () => (node.value = value));
-    } else if (isSeq(node) || isMap(node)) {
-      open.add(node);
-      if (isSeq(node))
-        node.items.forEach((item, i) => (node.items[i] = resolved(item, () => (node.items[i] = item))));
-      else for (const pair of node.items) walk(pair);
-      open.delete(node);
-    }
-  };
-  const contents = doc.contents;
+  const mayHold = (what: string) =>
+    text === undefined || doc.range === undefined || mayHoldText(text, doc.range, what);
+  const putBack: (() => void)[] = mayHold('<<') ? mergeLookalikesAsText(doc) : [];
   try {
+    if (!mayHold('*')) return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    const target = aliasResolver(doc);
+    const open = new Set<unknown>(); // the collections the walk is inside
+    /** `node` if it is no alias (its children walked), or the node its alias names, with the swap noted. */
+    const resolved = (node: unknown, restore: () => void): unknown => {
+      if (!isAlias(node)) {
+        walk(node);
+        return node;
+      }
+      const found = target(node);
+      if (found === undefined) return node;
+      if (open.has(found)) throw new Error(`anchor ${anchorOf(found)} contains an alias of itself`);
+      putBack.push(restore);
+      return found;
+    };
+    // The aliases in their own places only: a swapped-in node is walked where it stands in the document.
+    // A sequence's items may be pairs (!!pairs, !!omap).
+    const walk = (node: unknown): void => {
+      if (isPair(node)) {
+        const { value } = node;
+        node.value = resolved(value, () => (node.value = value));
+      } else if (isSeq(node) || isMap(node)) {
+        open.add(node);
+        if (isSeq(node))
+          node.items.forEach((item, i) => (node.items[i] = resolved(item, () => (node.items[i] = item))));
+        else for (const pair of node.items) walk(pair);
+        open.delete(node);
+      }
+    };
+    const contents = doc.contents;
     doc.contents = resolved(contents, () => (doc.contents = contents)) as typeof contents;
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } finally {
     for (const restore of putBack) restore();
   }
+}
+
+/**
+ * The keys the library would merge and go-yaml reads as the text "<<", made quoted until put back:
+ * the library merges at any plain `<<` key, go-yaml only at one untagged, tagged `!` or tagged
+ * !!merge (decode.go isMerge; the parser takes `!` as no tag). So `!!str <<: *base` is a key named
+ * "<<" to kubectl, and merged nothing into a target's container in its eyes. Quoted, the library
+ * does not merge it either.
+ */
+function mergeLookalikesAsText(doc: Document): (() => void)[] {
+  const putBack: (() => void)[] = [];
+  visit(doc, {
+    Pair(_, { key }) {
+      if (isScalar(key) && key.type === 'PLAIN' && key.value === '<<' && key.tag !== '!') {
+        key.type = 'QUOTE_DOUBLE';
+        putBack.push(() => (key.type = 'PLAIN'));
+      }
+    },
+  });
+  return putBack;
 }
 
 /** A parser's message as one line, without the "at line L, column C:" its pretty form adds. */
@@ -425,11 +542,13 @@ export function readYamlValue(text: string, where: string): unknown {
 }
 
 /**
- * A merge key as go-yaml v2 takes one (decode.go isMerge): a plain `<<`, or one tagged !!merge. The
- * schema resolves exactly those to the merge symbol; a quoted "<<" (any key of a JSON object) is an
- * ordinary key, which the library does not merge either.
+ * A merge key as go-yaml v2 takes one (decode.go isMerge): a plain `<<` untagged or tagged `!`, or one
+ * tagged !!merge. The schema resolves the first and the last to the merge symbol; a quoted "<<" (any
+ * key of a JSON object) is an ordinary key, which the library does not merge either, and so is one
+ * with another tag (documentValue has the library read it so).
  */
 const isMergeKey = (key: unknown): boolean => {
+  if (isScalar(key) && key.type === 'PLAIN' && key.value === '<<') return key.tag === '!';
   const value = isScalar(key) ? key.value : key;
   return typeof value === 'symbol' && value.description === '<<';
 };
@@ -616,9 +735,6 @@ export function goYamlRefuses(doc: Document, text: string): TextProblem | undefi
   return escape;
 }
 
-/** go-yaml v2's inf and nan words (resolve.go resolveMap), with the value each stands for. */
-const INF_NAN_WORD = /^([-+]?)\.(?:(inf)|nan)$/i;
-
 /** The first scalar read as a number that is not finite (Infinity, -Infinity, NaN), if any. */
 function firstNonFinite(doc: Document): Scalar | undefined {
   let found: Scalar | undefined;
@@ -632,43 +748,35 @@ function firstNonFinite(doc: Document): Scalar | undefined {
   return found;
 }
 
-/** `!!float` for the long tag, as go-yaml names tags in its errors. */
-const shortTag = (tag: string | undefined) => (tag ?? '').replace(/^tag:yaml\.org,2002:/, '!!');
-
 /**
- * Why kubectl refuses a non-finite number, told by how it was written:
- * - .inf, -.Inf, .nan (go-yaml resolveMap) are floats to go-yaml, and sigs.k8s.io/yaml YAMLToJSON
- *   then fails in encoding/json Marshal ("json: unsupported value: +Inf");
- * - a number past a float64's range under an explicit tag (`!!float 1e400`, `!!int -1e400`), which
- *   the yaml library reads as ±Infinity (or NaN): go-yaml's strconv.ParseFloat returns ErrRange for
- *   it, so resolve() takes the text for a string and then fails on the tag ("cannot decode !!str
- *   `1e400` as a !!float"). Plain, with no tag, go-yaml reads such a number as the string "1e400"
- *   (goYamlNumber does the same): that one is no error, and never reaches here.
- * Either way kubectl applies nothing of the file.
+ * Why kubectl refuses a non-finite number: .inf, -.Inf, .nan (go-yaml resolveMap) are floats to
+ * go-yaml, and sigs.k8s.io/yaml YAMLToJSON then fails in encoding/json Marshal ("json: unsupported
+ * value: +Inf"). (A number past a float64's range is no float to go-yaml: plain, it is the string
+ * "1e400", as GO_NUMBER reads it; under !!float or !!int, GO_EXPLICIT refuses it as go-yaml does.)
  */
 function nonFiniteMessage(node: Scalar): string {
   const text = node.source ?? String(node.value);
-  const word = INF_NAN_WORD.exec(text);
-  if (word) {
-    const [, sign, inf] = word;
-    const value = inf === undefined ? 'NaN' : `${sign === '-' ? '-' : ''}Infinity`;
-    return `${text} is ${value}, which JSON cannot hold: kubectl refuses the file; quote it if a string is meant`;
-  }
-  const tag = shortTag(node.tag) || 'a number';
-  return `${tag} ${text} is ${String(node.value)} (past a 64-bit float's range), which JSON cannot hold: kubectl refuses the file (go-yaml cannot decode it as ${tag}); write a number in range, or quote it if a string is meant`;
+  return `${text} is ${String(node.value)}, which JSON cannot hold: kubectl refuses the file; quote it if a string is meant`;
 }
 
 /**
- * A number JSON has no form for, in a Kubernetes object: an inf or nan word, or a number that
- * overflows under an explicit tag (nonFiniteMessage says why kubectl refuses each). Plain numbers
- * never overflow here (GO_NUMBER reads those as go-yaml's strings), so only a document with a tag
- * ("!") or an inf/nan word is walked.
+ * A number JSON has no form for in a Kubernetes object (nonFiniteMessage says why kubectl refuses
+ * it), given the document's value: one that a merge brings in under a key the mapping sets again is
+ * not in the value, and kubectl reads that file. Only a document with an inf or nan word is walked.
  */
-export function nonFiniteNumber(doc: Document, text: string): TextProblem | undefined {
+export function nonFiniteNumber(doc: Document, text: string, value: unknown): TextProblem | undefined {
   const [from, , to] = doc.range ?? [0, 0, text.length];
-  if (!/\.(?:inf|nan)|!/i.test(text.slice(from, to))) return undefined; // no walk for the rest
+  if (!/\.(?:inf|nan)/i.test(text.slice(from, to)) || !holdsNonFinite(value)) return undefined;
   const found = firstNonFinite(doc);
   return found && { at: found.range?.[0] ?? 0, message: nonFiniteMessage(found) };
+}
+
+/** Whether a document's value holds Infinity, -Infinity or NaN anywhere (aliases make it a DAG). */
+function holdsNonFinite(value: unknown, seen = new Set<object>()): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (value === null || typeof value !== 'object' || seen.has(value)) return false;
+  seen.add(value);
+  return Object.values(value).some((v) => holdsNonFinite(v, seen));
 }
 
 /**
@@ -741,8 +849,17 @@ export function goYamlErrors(doc: Document, text: string): YAMLError[] {
 }
 
 /**
- * The first key (in the text) set again in its mapping, as the yaml library's own check (off in
- * KUBE_YAML) reported it: "Map keys must be unique" at the key set again, keys equal when both are
+ * What check says of a key set twice in one mapping. kubectl reads such a file and applies the
+ * last value (sigs.k8s.io/yaml and encoding/json keep the last; test/yaml-oracle), but the YAML spec
+ * and kustomize (kyaml) refuse it and a reader of the file may well take the first: check refuses it
+ * too, rather than judge one of two objects.
+ */
+export const REPEATED_KEY =
+  'a key set twice in one mapping: kubectl applies the last value, but the YAML spec and kustomize refuse the file; write the key once';
+
+/**
+ * The first key (in the text) set again in its mapping, where the yaml library's own check (off in
+ * KUBE_YAML) reported it: REPEATED_KEY at the key set again, keys equal when both are
  * scalars of one value (by ===, so never NaN; a merge key `<<` is a new symbol each time). One pass
  * over the nodes (a walk of our own: it runs on every document, and the library's visit costs several
  * times as much), a set of values per large mapping.
@@ -764,7 +881,7 @@ function firstRepeatedKey(doc: Document): YAMLError | undefined {
   walk(doc.contents);
   return first === undefined
     ? undefined
-    : new YAMLParseError([first, first + 1], 'DUPLICATE_KEY', 'Map keys must be unique');
+    : new YAMLParseError([first, first + 1], 'DUPLICATE_KEY', REPEATED_KEY);
 }
 
 /** Where a mapping's first key set again is (a later repeat comes later in the text), if any. */

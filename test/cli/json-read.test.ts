@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { lineOf, parseSource, type LoadError, type Manifest } from '../../src/cli/load.js';
-import { KUBE_YAML } from '../../src/k8s/yaml.js';
+import { KUBE_YAML, REPEATED_KEY } from '../../src/k8s/yaml.js';
 import { FIXTURE_FILES, fixture } from '../support/fixtures.js';
 
 interface Read {
@@ -208,10 +208,10 @@ describe('what JSON.parse alone would miss', () => {
   const configMap = (data: string) =>
     `{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "metadata": {"name": "a"},\n  "data": ${data}\n}\n`;
 
-  it('a key set twice is refused at its line, as the YAML reader refused it', () => {
+  it('a key set twice is refused at its line, as in YAML', () => {
     const text = configMap('{\n    "x": "1",\n    "x": "2"\n  }');
     const r = read(text);
-    expect(r.errors).toEqual([{ file: 'in.json', line: 7, message: 'Map keys must be unique' }]);
+    expect(r.errors).toEqual([{ file: 'in.json', line: 7, message: REPEATED_KEY }]);
     expect(r.manifests).toEqual([]);
     expect(r.errors).toEqual(readAsYaml(text).errors);
   });
@@ -220,7 +220,7 @@ describe('what JSON.parse alone would miss', () => {
     const item =
       '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"},\n "data": {"x": "1",\n "y": "2", "x": "3"}}';
     const r = read(`{"apiVersion": "v1", "kind": "List", "items": [\n${item}\n]}`);
-    expect(r.errors).toEqual([{ file: 'in.json', line: 4, message: 'Map keys must be unique' }]);
+    expect(r.errors).toEqual([{ file: 'in.json', line: 4, message: REPEATED_KEY }]);
   });
 
   it('the same key in two objects is no repeat', () => {
@@ -229,7 +229,7 @@ describe('what JSON.parse alone would miss', () => {
   });
 
   it('a key set twice through an escape ("a" and "\\u0061") is the same key', () => {
-    expect(read(configMap('{"a": "1", "\\u0061": "2"}')).errors[0]?.message).toBe('Map keys must be unique');
+    expect(read(configMap('{"a": "1", "\\u0061": "2"}')).errors[0]?.message).toBe(REPEATED_KEY);
   });
 
   // sigs.k8s.io/json decode.go convertNumber: ParseFloat fails past float64's range, and the

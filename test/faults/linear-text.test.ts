@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REPEATED_KEY } from '../../src/k8s/yaml.js';
 import { BIN, childEnv } from './support/cli.js';
 
 const RUN = 200_000;
@@ -68,7 +69,7 @@ describe('check on a JSON object of 200,000 keys, one set twice', () => {
     const r = run(['check', file]);
     expect({ status: r.status, signal: r.signal }).toEqual({ status: 2, signal: null });
     const line = text.split('\n').indexOf('  "k0": "w",') + 1;
-    expect(r.stdout).toContain(`repeated.json:${line}: error: Map keys must be unique\n`);
+    expect(r.stdout).toContain(`repeated.json:${line}: error: ${REPEATED_KEY}\n`);
   });
 });
 
@@ -91,7 +92,7 @@ describe('check on a YAML ConfigMap of 200,000 keys', () => {
     writeFileSync(file, text.replace('  k7: v\n', '  k7: v\n  k7: w\n'));
     const r = run(['check', file]);
     expect({ status: r.status, signal: r.signal }).toEqual({ status: 2, signal: null });
-    expect(r.stdout).toContain('keys-repeated.yaml:14: error: Map keys must be unique\n');
+    expect(r.stdout).toContain(`keys-repeated.yaml:14: error: ${REPEATED_KEY}\n`);
   });
 
   it('and a mapping of 200,000 repeats of one key: the first, at its line', () => {
@@ -102,7 +103,7 @@ describe('check on a YAML ConfigMap of 200,000 keys', () => {
     );
     const r = run(['check', file]);
     expect({ status: r.status, signal: r.signal }).toEqual({ status: 2, signal: null });
-    expect(r.stdout).toContain('one-key.yaml:7: error: Map keys must be unique\n');
+    expect(r.stdout).toContain(`one-key.yaml:7: error: ${REPEATED_KEY}\n`);
   });
 });
 

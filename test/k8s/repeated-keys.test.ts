@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
-import { goYamlErrors, KUBE_YAML } from '../../src/k8s/yaml.js';
+import { goYamlErrors, KUBE_YAML, REPEATED_KEY } from '../../src/k8s/yaml.js';
 
 /**
  * The library's errors with its own key check on, as check used to read them, but for a key set
@@ -15,9 +15,12 @@ import { goYamlErrors, KUBE_YAML } from '../../src/k8s/yaml.js';
 function libraryErrors(text: string) {
   const errors = parseDocument(text, { ...KUBE_YAML, uniqueKeys: true }).errors;
   const first = errors.find((e) => e.code === 'DUPLICATE_KEY');
-  return errors
-    .filter((e) => e.code !== 'DUPLICATE_KEY' || e === first)
-    .map((e) => [e.code, e.pos[0], e.message]);
+  return (
+    errors
+      .filter((e) => e.code !== 'DUPLICATE_KEY' || e === first)
+      // The place and kind are the library's; the words are check's own (they say what kubectl does).
+      .map((e) => [e.code, e.pos[0], e.code === 'DUPLICATE_KEY' ? REPEATED_KEY : e.message])
+  );
 }
 const ours = (text: string) =>
   goYamlErrors(parseDocument(text, KUBE_YAML), text).map((e) => [e.code, e.pos[0], e.message]);
