@@ -887,21 +887,32 @@ function firstRepeatedKey(doc: Document): YAMLError | undefined {
 /** Where a mapping's first key set again is (a later repeat comes later in the text), if any. */
 function repeatedKeyIn(items: readonly Pair[]): number | undefined {
   // Most mappings are small: comparing with the keys before costs less than building a set.
-  const seen = items.length > 8 ? new Set<unknown>() : undefined;
+  const seen = items.length > 8 ? new Set<string>() : undefined;
   for (let i = 0; i < items.length; i++) {
-    const key = items[i]!.key;
-    if (!isScalar(key) || Number.isNaN(key.value)) continue;
-    if (seen ? seen.has(key.value) : keyBefore(items, i, key.value)) return key.range?.[0] ?? 0;
-    seen?.add(key.value);
+    const node = items[i]!.key;
+    const key = jsonKey(node);
+    if (key === undefined) continue;
+    if (seen ? seen.has(key) : keyBefore(items, i, key)) return (node as Scalar).range?.[0] ?? 0;
+    seen?.add(key);
   }
   return undefined;
 }
 
-/** Whether a scalar key of items before the i-th has `value`. */
-function keyBefore(items: readonly Pair[], i: number, value: unknown): boolean {
-  for (let j = 0; j < i; j++) {
-    const key = items[j]!.key;
-    if (isScalar(key) && key.value === value) return true;
-  }
+/**
+ * A scalar key as the JSON key kubectl makes of it (sigs.k8s.io/yaml YAMLToJSON: a number or a boolean
+ * as its text), or undefined for one no other equals (a merge key, NaN, a collection). So `1:` and
+ * `"1":` are one key set twice: go-yaml keeps both, and which one kubectl sends depends on Go's map
+ * order, a different one from run to run. (Such a twin that a `<<` merges in is not looked for.)
+ */
+function jsonKey(key: unknown): string | undefined {
+  if (!isScalar(key)) return undefined;
+  const value = key.value;
+  if (typeof value === 'string') return value;
+  return typeof value === 'symbol' || Number.isNaN(value) ? undefined : String(value);
+}
+
+/** Whether a scalar key of items before the i-th is `key` (jsonKey). */
+function keyBefore(items: readonly Pair[], i: number, key: string): boolean {
+  for (let j = 0; j < i; j++) if (jsonKey(items[j]!.key) === key) return true;
   return false;
 }

@@ -95,7 +95,7 @@ const SCALARS = [
   '"a\\tb"', '"\\/"', "'it''s'", 'a b', 'a#b', 'a:b', '=',
 ];
 /** Keys: a few names (repeats are refused by both), and keys that are no plain name. */
-const KEYS = ['k0', 'k1', 'k2', 'k3', 'yes', 'on', '1', '"k0"', "'n'", '0x10'];
+const KEYS = ['k0', 'k1', 'k2', 'k3', 'yes', 'on', '1', '"k0"', "'n'", '0x10', '!!int "3"', '!local k4'];
 /** The ways a "<<" key is written: go-yaml merges at the first four only (decode.go isMerge). */
 const MERGE_KEYS = [
   '<<',
@@ -269,8 +269,8 @@ const TABLE = [
 
 /**
  * Where the readers differ and check is left so, each as it differs today: a change in either reader
- * shows here. Only `[?x]` is read by both, as two values; no tool writes a "?" to start a plain scalar
- * in a flow collection.
+ * shows here. Only `[?x]` and a float key are read by both, as two values: no tool writes a "?" to
+ * start a plain scalar in a flow collection, and no Kubernetes field is a float.
  */
 const KNOWN: [body: string, kubectl: 'reads' | 'refuses', check: 'reads' | 'refuses', why: string][] = [
   // The yaml library takes "-" after a flow indicator for a block sequence; no manifest writes it.
@@ -280,6 +280,11 @@ const KNOWN: [body: string, kubectl: 'reads' | 'refuses', check: 'reads' | 'refu
   ['spec: {hostNetwork: [?x]}\n', 'reads', 'reads', 'a plain "?x" in a flow sequence: {x: null} to go-yaml'],
   ['spec: {k0: 1, k0: 2}\n', 'reads', 'refuses', 'REPEATED_KEY'],
   ['b: &b {k0: 1}\nspec: {k0: 2, <<: *b}\n', 'reads', 'refuses', 'a merge over a key set before it'],
+  // Keys kubectl cannot make a JSON key of, or makes another: sigs.k8s.io/yaml takes strings, ints,
+  // floats (written as Go's float32 text) and booleans. No Kubernetes field is named so.
+  ['spec: {~: 1}\n', 'refuses', 'reads', 'a null key'],
+  ['spec: {9223372036854775808: 1}\n', 'refuses', 'reads', 'a key past int64'],
+  ['spec: {1e20: 1}\n', 'reads', 'reads', 'a float key: "1e+20" to kubectl'],
 ];
 
 maybe("check reads YAML as kubectl's reader (sigs.k8s.io/yaml)", () => {
