@@ -239,8 +239,9 @@ export function parseInput(
     });
     return { source, manifests, patchFiles };
   }
-  // Only a file with "<<" in it can merge keys: the rest skip the walk over each document.
-  const mayMerge = text.includes('<<');
+  // Only a file with "<<" in it can merge keys, or with a `!` tag before an escaped one
+  // (`! "\x3c<"`): the rest skip the walk over each document.
+  const mayMerge = text.includes('<<') || text.includes('!');
   const values = jsonStream(text);
   if (values) {
     lineCounter.addNewLine(0);

@@ -58,6 +58,10 @@ export function goYamlNumber(text: string): number | undefined {
   return goYamlNumeric(text)?.value;
 }
 
+/** Digits of 2^64 - 1 in each base, and how BigInt reads a number in it. */
+const MAX_DIGITS: Record<number, number> = { 2: 64, 8: 22, 10: 20, 16: 16 };
+const PREFIX: Record<number, string> = { 2: '0b', 8: '0o', 10: '', 16: '0x' };
+
 /**
  * goYamlNumber, and whether go-yaml takes the number as an int (ParseInt, or ParseUint: `uint`) or a
  * float.
@@ -84,11 +88,15 @@ function goYamlNumeric(text: string): { value: number; int: boolean; uint?: true
             : octal !== undefined
               ? [octal, 8]
               : [dec ?? '', 10];
-    const value = [...digits].reduce((n, d) => n * BigInt(radix) + BigInt(parseInt(d, radix)), 0n);
-    // ParseInt: int64; ParseUint (no sign): up to 2^64-1. Past that, on to the float test.
-    if (sign === '-' ? value <= 2n ** 63n : value < 2n ** 63n)
-      return { value: Number(sign === '-' ? -value : value), int: true };
-    if (!sign && value < 2n ** 64n) return { value: Number(value), int: true, uint: true };
+    // More digits than 2^64 has are no int (and BigInt's parse of a few hundred thousand would be slow).
+    const significant = digits.replace(/^0+/, '') || '0';
+    if (significant.length <= MAX_DIGITS[radix]!) {
+      const value = BigInt(`${PREFIX[radix]}${significant}`);
+      // ParseInt: int64; ParseUint (no sign): up to 2^64-1. Past that, on to the float test.
+      if (sign === '-' ? value <= 2n ** 63n : value < 2n ** 63n)
+        return { value: Number(sign === '-' ? -value : value), int: true };
+      if (!sign && value < 2n ** 64n) return { value: Number(value), int: true, uint: true };
+    }
   }
   if (!YAML_STYLE_FLOAT.test(plain)) return undefined;
   const float = Number(plain);
@@ -138,8 +146,9 @@ const GO_BINARY: ScalarTag = {
 
 type GoTag = 'bool' | 'int' | 'float' | 'null' | 'str';
 
-/** A scalar's text as a refusal quotes it: a line, not a page. */
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+/** A scalar's text as a refusal quotes it: one line, not a page. */
+const clip = (text: string, max: number) =>
+  (text.length > max ? `${text.slice(0, max)}…` : text).replace(/\r?\n/g, '\\n');
 
 /** go-yaml v2's word table (resolve.go resolveMap): these texts, plain or under a core tag. */
 const GO_WORDS = new Map<string, { tag: GoTag; value: unknown }>([
@@ -186,22 +195,31 @@ const GO_EXPLICIT = (['bool', 'int', 'float', 'null'] as const).map(goExplicit);
 /**
  * go-yaml v2's timestamps (resolve.go parseTimestamp, allowedTimestampFormats: Go layouts
  * "2006-1-2T15:4:5.999999999Z07:00", the same with "t", "2006-1-2 15:4:5.999999999", "2006-1-2"):
- * one- or two-digit fields, a fraction after "." or ",", and each field in its range, as time.Parse
- * checks them.
+ * one- or two-digit fields, a fraction after "." or ",", one or more spaces where the layout has one,
+ * and each field in its range, as time.Parse checks them.
  */
 const GO_TIMESTAMP =
-  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,]\d+)?(?:Z|[-+]\d\d:\d\d)| (\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,]\d+)?)?$/;
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,]\d+)?(?:Z|[-+](\d\d):(\d\d))| +(\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,]\d+)?)?$/;
 
 function isGoTimestamp(text: string): boolean {
   const m = GO_TIMESTAMP.exec(text);
   if (!m) return false;
-  const [year, month, day, hour = 0, minute = 0, second = 0] = m
-    .slice(1)
-    .filter((f) => f !== undefined)
-    .map(Number) as number[];
-  const leap = year! % 4 === 0 && (year! % 100 !== 0 || year! % 400 === 0);
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month! - 1];
-  return days !== undefined && day! >= 1 && day! <= days && hour < 24 && minute < 60 && second < 60;
+  const n = (i: number) => Number(m[i] ?? 0);
+  const [year, month, day] = [n(1), n(2), n(3)];
+  const [hour, minute, second] = m[4] !== undefined ? [n(4), n(5), n(6)] : [n(9), n(10), n(11)];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  // time.Parse: each field in its range; a zone offset up to 24 hours and 60 minutes.
+  return (
+    days !== undefined &&
+    day >= 1 &&
+    day <= days &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60 &&
+    n(7) <= 24 &&
+    n(8) <= 60
+  );
 }
 
 /**
@@ -416,8 +434,10 @@ export const MAX_ALIAS_COUNT = -1;
 export function documentValue(doc: Document, text?: string): unknown {
   const mayHold = (what: string) =>
     text === undefined || doc.range === undefined || mayHoldText(text, doc.range, what);
-  const putBack: (() => void)[] = mayHold('<<') ? mergeLookalikesAsText(doc) : [];
+  const putBack: (() => void)[] = [];
   try {
+    // A merge key has "<<" in the text, or a `!` tag before an escaped one.
+    if (mayHold('<<') || mayHold('!')) mergesAsGoYaml(doc, putBack);
     if (!mayHold('*')) return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     const target = aliasResolver(doc);
     const open = new Set<unknown>(); // the collections the walk is inside
@@ -456,23 +476,35 @@ export function documentValue(doc: Document, text?: string): unknown {
 }
 
 /**
- * The keys the library would merge and go-yaml reads as the text "<<", made quoted until put back:
- * the library merges at any plain `<<` key, go-yaml only at one untagged, tagged `!` or tagged
- * !!merge (decode.go isMerge; the parser takes `!` as no tag). So `!!str <<: *base` is a key named
- * "<<" to kubectl, and merged nothing into a target's container in its eyes. Quoted, the library
- * does not merge it either.
+ * The document's "<<" made what go-yaml v2 takes them for, until `putBack` is run. go-yaml merges at a
+ * key "<<" untagged and plain, tagged `!` in any style (its parser takes `!` for no tag: `! "<<"` too),
+ * or tagged !!merge (decode.go isMerge); the library merges at a plain one only, whatever its tag. So
+ * `!!str <<: *base` is a key named "<<" to kubectl, and `! "<<": {hostNetwork: true}` a merge: each is
+ * retyped (plain merges, quoted does not). A merge symbol as a value is its text to go-yaml. A merge
+ * of an alias that names a sequence is go-yaml's refusal ("map merge requires map or sequence of maps
+ * as the value"), where the library merged the sequence's maps.
  */
-function mergeLookalikesAsText(doc: Document): (() => void)[] {
-  const putBack: (() => void)[] = [];
+function mergesAsGoYaml(doc: Document, putBack: (() => void)[]): void {
+  let target: AliasTarget | undefined;
   visit(doc, {
-    Pair(_, { key }) {
-      if (isScalar(key) && key.type === 'PLAIN' && key.value === '<<' && key.tag !== '!') {
-        key.type = 'QUOTE_DOUBLE';
-        putBack.push(() => (key.type = 'PLAIN'));
-      }
+    Pair(_, pair) {
+      const { key, value } = pair;
+      if (isMergeKey(key) && isAlias(value) && isSeq((target ??= aliasResolver(doc))(value)))
+        throw new Error('map merge requires map or sequence of maps as the value (kubectl refuses it)');
+      if (!isScalar(key) || key.value !== '<<') return;
+      const type = key.type;
+      const merges = key.tag === '!';
+      if (merges === (type === 'PLAIN')) return; // read as go-yaml reads it already
+      key.type = merges ? 'PLAIN' : 'QUOTE_DOUBLE';
+      putBack.push(() => (key.type = type));
+    },
+    Scalar(at, node) {
+      const { value } = node;
+      if (at === 'key' || typeof value !== 'symbol') return;
+      node.value = node.source ?? '<<';
+      putBack.push(() => (node.value = value));
     },
   });
-  return putBack;
 }
 
 /** A parser's message as one line, without the "at line L, column C:" its pretty form adds. */
@@ -542,13 +574,13 @@ export function readYamlValue(text: string, where: string): unknown {
 }
 
 /**
- * A merge key as go-yaml v2 takes one (decode.go isMerge): a plain `<<` untagged or tagged `!`, or one
- * tagged !!merge. The schema resolves the first and the last to the merge symbol; a quoted "<<" (any
- * key of a JSON object) is an ordinary key, which the library does not merge either, and so is one
- * with another tag (documentValue has the library read it so).
+ * A merge key as go-yaml v2 takes one (decode.go isMerge): a plain `<<` untagged, one tagged `!` in
+ * any style, or one tagged !!merge. The schema resolves the first and the last to the merge symbol; a
+ * quoted "<<" (any key of a JSON object) is an ordinary key, and so is a plain one with another tag
+ * (mergesAsGoYaml has the library read each as go-yaml does).
  */
 const isMergeKey = (key: unknown): boolean => {
-  if (isScalar(key) && key.type === 'PLAIN' && key.value === '<<') return key.tag === '!';
+  if (isScalar(key) && key.value === '<<') return key.tag === '!';
   const value = isScalar(key) ? key.value : key;
   return typeof value === 'symbol' && value.description === '<<';
 };
@@ -762,21 +794,31 @@ function nonFiniteMessage(node: Scalar): string {
 /**
  * A number JSON has no form for in a Kubernetes object (nonFiniteMessage says why kubectl refuses
  * it), given the document's value: one that a merge brings in under a key the mapping sets again is
- * not in the value, and kubectl reads that file. Only a document with an inf or nan word is walked.
+ * not in the value, and kubectl reads that file. Only a document with an inf or nan word or a tag is
+ * walked.
  */
 export function nonFiniteNumber(doc: Document, text: string, value: unknown): TextProblem | undefined {
   const [from, , to] = doc.range ?? [0, 0, text.length];
-  if (!/\.(?:inf|nan)/i.test(text.slice(from, to)) || !holdsNonFinite(value)) return undefined;
-  const found = firstNonFinite(doc);
+  // A tag ("!") may spell the word with escapes (`!!float "\x2einf"`).
+  if (!/\.(?:inf|nan)|!/i.test(text.slice(from, to))) return undefined;
+  const path = nonFinitePath(value);
+  if (!path) return undefined;
+  // Its node where the path names one; through an alias or a merge, the first such node of the text.
+  const at = doc.getIn(path, true);
+  const found = isScalar(at) ? at : firstNonFinite(doc);
   return found && { at: found.range?.[0] ?? 0, message: nonFiniteMessage(found) };
 }
 
-/** Whether a document's value holds Infinity, -Infinity or NaN anywhere (aliases make it a DAG). */
-function holdsNonFinite(value: unknown, seen = new Set<object>()): boolean {
-  if (typeof value === 'number') return !Number.isFinite(value);
-  if (value === null || typeof value !== 'object' || seen.has(value)) return false;
+/** Where a document's value first holds Infinity, -Infinity or NaN (aliases make it a DAG). */
+function nonFinitePath(value: unknown, seen = new Set<object>()): (string | number)[] | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : [];
+  if (value === null || typeof value !== 'object' || seen.has(value)) return undefined;
   seen.add(value);
-  return Object.values(value).some((v) => holdsNonFinite(v, seen));
+  for (const [key, item] of Object.entries(value)) {
+    const rest = nonFinitePath(item, seen);
+    if (rest) return [Array.isArray(value) ? Number(key) : key, ...rest];
+  }
+  return undefined;
 }
 
 /**
@@ -905,7 +947,7 @@ function repeatedKeyIn(items: readonly Pair[]): number | undefined {
  * order, a different one from run to run. (Such a twin that a `<<` merges in is not looked for.)
  */
 function jsonKey(key: unknown): string | undefined {
-  if (!isScalar(key)) return undefined;
+  if (!isScalar(key) || isMergeKey(key)) return undefined;
   const value = key.value;
   if (typeof value === 'string') return value;
   return typeof value === 'symbol' || Number.isNaN(value) ? undefined : String(value);

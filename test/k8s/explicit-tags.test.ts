@@ -38,6 +38,8 @@ describe('an explicit core tag reads as go-yaml v2 reads it', () => {
     ['!!timestamp 2000-2-29', '2000-2-29'],
     ['!!timestamp 2001-12-14t21:59:43.10-05:00', '2001-12-14t21:59:43.10-05:00'],
     ['!!timestamp 2001-12-14 21:59:43,5', '2001-12-14 21:59:43,5'],
+    ['!!timestamp "2001-12-14   1:2:3"', '2001-12-14   1:2:3'],
+    ['!!timestamp 2001-12-14T21:59:43+24:60', '2001-12-14T21:59:43+24:60'],
   ])('%s is %j', (text, value) => {
     expect(read(text)).toEqual(value);
   });
@@ -54,9 +56,40 @@ describe('an explicit core tag reads as go-yaml v2 reads it', () => {
     ['!!timestamp 2001-2-29', 'cannot decode `2001-2-29` as a !!timestamp'],
     ['!!timestamp 2001-12-14T25:00:00Z', 'cannot decode `2001-12-14T25:00:00Z` as a !!timestamp'],
     ['!!timestamp 2001-12-14T21:59:43', 'cannot decode `2001-12-14T21:59:43` as a !!timestamp'],
+    ['!!timestamp 2001-12-14T21:59:43+25:00', 'cannot decode `2001-12-14T21:59:43+25:00` as a !!timestamp'],
+    // The text quoted on one line: the message is one line.
+    ['!!int |-\n  51081\n  2', 'cannot decode !!str `51081\\n2` as a !!int'],
   ])('%s is refused: %s', (text, message) => {
     expect(read(text)).toEqual(refused(message));
   });
+
+  it('a float tag spelling .inf with escapes is still refused: JSON has no Infinity', () => {
+    expect(read('!!float "\\x2einf"')).toEqual({
+      error:
+        '.inf is Infinity, which JSON cannot hold: kubectl refuses the file; quote it if a string is meant',
+    });
+  });
+
+  it('a .inf that a merge brings in under a key set again is not applied; a .nan after it is, at its line', () => {
+    const errors: LoadError[] = [];
+    const text = 'apiVersion: v1\nkind: X\nd:\n  <<: {x: .inf}\n  x: 2\ne: .nan\n';
+    parseSource('a.yaml', text, errors);
+    expect(errors).toEqual([
+      {
+        file: 'a.yaml',
+        line: 6,
+        message:
+          '.nan is NaN, which JSON cannot hold: kubectl refuses the file; quote it if a string is meant',
+      },
+    ]);
+    expect(read('{<<: {x: .inf}, x: 2}')).toEqual({ x: 2 });
+  });
+
+  it('300,000 hex digits under !!int: refused at once, not parsed digit by digit (was 49 s)', () => {
+    expect(read(`!!int 0x${'f'.repeat(300_000)}`)).toEqual(
+      refused(`cannot decode !!str \`0x${'f'.repeat(38)}…\` as a !!int`),
+    );
+  }, 5_000); // jest's default; the old parse took most of a minute
 
   it('a target pod with `hostPort: !!int 51_081` is denied, as kubectl applies hostPort 51081', async () => {
     const text = readFileSync(fixture('09'), 'utf8').replace(

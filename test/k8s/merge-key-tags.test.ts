@@ -5,8 +5,11 @@
 // applies without one. Each row's kubectl reading was taken from sigs.k8s.io/yaml v1.4.0's YAMLToJSON
 // (a Go program over these documents); test/yaml-oracle holds the same against it in CI.
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { documentValue, KUBE_YAML, mergeOverridingKey } from '../../src/k8s/yaml.js';
+import { cli } from '../support/cli.js';
+import { fixture } from '../support/fixtures.js';
 
 const MERGED = { a: '1', c: '2' };
 const KEPT = { '<<': { a: '1' }, c: '2' };
@@ -14,6 +17,11 @@ const KEPT = { '<<': { a: '1' }, c: '2' };
 const rows: [key: string, data: object][] = [
   ['<<', MERGED],
   ['! <<', MERGED],
+  // go-yaml's parser takes `!` for no tag, whatever the style (an outside attack: these let a
+  // target's hostNetwork past check).
+  ['! "<<"', MERGED],
+  ["! '<<'", MERGED],
+  ['! "\\x3c<"', MERGED],
   ['!!merge <<', MERGED],
   ['!<tag:yaml.org,2002:merge> <<', MERGED],
   ['!!str <<', KEPT],
@@ -49,6 +57,42 @@ describe('a "<<" key merges where go-yaml v2 merges it', () => {
   it('without the text to gate on, the same reading', () => {
     const doc = parseDocument('data:\n  !!str <<: {a: "1"}\n', KUBE_YAML);
     expect(documentValue(doc)).toEqual({ data: { '<<': { a: '1' } } });
+  });
+});
+
+describe('more "<<" as go-yaml reads them', () => {
+  it.each(['! "<<"', "! '<<'"])(
+    'a target pod merging hostNetwork in under %s is denied, as kubectl runs it on the host network',
+    async (key) => {
+      const text = readFileSync(fixture('09'), 'utf8').replace(
+        /^spec:\n/m,
+        `spec:\n  ${key}: {hostNetwork: true}\n`,
+      );
+      expect(text).toContain(`${key}: {hostNetwork: true}`);
+      const r = await cli(['check', '-'], text);
+      expect(r.stdout).toContain('DENY  target-host-network');
+      expect(r.code).toBe(1);
+    },
+  );
+
+  it('a `! |-` block scalar key of "<<" merges', () => {
+    expect(read('data:\n  ? ! |-\n    <<\n  : {a: "1"}\n  c: "2"\n').data).toEqual(MERGED);
+  });
+
+  it('a merge symbol as a value is its text', () => {
+    expect(read('data: {a: !!merge <<, b: [!!merge <<]}\n').data).toEqual({ a: '<<', b: ['<<'] });
+  });
+
+  it('two `! <<` merges in one mapping are no key set twice', () => {
+    expect(read('data:\n  ! <<: {a: "1"}\n  ! "<<": {c: "2"}\n').data).toEqual(MERGED);
+  });
+
+  it('a merge of an alias that names a sequence is refused, as go-yaml refuses it', () => {
+    expect(() => read('s: &s [{a: "1"}]\ndata: {<<: *s}\n')).toThrow(
+      'map merge requires map or sequence of maps as the value (kubectl refuses it)',
+    );
+    // A sequence of aliases of maps, or one written in place, is merged by both.
+    expect(read('m: &m {a: "1"}\ndata: {<<: [*m], c: "2"}\n').data).toEqual(MERGED);
   });
 });
 

@@ -96,15 +96,11 @@ const SCALARS = [
 ];
 /** Keys: a few names (repeats are refused by both), and keys that are no plain name. */
 const KEYS = ['k0', 'k1', 'k2', 'k3', 'yes', 'on', '1', '"k0"', "'n'", '0x10', '!!int "3"', '!local k4'];
-/** The ways a "<<" key is written: go-yaml merges at the first four only (decode.go isMerge). */
+/** The ways a "<<" key is written: go-yaml merges at the first seven only (decode.go isMerge). */
+// prettier-ignore
 const MERGE_KEYS = [
-  '<<',
-  '! <<',
-  '!!merge <<',
-  '!<tag:yaml.org,2002:merge> <<',
-  '!!str <<',
-  '!local <<',
-  '"<<"',
+  '<<', '! <<', '! "<<"', "! '<<'", '! "\\x3c<"', '!!merge <<', '!<tag:yaml.org,2002:merge> <<',
+  '!!str <<', '!local <<', '"<<"', "'<<'", '!!str "<<"',
 ];
 // prettier-ignore
 const TAGS = ['', '!!str ', '! ', '!local ', '!!int ', '!!float ', '!!bool ', '!!null ', '!!timestamp ', '!!binary '];
@@ -204,7 +200,7 @@ function yamlOf(pairs: [string, Node][]): string {
     const usable = maps ? complete.filter((a) => a.map) : complete;
     return usable.length ? `*${usable[pick % usable.length]!.name}` : maps ? '{m: 1}' : 'z';
   };
-  const isMerge = (key: string) => MERGE_KEYS.includes(key) && key !== '"<<"';
+  const isMerge = (key: string) => MERGE_KEYS.slice(0, 7).includes(key);
   /** A merge key's value: a mapping stays, anything else becomes an alias of one. */
   const mergeable = (n: Node): Node | string =>
     n.kind === 'map' ? n : alias(n.kind === 'alias' ? n.pick : 0, true);
