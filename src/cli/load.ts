@@ -239,9 +239,6 @@ export function parseInput(
     });
     return { source, manifests, patchFiles };
   }
-  // Only a file with "<<" in it can merge keys, or with a `!` tag before an escaped one
-  // (`! "\x3c<"`): the rest skip the walk over each document.
-  const mayMerge = text.includes('<<') || text.includes('!');
   const values = jsonStream(text);
   if (values) {
     lineCounter.addNewLine(0);
@@ -382,8 +379,10 @@ export function parseInput(
       const refused = goYamlRefuses(doc, yaml);
       if (refused) return { line: linePos(refused.at).line, message: refused.message };
       // Before the non-finite numbers: `value` is the spec's reading, and with a merge over a key
-      // it may hold a number that kubectl's reading does not.
-      const merge = mayMerge ? mergeOverridingKey(doc) : undefined;
+      // it may hold a number that kubectl's reading does not. Only a document with "<<" in it can
+      // merge keys, or with a `!` tag before an escaped one (`! "\x3c<"`): the rest skip the walk.
+      const own = yaml.slice(doc.range[0], doc.range[2]);
+      const merge = own.includes('<<') || own.includes('!') ? mergeOverridingKey(doc) : undefined;
       if (merge)
         return {
           line: linePos(merge.offset).line,

@@ -240,8 +240,9 @@ const GO_EXPLICIT_TIMESTAMP: ScalarTag = {
  * The YAML 1.1 schema as go-yaml v2 reads it: GO_EXPLICIT and GO_EXPLICIT_TIMESTAMP read the
  * scalars under an explicit core tag (first, so the library picks them for `!!int` and the rest);
  * GO_NUMBER reads every number; the library's own int and float tags are kept for writing numbers
- * only (no test), but for the inf/nan one, which resolveMap has too. !!binary is GO_BINARY; !!set and !!omap are left out, so the library reads
- * them as the plain map and list go-yaml makes of them (not a JS Set or Map, which are {} as JSON).
+ * only (no test), but for the inf/nan one, which resolveMap has too. !!binary is GO_BINARY; !!set
+ * and !!omap are left out, so the library reads them as the plain map and list go-yaml makes of them
+ * (not a JS Set or Map, which are {} as JSON).
  */
 const goYamlTags = (tags: Tags): Tags => [
   ...GO_EXPLICIT,
@@ -360,7 +361,7 @@ export function excessiveAliasing(doc: Document, text?: string): boolean {
   return refused;
 }
 
-/** Whether text[from, to) has `what`: a "*" starts every alias, "<<" every merge key. */
+/** Whether text[from, to) has `what`: a "*" starts every alias. */
 function mayHoldText(text: string, [from, , to]: readonly [number, number, number], what: string): boolean {
   // A slice, not indexOf from `from`: that would read on to the end of a long stream when none is here.
   return text.slice(from, to).includes(what);
