@@ -54,19 +54,15 @@ function compare(bodies: string[]): Outcome {
   bodies.forEach((body, i) => {
     const k = theirs[i]!;
     const c = checkReads(body);
-    if ('error' in k && 'error' in c) {
-      out.bothRefuse++;
-      if (process.env.YO_DEBUG) console.log(k.error.slice(0, 80), '|', c.error.slice(0, 80));
-    } else if ('error' in c && DELIBERATE.some((re) => re.test(c.error))) out.deliberate++;
+    if ('error' in k && 'error' in c) out.bothRefuse++;
+    else if ('error' in c && DELIBERATE.some((re) => re.test(c.error))) out.deliberate++;
     else if (
       'value' in k &&
       'value' in c &&
       JSON.stringify(sorted(k.value)) === JSON.stringify(sorted(c.value))
     )
       out.sameValue++;
-    else {
-      out.disagree.push({ body, kubectl: 'error' in k ? k : k.value, check: 'error' in c ? c : c.value });
-    }
+    else out.disagree.push({ body, kubectl: 'error' in k ? k : k.value, check: 'error' in c ? c : c.value });
   });
   // The shortest first: the clearest case to read.
   out.disagree.sort((a, b) => a.body.length - b.body.length);
