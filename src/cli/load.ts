@@ -18,6 +18,7 @@ import {
   withoutDocumentBoms,
   excessiveAliasing,
   KUBE_YAML,
+  mayHoldMergeKey,
   mergeOverridingKey,
   REPEATED_KEY,
   yamlMessage,
@@ -382,7 +383,7 @@ export function parseInput(
       // it may hold a number that kubectl's reading does not. Only a document with "<<" in it can
       // merge keys, or with a `!` tag before an escaped one (`! "\x3c<"`): the rest skip the walk.
       const own = yaml.slice(doc.range[0], doc.range[2]);
-      const merge = own.includes('<<') || own.includes('!') ? mergeOverridingKey(doc) : undefined;
+      const merge = mayHoldMergeKey(own) ? mergeOverridingKey(doc) : undefined;
       if (merge)
         return {
           line: linePos(merge.offset).line,

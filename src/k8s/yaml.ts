@@ -361,6 +361,9 @@ export function excessiveAliasing(doc: Document, text?: string): boolean {
   return refused;
 }
 
+/** Whether a document's text (`own`) may hold a merge key: "<<", or a `!` tag before an escaped one. */
+export const mayHoldMergeKey = (own: string): boolean => own.includes('<<') || own.includes('!');
+
 /** Whether text[from, to) has `what`: a "*" starts every alias. */
 function mayHoldText(text: string, [from, , to]: readonly [number, number, number], what: string): boolean {
   // A slice, not indexOf from `from`: that would read on to the end of a long stream when none is here.
@@ -433,13 +436,11 @@ export const MAX_ALIAS_COUNT = -1;
  * (go-yaml merges only a key written `<<`), and a key's text would show the node, not `*k`.
  */
 export function documentValue(doc: Document, text?: string): unknown {
-  const mayHold = (what: string) =>
-    text === undefined || doc.range === undefined || mayHoldText(text, doc.range, what);
+  const own = text !== undefined && doc.range ? text.slice(doc.range[0], doc.range[2]) : undefined;
   const putBack: (() => void)[] = [];
   try {
-    // A merge key has "<<" in the text, or a `!` tag before an escaped one.
-    if (mayHold('<<') || mayHold('!')) mergesAsGoYaml(doc, putBack);
-    if (!mayHold('*')) return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    if (own === undefined || mayHoldMergeKey(own)) mergesAsGoYaml(doc, putBack);
+    if (own !== undefined && !own.includes('*')) return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     const target = aliasResolver(doc);
     const open = new Set<unknown>(); // the collections the walk is inside
     /** `node` if it is no alias (its children walked), or the node its alias names, with the swap noted. */
