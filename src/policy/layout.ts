@@ -223,6 +223,36 @@ export function requiredTargetAntiAffinity(
   namespace: string,
   keeps: 'may' | 'surely' = 'may',
 ) {
+  return requiredTermsReachingTargets(affinity, targetLabels, namespace, keeps).filter(
+    (term) => term.topologyKey === HOSTNAME_KEY,
+  );
+}
+
+/**
+ * The required pod anti-affinity terms on a topology key other than the hostname (a zone, a rack)
+ * that may keep targets with these labels, in this namespace, apart. Targets that share a node share
+ * its value of every label, so such a term keeps them one per node too, but only on a node that
+ * carries the key: the scheduler skips a term whose key the node lacks (k8s
+ * pkg/scheduler/framework/plugins/interpodaffinity/filtering.go satisfyPodAntiAffinity). Whether the
+ * nodes carry it is a cluster's fact, so these terms never make anti-affinity "on" (review fix23).
+ */
+export function requiredTargetAntiAffinityOnOtherKeys(
+  affinity: Affinity | undefined,
+  targetLabels: Record<string, string>,
+  namespace: string,
+) {
+  return requiredTermsReachingTargets(affinity, targetLabels, namespace, 'may').filter(
+    (term) =>
+      typeof term.topologyKey === 'string' && term.topologyKey !== '' && term.topologyKey !== HOSTNAME_KEY,
+  );
+}
+
+function requiredTermsReachingTargets(
+  affinity: Affinity | undefined,
+  targetLabels: Record<string, string>,
+  namespace: string,
+  keeps: 'may' | 'surely',
+) {
   const anti = isObject(affinity) ? affinity.podAntiAffinity : undefined;
   const scopes = keeps === 'may' ? ['yes', 'maybe'] : ['yes'];
   const reaches = keeps === 'may' ? ['all', 'some'] : ['all'];
@@ -230,9 +260,7 @@ export function requiredTargetAntiAffinity(
     isObject(anti) ? anti.requiredDuringSchedulingIgnoredDuringExecution : undefined,
   ).filter(
     (term) =>
-      term.topologyKey === HOSTNAME_KEY &&
-      scopes.includes(termScope(term, namespace)) &&
-      reaches.includes(otherTargetsReach(term, targetLabels)),
+      scopes.includes(termScope(term, namespace)) && reaches.includes(otherTargetsReach(term, targetLabels)),
   );
 }
 
