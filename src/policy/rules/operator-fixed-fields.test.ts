@@ -52,6 +52,16 @@ const rows: Row[] = [
   update('UPDATE: enableExternalLB turned on', cr({}, {}, { enableExternalLB: true }), cr(), [
     /^spec.enableExternalLB changes on a live CR \(false to true\)/,
   ]),
+  // Review serve46: a key that is also a JS built-in's name was read through the prototype (a
+  // function), and formatting it threw: the rule's "could not judge" denied a valid update.
+  ...['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((key) =>
+    update(
+      `UPDATE: a nodeSelector key named ${key} is a change like any other`,
+      cr({ nodeSelector: JSON.parse(`{"a": "b", "${key}": "x"}`) as Record<string, string> }),
+      cr({ nodeSelector: { a: 'b' } }),
+      [new RegExp(`^spec.targetSpec.nodeSelector changes on a live CR \\(at /${key}: unset to "x"\\)`)],
+    ),
+  ),
   // As the operator decodes them (equality.Semantic): null, [] and an empty map are as absent...
   update(
     'UPDATE: an empty nodeSelector, null affinity or empty tolerations list is no change',
