@@ -61,6 +61,8 @@ const EMPTY = Buffer.alloc(0);
 export interface BodyPace {
   graceMs: number;
   bytesPerSecond: number;
+  /** How long a body may send nothing before it counts as lagging (makeRoom); LAG_GRACE_MS unless given. */
+  lagGraceMs?: number;
 }
 
 /**
@@ -74,8 +76,17 @@ export interface BodyPace {
  */
 export const BODY_PACE: Readonly<BodyPace> = { graceMs: 5_000, bytesPerSecond: 1024 * 1024 };
 
+/**
+ * How long a body may send nothing before it counts as lagging when the budget is short (makeRoom):
+ * long past the first bytes of a review the apiserver sends in one go, short enough that a client
+ * must reconnect four times a second to keep a reservation it never fills.
+ */
+export const LAG_GRACE_MS = 250;
+
 interface Reading {
   req: IncomingMessage;
+  /** performance.now() when its headers came. */
+  started: number;
   /** performance.now() by which the whole body must have come. */
   deadline: number;
   size: number;
@@ -124,6 +135,29 @@ export class ByteBudget {
         );
   }
 
+  /**
+   * Whether `bytes` more fit, after cutting (408) the bodies that lag behind the pace, oldest first,
+   * as long as they are in the way. A declared size is reserved before its bytes come, so clients
+   * that declare 7 MiB and send nothing held the whole budget until their deadline, and again on
+   * reconnect: every review meanwhile got 429 (review serve46). An apiserver sends a review in one
+   * go; a body that has not kept up with the pace since its first LAG_GRACE_MS is not one.
+   */
+  makeRoom(bytes: number): boolean {
+    const now = performance.now();
+    for (const r of this.reading) {
+      if (this.inUse + bytes <= this.limit) return true;
+      const late = now - r.started - (this.pace.lagGraceMs ?? LAG_GRACE_MS);
+      if (late > 0 && r.size < (late / 1000) * this.pace.bytesPerSecond)
+        r.cut(
+          new BodyError(
+            408,
+            `review body too slow: ${r.size} bytes in ${Math.round(now - r.started)} ms, cut to make room for another review (${describePace(this.pace)}, kept up with)`,
+          ),
+        );
+    }
+    return this.inUse + bytes <= this.limit;
+  }
+
   /** When a body of `bytes` (or of unknown length, up to `limit`) must have arrived by. */
   deadline(bytes: number): number {
     return performance.now() + this.pace.graceMs + (bytes / this.pace.bytesPerSecond) * 1000;
@@ -158,7 +192,7 @@ export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget
   // body counts as it arrives.
   let held = 0;
   if (declared > 0) {
-    if (budget.inUse + declared > budget.limit) {
+    if (budget.inUse + declared > budget.limit && !budget.makeRoom(declared)) {
       req.resume();
       return done(overloaded(budget), EMPTY);
     }
@@ -175,6 +209,7 @@ export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget
   let finished = false;
   const reading: Reading = {
     req,
+    started: performance.now(),
     deadline: budget.deadline(declared > 0 ? declared : limit),
     size: 0,
     cut: (err) => cut(err),

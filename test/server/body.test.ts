@@ -1,8 +1,9 @@
 // readBody on its own: a body is the bytes sent, however they are cut into chunks, and its place in
 // the byte budget is given back once it is answered.
 import { describe, expect, it } from '@jest/globals';
+import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { ByteBudget, readBody, type BodyError } from '../../src/server/body.js';
 
 /** A request whose body arrives as `chunks`, with a content-length header unless `chunked`. */
@@ -65,5 +66,43 @@ describe('readBody', () => {
     const { err, body } = await read(requestOf([bytes.subarray(0, 100), bytes.subarray(100)], true));
     expect(err).toBeUndefined();
     expect(body.toString()).toBe(text);
+  });
+});
+
+describe('the byte budget, short of room', () => {
+  /** A request that declares `declared` bytes and sends `sent` of them, then nothing. */
+  function stalled(declared: number, sent: Buffer = Buffer.alloc(0)): IncomingMessage {
+    const req = new PassThrough() as unknown as IncomingMessage;
+    req.headers = { 'content-length': String(declared) };
+    if (sent.length > 0) (req as unknown as PassThrough).write(sent);
+    return req;
+  }
+  const outcome = (req: IncomingMessage, budget: ByteBudget) =>
+    new Promise<BodyError | undefined>((resolve) => readBody(req, 1 << 20, budget, (err) => resolve(err)));
+
+  it('cuts a body that declared its size and sent nothing, so a review that arrives whole fits (review serve46)', async () => {
+    // Lagging from the first moment: no grace, a byte a second.
+    const budget = new ByteBudget(10_000, { graceMs: 60_000, bytesPerSecond: 1, lagGraceMs: 0 });
+    const hoarder = outcome(stalled(8_000), budget);
+    expect(budget.inUse).toBe(8_000);
+    const whole = Buffer.from(text.slice(0, 4_000));
+    const review = outcome(requestOf([whole]), budget);
+    expect((await hoarder)?.status).toBe(408);
+    expect(await review).toBeUndefined();
+    expect(budget.inUse).toBe(0);
+  });
+
+  it('keeps a body that keeps up with the pace: the newcomer gets 429', async () => {
+    // No grace, a byte a second: ten bytes sent are ahead of the pace for ten seconds.
+    const budget = new ByteBudget(10_000, { graceMs: 60_000, bytesPerSecond: 1, lagGraceMs: 0 });
+    const sending = stalled(8_000, Buffer.alloc(10, 0x20));
+    let done = false;
+    void outcome(sending, budget).then(() => (done = true));
+    await once(sending as unknown as PassThrough, 'data'); // its ten bytes are read
+    const refused = await outcome(requestOf([Buffer.from(text.slice(0, 4_000))]), budget);
+    expect(refused?.status).toBe(429);
+    expect(done).toBe(false);
+    expect(budget.inUse).toBe(8_000);
+    (sending as unknown as PassThrough).destroy();
   });
 });
