@@ -89,7 +89,7 @@ const rows: Row[] = [
   // A zone (or rack) term keeps targets one per node wherever the node carries the key (review
   // oper46: the scheduler's InterPodAffinity filter); a node without it is skipped (review fix23).
   {
-    name: 'CR: zone anti-affinity between targets is warned of, never denied',
+    name: 'CR: zone anti-affinity between targets, no node known: warned of',
     object: aistore({ disable: true, affinity: zoneAnti }),
     expect: {
       warn: [/required anti-affinity between targets on "topology.kubernetes.io\/zone".*stays Pending/],

@@ -73,7 +73,7 @@ export default defineRule({
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("To allow the placement of multiple proxies/targets on a single node, set disablePodAntiAffinity: true")`,
   roles: ['aistore', 'target-statefulset', 'target-pod'],
   mutates: true,
-  // The finding is a required hostname anti-affinity between targets.
+  // The finding is a required anti-affinity between targets.
   keepsTargetsApart: () => true,
   check({ subject, writable, layout, operation, report, ctx }) {
     if (!layout.multiTarget) return;
