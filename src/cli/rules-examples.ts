@@ -198,6 +198,13 @@ export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
     ),
     fail: example('hostNetwork with another hostPort', aistore({ hostNetwork: true, hostPort: 8080 })),
   },
+  'proxy-target-host-port': {
+    pass: example('proxies and targets on their own host ports', aistore({ hostPort: 51081 })),
+    fail: example(
+      'proxies and targets on one host port',
+      aistore({ hostPort: 51081 }, { proxySpec: { size: 1, ...PORTS(51080), hostPort: 51081 } }),
+    ),
+  },
   'target-disk-binding': {
     pass: example('PVC, no PV known, one target per node: quiet', aistore(), pvc(CLAIM_1, TARGET_SELECTOR)),
     fail: example(

@@ -17,6 +17,7 @@ import operatorNeverInSync from './operator-never-in-sync.js';
 import operatorRefusesSpec from './operator-refuses-spec.js';
 import pvClaimUid from './pv-claim-uid.js';
 import pvTargetBinding from './pv-target-binding.js';
+import proxyTargetHostPort from './proxy-target-host-port.js';
 import pvcName from './pvc-name.js';
 import targetAntiAffinity from './target-anti-affinity.js';
 import targetDiskBinding from './target-disk-binding.js';
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   targetHostPort,
   targetHostNetwork,
   targetHostNetworkPort,
+  proxyTargetHostPort,
   daemonResourcesRefused,
   daemonPlacementRefused,
   daemonMetadataRefused,
