@@ -216,9 +216,14 @@ function certificateJson(c: CertificateStatus, expiry: ExpiryState) {
   };
 }
 
-/** The path without a query string (the apiserver may append ?timeout=5s). */
+/**
+ * The path without a query string (the apiserver may append ?timeout=5s), of a request target in
+ * origin form (`/validate`) or absolute form (`https://host:8443/validate`, which RFC 9112 3.2.2 has
+ * a server accept; the apiserver sends the first, other clients may send the second).
+ */
 function pathOf(url: string | undefined): string {
   if (!url) return '';
+  if (url[0] !== '/') return URL.canParse(url) ? new URL(url).pathname : url;
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
 }

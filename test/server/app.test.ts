@@ -1,5 +1,8 @@
 // The HTTP surface with supertest: every endpoint, and a table of bad input.
 import { describe, expect, it } from '@jest/globals';
+import { once } from 'node:events';
+import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { aistore, claimName, oneNodeDisks, pv, pvc, targetPod } from '../support/builders.js';
 import { testApp } from '../support/app.js';
@@ -361,5 +364,33 @@ describe('health, readiness, metrics', () => {
     expect(res.text).toMatch(/ais_guard_findings_total\{rule="target-host-port",action="deny"\} 1/);
     expect(res.text).toMatch(/ais_guard_review_duration_seconds_bucket/);
     expect(res.text).toMatch(/ais_guard_in_flight_reviews 0/);
+  });
+});
+
+describe('the request target', () => {
+  // RFC 9112 3.2.2: a server accepts the absolute form too (review serve46: it was a 404 naming the
+  // very route it asked for). supertest sends only the origin form, so a raw request line here.
+  it('in absolute form, with the query the apiserver appends, reaches the admission route', async () => {
+    const server = createServer(testApp().app).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const body = JSON.stringify(reviewOf(targetPod(), { uid: 'absolute' }));
+    try {
+      const req = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `https://127.0.0.1:${port}/validate?timeout=5s`,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      });
+      req.end(body);
+      const [res] = (await once(req, 'response')) as [IncomingMessage];
+      let text = '';
+      for await (const chunk of res) text += String(chunk);
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(text).response).toMatchObject({ uid: 'absolute', allowed: true });
+    } finally {
+      server.close();
+    }
   });
 });
