@@ -217,14 +217,7 @@ async function burst(pid: number, body: Buffer, uid: string, restExternalMiB: nu
     );
   };
   const judged = answers.filter((a) => a.status === 200 && verdict(a));
-  // Overload, said either way: a 429 to a review that finds the budget full, or a 408 to an admitted
-  // one that fell behind the body pace while a newer one needed its room (body.ts makeRoom; on a
-  // machine slow enough that 200 uploads share it at under 1 MiB/s each).
-  const overloaded = answers.filter(
-    (a) =>
-      (a.status === 429 && a.headers['retry-after'] === '1') ||
-      (a.status === 408 && a.text.includes('cut to make room for another review')),
-  );
+  const overloaded = answers.filter((a) => a.status === 429 && a.headers['retry-after'] === '1');
   const other = answers.filter((a) => !judged.includes(a) && !overloaded.includes(a));
   await until('no review in flight', async () => (await metric('ais_guard_in_flight_reviews')) === 0, 60_000);
   // The bytes come back: the bodies' buffers (external memory) are released on the answer, and
