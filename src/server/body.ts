@@ -61,8 +61,6 @@ const EMPTY = Buffer.alloc(0);
 export interface BodyPace {
   graceMs: number;
   bytesPerSecond: number;
-  /** How long a body may send nothing before it counts as lagging (makeRoom); LAG_GRACE_MS unless given. */
-  lagGraceMs?: number;
 }
 
 /**
@@ -76,20 +74,22 @@ export interface BodyPace {
  */
 export const BODY_PACE: Readonly<BodyPace> = { graceMs: 5_000, bytesPerSecond: 1024 * 1024 };
 
-/**
- * How long a body may send nothing before it counts as lagging when the budget is short (makeRoom):
- * long past the first bytes of a review the apiserver sends in one go, short enough that a client
- * must reconnect four times a second to keep a reservation it never fills.
- */
-export const LAG_GRACE_MS = 250;
+/** How often the bodies still arriving are looked at (their deadlines, whether they stalled). */
+const SWEEP_MS = 250;
+/** Less than this (a TLS record's plaintext) between two sweeps is a stall (ByteBudget.owed). */
+const STALL_BYTES = 16 * 1024;
 
 interface Reading {
   req: IncomingMessage;
-  /** performance.now() when its headers came. */
-  started: number;
   /** performance.now() by which the whole body must have come. */
   deadline: number;
+  /** The bytes declared (0: chunked), come, and held in the budget (the declared ones, or those come). */
+  declared: number;
   size: number;
+  held: number;
+  /** Its size at the last sweep (-1 before the first), and whether it stalled between the last two. */
+  sizeAtSweep: number;
+  stalled: boolean;
   cut: (err: BodyError) => void;
 }
 
@@ -98,8 +98,8 @@ interface Reading {
  * request's declared length is reserved (or, for a chunked body, per chunk) and taken from when its
  * review is answered (the answer is written in the same tick as the parse). O(1) per request.
  *
- * It also keeps the bodies still arriving, and while there are any, checks their deadlines every
- * 250 ms (one timer for all, none per request, none while no body is pending).
+ * It also keeps the bodies still arriving, and while there are any, checks their deadlines and
+ * whether they stalled every 250 ms (one timer for all, none per request, none while no body is pending).
  */
 export class ByteBudget {
   inUse = 0;
@@ -113,9 +113,23 @@ export class ByteBudget {
   pending(reading: Reading): void {
     this.reading.add(reading);
     if (!this.sweep) {
-      this.sweep = setInterval(() => this.check(), Math.min(250, this.pace.graceMs));
+      this.sweep = setInterval(() => this.check(), this.sweepMs);
       this.sweep.unref();
     }
+  }
+
+  private get sweepMs(): number {
+    return Math.min(SWEEP_MS, this.pace.graceMs);
+  }
+
+  /**
+   * The bytes a body must gain between two sweeps not to count as stalled: one TLS record, or all it
+   * still owes. Two sweeps are two event-loop turns, with a read of every socket between them, so a
+   * body the server was too busy to read (a review judged for a second) is not taken for one that
+   * was not sent: what its sender wrote meanwhile waits in the socket buffer, far more than a record.
+   */
+  private owed(r: Reading): number {
+    return r.declared > 0 ? Math.min(STALL_BYTES, r.declared - r.sizeAtSweep) : STALL_BYTES;
   }
 
   private check(): void {
@@ -125,35 +139,42 @@ export class ByteBudget {
       return;
     }
     const now = performance.now();
-    for (const r of this.reading)
-      if (now > r.deadline)
+    for (const r of this.reading) {
+      if (now > r.deadline) {
         r.cut(
           new BodyError(
             408,
             `review body too slow: ${r.size} bytes by its deadline (${describePace(this.pace)})`,
           ),
         );
+        continue;
+      }
+      r.stalled = r.sizeAtSweep >= 0 && r.size - r.sizeAtSweep < this.owed(r);
+      r.sizeAtSweep = r.size;
+    }
   }
 
   /**
-   * Whether `bytes` more fit, after cutting (408) the bodies that lag behind the pace, oldest first,
-   * as long as they are in the way. A declared size is reserved before its bytes come, so clients
-   * that declare 7 MiB and send nothing held the whole budget until their deadline, and again on
-   * reconnect: every review meanwhile got 429 (review serve46). An apiserver sends a review in one
-   * go; a body that has not kept up with the pace since its first LAG_GRACE_MS is not one.
+   * Whether `bytes` more fit, after cutting (408) stalled bodies, oldest first, when that frees enough.
+   * A declared size is reserved before its bytes come, so clients that declared 7 MiB and sent
+   * nothing held the whole budget until their deadline, and again on reconnect: every review
+   * meanwhile got 429 (review serve46). A body that gained less than a TLS record between the last
+   * two sweeps is not one the apiserver is sending; cutting it for a review that has come is fair.
+   * Nothing is cut when cutting every stalled body would still leave too little room.
    */
   makeRoom(bytes: number): boolean {
-    const now = performance.now();
-    for (const r of this.reading) {
-      if (this.inUse + bytes <= this.limit) return true;
-      const late = now - r.started - (this.pace.lagGraceMs ?? LAG_GRACE_MS);
-      if (late > 0 && r.size < (late / 1000) * this.pace.bytesPerSecond)
-        r.cut(
-          new BodyError(
-            408,
-            `review body too slow: ${r.size} bytes in ${Math.round(now - r.started)} ms, cut to make room for another review (${describePace(this.pace)}, kept up with)`,
-          ),
-        );
+    // Stalled at the last sweep, and not sending again since.
+    const stalled = [...this.reading].filter((r) => r.stalled && r.size - r.sizeAtSweep < this.owed(r));
+    const freed = stalled.reduce((sum, r) => sum + r.held, 0);
+    if (this.inUse - freed + bytes > this.limit) return false;
+    for (const r of stalled) {
+      if (this.inUse + bytes <= this.limit) break;
+      r.cut(
+        new BodyError(
+          408,
+          `review body stalled: ${r.size} bytes come of ${r.declared || 'a chunked body'}, less than ${STALL_BYTES / 1024} KiB in ${this.sweepMs} ms; cut to make room for another review`,
+        ),
+      );
     }
     return this.inUse + bytes <= this.limit;
   }
@@ -190,14 +211,9 @@ export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget
   // under a burst, most reviews are turned away before a byte of their body is read (reserving
   // only as bytes arrived let all 200 of a burst start, and then refused them half-read). A chunked
   // body counts as it arrives.
-  let held = 0;
-  if (declared > 0) {
-    if (budget.inUse + declared > budget.limit && !budget.makeRoom(declared)) {
-      req.resume();
-      return done(overloaded(budget), EMPTY);
-    }
-    held = declared;
-    budget.inUse += declared;
+  if (declared > 0 && budget.inUse + declared > budget.limit && !budget.makeRoom(declared)) {
+    req.resume();
+    return done(overloaded(budget), EMPTY);
   }
   // Node's parser delivers exactly the declared length, never more. A body that comes in one chunk
   // (a review of a few KiB does) is that chunk, uncopied; one in several is copied into a buffer of
@@ -209,11 +225,15 @@ export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget
   let finished = false;
   const reading: Reading = {
     req,
-    started: performance.now(),
     deadline: budget.deadline(declared > 0 ? declared : limit),
+    declared: declared > 0 ? declared : 0,
     size: 0,
+    held: declared > 0 ? declared : 0,
+    sizeAtSweep: -1,
+    stalled: false,
     cut: (err) => cut(err),
   };
+  budget.inUse += reading.held;
   budget.pending(reading);
   const finish = (err: BodyError | undefined, body: Buffer) => {
     if (finished) return;
@@ -222,8 +242,8 @@ export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget
     try {
       done(err, body);
     } finally {
-      budget.inUse -= held;
-      held = 0;
+      budget.inUse -= reading.held;
+      reading.held = 0;
       chunks.length = 0;
       one = undefined;
       // The answer is written: the body's memory goes back now, not at the next full GC.
@@ -240,9 +260,9 @@ export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget
     if (finished) return;
     const size = reading.size + chunk.length;
     reading.size = size;
-    if (size > held) {
-      budget.inUse += size - held;
-      held = size;
+    if (size > reading.held) {
+      budget.inUse += size - reading.held;
+      reading.held = size;
     }
     if (size > limit || budget.inUse > budget.limit) {
       chunks.length = 0;

@@ -2,7 +2,7 @@
 // review (7 MiB) and then trickle a byte now and then reserve the whole budget (six maximal bodies).
 // Before the body pace, every other review got 429 for the 30 s request limit, then again on
 // reconnect. Now a body that has not arrived by its deadline (a grace plus a time per byte it
-// declares) is cut with a 408 and its bytes given back, and one that lags behind that pace is cut
+// declares) is cut with a 408 and its bytes given back, and one that has stalled is cut
 // sooner when a review needs its room.
 //
 // The server here has a request limit of 10 minutes, so only the pace can cut the senders; it
@@ -88,7 +88,7 @@ describe('slow senders holding the byte budget', () => {
     const started = Date.now();
     const senders = await Promise.all(Array.from({ length: 6 }, slowSender));
     // The budget is theirs: all six reserved. A review that comes whole is judged all the same once
-    // they lag behind the pace (LAG_GRACE_MS): the oldest is cut to make room (review serve46:
+    // they have stalled (under 16 KiB between two sweeps): the oldest is cut to make room (review serve46:
     // before, every review got 429 until the deadlines, and again as they reconnected).
     await until('six bodies reserved', async () => (await inFlight()) === MAX_BYTES_IN_FLIGHT, 30_000);
     await until('a review judged while they hold the budget', async () => {

@@ -1,10 +1,10 @@
 // readBody on its own: a body is the bytes sent, however they are cut into chunks, and its place in
 // the byte budget is given back once it is answered.
 import { describe, expect, it } from '@jest/globals';
-import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import { ByteBudget, readBody, type BodyError } from '../../src/server/body.js';
+import { until } from '../support/until.js';
 
 /** A request whose body arrives as `chunks`, with a content-length header unless `chunked`. */
 function requestOf(chunks: Buffer[], chunked = false): IncomingMessage {
@@ -70,39 +70,55 @@ describe('readBody', () => {
 });
 
 describe('the byte budget, short of room', () => {
-  /** A request that declares `declared` bytes and sends `sent` of them, then nothing. */
-  function stalled(declared: number, sent: Buffer = Buffer.alloc(0)): IncomingMessage {
+  /** A request that declares `declared` bytes and sends none of them. */
+  function silent(declared: number): IncomingMessage {
     const req = new PassThrough() as unknown as IncomingMessage;
     req.headers = { 'content-length': String(declared) };
-    if (sent.length > 0) (req as unknown as PassThrough).write(sent);
     return req;
   }
-  const outcome = (req: IncomingMessage, budget: ByteBudget) =>
-    new Promise<BodyError | undefined>((resolve) => readBody(req, 1 << 20, budget, (err) => resolve(err)));
+  /** Its outcome, and whether it has come yet. */
+  function outcome(req: IncomingMessage, budget: ByteBudget) {
+    const state: { done: boolean; err?: BodyError } = { done: false };
+    const settled = new Promise<BodyError | undefined>((resolve) =>
+      readBody(req, 1 << 20, budget, (err) => {
+        Object.assign(state, { done: true, err });
+        resolve(err);
+      }),
+    );
+    return { state, settled };
+  }
+  // Sweeps every 20 ms; deadlines hours away (a byte a second).
+  const budgetOf = (limit: number) => new ByteBudget(limit, { graceMs: 20, bytesPerSecond: 1 });
+  const stalledCount = (budget: ByteBudget) => [...budget.reading].filter((r) => r.stalled).length;
+  const review = (bytes: number) => requestOf([Buffer.from(text.slice(0, bytes))]);
 
-  it('cuts a body that declared its size and sent nothing, so a review that arrives whole fits (review serve46)', async () => {
-    // Lagging from the first moment: no grace, a byte a second.
-    const budget = new ByteBudget(10_000, { graceMs: 60_000, bytesPerSecond: 1, lagGraceMs: 0 });
-    const hoarder = outcome(stalled(8_000), budget);
+  it('cuts a body that declared its size and sent nothing over two sweeps, so a review that came fits (review serve46)', async () => {
+    const budget = budgetOf(10_000);
+    const hoarder = outcome(silent(8_000), budget);
     expect(budget.inUse).toBe(8_000);
-    const whole = Buffer.from(text.slice(0, 4_000));
-    const review = outcome(requestOf([whole]), budget);
-    expect((await hoarder)?.status).toBe(408);
-    expect(await review).toBeUndefined();
+    await until('the hoarder counted as stalled', () => stalledCount(budget) === 1);
+    const newcomer = outcome(review(4_000), budget);
+    expect((await hoarder.settled)?.message).toMatch(
+      /^review body stalled: 0 bytes come of 8000, less than 16 KiB in 20 ms; cut to make room for another review$/,
+    );
+    expect(await newcomer.settled).toBeUndefined();
     expect(budget.inUse).toBe(0);
   });
 
-  it('keeps a body that keeps up with the pace: the newcomer gets 429', async () => {
-    // No grace, a byte a second: ten bytes sent are ahead of the pace for ten seconds.
-    const budget = new ByteBudget(10_000, { graceMs: 60_000, bytesPerSecond: 1, lagGraceMs: 0 });
-    const sending = stalled(8_000, Buffer.alloc(10, 0x20));
-    let done = false;
-    void outcome(sending, budget).then(() => (done = true));
-    await once(sending as unknown as PassThrough, 'data'); // its ten bytes are read
-    const refused = await outcome(requestOf([Buffer.from(text.slice(0, 4_000))]), budget);
-    expect(refused?.status).toBe(429);
-    expect(done).toBe(false);
-    expect(budget.inUse).toBe(8_000);
-    (sending as unknown as PassThrough).destroy();
+  it('cuts nothing when cutting every stalled body would not make room: the newcomer gets 429', async () => {
+    const budget = budgetOf(10_000);
+    const hoarder = outcome(silent(4_000), budget);
+    await until('the hoarder counted as stalled', () => stalledCount(budget) === 1);
+    // Just begun, so not stalled: 9,000 held, 4,000 of it stalled, and 6,000 asked for.
+    const begun = outcome(silent(5_000), budget);
+    const refused = outcome(
+      review(6_000).on('data', () => undefined),
+      budget,
+    );
+    expect((await refused.settled)?.status).toBe(429);
+    expect(hoarder.state.done).toBe(false);
+    expect(begun.state.done).toBe(false);
+    expect(budget.inUse).toBe(9_000);
+    for (const r of [...budget.reading]) r.req.destroy();
   });
 });
