@@ -30,7 +30,11 @@ export interface HostPortUse {
   protocol: string;
 }
 
-/** Every container (and init/sidecar container) port that asks for a host port. */
+/**
+ * Every container and sidecar (an init container with restartPolicy Always) port that asks for a host
+ * port. A plain init container's host port holds nothing: the scheduler counts only those two
+ * (k8s pkg/scheduler/util/utils.go GetHostPorts), and the kubelet maps only the containers'.
+ */
 export function hostPortsOf(ref: PodSpecRef): HostPortUse[] {
   const uses: HostPortUse[] = [];
   // With hostNetwork the apiserver gives every pod port hostPort = containerPort (SetDefaults_Pod,
@@ -41,6 +45,7 @@ export function hostPortsOf(ref: PodSpecRef): HostPortUse[] {
     if (!Array.isArray(containers)) continue;
     containers.forEach((c: Container, i) => {
       if (!isObject(c) || !Array.isArray(c.ports)) return;
+      if (field === 'initContainers' && c.restartPolicy !== 'Always') return;
       c.ports.forEach((p, j) => {
         if (
           isObject(p) &&

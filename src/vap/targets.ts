@@ -88,17 +88,21 @@ function endsWithOrdinal(
 }
 
 /**
- * Some container or init container port asks for a host port (podspec.ts hostPortsOf): not the
- * hostPort = containerPort the apiserver gives every port of a hostNetwork pod.
+ * Some container or sidecar (restartPolicy Always) init container port asks for a host port
+ * (podspec.ts hostPortsOf): not the hostPort = containerPort the apiserver gives every port of a
+ * hostNetwork pod.
  */
 export function hostPortIn(spec: string): string {
   const defaulted = `(${hostNetworkIn(spec)} && has(p.containerPort) && p.hostPort == p.containerPort)`;
-  const ports = (field: string) =>
+  const ports = (field: string, sidecar = '') =>
     and(
       `has(${spec}.${field})`,
-      `${spec}.${field}.exists(c, has(c.ports) && c.ports.exists(p, has(p.hostPort) && p.hostPort != 0 && !${defaulted}))`,
+      `${spec}.${field}.exists(c, ${sidecar}has(c.ports) && c.ports.exists(p, has(p.hostPort) && p.hostPort != 0 && !${defaulted}))`,
     );
-  return or(ports('containers'), ports('initContainers'));
+  return or(
+    ports('containers'),
+    ports('initContainers', "has(c.restartPolicy) && c.restartPolicy == 'Always' && "),
+  );
 }
 
 export const hostNetworkIn = (spec: string): string =>

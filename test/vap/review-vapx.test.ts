@@ -311,7 +311,15 @@ const container = fc.record({
 const podSpec = fc.record(
   {
     containers: fc.array(container, { minLength: 1, maxLength: 3 }),
-    initContainers: opt(fc.array(container, { maxLength: 2 })),
+    // A sidecar's (restartPolicy Always) host ports count, a plain init container's do not (GetHostPorts).
+    initContainers: opt(
+      fc.array(
+        fc
+          .tuple(container, opt(fc.constantFrom('Always', 'OnFailure')))
+          .map(([c, restartPolicy]) => (restartPolicy ? { ...c, restartPolicy } : c)),
+        { maxLength: 2 },
+      ),
+    ),
     hostNetwork: opt(fc.boolean()),
     nodeSelector: opt(fc.constantFrom(HOST, { zone: 'a' })),
     affinity: opt(

@@ -20,6 +20,21 @@ function withTargetSpec(cr: KubeObject, extra: Record<string, unknown>): KubeObj
   return copy;
 }
 
+/** The pod with one more init container, asking for host port 9000 (restartPolicy as given). */
+function withInitPort(pod: KubeObject, restartPolicy?: string): KubeObject {
+  const copy = structuredClone(pod) as KubeObject & { spec: { initContainers?: unknown[] } };
+  copy.spec.initContainers = [
+    ...(copy.spec.initContainers ?? []),
+    {
+      name: 'sidecar',
+      image: 'busybox',
+      ...(restartPolicy && { restartPolicy }),
+      ports: [{ containerPort: 9000, hostPort: 9000 }],
+    },
+  ];
+  return copy;
+}
+
 const pinned = { 'kubernetes.io/hostname': 'node-1' };
 /** Two nodes, and on node-1 the Released PVs of a re-created CR's earlier life, as `as` leaves them. */
 const earlierLife = (as: (v: KubeObject, i: number) => KubeObject) => [
@@ -250,6 +265,20 @@ const rows: Row[] = [
   {
     name: 'Pod: no hostPort',
     object: targetPod({ ordinal: 1 }),
+    context: [aistore({ disable: true })],
+    expect: {},
+  },
+  // The scheduler counts the ports of containers and of sidecars (init containers with
+  // restartPolicy Always) only (k8s pkg/scheduler/util/utils.go GetHostPorts); review sched46.
+  {
+    name: 'Pod: a sidecar (restartPolicy Always) asks for a host port: denied',
+    object: withInitPort(targetPod({ ordinal: 1 }), 'Always'),
+    context: [aistore({ disable: true })],
+    expect: { deny: [/container "sidecar" of the target pod asks for hostPort 9000\/TCP/] },
+  },
+  {
+    name: "Pod: a plain init container's host port holds nothing on the node",
+    object: withInitPort(targetPod({ ordinal: 1 })),
     context: [aistore({ disable: true })],
     expect: {},
   },
