@@ -46,6 +46,17 @@ function int64(value: string): bigint | undefined {
   return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
 }
 
+/**
+ * strconv.ParseInt(value, 10, 64), as a node selector's Gt/Lt reads the label and its one value
+ * (apimachinery labels/selector.go NewRequirement and Requirement.Matches): an optional sign, then
+ * digits, leading zeros read ("007" is 7), else undefined.
+ */
+function parseInt64(value: string): bigint | undefined {
+  if (!/^[+-]?[0-9]+$/.test(value)) return undefined;
+  const n = BigInt(value);
+  return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
+}
+
 /** k8s.io/api core/v1 Toleration.ToleratesTaint (v0.36, comparison operators enabled, as the operator calls it). */
 export function toleratesTaint(toleration: Toleration, taint: Taint): boolean {
   const effect = str(toleration.effect);
@@ -101,8 +112,8 @@ function requirementHolds(req: NodeSelectorRequirement, value: string | undefine
       return value === undefined;
     case 'Gt':
     case 'Lt': {
-      const have = value === undefined ? undefined : int64(value);
-      const want = values.length === 1 ? int64(values[0] as string) : undefined;
+      const have = value === undefined ? undefined : parseInt64(value);
+      const want = values.length === 1 ? parseInt64(values[0] as string) : undefined;
       if (have === undefined || want === undefined) return false;
       return req.operator === 'Gt' ? have > want : have < want;
     }
