@@ -119,6 +119,48 @@ const WRITTEN: Case[] = [
   },
   { target: { tolerations: [{ key: 'a', operator: 'exists', effect: 'Noschedule' }] } },
   { target: { tolerations: [{ key: 'a b', value: 'x y' }] } },
+  // Node affinity (validateNodeAffinity), which the operator copies as written: review sched46.
+  ...[
+    { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] },
+    { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1', 'n2'] }] },
+    { matchFields: [{ key: 'metadata.name', operator: 'Exists' }] },
+    { matchFields: [{ key: 'metadata.labels', operator: 'In', values: ['x'] }] },
+    {
+      matchExpressions: [
+        { key: 'gen', operator: 'Gt', values: ['5'] },
+        { key: 'ssd', operator: 'Exists' },
+      ],
+    },
+    { matchExpressions: [{ key: 'gen', operator: 'Gt', values: ['+5'] }] },
+    { matchExpressions: [{ key: 'gen', operator: 'Gt', values: ['5', '6'] }] },
+    { matchExpressions: [{ key: 'zone', operator: 'In', values: [] }] },
+    { matchExpressions: [{ key: 'ssd', operator: 'Exists', values: ['x'] }] },
+    { matchExpressions: [{ key: 'zone', operator: 'Equals', values: ['a'] }] },
+  ].map((term) => ({
+    target: {
+      affinity: {
+        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term] } },
+      },
+    },
+  })),
+  {
+    target: {
+      affinity: {
+        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } },
+      },
+    },
+  },
+  ...[0, 1, 100, 101].map((weight) => ({
+    target: {
+      affinity: {
+        nodeAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight, preference: { matchExpressions: [{ key: 'gen', operator: 'Gt', values: ['+5'] }] } },
+          ],
+        },
+      },
+    },
+  })),
   // daemon-metadata-refused: the StatefulSet itself is refused, on every version.
   { target: { labels: { team: 'data-platform', 'example.com/tier': '' } } },
   { target: { labels: { team: 'data platform' } } },

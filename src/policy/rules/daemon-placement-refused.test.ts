@@ -1,5 +1,5 @@
-// Each row is a nodeSelector or toleration Kubernetes' pod validation (pkg/apis/core/validation
-// ValidateTolerations, ValidateLabels, v1.33) refuses or takes, on the pods of the StatefulSet the
+// Each row is a nodeSelector, toleration or node affinity Kubernetes' pod validation
+// (pkg/apis/core/validation ValidateTolerations, ValidateLabels, validateNodeAffinity, v1.33) refuses or takes, on the pods of the StatefulSet the
 // operator renders from the CR. The e2e suite (test/e2e/23-daemon-pods) asks the real
 // apiserver about the pods of the operator's own rendering of such CRs.
 import { describe, it } from '@jest/globals';
@@ -26,7 +26,110 @@ const tolerating = (...tolerations: Record<string, unknown>[]) => cr({ toleratio
 const REFUSED =
   /^spec.targetSpec: Kubernetes refuses every target pod made from the operator's StatefulSet \(from 1.36 the StatefulSet itself\): /;
 
+/** The CR with targetSpec.affinity.nodeAffinity as given. */
+const nodeAffinity = (na: Record<string, unknown>, daemon: 'targetSpec' | 'proxySpec' = 'targetSpec') =>
+  cr({ affinity: { nodeAffinity: na } }, daemon);
+const requiring = (...nodeSelectorTerms: unknown[]) =>
+  nodeAffinity({ requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } });
+const REQUIRED_AT = 'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms';
+
 const rows: Row[] = [
+  // validateNodeAffinity (review sched46: matchFields metadata.name In [n1, n2] passed, and Kubernetes
+  // refused every target pod: "must be only one value when `operator` is 'In' or 'NotIn' for node
+  // field selector").
+  {
+    name: 'node affinity Kubernetes takes: terms ORed, one node name per field, Gt with one value',
+    object: requiring(
+      { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] },
+      { matchFields: [{ key: 'metadata.name', operator: 'NotIn', values: ['n2'] }] },
+      {
+        matchExpressions: [
+          { key: 'example.com/disk-gen', operator: 'Gt', values: ['5'] },
+          { key: 'example.com/ssd', operator: 'Exists' },
+          { key: 'zone', operator: 'In', values: ['a', 'b'] },
+        ],
+      },
+      {},
+    ),
+    expect: {},
+  },
+  {
+    name: 'matchFields metadata.name In two node names',
+    object: requiring({ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1', 'n2'] }] }),
+    expect: {
+      warn: [
+        new RegExp(
+          REFUSED.source +
+            String.raw`${REQUIRED_AT}\[0\].matchFields\[0\]: operator In on a field takes exactly one value\. The targets never start`,
+        ),
+      ],
+    },
+  },
+  {
+    name: 'matchFields on another field, or with Exists',
+    object: requiring({
+      matchFields: [
+        { key: 'metadata.labels', operator: 'In', values: ['x'] },
+        { key: 'metadata.name', operator: 'Exists' },
+      ],
+    }),
+    expect: {
+      warn: [
+        /matchFields\[0\]: key "metadata.labels" is no node field.*matchFields\[1\]: operator "Exists" is neither In nor NotIn/,
+      ],
+    },
+  },
+  {
+    name: 'a required node selector with no terms',
+    object: requiring(),
+    expect: { warn: [/nodeSelectorTerms: at least one term is required/] },
+  },
+  {
+    name: 'operators with the values they do not take',
+    object: requiring({
+      matchExpressions: [
+        { key: 'a', operator: 'In', values: [] },
+        { key: 'b', operator: 'Exists', values: ['x'] },
+        { key: 'c', operator: 'Gt', values: ['1', '2'] },
+        { key: 'd', operator: 'Equals', values: ['x'] },
+      ],
+    }),
+    expect: {
+      warn: [
+        /operator In needs values; .*operator Exists takes no values; .*operator Gt takes exactly one value; .*operator "Equals" is not a node selector operator/,
+      ],
+    },
+  },
+  {
+    name: 'a value that is no label value: refused in a required term, taken in a preferred one',
+    object: nodeAffinity({
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key: 'gen', operator: 'Gt', values: ['+5'] }] }],
+      },
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        { weight: 10, preference: { matchExpressions: [{ key: 'gen', operator: 'Gt', values: ['+5'] }] } },
+      ],
+    }),
+    expect: {
+      warn: [/nodeSelectorTerms\[0\].matchExpressions\[0\]: value "\+5" is no label value\. The targets/],
+    },
+  },
+  {
+    name: 'a preference weight outside 1-100, on the proxies',
+    object: nodeAffinity(
+      {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 0, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] } },
+        ],
+      },
+      'proxySpec',
+    ),
+    expect: {
+      warn: [
+        /^spec.proxySpec: .*preferredDuringSchedulingIgnoredDuringExecution\[0\].weight: 0 is not within 1-100/,
+      ],
+    },
+  },
   {
     name: 'tolerations and a nodeSelector Kubernetes takes',
     object: cr({
