@@ -76,8 +76,6 @@ export const BODY_PACE: Readonly<BodyPace> = { graceMs: 5_000, bytesPerSecond: 1
 
 /** How often the bodies still arriving are looked at (their deadlines, whether they stalled). */
 const SWEEP_MS = 250;
-/** Less than this (a TLS record's plaintext) between two sweeps is a stall (ByteBudget.owed). */
-const STALL_BYTES = 16 * 1024;
 
 interface Reading {
   req: IncomingMessage;
@@ -122,16 +120,6 @@ export class ByteBudget {
     return Math.min(SWEEP_MS, this.pace.graceMs);
   }
 
-  /**
-   * The bytes a body must gain between two sweeps not to count as stalled: one TLS record, or all it
-   * still owes. Two sweeps are two event-loop turns, with a read of every socket between them, so a
-   * body the server was too busy to read (a review judged for a second) is not taken for one that
-   * was not sent: what its sender wrote meanwhile waits in the socket buffer, far more than a record.
-   */
-  private owed(r: Reading): number {
-    return r.declared > 0 ? Math.min(STALL_BYTES, r.declared - r.sizeAtSweep) : STALL_BYTES;
-  }
-
   private check(): void {
     if (this.reading.size === 0) {
       clearInterval(this.sweep);
@@ -149,7 +137,10 @@ export class ByteBudget {
         );
         continue;
       }
-      r.stalled = r.sizeAtSweep >= 0 && r.size - r.sizeAtSweep < this.owed(r);
+      // Not a byte between two sweeps. They are two event-loop turns, with a read of every ready
+      // socket between them, so a body the server was too busy to read (a review judged for a
+      // second, a burst of 200 uploads drained) still gains: its sender's bytes wait in the socket.
+      r.stalled = r.sizeAtSweep >= 0 && r.size === r.sizeAtSweep;
       r.sizeAtSweep = r.size;
     }
   }
@@ -157,14 +148,14 @@ export class ByteBudget {
   /**
    * Whether `bytes` more fit, after cutting (408) stalled bodies, oldest first, when that frees enough.
    * A declared size is reserved before its bytes come, so clients that declared 7 MiB and sent
-   * nothing held the whole budget until their deadline, and again on reconnect: every review
-   * meanwhile got 429 (review serve46). A body that gained less than a TLS record between the last
-   * two sweeps is not one the apiserver is sending; cutting it for a review that has come is fair.
-   * Nothing is cut when cutting every stalled body would still leave too little room.
+   * nothing held the whole budget until their deadline, and again on reconnect, for no bandwidth:
+   * every review meanwhile got 429 (review serve46). A body that gained nothing between the last two
+   * sweeps, and nothing since, is not one the apiserver is sending. One that trickles a byte now and
+   * then is not cut here: only its deadline cuts it (docs/reliability.md). Nothing is cut when
+   * cutting every stalled body would still leave too little room.
    */
   makeRoom(bytes: number): boolean {
-    // Stalled at the last sweep, and not sending again since.
-    const stalled = [...this.reading].filter((r) => r.stalled && r.size - r.sizeAtSweep < this.owed(r));
+    const stalled = [...this.reading].filter((r) => r.stalled && r.size === r.sizeAtSweep);
     const freed = stalled.reduce((sum, r) => sum + r.held, 0);
     if (this.inUse - freed + bytes > this.limit) return false;
     for (const r of stalled) {
@@ -172,7 +163,7 @@ export class ByteBudget {
       r.cut(
         new BodyError(
           408,
-          `review body stalled: ${r.size} bytes come of ${r.declared || 'a chunked body'}, less than ${STALL_BYTES / 1024} KiB in ${this.sweepMs} ms; cut to make room for another review`,
+          `review body stalled: ${r.size} bytes come of ${r.declared || 'a chunked body'}, none in ${this.sweepMs} ms; cut to make room for another review`,
         ),
       );
     }

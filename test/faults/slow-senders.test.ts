@@ -26,22 +26,31 @@ import { record } from './support/report.js';
 const REVIEW = JSON.stringify(reviewOf(aistore({ disable: true, hostPort: 1 })));
 /** A 7 MiB body's deadline: 2 s + 7/8 s. */
 const PACE = { bodyGraceMs: 2_000, bodyMinBytesPerSecond: 8 * 1024 * 1024 };
+/** Deadlines an hour away: only a stall can cut a body (the silent senders' test). */
+const NO_DEADLINE = { bodyGraceMs: 3_600_000, bodyMinBytesPerSecond: 8 * 1024 * 1024 };
 const dir = mkdtempSync(join(tmpdir(), 'ais-guard-slow-senders-'));
-let guard: GuardServer;
+const guards: GuardServer[] = [];
 let target: Target;
+let patient: Target;
 
-beforeAll(async () => {
-  guard = await createGuardServer({
-    config: { ...DEFAULTS, host: '127.0.0.1', port: 0, certDir: dir, shutdownTimeoutMs: 1_000 },
+async function start(pace: typeof PACE, certDir: string): Promise<Target> {
+  const guard = await createGuardServer({
+    config: { ...DEFAULTS, host: '127.0.0.1', port: 0, certDir, shutdownTimeoutMs: 1_000 },
     cluster: noCluster(),
     logger: pino({ level: 'silent' }),
-    timeouts: { requestMs: 600_000, ...PACE },
+    timeouts: { requestMs: 600_000, ...pace },
   });
-  target = { port: (await guard.listen()).port, ca: readFileSync(join(dir, 'ca.crt')) };
+  guards.push(guard);
+  return { port: (await guard.listen()).port, ca: readFileSync(join(certDir, 'ca.crt')) };
+}
+
+beforeAll(async () => {
+  target = await start(PACE, join(dir, 'paced'));
+  patient = await start(NO_DEADLINE, join(dir, 'patient'));
 });
 
 afterAll(async () => {
-  await guard.shutdown();
+  for (const guard of guards) await guard.shutdown();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -53,10 +62,13 @@ interface Sender {
   closed: boolean;
 }
 
-/** Declares a maximal body, then sends one byte every 200 ms until the server answers or cuts. */
-function slowSender(): Promise<Sender> {
+/**
+ * Declares a maximal body, then sends one byte every 200 ms (or, `silent`, nothing more) until the
+ * server answers or cuts.
+ */
+function slowSender(to: Target, silent = false): Promise<Sender> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: target.port, ca: target.ca }, () => {
+    const socket = connect({ host: '127.0.0.1', port: to.port, ca: to.ca }, () => {
       socket.write(
         `POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
           `content-length: ${MAX_REVIEW_BYTES}\r\n\r\n{`,
@@ -64,7 +76,7 @@ function slowSender(): Promise<Sender> {
       resolve(sender);
     });
     const sender: Sender = { socket, answer: '', text: '', closed: false };
-    const trickle = setInterval(() => socket.destroyed || socket.write(' '), 200);
+    const trickle = setInterval(() => silent || socket.destroyed || socket.write(' '), 200);
     socket.on('data', (c: Buffer) => {
       sender.text += c.toString('latin1');
       sender.answer = sender.text.split('\r\n', 1)[0] ?? '';
@@ -78,34 +90,49 @@ function slowSender(): Promise<Sender> {
   });
 }
 
-const inFlight = async () => {
-  const text = (await send(target, undefined, { path: '/metrics', method: 'GET' })).text;
+const inFlight = async (to = target) => {
+  const text = (await send(to, undefined, { path: '/metrics', method: 'GET' })).text;
   return Number(/^ais_guard_review_bytes_in_flight (\S+)$/m.exec(text)?.[1]);
 };
 
 describe('slow senders holding the byte budget', () => {
   it('six trickling 7 MiB bodies are cut with 408 at their deadline, and reviews are judged again', async () => {
     const started = Date.now();
-    const senders = await Promise.all(Array.from({ length: 6 }, slowSender));
-    // The budget is theirs: all six reserved. A review that comes whole is judged all the same once
-    // they have stalled (under 16 KiB between two sweeps): the oldest is cut to make room (review serve46:
-    // before, every review got 429 until the deadlines, and again as they reconnected).
+    const senders = await Promise.all(Array.from({ length: 6 }, () => slowSender(target)));
+    // The budget is theirs: all six reserved, a seventh review is turned away (they send, so none
+    // is stalled: only the deadline cuts them).
     await until('six bodies reserved', async () => (await inFlight()) === MAX_BYTES_IN_FLIGHT, 30_000);
-    await until('a review judged while they hold the budget', async () => {
-      const status = (await send(target, REVIEW)).status;
-      expect([200, 429]).toContain(status);
-      return status === 200;
-    });
+    const refused = await send(target, REVIEW);
+    expect(refused.status).toBe(429);
 
     await until('every slow sender cut', () => senders.every((s) => s.closed), 60_000);
     const cutAfterMs = Date.now() - started;
     expect(senders.map((s) => s.answer)).toEqual(Array(6).fill('HTTP/1.1 408 Request Timeout'));
-    // The first was cut for the review, not by its deadline.
-    expect(senders.some((s) => s.text.includes('cut to make room for another review'))).toBe(true);
     expect(await inFlight()).toBe(0);
     const judged = await send(target, REVIEW);
     expect(judged.status).toBe(200);
     record('slow-senders', { senders: 6, declaredBytes: MAX_REVIEW_BYTES, ...PACE, cutAfterMs });
+  });
+
+  // Review serve46: six that declare 7 MiB and send nothing held the budget for free until their
+  // deadline, then again as they reconnected. Once they have sent nothing between two sweeps, a
+  // review that comes whole is judged: the oldest is cut to make room.
+  it('six silent 7 MiB bodies give way to a review that has come', async () => {
+    const senders = await Promise.all(Array.from({ length: 6 }, () => slowSender(patient, true)));
+    await until('six bodies reserved', async () => (await inFlight(patient)) === MAX_BYTES_IN_FLIGHT, 30_000);
+    await until('a review judged while they hold the budget', async () => {
+      const status = (await send(patient, REVIEW)).status;
+      expect([200, 429]).toContain(status);
+      return status === 200;
+    });
+    await until('one silent sender cut', () => senders.some((s) => s.closed));
+    expect(senders.filter((s) => s.closed).map((s) => s.text)).toEqual([
+      expect.stringMatching(
+        /^HTTP\/1.1 408 [^]*review body stalled: 1 bytes come of 7340032, none in 250 ms; cut to make room for another review/,
+      ),
+    ]);
+    for (const s of senders) s.socket.destroy();
+    await until('the budget given back', async () => (await inFlight(patient)) === 0);
   });
 
   it('a small review that arrives in pieces before its deadline is judged', async () => {

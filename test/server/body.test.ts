@@ -99,7 +99,7 @@ describe('the byte budget, short of room', () => {
     await until('the hoarder counted as stalled', () => stalledCount(budget) === 1);
     const newcomer = outcome(review(4_000), budget);
     expect((await hoarder.settled)?.message).toMatch(
-      /^review body stalled: 0 bytes come of 8000, less than 16 KiB in 20 ms; cut to make room for another review$/,
+      /^review body stalled: 0 bytes come of 8000, none in 20 ms; cut to make room for another review$/,
     );
     expect(await newcomer.settled).toBeUndefined();
     expect(budget.inUse).toBe(0);
