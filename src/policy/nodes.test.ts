@@ -3,7 +3,7 @@
 // "007" was read as no number, so a working CR was denied (its targets "cannot run on node n1").
 import { describe, expect, it } from '@jest/globals';
 import { node } from '../../test/support/builders.js';
-import { evictedAfterSeconds, matchesRequiredTerms, placementExcludes } from './nodes.js';
+import { matchesRequiredTerms } from './nodes.js';
 
 const GEN = 'example.com/disk-gen';
 const holds = (label: string | undefined, operator: string, values: string[]) =>
@@ -34,42 +34,5 @@ describe('node affinity Gt and Lt', () => {
     expect(holds(undefined, 'Gt', ['1'])).toBe(false);
     expect(holds('7', 'Gt', ['1', '2'])).toBe(false);
     expect(holds('7', 'Gt', [])).toBe(false);
-  });
-});
-
-describe('a NoExecute taint tolerated for a while', () => {
-  const tainted = (effect: string) => ({
-    ...node('n1'),
-    spec: { taints: [{ key: 'dedicated', value: 'storage', effect }] },
-  });
-  const tolerating = (more: Record<string, unknown> = {}) => [
-    { key: 'dedicated', operator: 'Exists', effect: 'NoExecute', ...more },
-  ];
-  it.each([
-    ['no tolerationSeconds: kept for good', tolerating(), undefined],
-    ['30 s', tolerating({ tolerationSeconds: 30 }), 30],
-    ['0 or less: evicted at once', tolerating({ tolerationSeconds: -5 }), 0],
-    // The first toleration that tolerates the taint is the one used (GetMatchingTolerations).
-    ['the first match decides', [...tolerating({ tolerationSeconds: 30 }), { operator: 'Exists' }], 30],
-    [
-      'a match before it without seconds',
-      [{ operator: 'Exists' }, ...tolerating({ tolerationSeconds: 30 })],
-      undefined,
-    ],
-  ])('%s', (_name, tolerations, seconds) =>
-    expect(evictedAfterSeconds(tolerations, tainted('NoExecute'))).toBe(seconds),
-  );
-  it('a NoSchedule taint evicts nothing', () =>
-    expect(
-      evictedAfterSeconds(tolerating({ tolerationSeconds: 30, effect: undefined }), tainted('NoSchedule')),
-    ).toBeUndefined());
-  it('rules the node out for the targets: they would be evicted and come back, for ever', () => {
-    const placement = { nodeSelector: {}, tolerations: tolerating({ tolerationSeconds: 30 }) };
-    expect(placementExcludes(placement, 'n1', tainted('NoExecute'))).toMatch(
-      /NoExecute taint of that node, which spec.targetSpec.tolerations tolerate for 30 s only/,
-    );
-    expect(
-      placementExcludes({ ...placement, tolerations: tolerating() }, 'n1', tainted('NoExecute')),
-    ).toBeUndefined();
   });
 });

@@ -12,7 +12,6 @@ export interface Toleration {
   operator?: string;
   value?: string;
   effect?: string;
-  tolerationSeconds?: number;
 }
 
 interface Taint {
@@ -90,24 +89,6 @@ export function toleratesTaints(tolerations: unknown, node: Node): boolean {
   return taintsOf(node).every(
     (taint) => !HARD_EFFECTS.has(taint.effect) || list.some((t) => toleratesTaint(t, taint)),
   );
-}
-
-/**
- * The seconds after which the taint manager evicts a pod with these tolerations from the node, or
- * undefined for never: for each NoExecute taint the first toleration that tolerates it (k8s
- * pkg/apis/core/v1/helper/helpers.go GetMatchingTolerations), and the least tolerationSeconds among
- * those, 0 for one at or under 0 (pkg/controller/tainteviction/taint_eviction.go getMinTolerationTime). A
- * NoExecute taint not tolerated at all keeps the pod off the node: toleratesTaints' question.
- */
-export function evictedAfterSeconds(tolerations: unknown, node: Node): number | undefined {
-  const list = objectsOf<Toleration>(tolerations);
-  let least: number | undefined;
-  for (const taint of taintsOf(node)) {
-    if (taint.effect !== 'NoExecute') continue;
-    const seconds = list.find((t) => toleratesTaint(t, taint))?.tolerationSeconds;
-    if (typeof seconds === 'number') least = Math.min(least ?? Infinity, Math.max(0, seconds));
-  }
-  return least;
 }
 
 /** labels.SelectorFromSet(nodeSelector).Matches(node labels): every pair present and equal. */
@@ -335,14 +316,8 @@ export function placementExcludes(
   const judged = node || terms === undefined ? terms : byHostnameOnly(terms);
   if (judged !== undefined && !matchesRequiredTerms(judged, known))
     return "spec.targetSpec.affinity's required node affinity";
-  if (!node) return undefined;
-  const tainted = withoutLifecycleTaints(node);
-  if (!toleratesTaints(placement.tolerations, tainted))
+  if (node && !toleratesTaints(placement.tolerations, withoutLifecycleTaints(node)))
     return 'a NoSchedule/NoExecute taint of that node, not tolerated by spec.targetSpec.tolerations';
-  // Scheduled there, evicted, and scheduled there again (its disks are there), for ever.
-  const evicted = evictedAfterSeconds(placement.tolerations, tainted);
-  if (evicted !== undefined)
-    return `a NoExecute taint of that node, which spec.targetSpec.tolerations tolerate for ${evicted} s only (tolerationSeconds: the taint manager then evicts the target)`;
   return undefined;
 }
 
