@@ -1,6 +1,7 @@
-// Node affinity's Gt and Lt, as the scheduler reads them: both sides through strconv.ParseInt
-// (apimachinery labels/selector.go NewRequirement, Requirement.Matches). Review sched46: a label
-// "007" was read as no number, so a working CR was denied (its targets "cannot run on node n1").
+// Node affinity's Gt and Lt, as the scheduler reads them: both sides through strconv.ParseInt, the
+// value a label value too (apimachinery labels/selector.go NewRequirement, Requirement.Matches).
+// Review sched46: a label "007" was read as no number, so a working CR was denied (its targets
+// "cannot run on node n1"); review sched46b: a value "+2" matched, where Kubernetes matches nothing.
 import { describe, expect, it } from '@jest/globals';
 import { node } from '../../test/support/builders.js';
 import { matchesRequiredTerms } from './nodes.js';
@@ -17,10 +18,10 @@ describe('node affinity Gt and Lt', () => {
     ['7', 'Gt', '5', true],
     ['007', 'Gt', '5', true],
     ['7', 'Gt', '05', true],
-    ['7', 'Gt', '+5', true],
+    ['7', 'Gt', '+5', false], // no label value: NewRequirement refuses it, the term matches nothing
     ['5', 'Gt', '5', false],
-    ['-3', 'Lt', '0', true],
-    ['-3', 'Lt', '-03', false],
+    ['3', 'Lt', '-1', false], // the same
+    ['0', 'Lt', '1', true],
     ['9223372036854775807', 'Gt', '0', true],
     ['9223372036854775808', 'Gt', '0', false], // past int64: ParseInt fails, the node does not match
     ['7x', 'Gt', '5', false],

@@ -6,6 +6,7 @@
 //   and nodes outside the required node affinity (NodeAffinity).
 import { HOSTNAME_KEY, isObject, labelsOf, nameOf, objectsOf, recordOf, stringsOf } from './k8s.js';
 import type { NodeSelectorRequirement, NodeSelectorTerm, Node } from './k8s.js';
+import { isLabelValue } from './k8s-names.js';
 
 export interface Toleration {
   key?: string;
@@ -49,7 +50,9 @@ function int64(value: string): bigint | undefined {
 /**
  * strconv.ParseInt(value, 10, 64), as a node selector's Gt/Lt reads the label and its one value
  * (apimachinery labels/selector.go NewRequirement and Requirement.Matches): an optional sign, then
- * digits, leading zeros read ("007" is 7), else undefined.
+ * digits, leading zeros read ("007" is 7), else undefined. A label has no sign (no label value starts
+ * with one); a value with one is refused by NewRequirement's label value check, and its term matches
+ * no node (see requirementHolds).
  */
 function parseInt64(value: string): bigint | undefined {
   if (!/^[+-]?[0-9]+$/.test(value)) return undefined;
@@ -113,7 +116,8 @@ function requirementHolds(req: NodeSelectorRequirement, value: string | undefine
     case 'Gt':
     case 'Lt': {
       const have = value === undefined ? undefined : parseInt64(value);
-      const want = values.length === 1 ? parseInt64(values[0] as string) : undefined;
+      const one = values.length === 1 ? (values[0] as string) : undefined;
+      const want = one !== undefined && isLabelValue(one) ? parseInt64(one) : undefined;
       if (have === undefined || want === undefined) return false;
       return req.operator === 'Gt' ? have > want : have < want;
     }
