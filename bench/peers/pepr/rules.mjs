@@ -105,8 +105,12 @@ const requiredAntiAffinity = (spec, labels, ns) =>
   );
 
 // hostPort = containerPort on a hostNetwork pod is the apiserver's default, hostNetwork's finding.
+// A plain init container's host port holds nothing; a sidecar's (restartPolicy Always) does.
 const hostPort = (spec) =>
-  [...(spec.containers ?? []), ...(spec.initContainers ?? [])].some((c) =>
+  [
+    ...(spec.containers ?? []),
+    ...(spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always'),
+  ].some((c) =>
     (c.ports ?? []).some((p) => p.hostPort && !(spec.hostNetwork === true && p.hostPort === p.containerPort)),
   );
 

@@ -46,12 +46,18 @@ target_cr(obj) := c if {
 } else := ""
 
 host_port(spec) if {
-	some field in ["containers", "initContainers"]
-	some c in spec[field]
+	some c in counted_containers(spec)
 	some p in c.ports
 	p.hostPort != 0
 	not defaulted_host_port(spec, p)
 }
+
+# The containers whose ports the scheduler counts: all containers, and init containers that are
+# sidecars (restartPolicy Always); a plain init container's host port holds nothing.
+counted_containers(spec) := array.concat(
+	object.get(spec, "containers", []),
+	[c | some c in object.get(spec, "initContainers", []); c.restartPolicy == "Always"],
+)
 
 # hostPort = containerPort, as the apiserver defaults every port of a hostNetwork pod.
 defaulted_host_port(spec, p) if {
