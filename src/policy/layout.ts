@@ -229,22 +229,26 @@ export function requiredTargetAntiAffinity(
 }
 
 /**
- * The required pod anti-affinity terms on a topology key other than the hostname (a zone, a rack)
- * that may keep targets with these labels, in this namespace, apart. Targets that share a node share
- * its value of every label, so such a term keeps them one per node too, but only on a node that
- * carries the key: the scheduler skips a term whose key the node lacks (k8s
- * pkg/scheduler/framework/plugins/interpodaffinity/filtering.go satisfyPodAntiAffinity). Whether the
- * nodes carry it is a cluster's fact, so these terms never make anti-affinity "on" (review fix23).
+ * The required pod anti-affinity terms that may keep targets with these labels, in this namespace,
+ * apart, split by topology key: on the hostname (requiredTargetAntiAffinity's), and on another key
+ * (a zone, a rack). Targets that share a node share its value of every label, so a term of the
+ * second kind keeps them one per node too, but only on a node that carries the key: the scheduler
+ * skips a term whose key the node lacks (k8s pkg/scheduler/framework/plugins/interpodaffinity/
+ * filtering.go satisfyPodAntiAffinity). Whether the nodes carry it is a cluster's fact, so these
+ * terms never make anti-affinity "on" (review fix23). One walk of the terms for a rule that judges both.
  */
-export function requiredTargetAntiAffinityOnOtherKeys(
+export function requiredTargetAntiAffinityByKey(
   affinity: Affinity | undefined,
   targetLabels: Record<string, string>,
   namespace: string,
-) {
-  return requiredTermsReachingTargets(affinity, targetLabels, namespace, 'may').filter(
-    (term) =>
-      typeof term.topologyKey === 'string' && term.topologyKey !== '' && term.topologyKey !== HOSTNAME_KEY,
-  );
+): { hostname: PodAffinityTerm[]; otherKeys: PodAffinityTerm[] } {
+  const hostname: PodAffinityTerm[] = [];
+  const otherKeys: PodAffinityTerm[] = [];
+  for (const term of requiredTermsReachingTargets(affinity, targetLabels, namespace, 'may')) {
+    if (term.topologyKey === HOSTNAME_KEY) hostname.push(term);
+    else if (typeof term.topologyKey === 'string' && term.topologyKey !== '') otherKeys.push(term);
+  }
+  return { hostname, otherKeys };
 }
 
 function requiredTermsReachingTargets(

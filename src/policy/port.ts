@@ -16,3 +16,12 @@ export function portOf(v: unknown): number {
 
 /** validation.IsValidPortNum: 1 to 65535. */
 export const validPort = (n: number) => n >= 1 && n <= 65535;
+
+/**
+ * A daemon spec's hostPort as the operator writes it onto its container port (an int32 in the
+ * CRD): 0, no host port, when unset or no integer.
+ */
+export function hostPortOf(daemon: Record<string, unknown>): number {
+  const v = daemon.hostPort;
+  return typeof v === 'number' && Number.isInteger(v) ? v : 0;
+}

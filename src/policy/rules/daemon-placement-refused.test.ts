@@ -131,6 +131,17 @@ const rows: Row[] = [
     },
   },
   {
+    name: 'a preference without a weight: Kubernetes reads 0',
+    object: nodeAffinity({
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        { preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] } },
+      ],
+    }),
+    expect: {
+      warn: [/preferredDuringSchedulingIgnoredDuringExecution\[0\].weight: 0 \(unset\) is not within 1-100/],
+    },
+  },
+  {
     name: 'tolerations and a nodeSelector Kubernetes takes',
     object: cr({
       nodeSelector: { 'kubernetes.io/hostname': 'node-1', 'ais.nvidia.com/disks': '' },

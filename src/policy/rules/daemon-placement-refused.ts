@@ -51,6 +51,12 @@ const fieldPath = (at: readonly (string | number)[]): string =>
     '',
   );
 
+/** A problem at `at`, its text led by that path as Kubernetes writes it. */
+const problemAt = (at: (string | number)[], text: string): Problem => ({
+  at,
+  text: `${fieldPath(at)}: ${text}`,
+});
+
 /** What ValidateNodeSelectorRequirement refuses in one matchExpressions entry. */
 function expressionProblems(r: Record<string, unknown>, labelValues: boolean): string[] {
   const [key, operator] = [goString(r.key), goString(r.operator)];
@@ -93,9 +99,7 @@ function termProblems(term: unknown, at: (string | number)[], labelValues: boole
   ] as const) {
     const list = Array.isArray(term[field]) ? (term[field] as unknown[]) : [];
     list.forEach((r, j) => {
-      if (isObject(r))
-        for (const text of check(r))
-          found.push({ at: [...at, field, j], text: `${fieldPath([...at, field, j])}: ${text}` });
+      if (isObject(r)) for (const text of check(r)) found.push(problemAt([...at, field, j], text));
     });
   }
   return found;
@@ -117,7 +121,7 @@ function nodeAffinityProblems(affinity: unknown): Problem[] {
   if (isObject(required)) {
     const at = [...base, 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms'];
     const terms = Array.isArray(required.nodeSelectorTerms) ? required.nodeSelectorTerms : [];
-    if (terms.length === 0) found.push({ at, text: `${fieldPath(at)}: at least one term is required` });
+    if (terms.length === 0) found.push(problemAt(at, 'at least one term is required'));
     terms.forEach((term, i) => found.push(...termProblems(term, [...at, i], true)));
   }
   const preferred = nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution;
@@ -126,10 +130,12 @@ function nodeAffinityProblems(affinity: unknown): Problem[] {
     const at = [...base, 'preferredDuringSchedulingIgnoredDuringExecution', i];
     const weight = p.weight;
     if (typeof weight !== 'number' || weight < 1 || weight > 100)
-      found.push({
-        at: [...at, 'weight'],
-        text: `${fieldPath([...at, 'weight'])}: ${String(weight)} is not within 1-100`,
-      });
+      found.push(
+        problemAt(
+          [...at, 'weight'],
+          `${weight === undefined ? '0 (unset)' : JSON.stringify(weight)} is not within 1-100`,
+        ),
+      );
     found.push(...termProblems(p.preference, [...at, 'preference'], false));
   });
   return found;
@@ -143,8 +149,7 @@ function problems(podSpec: Record<string, unknown>): Problem[] {
   const tolerations = Array.isArray(podSpec.tolerations) ? podSpec.tolerations : [];
   tolerations.forEach((t, i) => {
     if (isObject(t))
-      for (const problem of tolerationProblems(t))
-        found.push({ at: ['tolerations', i], text: `tolerations[${i}]: ${problem}` });
+      for (const problem of tolerationProblems(t)) found.push(problemAt(['tolerations', i], problem));
   });
   found.push(...nodeAffinityProblems(podSpec.affinity));
   return found;

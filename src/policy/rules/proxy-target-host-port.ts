@@ -11,7 +11,7 @@
 // a multi-target layout, where target-host-port denies any target host port (and target-host-network
 // the host network) already.
 import { isObject } from '../k8s.js';
-import { portOf, validPort } from '../port.js';
+import { hostPortOf, portOf, validPort } from '../port.js';
 import { defineRule, operatorLink } from '../rule.js';
 
 const NODE_PORTS =
@@ -25,17 +25,14 @@ function nodePortOf(
   daemon: Record<string, unknown>,
   hostNetwork: boolean,
 ): { port: number; field: string } | undefined {
-  const hostPort = daemon.hostPort;
+  const hostPort = hostPortOf(daemon);
   if (hostNetwork) {
     const port = portOf(daemon.servicePort);
     // A hostPort other than the servicePort: Kubernetes refuses the pods (target-host-network-port).
-    if (!validPort(port) || (typeof hostPort === 'number' && hostPort !== 0 && hostPort !== port))
-      return undefined;
+    if (!validPort(port) || (hostPort !== 0 && hostPort !== port)) return undefined;
     return { port, field: 'servicePort, with hostNetwork' };
   }
-  return typeof hostPort === 'number' && Number.isInteger(hostPort) && hostPort > 0
-    ? { port: hostPort, field: 'hostPort' }
-    : undefined;
+  return hostPort > 0 ? { port: hostPort, field: 'hostPort' } : undefined;
 }
 
 /** Node selectors no node meets together: one key asked with two values. */

@@ -7,7 +7,7 @@ import { HOSTNAME_KEY, labelsOf, type Affinity, type PodAffinityTerm } from '../
 import {
   describeLayout,
   requiredTargetAntiAffinity,
-  requiredTargetAntiAffinityOnOtherKeys,
+  requiredTargetAntiAffinityByKey,
   type Layout,
 } from '../layout.js';
 import { knownByNameOnly } from '../nodes.js';
@@ -81,15 +81,15 @@ export default defineRule({
     if (subject.role === 'aistore') {
       const affinity = subject.object.spec?.targetSpec?.affinity;
       const labels = targetPodLabels(subject.crName, subject.object.spec?.targetSpec?.labels);
+      const terms = requiredTargetAntiAffinityByKey(affinity, labels, subject.namespace);
       judgeOtherKeys(
-        requiredTargetAntiAffinityOnOtherKeys(affinity, labels, subject.namespace),
+        terms.otherKeys,
         `/spec/targetSpec/affinity/${REQUIRED}`,
         'spec.targetSpec.affinity has',
         { layout, ctx, report },
         true,
       );
-      const terms = requiredTargetAntiAffinity(affinity, labels, subject.namespace);
-      if (terms.length > 0)
+      if (terms.hostname.length > 0)
         report.deny(
           `/spec/targetSpec/affinity/${REQUIRED}`,
           `spec.targetSpec.affinity has a required hostname anti-affinity between targets; the operator copies it verbatim even with disablePodAntiAffinity, so it ${blocked}.`,
@@ -103,10 +103,15 @@ export default defineRule({
     if (!ref) return;
     const path = `${ref.base}/affinity/${REQUIRED}`;
     const what = subject.role === 'target-pod' ? 'the target pod has' : 'the target pod template has';
-    const others = requiredTargetAntiAffinityOnOtherKeys(ref.spec.affinity, labels, subject.namespace);
-    judgeOtherKeys(others, path, what, { layout, ctx, report }, subject.role === 'target-statefulset');
-    const terms = requiredTargetAntiAffinity(ref.spec.affinity, labels, subject.namespace);
-    if (terms.length === 0) return;
+    const terms = requiredTargetAntiAffinityByKey(ref.spec.affinity, labels, subject.namespace);
+    judgeOtherKeys(
+      terms.otherKeys,
+      path,
+      what,
+      { layout, ctx, report },
+      subject.role === 'target-statefulset',
+    );
+    if (terms.hostname.length === 0) return;
     if (subject.role === 'target-pod' && operation === 'CREATE') {
       // The same terms, found again on the copy the guard changes.
       const spec = (podSpecOf(writable()) as NonNullable<typeof ref>).spec;

@@ -13,7 +13,7 @@
 // hostNetwork from this operator version, and a StatefulSet or Pod that breaks the check is refused
 // by the apiserver before any webhook sees it.
 import { isObject } from '../k8s.js';
-import { portOf, validPort } from '../port.js';
+import { hostPortOf, portOf, validPort } from '../port.js';
 import { defineRule, operatorLink } from '../rule.js';
 
 const K8S_VALIDATION =
@@ -36,8 +36,8 @@ export default defineRule({
     if (layout.multiTarget) return;
     const target = subject.object.spec?.targetSpec;
     if (!isObject(target) || target.hostNetwork !== true) return;
-    const hostPort = target.hostPort;
-    if (typeof hostPort !== 'number' || !Number.isInteger(hostPort) || hostPort === 0) return;
+    const hostPort = hostPortOf(target);
+    if (hostPort === 0) return;
     const containerPort = portOf(target.servicePort);
     if (!validPort(containerPort) || hostPort === containerPort) return;
     const servicePort =
