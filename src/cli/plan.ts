@@ -5,6 +5,9 @@ import { parseArgs } from 'node:util';
 import {
   dataClaimName,
   isAIStore,
+  isObject,
+  kindOf,
+  nameOf,
   type AIStoreCR,
   type KubeObject,
   type PersistentVolume,
@@ -202,8 +205,23 @@ async function existingVolumes(opts: Options, io: Io): Promise<KubeObject[]> {
     }
     append(objects, pvs ?? []);
   }
-  return objects;
+  return oncePerPvName(objects);
 }
+
+/**
+ * PV names are unique in a cluster, so a PV read twice (a file given twice, a directory holding a
+ * plan's YAML and its JSON, the manifests and then the cluster) is one PV, not "a second PV
+ * pre-bound" to its claim (review plan47). The copy read last counts, the cluster's after the
+ * files', as applying them in that order would leave it. Other objects (Nodes) stay as they are.
+ */
+function oncePerPvName(objects: KubeObject[]): KubeObject[] {
+  const last = new Map<string, KubeObject>();
+  for (const o of objects) if (isPv(o)) last.set(nameOf(o) as string, o);
+  return objects.filter((o) => !isPv(o) || last.get(nameOf(o) as string) === o);
+}
+
+const isPv = (o: KubeObject) =>
+  isObject(o) && kindOf(o) === 'PersistentVolume' && typeof nameOf(o) === 'string' && nameOf(o) !== '';
 
 // YAML as kubectl reads it: a node named "yes" or "0b101" stays a string (k8s/yaml.ts).
 function stringify(value: unknown, format: Options['format']): string {

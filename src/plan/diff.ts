@@ -15,6 +15,7 @@ import {
   legacyDocClaimName,
   nameOf,
   pvHostname,
+  pvPinnedHostnames,
   pvPinsNoNode,
   removeUidCommand,
   stateTemplateName,
@@ -36,6 +37,13 @@ export interface VolumeFacts {
   volumeMode?: unknown;
   /** Only for an existing PV whose required node affinity admits every node: its target may run anywhere. */
   anyNode?: true;
+  /**
+   * Only for an existing local or hostPath PV whose node affinity names no hostname at all (another
+   * key, a misspelt one): no node-local driver's topology key can be meant, so its target may run on
+   * any node the terms admit, or on none (review plan47). One that also names a hostname is read as
+   * pinned there (diff-node-unknown.test.ts).
+   */
+  noHostname?: true;
 }
 
 /**
@@ -65,14 +73,19 @@ function factsOf(pv: PersistentVolume): VolumeFacts {
   // Normalised (POSIX rules): /ais/sda/ and /ais//sda are the disk /ais/sda.
   const path = diskPathOf(pv);
   const capacity = capacityOf(pv);
+  const node = pvHostname(pv);
+  const anyNode = pvPinsNoNode(pv);
   return {
     pv: nameOf(pv),
-    ...(pvHostname(pv) !== undefined && { node: pvHostname(pv) }),
+    ...(node !== undefined && { node }),
     ...(typeof path === 'string' && { path }),
     ...(typeof pv.spec?.storageClassName === 'string' && { class: pv.spec.storageClassName }),
     ...(capacity !== undefined && { capacity: String(capacity) }),
     ...unbindable(pv),
-    ...(pvPinsNoNode(pv) && { anyNode: true as const }),
+    ...(anyNode && { anyNode: true as const }),
+    ...(!anyNode &&
+      path !== undefined &&
+      pvPinnedHostnames(pv).length === 0 && { noHostname: true as const }),
   };
 }
 
@@ -106,10 +119,14 @@ function differing(planned: VolumeFacts, existing: VolumeFacts, size = planned.c
   // Compared only when both sides name it: an existing PV pinned by a node-local driver's topology
   // key (openebs.io/nodename) names no hostname here (the plan reads no Nodes), and the scheduler
   // may well put it on the planned node; its path and class still tell a different disk.
-  // A PV that pins no node lets its target run on any node, away from its disk (check denies it).
+  // A PV that pins no node lets its target run on any node, away from its disk (check denies it);
+  // a local or hostPath PV pinned by another key than the hostname, or by a misspelt one, on any
+  // node of, say, its zone, or on none (the scheduler's CheckNodeAffinity: volumebinding binder.go).
   if (
     planned.node !== undefined &&
-    (existing.anyNode || (existing.node !== undefined && planned.node !== existing.node))
+    (existing.anyNode ||
+      existing.noHostname ||
+      (existing.node !== undefined && planned.node !== existing.node))
   )
     fields.push('node');
   if (planned.path !== existing.path) fields.push('path');
@@ -231,6 +248,11 @@ export function diffVolumes(
       ...(existingFacts.anyNode && want.node !== undefined
         ? [
             `PV ${nameOf(match)} pins no node (spec.nodeAffinity): its target may be scheduled on any node, away from its disk (a hostPath PV then hands it that node's directory); pin it to the node that holds its data (the plan's: kubernetes.io/hostname In [${want.node}]): a PV without node affinity may be given one`,
+          ]
+        : []),
+      ...(existingFacts.noHostname && want.node !== undefined
+        ? [
+            `PV ${nameOf(match)} is a local disk whose node affinity names no node by kubernetes.io/hostname: its target may be scheduled on another node its terms admit, or on none; node affinity cannot change once set: recreate the PV pinned to the node that holds its data (the plan's: kubernetes.io/hostname In [${want.node}]), its reclaim policy set to Retain first so that deleting it leaves the disk as it is`,
           ]
         : []),
       ...(released

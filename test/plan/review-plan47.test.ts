@@ -1,0 +1,77 @@
+// Outside review plan47 of `ais-guard plan`: what it found, each held to the behaviour it should have.
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import type { NodeSelectorRequirement, PersistentVolume } from '../../src/policy/k8s.js';
+import { cli } from '../support/cli.js';
+
+const HERE = new URL('./fixtures/', import.meta.url).pathname;
+const CR = join(HERE, 'ais-6-targets.yaml');
+const DISKS = join(HERE, 'disks-3x4.yaml');
+const tmp = () => mkdtempSync(join(tmpdir(), 'ais-guard-plan47-'));
+
+describe('plan --diff: a PV read twice is one PV (names are unique in a cluster)', () => {
+  it('the same file given twice, and a directory holding the YAML and the JSON of one plan: nothing to do, exit 0', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'pvs.yaml'), (await cli(['plan', '--disks', DISKS, CR])).stdout);
+    writeFileSync(join(dir, 'pvs.json'), (await cli(['plan', '--disks', DISKS, CR, '-o', 'json'])).stdout);
+    for (const diff of [
+      ['--diff', join(dir, 'pvs.yaml'), '--diff', join(dir, 'pvs.yaml')],
+      ['--diff', dir],
+    ]) {
+      const r = await cli(['plan', '--disks', DISKS, CR, ...diff]);
+      expect(r.stderr).toMatch(/plan vs existing PVs: 0 missing, 0 extra, 0 conflicting\n$/);
+      expect(r.code).toBe(0);
+    }
+  });
+});
+
+describe('plan --diff: a local PV that names no hostname is on no node the plan can tell', () => {
+  const withAffinity = async (expression: NodeSelectorRequirement) => {
+    const pvs = YAML.parseAllDocuments((await cli(['plan', '--disks', DISKS, CR])).stdout).map((d) =>
+      d.toJS(),
+    ) as PersistentVolume[];
+    pvs[0]!.spec!.nodeAffinity = { required: { nodeSelectorTerms: [{ matchExpressions: [expression] }] } };
+    const file = join(tmp(), 'pvs.yaml');
+    writeFileSync(file, pvs.map((o) => YAML.stringify(o)).join('---\n'));
+    const r = await cli(['plan', '--disks', DISKS, CR, '--diff', file, '-o', 'json']);
+    return {
+      r,
+      diff: JSON.parse(r.stdout) as Record<string, { claim: string; fields?: string[]; note?: string }[]>,
+    };
+  };
+
+  // The scheduler checks a bound PV's node affinity against the node's labels (volumebinding
+  // binder.go checkBoundClaims -> CheckNodeAffinity): a misspelt key matches no node, a zone many.
+  it.each([
+    [
+      'a misspelt hostname key (no node matches: Pending for good)',
+      { key: 'kubernetes.io/host-name', operator: 'In', values: ['storage-node-01'] },
+    ],
+    [
+      'a zone (any node of the zone, where that path is another disk)',
+      { key: 'topology.kubernetes.io/zone', operator: 'In', values: ['zone-a'] },
+    ],
+  ])('%s: conflicting on node, exit 1', async (_, expression) => {
+    const { r, diff } = await withAffinity(expression);
+    expect(diff.conflicting).toEqual([
+      expect.objectContaining({
+        claim: 'ais/ais-data-aistore-ais-target-0',
+        fields: ['node'],
+        note: expect.stringContaining('names no node by kubernetes.io/hostname'),
+      }),
+    ]);
+    expect(r.code).toBe(1);
+  });
+
+  it('the planned hostname: nothing to do', async () => {
+    const { r } = await withAffinity({
+      key: 'kubernetes.io/hostname',
+      operator: 'In',
+      values: ['storage-node-01'],
+    });
+    expect(r.code).toBe(0);
+  });
+});
