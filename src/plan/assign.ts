@@ -6,7 +6,7 @@
 // further targets (so a later scale-out, which keeps these disks, still fits), the disks listed first
 // on a tie. Across nodes, each target goes to the node with the fewest targets that has room, in the
 // map's order on a tie: round-robin when the nodes start empty.
-import { type Mount } from '../policy/index.js';
+import { capacityHolds, type Mount } from '../policy/index.js';
 import type { Disk, DiskNode } from './diskmap.js';
 
 export interface MountNeed {
@@ -15,11 +15,23 @@ export interface MountNeed {
   bytes?: number;
 }
 
+/**
+ * Whether the disk's PV holds the mount's claim: the PV controller compares the request (whole
+ * bytes) with the capacity exactly (Quantity.Cmp), and "1099511627775.9999999" is short of 1Ti though
+ * the floats agree (review plan47). Floats decide where they cannot be wrong, which is nearly always.
+ */
+function holds(disk: Disk, { mount, bytes }: MountNeed): boolean {
+  if (bytes === undefined) return true;
+  const margin = 1 + Math.max(disk.bytes, bytes) * 2 ** -40;
+  if (disk.bytes > bytes + margin) return true;
+  if (disk.bytes < bytes - margin) return false;
+  return capacityHolds(disk.size, mount.size) !== false;
+}
+
 /** Why a disk cannot back a mount, or undefined when it can. */
 export function unfit(disk: Disk, need: MountNeed): string | undefined {
-  const { mount, bytes } = need;
-  if (bytes !== undefined && disk.bytes < bytes)
-    return `${disk.size} is smaller than mount ${mount.path}'s ${mount.size}`;
+  const { mount } = need;
+  if (!holds(disk, need)) return `${disk.size} is smaller than mount ${mount.path}'s ${mount.size}`;
   if (disk.class !== undefined && mount.storageClass !== undefined && disk.class !== mount.storageClass)
     return `class ${disk.class}, mount ${mount.path} wants ${mount.storageClass}`;
   return undefined;

@@ -1,7 +1,7 @@
 // The node/disk map `ais-guard plan` reads: node name → the disks on it. Checked strictly (unknown
 // keys are errors), because a typo such as `szie:` would otherwise plan a PV without a capacity.
-import { isObject } from '../policy/index.js';
-import { normalDiskPath, parseQuantity } from '../policy/index.js';
+import { posix } from 'node:path';
+import { isDnsSubdomain, isObject, normalDiskPath, parseQuantity } from '../policy/index.js';
 import { PlanError } from './error.js';
 
 export interface Disk {
@@ -22,8 +22,6 @@ export interface DiskNode {
 }
 
 const DISK_KEYS = new Set(['path', 'size', 'class']);
-// What the apiserver accepts as a node name and a storage class name: a DNS-1123 subdomain.
-const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function parseDisk(node: string, raw: unknown, at: string, index: number): Disk {
   if (!isObject(raw)) throw new PlanError(`${at}: a disk is a mapping with path and size`);
@@ -48,9 +46,21 @@ function parseDisk(node: string, raw: unknown, at: string, index: number): Disk 
   const bytes = parseQuantity(text);
   if (typeof text !== 'string' || bytes === undefined || bytes <= 0)
     throw new PlanError(`${at}: size must be a positive Kubernetes quantity, e.g. 8Ti (got ${String(size)})`);
-  if (cls !== undefined && (typeof cls !== 'string' || !SUBDOMAIN.test(cls)))
-    throw new PlanError(`${at}: class must be a storage class name`);
+  // What the apiserver takes as a storage class name (ValidateClassName): a DNS-1123 subdomain.
+  if (cls !== undefined && (typeof cls !== 'string' || !isDnsSubdomain(cls)))
+    throw new PlanError(
+      `${at}: class must be a storage class name (a DNS-1123 subdomain of at most 253 characters)`,
+    );
   return { node, path, size: text, bytes, ...(cls !== undefined && { class: cls }), index };
+}
+
+/** The disk of `disks` (normalised path -> as written) whose mount point holds `path`: its parents, one by one. */
+function diskAbove(path: string, disks: Map<string, string>): string | undefined {
+  if (path === '/') return undefined;
+  for (let dir = posix.dirname(path); ; dir = posix.dirname(dir)) {
+    const outer = disks.get(dir);
+    if (outer !== undefined || dir === '/') return outer;
+  }
 }
 
 /** Reads a parsed YAML/JSON document: `{<node>: [{path, size, class?}, ...], ...}`. */
@@ -59,8 +69,7 @@ export function parseDiskMap(doc: unknown, file = 'the disk map'): DiskNode[] {
     throw new PlanError(`${file}: expected a mapping of node name to a list of disks (path, size, class)`);
   let index = 0;
   const nodes = Object.entries(doc).map(([name, disks]) => {
-    if (!SUBDOMAIN.test(name) || name.length > 253)
-      throw new PlanError(`${file}: "${name}" is not a valid node name`);
+    if (!isDnsSubdomain(name)) throw new PlanError(`${file}: "${name}" is not a valid node name`);
     // Each PV pins its node with `kubernetes.io/hostname In [<name>]`, and the apiserver checks a new
     // PV's required node affinity values as label values, at most 63 characters (core validation
     // validateVolumeNodeAffinity -> ValidateNodeSelector, AllowInvalidLabelValueInRequiredNodeAffinity
@@ -72,6 +81,10 @@ export function parseDiskMap(doc: unknown, file = 'the disk map'): DiskNode[] {
     if (!Array.isArray(disks)) throw new PlanError(`${file}: ${name}: expected a list of disks`);
     const parsed = disks.map((raw, i) => parseDisk(name, raw, `${file}: ${name}[${i}]`, index++));
     // One disk written two ways (/mnt/a, /mnt//a, /mnt/./a) is one disk, as the guard compares PVs.
+    // One inside another is no disk of its own either: a PV on /mnt/a holds every directory below
+    // it, and the local static provisioner's cleanup of a released one empties the whole tree
+    // (k8s.ts pathsNest), so planning around existing PVs counts /mnt/a/sub as held by /mnt/a
+    // (keep.ts), and a fresh plan must not put two targets there (review plan47).
     const seen = new Map<string, string>();
     for (const disk of parsed) {
       const key = normalDiskPath(disk.path);
@@ -81,6 +94,13 @@ export function parseDiskMap(doc: unknown, file = 'the disk map'): DiskNode[] {
           `${file}: ${name}: disk ${disk.path} is listed twice${before === disk.path ? '' : ` (also as ${before})`}`,
         );
       seen.set(key, disk.path);
+    }
+    for (const [key, path] of seen) {
+      const outer = diskAbove(key, seen);
+      if (outer !== undefined)
+        throw new PlanError(
+          `${file}: ${name}: disk ${path} lies inside disk ${outer}: a PV on ${outer} holds every directory below it (and a released one's cleanup empties them), so the two cannot back two targets; list the mount points of separate disks only`,
+        );
     }
     return { name, disks: parsed };
   });

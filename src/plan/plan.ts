@@ -4,12 +4,15 @@ import {
   autoScaleSizeLimit,
   claimMounts,
   claimRefOf,
+  clip,
   fixedTargetSize,
   HOSTNAME_KEY,
+  isDnsSubdomain,
   isObject,
   isTargetAutoScaling,
   kindOf,
   labelProblem,
+  MAX_INT64,
   nameOf,
   namespaceOf,
   parseQuantity,
@@ -18,6 +21,7 @@ import {
   stateClaimClass,
   stateTemplateName,
   templateName,
+  wholeBytes,
   type AIStoreCR,
   type KubeObject,
   type Mount,
@@ -124,6 +128,16 @@ function mountNeeds(cr: AIStoreCR, crName: string): MountNeed[] {
     // a disk of exactly those bytes fits a 7.3Ti mount (8026434882764.8 bytes as written).
     const bytes = Math.floor(size);
     if (bytes < 1) throw new PlanError(`mount ${mount.path}: size "${mount.size}" is under one byte`);
+    // Past int64 bytes the operator's request wraps, to no storage or another size (rule
+    // mount-template-name): no disk is planned for a size no claim asks.
+    if ((wholeBytes(mount.size) ?? 0n) > MAX_INT64)
+      throw new PlanError(
+        `mount ${mount.path}: size "${mount.size}" is past the 2^63-1 bytes the operator's claim request holds: its count wraps, so fix the CR first (ais-guard check says how)`,
+      );
+    if (mount.storageClass && !isDnsSubdomain(mount.storageClass))
+      throw new PlanError(
+        `mount ${mount.path} asks for storage class ${JSON.stringify(clip(mount.storageClass, 80))}, which is no class name: Kubernetes refuses its claims, so fix the CR first (ais-guard check says how)`,
+      );
     const template = templateName(crName, mount.path);
     const twin = mounts.find((m) => m !== mount && templateName(crName, m.path) === template);
     if (twin)
@@ -235,6 +249,10 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
     throw new PlanError(
       "the CR has no metadata.namespace, so the claims' namespace is unknown: give --namespace",
     );
+  // The claims' namespace and part of each PV's name: a namespace name is a DNS-1123 label.
+  const nsProblem = labelProblem(namespace);
+  if (nsProblem)
+    throw new PlanError(`the CR's namespace "${namespace}" ${nsProblem}: no such namespace can exist`);
   const targets = targetCount(cr, options.targets);
   const needs = mountNeeds(cr, crName);
   const nodes = usableNodes(cr, diskMap);

@@ -24,6 +24,7 @@ export { operatorClaimNames, operatorTargetCount, targetCount } from './target-c
 export { placementExcludes, placementOf, type Placement } from './nodes.js';
 export { RULE_DOC_BASE, OPERATOR_SOURCE, type RuleVerdict } from './rule.js';
 export { clip, clipMiddle } from './text.js';
+export { isDnsSubdomain } from './k8s-names.js';
 
 // Names, fields and quantities the shells (plan, vap, cli) share with the rules: one definition each.
 export {
@@ -72,7 +73,7 @@ export {
 export { NETWORK_ATTACHMENT_ANNOTATION, ROLLING_FIELDS } from './rollout.js';
 export { NAMESPACE_NAME_LABEL, PER_POD_LABELS, REVISION_LABEL } from './layout.js';
 export { keepOutOfDiscovery, removeUidCommand } from './messages.js';
-export { capacityHolds, parseQuantity, sameQuantity } from './quantity.js';
+export { capacityHolds, MAX_INT64, parseQuantity, sameQuantity, wholeBytes } from './quantity.js';
 // The webhook's StatefulSet watch selects what the context keeps as the operator's target StatefulSets.
 export { TARGET_COMPONENT_SELECTOR } from './recognise.js';
 export { labelProblem } from './rules/mount-template-name.js';

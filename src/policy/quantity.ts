@@ -139,6 +139,9 @@ export function capacityHolds(capacity: unknown, size: unknown): boolean | undef
   return (compareQuantities(capacity, String(request)) ?? Math.sign(have - Number(request))) >= 0;
 }
 
+/** The most bytes a claim request holds as the operator counts them (an int64). */
+export const MAX_INT64 = 2n ** 63n - 1n;
+
 /**
  * What a size asks of storage in whole bytes, as the operator's claim template requests it (Mount.
  * GetPVCResources rounds the size down, towards zero); undefined when it is no quantity or cannot be

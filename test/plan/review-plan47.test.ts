@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import type { NodeSelectorRequirement, PersistentVolume } from '../../src/policy/k8s.js';
+import type { AIStoreCR } from '../../src/policy/aistore.js';
+import { parseDiskMap, planVolumes } from '../../src/plan/index.js';
+import { aistore } from '../support/builders.js';
 import { cli } from '../support/cli.js';
 
 const HERE = new URL('./fixtures/', import.meta.url).pathname;
@@ -73,5 +76,78 @@ describe('plan --diff: a local PV that names no hostname is on no node the plan 
       values: ['storage-node-01'],
     });
     expect(r.code).toBe(0);
+  });
+});
+
+describe('plan: what the apiserver or the PV controller would refuse is refused before any PV is printed', () => {
+  const oneMount = (mount: Record<string, unknown>, meta: Record<string, unknown> = {}) =>
+    aistore({
+      size: 2,
+      disable: true,
+      mounts: [{ path: '/data', size: '1Ti', ...mount }],
+      ...meta,
+    }) as AIStoreCR;
+  const map = (disks: unknown[]) => parseDiskMap({ n1: disks });
+
+  it('nested disks on one node: refused in the map, as a scale-out around existing PVs already counts them held', () => {
+    expect(() =>
+      map([
+        { path: '/mnt/a', size: '8Ti' },
+        { path: '/mnt/a/sub/', size: '8Ti' },
+      ]),
+    ).toThrow(/path \/mnt\/a\/sub\/ ends in "\/"/);
+    expect(() =>
+      map([
+        { path: '/mnt/a/sub', size: '8Ti' },
+        { path: '/mnt/b', size: '8Ti' },
+        { path: '/mnt//a', size: '8Ti' },
+      ]),
+    ).toThrow('n1: disk /mnt/a/sub lies inside disk /mnt//a: a PV on /mnt//a holds every directory below it');
+    expect(() =>
+      map([
+        { path: '/', size: '8Ti' },
+        { path: '/mnt/b', size: '8Ti' },
+      ]),
+    ).toThrow(/lies inside disk \/:/);
+    // Siblings that share a prefix are separate disks.
+    expect(
+      map([
+        { path: '/mnt/a', size: '8Ti' },
+        { path: '/mnt/ab', size: '8Ti' },
+      ])[0]!.disks,
+    ).toHaveLength(2);
+  });
+
+  it('a disk short of the claim by a fraction of a byte is not planned for it (Quantity.Cmp, not floats)', () => {
+    const plan = planVolumes(
+      oneMount({}),
+      map([
+        { path: '/mnt/a', size: '1099511627775.9999999' },
+        { path: '/mnt/b', size: '2Ti' },
+        { path: '/mnt/c', size: '1099511627776' },
+      ]),
+    );
+    expect(plan.volumes.map((v) => v.spec?.local?.path)).toEqual(['/mnt/b', '/mnt/c']);
+  });
+
+  it('a mount size past int64 bytes (the operator wraps it): refused, as a mount without a size is', () => {
+    expect(() => planVolumes(oneMount({ size: '10Ei' }), map([{ path: '/mnt/a', size: '16Ei' }]))).toThrow(
+      /mount \/data: size "10Ei" is past the 2\^63-1 bytes/,
+    );
+  });
+
+  it('a mount class that is no class name, and a disk class of 254 characters: refused', () => {
+    expect(() =>
+      planVolumes(oneMount({ storageClass: 'Fast_SSD' }), map([{ path: '/mnt/a', size: '8Ti' }])),
+    ).toThrow(/mount \/data asks for storage class "Fast_SSD", which is no class name/);
+    expect(() => map([{ path: '/mnt/a', size: '8Ti', class: 'a'.repeat(254) }])).toThrow(
+      /class must be a storage class name \(a DNS-1123 subdomain of at most 253 characters\)/,
+    );
+  });
+
+  it("the CR's own namespace is held to a namespace name, as -n is", () => {
+    expect(() =>
+      planVolumes(oneMount({}, { namespace: 'Bad_NS' }), map([{ path: '/mnt/a', size: '8Ti' }])),
+    ).toThrow(/the CR's namespace "Bad_NS" is not a DNS-1123 label/);
   });
 });

@@ -117,6 +117,43 @@ const rows: Row[] = [
     expect: {},
   },
   {
+    // Review plan47: the StatefulSet is taken, and every claim made from the template refused
+    // (k8s core validation ValidatePersistentVolumeClaimSpec -> ValidateClassName).
+    name: 'a mount of a storage class that is no class name (uppercase, underscore)',
+    object: aistore({ mounts: [{ path: '/data', size: '8Ti', storageClass: 'Fast_SSD' }] }),
+    expect: { deny: [/mount \/data asks for storage class "Fast_SSD", which is no class name/] },
+  },
+  {
+    name: 'a mount class of 254 characters',
+    object: aistore({ mounts: [{ path: '/data', size: '8Ti', storageClass: 'a'.repeat(254) }] }),
+    expect: { deny: [/which is no class name \(a DNS-1123 subdomain: .* at most 253 characters\)/] },
+  },
+  {
+    name: 'mount classes Kubernetes takes: a dotted name of 253 characters, and "" (no class)',
+    object: aistore({
+      mounts: [
+        {
+          path: '/data',
+          size: '8Ti',
+          storageClass: `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`,
+        },
+        { path: '/data2', size: '8Ti', storageClass: '' },
+      ],
+    }),
+    expect: {},
+  },
+  {
+    name: 'a state claim class that is no class name',
+    object: (() => {
+      const cr = withState(aistore()) as KubeObject & {
+        spec: { stateStorage: { pvc: Record<string, unknown> } };
+      };
+      cr.spec.stateStorage.pvc.storageClass = 'Local.Path';
+      return cr;
+    })(),
+    expect: { deny: [/the state storage's class "Local.Path" is no class name/] },
+  },
+  {
     name: 'a useHostPath mount needs no size',
     object: aistore({ mounts: [{ path: '/data', useHostPath: true }] }),
     expect: {},

@@ -8,11 +8,13 @@ import {
   mountCount,
   mountsOf,
   operatorVolumeNamed,
+  stateClaimClass,
   stateTemplateName,
   templateName,
 } from '../aistore.js';
 import { asText, isObject, nameOf } from '../k8s.js';
-import { wholeBytes } from '../quantity.js';
+import { isDnsSubdomain } from '../k8s-names.js';
+import { MAX_INT64, wholeBytes } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
 import { clip } from '../text.js';
 
@@ -25,14 +27,11 @@ export function labelProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** The most a Kubernetes quantity of bytes holds as the operator reads it (int64). */
-const MAX_REQUEST = 2n ** 63n - 1n;
-
 export default defineRule({
   id: 'mount-template-name',
   title: 'Mount path gives a valid, unique claim template name',
   summary:
-    'Mount paths start with "/"; a mount that becomes a volumeClaimTemplate (not useHostPath) has no trailing "/", a size of at least one byte and at most 2^63-1 (as the operator rounds it to whole bytes), and a template name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters, not the state claim\'s, and not the name of a pod volume the operator adds (config-template, config-mount, config-global, logs-dir, state-mount, tls-certs, tracing-token, aws-creds, gcp-creds, oci-creds, host-data-mount-<i>; whether or not the CR turns that volume on), as the claim would take that volume\'s place; a target StatefulSet has no template named like one of its pod volumes; the state claim template <namespace>-<cr>-state is such a label too; no claim <template>-<cr>-target-<N> is also another CR\'s of the namespace (ais with mount /ais/data/ais, ais-ais with /data); at most 1,024 mounts: deny otherwise.',
+    "Mount paths start with \"/\"; a mount that becomes a volumeClaimTemplate (not useHostPath) has no trailing \"/\", a size of at least one byte and at most 2^63-1 (as the operator rounds it to whole bytes), and a template name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters, not the state claim's, and not the name of a pod volume the operator adds (config-template, config-mount, config-global, logs-dir, state-mount, tls-certs, tracing-token, aws-creds, gcp-creds, oci-creds, host-data-mount-<i>; whether or not the CR turns that volume on), as the claim would take that volume's place; a mount's storageClass, and the state claims', is a DNS-1123 subdomain (Kubernetes refuses every claim of another class name); a target StatefulSet has no template named like one of its pod volumes; the state claim template <namespace>-<cr>-state is such a label too; no claim <template>-<cr>-target-<N> is also another CR's of the namespace (ais with mount /ais/data/ais, ais-ais with /data); at most 1,024 mounts: deny otherwise.",
   verdict: 'deny',
   operator: `The operator names each non-hostPath mount's volumeClaimTemplate CR name + path with "/" turned into "-", as written (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1040, 'Mount.GetPVCName')}, ${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}).`,
   howToFix: 'Use short, lowercase, absolute mount paths, each distinct.',
@@ -109,6 +108,15 @@ export default defineRule({
         `the state storage's claim template "${state}" (<namespace>-<cr>-state) ${stateProblem}: every target and proxy pod mounts a volume of that name (proxy/statefulset.go uses the same template), so Kubernetes refuses them all.`,
         'Use a shorter namespace or AIStore name, or keep the state on the host (spec.stateStorage.hostPath).',
       );
+    const stateClass = stateClaimClass(subject.object);
+    if (stateClass && !isDnsSubdomain(stateClass))
+      report.deny(
+        isObject(subject.object.spec?.stateStorage)
+          ? '/spec/stateStorage/pvc/storageClass'
+          : '/spec/stateStorageClass',
+        `the state storage's class ${JSON.stringify(clip(stateClass, 80))} is no class name (a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", at most 253 characters): Kubernetes refuses every state claim made from its template, which every target and proxy pod mounts, so none of them starts.`,
+        'Name the StorageClass as the cluster does (kubectl get storageclass).',
+      );
     for (const mount of mounts) {
       const at = pointer('spec', 'targetSpec', 'mounts', mount.index, 'path');
       // A trailing "/" only matters where the path becomes a claim template name: a useHostPath
@@ -147,7 +155,7 @@ export default defineRule({
             ? `has size ${clip(asText(mount.size), 40)}, which is no size a disk has (not a quantity, over 40 digits, or an exponent past 80): the operator turns it into whole bytes on every reconcile, seconds of work for a huge exponent`
             : bytes < 1n
               ? `has size ${String(mount.size)}, under one byte: ${none}`
-              : bytes > MAX_REQUEST
+              : bytes > MAX_INT64
                 ? `has size ${String(mount.size)}, past the 2^63-1 bytes the operator's claim request holds: its count wraps, to no storage or another size`
                 : undefined;
       if (fault) {
@@ -158,6 +166,15 @@ export default defineRule({
         );
         continue;
       }
+      // The claims carry the class as written (Mount.BuildPVC); the StatefulSet is taken unvalidated,
+      // and every claim made from its template refused (ValidateClassName: a DNS-1123 subdomain).
+      const cls = mount.storageClass;
+      if (cls !== undefined && cls !== '' && !isDnsSubdomain(cls))
+        report.deny(
+          pointer('spec', 'targetSpec', 'mounts', mount.index, 'storageClass'),
+          `mount ${mount.path} asks for storage class ${JSON.stringify(clip(cls, 80))}, which is no class name (a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", at most 253 characters): Kubernetes refuses every claim made from the mount's claim template, so the targets stay Pending.`,
+          'Name the StorageClass as the cluster does (kubectl get storageclass).',
+        );
       if (template === state) {
         report.deny(
           at,
