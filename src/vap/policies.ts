@@ -81,6 +81,10 @@ const targetLabelled = targetComponentLabel;
 
 const DNS1123_LABEL = `'^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'`;
 const badLabel = (name: string) => or(`${name}.size() > 63`, not(`${name}.matches(${DNS1123_LABEL})`));
+const DNS1123_SUBDOMAIN = `'^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'`;
+/** A storage class name Kubernetes refuses (ValidateClassName); "" is no class, and taken. */
+const badClass = (name: string) =>
+  and(`${name} != ''`, or(`${name}.size() > 253`, not(`${name}.matches(${DNS1123_SUBDOMAIN})`)));
 const doc = (rule: string) => ` (see ${RULE_DOC_BASE}#${rule})`;
 const labelKeysMessage = (what: string) =>
   `[affinity-label-keys] a pod affinity or anti-affinity term of ${what} has a matchLabelKeys key also in its labelSelector (the target pods carry it, so the apiserver merges it in), a key in mismatchLabelKeys too, or label keys without a labelSelector: Kubernetes refuses every target pod made from it, so no target starts; drop the key from matchLabelKeys or from the labelSelector${doc('affinity-label-keys')}`;
@@ -483,9 +487,16 @@ const AISTORE: PolicyDef = {
           ),
           // The state claim template is every target pod's volume name too.
           and(stateClaim, badLabel(stateTemplate)),
+          // A class no claim may name (aistore.ts stateClaimClass for the state claims' class).
+          and(
+            present(r, 'spec.targetSpec.mounts'),
+            `size(${mounts}) <= ${MAX_MOUNTS}`,
+            `${mounts}.exists(m, ${claimMount('m')} && has(m.storageClass) && ${badClass('m.storageClass')})`,
+          ),
+          `(${present(r, 'spec.stateStorage')} ? (${present(r, 'spec.stateStorage.pvc.storageClass')} && ${badClass(`${r}.spec.stateStorage.pvc.storageClass`)}) : (${present(r, 'spec.stateStorageClass')} && ${badClass(`${r}.spec.stateStorageClass`)}))`,
         );
       },
-      message: `[mount-template-name] a mount path must be absolute and, unless useHostPath, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters, not the state claim's nor a pod volume's the operator adds (config-template, config-mount, config-global, logs-dir, state-mount, tls-certs, tracing-token, aws-creds, gcp-creds, oci-creds, host-data-mount-<i>: the claim would take its place), and such a mount needs a size of at least one byte and under 2^63-1; at most ${MAX_MOUNTS} mounts; the state claim template <namespace>-<cr>-state must be such a label too${doc('mount-template-name')}`,
+      message: `[mount-template-name] a mount path must be absolute and, unless useHostPath, without a trailing "/", and give a unique claim template name <cr><path-with-dashes> that is a DNS-1123 label of at most 63 characters, not the state claim's nor a pod volume's the operator adds (config-template, config-mount, config-global, logs-dir, state-mount, tls-certs, tracing-token, aws-creds, gcp-creds, oci-creds, host-data-mount-<i>: the claim would take its place), and such a mount needs a size of at least one byte and under 2^63-1; at most ${MAX_MOUNTS} mounts; the state claim template <namespace>-<cr>-state must be such a label too; a mount's storageClass and the state claims' must be class names (DNS-1123 subdomains), or Kubernetes refuses every claim${doc('mount-template-name')}`,
     },
     {
       rule: 'mount-path-unique',

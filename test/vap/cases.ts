@@ -179,6 +179,37 @@ export function builderCases(): AgreementCase[] {
     create('CR: a template over 63 characters', aistore({ mounts: mounts(`/${'x'.repeat(70)}`) })),
     create('CR: mount "/"', aistore({ mounts: mounts('/') })),
     create(
+      'CR: a mount class that is no class name',
+      aistore({ mounts: [{ path: '/data', size: '1Ti', storageClass: 'Fast_SSD' }] }),
+    ),
+    create(
+      'CR: a mount class of 254 characters, and one of 253 with dots',
+      aistore({
+        mounts: [
+          { path: '/a', size: '1Ti', storageClass: 'a'.repeat(254) },
+          { path: '/b', size: '1Ti', storageClass: `${'b'.repeat(126)}.${'c'.repeat(126)}` },
+        ],
+      }),
+    ),
+    create(
+      'CR: mount classes Kubernetes takes ("" is none)',
+      aistore({
+        mounts: [
+          { path: '/a', size: '1Ti', storageClass: `${'b'.repeat(126)}.${'c'.repeat(126)}` },
+          { path: '/b', size: '1Ti', storageClass: '' },
+          { path: '/c', useHostPath: true, storageClass: 'Not_Used' },
+        ],
+      }),
+    ),
+    create(
+      'CR: a state claim class that is no class name',
+      withSpec(aistore(), { stateStorage: { pvc: { storageClass: 'Local.Path' } } }),
+    ),
+    create(
+      'CR: the deprecated state class that is no class name',
+      withSpec(aistore(), { stateStorageClass: 'x_y' }),
+    ),
+    create(
       'CR: 1,025 mounts (more than the guard reads)',
       aistore({ disable: true, mounts: mounts(...Array.from({ length: 1025 }, (_, i) => `/d/m${i}`)) }),
     ),
