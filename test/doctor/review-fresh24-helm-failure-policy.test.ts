@@ -88,4 +88,30 @@ describe('review fresh24: doctor failure-policy on a Helm release', () => {
     expect(result.status).not.toBe('ok');
     expect(`${result.message} ${result.fix ?? ''}`).toMatch(/--overlay audit/);
   });
+
+  // Review deploy47: the chart renders every validating entry Ignore in mode warn too, where the
+  // guard refuses nothing, unless a rule is set to enforce or failureMode is deny.
+  const inMode =
+    (mode: string, ...more: string[]) =>
+    (s: Parameters<Parameters<typeof check>[0]>[0]) => {
+      helmInstalled(s, 'ais-guard', 'ais-guard');
+      for (const name of VALIDATING) entry(s, name).failurePolicy = 'Ignore';
+      const args = s.guardArgs?.ok ? s.guardArgs.value : [];
+      s.guardArgs = found([...args.map((a) => (a.startsWith('--mode=') ? mode : a)), ...more]);
+    };
+
+  it('a Helm release in mode warn is pointed at --overlay audit', async () => {
+    const result = await check(inMode('--mode=warn'));
+    expect(result.message).toMatch(/as Helm release ais-guard renders it for the guard's --mode=warn/);
+    expect(result.fix).toMatch(/--overlay audit/);
+  });
+
+  it.each([['--rule-mode=pvc-name=enforce,target-host-port=warn'], ['--failure-mode=deny']])(
+    'in mode warn with %s the guard may refuse: its Ignore entries are the failurePolicy values',
+    async (arg) => {
+      const result = await check(inMode('--mode=warn', arg));
+      expect(result.message).not.toMatch(/renders it for the guard's/);
+      expect(result.fix).toMatch(/failurePolicy\.aistores=Fail/);
+    },
+  );
 });

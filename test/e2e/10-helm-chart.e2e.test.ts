@@ -259,6 +259,21 @@ describe("the chart's own values", () => {
     for (const w of webhooks(objects)) expect(w.timeoutSeconds).toBe(3);
   });
 
+  // Review deploy47: in mode warn the guard answers allowed to every review, so Fail entries only
+  // refused AIStore objects while it was down. Fail again once something may be refused.
+  it.each([
+    [{ mode: 'warn' }, 'Ignore'],
+    [{ mode: 'warn', 'rules.pvc-name': 'enforce' }, 'Fail'],
+    [{ mode: 'warn', failureMode: 'deny' }, 'Fail'],
+    [{ mode: 'audit', 'rules.pvc-name': 'warn' }, 'Ignore'],
+  ])('failure policies of %j: the three evidence entries %s', async (values, policy) => {
+    const { objects } = await template(values);
+    const policies = Object.fromEntries(webhooks(objects).map((w) => [w.name, w.failurePolicy]));
+    for (const name of ['aistores', 'storage', 'volumes'])
+      expect(policies[`${name}.validate.ais-guard.io`]).toBe(policy);
+    expect(Object.values(policies).filter((p) => p === 'Fail')).toHaveLength(policy === 'Fail' ? 3 : 0);
+  });
+
   it('replicas, resources, image digest and pull policy; no disruption budget for one replica', async () => {
     const { objects } = await template({
       replicas: 1,

@@ -17,9 +17,21 @@ const CHART_VALUES: Record<string, string> = {
   'pods.validate.ais-guard.io': 'failurePolicy.pods',
 };
 
-/** The live guard runs --mode=audit: the chart then renders every validating entry Ignore. */
-const runsInAuditMode = (snapshot: Snapshot) =>
-  snapshot.guardArgs?.ok === true && snapshot.guardArgs.value.includes('--mode=audit');
+/**
+ * The mode the live guard runs in when it refuses nothing (--mode=warn or audit, no rule set to
+ * enforce, no --failure-mode=deny): the chart then renders every validating entry Ignore
+ * (_helpers.tpl ais-guard.mayDeny).
+ */
+function refusesNothing(snapshot: Snapshot): string | undefined {
+  if (snapshot.guardArgs?.ok !== true) return undefined;
+  const args = snapshot.guardArgs.value;
+  const mode = ['audit', 'warn'].find((m) => args.includes(`--mode=${m}`));
+  const enforces = args.some(
+    (a) =>
+      a === '--failure-mode=deny' || (a.startsWith('--rule-mode=') && a.split(/[=,]/).includes('enforce')),
+  );
+  return mode && !enforces ? `--mode=${mode}` : undefined;
+}
 
 export function checkFailurePolicy(snapshot: Snapshot, expected: Expected): CheckResult {
   const live = new Map(liveEntries(snapshot, expected).map((e) => [e.entry.name, e]));
@@ -46,11 +58,13 @@ export function checkFailurePolicy(snapshot: Snapshot, expected: Expected): Chec
       // (a chart install is judged as base, docs/doctor.md).
       const value = expected.overlay === 'argocd' ? undefined : CHART_VALUES[want.name];
       if (keeper?.setValue && value) {
-        // The chart's mode=audit, not a failurePolicy value, turned the Fail entries Ignore.
-        if (expected.overlay !== 'audit' && want.failurePolicy === 'Fail' && runsInAuditMode(snapshot)) {
+        // The chart's mode (audit, or warn with no rule enforced), not a failurePolicy value,
+        // turned the Fail entries Ignore.
+        const mode = refusesNothing(snapshot);
+        if (expected.overlay !== 'audit' && want.failurePolicy === 'Fail' && mode) {
           findings.push({
             status: 'warn',
-            message: `${want.name} is Ignore, as ${keeper.said} renders it for the guard's --mode=audit: ${cost}`,
+            message: `${want.name} is Ignore, as ${keeper.said} renders it for the guard's ${mode}: ${cost}`,
             fix: 'judge this install as what it is: doctor --overlay audit',
           });
           continue;

@@ -67,15 +67,28 @@ true
 {{- end -}}
 {{- end -}}
 
-{{/* failurePolicy of one validating webhook: the value, or Fail (Ignore in audit mode). */}}
+{{/*
+Whether the guard may refuse anything: mode enforce, a rule set to enforce, or failureMode deny.
+Otherwise (warn or audit) it answers allowed to every review, and a Fail entry would only refuse
+AIStore objects while the guard is down, enforcing nothing.
+*/}}
+{{- define "ais-guard.mayDeny" -}}
+{{- $deny := or (eq .Values.mode "enforce") (eq .Values.failureMode "deny") -}}
+{{- range $rule, $mode := .Values.rules -}}
+{{- if eq $mode "enforce" -}}{{- $deny = true -}}{{- end -}}
+{{- end -}}
+{{- if $deny -}}true{{- end -}}
+{{- end -}}
+
+{{/* failurePolicy of one validating webhook: the value, or Fail (Ignore when the guard may refuse nothing). */}}
 {{- define "ais-guard.failurePolicy" -}}
 {{- $explicit := index .root.Values.failurePolicy .webhook -}}
 {{- if $explicit -}}
 {{- $explicit -}}
-{{- else if eq .root.Values.mode "audit" -}}
-Ignore
-{{- else -}}
+{{- else if include "ais-guard.mayDeny" .root -}}
 Fail
+{{- else -}}
+Ignore
 {{- end -}}
 {{- end -}}
 
