@@ -258,10 +258,14 @@ export function parseInput(
       try {
         parsed.push(JSON.parse(text.slice(start, end)));
       } catch (err) {
+        // JSON.parse counts its "at position N" (and Node 24 its line and column) from the value's
+        // start, not the file's: said at the file's line instead (review check47).
+        const message = (err as Error).message;
+        const at = / in JSON at position (\d+)(?: \(line \d+ column \d+\))?/.exec(message);
         errors.push({
           file,
-          line: lineCounter.linePos(start).line,
-          message: `not valid JSON, which kubectl reads it as: ${(err as Error).message.slice(0, 200)}`,
+          line: lineCounter.linePos(at ? start + Number(at[1]) : start).line,
+          message: `not valid JSON, which kubectl reads it as: ${(at ? message.replace(at[0], '') : message).slice(0, 200)}`,
         });
         return { source, manifests, patchFiles };
       }

@@ -3,7 +3,7 @@
 // integers, line endings) stays byte for byte. The yaml library supplies the node ranges; values
 // the patch brings in are rendered in YAML 1.1 (what Kubernetes reads), so a string like "0644" or
 // "on" is quoted. Whatever it cannot do exactly it refuses (EditError) rather than guess.
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import { goYamlErrors, keysMergedInto, KUBE_YAML, stringifyForKube } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
 import { blockScalarAtEnd } from './eof-readings.js';
@@ -138,6 +138,20 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
     if (!r) throw new EditError(`no source position for ${op.path}`);
     return r;
   };
+  /**
+   * Where a node's own text ends. A block collection's range runs on over the comment lines after
+   * its last entry, whatever their indentation, up to the next content (yaml 2.x): edits that cut,
+   * replaced or appended up to there took the user's comments with them or went in after them
+   * (review check47). Its last entry's end is its own.
+   */
+  const contentEnd = (node: unknown): number => {
+    if ((isMap(node) || isSeq(node)) && !node.flow) {
+      const lastItem: unknown = node.items[node.items.length - 1];
+      if (isPair(lastItem)) return lastItem.value ? contentEnd(lastItem.value) : rangeOf(lastItem.key)[1];
+      if (lastItem) return contentEnd(lastItem);
+    }
+    return rangeOf(node)[1];
+  };
   /** Entry `index` of a flow collection removed, with one comma (yaml-gaps.ts). */
   const cutFlow = (collection: unknown, ends: number[], index: number) => {
     const out = cutFlowEntry(text, rangeOf(collection)[0], ends, index);
@@ -211,7 +225,7 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
     const items = parent.items as Pair<Node, Node | null>[];
     const index = items.findIndex((p) => (isScalar(p.key) ? String(p.key.value) : p.key) === key);
     const pair = items[index];
-    const pairEnd = (p: Pair<Node, Node | null>) => (p.value ? rangeOf(p.value)[1] : rangeOf(p.key)[1]);
+    const pairEnd = (p: Pair<Node, Node | null>) => (p.value ? contentEnd(p.value) : rangeOf(p.key)[1]);
     const op2 = op.op === 'add' && pair ? 'replace' : op.op;
     if (op2 === 'add') {
       const emptyLine = emptyFlowLine(parent);
@@ -332,7 +346,7 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
       }
       if (items.length === 0) throw new EditError(`empty block sequence at ${op.path}`);
       const indent = ' '.repeat(column(dashOf(0)));
-      const at = item ? lineStart(dashOf(index)) : lineEndAfter(itemRange(items[items.length - 1])[1]);
+      const at = item ? lineStart(dashOf(index)) : lineEndAfter(contentEnd(items[items.length - 1]));
       return insertLines(at, asItem(op.value, indent, at));
     }
     if (!item) throw new EditError(`${op.path} is not there`);
@@ -343,10 +357,10 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
           items.map((n) => itemRange(n)[1]),
           index,
         );
-      if (items.length === 1) return putLine(rangeOf(parent)[0], lineEndAfter(itemRange(item)[1]), '[]');
+      if (items.length === 1) return putLine(rangeOf(parent)[0], lineEndAfter(contentEnd(item)), '[]');
       const dash = dashOf(index);
       if (!aloneOnLine(dash)) throw new EditError(`cannot remove ${op.path} in place`);
-      return cutLines(lineStart(dash), lineEndAfter(itemRange(item)[1]));
+      return cutLines(lineStart(dash), lineEndAfter(contentEnd(item)));
     }
     if (op.op === 'replace') {
       if (isScalar(item) && itemRange(item)[1] > itemRange(item)[0] && !isCollectionValue(op.value))
@@ -359,7 +373,7 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
       const dash = dashOf(index);
       if (!aloneOnLine(dash)) throw new EditError(`cannot replace ${op.path} in place`);
       const at = lineStart(dash);
-      const end = lineEndAfter(itemRange(item)[1]);
+      const end = lineEndAfter(contentEnd(item));
       return (
         text.slice(0, at) +
         asItem(op.value, ' '.repeat(column(dash)), end).replace(/^\r?\n/, '') +

@@ -24,6 +24,7 @@ import {
 import { TooDeep, tokensWithinDepth } from './nesting.js';
 import type {
   Alias,
+  Node,
   DocumentOptions,
   YAMLMap,
   Pair,
@@ -874,12 +875,12 @@ const COMMENT_MAY_FOLLOW = new Set(['\n', ',', '[', '{']);
  */
 export function goYamlErrors(doc: Document, text: string): YAMLError[] {
   const errors = [...doc.errors];
-  // The first key set again, among the library's errors where its own check would have said it:
-  // before the first that comes later in the text. Callers say the first error only.
-  const repeated = firstRepeatedKey(doc);
-  if (repeated) {
-    const at = errors.findIndex((e) => e.pos[0] > repeated.pos[0]);
-    errors.splice(at < 0 ? errors.length : at, 0, repeated);
+  // The first key set again, and the first kubectl cannot read, among the library's errors where
+  // its own check would have said them: before the first that comes later in the text. Callers say
+  // the first error only.
+  for (const problem of keyProblems(doc)) {
+    const at = errors.findIndex((e) => e.pos[0] > problem.pos[0]);
+    errors.splice(at < 0 ? errors.length : at, 0, problem);
   }
   return errors.filter(
     (e) =>
@@ -902,14 +903,23 @@ export const REPEATED_KEY =
   'a key set twice in one mapping: kubectl applies the last value, but the YAML spec and kustomize refuse the file; write the key once';
 
 /**
- * The first key (in the text) set again in its mapping, where the yaml library's own check (off in
- * KUBE_YAML) reported it: REPEATED_KEY at the key set again, keys equal when both are
- * scalars of one value (by ===, so never NaN; a merge key `<<` is a new symbol each time). One pass
- * over the nodes (a walk of our own: it runs on every document, and the library's visit costs several
- * times as much), a set of values per large mapping.
+ * What check says of a mapping key kubectl's reader cannot make a JSON key of: go-yaml refuses an
+ * empty one ("did not find expected key"), sigs.k8s.io/yaml a null or a collection ("invalid map
+ * key"), so kubectl reads nothing of the file (review check47; test/yaml-oracle).
  */
-function firstRepeatedKey(doc: Document): YAMLError | undefined {
-  let first: number | undefined;
+export const UNREADABLE_KEY =
+  'a mapping key that is null (nothing before the ":", ~ or null) or a list or mapping: kubectl refuses the file; write the key as a name (quoted, if it is the word null)';
+
+/**
+ * The first key (in the text) set again in its mapping, where the yaml library's own check (off in
+ * KUBE_YAML) reported it: REPEATED_KEY at the key set again, keys equal when both are scalars of one
+ * value (by ===, so never NaN; a merge key `<<` is a new symbol each time); and the first key kubectl
+ * cannot read (UNREADABLE_KEY). One pass over the nodes (a walk of our own: it runs on every
+ * document, and the library's visit costs several times as much), a set of values per large mapping.
+ */
+function keyProblems(doc: Document): YAMLError[] {
+  let repeated: number | undefined;
+  let unreadable: number | undefined;
   const walk = (node: unknown): void => {
     if (isPair(node)) {
       walk(node.key);
@@ -918,14 +928,31 @@ function firstRepeatedKey(doc: Document): YAMLError | undefined {
       for (const item of node.items) walk(item); // pairs too: !!pairs, !!omap
     else if (isMap(node)) {
       const at = repeatedKeyIn(node.items);
-      if (at !== undefined && (first === undefined || at < first)) first = at;
-      for (const pair of node.items) walk(pair);
+      if (at !== undefined && (repeated === undefined || at < repeated)) repeated = at;
+      for (const pair of node.items) {
+        const bad = unreadableKeyAt(pair);
+        if (bad !== undefined && (unreadable === undefined || bad < unreadable)) unreadable = bad;
+        walk(pair);
+      }
     }
   };
   walk(doc.contents);
-  return first === undefined
-    ? undefined
-    : new YAMLParseError([first, first + 1], 'DUPLICATE_KEY', REPEATED_KEY);
+  return [
+    ...(repeated === undefined
+      ? []
+      : [new YAMLParseError([repeated, repeated + 1], 'DUPLICATE_KEY', REPEATED_KEY)]),
+    ...(unreadable === undefined
+      ? []
+      : [new YAMLParseError([unreadable, unreadable + 1], 'NON_STRING_KEY', UNREADABLE_KEY)]),
+  ];
+}
+
+/** Where a pair's key is one kubectl cannot read (UNREADABLE_KEY): absent, null, a collection. */
+function unreadableKeyAt(pair: Pair): number | undefined {
+  const key = pair.key;
+  if (key === null || key === undefined) return (pair.value as Node | null)?.range?.[0] ?? 0;
+  if (isMap(key) || isSeq(key) || (isScalar(key) && key.value === null)) return key.range?.[0] ?? 0;
+  return undefined;
 }
 
 /** Where a mapping's first key set again is (a later repeat comes later in the text), if any. */

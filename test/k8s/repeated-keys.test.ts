@@ -1,11 +1,11 @@
-// Keys set twice in one mapping are found in one pass (yaml.ts firstRepeatedKey, through goYamlErrors),
+// Keys set twice in one mapping are found in one pass (yaml.ts keyProblems, through goYamlErrors),
 // with the yaml library's own check off (KUBE_YAML uniqueKeys: false): that check compares each key
 // with every key before it, and a ConfigMap of 50,000 keys took over 20 s to read. The oracle is the
 // library's own check: the same errors, at the same places, in the same order (of its repeats, the first).
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
-import { goYamlErrors, KUBE_YAML, REPEATED_KEY } from '../../src/k8s/yaml.js';
+import { goYamlErrors, KUBE_YAML, REPEATED_KEY, UNREADABLE_KEY } from '../../src/k8s/yaml.js';
 
 /**
  * The library's errors with its own key check on, as check used to read them, but for a key set
@@ -22,8 +22,11 @@ function libraryErrors(text: string) {
       .map((e) => [e.code, e.pos[0], e.code === 'DUPLICATE_KEY' ? REPEATED_KEY : e.message])
   );
 }
+/** Ours, but for the keys kubectl cannot read (null ones here: unreadable-keys below). */
 const ours = (text: string) =>
-  goYamlErrors(parseDocument(text, KUBE_YAML), text).map((e) => [e.code, e.pos[0], e.message]);
+  goYamlErrors(parseDocument(text, KUBE_YAML), text)
+    .filter((e) => e.code !== 'NON_STRING_KEY')
+    .map((e) => [e.code, e.pos[0], e.message]);
 
 describe('keys set twice, found as the library found them', () => {
   it.each([
@@ -103,5 +106,18 @@ describe('keys set twice, found as the library found them', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('keys kubectl cannot read (review check47)', () => {
+  const all = (text: string) =>
+    goYamlErrors(parseDocument(text, KUBE_YAML), text).map((e) => [e.code, e.pos[0], e.message]);
+  it.each([
+    ['~ and null set twice: the null key first, the repeat after it', '~: a\nnull: b\n', [0, 5]],
+    ['an empty key, at its ":"', 'a:\n  : b\n', [5]],
+    ['a list key beside a repeat before it', 'a: 1\na: 2\n[x]: 3\n', [5, 10]],
+  ])('%s', (_, text, places) => {
+    expect(all(text).map(([, at]) => at)).toEqual(places);
+    expect(all(text).some(([, , message]) => message === UNREADABLE_KEY)).toBe(true);
   });
 });
