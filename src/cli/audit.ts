@@ -18,7 +18,17 @@ import {
   type ReportScopes,
 } from '../audit/index.js';
 import { stringifyForKube } from '../k8s/yaml.js';
-import { isAIStore, isBeingDeleted, kindAndName, RULE_DOC_BASE, type KubeObject } from '../policy/index.js';
+import {
+  isAIStore,
+  isBeingDeleted,
+  kindAndName,
+  MODES,
+  RULE_DOC_BASE,
+  type KubeObject,
+  type Mode,
+  type Modes,
+} from '../policy/index.js';
+import { ruleModesFromString } from '../server/config.js';
 import { judge } from './judge.js';
 import { terminalSafe } from './terminal.js';
 import { sourceWithoutText, type Manifest, type SourceFile } from './load.js';
@@ -45,6 +55,10 @@ Options:
                           ais-guard); needs their CRDs (Kyverno, wg-policy prototypes, reports-api)
   -n, --namespace NS      report only this namespace's objects (repeat for more; PVs by their claim;
                           the cluster report still holds every PV: it is one object for all namespaces)
+      --exclude-namespace NS  leave this namespace's objects out, as -n leaves the others (repeat)
+      --mode MODE         enforce (default), warn or audit, as the webhook runs (serve --mode):
+                          only what it would deny fails the run
+      --rule-mode ID=MODE,...  per-rule modes, as serve --rule-mode takes them
       --kubeconfig PATH   default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account
   -h, --help              this help
 
@@ -55,7 +69,7 @@ With -o report, the notes (e.g. the AIStore CRD is not installed) go to stderr.`
 
 const FORMATS = ['text', 'json', 'report', 'policyreport', 'openreports'] as const;
 /** The words -o and --report-format take, for shell completion. */
-export const CHOICES: Choices = { output: FORMATS, 'report-format': REPORT_FORMATS };
+export const CHOICES: Choices = { output: FORMATS, 'report-format': REPORT_FORMATS, mode: MODES };
 
 /** The options as parseArgs reads them; `completion` offers the same flags. */
 export const FLAGS = {
@@ -63,6 +77,9 @@ export const FLAGS = {
   'report-format': { type: 'string' },
   apply: { type: 'boolean', default: false },
   namespace: { type: 'string', short: 'n', multiple: true },
+  'exclude-namespace': { type: 'string', multiple: true },
+  mode: { type: 'string', default: 'enforce' },
+  'rule-mode': { type: 'string' },
   kubeconfig: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsOptionsConfig;
@@ -88,8 +105,27 @@ function options(argv: string[]) {
   if (given !== undefined && format !== 'report' && !values.apply)
     throw new UsageError('--report-format chooses the reports of -o report and --apply: give one of them');
   const reportFormat: ReportFormat = implied ?? given ?? 'auto';
-  return { ...values, format, reportFormat, namespaces: values.namespace ?? [] };
+  // The webhook's modes (the chart passes serve's): what it would only warn of must not fail the run.
+  if (!MODES.includes(values.mode as Mode))
+    throw new UsageError(`unknown --mode "${values.mode}" (use ${MODES.join(', ')})`);
+  let rules: Modes['rules'];
+  try {
+    rules =
+      values['rule-mode'] === undefined ? undefined : ruleModesFromString(values['rule-mode'], '--rule-mode');
+  } catch (err) {
+    throw new UsageError((err as Error).message, { cause: err });
+  }
+  const modes: Modes = { default: values.mode as Mode, ...(rules && { rules }) };
+  const scope: Scope = { namespaces: values.namespace ?? [], excluded: values['exclude-namespace'] ?? [] };
+  return { ...values, format, reportFormat, modes, scope };
 }
+
+/** Which namespaces' objects are reported: those of -n (every one when none is given) but --exclude-namespace's. */
+export interface Scope {
+  namespaces: string[];
+  excluded: string[];
+}
+const EVERY_NAMESPACE: Scope = { namespaces: [], excluded: [] };
 
 // The live objects as a manifest set, so `judge` is used as is: one source, one "document" each.
 const CLUSTER: SourceFile = sourceWithoutText('cluster');
@@ -123,24 +159,24 @@ export interface Audit {
   beingDeleted: AuditedObject[];
 }
 
-/** The live objects judged, each in the -n namespaces (every one when none is given). */
-export function auditOf(objects: KubeObject[], namespaces: string[] = []): Audit {
-  const judged = judge(asManifests(objects), { live: true }).map(({ manifest, evaluation }) => ({
+/** The live objects judged (as the webhook's modes would, enforce by default), those in scope. */
+export function auditOf(objects: KubeObject[], scope: Scope = EVERY_NAMESPACE, modes?: Modes): Audit {
+  const judged = judge(asManifests(objects), { live: true, modes }).map(({ manifest, evaluation }) => ({
     object: manifest.object,
     evaluation,
     results: resultsOf(evaluation),
   }));
   return {
-    audited: inNamespaces(
+    audited: inScope(
       judged.filter((a) => a.results.length > 0 && !isBeingDeleted(a.object)),
-      namespaces,
+      scope,
     ),
-    beingDeleted: inNamespaces(judged.filter(goingAway), namespaces),
+    beingDeleted: inScope(judged.filter(goingAway), scope),
   };
 }
 
 export function audit(objects: KubeObject[], namespaces: string[] = []): AuditedObject[] {
-  return auditOf(objects, namespaces).audited;
+  return auditOf(objects, { namespaces, excluded: [] }).audited;
 }
 
 /** The note naming the objects being deleted (the first few), or none. */
@@ -152,16 +188,20 @@ export function beingDeletedNotes(beingDeleted: AuditedObject[]): string[] {
   ];
 }
 
-/** The objects of these namespaces (every one when none is given), PVs by their deployment's. */
-const inNamespaces = (audited: AuditedObject[], namespaces: string[]) =>
-  audited.filter((a) => namespaces.length === 0 || namespaces.includes(namespaceOf(a) ?? ''));
+/** The objects of the scope's namespaces (every one when none is given) but its excluded ones, PVs by their deployment's. */
+function inScope(audited: AuditedObject[], { namespaces, excluded }: Scope): AuditedObject[] {
+  return audited.filter((a) => {
+    const namespace = namespaceOf(a) ?? '';
+    return (namespaces.length === 0 || namespaces.includes(namespace)) && !excluded.includes(namespace);
+  });
+}
 
 /**
  * What the reports hold: the namespaced objects of the -n namespaces, and every PV. The cluster
  * report is one object for all namespaces' PVs: written from a part, it would drop the rest.
  */
-const reportedOf = (all: AuditedObject[], namespaces: string[]) => [
-  ...inNamespaces(all, namespaces).filter((a) => a.object.metadata?.namespace),
+const reportedOf = (all: AuditedObject[], scope: Scope) => [
+  ...inScope(all, scope).filter((a) => a.object.metadata?.namespace),
   ...all.filter((a) => !a.object.metadata?.namespace),
 ];
 
@@ -238,10 +278,10 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     io.stderr.write(`ais-guard audit: cannot read the cluster: ${terminalSafe((err as Error).message)}\n`);
     return 2;
   }
-  const { audited: all, beingDeleted } = auditOf(collected.objects);
-  const audited = inNamespaces(all, opts.namespaces);
-  const notes = [...collected.notes, ...beingDeletedNotes(inNamespaces(beingDeleted, opts.namespaces))];
-  const reported = reportedOf(all, opts.namespaces);
+  const { audited: all, beingDeleted } = auditOf(collected.objects, EVERY_NAMESPACE, opts.modes);
+  const audited = inScope(all, opts.scope);
+  const notes = [...collected.notes, ...beingDeletedNotes(inScope(beingDeleted, opts.scope))];
+  const reported = reportedOf(all, opts.scope);
   // The report APIs the cluster serves: asked only when reports are wanted and it matters.
   const needsDiscovery = opts.apply || (opts.format === 'report' && opts.reportFormat === 'auto');
   const apply = await import('../audit/apply.js');
@@ -260,11 +300,11 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   // written (the cluster now serves OpenReports): Policy Reporter reads both and kept them for good.
   const inspected = opts.reportFormat === 'auto' ? [...served] : kinds.filter((k) => served.has(k));
   const clear = opts.apply
-    ? await staleScopes(apply, kc, inspected, kinds, reported, opts.namespaces, io)
+    ? await staleScopes(apply, kc, inspected, kinds, reported, opts.scope.namespaces, io)
     : {};
   const built = {
     now: Math.floor(Date.now() / 1000),
-    clear: opts.format === 'report' ? alwaysPrinted(clear, kinds, opts.namespaces) : clear,
+    clear: opts.format === 'report' ? alwaysPrinted(clear, kinds, opts.scope.namespaces) : clear,
   };
   const reports = buildReports(reported, opts.format === 'report' || opts.apply ? kinds : [], built);
   const retired = opts.apply

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { buildKustomization } from './kustomize.js';
-import { isWebhookConfiguration, YAML_OPTIONS, type KObject } from './objects.js';
+import { isWebhookConfiguration, podTemplateContainers, YAML_OPTIONS, type KObject } from './objects.js';
 import {
   BUILT_IN_NAMESPACES,
   INSTALL_NAME,
@@ -55,7 +55,8 @@ const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 /** The objects, in file order; toYamlStream orders them for `kubectl apply`. */
 export async function renderManifests(opts: RenderOptions = {}): Promise<KObject[]> {
   let objects = await buildKustomization(overlayDir(opts.overlay ?? 'base'));
-  if (opts.withAudit) objects.push(...inAuditWave(objects, await buildKustomization(AUDIT_DIR)));
+  if (opts.withAudit)
+    objects.push(...inAuditWave(objects, withGuardMode(objects, await buildKustomization(AUDIT_DIR))));
   const current = objects.find((o) => o.kind === 'Namespace')?.metadata?.name ?? 'ais-guard';
   if (opts.namespace && opts.namespace !== current) renameNamespace(objects, current, opts.namespace);
   // Into a namespace every cluster has: its Namespace object would only relabel it (restricted).
@@ -68,6 +69,20 @@ export async function renderManifests(opts: RenderOptions = {}): Promise<KObject
   if (opts.apiserverCidrs?.length) setApiserverCidrs(objects, opts.apiserverCidrs);
   if (opts.webhooksOnly) objects = objects.filter(isWebhookConfiguration);
   return objects;
+}
+
+/**
+ * The audit CronJob judging as the overlay's guard does: its --mode when not enforce (overlays/audit),
+ * so the Job fails only on what the webhook would deny (review deploy47; the chart passes mode too).
+ */
+function withGuardMode(install: KObject[], audit: KObject[]): KObject[] {
+  const guard = install.find((o) => o.kind === 'Deployment');
+  const args = guard ? podTemplateContainers(guard).flatMap((c) => c.args ?? []) : [];
+  const mode = args.find((a) => a.startsWith('--mode='));
+  if (mode && mode !== '--mode=enforce')
+    for (const c of audit.filter((o) => o.kind === 'CronJob').flatMap(podTemplateContainers))
+      c.args = [...(c.args ?? []), mode];
+  return audit;
 }
 
 /** The audit objects' Argo CD sync wave: the AIStore objects' (the chart's argocd.syncWaves.audit). */

@@ -35,6 +35,7 @@ export interface Subject {
 interface Container {
   name?: string;
   image?: string;
+  args?: string[];
 }
 
 export const WEBHOOK_KINDS = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);

@@ -149,8 +149,8 @@ function ruleModes(value: unknown, where: string): Record<string, Mode> {
   return out;
 }
 
-/** "pvc-name=warn,target-host-port=audit" → per-rule modes. */
-function ruleModesFromString(value: string, where: string): Record<string, Mode> {
+/** "pvc-name=warn,target-host-port=audit" → per-rule modes (audit reads serve's --rule-mode too). */
+export function ruleModesFromString(value: string, where: string): Record<string, Mode> {
   return ruleModes(
     Object.fromEntries(list(value, where).map((pair) => pair.split('=').map((s) => s.trim()))),
     where,

@@ -62,6 +62,47 @@ describe('audit', () => {
     ]);
   });
 
+  // Review deploy47: the chart's CronJob ran `audit` with none of the webhook's modes or namespaces,
+  // and failed every hour on what the webhook only warns of, or never sees.
+  it('judges as the webhook runs: --mode, --rule-mode and --exclude-namespace decide what fails', async () => {
+    const { kubeconfig } = await start(LIVE());
+    const failing = async (...args: string[]) => {
+      const r = await cli(['audit', ...kubeconfig, '-o', 'json', ...args]);
+      const report = JSON.parse(r.stdout) as {
+        objects: { namespace?: string; kind: string; results: { rule: string; result: string }[] }[];
+      };
+      const fails = report.objects.flatMap((o) =>
+        o.results.filter((x) => x.result === 'fail').map((x) => `${o.kind} ${o.namespace} ${x.rule}`),
+      );
+      return { code: r.code, fails: fails.sort() };
+    };
+    expect(await failing()).toEqual({
+      code: 1,
+      fails: ['PersistentVolumeClaim ais-prod pvc-name', 'StatefulSet ais-prod target-host-port'],
+    });
+    expect(await failing('--mode', 'warn')).toEqual({ code: 0, fails: [] });
+    expect(await failing('--mode=warn', '--rule-mode=pvc-name=enforce')).toEqual({
+      code: 1,
+      fails: ['PersistentVolumeClaim ais-prod pvc-name'],
+    });
+    expect(await failing('--rule-mode', 'pvc-name=audit,target-host-port=warn')).toEqual({
+      code: 0,
+      fails: [],
+    });
+    expect(await failing('--exclude-namespace', 'ais-prod')).toEqual({ code: 0, fails: [] });
+    expect(await failing('-n', 'ais-prod', '--exclude-namespace', 'ais')).toMatchObject({ code: 1 });
+  });
+
+  it('refuses an unknown mode or rule in one line, exit 2', async () => {
+    const { kubeconfig } = await start(LIVE());
+    let r = await cli(['audit', ...kubeconfig, '--mode', 'strict']);
+    expect(r.stderr).toMatch(/unknown --mode "strict" \(use enforce, warn, audit\)/);
+    expect(r.code).toBe(2);
+    r = await cli(['audit', ...kubeconfig, '--rule-mode', 'pvc-nam=warn']);
+    expect(r.stderr).toMatch(/--rule-mode: unknown rule "pvc-nam".*did you mean "pvc-name"/);
+    expect(r.code).toBe(2);
+  });
+
   it('says so when the AIStore CRD is not installed, and still judges the targets', async () => {
     const { cluster: fake, kubeconfig } = await start(LIVE());
     fake.aistoreCrd = false;
