@@ -162,7 +162,15 @@ describe("audit --apply with the audit ServiceAccount's token", () => {
         spec: { jobTemplate: { spec: { template: { spec: { containers: { args: string[] }[] } } } } };
       }
     ).spec.jobTemplate.spec.template.spec.containers[0]!.args;
-    expect(args).toEqual(['audit', '--apply', '-o', 'json']);
+    expect(args).toEqual([
+      'audit',
+      '--apply',
+      '-o',
+      'json',
+      '--exclude-namespace=kube-system',
+      '--exclude-namespace=kube-public',
+      '--exclude-namespace=kube-node-lease',
+    ]);
     const r = await aisGuard([...args, '-n', namespace, '--kubeconfig', file]);
     expect([r.code, r.stderr]).toEqual([
       1,
