@@ -23,6 +23,7 @@ import {
   isBeingDeleted,
   kindAndName,
   MODES,
+  modeOf,
   RULE_DOC_BASE,
   type KubeObject,
   type Mode,
@@ -57,7 +58,7 @@ Options:
                           the cluster report still holds every PV: it is one object for all namespaces)
       --exclude-namespace NS  leave this namespace's objects out, as -n leaves the others (repeat)
       --mode MODE         enforce (default), warn or audit, as the webhook runs (serve --mode):
-                          only what it would deny fails the run
+                          only what it would deny fails the run (results still say fail)
       --rule-mode ID=MODE,...  per-rule modes, as serve --rule-mode takes them
       --kubeconfig PATH   default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account
   -h, --help              this help
@@ -159,9 +160,9 @@ export interface Audit {
   beingDeleted: AuditedObject[];
 }
 
-/** The live objects judged (as the webhook's modes would, enforce by default), those in scope. */
-export function auditOf(objects: KubeObject[], scope: Scope = EVERY_NAMESPACE, modes?: Modes): Audit {
-  const judged = judge(asManifests(objects), { live: true, modes }).map(({ manifest, evaluation }) => ({
+/** The live objects judged (as enforce would: a result says what the rule finds), those in scope. */
+export function auditOf(objects: KubeObject[], scope: Scope = EVERY_NAMESPACE): Audit {
+  const judged = judge(asManifests(objects), { live: true }).map(({ manifest, evaluation }) => ({
     object: manifest.object,
     evaluation,
     results: resultsOf(evaluation),
@@ -278,9 +279,18 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     io.stderr.write(`ais-guard audit: cannot read the cluster: ${terminalSafe((err as Error).message)}\n`);
     return 2;
   }
-  const { audited: all, beingDeleted } = auditOf(collected.objects, EVERY_NAMESPACE, opts.modes);
+  const { audited: all, beingDeleted } = auditOf(collected.objects);
   const audited = inScope(all, opts.scope);
-  const notes = [...collected.notes, ...beingDeletedNotes(inScope(beingDeleted, opts.scope))];
+  const { fails, spared } = failuresUnder(audited, opts.modes);
+  const notes = [
+    ...collected.notes,
+    ...beingDeletedNotes(inScope(beingDeleted, opts.scope)),
+    ...(spared > 0
+      ? [
+          `${spared} failing result(s) of rules the webhook runs in mode warn or audit (--mode, --rule-mode): reported as fail, what enforce would deny; they do not fail the run`,
+        ]
+      : []),
+  ];
   const reported = reportedOf(all, opts.scope);
   // The report APIs the cluster serves: asked only when reports are wanted and it matters.
   const needsDiscovery = opts.apply || (opts.format === 'report' && opts.reportFormat === 'auto');
@@ -299,9 +309,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   // not, --apply stops below and says what to install). With auto, also those of the kind no longer
   // written (the cluster now serves OpenReports): Policy Reporter reads both and kept them for good.
   const inspected = opts.reportFormat === 'auto' ? [...served] : kinds.filter((k) => served.has(k));
-  const clear = opts.apply
-    ? await staleScopes(apply, kc, inspected, kinds, reported, opts.scope.namespaces, io)
-    : {};
+  const clear = opts.apply ? await staleScopes(apply, kc, inspected, kinds, reported, opts.scope, io) : {};
   const built = {
     now: Math.floor(Date.now() / 1000),
     clear: opts.format === 'report' ? alwaysPrinted(clear, kinds, opts.scope.namespaces) : clear,
@@ -346,7 +354,24 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
       );
     if (outcomes.some((o) => o.error !== undefined)) return 2;
   }
-  return audited.some((a) => worst(a.results) === 'fail') ? 1 : 0;
+  return fails > 0 ? 1 : 0;
+}
+
+/**
+ * The failing results that fail the run: those of rules the webhook enforces (--mode, --rule-mode),
+ * and those it only warns of or audits (spared). The results themselves say what each rule finds,
+ * whatever the mode: during an audit-mode rollout the reports show what enforce would refuse.
+ */
+function failuresUnder(audited: AuditedObject[], modes: Modes): { fails: number; spared: number } {
+  let fails = 0;
+  let spared = 0;
+  for (const { results } of audited)
+    for (const r of results)
+      if (r.result === 'fail') {
+        if (modeOf(modes, r.rule) === 'enforce') fails++;
+        else spared++;
+      }
+  return { fails, spared };
 }
 
 /**
@@ -381,18 +406,21 @@ async function staleScopes(
   kinds: ReportKind[],
   written: ReportKind[],
   audited: AuditedObject[],
-  namespaces: string[],
+  { namespaces, excluded }: Scope,
   io: Io,
 ): Promise<Partial<Record<ReportKind, ReportScopes>>> {
   const found = new Set(audited.map((a) => a.object.metadata?.namespace).filter(Boolean));
   const clear: Partial<Record<ReportKind, ReportScopes>> = {};
   for (const kind of kinds) {
-    // A namespace with results this run gets a report of each written kind anyway.
-    const inScope = (ns: string) =>
-      !(written.includes(kind) && found.has(ns)) && (namespaces.length === 0 || namespaces.includes(ns));
+    // A namespace with results this run gets a report of each written kind anyway; one left out
+    // (not among -n, or --exclude-namespace) keeps its report: it was not looked at.
+    const stale = (ns: string) =>
+      !(written.includes(kind) && found.has(ns)) &&
+      (namespaces.length === 0 || namespaces.includes(ns)) &&
+      !excluded.includes(ns);
     try {
       const earlier = await apply.reportScopes(kc, kind);
-      clear[kind] = { namespaces: earlier.namespaces.filter(inScope), cluster: earlier.cluster };
+      clear[kind] = { namespaces: earlier.namespaces.filter(stale), cluster: earlier.cluster };
     } catch (err) {
       io.stderr.write(
         `ais-guard audit: earlier ${kind} reports not cleared where nothing is found now: ${apiError(err)} (deploy/audit/rbac.yaml grants list)\n`,

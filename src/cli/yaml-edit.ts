@@ -3,7 +3,7 @@
 // integers, line endings) stays byte for byte. The yaml library supplies the node ranges; values
 // the patch brings in are rendered in YAML 1.1 (what Kubernetes reads), so a string like "0644" or
 // "on" is quoted. Whatever it cannot do exactly it refuses (EditError) rather than guess.
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Node, type Pair } from 'yaml';
 import { goYamlErrors, keysMergedInto, KUBE_YAML, stringifyForKube } from '../k8s/yaml.js';
 import type { PatchOperation } from '../policy/index.js';
 import { blockScalarAtEnd } from './eof-readings.js';
@@ -152,6 +152,32 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
     }
     return rangeOf(node)[1];
   };
+  /**
+   * Where a removed entry's lines end: its content's end, so that the comments after it stay
+   * (contentEnd), unless a block scalar (|, >) ends right before the entry. Those comments would
+   * then follow it, and a line indented as deep as its text is its text (review: the comment after
+   * a removed affinity became part of the container's command): there they go with the entry, as
+   * they did before contentEnd.
+   */
+  const removedEnd = (node: unknown, from: number): number => {
+    let scalarBefore = false;
+    visit(doc, {
+      Scalar(_, n) {
+        const end = n.range?.[1];
+        if (
+          (n.type === 'BLOCK_LITERAL' || n.type === 'BLOCK_FOLDED') &&
+          end !== undefined &&
+          end <= from &&
+          text.slice(end, from).trim() === ''
+        ) {
+          scalarBefore = true;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    return lineEndAfter(scalarBefore ? rangeOf(node)[1] : contentEnd(node));
+  };
   /** Entry `index` of a flow collection removed, with one comma (yaml-gaps.ts). */
   const cutFlow = (collection: unknown, ends: number[], index: number) => {
     const out = cutFlowEntry(text, rangeOf(collection)[0], ends, index);
@@ -277,7 +303,11 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
         const start = rangeOf(parent)[0];
         return putLine(start, lineEndAfter(pairEnd(pair)), '{}');
       }
-      if (aloneOnLine(keyStart)) return cutLines(lineStart(keyStart), lineEndAfter(pairEnd(pair)));
+      if (aloneOnLine(keyStart))
+        return cutLines(
+          lineStart(keyStart),
+          pair.value ? removedEnd(pair.value, lineStart(keyStart)) : lineEndAfter(rangeOf(pair.key)[1]),
+        );
       const next = items[index + 1];
       if (index === 0 && next) return splice(keyStart, rangeOf(next.key)[0], ''); // "- a: 1\n  b: 2"
       throw new EditError(`cannot remove ${op.path} in place`);
@@ -360,7 +390,7 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
       if (items.length === 1) return putLine(rangeOf(parent)[0], lineEndAfter(contentEnd(item)), '[]');
       const dash = dashOf(index);
       if (!aloneOnLine(dash)) throw new EditError(`cannot remove ${op.path} in place`);
-      return cutLines(lineStart(dash), lineEndAfter(contentEnd(item)));
+      return cutLines(lineStart(dash), removedEnd(item, lineStart(dash)));
     }
     if (op.op === 'replace') {
       if (isScalar(item) && itemRange(item)[1] > itemRange(item)[0] && !isCollectionValue(op.value))

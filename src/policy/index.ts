@@ -3,7 +3,7 @@ export { evaluate, type Evaluation, type EvaluateOptions, type JudgedFinding } f
 export { evaluateSet, identityOf, storedOnly, type SetOptions } from './evaluate-set.js';
 export { ClusterContext, EMPTY_CONTEXT, type ContextOptions } from './context.js';
 export { MUTATING_RULES, RULES, RULE_IDS } from './rules/index.js';
-export { MODES, type Mode, type Modes, type Action } from './modes.js';
+export { MODES, modeOf, type Mode, type Modes, type Action } from './modes.js';
 export type { Finding, KubeObject, Operation, PatchOperation, Subject, Severity } from './types.js';
 export type { Rule } from './rule.js';
 

@@ -63,34 +63,46 @@ describe('audit', () => {
   });
 
   // Review deploy47: the chart's CronJob ran `audit` with none of the webhook's modes or namespaces,
-  // and failed every hour on what the webhook only warns of, or never sees.
-  it('judges as the webhook runs: --mode, --rule-mode and --exclude-namespace decide what fails', async () => {
+  // and failed every hour on what the webhook only warns of, or never sees. The results still say
+  // what each rule finds (review fix47: during an audit-mode rollout the reports show what enforce
+  // would refuse); the modes decide only what fails the run.
+  it('judges as the webhook runs: --mode, --rule-mode and --exclude-namespace decide what fails the run', async () => {
     const { kubeconfig } = await start(LIVE());
-    const failing = async (...args: string[]) => {
+    const run = async (...args: string[]) => {
       const r = await cli(['audit', ...kubeconfig, '-o', 'json', ...args]);
       const report = JSON.parse(r.stdout) as {
+        notes: string[];
         objects: { namespace?: string; kind: string; results: { rule: string; result: string }[] }[];
       };
       const fails = report.objects.flatMap((o) =>
         o.results.filter((x) => x.result === 'fail').map((x) => `${o.kind} ${o.namespace} ${x.rule}`),
       );
-      return { code: r.code, fails: fails.sort() };
+      return { code: r.code, fails: fails.sort(), notes: report.notes };
     };
-    expect(await failing()).toEqual({
-      code: 1,
-      fails: ['PersistentVolumeClaim ais-prod pvc-name', 'StatefulSet ais-prod target-host-port'],
-    });
-    expect(await failing('--mode', 'warn')).toEqual({ code: 0, fails: [] });
-    expect(await failing('--mode=warn', '--rule-mode=pvc-name=enforce')).toEqual({
-      code: 1,
-      fails: ['PersistentVolumeClaim ais-prod pvc-name'],
-    });
-    expect(await failing('--rule-mode', 'pvc-name=audit,target-host-port=warn')).toEqual({
-      code: 0,
-      fails: [],
-    });
-    expect(await failing('--exclude-namespace', 'ais-prod')).toEqual({ code: 0, fails: [] });
-    expect(await failing('-n', 'ais-prod', '--exclude-namespace', 'ais')).toMatchObject({ code: 1 });
+    const both = ['PersistentVolumeClaim ais-prod pvc-name', 'StatefulSet ais-prod target-host-port'];
+    expect(await run()).toMatchObject({ code: 1, fails: both });
+    const warned = await run('--mode', 'warn');
+    expect(warned).toMatchObject({ code: 0, fails: both });
+    expect(warned.notes).toContainEqual(
+      expect.stringMatching(/^2 failing result\(s\) of rules the webhook runs in mode warn or audit/),
+    );
+    expect(await run('--mode=warn', '--rule-mode=pvc-name=enforce')).toMatchObject({ code: 1, fails: both });
+    expect(await run('--mode=warn', '--rule-mode=target-host-port=enforce')).toMatchObject({ code: 1 });
+    expect(await run('--rule-mode', 'pvc-name=audit,target-host-port=warn')).toMatchObject({ code: 0 });
+    expect(await run('--exclude-namespace', 'ais-prod')).toMatchObject({ code: 0, fails: [] });
+    expect(await run('-n', 'ais-prod', '--exclude-namespace', 'ais')).toMatchObject({ code: 1, fails: both });
+  });
+
+  it("--apply --exclude-namespace leaves that namespace's report as it was (it was not looked at)", async () => {
+    const { cluster: fake, kubeconfig } = await start(LIVE());
+    fake.policyReportCrd = true;
+    await cli(['audit', ...kubeconfig, '--apply']);
+    const before = fake.applied.length;
+    const r = await cli(['audit', ...kubeconfig, '--apply', '--exclude-namespace', 'ais-prod']);
+    expect(r.code).toBe(0);
+    expect(
+      fake.applied.slice(before).map((a) => `${a.body.kind} ${a.body.metadata?.namespace ?? ''}`),
+    ).toEqual(['PolicyReport ais', 'ClusterPolicyReport ']);
   });
 
   it('refuses an unknown mode or rule in one line, exit 2', async () => {

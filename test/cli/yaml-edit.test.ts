@@ -305,3 +305,29 @@ describe('applyOperation: defects found by an adversarial tester', () => {
     });
   });
 });
+
+describe("applyOperation: comments kept after a removed entry never become a block scalar's text", () => {
+  // Review fix47 of contentEnd: the comment after a removed affinity followed the container's
+  // `command` block scalar and, indented as deep as its text, became part of the command.
+  it.each([
+    [
+      'a literal scalar, then a removed mapping entry',
+      'a:\n  - |\n    x\nb:\n  c: 1\n    # note\nd: 1\n',
+      '/b',
+    ],
+    ['a folded scalar, then a removed list item', 'a:\n  - >\n    x\n  - c: 1\n      # note\nd: 1\n', '/a/1'],
+  ])('%s', (_, text, path) => {
+    const out = applyOperation(text, [], { op: 'remove', path });
+    const before = parseDocument(text, { version: '1.1' }).toJS() as Record<string, unknown>;
+    const after = parseDocument(out, { version: '1.1' }).toJS() as Record<string, unknown>;
+    expect(after).toEqual(
+      jsonpatch.applyOperation(structuredClone(before), { op: 'remove', path }).newDocument,
+    );
+  });
+
+  it('with no block scalar before, the comment stays', () => {
+    expect(applyOperation('a: 1\nb:\n  c: 1\n    # note\nd: 1\n', [], { op: 'remove', path: '/b' })).toBe(
+      'a: 1\n    # note\nd: 1\n',
+    );
+  });
+});

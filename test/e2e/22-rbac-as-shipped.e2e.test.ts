@@ -170,6 +170,7 @@ describe("audit --apply with the audit ServiceAccount's token", () => {
       '--exclude-namespace=kube-system',
       '--exclude-namespace=kube-public',
       '--exclude-namespace=kube-node-lease',
+      '--exclude-namespace=$(AIS_GUARD_NAMESPACE)',
     ]);
     const r = await aisGuard([...args, '-n', namespace, '--kubeconfig', file]);
     expect([r.code, r.stderr]).toEqual([
