@@ -38,12 +38,12 @@ export interface VolumeFacts {
   /** Only for an existing PV whose required node affinity admits every node: its target may run anywhere. */
   anyNode?: true;
   /**
-   * Only for an existing local or hostPath PV whose node affinity names no hostname at all (another
-   * key, a misspelt one): no node-local driver's topology key can be meant, so its target may run on
-   * any node the terms admit, or on none (review plan47). One that also names a hostname is read as
-   * pinned there (diff-node-unknown.test.ts).
+   * Only for an existing local or hostPath PV not pinned to one hostname: the hostnames its terms
+   * name (none: another key, a misspelt one). No node-local driver's topology key can be meant, so
+   * its target may run on any node the terms admit, or on none (review plan47); the planned node
+   * must be among these (a term on another key beside one naming it: diff-node-unknown.test.ts).
    */
-  noHostname?: true;
+  hostnames?: string[];
 }
 
 /**
@@ -83,9 +83,7 @@ function factsOf(pv: PersistentVolume): VolumeFacts {
     ...(capacity !== undefined && { capacity: String(capacity) }),
     ...unbindable(pv),
     ...(anyNode && { anyNode: true as const }),
-    ...(!anyNode &&
-      path !== undefined &&
-      pvPinnedHostnames(pv).length === 0 && { noHostname: true as const }),
+    ...(node === undefined && !anyNode && path !== undefined && { hostnames: pvPinnedHostnames(pv) }),
   };
 }
 
@@ -125,7 +123,7 @@ function differing(planned: VolumeFacts, existing: VolumeFacts, size = planned.c
   if (
     planned.node !== undefined &&
     (existing.anyNode ||
-      existing.noHostname ||
+      (existing.hostnames !== undefined && !existing.hostnames.includes(planned.node)) ||
       (existing.node !== undefined && planned.node !== existing.node))
   )
     fields.push('node');
@@ -250,9 +248,9 @@ export function diffVolumes(
             `PV ${nameOf(match)} pins no node (spec.nodeAffinity): its target may be scheduled on any node, away from its disk (a hostPath PV then hands it that node's directory); pin it to the node that holds its data (the plan's: kubernetes.io/hostname In [${want.node}]): a PV without node affinity may be given one`,
           ]
         : []),
-      ...(existingFacts.noHostname && want.node !== undefined
+      ...(existingFacts.hostnames && want.node !== undefined && !existingFacts.hostnames.includes(want.node)
         ? [
-            `PV ${nameOf(match)} is a local disk whose node affinity names no node by kubernetes.io/hostname: its target may be scheduled on another node its terms admit, or on none; node affinity cannot change once set: recreate the PV pinned to the node that holds its data (the plan's: kubernetes.io/hostname In [${want.node}]), its reclaim policy set to Retain first so that deleting it leaves the disk as it is`,
+            `PV ${nameOf(match)} is a local disk whose node affinity ${existingFacts.hostnames.length === 0 ? 'names no node by kubernetes.io/hostname' : `names ${existingFacts.hostnames.join(', ')} by kubernetes.io/hostname, not ${want.node}, beside other terms`}: its target may be scheduled on another node its terms admit, or on none; node affinity cannot change once set: recreate the PV pinned to the node that holds its data (the plan's: kubernetes.io/hostname In [${want.node}]), its reclaim policy set to Retain first so that deleting it leaves the disk as it is`,
           ]
         : []),
       ...(released

@@ -129,8 +129,9 @@ function mountNeeds(cr: AIStoreCR, crName: string): MountNeed[] {
     const bytes = Math.floor(size);
     if (bytes < 1) throw new PlanError(`mount ${mount.path}: size "${mount.size}" is under one byte`);
     // Past int64 bytes the operator's request wraps, to no storage or another size (rule
-    // mount-template-name): no disk is planned for a size no claim asks.
-    if ((wholeBytes(mount.size) ?? 0n) > MAX_INT64)
+    // mount-template-name), and a size past 40 digits or a huge exponent is none a disk has (the rule
+    // denies both): no disk is planned for a size no claim asks.
+    if ((wholeBytes(mount.size) ?? MAX_INT64 + 1n) > MAX_INT64)
       throw new PlanError(
         `mount ${mount.path}: size "${mount.size}" is past the 2^63-1 bytes the operator's claim request holds: its count wraps, so fix the CR first (ais-guard check says how)`,
       );

@@ -69,6 +69,40 @@ describe('plan --diff: a local PV that names no hostname is on no node the plan 
     expect(r.code).toBe(1);
   });
 
+  // Review fix47: terms naming another node, ORed with a zone, pinned no node the plan could compare.
+  it('another hostname, ORed with a zone: conflicting on node', async () => {
+    const pvs = YAML.parseAllDocuments((await cli(['plan', '--disks', DISKS, CR])).stdout).map((d) =>
+      d.toJS(),
+    ) as PersistentVolume[];
+    pvs[0]!.spec!.nodeAffinity = {
+      required: {
+        nodeSelectorTerms: [
+          {
+            matchExpressions: [
+              { key: 'kubernetes.io/hostname', operator: 'In', values: ['storage-node-09'] },
+            ],
+          },
+          { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['z1'] }] },
+        ],
+      },
+    };
+    const file = join(tmp(), 'pvs.yaml');
+    writeFileSync(file, pvs.map((o) => YAML.stringify(o)).join('---\n'));
+    const r = await cli(['plan', '--disks', DISKS, CR, '--diff', file, '-o', 'json']);
+    const diff = JSON.parse(r.stdout) as Record<
+      string,
+      { claim: string; fields?: string[]; note?: string }[]
+    >;
+    expect(diff.conflicting).toEqual([
+      expect.objectContaining({
+        claim: 'ais/ais-data-aistore-ais-target-0',
+        fields: ['node'],
+        note: expect.stringContaining('names storage-node-09 by kubernetes.io/hostname, not storage-node-01'),
+      }),
+    ]);
+    expect(r.code).toBe(1);
+  });
+
   it('the planned hostname: nothing to do', async () => {
     const { r } = await withAffinity({
       key: 'kubernetes.io/hostname',
@@ -131,9 +165,10 @@ describe('plan: what the apiserver or the PV controller would refuse is refused 
   });
 
   it('a mount size past int64 bytes (the operator wraps it): refused, as a mount without a size is', () => {
-    expect(() => planVolumes(oneMount({ size: '10Ei' }), map([{ path: '/mnt/a', size: '16Ei' }]))).toThrow(
-      /mount \/data: size "10Ei" is past the 2\^63-1 bytes/,
-    );
+    for (const size of ['10Ei', '1e90'])
+      expect(() => planVolumes(oneMount({ size }), map([{ path: '/mnt/a', size: '1e91' }]))).toThrow(
+        `mount /data: size "${size}" is past the 2^63-1 bytes`,
+      );
   });
 
   it('a mount class that is no class name, and a disk class of 254 characters: refused', () => {
