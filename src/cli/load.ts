@@ -24,6 +24,7 @@ import {
   yamlMessage,
 } from '../k8s/yaml.js';
 import { clip, isObject, type KubeObject } from '../policy/index.js';
+import { jsonErrorAt } from './json-error.js';
 import { JsonPlaces, jsonStream, jsonSurprises } from './json-text.js';
 import { pointerSegments } from './pointer.js';
 import {
@@ -259,13 +260,15 @@ export function parseInput(
         parsed.push(JSON.parse(text.slice(start, end)));
       } catch (err) {
         // JSON.parse counts its "at position N" (and Node 24 its line and column) from the value's
-        // start, not the file's: said at the file's line instead (review check47).
-        const message = (err as Error).message;
-        const at = / in JSON at position (\d+)(?: \(line \d+ column \d+\))?/.exec(message);
+        // start, and for some mistakes gives none: said at the file's line instead (json-error.ts).
+        const message = (err as Error).message.replace(
+          / in JSON at position \d+(?: \(line \d+ column \d+\))?/,
+          '',
+        );
         errors.push({
           file,
-          line: lineCounter.linePos(at ? start + Number(at[1]) : start).line,
-          message: `not valid JSON, which kubectl reads it as: ${(at ? message.replace(at[0], '') : message).slice(0, 200)}`,
+          line: lineCounter.linePos(jsonErrorAt(text, start, end) ?? start).line,
+          message: `not valid JSON, which kubectl reads it as: ${message.slice(0, 200)}`,
         });
         return { source, manifests, patchFiles };
       }

@@ -878,7 +878,7 @@ export function goYamlErrors(doc: Document, text: string): YAMLError[] {
   // The first key set again, and the first kubectl cannot read, among the library's errors where
   // its own check would have said them: before the first that comes later in the text. Callers say
   // the first error only.
-  for (const problem of keyProblems(doc)) {
+  for (const problem of keyProblems(doc, text)) {
     const at = errors.findIndex((e) => e.pos[0] > problem.pos[0]);
     errors.splice(at < 0 ? errors.length : at, 0, problem);
   }
@@ -917,21 +917,27 @@ export const UNREADABLE_KEY =
  * cannot read (UNREADABLE_KEY). One pass over the nodes (a walk of our own: it runs on every
  * document, and the library's visit costs several times as much), a set of values per large mapping.
  */
-function keyProblems(doc: Document): YAMLError[] {
+function keyProblems(doc: Document, text: string): YAMLError[] {
   let repeated: number | undefined;
   let unreadable: number | undefined;
+  const judgeKey = (pair: Pair) => {
+    const bad = unreadableKeyAt(pair, doc, text);
+    if (bad !== undefined && (unreadable === undefined || bad < unreadable)) unreadable = bad;
+  };
   const walk = (node: unknown): void => {
     if (isPair(node)) {
       walk(node.key);
       walk(node.value);
     } else if (isSeq(node))
-      for (const item of node.items) walk(item); // pairs too: !!pairs, !!omap
+      for (const item of node.items) {
+        if (isPair(item)) judgeKey(item); // !!pairs, !!omap: go-yaml reads their items as mappings
+        walk(item);
+      }
     else if (isMap(node)) {
       const at = repeatedKeyIn(node.items);
       if (at !== undefined && (repeated === undefined || at < repeated)) repeated = at;
       for (const pair of node.items) {
-        const bad = unreadableKeyAt(pair);
-        if (bad !== undefined && (unreadable === undefined || bad < unreadable)) unreadable = bad;
+        judgeKey(pair);
         walk(pair);
       }
     }
@@ -947,12 +953,22 @@ function keyProblems(doc: Document): YAMLError[] {
   ];
 }
 
-/** Where a pair's key is one kubectl cannot read (UNREADABLE_KEY): absent, null, a collection. */
-function unreadableKeyAt(pair: Pair): number | undefined {
-  const key = pair.key;
-  if (key === null || key === undefined) return (pair.value as Node | null)?.range?.[0] ?? 0;
-  if (isMap(key) || isSeq(key) || (isScalar(key) && key.value === null)) return key.range?.[0] ?? 0;
-  return undefined;
+/**
+ * Where a pair's key is one kubectl cannot read (UNREADABLE_KEY): absent, null or a collection, also
+ * through an alias. A key of nothing but a tag (`!!str : 1`, `!x : 1`) is the tagged empty string to
+ * go-yaml, which the library reads as null: kubectl takes it (review fix47).
+ */
+function unreadableKeyAt(pair: Pair, doc: Document, text: string): number | undefined {
+  const node = pair.key as Node | null;
+  const key: unknown = isAlias(node) ? node.resolve(doc) : node;
+  const at = node?.range?.[0] ?? (pair.value as Node | null)?.range?.[0] ?? 0;
+  if (key === null || key === undefined || isMap(key) || isSeq(key)) return at;
+  if (!isScalar(key) || key.value !== null) return undefined;
+  if (node === key && node.range?.[1] === at) {
+    const before = text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
+    if (/!\S*\s*$/.test(before) && !/!!null\s*$/.test(before)) return undefined;
+  }
+  return at;
 }
 
 /** Where a mapping's first key set again is (a later repeat comes later in the text), if any. */

@@ -114,3 +114,13 @@ describe('check: a mapping key kubectl cannot read fails the file, as kubectl do
     expect(r.stdout).not.toMatch(/mapping key/);
   });
 });
+
+describe('check: a JSON mistake JSON.parse names no position of is said at its line (review fix47)', () => {
+  it('a trailing comma in a list, on line 5', async () => {
+    const r = await cli(
+      ['check', '-'],
+      '{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "data": ["b",\n    "c",]\n}\n',
+    );
+    expect(r.stdout).toMatch(/^-:5: error: not valid JSON, which kubectl reads it as: Unexpected token/);
+  });
+});

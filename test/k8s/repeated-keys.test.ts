@@ -120,4 +120,17 @@ describe('keys kubectl cannot read (review check47)', () => {
     expect(all(text).map(([, at]) => at)).toEqual(places);
     expect(all(text).some(([, , message]) => message === UNREADABLE_KEY)).toBe(true);
   });
+
+  // Review fix47 (each held to kubectl's reader in test/yaml-oracle).
+  it.each([
+    ['an alias to null', 'n: &n ~\ns:\n  *n : 1\n', true],
+    ['an alias to a mapping', 'm: &m {a: 1}\ns:\n  *m : 1\n', true],
+    ['an alias to a string', 'k: &k v\ns:\n  *k : 1\n', false],
+    ['a null key in a !!pairs item', 's: !!pairs [~: 1]\n', true],
+    ['a key of nothing but !!str: the empty string', 's:\n  !!str : 1\n', false],
+    ['a key of nothing but a local tag', 's:\n  !x : 1\n', false],
+    ['a key of nothing but !!null', 's:\n  !!null : 1\n', true],
+  ])('%s: refused %s', (_, text, refused) => {
+    expect(all(text).some(([, , message]) => message === UNREADABLE_KEY)).toBe(refused);
+  });
 });

@@ -264,6 +264,12 @@ const TABLE = [
   'spec: {[a, b]: c}\n',
   'spec:\n  ? [a]\n  : web\n',
   'spec:\n  ? {a: 1}\n  : web\n',
+  'n: &n ~\nspec:\n  *n : 1\n',
+  'm: &m {a: 1}\nspec:\n  *m : 1\n',
+  'spec: !!pairs [~: 1]\n',
+  // A key of nothing but a tag: the tagged empty string, read by both (review fix47).
+  'spec:\n  !!str : 1\n',
+  'spec:\n  !foo : 1\n',
 ];
 
 /**
