@@ -154,29 +154,56 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
   };
   /**
    * Where a removed entry's lines end: its content's end, so that the comments after it stay
-   * (contentEnd), unless a block scalar (|, >) ends right before the entry. Those comments would
-   * then follow it, and a line indented as deep as its text is its text (review: the comment after
-   * a removed affinity became part of the container's command): there they go with the entry, as
-   * they did before contentEnd.
+   * (contentEnd). But where a block scalar (|, >) ends right before the entry, those comments come
+   * to follow it, and one indented as deep as its text is its text (review fix47: the comment after
+   * a removed affinity became part of the container's command): such lines go with the entry, up to
+   * the first that is neither blank nor such a comment.
    */
   const removedEnd = (node: unknown, from: number): number => {
-    let scalarBefore = false;
+    const end = lineEndAfter(contentEnd(node));
+    const indent = blockScalarIndentBefore(from);
+    if (indent === undefined) return end;
+    let cut = end;
+    for (let at = end; at < text.length;) {
+      // The line starting at `at` (lineEndAfter of a line's start is that start).
+      const newline = text.indexOf('\n', at);
+      const next = newline < 0 ? text.length : newline + 1;
+      const line = text.slice(at, next);
+      if (line.trim() === '') {
+        at = next;
+        continue;
+      }
+      if (!line.trimStart().startsWith('#') || line.length - line.trimStart().length < indent) break;
+      cut = at = next;
+    }
+    return cut;
+  };
+  /** The text indentation of a block scalar (|, >) that ends right before `pos`, if one does. */
+  const blockScalarIndentBefore = (pos: number): number | undefined => {
+    let indent: number | undefined;
     visit(doc, {
       Scalar(_, n) {
-        const end = n.range?.[1];
+        const [from, end] = n.range ?? [];
         if (
-          (n.type === 'BLOCK_LITERAL' || n.type === 'BLOCK_FOLDED') &&
-          end !== undefined &&
-          end <= from &&
-          text.slice(end, from).trim() === ''
-        ) {
-          scalarBefore = true;
-          return visit.BREAK;
-        }
-        return undefined;
+          (n.type !== 'BLOCK_LITERAL' && n.type !== 'BLOCK_FOLDED') ||
+          from === undefined ||
+          end === undefined ||
+          end > pos ||
+          text.slice(end, pos).trim() !== ''
+        )
+          return undefined;
+        // Its first line of text after the header sets it; an empty one takes any line deeper than
+        // the header's (what it is the value of).
+        const leading = (l: string) => l.length - l.trimStart().length;
+        const body = text
+          .slice(lineEndAfter(from), end)
+          .split('\n')
+          .find((l) => l.trim() !== '');
+        indent = body === undefined ? leading(text.slice(lineStart(from), from)) + 1 : leading(body);
+        return visit.BREAK;
       },
     });
-    return lineEndAfter(scalarBefore ? rangeOf(node)[1] : contentEnd(node));
+    return indent;
   };
   /** Entry `index` of a flow collection removed, with one comma (yaml-gaps.ts). */
   const cutFlow = (collection: unknown, ends: number[], index: number) => {

@@ -956,7 +956,8 @@ function keyProblems(doc: Document, text: string): YAMLError[] {
 /**
  * Where a pair's key is one kubectl cannot read (UNREADABLE_KEY): absent, null or a collection, also
  * through an alias. A key of nothing but a tag (`!!str : 1`, `!x : 1`) is the tagged empty string to
- * go-yaml, which the library reads as null: kubectl takes it (review fix47).
+ * go-yaml, which the library reads as null: kubectl takes it, but for the tags that cannot be empty
+ * (review fix47).
  */
 function unreadableKeyAt(pair: Pair, doc: Document, text: string): number | undefined {
   const node = pair.key as Node | null;
@@ -966,7 +967,9 @@ function unreadableKeyAt(pair: Pair, doc: Document, text: string): number | unde
   if (!isScalar(key) || key.value !== null) return undefined;
   if (node === key && node.range?.[1] === at) {
     const before = text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
-    if (/!\S*\s*$/.test(before) && !/!!null\s*$/.test(before)) return undefined;
+    // go-yaml resolves an empty !!null, !!int, !!bool, !!float or !!timestamp to null and refuses it.
+    const tag = /(!\S*)\s*$/.exec(before)?.[1];
+    if (tag !== undefined && !/^!!(?:null|int|bool|float|timestamp)$/.test(tag)) return undefined;
   }
   return at;
 }

@@ -316,12 +316,28 @@ describe("applyOperation: comments kept after a removed entry never become a blo
       '/b',
     ],
     ['a folded scalar, then a removed list item', 'a:\n  - >\n    x\n  - c: 1\n      # note\nd: 1\n', '/a/1'],
+    // Review fix47b: comments outside the removed value's range, as deep as the scalar's text.
+    [
+      'a comment level with the scalar text, after a removed scalar entry',
+      'a: |\n  x\nb: 1\n  # about c\nc: 2\n',
+      '/b',
+    ],
+    ['after a removed flow list', 'a: |\n  x\nb: [1,\n  2]\n  # note\nc: 2\n', '/b'],
+    ['folded, strip, after an entry with a line comment', 'a: >-\n  x\nb: 1 # t\n  # note\nc: 2\n', '/b'],
+    ['a blank line, then the comment', 'a:\n  - |\n    x\n  - 1\n\n    # note\nd: 1\n', '/a/1'],
+    ['an empty literal scalar', 'a: |\nb: 1\n  # note\nc: 2\n', '/b'],
   ])('%s', (_, text, path) => {
     const out = applyOperation(text, [], { op: 'remove', path });
     const before = parseDocument(text, { version: '1.1' }).toJS() as Record<string, unknown>;
     const after = parseDocument(out, { version: '1.1' }).toJS() as Record<string, unknown>;
     expect(after).toEqual(
       jsonpatch.applyOperation(structuredClone(before), { op: 'remove', path }).newDocument,
+    );
+  });
+
+  it('a comment less deep than the scalar text stays', () => {
+    expect(applyOperation('a: |\n    x\nb: 1\n  # about c\nc: 2\n', [], { op: 'remove', path: '/b' })).toBe(
+      'a: |\n    x\n  # about c\nc: 2\n',
     );
   });
 

@@ -130,6 +130,8 @@ describe('keys kubectl cannot read (review check47)', () => {
     ['a key of nothing but !!str: the empty string', 's:\n  !!str : 1\n', false],
     ['a key of nothing but a local tag', 's:\n  !x : 1\n', false],
     ['a key of nothing but !!null', 's:\n  !!null : 1\n', true],
+    ['a key of nothing but !!int ("cannot decode !!null as a !!int")', 's:\n  !!int : 1\n', true],
+    ['a key of nothing but !!bool', 's:\n  !!bool : 1\n', true],
   ])('%s: refused %s', (_, text, refused) => {
     expect(all(text).some(([, , message]) => message === UNREADABLE_KEY)).toBe(refused);
   });

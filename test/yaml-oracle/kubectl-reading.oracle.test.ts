@@ -270,6 +270,8 @@ const TABLE = [
   // A key of nothing but a tag: the tagged empty string, read by both (review fix47).
   'spec:\n  !!str : 1\n',
   'spec:\n  !foo : 1\n',
+  'spec:\n  !!int : 1\n',
+  'spec:\n  !!timestamp : 1\n',
 ];
 
 /**
