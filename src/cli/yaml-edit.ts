@@ -153,14 +153,14 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
     return rangeOf(node)[1];
   };
   /**
-   * Where a removed entry's lines end: its content's end, so that the comments after it stay
+   * Where a removed entry's lines end, given where its content ends, so that the comments after it stay
    * (contentEnd). But where a block scalar (|, >) ends right before the entry, those comments come
    * to follow it, and one indented as deep as its text is its text (review fix47: the comment after
    * a removed affinity became part of the container's command): such lines go with the entry, up to
    * the first that is neither blank nor such a comment.
    */
-  const removedEnd = (node: unknown, from: number): number => {
-    const end = lineEndAfter(contentEnd(node));
+  const removedEnd = (contentEndAt: number, from: number): number => {
+    const end = lineEndAfter(contentEndAt);
     const indent = blockScalarIndentBefore(from);
     if (indent === undefined) return end;
     let cut = end;
@@ -331,10 +331,7 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
         return putLine(start, lineEndAfter(pairEnd(pair)), '{}');
       }
       if (aloneOnLine(keyStart))
-        return cutLines(
-          lineStart(keyStart),
-          pair.value ? removedEnd(pair.value, lineStart(keyStart)) : lineEndAfter(rangeOf(pair.key)[1]),
-        );
+        return cutLines(lineStart(keyStart), removedEnd(pairEnd(pair), lineStart(keyStart)));
       const next = items[index + 1];
       if (index === 0 && next) return splice(keyStart, rangeOf(next.key)[0], ''); // "- a: 1\n  b: 2"
       throw new EditError(`cannot remove ${op.path} in place`);
@@ -417,7 +414,7 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
       if (items.length === 1) return putLine(rangeOf(parent)[0], lineEndAfter(contentEnd(item)), '[]');
       const dash = dashOf(index);
       if (!aloneOnLine(dash)) throw new EditError(`cannot remove ${op.path} in place`);
-      return cutLines(lineStart(dash), removedEnd(item, lineStart(dash)));
+      return cutLines(lineStart(dash), removedEnd(contentEnd(item), lineStart(dash)));
     }
     if (op.op === 'replace') {
       if (isScalar(item) && itemRange(item)[1] > itemRange(item)[0] && !isCollectionValue(op.value))

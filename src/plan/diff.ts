@@ -107,6 +107,10 @@ function unbindable(pv: PersistentVolume): Pick<VolumeFacts, 'accessModes' | 'vo
 
 const shown = (v: unknown) => (Array.isArray(v) ? `[${v.map(String).join(', ')}]` : String(v));
 
+/** A local or hostPath PV whose terms name other hostnames than `node`, or none (VolumeFacts.hostnames). */
+const pinsElsewhere = (existing: VolumeFacts, node: string) =>
+  existing.hostnames !== undefined && !existing.hostnames.includes(node);
+
 /**
  * `size`: the request of the claim the PV is for (its mount's size). A larger PV binds that claim (the
  * PV controller asks at least the request; rule pv-target-binding allows it), so capacity differs only
@@ -123,7 +127,7 @@ function differing(planned: VolumeFacts, existing: VolumeFacts, size = planned.c
   if (
     planned.node !== undefined &&
     (existing.anyNode ||
-      (existing.hostnames !== undefined && !existing.hostnames.includes(planned.node)) ||
+      pinsElsewhere(existing, planned.node) ||
       (existing.node !== undefined && planned.node !== existing.node))
   )
     fields.push('node');
@@ -248,9 +252,9 @@ export function diffVolumes(
             `PV ${nameOf(match)} pins no node (spec.nodeAffinity): its target may be scheduled on any node, away from its disk (a hostPath PV then hands it that node's directory); pin it to the node that holds its data (the plan's: kubernetes.io/hostname In [${want.node}]): a PV without node affinity may be given one`,
           ]
         : []),
-      ...(existingFacts.hostnames && want.node !== undefined && !existingFacts.hostnames.includes(want.node)
+      ...(want.node !== undefined && pinsElsewhere(existingFacts, want.node)
         ? [
-            `PV ${nameOf(match)} is a local disk whose node affinity ${existingFacts.hostnames.length === 0 ? 'names no node by kubernetes.io/hostname' : `names ${existingFacts.hostnames.join(', ')} by kubernetes.io/hostname, not ${want.node}, beside other terms`}: its target may be scheduled on another node its terms admit, or on none; node affinity cannot change once set: recreate the PV pinned to the node that holds its data (the plan's: kubernetes.io/hostname In [${want.node}]), its reclaim policy set to Retain first so that deleting it leaves the disk as it is`,
+            `PV ${nameOf(match)} is a local disk whose node affinity ${!existingFacts.hostnames?.length ? 'names no node by kubernetes.io/hostname' : `names ${existingFacts.hostnames.join(', ')} by kubernetes.io/hostname, not ${want.node}, beside other terms`}: its target may be scheduled on another node its terms admit, or on none; node affinity cannot change once set: recreate the PV pinned to the node that holds its data (the plan's: kubernetes.io/hostname In [${want.node}]), its reclaim policy set to Retain first so that deleting it leaves the disk as it is`,
           ]
         : []),
       ...(released

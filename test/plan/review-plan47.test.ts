@@ -32,11 +32,14 @@ describe('plan --diff: a PV read twice is one PV (names are unique in a cluster)
 });
 
 describe('plan --diff: a local PV that names no hostname is on no node the plan can tell', () => {
-  const withAffinity = async (expression: NodeSelectorRequirement) => {
+  /** The plan, its first PV's node affinity one term per expression (terms are ORed), diffed with the plan. */
+  const withAffinity = async (...expressions: NodeSelectorRequirement[]) => {
     const pvs = YAML.parseAllDocuments((await cli(['plan', '--disks', DISKS, CR])).stdout).map((d) =>
       d.toJS(),
     ) as PersistentVolume[];
-    pvs[0]!.spec!.nodeAffinity = { required: { nodeSelectorTerms: [{ matchExpressions: [expression] }] } };
+    pvs[0]!.spec!.nodeAffinity = {
+      required: { nodeSelectorTerms: expressions.map((e) => ({ matchExpressions: [e] })) },
+    };
     const file = join(tmp(), 'pvs.yaml');
     writeFileSync(file, pvs.map((o) => YAML.stringify(o)).join('---\n'));
     const r = await cli(['plan', '--disks', DISKS, CR, '--diff', file, '-o', 'json']);
@@ -71,28 +74,10 @@ describe('plan --diff: a local PV that names no hostname is on no node the plan 
 
   // Review fix47: terms naming another node, ORed with a zone, pinned no node the plan could compare.
   it('another hostname, ORed with a zone: conflicting on node', async () => {
-    const pvs = YAML.parseAllDocuments((await cli(['plan', '--disks', DISKS, CR])).stdout).map((d) =>
-      d.toJS(),
-    ) as PersistentVolume[];
-    pvs[0]!.spec!.nodeAffinity = {
-      required: {
-        nodeSelectorTerms: [
-          {
-            matchExpressions: [
-              { key: 'kubernetes.io/hostname', operator: 'In', values: ['storage-node-09'] },
-            ],
-          },
-          { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['z1'] }] },
-        ],
-      },
-    };
-    const file = join(tmp(), 'pvs.yaml');
-    writeFileSync(file, pvs.map((o) => YAML.stringify(o)).join('---\n'));
-    const r = await cli(['plan', '--disks', DISKS, CR, '--diff', file, '-o', 'json']);
-    const diff = JSON.parse(r.stdout) as Record<
-      string,
-      { claim: string; fields?: string[]; note?: string }[]
-    >;
+    const { r, diff } = await withAffinity(
+      { key: 'kubernetes.io/hostname', operator: 'In', values: ['storage-node-09'] },
+      { key: 'topology.kubernetes.io/zone', operator: 'In', values: ['z1'] },
+    );
     expect(diff.conflicting).toEqual([
       expect.objectContaining({
         claim: 'ais/ais-data-aistore-ais-target-0',
