@@ -238,13 +238,14 @@ function summary(plan: Plan): string {
   const lines = [
     `planned ${plan.volumes.length} PV(s): ${plan.targets} target(s) of ${plan.namespace}/${plan.crName} × ${plan.mounts.length} mount(s) (${plan.mounts.map((m) => m.path).join(', ')}) on ${plan.nodes.length} node(s)`,
   ];
-  for (const node of plan.nodes) {
-    const here = plan.placements.filter((p) => p.node === node.name);
-    const used = here.map(
-      (p) => `${plan.crName}-target-${p.ordinal} (${p.disks.map((d) => d.path).join(', ')})`,
-    );
-    lines.push(`  ${node.name}: ${used.length > 0 ? used.join(', ') : 'no target'}`);
+  const used = new Map<string, string[]>();
+  for (const p of plan.placements) {
+    const here = used.get(p.node) ?? [];
+    here.push(`${plan.crName}-target-${p.ordinal} (${p.disks.map((d) => d.path).join(', ')})`);
+    used.set(p.node, here);
   }
+  for (const node of plan.nodes)
+    lines.push(`  ${node.name}: ${used.get(node.name)?.join(', ') ?? 'no target'}`);
   return lines.join('\n') + '\n';
 }
 

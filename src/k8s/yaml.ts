@@ -525,7 +525,9 @@ export function readYamlValue(text: string, where: string): unknown {
   let docs: Document.Parsed[];
   try {
     // parseAllDocuments, but refusing a nest past go-yaml's depth before it is built (nesting.ts).
-    const composer = new Composer({ prettyErrors: false, logLevel: 'error' });
+    // Keys set twice are found below in one pass (the library's own check is quadratic in a map's keys:
+    // a disk map of 25,000 nodes took 9 s).
+    const composer = new Composer({ prettyErrors: false, logLevel: 'error', uniqueKeys: false });
     docs = Array.from(composer.compose(tokensWithinDepth(text, (at) => lines.addNewLine(at))));
   } catch (err) {
     if (!(err instanceof TooDeep)) throw err;
@@ -548,6 +550,14 @@ export function readYamlValue(text: string, where: string): unknown {
   // Keys are names (of nodes, of settings): one the parser takes for a number (010, 1e3) or a boolean
   // would silently become another name ("10", "1000").
   visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const { key } of map.items) {
+        if (!isScalar(key) || typeof key.value !== 'string') continue;
+        if (!seen.has(key.value)) seen.add(key.value);
+        else throw new Error(`${where}:${lines.linePos(key.range?.[0] ?? 0).line}: Map keys must be unique`);
+      }
+    },
     Pair(_, pair) {
       const key = pair.key;
       if (!isScalar(key) || typeof key.value === 'string') return;

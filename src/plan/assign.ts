@@ -199,13 +199,16 @@ export function placeTargets(
   const added = nodes.map(() => 0);
   const nodeOfOrdinal: number[] = [];
   const total = (i: number) => (load[i] ?? 0) + (added[i] as number);
-  while (nodeOfOrdinal.length < targets) {
-    let best = -1;
-    for (let i = 0; i < nodes.length; i++)
-      if ((added[i] as number) < (room[i] as number) && (best < 0 || total(i) < total(best))) best = i;
-    added[best] = (added[best] as number) + 1;
-    nodeOfOrdinal.push(best);
-  }
+  // Level by level of targets per node, each node with room at that level taking one in map order:
+  // the same order as picking the fewest-targets node each time, in a pass per level, not per target
+  // (thousands of nodes and targets). Every node with room is at the level or above when it starts.
+  let level = Math.min(...nodes.map((_, i) => total(i)));
+  for (; nodeOfOrdinal.length < targets; level++)
+    for (let i = 0; i < nodes.length && nodeOfOrdinal.length < targets; i++)
+      if ((added[i] as number) < (room[i] as number) && total(i) === level) {
+        added[i] = (added[i] as number) + 1;
+        nodeOfOrdinal.push(i);
+      }
   const disksOf = nodes.map((n, i) => matchNode(n.disks, needs, added[i] as number) ?? []);
   const taken = nodes.map(() => 0);
   return nodeOfOrdinal.map((i, ordinal) => {

@@ -65,7 +65,13 @@ import {
   objectsOf,
   type NodeSelectorRequirement,
 } from '../k8s.js';
-import { stateClaimMounted, stateTemplateClass, targetVolumes, type TargetVolume } from '../layout.js';
+import {
+  stateClaimMounted,
+  stateTemplateClass,
+  targetVolumes,
+  targetVolumesNear,
+  type TargetVolume,
+} from '../layout.js';
 import { targetCount } from '../target-count.js';
 import {
   keepOutOfDiscovery,
@@ -489,12 +495,17 @@ function checkVolumeNode({ subject, layout, ctx, report }: VolumeNodeInput, host
 function checkTargetOnOneNode(input: RuleInput<'target-volume'>, host: string): void {
   const { subject, ctx, report } = input;
   const { namespace, crName, cr } = subject;
-  const self = nameOf(subject.object);
   const live = !ctx.hostMissing(host);
-  const other = targetVolumes(ctx, namespace, crName, { reviewed: subject.object, cr }).find(
+  const { near } = targetVolumesNear(
+    ctx,
+    namespace,
+    crName,
+    { reviewed: subject.object, cr },
+    { ordinal: subject.ordinal },
+  );
+  const other = near.find(
     (v) =>
       v.ordinal === subject.ordinal &&
-      nameOf(v.pv) !== self &&
       v.host !== undefined &&
       v.host !== host &&
       !isBeingDeleted(v.pv) &&
@@ -534,11 +545,16 @@ function checkVolumeClashes(input: TargetPVInput, host: string | undefined, path
   const clashes = { claim: [] as string[], disk: [] as string[], node: [] as string[] };
   const replaced: string[] = []; // this target's PVs on a node the cluster no longer has
   const stale: string[] = [claimName]; // the claims bound to them, which must be made anew
-  const judged = new Set([self]); // the PVs judged against this one so far
-  for (const other of targetVolumes(ctx, namespace, crName, { reviewed: pv, cr })) {
+  // Only PVs of its claim, its target or its node can clash with it (the three kinds below).
+  const { near, counts } = targetVolumesNear(
+    ctx,
+    namespace,
+    crName,
+    { reviewed: pv, cr },
+    { claim: claimName, ordinal: subject.ordinal, host },
+  );
+  for (const other of near) {
     const otherName = nameOf(other.pv);
-    if (otherName === self) continue;
-    judged.add(otherName);
     // A PV being deleted binds no claim made from now on (k8s.ts isBeingDeleted): no rival of this
     // one for its claim's name, nor a node this target is held to. Its disk is still taken.
     const leaving = isBeingDeleted(other.pv);
@@ -577,7 +593,7 @@ function checkVolumeClashes(input: TargetPVInput, host: string | undefined, path
       `PV ${self} replaces ${replaced.join(', ')} of ${crName}-target-${subject.ordinal}, on a node that is not among the cluster's Nodes: a live claim stays bound to its PV, so this one is bound only by the claim made next.`,
       `Delete claim${stale.length > 1 ? 's' : ''} ${stale.map((c) => `${namespace}/${c}`).join(', ')} and pod ${crName}-target-${subject.ordinal} once this target's new PVs exist (the StatefulSet controller makes them anew, and the new claims bind the new PVs); delete ${replaced.join(', ')} once their data is not needed.`,
     );
-  if (host && path) checkDiskTaken(input, { host, path, judged, clashes });
+  if (host && path) checkDiskTaken(input, { host, path, judged: counts, clashes });
   if (host && path) checkHostPathDirs(input, host, path);
   const more = Object.values(clashes).reduce((n, list) => n + Math.max(0, list.length - LISTED), 0);
   if (more > 0)
@@ -597,14 +613,11 @@ function otherTargetsOn(
   const beside = new Map<number, string>();
   if (host === undefined) return beside;
   const { namespace, crName, cr } = subject;
-  const self = nameOf(subject.object);
-  for (const { pv, host: at, ordinal } of targetVolumes(ctx, namespace, crName, {
-    reviewed: subject.object,
-    cr,
-  })) {
+  const { near } = targetVolumesNear(ctx, namespace, crName, { reviewed: subject.object, cr }, { host });
+  for (const { pv, host: at, ordinal } of near) {
     // A target past the size (its disks kept by a scale-down) shares no node with anyone.
     const runs = layout.view.size === undefined || ordinal < layout.view.size;
-    if (at === host && runs && ordinal !== subject.ordinal && nameOf(pv) !== self && !beside.has(ordinal))
+    if (at === host && runs && ordinal !== subject.ordinal && !beside.has(ordinal))
       beside.set(ordinal, nameOf(pv));
   }
   return beside;
@@ -624,7 +637,13 @@ function checkDiskTaken(
     path,
     judged,
     clashes,
-  }: { host: string; path: string; judged: Set<string>; clashes: { disk: string[] } },
+  }: {
+    host: string;
+    path: string;
+    /** PVs judged with this one already, by checkVolumeClashes: the reviewed one and the CR's target PVs. */
+    judged: (name: string) => boolean;
+    clashes: { disk: string[] };
+  },
 ): void {
   const self = subject.object;
   const at = pointer('spec', isObject(self.spec?.local) ? 'local' : 'hostPath', 'path');
@@ -640,7 +659,7 @@ function checkDiskTaken(
   // by a deleted claim's uid as well, it is gone in a moment: nothing to free.
   const others = ctx
     .pvsOnHost(host)
-    .filter((other) => !judged.has(nameOf(other)) && onDisk(other))
+    .filter((other) => !judged(nameOf(other)) && onDisk(other))
     .map((other) => ctx.pv(nameOf(other)) ?? other) // its binding state as last seen
     .filter((other) => !(claimGone(other) && isBeingDeleted(other)))
     .sort(byName);
