@@ -2,7 +2,9 @@
 // List `kubectl get -o json` prints (read with JSON.parse, not the YAML reader), its cold start on
 // one small file;
 // then 100,000 against 10,000 documents (issue 16: per-document time within 2x, max RSS <= 300 MB),
-// in interleaved rounds so a slow spell of the shared machine hits both sizes alike.
+// in interleaved rounds so a slow spell of the shared machine hits both sizes alike; then one CR with
+// 10,000 targets: `plan` of its PVs, and `check` of the CR with them (every PV judged beside the
+// others of its deployment, which was quadratic until the PVs were indexed by claim, target and node).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,6 +120,69 @@ export function checkBench(root, quick) {
     coldStartMs: Math.round(median(coldRuns)),
     coldRuns: coldRuns.length,
     ...manyDocuments(root, dir, big, quick ? 1 : 2),
+    oneDeployment: oneDeployment(root, dir, quick ? 2_000 : 10_000),
+  };
+}
+
+/**
+ * One multi-target CR of `targets` targets on nodes of 4 disks each: `plan` of its PVs, then `check`
+ * of the CR and those PVs, in ms per PV (next to the many small deployments' ms per document).
+ */
+function oneDeployment(root, dir, targets) {
+  const disks = join(dir, 'disks.yaml');
+  const nodes = Array.from({ length: targets / 4 }, (_, n) => [
+    `node-${n}`,
+    [0, 1, 2, 3].map((d) => ({ path: `/ais/d${d}`, size: '5Ti' })),
+  ]);
+  writeFileSync(disks, stringify(Object.fromEntries(nodes)));
+  const cr = join(dir, 'aistore.yaml');
+  writeFileSync(
+    cr,
+    stringify({
+      apiVersion: 'ais.nvidia.com/v1beta1',
+      kind: 'AIStore',
+      metadata: { name: 'ais', namespace: 'ais' },
+      spec: {
+        nodeImage: 'aistorage/aisnode:v3.30',
+        hostpathPrefix: '/etc/ais',
+        proxySpec: {
+          size: 1,
+          servicePort: 51080,
+          portPublic: 51080,
+          portIntraControl: 51082,
+          portIntraData: 51083,
+        },
+        targetSpec: {
+          size: targets,
+          disablePodAntiAffinity: true,
+          servicePort: 51081,
+          portPublic: 51081,
+          portIntraControl: 51082,
+          portIntraData: 51083,
+          mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
+        },
+      },
+    }),
+  );
+  const volumes = join(dir, 'volumes.yaml');
+  const cli = (args) =>
+    spawnSync(process.execPath, [join(root, 'bin/ais-guard.js'), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+      maxBuffer: 1 << 30,
+    });
+  let planned;
+  const planMs = time(() => (planned = cli(['plan', '--disks', disks, cr])));
+  if (planned.status !== 0) throw new Error(`plan: exit ${planned.status}: ${planned.stderr.slice(0, 300)}`);
+  writeFileSync(volumes, planned.stdout);
+  let checked;
+  const checkMs = time(() => (checked = cli(['check', '-q', '--max-file-bytes=64Mi', cr, volumes])));
+  if (checked.status !== 0) throw new Error(`check: exit ${checked.status}: ${checked.stdout.slice(0, 300)}`);
+  return {
+    targets,
+    planS: Number((planMs / 1000).toFixed(2)),
+    checkS: Number((checkMs / 1000).toFixed(2)),
+    checkMsPerDoc: Number((checkMs / (targets + 1)).toFixed(4)),
   };
 }
 

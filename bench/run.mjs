@@ -431,6 +431,13 @@ if (long)
 console.log(
   `check: ${results.cli.tenThousandDocsS} s for 10,000 documents (${results.cli.tenThousandJsonListS} s as one JSON List of ${results.cli.jsonListMb} MB); cold start ${results.cli.coldStartMs} ms (median of ${results.cli.coldRuns})`,
 );
+const { manyDocs, oneDeployment: one } = results.cli;
+console.log(
+  `  100,000 documents: ${manyDocs.hundredThousandMsPerDoc} ms per document against ${manyDocs.tenThousandMsPerDoc} for 10,000 (${manyDocs.perDocRatio}x); max RSS ${manyDocs.hundredThousandMaxRssMb} MB (10,000: ${manyDocs.tenThousandMaxRssMb} MB)`,
+);
+console.log(
+  `  one CR with ${one.targets} targets: plan ${one.planS} s; check of the CR and its PVs ${one.checkS} s (${one.checkMsPerDoc} ms per document)`,
+);
 if (results.scale) printScale(results.scale);
 console.log('targets:');
 for (const [name, met] of Object.entries(targets))

@@ -24,7 +24,12 @@ const benchCase = (id: string, errors = 0) => ({
 const results = (errors: number) => ({
   cases: [benchCase('validate-target-pod', errors), benchCase('validate-other-pod')],
   rss: {},
-  cli: { tenThousandDocsS: 2, coldStartMs: 200 },
+  cli: {
+    tenThousandDocsS: 2,
+    coldStartMs: 200,
+    manyDocs: { tenThousandMsPerDoc: 0.25, perDocRatio: 1.1, hundredThousandMaxRssMb: 250 },
+    oneDeployment: { checkMsPerDoc: 0.4 },
+  },
 });
 
 describe('npm run bench: goals', () => {
@@ -32,6 +37,22 @@ describe('npm run bench: goals', () => {
     const t = benchTargets(results(0));
     expect(t['judged reviews >= 0.85 of B2']).toBe(true);
     expect(t['p99 <= 5 ms at 1000 req/s']).toBe(true);
+  });
+
+  it("check's scale goals: 100,000 documents against 10,000, and one deployment's PVs against both", () => {
+    const goals = (cli: Record<string, unknown>) => {
+      const r = results(0);
+      const t = benchTargets({ ...r, cli: { ...r.cli, ...cli } });
+      return Object.entries(t)
+        .filter(([k]) => k.startsWith('check ') && !/10,000 documents <= 3 s|cold start/.test(k))
+        .map(([, v]) => v);
+    };
+    expect(goals({})).toEqual([true, true]);
+    const many = results(0).cli.manyDocs;
+    expect(goals({ manyDocs: { ...many, perDocRatio: 2.4 } })).toEqual([false, true]);
+    expect(goals({ manyDocs: { ...many, hundredThousandMaxRssMb: 400 } })).toEqual([false, true]);
+    // A quadratic walk of one deployment's PVs: 50 s for 10,001 documents, 5 ms each.
+    expect(goals({ oneDeployment: { checkMsPerDoc: 5 } })).toEqual([true, false]);
   });
 
   it('a run whose guard failed reviews under load meets no throughput or latency goal', () => {
