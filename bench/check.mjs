@@ -1,7 +1,7 @@
 // The CLI's numbers: `check` over 10,000 generated documents, as a YAML stream and as the one JSON
 // List `kubectl get -o json` prints (read with JSON.parse, not the YAML reader), its cold start on
 // one small file;
-// then 100,000 against 10,000 documents (issue 16: per-document time within 2x, max RSS <= 300 MB),
+// then 100,000 against 10,000 documents (issue 16: per-document time within 2x; max RSS reported),
 // in interleaved rounds so a slow spell of the shared machine hits both sizes alike; then one CR with
 // 10,000 targets: `plan` of its PVs, and `check` of the CR with them (every PV judged beside the
 // others of its deployment, which was quadratic until the PVs were indexed by claim, target and node).
