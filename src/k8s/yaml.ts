@@ -533,7 +533,11 @@ export function readYamlValue(text: string, where: string): unknown {
     if (!(err instanceof TooDeep)) throw err;
     throw new Error(`${where}:${lines.linePos(err.offset).line}: ${err.message}`, { cause: err });
   }
+  // The first mistake in the text, a key set twice (the library's own check being off) or another.
   const problem = docs.flatMap((d) => d.errors)[0];
+  const repeated = docs.map(firstRepeatedKey).find((at) => at !== undefined);
+  if (repeated !== undefined && (problem === undefined || repeated < problem.pos[0]))
+    throw new Error(`${where}:${lines.linePos(repeated).line}: Map keys must be unique`);
   if (problem)
     throw new Error(`${where}:${lines.linePos(problem.pos[0]).line}: ${yamlMessage(problem.message)}`);
   // A "---" before or after the one value (an empty or comment-only document) is no second value:
@@ -550,14 +554,6 @@ export function readYamlValue(text: string, where: string): unknown {
   // Keys are names (of nodes, of settings): one the parser takes for a number (010, 1e3) or a boolean
   // would silently become another name ("10", "1000").
   visit(doc, {
-    Map(_, map) {
-      const seen = new Set<string>();
-      for (const { key } of map.items) {
-        if (!isScalar(key) || typeof key.value !== 'string') continue;
-        if (!seen.has(key.value)) seen.add(key.value);
-        else throw new Error(`${where}:${lines.linePos(key.range?.[0] ?? 0).line}: Map keys must be unique`);
-      }
-    },
     Pair(_, pair) {
       const key = pair.key;
       if (!isScalar(key) || typeof key.value === 'string') return;
@@ -584,6 +580,27 @@ export function readYamlValue(text: string, where: string): unknown {
       cause: err,
     });
   }
+}
+
+/**
+ * Where the first key set twice in a map is, as the library's own check finds them (a scalar key of
+ * the same value; KUBE_YAML says why that check is off), in one pass over each map's keys.
+ */
+function firstRepeatedKey(doc: Document.Parsed): number | undefined {
+  let first: number | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        // NaN is no value equal to itself: two .nan keys are two keys to the library.
+        if (!isScalar(key) || Number.isNaN(key.value)) continue;
+        const at = key.range?.[0] ?? 0;
+        if (seen.has(key.value) && (first === undefined || at < first)) first = at;
+        seen.add(key.value);
+      }
+    },
+  });
+  return first;
 }
 
 /**

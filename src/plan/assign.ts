@@ -202,7 +202,8 @@ export function placeTargets(
   // Level by level of targets per node, each node with room at that level taking one in map order:
   // the same order as picking the fewest-targets node each time, in a pass per level, not per target
   // (thousands of nodes and targets). Every node with room is at the level or above when it starts.
-  let level = Math.min(...nodes.map((_, i) => total(i)));
+  let level = Infinity;
+  for (let i = 0; i < nodes.length; i++) level = Math.min(level, total(i));
   for (; nodeOfOrdinal.length < targets; level++)
     for (let i = 0; i < nodes.length && nodeOfOrdinal.length < targets; i++)
       if ((added[i] as number) < (room[i] as number) && total(i) === level) {

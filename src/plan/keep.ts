@@ -65,6 +65,8 @@ export interface Existing {
   byClaim: Map<string, ExistingPv>;
   /** Every existing PV with a node and a path. */
   held: HeldPv[];
+  /** `held` by node: a disk's holders are found among its node's PVs, not all of them. */
+  heldOn: Map<string, HeldPv[]>;
 }
 
 export const diskKey = (node: string, path: string) => `${node}:${normalDiskPath(path)}`;
@@ -74,11 +76,12 @@ export const diskKey = (node: string, path: string) => `${node}:${normalDiskPath
  * claims writing it: pv-target-binding refuses such a PV, and plan must not plan one).
  */
 const holdersOf = (existing: Existing, disk: Disk): HeldPv[] =>
-  existing.held.filter((h) => h.node === disk.node && pathsNest(h.path, normalDiskPath(disk.path)));
+  (existing.heldOn.get(disk.node) ?? []).filter((h) => pathsNest(h.path, normalDiskPath(disk.path)));
 
 export function existingDisks(objects: KubeObject[], namespace: string): Existing {
   const byClaim = new Map<string, ExistingPv>();
   const held: HeldPv[] = [];
+  const heldOn = new Map<string, HeldPv[]>();
   // A PV's node as check reads it (pv-target-binding: ctx.pvHost): by hostname, or by a node-local
   // CSI driver's topology key pinned to one of the Nodes given (OpenEBS LVM: openebs.io/nodename).
   // One context for all the PVs: the cost stays linear.
@@ -93,14 +96,19 @@ export function existingDisks(objects: KubeObject[], namespace: string): Existin
     // its path on every one, as check judges it (no target PV may be planned there).
     const hosts = node ? [node] : pvPinnedHostnames(pv);
     if (path)
-      for (const host of hosts)
-        held.push({
+      for (const host of hosts) {
+        const h: HeldPv = {
           node: host,
           path: normalDiskPath(path),
           name: nameOf(pv),
           ...(ref && { claim: `${ref.namespace}/${ref.name}` }),
           discovered: isDiscoveredDisk(pv),
-        });
+        };
+        held.push(h);
+        const onHost = heldOn.get(host);
+        if (onHost) onHost.push(h);
+        else heldOn.set(host, [h]);
+      }
     if (!node || ref?.namespace !== namespace) continue;
     const bound = isObject(pv.status) && pv.status.phase === 'Bound';
     const found: ExistingPv = {
@@ -112,7 +120,7 @@ export function existingDisks(objects: KubeObject[], namespace: string): Existin
     const before = byClaim.get(ref.name);
     if (!before || rank(found) > rank(before)) byClaim.set(ref.name, found);
   }
-  return { byClaim, held };
+  return { byClaim, held, heldOn };
 }
 
 /** How many disks (node and path) the existing PVs stand on. */
