@@ -6,10 +6,10 @@
 // 10,000 targets: `plan` of its PVs, and `check` of the CR with them (every PV judged beside the
 // others of its deployment, which was quadratic until the PVs were indexed by claim, target and node).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 function generated(count) {
   const docs = [];
@@ -136,35 +136,12 @@ function oneDeployment(root, dir, targets) {
     [0, 1, 2, 3].map((d) => ({ path: `/ais/d${d}`, size: '5Ti' })),
   ]);
   writeFileSync(disks, stringify(Object.fromEntries(nodes)));
+  // The README's multi-target example, grown to `targets` and let onto every node of the map.
   const cr = join(dir, 'aistore.yaml');
-  writeFileSync(
-    cr,
-    stringify({
-      apiVersion: 'ais.nvidia.com/v1beta1',
-      kind: 'AIStore',
-      metadata: { name: 'ais', namespace: 'ais' },
-      spec: {
-        nodeImage: 'aistorage/aisnode:v3.30',
-        hostpathPrefix: '/etc/ais',
-        proxySpec: {
-          size: 1,
-          servicePort: 51080,
-          portPublic: 51080,
-          portIntraControl: 51082,
-          portIntraData: 51083,
-        },
-        targetSpec: {
-          size: targets,
-          disablePodAntiAffinity: true,
-          servicePort: 51081,
-          portPublic: 51081,
-          portIntraControl: 51082,
-          portIntraData: 51083,
-          mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-        },
-      },
-    }),
-  );
+  const example = parse(readFileSync(join(root, 'examples/multi-target/01-aistore.yaml'), 'utf8'));
+  example.spec.targetSpec.size = targets;
+  delete example.spec.targetSpec.nodeSelector;
+  writeFileSync(cr, stringify(example));
   const volumes = join(dir, 'volumes.yaml');
   const cli = (args) =>
     spawnSync(process.execPath, [join(root, 'bin/ais-guard.js'), ...args], {
