@@ -436,7 +436,7 @@ console.log(
   `  100,000 documents: ${manyDocs.hundredThousandMsPerDoc} ms per document against ${manyDocs.tenThousandMsPerDoc} for 10,000 (${manyDocs.perDocRatio}x); max RSS ${manyDocs.hundredThousandMaxRssMb} MB (10,000: ${manyDocs.tenThousandMaxRssMb} MB)`,
 );
 console.log(
-  `  one CR with ${one.targets} targets: plan ${one.planS} s; check of the CR and its PVs ${one.checkS} s (${one.checkMsPerDoc} ms per document)`,
+  `  one CR with ${one.targets} targets: plan ${one.planS} s; check of the CR and its PVs (${one.documents} documents) ${one.checkS} s (${one.checkMsPerDoc} ms per document)`,
 );
 if (results.scale) printScale(results.scale);
 console.log('targets:');

@@ -533,7 +533,9 @@ export function readYamlValue(text: string, where: string): unknown {
     if (!(err instanceof TooDeep)) throw err;
     throw new Error(`${where}:${lines.linePos(err.offset).line}: ${err.message}`, { cause: err });
   }
-  // The first mistake in the text, a key set twice (the library's own check being off) or another.
+  // The first mistake by its place in the text: a key set twice (the library's own check being off)
+  // or another. The library named them in the order it met them, which differs only where it finds a
+  // collection's tag wrong after its keys (`!!set` with values and a key twice: now the tag).
   const problem = docs.flatMap((d) => d.errors)[0];
   const repeated = docs.map(firstRepeatedKey).find((at) => at !== undefined);
   if (repeated !== undefined && (problem === undefined || repeated < problem.pos[0]))

@@ -203,7 +203,7 @@ export function placeTargets(
   // the same order as picking the fewest-targets node each time, in a pass per level, not per target
   // (thousands of nodes and targets). Every node with room is at the level or above when it starts.
   let level = Infinity;
-  for (let i = 0; i < nodes.length; i++) level = Math.min(level, total(i));
+  for (let i = 0; i < nodes.length; i++) if ((room[i] as number) > 0) level = Math.min(level, total(i));
   for (; nodeOfOrdinal.length < targets; level++)
     for (let i = 0; i < nodes.length && nodeOfOrdinal.length < targets; i++)
       if ((added[i] as number) < (room[i] as number) && total(i) === level) {

@@ -515,9 +515,7 @@ export function targetVolumes(
   crName: string,
   query: VolumeQuery = {},
 ): TargetVolume[] {
-  const list = listOf(volumeSet(ctx, namespace, crName, query));
-  ctx.visited += list.length;
-  return list;
+  return listOf(ctx, volumeSet(ctx, namespace, crName, query));
 }
 
 /** Where a reviewed PV is: the kept PVs it can meet are of its claim, of its target, or on its node. */
@@ -531,50 +529,8 @@ export interface VolumeSpot {
 export interface VolumesNear {
   /** The kept PVs (the reviewed one's namesake left out) of its claim, target or node, by name. */
   near: TargetVolume[];
-  /** A PV of this name is the reviewed one or among the kept ones: judged with them, not as a stranger. */
-  counts(name: string): boolean;
-}
-
-/**
- * targetVolumes cut to those sharing the reviewed PV's claim, target or node, from an index kept
- * with the list: a review of one PV walks its neighbours, so check, plan and audit, which review
- * every PV of a set, stay linear in the set (10,000 PVs walked the whole list each: quadratic).
- */
-export function targetVolumesNear(
-  ctx: ClusterContext,
-  namespace: string,
-  crName: string,
-  query: VolumeQuery & { reviewed: PersistentVolume },
-  spot: VolumeSpot,
-): VolumesNear {
-  const { kept } = volumeSet(ctx, namespace, crName, query);
-  const self = nameOf(query.reviewed);
-  const counts = (name: string) => name === self || kept.byName.has(name);
-  if (
-    kept.index === undefined &&
-    (kept.list.length <= WALKED || (kept.walks = (kept.walks ?? 0) + 1) <= WALKS)
-  ) {
-    ctx.visited += kept.list.length;
-    const near = kept.list.filter(
-      ({ pv, claim, ordinal, host }) =>
-        (claim === spot.claim || ordinal === spot.ordinal || (host !== undefined && host === spot.host)) &&
-        nameOf(pv) !== self,
-    );
-    return { near, counts };
-  }
-  const index = (kept.index ??= indexOf(kept.list));
-  const found = new Set<number>();
-  const add = (at: number[] | undefined) => at?.forEach((i) => found.add(i));
-  if (spot.claim !== undefined) add(index.byClaim.get(spot.claim));
-  if (spot.ordinal !== undefined) add(index.byOrdinal.get(spot.ordinal));
-  if (spot.host !== undefined) add(index.byHost.get(spot.host));
-  const near: TargetVolume[] = [];
-  ctx.visited += found.size;
-  for (const i of [...found].sort((a, b) => a - b)) {
-    const volume = kept.list[i]!;
-    if (nameOf(volume.pv) !== self) near.push(volume);
-  }
-  return { near, counts };
+  /** The reviewed PV, or one of the CR's kept target PVs (claims not gone), near it or not. */
+  inSet(name: string): boolean;
 }
 
 /**
@@ -583,11 +539,52 @@ export function targetVolumesNear(
  */
 const WALKED = 64;
 /**
- * Longer ones are walked this many times before they are indexed: one review asks two or three times,
- * and in the webhook every PV event starts a new list (a bulk apply of PVs reviews each once against
- * a new one); check, plan and audit ask once or more for every PV of the set against one list.
+ * Longer ones are walked this many times before they are indexed: one PV review asks twice (so four
+ * reviews), and in the webhook every PV event starts a new list (a bulk apply of PVs reviews each once
+ * against a new one); check, plan and audit review every PV of the set against one list.
  */
 const WALKS = 8;
+
+/**
+ * targetVolumes cut to those sharing the reviewed PV's claim, target or node: a review of one PV
+ * meets its neighbours, so check, plan and audit, which review every PV of a set, stay linear in the
+ * set (10,000 PVs, each walking the whole list: quadratic). Claims gone are not asked for here.
+ */
+export function targetVolumesNear(
+  ctx: ClusterContext,
+  namespace: string,
+  crName: string,
+  query: Omit<VolumeQuery, 'gone'> & { reviewed: PersistentVolume },
+  spot: VolumeSpot,
+): VolumesNear {
+  const { kept } = volumeSet(ctx, namespace, crName, query);
+  const self = nameOf(query.reviewed);
+  const inSet = (name: string) => name === self || kept.byName.has(name);
+  const long = kept.list.length > WALKED;
+  if (long && kept.index === undefined) kept.walks = (kept.walks ?? 0) + 1;
+  if (!long || (kept.walks ?? 0) <= WALKS) {
+    ctx.visited += kept.list.length;
+    const near = kept.list.filter(
+      ({ pv, claim, ordinal, host }) =>
+        (claim === spot.claim || ordinal === spot.ordinal || (host !== undefined && host === spot.host)) &&
+        nameOf(pv) !== self,
+    );
+    return { near, inSet };
+  }
+  const index = (kept.index ??= indexOf(kept.list));
+  const found = new Set<number>();
+  const add = (at: number[] | undefined) => at?.forEach((i) => found.add(i));
+  if (spot.claim !== undefined) add(index.byClaim.get(spot.claim));
+  if (spot.ordinal !== undefined) add(index.byOrdinal.get(spot.ordinal));
+  if (spot.host !== undefined) add(index.byHost.get(spot.host));
+  ctx.visited += found.size;
+  const near: TargetVolume[] = [];
+  for (const i of [...found].sort((a, b) => a - b)) {
+    const volume = kept.list[i]!;
+    if (nameOf(volume.pv) !== self) near.push(volume);
+  }
+  return { near, inSet };
+}
 
 /** A kept list's positions by claim, target and node. */
 interface VolumeIndex {
@@ -612,9 +609,10 @@ function indexOf(list: TargetVolume[]): VolumeIndex {
 }
 
 /** A volumeSet as a list: the kept PVs with the reviewed one in its kept namesake's place. */
-function listOf({ kept, self, mine }: VolumeSet): TargetVolume[] {
+function listOf(ctx: ClusterContext, { kept, self, mine }: VolumeSet): TargetVolume[] {
   const out = self === undefined ? [...kept.list] : kept.list.filter((v) => nameOf(v.pv) !== self);
   if (mine) out.push(mine);
+  ctx.visited += out.length;
   return out;
 }
 
@@ -624,7 +622,7 @@ interface KeptVolumes {
   byName: Map<string, TargetVolume>;
   /** detectLayout's sharing of these, by the target count it was judged for. */
   sharing?: Map<number | undefined, Sharing>;
-  /** targetVolumesNear's index of `list`, made once the list was walked WALKS times. */
+  /** targetVolumesNear's index of `list` (one longer than WALKED), made once it was walked WALKS times. */
   index?: VolumeIndex;
   walks?: number;
 }
@@ -799,7 +797,7 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
       set.kept.sharing.set(size, sharing);
     }
   } else {
-    const ordinalsByHost = addHosts(new Map(), listOf(set));
+    const ordinalsByHost = addHosts(new Map(), listOf(ctx, set));
     // On the CR's CREATE, PVs of its earlier life (its claims deleted by the operator's cleanup) on
     // nodes its targets may use: the disks the user means to free and reuse. Not those a provisioner
     // made for their claims (its state PVs, and data PVs of a dynamic class): a Released one never

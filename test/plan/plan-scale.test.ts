@@ -1,7 +1,7 @@
-// plan at the size of a large cluster: its reading of the disk map and its placement must not grow
-// faster than the map (an outside differential run of the old and new builds: the library's check of
-// repeated keys compares each key with every one before it, and a spread of one argument per node
-// overflowed the stack at ~125,000 nodes). Repeated keys are reported as the library reported them.
+// plan at the size of a large cluster: a disk map of many nodes is read and placed on (a spread of one
+// argument per node overflows the stack past ~125,000), and the disk map's repeated keys, found in one
+// pass of our own since the library's check compares each key with every one before it, are
+// reported with the library's message and line, the first mistake by its place in the text.
 import { describe, expect, it } from '@jest/globals';
 import { readYamlValue } from '../../src/k8s/yaml.js';
 import { placeTargets, type MountNeed } from '../../src/plan/assign.js';
@@ -40,6 +40,12 @@ describe('a repeated key is the first mistake where it comes first', () => {
     ['in a flow map', 'a: {x: 1, x: 2}\n', 1],
   ])('%s', (_, text, line) => {
     expect(() => readYamlValue(text, 'f')).toThrow(new RegExp(`^f:${line}: Map keys must be unique$`));
+  });
+
+  it('a wrong tag before a repeated key inside it: the tag (the library named the key, met first)', () => {
+    expect(() => readYamlValue('x: !!set\n  a: 1\n  a: 2\n', 'f')).toThrow(
+      /^f:1: Set items must all have null values$/,
+    );
   });
 
   it('after a syntax error, the syntax error', () => {

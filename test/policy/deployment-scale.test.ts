@@ -41,6 +41,32 @@ describe('a PV review does not grow with its deployment', () => {
     expect(large).toBe(small);
   });
 
+  it('a walked list and an indexed one give the same findings, for every PV of a set with clashes', () => {
+    const objects = deployment(80);
+    objects.push(
+      pv('pv-rival', { claim: claimName(1), host: 'node-0', path: '/ais/d1', local: true }),
+      pv('pv-same-disk', { claim: claimName(70), host: 'node-0', path: '/ais/d0', local: true }),
+      pv('pv-gone-node', { claim: claimName(9), host: 'node-gone', path: '/ais/d0', local: true }),
+      pv('pv-nested', { claim: claimName(75), host: 'node-2', path: '/ais/d1/sub', local: true }),
+      pv('spare', { claim: 'data', claimNamespace: 'team', host: 'node-1', path: '/ais/d2', local: true }),
+    );
+    const volumes = objects.filter((o) => o.kind === 'PersistentVolume');
+    const indexed = new ClusterContext(objects);
+    for (const object of volumes) evaluate({ operation: 'CREATE', object }, indexed);
+    let found = 0;
+    for (const object of volumes) {
+      const walked = new ClusterContext(objects);
+      const first = evaluate({ operation: 'CREATE', object }, walked);
+      indexed.visited = 0;
+      const later = evaluate({ operation: 'CREATE', object }, indexed);
+      expect(later.findings).toEqual(first.findings);
+      // The two paths were both taken: the walk touches the whole list twice, the index a few PVs.
+      expect(walked.visited - indexed.visited).toBeGreaterThan(volumes.length);
+      found += first.findings.length;
+    }
+    expect(found).toBeGreaterThan(8);
+  });
+
   it('the neighbours still clash: a second PV on a target disk is denied, found through the index', () => {
     const objects = deployment(1000);
     objects.push(pv('pv-rival', { claim: claimName(1), host: 'node-0', path: '/ais/d1', local: true }));

@@ -505,7 +505,7 @@ function checkTargetOnOneNode(input: RuleInput<'target-volume'>, host: string): 
   );
   const other = near.find(
     (v) =>
-      v.ordinal === subject.ordinal &&
+      v.ordinal === subject.ordinal && // as every PV near is: kept for the reader, and for a wider spot
       v.host !== undefined &&
       v.host !== host &&
       !isBeingDeleted(v.pv) &&
@@ -546,7 +546,7 @@ function checkVolumeClashes(input: TargetPVInput, host: string | undefined, path
   const replaced: string[] = []; // this target's PVs on a node the cluster no longer has
   const stale: string[] = [claimName]; // the claims bound to them, which must be made anew
   // Only PVs of its claim, its target or its node can clash with it (the three kinds below).
-  const { near, counts } = targetVolumesNear(
+  const { near, inSet } = targetVolumesNear(
     ctx,
     namespace,
     crName,
@@ -593,7 +593,7 @@ function checkVolumeClashes(input: TargetPVInput, host: string | undefined, path
       `PV ${self} replaces ${replaced.join(', ')} of ${crName}-target-${subject.ordinal}, on a node that is not among the cluster's Nodes: a live claim stays bound to its PV, so this one is bound only by the claim made next.`,
       `Delete claim${stale.length > 1 ? 's' : ''} ${stale.map((c) => `${namespace}/${c}`).join(', ')} and pod ${crName}-target-${subject.ordinal} once this target's new PVs exist (the StatefulSet controller makes them anew, and the new claims bind the new PVs); delete ${replaced.join(', ')} once their data is not needed.`,
     );
-  if (host && path) checkDiskTaken(input, { host, path, judged: counts, clashes });
+  if (host && path) checkDiskTaken(input, { host, path, inSet, clashes });
   if (host && path) checkHostPathDirs(input, host, path);
   const more = Object.values(clashes).reduce((n, list) => n + Math.max(0, list.length - LISTED), 0);
   if (more > 0)
@@ -615,7 +615,8 @@ function otherTargetsOn(
   const { namespace, crName, cr } = subject;
   const { near } = targetVolumesNear(ctx, namespace, crName, { reviewed: subject.object, cr }, { host });
   for (const { pv, host: at, ordinal } of near) {
-    // A target past the size (its disks kept by a scale-down) shares no node with anyone.
+    // A target past the size (its disks kept by a scale-down) shares no node with anyone. (Every PV
+    // near is on this host: `at === host` is kept for the reader.)
     const runs = layout.view.size === undefined || ordinal < layout.view.size;
     if (at === host && runs && ordinal !== subject.ordinal && !beside.has(ordinal))
       beside.set(ordinal, nameOf(pv));
@@ -635,13 +636,13 @@ function checkDiskTaken(
   {
     host,
     path,
-    judged,
+    inSet,
     clashes,
   }: {
     host: string;
     path: string;
-    /** PVs judged with this one already, by checkVolumeClashes: the reviewed one and the CR's target PVs. */
-    judged: (name: string) => boolean;
+    /** The reviewed PV and the CR's target PVs: those on this disk were judged by checkVolumeClashes. */
+    inSet: (name: string) => boolean;
     clashes: { disk: string[] };
   },
 ): void {
@@ -659,7 +660,7 @@ function checkDiskTaken(
   // by a deleted claim's uid as well, it is gone in a moment: nothing to free.
   const others = ctx
     .pvsOnHost(host)
-    .filter((other) => !judged(nameOf(other)) && onDisk(other))
+    .filter((other) => !inSet(nameOf(other)) && onDisk(other))
     .map((other) => ctx.pv(nameOf(other)) ?? other) // its binding state as last seen
     .filter((other) => !(claimGone(other) && isBeingDeleted(other)))
     .sort(byName);
