@@ -63,9 +63,7 @@ export interface Existing {
    * answer does not hang on order.
    */
   byClaim: Map<string, ExistingPv>;
-  /** Every existing PV with a node and a path. */
-  held: HeldPv[];
-  /** `held` by node: a disk's holders are found among its node's PVs, not all of them. */
+  /** Every existing PV with a node and a path, by node: a disk's holders are among its node's PVs. */
   heldOn: Map<string, HeldPv[]>;
 }
 
@@ -80,7 +78,6 @@ const holdersOf = (existing: Existing, disk: Disk): HeldPv[] =>
 
 export function existingDisks(objects: KubeObject[], namespace: string): Existing {
   const byClaim = new Map<string, ExistingPv>();
-  const held: HeldPv[] = [];
   const heldOn = new Map<string, HeldPv[]>();
   // A PV's node as check reads it (pv-target-binding: ctx.pvHost): by hostname, or by a node-local
   // CSI driver's topology key pinned to one of the Nodes given (OpenEBS LVM: openebs.io/nodename).
@@ -104,7 +101,6 @@ export function existingDisks(objects: KubeObject[], namespace: string): Existin
           ...(ref && { claim: `${ref.namespace}/${ref.name}` }),
           discovered: isDiscoveredDisk(pv),
         };
-        held.push(h);
         const onHost = heldOn.get(host);
         if (onHost) onHost.push(h);
         else heldOn.set(host, [h]);
@@ -120,12 +116,12 @@ export function existingDisks(objects: KubeObject[], namespace: string): Existin
     const before = byClaim.get(ref.name);
     if (!before || rank(found) > rank(before)) byClaim.set(ref.name, found);
   }
-  return { byClaim, held, heldOn };
+  return { byClaim, heldOn };
 }
 
 /** How many disks (node and path) the existing PVs stand on. */
 export const heldDiskCount = (existing: Existing) =>
-  new Set(existing.held.map((h) => diskKey(h.node, h.path))).size;
+  new Set([...existing.heldOn.values()].flat().map((h) => diskKey(h.node, h.path))).size;
 
 export interface Layout {
   namespace: string;

@@ -291,7 +291,7 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
           open,
           needs,
           count,
-          `AIStore ${namespace}/${crName}${existing.held.length > 0 ? ` (${kept} target(s) kept on the disks their PVs hold, ${heldDiskCount(existing)} disk(s) held by existing PVs)` : ''}` +
+          `AIStore ${namespace}/${crName}${existing.heldOn.size > 0 ? ` (${kept} target(s) kept on the disks their PVs hold, ${heldDiskCount(existing)} disk(s) held by existing PVs)` : ''}` +
             (hostDisks.length > 0
               ? ` (${hostDisks.length} disk(s) left out, such as ${hostDisks[0]!.node}:${hostDisks[0]!.path}: they hold the directories its useHostPath mounts write on every target node, ${hostDirs.join(', ')})`
               : ''),
