@@ -438,6 +438,9 @@ console.log(
 console.log(
   `  one CR with ${one.targets} targets: plan ${one.planS} s; check of the CR and its PVs (${one.documents} documents) ${one.checkS} s (${one.checkMsPerDoc} ms per document)`,
 );
+console.log(
+  `  the same PVs as a bulk apply through the webhook (in process): ${one.bulkApply.earlyMsPerReview} ms per review for the 1,001st-2,000th, ${one.bulkApply.lateMsPerReview} for the last 1,000 (${one.bulkApply.ratio}x); ${one.bulkApply.totalS} s for all ${one.bulkApply.pvs}`,
+);
 if (results.scale) printScale(results.scale);
 console.log('targets:');
 for (const [name, met] of Object.entries(targets))

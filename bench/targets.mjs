@@ -34,5 +34,8 @@ export function benchTargets(results) {
     // One deployment's PVs judge each other: linear in them as the many small deployments' documents are.
     'check of one CR and its PVs within 2x the per-document time of 10,000 documents':
       results.cli.oneDeployment.checkMsPerDoc <= 2 * results.cli.manyDocs.tenThousandMsPerDoc,
+    // The webhook's side of the same PVs, applied one by one: a review follows the PV's neighbours.
+    'a PV review in a bulk apply of those PVs: the last 1,000 within 2x the time of the 1,001st-2,000th':
+      results.cli.oneDeployment.bulkApply.denied === 0 && results.cli.oneDeployment.bulkApply.ratio <= 2,
   };
 }

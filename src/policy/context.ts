@@ -56,6 +56,26 @@ const MEMO_LIMIT = 1000;
 /** The longest memoByNodes key kept: a placement written by hand is far shorter. */
 const MEMO_KEY_LIMIT = 4096;
 
+/**
+ * A memoForSet record. `changed` is undefined while its value holds; once an event of its set came,
+ * it names the PVs that came, went or changed since (empty when only the target StatefulSet did).
+ */
+interface SetMemo {
+  value: object;
+  nodeVersion: number;
+  changed?: Set<string>;
+}
+
+/** What memoForSet hands `make` of a set's last record, while the nodes are as they were. */
+export interface LastSetMemo<T> {
+  value: T;
+  /** The PVs (by name) that came, went or changed in the set since `value` was made. */
+  changed: ReadonlySet<string>;
+}
+
+/** The CR a target StatefulSet (`<cr>-target`) belongs to, by its name. */
+const crOfTargetStatefulSet = (name: string) => name.replace(/-target$/, '');
+
 /** A bucket of one: most claims have one PV, and a Map costs some 200 bytes more than this. */
 class Single<T> {
   constructor(
@@ -104,6 +124,12 @@ class Buckets<T> {
 
   has(bucket: string): boolean {
     return this.buckets.has(bucket);
+  }
+
+  /** The bucket's object of key `k`, if it holds one. */
+  find(bucket: string, k: string): T | undefined {
+    const found = this.buckets.get(bucket);
+    return found instanceof Single ? (found.k === k ? found.value : undefined) : found?.get(k);
   }
 
   /** How many objects the bucket holds, without listing them. */
@@ -218,9 +244,8 @@ export class ClusterContext {
   /** Values derived from the whole content, valid while `version` is `memoVersion`. */
   private memos = new Map<string, unknown>();
   private memoVersion = 0;
-  /** memoForSet's records, by namespace then CR name, valid while `version` is `setMemoVersion`. */
-  private setMemos = new Map<string, Map<string, object>>();
-  private setMemoVersion = 0;
+  /** memoForSet's records, by namespace then CR name. */
+  private setMemos = new Map<string, Map<string, SetMemo>>();
   private setMemoCount = 0;
   private nodeMemo = new Map<string, unknown>();
   /** hasFreeDiscoveredDisk's answers, kept while the free disks stay the same. */
@@ -284,6 +309,7 @@ export class ClusterContext {
         // those (a label selector), and check and audit must count replicas the same way it does.
         if (isOperatorTargetStatefulSet(obj)) this.statefulSets.set(key(ns, name), obj as StatefulSet);
         else if (!this.statefulSets.delete(key(ns, name))) return;
+        this.targetSetChanged(ns, crOfTargetStatefulSet(name));
         this.versionCount++;
         return;
       case 'Node':
@@ -295,8 +321,11 @@ export class ClusterContext {
         // version, so the memos stay valid. Rules read the binding state from the object itself.
         if (known && onlyBindingStateDiffers(known, obj)) {
           this.bindingVersionCount++;
+          this.targetSetsChanged(known, name);
           return this.addPV(obj as PersistentVolume, name);
         }
+        if (known) this.targetSetsChanged(known, name);
+        this.targetSetsChanged(obj as PersistentVolume, name);
         this.removePV(name);
         this.addPV(obj as PersistentVolume, name);
         this.versionCount++;
@@ -328,13 +357,17 @@ export class ClusterContext {
       switch (kindOf(obj)) {
         case 'StatefulSet':
           this.statefulSets.delete(key(ns, name));
+          this.targetSetChanged(ns, crOfTargetStatefulSet(name));
           break;
         case 'Node':
           this.removeNode(name);
           break;
-        case 'PersistentVolume':
+        case 'PersistentVolume': {
+          const known = this.pvByName.get(name);
+          if (known) this.targetSetsChanged(known, name);
           this.removePV(name);
           break;
+        }
         case 'PersistentVolumeClaim':
           this.claims.delete(key(ns, name));
           this.boundVolumes.delete(key(ns, name));
@@ -648,34 +681,57 @@ export class ClusterContext {
   }
 
   /**
-   * memo() for the values of one target set (namespace, CR name): a record `make` gives once per
-   * version, which the caller fills as it likes. By two map lookups on the names as they are, not by a
-   * key string: a review asks for the same set several times (layout.ts volumeSet, six times on a
-   * CR's CREATE), and joining and hashing a fresh key each time cost more than the answer it found
-   * (the /mutate bench case's profile: memo() was a fifth of the review). Bounded as memo() is.
+   * A record of values derived from one target set (namespace, CR name), which `make` gives. It may
+   * read only the set's part of the context: the PVs pre-bound to its target claims
+   * (pvsForTargetsOf, as they were indexed: binding state is read fresh, see bindingChanges), its
+   * target StatefulSet and the nodes. So it is kept until one of those changes, not dropped on every
+   * event, and `make` is handed the last record with the PVs changed since, to bring it up to date
+   * rather than make it anew: a bulk apply of one deployment's PVs, or status churn elsewhere, would
+   * otherwise remake a large set's record on nearly every review. When the nodes changed, `make`
+   * starts afresh. By two map lookups on the names as they are, not by a key string: a review asks
+   * for the same set several times (layout.ts volumeSet, six times on a CR's CREATE), and joining and
+   * hashing a fresh key each time cost more than the answer it found. Bounded as memo() is.
    */
-  memoForSet<T extends object>(namespace: string, crName: string, make: () => T): T {
-    if (this.setMemoVersion !== this.versionCount) {
-      this.setMemoVersion = this.versionCount;
-      if (this.setMemoCount > 0) this.setMemos = new Map();
-      this.setMemoCount = 0;
-    }
+  memoForSet<T extends object>(
+    namespace: string,
+    crName: string,
+    make: (last: LastSetMemo<T> | undefined) => T,
+  ): T {
     let byName = this.setMemos.get(namespace);
     const known = byName?.get(crName);
-    if (known !== undefined) {
+    const sameNodes = known?.nodeVersion === this.nodeVersionCount;
+    if (known !== undefined && sameNodes && known.changed === undefined) {
       this.visited++;
-      return known as T;
+      return known.value as T;
     }
-    if (this.setMemoCount >= MEMO_LIMIT) {
+    if (known === undefined && this.setMemoCount >= MEMO_LIMIT) {
       this.setMemos = new Map();
       this.setMemoCount = 0;
       byName = undefined;
     }
     if (byName === undefined) this.setMemos.set(namespace, (byName = new Map()));
-    const value = make();
-    byName.set(crName, value);
-    this.setMemoCount++;
+    const value = make(
+      sameNodes ? { value: known.value as T, changed: known.changed ?? new Set() } : undefined,
+    );
+    byName.set(crName, { value, nodeVersion: this.nodeVersionCount });
+    if (known === undefined) this.setMemoCount++;
     return value;
+  }
+
+  /** A target set's memoForSet record no longer holds: for the PV `pvName` when given. */
+  private targetSetChanged(namespace: string, crName: string, pvName?: string): void {
+    const known = this.setMemos.get(namespace)?.get(crName);
+    if (known === undefined) return;
+    known.changed ??= new Set();
+    if (pvName !== undefined) known.changed.add(pvName);
+  }
+
+  /** The target sets whose claims this PV is pre-bound to may be (the pvsByTargetCR keys it has). */
+  private targetSetsChanged(pv: PersistentVolume, name: string): void {
+    const ref = claimRefOf(pv);
+    if (ref === undefined) return;
+    for (const crName of targetCrCandidates(ref.namespace, ref.name))
+      this.targetSetChanged(ref.namespace, crName, name);
   }
 
   aistore(namespace: string, name: string): AIStoreCR | undefined {
@@ -744,6 +800,12 @@ export class ClusterContext {
    */
   pvsForTargetsOf(namespace: string, crName: string): PersistentVolume[] {
     return this.visit(this.pvsByTargetCR.values(key(namespace, crName)));
+  }
+
+  /** The PV of this name if it is among pvsForTargetsOf(namespace, crName). */
+  pvForTargetsOf(namespace: string, crName: string, name: string): PersistentVolume | undefined {
+    this.visited++;
+    return this.pvsByTargetCR.find(key(namespace, crName), name);
   }
 
   /** PVs whose node affinity pins this node (kubernetes.io/hostname In). */

@@ -2,23 +2,14 @@
 // The signals, strongest first (detectLayout); every verdict that depends on MT names the signal.
 import {
   antiAffinityDisabled,
-  hasStateClaim,
-  isClaimTemplateOf,
-  isStateClaim,
-  stateTemplateName,
-  splitClaimName,
   hasLegacyAntiAffinityField,
-  targetOrdinal,
   targetPodLabels,
   targetStatefulSetName,
   type AIStoreCR,
 } from './aistore.js';
 import type { ClusterContext } from './context.js';
 import {
-  claimGone,
-  claimRefOf,
   HOSTNAME_KEY,
-  byName,
   nameOf,
   isObject,
   isMadeForItsClaim,
@@ -30,7 +21,6 @@ import {
   stringsOf,
   type Affinity,
   type LabelSelector,
-  type PersistentVolume,
   type PodAffinityTerm,
   type PodSpec,
   type StatefulSet,
@@ -38,6 +28,7 @@ import {
 import { placementExcludes, placementOf, type Placement } from './nodes.js';
 import type { Recognised } from './recognise.js';
 import { maxTargetCount, targetCount } from './target-count.js';
+import { hostsOf, listOf, sharingOf, sharingOfSet, targetVolumes, volumeSet } from './target-volumes.js';
 import type { Operation } from './types.js';
 
 export type SignalId =
@@ -413,365 +404,6 @@ export function targetSetView(subject: Recognised, ctx: ClusterContext, operatio
   };
 }
 
-/**
- * PVs pre-bound to this CR's target claims, with the ordinal each claim belongs to. A PV under
- * review counts as it will be stored, replacing its cached version: the webhook and `check`
- * (whose input set contains the object) then see the same set.
- */
-export interface TargetVolume {
-  pv: PersistentVolume;
-  claim: string;
-  /** The claim template the claim name gives ('' when it gives none): split once, in the memo. */
-  template: string;
-  ordinal: number;
-  /** The node its PV is on (ctx.pvHost: by hostname or a node-local driver's topology key). */
-  host: string | undefined;
-  /**
-   * Pre-bound to the target's state claim (<ns>-<cr>-state-<cr>-target-N), not a data claim: it pins
-   * the target to its node as a data PV does, but is no data disk (coverage, strays), and one left
-   * Released by an earlier life is a provisioner's, never freed for reuse.
-   */
-  state: boolean;
-}
-
-function targetVolumeOf(
-  ctx: ClusterContext,
-  pv: PersistentVolume,
-  crName: string,
-  namespace: string,
-): TargetVolume | undefined {
-  const claim = claimRefOf(pv)?.name ?? '';
-  // A data claim starts with the CR's name; the state claim with the namespace's.
-  const state = isStateClaim(namespace, crName, claim);
-  if (!state && !claim.startsWith(`${crName}-`)) return undefined;
-  const ordinal = targetOrdinal(crName, claim);
-  const template = splitClaimName(crName, claim)?.template ?? '';
-  return ordinal === undefined ? undefined : { pv, claim, template, ordinal, host: ctx.pvHost(pv), state };
-}
-
-/**
- * Whether the target pods mount the state claim. The target StatefulSet's claim templates decide:
- * they never change (the apiserver refuses it), so after a live CR leaves spec.stateStorage.pvc (the
- * operator allows it: aistore_webhook.go validateStateStorageUpdate) the StatefulSet controller
- * still gives every pod its state claim. Without a StatefulSet known, the CR's own wish.
- */
-export function stateClaimMounted(
-  ctx: ClusterContext,
-  namespace: string,
-  crName: string,
-  cr: AIStoreCR,
-): boolean {
-  const template = stateTemplate(ctx, namespace, crName);
-  return template === undefined ? hasStateClaim(cr) : template !== null;
-}
-
-/** The storage class the target StatefulSet's state claim template asks for, when the context has it. */
-export function stateTemplateClass(
-  ctx: ClusterContext,
-  namespace: string,
-  crName: string,
-): string | undefined {
-  const spec = stateTemplate(ctx, namespace, crName)?.spec;
-  return isObject(spec) && typeof spec.storageClassName === 'string' ? spec.storageClassName : undefined;
-}
-
-/** The target StatefulSet's state claim template: undefined with no StatefulSet (or templates) known, null when it has none. */
-function stateTemplate(
-  ctx: ClusterContext,
-  namespace: string,
-  crName: string,
-): Record<string, unknown> | null | undefined {
-  const templates: unknown = ctx.statefulSet(namespace, targetStatefulSetName(crName))?.spec
-    ?.volumeClaimTemplates;
-  if (!Array.isArray(templates)) return undefined;
-  const name = stateTemplateName(namespace, crName);
-  const found: unknown = templates.find(
-    (t) => isObject(t) && isObject(t.metadata) && t.metadata.name === name,
-  );
-  return isObject(found) ? found : null;
-}
-
-/** Which of a CR's target PVs to list (targetVolumes). */
-export interface VolumeQuery {
-  /** A PV under review: it stands for the cached PV of its name, as it will be stored. */
-  reviewed?: PersistentVolume;
-  /** The PVs held by a deleted claim's uid (k8s.ts claimGone), no target's disk until freed. */
-  gone?: boolean;
-  /**
-   * The CR, when known: only claims of its own claim templates count. A CR re-created with another
-   * mount path leaves PVs for the old mount's claims (cleanupMetadata, or the claims kept), which
-   * no pod of the new StatefulSet ever claims (operator target/volumes.go newTargetPVCs).
-   */
-  cr?: AIStoreCR;
-}
-
-/** The key of targetVolumes' filtered lists when no CR is given. */
-const NO_CR = {};
-
-/** The CR's target PVs: its disks, or with `gone` the PVs a deleted claim still holds. */
-export function targetVolumes(
-  ctx: ClusterContext,
-  namespace: string,
-  crName: string,
-  query: VolumeQuery = {},
-): TargetVolume[] {
-  return listOf(ctx, volumeSet(ctx, namespace, crName, query));
-}
-
-/** Where a reviewed PV is: the kept PVs it can meet are of its claim, of its target, or on its node. */
-export interface VolumeSpot {
-  claim?: string;
-  ordinal?: number;
-  host?: string;
-}
-
-/** The PVs a reviewed PV meets, and whether a PV name is among the CR's target PVs at all. */
-export interface VolumesNear {
-  /** The kept PVs (the reviewed one's namesake left out) of its claim, target or node, by name. */
-  near: TargetVolume[];
-  /** The reviewed PV, or one of the CR's kept target PVs (claims not gone), near it or not. */
-  inSet(name: string): boolean;
-}
-
-/**
- * Lists this short are walked: an index per target set would cost more memory than the walk costs
- * time (check holds every set of its input: 12,500 CRs of 8 PVs each took 80 MB more indexed).
- */
-const WALKED = 64;
-/**
- * Longer ones are walked this many times before they are indexed: one PV review asks twice (so four
- * reviews), and in the webhook every PV event starts a new list (a bulk apply of PVs reviews each once
- * against a new one); check, plan and audit review every PV of the set against one list.
- */
-const WALKS = 8;
-
-/**
- * targetVolumes cut to those sharing the reviewed PV's claim, target or node: a review of one PV
- * meets its neighbours, so check, plan and audit, which review every PV of a set, stay linear in the
- * set (10,000 PVs, each walking the whole list: quadratic). Claims gone are not asked for here.
- */
-export function targetVolumesNear(
-  ctx: ClusterContext,
-  namespace: string,
-  crName: string,
-  query: Omit<VolumeQuery, 'gone'> & { reviewed: PersistentVolume },
-  spot: VolumeSpot,
-): VolumesNear {
-  const { kept } = volumeSet(ctx, namespace, crName, query);
-  const self = nameOf(query.reviewed);
-  const inSet = (name: string) => name === self || kept.byName.has(name);
-  const long = kept.list.length > WALKED;
-  if (long && kept.index === undefined) kept.walks = (kept.walks ?? 0) + 1;
-  if (!long || (kept.walks ?? 0) <= WALKS) {
-    ctx.visited += kept.list.length;
-    const near = kept.list.filter(
-      ({ pv, claim, ordinal, host }) =>
-        (claim === spot.claim || ordinal === spot.ordinal || (host !== undefined && host === spot.host)) &&
-        nameOf(pv) !== self,
-    );
-    return { near, inSet };
-  }
-  const index = (kept.index ??= indexOf(kept.list));
-  const found = new Set<number>();
-  const add = (at: number[] | undefined) => at?.forEach((i) => found.add(i));
-  if (spot.claim !== undefined) add(index.byClaim.get(spot.claim));
-  if (spot.ordinal !== undefined) add(index.byOrdinal.get(spot.ordinal));
-  if (spot.host !== undefined) add(index.byHost.get(spot.host));
-  ctx.visited += found.size;
-  const near: TargetVolume[] = [];
-  for (const i of [...found].sort((a, b) => a - b)) {
-    const volume = kept.list[i]!;
-    if (nameOf(volume.pv) !== self) near.push(volume);
-  }
-  return { near, inSet };
-}
-
-/** A kept list's positions by claim, target and node. */
-interface VolumeIndex {
-  byClaim: Map<string, number[]>;
-  byOrdinal: Map<number, number[]>;
-  byHost: Map<string, number[]>;
-}
-
-function indexOf(list: TargetVolume[]): VolumeIndex {
-  const index: VolumeIndex = { byClaim: new Map(), byOrdinal: new Map(), byHost: new Map() };
-  const put = <K>(map: Map<K, number[]>, key: K, at: number) => {
-    const positions = map.get(key);
-    if (positions) positions.push(at);
-    else map.set(key, [at]);
-  };
-  list.forEach(({ claim, ordinal, host }, at) => {
-    put(index.byClaim, claim, at);
-    put(index.byOrdinal, ordinal, at);
-    if (host !== undefined) put(index.byHost, host, at);
-  });
-  return index;
-}
-
-/** A volumeSet as a list: the kept PVs with the reviewed one in its kept namesake's place. */
-function listOf(ctx: ClusterContext, { kept, self, mine }: VolumeSet): TargetVolume[] {
-  const out = self === undefined ? [...kept.list] : kept.list.filter((v) => nameOf(v.pv) !== self);
-  if (mine) out.push(mine);
-  ctx.visited += out.length;
-  return out;
-}
-
-/** A CR's target PVs as the context has them, filtered for one query's CR and `gone`. */
-interface KeptVolumes {
-  list: TargetVolume[];
-  byName: Map<string, TargetVolume>;
-  /** detectLayout's sharing of these, by the target count it was judged for. */
-  sharing?: Map<number | undefined, Sharing>;
-  /** targetVolumesNear's index of `list` (one longer than WALKED), made once it was walked WALKS times. */
-  index?: VolumeIndex;
-  walks?: number;
-}
-
-/** What the context gives one target set (namespace, CR name), kept per context version. */
-interface SetVolumes {
-  /** The context's PVs named as the set's target claims, by PV name. */
-  all: TargetVolume[];
-  /** ctx.bindingChanges when the lists below were filtered: a PV's binding state moves without a new version. */
-  binding: number;
-  /** The filtered lists per CR object (NO_CR without one), of PVs whose claim is there, and gone. */
-  byCR: [WeakMap<object, KeptVolumes>, WeakMap<object, KeptVolumes>];
-  /**
-   * The filtered list when `all` is empty, whatever the CR and `gone` (a set with no pre-bound PV: every
-   * review without a cluster, and a dynamically provisioned set): no list, map or WeakMap entry is
-   * made per review for nothing. Its sharing is never kept on it (detectLayout: sharingOfNone): it
-   * is shared by every CR of the name for the whole version, and a map by size would grow with each
-   * size a request gives.
-   */
-  none: KeptVolumes;
-}
-
-/**
- * targetVolumes' parts: the context's PVs (`kept`), the reviewed PV's name (`self`), which stands for
- * the kept one of that name, and its own entry (`mine`) when it counts.
- */
-interface VolumeSet {
-  kept: KeptVolumes;
-  self?: string;
-  mine?: TargetVolume;
-  /** The context has no PV named as the set's target claims, whatever `gone` (kept is then empty too). */
-  none: boolean;
-}
-
-function volumeSet(
-  ctx: ClusterContext,
-  namespace: string,
-  crName: string,
-  { reviewed, gone = false, cr }: VolumeQuery,
-): VolumeSet {
-  // The context's share is computed once per snapshot: a review asks several times. The PVs walked
-  // are those named as this CR's target claims (an index), not the namespace's. A PV's binding
-  // state (uid, phase) changes without a new snapshot (context.ts onlyBindingStateDiffers), so the
-  // objects here may be older in just that: each entry is given the PV as ctx.pv has it now, and a
-  // PV whose claim is gone (k8s.ts claimGone) is no target's disk.
-  const set = ctx.memoForSet(namespace, crName, (): SetVolumes => {
-    const volumes: TargetVolume[] = [];
-    for (const pv of ctx.pvsForTargetsOf(namespace, crName)) {
-      const volume = targetVolumeOf(ctx, pv, crName, namespace);
-      if (volume) volumes.push(volume);
-    }
-    // By PV name, not the index's order (the order events came in): a message that names one PV of
-    // several, or the first node two targets share, must read the same in the webhook, after a
-    // relist, and in `check` (test/server/cache-property.test.ts).
-    volumes.sort((a, b) => byName(a.pv, b.pv));
-    return {
-      all: volumes,
-      binding: ctx.bindingChanges,
-      byCR: [new WeakMap(), new WeakMap()],
-      none: { list: [], byName: new Map() },
-    };
-  });
-  let mountsState: boolean | undefined;
-  const claimedByCR = (v: TargetVolume) =>
-    cr === undefined ||
-    (v.state
-      ? (mountsState ??= stateClaimMounted(ctx, namespace, crName, cr))
-      : isClaimTemplateOf(cr, v.template));
-  let kept = set.none;
-  if (set.all.length > 0) {
-    // Filtered once per CR object and binding state: check, plan and audit ask for every PV of a
-    // set against one CR, which would otherwise filter the whole list again per PV (quadratic).
-    if (set.binding !== ctx.bindingChanges) {
-      set.binding = ctx.bindingChanges;
-      set.byCR = [new WeakMap(), new WeakMap()];
-    }
-    const byCR = set.byCR[gone ? 1 : 0];
-    const crKey = cr ?? NO_CR;
-    let filtered = byCR.get(crKey);
-    if (!filtered) {
-      filtered = { list: [], byName: new Map() };
-      for (const v of set.all) {
-        // The PV as it is now: callers read its binding state (canServeClaim, phase) off the entry.
-        const name = nameOf(v.pv);
-        const now = ctx.pv(name) ?? v.pv;
-        if (claimGone(now) !== gone || !claimedByCR(v)) continue;
-        const entry = now === v.pv ? v : { ...v, pv: now };
-        filtered.list.push(entry);
-        filtered.byName.set(name, entry);
-      }
-      byCR.set(crKey, filtered);
-    }
-    kept = filtered;
-  }
-  const none = set.all.length === 0;
-  if (reviewed === undefined) return { kept, none };
-  const self = nameOf(reviewed);
-  const mine =
-    claimRefOf(reviewed)?.namespace === namespace && claimGone(reviewed) === gone
-      ? targetVolumeOf(ctx, reviewed, crName, namespace)
-      : undefined;
-  return { kept, self, mine: mine && claimedByCR(mine) ? mine : undefined, none };
-}
-
-/** The first node two targets' disks share, and whether two targets below the size share one. */
-interface Sharing {
-  shared?: { host: string; ordinals: number[] };
-  runningShare: boolean;
-}
-
-function sharingOf(ordinalsByHost: Map<string, Set<number>>, size: number | undefined): Sharing {
-  // Named by the node whose shared disks come first by target (the first targets a size runs), so
-  // a re-created CR smaller than its earlier life hears of the targets it will have.
-  const shared = [...ordinalsByHost]
-    .map(([host, set]) => ({ host, ordinals: [...set].sort((x, y) => x - y) }))
-    .filter((s) => s.ordinals.length >= 2)
-    .sort(byFirstTargets)[0];
-  // Targets at or past the size do not run: PVs that put only them beside another force nothing.
-  const runningShare =
-    size === undefined ||
-    [...ordinalsByHost.values()].some((set) => [...set].filter((n) => n < size).length >= 2);
-  return { shared, runningShare };
-}
-
-/**
- * sharingOf no PV at all, without a map: nothing is shared, and a share runs only where no size
- * bounds the targets (sharingOf's rule over no host).
- */
-const SHARING_OF_NONE: Readonly<Record<'sized' | 'unsized', Sharing>> = {
-  sized: { runningShare: false },
-  unsized: { runningShare: true },
-};
-const sharingOfNone = (size: number | undefined): Sharing =>
-  size === undefined ? SHARING_OF_NONE.unsized : SHARING_OF_NONE.sized;
-
-function addHosts(ordinalsByHost: Map<string, Set<number>>, volumes: Iterable<TargetVolume>) {
-  for (const { host, ordinal } of volumes)
-    if (host) ordinalsByHost.set(host, (ordinalsByHost.get(host) ?? new Set()).add(ordinal));
-  return ordinalsByHost;
-}
-
-/** Whether a reviewed PV puts its target where the kept PV of its name does (or neither counts). */
-const sameSpot = (a: TargetVolume | undefined, b: TargetVolume | undefined) =>
-  (a?.host === undefined && b?.host === undefined) || (a?.host === b?.host && a?.ordinal === b?.ordinal);
-
-/** Nodes whose disks two targets share, those of the lowest targets first; then by name. */
-const byFirstTargets = (a: { host: string; ordinals: number[] }, b: { host: string; ordinals: number[] }) =>
-  a.ordinals[1]! - b.ordinals[1]! || a.ordinals[0]! - b.ordinals[0]! || (a.host < b.host ? -1 : 1);
-
 export function detectLayout(subject: Recognised, ctx: ClusterContext, operation: Operation): Layout {
   const view = targetSetView(subject, ctx, operation);
   const signals: Signal[] = [];
@@ -783,29 +415,21 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
   const size = view.size;
   const set = volumeSet(ctx, view.namespace, view.crName, { reviewed, cr: subject.cr });
   const creating = subject.role === 'aistore' && operation === 'CREATE' && view.placementKnown;
-  let sharing: Sharing;
   // On a CR's CREATE the PVs of its earlier life count too (below); with no PV of the set at all
   // (and no reviewed PV: the subject is the CR) there are none, and the sharing is the kept one.
+  // The kept PVs' sharing is judged once per CR and target count, not once per PV of a set (check,
+  // plan, audit), and kept in step with PV events (the webhook).
   const fromKept = !creating || (set.none && set.mine === undefined);
-  if (fromKept && (set.self === undefined || sameSpot(set.kept.byName.get(set.self), set.mine))) {
-    if (set.none) sharing = sharingOfNone(size);
-    else {
-      // The PVs as the context has them: judged once per CR and target count, not once per PV of a
-      // set (check, plan, audit), where each reviewed PV is the context's own.
-      set.kept.sharing ??= new Map();
-      sharing = set.kept.sharing.get(size) ?? sharingOf(addHosts(new Map(), set.kept.list), size);
-      set.kept.sharing.set(size, sharing);
-    }
-  } else {
-    const ordinalsByHost = addHosts(new Map(), listOf(ctx, set));
+  let sharing = fromKept ? sharingOfSet(set, size) : undefined;
+  if (sharing === undefined) {
+    const hosts = hostsOf(listOf(ctx, set));
     // On the CR's CREATE, PVs of its earlier life (its claims deleted by the operator's cleanup) on
     // nodes its targets may use: the disks the user means to free and reuse. Not those a provisioner
     // made for their claims (its state PVs, and data PVs of a dynamic class): a Released one never
     // binds again, and the new claims get new ones wherever the targets land. A layout they make
     // multi-target must be known now; the operator never lets anti-affinity be turned off later.
     if (creating)
-      addHosts(
-        ordinalsByHost,
+      hostsOf(
         targetVolumes(ctx, view.namespace, view.crName, { reviewed, gone: true, cr: subject.cr }).filter(
           ({ pv, host, state }) =>
             host &&
@@ -813,8 +437,9 @@ export function detectLayout(subject: Recognised, ctx: ClusterContext, operation
             !isMadeForItsClaim(pv) &&
             !placementExcludes(view.placement, host, ctx.nodeOfHost(host)),
         ),
+        hosts,
       );
-    sharing = sharingOf(ordinalsByHost, size);
+    sharing = sharingOf(hosts, size);
   }
   const { shared, runningShare } = sharing;
   if (shared)

@@ -30,7 +30,7 @@ import {
 } from './aistore.js';
 import { crForClaimName } from './claims.js';
 import type { ClusterContext } from './context.js';
-import { stateClaimMounted } from './layout.js';
+import { stateClaimMounted } from './target-volumes.js';
 import {
   claimGone,
   claimRefOf,

@@ -28,7 +28,7 @@ const results = (errors: number) => ({
     tenThousandDocsS: 2,
     coldStartMs: 200,
     manyDocs: { tenThousandMsPerDoc: 0.25, perDocRatio: 1.1, hundredThousandMaxRssMb: 250 },
-    oneDeployment: { checkMsPerDoc: 0.4 },
+    oneDeployment: { checkMsPerDoc: 0.4, bulkApply: { denied: 0, ratio: 1.1 } },
   },
 });
 
@@ -51,7 +51,23 @@ describe('npm run bench: goals', () => {
     const many = results(0).cli.manyDocs;
     expect(goals({ manyDocs: { ...many, perDocRatio: 2.4 } })).toEqual([false, true]);
     // A quadratic walk of one deployment's PVs: 50 s for 10,001 documents, 5 ms each.
-    expect(goals({ oneDeployment: { checkMsPerDoc: 5 } })).toEqual([true, false]);
+    const one = results(0).cli.oneDeployment;
+    expect(goals({ oneDeployment: { ...one, checkMsPerDoc: 5 } })).toEqual([true, false]);
+  });
+
+  it('the bulk apply goal: reviews that grow with the PVs before them, or deny one, miss it', () => {
+    const bulk = (bulkApply: Record<string, number>) => {
+      const r = results(0);
+      const one = { ...r.cli.oneDeployment, bulkApply };
+      return Object.entries(benchTargets({ ...r, cli: { ...r.cli, oneDeployment: one } })).find(([k]) =>
+        k.startsWith('a PV review in a bulk apply'),
+      )?.[1];
+    };
+    expect(bulk({ denied: 0, ratio: 1.1 })).toBe(true);
+    // Each review walking all the PVs before it: 9,500 against 1,500 on average.
+    expect(bulk({ denied: 0, ratio: 6.3 })).toBe(false);
+    // A review that denies is not the webhook's path for a clean deployment.
+    expect(bulk({ denied: 1, ratio: 1 })).toBe(false);
   });
 
   it('a run whose guard failed reviews under load meets no throughput or latency goal', () => {

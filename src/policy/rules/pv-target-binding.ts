@@ -71,7 +71,7 @@ import {
   targetVolumes,
   targetVolumesNear,
   type TargetVolume,
-} from '../layout.js';
+} from '../target-volumes.js';
 import { targetCount } from '../target-count.js';
 import {
   keepOutOfDiscovery,

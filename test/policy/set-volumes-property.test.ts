@@ -1,0 +1,193 @@
+// A target set's record (target-volumes.ts) is kept across events and brought up to date by the
+// set's own PV events: its list, filtered lists, index and node sharing are changed, not made anew.
+// Whatever the events, the live context must judge every review as a context built from scratch
+// from the same objects does, in the same words and order. Sets here are longer than WALKED (64),
+// so the index is taken; probes between events fill the records that the next events change.
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { ClusterContext, evaluate, type KubeObject } from '../../src/policy/index.js';
+import { hostsOf, listOf, sharingOf, sharingOfSet, volumeSet } from '../../src/policy/target-volumes.js';
+import { aistore, claimName, node, pv, targetStatefulSet } from '../support/builders.js';
+
+const NAMES = Array.from({ length: 130 }, (_, i) => `pv-${String(i).padStart(2, '0')}`);
+const HOSTS = Array.from({ length: 12 }, (_, i) => `h${i}`);
+
+type Obj = KubeObject & { metadata: Record<string, unknown>; spec: Record<string, unknown> };
+
+const arbPV = fc
+  .record({
+    name: fc.constantFrom(...NAMES),
+    ordinal: fc.integer({ min: 0, max: 29 }),
+    host: fc.constantFrom<string | null>(...HOSTS, ...HOSTS, null),
+    path: fc.constantFrom('/d0', '/d1', '/d2', '/d3'),
+    // A data claim of the CR's mount, the state claim, another mount's (an earlier life), another CR's.
+    claim: fc.constantFrom(...Array<'data'>(12).fill('data'), 'state', 'old-mount', 'other-cr'),
+    uid: fc.constantFrom(undefined, undefined, undefined, 'u1'),
+    phase: fc.constantFrom('Bound', 'Released', 'Available'),
+    leaving: fc.constantFrom(false, false, false, false, true),
+  })
+  .map((o) => {
+    const claim = {
+      data: claimName(o.ordinal),
+      state: `ais-ais-state-ais-target-${o.ordinal}`,
+      'old-mount': claimName(o.ordinal, 'ais', '/old/disk'),
+      'other-cr': claimName(o.ordinal, 'other'),
+    }[o.claim];
+    const p = pv(o.name, { claim, host: o.host, path: o.path, local: true }) as Obj;
+    if (o.uid) (p.spec.claimRef as Record<string, unknown>).uid = o.uid;
+    if (o.leaving) p.metadata.deletionTimestamp = '2026-12-07T00:00:00Z';
+    (p as Record<string, unknown>).status = { phase: o.phase };
+    return p;
+  });
+
+// A host port on targets sharing a node is denied in words that name the first node shared
+// (layout.ts describeLayout): the sharing kept in step with the PVs shows in the CR's review.
+const arbCR = fc
+  .record({
+    size: fc.integer({ min: 1, max: 32 }),
+    state: fc.boolean(),
+    hostPort: fc.constantFrom(undefined, 51081),
+  })
+  .map(({ size, state, hostPort }) => {
+    const cr = aistore({ size, disable: true, hostPort }) as Obj;
+    if (state) cr.spec = { ...cr.spec, stateStorage: { pvc: { storageClass: 'local' } } };
+    return cr;
+  });
+
+/** The target StatefulSet, with or without the state claim template. */
+const arbSts = fc.boolean().map((state) => {
+  const sts = targetStatefulSet({ replicas: 3 }) as Obj;
+  const templates = (sts.spec.volumeClaimTemplates as object[] | undefined) ?? [];
+  if (state) sts.spec.volumeClaimTemplates = [...templates, { metadata: { name: 'ais-ais-state' } }];
+  return sts;
+});
+
+type Step =
+  | { t: 'put'; obj: Obj }
+  | { t: 'del'; name: string }
+  | { t: 'binding'; name: string; phase: string; uid?: string }
+  | { t: 'node'; host: string; pool?: string }
+  | { t: 'probe'; fresh: Obj; pick: number };
+
+const arbStep: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 6, arbitrary: arbPV.map((obj): Step => ({ t: 'put', obj })) },
+  { weight: 2, arbitrary: fc.constantFrom(...NAMES).map((name): Step => ({ t: 'del', name })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({
+        name: fc.constantFrom(...NAMES),
+        phase: fc.constantFrom('Bound', 'Released'),
+        uid: fc.constantFrom(undefined, 'u2'),
+      })
+      .map((o): Step => ({ t: 'binding', ...o })),
+  },
+  { weight: 1, arbitrary: arbSts.map((obj): Step => ({ t: 'put', obj })) },
+  { weight: 1, arbitrary: arbCR.map((obj): Step => ({ t: 'put', obj })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ host: fc.constantFrom(...HOSTS), pool: fc.constantFrom(undefined, 'a') })
+      .map((o): Step => ({ t: 'node', ...o })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ fresh: arbPV, pick: fc.nat() }).map((o): Step => ({ t: 'probe', ...o })),
+  },
+);
+
+const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+
+/** Every finding, in the order given: messages that name PVs or nodes must read the same. */
+function verdict(ctx: ClusterContext, object: KubeObject) {
+  return (['CREATE', 'UPDATE'] as const).map((operation) => {
+    const oldObject = operation === 'UPDATE' ? object : undefined;
+    const { allowed, findings, patch } = evaluate({ operation, object, oldObject }, ctx);
+    return {
+      operation,
+      object: keyOf(object),
+      allowed,
+      findings: findings.map((f) => `${f.ruleId}: ${f.message}`),
+      patch,
+    };
+  });
+}
+
+function run(initial: Obj[], cr: Obj, steps: Step[]) {
+  const objects = new Map<string, Obj>();
+  const live = new ClusterContext();
+  const put = (obj: Obj) => {
+    objects.set(keyOf(obj), obj);
+    live.upsert(structuredClone(obj));
+  };
+  for (const host of HOSTS) put(node(host) as Obj);
+  put(cr);
+  for (const obj of initial) put(obj);
+  for (const step of steps) {
+    if (step.t === 'put') put(step.obj);
+    else if (step.t === 'del') {
+      const known = objects.get(`PersistentVolume//${step.name}`);
+      if (known) {
+        objects.delete(keyOf(known));
+        live.remove(known);
+      }
+    } else if (step.t === 'binding') {
+      const known = objects.get(`PersistentVolume//${step.name}`);
+      if (known) {
+        const next = structuredClone(known) as Obj & { status?: unknown };
+        const ref = next.spec.claimRef as Record<string, unknown> | undefined;
+        if (ref && step.uid) ref.uid = step.uid;
+        else if (ref) delete ref.uid;
+        next.status = { phase: step.phase };
+        put(next);
+      }
+    } else if (step.t === 'node') put(node(step.host, step.pool ? { pool: step.pool } : {}) as Obj);
+    else {
+      // Reviews between events fill the records that the next events bring up to date.
+      const volumes = [...objects.values()].filter((o) => o.kind === 'PersistentVolume');
+      const subjects: KubeObject[] = [step.fresh, objects.get(keyOf(cr))!];
+      if (volumes.length > 0) subjects.push(volumes[step.pick % volumes.length]!);
+      const fresh = new ClusterContext(structuredClone([...objects.values()]));
+      for (const subject of subjects) expect(verdict(live, subject)).toEqual(verdict(fresh, subject));
+    }
+  }
+}
+
+describe('a target set of more PVs than are walked, kept in step with its events', () => {
+  it('judges like a context built from scratch, finding for finding', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(arbPV, { minLength: 85, maxLength: 110, selector: (p) => p.metadata.name }),
+        arbCR,
+        fc.array(arbStep, { minLength: 10, maxLength: 60 }),
+        (initial, cr, steps) => run(initial, cr, [...steps, { t: 'probe', fresh: initial[0]!, pick: 0 }]),
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('the sharing of a reviewed PV’s set, from the kept PVs’ own', () => {
+  it('is what counting every PV again gives', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(arbPV, { minLength: 0, maxLength: 90, selector: (p) => p.metadata.name }),
+        arbPV,
+        fc.constantFrom(undefined, 1, 4, 16, 32),
+        (kept, reviewed, size) => {
+          const cr = aistore({ size: 32, disable: true });
+          const ctx = new ClusterContext([cr, ...HOSTS.map((h) => node(h)), ...kept]);
+          const set = volumeSet(ctx, 'ais', 'ais', { reviewed, cr });
+          const counted = sharingOf(hostsOf(listOf(ctx, set)), size);
+          const own = sharingOfSet(set, size);
+          if (own !== undefined) expect(own).toEqual(counted);
+          // Asked again (now kept): the same.
+          expect(sharingOfSet(volumeSet(ctx, 'ais', 'ais', { reviewed, cr }), size) ?? counted).toEqual(
+            counted,
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
