@@ -74,7 +74,8 @@ export interface LastSetMemo<T> {
 }
 
 /** The CR a target StatefulSet (`<cr>-target`) belongs to, by its name. */
-const crOfTargetStatefulSet = (name: string) => name.replace(/-target$/, '');
+const crOfTargetStatefulSet = (name: string) =>
+  name.endsWith('-target') ? name.slice(0, -'-target'.length) : undefined;
 
 /** A bucket of one: most claims have one PV, and a Map costs some 200 bytes more than this. */
 class Single<T> {
@@ -689,7 +690,7 @@ export class ClusterContext {
    * rather than make it anew: a bulk apply of one deployment's PVs, or status churn elsewhere, would
    * otherwise remake a large set's record on nearly every review. When the nodes changed, `make`
    * starts afresh. By two map lookups on the names as they are, not by a key string: a review asks
-   * for the same set several times (layout.ts volumeSet, six times on a CR's CREATE), and joining and
+   * for the same set several times (target-volumes.ts volumeSet, six times on a CR's CREATE), and joining and
    * hashing a fresh key each time cost more than the answer it found. Bounded as memo() is.
    */
   memoForSet<T extends object>(
@@ -719,7 +720,8 @@ export class ClusterContext {
   }
 
   /** A target set's memoForSet record no longer holds: for the PV `pvName` when given. */
-  private targetSetChanged(namespace: string, crName: string, pvName?: string): void {
+  private targetSetChanged(namespace: string, crName: string | undefined, pvName?: string): void {
+    if (crName === undefined) return;
     const known = this.setMemos.get(namespace)?.get(crName);
     if (known === undefined) return;
     known.changed ??= new Set();
@@ -796,7 +798,7 @@ export class ClusterContext {
 
   /**
    * PVs pre-bound to claims in this namespace named as target claims of CR `crName` may be: a
-   * superset of its target PVs (layout.ts targetVolumeOf decides), never the namespace's other PVs.
+   * superset of its target PVs (target-volumes.ts targetVolumeOf decides), never the namespace's other PVs.
    */
   pvsForTargetsOf(namespace: string, crName: string): PersistentVolume[] {
     return this.visit(this.pvsByTargetCR.values(key(namespace, crName)));

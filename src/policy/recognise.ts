@@ -315,7 +315,7 @@ function stateVolume(
  * (operator target/volumes.go newTargetPVCs adds it only when StateStoragePVCStorageClass is
  * non-nil; aistore_webhook.go validateStateStorageUpdate refuses moving a live CR to PVC state), so
  * nothing ever binds the PV as a target's: `claimNotMade`, unless its StatefulSet still has the state
- * template (one left by a CR moved off PVC state, layout.ts stateClaimMounted), then none.
+ * template (one left by a CR moved off PVC state, target-volumes.ts stateClaimMounted), then none.
  */
 function stateClaimOf(pv: PersistentVolume, ctx: ClusterContext): StateClaim | undefined {
   const ref = claimRefOf(pv);

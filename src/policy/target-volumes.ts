@@ -382,19 +382,22 @@ function keptOf(
     for (const volume of came) reindex(last.index, volume, 'add');
     kept.index = last.index;
   }
-  if (last.hosts) {
-    kept.hosts = last.hosts;
+  const hosts = last.hosts;
+  if (hosts) {
+    kept.hosts = hosts;
     // Those that came first: a PV changed in place (its binding state) then neither grows nor
     // shrinks its node's targets.
-    const grown = came.filter((volume) => countHost(last.hosts!, volume, +1));
+    const grown = came.flatMap(({ host, ordinal }) =>
+      host !== undefined && countHost(hosts, { host, ordinal }, +1) ? [host] : [],
+    );
     let shrunk = false;
-    for (const volume of left) shrunk = countHost(last.hosts, volume, -1) || shrunk;
+    for (const volume of left) shrunk = countHost(hosts, volume, -1) || shrunk;
     // A node losing a target can change which node is shared first: counted anew when asked.
     if (!shrunk && last.sharing)
       kept.sharing = new Map(
         [...last.sharing].map(([size, sharing]) => [
           size,
-          grown.reduce((s, v) => withOrdinal(s, ordinalsOn(last.hosts!, v.host!), v.host!, size), sharing),
+          grown.reduce((s, host) => withOrdinal(s, ordinalsOn(hosts, host), host, size), sharing),
         ]),
       );
   }
@@ -450,7 +453,11 @@ export interface Sharing {
 type Hosts = Map<string, Map<number, number>>;
 
 /** Counts the volumes that are on a node; a count that goes 0 -> 1 or 1 -> 0 tells (the node's targets changed). */
-function countHost(hosts: Hosts, { host, ordinal }: TargetVolume, by: 1 | -1): boolean {
+function countHost(
+  hosts: Hosts,
+  { host, ordinal }: Pick<TargetVolume, 'host' | 'ordinal'>,
+  by: 1 | -1,
+): boolean {
   if (host === undefined) return false;
   const ordinals = hosts.get(host) ?? new Map<number, number>();
   const count = (ordinals.get(ordinal) ?? 0) + by;
@@ -515,6 +522,9 @@ const SHARING_OF_NONE: Readonly<Record<'sized' | 'unsized', Sharing>> = {
 const sharingOfNone = (size: number | undefined): Sharing =>
   size === undefined ? SHARING_OF_NONE.unsized : SHARING_OF_NONE.sized;
 
+/** Target counts a kept list's sharing is kept for: the CR's, and a few a review gives (sharingOfSet). */
+const SIZES_KEPT = 4;
+
 /** Whether a reviewed PV puts its target where the kept PV of its name does (or neither counts). */
 const sameSpot = (a: TargetVolume | undefined, b: TargetVolume | undefined) =>
   (a?.host === undefined && b?.host === undefined) || (a?.host === b?.host && a?.ordinal === b?.ordinal);
@@ -532,7 +542,11 @@ export function sharingOfSet(set: VolumeSet, size: number | undefined): Sharing 
   kept.hosts ??= hostsOf(kept.list);
   kept.sharing ??= new Map();
   let own = kept.sharing.get(size);
-  if (own === undefined) kept.sharing.set(size, (own = sharingOf(kept.hosts, size)));
+  if (own === undefined) {
+    // The size comes from requests too (a StatefulSet's replicas), and the record outlives them.
+    if (kept.sharing.size >= SIZES_KEPT) kept.sharing.clear();
+    kept.sharing.set(size, (own = sharingOf(kept.hosts, size)));
+  }
   return mine?.host === undefined || sameSpot(namesake, mine)
     ? own
     : withOrdinal(own, ordinalsOn(kept.hosts, mine.host, mine.ordinal), mine.host, size);

@@ -1,7 +1,7 @@
 // A PV review costs what the PVs beside it cost (its claim, its target, its node), not what its whole
 // AIStore deployment holds: `check`, `plan` and `audit` review every PV of a set, and each review
 // walking the set made 10,000 PVs of one CR take 50 s to check (quadratic), 3.6 s with the index
-// (layout.ts targetVolumesNear). Counted with the context's `visited` counter, not timed.
+// (target-volumes.ts targetVolumesNear). Counted with the context's `visited` counter, not timed.
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, evaluateSet, type KubeObject } from '../../src/policy/index.js';
 import { aistore, claimName, node, pv, targetStatefulSet } from '../support/builders.js';
@@ -82,7 +82,7 @@ describe('a PV review does not grow with its deployment', () => {
 
   // The webhook's context takes events all the time (StatefulSet status, other deployments' PVs),
   // and every one used to remake every set's list on its next review: 1,000 PVs parsed and sorted
-  // again, and walked again until indexed (layout.ts volumeSet, context.ts memoForSet).
+  // again, and walked again until indexed (target-volumes.ts volumeSet, context.ts memoForSet).
   it.each<[string, (ctx: ClusterContext) => void]>([
     [
       'another deployment’s StatefulSet status',

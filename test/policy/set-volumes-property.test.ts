@@ -191,3 +191,21 @@ describe('the sharing of a reviewed PV’s set, from the kept PVs’ own', () =>
     );
   });
 });
+
+describe('a record kept across events stays bounded', () => {
+  // Review of this change: a StatefulSet's replicas is the size its review judges the set for, and
+  // the set's record now lives until an event of the set, not until any event.
+  it('2,000 StatefulSet reviews with 2,000 replica counts keep the sharing of a few', () => {
+    const ctx = new ClusterContext(
+      Array.from({ length: 10 }, (_, i) =>
+        pv(`pv-${i}`, { claim: claimName(i), host: `h${i >> 1}`, local: true }),
+      ),
+    );
+    for (let replicas = 1; replicas <= 2_000; replicas++)
+      evaluate({ operation: 'CREATE', object: targetStatefulSet({ replicas }) }, ctx);
+    const { kept } = volumeSet(ctx, 'ais', 'ais', {});
+    expect(kept.list).toHaveLength(10);
+    expect(kept.sharing?.size).toBeGreaterThan(0);
+    expect(kept.sharing!.size).toBeLessThanOrEqual(4);
+  });
+});

@@ -1227,7 +1227,7 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
  * On the CR whose targets mount a state claim served by hand-made PVs: the targets below `size`
  * whose state claim has none. The StatefulSet claims <ns>-<cr>-state-<cr>-target-N for every target
  * beside its data claims (target/volumes.go newTargetPVCs, cmn/res.go DefineStatePVC), and keeps
- * doing so after the CR moves its state off claims (layout.ts stateClaimMounted), so a scale-out's
+ * doing so after the CR moves its state off claims (target-volumes.ts stateClaimMounted), so a scale-out's
  * new target stays Pending without its state PV, whatever its data PVs. Hand-made: a state PV a
  * provisioner made for its claim says the class has one (none is missing then), and so do free disks
  * of the class the local static provisioner published. A Released state PV is never offered to free
