@@ -178,7 +178,7 @@ const TARGET_CLAIM_END = /-target-(?:0|[1-9]\d*)$/;
 export const targetClaimEnd = (name: string): number | undefined => TARGET_CLAIM_END.exec(name)?.index;
 
 /**
- * The CRs a claim named `…-<cr>-target-<N>` in `namespace` may be a target claim of (layout.ts
+ * The CRs a claim named `…-<cr>-target-<N>` in `namespace` may be a target claim of (target-volumes.ts
  * targetVolumeOf decides): each name that ends its stem after a "-" (or is the whole stem, a claim
  * named like a pod) and that the claim starts with, or whose state template it carries. Mostly one:
  * the context indexes PVs by them, so a CR's PVs are found without walking the namespace's.

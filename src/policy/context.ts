@@ -192,12 +192,16 @@ const BINDING_STATE = new Set([
 ]);
 
 /**
- * A watch event whose object differs from the cached one only in its binding state (resourceVersion,
- * and a claimRef uid and phase once its claim is gone) changes no index key and no memo.
- * fast-json-patch's compare walks every field (a reduced PV is a few dozen): ~2 µs per PV event.
+ * How a PV watch event's object differs from the cached one: in nothing a rule reads (its
+ * resourceVersion: a relist hands every PV over again), only in its binding state (a claimRef uid and
+ * phase once its claim is gone), which changes no index key, or in more. fast-json-patch's compare
+ * walks every field (a reduced PV is a few dozen): ~2 µs per PV event.
  */
-const onlyBindingStateDiffers = (known: object, next: object) =>
-  jsonpatch.compare(known, next).every((op) => BINDING_STATE.has(op.path));
+function pvChange(known: object, next: object): 'none' | 'binding' | 'more' {
+  const ops = jsonpatch.compare(known, next);
+  if (!ops.every((op) => BINDING_STATE.has(op.path))) return 'more';
+  return ops.every((op) => op.path === '/metadata/resourceVersion') ? 'none' : 'binding';
+}
 
 export class ClusterContext {
   readonly aistores = new Map<string, AIStoreCR>();
@@ -257,8 +261,6 @@ export class ClusterContext {
   private nodeVersionCount = 0;
   /** Bumped on every change of the context's content. */
   private versionCount = 0;
-  /** Bumped when only a PV's binding state changes (no new version). */
-  private bindingVersionCount = 0;
   /** Objects that queries have touched so far: the per-review cost, counted for tests. */
   visited = 0;
 
@@ -272,16 +274,6 @@ export class ClusterContext {
   /** Changes whenever the content does: a key for anything derived from the whole context. */
   get version(): number {
     return this.versionCount;
-  }
-
-  /** Changes with version and with every PV's binding state: a key for what reads binding state too. */
-  get bindingVersion(): string {
-    return `${this.versionCount}.${this.bindingVersionCount}`;
-  }
-
-  /** Changes with every PV's binding state, not with `version`: bindingVersion as a number, within one version. */
-  get bindingChanges(): number {
-    return this.bindingVersionCount;
   }
 
   /** Changes whenever an answer about nodes can (not on status-only Node updates). */
@@ -319,10 +311,11 @@ export class ClusterContext {
         const known = this.pvByName.get(name);
         // A phase change (most PV events in a busy cluster): the fresher object takes the old one's
         // place under the same index keys (the informer caches it: one copy, not two), and no new
-        // version, so the memos stay valid. Rules read the binding state from the object itself.
-        if (known && onlyBindingStateDiffers(known, obj)) {
-          this.bindingVersionCount++;
-          this.targetSetsChanged(known, name);
+        // version, so the memos stay valid. Rules read the binding state from the object itself, so
+        // the target sets that hold it have it read again.
+        const change = known === undefined ? 'more' : pvChange(known, obj);
+        if (change !== 'more') {
+          if (change === 'binding') this.targetSetsChanged(obj as PersistentVolume, name);
           return this.addPV(obj as PersistentVolume, name);
         }
         if (known) this.targetSetsChanged(known, name);
@@ -464,8 +457,11 @@ export class ClusterContext {
       this.pvsByClaim.delete(key(ref.namespace, ref.name), name);
       for (const crName of targetCrCandidates(ref.namespace, ref.name)) {
         this.pvsByTargetCR.delete(key(ref.namespace, crName), name);
-        if (!this.pvsByTargetCR.has(key(ref.namespace, crName)))
+        if (!this.pvsByTargetCR.has(key(ref.namespace, crName))) {
           this.nsWithTargetPvsNoCR.delete(crName, ref.namespace);
+          // A deployment torn down: its record would hold its PVs until the set is asked for again.
+          this.forgetTargetSet(ref.namespace, crName);
+        }
       }
     }
     for (const host of pinnedHostnames(requiredTermsOf(pv))) {
@@ -684,14 +680,15 @@ export class ClusterContext {
   /**
    * A record of values derived from one target set (namespace, CR name), which `make` gives. It may
    * read only the set's part of the context: the PVs pre-bound to its target claims
-   * (pvsForTargetsOf, as they were indexed: binding state is read fresh, see bindingChanges), its
-   * target StatefulSet and the nodes. So it is kept until one of those changes, not dropped on every
-   * event, and `make` is handed the last record with the PVs changed since, to bring it up to date
-   * rather than make it anew: a bulk apply of one deployment's PVs, or status churn elsewhere, would
-   * otherwise remake a large set's record on nearly every review. When the nodes changed, `make`
-   * starts afresh. By two map lookups on the names as they are, not by a key string: a review asks
-   * for the same set several times (target-volumes.ts volumeSet, six times on a CR's CREATE), and joining and
-   * hashing a fresh key each time cost more than the answer it found. Bounded as memo() is.
+   * (pvsForTargetsOf, binding state included), its target StatefulSet and the nodes. So it is kept
+   * until one of those changes, not dropped on every event, and `make` is handed the last record
+   * with the PVs changed since, to bring it up to date rather than make it anew: a bulk apply of one
+   * deployment's PVs, or status churn elsewhere, would otherwise remake a large set's record on
+   * nearly every review. When the nodes changed, `make` starts afresh; when the set's last PV goes,
+   * so does the record. By two map lookups on the names as they are, not by a key string: a review
+   * asks for the same set several times (target-volumes.ts volumeSet, six times on a CR's CREATE),
+   * and joining and hashing a fresh key each time cost more than the answer it found. Bounded as
+   * memo() is.
    */
   memoForSet<T extends object>(
     namespace: string,
@@ -717,6 +714,10 @@ export class ClusterContext {
     byName.set(crName, { value, nodeVersion: this.nodeVersionCount });
     if (known === undefined) this.setMemoCount++;
     return value;
+  }
+
+  private forgetTargetSet(namespace: string, crName: string): void {
+    if (this.setMemos.get(namespace)?.delete(crName)) this.setMemoCount--;
   }
 
   /** A target set's memoForSet record no longer holds: for the PV `pvName` when given. */

@@ -199,7 +199,7 @@ function reindex(index: VolumeIndex, volume: TargetVolume, how: 'add' | 'delete'
     if (how === 'add') {
       if (at) at.push(volume);
       else map.set(key, [volume]);
-    } else if (at) {
+    } else if (at?.includes(volume)) {
       at.splice(at.indexOf(volume), 1);
       if (at.length === 0) map.delete(key);
     }
@@ -242,7 +242,8 @@ interface SetVolumes {
   byCR: [WeakMap<object, KeptVolumes>, WeakMap<object, KeptVolumes>];
   /**
    * The last record's filtered lists and what changed since, to bring each up to date the first time
-   * it is asked for again (keptOf) rather than filter `all` anew.
+   * it is asked for again (keptOf) rather than filter `all` anew. Those not asked for again are held
+   * (with the PV objects they name) until the next record.
    */
   carried?: { byCR: SetVolumes['byCR']; stateTemplated: boolean | undefined; changes: Change[] };
   /**
@@ -330,7 +331,8 @@ function setVolumesOf(
     ...(carried && { carried }),
     none: { list: [] },
   });
-  if (last === undefined) {
+  // Read afresh as well when most of the set changed (a relist after a dropped watch).
+  if (last === undefined || last.changed.size > last.value.all.length / 2) {
     const all: TargetVolume[] = [];
     for (const pv of ctx.pvsForTargetsOf(namespace, crName)) {
       const volume = targetVolumeOf(ctx, pv, crName, namespace);
@@ -348,8 +350,7 @@ function setVolumesOf(
   });
   const { all, byCR } = last.value;
   const carried = { byCR, stateTemplated: last.value.stateTemplated, changes };
-  // The lists are never changed in place: with no PV changed (the StatefulSet was) it is the same.
-  return record(changes.length === 0 ? all : withChanges(all, changes), carried);
+  return record(withChanges(all, changes), carried);
 }
 
 /**
@@ -388,7 +389,7 @@ function keptOf(
     // Those that came first: a PV changed in place (its binding state) then neither grows nor
     // shrinks its node's targets.
     const grown = came.flatMap(({ host, ordinal }) =>
-      host !== undefined && countHost(hosts, { host, ordinal }, +1) ? [host] : [],
+      host && countHost(hosts, { host, ordinal }, +1) ? [host] : [],
     );
     let shrunk = false;
     for (const volume of left) shrunk = countHost(hosts, volume, -1) || shrunk;
@@ -406,22 +407,50 @@ function keptOf(
 
 /**
  * A list by PV name with the entries named in `changes` (by name) taken out, and their `after` put in
- * their place where `keep` holds: the list is copied, and only the changed PVs are read.
+ * their place where `keep` holds; only the changed PVs are read. A few changes are made in place: the
+ * list is its last record's, which is gone (setVolumesOf, keptOf). A copy per event of a bulk apply
+ * allocated two lists of the set's size per PV event, and above 16,000 PVs the collector made it
+ * quadratic again. More changes are merged into a copy, in one pass.
  */
 function withChanges(
-  list: readonly TargetVolume[],
+  list: TargetVolume[],
   changes: readonly Change[],
   keep: (v: TargetVolume) => boolean = () => true,
 ): TargetVolume[] {
-  const out: TargetVolume[] = [];
-  let next = 0;
+  if (changes.length > SPLICED) return merged(list, changes, keep);
   for (const { name, after } of changes) {
-    const at = positionOf(list, name, next);
-    while (next < at) out.push(list[next++]!);
-    if (next < list.length && nameOf(list[next]!.pv) === name) next++;
-    if (after && keep(after)) out.push(after);
+    const at = positionOf(list, name);
+    const there = list[at] !== undefined && nameOf(list[at].pv) === name;
+    const put = after !== undefined && keep(after);
+    if (there && put) list[at] = after;
+    else if (there) list.splice(at, 1);
+    else if (put) list.splice(at, 0, after);
   }
-  while (next < list.length) out.push(list[next++]!);
+  return list;
+}
+
+/** The most changes withChanges makes in place (each moves the list's tail). */
+const SPLICED = 16;
+
+/** withChanges into a new list, sized for what it may reach (an array grown by push is copied as it grows). */
+function merged(
+  list: readonly TargetVolume[],
+  changes: readonly Change[],
+  keep: (v: TargetVolume) => boolean,
+): TargetVolume[] {
+  const out = new Array<TargetVolume>(list.length + changes.length);
+  let size = 0;
+  let next = 0;
+  const copyUpTo = (end: number) => {
+    for (; next < end; next++) out[size++] = list[next] as TargetVolume;
+  };
+  for (const { name, after } of changes) {
+    copyUpTo(positionOf(list, name, next));
+    if (next < list.length && nameOf((list[next] as TargetVolume).pv) === name) next++;
+    if (after && keep(after)) out[size++] = after;
+  }
+  copyUpTo(list.length);
+  out.length = size;
   return out;
 }
 
@@ -438,7 +467,7 @@ function positionOf(list: readonly TargetVolume[], name: string, from = 0): numb
 }
 
 /** The entry of the PV named `name` in a list by PV name. */
-export function named(list: readonly TargetVolume[], name: string): TargetVolume | undefined {
+function named(list: readonly TargetVolume[], name: string): TargetVolume | undefined {
   const found = list[positionOf(list, name)];
   return found !== undefined && nameOf(found.pv) === name ? found : undefined;
 }
@@ -458,7 +487,8 @@ function countHost(
   { host, ordinal }: Pick<TargetVolume, 'host' | 'ordinal'>,
   by: 1 | -1,
 ): boolean {
-  if (host === undefined) return false;
+  // An empty hostname (an `In [""]` the apiserver takes) names no node: no target is on it.
+  if (!host) return false;
   const ordinals = hosts.get(host) ?? new Map<number, number>();
   const count = (ordinals.get(ordinal) ?? 0) + by;
   if (count > 0) ordinals.set(ordinal, count);
@@ -547,7 +577,7 @@ export function sharingOfSet(set: VolumeSet, size: number | undefined): Sharing 
     if (kept.sharing.size >= SIZES_KEPT) kept.sharing.clear();
     kept.sharing.set(size, (own = sharingOf(kept.hosts, size)));
   }
-  return mine?.host === undefined || sameSpot(namesake, mine)
+  return !mine?.host || sameSpot(namesake, mine)
     ? own
     : withOrdinal(own, ordinalsOn(kept.hosts, mine.host, mine.ordinal), mine.host, size);
 }

@@ -201,7 +201,7 @@ describe('crsClosing (da8de2b) against the old walk of the namespace', () => {
 
 // Outside review "scale18": the context finds a CR's target PVs through an index keyed by the CRs a
 // claim name may belong to (targetCrCandidates) instead of walking the namespace's PVs. Every CR for
-// which layout.ts targetVolumeOf takes the claim (a data claim starting with the CR's name, its
+// which target-volumes.ts targetVolumeOf takes the claim (a data claim starting with the CR's name, its
 // state claim, or a claim named like its pod; an ordinal at the end) must be among the candidates.
 describe('targetCrCandidates: a superset of the CRs targetVolumeOf takes a claim for', () => {
   const arbClaim = fc.oneof(

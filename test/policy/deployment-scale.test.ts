@@ -4,6 +4,7 @@
 // (target-volumes.ts targetVolumesNear). Counted with the context's `visited` counter, not timed.
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, evaluateSet, type KubeObject } from '../../src/policy/index.js';
+import { targetVolumes, targetVolumesNear } from '../../src/policy/target-volumes.js';
 import { aistore, claimName, node, pv, targetStatefulSet } from '../support/builders.js';
 
 const DISKS = 4;
@@ -41,30 +42,45 @@ describe('a PV review does not grow with its deployment', () => {
     expect(large).toBe(small);
   });
 
-  it('a walked list and an indexed one give the same findings, for every PV of a set with clashes', () => {
+  it('the index gives the PVs a walk of the list gives, for every PV of a set with clashes, before and after PV events', () => {
     const objects = deployment(80);
     objects.push(
       pv('pv-rival', { claim: claimName(1), host: 'node-0', path: '/ais/d1', local: true }),
       pv('pv-same-disk', { claim: claimName(70), host: 'node-0', path: '/ais/d0', local: true }),
       pv('pv-gone-node', { claim: claimName(9), host: 'node-gone', path: '/ais/d0', local: true }),
       pv('pv-nested', { claim: claimName(75), host: 'node-2', path: '/ais/d1/sub', local: true }),
+      pv('pv-no-host', { claim: claimName(3), host: null, path: '/ais/d3', local: true }),
       pv('spare', { claim: 'data', claimNamespace: 'team', host: 'node-1', path: '/ais/d2', local: true }),
     );
-    const volumes = objects.filter((o) => o.kind === 'PersistentVolume');
-    const indexed = new ClusterContext(objects);
-    for (const object of volumes) evaluate({ operation: 'CREATE', object }, indexed);
-    let found = 0;
-    for (const object of volumes) {
-      const walked = new ClusterContext(objects);
-      const first = evaluate({ operation: 'CREATE', object }, walked);
-      indexed.visited = 0;
-      const later = evaluate({ operation: 'CREATE', object }, indexed);
-      expect(later.findings).toEqual(first.findings);
-      // The two paths were both taken: the walk touches the whole list twice, the index a few PVs.
-      expect(walked.visited - indexed.visited).toBeGreaterThan(volumes.length);
-      found += first.findings.length;
-    }
-    expect(found).toBeGreaterThan(8);
+    const ctx = new ClusterContext(objects);
+    const cr = ctx.aistore('ais', 'ais')!;
+    const names = (volumes: { pv: KubeObject }[]) => volumes.map((v) => v.pv.metadata?.name);
+    let compared = 0;
+    const compare = () => {
+      const list = targetVolumes(ctx, 'ais', 'ais', { cr });
+      expect(list.length).toBeGreaterThan(64); // past WALKED: the index answers
+      for (const { pv: reviewed, claim, ordinal, host } of list) {
+        const spot = { claim, ordinal, host };
+        const self = reviewed.metadata?.name;
+        const walked = list.filter(
+          (v) =>
+            (v.claim === claim || v.ordinal === ordinal || (v.host !== undefined && v.host === host)) &&
+            v.pv.metadata?.name !== self,
+        );
+        const { near } = targetVolumesNear(ctx, 'ais', 'ais', { reviewed, cr }, spot);
+        expect(names(near)).toEqual(names(walked));
+        compared += near.length;
+      }
+    };
+    compare();
+    // Events the kept index is brought up to date with: a PV gone, one moved to another node and
+    // target, one added beside another's disk, one's binding state.
+    ctx.remove(ctx.pv('pv-12')!);
+    ctx.upsert(pv('pv-13', { claim: claimName(40), host: 'node-3', path: '/ais/d2', local: true }));
+    ctx.upsert(pv('pv-new', { claim: claimName(41), host: 'node-10', path: '/ais/d1', local: true }));
+    ctx.upsert({ ...ctx.pv('pv-20')!, status: { phase: 'Available' } });
+    compare();
+    expect(compared).toBeGreaterThan(500);
   });
 
   it('the neighbours still clash: a second PV on a target disk is denied, found through the index', () => {

@@ -116,7 +116,7 @@ describe.each(SIDES)('neighbouring AIStore clusters (%s)', (_side, side) => {
   // warning whose fix is to point staging's PV at prod's claim: staging's retained disk (its data)
   // goes to prod, and the re-created ais-2-target-0 waits for a disk that is now prod's (freeing
   // ais2-0 is then refused). The guard knows the claim the Released PV names is a current claim of
-  // the live CR ais-2 (layout.ts targetVolumes gone), yet never names that CR.
+  // the live CR ais-2 (target-volumes.ts targetVolumes gone), yet never names that CR.
   it('MEDIUM: a prod PV on the Released disk of a re-created staging CR names that CR and does not hand the disk to prod', () => {
     const ais = aistore({ name: 'ais', size: 3, disable: true });
     const ais2 = aistore({ name: 'ais-2', size: 2, disable: true });

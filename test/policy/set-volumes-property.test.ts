@@ -18,7 +18,8 @@ const arbPV = fc
   .record({
     name: fc.constantFrom(...NAMES),
     ordinal: fc.integer({ min: 0, max: 29 }),
-    host: fc.constantFrom<string | null>(...HOSTS, ...HOSTS, null),
+    // '' too: `kubernetes.io/hostname In [""]` is taken by the apiserver and names no node.
+    host: fc.constantFrom<string | null>(...HOSTS, ...HOSTS, null, ''),
     path: fc.constantFrom('/d0', '/d1', '/d2', '/d3'),
     // A data claim of the CR's mount, the state claim, another mount's (an earlier life), another CR's.
     claim: fc.constantFrom(...Array<'data'>(12).fill('data'), 'state', 'old-mount', 'other-cr'),
@@ -208,4 +209,26 @@ describe('a record kept across events stays bounded', () => {
     expect(kept.sharing?.size).toBeGreaterThan(0);
     expect(kept.sharing!.size).toBeLessThanOrEqual(4);
   });
+});
+
+describe('an empty hostname names no node', () => {
+  // Outside differential run of this change: `kubernetes.io/hostname In [""]` (the apiserver takes an
+  // empty label value) was counted as a node two targets share, and the CR was told to turn its
+  // anti-affinity off "on node ". The set's sharing skips it, as it did before.
+  const pinnedToNothing = [0, 1].map((i) => pv(`pv-${i}`, { claim: claimName(i), host: '', local: true }));
+  it.each(['CREATE', 'UPDATE'] as const)(
+    'two targets’ PVs pinned to "" share no node (CR %s)',
+    (operation) => {
+      const cr = aistore({ size: 2 });
+      const ctx = new ClusterContext([cr, ...pinnedToNothing]);
+      const oldObject = operation === 'UPDATE' ? cr : undefined;
+      const { findings, patch } = evaluate({ operation, object: cr, oldObject }, ctx);
+      expect(findings.map((f) => f.message).join('\n')).not.toContain('on node ');
+      expect(patch ?? []).toEqual([]);
+      // A PV reviewed before it is stored adds no node either.
+      const third = pv('pv-2', { claim: claimName(2), host: '', local: true });
+      const set = volumeSet(ctx, 'ais', 'ais', { reviewed: third, cr });
+      expect(sharingOfSet(set, 3)?.shared).toBeUndefined();
+    },
+  );
 });

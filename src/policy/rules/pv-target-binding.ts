@@ -363,7 +363,7 @@ function checkOneNodeAdmitted(
  * A hand-made PV pre-bound to a target's state claim: the claim asks for 1Gi of the state class
  * (claimAsk), and a PV smaller than that is passed over though its claimRef names the claim
  * (FindMatchingVolume), so the claim, and the target pod with it, stays Pending. It pins its target
- * to its node as a data PV does (layout.ts TargetVolume.state), so the rest is judged as a data PV's:
+ * to its node as a data PV does (target-volumes.ts TargetVolume.state), so the rest is judged as a data PV's:
  * its node, and the other PVs it meets (checkVolumeClashes: its claim, its disk, its target's node).
  */
 function checkStateVolume(input: RuleInput<'state-volume'>): void {
@@ -1231,7 +1231,7 @@ function checkCoverage(input: RuleInput<'aistore'>): void {
  * new target stays Pending without its state PV, whatever its data PVs. Hand-made: a state PV a
  * provisioner made for its claim says the class has one (none is missing then), and so do free disks
  * of the class the local static provisioner published. A Released state PV is never offered to free
- * (layout.ts TargetVolume.state): its claim counts as missing a PV.
+ * (target-volumes.ts TargetVolume.state): its claim counts as missing a PV.
  */
 function checkStateCoverage({ subject, ctx, report }: RuleInput<'aistore'>, size: number): void {
   const { crName, namespace, object } = subject;
