@@ -68,20 +68,29 @@ type Step =
   | { t: 'del'; name: string }
   | { t: 'binding'; name: string; phase: string; uid?: string }
   | { t: 'node'; host: string; pool?: string }
-  | { t: 'probe'; fresh: Obj; pick: number };
+  | { t: 'probe'; fresh: Obj; pick: number }
+  /** Many PV events between two reviews: past what the record changes in place, or most of the set. */
+  | { t: 'burst'; steps: Step[] };
+
+const arbPut = arbPV.map((obj): Step => ({ t: 'put', obj }));
+const arbDel = fc.constantFrom(...NAMES).map((name): Step => ({ t: 'del', name }));
+const arbBinding = fc
+  .record({
+    name: fc.constantFrom(...NAMES),
+    phase: fc.constantFrom('Bound', 'Released'),
+    uid: fc.constantFrom(undefined, 'u2'),
+  })
+  .map((o): Step => ({ t: 'binding', ...o }));
 
 const arbStep: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 6, arbitrary: arbPV.map((obj): Step => ({ t: 'put', obj })) },
-  { weight: 2, arbitrary: fc.constantFrom(...NAMES).map((name): Step => ({ t: 'del', name })) },
+  { weight: 6, arbitrary: arbPut },
+  { weight: 2, arbitrary: arbDel },
+  { weight: 3, arbitrary: arbBinding },
   {
-    weight: 3,
+    weight: 1,
     arbitrary: fc
-      .record({
-        name: fc.constantFrom(...NAMES),
-        phase: fc.constantFrom('Bound', 'Released'),
-        uid: fc.constantFrom(undefined, 'u2'),
-      })
-      .map((o): Step => ({ t: 'binding', ...o })),
+      .array(fc.oneof(arbPut, arbDel, arbBinding), { minLength: 17, maxLength: 90 })
+      .map((steps): Step => ({ t: 'burst', steps })),
   },
   { weight: 1, arbitrary: arbSts.map((obj): Step => ({ t: 'put', obj })) },
   { weight: 1, arbitrary: arbCR.map((obj): Step => ({ t: 'put', obj })) },
@@ -124,8 +133,9 @@ function run(initial: Obj[], cr: Obj, steps: Step[]) {
   for (const host of HOSTS) put(node(host) as Obj);
   put(cr);
   for (const obj of initial) put(obj);
-  for (const step of steps) {
-    if (step.t === 'put') put(step.obj);
+  const apply = (step: Step): void => {
+    if (step.t === 'burst') step.steps.forEach(apply);
+    else if (step.t === 'put') put(step.obj);
     else if (step.t === 'del') {
       const known = objects.get(`PersistentVolume//${step.name}`);
       if (known) {
@@ -151,7 +161,8 @@ function run(initial: Obj[], cr: Obj, steps: Step[]) {
       const fresh = new ClusterContext(structuredClone([...objects.values()]));
       for (const subject of subjects) expect(verdict(live, subject)).toEqual(verdict(fresh, subject));
     }
-  }
+  };
+  steps.forEach(apply);
 }
 
 describe('a target set of more PVs than are walked, kept in step with its events', () => {
