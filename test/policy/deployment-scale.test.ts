@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ClusterContext, evaluate, evaluateSet, type KubeObject } from '../../src/policy/index.js';
 import { targetVolumes, targetVolumesNear } from '../../src/policy/target-volumes.js';
-import { aistore, claimName, node, pv, targetStatefulSet } from '../support/builders.js';
+import { aistore, claimName, node, pv, released, targetStatefulSet } from '../support/builders.js';
 
 const DISKS = 4;
 
@@ -110,7 +110,10 @@ describe('a PV review does not grow with its deployment', () => {
     ],
     ['another deployment’s CR', (ctx) => ctx.upsert(aistore({ name: 'other' }))],
     ['a Node status update', (ctx) => ctx.upsert({ ...node('node-3'), status: { phase: 'Running' } })],
-    ['a PV of the set losing its claim (binding state only)', (ctx) => ctx.upsert(released(ctx, 'pv-7'))],
+    [
+      'a PV of the set losing its claim (binding state only)',
+      (ctx) => ctx.upsert(released(ctx.pv('pv-7')!, 'gone')),
+    ],
   ])('after %s, a PV review costs what it did before', (_event, event) => {
     const objects = deployment(1000);
     const ctx = new ClusterContext(objects);
@@ -149,14 +152,3 @@ describe('a bulk apply of a deployment’s PVs through the webhook', () => {
 });
 
 const withStatus = (sts: KubeObject): KubeObject => ({ ...sts, status: { replicas: 2, readyReplicas: 1 } });
-
-/** The context's PV `name` after its claim was deleted: a claimRef uid and phase Released. */
-function released(ctx: ClusterContext, name: string): KubeObject {
-  const known = ctx.pv(name)!;
-  const spec = known.spec as Record<string, unknown>;
-  return {
-    ...known,
-    spec: { ...spec, claimRef: { ...(spec.claimRef as object), uid: 'gone' } },
-    status: { phase: 'Released' },
-  };
-}
