@@ -53,20 +53,23 @@ export interface ContextOptions {
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
 /** Memo entries kept per context: keys carry values from requests, so the map must not grow unbounded. */
 const MEMO_LIMIT = 1000;
-/** The longest memoByNodes key kept: a placement written by hand is far shorter. */
+/** The longest memoByNodes (and countNodes) key kept: a placement written by hand is far shorter. */
 const MEMO_KEY_LIMIT = 4096;
+/** The most node counts kept (countNodes): each AIStore deployment's placements, and a few a review gives. */
+const NODE_COUNTS_KEPT = 64;
 
 /**
  * A memoForSet record. `changed` is undefined while its value holds; once an event of its set came,
- * it names the PVs that came, went or changed since (empty when only the target StatefulSet did).
+ * it names the PVs that came, went or changed since (empty when only the target StatefulSet did),
+ * a Node event included when it may move the PV to another node (hostsMoved).
  */
 interface SetMemo {
   value: object;
-  nodeVersion: number;
+  hostsVersion: number;
   changed?: Set<string>;
 }
 
-/** What memoForSet hands `make` of a set's last record, while the nodes are as they were. */
+/** What memoForSet hands `make` of a set's last record, while no record must be made afresh. */
 export interface LastSetMemo<T> {
   value: T;
   /** The PVs (by name) that came, went or changed in the set since `value` was made. */
@@ -123,6 +126,10 @@ class Buckets<T> {
     return found ? [...found.values()] : [];
   }
 
+  isEmpty(): boolean {
+    return this.buckets.size === 0;
+  }
+
   has(bucket: string): boolean {
     return this.buckets.has(bucket);
   }
@@ -172,6 +179,27 @@ function boundVolumeOf(claim: KubeObject): string | undefined {
 
 const labelKey = (k: string, v: string) => `${k}=${v}`;
 
+/**
+ * The labels (`key=value`) a PV's terms that name no hostname ask a node to carry by `In`, on keys
+ * that name no zone: those whose Nodes ClusterContext.termNodeHost reads to find the PV's node.
+ */
+function nodeLabelPins(pv: PersistentVolume): string[] {
+  const pins: string[] = [];
+  for (const term of pvLabelTerms(requiredTermsOf(pv))) {
+    if (termHostname(term) !== undefined) continue;
+    for (const req of objectsOf<NodeSelectorRequirement>(term.matchExpressions))
+      if (req.operator === 'In' && typeof req.key === 'string' && !isZoneKey(req.key))
+        for (const v of stringsOf(req.values)) pins.push(labelKey(req.key, v));
+  }
+  return pins;
+}
+
+/** Whether two label sets are the same. */
+function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
 /** The most candidate Nodes pvAdmitsNoNode looks at. */
 const TOPOLOGY_WALK = 64;
 
@@ -220,6 +248,12 @@ export class ClusterContext {
   /** PVs pre-bound to a claim named as one of a CR's targets' (aistore.ts targetCrCandidates), by namespace and CR. */
   private readonly pvsByTargetCR = new Buckets<PersistentVolume>();
   private readonly pvsByHost = new Buckets<PersistentVolume>();
+  /**
+   * The PVs of targetPvsByHost's kind with a term that names no hostname, by each label `key=value`
+   * such a term asks a node to carry (nodeLabelPins): the Nodes termNodeHost reads to find the PV's
+   * node. Empty where every PV is pinned by hostname.
+   */
+  private readonly pvsByNodeLabel = new Buckets<PersistentVolume>();
   /** The PVs of pvsByHost pre-bound to a claim named as a target's (`…-target-<N>`). */
   private readonly targetPvsByHost = new Buckets<PersistentVolume>();
   /** Free disks the local static provisioner published (no claimRef yet), by storage class. */
@@ -253,12 +287,16 @@ export class ClusterContext {
   private setMemos = new Map<string, Map<string, SetMemo>>();
   private setMemoCount = 0;
   private nodeMemo = new Map<string, unknown>();
+  /** countNodes' counts, by what they count. */
+  private nodeCounts = new Map<string, { holds: (node: Node) => boolean; count: number }>();
   /** hasFreeDiscoveredDisk's answers, kept while the free disks stay the same. */
   private freeDiskMemo = new Map<string, boolean>();
   private nodeList: Node[] | undefined;
   private pvList: PersistentVolume[] | undefined;
   /** Bumped when a Node change can change an answer about nodes (labels, taints, cordon, set of nodes). */
   private nodeVersionCount = 0;
+  /** Bumped when a Node change may move PVs that hostsMoved cannot name: every set record goes. */
+  private hostsVersionCount = 0;
   /** Bumped on every change of the context's content. */
   private versionCount = 0;
   /** Objects that queries have touched so far: the per-review cost, counted for tests. */
@@ -394,10 +432,17 @@ export class ClusterContext {
       this.nodesByLabelKey.add(k, name, name);
     }
     this.nodesChanged();
+    this.nodeCountsMoved(known?.node, node);
+    const before = known && labelsOf(known.node);
+    if (!before || !sameLabels(before, labelsOf(node))) this.hostsMoved(name, before, labelsOf(node));
   }
 
   private removeNode(name: string): void {
-    if (this.unindexNode(name)) this.nodesChanged();
+    const known = this.nodeByName.get(name);
+    if (!known || !this.unindexNode(name)) return;
+    this.nodesChanged();
+    this.nodeCountsMoved(known.node, undefined);
+    this.hostsMoved(name, labelsOf(known.node), undefined);
   }
 
   private unindexNode(name: string): boolean {
@@ -418,6 +463,38 @@ export class ClusterContext {
     if (this.nodeMemo.size > 0) this.nodeMemo = new Map();
   }
 
+  /**
+   * A Node joined, left or changed its labels (what pvHost reads of nodes; taints and cordon it does
+   * not): the target sets of the PVs whose node it may change read those PVs again, as after their
+   * own events, and nothing else. A PV's node is found by the Node that answers to its hostname
+   * (nodeOfHost: by hostname label, else by name), or by the Nodes carrying a label its terms ask for
+   * (termNodeHost); this Node answered to `name` and its hostname labels, and carried `before` and
+   * `after`. When another Node answers to one of those hostnames too, nodeOfHost chooses between
+   * them for PVs that name neither: every set record is made afresh, as it was on any Node change.
+   */
+  private hostsMoved(
+    name: string,
+    before: Readonly<Record<string, string>> | undefined,
+    after: Readonly<Record<string, string>> | undefined,
+  ): void {
+    if (this.setMemoCount === 0) return;
+    const hosts = new Set([name, before?.[HOSTNAME_KEY], after?.[HOSTNAME_KEY]]);
+    hosts.delete(undefined);
+    for (const host of hosts as Set<string>) {
+      const answering = this.nodesByLabel.get(labelKey(HOSTNAME_KEY, host));
+      if ((host !== name && this.nodeByName.has(host)) || [...answering.keys()].some((n) => n !== name)) {
+        this.hostsVersionCount++;
+        return;
+      }
+      for (const [pvName, pv] of this.targetPvsByHost.get(host)) this.targetSetsChanged(pv, pvName);
+    }
+    if (this.pvsByNodeLabel.isEmpty()) return;
+    for (const labels of [before, after])
+      for (const [k, v] of Object.entries(labels ?? {}))
+        for (const [pvName, pv] of this.pvsByNodeLabel.get(labelKey(k, v)))
+          this.targetSetsChanged(pv, pvName);
+  }
+
   private addPV(pv: PersistentVolume, name: string): void {
     this.pvByName.set(name, pv);
     this.pvList = undefined;
@@ -435,6 +512,7 @@ export class ClusterContext {
       this.pvsByHost.add(host, name, pv);
       if (targetLike) this.targetPvsByHost.add(host, name, pv);
     }
+    if (targetLike) for (const label of nodeLabelPins(pv)) this.pvsByNodeLabel.add(label, name, pv);
     // Being deleted, a free disk binds no claim (k8s.ts isBeingDeleted).
     const free = isBeingDeleted(pv) ? undefined : freeDiskClass(pv, ref);
     if (free) {
@@ -468,6 +546,7 @@ export class ClusterContext {
       this.pvsByHost.delete(host, name);
       this.targetPvsByHost.delete(host, name);
     }
+    for (const label of nodeLabelPins(pv)) this.pvsByNodeLabel.delete(label, name);
     const free = isBeingDeleted(pv) ? undefined : freeDiskClass(pv, ref);
     if (free) {
       this.freeDiskMemo.clear();
@@ -680,15 +759,16 @@ export class ClusterContext {
   /**
    * A record of values derived from one target set (namespace, CR name), which `make` gives. It may
    * read only the set's part of the context: the PVs pre-bound to its target claims
-   * (pvsForTargetsOf, binding state included), its target StatefulSet and the nodes. So it is kept
-   * until one of those changes, not dropped on every event, and `make` is handed the last record
-   * with the PVs changed since, to bring it up to date rather than make it anew: a bulk apply of one
-   * deployment's PVs, or status churn elsewhere, would otherwise remake a large set's record on
-   * nearly every review. When the nodes changed, `make` starts afresh; when the set's last PV goes,
-   * so does the record. By two map lookups on the names as they are, not by a key string: a review
-   * asks for the same set several times (target-volumes.ts volumeSet, six times on a CR's CREATE),
-   * and joining and hashing a fresh key each time cost more than the answer it found. Bounded as
-   * memo() is.
+   * (pvsForTargetsOf, binding state included), its target StatefulSet, and of the nodes only the
+   * node each of those PVs is on (pvHost). So it is kept until one of those changes, not dropped on
+   * every event, and `make` is handed the last record with the PVs changed since (a Node event
+   * names those it may move: hostsMoved), to bring it up to date rather than make it anew: a bulk
+   * apply of one deployment's PVs, status churn elsewhere, or a node joining the cluster would
+   * otherwise remake a large set's record on nearly every review. When a Node event cannot name
+   * the PVs it moves, `make` starts afresh; when the set's last PV goes, so does the record. By two
+   * map lookups on the names as they are, not by a key string: a review asks for the same set
+   * several times (target-volumes.ts volumeSet, six times on a CR's CREATE), and joining and hashing
+   * a fresh key each time cost more than the answer it found. Bounded as memo() is.
    */
   memoForSet<T extends object>(
     namespace: string,
@@ -697,8 +777,8 @@ export class ClusterContext {
   ): T {
     let byName = this.setMemos.get(namespace);
     const known = byName?.get(crName);
-    const sameNodes = known?.nodeVersion === this.nodeVersionCount;
-    if (known !== undefined && sameNodes && known.changed === undefined) {
+    const carried = known?.hostsVersion === this.hostsVersionCount;
+    if (known !== undefined && carried && known.changed === undefined) {
       this.visited++;
       return known.value as T;
     }
@@ -709,9 +789,9 @@ export class ClusterContext {
     }
     if (byName === undefined) this.setMemos.set(namespace, (byName = new Map()));
     const value = make(
-      sameNodes ? { value: known.value as T, changed: known.changed ?? new Set() } : undefined,
+      carried ? { value: known.value as T, changed: known.changed ?? new Set() } : undefined,
     );
-    byName.set(crName, { value, nodeVersion: this.nodeVersionCount });
+    byName.set(crName, { value, hostsVersion: this.hostsVersionCount });
     if (known === undefined) this.setMemoCount++;
     return value;
   }
@@ -912,8 +992,36 @@ export class ClusterContext {
   }
 
   /**
-   * A value derived from the nodes alone (a count of matching nodes, say), computed once per node
-   * version: Node status updates, which arrive every few seconds per node, keep it.
+   * How many Nodes `holds` is true of, counted once among `candidates` (a superset the index gives)
+   * and then kept in step with Node events (nodeCountsMoved): a node joining, leaving or tainted
+   * costs each kept count one call, not a walk of the cluster on the next review. `holds` must
+   * read only what nodeSignature covers (labels, taints, cordon) and the node's name.
+   */
+  private countNodes(countKey: string, holds: (node: Node) => boolean, candidates: () => Node[]): number {
+    const known = this.nodeCounts.get(countKey);
+    if (known) {
+      this.visited++;
+      return known.count;
+    }
+    let count = 0;
+    for (const node of candidates()) if (holds(node)) count++;
+    // Keys carry request input (tolerations, affinity terms): a large one is counted, not kept,
+    // and each kept count costs every Node event a call.
+    if (countKey.length > MEMO_KEY_LIMIT) return count;
+    if (this.nodeCounts.size >= NODE_COUNTS_KEPT) this.nodeCounts.clear();
+    this.nodeCounts.set(countKey, { holds, count });
+    return count;
+  }
+
+  /** A Node changed what countNodes' predicates read: each kept count moves by what it held of it. */
+  private nodeCountsMoved(before: Node | undefined, after: Node | undefined): void {
+    for (const counted of this.nodeCounts.values())
+      counted.count += (after && counted.holds(after) ? 1 : 0) - (before && counted.holds(before) ? 1 : 0);
+  }
+
+  /**
+   * A value derived from the nodes alone, computed once per node version: Node status updates, which
+   * arrive every few seconds per node, keep it.
    */
   memoByNodes<T>(memoKey: string, compute: () => T): T {
     // Keys carry request input (tolerations, affinity terms): a large one is computed, not kept.
@@ -958,9 +1066,10 @@ export class ClusterContext {
       const limit = namedNodeLimit(placement);
       return limit === undefined ? nodeCount : Math.min(limit, nodeCount ?? limit);
     }
-    return this.memoByNodes(
+    return this.countNodes(
       `schedulable ${placementKey(placement)}`,
-      () => schedulableNodes(placement, this.candidateNodes(placement)).length,
+      (node) => schedulableNodes(placement, [node]).length > 0,
+      () => this.candidateNodes(placement),
     );
   }
 
@@ -1029,9 +1138,10 @@ export class ClusterContext {
    */
   autoScaleNodeCount(placement: Placement): number | undefined {
     if (this.nodeByName.size === 0) return undefined;
-    return this.memoByNodes(
+    return this.countNodes(
       `autoscale ${placementKey(placement)}`,
-      () => autoScaleNodes(placement, this.nodesLabelled(placement.nodeSelector)).length,
+      (node) => autoScaleNodes(placement, [node]).length > 0,
+      () => this.nodesLabelled(placement.nodeSelector),
     );
   }
 }

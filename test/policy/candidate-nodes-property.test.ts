@@ -69,3 +69,72 @@ describe('schedulableNodeCount from the label index', () => {
     );
   });
 });
+
+// The counts are kept across Node events and moved by each (context.ts countNodes): asked between
+// events, with taints, cordons and tolerations, they must be what a context built afresh counts.
+const taint = fc.record({
+  key: fc.constantFrom('dedicated', 'node.kubernetes.io/unreachable', 'gpu'),
+  value: fc.constantFrom('', 'ais'),
+  effect: fc.constantFrom('NoSchedule', 'NoExecute', 'PreferNoSchedule'),
+});
+const nodeEvent = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc
+      .record({
+        name: fc.constantFrom(...NAMES),
+        labels,
+        taints: fc.array(taint, { maxLength: 2 }),
+        unschedulable: fc.boolean(),
+      })
+      .map(({ name, labels: l, taints, unschedulable }) => ({
+        op: 'upsert' as const,
+        node: { ...nodeOf(name, l), spec: { taints, ...(unschedulable && { unschedulable }) } },
+      })),
+  },
+  { weight: 1, arbitrary: fc.constantFrom(...NAMES).map((name) => ({ op: 'remove' as const, name })) },
+);
+const tolerating: fc.Arbitrary<Placement> = fc.record({
+  nodeSelector: fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), { maxKeys: 1 }),
+  tolerations: fc.option(
+    fc.array(fc.record({ key: fc.constantFrom('dedicated', 'gpu'), operator: fc.constant('Exists') }), {
+      maxLength: 2,
+    }),
+    { nil: undefined },
+  ),
+  requiredTerms: fc.option(fc.array(term, { maxLength: 2 }), { nil: undefined }),
+});
+
+describe('node counts kept across Node events', () => {
+  it('are what a context built from the same Nodes counts', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            nodeEvent,
+            tolerating.map((asked) => ({ op: 'ask' as const, asked })),
+          ),
+          {
+            minLength: 5,
+            maxLength: 40,
+          },
+        ),
+        (steps) => {
+          const ctx = new ClusterContext();
+          const asked: Placement[] = [];
+          for (const step of steps) {
+            if (step.op === 'upsert') ctx.upsert(step.node);
+            else if (step.op === 'remove') ctx.remove(nodeOf(step.name, {}));
+            else asked.push(step.asked);
+            const scratch = new ClusterContext(ctx.nodes);
+            for (const p of asked) {
+              expect(ctx.schedulableNodeCount(p)).toBe(scratch.schedulableNodeCount(p));
+              expect(ctx.autoScaleNodeCount(p)).toBe(scratch.autoScaleNodeCount(p));
+            }
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

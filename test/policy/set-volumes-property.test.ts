@@ -11,6 +11,11 @@ import { aistore, claimName, node, pv, targetStatefulSet } from '../support/buil
 
 const NAMES = Array.from({ length: 130 }, (_, i) => `pv-${String(i).padStart(2, '0')}`);
 const HOSTS = Array.from({ length: 12 }, (_, i) => `h${i}`);
+/** Node names: the first hosts' Nodes, and two that join later. */
+const NODE_NAMES = [...HOSTS.slice(0, 8), 'h12', 'h13'];
+/** Values of a node-local driver's topology key (OpenEBS LVM's), which Nodes carry as labels. */
+const NODE_IDS = ['n0', 'n1', 'n2', 'n3', 'n4'];
+const TOPOLOGY_KEY = 'openebs.io/nodename';
 
 type Obj = KubeObject & { metadata: Record<string, unknown>; spec: Record<string, unknown> };
 
@@ -26,6 +31,10 @@ const arbPV = fc
     uid: fc.constantFrom(undefined, undefined, undefined, 'u1'),
     phase: fc.constantFrom('Bound', 'Released', 'Available'),
     leaving: fc.constantFrom(false, false, false, false, true),
+    // How the PV names its node (context.ts pvHost): by hostname, by a driver's topology key, by
+    // hostname with a pool the Node must carry too, or by either (two terms, ORed).
+    pin: fc.constantFrom('hostname', 'hostname', 'hostname', 'topology', 'hostname+pool', 'either'),
+    id: fc.constantFrom(...NODE_IDS),
   })
   .map((o) => {
     const claim = {
@@ -37,6 +46,15 @@ const arbPV = fc
     const p = pv(o.name, { claim, host: o.host, path: o.path, local: true }) as Obj;
     if (o.uid) (p.spec.claimRef as Record<string, unknown>).uid = o.uid;
     if (o.leaving) p.metadata.deletionTimestamp = '2026-12-07T00:00:00Z';
+    const byId = { key: TOPOLOGY_KEY, operator: 'In', values: [o.id] };
+    const byHost = { key: 'kubernetes.io/hostname', operator: 'In', values: [o.host ?? 'h0'] };
+    const terms = {
+      hostname: undefined,
+      topology: [{ matchExpressions: [byId] }],
+      'hostname+pool': [{ matchExpressions: [byHost, { key: 'pool', operator: 'In', values: ['a'] }] }],
+      either: [{ matchExpressions: [byHost] }, { matchExpressions: [byId] }],
+    }[o.pin];
+    if (terms) p.spec.nodeAffinity = { required: { nodeSelectorTerms: terms } };
     (p as Record<string, unknown>).status = { phase: o.phase };
     return p;
   });
@@ -67,7 +85,7 @@ type Step =
   | { t: 'put'; obj: Obj }
   | { t: 'del'; name: string }
   | { t: 'binding'; name: string; phase: string; uid?: string }
-  | { t: 'node'; host: string; pool?: string }
+  | { t: 'nodeGone'; name: string }
   | { t: 'probe'; fresh: Obj; pick: number }
   /** Many PV events between two reviews: past what the record changes in place, or most of the set. */
   | { t: 'burst'; steps: Step[] };
@@ -94,12 +112,32 @@ const arbStep: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 1, arbitrary: arbSts.map((obj): Step => ({ t: 'put', obj })) },
   { weight: 1, arbitrary: arbCR.map((obj): Step => ({ t: 'put', obj })) },
+  // A Node joins or changes its labels: a pool, the driver's topology key (two Nodes may carry one
+  // value), a hostname label not its name (it may answer to another Node's name) or none.
   {
-    weight: 1,
+    weight: 2,
     arbitrary: fc
-      .record({ host: fc.constantFrom(...HOSTS), pool: fc.constantFrom(undefined, 'a') })
-      .map((o): Step => ({ t: 'node', ...o })),
+      .record({
+        name: fc.constantFrom(...NODE_NAMES),
+        pool: fc.constantFrom(undefined, 'a'),
+        id: fc.constantFrom(undefined, ...NODE_IDS),
+        // null: no hostname label (a Node written by hand), found by its name (context.ts nodeOfHost).
+        hostname: fc.constantFrom(undefined, undefined, undefined, null, ...NODE_NAMES),
+        cordoned: fc.boolean(),
+      })
+      .map(({ name, pool, id, hostname, cordoned }): Step => {
+        const obj = node(name, {
+          ...(pool && { pool }),
+          ...(id && { [TOPOLOGY_KEY]: id }),
+          ...(hostname && { 'kubernetes.io/hostname': hostname }),
+        }) as Obj;
+        if (hostname === null)
+          delete (obj.metadata.labels as Record<string, string>)['kubernetes.io/hostname'];
+        if (cordoned) obj.spec = { unschedulable: true };
+        return { t: 'put', obj };
+      }),
   },
+  { weight: 1, arbitrary: fc.constantFrom(...NODE_NAMES).map((name): Step => ({ t: 'nodeGone', name })) },
   {
     weight: 3,
     arbitrary: fc.record({ fresh: arbPV, pick: fc.nat() }).map((o): Step => ({ t: 'probe', ...o })),
@@ -130,7 +168,11 @@ function run(initial: Obj[], cr: Obj, steps: Step[]) {
     objects.set(keyOf(obj), obj);
     live.upsert(structuredClone(obj));
   };
-  for (const host of HOSTS) put(node(host) as Obj);
+  // The first five carry a value of the topology key each: a PV pinned by it is on that Node.
+  NODE_NAMES.slice(0, 8).forEach((name, i) => {
+    const id = NODE_IDS[i];
+    put(node(name, id ? { [TOPOLOGY_KEY]: id } : {}) as Obj);
+  });
   put(cr);
   for (const obj of initial) put(obj);
   const apply = (step: Step): void => {
@@ -152,8 +194,13 @@ function run(initial: Obj[], cr: Obj, steps: Step[]) {
         next.status = { phase: step.phase };
         put(next);
       }
-    } else if (step.t === 'node') put(node(step.host, step.pool ? { pool: step.pool } : {}) as Obj);
-    else {
+    } else if (step.t === 'nodeGone') {
+      const known = objects.get(`Node//${step.name}`);
+      if (known) {
+        objects.delete(keyOf(known));
+        live.remove(known);
+      }
+    } else {
       // Reviews between events fill the records that the next events bring up to date.
       const volumes = [...objects.values()].filter((o) => o.kind === 'PersistentVolume');
       const subjects: KubeObject[] = [step.fresh, objects.get(keyOf(cr))!];
@@ -174,9 +221,71 @@ describe('a target set of more PVs than are walked, kept in step with its events
         fc.array(arbStep, { minLength: 10, maxLength: 60 }),
         (initial, cr, steps) => run(initial, cr, [...steps, { t: 'probe', fresh: initial[0]!, pick: 0 }]),
       ),
-      { numRuns: 60 },
+      // No shrinking: a context built afresh per probe makes it take many minutes. The seed and path
+      // it prints replay the failure (fc.assert's `seed` and `path`).
+      { numRuns: 60, endOnFailure: true },
     );
   });
+});
+
+describe('Node events that move a PV pinned by a driver’s topology key', () => {
+  // pv-by-id is on the one Node carrying openebs.io/nodename=n5 (context.ts termNodeHost), beside
+  // pv-beside's target on h12 when that Node is h12: the CR's host port is then denied there. Each
+  // event moves pv-by-id, and the record must read it again though no PV event came.
+  const cr = aistore({ size: 32, disable: true, hostPort: 51081 }) as Obj;
+  const initial = Array.from({ length: 85 }, (_, i) =>
+    pv(`pv-${String(i).padStart(2, '0')}`, { claim: claimName(i % 30), host: `h${i % 8}`, local: true }),
+  ) as Obj[];
+  const byId = pv('pv-by-id', { claim: claimName(30), host: null, local: true }) as Obj;
+  byId.spec.nodeAffinity = {
+    required: {
+      nodeSelectorTerms: [{ matchExpressions: [{ key: TOPOLOGY_KEY, operator: 'In', values: ['n5'] }] }],
+    },
+  };
+  const beside = pv('pv-beside', { claim: claimName(31), host: 'h12', local: true }) as Obj;
+  const put = (obj: KubeObject): Step => ({ t: 'put', obj: obj as Obj });
+  const probe: Step = { t: 'probe', fresh: beside, pick: 0 };
+  const carrier = (name: string, labels: Record<string, string> = {}) =>
+    put(node(name, { [TOPOLOGY_KEY]: 'n5', ...labels }));
+  // h12 with no hostname label: found by its name, unless another Node is labelled so (nodeOfHost).
+  const unlabelled = node('h12', { [TOPOLOGY_KEY]: 'n5' }) as Obj;
+  delete (unlabelled.metadata.labels as Record<string, string>)['kubernetes.io/hostname'];
+
+  // Pinned by hostname h12 and a pool label: h12 must carry the pool too (context.ts hostMeets).
+  const inPool = pv('pv-in-pool', { claim: claimName(30), host: 'h12', local: true }) as Obj;
+  inPool.spec.nodeAffinity = {
+    required: {
+      nodeSelectorTerms: [
+        {
+          matchExpressions: [
+            { key: 'kubernetes.io/hostname', operator: 'In', values: ['h12'] },
+            { key: 'pool', operator: 'In', values: ['a'] },
+          ],
+        },
+      ],
+    },
+  };
+
+  it('pinned by hostname and a pool: the Node leaves the pool', () =>
+    run([...initial, inPool, beside], cr, [put(node('h12', { pool: 'a' })), probe, put(node('h12')), probe]));
+
+  it.each<[string, Step[]]>([
+    ['the Node carrying the label joins', [probe, carrier('h12'), probe]],
+    ['the Node loses the label', [carrier('h12'), probe, put(node('h12')), probe]],
+    ['the Node leaves', [carrier('h12'), probe, { t: 'nodeGone', name: 'h12' }, probe]],
+    ['a second Node carries the label', [carrier('h12'), probe, carrier('h13'), probe]],
+    // The event names neither the PV's hostname nor a label it asks for: h13 stops answering to h12.
+    [
+      'another Node stops answering to its name',
+      [
+        put(unlabelled),
+        put(node('h13', { 'kubernetes.io/hostname': 'h12' })),
+        probe,
+        put(node('h13')),
+        probe,
+      ],
+    ],
+  ])('%s', (_event, steps) => run([...initial, byId, beside], cr, steps));
 });
 
 describe('the sharing of a reviewed PV’s set, from the kept PVs’ own', () => {
