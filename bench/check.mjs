@@ -5,13 +5,15 @@
 // in interleaved rounds so a slow spell of the shared machine hits both sizes alike; then one CR with
 // 10,000 targets: `plan` of its PVs, and `check` of the CR with them (every PV judged beside the
 // others of its deployment, which was quadratic until the PVs were indexed by claim, target and node),
-// and those PVs reviewed one by one as a bulk apply through the webhook brings them (bench/bulk-apply.mjs).
+// and those PVs reviewed one by one as a bulk apply through the webhook brings them (bench/bulk-apply.mjs),
+// and one of them reviewed right after Node events (bench/node-events.mjs).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { bulkApply } from './bulk-apply.mjs';
+import { nodeEvents } from './node-events.mjs';
 
 function generated(count) {
   const docs = [];
@@ -170,6 +172,7 @@ function oneDeployment(root, dir, targets) {
     checkS: Number((checkMs / 1000).toFixed(2)),
     checkMsPerDoc: Number((checkMs / documents).toFixed(4)),
     bulkApply: bulkApply(example, pvs),
+    nodeEvents: nodeEvents(example, pvs),
   };
 }
 

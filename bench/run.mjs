@@ -441,6 +441,14 @@ console.log(
 console.log(
   `  the same PVs as a bulk apply through the webhook (in process): ${one.bulkApply.earlyMsPerReview} ms per review for the 1,001st-2,000th, ${one.bulkApply.lateMsPerReview} for the last 1,000 (${one.bulkApply.ratio}x); ${one.bulkApply.totalS} s for all ${one.bulkApply.pvs}`,
 );
+const { pvs: nodeEventPvs, msPerReview: afterNode } = one.nodeEvents;
+console.log(
+  `  a PV review right after a Node event (in process), ms, ${nodeEventPvs[0]} PVs -> ${nodeEventPvs[1]}: ${Object.keys(
+    afterNode.large,
+  )
+    .map((kind) => `${kind} ${afterNode.small[kind]} -> ${afterNode.large[kind]}`)
+    .join(', ')} (at most ${one.nodeEvents.ratio}x)`,
+);
 if (results.scale) printScale(results.scale);
 console.log('targets:');
 for (const [name, met] of Object.entries(targets))

@@ -37,5 +37,8 @@ export function benchTargets(results) {
     // The webhook's side of the same PVs, applied one by one: a review follows the PV's neighbours.
     'a PV review in a bulk apply of those PVs: the last 1,000 within 2x the time of the 1,001st-2,000th':
       results.cli.oneDeployment.bulkApply.denied === 0 && results.cli.oneDeployment.bulkApply.ratio <= 2,
+    // A Node joining, leaving, labelled or tainted reads again the PVs on that Node, not the deployment's.
+    'a PV review right after a Node event: in a deployment of 10,000 PVs within 2x one of 1,000':
+      results.cli.oneDeployment.nodeEvents.ratio <= 2,
   };
 }

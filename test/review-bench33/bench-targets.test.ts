@@ -28,7 +28,7 @@ const results = (errors: number) => ({
     tenThousandDocsS: 2,
     coldStartMs: 200,
     manyDocs: { tenThousandMsPerDoc: 0.25, perDocRatio: 1.1, hundredThousandMaxRssMb: 250 },
-    oneDeployment: { checkMsPerDoc: 0.4, bulkApply: { denied: 0, ratio: 1.1 } },
+    oneDeployment: { checkMsPerDoc: 0.4, bulkApply: { denied: 0, ratio: 1.1 }, nodeEvents: { ratio: 1.2 } },
   },
 });
 
@@ -68,6 +68,19 @@ describe('npm run bench: goals', () => {
     expect(bulk({ denied: 0, ratio: 6.3 })).toBe(false);
     // A review that denies is not the webhook's path for a clean deployment.
     expect(bulk({ denied: 1, ratio: 1 })).toBe(false);
+  });
+
+  it('the Node event goal: a review after a Node event that grows with the deployment misses it', () => {
+    const afterNodeEvent = (ratio: number) => {
+      const r = results(0);
+      const one = { ...r.cli.oneDeployment, nodeEvents: { ratio } };
+      return Object.entries(benchTargets({ ...r, cli: { ...r.cli, oneDeployment: one } })).find(([k]) =>
+        k.startsWith('a PV review right after a Node event'),
+      )?.[1];
+    };
+    expect(afterNodeEvent(1.2)).toBe(true);
+    // Each Node event making the set's record afresh: 13.6x for 10x the PVs (2026-12-07).
+    expect(afterNodeEvent(13.6)).toBe(false);
   });
 
   it('a run whose guard failed reviews under load meets no throughput or latency goal', () => {
