@@ -33,8 +33,8 @@ export function operatorTargetCount(cr: KubeObject, nodes: readonly KubeObject[]
 /** The target count as far as the context knows it (nodes, or the CLI's node count); undefined when unknown. */
 export function targetCount(cr: AIStoreCR, ctx: ClusterContext): number | undefined {
   if (!isTargetAutoScaling(cr)) return fixedTargetSize(cr);
-  // Counted from the context's node index, once per node version (operatorTargetCount's answer,
-  // without a scan of every node per review).
+  // Counted from the context's node index once, then kept in step with Node events (operatorTargetCount's
+  // answer, without a scan of every node per review).
   const nodes = ctx.autoScaleNodeCount(placementOf(cr.spec?.targetSpec));
   if (nodes !== undefined) return capped(cr, nodes);
   const given = ctx.options.nodeCount;

@@ -379,8 +379,11 @@ function keptOf(
   const came = carried.changes.flatMap(({ after }) => (after && counts(after) ? [after] : []));
   const kept: KeptVolumes = { list: withChanges(last.list, carried.changes, counts) };
   if (last.index) {
-    for (const volume of left) reindex(last.index, volume, 'delete');
+    // Those that came first: a PV read again in its place (its binding state, its Node's event)
+    // then never empties its keys' entries. A key taken out of a Map and put back costs a Map of
+    // 10,000 keys some 6 us (its table is compacted), against 0.5 us at 1,000.
     for (const volume of came) reindex(last.index, volume, 'add');
+    for (const volume of left) reindex(last.index, volume, 'delete');
     kept.index = last.index;
   }
   const hosts = last.hosts;
