@@ -425,7 +425,8 @@ export class ClusterContext {
       return;
     }
     this.versionCount++;
-    const before = known && labelsOf(known.node);
+    const last = known?.node;
+    const before = last && labelsOf(last);
     const after = labelsOf(node);
     // Only what changed is taken out and put in: a key taken out of a Map and put back leaves a
     // dead entry in its chain until the table is compacted, and a Node relabelled again and again
@@ -447,7 +448,7 @@ export class ClusterContext {
         this.nodesByLabelKey.add(k, name, name);
       }
     this.nodesChanged();
-    this.nodeCountsMoved(known?.node, node);
+    this.nodeCountsMoved(last, node);
     if (!before || !sameLabels(before, after)) this.hostsMoved(name, before, after);
   }
 
