@@ -138,3 +138,27 @@ describe('node counts kept across Node events', () => {
     );
   });
 });
+
+describe('a Node known by name only, then labelled', () => {
+  // Its labels were unknown (`check --nodes-file` with bare names), so it might have carried any;
+  // once labelled it is judged by them, as a context that had it labelled from the start judges it
+  // (context.ts upsertNode updates its entry in place).
+  it('is judged by its labels', () => {
+    const volume: KubeObject = {
+      kind: 'PersistentVolume',
+      metadata: { name: 'pv-in-pool-x' },
+      spec: {
+        nodeAffinity: {
+          required: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['x'] }] }],
+          },
+        },
+      },
+    };
+    const ctx = new ClusterContext([nodeOf('n0', {})]);
+    expect(ctx.pvAdmitsNoNode(volume)).toBe(false);
+    ctx.upsert(nodeOf('n0', { pool: 'a' }));
+    expect(ctx.pvAdmitsNoNode(volume)).toBe(true);
+    expect(new ClusterContext(ctx.nodes).pvAdmitsNoNode(volume)).toBe(true);
+  });
+});
