@@ -294,7 +294,7 @@ export class ClusterContext {
   private freeDiskMemo = new Map<string, boolean>();
   private nodeList: Node[] | undefined;
   private pvList: PersistentVolume[] | undefined;
-  /** Bumped on a Node change that can change an answer about nodes (labels, taints, cordon, set of nodes): memoByNodes' key. */
+  /** Bumped on a Node change that can change an answer about nodes (labels, taints, cordon, set of nodes). */
   private nodeVersionCount = 0;
   /** Bumped when a Node change may move PVs that hostsMoved cannot name: every set record goes. */
   private hostsVersionCount = 0;
@@ -454,22 +454,17 @@ export class ClusterContext {
 
   private removeNode(name: string): void {
     const known = this.nodeByName.get(name);
-    if (!known || !this.unindexNode(name)) return;
-    this.nodesChanged();
-    this.nodeCountsMoved(known.node, undefined);
-    this.hostsMoved(name, labelsOf(known.node), undefined);
-  }
-
-  private unindexNode(name: string): boolean {
-    const known = this.nodeByName.get(name);
-    if (!known) return false;
+    if (!known) return;
     this.nodeByName.delete(name);
     this.namesOnly.delete(name);
-    for (const [k, v] of Object.entries(labelsOf(known.node))) {
+    const labels = labelsOf(known.node);
+    for (const [k, v] of Object.entries(labels)) {
       this.nodesByLabel.delete(labelKey(k, v), name);
       this.nodesByLabelKey.delete(k, name);
     }
-    return true;
+    this.nodesChanged();
+    this.nodeCountsMoved(known.node, undefined);
+    this.hostsMoved(name, labels, undefined);
   }
 
   private nodesChanged(): void {
