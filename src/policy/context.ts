@@ -195,12 +195,6 @@ function nodeLabelPins(pv: PersistentVolume): string[] {
   return pins;
 }
 
-/** Whether two label sets are the same. */
-function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
-}
-
 /** The most candidate Nodes pvAdmitsNoNode looks at. */
 const TOPOLOGY_WALK = 64;
 
@@ -437,19 +431,23 @@ export class ClusterContext {
     else this.namesOnly.delete(name);
     const has = (labels: Readonly<Record<string, string>> | undefined, k: string, v: string) =>
       labels !== undefined && Object.hasOwn(labels, k) && labels[k] === v;
+    // A Node that joins moves PVs onto it; one whose labels changed may move them (hostsMoved).
+    let moved = before === undefined;
     for (const [k, v] of Object.entries(before ?? {}))
       if (!has(after, k, v)) {
+        moved = true;
         this.nodesByLabel.delete(labelKey(k, v), name);
         if (!Object.hasOwn(after, k)) this.nodesByLabelKey.delete(k, name);
       }
     for (const [k, v] of Object.entries(after))
       if (!has(before, k, v)) {
+        moved = true;
         this.nodesByLabel.add(labelKey(k, v), name, name);
         this.nodesByLabelKey.add(k, name, name);
       }
     this.nodesChanged();
     this.nodeCountsMoved(last, node);
-    if (!before || !sameLabels(before, after)) this.hostsMoved(name, before, after);
+    if (moved) this.hostsMoved(name, before, after);
   }
 
   private removeNode(name: string): void {
