@@ -135,7 +135,24 @@ function admissionRoute(endpoint: Endpoint, deps: AppDeps, budget: ByteBudget): 
     if (status === 413 || status === 408) res.shouldKeepAlive = false;
     // Overloaded: the body is drained, not kept, and the connection stays usable for the retry.
     if (status === 429 && !res.headersSent) res.setHeader('retry-after', RETRY_AFTER_SECONDS);
-    if (!res.headersSent) sendJson(res, status, uid ? { error: message, uid } : { error: message });
+    const send = () => {
+      if (!res.headersSent) sendJson(res, status, uid ? { error: message, uid } : { error: message });
+    };
+    // A refusal before the body is read (429, 415) on a connection that closes after the answer (the
+    // client said Connection: close, or shutdown has begun): closed with body bytes unread or still
+    // coming, the socket resets, and the client's kernel drops the answer with the connection. The
+    // body is drained first, kept nowhere, if it is no longer than a review may be; requestTimeout
+    // bounds a client that never finishes it.
+    const drainFirst =
+      (status === 429 || status === 415) &&
+      !res.shouldKeepAlive &&
+      !req.readableEnded &&
+      Number(req.headers['content-length']) <= MAX_REVIEW_BYTES;
+    if (drainFirst) {
+      req.once('end', send).resume();
+      return;
+    }
+    send();
     if (status === 413 || status === 408) res.once('finish', () => req.socket.destroySoon());
   }
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createServer as createNetServer } from 'node:net';
 import { connect, type PeerCertificate } from 'node:tls';
 import { pino } from 'pino';
+import { MAX_REVIEW_BYTES } from '../../src/server/body.js';
 import { DEFAULTS } from '../../src/server/config.js';
 import { createGuardServer, type GuardServer } from '../../src/server/server.js';
 import { createServingCert } from '../../src/tls/index.js';
@@ -326,6 +327,62 @@ describe('capacity', () => {
     const metrics = await small.metrics.registry.metrics();
     expect(metrics).toMatch(/ais_guard_errors_total\{endpoint="validate",reason="overloaded"\} 1/);
     expect(metrics).toMatch(/ais_guard_review_bytes_in_flight 0/);
+  });
+
+  // A refusal written before the body is read, on a connection that closes after it (the client
+  // said Connection: close; shutdown has begun): closed with the body's bytes unread, the socket
+  // sends a reset, and the client's kernel throws the answer away with the connection.
+  it.each([
+    ['429, over the budget', 'application/json', 70 * 1024, 'HTTP/1.1 429'],
+    ['415, not JSON', 'text/plain', 32 * 1024, 'HTTP/1.1 415'],
+  ])(
+    'a Connection: close client refused before its body is read gets the answer (%s)',
+    async (_, type, size, status) => {
+      const connections = () =>
+        new Promise<number>((resolve) => small.server.getConnections((_e, n) => resolve(n)));
+      const once = () =>
+        new Promise<string>((resolve) => {
+          let answer = '';
+          // A client that reads only once it has sent its whole body (a blocking one): the answer
+          // waits in its kernel's buffer while the body's pieces are still going out.
+          const socket = connect({ host: '127.0.0.1', port: smallPort, ca: ca() }, async () => {
+            socket.pause();
+            socket.write(
+              `POST /validate HTTP/1.1\r\nHost: x\r\ncontent-type: ${type}\r\ncontent-length: ${size}\r\n` +
+                `connection: close\r\n\r\n`,
+            );
+            for (let sent = 0; sent < size && !socket.destroyed; sent += 8192) {
+              await new Promise((r) => setTimeout(r, 10));
+              socket.write('x'.repeat(Math.min(8192, size - sent)));
+            }
+            socket.resume();
+          });
+          socket.on('data', (c: Buffer) => (answer += c.toString('latin1')));
+          socket.on('error', (err: NodeJS.ErrnoException) => (answer ||= `error: ${err.code}`));
+          socket.on('close', () => resolve(answer.split('\r\n', 1)[0] || 'closed without an answer'));
+        });
+      const answers: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        while ((await connections()) > 0) await new Promise((r) => setTimeout(r, 5));
+        answers.push(await once());
+      }
+      expect(answers.filter((a) => !a.startsWith(status))).toEqual([]);
+    },
+  );
+
+  it('does not wait for a body longer than a review may be before refusing it, on Connection: close', async () => {
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      const socket = connect({ host: '127.0.0.1', port: smallPort, ca: ca() }, () =>
+        socket.write(
+          `POST /validate HTTP/1.1\r\nHost: x\r\ncontent-type: text/plain\r\n` +
+            `content-length: ${MAX_REVIEW_BYTES + 1}\r\nconnection: close\r\n\r\n`,
+        ),
+      );
+      socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+      socket.on('close', () => resolve(text.split('\r\n', 1)[0]!));
+    });
+    expect(answer).toBe('HTTP/1.1 415 Unsupported Media Type');
   });
 });
 
