@@ -140,18 +140,16 @@ function admissionRoute(endpoint: Endpoint, deps: AppDeps, budget: ByteBudget): 
     };
     // A refusal before the body is read (429, 415) on a connection that closes after the answer (the
     // client said Connection: close, or shutdown has begun): closed with body bytes unread or still
-    // coming, the socket resets, and the client's kernel drops the answer with the connection. The
-    // body is drained first, kept nowhere, if it is no longer than a review may be; requestTimeout
-    // bounds a client that never finishes it.
-    const drainFirst =
+    // coming, the socket resets, and the client's kernel drops the answer with the connection. So
+    // the body is drained first (kept nowhere), if it may be as long as a review.
+    const declared = Number(req.headers['content-length'] ?? 0); // none (chunked): a maximal review's pace
+    if (
       (status === 429 || status === 415) &&
       !res.shouldKeepAlive &&
       !req.readableEnded &&
-      Number(req.headers['content-length']) <= MAX_REVIEW_BYTES;
-    if (drainFirst) {
-      req.once('end', send).resume();
-      return;
-    }
+      declared <= MAX_REVIEW_BYTES
+    )
+      return answerAfterBody(req, budget.deadline(declared || MAX_REVIEW_BYTES) - performance.now(), send);
     send();
     if (status === 413 || status === 408) res.once('finish', () => req.socket.destroySoon());
   }
@@ -204,6 +202,22 @@ function admissionRoute(endpoint: Endpoint, deps: AppDeps, budget: ByteBudget): 
     const message = `content-type must be application/json, got ${JSON.stringify(contentType ?? '')}`;
     complete(new BodyError(415, message), Buffer.alloc(0));
   };
+}
+
+/**
+ * Calls `send` once the request's body has all come and been dropped, or at `ms` (an admitted body's
+ * pace) with what is left unread: requestTimeout does not bound the wait once shutdown has begun
+ * (server.close() stops Node's checks), and a client that reads while it sends waits no longer.
+ */
+function answerAfterBody(req: IncomingMessage, ms: number, send: () => void): void {
+  const timer = setTimeout(send, ms);
+  req
+    .once('end', () => {
+      clearTimeout(timer);
+      send();
+    })
+    .once('close', () => clearTimeout(timer))
+    .resume();
 }
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -333,13 +333,16 @@ describe('capacity', () => {
   // said Connection: close; shutdown has begun): closed with the body's bytes unread, the socket
   // sends a reset, and the client's kernel throws the answer away with the connection.
   it.each([
-    ['429, over the budget', 'application/json', 70 * 1024, 'HTTP/1.1 429'],
-    ['415, not JSON', 'text/plain', 32 * 1024, 'HTTP/1.1 415'],
+    ['429, over the budget', 'application/json', 70 * 1024, false, 'HTTP/1.1 429'],
+    ['415, not JSON', 'text/plain', 32 * 1024, false, 'HTTP/1.1 415'],
+    ['429, chunked', 'application/json', 70 * 1024, true, 'HTTP/1.1 429'],
+    ['415, chunked', 'text/plain', 32 * 1024, true, 'HTTP/1.1 415'],
   ])(
     'a Connection: close client refused before its body is read gets the answer (%s)',
-    async (_, type, size, status) => {
+    async (_, type, size, chunked, status) => {
       const connections = () =>
         new Promise<number>((resolve) => small.server.getConnections((_e, n) => resolve(n)));
+      const piece = (text: string) => (chunked ? `${text.length.toString(16)}\r\n${text}\r\n` : text);
       const once = () =>
         new Promise<string>((resolve) => {
           let answer = '';
@@ -347,14 +350,15 @@ describe('capacity', () => {
           // waits in its kernel's buffer while the body's pieces are still going out.
           const socket = connect({ host: '127.0.0.1', port: smallPort, ca: ca() }, async () => {
             socket.pause();
+            const length = chunked ? 'transfer-encoding: chunked' : `content-length: ${size}`;
             socket.write(
-              `POST /validate HTTP/1.1\r\nHost: x\r\ncontent-type: ${type}\r\ncontent-length: ${size}\r\n` +
-                `connection: close\r\n\r\n`,
+              `POST /validate HTTP/1.1\r\nHost: x\r\ncontent-type: ${type}\r\n${length}\r\nconnection: close\r\n\r\n`,
             );
             for (let sent = 0; sent < size && !socket.destroyed; sent += 8192) {
               await new Promise((r) => setTimeout(r, 10));
-              socket.write('x'.repeat(Math.min(8192, size - sent)));
+              socket.write(piece('x'.repeat(Math.min(8192, size - sent))));
             }
+            if (chunked && !socket.destroyed) socket.write('0\r\n\r\n');
             socket.resume();
           });
           socket.on('data', (c: Buffer) => (answer += c.toString('latin1')));
@@ -370,19 +374,44 @@ describe('capacity', () => {
     },
   );
 
-  it('does not wait for a body longer than a review may be before refusing it, on Connection: close', async () => {
-    const answer = await new Promise<string>((resolve) => {
+  /** The first line of the answer to `head` (a request with no body sent), once the server closes. */
+  const answerTo = (port: number, head: string) =>
+    new Promise<string>((resolve) => {
       let text = '';
-      const socket = connect({ host: '127.0.0.1', port: smallPort, ca: ca() }, () =>
-        socket.write(
-          `POST /validate HTTP/1.1\r\nHost: x\r\ncontent-type: text/plain\r\n` +
-            `content-length: ${MAX_REVIEW_BYTES + 1}\r\nconnection: close\r\n\r\n`,
-        ),
-      );
+      const socket = connect({ host: '127.0.0.1', port, ca: ca() }, () => socket.write(head));
       socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
       socket.on('close', () => resolve(text.split('\r\n', 1)[0]!));
     });
+
+  it('does not wait for a body longer than a review may be before refusing it, on Connection: close', async () => {
+    const answer = await answerTo(
+      smallPort,
+      `POST /validate HTTP/1.1\r\nHost: x\r\ncontent-type: text/plain\r\n` +
+        `content-length: ${MAX_REVIEW_BYTES + 1}\r\nconnection: close\r\n\r\n`,
+    );
     expect(answer).toBe('HTTP/1.1 415 Unsupported Media Type');
+  });
+
+  // Not the request limit's 408 30 s later, nor (in shutdown, when Node stops enforcing that limit)
+  // nothing until the shutdown timeout: the refusal, once an admitted body would have been late.
+  it('answers a refusal on Connection: close at the body pace when the body never comes', async () => {
+    const paced = await createGuardServer({
+      config: { ...DEFAULTS, host: '127.0.0.1', port: 0, certDir: dir, shutdownTimeoutMs: 2000 },
+      cluster: fixedCluster(),
+      logger: pino({ level: 'silent' }),
+      timeouts: { bodyGraceMs: 300 },
+    });
+    const { port } = await paced.listen();
+    try {
+      const answer = await answerTo(
+        port,
+        `POST /validate HTTP/1.1\r\nHost: x\r\ncontent-type: text/plain\r\n` +
+          `content-length: 1000\r\nconnection: close\r\n\r\n`,
+      );
+      expect(answer).toBe('HTTP/1.1 415 Unsupported Media Type');
+    } finally {
+      await paced.shutdown();
+    }
   });
 });
 
