@@ -149,7 +149,7 @@ function admissionRoute(endpoint: Endpoint, deps: AppDeps, budget: ByteBudget): 
       !req.readableEnded &&
       declared <= MAX_REVIEW_BYTES
     )
-      return answerAfterBody(req, budget.deadline(declared || MAX_REVIEW_BYTES) - performance.now(), send);
+      return answerAfterBody(req, budget.paceMs(declared || MAX_REVIEW_BYTES), send);
     send();
     if (status === 413 || status === 408) res.once('finish', () => req.socket.destroySoon());
   }

@@ -172,7 +172,12 @@ export class ByteBudget {
 
   /** When a body of `bytes` (or of unknown length, up to `limit`) must have arrived by. */
   deadline(bytes: number): number {
-    return performance.now() + this.pace.graceMs + (bytes / this.pace.bytesPerSecond) * 1000;
+    return performance.now() + this.paceMs(bytes);
+  }
+
+  /** How long a body of `bytes` may take to arrive, from its headers. */
+  paceMs(bytes: number): number {
+    return this.pace.graceMs + (bytes / this.pace.bytesPerSecond) * 1000;
   }
 }
 

@@ -9,4 +9,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 export K8S_VERSION=${K8S_VERSION:-v1.36.3}
+# Both files need the apiserver alone (no StatefulSet controller, no scheduler: dry runs and
+# admission), so the cold build skips the other two binaries (scripts/build-tools.sh does the same).
+export K8S_COMPONENTS=kube-apiserver SKIP_KCM=1 SKIP_SCHEDULER=1
 exec "$HERE/run.sh" 14-map-agreement 23-daemon-pods "$@"

@@ -231,6 +231,11 @@ describe('capacity', () => {
     smallPort = (await small.listen()).port;
   });
   afterAll(() => small.shutdown());
+  /** Until the connections of the test before are gone (maxConnections is 3). */
+  const noConnections = async (pollMs = 20) => {
+    const count = () => new Promise<number>((resolve) => small.server.getConnections((_e, n) => resolve(n)));
+    while ((await count()) > 0) await new Promise((r) => setTimeout(r, pollMs));
+  };
 
   it('closes connections over maxConnections as they are accepted, and takes new ones once others close', async () => {
     const open = () =>
@@ -248,9 +253,7 @@ describe('capacity', () => {
   });
 
   it('gives the budget back when a client goes away mid-body', async () => {
-    const connections = () =>
-      new Promise<number>((resolve) => small.server.getConnections((_e, n) => resolve(n)));
-    while ((await connections()) > 0) await new Promise((r) => setTimeout(r, 20));
+    await noConnections();
     const socket = await new Promise<ReturnType<typeof connect>>((resolve, reject) => {
       const s = connect({ host: '127.0.0.1', port: smallPort, ca: ca() }, () => resolve(s));
       s.on('error', reject);
@@ -267,10 +270,7 @@ describe('capacity', () => {
   });
 
   it('answers 429 with Retry-After once the bytes in flight would pass the budget, and keeps the connection', async () => {
-    // The connections of the test before must be gone first (maxConnections is 3).
-    const connections = () =>
-      new Promise<number>((resolve) => small.server.getConnections((_e, n) => resolve(n)));
-    while ((await connections()) > 0) await new Promise((r) => setTimeout(r, 20));
+    await noConnections();
     const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: ca() });
     const big = JSON.stringify({ ...reviewOf(aistore(), { uid: 'big' }), padding: 'x'.repeat(70 * 1024) });
     const answer = await new Promise<{ status: number; retryAfter?: string; text: string }>(
@@ -340,8 +340,6 @@ describe('capacity', () => {
   ])(
     'a Connection: close client refused before its body is read gets the answer (%s)',
     async (_, type, size, chunked, status) => {
-      const connections = () =>
-        new Promise<number>((resolve) => small.server.getConnections((_e, n) => resolve(n)));
       const piece = (text: string) => (chunked ? `${text.length.toString(16)}\r\n${text}\r\n` : text);
       const once = () =>
         new Promise<string>((resolve) => {
@@ -367,7 +365,7 @@ describe('capacity', () => {
         });
       const answers: string[] = [];
       for (let i = 0; i < 12; i++) {
-        while ((await connections()) > 0) await new Promise((r) => setTimeout(r, 5));
+        await noConnections(5);
         answers.push(await once());
       }
       expect(answers.filter((a) => !a.startsWith(status))).toEqual([]);
