@@ -377,6 +377,19 @@ describe('each fault, injected and undone, is named', () => {
     await doctorSays('unknown version', {
       'aistore-crd': /^fail: CRD aistores\.ais\.nvidia\.com serves v1, not v1beta1/,
     });
+    // A CRD deleted while the watch cache of its new version is still starting waits minutes for
+    // its finalizer (crd_finalizer: "could not list instances: storage is (re)initializing", seen
+    // once in CI on 1.33): wait until that cache serves a watch, which it refuses until it is ready.
+    await eventually('the v1 watch cache ready', async () =>
+      ok(
+        await kubectl([
+          'get',
+          '--raw',
+          '/apis/ais.nvidia.com/v1/aistores?watch=true&resourceVersion=0&timeoutSeconds=1',
+        ]),
+        'watch v1',
+      ),
+    );
     ok(await kubectl(['delete', 'crd', 'aistores.ais.nvidia.com', '--wait=true']), 'delete v1 crd');
     await installAistoreCrd();
   });
