@@ -37,7 +37,7 @@ step "control plane (e2e)" test/e2e/cluster/build.sh
 if [ -d "${AIS_K8S_SOURCE:-}/operator" ]; then
   step "operator oracle" test/oracle/build.sh
 fi
-step "control plane v1.36.3 (MAP)" env K8S_VERSION=v1.36.3 K8S_COMPONENTS=kube-apiserver test/e2e/cluster/build.sh
+step "control plane (MAP)" bash -c 'source test/e2e/map-cluster.sh && exec test/e2e/cluster/build.sh'
 step "kubectl's YAML reader" test/yaml-oracle/build.sh
 step opa bench/peers/opa/build.sh
 step "kyverno CLI" bench/peers/kyverno/build.sh

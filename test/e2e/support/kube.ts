@@ -136,16 +136,36 @@ export async function eventually<T>(
   }
 }
 
-/** Installs a CRD file as a user would (kubectl apply) and waits until it is Established. */
+/**
+ * Installs a CRD file as a user would (kubectl apply) and waits until each CRD is Established and
+ * each served version's watch cache serves a watch. A CRD deleted while that cache still starts waits
+ * minutes for its finalizer (crd_finalizer: "could not list instances: storage is (re)initializing",
+ * seen once in CI on 1.33), and the cache refuses watches until it is ready.
+ */
 export async function installCrds(file: string, names: string[]): Promise<void> {
   ok(await kubectl(['apply', '-f', file]), `kubectl apply -f ${file}`);
-  for (const name of names)
-    await eventually(`CRD ${name} Established`, async () => {
-      // Polling the condition, not `kubectl wait`: it errors out while .status.conditions is nil.
-      const crd = await extensions.readCustomResourceDefinition({ name });
-      const established = crd.status?.conditions?.find((c) => c.type === 'Established');
-      if (established?.status !== 'True') throw new Error(`status ${established?.status ?? 'none'}`);
-    });
+  await Promise.all(names.map(crdServing));
+}
+
+async function crdServing(name: string): Promise<void> {
+  const crd = await eventually(`CRD ${name} Established`, async () => {
+    // Polling the condition, not `kubectl wait`: it errors out while .status.conditions is nil.
+    const crd = await extensions.readCustomResourceDefinition({ name });
+    const established = crd.status?.conditions?.find((c) => c.type === 'Established');
+    if (established?.status !== 'True') throw new Error(`status ${established?.status ?? 'none'}`);
+    return crd;
+  });
+  const { group, names: kinds, versions } = crd.spec;
+  const served = versions.filter((v) => v.served).map((v) => v.name);
+  await Promise.all(
+    served.map((version) =>
+      eventually(`the watch cache of ${kinds.plural}.${group}/${version}`, async () => {
+        // Cluster-wide, so it holds for namespaced and cluster-scoped kinds alike.
+        const url = `/apis/${group}/${version}/${kinds.plural}?watch=true&resourceVersion=0&timeoutSeconds=1`;
+        ok(await kubectl(['get', '--raw', url]), `watch ${url}`);
+      }),
+    ),
+  );
 }
 
 /** Everything a test created, undone in reverse order at the end (best effort, never throws). */
