@@ -17,6 +17,7 @@ import {
   labelsOf,
   nameOf,
   namespaceOf,
+  asText,
   objectsOf,
   oneHost,
   pinnedHostnames,
@@ -177,7 +178,8 @@ function boundVolumeOf(claim: KubeObject): string | undefined {
   return typeof spec.volumeName === 'string' && spec.volumeName !== '' ? spec.volumeName : undefined;
 }
 
-const labelKey = (k: string, v: string) => `${k}=${v}`;
+/** `key=value`. Values come from unvalidated objects too: a non-string one never matches a label. */
+const labelKey = (k: string, v: unknown) => `${k}=${asText(v)}`;
 
 /**
  * The labels (`key=value`) a PV's terms ask a node to carry by `In`, on keys that name no zone, where
@@ -715,7 +717,7 @@ export class ClusterContext {
       objectsOf<NodeSelectorRequirement>(t.matchExpressions),
     );
     const values = reqs.filter((r) => r.operator === 'In').flatMap((r) => stringsOf(r.values));
-    const keys = reqs.map((r) => String(r.key));
+    const keys = reqs.map((r) => asText(r.key));
     return [...new Set(values)].join(' or ') || `labelled ${[...new Set(keys)].join(', ')}`;
   }
 
@@ -957,14 +959,14 @@ export class ClusterContext {
       const size = found.reduce((n, f) => n + f.size, 0);
       if (size < count) [candidates, count] = [found, size];
     };
-    for (const [k, v] of Object.entries(recordOf(selector.matchLabels))) narrow([labelKey(k, String(v))]);
+    for (const [k, v] of Object.entries(recordOf(selector.matchLabels))) narrow([labelKey(k, v)]);
     const expressions: unknown = selector.matchExpressions;
     for (const e of Array.isArray(expressions) ? expressions : []) {
       if (!isObject(e) || typeof e.key !== 'string') continue;
       const key = e.key;
       const values: unknown = e.values;
       if (e.operator === 'In' && Array.isArray(values) && values.length > 0)
-        narrow([...new Set(values.map((v) => labelKey(key, String(v))))]);
+        narrow([...new Set(values.map((v) => labelKey(key, v)))]);
       else if (e.operator === 'In' || e.operator === 'Exists') narrow([key]);
     }
     for (const bucket of candidates)
@@ -980,7 +982,7 @@ export class ClusterContext {
    * work proportional to the nodes with that label, not to the cluster.
    */
   nodesLabelled(nodeSelector: Record<string, string>): Node[] {
-    const wanted = Object.entries(nodeSelector).map(([k, v]) => labelKey(k, String(v)));
+    const wanted = Object.entries(nodeSelector).map(([k, v]) => labelKey(k, v));
     if (wanted.length === 0) return this.visit([...this.nodes]);
     let smallest: ReadonlyMap<string, string> | undefined;
     const buckets: ReadonlyMap<string, string>[] = [];
@@ -1114,7 +1116,7 @@ export class ClusterContext {
   ): ReadonlyMap<string, string> | undefined {
     let smallest: ReadonlyMap<string, string> | undefined;
     for (const [k, v] of Object.entries(nodeSelector)) {
-      const bucket = this.nodesByLabel.get(labelKey(k, String(v)));
+      const bucket = this.nodesByLabel.get(labelKey(k, v));
       if (!smallest || bucket.size < smallest.size) smallest = bucket;
     }
     return smallest;
@@ -1172,7 +1174,7 @@ function placementKey(placement: Placement): string {
   return JSON.stringify([
     // Pairs, not `key=value` strings: {"a=b": "c"} and {"a": "b=c"} are two selectors.
     Object.entries(placement.nodeSelector)
-      .map(([k, v]) => [k, String(v)])
+      .map(([k, v]) => [k, asText(v)])
       .sort(([a], [b]) => (a! < b! ? -1 : 1)),
     placement.tolerations ?? null,
     placement.requiredTerms ?? null,

@@ -4,6 +4,7 @@
 import { isAIStore } from './aistore.js';
 import { ClusterContext, type ContextOptions } from './context.js';
 import { evaluate, type EvaluateOptions, type Evaluation } from './evaluate.js';
+import { asText } from './k8s.js';
 import type { KubeObject } from './types.js';
 
 export interface SetOptions extends Pick<EvaluateOptions, 'modes'>, ContextOptions {
@@ -33,7 +34,7 @@ export function identityOf(o: KubeObject): string | undefined {
   const name = o.metadata?.name;
   if (typeof name !== 'string' || name === '') return undefined;
   const ns = o.metadata?.namespace;
-  return `${String(o.kind)}/${typeof ns === 'string' ? ns : ''}/${name}`;
+  return `${asText(o.kind)}/${typeof ns === 'string' ? ns : ''}/${name}`;
 }
 
 function byIdentity(objects: KubeObject[] = []): Map<string, KubeObject> {

@@ -227,7 +227,7 @@ export function annotationsOf(obj: KubeObject): Record<string, string> {
  */
 function provisionerOf(pv: PersistentVolume): string | undefined {
   const by: unknown = annotationsOf(pv)['pv.kubernetes.io/provisioned-by'];
-  return by === undefined || by === null ? undefined : String(by);
+  return by === undefined || by === null ? undefined : asText(by);
 }
 
 /** Made by a provisioner for the claim it served (its annotation), not a disk pre-bound by hand. */

@@ -4,7 +4,7 @@
 //   (operator internal/controller/aistore/cluster_controller.go listMatchingNodes, common.go toleratesTaints);
 // - where the scheduler can put a target pod: the same, minus cordoned nodes (NodeUnschedulable)
 //   and nodes outside the required node affinity (NodeAffinity).
-import { HOSTNAME_KEY, isObject, labelsOf, nameOf, objectsOf, recordOf, stringsOf } from './k8s.js';
+import { asText, HOSTNAME_KEY, isObject, labelsOf, nameOf, objectsOf, recordOf, stringsOf } from './k8s.js';
 import type { NodeSelectorRequirement, NodeSelectorTerm, Node } from './k8s.js';
 import { isLabelValue } from './k8s-names.js';
 
@@ -98,7 +98,7 @@ export function toleratesTaints(tolerations: unknown, node: Node): boolean {
 export function matchesNodeSelector(nodeSelector: Record<string, string>, node: Node): boolean {
   const labels = labelsOf(node);
   return Object.entries(nodeSelector).every(
-    ([k, v]) => Object.prototype.hasOwnProperty.call(labels, k) && labels[k] === String(v),
+    ([k, v]) => Object.prototype.hasOwnProperty.call(labels, k) && labels[k] === asText(v),
   );
 }
 
@@ -314,7 +314,7 @@ export function placementExcludes(
     : Object.fromEntries(Object.entries(placement.nodeSelector).filter(([k]) => k === HOSTNAME_KEY));
   if (!matchesNodeSelector(selector, known))
     return `spec.targetSpec.nodeSelector ${Object.entries(selector)
-      .map(([k, v]) => `${k}=${String(v)}`)
+      .map(([k, v]) => `${k}=${asText(v)}`)
       .join(', ')}`;
   const terms = placement.requiredTerms;
   const judged = node || terms === undefined ? terms : byHostnameOnly(terms);

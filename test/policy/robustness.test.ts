@@ -13,6 +13,9 @@ import {
   targetPod,
   targetStatefulSet,
   claimName,
+  discoveredDisk,
+  madeForClaim,
+  node,
 } from '../support/builders.js';
 
 const seeds: KubeObject[] = [
@@ -32,6 +35,11 @@ const seeds: KubeObject[] = [
   }),
   pvc(claimName(1), { volumeName: 'x' }),
   pv('p', { claim: claimName(0) }),
+  // Fields read before any rule runs (recognition, the placement's node count): a provisioner's
+  // annotation, a CR's node selector and tolerations, as they meet the context's Nodes.
+  madeForClaim(pv('q', { claim: claimName(2), host: 'node-1', path: '/ais/sdc' }), 'u1'),
+  aistore({ name: 'placed', nodeSelector: { disk: 'nvme', 'kubernetes.io/hostname': 'node-1' } }),
+  discoveredDisk({ host: 'node-1', path: '/mnt/sdd' }),
 ];
 
 const junk = fc.oneof(
@@ -49,7 +57,13 @@ const junk = fc.oneof(
 );
 
 const operation = fc.constantFrom<Operation>('CREATE', 'UPDATE', 'DELETE', 'CONNECT');
-const context = new ClusterContext([aistore({ disable: true }), ...oneNodeDisks(), targetStatefulSet()]);
+const context = new ClusterContext([
+  aistore({ disable: true }),
+  ...oneNodeDisks(),
+  targetStatefulSet(),
+  node('node-1', { disk: 'nvme' }),
+  node('node-2', { disk: 'nvme' }),
+]);
 
 describe('evaluate() never throws', () => {
   it('on any field of the real shapes replaced by junk', () => {

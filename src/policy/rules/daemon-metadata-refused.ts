@@ -8,7 +8,7 @@
 // ValidatePodSpecificAnnotations), so the StatefulSet itself is refused and the operator's reconcile
 // fails at that step each time, while the CR is accepted. e2e 23 holds the rule to the operator's
 // rendering and the apiserver's answer.
-import { isObject, objectOf } from '../k8s.js';
+import { asText, isObject, objectOf } from '../k8s.js';
 import { goToLower, isLocalDescendingPath, isQualifiedName, labelMapProblems } from '../k8s-names.js';
 import { ADMIN_CLIENT_REFUSED, adminClientEnabled, warnRefused, type Problem } from '../refused-fields.js';
 import { defineRule, operatorLink } from '../rule.js';
@@ -214,7 +214,7 @@ export default defineRule({
     const cr = subject.object;
     const spec = objectOf(cr.spec);
     const added: Record<string, string> = {
-      [RESTART_HASH]: String(objectOf(cr.metadata?.annotations)[RESTART_HASH] ?? ''),
+      [RESTART_HASH]: asText(objectOf(cr.metadata?.annotations)[RESTART_HASH] ?? ''),
     };
     if (typeof spec.networkAttachment === 'string') added[NETWORKS] = spec.networkAttachment;
     const logSidecar = objectOf(spec.logSidecar).image;
@@ -235,7 +235,7 @@ export default defineRule({
         name: 'adminClient',
         effect: ADMIN_CLIENT_REFUSED,
         selector: {
-          'app.kubernetes.io/name': `${String(cr.metadata?.name ?? '')}-client`,
+          'app.kubernetes.io/name': `${asText(cr.metadata?.name ?? '')}-client`,
           'app.kubernetes.io/component': 'client',
         },
         overwritten: [],

@@ -987,7 +987,7 @@ function warnKeptApart(
   if (cr && hostPortsKeepTargetsApart(cr) && layout.view.antiAffinityOff) {
     const asks = targetsUseHostNetwork(cr)
       ? 'runs on the host network'
-      : `asks for host port ${String(cr.spec?.targetSpec?.hostPort)}`;
+      : `asks for host port ${asText(cr.spec?.targetSpec?.hostPort)}`;
     report.deny(
       '/spec/nodeAffinity',
       `PV ${nameOf(subject.object)} puts ${crName}-target-${ordinal} on node ${host} beside ${listed.join(', ')}${more}, but every target of ${crName} ${asks}: the second one on a node stays Pending ("${PENDING_PORTS}").`,
