@@ -25,6 +25,12 @@ const onNode = (nodeName: string) => {
   return { ...pod, spec: { ...(pod.spec as object), nodeName } };
 };
 
+/** Claim 1 requesting `storage` (its PV, pv-sdb, holds 5Ti = 5497558138880 bytes). */
+const requesting = (storage: string) => {
+  const claim = pvc(claimName(1));
+  return { ...claim, spec: { ...(claim.spec as object), resources: { requests: { storage } } } };
+};
+
 const rows: Row[] = [
   {
     name: 'PVC CREATE bound to its pre-bound PV',
@@ -230,6 +236,31 @@ const rows: Row[] = [
       patched: false,
     },
   },
+  // An outside attack (atk53): past 40 digits or a power of ten of 80 the request was compared in
+  // floating point, and a claim a byte (or a nano) over its PV, or of 1e400, was bound to it.
+  // Kubernetes compares exactly and leaves such a claim Pending; left unbound, the PV controller
+  // binds it itself when the PV does fit.
+  ...['5497558138880.0000000000000000000000000001', '1e400', `${'9'.repeat(41)}`, '5497558138881'].map(
+    (storage): Row => ({
+      name: `PVC requesting ${storage.slice(0, 20)}: not bound to the 5Ti PV`,
+      object: requesting(storage),
+      context: [cr, ...disks],
+      expect: {
+        warn: [/PV pv-sdb is pre-bound to claim .* but does not fit it \(capacity 5Ti/],
+        patched: false,
+      },
+    }),
+  ),
+  ...[
+    '5497558138880.0000000000000000000000000000000000',
+    '0005Ti',
+    '5120.00000000000000000000000000000000000000000Gi',
+  ].map((storage): Row => ({
+    name: `PVC requesting ${storage.slice(0, 20)}… (5Ti in many digits): bound`,
+    object: requesting(storage),
+    context: [cr, ...disks],
+    expect: { warn: [/bound claim ais-data-aistore-ais-target-1 to PV pv-sdb/], patched: true },
+  })),
 ];
 
 describe('rule target-disk-binding', () => {
