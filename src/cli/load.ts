@@ -603,11 +603,7 @@ function metadataProblem(object: KubeObject): { at: string[]; message: string } 
   for (const field of NAME_FIELDS) {
     const value = (metadata as Record<string, unknown>)[field];
     if (value === undefined || value === null || typeof value === 'string') continue;
-    const what = Array.isArray(value)
-      ? 'a list'
-      : typeof value === 'object'
-        ? 'a map'
-        : `the ${typeof value} ${String(value)}`;
+    const what = shapeOf(value);
     const hint =
       typeof value === 'object'
         ? ' (an unrendered template? render it first, e.g. helm template)'
@@ -617,9 +613,49 @@ function metadataProblem(object: KubeObject): { at: string[]; message: string } 
       message: `${object.kind} metadata.${field} is ${what}, not a string${hint}: kubectl cannot apply it`,
     };
   }
+  for (const field of STRING_MAPS) {
+    const bad = stringMapProblem(object, field, (metadata as Record<string, unknown>)[field]);
+    if (bad) return bad;
+  }
   const { name, generateName } = metadata as { name?: string | null; generateName?: string | null };
   if (JUDGED_KINDS.has(object.kind ?? '') && !name && !generateName) return unnamed(object, ['metadata']);
   return undefined;
+}
+
+const STRING_MAPS = ['labels', 'annotations'] as const;
+
+/**
+ * Labels and annotations are maps of strings (ObjectMeta): an unquoted `true`, `1.0` or `2024-01-01`
+ * is a bool, number or timestamp to YAML, and the apiserver refuses the object ("cannot unmarshal
+ * number into Go struct field ObjectMeta.metadata.labels of type string"). null reads as "".
+ */
+function stringMapProblem(
+  object: KubeObject,
+  field: (typeof STRING_MAPS)[number],
+  map: unknown,
+): { at: string[]; message: string } | undefined {
+  if (map === undefined || map === null) return undefined;
+  if (typeof map !== 'object' || Array.isArray(map))
+    return {
+      at: ['metadata', field],
+      message: `${object.kind} metadata.${field} is ${shapeOf(map)}, not a map of strings: kubectl cannot apply it`,
+    };
+  for (const [key, value] of Object.entries(map)) {
+    if (value === null || typeof value === 'string') continue;
+    const hint = typeof value === 'object' ? '' : ' (quote it)';
+    return {
+      at: ['metadata', field, key],
+      message: `${object.kind} metadata.${field}[${JSON.stringify(key)}] is ${shapeOf(value)}, not a string${hint}: kubectl cannot apply it`,
+    };
+  }
+  return undefined;
+}
+
+/** A value that is no string, as a message names it: "a list", "a map", "the number 1". */
+function shapeOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  return `the ${typeof value} ${String(value)}`;
 }
 
 const unnamed = (object: KubeObject, at: string[]) => ({

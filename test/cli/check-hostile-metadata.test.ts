@@ -62,6 +62,46 @@ describe('objects whose metadata.name/namespace is not a string', () => {
   });
 });
 
+describe('labels and annotations that are not maps of strings', () => {
+  // An outside attack (atk53) gave a PV `pv.kubernetes.io/provisioned-by: {toString: x}`: check
+  // counted the PV as provisioned and passed it, where the apiserver refuses any annotation or
+  // label that is no string. The everyday form is an unquoted `true`, `1.0` or a date.
+  const object = (meta: string) =>
+    `apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv\n${meta}spec:\n  hostPath: {path: /a}\n`;
+  const cases: [string, string, RegExp][] = [
+    [
+      'an unquoted number',
+      '  labels:\n    version: 1.0\n',
+      /^-:6: error: PersistentVolume metadata\.labels\["version"\] is the number 1, not a string \(quote it\)/m,
+    ],
+    [
+      'an unquoted boolean',
+      '  annotations:\n    a: "x"\n    b: true\n',
+      /^-:7: error: .*annotations\["b"\] is the boolean true/m,
+    ],
+    [
+      'a map where a string belongs',
+      '  annotations:\n    pv.kubernetes.io/provisioned-by: {toString: x}\n',
+      /^-:6: error: .*\["pv\.kubernetes\.io\/provisioned-by"\] is a map, not a string: kubectl cannot apply it$/m,
+    ],
+    [
+      'a list for the map',
+      '  labels: [a, b]\n',
+      /^-:5: error: PersistentVolume metadata\.labels is a list, not a map of strings/m,
+    ],
+  ];
+  for (const [label, meta, said] of cases)
+    it(`is an input error with its place, exit 2 (${label})`, async () => {
+      const r = await cli(['check', '-'], object(meta));
+      expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: expect.stringMatching(said) });
+    });
+
+  it('null values (read as "") and strings pass', async () => {
+    const r = await cli(['check', '-'], object('  labels:\n    a: ~\n    b: "1.0"\n'));
+    expect(r.code).toBe(0);
+  });
+});
+
 describe('`--fix` to stdout is the same bytes `--fix --write` would write', () => {
   // README: "--fix edits the text of the nodes a patch changes and nothing else: every other byte of
   // the file (..., CRLF, a BOM, ...) stays as it was". `ais-guard check --fix one.yaml > fixed.yaml`
