@@ -232,7 +232,12 @@ export function createApp(deps: AppDeps): Handler {
   };
   const app = surface(deps);
   return (req, res) => {
-    const route = req.method === 'POST' ? admission[pathOf(req.url)] : undefined;
+    const url = req.url ?? '';
+    // A target in neither form (`[::1/x`, `*`): express would answer its HTML "Cannot POST" page, and
+    // Node's url.parse print a deprecation warning among the JSON log lines.
+    if (url[0] !== '/' && !URL.canParse(url))
+      return sendJson(res, 400, { error: 'the request target is neither a path nor an absolute URL' });
+    const route = req.method === 'POST' ? admission[pathOf(url)] : undefined;
     if (route) route(req, res);
     else app(req, res);
   };
@@ -252,9 +257,8 @@ function certificateJson(c: CertificateStatus, expiry: ExpiryState) {
  * origin form (`/validate`) or absolute form (`https://host:8443/validate`, which RFC 9112 3.2.2 has
  * a server accept; the apiserver sends the first, other clients may send the second).
  */
-function pathOf(url: string | undefined): string {
-  if (!url) return '';
-  if (url[0] !== '/') return URL.canParse(url) ? new URL(url).pathname : url;
+function pathOf(url: string): string {
+  if (url[0] !== '/') return new URL(url).pathname;
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
 }

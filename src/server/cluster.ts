@@ -48,6 +48,9 @@ export interface Resource {
 /** Items per list page: a 100,000-PV list then never sits in memory as one JSON body. */
 const LIST_PAGE = 500;
 
+/** The least time between two lists of a kind not served that reviews ask for (listNowIfNotServed). */
+const LIST_NOW_EVERY_MS = 1_000;
+
 /** What the informers list and watch; `ais-guard doctor` asks RBAC for exactly these. */
 export const RESOURCES: Resource[] = [
   {
@@ -332,6 +335,8 @@ class Feed {
   /** Items of the list ListWatch has just taken (undefined once reported). */
   private listed: number | undefined;
   private absent = false;
+  /** When a review last made this kind be listed (listNowIfNotServed). */
+  private listedNowAt = -Infinity;
   private stopped = false;
   /**
    * The error last logged, until a watch is established again: a failure that repeats itself (a
@@ -369,10 +374,15 @@ class Feed {
 
   /**
    * Lists now rather than at the periodic look, when the kind was not served at the last one.
-   * Only while that look is pending: then no list of this kind is in flight.
+   * Only while that look is pending: then no list of this kind is in flight. At most once per
+   * LIST_NOW_EVERY_MS: anyone who reaches the webhook can send AIStore reviews, and each would
+   * otherwise make the guard list AIStores (~30 lists a second seen in an outside attack).
    */
   listNowIfNotServed(): void {
     if (!this.absent || this.stopped || !this.retry) return;
+    const now = Date.now();
+    if (now - this.listedNowAt < LIST_NOW_EVERY_MS) return;
+    this.listedNowAt = now;
     clearTimeout(this.retry);
     this.retry = undefined;
     void this.run();

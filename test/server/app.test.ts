@@ -393,4 +393,30 @@ describe('the request target', () => {
       server.close();
     }
   });
+
+  // An outside attack (atk53): `POST https://[::1/validate` got express's HTML 404 page.
+  it.each(['https://[::1/validate', '*', 'https://host:port/validate'])(
+    '%s: a JSON 400, no HTML',
+    async (target) => {
+      const server = createServer(testApp().app).listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const { port } = server.address() as AddressInfo;
+      try {
+        const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: target });
+        req.end('{}');
+        const [res] = (await once(req, 'response')) as [IncomingMessage];
+        let text = '';
+        for await (const chunk of res) text += String(chunk);
+        expect({ status: res.statusCode, type: res.headers['content-type'], body: JSON.parse(text) }).toEqual(
+          {
+            status: 400,
+            type: expect.stringMatching(/^application\/json/),
+            body: { error: 'the request target is neither a path nor an absolute URL' },
+          },
+        );
+      } finally {
+        server.close();
+      }
+    },
+  );
 });

@@ -59,6 +59,23 @@ describe('the AIStore CRD installed after the guard, with its first CR', () => {
     expect(decodePatch(claim)).toEqual([{ op: 'add', path: '/spec/volumeName', value: 'pv-0' }]);
   });
 
+  // An outside attack (atk53): anyone who reaches the webhook can send AIStore reviews, and while the
+  // CRD was not served each one made the guard list AIStores as soon as the last list ended (~30 a
+  // second). Reviews now ask for at most one list a second (LIST_NOW_EVERY_MS in cluster.ts).
+  it('AIStore reviews while the CRD is not served ask for at most one list a second', async () => {
+    const before = fake.listCalls.aistores ?? 0;
+    const started = Date.now();
+    judge('mutate', MULTI);
+    await until('the first list', () => (fake.listCalls.aistores ?? 0) > before);
+    for (let i = 0; i < 150; i++) {
+      judge('mutate', MULTI);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const elapsedMs = Date.now() - started;
+    // Each list of the fake ends within milliseconds: without the floor this was ~one per review.
+    expect(fake.listCalls.aistores! - before).toBeLessThanOrEqual(Math.ceil(elapsedMs / 1_000) + 1);
+  });
+
   it('an AIStore review while the CRD is served and cached asks for no list', async () => {
     fake.serve('aistores', true);
     fake.put('aistores', MULTI as StoredObject);
