@@ -1,7 +1,7 @@
 // `npm run bench`: the guard against bare node:https baselines (B0, B1, B2, and B3: B2 with the
 // guard's review in it; bench/baseline.mjs), same certificate, same machine, load from a separate
 // process, all on 127.0.0.1. Prints a table and writes bench/results.json.
-//   --quick        every case briefly (the whole run well under a minute), for a smoke check
+//   --quick        every case briefly, and the scale bench at a tenth (about 5 minutes), for a smoke check
 //   --long         also the long run after the cases: 1.5M target Pod reviews, the guard's RSS,
 //                  RssAnon and RssFile after each half-million (minutes on a busy machine)
 //   --memory       only the long run (run it with --node on Node 24, the image's runtime)

@@ -1,5 +1,6 @@
 // `ais-guard check`: the policy core over manifests, for CI dry-runs and GitOps guardrails.
 // Exit codes: 0 clean, 1 deny findings (or warnings with --strict), 2 usage or input errors.
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { clip, labelProblem, MODES, type KubeObject, type Mode } from '../policy/index.js';
 import { append } from './append.js';
@@ -126,6 +127,8 @@ function options(argv: string[]) {
   const nodeCount = values.nodes === undefined ? undefined : wholeNumber(values.nodes);
   if (values.nodes !== undefined && nodeCount === undefined)
     throw new UsageError('--nodes takes a whole number');
+  if (values.nodes !== undefined && values['nodes-file'] !== undefined)
+    throw new UsageError('--nodes and --nodes-file each say which nodes the cluster has: give one of them');
   if (values.write && !values.fix) throw new UsageError('--write goes with --fix');
   if (values['follow-symlinks'] && !values.write) throw new UsageError('--follow-symlinks goes with --write');
   if (values.fix && (format === 'junit' || format === 'sarif'))
@@ -147,6 +150,9 @@ function options(argv: string[]) {
 /** --nodes-file: Node objects (a List or a stream), or bare node names one per line. */
 async function readNodes(file: string | undefined, io: Io): Promise<KubeObject[] | undefined> {
   if (file === undefined) return undefined;
+  // A folder would be walked for manifests as check's paths are, and a nodes.txt in it skipped.
+  if (file !== '-' && (await stat(file).catch(() => undefined))?.isDirectory())
+    throw new UsageError(`--nodes-file: ${file} is a directory: give the file in it`);
   const loaded = await loadManifests([file], io.stdin);
   const problem = loaded.errors[0];
   const nodes = loaded.manifests.map((m) => m.object).filter((o) => o.kind === 'Node');

@@ -27,6 +27,7 @@ import { readYamlValue, stringifyForKube } from '../k8s/yaml.js';
 import { append } from './append.js';
 import { requireKubeConfig } from './kubeconfig.js';
 import { loadManifests } from './load.js';
+import { errorReason } from './read.js';
 import { UsageError, wholeNumber, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
 export const PLAN_HELP = `Usage: ais-guard plan [options] --disks MAP CR.yaml       ("-" reads the CR from stdin)
@@ -160,7 +161,7 @@ async function readDiskMap(file: string) {
   try {
     text = await readSmallFile(file);
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    throw new UsageError(`cannot read ${file}: ${errorReason(err)}`, { cause: err });
   }
   let map: unknown;
   try {

@@ -56,6 +56,8 @@ const reason = (err: unknown): string => {
       return 'too many levels of symbolic links';
     case 'ENOTDIR':
       return 'not a directory';
+    case 'EISDIR':
+      return 'a directory, not a file';
     default: {
       const first = String(e.message ?? e).split('\n')[0]!;
       // Node's own messages already begin with the code ("ENAMETOOLONG: name too long, ...").

@@ -1,10 +1,12 @@
 // `ais-guard serve`: the HTTPS admission webhook. Loads the Kubernetes client only here.
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino, type Logger } from 'pino';
 import { ConfigError, FAILURE_MODES, LOG_LEVELS, loadConfig, type ServerConfig } from '../server/config.js';
 import { turnBatchedDestination } from './log-destination.js';
 import type { CaBundleKeeper } from '../k8s/ca-bundle-keeper.js';
 import { detectKubeConfigOrUsage } from './kubeconfig.js';
+import { errorReason } from './read.js';
 import { UsageError, type Choices, type Io } from './usage.js';
 import { MODES } from '../policy/index.js';
 import { CertificateFileError } from '../server/tls.js';
@@ -20,7 +22,7 @@ Options:
   --port N                  listen port (default 8443)            [AIS_GUARD_PORT]
   --address ADDR            listen address (default: every interface, IPv6 and IPv4, as a
                             pod of either family needs; 127.0.0.1 keeps a laptop's guard
-                            local)                                [AIS_GUARD_ADDRESS]
+                            local; --host is its older name)      [AIS_GUARD_ADDRESS]
   --cert-dir DIR            tls.crt/tls.key (and ca.crt) here; created with a CA when absent
                             (default certs; the image sets /tmp/ais-guard/certs)  [AIS_GUARD_CERT_DIR]
   --tls-cert FILE --tls-key FILE   explicit serving files (reloaded when they change)
@@ -145,7 +147,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     if (!err.syscall || !err.code) throw err;
     throw new UsageError(
       config.tlsCert
-        ? `cannot read the serving certificate: ${err.message}`
+        ? `cannot read the serving pair: ${err.path ?? unreadable(config.tlsCert, config.tlsKey)}: ${errorReason(err)}`
         : `cannot keep the self-managed certificate in ${config.certDir}: ${err.message}; ` +
             'give a writable --cert-dir (or AIS_GUARD_CERT_DIR), or --tls-cert and --tls-key',
     );
@@ -204,4 +206,10 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+}
+
+/** Which of the pair a read failed on when Node's error names no path (EISDIR: a read of a folder). */
+function unreadable(...files: (string | undefined)[]): string {
+  const named = files.filter((f) => f !== undefined);
+  return named.find((f) => statSync(f, { throwIfNoEntry: false })?.isDirectory()) ?? named.join(', ');
 }

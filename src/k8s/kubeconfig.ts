@@ -64,7 +64,12 @@ export async function detectKubeConfig(explicitPath?: string): Promise<KubeConfi
     // every cluster, user and context as it loads ("clusters[1].cluster.server is missing"), where
     // kubectl checks only the current context's (client-go clientcmd validation.go ConfirmUsable).
     // Only that last one gets the advice about entries: a mistyped path must read as one.
-    const reason = String((err as Error).message ?? err).split('\n')[0]!;
+    // client-node reads an empty file (or one that is no map) as null and fails on its fields with
+    // a TypeError ("Cannot read properties of undefined (reading 'clusters')").
+    const reason =
+      err instanceof TypeError
+        ? 'not a kubeconfig: empty, or no map of clusters, users and contexts'
+        : String((err as Error).message ?? err).split('\n')[0]!;
     const advice = ENTRY_REFUSED.test(reason)
       ? ' (every entry must be complete here, also those of other contexts: complete or remove it)'
       : '';

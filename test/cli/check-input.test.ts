@@ -149,6 +149,26 @@ describe('class 5 on the command line: node count', () => {
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain(`--nodes-file: ${join(dir, 'typo.txt')}:3: "node_2" is not a node name`);
   });
+
+  // An outside review (readme53): a folder holding nodes.txt was "no Node objects or node names in
+  // DIR", and --nodes beside --nodes-file was silently ignored.
+  it('--nodes-file a folder, and --nodes beside it: usage errors that say so', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'nodes.txt'), 'node-a\n');
+    const file = join(dir, 'cr.yaml');
+    writeFileSync(file, stringify(aistore({ size: 2, disable: true })));
+    const folder = await cli(['check', '--nodes-file', dir, file]);
+    expect({ code: folder.code, stderr: folder.stderr }).toEqual({
+      code: 2,
+      stderr: `ais-guard check: --nodes-file: ${dir} is a directory: give the file in it\n`,
+    });
+    const both = await cli(['check', '--nodes', '10', '--nodes-file', join(dir, 'nodes.txt'), file]);
+    expect({ code: both.code, stderr: both.stderr }).toEqual({
+      code: 2,
+      stderr:
+        'ais-guard check: --nodes and --nodes-file each say which nodes the cluster has: give one of them\n',
+    });
+  });
 });
 
 describe('bad input: one line with its place, the rest still judged, exit 2', () => {

@@ -24,6 +24,19 @@ describe('ais-guard serve: certificate files it cannot use', () => {
     const dir = tmp();
     const r = await cli([...base, `--tls-cert=${dir}/tls.crt`, `--tls-key=${dir}/tls.key`]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^ais-guard serve: cannot read the serving certificate: ENOENT.*tls\.crt'?\n$/);
+    expect(r.stderr).toBe(
+      `ais-guard serve: cannot read the serving pair: ${dir}/tls.crt: no such file or directory\n`,
+    );
+  });
+
+  // An outside review (readme53): a directory for the key was "cannot read the serving certificate:
+  // EISDIR: illegal operation on a directory, read", naming neither the file nor which of the two.
+  it('a --tls-key that is a directory', async () => {
+    const dir = tmp();
+    const pair = await cli(['certs', '--dir', dir]);
+    expect(pair.code).toBe(0);
+    const r = await cli([...base, `--tls-cert=${dir}/tls.crt`, `--tls-key=${dir}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`ais-guard serve: cannot read the serving pair: ${dir}: a directory, not a file\n`);
   });
 });

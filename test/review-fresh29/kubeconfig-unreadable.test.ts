@@ -66,6 +66,19 @@ describe('review fresh29: a kubeconfig that cannot be read is said as such', () 
     );
   });
 
+  // An outside review (readme53): an empty file was "Cannot read properties of undefined (reading
+  // 'clusters')", client-node's TypeError.
+  it.each([
+    ['empty', ''],
+    ['a comment', '# kubeconfig\n'],
+  ])('a kubeconfig that is %s: said so', async (_, text) => {
+    const file = join(dir, 'empty.yaml');
+    await writeFile(file, text);
+    expect(oneLine(await cli(['audit', '--kubeconfig', file]))).toBe(
+      `ais-guard audit: ${file}: cannot be loaded: not a kubeconfig: empty, or no map of clusters, users and contexts\n`,
+    );
+  });
+
   it('an incomplete entry still gets the advice (it is the way out there)', async () => {
     const line = oneLine(await cli(['doctor', '--kubeconfig', join(dir, 'incomplete.yaml')]));
     expect(line).toContain('clusters[0].cluster.server is missing');
