@@ -39,32 +39,13 @@ function partsOf(value: unknown): Parts | undefined {
   if (!match) return undefined;
   const [, sign, whole = '', fraction = '', exponent, suffix = ''] = match;
   if (whole === '' && fraction === '') return undefined;
-  // Zeros that do not change the value do not count against MAX_DIGITS: "5Ti" written with forty
-  // zeros after a decimal point is still compared exactly.
-  const all = whole + fraction;
-  const last = lastNonZero(all);
-  const digits = last < 0 ? '0' : all.slice(firstNonZero(all), last + 1);
   return {
     negative: sign === '-',
-    digits,
+    digits: whole + fraction,
     exponent10:
-      (exponent === undefined ? (DECIMAL_EXPONENT[suffix] ?? 0) : Number(exponent)) -
-      fraction.length +
-      (last < 0 ? 0 : all.length - 1 - last),
+      (exponent === undefined ? (DECIMAL_EXPONENT[suffix] ?? 0) : Number(exponent)) - fraction.length,
     exponent2: BINARY_EXPONENT[suffix] ?? 0,
   };
-}
-
-function firstNonZero(digits: string): number {
-  let i = 0;
-  while (digits.charCodeAt(i) === 48) i++;
-  return i;
-}
-
-function lastNonZero(digits: string): number {
-  let i = digits.length - 1;
-  while (i >= 0 && digits.charCodeAt(i) === 48) i--;
-  return i;
 }
 
 export function parseQuantity(value: unknown): number | undefined {
