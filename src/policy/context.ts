@@ -7,6 +7,7 @@
 import jsonpatch from 'fast-json-patch';
 import { isAIStore, mountsOf, targetClaimEnd, targetCrCandidates, type AIStoreCR } from './aistore.js';
 import {
+  asText,
   byName,
   claimRefOf,
   HOSTNAME_KEY,
@@ -17,7 +18,6 @@ import {
   labelsOf,
   nameOf,
   namespaceOf,
-  asText,
   objectsOf,
   oneHost,
   pinnedHostnames,
