@@ -103,7 +103,7 @@ function targetCount(cr: AIStoreCR, wanted: number | undefined): number {
   return count;
 }
 
-function mountNeeds(cr: AIStoreCR, crName: string): MountNeed[] {
+function mountNeeds(cr: AIStoreCR, crName: string, namespace: string): MountNeed[] {
   const mounts = claimMounts(cr);
   if (mounts.length === 0)
     throw new PlanError(
@@ -144,6 +144,10 @@ function mountNeeds(cr: AIStoreCR, crName: string): MountNeed[] {
     if (twin)
       throw new PlanError(
         `mounts ${twin.path} and ${mount.path} both give the claim template "${template}": the StatefulSet cannot have two, so fix the CR first (ais-guard check says how)`,
+      );
+    if (stateClaimClass(cr) !== undefined && template === stateTemplateName(namespace, crName))
+      throw new PlanError(
+        `mount ${mount.path} gives the claim template "${template}", the state claim's (spec.stateStorage.pvc): the StatefulSet cannot have two, so fix the CR first (ais-guard check says how)`,
       );
     return { mount, bytes };
   });
@@ -255,7 +259,7 @@ export function planVolumes(cr: AIStoreCR, diskMap: DiskNode[], options: PlanOpt
   if (nsProblem)
     throw new PlanError(`the CR's namespace "${namespace}" ${nsProblem}: no such namespace can exist`);
   const targets = targetCount(cr, options.targets);
-  const needs = mountNeeds(cr, crName);
+  const needs = mountNeeds(cr, crName, namespace);
   const nodes = usableNodes(cr, diskMap);
   // Autoscaled, the operator runs one target per node its selector matches (cluster_controller.go
   // determineAutoScaleStatus): never two on a node, whatever --targets says.

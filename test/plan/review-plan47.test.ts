@@ -165,6 +165,35 @@ describe('plan: what the apiserver or the PV controller would refuse is refused 
     );
   });
 
+  // Outside review op53: a mount whose claim template is the state claim's (/ais/state of CR ais in
+  // namespace ais: ais-ais-state) was planned, exit 0, though check denies it and docs/plan.md lists a
+  // template clash among the errors: the operator's newTargetPVCs (target/volumes.go) appends both.
+  it("a mount whose claim template is the state claim's: refused, only while the state is a claim", () => {
+    const clash = (stateStorage: unknown) => {
+      const cr = aistore({
+        name: 'ais',
+        size: 2,
+        disable: true,
+        mounts: [{ path: '/ais/state', size: '1Ti' }],
+      });
+      (cr.spec as Record<string, unknown>).stateStorage = stateStorage;
+      return () =>
+        planVolumes(
+          cr as AIStoreCR,
+          parseDiskMap({
+            n1: [
+              { path: '/mnt/a', size: '8Ti' },
+              { path: '/mnt/b', size: '8Ti' },
+            ],
+          }),
+        );
+    };
+    expect(clash({ pvc: { storageClass: 'state-sc' } })).toThrow(
+      'mount /ais/state gives the claim template "ais-ais-state", the state claim\'s (spec.stateStorage.pvc)',
+    );
+    expect(clash({ hostPath: { prefix: '/etc/ais' } })).not.toThrow();
+  });
+
   it("the CR's own namespace is held to a namespace name, as -n is", () => {
     expect(() =>
       planVolumes(oneMount({}, { namespace: 'Bad_NS' }), map([{ path: '/mnt/a', size: '8Ti' }])),

@@ -720,6 +720,24 @@ const rows: Row[] = [
     ],
     expect: { warn: [/in their pod template/] },
   },
+  // Outside review op53: a disk map keyed by node name, where the Node's hostname label differs (an
+  // FQDN node name, --hostname-override), made PVs no node takes; the warning said the node was gone.
+  {
+    name: "PV pinned by hostname to a Node's name, the Node labelled another hostname",
+    object: pv('pv-sda', { claim: claimName(0), host: 'node-1.example.com', path: '/ais/sda' }),
+    context: [aistore({ disable: true }), node('node-1.example.com', { [HOSTNAME]: 'node-1' })],
+    expect: {
+      warn: [
+        /PV pv-sda asks for kubernetes.io\/hostname=node-1.example.com, but Node node-1.example.com is labelled kubernetes.io\/hostname=node-1: node affinity matches labels, not names/,
+      ],
+    },
+  },
+  {
+    name: 'PV on a node the cluster does not have: that node is missing',
+    object: pv('pv-sda', { claim: claimName(0), host: 'node-9', path: '/ais/sda' }),
+    context: [aistore({ disable: true }), node('node-1')],
+    expect: { warn: [/PV pv-sda is on node node-9, which is not among the cluster's Nodes/] },
+  },
 ];
 describe('rule pv-target-binding', () => {
   it.each(rows)('$name', (row) => {

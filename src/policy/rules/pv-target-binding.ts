@@ -49,6 +49,7 @@ import {
   isInside,
   isMadeForItsClaim,
   isObject,
+  labelsOf,
   nameOf,
   namespaceOf,
   normalDiskPath,
@@ -475,6 +476,16 @@ function checkVolumeNode({ subject, layout, ctx, report }: VolumeNodeInput, host
       "Put the PV on a node the targets may use, or change the targets' placement.",
     );
   } else if (host && ctx.hostMissing(host)) {
+    // A Node of that name labelled another hostname (--hostname-override; FQDN node names): the PV's
+    // affinity matches labels, not names, so no node takes it (outside review op53).
+    const named = ctx.node(host);
+    const label = named && labelsOf(named)[HOSTNAME_KEY];
+    if (label !== undefined && pinnedHostnames(requiredTermsOf(subject.object)).includes(host))
+      return report.warn(
+        '/spec/nodeAffinity',
+        `PV ${self} asks for ${HOSTNAME_KEY}=${host}, but Node ${host} is labelled ${HOSTNAME_KEY}=${asText(label)}: node affinity matches labels, not names, so no node takes the PV, and the target whose claim binds it stays Pending.`,
+        `Pin the PV by the Node's ${HOSTNAME_KEY} label (${asText(label)}).`,
+      );
     // A node replaced: a PV made or freed for it binds the claim (volumeName is then fixed) and the
     // pod waits for a node that does not come back. A node yet to join is the benign case: warned.
     report.warn(
