@@ -1,6 +1,7 @@
 // `ais-guard check`: the policy core over manifests, for CI dry-runs and GitOps guardrails.
 // Exit codes: 0 clean, 1 deny findings (or warnings with --strict), 2 usage or input errors.
 import { stat } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { clip, labelProblem, MODES, type KubeObject, type Mode } from '../policy/index.js';
 import { append } from './append.js';
@@ -129,6 +130,13 @@ function options(argv: string[]) {
     throw new UsageError('--nodes takes a whole number');
   if (values.nodes !== undefined && values['nodes-file'] !== undefined)
     throw new UsageError('--nodes and --nodes-file each say which nodes the cluster has: give one of them');
+  if (values['context-per-dir']) {
+    const nest = nestedPaths(positionals);
+    if (nest)
+      throw new UsageError(
+        `--context-per-dir: ${nest[0]} and ${nest[1]} nest, so a file would be judged in two contexts: give folders side by side`,
+      );
+  }
   if (values.write && !values.fix) throw new UsageError('--write goes with --fix');
   if (values['follow-symlinks'] && !values.write) throw new UsageError('--follow-symlinks goes with --write');
   if (values.fix && (format === 'junit' || format === 'sarif'))
@@ -145,6 +153,15 @@ function options(argv: string[]) {
     maxTotalBytes: bytes('--max-total-bytes', values['max-total-bytes'], DEFAULT_LIMITS.maxTotalBytes),
   };
   return { ...values, format, nodeCount, limits, mode: values.mode as Mode, paths: positionals };
+}
+
+/** Two PATHs one of which is (or is inside) the other, if any: each would be a context of its own. */
+function nestedPaths(paths: string[]): [string, string] | undefined {
+  const resolved = paths.filter((p) => p !== '-').map((p) => ({ p, at: resolve(p) }));
+  for (const [i, a] of resolved.entries())
+    for (const b of resolved.slice(i + 1))
+      if (a.at === b.at || b.at.startsWith(a.at + sep) || a.at.startsWith(b.at + sep)) return [a.p, b.p];
+  return undefined;
 }
 
 /** --nodes-file: Node objects (a List or a stream), or bare node names one per line. */

@@ -48,6 +48,11 @@ function inNamespace(o: KubeObject, namespace: string | undefined): KubeObject {
   return { ...o, metadata: { ...o.metadata, namespace } };
 }
 
+function withoutNamespace(o: KubeObject): KubeObject {
+  const { namespace: _, ...metadata } = o.metadata ?? {};
+  return { ...o, metadata };
+}
+
 /** The manifests grouped by context, in input order. */
 export function contextsOf(manifests: Manifest[], perArgument = false): Manifest[][] {
   if (!perArgument) return manifests.length > 0 ? [manifests] : [];
@@ -110,16 +115,17 @@ export function duplicates(manifests: Manifest[], perArgument = false, namespace
   for (const group of contextsOf(manifests, perArgument)) {
     const seen = new Map<string, Manifest>();
     for (const m of group) {
-      // As judged: with -n, an object that names no namespace is in it (a copy that names it is the same object).
+      // As judged: with -n, an object that names no namespace is in it (a copy that names it is the same
+      // object); a cluster-scoped one is the same object whatever namespace it names (the apiserver drops it).
       const object = inNamespace(m.object, namespace);
-      const id = identityOf(object);
+      const id = identityOf(CLUSTER_SCOPED.has(object.kind ?? '') ? withoutNamespace(object) : object);
       if (id === undefined) continue;
       const first = seen.get(id);
       if (!first) {
         seen.set(id, m);
         continue;
       }
-      const ns = object.metadata?.namespace;
+      const ns = CLUSTER_SCOPED.has(object.kind ?? '') ? undefined : object.metadata?.namespace;
       errors.push({
         file: m.source.file,
         line: m.line,

@@ -29,13 +29,23 @@ export interface SetOptions extends Pick<EvaluateOptions, 'modes'>, ContextOptio
   stored?: KubeObject[];
 }
 
-/** kind/namespace/name, or undefined for an object without a name (it can only be created). */
+/**
+ * group/kind/namespace/name, as the apiserver tells objects apart (a core Service and a Knative one of
+ * one name are two); no namespace for the cluster-scoped kinds the rules read, whose stray namespace
+ * the apiserver drops. Undefined for an object without a name (it can only be created).
+ */
 export function identityOf(o: KubeObject): string | undefined {
   const name = o.metadata?.name;
   if (typeof name !== 'string' || name === '') return undefined;
+  const kind = asText(o.kind);
+  const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   const ns = o.metadata?.namespace;
-  return `${asText(o.kind)}/${typeof ns === 'string' ? ns : ''}/${name}`;
+  const namespace = typeof ns === 'string' && !(group === '' && CORE_CLUSTER_SCOPED.has(kind)) ? ns : '';
+  return `${group}/${kind}/${namespace}/${name}`;
 }
+
+const CORE_CLUSTER_SCOPED = new Set(['PersistentVolume', 'Node']);
 
 function byIdentity(objects: KubeObject[] = []): Map<string, KubeObject> {
   const index = new Map<string, KubeObject>();

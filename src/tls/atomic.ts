@@ -64,8 +64,13 @@ export async function stageFile(
   );
   // 'wx': never follow or reuse something already there; mode at creation, so a key is never
   // readable by others, not even for the instant before a chmod.
-  const file = await open(temp, 'wx', options.mode);
+  // Named before it exists: a signal while open() is under way still finds it to remove (an outside
+  // attack, fx53, left an empty .tmp beside 2 of 13 interrupted --fix --write runs).
   staged.add(temp);
+  const file = await open(temp, 'wx', options.mode).catch((err: unknown) => {
+    staged.delete(temp);
+    throw err;
+  });
   try {
     if (options.owner) await file.chown(options.owner.uid, options.owner.gid);
     else if (options.group !== undefined)

@@ -150,6 +150,25 @@ describe('class 5 on the command line: node count', () => {
     expect(typo.stderr).toContain(`--nodes-file: ${join(dir, 'typo.txt')}:3: "node_2" is not a node name`);
   });
 
+  // An outside attack (fx53): `--context-per-dir clusters/ clusters/a` judged clusters/a's files in
+  // two contexts, and check, --fix and --fix --write each said something else of them.
+  it('--context-per-dir with PATHs that nest: a usage error naming them', async () => {
+    const dir = tmp();
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'a'));
+    writeFileSync(join(dir, 'a', 'cr.yaml'), stringify(aistore({ size: 2, disable: true })));
+    for (const [outer, inner] of [
+      [dir, join(dir, 'a')],
+      [join(dir, 'a'), `${join(dir, 'a')}/`],
+    ]) {
+      const r = await cli(['check', '--context-per-dir', outer!, inner!]);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({
+        code: 2,
+        stderr: `ais-guard check: --context-per-dir: ${outer} and ${inner} nest, so a file would be judged in two contexts: give folders side by side\n`,
+      });
+    }
+  });
+
   // An outside review (readme53): a folder holding nodes.txt was "no Node objects or node names in
   // DIR", and --nodes beside --nodes-file was silently ignored.
   it('--nodes-file a folder, and --nodes beside it: usage errors that say so', async () => {

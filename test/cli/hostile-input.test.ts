@@ -223,3 +223,35 @@ describe('report formats with odd file names and values', () => {
     expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
   });
 });
+
+describe('the same object, as the apiserver tells objects apart', () => {
+  // An outside attack (fx53): a PV given twice, once with a stray metadata.namespace (a Helm chart
+  // that namespaces everything), was two objects, and another PV's verdict then followed argument
+  // order; a core Service and a Knative Service of one name were "given twice".
+  const pv = (path: string, namespace = '') =>
+    `apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv-a\n${namespace && `  namespace: ${namespace}\n`}spec:\n  hostPath: {path: ${path}}\n`;
+
+  it('a cluster-scoped object with and without a stray namespace: given twice', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.yaml'), pv('/ais/sda'));
+    writeFileSync(join(dir, 'b.yaml'), pv('/ais/sdb', 'ais'));
+    for (const order of [
+      ['a.yaml', 'b.yaml'],
+      ['b.yaml', 'a.yaml'],
+    ]) {
+      const r = await cli(['check', ...order.map((f) => join(dir, f))]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(/error: PersistentVolume pv-a is given twice: also at /);
+    }
+  });
+
+  it('one kind name in two API groups: two objects', async () => {
+    const dir = tmp();
+    const service = (apiVersion: string) =>
+      `apiVersion: ${apiVersion}\nkind: Service\nmetadata: {name: web, namespace: ais}\nspec: {}\n`;
+    writeFileSync(join(dir, 's.yaml'), `${service('v1')}---\n${service('serving.knative.dev/v1')}`);
+    const r = await cli(['check', '--allow-empty', join(dir, 's.yaml')]);
+    expect(r.stdout).not.toContain('given twice');
+    expect(r.code).toBe(0);
+  });
+});

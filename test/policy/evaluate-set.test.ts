@@ -28,12 +28,26 @@ describe('evaluateSet with stored versions', () => {
     expect(asUpdate!.allowed).toBe(true);
   });
 
-  it('matches by kind, namespace and name only', () => {
+  it('matches by group, kind, namespace and name only', () => {
     const elsewhere = { ...live, metadata: { ...live.metadata, namespace: 'other' } };
     const [e] = evaluateSet([scaled], { nodeCount: 3, stored: [elsewhere] });
     expect(ids(e!)).toContain('target-host-port=deny');
-    expect(identityOf(scaled)).toBe('AIStore/ais/ais');
+    expect(identityOf(scaled)).toBe('ais.nvidia.com/AIStore/ais/ais');
     expect(identityOf({ kind: 'Pod', metadata: { generateName: 'x-' } })).toBeUndefined();
+    // An outside attack (fx53): a core Service and a Knative one of one name were "given twice", and a
+    // PV with a stray namespace was another object than itself without it (the apiserver drops it).
+    const service = (apiVersion: string) => ({
+      apiVersion,
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'ais' },
+    });
+    expect(identityOf(service('v1'))).not.toBe(identityOf(service('serving.knative.dev/v1')));
+    const volume = (metadata: object) => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'pv', ...metadata },
+    });
+    expect(identityOf(volume({ namespace: 'ais' }))).toBe(identityOf(volume({})));
   });
 
   it('a scale-out of a live CR is not given disablePodAntiAffinity, which the operator refuses to change on it', () => {
