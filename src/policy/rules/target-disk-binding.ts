@@ -113,8 +113,8 @@ function misfits(pv: PersistentVolume, claim: PvcSpec | undefined): string[] {
   const capacity = capacityOf(pv);
   if (request !== undefined && request !== null) {
     const shown = `capacity ${capacity === undefined ? 'none' : asText(capacity)}, the claim requests ${asText(request)}`;
-    // Not compared exactly (past 40 significant digits or a power of ten of 80, or no quantity):
-    // not bound. Left unbound, the PV controller binds the claim itself if the PV fits it.
+    // Not compared exactly (over 40 digits, zeros too, a power of ten past 80, or no quantity): not
+    // bound. Left unbound, the PV controller binds the claim itself if the PV fits it.
     const order = capacity === undefined ? -1 : compareQuantities(capacity, request);
     if (order === undefined) found.push(`${shown}, which the guard cannot compare exactly`);
     else if (order < 0) found.push(shown);
