@@ -48,11 +48,6 @@ function inNamespace(o: KubeObject, namespace: string | undefined): KubeObject {
   return { ...o, metadata: { ...o.metadata, namespace } };
 }
 
-function withoutNamespace(o: KubeObject): KubeObject {
-  const { namespace: _, ...metadata } = o.metadata ?? {};
-  return { ...o, metadata };
-}
-
 /** The manifests grouped by context, in input order. */
 export function contextsOf(manifests: Manifest[], perArgument = false): Manifest[][] {
   if (!perArgument) return manifests.length > 0 ? [manifests] : [];
@@ -116,9 +111,9 @@ export function duplicates(manifests: Manifest[], perArgument = false, namespace
     const seen = new Map<string, Manifest>();
     for (const m of group) {
       // As judged: with -n, an object that names no namespace is in it (a copy that names it is the same
-      // object); a cluster-scoped one is the same object whatever namespace it names (the apiserver drops it).
+      // object); identityOf leaves out a cluster-scoped one's namespace (the apiserver drops it).
       const object = inNamespace(m.object, namespace);
-      const id = identityOf(CLUSTER_SCOPED.has(object.kind ?? '') ? withoutNamespace(object) : object);
+      const id = identityOf(object);
       if (id === undefined) continue;
       const first = seen.get(id);
       if (!first) {

@@ -2,6 +2,7 @@
 // YAML reading kubectl does.
 import YAML from 'yaml';
 import { KUBE_YAML } from '../k8s/yaml.js';
+import { CLUSTER_SCOPED_KINDS } from '../policy/index.js';
 
 interface Metadata {
   name?: string;
@@ -40,25 +41,8 @@ interface Container {
 
 export const WEBHOOK_KINDS = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
 
-// Kinds without a namespace (kustomize knows this from the schema): those that can appear in
-// deploy/, and those `check` meets beside an AIStore (Nodes, CSI drivers, admission policies).
-export const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
-  'Namespace',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'PersistentVolume',
-  'StorageClass',
-  'PriorityClass',
-  'ClusterIssuer',
-  'Node',
-  'CSIDriver',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-  'MutatingAdmissionPolicy',
-  'MutatingAdmissionPolicyBinding',
-  ...WEBHOOK_KINDS,
-]);
+// Kinds without a namespace: one list, the core's (its identityOf drops a stray namespace of these).
+export const CLUSTER_SCOPED = CLUSTER_SCOPED_KINDS;
 
 export const isWebhookConfiguration = (o: KObject): boolean => WEBHOOK_KINDS.has(o.kind ?? '');
 

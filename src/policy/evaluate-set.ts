@@ -4,7 +4,7 @@
 import { isAIStore } from './aistore.js';
 import { ClusterContext, type ContextOptions } from './context.js';
 import { evaluate, type EvaluateOptions, type Evaluation } from './evaluate.js';
-import { asText } from './k8s.js';
+import { asText, CLUSTER_SCOPED_KINDS } from './k8s.js';
 import type { KubeObject } from './types.js';
 
 export interface SetOptions extends Pick<EvaluateOptions, 'modes'>, ContextOptions {
@@ -31,8 +31,8 @@ export interface SetOptions extends Pick<EvaluateOptions, 'modes'>, ContextOptio
 
 /**
  * group/kind/namespace/name, as the apiserver tells objects apart (a core Service and a Knative one of
- * one name are two); no namespace for the cluster-scoped kinds the rules read, whose stray namespace
- * the apiserver drops. Undefined for an object without a name (it can only be created).
+ * one name are two); no namespace for a cluster-scoped kind (CLUSTER_SCOPED_KINDS), whose stray
+ * namespace the apiserver drops. Undefined for an object without a name (it can only be created).
  */
 export function identityOf(o: KubeObject): string | undefined {
   const name = o.metadata?.name;
@@ -41,11 +41,9 @@ export function identityOf(o: KubeObject): string | undefined {
   const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   const ns = o.metadata?.namespace;
-  const namespace = typeof ns === 'string' && !(group === '' && CORE_CLUSTER_SCOPED.has(kind)) ? ns : '';
+  const namespace = typeof ns === 'string' && !CLUSTER_SCOPED_KINDS.has(kind) ? ns : '';
   return `${group}/${kind}/${namespace}/${name}`;
 }
-
-const CORE_CLUSTER_SCOPED = new Set(['PersistentVolume', 'Node']);
 
 function byIdentity(objects: KubeObject[] = []): Map<string, KubeObject> {
   const index = new Map<string, KubeObject>();

@@ -53,6 +53,7 @@ export {
   isObject,
   claimRefOf,
   diskPathOf,
+  CLUSTER_SCOPED_KINDS,
   HOSTNAME_KEY,
   isBeingDeleted,
   isInside,

@@ -114,6 +114,30 @@ export interface Node extends KubeObject {
 
 export const HOSTNAME_KEY = 'kubernetes.io/hostname';
 
+/**
+ * Kinds without a namespace (kustomize knows this from the schema): those that can appear in deploy/,
+ * and those `check` meets beside an AIStore (Nodes, CSI drivers, admission policies). The apiserver
+ * drops a namespace such an object names.
+ */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+  'ClusterIssuer',
+  'Node',
+  'CSIDriver',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+]);
+
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
