@@ -10,7 +10,7 @@ import type { PatchOperation } from '../policy/index.js';
 import type { Manifest } from './load.js';
 import { applyOperation, EditError } from './yaml-edit.js';
 
-interface Item {
+export interface Item {
   /** Where the item's text starts (its line's start) and ends. */
   from: number;
   to: number;
@@ -58,6 +58,14 @@ export function editItemsApart(
     if (!item) return undefined;
     items.push({ ...item, patch });
   }
+  return spliceItems(text, items);
+}
+
+/**
+ * The text with each item's patch applied to the item's own text, the items edited from the last
+ * back; undefined when two items overlap or an edit is refused.
+ */
+export function spliceItems(text: string, items: Item[]): string | undefined {
   items.sort((a, b) => b.from - a.from);
   // The text from the end back: each edited item and the unedited text after it.
   const parts: string[] = [];

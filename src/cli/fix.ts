@@ -10,7 +10,8 @@ import { goYamlText, kubectlText } from './eof-readings.js';
 import { editItemsApart } from './fix-items.js';
 import type { Judged } from './judge.js';
 import { bytesOf, type LoadError, type Manifest, type SourceFile } from './load.js';
-import { jsonStream } from './json-text.js';
+import { editJsonItems, readJson } from './fix-json.js';
+import { jsonStream, valueEnd } from './json-text.js';
 import { pointerSegments } from './pointer.js';
 import { applyOperation, EditError } from './yaml-edit.js';
 
@@ -21,6 +22,8 @@ export interface FixedFile {
   /** The objects it changes, for the report. */
   objects: number;
 }
+
+type Edit = { manifest: Manifest; patch: PatchOperation[] };
 
 const toPointer = (segments: (string | number)[]) =>
   segments.map((s) => '/' + String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
@@ -123,7 +126,7 @@ function sharedAnchor(
   text: string,
   firstLine: () => number,
   doc: Document,
-  edits: { manifest: Manifest; patch: PatchOperation[] }[],
+  edits: Edit[],
 ): string | undefined {
   const aliased = new Set<string>();
   visit(doc, { Alias: (_, node) => void aliased.add(node.source) });
@@ -148,9 +151,12 @@ function sharedAnchor(
 }
 
 /** The document as the patches make it, applied to a copy of what it reads as; undefined when one does not apply. */
-function patched(doc: Document, edits: { manifest: Manifest; patch: PatchOperation[] }[]): unknown {
+const patched = (doc: Document, edits: Edit[]): unknown => patchedValue(unshared(documentValue(doc)), edits);
+
+/** `value` (changed in place) as the patches make it; undefined when one does not apply. */
+function patchedValue(value: unknown, edits: Edit[]): unknown {
   try {
-    let expected = unshared(documentValue(doc));
+    let expected = value;
     for (const { manifest, patch } of edits)
       for (const op of patch) {
         // The value copied: a later operation under it must not change the patch the whole-text
@@ -165,11 +171,44 @@ function patched(doc: Document, edits: { manifest: Manifest; patch: PatchOperati
   }
 }
 
-function fixDocument(
-  source: string,
-  edits: { manifest: Manifest; patch: PatchOperation[] }[],
-  firstLine: () => number = () => 1,
-): string {
+/** One operation applied to the whole text (yaml-edit.ts); a refusal names the object. */
+function applyTo(text: string, manifest: Manifest, op: PatchOperation): string {
+  try {
+    return applyOperation(text, manifest.yamlPath, op);
+  } catch (err) {
+    if (err instanceof EditError) throw new ObjectEditError(err.message, manifest);
+    throw err;
+  }
+}
+
+/**
+ * A JSON document fixed (`valueStart`: where its value starts in the slice): its objects edited
+ * apart (fix-json.ts), else the whole value operation by operation, and read back as kubectl reads
+ * JSON. The blanks (and a BOM) around the value are kept as they are.
+ */
+function fixJsonDocument(slice: string, valueStart: number, edits: Edit[]): string {
+  const valueStop = valueEnd(slice, valueStart);
+  const text = slice.slice(valueStart, valueStop);
+  const expected = patchedValue(JSON.parse(text), edits);
+  const fixed = (out: string) => slice.slice(0, valueStart) + out + slice.slice(valueStop);
+  const apart = editJsonItems(text, edits);
+  if (apart !== undefined && expected !== undefined && same(readJson(apart), expected)) return fixed(apart);
+  const out = edits.reduce(
+    (t, { manifest, patch }) => patch.reduce((u, op) => applyTo(u, manifest, op), t),
+    text,
+  );
+  const actual = readJson(out);
+  if (expected === undefined || actual === undefined || !same(actual, expected)) {
+    // Said at the first edited object that does not read back as fixed (else the first edited one).
+    const wrong =
+      edits.find(({ manifest: m }) => !same(getIn(actual, m.yamlPath), getIn(expected, m.yamlPath))) ??
+      edits[0]!;
+    throw new ObjectEditError('the edited text would not read back as the fixed object', wrong.manifest);
+  }
+  return fixed(out);
+}
+
+function fixDocument(source: string, edits: Edit[], firstLine: () => number = () => 1): string {
   const text = source.replace(/^\uFEFF/gm, BOM_LINE);
   const doc = parseDocument(text, KUBE_YAML);
   // What the patches must give, from each reading of the text (readingsOf).
@@ -188,12 +227,7 @@ function fixDocument(
   let out = text;
   for (const { manifest, patch } of edits) {
     for (const op of patch) {
-      try {
-        out = applyOperation(out, manifest.yamlPath, op);
-      } catch (err) {
-        if (err instanceof EditError) throw new ObjectEditError(err.message, manifest);
-        throw err;
-      }
+      out = applyTo(out, manifest, op);
       const whole = { ...op, path: toPointer(manifest.yamlPath) + op.path } as jsonpatch.Operation;
       // Each reading patched with its own copy of the value.
       expected = expected.map(
@@ -229,7 +263,7 @@ function fixDocument(
 
 /** Fixes every file with patched objects, in memory; files that cannot be fixed exactly are errors. */
 export function planFixes(judged: Judged[]): { fixed: FixedFile[]; errors: LoadError[] } {
-  const bySource = new Map<SourceFile, Map<number, { manifest: Manifest; patch: PatchOperation[] }[]>>();
+  const bySource = new Map<SourceFile, Map<number, Edit[]>>();
   for (const { manifest, evaluation } of judged) {
     if (evaluation.patch.length === 0) continue;
     const docs = bySource.get(manifest.source) ?? new Map();
@@ -262,7 +296,12 @@ export function planFixes(judged: Judged[]): { fixed: FixedFile[]; errors: LoadE
         try {
           // Counted only for a refusal that names a line: a file of many edited documents stays linear.
           const firstLine = () => source.text.slice(0, start).split('\n').length;
-          parts.push(fixDocument(text, edits, firstLine));
+          const jsonStart = source.jsonStarts?.[i];
+          parts.push(
+            jsonStart === undefined
+              ? fixDocument(text, edits, firstLine)
+              : fixJsonDocument(text, jsonStart - start, edits),
+          );
         } catch (err) {
           if (err instanceof ObjectEditError) throw err;
           throw new ObjectEditError((err as Error).message, edits[0]!.manifest);

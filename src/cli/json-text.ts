@@ -53,7 +53,7 @@ function containerEnd(text: string, at: number): number | undefined {
 }
 
 /** Where the value starting at `at` ends: a string, an object, an array, or a literal (number, true, false, null). */
-function valueEnd(text: string, at: number): number {
+export function valueEnd(text: string, at: number): number {
   const c = text.charCodeAt(at);
   if (c === QUOTE) return stringEnd(text, at);
   if (c === OPEN_BRACE || c === OPEN_BRACKET) return containerEnd(text, at) ?? text.length;

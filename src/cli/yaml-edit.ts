@@ -296,9 +296,10 @@ export function applyOperation(text: string, base: (string | number)[], op: Patc
         const lastKey = rangeOf(lastItem.key)[0];
         // Entries one per line (pretty JSON, as kubectl get -o json or jq print it), the last one
         // ending its line: the new one on a line of its own at their column. (After blanks or a
-        // comment it goes on that line, before them: one insertion, nothing moved.)
+        // comment it goes on that line, before them: one insertion, nothing moved.) Its indent is
+        // the last entry's as written, tabs included (JSON indented with tabs).
         if (aloneOnLine(lastKey) && (text.startsWith('\n', end) || text.startsWith('\r\n', end)))
-          return splice(end, end, `,${eol}${' '.repeat(column(lastKey))}${entry}`);
+          return splice(end, end, `,${eol}${text.slice(lineStart(lastKey), lastKey)}${entry}`);
         return splice(end, end, `, ${entry}`);
       }
       const lastItem = items[items.length - 1];
