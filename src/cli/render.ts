@@ -1,7 +1,6 @@
 // `ais-guard render`: the manifests of deploy/ as one YAML stream for `kubectl apply -f -`, with
 // namespace, image and caBundle filled in. Flag parsing and printing only: building the manifests
 // (the kustomize subset, the install-specific rewrites) is src/deploy/.
-import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
@@ -21,7 +20,7 @@ import {
   toYamlStream,
   type Overlay,
 } from '../deploy/index.js';
-import { HOSTNAME } from './certs.js';
+import { checkCaBundle, checkServingPair } from './render-certs.js';
 import { UsageError, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 
 // For callers that found it here first; src/deploy/index.js is its home.
@@ -55,19 +54,6 @@ Options:
       --map              print MutatingAdmissionPolicies + bindings instead (CEL, Kubernetes
                          1.36+: the single-object mutations without the webhook)
   -h, --help             this help`;
-
-function checkCaBundle(base64: string, from: string): string {
-  const pem = Buffer.from(base64, 'base64').toString('utf8');
-  try {
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) throw new Error('not base64');
-    if (!new X509Certificate(pem).ca) throw new Error('not a CA certificate');
-  } catch (err) {
-    throw new UsageError(`${from} is not a base64 PEM CA certificate (${(err as Error).message})`, {
-      cause: err,
-    });
-  }
-  return base64;
-}
 
 function checkUrl(text: string): string {
   let url: URL;
@@ -186,94 +172,6 @@ function options(argv: string[]) {
 
 const DEFAULT_NAMESPACE = 'ais-guard';
 
-/**
- * The serving certificate beside ca.crt (as `ais-guard certs` writes it) must name the host the
- * apiserver calls: made for another namespace, every call fails its TLS name check, and the Fail
- * entries then refuse every AIStore CR, operator StatefulSet and pre-bound target PV.
- */
-async function checkServingNames(
-  dir: string,
-  { name, namespace, url }: { name: string; namespace: string; url: string | undefined },
-): Promise<void> {
-  const file = join(dir, 'tls.crt');
-  const pem = await readFile(file, 'utf8').catch(() => undefined);
-  if (pem === undefined) return; // a CA bundle alone: the serving pair lives elsewhere
-  // A URL writes an IPv6 address in brackets (https://[::1]:8443), and URL.hostname keeps them.
-  const host = url ? new URL(url).hostname.replace(/^\[(.*)\]$/, '$1') : `${name}.${namespace}.svc`;
-  let cert: X509Certificate;
-  try {
-    cert = new X509Certificate(pem);
-  } catch (err) {
-    throw new UsageError(`${file} is not a certificate: ${(err as Error).message}`, { cause: err });
-  }
-  const covered = isIP(host)
-    ? cert.checkIP(host) !== undefined
-    : sanEntries(cert.subjectAltName).some((e) => e.type === 'DNS' && goMatchesHost(e.value, host));
-  if (!covered) {
-    const asked = url
-      ? [isIP(host) ? `--ip ${host}` : `--dns ${host.replace(/\.$/, '')}`] // certs takes no trailing dot
-      : [`--service ${name} --namespace ${namespace}`];
-    const kept = keptNameFlags(cert.subjectAltName, host);
-    throw new UsageError(
-      `${file} is not for ${host} (${cert.subjectAltName ?? 'no names'}): the apiserver would refuse every call to the guard; make the pair for it (the CA is kept), e.g. ais-guard certs --dir ${dir} ${[...asked, ...kept].join(' ')}`,
-    );
-  }
-}
-
-/** The SANs as OpenSSL prints them ("DNS:a, IP Address:127.0.0.1"), entry by entry. */
-function sanEntries(subjectAltName: string | undefined): { type: string; value: string }[] {
-  return (subjectAltName ?? '').split(', ').map((entry) => {
-    const colon = entry.indexOf(':');
-    return { type: entry.slice(0, colon), value: entry.slice(colon + 1) };
-  });
-}
-
-/**
- * Whether a DNS SAN names `host` as the apiserver's TLS client checks it (Go crypto/x509 verify.go
- * VerifyHostname): a valid pattern (validHostname: no empty label, so no trailing dot; not a bare
- * "*"; "*" only as the whole leftmost label) matches case-blind label by label against the host
- * without its trailing dot, "*" standing for exactly one label (*.internal names guard.internal);
- * any other SAN only when it equals the host (matchExactly). OpenSSL's checkHost, which render used,
- * refuses one-label wildcards that Go accepts.
- */
-export function goMatchesHost(san: string, host: string): boolean {
-  const labels = san.split('.');
-  const valid = san !== '*' && labels.every((l, i) => (i === 0 && l === '*') || /^[a-z0-9_:-]+$/i.test(l));
-  if (!valid) return host !== '' && host !== '.' && san.toLowerCase() === host.toLowerCase();
-  const got = host.toLowerCase().replace(/\.$/, '').split('.');
-  return (
-    labels.length === got.length &&
-    labels.every((l, i) => (i === 0 && l === '*') || l.toLowerCase() === got[i])
-  );
-}
-
-/**
- * The names tls.crt holds besides its Service's, as `certs` flags: `certs` issues exactly the names
- * it is asked for, so advice without them would drop a --dns or --ip the pair was made with. The
- * Service's own names (<svc>, <svc>.<ns>, <svc>.<ns>.svc[.cluster.local]) come from --service and
- * --namespace and are left out: the advice names the Service it wants.
- */
-export function keptNameFlags(subjectAltName: string | undefined, host: string): string[] {
-  const names = sanEntries(subjectAltName);
-  const dns = new Set(names.filter((n) => n.type === 'DNS').map((n) => n.value));
-  const services = [...dns].filter((d) => d.endsWith('.svc')).map((d) => d.slice(0, -'.svc'.length));
-  const serviceName = (d: string) =>
-    services.some(
-      (s) => d === s || d === s.split('.')[0] || d === `${s}.svc` || d === `${s}.svc.cluster.local`,
-    );
-  const flags: string[] = [];
-  for (const { type, value } of names) {
-    if (value === host) continue;
-    // An address written as a DNS name (certs took --dns 10.0.0.5 once) was meant as the address:
-    // `certs` now refuses it as --dns, and only an IP SAN is matched against an IP.
-    if ((type === 'IP Address' || type === 'DNS') && isIP(value)) flags.push(`--ip ${value}`);
-    // Quoted when a shell would expand it (a wildcard name).
-    else if (type === 'DNS' && HOSTNAME.test(value) && !serviceName(value))
-      flags.push(`--dns ${value.includes('*') ? `'${value}'` : value}`);
-  }
-  return [...new Set(flags)];
-}
-
 export async function runRender(argv: string[], io: Io): Promise<number> {
   const opts = options(argv);
   if (opts.help) {
@@ -288,7 +186,15 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
     io.stdout.write(toYamlStream(renderMutatingPolicies()));
     return 0;
   }
-  let caBundle = opts['ca-bundle'] && checkCaBundle(opts['ca-bundle'], '--ca-bundle');
+  // Certificates are judged at this moment: render prints what will be applied now.
+  const now = Date.now();
+  const notices: (string | undefined)[] = [];
+  let caBundle: string | undefined;
+  if (opts['ca-bundle'] !== undefined) {
+    const given = checkCaBundle(opts['ca-bundle'], '--ca-bundle', now);
+    ({ caBundle } = given);
+    notices.push(given.notice);
+  }
   if (opts['cert-dir'] !== undefined) {
     const file = join(opts['cert-dir'], 'ca.crt');
     let pem: string;
@@ -300,13 +206,19 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
         { cause: err },
       );
     }
-    caBundle = checkCaBundle(Buffer.from(pem).toString('base64'), file);
-    await checkServingNames(opts['cert-dir'], {
-      name: opts.name ?? INSTALL_NAME,
-      namespace: opts.namespace ?? DEFAULT_NAMESPACE,
-      url: opts.url,
-    });
+    const given = checkCaBundle(Buffer.from(pem).toString('base64'), file, now);
+    caBundle = given.caBundle;
+    notices.push(
+      given.notice,
+      await checkServingPair(
+        opts['cert-dir'],
+        given.cas,
+        { name: opts.name ?? INSTALL_NAME, namespace: opts.namespace ?? DEFAULT_NAMESPACE, url: opts.url },
+        now,
+      ),
+    );
   }
+  for (const notice of notices) if (notice) io.stderr.write(notice + '\n');
   if (opts.namespace !== undefined && BUILT_IN_NAMESPACES.has(opts.namespace) && !opts['webhooks-only'])
     io.stderr.write(
       `ais-guard: namespace ${opts.namespace} exists in every cluster: its Namespace object is not rendered (it would label it Pod Security restricted, refusing the privileged pods that run there)\n`,

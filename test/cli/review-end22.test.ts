@@ -6,7 +6,7 @@
 // crypto/x509 (*Certificate).VerifyHostname on a Certificate{DNSNames: []string{pattern}}.
 import { describe, expect, it } from '@jest/globals';
 import { parseInput, type LoadError } from '../../src/cli/load.js';
-import { goMatchesHost } from '../../src/cli/render.js';
+import { goMatchesHost } from '../../src/cli/render-certs.js';
 
 const load = (file: string, text: string) => {
   const errors: LoadError[] = [];

@@ -3,7 +3,7 @@
 // one as a DNS name ("DNS:10.0.0.5"): advised back as `--dns 10.0.0.5`, the command it prints now
 // exits 2. It was meant as the address, and `--ip` is what makes clients match it.
 import { describe, expect, it } from '@jest/globals';
-import { keptNameFlags } from '../../src/cli/render.js';
+import { keptNameFlags } from '../../src/cli/render-certs.js';
 
 describe('render advice for a DNS SAN that is an IP address', () => {
   it('passes it back as --ip, once', () => {
