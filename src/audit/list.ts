@@ -1,8 +1,9 @@
 // One-shot reads of the cluster for `audit` and `plan --from-cluster/--diff-cluster`: plain JSON
 // through the kubeconfig (src/k8s/kubeconfig.ts's getJson), lists fetched in pages so a cluster
-// with thousands of pods or volumes is never one giant answer (but for the one fallback listAll says).
+// with thousands of pods or volumes is never one giant answer (but for the one fallback pager.ts says).
 import type { KubeConfig } from '@kubernetes/client-node';
 import { getJsonPatiently, KubeRequestError } from '../k8s/kubeconfig.js';
+import { listPaged } from '../k8s/pager.js';
 import type { KubeObject } from '../policy/index.js';
 
 const PAGE = 500;
@@ -25,14 +26,8 @@ export interface ListOptions {
 }
 
 /**
- * Every item of a list, page by page; a 404 of an optional list (a CRD not installed) is undefined. As
- * client-go's pager (k8s.io/client-go/tools/pager ListPager.list, FullListIfExpired): a 429 is asked
- * again (getJsonPatiently), and a continue token that expired mid-list (410: older than etcd's
- * compaction, on a large, slow list) falls back to ONE list without limit or continue. Restarting the
- * paged list would expire again on a list that outlives the compaction interval every time; the full
- * list is read at one resourceVersion and cannot. It is the one answer held whole (100,000 PVs: a few
- * hundred MB of JSON, as client-go holds it): memory stays bounded by pages only while no token
- * expires.
+ * Every item of a list, page by page (src/k8s/pager.ts: 429s asked again, an expired continue token
+ * answered by one whole list); a 404 of an optional list (a CRD not installed) is undefined.
  */
 export async function listAll(
   kc: KubeConfig,
@@ -40,51 +35,22 @@ export async function listAll(
   options: ListOptions,
 ): Promise<KubeObject[] | undefined> {
   try {
-    return await listOnce(kc, path, options, true);
+    const { items } = await listPaged(kc, path, {
+      limit: PAGE,
+      labelSelector: options.labelSelector,
+      shape: (raw) => {
+        const item = raw as KubeObject;
+        item.apiVersion ??= options.apiVersion;
+        item.kind ??= options.kind;
+        if (item.metadata) delete (item.metadata as { managedFields?: unknown }).managedFields;
+        return options.shape ? options.shape(item) : item;
+      },
+    });
+    return items;
   } catch (err) {
-    if (!(err instanceof ExpiredContinue)) throw err;
-    return listOnce(kc, path, options, false);
+    if (err instanceof KubeRequestError && err.statusCode === 404 && options.optional) return undefined;
+    throw err;
   }
-}
-
-class ExpiredContinue extends Error {}
-
-/** The list, in pages of PAGE items when `paged`, else in one answer taken whole (as client-go does). */
-async function listOnce(
-  kc: KubeConfig,
-  path: string,
-  options: ListOptions,
-  paged: boolean,
-): Promise<KubeObject[] | undefined> {
-  const items: KubeObject[] = [];
-  let next: string | undefined;
-  do {
-    const query = new URLSearchParams(paged ? { limit: String(PAGE) } : {});
-    if (options.labelSelector) query.set('labelSelector', options.labelSelector);
-    if (next) query.set('continue', next);
-    let page: { metadata?: { continue?: string }; items?: KubeObject[] | null };
-    try {
-      const asked = String(query);
-      page = (await getJsonPatiently(kc, asked ? `${path}?${asked}` : path)) as typeof page;
-    } catch (err) {
-      if (err instanceof KubeRequestError && err.statusCode === 404 && options.optional) return undefined;
-      if (err instanceof KubeRequestError && err.statusCode === 410 && next)
-        throw new ExpiredContinue(err.message, { cause: err });
-      throw err;
-    }
-    for (const item of page.items ?? []) {
-      item.apiVersion ??= options.apiVersion;
-      item.kind ??= options.kind;
-      if (item.metadata) delete (item.metadata as { managedFields?: unknown }).managedFields;
-      items.push(options.shape ? options.shape(item) : item);
-    }
-    const previous = next;
-    next = (paged && page.metadata?.continue) || undefined;
-    // A proxy or aggregated API that echoes the token would page forever.
-    if (next !== undefined && next === previous)
-      throw new Error(`GET ${path}: the apiserver answered the same continue token twice`);
-  } while (next);
-  return items;
 }
 
 export const AISTORES = '/apis/ais.nvidia.com/v1beta1/aistores';

@@ -1,5 +1,6 @@
 // Which cluster the webhook watches, and plain GETs against it with the kubeconfig's credentials.
 import { existsSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { homedir } from 'node:os';
@@ -162,22 +163,25 @@ export const apiserverUnavailable = (status: unknown): boolean =>
  * (rest/request.go checkWait); a CronJob's audit and doctor must too. Only for requests that may be
  * sent twice: GETs, and server-side apply, whose second send of the same object changes nothing more.
  */
-export async function patiently<T>(ask: () => Promise<T>): Promise<T> {
+export async function patiently<T>(ask: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await ask();
     } catch (err) {
       const answer = asksToWait(err);
-      if (!answer || attempt >= ATTEMPTS) throw err;
+      if (!answer || attempt >= ATTEMPTS || signal?.aborted) throw err;
       const seconds = Math.min(MAX_RETRY_WAIT_S, Math.max(1, answer.retryAfterSeconds ?? attempt));
-      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      // Cut short by `signal` (a guard stopping): the wait ends with the request's own error.
+      await delay(seconds * 1000, undefined, { signal }).catch(() => {
+        throw err;
+      });
     }
   }
 }
 
 /** GET, asked again on 429 and on a 5xx with Retry-After (patiently). */
 export const getJsonPatiently = (kc: KubeConfig, path: string, options: GetOptions = {}): Promise<unknown> =>
-  patiently(() => getJson(kc, path, options));
+  patiently(() => getJson(kc, path, options), options.signal);
 
 export interface GetOptions {
   signal?: AbortSignal;
@@ -230,7 +234,7 @@ export async function getJson(kc: KubeConfig, path: string, options: GetOptions 
           if (status < 200 || status > 299) {
             reject(
               new KubeRequestError(
-                `GET ${path}: ${status} ${statusMessage(text, res.statusMessage)}`,
+                `GET ${withoutToken(path)}: ${status} ${statusMessage(text, res.statusMessage)}`,
                 status,
                 retryAfter(res.headers['retry-after']),
                 isStatus(text),
@@ -241,16 +245,26 @@ export async function getJson(kc: KubeConfig, path: string, options: GetOptions 
           try {
             resolve(JSON.parse(text));
           } catch (err) {
-            reject(new Error(`GET ${path}: the answer is not JSON (${(err as Error).message})`));
+            reject(
+              new Error(`GET ${withoutToken(path)}: the answer is not JSON (${(err as Error).message})`),
+            );
           }
         });
       },
     );
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`GET ${path}: ${noAnswerWithin(timeoutMs)}`)));
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(new Error(`GET ${withoutToken(path)}: ${noAnswerWithin(timeoutMs)}`)),
+    );
     req.on('error', reject);
     req.end();
   });
 }
+
+/**
+ * A path as errors show it: a continue token (hundreds of characters, new on every page) left out,
+ * so a log says one failure once, not once per token (serve warns once per distinct error).
+ */
+const withoutToken = (path: string): string => path.replace(/([?&]continue=)[^&]*/, '$1…');
 
 /** Whether a body is a Kubernetes Status object (`kind: Status`). */
 function isStatus(body: string): boolean {

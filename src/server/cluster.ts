@@ -5,7 +5,7 @@
 // PVCs are not cached: no rule reads them from the cluster (claims are named from the AIStore CR and
 // matched against the PVs' claimRefs), and a busy cluster has many.
 import { ListWatch, Watch, type KubeConfig } from '@kubernetes/client-node';
-import { getJson } from '../k8s/kubeconfig.js';
+import { listPaged } from '../k8s/pager.js';
 import { ClusterContext, TARGET_COMPONENT_SELECTOR, type KubeObject } from '../policy/index.js';
 import { reduced, type Cached } from './reduce.js';
 
@@ -443,24 +443,19 @@ class Feed {
   }
 
   /**
-   * Lists in pages (limit/continue), reducing each page's items as it arrives, so the memory a
-   * relist takes is one page plus the reduced objects, not the whole list's JSON.
+   * Lists in pages (pager.ts: a throttled page asked again, an expired continue token answered by
+   * one whole list), reducing each page's items as it arrives, so the memory a relist takes is one
+   * page plus the reduced objects, not the whole list's JSON.
    */
   private async list() {
-    const items: Cached[] = [];
-    let metadata: { resourceVersion?: string; continue?: string } | undefined;
-    do {
-      const query = new URLSearchParams({ limit: String(LIST_PAGE) });
-      if (this.resource.labelSelector) query.set('labelSelector', this.resource.labelSelector);
-      if (metadata?.continue) query.set('continue', metadata.continue);
-      const body = (await getJson(this.kc, `${this.resource.path}?${query.toString()}`, {
-        signal: this.lists.signal,
-      })) as { metadata?: typeof metadata; items?: Cached[] | null };
-      for (const item of body.items ?? []) items.push(this.shape(item));
-      metadata = body.metadata;
-    } while (metadata?.continue);
+    const { items, resourceVersion } = await listPaged(this.kc, this.resource.path, {
+      limit: LIST_PAGE,
+      labelSelector: this.resource.labelSelector,
+      signal: this.lists.signal,
+      shape: (item) => this.shape(item as Cached),
+    });
     this.listed = items.length;
-    return { metadata: { resourceVersion: metadata?.resourceVersion }, items };
+    return { metadata: { resourceVersion }, items };
   }
 
   /** ListWatch has put the listed items in its cache and now watches from the list's version. */

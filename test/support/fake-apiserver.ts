@@ -72,6 +72,13 @@ export class FakeApiServer {
   private readonly unserved = new Set<Resource>();
   private readonly forbidden = new Set<Resource>();
   private held: (() => void)[] | undefined;
+  /**
+   * Answers a list request itself when it returns a status code (with a Retry-After when it gives
+   * one), as a throttling or compacted apiserver would; undefined lets the list be served.
+   */
+  refuseList:
+    | ((resource: Resource, url: URL) => { code: 410 | 429 | 500; retryAfter?: number } | undefined)
+    | undefined;
   private readonly snapshots = new Map<string, StoredObject[]>();
   private lastSnapshot = 0;
 
@@ -259,6 +266,12 @@ export class FakeApiServer {
     }
     if (this.unserved.has(resource))
       return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
+    const refused = watch ? undefined : this.refuseList?.(resource, url);
+    if (refused) {
+      const reason = { 410: 'Expired', 429: 'TooManyRequests', 500: 'InternalError' }[refused.code];
+      if (refused.retryAfter !== undefined) res.setHeader('Retry-After', String(refused.retryAfter));
+      return this.status(res, refused.code, reason, `${reason}: refused by the test`);
+    }
     if (watch && this.held) this.held.push(() => this.watch(resource, url, res));
     else if (watch) this.watch(resource, url, res);
     else this.list(resource, url, res);
