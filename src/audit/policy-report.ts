@@ -106,7 +106,9 @@ export function byScope(audited: AuditedObject[]) {
   const cluster: AuditedObject[] = [];
   for (const a of judged) {
     const ns = a.object.metadata?.namespace;
-    if (ns) byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), a]);
+    // Pushed, not spread into a new array: a copy per object was quadratic in a namespace's objects
+    // (atk54: 20,000 target claims 18 s, 30,000 51 s).
+    if (ns) (byNamespace.get(ns) ?? byNamespace.set(ns, []).get(ns)!).push(a);
     else cluster.push(a);
   }
   const namespaces = [...byNamespace.keys()].sort().map((namespace) => ({

@@ -101,7 +101,7 @@ function nextTarget(disks: Disk[], needs: MountNeed[]): Disk[] | undefined {
   const groups = new Map<string, Disk[]>();
   for (const disk of disks) {
     const fits = needs.map((need) => (unfit(disk, need) === undefined ? '1' : '0')).join('');
-    if (fits.includes('1')) groups.set(fits, [...(groups.get(fits) ?? []), disk]);
+    if (fits.includes('1')) (groups.get(fits) ?? groups.set(fits, []).get(fits)!).push(disk);
   }
   const kinds = [...groups.values()];
   const used = kinds.map(() => 0);

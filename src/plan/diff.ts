@@ -204,7 +204,7 @@ export function diffVolumes(
   const byClaim = new Map<string, PersistentVolume[]>();
   for (const pv of existing) {
     const key = claimKey(pv);
-    if (key) byClaim.set(key, [...(byClaim.get(key) ?? []), pv]);
+    if (key) (byClaim.get(key) ?? byClaim.set(key, []).get(key)!).push(pv);
   }
   const onDisk = new Map<string, PersistentVolume>();
   for (const pv of existing) {

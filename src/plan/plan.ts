@@ -172,7 +172,7 @@ function usableNodes(cr: AIStoreCR, nodes: DiskNode[]): DiskNode[] {
   const ruledOut = new Map<string, string[]>();
   for (const n of nodes) {
     const reason = placementExcludes(placement, n.name, undefined)!;
-    ruledOut.set(reason, [...(ruledOut.get(reason) ?? []), n.name]);
+    (ruledOut.get(reason) ?? ruledOut.set(reason, []).get(reason)!).push(n.name);
   }
   throw new PlanError(
     `no node of the disk map is one the targets may use: ${[...ruledOut]

@@ -35,7 +35,7 @@ export function caBundles(
   const by = new Map<string, string[]>();
   for (const { entry } of liveEntries(snapshot, expected)) {
     const bundle = entry.clientConfig?.caBundle ?? '';
-    by.set(bundle, [...(by.get(bundle) ?? []), entry.name]);
+    (by.get(bundle) ?? by.set(bundle, []).get(bundle)!).push(entry.name);
   }
   return [...by].map(([bundle, webhooks]) => ({ bundle, webhooks }));
 }
