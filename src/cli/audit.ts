@@ -276,7 +276,12 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   try {
     collected = await collect(kc);
   } catch (err) {
-    io.stderr.write(`ais-guard audit: cannot read the cluster: ${terminalSafe((err as Error).message)}\n`);
+    // No answer at all (refused, DNS, TLS, credentials) says which server, as doctor does.
+    const answered = typeof (err as { statusCode?: unknown }).statusCode === 'number';
+    const server = answered ? '' : `${kc.getCurrentCluster()?.server ?? 'the apiserver'}: `;
+    io.stderr.write(
+      `ais-guard audit: cannot read the cluster: ${terminalSafe(server + (err as Error).message)}\n`,
+    );
     return 2;
   }
   const { audited: all, beingDeleted } = auditOf(collected.objects);

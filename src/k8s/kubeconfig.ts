@@ -206,7 +206,11 @@ export async function getJson(kc: KubeConfig, path: string, options: GetOptions 
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error('the kubeconfig has no current cluster');
   const request: https.RequestOptions = {};
-  await kc.applyToHTTPSOptions(request);
+  try {
+    await kc.applyToHTTPSOptions(request);
+  } catch (err) {
+    throw new Error(credentialsFailed(kc, err), { cause: err });
+  }
   const url = new URL(server + path);
   const client = url.protocol === 'http:' ? http : https;
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -258,6 +262,22 @@ export async function getJson(kc: KubeConfig, path: string, options: GetOptions 
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * Why the kubeconfig's user gave no credentials, on one line. client-node throws an exec plugin's
+ * stderr as the whole message: empty for a plugin that says nothing (/bin/false), many lines for
+ * gke-gcloud-auth-plugin's; kubectl names the plugin ("getting credentials: exec: executable X
+ * failed").
+ */
+function credentialsFailed(kc: KubeConfig, err: unknown): string {
+  const user = kc.getCurrentUser();
+  const from = user?.exec?.command ? `the exec plugin "${user.exec.command}"` : `user "${user?.name ?? ''}"`;
+  const reason = (err instanceof Error ? err.message : String(err))
+    .trim()
+    .split(/\s*\n\s*/)
+    .join('; ');
+  return `getting credentials from ${from} failed: ${reason || 'it gave no reason'}`;
 }
 
 /**
