@@ -160,13 +160,38 @@ export interface Audit {
   beingDeleted: AuditedObject[];
 }
 
+/**
+ * The live objects with each PV's claimRef.uid dropped where it is the uid of the live claim of that
+ * name: the claim's by right, as the PV controller binds the two (or another rule says why it
+ * cannot). pv-claim-uid reads a uid as one a claim made anew will not have, and audit judges claims
+ * as CREATEs, so it called a live claim's own uid "of an earlier claim" (atk54), as on every PV
+ * between its claim's creation and their binding. The webhook's cache drops a Bound PV's uid alike
+ * (server/reduce.ts).
+ */
+function withoutLiveClaimUids(objects: KubeObject[]): KubeObject[] {
+  const claimUids = new Map<string, unknown>();
+  for (const o of objects)
+    if (o.kind === 'PersistentVolumeClaim')
+      claimUids.set(`${o.metadata?.namespace}/${o.metadata?.name}`, (o.metadata as { uid?: unknown })?.uid);
+  return objects.map((o) => {
+    if (o.kind !== 'PersistentVolume') return o;
+    const ref = (o.spec as { claimRef?: { namespace?: unknown; name?: unknown; uid?: unknown } } | undefined)
+      ?.claimRef;
+    if (typeof ref?.uid !== 'string' || claimUids.get(`${ref.namespace}/${ref.name}`) !== ref.uid) return o;
+    const { uid: _, ...claimRef } = ref;
+    return { ...o, spec: { ...(o.spec as object), claimRef } };
+  });
+}
+
 /** The live objects judged (as enforce would: a result says what the rule finds), those in scope. */
 export function auditOf(objects: KubeObject[], scope: Scope = EVERY_NAMESPACE): Audit {
-  const judged = judge(asManifests(objects), { live: true }).map(({ manifest, evaluation }) => ({
-    object: manifest.object,
-    evaluation,
-    results: resultsOf(evaluation),
-  }));
+  const judged = judge(asManifests(withoutLiveClaimUids(objects)), { live: true }).map(
+    ({ manifest, evaluation }) => ({
+      object: manifest.object,
+      evaluation,
+      results: resultsOf(evaluation),
+    }),
+  );
   return {
     audited: inScope(
       judged.filter((a) => a.results.length > 0 && !isBeingDeleted(a.object)),

@@ -17,6 +17,7 @@ import {
   oneNodeDisks,
   pvc,
   targetPod,
+  pv,
   targetStatefulSet,
 } from '../support/builders.js';
 
@@ -93,5 +94,37 @@ describe('ais-guard audit (CLI, fake apiserver)', () => {
     const r = await cli(['audit', '--kubeconfig', file]);
     expect(r.stdout).not.toMatch(/FAIL {2}target-anti-affinity: .*disablePodAntiAffinity is true/);
     expect(r.code).toBe(0);
+  });
+});
+
+describe('audit of a PV pre-bound by the uid of the live claim it names (atk54)', () => {
+  // audit judges claims as CREATEs, and pv-claim-uid reads a claimRef.uid as one a claim made anew
+  // will not have: a PV holding the uid of the claim that exists now (between the claim's creation
+  // and the binding, or a PV that cannot bind for another reason) was "of an earlier claim" on both.
+  const withUid = (o: KubeObject, uid: string): KubeObject => ({
+    ...o,
+    metadata: { ...o.metadata, uid } as KubeObject['metadata'],
+  });
+  const prebound = (uid: string): KubeObject => {
+    const volume = pv('pv-sda', { claim: claimName(0) });
+    const spec = volume.spec as { claimRef: Record<string, unknown> };
+    spec.claimRef = { ...spec.claimRef, uid };
+    return volume;
+  };
+  const cluster = (pvUid: string) => [
+    aistore({ size: 1, disable: true }),
+    withUid(pvc(claimName(0)), 'uid-live'),
+    prebound(pvUid),
+    node('node-1'),
+  ];
+  const uidFindings = (objects: KubeObject[]) =>
+    audit(objects).flatMap((a) => a.results.filter((r) => r.rule === 'pv-claim-uid' && r.result !== 'pass'));
+
+  it("the live claim's own uid: no pv-claim-uid finding on the claim or the PV", () => {
+    expect(uidFindings(cluster('uid-live'))).toEqual([]);
+  });
+
+  it('the uid of an earlier claim of that name: warned, as before', () => {
+    expect(uidFindings(cluster('uid-earlier')).length).toBeGreaterThan(0);
   });
 });
