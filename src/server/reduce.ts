@@ -40,16 +40,29 @@ function internDeep(value: unknown): unknown {
 
 /**
  * One shared copy of equal small structures (PVs of one node carry the same node affinity; most
- * PVs the same capacity and access modes), bounded like the interned strings. Cached objects are
- * read-only (rules change copies), so sharing is safe.
+ * PVs the same capacity and access modes). Cached objects are read-only (rules change copies), so
+ * sharing is safe. The table outlives the objects that brought them, so it is bounded in bytes as
+ * well as in count: only a structure of at most SHARE_MAX_LENGTH characters of JSON is kept, and
+ * only while the kept ones total at most SHARE_BUDGET (atk54: 5,000 PVs each with its own
+ * 400-host affinity, deleted again, left 312 MB in the table). Past them a value is copied, not shared.
  */
+const SHARE_MAX_LENGTH = 1_024;
+const SHARE_BUDGET = 8 << 20;
+let sharedLength = 0;
 const sharedValues = new Map<string, unknown>();
 function shared(value: unknown): unknown {
   const k = JSON.stringify(value);
   const found = sharedValues.get(k);
   if (found !== undefined) return found;
   const copy = internDeep(value);
-  if (sharedValues.size < INTERN_LIMIT) sharedValues.set(k, copy);
+  if (
+    k.length <= SHARE_MAX_LENGTH &&
+    sharedLength + k.length <= SHARE_BUDGET &&
+    sharedValues.size < INTERN_LIMIT
+  ) {
+    sharedValues.set(k, copy);
+    sharedLength += k.length;
+  }
   return copy;
 }
 
