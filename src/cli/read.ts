@@ -5,7 +5,7 @@
 // never hides the rest of a directory.
 import { constants, createReadStream, type Dirent, type Stats } from 'node:fs';
 import { lstat, open, readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, normalize, resolve } from 'node:path';
 
 export interface Place {
   file: string;
@@ -175,9 +175,10 @@ export async function findInputs(paths: string[], errors: Place[], notes: Place[
       continue;
     }
     try {
-      // lstat("link/") follows the link (a trailing slash asks for the directory): look at the
-      // PATH without it, so `link/`, as shell completion writes a link to a directory, is one too.
-      const link = await lstat(path.replace(/(?<=[^/])\/+$/, ''));
+      // lstat("link/") and lstat("link/.") follow the link (they ask for the directory): look at
+      // the PATH as written without them, so `link/`, as shell completion writes a link to a
+      // directory, and `link/.` are one too (fx53: `link/.` was written through).
+      const link = await lstat(normalize(path).replace(/(?<=[^/])\/+$/, ''));
       const info = link.isSymbolicLink() ? await stat(path) : link;
       if (info.isDirectory()) await walk(path, argument, link.isSymbolicLink());
       else if (!info.isFile()) {

@@ -257,6 +257,19 @@ describe('--fix --write as a batch: all files or none', () => {
     expect(statSync(join(root, 'repo', 'linked.yaml')).isFile()).toBe(true); // still a link to it
   });
 
+  it('a linked folder named as link/ or link/.: refused as the link itself is (fx53)', async () => {
+    const root = tmp();
+    mkdirSync(join(root, 'outside'));
+    writeFileSync(join(root, 'outside', 'x.yaml'), legacyCR('ais', '\n', true));
+    symlinkSync('outside', join(root, 'ldl'));
+    for (const named of ['ldl', 'ldl/', 'ldl/.', 'ldl/./']) {
+      const r = await cli(['check', '--fix', '--write', `${root}/${named}`]); // join() would normalise it
+      expect({ named, code: r.code }).toEqual({ named, code: 2 });
+      expect(r.stderr).toMatch(/x\.yaml: error: reached through a symbolic link: not written/);
+    }
+    expect(readFileSync(join(root, 'outside', 'x.yaml'), 'utf8')).toBe(legacyCR('ais', '\n', true));
+  });
+
   it('one file reached twice (two contexts, one through a linked folder): refused, not written twice', async () => {
     // PATHs that nest are a usage error (check-input.test.ts); a link to a folder is not seen so.
     const dir = tmp();
