@@ -5,6 +5,9 @@ import { terminalSafe } from './terminal.js';
 import { processIo, UsageError, type Choices, type Io, type ParseArgsOptionsConfig } from './usage.js';
 import { VERSION } from './version.js';
 
+/** How the user ran the CLI, for the hints that say what to type: the kubectl plugin's launcher says so. */
+const SELF = /kubectl-ais-guard$/.test(process.argv[1] ?? '') ? 'kubectl ais-guard' : 'ais-guard';
+
 const HELP = `Usage: ais-guard <command> [options]
 
 Commands:
@@ -85,7 +88,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       : [...Object.keys(COMMANDS), 'help', 'version'];
     const guess = didYouMean(closest(command, known));
     io.stderr.write(
-      `ais-guard: unknown command "${terminalSafe(command)}"${guess}; see "ais-guard --help"\n`,
+      `ais-guard: unknown command "${terminalSafe(command)}"${guess}; see "${SELF} --help"\n`,
     );
     return 2;
   }
@@ -101,7 +104,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       const what = parseArgsReason((err as Error).message);
       const guess = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? flagMeant(what, loaded.flags) : '';
       io.stderr.write(
-        `ais-guard ${command}: ${terminalSafe(what)}${guess}; see "ais-guard ${command} --help"\n`,
+        `ais-guard ${command}: ${terminalSafe(what)}${guess}; see "${SELF} ${command} --help"\n`,
       );
       return 2;
     }

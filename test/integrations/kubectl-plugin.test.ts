@@ -44,6 +44,16 @@ describe('kubectl-ais_guard', () => {
     });
   });
 
+  it('its hints say what a plugin user types: `kubectl ais-guard --help`, not `ais-guard --help`', () => {
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [join(ROOT, pkg.bin['kubectl-ais_guard']!), ...args], { encoding: 'utf8' });
+    expect(run('chek').stderr).toMatch(/; see "kubectl ais-guard --help"\n$/);
+    expect(run('check', '--nope').stderr).toMatch(/; see "kubectl ais-guard check --help"\n$/);
+    expect(
+      spawnSync(process.execPath, [join(ROOT, pkg.bin['ais-guard']!), 'chek'], { encoding: 'utf8' }).stderr,
+    ).toMatch(/; see "ais-guard --help"\n$/);
+  });
+
   it('kubectl finds it on PATH and runs it as `kubectl ais-guard`', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ais-guard-plugin-'));
     symlinkSync(join(ROOT, pkg.bin['kubectl-ais_guard']!), join(dir, 'kubectl-ais_guard'));
