@@ -61,6 +61,7 @@ Options:
                           only what it would deny fails the run (results still say fail)
       --rule-mode ID=MODE,...  per-rule modes, as serve --rule-mode takes them
       --kubeconfig PATH   default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account
+      --context NAME      the kubeconfig context to use (default: its current context)
   -h, --help              this help
 
 Exit codes: 0 nothing fails, 1 some object breaks a rule the webhook would deny,
@@ -82,6 +83,7 @@ export const FLAGS = {
   mode: { type: 'string', default: 'enforce' },
   'rule-mode': { type: 'string' },
   kubeconfig: { type: 'string' },
+  context: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsOptionsConfig;
 
@@ -295,7 +297,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     io.stdout.write(AUDIT_HELP + '\n');
     return 0;
   }
-  const kc = await requireKubeConfig(opts.kubeconfig);
+  const kc = await requireKubeConfig(opts.kubeconfig, opts.context);
   const { collect } = await import('../audit/collect.js');
   let collected;
   try {

@@ -36,6 +36,7 @@ Options:
   -o, --output FORMAT     text (default) or json
       --strict            exit 1 on warnings too
       --kubeconfig PATH   default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account
+      --context NAME      the kubeconfig context to use (default: its current context)
   -h, --help              this help
 
 Exit codes: 0 nothing to fix, 1 a check failed (or warned, with --strict),
@@ -50,6 +51,7 @@ export const FLAGS = {
   output: { type: 'string', short: 'o', default: 'text' },
   strict: { type: 'boolean', default: false },
   kubeconfig: { type: 'string' },
+  context: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsOptionsConfig;
 
@@ -78,7 +80,7 @@ export async function runDoctor(argv: string[], io: Io): Promise<number> {
     io.stdout.write(DOCTOR_HELP + '\n');
     return 0;
   }
-  const kc = await requireKubeConfig(opts.kubeconfig);
+  const kc = await requireKubeConfig(opts.kubeconfig, opts.context);
   const doctor = await import('../doctor/index.js');
   const { configurationsRefused, fetchSnapshot, unansweredReads, CannotRun } =
     await import('../doctor/fetch.js');

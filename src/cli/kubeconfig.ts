@@ -6,11 +6,14 @@ import { UsageError } from './usage.js';
 export const NO_KUBECONFIG = 'no kubeconfig: give --kubeconfig, set $KUBECONFIG or create ~/.kube/config';
 
 /** detectKubeConfig's KubeConfigError as a UsageError; undefined (no kubeconfig at all) passed on. */
-export async function detectKubeConfigOrUsage(path: string | undefined): Promise<KubeConfig | undefined> {
+export async function detectKubeConfigOrUsage(
+  path: string | undefined,
+  context?: string,
+): Promise<KubeConfig | undefined> {
   // Loaded on demand: the Kubernetes client is large, and `check` never needs it.
   const { detectKubeConfig, KubeConfigError } = await import('../k8s/kubeconfig.js');
   try {
-    return await detectKubeConfig(path);
+    return await detectKubeConfig(path, context);
   } catch (err) {
     if (err instanceof KubeConfigError) throw new UsageError(err.message, { cause: err });
     throw err;
@@ -18,8 +21,8 @@ export async function detectKubeConfigOrUsage(path: string | undefined): Promise
 }
 
 /** The kubeconfig, or a UsageError saying there is none or why it cannot be used. */
-export async function requireKubeConfig(path: string | undefined): Promise<KubeConfig> {
-  const kc = await detectKubeConfigOrUsage(path);
+export async function requireKubeConfig(path: string | undefined, context?: string): Promise<KubeConfig> {
+  const kc = await detectKubeConfigOrUsage(path, context);
   if (!kc) throw new UsageError(NO_KUBECONFIG);
   return kc;
 }

@@ -46,6 +46,7 @@ Options:
       --disks FILE            the node/disk map (required)
       --from-cluster NS/NAME  read the AIStore CR from the cluster instead of a file
       --kubeconfig PATH       for the cluster flags (default: $KUBECONFIG, ~/.kube/config, in-cluster)
+      --context NAME          the kubeconfig context to use (default: its current context)
       --targets N             the target count, when the CR autoscales (size -1) or gives none
   -n, --namespace NS          the CR's namespace, when its manifest has none
   -o, --output FORMAT         yaml (default: a stream for kubectl apply -f -) or json (a v1 List)
@@ -68,6 +69,7 @@ export const FLAGS = {
   disks: { type: 'string' },
   'from-cluster': { type: 'string' },
   kubeconfig: { type: 'string' },
+  context: { type: 'string' },
   targets: { type: 'string' },
   namespace: { type: 'string', short: 'n' },
   output: { type: 'string', short: 'o', default: 'yaml' },
@@ -121,6 +123,7 @@ function options(argv: string[]) {
     crFile: positionals[0],
     fromCluster: ref as [string, string] | undefined,
     kubeconfig: values.kubeconfig,
+    context: values.context,
     targets,
     namespace: values.namespace,
     diff: values.diff ?? [],
@@ -134,7 +137,7 @@ type Options = Exclude<ReturnType<typeof options>, { help: true }>;
 async function readCR(opts: Options, io: Io): Promise<AIStoreCR> {
   if (opts.fromCluster) {
     const { getAIStore } = await import('../audit/list.js');
-    const kc = await requireKubeConfig(opts.kubeconfig);
+    const kc = await requireKubeConfig(opts.kubeconfig, opts.context);
     try {
       return (await getAIStore(kc, ...opts.fromCluster)) as AIStoreCR;
     } catch (err) {
@@ -193,7 +196,7 @@ async function existingVolumes(opts: Options, io: Io): Promise<KubeObject[]> {
   }
   if (opts.diffCluster) {
     const { listAll } = await import('../audit/list.js');
-    const kc = await requireKubeConfig(opts.kubeconfig);
+    const kc = await requireKubeConfig(opts.kubeconfig, opts.context);
     let pvs: KubeObject[] | undefined;
     try {
       pvs = await listAll(kc, '/api/v1/persistentvolumes', { apiVersion: 'v1', kind: 'PersistentVolume' });

@@ -35,7 +35,11 @@ const ENTRY_REFUSED = /^(?:(?:clusters|users|contexts)\[\d+\]\.|Duplicate (?:clu
  * client-node's `loadFromDefault` would instead fall back to http://localhost:8080, and the guard
  * would then report "not synced" forever instead of saying plainly that it has no cluster.
  */
-export async function detectKubeConfig(explicitPath?: string): Promise<KubeConfig | undefined> {
+export async function detectKubeConfig(
+  explicitPath?: string,
+  /** Use this context instead of the current one (--context, as kubectl takes it). */
+  context?: string,
+): Promise<KubeConfig | undefined> {
   const kc = new KubeConfig();
   let source: string;
   let load: () => void;
@@ -76,6 +80,11 @@ export async function detectKubeConfig(explicitPath?: string): Promise<KubeConfi
       : '';
     throw new KubeConfigError(`${source}: cannot be loaded: ${reason}${advice}`);
   }
+  if (context !== undefined) {
+    if (!kc.getContextObject(context))
+      throw new KubeConfigError(`${source}: no context "${context}" (${contextsOf(kc)})`);
+    kc.setCurrentContext(context);
+  }
   const problem = currentContextProblem(kc);
   if (problem) throw new KubeConfigError(`${source}: ${problem}`);
   return kc;
@@ -94,16 +103,20 @@ export class KubeConfigError extends Error {
   }
 }
 
+const contextsOf = (kc: KubeConfig): string => {
+  const names = kc.getContexts().map((c) => c.name);
+  return names.length > 0 ? `contexts: ${names.join(', ')}` : 'it has none';
+};
+
 /**
- * Why the current context is unusable, or undefined. ais-guard has no --context: the way out is
- * kubectl config use-context, or a kubeconfig that sets a context.
+ * Why the current context (or the one --context named) is unusable, or undefined: the way out is
+ * --context NAME, kubectl config use-context, or a kubeconfig that sets a context.
  */
 function currentContextProblem(kc: KubeConfig): string | undefined {
   if (kc.getCurrentCluster()) return undefined;
   const name = kc.getCurrentContext();
   const context = name ? kc.getContextObject(name) : null;
-  const names = kc.getContexts().map((c) => c.name);
-  const choose = `choose one with kubectl config use-context NAME${names.length > 0 ? ` (contexts: ${names.join(', ')})` : ''}, or give --kubeconfig a file that sets current-context`;
+  const choose = `choose one with --context NAME or kubectl config use-context NAME (${contextsOf(kc)}), or give --kubeconfig a file that sets current-context`;
   if (!name) return `no current context is set: ${choose}`;
   if (!context) return `the current context "${name}" does not exist: ${choose}`;
   return `the current context "${name}" names cluster "${context.cluster}", which is not defined: add it (kubectl config set-cluster) or ${choose}`;

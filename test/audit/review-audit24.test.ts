@@ -35,8 +35,7 @@ describe('review audit24: a kubeconfig without a current context', () => {
   // `node dist/cli/main.js audit --kubeconfig <this file>`). The same for a current-context naming
   // a context that does not exist. docs/audit.md and docs/doctor.md promise exit 2 with a reason for
   // a cluster that cannot be read; a stack trace reads as a crash of the tool, and says nothing of
-  // the fix (neither command has --context: the SRE must run `kubectl config use-context NAME`
-  // or pass a kubeconfig that sets one). A CronJob's log then holds a trace instead of the reason.
+  // the fix (--context NAME, `kubectl config use-context NAME`, or a kubeconfig that sets one). A CronJob's log then holds a trace instead of the reason.
   // Expected: exit 2 and one line naming the kubeconfig and what to do (set a current context).
   for (const command of ['audit', 'doctor'])
     it(`${command}: exit 2, one line, no stack trace`, async () => {

@@ -63,3 +63,36 @@ describe('an exec credential plugin that fails', () => {
     }
   });
 });
+
+describe('--context (audit, doctor, plan), as kubectl takes it', () => {
+  // A kubeconfig whose current context names no cluster, and a second context that does.
+  const file = join(mkdtempSync(join(tmpdir(), 'context-flag-')), 'config');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
+      users: [{ name: 'u', user: {} }],
+      contexts: [
+        { name: 'broken', context: { cluster: 'none', user: 'u' } },
+        { name: 'good', context: { cluster: 'c', user: 'u' } },
+      ],
+      'current-context': 'broken',
+    }),
+  );
+
+  it.each([['audit'], ['doctor'], ['plan', '--disks', 'd.yaml', '--from-cluster', 'ais/ais']])(
+    '%s --context good reads the cluster it names; --context nope is a usage error naming the contexts',
+    async (...command) => {
+      const current = await cli([...command, '--kubeconfig', file]);
+      expect(current.code).toBe(2);
+      expect(current.stderr).toMatch(/the current context "broken" names cluster "none"/);
+      const good = await cli([...command, '--kubeconfig', file, '--context', 'good']);
+      expect(good.stderr).not.toMatch(/context/);
+      const nope = await cli([...command, '--kubeconfig', file, '--context', 'nope']);
+      expect(nope.code).toBe(2);
+      expect(nope.stderr).toMatch(/no context "nope" \(contexts: broken, good\)\n$/);
+    },
+  );
+});

@@ -486,17 +486,17 @@ describe('detectKubeConfig', () => {
     expect(await detectKubeConfig()).toBeUndefined();
   });
 
-  // No --context in ais-guard: the way out is kubectl config use-context (KubeConfigError, a usage error).
+  // The way out is --context NAME or kubectl config use-context (KubeConfigError, a usage error).
   it.each([
     [
       'no current-context',
       '',
-      /^\S+: no current context is set: choose one with kubectl config use-context NAME \(contexts: x, y\)/,
+      /^\S+: no current context is set: choose one with --context NAME or kubectl config use-context NAME \(contexts: x, y\)/,
     ],
     [
       'a missing one',
       'current-context: gone',
-      /the current context "gone" does not exist: choose one with kubectl config use-context NAME/,
+      /the current context "gone" does not exist: choose one with --context NAME or kubectl config use-context NAME/,
     ],
     [
       'one naming no cluster',
