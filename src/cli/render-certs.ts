@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { defaultRenewBeforeDays } from '../tls/index.js';
-import { certificateBlocks } from '../tls/pem-blocks.js';
+import { chainTo, parsePemChain } from '../tls/chain.js';
 import { HOSTNAME } from './certs.js';
 import { UsageError } from './usage.js';
 
@@ -27,20 +27,26 @@ function endingSoon(cert: X509Certificate, what: string, now: number, remedy: st
   return `ais-guard: ${what} expires on ${isoDay(cert.validTo)}: from then on the apiserver refuses every call to the guard; ${remedy}`;
 }
 
-/** The CA certificates of a base64 PEM bundle, checked; `from` names it in errors. */
+const endOf = (cert: X509Certificate) => new Date(cert.validTo).getTime();
+const latest = (certs: X509Certificate[]) => certs.reduce((a, b) => (endOf(b) > endOf(a) ? b : a));
+
+/**
+ * The CA certificates of a base64 PEM bundle, checked: `cas` are those in date, which the apiserver
+ * can verify the guard's certificate with. `from` names the bundle in errors, `dir` the folder
+ * `ais-guard certs` would renew it in, when it came from one.
+ */
 export function checkCaBundle(
   base64: string,
   from: string,
   now: number,
+  dir = 'DIR',
 ): { caBundle: string; cas: X509Certificate[]; notice?: string } {
   // An empty value is what `$(ais-guard certs ... | tail -n1)` gives when certs failed.
   if (base64 === '') throw new UsageError(`${from} is empty (did the command that printed it fail?)`);
   let cas: X509Certificate[];
   try {
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) throw new Error('not base64');
-    const pem = Buffer.from(base64, 'base64').toString('utf8');
-    const blocks = certificateBlocks(pem);
-    cas = (blocks.length > 0 ? blocks : [pem]).map((block) => new X509Certificate(block));
+    cas = parsePemChain(Buffer.from(base64, 'base64').toString('utf8'));
     if (!cas.every((cert) => cert.ca)) throw new Error('not a CA certificate');
   } catch (err) {
     throw new UsageError(`${from} is not a base64 PEM CA certificate (${(err as Error).message})`, {
@@ -48,20 +54,21 @@ export function checkCaBundle(
     });
   }
   // A bundle may hold an old CA beside its successor (a rotation): one in date is enough.
-  const current = cas.filter((cert) => new Date(cert.validTo).getTime() > now);
+  const current = cas.filter((cert) => endOf(cert) > now);
   if (current.length === 0)
     throw new UsageError(
-      `${from} expired on ${isoDay(cas[0]!.validTo)}: the apiserver would refuse every call to the guard; make a new CA (ais-guard certs --dir DIR replaces an expired one) and render again`,
+      `${from} expired on ${isoDay(latest(cas).validTo)}: the apiserver would refuse every call to the guard; make a new CA (ais-guard certs --dir ${dir} replaces an expired one) and render again`,
     );
-  const last = current.reduce((a, b) => (new Date(b.validTo) > new Date(a.validTo) ? b : a));
-  const notice = endingSoon(last, from, now, 'make a new CA before then and render again');
-  return { caBundle: base64, cas, notice };
+  const notice = endingSoon(latest(current), from, now, 'make a new CA before then and render again');
+  return { caBundle: base64, cas: current, notice };
 }
 
 /**
- * The serving certificate beside ca.crt (as `ais-guard certs` writes it), which the guard will
- * serve: issued by that CA, in date, and naming the host the apiserver calls. A notice when it
- * is near its end.
+ * The serving certificate beside ca.crt (as `ais-guard certs` writes it, or cert-manager with its
+ * intermediates after it), which the guard will serve: verified by one of `cas` through those
+ * intermediates as the apiserver's client verifies it (tls/chain.ts chainTo), every certificate on
+ * that path in date, and naming the host the apiserver calls. A notice when it is near its end or
+ * not valid yet.
  */
 export async function checkServingPair(
   dir: string,
@@ -74,19 +81,22 @@ export async function checkServingPair(
   if (pem === undefined) return; // a CA bundle alone: the serving pair lives elsewhere
   // A URL writes an IPv6 address in brackets (https://[::1]:8443), and URL.hostname keeps them.
   const host = url ? new URL(url).hostname.replace(/^\[(.*)\]$/, '$1') : `${name}.${namespace}.svc`;
-  let cert: X509Certificate;
+  let chain: X509Certificate[];
   try {
-    cert = new X509Certificate(pem);
+    chain = parsePemChain(pem);
   } catch (err) {
     throw new UsageError(`${file} is not a certificate: ${(err as Error).message}`, { cause: err });
   }
-  if (!cas.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey)))
+  const cert = chain[0]!;
+  const path = cas.map((ca) => chainTo(chain, ca)).find((found) => found !== undefined);
+  if (!path)
     throw new UsageError(
-      `${file} was not issued by ${join(dir, 'ca.crt')}: the apiserver would not trust the guard's certificate; keep the files of one "ais-guard certs --dir" together (with ca.key beside them, ais-guard certs --dir ${dir} issues a new pair under that CA)`,
+      `${file} was not issued by a CA in date in ${join(dir, 'ca.crt')}: the apiserver would not trust the guard's certificate; keep the files of one "ais-guard certs --dir" together (with ca.key beside them, ais-guard certs --dir ${dir} issues a new pair under that CA)`,
     );
-  if (new Date(cert.validTo).getTime() <= now)
+  const expired = [cert, ...path].find((c) => endOf(c) <= now);
+  if (expired)
     throw new UsageError(
-      `${file} expired on ${isoDay(cert.validTo)}: the apiserver would refuse every call to the guard; renew it (ais-guard certs --dir ${dir}, the CA is kept)`,
+      `${file}${expired === cert ? '' : ` (its issuer ${expired.subject.replace(/\n/g, ', ')})`} expired on ${isoDay(expired.validTo)}: the apiserver would refuse every call to the guard; renew it (ais-guard certs --dir ${dir}, the CA is kept)`,
     );
   const covered = isIP(host)
     ? cert.checkIP(host) !== undefined
@@ -100,6 +110,8 @@ export async function checkServingPair(
       `${file} is not for ${host} (${cert.subjectAltName ?? 'no names'}): the apiserver would refuse every call to the guard; make the pair for it (the CA is kept), e.g. ais-guard certs --dir ${dir} ${[...asked, ...kept].join(' ')}`,
     );
   }
+  if (new Date(cert.validFrom).getTime() > now)
+    return `ais-guard: ${file} is not valid until ${isoDay(cert.validFrom)}: the apiserver refuses the guard's certificate before then (is this machine's clock, or the issuer's, off?)`;
   return endingSoon(
     cert,
     file,

@@ -206,7 +206,7 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
         { cause: err },
       );
     }
-    const given = checkCaBundle(Buffer.from(pem).toString('base64'), file, now);
+    const given = checkCaBundle(Buffer.from(pem).toString('base64'), file, now, opts['cert-dir']);
     caBundle = given.caBundle;
     notices.push(
       given.notice,

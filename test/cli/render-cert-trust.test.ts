@@ -16,11 +16,15 @@ const DAY = 86_400_000;
 const keys = rsaKeyPairSync();
 const day = (offset: number) => new Date(Date.now() + offset * DAY);
 
-/** A certificate with chosen dates: a CA (self-signed) or the guard's serving certificate issued by `ca`. */
+/**
+ * A certificate with chosen dates: a self-signed CA, or one `issuer` issued (the guard's serving
+ * certificate, or an intermediate CA when `ca`). One key signs all: `issuer` is told apart by name.
+ */
 function certificate(
   name: string,
   [from, to]: [Date, Date],
-  ca?: forge.pki.Certificate,
+  issuer?: forge.pki.Certificate,
+  ca = !issuer,
 ): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
@@ -28,11 +32,11 @@ function certificate(
   cert.validity.notBefore = from;
   cert.validity.notAfter = to;
   cert.setSubject([{ name: 'commonName', value: name }]);
-  cert.setIssuer(ca ? ca.subject.attributes : [{ name: 'commonName', value: name }]);
+  cert.setIssuer(issuer ? issuer.subject.attributes : [{ name: 'commonName', value: name }]);
   cert.setExtensions(
     ca
-      ? [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'ais-guard.ais-guard.svc' }] }]
-      : [{ name: 'basicConstraints', cA: true, critical: true }],
+      ? [{ name: 'basicConstraints', cA: true, critical: true }]
+      : [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'ais-guard.ais-guard.svc' }] }],
   );
   cert.sign(keys.signer, forge.md.sha256.create());
   return cert;
@@ -53,6 +57,7 @@ const inDate: [Date, Date] = [day(-10), day(3650)];
 const expired: [Date, Date] = [day(-400), day(-35)];
 const goodCa = certificate('good-ca', inDate);
 const oldCa = certificate('old-ca', expired);
+const intermediate = (dates: [Date, Date]) => certificate('intermediate', dates, goodCa, true);
 
 describe('render refuses certificates the apiserver could not use', () => {
   it.each([
@@ -76,6 +81,24 @@ describe('render refuses certificates the apiserver could not use', () => {
       ['--cert-dir', certDir(pem(goodCa), pem(certificate('guard', expired, goodCa)))],
       /tls\.crt expired on 20/,
     ],
+    [
+      'a tls.crt only the expired CA of the bundle issued (helper review rvw54)',
+      ['--cert-dir', certDir(pem(oldCa, goodCa), pem(certificate('guard', inDate, oldCa)))],
+      /tls\.crt was not issued by a CA in date/,
+    ],
+    [
+      'a tls.crt whose intermediate has expired',
+      [
+        '--cert-dir',
+        certDir(pem(goodCa), pem(certificate('guard', inDate, intermediate(expired)), intermediate(expired))),
+      ],
+      /tls\.crt \(its issuer CN=intermediate\) expired on 20/,
+    ],
+    [
+      'every CA of the bundle expired: the latest end is named',
+      ['--ca-bundle', b64(pem(oldCa, certificate('later-ca', [day(-400), day(-2)])))],
+      new RegExp(`--ca-bundle expired on ${day(-2).toISOString().slice(0, 10)}`),
+    ],
   ])('%s: exit 2, one line, nothing printed', async (_, args, message) => {
     const r = await cli(['render', ...args]);
     expect(r).toMatchObject({ code: 2, stdout: '' });
@@ -89,6 +112,22 @@ describe('render takes what the apiserver can use', () => {
     const r = await cli(['render', '--ca-bundle', b64(pem(oldCa, goodCa)), '--webhooks-only']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toContain(`caBundle: ${b64(pem(oldCa, goodCa))}`);
+  });
+
+  it('a serving certificate issued by an intermediate it carries after it (cert-manager CA issuer)', async () => {
+    const chain = pem(certificate('guard', inDate, intermediate(inDate)), intermediate(inDate));
+    const r = await cli(['render', '--cert-dir', certDir(pem(goodCa), chain)]);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('a serving certificate not valid yet: printed, with a notice', async () => {
+    const r = await cli([
+      'render',
+      '--cert-dir',
+      certDir(pem(goodCa), pem(certificate('guard', [day(5), day(300)], goodCa))),
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/tls\.crt is not valid until 20/);
   });
 
   it('a pair in date: no notice', async () => {
