@@ -41,29 +41,41 @@ function internDeep(value: unknown): unknown {
 /**
  * One shared copy of equal small structures (PVs of one node carry the same node affinity; most
  * PVs the same capacity and access modes). Cached objects are read-only (rules change copies), so
- * sharing is safe. The table outlives the objects that brought them, so it is bounded in bytes as
- * well as in count: only a structure of at most SHARE_MAX_LENGTH characters of JSON is kept, and
- * only while the kept ones total at most SHARE_BUDGET (atk54: 5,000 PVs each with its own
- * 400-host affinity, deleted again, left 312 MB in the table). Past them a value is copied, not shared.
+ * sharing is safe. The table outlives the objects that brought them, so what it keeps is bounded by
+ * an estimate of their heap as well as by count: only a structure of at most SHARE_MAX_LENGTH
+ * characters of JSON is kept, and only while the estimates total at most SHARE_BUDGET (atk54: 5,000
+ * PVs, each with its own 400-host affinity, deleted again, left 115-312 MB in it). Past them a value
+ * is copied, not shared.
  */
 const SHARE_MAX_LENGTH = 1_024;
 const SHARE_BUDGET = 8 << 20;
-let sharedLength = 0;
+let sharedBytes = 0;
 const sharedValues = new Map<string, unknown>();
 function shared(value: unknown): unknown {
   const k = JSON.stringify(value);
   const found = sharedValues.get(k);
   if (found !== undefined) return found;
   const copy = internDeep(value);
-  if (
-    k.length <= SHARE_MAX_LENGTH &&
-    sharedLength + k.length <= SHARE_BUDGET &&
-    sharedValues.size < INTERN_LIMIT
-  ) {
+  const bytes = k.length <= SHARE_MAX_LENGTH ? heapEstimate(k) : Infinity;
+  if (sharedBytes + bytes <= SHARE_BUDGET && sharedValues.size < INTERN_LIMIT) {
     sharedValues.set(k, copy);
-    sharedLength += k.length;
+    sharedBytes += bytes;
   }
   return copy;
+}
+
+/**
+ * What a shared structure holds on the heap, roughly: its JSON text (the table's key, up to two bytes
+ * a character) and its copy, about 48 bytes for each object, array and entry ("{", "[", "," each
+ * start one; measured: 300 empty terms in ~1 KiB of JSON held ~14 KB, not 1 KiB: rvw54).
+ */
+function heapEstimate(json: string): number {
+  let parts = 1;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b || c === 0x2c) parts++;
+  }
+  return 2 * json.length + 48 * parts;
 }
 
 /** Keeps only these keys of a record (absent ones stay absent), as a new object. */
