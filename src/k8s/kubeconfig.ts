@@ -182,12 +182,11 @@ export async function patiently<T>(ask: () => Promise<T>, signal?: AbortSignal):
       return await ask();
     } catch (err) {
       const answer = asksToWait(err);
-      if (!answer || attempt >= ATTEMPTS || signal?.aborted) throw err;
+      if (!answer || attempt >= ATTEMPTS) throw err;
+      signal?.throwIfAborted();
       const seconds = Math.min(MAX_RETRY_WAIT_S, Math.max(1, answer.retryAfterSeconds ?? attempt));
-      // Cut short by `signal` (a guard stopping): the wait ends with the request's own error.
-      await delay(seconds * 1000, undefined, { signal }).catch(() => {
-        throw err;
-      });
+      // Cut short by `signal` (a guard stopping): rejects with its abort reason, not as throttled.
+      await delay(seconds * 1000, undefined, { signal });
     }
   }
 }
