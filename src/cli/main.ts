@@ -87,9 +87,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       ? ['--help', '--version']
       : [...Object.keys(COMMANDS), 'help', 'version'];
     const guess = didYouMean(closest(command, known));
-    io.stderr.write(
-      `ais-guard: unknown command "${terminalSafe(command)}"${guess}; see "${SELF} --help"\n`,
-    );
+    io.stderr.write(`ais-guard: unknown command "${terminalSafe(command)}"${guess}; see "${SELF} --help"\n`);
     return 2;
   }
   const loaded = await load();
