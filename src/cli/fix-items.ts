@@ -11,10 +11,16 @@ import type { Manifest } from './load.js';
 import { applyOperation, EditError } from './yaml-edit.js';
 
 export interface Item {
-  /** Where the item's text starts (its line's start, or for JSON its "{" when more comes before it on that line) and ends. */
+  /**
+   * Where the item's text starts (its line's start; for JSON, its "{" when more than spaces comes
+   * before it on that line) and ends.
+   */
   from: number;
   to: number;
-  /** The item's path in that text: [] for a map on lines of its own (and every JSON item), [0] after a "- " on its line. */
+  /**
+   * The item's path in that text: [] for a map on lines of its own (and every JSON item), [0]
+   * after a "- " on its line.
+   */
   base: (string | number)[];
   patch: PatchOperation[];
 }

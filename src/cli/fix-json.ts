@@ -11,8 +11,10 @@ import type { Manifest } from './load.js';
 
 /**
  * The value's text with every object's patch applied in the object's own text: from the start of
- * its line when only spaces come before it there (the columns of added lines stay right), else from
- * its "{" (a line added then takes the indent of the entry before it, tabs included: yaml-edit.ts). Undefined when an object has no place in the text, two overlap, or an edit is refused.
+ * its line when only spaces come before it there (the columns of added lines stay right), else
+ * from its "{" (a line added then takes the indent of the entry before it, tabs included:
+ * yaml-edit.ts). Undefined when an object has no place in the text, two overlap, or an edit is
+ * refused.
  */
 export function editJsonItems(
   text: string,
