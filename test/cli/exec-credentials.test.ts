@@ -8,34 +8,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../support/cli.js';
 
-function kubeconfig(command: string, args: string[]): string {
+/** A kubeconfig file of these clusters, users and contexts (never reached: 127.0.0.1:1). */
+function kubeconfigFile(config: Record<string, unknown>): string {
   const file = join(mkdtempSync(join(tmpdir(), 'exec-credentials-')), 'config');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      // Never reached: the credentials come first.
-      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
-      users: [
-        {
-          name: 'u',
-          user: {
-            exec: {
-              apiVersion: 'client.authentication.k8s.io/v1beta1',
-              command,
-              args,
-              interactiveMode: 'Never',
-            },
-          },
-        },
-      ],
-      contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
-      'current-context': 'c',
-    }),
-  );
+  writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'Config', ...config }));
   return file;
 }
+
+const CLUSTER = { name: 'c', cluster: { server: 'https://127.0.0.1:1' } };
+
+/** One context whose user gets credentials from `command` (the credentials come before any request). */
+const kubeconfig = (command: string, args: string[]): string =>
+  kubeconfigFile({
+    clusters: [CLUSTER],
+    users: [
+      {
+        name: 'u',
+        user: {
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1beta1',
+            command,
+            args,
+            interactiveMode: 'Never',
+          },
+        },
+      },
+    ],
+    contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+    'current-context': 'c',
+  });
 
 describe('an exec credential plugin that fails', () => {
   it.each([
@@ -66,21 +67,15 @@ describe('an exec credential plugin that fails', () => {
 
 describe('--context (audit, doctor, plan), as kubectl takes it', () => {
   // A kubeconfig whose current context names no cluster, and a second context that does.
-  const file = join(mkdtempSync(join(tmpdir(), 'context-flag-')), 'config');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
-      users: [{ name: 'u', user: {} }],
-      contexts: [
-        { name: 'broken', context: { cluster: 'none', user: 'u' } },
-        { name: 'good', context: { cluster: 'c', user: 'u' } },
-      ],
-      'current-context': 'broken',
-    }),
-  );
+  const file = kubeconfigFile({
+    clusters: [CLUSTER],
+    users: [{ name: 'u', user: {} }],
+    contexts: [
+      { name: 'broken', context: { cluster: 'none', user: 'u' } },
+      { name: 'good', context: { cluster: 'c', user: 'u' } },
+    ],
+    'current-context': 'broken',
+  });
 
   it.each([['audit'], ['doctor'], ['plan', '--disks', 'd.yaml', '--from-cluster', 'ais/ais']])(
     '%s --context good reads the cluster it names; --context nope is a usage error naming the contexts',

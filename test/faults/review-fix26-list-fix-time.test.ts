@@ -19,6 +19,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { aistore } from '../support/builders.js';
 import { runCli } from './support/cli.js';
 
 const N = 400;
@@ -116,34 +117,10 @@ describe('check --fix of a List of 400 claims', () => {
 // JSON.parse (3,000: 2.7 s, 165 MB).
 describe('check --fix of a JSON List of 1,500 AIStore CRs', () => {
   const M = 1500;
-  const crs = Array.from({ length: M }, (_, i) => ({
-    apiVersion: 'ais.nvidia.com/v1beta1',
-    kind: 'AIStore',
-    metadata: { name: `ais-${i}`, namespace: `ns-${i}` },
-    spec: {
-      nodeImage: 'docker.io/aistorage/aisnode:v3.30',
-      initImage: 'docker.io/aistorage/ais-init:v3.30',
-      stateStorage: { hostPath: { prefix: '/etc/ais' } },
-      // The removed top-level field, which the mutation drops (legacy-anti-affinity-field).
-      disablePodAntiAffinity: true,
-      proxySpec: {
-        size: 1,
-        servicePort: 51080,
-        portPublic: 51080,
-        portIntraControl: 51082,
-        portIntraData: 51083,
-      },
-      targetSpec: {
-        size: 2,
-        disablePodAntiAffinity: true,
-        servicePort: 51081,
-        portPublic: 51081,
-        portIntraControl: 51082,
-        portIntraData: 51083,
-        mounts: [{ path: '/data/aistore', size: '5Ti', storageClass: 'ais-local-storage' }],
-      },
-    },
-  }));
+  // With the removed top-level field, which the mutation drops (legacy-anti-affinity-field).
+  const crs = Array.from({ length: M }, (_, i) =>
+    aistore({ name: `ais-${i}`, namespace: `ns-${i}`, disable: true, legacyDisable: true }),
+  );
   const list = { apiVersion: 'v1', kind: 'List', items: crs };
 
   it.each([
@@ -163,7 +140,7 @@ describe('check --fix of a JSON List of 1,500 AIStore CRs', () => {
         const fix = timed(['check', '-q', '--fix', file]);
         expect(fix.run.status).toBe(0);
         const fixed = JSON.parse(fix.run.stdout) as typeof list;
-        expect(fixed.items.filter((cr) => 'disablePodAntiAffinity' in cr.spec)).toHaveLength(0);
+        expect(fixed.items.filter((cr) => 'disablePodAntiAffinity' in (cr.spec as object))).toHaveLength(0);
         expect(fixed.items).toHaveLength(M);
         fixes.push(fix.seconds);
       }
