@@ -14,21 +14,21 @@ import { UsageError } from './usage.js';
 
 const DAY_MS = 86_400_000;
 
-const isoDay = (date: string) => new Date(date).toISOString();
+/** A certificate's date (validFrom, validTo) as ISO 8601. */
+const iso = (date: string) => new Date(date).toISOString();
+const endOf = (cert: X509Certificate) => new Date(cert.validTo).getTime();
+const latest = (certs: X509Certificate[]) => certs.reduce((a, b) => (endOf(b) > endOf(a) ? b : a));
 
 /**
  * A notice when `cert` is within its renewal window, as `ais-guard certs` reckons it (30 days, or a
  * third of a shorter lifetime); undefined before that.
  */
 function endingSoon(cert: X509Certificate, what: string, now: number, remedy: string): string | undefined {
-  const end = new Date(cert.validTo).getTime();
+  const end = endOf(cert);
   const lifetimeDays = (end - new Date(cert.validFrom).getTime()) / DAY_MS;
   if (end - now > defaultRenewBeforeDays(lifetimeDays) * DAY_MS) return undefined;
-  return `ais-guard: ${what} expires on ${isoDay(cert.validTo)}: from then on the apiserver refuses every call to the guard; ${remedy}`;
+  return `ais-guard: ${what} expires on ${iso(cert.validTo)}: from then on the apiserver refuses every call to the guard; ${remedy}`;
 }
-
-const endOf = (cert: X509Certificate) => new Date(cert.validTo).getTime();
-const latest = (certs: X509Certificate[]) => certs.reduce((a, b) => (endOf(b) > endOf(a) ? b : a));
 
 /**
  * The CA certificates of a base64 PEM bundle, checked: `cas` are those in date, which the apiserver
@@ -57,7 +57,7 @@ export function checkCaBundle(
   const current = cas.filter((cert) => endOf(cert) > now);
   if (current.length === 0)
     throw new UsageError(
-      `${from} expired on ${isoDay(latest(cas).validTo)}: the apiserver would refuse every call to the guard; make a new CA (ais-guard certs --dir ${dir} replaces an expired one) and render again`,
+      `${from} expired on ${iso(latest(cas).validTo)}: the apiserver would refuse every call to the guard; make a new CA (ais-guard certs --dir ${dir} replaces an expired one) and render again`,
     );
   const notice = endingSoon(latest(current), from, now, 'make a new CA before then and render again');
   return { caBundle: base64, cas: current, notice };
@@ -96,7 +96,7 @@ export async function checkServingPair(
   const expired = [cert, ...path].find((c) => endOf(c) <= now);
   if (expired)
     throw new UsageError(
-      `${file}${expired === cert ? '' : ` (its issuer ${expired.subject.replace(/\n/g, ', ')})`} expired on ${isoDay(expired.validTo)}: the apiserver would refuse every call to the guard; renew it (ais-guard certs --dir ${dir}, the CA is kept)`,
+      `${file}${expired === cert ? '' : ` (its issuer ${expired.subject.replace(/\n/g, ', ')})`} expired on ${iso(expired.validTo)}: the apiserver would refuse every call to the guard; renew it (ais-guard certs --dir ${dir}, the CA is kept)`,
     );
   const covered = isIP(host)
     ? cert.checkIP(host) !== undefined
@@ -111,7 +111,7 @@ export async function checkServingPair(
     );
   }
   if (new Date(cert.validFrom).getTime() > now)
-    return `ais-guard: ${file} is not valid until ${isoDay(cert.validFrom)}: the apiserver refuses the guard's certificate before then (is this machine's clock, or the issuer's, off?)`;
+    return `ais-guard: ${file} is not valid until ${iso(cert.validFrom)}: the apiserver refuses the guard's certificate before then (is this machine's clock, or the issuer's, off?)`;
   return endingSoon(
     cert,
     file,
