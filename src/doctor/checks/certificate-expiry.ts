@@ -6,7 +6,8 @@ import type { X509Certificate } from 'node:crypto';
 import type { CheckResult, Expected, Snapshot } from '../types.js';
 import { expiryWarningMs } from '../../server/certificate.js';
 import { ASK_AGAIN, certsHint, nothingToCheck, tlsSecretOf, verdict, type Finding } from './common.js';
-import { bundleCerts, caBundles, chainTo, commonName, servingChain, signs } from './certs.js';
+import { chainTo } from '../../tls/chain.js';
+import { bundleCerts, caBundles, commonName, servingChain, signs } from './certs.js';
 
 const DAY_MS = 86_400_000;
 

@@ -5,8 +5,6 @@ import { chainTo, parsePemChain } from '../../tls/chain.js';
 import type { Expected, Snapshot } from '../types.js';
 import { liveEntries } from './common.js';
 
-export { chainTo, issuedBy, parsePemChain } from '../../tls/chain.js';
-
 export const commonName = (dn: string): string =>
   /(?:^|\n)CN=([^\n]*)/.exec(dn)?.[1] ?? dn.replace(/\n/g, ', ');
 
