@@ -18,6 +18,7 @@ import {
   targetOrdinal,
   targetStatefulSetName,
   templateName,
+  withCanonicalOrdinal,
   type AIStoreCR,
   type Mount,
 } from './aistore.js';
@@ -305,7 +306,8 @@ function withCR(
     }
     return undefined;
   }
-  const ordinal = targetOrdinal(crName, name) ?? 0;
+  const padded = withCanonicalOrdinal(name);
+  const ordinal = targetOrdinal(crName, padded ?? name) ?? 0;
   const named = mounts.filter((m) => name.includes(m.path.replaceAll('/', '-')));
   const fits = named.length > 0 ? named : mounts;
   const mount = fits[0] as Mount;
@@ -321,6 +323,7 @@ function withCR(
       `which is not a claim the StatefulSet ${targetStatefulSetName(crName)} will use: pod ${crName}-target-${ordinal} claims ${explainTemplate(crName, mount, ordinal)}` +
       (others.length ? ` and ${quoted(others, mounts.length - 1)}` : '') +
       '. The StatefulSet would create its own claim and leave this one unused' +
+      (padded ? `. The ${writesNoLeadingZero(name, padded)}` : '') +
       (legacy && namespace !== crName
         ? `. This name follows the old AIStore doc's <namespace>-<path>-<pod> wording; the operator names templates after the CR ("${crName}"), not the namespace ("${namespace}"): the two agree only when they are equal`
         : '') +
@@ -328,6 +331,12 @@ function withCR(
     fix: renameHint(namespace, crName, fits, ordinal, name, ctx, w),
   };
 }
+
+/** Why a claim whose ordinal has leading zeros is no pod's; `canonical` is the name as the controller writes it. */
+const writesNoLeadingZero = (name: string, canonical: string) => {
+  const end = (n: string) => n.slice(n.lastIndexOf('-target-'));
+  return `StatefulSet controller writes a pod's ordinal with no leading zero ("${end(canonical)}", never "${end(name)}")`;
+};
 
 function withoutCR(
   namespace: string,
@@ -337,6 +346,14 @@ function withoutCR(
   w: Words,
 ): ClaimNameProblem | undefined {
   const example = `${crName}-data-aistore-${crName}-target-0`;
+  const padded = withCanonicalOrdinal(name);
+  if (padded !== undefined) {
+    return {
+      severity: 'deny',
+      reason: `which no pod claims: the ${writesNoLeadingZero(name, padded)}, so the claim of ${crName}-target-${targetOrdinal(crName, padded)} is "${padded}"`,
+      fix: `${w.renameIt} ${padded}.`,
+    };
+  }
   if (!hasClaimShape(crName, name)) {
     return {
       severity: 'deny',

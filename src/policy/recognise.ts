@@ -26,6 +26,7 @@ import {
   stateClaimCrNames,
   targetClaimEnd,
   targetOrdinal,
+  withCanonicalOrdinal,
   type AIStoreCR,
 } from './aistore.js';
 import { crForClaimName } from './claims.js';
@@ -219,13 +220,7 @@ export function recognise(
     }
     case 'PersistentVolumeClaim': {
       const name = nameOf(object);
-      const crName = evidencedCr(
-        object,
-        labels,
-        namespace,
-        ctx,
-        () => crForClaimName(ctx, namespace, name) ?? crFromClaimShape(name),
-      );
+      const crName = evidencedCr(object, labels, namespace, ctx, () => crOfClaimName(ctx, namespace, name));
       if (!crName || isStateClaim(namespace, crName, name)) return undefined;
       return {
         role: 'target-claim',
@@ -263,10 +258,24 @@ export function targetClaimOf(
   if (!ref || ref.name.length > MAX_NAME_LENGTH) return undefined;
   // A claimRef without a namespace binds no claim: still a target PV by its claim's shape
   // (namespace ''), so that pv-target-binding can say so.
-  const crName =
-    (ref.namespace ? crForClaimName(ctx, ref.namespace, ref.name) : undefined) ?? crFromClaimShape(ref.name);
+  const crName = crOfClaimName(ctx, ref.namespace, ref.name);
   if (!crName || (ref.namespace && isStateClaim(ref.namespace, crName, ref.name))) return undefined;
   return { namespace: ref.namespace, crName, claimName: ref.name };
+}
+
+/**
+ * The CR a claim name is of: by the CRs of its namespace, else by its shape. A name whose ordinal
+ * has leading zeros (`…-target-01`) is judged as the claim it was meant to be, so that pvc-name and
+ * pv-target-binding say no pod claims it and name the claim to use; a state claim's so written is not.
+ */
+function crOfClaimName(ctx: ClusterContext, namespace: string, name: string): string | undefined {
+  const byName = (n: string) =>
+    (namespace ? crForClaimName(ctx, namespace, n) : undefined) ?? crFromClaimShape(n);
+  const found = byName(name);
+  if (found !== undefined) return found;
+  const canonical = withCanonicalOrdinal(name);
+  const meant = canonical === undefined ? undefined : byName(canonical);
+  return meant !== undefined && !isStateClaim(namespace, meant, canonical as string) ? meant : undefined;
 }
 
 type TargetClaim = NonNullable<ReturnType<typeof targetClaimOf>>;

@@ -1,7 +1,7 @@
 // Issue 6, scenario 1: target data claim names, judged by the guard behind a real apiserver. The
 // claim is named after the namespace (the old AIStore doc's wording) in namespace ais-prod for CR
 // ais: denied with the name the StatefulSet will really use. Claims outside AIStore: untouched.
-import { fixtureObjects, place, variant, yamlStream } from './support/fixtures.js';
+import { fixtureObjects, ofKind, place, variant, yamlStream } from './support/fixtures.js';
 import type { Guard } from './support/guard.js';
 import { Cleanup, create, eventually, read, rejected, type Obj } from './support/kube.js';
 import { kubectl } from './support/run.js';
@@ -76,6 +76,24 @@ describe('in namespace ais-prod with AIStore CR ais', () => {
     );
     const stored = await read(correct);
     expect(stored?.metadata.labels).toEqual(correct.metadata.labels);
+  });
+
+  // k8s stateful_set_utils.go getPersistentVolumeClaimName writes the ordinal with %d: a PV pre-bound
+  // to "-target-01" would stay Available while ais-target-1's claim waits for a disk.
+  it('rejects a PV pre-bound to ais-data-aistore-ais-target-01, naming ais-data-aistore-ais-target-1', async () => {
+    const [disk] = ofKind('04', 'PersistentVolume', { namespace, node: 'pvc-names-node' });
+    const padded = variant(disk as Obj, (o) => {
+      o.metadata.name = 'pvc-names-padded-ordinal';
+      (o.spec as { claimRef: { name: string } }).claimRef.name = 'ais-data-aistore-ais-target-01';
+    });
+    const rejection = await rejected(create(padded));
+    expect(rejection.code).toBe(403);
+    expect(rejection.message).toContain(
+      'ais-guard denied PersistentVolume pvc-names-padded-ordinal: [pv-target-binding]',
+    );
+    expect(rejection.message).toContain('no leading zero ("-target-1", never "-target-01")');
+    expect(rejection.message).toContain('Fix: Set spec.claimRef.name to ais-data-aistore-ais-target-1.');
+    expect(await read(padded)).toBeUndefined();
   });
 
   it('leaves a claim that is not a target claim alone', async () => {

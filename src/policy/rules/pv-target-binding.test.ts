@@ -173,6 +173,32 @@ const rows: Row[] = [
       ],
     },
   },
+  // k8s stateful_set_utils.go getPersistentVolumeClaimName writes the ordinal with %d.
+  {
+    name: 'claimRef with a zero-padded ordinal: no pod claims it, the canonical name given',
+    object: pv('pv-x', { claim: 'ais-data-aistore-ais-target-01' }),
+    context: [cr],
+    expect: {
+      deny: [
+        /pre-bound to claim "ais-data-aistore-ais-target-01", which is not a claim.*pod ais-target-1 claims "ais-data-aistore-ais-target-1".*no leading zero \("-target-1", never "-target-01"\)/,
+      ],
+    },
+  },
+  {
+    name: 'claimRef with a zero-padded ordinal, CR not known yet',
+    object: pv('pv-x', { claim: 'ais-data-aistore-ais-target-000' }),
+    expect: {
+      deny: [
+        /"ais-data-aistore-ais-target-000", which no pod claims: .*the claim of ais-target-0 is "ais-data-aistore-ais-target-0"/,
+      ],
+    },
+  },
+  {
+    name: 'a state claim with a zero-padded ordinal is judged as a state claim, not as a data claim',
+    object: pv('pv-x', { claim: 'ais-ais-state-ais-target-01' }),
+    context: [cr],
+    expect: { warn: [/pre-bound to state claim ais-ais-state-ais-target-01, but AIStore ais\/ais keeps/] },
+  },
   {
     name: 'wrong storage class',
     object: pv('pv-x', { claim: claimName(0), storageClass: 'standard' }),

@@ -54,6 +54,15 @@ const rows: Row[] = [
     context: [prod],
     expect: { deny: [/claims "ais-data-aistore-ais-target-1"/] },
   },
+  // k8s stateful_set_utils.go getPersistentVolumeClaimName writes the ordinal with %d.
+  {
+    name: 'zero-padded ordinal: no pod claims it; the hint is for the ordinal it was meant to be',
+    object: pvc('ais-data-aistore-ais-target-01'),
+    context: [aistore()],
+    expect: {
+      deny: [/pod ais-target-1 claims "ais-data-aistore-ais-target-1".*\("-target-1", never "-target-01"\)/],
+    },
+  },
   {
     name: 'ordinal beyond the target count',
     object: pvc(claimName(2)),
