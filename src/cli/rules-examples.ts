@@ -303,6 +303,13 @@ export const EXAMPLES: Record<string, { pass: Example; fail: Example }> = {
       aistore({ tolerations: [{ key: 'ais', operator: 'Exists', value: 'true', effect: 'NoSchedule' }] }),
     ),
   },
+  'daemon-ports-refused': {
+    pass: example('a host port for the targets', aistore({ hostPort: 51081 })),
+    fail: example(
+      'the intra-cluster data port on the control port',
+      aistore({ portIntraData: 51083, portIntraControl: 51083 }),
+    ),
+  },
   'daemon-metadata-refused': {
     pass: example('a pod label Kubernetes takes', aistore({ labels: { team: 'data-platform' } })),
     fail: example('a pod label value with a space', aistore({ labels: { team: 'data platform' } })),

@@ -15,6 +15,10 @@ export function isQualifiedName(text: string): boolean {
   return prefix === undefined || isDnsSubdomain(prefix);
 }
 
+/** IsDNS1123Label: what a namespace's name is. */
+export const isDnsLabel = (text: string): boolean => text.length <= 63 && DNS1123_LABEL.test(text);
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 /** IsDNS1123Subdomain: what object names (a Secret's, a ConfigMap's) and label key prefixes are. */
 export const isDnsSubdomain = (text: string): boolean => text.length <= 253 && DNS1123_SUBDOMAIN.test(text);
 

@@ -1,5 +1,5 @@
-// Rules daemon-resources-refused, daemon-placement-refused, daemon-security-refused,
-// daemon-env-refused, daemon-metadata-refused and target-host-network-port against the two codes they predict:
+// Rules daemon-resources-refused, daemon-placement-refused, daemon-ports-refused (its hostPort half),
+// daemon-security-refused, daemon-env-refused, daemon-metadata-refused and target-host-network-port against the two codes they predict:
 // the operator's own rendering of the target StatefulSet (the oracle binary, test/oracle:
 // target.NewTargetSS, with its ephemeral-storage request and log sidecar) and the real apiserver's
 // validation of the pods made from it. Kubernetes 1.33 does not validate a StatefulSet's pod template
@@ -161,6 +161,40 @@ const WRITTEN: Case[] = [
       },
     },
   })),
+  // Pod affinity and anti-affinity (validatePodAffinity, validatePodAntiAffinity), copied as written
+  // (CreateAISAffinity adds its own anti-affinity only where none is given): review atk55-B.
+  ...[
+    { labelSelector: { matchLabels: { app: 'ais' } }, topologyKey: 'kubernetes.io/hostname' },
+    { labelSelector: { matchLabels: { app: 'ais' } }, topologyKey: '' },
+    { labelSelector: { matchLabels: { app: 'ais' } }, topologyKey: 'not a key' },
+    { labelSelector: { matchExpressions: [{ key: 'app', operator: 'In' }] }, topologyKey: 'zone' },
+    {
+      labelSelector: { matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] },
+      topologyKey: 'z',
+    },
+    {
+      labelSelector: { matchExpressions: [{ key: 'rank', operator: 'Gt', values: ['1'] }] },
+      topologyKey: 'z',
+    },
+    { labelSelector: { matchLabels: { disk: 'nvme/ssd' } }, topologyKey: 'kubernetes.io/hostname' },
+    { namespaceSelector: { matchLabels: { 'a b': 'x' } }, topologyKey: 'kubernetes.io/hostname' },
+    { namespaces: ['Ais'], topologyKey: 'kubernetes.io/hostname' },
+  ].map((term) => ({
+    target: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } } },
+  })),
+  ...[0, 1, 100, 101].map((weight) => ({
+    target: {
+      affinity: {
+        podAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight, podAffinityTerm: { labelSelector: {}, topologyKey: 'kubernetes.io/hostname' } },
+          ],
+        },
+      },
+    },
+  })),
+  // daemon-ports-refused, validateContainerPorts: the hostPort NewDaemonPorts copies onto the container port.
+  ...[-1, 1, 65535, 65536].map((hostPort) => ({ target: { hostPort } })),
   // daemon-metadata-refused: the StatefulSet itself is refused, on every version.
   { target: { labels: { team: 'data-platform', 'example.com/tier': '' } } },
   { target: { labels: { team: 'data platform' } } },
@@ -356,6 +390,7 @@ const WRITTEN: Case[] = [
 const POD_RULES = new Set([
   'daemon-resources-refused',
   'daemon-placement-refused',
+  'daemon-ports-refused',
   'daemon-metadata-refused',
   'daemon-security-refused',
   'daemon-env-refused',

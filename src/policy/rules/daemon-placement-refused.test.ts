@@ -1,5 +1,6 @@
-// Each row is a nodeSelector, toleration or node affinity Kubernetes' pod validation
-// (pkg/apis/core/validation ValidateTolerations, ValidateLabels, validateNodeAffinity, v1.33) refuses or takes, on the pods of the StatefulSet the
+// Each row is a nodeSelector, toleration, node or pod affinity Kubernetes' pod validation
+// (pkg/apis/core/validation ValidateTolerations, ValidateLabels, validateNodeAffinity,
+// validatePodAffinity, validatePodAntiAffinity, v1.33) refuses or takes, on the pods of the StatefulSet the
 // operator renders from the CR. The e2e suite (test/e2e/23-daemon-pods) asks the real
 // apiserver about the pods of the operator's own rendering of such CRs.
 import { describe, it } from '@jest/globals';
@@ -228,6 +229,107 @@ const rows: Row[] = [
     name: 'an admin client that is not enabled is not made',
     object: admin({ enabled: false, tolerations: [{ key: 'a', operator: 'Exists', value: 'b' }] }),
     expect: {},
+  },
+  // validatePodAffinity / validatePodAntiAffinity (review atk55-B): the operator copies the terms as written.
+  {
+    name: 'pod anti-affinity and affinity Kubernetes takes',
+    object: cr({
+      affinity: {
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            {
+              labelSelector: {
+                matchExpressions: [
+                  { key: 'app.kubernetes.io/component', operator: 'In', values: ['target'] },
+                ],
+              },
+              topologyKey: 'kubernetes.io/hostname',
+              namespaces: ['ais'],
+            },
+          ],
+        },
+        podAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            {
+              weight: 100,
+              podAffinityTerm: {
+                labelSelector: { matchLabels: { app: 'ais' } },
+                namespaceSelector: {},
+                topologyKey: 'topology.kubernetes.io/zone',
+              },
+            },
+          ],
+        },
+      },
+    }),
+    expect: {},
+  },
+  {
+    name: 'a pod anti-affinity term with an empty topologyKey',
+    object: cr({
+      affinity: {
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            { labelSelector: { matchLabels: { 'app.kubernetes.io/component': 'target' } }, topologyKey: '' },
+          ],
+        },
+      },
+    }),
+    expect: {
+      warn: [
+        /: affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution\[0\].topologyKey: none given \(a term needs a node label key, such as kubernetes.io\/hostname\)\. The targets never start/,
+      ],
+    },
+  },
+  {
+    name: 'a pod affinity preference with weight 0, a selector operator without values, a value and a namespace Kubernetes refuses',
+    object: cr({
+      affinity: {
+        podAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            {
+              weight: 0,
+              podAffinityTerm: {
+                labelSelector: { matchExpressions: [{ key: 'app', operator: 'In' }] },
+                namespaceSelector: { matchLabels: { team: 'a/b' } },
+                namespaces: ['Ais'],
+                topologyKey: 'kubernetes.io/hostname',
+              },
+            },
+          ],
+        },
+      },
+    }),
+    expect: {
+      warn: [
+        /preferredDuringSchedulingIgnoredDuringExecution\[0\].weight: 0 is not within 1-100; .*podAffinityTerm.labelSelector.matchExpressions\[0\]: operator In needs values; .*namespaceSelector.matchLabels.team: matchLabels team: "a\/b" is no label value; .*namespaces: "Ais" is no namespace name/,
+      ],
+    },
+  },
+  {
+    name: 'a selector operator Gt, which only a node selector has, and Exists with values',
+    object: cr({
+      affinity: {
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            {
+              labelSelector: {
+                matchExpressions: [
+                  { key: 'rank', operator: 'Gt', values: ['1'] },
+                  { key: 'app', operator: 'Exists', values: ['ais'] },
+                ],
+              },
+              topologyKey: 'not a key',
+            },
+          ],
+        },
+      },
+    }),
+    expect: {
+      warn: [
+        /matchExpressions\[0\]: operator "Gt" is not a label selector operator; .*matchExpressions\[1\]: operator Exists takes no values; .*topologyKey: "not a key" is no label key/,
+      ],
+    },
   },
   {
     name: 'on UPDATE too',

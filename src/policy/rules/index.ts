@@ -7,6 +7,7 @@ import crName from './cr-name.js';
 import daemonEnvRefused from './daemon-env-refused.js';
 import daemonMetadataRefused from './daemon-metadata-refused.js';
 import daemonPlacementRefused from './daemon-placement-refused.js';
+import daemonPortsRefused from './daemon-ports-refused.js';
 import daemonResourcesRefused from './daemon-resources-refused.js';
 import daemonSecurityRefused from './daemon-security-refused.js';
 import legacyAntiAffinityField from './legacy-anti-affinity-field.js';
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   proxyTargetHostPort,
   daemonResourcesRefused,
   daemonPlacementRefused,
+  daemonPortsRefused,
   daemonMetadataRefused,
   daemonSecurityRefused,
   daemonEnvRefused,
