@@ -272,6 +272,9 @@ function conflict(owners: ClaimOwner[]): ClaimNameProblem {
   };
 }
 
+/** The last ordinal a StatefulSet can have: spec.replicas is an int32. */
+const LAST_ORDINAL = 2 ** 31 - 2;
+
 function withCR(
   namespace: string,
   crName: string,
@@ -293,6 +296,12 @@ function withCR(
   const count = effectiveTargetCount(ctx, namespace, crName, cr);
   const own = owners.find((o) => o.crName === crName);
   if (own) {
+    if (own.ordinal > LAST_ORDINAL)
+      return {
+        severity: 'deny',
+        reason: `which no pod ever claims: its ordinal is past ${LAST_ORDINAL}, the last a StatefulSet has (spec.replicas is an int32)`,
+        fix: `${w.deleteIt.replace(/^d/, 'D')}, or ${w.forAnotherTarget}.`,
+      };
     if (count !== undefined && own.ordinal >= count) {
       // Not "no pod will use it": the StatefulSet controller creates a pod's claims only when missing
       // and uses one found by name as it is (k8s pkg/controller/statefulset stateful_pod_control.go

@@ -63,6 +63,22 @@ const rows: Row[] = [
       deny: [/pod ais-target-1 claims "ais-data-aistore-ais-target-1".*\("-target-1", never "-target-01"\)/],
     },
   },
+  // Review atk55-A: a StatefulSet's replicas is an int32; a later-target warning would name a rounded number.
+  {
+    name: 'an ordinal past the last a StatefulSet can have: no pod ever claims it',
+    object: pvc(claimName(2 ** 31 - 1)),
+    context: [aistore()],
+    expect: {
+      deny: [/which no pod ever claims: its ordinal is past 2147483646, the last a StatefulSet has/],
+      fix: [/^Delete this claim, or rename it for another target\.$/],
+    },
+  },
+  {
+    name: 'the last ordinal a StatefulSet can have is a later target',
+    object: pvc(claimName(2 ** 31 - 2)),
+    context: [aistore()],
+    expect: { warn: [/for ais-target-2147483646, but AIStore ais has/] },
+  },
   {
     name: 'ordinal beyond the target count',
     object: pvc(claimName(2)),

@@ -91,13 +91,27 @@ const rows: Row[] = [
   {
     name: "Pod already on another node than its disks' (spec.nodeName): warn, delete it to move it",
     object: onNode('node-1'),
-    context: [cr, ...disks],
+    context: [cr, ...disks, node('node-1'), node('node-7')],
     expect: {
       warn: [
         /target pod ais-target-1 is on node node-1, but its disks are on node-7 .*: it does not run on them/,
       ],
       patched: false,
     },
+  },
+  {
+    // Review atk55-A: an EKS-style node name beside its hostname label, piped from kubectl without
+    // the Nodes: the two spellings may name one node.
+    name: "Pod on a node named otherwise than its disks' host, no Node known: nothing concluded",
+    object: onNode('node-7.ec2.internal'),
+    context: [cr, ...disks],
+    expect: { patched: false },
+  },
+  {
+    name: "Pod on the node whose hostname label is its disks' host, though named otherwise",
+    object: onNode('node-7.ec2.internal'),
+    context: [cr, ...disks, node('node-7.ec2.internal', { 'kubernetes.io/hostname': 'node-7' })],
+    expect: { patched: false },
   },
   {
     name: 'Pod pinned elsewhere',

@@ -305,11 +305,16 @@ function bindPod({ subject, writable, layout, ctx, operation, report }: RuleInpu
   // affinity, there is nothing to do; elsewhere it does not run on its disks (a hostPath PV, which
   // has no node affinity, is then an empty directory of the wrong node), and only a new pod moves.
   // nodeName is a Node's name, the host a hostname label value: they differ under kubelet
-  // --hostname-override or a cloud's node names, so the Node the host names is compared when known.
+  // --hostname-override or a cloud's node names, so the Node the host names is compared when known,
+  // else the pod's Node (its hostname label is not the host). Neither known (check without Nodes):
+  // nothing is concluded from two spellings that may name one node.
   const nodeName: unknown = pod.spec?.nodeName;
   if (typeof nodeName === 'string' && nodeName !== '') {
     const hostNode = ctx.nodeOfHost(host);
-    if (nodeName !== (hostNode ? nameOf(hostNode) : host))
+    const elsewhere = hostNode
+      ? nodeName !== nameOf(hostNode)
+      : nodeName !== host && ctx.node(nodeName) !== undefined;
+    if (elsewhere)
       report.warn(
         '/spec/nodeName',
         `target pod ${nameOf(pod)} is on node ${nodeName}, but its disks are on ${host} (${list}): it does not run on them.`,
