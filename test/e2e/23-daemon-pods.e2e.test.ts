@@ -580,3 +580,46 @@ it('the guard warns exactly when the apiserver refuses the target pods of the St
   expect(refusedCount).toBeGreaterThan(20);
   expect(cases.length - refusedCount).toBeGreaterThan(20);
 });
+
+// mount-template-name's selector warning (review atk55-B): the operator copies a mount's selector into
+// its claim template (Mount.BuildPVC), and the apiserver validates it on every claim made from it
+// (ValidatePersistentVolumeClaimSpec; from 1.36 on the StatefulSet too). The guard warns exactly when
+// the first target's claim, as the StatefulSet controller makes it, is refused.
+it("the guard warns exactly when the apiserver refuses the claims of a mount's selector", async () => {
+  const selectors: unknown[] = [
+    { matchLabels: { 'ais.nvidia.com/disk': 'nvme0' } },
+    { matchLabels: { disk: 'nvme/ssd' } },
+    { matchLabels: { 'a b': 'x' } },
+    { matchExpressions: [{ key: 'disk', operator: 'In', values: ['a', 'b'] }] },
+    { matchExpressions: [{ key: 'disk', operator: 'In' }] },
+    { matchExpressions: [{ key: 'disk', operator: 'Exists', values: ['a'] }] },
+    { matchExpressions: [{ key: 'disk', operator: 'DoesNotExist' }] },
+    { matchExpressions: [{ key: 'gen', operator: 'Gt', values: ['1'] }] },
+    { matchExpressions: [{ key: 'disk', operator: 'NotIn', values: ['a b'] }] },
+    {},
+  ];
+  const wrong: string[] = [];
+  let refusedCount = 0;
+  for (const [i, selector] of selectors.entries()) {
+    const cr = crOf({}, 1000 + i);
+    const spec = cr.spec as { targetSpec: { mounts: Record<string, unknown>[] } };
+    spec.targetSpec.mounts = spec.targetSpec.mounts.map((m) => ({ ...m, selector }));
+    const answer = await oracle.ask({ id: `selector-${i}`, cr, nodes: [], storageClasses: [] });
+    if (!answer.statefulSet)
+      throw new Error(`selector ${i}: the oracle rendered no StatefulSet: ${answer.error}`);
+    const claim = podsAndClaims(answer.statefulSet).claims[0] as Obj;
+    const outcome = await attempt(create(claim, { dryRun: true }));
+    if (!outcome.ok) refusedCount++;
+    const warned = evaluate({ operation: 'CREATE', object: cr }, EMPTY_CONTEXT).findings.some(
+      (f) =>
+        f.ruleId === 'mount-template-name' && f.message.includes('has a selector Kubernetes cannot read'),
+    );
+    if (warned === outcome.ok)
+      wrong.push(
+        `${JSON.stringify(selector)}: guard ${warned ? 'warns' : 'silent'}, apiserver ${outcome.ok ? 'accepts' : `refuses: ${outcome.rejection.message}`}`,
+      );
+  }
+  expect(wrong).toEqual([]);
+  expect(refusedCount).toBeGreaterThan(3);
+  expect(selectors.length - refusedCount).toBeGreaterThan(3);
+});

@@ -14,6 +14,8 @@ export interface MountSpec {
   size?: string;
   storageClass?: string;
   useHostPath?: boolean;
+  /** A label selector for the PVs its claims may bind, as the CRD takes it. */
+  selector?: unknown;
 }
 
 export interface AIStoreOptions {

@@ -302,7 +302,7 @@ const rows: Row[] = [
     }),
     expect: {
       warn: [
-        /preferredDuringSchedulingIgnoredDuringExecution\[0\].weight: 0 is not within 1-100; .*podAffinityTerm.labelSelector.matchExpressions\[0\]: operator In needs values; .*namespaceSelector.matchLabels.team: matchLabels team: "a\/b" is no label value; .*namespaces: "Ais" is no namespace name/,
+        /preferredDuringSchedulingIgnoredDuringExecution\[0\].weight: 0 is not within 1-100; .*podAffinityTerm.labelSelector.matchExpressions\[0\]: operator In needs values; .*namespaceSelector: matchLabels team: "a\/b" is no label value; .*namespaces: "Ais" is no namespace name/,
       ],
     },
   },

@@ -12,6 +12,7 @@
 // version validates: the operator's reconcile fails at that step, before the daemons.
 import { goString, isObject, objectOf } from '../k8s.js';
 import { isDnsLabel, isDnsSubdomain, isLabelValue, isQualifiedName, labelMapProblems } from '../k8s-names.js';
+import { labelSelectorProblems, problemAt } from '../label-selector.js';
 import { podSections, warnRefused, type Problem } from '../refused-fields.js';
 import { defineRule, operatorLink } from '../rule.js';
 import { quoted } from '../text.js';
@@ -44,19 +45,6 @@ function tolerationProblems(t: Record<string, unknown>): string[] {
 }
 
 const NODE_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'];
-
-/** A field path as Kubernetes writes it: `a.b[0].c`. */
-const fieldPath = (at: readonly (string | number)[]): string =>
-  at.reduce<string>(
-    (out, step) => (typeof step === 'number' ? `${out}[${step}]` : out ? `${out}.${step}` : step),
-    '',
-  );
-
-/** A problem at `at`, its text led by that path as Kubernetes writes it. */
-const problemAt = (at: (string | number)[], text: string): Problem => ({
-  at,
-  text: `${fieldPath(at)}: ${text}`,
-});
 
 /** What ValidateNodeSelectorRequirement refuses in one matchExpressions entry. */
 function expressionProblems(r: Record<string, unknown>, labelValues: boolean): string[] {
@@ -135,43 +123,12 @@ function nodeAffinityProblems(affinity: unknown): Problem[] {
   return found;
 }
 
-const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
-
-/**
- * What ValidateLabelSelector refuses in a pod affinity term's labelSelector or namespaceSelector
- * (apimachinery meta/v1/validation ValidateLabelSelectorRequirement; label values checked, as in a
- * new pod).
- */
-function selectorProblems(selector: unknown, at: (string | number)[]): Problem[] {
-  if (!isObject(selector)) return [];
-  const found = labelMapProblems(objectOf(selector.matchLabels), 'matchLabels').map(({ key, text }) =>
-    problemAt([...at, 'matchLabels', key], text),
-  );
-  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
-  expressions.forEach((r, j) => {
-    if (!isObject(r)) return;
-    const [key, operator] = [goString(r.key), goString(r.operator)];
-    const values = Array.isArray(r.values) ? r.values.map(goString) : [];
-    const out: string[] = [];
-    if (!SELECTOR_OPERATORS.includes(operator))
-      out.push(`operator ${quoted(operator)} is not a label selector operator`);
-    else if ((operator === 'In' || operator === 'NotIn') && values.length === 0)
-      out.push(`operator ${operator} needs values`);
-    else if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0)
-      out.push(`operator ${operator} takes no values`);
-    if (!isQualifiedName(key)) out.push(`key ${quoted(key)} is no label key`);
-    for (const v of values) if (!isLabelValue(v)) out.push(`value ${quoted(v)} is no label value`);
-    for (const text of out) found.push(problemAt([...at, 'matchExpressions', j], text));
-  });
-  return found;
-}
-
 /** What validatePodAffinityTerm refuses (matchLabelKeys and mismatchLabelKeys are affinity-label-keys'). */
 function podTermProblems(term: unknown, at: (string | number)[]): Problem[] {
   if (!isObject(term)) return [];
   const found = [
-    ...selectorProblems(term.labelSelector, [...at, 'labelSelector']),
-    ...selectorProblems(term.namespaceSelector, [...at, 'namespaceSelector']),
+    ...labelSelectorProblems(term.labelSelector, [...at, 'labelSelector']),
+    ...labelSelectorProblems(term.namespaceSelector, [...at, 'namespaceSelector']),
   ];
   const namespaces = Array.isArray(term.namespaces) ? term.namespaces.map(goString) : [];
   for (const ns of namespaces)

@@ -116,6 +116,55 @@ const rows: Row[] = [
     }),
     expect: {},
   },
+  // Review atk55-B: Mount.BuildPVC copies the selector; ValidatePersistentVolumeClaimSpec refuses the claims.
+  {
+    name: 'a mount selector Kubernetes reads',
+    object: aistore({
+      mounts: [
+        {
+          path: '/data',
+          size: '8Ti',
+          storageClass: 'local',
+          selector: {
+            matchLabels: { 'ais.nvidia.com/disk': 'nvme0' },
+            matchExpressions: [
+              { key: 'disk', operator: 'In', values: ['a', 'b'] },
+              { key: 'spare', operator: 'DoesNotExist' },
+            ],
+          },
+        },
+      ],
+    }),
+    expect: {},
+  },
+  {
+    name: 'a mount selector with In and no values, and a value with a "/"',
+    object: aistore({
+      mounts: [
+        {
+          path: '/data',
+          size: '8Ti',
+          storageClass: 'local',
+          selector: {
+            matchLabels: { disk: 'nvme/ssd' },
+            matchExpressions: [{ key: 'disk', operator: 'In' }],
+          },
+        },
+      ],
+    }),
+    expect: {
+      warn: [
+        /^mount \/data has a selector Kubernetes cannot read: selector: matchLabels disk: "nvme\/ssd" is no label value; selector.matchExpressions\[0\]: operator In needs values\. Kubernetes refuses every claim made from the mount's claim template/,
+      ],
+    },
+  },
+  {
+    name: 'a useHostPath mount makes no claim: its selector is not read',
+    object: aistore({
+      mounts: [{ path: '/data', useHostPath: true, selector: { matchLabels: { 'a b': 'c' } } }],
+    }),
+    expect: {},
+  },
   {
     // Review plan47: the StatefulSet is taken, and every claim made from the template refused
     // (k8s core validation ValidatePersistentVolumeClaimSpec -> ValidateClassName).

@@ -11,9 +11,11 @@ import {
   stateClaimClass,
   stateTemplateName,
   templateName,
+  type Mount,
 } from '../aistore.js';
 import { asText, isObject, nameOf } from '../k8s.js';
 import { isDnsSubdomain } from '../k8s-names.js';
+import { labelSelectorProblems } from '../label-selector.js';
 import { MAX_INT64, wholeBytes } from '../quantity.js';
 import { defineRule, MULTI_TARGET_DOC, operatorLink, pointer, type RuleInput } from '../rule.js';
 import { clip } from '../text.js';
@@ -31,8 +33,8 @@ export default defineRule({
   id: 'mount-template-name',
   title: 'Mount path gives a valid, unique claim template name',
   summary:
-    "Mount paths start with \"/\"; a mount that becomes a volumeClaimTemplate (not useHostPath) has no trailing \"/\", a size of at least one byte and at most 2^63-1 (as the operator rounds it to whole bytes), and a template name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters, not the state claim's, and not the name of a pod volume the operator adds (config-template, config-mount, config-global, logs-dir, state-mount, tls-certs, tracing-token, aws-creds, gcp-creds, oci-creds, host-data-mount-<i>; whether or not the CR turns that volume on), as the claim would take that volume's place; a mount's storageClass, and the state claims', is a DNS-1123 subdomain (Kubernetes refuses every claim of another class name); a target StatefulSet has no template named like one of its pod volumes; the state claim template <namespace>-<cr>-state is such a label too; no claim <template>-<cr>-target-<N> is also another CR's of the namespace (ais with mount /ais/data/ais, ais-ais with /data); at most 1,024 mounts: deny otherwise.",
-  verdict: 'deny',
+    "Mount paths start with \"/\"; a mount that becomes a volumeClaimTemplate (not useHostPath) has no trailing \"/\", a size of at least one byte and at most 2^63-1 (as the operator rounds it to whole bytes), and a template name (<cr><path-with-dashes>) that is a unique DNS-1123 label of at most 63 characters, not the state claim's, and not the name of a pod volume the operator adds (config-template, config-mount, config-global, logs-dir, state-mount, tls-certs, tracing-token, aws-creds, gcp-creds, oci-creds, host-data-mount-<i>; whether or not the CR turns that volume on), as the claim would take that volume's place; a mount's storageClass, and the state claims', is a DNS-1123 subdomain (Kubernetes refuses every claim of another class name); a target StatefulSet has no template named like one of its pod volumes; the state claim template <namespace>-<cr>-state is such a label too; no claim <template>-<cr>-target-<N> is also another CR's of the namespace (ais with mount /ais/data/ais, ais-ais with /data); at most 1,024 mounts: deny otherwise. A mount selector Kubernetes cannot read on a claim (matchLabels keys or values that are no label's, an operator other than In, NotIn, Exists, DoesNotExist, In/NotIn without values, Exists/DoesNotExist with values): warn (every claim refused, the targets stay Pending).",
+  verdict: 'deny / warn',
   operator: `The operator names each non-hostPath mount's volumeClaimTemplate CR name + path with "/" turned into "-", as written (${operatorLink('api/aistore/v1beta1/aistore_types.go', 1040, 'Mount.GetPVCName')}, ${operatorLink('internal/resources/aistore/target/volumes.go', 90, 'newTargetPVCs')}).`,
   howToFix: 'Use short, lowercase, absolute mount paths, each distinct.',
   upstream: `${MULTI_TARGET_DOC}#creating-pvs-and-pvcs ("data/aistore is transformed to data-aistore as the path")`,
@@ -175,6 +177,7 @@ export default defineRule({
           `mount ${mount.path} asks for storage class ${JSON.stringify(clip(cls, 80))}, which is no class name (a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", at most 253 characters): Kubernetes refuses every claim made from the mount's claim template, so the targets stay Pending.`,
           'Name the StorageClass as the cluster does (kubectl get storageclass).',
         );
+      warnSelector(report, mount);
       if (template === state) {
         report.deny(
           at,
@@ -206,6 +209,30 @@ export default defineRule({
     sharedClaims(input as RuleInput<'aistore'>, seen, state); // the StatefulSet returned above
   },
 });
+
+/** Selector problems a warning names; the rest are counted. */
+const NAMED = 3;
+
+/**
+ * A mount's selector goes into its claims as written (Mount.BuildPVC); Kubernetes validates it on
+ * every claim made from the template (ValidatePersistentVolumeClaimSpec), and from 1.36 on the
+ * StatefulSet's templates. A warning: the CRD took it, and the operator may render it otherwise later.
+ */
+function warnSelector(report: RuleInput<'aistore'>['report'], mount: Mount): void {
+  const found = labelSelectorProblems(mount.selector, ['selector']);
+  if (found.length === 0) return;
+  const more = found.length > NAMED ? ` (and ${found.length - NAMED} more)` : '';
+  report.warn(
+    pointer('spec', 'targetSpec', 'mounts', mount.index, ...found[0]!.at),
+    `mount ${mount.path} has a selector Kubernetes cannot read: ${found
+      .slice(0, NAMED)
+      .map((f) => f.text)
+      .join(
+        '; ',
+      )}${more}. Kubernetes refuses every claim made from the mount's claim template (from 1.36 the target StatefulSet itself), so the targets stay Pending.`,
+    'Write the selector as Kubernetes reads it: label keys and values as labels are written; In and NotIn with values, Exists and DoesNotExist without.',
+  );
+}
 
 /**
  * Another CR of the namespace whose claims are this one's: `<template>-<cr>-target-<N>` is the same
