@@ -119,8 +119,7 @@ it('leaves claims in a namespace without an AIStore CR alone, even one named lik
   // (sent to the guard by the matchConditions, but there is no CR "ais" here).
   const claims = [claim(base, 'data-postgres-0'), claim(base, 'ais-data-aistore-ais-target-0')];
   const result = await kubectl(['create', '-f', '-'], yamlStream(claims));
-  expect(result.code).toBe(0);
-  expect(result.stderr).toBe('');
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
   for (const c of claims) {
     const stored = (await read(c)) as Obj & { spec: { volumeName?: string } };
     expect(stored.metadata.annotations).toBeUndefined();

@@ -83,5 +83,8 @@ export function at(obj: unknown, path: string): unknown {
 
 /** A YAML stream of objects, for kubectl. */
 export function yamlStream(objs: Obj[]): string {
-  return objs.map((o) => JSON.stringify(o)).join('\n---\n');
+  // JSON documents (YAML's flow style: every string quoted, so no YAML 1.1 "on" becomes a bool),
+  // led by "---": kubectl 1.36 reads a stream that starts with "{" as JSON objects one after
+  // another, and stops at the first "---" ("invalid character '-' in numeric literal").
+  return objs.map((o) => `---\n${JSON.stringify(o)}\n`).join('');
 }
