@@ -4,6 +4,7 @@ import {
   claimName,
   DATA_MOUNT,
   discoveredDisk,
+  madeForClaim,
   node,
   oneNodeDisks,
   pv,
@@ -278,6 +279,20 @@ const rows: Row[] = [
     object: requesting('0005Ti'),
     context: [cr, ...disks],
     expect: { warn: [/bound claim ais-data-aistore-ais-target-1 to PV pv-sdb/], patched: true },
+  },
+  {
+    // Review atk55-A: the claim is bound to the provisioner's PV holding it; the hand-made PV
+    // pre-bound beside it is the stray, which pv-target-binding denies.
+    name: "PVC bound to the provisioner's PV that holds it, a hand-made PV pre-bound beside it",
+    object: pvc(claimName(1), { volumeName: 'pvc-uid-1' }),
+    context: [cr, ...disks, madeForClaim(disks[1]!, 'uid-1')],
+    expect: { patched: false },
+  },
+  {
+    name: "PVC naming a provisioner's PV that holds another claim",
+    object: pvc(claimName(1), { volumeName: 'pvc-uid-0' }),
+    context: [cr, ...disks, madeForClaim(disks[0]!, 'uid-0')],
+    expect: { deny: [/asks for PV pvc-uid-0, but PV pv-sdb is the one pre-bound/] },
   },
 ];
 
