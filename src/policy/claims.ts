@@ -210,6 +210,7 @@ const WORDS = {
     orNameIt: 'name it',
     nameItAfterMount: 'Name it after the mount it is for, one of:',
     deleteIt: 'delete this claim',
+    DeleteIt: 'Delete this claim',
     forAnotherTarget: 'rename it for another target',
     afterKnownCR: 'name the claim after one of the known CRs',
     allTaken: 'already exists or has a PV',
@@ -221,6 +222,7 @@ const WORDS = {
     orNameIt: 'set spec.claimRef.name to',
     nameItAfterMount: 'Set spec.claimRef.name to the claim of the mount it is for, one of:',
     deleteIt: 'delete this PV',
+    DeleteIt: 'Delete this PV',
     forAnotherTarget: "pre-bind it to another target's claim",
     afterKnownCR: 'pre-bind it to a claim of one of the known CRs',
     allTaken: 'already has a PV pre-bound to it',
@@ -275,6 +277,21 @@ function conflict(owners: ClaimOwner[]): ClaimNameProblem {
 /** The last ordinal a StatefulSet can have: spec.replicas is an int32. */
 const LAST_ORDINAL = 2 ** 31 - 2;
 
+const pastLastOrdinal = (w: Words): ClaimNameProblem => ({
+  severity: 'deny',
+  reason: `which no pod ever claims: its ordinal is past ${LAST_ORDINAL}, the last a StatefulSet has (spec.replicas is an int32)`,
+  fix: `${w.DeleteIt}, or ${w.forAnotherTarget}.`,
+});
+
+/**
+ * The name as the StatefulSet controller would write it, when `name` is a claim of `crName`'s shape
+ * with leading zeros in its ordinal (`…-<cr>-target-01`); undefined otherwise.
+ */
+function canonicalOf(crName: string, name: string): string | undefined {
+  const canonical = withCanonicalOrdinal(name);
+  return canonical !== undefined && splitClaimName(crName, canonical) ? canonical : undefined;
+}
+
 function withCR(
   namespace: string,
   crName: string,
@@ -296,12 +313,7 @@ function withCR(
   const count = effectiveTargetCount(ctx, namespace, crName, cr);
   const own = owners.find((o) => o.crName === crName);
   if (own) {
-    if (own.ordinal > LAST_ORDINAL)
-      return {
-        severity: 'deny',
-        reason: `which no pod ever claims: its ordinal is past ${LAST_ORDINAL}, the last a StatefulSet has (spec.replicas is an int32)`,
-        fix: `${w.deleteIt.replace(/^d/, 'D')}, or ${w.forAnotherTarget}.`,
-      };
+    if (own.ordinal > LAST_ORDINAL) return pastLastOrdinal(w);
     if (count !== undefined && own.ordinal >= count) {
       // Not "no pod will use it": the StatefulSet controller creates a pod's claims only when missing
       // and uses one found by name as it is (k8s pkg/controller/statefulset stateful_pod_control.go
@@ -315,8 +327,9 @@ function withCR(
     }
     return undefined;
   }
-  const padded = withCanonicalOrdinal(name);
+  const padded = canonicalOf(crName, name);
   const ordinal = targetOrdinal(crName, padded ?? name) ?? 0;
+  if (ordinal > LAST_ORDINAL) return pastLastOrdinal(w);
   const named = mounts.filter((m) => name.includes(m.path.replaceAll('/', '-')));
   const fits = named.length > 0 ? named : mounts;
   const mount = fits[0] as Mount;
@@ -355,8 +368,9 @@ function withoutCR(
   w: Words,
 ): ClaimNameProblem | undefined {
   const example = `${crName}-data-aistore-${crName}-target-0`;
-  const padded = withCanonicalOrdinal(name);
-  if (padded !== undefined) {
+  const padded = canonicalOf(crName, name);
+  if (padded !== undefined && hasClaimShape(crName, padded)) {
+    if ((targetOrdinal(crName, padded) ?? 0) > LAST_ORDINAL) return pastLastOrdinal(w);
     return {
       severity: 'deny',
       reason: `which no pod claims: the ${writesNoLeadingZero(name, padded)}, so the claim of ${crName}-target-${targetOrdinal(crName, padded)} is "${padded}"`,

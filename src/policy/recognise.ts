@@ -265,8 +265,10 @@ export function targetClaimOf(
 
 /**
  * The CR a claim name is of: by the CRs of its namespace, else by its shape. A name whose ordinal
- * has leading zeros (`…-target-01`) is judged as the claim it was meant to be, so that pvc-name and
- * pv-target-binding say no pod claims it and name the claim to use; a state claim's so written is not.
+ * has leading zeros (`…-target-01`) is judged as the claim it was meant to be when that CR is known
+ * in the namespace, so that pvc-name and pv-target-binding say no pod claims it and name the claim
+ * to use; without the CR it is no more AIStore's than any other name. (A state claim so written
+ * stays a state claim: callers ask isStateClaim, a prefix match, of the name as written.)
  */
 function crOfClaimName(ctx: ClusterContext, namespace: string, name: string): string | undefined {
   const byName = (n: string) =>
@@ -274,8 +276,8 @@ function crOfClaimName(ctx: ClusterContext, namespace: string, name: string): st
   const found = byName(name);
   if (found !== undefined) return found;
   const canonical = withCanonicalOrdinal(name);
-  const meant = canonical === undefined ? undefined : byName(canonical);
-  return meant !== undefined && !isStateClaim(namespace, meant, canonical as string) ? meant : undefined;
+  const meant = canonical === undefined || !namespace ? undefined : crForClaimName(ctx, namespace, canonical);
+  return meant !== undefined && ctx.aistore(namespace, meant) ? meant : undefined;
 }
 
 type TargetClaim = NonNullable<ReturnType<typeof targetClaimOf>>;

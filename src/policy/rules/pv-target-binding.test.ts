@@ -184,13 +184,20 @@ const rows: Row[] = [
       ],
     },
   },
+  // Review rvw55: a PV carries no evidence but its claim's name; a padded name of no known CR is no
+  // more AIStore's than any other (pg-wal-pg-target-01 of a database).
   {
-    name: 'claimRef with a zero-padded ordinal, CR not known yet',
+    name: 'claimRef with a zero-padded ordinal, no such CR known: not judged',
     object: pv('pv-x', { claim: 'ais-data-aistore-ais-target-000' }),
+    expect: {},
+  },
+  {
+    name: 'claimRef with a zero-padded ordinal, past the last a StatefulSet can have',
+    object: pv('pv-x', { claim: 'ais-data-aistore-ais-target-099999999999999999999999' }),
+    context: [cr],
     expect: {
-      deny: [
-        /"ais-data-aistore-ais-target-000", which no pod claims: .*the claim of ais-target-0 is "ais-data-aistore-ais-target-0"/,
-      ],
+      deny: [/which no pod ever claims: its ordinal is past 2147483646/],
+      fix: [/^Delete this PV, or pre-bind it to another target's claim\.$/],
     },
   },
   {

@@ -235,6 +235,37 @@ const rows: Row[] = [
     object: pvc('data-ais-0', { labels: OPERATOR_LABELS }),
     expect: { deny: [/does not have the shape of a target data claim of AIStore ais/] },
   },
+  // Review rvw55: a padded name is read as the claim it was meant to be only where it has that shape.
+  {
+    name: "operator labels, no CR, a padded ordinal on a claim of the CR's shape: the canonical name",
+    object: pvc('ais-data-aistore-ais-target-01', { labels: OPERATOR_LABELS }),
+    expect: {
+      deny: [
+        /which no pod claims: .*\("-target-1", never "-target-01"\), so the claim of ais-target-1 is "ais-data-aistore-ais-target-1"/,
+      ],
+    },
+  },
+  {
+    name: 'operator labels, no CR, a padded ordinal on a name of no claim shape: the shape is named',
+    object: pvc('random-target-01', { labels: OPERATOR_LABELS }),
+    expect: {
+      deny: [
+        /^claim "random-target-01", which does not have the shape of a target data claim of AIStore ais/,
+      ],
+    },
+  },
+  {
+    name: 'CR known, a padded ordinal on a name of no claim shape: no ordinal read from it',
+    object: pvc('random-target-01', { labels: OPERATOR_LABELS }),
+    context: [aistore()],
+    expect: { deny: [/^(?!.*never "-target-01").*pod ais-target-0 claims "ais-data-aistore-ais-target-0"/] },
+  },
+  {
+    name: 'a padded ordinal past the last a StatefulSet can have',
+    object: pvc('ais-data-aistore-ais-target-02147483647'),
+    context: [aistore()],
+    expect: { deny: [/which no pod ever claims: its ordinal is past 2147483646/] },
+  },
   {
     name: 'no CR, namespace-prefixed: cannot tell, warns',
     object: pvc('ais-prod-data-aistore-ais-target-0', { namespace: 'ais-prod', labels: OPERATOR_LABELS }),
