@@ -12,7 +12,7 @@
 // version validates: the operator's reconcile fails at that step, before the daemons.
 import { goString, isObject, objectOf } from '../k8s.js';
 import { isDnsLabel, isDnsSubdomain, isLabelValue, isQualifiedName, labelMapProblems } from '../k8s-names.js';
-import { labelSelectorProblems, problemAt } from '../label-selector.js';
+import { labelSelectorProblems, problemAt, requirementProblems } from '../label-selector.js';
 import { podSections, warnRefused, type Problem } from '../refused-fields.js';
 import { defineRule, operatorLink } from '../rule.js';
 import { quoted } from '../text.js';
@@ -44,27 +44,6 @@ function tolerationProblems(t: Record<string, unknown>): string[] {
   return out;
 }
 
-const NODE_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'];
-
-/** What ValidateNodeSelectorRequirement refuses in one matchExpressions entry. */
-function expressionProblems(r: Record<string, unknown>, labelValues: boolean): string[] {
-  const [key, operator] = [goString(r.key), goString(r.operator)];
-  const values = Array.isArray(r.values) ? r.values.map(goString) : [];
-  const out: string[] = [];
-  if (!NODE_OPERATORS.includes(operator))
-    out.push(`operator ${quoted(operator)} is not a node selector operator`);
-  else if ((operator === 'In' || operator === 'NotIn') && values.length === 0)
-    out.push(`operator ${operator} needs values`);
-  else if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0)
-    out.push(`operator ${operator} takes no values`);
-  else if ((operator === 'Gt' || operator === 'Lt') && values.length !== 1)
-    out.push(`operator ${operator} takes exactly one value`);
-  if (!isQualifiedName(key)) out.push(`key ${quoted(key)} is no label key`);
-  if (labelValues)
-    for (const v of values) if (!isLabelValue(v)) out.push(`value ${quoted(v)} is no label value`);
-  return out;
-}
-
 /** What ValidateNodeFieldSelectorRequirement refuses in one matchFields entry. */
 function fieldProblems(r: Record<string, unknown>): string[] {
   const [key, operator] = [goString(r.key), goString(r.operator)];
@@ -83,7 +62,7 @@ function termProblems(term: unknown, at: (string | number)[], labelValues: boole
   const found: Problem[] = [];
   if (!isObject(term)) return found;
   for (const [field, check] of [
-    ['matchExpressions', (r: Record<string, unknown>) => expressionProblems(r, labelValues)],
+    ['matchExpressions', (r: Record<string, unknown>) => requirementProblems(r, { node: true, labelValues })],
     ['matchFields', fieldProblems],
   ] as const) {
     const list = Array.isArray(term[field]) ? (term[field] as unknown[]) : [];
