@@ -171,8 +171,9 @@ const CANONICAL_ORDINAL = /^(0|[1-9]\d*)$/;
 /**
  * A claim name whose closing ordinal has leading zeros (`…-target-01`), as the StatefulSet
  * controller writes it (`…-target-1`: k8s pkg/controller/statefulset/stateful_set_utils.go
- * getPersistentVolumeClaimName formats the ordinal with %d); undefined for any other name. No pod claims the padded name: a PV
- * pre-bound to it stays Available and the target it was meant for gets another disk or none.
+ * getPersistentVolumeClaimName formats the ordinal with %d); undefined for any other name. No pod
+ * claims the padded name: a PV pre-bound to it stays Available and the target it was meant for gets
+ * another disk or none.
  */
 export function withCanonicalOrdinal(name: string): string | undefined {
   const padded = PADDED_TARGET_END.exec(name);

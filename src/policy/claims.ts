@@ -370,10 +370,11 @@ function withoutCR(
   const example = `${crName}-data-aistore-${crName}-target-0`;
   const padded = canonicalOf(crName, name);
   if (padded !== undefined && hasClaimShape(crName, padded)) {
-    if ((targetOrdinal(crName, padded) ?? 0) > LAST_ORDINAL) return pastLastOrdinal(w);
+    const ordinal = targetOrdinal(crName, padded) ?? 0;
+    if (ordinal > LAST_ORDINAL) return pastLastOrdinal(w);
     return {
       severity: 'deny',
-      reason: `which no pod claims: the ${writesNoLeadingZero(name, padded)}, so the claim of ${crName}-target-${targetOrdinal(crName, padded)} is "${padded}"`,
+      reason: `which no pod claims: the ${writesNoLeadingZero(name, padded)}, so the claim of ${crName}-target-${ordinal} is "${padded}"`,
       fix: `${w.renameIt} ${padded}.`,
     };
   }
