@@ -25,6 +25,7 @@ import {
 import type { ClusterContext } from './context.js';
 import { isBeingDeleted, isObject, nameOf, namespaceOf, replicasOf } from './k8s.js';
 import { targetsWithOrdinals } from './messages.js';
+import { INTEGER_BOUNDS } from './operator-decoding.js';
 import { maxTargetCount } from './target-count.js';
 
 export interface ClaimNameProblem {
@@ -275,7 +276,7 @@ function conflict(owners: ClaimOwner[]): ClaimNameProblem {
 }
 
 /** The last ordinal a StatefulSet can have: spec.replicas is an int32. */
-const LAST_ORDINAL = 2 ** 31 - 2;
+const LAST_ORDINAL = INTEGER_BOUNDS.int32[1] - 1;
 
 const pastLastOrdinal = (w: Words): ClaimNameProblem => ({
   severity: 'deny',

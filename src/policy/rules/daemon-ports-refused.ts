@@ -7,6 +7,7 @@
 // ensurePrereqs makes both Services on every reconcile, before the daemons, and stops there.
 // e2e 23 holds the hostPort half to the operator's rendering and the apiserver's answer.
 import { objectOf } from '../k8s.js';
+import { INTEGER_BOUNDS } from '../operator-decoding.js';
 import { hostPortOf, portOf, validPort } from '../port.js';
 import { DAEMON_SECTIONS, warnRefused } from '../refused-fields.js';
 import { defineRule, operatorLink, pointer } from '../rule.js';
@@ -19,7 +20,7 @@ const SERVICE_PORTS = ['servicePort', 'portIntraControl', 'portIntraData'] as co
 const DAEMONS = { proxySpec: 'proxies', targetSpec: 'targets' } as const;
 
 /** A hostPort past int32 is operator-refuses-spec's: the operator cannot decode the CR at all. */
-const [INT32_MIN, INT32_MAX] = [-(2 ** 31), 2 ** 31 - 1];
+const [INT32_MIN, INT32_MAX] = INTEGER_BOUNDS.int32;
 
 /** The daemon's hostPort, when Kubernetes refuses it on a container port. */
 function refusedHostPort(daemon: Record<string, unknown>): number | undefined {
